@@ -1,0 +1,9 @@
+/**
+ * The command table. Each entry is loaded lazily so that `claude --version` and small
+ * commands start fast. Add a command by adding one line here and one file beside it.
+ */
+import type { Command } from '../context.js';
+
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./validate.js')).default,
+};

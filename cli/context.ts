@@ -1,0 +1,45 @@
+/**
+ * What a command gets from the CLI entry. Commands never read `process.argv`, never write
+ * to `process.stdout` and never call `process.exit`: they get their arguments, streams,
+ * environment, working directory and clock here and return an exit code. That keeps every
+ * command testable in-process.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+export interface CommandContext {
+  /** Arguments after the command name. */
+  argv: string[];
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  /** True when stdin and stdout are terminals: only then may a command prompt. */
+  isTTY: boolean;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** The clock, injected. */
+  now: () => Date;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = {
+  OK: 0,
+  /** Invalid input, refused plan, failed apply. */
+  FAILURE: 1,
+  /** Usage error (unknown flag, missing argument). For `plan --detailed-exitcode`: changes present. */
+  USAGE: 2,
+} as const;
+
+export class UsageError extends Error {}
+
+export type Command = {
+  /** One line for `claude help`. */
+  summary: string;
+  /** Full usage text for `claude help <command>` / `--help`. */
+  usage: string;
+  run(ctx: CommandContext): Promise<number>;
+};
+
+/** Writes a line to a stream. */
+export function println(s: Writable, line = ''): void {
+  s.write(line + '\n');
+}

@@ -1,0 +1,81 @@
+/**
+ * The CLI entry: the only module that reads argv, writes to the process streams and exits.
+ */
+import { readFileSync } from 'node:fs';
+import { COMMANDS } from './commands/index.js';
+import { EXIT, UsageError, println, type CommandContext } from './context.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function help(ctx: CommandContext): Promise<void> {
+  println(ctx.stdout, 'usage: claude <command> [options]   |   claude "<what you want>"');
+  println(ctx.stdout);
+  println(ctx.stdout, 'commands:');
+  for (const name of Object.keys(COMMANDS).sort()) {
+    const cmd = await COMMANDS[name]!();
+    println(ctx.stdout, `  ${name.padEnd(12)} ${cmd.summary}`);
+  }
+  println(ctx.stdout);
+  println(ctx.stdout, 'Run `claude help <command>` for the options of one command.');
+}
+
+export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V') {
+    println(base.stdout, `claude-os ${version()}`);
+    return EXIT.OK;
+  }
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    if (first === 'help' && rest[0] && COMMANDS[rest[0]]) {
+      println(base.stdout, (await COMMANDS[rest[0]]!()).usage);
+      return EXIT.OK;
+    }
+    if (first === undefined && COMMANDS['chat']) return (await COMMANDS['chat']!()).run({ ...base, argv: [] });
+    await help({ ...base, argv: [] });
+    return EXIT.OK;
+  }
+  const loader = COMMANDS[first];
+  if (!loader) {
+    // A free-text request: `claude "set up nginx"`.
+    if (/\s/.test(first) && COMMANDS['ask']) return (await COMMANDS['ask']!()).run({ ...base, argv });
+    println(base.stderr, `claude: unknown command '${first}'. Run 'claude help' for the list.`);
+    return EXIT.USAGE;
+  }
+  const cmd = await loader();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    println(base.stdout, cmd.usage);
+    return EXIT.OK;
+  }
+  try {
+    return await cmd.run({ ...base, argv: rest });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      println(base.stderr, `claude ${first}: ${e.message}`);
+      println(base.stderr, cmd.usage);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+}
+
+/** Called by `bin/claude`. */
+export async function run(argv: string[]): Promise<void> {
+  try {
+    const code = await main(argv, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      env: process.env,
+      cwd: process.cwd(),
+      now: () => new Date(),
+    });
+    process.exitCode = code;
+  } catch (e) {
+    process.stderr.write(`claude: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The one diagnostic shape of the compiler, and the sink every phase reports into.
+ *
+ * Positions: `line` is 1-based, `column` is 1-based, both counted in UTF-16 code units
+ * of the source text (what editors show). A diagnostic with no source position (a missing
+ * file, a cross-file problem with no single anchor) has line 0 and column 0.
+ *
+ * User errors are collected as diagnostics; only bugs are thrown (as in Terraform's tfdiags).
+ */
+import { MESSAGES, type DiagnosticCode } from './messages.js';
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  /** Stable code from the catalogue in `messages.ts`, e.g. `CLA1001`. */
+  code: DiagnosticCode;
+  severity: Severity;
+  /** State file name relative to the state dir (`services.yaml`), or '' when not tied to a file. */
+  file: string;
+  /** 1-based line, 0 when unknown. */
+  line: number;
+  /** 1-based column, 0 when unknown. */
+  column: number;
+  /** What is wrong. */
+  message: string;
+  /** How to fix it. */
+  hint: string;
+}
+
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Fills a catalogue template: `{name}` placeholders are replaced from `args`. */
+export function format(template: string, args: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in args ? String(args[k]) : m));
+}
+
+export class DiagnosticSink {
+  readonly diagnostics: Diagnostic[] = [];
+
+  /** Adds a diagnostic built from the catalogue entry `code`. */
+  report(code: DiagnosticCode, pos: SourcePos | undefined, args: Record<string, string | number> = {}): Diagnostic {
+    const entry = MESSAGES[code];
+    const d: Diagnostic = {
+      code,
+      severity: entry.severity,
+      file: pos?.file ?? '',
+      line: pos?.line ?? 0,
+      column: pos?.column ?? 0,
+      message: format(entry.message, args),
+      hint: format(entry.hint, args),
+    };
+    this.diagnostics.push(d);
+    return d;
+  }
+
+  append(other: Iterable<Diagnostic>): void {
+    for (const d of other) this.diagnostics.push(d);
+  }
+
+  hasErrors(): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error');
+  }
+
+  /** Diagnostics sorted by file, line, column, code, message: the same input gives the same output. */
+  sorted(): Diagnostic[] {
+    return sortDiagnostics(this.diagnostics);
+  }
+}
+
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of [...ds].sort(compareDiagnostics)) {
+    const key = `${d.file}\0${d.line}\0${d.column}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `file:line:col: error CODE: message` then the hint on the next line, indented. */
+export function renderDiagnostic(d: Diagnostic): string {
+  const where = d.file ? (d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file) : '<state>';
+  return `${where}: ${d.severity} ${d.code}: ${d.message}\n  hint: ${d.hint}`;
+}
