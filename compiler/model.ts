@@ -1,0 +1,165 @@
+/**
+ * The compiler's IRs between phases.
+ *
+ *   SourceFile[]  --parse-->  ParsedFile[]  --check-->  WrittenState  --resolve-->  ResolvedModel
+ *
+ * `WrittenState` is what the user (or the intent engine) wrote: the generated types, every
+ * optional field optional (like changesets' WrittenConfig). `ResolvedModel` is normalised:
+ * defaults filled in, units converted (durations to ms, sizes to bytes, cpu to nano-cpus),
+ * images mapped through the catalog, cross-file references checked, lists sorted by name.
+ * The planner reads only the ResolvedModel (and the observed state).
+ */
+import type { SystemManifest } from '../generated/manifest.js';
+import type { ServiceManifest } from '../generated/services.js';
+import type { NetworkConfig, FirewallRule } from '../generated/network.js';
+import type { StorageConfig } from '../generated/storage.js';
+import type { SecurityConfig } from '../generated/security.js';
+import type { ScheduledTasks } from '../generated/scheduled.js';
+
+export const STATE_FILE_NAMES = [
+  'manifest.yaml',
+  'services.yaml',
+  'network.yaml',
+  'storage.yaml',
+  'security.yaml',
+  'scheduled.yaml',
+] as const;
+export type StateFileName = (typeof STATE_FILE_NAMES)[number];
+
+/** The six state files as written (each may be absent). */
+export interface WrittenState {
+  manifest?: SystemManifest;
+  services?: ServiceManifest;
+  network?: NetworkConfig;
+  storage?: StorageConfig;
+  security?: SecurityConfig;
+  scheduled?: ScheduledTasks;
+  /** The source text of each file present, by file name: it goes into the plan verbatim. */
+  sources: Partial<Record<StateFileName, string>>;
+}
+
+export interface ResolvedPort {
+  host?: number;
+  container: number;
+  protocol: 'tcp' | 'udp';
+  hostIp?: string;
+}
+
+export interface ResolvedMount {
+  /** Absolute logical host path (the runtime places it under CLAUDE_ROOT). */
+  source: string;
+  target: string;
+  readonly: boolean;
+  /** The storage.yaml volume this path belongs to, when it is one. */
+  volume?: string;
+}
+
+export interface ResolvedHealth {
+  /** Docker form: ['CMD-SHELL', '...'] or ['CMD', ...]. */
+  test: string[];
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+export interface ResolvedService {
+  name: string;
+  /** The image as written, with the tag rule applied (e.g. 'nginx:1.25'). */
+  image: string;
+  /** The image the runtime will use, after manifest.yaml spec.images.aliases. */
+  resolvedImage: string;
+  replicas: number;
+  state: 'running' | 'stopped';
+  enabled: boolean;
+  command?: string[];
+  entrypoint?: string[];
+  user?: string;
+  workingDir?: string;
+  ports: ResolvedPort[];
+  mounts: ResolvedMount[];
+  /** Values may hold ${secrets.name} references; never plaintext secrets. */
+  environment: Record<string, string>;
+  /** Secret names referenced from environment (sorted). */
+  secretRefs: string[];
+  resources: { nanoCpus?: number; memoryBytes?: number };
+  healthcheck: ResolvedHealth | null;
+  restart: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  /** Networks joined (sorted). Services are reachable by their name on each. */
+  networks: string[];
+  /** Direct dependencies (sorted). */
+  dependsOn: string[];
+  labels: Record<string, string>;
+}
+
+export interface ResolvedNetwork {
+  name: string;
+  driver: 'bridge';
+  internal: boolean;
+  subnet?: string;
+}
+
+export interface ResolvedVolume {
+  name: string;
+  path: string;
+  sizeBytes?: number;
+  filesystem?: string;
+  permissions?: string;
+  owner?: string;
+  backup?: { enabled: boolean; schedule?: string; retain?: number; type?: 'snapshot' | 'archive'; destination?: string };
+}
+
+export interface ResolvedFirewall {
+  enabled: boolean;
+  defaultInputPolicy: 'accept' | 'drop';
+  defaultOutputPolicy: 'accept' | 'drop';
+  defaultForwardPolicy: 'accept' | 'drop';
+  /** As written (snake_case), in declared order; the firewall compiler normalises further. */
+  rules: FirewallRule[];
+}
+
+export interface ResolvedJob {
+  name: string;
+  schedule: string;
+  /** Service whose container runs the job, or undefined for a utility container. */
+  container?: string;
+  image?: string;
+  command: string[];
+  mounts: ResolvedMount[];
+  timeoutMs: number;
+  enabled: boolean;
+  onFailure?: 'notify' | 'alert' | 'ignore';
+  onSuccess?: 'notify' | 'alert' | 'ignore';
+}
+
+export interface ResolvedModel {
+  /** Source text of every state file present, for the plan's desired.files. */
+  files: Partial<Record<StateFileName, string>>;
+  hostname?: string;
+  timezone?: string;
+  llm?: NonNullable<SystemManifest['spec']['llm']>;
+  safety: {
+    requireApproval: boolean;
+    autoApproveCategories: string[];
+    restrictedFiles: string[];
+    maxChangesPerHour?: number;
+    rollbackOnHealthFailure: boolean;
+    confirmTimeoutMs: number;
+  };
+  images: { aliases: Record<string, string>; pull: boolean };
+  api: { enabled: boolean; listen?: string; port: number };
+  networks: ResolvedNetwork[];
+  services: ResolvedService[];
+  volumes: ResolvedVolume[];
+  mounts: NonNullable<StorageConfig['spec']['mounts']>;
+  firewall: ResolvedFirewall | null;
+  dns?: { nameservers: string[]; search: string[] };
+  interfaces: NonNullable<NetworkConfig['spec']['interfaces']>;
+  users: NonNullable<SecurityConfig['spec']['users']>;
+  ssh?: NonNullable<SecurityConfig['spec']['ssh']>;
+  /** Secrets as ciphertext (`encrypted:v1:…`), never plaintext. */
+  secrets: { name: string; value: string }[];
+  certificates: NonNullable<SecurityConfig['spec']['certificates']>;
+  audit?: NonNullable<SecurityConfig['spec']['audit']>;
+  jobs: ResolvedJob[];
+}

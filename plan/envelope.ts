@@ -1,0 +1,162 @@
+/**
+ * DSSE envelopes for plans (https://github.com/secure-systems-lab/dsse, protocol v1).
+ *
+ *   envelope = { payloadType, payload: base64(canonical JSON of the payload), signatures: [{keyid, sig}] }
+ *   sig      = ed25519 over PAE(payloadType, payloadBytes)
+ *   PAE      = "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body   (LEN: decimal byte count)
+ *
+ * Only the verified bytes are ever used: `verifyEnvelope` returns the payload decoded from
+ * the exact bytes whose signatures it checked.
+ */
+import { createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '../common/canonical.js';
+import { parseStrictJson } from './strict-json.js';
+import { PAYLOAD_TYPE } from './types.js';
+
+export interface Signature {
+  keyid: string;
+  sig: string;
+}
+
+export interface Envelope {
+  payloadType: string;
+  payload: string;
+  signatures: Signature[];
+}
+
+export function pae(payloadType: string, payload: Uint8Array): Buffer {
+  const type = Buffer.from(payloadType, 'utf8');
+  return Buffer.concat([
+    Buffer.from(`DSSEv1 ${type.length} `, 'utf8'),
+    type,
+    Buffer.from(` ${payload.length} `, 'utf8'),
+    Buffer.from(payload),
+  ]);
+}
+
+/** keyid of a public key: sha256 of its SPKI DER encoding, hex. */
+export function keyIdOf(key: KeyObject): string {
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  return sha256Hex(pub.export({ type: 'spki', format: 'der' }));
+}
+
+/** Signs a payload object: canonical JSON bytes, base64 in the envelope. */
+export function signPayload(payload: unknown, privateKey: KeyObject, payloadType = PAYLOAD_TYPE): Envelope {
+  const bytes = Buffer.from(canonicalJson(payload), 'utf8');
+  const sig = edSign(null, pae(payloadType, bytes), privateKey).toString('base64');
+  return { payloadType, payload: bytes.toString('base64'), signatures: [{ keyid: keyIdOf(privateKey), sig }] };
+}
+
+/** Adds a signature over the envelope's existing payload bytes; a keyid appears at most once. */
+export function addSignature(env: Envelope, privateKey: KeyObject): Envelope {
+  const keyid = keyIdOf(privateKey);
+  if (env.signatures.some((s) => s.keyid === keyid)) return env;
+  const bytes = Buffer.from(env.payload, 'base64');
+  const sig = edSign(null, pae(env.payloadType, bytes), privateKey).toString('base64');
+  return { ...env, signatures: [...env.signatures, { keyid, sig }] };
+}
+
+/** Serialises an envelope as plan.json text (stable key order, trailing newline). */
+export function serializeEnvelope(env: Envelope): string {
+  return JSON.stringify({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures }, null, 2) + '\n';
+}
+
+export class EnvelopeFormatError extends Error {
+  override name = 'EnvelopeFormatError';
+}
+
+/**
+ * Parses plan.json text strictly: valid JSON, no duplicate keys anywhere, exactly the
+ * envelope fields with the right types, canonical base64. Throws EnvelopeFormatError.
+ */
+export function parseEnvelope(text: string): Envelope {
+  let raw: unknown;
+  try {
+    raw = parseStrictJson(text);
+  } catch (e) {
+    throw new EnvelopeFormatError(`plan is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new EnvelopeFormatError('plan must be a JSON object (a DSSE envelope)');
+  const o = raw as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  if (keys !== 'payload,payloadType,signatures') {
+    throw new EnvelopeFormatError(`envelope must have exactly payloadType, payload and signatures (found: ${Object.keys(o).join(', ') || 'nothing'})`);
+  }
+  if (typeof o.payloadType !== 'string') throw new EnvelopeFormatError('payloadType must be a string');
+  if (typeof o.payload !== 'string' || !isCanonicalBase64(o.payload)) throw new EnvelopeFormatError('payload must be standard base64');
+  if (!Array.isArray(o.signatures)) throw new EnvelopeFormatError('signatures must be an array');
+  const signatures: Signature[] = o.signatures.map((s, i) => {
+    if (!s || typeof s !== 'object' || Array.isArray(s)) throw new EnvelopeFormatError(`signatures[${i}] must be an object`);
+    const so = s as Record<string, unknown>;
+    if (Object.keys(so).sort().join(',') !== 'keyid,sig' || typeof so.keyid !== 'string' || typeof so.sig !== 'string' || !isCanonicalBase64(so.sig)) {
+      throw new EnvelopeFormatError(`signatures[${i}] must be {keyid: string, sig: base64}`);
+    }
+    return { keyid: so.keyid, sig: so.sig };
+  });
+  return { payloadType: o.payloadType, payload: o.payload, signatures };
+}
+
+function isCanonicalBase64(s: string): boolean {
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0 && Buffer.from(s, 'base64').toString('base64') === s;
+}
+
+export interface TrustedKey {
+  keyid: string;
+  role: 'host' | 'admin' | 'ci';
+  publicKey: KeyObject;
+  name?: string;
+}
+
+export interface VerifiedEnvelope {
+  /** The exact payload bytes whose signatures were checked. */
+  payloadBytes: Buffer;
+  /** Parsed from payloadBytes (strict JSON). */
+  payload: unknown;
+  /** Valid signatures by trusted keys, each keyid once. */
+  signers: TrustedKey[];
+  /** Signatures that did not verify or whose key is unknown. */
+  rejected: { keyid: string; reason: 'unknown-key' | 'bad-signature' | 'duplicate-keyid' }[];
+}
+
+/**
+ * Checks every signature against the trusted keys. Does not decide policy (which roles are
+ * required): that is the caller's. Throws EnvelopeFormatError for a wrong payloadType or a
+ * payload that is not strict JSON.
+ */
+export function verifyEnvelope(env: Envelope, trusted: readonly TrustedKey[], payloadType = PAYLOAD_TYPE): VerifiedEnvelope {
+  if (env.payloadType !== payloadType) throw new EnvelopeFormatError(`payloadType is ${JSON.stringify(env.payloadType)}, expected ${payloadType}`);
+  const payloadBytes = Buffer.from(env.payload, 'base64');
+  const message = pae(env.payloadType, payloadBytes);
+  const signers: TrustedKey[] = [];
+  const rejected: VerifiedEnvelope['rejected'] = [];
+  const seen = new Set<string>();
+  for (const s of env.signatures) {
+    if (seen.has(s.keyid)) {
+      rejected.push({ keyid: s.keyid, reason: 'duplicate-keyid' });
+      continue;
+    }
+    seen.add(s.keyid);
+    const key = trusted.find((k) => k.keyid === s.keyid);
+    if (!key) {
+      rejected.push({ keyid: s.keyid, reason: 'unknown-key' });
+      continue;
+    }
+    let ok = false;
+    try {
+      ok = edVerify(null, message, key.publicKey, Buffer.from(s.sig, 'base64'));
+    } catch {
+      ok = false;
+    }
+    if (ok) signers.push(key);
+    else rejected.push({ keyid: s.keyid, reason: 'bad-signature' });
+  }
+  let payload: unknown;
+  try {
+    payload = parseStrictJson(payloadBytes.toString('utf8'));
+  } catch (e) {
+    throw new EnvelopeFormatError(`payload is not valid JSON: ${(e as Error).message}`);
+  }
+  return { payloadBytes, payload, signers, rejected };
+}
+
+export { createPrivateKey, createPublicKey };
