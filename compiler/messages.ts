@@ -15,6 +15,30 @@ export interface MessageEntry {
 }
 
 export const MESSAGES = {
+  // ── parse (CLA1xxx) ──────────────────────────────────────────────────────
+  CLA1001: { severity: 'error', message: 'the file is empty', hint: 'write the state as a YAML mapping (apiVersion: claude.os/v1, kind: …, spec: …), or delete the file' },
+  CLA1002: { severity: 'error', message: 'the file is {size} bytes, over the limit of {limit} bytes', hint: 'state files are small; remove what does not belong in it' },
+  CLA1003: { severity: 'error', message: 'the file is not valid UTF-8', hint: 'save the file as UTF-8 text' },
+  CLA1004: { severity: 'error', message: 'YAML syntax error: {detail}', hint: 'look at this line and the one before it; quote values that contain ": " or " #", or that start with one of [ ] { } , & * ! | > \' " % @ `' },
+  CLA1005: { severity: 'error', message: 'a tab is used for indentation', hint: 'YAML indents with spaces only: replace the tab with spaces' },
+  CLA1006: { severity: 'error', message: 'this {quote}-quoted string is never closed', hint: 'add the closing {quote} at the end of the value (inside the string, write {escape})' },
+  CLA1007: { severity: 'error', message: 'this {kind} is never closed: {detail}', hint: 'add the missing {close}, or write the list or mapping in block style (one item per line)' },
+  CLA1008: { severity: 'error', message: 'bad indentation: {detail}', hint: 'keys of one mapping, and items of one list, must start at the same column; indent nested content by two more spaces than its parent key' },
+  CLA1009: { severity: 'error', message: 'a plain value cannot contain ": " (it reads as a nested mapping)', hint: 'quote the value, e.g. key: "a: b"' },
+  CLA1010: { severity: 'error', message: 'a key is not followed by ":"', hint: 'write key: value; if this line continues the value above, quote that value or indent this line under it' },
+  CLA1011: { severity: 'error', message: 'the file holds more than one YAML document; a second one starts here', hint: 'a state file is a single document: remove this "---" line and what follows, or merge it into the first document' },
+  CLA1012: { severity: 'error', message: '%YAML {version} is not supported', hint: 'state files are YAML 1.2: remove the %YAML directive' },
+  CLA1013: { severity: 'error', message: 'duplicate key {key} (first written at line {firstLine})', hint: 'a key may appear once in a mapping: remove or rename one of the two' },
+  CLA1014: { severity: 'error', message: 'a mapping key must be a plain scalar, found {found}', hint: 'write the key as a string, e.g. name: value' },
+  CLA1015: { severity: 'error', message: 'empty mapping key', hint: 'write a key before the ":"' },
+  CLA1016: { severity: 'error', message: 'tag {tag} is not allowed', hint: 'state files hold plain YAML 1.2 values: remove the tag (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq are accepted)' },
+  CLA1017: { severity: 'error', message: '{text} is not a valid {tag} value', hint: 'remove the tag, or write a value of that type' },
+  CLA1018: { severity: 'error', message: 'alias *{name} refers to no anchor', hint: 'define &{name} on a value before this alias, or write the value out' },
+  CLA1019: { severity: 'error', message: 'alias *{name} refers to a value that contains it', hint: 'an alias cannot point at its own parent; write the value out' },
+  CLA1020: { severity: 'error', message: 'more than {limit} alias expansions', hint: 'write the values out, or use fewer *aliases (the limit guards against "billion laughs" documents)' },
+  CLA1021: { severity: 'error', message: 'the document expands to more than {limit} values', hint: 'aliases multiply the size of the document; write the values out instead' },
+  CLA1022: { severity: 'error', message: 'nesting is deeper than {limit} levels', hint: 'state files are shallow; look for unbalanced brackets or runaway indentation' },
+  CLA1023: { severity: 'error', message: 'the top level must be a mapping, found {found}', hint: 'start the file with keys, e.g. apiVersion: claude.os/v1, kind: …, spec: …' },
   // ── input / files ────────────────────────────────────────────────────────
   CLA9001: { severity: 'error', message: 'state dir {dir} does not exist', hint: 'create it, or pass --state-dir DIR (or set CLAUDE_STATE_DIR)' },
   CLA9002: { severity: 'error', message: 'cannot read {file}: {reason}', hint: 'check the file permissions' },
