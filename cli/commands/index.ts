@@ -6,4 +6,8 @@ import type { Command } from '../context.js';
 
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate.js')).default,
+  history: async () => (await import('./history.js')).default,
+  audit: async () => (await import('./audit.js')).default,
+  export: async () => (await import('./export.js')).default,
+  import: async () => (await import('./import.js')).default,
 };
