@@ -1,0 +1,74 @@
+/**
+ * `claude history [--json] [--limit N] [--state-dir DIR]`: the commits of the state repo,
+ * newest first (time, author, request, plan id, summary).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '../args.js';
+import { EXIT, UsageError, println, type Command } from '../context.js';
+import { resolvePaths } from '../../common/paths.js';
+import { StateRepoDamagedError, openStateRepo, type HistoryEntry } from '../../runtime/state/repo.js';
+
+const usage = `usage: claude history [--json] [--limit N] [--state-dir DIR]
+
+Lists the changes recorded in the state repository (the state dir is a git repository;
+each successful apply is one commit), newest first.
+
+  --json           print {"stateDir", "commits": [{commit, parents, time, author, request, planId, summary}]}
+  --limit N        at most N commits
+  --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)`;
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => '    ' + l)
+    .join('\n');
+}
+
+function render(e: HistoryEntry): string {
+  const head = `${e.commit.slice(0, 12)}  ${e.time.replace('.000Z', 'Z')}  ${e.author.name} <${e.author.email}>` + (e.planId ? `  plan ${e.planId}` : '');
+  return [head, indent(e.request), ...(e.summary ? [indent(e.summary)] : [])].join('\n');
+}
+
+const command: Command = {
+  summary: 'show the recorded changes (time, author, request, plan id)',
+  usage,
+  async run(ctx) {
+    const { values } = parse(ctx.argv, {
+      json: { type: 'boolean' },
+      limit: { type: 'string' },
+      'state-dir': { type: 'string' },
+    }, false);
+    let limit: number | undefined;
+    if (values.limit !== undefined) {
+      limit = Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not '${values.limit}'`);
+    }
+    const { stateDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
+    let commits: HistoryEntry[] = [];
+    if (existsSync(join(stateDir, '.git'))) {
+      try {
+        const repo = await openStateRepo(stateDir, { now: ctx.now, create: false });
+        commits = await repo.history(limit !== undefined ? { limit } : {});
+      } catch (e) {
+        if (e instanceof StateRepoDamagedError) {
+          println(ctx.stderr, `claude history: ${e.message}`);
+          return EXIT.FAILURE;
+        }
+        throw e;
+      }
+    }
+    if (values.json) {
+      println(ctx.stdout, JSON.stringify({ stateDir, commits }, null, 2));
+      return EXIT.OK;
+    }
+    if (commits.length === 0) {
+      println(ctx.stdout, `no history yet in ${stateDir} (the first apply records one)`);
+      return EXIT.OK;
+    }
+    println(ctx.stdout, commits.map(render).join('\n\n'));
+    return EXIT.OK;
+  },
+};
+
+export default command;
