@@ -28,6 +28,12 @@ export interface ObservedState {
    */
   hostFilesHash?: string | null;
   /**
+   * Digest per host file Claude.OS last wrote (path → hostFileDigest of its current content and mode, plan/host-state.ts); a file that is gone is absent. hostFilesHash is the hash of this map.
+   */
+  hostFiles?: {
+    [k: string]: string;
+  };
+  /**
    * sha256 of the applied schedule table (null when none).
    */
   scheduleHash?: string | null;

@@ -458,6 +458,10 @@ export interface StepHostApply1 {
       content: string;
       mode: string;
     }[];
+    /**
+     * Host files Claude.OS wrote earlier that are no longer wanted: the runtime deletes them (under CLAUDE_ROOT) and drops them from its record.
+     */
+    remove?: string[];
   };
   inverse: Inverse;
 }
