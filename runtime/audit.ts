@@ -16,7 +16,7 @@
  * every string that contains one of the secret values it is given, and refuses the record
  * if a secret still shows up in the final line.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, hashCanonical, sha256Hex } from '../common/canonical.js';
 import { appendLineDurable, writeFileAtomic } from '../common/fsutil.js';
@@ -163,6 +163,7 @@ export async function appendAudit(
     secrets,
   );
   const file = join(dataDir, AUDIT_FILE);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return withPidLock(
     file + '.lock',
     () => {

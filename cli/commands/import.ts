@@ -2,6 +2,7 @@
  * `claude import FILE [--force] [--state-dir DIR]`: replaces the state dir with a tarball
  * made by `claude export`, after validating it; all or nothing. Recorded in the audit log.
  */
+import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
@@ -27,7 +28,7 @@ const command: Command = {
     const { values, positionals } = parse(ctx.argv, { force: { type: 'boolean' }, 'state-dir': { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing FILE' : `expected one FILE, got ${positionals.length}`);
     const { stateDir, dataDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
-    const file = positionals[0] as string;
+    const file = resolve(ctx.cwd, positionals[0] as string);
     let r;
     try {
       r = await importState(file, stateDir, validateStateFiles, { force: values.force ?? false, now: ctx.now });

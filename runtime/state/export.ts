@@ -180,7 +180,7 @@ export async function importState(
     if (!existsSync(join(staging, '.git', 'HEAD'))) {
       throw new StateImportError(`${src} has no git history (.git); make the tarball with \`claude export\`. Nothing was imported`);
     }
-    const damage = await inspectStateRepo(staging, { deep: true, now });
+    const damage = await inspectStateRepo(staging, { deep: true });
     if (damage.length > 0) {
       throw new StateImportError(`the history in ${src} is damaged; nothing was imported:`, damage.map((p) => `${p.path}: ${p.detail}`));
     }

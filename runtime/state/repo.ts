@@ -93,7 +93,7 @@ export interface StateRepoProblem {
 }
 
 export interface OpenOptions {
-  /** The clock, injected (commit times, lock ages). */
+  /** The clock, injected: commit times. (Lock ages are measured against the real time.) */
   now?: () => Date;
   /** Create the repository if the state dir has none. Default true. */
   create?: boolean;
@@ -101,7 +101,8 @@ export interface OpenOptions {
 }
 
 export interface InspectOptions {
-  now?: () => Date;
+  /** The clock lock-file mtimes are compared with (default: the real time, as file systems use). */
+  wallClock?: () => Date;
   staleLockSeconds?: number;
   /** Also read every commit, tree and blob reachable from HEAD (import, `recover`). */
   deep?: boolean;
@@ -360,7 +361,7 @@ export async function inspectStateRepo(stateDir: string, opts: InspectOptions = 
   if (!lstatSync(gitdir).isDirectory()) {
     return [{ kind: 'not-a-repo', path: '.git', detail: '.git is not a directory', autoRepair: false }];
   }
-  const nowMs = (opts.now ?? (() => new Date()))().getTime();
+  const nowMs = (opts.wallClock ?? (() => new Date()))().getTime();
   const staleSeconds = opts.staleLockSeconds ?? DEFAULT_STALE_LOCK_SECONDS;
 
   // 1. lock files (anywhere but the object store)
@@ -480,7 +481,7 @@ export async function repairStateRepo(
  */
 export async function openStateRepo(stateDir: string, opts: OpenOptions = {}): Promise<StateRepo> {
   const now = opts.now ?? (() => new Date());
-  const problems = await inspectStateRepo(stateDir, { now, staleLockSeconds: opts.staleLockSeconds });
+  const problems = await inspectStateRepo(stateDir, { staleLockSeconds: opts.staleLockSeconds });
   if (problems.length > 0) throw new StateRepoDamagedError(stateDir, problems);
   const gitdir = join(stateDir, '.git');
   if (!existsSync(join(gitdir, 'HEAD'))) {
