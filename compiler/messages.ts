@@ -4,7 +4,7 @@
  * of their block. `{name}` placeholders are filled by `DiagnosticSink.report`.
  *
  * Blocks:  CLA1xxx parse · CLA2xxx schema check · CLA3xxx resolve · CLA4xxx plan
- *          CLA5xxx intent/proposals · CLA9xxx input/files
+ *          CLA5xxx intent/proposals · CLA6xxx firewall · CLA9xxx input/files
  */
 import type { Severity } from './diagnostics.js';
 
@@ -39,6 +39,18 @@ export const MESSAGES = {
   CLA1021: { severity: 'error', message: 'the document expands to more than {limit} values', hint: 'aliases multiply the size of the document; write the values out instead' },
   CLA1022: { severity: 'error', message: 'nesting is deeper than {limit} levels', hint: 'state files are shallow; look for unbalanced brackets or runaway indentation' },
   CLA1023: { severity: 'error', message: 'the top level must be a mapping, found {found}', hint: 'start the file with keys, e.g. apiVersion: claude.os/v1, kind: …, spec: …' },
+  // ── firewall (CLA6xxx) ───────────────────────────────────────────────────
+  CLA6001: { severity: 'error', message: 'firewall rule {rule}: {field} {value} is not an IPv4/IPv6 address or CIDR prefix', hint: 'write an address such as 10.0.1.50 or 2001:db8::1, or a prefix such as 10.0.0.0/8 or 2001:db8::/32 (or a list of those)' },
+  CLA6002: { severity: 'error', message: 'firewall rule {rule}: port {value} is not a port (1-65535) or a range "LOW-HIGH"', hint: 'write a number such as 22, a range such as "8000-8100", or a list of those' },
+  CLA6003: { severity: 'error', message: 'firewall rule {rule}: a port needs protocol tcp or udp (protocol is {protocol})', hint: 'add `protocol: tcp` (or udp) to the rule, or remove `port`' },
+  CLA6004: { severity: 'error', message: 'firewall rule {rule}: unknown connection state {value}', hint: 'state is a comma list of new, established, related, invalid, e.g. state: established,related' },
+  CLA6005: { severity: 'error', message: 'duplicate firewall rule name {rule}', hint: 'give every rule a unique name' },
+  CLA6006: { severity: 'error', message: 'firewall rule {rule}: interface {value} is not a valid interface name', hint: 'use a name of up to 15 characters such as eth0, lo or wg0; a trailing * matches a prefix (br-*)' },
+  CLA6007: { severity: 'warning', message: 'firewall rule {rule} can never match: {reason}; it is left out', hint: 'IPv4 and IPv6 parts of a rule never match each other; icmp is IPv4 only and icmpv6 IPv6 only' },
+  CLA6008: { severity: 'warning', message: 'firewall rule {rule}: {value} has host bits set; it is read as {normalised}', hint: 'write the network address, {normalised}, or a plain address for a single host' },
+  CLA6009: { severity: 'error', message: 'firewall rule {rule}: invalid {field} {value}', hint: '{allowed}' },
+  CLA6010: { severity: 'error', message: 'the new firewall would lock you out: {reason}', hint: 'add a rule that accepts this connection (e.g. protocol tcp, the port, source your address or network) before any rule that drops it, or pass --i-know-what-i-am-doing' },
+  CLA6011: { severity: 'error', message: 'firewall default_{direction}_policy {value} is not accept or drop', hint: 'policies are accept or drop; to reject, add a last rule with action: reject' },
   // ── input / files ────────────────────────────────────────────────────────
   CLA9001: { severity: 'error', message: 'state dir {dir} does not exist', hint: 'create it, or pass --state-dir DIR (or set CLAUDE_STATE_DIR)' },
   CLA9002: { severity: 'error', message: 'cannot read {file}: {reason}', hint: 'check the file permissions' },

@@ -1,0 +1,406 @@
+/**
+ * Real nftables, real traffic. Three network namespaces made per run:
+ *
+ *   claude-cli-<r>  10.0.1.50/8 + 203.0.113.7/24 ──veth── 10.0.0.1/8 + 203.0.113.1/24  claude-srv-<r>
+ *                                                          listeners on 22, 80, 443, 5432
+ *                                                          172.31.0.1/24 "br-ctr" ──veth── 172.31.0.2/24  claude-ctr-<r>
+ *                                                          (a fake Docker: DNAT 8080 → 172.31.0.2:80)  listener on 80
+ *
+ * Only addresses inside these namespaces are used. Everything is removed in afterAll.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { NftDriver, NftError, hashNftJson } from './nft.js';
+import { applyConfirmed, confirmPending, listPending, recoverPendingFirewall } from '../firewall-confirm.js';
+// Test-only: the compiler produces the rulesets the runtime loads (runtime code never imports compiler/).
+import { compileFirewall, evaluate, type FirewallSpec } from '../../compiler/firewall.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const r = randomBytes(3).toString('hex');
+const SRV = `claude-srv-${r}`;
+const CLI = `claude-cli-${r}`;
+const CTR = `claude-ctr-${r}`;
+const made: string[] = [];
+const procs: ChildProcess[] = [];
+let tmp = '';
+let bundleDir = '';
+
+const sh = (args: string[]): string => execFileSync(args[0]!, args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const nsx = (ns: string, args: string[]): string => sh(['ip', 'netns', 'exec', ns, ...args]);
+
+const FAKE_DOCKER = `table ip docker-fake {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip daddr 10.0.0.1 tcp dport 8080 dnat to 172.31.0.2:80
+		ip daddr 203.0.113.1 tcp dport 8080 dnat to 172.31.0.2:80
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		ip saddr 172.31.0.0/24 oifname != "br-ctr" masquerade
+	}
+
+	chain x {
+		iifname "docker0" counter accept
+	}
+}
+`;
+
+const SPEC: FirewallSpec = {
+  enabled: true,
+  default_input_policy: 'drop',
+  default_output_policy: 'accept',
+  default_forward_policy: 'drop',
+  rules: [
+    { name: 'allow-ssh-internal', direction: 'input', protocol: 'tcp', port: 22, source: '10.0.0.0/8', action: 'accept' },
+    { name: 'allow-http', direction: 'input', protocol: 'tcp', port: 80, action: 'accept' },
+    { name: 'allow-https', direction: 'input', protocol: 'tcp', port: 443, action: 'accept' },
+    { name: 'allow-established', direction: 'input', protocol: 'all', state: 'established,related', action: 'accept' },
+    { name: 'allow-loopback', direction: 'input', interface: 'lo', action: 'accept' },
+  ],
+};
+
+interface Probe {
+  from: string;
+  to: string;
+  port: number;
+}
+
+/** Real TCP connects from the client namespace, bound to `from`; true = connected. */
+function probe(list: Probe[], timeoutMs = 600): boolean[] {
+  const script = `
+const net = require('net');
+const list = JSON.parse(process.argv[1]);
+Promise.all(list.map((p) => new Promise((res) => {
+  const s = net.connect({ host: p.to, port: p.port, localAddress: p.from });
+  const t = setTimeout(() => { s.destroy(); res(false); }, ${timeoutMs});
+  s.on('connect', () => { clearTimeout(t); s.destroy(); res(true); });
+  s.on('error', () => { clearTimeout(t); res(false); });
+}))).then((r) => process.stdout.write(JSON.stringify(r)));`;
+  return JSON.parse(nsx(CLI, ['node', '-e', script, JSON.stringify(list)])) as boolean[];
+}
+
+const probeAsync = (list: Probe[]): Promise<boolean[]> => Promise.resolve(probe(list));
+
+function fakeDockerText(): string {
+  return nsx(SRV, ['nft', 'list', 'table', 'ip', 'docker-fake']);
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), `claude-fw-${r}-`));
+  for (const ns of [SRV, CLI, CTR]) {
+    sh(['ip', 'netns', 'add', ns]);
+    made.push(ns);
+    sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
+  }
+  sh(['ip', '-n', SRV, 'link', 'add', 'veth-srv', 'type', 'veth', 'peer', 'name', 'veth-cli', 'netns', CLI]);
+  sh(['ip', '-n', SRV, 'addr', 'add', '10.0.0.1/8', 'dev', 'veth-srv']);
+  sh(['ip', '-n', SRV, 'addr', 'add', '203.0.113.1/24', 'dev', 'veth-srv']);
+  sh(['ip', '-n', SRV, 'link', 'set', 'veth-srv', 'up']);
+  sh(['ip', '-n', CLI, 'addr', 'add', '10.0.1.50/8', 'dev', 'veth-cli']);
+  sh(['ip', '-n', CLI, 'addr', 'add', '203.0.113.7/24', 'dev', 'veth-cli']);
+  sh(['ip', '-n', CLI, 'link', 'set', 'veth-cli', 'up']);
+  // The "container": a namespace behind an interface named like a Docker bridge.
+  sh(['ip', '-n', SRV, 'link', 'add', 'br-ctr', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', CTR]);
+  sh(['ip', '-n', SRV, 'addr', 'add', '172.31.0.1/24', 'dev', 'br-ctr']);
+  sh(['ip', '-n', SRV, 'link', 'set', 'br-ctr', 'up']);
+  sh(['ip', '-n', CTR, 'addr', 'add', '172.31.0.2/24', 'dev', 'eth0']);
+  sh(['ip', '-n', CTR, 'link', 'set', 'eth0', 'up']);
+  sh(['ip', '-n', CTR, 'route', 'add', 'default', 'via', '172.31.0.1']);
+  nsx(SRV, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+  nsx(SRV, ['nft', '-f', writeTmp('fake-docker.nft', FAKE_DOCKER)]);
+
+  const listen = (ns: string, ports: number[]): Promise<void> =>
+    new Promise((res, rej) => {
+      const p = spawn('ip', ['netns', 'exec', ns, 'node', '-e', `
+const net = require('net'); let n = 0; const ports = ${JSON.stringify(ports)};
+for (const port of ports) net.createServer((s) => { s.on('error', () => {}); s.end('hi'); }).listen(port, '0.0.0.0', () => { if (++n === ports.length) console.log('ready'); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      procs.push(p);
+      p.stdout!.on('data', (b: Buffer) => (String(b).includes('ready') ? res() : undefined));
+      p.on('exit', (c) => rej(new Error(`listener in ${ns} exited ${c}`)));
+    });
+  await Promise.all([listen(SRV, [22, 80, 443, 5432]), listen(CTR, [80])]);
+});
+
+afterAll(() => {
+  for (const p of procs) if (p.pid && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  for (const ns of made) {
+    try {
+      sh(['ip', 'netns', 'del', ns]);
+    } catch {
+      /* partial creation */
+    }
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+});
+
+function writeTmp(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const driver = (): NftDriver => new NftDriver({ netns: SRV });
+
+const ssh10 = { from: '10.0.1.50', to: '10.0.0.1', port: 22 };
+const ssh203 = { from: '203.0.113.7', to: '203.0.113.1', port: 22 };
+const http = { from: '203.0.113.7', to: '203.0.113.1', port: 80 };
+const https = { from: '203.0.113.7', to: '203.0.113.1', port: 443 };
+const pg = { from: '10.0.1.50', to: '10.0.0.1', port: 5432 };
+
+describe('NftDriver in a network namespace', () => {
+  test('with no table: everything connects, observe says absent', async () => {
+    const d = driver();
+    expect(await d.observe()).toEqual({ present: false, json: null, hash: null });
+    expect(probe([ssh10, ssh203, http, pg])).toEqual([true, true, true, true]);
+  });
+
+  test('"default drop, SSH from 10/8, 80+443 from anywhere, established, loopback" filters real traffic', async () => {
+    const d = driver();
+    const fw = compileFirewall(SPEC);
+    await d.apply(fw.ruleset);
+    const obs = await d.observe();
+    expect(obs.present).toBe(true);
+    expect(obs.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(probe([ssh10, ssh203, http, https, pg])).toEqual([true, false, true, true, false]);
+    // The compiler's evaluator agrees with the kernel on each of these.
+    for (const [p, want] of [[ssh10, true], [ssh203, false], [http, true], [https, true], [pg, false]] as const) {
+      const v = evaluate(fw, { chain: 'input', protocol: 'tcp', src: p.from, dst: p.to, dport: p.port, state: 'new', notLoopback: true });
+      expect(v.verdict === 'accept', `${p.from} → ${p.port}`).toBe(want);
+    }
+    // Loading the same text again gives the same observed hash (handles are ignored).
+    await d.apply(fw.ruleset);
+    expect((await d.observe()).hash).toBe(obs.hash);
+  });
+
+  test('a ruleset with a syntax error changes nothing', async () => {
+    const d = driver();
+    const before = await d.observe();
+    const bad = compileFirewall(SPEC).ruleset.replace('tcp dport 22 accept', 'tcp dport 22 acept');
+    await expect(d.check(bad)).rejects.toThrow(NftError);
+    const err = await d.apply(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NftError);
+    expect((err as NftError).message).toMatch(/syntax error|Error/);
+    // Even without the separate check, the load is one transaction: nothing half-applied.
+    await expect(d.apply(bad, { check: false })).rejects.toThrow(NftError);
+    expect((await d.observe()).hash).toBe(before.hash);
+    expect(probe([ssh10, ssh203])).toEqual([true, false]);
+  });
+
+  test('a manual edit changes the observed hash (drift)', async () => {
+    const d = driver();
+    const before = await d.observe();
+    nsx(SRV, ['nft', 'add', 'rule', 'inet', 'claude', 'input', 'tcp', 'dport', '5432', 'accept']);
+    const after = await d.observe();
+    expect(after.hash).not.toBe(before.hash);
+    await d.apply(compileFirewall(SPEC).ruleset);
+    expect((await d.observe()).hash).toBe(before.hash);
+  });
+
+  test('published (DNAT-ed) container ports follow the input rules; without the handling they bypass them', async () => {
+    const d = driver();
+    const via10 = { from: '10.0.1.50', to: '10.0.0.1', port: 8080 };
+    const via203 = { from: '203.0.113.7', to: '203.0.113.1', port: 8080 };
+    // "Block everything except SSH": the published port is blocked too.
+    await d.apply(compileFirewall(SPEC).ruleset);
+    expect(probe([via10, via203])).toEqual([false, false]);
+    // Allow 8080 from 10/8 only: the original destination port is what counts.
+    const allow = compileFirewall({ ...SPEC, rules: [...SPEC.rules!, { name: 'allow-app', protocol: 'tcp', port: 8080, source: '10.0.0.0/8', action: 'accept' }] });
+    await d.apply(allow.ruleset);
+    expect(probe([via10, via203])).toEqual([true, false]);
+    // The naive table (no published chain) with an accepting forward policy: moby#22054.
+    const naive = compileFirewall({ ...SPEC, default_forward_policy: 'accept' }, { containerForwarding: false });
+    await d.apply(naive.ruleset);
+    expect(probe([via10, via203, ssh203])).toEqual([true, true, false]);
+    // Container egress (from the bridge) still works under forward policy drop.
+    await d.apply(compileFirewall(SPEC).ruleset);
+    const egress = nsx(CTR, ['node', '-e', `const s=require('net').connect({host:'203.0.113.7',port:9,timeout:600});s.on('connect',()=>{console.log('open')});s.on('error',(e)=>{console.log(e.code)});s.on('timeout',()=>{console.log('timeout');s.destroy()})`]);
+    // Nothing listens on the client's port 9: a RST (ECONNREFUSED) proves the packet got through forward and back.
+    expect(egress.trim()).toBe('ECONNREFUSED');
+  });
+
+  test('remove() deletes only inet claude; the fake docker table stays byte-identical', async () => {
+    const d = driver();
+    const docker0 = fakeDockerText();
+    await d.apply(compileFirewall(SPEC).ruleset);
+    expect(fakeDockerText()).toBe(docker0);
+    await d.remove();
+    await d.remove(); // idempotent
+    expect((await d.observe()).present).toBe(false);
+    expect(fakeDockerText()).toBe(docker0);
+    expect(nsx(SRV, ['nft', 'list', 'tables']).trim().split('\n')).toEqual(['table ip docker-fake']);
+    // The driver's list/observe never show other tables.
+    await d.apply(compileFirewall(SPEC).ruleset);
+    expect(JSON.stringify((await d.observe()).json)).not.toContain('docker-fake');
+    expect(fakeDockerText()).toBe(docker0);
+  });
+
+  test('hashNftJson ignores handles and metainfo', () => {
+    const a = { nftables: [{ metainfo: { version: '1' } }, { table: { family: 'inet', name: 'claude', handle: 3 } }] };
+    const b = { nftables: [{ metainfo: { version: '2' } }, { table: { family: 'inet', name: 'claude', handle: 9 } }] };
+    const c = { nftables: [{ table: { family: 'inet', name: 'other', handle: 9 } }] };
+    expect(hashNftJson(a)).toBe(hashNftJson(b));
+    expect(hashNftJson(a)).not.toBe(hashNftJson(c));
+  });
+});
+
+describe('commit-confirmed', () => {
+  const sshOnly203Blocked = (): string => compileFirewall(SPEC).ruleset;
+  // The change under test: drops SSH from 10/8 too (the admin's network).
+  const lockout = (): string => compileFirewall({ ...SPEC, rules: SPEC.rules!.filter((x) => x.name !== 'allow-ssh-internal') }).ruleset;
+
+  test('a failing probe reverts to the previous table', async () => {
+    const d = driver();
+    const journal = join(tmp, 'j-fail');
+    await d.apply(sshOnly203Blocked());
+    const before = await d.observe();
+    const docker0 = fakeDockerText();
+    const t0 = Date.now();
+    const res = await applyConfirmed(d, lockout(), { timeoutMs: 1500, journalDir: journal, probes: async () => (await probeAsync([ssh10]))[0]! });
+    expect(res.outcome).toBe('reverted');
+    expect(res.by).toBe('probes');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(res.observed.hash).toBe(before.hash);
+    expect(probe([ssh10])).toEqual([true]);
+    expect(listPending(journal)).toEqual([]);
+    expect(readdirSync(journal).filter((f) => f.startsWith('firewall-pending-'))).toEqual([]);
+    expect(readFileSync(join(journal, 'firewall-confirm.log'), 'utf8')).toContain(`${res.id} reverted by probes`);
+    expect(fakeDockerText()).toBe(docker0);
+  });
+
+  test('a probe that never answers is reverted at the deadline', async () => {
+    const d = driver();
+    const journal = join(tmp, 'j-hang');
+    const before = await d.observe();
+    const t0 = Date.now();
+    const res = await applyConfirmed(d, lockout(), { timeoutMs: 1500, journalDir: journal, probes: () => new Promise<boolean>(() => {}) });
+    const took = Date.now() - t0;
+    expect(res.outcome).toBe('reverted');
+    expect(['deadline', 'watchdog']).toContain(res.by);
+    expect(took).toBeGreaterThanOrEqual(1400);
+    expect(took).toBeLessThan(5000);
+    expect(res.observed.hash).toBe(before.hash);
+  });
+
+  test('passing probes confirm; the new table stays', async () => {
+    const d = driver();
+    const journal = join(tmp, 'j-ok');
+    const next = compileFirewall({ ...SPEC, rules: [...SPEC.rules!, { name: 'allow-pg', protocol: 'tcp', port: 5432, source: '10.0.0.0/8', action: 'accept' }] }).ruleset;
+    const res = await applyConfirmed(d, next, { timeoutMs: 1500, journalDir: journal, probes: async () => (await probeAsync([ssh10, pg])).every(Boolean) });
+    expect(res.outcome).toBe('confirmed');
+    await new Promise((r) => setTimeout(r, 1800)); // past the deadline: the watchdog must not revert
+    expect(probe([pg])).toEqual([true]);
+    expect(listPending(journal)).toEqual([]);
+    await d.apply(sshOnly203Blocked());
+  });
+
+  test('confirmPending (claude confirm) confirms by hand while the probes wait', async () => {
+    const d = driver();
+    const journal = join(tmp, 'j-manual');
+    const next = lockout();
+    const res = await applyConfirmed(d, next, {
+      timeoutMs: 3000,
+      journalDir: journal,
+      probes: () => new Promise<boolean>(() => {}),
+      onPending: () => setTimeout(() => expect(confirmPending(journal)).toHaveLength(1), 200),
+    });
+    expect(res.outcome).toBe('confirmed');
+    expect(res.by).toBe('confirm');
+    expect(probe([ssh10])).toEqual([false]);
+    await d.apply(sshOnly203Blocked());
+  });
+
+  test('a syntax error is refused before anything is recorded', async () => {
+    const d = driver();
+    const journal = join(tmp, 'j-bad');
+    const before = await d.observe();
+    await expect(applyConfirmed(d, 'table inet claude { chain input { bogus } }', { journalDir: journal, timeoutMs: 1000, probes: async () => true })).rejects.toThrow(NftError);
+    expect(listPending(journal)).toEqual([]);
+    expect((await d.observe()).hash).toBe(before.hash);
+  });
+
+  test('the applying process killed (SIGKILL) inside the window: the watchdog reverts by the deadline', async () => {
+    const d = driver();
+    const journal = join(tmp, 'j-kill');
+    const before = await d.observe();
+    const child = spawnApplier(lockout(), journal, 2000, true);
+    await child.pending;
+    expect(probe([ssh10])).toEqual([false]); // the risky table is live
+    child.proc.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 2000 + 1200));
+    expect((await d.observe()).hash).toBe(before.hash);
+    expect(probe([ssh10])).toEqual([true]);
+    expect(listPending(journal)).toEqual([]);
+    expect(readFileSync(join(journal, 'firewall-confirm.log'), 'utf8')).toMatch(/reverted by watchdog/);
+  });
+
+  test('without a watchdog, recoverPendingFirewall reverts an expired record (claude recover / start-up)', async () => {
+    const d = driver();
+    const journal = join(tmp, 'j-recover');
+    const before = await d.observe();
+    const child = spawnApplier(lockout(), journal, 1500, false);
+    const rec = await child.pending;
+    child.proc.kill('SIGKILL');
+    // Inside the window: left alone, reported as pending.
+    const early = await recoverPendingFirewall(d, journal, Date.now());
+    expect(early.reverted).toEqual([]);
+    expect(early.pending.map((p) => p.id)).toEqual([rec.id]);
+    expect(probe([ssh10])).toEqual([false]);
+    // After the deadline (clock injected): reverted.
+    const late = await recoverPendingFirewall(d, journal, rec.deadline + 1);
+    expect(late.reverted).toEqual([rec.id]);
+    expect((await d.observe()).hash).toBe(before.hash);
+    expect(listPending(journal)).toEqual([]);
+  });
+});
+
+/**
+ * Runs applyConfirmed in a separate node process (the runtime modules transpiled with the
+ * TypeScript compiler into a folder under node_modules/.cache, so `canonicalize` resolves),
+ * with a probe that never answers. Resolves `pending` with the record once the table is live.
+ */
+function spawnApplier(ruleset: string, journal: string, timeoutMs: number, watchdog: boolean): { proc: ChildProcess; pending: Promise<{ id: string; deadline: number }> } {
+  if (!bundleDir) {
+    bundleDir = join(repo, 'node_modules', '.cache', `claude-fwtest-${r}`);
+    for (const f of ['runtime/firewall-confirm.ts', 'runtime/drivers/nft.ts', 'common/fsutil.ts', 'common/canonical.ts']) {
+      const src = readFileSync(join(repo, f), 'utf8');
+      const out = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const dest = join(bundleDir, f.replace(/\.ts$/, '.js'));
+      mkdirSync(dirname(dest), { recursive: true });
+      writeFileSync(dest, out);
+    }
+    writeFileSync(join(bundleDir, 'package.json'), '{"type":"module"}\n');
+    writeFileSync(
+      join(bundleDir, 'applier.js'),
+      `import { NftDriver } from './runtime/drivers/nft.js';
+import { applyConfirmed } from './runtime/firewall-confirm.js';
+import { readFileSync } from 'node:fs';
+const [netns, file, journalDir, timeoutMs, watchdog] = process.argv.slice(2);
+await applyConfirmed(new NftDriver({ netns }), readFileSync(file, 'utf8'), {
+  journalDir, timeoutMs: Number(timeoutMs), watchdog: watchdog === '1',
+  probes: () => new Promise(() => {}),
+  onPending: (rec) => console.log('PENDING ' + JSON.stringify({ id: rec.id, deadline: rec.deadline })),
+});
+`,
+    );
+  }
+  const file = writeTmp(`applier-${randomBytes(3).toString('hex')}.nft`, ruleset);
+  const proc = spawn(process.execPath, [join(bundleDir, 'applier.js'), SRV, file, journal, String(timeoutMs), watchdog ? '1' : '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  procs.push(proc);
+  const pending = new Promise<{ id: string; deadline: number }>((res, rej) => {
+    let buf = '';
+    proc.stdout!.on('data', (b: Buffer) => {
+      buf += String(b);
+      const m = /PENDING (.*)\n/.exec(buf);
+      if (m) res(JSON.parse(m[1]!) as { id: string; deadline: number });
+    });
+    proc.on('exit', (c) => rej(new Error(`applier exited early (${c})`)));
+  });
+  return { proc, pending };
+}
