@@ -1,13 +1,12 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { hashCanonical, canonicalJson } from '../common/canonical.js';
-import { packageRoot } from '../common/paths.js';
+import { transpileForChild, type ChildBuild } from './testutil/transpile-child.js';
 import { AUDIT_FILE, AuditSecretError, REDACTED, ZERO_HASH, appendAudit, readAudit, redactSecrets, verifyAudit, type AuditRecord } from './audit.js';
 
 const dirs: string[] = [];
@@ -145,44 +144,27 @@ describe('audit log', () => {
 
 // ── concurrent appenders in separate processes ─────────────────────────────────
 
-const buildDirs: string[] = [];
+const builds: ChildBuild[] = [];
 afterAll(() => {
-  for (const d of buildDirs) rmSync(d, { recursive: true, force: true });
+  for (const b of builds) b.cleanup();
 });
 
-/** Transpiles the audit module and its imports to plain ESM that a child `node` can run. */
-function buildForChild(): string {
-  const root = packageRoot();
-  const out = join(root, 'node_modules', '.cache', `claude-audit-test-${randomBytes(4).toString('hex')}`);
-  buildDirs.push(out);
-  for (const rel of ['runtime/audit.ts', 'runtime/pidlock.ts', 'common/canonical.ts', 'common/fsutil.ts']) {
-    const js = ts.transpileModule(readFileSync(join(root, rel), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    }).outputText;
-    const dest = join(out, rel.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(dest), { recursive: true });
-    writeFileSync(dest, js);
-  }
-  writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
-  writeFileSync(
-    join(out, 'child.js'),
-    `import { appendAudit } from './runtime/audit.js';
+describe('audit log under concurrency', () => {
+  it('keeps the chain valid with 10 processes appending at once', async () => {
+    const d = tempDir();
+    const build = transpileForChild(
+      ['runtime/audit.ts'],
+      `import { appendAudit } from './runtime/audit.js';
 const [dataDir, who, n] = process.argv.slice(2);
 for (let i = 0; i < Number(n); i++) {
   await appendAudit(dataDir, { actor: who, event: 'service.started', planId: null, details: { i } }, () => new Date());
 }
 `,
-  );
-  return join(out, 'child.js');
-}
-
-describe('audit log under concurrency', () => {
-  it('keeps the chain valid with 10 processes appending at once', async () => {
-    const d = tempDir();
-    const child = buildForChild();
+    );
+    builds.push(build);
     const procs = 10;
     const each = 8;
-    await Promise.all(Array.from({ length: procs }, (_, p) => promisify(execFile)(process.execPath, [child, d, `proc-${p}`, String(each)])));
+    await Promise.all(Array.from({ length: procs }, (_, p) => promisify(execFile)(process.execPath, [build.script, d, `proc-${p}`, String(each)])));
     expect(verifyAudit(d)).toMatchObject({ ok: true, records: procs * each });
     const recs = readAudit(d);
     for (let p = 0; p < procs; p++) {

@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { transpileForChild, type ChildBuild } from '../testutil/transpile-child.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,10 @@ import {
   repairStateRepo,
 } from './repo.js';
 
+const builds: ChildBuild[] = [];
+afterAll(() => {
+  for (const b of builds) b.cleanup();
+});
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -167,6 +173,27 @@ describe('state repo', () => {
     expect(h).toHaveLength(5);
     expect(new Set(h.map((e) => e.commit))).toEqual(new Set(oids));
     for (let i = 0; i < h.length - 1; i++) expect(h[i]?.parents).toEqual([h[i + 1]?.commit]);
+  });
+
+  it('serialises commits from 10 processes: ten commits, none lost', async () => {
+    const dir = tempDir();
+    await openStateRepo(dir);
+    const build = transpileForChild(
+      ['runtime/state/repo.ts'],
+      `import { openStateRepo } from './runtime/state/repo.js';
+const [dir, i] = process.argv.slice(2);
+const repo = await openStateRepo(dir);
+await repo.commitState({ 'services.yaml': 'n: ' + i + '\\n' }, { request: 'request ' + i, planId: 'plan-' + i, summary: '', author: { name: 'p' + i, email: 'p' + i + '@box' } });
+`,
+    );
+    builds.push(build);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => promisify(execFile)(process.execPath, [build.script, dir, String(i)])));
+    const repo = await openStateRepo(dir);
+    const h = await repo.history();
+    expect(h.map((e) => e.planId).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `plan-${i}`).sort());
+    for (let i = 0; i < h.length - 1; i++) expect(h[i]?.parents).toEqual([h[i + 1]?.commit]);
+    gitCli(dir, 'fsck', '--full', '--strict');
+    expect(await inspectStateRepo(dir)).toEqual([]);
   });
 
   it('is readable by the real git CLI (log, trailers, fsck, status, reflog)', async () => {

@@ -1,0 +1,50 @@
+/**
+ * Test helper: makes project modules runnable by a child `node` process (which cannot load
+ * `.ts`). Each module and every relative import it reaches is transpiled with TypeScript's
+ * `transpileModule` into `<package root>/node_modules/.cache/claude-child-<random>/`, keeping
+ * the folder layout, so bare imports (`isomorphic-git`, `canonicalize`) still resolve from
+ * the project's `node_modules`. Returns the path of the child script and a cleanup function.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import ts from 'typescript';
+import { packageRoot } from '../../common/paths.js';
+
+export interface ChildBuild {
+  /** The child script (ESM, `.mjs`); run it with `process.execPath`. */
+  script: string;
+  /** The build folder; pass it to `cleanup`. */
+  dir: string;
+  cleanup(): void;
+}
+
+/**
+ * @param entries project-relative `.ts` paths, e.g. `runtime/audit.ts`
+ * @param script  the child's source; it imports the entries as `./<path>.js`
+ */
+export function transpileForChild(entries: string[], script: string): ChildBuild {
+  const root = packageRoot();
+  const dir = join(root, 'node_modules', '.cache', `claude-child-${randomBytes(4).toString('hex')}`);
+  const done = new Set<string>();
+  const queue = entries.map((e) => resolve(root, e));
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (done.has(file)) continue;
+    done.add(file);
+    const src = readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)\.js'/g)) {
+      queue.push(resolve(dirname(file), (m[1] as string) + '.ts'));
+    }
+    const js = ts.transpileModule(src, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true, verbatimModuleSyntax: false },
+    }).outputText;
+    const dest = join(dir, relative(root, file).replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(dest), { recursive: true });
+    writeFileSync(dest, js);
+  }
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  const scriptPath = join(dir, 'child.mjs');
+  writeFileSync(scriptPath, script);
+  return { script: scriptPath, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
