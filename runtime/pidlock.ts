@@ -1,8 +1,9 @@
 /**
  * A small inter-process lock file: `open(path, 'wx')` creates it exclusively and writes the
- * owner (`{pid, host, acquiredAt, purpose}`); a waiter retries with jitter until its
+ * owner (`{pid, procStart, host, acquiredAt, purpose}`); a waiter retries with jitter until its
  * deadline. A lock whose owner process is dead (same host, `kill(pid, 0)` says ESRCH) is
- * broken. Used around read-modify-write of files shared by several processes (the audit
+ * broken, and so is one whose pid now belongs to a process that started later (pid reuse).
+ * Used around read-modify-write of files shared by several processes (the audit
  * log's tail, the state repo's commit). It is not the runtime's apply lock.
  */
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 
 export interface LockOwner {
   pid: number;
+  /** The owner's start time (/proc/<pid>/stat field 22), to tell a reused pid; null off Linux. */
+  procStart: string | null;
   host: string;
   acquiredAt: string;
   purpose: string;
@@ -50,12 +53,30 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** A process's start time in clock ticks since boot (/proc/<pid>/stat field 22), or null. */
+export function procStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the recorded owner still runs: the pid exists and, when known, started at the same time. */
+export function ownerAlive(owner: LockOwner): boolean {
+  if (!pidAlive(owner.pid)) return false;
+  if (owner.procStart === null) return true;
+  const now = procStartTime(owner.pid);
+  return now === null || now === owner.procStart;
+}
+
 /** Reads the owner recorded in a lock file, or null when it is missing or unreadable. */
 export function readLockOwner(lockPath: string): LockOwner | null {
   try {
     const o = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockOwner>;
     if (typeof o.pid !== 'number' || typeof o.host !== 'string') return null;
-    return { pid: o.pid, host: o.host, acquiredAt: String(o.acquiredAt ?? ''), purpose: String(o.purpose ?? '') };
+    return { pid: o.pid, procStart: typeof o.procStart === 'string' ? o.procStart : null, host: o.host, acquiredAt: String(o.acquiredAt ?? ''), purpose: String(o.purpose ?? '') };
   } catch {
     return null;
   }
@@ -113,7 +134,7 @@ function breakStale(lockPath: string, seen: LockOwner | null): void {
 /** True when the lock file's owner is known to be gone (so it may be broken). */
 export function lockIsStale(lockPath: string, unreadableStaleMs = 10_000): boolean {
   const owner = readLockOwner(lockPath);
-  if (owner) return owner.host === hostname() && !pidAlive(owner.pid);
+  if (owner) return owner.host === hostname() && !ownerAlive(owner);
   try {
     return Date.now() - statSync(lockPath).mtimeMs > unreadableStaleMs;
   } catch {
@@ -126,6 +147,7 @@ export async function acquirePidLock(lockPath: string, opts: PidLockOptions = {}
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   const owner: LockOwner = {
     pid: process.pid,
+    procStart: procStartTime(process.pid),
     host: hostname(),
     acquiredAt: new Date().toISOString() + '#' + randomBytes(4).toString('hex'),
     purpose: opts.purpose ?? 'lock',
