@@ -39,6 +39,12 @@ export const MESSAGES = {
   CLA1021: { severity: 'error', message: 'the document expands to more than {limit} values', hint: 'aliases multiply the size of the document; write the values out instead' },
   CLA1022: { severity: 'error', message: 'nesting is deeper than {limit} levels', hint: 'state files are shallow; look for unbalanced brackets or runaway indentation' },
   CLA1023: { severity: 'error', message: 'the top level must be a mapping, found {found}', hint: 'start the file with keys, e.g. apiVersion: claude.os/v1, kind: …, spec: …' },
+  // ── plan (CLA4xxx) ───────────────────────────────────────────────────────
+  CLA4001: { severity: 'error', message: 'container name {name} (service {service}) is taken by a container Claude.OS does not manage', hint: 'remove or rename that container (docker rm {name}), or rename the service' },
+  CLA4002: { severity: 'error', message: 'service {service} publishes host port {port}/{protocol}, already published by container {container}, which Claude.OS does not manage', hint: 'stop that container, or publish the service on another host port' },
+  CLA4003: { severity: 'error', message: 'network {name} exists but Claude.OS does not manage it', hint: 'remove it (docker network rm {name}) or give the network another name' },
+  CLA4004: { severity: 'error', message: 'container name {name} of replica {replica} of service {service} is the name of service {other}', hint: 'rename one of the services: replica n of service s is named s-n' },
+  CLA4005: { severity: 'warning', message: 'volume {name} ({path}) is no longer declared; it is kept with its data', hint: 'declare it again in storage.yaml, or plan with --allow-destructive to delete it and its data' },
   // ── firewall (CLA6xxx) ───────────────────────────────────────────────────
   CLA6001: { severity: 'error', message: 'firewall rule {rule}: {field} {value} is not an IPv4/IPv6 address or CIDR prefix', hint: 'write an address such as 10.0.1.50 or 2001:db8::1, or a prefix such as 10.0.0.0/8 or 2001:db8::/32 (or a list of those)' },
   CLA6002: { severity: 'error', message: 'firewall rule {rule}: port {value} is not a port (1-65535) or a range "LOW-HIGH"', hint: 'write a number such as 22, a range such as "8000-8100", or a list of those' },

@@ -1,0 +1,761 @@
+/**
+ * The planner: a pure function from the resolved desired model and an observed snapshot to
+ * a plan payload (schemas/plan.schema.json). No I/O, no clock, no randomness: the clock and
+ * the nonce come in through the options, so the same inputs give a byte-identical payload.
+ *
+ *   plan(desired: ResolvedModel, observed: ObservedState, opts) → PlanPayload
+ *
+ * Naming. Replica 1 of service `s` is the container `s`; replica n ≥ 2 is `s-n`. Every
+ * container is on each of its service's networks with the alias `s`, so replicas share one
+ * name (Docker DNS round-robin). Replicas 2 and later publish no host ports.
+ *
+ * Config hash. `claude.os/config-hash` is the sha256 of the canonical ContainerSpec without
+ * `configHash`, without `state` (stopping a service must not replace its container) and
+ * without the config-hash label, together with the sha256 of the ciphertext of each secret
+ * the container references (a rotated secret replaces the container). A changed hash means
+ * container.replace.
+ *
+ * The step graph is built in the spec's seven phases (docs/plans.md, "Step DAG"); each step
+ * lists what it needs in `dependsOn`, and steps are sorted by (phase, depth within the phase,
+ * id), which is a topological order. See the comment on each phase below for why it comes
+ * where it does.
+ */
+import { hashCanonical, sha256Hex } from '../common/canonical.js';
+import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../plan/types.js';
+import type {
+  ContainerSpec,
+  HealthSpec,
+  JobSpec,
+  NetworkSpec,
+  ObservedContainer,
+  ObservedNetwork,
+  ObservedState,
+  ObservedVolume,
+  PlanPayload,
+  PlanStep,
+  PlanSummary,
+  Provenance,
+  Risk,
+  VolumeSpec,
+} from '../plan/types.js';
+import { globalFingerprint, resourceFingerprints } from '../plan/fingerprint.js';
+import { hostFileDigest, normalizeMode, scheduleHash } from '../plan/host-state.js';
+import type { ResolvedFirewall, ResolvedModel, ResolvedService } from './model.js';
+import { compileFirewall, exposureMap, type CompiledFirewall, type Exposure, type FirewallSpec } from './firewall.js';
+import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
+
+/** Default plan lifetime: one hour (Terraform plans do not expire; ours do, to bound replay and staleness). */
+export const DEFAULT_TTL_MS = 60 * 60 * 1000;
+/** Health wait when a service has no healthcheck: the container must be running this long at most. */
+export const DEFAULT_START_TIMEOUT_MS = 30_000;
+/** Seconds Docker waits after SIGTERM before SIGKILL on container.stop. */
+export const STOP_TIMEOUT_S = 10;
+
+export interface PlanOptions {
+  /** The request text, or a description such as "apply state dir /etc/claude.d". */
+  request: string;
+  /** The clock, injected. */
+  now: Date;
+  /** 32–128 lowercase hex characters, from the caller's CSPRNG; the plan id derives from it. */
+  nonce: string;
+  hostId: string;
+  /** Lifetime; default one hour. */
+  ttlMs?: number;
+  provenance: Omit<Provenance, 'compilerVersion'>;
+  compilerVersion: string;
+  /** The request explicitly asked to delete data: undeclared volumes are removed with their data. */
+  allowDestructive?: boolean;
+  /** Diagnostics go here; without a sink, an error throws PlanError. */
+  sink?: DiagnosticSink;
+}
+
+export class PlanError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super('plan: ' + diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; '));
+    this.name = 'PlanError';
+  }
+}
+
+/** Host files in the "system" group (hostname, timezone, DNS); every other host file is "security". */
+export const SYSTEM_HOST_FILES: readonly string[] = ['/etc/hostname', '/etc/resolv.conf', '/etc/timezone'];
+
+export interface HostFile {
+  path: string;
+  content: string;
+  mode: string;
+}
+
+/** What the plan shows in `display` (never read by apply). */
+export interface PlanDisplayInfo {
+  /** One line per change, terraform-style (`+`, `~`, `-`, `-/+`). */
+  changes: string[];
+  /** Proposed-changes lines for the box (services, storage, network, firewall, host). */
+  overview: string[];
+  /** Published ports of the desired containers and from where they can be reached. */
+  exposure: Exposure[];
+  /** Resources left alone on purpose (undeclared volumes keep their data). */
+  kept: string[];
+  warnings: string[];
+}
+
+// ── naming and specs ────────────────────────────────────────────────────────────────────
+
+export function containerName(service: string, replica: number): string {
+  return replica === 1 ? service : `${service}-${replica}`;
+}
+
+/** A step id or resource-key part for a name that may hold characters the schema does not allow (image tags). */
+function idPart(s: string, allowUpper: boolean): string {
+  const re = allowUpper ? /[^A-Za-z0-9._:/@-]/g : /[^a-z0-9._:/@-]/g;
+  const cleaned = s.replace(re, '-');
+  return cleaned === s ? s : `${cleaned}-${sha256Hex(s).slice(0, 8)}`;
+}
+
+function stepId(op: string, name: string): string {
+  return `${op}:${idPart(name, false)}`;
+}
+
+/** The config hash of a container spec (see the module comment). */
+export function containerConfigHash(spec: ContainerSpec, secretDigests: Record<string, string>): string {
+  const { configHash: _h, state: _s, ...rest } = spec;
+  const labels = { ...rest.labels };
+  delete labels[LABEL_CONFIG_HASH];
+  return hashCanonical({ spec: { ...rest, labels }, secrets: secretDigests });
+}
+
+function secretDigestsFor(svc: ResolvedService, model: ResolvedModel): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [...svc.secretRefs].sort()) {
+    const s = model.secrets.find((x) => x.name === name);
+    out[name] = s ? sha256Hex(s.value) : 'missing';
+  }
+  return out;
+}
+
+/** The ContainerSpecs of the desired state: one per replica of every enabled service, sorted by name. */
+export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
+  const out: ContainerSpec[] = [];
+  for (const svc of model.services) {
+    if (!svc.enabled) continue;
+    const digests = secretDigestsFor(svc, model);
+    for (let r = 1; r <= svc.replicas; r++) {
+      const labels: Record<string, string> = { ...svc.labels };
+      labels[LABEL_MANAGED] = 'true';
+      labels[LABEL_SERVICE] = svc.name;
+      labels[LABEL_REPLICA] = String(r);
+      const spec: ContainerSpec = clean({
+        name: containerName(svc.name, r),
+        service: svc.name,
+        replica: r,
+        image: svc.resolvedImage,
+        command: svc.command,
+        entrypoint: svc.entrypoint,
+        env: sortRecord(svc.environment),
+        secretRefs: [...svc.secretRefs].sort(),
+        ports: svc.ports
+          .map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ host: p.host, container: p.container, protocol: p.protocol, hostIp: p.hostIp }) : { container: p.container, protocol: p.protocol }))
+          .sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0)),
+        mounts: svc.mounts.map((m) => ({ source: m.source, target: m.target, readonly: m.readonly })).sort((a, b) => cmp(a.target, b.target)),
+        networks: [...svc.networks].sort().map((n) => ({ name: n, aliases: [svc.name] })),
+        labels,
+        restart: svc.restart,
+        resources: clean({ nanoCpus: svc.resources.nanoCpus, memoryBytes: svc.resources.memoryBytes }),
+        healthcheck: svc.healthcheck ? ({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null,
+        user: svc.user,
+        workingDir: svc.workingDir,
+        state: svc.state,
+        configHash: '',
+      });
+      spec.configHash = containerConfigHash(spec, digests);
+      spec.labels = sortRecord({ ...spec.labels, [LABEL_CONFIG_HASH]: spec.configHash });
+      out.push(spec);
+    }
+  }
+  return out.sort((a, b) => cmp(a.name, b.name));
+}
+
+export function desiredNetworks(model: ResolvedModel): NetworkSpec[] {
+  return model.networks
+    .map((n) => clean({ name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet, labels: { [LABEL_MANAGED]: 'true' } }))
+    .sort((a, b) => cmp(a.name, b.name));
+}
+
+export function desiredVolumes(model: ResolvedModel): VolumeSpec[] {
+  return model.volumes
+    .map((v) => clean({ name: v.name, path: v.path, permissions: v.permissions ? normalizeMode(v.permissions) : undefined, owner: v.owner }))
+    .sort((a, b) => cmp(a.name, b.name));
+}
+
+/** The scheduled jobs as the runtime's schedule table (enabled jobs, sorted by name). */
+export function desiredJobs(model: ResolvedModel): JobSpec[] {
+  return model.jobs
+    .filter((j) => j.enabled)
+    .map((j) =>
+      clean({
+        name: j.name,
+        schedule: j.schedule,
+        container: j.container,
+        image: j.image,
+        command: [...j.command],
+        mounts: j.mounts.map((m) => ({ source: m.source, target: m.target, readonly: m.readonly })),
+        timeoutMs: j.timeoutMs,
+        onFailure: j.onFailure,
+        onSuccess: j.onSuccess,
+      }),
+    )
+    .sort((a, b) => cmp(a.name, b.name));
+}
+
+/** The written firewall section for the firewall compiler. */
+export function firewallSpecOf(fw: ResolvedFirewall | null): FirewallSpec {
+  if (!fw) return { enabled: false };
+  return {
+    enabled: fw.enabled,
+    default_input_policy: fw.defaultInputPolicy,
+    default_output_policy: fw.defaultOutputPolicy,
+    default_forward_policy: fw.defaultForwardPolicy,
+    rules: fw.rules,
+  };
+}
+
+/**
+ * Host files from manifest/network (hostname, timezone, DNS: the "system" group) and from
+ * security.yaml (users, SSH keys, sudo, sshd settings: the "security" group). Paths are
+ * logical; the runtime writes them under CLAUDE_ROOT.
+ */
+export function desiredHostFiles(model: ResolvedModel): { system: HostFile[]; security: HostFile[] } {
+  const system: HostFile[] = [];
+  if (model.hostname) system.push({ path: '/etc/hostname', content: model.hostname + '\n', mode: '0644' });
+  if (model.timezone) system.push({ path: '/etc/timezone', content: model.timezone + '\n', mode: '0644' });
+  if (model.dns && (model.dns.nameservers.length || model.dns.search.length)) {
+    const lines = ['# Written by Claude.OS from network.yaml; edits are overwritten.'];
+    for (const ns of model.dns.nameservers) lines.push(`nameserver ${ns}`);
+    if (model.dns.search.length) lines.push(`search ${model.dns.search.join(' ')}`);
+    system.push({ path: '/etc/resolv.conf', content: lines.join('\n') + '\n', mode: '0644' });
+  }
+  const security: HostFile[] = [];
+  const users = [...model.users].sort((a, b) => cmp(a.name, b.name));
+  if (users.length) {
+    const table = users.map((u) => clean({ name: u.name, uid: u.uid, groups: u.groups ? [...u.groups].sort() : [], shell: u.shell ?? '/bin/sh', sudo: u.sudo === true }));
+    security.push({ path: '/etc/claude/users.json', content: JSON.stringify({ users: table }, null, 2) + '\n', mode: '0644' });
+    for (const u of users) {
+      if (u.ssh_keys?.length) security.push({ path: `/home/${u.name}/.ssh/authorized_keys`, content: u.ssh_keys.join('\n') + '\n', mode: '0600' });
+    }
+    const sudoers = users.filter((u) => u.sudo === true);
+    if (sudoers.length) security.push({ path: '/etc/sudoers.d/claude', content: sudoers.map((u) => `${u.name} ALL=(ALL:ALL) ALL`).join('\n') + '\n', mode: '0440' });
+  }
+  if (model.ssh && Object.keys(model.ssh).length) {
+    const lines = ['# Written by Claude.OS from security.yaml; edits are overwritten.'];
+    if (model.ssh.port !== undefined) lines.push(`Port ${model.ssh.port}`);
+    if (model.ssh.password_authentication !== undefined) lines.push(`PasswordAuthentication ${model.ssh.password_authentication ? 'yes' : 'no'}`);
+    if (model.ssh.permit_root_login !== undefined) lines.push(`PermitRootLogin ${model.ssh.permit_root_login ? 'yes' : 'no'}`);
+    security.push({ path: '/etc/ssh/sshd_config.d/claude.conf', content: lines.join('\n') + '\n', mode: '0644' });
+  }
+  const byPath = (a: HostFile, b: HostFile) => cmp(a.path, b.path);
+  return { system: system.sort(byPath), security: security.sort(byPath) };
+}
+
+/** How long a start may take to become healthy: start period + (interval + timeout) × (retries + 1), at least 30 s. */
+export function healthTimeoutMs(h: ContainerSpec['healthcheck']): number {
+  if (!h) return DEFAULT_START_TIMEOUT_MS;
+  return Math.max(DEFAULT_START_TIMEOUT_MS, h.startPeriodMs + (h.intervalMs + h.timeoutMs) * (h.retries + 1));
+}
+
+// ── the planner ─────────────────────────────────────────────────────────────────────────
+
+type Kind = 'network' | 'volume' | 'image' | 'container' | 'firewall' | 'host' | 'schedule';
+type Change = 'create' | 'update' | 'delete';
+
+interface Draft {
+  step: PlanStep;
+}
+
+function isUp(c: ObservedContainer): boolean {
+  return c.status === 'running' || c.status === 'restarting' || c.status === 'paused';
+}
+
+function networkDiffers(want: NetworkSpec, have: ObservedNetwork): boolean {
+  return want.driver !== have.driver || want.internal !== have.internal || (want.subnet !== undefined && want.subnet !== have.subnet);
+}
+
+function volumeSpecOf(v: ObservedVolume): VolumeSpec {
+  return clean({ name: v.name, path: v.path, permissions: v.permissions ? normalizeMode(v.permissions) : undefined, owner: v.owner });
+}
+
+function volumeDiffers(want: VolumeSpec, have: ObservedVolume): boolean {
+  if (!have.exists || want.path !== have.path) return true;
+  if (want.permissions !== undefined && want.permissions !== (have.permissions ? normalizeMode(have.permissions) : undefined)) return true;
+  if (want.owner !== undefined && want.owner !== have.owner) return true;
+  return false;
+}
+
+export function plan(desired: ResolvedModel, observed: ObservedState, opts: PlanOptions): PlanPayload {
+  const sink = opts.sink ?? new DiagnosticSink();
+  const steps = new Map<string, PlanStep>();
+  const changes = new Map<string, { kind: Kind; change: Change; line: string }>();
+  const add = (s: PlanStep): PlanStep => {
+    if (steps.has(s.id)) throw new Error(`planner bug: duplicate step id ${s.id}`);
+    steps.set(s.id, s);
+    return s;
+  };
+  const record = (key: string, kind: Kind, change: Change, line: string) => changes.set(key, { kind, change, line });
+  const display: PlanDisplayInfo = { changes: [], overview: [], exposure: [], kept: [], warnings: [] };
+
+  const services = new Map(desired.services.map((s) => [s.name, s]));
+  const containers = desiredContainers(desired);
+  const networks = desiredNetworks(desired);
+  const volumes = desiredVolumes(desired);
+  const jobs = desiredJobs(desired);
+
+  const obsContainers = new Map(observed.containers.map((c) => [c.name, c]));
+  const obsNetworks = new Map(observed.networks.map((n) => [n.name, n]));
+  const obsVolumes = new Map(observed.volumes.map((v) => [v.name, v]));
+  const wantNames = new Set(containers.map((c) => c.name));
+  const specsByService = new Map<string, ContainerSpec[]>();
+  for (const c of containers) specsByService.set(c.service, [...(specsByService.get(c.service) ?? []), c]);
+  const specByName = new Map(containers.map((c) => [c.name, c]));
+  const imagesPresent = new Set(observed.images);
+  const unmanaged = observed.containers.filter((c) => !c.managed);
+  const dependentsOf = new Map<string, string[]>();
+  for (const s of desired.services) for (const d of s.dependsOn) dependentsOf.set(d, [...(dependentsOf.get(d) ?? []), s.name]);
+
+  // ── checks that make the plan impossible ──────────────────────────────────────────
+  for (const c of containers) {
+    if (c.replica > 1 && services.has(c.name)) sink.report('CLA4004', undefined, { name: c.name, replica: c.replica, service: c.service, other: c.name });
+    const o = obsContainers.get(c.name);
+    if (o && !o.managed) sink.report('CLA4001', undefined, { name: c.name, service: c.service });
+    for (const p of c.ports) {
+      if (p.host === undefined) continue;
+      for (const u of unmanaged) {
+        const clash = u.ports.find((q) => q.host === p.host && q.protocol === p.protocol && (!p.hostIp || !q.hostIp || q.hostIp === '0.0.0.0' || q.hostIp === '::' || q.hostIp === p.hostIp));
+        if (clash) sink.report('CLA4002', undefined, { service: c.service, port: p.host, protocol: p.protocol, container: u.name });
+      }
+    }
+  }
+  for (const n of networks) {
+    const o = obsNetworks.get(n.name);
+    if (o && !o.managed) sink.report('CLA4003', undefined, { name: n.name });
+  }
+  if (sink.hasErrors() && !opts.sink) throw new PlanError(sink.sorted());
+
+  // ── phase 1: networks. Containers are created attached to them, so they come first. ──
+  const recreatedNetworks = new Set<string>();
+  for (const n of networks) {
+    const o = obsNetworks.get(n.name);
+    if (o && !o.managed) continue;
+    if (!o) {
+      add({ id: stepId('network.create', n.name), op: 'network.create', target: `network/${n.name}`, params: n, dependsOn: [], risk: 'safe', phase: 1, inverse: { op: 'network.remove', params: n }, description: `Create network '${n.name}'` });
+      record(`network/${n.name}`, 'network', 'create', `+ network ${n.name}${n.internal ? ' (internal)' : ''}`);
+    } else if (networkDiffers(n, o)) {
+      recreatedNetworks.add(n.name);
+    }
+  }
+
+  // ── phase 2: volumes (host directories). Containers mount them. ──────────────────────
+  for (const v of volumes) {
+    const o = obsVolumes.get(v.name);
+    if (!o || !o.exists) {
+      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: [], risk: 'safe', phase: 2, inverse: { op: 'volume.remove', params: { volume: v, deleteData: false } }, description: `Create volume '${v.name}' at ${v.path}` });
+      record(`volume/${v.name}`, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
+    } else if (volumeDiffers(v, o)) {
+      const old = volumeSpecOf(o);
+      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: [], risk: 'safe', phase: 2, inverse: { op: 'volume.create', params: old }, description: `Update volume '${v.name}' (${describeVolumeChange(old, v)})` });
+      record(`volume/${v.name}`, 'volume', 'update', `~ volume ${v.name} (${describeVolumeChange(old, v)})`);
+    }
+  }
+
+  // ── decide what happens to each container ─────────────────────────────────────────
+  type Fate = { spec: ContainerSpec; action: 'create' | 'replace' | 'start' | 'stop' | 'none'; obs?: ObservedContainer };
+  const fates: Fate[] = [];
+  for (const spec of containers) {
+    const o = obsContainers.get(spec.name);
+    if (o && !o.managed) continue;
+    const onRecreated = spec.networks.some((n) => recreatedNetworks.has(n.name));
+    if (!o) fates.push({ spec, action: 'create' });
+    else if (o.configHash !== spec.configHash || onRecreated) fates.push({ spec, action: 'replace', obs: o });
+    else if (spec.state === 'running' && !isUp(o)) fates.push({ spec, action: 'start', obs: o });
+    else if (spec.state === 'stopped' && isUp(o)) fates.push({ spec, action: 'stop', obs: o });
+    else fates.push({ spec, action: 'none', obs: o });
+  }
+  const orphans = observed.containers.filter((c) => c.managed && !wantNames.has(c.name)).sort((a, b) => cmp(a.name, b.name));
+
+  // ── phase 3: images needed by a create or replace (and by scheduled jobs, below). ───
+  const imageSteps = new Map<string, string>();
+  const ensureImage = (ref: string, requested: string): string => {
+    const existing = imageSteps.get(ref);
+    if (existing) return existing;
+    const id = stepId('image.ensure', ref);
+    add({ id, op: 'image.ensure', target: `image/${idPart(ref, true)}`, params: { ref, requested, pull: desired.images.pull }, dependsOn: [], risk: 'safe', phase: 3, inverse: null, description: `Ensure image ${ref}${requested !== ref ? ` (for ${requested})` : ''} is present` });
+    if (!imagesPresent.has(ref)) record(`image/${ref}`, 'image', 'create', `+ image ${ref}`);
+    imageSteps.set(ref, id);
+    return id;
+  };
+  for (const f of [...fates].sort((a, b) => cmp(a.spec.name, b.spec.name))) {
+    if (f.action === 'create' || f.action === 'replace') ensureImage(f.spec.image, services.get(f.spec.service)?.image ?? f.spec.image);
+  }
+
+  // ── phase 4: stop what is replaced, removed or set to stopped. Dependents stop before
+  //    their dependencies, so nothing keeps talking to a stopped backend. ───────────────
+  const stopIds = new Map<string, string>();
+  const stopFor = (name: string, why: string, risk: Risk): string => {
+    const id = stepId('container.stop', name);
+    add({ id, op: 'container.stop', target: `container/${name}`, params: { name, timeoutS: STOP_TIMEOUT_S }, dependsOn: [], risk, phase: 4, inverse: { op: 'container.start', params: { name, waitHealthy: false, healthTimeoutMs: 0 } }, description: `Stop container '${name}' (${why})` });
+    stopIds.set(name, id);
+    return id;
+  };
+  for (const f of fates) {
+    if (f.action === 'replace' && f.obs && isUp(f.obs)) stopFor(f.spec.name, 'to replace it', 'disruptive');
+    if (f.action === 'stop') {
+      stopFor(f.spec.name, 'service state: stopped', 'disruptive');
+      record(`container/${f.spec.name}`, 'container', 'update', `~ container ${f.spec.name}: running → stopped`);
+    }
+  }
+  const disabled = new Set(desired.services.filter((s) => !s.enabled).map((s) => s.name));
+  const orphanWhy = (c: ObservedContainer): string =>
+    c.service && disabled.has(c.service) ? `service '${c.service}' is disabled` : c.service && services.has(c.service) ? `service '${c.service}' scaled down` : 'no longer declared';
+  for (const c of orphans) if (isUp(c)) stopFor(c.name, orphanWhy(c), 'disruptive');
+  // dependents first: the stop of a dependency waits for the stops of its dependents' containers
+  const stopsByService = new Map<string, string[]>();
+  for (const [name, id] of stopIds) {
+    const svcName = specByName.get(name)?.service ?? obsContainers.get(name)?.service;
+    if (svcName) stopsByService.set(svcName, [...(stopsByService.get(svcName) ?? []), id]);
+  }
+  for (const [name, id] of stopIds) {
+    const svcName = specByName.get(name)?.service ?? obsContainers.get(name)?.service;
+    if (!svcName) continue;
+    const deps = new Set<string>();
+    for (const dependent of dependentsOf.get(svcName) ?? []) for (const d of stopsByService.get(dependent) ?? []) if (d !== id) deps.add(d);
+    steps.get(id)!.dependsOn = [...deps].sort();
+  }
+  // a network whose settings changed is recreated here, once the containers on it are stopped
+  const networkCreateIds = new Map<string, string>();
+  for (const n of networks) if (steps.has(stepId('network.create', n.name))) networkCreateIds.set(n.name, stepId('network.create', n.name));
+  for (const name of [...recreatedNetworks].sort()) {
+    const want = networks.find((n) => n.name === name)!;
+    const have = obsNetworks.get(name)!;
+    const old = observedNetworkSpec(have);
+    const rm = add({ id: stepId('network.remove', name), op: 'network.remove', target: `network/${name}`, params: old, dependsOn: [...stopIds.values()].sort(), risk: 'disruptive', phase: 4, inverse: { op: 'network.create', params: old }, description: `Remove network '${name}' to recreate it with new settings` });
+    const cr = add({ id: stepId('network.create', name), op: 'network.create', target: `network/${name}`, params: want, dependsOn: [rm.id], risk: 'disruptive', phase: 4, inverse: { op: 'network.remove', params: want }, description: `Recreate network '${name}' (${describeNetworkChange(have, want)})` });
+    networkCreateIds.set(name, cr.id);
+    record(`network/${name}`, 'network', 'update', `-/+ network ${name} (${describeNetworkChange(have, want)})`);
+  }
+
+  // ── phase 5: firewall and host files, after the stops and before anything starts, so
+  //    new containers come up behind the new rules. ─────────────────────────────────────
+  const phase5: string[] = [];
+  const fwSpec = firewallSpecOf(desired.firewall);
+  let compiled: CompiledFirewall | undefined;
+  if (fwSpec.enabled !== false) {
+    compiled = compileFirewall(fwSpec, opts.sink ? { sink: opts.sink } : {});
+    if (observed.firewall.hash !== compiled.hash) {
+      const id = 'firewall.apply:inet-claude';
+      add({ id, op: 'firewall.apply', target: 'firewall/inet-claude', params: { ruleset: compiled.ruleset, hash: compiled.hash, confirmTimeoutMs: desired.safety.confirmTimeoutMs }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `${observed.firewall.present ? 'Replace' : 'Load'} the firewall table inet claude (${compiled.rules.length} rules, input policy ${compiled.policies.input})` });
+      phase5.push(id);
+      record('firewall/inet-claude', 'firewall', observed.firewall.present ? 'update' : 'create', `${observed.firewall.present ? '~' : '+'} firewall inet claude (input policy ${compiled.policies.input}, ${compiled.rules.length} rules)`);
+    }
+  } else if (observed.firewall.present) {
+    const id = 'firewall.remove:inet-claude';
+    add({ id, op: 'firewall.remove', target: 'firewall/inet-claude', params: { confirmTimeoutMs: desired.safety.confirmTimeoutMs }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: 'Remove the firewall table inet claude (the firewall is disabled or not declared)' });
+    phase5.push(id);
+    record('firewall/inet-claude', 'firewall', 'delete', '- firewall inet claude');
+  }
+  const hostFiles = desiredHostFiles(desired);
+  const observedHost = observed.hostFiles ?? {};
+  for (const group of ['system', 'security'] as const) {
+    const files = hostFiles[group];
+    const inGroup = (p: string) => (group === 'system') === SYSTEM_HOST_FILES.includes(p);
+    const changed = files.filter((f) => observedHost[f.path] !== hostFileDigest(f.content, f.mode));
+    const stale = Object.keys(observedHost).filter((p) => inGroup(p) && !files.some((f) => f.path === p)).sort();
+    if (changed.length === 0 && stale.length === 0) continue;
+    const id = `host.apply:${group}`;
+    const params = stale.length ? { files, remove: stale } : { files };
+    const what = [...changed.map((f) => `${observedHost[f.path] ? 'update' : 'write'} ${f.path}`), ...stale.map((p) => `remove ${p}`)];
+    add({ id, op: 'host.apply', target: `host/${group}`, params, dependsOn: [], risk: group === 'security' ? 'security' : 'safe', phase: 5, inverse: null, description: `Apply ${group === 'security' ? 'security (users, SSH keys, sudo, sshd)' : 'system (hostname, timezone, DNS)'} host files: ${what.join(', ')}` });
+    phase5.push(id);
+    const had = Object.keys(observedHost).some(inGroup);
+    record(`host/${group}`, 'host', files.length === 0 ? 'delete' : had ? 'update' : 'create', `${files.length === 0 ? '-' : had ? '~' : '+'} host ${group}: ${what.join(', ')}`);
+  }
+
+  // ── phase 6: create, replace and start containers, a service after everything it
+  //    depends_on is started (and healthy). Within a level, starts run in parallel. ──────
+  const volByName = new Map(volumes.map((v) => [v.name, v]));
+  const volByPath = new Map(volumes.map((v) => [v.path, v]));
+  const volumeIdFor = (source: string, declared?: string): string | undefined => {
+    const v = (declared !== undefined ? volByName.get(declared) : undefined) ?? volByPath.get(source);
+    return v && steps.has(stepId('volume.create', v.name)) ? stepId('volume.create', v.name) : undefined;
+  };
+  const startsByService = new Map<string, string[]>(); // service → its containers' start step ids
+  const startedServiceSteps = (svc: string): string[] => startsByService.get(svc) ?? [];
+  const fateByName = new Map(fates.map((f) => [f.spec.name, f]));
+  // services in topological order of depends_on (Kahn, ties by name)
+  for (const svcName of topoServices(desired.services)) {
+    const svc = services.get(svcName)!;
+    for (const spec of specsByService.get(svcName) ?? []) {
+      const f = fateByName.get(spec.name);
+      if (!f || f.action === 'none' || f.action === 'stop') continue;
+      const needs = new Set<string>(phase5);
+      for (const n of spec.networks) {
+        const id = networkCreateIds.get(n.name);
+        if (id) needs.add(id);
+      }
+      const svcMounts = services.get(spec.service)?.mounts ?? [];
+      for (const m of svcMounts) {
+        const id = volumeIdFor(m.source, m.volume);
+        if (id) needs.add(id);
+      }
+      for (const dep of svc.dependsOn) for (const id of startedServiceSteps(dep)) needs.add(id);
+      let startDeps: string[];
+      if (f.action === 'create' || f.action === 'replace') {
+        needs.add(imageSteps.get(spec.image)!);
+        const stop = stopIds.get(spec.name);
+        if (stop) needs.add(stop);
+        const id = stepId(`container.${f.action}`, spec.name);
+        if (f.action === 'create') {
+          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: 'safe', phase: 6, inverse: { op: 'container.remove', params: { name: spec.name, configHash: spec.configHash } }, description: `Create container '${spec.name}' from ${spec.image}` });
+          record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
+        } else {
+          const oldHash = f.obs?.configHash ?? '';
+          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...needs].sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : 'configuration changed'})` });
+          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image})${oldHash === spec.configHash ? ' (network recreated)' : ' (configuration changed)'}`);
+        }
+        startDeps = [id];
+      } else {
+        startDeps = [...needs].sort();
+        record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
+      }
+      if (spec.state === 'running') {
+        const id = stepId('container.start', spec.name);
+        add({ id, op: 'container.start', target: `container/${spec.name}`, params: clean({ name: spec.name, waitHealthy: true, healthTimeoutMs: healthTimeoutMs(spec.healthcheck), probe: spec.healthcheck ?? undefined }), dependsOn: startDeps, risk: 'safe', phase: 6, inverse: { op: 'container.stop', params: { name: spec.name, timeoutS: STOP_TIMEOUT_S } }, description: `Start container '${spec.name}' and wait until it is ${spec.healthcheck ? 'healthy' : 'running'}` });
+        startsByService.set(spec.service, [...startedServiceSteps(spec.service), id]);
+      }
+    }
+  }
+  // scheduled jobs: after the containers they run in are up
+  const observedSchedule = observed.scheduleHash ?? null;
+  if (scheduleHash(jobs) !== observedSchedule) {
+    const needs = new Set<string>();
+    for (const j of jobs) {
+      if (j.container) for (const id of startedServiceSteps(j.container)) needs.add(id);
+      if (j.image) needs.add(ensureImage(j.image, j.image));
+    }
+    add({ id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs }, dependsOn: [...needs].sort(), risk: 'safe', phase: 6, inverse: null, description: jobs.length ? `Install the schedule table (${jobs.length} job${jobs.length === 1 ? '' : 's'}: ${jobs.map((j) => j.name).join(', ')})` : 'Clear the schedule table' });
+    record('schedule/jobs', 'schedule', jobs.length === 0 ? 'delete' : observedSchedule ? 'update' : 'create', `${jobs.length === 0 ? '-' : observedSchedule ? '~' : '+'} schedule (${jobs.length} job${jobs.length === 1 ? '' : 's'})`);
+  }
+
+  // ── phase 7: prune. Orphan containers go last, once everything new is up (a failed start
+  //    rolls back before anything was removed), then the networks and volumes they used. ─
+  const removeIds: string[] = [];
+  for (const c of orphans) {
+    const id = stepId('container.remove', c.name);
+    const stop = stopIds.get(c.name);
+    add({ id, op: 'container.remove', target: `container/${c.name}`, params: clean({ name: c.name, configHash: c.configHash }), dependsOn: stop ? [stop] : [], risk: 'disruptive', phase: 7, inverse: { op: 'container.create', params: clean({ name: c.name, restoreRemoved: true, configHash: c.configHash }) }, description: `Remove container '${c.name}' (${orphanWhy(c)})` });
+    removeIds.push(id);
+    record(`container/${c.name}`, 'container', 'delete', `- container ${c.name} (${orphanWhy(c)})`);
+  }
+  const wantNetworks = new Set(networks.map((n) => n.name));
+  for (const o of [...observed.networks].sort((a, b) => cmp(a.name, b.name))) {
+    if (!o.managed || wantNetworks.has(o.name)) continue;
+    const spec = observedNetworkSpec(o);
+    add({ id: stepId('network.remove', o.name), op: 'network.remove', target: `network/${o.name}`, params: spec, dependsOn: [...removeIds].sort(), risk: 'disruptive', phase: 7, inverse: { op: 'network.create', params: spec }, description: `Remove network '${o.name}' (no longer declared)` });
+    record(`network/${o.name}`, 'network', 'delete', `- network ${o.name}`);
+  }
+  const wantVolumes = new Set(volumes.map((v) => v.name));
+  for (const o of [...observed.volumes].sort((a, b) => cmp(a.name, b.name))) {
+    if (wantVolumes.has(o.name)) continue;
+    if (opts.allowDestructive) {
+      const spec = volumeSpecOf(o);
+      add({ id: stepId('volume.remove', o.name), op: 'volume.remove', target: `volume/${o.name}`, params: { volume: spec, deleteData: true }, dependsOn: [...removeIds].sort(), risk: 'destructive', phase: 7, inverse: null, description: `Delete volume '${o.name}' and ALL ITS DATA at ${o.path}` });
+      record(`volume/${o.name}`, 'volume', 'delete', `- volume ${o.name} (${o.path}) and its data`);
+    } else {
+      display.kept.push(`volume/${o.name}`);
+      sink.report('CLA4005', undefined, { name: o.name, path: o.path });
+    }
+  }
+
+  // ── order, summary, display ────────────────────────────────────────────────────────
+  const ordered = sortSteps([...steps.values()]);
+  const summary = summarize(ordered, changes);
+  const published = containers
+    .filter((c) => c.state === 'running')
+    .flatMap((c) => c.ports.filter((p) => p.host !== undefined).map((p) => clean({ service: c.service, hostPort: p.host!, protocol: p.protocol, hostIp: p.hostIp })));
+  display.exposure = exposureMap(compiled ?? { enabled: false }, published);
+  display.changes = [...changes.entries()].sort(([a], [b]) => cmp(a, b)).map(([, c]) => c.line);
+  display.overview = overview(services, volumes, networks, fates, orphans, changes);
+  display.warnings = sink.sorted().filter((d) => d.code.startsWith('CLA4')).map((d) => `${d.code}: ${d.message}`);
+  for (const s of ordered) {
+    if (s.risk === 'security') display.warnings.push(`security: ${s.description}`);
+    if (s.risk === 'destructive') display.warnings.push(`destructive: ${s.description}`);
+  }
+
+  const resources = resourceFingerprints(observed);
+  const createdAt = opts.now.toISOString();
+  const expiresAt = new Date(opts.now.getTime() + (opts.ttlMs ?? DEFAULT_TTL_MS)).toISOString();
+  const payload: PlanPayload = {
+    schemaVersion: 1,
+    id: planIdOf(opts.nonce),
+    request: opts.request,
+    createdAt,
+    expiresAt,
+    nonce: opts.nonce,
+    hostId: opts.hostId,
+    base: { stateCommit: observed.stateCommit, fingerprint: globalFingerprint(resources), resources },
+    desired: { files: sortRecord(stripUndefined(desired.files)) },
+    steps: ordered,
+    summary,
+    provenance: clean({ engine: opts.provenance.engine, model: opts.provenance.model, promptHash: opts.provenance.promptHash, compilerVersion: opts.compilerVersion }),
+    display: { ...display },
+  };
+  return payload;
+}
+
+/** `plan-` + the first 32 hex digits of sha256(nonce). */
+export function planIdOf(nonce: string): string {
+  if (!/^[0-9a-f]{32,128}$/.test(nonce)) throw new Error(`plan: the nonce must be 32-128 lowercase hex digits, got ${JSON.stringify(nonce)}`);
+  return 'plan-' + sha256Hex(nonce).slice(0, 32);
+}
+
+function observedNetworkSpec(o: ObservedNetwork): NetworkSpec {
+  return clean({ name: o.name, driver: 'bridge' as const, internal: o.internal, subnet: o.subnet, labels: sortRecord({ ...o.labels }) });
+}
+
+function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string {
+  const parts: string[] = [];
+  if (have.driver !== want.driver) parts.push(`driver ${have.driver} → ${want.driver}`);
+  if (have.internal !== want.internal) parts.push(`internal ${have.internal} → ${want.internal}`);
+  if (want.subnet !== undefined && have.subnet !== want.subnet) parts.push(`subnet ${have.subnet ?? 'auto'} → ${want.subnet}`);
+  return parts.join(', ');
+}
+
+function describeVolumeChange(old: VolumeSpec, v: VolumeSpec): string {
+  const parts: string[] = [];
+  if (old.path !== v.path) parts.push(`path ${old.path} → ${v.path}`);
+  if (v.permissions !== undefined && old.permissions !== v.permissions) parts.push(`permissions ${old.permissions ?? '?'} → ${v.permissions}`);
+  if (v.owner !== undefined && old.owner !== v.owner) parts.push(`owner ${old.owner ?? '?'} → ${v.owner}`);
+  return parts.length ? parts.join(', ') : 'directory missing';
+}
+
+function portsText(c: ContainerSpec): string {
+  const hp = c.ports.filter((p) => p.host !== undefined).map((p) => `${p.host}${p.protocol === 'udp' ? '/udp' : ''}`);
+  return hp.length ? ` → port ${hp.join(', ')}` : '';
+}
+
+/** Services ordered so that each comes after everything it depends on (ties by name). */
+export function topoServices(services: readonly ResolvedService[]): string[] {
+  const names = new Set(services.map((s) => s.name));
+  const indeg = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const s of services) {
+    const deps = s.dependsOn.filter((d) => names.has(d));
+    indeg.set(s.name, deps.length);
+    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), s.name]);
+  }
+  const out: string[] = [];
+  let ready = [...indeg.entries()].filter(([, d]) => d === 0).map(([n]) => n).sort();
+  while (ready.length) {
+    const next: string[] = [];
+    for (const n of ready) {
+      out.push(n);
+      for (const m of dependents.get(n) ?? []) {
+        const d = indeg.get(m)! - 1;
+        indeg.set(m, d);
+        if (d === 0) next.push(m);
+      }
+    }
+    ready = next.sort();
+  }
+  if (out.length !== services.length) throw new Error('planner: depends_on has a cycle (resolve should have reported it)');
+  return out;
+}
+
+/** Sorts by (phase, depth among same-phase dependencies, id): a topological order. */
+export function sortSteps(steps: PlanStep[]): PlanStep[] {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const depth = new Map<string, number>();
+  const depthOf = (s: PlanStep): number => {
+    const known = depth.get(s.id);
+    if (known !== undefined) return known;
+    depth.set(s.id, 0); // cycle guard (the planner makes none)
+    let d = 0;
+    for (const id of s.dependsOn) {
+      const t = byId.get(id);
+      if (!t) throw new Error(`planner bug: ${s.id} depends on unknown step ${id}`);
+      if (t.phase > s.phase) throw new Error(`planner bug: ${s.id} (phase ${s.phase}) depends on ${id} (phase ${t.phase})`);
+      if (t.phase === s.phase) d = Math.max(d, depthOf(t) + 1);
+    }
+    depth.set(s.id, d);
+    return d;
+  };
+  for (const s of steps) s.dependsOn = [...new Set(s.dependsOn)].sort();
+  const keyed = steps.map((s) => ({ s, p: s.phase, d: depthOf(s) }));
+  keyed.sort((a, b) => a.p - b.p || a.d - b.d || cmp(a.s.id, b.s.id));
+  return keyed.map((k) => k.s);
+}
+
+function summarize(steps: readonly PlanStep[], changes: Map<string, { kind: Kind; change: Change }>): PlanSummary {
+  const summary: PlanSummary = { create: 0, update: 0, delete: 0, byKind: {}, byRisk: {} };
+  for (const [, c] of [...changes.entries()].sort(([a], [b]) => cmp(a, b))) {
+    summary[c.change]++;
+    const k = (summary.byKind[c.kind] ??= { create: 0, update: 0, delete: 0 });
+    k[c.change]++;
+  }
+  for (const s of steps) summary.byRisk[s.risk] = (summary.byRisk[s.risk] ?? 0) + 1;
+  summary.byKind = Object.fromEntries(Object.entries(summary.byKind).sort(([a], [b]) => cmp(a, b)));
+  return summary;
+}
+
+function overview(
+  services: Map<string, ResolvedService>,
+  volumes: VolumeSpec[],
+  networks: NetworkSpec[],
+  fates: { spec: ContainerSpec; action: string }[],
+  orphans: ObservedContainer[],
+  changes: Map<string, { change: Change }>,
+): string[] {
+  const lines: string[] = [];
+  const byService = new Map<string, string>();
+  for (const f of fates) {
+    if (f.spec.replica !== 1) continue;
+    const mark = f.action === 'create' ? '+' : f.action === 'replace' ? '~' : f.action === 'start' || f.action === 'stop' ? '~' : null;
+    if (!mark) continue;
+    const svc = services.get(f.spec.service);
+    const ports = f.spec.ports.filter((p) => p.host !== undefined).map((p) => String(p.host));
+    const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumes.some((v) => v.path === m.source)).map((m) => `volume ${m.source}`);
+    const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
+    const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : what;
+    byService.set(f.spec.service, `${mark} ${svc?.image ?? f.spec.image}${extra ? `  → ${extra}` : ''}`);
+  }
+  for (const c of orphans) if (c.service && !byService.has(c.service) && c.replica === undefined) byService.set(c.service, `- ${c.name}`);
+  for (const c of orphans) if (!byService.has(c.service ?? c.name)) byService.set(c.service ?? c.name, `- ${c.name} (${c.image})`);
+  for (const [, l] of [...byService.entries()].sort(([a], [b]) => cmp(a, b))) lines.push(l);
+  const newVolumes = volumes.filter((v) => changes.get(`volume/${v.name}`)?.change === 'create').length;
+  const newNetworks = networks.filter((n) => changes.get(`network/${n.name}`)?.change === 'create');
+  if (newVolumes || newNetworks.length) lines.push('');
+  if (newVolumes) lines.push(`Storage: ${newVolumes} persistent volume${newVolumes === 1 ? '' : 's'} will be created`);
+  for (const n of newNetworks) lines.push(`Network: ${n.internal ? 'internal' : 'bridge'} network '${n.name}' for service discovery`);
+  return lines;
+}
+
+// ── small helpers ───────────────────────────────────────────────────────────────────────
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortRecord<T>(o: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k]!;
+  return out;
+}
+
+function stripUndefined<T>(o: Partial<Record<string, T>>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v as T;
+  return out;
+}
+
+/** Drops undefined-valued keys (the payload is canonical JSON and schema-checked). */
+function clean<T extends object>(o: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}

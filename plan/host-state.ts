@@ -1,0 +1,71 @@
+/**
+ * The records the runtime keeps in the data dir about what it applied, and the hashes that
+ * the planner (from the desired state) and the observer (from the system) both compute, so
+ * that "nothing changed" means equal strings on both sides.
+ *
+ * Records (all JSON, written by the runtime's drivers after a step succeeds, read by the
+ * observer in runtime/observe/snapshot.ts):
+ *
+ *   <dataDir>/volumes.json     { "volumes": { "<name>": { "path": "/data/x", "permissions"?: "0700", "owner"?: "999" } } }
+ *   <dataDir>/host-files.json  { "files": { "/etc/hostname": "0644", ... } }        path → mode written
+ *   <dataDir>/schedule.json    { "jobs": JobSpec[] }                                 exactly a schedule.apply step's params.jobs
+ *   <dataDir>/firewall.json    { "rulesetHash": "<sha256 of the nft -f text loaded>", "tableHash": "<NftDriver.observe().hash right after loading>" }
+ *
+ * This module only defines formats and hashes; it does no I/O.
+ */
+import { hashCanonical } from '../common/canonical.js';
+import type { JobSpec } from './types.js';
+
+export const VOLUMES_RECORD = 'volumes.json';
+export const HOST_FILES_RECORD = 'host-files.json';
+export const SCHEDULE_RECORD = 'schedule.json';
+export const FIREWALL_RECORD = 'firewall.json';
+
+export interface VolumesRecord {
+  volumes: Record<string, { path: string; permissions?: string; owner?: string }>;
+}
+export interface HostFilesRecord {
+  files: Record<string, string>;
+}
+export interface ScheduleRecord {
+  jobs: JobSpec[];
+}
+export interface FirewallRecord {
+  rulesetHash: string;
+  tableHash: string;
+}
+
+/** "700" → "0700"; "0644" stays. */
+export function normalizeMode(mode: string): string {
+  return mode.length === 3 ? '0' + mode : mode;
+}
+
+/** Digest of one host file: its exact content and its mode (e.g. "0600"). */
+export function hostFileDigest(content: string | Uint8Array, mode: string): string {
+  const text = typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
+  return hashCanonical({ content: text, mode: normalizeMode(mode) });
+}
+
+/** Hash of the host files map (path → digest); null when there are none. */
+export function hostFilesHash(digests: Record<string, string>): string | null {
+  return Object.keys(digests).length === 0 ? null : hashCanonical(digests);
+}
+
+/** Hash of a schedule table (the jobs in the order given; the planner sorts them by name); null when empty. */
+export function scheduleHash(jobs: readonly JobSpec[]): string | null {
+  return jobs.length === 0 ? null : hashCanonical(jobs);
+}
+
+/**
+ * What the observer reports as the firewall hash. The planner compares it with the sha256 of
+ * the ruleset text it would load, while nft can only show the live table. The runtime records
+ * both right after loading; when the live table still hashes to the recorded tableHash, the
+ * table is exactly what that ruleset made, and its rulesetHash is reported. Otherwise (edited
+ * by hand, or never loaded by Claude.OS) the live table hash is reported, which matches no
+ * ruleset, so the planner re-applies the firewall.
+ */
+export function firewallObservedHash(liveTableHash: string | null, record: FirewallRecord | null): string | null {
+  if (liveTableHash === null) return null;
+  if (record && record.tableHash === liveTableHash) return record.rulesetHash;
+  return liveTableHash;
+}
