@@ -15,8 +15,25 @@ for pkg in $(cat fixtures/images/debian-packages.txt 2>/dev/null); do
 done
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
+  # The image packages (nginx, redis, postgresql) must not start host services: tests
+  # publish ports 80, 6379 and 5432 from containers. policy-rc.d exit 101 = "do not start"
+  # (only while apt runs, unless the host already has one); no "main" cluster either.
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+    trap 'if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
+  fi
+  mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/claude-os.conf
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; own_policy=0; fi
+fi
+# Nor at boot, on a systemd host.
+if [ -d /run/systemd/system ]; then
+  for unit in nginx redis-server postgresql; do
+    systemctl disable --now "$unit" >/dev/null 2>&1 || true
+  done
 fi
 
 if ! docker info >/dev/null 2>&1; then
