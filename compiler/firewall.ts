@@ -184,14 +184,13 @@ export function compileFirewall(spec: FirewallSpec | undefined, opts: FirewallCo
   const seen = new Set<string>();
   const normalised: NormalisedRule[] = [];
   (fw.rules ?? []).forEach((r, i) => {
-    const n = normaliseRule(r, i, rep);
-    if (!n) return;
-    if (seen.has(n.name)) {
-      rep.report('CLA6005', ['rules', i, 'name'], { rule: n.name });
+    if (typeof r.name === 'string' && seen.has(r.name)) {
+      rep.report('CLA6005', ['rules', i, 'name'], { rule: r.name });
       return;
     }
-    seen.add(n.name);
-    normalised.push(n);
+    if (typeof r.name === 'string') seen.add(r.name);
+    const n = normaliseRule(r, i, rep);
+    if (n) normalised.push(n);
   });
 
   if (!opts.sink && rep.errors > 0) throw new FirewallCompileError(rep.local);

@@ -241,6 +241,24 @@ describe('NftDriver in a network namespace', () => {
     expect(fakeDockerText()).toBe(docker0);
   });
 
+  test('the golden rulesets load, and their listing reloads to the same observed hash (what a revert relies on)', async () => {
+    const d = driver();
+    const dir = join(repo, 'compiler', 'testdata', 'firewall');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.nft'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      await d.apply(text);
+      const first = await d.observe();
+      const snap = await d.snapshot();
+      expect(snap.present).toBe(true);
+      await d.remove();
+      await d.apply(snap.ruleset);
+      expect((await d.observe()).hash, f).toBe(first.hash);
+    }
+    await d.apply(compileFirewall(SPEC).ruleset);
+  });
+
   test('hashNftJson ignores handles and metainfo', () => {
     const a = { nftables: [{ metainfo: { version: '1' } }, { table: { family: 'inet', name: 'claude', handle: 3 } }] };
     const b = { nftables: [{ metainfo: { version: '2' } }, { table: { family: 'inet', name: 'claude', handle: 9 } }] };
