@@ -1,0 +1,31 @@
+/**
+ * The last compiler phase: payload → DSSE envelope (RFC 8785 canonical JSON, ed25519), and
+ * co-signing an existing plan. A payload that fails the schema is a planner bug: it throws.
+ *
+ *   signPlan(payload, privateKey) → Envelope
+ *   cosignPlan(planText, privateKey) → { envelope, added }
+ */
+import type { KeyObject } from 'node:crypto';
+import { addSignature, keyIdOf, parseEnvelope, signPayload, type Envelope } from '../plan/envelope.js';
+import { validatePlanPayload } from '../plan/schema.js';
+import { PAYLOAD_TYPE, type PlanPayload } from '../plan/types.js';
+
+export function signPlan(payload: PlanPayload, privateKey: KeyObject, opts: { validate?: boolean } = {}): Envelope {
+  if (opts.validate !== false) {
+    const problems = validatePlanPayload(payload);
+    if (problems.length) throw new Error(`signPlan: the payload does not match schemas/plan.schema.json (a planner bug):\n  ${problems.join('\n  ')}`);
+  }
+  return signPayload(payload, privateKey, PAYLOAD_TYPE);
+}
+
+/**
+ * Adds a signature over the plan's exact payload bytes. A keyid counts once: signing again
+ * with the same key leaves the envelope as it is (`added: false`). The payload is not
+ * re-encoded, so earlier signatures stay valid.
+ */
+export function cosignPlan(planText: string, privateKey: KeyObject): { envelope: Envelope; added: boolean; keyid: string } {
+  const env = parseEnvelope(planText);
+  const keyid = keyIdOf(privateKey);
+  const added = !env.signatures.some((s) => s.keyid === keyid);
+  return { envelope: addSignature(env, privateKey), added, keyid };
+}

@@ -1,0 +1,127 @@
+/**
+ * An offline report on a plan file: each check on its own line, in the runtime's order
+ * (envelope, schema, signatures, trust and policy, expiry, host). It never stops at the
+ * first failure after the envelope parses, so a reviewer sees everything that is wrong.
+ * `claude verify` and `claude show` print it; the runtime has its own gate (runtime/verify.ts)
+ * built from the same pieces.
+ */
+import { EnvelopeFormatError, parseEnvelope, pae, type Envelope, type TrustedKey } from './envelope.js';
+import { verify as edVerify } from 'node:crypto';
+import { parseStrictJson } from './strict-json.js';
+import { validatePlanPayload } from './schema.js';
+import { evaluatePolicy } from './policy.js';
+import { PAYLOAD_TYPE, type PlanPayload } from './types.js';
+import type { Role } from './keys.js';
+
+export type CheckName = 'envelope' | 'schema' | 'signatures' | 'trust' | 'policy' | 'expiry' | 'host';
+
+export interface CheckLine {
+  check: CheckName;
+  ok: boolean;
+  detail: string;
+}
+
+export interface SignatureReport {
+  keyid: string;
+  status: 'valid' | 'bad-signature' | 'unknown-key' | 'duplicate';
+  role?: Role;
+  name?: string;
+}
+
+export interface PlanReport {
+  ok: boolean;
+  checks: CheckLine[];
+  envelope?: Envelope;
+  /** Present when the payload parsed (even if other checks failed). */
+  payload?: PlanPayload;
+  signatures: SignatureReport[];
+}
+
+export interface InspectOptions {
+  trusted: readonly TrustedKey[];
+  /** The clock, read once by the caller. */
+  now: Date;
+  /** When given, the plan must be for this host. */
+  hostId?: string;
+}
+
+export function inspectPlan(text: string, opts: InspectOptions): PlanReport {
+  const checks: CheckLine[] = [];
+  const signatures: SignatureReport[] = [];
+  let env: Envelope;
+  try {
+    env = parseEnvelope(text);
+    if (env.payloadType !== PAYLOAD_TYPE) throw new EnvelopeFormatError(`payloadType is ${JSON.stringify(env.payloadType)}, expected ${PAYLOAD_TYPE}`);
+  } catch (e) {
+    if (!(e instanceof EnvelopeFormatError)) throw e;
+    checks.push({ check: 'envelope', ok: false, detail: e.message });
+    return { ok: false, checks, signatures };
+  }
+  const bytes = Buffer.from(env.payload, 'base64');
+  let payload: unknown;
+  try {
+    payload = parseStrictJson(bytes.toString('utf8'));
+    checks.push({ check: 'envelope', ok: true, detail: `DSSE envelope, ${PAYLOAD_TYPE}, ${bytes.length} payload bytes` });
+  } catch (e) {
+    checks.push({ check: 'envelope', ok: false, detail: `payload is not valid JSON: ${(e as Error).message}` });
+    return { ok: false, checks, envelope: env, signatures };
+  }
+
+  const problems = validatePlanPayload(payload);
+  checks.push(problems.length ? { check: 'schema', ok: false, detail: `does not match schemas/plan.schema.json: ${problems.join('; ')}` } : { check: 'schema', ok: true, detail: 'matches schemas/plan.schema.json' });
+  const plan = problems.length === 0 ? (payload as PlanPayload) : undefined;
+
+  const message = pae(env.payloadType, bytes);
+  const seen = new Set<string>();
+  for (const s of env.signatures) {
+    if (seen.has(s.keyid)) {
+      signatures.push({ keyid: s.keyid, status: 'duplicate' });
+      continue;
+    }
+    seen.add(s.keyid);
+    const key = opts.trusted.find((k) => k.keyid === s.keyid);
+    if (!key) {
+      signatures.push({ keyid: s.keyid, status: 'unknown-key' });
+      continue;
+    }
+    let ok = false;
+    try {
+      ok = edVerify(null, message, key.publicKey, Buffer.from(s.sig, 'base64'));
+    } catch {
+      ok = false;
+    }
+    signatures.push({ keyid: s.keyid, status: ok ? 'valid' : 'bad-signature', role: key.role, ...(key.name ? { name: key.name } : {}) });
+  }
+  const valid = signatures.filter((s) => s.status === 'valid');
+  const bad = signatures.filter((s) => s.status === 'bad-signature' || s.status === 'duplicate');
+  checks.push(
+    env.signatures.length === 0
+      ? { check: 'signatures', ok: false, detail: 'the plan is unsigned' }
+      : bad.length
+        ? { check: 'signatures', ok: false, detail: bad.map((s) => `${s.keyid.slice(0, 16)}…: ${s.status === 'duplicate' ? 'keyid appears twice' : 'does not verify (the plan was modified after signing)'}`).join('; ') }
+        : { check: 'signatures', ok: true, detail: `${env.signatures.length} signature${env.signatures.length === 1 ? '' : 's'}, ${valid.length} verified with trusted keys` },
+  );
+  checks.push(
+    valid.length
+      ? { check: 'trust', ok: true, detail: valid.map((s) => `${s.role} '${s.name ?? '?'}' (${s.keyid.slice(0, 16)}…)`).join(', ') }
+      : { check: 'trust', ok: false, detail: 'no valid signature by a trusted key' + (signatures.some((s) => s.status === 'unknown-key') ? ` (unknown keys: ${signatures.filter((s) => s.status === 'unknown-key').map((s) => s.keyid.slice(0, 16) + '…').join(', ')})` : '') },
+  );
+  if (plan) {
+    const pol = evaluatePolicy(plan, valid.map((s) => s.role!));
+    checks.push({ check: 'policy', ok: pol.missingSignatures.length === 0, detail: pol.missingSignatures.length ? `needs ${pol.missingSignatures.join(' and ')}` : pol.lines.join('; ') });
+    const now = opts.now.getTime();
+    const exp = Date.parse(plan.expiresAt);
+    const created = Date.parse(plan.createdAt);
+    checks.push(
+      !(now < exp)
+        ? { check: 'expiry', ok: false, detail: `expired at ${plan.expiresAt} (now ${opts.now.toISOString()})` }
+        : created - now > 5 * 60_000
+          ? { check: 'expiry', ok: false, detail: `created at ${plan.createdAt}, in the future (now ${opts.now.toISOString()}); check the clock` }
+          : { check: 'expiry', ok: true, detail: `valid until ${plan.expiresAt} (${Math.floor((exp - now) / 60_000)} min left)` },
+    );
+    if (opts.hostId !== undefined) {
+      checks.push(plan.hostId === opts.hostId ? { check: 'host', ok: true, detail: `made for this host (${plan.hostId})` } : { check: 'host', ok: false, detail: `made for host '${plan.hostId}', this is '${opts.hostId}'` });
+    }
+  }
+  return { ok: checks.every((c) => c.ok), checks, envelope: env, ...(plan ? { payload: plan } : {}), signatures };
+}

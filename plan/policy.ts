@@ -1,0 +1,63 @@
+/**
+ * The signing policy: which signatures and confirmations a plan needs before it may be
+ * applied. Pure functions of the payload; the runtime enforces them (runtime/verify.ts V3
+ * takes `PLAN_POLICY` as its SignaturePolicy, V9 is the confirmation rule), and `claude show`
+ * and `claude verify` describe them. The rule, also in docs/plans.md ("Policy"):
+ *
+ *   P1  Every plan needs a valid signature by a trusted key with role `host`.
+ *   P2  A plan that changes security.yaml's host files (a step on `host/security`: users, SSH
+ *       keys, sudo, sshd) also needs a valid signature by a trusted key with role `admin`.
+ *   P3  A plan with a step of risk `security` or `destructive` needs a confirmation: an admin
+ *       signature, or `--yes`, or a "yes" at the interactive prompt that lists those steps.
+ *
+ * `ci` signatures are recorded reviews; no rule requires them.
+ */
+import type { PlanPayload, PlanStep } from './types.js';
+import type { Role } from './keys.js';
+
+/** P1 and P2: roles that must each be among the valid signers. */
+export function requiredRoles(payload: Pick<PlanPayload, 'steps'>): Role[] {
+  const roles: Role[] = ['host'];
+  if (payload.steps.some((s) => s.target === 'host/security')) roles.push('admin');
+  return roles;
+}
+
+/** P3: the steps that need a confirmation (an admin signature, --yes, or an interactive yes). */
+export function stepsNeedingConfirmation(payload: Pick<PlanPayload, 'steps'>): PlanStep[] {
+  return payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
+}
+
+/** The SignaturePolicy runtime/verify.ts takes. */
+export const PLAN_POLICY = { requiredRoles };
+
+export interface PolicyResult {
+  /** Signature requirements still missing (P1, P2), e.g. "a signature by a trusted 'admin' key (P2: …)". */
+  missingSignatures: string[];
+  /** Whether P3 still needs a confirmation at apply time (no admin signature yet). */
+  confirmationNeeded: boolean;
+  /** One line per rule that applies, for display. */
+  lines: string[];
+}
+
+/** Evaluates P1–P3 against the roles of the valid trusted signers. */
+export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'>, signerRoles: readonly Role[]): PolicyResult {
+  const have = new Set(signerRoles);
+  const lines: string[] = [];
+  const missing: string[] = [];
+  const p1 = have.has('host');
+  lines.push(`P1 host signature: ${p1 ? 'present' : 'missing'}`);
+  if (!p1) missing.push("a signature by a trusted 'host' key (P1: every plan)");
+  if (requiredRoles(payload).includes('admin')) {
+    const p2 = have.has('admin');
+    lines.push(`P2 admin signature (security.yaml changes users/SSH/sudo): ${p2 ? 'present' : 'missing'}`);
+    if (!p2) missing.push("a signature by a trusted 'admin' key (P2: the plan changes security.yaml host files)");
+  }
+  const need = stepsNeedingConfirmation(payload);
+  let confirmationNeeded = false;
+  if (need.length) {
+    const byAdmin = have.has('admin');
+    confirmationNeeded = !byAdmin;
+    lines.push(`P3 confirmation for ${need.length} security/destructive step${need.length === 1 ? '' : 's'}: ${byAdmin ? 'given by the admin signature' : 'needed at apply (--yes, or answer yes at the prompt)'}`);
+  }
+  return { missingSignatures: missing, confirmationNeeded, lines };
+}

@@ -1,0 +1,51 @@
+/**
+ * JSON Schema validation of plan payloads and observed snapshots (ajv, draft 2020-12, with
+ * formats), one compiled validator per process. Errors come back as sorted
+ * "instancePath: message" lines.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { packageRoot } from '../common/paths.js';
+
+const validators = new Map<string, ValidateFunction>();
+
+function validatorFor(file: string): ValidateFunction {
+  const cached = validators.get(file);
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv/dist/2020.js').default;
+  const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', file), 'utf8')) as object;
+  const v = ajv.compile(schema);
+  validators.set(file, v);
+  return v;
+}
+
+export function formatAjvErrors(errors: ErrorObject[] | null | undefined, limit = 20): string[] {
+  const out = new Set<string>();
+  for (const e of errors ?? []) {
+    // oneOf over step kinds reports every branch; keep the messages that say something.
+    if (e.keyword === 'oneOf' || e.keyword === 'const' || e.keyword === 'if') continue;
+    const p = e.params as { additionalProperty?: string; unevaluatedProperty?: string };
+    const extra = e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties' ? `: '${p.additionalProperty ?? p.unevaluatedProperty}'` : '';
+    out.add(`${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`);
+  }
+  const list = [...out].sort();
+  return list.length ? list.slice(0, limit) : ['(no detail)'];
+}
+
+/** Problems of a plan payload against schemas/plan.schema.json ([] when valid). */
+export function validatePlanPayload(payload: unknown): string[] {
+  const v = validatorFor('plan.schema.json');
+  return v(payload) ? [] : formatAjvErrors(v.errors);
+}
+
+/** Problems of an observed snapshot against schemas/observed.schema.json ([] when valid). */
+export function validateObservedState(observed: unknown): string[] {
+  const v = validatorFor('observed.schema.json');
+  return v(observed) ? [] : formatAjvErrors(v.errors);
+}
