@@ -1,0 +1,832 @@
+/**
+ * Applying a signed plan: the runtime's one entry point that changes the system.
+ *
+ *   verify (V1–V7) → lock → recover an interrupted apply → base (V8) → confirm (V9)
+ *   → snapshot → journal apply.started → execute the step DAG → finalize → unlock
+ *
+ * The DAG walk starts every step whose dependencies are done, so independent steps run in
+ * parallel and dependent ones in order. The first failure stops new steps from starting;
+ * the steps already running finish; everything not started is skipped. Then the whole
+ * apply is rolled back: the steps that began are undone in reverse order (each one puts its
+ * target back as the snapshot has it), then the snapshot is restored as a whole (a
+ * convergent pass over every container, network, volume, host file, schedule and firewall
+ * table it holds), and the result is verified by observing again and comparing the
+ * fingerprints with the snapshot's. If that comparison fails, the runtime writes the
+ * needs-attention marker and refuses new plans until `claude recover` succeeds.
+ *
+ * Replacing or removing a container never deletes the old one during the apply: it is
+ * renamed `<name>.old-<plan8>` and stopped, deleted only in the finalize phase, and renamed
+ * back on rollback. Volume data deleted by a plan goes to a trash directory the same way.
+ *
+ * Only this module and `drivers/` change things; `verify.ts` refuses before anything does.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson, sha256Hex } from '../common/canonical.js';
+import { appendLineDurable, writeFileAtomic } from '../common/fsutil.js';
+import type { TrustedKey } from '../plan/envelope.js';
+import { diffFingerprints, resourceFingerprints } from '../plan/fingerprint.js';
+import {
+  FIREWALL_RECORD,
+  HOST_FILES_RECORD,
+  normalizeMode,
+  SCHEDULE_RECORD,
+  VOLUMES_RECORD,
+  type FirewallRecord,
+  type HostFilesRecord,
+  type ScheduleRecord,
+  type VolumesRecord,
+} from '../plan/host-state.js';
+import type { ContainerSpec, HealthSpec, PlanPayload, PlanStep } from '../plan/types.js';
+import type { Engine } from './engine.js';
+import { findInterrupted, Journal, readJournal, type InterruptedApply, type JournalRecord } from './journal.js';
+import { acquireApplyLock, type ApplyLock } from './lock.js';
+import { redact, resolveEnv } from './secrets.js';
+import { loadSnapshot, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
+import {
+  APPLIED_PLANS_FILE,
+  checkBase,
+  checkConfirmation,
+  PlanRefusedError,
+  verifyPlan,
+  type SignaturePolicy,
+} from './verify.js';
+
+export const EVENTS_FILE = 'events.jsonl';
+export const NEEDS_ATTENTION_FILE = 'needs-attention.json';
+
+// ── public types ─────────────────────────────────────────────────────────────────────
+
+/** A test-only crash point: the apply process kills itself here (CLAUDE_TEST_CRASH_AT_STEP). */
+export interface CrashPoint {
+  /** 0-based ordinal of the step begin, in the order steps started. */
+  ordinal: number;
+  stepId: string;
+  when: 'before' | 'after';
+}
+
+export type ApplyEvent =
+  | { type: 'reconcile.started'; planId: string; steps: number; trigger: string }
+  | { type: 'lock.waiting'; holder: string }
+  | { type: 'recover'; planId: string; action: 'rollback' | 'complete' }
+  | { type: 'reconcile.step'; planId: string; step: string; op: string; target: string; status: 'started' | 'done' | 'failed' | 'skipped'; durationMs: number; message: string; error?: string }
+  | { type: 'rollback.started'; planId: string; reason: string }
+  | { type: 'rollback.step'; planId: string; step: string; ok: boolean; message: string }
+  | { type: 'reconcile.completed'; planId: string; success: true; changes: number; durationMs: number }
+  | { type: 'reconcile.failed'; planId: string; error: string; rolledBack: boolean; durationMs: number };
+
+export interface StepResult {
+  id: string;
+  op: string;
+  target: string;
+  description: string;
+  status: 'done' | 'failed' | 'skipped' | 'not-started';
+  durationMs: number;
+  /** The success line ("Created network 'webstack'", "Started postgres (healthy)"). */
+  message: string;
+  error?: string;
+  hint?: string;
+}
+
+export interface Reachable {
+  service: string;
+  container: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+  hostIp: string | null;
+}
+
+export interface RollbackReport {
+  ok: boolean;
+  /** Steps undone, in the order they were undone. */
+  undone: string[];
+  /** What is still different from the snapshot (empty when ok). */
+  problems: string[];
+}
+
+export interface ApplyResult {
+  planId: string;
+  status: 'applied' | 'rolled-back' | 'needs-attention';
+  durationMs: number;
+  confirmation: string;
+  steps: StepResult[];
+  error?: { name: string; message: string; hint?: string; step?: string };
+  rollback?: RollbackReport;
+  stateCommit: string | null;
+  reachable: Reachable[];
+  /** The journal records this apply wrote: what it touched. */
+  touched: JournalRecord[];
+}
+
+export interface ApplyOptions {
+  engine: Engine;
+  dataDir: string;
+  /** The state dir (git repo) to commit the plan's desired files to after success; omitted: no commit. */
+  stateDir?: string;
+  trustedKeys: readonly TrustedKey[];
+  hostId: string;
+  policy?: SignaturePolicy;
+  now: () => Date;
+  yes?: boolean;
+  interactiveConfirm?: (steps: PlanStep[]) => Promise<boolean>;
+  onEvent?: (e: ApplyEvent) => void;
+  /** How long to wait for another apply's lock (ms). Default 0: refuse at once, naming the holder. */
+  lockWaitMs?: number;
+  /** Who is applying (audit actor, git author). */
+  actor?: { name: string; email: string };
+  /** Test-only: called at each crash point; the test runner kills the process there. */
+  crashAt?: (p: CrashPoint) => void;
+}
+
+/** Refused because an earlier rollback failed; `claude recover` first. */
+export class NeedsAttentionError extends PlanRefusedError {
+  override name = 'NeedsAttentionError';
+  constructor(readonly marker: NeedsAttention) {
+    super(
+      'needs-attention',
+      `the runtime needs attention since ${marker.since}: the rollback of ${marker.planId} did not restore the previous state:\n  ${marker.problems.join('\n  ')}`,
+      'fix what is listed (e.g. a container that cannot start), then run `claude recover`',
+    );
+  }
+}
+
+export interface NeedsAttention {
+  planId: string;
+  since: string;
+  problems: string[];
+  snapshot: string;
+}
+
+export function readNeedsAttention(dataDir: string): NeedsAttention | null {
+  const f = join(dataDir, NEEDS_ATTENTION_FILE);
+  if (!existsSync(f)) return null;
+  return JSON.parse(readFileSync(f, 'utf8')) as NeedsAttention;
+}
+
+// ── small helpers ──────────────────────────────────────────────────────────────────────
+
+export function oldName(name: string, planId: string): string {
+  return `${name}.old-${planId.replace(/^plan-/, '').slice(0, 8)}`;
+}
+
+function appendEvent(dataDir: string, now: () => Date, e: ApplyEvent): void {
+  appendLineDurable(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }));
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The container specs of a plan, by container name (from create and replace steps). */
+function specsOf(payload: PlanPayload): Map<string, ContainerSpec> {
+  const m = new Map<string, ContainerSpec>();
+  for (const s of payload.steps) {
+    if (s.op === 'container.create') m.set(s.params.name, s.params);
+    if (s.op === 'container.replace') m.set(s.params.spec.name, s.params.spec);
+  }
+  return m;
+}
+
+export function reachableOf(payload: PlanPayload): Reachable[] {
+  const out: Reachable[] = [];
+  for (const spec of specsOf(payload).values()) {
+    if (spec.state !== 'running') continue;
+    for (const p of spec.ports) {
+      if (p.host === undefined) continue;
+      out.push({ service: spec.service, container: spec.name, port: p.host, protocol: p.protocol, hostIp: p.hostIp ?? null });
+    }
+  }
+  return out.sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
+}
+
+/** The volume record (plan/host-state.ts): `{volumes: {name: {path, permissions?, owner?}}}`. */
+type VolumeRegistry = VolumesRecord['volumes'];
+
+function parseRegistry(text: string | null): VolumeRegistry {
+  if (!text) return {};
+  try {
+    return (JSON.parse(text) as Partial<VolumesRecord>).volumes ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function formatRegistry(reg: VolumeRegistry): string {
+  return JSON.stringify(JSON.parse(canonicalJson({ volumes: reg })), null, 2) + '\n';
+}
+
+/** The success line for a step, worded as the spec's examples. */
+function successMessage(step: PlanStep, detail: Record<string, unknown>, specs: Map<string, ContainerSpec>): string {
+  switch (step.op) {
+    case 'network.create':
+      return `Created network '${step.params.name}'`;
+    case 'network.remove':
+      return `Removed network '${step.params.name}'`;
+    case 'volume.create':
+      return `Created volume '${step.params.name}'`;
+    case 'volume.remove':
+      return step.params.deleteData ? `Deleted volume '${step.params.volume.name}' and its data` : `Released volume '${step.params.volume.name}' (data kept)`;
+    case 'image.ensure':
+      return detail.result === 'pulled' ? `Pulled image ${step.params.ref}` : `Image ${step.params.ref} present`;
+    case 'container.create':
+      return `Created container ${step.params.name}`;
+    case 'container.start': {
+      const svc = specs.get(step.params.name)?.service ?? step.params.name;
+      return `Started ${svc}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
+    }
+    case 'container.stop':
+      return `Stopped ${step.params.name}`;
+    case 'container.remove':
+      return `Removed orphaned container (${step.params.name})`;
+    case 'container.replace':
+      return `Replaced ${step.params.spec.service}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
+    case 'firewall.apply':
+      return 'Firewall rules applied';
+    case 'firewall.remove':
+      return 'Firewall table removed';
+    case 'host.apply':
+      return `Host files written (${step.params.files.length})`;
+    case 'schedule.apply':
+      return `Scheduled jobs updated (${step.params.jobs.length})`;
+    default:
+      return (step as PlanStep).description;
+  }
+}
+
+// ── the executor: one step ─────────────────────────────────────────────────────────────
+
+interface Ctx {
+  engine: Engine;
+  dataDir: string;
+  payload: PlanPayload;
+  specs: Map<string, ContainerSpec>;
+  /** Plain secret values resolved so far (redacted from every message). */
+  secretValues: string[];
+}
+
+async function waitIfRunning(ctx: Ctx, spec: ContainerSpec, timeoutMs: number, probe: HealthSpec | null): Promise<string | undefined> {
+  if (spec.state !== 'running') return undefined;
+  const r = await ctx.engine.waitReady(spec.name, { probe, timeoutMs, ports: spec.ports });
+  return r.state;
+}
+
+async function createFromSpec(ctx: Ctx, spec: ContainerSpec): Promise<string> {
+  const { env, secretValues } = await resolveEnv(spec.env, ctx.payload.desired.files['security.yaml'], ctx.dataDir);
+  ctx.secretValues.push(...secretValues);
+  return ctx.engine.createContainer(spec, env);
+}
+
+async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown>> {
+  const { engine } = ctx;
+  switch (step.op) {
+    case 'network.create':
+      await engine.createNetwork(step.params);
+      return {};
+    case 'network.remove':
+      await engine.removeNetwork(step.params.name);
+      return {};
+    case 'volume.create': {
+      const before = await engine.volumeDir(step.params.path);
+      await engine.createVolumeDir(step.params);
+      const reg = parseRegistry(await engine.readRecord(VOLUMES_RECORD));
+      reg[step.params.name] = {
+        path: step.params.path,
+        ...(step.params.permissions !== undefined ? { permissions: normalizeMode(step.params.permissions) } : {}),
+        ...(step.params.owner !== undefined ? { owner: step.params.owner } : {}),
+      };
+      await engine.writeRecord(VOLUMES_RECORD, formatRegistry(reg));
+      return { existed: before.exists };
+    }
+    case 'volume.remove': {
+      const reg = parseRegistry(await engine.readRecord(VOLUMES_RECORD));
+      delete reg[step.params.volume.name];
+      await engine.writeRecord(VOLUMES_RECORD, Object.keys(reg).length ? formatRegistry(reg) : null);
+      if (step.params.deleteData) await engine.trashVolumeDir(step.params.volume.path, ctx.payload.id);
+      return {};
+    }
+    case 'image.ensure':
+      return { result: await engine.ensureImage(step.params.ref, step.params.requested, step.params.pull) };
+    case 'container.create': {
+      const id = await createFromSpec(ctx, step.params);
+      // A plan without a separate start step for a running container: start it here.
+      const hasStart = ctx.payload.steps.some((s) => s.op === 'container.start' && s.params.name === step.params.name);
+      if (!hasStart && step.params.state === 'running') {
+        await engine.startContainer(id);
+        return { id, ready: await waitIfRunning(ctx, step.params, 60_000, step.params.healthcheck) };
+      }
+      return { id };
+    }
+    case 'container.start': {
+      await engine.startContainer(step.params.name);
+      if (!step.params.waitHealthy) return {};
+      const spec = ctx.specs.get(step.params.name);
+      const probe = step.params.probe ?? spec?.healthcheck ?? null;
+      const r = await engine.waitReady(step.params.name, { probe, timeoutMs: step.params.healthTimeoutMs, ports: spec?.ports ?? [] });
+      return { ready: r.state, readyMs: r.ms };
+    }
+    case 'container.stop':
+      await engine.stopContainer(step.params.name, step.params.timeoutS);
+      return {};
+    case 'container.remove': {
+      // Kept (renamed, stopped) until the apply succeeds, so a rollback only renames it back.
+      const c = await engine.inspectContainer(step.params.name);
+      if (!c) return { absent: true };
+      await engine.stopContainer(c.id, 10);
+      await engine.renameContainer(c.id, oldName(step.params.name, ctx.payload.id));
+      return { id: c.id };
+    }
+    case 'container.replace': {
+      const spec = step.params.spec;
+      const old = await engine.inspectContainer(spec.name);
+      if (old) {
+        await engine.stopContainer(old.id, 10);
+        await engine.renameContainer(old.id, oldName(spec.name, ctx.payload.id));
+      }
+      const id = await createFromSpec(ctx, spec);
+      if (spec.state === 'running') await engine.startContainer(id);
+      const ready = await waitIfRunning(ctx, spec, step.params.healthTimeoutMs, spec.healthcheck);
+      return { id, oldId: old?.id ?? null, ready };
+    }
+    case 'firewall.apply': {
+      const tableHash = await engine.firewallApply(step.params.ruleset, step.params.confirmTimeoutMs, step.params.probes ?? []);
+      const record: FirewallRecord = { rulesetHash: sha256Hex(step.params.ruleset), tableHash: tableHash ?? '' };
+      await engine.writeRecord(FIREWALL_RECORD, JSON.stringify(record, null, 2) + '\n');
+      return { hash: step.params.hash };
+    }
+    case 'firewall.remove':
+      await engine.firewallApply(null, step.params.confirmTimeoutMs ?? 0, []);
+      await engine.writeRecord(FIREWALL_RECORD, null);
+      return {};
+    case 'host.apply': {
+      await engine.writeHostFiles(step.params.files.map((f) => ({ path: f.path, content: Buffer.from(f.content, 'utf8').toString('base64'), mode: normalizeMode(f.mode) })));
+      const record: HostFilesRecord = { files: Object.fromEntries(step.params.files.map((f) => [f.path, normalizeMode(f.mode)]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1))) };
+      await engine.writeRecord(HOST_FILES_RECORD, JSON.stringify(record, null, 2) + '\n');
+      return { files: step.params.files.length };
+    }
+    case 'schedule.apply': {
+      const record: ScheduleRecord = { jobs: step.params.jobs };
+      await engine.writeRecord(SCHEDULE_RECORD, step.params.jobs.length ? JSON.stringify(record, null, 2) + '\n' : null);
+      return { jobs: step.params.jobs.length };
+    }
+    default: {
+      const never: never = step;
+      throw new Error(`unknown op ${(never as PlanStep).op}`);
+    }
+  }
+}
+
+// ── rollback: put targets back as the snapshot has them ───────────────────────────────
+
+/** Restores one container name: removes what this apply created under it, brings the old one back. */
+async function restoreContainer(engine: Engine, snap: Snapshot, name: string): Promise<void> {
+  const was = snap.containers.find((c) => c.name === name);
+  const cur = await engine.inspectContainer(name);
+  if (cur && cur.id !== was?.id) await engine.removeContainer(cur.id);
+  const aside = await engine.inspectContainer(oldName(name, snap.planId));
+  if (aside && aside.id !== was?.id) await engine.removeContainer(aside.id);
+  if (!was) return;
+  let c = await engine.inspectContainer(was.id);
+  if (!c) {
+    await engine.recreateContainer(was);
+    c = await engine.inspectContainer(name);
+    if (!c) throw new Error(`container ${name} could not be recreated`);
+  } else if (c.name !== name) {
+    await engine.renameContainer(c.id, name);
+  }
+  if (was.running && !c.running) await engine.startContainer(c.id);
+  if (!was.running && c.running) await engine.stopContainer(c.id, 10);
+}
+
+async function restoreNetwork(engine: Engine, snap: Snapshot, name: string): Promise<void> {
+  const was = snap.networks.find((n) => n.name === name);
+  const cur = await engine.inspectNetwork(name);
+  if (!was) {
+    if (cur) await engine.removeNetwork(name);
+    return;
+  }
+  if (!cur) await engine.recreateNetwork(was);
+}
+
+async function restoreVolumes(engine: Engine, snap: Snapshot, paths: readonly string[]): Promise<void> {
+  for (const p of paths) {
+    const was = snap.volumeDirs[p];
+    if (was) await engine.restoreVolumeDir(p, was, snap.planId);
+  }
+  await engine.writeRecord(VOLUMES_RECORD, snap.records[VOLUMES_RECORD] ?? null);
+}
+
+async function undoStep(engine: Engine, snap: Snapshot, step: PlanStep): Promise<void> {
+  switch (step.op) {
+    case 'network.create':
+    case 'network.remove':
+      return restoreNetwork(engine, snap, step.params.name);
+    case 'volume.create':
+      return restoreVolumes(engine, snap, [step.params.path]);
+    case 'volume.remove':
+      return restoreVolumes(engine, snap, [step.params.volume.path]);
+    case 'image.ensure':
+      return; // an image present locally changes nothing that is managed
+    case 'container.create':
+    case 'container.start':
+    case 'container.stop':
+    case 'container.remove':
+      return restoreContainer(engine, snap, step.params.name);
+    case 'container.replace':
+      return restoreContainer(engine, snap, step.params.spec.name);
+    case 'firewall.apply':
+    case 'firewall.remove':
+      if (snap.firewall !== null) await engine.firewallRestore(snap.firewall);
+      await engine.writeRecord(FIREWALL_RECORD, snap.records[FIREWALL_RECORD] ?? null);
+      return;
+    case 'host.apply':
+      if (snap.hostFiles) await engine.writeHostFiles(snap.hostFiles);
+      await engine.writeRecord(HOST_FILES_RECORD, snap.records[HOST_FILES_RECORD] ?? null);
+      return;
+    case 'schedule.apply':
+      await engine.writeRecord(SCHEDULE_RECORD, snap.records[SCHEDULE_RECORD] ?? null);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Rolls back: undoes the begun steps in reverse order, restores the whole snapshot, then
+ * verifies by observing again. Never throws for a step that fails to undo: it records it.
+ */
+export async function rollback(
+  engine: Engine,
+  payload: PlanPayload,
+  snap: Snapshot,
+  begun: readonly string[],
+  journal: Journal,
+  reason: string,
+  onEvent: (e: ApplyEvent) => void,
+): Promise<RollbackReport> {
+  journal.append({ t: 'rollback.begin', planId: payload.id, reason });
+  onEvent({ type: 'rollback.started', planId: payload.id, reason });
+  const byId = new Map(payload.steps.map((s) => [s.id, s]));
+  const undone: string[] = [];
+  const problems: string[] = [];
+  for (const id of [...begun].reverse()) {
+    const step = byId.get(id);
+    if (!step) continue;
+    try {
+      await undoStep(engine, snap, step);
+      undone.push(id);
+      journal.append({ t: 'rollback.step', planId: payload.id, step: id, ok: true });
+      onEvent({ type: 'rollback.step', planId: payload.id, step: id, ok: true, message: `Undid: ${step.description}` });
+    } catch (e) {
+      journal.append({ t: 'rollback.step', planId: payload.id, step: id, ok: false, error: errText(e) });
+      onEvent({ type: 'rollback.step', planId: payload.id, step: id, ok: false, message: `Could not undo ${step.description}: ${errText(e)}` });
+    }
+  }
+  // The convergent pass over the whole snapshot (also covers steps undone above).
+  problems.push(...(await restoreSnapshot(engine, payload, snap)));
+  // Verify: the observed state must be the snapshot's again.
+  try {
+    const now = resourceFingerprints(await engine.observe());
+    for (const c of diffFingerprints(snap.fingerprints, now)) problems.push(`${c.key} is ${c.change === 'changed' ? 'different from' : c.change === 'added' ? 'present but was not in' : 'missing from'} the snapshot`);
+  } catch (e) {
+    problems.push(`could not observe the system to verify the rollback: ${errText(e)}`);
+  }
+  const ok = problems.length === 0;
+  journal.append({ t: 'rollback.end', planId: payload.id, ok, problems });
+  return { ok, undone, problems };
+}
+
+/** The convergent restore of everything the snapshot holds; returns what could not be restored. */
+export async function restoreSnapshot(engine: Engine, payload: PlanPayload, snap: Snapshot): Promise<string[]> {
+  const problems: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      problems.push(`${what}: ${errText(e)}`);
+    }
+  };
+  const planNames = new Set<string>();
+  for (const s of payload.steps) {
+    if (s.op === 'container.create' || s.op === 'container.start' || s.op === 'container.stop' || s.op === 'container.remove') planNames.add(s.params.name);
+    if (s.op === 'container.replace') planNames.add(s.params.spec.name);
+  }
+  // 1. networks that existed come back first (containers attach to them).
+  for (const n of snap.networks) await attempt(`network ${n.name}`, () => restoreNetwork(engine, snap, n.name));
+  // 2. containers: those the plan named, then every snapshot container.
+  const names = new Set([...planNames, ...snap.containers.map((c) => c.name)]);
+  for (const name of [...names].sort()) await attempt(`container ${name}`, () => restoreContainer(engine, snap, name));
+  // 3. networks the plan created go.
+  for (const s of payload.steps) if (s.op === 'network.create' && !snap.networks.some((n) => n.name === s.params.name)) await attempt(`network ${s.params.name}`, () => restoreNetwork(engine, snap, s.params.name));
+  // 4. volumes, host files, schedule, firewall.
+  await attempt('volumes', () => restoreVolumes(engine, snap, Object.keys(snap.volumeDirs).sort()));
+  if (snap.hostFiles) await attempt('host files', () => engine.writeHostFiles(snap.hostFiles!));
+  if (snap.firewall !== null) await attempt('firewall', () => engine.firewallRestore(snap.firewall!));
+  for (const [name, text] of Object.entries(snap.records)) await attempt(`record ${name}`, () => engine.writeRecord(name, text));
+  return problems;
+}
+
+// ── finalize: the apply succeeded ──────────────────────────────────────────────────────
+
+async function finalize(
+  engine: Engine,
+  payload: PlanPayload,
+  journal: Journal,
+  opts: Pick<ApplyOptions, 'dataDir' | 'stateDir' | 'now' | 'actor'>,
+): Promise<string | null> {
+  journal.append({ t: 'finalize.begin', planId: payload.id });
+  // Old containers kept for a quick rollback go now; so does the trash.
+  const names = [...specsOf(payload).keys(), ...payload.steps.flatMap((s) => (s.op === 'container.remove' ? [s.params.name] : []))];
+  for (const name of names) {
+    const aside = await engine.inspectContainer(oldName(name, payload.id));
+    if (aside) await engine.removeContainer(aside.id);
+  }
+  await engine.purgeTrash(payload.id);
+  // Mark the plan applied (replay protection), once.
+  const appliedFile = join(opts.dataDir, APPLIED_PLANS_FILE);
+  const already = existsSync(appliedFile) && readFileSync(appliedFile, 'utf8').includes(`"${payload.id}"`);
+  if (!already) appendLineDurable(appliedFile, JSON.stringify({ planId: payload.id, appliedAt: opts.now().toISOString() }));
+  const stateCommit = await commitState(payload, opts);
+  journal.append({ t: 'committed', planId: payload.id, stateCommit });
+  return stateCommit;
+}
+
+/** Commits the plan's desired files to the state repo (runtime/state/repo.ts), once per plan. */
+async function commitState(payload: PlanPayload, opts: Pick<ApplyOptions, 'stateDir' | 'now' | 'actor'>): Promise<string | null> {
+  if (!opts.stateDir) return null;
+  const { openStateRepo } = await import('./state/repo.js');
+  const repo = await openStateRepo(opts.stateDir, { now: opts.now });
+  const last = (await repo.history({ limit: 1 }))[0];
+  if (last?.planId === payload.id) return last.commit;
+  const s = payload.summary;
+  return repo.commitState(payload.desired.files, {
+    request: payload.request,
+    planId: payload.id,
+    summary: `${s.create} to create, ${s.update} to update, ${s.delete} to delete`,
+    author: opts.actor ?? { name: 'claude', email: 'claude@localhost' },
+  });
+}
+
+async function audit(opts: Pick<ApplyOptions, 'dataDir' | 'now' | 'actor'>, event: string, planId: string, details: Record<string, unknown>, secrets: readonly string[] = []): Promise<void> {
+  const { appendAudit } = await import('./audit.js');
+  await appendAudit(opts.dataDir, { actor: opts.actor?.name ?? 'claude', event, planId, details: details as never }, opts.now, { secrets });
+}
+
+function writeNeedsAttention(dataDir: string, m: NeedsAttention): void {
+  writeFileAtomic(join(dataDir, NEEDS_ATTENTION_FILE), JSON.stringify(m, null, 2) + '\n', 0o600);
+}
+
+// ── apply ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Applies plan.json text. Throws a PlanRefusedError (or LockHeldError) when it refuses,
+ * before anything changes. Otherwise returns a result: applied, rolled back, or needs
+ * attention (rollback did not restore the snapshot).
+ */
+export async function applyPlan(planText: string, opts: ApplyOptions): Promise<ApplyResult> {
+  const t0 = Date.now();
+  const onEvent = (e: ApplyEvent) => {
+    if (e.type.startsWith('reconcile.')) appendEvent(opts.dataDir, opts.now, e);
+    opts.onEvent?.(e);
+  };
+  const marker = readNeedsAttention(opts.dataDir);
+  if (marker) throw new NeedsAttentionError(marker);
+
+  // V1–V7: pure checks.
+  let verified;
+  try {
+    verified = verifyPlan(planText, { trustedKeys: opts.trustedKeys, hostId: opts.hostId, dataDir: opts.dataDir, now: opts.now, ...(opts.policy ? { policy: opts.policy } : {}) });
+  } catch (e) {
+    if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', '', { clause: e.clause, reason: e.message }).catch(() => undefined);
+    throw e;
+  }
+  const payload = verified.payload;
+
+  const lock = await acquireApplyLock(opts.dataDir, {
+    planId: payload.id,
+    purpose: 'apply',
+    waitMs: opts.lockWaitMs ?? 0,
+    now: opts.now,
+    onWait: (o) => onEvent({ type: 'lock.waiting', holder: o ? `pid ${o.pid} (${o.purpose} ${o.planId ?? ''}, token ${o.token})` : 'unknown' }),
+  });
+  try {
+    // An apply that crashed earlier is settled first (rolled back or completed).
+    const interrupted = findInterrupted(readJournal(opts.dataDir));
+    if (interrupted) {
+      const rec = await recoverLocked(opts.engine, opts, lock, interrupted, onEvent);
+      if (!rec.ok) throw new NeedsAttentionError(readNeedsAttention(opts.dataDir)!);
+    }
+    if (readNeedsAttention(opts.dataDir)) throw new NeedsAttentionError(readNeedsAttention(opts.dataDir)!);
+
+    // V8 base, V9 confirmation: still nothing has changed.
+    let confirmation: string;
+    try {
+      checkBase(payload, resourceFingerprints(await opts.engine.observe()));
+      confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm });
+    } catch (e) {
+      if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);
+      throw e;
+    }
+
+    return await execute(payload, opts, lock, confirmation, onEvent, t0);
+  } finally {
+    lock.release();
+  }
+}
+
+async function execute(
+  payload: PlanPayload,
+  opts: ApplyOptions,
+  lock: ApplyLock,
+  confirmation: string,
+  onEvent: (e: ApplyEvent) => void,
+  t0: number,
+): Promise<ApplyResult> {
+  const { engine } = opts;
+  const journal = new Journal(opts.dataDir, opts.now, lock);
+  const startIndex = readJournal(opts.dataDir).length;
+  const snap = await takeSnapshot(engine, payload, opts.now);
+  const ref = saveSnapshot(opts.dataDir, snap);
+  savePlanForRecovery(opts.dataDir, payload);
+  journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
+  onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: 'apply' });
+
+  const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [] };
+  const results = new Map<string, StepResult>(
+    payload.steps.map((s) => [s.id, { id: s.id, op: s.op, target: s.target, description: s.description, status: 'not-started', durationMs: 0, message: '' }]),
+  );
+  const begun: string[] = [];
+  let ordinal = 0;
+  let failure: { step: string; error: unknown } | null = null;
+
+  const runOne = async (step: PlanStep): Promise<void> => {
+    const my = ordinal++;
+    journal.append({ t: 'step.begin', planId: payload.id, step: step.id });
+    begun.push(step.id);
+    opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'before' });
+    const r = results.get(step.id)!;
+    const st = Date.now();
+    onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'started', durationMs: 0, message: step.description });
+    try {
+      const detail = await runStep(ctx, step);
+      opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'after' });
+      journal.append({ t: 'step.end', planId: payload.id, step: step.id, detail });
+      r.status = 'done';
+      r.durationMs = Date.now() - st;
+      r.message = successMessage(step, detail, ctx.specs);
+      onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'done', durationMs: r.durationMs, message: r.message });
+    } catch (e) {
+      const msg = redact(errText(e), ctx.secretValues);
+      r.status = 'failed';
+      r.durationMs = Date.now() - st;
+      r.error = msg;
+      const hint = (e as { hint?: unknown }).hint;
+      if (typeof hint === 'string') r.hint = hint;
+      journal.append({ t: 'step.fail', planId: payload.id, step: step.id, error: msg });
+      onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'failed', durationMs: r.durationMs, message: step.description, error: msg });
+      failure ??= { step: step.id, error: e };
+    }
+  };
+
+  // The DAG walk: start every step whose dependencies are done; stop starting on failure.
+  const done = new Set<string>();
+  const started = new Set<string>();
+  const running = new Map<string, Promise<string>>();
+  for (;;) {
+    if (!failure) {
+      for (const s of payload.steps) {
+        if (started.has(s.id) || !s.dependsOn.every((d) => done.has(d))) continue;
+        started.add(s.id);
+        running.set(s.id, runOne(s).then(() => s.id));
+      }
+    }
+    if (running.size === 0) break;
+    const id = await Promise.race(running.values());
+    running.delete(id);
+    if (results.get(id)!.status === 'done') done.add(id);
+  }
+  const touched = () => readJournal(opts.dataDir).slice(startIndex);
+
+  if (!failure) {
+    const stateCommit = await finalize(engine, payload, journal, opts);
+    const durationMs = Date.now() - t0;
+    const changes = payload.summary.create + payload.summary.update + payload.summary.delete;
+    onEvent({ type: 'reconcile.completed', planId: payload.id, success: true, changes, durationMs });
+    await audit(opts, 'plan.applied', payload.id, { request: payload.request, steps: payload.steps.length, confirmation, stateCommit }, ctx.secretValues).catch(() => undefined);
+    return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched() };
+  }
+
+  // Failure: skip what never started, roll the whole stack back.
+  for (const r of results.values()) if (r.status === 'not-started') r.status = 'skipped';
+  for (const r of results.values()) if (r.status === 'skipped') onEvent({ type: 'reconcile.step', planId: payload.id, step: r.id, op: r.op, target: r.target, status: 'skipped', durationMs: 0, message: r.description });
+  const f = failure as { step: string; error: unknown };
+  const reason = `step ${f.step} failed: ${redact(errText(f.error), ctx.secretValues)}`;
+  const report = await rollback(engine, payload, snap, begun, journal, reason, onEvent);
+  const durationMs = Date.now() - t0;
+  const hint = (f.error as { hint?: unknown }).hint;
+  const error = { name: (f.error as Error)?.name ?? 'Error', message: redact(errText(f.error), ctx.secretValues), step: f.step, ...(typeof hint === 'string' ? { hint } : {}) };
+  onEvent({ type: 'reconcile.failed', planId: payload.id, error: reason, rolledBack: report.ok, durationMs });
+  if (!report.ok) {
+    writeNeedsAttention(opts.dataDir, { planId: payload.id, since: opts.now().toISOString(), problems: report.problems, snapshot: snapshotRef(payload.id) });
+  }
+  await audit(opts, 'rollback', payload.id, { reason, ok: report.ok, problems: report.problems }, ctx.secretValues).catch(() => undefined);
+  return {
+    planId: payload.id,
+    status: report.ok ? 'rolled-back' : 'needs-attention',
+    durationMs,
+    confirmation,
+    steps: [...results.values()],
+    error,
+    rollback: report,
+    stateCommit: null,
+    reachable: [],
+    touched: touched(),
+  };
+}
+
+// ── recover ──────────────────────────────────────────────────────────────────────────────
+
+export interface RecoverResult {
+  /** What was found: nothing to do, an interrupted apply, or a needs-attention marker. */
+  found: 'nothing' | 'interrupted' | 'needs-attention';
+  planId: string | null;
+  action: 'none' | 'rollback' | 'complete';
+  ok: boolean;
+  problems: string[];
+}
+
+export interface RecoverOptions {
+  engine: Engine;
+  dataDir: string;
+  stateDir?: string;
+  now: () => Date;
+  actor?: { name: string; email: string };
+  onEvent?: (e: ApplyEvent) => void;
+  lockWaitMs?: number;
+}
+
+/** The payload of a plan referenced by the journal (kept beside its snapshot). */
+function planPath(dataDir: string, planId: string): string {
+  return join(dataDir, 'snapshots', `${planId}.plan.json`);
+}
+
+async function recoverLocked(
+  engine: Engine,
+  opts: Pick<RecoverOptions, 'dataDir' | 'stateDir' | 'now' | 'actor'>,
+  lock: ApplyLock,
+  it: InterruptedApply | { planId: string; snapshot: string; begun: string[]; finalizing: false },
+  onEvent: (e: ApplyEvent) => void,
+): Promise<RecoverResult> {
+  const journal = new Journal(opts.dataDir, opts.now, lock);
+  const payload = JSON.parse(readFileSync(planPath(opts.dataDir, it.planId), 'utf8')) as PlanPayload;
+  const snap = loadSnapshot(opts.dataDir, it.snapshot);
+  const action = it.finalizing ? 'complete' : 'rollback';
+  journal.append({ t: 'recover.begin', planId: it.planId, action });
+  onEvent({ type: 'recover', planId: it.planId, action });
+  let problems: string[] = [];
+  if (action === 'complete') {
+    try {
+      await finalize(engine, payload, journal, opts);
+    } catch (e) {
+      problems.push(`completing ${it.planId}: ${errText(e)}`);
+    }
+  } else {
+    // Every step that began may have changed something: undo them all (in reverse order).
+    const report = await rollback(engine, payload, snap, it.begun, journal, 'recovering an interrupted apply', onEvent);
+    problems = report.problems;
+  }
+  const ok = problems.length === 0;
+  journal.append({ t: 'recover.end', planId: it.planId, action, ok, problems });
+  if (ok) rmSync(join(opts.dataDir, NEEDS_ATTENTION_FILE), { force: true });
+  else writeNeedsAttention(opts.dataDir, { planId: it.planId, since: opts.now().toISOString(), problems, snapshot: it.snapshot });
+  await audit(opts, 'recover', it.planId, { action, ok, problems }).catch(() => undefined);
+  return { found: 'interrupted', planId: it.planId, action, ok, problems };
+}
+
+/**
+ * `claude recover`: settles an interrupted apply (rolls it back, or completes it when it had
+ * reached the finalize phase) and retries the rollback behind a needs-attention marker.
+ */
+export async function recover(opts: RecoverOptions): Promise<RecoverResult> {
+  const onEvent = (e: ApplyEvent) => {
+    if (e.type.startsWith('reconcile.')) appendEvent(opts.dataDir, opts.now, e);
+    opts.onEvent?.(e);
+  };
+  const lock = await acquireApplyLock(opts.dataDir, { purpose: 'recover', waitMs: opts.lockWaitMs ?? 0, now: opts.now });
+  try {
+    const interrupted = findInterrupted(readJournal(opts.dataDir));
+    if (interrupted) return await recoverLocked(opts.engine, opts, lock, interrupted, onEvent);
+    const marker = readNeedsAttention(opts.dataDir);
+    if (marker) {
+      const r = await recoverLocked(opts.engine, opts, lock, { planId: marker.planId, snapshot: marker.snapshot, begun: [], finalizing: false }, onEvent);
+      return { ...r, found: 'needs-attention' };
+    }
+    return { found: 'nothing', planId: null, action: 'none', ok: true, problems: [] };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Saves the verified payload beside the snapshot so recovery can read the steps. */
+export function savePlanForRecovery(dataDir: string, payload: PlanPayload): void {
+  writeFileAtomic(planPath(dataDir, payload.id), JSON.stringify(payload) + '\n', 0o600);
+}

@@ -1,0 +1,462 @@
+/**
+ * The Docker Engine driver: the only module that changes Docker (through dockerode). It
+ * implements the runtime's `Engine` together with `HostFs` (volume dirs, host files,
+ * records) and the nft driver (firewall).
+ *
+ * Containers get everything in a ContainerSpec: image, command and entrypoint, env (already
+ * resolved by apply.ts: the only place `${secrets.x}` becomes a value), labels (plus the
+ * managed labels), user, working dir, ports, binds under CLAUDE_ROOT, CPU and memory
+ * limits, healthcheck (in ns), restart policy, and networks with their DNS aliases (the
+ * first at create, the others connected before start).
+ */
+import Docker from 'dockerode';
+import { underRoot } from '../../common/paths.js';
+import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
+import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
+import { waitReady } from '../health.js';
+import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity } from '../secrets.js';
+import { HostFs } from './hostfs.js';
+
+export interface FirewallBackend {
+  snapshot(): Promise<string>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[]): Promise<string | null>;
+  restore(ruleset: string): Promise<void>;
+}
+
+export interface DockerEngineOptions {
+  docker?: Docker;
+  root: string;
+  dataDir: string;
+  /** The observer (runtime/observe/snapshot.ts); default: `observeBasic`. */
+  observe?: () => Promise<ObservedState>;
+  hostId?: string;
+  /** Firewall backend (drivers/nft.ts + firewall-confirm.ts); without one, firewall steps fail clearly. */
+  firewall?: FirewallBackend;
+  /** Give up a pull after this long. Default 120 s. */
+  pullTimeoutMs?: number;
+  /** Readiness probe interval. Default 100 ms. */
+  probeIntervalMs?: number;
+}
+
+/** What the snapshot keeps to recreate a container. Env is age-encrypted when the host has a key. */
+interface DockerRecreate {
+  name: string;
+  config: Record<string, unknown>;
+  env: string[] | null;
+  envEncrypted: string | null;
+  hostConfig: Record<string, unknown>;
+  networks: { name: string; aliases: string[] }[];
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as { statusCode?: number }).statusCode === 404;
+}
+
+const ms2ns = (ms: number) => ms * 1_000_000;
+
+export function managedLabels(spec: ContainerSpec): Record<string, string> {
+  return {
+    ...spec.labels,
+    [LABEL_MANAGED]: 'true',
+    [LABEL_SERVICE]: spec.service,
+    [LABEL_CONFIG_HASH]: spec.configHash,
+    [LABEL_REPLICA]: String(spec.replica),
+  };
+}
+
+function healthConfig(h: HealthSpec | null): Docker.ContainerCreateOptions['Healthcheck'] | undefined {
+  if (!h) return undefined;
+  return { Test: h.test, Interval: ms2ns(h.intervalMs), Timeout: ms2ns(h.timeoutMs), Retries: h.retries, StartPeriod: ms2ns(h.startPeriodMs) };
+}
+
+/** The Docker create options for a spec (env resolved by the caller). Exported for tests. */
+export function createOptions(spec: ContainerSpec, env: Record<string, string>, root: string): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of spec.ports) {
+    const key = `${p.container}/${p.protocol}`;
+    exposed[key] = {};
+    if (p.host !== undefined) (bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: String(p.host) });
+  }
+  const first = spec.networks[0];
+  const opts: Docker.ContainerCreateOptions = {
+    name: spec.name,
+    Image: spec.image,
+    Env: Object.keys(env)
+      .sort()
+      .map((k) => `${k}=${env[k]}`),
+    Labels: managedLabels(spec),
+    ExposedPorts: exposed,
+    HostConfig: {
+      Binds: spec.mounts.map((m) => `${underRoot(root, m.source)}:${m.target}${m.readonly ? ':ro' : ''}`),
+      PortBindings: bindings,
+      RestartPolicy: { Name: spec.restart === 'no' ? '' : spec.restart, MaximumRetryCount: 0 },
+      ...(spec.resources.nanoCpus !== undefined ? { NanoCpus: spec.resources.nanoCpus } : {}),
+      ...(spec.resources.memoryBytes !== undefined ? { Memory: spec.resources.memoryBytes } : {}),
+      NetworkMode: first ? first.name : 'bridge',
+    },
+  };
+  if (spec.command) opts.Cmd = spec.command;
+  if (spec.entrypoint) opts.Entrypoint = spec.entrypoint;
+  if (spec.user !== undefined) opts.User = spec.user;
+  if (spec.workingDir !== undefined) opts.WorkingDir = spec.workingDir;
+  const hc = healthConfig(spec.healthcheck);
+  if (hc) opts.Healthcheck = hc;
+  if (first) opts.NetworkingConfig = { EndpointsConfig: { [first.name]: { Aliases: first.aliases } } };
+  return opts;
+}
+
+export class DockerEngine implements Engine {
+  readonly docker: Docker;
+  readonly fs: HostFs;
+
+  constructor(readonly opts: DockerEngineOptions) {
+    this.docker = opts.docker ?? new Docker();
+    this.fs = new HostFs(opts.root, opts.dataDir);
+  }
+
+  observe(): Promise<ObservedState> {
+    return this.opts.observe ? this.opts.observe() : observeBasic(this.docker, this.fs, this.opts.hostId ?? 'unknown');
+  }
+
+  // ── containers ──
+
+  async listContainers(names: readonly string[]): Promise<ContainerRecord[]> {
+    const all = await this.docker.listContainers({ all: true });
+    const wanted = new Set(names);
+    const out: ContainerRecord[] = [];
+    for (const c of all) {
+      const name = (c.Names[0] ?? '').replace(/^\//, '');
+      if (c.Labels?.[LABEL_MANAGED] !== 'true' && !wanted.has(name)) continue;
+      const rec = await this.inspectContainer(c.Id);
+      if (rec) out.push(rec);
+    }
+    return out;
+  }
+
+  async inspectContainer(nameOrId: string): Promise<ContainerRecord | null> {
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.docker.getContainer(nameOrId).inspect();
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+    const name = info.Name.replace(/^\//, '');
+    // A container found by name must have exactly that name (docker also matches id prefixes).
+    if (nameOrId !== info.Id && nameOrId !== name && !info.Id.startsWith(nameOrId)) return null;
+    return {
+      id: info.Id,
+      name,
+      running: info.State.Running || info.State.Restarting,
+      image: info.Config.Image,
+      labels: info.Config.Labels ?? {},
+      recreate: await this.recreateOf(info),
+    };
+  }
+
+  private async recreateOf(info: Docker.ContainerInspectInfo): Promise<DockerRecreate> {
+    const c = info.Config;
+    const h = info.HostConfig;
+    const config: Record<string, unknown> = {
+      Image: c.Image,
+      Cmd: c.Cmd,
+      Entrypoint: c.Entrypoint,
+      Labels: c.Labels,
+      User: c.User,
+      WorkingDir: c.WorkingDir,
+      ExposedPorts: c.ExposedPorts,
+      Healthcheck: (c as { Healthcheck?: unknown }).Healthcheck,
+      StopSignal: (c as { StopSignal?: unknown }).StopSignal,
+    };
+    const hostConfig: Record<string, unknown> = {
+      Binds: h.Binds,
+      PortBindings: h.PortBindings,
+      RestartPolicy: h.RestartPolicy,
+      NanoCpus: h.NanoCpus,
+      Memory: h.Memory,
+      NetworkMode: h.NetworkMode,
+    };
+    const shortId = info.Id.slice(0, 12);
+    const networks = Object.entries(info.NetworkSettings.Networks ?? {})
+      .map(([name, ep]) => ({ name, aliases: (ep.Aliases ?? []).filter((a: string) => a !== shortId && a !== info.Id) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const env = c.Env ?? [];
+    const identity = readAgeIdentity(this.opts.dataDir);
+    if (identity && env.length) {
+      const { recipient } = await ensureAgeIdentity(this.opts.dataDir);
+      return { name: info.Name.replace(/^\//, ''), config, env: null, envEncrypted: await encryptSecret(JSON.stringify(env), recipient), hostConfig, networks };
+    }
+    return { name: info.Name.replace(/^\//, ''), config, env, envEncrypted: null, hostConfig, networks };
+  }
+
+  async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
+    let c: Docker.Container;
+    try {
+      c = await this.docker.createContainer(createOptions(spec, env, this.opts.root));
+    } catch (e) {
+      throw new StepError(`docker could not create container ${spec.name}: ${(e as Error).message}`, 'check the image, the ports (free on the host?) and the networks');
+    }
+    for (const n of spec.networks.slice(1)) await this.docker.getNetwork(n.name).connect({ Container: c.id, EndpointConfig: { Aliases: n.aliases } });
+    return c.id;
+  }
+
+  async recreateContainer(rec: ContainerRecord): Promise<string> {
+    const r = rec.recreate as DockerRecreate;
+    let env = r.env ?? [];
+    if (r.envEncrypted) {
+      const identity = readAgeIdentity(this.opts.dataDir);
+      if (!identity) throw new Error(`cannot recreate ${r.name}: its environment is encrypted and the host age key is missing`);
+      env = JSON.parse(await decryptSecret(r.envEncrypted, identity, `${r.name} env`)) as string[];
+    }
+    const [first, ...rest] = r.networks;
+    const c = await this.docker.createContainer({
+      name: r.name,
+      ...(r.config as object),
+      Env: env,
+      HostConfig: r.hostConfig as Docker.HostConfig,
+      ...(first ? { NetworkingConfig: { EndpointsConfig: { [first.name]: { Aliases: first.aliases } } } } : {}),
+    } as Docker.ContainerCreateOptions);
+    for (const n of rest) await this.docker.getNetwork(n.name).connect({ Container: c.id, EndpointConfig: { Aliases: n.aliases } });
+    return c.id;
+  }
+
+  async startContainer(nameOrId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(nameOrId).start();
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 304) return; // already running
+      throw new StepError(`docker could not start ${nameOrId}: ${(e as Error).message}`, 'a port already in use or a missing mount source are the usual causes');
+    }
+  }
+
+  async stopContainer(nameOrId: string, timeoutS = 10): Promise<void> {
+    try {
+      await this.docker.getContainer(nameOrId).stop({ t: timeoutS });
+    } catch (e) {
+      const code = (e as { statusCode?: number }).statusCode;
+      if (code === 304 || code === 404) return;
+      throw e;
+    }
+  }
+
+  async removeContainer(nameOrId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(nameOrId).remove({ force: true, v: false });
+    } catch (e) {
+      const code = (e as { statusCode?: number }).statusCode;
+      if (code === 404) return;
+      if (code === 409 && /already in progress/.test((e as Error).message)) return;
+      throw e;
+    }
+  }
+
+  async renameContainer(nameOrId: string, newName: string): Promise<void> {
+    await this.docker.getContainer(nameOrId).rename({ name: newName });
+  }
+
+  waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
+    return waitReady(this.docker, nameOrId, { ...opts, ...(this.opts.probeIntervalMs ? { intervalMs: this.opts.probeIntervalMs } : {}) });
+  }
+
+  // ── networks ──
+
+  async inspectNetwork(name: string): Promise<NetworkRecord | null> {
+    let n: Docker.NetworkInspectInfo;
+    try {
+      n = (await this.docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+    if (n.Name !== name) return null;
+    const subnet = n.IPAM?.Config?.[0]?.Subnet;
+    return { id: n.Id, name: n.Name, driver: n.Driver, internal: n.Internal, ...(subnet ? { subnet } : {}), labels: n.Labels ?? {} };
+  }
+
+  async createNetwork(spec: NetworkSpec): Promise<void> {
+    await this.docker.createNetwork({
+      Name: spec.name,
+      Driver: spec.driver,
+      Internal: spec.internal,
+      CheckDuplicate: true,
+      Labels: { ...spec.labels, [LABEL_MANAGED]: 'true' },
+      ...(spec.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet }] } } : {}),
+    });
+  }
+
+  async recreateNetwork(rec: NetworkRecord): Promise<void> {
+    await this.docker.createNetwork({
+      Name: rec.name,
+      Driver: rec.driver,
+      Internal: rec.internal,
+      CheckDuplicate: true,
+      Labels: rec.labels,
+      ...(rec.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: rec.subnet }] } } : {}),
+    });
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).remove();
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw e;
+    }
+  }
+
+  // ── images ──
+
+  async ensureImage(ref: string, requested: string, pull: boolean): Promise<'present' | 'pulled'> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return 'present';
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    if (!pull) throw new ImageMissingError(ref, requested, 'the plan does not allow pulling it (pull: false)');
+    try {
+      await this.pull(ref);
+    } catch (e) {
+      throw new ImageMissingError(ref, requested, `pulling it failed: ${(e as Error).message.replace(/^\(HTTP code \d+\) \w+ - /, '').trim()}`);
+    }
+    return 'pulled';
+  }
+
+  private async pull(ref: string): Promise<void> {
+    const stream = await this.docker.pull(ref);
+    const timeoutMs = this.opts.pullTimeoutMs ?? 120_000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer from the registry within ${timeoutMs} ms`)), timeoutMs);
+      this.docker.modem.followProgress(stream, (err: Error | null) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
+
+  // ── volumes, host files, records ──
+
+  async volumeDir(path: string): Promise<VolumeDirState> {
+    return this.fs.volumeDir(path);
+  }
+  async createVolumeDir(spec: VolumeSpec): Promise<void> {
+    this.fs.createVolumeDir(spec);
+  }
+  async removeVolumeDir(path: string): Promise<void> {
+    this.fs.removeVolumeDir(path);
+  }
+  async trashVolumeDir(path: string, planId: string): Promise<void> {
+    this.fs.trashVolumeDir(path, planId);
+  }
+  async restoreVolumeDir(path: string, state: VolumeDirState, planId: string): Promise<void> {
+    this.fs.restoreVolumeDir(path, state, planId);
+  }
+  async purgeTrash(planId: string): Promise<void> {
+    this.fs.purgeTrash(planId);
+  }
+  async readRecord(name: string): Promise<string | null> {
+    return this.fs.readRecord(name);
+  }
+  async writeRecord(name: string, text: string | null): Promise<void> {
+    this.fs.writeRecord(name, text);
+  }
+  async readHostFiles(paths: readonly string[]): Promise<HostFile[]> {
+    return this.fs.readHostFiles(paths);
+  }
+  async writeHostFiles(files: readonly HostFile[]): Promise<void> {
+    this.fs.writeHostFiles(files);
+  }
+
+  // ── firewall ──
+
+  private fw(): FirewallBackend {
+    if (!this.opts.firewall) throw new StepError('this runtime has no firewall backend configured (nft)', 'install nftables (scripts/setup-host.sh) and run as root');
+    return this.opts.firewall;
+  }
+  firewallSnapshot(): Promise<string> {
+    return this.fw().snapshot();
+  }
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[]): Promise<string | null> {
+    return this.fw().apply(ruleset, confirmTimeoutMs, probes);
+  }
+  firewallRestore(ruleset: string): Promise<void> {
+    return this.fw().restore(ruleset);
+  }
+}
+
+/**
+ * A minimal observer of the managed state (networks, containers, volume dirs from the
+ * volume record, images). The planner's `runtime/observe/snapshot.ts` is the full one; this
+ * one is used only when no observer is passed in.
+ */
+export async function observeBasic(docker: Docker, fs: HostFs, hostId: string): Promise<ObservedState> {
+  const [nets, cons, imgs] = await Promise.all([docker.listNetworks(), docker.listContainers({ all: true }), docker.listImages()]);
+  const networks = await Promise.all(
+    nets
+      .filter((n) => n.Labels?.[LABEL_MANAGED] === 'true')
+      .map(async (n) => {
+        const subnet = n.IPAM?.Config?.[0]?.Subnet;
+        return { name: n.Name, managed: true, driver: n.Driver, internal: Boolean(n.Internal), ...(subnet ? { subnet } : {}), labels: n.Labels ?? {} };
+      }),
+  );
+  const reg = (() => {
+    try {
+      return (JSON.parse(fs.readRecord('volumes.json') ?? '{}') as { volumes?: Record<string, { path: string }> }).volumes ?? {};
+    } catch {
+      return {};
+    }
+  })();
+  const volumes = Object.keys(reg)
+    .sort()
+    .map((name) => {
+      const st = fs.volumeDir(reg[name]!.path);
+      return {
+        name,
+        path: reg[name]!.path,
+        exists: st.exists,
+        ...(st.mode !== undefined ? { permissions: '0' + st.mode.toString(8).padStart(3, '0') } : {}),
+        ...(st.uid !== undefined ? { owner: `${st.uid}:${st.gid}` } : {}),
+      };
+    });
+  const containers = cons.map((c) => {
+    const labels = c.Labels ?? {};
+    const health = /\(healthy\)/.test(c.Status) ? 'healthy' : /\(unhealthy\)/.test(c.Status) ? 'unhealthy' : /health: starting/.test(c.Status) ? 'starting' : 'none';
+    const seen = new Set<string>();
+    const ports = (c.Ports ?? [])
+      .filter((p) => p.IP !== '::')
+      .map((p) => ({ container: p.PrivatePort, protocol: p.Type, ...(p.PublicPort ? { host: p.PublicPort } : {}), ...(p.IP ? { hostIp: p.IP } : {}) }))
+      .filter((p) => {
+        const k = JSON.stringify(p);
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+    return {
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+      id: c.Id,
+      managed: labels[LABEL_MANAGED] === 'true',
+      ...(labels[LABEL_SERVICE] ? { service: labels[LABEL_SERVICE] } : {}),
+      ...(labels[LABEL_CONFIG_HASH] ? { configHash: labels[LABEL_CONFIG_HASH] } : {}),
+      image: c.Image,
+      status: c.State as ObservedState['containers'][number]['status'],
+      health: health as ObservedState['containers'][number]['health'],
+      labels,
+      ports,
+    };
+  });
+  return {
+    hostId,
+    stateCommit: null,
+    networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
+    volumes,
+    images: imgs.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>').sort(),
+    containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
+    firewall: { present: false, hash: null },
+    hostFilesHash: null,
+    scheduleHash: null,
+  };
+}
+
+

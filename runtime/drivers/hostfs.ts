@@ -1,0 +1,153 @@
+/**
+ * Host filesystem side effects under CLAUDE_ROOT: volume directories (with their declared
+ * permissions and owner), host files, and the data-dir records of plan/host-state.ts.
+ * Every write is crash-safe (temp file, fsync, rename, fsync dir).
+ */
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fsyncDir, writeFileAtomic } from '../../common/fsutil.js';
+import { underRoot } from '../../common/paths.js';
+import type { VolumeSpec } from '../../plan/types.js';
+import type { HostFile, VolumeDirState } from '../engine.js';
+
+/** "999", "999:999", "postgres" or "postgres:postgres" → numeric ids (names from <root>/etc/passwd, then /etc/passwd). */
+export function resolveOwner(owner: string, root: string): { uid: number; gid: number } {
+  const [u, g] = owner.split(':');
+  const lookup = (file: string, name: string): { id: number; gid: number } | null => {
+    for (const f of [underRoot(root, file), file]) {
+      if (!existsSync(f)) continue;
+      for (const line of readFileSync(f, 'utf8').split('\n')) {
+        const parts = line.split(':');
+        if (parts[0] === name && parts[2] !== undefined) return { id: Number(parts[2]), gid: Number(parts[3] ?? parts[2]) };
+      }
+    }
+    return null;
+  };
+  let uid: number;
+  let gid: number;
+  if (/^\d+$/.test(u ?? '')) {
+    uid = Number(u);
+    gid = uid;
+  } else {
+    const e = lookup('/etc/passwd', u ?? '');
+    if (!e) throw new Error(`volume owner '${owner}': no user '${u}' in ${underRoot(root, '/etc/passwd')} or /etc/passwd; use a numeric uid[:gid]`);
+    uid = e.id;
+    gid = e.gid;
+  }
+  if (g !== undefined) {
+    if (/^\d+$/.test(g)) gid = Number(g);
+    else {
+      const e = lookup('/etc/group', g);
+      if (!e) throw new Error(`volume owner '${owner}': no group '${g}'; use a numeric gid`);
+      gid = e.id;
+    }
+  }
+  return { uid, gid };
+}
+
+export class HostFs {
+  constructor(
+    readonly root: string,
+    readonly dataDir: string,
+  ) {}
+
+  hostPath(logical: string): string {
+    return underRoot(this.root, logical);
+  }
+
+  trashPath(logical: string, planId: string): string {
+    return join(this.dataDir, 'trash', planId, logical.replace(/^\/+/, '').replace(/\//g, '__'));
+  }
+
+  volumeDir(path: string): VolumeDirState {
+    try {
+      const st = statSync(this.hostPath(path));
+      if (!st.isDirectory()) return { exists: false };
+      return { exists: true, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+    } catch {
+      return { exists: false };
+    }
+  }
+
+  createVolumeDir(spec: VolumeSpec): void {
+    const p = this.hostPath(spec.path);
+    mkdirSync(p, { recursive: true });
+    if (spec.permissions) chmodSync(p, parseInt(spec.permissions, 8));
+    if (spec.owner) {
+      const { uid, gid } = resolveOwner(spec.owner, this.root);
+      chownSync(p, uid, gid);
+    }
+    fsyncDir(dirname(p));
+  }
+
+  removeVolumeDir(path: string): void {
+    rmSync(this.hostPath(path), { recursive: true, force: true });
+  }
+
+  trashVolumeDir(path: string, planId: string): void {
+    const from = this.hostPath(path);
+    if (!existsSync(from)) return;
+    const to = this.trashPath(path, planId);
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+    fsyncDir(dirname(from));
+  }
+
+  restoreVolumeDir(path: string, state: VolumeDirState, planId: string): void {
+    const p = this.hostPath(path);
+    if (!state.exists) {
+      rmSync(p, { recursive: true, force: true });
+      return;
+    }
+    const trash = this.trashPath(path, planId);
+    if (!existsSync(p) && existsSync(trash)) {
+      mkdirSync(dirname(p), { recursive: true });
+      renameSync(trash, p);
+    }
+    if (!existsSync(p)) mkdirSync(p, { recursive: true });
+    if (state.mode !== undefined) chmodSync(p, state.mode);
+    if (state.uid !== undefined && state.gid !== undefined) chownSync(p, state.uid, state.gid);
+  }
+
+  purgeTrash(planId: string): void {
+    rmSync(join(this.dataDir, 'trash', planId), { recursive: true, force: true });
+  }
+
+  readHostFiles(paths: readonly string[]): HostFile[] {
+    return paths.map((path) => {
+      const p = this.hostPath(path);
+      try {
+        const st = statSync(p);
+        return { path, content: readFileSync(p).toString('base64'), mode: '0' + (st.mode & 0o777).toString(8).padStart(3, '0') };
+      } catch {
+        return { path, content: null, mode: '0644' };
+      }
+    });
+  }
+
+  writeHostFiles(files: readonly HostFile[]): void {
+    for (const f of files) {
+      const p = this.hostPath(f.path);
+      if (f.content === null) rmSync(p, { force: true });
+      else {
+        writeFileAtomic(p, Buffer.from(f.content, 'base64'), parseInt(f.mode, 8));
+        chmodSync(p, parseInt(f.mode, 8));
+      }
+    }
+  }
+
+  readRecord(name: string): string | null {
+    const p = join(this.dataDir, name);
+    return existsSync(p) ? readFileSync(p, 'utf8') : null;
+  }
+
+  writeRecord(name: string, text: string | null): void {
+    const p = join(this.dataDir, name);
+    if (text === null) {
+      if (existsSync(p)) {
+        rmSync(p, { force: true });
+        fsyncDir(this.dataDir);
+      }
+    } else writeFileAtomic(p, text, 0o600);
+  }
+}

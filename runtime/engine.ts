@@ -1,0 +1,152 @@
+/**
+ * The engine: everything apply.ts may do to the system, as one small interface.
+ *
+ * `drivers/docker.ts` (`DockerEngine`) is the real one: Docker Engine through dockerode,
+ * volume directories and host files under CLAUDE_ROOT, nftables through drivers/nft.ts.
+ * `testing/memory-engine.ts` is an in-memory one, used only by the rollback property test.
+ *
+ * apply.ts decides WHAT to do (order, journal, rollback); an engine only does it. Every
+ * method is idempotent where the comment says so, because recovery may repeat a call that
+ * a crashed process already made.
+ */
+import type { ContainerSpec, HealthSpec, NetworkSpec, ObservedState, VolumeSpec } from '../plan/types.js';
+
+/** A container as the snapshot keeps it: enough to recreate it exactly. */
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  running: boolean;
+  image: string;
+  labels: Record<string, string>;
+  /** Engine-specific create options (docker: derived from `docker inspect`); opaque to apply.ts. */
+  recreate: unknown;
+}
+
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  driver: string;
+  internal: boolean;
+  subnet?: string;
+  labels: Record<string, string>;
+}
+
+/** A volume directory as it is on disk (host path = CLAUDE_ROOT + logical path). */
+export interface VolumeDirState {
+  exists: boolean;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+export interface ReadyResult {
+  /** 'healthy': the health command succeeded; 'running': no healthcheck, running and ports answer. */
+  state: 'healthy' | 'running';
+  ms: number;
+}
+
+export interface HostFile {
+  path: string;
+  /** base64 of the content, or null when the file does not exist. */
+  content: string | null;
+  mode: string;
+}
+
+export interface Engine {
+  /** The observed managed state (the same observer the planner used for the plan's base). */
+  observe(): Promise<ObservedState>;
+
+  // ── containers ──
+  /** Every container that is managed or whose name is in `names` (including renamed `.old-*` ones). */
+  listContainers(names: readonly string[]): Promise<ContainerRecord[]>;
+  inspectContainer(nameOrId: string): Promise<ContainerRecord | null>;
+  /** Creates (not starts) a container with everything in the spec; `env` is already resolved. */
+  createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string>;
+  /** Creates a container again from a snapshot record (same name, config, networks). */
+  recreateContainer(rec: ContainerRecord): Promise<string>;
+  /** Idempotent: starting a running container is fine. */
+  startContainer(nameOrId: string): Promise<void>;
+  /** Idempotent: stopping a stopped container is fine. */
+  stopContainer(nameOrId: string, timeoutS?: number): Promise<void>;
+  /** Idempotent: a missing container is fine. Forced (a running one is killed). */
+  removeContainer(nameOrId: string): Promise<void>;
+  renameContainer(nameOrId: string, newName: string): Promise<void>;
+  /**
+   * Waits until the container is ready: the health command (run by the runtime itself at a
+   * short interval) succeeds once, or without one, it runs and its published TCP ports
+   * accept connections. Throws HealthTimeoutError / ContainerExitedError.
+   */
+  waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult>;
+
+  // ── networks ──
+  inspectNetwork(name: string): Promise<NetworkRecord | null>;
+  createNetwork(spec: NetworkSpec): Promise<void>;
+  recreateNetwork(rec: NetworkRecord): Promise<void>;
+  /** Idempotent. */
+  removeNetwork(name: string): Promise<void>;
+
+  // ── images ──
+  /** Present locally, else pulled when `pull`; else ImageMissingError. Returns what happened. */
+  ensureImage(ref: string, requested: string, pull: boolean): Promise<'present' | 'pulled'>;
+
+  // ── volumes (host directories) ──
+  volumeDir(path: string): Promise<VolumeDirState>;
+  /** mkdir -p with the declared permissions and owner. */
+  createVolumeDir(spec: VolumeSpec): Promise<void>;
+  /** rm -rf of the host directory (only for directories this apply created). Idempotent. */
+  removeVolumeDir(path: string): Promise<void>;
+  /** Moves the directory to the apply's trash (volume.remove with deleteData); purged at the end. */
+  trashVolumeDir(path: string, planId: string): Promise<void>;
+  /** Puts a directory back as it was: removed if it did not exist, untrashed, mode and owner reset. Idempotent. */
+  restoreVolumeDir(path: string, state: VolumeDirState, planId: string): Promise<void>;
+  /** Deletes the apply's trash (after a successful apply). Idempotent. */
+  purgeTrash(planId: string): Promise<void>;
+
+  // ── records in the data dir (plan/host-state.ts: volumes.json, host-files.json, schedule.json, firewall.json) ──
+  /** A record's text, or null when it does not exist. */
+  readRecord(name: string): Promise<string | null>;
+  /** Writes (atomically) or deletes (null) a record. */
+  writeRecord(name: string, text: string | null): Promise<void>;
+
+  // ── host files, schedule, firewall ──
+  readHostFiles(paths: readonly string[]): Promise<HostFile[]>;
+  /** Writes (content) or deletes (null) each file under CLAUDE_ROOT. */
+  writeHostFiles(files: readonly HostFile[]): Promise<void>;
+  /** The nft text that restores the current `inet claude` table (or its absence). */
+  firewallSnapshot(): Promise<string>;
+  /**
+   * Loads a ruleset, or removes the table (null); commit-confirmed when confirmTimeoutMs > 0.
+   * Returns the observed table hash right after loading (null when absent).
+   */
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[]): Promise<string | null>;
+  firewallRestore(ruleset: string): Promise<void>;
+}
+
+/** A failure that names what went wrong and how to fix it; apply reports `hint`. */
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}
+
+export class ImageMissingError extends StepError {
+  override name = 'ImageMissingError';
+  constructor(readonly image: string, readonly requested: string, why: string) {
+    super(
+      `image '${image}'${requested !== image ? ` (requested as '${requested}')` : ''} is not present locally and ${why}`,
+      `build the local images with \`sudo fixtures/images/build.sh\`, or map '${requested}' to a local image in the catalog (docs/images.md), or pull it on a host with a registry`,
+    );
+  }
+}
+
+export class HealthTimeoutError extends StepError {
+  override name = 'HealthTimeoutError';
+}
+
+export class ContainerExitedError extends StepError {
+  override name = 'ContainerExitedError';
+}

@@ -1,0 +1,129 @@
+/**
+ * The write-ahead journal of applies: `<dataDir>/journal/apply.jsonl`, one JSON record per
+ * line, each appended with an fsync BEFORE the change it announces (and after, for `end`).
+ *
+ *   apply.started    {planId, token, snapshot, steps}    snapshot written and fsynced first
+ *   step.begin       {planId, step}                        before the step touches anything
+ *   step.end         {planId, step, detail}                after it succeeded
+ *   step.fail        {planId, step, error}
+ *   rollback.begin   {planId, reason}
+ *   rollback.step    {planId, step, ok, error?}
+ *   rollback.end     {planId, ok, problems}
+ *   finalize.begin   {planId}                              from here recovery completes forward
+ *   committed        {planId, stateCommit}                 the apply is over
+ *   recover.begin / recover.end {planId, action, ok}
+ *
+ * No record ever holds a secret value: details carry names, ids and hashes only.
+ * Every append checks the fencing token first (when a lock is given), so a process whose
+ * lock was taken away cannot write.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appendLineDurable } from '../common/fsutil.js';
+import type { ApplyLock } from './lock.js';
+
+export const JOURNAL_DIR = 'journal';
+export const JOURNAL_FILE = 'apply.jsonl';
+
+export type JournalRecord =
+  | { t: 'apply.started'; planId: string; token: number; snapshot: string; steps: string[]; ts: string }
+  | { t: 'step.begin'; planId: string; step: string; ts: string }
+  | { t: 'step.end'; planId: string; step: string; detail: Record<string, unknown>; ts: string }
+  | { t: 'step.fail'; planId: string; step: string; error: string; ts: string }
+  | { t: 'rollback.begin'; planId: string; reason: string; ts: string }
+  | { t: 'rollback.step'; planId: string; step: string; ok: boolean; error?: string; ts: string }
+  | { t: 'rollback.end'; planId: string; ok: boolean; problems: string[]; ts: string }
+  | { t: 'finalize.begin'; planId: string; ts: string }
+  | { t: 'committed'; planId: string; stateCommit: string | null; ts: string }
+  | { t: 'recover.begin'; planId: string; action: 'rollback' | 'complete'; ts: string }
+  | { t: 'recover.end'; planId: string; action: 'rollback' | 'complete'; ok: boolean; problems: string[]; ts: string };
+
+type Unstamped<R> = R extends unknown ? Omit<R, 'ts'> : never;
+
+export function journalPath(dataDir: string): string {
+  return join(dataDir, JOURNAL_DIR, JOURNAL_FILE);
+}
+
+export class Journal {
+  constructor(
+    readonly dataDir: string,
+    private readonly now: () => Date,
+    private readonly lock?: ApplyLock,
+  ) {}
+
+  append(rec: Unstamped<JournalRecord>): void {
+    this.lock?.assertHeld();
+    appendLineDurable(journalPath(this.dataDir), JSON.stringify({ ...rec, ts: this.now().toISOString() }));
+  }
+}
+
+/** All complete records (a torn last line from a crash mid-write is ignored). */
+export function readJournal(dataDir: string): JournalRecord[] {
+  const file = journalPath(dataDir);
+  if (!existsSync(file)) return [];
+  const out: JournalRecord[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      /* torn line */
+    }
+  }
+  return out;
+}
+
+export interface InterruptedApply {
+  planId: string;
+  snapshot: string;
+  steps: string[];
+  /** Steps with a begin record, in journal order (those may have changed something). */
+  begun: string[];
+  /** Steps with an end record, and what they recorded. */
+  ended: Map<string, Record<string, unknown>>;
+  /** A finalize.begin was written: the apply succeeded and only clean-up remained. */
+  finalizing: boolean;
+  /** A rollback was started (and not finished successfully). */
+  rollingBack: boolean;
+}
+
+/**
+ * The last apply that did not reach `committed` or a successful rollback/recovery end, or
+ * null when every apply is settled.
+ */
+export function findInterrupted(records: readonly JournalRecord[]): InterruptedApply | null {
+  let cur: InterruptedApply | null = null;
+  for (const r of records) {
+    if (r.t === 'apply.started') {
+      cur = { planId: r.planId, snapshot: r.snapshot, steps: r.steps, begun: [], ended: new Map(), finalizing: false, rollingBack: false };
+      continue;
+    }
+    if (!cur || r.planId !== cur.planId) continue;
+    switch (r.t) {
+      case 'step.begin':
+        if (!cur.begun.includes(r.step)) cur.begun.push(r.step);
+        break;
+      case 'step.end':
+        cur.ended.set(r.step, r.detail);
+        break;
+      case 'rollback.begin':
+        cur.rollingBack = true;
+        break;
+      case 'rollback.end':
+        if (r.ok) cur = null;
+        break;
+      case 'finalize.begin':
+        cur.finalizing = true;
+        break;
+      case 'committed':
+        cur = null;
+        break;
+      case 'recover.end':
+        if (r.ok) cur = null;
+        break;
+      default:
+        break;
+    }
+  }
+  return cur;
+}

@@ -1,0 +1,109 @@
+/**
+ * Secrets: age-encrypted values (`encrypted:v1:<base64 of the binary age file>`) in
+ * security.yaml, referenced as `${secrets.name}` in service environments, and resolved
+ * ONLY here, by the runtime, at container creation. Plain values are never logged,
+ * journaled, written to events, the audit log or git.
+ *
+ * The host's age identity lives in `<dataDir>/keys/age.key` (mode 0600), created on first
+ * use; its recipient (public key) is `<dataDir>/keys/age.pub`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
+import { writeFileAtomic } from '../common/fsutil.js';
+
+export const SECRET_PREFIX = 'encrypted:v1:';
+export const SECRET_REF = /\$\{secrets\.([a-z][a-z0-9_]{0,62})\}/g;
+
+export function ageKeyPath(dataDir: string): string {
+  return join(dataDir, 'keys', 'age.key');
+}
+
+/** The host's age identity (AGE-SECRET-KEY-1…), or null when none exists yet. */
+export function readAgeIdentity(dataDir: string): string | null {
+  const p = ageKeyPath(dataDir);
+  if (!existsSync(p)) return null;
+  const line = readFileSync(p, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'));
+  return line?.trim() ?? null;
+}
+
+/** Returns the host's identity, creating it (and age.pub) when missing. */
+export async function ensureAgeIdentity(dataDir: string): Promise<{ identity: string; recipient: string }> {
+  let identity = readAgeIdentity(dataDir);
+  if (!identity) {
+    identity = await generateX25519Identity();
+    writeFileAtomic(ageKeyPath(dataDir), `# Claude.OS host age identity: decrypts secrets. Keep private.\n${identity}\n`, 0o600);
+  }
+  const recipient = await identityToRecipient(identity);
+  const pub = join(dataDir, 'keys', 'age.pub');
+  if (!existsSync(pub)) writeFileAtomic(pub, recipient + '\n', 0o644);
+  return { identity, recipient };
+}
+
+export async function encryptSecret(plaintext: string, recipient: string): Promise<string> {
+  const e = new Encrypter();
+  e.addRecipient(recipient);
+  const bytes = await e.encrypt(plaintext);
+  return SECRET_PREFIX + Buffer.from(bytes).toString('base64');
+}
+
+export class SecretError extends Error {
+  override name = 'SecretError';
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
+export async function decryptSecret(value: string, identity: string, name = '?'): Promise<string> {
+  if (!value.startsWith(SECRET_PREFIX)) throw new SecretError(`secret '${name}' is not an encrypted:v1: value`, 'set it with `claude secret set ' + name + '`');
+  const d = new Decrypter();
+  d.addIdentity(identity);
+  try {
+    return await d.decrypt(Buffer.from(value.slice(SECRET_PREFIX.length), 'base64'), 'text');
+  } catch (e) {
+    throw new SecretError(`secret '${name}' cannot be decrypted with this host's age key (${(e as Error).message})`, `set it again on this host: \`claude secret set ${name}\``);
+  }
+}
+
+/** name → encrypted value, from the text of security.yaml (spec.secrets). */
+export function secretsOfSecurityYaml(text: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!text) return out;
+  const doc = parseYaml(text) as { spec?: { secrets?: { name?: unknown; value?: unknown }[] } } | null;
+  for (const s of doc?.spec?.secrets ?? []) if (typeof s.name === 'string' && typeof s.value === 'string') out.set(s.name, s.value);
+  return out;
+}
+
+/**
+ * Resolves every `${secrets.x}` in an environment. Returns the resolved env and the plain
+ * values used (so callers can redact them from anything they write).
+ */
+export async function resolveEnv(
+  env: Record<string, string>,
+  securityYaml: string | undefined,
+  dataDir: string,
+): Promise<{ env: Record<string, string>; secretValues: string[] }> {
+  const needed = new Set<string>();
+  for (const v of Object.values(env)) for (const m of v.matchAll(SECRET_REF)) needed.add(m[1]!);
+  if (needed.size === 0) return { env: { ...env }, secretValues: [] };
+  const table = secretsOfSecurityYaml(securityYaml);
+  const identity = readAgeIdentity(dataDir);
+  if (!identity) throw new SecretError(`the plan uses secrets (${[...needed].sort().join(', ')}) but this host has no age key (${ageKeyPath(dataDir)})`, 'create the key and set the secrets: `claude secret set NAME`');
+  const plain = new Map<string, string>();
+  for (const name of [...needed].sort()) {
+    const enc = table.get(name);
+    if (enc === undefined) throw new SecretError(`secret '${name}' is referenced but not defined in security.yaml`, `define it: \`claude secret set ${name}\``);
+    plain.set(name, await decryptSecret(enc, identity, name));
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = v.replace(SECRET_REF, (_, n: string) => plain.get(n)!);
+  return { env: out, secretValues: [...plain.values()] };
+}
+
+/** Replaces every occurrence of a secret value in a string (for error messages). */
+export function redact(text: string, secretValues: readonly string[]): string {
+  let out = text;
+  for (const s of secretValues) if (s.length >= 4) out = out.split(s).join('[redacted]');
+  return out;
+}

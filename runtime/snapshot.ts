@@ -1,0 +1,132 @@
+/**
+ * The pre-change snapshot: what rollback needs to put the system back, taken under the
+ * lock right after the base check and written (fsynced) to `<dataDir>/snapshots/<planId>.json`
+ * BEFORE the journal's `apply.started` record.
+ *
+ * It holds every managed container and every container named by the plan, with its full
+ * create options (so it can be recreated) and whether it was running; the managed networks
+ * and those named by the plan; the volume directories the plan touches and whether they
+ * existed; the volume registry; the host files and schedule the plan rewrites; the firewall
+ * table when the plan changes it; and the per-resource fingerprints at that moment, which
+ * the verification of a rollback compares against.
+ *
+ * Secret values never appear in plain text: the docker engine encrypts container
+ * environments in `recreate` with the host's age key.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../common/fsutil.js';
+import { resourceFingerprints } from '../plan/fingerprint.js';
+import { FIREWALL_RECORD, HOST_FILES_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD } from '../plan/host-state.js';
+import type { PlanPayload } from '../plan/types.js';
+import type { ContainerRecord, Engine, HostFile, NetworkRecord, VolumeDirState } from './engine.js';
+
+export const SNAPSHOT_DIR = 'snapshots';
+
+/** The data-dir records a snapshot keeps and a rollback writes back. */
+export const RECORDS = [FIREWALL_RECORD, HOST_FILES_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD] as const;
+
+export interface Snapshot {
+  version: 1;
+  planId: string;
+  takenAt: string;
+  /** Per-resource fingerprints when the snapshot was taken (equal to the plan's base). */
+  fingerprints: Record<string, string>;
+  containers: ContainerRecord[];
+  networks: NetworkRecord[];
+  /** Volume directories named by the plan's volume steps, by logical path. */
+  volumeDirs: Record<string, VolumeDirState>;
+  /** The data-dir records (plan/host-state.ts) as they were: name → text or null. */
+  records: Record<string, string | null>;
+  /** Present only when the plan has host.apply steps. */
+  hostFiles: HostFile[] | null;
+  /** The nft text that restores the table; only when the plan has firewall steps. */
+  firewall: string | null;
+}
+
+/** Container names a plan's steps refer to. */
+export function containerNamesOf(payload: PlanPayload): string[] {
+  const names = new Set<string>();
+  for (const s of payload.steps) {
+    switch (s.op) {
+      case 'container.create':
+        names.add(s.params.name);
+        break;
+      case 'container.replace':
+        names.add(s.params.spec.name);
+        break;
+      case 'container.start':
+      case 'container.stop':
+      case 'container.remove':
+        names.add(s.params.name);
+        break;
+      default:
+        break;
+    }
+  }
+  return [...names].sort();
+}
+
+export function networkNamesOf(payload: PlanPayload): string[] {
+  const names = new Set<string>();
+  for (const s of payload.steps) if (s.op === 'network.create' || s.op === 'network.remove') names.add(s.params.name);
+  return [...names].sort();
+}
+
+export function volumePathsOf(payload: PlanPayload): string[] {
+  const paths = new Set<string>();
+  for (const s of payload.steps) {
+    if (s.op === 'volume.create') paths.add(s.params.path);
+    if (s.op === 'volume.remove') paths.add(s.params.volume.path);
+  }
+  return [...paths].sort();
+}
+
+export function hostPathsOf(payload: PlanPayload): string[] {
+  const paths = new Set<string>();
+  for (const s of payload.steps) if (s.op === 'host.apply') for (const f of s.params.files) paths.add(f.path);
+  return [...paths].sort();
+}
+
+export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: () => Date): Promise<Snapshot> {
+  const observed = await engine.observe();
+  const containers = await engine.listContainers(containerNamesOf(payload));
+  const networks: NetworkRecord[] = [];
+  const wantedNets = new Set([...networkNamesOf(payload), ...observed.networks.filter((n) => n.managed).map((n) => n.name)]);
+  for (const name of [...wantedNets].sort()) {
+    const n = await engine.inspectNetwork(name);
+    if (n) networks.push(n);
+  }
+  const volumeDirs: Record<string, VolumeDirState> = {};
+  for (const p of volumePathsOf(payload)) volumeDirs[p] = await engine.volumeDir(p);
+  const hasOp = (op: string) => payload.steps.some((s) => s.op === op);
+  const hostPaths = hostPathsOf(payload);
+  return {
+    version: 1,
+    planId: payload.id,
+    takenAt: now().toISOString(),
+    fingerprints: resourceFingerprints(observed),
+    containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
+    networks,
+    volumeDirs,
+    records: Object.fromEntries(await Promise.all(RECORDS.map(async (r) => [r, await engine.readRecord(r)] as const))),
+    hostFiles: hostPaths.length ? await engine.readHostFiles(hostPaths) : null,
+    firewall: hasOp('firewall.apply') || hasOp('firewall.remove') ? await engine.firewallSnapshot() : null,
+  };
+}
+
+export function snapshotRef(planId: string): string {
+  return `${SNAPSHOT_DIR}/${planId}.json`;
+}
+
+export function saveSnapshot(dataDir: string, snap: Snapshot): string {
+  const ref = snapshotRef(snap.planId);
+  writeFileAtomic(join(dataDir, ref), JSON.stringify(snap) + '\n', 0o600);
+  return ref;
+}
+
+export function loadSnapshot(dataDir: string, ref: string): Snapshot {
+  const file = join(dataDir, ref);
+  if (!existsSync(file)) throw new Error(`the snapshot ${file} is missing; the journal refers to it`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+}
