@@ -302,6 +302,7 @@ export function compileFirewall(spec: FirewallSpec | undefined, opts: FirewallCo
   if (cf) {
     chainBlock('published', undefined, [
       'ct direction reply accept comment "claude: replies of an accepted connection"',
+      ...cf.interfaces.map((i) => `iifname ${quote(i)} accept comment "claude: from a container, Docker decides"`),
       ...chains.published,
       `${policies.input} comment "claude: input policy"`,
     ]);
