@@ -15,6 +15,7 @@ import type { NetworkConfig, FirewallRule } from '../generated/network.js';
 import type { StorageConfig } from '../generated/storage.js';
 import type { SecurityConfig } from '../generated/security.js';
 import type { ScheduledTasks } from '../generated/scheduled.js';
+import type { PositionIndex } from './parse.js';
 
 export const STATE_FILE_NAMES = [
   'manifest.yaml',
@@ -36,6 +37,12 @@ export interface WrittenState {
   scheduled?: ScheduledTasks;
   /** The source text of each file present, by file name: it goes into the plan verbatim. */
   sources: Partial<Record<StateFileName, string>>;
+  /**
+   * Source positions of each file, by file name, so that resolve can point its
+   * cross-file diagnostics at file:line:col. Absent for a state built in code (then those
+   * diagnostics carry the file name only).
+   */
+  positions?: Partial<Record<StateFileName, PositionIndex>>;
 }
 
 export interface ResolvedPort {

@@ -98,6 +98,12 @@ async function render() {
 
 const check = process.argv.includes('--check');
 const files = await render();
+// ajv standalone validators (generated/validators.cjs) and the state file reference
+// (docs/state-files.md), each from its own script; names are relative to generated/.
+const { renderValidators } = await import('./gen-validators.mjs');
+const { renderStateDocs } = await import('./gen-state-docs.mjs');
+files.set('validators.cjs', renderValidators(root));
+files.set('../docs/state-files.md', renderStateDocs(root));
 let stale = [];
 for (const [name, text] of files) {
   const p = join(outDir, name);

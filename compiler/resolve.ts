@@ -1,0 +1,783 @@
+/**
+ * Phase 3 of the compiler: the checked files → one normalised model.
+ *
+ *   resolve(written, sink) → ResolvedModel
+ *
+ * - Defaults are filled in (the schemas' `default`s, and the documented ones below).
+ * - Units are converted: durations to ms, sizes to bytes (Ki = 1024, k = 1000), cpu to
+ *   nano-cpus. Commands become argv lists (a string is split like a shell would, without a
+ *   shell); a healthcheck string becomes ['CMD-SHELL', s]; a job's string command runs as
+ *   ['/bin/sh', '-c', s] inside its container.
+ * - Images: the tag rule (a `tag` field wins over a tag inside `image`, with a warning; a
+ *   digest wins over both), then manifest.yaml `spec.images.aliases` (the exact reference
+ *   first, then the repository name) gives `resolvedImage`.
+ * - Cross-file references are checked, each failure a diagnostic at the reference's
+ *   file:line:col: secrets, networks, volumes, depends_on (existence and no cycle),
+ *   host ports, unique names, job containers, llm.api_key_secret, hostname agreement.
+ * - Lists are sorted by name (services, networks, volumes, jobs, users, secrets,
+ *   certificates, interfaces); firewall rules and host mounts keep their declared order,
+ *   which is meaningful.
+ *
+ * The model is produced even when there are errors (a best effort, for tools); callers
+ * must check `sink.hasErrors()` before planning from it. Documented in docs/compiler.md.
+ */
+import { posix } from 'node:path';
+import type { DiagnosticSink, SourcePos } from './diagnostics.js';
+import type { DiagnosticCode } from './messages.js';
+import type {
+  ResolvedFirewall,
+  ResolvedHealth,
+  ResolvedJob,
+  ResolvedModel,
+  ResolvedMount,
+  ResolvedNetwork,
+  ResolvedPort,
+  ResolvedService,
+  ResolvedVolume,
+  StateFileName,
+  WrittenState,
+} from './model.js';
+import type { Path } from './parse.js';
+import type { Service, VolumeMount, Healthcheck } from '../generated/services.js';
+import { imageRepository, parseImageRef } from './formats.js';
+import { closest } from './check.js';
+
+// ── documented defaults ──────────────────────────────────────────────────
+
+export const DEFAULTS = {
+  replicas: 1,
+  state: 'running',
+  enabled: true,
+  restart: 'unless-stopped',
+  protocol: 'tcp',
+  health: { intervalMs: 30_000, timeoutMs: 10_000, retries: 3, startPeriodMs: 0 },
+  jobTimeoutMs: 3_600_000,
+  networkDriver: 'bridge',
+  apiPort: 8420,
+  apiListen: '127.0.0.1',
+  apiEnabled: false,
+  confirmTimeoutMs: 60_000,
+  requireApproval: true,
+  rollbackOnHealthFailure: true,
+  imagesPull: true,
+  firewallEnabled: true,
+  firewallPolicy: 'accept',
+  /** Always restricted, whatever manifest.yaml says: security.yaml needs explicit approval. */
+  restrictedFiles: ['security.yaml'],
+} as const;
+
+// ── units ────────────────────────────────────────────────────────────────
+
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `1h30m` → 5400000. Assumes the schema's duration format. */
+export function durationMs(s: string): number {
+  let total = 0;
+  for (const m of s.matchAll(/([0-9]+)(ms|s|m|h|d)/g)) total += Number(m[1]) * DURATION_UNIT_MS[m[2]!]!;
+  return total;
+}
+
+const SIZE_UNIT: Record<string, number> = {
+  '': 1,
+  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5,
+  k: 1000, K: 1000, M: 1000 ** 2, G: 1000 ** 3, T: 1000 ** 4, P: 1000 ** 5,
+};
+
+/** `128Mi` → 134217728, `1.5G` → 1500000000. */
+export function sizeBytes(s: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$/.exec(s);
+  if (!m) throw new Error(`sizeBytes: not a size: ${s}`);
+  return Math.round(Number(m[1]) * SIZE_UNIT[m[2] ?? '']!);
+}
+
+/** `"0.5"` → 500000000, `"250m"` → 250000000. */
+export function nanoCpus(s: string): number {
+  if (s.endsWith('m')) return Number(s.slice(0, -1)) * 1_000_000;
+  return Math.round(Number(s) * 1e9);
+}
+
+// ── commands ─────────────────────────────────────────────────────────────
+
+export interface Tokenized {
+  argv: string[];
+  /** Set when the text cannot be split (an unclosed quote, a trailing backslash). */
+  error?: string;
+  /** The first shell operator found outside quotes (|, &&, ;, >, $( …), if any. */
+  operator?: string;
+}
+
+/**
+ * Splits a command like a POSIX shell splits words, without running one: whitespace
+ * separates words; '…' is literal; "…" allows \" \\ \$ \` escapes; a backslash outside
+ * quotes escapes the next character. Nothing is expanded.
+ */
+export function splitCommand(s: string): Tokenized {
+  const argv: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let operator: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === "'") {
+      const end = s.indexOf("'", i + 1);
+      if (end < 0) return { argv, error: "a ' quote is never closed" };
+      cur += s.slice(i + 1, end);
+      inWord = true;
+      i = end;
+    } else if (c === '"') {
+      inWord = true;
+      let j = i + 1;
+      for (; j < s.length && s[j] !== '"'; j++) {
+        if (s[j] === '\\' && j + 1 < s.length && '"\\$`\n'.includes(s[j + 1]!)) j++;
+        cur += s[j];
+      }
+      if (j >= s.length) return { argv, error: 'a " quote is never closed' };
+      i = j;
+    } else if (c === '\\') {
+      if (i + 1 >= s.length) return { argv, error: 'it ends with a backslash' };
+      cur += s[++i];
+      inWord = true;
+    } else if (c === ' ' || c === '\t' || c === '\n') {
+      if (inWord) argv.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      if (operator === undefined) {
+        const two = s.slice(i, i + 2);
+        if (two === '&&' || two === '||' || two === '$(' || two === '>>') operator = two;
+        else if ('|;<>`&'.includes(c)) operator = c;
+      }
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) argv.push(cur);
+  const out: Tokenized = { argv };
+  if (operator !== undefined) out.operator = operator;
+  return out;
+}
+
+// ── the phase ────────────────────────────────────────────────────────────
+
+interface Named<T> {
+  item: T;
+  index: number;
+}
+
+const SECRET_REF = /\$\{([^}]*)\}/g;
+const SECRET_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+export function resolve(written: WrittenState, sink: DiagnosticSink): ResolvedModel {
+  return new Resolver(written, sink).run();
+}
+
+class Resolver {
+  constructor(
+    private readonly w: WrittenState,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  /** Position of the value (or, with key, the key) at `path` in `file`. */
+  private at(file: StateFileName, path: Path, key = false): SourcePos {
+    const idx = this.w.positions?.[file];
+    if (!idx) return { file, line: 0, column: 0 };
+    return (key ? idx.keyPos(path) : idx.valuePos(path)) ?? idx.nearest(path);
+  }
+
+  private report(code: DiagnosticCode, file: StateFileName, path: Path, args: Record<string, string | number>, key = false): void {
+    this.sink.report(code, this.at(file, path, key), args);
+  }
+
+  private suggestion(word: string, candidates: Iterable<string>): string {
+    const c = closest(word, [...candidates]);
+    return c ? `; did you mean ${c}?` : '';
+  }
+
+  /** Items by name, reporting duplicates (the first one wins). */
+  private unique<T extends { name: string }>(
+    list: readonly T[] | undefined,
+    file: StateFileName,
+    base: Path,
+    kind: string,
+  ): Map<string, Named<T>> {
+    const out = new Map<string, Named<T>>();
+    (list ?? []).forEach((item, index) => {
+      const first = out.get(item.name);
+      if (first) {
+        this.report('CLA3009', file, [...base, index, 'name'], {
+          kind,
+          name: item.name,
+          firstLine: this.at(file, [...base, first.index, 'name']).line,
+        });
+      } else {
+        out.set(item.name, { item, index });
+      }
+    });
+    return out;
+  }
+
+  run(): ResolvedModel {
+    const w = this.w;
+    const manifest = w.manifest?.spec;
+    const servicesSpec = w.services?.spec;
+    const networkSpec = w.network?.spec;
+    const storageSpec = w.storage?.spec;
+    const securitySpec = w.security?.spec;
+    const scheduledSpec = w.scheduled?.spec;
+
+    // Names are unique per kind.
+    const services = this.unique(servicesSpec?.services, 'services.yaml', ['spec', 'services'], 'service');
+    const networks = this.unique(servicesSpec?.networks, 'services.yaml', ['spec', 'networks'], 'network');
+    const volumes = this.unique(storageSpec?.volumes, 'storage.yaml', ['spec', 'volumes'], 'volume');
+    const jobs = this.unique(scheduledSpec?.jobs, 'scheduled.yaml', ['spec', 'jobs'], 'job');
+    const users = this.unique(securitySpec?.users, 'security.yaml', ['spec', 'users'], 'user');
+    const secrets = this.unique(securitySpec?.secrets, 'security.yaml', ['spec', 'secrets'], 'secret');
+    const certificates = this.unique(securitySpec?.certificates, 'security.yaml', ['spec', 'certificates'], 'certificate');
+    this.unique(networkSpec?.firewall?.rules, 'network.yaml', ['spec', 'firewall', 'rules'], 'firewall rule');
+
+    const resolvedVolumes = this.volumes(volumes);
+    const aliases = manifest?.images?.aliases ?? {};
+    const resolvedServices = [...services.values()].map(({ item, index }) =>
+      this.service(item, index, aliases, networks, resolvedVolumes, secrets),
+    );
+    this.dependencies(resolvedServices, services);
+    this.hostPorts(services);
+
+    const resolvedJobs = [...jobs.values()].map(({ item, index }) => this.job(item, index, services, resolvedVolumes, secrets));
+
+    // manifest ↔ security, manifest ↔ network
+    const apiKeySecret = manifest?.llm?.api_key_secret;
+    if (apiKeySecret !== undefined && !secrets.has(apiKeySecret)) {
+      this.report('CLA3011', 'manifest.yaml', ['spec', 'llm', 'api_key_secret'], {
+        name: apiKeySecret,
+        suggestion: this.suggestion(apiKeySecret, secrets.keys()),
+      });
+    }
+    const hostname = networkSpec?.hostname ?? manifest?.hostname;
+    if (manifest?.hostname !== undefined && networkSpec?.hostname !== undefined && manifest.hostname !== networkSpec.hostname) {
+      this.report('CLA3012', 'manifest.yaml', ['spec', 'hostname'], { hostname: manifest.hostname, other: networkSpec.hostname });
+    }
+
+    const safety = manifest?.safety;
+    const model: ResolvedModel = {
+      files: { ...w.sources },
+      safety: {
+        requireApproval: safety?.require_approval ?? DEFAULTS.requireApproval,
+        autoApproveCategories: [...(safety?.auto_approve_categories ?? [])].sort(),
+        restrictedFiles: [...new Set([...DEFAULTS.restrictedFiles, ...(safety?.restricted_files ?? [])])].sort(),
+        rollbackOnHealthFailure: safety?.rollback_on_health_failure ?? DEFAULTS.rollbackOnHealthFailure,
+        confirmTimeoutMs: safety?.confirm_timeout !== undefined ? durationMs(safety.confirm_timeout) : DEFAULTS.confirmTimeoutMs,
+      },
+      images: { aliases: sortedRecord(aliases), pull: manifest?.images?.pull ?? DEFAULTS.imagesPull },
+      api: {
+        enabled: manifest?.api?.enabled ?? DEFAULTS.apiEnabled,
+        listen: manifest?.api?.listen ?? DEFAULTS.apiListen,
+        port: manifest?.api?.port ?? DEFAULTS.apiPort,
+      },
+      networks: this.networks(networks),
+      services: resolvedServices.sort(byName),
+      volumes: resolvedVolumes.sort(byName),
+      mounts: storageSpec?.mounts ?? [],
+      firewall: this.firewall(),
+      interfaces: [...(networkSpec?.interfaces ?? [])].sort(byName),
+      users: [...users.values()].map((u) => u.item).sort(byName),
+      secrets: [...secrets.values()].map(({ item }) => ({ name: item.name, value: item.value })).sort(byName),
+      certificates: [...certificates.values()].map((c) => c.item).sort(byName),
+      jobs: resolvedJobs.sort(byName),
+    };
+    if (safety?.max_changes_per_hour !== undefined) model.safety.maxChangesPerHour = safety.max_changes_per_hour;
+    if (hostname !== undefined) model.hostname = hostname;
+    if (manifest?.timezone !== undefined) model.timezone = manifest.timezone;
+    if (manifest?.llm !== undefined) model.llm = manifest.llm;
+    if (networkSpec?.dns !== undefined) model.dns = { nameservers: networkSpec.dns.nameservers ?? [], search: networkSpec.dns.search ?? [] };
+    if (securitySpec?.ssh !== undefined) model.ssh = securitySpec.ssh;
+    if (securitySpec?.audit !== undefined) model.audit = securitySpec.audit;
+    return model;
+  }
+
+  // ── volumes and mounts ────────────────────────────────────────────────
+
+  private volumes(volumes: Map<string, Named<NonNullable<NonNullable<WrittenState['storage']>['spec']['volumes']>[number]>>): ResolvedVolume[] {
+    const out: ResolvedVolume[] = [];
+    const seen: { name: string; path: string }[] = [];
+    for (const { item, index } of volumes.values()) {
+      const path = normalisePath(item.path);
+      const clash = seen.find((o) => o.path === path || path.startsWith(o.path + '/') || o.path.startsWith(path + '/'));
+      if (clash) {
+        this.report('CLA3020', 'storage.yaml', ['spec', 'volumes', index, 'path'], { name: item.name, path, other: clash.name, otherPath: clash.path });
+      }
+      seen.push({ name: item.name, path });
+      const v: ResolvedVolume = { name: item.name, path };
+      if (item.size !== undefined) v.sizeBytes = sizeBytes(item.size);
+      if (item.filesystem !== undefined) v.filesystem = item.filesystem;
+      if (item.permissions !== undefined) v.permissions = item.permissions.length === 3 ? '0' + item.permissions : item.permissions;
+      if (item.owner !== undefined) v.owner = item.owner;
+      if (item.backup !== undefined) {
+        const b: NonNullable<ResolvedVolume['backup']> = { enabled: item.backup.enabled ?? true };
+        if (item.backup.schedule !== undefined) b.schedule = item.backup.schedule;
+        if (item.backup.retain !== undefined) b.retain = item.backup.retain;
+        if (item.backup.type !== undefined) b.type = item.backup.type;
+        if (item.backup.destination !== undefined) b.destination = item.backup.destination;
+        v.backup = b;
+      }
+      out.push(v);
+    }
+    return out;
+  }
+
+  private mounts(list: readonly VolumeMount[] | undefined, file: StateFileName, base: Path, owner: string, volumes: readonly ResolvedVolume[]): ResolvedMount[] {
+    const out: ResolvedMount[] = [];
+    (list ?? []).forEach((m, i) => {
+      const mount: ResolvedMount = { source: m.source, target: m.target, readonly: m.readonly ?? false };
+      if (m.source.startsWith('/')) {
+        mount.source = normalisePath(m.source);
+        // The longest volume path that contains the source.
+        let best: ResolvedVolume | undefined;
+        for (const v of volumes) {
+          if ((mount.source === v.path || mount.source.startsWith(v.path + '/')) && (!best || v.path.length > best.path.length)) best = v;
+        }
+        if (best) mount.volume = best.name;
+      } else {
+        const v = volumes.find((x) => x.name === m.source);
+        if (!v) {
+          this.report('CLA3004', file, [...base, i, 'source'], {
+            owner,
+            name: m.source,
+            suggestion: this.suggestion(m.source, volumes.map((x) => x.name)),
+          });
+          return;
+        }
+        mount.source = v.path;
+        mount.volume = v.name;
+      }
+      out.push(mount);
+    });
+    return out;
+  }
+
+  // ── services ──────────────────────────────────────────────────────────
+
+  private service(
+    s: Service,
+    index: number,
+    aliases: Record<string, string>,
+    networks: Map<string, unknown>,
+    volumes: readonly ResolvedVolume[],
+    secrets: Map<string, unknown>,
+  ): ResolvedService {
+    const base: Path = ['spec', 'services', index];
+    const owner = `service ${s.name}`;
+    const image = this.imageWithTag(s, base);
+    const environment: Record<string, string> = {};
+    const secretRefs = new Set<string>();
+    for (const key of Object.keys(s.environment ?? {}).sort()) {
+      const value = s.environment![key]!;
+      setOwn(environment, key, value);
+      for (const m of value.matchAll(SECRET_REF)) {
+        if (m.index > 0 && value[m.index - 1] === '$') continue; // $${…} is a literal
+        const inner = m[1]!;
+        const name = inner.startsWith('secrets.') ? inner.slice('secrets.'.length) : undefined;
+        if (name === undefined || !SECRET_NAME.test(name)) {
+          this.report('CLA3015', 'services.yaml', [...base, 'environment', key], { owner: `${owner}: environment ${key}`, text: m[0] });
+          continue;
+        }
+        secretRefs.add(name);
+        if (!secrets.has(name)) {
+          this.report('CLA3002', 'services.yaml', [...base, 'environment', key], {
+            service: s.name,
+            key,
+            name,
+            suggestion: this.suggestion(name, secrets.keys()).replace('; did', '; or did'),
+          });
+        }
+      }
+    }
+
+    const svc: ResolvedService = {
+      name: s.name,
+      image,
+      resolvedImage: applyAliases(image, aliases),
+      replicas: s.replicas ?? DEFAULTS.replicas,
+      state: s.state ?? DEFAULTS.state,
+      enabled: s.enabled ?? DEFAULTS.enabled,
+      ports: (s.ports ?? []).map((p) => {
+        const out: ResolvedPort = { container: p.container, protocol: p.protocol ?? DEFAULTS.protocol };
+        if (p.host !== undefined) out.host = p.host;
+        if (p.host_ip !== undefined) out.hostIp = p.host_ip;
+        return out;
+      }),
+      mounts: this.mounts(s.volumes, 'services.yaml', [...base, 'volumes'], owner, volumes),
+      environment,
+      secretRefs: [...secretRefs].sort(),
+      resources: {},
+      healthcheck: this.health(s.healthcheck, s.name, base),
+      restart: s.restart ?? DEFAULTS.restart,
+      networks: [...new Set(s.networks ?? [])].sort(),
+      dependsOn: [...new Set(s.depends_on ?? [])].sort(),
+      labels: sortedRecord(s.labels ?? {}),
+    };
+    const command = this.argv(s.command, 'services.yaml', [...base, 'command'], owner, 'command');
+    if (command) svc.command = command;
+    const entrypoint = this.argv(s.entrypoint, 'services.yaml', [...base, 'entrypoint'], owner, 'entrypoint');
+    if (entrypoint) svc.entrypoint = entrypoint;
+    if (s.user !== undefined) svc.user = s.user;
+    if (s.working_dir !== undefined) svc.workingDir = s.working_dir;
+    if (s.resources?.cpu !== undefined) svc.resources.nanoCpus = nanoCpus(s.resources.cpu);
+    if (s.resources?.memory !== undefined) svc.resources.memoryBytes = sizeBytes(s.resources.memory);
+
+    // Secret references outside environment are never substituted.
+    const elsewhere: [string, Path, unknown][] = [
+      ['command', [...base, 'command'], s.command],
+      ['entrypoint', [...base, 'entrypoint'], s.entrypoint],
+      ['healthcheck.test', [...base, 'healthcheck', 'test'], s.healthcheck?.test],
+      ['labels', [...base, 'labels'], s.labels],
+    ];
+    for (const [field, path, v] of elsewhere) this.secretsOutsideEnv(v, 'services.yaml', path, owner, field);
+
+    (s.networks ?? []).forEach((n, i) => {
+      if (!networks.has(n)) {
+        this.report('CLA3003', 'services.yaml', [...base, 'networks', i], { service: s.name, name: n, suggestion: this.suggestion(n, networks.keys()).replace('; did', '; or did') });
+      }
+    });
+    return svc;
+  }
+
+  private secretsOutsideEnv(v: unknown, file: StateFileName, path: Path, owner: string, field: string): void {
+    const strings = typeof v === 'string' ? [v] : Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [];
+    for (const s of strings) {
+      if (typeof s !== 'string') continue;
+      const m = /\$\{secrets\.([^}]*)\}/.exec(s);
+      if (m) {
+        this.report('CLA3016', file, path, { owner, field, name: m[1]! });
+        return;
+      }
+    }
+  }
+
+  /** The tag rule: `tag` wins over a tag in `image` (warning); a digest wins over both (warning). */
+  private imageWithTag(s: Service, base: Path): string {
+    const ref = parseImageRef(s.image);
+    if (!ref) return s.image; // check has reported it
+    if (s.tag === undefined) return s.image;
+    const repo = imageRepository(ref);
+    if (ref.digest !== undefined) {
+      this.report('CLA3001', 'services.yaml', [...base, 'tag'], {
+        service: s.name,
+        image: s.image,
+        what: 'a digest',
+        rule: `the digest pins the image and tag "${s.tag}" is ignored`,
+        fix: `remove tag:, or remove the @digest from image: to use ${repo}:${s.tag}`,
+      });
+      return s.image;
+    }
+    if (ref.tag !== undefined && ref.tag !== s.tag) {
+      this.report('CLA3001', 'services.yaml', [...base, 'tag'], {
+        service: s.name,
+        image: s.image,
+        what: `the tag "${ref.tag}"`,
+        rule: `tag: "${s.tag}" wins, so the image is ${repo}:${s.tag}`,
+        fix: `write the tag in one place only: image: ${repo} with tag: "${s.tag}", or image: ${repo}:${s.tag}`,
+      });
+    }
+    return `${repo}:${s.tag}`;
+  }
+
+  private argv(v: string | string[] | undefined, file: StateFileName, path: Path, owner: string, field: string): string[] | undefined {
+    if (v === undefined) return undefined;
+    if (Array.isArray(v)) return [...v];
+    const t = splitCommand(v);
+    if (t.error) {
+      this.report('CLA3013', file, path, { owner, field, reason: t.error });
+      return [v];
+    }
+    if (t.operator) this.report('CLA3014', file, path, { owner, field, op: `"${t.operator}"` });
+    return t.argv;
+  }
+
+  private health(h: Healthcheck | undefined, service: string, base: Path): ResolvedHealth | null {
+    if (!h || h.disable === true) return null;
+    if (h.test === undefined) {
+      this.report('CLA3018', 'services.yaml', [...base, 'healthcheck'], { service }, true);
+      return null;
+    }
+    let test: string[];
+    if (typeof h.test === 'string') test = ['CMD-SHELL', h.test];
+    else if (h.test[0] === 'NONE') return null;
+    else if (h.test[0] === 'CMD' || h.test[0] === 'CMD-SHELL') test = [...h.test];
+    else test = ['CMD', ...h.test];
+    return {
+      test,
+      intervalMs: h.interval !== undefined ? durationMs(h.interval) : DEFAULTS.health.intervalMs,
+      timeoutMs: h.timeout !== undefined ? durationMs(h.timeout) : DEFAULTS.health.timeoutMs,
+      retries: h.retries ?? DEFAULTS.health.retries,
+      startPeriodMs: h.start_period !== undefined ? durationMs(h.start_period) : DEFAULTS.health.startPeriodMs,
+    };
+  }
+
+  // ── depends_on ────────────────────────────────────────────────────────
+
+  private dependencies(resolved: readonly ResolvedService[], services: Map<string, Named<Service>>): void {
+    const byName = new Map(resolved.map((s) => [s.name, s]));
+    const edges = new Map<string, string[]>();
+    for (const { item, index } of services.values()) {
+      const ok: string[] = [];
+      (item.depends_on ?? []).forEach((d, i) => {
+        const target = byName.get(d);
+        if (!target) {
+          this.report('CLA3005', 'services.yaml', ['spec', 'services', index, 'depends_on', i], {
+            service: item.name,
+            name: d,
+            suggestion: this.suggestion(d, [...byName.keys()].filter((n) => n !== item.name)).replace('; did', '; or did'),
+          });
+          return;
+        }
+        ok.push(d);
+        const state = !target.enabled ? 'disabled (enabled: false)' : target.state === 'stopped' ? 'stopped' : target.replicas === 0 ? 'scaled to 0 replicas' : undefined;
+        const self = byName.get(item.name);
+        if (state && self && self.enabled && self.state === 'running' && self.replicas > 0 && d !== item.name) {
+          this.report('CLA3019', 'services.yaml', ['spec', 'services', index, 'depends_on', i], { service: item.name, name: d, state });
+        }
+      });
+      edges.set(item.name, [...new Set(ok)].sort());
+    }
+    for (const cycle of findCycles(edges)) {
+      const first = cycle[0]!;
+      const next = cycle[1]!;
+      const named = services.get(first)!;
+      const i = (named.item.depends_on ?? []).indexOf(next);
+      this.report('CLA3006', 'services.yaml', ['spec', 'services', named.index, 'depends_on', i], { cycle: cycle.join(' → ') });
+    }
+  }
+
+  // ── host ports ────────────────────────────────────────────────────────
+
+  private hostPorts(services: Map<string, Named<Service>>): void {
+    interface Claim {
+      service: string;
+      port: number;
+      protocol: string;
+      ip: string | undefined;
+      path: Path;
+    }
+    const claims: Claim[] = [];
+    for (const { item, index } of services.values()) {
+      const replicas = item.replicas ?? DEFAULTS.replicas;
+      if (replicas === 0) continue;
+      (item.ports ?? []).forEach((p, i) => {
+        if (p.host === undefined) return;
+        const protocol = p.protocol ?? DEFAULTS.protocol;
+        const path: Path = ['spec', 'services', index, 'ports', i, 'host'];
+        if (replicas > 1) this.report('CLA3008', 'services.yaml', path, { service: item.name, replicas, port: p.host, protocol });
+        claims.push({ service: item.name, port: p.host, protocol, ip: p.host_ip, path });
+      });
+    }
+    const taken = new Set(claims.map((c) => `${c.port}/${c.protocol}`));
+    for (let i = 0; i < claims.length; i++) {
+      const c = claims[i]!;
+      const earlier = claims.slice(0, i).find((o) => o.port === c.port && o.protocol === c.protocol && ipsOverlap(o.ip, c.ip));
+      if (!earlier) continue;
+      let free = c.port + 1;
+      while (free <= 65535 && taken.has(`${free}/${c.protocol}`)) free++;
+      this.report('CLA3007', 'services.yaml', c.path, {
+        service: c.service,
+        port: c.port,
+        protocol: c.protocol,
+        ip: c.ip ? ` on ${c.ip}` : '',
+        other: earlier.service === c.service ? `${c.service} (another ports entry)` : earlier.service,
+        free: free <= 65535 ? free : c.port - 1,
+      });
+    }
+  }
+
+  // ── networks, firewall ────────────────────────────────────────────────
+
+  private networks(networks: Map<string, Named<NonNullable<NonNullable<WrittenState['services']>['spec']['networks']>[number]>>): ResolvedNetwork[] {
+    return [...networks.values()]
+      .map(({ item }) => {
+        const n: ResolvedNetwork = { name: item.name, driver: item.driver ?? DEFAULTS.networkDriver, internal: item.internal ?? false };
+        if (item.subnet !== undefined) n.subnet = item.subnet;
+        return n;
+      })
+      .sort(byName);
+  }
+
+  private firewall(): ResolvedFirewall | null {
+    const fw = this.w.network?.spec.firewall;
+    if (!fw) return null;
+    return {
+      enabled: fw.enabled ?? DEFAULTS.firewallEnabled,
+      defaultInputPolicy: fw.default_input_policy ?? DEFAULTS.firewallPolicy,
+      defaultOutputPolicy: fw.default_output_policy ?? DEFAULTS.firewallPolicy,
+      defaultForwardPolicy: fw.default_forward_policy ?? DEFAULTS.firewallPolicy,
+      rules: fw.rules ?? [],
+    };
+  }
+
+  // ── jobs ──────────────────────────────────────────────────────────────
+
+  private job(
+    j: NonNullable<NonNullable<WrittenState['scheduled']>['spec']['jobs']>[number],
+    index: number,
+    services: Map<string, Named<Service>>,
+    volumes: readonly ResolvedVolume[],
+    _secrets: Map<string, unknown>,
+  ): ResolvedJob {
+    const base: Path = ['spec', 'jobs', index];
+    if (j.container !== undefined && !services.has(j.container)) {
+      this.report('CLA3010', 'scheduled.yaml', [...base, 'container'], { job: j.name, name: j.container, suggestion: this.suggestion(j.container, services.keys()).replace('; did', '; or did') });
+    }
+    if (j.container !== undefined && j.volumes !== undefined && j.volumes.length > 0) {
+      this.report('CLA3017', 'scheduled.yaml', [...base, 'volumes'], { job: j.name, name: j.container }, true);
+    }
+    this.secretsOutsideEnv(j.command, 'scheduled.yaml', [...base, 'command'], `job ${j.name}`, 'command');
+    const out: ResolvedJob = {
+      name: j.name,
+      schedule: j.schedule,
+      command: typeof j.command === 'string' ? ['/bin/sh', '-c', j.command] : [...j.command],
+      mounts: this.mounts(j.volumes, 'scheduled.yaml', [...base, 'volumes'], `job ${j.name}`, volumes),
+      timeoutMs: j.timeout !== undefined ? durationMs(j.timeout) : DEFAULTS.jobTimeoutMs,
+      enabled: j.enabled ?? true,
+    };
+    if (j.container !== undefined) out.container = j.container;
+    if (j.image !== undefined) out.image = j.image;
+    if (j.on_failure !== undefined) out.onFailure = j.on_failure;
+    if (j.on_success !== undefined) out.onSuccess = j.on_success;
+    return out;
+  }
+}
+
+// ── helpers ──────────────────────────────────────────────────────────────
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(r).sort()) setOwn(out, k, r[k]!);
+  return out;
+}
+
+/** out[k] = v, also for k = "__proto__" (an ordinary key here, never the prototype). */
+function setOwn(out: Record<string, string>, k: string, v: string): void {
+  Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/** `/data/www/` → `/data/www`; `/a/../b` → `/b`. */
+export function normalisePath(p: string): string {
+  const n = posix.normalize(p);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
+
+/** The image after manifest.yaml aliases: the exact reference first, then its repository. */
+export function applyAliases(image: string, aliases: Record<string, string>): string {
+  if (Object.prototype.hasOwnProperty.call(aliases, image)) return aliases[image]!;
+  const ref = parseImageRef(image);
+  if (ref && ref.digest === undefined) {
+    const repo = imageRepository(ref);
+    if (Object.prototype.hasOwnProperty.call(aliases, repo)) return aliases[repo]!;
+  }
+  return image;
+}
+
+/** Whether two host addresses overlap; undefined means all addresses. */
+function ipsOverlap(a: string | undefined, b: string | undefined): boolean {
+  const wildcard = (x: string | undefined) => x === undefined || x === '0.0.0.0' || x === '::';
+  if (wildcard(a) || wildcard(b)) {
+    // 0.0.0.0 is every IPv4 address only; :: and "unset" are every address.
+    if (a === '0.0.0.0' && b !== undefined && b.includes(':') && b !== '::') return false;
+    if (b === '0.0.0.0' && a !== undefined && a.includes(':') && a !== '::') return false;
+    return true;
+  }
+  return a === b;
+}
+
+/**
+ * The dependency cycles, each once, as a path that starts and ends at its smallest
+ * service name: ['a', 'b', 'c', 'a']. One cycle per strongly connected component.
+ */
+export function findCycles(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+  // Tarjan's algorithm, iterative over sorted nodes for a deterministic result.
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const sccs: string[][] = [];
+  const nodes = [...edges.keys()].sort();
+  for (const root of nodes) {
+    if (index.has(root)) continue;
+    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length) {
+      const top = work[work.length - 1]!;
+      const succ = edges.get(top.node) ?? [];
+      if (top.next < succ.length) {
+        const m = succ[top.next++]!;
+        if (!edges.has(m)) continue;
+        if (!index.has(m)) {
+          index.set(m, counter);
+          low.set(m, counter++);
+          stack.push(m);
+          onStack.add(m);
+          work.push({ node: m, next: 0 });
+        } else if (onStack.has(m)) {
+          low.set(top.node, Math.min(low.get(top.node)!, index.get(m)!));
+        }
+      } else {
+        work.pop();
+        const parent = work[work.length - 1];
+        if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(top.node)!));
+        if (low.get(top.node) === index.get(top.node)) {
+          const comp: string[] = [];
+          let x: string;
+          do {
+            x = stack.pop()!;
+            onStack.delete(x);
+            comp.push(x);
+          } while (x !== top.node);
+          sccs.push(comp);
+        }
+      }
+    }
+  }
+  const cycles: string[][] = [];
+  for (const comp of sccs) {
+    const inComp = new Set(comp);
+    const start = [...comp].sort()[0]!;
+    if (comp.length === 1 && !(edges.get(start) ?? []).includes(start)) continue;
+    // Shortest path from start back to start inside the component (BFS, sorted edges).
+    const prev = new Map<string, string>();
+    const queue = [start];
+    let found = false;
+    for (let qi = 0; qi < queue.length && !found; qi++) {
+      const n = queue[qi]!;
+      for (const m of edges.get(n) ?? []) {
+        if (!inComp.has(m)) continue;
+        if (m === start) {
+          prev.set(start, n);
+          found = true;
+          break;
+        }
+        if (!prev.has(m)) {
+          prev.set(m, n);
+          queue.push(m);
+        }
+      }
+    }
+    const path = [start];
+    let cur = prev.get(start)!;
+    while (cur !== start) {
+      path.push(cur);
+      cur = prev.get(cur)!;
+    }
+    path.push(start);
+    // path is start ← … reversed: start, last, …, first; flip the middle.
+    const middle = path.slice(1, -1).reverse();
+    cycles.push([start, ...middle, start]);
+  }
+  return cycles.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}

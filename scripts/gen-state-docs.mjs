@@ -1,0 +1,1 @@
+export function renderStateDocs(root) { return '# placeholder\n'; }
