@@ -669,14 +669,23 @@ export function normalisePath(p: string): string {
   return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }
 
-/** The image after manifest.yaml aliases: the exact reference first, then its repository. */
+/** `docker.io/library/nginx:1` → `nginx:1`: Docker Hub's implicit parts dropped. */
+export function familiarImage(image: string): string {
+  return image.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
+/**
+ * The image after manifest.yaml aliases: the exact reference first, then its repository
+ * name (each also in Docker Hub's short form: docker.io/library/nginx ≡ nginx). A pinned
+ * digest is only matched exactly.
+ */
 export function applyAliases(image: string, aliases: Record<string, string>): string {
-  if (Object.prototype.hasOwnProperty.call(aliases, image)) return aliases[image]!;
-  const ref = parseImageRef(image);
-  if (ref && ref.digest === undefined) {
-    const repo = imageRepository(ref);
-    if (Object.prototype.hasOwnProperty.call(aliases, repo)) return aliases[repo]!;
-  }
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(aliases, k);
+  const short = familiarImage(image);
+  const candidates = [image, short];
+  const ref = parseImageRef(short);
+  if (ref && ref.digest === undefined) candidates.push(imageRepository(ref));
+  for (const c of candidates) if (has(c)) return aliases[c]!;
   return image;
 }
 
