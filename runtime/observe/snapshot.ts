@@ -1,0 +1,181 @@
+/**
+ * The observer's planning snapshot: a read-only ObservedState (schemas/observed.schema.json)
+ * of what Claude.OS manages, for the planner and for apply's stale-plan check. It only lists
+ * and reads: Docker through dockerode (list containers, networks, images: one call each),
+ * the nft table through the injected driver, and the runtime's records in the data dir with
+ * the files they name under CLAUDE_ROOT. Formats and hashes: plan/host-state.ts.
+ *
+ * Everything is sorted so that the same system gives the same snapshot.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { underRoot } from '../../common/paths.js';
+import {
+  FIREWALL_RECORD,
+  HOST_FILES_RECORD,
+  SCHEDULE_RECORD,
+  VOLUMES_RECORD,
+  firewallObservedHash,
+  hostFileDigest,
+  hostFilesHash,
+  normalizeMode,
+  scheduleHash,
+  type FirewallRecord,
+  type HostFilesRecord,
+  type ScheduleRecord,
+  type VolumesRecord,
+} from '../../plan/host-state.js';
+import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../../plan/types.js';
+import type { ObservedContainer, ObservedNetwork, ObservedState, ObservedVolume } from '../../plan/types.js';
+
+export interface ObserveOptions {
+  docker: Docker;
+  /** CLAUDE_DATA_DIR: the runtime's records. */
+  dataDir: string;
+  /** CLAUDE_ROOT: volumes and host files are read under it. */
+  root: string;
+  hostId: string;
+  /** HEAD of the state repo, or null before the first commit. */
+  stateCommit: string | null;
+  /** The nft driver (runtime/drivers/nft.ts NftDriver fits); without it the firewall reads as absent. */
+  nft?: { observe(): Promise<{ hash: string | null }> };
+}
+
+/** A record file that exists but cannot be used. */
+export class ObserveError extends Error {
+  override name = 'ObserveError';
+}
+
+const STATUSES = new Set<ObservedContainer['status']>(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
+
+export async function observe(opts: ObserveOptions): Promise<ObservedState> {
+  const [containers, networks, images, fwLive] = await Promise.all([
+    opts.docker.listContainers({ all: true }),
+    opts.docker.listNetworks(),
+    opts.docker.listImages(),
+    opts.nft ? opts.nft.observe().then((o) => o.hash) : Promise.resolve(null),
+  ]);
+  const fwRecord = readRecord<FirewallRecord>(opts.dataDir, FIREWALL_RECORD);
+  const fwHash = firewallObservedHash(fwLive, fwRecord);
+  const hostFiles = observeHostFiles(opts.dataDir, opts.root);
+  const schedule = readRecord<ScheduleRecord>(opts.dataDir, SCHEDULE_RECORD);
+  return {
+    hostId: opts.hostId,
+    stateCommit: opts.stateCommit,
+    networks: networks.map(toNetwork).sort(byName),
+    volumes: observeVolumes(opts.dataDir, opts.root),
+    images: [...new Set(images.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'))].sort(),
+    containers: containers.map(toContainer).sort(byName),
+    firewall: { present: fwLive !== null, hash: fwHash },
+    hostFilesHash: hostFilesHash(hostFiles),
+    hostFiles,
+    scheduleHash: schedule ? scheduleHash(schedule.jobs ?? []) : null,
+  };
+}
+
+export function toContainer(c: Docker.ContainerInfo): ObservedContainer {
+  const labels: Record<string, string> = sortRecord(c.Labels ?? {});
+  const managed = labels[LABEL_MANAGED] === 'true';
+  const status = (STATUSES.has(c.State as ObservedContainer['status']) ? c.State : 'dead') as ObservedContainer['status'];
+  const text = c.Status ?? '';
+  const health: ObservedContainer['health'] = /\(unhealthy\)/.test(text) ? 'unhealthy' : /\(healthy\)/.test(text) ? 'healthy' : /\(health: starting\)/.test(text) ? 'starting' : 'none';
+  const exit = /^Exited \((-?\d+)\)/.exec(text);
+  const seen = new Set<string>();
+  const ports: ObservedContainer['ports'] = [];
+  for (const p of c.Ports ?? []) {
+    const port = p.PublicPort ? { host: p.PublicPort, container: p.PrivatePort, protocol: p.Type, ...(p.IP ? { hostIp: p.IP } : {}) } : { container: p.PrivatePort, protocol: p.Type };
+    const key = JSON.stringify(port);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ports.push(port);
+  }
+  ports.sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0) || cmp(a.hostIp ?? '', b.hostIp ?? ''));
+  const replica = Number(labels[LABEL_REPLICA]);
+  return {
+    name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+    id: c.Id,
+    managed,
+    ...(managed && labels[LABEL_SERVICE] ? { service: labels[LABEL_SERVICE] } : {}),
+    ...(managed && Number.isInteger(replica) && replica > 0 ? { replica } : {}),
+    ...(managed && labels[LABEL_CONFIG_HASH] ? { configHash: labels[LABEL_CONFIG_HASH] } : {}),
+    image: c.Image,
+    status,
+    health,
+    ...(exit ? { exitCode: Number(exit[1]) } : {}),
+    labels,
+    ports,
+  };
+}
+
+export function toNetwork(n: Docker.NetworkInspectInfo): ObservedNetwork {
+  const labels = sortRecord(n.Labels ?? {});
+  const subnet = n.IPAM?.Config?.[0]?.Subnet;
+  return {
+    name: n.Name,
+    managed: labels[LABEL_MANAGED] === 'true',
+    driver: n.Driver,
+    internal: n.Internal === true,
+    ...(subnet ? { subnet } : {}),
+    labels,
+  };
+}
+
+function observeVolumes(dataDir: string, root: string): ObservedVolume[] {
+  const rec = readRecord<VolumesRecord>(dataDir, VOLUMES_RECORD);
+  const out: ObservedVolume[] = [];
+  for (const [name, v] of Object.entries(rec?.volumes ?? {})) {
+    if (!v || typeof v.path !== 'string') throw new ObserveError(`${join(dataDir, VOLUMES_RECORD)}: volume ${JSON.stringify(name)} has no path`);
+    let exists = false;
+    let permissions = v.permissions;
+    try {
+      const st = statSync(underRoot(root, v.path));
+      exists = st.isDirectory();
+      if (exists) permissions = normalizeMode((st.mode & 0o777).toString(8).padStart(3, '0'));
+    } catch {
+      exists = false;
+    }
+    out.push({ name, path: v.path, exists, ...(permissions ? { permissions: normalizeMode(permissions) } : {}), ...(v.owner ? { owner: v.owner } : {}) });
+  }
+  return out.sort(byName);
+}
+
+function observeHostFiles(dataDir: string, root: string): Record<string, string> {
+  const rec = readRecord<HostFilesRecord>(dataDir, HOST_FILES_RECORD);
+  const out: Record<string, string> = {};
+  for (const path of Object.keys(rec?.files ?? {}).sort()) {
+    const file = underRoot(root, path);
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) continue;
+      out[path] = hostFileDigest(readFileSync(file), (st.mode & 0o777).toString(8).padStart(3, '0'));
+    } catch {
+      // gone: absent from the map, so the planner writes it again
+    }
+  }
+  return out;
+}
+
+function readRecord<T>(dataDir: string, name: string): T | null {
+  const file = join(dataDir, name);
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new ObserveError(`${file} is not valid JSON (${(e as Error).message}); the runtime writes it after each apply`);
+  }
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return cmp(a.name, b.name);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortRecord(o: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k]!;
+  return out;
+}
