@@ -19,11 +19,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { packageRoot } from '../common/paths.js';
 import { EnvelopeFormatError, parseEnvelope, verifyEnvelope, type Envelope, type TrustedKey } from '../plan/envelope.js';
 import { diffFingerprints, type StaleChange } from '../plan/fingerprint.js';
+import { PLAN_POLICY, stepsNeedingConfirmation as policyStepsNeedingConfirmation } from '../plan/policy.js';
+import { validatePlanPayload } from '../plan/schema.js';
 import { OPS, type PlanPayload, type PlanStep } from '../plan/types.js';
 
 /** Base of every refusal: `clause` names the check (V1…V9) and `hint` says how to fix it. */
@@ -124,8 +123,8 @@ export interface SignaturePolicy {
   requiredRoles(payload: PlanPayload): TrustedKey['role'][];
 }
 
-/** Default: at least one valid signature by a trusted key; no particular role. */
-export const DEFAULT_POLICY: SignaturePolicy = { requiredRoles: () => [] };
+/** Default: plan/policy.ts (P1 a host signature; P2 an admin one for security.yaml host files). */
+export const DEFAULT_POLICY: SignaturePolicy = PLAN_POLICY;
 
 export interface VerifyOptions {
   trustedKeys: readonly TrustedKey[];
@@ -144,36 +143,6 @@ export interface VerifiedPlan {
   signers: TrustedKey[];
   /** The instant used for the expiry check. */
   checkedAt: Date;
-}
-
-// ── V2 schema: one compiled validator per process ──────────────────────────────────────
-
-let validator: ValidateFunction | undefined;
-
-function planValidator(): ValidateFunction {
-  if (validator) return validator;
-  const require = createRequire(import.meta.url);
-  const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv/dist/2020.js').default;
-  const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
-  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'plan.schema.json'), 'utf8')) as object;
-  validator = ajv.compile(schema);
-  return validator;
-}
-
-function formatAjvErrors(errors: ErrorObject[] | null | undefined): string[] {
-  const out = new Set<string>();
-  for (const e of errors ?? []) {
-    // oneOf over step kinds reports every branch; keep the messages that say something.
-    if (e.keyword === 'oneOf' || e.keyword === 'const' || e.keyword === 'if') continue;
-    const extra = e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties'
-      ? `: '${String((e.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ?? (e.params as { unevaluatedProperty?: string }).unevaluatedProperty)}'`
-      : '';
-    out.add(`${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`);
-  }
-  const list = [...out].sort();
-  return list.length ? list.slice(0, 20) : ['(no detail)'];
 }
 
 /** Graph sanity beyond the schema: unique step ids, dependencies that exist, no cycle. */
@@ -241,20 +210,22 @@ export function verifyPlan(planText: string, opts: VerifyOptions): VerifiedPlan 
   }
 
   // V2 schema.
-  const validate = planValidator();
-  if (!validate(verified.payload)) throw new PlanSchemaError(formatAjvErrors(validate.errors));
+  const schemaProblems = validatePlanPayload(verified.payload);
+  if (schemaProblems.length) throw new PlanSchemaError(schemaProblems);
   const payload = verified.payload as PlanPayload;
   const graph = checkStepGraph(payload.steps);
   if (graph.length) throw new PlanSchemaError(graph);
 
   // V3 signature: trusted keys, each keyid once (verifyEnvelope counts a keyid once), roles.
+  // A signature by a trusted key that does not verify means the bytes were changed: refuse
+  // even when another signature is valid.
+  const bad = verified.rejected.filter((r) => r.reason === 'bad-signature');
+  if (bad.length) {
+    throw new SignatureError(`the signature by trusted key ${bad[0]!.keyid.slice(0, 16)}… does not verify: the plan was modified after it was signed`, 'do not edit plan.json; make the plan again with `claude plan`');
+  }
   if (verified.signers.length === 0) {
     const why = verified.rejected.map((r) => `${r.keyid.slice(0, 16)}…: ${r.reason}`).join('; ');
     throw new SignatureError(`the plan has no valid signature by a trusted key${why ? ` (${why})` : ' (it is unsigned)'}`);
-  }
-  const bad = verified.rejected.filter((r) => r.reason === 'bad-signature');
-  if (bad.length) {
-    throw new SignatureError(`signature by trusted key ${bad[0]!.keyid.slice(0, 16)}… does not verify: the plan was modified after it was signed`, 'do not edit plan.json; make the plan again with `claude plan`');
   }
   const roles = new Set(verified.signers.map((s) => s.role));
   const missing = (opts.policy ?? DEFAULT_POLICY).requiredRoles(payload).filter((r) => !roles.has(r));
@@ -293,7 +264,7 @@ export function checkBase(payload: PlanPayload, current: Record<string, string>)
 
 /** Steps that need confirmation (V9): risk security or destructive. */
 export function stepsNeedingConfirmation(payload: PlanPayload): PlanStep[] {
-  return payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
+  return policyStepsNeedingConfirmation(payload);
 }
 
 /**

@@ -36,6 +36,11 @@ export interface DockerEngineOptions {
   pullTimeoutMs?: number;
   /** Readiness probe interval. Default 100 ms. */
   probeIntervalMs?: number;
+  /**
+   * Only managed containers and networks whose name matches count as "ours" (listing for
+   * snapshots, basic observation). For tests sharing one dockerd; unset in production.
+   */
+  scope?: RegExp;
 }
 
 /** What the snapshot keeps to recreate a container. Env is age-encrypted when the host has a key. */
@@ -116,7 +121,7 @@ export class DockerEngine implements Engine {
   }
 
   observe(): Promise<ObservedState> {
-    return this.opts.observe ? this.opts.observe() : observeBasic(this.docker, this.fs, this.opts.hostId ?? 'unknown');
+    return this.opts.observe ? this.opts.observe() : observeBasic(this.docker, this.fs, this.opts.hostId ?? 'unknown', this.opts.scope);
   }
 
   // ── containers ──
@@ -127,7 +132,8 @@ export class DockerEngine implements Engine {
     const out: ContainerRecord[] = [];
     for (const c of all) {
       const name = (c.Names[0] ?? '').replace(/^\//, '');
-      if (c.Labels?.[LABEL_MANAGED] !== 'true' && !wanted.has(name)) continue;
+      const ours = c.Labels?.[LABEL_MANAGED] === 'true' && (!this.opts.scope || this.opts.scope.test(name));
+      if (!ours && !wanted.has(name)) continue;
       const rec = await this.inspectContainer(c.Id);
       if (rec) out.push(rec);
     }
@@ -391,11 +397,11 @@ export class DockerEngine implements Engine {
  * volume record, images). The planner's `runtime/observe/snapshot.ts` is the full one; this
  * one is used only when no observer is passed in.
  */
-export async function observeBasic(docker: Docker, fs: HostFs, hostId: string): Promise<ObservedState> {
+export async function observeBasic(docker: Docker, fs: HostFs, hostId: string, scope?: RegExp): Promise<ObservedState> {
   const [nets, cons, imgs] = await Promise.all([docker.listNetworks(), docker.listContainers({ all: true }), docker.listImages()]);
   const networks = await Promise.all(
     nets
-      .filter((n) => n.Labels?.[LABEL_MANAGED] === 'true')
+      .filter((n) => n.Labels?.[LABEL_MANAGED] === 'true' && (!scope || scope.test(n.Name)))
       .map(async (n) => {
         const subnet = n.IPAM?.Config?.[0]?.Subnet;
         return { name: n.Name, managed: true, driver: n.Driver, internal: Boolean(n.Internal), ...(subnet ? { subnet } : {}), labels: n.Labels ?? {} };
@@ -420,7 +426,7 @@ export async function observeBasic(docker: Docker, fs: HostFs, hostId: string): 
         ...(st.uid !== undefined ? { owner: `${st.uid}:${st.gid}` } : {}),
       };
     });
-  const containers = cons.map((c) => {
+  const containers = cons.filter((c) => !scope || scope.test((c.Names[0] ?? '').replace(/^\//, ''))).map((c) => {
     const labels = c.Labels ?? {};
     const health = /\(healthy\)/.test(c.Status) ? 'healthy' : /\(unhealthy\)/.test(c.Status) ? 'unhealthy' : /health: starting/.test(c.Status) ? 'starting' : 'none';
     const seen = new Set<string>();
