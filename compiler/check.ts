@@ -355,7 +355,7 @@ function describeOne(s: JsonSchema): string {
 /** "A size in bytes with … suffix: 128Mi, 10Gi." → "a size in bytes with … suffix" (examples go in the hint). */
 function nounOf(description: string): string {
   let d = description.trim().replace(/\.$/, '');
-  d = d.charAt(0).toLowerCase() + d.slice(1);
+  if (!/^[A-Z]{2}/.test(d)) d = d.charAt(0).toLowerCase() + d.slice(1);
   d = d.replace(/,? e\.g\. .*$/, '');
   const colon = d.indexOf(': ');
   return colon > 0 ? d.slice(0, colon) : d;
@@ -413,7 +413,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   const limit = Math.max(2, Math.floor(word.length / 3));
-  return bestD <= limit ? bestWord : undefined;
+  if (bestD <= limit) return bestWord;
+  // restart_policy → restart, image_name → image: a candidate the word starts with.
+  const prefixed = candidates.filter((c) => c.length >= 4 && w.startsWith(c.toLowerCase())).sort((a, b) => b.length - a.length);
+  return prefixed[0];
 }
 
 function reportError(e: SchemaError, file: StateFileName, root: JsonObject, pos: PositionIndex, sink: DiagnosticSink): void {
@@ -592,6 +595,9 @@ function typeFix(expectedType: string, data: unknown, path: Path): string {
   const key = String(path[path.length - 1] ?? 'value');
   if ((expectedType === 'integer' || expectedType === 'number') && typeof data === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(data.trim())) {
     return `remove the quotes: write ${key}: ${data.trim()}, not "${data}" (a quoted value is a string)`;
+  }
+  if (expectedType === 'integer' || expectedType === 'number') {
+    return `write ${expectedType === 'integer' ? 'a whole number' : 'a number'} without quotes, e.g. ${key}: ${/port/.test(key) ? 8080 : 2}`;
   }
   if (expectedType === 'boolean' && typeof data === 'string') {
     return `write true or false without quotes (in YAML 1.2, ${/^(yes|no|on|off|y|n)$/i.test(data) ? `"${data}" is a string` : 'only true and false are booleans'})`;
