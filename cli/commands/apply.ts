@@ -1,0 +1,117 @@
+/**
+ * `claude apply plan.json [--yes] [--json] [--wait SECONDS]`: verify a signed plan and
+ * execute it on this host, or refuse it with the reason, or roll it back completely.
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { parse } from '../args.js';
+import { EXIT, println, type Command, type CommandContext } from '../context.js';
+import { resolvePaths } from '../../common/paths.js';
+import { loadOrCreateHostId, loadTrustedKeys } from '../../plan/keys.js';
+import { PLAN_POLICY } from '../../plan/policy.js';
+import type { PlanStep } from '../../plan/types.js';
+import { applyPlan } from '../../runtime/apply.js';
+import { createHostEngine } from '../../runtime/host-engine.js';
+import { LockHeldError } from '../../runtime/lock.js';
+import { PlanRefusedError } from '../../runtime/verify.js';
+import { ProgressRenderer, renderResult } from '../progress.js';
+
+const usage = `usage: claude apply PLAN.json [--yes] [--json] [--wait SECONDS] [--state-dir DIR]
+
+Verifies the signed plan (envelope, schema, signatures and policy, host, expiry, replay,
+allowed operations, base state, confirmation), then executes it: networks, volumes,
+images, containers (started in dependency order, each waited for until healthy). Any
+failure rolls the whole stack back to the snapshot taken before. See docs/runtime.md.
+
+  --yes           confirm security and destructive steps without a prompt
+  --json          print the result as JSON (no progress lines)
+  --wait SECONDS  wait this long for another apply to finish (default 60; 0 refuses at once)
+  --state-dir DIR the state dir whose git repo records the applied state
+
+Exit status: 0 applied; 1 refused, rolled back, or needs attention; 2 usage error.`;
+
+function ask(ctx: CommandContext, question: string): Promise<boolean> {
+  return new Promise((res) => {
+    const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: false });
+    ctx.stdout.write(question);
+    rl.once('line', (l) => {
+      rl.close();
+      res(/^y(es)?$/i.test(l.trim()));
+    });
+    rl.once('close', () => res(false));
+  });
+}
+
+const command: Command = {
+  summary: 'verify a signed plan and apply it (rolls back on any failure)',
+  usage,
+  async run(ctx) {
+    const { values, positionals } = parse(ctx.argv, { yes: { type: 'boolean' }, json: { type: 'boolean' }, wait: { type: 'string' }, 'state-dir': { type: 'string' } });
+    if (positionals.length !== 1) {
+      println(ctx.stderr, usage);
+      return EXIT.USAGE;
+    }
+    const waitS = values.wait === undefined ? 60 : Number(values.wait);
+    if (!Number.isFinite(waitS) || waitS < 0) {
+      println(ctx.stderr, `claude apply: --wait must be a number of seconds, got '${values.wait}'`);
+      return EXIT.USAGE;
+    }
+    const file = resolve(ctx.cwd, positionals[0]!);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      println(ctx.stderr, `claude apply: cannot read ${file}: ${(e as Error).message}`);
+      return EXIT.FAILURE;
+    }
+    const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
+    const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
+    const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId });
+    const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY);
+    const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
+    try {
+      const result = await applyPlan(text, {
+        engine,
+        dataDir: paths.dataDir,
+        stateDir: paths.stateDir,
+        trustedKeys: loadTrustedKeys(paths.dataDir),
+        hostId,
+        policy: PLAN_POLICY,
+        now: ctx.now,
+        yes: values.yes ?? false,
+        lockWaitMs: waitS * 1000,
+        actor: { name: user, email: `${user}@${hostId}` },
+        ...(ctx.isTTY && !values.json
+          ? {
+              interactiveConfirm: (steps: PlanStep[]) => {
+                println(ctx.stdout, 'These steps need your confirmation:');
+                for (const s of steps) println(ctx.stdout, `  [${s.risk}] ${s.description}`);
+                return ask(ctx, 'Apply them? [yes/no] ');
+              },
+            }
+          : {}),
+        ...(renderer ? { onEvent: renderer.onEvent } : {}),
+      });
+      renderer?.stop();
+      if (values.json) println(ctx.stdout, JSON.stringify(result, null, 2));
+      else for (const l of renderResult(result)) println(ctx.stdout, l);
+      return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
+    } catch (e) {
+      renderer?.stop();
+      if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
+        const hint = e.hint;
+        if (values.json) println(ctx.stdout, JSON.stringify({ status: 'refused', error: { name: e.name, clause: e instanceof PlanRefusedError ? e.clause : 'lock', message: e.message, hint } }, null, 2));
+        else {
+          println(ctx.stderr, `claude apply: refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
+          println(ctx.stderr, `  hint: ${hint}`);
+          println(ctx.stderr, 'Nothing was changed.');
+        }
+        return EXIT.FAILURE;
+      }
+      throw e;
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,49 @@
+/**
+ * `claude recover [--json]`: settles an apply that was interrupted (rolled back, or
+ * completed when it had already succeeded and was cleaning up), retries a rollback that
+ * left the runtime needing attention, and reverts firewall changes whose confirmation
+ * window passed.
+ */
+import { parse } from '../args.js';
+import { EXIT, println, type Command } from '../context.js';
+import { resolvePaths } from '../../common/paths.js';
+import { loadOrCreateHostId } from '../../plan/keys.js';
+import { recover } from '../../runtime/apply.js';
+import { createHostEngine } from '../../runtime/host-engine.js';
+import { ProgressRenderer, renderRecover } from '../progress.js';
+
+const usage = `usage: claude recover [--json] [--state-dir DIR]
+
+After a crash or a failed rollback: rolls an interrupted apply back to the snapshot taken
+before it (or completes it when it had reached its final clean-up), verifies the result,
+and clears the "needs attention" state. See docs/runtime.md.
+
+Exit status: 0 recovered or nothing to do; 1 recovery did not succeed (the problems are listed).`;
+
+const command: Command = {
+  summary: 'roll back or complete an interrupted apply; clear "needs attention"',
+  usage,
+  async run(ctx) {
+    const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' } }, false);
+    const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
+    const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
+    const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId });
+    const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY);
+    const firewall: string[] = [];
+    try {
+      const { NftDriver } = await import('../../runtime/drivers/nft.js');
+      const { recoverPendingFirewall } = await import('../../runtime/firewall-confirm.js');
+      const r = await recoverPendingFirewall(new NftDriver(), `${paths.dataDir}/journal`, ctx.now().getTime());
+      for (const id of r.reverted) firewall.push(`reverted unconfirmed firewall change ${id}`);
+    } catch {
+      /* no nft on this host, or nothing pending */
+    }
+    const result = await recover({ engine, dataDir: paths.dataDir, stateDir: paths.stateDir, now: ctx.now, ...(renderer ? { onEvent: renderer.onEvent } : {}) });
+    renderer?.stop();
+    if (values.json) println(ctx.stdout, JSON.stringify({ ...result, firewall }, null, 2));
+    else for (const l of [...firewall.map((f) => `✓ ${f}`), ...renderRecover(result)]) println(ctx.stdout, l);
+    return result.ok ? EXIT.OK : EXIT.FAILURE;
+  },
+};
+
+export default command;

@@ -1,0 +1,100 @@
+/**
+ * Wires the real engine for this host: Docker Engine (dockerode), host files and volume
+ * directories under CLAUDE_ROOT, and nftables (drivers/nft.ts, commit-confirmed through
+ * firewall-confirm.ts) — plus the observer the planner uses, so the base check compares
+ * like with like. The CLI's apply and recover commands call `createHostEngine`.
+ */
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import type { ObservedState } from '../plan/types.js';
+import { StepError } from './engine.js';
+import { DockerEngine, type FirewallBackend } from './drivers/docker.js';
+
+export interface HostEngineOptions {
+  root: string;
+  dataDir: string;
+  hostId: string;
+  /** The observer; default: runtime/observe/snapshot.ts when present, else the docker engine's basic one. */
+  observe?: () => Promise<ObservedState>;
+  /** Run nft inside this network namespace (tests). */
+  netns?: string;
+}
+
+function tcpProbe(address: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: address, port });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+/** The nft-backed firewall backend (loaded lazily: hosts without nft still apply containers). */
+export function nftFirewall(dataDir: string, netns?: string): FirewallBackend {
+  const load = async () => {
+    const { NftDriver, NFT_REMOVE_RULESET } = await import('./drivers/nft.js');
+    return { nft: new NftDriver(netns ? { netns } : {}), NFT_REMOVE_RULESET };
+  };
+  return {
+    async snapshot() {
+      const { nft } = await load();
+      return (await nft.snapshot()).ruleset;
+    },
+    async apply(ruleset, confirmTimeoutMs, probes) {
+      const { nft, NFT_REMOVE_RULESET } = await load();
+      const text = ruleset ?? NFT_REMOVE_RULESET;
+      if (confirmTimeoutMs > 0) {
+        const { applyConfirmed } = await import('./firewall-confirm.js');
+        const r = await applyConfirmed(nft, text, {
+          timeoutMs: confirmTimeoutMs,
+          journalDir: join(dataDir, 'journal'),
+          probes: async () => {
+            for (const p of probes) {
+              const open = await tcpProbe(p.address ?? '127.0.0.1', p.port);
+              if (open !== ((p.expect ?? 'open') === 'open')) return false;
+            }
+            return true;
+          },
+        });
+        if (r.outcome !== 'confirmed') {
+          throw new StepError(`the firewall change was reverted (${r.by}${r.reason ? `: ${r.reason}` : ''})`, 'check the rules and the reachability probes in the plan; the previous table is back');
+        }
+        return r.observed.hash;
+      }
+      await nft.apply(text);
+      return (await nft.observe()).hash;
+    },
+    async restore(ruleset) {
+      const { nft } = await load();
+      await nft.apply(ruleset);
+    },
+  };
+}
+
+/** The observer from runtime/observe/snapshot.ts when it exists (loaded by a computed specifier). */
+async function defaultObserver(root: string, dataDir: string, hostId: string): Promise<(() => Promise<ObservedState>) | undefined> {
+  const spec = './observe/snapshot.js';
+  try {
+    const m = (await import(spec)) as Record<string, unknown>;
+    const fn = (m.observeSnapshot ?? m.observe ?? m.snapshot) as ((o: unknown) => Promise<ObservedState>) | undefined;
+    if (typeof fn !== 'function') return undefined;
+    return () => fn({ root, dataDir, hostId });
+  } catch {
+    return undefined;
+  }
+}
+
+export async function createHostEngine(o: HostEngineOptions): Promise<DockerEngine> {
+  const observe = o.observe ?? (await defaultObserver(o.root, o.dataDir, o.hostId));
+  return new DockerEngine({
+    root: o.root,
+    dataDir: o.dataDir,
+    hostId: o.hostId,
+    firewall: nftFirewall(o.dataDir, o.netns),
+    ...(observe ? { observe } : {}),
+  });
+}
