@@ -1,0 +1,1437 @@
+/**
+ * The offline intent engine: a rule-based reader of requests that edits the current state
+ * files. No model, no network. It understands a fixed grammar (docs/intent.md lists it),
+ * says plainly what it did not understand, and refuses dangerous requests.
+ *
+ *   runOfflineEngine(input) → Proposal
+ *
+ * Steps:
+ *   1. refuse dangerous requests (host commands, wiping data, firewall off, reading secrets)
+ *   2. answer status questions from the state summary
+ *   3. split the request into clauses; a clause with no verb or topic of its own joins
+ *      the previous one ("nginx, PostgreSQL, and Redis")
+ *   4. each clause: a topic handler (firewall, users, ssh, hostname, timezone, secrets,
+ *      custom image) or the service verbs (add, remove, stop, start, restart, scale) and
+ *      modifiers (memory, cpu, port, connection limit, version, backups)
+ *   5. the edits are made on `yaml` Documents, so comments and order survive
+ *
+ * What a clause refers to when it names no service ("with daily backups", "and a
+ * connection limit of 100") is the focus: services named earlier in the same request,
+ * else those named in the recent conversation, else the only service that fits.
+ */
+import { instantiate, loadTemplate, listTemplates, TemplateError } from '../../../stdlib-templates/index.js';
+import type { Service } from '../../../generated/services.js';
+import type { FirewallRule } from '../../../generated/network.js';
+import type { ConversationTurn, Proposal, StateFiles, StateSummary } from '../provider.js';
+import {
+  findCidrs,
+  findCpu,
+  findImageRefs,
+  findPorts,
+  findQuoted,
+  findServiceMentions,
+  findSizes,
+  parseNumberWord,
+  parseSchedule,
+  splitClauses,
+  type ServiceMention,
+} from './nlu.js';
+import { Workspace, WorkspaceError } from './workspace.js';
+
+export interface EngineInput {
+  message: string;
+  files: StateFiles;
+  history: ConversationTurn[];
+  summary?: StateSummary;
+  secretNames: string[];
+  /** Upstream image ref (or repository) → local image. */
+  imageCatalog: Record<string, string>;
+  now: Date;
+}
+
+const SVC: ['spec', 'services'] = ['spec', 'services'];
+const VOLS: ['spec', 'volumes'] = ['spec', 'volumes'];
+const JOBS: ['spec', 'jobs'] = ['spec', 'jobs'];
+const NETS: ['spec', 'networks'] = ['spec', 'networks'];
+const FW = ['spec', 'firewall'];
+const RULES = ['spec', 'firewall', 'rules'];
+
+// ── refusals ───────────────────────────────────────────────────────────────
+
+const HOST_COMMAND =
+  'Claude.OS never runs commands on the host: the intelligence only writes the state files, and the runtime applies them with a fixed set of operations. Describe the state you want instead (for example "restart nginx" or "add a service from image X").';
+const WIPE =
+  'wiping data is not something I do from a conversation: volumes and backups are kept even when a service is removed. If you really mean it, remove the volume from storage.yaml by hand and delete its directory yourself.';
+const FIREWALL_OFF =
+  'turning the firewall off (or accepting everything) would expose every port of this machine. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
+const SECRETS =
+  'secret values are never shown, not to you here and not to any model: they are stored encrypted and only the runtime decrypts them at apply time. `claude secret list` shows the names; to replace one, run `claude secret set NAME`.';
+const INJECTION = 'I do not take instructions that change my own rules. Tell me what state you want the system in.';
+const APPROVALS =
+  'approvals cannot be skipped from a request: approval is a signature made by you (or `--yes` by whoever runs the command), and the runtime refuses unsigned plans.';
+const AUDIT = 'the audit log cannot be turned off or cleared from a request; it is what records who changed what.';
+
+const DANGERS: { re: RegExp; reason: string }[] = [
+  { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
+  {
+    re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|script|bash|terminal|cmd)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
+    reason: HOST_COMMAND,
+  },
+  { re: /\b(wipe|erase|nuke|shred|destroy|format|purge|zero out)\b[^.]*\b(data|disks?|drives?|everything|volumes?|databases?|all|system|server|backups?|machine)\b/i, reason: WIPE },
+  {
+    re: /\b(delete|remove|drop|clear|empty|trash)\b[^.]*\b(all|every|the|its|their)\s+(data|volumes?|backups?|files|tables?|records)\b|\bdrop\s+(the\s+)?(database|table)s?\b|\bfactory[- ]reset\b|\b(delete|remove|erase)\s+everything\b|\b(delete|remove|destroy)\s+(the\s+)?[a-z0-9-]+\s+(data|volume)s?\b/i,
+    reason: WIPE,
+  },
+  {
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit)\s+(all|every|any)\s+(incoming\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b/i,
+    reason: FIREWALL_OFF,
+  },
+  {
+    re: /\b(show|print|display|reveal|dump|cat|echo|output|leak|send|email|decrypt|expose)\b[^.]*\b(secrets?|passwords?|api[_ -]?keys?|tokens?|credentials?|private[_ -]keys?|passphrases?)\b|\b(what(?:'s| is| are)|tell me|give me|read me|read out)\b[^.]*\b(secrets?|passwords?|api[_ -]?keys?|tokens?|credentials?|private[_ -]keys?|passphrases?)\b/i,
+    reason: SECRETS,
+  },
+  { re: /\bignore\s+(all\s+|any\s+|your\s+|the\s+)*(previous|prior|above|earlier|system)\s+(instructions|rules|prompts?|messages?)\b|\byou are now\b|\b(reveal|print|show)\b[^.]*\bsystem prompt\b|\bjailbreak\b/i, reason: INJECTION },
+  { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approvals?|confirmations?|signatures?|signing|verification)\b|\bauto[- ]?approve\s+(everything|all)\b/i, reason: APPROVALS },
+  { re: /\b(disable|turn off|stop|delete|remove|clear|wipe|erase)\b[^.]*\baudit\b/i, reason: AUDIT },
+];
+
+export function detectDanger(message: string): string | undefined {
+  for (const d of DANGERS) if (d.re.test(message)) return d.reason;
+  return undefined;
+}
+
+// ── vocabulary ─────────────────────────────────────────────────────────────
+
+type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change';
+
+const VERBS: [Verb, RegExp][] = [
+  ['remove', /\b(remove|delete|uninstall|get rid of|drop|tear down|decommission|destroy)\b/],
+  ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|disable)\b/],
+  ['start', /\b(start|bring up|bring back|turn on|switch on|resume|power on|re-?enable)\b/],
+  ['scale', /\b(scale|replicas?|instances)\b/],
+  ['change', /\b(change|set|limit|give|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
+  ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|build|configure|include|enable|also)\b/],
+];
+
+function detectVerb(clause: string): Verb | undefined {
+  const t = clause.toLowerCase();
+  let best: [number, Verb] | undefined;
+  for (const [verb, re] of VERBS) {
+    const m = re.exec(t);
+    if (m && (best === undefined || m.index < best[0])) best = [m.index, verb];
+  }
+  return best?.[1];
+}
+
+const TOPIC =
+  /\bback ?ups?\b|\bback(ed)? up\b|\bsnapshots?\b|\bports?\b|\bmemory\b|\bram\b|\bcpus?\b|\bcores?\b|\breplicas?\b|\binstances\b|\bfirewall\b|\bssh\b|\bhost ?name\b|\btime ?zone\b|\busers?\b|\bconnections?\b|\blimit\b|\bpasswords?\b|\bsecrets?\b|\bversion\b|\bimage\b|\btraffic\b|\bfail2ban\b|\bdaily\b|\bhourly\b|\bweekly\b|\bnightly\b|\bevery\b|\bis down\b|\bnot working\b/;
+
+const WEB_ROLES = new Set(['web']);
+const DATA_ROLES = new Set(['database', 'cache']);
+
+interface TemplateInfo {
+  name: string;
+  role: string;
+  repo: string;
+}
+
+let templateInfoCache: TemplateInfo[] | undefined;
+function templateInfos(): TemplateInfo[] {
+  if (templateInfoCache) return templateInfoCache;
+  templateInfoCache = listTemplates().map((name) => {
+    const t = loadTemplate(name);
+    const img = String(t.parameters.image?.default ?? '');
+    return { name, role: t.role, repo: repoOf(img) };
+  });
+  return templateInfoCache;
+}
+
+function repoOf(image: string): string {
+  const noDigest = image.split('@')[0]!;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  let repo = colon > slash ? noDigest.slice(0, colon) : noDigest;
+  repo = repo.replace(/^(docker\.io\/|index\.docker\.io\/)/, '').replace(/^library\//, '');
+  return repo;
+}
+
+/** The template an image belongs to (by repository), or undefined. */
+function templateOfImage(image: string): TemplateInfo | undefined {
+  const repo = repoOf(image);
+  const last = repo.split('/').pop()!;
+  if (repo === 'mysql') return templateInfos().find((t) => t.name === 'mariadb');
+  return templateInfos().find((t) => t.repo === repo) ?? templateInfos().find((t) => t.repo.split('/').pop() === last && t.name !== 'webapp');
+}
+
+function roleOf(svc: Service): string | undefined {
+  return templateOfImage(svc.image)?.role ?? templateInfos().find((t) => t.name === svc.name)?.role;
+}
+
+function templateOf(svc: Service): string | undefined {
+  return templateOfImage(svc.image)?.name ?? templateInfos().find((t) => t.name === svc.name && t.name !== 'webapp')?.name;
+}
+
+// ── the engine ─────────────────────────────────────────────────────────────
+
+interface Run {
+  input: EngineInput;
+  ws: Workspace;
+  lines: string[];
+  warnings: string[];
+  questions: string[];
+  /** Services named or added in this request, in order. */
+  focus: string[];
+  added: string[];
+  /** Clauses nothing understood. */
+  notUnderstood: string[];
+  answered: boolean;
+  notes: string[];
+  /** The user named last in this request ("add user alice with sudo and ssh key …"). */
+  lastUser?: string;
+}
+
+export function runOfflineEngine(input: EngineInput): Proposal {
+  const message = input.message.trim();
+  const base = { provider: 'offline' };
+  if (message === '') return { ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".') };
+
+  const danger = detectDanger(message);
+  if (danger) return { ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } };
+
+  const run: Run = {
+    input,
+    ws: new Workspace(input.files),
+    lines: [],
+    warnings: [],
+    questions: [],
+    focus: [],
+    added: [],
+    notUnderstood: [],
+    answered: false,
+    notes: [],
+  };
+
+  try {
+    if (answerQuestion(run, message)) {
+      return { ...base, files: {}, explanation: run.notes.join('\n') };
+    }
+    const clauses = splitClauses(message, (c) => detectVerb(c) !== undefined || TOPIC.test(c.toLowerCase()));
+    let inherited: Verb | undefined;
+    for (const clause of clauses) {
+      const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
+      const understood = interpretClause(run, clause, verb);
+      if (!understood) run.notUnderstood.push(clause);
+      if (verb) inherited = verb;
+    }
+    finishFirewall(run);
+  } catch (e) {
+    if (e instanceof WorkspaceError || e instanceof TemplateError) {
+      return { ...base, files: {}, explanation: `I could not make this change: ${e.message}.`, questions: [] };
+    }
+    throw e;
+  }
+
+  const files = run.ws.output();
+  const understoodSomething = Object.keys(files).length > 0 || run.questions.length > 0 || run.notes.length > 0;
+  if (!understoodSomething) {
+    return { ...base, files: {}, explanation: capabilities(`I did not understand "${message}".`), questions: [] };
+  }
+  if (run.notUnderstood.length > 0) {
+    run.questions.push(`I did not understand ${run.notUnderstood.map((c) => `"${c}"`).join(' and ')}, so I left ${run.notUnderstood.length > 1 ? 'those parts' : 'that part'} out. Rephrase it, or configure an LLM provider (see \`claude help\`).`);
+  }
+  const parts: string[] = [];
+  if (run.lines.length > 0) parts.push('Proposed changes:', ...run.lines.map((l) => '  ' + l));
+  if (run.notes.length > 0) parts.push(...run.notes);
+  const proposal: Proposal = { ...base, files, explanation: parts.join('\n') };
+  if (run.warnings.length > 0) proposal.warnings = run.warnings;
+  if (run.questions.length > 0) proposal.questions = run.questions;
+  return proposal;
+}
+
+export function capabilities(lead: string): string {
+  return [
+    lead,
+    'Without an LLM provider, the built-in offline engine understands requests like these:',
+    '  • add services: nginx (web server), caddy, postgres (database), mariadb/mysql, redis (cache),',
+    '    prometheus + grafana (monitoring), wordpress, or any image: "add a service called api using image ghcr.io/acme/api:1.2 on port 3000"',
+    '  • change them: stop / start / restart / remove, "scale web to 3 replicas", "move nginx to port 8080",',
+    '    "limit redis to 512MB and half a cpu", "postgres with a connection limit of 100", "upgrade postgres to 17"',
+    '  • backups: "daily backups", "back up postgres every night at 3", "weekly backups on sunday at 4am"',
+    '  • firewall: "only allow SSH from 10.0.0.0/8", "lock down the system", "allow web traffic", "open port 8080 to 192.168.1.0/24"',
+    '  • the host: "set the hostname to web01", "set the timezone to Europe/Berlin", "add user alice with ssh key ssh-ed25519 AAAA…"',
+    'For anything else, configure an LLM provider in manifest.yaml under spec.llm:',
+    '  provider: anthropic   (key from ANTHROPIC_API_KEY or `claude secret set llm_api_key`)',
+    '  provider: local       with base_url: http://127.0.0.1:8080/v1 (llama.cpp, Ollama or vLLM; your data stays on this machine)',
+  ].join('\n');
+}
+
+// ── status questions ───────────────────────────────────────────────────────
+
+function answerQuestion(run: Run, message: string): boolean {
+  const t = message.toLowerCase();
+  const isStatus =
+    /^(what|which)\b[^.]*\b(running|services?|containers?|installed|up)\b/.test(t) ||
+    /^(list|show)\b[^.]*\b(services|containers)\b/.test(t) ||
+    /^(status|how is the system|how are things|system status)\b/.test(t);
+  if (!isStatus || detectVerb(t.replace(/^(what|which|list|show)\b/, '')) === 'add') return false;
+  const services = run.ws.items<Service>('services.yaml', SVC);
+  const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
+  if (services.length === 0) {
+    run.notes.push('No services are defined yet. Try "set up a web server with nginx".');
+    return true;
+  }
+  const running = services.filter((s) => (observed.get(s.name)?.state ?? s.state ?? 'running') === 'running').length;
+  run.notes.push(`${services.length} service${services.length === 1 ? '' : 's'} defined, ${running} running:`);
+  for (const s of services) {
+    const o = observed.get(s.name);
+    const ports = (s.ports ?? []).filter((p) => p.host).map((p) => p.host).join(', ');
+    const status = o ? `${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}` : s.state === 'stopped' ? 'stopped' : 'not observed';
+    run.notes.push(`  ${s.name.padEnd(12)} ${s.image.padEnd(24)} ${status}${ports ? `  ports ${ports}` : ''}`);
+  }
+  return true;
+}
+
+// ── clauses ────────────────────────────────────────────────────────────────
+
+function interpretClause(run: Run, clause: string, verb: Verb | undefined): boolean {
+  const t = clause.toLowerCase();
+  if (/\breboot\b|\brestart\b/.test(t) && /\b(the\s+)?(server|machine|host|system|computer|box)\b/.test(t) && findServiceMentions(t).length === 0) {
+    run.notes.push('Rebooting the host is not part of the state files, so I cannot plan it. Reboot from the console; services come back on their own (restart: unless-stopped).');
+    return true;
+  }
+  if (handleSecrets(run, clause)) return true;
+  if (handleSshConfig(run, clause)) return true;
+  if (handleFirewall(run, clause)) return true;
+  if (handleUsers(run, clause, verb)) return true;
+  if (handleHostname(run, clause)) return true;
+  if (handleTimezone(run, clause)) return true;
+  if (handleCustomService(run, clause, verb)) return true;
+  if (verb === 'remove' || verb === 'stop' || verb === 'start' || verb === 'restart') {
+    if (handleLifecycle(run, clause, verb)) return true;
+  }
+  let understood = false;
+  if (verb === 'add' || verb === undefined || verb === 'change' || verb === 'scale') understood = handleAdd(run, clause, verb) || understood;
+  understood = handleModifiers(run, clause) || understood;
+  understood = handleBackups(run, clause) || understood;
+  if (!understood) understood = handleTroubleshoot(run, clause);
+  return understood;
+}
+
+// ── services: lookup ───────────────────────────────────────────────────────
+
+function services(run: Run): Service[] {
+  return run.ws.items<Service>('services.yaml', SVC);
+}
+
+function serviceIndex(run: Run, name: string): number {
+  return run.ws.indexOf('services.yaml', SVC, name);
+}
+
+function mentionFocus(run: Run, name: string): void {
+  const i = run.focus.indexOf(name);
+  if (i >= 0) run.focus.splice(i, 1);
+  run.focus.push(name);
+}
+
+/** The existing service a mention refers to, if any. */
+function existingFor(run: Run, m: ServiceMention): string | undefined {
+  const all = services(run);
+  const byName = all.find((s) => s.name === m.template);
+  if (byName) return byName.name;
+  const byTemplate = all.filter((s) => templateOf(s) === m.template);
+  if (byTemplate.length > 0) return byTemplate[0]!.name;
+  if (m.generic) {
+    const role = loadTemplate(m.template).role;
+    const byRole = all.filter((s) => roleOf(s) === role);
+    if (byRole.length > 0) return byRole[0]!.name;
+  }
+  return undefined;
+}
+
+/** Existing services a clause names: by service name, by product or role word, or "all". */
+function targetsIn(run: Run, clause: string): { names: string[]; all: boolean } {
+  const t = clause.toLowerCase();
+  const all = services(run);
+  if (/\b(all|every|each)\b[^.]*\b(services?|containers?|apps?|applications?)\b|\beverything\b|\ball of them\b/.test(t)) {
+    return { names: all.map((s) => s.name), all: true };
+  }
+  const names: string[] = [];
+  const push = (n: string) => {
+    if (!names.includes(n)) names.push(n);
+  };
+  const quoted = findQuoted(clause);
+  for (const s of all) {
+    const re = new RegExp(String.raw`(?<![\w.-])${s.name.replace(/[-]/g, '\\-')}(?![\w-])`);
+    if (re.test(t) || quoted.includes(s.name)) push(s.name);
+  }
+  for (const m of findServiceMentions(clause)) {
+    const e = existingFor(run, m);
+    if (e) push(e);
+  }
+  if (/\bweb\b/.test(t) && !all.some((s) => s.name === 'web')) {
+    for (const s of all) if (roleOf(s) === 'web') push(s.name);
+  }
+  const order = all.map((s) => s.name);
+  names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return { names, all: false };
+}
+
+/** The services a clause without a service name is about. */
+function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
+  const all = services(run);
+  const ok = (n: string) => {
+    const s = all.find((x) => x.name === n);
+    return s !== undefined && (!filter || filter(s));
+  };
+  const here = run.focus.filter(ok);
+  if (here.length > 0) return here;
+  for (let i = run.input.history.length - 1; i >= 0 && i >= run.input.history.length - 8; i--) {
+    const turn = run.input.history[i]!;
+    const fake: Run = { ...run, focus: [] };
+    const found = targetsIn(fake, turn.text).names.filter(ok);
+    if (found.length > 0 && !targetsIn(fake, turn.text).all) return found;
+  }
+  const fitting = all.filter((s) => !filter || filter(s));
+  if (fitting.length === 1) return [fitting[0]!.name];
+  return [];
+}
+
+function svcPath(run: Run, name: string, ...rest: (string | number)[]): (string | number)[] {
+  const i = serviceIndex(run, name);
+  if (i < 0) throw new Error(`bug: no service ${name}`);
+  return [...SVC, i, ...rest];
+}
+
+function getService(run: Run, name: string): Service | undefined {
+  return services(run).find((s) => s.name === name);
+}
+
+// ── adding services ────────────────────────────────────────────────────────
+
+function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
+  const mentions = findServiceMentions(clause);
+  if (mentions.length === 0) return false;
+  const specific = new Set(mentions.filter((m) => !m.generic).map((m) => m.template));
+  const wanted: { template: string; generic: boolean }[] = [];
+  const want = (template: string, generic: boolean) => {
+    if (!wanted.some((w) => w.template === template)) wanted.push({ template, generic });
+  };
+  const anySpecificIn = (ts: string[]) => ts.some((x) => specific.has(x));
+  for (const m of mentions) {
+    if (m.generic) {
+      // A generic word defers to a product named in the same clause ("a web server with nginx").
+      const role = loadTemplate(m.template).role;
+      const sameRoleSpecific = [...specific].some((s) => loadTemplate(s).role === role);
+      if (sameRoleSpecific) continue;
+      if (m.template === 'prometheus' && /monitoring/.test(m.text) && !anySpecificIn(['prometheus', 'grafana'])) {
+        want('prometheus', true);
+        want('grafana', true);
+        continue;
+      }
+      if (m.template === 'postgres' && anySpecificIn(['mariadb'])) continue;
+    }
+    want(m.template, m.generic);
+    if (m.template === 'wordpress') want('mariadb', true);
+  }
+  let did = false;
+  const name = explicitName(clause);
+  for (const w of wanted) {
+    const existing = existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 });
+    if (existing) {
+      mentionFocus(run, existing);
+      if (verb === 'add' && !hasModifier(clause) && !/\bback ?ups?\b|\bback up\b/.test(clause.toLowerCase())) {
+        run.notes.push(`${existing} is already set up; nothing to add for it.`);
+        did = true;
+      }
+      continue;
+    }
+    if (verb !== undefined && verb !== 'add' && verb !== 'change') continue;
+    if (addFromTemplate(run, w.template, wanted.length === 1 ? name : undefined, clause)) did = true;
+  }
+  if (run.added.length > 0) wireStack(run);
+  return did || wanted.some((w) => run.focus.includes(existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 }) ?? '\0'));
+}
+
+function hasModifier(clause: string): boolean {
+  const t = clause.toLowerCase();
+  return findSizes(t).length > 0 || findCpu(t) !== undefined || /\bports?\b|\breplicas?\b|\bconnections?\b|\bversion\b/.test(t);
+}
+
+/** "called X", "named X", "name it X". */
+function explicitName(clause: string): string | undefined {
+  const m = /\b(?:called|named|name it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?/i.exec(clause);
+  return m ? m[1]!.toLowerCase().replace(/_/g, '-') : undefined;
+}
+
+function addFromTemplate(run: Run, template: string, name: string | undefined, clause: string): boolean {
+  const params: Record<string, string | number> = {};
+  const svcName = name ?? template;
+  if (name) params.name = name;
+  if (getService(run, svcName)) {
+    run.questions.push(`There is already a service named ${svcName}; say which name the new ${template} should get ("add a ${template} called ${svcName}-2").`);
+    return false;
+  }
+  const secretFor = (s: string) => run.input.secretNames.includes(s);
+  if (template === 'mariadb' || template === 'wordpress') {
+    if (!secretFor('mariadb_root_password')) {
+      run.questions.push(`${template === 'wordpress' ? 'WordPress needs MariaDB, which' : 'MariaDB'} needs a root password. Run \`claude secret set mariadb_root_password\`, then ask again; I never write passwords into the state files.`);
+      return false;
+    }
+  }
+  const inst = instantiate(template, params);
+  const svc = inst.service;
+  if (template === 'postgres') {
+    const secret = `${svc.name.replace(/-/g, '_')}_password`;
+    if (secretFor(secret)) {
+      svc.environment = { ...(svc.environment ?? {}), POSTGRES_PASSWORD: `\${secrets.${secret}}` };
+    } else {
+      svc.environment = { ...(svc.environment ?? {}), POSTGRES_HOST_AUTH_METHOD: 'trust' };
+      run.warnings.push(
+        `${svc.name} has no password yet: it accepts connections without one, so its port is published on 127.0.0.1 only. Run \`claude secret set ${secret}\`, then say "use the ${svc.name} password".`,
+      );
+    }
+  }
+  if (template === 'grafana') {
+    if (secretFor('grafana_admin_password')) {
+      svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
+    } else {
+      run.warnings.push('Grafana starts with the login admin/admin: change it at the first login, or run `claude secret set grafana_admin_password` and say "use the grafana password".');
+    }
+  }
+  if (template === 'wordpress') {
+    const db = services(run).find((s) => templateOf(s) === 'mariadb')?.name ?? 'mariadb';
+    if (db !== 'mariadb') {
+      svc.environment = { ...(svc.environment ?? {}), WORDPRESS_DB_HOST: db };
+      svc.depends_on = [db];
+    }
+  }
+  // Published ports already taken by another service move up (8080 → 8081).
+  const taken = new Set(services(run).flatMap((s) => (s.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined)));
+  for (const p of svc.ports ?? []) {
+    if (p.host !== undefined && taken.has(p.host)) {
+      const old = p.host;
+      let next = old >= 1024 ? old + 1 : 8000 + old;
+      while (taken.has(next)) next++;
+      p.host = next;
+      run.warnings.push(`Port ${old} is already used by another service, so ${svc.name} publishes it on ${next}.`);
+    }
+  }
+  run.ws.append('services.yaml', SVC, svc);
+  for (const v of inst.volumes) {
+    if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
+  }
+  aliasImage(run, svc.image);
+  run.added.push(svc.name);
+  mentionFocus(run, svc.name);
+  run.lines.push(`+ ${svc.name}: ${svc.image}${describePorts(svc)}${inst.volumes.length ? `, volume ${inst.volumes.map((v) => `${v.name} (${v.path})`).join(', ')}` : ''}`);
+  void clause;
+  return true;
+}
+
+function describePorts(svc: Service): string {
+  const ports = (svc.ports ?? []).filter((p) => p.host !== undefined).map((p) => (p.host_ip && p.host_ip !== '0.0.0.0' ? `${p.host_ip}:${p.host}` : String(p.host)));
+  return ports.length ? ` → port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}` : '';
+}
+
+/** Maps an upstream image to its local stand-in in manifest.yaml, when the catalog has one. */
+function aliasImage(run: Run, image: string): void {
+  const local = lookupCatalog(run.input.imageCatalog, image);
+  if (!local) return;
+  const aliases = run.ws.get<Record<string, string>>('manifest.yaml', ['spec', 'images', 'aliases']) ?? {};
+  if (aliases[image] !== undefined) return;
+  run.ws.set('manifest.yaml', ['spec', 'images', 'aliases', image], local);
+  run.notes.push(`(${image} runs as the local image ${local}, mapped in manifest.yaml spec.images.aliases.)`);
+}
+
+export function lookupCatalog(catalog: Record<string, string>, image: string): string | undefined {
+  let r = image.split('@')[0]!.replace(/^(docker\.io\/|index\.docker\.io\/)/, '').replace(/^library\//, '');
+  if (catalog[r]) return catalog[r];
+  r = repoOf(r);
+  return catalog[r];
+}
+
+/** Puts the services of a stack on one network and orders web after its data services. */
+function wireStack(run: Run): void {
+  const all = services(run);
+  const added = new Set(run.added);
+  const nets = run.ws.items<{ name: string }>('services.yaml', NETS);
+  if (all.length >= 2) {
+    let net = nets[0]?.name;
+    const fresh = !net;
+    if (!net) {
+      const roles = new Set(all.map((s) => roleOf(s)));
+      net = roles.has('web') || roles.has('database') || roles.has('cache') || roles.has('app') ? 'webstack' : 'backend';
+      run.ws.append('services.yaml', NETS, { name: net });
+      run.lines.push(`+ network ${net}: a private network where the services reach each other by name`);
+    }
+    for (const s of all) {
+      if (s.networks?.includes(net)) continue;
+      if (!added.has(s.name) && (!fresh || (s.networks?.length ?? 0) > 0)) continue;
+      const i = serviceIndex(run, s.name);
+      run.ws.set('services.yaml', [...SVC, i, 'networks'], [...(s.networks ?? []), net]);
+      if (!added.has(s.name)) run.lines.push(`~ ${s.name}: joins network ${net}`);
+    }
+  }
+  // Web services added now start after the databases and caches (healthy first).
+  const now = services(run);
+  for (const s of now) {
+    if (!added.has(s.name)) continue;
+    const role = roleOf(s);
+    let deps: string[] = [];
+    if (role === 'web' || role === 'app') deps = now.filter((o) => o.name !== s.name && DATA_ROLES.has(roleOf(o) ?? '') && (added.has(o.name) || role === 'app')).map((o) => o.name);
+    if (role === 'dashboards') deps = now.filter((o) => roleOf(o) === 'monitoring').map((o) => o.name);
+    deps = [...new Set([...(s.depends_on ?? []), ...deps])].filter((d) => now.some((o) => o.name === d));
+    if (deps.length > 0 && JSON.stringify(deps) !== JSON.stringify(s.depends_on ?? [])) {
+      run.ws.set('services.yaml', [...SVC, serviceIndex(run, s.name), 'depends_on'], deps);
+    }
+  }
+  void WEB_ROLES;
+}
+
+// ── custom images ──────────────────────────────────────────────────────────
+
+function handleCustomService(run: Run, clause: string, verb: Verb | undefined): boolean {
+  const t = clause.toLowerCase();
+  const imageWord = /\bimage\s+['"“‘`]?([^\s'"”’`,]+)['"”’`]?/i.exec(clause);
+  let image = imageWord?.[1];
+  if (!image) {
+    const refs = findImageRefs(clause).filter((r) => !findCidrs(r).length);
+    if (refs.length > 0 && /\b(run|deploy|add|start|launch|using|use|from)\b/.test(t)) image = refs[0];
+  }
+  if (!image) return false;
+  if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
+  let name = explicitName(clause);
+  const as = /\bas\s+['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?:\s|$|,)/i.exec(clause);
+  if (!name && as && !/^(well|a|an|the)$/.test(as[1]!)) name = as[1]!.toLowerCase();
+  const existingTarget = targetsIn(run, clause.replace(image, '')).names[0];
+  if (!name && existingTarget && /\b(use|switch|change|upgrade)\b/.test(t)) {
+    // "use image nginx:1.27 for web": a new image for an existing service.
+    setImage(run, existingTarget, image);
+    return true;
+  }
+  if (!name) {
+    name = repoOf(image).split('/').pop()!.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'app';
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
+    run.questions.push(`"${name}" cannot be a service name: use lowercase letters, digits and "-".`);
+    return true;
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._\/:@-]*$/.test(image)) {
+    run.questions.push(`"${image}" does not look like an image reference (such as nginx:1.27 or ghcr.io/acme/api:1.2).`);
+    return true;
+  }
+  if (getService(run, name)) {
+    if (getService(run, name)!.image !== image) setImage(run, name, image);
+    else run.notes.push(`${name} already runs ${image}.`);
+    return true;
+  }
+  const ports = findPorts(clause);
+  const tpl = templateOfImage(image);
+  let svc: Service;
+  if (tpl && tpl.name !== 'webapp') {
+    const inst = instantiate(tpl.name, { name, image });
+    svc = inst.service;
+    for (const v of inst.volumes) if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
+  } else if (ports.length > 0) {
+    const container = /\b(?:to|container port)\s+(\d{1,5})\b/.exec(t);
+    svc = instantiate('webapp', { name, image, host_port: ports[0], container_port: container ? Number(container[1]) : ports[0] }).service;
+  } else {
+    svc = { name, image };
+  }
+  run.ws.append('services.yaml', SVC, svc);
+  aliasImage(run, image);
+  run.added.push(name);
+  mentionFocus(run, name);
+  run.lines.push(`+ ${name}: ${image}${describePorts(svc)}`);
+  if (!lookupCatalog(run.input.imageCatalog, image) && !tpl) {
+    run.notes.push(`(${image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
+  }
+  return true;
+}
+
+function setImage(run: Run, name: string, image: string): void {
+  run.ws.set('services.yaml', svcPath(run, name, 'image'), image);
+  run.ws.delete('services.yaml', svcPath(run, name, 'tag'));
+  aliasImage(run, image);
+  mentionFocus(run, name);
+  run.lines.push(`~ ${name}: image ${image}`);
+}
+
+// ── lifecycle: remove / stop / start / restart ─────────────────────────────
+
+function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'start' | 'restart'): boolean {
+  const { names: found, all } = targetsIn(run, clause);
+  let names = found;
+  if (names.length === 0) {
+    const mentions = findServiceMentions(clause);
+    if (mentions.length > 0 || findQuoted(clause).length > 0) {
+      const what = mentions[0]?.text ?? findQuoted(clause)[0];
+      run.notes.push(`There is no ${what} service to ${verb}.`);
+      return true;
+    }
+    if (!/\b(it|them|that|those|this)\b/.test(clause.toLowerCase())) return false;
+    names = focusTargets(run);
+    if (names.length === 0) {
+      run.questions.push(`Which service should I ${verb}? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'})`);
+      return true;
+    }
+  }
+  if (all && names.length === 0) {
+    run.notes.push('There are no services yet.');
+    return true;
+  }
+  for (const name of names) {
+    mentionFocus(run, name);
+    const svc = getService(run, name)!;
+    if (verb === 'remove') removeService(run, name);
+    else if (verb === 'stop') {
+      if (svc.state === 'stopped') run.notes.push(`${name} is already stopped.`);
+      else {
+        run.ws.set('services.yaml', svcPath(run, name, 'state'), 'stopped');
+        run.lines.push(`~ ${name}: stopped (its definition and data are kept; "start ${name}" brings it back)`);
+      }
+    } else if (verb === 'start') {
+      if (svc.state !== 'stopped' && svc.enabled !== false) run.notes.push(`${name} is already meant to be running.`);
+      else {
+        run.ws.delete('services.yaml', svcPath(run, name, 'state'));
+        if (svc.enabled === false) run.ws.delete('services.yaml', svcPath(run, name, 'enabled'));
+        run.lines.push(`~ ${name}: running`);
+      }
+    } else {
+      restartService(run, name);
+    }
+  }
+  return true;
+}
+
+/**
+ * A restart is a change of the label `restarted-at`: the service's config hash changes, so
+ * the plan replaces its containers (stop, remove, create, start, health check).
+ */
+function restartService(run: Run, name: string): void {
+  const stamp = run.input.now.toISOString();
+  run.ws.set('services.yaml', svcPath(run, name, 'labels', 'restarted-at'), stamp);
+  const svc = getService(run, name)!;
+  if (svc.state === 'stopped') run.ws.delete('services.yaml', svcPath(run, name, 'state'));
+  run.lines.push(`~ ${name}: restart (label restarted-at=${stamp} makes the plan replace its container)`);
+}
+
+function removeService(run: Run, name: string): void {
+  const i = serviceIndex(run, name);
+  const svc = getService(run, name)!;
+  run.ws.removeAt('services.yaml', SVC, i);
+  for (const other of services(run)) {
+    if (other.depends_on?.includes(name)) {
+      const deps = other.depends_on.filter((d) => d !== name);
+      if (deps.length) run.ws.set('services.yaml', svcPath(run, other.name, 'depends_on'), deps);
+      else run.ws.delete('services.yaml', svcPath(run, other.name, 'depends_on'));
+    }
+  }
+  const jobs = run.ws.items<{ name: string; container?: string }>('scheduled.yaml', JOBS);
+  for (let j = jobs.length - 1; j >= 0; j--) {
+    if (jobs[j]!.container === name) {
+      run.ws.removeAt('scheduled.yaml', JOBS, j);
+      run.lines.push(`- job ${jobs[j]!.name} (it ran inside ${name})`);
+    }
+  }
+  const vols = (svc.volumes ?? []).map((v) => v.source).filter((s) => !s.startsWith('/'));
+  run.lines.push(`- ${name}${vols.length ? ` (its volume${vols.length > 1 ? 's' : ''} ${vols.join(', ')} and the data in ${vols.length > 1 ? 'them' : 'it'} are kept)` : ''}`);
+  run.focus = run.focus.filter((f) => f !== name);
+}
+
+// ── modifiers: memory, cpu, ports, replicas, connections, version ──────────
+
+function handleModifiers(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  let did = false;
+  const explicit = targetsIn(run, clause).names;
+  const targets = (filter?: (s: Service) => boolean) => {
+    const named = explicit.filter((n) => {
+      const s = getService(run, n);
+      return s && (!filter || filter(s));
+    });
+    return named.length > 0 ? named : focusTargets(run, filter);
+  };
+  const ask = (what: string) => {
+    run.questions.push(`Which service should get ${what}? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'})`);
+    did = true;
+  };
+
+  // Replicas: "scale web to 3 replicas", "run 3 instances of nginx", "scale web to 3".
+  const rep =
+    /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances|copies|containers|nodes)\b/.exec(t) ??
+    (/\bscale\b/.test(t) ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t) : null);
+  if (rep) {
+    const n = parseNumberWord(rep[1]!);
+    const names = targets();
+    if (n === undefined || n > 100) run.questions.push('How many replicas? (0 to 100)');
+    else if (names.length === 0) ask(`${n} replicas`);
+    for (const name of n !== undefined && n <= 100 ? names : []) {
+      if (n === undefined) break;
+      run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'}`);
+      const svc = getService(run, name)!;
+      const fixed = (svc.ports ?? []).filter((p) => p.host !== undefined);
+      if (n > 1 && fixed.length > 0) {
+        // Several containers cannot share one host port: the replicas are reachable by
+        // name on the service network, and a proxy in front publishes the port.
+        const list = (svc.ports ?? []).map((p) => {
+          const { host: _h, host_ip: _ip, ...rest } = p;
+          return rest;
+        });
+        run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
+        run.lines.push(`~ ${name}: no longer publishes host port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')} (${n} containers cannot share a host port)`);
+        run.warnings.push(
+          `${name} will not be reachable from outside on port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')}: each replica is reachable by name on the service network only. To serve them from outside, put a proxy in front ("add caddy") and point it at ${name}, or scale back to 1.`,
+        );
+      }
+    }
+    did = true;
+  }
+
+  // Memory: a size with memory words, or "limit X to 512MB".
+  const sizes = findSizes(clause);
+  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /\bgive\b/.test(t);
+  if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
+    const names = targets();
+    if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
+    for (const name of names) {
+      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), sizes[0]!.value);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: memory limit ${sizes[0]!.value}`);
+    }
+    did = true;
+  } else if (sizes.length > 0 && /\b(volume|disk|storage)\b/.test(t)) {
+    const names = targets((s) => (s.volumes ?? []).some((v) => !v.source.startsWith('/')));
+    for (const name of names) {
+      for (const v of getService(run, name)!.volumes ?? []) {
+        const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
+        if (vi < 0) continue;
+        run.ws.set('storage.yaml', [...VOLS, vi, 'size'], sizes[0]!.value);
+        run.lines.push(`~ volume ${v.source}: size ${sizes[0]!.value}`);
+      }
+    }
+    did = names.length > 0 || did;
+  }
+
+  const cpu = findCpu(clause);
+  if (cpu) {
+    const names = targets();
+    if (names.length === 0) ask(`a CPU limit of ${cpu.value}`);
+    for (const name of names) {
+      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'cpu'), cpu.value);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: CPU limit ${cpu.value} core${cpu.value === '1' ? '' : 's'}`);
+    }
+    did = true;
+  }
+
+  // Connection limit (PostgreSQL, MariaDB).
+  const conn =
+    /\b(?:connection\s+limit|max(?:imum)?[_\s]+(?:of\s+)?connections?|connections?\s+(?:limit|cap|max(?:imum)?))\s*(?:of|to|=|:|at)?\s*(\d+)\b/.exec(t) ??
+    /\b(\d+)\s+(?:max(?:imum)?\s+|concurrent\s+|simultaneous\s+)?connections\b/.exec(t) ??
+    /\blimit\b[^.]*\bconnections?\b[^.\d]*(\d+)/.exec(t);
+  if (conn) {
+    const n = Number(conn[1]);
+    const isDb = (s: Service) => ['postgres', 'mariadb'].includes(templateOf(s) ?? '');
+    const names = targets(isDb);
+    if (names.length === 0) {
+      run.questions.push('A connection limit applies to a database; which one? (there is no PostgreSQL or MariaDB service yet — "add postgres with a connection limit of 100")');
+    }
+    for (const name of names) {
+      const svc = getService(run, name)!;
+      mentionFocus(run, name);
+      const tpl = templateOf(svc);
+      if (tpl === 'postgres') {
+        const cmd = withOption(commandString(svc.command) ?? 'postgres', /\s-c\s+max_connections=\d+/, ` -c max_connections=${n}`);
+        run.ws.set('services.yaml', svcPath(run, name, 'command'), cmd);
+        run.lines.push(`~ ${name}: command ${cmd} (at most ${n} connections)`);
+      } else {
+        const cmd = withOption(commandString(svc.command) ?? 'mariadbd', /\s--max-connections=\d+/, ` --max-connections=${n}`);
+        run.ws.set('services.yaml', svcPath(run, name, 'command'), cmd);
+        run.lines.push(`~ ${name}: command ${cmd} (at most ${n} connections)`);
+      }
+    }
+    did = true;
+  }
+
+  // Ports: "move nginx to port 8080", "nginx on port 8080", "change the port of web to 8081".
+  const ports = findPorts(clause);
+  if (ports.length > 0 && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
+    const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name));
+    if (names.length === 0) ask(`port ${ports.join(', ')}`);
+    for (const name of names.slice(0, 1)) {
+      const svc = getService(run, name)!;
+      const list = [...(svc.ports ?? [])];
+      ports.forEach((p, k) => {
+        if (list[k]) list[k] = { ...list[k]!, host: p };
+        else list.push({ host: p, container: p });
+      });
+      run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: published on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`);
+    }
+    did = true;
+  }
+
+  // Version: "upgrade postgres to 17", "use nginx version 1.27".
+  const ver = /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump)\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b/.exec(t) ?? /\bversion\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t);
+  if (ver && !conn && !rep && ports.length === 0) {
+    const names = targets();
+    if (names.length === 0) ask(`version ${ver[1]}`);
+    for (const name of names.slice(0, 1)) {
+      const svc = getService(run, name)!;
+      const repo = repoOf(svc.image);
+      const oldTag = svc.image.slice(repo.length + 1) || 'latest';
+      const suffix = /-(alpine|slim|apache|fpm)\b.*$/.exec(oldTag)?.[0] ?? '';
+      const image = `${repo}:${ver[1]}${ver[1]!.includes('-') ? '' : suffix}`;
+      setImage(run, name, image);
+      if (templateOf(svc) === 'postgres' && oldTag.split('.')[0] !== ver[1]!.split('.')[0]) {
+        run.warnings.push(`A major PostgreSQL upgrade cannot start on the old data directory; the new ${name} will fail its health check and the apply will be rolled back unless the data is migrated (pg_dump / restore) first.`);
+      }
+    }
+    did = true;
+  }
+  return did;
+}
+
+function commandString(cmd: Service['command']): string | undefined {
+  if (cmd === undefined) return undefined;
+  return Array.isArray(cmd) ? cmd.join(' ') : cmd;
+}
+
+function withOption(cmd: string, existing: RegExp, add: string): string {
+  return existing.test(cmd) ? cmd.replace(existing, add) : cmd + add;
+}
+
+// ── backups ────────────────────────────────────────────────────────────────
+
+function handleBackups(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
+  if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b/.test(t)) {
+    const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
+    vols.forEach((v, i) => {
+      if (v.backup?.enabled) {
+        run.ws.set('storage.yaml', [...VOLS, i, 'backup', 'enabled'], false);
+        run.lines.push(`~ volume ${v.name}: backups off (existing backups are kept)`);
+      }
+    });
+    return true;
+  }
+  const schedule = parseSchedule(t, 3) ?? { cron: '0 3 * * *', words: 'every day at 03:00' };
+  const retainM = /\b(?:keep|retain|retention of)\s+(\d+|seven|ten|thirty|fourteen)\b/.exec(t);
+  const retain = retainM ? (parseNumberWord(retainM[1]!) ?? 7) : 7;
+  const hasData = (s: Service) => (s.volumes ?? []).some((v) => !v.source.startsWith('/') && run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
+  const explicit = targetsIn(run, clause).names.filter((n) => !run.added.includes(n));
+  let names = explicit.length > 0 ? explicit : run.added.length > 0 ? [...run.added] : focusTargets(run, hasData);
+  if (names.length === 0) names = services(run).filter(hasData).map((s) => s.name);
+  const withData = names.filter((n) => hasData(getService(run, n)!));
+  const without = names.filter((n) => !withData.includes(n));
+  if (withData.length === 0) {
+    run.questions.push(
+      services(run).length === 0
+        ? 'There is nothing to back up yet: no service has a data volume. Add one first ("I need a PostgreSQL database with daily backups").'
+        : `Nothing to back up: ${without.join(', ') || 'no service'} ha${without.length === 1 ? 's' : 've'} no data volume.`,
+    );
+    return true;
+  }
+  if (/\bs3\b|\bcloud\b|\bremote\b|\boff-?site\b/.test(t)) {
+    run.warnings.push('Backups go to the local backup destination; S3 or other remote targets are not supported yet.');
+  }
+  for (const name of withData) {
+    const svc = getService(run, name)!;
+    mentionFocus(run, name);
+    for (const v of svc.volumes ?? []) {
+      const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
+      if (vi < 0) continue;
+      run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain, type: 'archive' });
+      run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${retain} kept`);
+    }
+    const tpl = templateOf(svc);
+    const dump =
+      tpl === 'postgres'
+        ? `pg_dumpall -U postgres --clean -f ${(svc.volumes ?? []).find((v) => v.target.startsWith('/var/lib/postgresql'))?.target ?? '/var/lib/postgresql/data'}/claude-dump.sql`
+        : tpl === 'mariadb'
+          ? 'mariadb-dump --all-databases -uroot -p"$MARIADB_ROOT_PASSWORD" > /var/lib/mysql/claude-dump.sql'
+          : undefined;
+    if (dump) {
+      const jobName = `${name}-dump`;
+      const job = { name: jobName, schedule: schedule.cron, container: name, command: dump, timeout: '30m', on_failure: 'alert' };
+      const ji = run.ws.indexOf('scheduled.yaml', JOBS, jobName);
+      if (ji >= 0) run.ws.set('scheduled.yaml', [...JOBS, ji], job);
+      else run.ws.append('scheduled.yaml', JOBS, job);
+      run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${schedule.words}, inside its container, into its volume`);
+    }
+  }
+  if (without.length > 0 && explicit.length > 0) run.notes.push(`${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no data to back up.`);
+  return true;
+}
+
+// ── troubleshooting ────────────────────────────────────────────────────────
+
+function handleTroubleshoot(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(t)) return false;
+  let names = targetsIn(run, clause).names;
+  if (names.length === 0) names = focusTargets(run);
+  if (names.length === 0) {
+    run.questions.push(`Which service is down? (${services(run).map((s) => s.name).join(', ') || 'there are no services yet'})`);
+    return true;
+  }
+  const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
+  for (const name of names) {
+    const svc = getService(run, name)!;
+    const o = observed.get(name);
+    if (svc.state === 'stopped') {
+      run.notes.push(`${name} is stopped in services.yaml.`);
+      run.ws.delete('services.yaml', svcPath(run, name, 'state'));
+      run.lines.push(`~ ${name}: running`);
+    } else if (!o) {
+      run.notes.push(`${name} has no container running (not observed).`);
+      restartService(run, name);
+    } else if (o.state !== 'running' || o.health === 'unhealthy') {
+      run.notes.push(`${name} is ${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}${o.exitCode !== undefined ? `, exit code ${o.exitCode}` : ''}${o.restartCount ? `, restarted ${o.restartCount} times` : ''}.`);
+      const logs = run.input.summary?.logs?.[name];
+      if (logs && logs.length > 0) run.notes.push(`Last log lines of ${name} (see \`claude logs ${name}\`):`, ...logs.slice(-5).map((l) => `  > ${l}`));
+      restartService(run, name);
+    } else {
+      run.notes.push(`${name} looks fine: ${o.state}${o.health && o.health !== 'none' ? `, ${o.health}` : ''}. I changed nothing; \`claude logs ${name}\` shows its recent output.`);
+    }
+  }
+  return true;
+}
+
+// ── secrets ────────────────────────────────────────────────────────────────
+
+function handleSecrets(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\bpasswords?\b|\bsecrets?\b|\bapi[_ -]?key\b/.test(t)) return false;
+  // A value typed into the request is never written anywhere.
+  const typed = /\b(?:password|secret|api[_ -]?key)\s*(?:is|=|:|to|of|as)?\s*['"“‘`]?([^\s'"”’`]{4,})['"”’`]?/i.exec(clause);
+  if (typed && !/^(for|the|a|an|from|with|secret|secrets|set|claude|password|it)$/i.test(typed[1]!) && !/^\$\{/.test(typed[1]!)) {
+    run.notes.push(
+      'I did not write the password you typed into any file: state files, plans and model context never hold secret values. Store it encrypted with `claude secret set NAME` (it prompts for the value), then say "use the NAME secret for SERVICE".',
+    );
+    return true;
+  }
+  const named = /\b([a-z][a-z0-9_]{0,62})\s+(?:secret|password)\b/.exec(t);
+  const names = targetsIn(run, clause).names.length > 0 ? targetsIn(run, clause).names : focusTargets(run, (s) => ['postgres', 'grafana', 'mariadb'].includes(templateOf(s) ?? ''));
+  let did = false;
+  for (const name of names) {
+    const svc = getService(run, name)!;
+    const tpl = templateOf(svc);
+    const secret = tpl === 'grafana' ? 'grafana_admin_password' : tpl === 'mariadb' ? 'mariadb_root_password' : `${name.replace(/-/g, '_')}_password`;
+    const chosen = named && run.input.secretNames.includes(named[1]!) ? named[1]! : secret;
+    if (!run.input.secretNames.includes(chosen)) {
+      run.questions.push(`There is no secret named ${chosen} yet. Run \`claude secret set ${chosen}\` (it asks for the value and stores it encrypted), then ask again.`);
+      did = true;
+      continue;
+    }
+    const envKey = tpl === 'grafana' ? 'GF_SECURITY_ADMIN_PASSWORD' : tpl === 'mariadb' ? 'MARIADB_ROOT_PASSWORD' : tpl === 'postgres' ? 'POSTGRES_PASSWORD' : undefined;
+    if (!envKey) {
+      run.questions.push(`I don't know which environment variable ${name} reads its password from; add it to services.yaml as VAR: \${secrets.${chosen}}.`);
+      did = true;
+      continue;
+    }
+    run.ws.set('services.yaml', svcPath(run, name, 'environment', envKey), `\${secrets.${chosen}}`);
+    if (tpl === 'postgres') run.ws.delete('services.yaml', svcPath(run, name, 'environment', 'POSTGRES_HOST_AUTH_METHOD'));
+    run.lines.push(`~ ${name}: ${envKey} from the secret ${chosen} (resolved only by the runtime)`);
+    if (tpl === 'postgres') run.warnings.push(`PostgreSQL reads POSTGRES_PASSWORD only when it creates its data directory; an existing database keeps its old authentication until you change it with ALTER USER.`);
+    did = true;
+  }
+  if (!did && /\b(set|use|add|create|give)\b/.test(t)) {
+    run.notes.push('Secrets are set with `claude secret set NAME` (the value is asked for and stored encrypted); services refer to them as ${secrets.NAME}.');
+    did = true;
+  }
+  return did;
+}
+
+// ── SSH settings ───────────────────────────────────────────────────────────
+
+function hasSshKeys(run: Run): boolean {
+  return run.ws.items<{ ssh_keys?: string[] }>('security.yaml', ['spec', 'users']).some((u) => (u.ssh_keys ?? []).length > 0);
+}
+
+function handleSshConfig(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  let did = false;
+  if (/\b(disable|turn off|no|forbid|disallow|block)\b[^.]*\bpassword\b[^.]*\b(log ?ins?|auth\w*|access|ssh)\b|\bkey[- ]only\b|\bkeys? only\b/.test(t)) {
+    if (!hasSshKeys(run)) {
+      run.questions.push('No user in security.yaml has an SSH key, so turning off password logins would lock everyone out. Add one first ("add user alice with ssh key ssh-ed25519 AAAA…"), then ask again.');
+    } else {
+      run.ws.set('security.yaml', ['spec', 'ssh', 'password_authentication'], false);
+      run.lines.push('~ ssh: password logins off (keys only)');
+    }
+    did = true;
+  }
+  if (/\b(disable|turn off|no|forbid|disallow|block)\b[^.]*\broot\b[^.]*\blog ?ins?\b/.test(t)) {
+    run.ws.set('security.yaml', ['spec', 'ssh', 'permit_root_login'], false);
+    run.lines.push('~ ssh: root cannot log in');
+    did = true;
+  }
+  const portChange = /\bssh\b[^.]*\bport\b[^.\d]*(\d{1,5})\b/.exec(t);
+  if (portChange && /\b(change|move|set|use|run)\b/.test(t) && !/\b(allow|open|block)\b/.test(t)) {
+    const p = Number(portChange[1]);
+    run.ws.set('security.yaml', ['spec', 'ssh', 'port'], p);
+    run.lines.push(`~ ssh: listens on port ${p}`);
+    const rules = run.ws.items<FirewallRule>('network.yaml', RULES);
+    rules.forEach((r, i) => {
+      if (r.name === 'allow-ssh' || r.name === 'deny-ssh') {
+        run.ws.set('network.yaml', [...RULES, i, 'port'], p);
+        run.lines.push(`~ firewall rule ${r.name}: port ${p}`);
+      }
+    });
+    run.warnings.push(`Keep your current SSH session open until you have logged in on port ${p}.`);
+    did = true;
+  }
+  return did;
+}
+
+// ── firewall ───────────────────────────────────────────────────────────────
+
+function sshPort(run: Run): number {
+  return run.ws.get<number>('security.yaml', ['spec', 'ssh', 'port']) ?? 22;
+}
+
+function rules(run: Run): FirewallRule[] {
+  return run.ws.items<FirewallRule>('network.yaml', RULES);
+}
+
+/** Adds or replaces a rule: allows go before the first drop/reject rule, drops at the end. */
+const RULE_KEYS = ['name', 'direction', 'protocol', 'port', 'source', 'destination', 'interface', 'state', 'action', 'comment'] as const;
+
+function putRule(run: Run, unordered: FirewallRule, first = false): 'added' | 'updated' | 'same' {
+  const rule = {} as Record<string, unknown>;
+  for (const k of RULE_KEYS) if (unordered[k] !== undefined) rule[k] = unordered[k];
+  const list = rules(run);
+  const i = list.findIndex((r) => r.name === rule.name);
+  if (i >= 0) {
+    if (JSON.stringify(list[i]) === JSON.stringify(rule)) return 'same';
+    run.ws.set('network.yaml', [...RULES, i], rule);
+    return 'updated';
+  }
+  ensureFirewall(run);
+  const seq = run.ws.seq('network.yaml', RULES);
+  const node = run.ws.doc('network.yaml').createNode(rule);
+  let at = seq.items.length;
+  if (first) at = 0;
+  else if (rule.action === 'accept') {
+    const firstDrop = list.findIndex((r) => r.action !== 'accept');
+    if (firstDrop >= 0) at = firstDrop;
+  }
+  seq.items.splice(at, 0, node);
+  run.ws.changed.add('network.yaml');
+  return 'added';
+}
+
+function removeRule(run: Run, name: string): boolean {
+  const i = rules(run).findIndex((r) => r.name === name);
+  if (i < 0) return false;
+  run.ws.removeAt('network.yaml', RULES, i);
+  return true;
+}
+
+function ensureFirewall(run: Run): void {
+  if (run.ws.get('network.yaml', FW) === undefined) {
+    run.ws.set('network.yaml', [...FW, 'enabled'], true);
+  } else if (run.ws.get('network.yaml', [...FW, 'enabled']) === false) {
+    run.ws.set('network.yaml', [...FW, 'enabled'], true);
+    run.lines.push('~ firewall: enabled');
+  }
+}
+
+function inputPolicy(run: Run): 'accept' | 'drop' {
+  return run.ws.get<'accept' | 'drop'>('network.yaml', [...FW, 'default_input_policy']) ?? 'accept';
+}
+
+const ANYWHERE = /\b(anywhere|anyone|everyone|everybody|the world|world|public(ly)?|the internet|internet|all addresses|any address|any source|all sources|outside)\b/;
+
+function sourcesOf(cidrs: string[]): FirewallRule['source'] {
+  if (cidrs.length === 0) return undefined;
+  return (cidrs.length === 1 ? cidrs[0] : cidrs) as FirewallRule['source'];
+}
+
+function portsOf(ports: number[]): FirewallRule['port'] {
+  return (ports.length === 1 ? ports[0] : ports) as FirewallRule['port'];
+}
+
+function describeSource(src: FirewallRule['source']): string {
+  if (src === undefined) return 'anywhere';
+  return Array.isArray(src) ? src.join(', ') : src;
+}
+
+function handleFirewall(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  const cidrs = findCidrs(clause);
+  const ports = findPorts(clause);
+  const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);
+  const ssh = /\bssh\b/.test(t);
+  const web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
+  const lockdownSystem = /\block(ed|ing)?\s*down\b|\bharden\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b/.test(t);
+  const blockVerb = /\b(block|close|deny|drop|reject|forbid|disallow|blacklist)\b/.test(t);
+  const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist)\b/.test(t) || cidrs.length > 0);
+  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
+  if (!firewallTopic) return false;
+  const anywhere = ANYWHERE.test(t);
+
+  if (lockdownSystem) {
+    ensureFirewall(run);
+    const wasDrop = inputPolicy(run) === 'drop';
+    putRule(run, { name: 'allow-loopback', interface: 'lo', action: 'accept', comment: 'local traffic' }, true);
+    putRule(run, { name: 'allow-established', state: 'established,related', action: 'accept', comment: 'replies to connections this host made' }, true);
+    if (!wasDrop) {
+      run.ws.set('network.yaml', [...FW, 'default_input_policy'], 'drop');
+      run.lines.push('~ firewall: default policy DROP for incoming traffic');
+      run.lines.push('  • allow established connections and localhost');
+    }
+    if (!restrictSsh && !rules(run).some((r) => r.name === 'allow-ssh')) {
+      putRule(run, { name: 'allow-ssh', protocol: 'tcp', port: sshPort(run), action: 'accept', comment: 'SSH' });
+      run.lines.push(`  • allow SSH (${sshPort(run)}) from anywhere, so you keep access (say "only allow SSH from 10.0.0.0/8" to narrow it)`);
+    }
+  }
+
+  if (restrictSsh) {
+    if (cidrs.length === 0 && !anywhere) {
+      if (!lockdownSystem) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
+    } else {
+      const existing = rules(run).find((r) => r.name === 'allow-ssh');
+      let src: string[] = cidrs;
+      if (existing && /\b(also|too|as well|and from|additionally)\b/.test(t) && existing.source !== undefined) {
+        src = [...new Set([...(Array.isArray(existing.source) ? existing.source : [existing.source]), ...cidrs])];
+      }
+      const rule: FirewallRule = { name: 'allow-ssh', protocol: 'tcp', port: sshPort(run), action: 'accept', comment: 'SSH' };
+      if (!anywhere || src.length > 0) {
+        const s = sourcesOf(src);
+        if (s !== undefined) rule.source = s;
+      }
+      putRule(run, rule);
+      run.lines.push(`~ firewall: allow SSH (${sshPort(run)}) from ${describeSource(rule.source)}${rule.source !== undefined ? ' only' : ''}`);
+      if (rule.source !== undefined && inputPolicy(run) !== 'drop') {
+        putRule(run, { name: 'deny-ssh', protocol: 'tcp', port: sshPort(run), action: 'drop', comment: 'SSH from anywhere else' });
+        run.lines.push('  • drop SSH from every other address (other traffic is unchanged)');
+      }
+      run.warnings.push(
+        `This changes who can reach SSH. If you are connected from outside ${describeSource(rule.source)}, you will lose access; the firewall change is applied commit-confirmed, so it rolls back unless you confirm it in time.`,
+      );
+    }
+  }
+
+  if (fail2ban) {
+    const lines = [
+      'fail2ban is not available on Claude.OS: there are no host packages, and the firewall has no rate limits yet.',
+      'What protects SSH instead: it is accepted only from the addresses you name (everything else is dropped)',
+    ];
+    if (hasSshKeys(run)) {
+      run.ws.set('security.yaml', ['spec', 'ssh', 'password_authentication'], false);
+      run.ws.set('security.yaml', ['spec', 'ssh', 'permit_root_login'], false);
+      run.lines.push('~ ssh: password logins and root logins off (keys only), which makes password guessing pointless');
+      lines[1] += ', and password logins are turned off.';
+    } else {
+      lines[1] += '. Adding a user with an SSH key and then saying "disable ssh password login" would make password guessing pointless.';
+    }
+    run.notes.push(...lines);
+  }
+
+  // Opening and closing ports (web, numbers, or a service's published ports).
+  let openPorts: number[] = [];
+  let label = '';
+  if (web) {
+    openPorts = /\bhttps\b/.test(t) && !/\bhttp\b|\bweb\b/.test(t) ? [443] : /\bhttp\b/.test(t) && !/\bhttps\b|\bweb\b/.test(t) ? [80] : [80, 443];
+    label = 'web';
+  } else if (ports.length > 0) {
+    openPorts = ports;
+    label = ports.length === 1 ? `port-${ports[0]}` : `ports-${ports.join('-')}`.slice(0, 40);
+  } else if (!restrictSsh && !lockdownSystem && (allowVerb || blockVerb)) {
+    const svcNames = targetsIn(run, clause).names;
+    for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
+    if (svcNames.length > 0) label = svcNames.join('-').slice(0, 40);
+  }
+  if (openPorts.length > 0 && !(ssh && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
+    if (blockVerb && !allowVerb) {
+      let removed = 0;
+      for (const r of rules(run)) {
+        const rp = Array.isArray(r.port) ? r.port : r.port !== undefined ? [r.port] : [];
+        if (r.action === 'accept' && rp.length > 0 && rp.every((p) => openPorts.includes(Number(p)))) {
+          removeRule(run, r.name);
+          removed++;
+          run.lines.push(`- firewall rule ${r.name}`);
+        }
+      }
+      if (inputPolicy(run) !== 'drop') {
+        const rule: FirewallRule = { name: `deny-${label}`, protocol: 'tcp', port: portsOf(openPorts), action: 'drop' };
+        const s = sourcesOf(cidrs);
+        if (s !== undefined) rule.source = s;
+        putRule(run, rule);
+        run.lines.push(`~ firewall: drop port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} from ${describeSource(rule.source)}`);
+      } else if (removed === 0) {
+        run.notes.push(`Port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} ${openPorts.length > 1 ? 'are' : 'is'} already blocked (the default policy drops incoming traffic).`);
+      }
+    } else {
+      const rule: FirewallRule = { name: `allow-${label}`, protocol: 'tcp', port: portsOf(openPorts), action: 'accept' };
+      const s = sourcesOf(cidrs);
+      if (s !== undefined) rule.source = s;
+      if (web) rule.comment = 'HTTP and HTTPS';
+      ensureFirewall(run);
+      const r = putRule(run, rule);
+      run.lines.push(`~ firewall: allow ${web ? `web traffic (${openPorts.join(', ')})` : `port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')}`} from ${describeSource(rule.source)}${r === 'same' ? ' (already allowed)' : ''}`);
+      if (inputPolicy(run) !== 'drop' && r !== 'same') {
+        run.notes.push('(The firewall\'s default policy already accepts incoming traffic; the rule keeps these ports open if you lock the system down later.)');
+      }
+      const published = new Set(services(run).flatMap((sv) => (sv.ports ?? []).map((p) => p.host)));
+      const idle = openPorts.filter((p) => !published.has(p));
+      if (!web && idle.length > 0) run.notes.push(`(No service publishes port ${idle.join(', ')} yet.)`);
+    }
+  } else if (!lockdownSystem && !restrictSsh && !fail2ban) {
+    if (/\bfirewall\b/.test(t) && /\b(enable|turn on|switch on|activate|start)\b/.test(t)) {
+      ensureFirewall(run);
+      run.ws.changed.add('network.yaml');
+      run.lines.push('~ firewall: enabled');
+      return true;
+    }
+    if (cidrs.length > 0 || /\bfirewall\b/.test(t)) {
+      run.questions.push('Which port or service should the firewall rule cover? e.g. "open port 8080 to 192.168.1.0/24" or "allow web traffic".');
+      return true;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** After every clause: warn about published ports a default-drop firewall will block. */
+function finishFirewall(run: Run): void {
+  if (!run.ws.changed.has('network.yaml')) return;
+  if (inputPolicy(run) === 'drop') {
+    const denySsh = rules(run).findIndex((r) => r.name === 'deny-ssh');
+    if (denySsh >= 0) run.ws.removeAt('network.yaml', RULES, denySsh);
+    const allowed = new Set<number>();
+    for (const r of rules(run)) {
+      if (r.action !== 'accept' || r.port === undefined) continue;
+      for (const p of Array.isArray(r.port) ? r.port : [r.port]) {
+        const [lo, hi] = String(p).split('-').map(Number);
+        for (let x = lo!; x <= (hi ?? lo!); x++) allowed.add(x);
+      }
+    }
+    const blocked: string[] = [];
+    for (const s of services(run)) {
+      const ps = (s.ports ?? []).filter((p) => p.host !== undefined && (!p.host_ip || !/^127\.|^::1$/.test(p.host_ip)) && !allowed.has(p.host!)).map((p) => p.host);
+      if (ps.length > 0) blocked.push(`${s.name} (${ps.join(', ')})`);
+    }
+    if (blocked.length > 0) run.warnings.push(`⚠ This blocks all other incoming traffic, including ${blocked.join(', ')}. Say "also allow web traffic" (or "open port N") to keep them reachable.`);
+  }
+}
+
+// ── users ──────────────────────────────────────────────────────────────────
+
+const KEY_RE = /\b((?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3})(?: ([A-Za-z0-9._@+-]+@[A-Za-z0-9._-]+))?/;
+
+function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean {
+  const t = clause.toLowerCase();
+  const key = KEY_RE.exec(clause);
+  const userWord = /\b(?:user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
+  if (!key && !userWord) return false;
+  if (!userWord && !/\busers?\b|\baccounts?\b/.test(t)) {
+    if (!key) return false;
+  }
+  let name = userWord?.[1];
+  if ((!name || ['a', 'an', 'the', 'with', 'and', 'ssh', 'new', 'called', 'named'].includes(name)) && run.lastUser) name = run.lastUser;
+  if (!name || ['a', 'an', 'the', 'with', 'and', 'ssh', 'new', 'called', 'named'].includes(name)) {
+    run.questions.push('What should the user be called? e.g. "add user alice with ssh key ssh-ed25519 AAAA… alice@laptop"');
+    return true;
+  }
+  if (name === 'root') {
+    run.notes.push('root is managed by the system and cannot be changed from security.yaml; add a named user with sudo instead.');
+    return true;
+  }
+  run.lastUser = name;
+  const USERS = ['spec', 'users'];
+  const users = run.ws.items<{ name: string; ssh_keys?: string[]; sudo?: boolean; groups?: string[] }>('security.yaml', USERS);
+  const i = users.findIndex((u) => u.name === name);
+  if (verb === 'remove' && !key) {
+    if (i < 0) run.notes.push(`There is no user ${name}.`);
+    else {
+      run.ws.removeAt('security.yaml', USERS, i);
+      run.lines.push(`- user ${name} (security.yaml; needs your explicit approval)`);
+    }
+    return true;
+  }
+  const sudo = /\b(sudo|admin|administrator|root access|wheel|superuser)\b/.test(t) && !/\b(no|without|not an?)\s+(sudo|admin)/.test(t);
+  const keyText = key ? (key[2] ? `${key[1]} ${key[2]}` : key[1]!) : undefined;
+  if (i < 0) {
+    const user: Record<string, unknown> = { name };
+    if (keyText) user.ssh_keys = [keyText];
+    if (sudo) user.sudo = true;
+    user.shell = '/bin/sh';
+    run.ws.append('security.yaml', USERS, user);
+    run.lines.push(`+ user ${name}${keyText ? ' with an SSH key' : ''}${sudo ? ', may use sudo' : ''} (security.yaml; needs your explicit approval)`);
+    if (!keyText) run.notes.push(`${name} has no SSH key yet and cannot log in over SSH with a key; say "add ${name}'s ssh key ssh-ed25519 AAAA…".`);
+  } else {
+    if (keyText && !(users[i]!.ssh_keys ?? []).includes(keyText)) {
+      run.ws.set('security.yaml', [...USERS, i, 'ssh_keys'], [...(users[i]!.ssh_keys ?? []), keyText]);
+      run.lines.push(`~ user ${name}: one more SSH key`);
+    }
+    if (sudo && !users[i]!.sudo) {
+      run.ws.set('security.yaml', [...USERS, i, 'sudo'], true);
+      run.lines.push(`~ user ${name}: may use sudo`);
+    }
+    if (!keyText && !sudo) run.notes.push(`User ${name} already exists.`);
+  }
+  return true;
+}
+
+// ── hostname, timezone ─────────────────────────────────────────────────────
+
+function handleHostname(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  const m =
+    /\bhost\s?name\b[^.]*?\b(?:to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
+    /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause);
+  if (!m) {
+    if (/\bhost\s?name\b/.test(t) && /\b(set|change|rename)\b/.test(t)) {
+      run.questions.push('What should the hostname be? e.g. "set the hostname to web01"');
+      return true;
+    }
+    return false;
+  }
+  const name = m[1]!;
+  if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(name)) {
+    run.questions.push(`"${name}" is not a valid hostname: use letters, digits and "-", up to 63 per label.`);
+    return true;
+  }
+  run.ws.set('manifest.yaml', ['spec', 'hostname'], name);
+  if (run.ws.get('network.yaml', ['spec', 'hostname']) !== undefined) run.ws.set('network.yaml', ['spec', 'hostname'], name);
+  run.lines.push(`~ hostname: ${name}`);
+  return true;
+}
+
+let zones: string[] | undefined;
+function timeZones(): string[] {
+  if (!zones) zones = [...(Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('timeZone'), 'UTC'];
+  return zones;
+}
+
+function handleTimezone(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\btime\s?zone\b|\btz\b/.test(t)) return false;
+  let zone: string | undefined;
+  const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);
+  if (direct) zone = timeZones().find((z) => z.toLowerCase() === direct[1]!.toLowerCase());
+  if (!zone && /\b(utc|gmt|zulu)\b/.test(t)) zone = 'UTC';
+  if (!zone) {
+    const cand = timeZones()
+      .map((z) => ({ z, city: z.split('/').pop()!.toLowerCase().replace(/_/g, ' ') }))
+      .filter(({ city }) => city.length > 2 && new RegExp(String.raw`\b${city.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b`).test(t))
+      .sort((a, b) => b.city.length - a.city.length);
+    zone = cand[0]?.z;
+  }
+  if (!zone) {
+    run.questions.push('Which time zone? Use a name like Europe/Berlin, America/New_York or UTC.');
+    return true;
+  }
+  run.ws.set('manifest.yaml', ['spec', 'timezone'], zone);
+  run.lines.push(`~ timezone: ${zone}`);
+  return true;
+}

@@ -1,0 +1,316 @@
+/**
+ * The offline engine's lexical layer: turns a request into entities, without deciding what
+ * to do with them. Pure functions, no I/O.
+ *
+ *   numbers      "3", "three", "a dozen"
+ *   sizes        "512MB", "2 GB", "1.5g", "256 megabytes"          → Kubernetes-style 512Mi, 2Gi
+ *   cpus         "half a cpu", "2 cpus", "1.5 cores", "500m"       → "0.5", "2", "1.5", "500m"
+ *   CIDRs / IPs  "10.0.0.0/8", "192.168.1.10", "2001:db8::/32"
+ *   ports        "port 8080", "ports 80 and 443", ":8080"
+ *   schedules    "every night at 3", "daily", "hourly", "every sunday at 4am", "every 15 minutes"
+ *   quoted       'broken', "nonexistent:latest"
+ *   services     "web server" → nginx, "database" → postgres, "cache" → redis, …
+ *
+ * Units: MB/GB are read as MiB/GiB (what Docker's `-m 512m` means) and written with the
+ * binary suffix (512Mi); a bare number of memory is MiB.
+ */
+
+const WORD_NUMBERS: Record<string, number> = {
+  zero: 0, no: 0, none: 0, one: 1, a: 1, an: 1, single: 1, two: 2, couple: 2, three: 3, four: 4, five: 5,
+  six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, dozen: 12, fifteen: 15, twenty: 20,
+  thirty: 30, forty: 40, fifty: 50, hundred: 100,
+};
+
+/** A number written as digits or (small) words. */
+export function parseNumberWord(s: string): number | undefined {
+  const t = s.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (t in WORD_NUMBERS) return WORD_NUMBERS[t];
+  return undefined;
+}
+
+const NUM = String.raw`(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|a half|a quarter|quarter)`;
+
+export interface Size {
+  /** As the user wrote it, e.g. "512MB". */
+  text: string;
+  /** Schema form, e.g. "512Mi". */
+  value: string;
+  bytes: number;
+}
+
+const SIZE_UNITS: [RegExp, string, number][] = [
+  [/^(k|kb|kib|kilobytes?)$/i, 'Ki', 1024],
+  [/^(m|mb|mib|megs?|megabytes?|mebibytes?)$/i, 'Mi', 1024 ** 2],
+  [/^(g|gb|gib|gigs?|gigabytes?|gibibytes?)$/i, 'Gi', 1024 ** 3],
+  [/^(t|tb|tib|terabytes?)$/i, 'Ti', 1024 ** 4],
+];
+
+/** Every size in the text ("512MB", "2 GB", "1.5g of ram"). */
+export function findSizes(text: string): Size[] {
+  const out: Size[] = [];
+  const re = /(?<![\w.])(\d+(?:\.\d+)?)\s?(kib|kb|k|mib|mb|megs?|megabytes?|m|gib|gb|gigs?|gigabytes?|g|tib|tb|terabytes?|t)(?![\w])/gi;
+  for (const m of text.matchAll(re)) {
+    const n = Number(m[1]);
+    const unit = SIZE_UNITS.find(([r]) => r.test(m[2]!));
+    if (!unit) continue;
+    // "500m" right after cpu words is millicores, not memory.
+    const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 12).toLowerCase();
+    if (/^\s*(of\s+)?(cpu|cores?|millicores?)/.test(after)) continue;
+    let value: string;
+    let bytes: number;
+    if (Number.isInteger(n)) {
+      value = `${n}${unit[1]}`;
+      bytes = n * unit[2];
+    } else {
+      // 1.5Gi → 1536Mi: the schema allows decimals, but whole numbers read better.
+      const idx = SIZE_UNITS.indexOf(unit);
+      const lower = SIZE_UNITS[idx - 1];
+      if (lower) {
+        const v = Math.round(n * 1024);
+        value = `${v}${lower[1]}`;
+        bytes = v * lower[2];
+      } else {
+        value = `${n}${unit[1]}`;
+        bytes = Math.round(n * unit[2]);
+      }
+    }
+    out.push({ text: m[0], value, bytes });
+  }
+  return out;
+}
+
+/** Bytes of a schema size string ("512Mi", "1G", "1073741824"). */
+export function sizeToBytes(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$/.exec(s);
+  if (!m) return undefined;
+  const mult: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+  return Math.round(Number(m[1]) * (m[2] ? mult[m[2]]! : 1));
+}
+
+/** CPU amounts: "half a cpu" → "0.5", "2 cpus" → "2", "1.5 cores", "500m", "250 millicores". */
+export function findCpu(text: string): { text: string; value: string } | undefined {
+  const t = text.toLowerCase();
+  let m = /\b(half|a half|quarter|a quarter)\s+(?:of\s+)?(?:a|an|one)?\s*(?:cpu|core|vcpu)s?\b/.exec(t);
+  if (m) return { text: m[0], value: m[1]!.includes('half') ? '0.5' : '0.25' };
+  m = /\b(\d+)\s?(m|millicores?)\s+(?:of\s+)?(?:cpu|cores?)?/.exec(t);
+  if (m && (m[2] !== 'm' || /cpu|core/.test(m[0]))) return { text: m[0], value: `${m[1]}m` };
+  m = new RegExp(String.raw`\b${NUM}\s+(?:v?cpus?|cores?|processors?)\b`).exec(t);
+  if (m) {
+    const n = parseNumberWord(m[1]!);
+    if (n !== undefined && n > 0) return { text: m[0], value: formatCpu(n) };
+  }
+  m = /\bcpu\s+(?:limit\s+)?(?:of|to|=|:)?\s*(\d+(?:\.\d+)?)(?!\s*%)/.exec(t);
+  if (m) return { text: m[0], value: formatCpu(Number(m[1])) };
+  return undefined;
+}
+
+function formatCpu(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
+}
+
+const IPV4 = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}`;
+
+/** IPv4/IPv6 addresses and CIDRs, as written. */
+export function findCidrs(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(new RegExp(String.raw`(?<![\w.])${IPV4}(?:/(?:3[0-2]|[12]?\d))?(?![\w.]*\d)`, 'g'))) out.push(m[0]);
+  for (const m of text.matchAll(/(?<![\w:])(?:[0-9a-f]{1,4}:){1,7}:?(?:[0-9a-f]{0,4}(?::[0-9a-f]{1,4})*)(?:\/(?:12[0-8]|1[01]\d|\d?\d))?(?![\w:])/gi)) {
+    if (m[0].includes('::') || (m[0].match(/:/g) ?? []).length >= 7) out.push(m[0].toLowerCase());
+  }
+  return out;
+}
+
+/** Port numbers named as ports: "port 8080", "ports 80 and 443", "on :8080", "8080/tcp". */
+export function findPorts(text: string): number[] {
+  const out: number[] = [];
+  const t = text.toLowerCase();
+  for (const m of t.matchAll(/\bports?\s+((?:\d{1,5}(?:\s*(?:,|and|&|\/|or)\s*)?)+)/g)) {
+    for (const n of m[1]!.match(/\d{1,5}/g) ?? []) out.push(Number(n));
+  }
+  for (const m of t.matchAll(/(?:^|\s):(\d{1,5})\b/g)) out.push(Number(m[1]));
+  for (const m of t.matchAll(/\b(\d{1,5})\/(tcp|udp)\b/g)) out.push(Number(m[1]));
+  return [...new Set(out.filter((p) => p >= 1 && p <= 65535))];
+}
+
+/** Strings in single, double or curly quotes or backticks. */
+export function findQuoted(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?<![A-Za-z])['‘’"“”`]([^'‘’"“”`\n]{1,200})['‘’"“”`](?![A-Za-z])/g)) out.push(m[1]!.trim());
+  return out;
+}
+
+/** Image-looking tokens: contain ':' or '/' and look like a reference (nginx:1.25, ghcr.io/x/y:1). */
+export function findImageRefs(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?<![\w@./:-])([a-z0-9][a-z0-9._-]*(?:\.[a-z0-9-]+)*(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)(?![\w/:@-])/gi)) {
+    const s = m[1]!;
+    if (!/[:/]/.test(s)) continue;
+    if (/^\d+(\.\d+){3}/.test(s)) continue; // an address, not an image
+    if (/^\d+\/(tcp|udp)$/i.test(s)) continue;
+    if (/^\d+:\d+$/.test(s)) continue; // 3:00
+    out.push(s);
+  }
+  return out;
+}
+
+// ── schedules ───────────────────────────────────────────────────────────────
+
+export interface Schedule {
+  cron: string;
+  /** Plain-English reading, for the explanation. */
+  words: string;
+}
+
+const DAYS: Record<string, number> = {
+  sunday: 0, sun: 0, monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3,
+  thursday: 4, thu: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6,
+};
+
+/** "at 3", "at 3am", "at 2:30 pm", "at 15:00", "at midnight", "at noon" → [hour, minute]. */
+function findTime(t: string, nightHint: boolean): [number, number] | undefined {
+  if (/\bmidnight\b/.test(t)) return [0, 0];
+  if (/\bnoon|midday\b/.test(t)) return [12, 0];
+  const m = /\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|o'?clock|h)?\b/.exec(t) ?? /\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![\w])/.exec(t);
+  if (!m) return undefined;
+  let h = Number(m[1]);
+  const min = m[2] ? Number(m[2]) : 0;
+  const ap = (m[3] ?? '').replace(/\./g, '');
+  if (ap === 'pm' && h < 12) h += 12;
+  if (ap === 'am' && h === 12) h = 0;
+  if (!ap && !m[2] && /\b(evening|afternoon|tonight)\b/.test(t) && h < 12) h += 12;
+  void nightHint;
+  if (h > 23 || min > 59) return undefined;
+  return [h, min];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A schedule in words → a five-field cron expression. `defaultHour` is used for "daily",
+ * "nightly", "weekly" with no time (backups default to 03:00).
+ */
+export function parseSchedule(text: string, defaultHour = 3): Schedule | undefined {
+  const t = text.toLowerCase();
+  let m = /\bevery\s+(\d+|one|two|three|four|five|six|ten|fifteen|twenty|thirty)\s+(minutes?|mins?|hours?|hrs?|days?)\b/.exec(t);
+  if (m) {
+    const n = parseNumberWord(m[1]!) ?? 1;
+    if (/^min/.test(m[2]!) && n >= 1 && n < 60) return { cron: n === 1 ? '* * * * *' : `*/${n} * * * *`, words: `every ${n} minutes` };
+    if (/^h/.test(m[2]!) && n >= 1 && n < 24) return { cron: n === 1 ? '0 * * * *' : `0 */${n} * * *`, words: `every ${n} hours` };
+    if (/^day/.test(m[2]!) && n >= 1 && n < 32) {
+      const [h, mi] = findTime(t, false) ?? [defaultHour, 0];
+      return { cron: n === 1 ? `${mi} ${h} * * *` : `${mi} ${h} */${n} * *`, words: `every ${n} days at ${pad(h)}:${pad(mi)}` };
+    }
+  }
+  if (/\b(every minute)\b/.test(t)) return { cron: '* * * * *', words: 'every minute' };
+  if (/\b(hourly|every hour|each hour|once an hour)\b/.test(t)) {
+    const mm = /\bat\s+(?:minute\s+)?:?(\d{1,2})\s+(?:past|after)\b/.exec(t);
+    const minute = mm ? Math.min(59, Number(mm[1])) : 0;
+    return { cron: `${minute} * * * *`, words: 'every hour' };
+  }
+  const days: number[] = [];
+  for (const [name, n] of Object.entries(DAYS)) {
+    if (new RegExp(String.raw`\b${name}s?\b`).test(t) && !days.includes(n)) days.push(n);
+  }
+  const time = findTime(t, /\bnight|nightly\b/.test(t));
+  if (/\bweekdays?\b|\bworking days?\b|\bmonday (?:to|through|-) friday\b/.test(t)) {
+    const [h, mi] = time ?? [defaultHour, 0];
+    return { cron: `${mi} ${h} * * 1-5`, words: `on weekdays at ${pad(h)}:${pad(mi)}` };
+  }
+  if (/\bweekends?\b/.test(t)) {
+    const [h, mi] = time ?? [defaultHour, 0];
+    return { cron: `${mi} ${h} * * 0,6`, words: `on weekends at ${pad(h)}:${pad(mi)}` };
+  }
+  if (days.length > 0 && /\b(every|each|on|weekly)\b/.test(t)) {
+    const [h, mi] = time ?? [defaultHour, 0];
+    days.sort((a, b) => a - b);
+    const names = days.map((d) => Object.keys(DAYS).find((k) => DAYS[k] === d && k.length > 3)!);
+    return { cron: `${mi} ${h} * * ${days.join(',')}`, words: `every ${names.join(', ')} at ${pad(h)}:${pad(mi)}` };
+  }
+  if (/\b(weekly|every week|once a week|each week)\b/.test(t)) {
+    const [h, mi] = time ?? [defaultHour, 0];
+    return { cron: `${mi} ${h} * * 0`, words: `every Sunday at ${pad(h)}:${pad(mi)}` };
+  }
+  if (/\b(monthly|every month|once a month|each month)\b/.test(t)) {
+    const [h, mi] = time ?? [defaultHour, 0];
+    return { cron: `${mi} ${h} 1 * *`, words: `on the 1st of every month at ${pad(h)}:${pad(mi)}` };
+  }
+  if (/\b(daily|every day|each day|once a day|nightly|every night|each night|every evening|every morning|per day|a day)\b/.test(t) || time) {
+    if (!time && !/\b(daily|every|each|nightly|once a day|per day)\b/.test(t)) return undefined;
+    let [h, mi] = time ?? [defaultHour, 0];
+    if (!time && /\bevery morning\b/.test(t)) h = 6;
+    if (!time && /\bevery evening\b/.test(t)) h = 20;
+    if (time && /\b(evening)\b/.test(t) && h < 12) h += 12;
+    return { cron: `${mi} ${h} * * *`, words: `every day at ${pad(h)}:${pad(mi)}` };
+  }
+  return undefined;
+}
+
+// ── services ────────────────────────────────────────────────────────────────
+
+export interface ServiceMention {
+  /** The stdlib template it names. */
+  template: string;
+  /** Generic words (web server, database, cache) are weaker than a product name. */
+  generic: boolean;
+  /** What the user wrote. */
+  text: string;
+  index: number;
+}
+
+/** Phrase → template. Product names first (specific), then generic role words. */
+const SERVICE_WORDS: { re: RegExp; template: string; generic: boolean }[] = [
+  { re: /\bnginx\b|\bengine-?x\b/g, template: 'nginx', generic: false },
+  { re: /\bcaddy\b/g, template: 'caddy', generic: false },
+  { re: /\bpostgres(?:ql|s)?\b|\bpostgre\s?sql\b|\bpsql\b|\bpg\b/g, template: 'postgres', generic: false },
+  { re: /\bmaria\s?db\b|\bmysql\b/g, template: 'mariadb', generic: false },
+  { re: /\bredis\b/g, template: 'redis', generic: false },
+  { re: /\bprometheus\b/g, template: 'prometheus', generic: false },
+  { re: /\bgrafana\b/g, template: 'grafana', generic: false },
+  { re: /\bword\s?press\b/g, template: 'wordpress', generic: false },
+  { re: /\bweb\s?servers?\b|\bwebsites?\b|\bweb\s?sites?\b|\bweb\s?front-?ends?\b|\bfront-?ends?\b|\breverse\s?proxy\b|\bstatic\s+(?:site|website|pages?)\b|\bhttp\s+server\b/g, template: 'nginx', generic: true },
+  { re: /\b(?:sql\s+|relational\s+)?databases?\b|\bdbs?\b/g, template: 'postgres', generic: true },
+  { re: /\bcach(?:e|es|ing)\b|\bkey[-\s]?value\s+store\b/g, template: 'redis', generic: true },
+  { re: /\bmonitoring\b|\bmetrics\b/g, template: 'prometheus', generic: true },
+  { re: /\bdashboards?\b/g, template: 'grafana', generic: true },
+  { re: /\bblog\b/g, template: 'wordpress', generic: true },
+];
+
+/** Service mentions in order of appearance (a template may appear more than once). */
+export function findServiceMentions(text: string): ServiceMention[] {
+  const t = text.toLowerCase();
+  const out: ServiceMention[] = [];
+  const taken: [number, number][] = [];
+  for (const w of SERVICE_WORDS) {
+    for (const m of t.matchAll(w.re)) {
+      const start = m.index ?? 0;
+      const end = start + m[0].length;
+      if (taken.some(([a, b]) => start < b && end > a)) continue;
+      // "web app"/"web application" is not a web server; "database password" is not a database.
+      if (w.template === 'postgres' && w.generic && /^\s*(password|user|name|connections?|limit)/.test(t.slice(end))) continue;
+      taken.push([start, end]);
+      out.push({ template: w.template, generic: w.generic, text: m[0], index: start });
+    }
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+// ── clauses ─────────────────────────────────────────────────────────────────
+
+/**
+ * Splits a request into clauses at sentence ends, ';', ',', and joining words ("and",
+ * "then", "also", "plus"). A clause with no verb and no topic of its own (a bare list item
+ * such as "Redis for caching" or "192.168.0.0/16") is glued back onto the one before it.
+ */
+export function splitClauses(text: string, hasOwnMeaning: (clause: string) => boolean): string[] {
+  const parts = text
+    .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  for (const p of parts) {
+    if (out.length > 0 && !hasOwnMeaning(p)) out[out.length - 1] += ', ' + p;
+    else out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+/**
+ * The intent layer's one interface: a provider turns a request (with its context) into
+ * proposed state files. It never executes anything, never sees a secret's value and can
+ * never approve: whatever it returns goes through `validate-proposal.ts` and the full
+ * compiler, and then the user (or `--yes`) decides.
+ *
+ * Implementations:
+ *   - `anthropic.ts`          Anthropic Messages API through @anthropic-ai/sdk, tool use
+ *   - `openai-compatible.ts`  llama.cpp / Ollama / vLLM / OpenAI `/v1/chat/completions`
+ *   - `offline.ts`            the built-in rule-based engine (the default)
+ *   - replay                  tests point the real clients at `replay.ts`'s local server
+ */
+import type { StateFileName } from '../model.js';
+
+export type StateFiles = Partial<Record<StateFileName, string>>;
+
+export interface ConversationTurn {
+  role: 'user' | 'assistant';
+  text: string;
+  /** ISO time; display only. */
+  at?: string;
+}
+
+/** One service as the observer sees it (names and log lines are untrusted text). */
+export interface SummaryService {
+  name: string;
+  image: string;
+  state: string;
+  health?: string;
+  ports?: number[];
+  memoryMb?: number;
+  cpuPercent?: number;
+  restartCount?: number;
+  exitCode?: number;
+}
+
+export interface SummaryEvent {
+  time: string;
+  type: string;
+  service?: string;
+  text?: string;
+}
+
+/** The "current state summary" (spec: claude-observe's state summary format). */
+export interface StateSummary {
+  generatedAt?: string;
+  hostname?: string;
+  uptime?: string;
+  primaryIp?: string;
+  resources?: { cpuCores?: number; cpuPercent?: number; memoryTotalMb?: number; memoryUsedMb?: number; diskTotalGb?: number; diskUsedGb?: number };
+  services: SummaryService[];
+  events?: SummaryEvent[];
+  alerts?: { severity: string; message: string }[];
+  /** Last log lines per service. */
+  logs?: Record<string, string[]>;
+  /** Local images present (repo:tag), when known. */
+  images?: string[];
+}
+
+/** Where the state summary comes from; the observation layer implements it. */
+export interface StateSummarySource {
+  summary(): Promise<StateSummary> | StateSummary;
+}
+
+/** Everything a provider may use. Secrets appear only as names. */
+export interface IntentContext {
+  message: string;
+  /** The current (working) state files, full text as on disk. Context assembly redacts secrets. */
+  files: StateFiles;
+  history: ConversationTurn[];
+  summary?: StateSummary;
+  /** Names of the secrets defined in security.yaml (never values). */
+  secretNames: string[];
+  /** Upstream image ref → local image (fixtures/images/catalog.json, when present). */
+  imageCatalog: Record<string, string>;
+  now: Date;
+  /** Set when asking the provider to repair its previous proposal. */
+  repair?: RepairRequest;
+}
+
+export interface RepairRequest {
+  attempt: number;
+  /** The previous proposal's files, as proposed. */
+  previous: StateFiles;
+  /** The rendered diagnostics and refusals that must be fixed. */
+  problems: string[];
+}
+
+export interface Proposal {
+  /** Full new contents of each state file that changes; files left out are unchanged. */
+  files: StateFiles;
+  /** What the change does, for the user. */
+  explanation: string;
+  /** Set when the request was refused; `files` is then empty. */
+  refused?: { reason: string };
+  /** Questions for the user (the request was unclear); `files` is then usually empty. */
+  questions?: string[];
+  /** Things the user should know before approving (blocked ports, default passwords, …). */
+  warnings?: string[];
+  /** Which provider produced it: offline, anthropic, openai-compatible. */
+  provider: string;
+}
+
+export interface IntentProvider {
+  readonly name: string;
+  propose(ctx: IntentContext): Promise<Proposal>;
+}
+
+/** A provider's transport or protocol failure (not a user error in the files). */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
