@@ -13,4 +13,10 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.js')).default,
   export: async () => (await import('./export.js')).default,
   import: async () => (await import('./import.js')).default,
+  plan: async () => (await import('./plan.js')).default,
+  show: async () => (await import('./show.js')).default,
+  verify: async () => (await import('./verify.js')).default,
+  sign: async () => (await import('./sign.js')).default,
+  keys: async () => (await import('./keys.js')).default,
+  confirm: async () => (await import('./confirm.js')).default,
 };

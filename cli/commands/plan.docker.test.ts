@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../main.js';
+import { packageRoot } from '../../common/paths.js';
+import { parseEnvelope } from '../../plan/envelope.js';
+import type { PlanPayload } from '../../plan/types.js';
+
+let dir: string;
+const now = new Date('2026-11-21T12:00:00Z');
+
+async function claude(argv: string[], env: Record<string, string> = {}, at: Date = now) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (b: Buffer) => (out += b.toString()));
+  stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const code = await main(argv, {
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    isTTY: false,
+    env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state'), ...env },
+    cwd: dir,
+    now: () => at,
+  });
+  return { code, out, err };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'claude-plan-cli-'));
+  cpSync(join(packageRoot(), 'fixtures/states/spec-example'), join(dir, 'state'), { recursive: true });
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('claude plan / show / verify / sign / keys (real dockerd, temp dirs)', () => {
+  it('plans the spec example, signs it with a new host key, and show/verify read it back', async () => {
+    const r = await claude(['plan', '--out', 'plan.json', '--detailed-exitcode']);
+    if (r.code !== 2) console.log(r.out, r.err);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/generated the host key/);
+    expect(r.out).toMatch(/Proposed Changes/);
+    const st = statSync(join(dir, 'data/keys/host.key'));
+    expect(st.mode & 0o777).toBe(0o600);
+    const env = parseEnvelope(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    const payload = JSON.parse(Buffer.from(env.payload, 'base64').toString()) as PlanPayload;
+    expect(payload.steps.some((s) => s.op === 'firewall.apply')).toBe(true);
+    expect(payload.hostId).toBe(readFileSync(join(dir, 'data/host-id'), 'utf8').trim());
+
+    const v = await claude(['verify', 'plan.json']);
+    // the spec example changes users/SSH keys: the policy wants an admin signature too
+    expect(v.out).toMatch(/✓ signatures/);
+    expect(v.out).toMatch(/✗ policy .*admin/);
+    expect(v.code).toBe(1);
+
+    const g = await claude(['keys', 'generate', '--out', 'admin.key']);
+    expect(g.code).toBe(0);
+    expect(statSync(join(dir, 'admin.key')).mode & 0o777).toBe(0o600);
+    expect((await claude(['keys', 'add', 'admin.key.pub', '--role', 'admin', '--name', 'alice'])).code).toBe(0);
+    const dup = await claude(['keys', 'add', 'admin.key.pub', '--role', 'ci', '--name', 'again']);
+    expect(dup.code).toBe(1);
+    expect(dup.err).toMatch(/already trusted \(role admin/);
+    expect((await claude(['sign', 'plan.json', '--key', 'admin.key'])).out).toMatch(/2 signatures/);
+    expect((await claude(['sign', 'plan.json', '--key', 'admin.key'])).out).toMatch(/already signed/);
+    const v2 = await claude(['verify', 'plan.json']);
+    expect(v2.out).toMatch(/✓ policy/);
+    expect(v2.code).toBe(0);
+
+    const s = await claude(["show", "plan.json"]);
+    if (process.env.SHOW_DEBUG) console.log(s.out);
+    expect(s.code).toBe(0);
+    expect(s.out).toMatch(/⚠ SECURITY/);
+    expect(s.out).toMatch(/admin 'alice': ✓ valid, trusted/);
+
+    const late = await claude(['verify', 'plan.json'], {}, new Date(now.getTime() + 2 * 3600_000));
+    expect(late.code).toBe(1);
+    expect(late.out).toMatch(/✗ expiry/);
+
+    const list = await claude(['keys', 'list']);
+    expect(list.out).toMatch(/host .*host-/);
+    expect(list.out).toMatch(/admin +alice/);
+  }, 60_000);
+
+  it('refuses a positional message clearly, and a broken state dir with diagnostics', async () => {
+    const m = await claude(['plan', 'add redis']);
+    expect(m.code).toBe(1);
+    expect(m.err).toMatch(/intent engine/);
+    writeFileSync(join(dir, 'state', 'services.yaml'), 'apiVersion: claude.os/v1\nkind: ServiceManifest\nspec:\n  services:\n    - name: x\n      image: [\n');
+    const b = await claude(['plan', '--out', 'broken.json']);
+    expect(b.code).toBe(1);
+    expect(b.err).toMatch(/services\.yaml:\d+:\d+/);
+    expect(existsSync(join(dir, 'broken.json'))).toBe(false);
+  }, 60_000);
+});

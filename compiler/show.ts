@@ -1,0 +1,148 @@
+/**
+ * Renders a plan for people: the spec's "Proposed Changes" box, one terraform-style line
+ * per step, warnings for security and destructive steps, the exposure map, and the
+ * signatures with their trust and the policy. Pure (a report in, text out), so its output
+ * is golden-tested (compiler/__golden__/show-*.txt).
+ */
+import type { PlanReport } from '../plan/inspect.js';
+import type { PlanPayload, PlanStep } from '../plan/types.js';
+import { evaluatePolicy } from '../plan/policy.js';
+
+/** `+` create/start, `~` change/stop, `-` remove, `-/+` replace. */
+export function stepSymbol(s: PlanStep): string {
+  switch (s.op) {
+    case 'container.replace':
+      return '-/+';
+    case 'network.remove':
+    case 'volume.remove':
+    case 'container.remove':
+    case 'firewall.remove':
+      return '-';
+    case 'container.stop':
+    case 'host.apply':
+    case 'schedule.apply':
+    case 'firewall.apply':
+      return '~';
+    case 'volume.create':
+      return s.inverse?.op === 'volume.create' ? '~' : '+';
+    case 'network.create':
+      return s.phase === 4 ? '-/+' : '+';
+    default:
+      return '+';
+  }
+}
+
+/** Splits a line into pieces of at most `width` characters at spaces; continuation lines are indented. */
+export function wrap(line: string, width: number, indent = '  '): string[] {
+  if (line.length <= width) return [line];
+  const out: string[] = [];
+  let cur = '';
+  for (const word of line.split(' ')) {
+    const next = cur ? `${cur} ${word}` : word;
+    if (next.length > width && cur) {
+      out.push(cur);
+      cur = indent + word;
+    } else cur = next;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+export function box(title: string, lines: readonly string[], minWidth = 61, maxWidth = 77): string[] {
+  lines = lines.flatMap((l) => wrap(l, maxWidth - 2));
+  const inner = Math.max(minWidth, title.length + 2, ...lines.map((l) => l.length + 2));
+  const row = (t: string) => `│ ${t}${' '.repeat(inner - 1 - t.length)}│`;
+  return ['┌' + '─'.repeat(inner) + '┐', row(title), '├' + '─'.repeat(inner) + '┤', ...lines.map(row), '└' + '─'.repeat(inner) + '┘'];
+}
+
+interface Display {
+  overview?: string[];
+  changes?: string[];
+  exposure?: { service: string; port: number; protocol: string; allowedFrom: string[]; note?: string }[];
+  kept?: string[];
+  warnings?: string[];
+}
+
+function plural(n: number, w: string): string {
+  return `${n} ${w}${n === 1 ? '' : 's'}`;
+}
+
+/** The whole `claude show` text for a payload and (optionally) its verification report. */
+export function renderPlan(payload: PlanPayload, report?: PlanReport): string {
+  const out: string[] = [];
+  const d = (payload.display ?? {}) as Display;
+  const security = payload.steps.some((s) => s.risk === 'security');
+  const title = payload.steps.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
+  const overview = d.overview?.length ? [...d.overview] : payload.steps.length ? [] : ['The system already matches the state files.'];
+  const sec = payload.steps.filter((s) => s.risk === 'security');
+  if (sec.length) {
+    if (overview.length) overview.push('');
+    for (const s of sec) overview.push(`⚠ ${s.description}`);
+  }
+  for (const k of d.kept ?? []) overview.push(`Kept: ${k} is no longer declared; its data stays`);
+  out.push(...box(title, overview));
+  out.push('');
+  out.push(`Plan ${payload.id} for host ${payload.hostId}`);
+  out.push(`  request:  ${payload.request}`);
+  out.push(`  made:     ${payload.createdAt} by ${payload.provenance.engine}${payload.provenance.model ? ` (${payload.provenance.model})` : ''}, compiler ${payload.provenance.compilerVersion}`);
+  out.push(`  expires:  ${payload.expiresAt}`);
+  out.push(`  base:     state ${payload.base.stateCommit ? payload.base.stateCommit.slice(0, 12) : '(no commit yet)'}, fingerprint ${payload.base.fingerprint.slice(0, 16)}… over ${plural(Object.keys(payload.base.resources).length, 'resource')}`);
+  out.push('');
+  if (payload.steps.length) {
+    out.push(`Steps (${payload.steps.length}, in order; phases run one after the other):`);
+    const w = Math.max(...payload.steps.map((s) => stepSymbol(s).length));
+    let phase = 0;
+    for (const s of payload.steps) {
+      if (s.phase !== phase) {
+        phase = s.phase;
+        out.push(`  ${PHASES[phase] ?? `phase ${phase}`}`);
+      }
+      const risk = s.risk === 'safe' ? '' : `  [${s.risk}]`;
+      out.push(`    ${stepSymbol(s).padStart(w)} ${s.description}${risk}`);
+    }
+    out.push('');
+  }
+  const sm = payload.summary;
+  const risks = (['safe', 'disruptive', 'destructive', 'security'] as const).filter((r) => sm.byRisk[r]).map((r) => `${sm.byRisk[r]} ${r}`);
+  out.push(`Plan: ${sm.create} to create, ${sm.update} to change, ${sm.delete} to delete${risks.length ? ` (steps: ${risks.join(', ')})` : ''}.`);
+  const warnings = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
+  const other = (d.warnings ?? []).filter((w) => !w.startsWith('security: ') && !w.startsWith('destructive: '));
+  if (warnings.length || other.length) {
+    out.push('');
+    out.push('Warnings:');
+    for (const s of warnings) {
+      out.push(s.risk === 'destructive' ? `  ⚠ DESTRUCTIVE: ${s.description}: this deletes data and cannot be undone` : `  ⚠ SECURITY: ${s.description}`);
+    }
+    for (const w of other) out.push(`  ⚠ ${w}`);
+  }
+  if (d.exposure?.length) {
+    out.push('');
+    out.push('Exposure (published ports, from where a new connection gets through):');
+    for (const e of d.exposure) out.push(`  ${e.service} ${e.port}/${e.protocol} ← ${e.allowedFrom.join(', ')}${e.note ? ` (${e.note})` : ''}`);
+  }
+  out.push('');
+  if (report) {
+    out.push(`Signatures (${report.signatures.length}):`);
+    if (report.signatures.length === 0) out.push('  (none: the plan is unsigned)');
+    for (const s of report.signatures) {
+      const who = s.role ? `${s.role} '${s.name ?? '?'}'` : 'unknown key';
+      const st = s.status === 'valid' ? '✓ valid, trusted' : s.status === 'unknown-key' ? '? not trusted here (cannot check)' : s.status === 'duplicate' ? '✗ keyid listed twice' : '✗ does not verify';
+      out.push(`  ${s.keyid.slice(0, 16)}…  ${who}: ${st}`);
+    }
+    const pol = evaluatePolicy(payload, report.signatures.filter((s) => s.status === 'valid').map((s) => s.role!));
+    out.push('Policy:');
+    for (const l of pol.lines) out.push(`  ${l}`);
+    for (const m of pol.missingSignatures) out.push(`  missing: ${m}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+const PHASES: Record<number, string> = {
+  1: '1 networks',
+  2: '2 volumes',
+  3: '3 images',
+  4: '4 stop',
+  5: '5 firewall and host',
+  6: '6 start (depends_on order)',
+  7: '7 prune',
+};
