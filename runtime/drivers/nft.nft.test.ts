@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { NftDriver, NftError, hashNftJson } from './nft.js';
 import { applyConfirmed, confirmPending, listPending, recoverPendingFirewall } from '../firewall-confirm.js';
+import { FirewallRevertedError, createNftFirewallBackend, firewallJournalDir, runTcpProbes } from '../firewall-backend.js';
 // Test-only: the compiler produces the rulesets the runtime loads (runtime code never imports compiler/).
 import { compileFirewall, evaluate, type FirewallSpec } from '../../compiler/firewall.js';
 
@@ -375,6 +376,39 @@ describe('commit-confirmed', () => {
     expect(late.reverted).toEqual([rec.id]);
     expect((await d.observe()).hash).toBe(before.hash);
     expect(listPending(journal)).toEqual([]);
+  });
+});
+
+describe('the engine firewall backend', () => {
+  test('commit-confirmed with the plan probes: passing probes keep the table, a failing one reverts and throws', async () => {
+    const dataDir = join(tmp, 'data-backend');
+    const be = createNftFirewallBackend({ netns: SRV, dataDir, probeTimeoutMs: 500 });
+    const d = driver();
+    await d.apply(compileFirewall(SPEC).ruleset);
+    const before = await d.observe();
+    const next = compileFirewall({ ...SPEC, rules: [...SPEC.rules!, { name: 'allow-pg', protocol: 'tcp', port: 5432, source: '10.0.0.0/8', action: 'accept' }] }).ruleset;
+    // From inside the host: 22 answers (expect open), 3306 has no listener (expect closed).
+    const hash = await be.apply(next, 2000, [{ kind: 'tcp', address: '10.0.0.1', port: 22 }, { kind: 'tcp', address: '10.0.0.1', port: 3306, expect: 'closed' }]);
+    expect(hash).toBe((await d.observe()).hash);
+    expect(hash).not.toBe(before.hash);
+    expect(probe([pg])).toEqual([true]);
+    // A probe that cannot pass (22 expected closed): reverted, the step fails.
+    const err = await be.apply(compileFirewall(SPEC).ruleset, 2000, [{ kind: 'tcp', address: '10.0.0.1', port: 22, expect: 'closed' }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FirewallRevertedError);
+    expect((err as Error).message).toMatch(/reverted \(probes: a probe failed\)/);
+    expect((await d.observe()).hash).toBe(hash);
+    expect(listPending(firewallJournalDir(dataDir))).toEqual([]);
+    // snapshot/restore round trip, and removal (null) without a window.
+    const snap = await be.snapshot();
+    expect(await be.apply(null, 0, [])).toBeNull();
+    await be.restore(snap);
+    expect((await d.observe()).hash).toBe(hash);
+    await d.apply(compileFirewall(SPEC).ruleset);
+  });
+
+  test('runTcpProbes reports open and closed ports truthfully', async () => {
+    const r = await runTcpProbes([{ kind: 'tcp', address: '10.0.0.1', port: 22 }, { kind: 'tcp', address: '10.0.0.1', port: 3306 }, { kind: 'tcp', address: '10.0.0.1', port: 3306, expect: 'closed' }], { netns: SRV, timeoutMs: 500 });
+    expect(r.map((x) => [x.open, x.ok])).toEqual([[true, true], [false, false], [false, true]]);
   });
 });
 

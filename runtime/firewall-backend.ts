@@ -1,0 +1,157 @@
+/**
+ * The firewall backend the runtime engine uses for `firewall.apply` / `firewall.remove`
+ * steps (the `FirewallBackend` of runtime/drivers/docker.ts): NftDriver + commit-confirmed.
+ *
+ * - `apply(ruleset, confirmTimeoutMs, probes)`: with a window (> 0), commit-confirmed
+ *   (runtime/firewall-confirm.ts) with the plan's TCP probes, run from inside the host (or
+ *   inside the driver's network namespace); a reverted change throws
+ *   `FirewallRevertedError`, so the step fails and the apply rolls back. Without a window,
+ *   a plain atomic load. `null` removes the table. Returns the observed table hash.
+ * - `snapshot()` / `restore(text)`: the text that restores the current table, and loading it.
+ */
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { NFT_REMOVE_RULESET, NftDriver, type NftDriverOptions } from './drivers/nft.js';
+import { applyConfirmed } from './firewall-confirm.js';
+
+export interface TcpProbe {
+  kind: 'tcp';
+  /** Default 127.0.0.1. */
+  address?: string;
+  port: number;
+  /** Source address to bind. */
+  from?: string;
+  /** Default `open`. */
+  expect?: 'open' | 'closed';
+}
+
+export interface NftFirewallBackendOptions extends NftDriverOptions {
+  /** The data dir; pending records live in `firewallJournalDir(dataDir)`. */
+  dataDir: string;
+  /** Per-probe connect timeout. Default 2 s. */
+  probeTimeoutMs?: number;
+}
+
+export class FirewallRevertedError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'FirewallRevertedError';
+  }
+}
+
+/**
+ * Where pending firewall confirmations live: `<dataDir>/journal`, beside the apply journal
+ * (their files are named `firewall-pending-*` and `firewall-confirm.log`).
+ */
+export function firewallJournalDir(dataDir: string): string {
+  return join(dataDir, 'journal');
+}
+
+export function createNftFirewallBackend(opts: NftFirewallBackendOptions): {
+  driver: NftDriver;
+  snapshot(): Promise<string>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: TcpProbe[]): Promise<string | null>;
+  restore(ruleset: string): Promise<void>;
+} {
+  const driver = new NftDriver(opts);
+  const journalDir = firewallJournalDir(opts.dataDir);
+  const probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
+  return {
+    driver,
+    async snapshot() {
+      return (await driver.snapshot()).ruleset;
+    },
+    async apply(ruleset, confirmTimeoutMs, probes) {
+      const text = ruleset ?? NFT_REMOVE_RULESET;
+      if (confirmTimeoutMs <= 0) {
+        await driver.apply(text);
+        return (await driver.observe()).hash;
+      }
+      const res = await applyConfirmed(driver, text, {
+        timeoutMs: confirmTimeoutMs,
+        journalDir,
+        probes: async () => {
+          const results = await runTcpProbes(probes, { ...(driver.netns ? { netns: driver.netns } : {}), timeoutMs: probeTimeoutMs });
+          return results.every((r) => r.ok);
+        },
+      });
+      if (res.outcome === 'reverted') {
+        throw new FirewallRevertedError(
+          `the firewall change was reverted (${res.by}${res.reason ? ': ' + res.reason : ''}); the previous table is back`,
+          'check the probes in the plan (each declared service must answer from inside the host), or apply again and run `claude confirm` within the window',
+        );
+      }
+      return res.observed.hash;
+    },
+    async restore(text) {
+      await driver.apply(text);
+    },
+  };
+}
+
+export interface ProbeResult {
+  probe: TcpProbe;
+  /** Whether the port answered. */
+  open: boolean;
+  /** Whether that is what the probe expected. */
+  ok: boolean;
+}
+
+/** TCP connects, in parallel, each with a timeout; in `netns` through `ip netns exec … node`. */
+export async function runTcpProbes(probes: readonly TcpProbe[], opts: { netns?: string; timeoutMs?: number } = {}): Promise<ProbeResult[]> {
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  const targets = probes.map((p) => ({ host: p.address ?? '127.0.0.1', port: p.port, ...(p.from ? { localAddress: p.from } : {}) }));
+  let open: boolean[];
+  if (targets.length === 0) open = [];
+  else if (opts.netns) open = await probeInNetns(opts.netns, targets, timeoutMs);
+  else open = await Promise.all(targets.map((t) => tcpOpen(t, timeoutMs)));
+  return probes.map((p, i) => ({ probe: p, open: open[i]!, ok: open[i] === ((p.expect ?? 'open') === 'open') }));
+}
+
+function tcpOpen(t: { host: string; port: number; localAddress?: string }, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(t);
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve(false);
+    }, timeoutMs);
+    s.on('connect', () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+}
+
+const NETNS_PROBE = `
+const net = require('net');
+const [list, timeoutMs] = [JSON.parse(process.argv[1]), Number(process.argv[2])];
+Promise.all(list.map((t) => new Promise((res) => {
+  const s = net.connect(t);
+  const timer = setTimeout(() => { s.destroy(); res(false); }, timeoutMs);
+  s.on('connect', () => { clearTimeout(timer); s.destroy(); res(true); });
+  s.on('error', () => { clearTimeout(timer); res(false); });
+}))).then((r) => process.stdout.write(JSON.stringify(r)));`;
+
+function probeInNetns(netns: string, targets: object[], timeoutMs: number): Promise<boolean[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', NETNS_PROBE, JSON.stringify(targets), String(timeoutMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += String(b)));
+    child.stderr.on('data', (b: Buffer) => (err += String(b)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`probe in namespace ${netns} failed (exit ${code}): ${err.trim()}`));
+      resolve(JSON.parse(out) as boolean[]);
+    });
+  });
+}
