@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../common/paths.js';
+import { compileFiles, compileStateDir } from './compile.js';
+import { DiagnosticSink } from './diagnostics.js';
+import { DEFAULTS, applyAliases, durationMs, findCycles, nanoCpus, resolve, sizeBytes, splitCommand } from './resolve.js';
+
+const HEAD = (kind: string) => `apiVersion: claude.os/v1\nkind: ${kind}\nmetadata:\n  name: t\n`;
+const SERVICES = (body: string) => HEAD('ServiceManifest') + 'spec:\n' + body;
+const states = join(packageRoot(), 'fixtures', 'states');
+
+function codes(files: Record<string, string>): string[] {
+  return compileFiles(files).diagnostics.map((d) => `${d.code}@${d.file}:${d.line}`);
+}
+
+describe('units', () => {
+  it('durations, sizes and cpu', () => {
+    expect(durationMs('500ms')).toBe(500);
+    expect(durationMs('30s')).toBe(30_000);
+    expect(durationMs('1h30m')).toBe(5_400_000);
+    expect(durationMs('2d')).toBe(172_800_000);
+    expect(sizeBytes('128Mi')).toBe(134_217_728);
+    expect(sizeBytes('1.5G')).toBe(1_500_000_000);
+    expect(sizeBytes('10k')).toBe(10_000);
+    expect(sizeBytes('10Ki')).toBe(10_240);
+    expect(sizeBytes('512')).toBe(512);
+    expect(nanoCpus('0.5')).toBe(500_000_000);
+    expect(nanoCpus('2')).toBe(2_000_000_000);
+    expect(nanoCpus('250m')).toBe(250_000_000);
+  });
+});
+
+describe('splitCommand', () => {
+  it('splits like a shell, without expanding anything', () => {
+    expect(splitCommand('redis-server --appendonly yes').argv).toEqual(['redis-server', '--appendonly', 'yes']);
+    expect(splitCommand(`nginx -g 'daemon off;'`)).toEqual({ argv: ['nginx', '-g', 'daemon off;'] });
+    expect(splitCommand(`echo "a \\"b\\" $HOME" c\\ d ''`).argv).toEqual(['echo', 'a "b" $HOME', 'c d', '']);
+    expect(splitCommand('  a   b  ').argv).toEqual(['a', 'b']);
+  });
+
+  it('reports unclosed quotes and notices shell operators', () => {
+    expect(splitCommand(`sh -c 'oops`).error).toMatch(/never closed/);
+    expect(splitCommand(`x "y`).error).toMatch(/never closed/);
+    expect(splitCommand('x \\').error).toMatch(/backslash/);
+    expect(splitCommand('pg_dump app | gzip').operator).toBe('|');
+    expect(splitCommand('a && b').operator).toBe('&&');
+    expect(splitCommand(`echo '|' ok`).operator).toBeUndefined();
+  });
+});
+
+describe('defaults', () => {
+  it('match the defaults written in the schemas', () => {
+    const s = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'services.schema.json'), 'utf8'));
+    const n = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'network.schema.json'), 'utf8'));
+    const m = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'manifest.schema.json'), 'utf8'));
+    const svc = s.$defs.service.properties;
+    expect(svc.replicas.default).toBe(DEFAULTS.replicas);
+    expect(svc.restart.default).toBe(DEFAULTS.restart);
+    expect(svc.state.default).toBe(DEFAULTS.state);
+    expect(svc.enabled.default).toBe(DEFAULTS.enabled);
+    expect(s.$defs.port.properties.protocol.default).toBe(DEFAULTS.protocol);
+    expect(s.$defs.network.properties.driver.default).toBe(DEFAULTS.networkDriver);
+    expect(n.$defs.firewall.properties.enabled.default).toBe(DEFAULTS.firewallEnabled);
+    expect(n.$defs.firewall.properties.default_input_policy.default).toBe(DEFAULTS.firewallPolicy);
+    expect(m.properties.spec.properties.images.properties.pull.default).toBe(DEFAULTS.imagesPull);
+    expect(m.properties.spec.properties.safety.properties.require_approval.default).toBe(DEFAULTS.requireApproval);
+  });
+
+  it('are filled in for a bare service', () => {
+    const r = compileFiles({ 'services.yaml': SERVICES('  services:\n    - name: web\n      image: nginx\n      ports: [{host: 8080, container: 80}]\n      healthcheck: {test: [wget, -q, http://127.0.0.1/]}\n') });
+    expect(r.diagnostics).toEqual([]);
+    const m = r.model!;
+    expect(m.services[0]).toEqual({
+      name: 'web',
+      image: 'nginx',
+      resolvedImage: 'nginx',
+      replicas: 1,
+      state: 'running',
+      enabled: true,
+      ports: [{ host: 8080, container: 80, protocol: 'tcp' }],
+      mounts: [],
+      environment: {},
+      secretRefs: [],
+      resources: {},
+      healthcheck: { test: ['CMD', 'wget', '-q', 'http://127.0.0.1/'], intervalMs: 30_000, timeoutMs: 10_000, retries: 3, startPeriodMs: 0 },
+      restart: 'unless-stopped',
+      networks: [],
+      dependsOn: [],
+      labels: {},
+    });
+    expect(m.api).toEqual({ enabled: false, listen: '127.0.0.1', port: 8420 });
+    expect(m.safety).toEqual({ requireApproval: true, autoApproveCategories: [], restrictedFiles: ['security.yaml'], rollbackOnHealthFailure: true, confirmTimeoutMs: 60_000 });
+    expect(m.images).toEqual({ aliases: {}, pull: true });
+    expect(m.firewall).toBeNull();
+  });
+});
+
+describe('the fixtures', () => {
+  it('spec-example: valid, with the one documented warning for image + tag', () => {
+    const r = compileStateDir(join(states, 'spec-example'));
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.file, d.line, d.column])).toEqual([['CLA3001', 'warning', 'services.yaml', 23, 12]]);
+    const m = r.model!;
+    expect(m.services.map((s) => [s.name, s.image])).toEqual([
+      ['nginx', 'nginx:1.25'],
+      ['postgres', 'postgres:16-alpine'],
+      ['redis', 'redis:7-alpine'],
+    ]);
+    const [nginx, postgres, redis] = m.services;
+    expect(nginx!.resources).toEqual({ nanoCpus: 500_000_000, memoryBytes: 134_217_728 });
+    expect(nginx!.healthcheck).toEqual({ test: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'], intervalMs: 30_000, timeoutMs: 10_000, retries: 3, startPeriodMs: 10_000 });
+    expect(nginx!.mounts.map((x) => [x.source, x.volume ?? null, x.readonly])).toEqual([
+      ['/data/www', 'www', true],
+      ['/data/nginx/conf.d', null, true],
+      ['/data/certs', 'certs', true],
+    ]);
+    expect(postgres!.secretRefs).toEqual(['postgres_password']);
+    expect(postgres!.environment['POSTGRES_PASSWORD']).toBe('${secrets.postgres_password}');
+    expect(redis!.command).toEqual(['redis-server', '--appendonly', 'yes']);
+    expect(m.volumes.map((v) => [v.name, v.sizeBytes])).toEqual([
+      ['certs', 100 * 1024 ** 2],
+      ['postgres', 50 * 1024 ** 3],
+      ['redis', 5 * 1024 ** 3],
+      ['www', 10 * 1024 ** 3],
+    ]);
+    expect(m.jobs.map((j) => [j.name, j.container ?? null, j.command[0], j.timeoutMs])).toEqual([
+      ['certificate-check', null, '/bin/sh', 300_000],
+      ['cleanup-logs', null, '/bin/sh', 600_000],
+      ['postgres-backup', 'postgres', '/bin/sh', 3_600_000],
+      ['security-updates', null, '/bin/sh', 1_800_000],
+    ]);
+    expect(m.secrets.map((s) => s.name)).toEqual(['llm_api_key', 'postgres_password', 'redis_password']);
+    expect(m.secrets.every((s) => s.value.startsWith('encrypted:v1:'))).toBe(true);
+    expect(m.hostname).toBe('webserver-prod');
+    expect(m.firewall!.rules.map((x) => x.name)).toEqual(['allow-ssh-internal', 'allow-http', 'allow-https', 'allow-established', 'allow-loopback']);
+    expect(Object.keys(m.files).sort()).toEqual(['manifest.yaml', 'network.yaml', 'scheduled.yaml', 'security.yaml', 'services.yaml', 'storage.yaml']);
+  });
+
+  it('web-stack and minimal: valid, images mapped to the local test images', () => {
+    const web = compileStateDir(join(states, 'web-stack'));
+    expect(web.diagnostics).toEqual([]);
+    expect(web.model!.services.map((s) => [s.name, s.resolvedImage, s.dependsOn])).toEqual([
+      ['postgres', 'claude-os-local/postgres:latest', []],
+      ['redis', 'claude-os-local/redis:latest', []],
+      ['web', 'claude-os-local/web:latest', ['postgres', 'redis']],
+    ]);
+    const min = compileStateDir(join(states, 'minimal'));
+    expect(min.diagnostics).toEqual([]);
+    expect(min.model!.services.map((s) => s.resolvedImage)).toEqual(['claude-os-local/web:latest']);
+  });
+});
+
+describe('images', () => {
+  it('aliases: exact reference first, then repository, Docker Hub short names', () => {
+    const aliases = { 'nginx:1.25': 'local/exact', nginx: 'local/repo', 'registry.local:5000/app': 'local/app' };
+    expect(applyAliases('nginx:1.25', aliases)).toBe('local/exact');
+    expect(applyAliases('nginx:alpine', aliases)).toBe('local/repo');
+    expect(applyAliases('docker.io/library/nginx:1.24', aliases)).toBe('local/repo');
+    expect(applyAliases('registry.local:5000/app:2', aliases)).toBe('local/app');
+    expect(applyAliases('redis', aliases)).toBe('redis');
+    expect(applyAliases(`nginx@sha256:${'a'.repeat(64)}`, aliases)).toBe(`nginx@sha256:${'a'.repeat(64)}`);
+  });
+
+  it('a digest wins over tag, with a warning; the same tag twice is fine', () => {
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const r = compileFiles({ 'services.yaml': SERVICES(`  services:\n    - {name: a, image: "nginx@${digest}", tag: "1"}\n    - {name: b, image: "nginx:1.25", tag: "1.25"}\n`) });
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['CLA3001', 7]]);
+    expect(r.model!.services.map((s) => s.image)).toEqual([`nginx@${digest}`, 'nginx:1.25']);
+  });
+});
+
+describe('cross-file checks', () => {
+  it('findCycles reports each cycle once, from its smallest name', () => {
+    const g = (o: Record<string, string[]>) => new Map(Object.entries(o));
+    expect(findCycles(g({ a: ['b'], b: ['c'], c: [] }))).toEqual([]);
+    expect(findCycles(g({ c: ['a'], a: ['b'], b: ['c'] }))).toEqual([['a', 'b', 'c', 'a']]);
+    expect(findCycles(g({ x: ['x'] }))).toEqual([['x', 'x']]);
+    expect(findCycles(g({ a: ['b'], b: ['a'], c: ['d'], d: ['c'], e: ['a'] }))).toEqual([
+      ['a', 'b', 'a'],
+      ['c', 'd', 'c'],
+    ]);
+  });
+
+  it('host ports: protocol and host_ip decide whether two claims overlap', () => {
+    const svc = (name: string, port: string) => `    - name: ${name}\n      image: nginx\n      ports: [${port}]\n`;
+    const conflict = (a: string, b: string) => codes({ 'services.yaml': SERVICES('  services:\n' + svc('a', a) + svc('b', b)) });
+    expect(conflict('{host: 53, container: 53, protocol: udp}', '{host: 53, container: 53}')).toEqual([]);
+    expect(conflict('{host: 80, container: 80, host_ip: 127.0.0.1}', '{host: 80, container: 80, host_ip: 10.0.0.1}')).toEqual([]);
+    expect(conflict('{host: 80, container: 80, host_ip: 127.0.0.1}', '{host: 80, container: 80}')).toEqual(['CLA3007@services.yaml:12']);
+    expect(conflict('{host: 80, container: 80, host_ip: 0.0.0.0}', '{host: 80, container: 80, host_ip: "::1"}')).toEqual([]);
+    expect(conflict('{host: 80, container: 80}', '{container: 80}')).toEqual([]);
+  });
+
+  it('volumes: by name, by path inside a volume, or a host path', () => {
+    const r = compileFiles({
+      'storage.yaml': HEAD('StorageConfig') + 'spec:\n  volumes:\n    - {name: data, path: /srv/data/}\n',
+      'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      volumes:\n        - {source: data, target: /a}\n        - {source: /srv/data/www/, target: /b, readonly: true}\n        - {source: /etc/hosts, target: /c}\n'),
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.model!.services[0]!.mounts).toEqual([
+      { source: '/srv/data', target: '/a', readonly: false, volume: 'data' },
+      { source: '/srv/data/www', target: '/b', readonly: true, volume: 'data' },
+      { source: '/etc/hosts', target: '/c', readonly: false },
+    ]);
+  });
+
+  it('secret references: only ${secrets.name}; $${…} is literal', () => {
+    const r = compileFiles({
+      'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      environment:\n        A: "$${secrets.nope}"\n        B: "${HOME}"\n'),
+    });
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['CLA3015', 11]]);
+  });
+
+  it('depends_on a stopped service is a warning, and names are unique across kinds', () => {
+    const r = compileFiles({
+      'services.yaml': SERVICES('  networks: [{name: web}, {name: web}]\n  services:\n    - {name: a, image: nginx, depends_on: [b]}\n    - {name: b, image: nginx, state: stopped}\n'),
+    });
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([
+      ['CLA3009', 'error', 6],
+      ['CLA3019', 'warning', 8],
+    ]);
+  });
+
+  it('manifest hostname that disagrees with network.yaml is a warning', () => {
+    const r = compileFiles({
+      'manifest.yaml': HEAD('SystemManifest') + 'spec:\n  hostname: one\n',
+      'network.yaml': HEAD('NetworkConfig') + 'spec:\n  hostname: two\n',
+    });
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.file, d.line])).toEqual([['CLA3012', 'warning', 'manifest.yaml', 6]]);
+    expect(r.model!.hostname).toBe('two');
+  });
+
+  it('the model does not depend on the order things are written in', () => {
+    const a = compileFiles({ 'services.yaml': SERVICES('  services:\n    - {name: b, image: nginx, environment: {Z: "1", A: "2"}}\n    - {name: a, image: redis}\n') });
+    const b = compileFiles({ 'services.yaml': SERVICES('  services:\n    - {name: a, image: redis}\n    - {name: b, image: nginx, environment: {A: "2", Z: "1"}}\n') });
+    const strip = (m: typeof a.model) => JSON.stringify({ ...m, files: {} });
+    expect(strip(a.model)).toBe(strip(b.model));
+    expect(Object.keys(a.model!.services[1]!.environment)).toEqual(['A', 'Z']);
+  });
+
+  it('works without positions (a state built in code): file only, line 0', () => {
+    const sink = new DiagnosticSink();
+    resolve({ sources: {}, services: { apiVersion: 'claude.os/v1', kind: 'ServiceManifest', metadata: { name: 'x' }, spec: { services: [{ name: 'a', image: 'nginx', depends_on: ['zz'] }] } } }, sink);
+    expect(sink.sorted().map((d) => [d.code, d.file, d.line])).toEqual([['CLA3005', 'services.yaml', 0]]);
+  });
+});
