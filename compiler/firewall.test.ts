@@ -16,6 +16,7 @@ import {
   compileFirewall,
   evaluate,
   exposureMap,
+  lockoutGate,
   reportLockout,
   type FirewallSpec,
 } from './firewall.js';
@@ -256,6 +257,21 @@ describe('checkLockout', () => {
     const sink = new DiagnosticSink();
     reportLockout(r, sink);
     expect(sink.diagnostics.map((d) => d.code)).toEqual(['CLA6010']);
+  });
+
+  test('lockoutGate reads the environment; --i-know-what-i-am-doing turns the error into a warning', () => {
+    const env = { SSH_CONNECTION: '203.0.113.7 40000 203.0.113.1 22' };
+    const refused = new DiagnosticSink();
+    expect(lockoutGate(LOCKDOWN, env, { sink: refused }).ok).toBe(false);
+    expect(refused.hasErrors()).toBe(true);
+    expect(refused.diagnostics[0]!.message).toBe('the new firewall would lock you out: SSH: a new TCP connection from 203.0.113.7 to port 22 would be dropped by the default policy');
+    const forced = new DiagnosticSink();
+    lockoutGate(LOCKDOWN, env, { sink: forced, force: true });
+    expect(forced.hasErrors()).toBe(false);
+    expect(forced.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['CLA6012 warning']);
+    const fine = new DiagnosticSink();
+    expect(lockoutGate(LOCKDOWN, { SSH_CLIENT: '10.0.1.50 40000 22' }, { sink: fine, apiPort: 7443 }).ok).toBe(false);
+    expect(fine.diagnostics.map((d) => d.code)).toEqual(['CLA6010']);
   });
 
   test('an SSH server on another port is what is checked', () => {

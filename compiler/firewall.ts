@@ -698,9 +698,32 @@ export function checkLockout(spec: FirewallSpec | CompiledFirewall | undefined, 
   return { ok: problems.length === 0, problems, notes };
 }
 
-/** Reports lock-out problems as CLA6010 diagnostics (for the planner). */
-export function reportLockout(result: LockoutResult, sink: DiagnosticSink, file = 'network.yaml'): void {
-  for (const p of result.problems) sink.report('CLA6010', { file, line: 0, column: 0 }, { reason: p });
+/**
+ * Reports lock-out problems: CLA6010 errors (the plan is refused), or CLA6012 warnings when
+ * the admin passed `--i-know-what-i-am-doing` (`force`).
+ */
+export function reportLockout(result: LockoutResult, sink: DiagnosticSink, file = 'network.yaml', force = false): void {
+  for (const p of result.problems) sink.report(force ? 'CLA6012' : 'CLA6010', { file, line: 0, column: 0 }, { reason: p });
+}
+
+/**
+ * The compile-time gate `claude plan` runs before planning a firewall change: reads
+ * `SSH_CONNECTION` / `SSH_CLIENT` from the environment it is given, checks the new
+ * firewall, and reports CLA6010 (or CLA6012 with `force`). Returns the result; its notes
+ * ("Current connection from 10.0.1.50 will remain active") belong in the plan display.
+ */
+export function lockoutGate(
+  firewall: FirewallSpec | CompiledFirewall | undefined,
+  env: Record<string, string | undefined>,
+  opts: { sink: DiagnosticSink; apiPort?: number; force?: boolean; file?: string },
+): LockoutResult {
+  const ctx: LockoutContext = {};
+  if (env.SSH_CONNECTION) ctx.sshConnection = env.SSH_CONNECTION;
+  if (env.SSH_CLIENT) ctx.sshClient = env.SSH_CLIENT;
+  if (opts.apiPort !== undefined) ctx.apiPort = opts.apiPort;
+  const result = checkLockout(firewall, ctx);
+  reportLockout(result, opts.sink, opts.file ?? 'network.yaml', opts.force === true);
+  return result;
 }
 
 function isCompiled(x: unknown): x is CompiledFirewall {

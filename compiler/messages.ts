@@ -96,6 +96,7 @@ export const MESSAGES = {
   CLA6009: { severity: 'error', message: 'firewall rule {rule}: invalid {field} {value}', hint: '{allowed}' },
   CLA6010: { severity: 'error', message: 'the new firewall would lock you out: {reason}', hint: 'add a rule that accepts this connection (e.g. protocol tcp, the port, source your address or network) before any rule that drops it, or pass --i-know-what-i-am-doing' },
   CLA6011: { severity: 'error', message: 'firewall default_{direction}_policy {value} is not accept or drop', hint: 'policies are accept or drop; to reject, add a last rule with action: reject' },
+  CLA6012: { severity: 'warning', message: 'the new firewall would lock you out, and --i-know-what-i-am-doing was given: {reason}', hint: 'keep a console open; the change is applied commit-confirmed and comes back unless confirmed (claude confirm)' },
   // host network (network.yaml interfaces)
   CLA6020: { severity: 'error', message: 'interface {name} is static but its address {value} has no prefix length', hint: 'write the address with its prefix, e.g. address: 192.168.1.100/24' },
   CLA6021: { severity: 'error', message: 'interface {name}: {field} {value} is not a valid IP address', hint: 'write an IPv4 or IPv6 address such as 192.168.1.1 or 2001:db8::1' },
