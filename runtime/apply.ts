@@ -59,7 +59,7 @@ export const NEEDS_ATTENTION_FILE = 'needs-attention.json';
 
 /** A test-only crash point: the apply process kills itself here (CLAUDE_TEST_CRASH_AT_STEP). */
 export interface CrashPoint {
-  /** 0-based ordinal of the step begin, in the order steps started. */
+  /** 0-based ordinal of the step begin, in the order steps started; steps.length = the finalize phase. */
   ordinal: number;
   stepId: string;
   when: 'before' | 'after';
@@ -531,9 +531,11 @@ async function finalize(
   engine: Engine,
   payload: PlanPayload,
   journal: Journal,
-  opts: Pick<ApplyOptions, 'dataDir' | 'stateDir' | 'now' | 'actor'>,
+  opts: Pick<ApplyOptions, 'dataDir' | 'stateDir' | 'now' | 'actor' | 'crashAt'>,
 ): Promise<string | null> {
   journal.append({ t: 'finalize.begin', planId: payload.id });
+  const crash = (when: 'before' | 'after') => opts.crashAt?.({ ordinal: payload.steps.length, stepId: 'finalize', when });
+  crash('before');
   // Old containers kept for a quick rollback go now; so does the trash.
   const names = [...specsOf(payload).keys(), ...payload.steps.flatMap((s) => (s.op === 'container.remove' ? [s.params.name] : []))];
   for (const name of names) {
@@ -541,6 +543,7 @@ async function finalize(
     if (aside) await engine.removeContainer(aside.id);
   }
   await engine.purgeTrash(payload.id);
+  crash('after');
   // Mark the plan applied (replay protection), once.
   const appliedFile = join(opts.dataDir, APPLIED_PLANS_FILE);
   const already = existsSync(appliedFile) && readFileSync(appliedFile, 'utf8').includes(`"${payload.id}"`);

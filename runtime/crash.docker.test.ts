@@ -1,0 +1,190 @@
+/**
+ * Crash recovery on the real Docker Engine: a child process applies a plan and is killed
+ * with SIGKILL at a seeded random step (before or after the step's action: the test-only
+ * crash mode CLAUDE_TEST_CRASH_AT_STEP=<ordinal>:<before|after>); then `recover` runs, and
+ * the system must be exactly the state before the plan or the state after it, by the
+ * per-resource fingerprints and by the list of containers (no `.old-*` left behind).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { resourceFingerprints } from '../plan/fingerprint.js';
+import type { PlanStep } from '../plan/types.js';
+import { applyPlan, recover } from './apply.js';
+import { DockerEngine } from './drivers/docker.js';
+import { transpileForChild, type ChildBuild } from './testutil/transpile-child.js';
+import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
+
+const TRIALS = 20;
+const SEED = 0x5eed_c1a0;
+
+const suffix = randomBytes(4).toString('hex');
+const n = (x: string) => `${x}-${suffix}`;
+const scopeSrc = `-${suffix}(\\.old-[0-9a-f]{8})?$`;
+const scope = new RegExp(scopeSrc);
+
+let dataDir: string;
+let root: string;
+let host: TestHost;
+let engine: DockerEngine;
+let child: ChildBuild;
+
+const CHILD = `
+import { readFileSync } from 'node:fs';
+import { applyPlan } from './runtime/apply.js';
+import { DockerEngine } from './runtime/drivers/docker.js';
+import { loadTrustedKeys } from './plan/keys.js';
+const a = JSON.parse(process.env.CRASH_ARGS);
+const [ordinal, when] = (process.env.CLAUDE_TEST_CRASH_AT_STEP ?? '').split(':');
+const engine = new DockerEngine({ root: a.root, dataDir: a.dataDir, hostId: a.hostId, scope: new RegExp(a.scope) });
+const r = await applyPlan(readFileSync(a.plan, 'utf8'), {
+  engine, dataDir: a.dataDir, trustedKeys: loadTrustedKeys(a.dataDir), hostId: a.hostId, now: () => new Date(),
+  crashAt: (p) => { if (String(p.ordinal) === ordinal && p.when === when) process.kill(process.pid, 'SIGKILL'); },
+});
+process.stdout.write(r.status);
+`;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const busy = (name: string, extra: Record<string, string> = {}, more: Partial<Parameters<typeof containerSpec>[0]> = {}) =>
+  containerSpec({ name: n(name), service: name, image: 'claude-os-local/busybox:latest', command: ['sleep', '3600'], env: extra, networks: [{ name: n('net'), aliases: [name] }], ...more });
+
+const A0 = busy('a');
+const A1 = busy('a', { V: '1' });
+const B = busy('b');
+const C = busy('c', {}, { networks: [{ name: n('net2'), aliases: ['c'] }], mounts: [{ source: '/data/c', target: '/data', readonly: false }], healthcheck: health('test -d /data', 100) });
+
+/** net2 with a fixed subnet, so its fingerprint is the same each time it is created. */
+const subnet = `10.213.${Math.floor(Math.random() * 250) + 1}.0/24`;
+function net2(): PlanStep {
+  const s = S.network(n('net2'));
+  return { ...s, params: { ...(s.params as object), subnet } } as PlanStep;
+}
+
+/** S0 → S1: a volume, a network, a new container, a replaced one, a pruned one. */
+function forward(): PlanStep[] {
+  return [
+    S.volume(n('vol'), '/data/c', { permissions: '0750' }),
+    net2(),
+    S.create(C, { dependsOn: [`volume/${n('vol')}`, `network/${n('net2')}`] }),
+    S.start(C),
+    S.replace(A1, A0.configHash),
+    S.remove(B.name, { dependsOn: [`start/${C.name}`] }),
+  ];
+}
+
+/** S1 → S0. */
+function backward(): PlanStep[] {
+  return [
+    S.remove(C.name),
+    { ...net2(), id: 'rm-net2', op: 'network.remove', dependsOn: [`remove/${C.name}`], risk: 'disruptive', description: 'Remove network' } as PlanStep,
+    { id: 'rm-vol', op: 'volume.remove', target: `volume/${n('vol')}`, params: { volume: { name: n('vol'), path: '/data/c' }, deleteData: true }, dependsOn: [`remove/${C.name}`], risk: 'destructive', phase: 7, inverse: null, description: 'Remove volume' },
+    S.replace(A0, A1.configHash),
+    S.create(B),
+    S.start(B),
+  ];
+}
+
+async function fingerprints(): Promise<Record<string, string>> {
+  return resourceFingerprints(await engine.observe());
+}
+
+function containersNow(): string[] {
+  return execFileSync('docker', ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+}
+
+async function applyIn(steps: PlanStep[]): Promise<void> {
+  const text = signPlan(makePlan(steps, { hostId: host.hostId, base: await fingerprints() }), host.key.privateKey);
+  const r = await applyPlan(text, { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true });
+  if (r.status !== 'applied') throw new Error(`setup apply failed: ${JSON.stringify(r.error)}`);
+}
+
+function runChild(planFile: string, crash: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [child.script], {
+      env: { ...process.env, CRASH_ARGS: JSON.stringify({ plan: planFile, dataDir, root, hostId: host.hostId, scope: scopeSrc }), CLAUDE_TEST_CRASH_AT_STEP: crash },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    p.on('exit', (code, signal) => resolve({ code, signal, out, err }));
+  });
+}
+
+let fp0: Record<string, string>;
+let fp1: Record<string, string>;
+let names0: string[];
+let names1: string[];
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'claude-crash-data-'));
+  root = mkdtempSync(join(tmpdir(), 'claude-crash-root-'));
+  host = setupTestHost(dataDir);
+  engine = new DockerEngine({ root, dataDir, hostId: host.hostId, scope });
+  child = transpileForChild(['runtime/apply.ts', 'runtime/drivers/docker.ts', 'plan/keys.ts'], CHILD);
+  // S0, then one clean forward and backward apply to learn both fingerprints.
+  await applyIn([S.network(n('net')), S.create(A0, { dependsOn: [`network/${n('net')}`] }), S.start(A0, { timeoutMs: 10_000 }), S.create(B, { dependsOn: [`network/${n('net')}`] }), S.start(B, { timeoutMs: 10_000 })]);
+  fp0 = await fingerprints();
+  names0 = containersNow();
+  await applyIn(forward());
+  fp1 = await fingerprints();
+  names1 = containersNow();
+  await applyIn(backward());
+  expect(await fingerprints()).toEqual(fp0);
+}, 120_000);
+
+afterAll(() => {
+  child?.cleanup();
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+  const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets]);
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('kill -9 during apply, then recover', () => {
+  it(`${TRIALS} seeded trials: the system is exactly the before or the after state`, async () => {
+    expect(fp1).not.toEqual(fp0);
+    expect(names1).not.toEqual(names0);
+    const rand = mulberry32(SEED);
+    const points = forward().length + 1; // every step, and the finalize phase
+    const outcomes: string[] = [];
+    for (let t = 0; t < TRIALS; t++) {
+      const ordinal = Math.floor(rand() * points);
+      const when = rand() < 0.5 ? 'before' : 'after';
+      const planFile = join(dataDir, `trial-${t}.json`);
+      writeFileSync(planFile, signPlan(makePlan(forward(), { hostId: host.hostId, base: await fingerprints() }), host.key.privateKey));
+      const res = await runChild(planFile, `${ordinal}:${when}`);
+      expect(res.signal, `trial ${t}: the child should have been killed at ${ordinal}:${when}; stderr: ${res.err}`).toBe('SIGKILL');
+      const rec = await recover({ engine, dataDir, now: () => new Date() });
+      expect(rec.found).toBe('interrupted');
+      expect(rec.ok, `trial ${t} (${ordinal}:${when}): ${rec.problems.join('; ')}`).toBe(true);
+      const fp = await fingerprints();
+      const names = containersNow();
+      const isBefore = JSON.stringify(fp) === JSON.stringify(fp0) && JSON.stringify(names) === JSON.stringify(names0);
+      const isAfter = JSON.stringify(fp) === JSON.stringify(fp1) && JSON.stringify(names) === JSON.stringify(names1);
+      expect(isBefore || isAfter, `trial ${t} (${ordinal}:${when}): neither before nor after:\n${JSON.stringify({ fp, names, fp0, fp1, names0, names1 }, null, 1)}`).toBe(true);
+      outcomes.push(`${ordinal}:${when}→${isBefore ? 'before' : 'after'}`);
+      if (isAfter) await applyIn(backward());
+    }
+    // Interrupted in a step: rolled back. Interrupted in finalize: completed.
+    for (const o of outcomes) expect(o.endsWith(o.startsWith(`${points - 1}:`) ? 'after' : 'before'), o).toBe(true);
+    console.log(`crash trials: ${outcomes.join(', ')}`);
+    expect(new Set(outcomes.map((o) => o.split('→')[0])).size).toBeGreaterThan(5);
+  }, 300_000);
+});
