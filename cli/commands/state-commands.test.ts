@@ -119,7 +119,7 @@ describe('claude export / import', () => {
     const env2 = { ...env, CLAUDE_STATE_DIR: join(root, 'restored') };
     const im = await run(['import', 'bad.tar.gz'], env2, root);
     expect(im.code).toBe(1);
-    expect(im.err).toContain('services.yaml:2:7: kind must be ServiceManifest in services.yaml but is "NetworkConfig" (fix: kind: ServiceManifest)');
+    expect(im.err).toContain('services.yaml:2:7: error CLA2015: this file has kind NetworkConfig, which belongs in network.yaml (hint: rename the file to network.yaml, or set kind: ServiceManifest if this is meant to be services.yaml)');
     expect(existsSync(env2.CLAUDE_STATE_DIR)).toBe(false);
   });
 });
@@ -134,9 +134,9 @@ describe('validate adapter', () => {
       'extra.yaml': 'x: 1\n',
     });
     expect(r.ok).toBe(false);
-    expect(r.problems[0]).toMatch(/^extra\.yaml:1:1: unknown state file name/);
-    expect(r.problems[1]).toBe('network.yaml:1:13: apiVersion must be claude.os/v1 (fix: apiVersion: claude.os/v1)');
-    expect(r.problems[2]).toMatch(/^security\.yaml:\d+:\d+: YAML syntax error/);
-    expect(r.problems.at(-1)).toBe('storage.yaml:1:1: the top level must be a mapping with apiVersion, kind, metadata and spec');
+    expect(r.problems[0]).toMatch(/^extra\.yaml: error CLA9004: unknown state file name "extra\.yaml"/);
+    expect(r.problems).toContain('network.yaml:1:13: error CLA2008: apiVersion must be claude.os/v1, found "v2" (hint: write apiVersion: claude.os/v1 as the first line)');
+    expect(r.problems.find((p) => p.startsWith('security.yaml'))).toMatch(/^security\.yaml:\d+:\d+: error CLA100\d: /);
+    expect(r.problems.at(-1)).toMatch(/^storage\.yaml:1:1: error CLA1023: the top level must be a mapping, found a list/);
   });
 });
