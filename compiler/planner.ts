@@ -320,6 +320,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   for (const s of desired.services) for (const d of s.dependsOn) dependentsOf.set(d, [...(dependentsOf.get(d) ?? []), s.name]);
 
   // ── checks that make the plan impossible ──────────────────────────────────────────
+  for (const s of desired.services) if (s.name.length < 2) sink.report('CLA4006', undefined, { service: s.name });
   for (const c of containers) {
     if (c.replica > 1 && services.has(c.name)) sink.report('CLA4004', undefined, { name: c.name, replica: c.replica, service: c.service, other: c.name });
     const o = obsContainers.get(c.name);
@@ -355,7 +356,9 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   for (const v of volumes) {
     const o = obsVolumes.get(v.name);
     if (!o || !o.exists) {
-      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: [], risk: 'safe', phase: 2, inverse: { op: 'volume.remove', params: { volume: v, deleteData: false } }, description: `Create volume '${v.name}' at ${v.path}` });
+      // a recorded volume whose directory is gone: undone by restoring the snapshot (the record as it was)
+      const inverse = o ? null : { op: 'volume.remove' as const, params: { volume: v, deleteData: false } };
+      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: [], risk: 'safe', phase: 2, inverse, description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}` });
       record(`volume/${v.name}`, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
     } else if (volumeDiffers(v, o)) {
       const old = volumeSpecOf(o);
@@ -369,7 +372,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const fates: Fate[] = [];
   for (const spec of containers) {
     const o = obsContainers.get(spec.name);
-    if (o && !o.managed) continue;
+    if ((o && !o.managed) || spec.name.length < 2) continue;
     const onRecreated = spec.networks.some((n) => recreatedNetworks.has(n.name));
     if (!o) fates.push({ spec, action: 'create' });
     else if (o.configHash !== spec.configHash || onRecreated) fates.push({ spec, action: 'replace', obs: o });
