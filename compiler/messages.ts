@@ -84,12 +84,6 @@ export const MESSAGES = {
   CLA4003: { severity: 'error', message: 'network {name} exists but Claude.OS does not manage it', hint: 'remove it (docker network rm {name}) or give the network another name' },
   CLA4004: { severity: 'error', message: 'container name {name} of replica {replica} of service {service} is the name of service {other}', hint: 'rename one of the services: replica n of service s is named s-n' },
   CLA4005: { severity: 'warning', message: 'volume {name} ({path}) is no longer declared; it is kept with its data', hint: 'declare it again in storage.yaml, or plan with --allow-destructive to delete it and its data' },
-  // ── plan (CLA4xxx) ───────────────────────────────────────────────────────
-  CLA4001: { severity: 'error', message: 'container name {name} (service {service}) is taken by a container Claude.OS does not manage', hint: 'remove or rename that container (docker rm {name}), or rename the service' },
-  CLA4002: { severity: 'error', message: 'service {service} publishes host port {port}/{protocol}, already published by container {container}, which Claude.OS does not manage', hint: 'stop that container, or publish the service on another host port' },
-  CLA4003: { severity: 'error', message: 'network {name} exists but Claude.OS does not manage it', hint: 'remove it (docker network rm {name}) or give the network another name' },
-  CLA4004: { severity: 'error', message: 'container name {name} of replica {replica} of service {service} is the name of service {other}', hint: 'rename one of the services: replica n of service s is named s-n' },
-  CLA4005: { severity: 'warning', message: 'volume {name} ({path}) is no longer declared; it is kept with its data', hint: 'declare it again in storage.yaml, or plan with --allow-destructive to delete it and its data' },
   CLA4006: { severity: 'error', message: 'service name {service} is one character; Docker container names need at least two', hint: 'rename the service, e.g. {service}{service} or {service}-svc' },
   // ── firewall (CLA6xxx) ───────────────────────────────────────────────────
   CLA6001: { severity: 'error', message: 'firewall rule {rule}: {field} {value} is not an IPv4/IPv6 address or CIDR prefix', hint: 'write an address such as 10.0.1.50 or 2001:db8::1, or a prefix such as 10.0.0.0/8 or 2001:db8::/32 (or a list of those)' },
