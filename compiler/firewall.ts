@@ -121,6 +121,8 @@ export interface FirewallCompileOptions {
   containerForwarding?: false | { interfaces: string[] };
   /** Address lists longer than this become named sets (shorter ones anonymous sets). Default 16. */
   namedSetThreshold?: number;
+  /** Accept IPv6 neighbour discovery (hop limit 255) first in input and output. Default true. */
+  ipv6NeighbourDiscovery?: boolean;
 }
 
 export class FirewallCompileError extends Error {
@@ -289,7 +291,13 @@ export function compileFirewall(spec: FirewallSpec | undefined, opts: FirewallCo
     for (const l of body) out.push(`\t\t${l}`);
     out.push('\t}', '');
   };
-  chainBlock('input', `type filter hook input priority filter; policy ${policies.input};`, chains.input);
+  // IPv6 neighbour discovery is IPv6's ARP (which inet tables never see): without it a drop
+  // policy silently cuts every IPv6 peer off, the admin's SSH session included, and no TCP
+  // rule can help. So it is the one rule Claude.OS adds itself (link-local by RFC 4861:
+  // hop limit 255, never forwarded).
+  const nd = 'icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255 accept comment "claude: IPv6 neighbour discovery"';
+  const withNd = (body: string[]): string[] => (opts.ipv6NeighbourDiscovery === false ? body : [nd, ...body]);
+  chainBlock('input', `type filter hook input priority filter; policy ${policies.input};`, withNd(chains.input));
   const fwd: string[] = [];
   if (cf) fwd.push('ct status dnat jump published comment "claude: published container ports follow the input rules"');
   fwd.push(...chains.forward);
@@ -298,7 +306,7 @@ export function compileFirewall(spec: FirewallSpec | undefined, opts: FirewallCo
     for (const i of cf.interfaces) fwd.push(`oifname ${quote(i)} ct state established,related accept comment "claude: replies to containers"`);
   }
   chainBlock('forward', `type filter hook forward priority filter; policy ${policies.forward};`, fwd);
-  chainBlock('output', `type filter hook output priority filter; policy ${policies.output};`, chains.output);
+  chainBlock('output', `type filter hook output priority filter; policy ${policies.output};`, withNd(chains.output));
   if (cf) {
     chainBlock('published', undefined, [
       'ct direction reply accept comment "claude: replies of an accepted connection"',

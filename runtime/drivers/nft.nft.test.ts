@@ -106,6 +106,9 @@ beforeAll(async () => {
   sh(['ip', '-n', CLI, 'addr', 'add', '10.0.1.50/8', 'dev', 'veth-cli']);
   sh(['ip', '-n', CLI, 'addr', 'add', '203.0.113.7/24', 'dev', 'veth-cli']);
   sh(['ip', '-n', CLI, 'link', 'set', 'veth-cli', 'up']);
+  sh(['ip', '-n', SRV, 'addr', 'add', 'fd00:c1a0::1/64', 'dev', 'veth-srv', 'nodad']);
+  sh(['ip', '-n', CLI, 'addr', 'add', 'fd00:c1a0::50/64', 'dev', 'veth-cli', 'nodad']);
+  sh(['ip', '-n', CLI, 'addr', 'add', 'fd00:c1a0::51/64', 'dev', 'veth-cli', 'nodad']);
   // The "container": a namespace behind an interface named like a Docker bridge.
   sh(['ip', '-n', SRV, 'link', 'add', 'br-ctr', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', CTR]);
   sh(['ip', '-n', SRV, 'addr', 'add', '172.31.0.1/24', 'dev', 'br-ctr']);
@@ -120,7 +123,7 @@ beforeAll(async () => {
     new Promise((res, rej) => {
       const p = spawn('ip', ['netns', 'exec', ns, 'node', '-e', `
 const net = require('net'); let n = 0; const ports = ${JSON.stringify(ports)};
-for (const port of ports) net.createServer((s) => { s.on('error', () => {}); s.end('hi'); }).listen(port, '0.0.0.0', () => { if (++n === ports.length) console.log('ready'); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+for (const port of ports) net.createServer((s) => { s.on('error', () => {}); s.end('hi'); }).listen(port, '::', () => { if (++n === ports.length) console.log('ready'); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
       procs.push(p);
       p.stdout!.on('data', (b: Buffer) => (String(b).includes('ready') ? res() : undefined));
       p.on('exit', (c) => rej(new Error(`listener in ${ns} exited ${c}`)));
@@ -178,6 +181,24 @@ describe('NftDriver in a network namespace', () => {
     // Loading the same text again gives the same observed hash (handles are ignored).
     await d.apply(fw.ruleset);
     expect((await d.observe()).hash).toBe(obs.hash);
+  });
+
+  test('a rule mixing IPv4 and IPv6 sources filters both families (two nft rules)', async () => {
+    const d = driver();
+    const fw = compileFirewall({ ...SPEC, rules: [...SPEC.rules!, { name: 'pg-mixed', protocol: 'tcp', port: 5432, source: ['10.0.0.0/8', 'fd00:c1a0::50'], action: 'accept' }] });
+    expect(fw.rules.filter((x) => x.name === 'pg-mixed' && x.chain === 'input').map((x) => x.family)).toEqual(['ip', 'ip6']);
+    const v6 = (from: string, port: number) => ({ from, to: 'fd00:c1a0::1', port });
+    // Without the built-in neighbour-discovery rule, a drop policy cuts IPv6 off entirely.
+    const noNd = compileFirewall({ ...SPEC, rules: [...SPEC.rules!, { name: 'pg-mixed', protocol: 'tcp', port: 5432, source: ['10.0.0.0/8', 'fd00:c1a0::50'], action: 'accept' }] }, { ipv6NeighbourDiscovery: false });
+    nsx(SRV, ['ip', 'neigh', 'flush', 'all']);
+    nsx(CLI, ['ip', 'neigh', 'flush', 'all']);
+    await d.apply(noNd.ruleset);
+    expect(probe([v6('fd00:c1a0::50', 5432)])).toEqual([false]);
+    await d.apply(fw.ruleset);
+    expect(probe([pg, v6('fd00:c1a0::50', 5432), v6('fd00:c1a0::51', 5432), { ...pg, from: '203.0.113.7', to: '203.0.113.1' }])).toEqual([true, true, false, false]);
+    // 80 has no source: both families; 22 is 10.0.0.0/8 only: IPv6 is blocked.
+    expect(probe([v6('fd00:c1a0::51', 80), v6('fd00:c1a0::50', 22)])).toEqual([true, false]);
+    await d.apply(compileFirewall(SPEC).ruleset);
   });
 
   test('a ruleset with a syntax error changes nothing', async () => {
