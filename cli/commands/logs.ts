@@ -1,0 +1,78 @@
+/**
+ * `claude logs <service> [-n N] [-f] [--json] [--timestamps]`: the last log lines of a
+ * service (its first replica) or of a container by name; `-f` follows until interrupted.
+ */
+import { parse } from '../args.js';
+import { EXIT, UsageError, println, type Command } from '../context.js';
+import { dockerDownMessage, observeEnv } from '../observe-env.js';
+import { logLine } from '../render/observe.js';
+import { followLogs, serviceLogs, UnknownServiceError } from '../../runtime/observe/index.js';
+
+const usage = `usage: claude logs <service> [-n N] [-f] [--timestamps] [--json]
+
+Shows the last lines a service wrote (stdout and stderr; stderr lines are marked "!").
+
+  -n, --lines N    how many lines (default 100, at most 1000)
+  -f, --follow     keep printing new lines until interrupted (Ctrl-C)
+  -t, --timestamps prefix each line with Docker's timestamp
+  --json           print {"service", "container", "lines": [{time, stream, text}]} (with -f: one JSON line per log line)`;
+
+const command: Command = {
+  summary: 'show the logs of a service',
+  usage,
+  async run(ctx) {
+    const { values, positionals } = parse(ctx.argv, {
+      lines: { type: 'string', short: 'n' },
+      follow: { type: 'boolean', short: 'f' },
+      timestamps: { type: 'boolean', short: 't' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name the service: claude logs <service>' : `one service at a time, got ${positionals.length}`);
+    const service = positionals[0]!;
+    const n = values.lines === undefined ? 100 : Number(values.lines);
+    if (!Number.isInteger(n) || n < 0 || n > 1000) throw new UsageError(`-n must be a whole number from 0 to 1000, not '${values.lines}'`);
+    const env = observeEnv(ctx);
+    try {
+      if (values.follow) {
+        // Follows until the process is interrupted (Ctrl-C ends it) or stdout closes.
+        const ac = new AbortController();
+        const stop = () => ac.abort();
+        ctx.stdout.once('close', stop);
+        ctx.stdout.once('error', stop);
+        try {
+          await followLogs({
+            docker: env.docker,
+            service,
+            tail: n,
+            ...(env.scope ? { scope: env.scope } : {}),
+            signal: ac.signal,
+            onLine: (l) => {
+              if (!ac.signal.aborted) println(ctx.stdout, values.json ? JSON.stringify(l) : logLine(l, !!values.timestamps));
+            },
+          });
+        } finally {
+          ctx.stdout.off('close', stop);
+          ctx.stdout.off('error', stop);
+        }
+        return EXIT.OK;
+      }
+      const r = await serviceLogs({ docker: env.docker, service, lines: n, ...(env.scope ? { scope: env.scope } : {}) });
+      if (values.json) println(ctx.stdout, JSON.stringify({ service, container: r.container, lines: r.lines }, null, 2));
+      else for (const l of r.lines) println(ctx.stdout, logLine(l, !!values.timestamps));
+      return EXIT.OK;
+    } catch (e) {
+      if (e instanceof UnknownServiceError) {
+        println(ctx.stderr, `claude logs: ${e.message}`);
+        println(ctx.stderr, '  run `claude services` to see the services');
+        return EXIT.FAILURE;
+      }
+      if ((e as { code?: string }).code === 'ECONNREFUSED' || (e as { code?: string }).code === 'ENOENT') {
+        println(ctx.stderr, `claude logs: ${dockerDownMessage(e)}`);
+        return EXIT.FAILURE;
+      }
+      throw e;
+    }
+  },
+};
+
+export default command;

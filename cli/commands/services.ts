@@ -1,0 +1,38 @@
+/**
+ * `claude services [--json] [--all]`: the managed services as the spec's table (service,
+ * image, status, memory, ports).
+ */
+import { parse } from '../args.js';
+import { EXIT, println, type Command } from '../context.js';
+import { dockerDownMessage, observeEnv } from '../observe-env.js';
+import { serviceRows, servicesTable } from '../render/observe.js';
+import { collect } from '../../runtime/observe/collect.js';
+
+const usage = `usage: claude services [--json]
+
+Lists the services Claude.OS manages: service, image, status (health when it has a
+health check, else the container state), memory and published ports.
+
+  --json   print {"services": [{service, container, image, status, state, health, memoryMb, ports}]}`;
+
+const command: Command = {
+  summary: 'list the managed services (image, status, memory, ports)',
+  usage,
+  async run(ctx) {
+    const { values } = parse(ctx.argv, { json: { type: 'boolean' } }, false);
+    const env = observeEnv(ctx);
+    const facts = await collect({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, ...(env.scope ? { scope: env.scope } : {}), eventsWindowMs: 0, troubleLogLines: 0 });
+    const dockerError = facts.errors.find((e) => e.startsWith('docker:'));
+    if (dockerError) {
+      println(ctx.stderr, `claude services: ${dockerDownMessage(dockerError.slice(8))}`);
+      return EXIT.FAILURE;
+    }
+    const rows = serviceRows(facts);
+    if (values.json) println(ctx.stdout, JSON.stringify({ services: rows }, null, 2));
+    else if (rows.length === 0) println(ctx.stdout, 'No services. Ask for one: claude "set up a web server with nginx"');
+    else println(ctx.stdout, servicesTable(rows));
+    return EXIT.OK;
+  },
+};
+
+export default command;

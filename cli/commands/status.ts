@@ -1,0 +1,41 @@
+/**
+ * `claude status [--json] [--state-dir DIR]`: the banner line
+ * (`System: <host> | N services running | alerts`), then the state summary (the spec's
+ * YAML format, the same text the LLM gets as context).
+ */
+import { parse } from '../args.js';
+import { EXIT, println, type Command } from '../context.js';
+import { desiredFromStateDir, observeEnv } from '../observe-env.js';
+import { banner } from '../render/observe.js';
+import { observeSystem } from '../../runtime/observe/index.js';
+
+const usage = `usage: claude status [--json] [--state-dir DIR]
+
+Shows the current system state: host, network, resources, services, recent events,
+alerts, anomalies and the last log lines of each service.
+
+  --json           print {"banner": {...}, "summary": {...}} (the summary's fields as in the YAML)
+  --state-dir DIR  the state dir, to compare with the desired state (default: $CLAUDE_STATE_DIR or /etc/claude.d)`;
+
+const command: Command = {
+  summary: 'show the current system state summary',
+  usage,
+  async run(ctx) {
+    const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' } }, false);
+    const env = observeEnv(ctx, values['state-dir']);
+    const desired = await desiredFromStateDir(env.stateDir);
+    const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, ...(env.scope ? { scope: env.scope } : {}), ...(desired ? { desired } : {}) });
+    const d = summary.data;
+    if (values.json) {
+      const running = d.services.filter((s) => s.state === 'running').length;
+      println(ctx.stdout, JSON.stringify({ banner: { hostname: d.system.hostname, running, services: d.services.length, alerts: d.alerts.length }, summary: d }, null, 2));
+    } else {
+      println(ctx.stdout, banner(d));
+      println(ctx.stdout);
+      ctx.stdout.write(summary.yaml);
+    }
+    return d.alerts.some((a) => a.message.startsWith('observer: docker')) ? EXIT.FAILURE : EXIT.OK;
+  },
+};
+
+export default command;

@@ -1,0 +1,100 @@
+/**
+ * Text rendering for the observation commands: the status banner, the services table (the
+ * spec's box table), log lines, events and the diagnosis transcript. Pure functions of the
+ * data; untrusted strings (log lines, names) are printed as they are, never interpreted,
+ * with control characters made visible so a log line cannot move the cursor or recolour
+ * the terminal.
+ */
+import type { ContainerFacts, Facts, LogLine, ObsEvent } from '../../runtime/observe/types.js';
+import type { SummaryData } from '../../runtime/observe/summary.js';
+import type { Diagnosis, Finding } from '../../runtime/observe/analyzers/types.js';
+
+/** Control characters (except tab) shown as \xNN: terminals must not act on log content. */
+export function safeText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u009b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function banner(d: SummaryData): string {
+  const running = d.services.filter((s) => s.state === 'running').length;
+  const alerts = d.alerts.length === 0 ? 'No alerts' : `${d.alerts.length} alert${d.alerts.length === 1 ? '' : 's'}`;
+  return `System: ${d.system.hostname} | ${running} service${running === 1 ? '' : 's'} running | ${alerts}`;
+}
+
+export interface ServiceRow {
+  service: string;
+  container: string;
+  image: string;
+  /** healthy / unhealthy / starting / running / exited (1) / restarting / … */
+  status: string;
+  state: string;
+  health: string;
+  memoryMb: number | null;
+  ports: number[];
+}
+
+export function serviceRows(f: Facts): ServiceRow[] {
+  return f.containers
+    .filter((c) => c.managed)
+    .map((c: ContainerFacts) => ({
+      service: c.service ? (c.replica && c.replica > 1 ? c.name : c.service) : c.name,
+      container: c.name,
+      image: c.image,
+      status: statusWord(c),
+      state: c.status,
+      health: c.health,
+      memoryMb: c.stats ? Math.round(c.stats.memoryBytes / (1024 * 1024)) : null,
+      ports: [...new Set(c.ports.filter((p) => p.host !== undefined).map((p) => p.host!))].sort((a, b) => a - b),
+    }))
+    .sort((a, b) => a.service.localeCompare(b.service));
+}
+
+function statusWord(c: ContainerFacts): string {
+  if (c.status === 'running') return c.health === 'none' ? 'running' : c.health;
+  if (c.status === 'exited') return `exited (${c.exitCode ?? '?'})${c.oomKilled ? ' OOM' : ''}`;
+  return c.status;
+}
+
+/** The spec's box table (service, image, status, memory, ports). */
+export function servicesTable(rows: ServiceRow[]): string {
+  const head = ['Service', 'Image', 'Status', 'Memory', 'Ports'];
+  const body = rows.map((r) => [r.service, r.image, r.status, r.memoryMb === null ? '-' : `${r.memoryMb}MB`, r.ports.length ? r.ports.join(', ') : '-']);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (l: string, m: string, r: string) => l + w.map((x) => '─'.repeat(x + 2)).join(m) + r;
+  const row = (cells: string[]) => '│' + cells.map((c, i) => ` ${c.padEnd(w[i]!)} `).join('│') + '│';
+  return [line('┌', '┬', '┐'), row(head), line('├', '┼', '┤'), ...body.map(row), line('└', '┴', '┘')].join('\n');
+}
+
+export function logLine(l: LogLine, withTime: boolean): string {
+  return (withTime && l.time ? `${l.time} ` : '') + (l.stream === 'stderr' ? '! ' : '  ') + safeText(l.text);
+}
+
+export function eventLine(e: ObsEvent): string {
+  const who = e.service ?? e.container ?? '';
+  const extra = [e.exitCode !== undefined ? `exit code ${e.exitCode}` : '', e.detail ? safeText(e.detail) : '', e.planId ? e.planId : ''].filter(Boolean).join(' · ');
+  return `${e.time.replace(/\.\d{3}Z$/, 'Z')}  ${e.type.padEnd(26)} ${who}${extra ? `  ${extra}` : ''}`;
+}
+
+/** The "Let me investigate…" transcript of a diagnosis (spec, Example 2). */
+export function diagnosisText(d: Diagnosis): string {
+  const out: string[] = ['Let me investigate...', ''];
+  for (const c of d.checks) out.push(`Checking ${c.subject}... ${c.ok ? '✓' : '✗'} ${safeText(c.line)}`);
+  if (d.checks.length === 0) out.push(d.service ? `Checking ${d.service}... no such service or container` : 'No services to check.');
+  const problems = d.findings.filter((f) => f.severity !== 'info' || f.analyzer === 'orphan');
+  if (problems.length === 0) {
+    out.push('', 'I found no problem: every service that should run is running and answering.');
+    return out.join('\n');
+  }
+  for (const f of problems) out.push('', ...findingText(f));
+  return out.join('\n');
+}
+
+export function findingText(f: Finding): string[] {
+  const out = [`${f.severity === 'critical' ? '✗' : f.severity === 'warning' ? '!' : '·'} ${safeText(f.title)}  [${f.code}]`, `  ${safeText(f.explanation)}`];
+  for (const e of f.evidence) {
+    if (e.lines.length === 0) continue;
+    out.push(`  ${safeText(e.label[0]!.toUpperCase() + e.label.slice(1))}:`);
+    for (const l of e.lines) out.push(`  > ${safeText(l)}`);
+  }
+  return out;
+}

@@ -1,0 +1,174 @@
+/**
+ * One observation: `collect(opts) → Facts`. Reads the Docker Engine (containers, images,
+ * one-shot stats, log tails, recent events), /proc (host, listening sockets), statfs, the
+ * runtime's events.jsonl and, when asked, the nft table hash. It never changes anything;
+ * a source that cannot be read is reported in `errors` and the rest still comes back.
+ *
+ * CPU % needs two samples. The daemon keeps the previous one between ticks; a one-off
+ * caller either passes `previous` (e.g. from the daemon's persisted metrics) or sets
+ * `cpuSampleMs` to take two samples that far apart.
+ */
+import { readFileSync } from 'node:fs';
+import type Docker from 'dockerode';
+import { dockerEventsBetween, listContainerFacts, listImages, logTail, oneShotStats } from './docker.js';
+import { mergeEvents, readRuntimeEvents, retain } from './events.js';
+import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
+import { readListeners } from './ports.js';
+import type { ContainerFacts, DesiredService, Facts, ObsEvent, PortHolder } from './types.js';
+
+export interface CollectOptions {
+  docker: Docker;
+  dataDir: string;
+  /** CLAUDE_ROOT (for /etc/hostname, /etc/resolv.conf). */
+  root?: string;
+  procRoot?: string;
+  now: () => Date;
+  /** Only containers whose name matches are reported (tests sharing one dockerd); port holders are always all. */
+  scope?: RegExp;
+  /** Log lines to fetch per container: a number for every managed container, or per-container counts. Default 0. */
+  logLines?: number | Record<string, number>;
+  /** Also fetch log lines (this many) for containers that are down, unhealthy or restarting. Default 20. */
+  troubleLogLines?: number;
+  /** Include events from this many ms back (default 24 h); 0 skips events. */
+  eventsWindowMs?: number;
+  /** Take per-container stats (default true). */
+  stats?: boolean;
+  /** Previous stats samples (container id → cumulative CPU) for CPU %. */
+  previous?: Map<string, { cpuTotalNs: number; systemCpuNs: number }>;
+  /** Without `previous`, take a second stats sample this many ms later for CPU % (0: no CPU %). */
+  cpuSampleMs?: number;
+  previousHostCpu?: { busy: number; total: number };
+  /** Mount points for disk usage (default "/" and the data dir). */
+  mounts?: string[];
+  /** The nft table state, when a firewall backend is at hand. */
+  firewall?: () => Promise<{ present: boolean; hash: string | null }>;
+  desired?: DesiredService[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True when a container is in a state worth showing logs for. */
+export function isTroubled(c: ContainerFacts): boolean {
+  return c.status !== 'running' || c.health === 'unhealthy' || c.oomKilled || c.restartCount > 0;
+}
+
+/** Which mount holds a path (the longest mount point prefix in /proc/self/mounts). */
+function mountOf(path: string, procRoot: string): string {
+  try {
+    const text = readFileSync(`${procRoot}/self/mounts`, 'utf8');
+    let best = '/';
+    for (const line of text.split('\n')) {
+      const mp = line.split(' ')[1];
+      if (!mp) continue;
+      const m = mp.replace(/\\040/g, ' ');
+      if ((path === m || path.startsWith(m.endsWith('/') ? m : m + '/')) && m.length > best.length) best = m;
+    }
+    return best;
+  } catch {
+    return '/';
+  }
+}
+
+export async function collect(opts: CollectOptions): Promise<Facts> {
+  const errors: string[] = [];
+  const now = opts.now();
+  const procRoot = opts.procRoot ?? '/proc';
+  const mounts = opts.mounts ?? [...new Set(['/', mountOf(opts.dataDir, procRoot)])];
+
+  const host = collectHost({ procRoot, root: opts.root, mounts, previousCpu: opts.previousHostCpu, now: opts.now });
+  const listeners = readListeners(procRoot);
+
+  let images: string[] = [];
+  let containers: ContainerFacts[] = [];
+  let portHolders: PortHolder[] = [];
+  let dockerEvents: ObsEvent[] = [];
+  const logs: Facts['logs'] = {};
+  try {
+    const imgs = await listImages(opts.docker);
+    images = imgs.refs;
+    const all = await listContainerFacts(opts.docker, imgs.ids);
+    containers = opts.scope ? all.filter((c) => opts.scope!.test(c.name)) : all;
+    portHolders = all.flatMap((c) =>
+      c.status === 'running' || c.status === 'restarting'
+        ? c.ports
+            .filter((p) => p.host !== undefined)
+            .map((p) => ({ container: c.name, id: c.id, managed: c.managed, ...(c.service ? { service: c.service } : {}), image: c.image, hostPort: p.host!, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) }))
+        : [],
+    ).sort((a, b) => a.hostPort - b.hostPort || a.container.localeCompare(b.container));
+  } catch (e) {
+    errors.push(`docker: ${(e as Error).message}`);
+  }
+
+  const running = opts.stats === false ? [] : containers.filter((c) => c.status === 'running');
+  const first = await Promise.all(running.map((c) => oneShotStats(opts.docker, c.id, opts.previous?.get(c.id))));
+  let second: (ContainerFacts['stats'] | null)[] | null = null;
+  if (!opts.previous && (opts.cpuSampleMs ?? 0) > 0) {
+    // Two samples this far apart give CPU % for the containers and the host alike.
+    await sleep(opts.cpuSampleMs!);
+    second = await Promise.all(running.map((c, i) => (first[i] ? oneShotStats(opts.docker, c.id, first[i]!) : Promise.resolve(null))));
+    if (host.cpuPercent === undefined) {
+      try {
+        host.cpuPercent = cpuPercentBetween(host.cpuTimes, parseProcStat(readFileSync(`${procRoot}/stat`, 'utf8')));
+      } catch {
+        /* no /proc/stat: leave it out */
+      }
+    }
+  }
+  running.forEach((c, i) => {
+    const s = second?.[i] ?? first[i];
+    if (s) c.stats = s;
+  });
+
+  // log tails: asked-for counts, plus a few lines for every troubled container
+  const want = new Map<string, number>();
+  const trouble = opts.troubleLogLines ?? 20;
+  for (const c of containers) {
+    const asked = typeof opts.logLines === 'number' ? (c.managed ? opts.logLines : 0) : (opts.logLines?.[c.name] ?? 0);
+    const n = Math.max(asked, isTroubled(c) ? trouble : 0);
+    if (n > 0) want.set(c.name, n);
+  }
+  await Promise.all(
+    [...want].map(async ([name, n]) => {
+      try {
+        logs[name] = await logTail(opts.docker, name, n);
+      } catch (e) {
+        errors.push(`logs of ${name}: ${(e as Error).message}`);
+      }
+    }),
+  );
+
+  const windowMs = opts.eventsWindowMs ?? 24 * 3600_000;
+  if (windowMs > 0) {
+    const since = now.getTime() - windowMs;
+    try {
+      dockerEvents = await dockerEventsBetween(opts.docker, Math.floor(since / 1000), Math.floor(now.getTime() / 1000));
+      if (opts.scope) dockerEvents = dockerEvents.filter((e) => !e.container || opts.scope!.test(e.container));
+    } catch (e) {
+      errors.push(`docker events: ${(e as Error).message}`);
+    }
+  }
+  const events = windowMs > 0 ? retain(mergeEvents(dockerEvents, readRuntimeEvents(opts.dataDir, now.getTime() - windowMs)), now) : [];
+
+  let firewall: Facts['firewall'];
+  if (opts.firewall) {
+    try {
+      firewall = await opts.firewall();
+    } catch (e) {
+      errors.push(`nft: ${(e as Error).message}`);
+    }
+  }
+
+  return {
+    collectedAt: now.toISOString(),
+    host,
+    containers,
+    images,
+    listeners,
+    portHolders,
+    events,
+    logs,
+    ...(firewall ? { firewall } : {}),
+    ...(opts.desired ? { desired: opts.desired } : {}),
+    errors,
+  };
+}

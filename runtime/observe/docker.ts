@@ -1,0 +1,266 @@
+/**
+ * Docker Engine facts through dockerode: containers (inspected, with health log, exit code,
+ * OOM flag, restart count, memory limit), one-shot stats, images, log tails and the events
+ * stream. Read-only: only GET endpoints are called.
+ */
+import type Docker from 'dockerode';
+import type { ContainerFacts, ContainerStatus, HealthState, LogLine, ObsEvent, PortBinding } from './types.js';
+
+export const LABEL_MANAGED = 'claude.os/managed';
+export const LABEL_SERVICE = 'claude.os/service';
+export const LABEL_REPLICA = 'claude.os/replica';
+export const LABEL_CONFIG_HASH = 'claude.os/config-hash';
+
+const STATUSES: readonly ContainerStatus[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
+
+function isoOrUndefined(t: string | undefined): string | undefined {
+  if (!t || t.startsWith('0001-')) return undefined;
+  return t;
+}
+
+/** Ports from an inspect: the requested bindings (HostConfig), with what is bound now when running. */
+export function portsOf(info: Docker.ContainerInspectInfo): PortBinding[] {
+  const out: PortBinding[] = [];
+  const seen = new Set<string>();
+  const add = (key: string, bindings: { HostIp?: string; HostPort?: string }[] | null | undefined): void => {
+    const [p, proto] = key.split('/');
+    const protocol = (proto === 'udp' || proto === 'sctp' ? proto : 'tcp') as PortBinding['protocol'];
+    const container = Number(p);
+    if (!bindings || bindings.length === 0) {
+      const k = `${container}/${protocol}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push({ container, protocol });
+      }
+      return;
+    }
+    for (const b of bindings) {
+      const host = b.HostPort ? Number(b.HostPort) : undefined;
+      const hostIp = b.HostIp || undefined;
+      // Docker lists 0.0.0.0 and :: for the same binding; keep one.
+      const k = `${container}/${protocol}/${host ?? ''}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ container, protocol, host, hostIp: hostIp === '::' ? '0.0.0.0' : hostIp });
+    }
+  };
+  const hc = (info.HostConfig?.PortBindings ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[] | null>;
+  // A running container's actual bindings (a requested port "" or 0 was given a random one).
+  const live = (info.NetworkSettings?.Ports ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[] | null>;
+  for (const k of Object.keys(hc).sort()) add(k, live[k] && live[k]!.length > 0 ? live[k] : hc[k]);
+  const exposed = Object.keys((info.Config?.ExposedPorts ?? {}) as Record<string, unknown>).sort();
+  for (const k of exposed) if (!(k in hc)) add(k, null);
+  return out.sort((a, b) => a.container - b.container || a.protocol.localeCompare(b.protocol) || (a.host ?? 0) - (b.host ?? 0));
+}
+
+export function containerFactsOf(info: Docker.ContainerInspectInfo, images: Set<string>): ContainerFacts {
+  const st = info.State as Docker.ContainerInspectInfo['State'] & { Health?: { Status?: string; FailingStreak?: number; Log?: { Start: string; ExitCode: number; Output: string }[] } };
+  const labels: Record<string, string> = { ...(info.Config?.Labels ?? {}) };
+  const managed = labels[LABEL_MANAGED] === 'true';
+  const status = (STATUSES as readonly string[]).includes(st.Status) ? (st.Status as ContainerStatus) : 'dead';
+  const health = (['starting', 'healthy', 'unhealthy'].includes(st.Health?.Status ?? '') ? st.Health!.Status : 'none') as HealthState;
+  const replica = labels[LABEL_REPLICA] ? Number(labels[LABEL_REPLICA]) : undefined;
+  const mem = info.HostConfig?.Memory ?? 0;
+  const exited = status === 'exited' || status === 'dead' || (status === 'created' && !!st.Error);
+  const imageRef = info.Config?.Image ?? info.Image;
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    image: imageRef,
+    imagePresent: images.has(info.Image) || images.has(imageRef),
+    managed,
+    service: managed ? labels[LABEL_SERVICE] : undefined,
+    replica: managed && Number.isInteger(replica) ? replica : undefined,
+    configHash: managed ? labels[LABEL_CONFIG_HASH] : undefined,
+    status,
+    health,
+    failingStreak: st.Health?.FailingStreak ?? 0,
+    healthLog: (st.Health?.Log ?? []).slice(-5).map((l) => ({ start: l.Start, exitCode: l.ExitCode, output: (l.Output ?? '').trim() })),
+    exitCode: exited || status === 'restarting' ? st.ExitCode : undefined,
+    error: st.Error || undefined,
+    oomKilled: !!st.OOMKilled,
+    restartCount: info.RestartCount ?? 0,
+    restartPolicy: info.HostConfig?.RestartPolicy?.Name || 'no',
+    startedAt: isoOrUndefined(st.StartedAt),
+    finishedAt: isoOrUndefined(st.FinishedAt),
+    memoryLimit: mem > 0 ? mem : undefined,
+    ports: portsOf(info),
+    labels: Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k]!])),
+  };
+}
+
+/** Local images: every repo:tag and every image id (for the image-present check). */
+export async function listImages(docker: Docker): Promise<{ refs: string[]; ids: Set<string> }> {
+  const imgs = await docker.listImages();
+  const refs: string[] = [];
+  const ids = new Set<string>();
+  for (const i of imgs) {
+    ids.add(i.Id);
+    for (const t of i.RepoTags ?? []) {
+      if (t === '<none>:<none>') continue;
+      refs.push(t);
+      ids.add(t);
+    }
+  }
+  return { refs: refs.sort(), ids };
+}
+
+/** Inspects every container (all states), sorted by name. */
+export async function listContainerFacts(docker: Docker, images: Set<string>): Promise<ContainerFacts[]> {
+  const list = await docker.listContainers({ all: true });
+  const infos = await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .inspect()
+        .catch(() => null),
+    ),
+  );
+  return infos
+    .filter((i): i is Docker.ContainerInspectInfo => i !== null)
+    .map((i) => containerFactsOf(i, images))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+interface RawStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+}
+
+/**
+ * One-shot stats (`stream: false, one-shot: true`: no 1 s wait for a second sample).
+ * Memory is usage minus page cache, as `docker stats` shows it. CPU % needs two samples:
+ * pass the previous one to get it.
+ */
+export async function oneShotStats(
+  docker: Docker,
+  id: string,
+  previous?: { cpuTotalNs: number; systemCpuNs: number },
+): Promise<NonNullable<ContainerFacts['stats']> | null> {
+  try {
+    const s = (await docker.getContainer(id).stats({ stream: false, 'one-shot': true } as never)) as unknown as RawStats;
+    const usage = s.memory_stats?.usage ?? 0;
+    const st = s.memory_stats?.stats ?? {};
+    const cache = st['total_inactive_file'] ?? st['inactive_file'] ?? st['cache'] ?? 0;
+    const cpuTotalNs = s.cpu_stats?.cpu_usage?.total_usage ?? 0;
+    const systemCpuNs = s.cpu_stats?.system_cpu_usage ?? 0;
+    const onlineCpus = s.cpu_stats?.online_cpus ?? s.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1;
+    const limit = s.memory_stats?.limit;
+    return {
+      memoryBytes: Math.max(0, usage - cache),
+      memoryLimitBytes: limit && limit < 2 ** 62 ? limit : undefined,
+      cpuTotalNs,
+      systemCpuNs,
+      onlineCpus,
+      cpuPercent: previous ? cpuPercentOf(previous, { cpuTotalNs, systemCpuNs, onlineCpus }) : undefined,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** docker stats' formula: container CPU delta / system CPU delta × online CPUs × 100. */
+export function cpuPercentOf(a: { cpuTotalNs: number; systemCpuNs: number }, b: { cpuTotalNs: number; systemCpuNs: number; onlineCpus: number }): number | undefined {
+  const dc = b.cpuTotalNs - a.cpuTotalNs;
+  const ds = b.systemCpuNs - a.systemCpuNs;
+  if (ds <= 0 || dc < 0) return undefined;
+  return Math.round((dc / ds) * b.onlineCpus * 1000) / 10;
+}
+
+/**
+ * Splits Docker's multiplexed log stream (8-byte frame headers: stream, 0, 0, 0, size BE32)
+ * into lines; a TTY container's raw stream is taken as stdout.
+ */
+export function demuxLogs(buf: Buffer, tty: boolean): LogLine[] {
+  const chunks: { stream: 'stdout' | 'stderr'; text: string }[] = [];
+  if (tty) chunks.push({ stream: 'stdout', text: buf.toString('utf8') });
+  else {
+    let off = 0;
+    while (off + 8 <= buf.length) {
+      const kind = buf[off];
+      const size = buf.readUInt32BE(off + 4);
+      const body = buf.subarray(off + 8, off + 8 + size);
+      chunks.push({ stream: kind === 2 ? 'stderr' : 'stdout', text: body.toString('utf8') });
+      off += 8 + size;
+    }
+  }
+  const out: LogLine[] = [];
+  for (const c of chunks) {
+    for (const raw of c.text.split('\n')) {
+      if (raw === '') continue;
+      const sp = raw.indexOf(' ');
+      const ts = sp > 0 ? raw.slice(0, sp) : '';
+      const isTs = /^\d{4}-\d\d-\d\dT/.test(ts);
+      out.push({ time: isTs ? ts : '', stream: c.stream, text: (isTs ? raw.slice(sp + 1) : raw).replace(/\r$/, '') });
+    }
+  }
+  // Frames of stdout and stderr interleave in time order already; a stable sort by time keeps it so.
+  return out.map((l, i) => ({ l, i })).sort((a, b) => (a.l.time < b.l.time ? -1 : a.l.time > b.l.time ? 1 : a.i - b.i)).map((x) => x.l);
+}
+
+/** The last `tail` log lines of a container, with Docker's timestamps. */
+export async function logTail(docker: Docker, nameOrId: string, tail: number, since?: number): Promise<LogLine[]> {
+  const c = docker.getContainer(nameOrId);
+  const info = await c.inspect();
+  const buf = (await c.logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false, ...(since ? { since } : {}) })) as unknown as Buffer;
+  return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)), !!info.Config?.Tty).slice(-tail);
+}
+
+/** A Docker event message as the engine sends it. */
+export interface DockerEventMessage {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  time?: number;
+  timeNano?: number;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+const KEEP = new Set(['start', 'stop', 'die', 'oom', 'kill', 'restart', 'create', 'destroy', 'health_status']);
+
+/** Maps a Docker event to an ObsEvent, or null for actions the observer does not keep. */
+export function fromDockerEvent(m: DockerEventMessage): ObsEvent | null {
+  if ((m.Type ?? 'container') !== 'container') return null;
+  const action = m.Action ?? m.status ?? '';
+  const base = action.split(':')[0]!.trim();
+  if (!KEEP.has(base)) return null;
+  const attrs = m.Actor?.Attributes ?? {};
+  const ms = m.timeNano ? Math.floor(m.timeNano / 1e6) : (m.time ?? 0) * 1000;
+  const ev: ObsEvent = { time: new Date(ms).toISOString(), type: `container.${base}`, source: 'docker', container: attrs['name'] };
+  if (attrs[LABEL_SERVICE] && attrs[LABEL_MANAGED] === 'true') ev.service = attrs[LABEL_SERVICE];
+  if (base === 'die' && attrs['exitCode'] !== undefined) ev.exitCode = Number(attrs['exitCode']);
+  if (base === 'health_status') ev.detail = action.slice(action.indexOf(':') + 1).trim();
+  if (base === 'kill' && attrs['signal']) ev.detail = `signal ${attrs['signal']}`;
+  return ev;
+}
+
+/**
+ * Container events between two times (seconds since the epoch), read to the end: with
+ * `until` set the engine closes the stream. Dockerd keeps its last 256 events in memory;
+ * the daemon mode persists them for longer.
+ */
+export async function dockerEventsBetween(docker: Docker, sinceS: number, untilS: number): Promise<ObsEvent[]> {
+  const stream = await docker.getEvents({ since: sinceS, until: untilS, filters: { type: ['container'] } as never });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const out: ObsEvent[] = [];
+    stream.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        try {
+          const ev = fromDockerEvent(JSON.parse(line) as DockerEventMessage);
+          if (ev) out.push(ev);
+        } catch {
+          /* a partial or foreign line: skip */
+        }
+      }
+    });
+    stream.on('end', () => resolve(out));
+    stream.on('error', reject);
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * The observation layer's front door (read-only):
+ *
+ *   observeSystem(opts)  → { facts, anomalies, summary }     `claude status`, LLM context
+ *   diagnoseSystem(opts) → { facts, anomalies, diagnosis }   `claude diagnose`, "the website is down"
+ *   serviceLogs(opts)    → LogLine[]                         `claude logs`
+ *   recentEvents(opts)   → ObsEvent[]                        `claude events`
+ *
+ * Snapshot for the planner: runtime/observe/snapshot.ts (`observe() → ObservedState`).
+ */
+import Docker from 'dockerode';
+import { analyze, type AnalyzeOptions, type Diagnosis } from './analyzers/index.js';
+import { detectAnomalies } from './anomalies.js';
+import { collect, type CollectOptions } from './collect.js';
+import { dockerEventsBetween, logTail } from './docker.js';
+import { mergeEvents, readRuntimeEvents, retain } from './events.js';
+import { MetricsStore } from './metrics.js';
+import { probeAddress, resolveOwners, tcpAnswers } from './ports.js';
+import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
+import type { Anomaly, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
+
+export type { Anomaly, ContainerFacts, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
+export type { Summary, SummaryData, IntentStateSummary } from './summary.js';
+export type { Diagnosis, Finding, FixHint, Evidence, Check } from './analyzers/index.js';
+
+export interface ObserveOptions {
+  docker?: Docker;
+  dataDir: string;
+  root?: string;
+  now: () => Date;
+  scope?: RegExp;
+  desired?: DesiredService[];
+  firewall?: CollectOptions['firewall'];
+  /** Probe published ports (TCP connect). Default true. */
+  probePorts?: boolean;
+  /** ms between two stats samples for CPU % when the daemon's metrics are stale. Default 100; 0 = none. */
+  cpuSampleMs?: number;
+  /** Log lines per managed service. Default 5. */
+  logLines?: number;
+  summary?: SummaryOptions;
+}
+
+/** CPU % from the daemon's persisted metrics, when they are fresher than this. */
+const FRESH_S = 30;
+
+function metricsCpu(dataDir: string, nowS: number): number | undefined {
+  const { store, savedAt } = MetricsStore.load(dataDir);
+  if (savedAt === null || nowS - savedAt > FRESH_S) return undefined;
+  return store.latest('host.cpu_percent')?.[1];
+}
+
+async function probeAll(f: Facts): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  const jobs: Promise<void>[] = [];
+  for (const c of f.containers) {
+    if (!c.managed || c.status !== 'running') continue;
+    for (const p of c.ports) {
+      if (p.host === undefined || p.protocol !== 'tcp') continue;
+      const port = p.host;
+      jobs.push(tcpAnswers(port, probeAddress(p.hostIp), 1000).then((ok) => void out.set(`${c.name}:${port}`, ok)));
+    }
+  }
+  await Promise.all(jobs);
+  return out;
+}
+
+export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; summary: Summary }> {
+  const docker = o.docker ?? new Docker();
+  const facts = await collect({
+    docker,
+    dataDir: o.dataDir,
+    root: o.root,
+    now: o.now,
+    scope: o.scope,
+    desired: o.desired,
+    firewall: o.firewall,
+    logLines: o.logLines ?? 5,
+    cpuSampleMs: o.cpuSampleMs ?? 100,
+  });
+  if (facts.host.cpuPercent === undefined) {
+    const cpu = metricsCpu(o.dataDir, Math.floor(o.now().getTime() / 1000));
+    if (cpu !== undefined) facts.host.cpuPercent = cpu;
+  }
+  const anomalies = await detectAnomalies(facts, o.probePorts === false ? {} : { probe: (port, hostIp) => tcpAnswers(port, probeAddress(hostIp), 1000) });
+  return { facts, anomalies, summary: buildSummary(facts, anomalies, o.summary) };
+}
+
+export interface DiagnoseOptions extends ObserveOptions {
+  service?: string;
+  /** Extra analyzer options (thresholds, used ports for move-port suggestions). */
+  analyze?: Omit<AnalyzeOptions, 'service' | 'probes' | 'resolveOwners'>;
+}
+
+/** Collects facts with more log lines, probes published ports, names port holders, runs the analyzers. */
+export async function diagnoseSystem(o: DiagnoseOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; diagnosis: Diagnosis }> {
+  const docker = o.docker ?? new Docker();
+  const facts = await collect({
+    docker,
+    dataDir: o.dataDir,
+    root: o.root,
+    now: o.now,
+    scope: o.scope,
+    desired: o.desired,
+    firewall: o.firewall,
+    logLines: 0,
+    troubleLogLines: 20,
+    stats: true,
+    cpuSampleMs: 0,
+  });
+  const probes = o.probePorts === false ? undefined : await probeAll(facts);
+  const anomalies = await detectAnomalies(facts, {});
+  const diagnosis = analyze(facts, { ...o.analyze, ...(o.service ? { service: o.service } : {}), ...(probes ? { probes } : {}), resolveOwners: (ls) => resolveOwners(ls) });
+  return { facts, anomalies, diagnosis };
+}
+
+/** The containers of a service (or a container by name), replica 1 first. */
+async function containersOf(docker: Docker, service: string, scope?: RegExp): Promise<string[]> {
+  const list = await docker.listContainers({ all: true });
+  const names = (c: Docker.ContainerInfo) => (c.Names[0] ?? '').replace(/^\//, '');
+  const inScope = (c: Docker.ContainerInfo) => !scope || scope.test(names(c));
+  const bySvc = list.filter((c) => inScope(c) && c.Labels?.['claude.os/managed'] === 'true' && c.Labels?.['claude.os/service'] === service);
+  if (bySvc.length > 0) return bySvc.map((c) => ({ n: names(c), r: Number(c.Labels?.['claude.os/replica'] ?? 1) })).sort((a, b) => a.r - b.r).map((x) => x.n);
+  const byName = list.find((c) => inScope(c) && names(c) === service);
+  return byName ? [names(byName)] : [];
+}
+
+export class UnknownServiceError extends Error {
+  constructor(readonly service: string, readonly known: string[]) {
+    super(`no service or container named '${service}'${known.length ? `; services: ${known.join(', ')}` : ''}`);
+    this.name = 'UnknownServiceError';
+  }
+}
+
+/** The managed services present on the engine (sorted). */
+export async function managedServices(docker: Docker, scope?: RegExp): Promise<string[]> {
+  const list = await docker.listContainers({ all: true });
+  const out = new Set<string>();
+  for (const c of list) {
+    const name = (c.Names[0] ?? '').replace(/^\//, '');
+    if (scope && !scope.test(name)) continue;
+    if (c.Labels?.['claude.os/managed'] === 'true' && c.Labels['claude.os/service']) out.add(c.Labels['claude.os/service']);
+  }
+  return [...out].sort();
+}
+
+/** The last `lines` log lines of a service (its first replica) or container. Throws UnknownServiceError. */
+export async function serviceLogs(o: { docker?: Docker; service: string; lines: number; scope?: RegExp }): Promise<{ container: string; lines: LogLine[] }> {
+  const docker = o.docker ?? new Docker();
+  const names = await containersOf(docker, o.service, o.scope);
+  if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, o.scope));
+  return { container: names[0]!, lines: await logTail(docker, names[0]!, o.lines) };
+}
+
+/**
+ * Follows a service's log: calls `onLine` for each new line until `signal` aborts.
+ * Starts after the last `tail` lines (which are delivered first).
+ */
+export async function followLogs(o: { docker?: Docker; service: string; tail: number; scope?: RegExp; signal: AbortSignal; onLine: (l: LogLine) => void }): Promise<void> {
+  const docker = o.docker ?? new Docker();
+  const names = await containersOf(docker, o.service, o.scope);
+  if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, o.scope));
+  const c = docker.getContainer(names[0]!);
+  const info = await c.inspect();
+  const stream = (await c.logs({ stdout: true, stderr: true, timestamps: true, tail: o.tail, follow: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const { demuxLogs } = await import('./docker.js');
+  let pending = Buffer.alloc(0);
+  await new Promise<void>((resolve, reject) => {
+    const stop = () => {
+      stream.destroy();
+      resolve();
+    };
+    if (o.signal.aborted) return stop();
+    o.signal.addEventListener('abort', stop, { once: true });
+    stream.on('data', (d: Buffer) => {
+      if (info.Config?.Tty) {
+        for (const l of demuxLogs(d, true)) o.onLine(l);
+        return;
+      }
+      pending = Buffer.concat([pending, d]);
+      // deliver whole frames only
+      let off = 0;
+      while (off + 8 <= pending.length) {
+        const size = pending.readUInt32BE(off + 4);
+        if (off + 8 + size > pending.length) break;
+        off += 8 + size;
+      }
+      const whole = pending.subarray(0, off);
+      pending = pending.subarray(off);
+      for (const l of demuxLogs(whole, false)) o.onLine(l);
+    });
+    stream.on('end', () => resolve());
+    stream.on('error', (e: Error) => (o.signal.aborted ? resolve() : reject(e)));
+  });
+}
+
+/** Docker and runtime events since a time, oldest first, with the retention rule applied when `since` is unset. */
+export async function recentEvents(o: { docker?: Docker; dataDir: string; now: () => Date; since?: Date; scope?: RegExp }): Promise<{ events: ObsEvent[]; errors: string[] }> {
+  const docker = o.docker ?? new Docker();
+  const now = o.now();
+  const since = o.since ?? new Date(now.getTime() - 24 * 3600_000);
+  const errors: string[] = [];
+  let dockerEvents: ObsEvent[] = [];
+  try {
+    dockerEvents = await dockerEventsBetween(docker, Math.floor(since.getTime() / 1000), Math.floor(now.getTime() / 1000) + 1);
+    if (o.scope) dockerEvents = dockerEvents.filter((e) => !e.container || o.scope!.test(e.container));
+  } catch (e) {
+    errors.push(`docker events: ${(e as Error).message}`);
+  }
+  const merged = mergeEvents(dockerEvents, readRuntimeEvents(o.dataDir, since.getTime())).filter((e) => Date.parse(e.time) >= since.getTime());
+  return { events: o.since ? merged : retain(merged, now), errors };
+}
