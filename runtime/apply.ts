@@ -116,6 +116,8 @@ export interface ApplyResult {
   reachable: Reachable[];
   /** The journal records this apply wrote: what it touched. */
   touched: JournalRecord[];
+  /** Things that did not stop the apply but need a look (e.g. an unfinished clean-up). */
+  warnings: string[];
 }
 
 export interface ApplyOptions {
@@ -710,12 +712,20 @@ async function execute(
   const touched = () => readJournal(opts.dataDir).slice(startIndex);
 
   if (!failure) {
-    const stateCommit = await finalize(engine, payload, journal, opts);
+    // Every step succeeded: from finalize.begin on, the apply goes forward. A clean-up that
+    // fails is left to recovery (which completes it), never rolled back.
+    const warnings: string[] = [];
+    let stateCommit: string | null = null;
+    try {
+      stateCommit = await finalize(engine, payload, journal, opts);
+    } catch (e) {
+      warnings.push(`the apply succeeded, but its clean-up did not finish (${redact(errText(e), ctx.secretValues)}); \`claude recover\` (or the next apply) completes it`);
+    }
     const durationMs = Date.now() - t0;
     const changes = payload.summary.create + payload.summary.update + payload.summary.delete;
     onEvent({ type: 'reconcile.completed', planId: payload.id, success: true, changes, durationMs });
     await audit(opts, 'plan.applied', payload.id, { request: payload.request, steps: payload.steps.length, confirmation, stateCommit }, ctx.secretValues).catch(() => undefined);
-    return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched() };
+    return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched(), warnings };
   }
 
   // Failure: skip what never started, roll the whole stack back.
@@ -743,6 +753,7 @@ async function execute(
     stateCommit: null,
     reachable: [],
     touched: touched(),
+    warnings: [],
   };
 }
 
