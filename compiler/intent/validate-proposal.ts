@@ -1,0 +1,357 @@
+/**
+ * Vetting a provider's proposal before anyone sees it as a plan. In this order:
+ *
+ *   1. names     only the six state file names; a path, `..`, an absolute or unknown name
+ *                refuses the whole proposal (no repair: that is not a typo)
+ *   2. shape     each file is text; a file that is a plan or a DSSE envelope is refused
+ *   3. strip     keys that try to approve or sign (`approved`, `signatures`, `payloadType`, …)
+ *                are removed wherever they appear, with a warning: approval is a signature
+ *                made by the user, never something a proposal can state
+ *   4. protect   manifest.yaml `spec.llm` and `spec.safety` and the secret values in
+ *                security.yaml are restored from the current files: a provider cannot
+ *                redirect itself, weaken approvals, or invent or change a secret
+ *   5. compile   the current files overlaid with the proposal go through the full
+ *                compiler (parse → check → resolve); errors go back to the provider for a
+ *                repair, at most twice (`proposeValidated`)
+ *   6. intent    what the user said must be in the result as said: CIDRs, ports, quoted
+ *                names. A firewall opened wider than the user asked stops and asks.
+ */
+import { isMap, isPair, isScalar, isSeq, parse as parseYaml, parseDocument, visit, type Document } from 'yaml';
+import { compileFiles } from '../compile.js';
+import { renderDiagnostic, type Diagnostic } from '../diagnostics.js';
+import type { ResolvedModel, StateFileName } from '../model.js';
+import { isStateFileName } from '../sources.js';
+import { cidrToInterval, parseCidr } from '../ipnet.js';
+import { findCidrs, findPorts, findQuoted } from './offline/nlu.js';
+import type { IntentContext, IntentProvider, Proposal, StateFiles } from './provider.js';
+
+/** Keys a proposal may never carry, anywhere (compared case-insensitively). */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  'approved',
+  'approval',
+  'approvals',
+  'approve',
+  'approved_by',
+  'auto_approve',
+  'signature',
+  'signatures',
+  'sig',
+  'keyid',
+  'payload',
+  'payloadtype',
+  'plan',
+  'planid',
+  'plan_id',
+  'steps',
+  'confirmed',
+]);
+
+export interface VetResult {
+  /** True when the merged files compile without errors and nothing was refused. */
+  ok: boolean;
+  /** Set when the proposal is refused outright (bad file name, a plan in a file). */
+  refused?: string;
+  /** The proposed files after stripping and restoring; unchanged files left out. */
+  files: StateFiles;
+  /** The current files overlaid with `files`: what the planner gets. */
+  merged: StateFiles;
+  model?: ResolvedModel;
+  diagnostics: Diagnostic[];
+  /** Errors to send back to the provider for a repair (rendered diagnostics and the like). */
+  problems: string[];
+  /** Things that were ignored or fixed up, for the user. */
+  warnings: string[];
+  /** Intent-vs-plan mismatches: stop and ask the user. */
+  questions: string[];
+}
+
+/**
+ * Checks one proposal against the current files and the user's message. Never throws on
+ * bad input; `proposed` is whatever the provider returned (names and values unchecked).
+ */
+export function vetProposal(current: StateFiles, proposed: Record<string, unknown>, message: string): VetResult {
+  const out: VetResult = { ok: false, files: {}, merged: { ...current }, diagnostics: [], problems: [], warnings: [], questions: [] };
+  const names = Object.keys(proposed);
+  const bad = names.filter((n) => !isStateFileName(n));
+  if (bad.length > 0) {
+    out.refused = `the proposal names ${bad.map((b) => JSON.stringify(b)).join(', ')}, which ${bad.length > 1 ? 'are' : 'is'} not a state file; only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml can be proposed (no paths)`;
+    return out;
+  }
+  for (const name of names as StateFileName[]) {
+    const text = proposed[name];
+    if (text === undefined || text === null) continue;
+    if (typeof text !== 'string') {
+      out.problems.push(`${name}: the proposal must give the full file as YAML text, not ${Array.isArray(text) ? 'a list' : typeof text}`);
+      continue;
+    }
+    if (looksLikePlan(text)) {
+      out.refused = `${name} holds a plan or a signed envelope; a proposal can only hold state files, and plans are made and signed by the compiler`;
+      return out;
+    }
+    const fixed = sanitise(name, text, current, out.warnings);
+    if (fixed === current[name]) continue;
+    out.files[name] = fixed;
+    out.merged[name] = fixed;
+  }
+  if (out.problems.length > 0) return out;
+  const result = compileFiles(out.merged as Record<string, string>);
+  out.diagnostics = result.diagnostics;
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  out.problems.push(...errors.map(renderDiagnostic));
+  if (result.model) out.model = result.model;
+  out.ok = errors.length === 0 && result.model !== undefined;
+  if (out.ok) out.questions.push(...intentCheck(message, current, out.merged));
+  return out;
+}
+
+function looksLikePlan(text: string): boolean {
+  let v: unknown;
+  try {
+    v = parseYaml(text);
+  } catch {
+    return false;
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v).map((k) => k.toLowerCase());
+  return keys.includes('payloadtype') || (keys.includes('payload') && keys.includes('signatures')) || (keys.includes('steps') && !keys.includes('spec'));
+}
+
+/** Strips forbidden keys, restores protected settings and secret values. */
+function sanitise(name: StateFileName, text: string, current: StateFiles, warnings: string[]): string {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) return text; // the compiler reports it, with positions
+  let changed = false;
+  const stripped: string[] = [];
+  visit(doc, {
+    Pair(_key, pair, path) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (k === undefined || !FORBIDDEN_KEYS.has(k.toLowerCase())) return undefined;
+      // Environment variable names are the user's business (APPROVED=1 is just a value).
+      const parentPair = path[path.length - 2];
+      if (isPair(parentPair) && isScalar(parentPair.key) && parentPair.key.value === 'environment') return undefined;
+      stripped.push(k);
+      changed = true;
+      return visit.REMOVE;
+    },
+  });
+  if (stripped.length > 0) {
+    warnings.push(`${name}: ignored ${[...new Set(stripped)].join(', ')}: a proposal cannot approve, sign or carry a plan; only you approve, by answering yes (or --yes), which signs the plan`);
+  }
+  if (name === 'manifest.yaml') changed = protect(doc, current[name], ['spec', 'llm'], warnings, 'the LLM provider settings (spec.llm) are changed by hand only') || changed;
+  if (name === 'manifest.yaml') changed = protect(doc, current[name], ['spec', 'safety'], warnings, 'the approval policy (spec.safety) is changed by hand only') || changed;
+  if (name === 'security.yaml') changed = restoreSecrets(doc, current[name], warnings) || changed;
+  return changed ? doc.toString({ lineWidth: 0 }) : text;
+}
+
+function currentValue(text: string | undefined, path: string[]): unknown {
+  if (text === undefined) return undefined;
+  try {
+    let v: unknown = parseYaml(text);
+    for (const p of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+    return v;
+  } catch {
+    return undefined;
+  }
+}
+
+function protect(doc: Document, currentText: string | undefined, path: string[], warnings: string[], why: string): boolean {
+  const before = currentValue(currentText, path);
+  const node = doc.getIn(path, true) as { toJSON?: () => unknown } | undefined;
+  const after = node && typeof node.toJSON === 'function' ? node.toJSON() : node;
+  if (JSON.stringify(before ?? null) === JSON.stringify(after ?? null)) return false;
+  if (before === undefined) doc.deleteIn(path);
+  else doc.setIn(path, doc.createNode(before));
+  warnings.push(`manifest.yaml: ignored the change to ${path.join('.')}: ${why}`);
+  return true;
+}
+
+/** Secret values come from the current file by name; new names are dropped. */
+function restoreSecrets(doc: Document, currentText: string | undefined, warnings: string[]): boolean {
+  const seq = doc.getIn(['spec', 'secrets'], true);
+  if (!isSeq(seq)) return false;
+  const known = new Map<string, string>();
+  const cur = currentValue(currentText, ['spec', 'secrets']);
+  if (Array.isArray(cur)) for (const s of cur) if (s && typeof s.name === 'string' && typeof s.value === 'string') known.set(s.name, s.value);
+  let changed = false;
+  for (let i = seq.items.length - 1; i >= 0; i--) {
+    const item = seq.items[i];
+    const name = isMap(item) ? item.get('name') : undefined;
+    if (typeof name !== 'string' || !known.has(name)) {
+      seq.items.splice(i, 1);
+      warnings.push(`security.yaml: dropped the secret ${typeof name === 'string' ? name : '(unnamed)'}: secrets are created only with \`claude secret set NAME\`, never by a proposal`);
+      changed = true;
+      continue;
+    }
+    if (isMap(item) && item.get('value') !== known.get(name)) {
+      item.set('value', known.get(name));
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+// ── intent vs plan ─────────────────────────────────────────────────────────
+
+const ANYWHERE = /\b(anywhere|anyone|everyone|everybody|the world|world|public(ly)?|the internet|internet|all addresses|any address|any source|all sources)\b/i;
+const REMOVING = /\b(remove|delete|close|block|deny|drop|revoke|stop allowing|disallow|forbid|no longer)\b/i;
+
+interface RuleLike {
+  name?: string;
+  action?: string;
+  source?: string | string[];
+  port?: unknown;
+}
+
+/** Questions when the proposal does not match what the user said. Empty when it does. */
+export function intentCheck(message: string, current: StateFiles, merged: StateFiles): string[] {
+  const questions: string[] = [];
+  const removing = REMOVING.test(message);
+  const allText = Object.values(merged).join('\n');
+  const cidrs = findCidrs(message);
+  if (!removing) {
+    for (const c of cidrs) {
+      const want = parseCidr(c);
+      const found = findCidrs(allText).some((x) => {
+        const p = parseCidr(x);
+        return p && want && p.family === want.family && p.addr === want.addr && p.prefix === want.prefix;
+      });
+      if (!found) questions.push(`You named ${c}, but the proposed files do not use it. Should I try again, or is it not needed?`);
+    }
+    const ports = new Set(portsIn(merged));
+    for (const p of findPorts(message)) {
+      if (!ports.has(p)) questions.push(`You named port ${p}, but no service or firewall rule in the proposal uses it.`);
+    }
+    for (const q of findQuoted(message)) {
+      if (/^[A-Za-z0-9][A-Za-z0-9._\/:@-]*$/.test(q) && q.length <= 128 && !allText.includes(q)) {
+        questions.push(`You asked for "${q}", but it does not appear in the proposed files as written.`);
+      }
+    }
+  }
+  // Wider than asked: a new or changed accepting rule open to more than the user named.
+  if (cidrs.length > 0 && !ANYWHERE.test(message)) {
+    const named = cidrs.map(parseCidr).filter((c): c is NonNullable<typeof c> => c !== undefined);
+    const before = new Map(rulesOf(current).map((r) => [r.name, JSON.stringify(r)]));
+    for (const r of rulesOf(merged)) {
+      if (r.action !== 'accept' || before.get(r.name) === JSON.stringify(r)) continue;
+      const sources = r.source === undefined ? ['0.0.0.0/0', '::/0'] : Array.isArray(r.source) ? r.source : [r.source];
+      for (const s of sources) {
+        const p = parseCidr(String(s));
+        if (!p) continue;
+        const iv = cidrToInterval(p);
+        const inside = named.some((n) => {
+          if (n.family !== p.family) return false;
+          const nv = cidrToInterval(n);
+          return iv.lo >= nv.lo && iv.hi <= nv.hi;
+        });
+        if (!inside && named.some((n) => n.family === p.family)) {
+          questions.push(
+            `The proposal opens firewall rule ${r.name ?? '(unnamed)'} to ${r.source === undefined ? 'everyone' : s}, wider than the ${cidrs.join(', ')} you named. I stopped here: say "open it to everyone" if that is what you want, or rephrase.`,
+          );
+          break;
+        }
+      }
+    }
+    const pol = (f: StateFiles) => currentValue(f['network.yaml'], ['spec', 'firewall', 'default_input_policy']);
+    if (pol(current) === 'drop' && pol(merged) !== 'drop') {
+      questions.push('The proposal changes the firewall default from drop to accept, which opens every port. I stopped here; say so explicitly if that is what you want.');
+    }
+  }
+  const fwOn = (f: StateFiles) => currentValue(f['network.yaml'], ['spec', 'firewall', 'enabled']);
+  if (fwOn(current) !== false && current['network.yaml'] !== undefined && fwOn(merged) === false && !/\bfirewall\b/i.test(message)) {
+    questions.push('The proposal turns the firewall off, which you did not ask for. I stopped here.');
+  }
+  return [...new Set(questions)];
+}
+
+function rulesOf(files: StateFiles): RuleLike[] {
+  const r = currentValue(files['network.yaml'], ['spec', 'firewall', 'rules']);
+  return Array.isArray(r) ? (r as RuleLike[]) : [];
+}
+
+function portsIn(files: StateFiles): number[] {
+  const out: number[] = [];
+  const svcs = currentValue(files['services.yaml'], ['spec', 'services']);
+  if (Array.isArray(svcs)) {
+    for (const s of svcs) for (const p of (s?.ports ?? []) as { host?: number; container?: number }[]) out.push(...[p.host, p.container].filter((x): x is number => typeof x === 'number'));
+  }
+  for (const r of rulesOf(files)) {
+    for (const p of Array.isArray(r.port) ? r.port : [r.port]) {
+      if (typeof p === 'number') out.push(p);
+      else if (typeof p === 'string') {
+        const [lo, hi] = p.split('-').map(Number);
+        if (lo !== undefined && hi !== undefined) for (let x = lo; x <= hi && x - lo < 70000; x++) out.push(x);
+      }
+    }
+  }
+  const ssh = currentValue(files['security.yaml'], ['spec', 'ssh', 'port']);
+  if (typeof ssh === 'number') out.push(ssh);
+  out.push(22);
+  return out;
+}
+
+// ── the repair loop ────────────────────────────────────────────────────────
+
+export const MAX_REPAIRS = 2;
+
+export type IntentStatus =
+  /** Valid files, ready to plan. */
+  | 'proposed'
+  /** Nothing to change: an answer, a question or "did not understand". */
+  | 'answer'
+  /** The provider or the vetting refused. */
+  | 'refused'
+  /** Still invalid after the repairs. */
+  | 'invalid'
+  /** Valid, but it does not match what the user said: ask before planning. */
+  | 'ask';
+
+export interface IntentResult {
+  status: IntentStatus;
+  /** The last proposal the provider made. */
+  proposal: Proposal;
+  /** Vetted changed files (empty unless proposed/ask). */
+  files: StateFiles;
+  /** Current files overlaid with `files`. */
+  merged: StateFiles;
+  model?: ResolvedModel;
+  diagnostics: Diagnostic[];
+  warnings: string[];
+  questions: string[];
+  /** Why it was refused or is invalid (rendered). */
+  problems: string[];
+  /** Provider calls made (1 + repairs). */
+  attempts: number;
+}
+
+/**
+ * Asks the provider, vets the proposal, and sends compiler errors back for a repair up to
+ * `MAX_REPAIRS` times. The result says what to do next; nothing here plans or applies.
+ */
+export async function proposeValidated(provider: IntentProvider, ctx: IntentContext): Promise<IntentResult> {
+  let attempt = 0;
+  let repair = ctx.repair;
+  for (;;) {
+    attempt++;
+    const proposal = await provider.propose(repair ? { ...ctx, repair } : ctx);
+    const base = { proposal, files: {}, merged: { ...ctx.files }, diagnostics: [], attempts: attempt };
+    const pw = proposal.warnings ?? [];
+    const pq = proposal.questions ?? [];
+    if (proposal.refused) return { ...base, status: 'refused', warnings: pw, questions: pq, problems: [proposal.refused.reason] };
+    const names = Object.keys(proposal.files);
+    if (names.length === 0) return { ...base, status: 'answer', warnings: pw, questions: pq, problems: [] };
+    const vet = vetProposal(ctx.files, proposal.files as Record<string, unknown>, ctx.message);
+    const warnings = [...pw, ...vet.warnings];
+    if (vet.refused) return { ...base, status: 'refused', warnings, questions: pq, problems: [vet.refused] };
+    if (vet.ok) {
+      const questions = [...pq, ...vet.questions];
+      const common = { proposal, files: vet.files, merged: vet.merged, diagnostics: vet.diagnostics, warnings, problems: [], attempts: attempt };
+      if (vet.model) Object.assign(common, { model: vet.model });
+      if (Object.keys(vet.files).length === 0) return { ...common, status: 'answer', questions };
+      return { ...common, status: vet.questions.length > 0 ? 'ask' : 'proposed', questions };
+    }
+    if (attempt > MAX_REPAIRS) {
+      return { ...base, status: 'invalid', diagnostics: vet.diagnostics, warnings, questions: pq, problems: vet.problems };
+    }
+    repair = { attempt, previous: proposal.files, problems: vet.problems };
+  }
+}
