@@ -584,6 +584,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   display.exposure = exposureMap(compiled ?? { enabled: false }, published);
   display.changes = [...changes.entries()].sort(([a], [b]) => cmp(a, b)).map(([, c]) => c.line);
   display.overview = overview(services, volumes, networks, fates, orphans, changes);
+  if (steps.has('firewall.apply:inet-claude') && desired.firewall) display.overview.push('', ...firewallOverview(desired.firewall));
   display.warnings = sink.sorted().filter((d) => d.code.startsWith('CLA4')).map((d) => `${d.code}: ${d.message}`);
   for (const s of ordered) {
     if (s.risk === 'security') display.warnings.push(`security: ${s.description}`);
@@ -640,6 +641,16 @@ function describeVolumeChange(old: VolumeSpec, v: VolumeSpec): string {
 function portsText(c: ContainerSpec): string {
   const hp = c.ports.filter((p) => p.host !== undefined).map((p) => `${p.host}${p.protocol === 'udp' ? '/udp' : ''}`);
   return hp.length ? ` → port ${hp.join(', ')}` : '';
+}
+
+function firewallOverview(fw: ResolvedFirewall): string[] {
+  const lines = ['Firewall:', `  • Default policy: ${fw.defaultInputPolicy.toUpperCase()} (incoming), ${fw.defaultOutputPolicy.toUpperCase()} (outgoing), ${fw.defaultForwardPolicy.toUpperCase()} (forwarded)`];
+  for (const r of fw.rules) {
+    const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === undefined ? undefined : String(v));
+    const parts = [`${r.action}`, r.protocol && r.protocol !== 'all' ? r.protocol : undefined, list(r.port) ? `port ${list(r.port)}` : undefined, list(r.source) ? `from ${list(r.source)}` : undefined, r.state ? `state ${r.state}` : undefined, r.interface ? `via ${r.interface}` : undefined, r.direction !== 'input' ? `(${r.direction})` : undefined];
+    lines.push(`  • ${r.name}: ${parts.filter(Boolean).join(' ')}`);
+  }
+  return lines;
 }
 
 /** Services ordered so that each comes after everything it depends on (ties by name). */

@@ -74,10 +74,10 @@ export function renderPlan(payload: PlanPayload, report?: PlanReport): string {
   const security = payload.steps.some((s) => s.risk === 'security');
   const title = payload.steps.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
   const overview = d.overview?.length ? [...d.overview] : payload.steps.length ? [] : ['The system already matches the state files.'];
-  const sec = payload.steps.filter((s) => s.risk === 'security');
+  const sec = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
   if (sec.length) {
     if (overview.length) overview.push('');
-    for (const s of sec) overview.push(`⚠ ${s.description}`);
+    for (const s of sec) overview.push(`⚠ ${s.risk === 'destructive' ? 'DESTRUCTIVE: ' : ''}${s.description}`);
   }
   for (const k of d.kept ?? []) overview.push(`Kept: ${k} is no longer declared; its data stays`);
   out.push(...box(title, overview));
