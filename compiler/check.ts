@@ -123,8 +123,18 @@ function resolveRef(ref: string, from: string): SchemaAt | undefined {
   return node && typeof node === 'object' ? { node: node as JsonSchema, file } : undefined;
 }
 
-/** The schema's alternatives: $ref followed, oneOf/anyOf/allOf flattened. */
+const expanded = new WeakMap<JsonSchema, { file: string; out: SchemaAt[] }>();
+
+/** The schema's alternatives: $ref followed, oneOf/anyOf/allOf flattened (memoised per node). */
 function expand(s: SchemaAt, depth = 0): SchemaAt[] {
+  const known = expanded.get(s.node);
+  if (known && known.file === s.file) return known.out;
+  const out = expandUncached(s, depth);
+  expanded.set(s.node, { file: s.file, out });
+  return out;
+}
+
+function expandUncached(s: SchemaAt, depth: number): SchemaAt[] {
   if (depth > 20) return [];
   const out: SchemaAt[] = [];
   const n = s.node;

@@ -325,6 +325,13 @@ class Resolver {
     return out;
   }
 
+  private volumeIndex: { of: readonly ResolvedVolume[]; byName: Map<string, ResolvedVolume> } | undefined;
+
+  private volumeByName(volumes: readonly ResolvedVolume[]): Map<string, ResolvedVolume> {
+    if (this.volumeIndex?.of !== volumes) this.volumeIndex = { of: volumes, byName: new Map(volumes.map((v) => [v.name, v])) };
+    return this.volumeIndex.byName;
+  }
+
   private mounts(list: readonly VolumeMount[] | undefined, file: StateFileName, base: Path, owner: string, volumes: readonly ResolvedVolume[]): ResolvedMount[] {
     const out: ResolvedMount[] = [];
     (list ?? []).forEach((m, i) => {
@@ -338,7 +345,7 @@ class Resolver {
         }
         if (best) mount.volume = best.name;
       } else {
-        const v = volumes.find((x) => x.name === m.source);
+        const v = this.volumeByName(volumes).get(m.source);
         if (!v) {
           this.report('CLA3004', file, [...base, i, 'source'], {
             owner,
@@ -572,9 +579,13 @@ class Resolver {
       });
     }
     const taken = new Set(claims.map((c) => `${c.port}/${c.protocol}`));
-    for (let i = 0; i < claims.length; i++) {
-      const c = claims[i]!;
-      const earlier = claims.slice(0, i).find((o) => o.port === c.port && o.protocol === c.protocol && ipsOverlap(o.ip, c.ip));
+    const byPort = new Map<string, Claim[]>();
+    for (const c of claims) {
+      const key = `${c.port}/${c.protocol}`;
+      const same = byPort.get(key) ?? [];
+      const earlier = same.find((o) => ipsOverlap(o.ip, c.ip));
+      same.push(c);
+      byPort.set(key, same);
       if (!earlier) continue;
       let free = c.port + 1;
       while (free <= 65535 && taken.has(`${free}/${c.protocol}`)) free++;
