@@ -41,7 +41,7 @@ export class LockHeldError extends Error {
       (owner
         ? `another apply holds the lock: ${describeOwner(owner)}`
         : 'another apply holds the lock (its owner is not readable yet)') +
-        (waitedMs > 0 ? `; waited ${(waitedMs / 1000).toFixed(1)} s` : ''),
+        (waitedMs >= 100 ? `; waited ${(waitedMs / 1000).toFixed(1)} s` : ''),
     );
   }
   readonly hint = 'wait for it to finish; if that process is gone for good, run `claude unlock --force <token>`';

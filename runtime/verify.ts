@@ -246,14 +246,23 @@ export function verifyPlan(planText: string, opts: VerifyOptions): VerifiedPlan 
   // V6 replay.
   if (appliedPlanIds(opts.dataDir).has(payload.id)) throw new ReplayError(payload.id);
 
-  // V7 allow-list (the schema enumerates ops too; this is the runtime's own, independent list).
+  // V7 allow-list.
+  checkAllowList(payload.steps);
+
+  return { envelope, payloadBytes: verified.payloadBytes, payload, signers: verified.signers, checkedAt: now };
+}
+
+/**
+ * V7: every op and every inverse op is on the runtime's own allow-list (OPS). The schema
+ * enumerates ops too; this check is independent of it, so a schema change cannot widen
+ * what the runtime does.
+ */
+export function checkAllowList(steps: readonly Pick<PlanStep, 'id' | 'op' | 'inverse'>[]): void {
   const allowed = new Set<string>(OPS);
-  for (const s of payload.steps) {
+  for (const s of steps) {
     if (!allowed.has(s.op)) throw new DisallowedOpError(s.id, s.op);
     if (s.inverse && !allowed.has(s.inverse.op)) throw new DisallowedOpError(`${s.id} (inverse)`, s.inverse.op);
   }
-
-  return { envelope, payloadBytes: verified.payloadBytes, payload, signers: verified.signers, checkedAt: now };
 }
 
 /** V8 base: refuses when the current fingerprints differ from the plan's base. */

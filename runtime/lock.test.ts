@@ -1,0 +1,123 @@
+/**
+ * The apply lock (fencing tokens, dead owners, refusal naming the holder, force unlock),
+ * the journal's interrupted-apply detection, and secrets (age) resolution.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { acquireApplyLock, forceUnlock, LockHeldError, LockLostError, readLock } from './lock.js';
+import { findInterrupted, Journal, journalPath, readJournal } from './journal.js';
+import { decryptSecret, encryptSecret, ensureAgeIdentity, redact, resolveEnv, SecretError } from './secrets.js';
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'claude-lock-'));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('apply lock', () => {
+  it('one holder at a time; the second is refused naming the holder; tokens grow', async () => {
+    const a = await acquireApplyLock(dataDir, { planId: 'plan-aaaa', purpose: 'apply' });
+    expect(a.owner.token).toBe(1);
+    const e = await acquireApplyLock(dataDir, { planId: 'plan-bbbb' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LockHeldError);
+    expect((e as Error).message).toBe(`another apply holds the lock: token 1, pid ${process.pid} on ${hostname()}, apply plan-aaaa, since ${a.owner.startedAt}`);
+    a.release();
+    const b = await acquireApplyLock(dataDir);
+    expect(b.owner.token).toBe(2);
+    b.release();
+    expect(readLock(dataDir)).toBeNull();
+  });
+
+  it('a waiter gets the lock when the holder releases it', async () => {
+    const a = await acquireApplyLock(dataDir);
+    let waited = false;
+    const pb = acquireApplyLock(dataDir, { waitMs: 5000, onWait: () => (waited = true) });
+    setTimeout(() => a.release(), 200);
+    const b = await pb;
+    expect(waited).toBe(true);
+    expect(b.owner.token).toBe(2);
+    b.release();
+  });
+
+  it('a lock whose owner process is dead is broken', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const pid = Number(dead.stdout);
+    writeFileSync(join(dataDir, 'apply.lock'), JSON.stringify({ token: 7, pid, procStart: null, host: hostname(), startedAt: 'x', planId: 'plan-dead', purpose: 'apply' }));
+    writeFileSync(join(dataDir, 'lock.token'), '7\n');
+    const l = await acquireApplyLock(dataDir);
+    expect(l.owner.token).toBe(8);
+    l.release();
+  });
+
+  it('unlock --force by token or plan id; the old holder is fenced off', async () => {
+    const a = await acquireApplyLock(dataDir, { planId: 'plan-cccc' });
+    expect(() => forceUnlock(dataDir, '999')).toThrow(/matches neither its token nor its plan id/);
+    expect(forceUnlock(dataDir, 'plan-cccc').token).toBe(a.owner.token);
+    expect(() => a.assertHeld()).toThrow(LockLostError);
+    const b = await acquireApplyLock(dataDir);
+    expect(() => a.assertHeld()).toThrow(/taken away/);
+    const j = new Journal(dataDir, () => new Date(), a);
+    expect(() => j.append({ t: 'finalize.begin', planId: 'plan-cccc' })).toThrow(LockLostError);
+    a.release(); // must not remove b's lock
+    expect(readLock(dataDir)?.token).toBe(b.owner.token);
+    b.release();
+    expect(() => forceUnlock(dataDir, '1')).toThrow(/no apply lock is held/);
+  });
+});
+
+describe('journal', () => {
+  it('finds the last unsettled apply, ignoring a torn last line', () => {
+    const j = new Journal(dataDir, () => new Date('2026-01-01T00:00:00Z'));
+    j.append({ t: 'apply.started', planId: 'p1', token: 1, snapshot: 's1', steps: ['a'] });
+    j.append({ t: 'step.begin', planId: 'p1', step: 'a' });
+    j.append({ t: 'step.end', planId: 'p1', step: 'a', detail: {} });
+    j.append({ t: 'finalize.begin', planId: 'p1' });
+    j.append({ t: 'committed', planId: 'p1', stateCommit: null });
+    expect(findInterrupted(readJournal(dataDir))).toBeNull();
+    j.append({ t: 'apply.started', planId: 'p2', token: 2, snapshot: 's2', steps: ['a', 'b'] });
+    j.append({ t: 'step.begin', planId: 'p2', step: 'a' });
+    j.append({ t: 'step.end', planId: 'p2', step: 'a', detail: { id: 'x' } });
+    j.append({ t: 'step.begin', planId: 'p2', step: 'b' });
+    appendFileSync(journalPath(dataDir), '{"t":"step.end","planId":"p2","st');
+    const it = findInterrupted(readJournal(dataDir))!;
+    expect(it).toMatchObject({ planId: 'p2', snapshot: 's2', begun: ['a', 'b'], finalizing: false });
+    expect([...it.ended.keys()]).toEqual(['a']);
+    expect(readFileSync(journalPath(dataDir), 'utf8').split('\n')[0]).toContain('"ts":"2026-01-01T00:00:00.000Z"');
+  });
+
+  it('an apply that reached finalize is completed, a rolled-back one is settled', () => {
+    const j = new Journal(dataDir, () => new Date());
+    j.append({ t: 'apply.started', planId: 'p3', token: 1, snapshot: 's', steps: [] });
+    j.append({ t: 'finalize.begin', planId: 'p3' });
+    expect(findInterrupted(readJournal(dataDir))?.finalizing).toBe(true);
+    j.append({ t: 'recover.end', planId: 'p3', action: 'complete', ok: true, problems: [] });
+    expect(findInterrupted(readJournal(dataDir))).toBeNull();
+    j.append({ t: 'apply.started', planId: 'p4', token: 2, snapshot: 's', steps: [] });
+    j.append({ t: 'rollback.begin', planId: 'p4', reason: 'x' });
+    j.append({ t: 'rollback.end', planId: 'p4', ok: false, problems: ['container x'] });
+    expect(findInterrupted(readJournal(dataDir))?.rollingBack).toBe(true);
+  });
+});
+
+describe('secrets', () => {
+  it('encrypts with the host age key and resolves ${secrets.x} only at apply', async () => {
+    const { recipient } = await ensureAgeIdentity(dataDir);
+    expect(readFileSync(join(dataDir, 'keys', 'age.key'), 'utf8')).toMatch(/AGE-SECRET-KEY-1/);
+    const enc = await encryptSecret('s3cr3t-pw', recipient);
+    expect(enc).toMatch(/^encrypted:v1:[A-Za-z0-9+/]+=*$/);
+    const security = `apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata: {name: s}\nspec:\n  secrets:\n    - name: db_password\n      value: ${enc}\n`;
+    const r = await resolveEnv({ A: 'x', PW: '${secrets.db_password}', URL: 'pg://u:${secrets.db_password}@h' }, security, dataDir);
+    expect(r.env).toEqual({ A: 'x', PW: 's3cr3t-pw', URL: 'pg://u:s3cr3t-pw@h' });
+    expect(r.secretValues).toEqual(['s3cr3t-pw']);
+    expect(redact('failed: s3cr3t-pw leaked', r.secretValues)).toBe('failed: [redacted] leaked');
+    await expect(resolveEnv({ X: '${secrets.nope}' }, security, dataDir)).rejects.toThrow(/secret 'nope' is referenced but not defined/);
+    await expect(decryptSecret(enc.slice(0, -8) + 'AAAAAAA=', (await ensureAgeIdentity(dataDir)).identity, 'db_password')).rejects.toBeInstanceOf(SecretError);
+  });
+
+  it('a plan with secrets on a host without an age key is a clear error', async () => {
+    await expect(resolveEnv({ X: '${secrets.a}' }, undefined, dataDir)).rejects.toThrow(/this host has no age key/);
+  });
+});

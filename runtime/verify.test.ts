@@ -1,0 +1,167 @@
+/**
+ * Verification order and error classes (V1–V9), without Docker: every refusal is its own
+ * class, names its clause, and comes in the documented order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addTrustedKey } from '../plan/keys.js';
+import type { PlanPayload, PlanStep } from '../plan/types.js';
+import { makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
+import {
+  checkAllowList,
+  checkBase,
+  checkConfirmation,
+  ConfirmationRequiredError,
+  DisallowedOpError,
+  HostMismatchError,
+  PlanExpiredError,
+  PlanFormatError,
+  PlanSchemaError,
+  ReplayError,
+  SignatureError,
+  StalePlanError,
+  verifyPlan,
+  type VerifyOptions,
+} from './verify.js';
+
+let dataDir: string;
+let host: TestHost;
+const now = new Date('2026-11-22T00:00:00Z');
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'claude-verify-'));
+  host = setupTestHost(dataDir);
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const opts = (): VerifyOptions => ({ trustedKeys: host.trusted(), hostId: host.hostId, dataDir, now: () => now });
+const plan = (steps: PlanStep[] = [S.network('n1')], o: Partial<Parameters<typeof makePlan>[1]> = {}): PlanPayload =>
+  makePlan(steps, { hostId: host.hostId, base: {}, now: new Date(now.getTime() - 60_000), ...o });
+const refusal = (f: () => unknown): Error => {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('verifyPlan (V1–V7)', () => {
+  it('accepts a good plan and returns the payload parsed from the verified bytes', () => {
+    const p = plan();
+    const v = verifyPlan(signPlan(p, host.key.privateKey), opts());
+    expect(v.payload.id).toBe(p.id);
+    expect(v.signers.map((s) => s.role)).toEqual(['host']);
+    expect(v.checkedAt).toEqual(now);
+  });
+
+  it('V1: not JSON, duplicate keys, not an envelope → PlanFormatError', () => {
+    expect(refusal(() => verifyPlan('{', opts()))).toBeInstanceOf(PlanFormatError);
+    const text = signPlan(plan(), host.key.privateKey);
+    const dup = text.replace('"payloadType"', '"payloadType": "x", "payloadType"');
+    const e = refusal(() => verifyPlan(dup, opts()));
+    expect(e).toBeInstanceOf(PlanFormatError);
+    expect(e.message).toMatch(/duplicate key/);
+    expect((e as PlanFormatError).clause).toBe('V1 envelope');
+    expect(refusal(() => verifyPlan('{"a":1}', opts()))).toBeInstanceOf(PlanFormatError);
+  });
+
+  it('V2: a payload off the schema, or a broken step graph → PlanSchemaError naming the path', () => {
+    const bad = { ...plan(), extra: 1 } as unknown as PlanPayload;
+    const e = refusal(() => verifyPlan(signPlan(bad, host.key.privateKey), opts()));
+    expect(e).toBeInstanceOf(PlanSchemaError);
+    expect(e.message).toContain("must NOT have additional properties: 'extra'");
+    const cyc = plan([
+      { ...S.network('a'), dependsOn: ['network/b'] },
+      { ...S.network('b'), dependsOn: ['network/a'] },
+    ]);
+    expect(refusal(() => verifyPlan(signPlan(cyc, host.key.privateKey), opts())).message).toMatch(/dependency cycle/);
+    const dangling = plan([{ ...S.network('a'), dependsOn: ['nope'] }]);
+    expect(refusal(() => verifyPlan(signPlan(dangling, host.key.privateKey), opts())).message).toMatch(/depends on unknown step 'nope'/);
+  });
+
+  it('V3: unsigned, unknown key, bad signature, missing role → SignatureError', () => {
+    const stranger = generateKeyPairSync('ed25519').privateKey;
+    const e1 = refusal(() => verifyPlan(signPlan(plan(), stranger), opts()));
+    expect(e1).toBeInstanceOf(SignatureError);
+    expect(e1.message).toMatch(/unknown-key/);
+    // a CI key alone does not satisfy P1 (a host signature)
+    const ci = generateKeyPairSync('ed25519');
+    addTrustedKey(dataDir, { publicKeyPem: ci.publicKey.export({ type: 'spki', format: 'pem' }).toString(), role: 'ci', name: 'ci' });
+    const e2 = refusal(() => verifyPlan(signPlan(plan(), ci.privateKey), opts()));
+    expect(e2).toBeInstanceOf(SignatureError);
+    expect(e2.message).toMatch(/role 'host'/);
+    // both signatures: fine; the same keyid twice counts once
+    expect(verifyPlan(signPlan(plan(), host.key.privateKey, ci.privateKey), opts()).signers).toHaveLength(2);
+    const env = JSON.parse(signPlan(plan(), host.key.privateKey)) as { signatures: unknown[] };
+    env.signatures.push(env.signatures[0]);
+    expect(verifyPlan(JSON.stringify(env), opts()).signers).toHaveLength(1);
+    // a changed byte
+    const t = JSON.parse(signPlan(plan(), host.key.privateKey)) as { payload: string };
+    const body = Buffer.from(t.payload, 'base64').toString().replace('"request":"test plan"', '"request":"test plan!"');
+    t.payload = Buffer.from(body).toString('base64');
+    const e3 = refusal(() => verifyPlan(JSON.stringify(t), opts()));
+    expect(e3).toBeInstanceOf(SignatureError);
+    expect(e3.message).toMatch(/modified after it was signed/);
+  });
+
+  it('V4: another host → HostMismatchError', () => {
+    const e = refusal(() => verifyPlan(signPlan(plan([S.network('n')], { hostId: 'host-other' }), host.key.privateKey), opts()));
+    expect(e).toBeInstanceOf(HostMismatchError);
+    expect(e.message).toContain("made for host 'host-other'");
+  });
+
+  it('V5: expired, or from the future → PlanExpiredError; the clock is read once', () => {
+    const e = refusal(() => verifyPlan(signPlan(plan([S.network('n')], { now: new Date(now.getTime() - 7_200_000), ttlMs: 3_600_000 }), host.key.privateKey), opts()));
+    expect(e).toBeInstanceOf(PlanExpiredError);
+    expect(refusal(() => verifyPlan(signPlan(plan([S.network('n')], { now: new Date(now.getTime() + 3_600_000) }), host.key.privateKey), opts())).message).toMatch(/in the future/);
+    let reads = 0;
+    verifyPlan(signPlan(plan(), host.key.privateKey), { ...opts(), now: () => (reads++, now) });
+    expect(reads).toBe(1);
+  });
+
+  it('V6: an applied plan id → ReplayError', () => {
+    const p = plan();
+    appendFileSync(join(dataDir, 'applied-plans.jsonl'), JSON.stringify({ planId: p.id }) + '\n');
+    const e = refusal(() => verifyPlan(signPlan(p, host.key.privateKey), opts()));
+    expect(e).toBeInstanceOf(ReplayError);
+    expect((e as ReplayError).clause).toBe('V6 replay');
+  });
+
+  it('checks in order: a plan that is both expired and for another host fails V4 first', () => {
+    const p = plan([S.network('n')], { hostId: 'host-other', now: new Date(now.getTime() - 7_200_000), ttlMs: 1000 });
+    expect(refusal(() => verifyPlan(signPlan(p, host.key.privateKey), opts()))).toBeInstanceOf(HostMismatchError);
+  });
+});
+
+describe('V7–V9', () => {
+  it('V7: an op off the allow-list (also as an inverse) → DisallowedOpError', () => {
+    expect(() => checkAllowList([{ id: 's', op: 'shell.exec' as never, inverse: null }])).toThrow(DisallowedOpError);
+    expect(() => checkAllowList([{ id: 's', op: 'network.create', inverse: { op: 'rm -rf' as never, params: {} } }])).toThrow(/not on the runtime's allow-list/);
+    expect(() => checkAllowList([S.network('n')])).not.toThrow();
+  });
+
+  it('V8: a changed base → StalePlanError listing what changed', () => {
+    const p = plan([S.network('n')], { base: { 'container/a': '1'.repeat(64), 'network/x': '2'.repeat(64) } });
+    const e = refusal(() => checkBase(p, { 'container/a': '3'.repeat(64), 'volume/v': '4'.repeat(64) }));
+    expect(e).toBeInstanceOf(StalePlanError);
+    expect(e.message).toBe(
+      'Saved plan is stale: the system changed since this plan was made, so it cannot be applied.\n  ~ container/a (changed)\n  - network/x (removed)\n  + volume/v (added)',
+    );
+    expect(() => checkBase(p, { 'container/a': '1'.repeat(64), 'network/x': '2'.repeat(64) })).not.toThrow();
+  });
+
+  it('V9: security/destructive steps need an admin signature, --yes, or an interactive yes', async () => {
+    const risky = plan([{ ...S.network('n'), risk: 'security' }]);
+    const hostSigner = host.trusted().filter((k) => k.role === 'host');
+    await expect(checkConfirmation({ payload: risky, signers: hostSigner }, { yes: false })).rejects.toBeInstanceOf(ConfirmationRequiredError);
+    await expect(checkConfirmation({ payload: risky, signers: hostSigner }, { yes: false, interactiveConfirm: async () => false })).rejects.toThrow(/\[security\] Create network 'n'/);
+    expect(await checkConfirmation({ payload: risky, signers: hostSigner }, { yes: true })).toBe('yes-flag');
+    expect(await checkConfirmation({ payload: risky, signers: hostSigner }, { yes: false, interactiveConfirm: async () => true })).toBe('interactive');
+    expect(await checkConfirmation({ payload: risky, signers: [{ ...hostSigner[0]!, role: 'admin' }] }, { yes: false })).toBe('admin-signature');
+    expect(await checkConfirmation({ payload: plan(), signers: hostSigner }, { yes: false })).toBe('not-needed');
+  });
+});
