@@ -1,1 +1,137 @@
-export function renderStateDocs(root) { return '# placeholder\n'; }
+// Part of `npm run generate`: docs/state-files.md, the reference of the six state files,
+// generated from schemas/*.schema.json so that it is never stale (the staleness test of
+// generated/ covers it). One table per file: every field's path, type, default and meaning.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FILES = [
+  ['manifest', 'manifest.yaml'],
+  ['services', 'services.yaml'],
+  ['network', 'network.yaml'],
+  ['storage', 'storage.yaml'],
+  ['security', 'security.yaml'],
+  ['scheduled', 'scheduled.yaml'],
+];
+
+export function renderStateDocs(root) {
+  const schemas = new Map();
+  for (const base of ['common', ...FILES.map(([b]) => b)]) {
+    schemas.set(`${base}.schema.json`, JSON.parse(readFileSync(join(root, 'schemas', `${base}.schema.json`), 'utf8')));
+  }
+  const common = schemas.get('common.schema.json');
+
+  /** Follows a $ref: returns { node, file, defName? }. */
+  const deref = (node, file) => {
+    let seen = 0;
+    let defName;
+    while (node && typeof node.$ref === 'string' && seen++ < 10) {
+      const [f, ptr] = node.$ref.split('#');
+      const target = f || file;
+      const segs = ptr.split('/').filter(Boolean);
+      const own = { ...node };
+      delete own.$ref;
+      let n = schemas.get(target);
+      for (const s of segs) n = n?.[s];
+      if (target === 'common.schema.json') defName = segs[segs.length - 1];
+      // Keywords written next to the $ref (description, default) win.
+      node = { ...n, ...own };
+      file = target;
+    }
+    return { node, file, defName };
+  };
+
+  const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const code = (s) => '`' + String(s).replace(/`/g, "'") + '`';
+
+  /** A short type description. */
+  const typeOf = (raw, file) => {
+    const { node, file: f, defName } = deref(raw, file);
+    if (defName && defName !== 'labels' && defName !== 'metadata') {
+      const base = node.type === 'integer' ? describeInt(node) : node.type;
+      return `${base} ([${defName}](#format-${defName.toLowerCase()}))`;
+    }
+    if (Array.isArray(node.oneOf)) return node.oneOf.map((b) => typeOf(b, f)).join(' or ');
+    if ('const' in node) return code(node.const);
+    if (Array.isArray(node.enum)) return node.enum.length === 1 ? code(node.enum[0]) : 'one of ' + node.enum.map(code).join(', ');
+    if (node.type === 'array') return `list of ${node.items ? typeOf(node.items, f) : 'values'}`;
+    if (node.type === 'object' && !node.properties && node.additionalProperties && typeof node.additionalProperties === 'object') {
+      return `map of ${typeOf(node.additionalProperties, f)}`;
+    }
+    if (node.type === 'object' && defName === 'labels') return 'map of string ([labels](#format-labels))';
+    if (node.type === 'object') return 'mapping';
+    if (node.type === 'integer') return describeInt(node);
+    if (node.type === 'string' && node.format) return `string (${node.format})`;
+    if (node.type === 'string' && node.pattern) return `string matching ${code(node.pattern)}`;
+    return node.type ?? 'value';
+  };
+  const describeInt = (n) =>
+    typeof n.minimum === 'number' && typeof n.maximum === 'number' ? `integer ${n.minimum}–${n.maximum}` : 'integer';
+
+  /** Rows for every field under an object schema. */
+  const rows = [];
+  const walk = (raw, file, path, depth) => {
+    if (depth > 8) return;
+    const { node, file: f, defName } = deref(raw, file);
+    if (defName === 'metadata' && path === 'metadata') {
+      // metadata is the same in every file: one row, explained once below.
+      return;
+    }
+    if (node.type === 'object' && node.properties) {
+      const required = new Set(node.required ?? []);
+      for (const [key, sub] of Object.entries(node.properties)) {
+        const p = path ? `${path}.${key}` : key;
+        const d = deref(sub, f);
+        const desc = d.node.description && !(d.defName && d.node.description === common.$defs[d.defName]?.description) ? d.node.description : '';
+        const dflt = 'default' in d.node ? code(JSON.stringify(d.node.default)) : '';
+        rows.push(`| ${code(p)}${required.has(key) ? ' **(required)**' : ''} | ${esc(typeOf(sub, f))} | ${dflt} | ${esc(desc)} |`);
+        if (d.node.type === 'array' && d.node.items) walk(d.node.items, d.file, `${p}[]`, depth + 1);
+        else walk(sub, f, p, depth + 1);
+      }
+      if (node.if && node.then?.required) {
+        rows.push(`| ${code(path || '(top)')} | | | when ${Object.entries(node.if.properties ?? {}).map(([k, v]) => `${k} is ${JSON.stringify(v.const)}`).join(', ')}, also required: ${node.then.required.join(', ')} |`);
+      }
+      if (node.not?.required) rows.push(`| ${code(path || '(top)')} | | | ${node.not.required.join(' and ')} may not both be set |`);
+    }
+  };
+
+  const out = [];
+  out.push('# State files reference');
+  out.push('');
+  out.push('<!-- GENERATED by `npm run generate` (scripts/gen-state-docs.mjs) from schemas/. Do not edit by hand. -->');
+  out.push('');
+  out.push('The state dir (`/etc/claude.d`, or `--state-dir` / `CLAUDE_STATE_DIR`) holds up to six YAML files.');
+  out.push('Each starts with `apiVersion: claude.os/v1`, the `kind` of its file, and `metadata` (`name` required;');
+  out.push('`description`, `created`, `modified`, `labels` optional, display only). Unknown properties are errors');
+  out.push('everywhere. `claude validate` checks them; see docs/compiler.md for the rules it applies (defaults,');
+  out.push('units, the image tag rule, how YAML scalars are typed).');
+  out.push('');
+  out.push('| file | kind | what |');
+  out.push('|---|---|---|');
+  for (const [base, file] of FILES) {
+    const s = schemas.get(`${base}.schema.json`);
+    out.push(`| [${file}](#${file.replace('.', '')}) | ${code(s.properties.kind.const)} | ${esc(s.description.replace(/^[a-z]+\.yaml: /, ''))} |`);
+  }
+  out.push('');
+  for (const [base, file] of FILES) {
+    const s = schemas.get(`${base}.schema.json`);
+    out.push(`## ${file}`);
+    out.push('');
+    out.push(`kind: ${code(s.properties.kind.const)}. ${s.description.replace(/^[a-z]+\.yaml: /, '')}`);
+    out.push('');
+    out.push('| field | type | default | description |');
+    out.push('|---|---|---|---|');
+    rows.length = 0;
+    walk(s.properties.spec, `${base}.schema.json`, 'spec', 0);
+    out.push(...rows);
+    out.push('');
+  }
+  out.push('## Formats');
+  out.push('');
+  out.push('Shared value formats (schemas/common.schema.json).');
+  out.push('');
+  for (const [name, def] of Object.entries(common.$defs).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out.push(`<a id="format-${name.toLowerCase()}"></a>**${name}**: ${esc(def.description ?? '')}${def.pattern ? ` Pattern: ${code(def.pattern)}.` : ''}${def.format ? ` (format \`${def.format}\`)` : ''}`);
+    out.push('');
+  }
+  return out.join('\n').replace(/\n+$/, '\n');
+}
