@@ -480,7 +480,7 @@ function reportError(e: SchemaError, file: StateFileName, root: JsonObject, pos:
     case 'type': {
       const expected = describeSchema(ps, base);
       if (data === null) {
-        r('CLA2017', valueAt(path), { where, quoteHint: ps?.['type'] === 'string' ? ' (quote it, "null", if you mean the text)' : '' });
+        r('CLA2017', valueAt(path), { where, quoteHint: ps?.['type'] === 'string' ? ' (write "" for an empty string, or "null" in quotes for the text null)' : '' });
         return;
       }
       r('CLA2003', valueAt(path), { where, expected, found: describeFound(data), fix: typeFix(String(e.params['type']), data, path) });
