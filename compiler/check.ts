@@ -62,7 +62,7 @@ export function check(parsed: readonly ParsedFile[], sink: DiagnosticSink): Writ
   const seen = new Set<string>();
   for (const file of parsed) {
     if (!isKnownFile(file.name)) {
-      sink.report('CLA9004', { file: file.name, line: 0, column: 0 }, { name: JSON.stringify(file.name) });
+      sink.report('CLA9004', { file: file.name, line: 0, column: 0 }, { name: file.name });
       continue;
     }
     if (seen.has(file.name)) throw new Error(`check: ${file.name} given twice`);

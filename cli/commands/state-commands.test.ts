@@ -134,7 +134,7 @@ describe('validate adapter', () => {
       'extra.yaml': 'x: 1\n',
     });
     expect(r.ok).toBe(false);
-    expect(r.problems[0]).toMatch(/^extra\.yaml: error CLA9004: unknown state file name "extra\.yaml"/);
+    expect(r.problems[0]).toMatch(/^extra\.yaml: error CLA9004: unknown state file name extra\.yaml/);
     expect(r.problems).toContain('network.yaml:1:13: error CLA2008: apiVersion must be claude.os/v1, found "v2" (hint: write apiVersion: claude.os/v1 as the first line)');
     expect(r.problems.find((p) => p.startsWith('security.yaml'))).toMatch(/^security\.yaml:\d+:\d+: error CLA100\d: /);
     expect(r.problems.at(-1)).toMatch(/^storage\.yaml:1:1: error CLA1023: the top level must be a mapping, found a list/);
