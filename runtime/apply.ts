@@ -48,6 +48,7 @@ import {
   checkBase,
   checkConfirmation,
   PlanRefusedError,
+  StalePlanError,
   verifyPlan,
   type SignaturePolicy,
 } from './verify.js';
@@ -166,6 +167,17 @@ export function readNeedsAttention(dataDir: string): NeedsAttention | null {
 }
 
 // ── small helpers ──────────────────────────────────────────────────────────────────────
+
+/** HEAD of the state repo, or null when it has no commit (or is not a repo yet). */
+async function stateHead(stateDir: string): Promise<string | null> {
+  const git = (await import('isomorphic-git')).default;
+  const fs = await import('node:fs');
+  try {
+    return await git.resolveRef({ fs, dir: stateDir, ref: 'HEAD' });
+  } catch {
+    return null;
+  }
+}
 
 export function oldName(name: string, planId: string): string {
   return `${name}.old-${planId.replace(/^plan-/, '').slice(0, 8)}`;
@@ -626,6 +638,10 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     let confirmation: string;
     try {
       checkBase(payload, resourceFingerprints(await opts.engine.observe()));
+      if (opts.stateDir) {
+        const head = await stateHead(opts.stateDir);
+        if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
+      }
       confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm });
     } catch (e) {
       if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);

@@ -5,16 +5,18 @@
  * like with like. The CLI's apply and recover commands call `createHostEngine`.
  */
 import { connect } from 'node:net';
+import Docker from 'dockerode';
 import { join } from 'node:path';
 import type { ObservedState } from '../plan/types.js';
 import { StepError } from './engine.js';
 import { DockerEngine, type FirewallBackend } from './drivers/docker.js';
+import { observe } from './observe/snapshot.js';
 
 export interface HostEngineOptions {
   root: string;
   dataDir: string;
   hostId: string;
-  /** The observer; default: runtime/observe/snapshot.ts when present, else the docker engine's basic one. */
+  /** The observer; default: runtime/observe/snapshot.ts (the planner's). */
   observe?: () => Promise<ObservedState>;
   /** Run nft inside this network namespace (tests). */
   netns?: string;
@@ -75,26 +77,32 @@ export function nftFirewall(dataDir: string, netns?: string): FirewallBackend {
   };
 }
 
-/** The observer from runtime/observe/snapshot.ts when it exists (loaded by a computed specifier). */
-async function defaultObserver(root: string, dataDir: string, hostId: string): Promise<(() => Promise<ObservedState>) | undefined> {
-  const spec = './observe/snapshot.js';
-  try {
-    const m = (await import(spec)) as Record<string, unknown>;
-    const fn = (m.observeSnapshot ?? m.observe ?? m.snapshot) as ((o: unknown) => Promise<ObservedState>) | undefined;
-    if (typeof fn !== 'function') return undefined;
-    return () => fn({ root, dataDir, hostId });
-  } catch {
-    return undefined;
-  }
+/** The observer the planner uses (runtime/observe/snapshot.ts), nft read as absent when nft is missing. */
+export function hostObserver(o: { root: string; dataDir: string; hostId: string; netns?: string; stateCommit?: () => Promise<string | null> }): () => Promise<ObservedState> {
+  const docker = new Docker();
+  return async () => {
+    const { NftDriver, NftError } = await import('./drivers/nft.js');
+    const driver = new NftDriver(o.netns ? { netns: o.netns } : {});
+    const nft = {
+      async observe() {
+        try {
+          return await driver.observe();
+        } catch (e) {
+          if (e instanceof NftError && e.exitCode === null) return { hash: null };
+          throw e;
+        }
+      },
+    };
+    return observe({ docker, dataDir: o.dataDir, root: o.root, hostId: o.hostId, stateCommit: (await o.stateCommit?.()) ?? null, nft });
+  };
 }
 
 export async function createHostEngine(o: HostEngineOptions): Promise<DockerEngine> {
-  const observe = o.observe ?? (await defaultObserver(o.root, o.dataDir, o.hostId));
   return new DockerEngine({
     root: o.root,
     dataDir: o.dataDir,
     hostId: o.hostId,
     firewall: nftFirewall(o.dataDir, o.netns),
-    ...(observe ? { observe } : {}),
+    observe: o.observe ?? hostObserver(o),
   });
 }

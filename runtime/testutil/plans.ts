@@ -34,6 +34,8 @@ export interface MakePlanOptions {
   request?: string;
   files?: Record<string, string>;
   id?: string;
+  /** The state repo HEAD the plan is based on (null: no commit yet). */
+  stateCommit?: string | null;
 }
 
 export function makePlan(steps: PlanStep[], o: MakePlanOptions): PlanPayload {
@@ -48,7 +50,7 @@ export function makePlan(steps: PlanStep[], o: MakePlanOptions): PlanPayload {
     expiresAt: new Date(now.getTime() + (o.ttlMs ?? 3_600_000)).toISOString(),
     nonce,
     hostId: o.hostId,
-    base: { stateCommit: null, fingerprint: hashCanonical(o.base), resources: o.base },
+    base: { stateCommit: o.stateCommit ?? null, fingerprint: hashCanonical(o.base), resources: o.base },
     desired: { files: o.files ?? {} },
     steps,
     summary: {

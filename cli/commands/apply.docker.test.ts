@@ -1,0 +1,155 @@
+/**
+ * `claude apply`, `claude recover` and `claude unlock` through the CLI entry (in process),
+ * against the real Docker Engine with the host engine the CLI builds (the planner's
+ * observer, unscoped). Other tests on this dockerd may change managed containers between
+ * our plan and our apply; that is a real stale plan, so the apply is retried with a fresh
+ * plan a few times.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { resourceFingerprints } from '../../plan/fingerprint.js';
+import type { PlanStep } from '../../plan/types.js';
+import { createHostEngine } from '../../runtime/host-engine.js';
+import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../../runtime/testutil/plans.js';
+import { main } from '../main.js';
+
+const suffix = randomBytes(4).toString('hex');
+let dataDir: string;
+let root: string;
+let host: TestHost;
+let port: number;
+
+function sink(): Writable & { text: () => string } {
+  let buf = '';
+  const w = new Writable({
+    write(chunk, _enc, cb) {
+      buf += String(chunk);
+      cb();
+    },
+  }) as Writable & { text: () => string };
+  w.text = () => buf;
+  return w;
+}
+
+async function claude(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = sink();
+  const stderr = sink();
+  const code = await main(argv, {
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    isTTY: false,
+    env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state'), USER: 'tester' },
+    cwd: root,
+    now: () => new Date(),
+  });
+  return { code, out: stdout.text(), err: stderr.text() };
+}
+
+async function planFile(steps: PlanStep[]): Promise<string> {
+  const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
+  const base = resourceFingerprints(await engine.observe());
+  const file = join(root, `plan-${randomBytes(3).toString('hex')}.json`);
+  let stateCommit: string | null = null;
+  try {
+    stateCommit = execFileSync('git', ['-C', join(root, 'state'), 'rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    stateCommit = null;
+  }
+  writeFileSync(file, signPlan(makePlan(steps, { hostId: host.hostId, base, request: 'serve a web page', stateCommit }), host.key.privateKey));
+  return file;
+}
+
+/** Applies through the CLI, re-planning when another test changed the shared dockerd meanwhile. */
+async function applyFresh(steps: () => PlanStep[], ...flags: string[]): Promise<{ code: number; out: string; err: string }> {
+  for (let i = 0; ; i++) {
+    const r = await claude('apply', await planFile(steps()), ...flags);
+    if (!/Saved plan is stale/.test(r.err + r.out) || i === 4) return r;
+  }
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'claude-cli-data-'));
+  root = mkdtempSync(join(tmpdir(), 'claude-cli-root-'));
+  host = setupTestHost(dataDir);
+  port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+});
+
+afterAll(() => {
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+  const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets]);
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('claude apply / recover / unlock', () => {
+  const web = () =>
+    containerSpec({
+      name: `web-${suffix}`,
+      service: 'web',
+      image: 'claude-os-local/web:latest',
+      ports: [{ host: port, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }],
+      networks: [{ name: `net-${suffix}`, aliases: ['web'] }],
+      healthcheck: health('wget -q -O- http://127.0.0.1/ >/dev/null'),
+    });
+
+  it('prints one line per step in the spec wording, then where things are reachable; commits the state', async () => {
+    const r = await applyFresh(() => [S.network(`net-${suffix}`), S.image('claude-os-local/web:latest'), S.create(web(), { dependsOn: [`network/net-${suffix}`, 'image/claude-os-local/web:latest'] }), S.start(web())]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines).toContain(`✓ Created network 'net-${suffix}'`);
+    expect(lines).toContain('✓ Image claude-os-local/web:latest present');
+    expect(lines).toContain('✓ Started web (healthy)');
+    expect(lines).toContain('Reachable:');
+    expect(lines).toContain(`  web: http://127.0.0.1:${port}`);
+    expect(r.out).toMatch(/State committed: [0-9a-f]{12}/);
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    const log = execFileSync('git', ['-C', join(root, 'state'), 'log', '--format=%s%n%b'], { encoding: 'utf8' });
+    expect(log).toContain('serve a web page');
+    expect(log).toMatch(/Plan-Id: plan-[0-9a-f]+/);
+  });
+
+  it('--json gives the machine-readable result; a refusal says nothing was changed', async () => {
+    const r = await applyFresh(() => [S.stop(`web-${suffix}`)], '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { status: string; steps: { id: string; status: string; message: string }[] };
+    expect(j.status).toBe('applied');
+    expect(j.steps).toEqual([expect.objectContaining({ id: `stop/web-${suffix}`, status: 'done', message: `Stopped web-${suffix}` })]);
+
+    const bad = await claude('apply', join(root, 'missing.json'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/cannot read .*missing\.json/);
+
+    const risky = await planFile([{ ...S.remove(`web-${suffix}`), risk: 'destructive' }]);
+    const refused = await claude('apply', risky);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('refused (V9 confirmation)');
+    expect(refused.err).toContain('Nothing was changed.');
+    expect(execFileSync('docker', ['ps', '-aq', '--filter', `name=web-${suffix}`], { encoding: 'utf8' }).trim()).not.toBe('');
+  });
+
+  it('recover with nothing to do; unlock without a lock', async () => {
+    const r = await claude('recover');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Nothing to recover');
+    const u = await claude('unlock', '--force', '3');
+    expect(u.code).toBe(1);
+    expect(u.err).toMatch(/no apply lock is held/);
+    const usage = await claude('unlock', '3');
+    expect(usage.code).toBe(2);
+  });
+});
