@@ -23,4 +23,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   services: async () => (await import('./services.js')).default,
   logs: async () => (await import('./logs.js')).default,
   events: async () => (await import('./events.js')).default,
+  diagnose: async () => (await import('./diagnose.js')).default,
 };

@@ -1,0 +1,320 @@
+/**
+ * The troubleshooting flow behind `claude diagnose [service]` and `claude "the website is
+ * down"` (cli/commands/ask.ts calls `runTroubleshoot` when compiler/diagnose says the
+ * message is a troubleshooting question):
+ *
+ *   observe + analyze (runtime/observe, read-only) → explain (offline wording, or the LLM
+ *   with the findings in its context) → propose a fix as state files (compiler/diagnose)
+ *   → approve ([yes/no/explain more], or --yes) → compile → plan → sign → apply (the
+ *   normal path, rollback included) → verify that the fixed services answer.
+ *
+ * Only wiring lives here; the logic is in runtime/observe/analyzers and compiler/diagnose.
+ */
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import Docker from 'dockerode';
+import { println, EXIT, type CommandContext } from './context.js';
+import { desiredFromStateDir, observeEnv } from './observe-env.js';
+import { diagnosisText, findingText, safeText } from './render/observe.js';
+import { hostAddress } from './progress.js';
+import { compilerVersion } from './commands/plan.js';
+import { compileFiles, compileStateDir } from '../compiler/compile.js';
+import { renderDiagnostic, DiagnosticSink } from '../compiler/diagnostics.js';
+import { findingsContext } from '../compiler/diagnose/context.js';
+import { desiredServices } from '../compiler/diagnose/desired.js';
+import { proposeFix, type FixOption, type FixProposal } from '../compiler/diagnose/fix.js';
+import { plan } from '../compiler/planner.js';
+import { signPlan } from '../compiler/sign.js';
+import type { ResolvedModel } from '../compiler/model.js';
+import { serializeEnvelope } from '../plan/envelope.js';
+import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
+import { PLAN_POLICY } from '../plan/policy.js';
+import type { ObservedState } from '../plan/types.js';
+import { applyPlan, type ApplyResult } from '../runtime/apply.js';
+import type { Engine } from '../runtime/engine.js';
+import { diagnoseSystem } from '../runtime/observe/index.js';
+import { probeAddress, tcpAnswers } from '../runtime/observe/ports.js';
+import type { Diagnosis } from '../runtime/observe/analyzers/types.js';
+
+export interface TroubleshootOptions {
+  /** The service asked about (`claude diagnose nginx`, or named in the message). */
+  service?: string;
+  /** The user's words, when it came as a message; recorded as the plan's request. */
+  message?: string;
+  /** Apply the recommended (or chosen) fix without asking. */
+  yes?: boolean;
+  /** Only diagnose and propose; never apply. */
+  noFix?: boolean;
+  /** Which fix option to apply (1-based); default the first. */
+  option?: number;
+  json?: boolean;
+  stateDirFlag?: string;
+  /**
+   * An LLM's explanation: given the findings context (fenced, untrusted evidence) and the
+   * offline proposal, returns text to show instead of the offline wording (null: keep it).
+   * The fix itself is still the offline one, as state files, through plan and approval.
+   */
+  explain?: (input: { findings: string; diagnosis: Diagnosis; proposal: FixProposal; message?: string }) => Promise<string | null>;
+  /** Tests: wait at most this long for a fixed service to answer. Default 20 s. */
+  verifyTimeoutMs?: number;
+  /** Tests sharing one dockerd: the snapshot and the engine see only these containers and networks. */
+  scope?: RegExp;
+}
+
+export interface TroubleshootResult {
+  diagnosis: Diagnosis;
+  proposal: FixProposal | null;
+  chosen: number | null;
+  apply: Pick<ApplyResult, 'planId' | 'status' | 'error' | 'stateCommit'> | null;
+  verified: { service: string; port: number; answered: boolean }[];
+}
+
+function ask(ctx: CommandContext, question: string): Promise<string> {
+  return new Promise((res) => {
+    const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: false });
+    ctx.stdout.write(question);
+    rl.once('line', (l) => {
+      rl.close();
+      res(l.trim().toLowerCase());
+    });
+    rl.once('close', () => res(''));
+  });
+}
+
+function scoped(o: ObservedState, scope?: RegExp): ObservedState {
+  if (!scope) return o;
+  return { ...o, containers: o.containers.filter((c) => scope.test(c.name)), networks: o.networks.filter((n) => scope.test(n.name)) };
+}
+
+/** Host TCP ports of a service in a model. */
+function portsOf(model: ResolvedModel, service: string): { port: number; hostIp?: string }[] {
+  const s = model.services.find((x) => x.name === service);
+  if (!s || !s.enabled || s.state !== 'running') return [];
+  return s.ports.filter((p) => p.host !== undefined && p.protocol === 'tcp').map((p) => ({ port: p.host!, ...(p.hostIp ? { hostIp: p.hostIp } : {}) }));
+}
+
+async function waitAnswers(port: number, hostIp: string | undefined, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await tcpAnswers(port, probeAddress(hostIp), 1000)) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function isWeb(service: string, image: string, port: number): boolean {
+  return [80, 443, 8080, 8000, 8443].includes(port) || /nginx|web|httpd|apache|caddy|site/i.test(service + ' ' + image);
+}
+
+function optionLines(p: FixProposal): string[] {
+  const out: string[] = [];
+  p.options.forEach((o, i) => {
+    out.push('', i === 0 ? 'Recommended fix:' : `Alternative ${o.n}:`);
+    o.steps.forEach((s, j) => out.push(`${j + 1}. ${safeText(s)}`));
+  });
+  if (p.manual.length) {
+    out.push('', p.options.length ? 'Also worth doing yourself:' : 'Nothing in the state files can fix this; what you can do:');
+    for (const m of p.manual) out.push(`- ${safeText(m)}`);
+  }
+  return out;
+}
+
+/**
+ * Runs the flow; returns the exit code (0: healthy, or fixed and verified; 1: a problem
+ * remains or the fix failed) and the result for --json.
+ */
+export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOptions): Promise<{ code: number; result: TroubleshootResult }> {
+  const env = observeEnv(ctx, o.stateDirFlag);
+  const scope = o.scope ?? env.scope;
+  const out = (l = '') => {
+    if (!o.json) println(ctx.stdout, l);
+  };
+  const compiled = compileStateDir(env.stateDir);
+  const model = compiled.model;
+  const desired = model ? desiredServices(model) : await desiredFromStateDir(env.stateDir);
+  const usedPorts = new Set((model?.services ?? []).flatMap((s) => s.ports.map((p) => p.host).filter((p): p is number => p !== undefined)));
+  const { diagnosis } = await diagnoseSystem({
+    docker: env.docker,
+    dataDir: env.dataDir,
+    root: env.root,
+    now: ctx.now,
+    ...(scope ? { scope } : {}),
+    ...(desired ? { desired } : {}),
+    ...(o.service ? { service: o.service } : {}),
+    analyze: { usedPorts },
+  });
+  const result: TroubleshootResult = { diagnosis, proposal: null, chosen: null, apply: null, verified: [] };
+  out(diagnosisText(diagnosis));
+  if (!model && compiled.diagnostics.length > 0) out(`\n(The state files in ${env.stateDir} do not compile, so I can only explain, not fix: run \`claude validate\`.)`);
+  const proposal = model ? proposeFix(diagnosis, model.files as Record<string, string>) : null;
+  result.proposal = proposal;
+  if (!proposal || proposal.options.length === 0 && proposal.manual.length === 0) {
+    if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
+    return { code: diagnosis.healthy ? EXIT.OK : EXIT.FAILURE, result };
+  }
+  let explanation = proposal.explanation;
+  if (o.explain && !diagnosis.healthy) {
+    try {
+      explanation = (await o.explain({ findings: findingsContext(diagnosis), diagnosis, proposal, ...(o.message ? { message: o.message } : {}) })) ?? explanation;
+    } catch (e) {
+      out(`(The LLM could not explain (${(e as Error).message}); here is the offline explanation.)`);
+    }
+  }
+  out('');
+  out(safeText(explanation));
+  for (const l of optionLines(proposal)) out(l);
+  if (proposal.options.length === 0 || o.noFix) {
+    if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
+    return { code: EXIT.FAILURE, result };
+  }
+
+  let n = o.option ?? 1;
+  if (n < 1 || n > proposal.options.length) {
+    println(ctx.stderr, `claude: there ${proposal.options.length === 1 ? 'is 1 fix option' : `are ${proposal.options.length} fix options`}; --option ${n} is not one of them`);
+    return { code: EXIT.USAGE, result };
+  }
+  if (!o.yes) {
+    if (!ctx.isTTY) {
+      out('');
+      out(`To apply it, run again with --yes${proposal.options.length > 1 ? ' (choose another with --option N)' : ''}.`);
+      if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
+      return { code: EXIT.FAILURE, result };
+    }
+    for (;;) {
+      const choices = proposal.options.length > 1 ? `yes/no/explain more/${proposal.options.map((x) => x.n).join('/')}` : 'yes/no/explain more';
+      const a = await ask(ctx, `\nApply this fix? [${choices}] `);
+      if (/^y(es)?$/.test(a)) break;
+      if (/^\d+$/.test(a) && Number(a) >= 1 && Number(a) <= proposal.options.length) {
+        n = Number(a);
+        break;
+      }
+      if (/^(e|explain|explain more|more|why)$/.test(a)) {
+        for (const f of diagnosis.findings) for (const l of findingText(f)) out(l);
+        for (const x of proposal.options) out(`\nOption ${x.n} changes: ${x.changed.length ? x.changed.join(', ') : 'no files (the state files already describe the fix; the plan re-applies them)'}`);
+        continue;
+      }
+      out('Nothing was changed.');
+      return { code: EXIT.FAILURE, result };
+    }
+  }
+  const chosen = proposal.options[n - 1]!;
+  result.chosen = chosen.n;
+  const applied = await applyFix(ctx, env, chosen, o, scope, out);
+  result.apply = applied.apply;
+  result.verified = applied.verified;
+  if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
+  return { code: applied.ok ? EXIT.OK : EXIT.FAILURE, result };
+}
+
+function jsonOf(r: TroubleshootResult): unknown {
+  return {
+    diagnosis: r.diagnosis,
+    proposal: r.proposal ? { explanation: r.proposal.explanation, manual: r.proposal.manual, options: r.proposal.options.map(({ files: _f, ...x }) => x) } : null,
+    chosen: r.chosen,
+    apply: r.apply,
+    verified: r.verified,
+  };
+}
+
+async function applyFix(
+  ctx: CommandContext,
+  env: ReturnType<typeof observeEnv>,
+  fix: FixOption,
+  o: TroubleshootOptions,
+  scope: RegExp | undefined,
+  out: (l?: string) => void,
+): Promise<{ ok: boolean; apply: TroubleshootResult['apply']; verified: TroubleshootResult['verified'] }> {
+  const compiled = compileFiles(fix.files);
+  if (!compiled.model) {
+    for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));
+    println(ctx.stderr, 'claude: the fixed state files do not compile; nothing was changed.');
+    return { ok: false, apply: null, verified: [] };
+  }
+  const model = compiled.model;
+  const hostId = loadOrCreateHostId(env.dataDir, env.root);
+  const key = loadOrCreateHostKey(env.dataDir, hostId);
+  const { observe } = await import('../runtime/observe/snapshot.js');
+  const { DockerEngine } = await import('../runtime/drivers/docker.js');
+  const { nftFirewall } = await import('../runtime/host-engine.js');
+  const { NftDriver } = await import('../runtime/drivers/nft.js');
+  const nftDriver = new NftDriver();
+  const nft = {
+    async observe() {
+      try {
+        return await nftDriver.observe();
+      } catch {
+        return { hash: null };
+      }
+    },
+  };
+  const git = (await import('isomorphic-git')).default;
+  const fs = await import('node:fs');
+  const stateCommit = await git.resolveRef({ fs, dir: env.stateDir, ref: 'HEAD' }).catch(() => null);
+  const snapshot = async () => scoped(await observe({ docker: new Docker(), dataDir: env.dataDir, root: env.root, hostId, stateCommit, nft }), scope);
+  const sink = new DiagnosticSink();
+  const payload = plan(model, await snapshot(), {
+    request: o.message ?? `diagnose: ${fix.title}`,
+    now: ctx.now(),
+    nonce: randomBytes(32).toString('hex'),
+    hostId,
+    provenance: { engine: 'diagnose', model: null, promptHash: null },
+    compilerVersion: compilerVersion(),
+    sink,
+  });
+  if (sink.hasErrors()) {
+    for (const d of sink.sorted()) println(ctx.stderr, renderDiagnostic(d));
+    println(ctx.stderr, 'claude: the fix cannot be planned; nothing was changed.');
+    return { ok: false, apply: null, verified: [] };
+  }
+  const text = serializeEnvelope(signPlan(payload, key.privateKey));
+  out('');
+  if (payload.steps.length === 0) out('The plan has no steps: the system already matches the state files.');
+  const engine: Engine = new DockerEngine({ root: env.root, dataDir: env.dataDir, hostId, firewall: nftFirewall(env.dataDir), observe: snapshot, ...(scope ? { scope } : {}) });
+  let result: ApplyResult;
+  try {
+    result = await applyPlan(text, {
+      engine,
+      dataDir: env.dataDir,
+      stateDir: env.stateDir,
+      trustedKeys: loadTrustedKeys(env.dataDir),
+      hostId,
+      policy: PLAN_POLICY,
+      now: ctx.now,
+      // The user approved this fix (or passed --yes): that is the confirmation.
+      yes: true,
+      lockWaitMs: 60_000,
+      actor: { name: ctx.env.SUDO_USER || ctx.env.USER || 'claude', email: `diagnose@${hostId}` },
+      onEvent: (e) => {
+        if (e.type === 'reconcile.step' && e.status === 'done') out(`✓ ${e.message}`);
+        if (e.type === 'reconcile.step' && e.status === 'failed') out(`✗ ${e.message}${e.error ? `: ${e.error}` : ''}`);
+      },
+    });
+  } catch (e) {
+    println(ctx.stderr, `claude: the fix was refused: ${(e as Error).message}`);
+    const hint = (e as { hint?: string }).hint;
+    if (hint) println(ctx.stderr, `  hint: ${hint}`);
+    return { ok: false, apply: null, verified: [] };
+  }
+  const apply = { planId: result.planId, status: result.status, ...(result.error ? { error: result.error } : {}), stateCommit: result.stateCommit };
+  if (result.status !== 'applied') {
+    out(`✗ The fix failed: ${result.error?.message ?? 'unknown error'}${result.status === 'rolled-back' ? ' (rolled back; nothing changed)' : ''}`);
+    return { ok: false, apply, verified: [] };
+  }
+  const verified: TroubleshootResult['verified'] = [];
+  let ok = true;
+  for (const service of fix.services) {
+    const svc = model.services.find((s) => s.name === service);
+    for (const p of portsOf(model, service)) {
+      const answered = await waitAnswers(p.port, p.hostIp, o.verifyTimeoutMs ?? 20_000);
+      verified.push({ service, port: p.port, answered });
+      const ip = p.hostIp && p.hostIp !== '0.0.0.0' ? p.hostIp : hostAddress();
+      const url = `http://${ip}${p.port === 80 ? '' : `:${p.port}`}`;
+      if (answered) out(isWeb(service, svc?.resolvedImage ?? '', p.port) ? `✓ Website is now accessible at ${url}` : `✓ ${service} is answering on port ${p.port}`);
+      else {
+        ok = false;
+        out(`✗ ${service} still does not answer on port ${p.port}; run \`claude diagnose ${service}\` again`);
+      }
+    }
+  }
+  return { ok, apply, verified };
+}
