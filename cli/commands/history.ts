@@ -9,13 +9,14 @@ import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { StateRepoDamagedError, openStateRepo, type HistoryEntry } from '../../runtime/state/repo.js';
 
-const usage = `usage: claude history [--json] [--limit N] [--state-dir DIR]
+const usage = `usage: claude history [--json] [--limit N] [--state-dir DIR] [--conversations]
 
 Lists the changes recorded in the state repository (the state dir is a git repository;
 each successful apply is one commit), newest first.
 
   --json           print {"stateDir", "commits": [{commit, parents, time, author, request, planId, summary}]}
-  --limit N        at most N commits
+  --limit N        at most N commits (or conversations)
+  --conversations  the conversations with the intent engine instead (requests and answers)
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)`;
 
 function indent(text: string): string {
@@ -38,13 +39,21 @@ const command: Command = {
       json: { type: 'boolean' },
       limit: { type: 'string' },
       'state-dir': { type: 'string' },
+      conversations: { type: 'boolean' },
     }, false);
     let limit: number | undefined;
     if (values.limit !== undefined) {
       limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not '${values.limit}'`);
     }
-    const { stateDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
+    const { stateDir, dataDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
+    if (values.conversations) {
+      // The intent layer's conversations (cli/conversations.ts), newest first.
+      const conv = await import('../conversations.js');
+      if (values.json) println(ctx.stdout, JSON.stringify({ conversations: conv.listConversations(dataDir).slice(0, limit ?? Infinity).map((c) => ({ ...c, turns: conv.readTurns(dataDir, c.id) })) }, null, 2));
+      else for (const l of conv.renderConversations(dataDir, limit)) println(ctx.stdout, l);
+      return EXIT.OK;
+    }
     let commits: HistoryEntry[] = [];
     if (existsSync(join(stateDir, '.git'))) {
       try {

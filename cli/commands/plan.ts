@@ -36,7 +36,8 @@ Review it with \`claude show FILE\`, approve it with more keys with \`claude sig
   --allow-destructive   also plan the deletion of volumes (and their data) that are no longer declared
   --ttl DURATION        how long the plan stays valid, e.g. 30m, 2h (default 1h)
 
-A message (\`claude plan "add redis"\`) is for the intent engine: use \`claude "add redis"\`.`;
+With a message (\`claude plan "add redis"\`), the intent engine proposes the state files
+first; the plan is written to --out and never applied.`;
 
 export function parseDuration(s: string): number {
   const m = /^(\d+)(ms|s|m|h)?$/.exec(s.trim());
@@ -99,9 +100,9 @@ const command: Command = {
       ttl: { type: 'string' },
     });
     if (positionals.length) {
-      println(ctx.stderr, `claude plan: planning from a message ("${positionals.join(' ')}") needs the intent engine, which this build does not have yet.`);
-      println(ctx.stderr, '  Edit the state files and run `claude plan`, or ask with `claude "<what you want>"` once intent is available.');
-      return EXIT.FAILURE;
+      // A message: the intent engine writes the files, then the same plan (never applied).
+      const { runRequest } = await import('./ask.js');
+      return runRequest(ctx, positionals.join(' '), { yes: false, json: values.json === true, planOnly: true, ...(values.out ? { out: values.out } : {}), ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}) });
     }
     const ttlMs = values.ttl !== undefined ? parseDuration(values.ttl) : undefined;
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);

@@ -71,6 +71,18 @@ export function neutralise(text: string): string {
 
 // ── secrets ────────────────────────────────────────────────────────────────
 
+/**
+ * A value typed after "password", "secret", "token" or "api key" in free text is masked:
+ * "the db password is hunter2" → "the db password is <redacted>". Used on the message and
+ * the conversation before they go into a context, and on what the history stores.
+ */
+export function maskTypedSecrets(text: string): string {
+  return text.replace(
+    /\b((?:pass(?:word|phrase)?|secret|token|api[_ -]?key|private[_ -]?key|credentials?)\s*(?:is|=|:|to|of|as)\s*)(['"“‘`]?)([^\s'"”’`]{3,})\2/gi,
+    (m, lead: string, q: string, value: string) => (/^(the|a|an|for|set|from|secret|secrets|claude|\$\{secrets\.)/i.test(value) ? m : `${lead}${q}${REDACTED}${q}`),
+  );
+}
+
 const SECRETISH_KEY = /pass(word)?|secret|token|api_?key|private_?key|credential/i;
 
 /**
@@ -295,7 +307,7 @@ export function systemPrompt(): string {
 }
 
 function renderHistory(turns: ConversationTurn[]): string {
-  return turns.map((t) => `${t.role === 'user' ? 'User' : 'Assistant'}: ${t.text}`).join('\n');
+  return turns.map((t) => `${t.role === 'user' ? 'User' : 'Assistant'}: ${maskTypedSecrets(t.text)}`).join('\n');
 }
 
 export function assembleContext(ctx: IntentContext, opts: { budget?: number } = {}): AssembledContext {
@@ -324,7 +336,7 @@ export function assembleContext(ctx: IntentContext, opts: { budget?: number } = 
   let sumOpts = { logs: true, events: true };
 
   const messageText = (() => {
-    const parts = [neutralise(ctx.message)];
+    const parts = [neutralise(maskTypedSecrets(ctx.message))];
     if (ctx.repair) {
       parts.push(
         '',

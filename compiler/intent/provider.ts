@@ -99,6 +99,8 @@ export interface Proposal {
   warnings?: string[];
   /** Which provider produced it: offline, anthropic, openai-compatible. */
   provider: string;
+  /** False when nothing in the request was understood (the explanation says what can be asked). */
+  understood?: boolean;
 }
 
 export interface IntentProvider {

@@ -194,7 +194,7 @@ interface Run {
 export function runOfflineEngine(input: EngineInput): Proposal {
   const message = input.message.trim();
   const base = { provider: 'offline' };
-  if (message === '') return { ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".') };
+  if (message === '') return { ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false };
 
   const danger = detectDanger(message);
   if (danger) return { ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } };
@@ -235,7 +235,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   const files = run.ws.output();
   const understoodSomething = Object.keys(files).length > 0 || run.questions.length > 0 || run.notes.length > 0;
   if (!understoodSomething) {
-    return { ...base, files: {}, explanation: capabilities(`I did not understand "${message}".`), questions: [] };
+    return { ...base, files: {}, explanation: capabilities(`I did not understand "${message}".`), understood: false };
   }
   if (run.notUnderstood.length > 0) {
     run.questions.push(`I did not understand ${run.notUnderstood.map((c) => `"${c}"`).join(' and ')}, so I left ${run.notUnderstood.length > 1 ? 'those parts' : 'that part'} out. Rephrase it, or configure an LLM provider (see \`claude help\`).`);

@@ -1,0 +1,329 @@
+/**
+ * `claude "<what you want>" [--yes] [--state-dir DIR] [--json]`: the main job.
+ *
+ *   request → provider (offline engine by default) → vetted state files → signed plan
+ *   → the proposed-changes box → [yes/no/modify] → apply (runtime/apply.ts)
+ *
+ * In a terminal it asks; "modify" takes a refinement and proposes again on top of the
+ * previous proposal. Without a terminal (ssh host claude "…", scripts) it never prompts:
+ * it prints the plan, saves it, and applies only with --yes. `claude plan "<msg>"` stops
+ * after the plan (see planFromMessage). Each request is kept as a conversation in the data
+ * dir (`claude history --conversations`).
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { parse } from '../args.js';
+import { EXIT, println, type Command, type CommandContext } from '../context.js';
+import { writeFileAtomic } from '../../common/fsutil.js';
+import { renderPlan } from '../../compiler/show.js';
+import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
+import { proposeValidated, type IntentResult } from '../../compiler/intent/validate-proposal.js';
+import { inspectPlan } from '../../plan/inspect.js';
+import { loadOrCreateHostId, loadTrustedKeys } from '../../plan/keys.js';
+import { PLAN_POLICY } from '../../plan/policy.js';
+import { buildIntentContext, openIntentSession, planIntent, type IntentSession, type PlannedIntent } from '../intent.js';
+import { appendTurn, newConversationId } from '../conversations.js';
+import { ProgressRenderer, renderResult } from '../progress.js';
+
+const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR]
+
+Turns the request into state file changes (with the offline engine, or the LLM provider
+configured in manifest.yaml spec.llm), compiles and plans them, shows the proposed changes
+and, after you answer yes, applies them. Nothing changes without your yes (or --yes).
+
+  --yes            apply without asking (needed when there is no terminal)
+  --json           print the outcome as JSON (never prompts)
+  --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
+
+Examples:
+  claude "set up a web server with nginx"
+  claude "only allow SSH from 10.0.0.0/8" --yes
+  claude plan "add redis" --out plan.json     (plan only)`;
+
+export interface TurnResult {
+  result: IntentResult;
+  planned?: PlannedIntent;
+  /** Why no plan could be made (rendered), when the files were valid but planning failed. */
+  planProblems?: string[];
+}
+
+/** One request → vetted proposal → (when there is something to do) a signed plan. */
+export async function proposeTurn(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles): Promise<TurnResult> {
+  const ictx = await buildIntentContext(s, message, history, files);
+  const result = await proposeValidated(s.provider, ictx);
+  if (result.status !== 'proposed') return { result };
+  const planned = await planIntent(s, ictx, result);
+  if (!('payload' in planned)) return { result, planProblems: planned.problems };
+  return { result, planned };
+}
+
+/** Prints what the provider said and the plan box. */
+export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult): void {
+  const { result } = t;
+  const p = result.proposal;
+  if (result.status === 'refused') {
+    println(ctx.stdout, p.refused ? p.explanation : `I can't use that proposal: ${result.problems.join('; ')}`);
+    return;
+  }
+  if (p.explanation) println(ctx.stdout, p.explanation);
+  if (result.status === 'invalid') {
+    println(ctx.stdout, '');
+    println(ctx.stdout, `The ${p.provider} provider could not produce valid state files after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}; nothing was planned. The last problems:`);
+    for (const line of result.problems) println(ctx.stdout, '  ' + line.replace(/\n/g, '\n  '));
+  }
+  for (const w of result.warnings) println(ctx.stdout, `⚠ ${w}`);
+  for (const q of result.questions) println(ctx.stdout, `? ${q}`);
+  if (t.planProblems) {
+    println(ctx.stdout, 'The proposal cannot be planned:');
+    for (const line of t.planProblems) println(ctx.stdout, '  ' + line.replace(/\n/g, '\n  '));
+  }
+  if (t.planned) {
+    const report = inspectPlan(t.planned.envelopeText, { trusted: loadTrustedKeys(s.paths.dataDir), now: s.now(), hostId: t.planned.payload.hostId });
+    println(ctx.stdout, '');
+    ctx.stdout.write(renderPlan(t.planned.payload, report));
+    println(ctx.stdout);
+  }
+}
+
+export function changedFiles(t: TurnResult): string[] {
+  return Object.keys(t.result.files).sort();
+}
+
+/** Applies a signed plan made by this session; prints progress and the result. */
+export async function applyPlanned(ctx: CommandContext, s: IntentSession, planned: PlannedIntent): Promise<number> {
+  const { applyPlan } = await import('../../runtime/apply.js');
+  const { createHostEngine } = await import('../../runtime/host-engine.js');
+  const { LockHeldError } = await import('../../runtime/lock.js');
+  const { PlanRefusedError } = await import('../../runtime/verify.js');
+  const hostId = loadOrCreateHostId(s.paths.dataDir, s.paths.root);
+  const engine = await createHostEngine({ root: s.paths.root, dataDir: s.paths.dataDir, hostId });
+  const renderer = new ProgressRenderer(ctx.stdout, ctx.isTTY);
+  const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
+  try {
+    const result = await applyPlan(planned.envelopeText, {
+      engine,
+      dataDir: s.paths.dataDir,
+      stateDir: s.paths.stateDir,
+      trustedKeys: loadTrustedKeys(s.paths.dataDir),
+      hostId,
+      policy: PLAN_POLICY,
+      now: ctx.now,
+      // The user has just seen the plan, warnings included, and said yes (or passed --yes).
+      yes: true,
+      lockWaitMs: 60_000,
+      actor: { name: user, email: `${user}@${hostId}` },
+      onEvent: renderer.onEvent,
+    });
+    renderer.stop();
+    for (const l of renderResult(result)) println(ctx.stdout, l);
+    return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
+  } catch (e) {
+    renderer.stop();
+    if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
+      println(ctx.stderr, `claude: the plan was refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
+      println(ctx.stderr, `  hint: ${e.hint}`);
+      println(ctx.stderr, 'Nothing was changed.');
+      return EXIT.FAILURE;
+    }
+    throw e;
+  }
+}
+
+/** Saves a plan that was not applied, so it can be reviewed and applied later. */
+export function savePending(s: IntentSession, planned: PlannedIntent, out?: string, cwd = '.'): string {
+  const path = out ? resolve(cwd, out) : join(s.paths.dataDir, 'plans', `${planned.payload.id}.json`);
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileAtomic(path, planned.envelopeText, 0o644);
+  return path;
+}
+
+export function lineReader(ctx: CommandContext): { rl: Interface; next(prompt: string): Promise<string | null> } {
+  const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: ctx.isTTY });
+  const queue: string[] = [];
+  let waiting: ((l: string | null) => void) | null = null;
+  let closed = false;
+  rl.on('line', (l) => {
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w(l);
+    } else queue.push(l);
+  });
+  rl.on('close', () => {
+    closed = true;
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w(null);
+    }
+  });
+  return {
+    rl,
+    next(prompt: string) {
+      if (queue.length) return Promise.resolve(queue.shift()!);
+      if (closed) return Promise.resolve(null);
+      ctx.stdout.write(prompt);
+      return new Promise((res) => (waiting = res));
+    },
+  };
+}
+
+function exitOf(t: TurnResult): number {
+  const st = t.result.status;
+  if (st === 'answer') return t.result.proposal.understood === false ? EXIT.FAILURE : EXIT.OK;
+  if (st === 'proposed' && t.planned) return EXIT.OK;
+  return EXIT.FAILURE;
+}
+
+function turnStatus(t: TurnResult): string {
+  return t.planProblems ? 'unplannable' : t.result.status;
+}
+
+/**
+ * The whole of `claude "<msg>"` and `claude plan "<msg>"`. `planOnly` stops after the plan
+ * (written to `out`, default plan.json).
+ */
+export async function runRequest(ctx: CommandContext, message: string, opts: { yes: boolean; json: boolean; stateDir?: string; planOnly?: boolean; out?: string }): Promise<number> {
+  let s: IntentSession;
+  try {
+    s = await openIntentSession(ctx, opts.stateDir);
+  } catch (e) {
+    if (e instanceof ProviderError) {
+      println(ctx.stderr, `claude: ${e.message}\n  hint: ${e.hint}`);
+      return EXIT.FAILURE;
+    }
+    throw e;
+  }
+  const convo = newConversationId(ctx.now());
+  const history: ConversationTurn[] = [];
+  let files = s.files;
+  let msg = message;
+  const reader = ctx.isTTY && !opts.yes && !opts.json && !opts.planOnly ? lineReader(ctx) : undefined;
+  try {
+    for (;;) {
+      appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: msg });
+      let t: TurnResult;
+      try {
+        t = await proposeTurn(s, msg, history, files);
+      } catch (e) {
+        if (e instanceof ProviderError) {
+          println(ctx.stderr, `claude: ${e.message}\n  hint: ${e.hint}`);
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: e.message, provider: s.provider.name, status: 'failed' });
+          return EXIT.FAILURE;
+        }
+        throw e;
+      }
+      history.push({ role: 'user', text: msg }, { role: 'assistant', text: t.result.proposal.explanation });
+      const record = (status: string) =>
+        appendTurn(s.paths.dataDir, convo, {
+          at: ctx.now().toISOString(),
+          role: 'assistant',
+          text: t.result.proposal.explanation,
+          provider: t.result.proposal.provider,
+          status,
+          files: changedFiles(t),
+          ...(t.planned ? { planId: t.planned.payload.id } : {}),
+        });
+      if (opts.json) {
+        const out: Record<string, unknown> = {
+          status: turnStatus(t),
+          provider: t.result.proposal.provider,
+          explanation: t.result.proposal.explanation,
+          warnings: t.result.warnings,
+          questions: t.result.questions,
+          problems: t.planProblems ?? t.result.problems,
+          files: t.result.files,
+        };
+        if (t.planned) out.plan = t.planned.payload;
+        if (t.planned && opts.planOnly) out.planFile = savePending(s, t.planned, opts.out ?? 'plan.json', ctx.cwd);
+        let code = exitOf(t);
+        if (t.planned && opts.yes && !opts.planOnly) {
+          code = await applyPlanned({ ...ctx, stdout: ctx.stderr }, s, t.planned);
+          out.applied = code === EXIT.OK;
+        }
+        println(ctx.stdout, JSON.stringify(out, null, 2));
+        record(out.applied ? 'applied' : turnStatus(t));
+        return code;
+      }
+      printTurn(ctx, s, t);
+      if (!t.planned) {
+        record(turnStatus(t));
+        if (reader && (t.result.status === 'ask' || t.result.questions.length > 0) && t.result.status !== 'refused') {
+          const more = await reader.next('Your answer (or press enter to stop): ');
+          if (more && more.trim()) {
+            msg = more.trim();
+            continue;
+          }
+        }
+        return exitOf(t);
+      }
+      const nothing = t.planned.payload.steps.length === 0 && changedFiles(t).length === 0;
+      if (nothing) {
+        record('no-op');
+        println(ctx.stdout, 'Nothing to do: the system already matches.');
+        return EXIT.OK;
+      }
+      if (opts.planOnly) {
+        const path = savePending(s, t.planned, opts.out ?? 'plan.json', ctx.cwd);
+        record('planned');
+        println(ctx.stdout, `Saved the plan to ${path}. Review it with \`claude show ${opts.out ?? 'plan.json'}\`, apply it with \`claude apply ${opts.out ?? 'plan.json'}\`.`);
+        return EXIT.OK;
+      }
+      if (opts.yes) {
+        const code = await applyPlanned(ctx, s, t.planned);
+        record(code === EXIT.OK ? 'applied' : 'failed');
+        return code;
+      }
+      if (!reader) {
+        const path = savePending(s, t.planned);
+        record('planned');
+        println(ctx.stdout, `Not applied: there is no terminal to ask for approval. Run again with --yes, or apply this plan with \`claude apply ${path}\`.`);
+        return EXIT.OK;
+      }
+      const answer = ((await reader.next('Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
+      if (/^(y|yes)$/i.test(answer)) {
+        const code = await applyPlanned(ctx, s, t.planned);
+        record(code === EXIT.OK ? 'applied' : 'failed');
+        return code;
+      }
+      if (/^(m|modify)$/i.test(answer) || (answer !== '' && !/^(n|no)$/i.test(answer))) {
+        record('modify');
+        const more = /^(m|modify)$/i.test(answer) ? await reader.next('What should change? ') : answer;
+        if (!more || !more.trim()) {
+          println(ctx.stdout, 'Nothing changed.');
+          return EXIT.OK;
+        }
+        files = t.result.merged;
+        msg = more.trim();
+        continue;
+      }
+      record('declined');
+      println(ctx.stdout, 'Nothing changed.');
+      return EXIT.OK;
+    }
+  } finally {
+    reader?.rl.close();
+    await s.close();
+  }
+}
+
+const command: Command = {
+  summary: 'say what you want: "set up a web server with nginx" (plans, asks, applies)',
+  usage,
+  async run(ctx) {
+    const { values, positionals } = parse(ctx.argv, {
+      yes: { type: 'boolean', short: 'y' },
+      json: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+    });
+    const message = positionals.join(' ').trim();
+    if (!message) {
+      println(ctx.stderr, usage);
+      return EXIT.USAGE;
+    }
+    return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}) });
+  },
+};
+
+export default command;

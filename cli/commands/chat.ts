@@ -1,0 +1,132 @@
+/**
+ * `claude` with no arguments: the interactive REPL. A banner with the system's state, then
+ * requests in turn. Each proposal is planned and shown; "yes" applies it, "no" drops it,
+ * anything else refines it ("with daily backups", "and a connection limit of 100"), so
+ * several turns build up one plan. `exit` (or Ctrl-D) leaves. Needs a terminal: without
+ * one, use `claude "<msg>" --yes`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '../args.js';
+import { EXIT, println, type Command } from '../context.js';
+import { packageRoot } from '../../common/paths.js';
+import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
+import { openIntentSession, readStateFiles } from '../intent.js';
+import { appendTurn, newConversationId } from '../conversations.js';
+import { applyPlanned, changedFiles, lineReader, printTurn, proposeTurn, type TurnResult } from './ask.js';
+
+const usage = `usage: claude [--state-dir DIR]
+
+The interactive mode. Type what you want; each answer shows the proposed changes.
+  yes       apply the proposed changes
+  no        drop them
+  modify    say what to change (or just type the refinement)
+  help      this text
+  exit      leave (Ctrl-D works too)`;
+
+const HELP = [
+  'Type a request, e.g. "I need a PostgreSQL database", then refine it ("with daily backups").',
+  'After a proposal: yes applies it, no drops it, anything else refines it. exit leaves.',
+  'Other commands run from the shell: claude status, claude history --conversations, claude help.',
+];
+
+const command: Command = {
+  summary: 'interactive mode (the default with no arguments)',
+  usage,
+  async run(ctx) {
+    const { values } = parse(ctx.argv, { 'state-dir': { type: 'string' } }, false);
+    if (!ctx.isTTY) {
+      println(ctx.stderr, 'claude: the interactive mode needs a terminal. Without one, say what you want in one go: claude "<request>" --yes');
+      return EXIT.USAGE;
+    }
+    let s;
+    try {
+      s = await openIntentSession(ctx, values['state-dir']);
+    } catch (e) {
+      if (e instanceof ProviderError) {
+        println(ctx.stderr, `claude: ${e.message}\n  hint: ${e.hint}`);
+        return EXIT.FAILURE;
+      }
+      throw e;
+    }
+    const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+    println(ctx.stdout, `Claude.OS v${version} - Type 'exit' to quit, 'help' for commands`);
+    const summary = await s.summarySource.summary();
+    const running = summary.services.filter((x) => x.state === 'running').length;
+    const alerts = summary.alerts?.length ? `${summary.alerts.length} alert${summary.alerts.length === 1 ? '' : 's'}` : 'No alerts';
+    println(ctx.stdout, `System: ${summary.hostname ?? 'claude-os'} | ${running} service${running === 1 ? '' : 's'} running | ${alerts} | intelligence: ${s.kind === 'offline' ? 'offline engine' : s.kind}`);
+    println(ctx.stdout);
+    const reader = lineReader(ctx);
+    const convo = newConversationId(ctx.now());
+    const history: ConversationTurn[] = [];
+    let files: StateFiles = s.files;
+    let pending: TurnResult | undefined;
+    try {
+      for (;;) {
+        const raw = await reader.next('claude> ');
+        if (raw === null) break;
+        const line = raw.trim();
+        if (line === '') continue;
+        if (/^(exit|quit|bye|:q)$/i.test(line)) break;
+        if (/^(help|\?)$/i.test(line)) {
+          for (const h of HELP) println(ctx.stdout, h);
+          continue;
+        }
+        if (pending?.planned && /^(y|yes|apply|do it)$/i.test(line)) {
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
+          const code = await applyPlanned(ctx, s, pending.planned);
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
+          // Start the next request from what is on disk now (the apply commits the files).
+          files = readStateFiles(s.paths.stateDir);
+          s.files = files;
+          pending = undefined;
+          continue;
+        }
+        if (pending && /^(n|no|cancel|discard)$/i.test(line)) {
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
+          pending = undefined;
+          println(ctx.stdout, 'Dropped. Nothing changed.');
+          continue;
+        }
+        if (/^(m|modify)$/i.test(line)) {
+          println(ctx.stdout, pending ? 'What should change? (type it)' : 'There is nothing proposed yet; say what you want.');
+          continue;
+        }
+        appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
+        const base = pending?.result.merged ?? files;
+        let t: TurnResult;
+        try {
+          t = await proposeTurn(s, line, history, base);
+        } catch (e) {
+          if (e instanceof ProviderError) {
+            println(ctx.stdout, `${e.message}\n  hint: ${e.hint}`);
+            continue;
+          }
+          throw e;
+        }
+        history.push({ role: 'user', text: line }, { role: 'assistant', text: t.result.proposal.explanation });
+        printTurn(ctx, s, t);
+        appendTurn(s.paths.dataDir, convo, {
+          at: ctx.now().toISOString(),
+          role: 'assistant',
+          text: t.result.proposal.explanation,
+          provider: t.result.proposal.provider,
+          status: t.planProblems ? 'unplannable' : t.result.status,
+          files: changedFiles(t),
+          ...(t.planned ? { planId: t.planned.payload.id } : {}),
+        });
+        if (t.planned) {
+          pending = t;
+          println(ctx.stdout, 'Apply these changes? [yes/no/modify] (or keep refining)');
+        }
+      }
+    } finally {
+      reader.rl.close();
+      await s.close();
+    }
+    println(ctx.stdout, 'Goodbye!');
+    return EXIT.OK;
+  },
+};
+
+export default command;
