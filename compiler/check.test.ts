@@ -201,3 +201,14 @@ describe('validators', () => {
     expect(compared).toBeGreaterThan(20);
   });
 });
+
+describe('check: prototype safety', () => {
+  it('keeps an environment variable named __proto__ as data, in a plain object', () => {
+    const { written, diagnostics } = run({ 'services.yaml': services('      environment:\n        __proto__: x\n        A: b\n') });
+    expect(diagnostics).toEqual([]);
+    const env = written.services!.spec.services![0]!.environment!;
+    expect(Object.getPrototypeOf(env)).toBe(Object.prototype);
+    expect(Object.keys(env)).toEqual(['__proto__', 'A']);
+    expect(Object.getOwnPropertyDescriptor(env, '__proto__')?.value).toBe('x');
+  });
+});

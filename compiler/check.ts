@@ -21,6 +21,8 @@
  *     message remains; per location only the most specific error is kept.
  *
  * A file with errors is left out of the WrittenState (its source text is still recorded).
+ * The values in the WrittenState are plain objects (a `__proto__` key, where the schema
+ * allows any key, is an ordinary own property, never the prototype).
  * Documented for users in docs/compiler.md.
  */
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
@@ -200,7 +202,8 @@ function typeScalars(v: JsonValue, alts: readonly SchemaAt[], path: (string | nu
     const items = subSchemas(alts, (n) => n['items']);
     return v.map((x, i) => typeScalars(x, items, [...path, i], pos));
   }
-  const out = Object.create(null) as JsonObject;
+  // Plain objects for the later phases; a "__proto__" key stays an ordinary own property.
+  const out: JsonObject = {};
   for (const key of Object.keys(v)) {
     const sub = subSchemas(alts, (n) => {
       const props = n['properties'] as Record<string, unknown> | undefined;
@@ -208,7 +211,9 @@ function typeScalars(v: JsonValue, alts: readonly SchemaAt[], path: (string | nu
       const ap = n['additionalProperties'];
       return ap && typeof ap === 'object' ? ap : undefined;
     });
-    out[key] = typeScalars(v[key] as JsonValue, sub, [...path, key], pos);
+    const typed = typeScalars(v[key] as JsonValue, sub, [...path, key], pos);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: typed, enumerable: true, writable: true, configurable: true });
+    else out[key] = typed;
   }
   return out;
 }

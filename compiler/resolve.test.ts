@@ -238,6 +238,13 @@ describe('cross-file checks', () => {
     expect(Object.keys(a.model!.services[1]!.environment)).toEqual(['A', 'Z']);
   });
 
+  it('an environment variable named __proto__ is data in the model', () => {
+    const r = compileFiles({ 'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      environment: {__proto__: "1", B: "2"}\n') });
+    const env = r.model!.services[0]!.environment;
+    expect(Object.keys(env)).toEqual(['B', '__proto__']);
+    expect(Object.getPrototypeOf(env)).toBe(Object.prototype);
+  });
+
   it('works without positions (a state built in code): file only, line 0', () => {
     const sink = new DiagnosticSink();
     resolve({ sources: {}, services: { apiVersion: 'claude.os/v1', kind: 'ServiceManifest', metadata: { name: 'x' }, spec: { services: [{ name: 'a', image: 'nginx', depends_on: ['zz'] }] } } }, sink);
