@@ -251,3 +251,18 @@ describe('cross-file checks', () => {
     expect(sink.sorted().map((d) => [d.code, d.file, d.line])).toEqual([['CLA3005', 'services.yaml', 0]]);
   });
 });
+
+describe('compileFiles', () => {
+  it('refuses file names that are not one of the six: paths, "..", other spellings', () => {
+    const text = HEAD('ServiceManifest') + 'spec: {}\n';
+    const r = compileFiles({ '../services.yaml': text, 'a/services.yaml': text, 'Services.yaml': text, 'services.yml': text, '/etc/services.yaml': text });
+    expect(r.model).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.file])).toEqual([
+      ['CLA9004', '../services.yaml'],
+      ['CLA9004', '/etc/services.yaml'],
+      ['CLA9004', 'Services.yaml'],
+      ['CLA9004', 'a/services.yaml'],
+      ['CLA9004', 'services.yml'],
+    ]);
+  });
+});
