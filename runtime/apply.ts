@@ -563,6 +563,8 @@ async function finalize(
   const already = existsSync(appliedFile) && readFileSync(appliedFile, 'utf8').includes(`"${payload.id}"`);
   if (!already) appendLineDurable(appliedFile, JSON.stringify({ planId: payload.id, appliedAt: opts.now().toISOString() }));
   const stateCommit = await commitState(payload, opts);
+  // What the system looks like now, for `claude diff`'s drift report (advisory; never fails).
+  await (await import('./state/applied.js')).recordApplied(engine, opts.dataDir, { planId: payload.id, stateCommit, now: opts.now });
   journal.append({ t: 'committed', planId: payload.id, stateCommit });
   return stateCommit;
 }
