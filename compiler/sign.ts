@@ -5,8 +5,9 @@
  *   signPlan(payload, privateKey) → Envelope
  *   cosignPlan(planText, privateKey) → { envelope, added }
  */
-import type { KeyObject } from 'node:crypto';
-import { addSignature, keyIdOf, parseEnvelope, signPayload, type Envelope } from '../plan/envelope.js';
+import { sign as edSign, type KeyObject } from 'node:crypto';
+import { addSignature, keyIdOf, pae, parseEnvelope, type Envelope } from '../plan/envelope.js';
+import { canonicalJsonFast } from '../plan/canonical.js';
 import { validatePlanPayload } from '../plan/schema.js';
 import { PAYLOAD_TYPE, type PlanPayload } from '../plan/types.js';
 
@@ -15,7 +16,10 @@ export function signPlan(payload: PlanPayload, privateKey: KeyObject, opts: { va
     const problems = validatePlanPayload(payload);
     if (problems.length) throw new Error(`signPlan: the payload does not match schemas/plan.schema.json (a planner bug):\n  ${problems.join('\n  ')}`);
   }
-  return signPayload(payload, privateKey, PAYLOAD_TYPE);
+  // the same bytes as plan/envelope.ts signPayload, canonicalised by the fast equivalent
+  const bytes = Buffer.from(canonicalJsonFast(payload), 'utf8');
+  const sig = edSign(null, pae(PAYLOAD_TYPE, bytes), privateKey).toString('base64');
+  return { payloadType: PAYLOAD_TYPE, payload: bytes.toString('base64'), signatures: [{ keyid: keyIdOf(privateKey), sig }] };
 }
 
 /**

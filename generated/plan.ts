@@ -9,6 +9,8 @@
  */
 export type Sha256 = string;
 /**
+ * One step; `op` selects the branch (validators may use the discriminator for speed).
+ *
  * This interface was referenced by `PlanPayload`'s JSON-Schema
  * via the `definition` "step".
  */

@@ -17,7 +17,7 @@ function validatorFor(file: string): ValidateFunction {
   const require = createRequire(import.meta.url);
   const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv/dist/2020.js').default;
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const ajv = new Ajv2020({ allErrors: true, strict: false, discriminator: true });
   addFormats(ajv);
   const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', file), 'utf8')) as object;
   const v = ajv.compile(schema);

@@ -1,0 +1,172 @@
+/**
+ * Planner benchmark (on demand, not a test), side by side with Terraform in one run:
+ *
+ *   npm run build && node dist/bench/plan.bench.js [--sizes 100,1000,10000] [--runs 3]
+ *
+ * For each size N, in a fresh child process each (so peak memory is per size):
+ *   claude    node child: build the resolved model of N services, plan against an empty
+ *             system, sign (DSSE, ed25519) and write plan.json; wall time of the whole
+ *             process (start-up included, like Terraform's) and its max RSS, plus the
+ *             in-process plan+sign time
+ *   terraform `terraform plan -out=tfplan` of N built-in `terraform_data` resources with the
+ *             same dependency shape (chains of 10: svc-i depends on svc-(i-1) unless i%10 = 0)
+ *             and comparable inputs; `terraform init` once per size, offline (terraform_data
+ *             is built in, no provider download)
+ * Peak memory is ru_maxrss of the child (measured by /usr/bin/time -f %M).
+ * Prints a table with the ratios (targets: ≤ 0.25× Terraform's time, ≤ 0.5× its memory,
+ * linear growth) and the figures as JSON on the last line.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKeyPairSync } from 'node:crypto';
+import type { ResolvedModel, ResolvedService } from '../compiler/model.js';
+
+/** The resolved model of n services: chains of 10 by depends_on, 10 networks, a volume, a port and a secret each. */
+export function benchModel(n: number): ResolvedModel {
+  const services: ResolvedService[] = [];
+  for (let i = 0; i < n; i++) {
+    services.push({
+      name: `svc-${i}`,
+      image: `registry.local:5000/app-${i % 7}:1.${i % 13}`,
+      resolvedImage: `registry.local:5000/app-${i % 7}:1.${i % 13}`,
+      replicas: 1,
+      state: 'running',
+      enabled: true,
+      ports: [{ host: 10000 + (i % 50000), container: 8080, protocol: 'tcp' }],
+      mounts: [{ source: `/srv/data/${i}`, target: '/data', readonly: false, volume: `data-${i}` }],
+      environment: { MODE: 'production', DB_PASSWORD: '${secrets.db_password}' },
+      secretRefs: ['db_password'],
+      resources: { nanoCpus: 250_000_000, memoryBytes: 64 * 1024 * 1024 },
+      healthcheck: { test: ['CMD-SHELL', 'wget -q -O- http://127.0.0.1:8080/ || exit 1'], intervalMs: 5000, timeoutMs: 30_000, retries: 3, startPeriodMs: 0 },
+      restart: 'unless-stopped',
+      networks: [`net-${i % 10}`],
+      dependsOn: i % 10 === 0 ? [] : [`svc-${i - 1}`],
+      labels: {},
+    });
+  }
+  return {
+    files: { 'services.yaml': `# ${n} services\n` },
+    safety: { requireApproval: true, autoApproveCategories: [], restrictedFiles: ['security.yaml'], rollbackOnHealthFailure: true, confirmTimeoutMs: 60_000 },
+    images: { aliases: {}, pull: false },
+    api: { enabled: false, port: 7440 },
+    networks: Array.from({ length: 10 }, (_, g) => ({ name: `net-${g}`, driver: 'bridge' as const, internal: false })),
+    services,
+    volumes: Array.from({ length: n }, (_, i) => ({ name: `data-${i}`, path: `/srv/data/${i}` })),
+    mounts: [],
+    firewall: null,
+    interfaces: [],
+    users: [],
+    secrets: [{ name: 'db_password', value: 'encrypted:v1:YWdlLWVuY3J5cHRpb24ub3JnL3YxCg==' }],
+    certificates: [],
+    jobs: [],
+  };
+}
+
+/** Terraform config of n terraform_data resources with the same dependency shape and similar inputs. */
+export function terraformConfig(n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const dep = i % 10 === 0 ? '' : `  depends_on = [terraform_data.svc-${i - 1}]\n`;
+    out.push(
+      `resource "terraform_data" "svc-${i}" {\n` +
+        `  input = {\n    image = "registry.local:5000/app-${i % 7}:1.${i % 13}"\n    port = ${10000 + (i % 50000)}\n    network = "net-${i % 10}"\n` +
+        `    volume = "/srv/data/${i}"\n    env = { MODE = "production", DB_PASSWORD = "ref:db_password" }\n    memory = 67108864\n  }\n${dep}}\n`,
+    );
+  }
+  return out.join('');
+}
+
+/** Child mode: plan + sign n services, write the plan, print {planSignMs, steps, bytes}. */
+async function child(n: number, outFile: string): Promise<void> {
+  const { plan } = await import('../compiler/planner.js');
+  const { signPlan } = await import('../compiler/sign.js');
+  const { serializeEnvelope } = await import('../plan/envelope.js');
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const model = benchModel(n);
+  const empty = { hostId: 'bench', stateCommit: null, networks: [], volumes: [], images: [], containers: [], firewall: { present: false, hash: null } };
+  const t0 = performance.now();
+  const payload = plan(model, empty, { request: `bench ${n}`, now: new Date(), nonce: 'ab'.repeat(32), hostId: 'bench', provenance: { engine: 'user' }, compilerVersion: 'bench' });
+  const text = serializeEnvelope(signPlan(payload, privateKey));
+  const planSignMs = performance.now() - t0;
+  writeFileSync(outFile, text);
+  process.stdout.write(JSON.stringify({ planSignMs, steps: payload.steps.length, bytes: text.length }) + '\n');
+}
+
+interface Run {
+  wallMs: number;
+  maxRssKb: number;
+  stdout: string;
+}
+
+function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Run {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const lines = r.stderr.trim().split('\n');
+  return { wallMs, maxRssKb: Number(lines[lines.length - 1]), stdout: r.stdout };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') return child(Number(argv[1]), argv[2]!);
+  const opt = (name: string, def: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 && argv[i + 1] ? argv[i + 1]! : def;
+  };
+  const sizes = opt('--sizes', '100,1000,10000').split(',').map(Number);
+  const runs = Number(opt('--runs', '3'));
+  const self = fileURLToPath(import.meta.url);
+  const tfEnv = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_CLI_ARGS: '-no-color' };
+  const rows: Record<string, number>[] = [];
+  for (const n of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), `claude-plan-bench-${n}-`));
+    try {
+      writeFileSync(join(dir, 'main.tf'), terraformConfig(n));
+      timed('terraform', ['init', '-input=false', '-backend=false'], dir, tfEnv);
+      const k = n >= 10_000 ? 1 : runs;
+      const claude: Run[] = [];
+      const tf: Run[] = [];
+      const inproc: number[] = [];
+      for (let r = 0; r < k; r++) {
+        // alternate, so both see the same machine conditions
+        const c = timed(process.execPath, [self, '--child', String(n), join(dir, 'plan.json')], dir);
+        claude.push(c);
+        inproc.push((JSON.parse(c.stdout.trim().split('\n').pop()!) as { planSignMs: number }).planSignMs);
+        tf.push(timed('terraform', ['plan', '-input=false', '-lock=false', '-out=tfplan'], dir, tfEnv));
+      }
+      const row = {
+        n,
+        claudeMs: Math.round(median(claude.map((c) => c.wallMs))),
+        claudePlanSignMs: Math.round(median(inproc)),
+        claudeRssMb: Math.round(median(claude.map((c) => c.maxRssKb)) / 1024),
+        terraformMs: Math.round(median(tf.map((t) => t.wallMs))),
+        terraformRssMb: Math.round(median(tf.map((t) => t.maxRssKb)) / 1024),
+      };
+      rows.push({ ...row, timeRatio: +(row.claudeMs / row.terraformMs).toFixed(3), memRatio: +(row.claudeRssMb / row.terraformRssMb).toFixed(3) });
+      process.stderr.write(`  N=${n} done\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(i === 0 ? 6 : 13)).join(' ');
+  console.log(line(['N', 'claude ms', 'plan+sign ms', 'claude MB', 'terraform ms', 'terraform MB', 'time ratio', 'mem ratio']));
+  for (const r of rows) console.log(line([r.n!, r.claudeMs!, r.claudePlanSignMs!, r.claudeRssMb!, r.terraformMs!, r.terraformRssMb!, r.timeRatio!, r.memRatio!]));
+  if (rows.length >= 2) {
+    const a = rows[rows.length - 2]!;
+    const b = rows[rows.length - 1]!;
+    console.log(`growth ${a.n}→${b.n} (×${b.n! / a.n!}): claude plan+sign ×${(b.claudePlanSignMs! / a.claudePlanSignMs!).toFixed(1)}, terraform ×${(b.terraformMs! / a.terraformMs!).toFixed(1)}`);
+  }
+  console.log(JSON.stringify(rows));
+}
+
+if (process.argv[1]?.endsWith("plan.bench.js")) await main();

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { canonicalJson } from '../common/canonical.js';
+import { canonicalJsonFast } from './canonical.js';
+import { plan } from '../compiler/planner.js';
+import { webStack, emptyObserved } from '../compiler/__fixtures__/models.js';
+
+describe('canonicalJsonFast', () => {
+  it('gives the same bytes as the canonicalize library on random JSON values (unicode keys and strings, floats)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.object({ key: fc.string({ unit: 'binary' }), values: [fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()] }), (a, b) => {
+        expect(canonicalJsonFast(a)).toBe(canonicalJson(a));
+        expect(canonicalJsonFast(b)).toBe(canonicalJson(b));
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('on a plan payload, and it refuses non-finite numbers', () => {
+    const p = plan(webStack(), emptyObserved(), { request: 'r', now: new Date(0), nonce: 'c'.repeat(32), hostId: 'h', provenance: { engine: 'user' }, compilerVersion: '0' });
+    expect(canonicalJsonFast(p)).toBe(canonicalJson(p));
+    expect(() => canonicalJsonFast({ a: Infinity })).toThrow(/not allowed/);
+  });
+});
