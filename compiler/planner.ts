@@ -497,6 +497,12 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       const f = fateByName.get(spec.name);
       if (!f || f.action === 'none' || f.action === 'stop') continue;
       const needs = new Set<string>(phase5);
+      // A container stopped in phase 4 (an orphan, a replaced one) may hold a host port this
+      // one publishes: bind it only after that stop.
+      const hostPorts = new Set(spec.ports.filter((p) => p.host !== undefined).map((p) => `${p.host}/${p.protocol}`));
+      for (const [name, id] of stopIds) {
+        if (name !== spec.name && (obsContainers.get(name)?.ports ?? []).some((p) => p.host !== undefined && hostPorts.has(`${p.host}/${p.protocol}`))) needs.add(id);
+      }
       for (const n of spec.networks) {
         const id = networkCreateIds.get(n.name);
         if (id) needs.add(id);
