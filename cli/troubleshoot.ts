@@ -199,7 +199,14 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
   }
   const chosen = proposal.options[n - 1]!;
   result.chosen = chosen.n;
-  const applied = await applyFix(ctx, env, chosen, o, scope, out);
+  const applied = await applyStateFiles(ctx, chosen.files, {
+    request: o.message ?? `diagnose: ${chosen.title}`,
+    verifyServices: chosen.services,
+    ...(o.stateDirFlag ? { stateDirFlag: o.stateDirFlag } : {}),
+    ...(scope ? { scope } : {}),
+    ...(o.verifyTimeoutMs ? { verifyTimeoutMs: o.verifyTimeoutMs } : {}),
+    out,
+  });
   result.apply = applied.apply;
   result.verified = applied.verified;
   if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
@@ -216,18 +223,35 @@ function jsonOf(r: TroubleshootResult): unknown {
   };
 }
 
-async function applyFix(
+export interface ApplyFilesOptions {
+  /** The plan's request text. */
+  request: string;
+  /** Services whose published TCP ports must answer afterwards ("✓ Website is now accessible"). */
+  verifyServices: string[];
+  stateDirFlag?: string;
+  scope?: RegExp;
+  verifyTimeoutMs?: number;
+  /** Progress lines ("✓ Started nginx (healthy)"); default: stdout. */
+  out?: (l?: string) => void;
+}
+
+/**
+ * State files → compile → plan against the (scoped) snapshot → sign with the host key →
+ * apply (rollback on failure, state committed) → verify the services answer. The approval
+ * has already been given by the caller (a prompt or --yes).
+ */
+export async function applyStateFiles(
   ctx: CommandContext,
-  env: ReturnType<typeof observeEnv>,
-  fix: FixOption,
-  o: TroubleshootOptions,
-  scope: RegExp | undefined,
-  out: (l?: string) => void,
+  files: Readonly<Record<string, string>>,
+  o: ApplyFilesOptions,
 ): Promise<{ ok: boolean; apply: TroubleshootResult['apply']; verified: TroubleshootResult['verified'] }> {
-  const compiled = compileFiles(fix.files);
+  const env = observeEnv(ctx, o.stateDirFlag);
+  const scope = o.scope ?? env.scope;
+  const out = o.out ?? ((l = '') => println(ctx.stdout, l));
+  const compiled = compileFiles(files);
   if (!compiled.model) {
     for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));
-    println(ctx.stderr, 'claude: the fixed state files do not compile; nothing was changed.');
+    println(ctx.stderr, 'claude: the state files do not compile; nothing was changed.');
     return { ok: false, apply: null, verified: [] };
   }
   const model = compiled.model;
@@ -253,7 +277,7 @@ async function applyFix(
   const snapshot = async () => scoped(await observe({ docker: new Docker(), dataDir: env.dataDir, root: env.root, hostId, stateCommit, nft }), scope);
   const sink = new DiagnosticSink();
   const payload = plan(model, await snapshot(), {
-    request: o.message ?? `diagnose: ${fix.title}`,
+    request: o.request,
     now: ctx.now(),
     nonce: randomBytes(32).toString('hex'),
     hostId,
@@ -302,7 +326,7 @@ async function applyFix(
   }
   const verified: TroubleshootResult['verified'] = [];
   let ok = true;
-  for (const service of fix.services) {
+  for (const service of o.verifyServices) {
     const svc = model.services.find((s) => s.name === service);
     for (const p of portsOf(model, service)) {
       const answered = await waitAnswers(p.port, p.hostIp, o.verifyTimeoutMs ?? 20_000);

@@ -1,0 +1,195 @@
+/**
+ * The troubleshooting flow against the real Docker Engine (spec Test 3 and Example 2).
+ * Every container, service and state dir carries this run's suffix; the flow is scoped to
+ * it (other tests share this dockerd), ports are random free ones on 127.0.0.1, and
+ * everything is removed in afterAll.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { CommandContext } from './context.js';
+import { applyStateFiles, runTroubleshoot } from './troubleshoot.js';
+import { troubleshootingRequest } from '../compiler/diagnose/intent.js';
+import { tcpAnswers } from '../runtime/observe/ports.js';
+
+const sfx = randomBytes(4).toString('hex');
+const n = (x: string) => `${x}-${sfx}`;
+const scope = new RegExp(`-${sfx}(\\.old-[0-9a-f]{8})?$`);
+let dir: string;
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8' }).trim();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+    s.on('error', reject);
+  });
+}
+
+function ctxFor(stateDir: string): { ctx: CommandContext; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let o = '';
+  let e = '';
+  stdout.on('data', (b: Buffer) => (o += b.toString()));
+  stderr.on('data', (b: Buffer) => (e += b.toString()));
+  return {
+    ctx: {
+      argv: [],
+      stdout,
+      stderr,
+      stdin: new PassThrough(),
+      isTTY: false,
+      env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: stateDir, CLAUDE_OBSERVE_SCOPE: scope.source },
+      cwd: dir,
+      now: () => new Date(),
+    },
+    out: () => o,
+    err: () => e,
+  };
+}
+
+function servicesYaml(services: { name: string; port: number; image?: string; extra?: string }[]): string {
+  return [
+    'apiVersion: claude.os/v1',
+    'kind: ServiceManifest',
+    'metadata:',
+    '  name: diagnose-test',
+    'spec:',
+    '  services:',
+    ...services.flatMap((s) => [
+      `    - name: ${s.name}`,
+      `      image: ${s.image ?? 'claude-os-local/web:latest'}`,
+      '      ports:',
+      `        - host: ${s.port}`,
+      '          container: 80',
+      '          host_ip: 127.0.0.1',
+      ...(s.extra ? [s.extra] : []),
+    ]),
+    '',
+  ].join('\n');
+}
+
+function stateDir(name: string, files: Record<string, string>): string {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  for (const [f, t] of Object.entries(files)) writeFileSync(join(d, f), t);
+  return d;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'claude-diagnose-'));
+  mkdirSync(join(dir, 'data'));
+  mkdirSync(join(dir, 'root'));
+});
+
+afterAll(() => {
+  const ids = docker('ps', '-aq', '--filter', `name=${sfx}`).split('\n').filter(Boolean);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  const nets = docker('network', 'ls', '-q', '--filter', `name=${sfx}`).split('\n').filter(Boolean);
+  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('troubleshooting (real dockerd)', () => {
+  it('Test 3: a stopped web service is named, restarted through a plan, and answers again', async () => {
+    const web = n('web');
+    const port = await freePort();
+    const sd = stateDir('state-t3', { 'services.yaml': servicesYaml([{ name: web, port }]) });
+    const a = ctxFor(sd);
+    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up a web server', verifyServices: [web], scope, verifyTimeoutMs: 10_000 });
+    if (!first.ok) console.log(a.out(), a.err());
+    expect(first.ok).toBe(true);
+    expect(await tcpAnswers(port)).toBe(true);
+
+    docker('stop', '-t', '1', web);
+    expect(await tcpAnswers(port)).toBe(false);
+
+    const message = 'the website is down';
+    const req = troubleshootingRequest(message, [{ name: web, image: 'claude-os-local/web:latest', ports: [port] }]);
+    expect(req).toEqual({ kind: 'down', service: web });
+    const b = ctxFor(sd);
+    const { code, result } = await runTroubleshoot(b.ctx, { message, service: req!.service!, yes: true, scope, verifyTimeoutMs: 10_000 });
+    const text = b.out();
+    if (code !== 0) console.log(text, b.err());
+    expect(text).toContain(`Checking ${web}... ✗ Container exited (exit code 0)`);
+    expect(text).toMatch(/I found the problem: .* was stopped/);
+    expect(text).toContain(`1. Restart ${web}`);
+    expect(text).toMatch(new RegExp(`✓ Website is now accessible at http://127\\.0\\.0\\.1:${port}`));
+    expect(code).toBe(0);
+    expect(result.apply?.status).toBe('applied');
+    expect(result.verified).toEqual([{ service: web, port, answered: true }]);
+    expect(await tcpAnswers(port)).toBe(true);
+    // the fix went through the state repo like any apply
+    expect(result.apply?.stateCommit).toMatch(/^[0-9a-f]{40}$/);
+  }, 90_000);
+
+  it('Example 2: an unmanaged container holds the port; diagnose names it and the fix moves the service', async () => {
+    const site = n('site');
+    const squat = n('squat');
+    const port = await freePort();
+    docker('run', '-d', '--name', squat, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000');
+    const sd = stateDir('state-ex2', { 'services.yaml': servicesYaml([{ name: site, port }]) });
+    const a = ctxFor(sd);
+    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up the site', verifyServices: [site], scope, verifyTimeoutMs: 5000 });
+    // the planner sees the squatter and refuses before anything changes
+    expect(first.ok).toBe(false);
+    expect(first.apply).toBeNull();
+    expect(a.err()).toMatch(new RegExp(`CLA4002: .*already published by container ${squat}`));
+
+    const b = ctxFor(sd);
+    const { code, result } = await runTroubleshoot(b.ctx, { message: 'the website is down', service: site, yes: true, scope, verifyTimeoutMs: 10_000 });
+    const text = b.out();
+    if (code !== 0) console.log(text, b.err());
+    const conflict = result.diagnosis.findings.find((f) => f.analyzer === 'port-conflict');
+    expect(conflict?.data?.holder).toEqual({ container: squat, managed: false });
+    expect(text).toContain(`Port ${port} is already in use by '${squat}'`);
+    expect(text).toMatch(/which Claude\.OS does not manage/);
+    // the plan never removes an unmanaged container: the fix moves the service instead
+    expect(result.proposal?.options[0]?.changed).toEqual(['services.yaml']);
+    const moved = Number(/Move .* to port (\d+)/.exec(text)?.[1]);
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).not.toBe(port);
+    expect(code).toBe(0);
+    expect(text).toContain(`✓ Website is now accessible at http://127.0.0.1:${moved}`);
+    expect(readFileSync(join(sd, 'services.yaml'), 'utf8')).toContain(`host: ${moved}`);
+    // the squatter was left alone
+    expect(docker('inspect', '-f', '{{.State.Running}}', squat)).toBe('true');
+  }, 90_000);
+
+  it('Example 2 with an orphaned managed container: the fix removes the orphan and restarts the service', async () => {
+    const web = n('front');
+    const orphan = n('apache2');
+    const port = await freePort();
+    const sd = stateDir('state-orphan', { 'services.yaml': servicesYaml([{ name: web, port }]) });
+    const a = ctxFor(sd);
+    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up front', verifyServices: [web], scope, verifyTimeoutMs: 10_000 });
+    expect(first.ok).toBe(true);
+    docker('stop', '-t', '1', web);
+    // a container from a previous configuration, still carrying the managed labels, grabs the port
+    docker('run', '-d', '--name', orphan, '-l', 'claude.os/managed=true', '-l', `claude.os/service=${orphan}`, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000');
+
+    const b = ctxFor(sd);
+    const { code, result } = await runTroubleshoot(b.ctx, { message: 'the website is down', service: web, yes: true, scope, verifyTimeoutMs: 10_000 });
+    const text = b.out();
+    if (code !== 0) console.log(text, b.err());
+    expect(text).toMatch(new RegExp(`orphaned container \\('${orphan}'\\)`));
+    expect(text).toContain(`1. Stop and remove the orphaned container '${orphan}'`);
+    expect(text).toContain(`2. Restart ${web}`);
+    expect(result.proposal?.options[0]?.changed).toEqual([]);
+    expect(code).toBe(0);
+    expect(text).toContain(`✓ Website is now accessible at http://127.0.0.1:${port}`);
+    expect(docker('ps', '-aq', '--filter', `name=^${orphan}$`)).toBe('');
+  }, 90_000);
+});
