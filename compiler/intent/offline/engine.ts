@@ -216,7 +216,11 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     if (answerQuestion(run, message)) {
       return { ...base, files: {}, explanation: run.notes.join('\n') };
     }
-    const clauses = splitClauses(message, (c) => detectVerb(c) !== undefined || TOPIC.test(c.toLowerCase()));
+    // A clause joins the one before when it is only a list item: no verb, no topic, but a
+    // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
+    // alone, so text nothing understands is reported instead of swallowed.
+    const continues = (c: string) => detectVerb(c) === undefined && !TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0);
+    const clauses = splitClauses(message, (c) => !continues(c));
     let inherited: Verb | undefined;
     for (const clause of clauses) {
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
@@ -310,11 +314,11 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
   if (verb === 'remove' || verb === 'stop' || verb === 'start' || verb === 'restart') {
     if (handleLifecycle(run, clause, verb)) return true;
   }
+  if (handleTroubleshoot(run, clause)) return true;
   let understood = false;
   if (verb === 'add' || verb === undefined || verb === 'change' || verb === 'scale') understood = handleAdd(run, clause, verb) || understood;
   understood = handleModifiers(run, clause) || understood;
   understood = handleBackups(run, clause) || understood;
-  if (!understood) understood = handleTroubleshoot(run, clause);
   return understood;
 }
 
@@ -450,7 +454,7 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
     if (addFromTemplate(run, w.template, wanted.length === 1 ? name : undefined, clause)) did = true;
   }
   if (run.added.length > 0) wireStack(run);
-  return did || wanted.some((w) => run.focus.includes(existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 }) ?? '\0'));
+  return did;
 }
 
 function hasModifier(clause: string): boolean {
