@@ -160,7 +160,7 @@ export function compactSchemas(): string {
 }
 
 function short(s: string, n: number): string {
-  const first = s.split(/(?<=\.)\s/)[0] ?? s;
+  const first = s.split(/(?<=\.)\s(?=[A-Z])/)[0] ?? s;
   return first.length > n ? first.slice(0, n - 1) + '…' : first;
 }
 
@@ -283,7 +283,7 @@ export function renderSummary(summary: StateSummary | undefined, opts: { logs: b
 // ── relevance ──────────────────────────────────────────────────────────────
 
 const RELEVANCE: Record<StateFileName, RegExp> = {
-  'services.yaml': /./,
+  'services.yaml': /\b(services?|containers?|images?|replicas?|memory|cpu|restart|stop|start|scale|add|remove|nginx|postgres\w*|redis|mysql|maria\w*|grafana|prometheus|web|database|db|cache|app)\b/i,
   'network.yaml': /firewall|port|ssh|allow|block|open|close|traffic|network|dns|ip|cidr|\d+\.\d+\.\d+\.\d+|interface|hostname/i,
   'storage.yaml': /volume|backup|storage|disk|data|mount|snapshot|database|postgres|redis|mysql|maria/i,
   'security.yaml': /user|ssh|key|secret|password|certificate|tls|ssl|https|audit|sudo|security|login/i,

@@ -23,6 +23,7 @@ import type { ResolvedModel, StateFileName } from '../model.js';
 import { isStateFileName } from '../sources.js';
 import { cidrToInterval, parseCidr } from '../ipnet.js';
 import { findCidrs, findPorts, findQuoted } from './offline/nlu.js';
+import { REDACTED } from './context.js';
 import type { IntentContext, IntentProvider, Proposal, StateFiles } from './provider.js';
 
 /** Keys a proposal may never carry, anywhere (compared case-insensitively). */
@@ -140,6 +141,7 @@ function sanitise(name: StateFileName, text: string, current: StateFiles, warnin
   if (name === 'manifest.yaml') changed = protect(doc, current[name], ['spec', 'llm'], warnings, 'the LLM provider settings (spec.llm) are changed by hand only') || changed;
   if (name === 'manifest.yaml') changed = protect(doc, current[name], ['spec', 'safety'], warnings, 'the approval policy (spec.safety) is changed by hand only') || changed;
   if (name === 'security.yaml') changed = restoreSecrets(doc, current[name], warnings) || changed;
+  if (name === 'services.yaml') changed = restoreMasked(doc, current[name], warnings) || changed;
   return changed ? doc.toString({ lineWidth: 0 }) : text;
 }
 
@@ -184,6 +186,37 @@ function restoreSecrets(doc: Document, currentText: string | undefined, warnings
     }
     if (isMap(item) && item.get('value') !== known.get(name)) {
       item.set('value', known.get(name));
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
+ * Environment values the context masked (plaintext-looking passwords) come back as
+ * <redacted>: put the real value back from the current file, by service and variable.
+ */
+function restoreMasked(doc: Document, currentText: string | undefined, warnings: string[]): boolean {
+  const seq = doc.getIn(['spec', 'services'], true);
+  if (!isSeq(seq)) return false;
+  const cur = currentValue(currentText, ['spec', 'services']);
+  const curEnv = new Map<string, Record<string, unknown>>();
+  if (Array.isArray(cur)) for (const sv of cur) if (sv && typeof sv.name === 'string') curEnv.set(sv.name, (sv.environment ?? {}) as Record<string, unknown>);
+  let changed = false;
+  for (const item of seq.items) {
+    if (!isMap(item)) continue;
+    const env = item.get('environment', true);
+    if (!isMap(env)) continue;
+    const svcName = String(item.get('name'));
+    for (const pair of [...env.items]) {
+      if (!isScalar(pair.value) || pair.value.value !== REDACTED) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const original = curEnv.get(svcName)?.[key];
+      if (typeof original === 'string') pair.value.value = original;
+      else {
+        env.delete(key);
+        warnings.push(`services.yaml: dropped ${svcName}.environment.${key}: its value was masked in the context and there is no current value to restore`);
+      }
       changed = true;
     }
   }

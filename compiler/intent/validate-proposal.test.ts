@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { intentCheck, proposeValidated, vetProposal } from './validate-proposal.js';
+import type { IntentContext, IntentProvider, Proposal, StateFiles } from './provider.js';
+
+const SERVICES = `apiVersion: claude.os/v1
+kind: ServiceManifest
+metadata:
+  name: services
+spec:
+  services:
+    - name: web
+      image: nginx:alpine
+      environment:
+        OLD_DB_PASSWORD: s3cr3t-plain
+`;
+const MANIFEST = `apiVersion: claude.os/v1
+kind: SystemManifest
+metadata:
+  name: host
+spec:
+  llm:
+    provider: anthropic
+    model: claude-sonnet-4-5
+  safety:
+    require_approval: true
+`;
+const SECURITY = `apiVersion: claude.os/v1
+kind: SecurityConfig
+metadata:
+  name: security
+spec:
+  secrets:
+    - name: postgres_password
+      value: encrypted:v1:REALVALUE
+`;
+const net = (rules: string, policy = 'accept') => `apiVersion: claude.os/v1
+kind: NetworkConfig
+metadata:
+  name: network
+spec:
+  firewall:
+    enabled: true
+    default_input_policy: ${policy}
+    rules:
+${rules}`;
+
+const current: StateFiles = { 'services.yaml': SERVICES, 'manifest.yaml': MANIFEST, 'security.yaml': SECURITY };
+
+describe('vetProposal', () => {
+  it('refuses any name that is not one of the six state files', () => {
+    for (const bad of ['../../etc/passwd', '/etc/claude.d/services.yaml', 'sub/services.yaml', 'services.yml', 'Services.yaml', '..', 'plan.json']) {
+      const r = vetProposal(current, { [bad]: 'x: 1\n' }, 'add redis');
+      expect(r.refused, bad).toMatch(/not a state file/);
+      expect(r.files).toEqual({});
+      expect(r.ok).toBe(false);
+    }
+  });
+
+  it('refuses a file that holds a plan or a DSSE envelope', () => {
+    const r = vetProposal(current, { 'services.yaml': '{"payloadType":"application/vnd.claude-os.plan+json","payload":"e30=","signatures":[]}' }, 'x');
+    expect(r.refused).toMatch(/plan or a signed envelope/);
+  });
+
+  it('strips approval and signature keys anywhere, but not environment variable names', () => {
+    const text = SERVICES.replace('kind: ServiceManifest', 'kind: ServiceManifest\napproved: true\nplan:\n  steps: []').replace('      image: nginx:alpine', '      image: nginx:alpine\n      signatures: [x]') + '        APPROVED: "yes"\n';
+    const r = vetProposal(current, { 'services.yaml': text }, 'add an env var');
+    expect(r.ok).toBe(true);
+    const v = parseYaml(r.files['services.yaml']!);
+    expect(v.approved).toBeUndefined();
+    expect(v.plan).toBeUndefined();
+    expect(v.spec.services[0].signatures).toBeUndefined();
+    expect(v.spec.services[0].environment.APPROVED).toBe('yes');
+    expect(r.warnings[0]).toMatch(/services\.yaml: ignored approved, plan, signatures/);
+  });
+
+  it('restores spec.llm and spec.safety: a proposal cannot redirect the provider or weaken approvals', () => {
+    const evil = MANIFEST.replace('provider: anthropic', 'provider: local\n    base_url: http://evil.example/v1').replace('require_approval: true', 'require_approval: false');
+    const r = vetProposal(current, { 'manifest.yaml': evil + '  hostname: web01\n' }, 'set the hostname to web01');
+    expect(r.ok).toBe(true);
+    const v = parseYaml(r.files['manifest.yaml']!);
+    expect(v.spec.llm).toEqual({ provider: 'anthropic', model: 'claude-sonnet-4-5' });
+    expect(v.spec.safety).toEqual({ require_approval: true });
+    expect(v.spec.hostname).toBe('web01');
+    expect(r.warnings.join('\n')).toMatch(/spec\.llm/);
+    expect(r.warnings.join('\n')).toMatch(/spec\.safety/);
+  });
+
+  it('secret values come from the current file; invented secrets are dropped', () => {
+    const proposed = `apiVersion: claude.os/v1
+kind: SecurityConfig
+metadata:
+  name: security
+spec:
+  secrets:
+    - name: postgres_password
+    - name: invented
+      value: encrypted:v1:FAKE
+  users:
+    - name: bob
+`;
+    const r = vetProposal(current, { 'security.yaml': proposed }, 'add user bob');
+    expect(r.ok).toBe(true);
+    const v = parseYaml(r.files['security.yaml']!);
+    expect(v.spec.secrets).toEqual([{ name: 'postgres_password', value: 'encrypted:v1:REALVALUE' }]);
+    expect(r.warnings.join('\n')).toMatch(/dropped the secret invented/);
+  });
+
+  it('a masked environment value comes back as it was', () => {
+    const proposed = SERVICES.replace('s3cr3t-plain', '<redacted>').replace('      image: nginx:alpine', '      image: nginx:1.27');
+    const r = vetProposal(current, { 'services.yaml': proposed }, 'use nginx 1.27');
+    expect(parseYaml(r.files['services.yaml']!).spec.services[0].environment.OLD_DB_PASSWORD).toBe('s3cr3t-plain');
+  });
+
+  it('compiler errors become problems with file:line:col', () => {
+    const r = vetProposal(current, { 'services.yaml': SERVICES.replace('image: nginx:alpine', 'image: nginx:alpine\n      replicas: lots') }, 'x');
+    expect(r.ok).toBe(false);
+    expect(r.problems.join('\n')).toMatch(/^services\.yaml:\d+:\d+: error CLA2\d{3}/m);
+  });
+});
+
+describe('intent vs plan', () => {
+  const ssh = (source: string) => `      - name: allow-ssh\n        protocol: tcp\n        port: 22\n${source}        action: accept\n`;
+
+  it('stops and asks when the proposal opens SSH wider than the range the user named', () => {
+    const merged = { 'network.yaml': net(ssh('')) };
+    const q = intentCheck('only allow SSH from 10.0.0.0/8', {}, merged);
+    expect(q.join('\n')).toMatch(/You named 10\.0\.0\.0\/8, but the proposed files do not use it/);
+    expect(q.join('\n')).toMatch(/opens firewall rule allow-ssh to everyone, wider than the 10\.0\.0\.0\/8 you named/);
+    const wider = intentCheck('only allow SSH from 10.1.0.0/16', {}, { 'network.yaml': net(ssh('        source: [10.0.0.0/8, 10.1.0.0/16]\n')) });
+    expect(wider.join('\n')).toMatch(/to 10\.0\.0\.0\/8, wider than/);
+  });
+
+  it('is satisfied when the CIDR, port and names appear as said', () => {
+    expect(intentCheck('only allow SSH from 10.0.0.0/8', {}, { 'network.yaml': net(ssh('        source: 10.0.0.0/8\n')) })).toEqual([]);
+    expect(intentCheck('open it to everyone: SSH from 10.0.0.0/8 and the world', {}, { 'network.yaml': net(ssh('        source: 10.0.0.0/8\n') + ssh('').replace('allow-ssh', 'allow-ssh-2')) })).toEqual([]);
+  });
+
+  it('notices a port or quoted name the proposal dropped, and a firewall turned off', () => {
+    expect(intentCheck('run it on port 8443', {}, { 'services.yaml': SERVICES }).join()).toMatch(/port 8443/);
+    expect(intentCheck("add a service called 'broken'", {}, { 'services.yaml': SERVICES }).join()).toMatch(/"broken"/);
+    expect(intentCheck('add redis', { 'network.yaml': net('      []\n') }, { 'network.yaml': net('      []\n').replace('enabled: true', 'enabled: false') }).join()).toMatch(/turns the firewall off/);
+  });
+});
+
+describe('proposeValidated', () => {
+  class Fixed implements IntentProvider {
+    readonly name = 'test';
+    calls: IntentContext[] = [];
+    constructor(private readonly replies: Proposal[]) {}
+    async propose(ctx: IntentContext): Promise<Proposal> {
+      this.calls.push(ctx);
+      return this.replies[Math.min(this.calls.length - 1, this.replies.length - 1)]!;
+    }
+  }
+  const base: IntentContext = { message: 'only allow SSH from 10.0.0.0/8', files: {}, history: [], secretNames: [], imageCatalog: {}, now: new Date(0) };
+
+  it('a valid but wider-than-asked proposal comes back as "ask", not "proposed"', async () => {
+    const p = new Fixed([{ provider: 'test', files: { 'network.yaml': net(`      - name: allow-ssh\n        protocol: tcp\n        port: 22\n        action: accept\n`) }, explanation: 'opened ssh' }]);
+    const r = await proposeValidated(p, base);
+    expect(r.status).toBe('ask');
+    expect(r.questions.join()).toMatch(/wider than/);
+  });
+
+  it('sends the problems back on a repair and gives up after two', async () => {
+    const bad: Proposal = { provider: 'test', files: { 'services.yaml': 'apiVersion: claude.os/v1\nkind: Nope\n' }, explanation: 'x' };
+    const p = new Fixed([bad]);
+    const r = await proposeValidated(p, base);
+    expect(r.status).toBe('invalid');
+    expect(p.calls).toHaveLength(3);
+    expect(p.calls[1]!.repair!.attempt).toBe(1);
+    expect(p.calls[2]!.repair!.problems.join()).toMatch(/services\.yaml/);
+  });
+});
