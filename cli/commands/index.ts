@@ -16,6 +16,8 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.js')).default,
   export: async () => (await import('./export.js')).default,
   import: async () => (await import('./import.js')).default,
+  rollback: async () => (await import('./rollback.js')).default,
+  diff: async () => (await import('./diff.js')).default,
   plan: async () => (await import('./plan.js')).default,
   show: async () => (await import('./show.js')).default,
   verify: async () => (await import('./verify.js')).default,
@@ -27,4 +29,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   logs: async () => (await import('./logs.js')).default,
   events: async () => (await import('./events.js')).default,
   diagnose: async () => (await import('./diagnose.js')).default,
+  observe: async () => (await import('./observe.js')).default,
 };

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { dockerEventsBetween, listContainerFacts, listImages, logTail, oneShotStats } from './docker.js';
-import { mergeEvents, readRuntimeEvents, retain } from './events.js';
+import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
 import { readListeners } from './ports.js';
 import type { ContainerFacts, DesiredService, Facts, ObsEvent, PortHolder } from './types.js';
@@ -147,7 +147,8 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
       errors.push(`docker events: ${(e as Error).message}`);
     }
   }
-  const events = windowMs > 0 ? retain(mergeEvents(dockerEvents, readRuntimeEvents(opts.dataDir, now.getTime() - windowMs)), now) : [];
+  const stored = windowMs > 0 ? loadStoredEvents(opts.dataDir).filter((e) => Date.parse(e.time) >= now.getTime() - windowMs && (!opts.scope || !e.container || opts.scope.test(e.container))) : [];
+  const events = windowMs > 0 ? retain(mergeEvents(stored, dockerEvents, readRuntimeEvents(opts.dataDir, now.getTime() - windowMs)), now) : [];
 
   let firewall: Facts['firewall'];
   if (opts.firewall) {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { ObsEvent } from './types.js';
 
 export const RUNTIME_EVENTS_FILE = 'events.jsonl';
+/** Where the daemon keeps the Docker events it followed (retention applied). */
+export const EVENTS_STORE = 'observe/events.json';
 export const KEEP_LAST = 100;
 export const KEEP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -109,4 +111,14 @@ export function parseSince(value: string, now: Date): Date | null {
     if (Number.isFinite(t)) return new Date(t);
   }
   return null;
+}
+
+/** The Docker events the daemon saved (oldest first); empty when there is no daemon. */
+export function loadStoredEvents(dataDir: string): ObsEvent[] {
+  try {
+    const d = JSON.parse(readFileSync(join(dataDir, EVENTS_STORE), 'utf8')) as { version?: number; events?: ObsEvent[] };
+    return d.version === 1 && Array.isArray(d.events) ? d.events.filter((e) => typeof e?.time === 'string' && typeof e?.type === 'string') : [];
+  } catch {
+    return [];
+  }
 }

@@ -13,7 +13,7 @@ import { analyze, type AnalyzeOptions, type Diagnosis } from './analyzers/index.
 import { detectAnomalies } from './anomalies.js';
 import { collect, type CollectOptions } from './collect.js';
 import { dockerEventsBetween, logTail } from './docker.js';
-import { mergeEvents, readRuntimeEvents, retain } from './events.js';
+import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { MetricsStore } from './metrics.js';
 import { probeAddress, resolveOwners, tcpAnswers } from './ports.js';
 import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
@@ -206,6 +206,7 @@ export async function recentEvents(o: { docker?: Docker; dataDir: string; now: (
   } catch (e) {
     errors.push(`docker events: ${(e as Error).message}`);
   }
-  const merged = mergeEvents(dockerEvents, readRuntimeEvents(o.dataDir, since.getTime())).filter((e) => Date.parse(e.time) >= since.getTime());
+  const stored = loadStoredEvents(o.dataDir).filter((e) => !o.scope || !e.container || o.scope.test(e.container));
+  const merged = mergeEvents(stored, dockerEvents, readRuntimeEvents(o.dataDir, since.getTime())).filter((e) => Date.parse(e.time) >= since.getTime());
   return { events: o.since ? merged : retain(merged, now), errors };
 }

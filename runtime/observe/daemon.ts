@@ -1,0 +1,241 @@
+/**
+ * The observer as a daemon (`claude observe --serve`, systemd unit claude-observe.service):
+ * every 10 s it observes (read-only), records metrics in the rings, keeps the last 1,000
+ * log lines per service, follows the Docker events stream, detects anomalies (crash loops
+ * by the restart count rising between ticks), and serves over HTTP:
+ *
+ *   GET /metrics          Prometheus text (prom-client)
+ *   GET /api/v1/status    {summary, anomalies} as JSON (the state summary's data)
+ *   GET /api/v1/summary   the state summary as YAML (what the LLM gets)
+ *   GET /healthz          "ok" once the first observation is done
+ *
+ * It listens on 127.0.0.1 by default: the summary holds log lines and names that are for
+ * the host's administrators. Metrics are saved to the data dir every minute and on stop;
+ * events every minute (observe/events.json), so `claude status` and a restarted daemon
+ * see the history.
+ */
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { writeFileAtomic } from '../../common/fsutil.js';
+import { detectAnomalies } from './anomalies.js';
+import { collect } from './collect.js';
+import { fromDockerEvent, logTail, type DockerEventMessage } from './docker.js';
+import { EVENTS_STORE, loadStoredEvents as loadEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
+import { MetricsStore } from './metrics.js';
+import { probeAddress, tcpAnswers } from './ports.js';
+import { ObserveMetrics } from './prom.js';
+import { RingBuffer } from './ring.js';
+import { buildSummary, type Summary } from './summary.js';
+import type { Anomaly, Facts, LogLine, ObsEvent } from './types.js';
+
+export { EVENTS_STORE };
+export const LOG_LINES_PER_SERVICE = 1000;
+
+export interface DaemonOptions {
+  docker?: Docker;
+  dataDir: string;
+  root?: string;
+  now?: () => Date;
+  scope?: RegExp;
+  /** Observation interval. Default 10 s. */
+  intervalMs?: number;
+  /** Where metrics and events are saved. Default 60 s. */
+  saveEveryMs?: number;
+  host?: string;
+  /** 0: any free port (tests). */
+  port?: number;
+  /** Probe published ports each tick. Default true. */
+  probePorts?: boolean;
+  log?: (line: string) => void;
+}
+
+export class ObserveDaemon {
+  private readonly docker: Docker;
+  private readonly now: () => Date;
+  private store: MetricsStore;
+  readonly prom = new ObserveMetrics();
+  private server: Server | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private eventsStream: (NodeJS.ReadableStream & { destroy?: () => void }) | null = null;
+  private events: ObsEvent[] = [];
+  private logs = new Map<string, { ring: RingBuffer<LogLine>; since: number }>();
+  private previousStats = new Map<string, { cpuTotalNs: number; systemCpuNs: number }>();
+  private previousHostCpu: { busy: number; total: number } | undefined;
+  private previousRestarts = new Map<string, number>();
+  private ticking: Promise<void> | null = null;
+  private last: { facts: Facts; anomalies: Anomaly[]; summary: Summary } | null = null;
+  /** Observations made so far. */
+  ticks = 0;
+
+  constructor(private readonly o: DaemonOptions) {
+    this.docker = o.docker ?? new Docker();
+    this.now = o.now ?? (() => new Date());
+    this.store = MetricsStore.load(o.dataDir).store;
+    this.events = loadEvents(o.dataDir);
+  }
+
+  /** Starts the HTTP server and the loop; resolves with the address once listening. */
+  async start(): Promise<{ host: string; port: number }> {
+    const host = this.o.host ?? '127.0.0.1';
+    this.server = createServer((req, res) => void this.handle(req.url ?? '/', res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.o.port ?? 9101, host, () => resolve());
+    });
+    const addr = this.server.address() as { port: number };
+    this.followEvents();
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.o.intervalMs ?? 10_000);
+    this.saveTimer = setInterval(() => this.save(), this.o.saveEveryMs ?? 60_000);
+    this.timer.unref?.();
+    this.saveTimer.unref?.();
+    return { host, port: addr.port };
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    this.timer = this.saveTimer = null;
+    this.eventsStream?.destroy?.();
+    this.eventsStream = null;
+    if (this.ticking) await this.ticking.catch(() => undefined);
+    this.save();
+    if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
+    this.server = null;
+  }
+
+  /** The last observation (null before the first tick). */
+  current(): { facts: Facts; anomalies: Anomaly[]; summary: Summary } | null {
+    return this.last;
+  }
+
+  /** The log ring of a container (oldest first). */
+  logLines(container: string): LogLine[] {
+    return this.logs.get(container)?.ring.toArray() ?? [];
+  }
+
+  /** One observation; ticks never overlap. */
+  tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.doTick().finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  private async doTick(): Promise<void> {
+    const now = this.now();
+    const facts = await collect({
+      docker: this.docker,
+      dataDir: this.o.dataDir,
+      root: this.o.root,
+      now: () => now,
+      scope: this.o.scope,
+      previous: this.previousStats,
+      previousHostCpu: this.previousHostCpu,
+      eventsWindowMs: 0,
+      troubleLogLines: 0,
+    });
+    this.previousHostCpu = facts.host.cpuTimes;
+    this.previousStats = new Map(facts.containers.filter((c) => c.stats).map((c) => [c.id, { cpuTotalNs: c.stats!.cpuTotalNs, systemCpuNs: c.stats!.systemCpuNs }]));
+    await this.pullLogs(facts);
+    facts.logs = Object.fromEntries([...this.logs].filter(([name]) => facts.containers.some((c) => c.name === name)).map(([name, l]) => [name, l.ring.tail(20)]));
+    this.events = retain(mergeEvents(this.events, readRuntimeEvents(this.o.dataDir, now.getTime() - 24 * 3600_000)), now);
+    facts.events = this.events.slice();
+    const anomalies = await detectAnomalies(facts, {
+      previousRestarts: this.previousRestarts,
+      ...(this.o.probePorts === false ? {} : { probe: (port: number, hostIp?: string) => tcpAnswers(port, probeAddress(hostIp), 1000) }),
+    });
+    this.previousRestarts = new Map(facts.containers.map((c) => [c.id, c.restartCount]));
+    this.store.recordFacts(facts);
+    this.prom.update(facts, anomalies);
+    this.last = { facts, anomalies, summary: buildSummary(facts, anomalies) };
+    this.ticks++;
+  }
+
+  /** Appends each managed container's new log lines (since the last tick) to its ring. */
+  private async pullLogs(f: Facts): Promise<void> {
+    const live = new Set<string>();
+    await Promise.all(
+      f.containers
+        .filter((c) => c.managed)
+        .map(async (c) => {
+          live.add(c.name);
+          let entry = this.logs.get(c.name);
+          if (!entry) {
+            entry = { ring: new RingBuffer<LogLine>(LOG_LINES_PER_SERVICE), since: 0 };
+            this.logs.set(c.name, entry);
+          }
+          try {
+            const lines = await logTail(this.docker, c.id, LOG_LINES_PER_SERVICE, entry.since || undefined);
+            const lastTime = entry.ring.last()?.time ?? '';
+            for (const l of lines) if (!lastTime || l.time > lastTime) entry.ring.push(l);
+            const t = entry.ring.last()?.time;
+            if (t) entry.since = Math.floor(Date.parse(t) / 1000);
+          } catch {
+            /* removed between list and logs */
+          }
+        }),
+    );
+    for (const name of [...this.logs.keys()]) if (!live.has(name)) this.logs.delete(name);
+  }
+
+  private followEvents(): void {
+    const since = Math.floor(this.now().getTime() / 1000);
+    this.docker.getEvents({ since, filters: { type: ['container'] } as never }, (err, stream) => {
+      if (err || !stream) {
+        this.o.log?.(`claude-observe: cannot follow docker events: ${err?.message ?? 'no stream'}`);
+        return;
+      }
+      this.eventsStream = stream as NodeJS.ReadableStream & { destroy?: () => void };
+      let buf = '';
+      stream.on('data', (d: Buffer) => {
+        buf += d.toString('utf8');
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (!line) continue;
+          try {
+            const ev = fromDockerEvent(JSON.parse(line) as DockerEventMessage);
+            if (ev && (!this.o.scope || !ev.container || this.o.scope.test(ev.container))) this.events.push(ev);
+          } catch {
+            /* not JSON: skip */
+          }
+        }
+      });
+      stream.on('error', () => undefined);
+    });
+  }
+
+  private save(): void {
+    const nowS = Math.floor(this.now().getTime() / 1000);
+    try {
+      this.store.save(this.o.dataDir, nowS);
+      writeFileAtomic(join(this.o.dataDir, EVENTS_STORE), JSON.stringify({ version: 1, events: retain(this.events, this.now()) }), 0o600);
+    } catch (e) {
+      this.o.log?.(`claude-observe: cannot save to ${this.o.dataDir}: ${(e as Error).message}`);
+    }
+  }
+
+  private async handle(url: string, res: import('node:http').ServerResponse): Promise<void> {
+    const path = url.split('?')[0];
+    try {
+      if (path === '/healthz') {
+        res.writeHead(this.last ? 200 : 503, { 'content-type': 'text/plain' }).end(this.last ? 'ok\n' : 'starting\n');
+      } else if (path === '/metrics') {
+        res.writeHead(200, { 'content-type': this.prom.contentType }).end(await this.prom.text());
+      } else if (path === '/api/v1/status') {
+        if (!this.last) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"no observation yet"}\n');
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ summary: this.last.summary.data, anomalies: this.last.anomalies }) + '\n');
+      } else if (path === '/api/v1/summary') {
+        if (!this.last) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('no observation yet\n');
+        res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8' }).end(this.last.summary.yaml);
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /api/v1/status, /api/v1/summary, /healthz\n');
+      }
+    } catch (e) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`error: ${(e as Error).message}\n`);
+    }
+  }
+}
