@@ -5,6 +5,7 @@ import { model, service, webStack, emptyObserved } from './__fixtures__/models.j
 import { validatePlanPayload } from '../plan/schema.js';
 import { requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
 import { compileFirewall } from './firewall.js';
+import { hostFileDigest } from '../plan/host-state.js';
 import type { ObservedContainer, ObservedState, PlanStep } from '../plan/types.js';
 
 const opts = (over: Partial<PlanOptions> = {}): PlanOptions => ({ request: 'r', now: new Date('2026-01-01T00:00:00Z'), nonce: '0'.repeat(32), hostId: 'h', provenance: { engine: 'user' }, compilerVersion: '0.1.0', ...over });
@@ -185,22 +186,28 @@ describe('plan: firewall, host files, schedule', () => {
     expect(ids(off.steps)).toEqual(['firewall.remove:inet-claude']);
     expect((off.display as { exposure: unknown[] }).exposure).toEqual([]);
   });
-  it('users and SSH keys are security host files that need an admin signature; hostname is a safe host file', () => {
+  it('users and SSH keys make host.apply a security step that needs an admin signature; hostname alone is safe', () => {
     const m = model({ hostname: 'web1', users: [{ name: 'admin', uid: 1000, ssh_keys: ['ssh-ed25519 AAAAC3Nz admin@ws'], sudo: true }] });
     const p = plan(m, emptyObserved(), opts());
-    const sec = step(p.steps, 'host.apply:security');
-    expect(sec.risk).toBe('security');
-    if (sec.op !== 'host.apply') throw new Error('op');
-    expect(sec.params.files.map((f) => [f.path, f.mode])).toEqual([
+    const host = step(p.steps, 'host.apply:files');
+    expect(host).toMatchObject({ risk: 'security', target: 'host/files' });
+    if (host.op !== 'host.apply') throw new Error('op');
+    expect(host.params.files.map((f) => [f.path, f.mode])).toEqual([
       ['/etc/claude/users.json', '0644'],
+      ['/etc/hostname', '0644'],
       ['/etc/sudoers.d/claude', '0440'],
       ['/home/admin/.ssh/authorized_keys', '0600'],
     ]);
-    expect(step(p.steps, 'host.apply:system')).toMatchObject({ risk: 'safe', params: { files: [{ path: '/etc/hostname', content: 'web1\n', mode: '0644' }] } });
+    expect(host.params.files[1]).toEqual({ path: '/etc/hostname', content: 'web1\n', mode: '0644' });
     expect(requiredRoles(p)).toEqual(['host', 'admin']);
-    // a file written earlier and no longer wanted is removed
-    const again = plan(model({ hostname: 'web1' }), emptyObserved({ hostFiles: { '/etc/claude/users.json': 'a'.repeat(64), '/etc/hostname': 'b'.repeat(64) } }), opts());
-    expect(step(again.steps, 'host.apply:security').params).toEqual({ files: [], remove: ['/etc/claude/users.json'] });
+    // only the hostname changes: safe, no admin needed; a file written earlier and no longer wanted is removed
+    const users = host.params.files.filter((f) => f.path !== '/etc/hostname');
+    const observedFiles = Object.fromEntries(users.map((f) => [f.path, hostFileDigest(f.content, f.mode)]));
+    const rename = plan(model({ ...m, hostname: 'web2' }), emptyObserved({ hostFiles: observedFiles }), opts());
+    expect(step(rename.steps, 'host.apply:files').risk).toBe('safe');
+    expect(requiredRoles(rename)).toEqual(['host']);
+    const again = plan(model({ hostname: 'web1' }), emptyObserved({ hostFiles: { '/etc/claude/users.json': 'a'.repeat(64), '/etc/hostname': hostFileDigest('web1\n', '0644') } }), opts());
+    expect(step(again.steps, 'host.apply:files')).toMatchObject({ risk: 'security', params: { files: [{ path: '/etc/hostname' }], remove: ['/etc/claude/users.json'] } });
   });
   it('schedule.apply after the containers the jobs run in', () => {
     const m = webStack();

@@ -76,7 +76,7 @@ export class PlanError extends Error {
   }
 }
 
-/** Host files in the "system" group (hostname, timezone, DNS); every other host file is "security". */
+/** Host files whose change is `safe` (hostname, timezone, DNS); a change to any other host file is `security`. */
 export const SYSTEM_HOST_FILES: readonly string[] = ['/etc/hostname', '/etc/resolv.conf', '/etc/timezone'];
 
 export interface HostFile {
@@ -462,21 +462,22 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     phase5.push(id);
     record('firewall/inet-claude', 'firewall', 'delete', '- firewall inet claude');
   }
+  // One host.apply step carries every desired host file (the runtime's record is exactly the
+  // files of the last host.apply); its risk is security when a security file changes.
   const hostFiles = desiredHostFiles(desired);
+  const allHostFiles = [...hostFiles.system, ...hostFiles.security].sort((a, b) => cmp(a.path, b.path));
   const observedHost = observed.hostFiles ?? {};
-  for (const group of ['system', 'security'] as const) {
-    const files = hostFiles[group];
-    const inGroup = (p: string) => (group === 'system') === SYSTEM_HOST_FILES.includes(p);
-    const changed = files.filter((f) => observedHost[f.path] !== hostFileDigest(f.content, f.mode));
-    const stale = Object.keys(observedHost).filter((p) => inGroup(p) && !files.some((f) => f.path === p)).sort();
-    if (changed.length === 0 && stale.length === 0) continue;
-    const id = `host.apply:${group}`;
-    const params = stale.length ? { files, remove: stale } : { files };
-    const what = [...changed.map((f) => `${observedHost[f.path] ? 'update' : 'write'} ${f.path}`), ...stale.map((p) => `remove ${p}`)];
-    add({ id, op: 'host.apply', target: `host/${group}`, params, dependsOn: [], risk: group === 'security' ? 'security' : 'safe', phase: 5, inverse: null, description: `Apply ${group === 'security' ? 'security (users, SSH keys, sudo, sshd)' : 'system (hostname, timezone, DNS)'} host files: ${what.join(', ')}` });
+  const changedHost = allHostFiles.filter((f) => observedHost[f.path] !== hostFileDigest(f.content, f.mode));
+  const staleHost = Object.keys(observedHost).filter((p) => !allHostFiles.some((f) => f.path === p)).sort();
+  if (changedHost.length || staleHost.length) {
+    const id = 'host.apply:files';
+    const touchesSecurity = [...changedHost.map((f) => f.path), ...staleHost].some((p) => !SYSTEM_HOST_FILES.includes(p));
+    const what = [...changedHost.map((f) => `${observedHost[f.path] ? 'update' : 'write'} ${f.path}`), ...staleHost.map((p) => `remove ${p}`)];
+    const params = staleHost.length ? { files: allHostFiles, remove: staleHost } : { files: allHostFiles };
+    add({ id, op: 'host.apply', target: 'host/files', params, dependsOn: [], risk: touchesSecurity ? 'security' : 'safe', phase: 5, inverse: null, description: `Apply host files${touchesSecurity ? ' (users, SSH keys, sudo or sshd change)' : ''}: ${what.join(', ')}` });
     phase5.push(id);
-    const had = Object.keys(observedHost).some(inGroup);
-    record(`host/${group}`, 'host', files.length === 0 ? 'delete' : had ? 'update' : 'create', `${files.length === 0 ? '-' : had ? '~' : '+'} host ${group}: ${what.join(', ')}`);
+    const had = Object.keys(observedHost).length > 0;
+    record('host/files', 'host', allHostFiles.length === 0 ? 'delete' : had ? 'update' : 'create', `${allHostFiles.length === 0 ? '-' : had ? '~' : '+'} host files: ${what.join(', ')}`);
   }
 
   // ── phase 6: create, replace and start containers, a service after everything it

@@ -25,7 +25,7 @@ describe('sign and verify', () => {
   });
   it('refuses to sign a payload that fails the schema', () => {
     const host = key('host', 'h1');
-    expect(() => signPlan({ ...payload(), id: 'nope' }, host.privateKey)).toThrow(/schemas\/plan.schema.json/);
+    expect(() => signPlan({ ...payload(), id: 'nope' }, host.privateKey, { validate: true })).toThrow(/schemas\/plan.schema.json/);
   });
   it('co-signing adds a signature once per keyid and keeps the earlier ones valid', () => {
     const host = key('host', 'h1');

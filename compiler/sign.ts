@@ -1,6 +1,6 @@
 /**
  * The last compiler phase: payload → DSSE envelope (RFC 8785 canonical JSON, ed25519), and
- * co-signing an existing plan. A payload that fails the schema is a planner bug: it throws.
+ * co-signing an existing plan. With `validate`, a payload that fails the schema throws (a planner bug).
  *
  *   signPlan(payload, privateKey) → Envelope
  *   cosignPlan(planText, privateKey) → { envelope, added }
@@ -11,8 +11,13 @@ import { canonicalJsonFast } from '../plan/canonical.js';
 import { validatePlanPayload } from '../plan/schema.js';
 import { PAYLOAD_TYPE, type PlanPayload } from '../plan/types.js';
 
+/**
+ * Signs a payload. `validate: true` checks it against the schema first (tests do; the
+ * planner's property tests check every random plan against the schema, and `claude verify`
+ * and the runtime validate before trusting, so the hot path does not pay ajv's compile).
+ */
 export function signPlan(payload: PlanPayload, privateKey: KeyObject, opts: { validate?: boolean } = {}): Envelope {
-  if (opts.validate !== false) {
+  if (opts.validate === true) {
     const problems = validatePlanPayload(payload);
     if (problems.length) throw new Error(`signPlan: the payload does not match schemas/plan.schema.json (a planner bug):\n  ${problems.join('\n  ')}`);
   }

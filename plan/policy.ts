@@ -5,8 +5,8 @@
  * and `claude verify` describe them. The rule, also in docs/plans.md ("Policy"):
  *
  *   P1  Every plan needs a valid signature by a trusted key with role `host`.
- *   P2  A plan that changes security.yaml's host files (a step on `host/security`: users, SSH
- *       keys, sudo, sshd) also needs a valid signature by a trusted key with role `admin`.
+ *   P2  A plan that changes security.yaml's host files (a `host.apply` step of risk `security`:
+ *       users, SSH keys, sudo, sshd) also needs a valid signature by a trusted key with role `admin`.
  *   P3  A plan with a step of risk `security` or `destructive` needs a confirmation: an admin
  *       signature, or `--yes`, or a "yes" at the interactive prompt that lists those steps.
  *
@@ -18,7 +18,7 @@ import type { Role } from './keys.js';
 /** P1 and P2: roles that must each be among the valid signers. */
 export function requiredRoles(payload: Pick<PlanPayload, 'steps'>): Role[] {
   const roles: Role[] = ['host'];
-  if (payload.steps.some((s) => s.target === 'host/security')) roles.push('admin');
+  if (payload.steps.some((s) => s.op === 'host.apply' && s.risk === 'security')) roles.push('admin');
   return roles;
 }
 

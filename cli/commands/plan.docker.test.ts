@@ -72,7 +72,6 @@ describe('claude plan / show / verify / sign / keys (real dockerd, temp dirs)', 
     expect(v2.code).toBe(0);
 
     const s = await claude(["show", "plan.json"]);
-    if (process.env.SHOW_DEBUG) console.log(s.out);
     expect(s.code).toBe(0);
     expect(s.out).toMatch(/⚠ SECURITY/);
     expect(s.out).toMatch(/admin 'alice': ✓ valid, trusted/);
@@ -86,10 +85,7 @@ describe('claude plan / show / verify / sign / keys (real dockerd, temp dirs)', 
     expect(list.out).toMatch(/admin +alice/);
   }, 60_000);
 
-  it('refuses a positional message clearly, and a broken state dir with diagnostics', async () => {
-    const m = await claude(['plan', 'add redis']);
-    expect(m.code).toBe(1);
-    expect(m.err).toMatch(/intent engine/);
+  it('refuses a broken state dir with diagnostics and writes nothing', async () => {
     writeFileSync(join(dir, 'state', 'services.yaml'), 'apiVersion: claude.os/v1\nkind: ServiceManifest\nspec:\n  services:\n    - name: x\n      image: [\n');
     const b = await claude(['plan', '--out', 'broken.json']);
     expect(b.code).toBe(1);

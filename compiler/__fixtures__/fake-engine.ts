@@ -189,8 +189,8 @@ export function execute(w: World, s: Op, mode: 'apply' | 'rollback' = 'apply'): 
       w.firewall = { present: false, hash: null };
       return;
     case 'host.apply':
-      for (const f of p.files as { path: string; content: string; mode: string }[]) w.hostFiles.set(f.path, hostFileDigest(f.content, f.mode));
-      for (const path of (p.remove ?? []) as string[]) w.hostFiles.delete(path);
+      // the record (what the observer reads) becomes exactly params.files
+      w.hostFiles = new Map((p.files as { path: string; content: string; mode: string }[]).map((f) => [f.path, hostFileDigest(f.content, f.mode)]));
       return;
     case 'schedule.apply':
       w.schedule = scheduleHash(p.jobs);
@@ -199,7 +199,7 @@ export function execute(w: World, s: Op, mode: 'apply' | 'rollback' = 'apply'): 
 }
 
 /** The pre-apply snapshot restore of one step's target (for steps whose inverse is null). */
-export function restoreFromSnapshot(w: World, snap: World, step: PlanStep, isSystemPath: (p: string) => boolean): void {
+export function restoreFromSnapshot(w: World, snap: World, step: PlanStep): void {
   const [kind, name] = [step.target.slice(0, step.target.indexOf('/')), step.target.slice(step.target.indexOf('/') + 1)];
   switch (kind) {
     case 'firewall':
@@ -214,12 +214,9 @@ export function restoreFromSnapshot(w: World, snap: World, step: PlanStep, isSys
       else w.volumes.delete(name);
       return;
     }
-    case 'host': {
-      const inGroup = (p: string) => (name === 'system') === isSystemPath(p);
-      for (const p of [...w.hostFiles.keys()]) if (inGroup(p)) w.hostFiles.delete(p);
-      for (const [p, d] of snap.hostFiles) if (inGroup(p)) w.hostFiles.set(p, d);
+    case 'host':
+      w.hostFiles = new Map(snap.hostFiles);
       return;
-    }
     case 'image':
       return; // a pulled image is kept
     default:
@@ -237,7 +234,7 @@ export function applyPlan(w: World, plan: PlanPayload): void {
  * Applies steps [0, k), fails at step k, then rolls back: inverses of the completed steps in
  * reverse order, the snapshot for steps whose inverse is null.
  */
-export function applyFailingAt(w: World, plan: PlanPayload, k: number, isSystemPath: (p: string) => boolean): void {
+export function applyFailingAt(w: World, plan: PlanPayload, k: number): void {
   const snap = cloneWorld(w);
   const done: PlanStep[] = [];
   for (let i = 0; i < k; i++) {
@@ -246,7 +243,7 @@ export function applyFailingAt(w: World, plan: PlanPayload, k: number, isSystemP
   }
   for (const s of done.reverse()) {
     if (s.inverse) execute(w, s.inverse as Op, 'rollback');
-    else restoreFromSnapshot(w, snap, s, isSystemPath);
+    else restoreFromSnapshot(w, snap, s);
   }
 }
 
