@@ -20,7 +20,8 @@
  * id), which is a topological order. See the comment on each phase below for why it comes
  * where it does.
  */
-import { hashCanonical, sha256Hex } from '../common/canonical.js';
+import { sha256Hex } from '../common/canonical.js';
+import { canonicalJsonFast } from '../plan/canonical.js';
 import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../plan/types.js';
 import type {
   ContainerSpec,
@@ -120,7 +121,7 @@ export function containerConfigHash(spec: ContainerSpec, secretDigests: Record<s
   const { configHash: _h, state: _s, ...rest } = spec;
   const labels = { ...rest.labels };
   delete labels[LABEL_CONFIG_HASH];
-  return hashCanonical({ spec: { ...rest, labels }, secrets: secretDigests });
+  return sha256Hex(canonicalJsonFast({ spec: { ...rest, labels }, secrets: secretDigests }));
 }
 
 function secretDigestsFor(svc: ResolvedService, model: ResolvedModel): Record<string, string> {
