@@ -107,8 +107,8 @@ type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change'
 const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove|delete|uninstall|get rid of|drop|tear down|decommission|destroy)\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|disable)\b/],
-  ['start', /\b(start|bring up|bring back|turn on|switch on|resume|power on|re-?enable)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable)\b/],
+  ['start', /\b(start|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set|limit|give|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
   ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|build|configure|include|enable|also)\b/],
