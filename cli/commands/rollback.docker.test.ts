@@ -1,0 +1,131 @@
+/**
+ * `claude rollback` and `claude diff` on the real dockerd, with real git repos in temp dirs
+ * (spec Test 5): apply a stack, apply "stop all services", roll back to the first commit;
+ * then the drift report after a `docker stop` by hand and a hand edit of the state files.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readAudit } from '../../runtime/audit.js';
+import { openStateRepo } from '../../runtime/state/repo.js';
+import { LAST_APPLIED_FILE } from '../../runtime/state/applied.js';
+import type { DiffReport } from './diff.js';
+import { claude, containerStatus, MANIFEST, newTestRun, randomPort, request, servicesYaml, type TestRun } from '../testutil/requests.js';
+
+let run: TestRun;
+let port: number;
+const stack = () => [
+  { name: run.n('web'), image: 'claude-os-local/web:latest', port: { host: port, container: 80 } },
+  { name: run.n('worker') },
+];
+
+beforeAll(() => {
+  run = newTestRun('claude-rollback');
+  port = randomPort();
+});
+afterAll(() => run?.cleanup());
+
+describe('claude rollback (spec Test 5)', () => {
+  let first: string;
+
+  it('apply a stack, stop all services, roll back to the first commit: the services run again; three commits', async () => {
+    const a = await request(run, 'set up web and worker', () => ({ 'manifest.yaml': MANIFEST, 'services.yaml': servicesYaml(stack()) }));
+    expect(a.status).toBe('applied');
+    expect(containerStatus(run.n('web'))).toBe('running');
+    expect(containerStatus(run.n('worker'))).toBe('running');
+    const repo = await openStateRepo(run.paths.stateDir);
+    first = (await repo.headCommit())!;
+
+    const b = await request(run, 'stop all services', (f) => ({ ...f, 'services.yaml': servicesYaml(stack().map((s) => ({ ...s, state: 'stopped' as const }))) }));
+    expect(b.status).toBe('applied');
+    expect(containerStatus(run.n('web'))).toBe('exited');
+    expect(containerStatus(run.n('worker'))).toBe('exited');
+
+    // non-TTY without a commit: a usage error that says what to do
+    const bare = await claude(run, ['rollback']);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/name the commit to roll back to: `claude rollback <commit>`/);
+    // an unknown commit: a clear error, nothing changed
+    const unknown = await claude(run, ['rollback', 'deadbeef', '--yes']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/deadbeef/);
+    expect(unknown.err).toMatch(/claude history/);
+
+    const r = await claude(run, ['rollback', first.slice(0, 12), '--yes']);
+    if (r.code !== 0) console.log(r.out, r.err);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Proposed Changes/);
+    expect(r.out).toMatch(/State committed: [0-9a-f]{12}/);
+    expect(containerStatus(run.n('web'))).toBe('running');
+    expect(containerStatus(run.n('worker'))).toBe('running');
+
+    const history = await repo.history();
+    expect(history).toHaveLength(3);
+    expect(history[0]!.request).toBe(`rollback to ${first.slice(0, 12)} ("set up web and worker")`);
+    expect(history[1]!.request).toBe('stop all services');
+    expect(history[2]!.commit).toBe(first);
+    // the state dir holds the first commit's files again, committed as a new commit
+    expect(await repo.filesAt('HEAD')).toEqual(await repo.filesAt(first));
+    expect(readFileSync(join(run.paths.stateDir, 'services.yaml'), 'utf8')).toBe((await repo.filesAt(first))['services.yaml']);
+    expect(await repo.status()).toEqual([]);
+    // the plan says where it came from, and the audit log has the rollback
+    const rb = readAudit(run.paths.dataDir).filter((x) => x.event === 'rollback');
+    expect(rb).toHaveLength(1);
+    expect(rb[0]).toMatchObject({ actor: 'tester', planId: history[0]!.planId, details: { to: first, stateCommit: history[0]!.commit } });
+  }, 180_000);
+
+  it('in a terminal, lists the recent changes to pick from; declining changes nothing', async () => {
+    const repo = await openStateRepo(run.paths.stateDir);
+    const before = await repo.history();
+    const r = await claude(run, ['rollback'], { tty: true, input: '2\nno\n' });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Recent changes \(newest first\)/);
+    expect(r.out).toMatch(/ 1\) [0-9a-f]{12} .*rollback to .*\(current\)/);
+    expect(r.out).toMatch(/ 2\) [0-9a-f]{12} .*stop all services/);
+    expect(r.out).toMatch(/Roll back to [0-9a-f]{12}\? \[yes\/no\]/);
+    expect(r.out).toMatch(/Nothing changed\./);
+    expect(await repo.history()).toHaveLength(before.length);
+    expect(containerStatus(run.n('web'))).toBe('running');
+  }, 120_000);
+});
+
+describe('claude diff', () => {
+  it('shows nothing pending and no drift right after an apply', async () => {
+    expect(JSON.parse(readFileSync(join(run.paths.dataDir, LAST_APPLIED_FILE), 'utf8'))).toMatchObject({ fingerprints: { [`container/${run.n('web')}`]: expect.any(String) } });
+    const r = await claude(run, ['diff', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.out) as DiffReport;
+    expect(d.files).toEqual([]);
+    expect(d.plan?.steps).toEqual([]);
+    expect(d.drift.since).not.toBeNull();
+    expect(d.drift.resources).toEqual([]);
+  }, 60_000);
+
+  it('names a container stopped by hand, and the pending edits with the plan they would make', async () => {
+    execFileSync('docker', ['stop', '-t', '1', run.n('worker')], { stdio: 'ignore' });
+    const svc = readFileSync(join(run.paths.stateDir, 'services.yaml'), 'utf8');
+    writeFileSync(join(run.paths.stateDir, 'services.yaml'), servicesYaml([...stack(), { name: run.n('extra') }]));
+    const r = await claude(run, ['diff', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.out) as DiffReport;
+    expect(d.files).toEqual([{ file: 'services.yaml', change: 'modified' }]);
+    expect(d.plan!.steps.map((s) => s.target)).toEqual(expect.arrayContaining([`container/${run.n('extra')}`, `container/${run.n('worker')}`]));
+    expect(d.drift.resources).toHaveLength(1);
+    expect(d.drift.resources[0]).toMatchObject({ key: `container/${run.n('worker')}`, change: 'changed', was: { running: true }, now: { running: false } });
+    expect(d.drift.resources[0]!.description).toMatch(/was running, now exited \(stopped outside Claude\.OS\)/);
+
+    const text = await claude(run, ['diff']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/modified {2}services\.yaml/);
+    expect(text.out).toMatch(/Not yet applied \(what a plan of the current files would do\): 1 to create/);
+    expect(text.out).toContain(`~ container ${run.n('worker')}: was running, now exited (stopped outside Claude.OS)`);
+    writeFileSync(join(run.paths.stateDir, 'services.yaml'), svc);
+  }, 60_000);
+
+  it('explains a missing state dir', async () => {
+    const r = await claude({ ...run, env: { ...run.env, CLAUDE_STATE_DIR: join(run.dir, 'nope') } }, ['diff']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/the state dir .*nope does not exist/);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * Test helper for plan-and-apply requests against the real dockerd: a per-run temp host
+ * (state dir, data dir, root), service names with a random suffix (container names come
+ * from service names), CLAUDE_OBSERVE_SCOPE set to that suffix so nothing outside the run
+ * is planned, snapshotted or compared, state-file builders, one "request" = read the state
+ * files → edit → plan → apply (cli/flow.ts), and a clean-up that removes whatever the run
+ * created. Product code never imports this.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Paths } from '../../common/paths.js';
+import { main } from '../main.js';
+import { applyPlanned, openFlowHost, planAndApply, planFiles, readStateDirFiles, stateHeadOf, type FlowOutcome, type Planned } from '../flow.js';
+
+export interface TestRun {
+  dir: string;
+  suffix: string;
+  paths: Paths;
+  /** CLAUDE_STATE_DIR, CLAUDE_DATA_DIR, CLAUDE_ROOT, CLAUDE_OBSERVE_SCOPE, USER. */
+  env: Record<string, string>;
+  /** `name-<suffix>`. */
+  n(name: string): string;
+  cleanup(): void;
+}
+
+export function newTestRun(prefix: string): TestRun {
+  const suffix = randomBytes(4).toString('hex');
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const paths = { stateDir: join(dir, 'state'), dataDir: join(dir, 'data'), root: join(dir, 'root') };
+  mkdirSync(paths.stateDir, { recursive: true });
+  mkdirSync(paths.dataDir, { recursive: true });
+  mkdirSync(paths.root, { recursive: true });
+  const env = {
+    CLAUDE_STATE_DIR: paths.stateDir,
+    CLAUDE_DATA_DIR: paths.dataDir,
+    CLAUDE_ROOT: paths.root,
+    CLAUDE_OBSERVE_SCOPE: `-${suffix}(\\.old-[0-9a-f]{8})?$`,
+    USER: 'tester',
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+  };
+  return {
+    dir,
+    suffix,
+    paths,
+    env,
+    n: (name) => `${name}-${suffix}`,
+    cleanup() {
+      removeDockerObjects(suffix);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Removes the containers and networks whose name contains the suffix (tolerates none). */
+export function removeDockerObjects(suffix: string): void {
+  const list = (args: string[]) => {
+    try {
+      return execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  const cons = list(['ps', '-aq', '--filter', `name=${suffix}`]);
+  if (cons.length) execFileSync('docker', ['rm', '-f', ...cons], { stdio: 'ignore' });
+  const nets = list(['network', 'ls', '-q', '--filter', `name=${suffix}`]);
+  if (nets.length) {
+    try {
+      execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
+    } catch {
+      /* in use or gone */
+    }
+  }
+}
+
+/** "running", "exited", … or null when there is no such container. */
+export function containerStatus(name: string): string | null {
+  try {
+    return execFileSync('docker', ['inspect', '-f', '{{.State.Status}}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export const MANIFEST = `apiVersion: claude.os/v1
+kind: SystemManifest
+metadata:
+  name: test
+spec:
+  images:
+    pull: false
+`;
+
+export interface TestService {
+  name: string;
+  image?: string;
+  state?: 'running' | 'stopped';
+  command?: string;
+  port?: { host: number; container: number };
+}
+
+/** A services.yaml (busybox `sleep` by default: no health check, no port). */
+export function servicesYaml(list: readonly TestService[]): string {
+  const lines = ['apiVersion: claude.os/v1', 'kind: ServiceManifest', 'metadata:', '  name: test', 'spec:', '  services:'];
+  for (const s of [...list].sort((a, b) => a.name.localeCompare(b.name))) {
+    lines.push(`    - name: ${s.name}`, `      image: ${s.image ?? 'claude-os-local/busybox:latest'}`);
+    if (s.state) lines.push(`      state: ${s.state}`);
+    if (s.command ?? (!s.image || s.image.includes('busybox'))) lines.push(`      command: ${JSON.stringify(s.command ?? 'sleep 3600')}`);
+    if (s.port) lines.push('      ports:', `        - host: ${s.port.host}`, `          container: ${s.port.container}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The service names declared in a services.yaml made by servicesYaml (or by hand, same shape). */
+export function serviceNamesOf(yaml: string | undefined): string[] {
+  return [...(yaml ?? '').matchAll(/^ {4}- name: (\S+)$/gm)].map((m) => m[1]!).sort();
+}
+
+/** A random host port in 20000–59999 (the caller retries on a clash, rarely needed). */
+export function randomPort(): number {
+  return 20000 + Math.floor(Math.random() * 40000);
+}
+
+/**
+ * One request, as `claude "<msg>"` does it without the intent engine: read the state files
+ * (after HEAD), apply `edit` to them, plan, apply; re-plans on stale.
+ */
+export async function request(
+  run: Pick<TestRun, 'paths' | 'env'>,
+  text: string,
+  edit: (files: Record<string, string>) => Record<string, string>,
+  opts: { requestLock?: boolean; maxReplans?: number; approve?: (p: Planned, info: { attempt: number; replanned: boolean }) => Promise<boolean>; onReplan?: () => void } = {},
+): Promise<FlowOutcome<Planned>> {
+  const host = await openFlowHost(run.paths, run.env);
+  return planAndApply<Planned>({
+    ...(opts.requestLock === false ? {} : { requestLock: { dataDir: run.paths.dataDir, waitMs: 300_000 } }),
+    ...(opts.maxReplans !== undefined ? { maxReplans: opts.maxReplans } : {}),
+    async makePlan() {
+      const base = await stateHeadOf(run.paths.stateDir);
+      const files = edit(readStateDirFiles(run.paths.stateDir));
+      const r = await planFiles(host, files, { request: text, engine: 'user', base, now: new Date(), env: run.env });
+      if (!r.ok) throw new Error(`cannot plan "${text}":\n${r.problems.join('\n')}`);
+      return r.planned;
+    },
+    approve: opts.approve ?? (async () => true),
+    apply: (p) => applyPlanned(host, p, { now: () => new Date(), actor: { name: 'tester', email: 'tester@test' }, yes: true, lockWaitMs: 300_000 }),
+    ...(opts.onReplan ? { onReplan: opts.onReplan } : {}),
+  });
+}
+
+/** Runs the CLI in-process with the run's environment. */
+export async function claude(run: Pick<TestRun, 'env' | 'dir'>, argv: string[], o: { tty?: boolean; input?: string } = {}): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (b: Buffer) => (out += b.toString()));
+  stderr.on('data', (b: Buffer) => (err += b.toString()));
+  if (o.input !== undefined) stdin.end(o.input);
+  else stdin.end();
+  const code = await main(argv, { stdout, stderr, stdin, isTTY: o.tty === true, env: run.env, cwd: run.dir, now: () => new Date() });
+  return { code, out, err };
+}
