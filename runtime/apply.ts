@@ -168,12 +168,27 @@ export function readNeedsAttention(dataDir: string): NeedsAttention | null {
 
 // ── small helpers ──────────────────────────────────────────────────────────────────────
 
-/** HEAD of the state repo, or null when it has no commit (or is not a repo yet). */
-async function stateHead(stateDir: string): Promise<string | null> {
-  const git = (await import('isomorphic-git')).default;
-  const fs = await import('node:fs');
+/**
+ * HEAD of the state repo, or null when it has no commit (or is not a repo yet). Read from
+ * the files git keeps (HEAD, the loose ref, packed-refs), without loading a git library.
+ */
+function stateHead(stateDir: string): string | null {
+  const gitdir = join(stateDir, '.git');
   try {
-    return await git.resolveRef({ fs, dir: stateDir, ref: 'HEAD' });
+    const head = readFileSync(join(gitdir, 'HEAD'), 'utf8').trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return head;
+    const ref = /^ref: (\S+)$/.exec(head)?.[1];
+    if (!ref) return null;
+    if (existsSync(join(gitdir, ref))) {
+      const oid = readFileSync(join(gitdir, ref), 'utf8').trim();
+      return /^[0-9a-f]{40}$/.test(oid) ? oid : null;
+    }
+    const packed = existsSync(join(gitdir, 'packed-refs')) ? readFileSync(join(gitdir, 'packed-refs'), 'utf8') : '';
+    for (const line of packed.split('\n')) {
+      const [oid, name] = line.split(' ');
+      if (name === ref && oid && /^[0-9a-f]{40}$/.test(oid)) return oid;
+    }
+    return null;
   } catch {
     return null;
   }
@@ -641,7 +656,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     try {
       checkBase(payload, resourceFingerprints(await opts.engine.observe()));
       if (opts.stateDir) {
-        const head = await stateHead(opts.stateDir);
+        const head = stateHead(opts.stateDir);
         if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
       }
       confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm });

@@ -95,7 +95,7 @@ async function run(p: PlanShape, failAt: number): Promise<{ before: string; afte
   const payload = makePlan(stepsOf(p), { hostId: host.hostId, base });
   const { signPlan } = await import('./testutil/plans.js');
   engine.failAt = failAt;
-  const r = await applyPlan(signPlan(payload, host.key.privateKey), { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true });
+  const r = await applyPlan(signPlan(payload, host.key.privateKey, host.admin), { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true });
   rmSync(dataDir, { recursive: true, force: true });
   return { before, after: engine.dump(), status: r.status, engine, problems: r.rollback?.problems ?? [] };
 }

@@ -6,11 +6,12 @@
  *
  * The host's age identity lives in `<dataDir>/keys/age.key` (mode 0600), created on first
  * use; its recipient (public key) is `<dataDir>/keys/age.pub`.
+ *
+ * `age-encryption` and `yaml` are loaded on first use: most applies have no secrets, and
+ * the CLI's start-up time matters.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { writeFileAtomic } from '../common/fsutil.js';
 
 export const SECRET_PREFIX = 'encrypted:v1:';
@@ -31,6 +32,7 @@ export function readAgeIdentity(dataDir: string): string | null {
 /** Returns the host's identity, creating it (and age.pub) when missing. */
 export async function ensureAgeIdentity(dataDir: string): Promise<{ identity: string; recipient: string }> {
   let identity = readAgeIdentity(dataDir);
+  const { generateX25519Identity, identityToRecipient } = await import('age-encryption');
   if (!identity) {
     identity = await generateX25519Identity();
     writeFileAtomic(ageKeyPath(dataDir), `# Claude.OS host age identity: decrypts secrets. Keep private.\n${identity}\n`, 0o600);
@@ -42,6 +44,7 @@ export async function ensureAgeIdentity(dataDir: string): Promise<{ identity: st
 }
 
 export async function encryptSecret(plaintext: string, recipient: string): Promise<string> {
+  const { Encrypter } = await import('age-encryption');
   const e = new Encrypter();
   e.addRecipient(recipient);
   const bytes = await e.encrypt(plaintext);
@@ -57,6 +60,7 @@ export class SecretError extends Error {
 
 export async function decryptSecret(value: string, identity: string, name = '?'): Promise<string> {
   if (!value.startsWith(SECRET_PREFIX)) throw new SecretError(`secret '${name}' is not an encrypted:v1: value`, 'set it with `claude secret set ' + name + '`');
+  const { Decrypter } = await import('age-encryption');
   const d = new Decrypter();
   d.addIdentity(identity);
   try {
@@ -67,9 +71,10 @@ export async function decryptSecret(value: string, identity: string, name = '?')
 }
 
 /** name → encrypted value, from the text of security.yaml (spec.secrets). */
-export function secretsOfSecurityYaml(text: string | undefined): Map<string, string> {
+export async function secretsOfSecurityYaml(text: string | undefined): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!text) return out;
+  const { parse: parseYaml } = await import('yaml');
   const doc = parseYaml(text) as { spec?: { secrets?: { name?: unknown; value?: unknown }[] } } | null;
   for (const s of doc?.spec?.secrets ?? []) if (typeof s.name === 'string' && typeof s.value === 'string') out.set(s.name, s.value);
   return out;
@@ -87,7 +92,7 @@ export async function resolveEnv(
   const needed = new Set<string>();
   for (const v of Object.values(env)) for (const m of v.matchAll(SECRET_REF)) needed.add(m[1]!);
   if (needed.size === 0) return { env: { ...env }, secretValues: [] };
-  const table = secretsOfSecurityYaml(securityYaml);
+  const table = await secretsOfSecurityYaml(securityYaml);
   const identity = readAgeIdentity(dataDir);
   if (!identity) throw new SecretError(`the plan uses secrets (${[...needed].sort().join(', ')}) but this host has no age key (${ageKeyPath(dataDir)})`, 'create the key and set the secrets: `claude secret set NAME`');
   const plain = new Map<string, string>();

@@ -18,11 +18,16 @@
  * `checkBase` and `checkConfirmation` are separate and apply.ts calls them under the lock.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { sha256Hex } from '../common/canonical.js';
+import { writeFileAtomic } from '../common/fsutil.js';
+import { packageRoot } from '../common/paths.js';
 import { EnvelopeFormatError, parseEnvelope, verifyEnvelope, type Envelope, type TrustedKey } from '../plan/envelope.js';
 import { diffFingerprints, type StaleChange } from '../plan/fingerprint.js';
 import { PLAN_POLICY, stepsNeedingConfirmation as policyStepsNeedingConfirmation } from '../plan/policy.js';
-import { validatePlanPayload } from '../plan/schema.js';
+import { formatAjvErrors } from '../plan/schema.js';
 import { OPS, type PlanPayload, type PlanStep } from '../plan/types.js';
 
 /** Base of every refusal: `clause` names the check (V1…V9) and `hint` says how to fix it. */
@@ -145,6 +150,54 @@ export interface VerifiedPlan {
   checkedAt: Date;
 }
 
+// ── V2: the plan validator, compiled once per schema and cached as standalone code ─────
+
+let cached: { key: string; fn: ValidateFunction } | undefined;
+
+/**
+ * The validator of schemas/plan.schema.json. Compiling it with ajv takes ~0.2 s, so the
+ * compiled (ajv "standalone") code is cached in `<dataDir>/cache/plan-validator-<hash>.cjs`,
+ * keyed by the schema text and the ajv version, and loaded from there on later runs.
+ */
+export function planValidator(dataDir: string): ValidateFunction {
+  const root = packageRoot();
+  const require = createRequire(join(root, 'package.json'));
+  const schemaText = readFileSync(join(root, 'schemas', 'plan.schema.json'), 'utf8');
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  const key = sha256Hex(`${ajvVersion}\0${schemaText}`).slice(0, 24);
+  if (cached?.key === key) return cached.fn;
+  const file = join(dataDir, 'cache', `plan-validator-${key}.cjs`);
+  const load = (code: string): ValidateFunction => {
+    const mod: { exports: unknown } = { exports: {} };
+    new Function('require', 'module', 'exports', code)(require, mod, mod.exports);
+    return mod.exports as ValidateFunction;
+  };
+  let fn: ValidateFunction | undefined;
+  if (existsSync(file)) {
+    try {
+      fn = load(readFileSync(file, 'utf8'));
+    } catch {
+      fn = undefined; // a broken cache entry is rebuilt
+    }
+  }
+  if (!fn) {
+    const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv/dist/2020.js').default;
+    const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
+    const standalone = require('ajv/dist/standalone').default as (ajv: unknown, v: ValidateFunction) => string;
+    const ajv = new Ajv2020({ allErrors: true, strict: false, code: { source: true } });
+    addFormats(ajv);
+    const compiled = ajv.compile(JSON.parse(schemaText) as object);
+    fn = compiled;
+    try {
+      writeFileAtomic(file, standalone(ajv, compiled), 0o600);
+    } catch {
+      /* a read-only data dir: no cache, still correct */
+    }
+  }
+  cached = { key, fn };
+  return fn;
+}
+
 /** Graph sanity beyond the schema: unique step ids, dependencies that exist, no cycle. */
 export function checkStepGraph(steps: readonly PlanStep[]): string[] {
   const problems: string[] = [];
@@ -210,8 +263,8 @@ export function verifyPlan(planText: string, opts: VerifyOptions): VerifiedPlan 
   }
 
   // V2 schema.
-  const schemaProblems = validatePlanPayload(verified.payload);
-  if (schemaProblems.length) throw new PlanSchemaError(schemaProblems);
+  const validate = planValidator(opts.dataDir);
+  if (!validate(verified.payload)) throw new PlanSchemaError(formatAjvErrors(validate.errors));
   const payload = verified.payload as PlanPayload;
   const graph = checkStepGraph(payload.steps);
   if (graph.length) throw new PlanSchemaError(graph);

@@ -3,10 +3,10 @@
  * generated into a temp data dir and trusted there with role `host` (plan/keys.ts).
  * Product code never imports this.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { hashCanonical } from '../../common/canonical.js';
 import { serializeEnvelope, signPayload, addSignature } from '../../plan/envelope.js';
-import { loadOrCreateHostKey, loadTrustedKeys, type HostKey } from '../../plan/keys.js';
+import { addTrustedKey, loadOrCreateHostKey, loadTrustedKeys, type HostKey } from '../../plan/keys.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -17,13 +17,17 @@ export interface TestHost {
   dataDir: string;
   hostId: string;
   key: HostKey;
+  /** A second key, trusted with role `admin`. */
+  admin: KeyObject;
   trusted(): TrustedKey[];
 }
 
 export function setupTestHost(dataDir: string, hostId = 'host-test-' + randomBytes(4).toString('hex')): TestHost {
   writeFileAtomic(join(dataDir, 'host-id'), hostId + '\n');
   const key = loadOrCreateHostKey(dataDir, hostId);
-  return { dataDir, hostId, key, trusted: () => loadTrustedKeys(dataDir) };
+  const admin = generateKeyPairSync('ed25519');
+  addTrustedKey(dataDir, { publicKeyPem: admin.publicKey.export({ type: 'spki', format: 'pem' }).toString(), role: 'admin', name: 'test admin' });
+  return { dataDir, hostId, key, admin: admin.privateKey, trusted: () => loadTrustedKeys(dataDir) };
 }
 
 export interface MakePlanOptions {

@@ -1,0 +1,313 @@
+/**
+ * Apply benchmark (on demand, not a test):
+ *
+ *   npm run build && node dist/bench/apply.bench.js [--runs N]
+ *
+ * 1. web+postgres+redis until all healthy, side by side in one run, interleaved, each
+ *    from a clean slate (fresh postgres data dir), same images, same health commands and
+ *    intervals (500 ms), web gated on the other two being healthy where the tool can gate:
+ *      - `claude apply plan.json` (a fresh CLI process): time from its start to its last
+ *        "✓ Started … (healthy)" line; the process exit (after the state commit and the
+ *        audit record) is printed beside it. One data dir for all runs, as on a host.
+ *      - docker-compose 1.29 (`up -d` with depends_on: service_healthy, then until healthy)
+ *      - a plain `docker run` of all three at once, no gating, until healthy
+ *    Target: claude ≤ 0.75× docker-compose.
+ * 2. single service: `claude apply` of one web container, from CLI start to serving with
+ *    health verified, vs one bare `docker run` until the port answers. Target ≤ 0.6 s.
+ *
+ * Needs dockerd and the local images (`sudo fixtures/images/build.sh`).
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+import { packageRoot } from '../common/paths.js';
+import { resourceFingerprints } from '../plan/fingerprint.js';
+import type { ContainerSpec, PlanStep } from '../plan/types.js';
+import { createHostEngine } from '../runtime/host-engine.js';
+import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
+
+const docker = new Docker();
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const HC = { web: 'wget -q -O- http://127.0.0.1/ >/dev/null', pg: 'pg_isready -U app -h 127.0.0.1', redis: 'redis-cli ping | grep -q PONG' };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function allHealthy(names: string[]): Promise<void> {
+  for (;;) {
+    const states = await Promise.all(names.map((n) => docker.getContainer(n).inspect().then((i) => i.State.Health?.Status, () => 'missing')));
+    if (states.every((s) => s === 'healthy')) return;
+    await sleep(20);
+  }
+}
+
+async function portAnswers(port: number): Promise<void> {
+  for (;;) {
+    const ok = await new Promise<boolean>((res) => {
+      const s = connect({ host: '127.0.0.1', port });
+      s.once('connect', () => {
+        s.destroy();
+        res(true);
+      });
+      s.once('error', () => res(false));
+    });
+    if (ok) return;
+    await sleep(5);
+  }
+}
+
+function rmAll(filter: string): void {
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=${filter}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `name=${filter}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
+}
+
+/** Runs a command; resolves when it exits 0. `onLine` sees each stdout line as it comes. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, onLine?: (l: string) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    let out = '';
+    p.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      let i: number;
+      while ((i = out.indexOf('\n')) >= 0) {
+        onLine?.(out.slice(0, i));
+        out = out.slice(i + 1);
+      }
+    });
+    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    p.on('exit', (code) => (code === 0 ? resolve(0) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
+interface Stack {
+  tag: string;
+  dir: string;
+  ports: { web: number; pg: number; redis: number };
+}
+
+async function newStack(kind: string): Promise<Stack> {
+  const tag = `bench-${kind}-${randomBytes(3).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), `${tag}-`));
+  mkdirSync(join(dir, 'root', 'data', 'pg'), { recursive: true });
+  return { tag, dir, ports: { web: await freePort(), pg: await freePort(), redis: await freePort() } };
+}
+
+// ── claude ─────────────────────────────────────────────────────────────────────────────
+
+function stackSpecs(s: Stack): { pg: ContainerSpec; redis: ContainerSpec; web: ContainerSpec } {
+  const net = `${s.tag}-net`;
+  return {
+    pg: containerSpec({ name: `${s.tag}-pg`, service: 'postgres', image: 'claude-os-local/postgres:latest', env: { POSTGRES_USER: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' }, ports: [{ host: s.ports.pg, container: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }], mounts: [{ source: '/data/pg', target: '/var/lib/postgresql/data', readonly: false }], networks: [{ name: net, aliases: ['postgres'] }], healthcheck: health(HC.pg) }),
+    redis: containerSpec({ name: `${s.tag}-redis`, service: 'redis', image: 'claude-os-local/redis:latest', ports: [{ host: s.ports.redis, container: 6379, protocol: 'tcp', hostIp: '127.0.0.1' }], networks: [{ name: net, aliases: ['redis'] }], healthcheck: health(HC.redis) }),
+    web: containerSpec({ name: `${s.tag}-web`, service: 'nginx', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], networks: [{ name: net, aliases: ['web'] }], healthcheck: health(HC.web) }),
+  };
+}
+
+function stackSteps(s: Stack): PlanStep[] {
+  const { pg, redis, web } = stackSpecs(s);
+  const net = `network/${s.tag}-net`;
+  return [
+    S.network(`${s.tag}-net`),
+    S.image('claude-os-local/postgres:latest'),
+    S.image('claude-os-local/redis:latest'),
+    S.image('claude-os-local/web:latest'),
+    S.create(pg, { dependsOn: [net, 'image/claude-os-local/postgres:latest'] }),
+    S.create(redis, { dependsOn: [net, 'image/claude-os-local/redis:latest'] }),
+    S.create(web, { dependsOn: [net, 'image/claude-os-local/web:latest'] }),
+    S.start(pg),
+    S.start(redis),
+    S.start(web, { dependsOn: [`create/${web.name}`, `start/${pg.name}`, `start/${redis.name}`] }),
+  ];
+}
+
+/** Per claude run: ms from CLI start to the last "(healthy)" line (serving, health verified). */
+const servingAt: number[] = [];
+
+/** One data dir and state dir for every claude run, as on a real host (keys, caches, history persist). */
+let host: TestHost | undefined;
+const hostDir = mkdtempSync(join(tmpdir(), 'bench-claude-host-'));
+
+function stateHead(stateDir: string): string | null {
+  const r = spawnSync('git', ['-C', stateDir, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+async function claudeApply(s: Stack, steps: PlanStep[]): Promise<number> {
+  const dataDir = join(hostDir, 'data');
+  const stateDir = join(hostDir, 'state');
+  const root = join(s.dir, 'root');
+  host ??= setupTestHost(dataDir);
+  for (let attempt = 0; ; attempt++) {
+    const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
+    const base = resourceFingerprints(await engine.observe());
+    const plan = join(s.dir, 'plan.json');
+    writeFileSync(plan, signPlan(makePlan(steps, { hostId: host.hostId, base, stateCommit: stateHead(stateDir) }), host.key.privateKey));
+    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir };
+    const t0 = performance.now();
+    let serving = 0;
+    try {
+      await run(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'apply', plan, '--yes'], env, (l) => {
+        if (/^✓ Started .*\(healthy\)$/.test(l)) serving = performance.now() - t0;
+      });
+      servingAt.push(serving);
+      return performance.now() - t0;
+    } catch (e) {
+      // another process on this dockerd changed a managed container: plan again
+      if (attempt < 3 && /stale/.test((e as Error).message)) continue;
+      throw e;
+    }
+  }
+}
+
+// ── docker-compose and docker run ──────────────────────────────────────────────────────
+
+function composeFile(s: Stack): string {
+  const hc = (cmd: string) => `    healthcheck:\n      test: ["CMD-SHELL", ${JSON.stringify(cmd)}]\n      interval: 500ms\n      timeout: 3s\n      retries: 3\n`;
+  return `version: "2.4"
+services:
+  postgres:
+    image: claude-os-local/postgres:latest
+    container_name: ${s.tag}-pg
+    environment: {POSTGRES_USER: app, POSTGRES_HOST_AUTH_METHOD: trust}
+    ports: ["127.0.0.1:${s.ports.pg}:5432"]
+    volumes: ["${join(s.dir, 'root', 'data', 'pg')}:/var/lib/postgresql/data"]
+${hc(HC.pg)}  redis:
+    image: claude-os-local/redis:latest
+    container_name: ${s.tag}-redis
+    ports: ["127.0.0.1:${s.ports.redis}:6379"]
+${hc(HC.redis)}  web:
+    image: claude-os-local/web:latest
+    container_name: ${s.tag}-web
+    ports: ["127.0.0.1:${s.ports.web}:80"]
+${hc(HC.web)}    depends_on:
+      postgres: {condition: service_healthy}
+      redis: {condition: service_healthy}
+networks:
+  default:
+    name: ${s.tag}-net
+`;
+}
+
+async function composeUp(s: Stack): Promise<number> {
+  writeFileSync(join(s.dir, 'docker-compose.yml'), composeFile(s));
+  const t0 = performance.now();
+  await run('docker-compose', ['-f', join(s.dir, 'docker-compose.yml'), '-p', s.tag, 'up', '-d']);
+  await allHealthy([`${s.tag}-pg`, `${s.tag}-redis`, `${s.tag}-web`]);
+  return performance.now() - t0;
+}
+
+async function dockerRun(s: Stack): Promise<number> {
+  const hc = (cmd: string) => ['--health-cmd', cmd, '--health-interval', '500ms', '--health-timeout', '3s', '--health-retries', '3'];
+  const t0 = performance.now();
+  await run('docker', ['network', 'create', `${s.tag}-net`]);
+  await Promise.all([
+    run('docker', ['run', '-d', '--name', `${s.tag}-pg`, '--network', `${s.tag}-net`, '-e', 'POSTGRES_USER=app', '-e', 'POSTGRES_HOST_AUTH_METHOD=trust', '-p', `127.0.0.1:${s.ports.pg}:5432`, '-v', `${join(s.dir, 'root', 'data', 'pg')}:/var/lib/postgresql/data`, ...hc(HC.pg), 'claude-os-local/postgres:latest']),
+    run('docker', ['run', '-d', '--name', `${s.tag}-redis`, '--network', `${s.tag}-net`, '-p', `127.0.0.1:${s.ports.redis}:6379`, ...hc(HC.redis), 'claude-os-local/redis:latest']),
+    run('docker', ['run', '-d', '--name', `${s.tag}-web`, '--network', `${s.tag}-net`, '-p', `127.0.0.1:${s.ports.web}:80`, ...hc(HC.web), 'claude-os-local/web:latest']),
+  ]);
+  await allHealthy([`${s.tag}-pg`, `${s.tag}-redis`, `${s.tag}-web`]);
+  return performance.now() - t0;
+}
+
+// ── single service ─────────────────────────────────────────────────────────────────────
+
+async function claudeSingle(t: { oneServing: number[] }): Promise<number> {
+  const s = await newStack('one');
+  try {
+    const web = containerSpec({ name: `${s.tag}-web`, service: 'web', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], healthcheck: health(HC.web) });
+    const ms = await claudeApply(s, [S.create(web), S.start(web)]);
+    await portAnswers(s.ports.web);
+    t.oneServing.push(servingAt.at(-1)!);
+    return ms;
+  } finally {
+    rmAll(s.tag);
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+}
+
+async function bareSingle(): Promise<number> {
+  const tag = `bench-bare-${randomBytes(3).toString('hex')}`;
+  const port = await freePort();
+  try {
+    const t0 = performance.now();
+    await run('docker', ['run', '-d', '--name', tag, '-p', `127.0.0.1:${port}:80`, 'claude-os-local/web:latest']);
+    await portAnswers(port);
+    return performance.now() - t0;
+  } finally {
+    rmAll(tag);
+  }
+}
+
+// ── main ───────────────────────────────────────────────────────────────────────────────
+
+async function main(): Promise<void> {
+  if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
+  const t = { claude: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], bare: [] as number[] };
+  // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
+  await claudeSingle({ oneServing: [] });
+  const claudeExit: number[] = [];
+  const variants: ['claude' | 'compose' | 'run', (s: Stack) => Promise<number>][] = [
+    [
+      'claude',
+      async (s) => {
+        claudeExit.push(await claudeApply(s, stackSteps(s)));
+        return servingAt.at(-1)!;
+      },
+    ],
+    ['compose', composeUp],
+    ['run', dockerRun],
+  ];
+  for (let i = 0; i < runs; i++) {
+    for (const [name, fn] of i % 2 ? [...variants].reverse() : variants) {
+      const s = await newStack(name);
+      try {
+        t[name].push(await fn(s));
+      } finally {
+        if (name === 'compose') spawnSync('docker-compose', ['-f', join(s.dir, 'docker-compose.yml'), '-p', s.tag, 'down', '-t', '1'], { stdio: 'ignore' });
+        rmAll(s.tag);
+        rmSync(s.dir, { recursive: true, force: true });
+      }
+    }
+    t.one.push(await claudeSingle(t));
+    t.bare.push(await bareSingle());
+  }
+  const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
+  console.log(`apply benchmark, median of ${runs} runs (each from a clean slate)`);
+  console.log(`web+postgres+redis until all healthy:`);
+  console.log(`  claude apply      ${f(m.claude)}   (${t.claude.map(f).join(', ')})   [process exit after state commit + audit: ${f(median(claudeExit))}]`);
+  console.log(`  docker-compose    ${f(m.compose)}   (${t.compose.map(f).join(', ')})`);
+  console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
+  console.log(`  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.75); claude/docker-run ${(m.claude / m.run).toFixed(2)}`);
+  console.log(`single service, CLI start → serving (health verified):`);
+  console.log(`  claude apply      ${f(m.oneServing)}   (${t.oneServing.map(f).join(', ')})   target ≤ 0.60 s`);
+  console.log(`    (process exit, after the state commit and audit: ${f(m.one)})`);
+  console.log(`  bare docker run   ${f(m.bare)}   (until the port answers)`);
+}
+
+try {
+  await main();
+} finally {
+  rmSync(hostDir, { recursive: true, force: true });
+}
