@@ -97,7 +97,7 @@ async function decryptLlmKey(paths: Paths, files: StateFiles, llm: LlmConfig | u
   const name = llm?.api_key_secret ?? 'llm_api_key';
   try {
     const secrets = await import('../runtime/secrets.js');
-    const value = secrets.secretsOfSecurityYaml(files['security.yaml']).get(name);
+    const value = (await secrets.secretsOfSecurityYaml(files['security.yaml'])).get(name);
     const identity = secrets.readAgeIdentity(paths.dataDir);
     if (!value || !identity) return undefined;
     return await secrets.decryptSecret(value, identity, name);
@@ -180,7 +180,7 @@ export interface PlannedIntent {
 }
 
 /** Turns a vetted proposal into a signed plan against the observed system. */
-export async function planIntent(s: IntentSession, ctx: IntentContext, result: IntentResult, opts: { ttlMs?: number; force?: boolean } = {}): Promise<PlannedIntent | { problems: string[] }> {
+export async function planIntent(s: IntentSession, ctx: IntentContext, result: IntentResult, opts: { ttlMs?: number; force?: boolean; request?: string } = {}): Promise<PlannedIntent | { problems: string[] }> {
   if (!result.model) return { problems: ['the proposal did not compile'] };
   const hostId = loadOrCreateHostId(s.paths.dataDir, s.paths.root);
   const key = loadOrCreateHostKey(s.paths.dataDir, hostId);
@@ -190,7 +190,7 @@ export async function planIntent(s: IntentSession, ctx: IntentContext, result: I
   const observed = await runtimeSource({ ...s.paths, hostId, stateCommit: await stateHead(s.paths.stateDir), warn: () => {} }).snapshot();
   const promptHash = s.kind === 'offline' ? null : sha256Hex(JSON.stringify(assembleContext(ctx)));
   const payload = plan(result.model, observed, {
-    request: ctx.message,
+    request: opts.request ?? ctx.message,
     now: s.now(),
     nonce: randomBytes(32).toString('hex'),
     hostId,

@@ -48,12 +48,16 @@ export interface TurnResult {
   planProblems?: string[];
 }
 
-/** One request → vetted proposal → (when there is something to do) a signed plan. */
-export async function proposeTurn(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles): Promise<TurnResult> {
+/**
+ * One request → vetted proposal → (when there is something to do) a signed plan.
+ * `request` is what the plan records: the chain of refinements that built it ("I need a
+ * PostgreSQL database; with daily backups").
+ */
+export async function proposeTurn(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles, request?: string): Promise<TurnResult> {
   const ictx = await buildIntentContext(s, message, history, files);
   const result = await proposeValidated(s.provider, ictx);
   if (result.status !== 'proposed') return { result };
-  const planned = await planIntent(s, ictx, result);
+  const planned = await planIntent(s, ictx, result, request ? { request } : {});
   if (!('payload' in planned)) return { result, planProblems: planned.problems };
   return { result, planned };
 }
@@ -199,13 +203,14 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
   const history: ConversationTurn[] = [];
   let files = s.files;
   let msg = message;
+  const chain: string[] = [];
   const reader = ctx.isTTY && !opts.yes && !opts.json && !opts.planOnly ? lineReader(ctx) : undefined;
   try {
     for (;;) {
       appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: msg });
       let t: TurnResult;
       try {
-        t = await proposeTurn(s, msg, history, files);
+        t = await proposeTurn(s, msg, history, files, [...chain, msg].join('; '));
       } catch (e) {
         if (e instanceof ProviderError) {
           println(ctx.stderr, `claude: ${e.message}\n  hint: ${e.hint}`);
@@ -295,6 +300,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
           return EXIT.OK;
         }
         files = t.result.merged;
+        chain.push(msg);
         msg = more.trim();
         continue;
       }

@@ -61,6 +61,8 @@ const command: Command = {
     const history: ConversationTurn[] = [];
     let files: StateFiles = s.files;
     let pending: TurnResult | undefined;
+    /** The requests that built the pending proposal. */
+    let chain: string[] = [];
     try {
       for (;;) {
         const raw = await reader.next('claude> ');
@@ -80,11 +82,13 @@ const command: Command = {
           files = readStateFiles(s.paths.stateDir);
           s.files = files;
           pending = undefined;
+          chain = [];
           continue;
         }
         if (pending && /^(n|no|cancel|discard)$/i.test(line)) {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           pending = undefined;
+          chain = [];
           println(ctx.stdout, 'Dropped. Nothing changed.');
           continue;
         }
@@ -96,7 +100,7 @@ const command: Command = {
         const base = pending?.result.merged ?? files;
         let t: TurnResult;
         try {
-          t = await proposeTurn(s, line, history, base);
+          t = await proposeTurn(s, line, history, base, [...(pending ? chain : []), line].join('; '));
         } catch (e) {
           if (e instanceof ProviderError) {
             println(ctx.stdout, `${e.message}\n  hint: ${e.hint}`);
@@ -116,6 +120,7 @@ const command: Command = {
           ...(t.planned ? { planId: t.planned.payload.id } : {}),
         });
         if (t.planned) {
+          chain = [...(pending ? chain : []), line];
           pending = t;
           println(ctx.stdout, 'Apply these changes? [yes/no/modify] (or keep refining)');
         }

@@ -636,6 +636,10 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   if (tpl && tpl.name !== 'webapp') {
     const inst = instantiate(tpl.name, { name, image });
     svc = inst.service;
+    if (ports.length > 0 && svc.ports?.length) {
+      // "… using image nginx:alpine on port 18080": that host port, to the image's main port.
+      svc.ports = [{ ...svc.ports[0]!, host: ports[0]! }];
+    }
     for (const v of inst.volumes) if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
   } else if (ports.length > 0) {
     const container = /\b(?:to|container port)\s+(\d{1,5})\b/.exec(t);

@@ -1,0 +1,85 @@
+/**
+ * The REPL driven through a real pseudo-terminal (tmux): a three-turn refinement builds up
+ * one plan, which is then dropped; nothing is applied. Needs dockerd (planning observes
+ * the system, read-only) and tmux.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { transpileForChild, type ChildBuild } from '../../runtime/testutil/transpile-child.js';
+
+const session = `claude-test-repl-${randomBytes(4).toString('hex')}`;
+let dir: string;
+let child: ChildBuild;
+
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-3000', '-t', session);
+
+async function waitFor(pred: (s: string) => boolean, what: string, ms = 45_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const s = screen();
+    if (pred(s)) return s;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const count = (s: string, needle: string) => s.split(needle).length - 1;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'claude-repl-'));
+  mkdirSync(join(dir, 'state'));
+  child = transpileForChild(['cli/main.ts'], "import { run } from './cli/main.js';\nrun(process.argv.slice(2));\n");
+});
+
+afterAll(() => {
+  try {
+    tmux('kill-session', '-t', session);
+  } catch {
+    /* already gone */
+  }
+  child?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+it('three turns refine one proposal: PostgreSQL, daily backups, a connection limit of 100', async () => {
+  const env = [`CLAUDE_STATE_DIR=${join(dir, 'state')}`, `CLAUDE_DATA_DIR=${join(dir, 'data')}`, `CLAUDE_ROOT=${join(dir, 'root')}`, 'CLAUDE_LLM_PROVIDER=offline'];
+  tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '60', 'env', ...env, process.execPath, child.script);
+  await waitFor((s) => s.includes('claude> '), 'the banner');
+  const banner = screen();
+  expect(banner).toMatch(/Claude\.OS v\d+\.\d+\.\d+ - Type 'exit' to quit, 'help' for commands/);
+  expect(banner).toMatch(/System: .* \| 0 services running \| .* \| intelligence: offline engine/);
+
+  tmux('send-keys', '-t', session, 'I need a PostgreSQL database', 'Enter');
+  let s = await waitFor((x) => count(x, 'Apply these changes?') >= 1, 'the first proposal');
+  expect(s).toMatch(/\+ postgres: postgres:16-alpine/);
+
+  tmux('send-keys', '-t', session, 'with daily backups', 'Enter');
+  s = await waitFor((x) => count(x, 'Apply these changes?') >= 2, 'the second proposal');
+  expect(s).toMatch(/volume postgres-data: backed up every day at 03:00/);
+
+  tmux('send-keys', '-t', session, 'and a connection limit of 100', 'Enter');
+  s = await waitFor((x) => count(x, 'Apply these changes?') >= 3, 'the third proposal');
+  expect(s).toMatch(/postgres: command postgres -c max_connections=100/);
+  // The last plan still creates postgres: the three turns built one plan.
+  const last = s.slice(s.lastIndexOf('claude> and a connection limit of 100'));
+  expect(last).toMatch(/Create container 'postgres'/);
+  expect(last).toMatch(/Proposed Changes/);
+  expect(last).toMatch(/request: +I need a PostgreSQL database; with daily backups; and a connection limit of 100/);
+
+  tmux('send-keys', '-t', session, 'no', 'Enter');
+  await waitFor((x) => x.includes('Dropped. Nothing changed.'), 'the drop');
+  tmux('send-keys', '-t', session, 'exit', 'Enter');
+  await waitFor((x) => x.includes('Goodbye!'), 'goodbye');
+
+  // Nothing was applied; the conversation is in the data dir.
+  expect(existsSync(join(dir, 'state', 'services.yaml'))).toBe(false);
+  const convDir = join(dir, 'data', 'conversations');
+  const files = readdirSync(convDir);
+  expect(files).toHaveLength(1);
+  const turns = readFileSync(join(convDir, files[0]!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { role: string; text: string });
+  expect(turns.filter((t) => t.role === 'user').map((t) => t.text)).toEqual(['I need a PostgreSQL database', 'with daily backups', 'and a connection limit of 100', 'no']);
+});
