@@ -87,6 +87,11 @@ describe('claude rollback (spec Test 5)', () => {
     expect(r.out).toMatch(/Nothing changed\./);
     expect(await repo.history()).toHaveLength(before.length);
     expect(containerStatus(run.n('web'))).toBe('running');
+    // rolling back to the state the system is already in: nothing to do, no commit
+    const same = await claude(run, ['rollback', 'HEAD', '--yes']);
+    expect(same.code).toBe(0);
+    expect(same.out).toMatch(/Nothing to do: the state files and the system already match [0-9a-f]{12}\./);
+    expect(await repo.history()).toHaveLength(before.length);
   }, 120_000);
 });
 

@@ -45,6 +45,12 @@ back; 2 usage error.`;
 
 const PICK_LIMIT = 10;
 
+function sameFiles(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
 function oneLine(s: string, max = 60): string {
   const l = s.replace(/\s+/g, ' ').trim();
   return l.length > max ? l.slice(0, max - 1) + '…' : l;
@@ -127,6 +133,8 @@ const command: Command = {
         throw e;
       }
       const files = await repo.filesAt(target);
+      const headFiles = history.length ? await repo.filesAt(history[0]!.commit) : {};
+      const uncommitted = await repo.status();
       const entry = history.find((h) => h.commit === target);
       const short = target.slice(0, 12);
       const request = `rollback to ${short} ("${oneLine(entry?.request ?? '', 120)}")`;
@@ -135,6 +143,10 @@ const command: Command = {
       let planWarnings: string[] = [];
       let problems: string[] = [];
       let savedTo: string | null = null;
+      let nothing = false;
+      if (uncommitted.length && !values.json) {
+        println(ctx.stderr, `claude rollback: warning: the state dir has edits that are in no commit (${uncommitted.map((c) => `${c.file} ${c.change}`).join(', ')}); the rollback replaces them.`);
+      }
       const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY);
       const outcome = await planAndApply<Planned>({
         requestLock: {
@@ -151,6 +163,10 @@ const command: Command = {
             return null;
           }
           planWarnings = r.warnings;
+          if (r.planned.payload.steps.length === 0 && uncommitted.length === 0 && sameFiles(files, headFiles)) {
+            nothing = true;
+            return null;
+          }
           return r.planned;
         },
         async approve(planned, info) {
@@ -205,6 +221,11 @@ const command: Command = {
           println(ctx.stderr, 'Nothing was changed.');
         }
         return EXIT.FAILURE;
+      }
+      if (outcome.status === 'unplanned' && nothing) {
+        if (values.json) println(ctx.stdout, JSON.stringify({ status: 'nothing', to: target }, null, 2));
+        else println(ctx.stdout, `Nothing to do: the state files and the system already match ${short}.`);
+        return EXIT.OK;
       }
       if (outcome.status === 'unplanned') {
         if (values.json) println(ctx.stdout, JSON.stringify({ status: 'unplannable', to: target, problems }, null, 2));
