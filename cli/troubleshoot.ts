@@ -342,3 +342,33 @@ export async function applyStateFiles(
   }
   return { ok, apply, verified };
 }
+
+/**
+ * For `claude "<message>"` (cli/commands/ask.ts): when the message is a troubleshooting
+ * question ("the website is down", "why is the database slow?"), runs the flow and returns
+ * its exit code; otherwise returns null and the caller proposes state changes as usual.
+ *
+ *   const code = await maybeTroubleshoot(ctx, message, { yes, json, stateDirFlag });
+ *   if (code !== null) return code;
+ */
+export async function maybeTroubleshoot(
+  ctx: CommandContext,
+  message: string,
+  o: Omit<TroubleshootOptions, 'message' | 'service'> = {},
+): Promise<number | null> {
+  const { troubleshootingRequest } = await import('../compiler/diagnose/intent.js');
+  const env = observeEnv(ctx, o.stateDirFlag);
+  const model = compileStateDir(env.stateDir).model;
+  const known = new Map<string, { name: string; image?: string; ports?: number[] }>();
+  for (const s of model?.services ?? []) known.set(s.name, { name: s.name, image: s.resolvedImage, ports: s.ports.map((p) => p.host).filter((p): p is number => p !== undefined) });
+  try {
+    const { managedServices } = await import('../runtime/observe/index.js');
+    for (const name of await managedServices(env.docker, o.scope ?? env.scope)) if (!known.has(name)) known.set(name, { name });
+  } catch {
+    /* docker down: the flow itself will say so */
+  }
+  const req = troubleshootingRequest(message, [...known.values()]);
+  if (!req) return null;
+  const { code } = await runTroubleshoot(ctx, { ...o, message, ...(req.service ? { service: req.service } : {}) });
+  return code;
+}
