@@ -1,0 +1,128 @@
+/**
+ * `claude "<msg>"`, `claude plan "<msg>"`, `claude context --show` and
+ * `claude history --conversations`, in process against the real dockerd, in temp dirs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { main } from '../main.js';
+import { parseEnvelope } from '../../plan/envelope.js';
+import type { PlanPayload } from '../../plan/types.js';
+
+const tag = randomBytes(3).toString('hex');
+const svc = `web-${tag}`;
+const port = 20000 + Math.floor(Math.random() * 20000);
+const CANARY = 'encrypted:v1:Q0FOQVJZLWFzay0' + tag;
+let dir: string;
+
+async function claude(argv: string[], env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (b: Buffer) => (out += b.toString()));
+  stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const code = await main(argv, {
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    isTTY: false,
+    env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state'), PATH: process.env.PATH ?? '', ...env },
+    cwd: dir,
+    now: () => new Date(),
+  });
+  return { code, out, err };
+}
+
+function containers(): string[] {
+  return execFileSync('docker', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'claude-ask-'));
+  mkdirSync(join(dir, 'state'));
+  writeFileSync(join(dir, 'state', 'security.yaml'), `apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec:\n  secrets:\n    - name: postgres_password\n      value: ${CANARY}\n`);
+});
+
+afterAll(() => {
+  try {
+    execFileSync('docker', ['rm', '-f', svc], { stdio: 'ignore' });
+  } catch {
+    /* not created */
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('claude "<msg>" end to end (offline engine, local images)', () => {
+  it('context --show prints the egress preview: six sections, secret names but never values', async () => {
+    const r = await claude(['context', '--show', 'add redis with the postgres password']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/egress preview: offline engine: nothing is sent anywhere/);
+    for (const h of ['Schema definitions', 'Current state summary', 'Relevant state files', 'Conversation history', 'Current user message']) expect(r.out).toContain(`## ${h}`);
+    expect(r.out).toContain('postgres_password');
+    expect(r.out).not.toContain(CANARY);
+    const j = await claude(['context', '--show', 'add redis', '--json']);
+    const body = JSON.parse(j.out) as { tools: { name: string }[] };
+    expect(body.tools[0]!.name).toBe('propose_changes');
+    expect(j.out).not.toContain(CANARY);
+  });
+
+  it('without a terminal and without --yes it shows the plan, saves it and applies nothing', async () => {
+    const r = await claude([`add a service called ${svc} using image nginx:alpine on port ${port}`]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Proposed Changes/);
+    expect(r.out).toMatch(/Not applied: there is no terminal to ask for approval/);
+    expect(containers()).not.toContain(svc);
+    expect(existsSync(join(dir, 'state', 'services.yaml'))).toBe(false);
+    expect(readdirSync(join(dir, 'data', 'plans')).length).toBe(1);
+  });
+
+  it('a recorded reply that says "approved: true" is ignored: still nothing applied', async () => {
+    const r = await claude(['add nginx on port 8080'], { CLAUDE_LLM_REPLAY: 'anthropic-approved' });
+    expect(r.out).toMatch(/ignored approved/);
+    expect(r.out).toMatch(/Not applied/);
+    expect(existsSync(join(dir, 'state', 'services.yaml'))).toBe(false);
+    expect(containers()).not.toContain('nginx');
+  });
+
+  it('claude plan "<msg>" writes a signed plan with the request and the engine, and applies nothing', async () => {
+    const r = await claude(['plan', 'I need a PostgreSQL database with daily backups', '--out', 'p.json']);
+    expect(r.code).toBe(0);
+    const env = parseEnvelope(readFileSync(join(dir, 'p.json'), 'utf8'));
+    const payload = JSON.parse(Buffer.from(env.payload, 'base64').toString()) as PlanPayload;
+    expect(payload.request).toBe('I need a PostgreSQL database with daily backups');
+    expect(payload.provenance.engine).toBe('offline');
+    expect(payload.steps.some((s) => s.op === 'container.create' && s.target === 'container/postgres')).toBe(true);
+    expect(existsSync(join(dir, 'state', 'services.yaml'))).toBe(false);
+  });
+
+  it('refuses a dangerous request and explains an unknown one, with exit 1 and no plan', async () => {
+    const bad = await claude(['delete all the volumes']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/I won't do that: wiping data/);
+    const unknown = await claude(['make it go faster']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toMatch(/configure an LLM provider/);
+  });
+
+  it('with --yes it applies: the service answers, the state is committed, the conversation is kept', async () => {
+    const r = await claude([`add a service called ${svc} using image nginx:alpine on port ${port}`, '--yes']);
+    if (r.code !== 0) console.log(r.out, r.err);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`Started ${svc} \\(healthy\\)`));
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    expect(res.status).toBe(200);
+    expect(readFileSync(join(dir, 'state', 'services.yaml'), 'utf8')).toContain(`name: ${svc}`);
+    const h = await claude(['history', '--conversations']);
+    expect(h.out).toContain(`> add a service called ${svc}`);
+    expect(h.out).toMatch(/\[applied plan-/);
+
+    const rm = await claude([`remove ${svc}`, '--yes']);
+    expect(rm.code).toBe(0);
+    expect(containers()).not.toContain(svc);
+  });
+});
