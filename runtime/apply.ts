@@ -60,7 +60,7 @@ export const NEEDS_ATTENTION_FILE = 'needs-attention.json';
 
 /** A test-only crash point: the apply process kills itself here (CLAUDE_TEST_CRASH_AT_STEP). */
 export interface CrashPoint {
-  /** 0-based ordinal of the step begin, in the order steps started; steps.length = the finalize phase. */
+  /** 0-based ordinal of the step begin, in the order steps started; steps.length = the finalize phase; steps.length + 1 = right after the state commit. */
   ordinal: number;
   stepId: string;
   when: 'before' | 'after';
@@ -578,6 +578,8 @@ async function finalize(
   const already = existsSync(appliedFile) && readFileSync(appliedFile, 'utf8').includes(`"${payload.id}"`);
   if (!already) appendLineDurable(appliedFile, JSON.stringify({ planId: payload.id, appliedAt: opts.now().toISOString() }));
   const stateCommit = await commitState(payload, opts);
+  // Test-only: the commit is made, the journal does not say so yet (recovery must not commit twice).
+  opts.crashAt?.({ ordinal: payload.steps.length + 1, stepId: 'commit', when: 'after' });
   // What the system looks like now, for `claude diff`'s drift report (advisory; never fails).
   await (await import('./state/applied.js')).recordApplied(engine, opts.dataDir, { planId: payload.id, stateCommit, now: opts.now });
   journal.append({ t: 'committed', planId: payload.id, stateCommit });
