@@ -17,7 +17,7 @@ import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderPlan } from '../../compiler/show.js';
-import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
+import { ProviderError, type ConversationTurn, type IntentContext, type StateFiles } from '../../compiler/intent/provider.js';
 import { proposeValidated, type IntentResult } from '../../compiler/intent/validate-proposal.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { loadOrCreateHostId, loadTrustedKeys } from '../../plan/keys.js';
@@ -42,6 +42,10 @@ Examples:
   claude plan "add redis" --out plan.json     (plan only)`;
 
 export interface TurnResult {
+  /** The context the provider got (kept to plan again when the system moved). */
+  ictx?: IntentContext;
+  /** What the plan records as its request. */
+  request?: string;
   result: IntentResult;
   planned?: PlannedIntent;
   /** Why no plan could be made (rendered), when the files were valid but planning failed. */
@@ -56,10 +60,10 @@ export interface TurnResult {
 export async function proposeTurn(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles, request?: string): Promise<TurnResult> {
   const ictx = await buildIntentContext(s, message, history, files);
   const result = await proposeValidated(s.provider, ictx);
-  if (result.status !== 'proposed') return { result };
+  if (result.status !== 'proposed') return { result, ictx };
   const planned = await planIntent(s, ictx, result, request ? { request } : {});
-  if (!('payload' in planned)) return { result, planProblems: planned.problems };
-  return { result, planned };
+  if (!('payload' in planned)) return { result, ictx, planProblems: planned.problems };
+  return { result, ictx, planned, ...(request ? { request } : {}) };
 }
 
 /** Prints what the provider said and the plan box. */
@@ -94,12 +98,50 @@ export function changedFiles(t: TurnResult): string[] {
   return Object.keys(t.result.files).sort();
 }
 
-/** Applies a signed plan made by this session; prints progress and the result. */
-export async function applyPlanned(ctx: CommandContext, s: IntentSession, planned: PlannedIntent): Promise<number> {
+/**
+ * Applies a signed plan made by this session; prints progress and the result. When the
+ * runtime refuses it as stale (the system changed between plan and apply) and `t` is
+ * given, the same vetted files are planned again against the new state and applied, at
+ * most twice more: the approval was for the request's files, and the new plan is shown.
+ */
+export async function applyPlanned(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult): Promise<number> {
   const { applyPlan } = await import('../../runtime/apply.js');
   const { createHostEngine } = await import('../../runtime/host-engine.js');
   const { LockHeldError } = await import('../../runtime/lock.js');
-  const { PlanRefusedError } = await import('../../runtime/verify.js');
+  const { PlanRefusedError, StalePlanError } = await import('../../runtime/verify.js');
+  let planned = first;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await applyOnce(ctx, s, planned, applyPlan, createHostEngine);
+    } catch (e) {
+      if (e instanceof StalePlanError && t?.ictx && attempt < 2) {
+        const again = await planIntent(s, t.ictx, t.result, t.request ? { request: t.request } : {});
+        if ('payload' in again) {
+          println(ctx.stdout, 'The system changed while planning; planned again against the current state:');
+          ctx.stdout.write(renderPlan(again.payload));
+          println(ctx.stdout);
+          planned = again;
+          continue;
+        }
+      }
+      if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
+        println(ctx.stderr, `claude: the plan was refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
+        println(ctx.stderr, `  hint: ${e.hint}`);
+        println(ctx.stderr, 'Nothing was changed.');
+        return EXIT.FAILURE;
+      }
+      throw e;
+    }
+  }
+}
+
+async function applyOnce(
+  ctx: CommandContext,
+  s: IntentSession,
+  planned: PlannedIntent,
+  applyPlan: typeof import('../../runtime/apply.js').applyPlan,
+  createHostEngine: typeof import('../../runtime/host-engine.js').createHostEngine,
+): Promise<number> {
   const hostId = loadOrCreateHostId(s.paths.dataDir, s.paths.root);
   const engine = await createHostEngine({ root: s.paths.root, dataDir: s.paths.dataDir, hostId });
   const renderer = new ProgressRenderer(ctx.stdout, ctx.isTTY);
@@ -124,12 +166,6 @@ export async function applyPlanned(ctx: CommandContext, s: IntentSession, planne
     return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
   } catch (e) {
     renderer.stop();
-    if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
-      println(ctx.stderr, `claude: the plan was refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
-      println(ctx.stderr, `  hint: ${e.hint}`);
-      println(ctx.stderr, 'Nothing was changed.');
-      return EXIT.FAILURE;
-    }
     throw e;
   }
 }
@@ -244,7 +280,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         if (t.planned && opts.planOnly) out.planFile = savePending(s, t.planned, opts.out ?? 'plan.json', ctx.cwd);
         let code = exitOf(t);
         if (t.planned && opts.yes && !opts.planOnly) {
-          code = await applyPlanned({ ...ctx, stdout: ctx.stderr }, s, t.planned);
+          code = await applyPlanned({ ...ctx, stdout: ctx.stderr }, s, t.planned, t);
           out.applied = code === EXIT.OK;
         }
         println(ctx.stdout, JSON.stringify(out, null, 2));
@@ -276,7 +312,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         return EXIT.OK;
       }
       if (opts.yes) {
-        const code = await applyPlanned(ctx, s, t.planned);
+        const code = await applyPlanned(ctx, s, t.planned, t);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;
       }
@@ -288,7 +324,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       }
       const answer = ((await reader.next('Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
       if (/^(y|yes)$/i.test(answer)) {
-        const code = await applyPlanned(ctx, s, t.planned);
+        const code = await applyPlanned(ctx, s, t.planned, t);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;
       }

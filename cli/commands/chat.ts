@@ -76,7 +76,7 @@ const command: Command = {
         }
         if (pending?.planned && /^(y|yes|apply|do it)$/i.test(line)) {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
-          const code = await applyPlanned(ctx, s, pending.planned);
+          const code = await applyPlanned(ctx, s, pending.planned, pending);
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
           // Start the next request from what is on disk now (the apply commits the files).
           files = readStateFiles(s.paths.stateDir);
