@@ -35,6 +35,7 @@ import type { Engine } from '../runtime/engine.js';
 import { diagnoseSystem } from '../runtime/observe/index.js';
 import { probeAddress, tcpAnswers } from '../runtime/observe/ports.js';
 import type { Diagnosis } from '../runtime/observe/analyzers/types.js';
+import type { Facts } from '../runtime/observe/types.js';
 
 export interface TroubleshootOptions {
   /** The service asked about (`claude diagnose nginx`, or named in the message). */
@@ -43,6 +44,8 @@ export interface TroubleshootOptions {
   message?: string;
   /** Apply the recommended (or chosen) fix without asking. */
   yes?: boolean;
+  /** What the question was about ("slow" adds resource figures and samples CPU). */
+  kind?: 'down' | 'slow' | 'errors' | 'health';
   /** Only diagnose and propose; never apply. */
   noFix?: boolean;
   /** Which fix option to apply (1-based); default the first. */
@@ -133,7 +136,8 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
   const model = compiled.model;
   const desired = model ? desiredServices(model) : await desiredFromStateDir(env.stateDir);
   const usedPorts = new Set((model?.services ?? []).flatMap((s) => s.ports.map((p) => p.host).filter((p): p is number => p !== undefined)));
-  const { diagnosis } = await diagnoseSystem({
+  const { diagnosis, facts } = await diagnoseSystem({
+    ...(o.kind === 'slow' ? { cpuSampleMs: 250 } : {}),
     docker: env.docker,
     dataDir: env.dataDir,
     root: env.root,
@@ -145,6 +149,7 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
   });
   const result: TroubleshootResult = { diagnosis, proposal: null, chosen: null, apply: null, verified: [] };
   out(diagnosisText(diagnosis));
+  if (o.kind === 'slow') for (const l of resourceLines(facts, o.service)) out(l);
   if (!model && compiled.diagnostics.length > 0) out(`\n(The state files in ${env.stateDir} do not compile, so I can only explain, not fix: run \`claude validate\`.)`);
   const proposal = model ? proposeFix(diagnosis, model.files as Record<string, string>) : null;
   result.proposal = proposal;
@@ -369,6 +374,22 @@ export async function maybeTroubleshoot(
   }
   const req = troubleshootingRequest(message, [...known.values()]);
   if (!req) return null;
-  const { code } = await runTroubleshoot(ctx, { ...o, message, ...(req.service ? { service: req.service } : {}) });
+  const { code } = await runTroubleshoot(ctx, { ...o, message, kind: req.kind, ...(req.service ? { service: req.service } : {}) });
   return code;
+}
+
+/** Resource figures for "why is X slow?": the service's CPU and memory, and the host's. */
+export function resourceLines(f: Facts, service?: string): string[] {
+  const out = ['', 'Resources:'];
+  const mib = (b: number) => Math.round(b / (1024 * 1024));
+  for (const c of f.containers.filter((x) => x.managed && (!service || x.service === service))) {
+    const s = c.stats;
+    const mem = s ? `memory ${mib(s.memoryBytes)} MB${c.memoryLimit ? ` of ${mib(c.memoryLimit)} MB limit (${Math.round((s.memoryBytes / c.memoryLimit) * 100)}%)` : ''}` : 'not running';
+    out.push(`  ${c.service ?? c.name}: ${s?.cpuPercent !== undefined ? `CPU ${s.cpuPercent}% · ` : ''}${mem}${c.restartCount ? ` · ${c.restartCount} restarts` : ''}`);
+  }
+  const h = f.host;
+  const memPct = h.memTotalBytes ? Math.round((h.memUsedBytes / h.memTotalBytes) * 100) : 0;
+  out.push(`  host: ${h.cpuPercent !== undefined ? `CPU ${h.cpuPercent}% · ` : ''}load ${h.load1} on ${h.cpuCores} cores · memory ${memPct}% used${h.memPressureSome10 ? ` (pressure ${h.memPressureSome10}%)` : ''} · ${h.disks.map((d) => `${d.mount} ${d.usagePercent}% full`).join(', ')}`);
+  if (h.load1 > h.cpuCores) out.push(`  The load (${h.load1}) is above the number of cores (${h.cpuCores}): the host is busy; everything runs slower.`);
+  return out;
 }

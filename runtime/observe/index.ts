@@ -105,7 +105,7 @@ export async function diagnoseSystem(o: DiagnoseOptions): Promise<{ facts: Facts
     logLines: 0,
     troubleLogLines: 20,
     stats: true,
-    cpuSampleMs: 0,
+    cpuSampleMs: o.cpuSampleMs ?? 0,
   });
   const probes = o.probePorts === false ? undefined : await probeAll(facts);
   const anomalies = await detectAnomalies(facts, {});
