@@ -37,9 +37,9 @@ import {
   type ScheduleRecord,
   type VolumesRecord,
 } from '../plan/host-state.js';
-import type { ContainerSpec, HealthSpec, PlanPayload, PlanStep } from '../plan/types.js';
+import type { ContainerSpec, HealthSpec, ObservedState, PlanPayload, PlanStep } from '../plan/types.js';
 import type { Engine } from './engine.js';
-import { findInterrupted, Journal, readJournal, type InterruptedApply, type JournalRecord } from './journal.js';
+import { findInterrupted, Journal, readJournal, rotateJournalIfLarge, type InterruptedApply, type JournalRecord } from './journal.js';
 import { acquireApplyLock, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
 import { loadSnapshot, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
@@ -655,8 +655,10 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
 
     // V8 base, V9 confirmation: still nothing has changed.
     let confirmation: string;
+    let observed: ObservedState | undefined;
     try {
-      checkBase(payload, resourceFingerprints(await opts.engine.observe()));
+      observed = await opts.engine.observe();
+      checkBase(payload, resourceFingerprints(observed));
       if (opts.stateDir) {
         const head = stateHead(opts.stateDir);
         if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
@@ -667,7 +669,8 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       throw e;
     }
 
-    return await execute(payload, opts, lock, confirmation, onEvent, t0);
+    rotateJournalIfLarge(opts.dataDir);
+    return await execute(payload, opts, lock, confirmation, onEvent, t0, observed);
   } finally {
     lock.release();
   }
@@ -680,11 +683,12 @@ async function execute(
   confirmation: string,
   onEvent: (e: ApplyEvent) => void,
   t0: number,
+  observed?: ObservedState,
 ): Promise<ApplyResult> {
   const { engine } = opts;
   const journal = new Journal(opts.dataDir, opts.now, lock);
   const startIndex = readJournal(opts.dataDir).length;
-  const snap = await takeSnapshot(engine, payload, opts.now);
+  const snap = await takeSnapshot(engine, payload, opts.now, observed);
   const ref = saveSnapshot(opts.dataDir, snap);
   savePlanForRecovery(opts.dataDir, payload);
   journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });

@@ -17,7 +17,7 @@
  * Every append checks the fencing token first (when a lock is given), so a process whose
  * lock was taken away cannot write.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLineDurable } from '../common/fsutil.js';
 import type { ApplyLock } from './lock.js';
@@ -126,4 +126,20 @@ export function findInterrupted(records: readonly JournalRecord[]): InterruptedA
     }
   }
   return cur;
+}
+
+/** Journal size above which a settled journal is moved aside (apply.jsonl → apply.jsonl.<ms>). */
+export const JOURNAL_ROTATE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Moves a large journal aside, so each apply reads a short one. Only called under the lock
+ * when no apply is interrupted (everything in it is settled).
+ */
+export function rotateJournalIfLarge(dataDir: string, limit = JOURNAL_ROTATE_BYTES): void {
+  const file = journalPath(dataDir);
+  try {
+    if (statSync(file).size > limit) renameSync(file, `${file}.${Date.now()}`);
+  } catch {
+    /* no journal yet */
+  }
 }

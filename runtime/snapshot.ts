@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
 import { resourceFingerprints } from '../plan/fingerprint.js';
 import { FIREWALL_RECORD, HOST_FILES_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD } from '../plan/host-state.js';
-import type { PlanPayload } from '../plan/types.js';
+import type { ObservedState, PlanPayload } from '../plan/types.js';
 import type { ContainerRecord, Engine, HostFile, NetworkRecord, VolumeDirState } from './engine.js';
 
 export const SNAPSHOT_DIR = 'snapshots';
@@ -88,8 +88,9 @@ export function hostPathsOf(payload: PlanPayload): string[] {
   return [...paths].sort();
 }
 
-export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: () => Date): Promise<Snapshot> {
-  const observed = await engine.observe();
+/** `observed`: the observation the base check just used (taken under the same lock), to save a second one. */
+export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: () => Date, observedAlready?: ObservedState): Promise<Snapshot> {
+  const observed = observedAlready ?? (await engine.observe());
   const containers = await engine.listContainers(containerNamesOf(payload));
   const networks: NetworkRecord[] = [];
   const wantedNets = new Set([...networkNamesOf(payload), ...observed.networks.filter((n) => n.managed).map((n) => n.name)]);
