@@ -16,3 +16,9 @@ export CLAUDE_ROOT="${CLAUDE_ROOT:-$(mktemp -d /tmp/claude-demo-root.XXXXXX)}"
 echo "state dir: $CLAUDE_STATE_DIR   data dir: $CLAUDE_DATA_DIR   root: $CLAUDE_ROOT"
 
 bin/claude validate --state-dir fixtures/states/spec-example || true
+
+# The main job: a request in plain language → offline engine → signed plan → apply.
+bin/claude "set up a web server with nginx" --yes
+# It ends with the service answering.
+for _ in $(seq 1 20); do curl -fsS -o /dev/null http://127.0.0.1/ && break; sleep 0.5; done
+curl -fsS -o /dev/null http://127.0.0.1/ && echo "demo: nginx answers on http://127.0.0.1/ (remove it with: bin/claude \"remove nginx\" --yes)"
