@@ -162,7 +162,7 @@ export interface Service {
    */
   enabled?: boolean;
   /**
-   * Number of containers; replica 2 and later get no host port unless ports are ranges.
+   * Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.
    */
   replicas?: number;
   /**
