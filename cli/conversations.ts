@@ -87,7 +87,9 @@ export function renderConversations(dataDir: string, limit?: number): string[] {
     for (const t of readTurns(dataDir, c.id)) {
       const head = t.role === 'user' ? '  > ' : '    ';
       const tail = t.role === 'assistant' && t.status ? ` [${t.status}${t.planId ? ` ${t.planId}` : ''}]` : '';
-      const first = (t.text.split('\n')[0] ?? '').slice(0, 160);
+      // The first line that says something (skip headings such as "Proposed changes:").
+      const lines = t.text.split('\n').map((l) => l.trim()).filter((l) => l && !/^proposed changes:$/i.test(l));
+      const first = (lines.slice(0, 2).join('; ') || '').slice(0, 160);
       out.push(`${head}${first}${tail}`);
     }
   }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { findCidrs, findCpu, findImageRefs, findPorts, findQuoted, findServiceMentions, findSizes, parseSchedule, sizeToBytes, splitClauses } from './nlu.js';
+
+describe('offline NLU entities', () => {
+  it('sizes: units as people write them, in the schema form', () => {
+    expect(findSizes('limit it to 512MB').map((s) => s.value)).toEqual(['512Mi']);
+    expect(findSizes('2 GB of ram').map((s) => s.value)).toEqual(['2Gi']);
+    expect(findSizes('1.5g').map((s) => s.value)).toEqual(['1536Mi']);
+    expect(findSizes('256 megabytes').map((s) => s.value)).toEqual(['256Mi']);
+    expect(findSizes('500m of cpu')).toEqual([]);
+    expect(sizeToBytes('512Mi')).toBe(512 * 1024 * 1024);
+    expect(sizeToBytes('1G')).toBe(1e9);
+  });
+
+  it('cpus', () => {
+    expect(findCpu('half a cpu')?.value).toBe('0.5');
+    expect(findCpu('2 cpus')?.value).toBe('2');
+    expect(findCpu('1.5 cores')?.value).toBe('1.5');
+    expect(findCpu('two cores')?.value).toBe('2');
+    expect(findCpu('250 millicores of cpu')?.value).toBe('250m');
+    expect(findCpu('a quarter of a cpu')?.value).toBe('0.25');
+    expect(findCpu('give it more memory')).toBeUndefined();
+  });
+
+  it('CIDRs and addresses, not versions or times', () => {
+    expect(findCidrs('only from 10.0.0.0/8 and 192.168.1.10')).toEqual(['10.0.0.0/8', '192.168.1.10']);
+    expect(findCidrs('allow 2001:db8::/32')).toEqual(['2001:db8::/32']);
+    expect(findCidrs('nginx 1.25.3 at 3:30')).toEqual([]);
+    expect(findCidrs('999.1.1.1')).toEqual([]);
+  });
+
+  it('ports', () => {
+    expect(findPorts('open ports 80 and 443')).toEqual([80, 443]);
+    expect(findPorts('move it to port 8080')).toEqual([8080]);
+    expect(findPorts('change the port of the web server to 8081')).toEqual([8081]);
+    expect(findPorts('53/udp')).toEqual([53]);
+    expect(findPorts('port 70000')).toEqual([]);
+  });
+
+  it('schedules in words', () => {
+    const cron = (s: string) => parseSchedule(s)?.cron;
+    expect(cron('every night at 3')).toBe('0 3 * * *');
+    expect(cron('daily')).toBe('0 3 * * *');
+    expect(cron('hourly')).toBe('0 * * * *');
+    expect(cron('every sunday at 4am')).toBe('0 4 * * 0');
+    expect(cron('every 15 minutes')).toBe('*/15 * * * *');
+    expect(cron('every 6 hours')).toBe('0 */6 * * *');
+    expect(cron('daily at 2:30 pm')).toBe('30 14 * * *');
+    expect(cron('weekdays at 9')).toBe('0 9 * * 1-5');
+    expect(cron('every day at midnight')).toBe('0 0 * * *');
+    expect(cron('monthly')).toBe('0 3 1 * *');
+    expect(cron('weekly')).toBe('0 3 * * 0');
+    expect(cron('add redis')).toBeUndefined();
+  });
+
+  it('quoted strings and image references', () => {
+    expect(findQuoted("a service called 'broken' using image \"nonexistent:latest\"")).toEqual(['broken', 'nonexistent:latest']);
+    expect(findImageRefs('run ghcr.io/acme/api:1.2 and nginx:alpine, not 10.0.0.0/8 or 3:00')).toEqual(['ghcr.io/acme/api:1.2', 'nginx:alpine']);
+  });
+
+  it('service words: products before generic words', () => {
+    expect(findServiceMentions('a web server with nginx').map((m) => [m.template, m.generic])).toEqual([['nginx', true], ['nginx', false]]);
+    expect(findServiceMentions('PostgreSQL for database, Redis for caching').map((m) => m.template)).toEqual(['postgres', 'postgres', 'redis', 'redis']);
+    expect(findServiceMentions('the database password')).toEqual([]);
+  });
+
+  it('clauses: list items join the previous clause, new verbs start one', () => {
+    const own = (c: string) => !/^(postgresql|redis)/i.test(c);
+    expect(splitClauses('I need nginx, PostgreSQL, and Redis, and set up daily backups', own)).toEqual(['I need nginx, PostgreSQL, Redis', 'set up daily backups']);
+  });
+});
