@@ -16,6 +16,7 @@ import type { ContainerSpec, PlanStep } from '../plan/types.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { DockerEngine } from './drivers/docker.js';
 import { execIn } from './health.js';
+import { encryptSecret, ensureAgeIdentity } from './secrets.js';
 import { LockHeldError } from './lock.js';
 import { PlanExpiredError, ReplayError, SignatureError, StalePlanError } from './verify.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
@@ -300,6 +301,29 @@ describe.sequential('apply on Docker', () => {
     expect(waited).toBeInstanceOf(StalePlanError);
     expect((waited as Error).message).toContain(`+ container/${slow.name} (added)`);
     expect(existsSync(join(dataDir, 'apply.lock'))).toBe(false);
+  });
+
+  it('resolves ${secrets.x} only into the container: not in the journal, events, audit or snapshot', async () => {
+    const { recipient } = await ensureAgeIdentity(dataDir);
+    const plain = `pw-${randomBytes(6).toString('hex')}`;
+    const security = `apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata: {name: s}\nspec:\n  secrets:\n    - name: db_password\n      value: ${await encryptSecret(plain, recipient)}\n`;
+    const sec = containerSpec({ name: n('sec'), service: 'sec', image: 'claude-os-local/busybox:latest', command: ['sleep', '3600'], env: { DB_PASSWORD: '${secrets.db_password}', DSN: 'pg://app:${secrets.db_password}@postgres/app' }, secretRefs: ['db_password'] });
+    const text = signPlan(makePlan([S.create(sec), S.start(sec)], { hostId: host.hostId, base: await base(), files: { 'security.yaml': security } }), host.key.privateKey);
+    const r = await apply(text);
+    expect(r.status).toBe('applied');
+    const env = (await engine.docker.getContainer(sec.name).inspect()).Config.Env;
+    expect(env).toContain(`DB_PASSWORD=${plain}`);
+    expect(env).toContain(`DSN=pg://app:${plain}@postgres/app`);
+    for (const f of ['journal/apply.jsonl', 'events.jsonl', 'audit.jsonl', `snapshots/${r.planId}.json`, `snapshots/${r.planId}.plan.json`]) {
+      expect(readFileSync(join(dataDir, f), 'utf8'), f).not.toContain(plain);
+    }
+    // A later snapshot of this container keeps its environment encrypted.
+    const later = await apply(await planText([S.stop(sec.name)]));
+    expect(later.status).toBe('applied');
+    const snap = readFileSync(join(dataDir, `snapshots/${later.planId}.json`), 'utf8');
+    expect(snap).not.toContain(plain);
+    expect(snap).toMatch(/"envEncrypted":"encrypted:v1:/);
+    await apply(await planText([S.remove(sec.name)]));
   });
 
   it('removing a service prunes its container', async () => {

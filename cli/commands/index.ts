@@ -11,6 +11,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import('./apply.js')).default,
   recover: async () => (await import('./recover.js')).default,
   unlock: async () => (await import('./unlock.js')).default,
+  secret: async () => (await import('./secret.js')).default,
   validate: async () => (await import('./validate.js')).default,
   history: async () => (await import('./history.js')).default,
   audit: async () => (await import('./audit.js')).default,
