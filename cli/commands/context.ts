@@ -30,14 +30,19 @@ const command: Command = {
     const message = (values.show ?? positionals.join(' ')).trim();
     if (!message) throw new UsageError('give the message to preview: claude context --show "<message>"');
     let s;
+    let note: string | undefined;
     try {
       s = await openIntentSession(ctx, values['state-dir']);
     } catch (e) {
-      if (e instanceof ProviderError) {
+      if (!(e instanceof ProviderError)) throw e;
+      // No key yet: the preview is still useful (it is what you check before adding one).
+      try {
+        s = await openIntentSession({ ...ctx, env: { ...ctx.env, ANTHROPIC_API_KEY: 'not-sent', OPENAI_API_KEY: 'not-sent' } }, values['state-dir']);
+        note = `${e.message}; nothing could be sent yet (${e.hint})`;
+      } catch {
         println(ctx.stderr, `claude context: ${e.message}\n  hint: ${e.hint}`);
         return EXIT.FAILURE;
       }
-      throw e;
     }
     try {
       const ictx = await buildIntentContext(s, message, []);
@@ -50,6 +55,7 @@ const command: Command = {
       const a = assembleContext(ictx);
       const who = s.kind === 'offline' ? 'offline engine: nothing is sent anywhere; an LLM provider would receive this' : `${s.kind}${s.llm?.model ? ` (model ${s.llm.model})` : ''}${s.llm?.base_url ? ` at ${s.llm.base_url}` : ''}`;
       println(ctx.stdout, `── egress preview: ${who}`);
+      if (note) println(ctx.stdout, `── note: ${note}`);
       println(ctx.stdout, `── about ${a.tokens} tokens of a ${a.budget}-token budget; sections: ${a.sections.map((x) => `${x.id} ${x.tokens}`).join(', ')}`);
       if (a.trimmed.length) println(ctx.stdout, `── left out to fit: ${a.trimmed.join(', ')}`);
       println(ctx.stdout, '════════ system message ════════');
