@@ -188,9 +188,10 @@ class Resolver {
     this.sink.report(code, this.at(file, path, key), args);
   }
 
+  /** "did you mean X? If not, " when a candidate is close, else ''. Hints start with it. */
   private suggestion(word: string, candidates: Iterable<string>): string {
     const c = closest(word, [...candidates]);
-    return c ? `; did you mean ${c}?` : '';
+    return c ? `did you mean ${c}? If not, ` : '';
   }
 
   /** Items by name, reporting duplicates (the first one wins). */
@@ -394,7 +395,7 @@ class Resolver {
             service: s.name,
             key,
             name,
-            suggestion: this.suggestion(name, secrets.keys()).replace('; did', '; or did'),
+            suggestion: this.suggestion(name, secrets.keys()),
           });
         }
       }
@@ -443,7 +444,7 @@ class Resolver {
 
     (s.networks ?? []).forEach((n, i) => {
       if (!networks.has(n)) {
-        this.report('CLA3003', 'services.yaml', [...base, 'networks', i], { service: s.name, name: n, suggestion: this.suggestion(n, networks.keys()).replace('; did', '; or did') });
+        this.report('CLA3003', 'services.yaml', [...base, 'networks', i], { service: s.name, name: n, suggestion: this.suggestion(n, networks.keys()) });
       }
     });
     return svc;
@@ -534,7 +535,7 @@ class Resolver {
           this.report('CLA3005', 'services.yaml', ['spec', 'services', index, 'depends_on', i], {
             service: item.name,
             name: d,
-            suggestion: this.suggestion(d, [...byName.keys()].filter((n) => n !== item.name)).replace('; did', '; or did'),
+            suggestion: this.suggestion(d, [...byName.keys()].filter((n) => n !== item.name)),
           });
           return;
         }
@@ -635,7 +636,7 @@ class Resolver {
   ): ResolvedJob {
     const base: Path = ['spec', 'jobs', index];
     if (j.container !== undefined && !services.has(j.container)) {
-      this.report('CLA3010', 'scheduled.yaml', [...base, 'container'], { job: j.name, name: j.container, suggestion: this.suggestion(j.container, services.keys()).replace('; did', '; or did') });
+      this.report('CLA3010', 'scheduled.yaml', [...base, 'container'], { job: j.name, name: j.container, suggestion: this.suggestion(j.container, services.keys()) });
     }
     if (j.container !== undefined && j.volumes !== undefined && j.volumes.length > 0) {
       this.report('CLA3017', 'scheduled.yaml', [...base, 'volumes'], { job: j.name, name: j.container }, true);
