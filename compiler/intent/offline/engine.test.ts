@@ -351,6 +351,21 @@ describe('offline engine: refusals and not understanding', () => {
     });
   }
 
+  it('does not refuse ordinary requests that sound alike', () => {
+    const base = ask('I need nginx, postgres and redis').merged;
+    for (const msg of ['remove nginx but keep its data', 'remove redis, keep the volume', 'disable password login for ssh', 'run a backup script every night', 'delete the nginx service', 'use the postgres password', 'list the secrets', 'remove the firewall rule for port 8080', 'clear the cache', 'format the logs as json']) {
+      expect(ask(msg, base).refused, msg).toBeUndefined();
+    }
+    const removed = ask('remove nginx but keep its data', base);
+    expect(svc(removed, 'nginx')).toBeUndefined();
+  });
+
+  it('removes a firewall rule instead of adding one', () => {
+    const open = ask('open port 8080 to the world');
+    const r = ask('remove the firewall rule for port 8080', open.merged);
+    expect(r.data.network.spec.firewall.rules).toEqual([]);
+  });
+
   it('says what it can do and how to configure an LLM provider instead of guessing', () => {
     const r = ask('make me a sandwich');
     expect(r.understood).toBe(false);

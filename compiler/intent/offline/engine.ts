@@ -74,7 +74,7 @@ const AUDIT = 'the audit log cannot be turned off or cleared from a request; it 
 const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
   {
-    re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|script|bash|terminal|cmd)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
+    re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
     reason: HOST_COMMAND,
   },
   { re: /\b(wipe|erase|nuke|shred|destroy|format|purge|zero out)\b[^.]*\b(data|disks?|drives?|everything|volumes?|databases?|all|system|server|backups?|machine)\b/i, reason: WIPE },
@@ -95,8 +95,15 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(disable|turn off|stop|delete|remove|clear|wipe|erase)\b[^.]*\baudit\b/i, reason: AUDIT },
 ];
 
+const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[^.]*\b(data|volumes?|backups?|files)\b/i;
+
 export function detectDanger(message: string): string | undefined {
-  for (const d of DANGERS) if (d.re.test(message)) return d.reason;
+  for (const d of DANGERS) {
+    if (!d.re.test(message)) continue;
+    // "remove redis but keep its data" removes a service, not data.
+    if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    return d.reason;
+  }
   return undefined;
 }
 
@@ -1185,6 +1192,26 @@ function handleFirewall(run: Run, clause: string): boolean {
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   const anywhere = ANYWHERE.test(t);
+
+  // "remove the firewall rule for port 8080" / "delete the allow-web rule": remove, never add.
+  if (/\b(remove|delete|drop|get rid of)\b[^.]*\brules?\b/.test(t)) {
+    const named = rules(run).filter((r) => new RegExp(String.raw`(?<![\w-])${r.name}(?![\w-])`).test(t));
+    const byPort = rules(run).filter((r) => {
+      const rp = (Array.isArray(r.port) ? r.port : r.port !== undefined ? [r.port] : []).map(Number);
+      return ports.length > 0 && rp.some((p) => ports.includes(p));
+    });
+    const bySsh = ssh ? rules(run).filter((r) => r.name === 'allow-ssh' || r.name === 'deny-ssh') : [];
+    const gone = [...new Set([...named, ...byPort, ...bySsh].map((r) => r.name))];
+    if (gone.length === 0) {
+      run.questions.push(`Which firewall rule? The rules are: ${rules(run).map((r) => r.name).join(', ') || 'none'}.`);
+      return true;
+    }
+    for (const name of gone) {
+      removeRule(run, name);
+      run.lines.push(`- firewall rule ${name}`);
+    }
+    return true;
+  }
 
   if (lockdownSystem) {
     ensureFirewall(run);
