@@ -10,7 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { dockerEventsBetween, listContainerFacts, listImages, logTail, oneShotStats } from './docker.js';
+import { cgroupStats, systemCpuNs } from './cgroup.js';
+import { cpuPercentOf, dockerEventsBetween, listContainerFacts, listImages, logTail, oneShotStats } from './docker.js';
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
 import { readListeners } from './ports.js';
@@ -100,12 +101,21 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
   }
 
   const running = opts.stats === false ? [] : containers.filter((c) => c.status === 'running');
-  const first = await Promise.all(running.map((c) => oneShotStats(opts.docker, c.id, opts.previous?.get(c.id))));
+  const cores = host.cpuCores;
+  // cgroup files first (immediate); the stats API (answers at dockerd's 1 s tick) as fallback
+  const sample = async (c: ContainerFacts, prev?: { cpuTotalNs: number; systemCpuNs: number }, systemNs?: number): Promise<ContainerFacts['stats'] | null> => {
+    const cg = c.pid ? cgroupStats(c.pid, cores, { procRoot, ...(systemNs !== undefined ? { systemNs } : {}) }) : null;
+    if (cg) return { ...cg, ...(prev ? { cpuPercent: cpuPercentOf(prev, cg) } : {}) };
+    return oneShotStats(opts.docker, c.id, prev);
+  };
+  const sys1 = systemCpuNs(procRoot);
+  const first = await Promise.all(running.map((c) => sample(c, opts.previous?.get(c.id), sys1)));
   let second: (ContainerFacts['stats'] | null)[] | null = null;
   if (!opts.previous && (opts.cpuSampleMs ?? 0) > 0) {
     // Two samples this far apart give CPU % for the containers and the host alike.
     await sleep(opts.cpuSampleMs!);
-    second = await Promise.all(running.map((c, i) => (first[i] ? oneShotStats(opts.docker, c.id, first[i]!) : Promise.resolve(null))));
+    const sys2 = systemCpuNs(procRoot);
+    second = await Promise.all(running.map((c, i) => (first[i] ? sample(c, first[i]!, sys2) : Promise.resolve(null))));
     if (host.cpuPercent === undefined) {
       try {
         host.cpuPercent = cpuPercentBetween(host.cpuTimes, parseProcStat(readFileSync(`${procRoot}/stat`, 'utf8')));

@@ -83,6 +83,7 @@ export function containerFactsOf(info: Docker.ContainerInspectInfo, images: Set<
     restartPolicy: info.HostConfig?.RestartPolicy?.Name || 'no',
     startedAt: isoOrUndefined(st.StartedAt),
     finishedAt: isoOrUndefined(st.FinishedAt),
+    pid: status === 'running' && st.Pid > 0 ? st.Pid : undefined,
     memoryLimit: mem > 0 ? mem : undefined,
     ports: portsOf(info),
     labels: Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k]!])),

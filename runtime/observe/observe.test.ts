@@ -15,6 +15,8 @@ import { KEEP_LAST, parseSince, readRuntimeEvents, retain } from './events.js';
 import { parseMeminfo, parseProcStat, parseResolvConf, cpuPercentBetween } from './host.js';
 import { parseNetTable } from './ports.js';
 import { demuxLogs, fromDockerEvent } from './docker.js';
+import { cgroupStats } from './cgroup.js';
+import { mkdirSync } from 'node:fs';
 import { buildSummary, cleanUntrusted, formatDuration } from './summary.js';
 import { analyze } from './analyzers/index.js';
 import { detectAnomalies } from './anomalies.js';
@@ -192,6 +194,34 @@ describe('/proc and log parsers', () => {
       { time: '2026-01-11T10:00:00.000000002Z', stream: 'stderr', text: 'oops' },
       { time: '2026-01-11T10:00:00.000000003Z', stream: 'stderr', text: 'again' },
     ]);
+  });
+});
+
+describe('cgroup stats', () => {
+  it('reads memory (without inactive file cache) and CPU from cgroup v1 and v2 trees', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'claude-cgroup-'));
+    try {
+      const put = (p: string, text: string) => {
+        mkdirSync(join(dir, p, '..'), { recursive: true });
+        writeFileSync(join(dir, p), text);
+      };
+      put('proc/stat', 'cpu  100 0 100 700 100 0 0 0 0 0\n');
+      put('proc/10/cgroup', '4:memory:/docker/abc\n2:cpuacct:/docker/abc\n1:cpu:/docker/abc\n0::/docker/abc\n');
+      put('cg/memory/docker/abc/memory.usage_in_bytes', '10485760\n');
+      put('cg/memory/docker/abc/memory.stat', 'cache 5\ntotal_inactive_file 2097152\n');
+      put('cg/memory/docker/abc/memory.limit_in_bytes', '9223372036854771712\n');
+      put('cg/cpuacct/docker/abc/cpuacct.usage', '5000000\n');
+      expect(cgroupStats(10, 2, { procRoot: join(dir, 'proc'), cgroupRoot: join(dir, 'cg') })).toEqual({ memoryBytes: 8 * 1024 * 1024, cpuTotalNs: 5000000, systemCpuNs: 1000 * 1e7, onlineCpus: 2 });
+      put('proc/11/cgroup', '0::/system.slice/docker-def.scope\n');
+      put('cg/system.slice/docker-def.scope/memory.current', '4194304\n');
+      put('cg/system.slice/docker-def.scope/memory.stat', 'inactive_file 1048576\n');
+      put('cg/system.slice/docker-def.scope/memory.max', '16777216\n');
+      put('cg/system.slice/docker-def.scope/cpu.stat', 'usage_usec 1500\nuser_usec 1000\n');
+      expect(cgroupStats(11, 2, { procRoot: join(dir, 'proc'), cgroupRoot: join(dir, 'cg'), systemNs: 42 })).toEqual({ memoryBytes: 3 * 1024 * 1024, memoryLimitBytes: 16777216, cpuTotalNs: 1_500_000, systemCpuNs: 42, onlineCpus: 2 });
+      expect(cgroupStats(99, 2, { procRoot: join(dir, 'proc'), cgroupRoot: join(dir, 'cg') })).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -49,6 +49,8 @@ export interface ContainerFacts {
   restartPolicy: string;
   startedAt?: string;
   finishedAt?: string;
+  /** The main process's pid on the host (running containers only). */
+  pid?: number;
   /** The memory limit (bytes); absent when unlimited. */
   memoryLimit?: number;
   /** Ports requested in HostConfig (published or not yet bound when the container is down). */
