@@ -24,7 +24,7 @@ import type { IntentResult } from '../compiler/intent/validate-proposal.js';
 import { serializeEnvelope } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey } from '../plan/keys.js';
 import type { PlanPayload } from '../plan/types.js';
-import { compilerVersion, runtimeSource, stateHead } from './commands/plan.js';
+import { compilerVersion, stateHead } from './commands/plan.js';
 import type { CommandContext } from './context.js';
 
 export interface IntentSession {
@@ -33,6 +33,12 @@ export interface IntentSession {
   now: () => Date;
   /** The state files as they are in the state dir now. */
   files: StateFiles;
+  /**
+   * The state commit `files` were read from (read just before them): the base of this
+   * session's plans, so a plan whose files predate another apply's commit is refused as
+   * stale by the runtime instead of undoing that apply (cli/flow.ts, rule 1).
+   */
+  head: string | null;
   llm?: LlmConfig;
   kind: 'offline' | 'anthropic' | 'openai' | 'local';
   provider: IntentProvider;
@@ -108,6 +114,7 @@ async function decryptLlmKey(paths: Paths, files: StateFiles, llm: LlmConfig | u
 
 export async function openIntentSession(ctx: CommandContext, stateDirFlag?: string, opts: { observe?: boolean } = {}): Promise<IntentSession> {
   const paths = resolvePaths(ctx.env, ctx.cwd, stateDirFlag);
+  const head = await stateHead(paths.stateDir);
   const files = readStateFiles(paths.stateDir);
   const llm = llmOf(files);
   let replay: ReplayServer | undefined;
@@ -144,6 +151,7 @@ export async function openIntentSession(ctx: CommandContext, stateDirFlag?: stri
     env,
     now: ctx.now,
     files,
+    head,
     ...(llm ? { llm } : {}),
     kind,
     provider,
@@ -153,6 +161,12 @@ export async function openIntentSession(ctx: CommandContext, stateDirFlag?: stri
       await replay?.close();
     },
   };
+}
+
+/** Reads the state again (HEAD first, then the files), e.g. after an apply or a stale refusal. */
+export async function reloadState(s: IntentSession): Promise<void> {
+  s.head = await stateHead(s.paths.stateDir);
+  s.files = readStateFiles(s.paths.stateDir);
 }
 
 export async function buildIntentContext(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles = s.files): Promise<IntentContext> {
@@ -187,7 +201,9 @@ export async function planIntent(s: IntentSession, ctx: IntentContext, result: I
   const sink = new DiagnosticSink();
   lockoutGate(firewallSpecOf(result.model.firewall), s.env, { sink, force: opts.force === true });
   if (sink.hasErrors()) return { problems: sink.sorted().map(renderDiagnostic) };
-  const observed = await runtimeSource({ ...s.paths, hostId, stateCommit: await stateHead(s.paths.stateDir), warn: () => {} }).snapshot();
+  // Observed as cli/flow.ts does (CLAUDE_OBSERVE_SCOPE honoured); the base is the commit the files came from.
+  const { openFlowHost } = await import('./flow.js');
+  const observed = { ...(await (await openFlowHost(s.paths, s.env)).observe()), stateCommit: s.head };
   const promptHash = s.kind === 'offline' ? null : sha256Hex(JSON.stringify(assembleContext(ctx)));
   const payload = plan(result.model, observed, {
     request: opts.request ?? ctx.message,

@@ -22,7 +22,7 @@ import { proposeValidated, type IntentResult } from '../../compiler/intent/valid
 import { inspectPlan } from '../../plan/inspect.js';
 import { loadOrCreateHostId, loadTrustedKeys } from '../../plan/keys.js';
 import { PLAN_POLICY } from '../../plan/policy.js';
-import { buildIntentContext, openIntentSession, planIntent, type IntentSession, type PlannedIntent } from '../intent.js';
+import { buildIntentContext, openIntentSession, planIntent, reloadState, type IntentSession, type PlannedIntent } from '../intent.js';
 import { appendTurn, newConversationId } from '../conversations.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
@@ -46,6 +46,8 @@ export interface TurnResult {
   ictx?: IntentContext;
   /** What the plan records as its request. */
   request?: string;
+  /** The messages that led to this proposal, first to last (refinements included). */
+  messages?: string[];
   result: IntentResult;
   planned?: PlannedIntent;
   /** Why no plan could be made (rendered), when the files were valid but planning failed. */
@@ -99,10 +101,37 @@ export function changedFiles(t: TurnResult): string[] {
 }
 
 /**
+ * After a stale refusal: reads the state again (another apply may have committed), asks
+ * the provider again with the same messages on top of it (so that apply's changes are
+ * kept, not undone: no lost update), and plans the result. Null when that fails.
+ */
+async function reproposeOnCurrentState(s: IntentSession, t: TurnResult): Promise<PlannedIntent | null> {
+  await reloadState(s);
+  let files = s.files;
+  const history: ConversationTurn[] = [];
+  let last: TurnResult | undefined;
+  for (const m of t.messages ?? [t.ictx!.message]) {
+    last = await proposeTurn(s, m, [...history], files, t.request);
+    if (last.result.status !== 'proposed') return null;
+    history.push({ role: 'user', text: m }, { role: 'assistant', text: last.result.proposal.explanation });
+    files = last.result.merged;
+  }
+  return last?.planned ?? null;
+}
+
+/** Security or destructive steps of `next` that `approved` did not have (by description). */
+function unapprovedRiskySteps(approved: PlannedIntent, next: PlannedIntent): string[] {
+  const risky = (p: PlannedIntent) => p.payload.steps.filter((x) => x.risk === 'security' || x.risk === 'destructive').map((x) => x.description);
+  const seen = new Set(risky(approved));
+  return risky(next).filter((d) => !seen.has(d));
+}
+
+/**
  * Applies a signed plan made by this session; prints progress and the result. When the
- * runtime refuses it as stale (the system changed between plan and apply) and `t` is
- * given, the same vetted files are planned again against the new state and applied, at
- * most twice more: the approval was for the request's files, and the new plan is shown.
+ * runtime refuses it as stale (another apply changed the state or the system between plan
+ * and apply) and `t` is given, the request is proposed again on the current state files,
+ * planned, shown and applied, at most twice more. A new plan with security or destructive
+ * steps the user did not see is not applied without asking again.
  */
 export async function applyPlanned(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult): Promise<number> {
   const { applyPlan } = await import('../../runtime/apply.js');
@@ -115,11 +144,16 @@ export async function applyPlanned(ctx: CommandContext, s: IntentSession, first:
       return await applyOnce(ctx, s, planned, applyPlan, createHostEngine);
     } catch (e) {
       if (e instanceof StalePlanError && t?.ictx && attempt < 2) {
-        const again = await planIntent(s, t.ictx, t.result, t.request ? { request: t.request } : {});
-        if ('payload' in again) {
-          println(ctx.stdout, 'The system changed while planning; planned again against the current state:');
+        const again = await reproposeOnCurrentState(s, t);
+        if (again) {
+          println(ctx.stdout, 'The system changed while planning; re-planned against the current state:');
           ctx.stdout.write(renderPlan(again.payload));
           println(ctx.stdout);
+          const unseen = unapprovedRiskySteps(planned, again);
+          if (unseen.length) {
+            println(ctx.stderr, `claude: the new plan has steps you have not approved (${unseen.join('; ')}); nothing was changed. Run the request again to review it.`);
+            return EXIT.FAILURE;
+          }
           planned = again;
           continue;
         }
@@ -143,7 +177,9 @@ async function applyOnce(
   createHostEngine: typeof import('../../runtime/host-engine.js').createHostEngine,
 ): Promise<number> {
   const hostId = loadOrCreateHostId(s.paths.dataDir, s.paths.root);
-  const engine = await createHostEngine({ root: s.paths.root, dataDir: s.paths.dataDir, hostId });
+  // The host engine as cli/flow.ts makes it (CLAUDE_OBSERVE_SCOPE honoured, for tests sharing a dockerd).
+  const { openFlowHost } = await import('../flow.js');
+  const engine = await (await openFlowHost(s.paths, s.env)).engine();
   const renderer = new ProgressRenderer(ctx.stdout, ctx.isTTY);
   const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
   try {
@@ -247,6 +283,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       let t: TurnResult;
       try {
         t = await proposeTurn(s, msg, history, files, [...chain, msg].join('; '));
+        t.messages = [...chain, msg];
       } catch (e) {
         if (e instanceof ProviderError) {
           println(ctx.stderr, `claude: ${e.message}\n  hint: ${e.hint}`);

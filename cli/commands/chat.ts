@@ -11,7 +11,7 @@ import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
-import { openIntentSession, readStateFiles } from '../intent.js';
+import { openIntentSession, reloadState } from '../intent.js';
 import { appendTurn, newConversationId } from '../conversations.js';
 import { applyPlanned, changedFiles, lineReader, printTurn, proposeTurn, type TurnResult } from './ask.js';
 
@@ -79,8 +79,8 @@ const command: Command = {
           const code = await applyPlanned(ctx, s, pending.planned, pending);
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
           // Start the next request from what is on disk now (the apply commits the files).
-          files = readStateFiles(s.paths.stateDir);
-          s.files = files;
+          await reloadState(s);
+          files = s.files;
           pending = undefined;
           chain = [];
           continue;
