@@ -6,12 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { ContainerSpec, PlanStep } from '../plan/types.js';
-import { applyPlan } from './apply.js';
+import { applyPlan, NeedsAttentionError, recover } from './apply.js';
 import { MemoryEngine, type MemState } from './testutil/memory-engine.js';
 import { containerSpec, makePlan, S, setupTestHost } from './testutil/plans.js';
 
@@ -132,6 +132,45 @@ describe('rollback restores the snapshot', () => {
       expect(r.after, `failure at call ${k}`).toBe(r.before);
     }
     expect(rolledBack).toBeGreaterThan(calls - 5);
+  });
+
+  it('a rollback that fails leaves "needs attention": new plans are refused until recover succeeds', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'claude-prop-na-'));
+    dirs.push(dataDir);
+    const host = setupTestHost(dataDir, 'host-mem');
+    const engine = new MemoryEngine(initial([true, true], false, false));
+    const before = engine.dump();
+    const shape: PlanShape = { ...rich, running: [true, true], withVolume: false, firewall: false, existing: ['replace', 'remove'], volumeRemove: false, hostApply: false, scheduleApply: false, firewallApply: false };
+    const sign = async (steps: PlanStep[]) => (await import('./testutil/plans.js')).signPlan(makePlan(steps, { hostId: host.hostId, base: resourceFingerprints(await engine.observe()) }), host.key.privateKey);
+    const opts = { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true };
+    const text = await sign(stepsOf(shape));
+    // Fail the 12th call of the apply, and every call that renames a container back.
+    engine.failAt = 12;
+    const orig = engine.renameContainer.bind(engine);
+    let block = true;
+    engine.renameContainer = async (id, name) => {
+      if (block && !name.includes('.old-')) throw new Error(`device busy renaming ${id}`);
+      return orig(id, name);
+    };
+    const r = await applyPlan(text, opts);
+    expect(r.status).toBe('needs-attention');
+    expect(r.rollback!.problems.join('\n')).toMatch(/device busy/);
+    const marker = JSON.parse(readFileSync(join(dataDir, 'needs-attention.json'), 'utf8')) as { planId: string; problems: string[] };
+    expect(marker.planId).toBe(r.planId);
+    const next = await applyPlan(await sign([S.image(IMG)]), opts).catch((e: unknown) => e);
+    expect(next).toBeInstanceOf(NeedsAttentionError);
+    expect((next as Error).message).toMatch(/device busy/);
+    // Still broken: recover says so and keeps the marker.
+    const failed = await recover({ engine, dataDir, now: () => new Date() });
+    expect(failed.ok).toBe(false);
+    expect(existsSync(join(dataDir, 'needs-attention.json'))).toBe(true);
+    // Fixed: recover restores the snapshot and clears the marker.
+    block = false;
+    const ok = await recover({ engine, dataDir, now: () => new Date() });
+    expect(ok).toMatchObject({ ok: true, action: 'rollback', planId: r.planId });
+    expect(engine.dump()).toBe(before);
+    expect(existsSync(join(dataDir, 'needs-attention.json'))).toBe(false);
+    expect((await applyPlan(await sign([S.image(IMG)]), opts)).status).toBe('applied');
   });
 
   it('for random plans and failure points (fast-check)', async () => {
