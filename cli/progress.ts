@@ -121,6 +121,7 @@ export function renderResult(r: ApplyResult): string[] {
     const lines = reachableLines(r.reachable);
     if (lines.length) out.push('Reachable:', ...lines.map((l) => `  ${l}`));
     if (r.stateCommit) out.push(`State committed: ${r.stateCommit.slice(0, 12)}`);
+    for (const w of r.warnings ?? []) out.push(`! ${w}`);
     return out;
   }
   out.push('', `✗ Apply failed${r.error?.step ? ` at step ${r.error.step}` : ''}: ${r.error?.message ?? 'unknown error'}`);
