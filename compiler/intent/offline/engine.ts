@@ -117,8 +117,8 @@ const VERBS: [Verb, RegExp][] = [
   ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable)\b/],
   ['start', /\b(start|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
-  ['change', /\b(change|set|limit|give|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
-  ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|build|configure|include|enable|also)\b/],
+  ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
+  ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|give me|build|configure|include|enable|also)\b/],
 ];
 
 function detectVerb(clause: string): Verb | undefined {
@@ -443,12 +443,14 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
       if (m.template === 'postgres' && anySpecificIn(['mariadb'])) continue;
     }
     want(m.template, m.generic);
-    if (m.template === 'wordpress') want('mariadb', true);
+    if (m.template === 'wordpress') want('mariadb', false);
   }
   let did = false;
   const name = explicitName(clause);
   for (const w of wanted) {
-    const existing = existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 });
+    // "add a postgres database called analytics": a second instance under the new name.
+    const named = wanted.length === 1 && name !== undefined && !getService(run, name) && (verb === 'add' || verb === undefined);
+    const existing = named ? undefined : existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 });
     if (existing) {
       mentionFocus(run, existing);
       if (verb === 'add' && !hasModifier(clause) && !/\bback ?ups?\b|\bback up\b/.test(clause.toLowerCase())) {
@@ -486,8 +488,10 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   const secretFor = (s: string) => run.input.secretNames.includes(s);
   if (template === 'mariadb' || template === 'wordpress') {
     if (!secretFor('mariadb_root_password')) {
-      run.questions.push(`${template === 'wordpress' ? 'WordPress needs MariaDB, which' : 'MariaDB'} needs a root password. Run \`claude secret set mariadb_root_password\`, then ask again; I never write passwords into the state files.`);
-      return false;
+      const q = `${template === 'wordpress' || run.input.message.toLowerCase().includes('wordpress') || run.input.message.toLowerCase().includes('blog') ? 'WordPress needs MariaDB, which' : 'MariaDB'} needs a root password. Run \`claude secret set mariadb_root_password\`, then ask again; I never write passwords into the state files.`;
+      if (!run.questions.some((x) => x.includes('mariadb_root_password'))) run.questions.push(q);
+      // Understood, and answered with what has to happen first.
+      return true;
     }
   }
   const inst = instantiate(template, params);
@@ -776,7 +780,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   // Replicas: "scale web to 3 replicas", "run 3 instances of nginx", "scale web to 3".
   const rep =
     /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances|copies|containers|nodes)\b/.exec(t) ??
-    (/\bscale\b/.test(t) ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t) : null);
+    (/\bscale\b|\breplicas?\b|\binstances\b/.test(t) ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t) : null);
   if (rep) {
     const n = parseNumberWord(rep[1]!);
     const names = targets();
@@ -829,6 +833,12 @@ function handleModifiers(run: Run, clause: string): boolean {
       }
     }
     did = names.length > 0 || did;
+  }
+
+  if (sizes.length === 0 && /\b(more|less)\s+(memory|ram)\b|\b(memory|ram)\s+(limit|cap)\b(?![^.]*\d)/.test(t)) {
+    const names = targets();
+    run.questions.push(`How much memory should ${names[0] ?? 'it'} get? Say an amount, e.g. "give ${names[0] ?? 'redis'} 512MB".`);
+    did = true;
   }
 
   const cpu = findCpu(clause);
@@ -1186,7 +1196,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   const ssh = /\bssh\b/.test(t);
   const web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
   const lockdownSystem = /\block(ed|ing)?\s*down\b|\bharden\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
-  const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b/.test(t);
+  const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
   const blockVerb = /\b(block|close|deny|drop|reject|forbid|disallow|blacklist)\b/.test(t);
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist)\b/.test(t) || cidrs.length > 0);
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
@@ -1284,6 +1294,23 @@ function handleFirewall(run: Run, clause: string): boolean {
     const svcNames = targetsIn(run, clause).names;
     for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
     if (svcNames.length > 0) label = svcNames.join('-').slice(0, 40);
+    if (allowVerb && !blockVerb && cidrs.length > 0) {
+      // "make postgres accessible from 10.1.0.0/16": a port bound to 127.0.0.1 must be
+      // published on all addresses first, and then only that range gets through.
+      for (const n of svcNames) {
+        const list = getService(run, n)!.ports ?? [];
+        list.forEach((p, i) => {
+          if (p.host_ip && /^127\.|^::1$/.test(p.host_ip)) {
+            run.ws.delete('services.yaml', svcPath(run, n, 'ports', i, 'host_ip'));
+            run.lines.push(`~ ${n}: port ${p.host} published on all addresses (was ${p.host_ip} only)`);
+          }
+        });
+      }
+      if (svcNames.length > 0 && openPorts.length > 0 && inputPolicy(run) !== 'drop') {
+        putRule(run, { name: `deny-${label}`, protocol: 'tcp', port: portsOf(openPorts), action: 'drop', comment: `${label} from anywhere else` });
+        run.lines.push(`  • drop port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} from every other address`);
+      }
+    }
   }
   if (openPorts.length > 0 && !(ssh && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
     if (blockVerb && !allowVerb) {
@@ -1366,7 +1393,8 @@ const KEY_RE = /\b((?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh
 function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean {
   const t = clause.toLowerCase();
   const key = KEY_RE.exec(clause);
-  const userWord = /\b(?:user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
+  const userWord = /\b(?:user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+    /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   if (!key && !userWord) return false;
   if (!userWord && !/\busers?\b|\baccounts?\b/.test(t)) {
     if (!key) return false;

@@ -129,6 +129,7 @@ export function findPorts(text: string): number[] {
     for (const n of m[1]!.match(/\d{1,5}/g) ?? []) out.push(Number(n));
   }
   for (const m of t.matchAll(/\bport\b(?:\s+(?:of|for|on)\s+[^.\d]{1,40}?)?\s+(?:to|=|at)\s+(\d{1,5})\b/g)) out.push(Number(m[1]));
+  for (const m of t.matchAll(/\blisten(?:s|ing)?\s+on\s+(?:port\s+)?(\d{1,5})\b/g)) out.push(Number(m[1]));
   for (const m of t.matchAll(/(?:^|\s):(\d{1,5})\b/g)) out.push(Number(m[1]));
   for (const m of t.matchAll(/\b(\d{1,5})\/(tcp|udp)\b/g)) out.push(Number(m[1]));
   return [...new Set(out.filter((p) => p >= 1 && p <= 65535))];
