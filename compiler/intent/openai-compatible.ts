@@ -115,8 +115,8 @@ export class OpenAiCompatibleProvider implements IntentProvider {
       try {
         input = JSON.parse(call.function.arguments);
       } catch {
-        // Broken arguments: treat as a proposal that needs a repair.
-        return { provider: this.name, files: { 'services.yaml': '' }, explanation: 'the model sent tool arguments that are not valid JSON' };
+        // Broken arguments: a proposal that needs a repair.
+        return { provider: this.name, files: {}, explanation: '', problems: [`the propose_changes arguments are not valid JSON: ${call.function.arguments.slice(0, 200)}`] };
       }
     }
     return proposalFromReply(this.name, input, message.content ?? '');

@@ -101,6 +101,8 @@ export interface Proposal {
   provider: string;
   /** False when nothing in the request was understood (the explanation says what can be asked). */
   understood?: boolean;
+  /** The reply could not be read (e.g. tool arguments that are not JSON): sent back for a repair. */
+  problems?: string[];
 }
 
 export interface IntentProvider {

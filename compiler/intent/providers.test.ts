@@ -161,6 +161,16 @@ for (const kind of ['anthropic', 'openai'] as const) {
   });
 }
 
+describe('openai-compatible: tool arguments that are not JSON', () => {
+  it('are sent back for a repair, and the second reply is used', async () => {
+    const { provider, server } = await withFixture('openai', 'bad-arguments');
+    const r = await proposeValidated(provider, context());
+    expect(r.status).toBe('proposed');
+    expect(r.attempts).toBe(2);
+    expect(server.requests[1]!.raw).toMatch(/arguments are not valid JSON/);
+  });
+});
+
 describe('provider selection', () => {
   it('offline by default, anthropic with a key, a clear error without one', () => {
     expect(selectProvider({ env: {} })).toBeInstanceOf(OfflineProvider);

@@ -371,6 +371,11 @@ export async function proposeValidated(provider: IntentProvider, ctx: IntentCont
     const pq = proposal.questions ?? [];
     if (proposal.refused) return { ...base, status: 'refused', warnings: pw, questions: pq, problems: [proposal.refused.reason] };
     const names = Object.keys(proposal.files);
+    if (proposal.problems?.length) {
+      if (attempt > MAX_REPAIRS) return { ...base, status: 'invalid', warnings: pw, questions: pq, problems: proposal.problems };
+      repair = { attempt, previous: proposal.files, problems: proposal.problems };
+      continue;
+    }
     if (names.length === 0) return { ...base, status: 'answer', warnings: pw, questions: pq, problems: [] };
     const vet = vetProposal(ctx.files, proposal.files as Record<string, unknown>, ctx.message);
     const warnings = [...pw, ...vet.warnings];
