@@ -96,6 +96,11 @@ export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult):
   }
 }
 
+/** Security steps (firewall, users, SSH) need the word "yes", not just "y". */
+export function isSecuritySensitive(p: PlannedIntent): boolean {
+  return p.payload.steps.some((s) => s.risk === 'security');
+}
+
 export function changedFiles(t: TurnResult): string[] {
   return Object.keys(t.result.files).sort();
 }
@@ -359,8 +364,9 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         println(ctx.stdout, `Not applied: there is no terminal to ask for approval. Run again with --yes, or apply this plan with \`claude apply ${path}\`.`);
         return EXIT.OK;
       }
-      const answer = ((await reader.next('Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
-      if (/^(y|yes)$/i.test(answer)) {
+      const sensitive = isSecuritySensitive(t.planned);
+      const answer = ((await reader.next(sensitive ? 'This is a security-sensitive change. Type yes to apply it [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
+      if (sensitive ? /^yes$/i.test(answer) : /^(y|yes)$/i.test(answer)) {
         const code = await applyPlanned(ctx, s, t.planned, t);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;
