@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAudit } from '../../runtime/audit.js';
 import { openStateRepo } from '../../runtime/state/repo.js';
@@ -86,6 +86,15 @@ describe('claude rollback (spec Test 5)', () => {
     expect(r.out).toMatch(/Roll back to [0-9a-f]{12}\? \[yes\/no\]/);
     expect(r.out).toMatch(/Nothing changed\./);
     expect(await repo.history()).toHaveLength(before.length);
+    expect(containerStatus(run.n('web'))).toBe('running');
+    // without a terminal and without --yes: the plan is shown (here as JSON) and saved, nothing applied
+    const j = await claude(run, ['rollback', before[1]!.commit, '--json', '--out', 'rb.json']);
+    expect(j.code).toBe(0);
+    const jo = JSON.parse(j.out) as { status: string; to: string; plan: { provenance: { engine: string }; request: string }; planFile: string };
+    expect(jo).toMatchObject({ status: 'not-applied', to: before[1]!.commit, planFile: join(run.dir, 'rb.json') });
+    expect(jo.plan.provenance.engine).toBe('rollback');
+    expect(jo.plan.request).toBe(`rollback to ${before[1]!.commit.slice(0, 12)} ("stop all services")`);
+    expect(existsSync(join(run.dir, 'rb.json'))).toBe(true);
     expect(containerStatus(run.n('web'))).toBe('running');
     // rolling back to the state the system is already in: nothing to do, no commit
     const same = await claude(run, ['rollback', 'HEAD', '--yes']);
