@@ -7,17 +7,18 @@
  * matches: for tests sharing one dockerd. Unset in production.
  */
 import { existsSync } from 'node:fs';
-import Docker from 'dockerode';
 import { resolvePaths, type Paths } from '../common/paths.js';
 import type { DesiredService } from '../runtime/observe/types.js';
+import { dockerFor, type DockerLike } from '../runtime/observe/engine-client.js';
 import { UsageError, type CommandContext } from './context.js';
 
 export interface ObserveEnv extends Paths {
-  docker: Docker;
+  /** The light unix-socket client (dockerode for tcp/ssh DOCKER_HOST). */
+  docker: DockerLike;
   scope?: RegExp;
 }
 
-export function observeEnv(ctx: CommandContext, stateDirFlag?: string): ObserveEnv {
+export async function observeEnv(ctx: CommandContext, stateDirFlag?: string): Promise<ObserveEnv> {
   const paths = resolvePaths(ctx.env, ctx.cwd, stateDirFlag);
   let scope: RegExp | undefined;
   const s = ctx.env.CLAUDE_OBSERVE_SCOPE;
@@ -28,7 +29,7 @@ export function observeEnv(ctx: CommandContext, stateDirFlag?: string): ObserveE
       throw new UsageError(`CLAUDE_OBSERVE_SCOPE is not a valid regular expression: ${(e as Error).message}`);
     }
   }
-  const docker = ctx.env.DOCKER_HOST ? new Docker() : new Docker({ socketPath: '/var/run/docker.sock' });
+  const docker = await dockerFor(ctx.env);
   return { ...paths, docker, ...(scope ? { scope } : {}) };
 }
 

@@ -127,7 +127,7 @@ function optionLines(p: FixProposal): string[] {
  * remains or the fix failed) and the result for --json.
  */
 export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOptions): Promise<{ code: number; result: TroubleshootResult }> {
-  const env = observeEnv(ctx, o.stateDirFlag);
+  const env = await observeEnv(ctx, o.stateDirFlag);
   const scope = o.scope ?? env.scope;
   const out = (l = '') => {
     if (!o.json) println(ctx.stdout, l);
@@ -250,7 +250,7 @@ export async function applyStateFiles(
   files: Readonly<Record<string, string>>,
   o: ApplyFilesOptions,
 ): Promise<{ ok: boolean; apply: TroubleshootResult['apply']; verified: TroubleshootResult['verified'] }> {
-  const env = observeEnv(ctx, o.stateDirFlag);
+  const env = await observeEnv(ctx, o.stateDirFlag);
   const scope = o.scope ?? env.scope;
   const out = o.out ?? ((l = '') => println(ctx.stdout, l));
   const compiled = compileFiles(files);
@@ -362,7 +362,7 @@ export async function maybeTroubleshoot(
   o: Omit<TroubleshootOptions, 'message' | 'service'> = {},
 ): Promise<number | null> {
   const { troubleshootingRequest } = await import('../compiler/diagnose/intent.js');
-  const env = observeEnv(ctx, o.stateDirFlag);
+  const env = await observeEnv(ctx, o.stateDirFlag);
   const model = compileStateDir(env.stateDir).model;
   const known = new Map<string, { name: string; image?: string; ports?: number[] }>();
   for (const s of model?.services ?? []) known.set(s.name, { name: s.name, image: s.resolvedImage, ports: s.ports.map((p) => p.host).filter((p): p is number => p !== undefined) });

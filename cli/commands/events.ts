@@ -30,7 +30,7 @@ const command: Command = {
       if (!d) throw new UsageError(`--since '${values.since}' is neither a duration (30s, 15m, 2h, 1d) nor a time (2025-01-11T10:00:00Z)`);
       since = d;
     }
-    const env = observeEnv(ctx);
+    const env = await observeEnv(ctx);
     const r = await recentEvents({ docker: env.docker, dataDir: env.dataDir, now: ctx.now, ...(since ? { since } : {}), ...(env.scope ? { scope: env.scope } : {}) });
     if (values.json) println(ctx.stdout, JSON.stringify({ events: r.events, errors: r.errors }, null, 2));
     else {

@@ -31,7 +31,7 @@ const command: Command = {
     const service = positionals[0]!;
     const n = values.lines === undefined ? 100 : Number(values.lines);
     if (!Number.isInteger(n) || n < 0 || n > 1000) throw new UsageError(`-n must be a whole number from 0 to 1000, not '${values.lines}'`);
-    const env = observeEnv(ctx);
+    const env = await observeEnv(ctx);
     try {
       if (values.follow) {
         // Follows until the process is interrupted (Ctrl-C ends it) or stdout closes.

@@ -29,7 +29,7 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values } = parse(ctx.argv, { serve: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' }, interval: { type: 'string' } }, false);
-    const env = observeEnv(ctx);
+    const env = await observeEnv(ctx);
     if (!values.serve) {
       if (values.host || values.port || values.interval) throw new UsageError('--host, --port and --interval go with --serve');
       const desired = await desiredFromStateDir(env.stateDir);

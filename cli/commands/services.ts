@@ -20,7 +20,7 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' } }, false);
-    const env = observeEnv(ctx);
+    const env = await observeEnv(ctx);
     const facts = await collect({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, ...(env.scope ? { scope: env.scope } : {}), eventsWindowMs: 0, troubleLogLines: 0 });
     const dockerError = facts.errors.find((e) => e.startsWith('docker:'));
     if (dockerError) {

@@ -22,7 +22,7 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' } }, false);
-    const env = observeEnv(ctx, values['state-dir']);
+    const env = await observeEnv(ctx, values['state-dir']);
     const desired = await desiredFromStateDir(env.stateDir);
     const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, ...(env.scope ? { scope: env.scope } : {}), ...(desired ? { desired } : {}) });
     const d = summary.data;

@@ -9,8 +9,8 @@
  * `cpuSampleMs` to take two samples that far apart.
  */
 import { readFileSync } from 'node:fs';
-import type Docker from 'dockerode';
 import { cgroupStats, systemCpuNs } from './cgroup.js';
+import type { DockerLike } from './engine-client.js';
 import { cpuPercentOf, dockerEventsBetween, listContainerFacts, listImages, logTail, oneShotStats } from './docker.js';
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
@@ -18,7 +18,7 @@ import { readListeners } from './ports.js';
 import type { ContainerFacts, DesiredService, Facts, ObsEvent, PortHolder } from './types.js';
 
 export interface CollectOptions {
-  docker: Docker;
+  docker: DockerLike;
   dataDir: string;
   /** CLAUDE_ROOT (for /etc/hostname, /etc/resolv.conf). */
   root?: string;
@@ -110,10 +110,53 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
   };
   const sys1 = systemCpuNs(procRoot);
   const first = await Promise.all(running.map((c) => sample(c, opts.previous?.get(c.id), sys1)));
+  // Logs, events and the firewall are read while the CPU sample window runs.
+  const io = (async () => {
+    // log tails: asked-for counts, plus a few lines for every troubled container
+    const want = new Map<string, number>();
+    const trouble = opts.troubleLogLines ?? 20;
+    for (const c of containers) {
+      const asked = typeof opts.logLines === 'number' ? (c.managed ? opts.logLines : 0) : (opts.logLines?.[c.name] ?? 0);
+      const n = Math.max(asked, isTroubled(c) ? trouble : 0);
+      if (n > 0) want.set(c.name, n);
+    }
+    await Promise.all(
+      [...want].map(async ([name, n]) => {
+        try {
+          logs[name] = await logTail(opts.docker, name, n);
+        } catch (e) {
+          errors.push(`logs of ${name}: ${(e as Error).message}`);
+        }
+      }),
+    );
+
+    const windowMs = opts.eventsWindowMs ?? 24 * 3600_000;
+    if (windowMs > 0) {
+      const since = now.getTime() - windowMs;
+      try {
+        dockerEvents = await dockerEventsBetween(opts.docker, Math.floor(since / 1000), Math.floor(now.getTime() / 1000));
+        if (opts.scope) dockerEvents = dockerEvents.filter((e) => !e.container || opts.scope!.test(e.container));
+      } catch (e) {
+        errors.push(`docker events: ${(e as Error).message}`);
+      }
+    }
+    const stored = windowMs > 0 ? loadStoredEvents(opts.dataDir).filter((e) => Date.parse(e.time) >= now.getTime() - windowMs && (!opts.scope || !e.container || opts.scope.test(e.container))) : [];
+    const events: ObsEvent[] = windowMs > 0 ? retain(mergeEvents(stored, dockerEvents, readRuntimeEvents(opts.dataDir, now.getTime() - windowMs)), now) : [];
+    return events;
+  })();
+  const fwP = (async (): Promise<Facts['firewall']> => {
+    if (!opts.firewall) return undefined;
+    try {
+      return await opts.firewall();
+    } catch (e) {
+      errors.push(`nft: ${(e as Error).message}`);
+      return undefined;
+    }
+  })();
   let second: (ContainerFacts['stats'] | null)[] | null = null;
   if (!opts.previous && (opts.cpuSampleMs ?? 0) > 0) {
     // Two samples this far apart give CPU % for the containers and the host alike.
-    await sleep(opts.cpuSampleMs!);
+    await Promise.all([sleep(opts.cpuSampleMs!), io, fwP]);
     const sys2 = systemCpuNs(procRoot);
     second = await Promise.all(running.map((c, i) => (first[i] ? sample(c, first[i]!, sys2) : Promise.resolve(null))));
     if (host.cpuPercent === undefined) {
@@ -129,45 +172,8 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
     if (s) c.stats = s;
   });
 
-  // log tails: asked-for counts, plus a few lines for every troubled container
-  const want = new Map<string, number>();
-  const trouble = opts.troubleLogLines ?? 20;
-  for (const c of containers) {
-    const asked = typeof opts.logLines === 'number' ? (c.managed ? opts.logLines : 0) : (opts.logLines?.[c.name] ?? 0);
-    const n = Math.max(asked, isTroubled(c) ? trouble : 0);
-    if (n > 0) want.set(c.name, n);
-  }
-  await Promise.all(
-    [...want].map(async ([name, n]) => {
-      try {
-        logs[name] = await logTail(opts.docker, name, n);
-      } catch (e) {
-        errors.push(`logs of ${name}: ${(e as Error).message}`);
-      }
-    }),
-  );
-
-  const windowMs = opts.eventsWindowMs ?? 24 * 3600_000;
-  if (windowMs > 0) {
-    const since = now.getTime() - windowMs;
-    try {
-      dockerEvents = await dockerEventsBetween(opts.docker, Math.floor(since / 1000), Math.floor(now.getTime() / 1000));
-      if (opts.scope) dockerEvents = dockerEvents.filter((e) => !e.container || opts.scope!.test(e.container));
-    } catch (e) {
-      errors.push(`docker events: ${(e as Error).message}`);
-    }
-  }
-  const stored = windowMs > 0 ? loadStoredEvents(opts.dataDir).filter((e) => Date.parse(e.time) >= now.getTime() - windowMs && (!opts.scope || !e.container || opts.scope.test(e.container))) : [];
-  const events = windowMs > 0 ? retain(mergeEvents(stored, dockerEvents, readRuntimeEvents(opts.dataDir, now.getTime() - windowMs)), now) : [];
-
-  let firewall: Facts['firewall'];
-  if (opts.firewall) {
-    try {
-      firewall = await opts.firewall();
-    } catch (e) {
-      errors.push(`nft: ${(e as Error).message}`);
-    }
-  }
+  const events = await io;
+  const firewall = await fwP;
 
   return {
     collectedAt: now.toISOString(),

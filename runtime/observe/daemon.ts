@@ -16,7 +16,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import { EngineClient, type DockerLike } from './engine-client.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { detectAnomalies } from './anomalies.js';
 import { collect } from './collect.js';
@@ -33,7 +33,7 @@ export { EVENTS_STORE };
 export const LOG_LINES_PER_SERVICE = 1000;
 
 export interface DaemonOptions {
-  docker?: Docker;
+  docker?: DockerLike;
   dataDir: string;
   root?: string;
   now?: () => Date;
@@ -51,7 +51,7 @@ export interface DaemonOptions {
 }
 
 export class ObserveDaemon {
-  private readonly docker: Docker;
+  private readonly docker: DockerLike;
   private readonly now: () => Date;
   private store: MetricsStore;
   readonly prom = new ObserveMetrics();
@@ -70,7 +70,7 @@ export class ObserveDaemon {
   ticks = 0;
 
   constructor(private readonly o: DaemonOptions) {
-    this.docker = o.docker ?? new Docker();
+    this.docker = o.docker ?? new EngineClient();
     this.now = o.now ?? (() => new Date());
     this.store = MetricsStore.load(o.dataDir).store;
     this.events = loadEvents(o.dataDir);
@@ -182,30 +182,29 @@ export class ObserveDaemon {
 
   private followEvents(): void {
     const since = Math.floor(this.now().getTime() / 1000);
-    this.docker.getEvents({ since, filters: { type: ['container'] } as never }, (err, stream) => {
-      if (err || !stream) {
-        this.o.log?.(`claude-observe: cannot follow docker events: ${err?.message ?? 'no stream'}`);
-        return;
-      }
-      this.eventsStream = stream as NodeJS.ReadableStream & { destroy?: () => void };
-      let buf = '';
-      stream.on('data', (d: Buffer) => {
-        buf += d.toString('utf8');
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (!line) continue;
-          try {
-            const ev = fromDockerEvent(JSON.parse(line) as DockerEventMessage);
-            if (ev && (!this.o.scope || !ev.container || this.o.scope.test(ev.container))) this.events.push(ev);
-          } catch {
-            /* not JSON: skip */
+    this.docker.getEvents({ since, filters: { type: ['container'] } }).then(
+      (stream) => {
+        this.eventsStream = stream as NodeJS.ReadableStream & { destroy?: () => void };
+        let buf = '';
+        stream.on('data', (d: Buffer) => {
+          buf += d.toString('utf8');
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (!line) continue;
+            try {
+              const ev = fromDockerEvent(JSON.parse(line) as DockerEventMessage);
+              if (ev && (!this.o.scope || !ev.container || this.o.scope.test(ev.container))) this.events.push(ev);
+            } catch {
+              /* not JSON: skip */
+            }
           }
-        }
-      });
-      stream.on('error', () => undefined);
-    });
+        });
+        stream.on('error', () => undefined);
+      },
+      (err: Error) => this.o.log?.(`claude-observe: cannot follow docker events: ${err.message}`),
+    );
   }
 
   private save(): void {

@@ -4,6 +4,7 @@
  * stream. Read-only: only GET endpoints are called.
  */
 import type Docker from 'dockerode';
+import type { DockerLike } from './engine-client.js';
 import type { ContainerFacts, ContainerStatus, HealthState, LogLine, ObsEvent, PortBinding } from './types.js';
 
 export const LABEL_MANAGED = 'claude.os/managed';
@@ -91,7 +92,7 @@ export function containerFactsOf(info: Docker.ContainerInspectInfo, images: Set<
 }
 
 /** Local images: every repo:tag and every image id (for the image-present check). */
-export async function listImages(docker: Docker): Promise<{ refs: string[]; ids: Set<string> }> {
+export async function listImages(docker: DockerLike): Promise<{ refs: string[]; ids: Set<string> }> {
   const imgs = await docker.listImages();
   const refs: string[] = [];
   const ids = new Set<string>();
@@ -107,7 +108,7 @@ export async function listImages(docker: Docker): Promise<{ refs: string[]; ids:
 }
 
 /** Inspects every container (all states), sorted by name. */
-export async function listContainerFacts(docker: Docker, images: Set<string>): Promise<ContainerFacts[]> {
+export async function listContainerFacts(docker: DockerLike, images: Set<string>): Promise<ContainerFacts[]> {
   const list = await docker.listContainers({ all: true });
   const infos = await Promise.all(
     list.map((c) =>
@@ -134,12 +135,12 @@ interface RawStats {
  * pass the previous one to get it.
  */
 export async function oneShotStats(
-  docker: Docker,
+  docker: DockerLike,
   id: string,
   previous?: { cpuTotalNs: number; systemCpuNs: number },
 ): Promise<NonNullable<ContainerFacts['stats']> | null> {
   try {
-    const s = (await docker.getContainer(id).stats({ stream: false, 'one-shot': true } as never)) as unknown as RawStats;
+    const s = (await docker.getContainer(id).stats({ stream: false, 'one-shot': true })) as RawStats;
     const usage = s.memory_stats?.usage ?? 0;
     const st = s.memory_stats?.stats ?? {};
     const cache = st['total_inactive_file'] ?? st['inactive_file'] ?? st['cache'] ?? 0;
@@ -200,7 +201,7 @@ export function demuxLogs(buf: Buffer, tty: boolean): LogLine[] {
 }
 
 /** The last `tail` log lines of a container, with Docker's timestamps. */
-export async function logTail(docker: Docker, nameOrId: string, tail: number, since?: number): Promise<LogLine[]> {
+export async function logTail(docker: DockerLike, nameOrId: string, tail: number, since?: number): Promise<LogLine[]> {
   const c = docker.getContainer(nameOrId);
   const info = await c.inspect();
   const buf = (await c.logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false, ...(since ? { since } : {}) })) as unknown as Buffer;
@@ -241,8 +242,8 @@ export function fromDockerEvent(m: DockerEventMessage): ObsEvent | null {
  * `until` set the engine closes the stream. Dockerd keeps its last 256 events in memory;
  * the daemon mode persists them for longer.
  */
-export async function dockerEventsBetween(docker: Docker, sinceS: number, untilS: number): Promise<ObsEvent[]> {
-  const stream = await docker.getEvents({ since: sinceS, until: untilS, filters: { type: ['container'] } as never });
+export async function dockerEventsBetween(docker: DockerLike, sinceS: number, untilS: number): Promise<ObsEvent[]> {
+  const stream = await docker.getEvents({ since: sinceS, until: untilS, filters: { type: ['container'] } });
   return new Promise((resolve, reject) => {
     let buf = '';
     const out: ObsEvent[] = [];

@@ -8,7 +8,8 @@
  *
  * Snapshot for the planner: runtime/observe/snapshot.ts (`observe() → ObservedState`).
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { EngineClient, type DockerLike } from './engine-client.js';
 import { analyze, type AnalyzeOptions, type Diagnosis } from './analyzers/index.js';
 import { detectAnomalies } from './anomalies.js';
 import { collect, type CollectOptions } from './collect.js';
@@ -19,12 +20,13 @@ import { probeAddress, resolveOwners, tcpAnswers } from './ports.js';
 import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
 import type { Anomaly, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
 
+export { EngineClient, dockerFor, type DockerLike } from './engine-client.js';
 export type { Anomaly, ContainerFacts, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
 export type { Summary, SummaryData, IntentStateSummary } from './summary.js';
 export type { Diagnosis, Finding, FixHint, Evidence, Check } from './analyzers/index.js';
 
 export interface ObserveOptions {
-  docker?: Docker;
+  docker?: DockerLike;
   dataDir: string;
   root?: string;
   now: () => Date;
@@ -65,7 +67,7 @@ async function probeAll(f: Facts): Promise<Map<string, boolean>> {
 }
 
 export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; summary: Summary }> {
-  const docker = o.docker ?? new Docker();
+  const docker = o.docker ?? new EngineClient();
   const facts = await collect({
     docker,
     dataDir: o.dataDir,
@@ -93,7 +95,7 @@ export interface DiagnoseOptions extends ObserveOptions {
 
 /** Collects facts with more log lines, probes published ports, names port holders, runs the analyzers. */
 export async function diagnoseSystem(o: DiagnoseOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; diagnosis: Diagnosis }> {
-  const docker = o.docker ?? new Docker();
+  const docker = o.docker ?? new EngineClient();
   const facts = await collect({
     docker,
     dataDir: o.dataDir,
@@ -114,7 +116,7 @@ export async function diagnoseSystem(o: DiagnoseOptions): Promise<{ facts: Facts
 }
 
 /** The containers of a service (or a container by name), replica 1 first. */
-async function containersOf(docker: Docker, service: string, scope?: RegExp): Promise<string[]> {
+async function containersOf(docker: DockerLike, service: string, scope?: RegExp): Promise<string[]> {
   const list = await docker.listContainers({ all: true });
   const names = (c: Docker.ContainerInfo) => (c.Names[0] ?? '').replace(/^\//, '');
   const inScope = (c: Docker.ContainerInfo) => !scope || scope.test(names(c));
@@ -132,7 +134,7 @@ export class UnknownServiceError extends Error {
 }
 
 /** The managed services present on the engine (sorted). */
-export async function managedServices(docker: Docker, scope?: RegExp): Promise<string[]> {
+export async function managedServices(docker: DockerLike, scope?: RegExp): Promise<string[]> {
   const list = await docker.listContainers({ all: true });
   const out = new Set<string>();
   for (const c of list) {
@@ -144,8 +146,8 @@ export async function managedServices(docker: Docker, scope?: RegExp): Promise<s
 }
 
 /** The last `lines` log lines of a service (its first replica) or container. Throws UnknownServiceError. */
-export async function serviceLogs(o: { docker?: Docker; service: string; lines: number; scope?: RegExp }): Promise<{ container: string; lines: LogLine[] }> {
-  const docker = o.docker ?? new Docker();
+export async function serviceLogs(o: { docker?: DockerLike; service: string; lines: number; scope?: RegExp }): Promise<{ container: string; lines: LogLine[] }> {
+  const docker = o.docker ?? new EngineClient();
   const names = await containersOf(docker, o.service, o.scope);
   if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, o.scope));
   return { container: names[0]!, lines: await logTail(docker, names[0]!, o.lines) };
@@ -155,8 +157,8 @@ export async function serviceLogs(o: { docker?: Docker; service: string; lines: 
  * Follows a service's log: calls `onLine` for each new line until `signal` aborts.
  * Starts after the last `tail` lines (which are delivered first).
  */
-export async function followLogs(o: { docker?: Docker; service: string; tail: number; scope?: RegExp; signal: AbortSignal; onLine: (l: LogLine) => void }): Promise<void> {
-  const docker = o.docker ?? new Docker();
+export async function followLogs(o: { docker?: DockerLike; service: string; tail: number; scope?: RegExp; signal: AbortSignal; onLine: (l: LogLine) => void }): Promise<void> {
+  const docker = o.docker ?? new EngineClient();
   const names = await containersOf(docker, o.service, o.scope);
   if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, o.scope));
   const c = docker.getContainer(names[0]!);
@@ -194,8 +196,8 @@ export async function followLogs(o: { docker?: Docker; service: string; tail: nu
 }
 
 /** Docker and runtime events since a time, oldest first, with the retention rule applied when `since` is unset. */
-export async function recentEvents(o: { docker?: Docker; dataDir: string; now: () => Date; since?: Date; scope?: RegExp }): Promise<{ events: ObsEvent[]; errors: string[] }> {
-  const docker = o.docker ?? new Docker();
+export async function recentEvents(o: { docker?: DockerLike; dataDir: string; now: () => Date; since?: Date; scope?: RegExp }): Promise<{ events: ObsEvent[]; errors: string[] }> {
+  const docker = o.docker ?? new EngineClient();
   const now = o.now();
   const since = o.since ?? new Date(now.getTime() - 24 * 3600_000);
   const errors: string[] = [];
