@@ -73,7 +73,7 @@ export function renderDiff(r: DiffReport): string[] {
     else {
       out.push(`Not yet applied (what a plan of the current files would do): ${s.create} to create, ${s.update} to update, ${s.delete} to delete`);
       for (const c of r.plan.changes.length ? r.plan.changes : r.plan.steps.map((st) => `  ${st.description}`)) out.push(`  ${c.trim()}`);
-      out.push('  Apply with `claude plan` + `claude apply`, or review it with `claude plan` first.');
+      out.push('  Review and apply: `claude plan`, then `claude apply plan.json`.');
     }
   } else {
     out.push('Not yet applied: unknown; the state files do not compile:');
