@@ -243,7 +243,7 @@ describe.sequential('apply on Docker', () => {
         S.start(broken),
       ]),
     );
-    expect(r.status).toBe('rolled-back');
+    expect(r.status, JSON.stringify(r.rollback)).toBe('rolled-back');
     expect(r.error?.step).toBe('image/nonexistent:latest');
     expect(r.error?.message).toMatch(/image 'nonexistent:latest' is not present locally and pulling it failed/);
     expect(r.error?.hint).toMatch(/fixtures\/images\/build\.sh/);
@@ -261,7 +261,7 @@ describe.sequential('apply on Docker', () => {
     const before = await idOf(redis.name);
     const bad = containerSpec({ ...redis, healthcheck: health('exit 1', 200) });
     const r = await apply(await planText([S.replace(bad, redis.configHash, { timeoutMs: 1500 })]));
-    expect(r.status).toBe('rolled-back');
+    expect(r.status, JSON.stringify(r.rollback)).toBe('rolled-back');
     expect(r.error?.name).toBe('HealthTimeoutError');
     expect(r.error?.message).toMatch(/did not become healthy within 1500 ms \(health command: exit 1\)/);
     expect(await idOf(redis.name)).toBe(before);

@@ -54,6 +54,8 @@ import {
 } from './verify.js';
 
 export const EVENTS_FILE = 'events.jsonl';
+/** How many restore-and-verify passes a rollback makes before it needs attention. */
+export const ROLLBACK_ATTEMPTS = 4;
 export const NEEDS_ATTENTION_FILE = 'needs-attention.json';
 
 // ── public types ─────────────────────────────────────────────────────────────────────
@@ -510,14 +512,21 @@ export async function rollback(
       onEvent({ type: 'rollback.step', planId: payload.id, step: id, ok: false, message: `Could not undo ${step.description}: ${errText(e)}` });
     }
   }
-  // The convergent pass over the whole snapshot (also covers steps undone above).
-  problems.push(...(await restoreSnapshot(engine, payload, snap)));
-  // Verify: the observed state must be the snapshot's again.
-  try {
-    const now = resourceFingerprints(await engine.observe());
-    for (const c of diffFingerprints(snap.fingerprints, now)) problems.push(`${c.key} is ${c.change === 'changed' ? 'different from' : c.change === 'added' ? 'present but was not in' : 'missing from'} the snapshot`);
-  } catch (e) {
-    problems.push(`could not observe the system to verify the rollback: ${errText(e)}`);
+  // The convergent pass over the whole snapshot (also covers steps undone above), then the
+  // verification: the observed state must be the snapshot's again. Docker releases some
+  // things asynchronously (a removed container's published port, say), so a pass that
+  // leaves problems is retried a few times before the rollback is declared failed.
+  for (let attempt = 1; ; attempt++) {
+    problems.length = 0;
+    problems.push(...(await restoreSnapshot(engine, payload, snap)));
+    try {
+      const now = resourceFingerprints(await engine.observe());
+      for (const c of diffFingerprints(snap.fingerprints, now)) problems.push(`${c.key} is ${c.change === 'changed' ? 'different from' : c.change === 'added' ? 'present but was not in' : 'missing from'} the snapshot`);
+    } catch (e) {
+      problems.push(`could not observe the system to verify the rollback: ${errText(e)}`);
+    }
+    if (problems.length === 0 || attempt >= ROLLBACK_ATTEMPTS) break;
+    await new Promise((r) => setTimeout(r, 200 * attempt));
   }
   const ok = problems.length === 0;
   journal.append({ t: 'rollback.end', planId: payload.id, ok, problems });

@@ -57,7 +57,7 @@ export interface Engine {
   observe(): Promise<ObservedState>;
 
   // ── containers ──
-  /** Every container that is managed or whose name is in `names` (including renamed `.old-*` ones). */
+  /** The containers with these names (those that exist). */
   listContainers(names: readonly string[]): Promise<ContainerRecord[]>;
   inspectContainer(nameOrId: string): Promise<ContainerRecord | null>;
   /** Creates (not starts) a container with everything in the spec; `env` is already resolved. */

@@ -3,9 +3,8 @@
  * lock right after the base check and written (fsynced) to `<dataDir>/snapshots/<planId>.json`
  * BEFORE the journal's `apply.started` record.
  *
- * It holds every managed container and every container named by the plan, with its full
- * create options (so it can be recreated) and whether it was running; the managed networks
- * and those named by the plan; the volume directories the plan touches and whether they
+ * It holds every container the plan names, with its full create options (so it can be
+ * recreated) and whether it was running; the networks the plan names; the volume directories the plan touches and whether they
  * existed; the volume registry; the host files and schedule the plan rewrites; the firewall
  * table when the plan changes it; and the per-resource fingerprints at that moment, which
  * the verification of a rollback compares against.
@@ -88,13 +87,17 @@ export function hostPathsOf(payload: PlanPayload): string[] {
   return [...paths].sort();
 }
 
-/** `observed`: the observation the base check just used (taken under the same lock), to save a second one. */
+/**
+ * `observed`: the observation the base check just used (taken under the same lock), to save
+ * a second one. Only what the plan names is recorded in full: a resource the plan does not
+ * touch is not restored by a rollback, and the verification of the rollback (all
+ * fingerprints, `fingerprints` here) would report it if it had changed meanwhile.
+ */
 export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: () => Date, observedAlready?: ObservedState): Promise<Snapshot> {
   const observed = observedAlready ?? (await engine.observe());
   const containers = await engine.listContainers(containerNamesOf(payload));
   const networks: NetworkRecord[] = [];
-  const wantedNets = new Set([...networkNamesOf(payload), ...observed.networks.filter((n) => n.managed).map((n) => n.name)]);
-  for (const name of [...wantedNets].sort()) {
+  for (const name of networkNamesOf(payload)) {
     const n = await engine.inspectNetwork(name);
     if (n) networks.push(n);
   }

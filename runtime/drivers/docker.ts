@@ -127,17 +127,8 @@ export class DockerEngine implements Engine {
   // ── containers ──
 
   async listContainers(names: readonly string[]): Promise<ContainerRecord[]> {
-    const all = await this.docker.listContainers({ all: true });
-    const wanted = new Set(names);
-    const out: ContainerRecord[] = [];
-    for (const c of all) {
-      const name = (c.Names[0] ?? '').replace(/^\//, '');
-      const ours = c.Labels?.[LABEL_MANAGED] === 'true' && (!this.opts.scope || this.opts.scope.test(name));
-      if (!ours && !wanted.has(name)) continue;
-      const rec = await this.inspectContainer(c.Id);
-      if (rec) out.push(rec);
-    }
-    return out;
+    const found = await Promise.all(names.map((n) => this.inspectContainer(n)));
+    return found.filter((c): c is ContainerRecord => c !== null);
   }
 
   async inspectContainer(nameOrId: string): Promise<ContainerRecord | null> {

@@ -110,7 +110,7 @@ export class MemoryEngine implements Engine {
   }
 
   async listContainers(names: readonly string[]): Promise<ContainerRecord[]> {
-    return this.s.containers.filter((c) => c.labels[LABEL_MANAGED] === 'true' || names.includes(c.name)).map((c) => this.record(c));
+    return this.s.containers.filter((c) => names.includes(c.name)).map((c) => this.record(c));
   }
   async inspectContainer(nameOrId: string): Promise<ContainerRecord | null> {
     const c = this.find(nameOrId);
