@@ -106,6 +106,8 @@ const command: Command = {
     }
     const ttlMs = values.ttl !== undefined ? parseDuration(values.ttl) : undefined;
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
+    // HEAD before the files: the plan's base is the commit they were read from (docs/state-and-audit.md, Concurrency).
+    const head = await stateHead(paths.stateDir);
     const { diagnostics, model } = compileStateDir(paths.stateDir);
     for (const d of diagnostics) println(ctx.stderr, renderDiagnostic(d));
     if (!model) {
@@ -127,7 +129,7 @@ const command: Command = {
     if (key.created) println(ctx.stderr, `claude plan: generated the host key ${key.keyid.slice(0, 16)}… in ${join(paths.dataDir, 'keys')}`);
     let observed;
     try {
-      const source = runtimeSource({ ...paths, hostId, stateCommit: await stateHead(paths.stateDir), warn: (s) => println(ctx.stderr, `claude plan: warning: ${s}`) });
+      const source = runtimeSource({ ...paths, hostId, stateCommit: head, warn: (s) => println(ctx.stderr, `claude plan: warning: ${s}`) });
       observed = await source.snapshot();
     } catch (e) {
       const msg = e instanceof ObserveError || e instanceof NftError ? e.message : `cannot observe the system: ${(e as Error).message}`;
