@@ -99,6 +99,13 @@ describe('offline engine: the spec examples', () => {
     for (const img of ['nginx:alpine', 'postgres:16-alpine', 'redis:7-alpine']) expect(r.data.manifest.spec.images.aliases[img]).toMatch(/^claude-os-local\//);
   });
 
+  it('maps images to local stand-ins only when they are on the host', () => {
+    const none = ask('set up a web server with nginx', {}, { summary: { services: [], images: ['debian:12'] } });
+    expect(none.data.manifest).toBeUndefined();
+    const there = ask('set up a web server with nginx', {}, { summary: { services: [], images: ['claude-os-local/web:latest'] } });
+    expect(there.data.manifest.spec.images.aliases['nginx:alpine']).toBe('claude-os-local/web:latest');
+  });
+
   it('with the postgres_password secret set, postgres reads it by reference', () => {
     const r = ask('I need a web application stack with nginx, PostgreSQL, and Redis', {
       'security.yaml': 'apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec:\n  secrets:\n    - name: postgres_password\n      value: encrypted:v1:AAAA\n',

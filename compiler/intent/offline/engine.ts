@@ -553,6 +553,10 @@ function describePorts(svc: Service): string {
 function aliasImage(run: Run, image: string): void {
   const local = lookupCatalog(run.input.imageCatalog, image);
   if (!local) return;
+  // Only when the stand-in is on this host (or the host's images are not known): a host
+  // with a registry and no local images pulls the real one.
+  const present = run.input.summary?.images;
+  if (present && !present.includes(local) && !present.includes(local.replace(/:latest$/, ''))) return;
   const aliases = run.ws.get<Record<string, string>>('manifest.yaml', ['spec', 'images', 'aliases']) ?? {};
   if (aliases[image] !== undefined) return;
   run.ws.set('manifest.yaml', ['spec', 'images', 'aliases', image], local);
