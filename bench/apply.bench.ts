@@ -174,7 +174,7 @@ async function claudeApply(s: Stack, steps: PlanStep[]): Promise<number> {
       return performance.now() - t0;
     } catch (e) {
       // another process on this dockerd changed a managed container: plan again
-      if (attempt < 3 && /stale/.test((e as Error).message)) continue;
+      if (attempt < 10 && /stale/.test((e as Error).message)) continue;
       throw e;
     }
   }
