@@ -233,6 +233,20 @@ interface RuleLike {
   action?: string;
   source?: string | string[];
   port?: unknown;
+  state?: string;
+  interface?: string;
+  direction?: string;
+}
+
+/**
+ * A rule that cannot let a new connection in from outside: replies only (state without
+ * `new`), the loopback interface, or another direction than input.
+ */
+function admitsNothingNew(r: RuleLike): boolean {
+  if (r.direction && r.direction !== 'input') return true;
+  if (r.interface === 'lo') return true;
+  if (r.state && !r.state.split(',').includes('new')) return true;
+  return false;
 }
 
 /** Questions when the proposal does not match what the user said. Empty when it does. */
@@ -265,7 +279,7 @@ export function intentCheck(message: string, current: StateFiles, merged: StateF
     const named = cidrs.map(parseCidr).filter((c): c is NonNullable<typeof c> => c !== undefined);
     const before = new Map(rulesOf(current).map((r) => [r.name, JSON.stringify(r)]));
     for (const r of rulesOf(merged)) {
-      if (r.action !== 'accept' || before.get(r.name) === JSON.stringify(r)) continue;
+      if (r.action !== 'accept' || before.get(r.name) === JSON.stringify(r) || admitsNothingNew(r)) continue;
       const sources = r.source === undefined ? ['0.0.0.0/0', '::/0'] : Array.isArray(r.source) ? r.source : [r.source];
       for (const s of sources) {
         const p = parseCidr(String(s));
