@@ -121,6 +121,31 @@ describe('observation commands: golden text and --json', () => {
     expect(usage.err).toMatch(/name the service/);
   });
 
+  it('claude logs -f follows new lines until stdout closes', async () => {
+    const stdout = new PassThrough();
+    const lines: string[] = [];
+    let buf = '';
+    stdout.on('data', (b: Buffer) => {
+      buf += b.toString();
+      lines.splice(0, lines.length, ...buf.split('\n').filter(Boolean));
+      if (lines.some((l) => l.includes('GET / '))) stdout.destroy();
+    });
+    const run = main(['logs', other, '-f', '-n', '1'], {
+      stdout,
+      stderr: new PassThrough(),
+      stdin: new PassThrough(),
+      isTTY: false,
+      env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_OBSERVE_SCOPE: `-${sfx}$` },
+      cwd: dir,
+      now: () => new Date(),
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    // write to the container's stdout from outside (a container by name: not a managed service)
+    sh('exec', other, 'sh', '-c', 'echo "GET / 200" > /proc/1/fd/1');
+    expect(await run).toBe(0);
+    expect(lines).toEqual(['  GET / 200']);
+  });
+
   it('claude events', async () => {
     const t = await claude(['events', '--since', '10m']);
     expect(t.code).toBe(0);

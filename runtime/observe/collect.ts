@@ -97,7 +97,9 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
         : [],
     ).sort((a, b) => a.hostPort - b.hostPort || a.container.localeCompare(b.container));
   } catch (e) {
-    errors.push(`docker: ${(e as Error).message}`);
+    const code = (e as { code?: string }).code;
+    const msg = (e as Error).message;
+    errors.push(code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' ? `docker: cannot reach the Docker Engine (${msg}); start dockerd, check the socket's permissions, or set DOCKER_HOST` : `docker: ${msg}`);
   }
 
   const running = opts.stats === false ? [] : containers.filter((c) => c.status === 'running');

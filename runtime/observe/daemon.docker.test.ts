@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObserveDaemon } from './daemon.js';
-import { METRICS_FILE, MetricsStore } from './metrics.js';
+import { LATEST_FILE, METRICS_FILE, MetricsStore } from './metrics.js';
 import { EVENTS_STORE } from './events.js';
 
 const sfx = randomBytes(4).toString('hex');
@@ -43,6 +43,11 @@ describe('claude-observe daemon (real dockerd)', () => {
     for (let i = 0; i < 50 && !sh('logs', name).includes('line 3'); i++) await new Promise((r) => setTimeout(r, 100));
     await daemon.tick();
     await daemon.tick(); // the second tick has CPU % (two samples)
+
+    // the latest CPU figures, for claude status to use instead of sampling
+    const latest = JSON.parse(readFileSync(join(dataDir, LATEST_FILE), 'utf8')) as { version: number; services: Record<string, number> };
+    expect(latest.version).toBe(1);
+    expect(typeof latest.services[name]).toBe('number');
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain(`claude_service_up{service="${name}",container="${name}"} 1`);

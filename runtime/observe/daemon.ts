@@ -22,10 +22,11 @@ import { detectAnomalies } from './anomalies.js';
 import { collect } from './collect.js';
 import { fromDockerEvent, logTail, type DockerEventMessage } from './docker.js';
 import { EVENTS_STORE, loadStoredEvents as loadEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
-import { MetricsStore } from './metrics.js';
+import { LATEST_FILE, MetricsStore, type LatestCpu } from './metrics.js';
 import { probeAddress, tcpAnswers } from './ports.js';
 import { ObserveMetrics } from './prom.js';
 import { RingBuffer } from './ring.js';
+
 import { buildSummary, type Summary } from './summary.js';
 import type { Anomaly, Facts, LogLine, ObsEvent } from './types.js';
 
@@ -148,6 +149,7 @@ export class ObserveDaemon {
     });
     this.previousRestarts = new Map(facts.containers.map((c) => [c.id, c.restartCount]));
     this.store.recordFacts(facts);
+    this.saveLatest(facts);
     this.prom.update(facts, anomalies);
     this.last = { facts, anomalies, summary: buildSummary(facts, anomalies) };
     this.ticks++;
@@ -205,6 +207,21 @@ export class ObserveDaemon {
       },
       (err: Error) => this.o.log?.(`claude-observe: cannot follow docker events: ${err.message}`),
     );
+  }
+
+  /** The latest CPU figures, for `claude status` to use instead of its own 100 ms sample. */
+  private saveLatest(f: Facts): void {
+    const services: Record<string, number> = {};
+    for (const c of f.containers) {
+      if (!c.managed || c.stats?.cpuPercent === undefined) continue;
+      services[c.service ? (c.replica && c.replica > 1 ? c.name : c.service) : c.name] = c.stats.cpuPercent;
+    }
+    const latest: LatestCpu = { version: 1, at: Math.floor(Date.parse(f.collectedAt) / 1000), ...(f.host.cpuPercent !== undefined ? { host: f.host.cpuPercent } : {}), services };
+    try {
+      writeFileAtomic(join(this.o.dataDir, LATEST_FILE), JSON.stringify(latest), 0o600);
+    } catch (e) {
+      this.o.log?.(`claude-observe: cannot save to ${this.o.dataDir}: ${(e as Error).message}`);
+    }
   }
 
   private save(): void {

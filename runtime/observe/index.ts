@@ -9,16 +9,18 @@
  * Snapshot for the planner: runtime/observe/snapshot.ts (`observe() → ObservedState`).
  */
 import type Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EngineClient, type DockerLike } from './engine-client.js';
 import { analyze, type AnalyzeOptions, type Diagnosis } from './analyzers/index.js';
 import { detectAnomalies } from './anomalies.js';
 import { collect, type CollectOptions } from './collect.js';
 import { dockerEventsBetween, logTail } from './docker.js';
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
-import { MetricsStore } from './metrics.js';
 import { probeAddress, resolveOwners, tcpAnswers } from './ports.js';
 import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
 import type { Anomaly, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
+import { LATEST_FILE, type LatestCpu } from './metrics.js';
 
 export { EngineClient, dockerFor, type DockerLike } from './engine-client.js';
 export type { Anomaly, ContainerFacts, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
@@ -45,10 +47,15 @@ export interface ObserveOptions {
 /** CPU % from the daemon's persisted metrics, when they are fresher than this. */
 const FRESH_S = 30;
 
-function metricsCpu(dataDir: string, nowS: number): number | undefined {
-  const { store, savedAt } = MetricsStore.load(dataDir);
-  if (savedAt === null || nowS - savedAt > FRESH_S) return undefined;
-  return store.latest('host.cpu_percent')?.[1];
+/** The daemon's latest CPU figures (host and per service), when they are fresh. */
+function freshDaemonCpu(dataDir: string, nowS: number): { host?: number; services: Map<string, number> } | null {
+  try {
+    const d = JSON.parse(readFileSync(join(dataDir, LATEST_FILE), 'utf8')) as LatestCpu;
+    if (d.version !== 1 || typeof d.at !== 'number' || nowS - d.at > FRESH_S || nowS < d.at - 5) return null;
+    return { ...(typeof d.host === 'number' ? { host: d.host } : {}), services: new Map(Object.entries(d.services ?? {}).filter(([, v]) => typeof v === 'number')) };
+  } catch {
+    return null;
+  }
 }
 
 async function probeAll(f: Facts): Promise<Map<string, boolean>> {
@@ -68,6 +75,9 @@ async function probeAll(f: Facts): Promise<Map<string, boolean>> {
 
 export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; summary: Summary }> {
   const docker = o.docker ?? new EngineClient();
+  // With the daemon running (its metrics saved within 30 s), take CPU % from it and skip
+  // the sample window; else sample for 100 ms.
+  const daemon = o.cpuSampleMs === undefined ? freshDaemonCpu(o.dataDir, Math.floor(o.now().getTime() / 1000)) : null;
   const facts = await collect({
     docker,
     dataDir: o.dataDir,
@@ -77,11 +87,15 @@ export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; 
     desired: o.desired,
     firewall: o.firewall,
     logLines: o.logLines ?? 5,
-    cpuSampleMs: o.cpuSampleMs ?? 100,
+    cpuSampleMs: daemon ? 0 : (o.cpuSampleMs ?? 100),
   });
-  if (facts.host.cpuPercent === undefined) {
-    const cpu = metricsCpu(o.dataDir, Math.floor(o.now().getTime() / 1000));
-    if (cpu !== undefined) facts.host.cpuPercent = cpu;
+  if (daemon) {
+    if (facts.host.cpuPercent === undefined && daemon.host !== undefined) facts.host.cpuPercent = daemon.host;
+    for (const c of facts.containers) {
+      const key = c.service ? (c.replica && c.replica > 1 ? c.name : c.service) : c.name;
+      const cpu = daemon.services.get(key);
+      if (c.stats && c.stats.cpuPercent === undefined && cpu !== undefined) c.stats.cpuPercent = cpu;
+    }
   }
   const anomalies = await detectAnomalies(facts, o.probePorts === false ? {} : { probe: (port, hostIp) => tcpAnswers(port, probeAddress(hostIp), 1000) });
   return { facts, anomalies, summary: buildSummary(facts, anomalies, o.summary) };

@@ -19,6 +19,18 @@ export const FINE_POINTS = 360; // 1 h
 export const COARSE_STEP_S = 60;
 export const COARSE_POINTS = 1440; // 24 h
 
+/** Where the daemon writes its latest CPU figures every tick (small, atomic). */
+export const LATEST_FILE = 'observe/latest.json';
+
+export interface LatestCpu {
+  version: 1;
+  /** Unix seconds of the observation. */
+  at: number;
+  host?: number;
+  /** Service key (service, or container name for replicas ≥ 2) → CPU %. */
+  services: Record<string, number>;
+}
+
 /** [unix seconds, value] */
 export type Point = [number, number];
 
