@@ -45,9 +45,11 @@ import { redact, resolveEnv } from './secrets.js';
 import { loadSnapshot, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
 import {
   APPLIED_PLANS_FILE,
+  appliedPlanIds,
   checkBase,
   checkConfirmation,
   PlanRefusedError,
+  ReplayError,
   StalePlanError,
   verifyPlan,
   type SignaturePolicy,
@@ -611,7 +613,7 @@ async function commitState(payload: PlanPayload, opts: Pick<ApplyOptions, 'state
   });
 }
 
-async function audit(opts: Pick<ApplyOptions, 'dataDir' | 'now' | 'actor'>, event: string, planId: string, details: Record<string, unknown>, secrets: readonly string[] = []): Promise<void> {
+async function audit(opts: Pick<ApplyOptions, 'dataDir' | 'now' | 'actor'>, event: string, planId: string | null, details: Record<string, unknown>, secrets: readonly string[] = []): Promise<void> {
   const { appendAudit } = await import('./audit.js');
   await appendAudit(opts.dataDir, { actor: opts.actor?.name ?? 'claude', event, planId, details: details as never }, opts.now, { secrets });
 }
@@ -641,7 +643,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
   try {
     verified = verifyPlan(planText, { trustedKeys: opts.trustedKeys, hostId: opts.hostId, dataDir: opts.dataDir, now: opts.now, ...(opts.policy ? { policy: opts.policy } : {}) });
   } catch (e) {
-    if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', '', { clause: e.clause, reason: e.message }).catch(() => undefined);
+    if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', null, { clause: e.clause, reason: e.message }).catch(() => undefined);
     throw e;
   }
   const payload = verified.payload;
@@ -661,6 +663,8 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       if (!rec.ok) throw new NeedsAttentionError(readNeedsAttention(opts.dataDir)!);
     }
     if (readNeedsAttention(opts.dataDir)) throw new NeedsAttentionError(readNeedsAttention(opts.dataDir)!);
+    // V6 again under the lock: the same plan may have been applied while we waited for it.
+    if (appliedPlanIds(opts.dataDir).has(payload.id)) throw new ReplayError(payload.id);
 
     // V8 base, V9 confirmation: still nothing has changed.
     let confirmation: string;
