@@ -123,6 +123,23 @@ describe('claude "<msg>" end to end (offline engine, local images)', () => {
     expect(unknown.out).toMatch(/configure an LLM provider/);
   });
 
+  it('a users/SSH change needs an admin signature: saved without one, applied with --admin-key', async () => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop';
+    const without = await claude([`add user alice with ssh key ${key}`, '--yes']);
+    expect(without.code).toBe(1);
+    expect(without.out).toMatch(/needs an admin signature \(policy P2\)/);
+    expect(existsSync(join(dir, 'state', 'security.yaml')) && readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).not.toMatch(/alice/);
+
+    expect((await claude(['keys', 'generate', '--out', 'admin.key'])).code).toBe(0);
+    expect((await claude(['keys', 'add', 'admin.key', '--role', 'admin', '--name', 'test-admin'])).code).toBe(0);
+    await quietHost();
+    const withKey = await claude([`add user alice with ssh key ${key}`, '--yes', '--admin-key', 'admin.key']);
+    if (withKey.code !== 0) console.log(withKey.out, withKey.err);
+    expect(withKey.code).toBe(0);
+    expect(readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).toMatch(/name: alice/);
+    expect(readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).toContain(CANARY);
+  }, 300_000);
+
   it('with --yes it applies: the service answers, the state is committed, the conversation is kept', { timeout: 300_000 }, async () => {
     await quietHost();
     const r = await claude([`add a service called ${svc} using image nginx:alpine on port ${port}`, '--yes']);

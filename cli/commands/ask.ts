@@ -20,13 +20,15 @@ import { renderPlan } from '../../compiler/show.js';
 import { ProviderError, type ConversationTurn, type IntentContext, type StateFiles } from '../../compiler/intent/provider.js';
 import { proposeValidated, type IntentResult } from '../../compiler/intent/validate-proposal.js';
 import { inspectPlan } from '../../plan/inspect.js';
-import { loadOrCreateHostId, loadTrustedKeys } from '../../plan/keys.js';
-import { PLAN_POLICY } from '../../plan/policy.js';
+import { KeyError, loadOrCreateHostId, loadTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
+import { PLAN_POLICY, requiredRoles } from '../../plan/policy.js';
+import { cosignPlan } from '../../compiler/sign.js';
+import { serializeEnvelope } from '../../plan/envelope.js';
 import { buildIntentContext, openIntentSession, planIntent, reloadState, type IntentSession, type PlannedIntent } from '../intent.js';
 import { appendTurn, newConversationId } from '../conversations.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
-const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR]
+const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE]
 
 Turns the request into state file changes (with the offline engine, or the LLM provider
 configured in manifest.yaml spec.llm), compiles and plans them, shows the proposed changes
@@ -35,6 +37,8 @@ and, after you answer yes, applies them. Nothing changes without your yes (or --
   --yes            apply without asking (needed when there is no terminal)
   --json           print the outcome as JSON (never prompts)
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
+  --admin-key FILE also sign with this admin key: plans that change users, SSH keys,
+                   sudo or sshd need it (policy P2); without it they are saved, not applied
 
 Examples:
   claude "set up a web server with nginx"
@@ -138,7 +142,29 @@ function unapprovedRiskySteps(approved: PlannedIntent, next: PlannedIntent): str
  * planned, shown and applied, at most twice more. A new plan with security or destructive
  * steps the user did not see is not applied without asking again.
  */
-export async function applyPlanned(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult): Promise<number> {
+export async function applyPlanned(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult, adminKey?: string): Promise<number> {
+  // Policy P2: users, SSH keys, sudo and sshd changes also need an admin signature.
+  const withAdmin = (p: PlannedIntent): PlannedIntent | undefined => {
+    if (!requiredRoles(p.payload).includes('admin')) return p;
+    if (!adminKey) return undefined;
+    return { ...p, envelopeText: serializeEnvelope(cosignPlan(p.envelopeText, readPrivateKeyFile(resolve(ctx.cwd, adminKey))).envelope) };
+  };
+  let signed: PlannedIntent | undefined;
+  try {
+    signed = withAdmin(first);
+  } catch (e) {
+    if (!(e instanceof KeyError)) throw e;
+    println(ctx.stderr, `claude: ${e.message}\n  hint: ${e.hint}`);
+    return EXIT.FAILURE;
+  }
+  if (!signed) {
+    const path = savePending(s, first);
+    println(ctx.stdout, 'Not applied: this plan changes users, SSH keys, sudo or sshd, so it also needs an admin signature (policy P2).');
+    println(ctx.stdout, `  Saved to ${path}. Sign it with \`claude sign ${path} --key ADMIN.key\` and apply it with \`claude apply ${path}\`,`);
+    println(ctx.stdout, '  or ask again with --admin-key ADMIN.key.');
+    return EXIT.FAILURE;
+  }
+  first = signed;
   const { applyPlan } = await import('../../runtime/apply.js');
   const { createHostEngine } = await import('../../runtime/host-engine.js');
   const { LockHeldError } = await import('../../runtime/lock.js');
@@ -149,7 +175,8 @@ export async function applyPlanned(ctx: CommandContext, s: IntentSession, first:
       return await applyOnce(ctx, s, planned, applyPlan, createHostEngine);
     } catch (e) {
       if (e instanceof StalePlanError && t?.ictx && attempt < 2) {
-        const again = await reproposeOnCurrentState(s, t);
+        const reproposed = await reproposeOnCurrentState(s, t);
+        const again = reproposed ? withAdmin(reproposed) : undefined;
         if (again) {
           println(ctx.stdout, 'The system changed while planning; re-planned against the current state:');
           ctx.stdout.write(renderPlan(again.payload));
@@ -265,7 +292,7 @@ function turnStatus(t: TurnResult): string {
  * The whole of `claude "<msg>"` and `claude plan "<msg>"`. `planOnly` stops after the plan
  * (written to `out`, default plan.json).
  */
-export async function runRequest(ctx: CommandContext, message: string, opts: { yes: boolean; json: boolean; stateDir?: string; planOnly?: boolean; out?: string }): Promise<number> {
+export async function runRequest(ctx: CommandContext, message: string, opts: { yes: boolean; json: boolean; stateDir?: string; planOnly?: boolean; out?: string; adminKey?: string }): Promise<number> {
   let s: IntentSession;
   try {
     s = await openIntentSession(ctx, opts.stateDir);
@@ -322,7 +349,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         if (t.planned && opts.planOnly) out.planFile = savePending(s, t.planned, opts.out ?? 'plan.json', ctx.cwd);
         let code = exitOf(t);
         if (t.planned && opts.yes && !opts.planOnly) {
-          code = await applyPlanned({ ...ctx, stdout: ctx.stderr }, s, t.planned, t);
+          code = await applyPlanned({ ...ctx, stdout: ctx.stderr }, s, t.planned, t, opts.adminKey);
           out.applied = code === EXIT.OK;
         }
         println(ctx.stdout, JSON.stringify(out, null, 2));
@@ -354,7 +381,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         return EXIT.OK;
       }
       if (opts.yes) {
-        const code = await applyPlanned(ctx, s, t.planned, t);
+        const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;
       }
@@ -367,7 +394,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       const sensitive = isSecuritySensitive(t.planned);
       const answer = ((await reader.next(sensitive ? 'This is a security-sensitive change. Type yes to apply it [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
       if (sensitive ? /^yes$/i.test(answer) : /^(y|yes)$/i.test(answer)) {
-        const code = await applyPlanned(ctx, s, t.planned, t);
+        const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;
       }
@@ -401,13 +428,14 @@ const command: Command = {
       yes: { type: 'boolean', short: 'y' },
       json: { type: 'boolean' },
       'state-dir': { type: 'string' },
+      'admin-key': { type: 'string' },
     });
     const message = positionals.join(' ').trim();
     if (!message) {
       println(ctx.stderr, usage);
       return EXIT.USAGE;
     }
-    return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}) });
+    return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), ...(values['admin-key'] ? { adminKey: values['admin-key'] } : {}) });
   },
 };
 

@@ -15,7 +15,7 @@ import { openIntentSession, reloadState } from '../intent.js';
 import { appendTurn, newConversationId } from '../conversations.js';
 import { applyPlanned, changedFiles, isSecuritySensitive, lineReader, printTurn, proposeTurn, type TurnResult } from './ask.js';
 
-const usage = `usage: claude [--state-dir DIR]
+const usage = `usage: claude [--state-dir DIR] [--admin-key FILE]
 
 The interactive mode. Type what you want; each answer shows the proposed changes.
   yes       apply the proposed changes
@@ -34,7 +34,7 @@ const command: Command = {
   summary: 'interactive mode (the default with no arguments)',
   usage,
   async run(ctx) {
-    const { values } = parse(ctx.argv, { 'state-dir': { type: 'string' } }, false);
+    const { values } = parse(ctx.argv, { 'state-dir': { type: 'string' }, 'admin-key': { type: 'string' } }, false);
     if (!ctx.isTTY) {
       println(ctx.stderr, 'claude: the interactive mode needs a terminal. Without one, say what you want in one go: claude "<request>" --yes');
       return EXIT.USAGE;
@@ -80,7 +80,7 @@ const command: Command = {
         }
         if (pending?.planned && /^(y|yes|apply|do it)$/i.test(line)) {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
-          const code = await applyPlanned(ctx, s, pending.planned, pending);
+          const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
           // Start the next request from what is on disk now (the apply commits the files).
           await reloadState(s);
