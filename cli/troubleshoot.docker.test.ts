@@ -162,7 +162,7 @@ describe('troubleshooting (real dockerd)', () => {
     const text = b.out();
     if (code !== 0) console.log(text, b.err());
     const conflict = result.diagnosis.findings.find((f) => f.analyzer === 'port-conflict');
-    expect(conflict?.data?.holder).toEqual({ container: squat, managed: false });
+    expect(conflict?.data?.holder).toEqual({ container: squat, managed: false, pid: Number(docker('inspect', '-f', '{{.State.Pid}}', squat)) });
     expect(text).toContain(`Port ${port} is already in use by '${squat}'`);
     expect(text).toMatch(/which Claude\.OS does not manage/);
     // the plan never removes an unmanaged container: the fix moves the service instead
@@ -193,7 +193,7 @@ describe('troubleshooting (real dockerd)', () => {
     const { code, result } = await runTroubleshoot(b.ctx, { message: 'the website is down', service: web, yes: true, scope, verifyTimeoutMs: 10_000 });
     const text = b.out();
     if (code !== 0) console.log(text, b.err());
-    expect(text).toMatch(new RegExp(`orphaned container \\('${orphan}'\\)`));
+    expect(text).toMatch(new RegExp(`orphaned container \\('${orphan}', PID \\d+\\) from a previous configuration`));
     expect(text).toContain(`1. Stop and remove the orphaned container '${orphan}'`);
     expect(text).toContain(`2. Restart ${web}`);
     expect(result.proposal?.options[0]?.changed).toEqual([]);

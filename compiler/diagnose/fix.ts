@@ -101,7 +101,8 @@ function problemSentence(f: Finding): string {
   switch (f.analyzer) {
     case 'port-conflict': {
       const h = f.data?.holder;
-      const what = h?.container ? (h.managed ? `an orphaned container ('${h.container}') from a previous configuration` : `a container Claude.OS does not manage ('${h.container}')`) : holderName(f);
+      const who = h?.container ? `'${h.container}'${h.pid !== undefined ? `, PID ${h.pid}` : ''}` : '';
+      const what = h?.container ? (h.managed ? `an orphaned container (${who}) from a previous configuration` : `a container Claude.OS does not manage (${who})`) : holderName(f);
       return `Another process is using port ${f.data?.port}: ${what}.`;
     }
     case 'not-running':

@@ -93,7 +93,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
       c.status === 'running' || c.status === 'restarting'
         ? c.ports
             .filter((p) => p.host !== undefined)
-            .map((p) => ({ container: c.name, id: c.id, managed: c.managed, ...(c.service ? { service: c.service } : {}), image: c.image, hostPort: p.host!, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) }))
+            .map((p) => ({ container: c.name, id: c.id, managed: c.managed, ...(c.service ? { service: c.service } : {}), image: c.image, ...(c.pid ? { pid: c.pid } : {}), hostPort: p.host!, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) }))
         : [],
     ).sort((a, b) => a.hostPort - b.hostPort || a.container.localeCompare(b.container));
   } catch (e) {

@@ -113,6 +113,8 @@ export interface PortHolder {
   managed: boolean;
   service?: string;
   image: string;
+  /** The container's main process on the host. */
+  pid?: number;
   hostPort: number;
   protocol: PortBinding['protocol'];
   hostIp?: string;

@@ -78,7 +78,7 @@ function hostPortsOf(v: ServiceView): { port: number; protocol: 'tcp' | 'udp' }[
 /** Who holds a host port, other than the service's own containers. */
 export function portHolder(f: Facts, port: number, protocol: 'tcp' | 'udp', own: Set<string>, resolve?: (ls: Listener[]) => Listener[]): PortHolderInfo | null {
   const c = f.portHolders.find((h) => h.hostPort === port && h.protocol === protocol && !own.has(h.container));
-  if (c) return { container: c.container, managed: c.managed, ...(c.service ? { service: c.service } : {}) };
+  if (c) return { container: c.container, managed: c.managed, ...(c.service ? { service: c.service } : {}), ...(c.pid ? { pid: c.pid } : {}) };
   if (f.portHolders.some((h) => h.hostPort === port && h.protocol === protocol && own.has(h.container))) return null;
   const ls = f.listeners.filter((l) => l.port === port && l.protocol === protocol);
   if (ls.length === 0) return null;
@@ -89,9 +89,10 @@ export function portHolder(f: Facts, port: number, protocol: 'tcp' | 'udp', own:
 
 export function describeHolder(h: PortHolderInfo): string {
   if (h.container) {
-    if (h.managed && h.service) return `the container '${h.container}' (service ${h.service})`;
-    if (h.managed) return `the container '${h.container}', left over from a previous configuration (an orphaned managed container)`;
-    return `the container '${h.container}', which Claude.OS does not manage`;
+    const pid = h.pid !== undefined ? ` (PID ${h.pid})` : '';
+    if (h.managed && h.service) return `the container '${h.container}'${pid}, service ${h.service}`;
+    if (h.managed) return `the container '${h.container}'${pid}, left over from a previous configuration (an orphaned managed container)`;
+    return `the container '${h.container}'${pid}, which Claude.OS does not manage`;
   }
   if (h.pid !== undefined) return `${h.process ?? 'a process'} (PID ${h.pid})`;
   return 'a process on the host (its owner could not be read)';
@@ -213,7 +214,7 @@ const portConflict: Rule = ({ f, o, views }) => {
 };
 
 function holderLine(h: PortHolderInfo): string {
-  if (h.container) return `container ${h.container}${h.managed ? ' (managed)' : ' (not managed)'}`;
+  if (h.container) return `container ${h.container}${h.managed ? ' (managed)' : ' (not managed)'}${h.pid !== undefined ? `, pid ${h.pid}` : ''}`;
   return `pid ${h.pid ?? '?'} ${h.process ?? '?'}`;
 }
 

@@ -32,7 +32,7 @@ export interface PortHolderInfo {
   managed?: boolean;
   /** For a managed holder: its service. */
   service?: string;
-  /** A host process holding it (when no container does). */
+  /** The holder's process: the container's main process, or the host process holding the socket. */
   pid?: number;
   process?: string;
 }
