@@ -15,7 +15,8 @@ const session = `claude-test-repl-${randomBytes(4).toString('hex')}`;
 let dir: string;
 let child: ChildBuild;
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A private tmux server (-L): other tests' tmux sessions and servers cannot interfere.
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-3000', '-t', session);
 
 async function waitFor(pred: (s: string) => boolean, what: string, ms = 45_000): Promise<string> {
@@ -37,7 +38,7 @@ beforeAll(() => {
 
 afterAll(() => {
   try {
-    tmux('kill-session', '-t', session);
+    tmux('kill-server');
   } catch {
     /* already gone */
   }
