@@ -523,7 +523,8 @@ export async function rollback(
     problems.push(...(await restoreSnapshot(engine, payload, snap)));
     try {
       const now = resourceFingerprints(await engine.observe());
-      for (const c of diffFingerprints(snap.fingerprints, now)) problems.push(`${c.key} is ${c.change === 'changed' ? 'different from' : c.change === 'added' ? 'present but was not in' : 'missing from'} the snapshot`);
+      const touched = touchedKeys(payload);
+      for (const c of diffFingerprints(snap.fingerprints, now).filter((d) => touched.has(d.key))) problems.push(`${c.key} is ${c.change === 'changed' ? 'different from' : c.change === 'added' ? 'present but was not in' : 'missing from'} the snapshot`);
     } catch (e) {
       problems.push(`could not observe the system to verify the rollback: ${errText(e)}`);
     }
@@ -533,6 +534,56 @@ export async function rollback(
   const ok = problems.length === 0;
   journal.append({ t: 'rollback.end', planId: payload.id, ok, problems });
   return { ok, undone, problems };
+}
+
+/**
+ * The fingerprint keys a plan can change: its networks, volumes, containers (and their
+ * `.old-<plan8>` names), the firewall table, host files and schedule. The verification of a
+ * rollback compares these; a managed resource the plan never touched (another service that
+ * restarted meanwhile, say) is not the rollback's to restore.
+ */
+export function touchedKeys(payload: PlanPayload): Set<string> {
+  const keys = new Set<string>();
+  const container = (name: string) => {
+    keys.add(`container/${name}`);
+    keys.add(`container/${oldName(name, payload.id)}`);
+  };
+  for (const s of payload.steps) {
+    switch (s.op) {
+      case 'network.create':
+      case 'network.remove':
+        keys.add(`network/${s.params.name}`);
+        break;
+      case 'volume.create':
+        keys.add(`volume/${s.params.name}`);
+        break;
+      case 'volume.remove':
+        keys.add(`volume/${s.params.volume.name}`);
+        break;
+      case 'container.create':
+      case 'container.start':
+      case 'container.stop':
+      case 'container.remove':
+        container(s.params.name);
+        break;
+      case 'container.replace':
+        container(s.params.spec.name);
+        break;
+      case 'firewall.apply':
+      case 'firewall.remove':
+        keys.add('firewall/inet-claude');
+        break;
+      case 'host.apply':
+        keys.add('host/files');
+        break;
+      case 'schedule.apply':
+        keys.add('schedule/jobs');
+        break;
+      default:
+        break;
+    }
+  }
+  return keys;
 }
 
 /** The convergent restore of everything the snapshot holds; returns what could not be restored. */

@@ -1,7 +1,7 @@
 /**
  * Crash recovery on the real Docker Engine: a child process applies a plan and is killed
  * with SIGKILL at a seeded random step (before or after the step's action: the test-only
- * crash mode CLAUDE_TEST_CRASH_AT_STEP=<ordinal>:<before|after>); then `recover` runs, and
+ * crash mode CLAUDE_TEST_CRASH_AT_STEP=<ordinal>:<before|after>); then `claude recover` runs, and
  * the system must be exactly the state before the plan or the state after it, by the
  * per-resource fingerprints and by the list of containers (no `.old-*` left behind).
  */
@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { PlanStep } from '../plan/types.js';
-import { applyPlan, recover } from './apply.js';
+import { PassThrough, Writable } from 'node:stream';
+import { main } from '../cli/main.js';
+import { applyPlan } from './apply.js';
 import { DockerEngine } from './drivers/docker.js';
 import { transpileForChild, type ChildBuild } from './testutil/transpile-child.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
@@ -125,6 +127,21 @@ function runChild(planFile: string, crash: string): Promise<{ signal: NodeJS.Sig
   });
 }
 
+/** `claude recover` through the CLI entry (in process), with this test's data dir and root. */
+async function claudeRecover(): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await main(['recover'], {
+    stdout: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }),
+    stderr: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }),
+    stdin: new PassThrough(),
+    isTTY: false,
+    env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state') },
+    cwd: root,
+    now: () => new Date(),
+  });
+  return { code, out };
+}
+
 let fp0: Record<string, string>;
 let fp1: Record<string, string>;
 let names0: string[];
@@ -171,9 +188,9 @@ describe('kill -9 during apply, then recover', () => {
       writeFileSync(planFile, signPlan(makePlan(forward(), { hostId: host.hostId, base: await fingerprints() }), host.key.privateKey));
       const res = await runChild(planFile, `${ordinal}:${when}`);
       expect(res.signal, `trial ${t}: the child should have been killed at ${ordinal}:${when}; stderr: ${res.err}`).toBe('SIGKILL');
-      const rec = await recover({ engine, dataDir, now: () => new Date() });
-      expect(rec.found).toBe('interrupted');
-      expect(rec.ok, `trial ${t} (${ordinal}:${when}): ${rec.problems.join('; ')}`).toBe(true);
+      const rec = await claudeRecover();
+      expect(rec.code, `trial ${t} (${ordinal}:${when}): ${rec.out}`).toBe(0);
+      expect(rec.out).toMatch(/^Found an interrupted apply: plan-[0-9a-f]+\.\n✓ (Rolled it back|Completed it)/m);
       const fp = await fingerprints();
       const names = containersNow();
       const isBefore = JSON.stringify(fp) === JSON.stringify(fp0) && JSON.stringify(names) === JSON.stringify(names0);

@@ -90,8 +90,7 @@ export function hostPathsOf(payload: PlanPayload): string[] {
 /**
  * `observed`: the observation the base check just used (taken under the same lock), to save
  * a second one. Only what the plan names is recorded in full: a resource the plan does not
- * touch is not restored by a rollback, and the verification of the rollback (all
- * fingerprints, `fingerprints` here) would report it if it had changed meanwhile.
+ * touch is not restored by a rollback (nor compared by its verification).
  */
 export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: () => Date, observedAlready?: ObservedState): Promise<Snapshot> {
   const observed = observedAlready ?? (await engine.observe());

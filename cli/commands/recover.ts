@@ -38,7 +38,7 @@ const command: Command = {
     } catch {
       /* no nft on this host, or nothing pending */
     }
-    const result = await recover({ engine, dataDir: paths.dataDir, stateDir: paths.stateDir, now: ctx.now, ...(renderer ? { onEvent: renderer.onEvent } : {}) });
+    const result = await recover({ engine, dataDir: paths.dataDir, stateDir: paths.stateDir, now: ctx.now, ...(renderer ? { onEvent: (e) => e.type !== 'recover' && renderer.onEvent(e) } : {}) });
     renderer?.stop();
     if (values.json) println(ctx.stdout, JSON.stringify({ ...result, firewall }, null, 2));
     else for (const l of [...firewall.map((f) => `✓ ${f}`), ...renderRecover(result)]) println(ctx.stdout, l);
