@@ -85,6 +85,14 @@ export const MESSAGES = {
   CLA4004: { severity: 'error', message: 'container name {name} of replica {replica} of service {service} is the name of service {other}', hint: 'rename one of the services: replica n of service s is named s-n' },
   CLA4005: { severity: 'warning', message: 'volume {name} ({path}) is no longer declared; it is kept with its data', hint: 'declare it again in storage.yaml, or plan with --allow-destructive to delete it and its data' },
   CLA4006: { severity: 'error', message: 'service name {service} is one character; Docker container names need at least two', hint: 'rename the service, e.g. {service}{service} or {service}-svc' },
+  // ── intent / proposals (CLA5xxx) ─────────────────────────────────────────
+  CLA5001: { severity: 'error', message: 'the proposal names {name}, which is not a state file', hint: 'only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml can be proposed, by bare name (no paths)' },
+  CLA5002: { severity: 'error', message: 'the proposed file holds a plan or a signed envelope', hint: 'a proposal holds state files only; plans are made and signed by the compiler' },
+  CLA5003: { severity: 'warning', message: 'ignored {keys}: a proposal cannot approve, sign or carry a plan', hint: 'only you approve, by answering yes (or --yes), which signs the plan with the host key' },
+  CLA5004: { severity: 'warning', message: 'ignored the change to {path}', hint: '{why}' },
+  CLA5005: { severity: 'warning', message: 'dropped the secret {name}', hint: 'secrets are created only with `claude secret set NAME`, never by a proposal' },
+  CLA5006: { severity: 'warning', message: 'dropped {service}.environment.{key}: its value was masked in the context and there is no current value to restore', hint: 'set it by hand in services.yaml, or store it as a secret and refer to it as ${secrets.NAME}' },
+  CLA5007: { severity: 'error', message: 'the proposal must give the full file as YAML text, not {found}', hint: 'send the complete new file as one string' },
   // ── firewall (CLA6xxx) ───────────────────────────────────────────────────
   CLA6001: { severity: 'error', message: 'firewall rule {rule}: {field} {value} is not an IPv4/IPv6 address or CIDR prefix', hint: 'write an address such as 10.0.1.50 or 2001:db8::1, or a prefix such as 10.0.0.0/8 or 2001:db8::/32 (or a list of those)' },
   CLA6002: { severity: 'error', message: 'firewall rule {rule}: port {value} is not a port (1-65535) or a range "LOW-HIGH"', hint: 'write a number such as 22, a range such as "8000-8100", or a list of those' },

@@ -132,7 +132,7 @@ for (const kind of ['anthropic', 'openai'] as const) {
       const r = await proposeValidated(provider, context());
       expect(r.status).toBe('refused');
       expect(r.files).toEqual({});
-      expect(r.problems[0]).toMatch(/"\.\.\/\.\.\/etc\/passwd", which is not a state file/);
+      expect(r.problems[0]).toMatch(/error CLA5001: the proposal names "\.\.\/\.\.\/etc\/passwd", which is not a state file/);
       expect(server.requests).toHaveLength(1);
     });
 
@@ -144,7 +144,8 @@ for (const kind of ['anthropic', 'openai'] as const) {
       expect(text).not.toMatch(/approved/);
       expect(text).not.toMatch(/signatures|deadbeef/);
       expect(r.warnings.join('\n')).toMatch(/ignored approved/);
-      expect(r.warnings.join('\n')).toMatch(/ignored approved, signatures in services\.yaml|services\.yaml: ignored/);
+      expect(r.warnings.join('\n')).toMatch(/services\.yaml: warning CLA5003: ignored approved, signatures: a proposal cannot approve/);
+      expect(r.diagnostics.some((d) => d.code === 'CLA5003')).toBe(true);
       expect(r.model!.services[0]!.labels).toEqual({});
       // The result has no notion of approval at all: approving is the CLI's prompt or --yes.
       expect(JSON.stringify(Object.keys(r))).not.toMatch(/approv/);

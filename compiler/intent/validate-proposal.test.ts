@@ -71,7 +71,7 @@ describe('vetProposal', () => {
     expect(v.plan).toBeUndefined();
     expect(v.spec.services[0].signatures).toBeUndefined();
     expect(v.spec.services[0].environment.APPROVED).toBe('yes');
-    expect(r.warnings[0]).toMatch(/services\.yaml: ignored approved, plan, signatures/);
+    expect(r.warnings[0]).toMatch(/^services\.yaml: warning CLA5003: ignored approved, plan, signatures/);
   });
 
   it('restores spec.llm and spec.safety: a proposal cannot redirect the provider or weaken approvals', () => {

@@ -18,7 +18,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, parse as parseYaml, parseDocument, visit, type Document } from 'yaml';
 import { compileFiles } from '../compile.js';
-import { renderDiagnostic, type Diagnostic } from '../diagnostics.js';
+import { DiagnosticSink, renderDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { ResolvedModel, StateFileName } from '../model.js';
 import { isStateFileName } from '../sources.js';
 import { cidrToInterval, parseCidr } from '../ipnet.js';
@@ -72,29 +72,38 @@ export interface VetResult {
  */
 export function vetProposal(current: StateFiles, proposed: Record<string, unknown>, message: string): VetResult {
   const out: VetResult = { ok: false, files: {}, merged: { ...current }, diagnostics: [], problems: [], warnings: [], questions: [] };
+  // The vetting's own findings (CLA5xxx), rendered into refused / problems / warnings.
+  const sink = new DiagnosticSink();
+  const finish = (): VetResult => {
+    const own = sink.sorted();
+    out.warnings.push(...own.filter((d) => d.severity === 'warning').map(renderDiagnostic));
+    out.diagnostics = [...own, ...out.diagnostics];
+    return out;
+  };
   const names = Object.keys(proposed);
   const bad = names.filter((n) => !isStateFileName(n));
   if (bad.length > 0) {
-    out.refused = `the proposal names ${bad.map((b) => JSON.stringify(b)).join(', ')}, which ${bad.length > 1 ? 'are' : 'is'} not a state file; only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml can be proposed (no paths)`;
-    return out;
+    const ds = bad.map((b) => sink.report('CLA5001', undefined, { name: JSON.stringify(b) }));
+    out.refused = ds.map(renderDiagnostic).join('\n');
+    return finish();
   }
   for (const name of names as StateFileName[]) {
     const text = proposed[name];
     if (text === undefined || text === null) continue;
     if (typeof text !== 'string') {
-      out.problems.push(`${name}: the proposal must give the full file as YAML text, not ${Array.isArray(text) ? 'a list' : typeof text}`);
+      out.problems.push(renderDiagnostic(sink.report('CLA5007', { file: name, line: 0, column: 0 }, { found: Array.isArray(text) ? 'a list' : typeof text })));
       continue;
     }
     if (looksLikePlan(text)) {
-      out.refused = `${name} holds a plan or a signed envelope; a proposal can only hold state files, and plans are made and signed by the compiler`;
-      return out;
+      out.refused = renderDiagnostic(sink.report('CLA5002', { file: name, line: 1, column: 1 }));
+      return finish();
     }
-    const fixed = sanitise(name, text, current, out.warnings);
+    const fixed = sanitise(name, text, current, sink);
     if (fixed === current[name]) continue;
     out.files[name] = fixed;
     out.merged[name] = fixed;
   }
-  if (out.problems.length > 0) return out;
+  if (out.problems.length > 0) return finish();
   const result = compileFiles(out.merged as Record<string, string>);
   out.diagnostics = result.diagnostics;
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -102,7 +111,7 @@ export function vetProposal(current: StateFiles, proposed: Record<string, unknow
   if (result.model) out.model = result.model;
   out.ok = errors.length === 0 && result.model !== undefined;
   if (out.ok) out.questions.push(...intentCheck(message, current, out.merged));
-  return out;
+  return finish();
 }
 
 function looksLikePlan(text: string): boolean {
@@ -118,7 +127,7 @@ function looksLikePlan(text: string): boolean {
 }
 
 /** Strips forbidden keys, restores protected settings and secret values. */
-function sanitise(name: StateFileName, text: string, current: StateFiles, warnings: string[]): string {
+function sanitise(name: StateFileName, text: string, current: StateFiles, sink: DiagnosticSink): string {
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) return text; // the compiler reports it, with positions
   let changed = false;
@@ -135,13 +144,11 @@ function sanitise(name: StateFileName, text: string, current: StateFiles, warnin
       return visit.REMOVE;
     },
   });
-  if (stripped.length > 0) {
-    warnings.push(`${name}: ignored ${[...new Set(stripped)].join(', ')}: a proposal cannot approve, sign or carry a plan; only you approve, by answering yes (or --yes), which signs the plan`);
-  }
-  if (name === 'manifest.yaml') changed = protect(doc, current[name], ['spec', 'llm'], warnings, 'the LLM provider settings (spec.llm) are changed by hand only') || changed;
-  if (name === 'manifest.yaml') changed = protect(doc, current[name], ['spec', 'safety'], warnings, 'the approval policy (spec.safety) is changed by hand only') || changed;
-  if (name === 'security.yaml') changed = restoreSecrets(doc, current[name], warnings) || changed;
-  if (name === 'services.yaml') changed = restoreMasked(doc, current[name], warnings) || changed;
+  if (stripped.length > 0) sink.report('CLA5003', { file: name, line: 0, column: 0 }, { keys: [...new Set(stripped)].join(', ') });
+  if (name === 'manifest.yaml') changed = protect(doc, current[name], ['spec', 'llm'], sink, 'the LLM provider settings (spec.llm) are changed by hand only') || changed;
+  if (name === 'manifest.yaml') changed = protect(doc, current[name], ['spec', 'safety'], sink, 'the approval policy (spec.safety) is changed by hand only') || changed;
+  if (name === 'security.yaml') changed = restoreSecrets(doc, current[name], sink) || changed;
+  if (name === 'services.yaml') changed = restoreMasked(doc, current[name], sink) || changed;
   return changed ? doc.toString({ lineWidth: 0 }) : text;
 }
 
@@ -156,19 +163,19 @@ function currentValue(text: string | undefined, path: string[]): unknown {
   }
 }
 
-function protect(doc: Document, currentText: string | undefined, path: string[], warnings: string[], why: string): boolean {
+function protect(doc: Document, currentText: string | undefined, path: string[], sink: DiagnosticSink, why: string): boolean {
   const before = currentValue(currentText, path);
   const node = doc.getIn(path, true) as { toJSON?: () => unknown } | undefined;
   const after = node && typeof node.toJSON === 'function' ? node.toJSON() : node;
   if (JSON.stringify(before ?? null) === JSON.stringify(after ?? null)) return false;
   if (before === undefined) doc.deleteIn(path);
   else doc.setIn(path, doc.createNode(before));
-  warnings.push(`manifest.yaml: ignored the change to ${path.join('.')}: ${why}`);
+  sink.report('CLA5004', { file: 'manifest.yaml', line: 0, column: 0 }, { path: path.join('.'), why });
   return true;
 }
 
 /** Secret values come from the current file by name; new names are dropped. */
-function restoreSecrets(doc: Document, currentText: string | undefined, warnings: string[]): boolean {
+function restoreSecrets(doc: Document, currentText: string | undefined, sink: DiagnosticSink): boolean {
   const seq = doc.getIn(['spec', 'secrets'], true);
   if (!isSeq(seq)) return false;
   const known = new Map<string, string>();
@@ -180,7 +187,7 @@ function restoreSecrets(doc: Document, currentText: string | undefined, warnings
     const name = isMap(item) ? item.get('name') : undefined;
     if (typeof name !== 'string' || !known.has(name)) {
       seq.items.splice(i, 1);
-      warnings.push(`security.yaml: dropped the secret ${typeof name === 'string' ? name : '(unnamed)'}: secrets are created only with \`claude secret set NAME\`, never by a proposal`);
+      sink.report('CLA5005', { file: 'security.yaml', line: 0, column: 0 }, { name: typeof name === 'string' ? name : '(unnamed)' });
       changed = true;
       continue;
     }
@@ -196,7 +203,7 @@ function restoreSecrets(doc: Document, currentText: string | undefined, warnings
  * Environment values the context masked (plaintext-looking passwords) come back as
  * <redacted>: put the real value back from the current file, by service and variable.
  */
-function restoreMasked(doc: Document, currentText: string | undefined, warnings: string[]): boolean {
+function restoreMasked(doc: Document, currentText: string | undefined, sink: DiagnosticSink): boolean {
   const seq = doc.getIn(['spec', 'services'], true);
   if (!isSeq(seq)) return false;
   const cur = currentValue(currentText, ['spec', 'services']);
@@ -215,7 +222,7 @@ function restoreMasked(doc: Document, currentText: string | undefined, warnings:
       if (typeof original === 'string') pair.value.value = original;
       else {
         env.delete(key);
-        warnings.push(`services.yaml: dropped ${svcName}.environment.${key}: its value was masked in the context and there is no current value to restore`);
+        sink.report('CLA5006', { file: 'services.yaml', line: 0, column: 0 }, { service: svcName, key });
       }
       changed = true;
     }
