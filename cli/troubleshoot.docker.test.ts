@@ -13,9 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CommandContext } from './context.js';
-import { applyStateFiles, maybeTroubleshoot, runTroubleshoot } from './troubleshoot.js';
+import { applyStateFiles, llmExplainer, maybeTroubleshoot, runTroubleshoot } from './troubleshoot.js';
+import { findingsContext } from '../compiler/diagnose/context.js';
 import { troubleshootingRequest } from '../compiler/diagnose/intent.js';
 import { tcpAnswers } from '../runtime/observe/ports.js';
+import { packageRoot } from '../common/paths.js';
 
 const sfx = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${sfx}`;
@@ -143,6 +145,39 @@ describe('troubleshooting (real dockerd)', () => {
     expect(again.result.diagnosis.healthy).toBe(true);
     expect(c.out()).toContain(`Checking ${web}... ✓ running`);
   }, 90_000);
+
+  it('with an LLM provider configured, the findings go to the model and its explanation is shown', async () => {
+    const web = n('llmweb');
+    const port = await freePort();
+    const sd = stateDir('state-llm', { 'services.yaml': servicesYaml([{ name: web, port }]) });
+    const a = ctxFor(sd);
+    expect((await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'web', verifyServices: [web], scope, verifyTimeoutMs: 10_000 })).ok).toBe(true);
+    docker('stop', '-t', '1', web);
+    const b = ctxFor(sd);
+    b.ctx.env.CLAUDE_LLM_REPLAY = join(packageRoot(), 'fixtures/llm-replies/anthropic-diagnose.json');
+    const code = await maybeTroubleshoot(b.ctx, 'the website is down', { noFix: true, scope });
+    const text = b.out();
+    expect(text).toContain('The web server container was stopped by hand');
+    expect(text).not.toContain('I found the problem:');
+    expect(text).toContain(`1. Restart ${web}`);
+    expect(code).toBe(1); // not fixed: --no-fix
+
+    // what the model is sent: the user's words and the findings, fenced as data
+    const c = ctxFor(sd);
+    c.ctx.env.CLAUDE_LLM_REPLAY = b.ctx.env.CLAUDE_LLM_REPLAY;
+    const llm = await llmExplainer(c.ctx);
+    expect(llm).not.toBeNull();
+    try {
+      const { diagnosis } = await runTroubleshoot(ctxFor(sd).ctx, { service: web, noFix: true, scope }).then((r) => r.result);
+      await llm!.explain({ findings: findingsContext(diagnosis), diagnosis, proposal: { explanation: '', options: [], manual: [] }, message: 'the website is down' });
+      const sent = llm!.sent().join('\n');
+      expect(sent).toContain('the website is down');
+      expect(sent).toContain('BEGIN UNTRUSTED DATA');
+      expect(sent).toContain(`${web}: Container exited (exit code 0)`);
+    } finally {
+      await llm!.close();
+    }
+  }, 60_000);
 
   it('Example 2: an unmanaged container holds the port; diagnose names it and the fix moves the service', async () => {
     const site = n('site');
