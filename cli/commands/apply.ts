@@ -109,9 +109,19 @@ const command: Command = {
         }
         return EXIT.FAILURE;
       }
-      throw e;
+      println(ctx.stderr, `claude apply: ${dockerHint(e)}`);
+      return EXIT.FAILURE;
     }
   },
 };
+
+/** A failure outside the plan's steps (Docker unreachable, a damaged data dir): said plainly. */
+export function dockerHint(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { address?: string };
+  if (err?.syscall === 'connect' && (err.code === 'ECONNREFUSED' || err.code === 'ENOENT' || err.code === 'EACCES')) {
+    return `cannot reach the Docker Engine (${err.code} on ${err.address ?? 'the docker socket'}); is dockerd running, and may this user use it? (scripts/setup-host.sh starts it)`;
+  }
+  return err instanceof Error ? err.message : String(e);
+}
 
 export default command;

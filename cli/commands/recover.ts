@@ -11,6 +11,7 @@ import { loadOrCreateHostId } from '../../plan/keys.js';
 import { recover } from '../../runtime/apply.js';
 import { createHostEngine } from '../../runtime/host-engine.js';
 import { ProgressRenderer, renderRecover } from '../progress.js';
+import { dockerHint } from './apply.js';
 
 const usage = `usage: claude recover [--json] [--state-dir DIR]
 
@@ -38,7 +39,14 @@ const command: Command = {
     } catch {
       /* no nft on this host, or nothing pending */
     }
-    const result = await recover({ engine, dataDir: paths.dataDir, stateDir: paths.stateDir, now: ctx.now, ...(renderer ? { onEvent: (e) => e.type !== 'recover' && renderer.onEvent(e) } : {}) });
+    let result;
+    try {
+      result = await recover({ engine, dataDir: paths.dataDir, stateDir: paths.stateDir, now: ctx.now, ...(renderer ? { onEvent: (e) => e.type !== 'recover' && renderer.onEvent(e) } : {}) });
+    } catch (e) {
+      renderer?.stop();
+      println(ctx.stderr, `claude recover: ${dockerHint(e)}`);
+      return EXIT.FAILURE;
+    }
     renderer?.stop();
     if (values.json) println(ctx.stdout, JSON.stringify({ ...result, firewall }, null, 2));
     else for (const l of [...firewall.map((f) => `✓ ${f}`), ...renderRecover(result)]) println(ctx.stdout, l);
