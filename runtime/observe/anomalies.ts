@@ -82,15 +82,17 @@ export async function detectAnomalies(f: Facts, opts: AnomalyOptions = {}): Prom
   if (memPct > (opts.memoryPercent ?? 90) || (psi !== undefined && psi > (opts.psiSome10 ?? 10))) {
     out.push({ kind: 'memory-pressure', severity: 'warning', message: `host memory is ${Math.round(memPct)}% used${psi !== undefined ? `, pressure ${psi}%` : ''}` });
   }
-  if (opts.probe) {
+  if (opts.probe || f.probes) {
     const probes: Promise<void>[] = [];
     for (const c of f.containers) {
       if (!c.managed || c.status !== 'running' || c.health === 'starting') continue;
       for (const p of c.ports) {
         if (p.host === undefined || p.protocol !== 'tcp') continue;
+        const known = f.probes?.[`${c.name}:${p.host}`];
+        const ok = opts.probe ? opts.probe(p.host, p.hostIp) : Promise.resolve(known !== false);
         probes.push(
-          opts.probe(p.host, p.hostIp).then((ok) => {
-            if (!ok) out.push({ kind: 'port-not-answering', severity: 'critical', ...label(c), message: `${c.service ?? c.name} is running but port ${p.host} does not accept connections` });
+          ok.then((answered) => {
+            if (!answered) out.push({ kind: 'port-not-answering', severity: 'critical', ...label(c), message: `${c.service ?? c.name} is running but port ${p.host} does not accept connections` });
           }),
         );
       }

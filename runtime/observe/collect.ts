@@ -14,7 +14,7 @@ import type { DockerLike } from './engine-client.js';
 import { cpuPercentOf, dockerEventsBetween, listContainerFacts, listImages, logTail, oneShotStats } from './docker.js';
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
-import { readListeners } from './ports.js';
+import { probeAddress, readListeners, tcpAnswers } from './ports.js';
 import type { ContainerFacts, DesiredService, Facts, ObsEvent, PortHolder } from './types.js';
 
 export interface CollectOptions {
@@ -41,6 +41,8 @@ export interface CollectOptions {
   previousHostCpu?: { busy: number; total: number };
   /** Mount points for disk usage (default "/" and the data dir). */
   mounts?: string[];
+  /** Probe the published TCP ports of running managed containers (during the CPU window). */
+  probePorts?: boolean;
   /** The nft table state, when a firewall backend is at hand. */
   firewall?: () => Promise<{ present: boolean; hash: string | null }>;
   desired?: DesiredService[];
@@ -146,6 +148,15 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
     const events: ObsEvent[] = windowMs > 0 ? retain(mergeEvents(stored, dockerEvents, readRuntimeEvents(opts.dataDir, now.getTime() - windowMs)), now) : [];
     return events;
   })();
+  const probes: Record<string, boolean> = {};
+  const probeP = opts.probePorts
+    ? Promise.all(
+        containers
+          .filter((c) => c.managed && c.status === 'running')
+          .flatMap((c) => c.ports.filter((p) => p.host !== undefined && p.protocol === 'tcp').map((p) => ({ c, p })))
+          .map(({ c, p }) => tcpAnswers(p.host!, probeAddress(p.hostIp), 1000).then((ok) => void (probes[`${c.name}:${p.host}`] = ok))),
+      )
+    : Promise.resolve([]);
   const fwP = (async (): Promise<Facts['firewall']> => {
     if (!opts.firewall) return undefined;
     try {
@@ -158,7 +169,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
   let second: (ContainerFacts['stats'] | null)[] | null = null;
   if (!opts.previous && (opts.cpuSampleMs ?? 0) > 0) {
     // Two samples this far apart give CPU % for the containers and the host alike.
-    await Promise.all([sleep(opts.cpuSampleMs!), io, fwP]);
+    await Promise.all([sleep(opts.cpuSampleMs!), io, fwP, probeP]);
     const sys2 = systemCpuNs(procRoot);
     second = await Promise.all(running.map((c, i) => (first[i] ? sample(c, first[i]!, sys2) : Promise.resolve(null))));
     if (host.cpuPercent === undefined) {
@@ -176,6 +187,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
 
   const events = await io;
   const firewall = await fwP;
+  await probeP;
 
   return {
     collectedAt: now.toISOString(),
@@ -186,6 +198,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
     portHolders,
     events,
     logs,
+    ...(opts.probePorts ? { probes: Object.fromEntries(Object.keys(probes).sort().map((k) => [k, probes[k]!])) } : {}),
     ...(firewall ? { firewall } : {}),
     ...(opts.desired ? { desired: opts.desired } : {}),
     errors,

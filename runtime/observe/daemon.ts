@@ -23,7 +23,6 @@ import { collect } from './collect.js';
 import { fromDockerEvent, logTail, type DockerEventMessage } from './docker.js';
 import { EVENTS_STORE, loadStoredEvents as loadEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { LATEST_FILE, MetricsStore, type LatestCpu } from './metrics.js';
-import { probeAddress, tcpAnswers } from './ports.js';
 import { ObserveMetrics } from './prom.js';
 import { RingBuffer } from './ring.js';
 
@@ -136,6 +135,7 @@ export class ObserveDaemon {
       previousHostCpu: this.previousHostCpu,
       eventsWindowMs: 0,
       troubleLogLines: 0,
+      probePorts: this.o.probePorts !== false,
     });
     this.previousHostCpu = facts.host.cpuTimes;
     this.previousStats = new Map(facts.containers.filter((c) => c.stats).map((c) => [c.id, { cpuTotalNs: c.stats!.cpuTotalNs, systemCpuNs: c.stats!.systemCpuNs }]));
@@ -143,10 +143,7 @@ export class ObserveDaemon {
     facts.logs = Object.fromEntries([...this.logs].filter(([name]) => facts.containers.some((c) => c.name === name)).map(([name, l]) => [name, l.ring.tail(20)]));
     this.events = retain(mergeEvents(this.events, readRuntimeEvents(this.o.dataDir, now.getTime() - 24 * 3600_000)), now);
     facts.events = this.events.slice();
-    const anomalies = await detectAnomalies(facts, {
-      previousRestarts: this.previousRestarts,
-      ...(this.o.probePorts === false ? {} : { probe: (port: number, hostIp?: string) => tcpAnswers(port, probeAddress(hostIp), 1000) }),
-    });
+    const anomalies = await detectAnomalies(facts, { previousRestarts: this.previousRestarts });
     this.previousRestarts = new Map(facts.containers.map((c) => [c.id, c.restartCount]));
     this.store.recordFacts(facts);
     this.saveLatest(facts);

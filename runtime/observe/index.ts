@@ -17,7 +17,7 @@ import { detectAnomalies } from './anomalies.js';
 import { collect, type CollectOptions } from './collect.js';
 import { dockerEventsBetween, logTail } from './docker.js';
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
-import { probeAddress, resolveOwners, tcpAnswers } from './ports.js';
+import { resolveOwners } from './ports.js';
 import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
 import type { Anomaly, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
 import { LATEST_FILE, type LatestCpu } from './metrics.js';
@@ -58,21 +58,6 @@ function freshDaemonCpu(dataDir: string, nowS: number): { host?: number; service
   }
 }
 
-async function probeAll(f: Facts): Promise<Map<string, boolean>> {
-  const out = new Map<string, boolean>();
-  const jobs: Promise<void>[] = [];
-  for (const c of f.containers) {
-    if (!c.managed || c.status !== 'running') continue;
-    for (const p of c.ports) {
-      if (p.host === undefined || p.protocol !== 'tcp') continue;
-      const port = p.host;
-      jobs.push(tcpAnswers(port, probeAddress(p.hostIp), 1000).then((ok) => void out.set(`${c.name}:${port}`, ok)));
-    }
-  }
-  await Promise.all(jobs);
-  return out;
-}
-
 export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; summary: Summary }> {
   const docker = o.docker ?? new EngineClient();
   // With the daemon running (its metrics saved within 30 s), take CPU % from it and skip
@@ -88,6 +73,7 @@ export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; 
     firewall: o.firewall,
     logLines: o.logLines ?? 5,
     cpuSampleMs: daemon ? 0 : (o.cpuSampleMs ?? 100),
+    probePorts: o.probePorts !== false,
   });
   if (daemon) {
     if (facts.host.cpuPercent === undefined && daemon.host !== undefined) facts.host.cpuPercent = daemon.host;
@@ -97,7 +83,7 @@ export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; 
       if (c.stats && c.stats.cpuPercent === undefined && cpu !== undefined) c.stats.cpuPercent = cpu;
     }
   }
-  const anomalies = await detectAnomalies(facts, o.probePorts === false ? {} : { probe: (port, hostIp) => tcpAnswers(port, probeAddress(hostIp), 1000) });
+  const anomalies = await detectAnomalies(facts);
   return { facts, anomalies, summary: buildSummary(facts, anomalies, o.summary) };
 }
 
@@ -122,10 +108,10 @@ export async function diagnoseSystem(o: DiagnoseOptions): Promise<{ facts: Facts
     troubleLogLines: 20,
     stats: true,
     cpuSampleMs: o.cpuSampleMs ?? 0,
+    probePorts: o.probePorts !== false,
   });
-  const probes = o.probePorts === false ? undefined : await probeAll(facts);
   const anomalies = await detectAnomalies(facts, {});
-  const diagnosis = analyze(facts, { ...o.analyze, ...(o.service ? { service: o.service } : {}), ...(probes ? { probes } : {}), resolveOwners: (ls) => resolveOwners(ls) });
+  const diagnosis = analyze(facts, { ...o.analyze, ...(o.service ? { service: o.service } : {}), resolveOwners: (ls) => resolveOwners(ls) });
   return { facts, anomalies, diagnosis };
 }
 

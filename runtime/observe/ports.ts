@@ -129,17 +129,34 @@ export function whoListens(port: number, protocol: 'tcp' | 'udp' = 'tcp', procRo
   );
 }
 
-/** True when a TCP connection to host:port succeeds within timeoutMs. */
-export function tcpAnswers(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+/**
+ * True when something answers on host:port: the TCP connection succeeds within timeoutMs
+ * and is not closed by the other side within graceMs. Docker's port forwarding accepts a
+ * connection to a published port even when nothing listens inside the container, then
+ * closes it at once; that counts as not answering.
+ */
+export function tcpAnswers(port: number, host = '127.0.0.1', timeoutMs = 1000, graceMs = 50): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ host, port });
+    let settled = false;
+    let grace: NodeJS.Timeout | undefined;
     const done = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      if (grace) clearTimeout(grace);
       sock.removeAllListeners();
+      sock.on('error', () => undefined);
       sock.destroy();
       resolve(ok);
     };
     sock.setTimeout(timeoutMs, () => done(false));
-    sock.once('connect', () => done(true));
+    sock.once('connect', () => {
+      sock.setTimeout(0);
+      grace = setTimeout(() => done(true), graceMs);
+    });
+    sock.once('data', () => done(true));
+    sock.once('end', () => done(false));
+    sock.once('close', () => done(false));
     sock.once('error', () => done(false));
   });
 }

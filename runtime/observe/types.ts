@@ -173,6 +173,8 @@ export interface Facts {
   firewall?: { present: boolean; hash: string | null };
   /** The desired services, when known; without them the analyzers infer from labels only. */
   desired?: DesiredService[];
+  /** TCP probes of the published ports of running managed containers: "container:port" → answered. */
+  probes?: Record<string, boolean>;
   /** Anything the collector could not read (docker down, /proc unreadable), for honest output. */
   errors: string[];
 }

@@ -389,15 +389,16 @@ const diskFull: Rule = ({ f, o }) =>
     }));
 
 /** OBS110: a running service whose published port refuses connections. */
-const portNotAnswering: Rule = ({ views, o }) => {
-  if (!o.probes) return [];
+const portNotAnswering: Rule = ({ f, views, o }) => {
+  const probes = o.probes ?? (f.probes ? new Map(Object.entries(f.probes)) : null);
+  if (!probes) return [];
   const out: Finding[] = [];
   for (const v of views) {
     for (const c of v.containers) {
       if (!isUp(c)) continue;
       for (const p of c.ports) {
         if (p.host === undefined) continue;
-        if (o.probes.get(`${c.name}:${p.host}`) !== false) continue;
+        if (probes.get(`${c.name}:${p.host}`) !== false) continue;
         out.push({
           analyzer: 'port-not-answering',
           code: 'OBS110',
