@@ -159,11 +159,13 @@ async function claudeApply(s: Stack, steps: PlanStep[]): Promise<number> {
   const root = join(s.dir, 'root');
   host ??= setupTestHost(dataDir);
   for (let attempt = 0; ; attempt++) {
-    const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
+    // Only this run's containers count (CLAUDE_OBSERVE_SCOPE): other work on a shared dockerd must not make the plan stale.
+    const scope = new RegExp(`^${s.tag}-`);
+    const engine = await createHostEngine({ root, dataDir, hostId: host.hostId, scope });
     const base = resourceFingerprints(await engine.observe());
     const plan = join(s.dir, 'plan.json');
     writeFileSync(plan, signPlan(makePlan(steps, { hostId: host.hostId, base, stateCommit: stateHead(stateDir) }), host.key.privateKey));
-    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir };
+    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, CLAUDE_OBSERVE_SCOPE: scope.source };
     const t0 = performance.now();
     let serving = 0;
     try {

@@ -20,6 +20,23 @@ export interface HostEngineOptions {
   observe?: () => Promise<ObservedState>;
   /** Run nft inside this network namespace (tests). */
   netns?: string;
+  /**
+   * Only managed containers and networks whose name matches are observed (and so count for
+   * the base check): CLAUDE_OBSERVE_SCOPE, for tests and benchmarks sharing one dockerd.
+   * Unset in production.
+   */
+  scope?: RegExp;
+}
+
+/** CLAUDE_OBSERVE_SCOPE as a RegExp (undefined when unset); a bad expression is a clear Error. */
+export function scopeFromEnv(env: Record<string, string | undefined>): RegExp | undefined {
+  const s = env.CLAUDE_OBSERVE_SCOPE;
+  if (!s) return undefined;
+  try {
+    return new RegExp(s);
+  } catch (e) {
+    throw new Error(`CLAUDE_OBSERVE_SCOPE is not a valid regular expression: ${(e as Error).message}`);
+  }
 }
 
 function tcpProbe(address: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -98,11 +115,20 @@ export function hostObserver(o: { root: string; dataDir: string; hostId: string;
 }
 
 export async function createHostEngine(o: HostEngineOptions): Promise<DockerEngine> {
+  const raw = o.observe ?? hostObserver(o);
+  const scope = o.scope;
+  const observe = scope
+    ? async () => {
+        const s = await raw();
+        return { ...s, containers: s.containers.filter((c) => !c.managed || scope.test(c.name)), networks: s.networks.filter((n) => !n.managed || scope.test(n.name)) };
+      }
+    : raw;
   return new DockerEngine({
     root: o.root,
     dataDir: o.dataDir,
     hostId: o.hostId,
     firewall: nftFirewall(o.dataDir, o.netns),
-    observe: o.observe ?? hostObserver(o),
+    observe,
+    ...(scope ? { scope } : {}),
   });
 }

@@ -1,9 +1,8 @@
 /**
  * `claude apply`, `claude recover` and `claude unlock` through the CLI entry (in process),
  * against the real Docker Engine with the host engine the CLI builds (the planner's
- * observer, unscoped). Other tests on this dockerd may change managed containers between
- * our plan and our apply; that is a real stale plan, so the apply is retried with a fresh
- * plan a few times.
+ * observer), scoped to this run's containers with CLAUDE_OBSERVE_SCOPE. A stale plan is
+ * still retried with a fresh plan a few times.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -45,7 +44,7 @@ async function claude(...argv: string[]): Promise<{ code: number; out: string; e
     stderr,
     stdin: new PassThrough(),
     isTTY: false,
-    env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state'), USER: 'tester' },
+    env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state'), USER: 'tester', CLAUDE_OBSERVE_SCOPE: suffix },
     cwd: root,
     now: () => new Date(),
   });
@@ -53,7 +52,7 @@ async function claude(...argv: string[]): Promise<{ code: number; out: string; e
 }
 
 async function planFile(steps: PlanStep[]): Promise<string> {
-  const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
+  const engine = await createHostEngine({ root, dataDir, hostId: host.hostId, scope: new RegExp(suffix) });
   const base = resourceFingerprints(await engine.observe());
   const file = join(root, `plan-${randomBytes(3).toString('hex')}.json`);
   let stateCommit: string | null = null;

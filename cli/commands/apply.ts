@@ -12,7 +12,7 @@ import { loadOrCreateHostId, loadTrustedKeys } from '../../plan/keys.js';
 import { PLAN_POLICY } from '../../plan/policy.js';
 import type { PlanStep } from '../../plan/types.js';
 import { applyPlan } from '../../runtime/apply.js';
-import { createHostEngine } from '../../runtime/host-engine.js';
+import { createHostEngine, scopeFromEnv } from '../../runtime/host-engine.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
@@ -67,7 +67,8 @@ const command: Command = {
     }
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
-    const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId });
+    const scope = scopeFromEnv(ctx.env);
+    const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, ...(scope ? { scope } : {}) });
     const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY);
     const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
     try {

@@ -9,7 +9,7 @@ import { EXIT, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { loadOrCreateHostId } from '../../plan/keys.js';
 import { recover } from '../../runtime/apply.js';
-import { createHostEngine } from '../../runtime/host-engine.js';
+import { createHostEngine, scopeFromEnv } from '../../runtime/host-engine.js';
 import { ProgressRenderer, renderRecover } from '../progress.js';
 import { dockerHint } from './apply.js';
 
@@ -28,7 +28,8 @@ const command: Command = {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' } }, false);
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
-    const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId });
+    const scope = scopeFromEnv(ctx.env);
+    const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, ...(scope ? { scope } : {}) });
     const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY);
     const firewall: string[] = [];
     try {
