@@ -144,6 +144,11 @@ describe('troubleshooting (real dockerd)', () => {
     expect(again.code).toBe(0);
     expect(again.result.diagnosis.healthy).toBe(true);
     expect(c.out()).toContain(`Checking ${web}... ✓ running`);
+
+    // an unknown service is an error that names the known ones
+    const d = ctxFor(sd);
+    expect((await runTroubleshoot(d.ctx, { service: 'nope', scope })).code).toBe(1);
+    expect(d.err()).toBe(`claude: no service named 'nope'; services: ${web}\n`);
   }, 90_000);
 
   it('with an LLM provider configured, the findings go to the model and its explanation is shown', async () => {

@@ -148,6 +148,12 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
     analyze: { usedPorts },
   });
   const result: TroubleshootResult = { diagnosis, proposal: null, chosen: null, apply: null, verified: [] };
+  if (o.service && diagnosis.checks.length === 0) {
+    const known = [...new Set([...(desired ?? []).map((d) => d.name), ...facts.containers.filter((c) => c.managed && c.service).map((c) => c.service!)])].sort();
+    println(ctx.stderr, `claude: no service named '${o.service}'${known.length ? `; services: ${known.join(', ')}` : ' (no services are defined or running)'}`);
+    if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
+    return { code: EXIT.FAILURE, result };
+  }
   out(diagnosisText(diagnosis));
   if (o.kind === 'slow') for (const l of resourceLines(facts, o.service)) out(l);
   if (!model && compiled.diagnostics.length > 0) out(`\n(The state files in ${env.stateDir} do not compile, so I can only explain, not fix: run \`claude validate\`.)`);
