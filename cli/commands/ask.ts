@@ -435,6 +435,10 @@ const command: Command = {
       println(ctx.stderr, usage);
       return EXIT.USAGE;
     }
+    // "the website is down", "why is the database slow?": diagnose first, fix through a plan.
+    const { maybeTroubleshoot } = await import('../troubleshoot.js');
+    const troubleshot = await maybeTroubleshoot(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDirFlag: values['state-dir'] } : {}) });
+    if (troubleshot !== null) return troubleshot;
     return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), ...(values['admin-key'] ? { adminKey: values['admin-key'] } : {}) });
   },
 };
