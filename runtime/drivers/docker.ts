@@ -37,8 +37,8 @@ export interface DockerEngineOptions {
   /** Readiness probe interval. Default 100 ms. */
   probeIntervalMs?: number;
   /**
-   * Only managed containers and networks whose name matches count as "ours" (listing for
-   * snapshots, basic observation). For tests sharing one dockerd; unset in production.
+   * Only managed containers and networks whose name matches count as "ours" in the basic
+   * observer (`observeBasic`). For tests sharing one dockerd; unset in production.
    */
   scope?: RegExp;
 }
