@@ -4,11 +4,8 @@
  * firewall-confirm.ts) — plus the observer the planner uses, so the base check compares
  * like with like. The CLI's apply and recover commands call `createHostEngine`.
  */
-import { connect } from 'node:net';
 import Docker from 'dockerode';
-import { join } from 'node:path';
 import type { ObservedState } from '../plan/types.js';
-import { StepError } from './engine.js';
 import { DockerEngine, type FirewallBackend } from './drivers/docker.js';
 import { observe } from './observe/snapshot.js';
 
@@ -39,58 +36,17 @@ export function scopeFromEnv(env: Record<string, string | undefined>): RegExp | 
   }
 }
 
-function tcpProbe(address: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: address, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
-
-/** The nft-backed firewall backend (loaded lazily: hosts without nft still apply containers). */
+/**
+ * The nft-backed firewall backend (runtime/firewall-backend.ts: NftDriver + commit-confirmed
+ * with the plan's TCP probes), loaded on first use so hosts without nft still apply containers.
+ */
 export function nftFirewall(dataDir: string, netns?: string): FirewallBackend {
-  const load = async () => {
-    const { NftDriver, NFT_REMOVE_RULESET } = await import('./drivers/nft.js');
-    return { nft: new NftDriver(netns ? { netns } : {}), NFT_REMOVE_RULESET };
-  };
+  let backend: Promise<ReturnType<typeof import('./firewall-backend.js').createNftFirewallBackend>> | undefined;
+  const get = () => (backend ??= import('./firewall-backend.js').then((m) => m.createNftFirewallBackend({ dataDir, ...(netns ? { netns } : {}) })));
   return {
-    async snapshot() {
-      const { nft } = await load();
-      return (await nft.snapshot()).ruleset;
-    },
-    async apply(ruleset, confirmTimeoutMs, probes) {
-      const { nft, NFT_REMOVE_RULESET } = await load();
-      const text = ruleset ?? NFT_REMOVE_RULESET;
-      if (confirmTimeoutMs > 0) {
-        const { applyConfirmed } = await import('./firewall-confirm.js');
-        const r = await applyConfirmed(nft, text, {
-          timeoutMs: confirmTimeoutMs,
-          journalDir: join(dataDir, 'journal'),
-          probes: async () => {
-            for (const p of probes) {
-              const open = await tcpProbe(p.address ?? '127.0.0.1', p.port);
-              if (open !== ((p.expect ?? 'open') === 'open')) return false;
-            }
-            return true;
-          },
-        });
-        if (r.outcome !== 'confirmed') {
-          throw new StepError(`the firewall change was reverted (${r.by}${r.reason ? `: ${r.reason}` : ''})`, 'check the rules and the reachability probes in the plan; the previous table is back');
-        }
-        return r.observed.hash;
-      }
-      await nft.apply(text);
-      return (await nft.observe()).hash;
-    },
-    async restore(ruleset) {
-      const { nft } = await load();
-      await nft.apply(ruleset);
-    },
+    snapshot: async () => (await get()).snapshot(),
+    apply: async (ruleset, confirmTimeoutMs, probes) => (await get()).apply(ruleset, confirmTimeoutMs, probes),
+    restore: async (ruleset) => (await get()).restore(ruleset),
   };
 }
 

@@ -1,0 +1,94 @@
+/**
+ * Firewall steps through applyPlan on real nftables, inside a network namespace made for
+ * this run (the host's own ruleset is never touched): a table is applied, a later plan that
+ * changes it and then fails is rolled back to the previous table (and record), and
+ * `firewall.remove` deletes it. The observer is the planner's (runtime/observe/snapshot.ts)
+ * reading nft in the namespace, scoped to no containers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../common/canonical.js';
+import { resourceFingerprints } from '../plan/fingerprint.js';
+import type { PlanStep } from '../plan/types.js';
+import { applyPlan } from './apply.js';
+import type { DockerEngine } from './drivers/docker.js';
+import { createHostEngine } from './host-engine.js';
+import { makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
+
+const ns = `claude-test-${randomBytes(3).toString('hex')}`;
+let dataDir: string;
+let root: string;
+let host: TestHost;
+let engine: DockerEngine;
+
+const table = (port: number) => `table inet claude {\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\ttcp dport ${port} drop\n\t}\n}\n`;
+const fw = (ruleset: string, dependsOn: string[] = []): PlanStep => ({
+  id: 'firewall',
+  op: 'firewall.apply',
+  target: 'firewall/inet-claude',
+  params: { ruleset, hash: sha256Hex(ruleset), confirmTimeoutMs: 0 },
+  dependsOn,
+  risk: 'security',
+  phase: 5,
+  inverse: null,
+  description: 'Apply firewall rules',
+});
+const listed = (): string => {
+  try {
+    return execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'claude'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return '(absent)';
+  }
+};
+
+async function apply(steps: PlanStep[]) {
+  const base = resourceFingerprints(await engine.observe());
+  return applyPlan(signPlan(makePlan(steps, { hostId: host.hostId, base }), host.key.privateKey), { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true });
+}
+
+beforeAll(async () => {
+  execFileSync('ip', ['netns', 'add', ns]);
+  dataDir = mkdtempSync(join(tmpdir(), 'claude-fw-data-'));
+  root = mkdtempSync(join(tmpdir(), 'claude-fw-root-'));
+  host = setupTestHost(dataDir);
+  engine = await createHostEngine({ root, dataDir, hostId: host.hostId, netns: ns, scope: /^$/ });
+});
+
+afterAll(() => {
+  try {
+    execFileSync('ip', ['netns', 'del', ns]);
+  } catch {
+    /* not made */
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('firewall steps', () => {
+  it('applies a table, rolls a failed change back to it, removes it', async () => {
+    const first = await apply([fw(table(2222))]);
+    expect(first.status).toBe('applied');
+    expect(listed()).toContain('tcp dport 2222 drop');
+    const record = readFileSync(join(dataDir, 'firewall.json'), 'utf8');
+    expect(JSON.parse(record)).toMatchObject({ rulesetHash: sha256Hex(table(2222)) });
+    const fp = resourceFingerprints(await engine.observe());
+    expect(fp['firewall/inet-claude']).toBeDefined();
+
+    const failed = await apply([fw(table(3333)), { ...S.image('nonexistent:latest'), dependsOn: ['firewall'] }]);
+    expect(failed.status, JSON.stringify(failed.rollback)).toBe('rolled-back');
+    expect(failed.rollback?.undone).toEqual(['image/nonexistent:latest', 'firewall']);
+    expect(listed()).toContain('tcp dport 2222 drop');
+    expect(listed()).not.toContain('3333');
+    expect(readFileSync(join(dataDir, 'firewall.json'), 'utf8')).toBe(record);
+    expect(resourceFingerprints(await engine.observe())).toEqual(fp);
+
+    const removed = await apply([{ id: 'fw-rm', op: 'firewall.remove', target: 'firewall/inet-claude', params: { confirmTimeoutMs: 0 }, dependsOn: [], risk: 'security', phase: 5, inverse: null, description: 'Remove the firewall table' }]);
+    expect(removed.status).toBe('applied');
+    expect(listed()).toBe('(absent)');
+    expect(existsSync(join(dataDir, 'firewall.json'))).toBe(false);
+  });
+});
