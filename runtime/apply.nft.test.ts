@@ -2,12 +2,13 @@
  * Firewall steps through applyPlan on real nftables, inside a network namespace made for
  * this run (the host's own ruleset is never touched): a table is applied, a later plan that
  * changes it and then fails is rolled back to the previous table (and record), and
- * `firewall.remove` deletes it. The observer is the planner's (runtime/observe/snapshot.ts)
+ * `firewall.remove` deletes it. Host files and the schedule the same way, under a temp
+ * CLAUDE_ROOT. The observer is the planner's (runtime/observe/snapshot.ts)
  * reading nft in the namespace, scoped to no containers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -90,5 +91,25 @@ describe('firewall steps', () => {
     expect(removed.status).toBe('applied');
     expect(listed()).toBe('(absent)');
     expect(existsSync(join(dataDir, 'firewall.json'))).toBe(false);
+  });
+
+  it('host files and the schedule: written under CLAUDE_ROOT with their modes, restored by a rollback', async () => {
+    const hostStep = (content: string): PlanStep => ({ id: 'host', op: 'host.apply', target: 'host/files', params: { files: [{ path: '/etc/hostname', content, mode: '0644' }, { path: '/etc/claude-motd', content: `motd ${content}`, mode: '0600' }] }, dependsOn: [], risk: 'disruptive', phase: 5, inverse: null, description: 'Write host files' });
+    const sched = (name: string): PlanStep => ({ id: 'sched', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs: [{ name, schedule: '0 3 * * *', command: ['true'], timeoutMs: 1000 }] }, dependsOn: [], risk: 'safe', phase: 5, inverse: null, description: 'Update scheduled jobs' });
+    const ok = await apply([hostStep('web-1\n'), sched('backup')]);
+    expect(ok.status).toBe('applied');
+    expect(readFileSync(join(root, 'etc/hostname'), 'utf8')).toBe('web-1\n');
+    expect(statSync(join(root, 'etc/claude-motd')).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(join(dataDir, 'host-files.json'), 'utf8'))).toEqual({ files: { '/etc/claude-motd': '0600', '/etc/hostname': '0644' } });
+    const fp = resourceFingerprints(await engine.observe());
+    expect(fp['host/files']).toBeDefined();
+    expect(fp['schedule/jobs']).toBeDefined();
+
+    const failed = await apply([hostStep('web-2\n'), sched('other'), { ...S.image('nonexistent:latest'), dependsOn: ['host', 'sched'] }]);
+    expect(failed.status, JSON.stringify(failed.rollback)).toBe('rolled-back');
+    expect(readFileSync(join(root, 'etc/hostname'), 'utf8')).toBe('web-1\n');
+    expect(readFileSync(join(root, 'etc/claude-motd'), 'utf8')).toBe('motd web-1\n');
+    expect(JSON.parse(readFileSync(join(dataDir, 'schedule.json'), 'utf8'))).toMatchObject({ jobs: [{ name: 'backup' }] });
+    expect(resourceFingerprints(await engine.observe())).toEqual(fp);
   });
 });
