@@ -37,13 +37,20 @@ function sink(): Writable & { text: () => string } {
 }
 
 async function claude(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return claudeTty(null, ...argv);
+}
+
+/** With `input` (not null): a terminal session that types `input`. */
+async function claudeTty(input: string | null, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = sink();
   const stderr = sink();
+  const stdin = new PassThrough();
+  if (input !== null) stdin.end(input);
   const code = await main(argv, {
     stdout,
     stderr,
-    stdin: new PassThrough(),
-    isTTY: false,
+    stdin,
+    isTTY: input !== null,
     env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state'), USER: 'tester', CLAUDE_OBSERVE_SCOPE: suffix },
     cwd: root,
     now: () => new Date(),
@@ -142,6 +149,15 @@ describe('claude apply / recover / unlock', () => {
     expect(refused.err).toContain('refused (V9 confirmation)');
     expect(refused.err).toContain('Nothing was changed.');
     expect(execFileSync('docker', ['ps', '-aq', '--filter', `name=web-${suffix}`], { encoding: 'utf8' }).trim()).not.toBe('');
+
+    // In a terminal, the same plan asks; "no" refuses, "yes" applies.
+    const no = await claudeTty('no\n', 'apply', await planFile([{ ...S.remove(`web-${suffix}`), risk: 'destructive' }]));
+    expect(no.out).toContain(`These steps need your confirmation:\n  [destructive] Remove orphaned container web-${suffix}\nApply them? [yes/no] `);
+    expect(no.code).toBe(1);
+    const yes = await claudeTty('yes\n', 'apply', await planFile([{ ...S.remove(`web-${suffix}`), risk: 'destructive' }]));
+    expect(yes.code, JSON.stringify(yes)).toBe(0);
+    expect(yes.out).toContain(`✓ Removed orphaned container (web-${suffix})`);
+    expect(execFileSync('docker', ['ps', '-aq', '--filter', `name=web-${suffix}`], { encoding: 'utf8' }).trim()).toBe('');
   });
 
   it('recover with nothing to do; unlock without a lock', async () => {

@@ -3,7 +3,6 @@
  * execute it on this host, or refuse it with the reason, or roll it back completely.
  */
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
@@ -31,16 +30,36 @@ failure rolls the whole stack back to the snapshot taken before. See docs/runtim
 
 Exit status: 0 applied; 1 refused, rolled back, or needs attention; 2 usage error.`;
 
-function ask(ctx: CommandContext, question: string): Promise<boolean> {
+/** Reads one line from the input stream (null at its end). */
+function readLine(stream: NodeJS.ReadableStream): Promise<string | null> {
   return new Promise((res) => {
-    const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: false });
-    ctx.stdout.write(question);
-    rl.once('line', (l) => {
-      rl.close();
-      res(/^y(es)?$/i.test(l.trim()));
-    });
-    rl.once('close', () => res(false));
+    let buf = '';
+    const onData = (c: Buffer | string) => {
+      buf += String(c);
+      const i = buf.indexOf('\n');
+      if (i >= 0) {
+        cleanup();
+        stream.pause();
+        res(buf.slice(0, i));
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      res(buf.length ? buf : null);
+    };
+    const cleanup = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+    };
+    stream.on('data', onData);
+    stream.once('end', onEnd);
   });
+}
+
+async function ask(ctx: CommandContext, question: string): Promise<boolean> {
+  ctx.stdout.write(question);
+  const line = await readLine(ctx.stdin);
+  return line !== null && /^y(es)?$/i.test(line.trim());
 }
 
 const command: Command = {
