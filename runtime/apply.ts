@@ -64,7 +64,13 @@ export const NEEDS_ATTENTION_FILE = 'needs-attention.json';
 
 /** A test-only crash point: the apply process kills itself here (CLAUDE_TEST_CRASH_AT_STEP). */
 export interface CrashPoint {
-  /** 0-based ordinal of the step begin, in the order steps started; steps.length = the finalize phase; steps.length + 1 = right after the state commit. */
+  /**
+   * Steps: the 0-based ordinal of the step begin, in the order steps started, and the step
+   * id. Finalize: ordinal steps.length, stepId `finalize` (before: right after
+   * finalize.begin; after: old containers and trash removed); ordinal steps.length + 1,
+   * stepId `commit` (after: the state commit made, `committed` not journaled yet).
+   * Rollback: stepId `rollback`, ordinal = how many undos were done before this one (after).
+   */
   ordinal: number;
   stepId: string;
   when: 'before' | 'after';
@@ -495,6 +501,7 @@ export async function rollback(
   journal: Journal,
   reason: string,
   onEvent: (e: ApplyEvent) => void,
+  crashAt?: (p: CrashPoint) => void,
 ): Promise<RollbackReport> {
   journal.append({ t: 'rollback.begin', planId: payload.id, reason });
   onEvent({ type: 'rollback.started', planId: payload.id, reason });
@@ -506,6 +513,7 @@ export async function rollback(
     if (!step) continue;
     try {
       await undoStep(engine, snap, step);
+      crashAt?.({ ordinal: undone.length, stepId: 'rollback', when: 'after' });
       undone.push(id);
       journal.append({ t: 'rollback.step', planId: payload.id, step: id, ok: true });
       onEvent({ type: 'rollback.step', planId: payload.id, step: id, ok: true, message: `Undid: ${step.description}` });
@@ -836,7 +844,7 @@ async function execute(
   for (const r of results.values()) if (r.status === 'skipped') onEvent({ type: 'reconcile.step', planId: payload.id, step: r.id, op: r.op, target: r.target, status: 'skipped', durationMs: 0, message: r.description });
   const f = failure as { step: string; error: unknown };
   const reason = `step ${f.step} failed: ${redact(errText(f.error), ctx.secretValues)}`;
-  const report = await rollback(engine, payload, snap, begun, journal, reason, onEvent);
+  const report = await rollback(engine, payload, snap, begun, journal, reason, onEvent, opts.crashAt);
   const durationMs = Date.now() - t0;
   const hint = (f.error as { hint?: unknown }).hint;
   const error = { name: (f.error as Error)?.name ?? 'Error', message: redact(errText(f.error), ctx.secretValues), step: f.step, ...(typeof hint === 'string' ? { hint } : {}) };

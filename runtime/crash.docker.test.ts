@@ -21,6 +21,7 @@ import { transpileForChild, type ChildBuild } from './testutil/transpile-child.j
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
 
 const TRIALS = 20;
+const ROLLBACK_TRIALS = 6;
 const SEED = 0x5eed_c1a0;
 
 const suffix = randomBytes(4).toString('hex');
@@ -40,11 +41,13 @@ import { applyPlan } from './runtime/apply.js';
 import { DockerEngine } from './runtime/drivers/docker.js';
 import { loadTrustedKeys } from './plan/keys.js';
 const a = JSON.parse(process.env.CRASH_ARGS);
+// CLAUDE_TEST_CRASH_AT_STEP: "<ordinal>:<before|after>" (a step or the finalize phase) or "rollback:<k>" (after the k-th undo).
 const [ordinal, when] = (process.env.CLAUDE_TEST_CRASH_AT_STEP ?? '').split(':');
+const hit = (p) => (ordinal === 'rollback' ? p.stepId === 'rollback' && String(p.ordinal) === when : p.stepId !== 'rollback' && String(p.ordinal) === ordinal && p.when === when);
 const engine = new DockerEngine({ root: a.root, dataDir: a.dataDir, hostId: a.hostId, scope: new RegExp(a.scope) });
 const r = await applyPlan(readFileSync(a.plan, 'utf8'), {
   engine, dataDir: a.dataDir, trustedKeys: loadTrustedKeys(a.dataDir), hostId: a.hostId, now: () => new Date(),
-  crashAt: (p) => { if (String(p.ordinal) === ordinal && p.when === when) process.kill(process.pid, 'SIGKILL'); },
+  crashAt: (p) => { if (hit(p)) process.kill(process.pid, 'SIGKILL'); },
 });
 process.stdout.write(r.status);
 `;
@@ -85,6 +88,12 @@ function forward(): PlanStep[] {
     S.replace(A1, A0.configHash),
     S.remove(B.name, { dependsOn: [`start/${C.name}`] }),
   ];
+}
+
+/** S0 → S1 but failing after most steps (a missing image): rolled back; the prune never starts. */
+function forwardFailing(): PlanStep[] {
+  const steps = forward().filter((st) => st.op !== 'container.remove');
+  return [...steps, { ...S.image('nonexistent:latest'), dependsOn: [`replace/${A1.name}`, `start/${C.name}`] }, S.remove(B.name, { dependsOn: ['image/nonexistent:latest'] })];
 }
 
 /** S1 → S0. */
@@ -175,7 +184,7 @@ afterAll(() => {
 });
 
 describe('kill -9 during apply, then recover', () => {
-  it(`${TRIALS} seeded trials: the system is exactly the before or the after state`, async () => {
+  it(`${TRIALS} seeded trials (+ ${ROLLBACK_TRIALS} killed mid-rollback): the system is exactly the before or the after state`, async () => {
     expect(fp1).not.toEqual(fp0);
     expect(names1).not.toEqual(names0);
     const rand = mulberry32(SEED);
@@ -199,6 +208,22 @@ describe('kill -9 during apply, then recover', () => {
       outcomes.push(`${ordinal}:${when}→${isBefore ? 'before' : 'after'}`);
       if (isAfter) await applyIn(backward());
     }
+    // Killed during the rollback of a failing plan: recovery finishes the rollback.
+    const rollbackOutcomes: string[] = [];
+    for (let t = 0; t < ROLLBACK_TRIALS; t++) {
+      const k = Math.floor(rand() * 6); // the failing plan begins 6 steps, so a rollback makes up to 6 undos
+      const planFile = join(dataDir, `rb-trial-${t}.json`);
+      writeFileSync(planFile, signPlan(makePlan(forwardFailing(), { hostId: host.hostId, base: await fingerprints() }), host.key.privateKey));
+      const res = await runChild(planFile, `rollback:${k}`);
+      expect(res.signal, `rollback trial ${t}: should be killed after undo ${k}; out: ${res.out} err: ${res.err}`).toBe('SIGKILL');
+      const rec = await claudeRecover();
+      expect(rec.code, `rollback trial ${t} (undo ${k}): ${rec.out}`).toBe(0);
+      expect(await fingerprints()).toEqual(fp0);
+      expect(containersNow()).toEqual(names0);
+      rollbackOutcomes.push(`rollback:${k}→before`);
+    }
+    console.log(`rollback crash trials: ${rollbackOutcomes.join(', ')}`);
+
     // Interrupted in a step: rolled back. Interrupted in finalize: completed.
     for (const o of outcomes) expect(o.endsWith(o.startsWith(`${points - 1}:`) ? 'after' : 'before'), o).toBe(true);
     console.log(`crash trials: ${outcomes.join(', ')}`);
