@@ -269,6 +269,29 @@ describe.sequential('apply on Docker', () => {
     expect(await redisPing(ports.redis)).toBe('+PONG');
   });
 
+  it('a container that exits while starting fails at once with its exit code and last log lines', async () => {
+    const fp = await base();
+    const crashy = containerSpec({ name: n('crashy'), service: 'crashy', image: 'claude-os-local/busybox:latest', command: ['sh', '-c', 'echo boom: missing config; exit 3'], healthcheck: health('true', 100) });
+    const t0 = Date.now();
+    const r = await apply(await planText([S.create(crashy), S.start(crashy, { timeoutMs: 20_000 })]));
+    expect(r.status, JSON.stringify(r.rollback)).toBe('rolled-back');
+    expect(r.error?.name).toBe('ContainerExitedError');
+    expect(r.error?.message).toMatch(/exited \(exit code 3\) before it became ready; last log lines:\n {4}> boom: missing config/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await idOf(crashy.name)).toBeNull();
+    expect(await base()).toEqual(fp);
+  });
+
+  it('without a healthcheck, ready means running with its ports answering', async () => {
+    const port = await freePort();
+    const plain = containerSpec({ name: n('plain'), service: 'plain', image: 'claude-os-local/web:latest', ports: [{ host: port, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }] });
+    const r = await apply(await planText([S.create(plain), S.start(plain)]));
+    expect(r.status).toBe('applied');
+    expect(r.steps.find((x) => x.op === 'container.start')!.message).toBe('Started plain (running)');
+    expect(await httpGet(port)).toMatch(/^200 /);
+    expect((await apply(await planText([S.remove(plain.name)]))).status).toBe('applied');
+  });
+
   it('refuses a stale plan after a manual docker stop; nothing changes', async () => {
     const text = await planText([S.stop(redis.name)]);
     docker('stop', '-t', '1', web.name);

@@ -95,8 +95,12 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
   const argv = opts.probe ? healthArgv(opts.probe.test) : null;
   const probeTimeout = Math.max(200, opts.probe?.timeoutMs ?? 1000);
   let last = '';
-  for (;;) {
-    const info = await container.inspect();
+  // With a health command, the container's state is read on the first round, every 5th
+  // round, and whenever a probe could not run (an exec into a stopped container fails):
+  // fewer Engine API calls while the command is polled. Without one, every round.
+  let info = await container.inspect();
+  for (let round = 0; ; round++) {
+    if (round > 0 && (!argv || round % 5 === 0)) info = await container.inspect();
     const st = info.State;
     if (st.Status === 'exited' || st.Status === 'dead') {
       const logs = await lastLogLines(container);
@@ -113,6 +117,7 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
           last = `exit ${r.code ?? '?'}${r.output ? `: ${r.output.slice(0, 300)}` : ''}`;
         } catch (e) {
           last = (e as Error).message;
+          info = await container.inspect(); // it may have exited: the next round sees it
         }
       } else {
         const tcp = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
