@@ -23,6 +23,8 @@ describe('ProgressRenderer', () => {
     const out = sink();
     const r = new ProgressRenderer(out, false);
     r.onEvent(step('started', 'Start postgres'));
+    r.onEvent({ ...step('done', 'Created container pg'), op: 'container.create' });
+    r.onEvent({ ...step('done', 'Image img:1 present'), op: 'image.ensure' });
     r.onEvent(step('done', 'Started postgres (healthy)'));
     r.onEvent(step('failed', 'Ensure image nonexistent:latest', "image 'nonexistent:latest' is not present locally"));
     r.onEvent({ type: 'rollback.step', planId: 'plan-1', step: 's', ok: true, message: 'Undid: Replace nginx' });

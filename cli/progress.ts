@@ -23,6 +23,8 @@ export class ProgressRenderer {
   constructor(
     private readonly out: Writable,
     private readonly tty: boolean,
+    /** Also print the quiet lines (container created, image present). */
+    private readonly verbose = false,
   ) {}
 
   onEvent = (e: ApplyEvent): void => {
@@ -39,7 +41,13 @@ export class ProgressRenderer {
           this.draw();
         } else {
           this.running.delete(e.step);
-          if (e.status === 'done') this.line(`✓ ${e.message}`);
+          // As in the spec's examples, only what the user asked about shows: a container's
+          // creation is part of "Started …", and an image already present changed nothing.
+          const quiet = e.op === 'container.create' || (e.op === 'image.ensure' && / present$/.test(e.message));
+          if (e.status === 'done') {
+            if (!quiet || this.verbose) this.line(`✓ ${e.message}`);
+            else this.draw();
+          }
           else if (e.status === 'failed') this.line(`✗ ${e.message}: ${e.error ?? 'failed'}`);
           else this.line(`- Skipped: ${e.message}`);
         }

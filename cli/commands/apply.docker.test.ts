@@ -118,7 +118,7 @@ describe('claude apply / recover / unlock', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines).toContain(`✓ Created network 'net-${suffix}'`);
-    expect(lines).toContain('✓ Image claude-os-local/web:latest present');
+    expect(r.out).not.toContain('Image claude-os-local/web:latest present'); // quiet, as in the spec's examples
     expect(lines).toContain('✓ Started web (healthy)');
     expect(lines).toContain('Reachable:');
     expect(lines).toContain(`  web: http://127.0.0.1:${port}`);

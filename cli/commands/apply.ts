@@ -16,7 +16,7 @@ import { LockHeldError } from '../../runtime/lock.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
-const usage = `usage: claude apply PLAN.json [--yes] [--json] [--wait SECONDS] [--state-dir DIR]
+const usage = `usage: claude apply PLAN.json [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
 
 Verifies the signed plan (envelope, schema, signatures and policy, host, expiry, replay,
 allowed operations, base state, confirmation), then executes it: networks, volumes,
@@ -25,6 +25,7 @@ failure rolls the whole stack back to the snapshot taken before. See docs/runtim
 
   --yes           confirm security and destructive steps without a prompt
   --json          print the result as JSON (no progress lines)
+  -v, --verbose   also print the quiet steps (container created, image already present)
   --wait SECONDS  wait this long for another apply to finish (default 60; 0 refuses at once)
   --state-dir DIR the state dir whose git repo records the applied state
 
@@ -66,7 +67,7 @@ const command: Command = {
   summary: 'verify a signed plan and apply it (rolls back on any failure)',
   usage,
   async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, { yes: { type: 'boolean' }, json: { type: 'boolean' }, wait: { type: 'string' }, 'state-dir': { type: 'string' } });
+    const { values, positionals } = parse(ctx.argv, { yes: { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, wait: { type: 'string' }, 'state-dir': { type: 'string' } });
     if (positionals.length !== 1) {
       println(ctx.stderr, usage);
       return EXIT.USAGE;
@@ -88,7 +89,7 @@ const command: Command = {
     const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
     const scope = scopeFromEnv(ctx.env);
     const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, ...(scope ? { scope } : {}) });
-    const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY);
+    const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, values.verbose ?? false);
     const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
     try {
       const result = await applyPlan(text, {
