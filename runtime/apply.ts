@@ -42,7 +42,7 @@ import type { Engine } from './engine.js';
 import { findInterrupted, Journal, readJournal, rotateJournalIfLarge, type InterruptedApply, type JournalRecord } from './journal.js';
 import { acquireApplyLock, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
-import { loadSnapshot, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
+import { loadSnapshot, pruneSnapshots, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
 import {
   APPLIED_PLANS_FILE,
   appliedPlanIds,
@@ -653,6 +653,11 @@ async function finalize(
   // What the system looks like now, for `claude diff`'s drift report (advisory; never fails).
   await (await import('./state/applied.js')).recordApplied(engine, opts.dataDir, { planId: payload.id, stateCommit, now: opts.now });
   journal.append({ t: 'committed', planId: payload.id, stateCommit });
+  try {
+    pruneSnapshots(opts.dataDir);
+  } catch {
+    /* housekeeping only */
+  }
   return stateCommit;
 }
 

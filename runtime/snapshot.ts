@@ -12,7 +12,7 @@
  * Secret values never appear in plain text: the docker engine encrypts container
  * environments in `recreate` with the host's age key.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
 import { resourceFingerprints } from '../plan/fingerprint.js';
@@ -132,4 +132,26 @@ export function loadSnapshot(dataDir: string, ref: string): Snapshot {
   const file = join(dataDir, ref);
   if (!existsSync(file)) throw new Error(`the snapshot ${file} is missing; the journal refers to it`);
   return JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+}
+
+/** How many applies' snapshots are kept (the older ones are deleted after a successful apply). */
+export const SNAPSHOTS_KEPT = 20;
+
+/**
+ * Deletes the snapshots (and saved payloads) of all but the newest `keep` applies, never
+ * the one named by `except` (a needs-attention marker's). Only called once an apply is
+ * settled, so no interrupted apply needs an old snapshot.
+ */
+export function pruneSnapshots(dataDir: string, keep = SNAPSHOTS_KEPT, except: readonly string[] = []): void {
+  const dir = join(dataDir, SNAPSHOT_DIR);
+  if (!existsSync(dir)) return;
+  const plans = readdirSync(dir)
+    .filter((f) => /^plan-[0-9a-f]+\.json$/.test(f))
+    .map((f) => ({ id: f.slice(0, -'.json'.length), mtime: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime || (a.id < b.id ? 1 : -1));
+  for (const p of plans.slice(keep)) {
+    if (except.includes(p.id)) continue;
+    rmSync(join(dir, `${p.id}.json`), { force: true });
+    rmSync(join(dir, `${p.id}.plan.json`), { force: true });
+  }
 }
