@@ -269,6 +269,37 @@ describe.sequential('apply on Docker', () => {
     expect(await redisPing(ports.redis)).toBe('+PONG');
   });
 
+  it('a failed plan that recreated a network: the old network and the containers on it come back', async () => {
+    const fp = await base();
+    const netBefore = await engine.inspectNetwork(n('net'));
+    const web2 = containerSpec({ ...web, env: { NET: 'v2' } });
+    const netStep = S.network(n('net'));
+    const r = await apply(
+      await planText([
+        S.stop(web.name),
+        S.stop(pg.name),
+        S.stop(redis.name),
+        { ...netStep, id: 'net-rm', op: 'network.remove', dependsOn: [`stop/${web.name}`, `stop/${pg.name}`, `stop/${redis.name}`], risk: 'disruptive' } as PlanStep,
+        { ...netStep, params: { ...(netStep.params as object), labels: { tier: 'front' } }, dependsOn: ['net-rm'] } as PlanStep,
+        S.replace(web2, web.configHash, { dependsOn: [`network/${n('net')}`] }),
+        S.image('nonexistent:latest', { dependsOn: [`replace/${web2.name}`] }),
+      ]),
+    );
+    expect(r.status, JSON.stringify(r.rollback)).toBe('rolled-back');
+    expect(await base()).toEqual(fp);
+    const netAfter = (await engine.inspectNetwork(n('net')))!;
+    expect(netAfter.labels).toEqual(netBefore!.labels);
+    for (const c of [web, pg, redis]) {
+      const info = await engine.docker.getContainer(c.name).inspect();
+      expect(info.State.Running, c.name).toBe(true);
+      expect(Object.keys(info.NetworkSettings.Networks), c.name).toEqual([n('net')]);
+      expect(info.NetworkSettings.Networks[n('net')]!.NetworkID, c.name).toBe(netAfter.id);
+    }
+    expect(await httpGet(ports.web)).toMatch(/^200 /);
+    const dns = await execIn(engine.docker.getContainer(web.name), ['/bin/sh', '-c', 'nslookup postgres 127.0.0.11 >/dev/null 2>&1 || getent hosts postgres || ping -c1 -W1 postgres'], 5000);
+    expect(dns.code).toBe(0);
+  });
+
   it('a container that exits while starting fails at once with its exit code and last log lines', async () => {
     const fp = await base();
     const crashy = containerSpec({ name: n('crashy'), service: 'crashy', image: 'claude-os-local/busybox:latest', command: ['sh', '-c', 'echo boom: missing config; exit 3'], healthcheck: health('true', 100) });

@@ -38,7 +38,7 @@ import {
   type VolumesRecord,
 } from '../plan/host-state.js';
 import type { ContainerSpec, HealthSpec, ObservedState, PlanPayload, PlanStep } from '../plan/types.js';
-import type { Engine } from './engine.js';
+import type { Engine, NetworkRecord } from './engine.js';
 import { findInterrupted, Journal, readJournal, rotateJournalIfLarge, type InterruptedApply, type JournalRecord } from './journal.js';
 import { acquireApplyLock, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
@@ -432,18 +432,43 @@ async function restoreContainer(engine: Engine, snap: Snapshot, name: string): P
   } else if (c.name !== name) {
     await engine.renameContainer(c.id, name);
   }
-  if (was.running && !c.running) await engine.startContainer(c.id);
+  // Networks it lost (one the plan or the rollback recreated was force-emptied): attach again.
+  const attached = new Set(c.networks.map((n) => n.name));
+  for (const n of was.networks) if (!attached.has(n.name)) await engine.connectNetwork(c.id, n.name, n.aliases);
+  if (was.running && !c.running) {
+    try {
+      await engine.startContainer(c.id);
+    } catch (e) {
+      // It cannot start as it is (e.g. it still points at a network that was removed and
+      // created again): create it afresh from the snapshot, which names networks by name.
+      await engine.removeContainer(c.id);
+      await engine.recreateContainer(was);
+      await engine.startContainer(name).catch((e2: unknown) => {
+        throw new Error(`${name} does not start again: ${(e2 as Error).message} (first attempt: ${(e as Error).message})`);
+      });
+    }
+  }
   if (!was.running && c.running) await engine.stopContainer(c.id, 10);
+}
+
+/** Same network as the snapshot's, by what matters (an id changes when it is recreated). */
+function sameNetwork(a: NetworkRecord, b: NetworkRecord): boolean {
+  return a.driver === b.driver && a.internal === b.internal && (a.subnet === undefined || a.subnet === b.subnet) && canonicalJson(a.labels) === canonicalJson(b.labels);
 }
 
 async function restoreNetwork(engine: Engine, snap: Snapshot, name: string): Promise<void> {
   const was = snap.networks.find((n) => n.name === name);
   const cur = await engine.inspectNetwork(name);
   if (!was) {
-    if (cur) await engine.removeNetwork(name);
+    if (cur) await engine.removeNetwork(name, true);
     return;
   }
-  if (!cur) await engine.recreateNetwork(was);
+  if (cur && !sameNetwork(was, cur)) {
+    // The plan replaced it with a different one: put the old one back (its containers are
+    // attached again when they are restored).
+    await engine.removeNetwork(name, true);
+    await engine.recreateNetwork(was);
+  } else if (!cur) await engine.recreateNetwork(was);
 }
 
 async function restoreVolumes(engine: Engine, snap: Snapshot, paths: readonly string[]): Promise<void> {

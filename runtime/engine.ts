@@ -18,6 +18,8 @@ export interface ContainerRecord {
   running: boolean;
   image: string;
   labels: Record<string, string>;
+  /** The networks it is attached to, with its aliases there (sorted by name). */
+  networks: { name: string; aliases: string[] }[];
   /** Engine-specific create options (docker: derived from `docker inspect`); opaque to apply.ts. */
   recreate: unknown;
 }
@@ -71,6 +73,8 @@ export interface Engine {
   /** Idempotent: a missing container is fine. Forced (a running one is killed). */
   removeContainer(nameOrId: string): Promise<void>;
   renameContainer(nameOrId: string, newName: string): Promise<void>;
+  /** Attaches a container to a network with DNS aliases (rollback: after a network was recreated). */
+  connectNetwork(nameOrId: string, network: string, aliases: string[]): Promise<void>;
   /**
    * Waits until the container is ready: the health command (run by the runtime itself at a
    * short interval) succeeds once, or without one, it runs and its published TCP ports
@@ -82,8 +86,8 @@ export interface Engine {
   inspectNetwork(name: string): Promise<NetworkRecord | null>;
   createNetwork(spec: NetworkSpec): Promise<void>;
   recreateNetwork(rec: NetworkRecord): Promise<void>;
-  /** Idempotent. */
-  removeNetwork(name: string): Promise<void>;
+  /** Idempotent. `force` first disconnects every container from it (rollback only). */
+  removeNetwork(name: string, force?: boolean): Promise<void>;
 
   // ── images ──
   /** Present locally, else pulled when `pull`; else ImageMissingError. Returns what happened. */

@@ -142,13 +142,15 @@ export class DockerEngine implements Engine {
     const name = info.Name.replace(/^\//, '');
     // A container found by name must have exactly that name (docker also matches id prefixes).
     if (nameOrId !== info.Id && nameOrId !== name && !info.Id.startsWith(nameOrId)) return null;
+    const recreate = await this.recreateOf(info);
     return {
       id: info.Id,
       name,
       running: info.State.Running || info.State.Restarting,
       image: info.Config.Image,
       labels: info.Config.Labels ?? {},
-      recreate: await this.recreateOf(info),
+      networks: recreate.networks,
+      recreate,
     };
   }
 
@@ -252,6 +254,10 @@ export class DockerEngine implements Engine {
     await this.docker.getContainer(nameOrId).rename({ name: newName });
   }
 
+  async connectNetwork(nameOrId: string, network: string, aliases: string[]): Promise<void> {
+    await this.docker.getNetwork(network).connect({ Container: nameOrId, EndpointConfig: { Aliases: aliases } });
+  }
+
   waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     return waitReady(this.docker, nameOrId, { ...opts, ...(this.opts.probeIntervalMs ? { intervalMs: this.opts.probeIntervalMs } : {}) });
   }
@@ -293,8 +299,12 @@ export class DockerEngine implements Engine {
     });
   }
 
-  async removeNetwork(name: string): Promise<void> {
+  async removeNetwork(name: string, force = false): Promise<void> {
     try {
+      if (force) {
+        const info = (await this.docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
+        for (const id of Object.keys(info.Containers ?? {})) await this.docker.getNetwork(name).disconnect({ Container: id, Force: true });
+      }
       await this.docker.getNetwork(name).remove();
     } catch (e) {
       if (isNotFound(e)) return;

@@ -78,7 +78,7 @@ export class MemoryEngine implements Engine {
   }
 
   private record(c: MemContainer): ContainerRecord {
-    return { id: c.id, name: c.name, running: c.running, image: c.image, labels: { ...c.labels }, recreate: structuredClone(c) };
+    return { id: c.id, name: c.name, running: c.running, image: c.image, labels: { ...c.labels }, networks: c.networks.map((n) => ({ name: n, aliases: [] })), recreate: structuredClone(c) };
   }
 
   async observe(): Promise<ObservedState> {
@@ -167,6 +167,13 @@ export class MemoryEngine implements Engine {
     if (this.s.containers.some((o) => o !== c && o.name === newName)) throw this.fail(`name ${newName} in use`);
     c.name = newName;
   }
+  async connectNetwork(nameOrId: string, network: string): Promise<void> {
+    this.mut(`connect ${nameOrId} ${network}`);
+    const c = this.find(nameOrId);
+    if (!c) throw this.fail(`no container ${nameOrId}`);
+    if (!this.s.networks.some((n) => n.name === network)) throw this.fail(`no network ${network}`);
+    if (!c.networks.includes(network)) c.networks.push(network);
+  }
   async waitReady(nameOrId: string, _o: { probe: HealthSpec | null; timeoutMs: number }): Promise<ReadyResult> {
     this.mut(`wait ${nameOrId}`);
     const c = this.find(nameOrId);
@@ -186,8 +193,9 @@ export class MemoryEngine implements Engine {
     this.mut(`network~ ${rec.name}`);
     this.s.networks.push(structuredClone(rec));
   }
-  async removeNetwork(name: string): Promise<void> {
+  async removeNetwork(name: string, force = false): Promise<void> {
     this.mut(`network- ${name}`);
+    if (force) for (const c of this.s.containers) c.networks = c.networks.filter((n) => n !== name);
     if (this.s.containers.some((c) => c.running && c.networks.includes(name))) throw this.fail(`network ${name} has active endpoints`);
     this.s.networks = this.s.networks.filter((n) => n.name !== name);
   }
