@@ -280,7 +280,7 @@ describe.sequential('apply on Docker', () => {
         S.stop(pg.name),
         S.stop(redis.name),
         { ...netStep, id: 'net-rm', op: 'network.remove', dependsOn: [`stop/${web.name}`, `stop/${pg.name}`, `stop/${redis.name}`], risk: 'disruptive' } as PlanStep,
-        { ...netStep, params: { ...(netStep.params as object), labels: { tier: 'front' } }, dependsOn: ['net-rm'] } as PlanStep,
+        ({ ...netStep, params: { ...(netStep.params as object), labels: { tier: 'front' } }, dependsOn: ['net-rm'] }) as unknown as PlanStep,
         S.replace(web2, web.configHash, { dependsOn: [`network/${n('net')}`] }),
         S.image('nonexistent:latest', { dependsOn: [`replace/${web2.name}`] }),
       ]),
