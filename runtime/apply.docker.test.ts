@@ -20,6 +20,7 @@ import { encryptSecret, ensureAgeIdentity } from './secrets.js';
 import { LockHeldError } from './lock.js';
 import { PlanExpiredError, ReplayError, SignatureError, StalePlanError } from './verify.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
+import { removeDockerByName } from './testutil/docker-cleanup.js';
 
 const suffix = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${suffix}`;
@@ -122,10 +123,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const ids = docker('ps', '-aq', '--filter', `name=${suffix}`).split('\n').filter(Boolean);
-  if (ids.length) docker('rm', '-f', ...ids);
-  const nets = docker('network', 'ls', '-q', '--filter', `name=${suffix}`).split('\n').filter(Boolean);
-  if (nets.length) docker('network', 'rm', ...nets);
+  removeDockerByName(suffix);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
 });

@@ -19,6 +19,7 @@ import { applyPlan } from './apply.js';
 import { DockerEngine } from './drivers/docker.js';
 import { transpileForChild, type ChildBuild } from './testutil/transpile-child.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
+import { removeDockerByName } from './testutil/docker-cleanup.js';
 
 const TRIALS = 20;
 const ROLLBACK_TRIALS = 6;
@@ -175,10 +176,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   child?.cleanup();
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
-  const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets]);
+  removeDockerByName(suffix);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
 });

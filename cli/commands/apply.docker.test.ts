@@ -17,6 +17,7 @@ import type { PlanStep } from '../../plan/types.js';
 import { createHostEngine } from '../../runtime/host-engine.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../../runtime/testutil/plans.js';
 import { main } from '../main.js';
+import { removeDockerByName } from '../../runtime/testutil/docker-cleanup.js';
 
 const suffix = randomBytes(4).toString('hex');
 let dataDir: string;
@@ -93,10 +94,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
-  const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `name=${suffix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets]);
+  removeDockerByName(suffix);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
 });
