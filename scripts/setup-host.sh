@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for bin in dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl; do
+# tmux drives the REPL test through a pseudo-terminal.
+for bin in dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).
