@@ -1,0 +1,59 @@
+/**
+ * Intent benchmark (on demand): context assembly for the spec's full example state with a
+ * 20-turn conversation and a 20-service state summary (target < 100 ms), side by side
+ * with its floor — a plain JSON.stringify of the same inputs — and the offline engine's
+ * time for the spec's example requests.
+ *
+ *   npm run build && node dist/bench/intent.bench.js
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assembleContext } from '../compiler/intent/context.js';
+import { runOfflineEngine } from '../compiler/intent/offline/engine.js';
+import type { ConversationTurn, IntentContext } from '../compiler/intent/provider.js';
+import { STATE_FILE_NAMES } from '../compiler/model.js';
+import { packageRoot } from '../common/paths.js';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(n: number, fn: () => unknown): number {
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  return median(t);
+}
+
+const dir = join(packageRoot(), 'fixtures', 'states', 'spec-example');
+const files = Object.fromEntries(STATE_FILE_NAMES.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+const history: ConversationTurn[] = Array.from({ length: 20 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', text: `turn ${i} `.repeat(50) }));
+const services = Array.from({ length: 20 }, (_, i) => ({ name: `svc-${i}`, image: 'claude-os-local/web:latest', state: 'running', health: 'healthy', ports: [8000 + i] }));
+const logs = Object.fromEntries(services.map((s) => [s.name, Array.from({ length: 20 }, (_, j) => `line ${j} of ${s.name}`)]));
+const ctx = (message: string): IntentContext =>
+  ({ message, files, history, summary: { hostname: 'bench', services, logs, events: [] }, secretNames: ['postgres_password'], imageCatalog: {}, now: new Date('2026-01-01T00:00:00Z') }) as IntentContext;
+
+const N = 30;
+assembleContext(ctx('warm up'));
+const assemble = time(N, () => assembleContext(ctx('add caching with redis')));
+const floor = time(N, () => JSON.stringify(ctx('add caching with redis')));
+console.log('context assembly (spec example, 20 turns, 20 services), median of', N);
+console.log(`  assembleContext   ${assemble.toFixed(2)} ms   target < 100 ms`);
+console.log(`  JSON.stringify    ${floor.toFixed(2)} ms   (floor: the same inputs serialised)`);
+
+const requests = [
+  'set up a web server with nginx',
+  'I need a web application stack with nginx, PostgreSQL, and Redis',
+  'add caching with redis',
+  'lock down the system, only allow SSH from 10.0.0.0/8',
+  'scale web to 3 replicas',
+];
+console.log('offline engine, median of', N);
+for (const r of requests) {
+  const ms = time(N, () => runOfflineEngine(ctx(r)));
+  console.log(`  ${ms.toFixed(2).padStart(7)} ms  ${r}`);
+}
