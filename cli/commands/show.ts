@@ -3,14 +3,10 @@
  * one terraform-style line per step, warnings, exposure, and its signatures with their
  * trust here. Read-only; works offline (no Docker needed).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, UsageError, println, type Command } from '../context.js';
-import { resolvePaths } from '../../common/paths.js';
+import { EXIT, println, type Command } from '../context.js';
+import { inspectPlanFile } from '../plan-file.js';
 import { renderPlan } from '../../compiler/show.js';
-import { inspectPlan } from '../../plan/inspect.js';
-import { KeyError, loadTrustedKeys, readHostId } from '../../plan/keys.js';
 
 const usage = `usage: claude show PLAN.json [--json]
 
@@ -24,27 +20,9 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError('give exactly one plan file');
-    const file = resolve(ctx.cwd, positionals[0]!);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      println(ctx.stderr, `claude show: cannot read ${file}: ${(e as Error).message}`);
-      return EXIT.FAILURE;
-    }
-    const { dataDir } = resolvePaths(ctx.env, ctx.cwd);
-    let trusted;
-    let hostId: string | null;
-    try {
-      trusted = loadTrustedKeys(dataDir);
-      hostId = readHostId(dataDir);
-    } catch (e) {
-      if (!(e instanceof KeyError)) throw e;
-      println(ctx.stderr, `claude show: ${e.message}\n  hint: ${e.hint}`);
-      return EXIT.FAILURE;
-    }
-    const report = inspectPlan(text, { trusted, now: ctx.now(), ...(hostId ? { hostId } : {}) });
+    const inspected = inspectPlanFile(ctx, 'show', positionals);
+    if (typeof inspected === 'number') return inspected;
+    const { file, report } = inspected;
     if (values.json) {
       println(ctx.stdout, JSON.stringify({ payload: report.payload ?? null, checks: report.checks, signatures: report.signatures }, null, 2));
       return report.payload ? EXIT.OK : EXIT.FAILURE;

@@ -3,13 +3,9 @@
  * (envelope, schema, signatures, trust, policy, expiry, host), one line each; exit 0 when
  * every check passes, 1 otherwise. Read-only and offline.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, UsageError, println, type Command } from '../context.js';
-import { resolvePaths } from '../../common/paths.js';
-import { inspectPlan } from '../../plan/inspect.js';
-import { KeyError, loadTrustedKeys, readHostId } from '../../plan/keys.js';
+import { EXIT, println, type Command } from '../context.js';
+import { inspectPlanFile } from '../plan-file.js';
 
 const usage = `usage: claude verify PLAN.json [--json]
 
@@ -24,25 +20,9 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError('give exactly one plan file');
-    const file = resolve(ctx.cwd, positionals[0]!);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      println(ctx.stderr, `claude verify: cannot read ${file}: ${(e as Error).message}`);
-      return EXIT.FAILURE;
-    }
-    const { dataDir } = resolvePaths(ctx.env, ctx.cwd);
-    let report;
-    try {
-      const hostId = readHostId(dataDir);
-      report = inspectPlan(text, { trusted: loadTrustedKeys(dataDir), now: ctx.now(), ...(hostId ? { hostId } : {}) });
-    } catch (e) {
-      if (!(e instanceof KeyError)) throw e;
-      println(ctx.stderr, `claude verify: ${e.message}\n  hint: ${e.hint}`);
-      return EXIT.FAILURE;
-    }
+    const inspected = inspectPlanFile(ctx, 'verify', positionals);
+    if (typeof inspected === 'number') return inspected;
+    const { file, report } = inspected;
     if (values.json) {
       println(ctx.stdout, JSON.stringify({ ok: report.ok, checks: report.checks, signatures: report.signatures }, null, 2));
     } else {
