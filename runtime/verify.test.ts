@@ -4,9 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from '../common/paths.js';
 import { addTrustedKey } from '../plan/keys.js';
 import type { PlanPayload, PlanStep } from '../plan/types.js';
 import { makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
@@ -20,6 +22,9 @@ import {
   PlanExpiredError,
   PlanFormatError,
   PlanSchemaError,
+  planValidator,
+  planValidatorKey,
+  PLAN_VALIDATOR_OPTIONS,
   ReplayError,
   SignatureError,
   StalePlanError,
@@ -81,6 +86,32 @@ describe('verifyPlan (V1–V7)', () => {
     expect(refusal(() => verifyPlan(signPlan(cyc, host.key.privateKey), opts())).message).toMatch(/dependency cycle/);
     const dangling = plan([{ ...S.network('a'), dependsOn: ['nope'] }]);
     expect(refusal(() => verifyPlan(signPlan(dangling, host.key.privateKey), opts())).message).toMatch(/depends on unknown step 'nope'/);
+  });
+
+  it('V2 with the discriminator: each bad step is reported against its own op only', () => {
+    const bad = plan([S.network('a'), { ...S.network('b'), op: 'shell.exec' as never }, { ...S.image('i:1'), params: { ref: 'i:1', requested: 'i:1' } as never }]);
+    const e = refusal(() => verifyPlan(signPlan(bad, host.key.privateKey), opts()));
+    expect(e).toBeInstanceOf(PlanSchemaError);
+    expect(e.message).toContain('/steps/1: value of tag "op" must be in oneOf');
+    expect(e.message).toContain("/steps/2/params: must have required property 'pull'");
+    // not the other fourteen branches' complaints about step 2
+    expect(e.message).not.toContain("/steps/2/params: must have required property 'name'");
+  });
+
+  it('the compiled validator is cached under a key of the ajv version, the options and the schema', () => {
+    const require = createRequire(join(packageRoot(), 'package.json'));
+    const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+    const schemaText = readFileSync(join(packageRoot(), 'schemas', 'plan.schema.json'), 'utf8');
+    const key = planValidatorKey(ajvVersion, schemaText);
+    expect(PLAN_VALIDATOR_OPTIONS.discriminator).toBe(true);
+    // any change to the options or the schema gives another file (the old one is never loaded)
+    expect(planValidatorKey(ajvVersion, schemaText, { ...PLAN_VALIDATOR_OPTIONS, discriminator: false })).not.toBe(key);
+    expect(planValidatorKey(ajvVersion, schemaText + ' ')).not.toBe(key);
+    expect(planValidatorKey('0.0.0', schemaText)).not.toBe(key);
+    planValidator(dataDir);
+    expect(readdirSync(join(dataDir, 'cache'))).toEqual([`plan-validator-${key}.cjs`]);
+    // the cached code dispatches on the tag rather than trying every branch
+    expect(readFileSync(join(dataDir, 'cache', `plan-validator-${key}.cjs`), 'utf8')).toMatch(/tag\d* === "network\.create"/);
   });
 
   it('V3: unsigned, unknown key, bad signature, missing role → SignatureError', () => {
