@@ -15,6 +15,11 @@ describe('canonicalJsonFast', () => {
       { numRuns: 500 },
     );
   });
+  it('keeps an own "__proto__" key (fast-check found it dropped)', () => {
+    const v = JSON.parse('{"b":1,"__proto__":{"x":2},"a":[{"__proto__":0}]}');
+    expect(canonicalJsonFast(v)).toBe(canonicalJson(v));
+    expect(canonicalJsonFast(v)).toBe('{"__proto__":{"x":2},"a":[{"__proto__":0}],"b":1}');
+  });
   it('on a plan payload, and it refuses non-finite numbers', () => {
     const p = plan(webStack(), emptyObserved(), { request: 'r', now: new Date(0), nonce: 'c'.repeat(32), hostId: 'h', provenance: { engine: 'user' }, compilerVersion: '0' });
     expect(canonicalJsonFast(p)).toBe(canonicalJson(p));

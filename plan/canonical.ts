@@ -34,7 +34,8 @@ function sortDeep(v: unknown): unknown {
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return sortDeep((v as { toJSON(): unknown }).toJSON());
   if (Array.isArray(v)) return v.map((x) => (x === undefined || typeof x === 'symbol' || typeof x === 'function' ? null : sortDeep(x)));
   const o = v as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
+  // Null prototype: a "__proto__" key stays an own property instead of setting the prototype.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const k of Object.keys(o).sort()) {
     if (INDEX_KEY.test(k)) throw FALLBACK;
     const x = o[k];

@@ -126,29 +126,11 @@ export interface VerifiedEnvelope {
 export function verifyEnvelope(env: Envelope, trusted: readonly TrustedKey[], payloadType = PAYLOAD_TYPE): VerifiedEnvelope {
   if (env.payloadType !== payloadType) throw new EnvelopeFormatError(`payloadType is ${JSON.stringify(env.payloadType)}, expected ${payloadType}`);
   const payloadBytes = Buffer.from(env.payload, 'base64');
-  const message = pae(env.payloadType, payloadBytes);
   const signers: TrustedKey[] = [];
   const rejected: VerifiedEnvelope['rejected'] = [];
-  const seen = new Set<string>();
-  for (const s of env.signatures) {
-    if (seen.has(s.keyid)) {
-      rejected.push({ keyid: s.keyid, reason: 'duplicate-keyid' });
-      continue;
-    }
-    seen.add(s.keyid);
-    const key = trusted.find((k) => k.keyid === s.keyid);
-    if (!key) {
-      rejected.push({ keyid: s.keyid, reason: 'unknown-key' });
-      continue;
-    }
-    let ok = false;
-    try {
-      ok = edVerify(null, message, key.publicKey, Buffer.from(s.sig, 'base64'));
-    } catch {
-      ok = false;
-    }
-    if (ok) signers.push(key);
-    else rejected.push({ keyid: s.keyid, reason: 'bad-signature' });
+  for (const c of checkSignatures(env, trusted)) {
+    if (c.status === 'valid') signers.push(c.key!);
+    else rejected.push({ keyid: c.keyid, reason: c.status === 'duplicate' ? 'duplicate-keyid' : c.status });
   }
   let payload: unknown;
   try {
@@ -157,6 +139,36 @@ export function verifyEnvelope(env: Envelope, trusted: readonly TrustedKey[], pa
     throw new EnvelopeFormatError(`payload is not valid JSON: ${(e as Error).message}`);
   }
   return { payloadBytes, payload, signers, rejected };
+}
+
+export interface SignatureCheck {
+  keyid: string;
+  status: 'valid' | 'unknown-key' | 'bad-signature' | 'duplicate';
+  /** The trusted key, when the keyid is known. */
+  key?: TrustedKey;
+}
+
+/**
+ * Checks each signature of the envelope over PAE(payloadType, payload bytes), in order:
+ * a keyid that appears again is a duplicate (it counts once), an unknown keyid is
+ * reported as such, and a known key's signature either verifies or does not.
+ */
+export function checkSignatures(env: Envelope, trusted: readonly TrustedKey[]): SignatureCheck[] {
+  const message = pae(env.payloadType, Buffer.from(env.payload, 'base64'));
+  const seen = new Set<string>();
+  return env.signatures.map((s): SignatureCheck => {
+    if (seen.has(s.keyid)) return { keyid: s.keyid, status: 'duplicate' };
+    seen.add(s.keyid);
+    const key = trusted.find((k) => k.keyid === s.keyid);
+    if (!key) return { keyid: s.keyid, status: 'unknown-key' };
+    let ok = false;
+    try {
+      ok = edVerify(null, message, key.publicKey, Buffer.from(s.sig, 'base64'));
+    } catch {
+      ok = false;
+    }
+    return { keyid: s.keyid, status: ok ? 'valid' : 'bad-signature', key };
+  });
 }
 
 export { createPrivateKey, createPublicKey };

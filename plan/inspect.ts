@@ -5,8 +5,7 @@
  * `claude verify` and `claude show` print it; the runtime has its own gate (runtime/verify.ts)
  * built from the same pieces.
  */
-import { EnvelopeFormatError, parseEnvelope, pae, type Envelope, type TrustedKey } from './envelope.js';
-import { verify as edVerify } from 'node:crypto';
+import { EnvelopeFormatError, checkSignatures, parseEnvelope, type Envelope, type TrustedKey } from './envelope.js';
 import { parseStrictJson } from './strict-json.js';
 import { validatePlanPayload } from './schema.js';
 import { evaluatePolicy } from './policy.js';
@@ -71,26 +70,8 @@ export function inspectPlan(text: string, opts: InspectOptions): PlanReport {
   checks.push(problems.length ? { check: 'schema', ok: false, detail: `does not match schemas/plan.schema.json: ${problems.join('; ')}` } : { check: 'schema', ok: true, detail: 'matches schemas/plan.schema.json' });
   const plan = problems.length === 0 ? (payload as PlanPayload) : undefined;
 
-  const message = pae(env.payloadType, bytes);
-  const seen = new Set<string>();
-  for (const s of env.signatures) {
-    if (seen.has(s.keyid)) {
-      signatures.push({ keyid: s.keyid, status: 'duplicate' });
-      continue;
-    }
-    seen.add(s.keyid);
-    const key = opts.trusted.find((k) => k.keyid === s.keyid);
-    if (!key) {
-      signatures.push({ keyid: s.keyid, status: 'unknown-key' });
-      continue;
-    }
-    let ok = false;
-    try {
-      ok = edVerify(null, message, key.publicKey, Buffer.from(s.sig, 'base64'));
-    } catch {
-      ok = false;
-    }
-    signatures.push({ keyid: s.keyid, status: ok ? 'valid' : 'bad-signature', role: key.role, ...(key.name ? { name: key.name } : {}) });
+  for (const c of checkSignatures(env, opts.trusted)) {
+    signatures.push({ keyid: c.keyid, status: c.status, ...(c.key ? { role: c.key.role, ...(c.key.name ? { name: c.key.name } : {}) } : {}) });
   }
   const valid = signatures.filter((s) => s.status === 'valid');
   const bad = signatures.filter((s) => s.status === 'bad-signature' || s.status === 'duplicate');
