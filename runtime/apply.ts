@@ -283,8 +283,10 @@ function successMessage(step: PlanStep, detail: Record<string, unknown>, specs: 
       return 'Firewall rules applied';
     case 'firewall.remove':
       return 'Firewall table removed';
-    case 'host.apply':
-      return `Host files written (${step.params.files.length})`;
+    case 'host.apply': {
+      const removed = Array.isArray(detail.removed) ? detail.removed.length : 0;
+      return `Host files written (${step.params.files.length})${removed ? `, removed (${removed})` : ''}`;
+    }
     case 'schedule.apply':
       return `Scheduled jobs updated (${step.params.jobs.length})`;
     default:
@@ -397,10 +399,18 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
       await engine.writeRecord(FIREWALL_RECORD, null);
       return {};
     case 'host.apply': {
-      await engine.writeHostFiles(step.params.files.map((f) => ({ path: f.path, content: Buffer.from(f.content, 'utf8').toString('base64'), mode: normalizeMode(f.mode) })));
+      // Written files and removed ones (files an earlier apply wrote that the state no longer
+      // wants) in one call: the engine checks every path (under CLAUDE_ROOT, no `..`) before
+      // it touches any. The snapshot holds the removed files' content for a rollback.
+      const written = new Set(step.params.files.map((f) => f.path));
+      const removed = [...new Set(step.params.remove ?? [])].filter((p) => !written.has(p)).sort();
+      await engine.writeHostFiles([
+        ...step.params.files.map((f) => ({ path: f.path, content: Buffer.from(f.content, 'utf8').toString('base64'), mode: normalizeMode(f.mode) })),
+        ...removed.map((path) => ({ path, content: null, mode: '0644' })),
+      ]);
       const record: HostFilesRecord = { files: Object.fromEntries(step.params.files.map((f) => [f.path, normalizeMode(f.mode)]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1))) };
       await engine.writeRecord(HOST_FILES_RECORD, JSON.stringify(record, null, 2) + '\n');
-      return { files: step.params.files.length };
+      return { files: step.params.files.length, removed };
     }
     case 'schedule.apply': {
       const record: ScheduleRecord = { jobs: step.params.jobs };

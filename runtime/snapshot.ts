@@ -5,7 +5,8 @@
  *
  * It holds every container the plan names, with its full create options (so it can be
  * recreated) and whether it was running; the networks the plan names; the volume directories the plan touches and whether they
- * existed; the volume registry; the host files and schedule the plan rewrites; the firewall
+ * existed; the volume registry; the host files the plan writes or removes (content and
+ * mode) and the schedule it rewrites; the firewall
  * table when the plan changes it; and the per-resource fingerprints at that moment, which
  * the verification of a rollback compares against.
  *
@@ -83,7 +84,12 @@ export function volumePathsOf(payload: PlanPayload): string[] {
 
 export function hostPathsOf(payload: PlanPayload): string[] {
   const paths = new Set<string>();
-  for (const s of payload.steps) if (s.op === 'host.apply') for (const f of s.params.files) paths.add(f.path);
+  for (const s of payload.steps) {
+    if (s.op !== 'host.apply') continue;
+    for (const f of s.params.files) paths.add(f.path);
+    // removed files too: their content and mode, so a rollback writes them back
+    for (const p of s.params.remove ?? []) paths.add(p);
+  }
   return [...paths].sort();
 }
 

@@ -16,6 +16,7 @@ import {
   checkAllowList,
   checkBase,
   checkConfirmation,
+  checkHostPaths,
   ConfirmationRequiredError,
   DisallowedOpError,
   HostMismatchError,
@@ -96,6 +97,18 @@ describe('verifyPlan (V1–V7)', () => {
     expect(e.message).toContain("/steps/2/params: must have required property 'pull'");
     // not the other fourteen branches' complaints about step 2
     expect(e.message).not.toContain("/steps/2/params: must have required property 'name'");
+  });
+
+  it('V2 host paths: `..` or a relative path anywhere the runtime places a path under CLAUDE_ROOT is refused', () => {
+    const hostStep: PlanStep = { id: 'h', op: 'host.apply', target: 'host/files', params: { files: [{ path: '/etc/../../x', content: '', mode: '0644' }], remove: ['/etc/ok', 'rel/path'] }, dependsOn: [], risk: 'safe', phase: 5, inverse: null, description: 'h' };
+    expect(checkHostPaths([hostStep, S.volume('v', '/data/../..'), S.volume('w', '/data/w')])).toEqual([
+      "/steps/0/params/files/0/path: host path '/etc/../../x' contains a `..` segment (host paths stay under CLAUDE_ROOT)",
+      "/steps/0/params/remove/1: host path 'rel/path' is not absolute",
+      "/steps/1/params/path: host path '/data/../..' contains a `..` segment (host paths stay under CLAUDE_ROOT)",
+    ]);
+    const e = refusal(() => verifyPlan(signPlan(plan([S.volume('v', '/srv/../../etc')]), host.key.privateKey), opts()));
+    expect(e).toBeInstanceOf(PlanSchemaError);
+    expect(e.message).toContain("/steps/0/params/path: host path '/srv/../../etc' contains a `..` segment");
   });
 
   it('the compiled validator is cached under a key of the ajv version, the options and the schema', () => {

@@ -238,6 +238,53 @@ export function checkStepGraph(steps: readonly PlanStep[]): string[] {
   return problems;
 }
 
+/**
+ * V2, host paths: every path the runtime places under CLAUDE_ROOT (host files written or
+ * removed, volume directories, bind-mount sources of containers and jobs) is absolute and
+ * has no `..` segment, so no step can reach outside the root. (The drivers check again,
+ * and also refuse a symlink on the way that leads out.)
+ */
+export function checkHostPaths(steps: readonly PlanStep[]): string[] {
+  const problems: string[] = [];
+  const check = (where: string, p: string) => {
+    if (!p.startsWith('/')) problems.push(`${where}: host path '${p}' is not absolute`);
+    else if (p.split('/').includes('..')) problems.push(`${where}: host path '${p}' contains a \`..\` segment (host paths stay under CLAUDE_ROOT)`);
+  };
+  steps.forEach((s, i) => {
+    const at = `/steps/${i}/params`;
+    switch (s.op) {
+      case 'host.apply':
+        s.params.files.forEach((f, j) => check(`${at}/files/${j}/path`, f.path));
+        (s.params.remove ?? []).forEach((p, j) => check(`${at}/remove/${j}`, p));
+        break;
+      case 'volume.create':
+        check(`${at}/path`, s.params.path);
+        break;
+      case 'volume.remove':
+        check(`${at}/volume/path`, s.params.volume.path);
+        break;
+      case 'container.create':
+        s.params.mounts.forEach((m, j) => check(`${at}/mounts/${j}/source`, m.source));
+        break;
+      case 'container.replace':
+        s.params.spec.mounts.forEach((m, j) => check(`${at}/spec/mounts/${j}/source`, m.source));
+        break;
+      case 'schedule.apply':
+        s.params.jobs.forEach((job, j) =>
+          (job.mounts ?? []).forEach((m, k) => {
+            const src = (m as { source?: unknown }).source;
+            if (typeof src === 'string') check(`${at}/jobs/${j}/mounts/${k}/source`, src);
+            else problems.push(`${at}/jobs/${j}/mounts/${k}: a job mount needs a string 'source'`);
+          }),
+        );
+        break;
+      default:
+        break;
+    }
+  });
+  return problems;
+}
+
 // ── V6 replay: the applied plan ids ────────────────────────────────────────────────────
 
 export const APPLIED_PLANS_FILE = 'applied-plans.jsonl';
@@ -280,7 +327,7 @@ export function verifyPlan(planText: string, opts: VerifyOptions): VerifiedPlan 
   const validate = planValidator(opts.dataDir);
   if (!validate(verified.payload)) throw new PlanSchemaError(formatAjvErrors(validate.errors));
   const payload = verified.payload as PlanPayload;
-  const graph = checkStepGraph(payload.steps);
+  const graph = [...checkStepGraph(payload.steps), ...checkHostPaths(payload.steps)];
   if (graph.length) throw new PlanSchemaError(graph);
 
   // V3 signature: trusted keys, each keyid once (verifyEnvelope counts a keyid once), roles.

@@ -2,13 +2,34 @@
  * Host filesystem side effects under CLAUDE_ROOT: volume directories (with their declared
  * permissions and owner), host files, and the data-dir records of plan/host-state.ts.
  * Every write is crash-safe (temp file, fsync, rename, fsync dir).
+ *
+ * Nothing here reaches outside CLAUDE_ROOT: a logical path must be absolute and free of `..`
+ * segments, and a host file is refused when a symlink on its way leads out of the root
+ * (`HostPathError`, before anything is written or deleted).
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fsyncDir, writeFileAtomic } from '../../common/fsutil.js';
 import { underRoot } from '../../common/paths.js';
 import type { VolumeSpec } from '../../plan/types.js';
-import type { HostFile, VolumeDirState } from '../engine.js';
+import { StepError, type HostFile, type VolumeDirState } from '../engine.js';
+
+/** A host path the runtime will not touch: not absolute, with `..`, or outside CLAUDE_ROOT. */
+export class HostPathError extends StepError {
+  override name = 'HostPathError';
+  constructor(
+    readonly path: string,
+    why: string,
+  ) {
+    super(`host path '${path}' is refused: ${why}`, 'host paths are absolute, without `..`, and stay under CLAUDE_ROOT; fix the state file that names it and plan again');
+  }
+}
+
+/** True when `p` is `root` or inside it (both absolute and normalised). */
+function inside(root: string, p: string): boolean {
+  const r = relative(root, p);
+  return r === '' || (!r.startsWith('..' + sep) && r !== '..' && !r.startsWith(sep));
+}
 
 /** "999", "999:999", "postgres" or "postgres:postgres" → numeric ids (names from <root>/etc/passwd, then /etc/passwd). */
 export function resolveOwner(owner: string, root: string): { uid: number; gid: number } {
@@ -45,14 +66,41 @@ export function resolveOwner(owner: string, root: string): { uid: number; gid: n
   return { uid, gid };
 }
 
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 export class HostFs {
   constructor(
     readonly root: string,
     readonly dataDir: string,
   ) {}
 
+  /** The path under CLAUDE_ROOT of a logical path; HostPathError when it is not absolute or has `..`. */
   hostPath(logical: string): string {
-    return underRoot(this.root, logical);
+    if (!logical.startsWith('/')) throw new HostPathError(logical, 'it is not absolute');
+    if (logical.split('/').includes('..')) throw new HostPathError(logical, 'it contains a `..` segment');
+    const p = underRoot(this.root, logical);
+    if (!inside(resolve(this.root), resolve(p))) throw new HostPathError(logical, `it resolves outside ${this.root}`);
+    return p;
+  }
+
+  /**
+   * `hostPath`, and also no symlink on the way to the file's directory leads out of the root
+   * (the file itself may be a symlink: it is replaced or unlinked, never followed).
+   */
+  hostFilePath(logical: string): string {
+    const p = this.hostPath(logical);
+    let dir = dirname(p);
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    const realRoot = realpathSync(this.root);
+    const realDir = realpathSync(dir);
+    if (!inside(realRoot, realDir)) throw new HostPathError(logical, `${dir} leads to ${realDir}, outside ${this.root}`);
+    return p;
   }
 
   trashPath(logical: string, planId: string): string {
@@ -115,7 +163,7 @@ export class HostFs {
 
   readHostFiles(paths: readonly string[]): HostFile[] {
     return paths.map((path) => {
-      const p = this.hostPath(path);
+      const p = this.hostFilePath(path);
       try {
         const st = statSync(p);
         return { path, content: readFileSync(p).toString('base64'), mode: '0' + (st.mode & 0o777).toString(8).padStart(3, '0') };
@@ -125,11 +173,16 @@ export class HostFs {
     });
   }
 
+  /** Writes (content) or deletes (null) each file; every path is checked before any is touched. */
   writeHostFiles(files: readonly HostFile[]): void {
-    for (const f of files) {
-      const p = this.hostPath(f.path);
-      if (f.content === null) rmSync(p, { force: true });
-      else {
+    const targets = files.map((f) => ({ f, p: this.hostFilePath(f.path) }));
+    for (const { f, p } of targets) {
+      if (f.content === null) {
+        if (existsSync(p) || isLink(p)) {
+          rmSync(p, { force: true });
+          fsyncDir(dirname(p));
+        }
+      } else {
         writeFileAtomic(p, Buffer.from(f.content, 'base64'), parseInt(f.mode, 8));
         chmodSync(p, parseInt(f.mode, 8));
       }
