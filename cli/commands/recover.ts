@@ -14,10 +14,15 @@ import { ProgressRenderer, renderRecover } from '../progress.js';
 import { dockerHint } from './apply.js';
 
 const usage = `usage: claude recover [--json] [--state-dir DIR]
+       claude recover --repair-state [--json] [--state-dir DIR]
 
 After a crash or a failed rollback: rolls an interrupted apply back to the snapshot taken
 before it (or completes it when it had reached its final clean-up), verifies the result,
 and clears the "needs attention" state. See docs/runtime.md.
+
+With --repair-state: checks the state repository (the state dir's .git) instead, removes
+stale lock files (the safe repair), and lists what is left with the steps to repair it by
+hand (docs/state-and-audit.md). Exit 0 when the repository is healthy afterwards, 1 otherwise.
 
 Exit status: 0 recovered or nothing to do; 1 recovery did not succeed (the problems are listed).`;
 
@@ -25,8 +30,9 @@ const command: Command = {
   summary: 'roll back or complete an interrupted apply; clear "needs attention"',
   usage,
   async run(ctx) {
-    const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' } }, false);
+    const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'repair-state': { type: 'boolean' } }, false);
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
+    if (values['repair-state']) return (await import('../repair-state.js')).runRepairState(ctx, paths.stateDir, values.json ?? false);
     const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
     const scope = scopeFromEnv(ctx.env);
     const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, ...(scope ? { scope } : {}) });
