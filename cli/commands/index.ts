@@ -31,4 +31,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   events: async () => (await import('./events.js')).default,
   diagnose: async () => (await import('./diagnose.js')).default,
   observe: async () => (await import('./observe.js')).default,
+  jobs: async () => (await import('./jobs.js')).default,
 };

@@ -19,6 +19,7 @@ the last 1,000 log lines per service and the events of the last 24 h, and serves
   GET /api/v1/status    the summary and anomalies as JSON
   GET /api/v1/summary   the summary as YAML
   GET /healthz          ok
+It also runs the scheduled jobs on their cron schedule (see claude jobs, docs/jobs.md).
 
   --host ADDR         listen address (default 127.0.0.1; the summary holds log lines)
   --port N            listen port (default 9101)
@@ -62,6 +63,10 @@ const command: Command = {
       return EXIT.FAILURE;
     }
     println(ctx.stderr, `claude-observe: serving http://${addr.host}:${addr.port}/metrics, /api/v1/status, /api/v1/summary, /healthz (every ${interval} s)`);
+    // The scheduled jobs run in this daemon too, on their cron schedule (runtime/jobs/, docs/jobs.md).
+    const jobs = await import('../../runtime/jobs/index.js');
+    const { readHostId } = await import('../../plan/keys.js');
+    new jobs.JobScheduler({ docker: await jobs.dockerFromEnv(ctx.env), dataDir: env.dataDir, root: env.root, hostId: () => readHostId(env.dataDir), now: ctx.now, log: (l) => println(ctx.stderr, l) }).start();
     // Runs until the process is stopped (systemd sends SIGTERM); metrics and events are
     // saved every minute, so at most the last minute is lost.
     await new Promise<void>(() => undefined);

@@ -1,0 +1,149 @@
+/**
+ * The job scheduler of the observe daemon (`claude observe --serve`): it reads the schedule
+ * table the last apply installed (`<dataDir>/schedule.json`, read again on every tick, so an
+ * apply takes effect without a restart), and runs each job whose cron expression fired since
+ * the previous tick (runner.ts). Like cron, it does not catch up runs missed while it was not
+ * running, and a job that fired several times within one tick runs once. It sleeps until the
+ * next time a job fires (at most `maxSleepMs`), so it costs nothing between runs.
+ */
+import type Docker from 'dockerode';
+import type { JobSpec } from '../../plan/types.js';
+import { CronError, firedBetween, nextRun } from './cron.js';
+import { JobBusyError, runJob } from './runner.js';
+import { readSchedule, type JobRun } from './store.js';
+
+export interface SchedulerOptions {
+  docker: Docker;
+  dataDir: string;
+  root: string;
+  /** This instance's host id; read when a job runs (null: no host id yet, container jobs cannot run). */
+  hostId: () => string | null;
+  now: () => Date;
+  /** IANA zone the cron expressions are read in; default the system's. */
+  tz?: string;
+  /** The image for jobs with neither container nor image (runner.ts DEFAULT_JOB_IMAGE). */
+  defaultImage?: string;
+  /** One line per notable thing (job started/finished, a bad schedule). */
+  log?: (line: string) => void;
+  /** Longest sleep between two looks at the schedule (ms). Default 30 s. */
+  maxSleepMs?: number;
+  /** Called with each finished run. */
+  onRun?: (run: JobRun) => void;
+}
+
+export const SCHEDULER_ACTOR = 'claude-scheduler';
+
+export class JobScheduler {
+  private lastTick: Date | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private readonly running = new Set<Promise<void>>();
+  /** Schedules already reported as invalid (job → schedule), so the log says it once. */
+  private readonly reported = new Map<string, string>();
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.lastTick = this.o.now();
+    this.arm();
+  }
+
+  /** Stops ticking and waits for the runs in progress to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.all([...this.running]);
+  }
+
+  /**
+   * One look at the schedule: starts every job that fired in (previous tick, now] and
+   * returns their names (the runs go on in the background; `stop()` waits for them).
+   */
+  tick(): string[] {
+    const now = this.o.now();
+    const from = this.lastTick ?? now;
+    this.lastTick = now;
+    const due: JobSpec[] = [];
+    for (const job of this.schedule()) {
+      try {
+        if (firedBetween(job.name, job.schedule, from, now, this.cronOpts())) due.push(job);
+      } catch (e) {
+        this.reportBad(job, e);
+      }
+    }
+    for (const job of due) this.launch(job);
+    return due.map((j) => j.name);
+  }
+
+  private schedule(): JobSpec[] {
+    try {
+      return readSchedule(this.o.dataDir);
+    } catch (e) {
+      this.o.log?.(`claude-scheduler: ${(e as Error).message}`);
+      return [];
+    }
+  }
+
+  private cronOpts() {
+    return this.o.tz ? { tz: this.o.tz } : {};
+  }
+
+  private reportBad(job: JobSpec, e: unknown): void {
+    if (this.reported.get(job.name) === job.schedule) return;
+    this.reported.set(job.name, job.schedule);
+    this.o.log?.(`claude-scheduler: ${e instanceof CronError ? e.message : String(e)}; the job does not run until the schedule is fixed`);
+  }
+
+  private launch(job: JobSpec): void {
+    const hostId = this.o.hostId();
+    this.o.log?.(`claude-scheduler: running job ${job.name}`);
+    const p = runJob(job, {
+      docker: this.o.docker,
+      dataDir: this.o.dataDir,
+      root: this.o.root,
+      hostId: hostId ?? '',
+      now: this.o.now,
+      trigger: 'schedule',
+      actor: SCHEDULER_ACTOR,
+      ...(this.o.defaultImage ? { defaultImage: this.o.defaultImage } : {}),
+    })
+      .then((run) => {
+        this.o.log?.(`claude-scheduler: job ${job.name} ${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}${run.error ? `: ${run.error}` : ''}`);
+        this.o.onRun?.(run);
+      })
+      .catch((e: unknown) => {
+        // JobBusyError: the previous run is still going; this one is skipped, as cron's flock idiom would.
+        this.o.log?.(`claude-scheduler: job ${job.name} not started: ${e instanceof JobBusyError ? e.message : (e as Error).message}`);
+      })
+      .finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  /** Sleeps until the next job fires (or maxSleepMs), then ticks again. */
+  private arm(): void {
+    if (this.stopped) return;
+    const now = this.o.now();
+    let wait = this.o.maxSleepMs ?? 30_000;
+    for (const job of this.schedule()) {
+      try {
+        wait = Math.min(wait, nextRun(job.name, job.schedule, now, this.cronOpts()).getTime() - now.getTime());
+      } catch (e) {
+        this.reportBad(job, e);
+      }
+    }
+    // A little past the firing time, so the tick's window (last, now] includes it.
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        if (this.stopped) return;
+        this.tick();
+        this.arm();
+      },
+      Math.max(0, wait) + 20,
+    );
+    this.timer.unref();
+  }
+}
