@@ -6,7 +6,8 @@
 import type Docker from 'dockerode';
 
 export { CronError, firedBetween, nextRun, type CronOptions } from './cron.js';
-export { DEFAULT_JOB_IMAGE, JobBusyError, LABEL_JOB, LABEL_JOB_RUN, runJob, serviceContainer, type RunJobOptions } from './runner.js';
+export { DEFAULT_JOB_IMAGE, LABEL_JOB, LABEL_JOB_RUN, serviceContainer } from '../drivers/job-container.js';
+export { JobBusyError, newRunId, runJob, type RunJobOptions } from './runner.js';
 export { JobScheduler, SCHEDULER_ACTOR, type SchedulerOptions } from './scheduler.js';
 export { eventType, jobMounts, readLastRuns, readSchedule, recordRun, type JobMount, type JobRun } from './store.js';
 

@@ -1,40 +1,18 @@
 /**
- * Runs one scheduled job, always inside a container, never in a host shell (DESIGN.md, "No
- * arbitrary commands"):
- *
- * - `container: SERVICE`: `docker exec` of the job's argv in that service's running
- *   container (managed by this instance: `claude.os/managed=true`, `claude.os/service`,
- *   `claude.os/host=<host id>`; the first replica by name).
- * - otherwise: a fresh utility container, `docker run --rm` style, of the job's image (or
- *   the default utility image), with only the job's declared mounts (under CLAUDE_ROOT),
- *   no network and no new privileges; named `claude-job-<job>-<runId>` and removed after.
- *
- * The timeout is enforced: a utility container is killed; an exec'd process (and the
- * processes it started) is killed by its host pid, which the Engine reports. The outcome
- * (exit code, the last output lines) is returned as a JobRun and recorded (store.ts). A job
- * never overlaps itself: a run holds `<dataDir>/jobs/<name>.lock`.
+ * Runs one scheduled job now: holds the job's lock (a job never overlaps itself:
+ * `<dataDir>/jobs/<name>.lock`), runs it in its container through the driver
+ * (runtime/drivers/job-container.ts: `docker exec` in its service's container, or a utility
+ * container with only its declared mounts; the timeout enforced), and records the outcome
+ * (store.ts: last run, event, audit). Always inside a container, never in a host shell.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
-import { underRoot } from '../../common/paths.js';
-import { LABEL_MANAGED, LABEL_SERVICE, type JobSpec } from '../../plan/types.js';
+import type { JobSpec } from '../../plan/types.js';
+import { execInService, runUtility, type JobOutcome } from '../drivers/job-container.js';
 import { acquirePidLock, LockTimeoutError, readLockOwner } from '../pidlock.js';
-import { JOBS_DIR, jobMounts, recordRun, type JobRun } from './store.js';
-
-/** Mirrors plan/types.ts LABEL_HOST: the host id of the instance that manages a resource. */
-const LABEL_HOST = 'claude.os/host';
-/** Labels on a utility job container (not `claude.os/managed`: it is no service, the planner never sees it). */
-export const LABEL_JOB = 'claude.os/job';
-export const LABEL_JOB_RUN = 'claude.os/job-run';
-
-/** For a job with neither `container` nor `image`. */
-export const DEFAULT_JOB_IMAGE = 'claude-os-local/busybox:latest';
-/** How many output lines a run keeps, and how long each may be. */
-export const OUTPUT_LINES = 20;
-const LINE_MAX = 300;
+import { JOBS_DIR, recordRun, type JobRun } from './store.js';
 
 export interface RunJobOptions {
   docker: Docker;
@@ -66,181 +44,6 @@ export function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Keeps the last OUTPUT_LINES lines written to it (both streams, in arrival order). */
-class Tail {
-  readonly lines: string[] = [];
-  private partial = '';
-  writable(): Writable {
-    return new Writable({
-      write: (chunk: Buffer, _enc, cb) => {
-        this.push(chunk.toString('utf8'));
-        cb();
-      },
-    });
-  }
-  private push(text: string): void {
-    const parts = (this.partial + text).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const p of parts) this.keep(p);
-  }
-  private keep(line: string): void {
-    this.lines.push(line.replace(/\r$/, '').slice(0, LINE_MAX));
-    if (this.lines.length > OUTPUT_LINES) this.lines.shift();
-  }
-  finish(): string[] {
-    if (this.partial) this.keep(this.partial);
-    this.partial = '';
-    return this.lines;
-  }
-}
-
-/** The pids of `pid`'s descendants (from /proc), deepest last. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return out;
-}
-
-/** SIGKILL a process and everything it started; returns an error text when it could not. */
-function killTree(pid: number): string | undefined {
-  if (!Number.isInteger(pid) || pid <= 0) return 'the Engine reported no pid for the exec';
-  const all = [pid, ...descendants(pid)];
-  let err: string | undefined;
-  for (const p of all) {
-    try {
-      process.kill(p, 'SIGKILL');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ESRCH') err = `could not kill pid ${p}: ${code ?? (e as Error).message}`;
-    }
-  }
-  return err;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Resolves when the stream ends or closes, or after `ms`. */
-function ended(stream: NodeJS.ReadableStream, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    const done = () => {
-      clearTimeout(t);
-      resolve(true);
-    };
-    stream.once('end', done);
-    stream.once('close', done);
-    stream.once('error', done);
-  });
-}
-
-/** The running container of a service managed by this instance (first replica by name), or null. */
-export async function serviceContainer(docker: Docker, service: string, hostId: string): Promise<{ id: string; name: string } | null> {
-  const list = await docker.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_SERVICE}=${service}`, `${LABEL_HOST}=${hostId}`], status: ['running'] } });
-  const named = list.map((c) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, '') })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  return named[0] ?? null;
-}
-
-interface Outcome {
-  status: JobRun['status'];
-  exitCode: number | null;
-  where: string;
-  output: string[];
-  error?: string;
-}
-
-async function execInService(o: RunJobOptions, job: JobSpec, service: string): Promise<Outcome> {
-  const c = await serviceContainer(o.docker, service, o.hostId);
-  if (!c) return { status: 'error', exitCode: null, where: `service ${service}`, output: [], error: `service ${service} has no running container; start it (claude apply) or fix the job's container:` };
-  const where = `container ${c.name} (service ${service})`;
-  const tail = new Tail();
-  const exec = await o.docker.getContainer(c.id).exec({ Cmd: job.command, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  o.docker.modem.demuxStream(stream, tail.writable(), tail.writable());
-  const done = ended(stream, job.timeoutMs);
-  const finished = await done;
-  if (!finished) {
-    const info = await exec.inspect();
-    const killErr = info.Running ? killTree(info.Pid) : undefined;
-    await ended(stream, 5_000);
-    (stream as unknown as { destroy?: () => void }).destroy?.();
-    return { status: 'timed-out', exitCode: (await exec.inspect()).ExitCode ?? null, where, output: tail.finish(), error: `killed after its timeout of ${job.timeoutMs} ms${killErr ? ` (${killErr})` : ''}` };
-  }
-  // The stream ends a moment before the Engine has the exit code.
-  let info = await exec.inspect();
-  for (let i = 0; info.Running && i < 50; i++) {
-    await sleep(20);
-    info = await exec.inspect();
-  }
-  const code = info.ExitCode ?? null;
-  return { status: code === 0 ? 'succeeded' : 'failed', exitCode: code, where, output: tail.finish() };
-}
-
-async function runUtility(o: RunJobOptions, job: JobSpec, runId: string): Promise<Outcome> {
-  const image = job.image ?? o.defaultImage ?? DEFAULT_JOB_IMAGE;
-  const name = `claude-job-${job.name}-${runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
-  const where = `utility container ${name} (image ${image})`;
-  const binds: string[] = [];
-  for (const m of jobMounts(job)) {
-    if (!m.source.startsWith('/') || m.source.split('/').includes('..')) return { status: 'error', exitCode: null, where, output: [], error: `mount source '${m.source}' is refused: host paths are absolute, without '..', under CLAUDE_ROOT` };
-    binds.push(`${underRoot(o.root, m.source)}:${m.target}${m.readonly ? ':ro' : ''}`);
-  }
-  let container: Docker.Container;
-  try {
-    container = await o.docker.createContainer({
-      name,
-      Image: image,
-      Cmd: job.command,
-      Labels: { [LABEL_JOB]: job.name, [LABEL_JOB_RUN]: runId, [LABEL_HOST]: o.hostId },
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      NetworkDisabled: true,
-      HostConfig: { Binds: binds, NetworkMode: 'none', SecurityOpt: ['no-new-privileges'], AutoRemove: false },
-    });
-  } catch (e) {
-    const msg = (e as Error).message;
-    const missing = /no such image/i.test(msg);
-    return { status: 'error', exitCode: null, where, output: [], error: missing ? `image ${image} is not present locally; add the job's image to the state (the plan ensures it) or build the local images (fixtures/images/build.sh)` : `docker could not create the job container: ${msg}` };
-  }
-  const tail = new Tail();
-  try {
-    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-    o.docker.modem.demuxStream(stream, tail.writable(), tail.writable());
-    const streamEnded = ended(stream, job.timeoutMs + 10_000);
-    await container.start();
-    const waited = container.wait() as Promise<{ StatusCode: number }>;
-    const timer = sleep(job.timeoutMs).then(() => 'timeout' as const);
-    const first = await Promise.race([waited, timer]);
-    if (first === 'timeout') {
-      await container.kill().catch(() => undefined);
-      const w = await waited.catch(() => ({ StatusCode: null }));
-      await streamEnded;
-      return { status: 'timed-out', exitCode: w.StatusCode, where, output: tail.finish(), error: `killed after its timeout of ${job.timeoutMs} ms` };
-    }
-    await Promise.race([streamEnded, sleep(2_000)]);
-    return { status: first.StatusCode === 0 ? 'succeeded' : 'failed', exitCode: first.StatusCode, where, output: tail.finish() };
-  } finally {
-    await container.remove({ force: true }).catch(() => undefined);
-  }
-}
-
 /**
  * Runs a job now and records the outcome (last-runs table, event, audit). Throws
  * JobBusyError when it is already running; any other failure is an `error` run.
@@ -262,7 +65,7 @@ export async function runJob(job: JobSpec, o: RunJobOptions): Promise<JobRun> {
     const started = o.now();
     const t0 = Date.now();
     const runId = newRunId(started);
-    let out: Outcome;
+    let out: JobOutcome;
     try {
       out = job.container ? await execInService(o, job, job.container) : await runUtility(o, job, runId);
     } catch (e) {
