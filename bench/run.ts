@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- NAME ...]`: runs the benchmarks one after another, each in its own
  * process (so one's memory and warm caches don't colour another's figures). Names are the
- * file stems: compile, plan, apply, firewall, observe, intent. Without names, all run.
+ * file stems: compile, plan, apply, firewall, observe, intent, verify. Without names, all run.
  * Needs `npm run build` first; apply/firewall/observe need root, dockerd and nft.
  */
 import { spawnSync } from 'node:child_process';
