@@ -215,3 +215,24 @@ export async function runUtility(o: JobContainerOptions, job: JobSpec, runId: st
     await container.remove({ force: true }).catch(() => undefined);
   }
 }
+
+/**
+ * Utility job containers of this instance that no run owns any more (the process running
+ * the job was killed before it removed its container), removed. `owned(job)` says whether a
+ * run of that job is in progress (its lock is held): those are left alone. Returns the names
+ * removed.
+ */
+export async function removeLeftoverJobContainers(docker: Docker, hostId: string, owned: (job: string) => boolean): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [LABEL_JOB_RUN, `${LABEL_HOST}=${hostId}`] } });
+  const removed: string[] = [];
+  for (const c of list) {
+    const job = c.Labels[LABEL_JOB] ?? '';
+    if (owned(job)) continue;
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .then(() => removed.push((c.Names[0] ?? c.Id).replace(/^\//, '')))
+      .catch(() => undefined);
+  }
+  return removed.sort();
+}

@@ -3,12 +3,13 @@
  * `claude jobs run` runs a utility job that writes into its declared mount (the file
  * appears under CLAUDE_ROOT); a failing job records its exit code (last run, event, audit);
  * jobs past their timeout are killed, in a utility container and exec'd in a service's
- * container; the scheduler runs a job when its cron expression fires. Every name carries
+ * container; the scheduler runs a job when its cron expression fires and removes the job
+ * containers an interrupted run left (not those of a run in progress). Every name carries
  * this run's suffix; containers and temp dirs are removed afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { writeFileAtomic } from '../../common/fsutil.js';
 import type { JobSpec } from '../../plan/types.js';
 import { main } from '../../cli/main.js';
 import { readAudit } from '../audit.js';
+import { acquirePidLock } from '../pidlock.js';
 import { removeDockerByName } from '../testutil/docker-cleanup.js';
 import { dockerFromEnv, JobScheduler, readLastRuns, runJob, type JobRun } from './index.js';
 
@@ -141,8 +143,14 @@ describe('claude jobs', () => {
     expect(none.error).toContain(`service absent-${tag} has no running container`);
   });
 
-  it('the scheduler runs a job when its cron expression fires', async () => {
+  it('the scheduler runs a job when its cron expression fires, and removes job containers an interrupted run left', async () => {
     installSchedule([jobs.tick]);
+    // left by a daemon killed mid-run; and one whose run is still going (its lock is held by a live process)
+    const left = `claude-job-left-${tag}-1`;
+    const busy = `claude-job-busy-${tag}-1`;
+    for (const [name, j] of [[left, `left-${tag}`], [busy, `busy-${tag}`]] as const) docker('create', '--name', name, '--label', `claude.os/job=${j}`, '--label', 'claude.os/job-run=x', '--label', `claude.os/host=${hostId}`, IMAGE, 'true');
+    mkdirSync(join(dataDir, 'jobs'), { recursive: true });
+    const release = await acquirePidLock(join(dataDir, 'jobs', `busy-${tag}.lock`));
     const runs: JobRun[] = [];
     const s = new JobScheduler({ docker: await dockerFromEnv({}), dataDir, root, hostId: () => hostId, now: () => new Date(), onRun: (r) => runs.push(r), maxSleepMs: 500 });
     s.start();
@@ -156,5 +164,9 @@ describe('claude jobs', () => {
     expect(events().some((e) => e.job === jobs.tick.name && e.type === 'job.succeeded' && e.trigger === 'schedule')).toBe(true);
     expect(readAudit(dataDir).some((a) => a.details.job === jobs.tick.name && a.actor === 'claude-scheduler')).toBe(true);
     expect(existsSync(join(dataDir, 'jobs', `${jobs.tick.name}.lock`))).toBe(false);
+    const names = docker('ps', '-a', '--format', '{{.Names}}', '--filter', `name=claude-job-`).split('\n');
+    expect(names).not.toContain(left);
+    expect(names).toContain(busy);
+    release();
   });
 });

@@ -6,12 +6,12 @@
  * (store.ts: last run, event, audit). Always inside a container, never in a host shell.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { JobSpec } from '../../plan/types.js';
 import { execInService, runUtility, type JobOutcome } from '../drivers/job-container.js';
-import { acquirePidLock, LockTimeoutError, readLockOwner } from '../pidlock.js';
+import { acquirePidLock, lockIsStale, LockTimeoutError, readLockOwner } from '../pidlock.js';
 import { JOBS_DIR, recordRun, type JobRun } from './store.js';
 
 export interface RunJobOptions {
@@ -42,6 +42,12 @@ export class JobBusyError extends Error {
 
 export function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** True while a run of the job holds its lock (a live process; a dead holder's lock is stale). */
+export function jobRunning(dataDir: string, job: string): boolean {
+  const lockPath = join(dataDir, JOBS_DIR, `${job}.lock`);
+  return existsSync(lockPath) && !lockIsStale(lockPath);
 }
 
 /**

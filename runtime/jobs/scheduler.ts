@@ -9,7 +9,8 @@
 import type Docker from 'dockerode';
 import type { JobSpec } from '../../plan/types.js';
 import { CronError, firedBetween, nextRun } from './cron.js';
-import { JobBusyError, runJob } from './runner.js';
+import { removeLeftoverJobContainers } from '../drivers/job-container.js';
+import { JobBusyError, jobRunning, runJob } from './runner.js';
 import { readSchedule, type JobRun } from './store.js';
 
 export interface SchedulerOptions {
@@ -47,7 +48,21 @@ export class JobScheduler {
     if (!this.stopped) return;
     this.stopped = false;
     this.lastTick = this.o.now();
+    this.cleanUp();
     this.arm();
+  }
+
+  /** Removes utility job containers an earlier daemon left when it was stopped mid-run. */
+  private cleanUp(): void {
+    const hostId = this.o.hostId();
+    if (!hostId) return;
+    const p = removeLeftoverJobContainers(this.o.docker, hostId, (job) => jobRunning(this.o.dataDir, job))
+      .then((names) => {
+        if (names.length) this.o.log?.(`claude-scheduler: removed ${names.length} job container(s) left by an interrupted run: ${names.join(', ')}`);
+      })
+      .catch((e: unknown) => this.o.log?.(`claude-scheduler: could not look for leftover job containers: ${(e as Error).message}`))
+      .finally(() => this.running.delete(p));
+    this.running.add(p);
   }
 
   /** Stops ticking and waits for the runs in progress to finish. */
