@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Builds the Claude.OS boot image into image/build/ (git-ignored):
+#   vmlinuz          Debian's kernel (package linux-image-amd64, extracted, not installed)
+#   initramfs.img    busybox + node + the production build of Claude.OS + the network modules
+#   SIZES            sizes against the 60 MB target (DESIGN.md)
+# Run as root on Debian 12. Idempotent: the work tree is rebuilt each run; the kernel .deb
+# and the production node_modules are cached in image/build/cache/.
+#
+# Environment:
+#   CLAUDE_IMAGE_COMPRESS=xz|zstd|gzip   initramfs compression (default xz: smallest)
+#   CLAUDE_IMAGE_OUT=DIR                 output folder (default image/build)
+#   CLAUDE_IMAGE_REF=REF                 build Claude.OS from a git commit (e.g. HEAD) instead
+#                                        of the working tree (git archive; node_modules reused)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+OUT=${CLAUDE_IMAGE_OUT:-$HERE/build}
+COMPRESS=${CLAUDE_IMAGE_COMPRESS:-xz}
+TARGET_MB=60
+WORK=$OUT/work
+CACHE=$OUT/cache
+RFS=$WORK/rootfs
+PKG=$RFS/usr/lib/claude-os
+
+started=$(date +%s)
+say() { printf '[image] %s\n' "$*"; }
+die() { printf 'image/build.sh: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs Debian packages and writes root-owned files)"
+[ -f /etc/debian_version ] || die "needs a Debian host (apt-get, dpkg-deb)"
+case "$COMPRESS" in xz|zstd|gzip) ;; *) die "CLAUDE_IMAGE_COMPRESS=$COMPRESS: use xz, zstd or gzip" ;; esac
+
+# --- host tools -------------------------------------------------------------------------
+need=()
+for t in busybox:busybox-static cpio:cpio xz:xz-utils zstd:zstd strip:binutils node:nodejs npm:npm; do
+  command -v "${t%%:*}" >/dev/null 2>&1 || need+=("${t##*:}")
+done
+# The Debian busybox (dynamic) lacks applets we need; the image wants the static one.
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing host tools: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+BUSYBOX=/bin/busybox
+file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
+file_is_static "$BUSYBOX" || die "$BUSYBOX is dynamically linked; install busybox-static"
+
+rm -rf "$WORK"
+mkdir -p "$WORK" "$CACHE" "$RFS"
+
+# The Claude.OS sources: the working tree, or one commit of it.
+SRC=$ROOT
+if [ -n "${CLAUDE_IMAGE_REF:-}" ]; then
+  SRC=$WORK/src
+  mkdir -p "$SRC"
+  git -C "$ROOT" archive --format=tar "$CLAUDE_IMAGE_REF" | tar -x -C "$SRC" \
+    || die "cannot export CLAUDE_IMAGE_REF=$CLAUDE_IMAGE_REF from git"
+  ln -s "$ROOT/node_modules" "$SRC/node_modules"
+  EPOCH=$(git -C "$ROOT" log -1 --format=%ct "$CLAUDE_IMAGE_REF")
+  say "Claude.OS sources from $CLAUDE_IMAGE_REF ($(git -C "$ROOT" rev-parse --short "$CLAUDE_IMAGE_REF"))"
+else
+  EPOCH=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)
+fi
+[ -x "$ROOT/node_modules/.bin/tsc" ] || die "no node_modules/.bin/tsc: run npm ci first"
+VERSION=$(node -p "require('$SRC/package.json').version")
+
+# --- kernel -----------------------------------------------------------------------------
+# The version linux-image-amd64 points at today, e.g. linux-image-6.1.0-56-amd64.
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+if [ -z "$kpkg" ]; then
+  apt-get update -qq
+  kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+fi
+[ -n "$kpkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
+KVER=${kpkg#linux-image-}
+deb=$(ls "$CACHE"/"${kpkg}"_*.deb 2>/dev/null | head -n 1 || true)
+if [ -z "$deb" ]; then
+  say "downloading $kpkg"
+  (cd "$CACHE" && apt-get download -o APT::Sandbox::User=root "$kpkg" >/dev/null)
+  deb=$(ls "$CACHE"/"${kpkg}"_*.deb | head -n 1)
+fi
+say "kernel $KVER from $(basename "$deb")"
+dpkg-deb -x "$deb" "$WORK/kernel"
+cp "$WORK/kernel/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
+kcfg=$WORK/kernel/boot/config-$KVER
+for opt in CONFIG_BLK_DEV_INITRD=y CONFIG_DEVTMPFS=y CONFIG_PACKET=y CONFIG_SERIAL_8250_CONSOLE=y; do
+  grep -qx "$opt" "$kcfg" || die "kernel $KVER lacks $opt"
+done
+case "$COMPRESS" in
+  xz) grep -qx CONFIG_RD_XZ=y "$kcfg" || die "kernel $KVER cannot unpack an xz initramfs" ;;
+  zstd) grep -qx CONFIG_RD_ZSTD=y "$kcfg" || die "kernel $KVER cannot unpack a zstd initramfs" ;;
+esac
+
+# --- base userland: busybox ---------------------------------------------------------------
+mkdir -p "$RFS"/{bin,sbin,usr/bin,usr/sbin,usr/lib,lib,lib64,etc,proc,sys,dev,tmp,run,root,mnt,var/log,var/lib/claude,etc/claude.d}
+chmod 1777 "$RFS/tmp"
+chmod 700 "$RFS/root" "$RFS/var/lib/claude"
+cp "$BUSYBOX" "$RFS/bin/busybox"
+for applet in $("$BUSYBOX" --list-full); do
+  [ "$applet" = bin/busybox ] && continue
+  mkdir -p "$RFS/$(dirname "$applet")"
+  ln -sf /bin/busybox "$RFS/$applet"
+done
+
+# --- node and the libraries it links ------------------------------------------------------
+NODE=$(readlink -f "$(command -v node)")
+nodemajor=$(node -p 'process.versions.node.split(".")[0]')
+[ "$nodemajor" -ge 20 ] || die "node $(node --version) is too old: Claude.OS needs node >= 20"
+cp "$NODE" "$RFS/usr/bin/node"
+strip --strip-all "$RFS/usr/bin/node"
+for lib in $(ldd "$NODE" | awk '/=> \// {print $3} /^\t\/[^ ]+ \(/ {print $1}'); do
+  mkdir -p "$RFS$(dirname "$lib")"
+  cp -L "$lib" "$RFS$lib"
+  case "$(basename "$lib")" in ld-linux*|libc.so*) ;; *) strip --strip-unneeded "$RFS$lib" ;; esac
+done
+
+# --- Claude.OS: the production build --------------------------------------------------------
+# Compiled from this checkout into the image (the shared dist/ is not touched), with the
+# files package.json publishes ("files") and only the production dependencies.
+say "compiling Claude.OS $VERSION"
+mkdir -p "$PKG"
+(cd "$SRC" && node_modules/.bin/tsc -p tsconfig.build.json --outDir "$PKG/dist") \
+  || die "TypeScript build failed (fix the errors above, then rerun)"
+rm -rf "$PKG/dist/bench" "$PKG/dist/scripts" "$PKG/dist/test"
+node -e '
+  const pkg = require(process.argv[1] + "/package.json");
+  for (const f of pkg.files) if (f !== "dist") console.log(f);
+' "$SRC" | while read -r f; do
+  [ -e "$SRC/$f" ] || continue
+  mkdir -p "$PKG/$(dirname "$f")"
+  cp -a "$SRC/$f" "$PKG/$f"
+done
+cp "$SRC/package.json" "$SRC/package-lock.json" "$PKG/"
+[ -f "$SRC/LICENSE" ] && cp "$SRC/LICENSE" "$PKG/"
+
+lockhash=$(sha256sum "$SRC/package-lock.json" | cut -c1-16)
+nm=$CACHE/node_modules-$lockhash
+if [ ! -d "$nm/node_modules" ]; then
+  say "installing production dependencies (npm ci --omit=dev)"
+  rm -rf "$CACHE"/node_modules-*
+  mkdir -p "$nm.tmp"
+  cp "$SRC/package.json" "$SRC/package-lock.json" "$nm.tmp/"
+  (cd "$nm.tmp" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline >/dev/null)
+  # Types, source maps, TypeScript sources and docs are not needed to run (licences stay).
+  find "$nm.tmp/node_modules" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \
+    -o -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.md' \
+    -o -name '*.markdown' \) ! -iname 'licen[cs]e*' -delete
+  mv "$nm.tmp" "$nm"
+fi
+cp -a "$nm/node_modules" "$PKG/node_modules"
+ln -s /usr/lib/claude-os/bin/claude "$RFS/usr/bin/claude"
+
+# --- kernel modules: the network drivers and what they depend on -----------------------------
+kmods=$WORK/kernel/lib/modules/$KVER
+modpath() { find "$kmods/kernel" -name "$1.ko" | head -n 1; }
+want=$(grep -v '^#' "$HERE/rootfs/etc/modules" | tr '\n' ' ')
+seen=" "
+while [ -n "${want// /}" ]; do
+  set -- $want; m=$1; shift; want="$*"
+  case "$seen" in *" $m "*) continue ;; esac
+  seen="$seen$m "
+  f=$(modpath "$m"); [ -n "$f" ] || die "kernel $KVER has no module $m"
+  rel=${f#"$WORK/kernel/"}
+  mkdir -p "$RFS/$(dirname "$rel")"
+  cp "$f" "$RFS/$rel"
+  deps=$(strings "$f" | sed -n 's/^depends=//p' | tr ',' ' ')
+  want="$want $deps"
+done
+cp "$kmods"/modules.builtin* "$kmods"/modules.order "$RFS/lib/modules/$KVER/" 2>/dev/null || true
+"$BUSYBOX" depmod -b "$RFS" "$KVER"
+
+# --- system files ----------------------------------------------------------------------------
+cp -a "$HERE/rootfs/." "$RFS/"
+cat >"$RFS/etc/os-release" <<EOF
+NAME="Claude.OS"
+PRETTY_NAME="Claude.OS $VERSION"
+ID=claude-os
+VERSION_ID=$VERSION
+HOME_URL="file:///usr/lib/claude-os/README.md"
+EOF
+: >"$RFS/etc/resolv.conf"
+mkdir -p "$RFS/usr/share/doc/claude-os"
+cp "$SRC"/docs/*.md "$RFS/usr/share/doc/claude-os/"
+
+# --- initramfs ---------------------------------------------------------------------------
+# Deterministic archive: sorted names, owner root, mtimes from the last commit.
+find "$RFS" -exec touch -h -d "@$EPOCH" {} +
+say "packing the initramfs ($COMPRESS)"
+case "$COMPRESS" in
+  # The kernel's xz decoder wants CRC32 checks; the x86 BCJ filter shrinks node by ~10 %.
+  xz) compress=(xz --check=crc32 --x86 --lzma2=preset=9e,dict=32MiB -T1 -c) ;;
+  zstd) compress=(zstd -19 -T0 -q -c) ;;
+  gzip) compress=(gzip -9 -n -c) ;;
+esac
+(cd "$RFS" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) >"$WORK/initramfs.cpio"
+"${compress[@]}" "$WORK/initramfs.cpio" >"$OUT/initramfs.img.tmp"
+mv "$OUT/initramfs.img.tmp" "$OUT/initramfs.img"
+
+# --- sizes ---------------------------------------------------------------------------------
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
+k=$(stat -c %s "$OUT/vmlinuz")
+i=$(stat -c %s "$OUT/initramfs.img")
+u=$(stat -c %s "$WORK/initramfs.cpio")
+n=$(stat -c %s "$RFS/usr/bin/node")
+c=$(du -sb "$PKG" | cut -f1)
+total=$((k + i))
+verdict=$([ "$total" -le $((TARGET_MB * 1000000)) ] && echo "within" || echo "OVER")
+{
+  echo "Claude.OS $VERSION image, kernel $KVER, initramfs $COMPRESS"
+  echo "kernel (vmlinuz):             $(mb "$k")"
+  echo "initramfs (compressed):       $(mb "$i")"
+  echo "total compressed:             $(mb "$total")  ($verdict the ${TARGET_MB} MB target)"
+  echo "initramfs (unpacked):         $(mb "$u")"
+  echo "  node (stripped):            $(mb "$n")"
+  echo "  /usr/lib/claude-os:         $(mb "$c")"
+  echo "build time:                   $(( $(date +%s) - started )) s"
+} | tee "$OUT/SIZES"
+rm -f "$WORK/initramfs.cpio"
+[ "$verdict" = within ] || die "the image is over the ${TARGET_MB} MB target"
+say "boot it: bash image/boot-test.sh   (or see docs/image.md)"
