@@ -16,13 +16,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { NftDriver, NftError, hashNftJson } from './nft.js';
-import { applyConfirmed, confirmPending, listPending, recoverPendingFirewall } from '../firewall-confirm.js';
-import { FirewallRevertedError, createNftFirewallBackend, firewallJournalDir, runTcpProbes } from '../firewall-backend.js';
-// Test-only: the compiler produces the rulesets the runtime loads (runtime code never imports compiler/).
-import { compileFirewall, evaluate, type FirewallSpec } from '../../compiler/firewall.js';
+import { NftDriver, NftError, hashNftJson } from '../runtime/drivers/nft.js';
+import { applyConfirmed, confirmPending, listPending, recoverPendingFirewall } from '../runtime/firewall-confirm.js';
+import { FirewallRevertedError, createNftFirewallBackend, firewallJournalDir, runTcpProbes } from '../runtime/firewall-backend.js';
+// Compiler and runtime together: the compiler produces the rulesets the runtime's nft driver loads.
+// It lives in test/ because runtime/ never imports compiler/, not even from its tests.
+import { compileFirewall, evaluate, type FirewallSpec } from '../compiler/firewall.js';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const r = randomBytes(3).toString('hex');
 const SRV = `claude-srv-${r}`;
 const CLI = `claude-cli-${r}`;
