@@ -83,16 +83,20 @@ describe('trusted keys', () => {
 });
 
 describe('host id', () => {
-  it('derives from machine-id under the root without revealing it, and is kept', () => {
+  it('derives from machine-id under the root and the data dir without revealing it; a reinstall keeps it', () => {
     const root = tmp();
     mkdirSync(join(root, 'etc'));
     const machineId = '0123456789abcdef0123456789abcdef';
     writeFileSync(join(root, 'etc/machine-id'), machineId + '\n');
-    const a = loadOrCreateHostId(join(tmp(), 'data'), root);
-    const b = loadOrCreateHostId(join(tmp(), 'data'), root);
+    const data = join(tmp(), 'data');
+    const a = loadOrCreateHostId(data, root);
+    rmSync(data, { recursive: true, force: true }); // reinstall: same machine, same data dir
+    const b = loadOrCreateHostId(data, root);
     expect(a).toMatch(/^host-[0-9a-f]{16}$/);
     expect(b).toBe(a);
     expect(a).not.toContain(machineId.slice(0, 16));
+    // another instance on the same machine (another data dir) is another host
+    expect(loadOrCreateHostId(join(tmp(), 'data'), root)).not.toBe(a);
   });
   it('is random without machine-id, written once to <dataDir>/host-id', () => {
     const data = tmp();

@@ -14,14 +14,17 @@
  * and destructive changes), `ci` (a reviewing pipeline).
  *
  * Host id: made once and kept in `host-id`. When `<root>/etc/machine-id` exists it is
- * derived from it (sha256 of a Claude.OS prefix and the machine id, never the machine id
- * itself, as machine-id(5) advises), so reinstalling Claude.OS on the same machine gives the
- * same id; otherwise it is random. Format: `host-` and 16 hex digits.
+ * derived from it and the data dir's absolute path (sha256 of a Claude.OS prefix, the machine
+ * id and the path, never the machine id itself, as machine-id(5) advises), so reinstalling
+ * Claude.OS on the same machine with the same data dir gives the same id, and two instances
+ * on one machine (two data dirs) get two ids; otherwise it is random. Format: `host-` and 16
+ * hex digits. The id is also the `claude.os/host` label on the Docker resources this
+ * instance manages (plan/types.ts LABEL_HOST).
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { writeFileAtomic } from '../common/fsutil.js';
+import { writeFileAtomic, writeFileExclusive } from '../common/fsutil.js';
 import { sha256Hex } from '../common/canonical.js';
 import { underRoot } from '../common/paths.js';
 import { keyIdOf, type TrustedKey } from './envelope.js';
@@ -246,9 +249,12 @@ export function loadOrCreateHostId(dataDir: string, root: string): string {
   let id: string;
   const machineIdFile = underRoot(root, '/etc/machine-id');
   const machineId = existsSync(machineIdFile) ? readFileSync(machineIdFile, 'utf8').trim() : '';
-  if (/^[0-9a-f]{32}$/.test(machineId)) id = 'host-' + sha256Hex(`claude-os host id\0${machineId}`).slice(0, 16);
+  // The data dir takes part: two instances on one machine (a test run beside a dev box) never share an id.
+  if (/^[0-9a-f]{32}$/.test(machineId)) id = 'host-' + sha256Hex(`claude-os host id\0${machineId}\0${resolve(dataDir)}`).slice(0, 16);
   else id = 'host-' + randomBytes(8).toString('hex');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileAtomic(join(dataDir, HOST_ID_FILE), id + '\n', 0o644);
-  return id;
+  // Several processes may make it at once (concurrent first requests): the first one wins, the others read it.
+  if (writeFileExclusive(join(dataDir, HOST_ID_FILE), id + '\n', 0o644)) return id;
+  const won = readHostId(dataDir);
+  if (!won) throw new KeyError(`${join(dataDir, HOST_ID_FILE)} appeared empty while this host id was being made`, 'run the command again');
+  return won;
 }

@@ -44,3 +44,26 @@ export const LABEL_MANAGED = 'claude.os/managed';
 export const LABEL_SERVICE = 'claude.os/service';
 export const LABEL_CONFIG_HASH = 'claude.os/config-hash';
 export const LABEL_REPLICA = 'claude.os/replica';
+/**
+ * The host id (plan/keys.ts) of the Claude.OS instance that manages the resource. The
+ * runtime's Docker driver stamps it on every container and network it creates or recreates;
+ * it is not part of a ContainerSpec, so plans and config hashes do not depend on it.
+ * Resources carrying another instance's host id are foreign: never adopted, never pruned.
+ * A resource with `claude.os/managed=true` but no host label (made by a Claude.OS before
+ * this label existed) is foreign too; re-applying the state files adopts it again.
+ */
+export const LABEL_HOST = 'claude.os/host';
+
+/** True when the labels mark a resource managed by the instance `hostId` (managed=true and our host id). */
+export function managedBy(labels: Readonly<Record<string, string>> | null | undefined, hostId: string | null | undefined): boolean {
+  return !!labels && !!hostId && labels[LABEL_MANAGED] === 'true' && labels[LABEL_HOST] === hostId;
+}
+
+/**
+ * For a resource another Claude.OS instance manages: its host id (`''` when the label is
+ * missing: an older version's). Null for ours and for resources no Claude.OS manages.
+ */
+export function foreignHostOf(labels: Readonly<Record<string, string>> | null | undefined, hostId: string | null | undefined): string | null {
+  if (!labels || labels[LABEL_MANAGED] !== 'true' || managedBy(labels, hostId)) return null;
+  return labels[LABEL_HOST] ?? '';
+}
