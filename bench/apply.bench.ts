@@ -19,7 +19,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,7 @@ import { packageRoot } from '../common/paths.js';
 import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { ContainerSpec, PlanStep } from '../plan/types.js';
 import { createHostEngine } from '../runtime/host-engine.js';
+import { freePort } from '../runtime/testutil/ports.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
 
 const docker = new Docker();
@@ -41,15 +42,6 @@ function median(xs: number[]): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function allHealthy(names: string[]): Promise<void> {
   for (;;) {
@@ -159,13 +151,13 @@ async function claudeApply(s: Stack, steps: PlanStep[]): Promise<number> {
   const root = join(s.dir, 'root');
   host ??= setupTestHost(dataDir);
   for (let attempt = 0; ; attempt++) {
-    // Only this run's containers count (CLAUDE_OBSERVE_SCOPE): other work on a shared dockerd must not make the plan stale.
-    const scope = new RegExp(`^${s.tag}-`);
-    const engine = await createHostEngine({ root, dataDir, hostId: host.hostId, scope });
+    // Only this bench host's containers count (its own data dir, so its own host id and
+    // claude.os/host label): other work on a shared dockerd does not make the plan stale.
+    const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
     const base = resourceFingerprints(await engine.observe());
     const plan = join(s.dir, 'plan.json');
     writeFileSync(plan, signPlan(makePlan(steps, { hostId: host.hostId, base, stateCommit: stateHead(stateDir) }), host.key.privateKey));
-    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, CLAUDE_OBSERVE_SCOPE: scope.source };
+    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir };
     const t0 = performance.now();
     let serving = 0;
     try {

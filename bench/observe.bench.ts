@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Docker from 'dockerode';
 import { packageRoot } from '../common/paths.js';
+import { loadOrCreateHostId } from '../plan/keys.js';
 import { collect } from '../runtime/observe/collect.js';
 import { detectAnomalies } from '../runtime/observe/anomalies.js';
 import { buildSummary } from '../runtime/observe/summary.js';
@@ -51,15 +52,16 @@ export async function main(): Promise<void> {
   const n = arg('services', 20);
   const runs = arg('runs', 7);
   const sfx = randomBytes(4).toString('hex');
-  const scope = `-${sfx}$`;
   const root = packageRoot();
   const dataDir = mkdtempSync(join(tmpdir(), 'claude-observe-bench-'));
+  // Its own data dir, so its own host id: only the containers labelled with it are this instance's.
+  const hostId = loadOrCreateHostId(dataDir, dataDir);
   const names = Array.from({ length: n }, (_, i) => `bench${i}-${sfx}`);
-  const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_STATE_DIR: join(dataDir, 'no-state'), CLAUDE_OBSERVE_SCOPE: scope };
+  const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_STATE_DIR: join(dataDir, 'no-state') };
   try {
     console.log(`starting ${n} services…`);
     for (const name of names) {
-      execFileSync('docker', ['run', '-d', '--name', name, '-l', 'claude.os/managed=true', '-l', `claude.os/service=${name}`, '-p', '127.0.0.1::8000', 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000'], { stdio: 'ignore' });
+      execFileSync('docker', ['run', '-d', '--name', name, '-l', 'claude.os/managed=true', '-l', `claude.os/service=${name}`, '-l', `claude.os/host=${hostId}`, '-p', '127.0.0.1::8000', 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000'], { stdio: 'ignore' });
     }
     await sleep(1000);
     const bin = join(root, 'bin', 'claude');
@@ -85,7 +87,7 @@ export async function main(): Promise<void> {
     const summaryMs: number[] = [];
     for (let i = 0; i < runs; i++) {
       let facts!: Awaited<ReturnType<typeof collect>>;
-      collectMs.push(await timeAsync(async () => (facts = await collect({ docker, dataDir, now: () => new Date(), scope: new RegExp(scope), logLines: 5, cpuSampleMs: 100 }))));
+      collectMs.push(await timeAsync(async () => (facts = await collect({ docker, dataDir, now: () => new Date(), logLines: 5, cpuSampleMs: 100 }))));
       const anomalies = await detectAnomalies(facts);
       summaryMs.push(time(() => buildSummary(facts, anomalies)));
     }

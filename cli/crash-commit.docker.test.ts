@@ -33,7 +33,7 @@ import { openFlowHost } from './cli/flow.js';
 import { applyPlan } from './runtime/apply.js';
 import { loadTrustedKeys } from './plan/keys.js';
 const a = JSON.parse(process.env.CRASH_ARGS);
-const host = await openFlowHost(a.paths, process.env);
+const host = await openFlowHost(a.paths);
 const r = await applyPlan(readFileSync(a.plan, 'utf8'), {
   engine: await host.engine(), dataDir: a.paths.dataDir, stateDir: a.paths.stateDir, trustedKeys: loadTrustedKeys(a.paths.dataDir),
   hostId: host.hostId, now: () => new Date(), yes: true, actor: { name: 'crasher', email: 'c@t' },
@@ -55,7 +55,7 @@ async function setup(): Promise<{ run: TestRun; first: string; planned: Planned 
   const a = await request(run, 'add a', () => ({ 'manifest.yaml': MANIFEST, 'services.yaml': servicesYaml([{ name: run.n('a') }]) }));
   expect(a.status).toBe('applied');
   const first = (await stateHeadOf(run.paths.stateDir))!;
-  const host = await openFlowHost(run.paths, run.env);
+  const host = await openFlowHost(run.paths);
   const files = readStateDirFiles(run.paths.stateDir);
   const r = await planFiles(host, { ...files, 'services.yaml': servicesYaml([{ name: run.n('a') }, { name: run.n('b') }]) }, { request: 'add b', engine: 'user', base: first, now: new Date(), env: run.env });
   if (!r.ok) throw new Error(r.problems.join('\n'));

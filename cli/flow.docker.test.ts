@@ -94,7 +94,7 @@ describe('concurrent requests (spec Test 8)', () => {
     // Two plans on the same base; the first applies a change with no container effect
     // (manifest metadata), so only the state commit tells the second it is stale.
     const { openFlowHost, planFiles, applyPlanned, stateHeadOf, readStateDirFiles } = await import('./flow.js');
-    const host = await openFlowHost(run.paths, run.env);
+    const host = await openFlowHost(run.paths);
     const base = await stateHeadOf(run.paths.stateDir);
     const files = readStateDirFiles(run.paths.stateDir);
     const mk = async (name: string) => {
@@ -125,7 +125,7 @@ import { applyPlanned, openFlowHost, planAndApply, planFiles, readStateDirFiles,
 const paths = JSON.parse(process.env.FLOW_PATHS);
 const name = process.env.FLOW_SERVICE;
 const manifest = ${JSON.stringify(MANIFEST)};
-const host = await openFlowHost(paths, process.env);
+const host = await openFlowHost(paths);
 const out = await planAndApply({
   requestLock: { dataDir: paths.dataDir, waitMs: 300000 },
   maxReplans: 10,

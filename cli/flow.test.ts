@@ -10,8 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApplyResult } from '../runtime/apply.js';
 import { SignatureError, StalePlanError } from '../runtime/verify.js';
-import { planAndApply, REQUEST_LOCK_FILE, scoped, scopeFromEnv, type Planned } from './flow.js';
-import type { ObservedState, PlanPayload } from '../plan/types.js';
+import type Docker from 'dockerode';
+import { planAndApply, REQUEST_LOCK_FILE, type Planned } from './flow.js';
+import { foreignHostOf, managedBy, type PlanPayload } from '../plan/types.js';
+import { toContainer, toNetwork } from '../runtime/observe/snapshot.js';
+import { plan } from '../compiler/planner.js';
+import { DiagnosticSink } from '../compiler/diagnostics.js';
+import { emptyObserved, model, webStack } from '../compiler/__fixtures__/models.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -93,26 +98,41 @@ describe('planAndApply', () => {
   });
 });
 
-describe('CLAUDE_OBSERVE_SCOPE', () => {
-  it('keeps unmanaged and in-scope managed containers and networks; a bad expression is a clear error', () => {
-    const o = {
-      containers: [
-        { name: 'web-ab12', managed: true },
-        { name: 'web-ab12.old-0123abcd', managed: true },
-        { name: 'other', managed: true },
-        { name: 'mine', managed: false },
-      ],
-      networks: [
-        { name: 'net-ab12', managed: true },
-        { name: 'theirs', managed: true },
-        { name: 'bridge', managed: false },
-      ],
-    } as unknown as ObservedState;
-    const s = scopeFromEnv({ CLAUDE_OBSERVE_SCOPE: '-ab12(\\.old-[0-9a-f]{8})?$' });
-    const r = scoped(o, s);
-    expect(r.containers.map((c) => c.name)).toEqual(['web-ab12', 'web-ab12.old-0123abcd', 'mine']);
-    expect(r.networks.map((n) => n.name)).toEqual(['net-ab12', 'bridge']);
-    expect(scoped(o, undefined)).toBe(o);
-    expect(() => scopeFromEnv({ CLAUDE_OBSERVE_SCOPE: '(' })).toThrow(/CLAUDE_OBSERVE_SCOPE is not a valid regular expression/);
+describe('instances sharing one Docker Engine (claude.os/host)', () => {
+  const ME = 'host-aaaaaaaaaaaaaaaa';
+  const OTHER = 'host-bbbbbbbbbbbbbbbb';
+  const info = (name: string, labels: Record<string, string>, ports: { PublicPort?: number; PrivatePort: number }[] = []) =>
+    ({ Id: `id-${name}`, Names: [`/${name}`], Image: 'claude-test/web:1', State: 'running', Status: 'Up 1 minute', Labels: labels, Ports: ports.map((p) => ({ IP: '0.0.0.0', Type: 'tcp', ...p })) }) as unknown as Docker.ContainerInfo;
+  const managedLabels = (host?: string) => ({ 'claude.os/managed': 'true', 'claude.os/service': 'x', 'claude.os/config-hash': 'h', ...(host ? { 'claude.os/host': host } : {}) });
+
+  it("counts only this host id's resources as managed: another instance's and an unlabelled one's are foreign", () => {
+    expect(managedBy(managedLabels(ME), ME)).toBe(true);
+    expect(managedBy(managedLabels(OTHER), ME)).toBe(false);
+    expect(managedBy(managedLabels(), ME)).toBe(false);
+    expect(managedBy(managedLabels(ME), null)).toBe(false);
+    expect(foreignHostOf(managedLabels(OTHER), ME)).toBe(OTHER);
+    expect(foreignHostOf(managedLabels(), ME)).toBe('');
+    expect(foreignHostOf(managedLabels(ME), ME)).toBeNull();
+    expect(foreignHostOf({}, ME)).toBeNull();
+    expect(toContainer(info('web-mine', managedLabels(ME)), ME)).toMatchObject({ managed: true, service: 'x', configHash: 'h' });
+    const theirs = toContainer(info('web-theirs', managedLabels(OTHER)), ME);
+    expect(theirs.managed).toBe(false);
+    expect(theirs.service).toBeUndefined();
+    expect(toNetwork({ Name: 'net', Driver: 'bridge', Labels: { 'claude.os/managed': 'true', 'claude.os/host': OTHER } } as unknown as Docker.NetworkInspectInfo, ME).managed).toBe(false);
+    expect(toNetwork({ Name: 'net', Driver: 'bridge', Labels: { 'claude.os/managed': 'true', 'claude.os/host': ME } } as unknown as Docker.NetworkInspectInfo, ME).managed).toBe(true);
+  });
+
+  it("never prunes another instance's containers and networks; a desired host port they hold is CLA4002", () => {
+    const observed = emptyObserved({
+      hostId: ME,
+      containers: [toContainer(info('old-mine', managedLabels(ME)), ME), toContainer(info('old-theirs', managedLabels(OTHER), [{ PublicPort: 6379, PrivatePort: 6379 }]), ME), toContainer(info('old-unlabelled', managedLabels()), ME)],
+      networks: [toNetwork({ Name: 'net-theirs', Driver: 'bridge', Labels: { 'claude.os/managed': 'true', 'claude.os/host': OTHER } } as unknown as Docker.NetworkInspectInfo, ME)],
+    });
+    const opts = { request: 'r', now: new Date('2026-01-01T00:00:00Z'), nonce: '0'.repeat(32), hostId: ME, provenance: { engine: 'user' as const }, compilerVersion: '0' };
+    const empty = plan(model({}), observed, opts);
+    expect([...new Set(empty.steps.map((st) => st.target))]).toEqual(['container/old-mine']); // stop + remove: ours only
+    const sink = new DiagnosticSink();
+    plan(webStack(), observed, { ...opts, sink });
+    expect(sink.sorted().filter((d) => d.code === 'CLA4002').map((d) => d.message)).toEqual([expect.stringMatching(/host port 6379\/tcp, already published by container old-theirs, which Claude.OS does not manage/)]);
   });
 });

@@ -17,18 +17,26 @@
  *    human decides), so they usually never go stale; the re-plan catches everything else
  *    (`claude apply` of a saved plan, the API, a `docker stop` by hand).
  *
- * CLAUDE_OBSERVE_SCOPE (a regular expression, tests only) limits planning, snapshots and the
- * base check to managed containers and networks whose name matches, as for the observation
- * commands (cli/observe-env.ts).
+ * This module is also the ONE place the CLI builds this host (`openFlowHost`: host id, host
+ * key, observer, engine, firewall backend) and the ONE planning function (`planFiles`:
+ * compile → firewall lock-out gate → plan against the observed snapshot, with the commit
+ * the files came from as the base → sign with the host key). `claude plan`, `claude
+ * "<msg>"`, `claude apply`, `claude rollback`, `claude diff`, `claude recover` and the
+ * troubleshooting flow all go through them.
+ *
+ * Several Claude.OS instances (several data dirs) may share one Docker Engine: each has its
+ * own host id, stamped as `claude.os/host` on what its runtime creates, and each observer
+ * counts only resources with its own host id as managed (docs/runtime.md, "Instances
+ * sharing a Docker Engine"). Tests isolate themselves that way: their own CLAUDE_DATA_DIR.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Paths } from '../common/paths.js';
-import { compileFiles } from '../compiler/compile.js';
+import { packageRoot, type Paths } from '../common/paths.js';
+import { compileFiles, type CompileResult } from '../compiler/compile.js';
 import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
-import { lockoutGate } from '../compiler/firewall.js';
+import { lockoutGate, type LockoutResult } from '../compiler/firewall.js';
 import { firewallSpecOf, plan } from '../compiler/planner.js';
 import { signPlan } from '../compiler/sign.js';
 import { serializeEnvelope } from '../plan/envelope.js';
@@ -40,9 +48,17 @@ import type { Engine } from '../runtime/engine.js';
 import { acquirePidLock, ownerAlive, readLockOwner, type LockOwner } from '../runtime/pidlock.js';
 import { STATE_FILE_NAMES } from '../runtime/state/repo.js';
 import { StalePlanError } from '../runtime/verify.js';
-import { compilerVersion } from './commands/plan.js';
 
 export const REQUEST_LOCK_FILE = 'request.lock';
+
+/** The flags of the commands that plan and apply a request (`claude "<msg>"`, `claude rollback`), for cli/args.ts parse. */
+export const REQUEST_FLAGS = {
+  yes: { type: 'boolean', short: 'y' },
+  json: { type: 'boolean' },
+  'state-dir': { type: 'string' },
+  /** The firewall lock-out gate warns instead of refusing (planFiles `force`). */
+  'i-know-what-i-am-doing': { type: 'boolean' },
+} as const;
 export const DEFAULT_MAX_REPLANS = 3;
 
 /** A signed plan and its payload. */
@@ -51,59 +67,45 @@ export interface Planned {
   envelopeText: string;
 }
 
-// ── the host: keys, observer and engine (scoped in tests) ──────────────────────────────
+// ── the host: host id, key, observer, engine ────────────────────────────────────────
 
 export interface FlowHost {
   paths: Paths;
+  /** This instance's host id (plan/keys.ts): the `claude.os/host` label of what it manages. */
   hostId: string;
-  /** CLAUDE_OBSERVE_SCOPE, when set. */
-  scope?: RegExp;
-  /** Observes the system (scoped); `stateCommit` is left to the caller. */
+  /** Observes the system (the planner's snapshot: managed = this host id); `stateCommit` is left to the caller. */
   observe(): Promise<ObservedState>;
-  /** The runtime engine for applyPlan (same observer, same scope). */
+  /** The runtime engine for applyPlan (same observer, same host id). */
   engine(): Promise<Engine>;
 }
 
-/** The scope from CLAUDE_OBSERVE_SCOPE; throws a clear Error for a bad expression. */
-export function scopeFromEnv(env: Record<string, string | undefined>): RegExp | undefined {
-  const s = env.CLAUDE_OBSERVE_SCOPE;
-  if (!s) return undefined;
-  try {
-    return new RegExp(s);
-  } catch (e) {
-    throw new Error(`CLAUDE_OBSERVE_SCOPE is not a valid regular expression: ${(e as Error).message}`);
-  }
+export interface OpenFlowHostOptions {
+  /** Run nft inside this network namespace (tests). */
+  netns?: string;
+  /** Told when nft is not installed (the firewall is then read as absent). */
+  warn?: (message: string) => void;
 }
 
-/** Drops managed containers and networks outside the scope. */
-export function scoped(o: ObservedState, scope: RegExp | undefined): ObservedState {
-  if (!scope) return o;
-  return {
-    ...o,
-    containers: o.containers.filter((c) => !c.managed || scope.test(c.name)),
-    networks: o.networks.filter((n) => !n.managed || scope.test(n.name)),
-  };
-}
-
-export async function openFlowHost(paths: Paths, env: Record<string, string | undefined>): Promise<FlowHost> {
+/**
+ * This host, built once per command: the host id (made on first use), the planner's
+ * observer and, on demand, the engine. Throws plan/keys.ts KeyError for a damaged host-id file.
+ */
+export async function openFlowHost(paths: Paths, o: OpenFlowHostOptions = {}): Promise<FlowHost> {
   const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
-  const scope = scopeFromEnv(env);
-  const { hostObserver, nftFirewall } = await import('../runtime/host-engine.js');
-  const raw = hostObserver({ root: paths.root, dataDir: paths.dataDir, hostId });
-  const observe = async () => scoped(await raw(), scope);
-  let engine: Engine | undefined;
+  const { hostObserver, createHostEngine } = await import('../runtime/host-engine.js');
+  const observe = hostObserver({ root: paths.root, dataDir: paths.dataDir, hostId, ...(o.netns ? { netns: o.netns } : {}), ...(o.warn ? { warn: o.warn } : {}) });
+  let engine: Promise<Engine> | undefined;
   return {
     paths,
     hostId,
-    ...(scope ? { scope } : {}),
     observe,
-    async engine() {
-      if (engine) return engine;
-      const { DockerEngine } = await import('../runtime/drivers/docker.js');
-      engine = new DockerEngine({ root: paths.root, dataDir: paths.dataDir, hostId, firewall: nftFirewall(paths.dataDir), observe, ...(scope ? { scope } : {}) });
-      return engine;
-    },
+    engine: () => (engine ??= createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, observe, ...(o.netns ? { netns: o.netns } : {}) })),
   };
+}
+
+/** The compiler's version (package.json), recorded in each plan's provenance. */
+export function compilerVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** HEAD of the state repo, or null (no repo, or no commit yet). */
@@ -137,26 +139,58 @@ export interface PlanFilesOptions {
   /** The state commit the files were read from (or are meant to replace): the plan's base. */
   base: string | null;
   now: Date;
+  /** The environment: SSH_CONNECTION / SSH_CLIENT for the firewall lock-out gate. */
   env: Record<string, string | undefined>;
   ttlMs?: number;
   allowDestructive?: boolean;
-  /** `--i-know-what-i-am-doing` for the firewall lock-out gate. */
+  /** `--i-know-what-i-am-doing`: the lock-out gate warns (CLA6012) instead of refusing (CLA6010). */
   force?: boolean;
+  /** An observation already made (`claude diff` compares the same one for drift); default: observe now. */
+  observed?: ObservedState;
 }
 
-export type PlanFilesResult = { ok: true; planned: Planned; warnings: string[] } | { ok: false; problems: string[] };
+export type PlanFilesResult =
+  | {
+      ok: true;
+      planned: Planned;
+      /** Compiler and planner warnings, rendered (CLA6012 when forced past the lock-out gate). */
+      warnings: string[];
+      /** The lock-out gate's verdict; its notes are in the plan's display when it changes the firewall. */
+      lockout: LockoutResult;
+      /** The host key that signed it; `created` when this call generated it. */
+      hostKey: { keyid: string; created: boolean };
+    }
+  | {
+      ok: false;
+      /** compile: the files have errors; lockout: the firewall would cut the admin off; observe: the system cannot be read; plan: the planner refused. */
+      stage: 'compile' | 'lockout' | 'observe' | 'plan';
+      problems: string[];
+      warnings: string[];
+    };
 
-/** Compiles the files, observes the system, plans against it and signs with the host key. */
-export async function planFiles(host: FlowHost, files: Readonly<Record<string, string>>, o: PlanFilesOptions): Promise<PlanFilesResult> {
-  const compiled = compileFiles(files);
+/**
+ * The one planning function: compile the files (or take a compile result) → the firewall
+ * lock-out gate (compiler/firewall.ts: the admin's SSH connection and the API port must stay
+ * reachable, unless `force`) → observe → plan against the snapshot with `base` as its state
+ * commit → sign with the host key. Never throws for bad input; observation failures are
+ * returned as stage `observe`.
+ */
+export async function planFiles(host: FlowHost, input: Readonly<Record<string, string>> | CompileResult, o: PlanFilesOptions): Promise<PlanFilesResult> {
+  const compiled = isCompileResult(input) ? input : compileFiles(input);
   const warnings = compiled.diagnostics.filter((d) => d.severity !== 'error').map(renderDiagnostic);
-  if (!compiled.model) return { ok: false, problems: compiled.diagnostics.map(renderDiagnostic) };
+  const model = compiled.model;
+  if (!model) return { ok: false, stage: 'compile', problems: compiled.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic), warnings };
   const sink = new DiagnosticSink();
-  lockoutGate(firewallSpecOf(compiled.model.firewall), o.env, { sink, force: o.force === true });
-  if (sink.hasErrors()) return { ok: false, problems: sink.sorted().map(renderDiagnostic) };
-  const observed = { ...(await host.observe()), stateCommit: o.base };
+  const lockout = lockoutGate(firewallSpecOf(model.firewall), o.env, { sink, ...(apiReachable(model) ? { apiPort: model.api.port } : {}), force: o.force === true });
+  if (sink.hasErrors()) return { ok: false, stage: 'lockout', problems: sink.sorted().map(renderDiagnostic), warnings };
+  let observed: ObservedState;
+  try {
+    observed = { ...(o.observed ?? (await host.observe())), stateCommit: o.base };
+  } catch (e) {
+    return { ok: false, stage: 'observe', problems: [observeProblem(e)], warnings };
+  }
   const key = loadOrCreateHostKey(host.paths.dataDir, host.hostId);
-  const payload = plan(compiled.model, observed, {
+  const payload = plan(model, observed, {
     request: o.request,
     now: o.now,
     nonce: randomBytes(32).toString('hex'),
@@ -168,8 +202,41 @@ export async function planFiles(host: FlowHost, files: Readonly<Record<string, s
     sink,
   });
   const all = sink.sorted();
-  if (sink.hasErrors()) return { ok: false, problems: all.map(renderDiagnostic) };
-  return { ok: true, planned: { payload, envelopeText: serializeEnvelope(signPlan(payload, key.privateKey)) }, warnings: [...warnings, ...all.map(renderDiagnostic)] };
+  if (sink.hasErrors()) return { ok: false, stage: 'plan', problems: all.filter((d) => d.severity === 'error').map(renderDiagnostic), warnings: [...warnings, ...all.filter((d) => d.severity !== 'error').map(renderDiagnostic)] };
+  // Display only (never changes what apply does): the gate's notes and a forced gate's warnings.
+  const display = (payload.display ??= {}) as { lockout?: string[]; warnings?: string[] };
+  if (payload.steps.some((st) => st.op === 'firewall.apply' || st.op === 'firewall.remove') && lockout.notes.length) display.lockout = [...lockout.notes];
+  const forced = all.filter((d) => d.code === 'CLA6012').map((d) => `${d.code}: ${d.message}`);
+  if (forced.length) display.warnings = [...(display.warnings ?? []), ...forced];
+  return {
+    ok: true,
+    planned: { payload, envelopeText: serializeEnvelope(signPlan(payload, key.privateKey)) },
+    warnings: [...warnings, ...all.map(renderDiagnostic)],
+    lockout,
+    hostKey: { keyid: key.keyid, created: key.created },
+  };
+}
+
+/**
+ * Whether the API port is one the admin reaches over the network: it is enabled and does not
+ * listen on loopback only (a disabled or local-only API cannot be cut off by the firewall).
+ */
+function apiReachable(model: { api: { enabled: boolean; listen?: string } }): boolean {
+  const listen = model.api.listen ?? '';
+  return model.api.enabled && !/^127\.|^::1$|^localhost$/.test(listen);
+}
+
+function isCompileResult(x: Readonly<Record<string, string>> | CompileResult): x is CompileResult {
+  return Array.isArray((x as CompileResult).diagnostics);
+}
+
+/** Why the system could not be observed, said plainly. */
+function observeProblem(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { address?: string };
+  if (err?.syscall === 'connect') return `cannot reach the Docker Engine (${err.code ?? 'error'} on ${err.address ?? 'the docker socket'}); is dockerd running and is its socket readable (docker ps)? Planning needs to read the current state.`;
+  const name = (err as Error)?.name;
+  if (name === 'ObserveError' || name === 'NftError') return (err as Error).message;
+  return `cannot observe the system: ${(err as Error)?.message ?? String(e)}`;
 }
 
 // ── applying ─────────────────────────────────────────────────────────────────────────
@@ -185,10 +252,10 @@ export interface ApplyPlannedOptions {
   lockWaitMs?: number;
 }
 
-/** applyPlan with this host's engine, keys, policy and state dir. Throws the runtime's refusals. */
-export async function applyPlanned(host: FlowHost, planned: Planned, o: ApplyPlannedOptions): Promise<ApplyResult> {
+/** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
+export async function applyPlanned(host: FlowHost, planned: Planned | string, o: ApplyPlannedOptions): Promise<ApplyResult> {
   const { applyPlan } = await import('../runtime/apply.js');
-  return applyPlan(planned.envelopeText, {
+  return applyPlan(typeof planned === 'string' ? planned : planned.envelopeText, {
     engine: await host.engine(),
     dataDir: host.paths.dataDir,
     stateDir: host.paths.stateDir,
@@ -300,9 +367,16 @@ export interface LineReader {
   close(): void;
 }
 
+export interface LineReaderOptions {
+  /** Let readline drive the terminal (line editing, echo); default false. */
+  terminal?: boolean;
+  /** Write the prompt even when the answer was already typed ahead (or the input has ended); default true. */
+  promptTypedAhead?: boolean;
+}
+
 /** One reader over ctx.stdin for a whole command (lines typed ahead are kept). */
-export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }): LineReader {
-  const rl = createInterface({ input: io.stdin, terminal: false });
+export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }, o: LineReaderOptions = {}): LineReader {
+  const rl = createInterface(o.terminal ? { input: io.stdin, output: io.stdout, terminal: true } : { input: io.stdin, terminal: false });
   const queue: string[] = [];
   let waiting: ((l: string | null) => void) | null = null;
   let closed = false;
@@ -323,9 +397,11 @@ export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.Wr
   });
   return {
     next(prompt) {
-      io.stdout.write(prompt);
+      const quiet = o.promptTypedAhead === false;
+      if (!quiet) io.stdout.write(prompt);
       if (queue.length) return Promise.resolve(queue.shift()!);
       if (closed) return Promise.resolve(null);
+      if (quiet) io.stdout.write(prompt);
       return new Promise((res) => (waiting = res));
     },
     close: () => rl.close(),

@@ -4,27 +4,17 @@
  * (with the observed state summary when Docker answers), vetting the proposal, and turning
  * vetted files into a signed plan. Applying stays in runtime/apply.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { resolvePaths, type Paths } from '../common/paths.js';
 import { sha256Hex } from '../common/canonical.js';
-import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
-import { STATE_FILE_NAMES } from '../compiler/model.js';
-import { firewallSpecOf, plan } from '../compiler/planner.js';
-import { signPlan } from '../compiler/sign.js';
-import { lockoutGate } from '../compiler/firewall.js';
 import { assembleContext } from '../compiler/intent/context.js';
 import { loadImageCatalog } from '../fixtures/images/catalog.js';
 import type { ConversationTurn, IntentContext, IntentProvider, StateFiles, StateSummary, StateSummarySource } from '../compiler/intent/provider.js';
 import { providerKind, selectProvider, type LlmConfig } from '../compiler/intent/select.js';
 import { loadReplayFixture, startReplayServer, type ReplayServer } from '../compiler/intent/replay.js';
 import type { IntentResult } from '../compiler/intent/validate-proposal.js';
-import { serializeEnvelope } from '../plan/envelope.js';
-import { loadOrCreateHostId, loadOrCreateHostKey } from '../plan/keys.js';
 import type { PlanPayload } from '../plan/types.js';
-import { compilerVersion, stateHead } from './commands/plan.js';
+import { openFlowHost, planFiles, readStateDirFiles, stateHeadOf, type FlowHost } from './flow.js';
 import type { CommandContext } from './context.js';
 
 export interface IntentSession {
@@ -45,17 +35,16 @@ export interface IntentSession {
   summarySource: StateSummarySource;
   /** A replay server started for CLAUDE_LLM_REPLAY; closed by `close()`. */
   replay?: ReplayServer;
+  /** This host (cli/flow.ts), opened on the first plan. */
+  host?: FlowHost;
+  /** `--i-know-what-i-am-doing`: plans pass the firewall lock-out gate with a warning. */
+  force?: boolean;
   close(): Promise<void>;
 }
 
 /** The six files as text, exactly as on disk (no validation: the engine and the compiler judge them). */
 export function readStateFiles(stateDir: string): StateFiles {
-  const out: StateFiles = {};
-  for (const n of STATE_FILE_NAMES) {
-    const p = join(stateDir, n);
-    if (existsSync(p)) out[n] = readFileSync(p, 'utf8');
-  }
-  return out;
+  return readStateDirFiles(stateDir);
 }
 
 export function secretNamesOf(files: StateFiles): string[] {
@@ -112,9 +101,9 @@ async function decryptLlmKey(paths: Paths, files: StateFiles, llm: LlmConfig | u
   }
 }
 
-export async function openIntentSession(ctx: CommandContext, stateDirFlag?: string, opts: { observe?: boolean } = {}): Promise<IntentSession> {
+export async function openIntentSession(ctx: CommandContext, stateDirFlag?: string, opts: { observe?: boolean; force?: boolean } = {}): Promise<IntentSession> {
   const paths = resolvePaths(ctx.env, ctx.cwd, stateDirFlag);
-  const head = await stateHead(paths.stateDir);
+  const head = await stateHeadOf(paths.stateDir);
   const files = readStateFiles(paths.stateDir);
   const llm = llmOf(files);
   let replay: ReplayServer | undefined;
@@ -157,6 +146,7 @@ export async function openIntentSession(ctx: CommandContext, stateDirFlag?: stri
     provider,
     summarySource,
     ...(replay ? { replay } : {}),
+    ...(opts.force ? { force: true } : {}),
     close: async () => {
       await replay?.close();
     },
@@ -165,7 +155,7 @@ export async function openIntentSession(ctx: CommandContext, stateDirFlag?: stri
 
 /** Reads the state again (HEAD first, then the files), e.g. after an apply or a stale refusal. */
 export async function reloadState(s: IntentSession): Promise<void> {
-  s.head = await stateHead(s.paths.stateDir);
+  s.head = await stateHeadOf(s.paths.stateDir);
   s.files = readStateFiles(s.paths.stateDir);
 }
 
@@ -193,30 +183,23 @@ export interface PlannedIntent {
   problems: string[];
 }
 
-/** Turns a vetted proposal into a signed plan against the observed system. */
+/** Turns a vetted proposal into a signed plan against the observed system (cli/flow.ts planFiles: the one planning path). */
 export async function planIntent(s: IntentSession, ctx: IntentContext, result: IntentResult, opts: { ttlMs?: number; force?: boolean; request?: string } = {}): Promise<PlannedIntent | { problems: string[] }> {
   if (!result.model) return { problems: ['the proposal did not compile'] };
-  const hostId = loadOrCreateHostId(s.paths.dataDir, s.paths.root);
-  const key = loadOrCreateHostKey(s.paths.dataDir, hostId);
-  const sink = new DiagnosticSink();
-  lockoutGate(firewallSpecOf(result.model.firewall), s.env, { sink, force: opts.force === true });
-  if (sink.hasErrors()) return { problems: sink.sorted().map(renderDiagnostic) };
-  // Observed as cli/flow.ts does (CLAUDE_OBSERVE_SCOPE honoured); the base is the commit the files came from.
-  const { openFlowHost } = await import('./flow.js');
-  const observed = { ...(await (await openFlowHost(s.paths, s.env)).observe()), stateCommit: s.head };
+  s.host ??= await openFlowHost(s.paths);
   const promptHash = s.kind === 'offline' ? null : sha256Hex(JSON.stringify(assembleContext(ctx)));
-  const payload = plan(result.model, observed, {
+  // The base is the commit the files came from (cli/flow.ts, rule 1).
+  const r = await planFiles(s.host, { model: result.model, diagnostics: [] }, {
     request: opts.request ?? ctx.message,
+    engine: engineOf(s),
+    model: s.kind === 'offline' ? null : (s.llm?.model ?? null),
+    promptHash,
+    base: s.head,
     now: s.now(),
-    nonce: randomBytes(32).toString('hex'),
-    hostId,
+    env: s.env,
     ...(opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
-    provenance: { engine: engineOf(s), model: s.kind === 'offline' ? null : (s.llm?.model ?? null), promptHash },
-    compilerVersion: compilerVersion(),
-    allowDestructive: false,
-    sink,
+    force: opts.force ?? s.force === true,
   });
-  if (sink.hasErrors()) return { problems: sink.sorted().map(renderDiagnostic) };
-  const env = signPlan(payload, key.privateKey);
-  return { payload, envelopeText: serializeEnvelope(env), problems: sink.sorted().map(renderDiagnostic) };
+  if (!r.ok) return { problems: r.problems };
+  return { payload: r.planned.payload, envelopeText: r.planned.envelopeText, problems: r.warnings };
 }

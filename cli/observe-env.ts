@@ -1,36 +1,30 @@
 /**
  * What the observation commands (status, services, logs, events, diagnose, observe) share:
- * paths from the environment, the Docker client, the test scope, and the desired services
+ * paths from the environment, the Docker client, this instance's host id (only containers
+ * labelled with it count as managed: plan/types.ts LABEL_HOST), and the desired services
  * compiled from the state dir when the compiler is installed and the files compile.
  *
- * CLAUDE_OBSERVE_SCOPE (a regular expression) limits the commands to containers whose name
- * matches: for tests sharing one dockerd. Unset in production.
+ * The host id is read, never made here: before the first plan there is none, and nothing on
+ * the engine is this instance's.
  */
 import { existsSync } from 'node:fs';
 import { resolvePaths, type Paths } from '../common/paths.js';
 import type { DesiredService } from '../runtime/observe/types.js';
 import { dockerFor, type DockerLike } from '../runtime/observe/engine-client.js';
-import { UsageError, type CommandContext } from './context.js';
+import { readHostIdOrNull } from '../runtime/observe/collect.js';
+import type { CommandContext } from './context.js';
 
 export interface ObserveEnv extends Paths {
   /** The light unix-socket client (dockerode for tcp/ssh DOCKER_HOST). */
   docker: DockerLike;
-  scope?: RegExp;
+  /** This instance's host id, or null before the first plan made it. */
+  hostId: string | null;
 }
 
 export async function observeEnv(ctx: CommandContext, stateDirFlag?: string): Promise<ObserveEnv> {
   const paths = resolvePaths(ctx.env, ctx.cwd, stateDirFlag);
-  let scope: RegExp | undefined;
-  const s = ctx.env.CLAUDE_OBSERVE_SCOPE;
-  if (s) {
-    try {
-      scope = new RegExp(s);
-    } catch (e) {
-      throw new UsageError(`CLAUDE_OBSERVE_SCOPE is not a valid regular expression: ${(e as Error).message}`);
-    }
-  }
   const docker = await dockerFor(ctx.env);
-  return { ...paths, docker, ...(scope ? { scope } : {}) };
+  return { ...paths, docker, hostId: readHostIdOrNull(paths.dataDir) };
 }
 
 /** The desired services, or undefined when there is no state dir, no compiler, or the files do not compile. */

@@ -1,14 +1,14 @@
 /**
  * The troubleshooting flow against the real Docker Engine (spec Test 3 and Example 2).
- * Every container, service and state dir carries this run's suffix; the flow is scoped to
- * it (other tests share this dockerd), ports are random free ones on 127.0.0.1, and
- * everything is removed in afterAll.
+ * Every container, service and state dir carries this run's suffix; the run has its own data
+ * dir, so its own host id, and counts only the containers it made as managed (other tests
+ * share this dockerd); ports are random free ones on 127.0.0.1, and everything is removed in
+ * afterAll.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -18,25 +18,15 @@ import { findingsContext } from '../compiler/diagnose/context.js';
 import { troubleshootingRequest } from '../compiler/diagnose/intent.js';
 import { tcpAnswers } from '../runtime/observe/ports.js';
 import { packageRoot } from '../common/paths.js';
+import { readHostId } from '../plan/keys.js';
+import { freePort } from '../runtime/testutil/ports.js';
 
 const sfx = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${sfx}`;
-const scope = new RegExp(`-${sfx}(\\.old-[0-9a-f]{8})?$`);
 let dir: string;
 
 function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
 }
 
 function ctxFor(stateDir: string): { ctx: CommandContext; out: () => string; err: () => string } {
@@ -53,7 +43,7 @@ function ctxFor(stateDir: string): { ctx: CommandContext; out: () => string; err
       stderr,
       stdin: new PassThrough(),
       isTTY: false,
-      env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: stateDir, CLAUDE_OBSERVE_SCOPE: scope.source },
+      env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: stateDir },
       cwd: dir,
       now: () => new Date(),
     },
@@ -110,7 +100,7 @@ describe('troubleshooting (real dockerd)', () => {
     const port = await freePort();
     const sd = stateDir('state-t3', { 'services.yaml': servicesYaml([{ name: web, port }]) });
     const a = ctxFor(sd);
-    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up a web server', verifyServices: [web], scope, verifyTimeoutMs: 10_000 });
+    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up a web server', verifyServices: [web], verifyTimeoutMs: 10_000 });
     if (!first.ok) console.log(a.out(), a.err());
     expect(first.ok).toBe(true);
     expect(await tcpAnswers(port)).toBe(true);
@@ -122,9 +112,9 @@ describe('troubleshooting (real dockerd)', () => {
     const req = troubleshootingRequest(message, [{ name: web, image: 'claude-os-local/web:latest', ports: [port] }]);
     expect(req).toEqual({ kind: 'down', service: web });
     // the natural-language path: claude "the website is down" --yes (what ask.ts calls)
-    expect(await maybeTroubleshoot(ctxFor(sd).ctx, 'set up redis', { yes: true, scope })).toBeNull();
+    expect(await maybeTroubleshoot(ctxFor(sd).ctx, 'set up redis', { yes: true })).toBeNull();
     const b = ctxFor(sd);
-    const code = await maybeTroubleshoot(b.ctx, message, { yes: true, scope, verifyTimeoutMs: 10_000 });
+    const code = await maybeTroubleshoot(b.ctx, message, { yes: true, verifyTimeoutMs: 10_000 });
     const text = b.out();
     if (code !== 0) console.log(text, b.err());
     expect(text).toContain(`Checking ${web}... ✗ Container exited (exit code 0)`);
@@ -140,14 +130,14 @@ describe('troubleshooting (real dockerd)', () => {
 
     // healthy now: diagnose says so and proposes nothing
     const c = ctxFor(sd);
-    const again = await runTroubleshoot(c.ctx, { service: web, scope });
+    const again = await runTroubleshoot(c.ctx, { service: web });
     expect(again.code).toBe(0);
     expect(again.result.diagnosis.healthy).toBe(true);
     expect(c.out()).toContain(`Checking ${web}... ✓ running`);
 
     // an unknown service is an error that names the known ones
     const d = ctxFor(sd);
-    expect((await runTroubleshoot(d.ctx, { service: 'nope', scope })).code).toBe(1);
+    expect((await runTroubleshoot(d.ctx, { service: 'nope' })).code).toBe(1);
     expect(d.err()).toBe(`claude: no service named 'nope'; services: ${web}\n`);
   }, 90_000);
 
@@ -156,11 +146,11 @@ describe('troubleshooting (real dockerd)', () => {
     const port = await freePort();
     const sd = stateDir('state-llm', { 'services.yaml': servicesYaml([{ name: web, port }]) });
     const a = ctxFor(sd);
-    expect((await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'web', verifyServices: [web], scope, verifyTimeoutMs: 10_000 })).ok).toBe(true);
+    expect((await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'web', verifyServices: [web], verifyTimeoutMs: 10_000 })).ok).toBe(true);
     docker('stop', '-t', '1', web);
     const b = ctxFor(sd);
     b.ctx.env.CLAUDE_LLM_REPLAY = join(packageRoot(), 'fixtures/llm-replies/anthropic-diagnose.json');
-    const code = await maybeTroubleshoot(b.ctx, 'the website is down', { noFix: true, scope });
+    const code = await maybeTroubleshoot(b.ctx, 'the website is down', { noFix: true });
     const text = b.out();
     expect(text).toContain('The web server container was stopped by hand');
     expect(text).not.toContain('I found the problem:');
@@ -173,7 +163,7 @@ describe('troubleshooting (real dockerd)', () => {
     const llm = await llmExplainer(c.ctx);
     expect(llm).not.toBeNull();
     try {
-      const { diagnosis } = await runTroubleshoot(ctxFor(sd).ctx, { service: web, noFix: true, scope }).then((r) => r.result);
+      const { diagnosis } = await runTroubleshoot(ctxFor(sd).ctx, { service: web, noFix: true }).then((r) => r.result);
       await llm!.explain({ findings: findingsContext(diagnosis), diagnosis, proposal: { explanation: '', options: [], manual: [] }, message: 'the website is down' });
       const sent = llm!.sent().join('\n');
       expect(sent).toContain('the website is down');
@@ -191,14 +181,14 @@ describe('troubleshooting (real dockerd)', () => {
     docker('run', '-d', '--name', squat, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000');
     const sd = stateDir('state-ex2', { 'services.yaml': servicesYaml([{ name: site, port }]) });
     const a = ctxFor(sd);
-    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up the site', verifyServices: [site], scope, verifyTimeoutMs: 5000 });
+    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up the site', verifyServices: [site], verifyTimeoutMs: 5000 });
     // the planner sees the squatter and refuses before anything changes
     expect(first.ok).toBe(false);
     expect(first.apply).toBeNull();
     expect(a.err()).toMatch(new RegExp(`CLA4002: .*already published by container ${squat}`));
 
     const b = ctxFor(sd);
-    const { code, result } = await runTroubleshoot(b.ctx, { message: 'the website is down', service: site, yes: true, scope, verifyTimeoutMs: 10_000 });
+    const { code, result } = await runTroubleshoot(b.ctx, { message: 'the website is down', service: site, yes: true, verifyTimeoutMs: 10_000 });
     const text = b.out();
     if (code !== 0) console.log(text, b.err());
     const conflict = result.diagnosis.findings.find((f) => f.analyzer === 'port-conflict');
@@ -223,14 +213,15 @@ describe('troubleshooting (real dockerd)', () => {
     const port = await freePort();
     const sd = stateDir('state-orphan', { 'services.yaml': servicesYaml([{ name: web, port }]) });
     const a = ctxFor(sd);
-    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up front', verifyServices: [web], scope, verifyTimeoutMs: 10_000 });
+    const first = await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'set up front', verifyServices: [web], verifyTimeoutMs: 10_000 });
     expect(first.ok).toBe(true);
     docker('stop', '-t', '1', web);
-    // a container from a previous configuration, still carrying the managed labels, grabs the port
-    docker('run', '-d', '--name', orphan, '-l', 'claude.os/managed=true', '-l', `claude.os/service=${orphan}`, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000');
+    // a container from a previous configuration, still carrying the managed labels (this instance's host id), grabs the port
+    const hostId = readHostId(join(dir, 'data'));
+    docker('run', '-d', '--name', orphan, '-l', 'claude.os/managed=true', '-l', `claude.os/service=${orphan}`, '-l', `claude.os/host=${hostId}`, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000');
 
     const b = ctxFor(sd);
-    const { code, result } = await runTroubleshoot(b.ctx, { message: 'the website is down', service: web, yes: true, scope, verifyTimeoutMs: 10_000 });
+    const { code, result } = await runTroubleshoot(b.ctx, { message: 'the website is down', service: web, yes: true, verifyTimeoutMs: 10_000 });
     const text = b.out();
     if (code !== 0) console.log(text, b.err());
     expect(text).toMatch(new RegExp(`orphaned container \\('${orphan}', PID \\d+\\) from a previous configuration`));

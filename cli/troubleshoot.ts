@@ -10,28 +10,20 @@
  *
  * Only wiring lives here; the logic is in runtime/observe/analyzers and compiler/diagnose.
  */
-import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import Docker from 'dockerode';
+import { resolvePaths } from '../common/paths.js';
 import { println, EXIT, type CommandContext } from './context.js';
 import { desiredFromStateDir, observeEnv } from './observe-env.js';
 import { diagnosisText, findingText, safeText } from './render/observe.js';
 import { hostAddress } from './progress.js';
-import { compilerVersion } from './commands/plan.js';
+import { applyPlanned, openFlowHost, planFiles, stateHeadOf } from './flow.js';
 import { compileFiles, compileStateDir } from '../compiler/compile.js';
-import { renderDiagnostic, DiagnosticSink } from '../compiler/diagnostics.js';
+import { renderDiagnostic } from '../compiler/diagnostics.js';
 import { findingsContext } from '../compiler/diagnose/context.js';
 import { desiredServices } from '../compiler/diagnose/desired.js';
 import { proposeFix, type FixOption, type FixProposal } from '../compiler/diagnose/fix.js';
-import { plan } from '../compiler/planner.js';
-import { signPlan } from '../compiler/sign.js';
 import type { ResolvedModel } from '../compiler/model.js';
-import { serializeEnvelope } from '../plan/envelope.js';
-import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
-import { PLAN_POLICY } from '../plan/policy.js';
-import type { ObservedState } from '../plan/types.js';
-import { applyPlan, type ApplyResult } from '../runtime/apply.js';
-import type { Engine } from '../runtime/engine.js';
+import type { ApplyResult } from '../runtime/apply.js';
 import { diagnoseSystem } from '../runtime/observe/index.js';
 import { probeAddress, tcpAnswers } from '../runtime/observe/ports.js';
 import type { Diagnosis } from '../runtime/observe/analyzers/types.js';
@@ -60,8 +52,6 @@ export interface TroubleshootOptions {
   explain?: (input: { findings: string; diagnosis: Diagnosis; proposal: FixProposal; message?: string }) => Promise<string | null>;
   /** Tests: wait at most this long for a fixed service to answer. Default 20 s. */
   verifyTimeoutMs?: number;
-  /** Tests sharing one dockerd: the snapshot and the engine see only these containers and networks. */
-  scope?: RegExp;
 }
 
 export interface TroubleshootResult {
@@ -82,11 +72,6 @@ function ask(ctx: CommandContext, question: string): Promise<string> {
     });
     rl.once('close', () => res(''));
   });
-}
-
-function scoped(o: ObservedState, scope?: RegExp): ObservedState {
-  if (!scope) return o;
-  return { ...o, containers: o.containers.filter((c) => scope.test(c.name)), networks: o.networks.filter((n) => scope.test(n.name)) };
 }
 
 /** Host TCP ports of a service in a model. */
@@ -128,7 +113,6 @@ function optionLines(p: FixProposal): string[] {
  */
 export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOptions): Promise<{ code: number; result: TroubleshootResult }> {
   const env = await observeEnv(ctx, o.stateDirFlag);
-  const scope = o.scope ?? env.scope;
   const out = (l = '') => {
     if (!o.json) println(ctx.stdout, l);
   };
@@ -142,7 +126,7 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
     dataDir: env.dataDir,
     root: env.root,
     now: ctx.now,
-    ...(scope ? { scope } : {}),
+    hostId: env.hostId,
     ...(desired ? { desired } : {}),
     ...(o.service ? { service: o.service } : {}),
     analyze: { usedPorts },
@@ -214,7 +198,6 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
     request: o.message ?? `diagnose: ${chosen.title}`,
     verifyServices: chosen.services,
     ...(o.stateDirFlag ? { stateDirFlag: o.stateDirFlag } : {}),
-    ...(scope ? { scope } : {}),
     ...(o.verifyTimeoutMs ? { verifyTimeoutMs: o.verifyTimeoutMs } : {}),
     out,
   });
@@ -240,24 +223,23 @@ export interface ApplyFilesOptions {
   /** Services whose published TCP ports must answer afterwards ("✓ Website is now accessible"). */
   verifyServices: string[];
   stateDirFlag?: string;
-  scope?: RegExp;
   verifyTimeoutMs?: number;
   /** Progress lines ("✓ Started nginx (healthy)"); default: stdout. */
   out?: (l?: string) => void;
 }
 
 /**
- * State files → compile → plan against the (scoped) snapshot → sign with the host key →
- * apply (rollback on failure, state committed) → verify the services answer. The approval
- * has already been given by the caller (a prompt or --yes).
+ * State files → compile → plan against the observed snapshot → sign with the host key →
+ * apply (rollback on failure, state committed) → verify the services answer: the one
+ * planning path of cli/flow.ts (firewall lock-out gate included). The approval has already
+ * been given by the caller (a prompt or --yes).
  */
 export async function applyStateFiles(
   ctx: CommandContext,
   files: Readonly<Record<string, string>>,
   o: ApplyFilesOptions,
 ): Promise<{ ok: boolean; apply: TroubleshootResult['apply']; verified: TroubleshootResult['verified'] }> {
-  const env = await observeEnv(ctx, o.stateDirFlag);
-  const scope = o.scope ?? env.scope;
+  const paths = resolvePaths(ctx.env, ctx.cwd, o.stateDirFlag);
   const out = o.out ?? ((l = '') => println(ctx.stdout, l));
   const compiled = compileFiles(files);
   if (!compiled.model) {
@@ -266,59 +248,22 @@ export async function applyStateFiles(
     return { ok: false, apply: null, verified: [] };
   }
   const model = compiled.model;
-  const hostId = loadOrCreateHostId(env.dataDir, env.root);
-  const key = loadOrCreateHostKey(env.dataDir, hostId);
-  const { observe } = await import('../runtime/observe/snapshot.js');
-  const { DockerEngine } = await import('../runtime/drivers/docker.js');
-  const { nftFirewall } = await import('../runtime/host-engine.js');
-  const { NftDriver } = await import('../runtime/drivers/nft.js');
-  const nftDriver = new NftDriver();
-  const nft = {
-    async observe() {
-      try {
-        return await nftDriver.observe();
-      } catch {
-        return { hash: null };
-      }
-    },
-  };
-  const git = (await import('isomorphic-git')).default;
-  const fs = await import('node:fs');
-  const stateCommit = await git.resolveRef({ fs, dir: env.stateDir, ref: 'HEAD' }).catch(() => null);
-  const snapshot = async () => scoped(await observe({ docker: new Docker(), dataDir: env.dataDir, root: env.root, hostId, stateCommit, nft }), scope);
-  const sink = new DiagnosticSink();
-  const payload = plan(model, await snapshot(), {
-    request: o.request,
-    now: ctx.now(),
-    nonce: randomBytes(32).toString('hex'),
-    hostId,
-    provenance: { engine: 'diagnose', model: null, promptHash: null },
-    compilerVersion: compilerVersion(),
-    sink,
-  });
-  if (sink.hasErrors()) {
-    for (const d of sink.sorted()) println(ctx.stderr, renderDiagnostic(d));
+  const host = await openFlowHost(paths);
+  const planned = await planFiles(host, compiled, { request: o.request, engine: 'diagnose', base: await stateHeadOf(paths.stateDir), now: ctx.now(), env: ctx.env });
+  if (!planned.ok) {
+    for (const p of planned.problems) println(ctx.stderr, p);
     println(ctx.stderr, 'claude: the fix cannot be planned; nothing was changed.');
     return { ok: false, apply: null, verified: [] };
   }
-  const text = serializeEnvelope(signPlan(payload, key.privateKey));
   out('');
-  if (payload.steps.length === 0) out('The plan has no steps: the system already matches the state files.');
-  const engine: Engine = new DockerEngine({ root: env.root, dataDir: env.dataDir, hostId, firewall: nftFirewall(env.dataDir), observe: snapshot, ...(scope ? { scope } : {}) });
+  if (planned.planned.payload.steps.length === 0) out('The plan has no steps: the system already matches the state files.');
   let result: ApplyResult;
   try {
-    result = await applyPlan(text, {
-      engine,
-      dataDir: env.dataDir,
-      stateDir: env.stateDir,
-      trustedKeys: loadTrustedKeys(env.dataDir),
-      hostId,
-      policy: PLAN_POLICY,
+    result = await applyPlanned(host, planned.planned, {
       now: ctx.now,
       // The user approved this fix (or passed --yes): that is the confirmation.
       yes: true,
-      lockWaitMs: 60_000,
-      actor: { name: ctx.env.SUDO_USER || ctx.env.USER || 'claude', email: `diagnose@${hostId}` },
+      actor: { name: ctx.env.SUDO_USER || ctx.env.USER || 'claude', email: `diagnose@${host.hostId}` },
       onEvent: (e) => {
         if (e.type === 'reconcile.step' && e.status === 'done') out(`✓ ${e.message}`);
         if (e.type === 'reconcile.step' && e.status === 'failed') out(`✗ ${e.message}${e.error ? `: ${e.error}` : ''}`);
@@ -374,7 +319,7 @@ export async function maybeTroubleshoot(
   for (const s of model?.services ?? []) known.set(s.name, { name: s.name, image: s.resolvedImage, ports: s.ports.map((p) => p.host).filter((p): p is number => p !== undefined) });
   try {
     const { managedServices } = await import('../runtime/observe/index.js');
-    for (const name of await managedServices(env.docker, o.scope ?? env.scope)) if (!known.has(name)) known.set(name, { name });
+    for (const name of await managedServices(env.docker, env.hostId)) if (!known.has(name)) known.set(name, { name });
   } catch {
     /* docker down: the flow itself will say so */
   }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -21,26 +21,15 @@ import { LockHeldError } from './lock.js';
 import { PlanExpiredError, ReplayError, SignatureError, StalePlanError } from './verify.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
 import { removeDockerByName } from './testutil/docker-cleanup.js';
+import { freePort } from './testutil/ports.js';
 
 const suffix = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${suffix}`;
-const scope = new RegExp(`-${suffix}(\\.old-[0-9a-f]{8})?$`);
 
 let dataDir: string;
 let root: string;
 let host: TestHost;
 let engine: DockerEngine;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function base(): Promise<Record<string, string>> {
   return resourceFingerprints(await engine.observe());
@@ -87,7 +76,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'claude-apply-data-'));
   root = mkdtempSync(join(tmpdir(), 'claude-apply-root-'));
   host = setupTestHost(dataDir);
-  engine = new DockerEngine({ root, dataDir, hostId: host.hostId, scope, pullTimeoutMs: 10_000 });
+  engine = new DockerEngine({ root, dataDir, hostId: host.hostId, pullTimeoutMs: 10_000 });
   ports = { web: await freePort(), pg: await freePort(), redis: await freePort() };
   const net = [{ name: n('net'), aliases: [] as string[] }];
   pg = containerSpec({

@@ -4,7 +4,8 @@
  * changes it and then fails is rolled back to the previous table (and record), and
  * `firewall.remove` deletes it. Host files and the schedule the same way, under a temp
  * CLAUDE_ROOT. The observer is the planner's (runtime/observe/snapshot.ts)
- * reading nft in the namespace, scoped to no containers.
+ * reading nft in the namespace; its own data dir gives it its own host id, so it manages no
+ * container (others on the shared dockerd carry other host ids).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'claude-fw-data-'));
   root = mkdtempSync(join(tmpdir(), 'claude-fw-root-'));
   host = setupTestHost(dataDir);
-  engine = await createHostEngine({ root, dataDir, hostId: host.hostId, netns: ns, scope: /^$/ });
+  engine = await createHostEngine({ root, dataDir, hostId: host.hostId, netns: ns });
 });
 
 afterAll(() => {

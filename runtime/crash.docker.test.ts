@@ -27,8 +27,6 @@ const SEED = 0x5eed_c1a0;
 
 const suffix = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${suffix}`;
-const scopeSrc = `-${suffix}(\\.old-[0-9a-f]{8})?$`;
-const scope = new RegExp(scopeSrc);
 
 let dataDir: string;
 let root: string;
@@ -45,7 +43,7 @@ const a = JSON.parse(process.env.CRASH_ARGS);
 // CLAUDE_TEST_CRASH_AT_STEP: "<ordinal>:<before|after>" (a step or the finalize phase) or "rollback:<k>" (after the k-th undo).
 const [ordinal, when] = (process.env.CLAUDE_TEST_CRASH_AT_STEP ?? '').split(':');
 const hit = (p) => (ordinal === 'rollback' ? p.stepId === 'rollback' && String(p.ordinal) === when : p.stepId !== 'rollback' && String(p.ordinal) === ordinal && p.when === when);
-const engine = new DockerEngine({ root: a.root, dataDir: a.dataDir, hostId: a.hostId, scope: new RegExp(a.scope) });
+const engine = new DockerEngine({ root: a.root, dataDir: a.dataDir, hostId: a.hostId });
 const r = await applyPlan(readFileSync(a.plan, 'utf8'), {
   engine, dataDir: a.dataDir, trustedKeys: loadTrustedKeys(a.dataDir), hostId: a.hostId, now: () => new Date(),
   crashAt: (p) => { if (hit(p)) process.kill(process.pid, 'SIGKILL'); },
@@ -126,7 +124,7 @@ async function applyIn(steps: PlanStep[]): Promise<void> {
 function runChild(planFile: string, crash: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [child.script], {
-      env: { ...process.env, CRASH_ARGS: JSON.stringify({ plan: planFile, dataDir, root, hostId: host.hostId, scope: scopeSrc }), CLAUDE_TEST_CRASH_AT_STEP: crash },
+      env: { ...process.env, CRASH_ARGS: JSON.stringify({ plan: planFile, dataDir, root, hostId: host.hostId }), CLAUDE_TEST_CRASH_AT_STEP: crash },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -161,7 +159,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'claude-crash-data-'));
   root = mkdtempSync(join(tmpdir(), 'claude-crash-root-'));
   host = setupTestHost(dataDir);
-  engine = new DockerEngine({ root, dataDir, hostId: host.hostId, scope });
+  engine = new DockerEngine({ root, dataDir, hostId: host.hostId });
   child = transpileForChild(['runtime/apply.ts', 'runtime/drivers/docker.ts', 'plan/keys.ts'], CHILD);
   // S0, then one clean forward and backward apply to learn both fingerprints.
   await applyIn([S.network(n('net')), S.create(A0, { dependsOn: [`network/${n('net')}`] }), S.start(A0, { timeoutMs: 10_000 }), S.create(B, { dependsOn: [`network/${n('net')}`] }), S.start(B, { timeoutMs: 10_000 })]);

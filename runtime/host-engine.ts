@@ -1,8 +1,13 @@
 /**
- * Wires the real engine for this host: Docker Engine (dockerode), host files and volume
- * directories under CLAUDE_ROOT, and nftables (drivers/nft.ts, commit-confirmed through
- * firewall-confirm.ts) — plus the observer the planner uses, so the base check compares
- * like with like. The CLI's apply and recover commands call `createHostEngine`.
+ * The runtime-side factory for this host's engine: Docker Engine (dockerode), host files and
+ * volume directories under CLAUDE_ROOT, and nftables (drivers/nft.ts, commit-confirmed
+ * through firewall-confirm.ts), plus the observer the planner uses, so apply's base check
+ * compares like with like. The CLI builds its host in one place, cli/flow.ts `openFlowHost`,
+ * which calls these; nothing else should.
+ *
+ * Everything is bound to one host id (plan/keys.ts): the driver stamps it on what it creates
+ * (`claude.os/host`), and the observer counts only resources carrying it as managed, so
+ * several Claude.OS instances (several data dirs) can share one Docker Engine.
  */
 import Docker from 'dockerode';
 import type { ObservedState } from '../plan/types.js';
@@ -12,28 +17,12 @@ import { observe } from './observe/snapshot.js';
 export interface HostEngineOptions {
   root: string;
   dataDir: string;
+  /** This instance's host id: stamped on what the engine creates; only resources carrying it are managed. */
   hostId: string;
-  /** The observer; default: runtime/observe/snapshot.ts (the planner's). */
+  /** The observer; default: `hostObserver` (the planner's). */
   observe?: () => Promise<ObservedState>;
   /** Run nft inside this network namespace (tests). */
   netns?: string;
-  /**
-   * Only managed containers and networks whose name matches are observed (and so count for
-   * the base check): CLAUDE_OBSERVE_SCOPE, for tests and benchmarks sharing one dockerd.
-   * Unset in production.
-   */
-  scope?: RegExp;
-}
-
-/** CLAUDE_OBSERVE_SCOPE as a RegExp (undefined when unset); a bad expression is a clear Error. */
-export function scopeFromEnv(env: Record<string, string | undefined>): RegExp | undefined {
-  const s = env.CLAUDE_OBSERVE_SCOPE;
-  if (!s) return undefined;
-  try {
-    return new RegExp(s);
-  } catch (e) {
-    throw new Error(`CLAUDE_OBSERVE_SCOPE is not a valid regular expression: ${(e as Error).message}`);
-  }
 }
 
 /**
@@ -50,8 +39,19 @@ export function nftFirewall(dataDir: string, netns?: string): FirewallBackend {
   };
 }
 
-/** The observer the planner uses (runtime/observe/snapshot.ts), nft read as absent when nft is missing. */
-export function hostObserver(o: { root: string; dataDir: string; hostId: string; netns?: string; stateCommit?: () => Promise<string | null> }): () => Promise<ObservedState> {
+export interface HostObserverOptions {
+  root: string;
+  dataDir: string;
+  hostId: string;
+  netns?: string;
+  /** HEAD of the state repo, read at each observation; default null (the planner sets the base itself). */
+  stateCommit?: () => Promise<string | null>;
+  /** Told once per observation when nft is not installed (the firewall is then read as absent). */
+  warn?: (message: string) => void;
+}
+
+/** The observer the planner and the base check use (runtime/observe/snapshot.ts); nft read as absent when nft is missing. */
+export function hostObserver(o: HostObserverOptions): () => Promise<ObservedState> {
   const docker = new Docker();
   return async () => {
     const { NftDriver, NftError } = await import('./drivers/nft.js');
@@ -61,7 +61,10 @@ export function hostObserver(o: { root: string; dataDir: string; hostId: string;
         try {
           return await driver.observe();
         } catch (e) {
-          if (e instanceof NftError && e.exitCode === null) return { hash: null };
+          if (e instanceof NftError && e.exitCode === null) {
+            o.warn?.(`nft is not available (${e.message}); the firewall is read as absent`);
+            return { hash: null };
+          }
           throw e;
         }
       },
@@ -70,21 +73,13 @@ export function hostObserver(o: { root: string; dataDir: string; hostId: string;
   };
 }
 
+/** This host's engine: the Docker driver with the nft firewall and the planner's observer. */
 export async function createHostEngine(o: HostEngineOptions): Promise<DockerEngine> {
-  const raw = o.observe ?? hostObserver(o);
-  const scope = o.scope;
-  const observe = scope
-    ? async () => {
-        const s = await raw();
-        return { ...s, containers: s.containers.filter((c) => !c.managed || scope.test(c.name)), networks: s.networks.filter((n) => !n.managed || scope.test(n.name)) };
-      }
-    : raw;
   return new DockerEngine({
     root: o.root,
     dataDir: o.dataDir,
     hostId: o.hostId,
     firewall: nftFirewall(o.dataDir, o.netns),
-    observe,
-    ...(scope ? { scope } : {}),
+    observe: o.observe ?? hostObserver(o),
   });
 }

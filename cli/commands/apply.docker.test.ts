@@ -1,8 +1,9 @@
 /**
  * `claude apply`, `claude recover` and `claude unlock` through the CLI entry (in process),
  * against the real Docker Engine with the host engine the CLI builds (the planner's
- * observer), scoped to this run's containers with CLAUDE_OBSERVE_SCOPE. A stale plan is
- * still retried with a fresh plan a few times.
+ * observer). The run has its own data dir, so its own host id: only the containers it
+ * creates (labelled with that id) are managed. A stale plan is still retried with a fresh
+ * plan a few times.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -52,7 +53,7 @@ async function claudeTty(input: string | null, ...argv: string[]): Promise<{ cod
     stderr,
     stdin,
     isTTY: input !== null,
-    env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state'), USER: 'tester', CLAUDE_OBSERVE_SCOPE: suffix },
+    env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state'), USER: 'tester' },
     cwd: root,
     now: () => new Date(),
   });
@@ -60,7 +61,7 @@ async function claudeTty(input: string | null, ...argv: string[]): Promise<{ cod
 }
 
 async function planFile(steps: PlanStep[]): Promise<string> {
-  const engine = await createHostEngine({ root, dataDir, hostId: host.hostId, scope: new RegExp(suffix) });
+  const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
   const base = resourceFingerprints(await engine.observe());
   const file = join(root, `plan-${randomBytes(3).toString('hex')}.json`);
   let stateCommit: string | null = null;

@@ -7,13 +7,10 @@ import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
-import { loadOrCreateHostId, loadTrustedKeys } from '../../plan/keys.js';
-import { PLAN_POLICY } from '../../plan/policy.js';
 import type { PlanStep } from '../../plan/types.js';
-import { applyPlan } from '../../runtime/apply.js';
-import { createHostEngine, scopeFromEnv } from '../../runtime/host-engine.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
+import { applyPlanned, openFlowHost } from '../flow.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
 const usage = `usage: claude apply PLAN.json [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
@@ -86,23 +83,15 @@ const command: Command = {
       return EXIT.FAILURE;
     }
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
-    const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
-    const scope = scopeFromEnv(ctx.env);
-    const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, ...(scope ? { scope } : {}) });
+    const host = await openFlowHost(paths);
     const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, values.verbose ?? false);
     const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
     try {
-      const result = await applyPlan(text, {
-        engine,
-        dataDir: paths.dataDir,
-        stateDir: paths.stateDir,
-        trustedKeys: loadTrustedKeys(paths.dataDir),
-        hostId,
-        policy: PLAN_POLICY,
+      const result = await applyPlanned(host, text, {
         now: ctx.now,
         yes: values.yes ?? false,
         lockWaitMs: waitS * 1000,
-        actor: { name: user, email: `${user}@${hostId}` },
+        actor: { name: user, email: `${user}@${host.hostId}` },
         ...(ctx.isTTY && !values.json
           ? {
               interactiveConfirm: (steps: PlanStep[]) => {

@@ -12,7 +12,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
@@ -20,15 +19,16 @@ import { renderPlan } from '../../compiler/show.js';
 import { ProviderError, type ConversationTurn, type IntentContext, type StateFiles } from '../../compiler/intent/provider.js';
 import { proposeValidated, type IntentResult } from '../../compiler/intent/validate-proposal.js';
 import { inspectPlan } from '../../plan/inspect.js';
-import { KeyError, loadOrCreateHostId, loadTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
-import { PLAN_POLICY, requiredRoles } from '../../plan/policy.js';
+import { KeyError, loadTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
+import { requiredRoles } from '../../plan/policy.js';
 import { cosignPlan } from '../../compiler/sign.js';
 import { serializeEnvelope } from '../../plan/envelope.js';
 import { buildIntentContext, openIntentSession, planIntent, reloadState, type IntentSession, type PlannedIntent } from '../intent.js';
 import { appendTurn, newConversationId } from '../conversations.js';
+import { applyPlanned as applyOnHost, lineReader as flowLineReader, openFlowHost, REQUEST_FLAGS, type LineReader } from '../flow.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
-const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE]
+const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE] [--i-know-what-i-am-doing]
 
 Turns the request into state file changes (with the offline engine, or the LLM provider
 configured in manifest.yaml spec.llm), compiles and plans them, shows the proposed changes
@@ -39,6 +39,9 @@ and, after you answer yes, applies them. Nothing changes without your yes (or --
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
   --admin-key FILE also sign with this admin key: plans that change users, SSH keys,
                    sudo or sshd need it (policy P2); without it they are saved, not applied
+  --i-know-what-i-am-doing
+                   plan a firewall that would drop your current SSH connection or the API
+                   port anyway (a warning instead of a refusal)
 
 Examples:
   claude "set up a web server with nginx"
@@ -165,14 +168,12 @@ export async function applyPlanned(ctx: CommandContext, s: IntentSession, first:
     return EXIT.FAILURE;
   }
   first = signed;
-  const { applyPlan } = await import('../../runtime/apply.js');
-  const { createHostEngine } = await import('../../runtime/host-engine.js');
   const { LockHeldError } = await import('../../runtime/lock.js');
   const { PlanRefusedError, StalePlanError } = await import('../../runtime/verify.js');
   let planned = first;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await applyOnce(ctx, s, planned, applyPlan, createHostEngine);
+      return await applyOnce(ctx, s, planned);
     } catch (e) {
       if (e instanceof StalePlanError && t?.ictx && attempt < 2) {
         const reproposed = await reproposeOnCurrentState(s, t);
@@ -201,32 +202,17 @@ export async function applyPlanned(ctx: CommandContext, s: IntentSession, first:
   }
 }
 
-async function applyOnce(
-  ctx: CommandContext,
-  s: IntentSession,
-  planned: PlannedIntent,
-  applyPlan: typeof import('../../runtime/apply.js').applyPlan,
-  createHostEngine: typeof import('../../runtime/host-engine.js').createHostEngine,
-): Promise<number> {
-  const hostId = loadOrCreateHostId(s.paths.dataDir, s.paths.root);
-  // The host engine as cli/flow.ts makes it (CLAUDE_OBSERVE_SCOPE honoured, for tests sharing a dockerd).
-  const { openFlowHost } = await import('../flow.js');
-  const engine = await (await openFlowHost(s.paths, s.env)).engine();
+async function applyOnce(ctx: CommandContext, s: IntentSession, planned: PlannedIntent): Promise<number> {
+  s.host ??= await openFlowHost(s.paths);
   const renderer = new ProgressRenderer(ctx.stdout, ctx.isTTY);
   const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
   try {
-    const result = await applyPlan(planned.envelopeText, {
-      engine,
-      dataDir: s.paths.dataDir,
-      stateDir: s.paths.stateDir,
-      trustedKeys: loadTrustedKeys(s.paths.dataDir),
-      hostId,
-      policy: PLAN_POLICY,
+    const result = await applyOnHost(s.host, planned, {
       now: ctx.now,
       // The user has just seen the plan, warnings included, and said yes (or passed --yes).
       yes: true,
       lockWaitMs: 60_000,
-      actor: { name: user, email: `${user}@${hostId}` },
+      actor: { name: user, email: `${user}@${s.host.hostId}` },
       onEvent: renderer.onEvent,
     });
     renderer.stop();
@@ -246,35 +232,9 @@ export function savePending(s: IntentSession, planned: PlannedIntent, out?: stri
   return path;
 }
 
-export function lineReader(ctx: CommandContext): { rl: Interface; next(prompt: string): Promise<string | null> } {
-  const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: ctx.isTTY });
-  const queue: string[] = [];
-  let waiting: ((l: string | null) => void) | null = null;
-  let closed = false;
-  rl.on('line', (l) => {
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(l);
-    } else queue.push(l);
-  });
-  rl.on('close', () => {
-    closed = true;
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(null);
-    }
-  });
-  return {
-    rl,
-    next(prompt: string) {
-      if (queue.length) return Promise.resolve(queue.shift()!);
-      if (closed) return Promise.resolve(null);
-      ctx.stdout.write(prompt);
-      return new Promise((res) => (waiting = res));
-    },
-  };
+/** The request's reader (cli/flow.ts lineReader): readline drives the terminal; answers typed ahead get no prompt. */
+export function lineReader(ctx: CommandContext): LineReader {
+  return flowLineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
 }
 
 function exitOf(t: TurnResult): number {
@@ -292,10 +252,10 @@ function turnStatus(t: TurnResult): string {
  * The whole of `claude "<msg>"` and `claude plan "<msg>"`. `planOnly` stops after the plan
  * (written to `out`, default plan.json).
  */
-export async function runRequest(ctx: CommandContext, message: string, opts: { yes: boolean; json: boolean; stateDir?: string; planOnly?: boolean; out?: string; adminKey?: string }): Promise<number> {
+export async function runRequest(ctx: CommandContext, message: string, opts: { yes: boolean; json: boolean; stateDir?: string; planOnly?: boolean; out?: string; adminKey?: string; force?: boolean }): Promise<number> {
   let s: IntentSession;
   try {
-    s = await openIntentSession(ctx, opts.stateDir);
+    s = await openIntentSession(ctx, opts.stateDir, opts.force ? { force: true } : {});
   } catch (e) {
     if (e instanceof ProviderError) {
       println(ctx.stderr, `claude: ${e.message}\n  hint: ${e.hint}`);
@@ -415,7 +375,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       return EXIT.OK;
     }
   } finally {
-    reader?.rl.close();
+    reader?.close();
     await s.close();
   }
 }
@@ -424,12 +384,7 @@ const command: Command = {
   summary: 'say what you want: "set up a web server with nginx" (plans, asks, applies)',
   usage,
   async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, {
-      yes: { type: 'boolean', short: 'y' },
-      json: { type: 'boolean' },
-      'state-dir': { type: 'string' },
-      'admin-key': { type: 'string' },
-    });
+    const { values, positionals } = parse(ctx.argv, { ...REQUEST_FLAGS, 'admin-key': { type: 'string' } });
     const message = positionals.join(' ').trim();
     if (!message) {
       println(ctx.stderr, usage);
@@ -439,7 +394,7 @@ const command: Command = {
     const { maybeTroubleshoot } = await import('../troubleshoot.js');
     const troubleshot = await maybeTroubleshoot(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDirFlag: values['state-dir'] } : {}) });
     if (troubleshot !== null) return troubleshot;
-    return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), ...(values['admin-key'] ? { adminKey: values['admin-key'] } : {}) });
+    return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, force: values['i-know-what-i-am-doing'] === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), ...(values['admin-key'] ? { adminKey: values['admin-key'] } : {}) });
   },
 };
 

@@ -130,7 +130,7 @@ const command: Command = {
         }
       }
     } finally {
-      reader.rl.close();
+      reader.close();
       await s.close();
     }
     println(ctx.stdout, 'Goodbye!');

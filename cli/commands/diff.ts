@@ -12,18 +12,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { compileStateDir } from '../../compiler/compile.js';
-import { DiagnosticSink, renderDiagnostic } from '../../compiler/diagnostics.js';
-import { plan } from '../../compiler/planner.js';
 import type { ObservedState, PlanPayload } from '../../plan/types.js';
 import { driftSince, readAppliedRecord, type Drift } from '../../runtime/state/applied.js';
 import { openStateRepo, StateRepoDamagedError, type StateFileChange } from '../../runtime/state/repo.js';
-import { openFlowHost } from '../flow.js';
-import { compilerVersion } from './plan.js';
+import { openFlowHost, planFiles } from '../flow.js';
 
 const usage = `usage: claude diff [--json] [--state-dir DIR]
 
@@ -125,7 +121,7 @@ const command: Command = {
     let observed: ObservedState;
     let host;
     try {
-      host = await openFlowHost(paths, ctx.env);
+      host = await openFlowHost(paths);
       observed = await host.observe();
     } catch (e) {
       err(`cannot observe the system: ${(e as Error).message}`);
@@ -133,37 +129,22 @@ const command: Command = {
       return EXIT.FAILURE;
     }
     // (a) the plan the current files would make
-    const compiled = compileStateDir(paths.stateDir);
+    // The same planning path as `claude plan` (cli/flow.ts), on the same observation; the signed plan is not kept.
+    const r = await planFiles(host, compileStateDir(paths.stateDir), { request: `diff of state dir ${paths.stateDir}`, engine: 'user', base: head, now: ctx.now(), env: ctx.env, observed });
     let planInfo: DiffReport['plan'] = null;
     let problems: string[] = [];
-    if (compiled.model) {
-      const sink = new DiagnosticSink();
-      const payload = plan(compiled.model, { ...observed, stateCommit: head }, {
-        request: `diff of state dir ${paths.stateDir}`,
-        now: ctx.now(),
-        nonce: randomBytes(32).toString('hex'),
-        hostId: host.hostId,
-        provenance: { engine: 'user', model: null, promptHash: null },
-        compilerVersion: compilerVersion(),
-        sink,
-      });
-      if (sink.hasErrors()) problems = sink.sorted().map(renderDiagnostic);
-      else {
-        const display = (payload.display ?? {}) as { changes?: string[] };
-        planInfo = {
-          summary: payload.summary,
-          changes: display.changes ?? [],
-          steps: payload.steps.map((s) => ({ id: s.id, op: s.op, target: s.target, description: s.description })),
-        };
-      }
-    } else {
-      problems = compiled.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic);
-    }
-    // (b) drift since the last apply
+    if (r.ok) {
+      const payload = r.planned.payload;
+      const display = (payload.display ?? {}) as { changes?: string[] };
+      planInfo = {
+        summary: payload.summary,
+        changes: display.changes ?? [],
+        steps: payload.steps.map((s) => ({ id: s.id, op: s.op, target: s.target, description: s.description })),
+      };
+    } else problems = r.problems;
+    // (b) drift since the last apply (this instance's resources only: the observation counts no other as managed)
     const rec = readAppliedRecord(paths.dataDir);
-    let resources = rec ? driftSince(rec, observed) : [];
-    // In a test scope, resources outside it were never ours to compare.
-    if (host.scope && rec) resources = resources.filter((d) => !/^(container|network)\//.test(d.key) || host.scope!.test(d.key.replace(/^[a-z]+\//, '')));
+    const resources = rec ? driftSince(rec, observed) : [];
     const report: DiffReport = {
       stateDir: paths.stateDir,
       head,

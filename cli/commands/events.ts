@@ -31,7 +31,7 @@ const command: Command = {
       since = d;
     }
     const env = await observeEnv(ctx);
-    const r = await recentEvents({ docker: env.docker, dataDir: env.dataDir, now: ctx.now, ...(since ? { since } : {}), ...(env.scope ? { scope: env.scope } : {}) });
+    const r = await recentEvents({ docker: env.docker, dataDir: env.dataDir, now: ctx.now, hostId: env.hostId, ...(since ? { since } : {}) });
     if (values.json) println(ctx.stdout, JSON.stringify({ events: r.events, errors: r.errors }, null, 2));
     else {
       if (r.events.length === 0) println(ctx.stdout, 'No events.');

@@ -42,9 +42,10 @@ const command: Command = {
         try {
           await followLogs({
             docker: env.docker,
+            dataDir: env.dataDir,
+            hostId: env.hostId,
             service,
             tail: n,
-            ...(env.scope ? { scope: env.scope } : {}),
             signal: ac.signal,
             onLine: (l) => {
               if (!ac.signal.aborted) println(ctx.stdout, values.json ? JSON.stringify(l) : logLine(l, !!values.timestamps));
@@ -56,7 +57,7 @@ const command: Command = {
         }
         return EXIT.OK;
       }
-      const r = await serviceLogs({ docker: env.docker, service, lines: n, ...(env.scope ? { scope: env.scope } : {}) });
+      const r = await serviceLogs({ docker: env.docker, dataDir: env.dataDir, hostId: env.hostId, service, lines: n });
       if (values.json) println(ctx.stdout, JSON.stringify({ service, container: r.container, lines: r.lines }, null, 2));
       else for (const l of r.lines) println(ctx.stdout, logLine(l, !!values.timestamps));
       return EXIT.OK;

@@ -2,6 +2,12 @@
  * Golden tests of `claude status`, `services`, `logs` and `events` (text and --json) on
  * real containers named for this run. Volatile fields (suffix, host port, times, host
  * figures, memory) are normalised before the comparison with __golden__/observe/*.
+ *
+ * The run is its own Claude.OS instance (its own data dir, so its own host id): its
+ * "managed" containers carry that id in `claude.os/host`, so other runs' managed containers
+ * are not its services. Containers no Claude.OS manages (and their events) are everyone's:
+ * those of other test files sharing the dockerd are left out of the comparison (`thisRun`),
+ * and the clock is pinned at the end of the set-up so later events do not count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../main.js';
+import { claude as runClaude } from '../testutil/requests.js';
+import { loadOrCreateHostId } from '../../plan/keys.js';
 
 const sfx = randomBytes(4).toString('hex');
 const web = `goldweb-${sfx}`;
@@ -19,28 +27,17 @@ const job = `goldjob-${sfx}`;
 const other = `goldother-${sfx}`;
 let dir: string;
 let port: number;
+let hostId: string;
+/** The end of the set-up: the commands' clock. */
+let setUpAt: Date;
 
 function sh(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
 }
 
-async function claude(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const code = await main(argv, {
-    stdout,
-    stderr,
-    stdin: new PassThrough(),
-    isTTY: false,
-    env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'no-state'), CLAUDE_OBSERVE_SCOPE: `-${sfx}$` },
-    cwd: dir,
-    now: () => new Date(),
-  });
-  return { code, out, err };
+/** The CLI in process, as this run's instance, at the end of the set-up. */
+function claude(argv: string[]) {
+  return runClaude({ dir, env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'no-state') } }, argv, { now: () => setUpAt });
 }
 
 /** Replaces what changes from run to run. */
@@ -59,7 +56,54 @@ function norm(s: string): string {
 
 /** The status YAML without the host facts (system, network, resources): those are this machine's. */
 function normStatus(s: string): string {
-  return norm(s.replace(/^System: \S+ \|/m, 'System: HOST |').replace(/\nsystem:\n[\s\S]*?\nservices:/, '\n<system, network, resources>\nservices:'));
+  return norm(thisRunYaml(s.replace(/^System: \S+ \|/m, 'System: HOST |').replace(/\nsystem:\n[\s\S]*?\nservices:/, '\n<system, network, resources>\nservices:')));
+}
+
+/** Whether an entry (a container, an event) is this run's: named for it, or not about a container at all. */
+function thisRun(e: { name?: string; container?: string; service?: string }): boolean {
+  const who = e.name ?? e.container ?? e.service;
+  return who === undefined || who.includes(sfx);
+}
+
+/** Leaves out other runs' unmanaged containers from status JSON and events JSON. */
+function thisRunJson<T>(v: T): T {
+  const o = v as Record<string, unknown>;
+  for (const k of ['other_containers', 'recent_events', 'events']) if (Array.isArray(o[k])) o[k] = (o[k] as { name?: string }[]).filter(thisRun);
+  if (o.log_snippets && typeof o.log_snippets === 'object') o.log_snippets = Object.fromEntries(Object.entries(o.log_snippets).filter(([k]) => k.includes(sfx)));
+  return v;
+}
+
+/** The same for the status YAML: entries under other_containers / recent_events and log_snippets keys that are not this run's. */
+function thisRunYaml(s: string): string {
+  const out: string[] = [];
+  let section = '';
+  let entry: string[] = [];
+  let who: string | undefined;
+  const flush = () => {
+    if (entry.length && thisRun(who === undefined ? {} : { name: who })) out.push(...entry);
+    entry = [];
+    who = undefined;
+  };
+  for (const l of s.split('\n')) {
+    if (/^\S/.test(l)) {
+      flush();
+      section = l.replace(/:.*$/, '');
+      out.push(l);
+    } else if (section === 'other_containers' || section === 'recent_events') {
+      if (/^  - /.test(l)) flush();
+      who ??= /^ +(?:- )?(?:name|container|service): "?([^"]*)"?$/.exec(l)?.[1];
+      entry.push(l);
+    } else if (section === 'log_snippets') {
+      const key = /^  ("?)(.+)\1:$/.exec(l);
+      if (key) {
+        flush();
+        who = key[2];
+      }
+      entry.push(l);
+    } else out.push(l);
+  }
+  flush();
+  return out.join('\n');
 }
 
 beforeAll(async () => {
@@ -72,7 +116,8 @@ beforeAll(async () => {
       s.close(() => resolve(p));
     });
   });
-  const labels = (svc: string) => ['-l', 'claude.os/managed=true', '-l', `claude.os/service=${svc}`, '-l', 'claude.os/replica=1'];
+  hostId = loadOrCreateHostId(join(dir, 'data'), join(dir, 'root'));
+  const labels = (svc: string) => ['-l', 'claude.os/managed=true', '-l', `claude.os/service=${svc}`, '-l', 'claude.os/replica=1', '-l', `claude.os/host=${hostId}`];
   sh('run', '-d', '--name', web, ...labels(web), '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'echo "serving on :8000"; exec httpd -f -p 8000');
   sh('run', '-d', '--name', job, ...labels(job), 'claude-os-local/busybox:latest', 'sh', '-c', 'echo "starting job"; sleep 1; echo "job failed: disk quota exceeded" >&2; exit 3');
   for (let i = 0; i < 100 && sh('inspect', '-f', '{{.State.Status}}', job) !== 'exited'; i++) await new Promise((r) => setTimeout(r, 100));
@@ -91,6 +136,7 @@ beforeAll(async () => {
       .map((x) => JSON.stringify(x))
       .join('\n') + '\n',
   );
+  setUpAt = new Date(Date.now() + 1000); // Docker's event times are whole seconds
 }, 60_000);
 
 afterAll(() => {
@@ -135,7 +181,7 @@ describe('observation commands: golden text and --json', () => {
       stderr: new PassThrough(),
       stdin: new PassThrough(),
       isTTY: false,
-      env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_OBSERVE_SCOPE: `-${sfx}$` },
+      env: { CLAUDE_DATA_DIR: join(dir, 'data') },
       cwd: dir,
       now: () => new Date(),
     });
@@ -149,9 +195,10 @@ describe('observation commands: golden text and --json', () => {
   it('claude events', async () => {
     const t = await claude(['events', '--since', '10m']);
     expect(t.code).toBe(0);
-    await expect(norm(t.out)).toMatchFileSnapshot('__golden__/observe/events.txt');
+    const lines = t.out.split('\n').filter((l) => thisRun({ container: /^\S+\s+container\.\S+\s+(\S+)/.exec(l)?.[1] }));
+    await expect(norm(lines.join('\n'))).toMatchFileSnapshot('__golden__/observe/events.txt');
     const j = await claude(['events', '--since', '10m', '--json']);
-    await expect(norm(j.out)).toMatchFileSnapshot('__golden__/observe/events.json');
+    await expect(norm(JSON.stringify(thisRunJson(JSON.parse(j.out)), null, 2) + '\n')).toMatchFileSnapshot('__golden__/observe/events.json');
     const bad = await claude(['events', '--since', 'yesterday-ish']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--since 'yesterday-ish' is neither a duration/);
@@ -164,7 +211,7 @@ describe('observation commands: golden text and --json', () => {
     const j = await claude(['status', '--json']);
     const data = JSON.parse(j.out) as { banner: unknown; summary: Record<string, unknown> };
     expect(Object.keys(data.summary)).toEqual(['generated_at', 'notice', 'system', 'network', 'resources', 'services', 'other_containers', 'recent_events', 'alerts', 'anomalies', 'log_snippets']);
-    const { system: _s, network: _n, resources: _r, ...rest } = data.summary;
+    const { system: _s, network: _n, resources: _r, ...rest } = thisRunJson(data.summary);
     await expect(norm(JSON.stringify({ banner: { ...(data.banner as object), hostname: 'HOST' }, summary: rest }, null, 2))).toMatchFileSnapshot('__golden__/observe/status.json');
   });
 });

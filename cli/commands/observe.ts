@@ -34,7 +34,7 @@ const command: Command = {
     if (!values.serve) {
       if (values.host || values.port || values.interval) throw new UsageError('--host, --port and --interval go with --serve');
       const desired = await desiredFromStateDir(env.stateDir);
-      const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, ...(env.scope ? { scope: env.scope } : {}), ...(desired ? { desired } : {}) });
+      const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired } : {}) });
       ctx.stdout.write(summary.yaml);
       return EXIT.OK;
     }
@@ -48,7 +48,7 @@ const command: Command = {
       dataDir: env.dataDir,
       root: env.root,
       now: ctx.now,
-      ...(env.scope ? { scope: env.scope } : {}),
+      // no hostId: the daemon reads it from the data dir, also once the first plan makes it
       intervalMs: interval * 1000,
       host: values.host ?? '127.0.0.1',
       port,

@@ -7,9 +7,8 @@
 import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
-import { loadOrCreateHostId } from '../../plan/keys.js';
 import { recover } from '../../runtime/apply.js';
-import { createHostEngine, scopeFromEnv } from '../../runtime/host-engine.js';
+import { openFlowHost } from '../flow.js';
 import { ProgressRenderer, renderRecover } from '../progress.js';
 import { dockerHint } from './apply.js';
 
@@ -33,9 +32,7 @@ const command: Command = {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'repair-state': { type: 'boolean' } }, false);
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     if (values['repair-state']) return (await import('../repair-state.js')).runRepairState(ctx, paths.stateDir, values.json ?? false);
-    const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
-    const scope = scopeFromEnv(ctx.env);
-    const engine = await createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, ...(scope ? { scope } : {}) });
+    const engine = await (await openFlowHost(paths)).engine();
     const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY);
     const firewall: string[] = [];
     try {

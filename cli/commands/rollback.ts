@@ -1,5 +1,5 @@
 /**
- * `claude rollback [COMMIT] [--yes] [--json] [--out FILE] [--state-dir DIR] [--wait SECONDS]`:
+ * `claude rollback [COMMIT] [--yes] [--json] [--out FILE] [--state-dir DIR] [--wait SECONDS] [--i-know-what-i-am-doing]`:
  * brings back the state recorded by an earlier commit of the state repo, as a new plan.
  *
  *   pick a commit (argument, or from the list in a terminal) → its files (repo.filesAt)
@@ -23,10 +23,10 @@ import { appendAudit } from '../../runtime/audit.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { authorFromEnv, openStateRepo, StateRepoDamagedError, UnknownRevisionError, type HistoryEntry } from '../../runtime/state/repo.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
-import { applyPlanned, lineReader, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type LineReader, type Planned } from '../flow.js';
+import { applyPlanned, lineReader, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, REQUEST_FLAGS, stateHeadOf, type LineReader, type Planned } from '../flow.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
-const usage = `usage: claude rollback [COMMIT] [--yes] [--json] [--out FILE] [--state-dir DIR] [--wait SECONDS]
+const usage = `usage: claude rollback [COMMIT] [--yes] [--json] [--out FILE] [--state-dir DIR] [--wait SECONDS] [--i-know-what-i-am-doing]
 
 Brings back the state recorded by an earlier change: takes that commit's state files,
 plans them against the running system, shows the plan and, once you approve, applies it
@@ -39,6 +39,9 @@ like any other plan. The result is a new commit; history is never rewritten.
   --out FILE       also save the signed plan to FILE (review: claude show FILE)
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
   --wait SECONDS   wait this long for another request or apply to finish (default 600)
+  --i-know-what-i-am-doing
+                   roll back to a firewall that would drop your current SSH connection or
+                   the API port anyway (a warning instead of a refusal)
 
 Exit status: 0 applied (or nothing to do, or not approved); 1 refused, failed or rolled
 back; 2 usage error.`;
@@ -80,13 +83,7 @@ const command: Command = {
   summary: 'restore the state of an earlier change (plans it, asks, applies; history grows)',
   usage,
   async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, {
-      yes: { type: 'boolean', short: 'y' },
-      json: { type: 'boolean' },
-      out: { type: 'string' },
-      'state-dir': { type: 'string' },
-      wait: { type: 'string' },
-    });
+    const { values, positionals } = parse(ctx.argv, { ...REQUEST_FLAGS, out: { type: 'string' }, wait: { type: 'string' } });
     if (positionals.length > 1) throw new UsageError(`expected at most one commit, got ${positionals.length}: ${positionals.join(' ')}`);
     const waitS = values.wait === undefined ? 600 : Number(values.wait);
     if (!Number.isFinite(waitS) || waitS < 0) throw new UsageError(`--wait must be a number of seconds, not '${values.wait}'`);
@@ -138,7 +135,7 @@ const command: Command = {
       const entry = history.find((h) => h.commit === target);
       const short = target.slice(0, 12);
       const request = `rollback to ${short} ("${oneLine(entry?.request ?? '', 120)}")`;
-      const host = await openFlowHost(paths, ctx.env);
+      const host = await openFlowHost(paths);
       const actor = authorFromEnv(ctx.env);
       let planWarnings: string[] = [];
       let problems: string[] = [];
@@ -157,7 +154,7 @@ const command: Command = {
         releaseLockForApproval: interactive && !values.yes,
         async makePlan() {
           const base = await stateHeadOf(paths.stateDir);
-          const r = await planFiles(host, files, { request, engine: 'rollback', base, now: ctx.now(), env: ctx.env });
+          const r = await planFiles(host, files, { request, engine: 'rollback', base, now: ctx.now(), env: ctx.env, force: values['i-know-what-i-am-doing'] === true });
           if (!r.ok) {
             problems = r.problems;
             return null;

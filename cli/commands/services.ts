@@ -21,7 +21,7 @@ const command: Command = {
   async run(ctx) {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' } }, false);
     const env = await observeEnv(ctx);
-    const facts = await collect({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, ...(env.scope ? { scope: env.scope } : {}), eventsWindowMs: 0, troubleLogLines: 0 });
+    const facts = await collect({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, eventsWindowMs: 0, troubleLogLines: 0 });
     const dockerError = facts.errors.find((e) => e.startsWith('docker:'));
     if (dockerError) {
       println(ctx.stderr, `claude services: ${dockerDownMessage(dockerError.slice(8))}`);

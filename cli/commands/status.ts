@@ -24,7 +24,7 @@ const command: Command = {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' } }, false);
     const env = await observeEnv(ctx, values['state-dir']);
     const desired = await desiredFromStateDir(env.stateDir);
-    const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, ...(env.scope ? { scope: env.scope } : {}), ...(desired ? { desired } : {}) });
+    const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired } : {}) });
     const d = summary.data;
     if (values.json) {
       const running = d.services.filter((s) => s.state === 'running').length;

@@ -1,8 +1,9 @@
 /**
  * Test helper for plan-and-apply requests against the real dockerd: a per-run temp host
  * (state dir, data dir, root), service names with a random suffix (container names come
- * from service names), CLAUDE_OBSERVE_SCOPE set to that suffix so nothing outside the run
- * is planned, snapshotted or compared, state-file builders, one "request" = read the state
+ * from service names), its own host id (its own data dir: only what the run creates carries
+ * it in `claude.os/host`, so nothing outside the run is planned, snapshotted, compared or
+ * pruned), state-file builders, one "request" = read the state
  * files → edit → plan → apply (cli/flow.ts), and a clean-up that removes whatever the run
  * created. Product code never imports this.
  */
@@ -20,7 +21,7 @@ export interface TestRun {
   dir: string;
   suffix: string;
   paths: Paths;
-  /** CLAUDE_STATE_DIR, CLAUDE_DATA_DIR, CLAUDE_ROOT, CLAUDE_OBSERVE_SCOPE, USER. */
+  /** CLAUDE_STATE_DIR, CLAUDE_DATA_DIR, CLAUDE_ROOT, USER, PATH. */
   env: Record<string, string>;
   /** `name-<suffix>`. */
   n(name: string): string;
@@ -38,7 +39,6 @@ export function newTestRun(prefix: string): TestRun {
     CLAUDE_STATE_DIR: paths.stateDir,
     CLAUDE_DATA_DIR: paths.dataDir,
     CLAUDE_ROOT: paths.root,
-    CLAUDE_OBSERVE_SCOPE: `-${suffix}(\\.old-[0-9a-f]{8})?$`,
     USER: 'tester',
     PATH: process.env.PATH ?? '/usr/bin:/bin',
   };
@@ -134,7 +134,7 @@ export async function request(
   edit: (files: Record<string, string>) => Record<string, string>,
   opts: { requestLock?: boolean; maxReplans?: number; approve?: (p: Planned, info: { attempt: number; replanned: boolean }) => Promise<boolean>; onReplan?: () => void } = {},
 ): Promise<FlowOutcome<Planned>> {
-  const host = await openFlowHost(run.paths, run.env);
+  const host = await openFlowHost(run.paths);
   return planAndApply<Planned>({
     ...(opts.requestLock === false ? {} : { requestLock: { dataDir: run.paths.dataDir, waitMs: 300_000 } }),
     ...(opts.maxReplans !== undefined ? { maxReplans: opts.maxReplans } : {}),
@@ -152,7 +152,7 @@ export async function request(
 }
 
 /** Runs the CLI in-process with the run's environment. */
-export async function claude(run: Pick<TestRun, 'env' | 'dir'>, argv: string[], o: { tty?: boolean; input?: string } = {}): Promise<{ code: number; out: string; err: string }> {
+export async function claude(run: Pick<TestRun, 'env' | 'dir'>, argv: string[], o: { tty?: boolean; input?: string; now?: () => Date } = {}): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const stdin = new PassThrough();
@@ -162,6 +162,6 @@ export async function claude(run: Pick<TestRun, 'env' | 'dir'>, argv: string[], 
   stderr.on('data', (b: Buffer) => (err += b.toString()));
   if (o.input !== undefined) stdin.end(o.input);
   else stdin.end();
-  const code = await main(argv, { stdout, stderr, stdin, isTTY: o.tty === true, env: run.env, cwd: run.dir, now: () => new Date() });
+  const code = await main(argv, { stdout, stderr, stdin, isTTY: o.tty === true, env: run.env, cwd: run.dir, now: o.now ?? (() => new Date()) });
   return { code, out, err };
 }

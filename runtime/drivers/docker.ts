@@ -5,13 +5,13 @@
  *
  * Containers get everything in a ContainerSpec: image, command and entrypoint, env (already
  * resolved by apply.ts: the only place `${secrets.x}` becomes a value), labels (plus the
- * managed labels), user, working dir, ports, binds under CLAUDE_ROOT, CPU and memory
+ * managed labels and `claude.os/host=<hostId>`, which marks them as this instance's), user, working dir, ports, binds under CLAUDE_ROOT, CPU and memory
  * limits, healthcheck (in ns), restart policy, and networks with their DNS aliases (the
  * first at create, the others connected before start).
  */
 import Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
-import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
 import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
 import { waitReady } from '../health.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity } from '../secrets.js';
@@ -29,18 +29,18 @@ export interface DockerEngineOptions {
   dataDir: string;
   /** The observer (runtime/observe/snapshot.ts); default: `observeBasic`. */
   observe?: () => Promise<ObservedState>;
-  hostId?: string;
+  /**
+   * This instance's host id (plan/keys.ts): stamped as `claude.os/host` on every container
+   * and network the driver creates or recreates, and the only host id whose resources
+   * `observeBasic` counts as managed (plan/types.ts LABEL_HOST).
+   */
+  hostId: string;
   /** Firewall backend (drivers/nft.ts + firewall-confirm.ts); without one, firewall steps fail clearly. */
   firewall?: FirewallBackend;
   /** Give up a pull after this long. Default 120 s. */
   pullTimeoutMs?: number;
   /** Readiness probe interval. Default 100 ms. */
   probeIntervalMs?: number;
-  /**
-   * Only managed containers and networks whose name matches count as "ours" in the basic
-   * observer (`observeBasic`). For tests sharing one dockerd; unset in production.
-   */
-  scope?: RegExp;
 }
 
 /** What the snapshot keeps to recreate a container. Env is age-encrypted when the host has a key. */
@@ -59,14 +59,22 @@ function isNotFound(e: unknown): boolean {
 
 const ms2ns = (ms: number) => ms * 1_000_000;
 
-export function managedLabels(spec: ContainerSpec): Record<string, string> {
+export function managedLabels(spec: ContainerSpec, hostId: string): Record<string, string> {
   return {
     ...spec.labels,
     [LABEL_MANAGED]: 'true',
     [LABEL_SERVICE]: spec.service,
     [LABEL_CONFIG_HASH]: spec.configHash,
     [LABEL_REPLICA]: String(spec.replica),
+    [LABEL_HOST]: hostId,
   };
+}
+
+/** Labels of a resource recreated from a snapshot: a managed one is stamped with this host id. */
+function restampedLabels(labels: Record<string, string> | null | undefined, hostId: string): Record<string, string> {
+  const l = { ...(labels ?? {}) };
+  if (l[LABEL_MANAGED] === 'true') l[LABEL_HOST] = hostId;
+  return l;
 }
 
 function healthConfig(h: HealthSpec | null): Docker.ContainerCreateOptions['Healthcheck'] | undefined {
@@ -75,7 +83,7 @@ function healthConfig(h: HealthSpec | null): Docker.ContainerCreateOptions['Heal
 }
 
 /** The Docker create options for a spec (env resolved by the caller). Exported for tests. */
-export function createOptions(spec: ContainerSpec, env: Record<string, string>, root: string): Docker.ContainerCreateOptions {
+export function createOptions(spec: ContainerSpec, env: Record<string, string>, root: string, hostId: string): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of spec.ports) {
@@ -90,7 +98,7 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
     Env: Object.keys(env)
       .sort()
       .map((k) => `${k}=${env[k]}`),
-    Labels: managedLabels(spec),
+    Labels: managedLabels(spec, hostId),
     ExposedPorts: exposed,
     HostConfig: {
       Binds: spec.mounts.map((m) => `${underRoot(root, m.source)}:${m.target}${m.readonly ? ':ro' : ''}`),
@@ -121,7 +129,7 @@ export class DockerEngine implements Engine {
   }
 
   observe(): Promise<ObservedState> {
-    return this.opts.observe ? this.opts.observe() : observeBasic(this.docker, this.fs, this.opts.hostId ?? 'unknown', this.opts.scope);
+    return this.opts.observe ? this.opts.observe() : observeBasic(this.docker, this.fs, this.opts.hostId);
   }
 
   // ── containers ──
@@ -192,7 +200,7 @@ export class DockerEngine implements Engine {
   async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
     let c: Docker.Container;
     try {
-      c = await this.docker.createContainer(createOptions(spec, env, this.opts.root));
+      c = await this.docker.createContainer(createOptions(spec, env, this.opts.root, this.opts.hostId));
     } catch (e) {
       throw new StepError(`docker could not create container ${spec.name}: ${(e as Error).message}`, 'check the image, the ports (free on the host?) and the networks');
     }
@@ -209,9 +217,11 @@ export class DockerEngine implements Engine {
       env = JSON.parse(await decryptSecret(r.envEncrypted, identity, `${r.name} env`)) as string[];
     }
     const [first, ...rest] = r.networks;
+    const config = r.config as { Labels?: Record<string, string> };
     const c = await this.docker.createContainer({
       name: r.name,
-      ...(r.config as object),
+      ...config,
+      Labels: restampedLabels(config.Labels, this.opts.hostId),
       Env: env,
       HostConfig: r.hostConfig as Docker.HostConfig,
       ...(first ? { NetworkingConfig: { EndpointsConfig: { [first.name]: { Aliases: first.aliases } } } } : {}),
@@ -278,24 +288,21 @@ export class DockerEngine implements Engine {
   }
 
   async createNetwork(spec: NetworkSpec): Promise<void> {
-    await this.docker.createNetwork({
-      Name: spec.name,
-      Driver: spec.driver,
-      Internal: spec.internal,
-      CheckDuplicate: true,
-      Labels: { ...spec.labels, [LABEL_MANAGED]: 'true' },
-      ...(spec.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet }] } } : {}),
-    });
+    await this.newNetwork(spec, { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_HOST]: this.opts.hostId });
   }
 
   async recreateNetwork(rec: NetworkRecord): Promise<void> {
+    await this.newNetwork(rec, restampedLabels(rec.labels, this.opts.hostId));
+  }
+
+  private async newNetwork(n: { name: string; driver: string; internal: boolean; subnet?: string }, labels: Record<string, string>): Promise<void> {
     await this.docker.createNetwork({
-      Name: rec.name,
-      Driver: rec.driver,
-      Internal: rec.internal,
+      Name: n.name,
+      Driver: n.driver,
+      Internal: n.internal,
       CheckDuplicate: true,
-      Labels: rec.labels,
-      ...(rec.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: rec.subnet }] } } : {}),
+      Labels: labels,
+      ...(n.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: n.subnet }] } } : {}),
     });
   }
 
@@ -396,13 +403,15 @@ export class DockerEngine implements Engine {
 /**
  * A minimal observer of the managed state (networks, containers, volume dirs from the
  * volume record, images). The planner's `runtime/observe/snapshot.ts` is the full one; this
- * one is used only when no observer is passed in.
+ * one is used only when no observer is passed in. Managed means `claude.os/managed=true`
+ * and this instance's `claude.os/host` (plan/types.ts managedBy); other instances'
+ * containers are listed as unmanaged, their networks not at all.
  */
-export async function observeBasic(docker: Docker, fs: HostFs, hostId: string, scope?: RegExp): Promise<ObservedState> {
+export async function observeBasic(docker: Docker, fs: HostFs, hostId: string): Promise<ObservedState> {
   const [nets, cons, imgs] = await Promise.all([docker.listNetworks(), docker.listContainers({ all: true }), docker.listImages()]);
   const networks = await Promise.all(
     nets
-      .filter((n) => n.Labels?.[LABEL_MANAGED] === 'true' && (!scope || scope.test(n.Name)))
+      .filter((n) => managedBy(n.Labels, hostId))
       .map(async (n) => {
         const subnet = n.IPAM?.Config?.[0]?.Subnet;
         return { name: n.Name, managed: true, driver: n.Driver, internal: Boolean(n.Internal), ...(subnet ? { subnet } : {}), labels: n.Labels ?? {} };
@@ -427,8 +436,9 @@ export async function observeBasic(docker: Docker, fs: HostFs, hostId: string, s
         ...(st.uid !== undefined ? { owner: `${st.uid}:${st.gid}` } : {}),
       };
     });
-  const containers = cons.filter((c) => !scope || scope.test((c.Names[0] ?? '').replace(/^\//, ''))).map((c) => {
+  const containers = cons.map((c) => {
     const labels = c.Labels ?? {};
+    const managed = managedBy(labels, hostId);
     const health = /\(healthy\)/.test(c.Status) ? 'healthy' : /\(unhealthy\)/.test(c.Status) ? 'unhealthy' : /health: starting/.test(c.Status) ? 'starting' : 'none';
     const seen = new Set<string>();
     const ports = (c.Ports ?? [])
@@ -443,9 +453,9 @@ export async function observeBasic(docker: Docker, fs: HostFs, hostId: string, s
     return {
       name: (c.Names[0] ?? '').replace(/^\//, ''),
       id: c.Id,
-      managed: labels[LABEL_MANAGED] === 'true',
-      ...(labels[LABEL_SERVICE] ? { service: labels[LABEL_SERVICE] } : {}),
-      ...(labels[LABEL_CONFIG_HASH] ? { configHash: labels[LABEL_CONFIG_HASH] } : {}),
+      managed,
+      ...(managed && labels[LABEL_SERVICE] ? { service: labels[LABEL_SERVICE] } : {}),
+      ...(managed && labels[LABEL_CONFIG_HASH] ? { configHash: labels[LABEL_CONFIG_HASH] } : {}),
       image: c.Image,
       status: c.State as ObservedState['containers'][number]['status'],
       health: health as ObservedState['containers'][number]['health'],

@@ -9,6 +9,7 @@
  * `cpuSampleMs` to take two samples that far apart.
  */
 import { readFileSync } from 'node:fs';
+import { readHostId } from '../../plan/keys.js';
 import { cgroupStats, systemCpuNs } from './cgroup.js';
 import type { DockerLike } from './engine-client.js';
 import { cpuPercentOf, dockerEventsBetween, listContainerFacts, listImages, logTail, oneShotStats } from './docker.js';
@@ -24,8 +25,12 @@ export interface CollectOptions {
   root?: string;
   procRoot?: string;
   now: () => Date;
-  /** Only containers whose name matches are reported (tests sharing one dockerd); port holders are always all. */
-  scope?: RegExp;
+  /**
+   * This instance's host id: only containers labelled with it are managed (others' are
+   * reported as unmanaged, with `foreignHost`). Default: read from the data dir
+   * (plan/keys.ts readHostId); none there yet means nothing is managed.
+   */
+  hostId?: string | null;
   /** Log lines to fetch per container: a number for every managed container, or per-container counts. Default 0. */
   logLines?: number | Record<string, number>;
   /** Also fetch log lines (this many) for containers that are down, unhealthy or restarting. Default 20. */
@@ -72,6 +77,16 @@ function mountOf(path: string, procRoot: string): string {
   }
 }
 
+/** The host id in the data dir, or null (none yet; a damaged file is reported in `errors`). */
+export function readHostIdOrNull(dataDir: string, errors?: string[]): string | null {
+  try {
+    return readHostId(dataDir);
+  } catch (e) {
+    errors?.push(`host id: ${(e as Error).message}`);
+    return null;
+  }
+}
+
 export async function collect(opts: CollectOptions): Promise<Facts> {
   const errors: string[] = [];
   const now = opts.now();
@@ -86,16 +101,16 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
   let portHolders: PortHolder[] = [];
   let dockerEvents: ObsEvent[] = [];
   const logs: Facts['logs'] = {};
+  const hostId = opts.hostId !== undefined ? opts.hostId : readHostIdOrNull(opts.dataDir, errors);
   try {
     const imgs = await listImages(opts.docker);
     images = imgs.refs;
-    const all = await listContainerFacts(opts.docker, imgs.ids);
-    containers = opts.scope ? all.filter((c) => opts.scope!.test(c.name)) : all;
-    portHolders = all.flatMap((c) =>
+    containers = await listContainerFacts(opts.docker, imgs.ids, hostId);
+    portHolders = containers.flatMap((c) =>
       c.status === 'running' || c.status === 'restarting'
         ? c.ports
             .filter((p) => p.host !== undefined)
-            .map((p) => ({ container: c.name, id: c.id, managed: c.managed, ...(c.service ? { service: c.service } : {}), image: c.image, ...(c.pid ? { pid: c.pid } : {}), hostPort: p.host!, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) }))
+            .map((p) => ({ container: c.name, id: c.id, managed: c.managed, ...(c.foreignHost !== undefined ? { foreignHost: c.foreignHost } : {}), ...(c.service ? { service: c.service } : {}), image: c.image, ...(c.pid ? { pid: c.pid } : {}), hostPort: p.host!, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) }))
         : [],
     ).sort((a, b) => a.hostPort - b.hostPort || a.container.localeCompare(b.container));
   } catch (e) {
@@ -138,13 +153,12 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
     if (windowMs > 0) {
       const since = now.getTime() - windowMs;
       try {
-        dockerEvents = await dockerEventsBetween(opts.docker, Math.floor(since / 1000), Math.floor(now.getTime() / 1000));
-        if (opts.scope) dockerEvents = dockerEvents.filter((e) => !e.container || opts.scope!.test(e.container));
+        dockerEvents = await dockerEventsBetween(opts.docker, Math.floor(since / 1000), Math.floor(now.getTime() / 1000), hostId);
       } catch (e) {
         errors.push(`docker events: ${(e as Error).message}`);
       }
     }
-    const stored = windowMs > 0 ? loadStoredEvents(opts.dataDir).filter((e) => Date.parse(e.time) >= now.getTime() - windowMs && (!opts.scope || !e.container || opts.scope.test(e.container))) : [];
+    const stored = windowMs > 0 ? loadStoredEvents(opts.dataDir).filter((e) => Date.parse(e.time) >= now.getTime() - windowMs) : [];
     const events: ObsEvent[] = windowMs > 0 ? retain(mergeEvents(stored, dockerEvents, readRuntimeEvents(opts.dataDir, now.getTime() - windowMs)), now) : [];
     return events;
   })();

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadOrCreateHostId } from '../../plan/keys.js';
 import { ObserveDaemon } from './daemon.js';
 import { LATEST_FILE, METRICS_FILE, MetricsStore } from './metrics.js';
 import { EVENTS_STORE } from './events.js';
@@ -33,13 +34,15 @@ afterAll(async () => {
 
 describe('claude-observe daemon (real dockerd)', () => {
   it('serves /healthz, /metrics, /api/v1/status and /api/v1/summary, keeps logs and events, saves metrics', async () => {
-    daemon = new ObserveDaemon({ dataDir, scope: new RegExp(`-${sfx}$`), port: 0, intervalMs: 60_000, saveEveryMs: 60_000, probePorts: false });
+    // This run's own data dir, so its own host id: only containers labelled with it are the daemon's.
+    const hostId = loadOrCreateHostId(dataDir, dataDir);
+    daemon = new ObserveDaemon({ dataDir, port: 0, intervalMs: 60_000, saveEveryMs: 60_000, probePorts: false });
     const { host, port } = await daemon.start();
     expect(host).toBe('127.0.0.1');
     const base = `http://${host}:${port}`;
     expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
 
-    sh('run', '-d', '--name', name, '-l', 'claude.os/managed=true', '-l', `claude.os/service=${name}`, 'claude-os-local/busybox:latest', 'sh', '-c', 'for i in 1 2 3; do echo line $i; done; sleep 300');
+    sh('run', '-d', '--name', name, '-l', 'claude.os/managed=true', '-l', `claude.os/service=${name}`, '-l', `claude.os/host=${hostId}`, 'claude-os-local/busybox:latest', 'sh', '-c', 'for i in 1 2 3; do echo line $i; done; sleep 300');
     for (let i = 0; i < 50 && !sh('logs', name).includes('line 3'); i++) await new Promise((r) => setTimeout(r, 100));
     await daemon.tick();
     await daemon.tick(); // the second tick has CPU % (two samples)

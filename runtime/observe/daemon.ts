@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { EngineClient, type DockerLike } from './engine-client.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { detectAnomalies } from './anomalies.js';
-import { collect } from './collect.js';
-import { fromDockerEvent, logTail, type DockerEventMessage } from './docker.js';
+import { collect, readHostIdOrNull } from './collect.js';
+import { logTail, onDockerEvents } from './docker.js';
 import { EVENTS_STORE, loadStoredEvents as loadEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { LATEST_FILE, MetricsStore, type LatestCpu } from './metrics.js';
 import { ObserveMetrics } from './prom.js';
@@ -37,7 +37,8 @@ export interface DaemonOptions {
   dataDir: string;
   root?: string;
   now?: () => Date;
-  scope?: RegExp;
+  /** This instance's host id (only its containers are managed); default: the data dir's. */
+  hostId?: string | null;
   /** Observation interval. Default 10 s. */
   intervalMs?: number;
   /** Where metrics and events are saved. Default 60 s. */
@@ -62,6 +63,13 @@ export class ObserveDaemon {
   private events: ObsEvent[] = [];
   private logs = new Map<string, { ring: RingBuffer<LogLine>; since: number }>();
   private previousStats = new Map<string, { cpuTotalNs: number; systemCpuNs: number }>();
+  private knownHostId: string | null = null;
+
+  /** This instance's host id: the option, else the data dir's (read until the first apply makes it, then kept). */
+  private hostId(): string | null {
+    if (this.o.hostId !== undefined) return this.o.hostId;
+    return (this.knownHostId ??= readHostIdOrNull(this.o.dataDir));
+  }
   private previousHostCpu: { busy: number; total: number } | undefined;
   private previousRestarts = new Map<string, number>();
   private ticking: Promise<void> | null = null;
@@ -130,7 +138,7 @@ export class ObserveDaemon {
       dataDir: this.o.dataDir,
       root: this.o.root,
       now: () => now,
-      scope: this.o.scope,
+      hostId: this.hostId(),
       previous: this.previousStats,
       previousHostCpu: this.previousHostCpu,
       eventsWindowMs: 0,
@@ -184,22 +192,7 @@ export class ObserveDaemon {
     this.docker.getEvents({ since, filters: { type: ['container'] } }).then(
       (stream) => {
         this.eventsStream = stream as NodeJS.ReadableStream & { destroy?: () => void };
-        let buf = '';
-        stream.on('data', (d: Buffer) => {
-          buf += d.toString('utf8');
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, nl).trim();
-            buf = buf.slice(nl + 1);
-            if (!line) continue;
-            try {
-              const ev = fromDockerEvent(JSON.parse(line) as DockerEventMessage);
-              if (ev && (!this.o.scope || !ev.container || this.o.scope.test(ev.container))) this.events.push(ev);
-            } catch {
-              /* not JSON: skip */
-            }
-          }
-        });
+        onDockerEvents(stream, () => this.hostId(), (ev) => this.events.push(ev));
         stream.on('error', () => undefined);
       },
       (err: Error) => this.o.log?.(`claude-observe: cannot follow docker events: ${err.message}`),

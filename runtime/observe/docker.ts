@@ -4,13 +4,12 @@
  * stream. Read-only: only GET endpoints are called.
  */
 import type Docker from 'dockerode';
+import { foreignHostOf, managedBy } from '../../plan/types.js';
 import type { DockerLike } from './engine-client.js';
 import type { ContainerFacts, ContainerStatus, HealthState, LogLine, ObsEvent, PortBinding } from './types.js';
 
-export const LABEL_MANAGED = 'claude.os/managed';
-export const LABEL_SERVICE = 'claude.os/service';
-export const LABEL_REPLICA = 'claude.os/replica';
-export const LABEL_CONFIG_HASH = 'claude.os/config-hash';
+export { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SERVICE } from '../../plan/types.js';
 
 const STATUSES: readonly ContainerStatus[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
@@ -54,10 +53,16 @@ export function portsOf(info: Docker.ContainerInspectInfo): PortBinding[] {
   return out.sort((a, b) => a.container - b.container || a.protocol.localeCompare(b.protocol) || (a.host ?? 0) - (b.host ?? 0));
 }
 
-export function containerFactsOf(info: Docker.ContainerInspectInfo, images: Set<string>): ContainerFacts {
+/**
+ * One container's facts. `hostId` is this instance's: a container is managed only with
+ * `claude.os/managed=true` and that host id; another instance's is unmanaged, with
+ * `foreignHost` naming its host id ('' when it has none: made by an older version).
+ */
+export function containerFactsOf(info: Docker.ContainerInspectInfo, images: Set<string>, hostId: string | null): ContainerFacts {
   const st = info.State as Docker.ContainerInspectInfo['State'] & { Health?: { Status?: string; FailingStreak?: number; Log?: { Start: string; ExitCode: number; Output: string }[] } };
   const labels: Record<string, string> = { ...(info.Config?.Labels ?? {}) };
-  const managed = labels[LABEL_MANAGED] === 'true';
+  const managed = managedBy(labels, hostId);
+  const foreign = foreignHostOf(labels, hostId);
   const status = (STATUSES as readonly string[]).includes(st.Status) ? (st.Status as ContainerStatus) : 'dead';
   const health = (['starting', 'healthy', 'unhealthy'].includes(st.Health?.Status ?? '') ? st.Health!.Status : 'none') as HealthState;
   const replica = labels[LABEL_REPLICA] ? Number(labels[LABEL_REPLICA]) : undefined;
@@ -70,6 +75,7 @@ export function containerFactsOf(info: Docker.ContainerInspectInfo, images: Set<
     image: imageRef,
     imagePresent: images.has(info.Image) || images.has(imageRef),
     managed,
+    ...(foreign !== null ? { foreignHost: foreign } : {}),
     service: managed ? labels[LABEL_SERVICE] : undefined,
     replica: managed && Number.isInteger(replica) ? replica : undefined,
     configHash: managed ? labels[LABEL_CONFIG_HASH] : undefined,
@@ -107,8 +113,8 @@ export async function listImages(docker: DockerLike): Promise<{ refs: string[]; 
   return { refs: refs.sort(), ids };
 }
 
-/** Inspects every container (all states), sorted by name. */
-export async function listContainerFacts(docker: DockerLike, images: Set<string>): Promise<ContainerFacts[]> {
+/** Inspects every container (all states), sorted by name; managed ones are `hostId`'s. */
+export async function listContainerFacts(docker: DockerLike, images: Set<string>, hostId: string | null): Promise<ContainerFacts[]> {
   const list = await docker.listContainers({ all: true });
   const infos = await Promise.all(
     list.map((c) =>
@@ -120,7 +126,7 @@ export async function listContainerFacts(docker: DockerLike, images: Set<string>
   );
   return infos
     .filter((i): i is Docker.ContainerInspectInfo => i !== null)
-    .map((i) => containerFactsOf(i, images))
+    .map((i) => containerFactsOf(i, images, hostId))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -221,16 +227,21 @@ export interface DockerEventMessage {
 
 const KEEP = new Set(['start', 'stop', 'die', 'oom', 'kill', 'restart', 'create', 'destroy', 'health_status']);
 
-/** Maps a Docker event to an ObsEvent, or null for actions the observer does not keep. */
-export function fromDockerEvent(m: DockerEventMessage): ObsEvent | null {
+/**
+ * Maps a Docker event to an ObsEvent, or null for actions the observer does not keep and
+ * for containers another Claude.OS instance manages (`claude.os/host` not `hostId`: that
+ * instance's observer reports them). Only `hostId`'s containers get a service.
+ */
+export function fromDockerEvent(m: DockerEventMessage, hostId: string | null): ObsEvent | null {
   if ((m.Type ?? 'container') !== 'container') return null;
   const action = m.Action ?? m.status ?? '';
   const base = action.split(':')[0]!.trim();
   if (!KEEP.has(base)) return null;
   const attrs = m.Actor?.Attributes ?? {};
+  if (foreignHostOf(attrs, hostId) !== null) return null;
   const ms = m.timeNano ? Math.floor(m.timeNano / 1e6) : (m.time ?? 0) * 1000;
   const ev: ObsEvent = { time: new Date(ms).toISOString(), type: `container.${base}`, source: 'docker', container: attrs['name'] };
-  if (attrs[LABEL_SERVICE] && attrs[LABEL_MANAGED] === 'true') ev.service = attrs[LABEL_SERVICE];
+  if (attrs[LABEL_SERVICE] && managedBy(attrs, hostId)) ev.service = attrs[LABEL_SERVICE];
   if (base === 'die' && attrs['exitCode'] !== undefined) ev.exitCode = Number(attrs['exitCode']);
   if (base === 'health_status') ev.detail = action.slice(action.indexOf(':') + 1).trim();
   if (base === 'kill' && attrs['signal']) ev.detail = `signal ${attrs['signal']}`;
@@ -242,27 +253,35 @@ export function fromDockerEvent(m: DockerEventMessage): ObsEvent | null {
  * `until` set the engine closes the stream. Dockerd keeps its last 256 events in memory;
  * the daemon mode persists them for longer.
  */
-export async function dockerEventsBetween(docker: DockerLike, sinceS: number, untilS: number): Promise<ObsEvent[]> {
+export async function dockerEventsBetween(docker: DockerLike, sinceS: number, untilS: number, hostId: string | null): Promise<ObsEvent[]> {
   const stream = await docker.getEvents({ since: sinceS, until: untilS, filters: { type: ['container'] } });
   return new Promise((resolve, reject) => {
-    let buf = '';
     const out: ObsEvent[] = [];
-    stream.on('data', (d: Buffer) => {
-      buf += d.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        try {
-          const ev = fromDockerEvent(JSON.parse(line) as DockerEventMessage);
-          if (ev) out.push(ev);
-        } catch {
-          /* a partial or foreign line: skip */
-        }
-      }
-    });
+    onDockerEvents(stream, () => hostId, (ev) => out.push(ev));
     stream.on('end', () => resolve(out));
     stream.on('error', reject);
+  });
+}
+
+/**
+ * Reads Docker's events stream (one JSON message a line, split anywhere) and calls `onEvent`
+ * with each event the observer keeps (fromDockerEvent, with the host id `hostId()` gives).
+ */
+export function onDockerEvents(stream: NodeJS.ReadableStream, hostId: () => string | null, onEvent: (ev: ObsEvent) => void): void {
+  let buf = '';
+  stream.on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (!line) continue;
+      try {
+        const ev = fromDockerEvent(JSON.parse(line) as DockerEventMessage, hostId());
+        if (ev) onEvent(ev);
+      } catch {
+        /* a partial or foreign line: skip */
+      }
+    }
   });
 }

@@ -7,6 +7,9 @@
  *   recentEvents(opts)   → ObsEvent[]                        `claude events`
  *
  * Snapshot for the planner: runtime/observe/snapshot.ts (`observe() → ObservedState`).
+ *
+ * "Managed" everywhere here means `claude.os/managed=true` and this instance's
+ * `claude.os/host` (plan/types.ts managedBy). `hostId` defaults to the one in the data dir.
  */
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
@@ -14,7 +17,8 @@ import { join } from 'node:path';
 import { EngineClient, type DockerLike } from './engine-client.js';
 import { analyze, type AnalyzeOptions, type Diagnosis } from './analyzers/index.js';
 import { detectAnomalies } from './anomalies.js';
-import { collect, type CollectOptions } from './collect.js';
+import { collect, readHostIdOrNull, type CollectOptions } from './collect.js';
+import { LABEL_REPLICA, LABEL_SERVICE, managedBy } from '../../plan/types.js';
 import { dockerEventsBetween, logTail } from './docker.js';
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { resolveOwners } from './ports.js';
@@ -32,7 +36,8 @@ export interface ObserveOptions {
   dataDir: string;
   root?: string;
   now: () => Date;
-  scope?: RegExp;
+  /** This instance's host id; default: the data dir's (plan/keys.ts). */
+  hostId?: string | null;
   desired?: DesiredService[];
   firewall?: CollectOptions['firewall'];
   /** Probe published ports (TCP connect). Default true. */
@@ -58,23 +63,17 @@ function freshDaemonCpu(dataDir: string, nowS: number): { host?: number; service
   }
 }
 
+/** What observeSystem and diagnoseSystem pass to collect alike. */
+function collectBase(o: ObserveOptions, docker: DockerLike): CollectOptions {
+  return { docker, dataDir: o.dataDir, root: o.root, now: o.now, ...(o.hostId !== undefined ? { hostId: o.hostId } : {}), desired: o.desired, firewall: o.firewall, probePorts: o.probePorts !== false };
+}
+
 export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; summary: Summary }> {
   const docker = o.docker ?? new EngineClient();
   // With the daemon running (its metrics saved within 30 s), take CPU % from it and skip
   // the sample window; else sample for 100 ms.
   const daemon = o.cpuSampleMs === undefined ? freshDaemonCpu(o.dataDir, Math.floor(o.now().getTime() / 1000)) : null;
-  const facts = await collect({
-    docker,
-    dataDir: o.dataDir,
-    root: o.root,
-    now: o.now,
-    scope: o.scope,
-    desired: o.desired,
-    firewall: o.firewall,
-    logLines: o.logLines ?? 5,
-    cpuSampleMs: daemon ? 0 : (o.cpuSampleMs ?? 100),
-    probePorts: o.probePorts !== false,
-  });
+  const facts = await collect({ ...collectBase(o, docker), logLines: o.logLines ?? 5, cpuSampleMs: daemon ? 0 : (o.cpuSampleMs ?? 100) });
   if (daemon) {
     if (facts.host.cpuPercent === undefined && daemon.host !== undefined) facts.host.cpuPercent = daemon.host;
     for (const c of facts.containers) {
@@ -96,33 +95,19 @@ export interface DiagnoseOptions extends ObserveOptions {
 /** Collects facts with more log lines, probes published ports, names port holders, runs the analyzers. */
 export async function diagnoseSystem(o: DiagnoseOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; diagnosis: Diagnosis }> {
   const docker = o.docker ?? new EngineClient();
-  const facts = await collect({
-    docker,
-    dataDir: o.dataDir,
-    root: o.root,
-    now: o.now,
-    scope: o.scope,
-    desired: o.desired,
-    firewall: o.firewall,
-    logLines: 0,
-    troubleLogLines: 20,
-    stats: true,
-    cpuSampleMs: o.cpuSampleMs ?? 0,
-    probePorts: o.probePorts !== false,
-  });
+  const facts = await collect({ ...collectBase(o, docker), logLines: 0, troubleLogLines: 20, stats: true, cpuSampleMs: o.cpuSampleMs ?? 0 });
   const anomalies = await detectAnomalies(facts, {});
   const diagnosis = analyze(facts, { ...o.analyze, ...(o.service ? { service: o.service } : {}), resolveOwners: (ls) => resolveOwners(ls) });
   return { facts, anomalies, diagnosis };
 }
 
-/** The containers of a service (or a container by name), replica 1 first. */
-async function containersOf(docker: DockerLike, service: string, scope?: RegExp): Promise<string[]> {
+/** The containers of this instance's service (or any container by name), replica 1 first. */
+async function containersOf(docker: DockerLike, service: string, hostId: string | null): Promise<string[]> {
   const list = await docker.listContainers({ all: true });
   const names = (c: Docker.ContainerInfo) => (c.Names[0] ?? '').replace(/^\//, '');
-  const inScope = (c: Docker.ContainerInfo) => !scope || scope.test(names(c));
-  const bySvc = list.filter((c) => inScope(c) && c.Labels?.['claude.os/managed'] === 'true' && c.Labels?.['claude.os/service'] === service);
-  if (bySvc.length > 0) return bySvc.map((c) => ({ n: names(c), r: Number(c.Labels?.['claude.os/replica'] ?? 1) })).sort((a, b) => a.r - b.r).map((x) => x.n);
-  const byName = list.find((c) => inScope(c) && names(c) === service);
+  const bySvc = list.filter((c) => managedBy(c.Labels, hostId) && c.Labels?.[LABEL_SERVICE] === service);
+  if (bySvc.length > 0) return bySvc.map((c) => ({ n: names(c), r: Number(c.Labels?.[LABEL_REPLICA] ?? 1) })).sort((a, b) => a.r - b.r).map((x) => x.n);
+  const byName = list.find((c) => names(c) === service);
   return byName ? [names(byName)] : [];
 }
 
@@ -133,23 +118,23 @@ export class UnknownServiceError extends Error {
   }
 }
 
-/** The managed services present on the engine (sorted). */
-export async function managedServices(docker: DockerLike, scope?: RegExp): Promise<string[]> {
+/** The services of this instance (`hostId`) present on the engine (sorted). */
+export async function managedServices(docker: DockerLike, hostId: string | null): Promise<string[]> {
   const list = await docker.listContainers({ all: true });
   const out = new Set<string>();
   for (const c of list) {
-    const name = (c.Names[0] ?? '').replace(/^\//, '');
-    if (scope && !scope.test(name)) continue;
-    if (c.Labels?.['claude.os/managed'] === 'true' && c.Labels['claude.os/service']) out.add(c.Labels['claude.os/service']);
+    const svc = c.Labels?.[LABEL_SERVICE];
+    if (svc && managedBy(c.Labels, hostId)) out.add(svc);
   }
   return [...out].sort();
 }
 
 /** The last `lines` log lines of a service (its first replica) or container. Throws UnknownServiceError. */
-export async function serviceLogs(o: { docker?: DockerLike; service: string; lines: number; scope?: RegExp }): Promise<{ container: string; lines: LogLine[] }> {
+export async function serviceLogs(o: { docker?: DockerLike; dataDir: string; hostId?: string | null; service: string; lines: number }): Promise<{ container: string; lines: LogLine[] }> {
   const docker = o.docker ?? new EngineClient();
-  const names = await containersOf(docker, o.service, o.scope);
-  if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, o.scope));
+  const hostId = o.hostId !== undefined ? o.hostId : readHostIdOrNull(o.dataDir);
+  const names = await containersOf(docker, o.service, hostId);
+  if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, hostId));
   return { container: names[0]!, lines: await logTail(docker, names[0]!, o.lines) };
 }
 
@@ -157,10 +142,11 @@ export async function serviceLogs(o: { docker?: DockerLike; service: string; lin
  * Follows a service's log: calls `onLine` for each new line until `signal` aborts.
  * Starts after the last `tail` lines (which are delivered first).
  */
-export async function followLogs(o: { docker?: DockerLike; service: string; tail: number; scope?: RegExp; signal: AbortSignal; onLine: (l: LogLine) => void }): Promise<void> {
+export async function followLogs(o: { docker?: DockerLike; dataDir: string; hostId?: string | null; service: string; tail: number; signal: AbortSignal; onLine: (l: LogLine) => void }): Promise<void> {
   const docker = o.docker ?? new EngineClient();
-  const names = await containersOf(docker, o.service, o.scope);
-  if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, o.scope));
+  const hostId = o.hostId !== undefined ? o.hostId : readHostIdOrNull(o.dataDir);
+  const names = await containersOf(docker, o.service, hostId);
+  if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, hostId));
   const c = docker.getContainer(names[0]!);
   const info = await c.inspect();
   const stream = (await c.logs({ stdout: true, stderr: true, timestamps: true, tail: o.tail, follow: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
@@ -196,19 +182,19 @@ export async function followLogs(o: { docker?: DockerLike; service: string; tail
 }
 
 /** Docker and runtime events since a time, oldest first, with the retention rule applied when `since` is unset. */
-export async function recentEvents(o: { docker?: DockerLike; dataDir: string; now: () => Date; since?: Date; scope?: RegExp }): Promise<{ events: ObsEvent[]; errors: string[] }> {
+export async function recentEvents(o: { docker?: DockerLike; dataDir: string; hostId?: string | null; now: () => Date; since?: Date }): Promise<{ events: ObsEvent[]; errors: string[] }> {
   const docker = o.docker ?? new EngineClient();
   const now = o.now();
   const since = o.since ?? new Date(now.getTime() - 24 * 3600_000);
   const errors: string[] = [];
   let dockerEvents: ObsEvent[] = [];
   try {
-    dockerEvents = await dockerEventsBetween(docker, Math.floor(since.getTime() / 1000), Math.floor(now.getTime() / 1000) + 1);
-    if (o.scope) dockerEvents = dockerEvents.filter((e) => !e.container || o.scope!.test(e.container));
+    const hostId = o.hostId !== undefined ? o.hostId : readHostIdOrNull(o.dataDir);
+    dockerEvents = await dockerEventsBetween(docker, Math.floor(since.getTime() / 1000), Math.floor(now.getTime() / 1000) + 1, hostId);
   } catch (e) {
     errors.push(`docker events: ${(e as Error).message}`);
   }
-  const stored = loadStoredEvents(o.dataDir).filter((e) => !o.scope || !e.container || o.scope.test(e.container));
+  const stored = loadStoredEvents(o.dataDir);
   const merged = mergeEvents(stored, dockerEvents, readRuntimeEvents(o.dataDir, since.getTime())).filter((e) => Date.parse(e.time) >= since.getTime());
   return { events: o.since ? merged : retain(merged, now), errors };
 }

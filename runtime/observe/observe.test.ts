@@ -159,10 +159,14 @@ describe('events', () => {
     }
   });
   it('maps docker events (die with exit code, health_status)', () => {
-    expect(fromDockerEvent({ Type: 'container', Action: 'die', timeNano: Date.parse(NOW) * 1e6, Actor: { Attributes: { name: 'web', exitCode: '137', 'claude.os/managed': 'true', 'claude.os/service': 'web' } } })).toEqual({ time: NOW, type: 'container.die', source: 'docker', container: 'web', service: 'web', exitCode: 137 });
-    expect(fromDockerEvent({ Type: 'container', Action: 'health_status: unhealthy', time: Date.parse(NOW) / 1000, Actor: { Attributes: { name: 'db' } } })?.detail).toBe('unhealthy');
-    expect(fromDockerEvent({ Type: 'container', Action: 'exec_start: sh', Actor: {} })).toBeNull();
-    expect(fromDockerEvent({ Type: 'network', Action: 'connect' })).toBeNull();
+    expect(fromDockerEvent({ Type: 'container', Action: 'die', timeNano: Date.parse(NOW) * 1e6, Actor: { Attributes: { name: 'web', exitCode: '137', 'claude.os/managed': 'true', 'claude.os/service': 'web', 'claude.os/host': 'host-me' } } }, 'host-me')).toEqual({ time: NOW, type: 'container.die', source: 'docker', container: 'web', service: 'web', exitCode: 137 });
+    // another instance's container: its events are that instance's to report
+    expect(fromDockerEvent({ Type: 'container', Action: 'die', timeNano: Date.parse(NOW) * 1e6, Actor: { Attributes: { name: 'web2', exitCode: '1', 'claude.os/managed': 'true', 'claude.os/service': 'web', 'claude.os/host': 'host-other' } } }, 'host-me')).toBeNull();
+    // a container no Claude.OS manages: kept, without a service
+    expect(fromDockerEvent({ Type: 'container', Action: 'start', timeNano: Date.parse(NOW) * 1e6, Actor: { Attributes: { name: 'byhand' } } }, 'host-me')).toEqual({ time: NOW, type: 'container.start', source: 'docker', container: 'byhand' });
+    expect(fromDockerEvent({ Type: 'container', Action: 'health_status: unhealthy', time: Date.parse(NOW) / 1000, Actor: { Attributes: { name: 'db' } } }, 'host-me')?.detail).toBe('unhealthy');
+    expect(fromDockerEvent({ Type: 'container', Action: 'exec_start: sh', Actor: {} }, 'host-me')).toBeNull();
+    expect(fromDockerEvent({ Type: 'network', Action: 'connect' }, 'host-me')).toBeNull();
   });
 });
 

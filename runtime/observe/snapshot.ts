@@ -5,6 +5,11 @@
  * the nft table through the injected driver, and the runtime's records in the data dir with
  * the files they name under CLAUDE_ROOT. Formats and hashes: plan/host-state.ts.
  *
+ * Managed means `claude.os/managed=true` AND `claude.os/host` = this instance's host id
+ * (plan/types.ts managedBy): on a Docker Engine shared by several Claude.OS instances (two
+ * data dirs), the others' containers are reported as unmanaged (never adopted, never pruned;
+ * a desired host port they hold is CLA4002) and their networks likewise.
+ *
  * Everything is sorted so that the same system gives the same snapshot.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -26,7 +31,7 @@ import {
   type ScheduleRecord,
   type VolumesRecord,
 } from '../../plan/host-state.js';
-import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SERVICE, managedBy } from '../../plan/types.js';
 import type { ObservedContainer, ObservedNetwork, ObservedState, ObservedVolume } from '../../plan/types.js';
 
 export interface ObserveOptions {
@@ -35,6 +40,7 @@ export interface ObserveOptions {
   dataDir: string;
   /** CLAUDE_ROOT: volumes and host files are read under it. */
   root: string;
+  /** This instance's host id: only resources labelled with it are managed. */
   hostId: string;
   /** HEAD of the state repo, or null before the first commit. */
   stateCommit: string | null;
@@ -63,10 +69,10 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
   return {
     hostId: opts.hostId,
     stateCommit: opts.stateCommit,
-    networks: networks.map(toNetwork).sort(byName),
+    networks: networks.map((n) => toNetwork(n, opts.hostId)).sort(byName),
     volumes: observeVolumes(opts.dataDir, opts.root),
     images: [...new Set(images.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'))].sort(),
-    containers: containers.map(toContainer).sort(byName),
+    containers: containers.map((c) => toContainer(c, opts.hostId)).sort(byName),
     firewall: { present: fwLive !== null, hash: fwHash },
     hostFilesHash: hostFilesHash(hostFiles),
     hostFiles,
@@ -74,9 +80,9 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
   };
 }
 
-export function toContainer(c: Docker.ContainerInfo): ObservedContainer {
+export function toContainer(c: Docker.ContainerInfo, hostId: string): ObservedContainer {
   const labels: Record<string, string> = sortRecord(c.Labels ?? {});
-  const managed = labels[LABEL_MANAGED] === 'true';
+  const managed = managedBy(labels, hostId);
   const status = (STATUSES.has(c.State as ObservedContainer['status']) ? c.State : 'dead') as ObservedContainer['status'];
   const text = c.Status ?? '';
   const health: ObservedContainer['health'] = /\(unhealthy\)/.test(text) ? 'unhealthy' : /\(healthy\)/.test(text) ? 'healthy' : /\(health: starting\)/.test(text) ? 'starting' : 'none';
@@ -108,12 +114,12 @@ export function toContainer(c: Docker.ContainerInfo): ObservedContainer {
   };
 }
 
-export function toNetwork(n: Docker.NetworkInspectInfo): ObservedNetwork {
+export function toNetwork(n: Docker.NetworkInspectInfo, hostId: string): ObservedNetwork {
   const labels = sortRecord(n.Labels ?? {});
   const subnet = n.IPAM?.Config?.[0]?.Subnet;
   return {
     name: n.Name,
-    managed: labels[LABEL_MANAGED] === 'true',
+    managed: managedBy(labels, hostId),
     driver: n.Driver,
     internal: n.Internal === true,
     ...(subnet ? { subnet } : {}),

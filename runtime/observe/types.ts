@@ -31,7 +31,10 @@ export interface ContainerFacts {
   image: string;
   /** True when the image the container was created from is still present locally. */
   imagePresent: boolean;
+  /** `claude.os/managed=true` and this instance's `claude.os/host` (plan/types.ts managedBy). */
   managed: boolean;
+  /** Managed by another Claude.OS instance: its host id ('' when unlabelled: an older version's). Unset otherwise. */
+  foreignHost?: string;
   service?: string;
   replica?: number;
   configHash?: string;
@@ -111,6 +114,8 @@ export interface PortHolder {
   container: string;
   id: string;
   managed: boolean;
+  /** Managed by another Claude.OS instance (its host id; '' when unlabelled). */
+  foreignHost?: string;
   service?: string;
   image: string;
   /** The container's main process on the host. */
@@ -164,7 +169,7 @@ export interface Facts {
   /** Local image references (repo:tag), sorted. */
   images: string[];
   listeners: Listener[];
-  /** Every running container (in scope or not) that publishes a host port, sorted by port. */
+  /** Every running container (managed or not) that publishes a host port, sorted by port. */
   portHolders: PortHolder[];
   /** Recent events, oldest first. */
   events: ObsEvent[];

@@ -78,7 +78,7 @@ function hostPortsOf(v: ServiceView): { port: number; protocol: 'tcp' | 'udp' }[
 /** Who holds a host port, other than the service's own containers. */
 export function portHolder(f: Facts, port: number, protocol: 'tcp' | 'udp', own: Set<string>, resolve?: (ls: Listener[]) => Listener[]): PortHolderInfo | null {
   const c = f.portHolders.find((h) => h.hostPort === port && h.protocol === protocol && !own.has(h.container));
-  if (c) return { container: c.container, managed: c.managed, ...(c.service ? { service: c.service } : {}), ...(c.pid ? { pid: c.pid } : {}) };
+  if (c) return { container: c.container, managed: c.managed, ...(c.foreignHost !== undefined ? { foreignHost: c.foreignHost } : {}), ...(c.service ? { service: c.service } : {}), ...(c.pid ? { pid: c.pid } : {}) };
   if (f.portHolders.some((h) => h.hostPort === port && h.protocol === protocol && own.has(h.container))) return null;
   const ls = f.listeners.filter((l) => l.port === port && l.protocol === protocol);
   if (ls.length === 0) return null;
@@ -92,6 +92,7 @@ export function describeHolder(h: PortHolderInfo): string {
     const pid = h.pid !== undefined ? ` (PID ${h.pid})` : '';
     if (h.managed && h.service) return `the container '${h.container}'${pid}, service ${h.service}`;
     if (h.managed) return `the container '${h.container}'${pid}, left over from a previous configuration (an orphaned managed container)`;
+    if (h.foreignHost !== undefined) return `the container '${h.container}'${pid}, held by a container managed by another Claude.OS instance (${foreignWords(h.foreignHost)})`;
     return `the container '${h.container}'${pid}, which Claude.OS does not manage`;
   }
   if (h.pid !== undefined) return `${h.process ?? 'a process'} (PID ${h.pid})`;
@@ -194,7 +195,8 @@ const portConflict: Rule = ({ f, o, views }) => {
       if (h.container && h.managed && !h.service) fixes.push({ kind: 'reapply', reason: 'remove-orphan' });
       else if (h.container && h.managed && h.service && !(f.desired ?? []).some((d) => d.name === h.service && d.enabled)) fixes.push({ kind: 'reapply', reason: 'remove-orphan' });
       fixes.push({ kind: 'move-port', service: v.name, port, suggested, protocol });
-      if (h.container && !h.managed) fixes.push({ kind: 'manual', action: `stop the container yourself if it is not needed: docker stop ${h.container} (Claude.OS does not manage it, so a plan will not remove it)` });
+      if (h.container && !h.managed && h.foreignHost !== undefined) fixes.push({ kind: 'manual', action: `the container ${h.container} belongs to another Claude.OS instance (${foreignWords(h.foreignHost)}); remove it there, or use another host port (a plan here never removes it)` });
+      else if (h.container && !h.managed) fixes.push({ kind: 'manual', action: `stop the container yourself if it is not needed: docker stop ${h.container} (Claude.OS does not manage it, so a plan will not remove it)` });
       else if (!h.container) fixes.push({ kind: 'manual', action: `stop ${h.process ?? 'the process'}${h.pid !== undefined ? ` (PID ${h.pid})` : ''} if it is not needed, then apply again` });
       out.push({
         analyzer: 'port-conflict',
@@ -213,8 +215,13 @@ const portConflict: Rule = ({ f, o, views }) => {
   return out;
 };
 
+/** "host id host-…", or what an unlabelled one is. */
+function foreignWords(hostId: string): string {
+  return hostId ? `host id ${hostId}` : 'no host id: made by an older Claude.OS; re-apply there to adopt it';
+}
+
 function holderLine(h: PortHolderInfo): string {
-  if (h.container) return `container ${h.container}${h.managed ? ' (managed)' : ' (not managed)'}${h.pid !== undefined ? `, pid ${h.pid}` : ''}`;
+  if (h.container) return `container ${h.container}${h.managed ? ' (managed)' : h.foreignHost !== undefined ? ` (managed by another Claude.OS instance: ${foreignWords(h.foreignHost)})` : ' (not managed)'}${h.pid !== undefined ? `, pid ${h.pid}` : ''}`;
   return `pid ${h.pid ?? '?'} ${h.process ?? '?'}`;
 }
 

@@ -30,6 +30,8 @@ export interface PortHolderInfo {
   /** A container holding it (managed or not). */
   container?: string;
   managed?: boolean;
+  /** The holder is managed by another Claude.OS instance: its host id ('' when unlabelled, an older version's). */
+  foreignHost?: string;
   /** For a managed holder: its service. */
   service?: string;
   /** The holder's process: the container's main process, or the host process holding the socket. */
