@@ -61,6 +61,8 @@ interface Display {
   exposure?: { service: string; port: number; protocol: string; allowedFrom: string[]; note?: string }[];
   kept?: string[];
   warnings?: string[];
+  /** The firewall lock-out gate's notes ("Current connection from 10.0.1.50 will remain active"), when the plan changes the firewall. */
+  lockout?: string[];
 }
 
 function plural(n: number, w: string): string {
@@ -80,6 +82,10 @@ export function renderPlan(payload: PlanPayload, report?: PlanReport): string {
     for (const s of sec) overview.push(`⚠ ${s.risk === 'destructive' ? 'DESTRUCTIVE: ' : ''}${s.description}`);
   }
   for (const k of d.kept ?? []) overview.push(`Kept: ${k} is no longer declared; its data stays`);
+  if (d.lockout?.length) {
+    if (overview.length) overview.push('');
+    overview.push(...d.lockout);
+  }
   out.push(...box(title, overview));
   out.push('');
   out.push(`Plan ${payload.id} for host ${payload.hostId}`);

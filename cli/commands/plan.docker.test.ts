@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main.js';
+import { claude as runClaude } from '../testutil/requests.js';
 import { packageRoot } from '../../common/paths.js';
 import { parseEnvelope } from '../../plan/envelope.js';
 import type { PlanPayload } from '../../plan/types.js';
@@ -11,23 +10,8 @@ import type { PlanPayload } from '../../plan/types.js';
 let dir: string;
 const now = new Date('2026-11-21T12:00:00Z');
 
-async function claude(argv: string[], env: Record<string, string> = {}, at: Date = now) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const code = await main(argv, {
-    stdout,
-    stderr,
-    stdin: new PassThrough(),
-    isTTY: false,
-    env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state'), ...env },
-    cwd: dir,
-    now: () => at,
-  });
-  return { code, out, err };
+function claude(argv: string[], env: Record<string, string> = {}, at: Date = now) {
+  return runClaude({ dir, env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state'), ...env } }, argv, { now: () => at });
 }
 
 beforeAll(() => {
@@ -83,6 +67,25 @@ describe('claude plan / show / verify / sign / keys (real dockerd, temp dirs)', 
     const list = await claude(['keys', 'list']);
     expect(list.out).toMatch(/host .*host-/);
     expect(list.out).toMatch(/admin +alice/);
+  }, 60_000);
+
+  it('over SSH, a firewall that drops the connection is refused; --i-know-what-i-am-doing plans it with a warning that `claude show` repeats', async () => {
+    // the spec example allows SSH from 10.0.0.0/8 only: a session from 203.0.113.7 would be cut off
+    const ssh = { SSH_CONNECTION: '203.0.113.7 51234 10.0.1.1 22' };
+    const refused = await claude(['plan', '--out', 'lockout.json'], ssh);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/CLA6010: the new firewall would lock you out: SSH: a new TCP connection from 203\.0\.113\.7 to port 22 would be dropped/);
+    expect(existsSync(join(dir, 'lockout.json'))).toBe(false);
+    const forced = await claude(['plan', '--out', 'lockout.json', '--i-know-what-i-am-doing'], ssh);
+    expect(forced.code).toBe(0);
+    expect(forced.err).toMatch(/CLA6012: the new firewall would lock you out, and --i-know-what-i-am-doing was given/);
+    expect(forced.out).toMatch(/⚠ CLA6012/);
+    const shown = await claude(['show', 'lockout.json']);
+    expect(shown.out).toMatch(/⚠ CLA6012: the new firewall would lock you out/);
+    // from inside 10.0.0.0/8 the same files pass, and the box says the session stays
+    const inside = await claude(['plan', '--out', 'inside.json'], { SSH_CONNECTION: '10.0.1.50 51234 10.0.1.1 22' });
+    expect(inside.code).toBe(0);
+    expect(inside.out).toMatch(/│ Current connection from 10\.0\.1\.50 will remain active +│/);
   }, 60_000);
 
   it('refuses a broken state dir with diagnostics and writes nothing', async () => {
