@@ -37,6 +37,7 @@ import { packageRoot, type Paths } from '../common/paths.js';
 import { compileFiles, type CompileResult } from '../compiler/compile.js';
 import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
 import { lockoutGate, type LockoutResult } from '../compiler/firewall.js';
+import type { ObservedSource } from '../compiler/observed-source.js';
 import { firewallSpecOf, plan } from '../compiler/planner.js';
 import { signPlan } from '../compiler/sign.js';
 import { serializeEnvelope } from '../plan/envelope.js';
@@ -69,12 +70,13 @@ export interface Planned {
 
 // ── the host: host id, key, observer, engine ────────────────────────────────────────
 
-export interface FlowHost {
+/** This host. As the compiler's ObservedSource, `snapshot()` is the planner's observation. */
+export interface FlowHost extends ObservedSource {
   paths: Paths;
   /** This instance's host id (plan/keys.ts): the `claude.os/host` label of what it manages. */
   hostId: string;
   /** Observes the system (the planner's snapshot: managed = this host id); `stateCommit` is left to the caller. */
-  observe(): Promise<ObservedState>;
+  snapshot(): Promise<ObservedState>;
   /** The runtime engine for applyPlan (same observer, same host id). */
   engine(): Promise<Engine>;
 }
@@ -98,7 +100,7 @@ export async function openFlowHost(paths: Paths, o: OpenFlowHostOptions = {}): P
   return {
     paths,
     hostId,
-    observe,
+    snapshot: observe,
     engine: () => (engine ??= createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, observe, ...(o.netns ? { netns: o.netns } : {}) })),
   };
 }
@@ -185,7 +187,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   if (sink.hasErrors()) return { ok: false, stage: 'lockout', problems: sink.sorted().map(renderDiagnostic), warnings };
   let observed: ObservedState;
   try {
-    observed = { ...(o.observed ?? (await host.observe())), stateCommit: o.base };
+    observed = { ...(o.observed ?? (await host.snapshot())), stateCommit: o.base };
   } catch (e) {
     return { ok: false, stage: 'observe', problems: [observeProblem(e)], warnings };
   }

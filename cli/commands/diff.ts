@@ -122,7 +122,7 @@ const command: Command = {
     let host;
     try {
       host = await openFlowHost(paths);
-      observed = await host.observe();
+      observed = await host.snapshot();
     } catch (e) {
       err(`cannot observe the system: ${(e as Error).message}`);
       println(ctx.stderr, '  hint: is dockerd running and is its socket readable (docker ps)? The diff compares with what is running.');
