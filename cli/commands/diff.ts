@@ -8,7 +8,8 @@
  *            fingerprints against those the runtime recorded after that apply
  *            (runtime/state/applied.ts), each drifted resource described
  *
- * Read-only: it changes nothing (it may create the host id, as `claude plan` does).
+ * Read-only: it changes nothing on the system (it may create the host id and host key, as
+ * `claude plan` does: it plans through the same cli/flow.ts planFiles).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
