@@ -33,7 +33,7 @@ export interface CollectOptions {
   hostId?: string | null;
   /** Log lines to fetch per container: a number for every managed container, or per-container counts. Default 0. */
   logLines?: number | Record<string, number>;
-  /** Also fetch log lines (this many) for containers that are down, unhealthy or restarting. Default 20. */
+  /** Also fetch log lines (this many) for managed containers that are down, unhealthy or restarting. Default 20. */
   troubleLogLines?: number;
   /** Include events from this many ms back (default 24 h); 0 skips events. */
   eventsWindowMs?: number;
@@ -136,7 +136,8 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
     const trouble = opts.troubleLogLines ?? 20;
     for (const c of containers) {
       const asked = typeof opts.logLines === 'number' ? (c.managed ? opts.logLines : 0) : (opts.logLines?.[c.name] ?? 0);
-      const n = Math.max(asked, isTroubled(c) ? trouble : 0);
+      // troubled containers of this instance only: nothing reads other containers' logs
+      const n = Math.max(asked, c.managed && isTroubled(c) ? trouble : 0);
       if (n > 0) want.set(c.name, n);
     }
     await Promise.all(

@@ -17,7 +17,7 @@ import { parseNetTable } from './ports.js';
 import { demuxLogs, fromDockerEvent } from './docker.js';
 import { cgroupStats } from './cgroup.js';
 import { mkdirSync } from 'node:fs';
-import { buildSummary, cleanUntrusted, formatDuration } from './summary.js';
+import { buildSummary, cleanUntrusted, formatDuration, recentOf } from './summary.js';
 import { analyze } from './analyzers/index.js';
 import { detectAnomalies } from './anomalies.js';
 import type { ContainerFacts, Facts, ObsEvent } from './types.js';
@@ -288,5 +288,21 @@ describe('analyzers on hand-made facts', () => {
     const f = facts({ containers: [container({ name: 'batch', status: 'exited', exitCode: 0 })], desired: [{ name: 'batch', state: 'stopped', enabled: true, replicas: 1, dependsOn: [], image: 'img:1', ports: [] }] });
     expect(analyze(f).findings).toEqual([]);
     expect(analyze(f).checks[0]).toEqual({ subject: 'batch', ok: true, line: 'stopped (as desired)' });
+  });
+});
+
+describe('recent events in the summary', () => {
+  const at = (i: number) => new Date(Date.parse(NOW) - (100 - i) * 1000).toISOString();
+  it("keeps the instance's own last n events when other containers are busy, with theirs from the same period", () => {
+    const ev = (i: number, own: 'runtime' | 'service' | 'other'): ObsEvent =>
+      own === 'runtime' ? { time: at(i), type: 'reconcile.started', source: 'runtime' } : own === 'service' ? { time: at(i), type: 'container.start', source: 'docker', container: `web${i}`, service: 'web' } : { time: at(i), type: 'container.start', source: 'docker', container: `busy${i}` };
+    const events = [ev(0, 'other'), ev(1, 'runtime'), ev(2, 'service'), ...Array.from({ length: 30 }, (_, k) => ev(3 + k, 'other')), ev(40, 'service')];
+    const r = recentOf(events, 3);
+    expect(r.filter((e) => e.source === 'runtime' || e.service).map((e) => e.time)).toEqual([at(40), at(2), at(1)]);
+    // other containers: the newest 3, all within the period of the own events shown
+    expect(r.filter((e) => e.source === 'docker' && !e.service).map((e) => e.container)).toEqual(['busy32', 'busy31', 'busy30']);
+    // fewer own events than n: the others fill in from any time, newest first
+    expect(recentOf([ev(0, 'other'), ev(1, 'other'), ev(2, 'runtime')], 10).map((e) => e.time)).toEqual([at(2), at(1), at(0)]);
+    expect(recentOf(events, 0)).toEqual([]);
   });
 });
