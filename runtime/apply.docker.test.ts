@@ -162,6 +162,8 @@ describe.sequential('apply on Docker', () => {
     expect((info.Config as { Healthcheck?: { Interval?: number } }).Healthcheck?.Interval).toBe(500_000_000);
     expect(info.Config.Labels['claude.os/config-hash']).toBe(pg.configHash);
     expect(info.Config.Labels['claude.os/managed']).toBe('true');
+    // this instance's host id: what makes it ours on a Docker Engine other instances share
+    expect(info.Config.Labels['claude.os/host']).toBe(host.hostId);
 
     // Records, events, replay list.
     const vols = JSON.parse(readFileSync(join(dataDir, 'volumes.json'), 'utf8')) as { volumes: Record<string, { path: string; owner: string }> };

@@ -15,16 +15,18 @@ const netName = `claude-test-obs-${suffix}`;
 const ctrName = `claude-test-obs-${suffix}`;
 const plainName = `claude-test-plain-${suffix}`;
 const IMAGE = 'claude-os-local/busybox:latest';
+/** This run's instance: what it "manages" carries its host id (claude.os/host). */
+const HOST = `host-${randomBytes(8).toString('hex')}`;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claude-obs-'));
-  await docker.createNetwork({ Name: netName, Driver: 'bridge', Internal: true, Labels: { 'claude.os/managed': 'true' } });
+  await docker.createNetwork({ Name: netName, Driver: 'bridge', Internal: true, Labels: { 'claude.os/managed': 'true', 'claude.os/host': HOST } });
   const c = await docker.createContainer({
     name: ctrName,
     Image: IMAGE,
     Cmd: ['sleep', '300'],
-    Labels: { 'claude.os/managed': 'true', 'claude.os/service': 'obs', 'claude.os/replica': '1', 'claude.os/config-hash': 'a'.repeat(64) },
+    Labels: { 'claude.os/managed': 'true', 'claude.os/service': 'obs', 'claude.os/replica': '1', 'claude.os/config-hash': 'a'.repeat(64), 'claude.os/host': HOST },
     ExposedPorts: { '8080/tcp': {} },
     HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
   });
@@ -54,7 +56,7 @@ describe('observe (real dockerd)', () => {
     writeFileSync(join(dataDir, 'schedule.json'), JSON.stringify({ jobs }));
     writeFileSync(join(dataDir, 'firewall.json'), JSON.stringify({ rulesetHash: 'r'.repeat(64), tableHash: 't'.repeat(64) }));
 
-    const o = await observe({ docker, dataDir, root, hostId: 'host-x', stateCommit: null, nft: { observe: async () => ({ hash: 't'.repeat(64) }) } });
+    const o = await observe({ docker, dataDir, root, hostId: HOST, stateCommit: null, nft: { observe: async () => ({ hash: 't'.repeat(64) }) } });
     expect(validateObservedState(o)).toEqual([]);
 
     const c = o.containers.find((x) => x.name === ctrName)!;
@@ -90,9 +92,9 @@ describe('observe (real dockerd)', () => {
 
   it('a stopped managed container changes its fingerprint (stale-plan input)', async () => {
     const dataDir = join(dir, 'data2');
-    const before = resourceFingerprints(await observe({ docker, dataDir, root: dir, hostId: 'h', stateCommit: null }));
+    const before = resourceFingerprints(await observe({ docker, dataDir, root: dir, hostId: HOST, stateCommit: null }));
     await docker.getContainer(ctrName).stop({ t: 0 });
-    const after = await observe({ docker, dataDir, root: dir, hostId: 'h', stateCommit: null });
+    const after = await observe({ docker, dataDir, root: dir, hostId: HOST, stateCommit: null });
     expect(after.containers.find((x) => x.name === ctrName)?.status).toBe('exited');
     expect(resourceFingerprints(after)[`container/${ctrName}`]).not.toBe(before[`container/${ctrName}`]);
     expect(after.firewall).toEqual({ present: false, hash: null });
