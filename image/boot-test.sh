@@ -81,6 +81,7 @@ wait_for() {
   local deadline=$(( $(date +%s) + $2 ))
   while ! grep -qF -- "$1" "$LOG"; do
     kill -0 "$QEMU_PID" 2>/dev/null || fail "QEMU exited before the console showed '$1'"
+    ! grep -qF 'Kernel panic' "$LOG" || fail "the kernel panicked before the console showed '$1'"
     [ "$(date +%s)" -lt "$deadline" ] || fail "no '$1' on the console within $2 s"
     sleep 0.5
   done
