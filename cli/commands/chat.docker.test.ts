@@ -49,6 +49,8 @@ afterAll(() => {
 it('three turns refine one proposal: PostgreSQL, daily backups, a connection limit of 100', async () => {
   const env = [`CLAUDE_STATE_DIR=${join(dir, 'state')}`, `CLAUDE_DATA_DIR=${join(dir, 'data')}`, `CLAUDE_ROOT=${join(dir, 'root')}`, 'CLAUDE_LLM_PROVIDER=offline'];
   tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '60', 'env', ...env, process.execPath, child.script);
+  // Keep the pane (and its last screen) after the REPL exits, so "Goodbye!" can still be read.
+  tmux('set-option', '-t', session, 'remain-on-exit', 'on');
   await waitFor((s) => s.includes('claude> '), 'the banner');
   const banner = screen();
   expect(banner).toMatch(/Claude\.OS v\d+\.\d+\.\d+ - Type 'exit' to quit, 'help' for commands/);
