@@ -32,4 +32,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   diagnose: async () => (await import('./diagnose.js')).default,
   observe: async () => (await import('./observe.js')).default,
   jobs: async () => (await import('./jobs.js')).default,
+  serve: async () => (await import('./serve.js')).default,
 };

@@ -1,0 +1,238 @@
+/**
+ * The HTTP side of `claude serve` (node:http, no framework): routes, bearer-token auth,
+ * JSON bodies with a size limit, `{error, hint}` errors, and the static web UI.
+ *
+ *   GET  /                          the web UI (cli/api/ui/index.html; no auth: it holds no data)
+ *   GET  /ui/app.js, /ui/app.css    its script and style
+ *   GET  /api/v1/status             observe summary: banner, services, alerts, anomalies
+ *   POST /api/v1/conversation       {message, conversationId?} → explanation and a saved plan
+ *   GET  /api/v1/conversations/:id  the turns of a conversation
+ *   GET  /api/v1/plans              the saved API plans, newest first
+ *   GET  /api/v1/plans/:id          a plan: show text, steps, risks, approval needed, progress
+ *   POST /api/v1/plans/:id/apply    {approve: true, confirmSecurity?: true} → the apply result
+ *   POST /api/v1/rollback           {commit} → a saved rollback plan
+ *   GET  /api/v1/history            the state repo's commits
+ *   GET  /api/v1/events             recent events (?since=1h)
+ *
+ * Every /api request needs `Authorization: Bearer <token>` (cli/api/token.ts). The server
+ * patterns follow runtime/observe/daemon.ts (createServer, listen, close on stop).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../common/paths.js';
+import { bearerMatches } from './token.js';
+import { ApiError, ApiService, type ApiServiceOptions } from './service.js';
+import { PLAN_ID } from './plans.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export interface ApiServerOptions extends ApiServiceOptions {
+  token: string;
+  listen: string;
+  /** 0: any free port (tests). */
+  port: number;
+  /** Largest accepted request body. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** One line per request that failed unexpectedly. */
+  log?: (line: string) => void;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+/** Only our own files: no inline script, nothing from elsewhere. */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const STATIC: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/ui/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/ui/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+};
+
+/** The UI's files: beside this module's source (cli/api/ui), also when running from dist/. */
+export function uiDir(): string {
+  return join(packageRoot(), 'cli', 'api', 'ui');
+}
+
+/** A response with a status other than 200. */
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+type Handler = (req: IncomingMessage, params: string[], q: URLSearchParams) => Promise<unknown>;
+interface Route {
+  method: 'GET' | 'POST';
+  path: RegExp;
+  handler: Handler;
+}
+
+/** Fields each POST body may have, with their types: anything else is a 400 (catches "approved": true). */
+const BODIES: Record<string, Record<string, { type: 'string' | 'boolean'; required?: boolean }>> = {
+  conversation: { message: { type: 'string', required: true }, conversationId: { type: 'string' } },
+  apply: { approve: { type: 'boolean' }, confirmSecurity: { type: 'boolean' } },
+  rollback: { commit: { type: 'string', required: true } },
+};
+
+export class ApiServer {
+  private server: Server | null = null;
+  readonly service: ApiService;
+  private readonly routes: Route[];
+
+  constructor(private readonly o: ApiServerOptions) {
+    this.service = new ApiService(o);
+    const s = this.service;
+    this.routes = [
+      { method: 'GET', path: /^\/api\/v1\/status$/, handler: () => s.status() },
+      { method: 'POST', path: /^\/api\/v1\/conversation$/, handler: async (req) => s.conversation((await this.body(req, 'conversation')) as { message: string; conversationId?: string }) },
+      { method: 'GET', path: /^\/api\/v1\/conversations\/([^/]+)$/, handler: async (_r, [id]) => s.conversationTurns(id!) },
+      { method: 'GET', path: /^\/api\/v1\/plans$/, handler: async () => s.plans() },
+      { method: 'GET', path: /^\/api\/v1\/plans\/([^/]+)$/, handler: async (_r, [id]) => s.plan(checkPlanId(id!)) },
+      { method: 'POST', path: /^\/api\/v1\/plans\/([^/]+)\/apply$/, handler: async (req, [id]) => {
+          const r = await s.applyPlan(checkPlanId(id!), await this.body(req, 'apply'));
+          return new Reply(r.status, r.body);
+        },
+      },
+      { method: 'POST', path: /^\/api\/v1\/rollback$/, handler: async (req) => s.rollback((await this.body(req, 'rollback')) as { commit: string }) },
+      { method: 'GET', path: /^\/api\/v1\/history$/, handler: (_r, _p, q) => s.history(q) },
+      { method: 'GET', path: /^\/api\/v1\/events$/, handler: (_r, _p, q) => s.events(q) },
+    ];
+  }
+
+  async start(): Promise<{ host: string; port: number; url: string }> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.requestTimeout = 15 * 60_000; // an apply may take minutes
+    this.server.headersTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.o.port, this.o.listen, () => resolve());
+    });
+    const addr = this.server.address() as { port: number };
+    const host = this.o.listen.includes(':') ? `[${this.o.listen}]` : this.o.listen;
+    return { host: this.o.listen, port: addr.port, url: `http://${host}:${addr.port}/` };
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    const s = this.server;
+    this.server = null;
+    s.closeAllConnections?.();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    try {
+      if (!path.startsWith('/api/')) return this.serveStatic(req, res, path);
+      if (!bearerMatches(req.headers.authorization, this.o.token)) {
+        res.setHeader('www-authenticate', 'Bearer realm="claude-os"');
+        throw new ApiError(401, 'missing or wrong API token', 'send the header Authorization: Bearer <token>; the token is in $CLAUDE_DATA_DIR/api-token on the host (claude serve printed it when it made it)');
+      }
+      const matching = this.routes.filter((r) => r.path.test(path));
+      if (matching.length === 0) throw new ApiError(404, `no such endpoint: ${path}`, 'see docs/api.md for the endpoints (GET /api/v1/status, POST /api/v1/conversation, …)');
+      const route = matching.find((r) => r.method === req.method);
+      if (!route) {
+        res.setHeader('allow', matching.map((r) => r.method).join(', '));
+        throw new ApiError(405, `${req.method} is not allowed on ${path}`, `use ${matching.map((r) => r.method).join(' or ')}`);
+      }
+      const params = route.path.exec(path)!.slice(1).map((p) => decodeURIComponent(p));
+      const out = await route.handler(req, params, url.searchParams);
+      if (out instanceof Reply) this.json(res, out.status, out.body);
+      else this.json(res, 200, out);
+    } catch (e) {
+      if (e instanceof ApiError) return this.json(res, e.status, { error: e.message, hint: e.hint, ...e.extra });
+      this.o.log?.(`claude serve: ${req.method} ${path}: ${(e as Error)?.stack ?? String(e)}`);
+      this.json(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}`, hint: 'see the claude serve log on the host (journalctl -u claude-api)' });
+    }
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    if (res.headersSent) return void res.end();
+    const text = JSON.stringify(body, null, 2) + '\n';
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+  }
+
+  private serveStatic(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const f = STATIC[path];
+    if (!f) throw new ApiError(404, `not found: ${path}`, 'the web UI is at /, the API under /api/v1/');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      throw new ApiError(405, `${req.method} is not allowed on ${path}`, 'use GET');
+    }
+    const data = readFileSync(join(uiDir(), f.file));
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': f.type, 'content-length': data.length, 'content-security-policy': CSP });
+    res.end(req.method === 'HEAD' ? undefined : data);
+  }
+
+  /** Reads a JSON object body: application/json only, at most maxBodyBytes, known fields only. */
+  private async body(req: IncomingMessage, kind: keyof typeof BODIES): Promise<Record<string, unknown>> {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') throw new ApiError(415, `the body must be JSON (Content-Type: application/json), not '${type || 'none'}'`, `send -H 'Content-Type: application/json' with a JSON object`);
+    const max = this.o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > max) {
+      req.resume();
+      throw new ApiError(413, `the body is ${declared} bytes; at most ${max}`, 'send a shorter request');
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > max) {
+        req.resume();
+        throw new ApiError(413, `the body is larger than ${max} bytes`, 'send a shorter request');
+      }
+      chunks.push(c as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    let v: unknown;
+    try {
+      v = text.trim() === '' ? {} : JSON.parse(text);
+    } catch (e) {
+      throw new ApiError(400, `the body is not valid JSON: ${(e as Error).message}`, 'send a JSON object, e.g. {"message": "set up a web server with nginx"}');
+    }
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ApiError(400, 'the body must be a JSON object', 'e.g. {"message": "…"}');
+    const spec = BODIES[kind]!;
+    const obj = v as Record<string, unknown>;
+    for (const [k, val] of Object.entries(obj)) {
+      const f = spec[k];
+      if (!f) {
+        const near = Object.keys(spec).find((n) => editDistance(n.toLowerCase(), k.toLowerCase()) <= 2);
+        throw new ApiError(400, `unknown field '${k}'`, `the fields are ${Object.keys(spec).join(', ')}${near ? `; did you mean '${near}'?` : ''}`);
+      }
+      if (typeof val !== f.type) throw new ApiError(400, `'${k}' must be a ${f.type}, not ${val === null ? 'null' : typeof val}`, kind === 'apply' ? 'send {"approve": true} (the literal true), and "confirmSecurity": true for security or destructive steps' : `e.g. {"${k}": ${f.type === 'string' ? '"…"' : 'true'}}`);
+    }
+    for (const [k, f] of Object.entries(spec)) if (f.required && !(k in obj)) throw new ApiError(400, `'${k}' is missing`, `the body needs ${Object.keys(spec).filter((n) => spec[n]!.required).map((n) => `"${n}"`).join(', ')}`);
+    return obj;
+  }
+}
+
+/** Levenshtein distance (field names are short). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function checkPlanId(id: string): string {
+  if (!PLAN_ID.test(id)) throw new ApiError(400, `'${id}' is not a plan id`, 'plan ids look like plan-<hex>; POST /api/v1/conversation returns them');
+  return id;
+}
+
+/** Whether an address is loopback only (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(addr: string): boolean {
+  return /^127\.\d+\.\d+\.\d+$/.test(addr) || addr === '::1' || addr === 'localhost';
+}

@@ -1,0 +1,455 @@
+/**
+ * What the API does, apart from HTTP (cli/api/server.ts does the transport): each method
+ * takes a checked request body and returns the response body, or throws ApiError with a
+ * status code, the error and a hint.
+ *
+ *   conversation  message → intent flow (or the troubleshooting flow) → signed plan, saved; never applies
+ *   applyPlan     a saved plan + {approve: true[, confirmSecurity: true]} → runtime (applyPlanned)
+ *   rollback      commit → that commit's files → signed plan, saved; never applies
+ *   status / history / events / plan / plans: read-only
+ *
+ * The rules of the CLI hold here too: the intent engine only proposes files; every change
+ * is a plan made by the one planning path (cli/flow.ts planFiles), signed by the host key;
+ * nothing is applied without `approve: true`, and security or destructive steps also need
+ * `confirmSecurity: true` (the runtime's V9 gets that confirmation, and nothing else); the
+ * runtime's own checks (signatures and policy P2, expiry, stale base, replay) still decide.
+ * The apply is recorded with the actor `api` (audit log, git author).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Paths } from '../../common/paths.js';
+import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
+import { stepsNeedingConfirmation } from '../../plan/policy.js';
+import type { ApplyEvent, ApplyResult } from '../../runtime/apply.js';
+import type { CommandContext } from '../context.js';
+import { appendTurn, newConversationId, readTurns, toHistory } from '../conversations.js';
+import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../flow.js';
+import { openIntentSession, type IntentSession } from '../intent.js';
+import { renderResult } from '../progress.js';
+import { banner, serviceRows } from '../render/observe.js';
+import { listPlans, payloadOf, planView, readMeta, readPlanText, savePlan, updateMeta, type PlanMeta, type PlanView } from './plans.js';
+
+/** A refusal or a bad request: the HTTP status, what is wrong, how to fix it, and details. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly hint: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The audit actor and git author of everything applied through the API. */
+export const API_ACTOR = 'api';
+const CONVERSATION_ID = /^[A-Za-z0-9-]{1,80}$/;
+export const MAX_MESSAGE_CHARS = 4000;
+
+export interface ApiServiceOptions {
+  paths: Paths;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+  /** How long an apply waits for another request or apply to finish (ms). Default 60 s. */
+  lockWaitMs?: number;
+}
+
+/** A conversation's proposal waiting for approval or refinement (as in the REPL). */
+interface Pending {
+  /** The messages that built it. */
+  chain: string[];
+  /** The state files with the proposal applied (the base of a refinement). */
+  merged: StateFiles;
+  /** The state commit the files were read from. */
+  head: string | null;
+  planId: string;
+}
+
+export interface ConversationReply {
+  conversationId: string;
+  status: 'proposed' | 'answer' | 'refused' | 'invalid' | 'ask' | 'unplannable' | 'diagnosis';
+  explanation: string;
+  questions?: string[];
+  warnings?: string[];
+  problems?: string[];
+  refused?: { reason: string };
+  /** The state files the proposal changes. */
+  files?: string[];
+  diagnosis?: { healthy: boolean; findings: { code: string; severity: string; title: string }[] };
+  plan?: PlanView;
+}
+
+export class ApiService {
+  private host: FlowHost | null = null;
+  private readonly pending = new Map<string, Pending>();
+  /** Live progress of applies in this process (plan id → lines). */
+  private readonly progress = new Map<string, string[]>();
+  /** Applies run one at a time in this process (and queue on the request lock with the CLI). */
+  private applying: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: ApiServiceOptions) {}
+
+  /** This host (host id made on first use; cli/flow.ts). */
+  async flowHost(): Promise<FlowHost> {
+    return (this.host ??= await openFlowHost(this.o.paths));
+  }
+
+  private ctx(): CommandContext & { output(): string } {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    stdout.on('data', (b: Buffer) => (out += b.toString()));
+    stderr.on('data', (b: Buffer) => (out += b.toString()));
+    return { argv: [], stdout, stderr, stdin: new PassThrough(), isTTY: false, env: { ...this.o.env, CLAUDE_STATE_DIR: this.o.paths.stateDir, CLAUDE_DATA_DIR: this.o.paths.dataDir, CLAUDE_ROOT: this.o.paths.root }, cwd: this.o.paths.stateDir, now: this.o.now, output: () => out };
+  }
+
+  // ── read-only ─────────────────────────────────────────────────────────────────────
+
+  async status(): Promise<unknown> {
+    const { observeEnv, desiredFromStateDir } = await import('../observe-env.js');
+    const { observeSystem } = await import('../../runtime/observe/index.js');
+    const ctx = this.ctx();
+    const env = await observeEnv(ctx);
+    const desired = await desiredFromStateDir(env.stateDir);
+    const { facts, anomalies, summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: this.o.now, hostId: env.hostId, ...(desired ? { desired } : {}) });
+    const d = summary.data;
+    return {
+      banner: banner(d),
+      hostname: d.system.hostname,
+      running: d.services.filter((s) => s.state === 'running').length,
+      services: serviceRows(facts),
+      alerts: d.alerts,
+      anomalies,
+      summary: d,
+    };
+  }
+
+  async history(q: URLSearchParams): Promise<unknown> {
+    const limit = q.has('limit') ? Number(q.get('limit')) : 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError(400, `limit must be a whole number from 1 to 1000, not '${q.get('limit')}'`, 'e.g. /api/v1/history?limit=20');
+    const { stateDir } = this.o.paths;
+    if (!existsSync(join(stateDir, '.git'))) return { stateDir, commits: [] };
+    const { openStateRepo, StateRepoDamagedError } = await import('../../runtime/state/repo.js');
+    try {
+      const repo = await openStateRepo(stateDir, { now: this.o.now, create: false });
+      return { stateDir, commits: await repo.history({ limit }) };
+    } catch (e) {
+      if (e instanceof StateRepoDamagedError) throw new ApiError(500, e.message, 'run `claude recover --repair-state` on the host');
+      throw e;
+    }
+  }
+
+  async events(q: URLSearchParams): Promise<unknown> {
+    const { parseSince } = await import('../../runtime/observe/events.js');
+    const { recentEvents } = await import('../../runtime/observe/index.js');
+    const { observeEnv } = await import('../observe-env.js');
+    let since: Date | undefined;
+    const raw = q.get('since');
+    if (raw !== null) {
+      const d = parseSince(raw, this.o.now());
+      if (!d) throw new ApiError(400, `since '${raw}' is neither a duration (30s, 15m, 2h, 1d) nor a time (2025-01-11T10:00:00Z)`, 'e.g. /api/v1/events?since=1h');
+      since = d;
+    }
+    const env = await observeEnv(this.ctx());
+    return recentEvents({ docker: env.docker, dataDir: env.dataDir, now: this.o.now, hostId: env.hostId, ...(since ? { since } : {}) });
+  }
+
+  async plan(id: string): Promise<unknown> {
+    const text = readPlanText(this.o.paths.dataDir, id);
+    const meta = readMeta(this.o.paths.dataDir, id);
+    if (!text || !meta) throw new ApiError(404, `no API plan '${id}'`, 'list them with GET /api/v1/plans; plans come from POST /api/v1/conversation or /api/v1/rollback');
+    const host = await this.flowHost();
+    return { ...planView(this.o.paths.dataDir, text, meta, { now: this.o.now(), hostId: host.hostId }), progress: this.progress.get(id) ?? [] };
+  }
+
+  plans(): unknown {
+    return { plans: listPlans(this.o.paths.dataDir) };
+  }
+
+  conversationTurns(id: string): unknown {
+    if (!CONVERSATION_ID.test(id)) throw new ApiError(400, `'${id}' is not a conversation id`, 'conversation ids are the conversationId values POST /api/v1/conversation returns');
+    const turns = readTurns(this.o.paths.dataDir, id);
+    if (turns.length === 0) throw new ApiError(404, `no conversation '${id}'`, 'start one with POST /api/v1/conversation {"message": "…"}');
+    return { conversationId: id, turns, pendingPlan: this.pending.get(id)?.planId ?? null };
+  }
+
+  // ── conversation: message → plan (never applied here) ───────────────────────────────
+
+  async conversation(body: { message: string; conversationId?: string }): Promise<ConversationReply> {
+    const message = body.message.trim();
+    if (!message) throw new ApiError(400, 'message is empty', 'say what you want, e.g. {"message": "set up a web server with nginx"}');
+    if (message.length > MAX_MESSAGE_CHARS) throw new ApiError(400, `message is ${message.length} characters; at most ${MAX_MESSAGE_CHARS}`, 'say it in fewer words, or change the state files directly and plan them with `claude plan`');
+    const { dataDir } = this.o.paths;
+    let id = body.conversationId;
+    if (id !== undefined) {
+      if (!CONVERSATION_ID.test(id)) throw new ApiError(400, `conversationId '${id}' is not a conversation id`, 'send back the conversationId a previous reply gave, or leave it out to start a new conversation');
+      if (!this.pending.has(id) && readTurns(dataDir, id).length === 0) throw new ApiError(404, `no conversation '${id}'`, 'leave conversationId out to start a new conversation');
+    } else id = newConversationId(this.o.now());
+    const history: ConversationTurn[] = toHistory(readTurns(dataDir, id));
+    const pending = this.pending.get(id);
+    appendTurn(dataDir, id, { at: this.o.now().toISOString(), role: 'user', text: message });
+    const reply = (!pending && (await this.troubleshoot(id, message))) || (await this.intent(id, message, history, pending));
+    appendTurn(dataDir, id, {
+      at: this.o.now().toISOString(),
+      role: 'assistant',
+      text: reply.explanation,
+      status: reply.status,
+      ...(reply.files ? { files: reply.files } : {}),
+      ...(reply.plan ? { planId: reply.plan.id } : {}),
+    });
+    return reply;
+  }
+
+  /** "the website is down": the diagnosis and a plan of the recommended fix; null when the message is not a troubleshooting question. */
+  private async troubleshoot(id: string, message: string): Promise<ConversationReply | null> {
+    const { troubleshootingRequest } = await import('../../compiler/diagnose/intent.js');
+    const { compileStateDir } = await import('../../compiler/compile.js');
+    const model = compileStateDir(this.o.paths.stateDir).model;
+    const known = new Map<string, { name: string; image?: string; ports?: number[] }>();
+    for (const s of model?.services ?? []) known.set(s.name, { name: s.name, image: s.resolvedImage, ports: s.ports.map((p) => p.host).filter((p): p is number => p !== undefined) });
+    try {
+      const { managedServices, dockerFor } = await import('../../runtime/observe/index.js');
+      for (const name of await managedServices(await dockerFor(this.o.env), (await this.flowHost()).hostId)) if (!known.has(name)) known.set(name, { name });
+    } catch {
+      /* docker down: the diagnosis says so */
+    }
+    const req = troubleshootingRequest(message, [...known.values()]);
+    if (!req) return null;
+    const { runTroubleshoot } = await import('../troubleshoot.js');
+    const head = await stateHeadOf(this.o.paths.stateDir);
+    const ctx = this.ctx();
+    // The flow prints the diagnosis and the fix options; with noFix it never applies.
+    const { result } = await runTroubleshoot(ctx, { message, kind: req.kind, noFix: true, ...(req.service ? { service: req.service } : {}) });
+    const reply: ConversationReply = {
+      conversationId: id,
+      status: 'diagnosis',
+      explanation: ctx.output().trim(),
+      diagnosis: { healthy: result.diagnosis.healthy, findings: result.diagnosis.findings.map((f) => ({ code: f.code, severity: f.severity, title: f.title })) },
+    };
+    const fix = result.proposal?.options[0];
+    if (!fix) return reply;
+    const host = await this.flowHost();
+    const r = await planFiles(host, fix.files, { request: message, engine: 'diagnose', base: head, now: this.o.now(), env: this.o.env });
+    if (!r.ok) return { ...reply, problems: r.problems };
+    reply.plan = this.save(r.planned, { kind: 'diagnose', conversationId: id, messages: [message] });
+    reply.files = fix.changed;
+    return reply;
+  }
+
+  private async intent(id: string, message: string, history: ConversationTurn[], pending: Pending | undefined): Promise<ConversationReply> {
+    const { proposeTurn } = await import('../commands/ask.js');
+    let s: IntentSession;
+    try {
+      s = await openIntentSession(this.ctx());
+    } catch (e) {
+      if (e instanceof ProviderError) throw new ApiError(503, e.message, e.hint);
+      throw e;
+    }
+    s.host = await this.flowHost();
+    try {
+      // A refinement builds on the pending proposal. When another apply has committed since
+      // it was read, the messages are proposed again on the current files (no lost update).
+      let files = s.files;
+      let chain: string[] = [];
+      if (pending) {
+        chain = pending.chain;
+        if (pending.head === s.head) files = pending.merged;
+        else {
+          const replay: ConversationTurn[] = [];
+          for (const m of chain) {
+            const t = await proposeTurn(s, m, [...replay], files);
+            if (t.result.status !== 'proposed') break;
+            replay.push({ role: 'user', text: m }, { role: 'assistant', text: t.result.proposal.explanation });
+            files = t.result.merged;
+          }
+        }
+      }
+      const request = [...chain, message].join('; ');
+      const t = await proposeTurn(s, message, history, files, request);
+      const p = t.result.proposal;
+      const reply: ConversationReply = {
+        conversationId: id,
+        status: t.planProblems ? 'unplannable' : t.result.status,
+        explanation: p.refused ? p.explanation || p.refused.reason : p.explanation,
+        ...(t.result.questions.length ? { questions: t.result.questions } : {}),
+        ...(t.result.warnings.length ? { warnings: t.result.warnings } : {}),
+        ...(p.refused ? { refused: p.refused } : {}),
+      };
+      const problems = t.planProblems ?? (t.result.status === 'refused' || t.result.status === 'invalid' ? t.result.problems : []);
+      if (problems.length) reply.problems = problems;
+      if (Object.keys(t.result.files).length) reply.files = Object.keys(t.result.files).sort();
+      if (t.planned) {
+        if (pending) updateMeta(this.o.paths.dataDir, pending.planId, { status: 'superseded' });
+        reply.plan = this.save(t.planned, { kind: 'intent', conversationId: id, messages: [...chain, message] });
+        if (t.planned.problems.length) reply.warnings = [...(reply.warnings ?? []), ...t.planned.problems];
+        this.pending.set(id, { chain: [...chain, message], merged: t.result.merged, head: s.head, planId: t.planned.payload.id });
+      }
+      return reply;
+    } catch (e) {
+      if (e instanceof ProviderError) throw new ApiError(502, e.message, e.hint);
+      throw e;
+    } finally {
+      await s.close();
+    }
+  }
+
+  private save(planned: Planned, m: Pick<PlanMeta, 'kind' | 'conversationId' | 'messages' | 'rollbackTo'>): PlanView {
+    const meta: PlanMeta = { id: planned.payload.id, createdAt: planned.payload.createdAt, status: 'proposed', ...m };
+    savePlan(this.o.paths.dataDir, planned.envelopeText, meta);
+    return planView(this.o.paths.dataDir, planned.envelopeText, meta, { now: this.o.now(), hostId: planned.payload.hostId });
+  }
+
+  // ── rollback: plan only ──────────────────────────────────────────────────────────
+
+  async rollback(body: { commit: string }): Promise<unknown> {
+    const { stateDir } = this.o.paths;
+    if (!existsSync(join(stateDir, '.git'))) throw new ApiError(409, `${stateDir} has no history yet; there is nothing to roll back to`, 'the first apply records the first commit');
+    const { openStateRepo, UnknownRevisionError } = await import('../../runtime/state/repo.js');
+    const repo = await openStateRepo(stateDir, { now: this.o.now, create: false });
+    let target: string;
+    try {
+      target = await repo.resolveRev(body.commit);
+    } catch (e) {
+      if (e instanceof UnknownRevisionError) throw new ApiError(404, e.message, 'GET /api/v1/history lists the commits; give one of their ids (12 characters are enough)');
+      throw e;
+    }
+    const history = await repo.history();
+    const entry = history.find((h) => h.commit === target);
+    const short = target.slice(0, 12);
+    const oneLine = (entry?.request ?? '').replace(/\s+/g, ' ').trim().slice(0, 120);
+    const base = await stateHeadOf(stateDir);
+    const r = await planFiles(await this.flowHost(), await repo.filesAt(target), { request: `rollback to ${short} ("${oneLine}")`, engine: 'rollback', base, now: this.o.now(), env: this.o.env });
+    if (!r.ok) throw new ApiError(422, `the state of ${short} cannot be planned on this system: ${r.problems.join('; ')}`, 'nothing was changed; fix the problem named, or roll back to another commit', { problems: r.problems });
+    const plan = this.save(r.planned, { kind: 'rollback', conversationId: null, messages: [`rollback to ${short}`], rollbackTo: target });
+    return { to: target, plan };
+  }
+
+  // ── apply: the only way the API changes the system ────────────────────────────────
+
+  async applyPlan(id: string, body: { approve?: unknown; confirmSecurity?: unknown }): Promise<{ status: number; body: unknown }> {
+    const { dataDir } = this.o.paths;
+    const text = readPlanText(dataDir, id);
+    const meta = readMeta(dataDir, id);
+    if (!text || !meta) throw new ApiError(404, `no API plan '${id}'`, 'plans come from POST /api/v1/conversation or /api/v1/rollback');
+    if (body.approve !== true) throw new ApiError(400, 'not approved: nothing was changed', 'review the plan (GET /api/v1/plans/' + id + '), then send {"approve": true}');
+    const payload = payloadOf(text);
+    const risky = stepsNeedingConfirmation(payload);
+    if (risky.length && body.confirmSecurity !== true) {
+      throw new ApiError(400, `the plan has ${risky.length} security or destructive step(s) that need a second confirmation; nothing was changed`, 'read the warnings in the plan, then send {"approve": true, "confirmSecurity": true}', {
+        code: 'confirmation-required',
+        risks: risky.map((s) => ({ step: s.id, risk: s.risk, description: s.description })),
+      });
+    }
+    if (meta.status === 'applying') throw new ApiError(409, `plan ${id} is being applied`, `follow it with GET /api/v1/plans/${id}`);
+    if (meta.status === 'applied') throw new ApiError(409, `plan ${id} was already applied (state commit ${meta.stateCommit?.slice(0, 12) ?? 'none'}); a plan is applied at most once`, 'make a new plan for the change you want');
+    if (meta.status === 'superseded') throw new ApiError(409, `plan ${id} was replaced by a refinement in its conversation`, 'apply the newest plan of the conversation (GET /api/v1/conversations/' + (meta.conversationId ?? '') + ')');
+    const run = this.applying.then(() => this.applyNow(id, text, meta, risky.length > 0));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(id: string, text: string, meta: PlanMeta, confirmed: boolean): Promise<{ status: number; body: unknown }> {
+    const { dataDir } = this.o.paths;
+    const { PlanRefusedError, StalePlanError } = await import('../../runtime/verify.js');
+    const { LockHeldError } = await import('../../runtime/lock.js');
+    const { LockTimeoutError } = await import('../../runtime/pidlock.js');
+    const host = await this.flowHost();
+    const lines: string[] = [];
+    this.progress.set(id, lines);
+    let release: (() => void) | undefined;
+    updateMeta(dataDir, id, { status: 'applying' });
+    try {
+      try {
+        // Queue with the CLI's requests (claude "<msg>", claude rollback) on this host.
+        release = await acquireRequestLock({ dataDir, waitMs: this.o.lockWaitMs ?? 60_000 });
+      } catch (e) {
+        updateMeta(dataDir, id, { status: meta.status });
+        if (e instanceof LockTimeoutError) throw new ApiError(503, 'another request is being planned or applied on this host', 'try again in a minute', { retryAfter: 30 });
+        throw new ApiError(503, `cannot take the request lock: ${(e as Error).message}`, 'try again in a minute');
+      }
+      let result: ApplyResult;
+      try {
+        result = await applyPlanned(host, text, {
+          now: this.o.now,
+          actor: { name: API_ACTOR, email: `${API_ACTOR}@${host.hostId}` },
+          // The V9 confirmation: only when the client sent confirmSecurity for a plan that needs it.
+          yes: confirmed,
+          lockWaitMs: this.o.lockWaitMs ?? 60_000,
+          onEvent: (e) => progressLine(e, lines),
+        });
+      } catch (e) {
+        if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
+          const clause = e instanceof PlanRefusedError ? e.clause : 'lock';
+          updateMeta(dataDir, id, { status: 'refused', error: { clause, message: e.message, hint: e.hint } });
+          const extra: Record<string, unknown> = { clause, refusedBy: 'runtime' };
+          if (e instanceof StalePlanError) extra.changes = e.changes;
+          let hint = e.hint;
+          if (e instanceof StalePlanError) hint = meta.kind === 'rollback' ? 'plan the rollback again: POST /api/v1/rollback' : 'plan it again against the current state: POST /api/v1/conversation with the same request';
+          if (clause === 'V3 signature') hint = `${e.hint}. For users, SSH keys, sudo or sshd (policy P2) an admin must co-sign the saved plan on the host: claude sign ${planFileHint(dataDir, id)} --key ADMIN.key, then apply it again`;
+          throw new ApiError(refusalStatus(clause), `the runtime refused the plan (${clause}): ${e.message}`, `${hint}. Nothing was changed.`, extra);
+        }
+        updateMeta(dataDir, id, { status: meta.status });
+        throw e;
+      }
+      updateMeta(dataDir, id, { status: result.status, stateCommit: result.stateCommit, ...(result.error ? { error: { message: result.error.message, ...(result.error.hint ? { hint: result.error.hint } : {}) } } : {}) });
+      if (meta.conversationId) {
+        const p = this.pending.get(meta.conversationId);
+        if (p?.planId === id) this.pending.delete(meta.conversationId);
+        appendTurn(dataDir, meta.conversationId, { at: this.o.now().toISOString(), role: 'assistant', text: result.status === 'applied' ? 'applied' : 'apply failed', status: result.status === 'applied' ? 'applied' : 'failed', planId: id });
+      }
+      if (meta.kind === 'rollback' && result.status === 'applied') {
+        const { appendAudit } = await import('../../runtime/audit.js');
+        await appendAudit(dataDir, { actor: API_ACTOR, event: 'rollback', planId: result.planId, details: { to: meta.rollbackTo ?? null, stateCommit: result.stateCommit } }, this.o.now);
+      }
+      const out = {
+        planId: result.planId,
+        status: result.status,
+        durationMs: result.durationMs,
+        steps: result.steps.map((s) => ({ id: s.id, op: s.op, target: s.target, description: s.description, status: s.status, message: s.message, ...(s.error ? { error: s.error } : {}), ...(s.hint ? { hint: s.hint } : {}) })),
+        reachable: result.reachable,
+        stateCommit: result.stateCommit,
+        warnings: result.warnings,
+        ...(result.error ? { error: result.error } : {}),
+        ...(result.rollback ? { rollback: result.rollback } : {}),
+        lines: renderResult(result).filter((l) => l !== ''),
+      };
+      if (result.status === 'applied') return { status: 200, body: out };
+      return {
+        status: 500,
+        body: {
+          ...out,
+          error: result.error?.message ?? 'the apply failed',
+          hint: result.status === 'rolled-back' ? 'the apply failed and was rolled back: the system is as it was; see steps for the failing one' : 'the rollback did not restore everything: run `claude recover` on the host',
+          applyError: result.error ?? null,
+        },
+      };
+    } finally {
+      release?.();
+    }
+  }
+}
+
+function planFileHint(dataDir: string, id: string): string {
+  return join(dataDir, 'api', 'plans', `${id}.json`);
+}
+
+/** The HTTP status of a runtime refusal, by its clause (runtime/verify.ts). */
+export function refusalStatus(clause: string): number {
+  if (clause.startsWith('V8') || clause.startsWith('V6')) return 409; // stale base, replay: conflict with the current state
+  if (clause.startsWith('V3')) return 403; // missing signature (policy P2: admin)
+  if (clause.startsWith('V5')) return 410; // expired
+  if (clause === 'lock') return 503;
+  return 400;
+}
+
+function progressLine(e: ApplyEvent, lines: string[]): void {
+  if (e.type === 'reconcile.started') lines.push(`Applying ${e.planId} (${e.steps} step${e.steps === 1 ? '' : 's'})…`);
+  else if (e.type === 'lock.waiting') lines.push(`… waiting for another apply (${e.holder})`);
+  else if (e.type === 'reconcile.step' && e.status === 'done') lines.push(`✓ ${e.message}`);
+  else if (e.type === 'reconcile.step' && e.status === 'failed') lines.push(`✗ ${e.message}${e.error ? `: ${e.error}` : ''}`);
+  else if (e.type === 'rollback.started') lines.push(`Rolling back: ${e.reason}`);
+  else if (e.type === 'reconcile.completed') lines.push(`Done: ${e.changes} change${e.changes === 1 ? '' : 's'}.`);
+  else if (e.type === 'reconcile.failed') lines.push(`✗ Failed: ${e.error}${e.rolledBack ? ' (rolled back)' : ''}`);
+}
