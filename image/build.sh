@@ -9,6 +9,8 @@
 # Environment:
 #   CLAUDE_IMAGE_COMPRESS=xz|zstd|gzip   initramfs compression (default xz: smallest)
 #   CLAUDE_IMAGE_OUT=DIR                 output folder (default image/build)
+#   CLAUDE_IMAGE_ENGINE=none|containerd  add Debian's containerd + runc (default none: the
+#                                        runtime drives Docker Engine, which does not fit)
 #   CLAUDE_IMAGE_REF=REF                 build Claude.OS from a git commit (e.g. HEAD) instead
 #                                        of the working tree (git archive; node_modules reused)
 set -euo pipefail
@@ -17,6 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 OUT=${CLAUDE_IMAGE_OUT:-$HERE/build}
 COMPRESS=${CLAUDE_IMAGE_COMPRESS:-xz}
+ENGINE=${CLAUDE_IMAGE_ENGINE:-none}
 TARGET_MB=60
 WORK=$OUT/work
 CACHE=$OUT/cache
@@ -30,6 +33,7 @@ die() { printf 'image/build.sh: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (it installs Debian packages and writes root-owned files)"
 [ -f /etc/debian_version ] || die "needs a Debian host (apt-get, dpkg-deb)"
 case "$COMPRESS" in xz|zstd|gzip) ;; *) die "CLAUDE_IMAGE_COMPRESS=$COMPRESS: use xz, zstd or gzip" ;; esac
+case "$ENGINE" in none|containerd) ;; *) die "CLAUDE_IMAGE_ENGINE=$ENGINE: use none or containerd" ;; esac
 
 # --- host tools -------------------------------------------------------------------------
 need=()
@@ -152,10 +156,31 @@ fi
 cp -a "$nm/node_modules" "$PKG/node_modules"
 ln -s /usr/lib/claude-os/bin/claude "$RFS/usr/bin/claude"
 
+# --- container engine (optional): containerd, its runc shim, runc -----------------------------
+extra_modules=
+if [ "$ENGINE" = containerd ]; then
+  for p in containerd runc libseccomp2; do
+    if ! ls "$CACHE/${p}"_*.deb >/dev/null 2>&1; then
+      say "downloading $p"
+      (cd "$CACHE" && apt-get download -o APT::Sandbox::User=root "$p" >/dev/null)
+    fi
+    dpkg-deb -x "$(ls "$CACHE/${p}"_*.deb | head -n 1)" "$WORK/engine"
+  done
+  for b in usr/bin/containerd usr/bin/containerd-shim-runc-v2 usr/bin/ctr usr/sbin/runc; do
+    cp "$WORK/engine/$b" "$RFS/$b"
+  done
+  cp -L "$WORK/engine"/usr/lib/x86_64-linux-gnu/libseccomp.so.2 "$RFS/lib/x86_64-linux-gnu/"
+  mkdir -p "$RFS/etc/containerd" "$RFS/var/lib/containerd"
+  cp "$WORK/engine/etc/containerd/config.toml" "$RFS/etc/containerd/"
+  # overlayfs for the snapshotter; bridge and veth for container networks.
+  extra_modules="overlay bridge veth"
+  printf '%s\n' $extra_modules >"$WORK/modules.engine"
+fi
+
 # --- kernel modules: the network drivers and what they depend on -----------------------------
 kmods=$WORK/kernel/lib/modules/$KVER
 modpath() { find "$kmods/kernel" -name "$1.ko" | head -n 1; }
-want=$(grep -v '^#' "$HERE/rootfs/etc/modules" | tr '\n' ' ')
+want="$(grep -v '^#' "$HERE/rootfs/etc/modules" | tr '\n' ' ') $extra_modules"
 seen=" "
 while [ -n "${want// /}" ]; do
   set -- $want; m=$1; shift; want="$*"
@@ -173,6 +198,7 @@ cp "$kmods"/modules.builtin* "$kmods"/modules.order "$RFS/lib/modules/$KVER/" 2>
 
 # --- system files ----------------------------------------------------------------------------
 cp -a "$HERE/rootfs/." "$RFS/"
+[ -f "$WORK/modules.engine" ] && cat "$WORK/modules.engine" >>"$RFS/etc/modules"
 cat >"$RFS/etc/os-release" <<EOF
 NAME="Claude.OS"
 PRETTY_NAME="Claude.OS $VERSION"
@@ -208,13 +234,17 @@ c=$(du -sb "$PKG" | cut -f1)
 total=$((k + i))
 verdict=$([ "$total" -le $((TARGET_MB * 1000000)) ] && echo "within" || echo "OVER")
 {
-  echo "Claude.OS $VERSION image, kernel $KVER, initramfs $COMPRESS"
+  echo "Claude.OS $VERSION image, kernel $KVER, initramfs $COMPRESS, engine $ENGINE"
   echo "kernel (vmlinuz):             $(mb "$k")"
   echo "initramfs (compressed):       $(mb "$i")"
   echo "total compressed:             $(mb "$total")  ($verdict the ${TARGET_MB} MB target)"
   echo "initramfs (unpacked):         $(mb "$u")"
   echo "  node (stripped):            $(mb "$n")"
   echo "  /usr/lib/claude-os:         $(mb "$c")"
+  if [ "$ENGINE" = containerd ]; then
+    e=$(du -cb "$RFS"/usr/bin/containerd* "$RFS"/usr/bin/ctr "$RFS"/usr/sbin/runc | tail -n 1 | cut -f1)
+    echo "  containerd, ctr, runc:      $(mb "$e")"
+  fi
   echo "build time:                   $(( $(date +%s) - started )) s"
 } | tee "$OUT/SIZES"
 rm -f "$WORK/initramfs.cpio"
