@@ -79,8 +79,9 @@ function renderStatus(s) {
 function renderEvents(events) {
   const list = $('#events');
   list.replaceChildren();
-  const recent = events.slice(-15).reverse();
-  if (recent.length === 0) list.append(el('li', { class: 'muted' }, 'No events in the last 24 hours.'));
+  // This instance's own events: the runtime's, and its services' containers' (others share the Docker Engine).
+  const recent = events.filter((e) => e.source !== 'docker' || e.service !== undefined).slice(-15).reverse();
+  if (recent.length === 0) list.append(el('li', { class: 'muted' }, 'No events of this system in the last 24 hours.'));
   for (const e of recent) {
     const who = e.service || e.container || '';
     const extra = [e.exitCode !== undefined ? `exit ${e.exitCode}` : '', e.detail || ''].filter(Boolean).join(' · ');
@@ -135,6 +136,7 @@ function planBox(container, plan) {
       if (r.ok) {
         status.textContent = [...r.data.steps.filter((s) => s.status === 'done').map((s) => `✓ ${s.message}`), ...r.data.lines].join('\n');
         buttons.replaceChildren(el('span', { class: 'ok' }, '✓ Applied.'));
+        if (!$('#tab-history').hidden) loadHistory().catch(() => undefined);
       } else {
         const lines = [r.data.error, r.data.hint ? `hint: ${r.data.hint}` : '', ...(r.data.lines || [])].filter(Boolean);
         status.textContent = lines.join('\n');
