@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { newTestRun, type TestRun } from '../testutil/requests.js';
+import { claude, newTestRun, type TestRun } from '../testutil/requests.js';
 import { freePort } from '../../runtime/testutil/ports.js';
 import { ApiServer } from './server.js';
+import { ApiService } from './service.js';
 import { loadOrCreateApiToken } from './token.js';
 
 let run: TestRun;
@@ -216,7 +217,7 @@ describe('claude serve: the API', () => {
     expect(running(other)).toBe(false);
   });
 
-  it('refines by conversationId: the new plan builds on the pending one; the superseded plan cannot be applied', { timeout: 120_000 }, async () => {
+  it('refines by conversationId (also after a restart): the new plan builds on the pending one; the superseded plan cannot be applied', { timeout: 120_000 }, async () => {
     const p2 = await freePort();
     const a = run.n('api2');
     const first = await ask(`add a service called ${a} using image nginx:alpine on port ${p2}`);
@@ -230,8 +231,18 @@ describe('claude serve: the API', () => {
     const old = await call('POST', `/api/v1/plans/${first.body.plan.id}/apply`, { approve: true });
     expect(old.status).toBe(409);
     expect(old.body.error).toMatch(/replaced by a refinement/);
+    // After a restart (a new service over the same data dir) the conversation goes on from the saved plan's messages.
+    const b = run.n('api3');
+    const p3 = await freePort();
+    const restarted = new ApiService({ paths: run.paths, env: run.env, now: () => new Date() });
+    const third = await restarted.conversation({ message: `add a service called ${b} using image nginx:alpine on port ${p3}`, conversationId: first.body.conversationId });
+    expect(third.plan?.request).toBe(`add a service called ${a} using image nginx:alpine on port ${p2}; add redis; add a service called ${b} using image nginx:alpine on port ${p3}`);
+    expect(third.plan?.show).toContain(a);
+    expect(third.plan?.show).toContain(b);
+    expect(third.plan?.show).toMatch(/redis/);
+    expect((await call('GET', `/api/v1/plans/${second.body.plan.id}`)).body.meta.status).toBe('superseded');
     const turns = await call('GET', `/api/v1/conversations/${first.body.conversationId}`);
-    expect(turns.body.turns.filter((t: { role: string }) => t.role === 'user').map((t: { text: string }) => t.text)).toEqual([`add a service called ${a} using image nginx:alpine on port ${p2}`, 'add redis']);
+    expect(turns.body.turns.filter((t: { role: string }) => t.role === 'user').map((t: { text: string }) => t.text)).toEqual([`add a service called ${a} using image nginx:alpine on port ${p2}`, 'add redis', `add a service called ${b} using image nginx:alpine on port ${p3}`]);
     expect((await ask('add redis', 'no-such-conversation')).status).toBe(404);
   });
 
@@ -248,6 +259,29 @@ describe('claude serve: the API', () => {
     expect((await call('GET', `/api/v1/plans/${r.body.plan.id}`)).body.meta.status).toBe('proposed');
     expect(existsSync(join(run.paths.stateDir, 'security.yaml'))).toBe(false);
     // Never applied here: a firewall plan would load nft rules in the host's namespace.
+  });
+
+  it('users and SSH keys (policy P2): the runtime refuses without an admin signature (403, how to sign); signed on the host, it applies', { timeout: 180_000 }, async () => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop';
+    const r = await ask(`add user alice with ssh key ${key}`);
+    expect(r.status).toBe(200);
+    expect(r.body.plan.needsAdminSignature).toBe(true);
+    expect(r.body.plan.missingSignatures.join(' ')).toMatch(/admin/);
+    const refused = await call('POST', `/api/v1/plans/${r.body.plan.id}/apply`, { approve: true, confirmSecurity: true });
+    expect(refused.status).toBe(403);
+    expect(refused.body.clause).toBe('V3 signature');
+    expect(refused.body.refusedBy).toBe('runtime');
+    expect(refused.body.hint).toContain(`claude sign ${r.body.plan.file} --key ADMIN.key`);
+    expect(refused.body.hint).toMatch(/Nothing was changed/);
+    expect(existsSync(join(run.paths.stateDir, 'security.yaml'))).toBe(false);
+
+    expect((await claude(run, ['keys', 'generate', '--out', 'admin.key'])).code).toBe(0);
+    expect((await claude(run, ['keys', 'add', 'admin.key', '--role', 'admin', '--name', 'test-admin'])).code).toBe(0);
+    expect((await claude(run, ['sign', r.body.plan.file, '--key', 'admin.key'])).code).toBe(0);
+    const applied = await call('POST', `/api/v1/plans/${r.body.plan.id}/apply`, { approve: true, confirmSecurity: true });
+    if (applied.status !== 200) console.log(JSON.stringify(applied.body, null, 2));
+    expect(applied.status).toBe(200);
+    expect(readFileSync(join(run.paths.stateDir, 'security.yaml'), 'utf8')).toMatch(/name: alice/);
   });
 
   it('rollback plans only: unknown commit 404; HEAD gives a saved plan with no changes', { timeout: 60_000 }, async () => {

@@ -47,6 +47,8 @@ export class ApiError extends Error {
 export const API_ACTOR = 'api';
 const CONVERSATION_ID = /^[A-Za-z0-9-]{1,80}$/;
 export const MAX_MESSAGE_CHARS = 4000;
+/** Conversations whose pending proposal is kept in memory; older ones are refined from scratch. */
+const MAX_PENDING = 200;
 
 export interface ApiServiceOptions {
   paths: Paths;
@@ -188,7 +190,7 @@ export class ApiService {
       if (!this.pending.has(id) && readTurns(dataDir, id).length === 0) throw new ApiError(404, `no conversation '${id}'`, 'leave conversationId out to start a new conversation');
     } else id = newConversationId(this.o.now());
     const history: ConversationTurn[] = toHistory(readTurns(dataDir, id));
-    const pending = this.pending.get(id);
+    const pending = this.pending.get(id) ?? this.pendingFromDisk(id);
     appendTurn(dataDir, id, { at: this.o.now().toISOString(), role: 'user', text: message });
     const reply = (!pending && (await this.troubleshoot(id, message))) || (await this.intent(id, message, history, pending));
     appendTurn(dataDir, id, {
@@ -200,6 +202,17 @@ export class ApiService {
       ...(reply.plan ? { planId: reply.plan.id } : {}),
     });
     return reply;
+  }
+
+  /**
+   * After a restart (or once evicted from memory): the conversation's newest proposed intent
+   * plan, from its saved metadata. Its files are not kept, so the head is left unknown and
+   * the messages are proposed again on the current state files.
+   */
+  private pendingFromDisk(id: string): Pending | undefined {
+    const m = listPlans(this.o.paths.dataDir, 1000).find((p) => p.conversationId === id && p.kind === 'intent');
+    if (!m || m.status !== 'proposed') return undefined;
+    return { chain: m.messages, merged: {}, head: '(unknown: proposed again)', planId: m.id };
   }
 
   /** "the website is down": the diagnosis and a plan of the recommended fix; null when the message is not a troubleshooting question. */
@@ -284,7 +297,13 @@ export class ApiService {
         if (pending) updateMeta(this.o.paths.dataDir, pending.planId, { status: 'superseded' });
         reply.plan = this.save(t.planned, { kind: 'intent', conversationId: id, messages: [...chain, message] });
         if (t.planned.problems.length) reply.warnings = [...(reply.warnings ?? []), ...t.planned.problems];
+        this.pending.delete(id);
         this.pending.set(id, { chain: [...chain, message], merged: t.result.merged, head: s.head, planId: t.planned.payload.id });
+        // Keep the newest MAX_PENDING conversations' proposals (a Map iterates oldest first).
+        for (const k of this.pending.keys()) {
+          if (this.pending.size <= MAX_PENDING) break;
+          this.pending.delete(k);
+        }
       }
       return reply;
     } catch (e) {
