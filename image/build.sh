@@ -214,6 +214,8 @@ cp "$SRC"/docs/*.md "$RFS/usr/share/doc/claude-os/"
 # Deterministic archive: sorted names, owner root, mtimes from the last commit.
 find "$RFS" -exec touch -h -d "@$EPOCH" {} +
 say "packing the initramfs ($COMPRESS)"
+# The commas below are inside one xz argument, not array separators.
+# shellcheck disable=SC2054
 case "$COMPRESS" in
   # The kernel's xz decoder wants CRC32 checks; the x86 BCJ filter shrinks node by ~10 %.
   xz) compress=(xz --check=crc32 --x86 --lzma2=preset=9e,dict=32MiB -T1 -c) ;;
