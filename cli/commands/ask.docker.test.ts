@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import { main } from '../main.js';
+import { claude as runClaude } from '../testutil/requests.js';
 import { parseEnvelope } from '../../plan/envelope.js';
 import type { PlanPayload } from '../../plan/types.js';
 
@@ -19,23 +18,8 @@ const port = 20000 + Math.floor(Math.random() * 20000);
 const CANARY = 'encrypted:v1:Q0FOQVJZLWFzay0' + tag;
 let dir: string;
 
-async function claude(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const code = await main(argv, {
-    stdout,
-    stderr,
-    stdin: new PassThrough(),
-    isTTY: false,
-    env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state'), PATH: process.env.PATH ?? '', ...env },
-    cwd: dir,
-    now: () => new Date(),
-  });
-  return { code, out, err };
+function claude(argv: string[], env: Record<string, string> = {}) {
+  return runClaude({ dir, env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state'), PATH: process.env.PATH ?? '', ...env } }, argv);
 }
 
 function containers(): string[] {
