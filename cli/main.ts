@@ -63,6 +63,13 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
 
 /** Called by `bin/claude`. */
 export async function run(argv: string[]): Promise<void> {
+  // `claude help | head -5`: the reader went away; stop quietly, as other Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   try {
     const code = await main(argv, {
       stdout: process.stdout,

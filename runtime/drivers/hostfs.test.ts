@@ -53,6 +53,17 @@ describe('HostFs host files', () => {
     fs.writeHostFiles([{ path: '/home/alice/.ssh/authorized_keys', content: null, mode: '0644' }]);
   });
 
+  it('works on a root that does not exist yet (a fresh CLAUDE_ROOT), and still refuses `..`', () => {
+    const base = mkdtempSync(join(tmpdir(), 'claude-hostfs-'));
+    dirs.push(base);
+    const root = join(base, 'not-yet', 'root');
+    const fs = new HostFs(root, join(base, 'data'));
+    expect(fs.hostFilePath('/etc/hostname')).toBe(join(root, 'etc', 'hostname'));
+    fs.writeHostFiles([{ path: '/etc/hostname', content: b64('box\n'), mode: '0644' }]);
+    expect(readFileSync(join(root, 'etc', 'hostname'), 'utf8')).toBe('box\n');
+    expect(refusal(() => new HostFs(join(base, 'other', 'root'), join(base, 'data')).hostFilePath('/etc/../../x'))).toBeInstanceOf(HostPathError);
+  });
+
   it('refuses `..`, relative paths and symlinked directories leading out of the root, touching nothing', () => {
     const { root, outside, fs } = setup();
     writeFileSync(join(outside, 'victim'), 'keep me');

@@ -95,10 +95,10 @@ export class HostFs {
    */
   hostFilePath(logical: string): string {
     const p = this.hostPath(logical);
-    let dir = dirname(p);
-    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-    const realRoot = realpathSync(this.root);
-    const realDir = realpathSync(dir);
+    const dir = dirname(p);
+    // The root itself may not exist yet (a fresh CLAUDE_ROOT): what does not exist cannot be a link.
+    const realRoot = realpathOfExisting(this.root);
+    const realDir = realpathOfExisting(dir);
     if (!inside(realRoot, realDir)) throw new HostPathError(logical, `${dir} leads to ${realDir}, outside ${this.root}`);
     return p;
   }
@@ -203,4 +203,12 @@ export class HostFs {
       }
     } else writeFileAtomic(p, text, 0o600);
   }
+}
+
+/** realpath of the nearest existing ancestor, with the missing tail appended as written. */
+function realpathOfExisting(path: string): string {
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const tail = relative(existing, path);
+  return tail ? join(realpathSync(existing), tail) : realpathSync(existing);
 }

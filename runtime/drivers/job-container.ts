@@ -17,10 +17,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
-import { LABEL_MANAGED, LABEL_SERVICE, type JobSpec } from '../../plan/types.js';
+import { LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, type JobSpec } from '../../plan/types.js';
 
-/** Mirrors plan/types.ts LABEL_HOST: the host id of the instance that manages a resource. */
-const LABEL_HOST = 'claude.os/host';
 /** Labels on a utility job container (not `claude.os/managed`: it is no service, the planner never sees it). */
 export const LABEL_JOB = 'claude.os/job';
 export const LABEL_JOB_RUN = 'claude.os/job-run';

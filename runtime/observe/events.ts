@@ -49,11 +49,14 @@ interface RuntimeRecord {
   changes?: number;
   rolledBack?: boolean;
   message?: string;
+  /** job.succeeded / job.failed */
+  job?: string;
+  exitCode?: number;
 }
 
-/** Maps one events.jsonl record; null for lines that are not reconcile/rollback events. */
+/** Maps one events.jsonl record; null for lines that are not reconcile/rollback/job events. */
 export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
-  if (!r.ts || !r.type || !/^(reconcile|rollback)\./.test(r.type)) return null;
+  if (!r.ts || !r.type || !/^(reconcile|rollback|job)\./.test(r.type)) return null;
   const ev: ObsEvent = { time: r.ts, type: r.type, source: 'runtime' };
   if (r.planId) ev.planId = r.planId;
   if (r.target) {
@@ -63,6 +66,7 @@ export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
   if (r.type === 'reconcile.step') ev.detail = `${r.status ?? ''} ${r.message ?? r.step ?? ''}`.trim() + (r.error ? `: ${r.error}` : '');
   else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} changes`;
   else if (r.type === 'reconcile.failed') ev.detail = `${r.error ?? ''}${r.rolledBack ? ' (rolled back)' : ''}`;
+  else if (r.type.startsWith('job.')) ev.detail = `${r.job ?? '?'}: exit ${r.exitCode ?? '?'}${r.error ? ` (${r.error})` : ''}`;
   else if (r.message) ev.detail = r.message;
   return ev;
 }

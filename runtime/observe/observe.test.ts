@@ -141,7 +141,7 @@ describe('events', () => {
     expect(parseSince('soon', now)).toBeNull();
     expect(parseSince('', now)).toBeNull();
   });
-  it('reads reconcile events from events.jsonl, skipping started steps and a torn last line', () => {
+  it('reads reconcile and job events from events.jsonl, skipping started steps and a torn last line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'claude-events-'));
     try {
       writeFileSync(
@@ -150,10 +150,14 @@ describe('events', () => {
           JSON.stringify({ ts: NOW, type: 'reconcile.step', planId: 'p', target: 'container/web', status: 'started', message: 'x' }),
           JSON.stringify({ ts: NOW, type: 'reconcile.failed', planId: 'p', error: 'port is already allocated', rolledBack: true }),
           JSON.stringify({ ts: NOW, type: 'lock.waiting', holder: 'x' }),
+          JSON.stringify({ ts: NOW, type: 'job.failed', job: 'backup', exitCode: 3, status: 'failed' }),
           '{"ts": "2026-01-11T10:',
         ].join('\n'),
       );
-      expect(readRuntimeEvents(dir)).toEqual([{ time: NOW, type: 'reconcile.failed', source: 'runtime', planId: 'p', detail: 'port is already allocated (rolled back)' }]);
+      expect(readRuntimeEvents(dir)).toEqual([
+        { time: NOW, type: 'reconcile.failed', source: 'runtime', planId: 'p', detail: 'port is already allocated (rolled back)' },
+        { time: NOW, type: 'job.failed', source: 'runtime', detail: 'backup: exit 3' },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
