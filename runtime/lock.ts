@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../common/fsutil.js';
+import { pidAlive, procStartTime } from './pidlock.js';
 
 export const LOCK_FILE = 'apply.lock';
 export const TOKEN_FILE = 'lock.token';
@@ -56,32 +57,11 @@ export function describeOwner(o: LockOwner): string {
   return `token ${o.token}, pid ${o.pid} on ${o.host}, ${o.purpose}${o.planId ? ` ${o.planId}` : ''}, since ${o.startedAt}`;
 }
 
-function procStartOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the last ')' (the command name may contain spaces and parentheses).
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return rest[19] ?? null; // field 22 overall
-  } catch {
-    return null;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** True when the owner is known to be gone: same host, and its pid is dead or reused. */
 export function ownerIsDead(o: LockOwner): boolean {
   if (o.host !== hostname()) return false;
   if (!pidAlive(o.pid)) return true;
-  const start = procStartOf(o.pid);
+  const start = procStartTime(o.pid);
   return o.procStart !== null && start !== null && start !== o.procStart;
 }
 
@@ -179,7 +159,7 @@ export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {
     const owner: LockOwner = {
       token: readToken(dataDir) + 1,
       pid: process.pid,
-      procStart: procStartOf(process.pid),
+      procStart: procStartTime(process.pid),
       host: hostname(),
       startedAt: now().toISOString(),
       planId: opts.planId ?? null,

@@ -22,7 +22,7 @@
 import { instantiate, loadTemplate, listTemplates, TemplateError } from '../../../stdlib-templates/index.js';
 import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
-import type { ConversationTurn, Proposal, StateFiles, StateSummary } from '../provider.js';
+import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import {
   findCidrs,
   findCpu,
@@ -38,16 +38,8 @@ import {
 } from './nlu.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 
-export interface EngineInput {
-  message: string;
-  files: StateFiles;
-  history: ConversationTurn[];
-  summary?: StateSummary;
-  secretNames: string[];
-  /** Upstream image ref (or repository) → local image. */
-  imageCatalog: Record<string, string>;
-  now: Date;
-}
+/** What the engine reads: the provider's context, minus the repair request (it never gets one). */
+export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
 
 const SVC: ['spec', 'services'] = ['spec', 'services'];
 const VOLS: ['spec', 'volumes'] = ['spec', 'volumes'];
