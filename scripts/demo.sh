@@ -21,4 +21,11 @@ bin/claude validate --state-dir fixtures/states/spec-example || true
 bin/claude "set up a web server with nginx" --yes
 # It ends with the service answering.
 for _ in $(seq 1 20); do curl -fsS -o /dev/null http://127.0.0.1/ && break; sleep 0.5; done
-curl -fsS -o /dev/null http://127.0.0.1/ && echo "demo: nginx answers on http://127.0.0.1/ (remove it with: bin/claude \"remove nginx\" --yes)"
+if ! curl -fsS -o /dev/null http://127.0.0.1/; then
+  echo "demo: FAILED: nginx does not answer on http://127.0.0.1/ (see: bin/claude status)" >&2
+  exit 1
+fi
+echo "demo: nginx answers on http://127.0.0.1/"
+echo "Try next (same dirs):"
+echo "  export CLAUDE_STATE_DIR=$CLAUDE_STATE_DIR CLAUDE_DATA_DIR=$CLAUDE_DATA_DIR CLAUDE_ROOT=$CLAUDE_ROOT"
+echo "  bin/claude status; bin/claude history; bin/claude \"remove nginx\" --yes"
