@@ -54,6 +54,14 @@ export const LABEL_REPLICA = 'claude.os/replica';
  */
 export const LABEL_HOST = 'claude.os/host';
 
+/**
+ * On a container: the names (comma-separated, sorted) of its environment variables whose
+ * value came from a `${secrets.x}` reference. Names only, never values: the observer reads
+ * the values from the container's own environment to redact them from log lines it shows.
+ * Set by the runtime at create time; not part of a ContainerSpec or its config hash.
+ */
+export const LABEL_SECRET_ENV = 'claude.os/secret-env';
+
 /** True when the labels mark a resource managed by the instance `hostId` (managed=true and our host id). */
 export function managedBy(labels: Readonly<Record<string, string>> | null | undefined, hostId: string | null | undefined): boolean {
   return !!labels && !!hostId && labels[LABEL_MANAGED] === 'true' && labels[LABEL_HOST] === hostId;

@@ -11,15 +11,17 @@
  */
 import Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
-import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
 import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
 import { waitReady } from '../health.js';
-import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity } from '../secrets.js';
+import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, SECRET_REF } from '../secrets.js';
 import { HostFs } from './hostfs.js';
 
 export interface FirewallBackend {
   snapshot(): Promise<string>;
-  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[]): Promise<string | null>;
+  /** Pre-flight: `nft -c` of the ruleset and of the current table's restoring text (runtime/firewall-backend.ts). */
+  check(ruleset: string): Promise<void>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean }): Promise<string | null>;
   restore(ruleset: string): Promise<void>;
 }
 
@@ -70,6 +72,20 @@ export function managedLabels(spec: ContainerSpec, hostId: string): Record<strin
   };
 }
 
+/**
+ * Adds LABEL_SECRET_ENV: the names of the env variables whose value references a secret
+ * (or drops a label of that name a user set), so the observer can redact their values.
+ */
+export function withSecretEnvLabel(labels: Record<string, string>, specEnv: Readonly<Record<string, string>>): Record<string, string> {
+  const out = { ...labels };
+  delete out[LABEL_SECRET_ENV];
+  const names = Object.keys(specEnv)
+    .filter((k) => new RegExp(SECRET_REF.source).test(specEnv[k]!))
+    .sort();
+  if (names.length) out[LABEL_SECRET_ENV] = names.join(',');
+  return out;
+}
+
 /** Labels of a resource recreated from a snapshot: a managed one is stamped with this host id. */
 function restampedLabels(labels: Record<string, string> | null | undefined, hostId: string): Record<string, string> {
   const l = { ...(labels ?? {}) };
@@ -98,7 +114,7 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
     Env: Object.keys(env)
       .sort()
       .map((k) => `${k}=${env[k]}`),
-    Labels: managedLabels(spec, hostId),
+    Labels: withSecretEnvLabel(managedLabels(spec, hostId), spec.env),
     ExposedPorts: exposed,
     HostConfig: {
       Binds: spec.mounts.map((m) => `${underRoot(root, m.source)}:${m.target}${m.readonly ? ':ro' : ''}`),
@@ -392,8 +408,11 @@ export class DockerEngine implements Engine {
   firewallSnapshot(): Promise<string> {
     return this.fw().snapshot();
   }
-  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[]): Promise<string | null> {
-    return this.fw().apply(ruleset, confirmTimeoutMs, probes);
+  async firewallCheck(ruleset: string): Promise<void> {
+    return this.fw().check(ruleset);
+  }
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean }): Promise<string | null> {
+    return this.fw().apply(ruleset, confirmTimeoutMs, probes, opts);
   }
   firewallRestore(ruleset: string): Promise<void> {
     return this.fw().restore(ruleset);

@@ -9,7 +9,8 @@ import type { DockerLike } from './engine-client.js';
 import type { ContainerFacts, ContainerStatus, HealthState, LogLine, ObsEvent, PortBinding } from './types.js';
 
 export { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../../plan/types.js';
-import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SERVICE } from '../../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SERVICE } from '../../plan/types.js';
+import { redact } from '../secrets.js';
 
 const STATUSES: readonly ContainerStatus[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
@@ -82,7 +83,7 @@ export function containerFactsOf(info: Docker.ContainerInspectInfo, images: Set<
     status,
     health,
     failingStreak: st.Health?.FailingStreak ?? 0,
-    healthLog: (st.Health?.Log ?? []).slice(-5).map((l) => ({ start: l.Start, exitCode: l.ExitCode, output: (l.Output ?? '').trim() })),
+    healthLog: (st.Health?.Log ?? []).slice(-5).map((l) => ({ start: l.Start, exitCode: l.ExitCode, output: redact((l.Output ?? '').trim(), secretValuesOf(info)) })),
     exitCode: exited || status === 'restarting' ? st.ExitCode : undefined,
     error: st.Error || undefined,
     oomKilled: !!st.OOMKilled,
@@ -211,7 +212,29 @@ export async function logTail(docker: DockerLike, nameOrId: string, tail: number
   const c = docker.getContainer(nameOrId);
   const info = await c.inspect();
   const buf = (await c.logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false, ...(since ? { since } : {}) })) as unknown as Buffer;
-  return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)), !!info.Config?.Tty).slice(-tail);
+  return redactLines(demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)), !!info.Config?.Tty).slice(-tail), secretValuesOf(info));
+}
+
+/**
+ * The plain values of a container's secret-derived env variables (named by its
+ * LABEL_SECRET_ENV label, read from its own environment): what a service may print to its
+ * log or health output, and what the observer must never pass on (to `claude logs`,
+ * status, the LLM context, the API).
+ */
+export function secretValuesOf(info: { Config?: { Env?: string[] | null; Labels?: Record<string, string> | null } | null }): string[] {
+  const names = new Set((info.Config?.Labels?.[LABEL_SECRET_ENV] ?? '').split(',').filter(Boolean));
+  if (names.size === 0) return [];
+  const out: string[] = [];
+  for (const e of info.Config?.Env ?? []) {
+    const i = e.indexOf('=');
+    if (i > 0 && names.has(e.slice(0, i))) out.push(e.slice(i + 1));
+  }
+  return out;
+}
+
+/** Log lines with every secret value replaced by [redacted]. */
+export function redactLines(lines: LogLine[], secrets: readonly string[]): LogLine[] {
+  return secrets.length ? lines.map((l) => ({ ...l, text: redact(l.text, secrets) })) : lines;
 }
 
 /** A Docker event message as the engine sends it. */

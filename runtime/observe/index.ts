@@ -150,7 +150,8 @@ export async function followLogs(o: { docker?: DockerLike; dataDir: string; host
   const c = docker.getContainer(names[0]!);
   const info = await c.inspect();
   const stream = (await c.logs({ stdout: true, stderr: true, timestamps: true, tail: o.tail, follow: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
-  const { demuxLogs } = await import('./docker.js');
+  const { demuxLogs, redactLines, secretValuesOf } = await import('./docker.js');
+  const secrets = secretValuesOf(info);
   let pending = Buffer.alloc(0);
   await new Promise<void>((resolve, reject) => {
     const stop = () => {
@@ -161,7 +162,7 @@ export async function followLogs(o: { docker?: DockerLike; dataDir: string; host
     o.signal.addEventListener('abort', stop, { once: true });
     stream.on('data', (d: Buffer) => {
       if (info.Config?.Tty) {
-        for (const l of demuxLogs(d, true)) o.onLine(l);
+        for (const l of redactLines(demuxLogs(d, true), secrets)) o.onLine(l);
         return;
       }
       pending = Buffer.concat([pending, d]);
@@ -174,7 +175,7 @@ export async function followLogs(o: { docker?: DockerLike; dataDir: string; host
       }
       const whole = pending.subarray(0, off);
       pending = pending.subarray(off);
-      for (const l of demuxLogs(whole, false)) o.onLine(l);
+      for (const l of redactLines(demuxLogs(whole, false), secrets)) o.onLine(l);
     });
     stream.on('end', () => resolve());
     stream.on('error', (e: Error) => (o.signal.aborted ? resolve() : reject(e)));
