@@ -5,10 +5,10 @@
  * docker tests (flow.docker.test.ts, crash-commit.docker.test.ts) run the real ones.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApplyResult } from '../runtime/apply.js';
+import { tempDirs } from '../runtime/testutil/tempdirs.js';
 import { SignatureError, StalePlanError } from '../runtime/verify.js';
 import type Docker from 'dockerode';
 import { planAndApply, REQUEST_LOCK_FILE, type Planned } from './flow.js';
@@ -18,8 +18,8 @@ import { plan } from '../compiler/planner.js';
 import { DiagnosticSink } from '../compiler/diagnostics.js';
 import { emptyObserved, model, webStack } from '../compiler/__fixtures__/models.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('claude-flow-lock-');
+afterAll(() => tmp.cleanup());
 
 const planned = (n: number): Planned => ({ payload: { id: `plan-${n}` } as PlanPayload, envelopeText: `plan ${n}` });
 const applied = (p: Planned): ApplyResult => ({ planId: p.payload.id, status: 'applied' } as ApplyResult);
@@ -64,8 +64,7 @@ describe('planAndApply', () => {
   });
 
   it('holds the request lock from planning to the end of the apply, but not while a human decides', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'claude-flow-lock-'));
-    dirs.push(dataDir);
+    const dataDir = tmp.make();
     const lock = join(dataDir, REQUEST_LOCK_FILE);
     const seen: Record<string, boolean> = {};
     await planAndApply({

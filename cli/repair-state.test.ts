@@ -4,32 +4,21 @@
  * reported as remaining with the manual steps, exit 1; a healthy repo is left alone.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from './main.js';
+import { runCli } from './testutil/cli.js';
+import { tempDirs } from '../runtime/testutil/tempdirs.js';
 import { authorFromEnv, openStateRepo } from '../runtime/state/repo.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('claude-repair-test-');
+afterEach(() => tmp.cleanup());
 
-async function run(argv: string[], env: Record<string, string>, cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), isTTY: false, env, cwd, now: () => new Date('2026-07-08T09:10:11Z') });
-  return { code, out, err };
+function run(argv: string[], env: Record<string, string>, cwd: string) {
+  return runCli(argv, { env, cwd, now: () => new Date('2026-07-08T09:10:11Z') });
 }
 
 async function setup() {
-  const root = mkdtempSync(join(tmpdir(), 'claude-repair-test-'));
-  dirs.push(root);
+  const root = tmp.make();
   const env = { CLAUDE_STATE_DIR: join(root, 'claude.d'), CLAUDE_DATA_DIR: join(root, 'data'), USER: 'alice' };
   const repo = await openStateRepo(env.CLAUDE_STATE_DIR, { now: () => new Date('2026-07-01T00:00:00Z') });
   await repo.commitState({ 'services.yaml': 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata: {name: web}\nspec: {}\n' }, { request: 'set up nginx', planId: 'plan-1', summary: 'add web', author: authorFromEnv(env, { hostname: 'box' }) });
@@ -87,8 +76,7 @@ describe('claude recover --repair-state', () => {
   });
 
   it('no repository yet: nothing to repair, exit 0, nothing created', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'claude-repair-test-'));
-    dirs.push(root);
+    const root = tmp.make();
     const r = await run(['recover', '--repair-state', '--state-dir', join(root, 'none')], { CLAUDE_DATA_DIR: join(root, 'data') }, root);
     expect(r.code).toBe(0);
     expect(r.out).toContain('nothing to repair');

@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { CommandContext } from './context.js';
 import { applyStateFiles, llmExplainer, maybeTroubleshoot, runTroubleshoot } from './troubleshoot.js';
 import { findingsContext } from '../compiler/diagnose/context.js';
@@ -20,6 +19,8 @@ import { tcpAnswers } from '../runtime/observe/ports.js';
 import { packageRoot } from '../common/paths.js';
 import { readHostId } from '../plan/keys.js';
 import { freePort } from '../runtime/testutil/ports.js';
+import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+import { capturedContext } from './testutil/cli.js';
 
 const sfx = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${sfx}`;
@@ -30,26 +31,8 @@ function docker(...args: string[]): string {
 }
 
 function ctxFor(stateDir: string): { ctx: CommandContext; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (b: Buffer) => (o += b.toString()));
-  stderr.on('data', (b: Buffer) => (e += b.toString()));
-  return {
-    ctx: {
-      argv: [],
-      stdout,
-      stderr,
-      stdin: new PassThrough(),
-      isTTY: false,
-      env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: stateDir },
-      cwd: dir,
-      now: () => new Date(),
-    },
-    out: () => o,
-    err: () => e,
-  };
+  const c = capturedContext({ env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: stateDir }, cwd: dir });
+  return { ctx: { argv: [], ...c.ctx }, out: c.out, err: c.err };
 }
 
 function servicesYaml(services: { name: string; port: number; image?: string; extra?: string }[]): string {
@@ -87,10 +70,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  const ids = docker('ps', '-aq', '--filter', `name=${sfx}`).split('\n').filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-  const nets = docker('network', 'ls', '-q', '--filter', `name=${sfx}`).split('\n').filter(Boolean);
-  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
+  removeDockerByName(sfx);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,24 +1,17 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { hashCanonical, canonicalJson } from '../common/canonical.js';
 import { transpileForChild, type ChildBuild } from './testutil/transpile-child.js';
+import { tempDirs } from './testutil/tempdirs.js';
 import { AUDIT_FILE, AuditSecretError, REDACTED, ZERO_HASH, appendAudit, readAudit, redactSecrets, verifyAudit, type AuditRecord } from './audit.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'claude-audit-test-'));
-  dirs.push(d);
-  return d;
-}
+const tmp = tempDirs('claude-audit-test-');
+afterEach(() => tmp.cleanup());
+const tempDir = tmp.make;
 
 function clock(start = Date.parse('2026-03-04T05:06:07Z')): () => Date {
   let t = start;

@@ -1,18 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { tempDirs } from './testutil/tempdirs.js';
 import { LockTimeoutError, acquirePidLock, procStartTime, readLockOwner, withPidLock } from './pidlock.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('claude-pidlock-test-');
+afterEach(() => tmp.cleanup());
 function lockPath(): string {
-  const d = mkdtempSync(join(tmpdir(), 'claude-pidlock-test-'));
-  dirs.push(d);
-  return join(d, 'x.lock');
+  return join(tmp.make(), 'x.lock');
 }
 
 function deadPid(): number {

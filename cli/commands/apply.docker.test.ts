@@ -8,17 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { resourceFingerprints } from '../../plan/fingerprint.js';
 import type { PlanStep } from '../../plan/types.js';
 import { createHostEngine } from '../../runtime/host-engine.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../../runtime/testutil/plans.js';
-import { main } from '../main.js';
+import { runCli, type CliResult } from '../testutil/cli.js';
 import { removeDockerByName } from '../../runtime/testutil/docker-cleanup.js';
+import { freePort } from '../../runtime/testutil/ports.js';
 
 const suffix = randomBytes(4).toString('hex');
 let dataDir: string;
@@ -26,38 +25,17 @@ let root: string;
 let host: TestHost;
 let port: number;
 
-function sink(): Writable & { text: () => string } {
-  let buf = '';
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      buf += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: () => string };
-  w.text = () => buf;
-  return w;
-}
-
-async function claude(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+function claude(...argv: string[]): Promise<CliResult> {
   return claudeTty(null, ...argv);
 }
 
 /** With `input` (not null): a terminal session that types `input`. */
-async function claudeTty(input: string | null, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const stdin = new PassThrough();
-  if (input !== null) stdin.end(input);
-  const code = await main(argv, {
-    stdout,
-    stderr,
-    stdin,
-    isTTY: input !== null,
+function claudeTty(input: string | null, ...argv: string[]): Promise<CliResult> {
+  return runCli(argv, {
+    ...(input !== null ? { input, tty: true } : {}),
     env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state'), USER: 'tester' },
     cwd: root,
-    now: () => new Date(),
   });
-  return { code, out: stdout.text(), err: stderr.text() };
 }
 
 async function planFile(steps: PlanStep[]): Promise<string> {
@@ -86,12 +64,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'claude-cli-data-'));
   root = mkdtempSync(join(tmpdir(), 'claude-cli-root-'));
   host = setupTestHost(dataDir);
-  port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  port = await freePort();
 });
 
 afterAll(() => {

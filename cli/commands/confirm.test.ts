@@ -1,20 +1,14 @@
 import { afterEach, expect, test } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main.js';
+import { runCli } from '../testutil/cli.js';
+import { tempDirs } from '../../runtime/testutil/tempdirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('claude-confirm-');
+afterEach(() => tmp.cleanup());
 
 async function run(argv: string[], env: Record<string, string>, now: Date) {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const code = await main(argv, { stdout, stderr: new PassThrough(), stdin: new PassThrough(), isTTY: false, env, cwd: '/', now: () => now });
+  const { code, out } = await runCli(argv, { env, cwd: '/', now: () => now });
   return { code, out };
 }
 
@@ -29,8 +23,7 @@ function pending(dataDir: string, id: string, deadline: number): string {
 }
 
 test('claude confirm settles a pending change inside its window, and refuses an expired one', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'claude-confirm-'));
-  dirs.push(dataDir);
+  const dataDir = tmp.make();
   const env = { CLAUDE_DATA_DIR: dataDir };
   const t = Date.parse('2026-07-08T09:10:11Z');
   expect(await run(['confirm'], env, new Date(t))).toEqual({ code: 0, out: 'no firewall change is waiting for confirmation\n' });

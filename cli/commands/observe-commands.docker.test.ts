@@ -13,13 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../main.js';
 import { claude as runClaude } from '../testutil/requests.js';
 import { loadOrCreateHostId } from '../../plan/keys.js';
+import { freePort } from '../../runtime/testutil/ports.js';
 
 const sfx = randomBytes(4).toString('hex');
 const web = `goldweb-${sfx}`;
@@ -109,13 +109,7 @@ function thisRunYaml(s: string): string {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claude-observe-cli-'));
   mkdirSync(join(dir, 'data'));
-  port = await new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  port = await freePort();
   hostId = loadOrCreateHostId(join(dir, 'data'), join(dir, 'root'));
   const labels = (svc: string) => ['-l', 'claude.os/managed=true', '-l', `claude.os/service=${svc}`, '-l', 'claude.os/replica=1', '-l', `claude.os/host=${hostId}`];
   sh('run', '-d', '--name', web, ...labels(web), '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'echo "serving on :8000"; exec httpd -f -p 8000');

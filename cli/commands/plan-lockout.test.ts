@@ -8,12 +8,12 @@
  * plan.docker.test.ts runs `claude plan --i-know-what-i-am-doing` against the real one.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { claude as runClaude } from '../testutil/requests.js';
 import { packageRoot } from '../../common/paths.js';
+import { tempDirs } from '../../runtime/testutil/tempdirs.js';
 import { renderPlan } from '../../compiler/show.js';
 import { emptyObserved } from '../../compiler/__fixtures__/models.js';
 import { openFlowHost, planFiles, readStateDirFiles } from '../flow.js';
@@ -29,13 +29,12 @@ const DROP_SSH = network([ssh('drop-ssh', 'drop', '0.0.0.0/0')]);
 /** SSH from 10.0.0.0/8 only. */
 const SSH_INTERNAL = network([ssh('allow-ssh-internal', 'accept', '10.0.0.0/8'), ssh('drop-other-ssh', 'drop')]);
 
-const dirs: string[] = [];
+const tmp = tempDirs('claude-lockout-');
 let dir: string;
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => tmp.cleanup());
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'claude-lockout-'));
-  dirs.push(dir);
+  dir = tmp.make();
   cpSync(join(packageRoot(), 'fixtures/states/minimal'), join(dir, 'state'), { recursive: true });
 });
 

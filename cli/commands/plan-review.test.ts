@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main.js';
+import { runCli } from '../testutil/cli.js';
 import { plan } from '../../compiler/planner.js';
 import { signPlan } from '../../compiler/sign.js';
 import { serializeEnvelope } from '../../plan/envelope.js';
@@ -14,15 +13,8 @@ import { webStack, emptyObserved } from '../../compiler/__fixtures__/models.js';
 let dir: string;
 const NOW = new Date('2026-11-21T12:00:00Z');
 
-async function claude(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), isTTY: false, env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root') }, cwd: dir, now: () => NOW });
-  return { code, out, err };
+function claude(argv: string[]) {
+  return runCli(argv, { env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root') }, cwd: dir, now: () => NOW });
 }
 
 beforeAll(() => {

@@ -3,10 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'yaml';
 import { decryptSecret, readAgeIdentity } from '../../runtime/secrets.js';
-import { main } from '../main.js';
+import { runCli, type CliResult } from '../testutil/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -14,22 +13,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function claude(input: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  const stdin = new PassThrough();
-  stdin.end(input);
-  const code = await main(argv, {
-    stdout: w((s) => (out += s)),
-    stderr: w((s) => (err += s)),
-    stdin,
-    isTTY: false,
-    env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_STATE_DIR: join(dir, 'state') },
-    cwd: dir,
-    now: () => new Date(),
-  });
-  return { code, out, err };
+function claude(input: string, ...argv: string[]): Promise<CliResult> {
+  return runCli(argv, { input, env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_STATE_DIR: join(dir, 'state') }, cwd: dir });
 }
 
 describe('claude secret set', () => {

@@ -1,33 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main.js';
+import { runCli } from '../testutil/cli.js';
+import { tempDirs } from '../../runtime/testutil/tempdirs.js';
 import { appendAudit, readAudit } from '../../runtime/audit.js';
 import { authorFromEnv, openStateRepo } from '../../runtime/state/repo.js';
 import { validateStateFiles } from '../validate-adapter.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('claude-cli-state-test-');
+afterEach(() => tmp.cleanup());
+const tempDir = tmp.make;
 
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'claude-cli-state-test-'));
-  dirs.push(d);
-  return d;
-}
-
-async function run(argv: string[], env: Record<string, string>, cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), isTTY: false, env, cwd, now: () => new Date('2026-07-08T09:10:11Z') });
-  return { code, out, err };
+function run(argv: string[], env: Record<string, string>, cwd: string) {
+  return runCli(argv, { env, cwd, now: () => new Date('2026-07-08T09:10:11Z') });
 }
 
 const services = 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata: {name: web}\nspec: {}\n';

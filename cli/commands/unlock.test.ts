@@ -3,10 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { acquireApplyLock, LockLostError } from '../../runtime/lock.js';
 import { makePlan, S, setupTestHost, signPlan } from '../../runtime/testutil/plans.js';
-import { main } from '../main.js';
+import { runCli, type CliResult } from '../testutil/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -14,20 +13,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function claude(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  const code = await main(argv, {
-    stdout: w((s) => (out += s)),
-    stderr: w((s) => (err += s)),
-    stdin: new PassThrough(),
-    isTTY: false,
-    env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state') },
-    cwd: dir,
-    now: () => new Date(),
-  });
-  return { code, out, err };
+function claude(...argv: string[]): Promise<CliResult> {
+  return runCli(argv, { env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state') }, cwd: dir });
 }
 
 describe('claude apply while another apply holds the lock; claude unlock --force', () => {

@@ -1,31 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main.js';
+import { runCli } from '../testutil/cli.js';
+import { tempDirs } from '../../runtime/testutil/tempdirs.js';
 import { packageRoot } from '../../common/paths.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('claude-validate-test-');
+afterEach(() => tmp.cleanup());
+const tempDir = tmp.make;
 
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'claude-validate-test-'));
-  dirs.push(d);
-  return d;
-}
-
-async function run(argv: string[], env: Record<string, string> = {}, cwd = packageRoot()) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), isTTY: false, env, cwd, now: () => new Date('2026-07-08T09:10:11Z') });
-  return { code, out, err };
+function run(argv: string[], env: Record<string, string> = {}, cwd = packageRoot()) {
+  return runCli(argv, { env, cwd, now: () => new Date('2026-07-08T09:10:11Z') });
 }
 
 const fixture = (name: string) => join(packageRoot(), 'fixtures', 'states', name);

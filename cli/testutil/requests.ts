@@ -12,9 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Paths } from '../../common/paths.js';
-import { main } from '../main.js';
+import { removeDockerByName } from '../../runtime/testutil/docker-cleanup.js';
+import { runCli, type CliResult } from './cli.js';
 import { applyPlanned, openFlowHost, planAndApply, planFiles, readStateDirFiles, stateHeadOf, type FlowOutcome, type Planned } from '../flow.js';
 
 export interface TestRun {
@@ -49,31 +49,10 @@ export function newTestRun(prefix: string): TestRun {
     env,
     n: (name) => `${name}-${suffix}`,
     cleanup() {
-      removeDockerObjects(suffix);
+      removeDockerByName(suffix);
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Removes the containers and networks whose name contains the suffix (tolerates none). */
-export function removeDockerObjects(suffix: string): void {
-  const list = (args: string[]) => {
-    try {
-      return execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
-    } catch {
-      return [];
-    }
-  };
-  const cons = list(['ps', '-aq', '--filter', `name=${suffix}`]);
-  if (cons.length) execFileSync('docker', ['rm', '-f', ...cons], { stdio: 'ignore' });
-  const nets = list(['network', 'ls', '-q', '--filter', `name=${suffix}`]);
-  if (nets.length) {
-    try {
-      execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
-    } catch {
-      /* in use or gone */
-    }
-  }
 }
 
 /** "running", "exited", … or null when there is no such container. */
@@ -152,16 +131,6 @@ export async function request(
 }
 
 /** Runs the CLI in-process with the run's environment. */
-export async function claude(run: Pick<TestRun, 'env' | 'dir'>, argv: string[], o: { tty?: boolean; input?: string; now?: () => Date } = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  if (o.input !== undefined) stdin.end(o.input);
-  else stdin.end();
-  const code = await main(argv, { stdout, stderr, stdin, isTTY: o.tty === true, env: run.env, cwd: run.dir, now: o.now ?? (() => new Date()) });
-  return { code, out, err };
+export async function claude(run: Pick<TestRun, 'env' | 'dir'>, argv: string[], o: { tty?: boolean; input?: string; now?: () => Date } = {}): Promise<CliResult> {
+  return runCli(argv, { ...o, env: run.env, cwd: run.dir });
 }

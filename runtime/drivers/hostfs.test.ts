@@ -4,19 +4,16 @@
  * of the root is refused (HostPathError) before anything is written or deleted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDirs } from '../testutil/tempdirs.js';
 import { HostFs, HostPathError } from './hostfs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('claude-hostfs-');
+afterEach(() => tmp.cleanup());
 
 function setup() {
-  const base = mkdtempSync(join(tmpdir(), 'claude-hostfs-'));
-  dirs.push(base);
+  const base = tmp.make();
   const root = join(base, 'root');
   const outside = join(base, 'outside');
   mkdirSync(root);
@@ -54,8 +51,7 @@ describe('HostFs host files', () => {
   });
 
   it('works on a root that does not exist yet (a fresh CLAUDE_ROOT), and still refuses `..`', () => {
-    const base = mkdtempSync(join(tmpdir(), 'claude-hostfs-'));
-    dirs.push(base);
+    const base = tmp.make();
     const root = join(base, 'not-yet', 'root');
     const fs = new HostFs(root, join(base, 'data'));
     expect(fs.hostFilePath('/etc/hostname')).toBe(join(root, 'etc', 'hostname'));

@@ -15,6 +15,7 @@ import Docker from 'dockerode';
 import { diagnoseSystem, observeSystem } from './index.js';
 import type { DesiredService } from './types.js';
 import { loadOrCreateHostId } from '../../plan/keys.js';
+import { removeDockerByName } from '../testutil/docker-cleanup.js';
 
 const sfx = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${sfx}`;
@@ -47,8 +48,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  const ids = sh('ps', '-aq', '--filter', `name=${sfx}`).split('\n').filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  removeDockerByName(sfx);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

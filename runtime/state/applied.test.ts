@@ -1,17 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ObservedState } from '../../plan/types.js';
+import { tempDirs } from '../testutil/tempdirs.js';
 import { appliedRecordOf, driftSince, LAST_APPLIED_FILE, readAppliedRecord, recordApplied, writeAppliedRecord } from './applied.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'claude-applied-'));
-  dirs.push(d);
-  return d;
-};
+const dirs = tempDirs('claude-applied-');
+afterAll(() => dirs.cleanup());
+const tmp = dirs.make;
 
 function container(name: string, o: Partial<{ status: string; image: string; configHash: string; ports: { host?: number; container: number; protocol: 'tcp' | 'udp' }[]; managed: boolean }> = {}) {
   return {

@@ -1,22 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create } from 'tar';
 import { StateImportError, exportState, importState, type StateValidator } from './export.js';
 import { authorFromEnv, openStateRepo } from './repo.js';
+import { tempDirs } from '../testutil/tempdirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'claude-export-test-'));
-  dirs.push(d);
-  return d;
-}
+const tmp = tempDirs('claude-export-test-');
+afterEach(() => tmp.cleanup());
+const tempDir = tmp.make;
 
 function clock(start = Date.parse('2026-05-06T07:08:09Z')): () => Date {
   let t = start;
@@ -96,7 +89,7 @@ describe('export / import', () => {
     expect(res.backup).toBe(`${dest}.before-import-20260506T000000Z`);
     expect(snapshot(res.backup as string)).toEqual(before);
     expect(readFileSync(join(dest, 'services.yaml'), 'utf8')).toBe(svc('web2'));
-    dirs.push(res.backup as string);
+    tmp.track(res.backup as string);
   });
 
   it('changes nothing when the state is invalid', async () => {

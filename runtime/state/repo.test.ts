@@ -2,8 +2,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { transpileForChild, type ChildBuild } from '../testutil/transpile-child.js';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDirs } from '../testutil/tempdirs.js';
+import { existsSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   StateRepoDamagedError,
@@ -21,18 +21,13 @@ const builds: ChildBuild[] = [];
 afterAll(() => {
   for (const b of builds) b.cleanup();
 });
-const dirs: string[] = [];
+const tmp = tempDirs('claude-state-test-');
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  tmp.cleanup();
 });
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'claude-state-test-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tmp.make;
 
 /** A clock that starts at a fixed time and moves one minute per call. */
 function clock(start = Date.parse('2026-01-02T03:04:05Z')): () => Date {
