@@ -5,7 +5,8 @@
  * of the source text (what editors show). A diagnostic with no source position (a missing
  * file, a cross-file problem with no single anchor) has line 0 and column 0.
  *
- * User errors are collected as diagnostics; only bugs are thrown (as in Terraform's tfdiags).
+ * User errors are collected as diagnostics; only bugs are thrown (as in Terraform's tfdiags),
+ * and a DiagnosticsError, which carries the diagnostics, by a phase called without a sink.
  */
 import { MESSAGES, type DiagnosticCode } from './messages.js';
 
@@ -36,6 +37,19 @@ export interface SourcePos {
 /** Fills a catalogue template: `{name}` placeholders are replaced from `args`. */
 export function format(template: string, args: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in args ? String(args[k]) : m));
+}
+
+/**
+ * Thrown by a phase that was given no sink and found errors: carries all its diagnostics;
+ * the message is `<phase>: ` and the error messages joined by `; `.
+ */
+export class DiagnosticsError extends Error {
+  constructor(
+    phase: string,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    super(`${phase}: ` + diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; '));
+  }
 }
 
 export class DiagnosticSink {

@@ -26,7 +26,7 @@ import type { FirewallConfig, FirewallRule } from '../generated/network.js';
 import type { DiagnosticSink, Diagnostic, SourcePos } from './diagnostics.js';
 import type { DiagnosticCode } from './messages.js';
 import { MESSAGES } from './messages.js';
-import { format } from './diagnostics.js';
+import { DiagnosticsError, format } from './diagnostics.js';
 import { sha256Hex } from '../common/canonical.js';
 import {
   type Cidr,
@@ -125,9 +125,9 @@ export interface FirewallCompileOptions {
   ipv6NeighbourDiscovery?: boolean;
 }
 
-export class FirewallCompileError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super('firewall: ' + diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; '));
+export class FirewallCompileError extends DiagnosticsError {
+  constructor(diagnostics: Diagnostic[]) {
+    super('firewall', diagnostics);
     this.name = 'FirewallCompileError';
   }
 }

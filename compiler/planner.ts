@@ -43,7 +43,7 @@ import { globalFingerprint, resourceFingerprints } from '../plan/fingerprint.js'
 import { hostFileDigest, normalizeMode, scheduleHash } from '../plan/host-state.js';
 import type { ResolvedFirewall, ResolvedModel, ResolvedService } from './model.js';
 import { compileFirewall, exposureMap, type CompiledFirewall, type Exposure, type FirewallSpec } from './firewall.js';
-import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
+import { DiagnosticSink, DiagnosticsError, type Diagnostic } from './diagnostics.js';
 
 /** Default plan lifetime: one hour (Terraform plans do not expire; ours do, to bound replay and staleness). */
 export const DEFAULT_TTL_MS = 60 * 60 * 1000;
@@ -70,9 +70,9 @@ export interface PlanOptions {
   sink?: DiagnosticSink;
 }
 
-export class PlanError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super('plan: ' + diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; '));
+export class PlanError extends DiagnosticsError {
+  constructor(diagnostics: Diagnostic[]) {
+    super('plan', diagnostics);
     this.name = 'PlanError';
   }
 }
