@@ -31,13 +31,23 @@ export type { Anomaly, ContainerFacts, DesiredService, Facts, LogLine, ObsEvent 
 export type { Summary, SummaryData, IntentStateSummary } from './summary.js';
 export type { Diagnosis, Finding, FixHint, Evidence, Check } from './analyzers/index.js';
 
-export interface ObserveOptions {
+/** Where every query here looks: the engine, the data dir and this instance's host id. */
+export interface ObserveScope {
+  /** Default: a new EngineClient. */
   docker?: DockerLike;
   dataDir: string;
-  root?: string;
-  now: () => Date;
   /** This instance's host id; default: the data dir's (plan/keys.ts). */
   hostId?: string | null;
+}
+
+/** The scope's host id, or the data dir's when the scope does not give one. */
+function hostIdOf(o: ObserveScope): string | null {
+  return o.hostId !== undefined ? o.hostId : readHostIdOrNull(o.dataDir);
+}
+
+export interface ObserveOptions extends ObserveScope {
+  root?: string;
+  now: () => Date;
   desired?: DesiredService[];
   firewall?: CollectOptions['firewall'];
   /** Probe published ports (TCP connect). Default true. */
@@ -129,25 +139,28 @@ export async function managedServices(docker: DockerLike, hostId: string | null)
   return [...out].sort();
 }
 
-/** The last `lines` log lines of a service (its first replica) or container. Throws UnknownServiceError. */
-export async function serviceLogs(o: { docker?: DockerLike; dataDir: string; hostId?: string | null; service: string; lines: number }): Promise<{ container: string; lines: LogLine[] }> {
-  const docker = o.docker ?? new EngineClient();
-  const hostId = o.hostId !== undefined ? o.hostId : readHostIdOrNull(o.dataDir);
+/** The first container (replica 1) of this instance's service, or a container by name. Throws UnknownServiceError. */
+async function firstContainerOf(docker: DockerLike, o: ObserveScope & { service: string }): Promise<string> {
+  const hostId = hostIdOf(o);
   const names = await containersOf(docker, o.service, hostId);
   if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, hostId));
-  return { container: names[0]!, lines: await logTail(docker, names[0]!, o.lines) };
+  return names[0]!;
+}
+
+/** The last `lines` log lines of a service (its first replica) or container. Throws UnknownServiceError. */
+export async function serviceLogs(o: ObserveScope & { service: string; lines: number }): Promise<{ container: string; lines: LogLine[] }> {
+  const docker = o.docker ?? new EngineClient();
+  const container = await firstContainerOf(docker, o);
+  return { container, lines: await logTail(docker, container, o.lines) };
 }
 
 /**
  * Follows a service's log: calls `onLine` for each new line until `signal` aborts.
  * Starts after the last `tail` lines (which are delivered first).
  */
-export async function followLogs(o: { docker?: DockerLike; dataDir: string; hostId?: string | null; service: string; tail: number; signal: AbortSignal; onLine: (l: LogLine) => void }): Promise<void> {
+export async function followLogs(o: ObserveScope & { service: string; tail: number; signal: AbortSignal; onLine: (l: LogLine) => void }): Promise<void> {
   const docker = o.docker ?? new EngineClient();
-  const hostId = o.hostId !== undefined ? o.hostId : readHostIdOrNull(o.dataDir);
-  const names = await containersOf(docker, o.service, hostId);
-  if (names.length === 0) throw new UnknownServiceError(o.service, await managedServices(docker, hostId));
-  const c = docker.getContainer(names[0]!);
+  const c = docker.getContainer(await firstContainerOf(docker, o));
   const info = await c.inspect();
   const stream = (await c.logs({ stdout: true, stderr: true, timestamps: true, tail: o.tail, follow: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const { demuxLogs, redactLines, secretValuesOf } = await import('./docker.js');
@@ -183,15 +196,14 @@ export async function followLogs(o: { docker?: DockerLike; dataDir: string; host
 }
 
 /** Docker and runtime events since a time, oldest first, with the retention rule applied when `since` is unset. */
-export async function recentEvents(o: { docker?: DockerLike; dataDir: string; hostId?: string | null; now: () => Date; since?: Date }): Promise<{ events: ObsEvent[]; errors: string[] }> {
+export async function recentEvents(o: ObserveScope & { now: () => Date; since?: Date }): Promise<{ events: ObsEvent[]; errors: string[] }> {
   const docker = o.docker ?? new EngineClient();
   const now = o.now();
   const since = o.since ?? new Date(now.getTime() - 24 * 3600_000);
   const errors: string[] = [];
   let dockerEvents: ObsEvent[] = [];
   try {
-    const hostId = o.hostId !== undefined ? o.hostId : readHostIdOrNull(o.dataDir);
-    dockerEvents = await dockerEventsBetween(docker, Math.floor(since.getTime() / 1000), Math.floor(now.getTime() / 1000) + 1, hostId);
+    dockerEvents = await dockerEventsBetween(docker, Math.floor(since.getTime() / 1000), Math.floor(now.getTime() / 1000) + 1, hostIdOf(o));
   } catch (e) {
     errors.push(`docker events: ${(e as Error).message}`);
   }
