@@ -93,6 +93,7 @@ export const MESSAGES = {
   CLA5005: { severity: 'warning', message: 'dropped the secret {name}', hint: 'secrets are created only with `claude secret set NAME`, never by a proposal' },
   CLA5006: { severity: 'warning', message: 'dropped {service}.environment.{key}: its value was masked in the context and there is no current value to restore', hint: 'set it by hand in services.yaml, or store it as a secret and refer to it as ${secrets.NAME}' },
   CLA5007: { severity: 'error', message: 'the proposal must give the full file as YAML text, not {found}', hint: 'send the complete new file as one string' },
+  CLA5008: { severity: 'error', message: 'the proposed file cannot be vetted: {reason}', hint: 'write the file without YAML anchors and aliases (&name / *name)' },
   // ── firewall (CLA6xxx) ───────────────────────────────────────────────────
   CLA6001: { severity: 'error', message: 'firewall rule {rule}: {field} {value} is not an IPv4/IPv6 address or CIDR prefix', hint: 'write an address such as 10.0.1.50 or 2001:db8::1, or a prefix such as 10.0.0.0/8 or 2001:db8::/32 (or a list of those)' },
   CLA6002: { severity: 'error', message: 'firewall rule {rule}: port {value} is not a port (1-65535) or a range "LOW-HIGH"', hint: 'write a number such as 22, a range such as "8000-8100", or a list of those' },

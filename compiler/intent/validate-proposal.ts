@@ -98,7 +98,13 @@ export function vetProposal(current: StateFiles, proposed: Record<string, unknow
       out.refused = renderDiagnostic(sink.report('CLA5002', { file: name, line: 1, column: 1 }));
       return finish();
     }
-    const fixed = sanitise(name, text, current, sink);
+    let fixed: string;
+    try {
+      fixed = sanitise(name, text, current, sink);
+    } catch (e) {
+      out.refused = renderDiagnostic(sink.report('CLA5008', { file: name, line: 1, column: 1 }, { reason: (e as Error).message }));
+      return finish();
+    }
     if (fixed === current[name]) continue;
     out.files[name] = fixed;
     out.merged[name] = fixed;
@@ -131,6 +137,20 @@ function sanitise(name: StateFileName, text: string, current: StateFiles, sink: 
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) return text; // the compiler reports it, with positions
   let changed = false;
+  // Aliases are expanded first, so that what is checked and restored below is what the
+  // compiler will read (`spec: *x` or `safety: *y` hide the protected paths from getIn).
+  // An alias bomb makes toJS throw (yaml's maxAliasCount): vetProposal refuses the file.
+  let hasAlias = false;
+  visit(doc, {
+    Alias() {
+      hasAlias = true;
+      return visit.BREAK;
+    },
+  });
+  if (hasAlias) {
+    doc.contents = doc.createNode(doc.toJS({ maxAliasCount: 100 }), { aliasDuplicateObjects: false }) as typeof doc.contents;
+    changed = true;
+  }
   const stripped: string[] = [];
   visit(doc, {
     Pair(_key, pair, path) {
