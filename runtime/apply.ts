@@ -1,7 +1,8 @@
 /**
  * Applying a signed plan: the runtime's one entry point that changes the system.
  *
- *   verify (V1–V7) → lock → recover an interrupted apply → base (V8) → confirm (V9)
+ *   verify (V1–V7) → lock → recover an interrupted apply → base (V8)
+ *   → firewall pre-flight (`nft -c` of every firewall.apply ruleset) → confirm (V9)
  *   → snapshot → journal apply.started → execute the step DAG → finalize → unlock
  *
  * The DAG walk starts every step whose dependencies are done, so independent steps run in
@@ -79,6 +80,7 @@ export interface CrashPoint {
 export type ApplyEvent =
   | { type: 'reconcile.started'; planId: string; steps: number; trigger: string }
   | { type: 'lock.waiting'; holder: string }
+  | { type: 'reconcile.refused'; planId: string; clause: string; step?: string; error: string }
   | { type: 'recover'; planId: string; action: 'rollback' | 'complete' }
   | { type: 'reconcile.step'; planId: string; step: string; op: string; target: string; status: 'started' | 'done' | 'failed' | 'skipped'; durationMs: number; message: string; error?: string }
   | { type: 'rollback.started'; planId: string; reason: string }
@@ -161,6 +163,43 @@ export class NeedsAttentionError extends PlanRefusedError {
       'fix what is listed (e.g. a container that cannot start), then run `claude recover`',
     );
   }
+}
+
+/**
+ * Refused by the firewall pre-flight: a `firewall.apply` step's ruleset does not load on
+ * this kernel (`nft -c -f` refused it), or the current table cannot be saved in a form that
+ * reloads. Checked after the lock and before the snapshot: nothing has changed.
+ */
+export class FirewallRulesetError extends PlanRefusedError {
+  override name = 'FirewallRulesetError';
+  constructor(
+    readonly step: string,
+    readonly nftMessage: string,
+  ) {
+    super(
+      'firewall-preflight',
+      `step ${step} (firewall.apply): the firewall ruleset was refused by the pre-flight check on this host; nothing was changed.\n${nftMessage}`,
+      'fix the firewall section of the configuration (the line nft names), then plan and apply again; `sudo nft -c -f FILE` runs the same check by hand',
+    );
+  }
+}
+
+/**
+ * The firewall pre-flight: every `firewall.apply` ruleset goes through `engine.firewallCheck`
+ * (`nft -c -f`; nothing changes). Returns the ids of the checked steps, which then load once.
+ */
+async function firewallPreflight(engine: Engine, payload: PlanPayload): Promise<Set<string>> {
+  const checked = new Set<string>();
+  for (const step of payload.steps) {
+    if (step.op !== 'firewall.apply') continue;
+    try {
+      await engine.firewallCheck(step.params.ruleset);
+    } catch (e) {
+      throw new FirewallRulesetError(step.id, errText(e));
+    }
+    checked.add(step.id);
+  }
+  return checked;
 }
 
 export interface NeedsAttention {
@@ -303,6 +342,8 @@ interface Ctx {
   specs: Map<string, ContainerSpec>;
   /** Plain secret values resolved so far (redacted from every message). */
   secretValues: string[];
+  /** firewall.apply steps whose ruleset passed the pre-flight check: loaded without a second check. */
+  firewallChecked: ReadonlySet<string>;
 }
 
 async function waitIfRunning(ctx: Ctx, spec: ContainerSpec, timeoutMs: number, probe: HealthSpec | null): Promise<string | undefined> {
@@ -389,7 +430,7 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
       return { id, oldId: old?.id ?? null, ready };
     }
     case 'firewall.apply': {
-      const tableHash = await engine.firewallApply(step.params.ruleset, step.params.confirmTimeoutMs, step.params.probes ?? []);
+      const tableHash = await engine.firewallApply(step.params.ruleset, step.params.confirmTimeoutMs, step.params.probes ?? [], { checked: ctx.firewallChecked.has(step.id) });
       const record: FirewallRecord = { rulesetHash: sha256Hex(step.params.ruleset), tableHash: tableHash ?? '' };
       await engine.writeRecord(FIREWALL_RECORD, JSON.stringify(record, null, 2) + '\n');
       return { hash: step.params.hash };
@@ -765,9 +806,10 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     // V6 again under the lock: the same plan may have been applied while we waited for it.
     if (appliedPlanIds(opts.dataDir).has(payload.id)) throw new ReplayError(payload.id);
 
-    // V8 base, V9 confirmation: still nothing has changed.
+    // V8 base, the firewall pre-flight, V9 confirmation: still nothing has changed.
     let confirmation: string;
     let observed: ObservedState | undefined;
+    let firewallChecked: Set<string>;
     try {
       observed = await opts.engine.observe();
       checkBase(payload, resourceFingerprints(observed));
@@ -775,14 +817,16 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
         const head = stateHead(opts.stateDir);
         if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
       }
+      firewallChecked = await firewallPreflight(opts.engine, payload);
       confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm });
     } catch (e) {
       if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);
+      if (e instanceof FirewallRulesetError) onEvent({ type: 'reconcile.refused', planId: payload.id, clause: e.clause, step: e.step, error: e.message });
       throw e;
     }
 
     rotateJournalIfLarge(opts.dataDir);
-    return await execute(payload, opts, lock, confirmation, onEvent, t0, observed);
+    return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed);
   } finally {
     lock.release();
   }
@@ -795,6 +839,7 @@ async function execute(
   confirmation: string,
   onEvent: (e: ApplyEvent) => void,
   t0: number,
+  firewallChecked: ReadonlySet<string>,
   observed?: ObservedState,
 ): Promise<ApplyResult> {
   const { engine } = opts;
@@ -806,7 +851,7 @@ async function execute(
   journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
   onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: 'apply' });
 
-  const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [] };
+  const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked };
   const results = new Map<string, StepResult>(
     payload.steps.map((s) => [s.id, { id: s.id, op: s.op, target: s.target, description: s.description, status: 'not-started', durationMs: 0, message: '' }]),
   );

@@ -119,10 +119,18 @@ export interface Engine {
   /** The nft text that restores the current `inet claude` table (or its absence). */
   firewallSnapshot(): Promise<string>;
   /**
-   * Loads a ruleset, or removes the table (null); commit-confirmed when confirmTimeoutMs > 0.
-   * Returns the observed table hash right after loading (null when absent).
+   * The apply's pre-flight check (nothing changes): `nft -c -f` of the ruleset against this
+   * kernel, and of the text that restores the current table (so a rollback or a
+   * commit-confirmed revert cannot fail on syntax). Throws with nft's message.
    */
-  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[]): Promise<string | null>;
+  firewallCheck(ruleset: string): Promise<void>;
+  /**
+   * Loads a ruleset, or removes the table (null); commit-confirmed when confirmTimeoutMs > 0.
+   * `checked`: the ruleset passed `firewallCheck` in this apply, so it is loaded once
+   * (`nft -f`) without being checked again. Returns the observed table hash right after
+   * loading (null when absent).
+   */
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean }): Promise<string | null>;
   firewallRestore(ruleset: string): Promise<void>;
 }
 

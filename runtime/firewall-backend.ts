@@ -7,13 +7,20 @@
  *   inside the driver's network namespace); a reverted change throws
  *   `FirewallRevertedError`, so the step fails and the apply rolls back. Without a window,
  *   a plain atomic load. `null` removes the table. Returns the observed table hash.
+ * - `check(ruleset)`: the apply's pre-flight (runtime/apply.ts, before anything changes):
+ *   `nft -c -f -` of the new ruleset (`FirewallCheckError` with nft's message), then of the
+ *   text that restores the current table (`FirewallConfirmError`: a revert or rollback could
+ *   not load it). It remembers the sha256 of the restoring texts it checked, so the step's
+ *   commit-confirmed load skips that check when the table has not changed since.
+ * - `apply(…, { checked: true })`: the ruleset passed `check` in this apply: one `nft -f`.
  * - `snapshot()` / `restore(text)`: the text that restores the current table, and loading it.
  */
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { NFT_REMOVE_RULESET, NftDriver, type NftDriverOptions } from './drivers/nft.js';
-import { applyConfirmed } from './firewall-confirm.js';
+import { sha256Hex } from '../common/canonical.js';
+import { applyConfirmed, FirewallConfirmError } from './firewall-confirm.js';
 
 export interface TcpProbe {
   kind: 'tcp';
@@ -43,6 +50,17 @@ export class FirewallRevertedError extends Error {
   }
 }
 
+/** `nft -c` refused a ruleset in the pre-flight check; `message` carries nft's own error text. */
+export class FirewallCheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FirewallCheckError';
+  }
+}
+
+/** How many checked restoring texts (sha256) a backend remembers. */
+const CHECKED_SNAPSHOTS_KEPT = 8;
+
 /**
  * Where pending firewall confirmations live: `<dataDir>/journal`, beside the apply journal
  * (their files are named `firewall-pending-*` and `firewall-confirm.log`).
@@ -54,26 +72,42 @@ export function firewallJournalDir(dataDir: string): string {
 export function createNftFirewallBackend(opts: NftFirewallBackendOptions): {
   driver: NftDriver;
   snapshot(): Promise<string>;
-  apply(ruleset: string | null, confirmTimeoutMs: number, probes: TcpProbe[]): Promise<string | null>;
+  check(ruleset: string): Promise<void>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: TcpProbe[], opts?: { checked?: boolean }): Promise<string | null>;
   restore(ruleset: string): Promise<void>;
 } {
   const driver = new NftDriver(opts);
   const journalDir = firewallJournalDir(opts.dataDir);
   const probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
+  const checkedSnapshots: string[] = [];
   return {
     driver,
     async snapshot() {
       return (await driver.snapshot()).ruleset;
     },
-    async apply(ruleset, confirmTimeoutMs, probes) {
+    async check(ruleset) {
+      await driver.check(ruleset).catch((e: Error) => {
+        throw new FirewallCheckError(`nft -c refused the ruleset:\n${e.message}`);
+      });
+      const snap = await driver.snapshot();
+      await driver.check(snap.ruleset).catch((e: Error) => {
+        throw new FirewallConfirmError(`the current table inet claude cannot be saved in a form that reloads, so a revert could not be guaranteed:\n${e.message}`);
+      });
+      const sha = sha256Hex(snap.ruleset);
+      if (!checkedSnapshots.includes(sha)) checkedSnapshots.push(sha);
+      if (checkedSnapshots.length > CHECKED_SNAPSHOTS_KEPT) checkedSnapshots.shift();
+    },
+    async apply(ruleset, confirmTimeoutMs, probes, applyOpts = {}) {
       const text = ruleset ?? NFT_REMOVE_RULESET;
+      const checked = applyOpts.checked === true && ruleset !== null;
       if (confirmTimeoutMs <= 0) {
-        await driver.apply(text);
+        await driver.apply(text, { check: !checked });
         return (await driver.observe()).hash;
       }
       const res = await applyConfirmed(driver, text, {
         timeoutMs: confirmTimeoutMs,
         journalDir,
+        ...(checked ? { checked: { ruleset: true, snapshotSha256: [...checkedSnapshots] } } : {}),
         probes: async () => {
           const results = await runTcpProbes(probes, { ...(driver.netns ? { netns: driver.netns } : {}), timeoutMs: probeTimeoutMs });
           return results.every((r) => r.ok);

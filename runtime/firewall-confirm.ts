@@ -62,6 +62,13 @@ export interface ApplyConfirmedOptions {
   watchdog?: boolean;
   /** Called once the new table is loaded and the record is pending. */
   onPending?: (record: PendingFirewallRecord) => void;
+  /**
+   * What the apply's pre-flight already checked with `nft -c` (runtime/firewall-backend.ts
+   * `check`): `ruleset` — the new ruleset, not checked again; `snapshotSha256` — restoring
+   * texts that loaded then: the snapshot taken here is checked again only when its sha256 is
+   * not among them (the table changed since), so the revert guarantee holds either way.
+   */
+  checked?: { ruleset?: boolean; snapshotSha256?: readonly string[] };
 }
 
 export type ConfirmOutcome = 'confirmed' | 'reverted';
@@ -88,8 +95,9 @@ const recordFile = (dir: string, id: string, suffix: 'json' | 'confirming' | 're
 const prevFile = (id: string): string => `firewall-pending-${id}.prev.nft`;
 
 /**
- * Applies `newRuleset` commit-confirmed. Order: check the new text; snapshot the current
- * table and check that the snapshot loads (so a revert cannot fail on syntax); write the
+ * Applies `newRuleset` commit-confirmed. Order: check the new text (unless
+ * `checked.ruleset`); snapshot the current table and check that the snapshot loads (so a
+ * revert cannot fail on syntax; skipped when that exact text passed the pre-flight); write the
  * restoring text and the pending record (fsynced); start the watchdog; load; probe. The
  * change is confirmed only when the probes pass before the deadline; otherwise the previous
  * table is loaded again. A failed load leaves the table as it was and throws the NftError.
@@ -100,12 +108,14 @@ export async function applyConfirmed(driver: NftDriver, newRuleset: string, opts
   const dir = opts.journalDir;
   mkdirSync(dir, { recursive: true });
 
-  await driver.check(newRuleset);
+  if (opts.checked?.ruleset !== true) await driver.check(newRuleset);
   const before = await driver.observe();
   const snap = await driver.snapshot();
-  await driver.check(snap.ruleset).catch((e: Error) => {
-    throw new FirewallConfirmError(`the current table inet claude cannot be saved in a form that reloads, so a revert could not be guaranteed; nothing was changed.\n${e.message}`);
-  });
+  if (!opts.checked?.snapshotSha256?.includes(sha256Hex(snap.ruleset))) {
+    await driver.check(snap.ruleset).catch((e: Error) => {
+      throw new FirewallConfirmError(`the current table inet claude cannot be saved in a form that reloads, so a revert could not be guaranteed; nothing was changed.\n${e.message}`);
+    });
+  }
 
   const id = `${now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const record: PendingFirewallRecord = {

@@ -34,7 +34,8 @@ export function nftFirewall(dataDir: string, netns?: string): FirewallBackend {
   const get = () => (backend ??= import('./firewall-backend.js').then((m) => m.createNftFirewallBackend({ dataDir, ...(netns ? { netns } : {}) })));
   return {
     snapshot: async () => (await get()).snapshot(),
-    apply: async (ruleset, confirmTimeoutMs, probes) => (await get()).apply(ruleset, confirmTimeoutMs, probes),
+    check: async (ruleset) => (await get()).check(ruleset),
+    apply: async (ruleset, confirmTimeoutMs, probes, opts) => (await get()).apply(ruleset, confirmTimeoutMs, probes, opts),
     restore: async (ruleset) => (await get()).restore(ruleset),
   };
 }

@@ -48,6 +48,8 @@ interface RuntimeRecord {
   success?: boolean;
   changes?: number;
   rolledBack?: boolean;
+  /** reconcile.refused: the refusing check (e.g. firewall-preflight). */
+  clause?: string;
   message?: string;
   /** job.succeeded / job.failed */
   job?: string;
@@ -66,6 +68,7 @@ export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
   if (r.type === 'reconcile.step') ev.detail = `${r.status ?? ''} ${r.message ?? r.step ?? ''}`.trim() + (r.error ? `: ${r.error}` : '');
   else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} changes`;
   else if (r.type === 'reconcile.failed') ev.detail = `${r.error ?? ''}${r.rolledBack ? ' (rolled back)' : ''}`;
+  else if (r.type === 'reconcile.refused') ev.detail = `refused (${r.clause ?? '?'}): ${r.error ?? ''}`;
   else if (r.type.startsWith('job.')) ev.detail = `${r.job ?? '?'}: exit ${r.exitCode ?? '?'}${r.error ? ` (${r.error})` : ''}`;
   else if (r.message) ev.detail = r.message;
   return ev;

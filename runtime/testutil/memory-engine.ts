@@ -257,6 +257,18 @@ export class MemoryEngine implements Engine {
   async firewallSnapshot(): Promise<string> {
     return this.s.firewall === null ? '<absent>' : this.s.firewall;
   }
+  /**
+   * The pre-flight check, simulated (not a mutating call, so `failAt` counts are unchanged):
+   * a ruleset whose braces do not balance is refused, like `nft -c` refuses a syntax error.
+   */
+  async firewallCheck(ruleset: string): Promise<void> {
+    let depth = 0;
+    for (const ch of ruleset) {
+      depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+      if (depth < 0) break;
+    }
+    if (depth !== 0) throw new StepError(`simulated nft -c: syntax error, unbalanced braces in the ruleset`);
+  }
   async firewallApply(ruleset: string | null): Promise<string | null> {
     this.mut('firewall');
     this.s.firewall = ruleset;
