@@ -16,9 +16,11 @@ import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../common/canonical.js';
 import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { PlanStep } from '../plan/types.js';
-import { applyPlan } from './apply.js';
+import { applyPlan, EVENTS_FILE, FirewallRulesetError } from './apply.js';
 import type { DockerEngine } from './drivers/docker.js';
+import { NftDriver } from './drivers/nft.js';
 import { createHostEngine } from './host-engine.js';
+import { readJournal } from './journal.js';
 import { makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
 
 const ns = `claude-test-${randomBytes(3).toString('hex')}`;
@@ -51,6 +53,7 @@ async function apply(steps: PlanStep[]) {
   const base = resourceFingerprints(await engine.observe());
   return applyPlan(signPlan(makePlan(steps, { hostId: host.hostId, base }), host.key.privateKey), { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true });
 }
+const hostFile = (content: string): PlanStep => ({ id: 'host', op: 'host.apply', target: 'host/files', params: { files: [{ path: '/etc/claude-preflight', content, mode: '0644' }] }, dependsOn: [], risk: 'disruptive', phase: 5, inverse: null, description: 'Write host files' });
 
 beforeAll(async () => {
   execFileSync('ip', ['netns', 'add', ns]);
@@ -92,6 +95,54 @@ describe('firewall steps', () => {
     expect(removed.status).toBe('applied');
     expect(listed()).toBe('(absent)');
     expect(existsSync(join(dataDir, 'firewall.json'))).toBe(false);
+  });
+
+  it('refuses a ruleset nft -c rejects before anything changes (pre-flight); a good one loads and is observed', async () => {
+    const good = await apply([fw(table(4444))]);
+    expect(good.status).toBe('applied');
+    const tableBefore = listed();
+    const hashBefore = (await engine.observe()).firewall.hash;
+    expect(hashBefore).toMatch(/^[0-9a-f]{64}$/);
+
+    // A syntax error, and an interface the kernel does not have: both refused by `nft -c`.
+    const bad = [
+      { ruleset: table(5555).replace('tcp dport 5555 drop', 'tcp dport 5555 frobnicate'), nft: /syntax error/i },
+      { ruleset: table(5555).replace('tcp dport 5555 drop', 'iif "nosuch-if0" drop'), nft: /interface does not exist|nosuch-if0/i },
+    ];
+    for (const b of bad) {
+      const journalBefore = readJournal(dataDir).length;
+      const err = await apply([hostFile('refused\n'), fw(b.ruleset, ['host'])]).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(FirewallRulesetError);
+      const e = err as FirewallRulesetError;
+      expect(e.clause).toBe('firewall-preflight');
+      expect(e.step).toBe('firewall');
+      expect(e.message).toMatch(/step firewall \(firewall\.apply\)/);
+      expect(e.message).toMatch(b.nft);
+      // Nothing changed, nothing began: no host file, the same table, no journal records.
+      expect(existsSync(join(root, 'etc/claude-preflight'))).toBe(false);
+      expect(listed()).toBe(tableBefore);
+      expect((await engine.observe()).firewall.hash).toBe(hashBefore);
+      expect(readJournal(dataDir).length).toBe(journalBefore);
+    }
+    const events = readFileSync(join(dataDir, EVENTS_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; clause?: string; step?: string });
+    expect(events.filter((ev) => ev.type === 'reconcile.refused')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'reconcile.refused', clause: 'firewall-preflight', step: 'firewall' });
+    const auditLog = readFileSync(join(dataDir, 'audit.jsonl'), 'utf8');
+    expect(auditLog).toContain('firewall-preflight');
+
+    // A good ruleset after the refusals: applied, and observed with the hash the step recorded.
+    const ok = await apply([hostFile('applied\n'), fw(table(6666), ['host'])]);
+    expect(ok.status, JSON.stringify(ok.error)).toBe('applied');
+    expect(readFileSync(join(root, 'etc/claude-preflight'), 'utf8')).toBe('applied\n');
+    expect(listed()).toContain('tcp dport 6666 drop');
+    // The observer reports the ruleset's hash when the live table hashes to what the step
+    // recorded right after its one load (plan/host-state.ts firewallObservedHash).
+    const live = await new NftDriver({ netns: ns }).observe();
+    expect(JSON.parse(readFileSync(join(dataDir, 'firewall.json'), 'utf8'))).toEqual({ rulesetHash: sha256Hex(table(6666)), tableHash: live.hash });
+    expect((await engine.observe()).firewall.hash).toBe(sha256Hex(table(6666)));
   });
 
   it('host files and the schedule: written under CLAUDE_ROOT with their modes, restored by a rollback', async () => {

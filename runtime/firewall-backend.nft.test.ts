@@ -1,0 +1,103 @@
+/**
+ * The firewall backend's pre-flight and single load, on real nftables in a network
+ * namespace made for this run. `nftBin` is a wrapper that logs each nft argv to a file and
+ * then runs the real nft, so the test counts what the step runs: after `check`, a plain
+ * load is exactly one `nft -f -`, and a commit-confirmed load checks nothing again while
+ * the table is what the pre-flight saw (and checks the restoring text once it changed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { NftDriver } from './drivers/nft.js';
+import { createNftFirewallBackend, FirewallCheckError } from './firewall-backend.js';
+
+const ns = `claude-test-${randomBytes(3).toString('hex')}`;
+let dir: string;
+let logFile: string;
+let nftBin: string;
+
+const table = (port: number) => `table inet claude {\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\ttcp dport ${port} drop\n\t}\n}\n`;
+/** The nft calls logged since the last `calls()` (one argv per line). */
+const calls = (): string[] => {
+  const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+  writeFileSync(logFile, '');
+  return lines;
+};
+
+beforeAll(() => {
+  execFileSync('ip', ['netns', 'add', ns]);
+  dir = mkdtempSync(join(tmpdir(), 'claude-fwbe-'));
+  logFile = join(dir, 'nft.log');
+  writeFileSync(logFile, '');
+  nftBin = join(dir, 'nft-logged');
+  const realNft = execFileSync('sh', ['-c', 'command -v nft'], { encoding: 'utf8' }).trim();
+  writeFileSync(nftBin, `#!/bin/sh\necho "$*" >> '${logFile}'\nexec '${realNft}' "$@"\n`);
+  chmodSync(nftBin, 0o755);
+});
+
+afterAll(() => {
+  try {
+    execFileSync('ip', ['netns', 'del', ns]);
+  } catch {
+    /* not made */
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('firewall backend: pre-flight check, then one load', () => {
+  it('check refuses a bad ruleset with nft\'s message and changes nothing', async () => {
+    const be = createNftFirewallBackend({ netns: ns, nftBin, dataDir: join(dir, 'data') });
+    await be.apply(table(1111), 0, []);
+    const before = await new NftDriver({ netns: ns }).observe();
+    calls();
+    const err = await be.check(table(2222).replace('drop', 'frobnicate')).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(FirewallCheckError);
+    expect((err as Error).message).toMatch(/nft -c refused the ruleset:[\s\S]*syntax error/i);
+    expect(calls()).toEqual(['-c -f -']);
+    expect((await new NftDriver({ netns: ns }).observe()).hash).toBe(before.hash);
+  });
+
+  it('a checked ruleset loads with one nft -f (plain), and commit-confirmed skips both checks', async () => {
+    const be = createNftFirewallBackend({ netns: ns, nftBin, dataDir: join(dir, 'data') });
+    await be.apply(table(3333), 0, []);
+    calls();
+
+    // Pre-flight: the new ruleset, then the restoring text of the current table.
+    await be.check(table(4444));
+    expect(calls()).toEqual(['-c -f -', 'list table inet claude', '-c -f -']);
+
+    // Plain load: one transaction, then the observation the step records.
+    const hash = await be.apply(table(4444), 0, [], { checked: true });
+    expect(calls()).toEqual(['-f -', '-j list table inet claude']);
+    expect(hash).toBe((await new NftDriver({ netns: ns }).observe()).hash);
+
+    // Commit-confirmed (no probes: confirmed at once), pre-flighted while the 4444 table is
+    // loaded: neither the new ruleset nor the unchanged restoring text is checked again.
+    await be.check(table(5555));
+    calls();
+    await be.apply(table(5555), 30_000, [], { checked: true });
+    const confirmed = calls();
+    expect(confirmed.filter((c) => c.startsWith('-c'))).toEqual([]);
+    expect(confirmed.filter((c) => c === '-f -')).toHaveLength(1);
+
+    // Without `checked` (other callers), the default still checks first.
+    await be.apply(table(6666), 0, []);
+    expect(calls()).toEqual(['-c -f -', '-f -', '-j list table inet claude']);
+  });
+
+  it('commit-confirmed checks the restoring text again when the table changed after the pre-flight', async () => {
+    const be = createNftFirewallBackend({ netns: ns, nftBin, dataDir: join(dir, 'data') });
+    await be.apply(table(7777), 0, []);
+    await be.check(table(8888));
+    // Someone changes the table between the pre-flight and the step.
+    await new NftDriver({ netns: ns }).apply(table(7778));
+    calls();
+    await be.apply(table(8888), 30_000, [], { checked: true });
+    const c = calls();
+    expect(c.filter((x) => x.startsWith('-c'))).toEqual(['-c -f -']);
+    expect(execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'claude'], { encoding: 'utf8' })).toContain('tcp dport 8888 drop');
+  });
+});
