@@ -214,6 +214,8 @@ export class DockerEngine implements Engine {
   }
 
   async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
+    // docker follows a symlinked bind source on the host: each must stay under the root
+    for (const m of spec.mounts) this.fs.containedPath(m.source);
     let c: Docker.Container;
     try {
       c = await this.docker.createContainer(createOptions(spec, env, this.opts.root, this.opts.hostId));

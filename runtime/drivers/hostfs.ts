@@ -103,6 +103,16 @@ export class HostFs {
     return p;
   }
 
+  /**
+   * `hostPath`, and the path itself stays under the root with every symlink followed, the
+   * last component's included: for directories the runtime creates, chmods and chowns
+   * (volumes) and for bind-mount sources (docker resolves a symlinked source on the host).
+   * A container that can write into one volume can plant a symlink there.
+   */
+  containedPath(logical: string): string {
+    return containedHostPath(this.root, this.hostPath(logical), logical);
+  }
+
   trashPath(logical: string, planId: string): string {
     return join(this.dataDir, 'trash', planId, logical.replace(/^\/+/, '').replace(/\//g, '__'));
   }
@@ -118,7 +128,7 @@ export class HostFs {
   }
 
   createVolumeDir(spec: VolumeSpec): void {
-    const p = this.hostPath(spec.path);
+    const p = this.containedPath(spec.path);
     mkdirSync(p, { recursive: true });
     if (spec.permissions) chmodSync(p, parseInt(spec.permissions, 8));
     if (spec.owner) {
@@ -142,7 +152,7 @@ export class HostFs {
   }
 
   restoreVolumeDir(path: string, state: VolumeDirState, planId: string): void {
-    const p = this.hostPath(path);
+    const p = this.containedPath(path);
     if (!state.exists) {
       rmSync(p, { recursive: true, force: true });
       return;
@@ -203,6 +213,19 @@ export class HostFs {
       }
     } else writeFileAtomic(p, text, 0o600);
   }
+}
+
+/**
+ * `p` (= `root` + `logical`, already free of `..`) when it stays under `root` with every
+ * symlink on the way followed, the last one included; HostPathError otherwise (also for a
+ * dangling symlink, whose target mkdir or docker would create).
+ */
+export function containedHostPath(root: string, p: string, logical: string): string {
+  if (isLink(p) && !existsSync(p)) throw new HostPathError(logical, `${p} is a symlink to a missing target`);
+  const realRoot = realpathOfExisting(root);
+  const real = realpathOfExisting(p);
+  if (!inside(realRoot, real)) throw new HostPathError(logical, `${p} leads to ${real}, outside ${root}`);
+  return p;
 }
 
 /** realpath of the nearest existing ancestor, with the missing tail appended as written. */

@@ -17,6 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
+import { containedHostPath } from './hostfs.js';
 import { LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, type JobSpec } from '../../plan/types.js';
 
 /** Labels on a utility job container (not `claude.os/managed`: it is no service, the planner never sees it). */
@@ -172,6 +173,11 @@ export async function runUtility(o: JobContainerOptions, job: JobSpec, runId: st
   const binds: string[] = [];
   for (const m of (job.mounts ?? []) as { source: string; target: string; readonly?: boolean }[]) {
     if (!m.source.startsWith('/') || m.source.split('/').includes('..')) return { status: 'error', exitCode: null, where, output: [], error: `mount source '${m.source}' is refused: host paths are absolute, without '..', under CLAUDE_ROOT` };
+    try {
+      containedHostPath(o.root, underRoot(o.root, m.source), m.source);
+    } catch (e) {
+      return { status: 'error', exitCode: null, where, output: [], error: (e as Error).message };
+    }
     binds.push(`${underRoot(o.root, m.source)}:${m.target}${m.readonly ? ':ro' : ''}`);
   }
   let container: Docker.Container;
