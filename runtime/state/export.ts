@@ -23,6 +23,7 @@ import {
   rmdirSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -64,8 +65,18 @@ export interface ImportResult {
 function allowedPath(p: string): boolean {
   const norm = posix.normalize(p.replace(/^\.\//, '')).replace(/\/$/, '');
   if (norm.startsWith('/') || norm.split('/').includes('..')) return false;
+  // Hook scripts would run as whoever next uses the git CLI in the state dir (an export
+  // never has any: the repository is made by isomorphic-git); inert samples are allowed.
+  if (norm.startsWith('.git/hooks/') && !norm.endsWith('.sample')) return false;
   return isStateFileName(norm) || norm === '.git' || norm.startsWith('.git/');
 }
+
+/**
+ * What `.git/config` becomes on import (isomorphic-git's own init config): the tarball's is
+ * dropped, since core.fsmonitor, core.hooksPath, core.pager, aliases, filters or diff
+ * drivers in it would run commands when an admin uses the git CLI in the state dir.
+ */
+export const IMPORTED_GIT_CONFIG = '[core]\n\trepositoryformatversion = 0\n\tfilemode = false\n\tbare = false\n\tlogallrefupdates = true\n\tsymlinks = false\n\tignorecase = true\n';
 
 function exportFilter(p: string): boolean {
   const name = basename(p);
@@ -180,6 +191,7 @@ export async function importState(
     if (!existsSync(join(staging, '.git', 'HEAD'))) {
       throw new StateImportError(`${src} has no git history (.git); make the tarball with \`claude export\`. Nothing was imported`);
     }
+    writeFileSync(join(staging, '.git', 'config'), IMPORTED_GIT_CONFIG, { mode: 0o644 });
     const damage = await inspectStateRepo(staging, { deep: true });
     if (damage.length > 0) {
       throw new StateImportError(`the history in ${src} is damaged; nothing was imported:`, damage.map((p) => `${p.path}: ${p.detail}`));
