@@ -4,6 +4,7 @@
  * then runs the real nft, so the test counts what the step runs: after `check`, a plain
  * load is exactly one `nft -f -`, and a commit-confirmed load checks nothing again while
  * the table is what the pre-flight saw (and checks the restoring text once it changed).
+ * And the step's observation hash (hashNftJson's fast path) is the RFC 8785 hash.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -11,7 +12,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { NftDriver } from './drivers/nft.js';
+import { canonicalJson, sha256Hex } from '../common/canonical.js';
+import { hashNftJson, NftDriver } from './drivers/nft.js';
 import { createNftFirewallBackend, FirewallCheckError } from './firewall-backend.js';
 
 const ns = `claude-test-${randomBytes(3).toString('hex')}`;
@@ -99,5 +101,27 @@ describe('firewall backend: pre-flight check, then one load', () => {
     const c = calls();
     expect(c.filter((x) => x.startsWith('-c'))).toEqual(['-c -f -']);
     expect(execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'claude'], { encoding: 'utf8' })).toContain('tcp dport 8888 drop');
+  });
+
+  it('hashNftJson (sorted keys + JSON.stringify) equals sha256 of canonicalJson on a real listing', async () => {
+    const d = new NftDriver({ netns: ns });
+    const many = Array.from({ length: 300 }, (_, i) => `10.1.${i >> 8}.${i & 255}`).join(', ');
+    await d.apply(
+      `table inet claude {\n\tset allow { type ipv4_addr; flags interval; elements = { 10.9.0.0/16, ${many} } }\n` +
+        `\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\tct state established,related accept\n\t\tiifname "lo" accept\n` +
+        `\t\tip saddr @allow tcp dport { 22, 443 } counter accept comment "ssh, https: é ü"\n\t\tip6 saddr ::1 udp dport 53 accept\n\t\tmeta l4proto icmp accept\n\t}\n}\n`,
+    );
+    const json = JSON.parse(await d.run(['-j', 'list', 'table', 'inet', 'claude'])) as { nftables: unknown[] };
+    // The reference: the same stripping, then the generic RFC 8785 canonicalizer.
+    const strip = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(strip);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'handle').map(([k, x]) => [k, k === 'counter' && x && typeof x === 'object' ? {} : strip(x)]));
+      return v;
+    };
+    const ref = sha256Hex(canonicalJson(json.nftables.filter((i) => !(i && typeof i === 'object' && 'metainfo' in i)).map(strip)));
+    expect(hashNftJson(json)).toBe(ref);
+    // Array-index-like keys take the canonicalJson path and still agree.
+    const odd = { nftables: [{ x: { '10': 1, '2': 2, b: [{ handle: 3, a: 'é' }] } }] };
+    expect(hashNftJson(odd)).toBe(sha256Hex(canonicalJson([{ x: { '10': 1, '2': 2, b: [{ a: 'é' }] } }])));
   });
 });

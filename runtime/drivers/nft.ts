@@ -158,17 +158,26 @@ function isAbsent(e: unknown): boolean {
 }
 
 /**
- * sha256 of the canonical JSON of a table listing, stable across identical loads: the
- * `metainfo` entry, every `handle` and counter values are dropped (they change on every
- * load or with traffic; a manual edit changes what remains).
+ * sha256 of the canonical JSON (RFC 8785) of a table listing, stable across identical
+ * loads: the `metainfo` entry, every `handle` and counter values are dropped (they change
+ * on every load or with traffic; a manual edit changes what remains).
+ *
+ * Fast path: the stripped copy is built with its keys in sorted (UTF-16) order, so plain
+ * `JSON.stringify` gives the RFC 8785 bytes for parsed JSON (strings, finite numbers,
+ * booleans, null); several times faster than the generic canonicalizer on a 10,000-rule
+ * listing. A key that looks like an array index (which JS objects would reorder) falls
+ * back to `canonicalJson`, so the hash is the same either way.
  */
 export function hashNftJson(json: unknown): string {
   const items = (json as { nftables?: unknown[] } | null)?.nftables ?? [];
+  let indexKey = false;
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') {
       const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      for (const k of Object.keys(v).sort()) {
+        const x = (v as Record<string, unknown>)[k];
+        if (/^(0|[1-9][0-9]*)$/.test(k)) indexKey = true;
         if (k === 'handle') continue;
         if (k === 'counter' && x && typeof x === 'object') {
           o[k] = {};
@@ -181,5 +190,5 @@ export function hashNftJson(json: unknown): string {
     return v;
   };
   const contents = items.filter((i) => !(i && typeof i === 'object' && 'metainfo' in i)).map(strip);
-  return sha256Hex(canonicalJson(contents));
+  return sha256Hex(indexKey ? canonicalJson(contents) : JSON.stringify(contents));
 }
