@@ -172,4 +172,28 @@ describe('a secret canary never leaves the container environment', () => {
     expect(leaksIn(run.dir)).toEqual([]);
     expect(gitObjectsWithCanary(run.paths.stateDir)).toEqual([]);
   }, 180_000);
+
+  it('a stopped service that prints its secret and exits when started: the failure quotes its log, redacted', async () => {
+    const db = run.n('db');
+    const svc = run.n('boot');
+    const dbCommand = 'sh -c \'echo "connecting with DB_PASSWORD=$DB_PASSWORD"; sleep 3601\'';
+    const two = (state: 'running' | 'stopped') => (files: Record<string, string>) => {
+      const one = servicesWithSecret(db, dbCommand);
+      const second = servicesWithSecret(svc, 'sh -c \'echo "booting with DB_PASSWORD=$DB_PASSWORD"; sleep 1; exit 1\'').split('\n').slice(6).join('\n');
+      const extra = `      state: ${state}\n      restart: "no"\n      healthcheck:\n        test: ["CMD", "false"]\n        interval: 1s\n`;
+      return { ...files, 'services.yaml': one + second.replace(`      image:`, `${extra}      image:`) };
+    };
+    const created = await request(run, 'add a stopped boot service', two('stopped'));
+    expect(created.status).toBe('applied');
+    // the start is a container.start of the existing container: this apply resolves no secret itself
+    const started = await request(run, 'start the boot service', two('running'));
+    expect(started.status).not.toBe('applied');
+    const text = JSON.stringify(started);
+    expect(text).toContain('booting with DB_PASSWORD=[redacted]');
+    expect(text).not.toContain(CANARY);
+    // the failure reached the journal (the files scanned below), redacted
+    expect(text).toMatch(/"t":"step\.fail"/);
+    expect(leaksIn(run.paths.dataDir)).toEqual([]);
+    expect(gitObjectsWithCanary(run.paths.stateDir)).toEqual([]);
+  }, 180_000);
 });

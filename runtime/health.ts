@@ -12,6 +12,8 @@ import { connect } from 'node:net';
 import type Docker from 'dockerode';
 import type { ContainerSpec, HealthSpec } from '../plan/types.js';
 import { ContainerExitedError, HealthTimeoutError, type ReadyResult } from './engine.js';
+import { demuxLogs, redactLines, secretValuesOf } from './observe/docker.js';
+import { redact } from './secrets.js';
 
 export const PROBE_INTERVAL_MS = 100;
 
@@ -63,14 +65,18 @@ function portAnswers(host: string, port: number, timeoutMs = 300): Promise<boole
   });
 }
 
+/**
+ * The container's last log lines for an error message: demultiplexed, with the values of
+ * its secret-derived env variables redacted (the container may have been created by an
+ * earlier apply, so this apply's own resolved secrets do not cover it).
+ */
 async function lastLogLines(container: Docker.Container, n = 5): Promise<string> {
   try {
-    const buf = (await container.logs({ stdout: true, stderr: true, tail: n, follow: false })) as unknown as Buffer;
-    return buf
-      .toString('utf8')
-      .replace(/[\x00-\x08\x0e-\x1f]/g, '')
-      .split('\n')
-      .map((l) => l.trim())
+    const info = await container.inspect();
+    const raw = (await container.logs({ stdout: true, stderr: true, tail: n, follow: false })) as unknown as Buffer;
+    const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+    return redactLines(demuxLogs(buf, !!info.Config?.Tty), secretValuesOf(info))
+      .map((l) => l.text.replace(/[\x00-\x08\x0e-\x1f]/g, '').trim())
       .filter(Boolean)
       .slice(-n)
       .map((l) => `    > ${l}`)
@@ -114,7 +120,7 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
         try {
           const r = await execIn(container, argv, Math.min(probeTimeout, Math.max(50, deadline - Date.now())));
           if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
-          last = `exit ${r.code ?? '?'}${r.output ? `: ${r.output.slice(0, 300)}` : ''}`;
+          last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
         } catch (e) {
           last = (e as Error).message;
           info = await container.inspect(); // it may have exited: the next round sees it
