@@ -119,7 +119,7 @@ describe('firewall steps', () => {
       const e = err as FirewallRulesetError;
       expect(e.clause).toBe('firewall-preflight');
       expect(e.step).toBe('firewall');
-      expect(e.message).toMatch(/step firewall \(firewall\.apply\)/);
+      expect(e.message).toMatch(/step firewall \(firewall\.apply\) failed the firewall pre-flight check[\s\S]*nft -c refused the ruleset/);
       expect(e.message).toMatch(b.nft);
       // Nothing changed, nothing began: no host file, the same table, no journal records.
       expect(existsSync(join(root, 'etc/claude-preflight'))).toBe(false);

@@ -178,7 +178,7 @@ export class FirewallRulesetError extends PlanRefusedError {
   ) {
     super(
       'firewall-preflight',
-      `step ${step} (firewall.apply): the firewall ruleset was refused by the pre-flight check on this host; nothing was changed.\n${nftMessage}`,
+      `step ${step} (firewall.apply) failed the firewall pre-flight check on this host; nothing was changed.\n${nftMessage}`,
       'fix the firewall section of the configuration (the line nft names), then plan and apply again; `sudo nft -c -f FILE` runs the same check by hand',
     );
   }
