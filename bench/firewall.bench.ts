@@ -4,12 +4,17 @@
  *   npm run build && node dist/bench/firewall.bench.js [--runs N]
  *
  * In a network namespace made for the run, it loads rulesets of 10, 1,000 and 10,000 rules,
- * and one rule with a 10,000-element set, three ways, each the median of N runs:
- *   raw      `nft -f FILE` of the same text (the peer)
- *   apply    NftDriver.apply (nft -c -f - then nft -f -: the default, checked first)
- *   load     NftDriver.apply with { check: false } (what commit-confirmed does after its
- *            own check, which happens before the pending record is written)
- * and prints each figure with its ratio to raw. Target: ≤ 1.5× raw.
+ * and one rule with a 10,000-element set, each the median of N runs, with the table absent
+ * before each load (`fresh`) and holding a table of the same size (`replace`):
+ *   raw        `nft -f FILE` of the same text (the peer)
+ *   pre-flight the backend's `check` (runtime/firewall-backend.ts), what apply runs before
+ *              anything changes: `nft -c -f -` of the ruleset, `nft list` of the current
+ *              table and `nft -c -f -` of its restoring text. Printed apart, not hidden.
+ *   step load  the firewall.apply step after the pre-flight: the backend's `apply(…,
+ *              { checked: true })` without a confirm window, i.e. one `nft -f -`
+ *   + observe  the same plus the `nft -j list` the step runs to record the table hash
+ *   unchecked  NftDriver.apply's default for other callers (nft -c then nft -f)
+ * and prints each with its ratio to raw. Target for the step: ≤ 1.5× raw.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +24,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileFirewall, type FirewallSpec } from '../compiler/firewall.js';
 import { NftDriver } from '../runtime/drivers/nft.js';
+import { createNftFirewallBackend } from '../runtime/firewall-backend.js';
 
 function rulesSpec(n: number): FirewallSpec {
   return {
@@ -38,6 +44,13 @@ function setSpec(n: number): FirewallSpec {
   return { default_input_policy: 'drop', rules: [{ name: 'allow-list', protocol: 'tcp', port: 22, source: src as [string, ...string[]], action: 'accept' }] };
 }
 
+/** Milliseconds `fn` takes. */
+async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -52,42 +65,45 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   execFileSync('ip', ['netns', 'add', ns]);
   try {
     const d = new NftDriver({ netns: ns });
+    // The step's own driver: the backend as the runtime builds it, with its `driver` exposed
+    // so the load can be timed without the observation.
+    const be = createNftFirewallBackend({ netns: ns, dataDir: join(tmp, 'data') });
     const cases: [string, FirewallSpec][] = [
       ['10 rules', rulesSpec(10)],
       ['1,000 rules', rulesSpec(1000)],
       ['10,000 rules', rulesSpec(10000)],
       ['1 rule, 10,000-element set', setSpec(10000)],
     ];
-    const rows: string[][] = [['case', 'text KiB', 'raw nft -f (ms)', 'apply (ms)', 'ratio', 'load only (ms)', 'ratio']];
+    const ratio = (x: number, r: number) => `${x.toFixed(1)} (${(x / r).toFixed(2)}×)`;
+    const rows: string[][] = [['case', 'before', 'KiB', 'raw nft -f', 'pre-flight', 'step load', '+ observe', 'unchecked apply']];
     for (const [label, spec] of cases) {
       const { ruleset } = compileFirewall(spec, { containerForwarding: false });
+      // `replace`: the same-size table, differing in its first port, is loaded before each run.
+      const other = compileFirewall({ ...spec, rules: (spec.rules ?? []).map((r, i) => (i === 0 ? { ...r, port: 65001 } : r)) }, { containerForwarding: false }).ruleset;
       const file = join(tmp, 'ruleset.nft');
       writeFileSync(file, ruleset);
-      const raw: number[] = [];
-      const apply: number[] = [];
-      const load: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        await d.remove();
-        let t = performance.now();
-        execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', file]);
-        raw.push(performance.now() - t);
-        await d.remove();
-        t = performance.now();
-        await d.apply(ruleset);
-        apply.push(performance.now() - t);
-        await d.remove();
-        t = performance.now();
-        await d.apply(ruleset, { check: false });
-        load.push(performance.now() - t);
+      for (const before of ['fresh', 'replace'] as const) {
+        const reset = async () => (before === 'fresh' ? d.remove() : d.apply(other, { check: false }));
+        const m = { raw: [] as number[], pre: [] as number[], load: [] as number[], step: [] as number[], unchecked: [] as number[] };
+        for (let i = 0; i < runs; i++) {
+          await reset();
+          m.raw.push(await time(() => execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', file])));
+          await reset();
+          m.pre.push(await time(() => be.check(ruleset)));
+          m.load.push(await time(() => be.driver.apply(ruleset, { check: false })));
+          await reset();
+          await be.check(ruleset);
+          m.step.push(await time(() => be.apply(ruleset, 0, [], { checked: true })));
+          await reset();
+          m.unchecked.push(await time(() => d.apply(ruleset)));
+        }
+        const r = median(m.raw);
+        rows.push([label, before, (ruleset.length / 1024).toFixed(0), r.toFixed(1), ratio(median(m.pre), r), ratio(median(m.load), r), ratio(median(m.step), r), ratio(median(m.unchecked), r)]);
       }
-      const r = median(raw);
-      const a = median(apply);
-      const l = median(load);
-      rows.push([label, (ruleset.length / 1024).toFixed(0), r.toFixed(1), a.toFixed(1), (a / r).toFixed(2) + '×', l.toFixed(1), (l / r).toFixed(2) + '×']);
     }
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-    for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
-    console.log(`(median of ${runs} runs each, in network namespace ${ns}; target ≤ 1.5× raw)`);
+    for (const row of rows) console.log(row.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+    console.log(`(ms, median of ${runs} runs each, in network namespace ${ns}; ratios to raw nft -f; target for the step ≤ 1.5×)`);
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);
     rmSync(tmp, { recursive: true, force: true });
