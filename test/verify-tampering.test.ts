@@ -14,8 +14,8 @@ import { pae, signPayload, serializeEnvelope } from '../plan/envelope.js';
 import { addTrustedKey } from '../plan/keys.js';
 import type { PlanPayload, PlanStep } from '../plan/types.js';
 import { main } from '../cli/main.js';
-import { makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
-import { PlanExpiredError, PlanFormatError, SignatureError, verifyPlan, type VerifyOptions } from './verify.js';
+import { makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
+import { PlanExpiredError, PlanFormatError, SignatureError, verifyPlan, type VerifyOptions } from '../runtime/verify.js';
 
 let dir: string;
 let dataDir: string;

@@ -15,11 +15,11 @@ import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { PlanStep } from '../plan/types.js';
 import { PassThrough, Writable } from 'node:stream';
 import { main } from '../cli/main.js';
-import { applyPlan } from './apply.js';
-import { DockerEngine } from './drivers/docker.js';
-import { transpileForChild, type ChildBuild } from './testutil/transpile-child.js';
-import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
-import { removeDockerByName } from './testutil/docker-cleanup.js';
+import { applyPlan } from '../runtime/apply.js';
+import { DockerEngine } from '../runtime/drivers/docker.js';
+import { transpileForChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
+import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
+import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
 
 const TRIALS = 20;
 const ROLLBACK_TRIALS = 6;
