@@ -5,6 +5,7 @@ import { transpileForChild, type ChildBuild } from '../testutil/transpile-child.
 import { tempDirs } from '../testutil/tempdirs.js';
 import { existsSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import {
   StateRepoDamagedError,
   StateRepoNotFoundError,
@@ -48,11 +49,11 @@ function gitCli(dir: string, ...args: string[]): string {
 }
 
 describe('authorFromEnv', () => {
-  it('prefers the API user, then SUDO_USER, then USER', () => {
+  it('prefers the API user, then SUDO_USER, then USER, then the account the process runs as', () => {
     expect(alice).toEqual({ name: 'alice', email: 'alice@box' });
     expect(authorFromEnv({ USER: 'bob' }, { hostname: 'h' })).toEqual({ name: 'bob', email: 'bob@h' });
     expect(authorFromEnv({ SUDO_USER: 'alice', USER: 'root' }, { apiUser: 'api-carol', hostname: 'h' }).name).toBe('api-carol');
-    expect(authorFromEnv({}, { hostname: 'h' }).name).toBe('unknown');
+    expect(authorFromEnv({}, { hostname: 'h' }).name).toBe(userInfo().username);
   });
 });
 

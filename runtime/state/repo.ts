@@ -19,7 +19,7 @@
 import * as git from 'isomorphic-git';
 import { promises as fsp, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { hostname as osHostname } from 'node:os';
+import { hostname as osHostname, userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { appendLineDurable, fsyncDir, writeFileAtomic } from '../../common/fsutil.js';
 import type { Env } from '../../common/paths.js';
@@ -178,9 +178,18 @@ function cleanIdent(s: string): string {
  * behind `sudo`), else `USER`, else `LOGNAME`; the email is `<user>@<hostname>`.
  */
 export function authorFromEnv(env: Env, opts: { apiUser?: string; hostname?: string } = {}): Author {
-  const name = cleanIdent(opts.apiUser || env.SUDO_USER || env.USER || env.LOGNAME || 'unknown') || 'unknown';
+  const name = cleanIdent(opts.apiUser || env.SUDO_USER || env.USER || env.LOGNAME || processUser()) || 'unknown';
   const host = cleanIdent(opts.hostname ?? osHostname()) || 'localhost';
   return { name, email: `${name.replace(/\s+/g, '.')}@${host}` };
+}
+
+/** The account this process runs as (cron, systemd and `env -i` leave USER unset). */
+function processUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }
 
 // ── commit messages ──────────────────────────────────────────────────────────
