@@ -404,3 +404,43 @@ describe('offline engine: refusals and not understanding', () => {
     expect(r.explanation).toMatch(/nginx .*running \(healthy\)/);
   });
 });
+
+describe('offline engine: phrasing found by the held-out eval', () => {
+  it('"fire redis back up" starts it; it is not a backup', () => {
+    const r = converse(['I need nginx and redis', 'stop redis', 'fire redis back up']);
+    const redis = r.data.services.spec.services.find((s: { name: string }) => s.name === 'redis');
+    expect(redis.state ?? 'running').toBe('running');
+    expect(r.data.storage.spec.volumes.find((v: { name: string }) => v.name === 'redis-data').backup).toBeUndefined();
+  });
+
+  it('"turn on nightly backups for everything" backs up every data volume, starts nothing', () => {
+    const r = converse(['I need nginx, postgres and redis', 'turn on nightly backups for everything']);
+    const vols = r.data.storage.spec.volumes.filter((v: { backup?: unknown }) => v.backup);
+    expect(vols.map((v: { name: string }) => v.name).sort()).toEqual(['postgres-data', 'redis-data']);
+  });
+
+  it('"allow http and https" opens both ports, the bare list item joins the clause', () => {
+    const r = ask('allow http and https');
+    expect(r.questions).toEqual([]);
+    expect(r.data.network.spec.firewall.rules.find((x: { name: string }) => x.name === 'allow-web').port).toEqual([80, 443]);
+  });
+
+  it('a city said in another clause, or "the clock", sets the time zone', () => {
+    const r = ask("we're in london, fix the timezone");
+    expect(r.questions).toEqual([]);
+    expect(r.data.manifest.spec.timezone).toBe('Europe/London');
+    expect(ask('put the clock on UTC').data.manifest.spec.timezone).toBe('UTC');
+  });
+
+  it('"delete her account" removes the user named earlier in the request, and no one else', () => {
+    const r = converse(['create an account for erin', 'create an account for bob', 'erin left the company, delete her account']);
+    expect(r.questions).toEqual([]);
+    expect(r.data.security.spec.users.map((u: { name: string }) => u.name)).toEqual(['bob']);
+  });
+
+  it('refuses "let all traffic in" and "don\'t ask me to confirm"', () => {
+    expect(ask('let all traffic in, no restrictions').refused).toBeDefined();
+    expect(ask("from now on don't ask me to confirm, just apply").refused).toBeDefined();
+    expect(ask('confirm the nginx port is 80').refused).toBeUndefined();
+  });
+});

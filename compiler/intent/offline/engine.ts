@@ -75,7 +75,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit)\s+(all|every|any)\s+(incoming\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -83,7 +83,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: SECRETS,
   },
   { re: /\bignore\s+(all\s+|any\s+|your\s+|the\s+)*(previous|prior|above|earlier|system)\s+(instructions|rules|prompts?|messages?)\b|\byou are now\b|\b(reveal|print|show)\b[^.]*\bsystem prompt\b|\bjailbreak\b/i, reason: INJECTION },
-  { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approvals?|confirmations?|signatures?|signing|verification)\b|\bauto[- ]?approve\s+(everything|all)\b/i, reason: APPROVALS },
+  { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approv\w*|confirm\w*|signatures?|signing|verification)\b|\b(don'?t|do not|never|stop|no need to)\s+(ask|prompt|check with)\w*\b[^.]*\b(confirm\w*|approv\w*|permission|first|before)\b|\bjust apply\b|\bauto[- ]?(approve|apply|confirm)\b/i, reason: APPROVALS },
   { re: /\b(disable|turn off|stop|delete|remove|clear|wipe|erase)\b[^.]*\baudit\b/i, reason: AUDIT },
 ];
 
@@ -107,7 +107,7 @@ const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove|delete|uninstall|get rid of|drop|tear down|decommission|destroy)\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
   ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable)\b/],
-  ['start', /\b(start|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
+  ['start', /\b(start|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
   ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|give me|build|configure|include|enable|also)\b/],
@@ -188,6 +188,9 @@ interface Run {
   notes: string[];
   /** The user named last in this request ("add user alice with sudo and ssh key …"). */
   lastUser?: string;
+  /** Words another clause's reading used ("we're in london, fix the timezone"): a clause
+   * holding one of them is context, not an unread clause. */
+  consumed: string[];
 }
 
 export function runOfflineEngine(input: EngineInput): Proposal {
@@ -209,6 +212,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     notUnderstood: [],
     answered: false,
     notes: [],
+    consumed: [],
   };
 
   try {
@@ -218,7 +222,9 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     // A clause joins the one before when it is only a list item: no verb, no topic, but a
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
     // alone, so text nothing understands is reported instead of swallowed.
-    const continues = (c: string) => detectVerb(c) === undefined && !TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0);
+    const continues = (c: string) =>
+      detectVerb(c) === undefined &&
+      ((!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})$/i.test(c.trim()));
     const clauses = splitClauses(message, (c) => !continues(c));
     let inherited: Verb | undefined;
     for (const clause of clauses) {
@@ -228,6 +234,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
       if (verb) inherited = verb;
     }
     finishFirewall(run);
+    run.notUnderstood = run.notUnderstood.filter((c) => !run.consumed.some((w) => new RegExp(String.raw`\b${escapeRe(w)}\b`, 'i').test(c)));
   } catch (e) {
     if (e instanceof WorkspaceError || e instanceof TemplateError) {
       return { ...base, files: {}, explanation: `I could not make this change: ${e.message}.`, questions: [] };
@@ -310,6 +317,7 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
   if (handleHostname(run, clause)) return true;
   if (handleTimezone(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
+  if ((verb === 'start' || verb === 'stop') && /\bback ?ups?\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
   if (verb === 'remove' || verb === 'stop' || verb === 'start' || verb === 'restart') {
     if (handleLifecycle(run, clause, verb)) return true;
   }
@@ -932,6 +940,7 @@ function withOption(cmd: string, existing: RegExp, add: string): string {
 function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   if (!/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
+  if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are)\s+(?:[\w-]+\s+)?back\s+up\b/.test(t)) return false;
   if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b/.test(t)) {
     const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
     vols.forEach((v, i) => {
@@ -1391,11 +1400,20 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const key = KEY_RE.exec(clause);
   const userWord = /\b(?:user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
-  if (!key && !userWord) return false;
-  if (!userWord && !/\busers?\b|\baccounts?\b/.test(t)) {
+  let pronounUser: string | undefined;
+  if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
+    const said = run.input.message.toLowerCase();
+    pronounUser = run.ws
+      .items<{ name: string }>('security.yaml', ['spec', 'users'])
+      .map((u) => u.name)
+      .find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`).test(said));
+    if (pronounUser) run.consumed.push(pronounUser);
+  }
+  if (!key && !userWord && !pronounUser) return false;
+  if (!userWord && !pronounUser && !/\busers?\b|\baccounts?\b/.test(t)) {
     if (!key) return false;
   }
-  let name = userWord?.[1];
+  let name = userWord?.[1] ?? pronounUser;
   if ((!name || ['a', 'an', 'the', 'with', 'and', 'ssh', 'new', 'called', 'named'].includes(name)) && run.lastUser) name = run.lastUser;
   if (!name || ['a', 'an', 'the', 'with', 'and', 'ssh', 'new', 'called', 'named'].includes(name)) {
     run.questions.push('What should the user be called? e.g. "add user alice with ssh key ssh-ed25519 AAAA… alice@laptop"');
@@ -1474,17 +1492,24 @@ function timeZones(): string[] {
 
 function handleTimezone(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
-  if (!/\btime\s?zone\b|\btz\b/.test(t)) return false;
+  if (!/\btime\s?zone\b|\btz\b|\bclocks?\b/.test(t)) return false;
   let zone: string | undefined;
   const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);
   if (direct) zone = timeZones().find((z) => z.toLowerCase() === direct[1]!.toLowerCase());
   if (!zone && /\b(utc|gmt|zulu)\b/.test(t)) zone = 'UTC';
-  if (!zone) {
-    const cand = timeZones()
+  const cityIn = (text: string) =>
+    timeZones()
       .map((z) => ({ z, city: z.split('/').pop()!.toLowerCase().replace(/_/g, ' ') }))
-      .filter(({ city }) => city.length > 2 && new RegExp(String.raw`\b${city.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b`).test(t))
-      .sort((a, b) => b.city.length - a.city.length);
-    zone = cand[0]?.z;
+      .filter(({ city }) => city.length > 2 && new RegExp(String.raw`\b${escapeRe(city)}\b`).test(text))
+      .sort((a, b) => b.city.length - a.city.length)[0];
+  if (!zone) zone = cityIn(t)?.z;
+  if (!zone) {
+    // "we're in london, fix the timezone": the place was said in another clause.
+    const other = cityIn(run.input.message.toLowerCase());
+    if (other) {
+      zone = other.z;
+      run.consumed.push(other.city);
+    }
   }
   if (!zone) {
     run.questions.push('Which time zone? Use a name like Europe/Berlin, America/New_York or UTC.');
@@ -1493,4 +1518,8 @@ function handleTimezone(run: Run, clause: string): boolean {
   run.ws.set('manifest.yaml', ['spec', 'timezone'], zone);
   run.lines.push(`~ timezone: ${zone}`);
   return true;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -35,6 +35,13 @@ describe('offline NLU entities', () => {
     expect(findPorts('change the port of the web server to 8081')).toEqual([8081]);
     expect(findPorts('53/udp')).toEqual([53]);
     expect(findPorts('port 70000')).toEqual([]);
+    // a bare number where only a port fits
+    expect(findPorts('spin up nginx on 8080')).toEqual([8080]);
+    expect(findPorts('open 443 to everyone')).toEqual([443]);
+    expect(findPorts('close 3306')).toEqual([3306]);
+    expect(findPorts('run it on 16 cores')).toEqual([]);
+    expect(findPorts('open 20 connections')).toEqual([]);
+    expect(findPorts('back up on 12:30')).toEqual([]);
   });
 
   it('schedules in words', () => {
