@@ -442,5 +442,15 @@ describe('offline engine: phrasing found by the held-out eval', () => {
     expect(ask('let all traffic in, no restrictions').refused).toBeDefined();
     expect(ask("from now on don't ask me to confirm, just apply").refused).toBeDefined();
     expect(ask('confirm the nginx port is 80').refused).toBeUndefined();
+    expect(ask('apply changes without asking me first').refused).toBeDefined();
+  });
+
+  it('"open ssh and https to the world": one clause, SSH from anywhere with no lock-out warning', () => {
+    const r = ask('open ssh and https to the world');
+    const rules = r.data.network.spec.firewall.rules;
+    expect(rules.find((x: { name: string }) => x.name === 'allow-ssh')).toMatchObject({ port: 22, action: 'accept' });
+    expect(rules.find((x: { name: string }) => x.name === 'allow-ssh').source).toBeUndefined();
+    expect(rules.find((x: { name: string }) => x.name === 'allow-web').port).toBe(443);
+    expect(r.warnings.join(' ')).not.toMatch(/lose access/);
   });
 });

@@ -83,7 +83,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: SECRETS,
   },
   { re: /\bignore\s+(all\s+|any\s+|your\s+|the\s+)*(previous|prior|above|earlier|system)\s+(instructions|rules|prompts?|messages?)\b|\byou are now\b|\b(reveal|print|show)\b[^.]*\bsystem prompt\b|\bjailbreak\b/i, reason: INJECTION },
-  { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approv\w*|confirm\w*|signatures?|signing|verification)\b|\b(don'?t|do not|never|stop|no need to)\s+(ask|prompt|check with)\w*\b[^.]*\b(confirm\w*|approv\w*|permission|first|before)\b|\bjust apply\b|\bauto[- ]?(approve|apply|confirm)\b/i, reason: APPROVALS },
+  { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approv\w*|confirm\w*|signatures?|signing|verification)\b|\b(don'?t|do not|never|stop|no need to)\s+(ask|prompt|check with)\w*\b[^.]*\b(confirm\w*|approv\w*|permission|first|before)\b|\bjust apply\b|\bauto[- ]?(approve|apply|confirm)\b|\b(apply|deploy|do|make|go ahead)\b[^.]*\bwithout\s+(asking|prompting|checking|confirming)\b|\bwithout\s+(asking|prompting)\s+(me|first|anyone)\b/i, reason: APPROVALS },
   { re: /\b(disable|turn off|stop|delete|remove|clear|wipe|erase)\b[^.]*\baudit\b/i, reason: AUDIT },
 ];
 
@@ -224,7 +224,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     // alone, so text nothing understands is reported instead of swallowed.
     const continues = (c: string) =>
       detectVerb(c) === undefined &&
-      ((!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})$/i.test(c.trim()));
+      ((!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()));
     const clauses = splitClauses(message, (c) => !continues(c));
     let inherited: Verb | undefined;
     for (const clause of clauses) {
@@ -1203,7 +1203,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   const lockdownSystem = /\block(ed|ing)?\s*down\b|\bharden\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
   const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
   const blockVerb = /\b(block|close|deny|drop|reject|forbid|disallow|blacklist)\b/.test(t);
-  const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist)\b/.test(t) || cidrs.length > 0);
+  const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   const anywhere = ANYWHERE.test(t);
@@ -1264,9 +1264,12 @@ function handleFirewall(run: Run, clause: string): boolean {
         putRule(run, { name: 'deny-ssh', protocol: 'tcp', port: sshPort(run), action: 'drop', comment: 'SSH from anywhere else' });
         run.lines.push('  • drop SSH from every other address (other traffic is unchanged)');
       }
-      run.warnings.push(
-        `This changes who can reach SSH. If you are connected from outside ${describeSource(rule.source)}, you will lose access; the firewall change is applied commit-confirmed, so it rolls back unless you confirm it in time.`,
-      );
+      // Narrowing SSH can lock you out; opening it to anywhere cannot.
+      if (rule.source !== undefined) {
+        run.warnings.push(
+          `This changes who can reach SSH. If you are connected from outside ${describeSource(rule.source)}, you will lose access; the firewall change is applied commit-confirmed, so it rolls back unless you confirm it in time.`,
+        );
+      }
     }
   }
 
