@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../common/paths.js';
 import { addTrustedKey } from '../plan/keys.js';
 import type { PlanPayload, PlanStep } from '../plan/types.js';
-import { makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
+import { refusal, S, setupTestHost, signPlan, verifyHarness, type TestHost } from './testutil/plans.js';
 import {
   checkAllowList,
   checkBase,
@@ -30,7 +30,6 @@ import {
   SignatureError,
   StalePlanError,
   verifyPlan,
-  type VerifyOptions,
 } from './verify.js';
 
 let dataDir: string;
@@ -43,17 +42,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const opts = (): VerifyOptions => ({ trustedKeys: host.trusted(), hostId: host.hostId, dataDir, now: () => now });
-const plan = (steps: PlanStep[] = [S.network('n1')], o: Partial<Parameters<typeof makePlan>[1]> = {}): PlanPayload =>
-  makePlan(steps, { hostId: host.hostId, base: {}, now: new Date(now.getTime() - 60_000), ...o });
-const refusal = (f: () => unknown): Error => {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a refusal');
-};
+const { opts, plan } = verifyHarness(() => ({ host, dataDir }), now);
 
 describe('verifyPlan (V1–V7)', () => {
   it('accepts a good plan and returns the payload parsed from the verified bytes', () => {

@@ -14,8 +14,8 @@ import { pae, signPayload, serializeEnvelope } from '../plan/envelope.js';
 import { addTrustedKey } from '../plan/keys.js';
 import type { PlanPayload, PlanStep } from '../plan/types.js';
 import { main } from '../cli/main.js';
-import { makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
-import { PlanExpiredError, PlanFormatError, SignatureError, verifyPlan, type VerifyOptions } from '../runtime/verify.js';
+import { makePlan, refusal, S, setupTestHost, signPlan, verifyHarness, type TestHost } from '../runtime/testutil/plans.js';
+import { PlanExpiredError, PlanFormatError, SignatureError, verifyPlan } from '../runtime/verify.js';
 
 let dir: string;
 let dataDir: string;
@@ -29,17 +29,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const opts = (): VerifyOptions => ({ trustedKeys: host.trusted(), hostId: host.hostId, dataDir, now: () => now });
-const plan = (steps: PlanStep[] = [S.network('n1')], o: Partial<Parameters<typeof makePlan>[1]> = {}): PlanPayload =>
-  makePlan(steps, { hostId: host.hostId, base: {}, now: new Date(now.getTime() - 60_000), ...o });
-const refusal = (f: () => unknown): Error => {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a refusal');
-};
+const { opts, plan } = verifyHarness(() => ({ host, dataDir }), now);
 
 describe('tampered envelopes and payloads', () => {
   it('a second "signatures" key (an attacker-controlled list after the real one) → V1', () => {

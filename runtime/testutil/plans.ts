@@ -147,3 +147,25 @@ export const S = {
     return { id: `remove/${name}`, op: 'container.remove', target: `container/${name}`, params: { name }, dependsOn: c.dependsOn ?? [], risk: c.risk ?? 'disruptive', phase: 7, inverse: null, description: `Remove orphaned container ${name}` };
   },
 };
+
+/** The error `f` throws; a test that expected a refusal fails when `f` returns. */
+export function refusal(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a refusal');
+}
+
+/**
+ * Helpers for tests of runtime/verify.ts against a test host set up in `beforeAll`
+ * (hence the getter): verify options with a fixed clock, and a plan made a minute before it.
+ */
+export function verifyHarness(get: () => { host: TestHost; dataDir: string }, now: Date) {
+  return {
+    opts: () => ({ trustedKeys: get().host.trusted(), hostId: get().host.hostId, dataDir: get().dataDir, now: () => now }),
+    plan: (steps: PlanStep[] = [S.network('n1')], o: Partial<MakePlanOptions> = {}): PlanPayload =>
+      makePlan(steps, { hostId: get().host.hostId, base: {}, now: new Date(now.getTime() - 60_000), ...o }),
+  };
+}
