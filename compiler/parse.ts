@@ -24,26 +24,13 @@
  * A file with any error is left out of the result; its diagnostics explain why.
  * Documented for users in docs/compiler-parse.md.
  */
-import {
-  Composer,
-  Lexer,
-  LineCounter,
-  Parser,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type Alias,
-  type Document,
-  type Pair,
-  type ParsedNode,
-  type Scalar,
-  type YAMLError,
-  type YAMLMap,
-  type YAMLSeq,
-} from 'yaml';
+import type * as YamlApi from 'yaml';
+import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAMLSeq } from 'yaml';
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
+import { loadYaml } from './yaml.js';
+
+// The yaml package, from its one-file copy in generated/ (compiler/yaml.ts says why).
+const { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq } = loadYaml();
 
 // ── public types ──────────────────────────────────────────────────────────
 
@@ -210,7 +197,7 @@ type Composed =
  * parser is still running, before the (recursive) composer sees it: very deep input would
  * otherwise exhaust the stack inside yaml, and near the stack limit V8 can abort the process.
  */
-function compose(text: string, lines: LineCounter, lim: ParseLimits): Composed {
+function compose(text: string, lines: YamlApi.LineCounter, lim: ParseLimits): Composed {
   const lexer = new Lexer();
   const parser = new Parser(lines.addNewLine);
   const composer = new Composer({

@@ -102,7 +102,9 @@ const files = await render();
 // (docs/state-files.md), each from its own script; names are relative to generated/.
 const { renderValidators } = await import('./gen-validators.mjs');
 const { renderStateDocs } = await import('./gen-state-docs.mjs');
+const { renderYamlBundle } = await import('./gen-yaml-bundle.mjs');
 files.set('validators.cjs', renderValidators(root));
+files.set('yaml.cjs', renderYamlBundle(root));
 files.set('../docs/state-files.md', renderStateDocs(root));
 let stale = [];
 for (const [name, text] of files) {
