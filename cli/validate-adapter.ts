@@ -6,12 +6,6 @@
  */
 import type { StateValidator } from '../runtime/state/export.js';
 import { validateFiles } from '../compiler/validate-api.js';
-import { KIND_BY_FILE as KINDS } from '../compiler/check.js';
-
-export const API_VERSION = 'claude.os/v1';
-
-/** The `kind` each state file must declare. */
-export const KIND_BY_FILE: Readonly<Record<string, string>> = KINDS;
 
 /**
  * Validates state files (name → text). Problems are one line per diagnostic,

@@ -1,6 +1,6 @@
 /**
  * How the compiler sees the system: only through this interface. The CLI wires in the
- * runtime's observer (runtime/observe/snapshot.ts); tests pass a fixed snapshot. The
+ * runtime's observer (runtime/observe/snapshot.ts); tests pass a snapshot directly. The
  * compiler never talks to Docker, nft or the host itself.
  */
 import type { ObservedState } from '../plan/types.js';
@@ -10,7 +10,3 @@ export interface ObservedSource {
   snapshot(): Promise<ObservedState>;
 }
 
-/** A source that always returns the same snapshot. */
-export function staticSource(observed: ObservedState): ObservedSource {
-  return { snapshot: async () => structuredClone(observed) };
-}

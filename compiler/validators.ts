@@ -44,7 +44,6 @@ export type JsonSchema = Record<string, unknown>;
 
 let validators: Record<StateSchemaName, ValidateFn> | undefined;
 let schemas: Map<string, JsonSchema> | undefined;
-let source: 'standalone' | 'compiled' | undefined;
 
 const require = createRequire(import.meta.url);
 
@@ -85,20 +84,11 @@ export function getValidators(opts: { forceCompile?: boolean } = {}): Record<Sta
     const missing = make.FORMATS.filter((n) => !(n in fmts));
     if (missing.length) throw new Error(`claude-os: no validator for the schema format(s) ${missing.join(', ')}`);
     validators = make(fmts);
-    source = 'standalone';
     return validators;
   }
   const compiled = compileValidators();
-  if (!opts.forceCompile) {
-    validators = compiled;
-    source = 'compiled';
-  }
+  if (!opts.forceCompile) validators = compiled;
   return compiled;
-}
-
-/** Where the validators came from (for the benchmark and tests). */
-export function validatorSource(): typeof source {
-  return source;
 }
 
 function compileValidators(): Record<StateSchemaName, ValidateFn> {

@@ -121,14 +121,6 @@ export function resolveOwners(listeners: Listener[], procRoot = '/proc'): Listen
   return listeners;
 }
 
-/** The listeners on a port (any address), with owners resolved. */
-export function whoListens(port: number, protocol: 'tcp' | 'udp' = 'tcp', procRoot = '/proc'): Listener[] {
-  return resolveOwners(
-    readListeners(procRoot).filter((l) => l.port === port && l.protocol === protocol),
-    procRoot,
-  );
-}
-
 /**
  * True when something answers on host:port: the TCP connection succeeds within timeoutMs
  * and is not closed by the other side within graceMs. Docker's port forwarding accepts a
