@@ -149,6 +149,8 @@ export interface ApplyOptions {
   lockWaitMs?: number;
   /** Who is applying (audit actor, git author). */
   actor?: { name: string; email: string };
+  /** What started this apply, for the `reconcile.started` event (default `apply`; the reconciler says `watch`, `interval`, `startup`, `drift`…). */
+  trigger?: string;
   /** Test-only: called at each crash point; the test runner kills the process there. */
   crashAt?: (p: CrashPoint) => void;
 }
@@ -849,7 +851,7 @@ async function execute(
   const ref = saveSnapshot(opts.dataDir, snap);
   savePlanForRecovery(opts.dataDir, payload);
   journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
-  onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: 'apply' });
+  onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
 
   const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked };
   const results = new Map<string, StepResult>(
