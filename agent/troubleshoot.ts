@@ -12,10 +12,10 @@
  */
 import { createInterface } from 'node:readline';
 import { resolvePaths } from '../common/paths.js';
-import { println, EXIT, type CommandContext } from './context.js';
+import { println, EXIT, type CommandContext } from '../cli/context.js';
 import { desiredFromStateDir, observeEnv } from './observe-env.js';
 import { diagnosisText, findingText, safeText } from './render/observe.js';
-import { hostAddress } from './progress.js';
+import { hostAddress } from '../cli/progress.js';
 import { applyPlanned, openFlowHost, planFiles, stateHeadOf } from './flow.js';
 import { compileFiles, compileStateDir } from '../compiler/compile.js';
 import { renderDiagnostic } from '../compiler/diagnostics.js';
@@ -231,7 +231,7 @@ export interface ApplyFilesOptions {
 /**
  * State files → compile → plan against the observed snapshot → sign with the host key →
  * apply (rollback on failure, state committed) → verify the services answer: the one
- * planning path of cli/flow.ts (firewall lock-out gate included). The approval has already
+ * planning path of agent/flow.ts (firewall lock-out gate included). The approval has already
  * been given by the caller (a prompt or --yes).
  */
 export async function applyStateFiles(
