@@ -280,8 +280,10 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         return EXIT.OK;
       }
       const sensitive = isSecuritySensitive(t.planned);
-      const answer = ((await reader.next(sensitive ? 'This is a security-sensitive change. Type yes to apply it [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
-      if (sensitive ? /^yes$/i.test(answer) : /^(y|yes)$/i.test(answer)) {
+      // y/yes and n/no mean the same at every yes/no prompt (a security-sensitive plan is
+      // still confirmed explicitly: it is asked on its own, with the warnings above it).
+      const answer = ((await reader.next(sensitive ? 'This is a significant security change. Proceed? [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
+      if (/^(y|yes)$/i.test(answer)) {
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;

@@ -75,10 +75,6 @@ const command: Command = {
           for (const h of HELP) println(ctx.stdout, h);
           continue;
         }
-        if (pending?.planned && /^(y|apply|do it)$/i.test(line) && isSecuritySensitive(pending.planned)) {
-          println(ctx.stdout, 'This is a security-sensitive change: type yes to apply it.');
-          continue;
-        }
         if (pending?.planned && /^(y|yes|apply|do it)$/i.test(line)) {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
@@ -127,7 +123,7 @@ const command: Command = {
         if (t.planned) {
           chain = [...(pending ? chain : []), line];
           pending = t;
-          println(ctx.stdout, isSecuritySensitive(t.planned) ? 'This is a security-sensitive change. Type yes to apply it [yes/no/modify] (or keep refining)' : 'Apply these changes? [yes/no/modify] (or keep refining)');
+          println(ctx.stdout, isSecuritySensitive(t.planned) ? 'This is a significant security change. Proceed? [yes/no/modify] (or keep refining)' : 'Apply these changes? [yes/no/modify] (or keep refining)');
         }
       }
     } finally {
