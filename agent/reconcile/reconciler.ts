@@ -55,6 +55,8 @@ export interface ReconcileHost {
   snapshot(): Promise<ObservedState>;
   plan(compiled: CompileResult, o: { request: string; base: string | null; observed: ObservedState; now: Date; ttlMs: number }): Promise<PlanOutcome>;
   apply(planned: Planned, o: { yes: boolean; actor: { name: string; email: string }; trigger: string; onEvent: (e: ApplyEvent) => void }): Promise<ApplyResult>;
+  /** Queue with the other plan-and-apply requests of this host (agent/flow.ts request lock) from reading the state to the end of the apply; returns the release. */
+  lock?(): Promise<() => void>;
 }
 
 export interface ReconcilerOptions {
@@ -145,7 +147,9 @@ export class Reconciler {
     const t0 = performance.now();
     const startedAt = this.now().toISOString();
     let outcome: PassOutcome;
+    let release: (() => void) | null = null;
     try {
+      release = (await this.o.host.lock?.()) ?? null;
       outcome = await this.passInner(trigger);
     } catch (e) {
       // A bug or an unexpected system error: reported like a failed pass, and the next pass tries again.
@@ -154,6 +158,8 @@ export class Reconciler {
       this.notifyOnce(`internal|${error}`, { source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `reconcile pass failed: ${error}` });
       this.log(`pass failed: ${error}`);
       outcome = { status: 'refused', error, stale: false };
+    } finally {
+      release?.();
     }
     const rec: PassRecord = { trigger, startedAt, durationMs: performance.now() - t0, outcome };
     this.passes++;
