@@ -27,7 +27,7 @@ import { ObserveMetrics } from './prom.js';
 import { RingBuffer } from './ring.js';
 
 import { buildSummary, type Summary } from './summary.js';
-import type { Anomaly, Facts, LogLine, ObsEvent } from './types.js';
+import type { Anomaly, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
 import { Notifier } from '../notify/index.js';
 
 export { EVENTS_STORE };
