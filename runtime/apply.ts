@@ -150,6 +150,8 @@ export interface ApplyOptions {
   lockWaitMs?: number;
   /** Who is applying (audit actor, git author). */
   actor?: { name: string; email: string };
+  /** What started this apply, for the `reconcile.started` event (default `apply`; the reconciler says `watch`, `interval`, `startup`, `drift`…). */
+  trigger?: string;
   /** Test-only: called at each crash point; the test runner kills the process there. */
   crashAt?: (p: CrashPoint) => void;
 }
@@ -878,7 +880,7 @@ async function execute(
   savePlanForRecovery(opts.dataDir, payload);
   trace('apply: snapshot saved');
   journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
-  onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: 'apply' });
+  onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
 
   const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked, recordUpdates: new Map() };
   const results = new Map<string, StepResult>(
