@@ -41,6 +41,7 @@ import type { Path } from './parse.js';
 import type { Service, VolumeMount, Healthcheck } from '../generated/services.js';
 import { imageRepository, parseImageRef } from './formats.js';
 import { closest } from './check.js';
+import { dangerousMount, mountAllowed } from '../plan/trust.js';
 
 // ── documented defaults ──────────────────────────────────────────────────
 
@@ -172,6 +173,9 @@ export function resolve(written: WrittenState, sink: DiagnosticSink): ResolvedMo
 }
 
 class Resolver {
+  /** manifest.yaml spec.safety.allow_host_mounts, normalised. */
+  private allowHostMounts: string[] = [];
+
   constructor(
     private readonly w: WrittenState,
     private readonly sink: DiagnosticSink,
@@ -220,6 +224,7 @@ class Resolver {
   run(): ResolvedModel {
     const w = this.w;
     const manifest = w.manifest?.spec;
+    this.allowHostMounts = (manifest?.safety?.allow_host_mounts ?? []).map(normalisePath);
     const servicesSpec = w.services?.spec;
     const networkSpec = w.network?.spec;
     const storageSpec = w.storage?.spec;
@@ -339,6 +344,11 @@ class Resolver {
       const mount: ResolvedMount = { source: m.source, target: m.target, readonly: m.readonly ?? false };
       if (m.source.startsWith('/')) {
         mount.source = normalisePath(m.source);
+        const danger = dangerousMount(mount.source);
+        if (danger && !mountAllowed(mount.source, this.allowHostMounts)) {
+          this.report('CLA3021', file, [...base, i, 'source'], { owner, path: mount.source, what: danger });
+          return;
+        }
         // The longest volume path that contains the source.
         let best: ResolvedVolume | undefined;
         for (const v of volumes) {
