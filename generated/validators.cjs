@@ -5,15 +5,15 @@ module.exports = function makeValidators(formats) {
   const exports = {};
 "use strict";
 exports.manifest = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"allow_host_mounts":{"description":"Host paths a service or job may mount although they are the engine's socket, / or a host system path (/etc, /proc, /sys, /dev, /var/lib/docker, …). Each such mount is still a security step: it needs an admin signature and an explicit confirmation.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/absPath"}},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"allow_host_mounts":{"description":"Host paths a service or job may mount although they are the engine's socket, / or a host system path (/etc, /proc, /sys, /dev, /var/lib/docker, …). Each such mount is still a security step: it needs an admin signature and an explicit confirmation.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/absPath"}},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"reconcile":{"title":"ReconcileConfig","description":"The reconciler daemon (`claude reconcile --serve`, docs/reconciler.md): when it checks the system against the state files, and what it does about drift.","type":"object","additionalProperties":false,"properties":{"interval":{"description":"A full pass this often, whatever changed (a pass also runs at start-up and after each change in the state dir). Default 60s.","$ref":"common.schema.json#/$defs/duration"},"debounce":{"description":"How long the state dir must be quiet after a change before a pass starts. Default 500ms.","$ref":"common.schema.json#/$defs/duration"},"drift":{"description":"What to do when the system no longer matches the applied state files (a managed container stopped, removed or changed by hand, the inet claude table edited): self_heal applies the plan that restores it (only restores; audited), queue keeps that plan pending for approval, report only reports it. Drift is always reported (event and notification).","type":"string","enum":["self_heal","queue","report"],"default":"self_heal"},"ignore":{"description":"What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"}}}},"notifications":{"title":"NotificationsConfig","description":"Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).","type":"object","additionalProperties":false,"properties":{"min_severity":{"description":"Notifications below this are recorded but not sent to the webhook.","type":"string","enum":["info","warning","critical"],"default":"info"},"webhook":{"title":"WebhookConfig","description":"A JSON POST of each notification to this URL, with a timeout and retries; it never delays a reconcile pass.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http:// or https:// URL.","type":"string","format":"uri","pattern":"^https?://"},"secret":{"description":"A secret of security.yaml used as the HMAC-SHA256 key of the X-Claude-Signature header (sha256=<hex>); never sent in the body.","$ref":"common.schema.json#/$defs/secretName"},"timeout":{"description":"Per attempt. Default 5s.","$ref":"common.schema.json#/$defs/duration"},"retries":{"description":"Attempts after the first, on a network error, a timeout, 429 or 5xx.","type":"integer","minimum":0,"maximum":10,"default":3}}}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"}}}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema37 = {"description":"A secret name: lowercase letters, digits and '_', starting with a letter.","type":"string","pattern":"^[a-z][a-z0-9_]{0,62}$"};
 const schema38 = {"description":"An absolute path.","type":"string","pattern":"^/([^\\u0000]*)$"};
 const schema40 = {"description":"A duration: a number and a unit (ms, s, m, h, d), possibly combined: 500ms, 30s, 10m, 1h, 1h30m.","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$"};
-const schema42 = {"description":"A cron expression: five fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.","type":"string","format":"cron"};
-const schema44 = {"description":"A container image reference: [registry[:port]/]repository[:tag][@sha256:digest].","type":"string","format":"image-ref"};
-const schema45 = {"description":"An IPv4 or IPv6 address.","type":"string","format":"ip"};
-const schema46 = {"description":"A TCP/UDP port number, 1-65535.","type":"integer","minimum":1,"maximum":65535};
+const schema46 = {"description":"A cron expression: five fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.","type":"string","format":"cron"};
+const schema48 = {"description":"A container image reference: [registry[:port]/]repository[:tag][@sha256:digest].","type":"string","format":"image-ref"};
+const schema49 = {"description":"An IPv4 or IPv6 address.","type":"string","format":"ip"};
+const schema50 = {"description":"A TCP/UDP port number, 1-65535.","type":"integer","minimum":1,"maximum":65535};
 const schema34 = {"description":"Who and what this file is about; display only, never changes what apply does.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"},"description":{"type":"string","maxLength":1024},"created":{"type":"string","format":"date-time"},"modified":{"type":"string","format":"date-time"},"labels":{"$ref":"#/$defs/labels"}}};
 const schema35 = {"description":"A DNS-label-like name: lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit.","type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"};
 const schema36 = {"description":"String key/value labels. Keys starting with claude.os/ are reserved.","type":"object","propertyNames":{"pattern":"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"},"additionalProperties":{"type":"string"}};
@@ -225,17 +225,20 @@ return errors === 0;
 }
 validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const func2 = Object.prototype.hasOwnProperty;
+const func0 = require("ajv/dist/runtime/equal").default;
 const pattern6 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$", "u");
 const pattern7 = new RegExp("^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$", "u");
 const pattern8 = new RegExp("^[a-z][a-z0-9_]{0,62}$", "u");
 const pattern9 = new RegExp("^/([^\\u0000]*)$", "u");
 const pattern10 = new RegExp("^[a-z]+\\.[a-z_]+$", "u");
 const pattern12 = new RegExp("^([0-9]+(ms|s|m|h|d))+$", "u");
-const func0 = require("ajv/dist/runtime/equal").default;
+const pattern15 = new RegExp("^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$", "u");
+const pattern16 = new RegExp("^https?://", "u");
 const formats4 = formats.uri;
-const formats6 = formats.cron;
-const formats8 = formats["image-ref"];
-const formats10 = formats.ip;
+const formats8 = formats.cron;
+const formats10 = formats["image-ref"];
+const formats12 = formats.ip;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://claude-os.dev/schemas/manifest.schema.json" */;
@@ -357,7 +360,7 @@ if(data.spec !== undefined){
 let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
-if(!((((((((key1 === "hostname") || (key1 === "timezone")) || (key1 === "llm")) || (key1 === "safety")) || (key1 === "observe")) || (key1 === "backup")) || (key1 === "images")) || (key1 === "api"))){
+if(!(func2.call(schema31.properties.spec.properties, key1))){
 const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
@@ -985,12 +988,12 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data3.observe !== undefined){
-let data26 = data3.observe;
+if(data3.reconcile !== undefined){
+let data26 = data3.reconcile;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 for(const key4 in data26){
-if(!((((key4 === "metrics_retention") || (key4 === "log_lines_per_service")) || (key4 === "event_retention")) || (key4 === "anomaly_detection"))){
-const err57 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.observe,data:data26};
+if(!((((key4 === "interval") || (key4 === "debounce")) || (key4 === "drift")) || (key4 === "ignore"))){
+const err57 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.reconcile,data:data26};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1000,11 +1003,11 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data26.metrics_retention !== undefined){
-let data27 = data26.metrics_retention;
+if(data26.interval !== undefined){
+let data27 = data26.interval;
 if(typeof data27 === "string"){
 if(!pattern12.test(data27)){
-const err58 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data27};
+const err58 = {instancePath:instancePath+"/spec/reconcile/interval",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data27};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1015,7 +1018,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data27};
+const err59 = {instancePath:instancePath+"/spec/reconcile/interval",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data27};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1025,10 +1028,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data26.log_lines_per_service !== undefined){
-let data28 = data26.log_lines_per_service;
-if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err60 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.log_lines_per_service.type,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data28};
+if(data26.debounce !== undefined){
+let data28 = data26.debounce;
+if(typeof data28 === "string"){
+if(!pattern12.test(data28)){
+const err60 = {instancePath:instancePath+"/spec/reconcile/debounce",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data28};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1037,9 +1041,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 > 100000 || isNaN(data28)){
-const err61 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data28};
+}
+else {
+const err61 = {instancePath:instancePath+"/spec/reconcile/debounce",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data28};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1048,8 +1052,11 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(data28 < 10 || isNaN(data28)){
-const err62 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data28};
+}
+if(data26.drift !== undefined){
+let data29 = data26.drift;
+if(typeof data29 !== "string"){
+const err62 = {instancePath:instancePath+"/spec/reconcile/drift",schemaPath:"#/properties/spec/properties/reconcile/properties/drift/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.reconcile.properties.drift.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.drift,data:data29};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1058,12 +1065,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-if(data26.event_retention !== undefined){
-let data29 = data26.event_retention;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err63 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.event_retention.type,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data29};
+if(!(((data29 === "self_heal") || (data29 === "queue")) || (data29 === "report"))){
+const err63 = {instancePath:instancePath+"/spec/reconcile/drift",schemaPath:"#/properties/spec/properties/reconcile/properties/drift/enum",keyword:"enum",params:{allowedValues: schema31.properties.spec.properties.reconcile.properties.drift.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.spec.properties.reconcile.properties.drift.enum,parentSchema:schema31.properties.spec.properties.reconcile.properties.drift,data:data29};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1072,9 +1075,16 @@ vErrors.push(err63);
 }
 errors++;
 }
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 100000 || isNaN(data29)){
-const err64 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data29};
+}
+if(data26.ignore !== undefined){
+let data30 = data26.ignore;
+if(Array.isArray(data30)){
+const len3 = data30.length;
+for(let i6=0; i6<len3; i6++){
+let data31 = data30[i6];
+if(typeof data31 === "string"){
+if(!pattern15.test(data31)){
+const err64 = {instancePath:instancePath+"/spec/reconcile/ignore/" + i6,schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/items/pattern",keyword:"pattern",params:{pattern: "^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"},message:"must match pattern \""+"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"+"\"",schema:"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$",parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore.items,data:data31};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1083,8 +1093,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data29 < 10 || isNaN(data29)){
-const err65 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data29};
+}
+else {
+const err65 = {instancePath:instancePath+"/spec/reconcile/ignore/" + i6,schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.reconcile.properties.ignore.items.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore.items,data:data31};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1094,11 +1105,18 @@ vErrors.push(err65);
 errors++;
 }
 }
+let i7 = data30.length;
+let j3;
+if(i7 > 1){
+const indices2 = {};
+for(;i7--;){
+let item2 = data30[i7];
+if(typeof item2 !== "string"){
+continue;
 }
-if(data26.anomaly_detection !== undefined){
-let data30 = data26.anomaly_detection;
-if(typeof data30 !== "boolean"){
-const err66 = {instancePath:instancePath+"/spec/observe/anomaly_detection",schemaPath:"#/properties/spec/properties/observe/properties/anomaly_detection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.observe.properties.anomaly_detection.type,parentSchema:schema31.properties.spec.properties.observe.properties.anomaly_detection,data:data30};
+if(typeof indices2[item2] == "number"){
+j3 = indices2[item2];
+const err66 = {instancePath:instancePath+"/spec/reconcile/ignore",schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore,data:data30};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1106,11 +1124,14 @@ else {
 vErrors.push(err66);
 }
 errors++;
+break;
+}
+indices2[item2] = i7;
 }
 }
 }
 else {
-const err67 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.observe.type,parentSchema:schema31.properties.spec.properties.observe,data:data26};
+const err67 = {instancePath:instancePath+"/spec/reconcile/ignore",schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.reconcile.properties.ignore.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore,data:data30};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1120,12 +1141,9 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data3.backup !== undefined){
-let data31 = data3.backup;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-for(const key5 in data31){
-if(!((((key5 === "enabled") || (key5 === "schedule")) || (key5 === "retain")) || (key5 === "destination"))){
-const err68 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.backup,data:data31};
+}
+else {
+const err68 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.reconcile.type,parentSchema:schema31.properties.spec.properties.reconcile,data:data26};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1135,10 +1153,12 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data31.enabled !== undefined){
-let data32 = data31.enabled;
-if(typeof data32 !== "boolean"){
-const err69 = {instancePath:instancePath+"/spec/backup/enabled",schemaPath:"#/properties/spec/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.backup.properties.enabled.type,parentSchema:schema31.properties.spec.properties.backup.properties.enabled,data:data32};
+if(data3.notifications !== undefined){
+let data32 = data3.notifications;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key5 in data32){
+if(!((key5 === "min_severity") || (key5 === "webhook"))){
+const err69 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications,data:data32};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1148,11 +1168,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data31.schedule !== undefined){
-let data33 = data31.schedule;
-if(typeof data33 === "string"){
-if(!(formats6(data33))){
-const err70 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema42,data:data33};
+if(data32.min_severity !== undefined){
+let data33 = data32.min_severity;
+if(typeof data33 !== "string"){
+const err70 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.min_severity.type,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data33};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1161,9 +1180,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.type,parentSchema:schema42,data:data33};
+if(!(((data33 === "info") || (data33 === "warning")) || (data33 === "critical"))){
+const err71 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/enum",keyword:"enum",params:{allowedValues: schema31.properties.spec.properties.notifications.properties.min_severity.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.spec.properties.notifications.properties.min_severity.enum,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data33};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1173,10 +1191,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data31.retain !== undefined){
-let data34 = data31.retain;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err72 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.backup.properties.retain.type,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data34};
+if(data32.webhook !== undefined){
+let data34 = data32.webhook;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.url === undefined){
+const err72 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.spec.properties.notifications.properties.webhook.required,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1185,9 +1204,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 > 10000 || isNaN(data34)){
-const err73 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data34};
+for(const key6 in data34){
+if(!((((key6 === "url") || (key6 === "secret")) || (key6 === "timeout")) || (key6 === "retries"))){
+const err73 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1196,8 +1215,12 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data34 < 1 || isNaN(data34)){
-const err74 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data34};
+}
+if(data34.url !== undefined){
+let data35 = data34.url;
+if(typeof data35 === "string"){
+if(!pattern16.test(data35)){
+const err74 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1206,13 +1229,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-if(data31.destination !== undefined){
-let data35 = data31.destination;
-if(typeof data35 === "string"){
-if(!pattern9.test(data35)){
-const err75 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data35};
+if(!(formats4(data35))){
+const err75 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1223,7 +1241,7 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data35};
+const err76 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1233,9 +1251,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.backup.type,parentSchema:schema31.properties.spec.properties.backup,data:data31};
+if(data34.secret !== undefined){
+let data36 = data34.secret;
+if(typeof data36 === "string"){
+if(!pattern8.test(data36)){
+const err77 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,62}$"+"\"",schema:"^[a-z][a-z0-9_]{0,62}$",parentSchema:schema37,data:data36};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1245,12 +1265,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data3.images !== undefined){
-let data36 = data3.images;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key6 in data36){
-if(!((key6 === "aliases") || (key6 === "pull"))){
-const err78 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.images,data:data36};
+else {
+const err78 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data36};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1260,14 +1276,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data36.aliases !== undefined){
-let data37 = data36.aliases;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key7 in data37){
-const _errs91 = errors;
-if(typeof key7 === "string"){
-if(func1(key7) > 255){
-const err79 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key7,propertyName:key7};
+if(data34.timeout !== undefined){
+let data37 = data34.timeout;
+if(typeof data37 === "string"){
+if(!pattern12.test(data37)){
+const err79 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data37};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1276,8 +1289,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(func1(key7) < 1){
-const err80 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key7,propertyName:key7};
+}
+else {
+const err80 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data37};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1287,8 +1301,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-else {
-const err81 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key7,propertyName:key7};
+if(data34.retries !== undefined){
+let data38 = data34.retries;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err81 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1297,9 +1313,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-var valid24 = _errs91 === errors;
-if(!valid24){
-const err82 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data37};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 10 || isNaN(data38)){
+const err82 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1308,12 +1324,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-for(const key8 in data37){
-let data38 = data37[key8];
-if(typeof data38 === "string"){
-if(!(formats8(data38))){
-const err83 = {instancePath:instancePath+"/spec/images/aliases/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema44,data:data38};
+if(data38 < 0 || isNaN(data38)){
+const err83 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1323,8 +1335,10 @@ vErrors.push(err83);
 errors++;
 }
 }
+}
+}
 else {
-const err84 = {instancePath:instancePath+"/spec/images/aliases/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.type,parentSchema:schema44,data:data38};
+const err84 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.properties.webhook.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1336,7 +1350,7 @@ errors++;
 }
 }
 else {
-const err85 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.properties.aliases.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data37};
+const err85 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.type,parentSchema:schema31.properties.spec.properties.notifications,data:data32};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1346,10 +1360,12 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data36.pull !== undefined){
-let data39 = data36.pull;
-if(typeof data39 !== "boolean"){
-const err86 = {instancePath:instancePath+"/spec/images/pull",schemaPath:"#/properties/spec/properties/images/properties/pull/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.images.properties.pull.type,parentSchema:schema31.properties.spec.properties.images.properties.pull,data:data39};
+if(data3.observe !== undefined){
+let data39 = data3.observe;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key7 in data39){
+if(!((((key7 === "metrics_retention") || (key7 === "log_lines_per_service")) || (key7 === "event_retention")) || (key7 === "anomaly_detection"))){
+const err86 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.observe,data:data39};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1359,9 +1375,11 @@ vErrors.push(err86);
 errors++;
 }
 }
-}
-else {
-const err87 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.type,parentSchema:schema31.properties.spec.properties.images,data:data36};
+if(data39.metrics_retention !== undefined){
+let data40 = data39.metrics_retention;
+if(typeof data40 === "string"){
+if(!pattern12.test(data40)){
+const err87 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data40};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1371,12 +1389,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data3.api !== undefined){
-let data40 = data3.api;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key9 in data40){
-if(!(((key9 === "enabled") || (key9 === "listen")) || (key9 === "port"))){
-const err88 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.api,data:data40};
+else {
+const err88 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data40};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1386,10 +1400,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data40.enabled !== undefined){
-let data41 = data40.enabled;
-if(typeof data41 !== "boolean"){
-const err89 = {instancePath:instancePath+"/spec/api/enabled",schemaPath:"#/properties/spec/properties/api/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.api.properties.enabled.type,parentSchema:schema31.properties.spec.properties.api.properties.enabled,data:data41};
+if(data39.log_lines_per_service !== undefined){
+let data41 = data39.log_lines_per_service;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err89 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.log_lines_per_service.type,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1398,12 +1412,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data40.listen !== undefined){
-let data42 = data40.listen;
-if(typeof data42 === "string"){
-if(!(formats10(data42))){
-const err90 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema45,data:data42};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 > 100000 || isNaN(data41)){
+const err90 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1412,9 +1423,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data42};
+if(data41 < 10 || isNaN(data41)){
+const err91 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1424,10 +1434,11 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data40.port !== undefined){
-let data43 = data40.port;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err92 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.type,parentSchema:schema46,data:data43};
+}
+if(data39.event_retention !== undefined){
+let data42 = data39.event_retention;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err92 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.event_retention.type,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1436,9 +1447,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 > 65535 || isNaN(data43)){
-const err93 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema46,data:data43};
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 > 100000 || isNaN(data42)){
+const err93 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1447,8 +1458,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data43 < 1 || isNaN(data43)){
-const err94 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46,data:data43};
+if(data42 < 10 || isNaN(data42)){
+const err94 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1459,9 +1470,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data40};
+if(data39.anomaly_detection !== undefined){
+let data43 = data39.anomaly_detection;
+if(typeof data43 !== "boolean"){
+const err95 = {instancePath:instancePath+"/spec/observe/anomaly_detection",schemaPath:"#/properties/spec/properties/observe/properties/anomaly_detection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.observe.properties.anomaly_detection.type,parentSchema:schema31.properties.spec.properties.observe.properties.anomaly_detection,data:data43};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1473,7 +1485,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+const err96 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.observe.type,parentSchema:schema31.properties.spec.properties.observe,data:data39};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1483,14 +1495,377 @@ vErrors.push(err96);
 errors++;
 }
 }
-}
-else {
-const err97 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data3.backup !== undefined){
+let data44 = data3.backup;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key8 in data44){
+if(!((((key8 === "enabled") || (key8 === "schedule")) || (key8 === "retain")) || (key8 === "destination"))){
+const err97 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.backup,data:data44};
 if(vErrors === null){
 vErrors = [err97];
 }
 else {
 vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data44.enabled !== undefined){
+let data45 = data44.enabled;
+if(typeof data45 !== "boolean"){
+const err98 = {instancePath:instancePath+"/spec/backup/enabled",schemaPath:"#/properties/spec/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.backup.properties.enabled.type,parentSchema:schema31.properties.spec.properties.backup.properties.enabled,data:data45};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data44.schedule !== undefined){
+let data46 = data44.schedule;
+if(typeof data46 === "string"){
+if(!(formats8(data46))){
+const err99 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data46};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data46};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data44.retain !== undefined){
+let data47 = data44.retain;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err101 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.backup.properties.retain.type,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 10000 || isNaN(data47)){
+const err102 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+if(data47 < 1 || isNaN(data47)){
+const err103 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+if(data44.destination !== undefined){
+let data48 = data44.destination;
+if(typeof data48 === "string"){
+if(!pattern9.test(data48)){
+const err104 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data48};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data48};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.backup.type,parentSchema:schema31.properties.spec.properties.backup,data:data44};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data3.images !== undefined){
+let data49 = data3.images;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key9 in data49){
+if(!((key9 === "aliases") || (key9 === "pull"))){
+const err107 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.images,data:data49};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+if(data49.aliases !== undefined){
+let data50 = data49.aliases;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key10 in data50){
+const _errs124 = errors;
+if(typeof key10 === "string"){
+if(func1(key10) > 255){
+const err108 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+if(func1(key10) < 1){
+const err109 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+var valid34 = _errs124 === errors;
+if(!valid34){
+const err111 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data50};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+for(const key11 in data50){
+let data51 = data50[key11];
+if(typeof data51 === "string"){
+if(!(formats10(data51))){
+const err112 = {instancePath:instancePath+"/spec/images/aliases/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data51};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/spec/images/aliases/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data51};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.properties.aliases.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data50};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data49.pull !== undefined){
+let data52 = data49.pull;
+if(typeof data52 !== "boolean"){
+const err115 = {instancePath:instancePath+"/spec/images/pull",schemaPath:"#/properties/spec/properties/images/properties/pull/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.images.properties.pull.type,parentSchema:schema31.properties.spec.properties.images.properties.pull,data:data52};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+}
+else {
+const err116 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.type,parentSchema:schema31.properties.spec.properties.images,data:data49};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data3.api !== undefined){
+let data53 = data3.api;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key12 in data53){
+if(!(((key12 === "enabled") || (key12 === "listen")) || (key12 === "port"))){
+const err117 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.api,data:data53};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+if(data53.enabled !== undefined){
+let data54 = data53.enabled;
+if(typeof data54 !== "boolean"){
+const err118 = {instancePath:instancePath+"/spec/api/enabled",schemaPath:"#/properties/spec/properties/api/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.api.properties.enabled.type,parentSchema:schema31.properties.spec.properties.api.properties.enabled,data:data54};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+if(data53.listen !== undefined){
+let data55 = data53.listen;
+if(typeof data55 === "string"){
+if(!(formats12(data55))){
+const err119 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data55};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data55};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data53.port !== undefined){
+let data56 = data53.port;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err121 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data56};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 65535 || isNaN(data56)){
+const err122 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data56};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+if(data56 < 1 || isNaN(data56)){
+const err123 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data56};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data53};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+else {
+const err126 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
 }
 errors++;
 }
@@ -1500,7 +1875,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.services = validate24;
-const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1705,9 +2080,9 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema52 = {"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}};
-const schema54 = {"description":"An IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8, 192.168.1.10, 2001:db8::/32.","type":"string","format":"cidr"};
-const formats16 = formats.cidr;
+const schema56 = {"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}};
+const schema58 = {"description":"An IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8, 192.168.1.10, 2001:db8::/32.","type":"string","format":"cidr"};
+const formats18 = formats.cidr;
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1721,7 +2096,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema52.required,parentSchema:schema52,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1732,7 +2107,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "driver")) || (key0 === "internal")) || (key0 === "subnet"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1770,7 +2145,7 @@ errors++;
 if(data.driver !== undefined){
 let data1 = data.driver;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.driver.type,parentSchema:schema52.properties.driver,data:data1};
+const err4 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.driver.type,parentSchema:schema56.properties.driver,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1780,7 +2155,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(data1 === "bridge")){
-const err5 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/enum",keyword:"enum",params:{allowedValues: schema52.properties.driver.enum},message:"must be equal to one of the allowed values",schema:schema52.properties.driver.enum,parentSchema:schema52.properties.driver,data:data1};
+const err5 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/enum",keyword:"enum",params:{allowedValues: schema56.properties.driver.enum},message:"must be equal to one of the allowed values",schema:schema56.properties.driver.enum,parentSchema:schema56.properties.driver,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1793,7 +2168,7 @@ errors++;
 if(data.internal !== undefined){
 let data2 = data.internal;
 if(typeof data2 !== "boolean"){
-const err6 = {instancePath:instancePath+"/internal",schemaPath:"#/properties/internal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.internal.type,parentSchema:schema52.properties.internal,data:data2};
+const err6 = {instancePath:instancePath+"/internal",schemaPath:"#/properties/internal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.internal.type,parentSchema:schema56.properties.internal,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1806,8 +2181,8 @@ errors++;
 if(data.subnet !== undefined){
 let data3 = data.subnet;
 if(typeof data3 === "string"){
-if(!(formats16(data3))){
-const err7 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema54,data:data3};
+if(!(formats18(data3))){
+const err7 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1818,7 +2193,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data3};
+const err8 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1830,7 +2205,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1844,18 +2219,17 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema55 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
-const schema58 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
-const schema67 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", \"2.25\") or millicores (\"500m\").","type":"string","pattern":"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"};
-const schema68 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
-const func8 = Object.prototype.hasOwnProperty;
-const pattern19 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
-const pattern20 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
-const pattern24 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern25 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
-const pattern26 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
-const schema60 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
-const schema63 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
+const schema59 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
+const schema62 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
+const schema71 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", \"2.25\") or millicores (\"500m\").","type":"string","pattern":"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"};
+const schema72 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
+const pattern25 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern26 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
+const pattern30 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern31 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
+const pattern32 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
+const schema64 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
+const schema67 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1869,7 +2243,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.container === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "container"},message:"must have required property '"+"container"+"'",schema:schema60.required,parentSchema:schema60,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "container"},message:"must have required property '"+"container"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1880,7 +2254,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "host") || (key0 === "container")) || (key0 === "protocol")) || (key0 === "host_ip"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1893,7 +2267,7 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err2 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.type,parentSchema:schema46,data:data0};
+const err2 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1904,7 +2278,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 65535 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema46,data:data0};
+const err3 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1914,7 +2288,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46,data:data0};
+const err4 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1928,7 +2302,7 @@ errors++;
 if(data.container !== undefined){
 let data1 = data.container;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err5 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.type,parentSchema:schema46,data:data1};
+const err5 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1939,7 +2313,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 65535 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema46,data:data1};
+const err6 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1949,7 +2323,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46,data:data1};
+const err7 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1963,7 +2337,7 @@ errors++;
 if(data.protocol !== undefined){
 let data2 = data.protocol;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.type,parentSchema:schema63,data:data2};
+const err8 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1973,7 +2347,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "tcp") || (data2 === "udp"))){
-const err9 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema63.enum},message:"must be equal to one of the allowed values",schema:schema63.enum,parentSchema:schema63,data:data2};
+const err9 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1986,8 +2360,8 @@ errors++;
 if(data.host_ip !== undefined){
 let data3 = data.host_ip;
 if(typeof data3 === "string"){
-if(!(formats10(data3))){
-const err10 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema45,data:data3};
+if(!(formats12(data3))){
+const err10 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1998,7 +2372,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data3};
+const err11 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2010,7 +2384,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2024,8 +2398,8 @@ return errors === 0;
 }
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema65 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
-const pattern22 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
+const schema69 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
+const pattern28 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2039,7 +2413,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema69.required,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2049,7 +2423,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema69.required,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2060,7 +2434,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "readonly"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2073,8 +2447,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern22.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema65.properties.source,data:data0};
+if(!pattern28.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2085,7 +2459,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.source.type,parentSchema:schema65.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.source.type,parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2123,7 +2497,7 @@ errors++;
 if(data.readonly !== undefined){
 let data2 = data.readonly;
 if(typeof data2 !== "boolean"){
-const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.readonly.type,parentSchema:schema65.properties.readonly,data:data2};
+const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.readonly.type,parentSchema:schema69.properties.readonly,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2135,7 +2509,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2149,7 +2523,7 @@ return errors === 0;
 }
 validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema69 = {"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}};
+const schema73 = {"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2164,7 +2538,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "test") || (key0 === "interval")) || (key0 === "timeout")) || (key0 === "retries")) || (key0 === "start_period")) || (key0 === "disable"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2182,7 +2556,7 @@ let passing0 = null;
 const _errs4 = errors;
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err1 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.test.oneOf[0],data:data0};
+const err1 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.test.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2193,7 +2567,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.test.oneOf[0].type,parentSchema:schema69.properties.test.oneOf[0],data:data0};
+const err2 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.test.oneOf[0].type,parentSchema:schema73.properties.test.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2210,7 +2584,7 @@ passing0 = 0;
 const _errs6 = errors;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema69.properties.test.oneOf[1],data:data0};
+const err3 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema73.properties.test.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2223,7 +2597,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/test/" + i0,schemaPath:"#/properties/test/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.test.oneOf[1].items.type,parentSchema:schema69.properties.test.oneOf[1].items,data:data1};
+const err4 = {instancePath:instancePath+"/test/" + i0,schemaPath:"#/properties/test/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.test.oneOf[1].items.type,parentSchema:schema73.properties.test.oneOf[1].items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2235,7 +2609,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.test.oneOf[1].type,parentSchema:schema69.properties.test.oneOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema73.properties.test.oneOf[1].type,parentSchema:schema73.properties.test.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2256,7 +2630,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema69.properties.test.oneOf,parentSchema:schema69.properties.test,data:data0};
+const err6 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema73.properties.test.oneOf,parentSchema:schema73.properties.test,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2330,7 +2704,7 @@ errors++;
 if(data.retries !== undefined){
 let data4 = data.retries;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err11 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.retries.type,parentSchema:schema69.properties.retries,data:data4};
+const err11 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema73.properties.retries.type,parentSchema:schema73.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2341,7 +2715,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 100 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema69.properties.retries,data:data4};
+const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema73.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2351,7 +2725,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data4 < 1 || isNaN(data4)){
-const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema69.properties.retries,data:data4};
+const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema73.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2390,7 +2764,7 @@ errors++;
 if(data.disable !== undefined){
 let data6 = data.disable;
 if(typeof data6 !== "boolean"){
-const err16 = {instancePath:instancePath+"/disable",schemaPath:"#/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.disable.type,parentSchema:schema69.properties.disable,data:data6};
+const err16 = {instancePath:instancePath+"/disable",schemaPath:"#/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema73.properties.disable.type,parentSchema:schema73.properties.disable,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2402,7 +2776,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2429,7 +2803,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema59.required,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2439,7 +2813,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.image === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema59.required,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2449,8 +2823,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func8.call(schema55.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
+if(!(func2.call(schema59.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2488,8 +2862,8 @@ errors++;
 if(data.image !== undefined){
 let data1 = data.image;
 if(typeof data1 === "string"){
-if(!(formats8(data1))){
-const err5 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema44,data:data1};
+if(!(formats10(data1))){
+const err5 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2500,7 +2874,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.type,parentSchema:schema44,data:data1};
+const err6 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2513,8 +2887,8 @@ errors++;
 if(data.tag !== undefined){
 let data2 = data.tag;
 if(typeof data2 === "string"){
-if(!pattern19.test(data2)){
-const err7 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema58,data:data2};
+if(!pattern25.test(data2)){
+const err7 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema62,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2525,7 +2899,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data2};
+const err8 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2538,7 +2912,7 @@ errors++;
 if(data.state !== undefined){
 let data3 = data.state;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.state.type,parentSchema:schema55.properties.state,data:data3};
+const err9 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.state.type,parentSchema:schema59.properties.state,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2548,7 +2922,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data3 === "running") || (data3 === "stopped"))){
-const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema55.properties.state.enum},message:"must be equal to one of the allowed values",schema:schema55.properties.state.enum,parentSchema:schema55.properties.state,data:data3};
+const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema59.properties.state.enum},message:"must be equal to one of the allowed values",schema:schema59.properties.state.enum,parentSchema:schema59.properties.state,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2561,7 +2935,7 @@ errors++;
 if(data.enabled !== undefined){
 let data4 = data.enabled;
 if(typeof data4 !== "boolean"){
-const err11 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.enabled.type,parentSchema:schema55.properties.enabled,data:data4};
+const err11 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema59.properties.enabled.type,parentSchema:schema59.properties.enabled,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2574,7 +2948,7 @@ errors++;
 if(data.replicas !== undefined){
 let data5 = data.replicas;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema55.properties.replicas.type,parentSchema:schema55.properties.replicas,data:data5};
+const err12 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.properties.replicas.type,parentSchema:schema59.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2585,7 +2959,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema55.properties.replicas,data:data5};
+const err13 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema59.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2595,7 +2969,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data5 < 0 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema55.properties.replicas,data:data5};
+const err14 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema59.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2614,7 +2988,7 @@ let passing0 = null;
 const _errs19 = errors;
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.command.oneOf[0],data:data6};
+const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.command.oneOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2625,7 +2999,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.command.oneOf[0].type,parentSchema:schema55.properties.command.oneOf[0],data:data6};
+const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[0].type,parentSchema:schema59.properties.command.oneOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2642,7 +3016,7 @@ passing0 = 0;
 const _errs21 = errors;
 if(Array.isArray(data6)){
 if(data6.length < 1){
-const err17 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema55.properties.command.oneOf[1],data:data6};
+const err17 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.command.oneOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2655,7 +3029,7 @@ const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 !== "string"){
-const err18 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.command.oneOf[1].items.type,parentSchema:schema55.properties.command.oneOf[1].items,data:data7};
+const err18 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[1].items.type,parentSchema:schema59.properties.command.oneOf[1].items,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2667,7 +3041,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.command.oneOf[1].type,parentSchema:schema55.properties.command.oneOf[1],data:data6};
+const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.command.oneOf[1].type,parentSchema:schema59.properties.command.oneOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2688,7 +3062,7 @@ passing0 = 1;
 }
 }
 if(!valid4){
-const err20 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema55.properties.command.oneOf,parentSchema:schema55.properties.command,data:data6};
+const err20 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema59.properties.command.oneOf,parentSchema:schema59.properties.command,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2717,7 +3091,7 @@ let passing1 = null;
 const _errs27 = errors;
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err21 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.entrypoint.oneOf[0],data:data8};
+const err21 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2728,7 +3102,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.entrypoint.oneOf[0].type,parentSchema:schema55.properties.entrypoint.oneOf[0],data:data8};
+const err22 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[0].type,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2745,7 +3119,7 @@ passing1 = 0;
 const _errs29 = errors;
 if(Array.isArray(data8)){
 if(data8.length < 1){
-const err23 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema55.properties.entrypoint.oneOf[1],data:data8};
+const err23 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2758,7 +3132,7 @@ const len1 = data8.length;
 for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 !== "string"){
-const err24 = {instancePath:instancePath+"/entrypoint/" + i1,schemaPath:"#/properties/entrypoint/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.entrypoint.oneOf[1].items.type,parentSchema:schema55.properties.entrypoint.oneOf[1].items,data:data9};
+const err24 = {instancePath:instancePath+"/entrypoint/" + i1,schemaPath:"#/properties/entrypoint/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[1].items.type,parentSchema:schema59.properties.entrypoint.oneOf[1].items,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2770,7 +3144,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.entrypoint.oneOf[1].type,parentSchema:schema55.properties.entrypoint.oneOf[1],data:data8};
+const err25 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.entrypoint.oneOf[1].type,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2791,7 +3165,7 @@ passing1 = 1;
 }
 }
 if(!valid7){
-const err26 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema55.properties.entrypoint.oneOf,parentSchema:schema55.properties.entrypoint,data:data8};
+const err26 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema59.properties.entrypoint.oneOf,parentSchema:schema59.properties.entrypoint,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2815,8 +3189,8 @@ vErrors = null;
 if(data.user !== undefined){
 let data10 = data.user;
 if(typeof data10 === "string"){
-if(!pattern20.test(data10)){
-const err27 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema55.properties.user,data:data10};
+if(!pattern26.test(data10)){
+const err27 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema59.properties.user,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2827,7 +3201,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.user.type,parentSchema:schema55.properties.user,data:data10};
+const err28 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.user.type,parentSchema:schema59.properties.user,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2874,7 +3248,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.ports.type,parentSchema:schema55.properties.ports,data:data12};
+const err31 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.ports.type,parentSchema:schema59.properties.ports,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2896,7 +3270,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.volumes.type,parentSchema:schema55.properties.volumes,data:data14};
+const err32 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.volumes.type,parentSchema:schema59.properties.volumes,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2912,8 +3286,8 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key1 in data16){
 const _errs46 = errors;
 if(typeof key1 === "string"){
-if(!pattern24.test(key1)){
-const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema55.properties.environment.propertyNames,data:key1,propertyName:key1};
+if(!pattern30.test(key1)){
+const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema59.properties.environment.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2925,7 +3299,7 @@ errors++;
 }
 var valid15 = _errs46 === errors;
 if(!valid15){
-const err34 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema55.properties.environment.propertyNames,parentSchema:schema55.properties.environment,data:data16};
+const err34 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema59.properties.environment.propertyNames,parentSchema:schema59.properties.environment,data:data16};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2938,7 +3312,7 @@ errors++;
 for(const key2 in data16){
 let data17 = data16[key2];
 if(typeof data17 !== "string"){
-const err35 = {instancePath:instancePath+"/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.environment.additionalProperties.type,parentSchema:schema55.properties.environment.additionalProperties,data:data17};
+const err35 = {instancePath:instancePath+"/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.environment.additionalProperties.type,parentSchema:schema59.properties.environment.additionalProperties,data:data17};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2950,7 +3324,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.environment.type,parentSchema:schema55.properties.environment,data:data16};
+const err36 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.environment.type,parentSchema:schema59.properties.environment,data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2965,7 +3339,7 @@ let data18 = data.resources;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 for(const key3 in data18){
 if(!((key3 === "cpu") || (key3 === "memory"))){
-const err37 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema55.properties.resources,data:data18};
+const err37 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema59.properties.resources,data:data18};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2978,8 +3352,8 @@ errors++;
 if(data18.cpu !== undefined){
 let data19 = data18.cpu;
 if(typeof data19 === "string"){
-if(!pattern25.test(data19)){
-const err38 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema67,data:data19};
+if(!pattern31.test(data19)){
+const err38 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema71,data:data19};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2990,7 +3364,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data19};
+const err39 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data19};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -3003,8 +3377,8 @@ errors++;
 if(data18.memory !== undefined){
 let data20 = data18.memory;
 if(typeof data20 === "string"){
-if(!pattern26.test(data20)){
-const err40 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema68,data:data20};
+if(!pattern32.test(data20)){
+const err40 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data20};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -3015,7 +3389,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.type,parentSchema:schema68,data:data20};
+const err41 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data20};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -3027,7 +3401,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.resources.type,parentSchema:schema55.properties.resources,data:data18};
+const err42 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.resources.type,parentSchema:schema59.properties.resources,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -3046,7 +3420,7 @@ errors = vErrors.length;
 if(data.restart !== undefined){
 let data22 = data.restart;
 if(typeof data22 !== "string"){
-const err43 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.restart.type,parentSchema:schema55.properties.restart,data:data22};
+const err43 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.restart.type,parentSchema:schema59.properties.restart,data:data22};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3056,7 +3430,7 @@ vErrors.push(err43);
 errors++;
 }
 if(!((((data22 === "no") || (data22 === "always")) || (data22 === "on-failure")) || (data22 === "unless-stopped"))){
-const err44 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema55.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema55.properties.restart.enum,parentSchema:schema55.properties.restart,data:data22};
+const err44 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema59.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema59.properties.restart.enum,parentSchema:schema59.properties.restart,data:data22};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -3102,7 +3476,7 @@ outer0:
 for(;i5--;){
 for(j0 = i5; j0--;){
 if(func0(data23[i5], data23[j0])){
-const err47 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema55.properties.networks,data:data23};
+const err47 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema59.properties.networks,data:data23};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -3117,7 +3491,7 @@ break outer0;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.networks.type,parentSchema:schema55.properties.networks,data:data23};
+const err48 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.networks.type,parentSchema:schema59.properties.networks,data:data23};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -3163,7 +3537,7 @@ outer1:
 for(;i7--;){
 for(j1 = i7; j1--;){
 if(func0(data25[i7], data25[j1])){
-const err51 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema55.properties.depends_on,data:data25};
+const err51 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema59.properties.depends_on,data:data25};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3178,7 +3552,7 @@ break outer1;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.depends_on.type,parentSchema:schema55.properties.depends_on,data:data25};
+const err52 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.depends_on.type,parentSchema:schema59.properties.depends_on,data:data25};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -3244,7 +3618,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
+const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -3272,7 +3646,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3282,7 +3656,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3292,7 +3666,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3302,7 +3676,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3313,7 +3687,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3349,7 +3723,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.kind.type,parentSchema:schema47.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.kind.type,parentSchema:schema51.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3359,7 +3733,7 @@ vErrors.push(err7);
 errors++;
 }
 if("ServiceManifest" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ServiceManifest"},message:"must be equal to constant",schema:"ServiceManifest",parentSchema:schema47.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ServiceManifest"},message:"must be equal to constant",schema:"ServiceManifest",parentSchema:schema51.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3380,7 +3754,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((key1 === "networks") || (key1 === "services"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema47.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema51.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3402,7 +3776,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.properties.spec.properties.networks.type,parentSchema:schema47.properties.spec.properties.networks,data:data4};
+const err10 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.spec.properties.networks.type,parentSchema:schema51.properties.spec.properties.networks,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3424,7 +3798,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/services",schemaPath:"#/properties/spec/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.properties.spec.properties.services.type,parentSchema:schema47.properties.spec.properties.services,data:data6};
+const err11 = {instancePath:instancePath+"/spec/services",schemaPath:"#/properties/spec/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.spec.properties.services.type,parentSchema:schema51.properties.spec.properties.services,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3436,7 +3810,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.spec.type,parentSchema:schema47.properties.spec,data:data3};
+const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.properties.spec.type,parentSchema:schema51.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3448,7 +3822,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3463,7 +3837,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.network = validate37;
-const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/network.schema.json","title":"NetworkConfig","description":"network.yaml: host networking (hostname, interfaces, DNS) and the firewall.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"NetworkConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"NetworkConfigSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"interfaces":{"type":"array","items":{"$ref":"#/$defs/interface"}},"dns":{"title":"DnsConfig","type":"object","additionalProperties":false,"properties":{"nameservers":{"type":"array","maxItems":3,"items":{"$ref":"common.schema.json#/$defs/ip"}},"search":{"type":"array","maxItems":6,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"}}}},"firewall":{"$ref":"#/$defs/firewall"}}}},"$defs":{"interface":{"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}},"firewall":{"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}},"portSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]},"addressSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]},"firewallRule":{"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}}}};
+const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/network.schema.json","title":"NetworkConfig","description":"network.yaml: host networking (hostname, interfaces, DNS) and the firewall.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"NetworkConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"NetworkConfigSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"interfaces":{"type":"array","items":{"$ref":"#/$defs/interface"}},"dns":{"title":"DnsConfig","type":"object","additionalProperties":false,"properties":{"nameservers":{"type":"array","maxItems":3,"items":{"$ref":"common.schema.json#/$defs/ip"}},"search":{"type":"array","maxItems":6,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"}}}},"firewall":{"$ref":"#/$defs/firewall"}}}},"$defs":{"interface":{"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}},"firewall":{"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}},"portSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]},"addressSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]},"firewallRule":{"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}}}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3668,8 +4042,8 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema81 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
-const pattern36 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
+const schema85 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
+const pattern42 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3712,7 +4086,7 @@ if(_valid0){
 const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address === undefined){
-const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema81.then.required,parentSchema:schema81.then,data};
+const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema85.then.required,parentSchema:schema85.then,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3726,7 +4100,7 @@ var _valid0 = _errs4 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema81.if,parentSchema:schema81,data};
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema85.if,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3737,7 +4111,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema81.required,parentSchema:schema81,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema85.required,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3747,7 +4121,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.type === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema81.required,parentSchema:schema81,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema85.required,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3758,7 +4132,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "type")) || (key0 === "address")) || (key0 === "gateway")) || (key0 === "dns")) || (key0 === "mtu"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3771,8 +4145,8 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(!pattern36.test(data1)){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema81.properties.name,data:data1};
+if(!pattern42.test(data1)){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema85.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3783,7 +4157,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.name.type,parentSchema:schema81.properties.name,data:data1};
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.name.type,parentSchema:schema85.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3796,7 +4170,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.type.type,parentSchema:schema81.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.type.type,parentSchema:schema85.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3806,7 +4180,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "dhcp") || (data2 === "static"))){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema81.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema81.properties.type.enum,parentSchema:schema81.properties.type,data:data2};
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema85.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema85.properties.type.enum,parentSchema:schema85.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3819,8 +4193,8 @@ errors++;
 if(data.address !== undefined){
 let data3 = data.address;
 if(typeof data3 === "string"){
-if(!(formats16(data3))){
-const err10 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema54,data:data3};
+if(!(formats18(data3))){
+const err10 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3831,7 +4205,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data3};
+const err11 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3844,8 +4218,8 @@ errors++;
 if(data.gateway !== undefined){
 let data4 = data.gateway;
 if(typeof data4 === "string"){
-if(!(formats10(data4))){
-const err12 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema45,data:data4};
+if(!(formats12(data4))){
+const err12 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3856,7 +4230,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data4};
+const err13 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3873,8 +4247,8 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!(formats10(data6))){
-const err14 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema45,data:data6};
+if(!(formats12(data6))){
+const err14 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3885,7 +4259,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data6};
+const err15 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3897,7 +4271,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema81.properties.dns.type,parentSchema:schema81.properties.dns,data:data5};
+const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema85.properties.dns.type,parentSchema:schema85.properties.dns,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3910,7 +4284,7 @@ errors++;
 if(data.mtu !== undefined){
 let data7 = data.mtu;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err17 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema81.properties.mtu.type,parentSchema:schema81.properties.mtu,data:data7};
+const err17 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema85.properties.mtu.type,parentSchema:schema85.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3921,7 +4295,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 9216 || isNaN(data7)){
-const err18 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9216},message:"must be <= 9216",schema:9216,parentSchema:schema81.properties.mtu,data:data7};
+const err18 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9216},message:"must be <= 9216",schema:9216,parentSchema:schema85.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3931,7 +4305,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data7 < 576 || isNaN(data7)){
-const err19 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 576},message:"must be >= 576",schema:576,parentSchema:schema81.properties.mtu,data:data7};
+const err19 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 576},message:"must be >= 576",schema:576,parentSchema:schema85.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3944,7 +4318,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.type,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3958,13 +4332,13 @@ return errors === 0;
 }
 validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema86 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
-const schema87 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
-const pattern40 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
-const pattern41 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
-const schema89 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
-const schema91 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
-const pattern39 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
+const schema90 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
+const schema91 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
+const pattern46 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
+const pattern47 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
+const schema93 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
+const schema95 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
+const pattern45 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3981,7 +4355,7 @@ let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
 if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
-const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.type,parentSchema:schema46,data};
+const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3992,7 +4366,7 @@ errors++;
 }
 if((typeof data == "number") && (isFinite(data))){
 if(data > 65535 || isNaN(data)){
-const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema46,data};
+const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4002,7 +4376,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data < 1 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46,data};
+const err2 = {instancePath,schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4019,8 +4393,8 @@ passing0 = 0;
 }
 const _errs4 = errors;
 if(typeof data === "string"){
-if(!pattern39.test(data)){
-const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema91,data};
+if(!pattern45.test(data)){
+const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4031,7 +4405,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.type,parentSchema:schema91,data};
+const err4 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4052,7 +4426,7 @@ passing0 = 1;
 }
 }
 if(!valid0){
-const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema89.oneOf,parentSchema:schema89,data};
+const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema93.oneOf,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4077,7 +4451,7 @@ return errors === 0;
 }
 validate44.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema92 = {"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]};
+const schema96 = {"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4094,8 +4468,8 @@ let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
 if(typeof data === "string"){
-if(!(formats16(data))){
-const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema54,data};
+if(!(formats18(data))){
+const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4106,7 +4480,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data};
+const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4123,7 +4497,7 @@ passing0 = 0;
 const _errs4 = errors;
 if(Array.isArray(data)){
 if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema92.oneOf[1],data};
+const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema96.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4136,8 +4510,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(typeof data0 === "string"){
-if(!(formats16(data0))){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema54,data:data0};
+if(!(formats18(data0))){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4148,7 +4522,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4160,7 +4534,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema92.oneOf[1].type,parentSchema:schema92.oneOf[1],data};
+const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema96.oneOf[1].type,parentSchema:schema96.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4182,7 +4556,7 @@ var items0 = true;
 }
 }
 if(!valid0){
-const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema92.oneOf,parentSchema:schema92,data};
+const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema96.oneOf,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4221,7 +4595,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema87.required,parentSchema:schema87,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema91.required,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4231,7 +4605,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.action === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema87.required,parentSchema:schema87,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema91.required,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4241,8 +4615,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func8.call(schema87.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
+if(!(func2.call(schema91.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4280,7 +4654,7 @@ errors++;
 if(data.direction !== undefined){
 let data1 = data.direction;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.direction.type,parentSchema:schema87.properties.direction,data:data1};
+const err5 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.direction.type,parentSchema:schema91.properties.direction,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4290,7 +4664,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(((data1 === "input") || (data1 === "output")) || (data1 === "forward"))){
-const err6 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema87.properties.direction.enum},message:"must be equal to one of the allowed values",schema:schema87.properties.direction.enum,parentSchema:schema87.properties.direction,data:data1};
+const err6 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema91.properties.direction.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.direction.enum,parentSchema:schema91.properties.direction,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4303,7 +4677,7 @@ errors++;
 if(data.protocol !== undefined){
 let data2 = data.protocol;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.protocol.type,parentSchema:schema87.properties.protocol,data:data2};
+const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.protocol.type,parentSchema:schema91.properties.protocol,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4313,7 +4687,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(((((data2 === "tcp") || (data2 === "udp")) || (data2 === "icmp")) || (data2 === "icmpv6")) || (data2 === "all"))){
-const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema87.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema87.properties.protocol.enum,parentSchema:schema87.properties.protocol,data:data2};
+const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema91.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.protocol.enum,parentSchema:schema91.properties.protocol,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4341,7 +4715,7 @@ passing0 = 0;
 const _errs12 = errors;
 if(Array.isArray(data3)){
 if(data3.length < 1){
-const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema87.properties.port.oneOf[1],data:data3};
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema91.properties.port.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4359,7 +4733,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.port.oneOf[1].type,parentSchema:schema87.properties.port.oneOf[1],data:data3};
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema91.properties.port.oneOf[1].type,parentSchema:schema91.properties.port.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4380,7 +4754,7 @@ passing0 = 1;
 }
 }
 if(!valid2){
-const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema87.properties.port.oneOf,parentSchema:schema87.properties.port,data:data3};
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema91.properties.port.oneOf,parentSchema:schema91.properties.port,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4416,8 +4790,8 @@ errors = vErrors.length;
 if(data.interface !== undefined){
 let data7 = data.interface;
 if(typeof data7 === "string"){
-if(!pattern40.test(data7)){
-const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema87.properties.interface,data:data7};
+if(!pattern46.test(data7)){
+const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema91.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4428,7 +4802,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.interface.type,parentSchema:schema87.properties.interface,data:data7};
+const err13 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.interface.type,parentSchema:schema91.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4441,8 +4815,8 @@ errors++;
 if(data.state !== undefined){
 let data8 = data.state;
 if(typeof data8 === "string"){
-if(!pattern41.test(data8)){
-const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema87.properties.state,data:data8};
+if(!pattern47.test(data8)){
+const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema91.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4453,7 +4827,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.state.type,parentSchema:schema87.properties.state,data:data8};
+const err15 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.state.type,parentSchema:schema91.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4466,7 +4840,7 @@ errors++;
 if(data.action !== undefined){
 let data9 = data.action;
 if(typeof data9 !== "string"){
-const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.action.type,parentSchema:schema87.properties.action,data:data9};
+const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.action.type,parentSchema:schema91.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4476,7 +4850,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!(((data9 === "accept") || (data9 === "drop")) || (data9 === "reject"))){
-const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema87.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema87.properties.action.enum,parentSchema:schema87.properties.action,data:data9};
+const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema91.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.action.enum,parentSchema:schema91.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4490,7 +4864,7 @@ if(data.comment !== undefined){
 let data10 = data.comment;
 if(typeof data10 === "string"){
 if(func1(data10) > 128){
-const err18 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema87.properties.comment,data:data10};
+const err18 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema91.properties.comment,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4501,7 +4875,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.comment.type,parentSchema:schema87.properties.comment,data:data10};
+const err19 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.comment.type,parentSchema:schema91.properties.comment,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4513,7 +4887,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4541,7 +4915,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "enabled") || (key0 === "default_input_policy")) || (key0 === "default_output_policy")) || (key0 === "default_forward_policy")) || (key0 === "rules"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4554,7 +4928,7 @@ errors++;
 if(data.enabled !== undefined){
 let data0 = data.enabled;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema86.properties.enabled.type,parentSchema:schema86.properties.enabled,data:data0};
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema90.properties.enabled.type,parentSchema:schema90.properties.enabled,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4567,7 +4941,7 @@ errors++;
 if(data.default_input_policy !== undefined){
 let data1 = data.default_input_policy;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.default_input_policy.type,parentSchema:schema86.properties.default_input_policy,data:data1};
+const err2 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_input_policy.type,parentSchema:schema90.properties.default_input_policy,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4577,7 +4951,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!((data1 === "accept") || (data1 === "drop"))){
-const err3 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/enum",keyword:"enum",params:{allowedValues: schema86.properties.default_input_policy.enum},message:"must be equal to one of the allowed values",schema:schema86.properties.default_input_policy.enum,parentSchema:schema86.properties.default_input_policy,data:data1};
+const err3 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_input_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_input_policy.enum,parentSchema:schema90.properties.default_input_policy,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4590,7 +4964,7 @@ errors++;
 if(data.default_output_policy !== undefined){
 let data2 = data.default_output_policy;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.default_output_policy.type,parentSchema:schema86.properties.default_output_policy,data:data2};
+const err4 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_output_policy.type,parentSchema:schema90.properties.default_output_policy,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4600,7 +4974,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data2 === "accept") || (data2 === "drop"))){
-const err5 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/enum",keyword:"enum",params:{allowedValues: schema86.properties.default_output_policy.enum},message:"must be equal to one of the allowed values",schema:schema86.properties.default_output_policy.enum,parentSchema:schema86.properties.default_output_policy,data:data2};
+const err5 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_output_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_output_policy.enum,parentSchema:schema90.properties.default_output_policy,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4613,7 +4987,7 @@ errors++;
 if(data.default_forward_policy !== undefined){
 let data3 = data.default_forward_policy;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.default_forward_policy.type,parentSchema:schema86.properties.default_forward_policy,data:data3};
+const err6 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_forward_policy.type,parentSchema:schema90.properties.default_forward_policy,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4623,7 +4997,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "accept") || (data3 === "drop"))){
-const err7 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/enum",keyword:"enum",params:{allowedValues: schema86.properties.default_forward_policy.enum},message:"must be equal to one of the allowed values",schema:schema86.properties.default_forward_policy.enum,parentSchema:schema86.properties.default_forward_policy,data:data3};
+const err7 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_forward_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_forward_policy.enum,parentSchema:schema90.properties.default_forward_policy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4645,7 +5019,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema86.properties.rules.type,parentSchema:schema86.properties.rules,data:data4};
+const err8 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.rules.type,parentSchema:schema90.properties.rules,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4657,7 +5031,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.type,parentSchema:schema86,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4671,7 +5045,7 @@ return errors === 0;
 }
 validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern37 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
+const pattern43 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://claude-os.dev/schemas/network.schema.json" */;
@@ -4686,7 +5060,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4696,7 +5070,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4706,7 +5080,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4716,7 +5090,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4727,7 +5101,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4763,7 +5137,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.kind.type,parentSchema:schema76.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.kind.type,parentSchema:schema80.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4773,7 +5147,7 @@ vErrors.push(err7);
 errors++;
 }
 if("NetworkConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "NetworkConfig"},message:"must be equal to constant",schema:"NetworkConfig",parentSchema:schema76.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "NetworkConfig"},message:"must be equal to constant",schema:"NetworkConfig",parentSchema:schema80.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4794,7 +5168,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((((key1 === "hostname") || (key1 === "interfaces")) || (key1 === "dns")) || (key1 === "firewall"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema76.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema80.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4808,7 +5182,7 @@ if(data3.hostname !== undefined){
 let data4 = data3.hostname;
 if(typeof data4 === "string"){
 if(!pattern6.test(data4)){
-const err10 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema76.properties.spec.properties.hostname,data:data4};
+const err10 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema80.properties.spec.properties.hostname,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4819,7 +5193,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.spec.properties.hostname.type,parentSchema:schema76.properties.spec.properties.hostname,data:data4};
+const err11 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.spec.properties.hostname.type,parentSchema:schema80.properties.spec.properties.hostname,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4841,7 +5215,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/interfaces",schemaPath:"#/properties/spec/properties/interfaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.spec.properties.interfaces.type,parentSchema:schema76.properties.spec.properties.interfaces,data:data5};
+const err12 = {instancePath:instancePath+"/spec/interfaces",schemaPath:"#/properties/spec/properties/interfaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.interfaces.type,parentSchema:schema80.properties.spec.properties.interfaces,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4856,7 +5230,7 @@ let data7 = data3.dns;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key2 in data7){
 if(!((key2 === "nameservers") || (key2 === "search"))){
-const err13 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema76.properties.spec.properties.dns,data:data7};
+const err13 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema80.properties.spec.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4870,7 +5244,7 @@ if(data7.nameservers !== undefined){
 let data8 = data7.nameservers;
 if(Array.isArray(data8)){
 if(data8.length > 3){
-const err14 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema76.properties.spec.properties.dns.properties.nameservers,data:data8};
+const err14 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema80.properties.spec.properties.dns.properties.nameservers,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4883,8 +5257,8 @@ const len1 = data8.length;
 for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 === "string"){
-if(!(formats10(data9))){
-const err15 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema45,data:data9};
+if(!(formats12(data9))){
+const err15 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4895,7 +5269,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data9};
+const err16 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4907,7 +5281,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.spec.properties.dns.properties.nameservers.type,parentSchema:schema76.properties.spec.properties.dns.properties.nameservers,data:data8};
+const err17 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.dns.properties.nameservers.type,parentSchema:schema80.properties.spec.properties.dns.properties.nameservers,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4921,7 +5295,7 @@ if(data7.search !== undefined){
 let data10 = data7.search;
 if(Array.isArray(data10)){
 if(data10.length > 6){
-const err18 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items",schema:6,parentSchema:schema76.properties.spec.properties.dns.properties.search,data:data10};
+const err18 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items",schema:6,parentSchema:schema80.properties.spec.properties.dns.properties.search,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4934,8 +5308,8 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern37.test(data11)){
-const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema76.properties.spec.properties.dns.properties.search.items,data:data11};
+if(!pattern43.test(data11)){
+const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema80.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4946,7 +5320,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.spec.properties.dns.properties.search.items.type,parentSchema:schema76.properties.spec.properties.dns.properties.search.items,data:data11};
+const err20 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.spec.properties.dns.properties.search.items.type,parentSchema:schema80.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4958,7 +5332,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.spec.properties.dns.properties.search.type,parentSchema:schema76.properties.spec.properties.dns.properties.search,data:data10};
+const err21 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.dns.properties.search.type,parentSchema:schema80.properties.spec.properties.dns.properties.search,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4970,7 +5344,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.properties.spec.properties.dns.type,parentSchema:schema76.properties.spec.properties.dns,data:data7};
+const err22 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.spec.properties.dns.type,parentSchema:schema80.properties.spec.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4988,7 +5362,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.properties.spec.type,parentSchema:schema76.properties.spec,data:data3};
+const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.spec.type,parentSchema:schema80.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5000,7 +5374,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5015,7 +5389,7 @@ return errors === 0;
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.storage = validate52;
-const schema95 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}}}};
+const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5220,10 +5594,10 @@ return errors === 0;
 }
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema100 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
-const schema104 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
-const pattern47 = new RegExp("^0?[0-7]{3}$", "u");
-const pattern48 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
+const schema104 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
+const schema108 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
+const pattern53 = new RegExp("^0?[0-7]{3}$", "u");
+const pattern54 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5237,7 +5611,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema100.required,parentSchema:schema100,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema104.required,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5247,7 +5621,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.path === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema100.required,parentSchema:schema100,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema104.required,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5258,7 +5632,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "name") || (key0 === "path")) || (key0 === "size")) || (key0 === "filesystem")) || (key0 === "permissions")) || (key0 === "owner")) || (key0 === "backup"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema100,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5321,8 +5695,8 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(typeof data2 === "string"){
-if(!pattern26.test(data2)){
-const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema68,data:data2};
+if(!pattern32.test(data2)){
+const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5333,7 +5707,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.type,parentSchema:schema68,data:data2};
+const err8 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5346,7 +5720,7 @@ errors++;
 if(data.filesystem !== undefined){
 let data3 = data.filesystem;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.filesystem.type,parentSchema:schema100.properties.filesystem,data:data3};
+const err9 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.filesystem.type,parentSchema:schema104.properties.filesystem,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5356,7 +5730,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data3 === "ext4") || (data3 === "xfs")) || (data3 === "btrfs")) || (data3 === "tmpfs"))){
-const err10 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/enum",keyword:"enum",params:{allowedValues: schema100.properties.filesystem.enum},message:"must be equal to one of the allowed values",schema:schema100.properties.filesystem.enum,parentSchema:schema100.properties.filesystem,data:data3};
+const err10 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/enum",keyword:"enum",params:{allowedValues: schema104.properties.filesystem.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.filesystem.enum,parentSchema:schema104.properties.filesystem,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5369,8 +5743,8 @@ errors++;
 if(data.permissions !== undefined){
 let data4 = data.permissions;
 if(typeof data4 === "string"){
-if(!pattern47.test(data4)){
-const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema104,data:data4};
+if(!pattern53.test(data4)){
+const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema108,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5381,7 +5755,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.type,parentSchema:schema104,data:data4};
+const err12 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema108.type,parentSchema:schema108,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5394,8 +5768,8 @@ errors++;
 if(data.owner !== undefined){
 let data5 = data.owner;
 if(typeof data5 === "string"){
-if(!pattern48.test(data5)){
-const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema100.properties.owner,data:data5};
+if(!pattern54.test(data5)){
+const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema104.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5406,7 +5780,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.owner.type,parentSchema:schema100.properties.owner,data:data5};
+const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.owner.type,parentSchema:schema104.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5421,7 +5795,7 @@ let data6 = data.backup;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 if(!(((((key1 === "enabled") || (key1 === "schedule")) || (key1 === "retain")) || (key1 === "type")) || (key1 === "destination"))){
-const err15 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema100.properties.backup,data:data6};
+const err15 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema104.properties.backup,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5434,7 +5808,7 @@ errors++;
 if(data6.enabled !== undefined){
 let data7 = data6.enabled;
 if(typeof data7 !== "boolean"){
-const err16 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema100.properties.backup.properties.enabled.type,parentSchema:schema100.properties.backup.properties.enabled,data:data7};
+const err16 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema104.properties.backup.properties.enabled.type,parentSchema:schema104.properties.backup.properties.enabled,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5447,8 +5821,8 @@ errors++;
 if(data6.schedule !== undefined){
 let data8 = data6.schedule;
 if(typeof data8 === "string"){
-if(!(formats6(data8))){
-const err17 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema42,data:data8};
+if(!(formats8(data8))){
+const err17 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5459,7 +5833,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.type,parentSchema:schema42,data:data8};
+const err18 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5472,7 +5846,7 @@ errors++;
 if(data6.retain !== undefined){
 let data9 = data6.retain;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err19 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema100.properties.backup.properties.retain.type,parentSchema:schema100.properties.backup.properties.retain,data:data9};
+const err19 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema104.properties.backup.properties.retain.type,parentSchema:schema104.properties.backup.properties.retain,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5483,7 +5857,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 10000 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema100.properties.backup.properties.retain,data:data9};
+const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema104.properties.backup.properties.retain,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5493,7 +5867,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data9 < 1 || isNaN(data9)){
-const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema100.properties.backup.properties.retain,data:data9};
+const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema104.properties.backup.properties.retain,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5507,7 +5881,7 @@ errors++;
 if(data6.type !== undefined){
 let data10 = data6.type;
 if(typeof data10 !== "string"){
-const err22 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema100.properties.backup.properties.type.type,parentSchema:schema100.properties.backup.properties.type,data:data10};
+const err22 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.backup.properties.type.type,parentSchema:schema104.properties.backup.properties.type,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5517,7 +5891,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!((data10 === "snapshot") || (data10 === "archive"))){
-const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema100.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema100.properties.backup.properties.type.enum,parentSchema:schema100.properties.backup.properties.type,data:data10};
+const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema104.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.backup.properties.type.enum,parentSchema:schema104.properties.backup.properties.type,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5554,7 +5928,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.properties.backup.type,parentSchema:schema100.properties.backup,data:data6};
+const err26 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.properties.backup.type,parentSchema:schema104.properties.backup,data:data6};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5566,7 +5940,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema100.type,parentSchema:schema100,data};
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5580,9 +5954,9 @@ return errors === 0;
 }
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema107 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}};
-const pattern50 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
-const pattern52 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
+const schema111 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}};
+const pattern56 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
+const pattern58 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5596,7 +5970,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema107.required,parentSchema:schema107,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema111.required,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5606,7 +5980,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema107.required,parentSchema:schema107,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema111.required,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5617,7 +5991,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "source") || (key0 === "target")) || (key0 === "type")) || (key0 === "options"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema107,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5630,8 +6004,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern50.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema107.properties.source,data:data0};
+if(!pattern56.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema111.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5642,7 +6016,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.source.type,parentSchema:schema107.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.source.type,parentSchema:schema111.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5680,7 +6054,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.type.type,parentSchema:schema107.properties.type,data:data2};
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.type.type,parentSchema:schema111.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5690,7 +6064,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((((((data2 === "ext4") || (data2 === "xfs")) || (data2 === "btrfs")) || (data2 === "vfat")) || (data2 === "tmpfs")) || (data2 === "nfs"))){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema107.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema107.properties.type.enum,parentSchema:schema107.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema111.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema111.properties.type.enum,parentSchema:schema111.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5707,8 +6081,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern52.test(data4)){
-const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema107.properties.options.items,data:data4};
+if(!pattern58.test(data4)){
+const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema111.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5719,7 +6093,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.options.items.type,parentSchema:schema107.properties.options.items,data:data4};
+const err10 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.options.items.type,parentSchema:schema111.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5731,7 +6105,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema107.properties.options.type,parentSchema:schema107.properties.options,data:data3};
+const err11 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema111.properties.options.type,parentSchema:schema111.properties.options,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5743,7 +6117,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema107.type,parentSchema:schema107,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5771,7 +6145,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema95.required,parentSchema:schema95,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5781,7 +6155,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema95.required,parentSchema:schema95,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5791,7 +6165,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema95.required,parentSchema:schema95,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5801,7 +6175,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema95.required,parentSchema:schema95,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5812,7 +6186,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5848,7 +6222,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.kind.type,parentSchema:schema95.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.kind.type,parentSchema:schema99.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5858,7 +6232,7 @@ vErrors.push(err7);
 errors++;
 }
 if("StorageConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "StorageConfig"},message:"must be equal to constant",schema:"StorageConfig",parentSchema:schema95.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "StorageConfig"},message:"must be equal to constant",schema:"StorageConfig",parentSchema:schema99.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5879,7 +6253,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((key1 === "volumes") || (key1 === "mounts"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema95.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema99.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5901,7 +6275,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.spec.properties.volumes.type,parentSchema:schema95.properties.spec.properties.volumes,data:data4};
+const err10 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema99.properties.spec.properties.volumes.type,parentSchema:schema99.properties.spec.properties.volumes,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5923,7 +6297,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/mounts",schemaPath:"#/properties/spec/properties/mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.spec.properties.mounts.type,parentSchema:schema95.properties.spec.properties.mounts,data:data6};
+const err11 = {instancePath:instancePath+"/spec/mounts",schemaPath:"#/properties/spec/properties/mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema99.properties.spec.properties.mounts.type,parentSchema:schema99.properties.spec.properties.mounts,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5935,7 +6309,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.properties.spec.type,parentSchema:schema95.properties.spec,data:data3};
+const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.properties.spec.type,parentSchema:schema99.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5947,7 +6321,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5962,7 +6336,7 @@ return errors === 0;
 validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.security = validate59;
-const schema109 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/security.schema.json","title":"SecurityConfig","description":"security.yaml (restricted: every change needs explicit approval): users, SSH, secrets, certificates, audit.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SecurityConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SecurityConfigSpec","type":"object","additionalProperties":false,"properties":{"users":{"type":"array","items":{"$ref":"#/$defs/user"}},"ssh":{"title":"SshConfig","type":"object","additionalProperties":false,"properties":{"port":{"$ref":"common.schema.json#/$defs/port"},"password_authentication":{"type":"boolean"},"permit_root_login":{"type":"boolean"}}},"secrets":{"type":"array","items":{"$ref":"#/$defs/secret"}},"certificates":{"type":"array","items":{"$ref":"#/$defs/certificate"}},"audit":{"title":"AuditConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"log_path":{"$ref":"common.schema.json#/$defs/absPath"},"retention_days":{"type":"integer","minimum":1,"maximum":36500},"log_events":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}}}}}}},"$defs":{"user":{"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}},"secret":{"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}},"certificate":{"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}}}};
+const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/security.schema.json","title":"SecurityConfig","description":"security.yaml (restricted: every change needs explicit approval): users, SSH, secrets, certificates, audit.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SecurityConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SecurityConfigSpec","type":"object","additionalProperties":false,"properties":{"users":{"type":"array","items":{"$ref":"#/$defs/user"}},"ssh":{"title":"SshConfig","type":"object","additionalProperties":false,"properties":{"port":{"$ref":"common.schema.json#/$defs/port"},"password_authentication":{"type":"boolean"},"permit_root_login":{"type":"boolean"}}},"secrets":{"type":"array","items":{"$ref":"#/$defs/secret"}},"certificates":{"type":"array","items":{"$ref":"#/$defs/certificate"}},"audit":{"title":"AuditConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"log_path":{"$ref":"common.schema.json#/$defs/absPath"},"retention_days":{"type":"integer","minimum":1,"maximum":36500},"log_events":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}}}}}}},"$defs":{"user":{"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}},"secret":{"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}},"certificate":{"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}}}};
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6167,9 +6541,9 @@ return errors === 0;
 }
 validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema114 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
-const pattern55 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern57 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
+const schema118 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
+const pattern61 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern63 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6183,7 +6557,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema114.required,parentSchema:schema114,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema118.required,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6194,7 +6568,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "uid")) || (key0 === "groups")) || (key0 === "ssh_keys")) || (key0 === "shell")) || (key0 === "sudo"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema114,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6207,8 +6581,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern55.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema114.properties.name,data:data0};
+if(!pattern61.test(data0)){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6219,7 +6593,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.properties.name.type,parentSchema:schema114.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.name.type,parentSchema:schema118.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6232,7 +6606,7 @@ errors++;
 if(data.uid !== undefined){
 let data1 = data.uid;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema114.properties.uid.type,parentSchema:schema114.properties.uid,data:data1};
+const err4 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema118.properties.uid.type,parentSchema:schema118.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6243,7 +6617,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 60000 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema114.properties.uid,data:data1};
+const err5 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema118.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6253,7 +6627,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data1 < 1000 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema114.properties.uid,data:data1};
+const err6 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema118.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6271,8 +6645,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern55.test(data3)){
-const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema114.properties.groups.items,data:data3};
+if(!pattern61.test(data3)){
+const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6283,7 +6657,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.properties.groups.items.type,parentSchema:schema114.properties.groups.items,data:data3};
+const err8 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.groups.items.type,parentSchema:schema118.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6304,7 +6678,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err9 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema114.properties.groups,data:data2};
+const err9 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema118.properties.groups,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6319,7 +6693,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema114.properties.groups.type,parentSchema:schema114.properties.groups,data:data2};
+const err10 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.groups.type,parentSchema:schema118.properties.groups,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6336,8 +6710,8 @@ const len1 = data4.length;
 for(let i2=0; i2<len1; i2++){
 let data5 = data4[i2];
 if(typeof data5 === "string"){
-if(!pattern57.test(data5)){
-const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema114.properties.ssh_keys.items,data:data5};
+if(!pattern63.test(data5)){
+const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema118.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6348,7 +6722,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.properties.ssh_keys.items.type,parentSchema:schema114.properties.ssh_keys.items,data:data5};
+const err12 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.ssh_keys.items.type,parentSchema:schema118.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6360,7 +6734,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/ssh_keys",schemaPath:"#/properties/ssh_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema114.properties.ssh_keys.type,parentSchema:schema114.properties.ssh_keys,data:data4};
+const err13 = {instancePath:instancePath+"/ssh_keys",schemaPath:"#/properties/ssh_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.ssh_keys.type,parentSchema:schema118.properties.ssh_keys,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6398,7 +6772,7 @@ errors++;
 if(data.sudo !== undefined){
 let data7 = data.sudo;
 if(typeof data7 !== "boolean"){
-const err16 = {instancePath:instancePath+"/sudo",schemaPath:"#/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema114.properties.sudo.type,parentSchema:schema114.properties.sudo,data:data7};
+const err16 = {instancePath:instancePath+"/sudo",schemaPath:"#/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema118.properties.sudo.type,parentSchema:schema118.properties.sudo,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6410,7 +6784,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema114.type,parentSchema:schema114,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6424,8 +6798,8 @@ return errors === 0;
 }
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema117 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
-const pattern60 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
+const schema121 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
+const pattern66 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6439,7 +6813,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema117.required,parentSchema:schema117,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema121.required,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6449,7 +6823,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.value === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema117.required,parentSchema:schema117,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema121.required,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6460,7 +6834,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "value"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema117,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6498,8 +6872,8 @@ errors++;
 if(data.value !== undefined){
 let data1 = data.value;
 if(typeof data1 === "string"){
-if(!pattern60.test(data1)){
-const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema117.properties.value,data:data1};
+if(!pattern66.test(data1)){
+const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema121.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6510,7 +6884,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema117.properties.value.type,parentSchema:schema117.properties.value,data:data1};
+const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.value.type,parentSchema:schema121.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6522,7 +6896,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema117.type,parentSchema:schema117,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6536,9 +6910,9 @@ return errors === 0;
 }
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema119 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
-const pattern62 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
-const formats48 = formats.email;
+const schema123 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
+const pattern68 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
+const formats50 = formats.email;
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6552,7 +6926,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema119.required,parentSchema:schema119,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6562,7 +6936,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.domains === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domains"},message:"must have required property '"+"domains"+"'",schema:schema119.required,parentSchema:schema119,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domains"},message:"must have required property '"+"domains"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6573,7 +6947,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "domains")) || (key0 === "provider")) || (key0 === "email")) || (key0 === "auto_renew")) || (key0 === "renew_before_days"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema119,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6612,7 +6986,7 @@ if(data.domains !== undefined){
 let data1 = data.domains;
 if(Array.isArray(data1)){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema119.properties.domains,data:data1};
+const err5 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema123.properties.domains,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6625,8 +6999,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern62.test(data2)){
-const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema119.properties.domains.items,data:data2};
+if(!pattern68.test(data2)){
+const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema123.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6637,7 +7011,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.domains.items.type,parentSchema:schema119.properties.domains.items,data:data2};
+const err7 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.domains.items.type,parentSchema:schema123.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6649,7 +7023,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema119.properties.domains.type,parentSchema:schema119.properties.domains,data:data1};
+const err8 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema123.properties.domains.type,parentSchema:schema123.properties.domains,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6662,7 +7036,7 @@ errors++;
 if(data.provider !== undefined){
 let data3 = data.provider;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.provider.type,parentSchema:schema119.properties.provider,data:data3};
+const err9 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.provider.type,parentSchema:schema123.properties.provider,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6672,7 +7046,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((data3 === "letsencrypt") || (data3 === "self-signed")) || (data3 === "manual"))){
-const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema119.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema119.properties.provider.enum,parentSchema:schema119.properties.provider,data:data3};
+const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema123.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema123.properties.provider.enum,parentSchema:schema123.properties.provider,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6685,8 +7059,8 @@ errors++;
 if(data.email !== undefined){
 let data4 = data.email;
 if(typeof data4 === "string"){
-if(!(formats48(data4))){
-const err11 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema119.properties.email,data:data4};
+if(!(formats50(data4))){
+const err11 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema123.properties.email,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6697,7 +7071,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.properties.email.type,parentSchema:schema119.properties.email,data:data4};
+const err12 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.email.type,parentSchema:schema123.properties.email,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6710,7 +7084,7 @@ errors++;
 if(data.auto_renew !== undefined){
 let data5 = data.auto_renew;
 if(typeof data5 !== "boolean"){
-const err13 = {instancePath:instancePath+"/auto_renew",schemaPath:"#/properties/auto_renew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema119.properties.auto_renew.type,parentSchema:schema119.properties.auto_renew,data:data5};
+const err13 = {instancePath:instancePath+"/auto_renew",schemaPath:"#/properties/auto_renew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema123.properties.auto_renew.type,parentSchema:schema123.properties.auto_renew,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6723,7 +7097,7 @@ errors++;
 if(data.renew_before_days !== undefined){
 let data6 = data.renew_before_days;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err14 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema119.properties.renew_before_days.type,parentSchema:schema119.properties.renew_before_days,data:data6};
+const err14 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema123.properties.renew_before_days.type,parentSchema:schema123.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6734,7 +7108,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 365 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema119.properties.renew_before_days,data:data6};
+const err15 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema123.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6744,7 +7118,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data6 < 1 || isNaN(data6)){
-const err16 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema119.properties.renew_before_days,data:data6};
+const err16 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema123.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6757,7 +7131,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema119.type,parentSchema:schema119,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6785,7 +7159,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6795,7 +7169,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6805,7 +7179,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6815,7 +7189,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema109.required,parentSchema:schema109,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6826,7 +7200,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema109,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6862,7 +7236,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.kind.type,parentSchema:schema109.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.kind.type,parentSchema:schema113.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6872,7 +7246,7 @@ vErrors.push(err7);
 errors++;
 }
 if("SecurityConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "SecurityConfig"},message:"must be equal to constant",schema:"SecurityConfig",parentSchema:schema109.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "SecurityConfig"},message:"must be equal to constant",schema:"SecurityConfig",parentSchema:schema113.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6893,7 +7267,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(((((key1 === "users") || (key1 === "ssh")) || (key1 === "secrets")) || (key1 === "certificates")) || (key1 === "audit"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema109.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6915,7 +7289,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema109.properties.spec.properties.users.type,parentSchema:schema109.properties.spec.properties.users,data:data4};
+const err10 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.users.type,parentSchema:schema113.properties.spec.properties.users,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6930,7 +7304,7 @@ let data6 = data3.ssh;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key2 in data6){
 if(!(((key2 === "port") || (key2 === "password_authentication")) || (key2 === "permit_root_login"))){
-const err11 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema109.properties.spec.properties.ssh,data:data6};
+const err11 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec.properties.ssh,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6943,7 +7317,7 @@ errors++;
 if(data6.port !== undefined){
 let data7 = data6.port;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err12 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.type,parentSchema:schema46,data:data7};
+const err12 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6954,7 +7328,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 65535 || isNaN(data7)){
-const err13 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema46,data:data7};
+const err13 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6964,7 +7338,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data7 < 1 || isNaN(data7)){
-const err14 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46,data:data7};
+const err14 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6978,7 +7352,7 @@ errors++;
 if(data6.password_authentication !== undefined){
 let data8 = data6.password_authentication;
 if(typeof data8 !== "boolean"){
-const err15 = {instancePath:instancePath+"/spec/ssh/password_authentication",schemaPath:"#/properties/spec/properties/ssh/properties/password_authentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema109.properties.spec.properties.ssh.properties.password_authentication.type,parentSchema:schema109.properties.spec.properties.ssh.properties.password_authentication,data:data8};
+const err15 = {instancePath:instancePath+"/spec/ssh/password_authentication",schemaPath:"#/properties/spec/properties/ssh/properties/password_authentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.ssh.properties.password_authentication.type,parentSchema:schema113.properties.spec.properties.ssh.properties.password_authentication,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6991,7 +7365,7 @@ errors++;
 if(data6.permit_root_login !== undefined){
 let data9 = data6.permit_root_login;
 if(typeof data9 !== "boolean"){
-const err16 = {instancePath:instancePath+"/spec/ssh/permit_root_login",schemaPath:"#/properties/spec/properties/ssh/properties/permit_root_login/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema109.properties.spec.properties.ssh.properties.permit_root_login.type,parentSchema:schema109.properties.spec.properties.ssh.properties.permit_root_login,data:data9};
+const err16 = {instancePath:instancePath+"/spec/ssh/permit_root_login",schemaPath:"#/properties/spec/properties/ssh/properties/permit_root_login/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.ssh.properties.permit_root_login.type,parentSchema:schema113.properties.spec.properties.ssh.properties.permit_root_login,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7003,7 +7377,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.properties.spec.properties.ssh.type,parentSchema:schema109.properties.spec.properties.ssh,data:data6};
+const err17 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.properties.ssh.type,parentSchema:schema113.properties.spec.properties.ssh,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7025,7 +7399,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema109.properties.spec.properties.secrets.type,parentSchema:schema109.properties.spec.properties.secrets,data:data10};
+const err18 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.secrets.type,parentSchema:schema113.properties.spec.properties.secrets,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7047,7 +7421,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/spec/certificates",schemaPath:"#/properties/spec/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema109.properties.spec.properties.certificates.type,parentSchema:schema109.properties.spec.properties.certificates,data:data12};
+const err19 = {instancePath:instancePath+"/spec/certificates",schemaPath:"#/properties/spec/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.certificates.type,parentSchema:schema113.properties.spec.properties.certificates,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7062,7 +7436,7 @@ let data14 = data3.audit;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key3 in data14){
 if(!((((key3 === "enabled") || (key3 === "log_path")) || (key3 === "retention_days")) || (key3 === "log_events"))){
-const err20 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema109.properties.spec.properties.audit,data:data14};
+const err20 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec.properties.audit,data:data14};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7075,7 +7449,7 @@ errors++;
 if(data14.enabled !== undefined){
 let data15 = data14.enabled;
 if(typeof data15 !== "boolean"){
-const err21 = {instancePath:instancePath+"/spec/audit/enabled",schemaPath:"#/properties/spec/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema109.properties.spec.properties.audit.properties.enabled.type,parentSchema:schema109.properties.spec.properties.audit.properties.enabled,data:data15};
+const err21 = {instancePath:instancePath+"/spec/audit/enabled",schemaPath:"#/properties/spec/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.audit.properties.enabled.type,parentSchema:schema113.properties.spec.properties.audit.properties.enabled,data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7113,7 +7487,7 @@ errors++;
 if(data14.retention_days !== undefined){
 let data17 = data14.retention_days;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err24 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema109.properties.spec.properties.audit.properties.retention_days.type,parentSchema:schema109.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err24 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema113.properties.spec.properties.audit.properties.retention_days.type,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7124,7 +7498,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 36500 || isNaN(data17)){
-const err25 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36500},message:"must be <= 36500",schema:36500,parentSchema:schema109.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err25 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36500},message:"must be <= 36500",schema:36500,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7134,7 +7508,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data17 < 1 || isNaN(data17)){
-const err26 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema109.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err26 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7153,7 +7527,7 @@ for(let i3=0; i3<len3; i3++){
 let data19 = data18[i3];
 if(typeof data19 === "string"){
 if(!pattern10.test(data19)){
-const err27 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\.[a-z_]+$"},message:"must match pattern \""+"^[a-z]+\\.[a-z_]+$"+"\"",schema:"^[a-z]+\\.[a-z_]+$",parentSchema:schema109.properties.spec.properties.audit.properties.log_events.items,data:data19};
+const err27 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\.[a-z_]+$"},message:"must match pattern \""+"^[a-z]+\\.[a-z_]+$"+"\"",schema:"^[a-z]+\\.[a-z_]+$",parentSchema:schema113.properties.spec.properties.audit.properties.log_events.items,data:data19};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -7164,7 +7538,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema109.properties.spec.properties.audit.properties.log_events.items.type,parentSchema:schema109.properties.spec.properties.audit.properties.log_events.items,data:data19};
+const err28 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.spec.properties.audit.properties.log_events.items.type,parentSchema:schema113.properties.spec.properties.audit.properties.log_events.items,data:data19};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -7185,7 +7559,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err29 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema109.properties.spec.properties.audit.properties.log_events,data:data18};
+const err29 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema113.properties.spec.properties.audit.properties.log_events,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -7200,7 +7574,7 @@ indices0[item0] = i4;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema109.properties.spec.properties.audit.properties.log_events.type,parentSchema:schema109.properties.spec.properties.audit.properties.log_events,data:data18};
+const err30 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.audit.properties.log_events.type,parentSchema:schema113.properties.spec.properties.audit.properties.log_events,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -7212,7 +7586,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.properties.spec.properties.audit.type,parentSchema:schema109.properties.spec.properties.audit,data:data14};
+const err31 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.properties.audit.type,parentSchema:schema113.properties.spec.properties.audit,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -7224,7 +7598,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.properties.spec.type,parentSchema:schema109.properties.spec,data:data3};
+const err32 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.type,parentSchema:schema113.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -7236,7 +7610,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema109.type,parentSchema:schema109,data};
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -7251,7 +7625,7 @@ return errors === 0;
 validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.scheduled = validate68;
-const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/scheduled.schema.json","title":"ScheduledTasks","description":"scheduled.yaml: jobs run on a cron schedule, always inside a container: the named service's container, or a minimal utility container with only the paths the job declares. Never in a host shell.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ScheduledTasks"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ScheduledTasksSpec","type":"object","additionalProperties":false,"properties":{"jobs":{"type":"array","items":{"$ref":"#/$defs/job"}}}}},"$defs":{"job":{"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}}}};
+const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/scheduled.schema.json","title":"ScheduledTasks","description":"scheduled.yaml: jobs run on a cron schedule, always inside a container: the named service's container, or a minimal utility container with only the paths the job declares. Never in a host shell.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ScheduledTasks"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ScheduledTasksSpec","type":"object","additionalProperties":false,"properties":{"jobs":{"type":"array","items":{"$ref":"#/$defs/job"}}}}},"$defs":{"job":{"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}}}};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7456,7 +7830,7 @@ return errors === 0;
 }
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema127 = {"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}};
+const schema131 = {"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}};
 
 function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7470,7 +7844,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema69.required,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7480,7 +7854,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema69.required,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7491,7 +7865,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "readonly"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7504,8 +7878,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern22.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema65.properties.source,data:data0};
+if(!pattern28.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7516,7 +7890,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.source.type,parentSchema:schema65.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.source.type,parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7554,7 +7928,7 @@ errors++;
 if(data.readonly !== undefined){
 let data2 = data.readonly;
 if(typeof data2 !== "boolean"){
-const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.readonly.type,parentSchema:schema65.properties.readonly,data:data2};
+const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.readonly.type,parentSchema:schema69.properties.readonly,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7566,7 +7940,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7608,7 +7982,7 @@ errors++;
 }
 var valid0 = _errs2 === errors;
 if(valid0){
-const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema127.not,parentSchema:schema127,data};
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema131.not,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7630,7 +8004,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema127.required,parentSchema:schema127,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema131.required,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7640,7 +8014,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.schedule === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema127.required,parentSchema:schema127,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema131.required,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7650,7 +8024,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.command === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema127.required,parentSchema:schema127,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema131.required,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7660,8 +8034,8 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func8.call(schema127.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema127,data};
+if(!(func2.call(schema131.properties, key0))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7699,8 +8073,8 @@ errors++;
 if(data.schedule !== undefined){
 let data1 = data.schedule;
 if(typeof data1 === "string"){
-if(!(formats6(data1))){
-const err8 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema42,data:data1};
+if(!(formats8(data1))){
+const err8 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7711,7 +8085,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.type,parentSchema:schema42,data:data1};
+const err9 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7749,8 +8123,8 @@ errors++;
 if(data.image !== undefined){
 let data3 = data.image;
 if(typeof data3 === "string"){
-if(!(formats8(data3))){
-const err12 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema44,data:data3};
+if(!(formats10(data3))){
+const err12 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7761,7 +8135,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.type,parentSchema:schema44,data:data3};
+const err13 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7779,7 +8153,7 @@ let passing0 = null;
 const _errs18 = errors;
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema127.properties.command.oneOf[0],data:data4};
+const err14 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema131.properties.command.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7790,7 +8164,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.properties.command.oneOf[0].type,parentSchema:schema127.properties.command.oneOf[0],data:data4};
+const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.command.oneOf[0].type,parentSchema:schema131.properties.command.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7807,7 +8181,7 @@ passing0 = 0;
 const _errs20 = errors;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema127.properties.command.oneOf[1],data:data4};
+const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema131.properties.command.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7820,7 +8194,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 !== "string"){
-const err17 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.properties.command.oneOf[1].items.type,parentSchema:schema127.properties.command.oneOf[1].items,data:data5};
+const err17 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.command.oneOf[1].items.type,parentSchema:schema131.properties.command.oneOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7832,7 +8206,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema127.properties.command.oneOf[1].type,parentSchema:schema127.properties.command.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema131.properties.command.oneOf[1].type,parentSchema:schema131.properties.command.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7853,7 +8227,7 @@ passing0 = 1;
 }
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema127.properties.command.oneOf,parentSchema:schema127.properties.command,data:data4};
+const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema131.properties.command.oneOf,parentSchema:schema131.properties.command,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7886,7 +8260,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema127.properties.volumes.type,parentSchema:schema127.properties.volumes,data:data6};
+const err20 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema131.properties.volumes.type,parentSchema:schema131.properties.volumes,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7924,7 +8298,7 @@ errors++;
 if(data.enabled !== undefined){
 let data9 = data.enabled;
 if(typeof data9 !== "boolean"){
-const err23 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema127.properties.enabled.type,parentSchema:schema127.properties.enabled,data:data9};
+const err23 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema131.properties.enabled.type,parentSchema:schema131.properties.enabled,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -7937,7 +8311,7 @@ errors++;
 if(data.on_failure !== undefined){
 let data10 = data.on_failure;
 if(typeof data10 !== "string"){
-const err24 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.properties.on_failure.type,parentSchema:schema127.properties.on_failure,data:data10};
+const err24 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.on_failure.type,parentSchema:schema131.properties.on_failure,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7947,7 +8321,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!(((data10 === "notify") || (data10 === "alert")) || (data10 === "ignore"))){
-const err25 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/enum",keyword:"enum",params:{allowedValues: schema127.properties.on_failure.enum},message:"must be equal to one of the allowed values",schema:schema127.properties.on_failure.enum,parentSchema:schema127.properties.on_failure,data:data10};
+const err25 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/enum",keyword:"enum",params:{allowedValues: schema131.properties.on_failure.enum},message:"must be equal to one of the allowed values",schema:schema131.properties.on_failure.enum,parentSchema:schema131.properties.on_failure,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7960,7 +8334,7 @@ errors++;
 if(data.on_success !== undefined){
 let data11 = data.on_success;
 if(typeof data11 !== "string"){
-const err26 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.properties.on_success.type,parentSchema:schema127.properties.on_success,data:data11};
+const err26 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.on_success.type,parentSchema:schema131.properties.on_success,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7970,7 +8344,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!(((data11 === "notify") || (data11 === "alert")) || (data11 === "ignore"))){
-const err27 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/enum",keyword:"enum",params:{allowedValues: schema127.properties.on_success.enum},message:"must be equal to one of the allowed values",schema:schema127.properties.on_success.enum,parentSchema:schema127.properties.on_success,data:data11};
+const err27 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/enum",keyword:"enum",params:{allowedValues: schema131.properties.on_success.enum},message:"must be equal to one of the allowed values",schema:schema131.properties.on_success.enum,parentSchema:schema131.properties.on_success,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -7982,7 +8356,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema127.type,parentSchema:schema127,data};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema131.type,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8010,7 +8384,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8020,7 +8394,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8030,7 +8404,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8040,7 +8414,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8051,7 +8425,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema122,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8087,7 +8461,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.kind.type,parentSchema:schema122.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.kind.type,parentSchema:schema126.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8097,7 +8471,7 @@ vErrors.push(err7);
 errors++;
 }
 if("ScheduledTasks" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ScheduledTasks"},message:"must be equal to constant",schema:"ScheduledTasks",parentSchema:schema122.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ScheduledTasks"},message:"must be equal to constant",schema:"ScheduledTasks",parentSchema:schema126.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8118,7 +8492,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(key1 === "jobs")){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema122.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema126.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8140,7 +8514,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/jobs",schemaPath:"#/properties/spec/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema122.properties.spec.properties.jobs.type,parentSchema:schema122.properties.spec.properties.jobs,data:data4};
+const err10 = {instancePath:instancePath+"/spec/jobs",schemaPath:"#/properties/spec/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema126.properties.spec.properties.jobs.type,parentSchema:schema126.properties.spec.properties.jobs,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8152,7 +8526,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema122.properties.spec.type,parentSchema:schema122.properties.spec,data:data3};
+const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.properties.spec.type,parentSchema:schema126.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8164,7 +8538,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema122.type,parentSchema:schema122,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err12];
 }
