@@ -110,8 +110,8 @@ describe('manifest.yaml reconcile and notifications', () => {
     expect(r.model!.reconcile).toEqual({ intervalMs: 120_000, debounceMs: 250, drift: 'queue', ignore: ['container/dev-*', 'firewall/inet-claude'] });
     expect(r.model!.notifications).toEqual({ minSeverity: 'warning', webhook: { url: 'http://127.0.0.1:9/hook', timeoutMs: 2000, retries: 1, secret: { name: 'hook_key', value: 'encrypted:v1:AAAA' } } });
   });
-  it('reports a webhook secret security.yaml does not declare (CLA3021) and a bad drift policy at its line', () => {
-    expect(codes({ 'manifest.yaml': MANIFEST('  notifications:\n    webhook:\n      url: https://example.org/h\n      secret: hook_kye\n'), 'security.yaml': SECURITY })).toEqual(['CLA3021@manifest.yaml:9']);
+  it('reports a webhook secret security.yaml does not declare (CLA3022) and a bad drift policy at its line', () => {
+    expect(codes({ 'manifest.yaml': MANIFEST('  notifications:\n    webhook:\n      url: https://example.org/h\n      secret: hook_kye\n'), 'security.yaml': SECURITY })).toEqual(['CLA3022@manifest.yaml:9']);
     const bad = compileFiles({ 'manifest.yaml': MANIFEST('  reconcile:\n    drift: heal\n') });
     expect(bad.model ?? null).toBeNull();
     expect(bad.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(['manifest.yaml:7']);
@@ -233,14 +233,14 @@ describe('cross-file checks', () => {
         'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      volumes:\n' + list.map((s, i) => `        - {source: ${s}, target: /m${i}, readonly: true}\n`).join('')),
       });
     const refused = mounts(['/var/run/docker.sock', '/', '/etc', '/proc/1', '/sys', '/dev/sda', '/var/lib/docker/volumes', '/var', '/run/containerd/containerd.sock', '/root/.ssh', '/srv/data']);
-    expect(refused.diagnostics.map((d) => `${d.code}@${d.line}`)).toEqual(['CLA3021@10', 'CLA3021@11', 'CLA3021@12', 'CLA3021@13', 'CLA3021@14', 'CLA3021@15', 'CLA3021@16', 'CLA3021@17', 'CLA3021@18', 'CLA3021@19']);
+    expect(refused.diagnostics.map((d) => `${d.code}@${d.line}`)).toEqual(['CLA3022@10', 'CLA3022@11', 'CLA3022@12', 'CLA3022@13', 'CLA3022@14', 'CLA3022@15', 'CLA3022@16', 'CLA3022@17', 'CLA3022@18', 'CLA3022@19']);
     expect(refused.diagnostics[0]!.message).toBe("service a mounts host path /var/run/docker.sock: a container engine socket (root on the host); a container with it can take over the host");
     expect(refused.diagnostics[0]!.hint).toContain('spec.safety.allow_host_mounts in manifest.yaml');
     expect(refused.diagnostics[7]!.message).toMatch(/^service a mounts host path \/var: \/var\/run\/docker.sock .* is inside it;/);
     const allowed = mounts(['/var/run/docker.sock', '/etc/ssl/certs'], ['/var/run/docker.sock', '/etc/ssl/certs']);
     expect(allowed.diagnostics).toEqual([]);
     // the allow-list names exact paths: allowing /etc/ssl/certs does not allow /etc
-    expect(mounts(['/etc'], ['/etc/ssl/certs']).diagnostics.map((d) => d.code)).toEqual(['CLA3021']);
+    expect(mounts(['/etc'], ['/etc/ssl/certs']).diagnostics.map((d) => d.code)).toEqual(['CLA3022']);
   });
 
   it('secret references: only ${secrets.name}; $${…} is literal', () => {

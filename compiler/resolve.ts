@@ -367,7 +367,7 @@ class Resolver {
         mount.source = normalisePath(m.source);
         const danger = dangerousMount(mount.source);
         if (danger && !mountAllowed(mount.source, this.allowHostMounts)) {
-          this.report('CLA3021', file, [...base, i, 'source'], { owner, path: mount.source, what: danger });
+          this.report('CLA3022', file, [...base, i, 'source'], { owner, path: mount.source, what: danger });
           return;
         }
         // The longest volume path that contains the source.

@@ -38,8 +38,8 @@ describe('dangerous host mounts', () => {
     writeFileSync(join(dir, 'state', 'services.yaml'), SOCK_SERVICE);
     const r = await claude(['validate']);
     expect(r.code).toBe(1);
-    expect(r.out + r.err).toMatch(/services\.yaml:11:\d+: error CLA3021: service portainer mounts host path \/var\/run\/docker\.sock/);
-    expect(r.out + r.err).toMatch(/services\.yaml:12:\d+: error CLA3021: service portainer mounts host path \/: the whole host file system/);
+    expect(r.out + r.err).toMatch(/services\.yaml:11:\d+: error CLA3022: service portainer mounts host path \/var\/run\/docker\.sock/);
+    expect(r.out + r.err).toMatch(/services\.yaml:12:\d+: error CLA3022: service portainer mounts host path \/: the whole host file system/);
     expect(r.out + r.err).toContain('spec.safety.allow_host_mounts');
   });
 
