@@ -110,8 +110,8 @@ describe('manifest.yaml reconcile and notifications', () => {
     expect(r.model!.reconcile).toEqual({ intervalMs: 120_000, debounceMs: 250, drift: 'queue', ignore: ['container/dev-*', 'firewall/inet-claude'] });
     expect(r.model!.notifications).toEqual({ minSeverity: 'warning', webhook: { url: 'http://127.0.0.1:9/hook', timeoutMs: 2000, retries: 1, secret: { name: 'hook_key', value: 'encrypted:v1:AAAA' } } });
   });
-  it('reports a webhook secret security.yaml does not declare (CLA3022) and a bad drift policy at its line', () => {
-    expect(codes({ 'manifest.yaml': MANIFEST('  notifications:\n    webhook:\n      url: https://example.org/h\n      secret: hook_kye\n'), 'security.yaml': SECURITY })).toEqual(['CLA3022@manifest.yaml:9']);
+  it('reports a webhook secret security.yaml does not declare (CLA3021) and a bad drift policy at its line', () => {
+    expect(codes({ 'manifest.yaml': MANIFEST('  notifications:\n    webhook:\n      url: https://example.org/h\n      secret: hook_kye\n'), 'security.yaml': SECURITY })).toEqual(['CLA3021@manifest.yaml:9']);
     const bad = compileFiles({ 'manifest.yaml': MANIFEST('  reconcile:\n    drift: heal\n') });
     expect(bad.model ?? null).toBeNull();
     expect(bad.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(['manifest.yaml:7']);
