@@ -326,6 +326,15 @@ function appendEvent(dataDir: string, now: () => Date, e: ApplyEvent): void {
   appendLineDurable(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }));
 }
 
+/** The events log is advisory: a write that fails (a full disk) never stops an apply or a rollback. */
+function recordEvent(dataDir: string, now: () => Date, e: ApplyEvent): void {
+  try {
+    appendEvent(dataDir, now, e);
+  } catch (err) {
+    if (mustStop(err)) throw err;
+  }
+}
+
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -783,7 +792,7 @@ async function finalize(
   journal: Journal,
   opts: Pick<ApplyOptions, 'dataDir' | 'stateDir' | 'now' | 'actor' | 'crashAt'>,
 ): Promise<string | null> {
-  journal.append({ t: 'finalize.begin', planId: payload.id });
+  // (finalize.begin is journaled by the caller: from that record on, recovery goes forward.)
   const crash = (when: 'before' | 'after') => opts.crashAt?.({ ordinal: payload.steps.length, stepId: 'finalize', when });
   crash('before');
   // Old containers kept for a quick rollback go now; so does the trash.
@@ -847,7 +856,7 @@ function writeNeedsAttention(dataDir: string, m: NeedsAttention): void {
 export async function applyPlan(planText: string, opts: ApplyOptions): Promise<ApplyResult> {
   const t0 = Date.now();
   const onEvent = (e: ApplyEvent) => {
-    if (e.type.startsWith('reconcile.')) appendEvent(opts.dataDir, opts.now, e);
+    if (e.type.startsWith('reconcile.')) recordEvent(opts.dataDir, opts.now, e);
     opts.onEvent?.(e);
   };
   const marker = readNeedsAttention(opts.dataDir);
@@ -1082,6 +1091,15 @@ async function executeSteps(
   }
   if (stop) throw stop;
   const touched = () => readJournal(opts.dataDir).slice(startIndex);
+  if (!failure) {
+    // The point of no return: until finalize.begin is durable, a failure still rolls back.
+    try {
+      journal.append({ t: 'finalize.begin', planId: payload.id });
+    } catch (e) {
+      if (mustStop(e)) throw e;
+      failure = { step: '', error: new Error(`every step succeeded, but the journal could not record it (${errText(e)}), so the apply is rolled back`) };
+    }
+  }
 
   if (!failure) {
     // Every step succeeded: from finalize.begin on, the apply goes forward. A clean-up or a
@@ -1207,6 +1225,7 @@ async function recoverLocked(
     let problems: string[] = [];
     if (action === 'complete') {
       try {
+        journal.append({ t: 'finalize.begin', planId: payload.id });
         await finalize(engine, payload, journal, opts);
       } catch (e) {
         if (mustStop(e)) throw e;
@@ -1319,7 +1338,7 @@ async function crossCheck(
  */
 export async function recover(opts: RecoverOptions): Promise<RecoverResult> {
   const onEvent = (e: ApplyEvent) => {
-    if (e.type.startsWith('reconcile.')) appendEvent(opts.dataDir, opts.now, e);
+    if (e.type.startsWith('reconcile.')) recordEvent(opts.dataDir, opts.now, e);
     opts.onEvent?.(e);
   };
   const lock = await acquireApplyLock(opts.dataDir, { purpose: 'recover', waitMs: opts.lockWaitMs ?? 0, now: opts.now });

@@ -217,7 +217,17 @@ export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {
       purpose: opts.purpose ?? 'apply',
     };
     if (tryLink(lockPath, owner)) {
-      writeFileAtomic(join(dataDir, TOKEN_FILE), `${owner.token}\n`, 0o600);
+      try {
+        writeFileAtomic(join(dataDir, TOKEN_FILE), `${owner.token}\n`, 0o600);
+      } catch (e) {
+        // Not taken after all (a full disk, say): never leave a lock nobody will release.
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          /* gone */
+        }
+        throw e;
+      }
       return makeHandle(dataDir, owner);
     }
     const seen = readLock(dataDir);
