@@ -1,6 +1,6 @@
 /**
  * `claude serve [--listen ADDR] [--port N] [--state-dir DIR] [--rotate-token]`: the API and
- * the web UI (cli/api/, docs/api.md), until the process is stopped (systemd unit
+ * the web UI (server/, docs/api.md), until the process is stopped (systemd unit
  * claude-api.service). Plans through the API are made like `claude plan "<msg>"`; nothing is
  * applied without `POST /api/v1/plans/:id/apply {"approve": true}`.
  */
@@ -54,8 +54,8 @@ const command: Command = {
   async run(ctx) {
     const { values } = parse(ctx.argv, { listen: { type: 'string' }, port: { type: 'string' }, 'state-dir': { type: 'string' }, 'rotate-token': { type: 'boolean' } }, false);
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
-    const { isLoopback, ApiServer } = await import('../api/server.js');
-    const { ApiTokenError, loadOrCreateApiToken } = await import('../api/token.js');
+    const { isLoopback, ApiServer } = await import('../../server/server.js');
+    const { ApiTokenError, loadOrCreateApiToken } = await import('../../server/token.js');
     const api = await manifestApi(paths.stateDir);
     let port = api?.port ?? DEFAULT_PORT;
     if (values.port !== undefined) {

@@ -27,7 +27,7 @@ import { ObserveMetrics } from './prom.js';
 import { RingBuffer } from './ring.js';
 
 import { buildSummary, type Summary } from './summary.js';
-import type { Anomaly, Facts, LogLine, ObsEvent } from './types.js';
+import type { Anomaly, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
 
 export { EVENTS_STORE };
 export const LOG_LINES_PER_SERVICE = 1000;

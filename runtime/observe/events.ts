@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ObsEvent } from './types.js';
+import type { ObsEvent } from '../../plan/observed.js';
 
 export const RUNTIME_EVENTS_FILE = 'events.jsonl';
 /** Where the daemon keeps the Docker events it followed (retention applied). */

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileExclusive } from '../../common/fsutil.js';
+import { writeFileExclusive } from '../common/fsutil.js';
 
 export const TOKEN_FILE = 'api-token';
 

@@ -2,7 +2,7 @@
  * The HTTP side of `claude serve` (node:http, no framework): routes, bearer-token auth,
  * JSON bodies with a size limit, `{error, hint}` errors, and the static web UI.
  *
- *   GET  /                          the web UI (cli/api/ui/index.html; no auth: it holds no data)
+ *   GET  /                          the web UI (server/ui/index.html; no auth: it holds no data)
  *   GET  /ui/app.js, /ui/app.css    its script and style
  *   GET  /api/v1/status             observe summary: banner, services, alerts, anomalies
  *   POST /api/v1/conversation       {message, conversationId?} → explanation and a saved plan
@@ -14,13 +14,13 @@
  *   GET  /api/v1/history            the state repo's commits
  *   GET  /api/v1/events             recent events (?since=1h)
  *
- * Every /api request needs `Authorization: Bearer <token>` (cli/api/token.ts). The server
+ * Every /api request needs `Authorization: Bearer <token>` (server/token.ts). The server
  * patterns follow runtime/observe/daemon.ts (createServer, listen, close on stop).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../common/paths.js';
+import { packageRoot } from '../common/paths.js';
 import { bearerMatches } from './token.js';
 import { ApiError, ApiService, type ApiServiceOptions } from './service.js';
 import { PLAN_ID } from './plans.js';
@@ -55,9 +55,9 @@ const STATIC: Record<string, { file: string; type: string }> = {
   '/ui/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
 };
 
-/** The UI's files: beside this module's source (cli/api/ui), also when running from dist/. */
+/** The UI's files: beside this module's source (server/ui), also when running from dist/. */
 export function uiDir(): string {
-  return join(packageRoot(), 'cli', 'api', 'ui');
+  return join(packageRoot(), 'server', 'ui');
 }
 
 /** A response with a status other than 200. */

@@ -6,13 +6,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../common/fsutil.js';
-import { renderPlan } from '../../compiler/show.js';
-import { parseEnvelope } from '../../plan/envelope.js';
-import { inspectPlan } from '../../plan/inspect.js';
-import { loadTrustedKeys } from '../../plan/keys.js';
-import { evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../../plan/policy.js';
-import type { PlanPayload } from '../../plan/types.js';
+import { writeFileAtomic } from '../common/fsutil.js';
+import { renderPlan } from '../compiler/show.js';
+import { parseEnvelope } from '../plan/envelope.js';
+import { inspectPlan } from '../plan/inspect.js';
+import { loadTrustedKeys } from '../plan/keys.js';
+import { evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
+import type { PlanPayload } from '../plan/types.js';
 
 /** Plan ids as the planner makes them (`plan-` and hex); nothing else names a file here. */
 export const PLAN_ID = /^plan-[0-9a-f]{8,64}$/;

@@ -1,5 +1,5 @@
 /**
- * What the API does, apart from HTTP (cli/api/server.ts does the transport): each method
+ * What the API does, apart from HTTP (server/server.ts does the transport): each method
  * takes a checked request body and returns the response body, or throws ApiError with a
  * status code, the error and a hint.
  *
@@ -9,7 +9,7 @@
  *   status / history / events / plan / plans: read-only
  *
  * The rules of the CLI hold here too: the intent engine only proposes files; every change
- * is a plan made by the one planning path (cli/flow.ts planFiles), signed by the host key;
+ * is a plan made by the one planning path (agent/flow.ts planFiles), signed by the host key;
  * nothing is applied without `approve: true`, and security or destructive steps also need
  * `confirmSecurity: true` (the runtime's V9 gets that confirmation, and nothing else); the
  * runtime's own checks (signatures and policy P2, expiry, stale base, replay) still decide.
@@ -18,16 +18,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { Paths } from '../../common/paths.js';
-import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
-import { stepsNeedingConfirmation } from '../../plan/policy.js';
-import type { ApplyEvent, ApplyResult } from '../../runtime/apply.js';
-import type { CommandContext } from '../context.js';
-import { appendTurn, newConversationId, readTurns, toHistory } from '../conversations.js';
-import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../flow.js';
-import { openIntentSession, type IntentSession } from '../intent.js';
-import { renderResult } from '../progress.js';
-import { banner, serviceRows } from '../render/observe.js';
+import type { Paths } from '../common/paths.js';
+import { ProviderError, type ConversationTurn, type StateFiles } from '../compiler/intent/provider.js';
+import { stepsNeedingConfirmation } from '../plan/policy.js';
+import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
+import type { CommandContext } from '../cli/context.js';
+import { appendTurn, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
+import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../agent/flow.js';
+import { openIntentSession, type IntentSession } from '../agent/intent.js';
+import { renderResult } from '../cli/progress.js';
+import { banner, serviceRows } from '../agent/render/observe.js';
 import { listPlans, payloadOf, planView, readMeta, readPlanText, savePlan, updateMeta, type PlanMeta, type PlanView } from './plans.js';
 
 /** A refusal or a bad request: the HTTP status, what is wrong, how to fix it, and details. */
@@ -93,7 +93,7 @@ export class ApiService {
 
   constructor(private readonly o: ApiServiceOptions) {}
 
-  /** This host (host id made on first use; cli/flow.ts). */
+  /** This host (host id made on first use; agent/flow.ts). */
   async flowHost(): Promise<FlowHost> {
     return (this.host ??= await openFlowHost(this.o.paths));
   }
@@ -110,8 +110,8 @@ export class ApiService {
   // ── read-only ─────────────────────────────────────────────────────────────────────
 
   async status(): Promise<unknown> {
-    const { observeEnv, desiredFromStateDir } = await import('../observe-env.js');
-    const { observeSystem } = await import('../../runtime/observe/index.js');
+    const { observeEnv, desiredFromStateDir } = await import('../agent/observe-env.js');
+    const { observeSystem } = await import('../runtime/observe/index.js');
     const ctx = this.ctx();
     const env = await observeEnv(ctx);
     const desired = await desiredFromStateDir(env.stateDir);
@@ -133,7 +133,7 @@ export class ApiService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError(400, `limit must be a whole number from 1 to 1000, not '${q.get('limit')}'`, 'e.g. /api/v1/history?limit=20');
     const { stateDir } = this.o.paths;
     if (!existsSync(join(stateDir, '.git'))) return { stateDir, commits: [] };
-    const { openStateRepo, StateRepoDamagedError } = await import('../../runtime/state/repo.js');
+    const { openStateRepo, StateRepoDamagedError } = await import('../runtime/state/repo.js');
     try {
       const repo = await openStateRepo(stateDir, { now: this.o.now, create: false });
       return { stateDir, commits: await repo.history({ limit }) };
@@ -144,9 +144,9 @@ export class ApiService {
   }
 
   async events(q: URLSearchParams): Promise<unknown> {
-    const { parseSince } = await import('../../runtime/observe/events.js');
-    const { recentEvents } = await import('../../runtime/observe/index.js');
-    const { observeEnv } = await import('../observe-env.js');
+    const { parseSince } = await import('../runtime/observe/events.js');
+    const { recentEvents } = await import('../runtime/observe/index.js');
+    const { observeEnv } = await import('../agent/observe-env.js');
     let since: Date | undefined;
     const raw = q.get('since');
     if (raw !== null) {
@@ -217,20 +217,20 @@ export class ApiService {
 
   /** "the website is down": the diagnosis and a plan of the recommended fix; null when the message is not a troubleshooting question. */
   private async troubleshoot(id: string, message: string): Promise<ConversationReply | null> {
-    const { troubleshootingRequest } = await import('../../compiler/diagnose/intent.js');
-    const { compileStateDir } = await import('../../compiler/compile.js');
+    const { troubleshootingRequest } = await import('../compiler/diagnose/intent.js');
+    const { compileStateDir } = await import('../compiler/compile.js');
     const model = compileStateDir(this.o.paths.stateDir).model;
     const known = new Map<string, { name: string; image?: string; ports?: number[] }>();
     for (const s of model?.services ?? []) known.set(s.name, { name: s.name, image: s.resolvedImage, ports: s.ports.map((p) => p.host).filter((p): p is number => p !== undefined) });
     try {
-      const { managedServices, dockerFor } = await import('../../runtime/observe/index.js');
+      const { managedServices, dockerFor } = await import('../runtime/observe/index.js');
       for (const name of await managedServices(await dockerFor(this.o.env), (await this.flowHost()).hostId)) if (!known.has(name)) known.set(name, { name });
     } catch {
       /* docker down: the diagnosis says so */
     }
     const req = troubleshootingRequest(message, [...known.values()]);
     if (!req) return null;
-    const { runTroubleshoot } = await import('../troubleshoot.js');
+    const { runTroubleshoot } = await import('../agent/troubleshoot.js');
     const head = await stateHeadOf(this.o.paths.stateDir);
     const ctx = this.ctx();
     // The flow prints the diagnosis and the fix options; with noFix it never applies.
@@ -252,7 +252,7 @@ export class ApiService {
   }
 
   private async intent(id: string, message: string, history: ConversationTurn[], pending: Pending | undefined): Promise<ConversationReply> {
-    const { proposeTurn } = await import('../commands/ask.js');
+    const { proposeTurn } = await import('../agent/request.js');
     let s: IntentSession;
     try {
       s = await openIntentSession(this.ctx());
@@ -325,7 +325,7 @@ export class ApiService {
   async rollback(body: { commit: string }): Promise<unknown> {
     const { stateDir } = this.o.paths;
     if (!existsSync(join(stateDir, '.git'))) throw new ApiError(409, `${stateDir} has no history yet; there is nothing to roll back to`, 'the first apply records the first commit');
-    const { openStateRepo, UnknownRevisionError } = await import('../../runtime/state/repo.js');
+    const { openStateRepo, UnknownRevisionError } = await import('../runtime/state/repo.js');
     const repo = await openStateRepo(stateDir, { now: this.o.now, create: false });
     let target: string;
     try {
@@ -371,9 +371,9 @@ export class ApiService {
 
   private async applyNow(id: string, text: string, meta: PlanMeta, confirmed: boolean): Promise<{ status: number; body: unknown }> {
     const { dataDir } = this.o.paths;
-    const { PlanRefusedError, StalePlanError } = await import('../../runtime/verify.js');
-    const { LockHeldError } = await import('../../runtime/lock.js');
-    const { LockTimeoutError } = await import('../../runtime/pidlock.js');
+    const { PlanRefusedError, StalePlanError } = await import('../runtime/verify.js');
+    const { LockHeldError } = await import('../runtime/lock.js');
+    const { LockTimeoutError } = await import('../runtime/pidlock.js');
     const host = await this.flowHost();
     const lines: string[] = [];
     this.progress.set(id, lines);
@@ -419,7 +419,7 @@ export class ApiService {
         appendTurn(dataDir, meta.conversationId, { at: this.o.now().toISOString(), role: 'assistant', text: result.status === 'applied' ? 'applied' : 'apply failed', status: result.status === 'applied' ? 'applied' : 'failed', planId: id });
       }
       if (meta.kind === 'rollback' && result.status === 'applied') {
-        const { appendAudit } = await import('../../runtime/audit.js');
+        const { appendAudit } = await import('../runtime/audit.js');
         await appendAudit(dataDir, { actor: API_ACTOR, event: 'rollback', planId: result.planId, details: { to: meta.rollbackTo ?? null, stateCommit: result.stateCommit } }, this.o.now);
       }
       const out = {
