@@ -202,10 +202,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {}): Promise<ApplyLock> {
   const lockPath = join(dataDir, LOCK_FILE);
   const now = opts.now ?? (() => new Date());
+  removeLeftovers(dataDir);
   const t0 = Date.now();
   const waitMs = opts.waitMs ?? 0;
   let announced = false;
-  removeLeftovers(dataDir);
   for (;;) {
     const owner: LockOwner = {
       token: readToken(dataDir) + 1,
