@@ -442,7 +442,7 @@ describe('the engine firewall backend', () => {
 function spawnApplier(ruleset: string, journal: string, timeoutMs: number, watchdog: boolean): { proc: ChildProcess; pending: Promise<{ id: string; deadline: number }> } {
   if (!bundleDir) {
     bundleDir = join(repo, 'node_modules', '.cache', `claude-fwtest-${r}`);
-    for (const f of ['runtime/firewall-confirm.ts', 'runtime/drivers/nft.ts', 'common/fsutil.ts', 'common/canonical.ts']) {
+    for (const f of ['runtime/firewall-confirm.ts', 'runtime/drivers/nft.ts', 'common/fsutil.ts', 'common/failpoints.ts', 'common/canonical.ts']) {
       const src = readFileSync(join(repo, f), 'utf8');
       const out = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
       const dest = join(bundleDir, f.replace(/\.ts$/, '.js'));
