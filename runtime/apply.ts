@@ -1334,6 +1334,7 @@ async function crossCheck(
     problems.push(`could not observe the system to cross-check the journal: ${errText(e)}`);
   }
   for (const c of observed?.containers ?? []) {
+    if (!c.managed) continue; // another instance's (or nobody's): not ours to judge
     const m = OLD_NAME.exec(c.name);
     if (!m) continue;
     const owner = snaps.find((sn) => sn.id.replace(/^plan-/, '').startsWith(m[1]!));
