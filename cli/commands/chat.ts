@@ -11,9 +11,10 @@ import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
-import { openIntentSession, reloadState } from '../intent.js';
-import { appendTurn, newConversationId } from '../conversations.js';
-import { applyPlanned, changedFiles, isSecuritySensitive, lineReader, printTurn, proposeTurn, type TurnResult } from './ask.js';
+import { openIntentSession, reloadState } from '../../agent/intent.js';
+import { appendTurn, newConversationId } from '../../agent/conversations.js';
+import { applyPlanned, lineReader, printTurn } from './ask.js';
+import { changedFiles, isSecuritySensitive, proposeTurn, type TurnResult } from '../../agent/request.js';
 
 const usage = `usage: claude [--state-dir DIR] [--admin-key FILE]
 
