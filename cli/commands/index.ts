@@ -7,6 +7,7 @@ import type { Command } from '../context.js';
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   ask: async () => (await import('./ask.js')).default,
   chat: async () => (await import('./chat.js')).default,
+  learn: async () => (await import('./learn.js')).default,
   context: async () => (await import('./context.js')).default,
   apply: async () => (await import('./apply.js')).default,
   recover: async () => (await import('./recover.js')).default,
