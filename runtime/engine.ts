@@ -43,7 +43,8 @@ export interface VolumeDirState {
 
 export interface ReadyResult {
   /** 'healthy': the health command succeeded; 'running': no healthcheck, running and ports answer. */
-  state: 'healthy' | 'running';
+  /** 'completed': a one-shot (restart policy `no`/`on-failure`) with no readiness signal that exited 0. */
+  state: 'healthy' | 'running' | 'completed';
   ms: number;
 }
 

@@ -165,6 +165,50 @@ describe('fencing: a frozen apply whose lock was taken away touches nothing when
   }, 180_000);
 });
 
+describe('a container that exits in its start window has failed to start', () => {
+  let dataDir: string;
+  let root: string;
+  let host: TestHost;
+  let engine: DockerEngine;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'claude-flt-crashy-'));
+    root = mkdtempSync(join(tmpdir(), 'claude-flt-crashy-root-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(root, { recursive: true, force: true }));
+    host = setupTestHost(dataDir);
+    engine = new DockerEngine({ root, dataDir, hostId: host.hostId });
+  });
+
+  async function applyOne(spec: ContainerSpec) {
+    const text = signPlan(makePlan([S.create(spec), S.start(spec, { timeoutMs: 20_000 })], { hostId: host.hostId, base: resourceFingerprints(await engine.observe()) }), host.key.privateKey);
+    return applyPlan(text, { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true });
+  }
+
+  it('no health check, no ports, `exit 3`: the apply fails with the exit code and rolls back (it used to say "Started (running)")', async () => {
+    for (const restart of ['unless-stopped', 'no'] as const) {
+      const spec = containerSpec({ name: n(`crashy-${restart}`), service: `crashy-${restart}`, image: 'claude-os-local/busybox:latest', command: ['sh', '-c', 'sleep 0.2; echo boom: bad config; exit 3'], restart });
+      const r = await applyOne(spec);
+      expect(r.status, restart).toBe('rolled-back');
+      expect(r.error?.name, restart).toBe('ContainerExitedError');
+      expect(r.error?.message, restart).toMatch(/exit code 3/);
+      expect(r.error?.message, restart).toMatch(/boom: bad config/);
+      expect(inspect(spec.name), restart).toBeNull();
+    }
+  }, 120_000);
+
+  it('a one-shot (restart: no) that exits 0 has done its job; a long-running one is started after its window', async () => {
+    const once = containerSpec({ name: n('once'), service: 'once', image: 'claude-os-local/busybox:latest', command: ['sh', '-c', 'echo done'], restart: 'no' });
+    const r1 = await applyOne(once);
+    expect(r1.status, JSON.stringify(r1.error)).toBe('applied');
+    expect(r1.steps.find((s) => s.op === 'container.start')?.message).toBe('Started once (completed)');
+    const long = containerSpec({ name: n('long'), service: 'long', image: 'claude-os-local/busybox:latest', command: ['sleep', '3600'], restart: 'unless-stopped' });
+    const r2 = await applyOne(long);
+    expect(r2.status, JSON.stringify(r2.error)).toBe('applied');
+    expect(r2.steps.find((s) => s.op === 'container.start')?.message).toBe('Started long (running)');
+    expect(inspect(long.name)?.running).toBe(true);
+  }, 120_000);
+});
+
 describe('a full disk', () => {
   let dataDir: string;
   let stateDir: string;
