@@ -161,6 +161,8 @@ export interface WaitReadyOptions {
   clock?: (containerId: string) => CpuBudgetClock;
   /** Without a health command or a TCP port: how long it must stay up (default START_WINDOW_MS). */
   startWindowMs?: number;
+  /** Fail as soon as Docker's own healthcheck reports `unhealthy` (a container a rollback restored: it ran before, so its health has a history). */
+  failOnUnhealthy?: boolean;
 }
 
 /** A budget clock for one container: the host's CPU stall and the container's own throttling. */
@@ -209,6 +211,14 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
     }
     // Docker's own healthcheck may have succeeded first (it runs the same command).
     if (argv && st.Running && st.Health?.Status === 'healthy') return { state: 'healthy', ms: Date.now() - t0 };
+    if (argv && opts.failOnUnhealthy && st.Running && st.Health?.Status === 'unhealthy') {
+      const name = info.Name.replace(/^\//, '');
+      const log = st.Health.Log?.[st.Health.Log.length - 1];
+      throw new HealthTimeoutError(
+        `${name} is unhealthy (health command: ${opts.probe!.test.slice(1).join(' ')}; Docker's last result: exit ${log?.ExitCode ?? '?'}${log?.Output ? `: ${redact(log.Output.trim(), secretValuesOf(info)).slice(0, 300)}` : ''})`,
+        `check what the service depends on (its volume data, its configuration); \`docker logs ${name}\` shows its output`,
+      );
+    }
     if (st.Running) {
       if (argv) {
         try {
