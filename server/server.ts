@@ -13,6 +13,8 @@
  *   POST /api/v1/rollback           {commit} → a saved rollback plan
  *   GET  /api/v1/history            the state repo's commits
  *   GET  /api/v1/events             recent events (?since=1h)
+ *   GET  /api/v1/notifications      the notifications (?since=1h&limit=100): reconciler, anomalies, jobs
+ *   GET  /api/v1/pending            the reconciler's plan waiting for approval, or null
  *
  * Every /api request needs `Authorization: Bearer <token>` (server/token.ts). The server
  * patterns follow runtime/observe/daemon.ts (createServer, listen, close on stop).
@@ -104,6 +106,8 @@ export class ApiServer {
       { method: 'POST', path: /^\/api\/v1\/rollback$/, handler: async (req) => s.rollback((await this.body(req, 'rollback')) as { commit: string }) },
       { method: 'GET', path: /^\/api\/v1\/history$/, handler: (_r, _p, q) => s.history(q) },
       { method: 'GET', path: /^\/api\/v1\/events$/, handler: (_r, _p, q) => s.events(q) },
+      { method: 'GET', path: /^\/api\/v1\/notifications$/, handler: (_r, _p, q) => s.notifications(q) },
+      { method: 'GET', path: /^\/api\/v1\/pending$/, handler: () => s.pendingPlan() },
     ];
   }
 
