@@ -79,10 +79,20 @@ describe('offline engine: the spec examples', () => {
     }
   });
 
+  it('a web server publishes 443 only when TLS is configured; "on port 18081" publishes 18081 and nothing else', () => {
+    expect(svc(ask('set up a basic web server'), 'nginx').ports).toEqual([{ host: 80, container: 80 }]);
+    expect(svc(ask('set up a web server on port 18081'), 'nginx').ports).toEqual([{ host: 18081, container: 80 }]);
+    const https = ask('set up a web server with https');
+    expect(svc(https, 'nginx').ports).toEqual([{ host: 80, container: 80 }]);
+    expect(https.explanation + https.warnings.join('\n') + https.questions.join('\n')).toMatch(/HTTP \(80\) only: no TLS certificate is configured/);
+    const security = 'apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec:\n  certificates:\n    - name: site\n      domains: [example.com]\n      provider: self-signed\n';
+    expect(svc(ask('set up a basic web server', { 'security.yaml': security }), 'nginx').ports).toEqual([{ host: 80, container: 80 }, { host: 443, container: 443 }]);
+  });
+
   it('Example 1: a web stack with nginx, PostgreSQL and Redis: three services, two volumes, network webstack', () => {
     const r = ask('I need a web application stack with nginx, PostgreSQL, and Redis');
     expect(svc(r, 'nginx').image).toBe('nginx:alpine');
-    expect(svc(r, 'nginx').ports.map((p: { host: number }) => p.host)).toEqual([80, 443]);
+    expect(svc(r, 'nginx').ports.map((p: { host: number }) => p.host)).toEqual([80]); // 443 only with TLS configured
     expect(svc(r, 'postgres').image).toBe('postgres:16-alpine');
     expect(svc(r, 'postgres').ports).toEqual([{ host: 5432, container: 5432, host_ip: '127.0.0.1' }]);
     expect(svc(r, 'postgres').volumes).toEqual([{ source: 'postgres-data', target: '/var/lib/postgresql/data' }]);
@@ -173,7 +183,7 @@ describe('offline engine: the spec examples', () => {
     expect(rule(r1, 'allow-established').state).toBe('established,related');
     expect(rule(r1, 'allow-loopback').interface).toBe('lo');
     expect(rule(r1, 'allow-ssh').source).toBe('10.0.0.0/8');
-    expect(r1.warnings.join('\n')).toMatch(/blocks all other incoming traffic, including nginx \(80, 443\)/);
+    expect(r1.warnings.join('\n')).toMatch(/blocks all other incoming traffic, including nginx \(80\)/);
     const r2 = converse(['also allow web traffic from anywhere'], r1.merged);
     expect(rule(r2, 'allow-web')).toEqual({ name: 'allow-web', protocol: 'tcp', port: [80, 443], action: 'accept', comment: 'HTTP and HTTPS' });
     expect(rule(r2, 'allow-ssh').source).toBe('10.0.0.0/8');

@@ -496,6 +496,16 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   }
   const inst = instantiate(template, params);
   const svc = inst.service;
+  if (template === 'nginx') {
+    // 443 is published only when TLS is configured (a certificate in security.yaml): with
+    // nothing listening there, the port would never answer and every health verdict and
+    // printed https:// address would be false.
+    const certs = run.ws.get<unknown[]>('security.yaml', ['spec', 'certificates']) ?? [];
+    if (certs.length > 0) svc.ports = [...(svc.ports ?? []), { host: 443, container: 443 }];
+    else if (/\b(https|tls|ssl|certificates?)\b/i.test(run.input.message)) {
+      run.notes.push(`${svc.name} publishes HTTP (80) only: no TLS certificate is configured, so nothing would listen on 443. To serve HTTPS, add a certificate (security.yaml spec.certificates) and an nginx config that listens on 443, then publish 443 in services.yaml.`);
+    }
+  }
   if (template === 'postgres') {
     const secret = `${svc.name.replace(/-/g, '_')}_password`;
     if (secretFor(secret)) {
