@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     dockerPs.push(performance.now() - t);
   }
   await daemon.stop();
+  console.log(`  write → apply start: ${writeToApply.map((x) => x.toFixed(0)).join(', ')} ms; no-op pass: ${noop.map((x) => x.toFixed(0)).join(', ')} ms; docker ps -a: ${dockerPs.map((x) => x.toFixed(0)).join(', ')} ms`);
 
   // idle RSS of the real daemon process, beside an idle node
   const rssOf = async (args: string[], ready: (log: string) => boolean): Promise<number> => {
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
     await new Promise((r) => p.once('exit', r));
     return kb / 1024;
   };
-  const daemonRss = await rssOf([join(packageRoot(), 'dist', 'cli', 'main.js'), 'reconcile', '--serve', '--pid-file', pidFile], (l) => l.includes('watching '));
+  const daemonRss = await rssOf([join(packageRoot(), 'bin', 'claude'), 'reconcile', '--serve', '--pid-file', pidFile], (l) => l.includes('watching '));
   const nodeRss = await rssOf(['-e', 'console.log("ready"); setInterval(() => {}, 1000)'], (l) => l.includes('ready'));
 
   const ms = (x: number) => `${x.toFixed(0)} ms`;

@@ -150,6 +150,13 @@ export interface ApplyOptions {
   lockWaitMs?: number;
   /** Who is applying (audit actor, git author). */
   actor?: { name: string; email: string };
+  /**
+   * manifest.yaml `safety.rollback_on_health_failure` (default true). False: a container
+   * that starts but does not become healthy in time (HealthTimeoutError) does not fail the
+   * apply; the step counts as done with a warning, the rest goes on, and nothing is rolled
+   * back. Any other failure still rolls the whole apply back. The reconciler passes it.
+   */
+  rollbackOnHealthFailure?: boolean;
   /** What started this apply, for the `reconcile.started` event (default `apply`; the reconciler says `watch`, `interval`, `startup`, `drift`…). */
   trigger?: string;
   /** Test-only: called at each crash point; the test runner kills the process there. */
@@ -883,6 +890,7 @@ async function execute(
   onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
 
   const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked, recordUpdates: new Map() };
+  const healthWarnings: string[] = [];
   const results = new Map<string, StepResult>(
     payload.steps.map((s) => [s.id, { id: s.id, op: s.op, target: s.target, description: s.description, status: 'not-started', durationMs: 0, message: '' }]),
   );
@@ -910,6 +918,17 @@ async function execute(
       onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'done', durationMs: r.durationMs, message: r.message });
     } catch (e) {
       const msg = redact(errText(e), ctx.secretValues);
+      if (opts.rollbackOnHealthFailure === false && (e as Error)?.name === 'HealthTimeoutError') {
+        // rollback_on_health_failure: false — keep the new container, say it is not healthy.
+        journal.append({ t: 'step.end', planId: payload.id, step: step.id, detail: { notHealthy: msg } });
+        r.status = 'done';
+        r.durationMs = Date.now() - st;
+        r.message = `${step.description}: NOT healthy (kept: rollback_on_health_failure is false)`;
+        r.error = msg;
+        healthWarnings.push(`${step.target}: ${msg} (kept: rollback_on_health_failure is false)`);
+        onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'done', durationMs: r.durationMs, message: r.message, error: msg });
+        return;
+      }
       r.status = 'failed';
       r.durationMs = Date.now() - st;
       r.error = msg;
@@ -943,7 +962,7 @@ async function execute(
   if (!failure) {
     // Every step succeeded: from finalize.begin on, the apply goes forward. A clean-up that
     // fails is left to recovery (which completes it), never rolled back.
-    const warnings: string[] = [];
+    const warnings: string[] = [...healthWarnings];
     let stateCommit: string | null = null;
     try {
       stateCommit = await finalize(engine, payload, journal, opts);

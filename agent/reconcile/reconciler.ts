@@ -54,7 +54,7 @@ export interface ReconcileHost {
   hostId: string;
   snapshot(): Promise<ObservedState>;
   plan(compiled: CompileResult, o: { request: string; base: string | null; observed: ObservedState; now: Date; ttlMs: number }): Promise<PlanOutcome>;
-  apply(planned: Planned, o: { yes: boolean; actor: { name: string; email: string }; trigger: string; onEvent: (e: ApplyEvent) => void }): Promise<ApplyResult>;
+  apply(planned: Planned, o: { yes: boolean; actor: { name: string; email: string }; trigger: string; rollbackOnHealthFailure: boolean; onEvent: (e: ApplyEvent) => void }): Promise<ApplyResult>;
   /** Queue with the other plan-and-apply requests of this host (agent/flow.ts request lock) from reading the state to the end of the apply; returns the release. */
   lock?(): Promise<() => void>;
 }
@@ -211,7 +211,7 @@ export class Reconciler {
       this.lastDrift = null;
       if (!drift && repo) {
         // Nothing to change on the system (a comment, reordered keys): record the edit in history.
-        const r = await this.applyPlan(planned.planned, { action: 'apply', rule: 'empty', reason: 'no change to the system', confirmed: false }, trigger, drift);
+        const r = await this.applyPlan(planned.planned, { action: 'apply', rule: 'empty', reason: 'no change to the system', confirmed: false }, trigger, drift, model.safety.rollbackOnHealthFailure);
         return r.status === 'applied' ? { status: 'noop', committed: true } : r;
       }
       return { status: 'noop' };
@@ -237,7 +237,7 @@ export class Reconciler {
         this.queue(planned.planned, decision, drift, changedFiles, driftLines);
         return { status: 'queued', decision, planId: payload.id, drift };
       case 'apply':
-        return this.applyPlan(planned.planned, decision, trigger, drift);
+        return this.applyPlan(planned.planned, decision, trigger, drift, model.safety.rollbackOnHealthFailure);
     }
   }
 
@@ -297,7 +297,7 @@ export class Reconciler {
     });
   }
 
-  private async applyPlan(planned: Planned, decision: Extract<Decision, { action: 'apply' }>, trigger: string, drift: boolean): Promise<PassOutcome> {
+  private async applyPlan(planned: Planned, decision: Extract<Decision, { action: 'apply' }>, trigger: string, drift: boolean, rollbackOnHealthFailure: boolean): Promise<PassOutcome> {
     const { payload } = planned;
     const pending = readPending(this.dataDir);
     if (pending && pending.planId !== payload.id) {
@@ -308,7 +308,7 @@ export class Reconciler {
     this.log(`applying ${payload.id} (${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'}; ${decision.rule}: ${decision.reason})`);
     let result: ApplyResult;
     try {
-      result = await this.o.host.apply(planned, { yes: decision.confirmed, actor, trigger: drift && trigger !== 'startup' ? `drift (${trigger})` : trigger, onEvent: (e) => this.onApplyEvent(e) });
+      result = await this.o.host.apply(planned, { yes: decision.confirmed, actor, trigger: drift && trigger !== 'startup' ? `drift (${trigger})` : trigger, rollbackOnHealthFailure, onEvent: (e) => this.onApplyEvent(e) });
     } catch (e) {
       const err = e as Error & { clause?: string; hint?: string };
       const stale = err.name === 'StalePlanError';
@@ -324,6 +324,9 @@ export class Reconciler {
     if (payload.steps.length > 0) this.recordApply();
     if (result.status === 'applied') {
       this.log(`applied ${payload.id} in ${Math.round(result.durationMs)} ms${result.stateCommit ? `, state commit ${result.stateCommit.slice(0, 8)}` : ''}`);
+      for (const w of result.warnings) this.log(`  warning: ${w}`);
+      const unhealthy = result.warnings.filter((w) => w.includes('rollback_on_health_failure is false'));
+      if (unhealthy.length) this.notifier.notify({ source: 'reconciler', kind: 'reconcile.unhealthy', severity: 'critical', title: `applied ${payload.id}, but ${unhealthy.length} container${unhealthy.length === 1 ? ' is' : 's are'} not healthy (kept: rollback_on_health_failure is false)`, detail: unhealthy, planId: payload.id });
       if (payload.steps.length > 0)
         this.notifier.notify({
           source: 'reconciler',
