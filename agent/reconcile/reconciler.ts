@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../../common/canonical.js';
 import { appendLineDurable, writeFileAtomic } from '../../common/fsutil.js';
 import type { Paths } from '../../common/paths.js';
+import { trace } from '../../common/trace.js';
 import { compileFiles, type CompileResult } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import type { ResolvedModel } from '../../compiler/model.js';
@@ -94,6 +95,12 @@ export class Reconciler {
   last: PassRecord | null = null;
   /** Called after each pass (tests, the benchmark). */
   onPass?: (r: PassRecord) => void;
+  /** `spec.reconcile` timing of the last state files that validated (the daemon's interval and debounce). */
+  settings: { intervalMs: number; debounceMs: number } | null = null;
+  /** The last compile, by the files' text (a pass over unchanged files does not compile again). */
+  private compiled: { key: string; result: CompileResult } | null = null;
+  /** The files of the last HEAD read (a commit's files never change). */
+  private headFiles: { commit: string; files: Record<string, string> } | null = null;
 
   constructor(private readonly o: ReconcilerOptions) {
     this.now = o.now ?? (() => new Date());
@@ -174,19 +181,27 @@ export class Reconciler {
     const repo = existsSync(join(stateDir, '.git', 'HEAD')) ? await openStateRepo(stateDir, { create: false }) : null;
     const head = repo ? await repo.headCommit() : null;
     const files = readStateFiles(stateDir);
-    const compiled = compileFiles(files);
+    trace('reconcile: files read');
+    const key = sha256Hex(canonicalJson(files));
+    if (this.compiled?.key !== key) this.compiled = { key, result: compileFiles(files) };
+    const compiled = this.compiled.result;
+    trace('reconcile: compiled');
     if (!compiled.model) {
       const problems = compiled.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic);
       this.failed('validate', problems, trigger, `the state files do not validate (${problems.length} error${problems.length === 1 ? '' : 's'}); nothing was applied`);
       return { status: 'invalid', problems };
     }
     const model = compiled.model;
+    this.settings = { intervalMs: model.reconcile.intervalMs, debounceMs: model.reconcile.debounceMs };
     saveNotifyConfig(this.dataDir, notifyConfigOf(model));
-    const headFiles = repo && head ? await repo.filesAt(head) : {};
+    if (repo && head && this.headFiles?.commit !== head) this.headFiles = { commit: head, files: await repo.filesAt(head) };
+    const headFiles = repo && head ? this.headFiles!.files : {};
+    trace('reconcile: HEAD files');
     const changedFiles = STATE_FILE_NAMES.filter((n) => files[n] !== headFiles[n]);
     let observed: ObservedState;
     try {
       observed = await this.o.host.snapshot();
+      trace('reconcile: observed');
     } catch (e) {
       const problem = (e as Error).message;
       this.failed('observe', [problem], trigger, `cannot observe the system: ${problem}`);
@@ -195,6 +210,7 @@ export class Reconciler {
     const drift = changedFiles.length === 0;
     const request = drift ? 'restore the applied state (drift corrected by claude-reconciler)' : `hand edit of ${changedFiles.join(', ')} (applied by claude-reconciler)`;
     const planned = await this.o.host.plan(compiled, { request, base: head, observed, now: this.now(), ttlMs: PENDING_TTL_MS });
+    trace('reconcile: planned');
     if (!planned.ok) {
       this.failed(planned.stage, planned.problems, trigger, `cannot plan the state files (${planned.stage}); nothing was applied`);
       return { status: 'unplanned', stage: planned.stage, problems: planned.problems };
