@@ -26,7 +26,7 @@ export interface PlanMeta {
   messages: string[];
   createdAt: string;
   /** proposed → applying → applied | rolled-back | needs-attention | refused; superseded when refined. */
-  status: 'proposed' | 'applying' | 'applied' | 'rolled-back' | 'needs-attention' | 'refused' | 'superseded';
+  status: 'proposed' | 'applying' | 'applied' | 'incomplete' | 'rolled-back' | 'needs-attention' | 'refused' | 'superseded';
   /** The state commit the apply made. */
   stateCommit?: string | null;
   /** Why it was refused or failed (the runtime's words). */
