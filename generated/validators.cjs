@@ -5,7 +5,7 @@ module.exports = function makeValidators(formats) {
   const exports = {};
 "use strict";
 exports.manifest = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"},"hostnames":{"description":"The names the web UI and API are reached by (besides localhost and the listen address), e.g. claude.example.lan. Requests with any other Host header are refused (DNS rebinding).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"}}}}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema37 = {"description":"A secret name: lowercase letters, digits and '_', starting with a letter.","type":"string","pattern":"^[a-z][a-z0-9_]{0,62}$"};
 const schema38 = {"description":"An absolute path.","type":"string","pattern":"^/([^\\u0000]*)$"};
@@ -1313,7 +1313,7 @@ if(data3.api !== undefined){
 let data38 = data3.api;
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
 for(const key9 in data38){
-if(!(((key9 === "enabled") || (key9 === "listen")) || (key9 === "port"))){
+if(!((((key9 === "enabled") || (key9 === "listen")) || (key9 === "port")) || (key9 === "hostnames"))){
 const err84 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.api,data:data38};
 if(vErrors === null){
 vErrors = [err84];
@@ -1397,9 +1397,15 @@ errors++;
 }
 }
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data38};
+if(data38.hostnames !== undefined){
+let data42 = data38.hostnames;
+if(Array.isArray(data42)){
+const len2 = data42.length;
+for(let i4=0; i4<len2; i4++){
+let data43 = data42[i4];
+if(typeof data43 === "string"){
+if(!pattern6.test(data43)){
+const err91 = {instancePath:instancePath+"/spec/api/hostnames/" + i4,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data43};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1409,9 +1415,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
 else {
-const err92 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+const err92 = {instancePath:instancePath+"/spec/api/hostnames/" + i4,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.api.properties.hostnames.items.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data43};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1421,14 +1426,74 @@ vErrors.push(err92);
 errors++;
 }
 }
+let i5 = data42.length;
+let j2;
+if(i5 > 1){
+const indices2 = {};
+for(;i5--;){
+let item2 = data42[i5];
+if(typeof item2 !== "string"){
+continue;
 }
-else {
-const err93 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err93 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data42};
 if(vErrors === null){
 vErrors = [err93];
 }
 else {
 vErrors.push(err93);
+}
+errors++;
+break;
+}
+indices2[item2] = i5;
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.api.properties.hostnames.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data42};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data38};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+else {
+const err97 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
 }
 errors++;
 }
@@ -1788,11 +1853,11 @@ const schema66 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", 
 const schema67 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
 const func7 = Object.prototype.hasOwnProperty;
 const func0 = require("ajv/dist/runtime/equal").default;
-const pattern18 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
-const pattern19 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
-const pattern23 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern24 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
-const pattern25 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
+const pattern19 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern20 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
+const pattern24 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern25 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
+const pattern26 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
 const schema59 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
 const schema62 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
 
@@ -1964,7 +2029,7 @@ return errors === 0;
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema64 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
-const pattern21 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
+const pattern22 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2012,7 +2077,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern21.test(data0)){
+if(!pattern22.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema64.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -2452,7 +2517,7 @@ errors++;
 if(data.tag !== undefined){
 let data2 = data.tag;
 if(typeof data2 === "string"){
-if(!pattern18.test(data2)){
+if(!pattern19.test(data2)){
 const err7 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema57,data:data2};
 if(vErrors === null){
 vErrors = [err7];
@@ -2754,7 +2819,7 @@ vErrors = null;
 if(data.user !== undefined){
 let data10 = data.user;
 if(typeof data10 === "string"){
-if(!pattern19.test(data10)){
+if(!pattern20.test(data10)){
 const err27 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema54.properties.user,data:data10};
 if(vErrors === null){
 vErrors = [err27];
@@ -2851,7 +2916,7 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key1 in data16){
 const _errs46 = errors;
 if(typeof key1 === "string"){
-if(!pattern23.test(key1)){
+if(!pattern24.test(key1)){
 const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema54.properties.environment.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err33];
@@ -2917,7 +2982,7 @@ errors++;
 if(data18.cpu !== undefined){
 let data19 = data18.cpu;
 if(typeof data19 === "string"){
-if(!pattern24.test(data19)){
+if(!pattern25.test(data19)){
 const err38 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema66,data:data19};
 if(vErrors === null){
 vErrors = [err38];
@@ -2942,7 +3007,7 @@ errors++;
 if(data18.memory !== undefined){
 let data20 = data18.memory;
 if(typeof data20 === "string"){
-if(!pattern25.test(data20)){
+if(!pattern26.test(data20)){
 const err40 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema67,data:data20};
 if(vErrors === null){
 vErrors = [err40];
@@ -3608,7 +3673,7 @@ return errors === 0;
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema80 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
-const pattern35 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
+const pattern36 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3710,7 +3775,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(!pattern35.test(data1)){
+if(!pattern36.test(data1)){
 const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema80.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
@@ -3899,11 +3964,11 @@ validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema85 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
 const schema86 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
-const pattern39 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
-const pattern40 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
+const pattern40 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
+const pattern41 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
 const schema88 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
 const schema90 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
-const pattern38 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
+const pattern39 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3958,7 +4023,7 @@ passing0 = 0;
 }
 const _errs4 = errors;
 if(typeof data === "string"){
-if(!pattern38.test(data)){
+if(!pattern39.test(data)){
 const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err3];
@@ -4355,7 +4420,7 @@ errors = vErrors.length;
 if(data.interface !== undefined){
 let data7 = data.interface;
 if(typeof data7 === "string"){
-if(!pattern39.test(data7)){
+if(!pattern40.test(data7)){
 const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema86.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err12];
@@ -4380,7 +4445,7 @@ errors++;
 if(data.state !== undefined){
 let data8 = data.state;
 if(typeof data8 === "string"){
-if(!pattern40.test(data8)){
+if(!pattern41.test(data8)){
 const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema86.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err14];
@@ -4610,7 +4675,7 @@ return errors === 0;
 }
 validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern36 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
+const pattern37 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://claude-os.dev/schemas/network.schema.json" */;
@@ -4873,7 +4938,7 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern36.test(data11)){
+if(!pattern37.test(data11)){
 const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema75.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
@@ -5161,8 +5226,8 @@ validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema99 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
 const schema103 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
-const pattern46 = new RegExp("^0?[0-7]{3}$", "u");
-const pattern47 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
+const pattern47 = new RegExp("^0?[0-7]{3}$", "u");
+const pattern48 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5260,7 +5325,7 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(typeof data2 === "string"){
-if(!pattern25.test(data2)){
+if(!pattern26.test(data2)){
 const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema67,data:data2};
 if(vErrors === null){
 vErrors = [err7];
@@ -5308,7 +5373,7 @@ errors++;
 if(data.permissions !== undefined){
 let data4 = data.permissions;
 if(typeof data4 === "string"){
-if(!pattern46.test(data4)){
+if(!pattern47.test(data4)){
 const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema103,data:data4};
 if(vErrors === null){
 vErrors = [err11];
@@ -5333,7 +5398,7 @@ errors++;
 if(data.owner !== undefined){
 let data5 = data.owner;
 if(typeof data5 === "string"){
-if(!pattern47.test(data5)){
+if(!pattern48.test(data5)){
 const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema99.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err13];
@@ -5520,8 +5585,8 @@ return errors === 0;
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema106 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}};
-const pattern49 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
-const pattern51 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
+const pattern50 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
+const pattern52 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5569,7 +5634,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern49.test(data0)){
+if(!pattern50.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema106.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -5646,7 +5711,7 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern51.test(data4)){
+if(!pattern52.test(data4)){
 const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema106.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err9];
@@ -6107,8 +6172,8 @@ return errors === 0;
 validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema113 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
-const pattern54 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern56 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
+const pattern55 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern57 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6146,7 +6211,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern54.test(data0)){
+if(!pattern55.test(data0)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema113.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -6210,7 +6275,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern54.test(data3)){
+if(!pattern55.test(data3)){
 const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema113.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
@@ -6275,7 +6340,7 @@ const len1 = data4.length;
 for(let i2=0; i2<len1; i2++){
 let data5 = data4[i2];
 if(typeof data5 === "string"){
-if(!pattern56.test(data5)){
+if(!pattern57.test(data5)){
 const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema113.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
@@ -6364,7 +6429,7 @@ return errors === 0;
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema116 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
-const pattern59 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
+const pattern60 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6437,7 +6502,7 @@ errors++;
 if(data.value !== undefined){
 let data1 = data.value;
 if(typeof data1 === "string"){
-if(!pattern59.test(data1)){
+if(!pattern60.test(data1)){
 const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema116.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err5];
@@ -6476,7 +6541,7 @@ return errors === 0;
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema118 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
-const pattern61 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
+const pattern62 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
 const formats48 = formats.email;
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -6564,7 +6629,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern61.test(data2)){
+if(!pattern62.test(data2)){
 const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema118.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
@@ -7443,7 +7508,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern21.test(data0)){
+if(!pattern22.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema64.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];

@@ -345,6 +345,20 @@ export class ApiService {
     return { to: target, plan };
   }
 
+  // ── cancel: the plan can never be applied through the API ─────────────────────────
+
+  cancelPlan(id: string): unknown {
+    const { dataDir } = this.o.paths;
+    const meta = readMeta(dataDir, id);
+    if (!meta) throw new ApiError(404, `no API plan '${id}'`, 'list them with GET /api/v1/plans');
+    if (meta.status === 'cancelled') return { id, status: 'cancelled' };
+    if (meta.status !== 'proposed' && meta.status !== 'refused') throw new ApiError(409, `plan ${id} is ${meta.status}; only a proposed plan can be cancelled`, meta.status === 'applied' ? 'to undo an applied change, roll back (POST /api/v1/rollback)' : 'nothing to cancel');
+    updateMeta(dataDir, id, { status: 'cancelled' });
+    if (meta.conversationId && this.pending.get(meta.conversationId)?.planId === id) this.pending.delete(meta.conversationId);
+    if (meta.conversationId) appendTurn(dataDir, meta.conversationId, { at: this.o.now().toISOString(), role: 'assistant', text: 'cancelled', status: 'cancelled', planId: id });
+    return { id, status: 'cancelled' };
+  }
+
   // ── apply: the only way the API changes the system ────────────────────────────────
 
   async applyPlan(id: string, body: { approve?: unknown; confirmSecurity?: unknown }): Promise<{ status: number; body: unknown }> {
@@ -352,6 +366,7 @@ export class ApiService {
     const text = readPlanText(dataDir, id);
     const meta = readMeta(dataDir, id);
     if (!text || !meta) throw new ApiError(404, `no API plan '${id}'`, 'plans come from POST /api/v1/conversation or /api/v1/rollback');
+    if (meta.status === 'cancelled') throw new ApiError(409, `plan ${id} was cancelled; it can no longer be applied`, 'ask again for a new plan (POST /api/v1/conversation)', { code: 'cancelled' });
     if (body.approve !== true) throw new ApiError(400, 'not approved: nothing was changed', 'review the plan (GET /api/v1/plans/' + id + '), then send {"approve": true}');
     const payload = payloadOf(text);
     const risky = stepsNeedingConfirmation(payload);
