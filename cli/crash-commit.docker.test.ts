@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { readJournal } from '../runtime/journal.js';
 import { openStateRepo } from '../runtime/state/repo.js';
 import { transpileForChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
-import { openFlowHost, planFiles, readStateDirFiles, stateHeadOf, type Planned } from './flow.js';
+import { openFlowHost, planFiles, readStateDirFiles, stateHeadOf, type Planned } from '../agent/flow.js';
 import { claude, containerStatus, MANIFEST, newTestRun, request, serviceNamesOf, servicesYaml, type TestRun } from './testutil/requests.js';
 import type { DiffReport } from './commands/diff.js';
 
@@ -26,10 +26,10 @@ const runs: TestRun[] = [];
 
 beforeAll(() => {
   child = transpileForChild(
-    ['cli/flow.ts', 'runtime/apply.ts'],
+    ['agent/flow.ts', 'runtime/apply.ts'],
     `
 import { readFileSync } from 'node:fs';
-import { openFlowHost } from './cli/flow.js';
+import { openFlowHost } from './agent/flow.js';
 import { applyPlan } from './runtime/apply.js';
 import { loadTrustedKeys } from './plan/keys.js';
 const a = JSON.parse(process.env.CRASH_ARGS);

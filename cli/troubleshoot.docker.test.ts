@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from './context.js';
-import { applyStateFiles, llmExplainer, maybeTroubleshoot, runTroubleshoot } from './troubleshoot.js';
+import { applyStateFiles, llmExplainer, maybeTroubleshoot, runTroubleshoot } from '../agent/troubleshoot.js';
 import { findingsContext } from '../compiler/diagnose/context.js';
 import { troubleshootingRequest } from '../compiler/diagnose/intent.js';
 import { tcpAnswers } from '../runtime/observe/ports.js';
@@ -119,6 +119,24 @@ describe('troubleshooting (real dockerd)', () => {
     const d = ctxFor(sd);
     expect((await runTroubleshoot(d.ctx, { service: 'nope' })).code).toBe(1);
     expect(d.err()).toBe(`claude: no service named 'nope'; services: ${web}\n`);
+  }, 90_000);
+
+  it('at the prompt in a terminal, "explain more" explains and "yes" applies the fix (not "Nothing was changed")', async () => {
+    const web = n('asked');
+    const port = await freePort();
+    const sd = stateDir('state-asked', { 'services.yaml': servicesYaml([{ name: web, port }]) });
+    const a = ctxFor(sd);
+    expect((await applyStateFiles(a.ctx, { 'services.yaml': readFileSync(join(sd, 'services.yaml'), 'utf8') }, { request: 'web', verifyServices: [web], verifyTimeoutMs: 10_000 })).ok).toBe(true);
+    docker('stop', '-t', '1', web);
+    const c = capturedContext({ env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: sd }, cwd: dir, tty: true, input: 'explain more\nyes\n' });
+    const { code } = await runTroubleshoot({ argv: [], ...c.ctx }, { message: 'the website is down', service: web, verifyTimeoutMs: 10_000 });
+    const text = c.out();
+    expect(text).toContain('Apply this fix? [yes/no/explain more]');
+    expect(text).toContain('Option 1 changes:');
+    expect(text).not.toContain('Nothing was changed.');
+    expect(text).toContain(`✓ Started ${web} (running)`);
+    expect(code).toBe(0);
+    expect(await tcpAnswers(port)).toBe(true);
   }, 90_000);
 
   it('with an LLM provider configured, the findings go to the model and its explanation is shown', async () => {

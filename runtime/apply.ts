@@ -344,6 +344,20 @@ interface Ctx {
   secretValues: string[];
   /** firewall.apply steps whose ruleset passed the pre-flight check: loaded without a second check. */
   firewallChecked: ReadonlySet<string>;
+  /** The last queued update of each data-dir record (updateRecord: one at a time per record). */
+  recordUpdates: Map<string, Promise<void>>;
+}
+
+/**
+ * Read-modify-write of a data-dir record, one update at a time per record. The steps of a
+ * phase run in parallel (two volume.create steps milliseconds apart), and an entry written
+ * between another step's read and its write would otherwise be lost.
+ */
+function updateRecord(ctx: Ctx, name: string, edit: (text: string | null) => string | null): Promise<void> {
+  const prev = ctx.recordUpdates.get(name) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(async () => ctx.engine.writeRecord(name, edit(await ctx.engine.readRecord(name))));
+  ctx.recordUpdates.set(name, next);
+  return next;
 }
 
 async function waitIfRunning(ctx: Ctx, spec: ContainerSpec, timeoutMs: number, probe: HealthSpec | null): Promise<string | undefined> {
@@ -370,19 +384,25 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
     case 'volume.create': {
       const before = await engine.volumeDir(step.params.path);
       await engine.createVolumeDir(step.params);
-      const reg = parseRegistry(await engine.readRecord(VOLUMES_RECORD));
-      reg[step.params.name] = {
-        path: step.params.path,
-        ...(step.params.permissions !== undefined ? { permissions: normalizeMode(step.params.permissions) } : {}),
-        ...(step.params.owner !== undefined ? { owner: step.params.owner } : {}),
-      };
-      await engine.writeRecord(VOLUMES_RECORD, formatRegistry(reg));
+      const { params } = step;
+      await updateRecord(ctx, VOLUMES_RECORD, (text) => {
+        const reg = parseRegistry(text);
+        reg[params.name] = {
+          path: params.path,
+          ...(params.permissions !== undefined ? { permissions: normalizeMode(params.permissions) } : {}),
+          ...(params.owner !== undefined ? { owner: params.owner } : {}),
+        };
+        return formatRegistry(reg);
+      });
       return { existed: before.exists };
     }
     case 'volume.remove': {
-      const reg = parseRegistry(await engine.readRecord(VOLUMES_RECORD));
-      delete reg[step.params.volume.name];
-      await engine.writeRecord(VOLUMES_RECORD, Object.keys(reg).length ? formatRegistry(reg) : null);
+      const gone = step.params.volume.name;
+      await updateRecord(ctx, VOLUMES_RECORD, (text) => {
+        const reg = parseRegistry(text);
+        delete reg[gone];
+        return Object.keys(reg).length ? formatRegistry(reg) : null;
+      });
       if (step.params.deleteData) await engine.trashVolumeDir(step.params.volume.path, ctx.payload.id);
       return {};
     }
@@ -851,7 +871,7 @@ async function execute(
   journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
   onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: 'apply' });
 
-  const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked };
+  const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked, recordUpdates: new Map() };
   const results = new Map<string, StepResult>(
     payload.steps.map((s) => [s.id, { id: s.id, op: s.op, target: s.target, description: s.description, status: 'not-started', durationMs: 0, message: '' }]),
   );

@@ -2,7 +2,7 @@
  * The runtime-side factory for this host's engine: Docker Engine (dockerode), host files and
  * volume directories under CLAUDE_ROOT, and nftables (drivers/nft.ts, commit-confirmed
  * through firewall-confirm.ts), plus the observer the planner uses, so apply's base check
- * compares like with like. The CLI builds its host in one place, cli/flow.ts `openFlowHost`,
+ * compares like with like. The CLI builds its host in one place, agent/flow.ts `openFlowHost`,
  * which calls these; nothing else should.
  *
  * Everything is bound to one host id (plan/keys.ts): the driver stamps it on what it creates

@@ -9,7 +9,7 @@
  *   status / history / events / plan / plans: read-only
  *
  * The rules of the CLI hold here too: the intent engine only proposes files; every change
- * is a plan made by the one planning path (cli/flow.ts planFiles), signed by the host key;
+ * is a plan made by the one planning path (agent/flow.ts planFiles), signed by the host key;
  * nothing is applied without `approve: true`, and security or destructive steps also need
  * `confirmSecurity: true` (the runtime's V9 gets that confirmation, and nothing else); the
  * runtime's own checks (signatures and policy P2, expiry, stale base, replay) still decide.
@@ -23,11 +23,11 @@ import { ProviderError, type ConversationTurn, type StateFiles } from '../compil
 import { stepsNeedingConfirmation } from '../plan/policy.js';
 import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
 import type { CommandContext } from '../cli/context.js';
-import { appendTurn, newConversationId, readTurns, toHistory } from '../cli/conversations.js';
-import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../cli/flow.js';
-import { openIntentSession, type IntentSession } from '../cli/intent.js';
+import { appendTurn, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
+import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../agent/flow.js';
+import { openIntentSession, type IntentSession } from '../agent/intent.js';
 import { renderResult } from '../cli/progress.js';
-import { banner, serviceRows } from '../cli/render/observe.js';
+import { banner, serviceRows } from '../agent/render/observe.js';
 import { listPlans, payloadOf, planView, readMeta, readPlanText, savePlan, updateMeta, type PlanMeta, type PlanView } from './plans.js';
 
 /** A refusal or a bad request: the HTTP status, what is wrong, how to fix it, and details. */
@@ -93,7 +93,7 @@ export class ApiService {
 
   constructor(private readonly o: ApiServiceOptions) {}
 
-  /** This host (host id made on first use; cli/flow.ts). */
+  /** This host (host id made on first use; agent/flow.ts). */
   async flowHost(): Promise<FlowHost> {
     return (this.host ??= await openFlowHost(this.o.paths));
   }
@@ -110,7 +110,7 @@ export class ApiService {
   // ── read-only ─────────────────────────────────────────────────────────────────────
 
   async status(): Promise<unknown> {
-    const { observeEnv, desiredFromStateDir } = await import('../cli/observe-env.js');
+    const { observeEnv, desiredFromStateDir } = await import('../agent/observe-env.js');
     const { observeSystem } = await import('../runtime/observe/index.js');
     const ctx = this.ctx();
     const env = await observeEnv(ctx);
@@ -146,7 +146,7 @@ export class ApiService {
   async events(q: URLSearchParams): Promise<unknown> {
     const { parseSince } = await import('../runtime/observe/events.js');
     const { recentEvents } = await import('../runtime/observe/index.js');
-    const { observeEnv } = await import('../cli/observe-env.js');
+    const { observeEnv } = await import('../agent/observe-env.js');
     let since: Date | undefined;
     const raw = q.get('since');
     if (raw !== null) {
@@ -230,7 +230,7 @@ export class ApiService {
     }
     const req = troubleshootingRequest(message, [...known.values()]);
     if (!req) return null;
-    const { runTroubleshoot } = await import('../cli/troubleshoot.js');
+    const { runTroubleshoot } = await import('../agent/troubleshoot.js');
     const head = await stateHeadOf(this.o.paths.stateDir);
     const ctx = this.ctx();
     // The flow prints the diagnosis and the fix options; with noFix it never applies.
@@ -252,7 +252,7 @@ export class ApiService {
   }
 
   private async intent(id: string, message: string, history: ConversationTurn[], pending: Pending | undefined): Promise<ConversationReply> {
-    const { proposeTurn } = await import('../cli/commands/ask.js');
+    const { proposeTurn } = await import('../agent/request.js');
     let s: IntentSession;
     try {
       s = await openIntentSession(this.ctx());

@@ -86,7 +86,7 @@ describe('architecture', () => {
 
   it('only cli/main.ts uses process.argv, process.exit and process.stdout', () => {
     const exempt = (rel: string) => rel === join('cli', 'main.ts') || /\.test\.ts$/.test(rel);
-    const product = ['cli', 'common', 'compiler', 'runtime', 'plan', 'generated', 'stdlib-templates'].filter((d) => existsSync(join(root, d)));
+    const product = ['agent', 'cli', 'common', 'compiler', 'runtime', 'plan', 'generated', 'stdlib-templates'].filter((d) => existsSync(join(root, d)));
     const uses: string[] = [];
     for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
       const rel = relative(root, f);

@@ -10,7 +10,7 @@ import { resolvePaths } from '../../common/paths.js';
 import type { PlanStep } from '../../plan/types.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
-import { applyPlanned, openFlowHost } from '../flow.js';
+import { applyPlanned, openFlowHost } from '../../agent/flow.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
 const usage = `usage: claude apply PLAN.json [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]

@@ -18,8 +18,8 @@ const port = 20000 + Math.floor(Math.random() * 20000);
 const CANARY = 'encrypted:v1:Q0FOQVJZLWFzay0' + tag;
 let dir: string;
 
-function claude(argv: string[], env: Record<string, string> = {}) {
-  return runClaude({ dir, env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state'), PATH: process.env.PATH ?? '', ...env } }, argv);
+function claude(argv: string[], env: Record<string, string> = {}, o: { tty?: boolean; input?: string } = {}) {
+  return runClaude({ dir, env: { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: join(dir, 'state'), PATH: process.env.PATH ?? '', ...env } }, argv, o);
 }
 
 function containers(): string[] {
@@ -103,10 +103,22 @@ describe('claude "<msg>" end to end (offline engine, local images)', () => {
 
     expect((await claude(['keys', 'generate', '--out', 'admin.key'])).code).toBe(0);
     expect((await claude(['keys', 'add', 'admin.key', '--role', 'admin', '--name', 'test-admin'])).code).toBe(0);
-    const withKey = await claude([`add user alice with ssh key ${key}`, '--yes', '--admin-key', 'admin.key']);
+    // In a terminal, `y` at the security prompt approves (it is not read as a new request).
+    const typed = await claude([`add user alice with ssh key ${key}`, '--admin-key', 'admin.key'], {}, { tty: true, input: 'y\n' });
+    if (typed.code !== 0) console.log(typed.out, typed.err);
+    expect(typed.out).toMatch(/Host files written/);
+    expect(typed.out).not.toContain('did not understand');
+    expect(typed.code).toBe(0);
+    expect(readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).toMatch(/name: alice/);
+    // `n` declines: nothing changes
+    const declined = await claude([`add user bob with ssh key ${key.replace('alice', 'bob')}`, '--admin-key', 'admin.key'], {}, { tty: true, input: 'n\n' });
+    expect(declined.out).toContain('Nothing changed.');
+    expect(declined.code).toBe(0);
+    expect(readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).not.toMatch(/name: bob/);
+    const withKey = await claude([`add user carol with ssh key ${key.replace('alice', 'carol')}`, '--yes', '--admin-key', 'admin.key']);
     if (withKey.code !== 0) console.log(withKey.out, withKey.err);
     expect(withKey.code).toBe(0);
-    expect(readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).toMatch(/name: alice/);
+    expect(readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).toMatch(/name: carol/);
     expect(readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).toContain(CANARY);
   }, 300_000);
 

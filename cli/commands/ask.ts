@@ -10,22 +10,20 @@
  * after the plan (see planFromMessage). Each request is kept as a conversation in the data
  * dir (`claude history --conversations`).
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
-import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderPlan } from '../../compiler/show.js';
-import { ProviderError, type ConversationTurn, type IntentContext, type StateFiles } from '../../compiler/intent/provider.js';
-import { proposeValidated, type IntentResult } from '../../compiler/intent/validate-proposal.js';
+import { ProviderError, type ConversationTurn } from '../../compiler/intent/provider.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { KeyError, loadTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
 import { requiredRoles } from '../../plan/policy.js';
 import { cosignPlan } from '../../compiler/sign.js';
 import { serializeEnvelope } from '../../plan/envelope.js';
-import { buildIntentContext, openIntentSession, planIntent, reloadState, type IntentSession, type PlannedIntent } from '../intent.js';
-import { appendTurn, newConversationId } from '../conversations.js';
-import { applyPlanned as applyOnHost, lineReader as flowLineReader, openFlowHost, REQUEST_FLAGS, type LineReader } from '../flow.js';
+import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
+import { appendTurn, newConversationId } from '../../agent/conversations.js';
+import { applyPlanned as applyOnHost, lineReader as flowLineReader, openFlowHost, REQUEST_FLAGS, type LineReader } from '../../agent/flow.js';
+import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
 const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE] [--i-know-what-i-am-doing]
@@ -47,33 +45,6 @@ Examples:
   claude "set up a web server with nginx"
   claude "only allow SSH from 10.0.0.0/8" --yes
   claude plan "add redis" --out plan.json     (plan only)`;
-
-export interface TurnResult {
-  /** The context the provider got (kept to plan again when the system moved). */
-  ictx?: IntentContext;
-  /** What the plan records as its request. */
-  request?: string;
-  /** The messages that led to this proposal, first to last (refinements included). */
-  messages?: string[];
-  result: IntentResult;
-  planned?: PlannedIntent;
-  /** Why no plan could be made (rendered), when the files were valid but planning failed. */
-  planProblems?: string[];
-}
-
-/**
- * One request → vetted proposal → (when there is something to do) a signed plan.
- * `request` is what the plan records: the chain of refinements that built it ("I need a
- * PostgreSQL database; with daily backups").
- */
-export async function proposeTurn(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles, request?: string): Promise<TurnResult> {
-  const ictx = await buildIntentContext(s, message, history, files);
-  const result = await proposeValidated(s.provider, ictx);
-  if (result.status !== 'proposed') return { result, ictx };
-  const planned = await planIntent(s, ictx, result, request ? { request } : {});
-  if (!('payload' in planned)) return { result, ictx, planProblems: planned.problems };
-  return { result, ictx, planned, ...(request ? { request } : {}) };
-}
 
 /** Prints what the provider said and the plan box. */
 export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult): void {
@@ -101,41 +72,6 @@ export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult):
     ctx.stdout.write(renderPlan(t.planned.payload, report));
     println(ctx.stdout);
   }
-}
-
-/** Security steps (firewall, users, SSH) need the word "yes", not just "y". */
-export function isSecuritySensitive(p: PlannedIntent): boolean {
-  return p.payload.steps.some((s) => s.risk === 'security');
-}
-
-export function changedFiles(t: TurnResult): string[] {
-  return Object.keys(t.result.files).sort();
-}
-
-/**
- * After a stale refusal: reads the state again (another apply may have committed), asks
- * the provider again with the same messages on top of it (so that apply's changes are
- * kept, not undone: no lost update), and plans the result. Null when that fails.
- */
-async function reproposeOnCurrentState(s: IntentSession, t: TurnResult): Promise<PlannedIntent | null> {
-  await reloadState(s);
-  let files = s.files;
-  const history: ConversationTurn[] = [];
-  let last: TurnResult | undefined;
-  for (const m of t.messages ?? [t.ictx!.message]) {
-    last = await proposeTurn(s, m, [...history], files, t.request);
-    if (last.result.status !== 'proposed') return null;
-    history.push({ role: 'user', text: m }, { role: 'assistant', text: last.result.proposal.explanation });
-    files = last.result.merged;
-  }
-  return last?.planned ?? null;
-}
-
-/** Security or destructive steps of `next` that `approved` did not have (by description). */
-function unapprovedRiskySteps(approved: PlannedIntent, next: PlannedIntent): string[] {
-  const risky = (p: PlannedIntent) => p.payload.steps.filter((x) => x.risk === 'security' || x.risk === 'destructive').map((x) => x.description);
-  const seen = new Set(risky(approved));
-  return risky(next).filter((d) => !seen.has(d));
 }
 
 /**
@@ -224,15 +160,7 @@ async function applyOnce(ctx: CommandContext, s: IntentSession, planned: Planned
   }
 }
 
-/** Saves a plan that was not applied, so it can be reviewed and applied later. */
-export function savePending(s: IntentSession, planned: PlannedIntent, out?: string, cwd = '.'): string {
-  const path = out ? resolve(cwd, out) : join(s.paths.dataDir, 'plans', `${planned.payload.id}.json`);
-  mkdirSync(resolve(path, '..'), { recursive: true });
-  writeFileAtomic(path, planned.envelopeText, 0o644);
-  return path;
-}
-
-/** The request's reader (cli/flow.ts lineReader): readline drives the terminal; answers typed ahead get no prompt. */
+/** The request's reader (agent/flow.ts lineReader): readline drives the terminal; answers typed ahead get no prompt. */
 export function lineReader(ctx: CommandContext): LineReader {
   return flowLineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
 }
@@ -352,8 +280,10 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         return EXIT.OK;
       }
       const sensitive = isSecuritySensitive(t.planned);
-      const answer = ((await reader.next(sensitive ? 'This is a security-sensitive change. Type yes to apply it [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
-      if (sensitive ? /^yes$/i.test(answer) : /^(y|yes)$/i.test(answer)) {
+      // y/yes and n/no mean the same at every yes/no prompt (a security-sensitive plan is
+      // still confirmed explicitly: it is asked on its own, with the warnings above it).
+      const answer = ((await reader.next(sensitive ? 'This is a significant security change. Proceed? [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
+      if (/^(y|yes)$/i.test(answer)) {
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;
@@ -391,7 +321,7 @@ const command: Command = {
       return EXIT.USAGE;
     }
     // "the website is down", "why is the database slow?": diagnose first, fix through a plan.
-    const { maybeTroubleshoot } = await import('../troubleshoot.js');
+    const { maybeTroubleshoot } = await import('../../agent/troubleshoot.js');
     const troubleshot = await maybeTroubleshoot(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDirFlag: values['state-dir'] } : {}) });
     if (troubleshot !== null) return troubleshot;
     return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, force: values['i-know-what-i-am-doing'] === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), ...(values['admin-key'] ? { adminKey: values['admin-key'] } : {}) });

@@ -11,9 +11,10 @@ import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
-import { openIntentSession, reloadState } from '../intent.js';
-import { appendTurn, newConversationId } from '../conversations.js';
-import { applyPlanned, changedFiles, isSecuritySensitive, lineReader, printTurn, proposeTurn, type TurnResult } from './ask.js';
+import { openIntentSession, reloadState } from '../../agent/intent.js';
+import { appendTurn, newConversationId } from '../../agent/conversations.js';
+import { applyPlanned, lineReader, printTurn } from './ask.js';
+import { changedFiles, isSecuritySensitive, proposeTurn, type TurnResult } from '../../agent/request.js';
 
 const usage = `usage: claude [--state-dir DIR] [--admin-key FILE]
 
@@ -74,10 +75,6 @@ const command: Command = {
           for (const h of HELP) println(ctx.stdout, h);
           continue;
         }
-        if (pending?.planned && /^(y|apply|do it)$/i.test(line) && isSecuritySensitive(pending.planned)) {
-          println(ctx.stdout, 'This is a security-sensitive change: type yes to apply it.');
-          continue;
-        }
         if (pending?.planned && /^(y|yes|apply|do it)$/i.test(line)) {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
@@ -126,7 +123,7 @@ const command: Command = {
         if (t.planned) {
           chain = [...(pending ? chain : []), line];
           pending = t;
-          println(ctx.stdout, isSecuritySensitive(t.planned) ? 'This is a security-sensitive change. Type yes to apply it [yes/no/modify] (or keep refining)' : 'Apply these changes? [yes/no/modify] (or keep refining)');
+          println(ctx.stdout, isSecuritySensitive(t.planned) ? 'This is a significant security change. Proceed? [yes/no/modify] (or keep refining)' : 'Apply these changes? [yes/no/modify] (or keep refining)');
         }
       }
     } finally {

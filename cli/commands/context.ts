@@ -10,7 +10,7 @@ import { assembleContext } from '../../compiler/intent/context.js';
 import { AnthropicProvider } from '../../compiler/intent/anthropic.js';
 import { OpenAiCompatibleProvider } from '../../compiler/intent/openai-compatible.js';
 import { ProviderError } from '../../compiler/intent/provider.js';
-import { buildIntentContext, openIntentSession } from '../intent.js';
+import { buildIntentContext, openIntentSession } from '../../agent/intent.js';
 
 const usage = `usage: claude context --show "<message>" [--json] [--state-dir DIR]
 

@@ -9,7 +9,7 @@
  *            (runtime/state/applied.ts), each drifted resource described
  *
  * Read-only: it changes nothing on the system (it may create the host id and host key, as
- * `claude plan` does: it plans through the same cli/flow.ts planFiles).
+ * `claude plan` does: it plans through the same agent/flow.ts planFiles).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { compileStateDir } from '../../compiler/compile.js';
 import type { ObservedState, PlanPayload } from '../../plan/types.js';
 import { driftSince, readAppliedRecord, type Drift } from '../../runtime/state/applied.js';
 import { openStateRepo, StateRepoDamagedError, type StateFileChange } from '../../runtime/state/repo.js';
-import { openFlowHost, planFiles } from '../flow.js';
+import { openFlowHost, planFiles } from '../../agent/flow.js';
 
 const usage = `usage: claude diff [--json] [--state-dir DIR]
 
@@ -130,7 +130,7 @@ const command: Command = {
       return EXIT.FAILURE;
     }
     // (a) the plan the current files would make
-    // The same planning path as `claude plan` (cli/flow.ts), on the same observation; the signed plan is not kept.
+    // The same planning path as `claude plan` (agent/flow.ts), on the same observation; the signed plan is not kept.
     const r = await planFiles(host, compileStateDir(paths.stateDir), { request: `diff of state dir ${paths.stateDir}`, engine: 'user', base: head, now: ctx.now(), env: ctx.env, observed });
     let planInfo: DiffReport['plan'] = null;
     let problems: string[] = [];

@@ -4,8 +4,8 @@
  */
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
-import { observeEnv } from '../observe-env.js';
-import { eventLine } from '../render/observe.js';
+import { observeEnv } from '../../agent/observe-env.js';
+import { eventLine } from '../../agent/render/observe.js';
 import { recentEvents } from '../../runtime/observe/index.js';
 import { parseSince } from '../../runtime/observe/events.js';
 

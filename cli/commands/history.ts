@@ -48,8 +48,8 @@ const command: Command = {
     }
     const { stateDir, dataDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     if (values.conversations) {
-      // The intent layer's conversations (cli/conversations.ts), newest first.
-      const conv = await import('../conversations.js');
+      // The intent layer's conversations (agent/conversations.ts), newest first.
+      const conv = await import('../../agent/conversations.js');
       if (values.json) println(ctx.stdout, JSON.stringify({ conversations: conv.listConversations(dataDir).slice(0, limit ?? Infinity).map((c) => ({ ...c, turns: conv.readTurns(dataDir, c.id) })) }, null, 2));
       else for (const l of conv.renderConversations(dataDir, limit)) println(ctx.stdout, l);
       return EXIT.OK;

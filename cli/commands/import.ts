@@ -9,7 +9,7 @@ import { resolvePaths } from '../../common/paths.js';
 import { appendAudit } from '../../runtime/audit.js';
 import { StateImportError, importState } from '../../runtime/state/export.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
-import { validateStateFiles } from '../validate-adapter.js';
+import { validateStateFiles } from '../../agent/validate-adapter.js';
 
 const usage = `usage: claude import FILE [--force] [--state-dir DIR]
 

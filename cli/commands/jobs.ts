@@ -6,7 +6,7 @@
  */
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
-import { safeText } from '../render/observe.js';
+import { safeText } from '../../agent/render/observe.js';
 import { resolvePaths } from '../../common/paths.js';
 import { readHostId } from '../../plan/keys.js';
 import type { JobSpec } from '../../plan/types.js';

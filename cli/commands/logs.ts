@@ -4,8 +4,8 @@
  */
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
-import { dockerDownMessage, observeEnv } from '../observe-env.js';
-import { logLine } from '../render/observe.js';
+import { dockerDownMessage, observeEnv } from '../../agent/observe-env.js';
+import { logLine } from '../../agent/render/observe.js';
 import { followLogs, serviceLogs, UnknownServiceError } from '../../runtime/observe/index.js';
 
 const usage = `usage: claude logs <service> [-n N] [-f] [--timestamps] [--json]

@@ -6,7 +6,7 @@
  */
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
-import { desiredFromStateDir, observeEnv } from '../observe-env.js';
+import { desiredFromStateDir, observeEnv } from '../../agent/observe-env.js';
 import { observeSystem } from '../../runtime/observe/index.js';
 
 const usage = `usage: claude observe [--serve [--host ADDR] [--port N] [--interval SECONDS]]

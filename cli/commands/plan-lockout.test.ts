@@ -1,5 +1,5 @@
 /**
- * The firewall lock-out gate in the one planning path (cli/flow.ts planFiles): `claude plan`
+ * The firewall lock-out gate in the one planning path (agent/flow.ts planFiles): `claude plan`
  * refuses a firewall that would drop the admin's current SSH connection (SSH_CONNECTION)
  * before it observes anything (no Docker needed), `--i-know-what-i-am-doing` makes it a
  * warning, and the gate's notes ("Current connection from 10.0.1.50 will remain active")
@@ -16,7 +16,7 @@ import { packageRoot } from '../../common/paths.js';
 import { tempDirs } from '../../runtime/testutil/tempdirs.js';
 import { renderPlan } from '../../compiler/show.js';
 import { emptyObserved } from '../../compiler/__fixtures__/models.js';
-import { openFlowHost, planFiles, readStateDirFiles } from '../flow.js';
+import { openFlowHost, planFiles, readStateDirFiles } from '../../agent/flow.js';
 
 const SSH = { SSH_CONNECTION: '10.0.1.50 51234 10.0.1.1 22' };
 

@@ -1,7 +1,7 @@
 /**
  * `claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]`:
  * compile the state dir, observe the system (read-only), plan, sign with the host key and
- * write plan.json (cli/flow.ts planFiles: the one planning path, firewall lock-out gate
+ * write plan.json (agent/flow.ts planFiles: the one planning path, firewall lock-out gate
  * included). Exit codes follow terraform's -detailed-exitcode.
  */
 import { join, resolve } from 'node:path';
@@ -14,7 +14,7 @@ import { compileStateDir } from '../../compiler/compile.js';
 import { renderPlan } from '../../compiler/show.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
-import { openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../flow.js';
+import { openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
 
 const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
 

@@ -8,7 +8,7 @@ import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { recover } from '../../runtime/apply.js';
-import { openFlowHost } from '../flow.js';
+import { openFlowHost } from '../../agent/flow.js';
 import { ProgressRenderer, renderRecover } from '../progress.js';
 import { dockerHint } from './apply.js';
 

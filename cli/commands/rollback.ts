@@ -4,7 +4,7 @@
  *
  *   pick a commit (argument, or from the list in a terminal) → its files (repo.filesAt)
  *   → compile → plan against the observed system (provenance engine 'rollback') → show
- *   → approve (yes at the prompt, or --yes) → apply like any other plan (cli/flow.ts)
+ *   → approve (yes at the prompt, or --yes) → apply like any other plan (agent/flow.ts)
  *
  * The apply commits those files as a NEW commit ("rollback to <short> (…)"): history only
  * grows. It needs no network: images are used as they are present locally (a plan step
@@ -23,7 +23,7 @@ import { appendAudit } from '../../runtime/audit.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { authorFromEnv, openStateRepo, StateRepoDamagedError, UnknownRevisionError, type HistoryEntry } from '../../runtime/state/repo.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
-import { applyPlanned, lineReader, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, REQUEST_FLAGS, stateHeadOf, type LineReader, type Planned } from '../flow.js';
+import { applyPlanned, lineReader, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, REQUEST_FLAGS, stateHeadOf, type LineReader, type Planned } from '../../agent/flow.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
 const usage = `usage: claude rollback [COMMIT] [--yes] [--json] [--out FILE] [--state-dir DIR] [--wait SECONDS] [--i-know-what-i-am-doing]

@@ -4,8 +4,8 @@
  */
 import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
-import { dockerDownMessage, observeEnv } from '../observe-env.js';
-import { serviceRows, servicesTable } from '../render/observe.js';
+import { dockerDownMessage, observeEnv } from '../../agent/observe-env.js';
+import { serviceRows, servicesTable } from '../../agent/render/observe.js';
 import { collect } from '../../runtime/observe/collect.js';
 
 const usage = `usage: claude services [--json]

@@ -5,7 +5,7 @@ import { runCli } from '../testutil/cli.js';
 import { tempDirs } from '../../runtime/testutil/tempdirs.js';
 import { appendAudit, readAudit } from '../../runtime/audit.js';
 import { authorFromEnv, openStateRepo } from '../../runtime/state/repo.js';
-import { validateStateFiles } from '../validate-adapter.js';
+import { validateStateFiles } from '../../agent/validate-adapter.js';
 
 const tmp = tempDirs('claude-cli-state-test-');
 afterEach(() => tmp.cleanup());

@@ -5,8 +5,8 @@
  */
 import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
-import { desiredFromStateDir, observeEnv } from '../observe-env.js';
-import { banner } from '../render/observe.js';
+import { desiredFromStateDir, observeEnv } from '../../agent/observe-env.js';
+import { banner } from '../../agent/render/observe.js';
 import { observeSystem } from '../../runtime/observe/index.js';
 
 const usage = `usage: claude status [--json] [--state-dir DIR]

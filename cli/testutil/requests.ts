@@ -4,7 +4,7 @@
  * from service names), its own host id (its own data dir: only what the run creates carries
  * it in `claude.os/host`, so nothing outside the run is planned, snapshotted, compared or
  * pruned), state-file builders, one "request" = read the state
- * files → edit → plan → apply (cli/flow.ts), and a clean-up that removes whatever the run
+ * files → edit → plan → apply (agent/flow.ts), and a clean-up that removes whatever the run
  * created. Product code never imports this.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Paths } from '../../common/paths.js';
 import { removeDockerByName } from '../../runtime/testutil/docker-cleanup.js';
 import { runCli, type CliResult } from './cli.js';
-import { applyPlanned, openFlowHost, planAndApply, planFiles, readStateDirFiles, stateHeadOf, type FlowOutcome, type Planned } from '../flow.js';
+import { applyPlanned, openFlowHost, planAndApply, planFiles, readStateDirFiles, stateHeadOf, type FlowOutcome, type Planned } from '../../agent/flow.js';
 
 export interface TestRun {
   dir: string;

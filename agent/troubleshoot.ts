@@ -10,13 +10,12 @@
  *
  * Only wiring lives here; the logic is in runtime/observe/analyzers and compiler/diagnose.
  */
-import { createInterface } from 'node:readline';
 import { resolvePaths } from '../common/paths.js';
-import { println, EXIT, type CommandContext } from './context.js';
+import { println, EXIT, type CommandContext } from '../cli/context.js';
 import { desiredFromStateDir, observeEnv } from './observe-env.js';
 import { diagnosisText, findingText, safeText } from './render/observe.js';
-import { hostAddress } from './progress.js';
-import { applyPlanned, openFlowHost, planFiles, stateHeadOf } from './flow.js';
+import { hostAddress } from '../cli/progress.js';
+import { applyPlanned, lineReader, openFlowHost, planFiles, stateHeadOf, type LineReader } from './flow.js';
 import { compileFiles, compileStateDir } from '../compiler/compile.js';
 import { renderDiagnostic } from '../compiler/diagnostics.js';
 import { findingsContext } from '../compiler/diagnose/context.js';
@@ -62,16 +61,13 @@ export interface TroubleshootResult {
   verified: { service: string; port: number; answered: boolean }[];
 }
 
-function ask(ctx: CommandContext, question: string): Promise<string> {
-  return new Promise((res) => {
-    const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: false });
-    ctx.stdout.write(question);
-    rl.once('line', (l) => {
-      rl.close();
-      res(l.trim().toLowerCase());
-    });
-    rl.once('close', () => res(''));
-  });
+/**
+ * One answer from the terminal, lower-cased ('' at end of input). The reader is the one
+ * reader of agent/flow.ts for the whole prompt loop: a line is resolved as typed (closing a
+ * readline interface inside its own 'line' handler would first resolve with '').
+ */
+async function ask(reader: LineReader, question: string): Promise<string> {
+  return ((await reader.next(question)) ?? '').trim().toLowerCase();
 }
 
 /** Host TCP ports of a service in a model. */
@@ -175,21 +171,26 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
       if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
       return { code: EXIT.FAILURE, result };
     }
-    for (;;) {
-      const choices = proposal.options.length > 1 ? `yes/no/explain more/${proposal.options.map((x) => x.n).join('/')}` : 'yes/no/explain more';
-      const a = await ask(ctx, `\nApply this fix? [${choices}] `);
-      if (/^y(es)?$/.test(a)) break;
-      if (/^\d+$/.test(a) && Number(a) >= 1 && Number(a) <= proposal.options.length) {
-        n = Number(a);
-        break;
+    const reader = lineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
+    try {
+      for (;;) {
+        const choices = proposal.options.length > 1 ? `yes/no/explain more/${proposal.options.map((x) => x.n).join('/')}` : 'yes/no/explain more';
+        const a = await ask(reader, `\nApply this fix? [${choices}] `);
+        if (/^y(es)?$/.test(a)) break;
+        if (/^\d+$/.test(a) && Number(a) >= 1 && Number(a) <= proposal.options.length) {
+          n = Number(a);
+          break;
+        }
+        if (/^(e|explain|explain more|more|why)$/.test(a)) {
+          for (const f of diagnosis.findings) for (const l of findingText(f)) out(l);
+          for (const x of proposal.options) out(`\nOption ${x.n} changes: ${x.changed.length ? x.changed.join(', ') : 'no files (the state files already describe the fix; the plan re-applies them)'}`);
+          continue;
+        }
+        out('Nothing was changed.');
+        return { code: EXIT.FAILURE, result };
       }
-      if (/^(e|explain|explain more|more|why)$/.test(a)) {
-        for (const f of diagnosis.findings) for (const l of findingText(f)) out(l);
-        for (const x of proposal.options) out(`\nOption ${x.n} changes: ${x.changed.length ? x.changed.join(', ') : 'no files (the state files already describe the fix; the plan re-applies them)'}`);
-        continue;
-      }
-      out('Nothing was changed.');
-      return { code: EXIT.FAILURE, result };
+    } finally {
+      reader.close();
     }
   }
   const chosen = proposal.options[n - 1]!;
@@ -231,7 +232,7 @@ export interface ApplyFilesOptions {
 /**
  * State files → compile → plan against the observed snapshot → sign with the host key →
  * apply (rollback on failure, state committed) → verify the services answer: the one
- * planning path of cli/flow.ts (firewall lock-out gate included). The approval has already
+ * planning path of agent/flow.ts (firewall lock-out gate included). The approval has already
  * been given by the caller (a prompt or --yes).
  */
 export async function applyStateFiles(

@@ -12,7 +12,7 @@ import { resolvePaths, type Paths } from '../common/paths.js';
 import type { DesiredService } from '../runtime/observe/types.js';
 import { dockerFor, type DockerLike } from '../runtime/observe/engine-client.js';
 import { readHostIdOrNull } from '../runtime/observe/collect.js';
-import type { CommandContext } from './context.js';
+import type { AgentContext } from './context.js';
 
 export interface ObserveEnv extends Paths {
   /** The light unix-socket client (dockerode for tcp/ssh DOCKER_HOST). */
@@ -21,7 +21,7 @@ export interface ObserveEnv extends Paths {
   hostId: string | null;
 }
 
-export async function observeEnv(ctx: CommandContext, stateDirFlag?: string): Promise<ObserveEnv> {
+export async function observeEnv(ctx: Pick<AgentContext, 'env' | 'cwd'>, stateDirFlag?: string): Promise<ObserveEnv> {
   const paths = resolvePaths(ctx.env, ctx.cwd, stateDirFlag);
   const docker = await dockerFor(ctx.env);
   return { ...paths, docker, hostId: readHostIdOrNull(paths.dataDir) };

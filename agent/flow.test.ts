@@ -1,5 +1,5 @@
 /**
- * The request loop of cli/flow.ts on its own: re-plan on a stale refusal up to maxReplans,
+ * The request loop of agent/flow.ts on its own: re-plan on a stale refusal up to maxReplans,
  * other refusals passed through, declines, the request lock held from plan to apply (and
  * released while a human decides). The plan/apply callbacks are plain functions here; the
  * docker tests (flow.docker.test.ts, crash-commit.docker.test.ts) run the real ones.

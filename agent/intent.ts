@@ -15,7 +15,7 @@ import { loadReplayFixture, startReplayServer, type ReplayServer } from '../comp
 import type { IntentResult } from '../compiler/intent/validate-proposal.js';
 import type { PlanPayload } from '../plan/types.js';
 import { openFlowHost, planFiles, readStateDirFiles, stateHeadOf, type FlowHost } from './flow.js';
-import type { CommandContext } from './context.js';
+import type { AgentContext } from './context.js';
 
 export interface IntentSession {
   paths: Paths;
@@ -26,7 +26,7 @@ export interface IntentSession {
   /**
    * The state commit `files` were read from (read just before them): the base of this
    * session's plans, so a plan whose files predate another apply's commit is refused as
-   * stale by the runtime instead of undoing that apply (cli/flow.ts, rule 1).
+   * stale by the runtime instead of undoing that apply (agent/flow.ts, rule 1).
    */
   head: string | null;
   llm?: LlmConfig;
@@ -35,7 +35,7 @@ export interface IntentSession {
   summarySource: StateSummarySource;
   /** A replay server started for CLAUDE_LLM_REPLAY; closed by `close()`. */
   replay?: ReplayServer;
-  /** This host (cli/flow.ts), opened on the first plan. */
+  /** This host (agent/flow.ts), opened on the first plan. */
   host?: FlowHost;
   /** `--i-know-what-i-am-doing`: plans pass the firewall lock-out gate with a warning. */
   force?: boolean;
@@ -101,7 +101,7 @@ async function decryptLlmKey(paths: Paths, files: StateFiles, llm: LlmConfig | u
   }
 }
 
-export async function openIntentSession(ctx: CommandContext, stateDirFlag?: string, opts: { observe?: boolean; force?: boolean } = {}): Promise<IntentSession> {
+export async function openIntentSession(ctx: AgentContext, stateDirFlag?: string, opts: { observe?: boolean; force?: boolean } = {}): Promise<IntentSession> {
   const paths = resolvePaths(ctx.env, ctx.cwd, stateDirFlag);
   const head = await stateHeadOf(paths.stateDir);
   const files = readStateFiles(paths.stateDir);
@@ -183,12 +183,12 @@ export interface PlannedIntent {
   problems: string[];
 }
 
-/** Turns a vetted proposal into a signed plan against the observed system (cli/flow.ts planFiles: the one planning path). */
+/** Turns a vetted proposal into a signed plan against the observed system (agent/flow.ts planFiles: the one planning path). */
 export async function planIntent(s: IntentSession, ctx: IntentContext, result: IntentResult, opts: { ttlMs?: number; force?: boolean; request?: string } = {}): Promise<PlannedIntent | { problems: string[] }> {
   if (!result.model) return { problems: ['the proposal did not compile'] };
   s.host ??= await openFlowHost(s.paths);
   const promptHash = s.kind === 'offline' ? null : sha256Hex(JSON.stringify(assembleContext(ctx)));
-  // The base is the commit the files came from (cli/flow.ts, rule 1).
+  // The base is the commit the files came from (agent/flow.ts, rule 1).
   const r = await planFiles(s.host, { model: result.model, diagnostics: [] }, {
     request: opts.request ?? ctx.message,
     engine: engineOf(s),

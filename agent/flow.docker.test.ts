@@ -1,6 +1,6 @@
 /**
  * Concurrent requests on the real dockerd, real git repos in temp dirs (spec Test 8): each
- * request reads the state files, adds one service, plans and applies (cli/flow.ts). They
+ * request reads the state files, adds one service, plans and applies (agent/flow.ts). They
  * land one after the other as separate commits with no lost update, whether they queue on
  * the request lock or are refused as stale by the runtime and re-plan.
  */
@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { openStateRepo } from '../runtime/state/repo.js';
 import { StalePlanError } from '../runtime/verify.js';
 import { transpileForChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
-import { containerStatus, MANIFEST, newTestRun, request, serviceNamesOf, servicesYaml, type TestRun } from './testutil/requests.js';
+import { containerStatus, MANIFEST, newTestRun, request, serviceNamesOf, servicesYaml, type TestRun } from '../cli/testutil/requests.js';
 
 let run: TestRun;
 
@@ -119,9 +119,9 @@ describe('ten concurrent requests', () => {
   beforeAll(() => {
     ten = newTestRun('claude-flow10');
     child = transpileForChild(
-      ['cli/flow.ts'],
+      ['agent/flow.ts'],
       `
-import { applyPlanned, openFlowHost, planAndApply, planFiles, readStateDirFiles, stateHeadOf } from './cli/flow.js';
+import { applyPlanned, openFlowHost, planAndApply, planFiles, readStateDirFiles, stateHeadOf } from './agent/flow.js';
 const paths = JSON.parse(process.env.FLOW_PATHS);
 const name = process.env.FLOW_SERVICE;
 const manifest = ${JSON.stringify(MANIFEST)};

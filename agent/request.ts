@@ -1,0 +1,83 @@
+/**
+ * One request turned into a signed plan, shared by `claude "<msg>"`, the REPL and the API:
+ * the provider's vetted proposal → (when there is something to do) a plan through the one
+ * planning path (agent/intent.ts planIntent → agent/flow.ts planFiles); what to do when the
+ * plan is refused as stale (propose again on the current state); which steps need a new
+ * approval; and where a plan that is not applied is kept.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../common/fsutil.js';
+import type { ConversationTurn, IntentContext, StateFiles } from '../compiler/intent/provider.js';
+import { proposeValidated, type IntentResult } from '../compiler/intent/validate-proposal.js';
+import { buildIntentContext, planIntent, reloadState, type IntentSession, type PlannedIntent } from './intent.js';
+
+export interface TurnResult {
+  /** The context the provider got (kept to plan again when the system moved). */
+  ictx?: IntentContext;
+  /** What the plan records as its request. */
+  request?: string;
+  /** The messages that led to this proposal, first to last (refinements included). */
+  messages?: string[];
+  result: IntentResult;
+  planned?: PlannedIntent;
+  /** Why no plan could be made (rendered), when the files were valid but planning failed. */
+  planProblems?: string[];
+}
+
+/**
+ * One request → vetted proposal → (when there is something to do) a signed plan.
+ * `request` is what the plan records: the chain of refinements that built it ("I need a
+ * PostgreSQL database; with daily backups").
+ */
+export async function proposeTurn(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles, request?: string): Promise<TurnResult> {
+  const ictx = await buildIntentContext(s, message, history, files);
+  const result = await proposeValidated(s.provider, ictx);
+  if (result.status !== 'proposed') return { result, ictx };
+  const planned = await planIntent(s, ictx, result, request ? { request } : {});
+  if (!('payload' in planned)) return { result, ictx, planProblems: planned.problems };
+  return { result, ictx, planned, ...(request ? { request } : {}) };
+}
+
+/** Security steps (firewall, users, SSH) need the word "yes", not just "y". */
+export function isSecuritySensitive(p: PlannedIntent): boolean {
+  return p.payload.steps.some((s) => s.risk === 'security');
+}
+
+export function changedFiles(t: TurnResult): string[] {
+  return Object.keys(t.result.files).sort();
+}
+
+/**
+ * After a stale refusal: reads the state again (another apply may have committed), asks
+ * the provider again with the same messages on top of it (so that apply's changes are
+ * kept, not undone: no lost update), and plans the result. Null when that fails.
+ */
+export async function reproposeOnCurrentState(s: IntentSession, t: TurnResult): Promise<PlannedIntent | null> {
+  await reloadState(s);
+  let files = s.files;
+  const history: ConversationTurn[] = [];
+  let last: TurnResult | undefined;
+  for (const m of t.messages ?? [t.ictx!.message]) {
+    last = await proposeTurn(s, m, [...history], files, t.request);
+    if (last.result.status !== 'proposed') return null;
+    history.push({ role: 'user', text: m }, { role: 'assistant', text: last.result.proposal.explanation });
+    files = last.result.merged;
+  }
+  return last?.planned ?? null;
+}
+
+/** Security or destructive steps of `next` that `approved` did not have (by description). */
+export function unapprovedRiskySteps(approved: PlannedIntent, next: PlannedIntent): string[] {
+  const risky = (p: PlannedIntent) => p.payload.steps.filter((x) => x.risk === 'security' || x.risk === 'destructive').map((x) => x.description);
+  const seen = new Set(risky(approved));
+  return risky(next).filter((d) => !seen.has(d));
+}
+
+/** Saves a plan that was not applied, so it can be reviewed and applied later. */
+export function savePending(s: IntentSession, planned: PlannedIntent, out?: string, cwd = '.'): string {
+  const path = out ? resolve(cwd, out) : join(s.paths.dataDir, 'plans', `${planned.payload.id}.json`);
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileAtomic(path, planned.envelopeText, 0o644);
+  return path;
+}
