@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 # tmux drives the REPL test through a pseudo-terminal.
-for bin in dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux; do
+# chromium runs the web UI's browser tests (playwright-core drives /usr/bin/chromium; never a browser download).
+for bin in dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux chromium:chromium; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).

@@ -183,8 +183,11 @@ describe('login codes and the session cookie', () => {
   });
 
   it('the web UI never puts a token or code in a URL, nor keeps one in browser storage', () => {
-    const js = readdirSync(uiDir()).filter((f) => /\.(js|ts|html)$/.test(f)).map((f) => readFileSync(join(uiDir(), f), 'utf8')).join('\n');
-    expect(js).not.toMatch(/#token=|location\.hash|sessionStorage|localStorage/);
+    const files = [join(uiDir(), 'index.html'), ...readdirSync(join(uiDir(), 'src')).map((f) => join(uiDir(), 'src', f))];
+    expect(files.length).toBeGreaterThan(3);
+    const js = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(js).toContain("fetch('/api/v1/session'"); // the cookie session
+    expect(js).not.toMatch(/#token=|location\.hash|sessionStorage|localStorage|Authorization/);
     expect(existsSync(join(uiDir(), 'index.html'))).toBe(true);
   });
 });

@@ -18,6 +18,10 @@
  *   POST /api/v1/rollback           {commit} → a saved rollback plan
  *   GET  /api/v1/history            the state repo's commits
  *   GET  /api/v1/events             recent events (?since=1h)
+ *   GET  /api/v1/metrics            CPU and memory per service and host (?range=1h|24h), from the metric rings
+ *   GET  /api/v1/services/:name/logs  the newest log lines (?lines=200&since=<time> for a live tail)
+ *   POST /api/v1/services/:name/actions  {action: restart|stop|start} → a saved plan (applied like any other)
+ *   GET  /api/v1/conversations      past conversations, newest first
  *
  * Every /api request (except POST /api/v1/session) needs `Authorization: Bearer <token>`
  * (server/token.ts) or the session cookie the UI gets for a login code. Every request's Host
@@ -26,7 +30,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../common/paths.js';
 import { bearerMatches } from './token.js';
@@ -65,16 +69,23 @@ const SECURITY_HEADERS = {
 /** Only our own files: no inline script, nothing from elsewhere. */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const STATIC: Record<string, { file: string; type: string }> = {
+/** The page and its stylesheet come from server/ui; the script bundle (with uPlot) from dist/ui, made by `npm run build`. */
+const STATIC: Record<string, { file: string; type: string; built?: boolean }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/ui/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/ui/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+  '/ui/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8', built: true },
+  '/ui/uplot.css': { file: 'uplot.css', type: 'text/css; charset=utf-8', built: true },
 };
 
-/** The UI's files: beside this module's source (server/ui), also when running from dist/. */
+/** The UI's source files (server/ui), also when running from dist/. */
 export function uiDir(): string {
   return join(packageRoot(), 'server', 'ui');
+}
+
+/** The UI's built bundle (dist/ui). */
+export function uiBundleDir(): string {
+  return join(packageRoot(), 'dist', 'ui');
 }
 
 /** A response with a status other than 200. */
@@ -104,6 +115,7 @@ const BODIES: Record<string, Record<string, { type: 'string' | 'boolean'; requir
   apply: { approve: { type: 'boolean' }, confirmSecurity: { type: 'boolean' } },
   rollback: { commit: { type: 'string', required: true } },
   session: { code: { type: 'string' }, token: { type: 'string' } },
+  action: { action: { type: 'string', required: true } },
   empty: {},
 };
 
@@ -131,6 +143,10 @@ export class ApiServer {
       },
       { method: 'GET', path: /^\/api\/v1\/status$/, handler: () => s.status() },
       { method: 'POST', path: /^\/api\/v1\/conversation$/, handler: async (req) => s.conversation((await this.body(req, 'conversation')) as { message: string; conversationId?: string }) },
+      { method: 'GET', path: /^\/api\/v1\/conversations$/, handler: async () => s.conversations() },
+      { method: 'GET', path: /^\/api\/v1\/metrics$/, handler: (_r, _p, q) => s.metrics(q) },
+      { method: 'GET', path: /^\/api\/v1\/services\/([^/]+)\/logs$/, handler: (_r, [name], q) => s.logs(name!, q) },
+      { method: 'POST', path: /^\/api\/v1\/services\/([^/]+)\/actions$/, handler: async (req, [name]) => s.serviceAction(name!, (await this.body(req, 'action')) as { action: string }) },
       { method: 'GET', path: /^\/api\/v1\/conversations\/([^/]+)$/, handler: async (_r, [id]) => s.conversationTurns(id!) },
       { method: 'GET', path: /^\/api\/v1\/plans$/, handler: async () => s.plans() },
       { method: 'GET', path: /^\/api\/v1\/plans\/([^/]+)$/, handler: async (_r, [id]) => s.plan(checkPlanId(id!)) },
@@ -160,6 +176,7 @@ export class ApiServer {
       this.server!.listen(this.o.port, this.o.listen, () => resolve());
     });
     const addr = this.server.address() as { port: number };
+    await this.service.startObserver();
     const host = this.o.listen.includes(':') ? `[${this.o.listen}]` : this.o.listen;
     return { host: this.o.listen, port: addr.port, url: `${this.o.tls ? 'https' : 'http'}://${host}:${addr.port}/` };
   }
@@ -168,6 +185,7 @@ export class ApiServer {
     if (!this.server) return;
     const s = this.server;
     this.server = null;
+    await this.service.stopObserver();
     s.closeAllConnections?.();
     await new Promise<void>((r) => s.close(() => r()));
   }
@@ -257,7 +275,9 @@ export class ApiServer {
       res.setHeader('allow', 'GET, HEAD');
       throw new ApiError(405, `${req.method} is not allowed on ${path}`, 'use GET');
     }
-    const data = readFileSync(join(uiDir(), f.file));
+    const file = join(f.built ? uiBundleDir() : uiDir(), f.file);
+    if (!existsSync(file)) throw new ApiError(503, `the web UI is not built: ${file} is missing`, 'run `npm run build` in the claude-os package');
+    const data = readFileSync(file);
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': f.type, 'content-length': data.length, 'content-security-policy': CSP });
     res.end(req.method === 'HEAD' ? undefined : data);
   }

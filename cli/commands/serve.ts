@@ -119,7 +119,7 @@ const command: Command = {
       }
     }
     const hostnames = [...(api?.hostnames ?? []), ...(values.hostname ?? [])];
-    const server = new ApiServer({ paths, env: ctx.env, now: ctx.now, token: token.token, listen, port, hostnames, ...(tls ? { tls } : {}), log: (l) => println(ctx.stderr, l) });
+    const server = new ApiServer({ paths, env: ctx.env, now: ctx.now, token: token.token, listen, port, hostnames, observe: 'auto', ...(tls ? { tls } : {}), log: (l) => println(ctx.stderr, l) });
     let addr;
     try {
       addr = await server.start();
