@@ -252,6 +252,8 @@ export interface ApplyPlannedOptions {
   onEvent?: (e: ApplyEvent) => void;
   /** How long to wait for the runtime's apply lock (ms). Default 60 s. */
   lockWaitMs?: number;
+  /** What started the apply, for the `reconcile.started` event (the reconciler: `watch`, `interval`, `drift (…)`); default `apply`. */
+  trigger?: string;
 }
 
 /** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
@@ -268,6 +270,7 @@ export async function applyPlanned(host: FlowHost, planned: Planned | string, o:
     yes: o.yes,
     lockWaitMs: o.lockWaitMs ?? 60_000,
     actor: o.actor,
+    ...(o.trigger ? { trigger: o.trigger } : {}),
     ...(o.interactiveConfirm ? { interactiveConfirm: o.interactiveConfirm } : {}),
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
   });

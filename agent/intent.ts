@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { resolvePaths, type Paths } from '../common/paths.js';
 import { sha256Hex } from '../common/canonical.js';
 import { assembleContext } from '../compiler/intent/context.js';
-import { loadImageCatalog } from '../fixtures/images/catalog.js';
+import { loadImageCatalog } from '../stdlib-templates/images/catalog.js';
 import type { ConversationTurn, IntentContext, IntentProvider, StateFiles, StateSummary, StateSummarySource } from '../compiler/intent/provider.js';
 import { providerKind, selectProvider, type LlmConfig } from '../compiler/intent/select.js';
 import { loadReplayFixture, startReplayServer, type ReplayServer } from '../compiler/intent/replay.js';
@@ -66,7 +66,7 @@ function llmOf(files: StateFiles): LlmConfig | undefined {
 }
 
 let catalogMap: Record<string, string> | undefined;
-/** Upstream ref → local image, from fixtures/images/catalog.json (empty when absent). */
+/** Upstream ref → local image, from stdlib-templates/images/catalog.json (empty when absent). */
 export function imageCatalogMap(): Record<string, string> {
   if (catalogMap) return catalogMap;
   try {

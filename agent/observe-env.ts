@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolvePaths, type Paths } from '../common/paths.js';
-import type { DesiredService } from '../runtime/observe/types.js';
+import type { DesiredService } from '../plan/observed.js';
 import { dockerFor, type DockerLike } from '../runtime/observe/engine-client.js';
 import { readHostIdOrNull } from '../runtime/observe/collect.js';
 import type { AgentContext } from './context.js';

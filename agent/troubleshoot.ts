@@ -25,8 +25,8 @@ import type { ResolvedModel } from '../compiler/model.js';
 import type { ApplyResult } from '../runtime/apply.js';
 import { diagnoseSystem } from '../runtime/observe/index.js';
 import { probeAddress, tcpAnswers } from '../runtime/observe/ports.js';
-import type { Diagnosis } from '../runtime/observe/analyzers/types.js';
-import type { Facts } from '../runtime/observe/types.js';
+import type { Diagnosis } from '../plan/diagnosis.js';
+import type { Facts } from '../plan/observed.js';
 
 export interface TroubleshootOptions {
   /** The service asked about (`claude diagnose nginx`, or named in the message). */

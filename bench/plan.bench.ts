@@ -50,6 +50,8 @@ export function benchModel(n: number): ResolvedModel {
   return {
     files: { 'services.yaml': `# ${n} services\n` },
     safety: { requireApproval: true, autoApproveCategories: [], restrictedFiles: ['security.yaml'], rollbackOnHealthFailure: true, confirmTimeoutMs: 60_000 },
+    reconcile: { intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [] },
+    notifications: { minSeverity: 'info' },
     images: { aliases: {}, pull: false },
     api: { enabled: false, port: 7440 },
     networks: Array.from({ length: 10 }, (_, g) => ({ name: `net-${g}`, driver: 'bridge' as const, internal: false })),

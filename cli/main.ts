@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/index.js';
+import { trace } from '../common/trace.js';
 import { EXIT, UsageError, println, type CommandContext } from './context.js';
 
 function version(): string {
@@ -44,7 +45,9 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
     println(base.stderr, `claude: unknown command '${first}'. Run 'claude help' for the list.`);
     return EXIT.USAGE;
   }
+  trace('cli: main loaded');
   const cmd = await loader();
+  trace(`cli: command ${first} loaded`);
   if (rest.includes('--help') || rest.includes('-h')) {
     println(base.stdout, cmd.usage);
     return EXIT.OK;

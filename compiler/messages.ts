@@ -78,6 +78,7 @@ export const MESSAGES = {
   CLA3018: { severity: 'warning', message: 'service {service}: healthcheck has no test, so it is ignored', hint: 'add test: "…" (a command that exits 0 when the service is healthy), or remove the healthcheck' },
   CLA3019: { severity: 'warning', message: 'service {service} depends on {name}, which is {state}, so {service} will wait for it forever', hint: 'start {name} (state: running, enabled: true, replicas ≥ 1), or remove it from depends_on' },
   CLA3020: { severity: 'error', message: 'volume {name}: path {path} is inside volume {other} ({otherPath})', hint: 'volumes must not nest: give {name} a path outside {otherPath}' },
+  CLA3021: { severity: 'error', message: 'notifications.webhook.secret refers to secret {name}, which security.yaml does not declare', hint: '{suggestion}add it with `claude secret set {name}` (or to the secrets of security.yaml), or remove webhook.secret to send unsigned notifications' },
   // ── plan (CLA4xxx) ───────────────────────────────────────────────────────
   CLA4001: { severity: 'error', message: 'container name {name} (service {service}) is taken by a container Claude.OS does not manage', hint: 'remove or rename that container (docker rm {name}), or rename the service' },
   CLA4002: { severity: 'error', message: 'service {service} publishes host port {port}/{protocol}, already published by container {container}, which Claude.OS does not manage', hint: 'stop that container, or publish the service on another host port' },

@@ -153,6 +153,19 @@ export interface ResolvedModel {
     rollbackOnHealthFailure: boolean;
     confirmTimeoutMs: number;
   };
+  /** manifest.yaml spec.reconcile, defaults filled in (docs/reconciler.md). */
+  reconcile: {
+    intervalMs: number;
+    debounceMs: number;
+    drift: 'self_heal' | 'queue' | 'report';
+    /** Step-target globs whose drift is ignored, sorted. */
+    ignore: string[];
+  };
+  /** manifest.yaml spec.notifications, defaults filled in; the webhook secret as its ciphertext. */
+  notifications: {
+    minSeverity: 'info' | 'warning' | 'critical';
+    webhook?: { url: string; timeoutMs: number; retries: number; secret?: { name: string; value: string } };
+  };
   images: { aliases: Record<string, string>; pull: boolean };
   api: { enabled: boolean; listen?: string; port: number };
   networks: ResolvedNetwork[];

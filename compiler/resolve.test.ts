@@ -93,6 +93,28 @@ describe('defaults', () => {
     expect(m.safety).toEqual({ requireApproval: true, autoApproveCategories: [], restrictedFiles: ['security.yaml'], rollbackOnHealthFailure: true, confirmTimeoutMs: 60_000 });
     expect(m.images).toEqual({ aliases: {}, pull: true });
     expect(m.firewall).toBeNull();
+    expect(m.reconcile).toEqual({ intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [] });
+    expect(m.notifications).toEqual({ minSeverity: 'info' });
+  });
+});
+
+describe('manifest.yaml reconcile and notifications', () => {
+  const MANIFEST = (body: string) => HEAD('SystemManifest') + 'spec:\n' + body;
+  const SECURITY = HEAD('SecurityConfig') + 'spec:\n  secrets:\n    - name: hook_key\n      value: "encrypted:v1:AAAA"\n';
+  it('fills in the written fields and takes the webhook secret as ciphertext', () => {
+    const r = compileFiles({
+      'manifest.yaml': MANIFEST('  reconcile:\n    interval: 2m\n    debounce: 250ms\n    drift: queue\n    ignore: [firewall/inet-claude, container/dev-*]\n  notifications:\n    min_severity: warning\n    webhook:\n      url: http://127.0.0.1:9/hook\n      secret: hook_key\n      timeout: 2s\n      retries: 1\n'),
+      'security.yaml': SECURITY,
+    });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.model!.reconcile).toEqual({ intervalMs: 120_000, debounceMs: 250, drift: 'queue', ignore: ['container/dev-*', 'firewall/inet-claude'] });
+    expect(r.model!.notifications).toEqual({ minSeverity: 'warning', webhook: { url: 'http://127.0.0.1:9/hook', timeoutMs: 2000, retries: 1, secret: { name: 'hook_key', value: 'encrypted:v1:AAAA' } } });
+  });
+  it('reports a webhook secret security.yaml does not declare (CLA3021) and a bad drift policy at its line', () => {
+    expect(codes({ 'manifest.yaml': MANIFEST('  notifications:\n    webhook:\n      url: https://example.org/h\n      secret: hook_kye\n'), 'security.yaml': SECURITY })).toEqual(['CLA3021@manifest.yaml:9']);
+    const bad = compileFiles({ 'manifest.yaml': MANIFEST('  reconcile:\n    drift: heal\n') });
+    expect(bad.model ?? null).toBeNull();
+    expect(bad.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(['manifest.yaml:7']);
   });
 });
 

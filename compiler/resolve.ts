@@ -39,6 +39,7 @@ import type {
 } from './model.js';
 import type { Path } from './parse.js';
 import type { Service, VolumeMount, Healthcheck } from '../generated/services.js';
+import type { SystemManifest } from '../generated/manifest.js';
 import { imageRepository, parseImageRef } from './formats.js';
 import { closest } from './check.js';
 
@@ -57,6 +58,12 @@ export const DEFAULTS = {
   apiListen: '127.0.0.1',
   apiEnabled: false,
   confirmTimeoutMs: 60_000,
+  reconcileIntervalMs: 60_000,
+  reconcileDebounceMs: 500,
+  drift: 'self_heal',
+  notifyMinSeverity: 'info',
+  webhookTimeoutMs: 5_000,
+  webhookRetries: 3,
   requireApproval: true,
   rollbackOnHealthFailure: true,
   imagesPull: true,
@@ -254,6 +261,13 @@ class Resolver {
         suggestion: this.suggestion(apiKeySecret, secrets.keys()),
       });
     }
+    const webhookSecret = manifest?.notifications?.webhook?.secret;
+    if (webhookSecret !== undefined && !secrets.has(webhookSecret)) {
+      this.report('CLA3021', 'manifest.yaml', ['spec', 'notifications', 'webhook', 'secret'], {
+        name: webhookSecret,
+        suggestion: this.suggestion(webhookSecret, secrets.keys()),
+      });
+    }
     const hostname = networkSpec?.hostname ?? manifest?.hostname;
     if (manifest?.hostname !== undefined && networkSpec?.hostname !== undefined && manifest.hostname !== networkSpec.hostname) {
       this.report('CLA3012', 'manifest.yaml', ['spec', 'hostname'], { hostname: manifest.hostname, other: networkSpec.hostname });
@@ -269,6 +283,13 @@ class Resolver {
         rollbackOnHealthFailure: safety?.rollback_on_health_failure ?? DEFAULTS.rollbackOnHealthFailure,
         confirmTimeoutMs: safety?.confirm_timeout !== undefined ? durationMs(safety.confirm_timeout) : DEFAULTS.confirmTimeoutMs,
       },
+      reconcile: {
+        intervalMs: manifest?.reconcile?.interval !== undefined ? durationMs(manifest.reconcile.interval) : DEFAULTS.reconcileIntervalMs,
+        debounceMs: manifest?.reconcile?.debounce !== undefined ? durationMs(manifest.reconcile.debounce) : DEFAULTS.reconcileDebounceMs,
+        drift: manifest?.reconcile?.drift ?? DEFAULTS.drift,
+        ignore: [...(manifest?.reconcile?.ignore ?? [])].sort(),
+      },
+      notifications: this.notifications(manifest?.notifications, secrets),
       images: { aliases: sortedRecord(aliases), pull: manifest?.images?.pull ?? DEFAULTS.imagesPull },
       api: {
         enabled: manifest?.api?.enabled ?? DEFAULTS.apiEnabled,
@@ -611,6 +632,25 @@ class Resolver {
         return n;
       })
       .sort(byName);
+  }
+
+  /** manifest.yaml spec.notifications with defaults; the webhook secret is looked up as ciphertext (CLA3021 reports a missing one). */
+  private notifications(
+    n: NonNullable<SystemManifest['spec']['notifications']> | undefined,
+    secrets: Map<string, Named<{ name: string; value: string }>>,
+  ): ResolvedModel['notifications'] {
+    const out: ResolvedModel['notifications'] = { minSeverity: n?.min_severity ?? DEFAULTS.notifyMinSeverity };
+    const w = n?.webhook;
+    if (w) {
+      const secret = w.secret !== undefined ? secrets.get(w.secret)?.item : undefined;
+      out.webhook = {
+        url: w.url,
+        timeoutMs: w.timeout !== undefined ? durationMs(w.timeout) : DEFAULTS.webhookTimeoutMs,
+        retries: w.retries ?? DEFAULTS.webhookRetries,
+        ...(secret ? { secret: { name: secret.name, value: secret.value } } : {}),
+      };
+    }
+    return out;
   }
 
   private firewall(): ResolvedFirewall | null {

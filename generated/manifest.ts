@@ -109,6 +109,8 @@ export interface SystemManifestSpec {
   timezone?: string;
   llm?: LlmConfig;
   safety?: SafetyConfig;
+  reconcile?: ReconcileConfig;
+  notifications?: NotificationsConfig;
   observe?: ObserveConfig;
   backup?: BackupConfig;
   images?: ImageCatalog;
@@ -142,6 +144,58 @@ export interface SafetyConfig {
    * Commit-confirmed window for firewall changes.
    */
   confirm_timeout?: string;
+}
+/**
+ * The reconciler daemon (`claude reconcile --serve`, docs/reconciler.md): when it checks the system against the state files, and what it does about drift.
+ */
+export interface ReconcileConfig {
+  /**
+   * A full pass this often, whatever changed (a pass also runs at start-up and after each change in the state dir). Default 60s.
+   */
+  interval?: string;
+  /**
+   * How long the state dir must be quiet after a change before a pass starts. Default 500ms.
+   */
+  debounce?: string;
+  /**
+   * What to do when the system no longer matches the applied state files (a managed container stopped, removed or changed by hand, the inet claude table edited): self_heal applies the plan that restores it (only restores; audited), queue keeps that plan pending for approval, report only reports it. Drift is always reported (event and notification).
+   */
+  drift?: 'self_heal' | 'queue' | 'report';
+  /**
+   * What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).
+   */
+  ignore?: string[];
+}
+/**
+ * Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).
+ */
+export interface NotificationsConfig {
+  /**
+   * Notifications below this are recorded but not sent to the webhook.
+   */
+  min_severity?: 'info' | 'warning' | 'critical';
+  webhook?: WebhookConfig;
+}
+/**
+ * A JSON POST of each notification to this URL, with a timeout and retries; it never delays a reconcile pass.
+ */
+export interface WebhookConfig {
+  /**
+   * http:// or https:// URL.
+   */
+  url: string;
+  /**
+   * A secret name: lowercase letters, digits and '_', starting with a letter.
+   */
+  secret?: string;
+  /**
+   * Per attempt. Default 5s.
+   */
+  timeout?: string;
+  /**
+   * Attempts after the first, on a network error, a timeout, 429 or 5xx.
+   */
+  retries?: number;
 }
 export interface ObserveConfig {
   metrics_retention?: Duration;

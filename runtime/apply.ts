@@ -24,6 +24,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../common/canonical.js';
+import { trace } from '../common/trace.js';
 import { appendLineDurable, writeFileAtomic } from '../common/fsutil.js';
 import type { TrustedKey } from '../plan/envelope.js';
 import { diffFingerprints, resourceFingerprints } from '../plan/fingerprint.js';
@@ -149,6 +150,8 @@ export interface ApplyOptions {
   lockWaitMs?: number;
   /** Who is applying (audit actor, git author). */
   actor?: { name: string; email: string };
+  /** What started this apply, for the `reconcile.started` event (default `apply`; the reconciler says `watch`, `interval`, `startup`, `drift`…). */
+  trigger?: string;
   /** Test-only: called at each crash point; the test runner kills the process there. */
   crashAt?: (p: CrashPoint) => void;
 }
@@ -738,16 +741,19 @@ async function finalize(
     if (aside) await engine.removeContainer(aside.id);
   }
   await engine.purgeTrash(payload.id);
+  trace('finalize: old containers and trash removed');
   crash('after');
   // Mark the plan applied (replay protection), once.
   const appliedFile = join(opts.dataDir, APPLIED_PLANS_FILE);
   const already = existsSync(appliedFile) && readFileSync(appliedFile, 'utf8').includes(`"${payload.id}"`);
   if (!already) appendLineDurable(appliedFile, JSON.stringify({ planId: payload.id, appliedAt: opts.now().toISOString() }));
   const stateCommit = await commitState(payload, opts);
+  trace('finalize: state committed');
   // Test-only: the commit is made, the journal does not say so yet (recovery must not commit twice).
   opts.crashAt?.({ ordinal: payload.steps.length + 1, stepId: 'commit', when: 'after' });
   // What the system looks like now, for `claude diff`'s drift report (advisory; never fails).
   await (await import('./state/applied.js')).recordApplied(engine, opts.dataDir, { planId: payload.id, stateCommit, now: opts.now });
+  trace('finalize: applied state recorded');
   journal.append({ t: 'committed', planId: payload.id, stateCommit });
   try {
     pruneSnapshots(opts.dataDir);
@@ -807,6 +813,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     throw e;
   }
   const payload = verified.payload;
+  trace('apply: verified V1-V7');
 
   const lock = await acquireApplyLock(opts.dataDir, {
     planId: payload.id,
@@ -815,6 +822,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     now: opts.now,
     onWait: (o) => onEvent({ type: 'lock.waiting', holder: o ? `pid ${o.pid} (${o.purpose} ${o.planId ?? ''}, token ${o.token})` : 'unknown' }),
   });
+  trace('apply: lock taken');
   try {
     // An apply that crashed earlier is settled first (rolled back or completed).
     const interrupted = findInterrupted(readJournal(opts.dataDir));
@@ -832,6 +840,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     let firewallChecked: Set<string>;
     try {
       observed = await opts.engine.observe();
+      trace('apply: observed');
       checkBase(payload, resourceFingerprints(observed));
       if (opts.stateDir) {
         const head = stateHead(opts.stateDir);
@@ -845,6 +854,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       throw e;
     }
 
+    trace('apply: base, pre-flight, confirmation checked');
     rotateJournalIfLarge(opts.dataDir);
     return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed);
   } finally {
@@ -868,8 +878,9 @@ async function execute(
   const snap = await takeSnapshot(engine, payload, opts.now, observed);
   const ref = saveSnapshot(opts.dataDir, snap);
   savePlanForRecovery(opts.dataDir, payload);
+  trace('apply: snapshot saved');
   journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
-  onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: 'apply' });
+  onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
 
   const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked, recordUpdates: new Map() };
   const results = new Map<string, StepResult>(
@@ -886,6 +897,7 @@ async function execute(
     opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'before' });
     const r = results.get(step.id)!;
     const st = Date.now();
+    trace(`step begin ${step.id}`);
     onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'started', durationMs: 0, message: step.description });
     try {
       const detail = await runStep(ctx, step);
@@ -894,6 +906,7 @@ async function execute(
       r.status = 'done';
       r.durationMs = Date.now() - st;
       r.message = successMessage(step, detail, ctx.specs);
+      trace(`step done  ${step.id}`);
       onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'done', durationMs: r.durationMs, message: r.message });
     } catch (e) {
       const msg = redact(errText(e), ctx.secretValues);
@@ -941,6 +954,7 @@ async function execute(
     const changes = payload.summary.create + payload.summary.update + payload.summary.delete;
     onEvent({ type: 'reconcile.completed', planId: payload.id, success: true, changes, durationMs });
     await audit(opts, 'plan.applied', payload.id, { request: payload.request, steps: payload.steps.length, confirmation, stateCommit }, ctx.secretValues).catch(() => undefined);
+    trace('apply: audited');
     return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched(), warnings };
   }
 

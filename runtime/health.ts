@@ -1,9 +1,15 @@
 /**
  * Readiness during start-up. The runtime probes a container itself instead of waiting for
  * Docker's first health interval: it runs the declared health command with `docker exec`
- * every `intervalMs` (100 ms by default) until the first success, then leaves Docker's own
- * healthcheck (set at create time) running. Without a health command, a container is ready
- * when it runs and each published TCP port accepts a connection.
+ * at a fine cadence with back-off (PROBE_FIRST_INTERVAL_MS, growing by PROBE_BACKOFF up to
+ * PROBE_MAX_INTERVAL_MS) until the first success, then leaves Docker's own healthcheck (set
+ * at create time) running. Docker's own verdict counts too: a container Docker already
+ * reports `healthy` is ready. Without a health command, a container is ready when it runs
+ * and each published TCP port accepts a connection.
+ *
+ * Timeouts (the whole wait, and each probe attempt) are counted in uncontended time
+ * (cpu-budget.ts): on a host whose CPUs are saturated, waiting for a CPU does not count, so
+ * a healthy service is not rolled back because the host is busy.
  *
  * A container that exits while we wait fails at once, with its exit code and last log
  * lines; one that is not ready within the timeout fails with the last probe output.
@@ -11,11 +17,17 @@
 import { connect } from 'node:net';
 import type Docker from 'dockerode';
 import type { ContainerSpec, HealthSpec } from '../plan/types.js';
+import { containerThrottledMs, CpuBudgetClock } from './cpu-budget.js';
 import { ContainerExitedError, HealthTimeoutError, type ReadyResult } from './engine.js';
 import { demuxLogs, redactLines, secretValuesOf } from './observe/docker.js';
 import { redact } from './secrets.js';
 
-export const PROBE_INTERVAL_MS = 100;
+/** The pause after the first failed probe; each later pause is PROBE_BACKOFF times longer, up to PROBE_MAX_INTERVAL_MS. */
+export const PROBE_FIRST_INTERVAL_MS = 20;
+export const PROBE_BACKOFF = 1.5;
+export const PROBE_MAX_INTERVAL_MS = 250;
+/** A probe still running after this many times its timeout (uncontended) is given up and a new one starts. */
+export const PROBE_PATIENCE = 3;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -27,8 +39,18 @@ export function healthArgv(test: readonly string[]): string[] | null {
   return null;
 }
 
-/** Runs a command in a container; resolves with its exit code and (truncated) output. */
-export async function execIn(container: Docker.Container, argv: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+type Clock = { elapsed(): number; wallElapsed(): number };
+
+/** A command started in a container with `docker exec`; `wait` waits for its end within a budget. */
+export interface RunningExec {
+  /** The exit code and (truncated, printable) output, or null when `until` (on `clock`) passed first. */
+  wait(until: number): Promise<{ code: number | null; output: string } | null>;
+  /** Stops listening (the process itself may still run in the container). */
+  detach(): void;
+  readonly clock: Clock;
+}
+
+export async function startExec(container: Docker.Container, argv: string[], clock: Clock = wallClock()): Promise<RunningExec> {
   const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   let output = '';
@@ -41,15 +63,49 @@ export async function execIn(container: Docker.Container, argv: string[], timeou
     stream.on('close', () => resolve());
     stream.on('error', () => resolve());
   });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([finished.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs)))]);
-  clearTimeout(timer);
-  if (timedOut) {
-    stream.destroy();
-    return { code: null, output: `(timed out after ${timeoutMs} ms) ${output}` };
-  }
-  const info = await exec.inspect();
-  return { code: info.ExitCode ?? null, output: output.trim() };
+  let result: { code: number | null; output: string } | undefined;
+  const ended = finished.then(async () => (result = { code: (await exec.inspect()).ExitCode ?? null, output: output.trim() }));
+  return {
+    clock,
+    async wait(until) {
+      if (result) return result;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<null>((r) => {
+        const check = () => {
+          const left = until - clock.elapsed();
+          if (left <= 0) r(null);
+          else timer = setTimeout(check, Math.min(left, 50));
+        };
+        check();
+      });
+      const r = await Promise.race([ended, expired]);
+      clearTimeout(timer);
+      return r;
+    },
+    detach: () => stream.destroy(),
+  };
+}
+
+/**
+ * Runs a command in a container; resolves with its exit code and (truncated) output.
+ * `timeoutMs` is counted by `clock` (default: wall time).
+ */
+export async function execIn(container: Docker.Container, argv: string[], timeoutMs: number, clock: Clock = wallClock()): Promise<{ code: number | null; output: string }> {
+  const run = await startExec(container, argv, clock);
+  const r = await run.wait(timeoutMs);
+  if (r) return r;
+  run.detach();
+  return { code: null, output: timedOutText(timeoutMs, clock) };
+}
+
+function timedOutText(timeoutMs: number, clock: Clock): string {
+  const wall = Math.round(clock.wallElapsed());
+  return `(timed out after ${Math.round(timeoutMs)} ms${wall > timeoutMs * 1.2 ? `; ${wall} ms on the wall clock, the host was busy` : ''})`;
+}
+
+function wallClock(): { elapsed(): number; wallElapsed(): number } {
+  const t0 = Date.now();
+  return { elapsed: () => Date.now() - t0, wallElapsed: () => Date.now() - t0 };
 }
 
 function portAnswers(host: string, port: number, timeoutMs = 300): Promise<boolean> {
@@ -88,25 +144,37 @@ async function lastLogLines(container: Docker.Container, n = 5): Promise<string>
 
 export interface WaitReadyOptions {
   probe: HealthSpec | null;
+  /** The budget, in uncontended ms (cpu-budget.ts). */
   timeoutMs: number;
   ports: ContainerSpec['ports'];
+  /** The first pause between probes (default PROBE_FIRST_INTERVAL_MS); later pauses back off. */
   intervalMs?: number;
+  /** The budget clocks (tests); default: PSI and the container's cgroup. */
+  clock?: (containerId: string) => CpuBudgetClock;
+}
+
+/** A budget clock for one container: the host's CPU stall and the container's own throttling. */
+export function containerBudgetClock(containerId: string): CpuBudgetClock {
+  return new CpuBudgetClock({ throttled: () => containerThrottledMs(containerId) });
 }
 
 export async function waitReady(docker: Docker, nameOrId: string, opts: WaitReadyOptions): Promise<ReadyResult> {
   const t0 = Date.now();
-  const deadline = t0 + opts.timeoutMs;
-  const interval = opts.intervalMs ?? PROBE_INTERVAL_MS;
   const container = docker.getContainer(nameOrId);
   const argv = opts.probe ? healthArgv(opts.probe.test) : null;
   const probeTimeout = Math.max(200, opts.probe?.timeoutMs ?? 1000);
+  const makeClock = opts.clock ?? containerBudgetClock;
+  let pause = opts.intervalMs ?? PROBE_FIRST_INTERVAL_MS;
   let last = '';
-  // With a health command, the container's state is read on the first round, every 5th
+  // With a health command, the container's state is read on the first round, every 3rd
   // round, and whenever a probe could not run (an exec into a stopped container fails):
   // fewer Engine API calls while the command is polled. Without one, every round.
   let info = await container.inspect();
+  const budget = makeClock(info.Id);
+  let inflight: RunningExec | null = null;
+  try {
   for (let round = 0; ; round++) {
-    if (round > 0 && (!argv || round % 5 === 0)) info = await container.inspect();
+    if (round > 0 && (!argv || round % 3 === 0)) info = await container.inspect();
     const st = info.State;
     if (st.Status === 'exited' || st.Status === 'dead') {
       const logs = await lastLogLines(container);
@@ -115,13 +183,32 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
         'look at the log lines above; `docker logs ' + info.Name.replace(/^\//, '') + '` shows more',
       );
     }
+    // Docker's own healthcheck may have succeeded first (it runs the same command).
+    if (argv && st.Running && st.Health?.Status === 'healthy') return { state: 'healthy', ms: Date.now() - t0 };
     if (st.Running) {
       if (argv) {
         try {
-          const r = await execIn(container, argv, Math.min(probeTimeout, Math.max(50, deadline - Date.now())));
-          if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
-          last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
+          // One probe at a time: a probe that outlived its timeout is waited for a little
+          // longer (on a busy host it is slow, not failed, and a late success counts)
+          // before it is given up and a new one starts; so slow probes do not pile up.
+          if (!inflight) inflight = await startExec(container, argv, makeClock(info.Id));
+          const left = Math.max(50, opts.timeoutMs - budget.elapsed());
+          const ran = inflight.clock.elapsed();
+          const r = await inflight.wait(Math.min(ran + left, (Math.floor(ran / probeTimeout) + 1) * probeTimeout));
+          if (r) {
+            inflight = null;
+            if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
+            last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
+          } else {
+            last = `${timedOutText(probeTimeout, inflight.clock)} still running`;
+            if (inflight.clock.elapsed() >= PROBE_PATIENCE * probeTimeout) {
+              inflight.detach();
+              inflight = null;
+            }
+          }
         } catch (e) {
+          inflight?.detach();
+          inflight = null;
           last = (e as Error).message;
           info = await container.inspect(); // it may have exited: the next round sees it
         }
@@ -135,15 +222,22 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
     } else {
       last = `status ${st.Status}`;
     }
-    if (Date.now() >= deadline) {
+    const used = budget.elapsed();
+    if (used >= opts.timeoutMs) {
       const name = info.Name.replace(/^\//, '');
+      const wall = budget.wallElapsed();
       throw new HealthTimeoutError(
         `${name} did not become ${argv ? 'healthy' : 'ready'} within ${opts.timeoutMs} ms` +
           (argv ? ` (health command: ${opts.probe!.test.slice(1).join(' ')})` : '') +
-          (last ? `; last result: ${last}` : ''),
+          (last ? `; last result: ${last}` : '') +
+          (wall > opts.timeoutMs * 1.2 ? ` (${Math.round(wall)} ms on the wall clock: time the host's CPUs were saturated is not counted)` : ''),
         `check the service's health command and that it can start; \`docker logs ${name}\` shows its output`,
       );
     }
-    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
+    pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
+  }
+  } finally {
+    inflight?.detach();
   }
 }

@@ -5,9 +5,9 @@
  * with control characters made visible so a log line cannot move the cursor or recolour
  * the terminal.
  */
-import type { ContainerFacts, Facts, LogLine, ObsEvent } from '../../runtime/observe/types.js';
+import type { ContainerFacts, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
 import type { SummaryData } from '../../runtime/observe/summary.js';
-import type { Diagnosis, Finding } from '../../runtime/observe/analyzers/types.js';
+import type { Diagnosis, Finding } from '../../plan/diagnosis.js';
 
 /** Control characters (except tab) shown as \xNN: terminals must not act on log content. */
 export function safeText(s: string): string {

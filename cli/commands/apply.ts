@@ -12,6 +12,7 @@ import { LockHeldError } from '../../runtime/lock.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
 import { applyPlanned, openFlowHost } from '../../agent/flow.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
+import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude apply PLAN.json [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
 
@@ -84,6 +85,7 @@ const command: Command = {
     }
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     const host = await openFlowHost(paths);
+    trace('cli: host opened');
     const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, values.verbose ?? false);
     const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
     try {
@@ -106,6 +108,7 @@ const command: Command = {
       renderer?.stop();
       if (values.json) println(ctx.stdout, JSON.stringify(result, null, 2));
       else for (const l of renderResult(result)) println(ctx.stdout, l);
+      trace('cli: result printed');
       return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
     } catch (e) {
       renderer?.stop();

@@ -33,4 +33,6 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   observe: async () => (await import('./observe.js')).default,
   jobs: async () => (await import('./jobs.js')).default,
   serve: async () => (await import('./serve.js')).default,
+  reconcile: async () => (await import('./reconcile.js')).default,
+  notifications: async () => (await import('./notifications.js')).default,
 };

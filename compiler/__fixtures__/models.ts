@@ -9,6 +9,8 @@ export function model(over: Partial<ResolvedModel> = {}): ResolvedModel {
   return {
     files: {},
     safety: { requireApproval: true, autoApproveCategories: [], restrictedFiles: ['security.yaml'], rollbackOnHealthFailure: true, confirmTimeoutMs: 60_000 },
+    reconcile: { intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [] },
+    notifications: { minSeverity: 'info' },
     images: { aliases: {}, pull: false },
     api: { enabled: false, port: 7440 },
     networks: [],

@@ -5,8 +5,8 @@
  * explains or proposes a fix gets this next to the state summary.
  */
 import { Document, Scalar, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { Diagnosis } from '../../runtime/observe/analyzers/types.js';
-import { cleanUntrusted } from '../../runtime/observe/summary.js';
+import type { Diagnosis } from '../../plan/diagnosis.js';
+import { cleanUntrusted } from '../../plan/untrusted.js';
 
 function quoteAll(node: unknown): void {
   if (isMap(node)) for (const p of (node as YAMLMap).items) quoteAll(p.value);

@@ -3,7 +3,7 @@
  * replicas, depends_on, image, host ports, memory limit), made from the resolved model.
  * The analyzers run in the runtime and never import the compiler; the CLI passes this in.
  */
-import type { DesiredService } from '../../runtime/observe/types.js';
+import type { DesiredService } from '../../plan/observed.js';
 import type { ResolvedModel } from '../model.js';
 
 export function desiredServices(model: ResolvedModel): DesiredService[] {

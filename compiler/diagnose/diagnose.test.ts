@@ -8,7 +8,7 @@ import { desiredServices } from './desired.js';
 import { findingsContext } from './context.js';
 import { movePort, proposeFix, setMemory, sizeText } from './fix.js';
 import { troubleshootingRequest } from './intent.js';
-import type { Diagnosis, Finding } from '../../runtime/observe/analyzers/types.js';
+import type { Diagnosis, Finding } from '../../plan/diagnosis.js';
 
 const SERVICES = `apiVersion: claude.os/v1
 kind: ServiceManifest

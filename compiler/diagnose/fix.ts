@@ -16,7 +16,7 @@
  * to another port, or for the user to stop that container and apply again.
  */
 import { isMap, isSeq, parseDocument, type Document, YAMLMap } from 'yaml';
-import type { Diagnosis, Finding, FixHint } from '../../runtime/observe/analyzers/types.js';
+import type { Diagnosis, Finding, FixHint } from '../../plan/diagnosis.js';
 
 export interface FixOption {
   /** 1-based, as shown to the user. */

@@ -71,7 +71,7 @@ export interface IntentContext {
   summary?: StateSummary;
   /** Names of the secrets defined in security.yaml (never values). */
   secretNames: string[];
-  /** Upstream image ref → local image (fixtures/images/catalog.json, when present). */
+  /** Upstream image ref → local image (stdlib-templates/images/catalog.json, when present). */
   imageCatalog: Record<string, string>;
   now: Date;
   /** Set when asking the provider to repair its previous proposal. */

@@ -12,6 +12,7 @@ import { CronError, firedBetween, nextRun } from './cron.js';
 import { removeLeftoverJobContainers } from '../drivers/job-container.js';
 import { JobBusyError, jobRunning, runJob } from './runner.js';
 import { readSchedule, type JobRun } from './store.js';
+import { Notifier } from '../notify/index.js';
 
 export interface SchedulerOptions {
   docker: Docker;
@@ -30,6 +31,27 @@ export interface SchedulerOptions {
   maxSleepMs?: number;
   /** Called with each finished run. */
   onRun?: (run: JobRun) => void;
+  /** Where `on_failure` / `on_success` notifications go (runtime/notify); default: one on the data dir. */
+  notifier?: Notifier;
+}
+
+/**
+ * The notification a finished run asks for: `on_failure` (a failed or errored run) or
+ * `on_success`, `notify` as a warning/info, `alert` as critical, `ignore` or unset: none.
+ */
+export function jobNotification(job: JobSpec, run: JobRun): Parameters<Notifier['notify']>[0] | null {
+  const ok = run.status === 'succeeded';
+  const want = ok ? job.onSuccess : job.onFailure;
+  if (want !== 'notify' && want !== 'alert') return null;
+  const severity = want === 'alert' ? 'critical' : ok ? 'info' : 'warning';
+  const how = ok ? 'succeeded' : `${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}`;
+  return {
+    source: 'scheduler',
+    kind: ok ? 'job.succeeded' : 'job.failed',
+    severity,
+    title: `job ${job.name} ${how}`,
+    detail: [`run ${run.runId} in ${run.where}, ${run.durationMs} ms`, ...(run.error ? [run.error] : []), ...run.output.slice(-5)],
+  };
 }
 
 export const SCHEDULER_ACTOR = 'claude-scheduler';
@@ -71,6 +93,7 @@ export class JobScheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.all([...this.running]);
+    await this.o.notifier?.drain();
   }
 
   /**
@@ -127,6 +150,8 @@ export class JobScheduler {
     })
       .then((run) => {
         this.o.log?.(`claude-scheduler: job ${job.name} ${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}${run.error ? `: ${run.error}` : ''}`);
+        const n = jobNotification(job, run);
+        if (n) (this.o.notifier ??= new Notifier({ dataDir: this.o.dataDir, now: this.o.now, log: (l) => this.o.log?.(`claude-scheduler: ${l}`) })).notify(n);
         this.o.onRun?.(run);
       })
       .catch((e: unknown) => {

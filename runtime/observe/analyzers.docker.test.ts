@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { diagnoseSystem, observeSystem } from './index.js';
-import type { DesiredService } from './types.js';
+import type { DesiredService } from '../../plan/observed.js';
 import { loadOrCreateHostId } from '../../plan/keys.js';
 import { removeDockerByName } from '../testutil/docker-cleanup.js';
 

@@ -13,7 +13,7 @@
  *
  * Pure except for the optional probe; thresholds are options so tests can state them.
  */
-import type { Anomaly, ContainerFacts, Facts } from './types.js';
+import type { Anomaly, ContainerFacts, Facts } from '../../plan/observed.js';
 
 export interface AnomalyOptions {
   unhealthyChecks?: number;

@@ -16,7 +16,7 @@ import { cpuPercentOf, dockerEventsBetween, listContainerFacts, listImages, logT
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
 import { probeAddress, readListeners, tcpAnswers } from './ports.js';
-import type { ContainerFacts, DesiredService, Facts, ObsEvent, PortHolder } from './types.js';
+import type { ContainerFacts, DesiredService, Facts, ObsEvent, PortHolder } from '../../plan/observed.js';
 
 export interface CollectOptions {
   docker: DockerLike;

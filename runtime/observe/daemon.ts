@@ -27,7 +27,8 @@ import { ObserveMetrics } from './prom.js';
 import { RingBuffer } from './ring.js';
 
 import { buildSummary, type Summary } from './summary.js';
-import type { Anomaly, Facts, LogLine, ObsEvent } from './types.js';
+import type { Anomaly, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
+import { Notifier } from '../notify/index.js';
 
 export { EVENTS_STORE };
 export const LOG_LINES_PER_SERVICE = 1000;
@@ -49,6 +50,13 @@ export interface DaemonOptions {
   /** Probe published ports each tick. Default true. */
   probePorts?: boolean;
   log?: (line: string) => void;
+  /** Where anomalies are sent when they appear (runtime/notify); default: one on this data dir. */
+  notifier?: Notifier;
+}
+
+/** The key that says an anomaly is the same one as at the previous tick (not notified again). */
+export function anomalyKey(a: Anomaly): string {
+  return `${a.kind}|${a.service ?? ''}|${a.container ?? ''}`;
 }
 
 export class ObserveDaemon {
@@ -72,6 +80,9 @@ export class ObserveDaemon {
   }
   private previousHostCpu: { busy: number; total: number } | undefined;
   private previousRestarts = new Map<string, number>();
+  /** Anomalies present at the previous tick: only new ones are notified. */
+  private activeAnomalies = new Set<string>();
+  private readonly notifier: Notifier;
   private ticking: Promise<void> | null = null;
   private last: { facts: Facts; anomalies: Anomaly[]; summary: Summary } | null = null;
   /** Observations made so far. */
@@ -82,6 +93,7 @@ export class ObserveDaemon {
     this.now = o.now ?? (() => new Date());
     this.store = MetricsStore.load(o.dataDir).store;
     this.events = loadEvents(o.dataDir);
+    this.notifier = o.notifier ?? new Notifier({ dataDir: o.dataDir, now: this.now, log: (l) => o.log?.(`claude-observe: ${l}`) });
   }
 
   /** Starts the HTTP server and the loop; resolves with the address once listening. */
@@ -123,6 +135,7 @@ export class ObserveDaemon {
     this.eventsStream?.destroy?.();
     this.eventsStream = null;
     if (this.ticking) await this.ticking.catch(() => undefined);
+    await this.notifier.drain();
     this.save();
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
     this.server = null;
@@ -167,11 +180,22 @@ export class ObserveDaemon {
     facts.events = this.events.slice();
     const anomalies = await detectAnomalies(facts, { previousRestarts: this.previousRestarts });
     this.previousRestarts = new Map(facts.containers.map((c) => [c.id, c.restartCount]));
+    this.notifyNew(anomalies);
     this.store.recordFacts(facts);
     this.saveLatest(facts);
     this.prom.update(facts, anomalies);
     this.last = { facts, anomalies, summary: buildSummary(facts, anomalies) };
     this.ticks++;
+  }
+
+  /** Sends a notification for each anomaly that was not there at the previous tick. */
+  private notifyNew(anomalies: Anomaly[]): void {
+    const now = new Set(anomalies.map(anomalyKey));
+    for (const a of anomalies) {
+      if (this.activeAnomalies.has(anomalyKey(a))) continue;
+      this.notifier.notify({ source: 'observer', kind: `anomaly.${a.kind}`, severity: a.severity, title: a.message, ...(a.service ? { service: a.service } : {}), ...(a.container ? { detail: [`container ${a.container}`] } : {}) });
+    }
+    this.activeAnomalies = now;
   }
 
   /** Appends each managed container's new log lines (since the last tick) to its ring. */

@@ -6,7 +6,7 @@
 import type Docker from 'dockerode';
 import { foreignHostOf, managedBy } from '../../plan/types.js';
 import type { DockerLike } from './engine-client.js';
-import type { ContainerFacts, ContainerStatus, HealthState, LogLine, ObsEvent, PortBinding } from './types.js';
+import type { ContainerFacts, ContainerStatus, HealthState, LogLine, ObsEvent, PortBinding } from '../../plan/observed.js';
 
 export { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../../plan/types.js';
 import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SERVICE } from '../../plan/types.js';

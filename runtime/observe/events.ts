@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ObsEvent } from './types.js';
+import type { ObsEvent } from '../../plan/observed.js';
 
 export const RUNTIME_EVENTS_FILE = 'events.jsonl';
 /** Where the daemon keeps the Docker events it followed (retention applied). */
@@ -51,6 +51,13 @@ interface RuntimeRecord {
   /** reconcile.refused: the refusing check (e.g. firewall-preflight). */
   clause?: string;
   message?: string;
+  /** reconcile.pending (why it waits), drift.detected (what drifted, what the reconciler does) */
+  reason?: string;
+  drift?: string[];
+  action?: string;
+  /** notification */
+  kind?: string;
+  severity?: string;
   /** job.succeeded / job.failed */
   job?: string;
   exitCode?: number;
@@ -58,7 +65,7 @@ interface RuntimeRecord {
 
 /** Maps one events.jsonl record; null for lines that are not reconcile/rollback/job events. */
 export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
-  if (!r.ts || !r.type || !/^(reconcile|rollback|job)\./.test(r.type)) return null;
+  if (!r.ts || !r.type || !/^(reconcile|rollback|job|drift)\.|^notification$/.test(r.type)) return null;
   const ev: ObsEvent = { time: r.ts, type: r.type, source: 'runtime' };
   if (r.planId) ev.planId = r.planId;
   if (r.target) {
@@ -69,6 +76,9 @@ export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
   else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} changes`;
   else if (r.type === 'reconcile.failed') ev.detail = `${r.error ?? ''}${r.rolledBack ? ' (rolled back)' : ''}`;
   else if (r.type === 'reconcile.refused') ev.detail = `refused (${r.clause ?? '?'}): ${r.error ?? ''}`;
+  else if (r.type === 'reconcile.pending') ev.detail = `pending approval: ${r.reason ?? ''}`;
+  else if (r.type === 'drift.detected') ev.detail = `${(r.drift ?? []).join('; ')} → ${r.action ?? '?'}`;
+  else if (r.type === 'notification') ev.detail = `${r.severity ?? ''} ${r.kind ?? ''}: ${r.message ?? ''}`;
   else if (r.type.startsWith('job.')) ev.detail = `${r.job ?? '?'}: exit ${r.exitCode ?? '?'}${r.error ? ` (${r.error})` : ''}`;
   else if (r.message) ev.detail = r.message;
   return ev;

@@ -6,7 +6,7 @@
 import { readFileSync, statfsSync } from 'node:fs';
 import { hostname as osHostname, networkInterfaces, cpus } from 'node:os';
 import { join } from 'node:path';
-import type { DiskFacts, HostFacts, InterfaceFacts } from './types.js';
+import type { DiskFacts, HostFacts, InterfaceFacts } from '../../plan/observed.js';
 
 export interface HostOptions {
   /** /proc (tests may point it elsewhere). */

@@ -23,11 +23,11 @@ import { dockerEventsBetween, logTail } from './docker.js';
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { resolveOwners } from './ports.js';
 import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
-import type { Anomaly, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
+import type { Anomaly, DesiredService, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
 import { LATEST_FILE, type LatestCpu } from './metrics.js';
 
 export { EngineClient, dockerFor, type DockerLike } from './engine-client.js';
-export type { Anomaly, ContainerFacts, DesiredService, Facts, LogLine, ObsEvent } from './types.js';
+export type { Anomaly, ContainerFacts, DesiredService, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
 export type { Summary, SummaryData, IntentStateSummary } from './summary.js';
 export type { Diagnosis, Finding, FixHint, Evidence, Check } from './analyzers/index.js';
 

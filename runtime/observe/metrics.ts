@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { RingBuffer } from './ring.js';
-import type { Facts } from './types.js';
+import type { Facts } from '../../plan/observed.js';
 
 export const METRICS_FILE = 'observe/metrics.json';
 export const FINE_STEP_S = 10;

@@ -20,7 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { buildSummary, cleanUntrusted, formatDuration, recentOf } from './summary.js';
 import { analyze } from './analyzers/index.js';
 import { detectAnomalies } from './anomalies.js';
-import type { ContainerFacts, Facts, ObsEvent } from './types.js';
+import type { ContainerFacts, Facts, ObsEvent } from '../../plan/observed.js';
 
 const NOW = '2026-01-11T10:30:00.000Z';
 

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import type { Listener } from './types.js';
+import type { Listener } from '../../plan/observed.js';
 
 function read(path: string): string | null {
   try {

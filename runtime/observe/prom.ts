@@ -4,7 +4,7 @@
  * `_percent` for 0–100 gauges).
  */
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Anomaly, Facts } from './types.js';
+import type { Anomaly, Facts } from '../../plan/observed.js';
 
 export class ObserveMetrics {
   readonly registry = new Registry();

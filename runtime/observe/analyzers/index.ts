@@ -7,10 +7,10 @@
  *   analyze(facts, opts) → Diagnosis
  */
 import { isCrashLooping, isOomKilled, mb } from '../anomalies.js';
-import type { ContainerFacts, DesiredService, Facts, Listener, LogLine } from '../types.js';
-import type { Check, Diagnosis, Evidence, Finding, FixHint, PortHolderInfo } from './types.js';
+import type { ContainerFacts, DesiredService, Facts, Listener, LogLine } from '../../../plan/observed.js';
+import type { Check, Diagnosis, Evidence, Finding, FixHint, PortHolderInfo } from '../../../plan/diagnosis.js';
 
-export type { Check, Diagnosis, Evidence, Finding, FixHint, PortHolderInfo } from './types.js';
+export type { Check, Diagnosis, Evidence, Finding, FixHint, PortHolderInfo } from '../../../plan/diagnosis.js';
 
 export interface AnalyzeOptions {
   /** Only findings about this service (and what it depends on or what blocks it). */

@@ -5,6 +5,10 @@
  * names) are untrusted: renderers and the state summary treat them as data.
  *
  * Units: bytes for sizes, percent as 0–100 numbers, times as ISO 8601 UTC strings.
+ *
+ * The runtime's observer (runtime/observe/) makes them; they live in plan/, the shared layer,
+ * because the compiler's diagnosis-to-fix step (compiler/diagnose/) reads them too and the
+ * compiler never imports the runtime.
  */
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

@@ -2,9 +2,10 @@
  * What an analyzer returns: a finding with its evidence and, when a change of the state
  * files can fix it, a fix hint. Analyzers never fix anything; the compiler side
  * (compiler/diagnose/) turns fix hints into proposed state files, which then go through
- * the normal plan → approve → apply path.
+ * the normal plan → approve → apply path. Shared layer (plan/): the runtime's analyzers
+ * write these, the compiler's fix builder reads them.
  */
-import type { Severity } from '../types.js';
+import type { Severity } from './observed.js';
 
 export type AnalyzerName =
   | 'not-running'

@@ -1,0 +1,416 @@
+/**
+ * The reconcile pass, level-based as Kubernetes controllers are: whatever triggered it (a
+ * change in the state dir, the periodic timer, start-up, a container event), a pass reads
+ * the whole desired state and the observed system and acts on the difference:
+ *
+ *   read HEAD, then every state file → validate the whole set (compile)
+ *     ── errors? log them at file:line:col, event reconcile.failed, notify, apply nothing
+ *   → save the notification settings (the last good ones) → observe → plan → sign
+ *   → nothing to do? clear a pending plan that no longer applies
+ *   → changed files vs HEAD: a hand edit; none: drift (reported: event + notification)
+ *   → policy.ts decides: apply (hand edits committed with an author that says so),
+ *     queue as the pending plan (pending.ts; a newer one supersedes it), report, or nothing
+ *
+ * Passes never overlap: a trigger during a pass runs one more pass after it. Everything the
+ * pass needs from the host (observe, plan, apply) comes in through `ReconcileHost`, so the
+ * daemon wires the one planning path (agent/flow.ts) and tests can count what it does.
+ *
+ * Must not: import `cli/` or the server, print, or exit (the daemon gets a log function).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson, sha256Hex } from '../../common/canonical.js';
+import { appendLineDurable, writeFileAtomic } from '../../common/fsutil.js';
+import type { Paths } from '../../common/paths.js';
+import { compileFiles, type CompileResult } from '../../compiler/compile.js';
+import { renderDiagnostic } from '../../compiler/diagnostics.js';
+import type { ResolvedModel } from '../../compiler/model.js';
+import type { ObservedState, PlanPayload } from '../../plan/types.js';
+import type { ApplyEvent, ApplyResult } from '../../runtime/apply.js';
+import { Notifier, saveNotifyConfig, type NotificationInput, type NotifyConfig } from '../../runtime/notify/index.js';
+import { driftSince, readAppliedRecord } from '../../runtime/state/applied.js';
+import { openStateRepo, STATE_FILE_NAMES } from '../../runtime/state/repo.js';
+import { clearPending, pendingKey, readPending, writePending, type PendingPlan } from './pending.js';
+import { decide, ignored, type Decision } from './policy.js';
+
+export const RECONCILER_ACTOR_NAME = 'claude-reconciler';
+export const APPLIES_FILE = 'reconciler/applies.json';
+const EVENTS_FILE = 'events.jsonl';
+/** Pending plans live longer than interactive ones: they wait for a person. */
+export const PENDING_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** A signed plan (agent/flow.ts `Planned`). */
+export interface Planned {
+  payload: PlanPayload;
+  envelopeText: string;
+}
+
+/** agent/flow.ts `PlanFilesResult`, the parts the pass reads. */
+export type PlanOutcome = { ok: true; planned: Planned; warnings: string[] } | { ok: false; stage: string; problems: string[]; warnings: string[] };
+
+/** What the pass needs from the host; the daemon wires agent/flow.ts (host.ts). */
+export interface ReconcileHost {
+  paths: Paths;
+  hostId: string;
+  snapshot(): Promise<ObservedState>;
+  plan(compiled: CompileResult, o: { request: string; base: string | null; observed: ObservedState; now: Date; ttlMs: number }): Promise<PlanOutcome>;
+  apply(planned: Planned, o: { yes: boolean; actor: { name: string; email: string }; trigger: string; onEvent: (e: ApplyEvent) => void }): Promise<ApplyResult>;
+  /** Queue with the other plan-and-apply requests of this host (agent/flow.ts request lock) from reading the state to the end of the apply; returns the release. */
+  lock?(): Promise<() => void>;
+}
+
+export interface ReconcilerOptions {
+  host: ReconcileHost;
+  now?: () => Date;
+  log?: (line: string) => void;
+  notifier?: Notifier;
+}
+
+export type PassOutcome =
+  | { status: 'invalid'; problems: string[] }
+  | { status: 'unplanned'; stage: string; problems: string[] }
+  | { status: 'noop'; committed?: boolean }
+  | { status: 'reported' | 'queued'; decision: Decision; planId: string; drift: boolean }
+  | { status: 'applied' | 'rolled-back' | 'needs-attention'; decision: Decision; planId: string; drift: boolean; result: ApplyResult }
+  | { status: 'refused'; error: string; stale: boolean };
+
+export interface PassRecord {
+  trigger: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: PassOutcome;
+}
+
+export class Reconciler {
+  private readonly now: () => Date;
+  readonly notifier: Notifier;
+  private running: Promise<PassRecord> | null = null;
+  private again: string | null = null;
+  /** What was last notified for a problem that repeats at every pass (not sent again until it changes). */
+  private lastFailure: string | null = null;
+  private lastDrift: string | null = null;
+  /** Passes run so far, and the last one. */
+  passes = 0;
+  last: PassRecord | null = null;
+  /** Called after each pass (tests, the benchmark). */
+  onPass?: (r: PassRecord) => void;
+
+  constructor(private readonly o: ReconcilerOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.notifier = o.notifier ?? new Notifier({ dataDir: o.host.paths.dataDir, now: this.now, hostId: o.host.hostId, log: (l) => this.log(l) });
+  }
+
+  private get dataDir(): string {
+    return this.o.host.paths.dataDir;
+  }
+
+  private log(line: string): void {
+    this.o.log?.(`claude-reconciler: ${line}`);
+  }
+
+  /** Runs a pass now, or (when one is running) once more after it; resolves with that pass. */
+  trigger(trigger: string): Promise<PassRecord> {
+    if (this.running) {
+      this.again = this.again ?? trigger;
+      return this.running;
+    }
+    const run = async (): Promise<PassRecord> => {
+      let rec = await this.pass(trigger);
+      while (this.again) {
+        const t = this.again;
+        this.again = null;
+        rec = await this.pass(t);
+      }
+      return rec;
+    };
+    const running = run();
+    this.running = running;
+    void running.finally(() => {
+      this.running = null;
+      // A trigger that came after the loop's last check: run it now.
+      if (this.again) {
+        const t = this.again;
+        this.again = null;
+        void this.trigger(t);
+      }
+    });
+    return running;
+  }
+
+  /** Waits for the pass in progress (if any) and the notifications in flight. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+    await this.notifier.drain();
+  }
+
+  private async pass(trigger: string): Promise<PassRecord> {
+    const t0 = performance.now();
+    const startedAt = this.now().toISOString();
+    let outcome: PassOutcome;
+    let release: (() => void) | null = null;
+    try {
+      release = (await this.o.host.lock?.()) ?? null;
+      outcome = await this.passInner(trigger);
+    } catch (e) {
+      // A bug or an unexpected system error: reported like a failed pass, and the next pass tries again.
+      const error = (e as Error)?.message ?? String(e);
+      this.event({ type: 'reconcile.failed', stage: 'internal', error, rolledBack: false, trigger });
+      this.notifyOnce(`internal|${error}`, { source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `reconcile pass failed: ${error}` });
+      this.log(`pass failed: ${error}`);
+      outcome = { status: 'refused', error, stale: false };
+    } finally {
+      release?.();
+    }
+    const rec: PassRecord = { trigger, startedAt, durationMs: performance.now() - t0, outcome };
+    this.passes++;
+    this.last = rec;
+    this.onPass?.(rec);
+    return rec;
+  }
+
+  private async passInner(trigger: string): Promise<PassOutcome> {
+    const { stateDir } = this.o.host.paths;
+    // HEAD first, then the files (agent/flow.ts, rule 1): a plan's base names the commit its files were read after.
+    const repo = existsSync(join(stateDir, '.git', 'HEAD')) ? await openStateRepo(stateDir, { create: false }) : null;
+    const head = repo ? await repo.headCommit() : null;
+    const files = readStateFiles(stateDir);
+    const compiled = compileFiles(files);
+    if (!compiled.model) {
+      const problems = compiled.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic);
+      this.failed('validate', problems, trigger, `the state files do not validate (${problems.length} error${problems.length === 1 ? '' : 's'}); nothing was applied`);
+      return { status: 'invalid', problems };
+    }
+    const model = compiled.model;
+    saveNotifyConfig(this.dataDir, notifyConfigOf(model));
+    const headFiles = repo && head ? await repo.filesAt(head) : {};
+    const changedFiles = STATE_FILE_NAMES.filter((n) => files[n] !== headFiles[n]);
+    let observed: ObservedState;
+    try {
+      observed = await this.o.host.snapshot();
+    } catch (e) {
+      const problem = (e as Error).message;
+      this.failed('observe', [problem], trigger, `cannot observe the system: ${problem}`);
+      return { status: 'unplanned', stage: 'observe', problems: [problem] };
+    }
+    const drift = changedFiles.length === 0;
+    const request = drift ? 'restore the applied state (drift corrected by claude-reconciler)' : `hand edit of ${changedFiles.join(', ')} (applied by claude-reconciler)`;
+    const planned = await this.o.host.plan(compiled, { request, base: head, observed, now: this.now(), ttlMs: PENDING_TTL_MS });
+    if (!planned.ok) {
+      this.failed(planned.stage, planned.problems, trigger, `cannot plan the state files (${planned.stage}); nothing was applied`);
+      return { status: 'unplanned', stage: planned.stage, problems: planned.problems };
+    }
+    this.recovered();
+    const { payload } = planned.planned;
+    if (payload.steps.length === 0) {
+      const pending = readPending(this.dataDir);
+      if (pending) {
+        clearPending(this.dataDir, pending.planId);
+        this.event({ type: 'reconcile.pending.cleared', planId: pending.planId, reason: 'the system already matches the state files' });
+        this.log(`pending plan ${pending.planId} dropped: the system already matches the state files`);
+      }
+      this.lastDrift = null;
+      if (!drift && repo) {
+        // Nothing to change on the system (a comment, reordered keys): record the edit in history.
+        const r = await this.applyPlan(planned.planned, { action: 'apply', rule: 'empty', reason: 'no change to the system', confirmed: false }, trigger, drift);
+        return r.status === 'applied' ? { status: 'noop', committed: true } : r;
+      }
+      return { status: 'noop' };
+    }
+    const decision = decide(payload.steps, model.safety, model.reconcile, { changedFiles, appliesLastHour: this.appliesLastHour() });
+    let driftLines: string[] = [];
+    if (drift && decision.action !== 'none') {
+      driftLines = this.describeDrift(payload, observed, model.reconcile.ignore);
+      const key = sha256Hex(canonicalJson(payload.steps.map((s) => s.id)));
+      if (this.lastDrift !== key) {
+        this.lastDrift = key;
+        this.event({ type: 'drift.detected', targets: [...new Set(payload.steps.map((s) => s.target))], drift: driftLines, policy: model.reconcile.drift, action: decision.action });
+        this.log(`drift: ${driftLines.join('; ')} → ${decision.action} (${decision.rule}: ${decision.reason})`);
+        this.notifier.notify({ source: 'reconciler', kind: 'drift.detected', severity: 'warning', title: `drift: the system no longer matches the applied state (${driftLines.length} resource${driftLines.length === 1 ? '' : 's'}); ${decisionWords(decision)}`, detail: driftLines });
+      }
+    } else if (!drift) this.lastDrift = null;
+    switch (decision.action) {
+      case 'none':
+        return { status: 'noop' };
+      case 'report':
+        return { status: 'reported', decision, planId: payload.id, drift };
+      case 'queue':
+        this.queue(planned.planned, decision, drift, changedFiles, driftLines);
+        return { status: 'queued', decision, planId: payload.id, drift };
+      case 'apply':
+        return this.applyPlan(planned.planned, decision, trigger, drift);
+    }
+  }
+
+  /** A failed pass: log every problem, event reconcile.failed, notify (once per distinct failure). */
+  private failed(stage: string, problems: string[], trigger: string, title: string): void {
+    const key = `${stage}|${problems.join('\n')}`;
+    if (this.lastFailure === key) return; // the same failure as the previous pass: said already
+    for (const p of problems) this.log(p);
+    this.event({ type: 'reconcile.failed', stage, error: title, problems, rolledBack: false, trigger });
+    this.notifyOnce(key, { source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title, detail: problems });
+  }
+
+  private notifyOnce(key: string, n: NotificationInput): void {
+    if (this.lastFailure === key) return;
+    this.lastFailure = key;
+    this.notifier.notify(n);
+  }
+
+  /** The files validate and plan again after a failure: say so once. */
+  private recovered(): void {
+    if (this.lastFailure === null) return;
+    this.lastFailure = null;
+    this.log('the state files validate again');
+    this.notifier.notify({ source: 'reconciler', kind: 'reconcile.recovered', severity: 'info', title: 'the state files validate and plan again' });
+  }
+
+  private queue(planned: Planned, decision: Decision, drift: boolean, changedFiles: string[], driftLines: string[]): void {
+    const { payload } = planned;
+    const key = pendingKey(payload);
+    const existing = readPending(this.dataDir);
+    if (existing?.key === key) return; // the same change is already waiting
+    const entry: PendingPlan = {
+      version: 1,
+      key,
+      planId: payload.id,
+      envelopeText: planned.envelopeText,
+      kind: drift ? 'drift' : 'edit',
+      reason: decision.reason,
+      rule: decision.rule,
+      changedFiles,
+      steps: payload.steps.map((s) => s.description ?? `${s.op} ${s.target}`),
+      ...(drift ? { drift: driftLines } : {}),
+      createdAt: payload.createdAt,
+      expiresAt: payload.expiresAt,
+    };
+    const superseded = writePending(this.dataDir, entry);
+    if (superseded) this.event({ type: 'reconcile.pending.superseded', planId: superseded.planId, by: payload.id });
+    this.event({ type: 'reconcile.pending', planId: payload.id, kind: entry.kind, rule: decision.rule, reason: decision.reason, steps: payload.steps.length, ...(superseded ? { supersedes: superseded.planId } : {}) });
+    this.log(`plan ${payload.id} (${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'}) is pending approval: ${decision.reason}${superseded ? ` (supersedes ${superseded.planId})` : ''}; approve with \`claude apply\``);
+    this.notifier.notify({
+      source: 'reconciler',
+      kind: 'reconcile.pending',
+      severity: 'warning',
+      title: `a plan is waiting for approval (${decision.reason}); review and apply it with \`claude apply\``,
+      detail: entry.steps,
+      planId: payload.id,
+    });
+  }
+
+  private async applyPlan(planned: Planned, decision: Extract<Decision, { action: 'apply' }>, trigger: string, drift: boolean): Promise<PassOutcome> {
+    const { payload } = planned;
+    const pending = readPending(this.dataDir);
+    if (pending && pending.planId !== payload.id) {
+      clearPending(this.dataDir, pending.planId);
+      this.event({ type: 'reconcile.pending.superseded', planId: pending.planId, by: payload.id });
+    }
+    const actor = { name: `${RECONCILER_ACTOR_NAME} (${drift ? 'self-heal' : 'hand edit'})`, email: `reconciler@${this.o.host.hostId}.claude-os.local` };
+    this.log(`applying ${payload.id} (${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'}; ${decision.rule}: ${decision.reason})`);
+    let result: ApplyResult;
+    try {
+      result = await this.o.host.apply(planned, { yes: decision.confirmed, actor, trigger: drift && trigger !== 'startup' ? `drift (${trigger})` : trigger, onEvent: (e) => this.onApplyEvent(e) });
+    } catch (e) {
+      const err = e as Error & { clause?: string; hint?: string };
+      const stale = err.name === 'StalePlanError';
+      if (stale) {
+        this.log(`plan ${payload.id} refused as stale (the system or the state changed while planning); planning again`);
+        this.again = this.again ?? 'replan';
+      } else {
+        this.log(`plan ${payload.id} refused: ${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}`);
+        this.notifyOnce(`refused|${err.name}|${err.message}`, { source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's plan was refused: ${err.message}`, planId: payload.id, ...(err.hint ? { detail: [`hint: ${err.hint}`] } : {}) });
+      }
+      return { status: 'refused', error: err.message, stale };
+    }
+    if (payload.steps.length > 0) this.recordApply();
+    if (result.status === 'applied') {
+      this.log(`applied ${payload.id} in ${Math.round(result.durationMs)} ms${result.stateCommit ? `, state commit ${result.stateCommit.slice(0, 8)}` : ''}`);
+      if (payload.steps.length > 0)
+        this.notifier.notify({
+          source: 'reconciler',
+          kind: drift ? 'drift.corrected' : 'reconcile.applied',
+          severity: 'info',
+          title: drift ? `drift corrected: ${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'} restored the applied state` : `hand edit applied: ${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'}`,
+          detail: payload.steps.map((s) => s.description ?? `${s.op} ${s.target}`),
+          planId: payload.id,
+        });
+    } else {
+      const why = result.error ? `${result.error.message}${result.error.step ? ` (step ${result.error.step})` : ''}` : result.status;
+      this.log(`apply of ${payload.id} failed: ${why}; ${result.status === 'rolled-back' ? 'rolled back' : 'the rollback did not restore everything: run `claude recover`'}`);
+      this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, ...(result.rollback?.problems.length ? { detail: result.rollback.problems } : {}) });
+    }
+    return { status: result.status, decision, planId: payload.id, drift, result };
+  }
+
+  private onApplyEvent(e: ApplyEvent): void {
+    if (e.type === 'reconcile.step' && e.status !== 'started') this.log(`  ${e.status} ${e.message || e.step}${e.error ? `: ${e.error}` : ''}`);
+    else if (e.type === 'rollback.started') this.log(`  rolling back: ${e.reason}`);
+  }
+
+  /** One line per drifted resource: from the last apply's record when it has one, else the step. */
+  private describeDrift(payload: PlanPayload, observed: ObservedState, ignore: readonly string[]): string[] {
+    const targets = new Set(payload.steps.map((s) => s.target).filter((t) => !ignored(t, ignore)));
+    const rec = readAppliedRecord(this.dataDir);
+    const lines = rec ? driftSince(rec, observed).filter((d) => targets.has(d.key)).map((d) => d.description) : [];
+    const described = new Set(rec ? driftSince(rec, observed).filter((d) => targets.has(d.key)).map((d) => d.key) : []);
+    for (const s of payload.steps) if (targets.has(s.target) && !described.has(s.target)) lines.push(`${s.target}: to restore, ${(s.description ?? s.op).replace(/^./, (c) => c.toLowerCase())}`);
+    return [...new Set(lines)];
+  }
+
+  private event(e: Record<string, unknown>): void {
+    try {
+      appendLineDurable(join(this.dataDir, EVENTS_FILE), JSON.stringify({ ts: this.now().toISOString(), ...e }));
+    } catch (err) {
+      this.log(`cannot write the event log: ${(err as Error).message}`);
+    }
+  }
+
+  private appliesLastHour(): number {
+    const since = this.now().getTime() - 3600_000;
+    return readApplies(this.dataDir).filter((t) => t >= since).length;
+  }
+
+  private recordApply(): void {
+    const since = this.now().getTime() - 3600_000;
+    const kept = [...readApplies(this.dataDir).filter((t) => t >= since), this.now().getTime()];
+    try {
+      writeFileAtomic(join(this.dataDir, APPLIES_FILE), JSON.stringify(kept), 0o600);
+    } catch (e) {
+      this.log(`cannot record the apply for max_changes_per_hour: ${(e as Error).message}`);
+    }
+  }
+}
+
+function readApplies(dataDir: string): number[] {
+  try {
+    const a = JSON.parse(readFileSync(join(dataDir, APPLIES_FILE), 'utf8')) as unknown;
+    return Array.isArray(a) ? a.filter((t): t is number => typeof t === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The state files present, as text: read once, after the quiet period, all together. */
+export function readStateFiles(stateDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of STATE_FILE_NAMES) {
+    try {
+      out[n] = readFileSync(join(stateDir, n), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  return out;
+}
+
+/** The saved notification settings from the resolved manifest (the webhook secret stays ciphertext). */
+export function notifyConfigOf(model: Pick<ResolvedModel, 'notifications'>): NotifyConfig {
+  const n = model.notifications;
+  return { version: 1, minSeverity: n.minSeverity, ...(n.webhook ? { webhook: { ...n.webhook } } : {}) };
+}
+
+function decisionWords(d: Decision): string {
+  if (d.action === 'apply') return 'restoring it (self-heal)';
+  if (d.action === 'queue') return `the correcting plan waits for approval (${d.reason})`;
+  if (d.action === 'report') return 'reported only (reconcile.drift: report)';
+  return 'nothing to do';
+}
