@@ -32,7 +32,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { packageRoot, type Paths } from '../common/paths.js';
 import { compileFiles, type CompileResult } from '../compiler/compile.js';
 import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
@@ -52,14 +51,6 @@ import { StalePlanError } from '../runtime/verify.js';
 
 export const REQUEST_LOCK_FILE = 'request.lock';
 
-/** The flags of the commands that plan and apply a request (`claude "<msg>"`, `claude rollback`), for cli/args.ts parse. */
-export const REQUEST_FLAGS = {
-  yes: { type: 'boolean', short: 'y' },
-  json: { type: 'boolean' },
-  'state-dir': { type: 'string' },
-  /** The firewall lock-out gate warns instead of refusing (planFiles `force`). */
-  'i-know-what-i-am-doing': { type: 'boolean' },
-} as const;
 export const DEFAULT_MAX_REPLANS = 3;
 
 /** A signed plan and its payload. */
@@ -363,52 +354,3 @@ export async function planAndApply<P extends Planned>(o: PlanAndApplyOptions<P>)
 
 /** The line the interactive flows print when they re-plan. */
 export const REPLANNED_MESSAGE = 'The system changed while planning; re-planned.';
-
-// ── prompting (TTY only) ─────────────────────────────────────────────────────────────
-
-export interface LineReader {
-  /** Writes the prompt and resolves with the next line, or null at end of input. */
-  next(prompt: string): Promise<string | null>;
-  close(): void;
-}
-
-export interface LineReaderOptions {
-  /** Let readline drive the terminal (line editing, echo); default false. */
-  terminal?: boolean;
-  /** Write the prompt even when the answer was already typed ahead (or the input has ended); default true. */
-  promptTypedAhead?: boolean;
-}
-
-/** One reader over ctx.stdin for a whole command (lines typed ahead are kept). */
-export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }, o: LineReaderOptions = {}): LineReader {
-  const rl = createInterface(o.terminal ? { input: io.stdin, output: io.stdout, terminal: true } : { input: io.stdin, terminal: false });
-  const queue: string[] = [];
-  let waiting: ((l: string | null) => void) | null = null;
-  let closed = false;
-  rl.on('line', (l) => {
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(l);
-    } else queue.push(l);
-  });
-  rl.on('close', () => {
-    closed = true;
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(null);
-    }
-  });
-  return {
-    next(prompt) {
-      const quiet = o.promptTypedAhead === false;
-      if (!quiet) io.stdout.write(prompt);
-      if (queue.length) return Promise.resolve(queue.shift()!);
-      if (closed) return Promise.resolve(null);
-      if (quiet) io.stdout.write(prompt);
-      return new Promise((res) => (waiting = res));
-    },
-    close: () => rl.close(),
-  };
-}

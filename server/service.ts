@@ -17,16 +17,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Paths } from '../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../compiler/intent/provider.js';
 import { stepsNeedingConfirmation } from '../plan/policy.js';
 import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
-import type { CommandContext } from '../cli/context.js';
+import type { AgentContext } from '../agent/context.js';
 import { appendTurn, listConversations, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
 import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../agent/flow.js';
 import { openIntentSession, type IntentSession } from '../agent/intent.js';
-import { renderResult } from '../cli/progress.js';
+import { renderResult } from '../agent/render/apply.js';
 import { banner, serviceRows } from '../agent/render/observe.js';
 import { listPlans, payloadOf, planView, readMeta, readPlanText, savePlan, updateMeta, type PlanMeta, type PlanView } from './plans.js';
 
@@ -118,13 +117,9 @@ export class ApiService {
     return (this.host ??= await openFlowHost(this.o.paths));
   }
 
-  private ctx(): CommandContext & { output(): string } {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    stdout.on('data', (b: Buffer) => (out += b.toString()));
-    stderr.on('data', (b: Buffer) => (out += b.toString()));
-    return { argv: [], stdout, stderr, stdin: new PassThrough(), isTTY: false, env: { ...this.o.env, CLAUDE_STATE_DIR: this.o.paths.stateDir, CLAUDE_DATA_DIR: this.o.paths.dataDir, CLAUDE_ROOT: this.o.paths.root }, cwd: this.o.paths.stateDir, now: this.o.now, output: () => out };
+  /** What the agent gets for this host: its environment (with the paths), working dir and clock. */
+  private ctx(): AgentContext {
+    return { env: { ...this.o.env, CLAUDE_STATE_DIR: this.o.paths.stateDir, CLAUDE_DATA_DIR: this.o.paths.dataDir, CLAUDE_ROOT: this.o.paths.root }, cwd: this.o.paths.stateDir, now: this.o.now };
   }
 
   /** Starts the embedded observer loop when asked (see ApiServiceOptions.observe). */
@@ -350,28 +345,18 @@ export class ApiService {
 
   /** "the website is down": the diagnosis and a plan of the recommended fix; null when the message is not a troubleshooting question. */
   private async troubleshoot(id: string, message: string): Promise<ConversationReply | null> {
-    const { troubleshootingRequest } = await import('../compiler/diagnose/intent.js');
-    const { compileStateDir } = await import('../compiler/compile.js');
-    const model = compileStateDir(this.o.paths.stateDir).model;
-    const known = new Map<string, { name: string; image?: string; ports?: number[] }>();
-    for (const s of model?.services ?? []) known.set(s.name, { name: s.name, image: s.resolvedImage, ports: s.ports.map((p) => p.host).filter((p): p is number => p !== undefined) });
-    try {
-      const { managedServices, dockerFor } = await import('../runtime/observe/index.js');
-      for (const name of await managedServices(await dockerFor(this.o.env), (await this.flowHost()).hostId)) if (!known.has(name)) known.set(name, { name });
-    } catch {
-      /* docker down: the diagnosis says so */
-    }
-    const req = troubleshootingRequest(message, [...known.values()]);
+    const { troubleshoot, troubleshootingRequestFor } = await import('../agent/troubleshoot.js');
+    const req = await troubleshootingRequestFor(this.ctx(), message);
     if (!req) return null;
-    const { runTroubleshoot } = await import('../agent/troubleshoot.js');
     const head = await stateHeadOf(this.o.paths.stateDir);
-    const ctx = this.ctx();
-    // The flow prints the diagnosis and the fix options; with noFix it never applies.
-    const { result } = await runTroubleshoot(ctx, { message, kind: req.kind, noFix: true, ...(req.service ? { service: req.service } : {}) });
+    // The flow says the diagnosis and the fix options; with noFix it never applies.
+    const lines: string[] = [];
+    const io = { out: (l = '') => void lines.push(l), err: (l: string) => void lines.push(l) };
+    const { result } = await troubleshoot(this.ctx(), io, { message, kind: req.kind, noFix: true, ...(req.service ? { service: req.service } : {}) });
     const reply: ConversationReply = {
       conversationId: id,
       status: 'diagnosis',
-      explanation: ctx.output().trim(),
+      explanation: lines.join('\n').trim(),
       diagnosis: { healthy: result.diagnosis.healthy, findings: result.diagnosis.findings.map((f) => ({ code: f.code, severity: f.severity, title: f.title })) },
     };
     const fix = result.proposal?.options[0];

@@ -22,7 +22,8 @@ import { cosignPlan } from '../../compiler/sign.js';
 import { serializeEnvelope } from '../../plan/envelope.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
-import { applyPlanned as applyOnHost, lineReader as flowLineReader, openFlowHost, REQUEST_FLAGS, type LineReader } from '../../agent/flow.js';
+import { applyPlanned as applyOnHost, openFlowHost } from '../../agent/flow.js';
+import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
@@ -160,7 +161,7 @@ async function applyOnce(ctx: CommandContext, s: IntentSession, planned: Planned
   }
 }
 
-/** The request's reader (agent/flow.ts lineReader): readline drives the terminal; answers typed ahead get no prompt. */
+/** The request's reader (cli/prompt.ts lineReader): readline drives the terminal; answers typed ahead get no prompt. */
 export function lineReader(ctx: CommandContext): LineReader {
   return flowLineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
 }
@@ -321,7 +322,7 @@ const command: Command = {
       return EXIT.USAGE;
     }
     // "the website is down", "why is the database slow?": diagnose first, fix through a plan.
-    const { maybeTroubleshoot } = await import('../../agent/troubleshoot.js');
+    const { maybeTroubleshoot } = await import('../troubleshoot.js');
     const troubleshot = await maybeTroubleshoot(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDirFlag: values['state-dir'] } : {}) });
     if (troubleshot !== null) return troubleshot;
     return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, force: values['i-know-what-i-am-doing'] === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), ...(values['admin-key'] ? { adminKey: values['admin-key'] } : {}) });
