@@ -22,7 +22,8 @@
  */
 import { sha256Hex } from '../common/canonical.js';
 import { canonicalJsonFast } from '../plan/canonical.js';
-import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
+import { dangerousMount } from '../plan/trust.js';
 import type {
   ContainerSpec,
   HealthSpec,
@@ -290,6 +291,23 @@ function volumeDiffers(want: VolumeSpec, have: ObservedVolume): boolean {
   return false;
 }
 
+/**
+ * What a container step grants beyond an ordinary container, as text appended to its
+ * description ('' when nothing): dangerous host mounts (plan/trust.ts; the compiler only
+ * lets them through when manifest.yaml allows them) and secrets its service's running
+ * containers were not given (LABEL_SECRET_REFS).
+ */
+function grantsOf(spec: ContainerSpec, observed: ObservedState['containers']): string {
+  const parts: string[] = [];
+  const mounts = spec.mounts.filter((m) => dangerousMount(m.source)).map((m) => `${m.source} (${dangerousMount(m.source)})`);
+  if (mounts.length) parts.push(`mounts host path ${mounts.join(', ')}`);
+  const held = new Set<string>();
+  for (const c of observed) if (c.managed && c.service === spec.service) for (const n of (c.labels[LABEL_SECRET_REFS] ?? '').split(',')) if (n) held.add(n);
+  const fresh = (spec.secretRefs ?? []).filter((n) => !held.has(n));
+  if (fresh.length) parts.push(`gives service ${spec.service} the secret${fresh.length === 1 ? '' : 's'} ${fresh.join(', ')}, which it did not have`);
+  return parts.length ? `; ${parts.join('; ')}` : '';
+}
+
 export function plan(desired: ResolvedModel, observed: ObservedState, opts: PlanOptions): PlanPayload {
   const sink = opts.sink ?? new DiagnosticSink();
   const steps = new Map<string, PlanStep>();
@@ -521,12 +539,15 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         const stop = stopIds.get(spec.name);
         if (stop) needs.add(stop);
         const id = stepId(`container.${f.action}`, spec.name);
+        // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
+        // did not hold before, makes the step a security one that names what it grants.
+        const grants = grantsOf(spec, observed.containers);
         if (f.action === 'create') {
-          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: 'safe', phase: 6, inverse: { op: 'container.remove', params: { name: spec.name, configHash: spec.configHash } }, description: `Create container '${spec.name}' from ${spec.image}` });
+          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'safe', phase: 6, inverse: { op: 'container.remove', params: { name: spec.name, configHash: spec.configHash } }, description: `Create container '${spec.name}' from ${spec.image}${grants}` });
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
-          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...needs].sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : 'configuration changed'})` });
+          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : 'configuration changed'})${grants}` });
           record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image})${oldHash === spec.configHash ? ' (network recreated)' : ' (configuration changed)'}`);
         }
         startDeps = [id];
@@ -549,7 +570,9 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       if (j.container) for (const id of startedServiceSteps(j.container)) needs.add(id);
       if (j.image) needs.add(ensureImage(j.image, j.image));
     }
-    add({ id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs }, dependsOn: [...needs].sort(), risk: 'safe', phase: 6, inverse: null, description: jobs.length ? `Install the schedule table (${jobs.length} job${jobs.length === 1 ? '' : 's'}: ${jobs.map((j) => j.name).join(', ')})` : 'Clear the schedule table' });
+    const jobMounts = [...new Set(jobs.flatMap((j) => ((j.mounts ?? []) as { source: string }[]).map((m) => m.source).filter((src) => dangerousMount(src))))].sort();
+    const jobGrants = jobMounts.length ? `; mounts host path ${jobMounts.map((m) => `${m} (${dangerousMount(m)})`).join(', ')}` : '';
+    add({ id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs }, dependsOn: [...needs].sort(), risk: jobGrants ? 'security' : 'safe', phase: 6, inverse: null, description: (jobs.length ? `Install the schedule table (${jobs.length} job${jobs.length === 1 ? '' : 's'}: ${jobs.map((j) => j.name).join(', ')})` : 'Clear the schedule table') + jobGrants });
     record('schedule/jobs', 'schedule', jobs.length === 0 ? 'delete' : observedSchedule ? 'update' : 'create', `${jobs.length === 0 ? '-' : observedSchedule ? '~' : '+'} schedule (${jobs.length} job${jobs.length === 1 ? '' : 's'})`);
   }
 

@@ -42,6 +42,7 @@ import type { Service, VolumeMount, Healthcheck } from '../generated/services.js
 import type { SystemManifest } from '../generated/manifest.js';
 import { imageRepository, parseImageRef } from './formats.js';
 import { closest } from './check.js';
+import { dangerousMount, mountAllowed } from '../plan/trust.js';
 
 // ── documented defaults ──────────────────────────────────────────────────
 
@@ -179,6 +180,9 @@ export function resolve(written: WrittenState, sink: DiagnosticSink): ResolvedMo
 }
 
 class Resolver {
+  /** manifest.yaml spec.safety.allow_host_mounts, normalised. */
+  private allowHostMounts: string[] = [];
+
   constructor(
     private readonly w: WrittenState,
     private readonly sink: DiagnosticSink,
@@ -227,6 +231,7 @@ class Resolver {
   run(): ResolvedModel {
     const w = this.w;
     const manifest = w.manifest?.spec;
+    this.allowHostMounts = (manifest?.safety?.allow_host_mounts ?? []).map(normalisePath);
     const servicesSpec = w.services?.spec;
     const networkSpec = w.network?.spec;
     const storageSpec = w.storage?.spec;
@@ -360,6 +365,11 @@ class Resolver {
       const mount: ResolvedMount = { source: m.source, target: m.target, readonly: m.readonly ?? false };
       if (m.source.startsWith('/')) {
         mount.source = normalisePath(m.source);
+        const danger = dangerousMount(mount.source);
+        if (danger && !mountAllowed(mount.source, this.allowHostMounts)) {
+          this.report('CLA3022', file, [...base, i, 'source'], { owner, path: mount.source, what: danger });
+          return;
+        }
         // The longest volume path that contains the source.
         let best: ResolvedVolume | undefined;
         for (const v of volumes) {

@@ -20,6 +20,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { canonicalJson, hashCanonical, sha256Hex } from '../common/canonical.js';
 import { appendLineDurable, writeFileAtomic } from '../common/fsutil.js';
+import { containsSecret as containsEncodedSecret, redactText } from '../common/redact.js';
 import { withPidLock } from './pidlock.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -88,7 +89,7 @@ function usableSecrets(secretValues: readonly string[]): string[] {
 }
 
 function redactString(s: string, secrets: readonly string[]): string {
-  let out = s;
+  let out = redactText(s, secrets);
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
@@ -104,7 +105,7 @@ export function redactSecrets<T>(value: T, secretValues: readonly string[]): T {
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[redactString(k, secrets)] = walk(x);
+      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, redactString(k, secrets), { value: walk(x), enumerable: true, writable: true, configurable: true });
       return out;
     }
     return v;
@@ -114,7 +115,7 @@ export function redactSecrets<T>(value: T, secretValues: readonly string[]): T {
 
 /** True when `text` (a JSON line) contains a secret, raw or JSON-escaped. */
 function containsSecret(text: string, secrets: readonly string[]): boolean {
-  return secrets.some((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1)));
+  return secrets.some((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1))) || containsEncodedSecret(text, secrets);
 }
 
 /** Reads the last non-empty line of a file without reading the whole file. */

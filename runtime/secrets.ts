@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
+import { redactText } from '../common/redact.js';
 
 export const SECRET_PREFIX = 'encrypted:v1:';
 export const SECRET_REF = /\$\{secrets\.([a-z][a-z0-9_]{0,62})\}/g;
@@ -106,9 +107,10 @@ export async function resolveEnv(
   return { env: out, secretValues: [...plain.values()] };
 }
 
-/** Replaces every occurrence of a secret value in a string (for error messages). */
+/**
+ * Replaces every occurrence of a secret value in a string (for error messages, logs): each
+ * line of a multi-line value and its base64, hex and URL encodings too (common/redact.ts).
+ */
 export function redact(text: string, secretValues: readonly string[]): string {
-  let out = text;
-  for (const s of secretValues) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
+  return redactText(text, secretValues);
 }

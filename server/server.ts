@@ -22,6 +22,8 @@
  *   GET  /api/v1/services/:name/logs  the newest log lines (?lines=200&since=<time> for a live tail)
  *   POST /api/v1/services/:name/actions  {action: restart|stop|start} → a saved plan (applied like any other)
  *   GET  /api/v1/conversations      past conversations, newest first
+ *   GET  /api/v1/notifications      the notifications (?since=1h&limit=100): reconciler, anomalies, jobs
+ *   GET  /api/v1/pending            the reconciler's plan waiting for approval, or null
  *
  * Every /api request (except POST /api/v1/session) needs `Authorization: Bearer <token>`
  * (server/token.ts) or the session cookie the UI gets for a login code. Every request's Host
@@ -163,6 +165,8 @@ export class ApiServer {
       { method: 'POST', path: /^\/api\/v1\/rollback$/, handler: async (req) => s.rollback((await this.body(req, 'rollback')) as { commit: string }) },
       { method: 'GET', path: /^\/api\/v1\/history$/, handler: (_r, _p, q) => s.history(q) },
       { method: 'GET', path: /^\/api\/v1\/events$/, handler: (_r, _p, q) => s.events(q) },
+      { method: 'GET', path: /^\/api\/v1\/notifications$/, handler: (_r, _p, q) => s.notifications(q) },
+      { method: 'GET', path: /^\/api\/v1\/pending$/, handler: () => s.pendingPlan() },
     ];
   }
 

@@ -252,7 +252,37 @@ export class ApiService {
       alerts: d.alerts,
       anomalies,
       summary: d,
+      pending: await this.pendingView(),
     };
+  }
+
+  /** The reconciler's plan waiting for approval (agent/reconcile/pending.ts), or null; `claude apply` on the host approves it. */
+  async pendingView(): Promise<unknown> {
+    const { readPending } = await import('../agent/reconcile/pending.js');
+    const p = readPending(this.o.paths.dataDir);
+    if (!p) return null;
+    const { envelopeText: _signed, key: _key, ...view } = p;
+    return view;
+  }
+
+  async pendingPlan(): Promise<unknown> {
+    return { pending: await this.pendingView() };
+  }
+
+  /** The notifications (runtime/notify): the reconciler's, the observer's anomalies, scheduled jobs'. */
+  async notifications(q: URLSearchParams): Promise<unknown> {
+    const { parseSince } = await import('../runtime/observe/events.js');
+    const { listNotifications } = await import('../runtime/notify/index.js');
+    const limit = q.has('limit') ? Number(q.get('limit')) : 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError(400, `limit must be a whole number from 1 to 1000, not '${q.get('limit')}'`, 'e.g. /api/v1/notifications?limit=20');
+    const raw = q.get('since');
+    let sinceMs: number | undefined;
+    if (raw !== null) {
+      const d = parseSince(raw, this.o.now());
+      if (!d) throw new ApiError(400, `since '${raw}' is neither a duration (30s, 15m, 2h, 1d) nor a time (2025-01-11T10:00:00Z)`, 'e.g. /api/v1/notifications?since=1h');
+      sinceMs = d.getTime();
+    }
+    return { notifications: listNotifications(this.o.paths.dataDir, { limit, ...(sinceMs !== undefined ? { sinceMs } : {}) }) };
   }
 
   async history(q: URLSearchParams): Promise<unknown> {

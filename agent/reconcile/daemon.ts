@@ -12,7 +12,7 @@
  * interval and debounce come from manifest.yaml `spec.reconcile` (the last valid one);
  * options given here (the command line) win.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Paths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { compileFiles } from '../../compiler/compile.js';
@@ -81,6 +81,7 @@ export class ReconcilerDaemon {
   async start(): Promise<PassRecord> {
     const { dataDir, stateDir } = this.o.paths;
     const lockPath = `${dataDir}/${RECONCILER_LOCK_FILE}`;
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     try {
       this.release = await acquirePidLock(lockPath, { timeoutMs: 0, purpose: 'claude-reconciler' });
     } catch (e) {

@@ -9,12 +9,17 @@ import { EXIT, println, type Command, type CommandContext } from '../context.js'
 import { resolvePaths } from '../../common/paths.js';
 import type { PlanStep } from '../../plan/types.js';
 import { LockHeldError } from '../../runtime/lock.js';
-import { PlanRefusedError } from '../../runtime/verify.js';
+import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
 import { applyPlanned, openFlowHost } from '../../agent/flow.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude apply PLAN.json [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
+       claude apply [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
+
+Without PLAN.json: the plan pending approval (queued by the reconciler, claude
+reconcile --serve, by the policy of manifest.yaml spec.safety: docs/reconciler.md) is shown
+and, after you answer yes (or with --yes), applied.
 
 Verifies the signed plan (envelope, schema, signatures and policy, host, expiry, replay,
 allowed operations, base state, confirmation), then executes it: networks, volumes,
@@ -66,7 +71,7 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values, positionals } = parse(ctx.argv, { yes: { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, wait: { type: 'string' }, 'state-dir': { type: 'string' } });
-    if (positionals.length !== 1) {
+    if (positionals.length > 1) {
       println(ctx.stderr, usage);
       return EXIT.USAGE;
     }
@@ -74,6 +79,13 @@ const command: Command = {
     if (!Number.isFinite(waitS) || waitS < 0) {
       println(ctx.stderr, `claude apply: --wait must be a number of seconds, got '${values.wait}'`);
       return EXIT.USAGE;
+    }
+    if (positionals.length === 0) {
+      const pending = await applyPending(ctx, { yes: values.yes ?? false, json: values.json ?? false, verbose: values.verbose ?? false, waitS, stateDir: values['state-dir'] });
+      if (pending !== null) return pending;
+      println(ctx.stderr, 'claude apply: no plan is pending approval.');
+      println(ctx.stderr, '  hint: to apply a plan file: claude apply PLAN.json; to plan the state files: claude plan --out plan.json');
+      return EXIT.FAILURE;
     }
     const file = resolve(ctx.cwd, positionals[0]!);
     let text: string;
@@ -127,6 +139,64 @@ const command: Command = {
     }
   },
 };
+
+/**
+ * `claude apply` with no plan file: the reconciler's pending plan (agent/reconcile/pending.ts),
+ * shown, asked about (a terminal; or --yes), applied as it was signed, and then no longer
+ * pending. Null when nothing is pending (the caller goes on as without one).
+ */
+export async function applyPending(
+  ctx: CommandContext,
+  o: { yes: boolean; json: boolean; verbose: boolean; waitS: number; stateDir?: string | undefined },
+): Promise<number | null> {
+  const paths = resolvePaths(ctx.env, ctx.cwd, o.stateDir);
+  const { readPending, clearPending } = await import('../../agent/reconcile/pending.js');
+  const pending = readPending(paths.dataDir);
+  if (!pending) return null;
+  const { parseEnvelope } = await import('../../plan/envelope.js');
+  const { renderPlan } = await import('../../compiler/show.js');
+  const payload = JSON.parse(Buffer.from(parseEnvelope(pending.envelopeText).payload, 'base64').toString('utf8')) as import('../../plan/types.js').PlanPayload;
+  if (!o.json) {
+    println(ctx.stdout, `Pending approval since ${pending.createdAt}: ${pending.kind === 'drift' ? 'a correction of drift' : `a change of ${pending.changedFiles.join(', ')}`}`);
+    println(ctx.stdout, `  why it waits: ${pending.reason}`);
+    for (const d of pending.drift ?? []) println(ctx.stdout, `  drift: ${d}`);
+    ctx.stdout.write(renderPlan(payload));
+  }
+  if (!o.yes) {
+    if (!ctx.isTTY || o.json) {
+      println(ctx.stderr, `claude apply: plan ${pending.planId} needs your approval: run \`claude apply\` in a terminal and answer yes, or \`claude apply --yes\`.`);
+      return EXIT.FAILURE;
+    }
+    if (!(await ask(ctx, 'Apply this plan? [yes/no] '))) {
+      println(ctx.stdout, 'Not applied; the plan stays pending.');
+      return EXIT.OK;
+    }
+  }
+  const host = await openFlowHost(paths);
+  const renderer = o.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, o.verbose);
+  const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
+  try {
+    // The person approved the plan with its security/destructive steps listed above: that is the confirmation (P3).
+    const result = await applyPlanned(host, pending.envelopeText, { now: ctx.now, yes: true, lockWaitMs: o.waitS * 1000, actor: { name: user, email: `${user}@${host.hostId}` }, ...(renderer ? { onEvent: renderer.onEvent } : {}) });
+    renderer?.stop();
+    clearPending(paths.dataDir, pending.planId);
+    if (o.json) println(ctx.stdout, JSON.stringify(result, null, 2));
+    else for (const l of renderResult(result)) println(ctx.stdout, l);
+    return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
+  } catch (e) {
+    renderer?.stop();
+    if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
+      const outdated = e instanceof StalePlanError || e instanceof PlanExpiredError || e instanceof ReplayError;
+      if (outdated) clearPending(paths.dataDir, pending.planId);
+      println(ctx.stderr, `claude apply: refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
+      println(ctx.stderr, `  hint: ${outdated ? 'the system or the state files changed since the plan was made; it is no longer pending. `claude reconcile` plans again (the daemon does at its next pass)' : e.hint}`);
+      println(ctx.stderr, 'Nothing was changed.');
+      return EXIT.FAILURE;
+    }
+    println(ctx.stderr, `claude apply: ${dockerHint(e)}`);
+    return EXIT.FAILURE;
+  }
+}
 
 /** A failure outside the plan's steps (Docker unreachable, a damaged data dir): said plainly. */
 export function dockerHint(e: unknown): string {

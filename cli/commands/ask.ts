@@ -99,7 +99,7 @@ export async function applyPlanned(ctx: CommandContext, s: IntentSession, first:
   }
   if (!signed) {
     const path = savePending(s, first);
-    println(ctx.stdout, 'Not applied: this plan changes users, SSH keys, sudo or sshd, so it also needs an admin signature (policy P2).');
+    println(ctx.stdout, 'Not applied: this plan changes users, SSH keys, sudo or sshd, or mounts a host system path, so it also needs an admin signature (policy P2).');
     println(ctx.stdout, `  Saved to ${path}. Sign it with \`claude sign ${path} --key ADMIN.key\` and apply it with \`claude apply ${path}\`,`);
     println(ctx.stdout, '  or ask again with --admin-key ADMIN.key.');
     return EXIT.FAILURE;

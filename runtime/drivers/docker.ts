@@ -11,7 +11,7 @@
  */
 import Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
-import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
 import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
 import { waitReady } from '../health.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, SECRET_REF } from '../secrets.js';
@@ -76,9 +76,11 @@ export function managedLabels(spec: ContainerSpec, hostId: string): Record<strin
  * Adds LABEL_SECRET_ENV: the names of the env variables whose value references a secret
  * (or drops a label of that name a user set), so the observer can redact their values.
  */
-export function withSecretEnvLabel(labels: Record<string, string>, specEnv: Readonly<Record<string, string>>): Record<string, string> {
+export function withSecretEnvLabel(labels: Record<string, string>, specEnv: Readonly<Record<string, string>>, secretRefs: readonly string[] = []): Record<string, string> {
   const out = { ...labels };
   delete out[LABEL_SECRET_ENV];
+  delete out[LABEL_SECRET_REFS];
+  if (secretRefs.length) out[LABEL_SECRET_REFS] = [...secretRefs].sort().join(',');
   const names = Object.keys(specEnv)
     .filter((k) => new RegExp(SECRET_REF.source).test(specEnv[k]!))
     .sort();
@@ -114,7 +116,7 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
     Env: Object.keys(env)
       .sort()
       .map((k) => `${k}=${env[k]}`),
-    Labels: withSecretEnvLabel(managedLabels(spec, hostId), spec.env),
+    Labels: withSecretEnvLabel(managedLabels(spec, hostId), spec.env, spec.secretRefs ?? []),
     ExposedPorts: exposed,
     HostConfig: {
       Binds: spec.mounts.map((m) => `${underRoot(root, m.source)}:${m.target}${m.readonly ? ':ro' : ''}`),
