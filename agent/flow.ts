@@ -201,6 +201,9 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   if (payload.steps.some((st) => st.op === 'firewall.apply' || st.op === 'firewall.remove') && lockout.notes.length) display.lockout = [...lockout.notes];
   const forced = all.filter((d) => d.code === 'CLA6012').map((d) => `${d.code}: ${d.message}`);
   if (forced.length) display.warnings = [...(display.warnings ?? []), ...forced];
+  // Not display: a change the lock-out proof flagged is kept only when the admin confirms it
+  // (`claude confirm`); the runtime's own probes cannot see the admin's side (issue 13).
+  if (forced.length) for (const st of payload.steps) if (st.op === 'firewall.apply') st.params.adminConfirm = true;
   return {
     ok: true,
     planned: { payload, envelopeText: serializeEnvelope(signPlan(payload, key.privateKey)) },
@@ -309,7 +312,7 @@ export interface PlanAndApplyOptions<P extends Planned> {
 }
 
 export type FlowOutcome<P extends Planned> =
-  | { status: 'applied' | 'rolled-back' | 'needs-attention'; planned: P; result: ApplyResult; replans: number }
+  | { status: 'applied' | 'incomplete' | 'rolled-back' | 'needs-attention'; planned: P; result: ApplyResult; replans: number }
   | { status: 'unplanned'; replans: number }
   | { status: 'declined'; planned: P; replans: number }
   | { status: 'stale'; planned: P; error: StalePlanError; replans: number };

@@ -13,6 +13,7 @@ import type { ConversationTurn, IntentContext, IntentProvider, StateFiles, State
 import { providerKind, selectProvider, type LlmConfig } from '../compiler/intent/select.js';
 import { loadReplayFixture, startReplayServer, type ReplayServer } from '../compiler/intent/replay.js';
 import type { IntentResult } from '../compiler/intent/validate-proposal.js';
+import { strongSecretValue } from '../compiler/intent/generated-secrets.js';
 import type { PlanPayload } from '../plan/types.js';
 import { openFlowHost, planFiles, readStateDirFiles, stateHeadOf, type FlowHost } from './flow.js';
 import type { AgentContext } from './context.js';
@@ -168,6 +169,14 @@ export async function buildIntentContext(s: IntentSession, message: string, hist
     secretNames: secretNamesOf(files),
     imageCatalog: imageCatalogMap(),
     now: s.now(),
+    // A password a template needs and nobody set: a strong random value, encrypted to this
+    // host's key here; the plain value never leaves this function (not to a provider, the
+    // plan, the logs or git).
+    generateSecret: async () => {
+      const secrets = await import('../runtime/secrets.js');
+      const { recipient } = await secrets.ensureAgeIdentity(s.paths.dataDir);
+      return secrets.encryptSecret(strongSecretValue(), recipient);
+    },
   };
 }
 

@@ -26,8 +26,8 @@ export interface PlanMeta {
   /** The messages that built it, first to last (refinements included). */
   messages: string[];
   createdAt: string;
-  /** proposed → applying → applied | rolled-back | needs-attention | refused; superseded when refined; cancelled by the user. */
-  status: 'proposed' | 'applying' | 'applied' | 'rolled-back' | 'needs-attention' | 'refused' | 'superseded' | 'cancelled';
+  /** proposed → applying → applied | incomplete | rolled-back | needs-attention | refused; superseded when refined; cancelled by the user. */
+  status: 'proposed' | 'applying' | 'applied' | 'incomplete' | 'rolled-back' | 'needs-attention' | 'refused' | 'superseded' | 'cancelled';
   /** The state commit the apply made. */
   stateCommit?: string | null;
   /** Why it was refused or failed (the runtime's words). */

@@ -616,7 +616,7 @@ export class ApiService {
         body: {
           ...out,
           error: result.error?.message ?? 'the apply failed',
-          hint: result.status === 'rolled-back' ? 'the apply failed and was rolled back: the system is as it was; see steps for the failing one' : 'the rollback did not restore everything: run `claude recover` on the host',
+          hint: result.status === 'rolled-back' ? 'the apply failed and was rolled back: the system is as it was; see steps for the failing one' : result.status === 'incomplete' ? 'the changes are live but the apply could not be completed (clean-up or state commit): fix the cause, then run `claude recover` on the host' : 'the rollback did not restore everything: run `claude recover` on the host',
           applyError: result.error ?? null,
         },
       };

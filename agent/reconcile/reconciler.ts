@@ -71,7 +71,7 @@ export type PassOutcome =
   | { status: 'unplanned'; stage: string; problems: string[] }
   | { status: 'noop'; committed?: boolean }
   | { status: 'reported' | 'queued'; decision: Decision; planId: string; drift: boolean }
-  | { status: 'applied' | 'rolled-back' | 'needs-attention'; decision: Decision; planId: string; drift: boolean; result: ApplyResult }
+  | { status: 'applied' | 'incomplete' | 'rolled-back' | 'needs-attention'; decision: Decision; planId: string; drift: boolean; result: ApplyResult }
   | { status: 'refused'; error: string; stale: boolean };
 
 export interface PassRecord {
@@ -335,8 +335,9 @@ export class Reconciler {
         });
     } else {
       const why = result.error ? `${result.error.message}${result.error.step ? ` (step ${result.error.step})` : ''}` : result.status;
-      this.log(`apply of ${payload.id} failed: ${why}; ${result.status === 'rolled-back' ? 'rolled back' : 'the rollback did not restore everything: run `claude recover`'}`);
-      this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, ...(result.rollback?.problems.length ? { detail: result.rollback.problems } : {}) });
+      const outcome = result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'left incomplete: its changes are live but the clean-up or state commit failed; `claude recover` completes it' : 'the rollback did not restore everything: run `claude recover`';
+      this.log(`apply of ${payload.id} failed: ${why}; ${outcome}`);
+      this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'applied but not completed (run `claude recover`)' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, ...(result.rollback?.problems.length ? { detail: result.rollback.problems } : {}) });
     }
     return { status: result.status, decision, planId: payload.id, drift, result };
   }

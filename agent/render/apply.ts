@@ -36,6 +36,12 @@ export function renderResult(r: ApplyResult): string[] {
     for (const w of r.warnings ?? []) out.push(`! ${w}`);
     return out;
   }
+  if (r.status === 'incomplete') {
+    out.push('', `✗ ${r.planId} is not complete: ${r.error?.message ?? 'completing it failed'}`);
+    if (r.error?.hint) out.push(`  hint: ${r.error.hint}`);
+    for (const w of r.warnings ?? []) out.push(`! ${w}`);
+    return out;
+  }
   out.push('', `✗ Apply failed${r.error?.step ? ` at step ${r.error.step}` : ''}: ${r.error?.message ?? 'unknown error'}`);
   if (r.error?.hint) out.push(`  hint: ${r.error.hint}`);
   if (r.status === 'rolled-back') out.push(`Rolled back: the system is as it was before this plan (verified; ${r.rollback?.undone.length ?? 0} step(s) undone).`);
@@ -48,9 +54,11 @@ export function renderResult(r: ApplyResult): string[] {
 }
 
 export function renderRecover(r: RecoverResult): string[] {
-  if (r.found === 'nothing') return ['Nothing to recover: no interrupted apply, no pending rollback.'];
-  const what = r.found === 'interrupted' ? 'an interrupted apply' : 'a failed rollback (needs attention)';
-  const lines = [`Found ${what}: ${r.planId}.`];
+  const notes = (r.notes ?? []).map((n) => `! ${n}`);
+  if (r.found === 'nothing') return [...notes, 'Nothing to recover: no interrupted apply, no pending rollback, and what is observed agrees with the journal.'];
+  if (r.found === 'inconsistent' && !r.planId) return [...notes, '✗ The journal and the system disagree, and there is no snapshot to go by:', ...r.problems.map((p) => `  - ${p}`), 'Fix what is listed, then run `claude recover` again.'];
+  const what = r.found === 'interrupted' ? 'an interrupted apply' : r.found === 'inconsistent' ? 'an apply the journal does not account for' : 'a failed rollback (needs attention)';
+  const lines = [...notes, `Found ${what}: ${r.planId}.`];
   if (r.ok) lines.push(r.action === 'complete' ? '✓ Completed it: the plan is applied.' : '✓ Rolled it back: the system is as it was before that plan (verified).');
   else lines.push(`✗ Recovery did not succeed (${r.action}):`, ...r.problems.map((p) => `  - ${p}`), 'Fix what is listed, then run `claude recover` again.');
   return lines;

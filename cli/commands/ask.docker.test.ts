@@ -85,6 +85,19 @@ describe('claude "<msg>" end to end (offline engine, local images)', () => {
     expect(existsSync(join(dir, 'state', 'services.yaml'))).toBe(false);
   });
 
+  it('Test 6: a request on top of an invalid state file is refused with file:line:col, exit 1, nothing changed', async () => {
+    const sd = join(dir, 'state-invalid');
+    mkdirSync(sd, { recursive: true });
+    const text = 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: x\nspec:\n  services:\n    - name: nginx\n      image: nginx:alpine\ninvalid: yaml: {{{{\n';
+    writeFileSync(join(sd, 'services.yaml'), text);
+    const r = await claude(['start nginx', '--yes'], { CLAUDE_STATE_DIR: sd });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^services\.yaml:9:10: error CLA1009/m);
+    expect(r.err).toContain('nothing was changed');
+    expect(readFileSync(join(sd, 'services.yaml'), 'utf8')).toBe(text);
+    expect(existsSync(join(sd, '.git'))).toBe(false);
+  });
+
   it('refuses a dangerous request and explains an unknown one, with exit 1 and no plan', async () => {
     const bad = await claude(['delete all the volumes']);
     expect(bad.code).toBe(1);

@@ -14,6 +14,8 @@ import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
 import { renderPlan } from '../../compiler/show.js';
+import { compileFiles } from '../../compiler/compile.js';
+import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { ProviderError, type ConversationTurn } from '../../compiler/intent/provider.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { KeyError, loadTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
@@ -191,6 +193,20 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       return EXIT.FAILURE;
     }
     throw e;
+  }
+  // State files that do not compile: each problem at file:line:col. The offline engine
+  // edits the files as they are, so it cannot work on top of them: refused, exit 1, nothing
+  // changed. An LLM may be asked to repair them, so there they are only shown.
+  const broken = compileFiles(s.files as Record<string, string>).diagnostics.filter((d) => d.severity === 'error');
+  if (broken.length > 0) {
+    for (const d of broken) println(ctx.stderr, renderDiagnostic(d));
+    if (s.kind === 'offline') {
+      println(ctx.stderr, `claude: the state files in ${s.paths.stateDir} have errors (above); nothing was changed. Fix them (see \`claude validate\`) and ask again.`);
+      if (opts.json) println(ctx.stdout, JSON.stringify({ status: 'invalid-state', problems: broken.map(renderDiagnostic) }, null, 2));
+      await s.close();
+      return EXIT.FAILURE;
+    }
+    println(ctx.stderr, `claude: warning: the state files in ${s.paths.stateDir} have errors (above); the proposal must fix them to be planned.`);
   }
   const convo = newConversationId(ctx.now());
   const history: ConversationTurn[] = [];

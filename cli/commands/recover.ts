@@ -49,6 +49,8 @@ const command: Command = {
     } catch (e) {
       renderer?.stop();
       println(ctx.stderr, `claude recover: ${dockerHint(e)}`);
+      const hint = (e as { hint?: unknown }).hint;
+      if (typeof hint === 'string') println(ctx.stderr, `  hint: ${hint}`);
       return EXIT.FAILURE;
     }
     renderer?.stop();
