@@ -2,9 +2,9 @@
 /**
  * `npm run build` step 2 (after tsc): bundles the CLI from dist/ into dist/bundle/ with
  * esbuild (pinned dev dependency): one ES module for the entry (`main.js`) and one chunk
- * per lazily imported command or library (code splitting keeps `await import()` lazy), the
- * npm dependencies included. Loading a handful of files instead of hundreds is most of the
- * CLI's cold start (docs/compiler.md, "Performance"). bin/claude runs the bundle when it is
+ * per lazily imported command (code splitting keeps `await import()` lazy); npm packages are
+ * not bundled (loaded from node_modules as usual). Loading a handful of files instead of
+ * hundreds of our own is part of the CLI's cold start (docs/compiler.md, "Performance"). bin/claude runs the bundle when it is
  * at least as new as dist/cli/main.js, else dist/cli/main.js (so a bare `tsc` never runs a
  * stale bundle).
  *
@@ -27,10 +27,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Bundled CommonJS packages call require() for Node built-ins; give ESM chunks one.
-  banner: { js: "import { createRequire as __claudeCreateRequire } from 'node:module'; const require = __claudeCreateRequire(import.meta.url);" },
-  // Native add-ons that ssh2 (via dockerode) loads optionally inside try/catch.
-  external: ['cpu-features', '*.node'],
+  // npm packages stay in node_modules, loaded by Node as usual: some rely on their own file
+  // location (__dirname: ssh2 under dockerode, native add-ons), which a bundle would break.
+  packages: 'external',
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
