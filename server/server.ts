@@ -180,7 +180,8 @@ export class ApiServer {
       this.server!.listen(this.o.port, this.o.listen, () => resolve());
     });
     const addr = this.server.address() as { port: number };
-    await this.service.startObserver();
+    // The observer loop starts in the background: its first observation must not hold up serving.
+    this.service.startObserver().catch((e: Error) => this.o.log?.(`claude serve: the observer loop did not start: ${e.message}`));
     const host = this.o.listen.includes(':') ? `[${this.o.listen}]` : this.o.listen;
     return { host: this.o.listen, port: addr.port, url: `${this.o.tls ? 'https' : 'http'}://${host}:${addr.port}/` };
   }
