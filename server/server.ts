@@ -39,6 +39,7 @@ import { bearerMatches } from './token.js';
 import { SESSION_COOKIE, Sessions, allowedHosts, cookieValue, crossSiteReason, hostAllowed, hostOf, newLoginCode, redeemLoginCode, sessionCookie } from './security.js';
 import { ApiError, ApiService, type ApiServiceOptions } from './service.js';
 import { PLAN_ID } from './plans.js';
+import { openApiDocument } from './openapi.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -135,6 +136,7 @@ export class ApiServer {
     this.allowed = allowedHosts(o.listen, o.hostnames ?? []);
     const s = this.service;
     this.routes = [
+      { method: 'GET', path: /^\/api\/v1\/openapi\.json$/, open: true, handler: async () => openApiDocument(packageVersion()) },
       { method: 'POST', path: /^\/api\/v1\/session$/, open: true, handler: async (req) => this.login(req, await this.body(req, 'session')) },
       { method: 'GET', path: /^\/api\/v1\/session$/, handler: async (req) => this.session(req) },
       { method: 'POST', path: /^\/api\/v1\/logout$/, handler: async (req) => this.logout(req, await this.body(req, 'empty')) },
@@ -168,6 +170,11 @@ export class ApiServer {
       { method: 'GET', path: /^\/api\/v1\/notifications$/, handler: (_r, _p, q) => s.notifications(q) },
       { method: 'GET', path: /^\/api\/v1\/pending$/, handler: () => s.pendingPlan() },
     ];
+  }
+
+  /** Every route as `METHOD /path/{}/…` (the OpenAPI test compares them with the document). */
+  routeList(): string[] {
+    return this.routes.map((r) => `${r.method} ${r.path.source.replace(/^\^|\$$/g, '').replace(/\(\[\^\/\]\+\)/g, '{}').replace(/\\(.)/g, '$1')}`);
   }
 
   async start(): Promise<{ host: string; port: number; url: string }> {
@@ -350,4 +357,13 @@ function checkPlanId(id: string): string {
 /** Whether an address is loopback only (127.0.0.0/8, ::1, localhost). */
 export function isLoopback(addr: string): boolean {
   return /^127\.\d+\.\d+\.\d+$/.test(addr) || addr === '::1' || addr === 'localhost';
+}
+
+/** The package's version (package.json), for the OpenAPI document. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }
