@@ -248,6 +248,8 @@ export interface ApplyPlannedOptions {
   lockWaitMs?: number;
   /** What started the apply, for the `reconcile.started` event (the reconciler: `watch`, `interval`, `drift (…)`); default `apply`. */
   trigger?: string;
+  /** manifest.yaml safety.rollback_on_health_failure (runtime/apply.ts); default true. */
+  rollbackOnHealthFailure?: boolean;
 }
 
 /** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
@@ -265,6 +267,7 @@ export async function applyPlanned(host: FlowHost, planned: Planned | string, o:
     lockWaitMs: o.lockWaitMs ?? 60_000,
     actor: o.actor,
     ...(o.trigger ? { trigger: o.trigger } : {}),
+    ...(o.rollbackOnHealthFailure === false ? { rollbackOnHealthFailure: false } : {}),
     ...(o.interactiveConfirm ? { interactiveConfirm: o.interactiveConfirm } : {}),
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
   });
