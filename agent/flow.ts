@@ -43,7 +43,7 @@ import { serializeEnvelope } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
 import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
-import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
+import type { ApplyEvent, ApplyResult, RecoverResult } from '../runtime/apply.js';
 import type { Engine } from '../runtime/engine.js';
 import { acquirePidLock, ownerAlive, readLockOwner, type LockOwner } from '../runtime/pidlock.js';
 import { STATE_FILE_NAMES } from '../runtime/state/repo.js';
@@ -248,6 +248,8 @@ export interface ApplyPlannedOptions {
   lockWaitMs?: number;
   /** What started the apply, for the `reconcile.started` event (the reconciler: `watch`, `interval`, `drift (…)`); default `apply`. */
   trigger?: string;
+  /** manifest.yaml safety.rollback_on_health_failure (runtime/apply.ts); default true. */
+  rollbackOnHealthFailure?: boolean;
 }
 
 /** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
@@ -265,9 +267,32 @@ export async function applyPlanned(host: FlowHost, planned: Planned | string, o:
     lockWaitMs: o.lockWaitMs ?? 60_000,
     actor: o.actor,
     ...(o.trigger ? { trigger: o.trigger } : {}),
+    ...(o.rollbackOnHealthFailure === false ? { rollbackOnHealthFailure: false } : {}),
     ...(o.interactiveConfirm ? { interactiveConfirm: o.interactiveConfirm } : {}),
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
   });
+}
+
+/**
+ * After a crash or a failed rollback (`claude recover`): reverts a firewall change nobody
+ * confirmed (when nft is installed), then settles the interrupted apply on this host's
+ * engine (runtime/apply.ts recover: roll back, or complete one that reached its clean-up).
+ * Throws when the engine cannot be reached.
+ */
+export async function recoverHost(host: FlowHost, o: { now: () => Date; onEvent?: (e: ApplyEvent) => void }): Promise<{ result: RecoverResult; firewall: string[] }> {
+  const firewall: string[] = [];
+  const engine = await host.engine();
+  try {
+    const { NftDriver } = await import('../runtime/drivers/nft.js');
+    const { recoverPendingFirewall } = await import('../runtime/firewall-confirm.js');
+    const r = await recoverPendingFirewall(new NftDriver(), join(host.paths.dataDir, 'journal'), o.now().getTime());
+    for (const id of r.reverted) firewall.push(`reverted unconfirmed firewall change ${id}`);
+  } catch {
+    /* no nft on this host, or nothing pending */
+  }
+  const { recover } = await import('../runtime/apply.js');
+  const result = await recover({ engine, dataDir: host.paths.dataDir, stateDir: host.paths.stateDir, now: o.now, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+  return { result, firewall };
 }
 
 // ── the request lock ─────────────────────────────────────────────────────────────────

@@ -4,6 +4,7 @@
  * commands ask here and pass the answer on.
  */
 import { createInterface } from 'node:readline';
+import { SGR_RESET } from '../common/terminal.js';
 
 /** The flags of the commands that plan and apply a request (`claude "<msg>"`, `claude rollback`), for cli/args.ts parse. */
 export const REQUEST_FLAGS = {
@@ -50,6 +51,8 @@ export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.Wr
   return {
     next(prompt) {
       const quiet = o.promptTypedAhead === false;
+      // On a terminal the prompt follows an SGR reset: text printed before it cannot conceal it.
+      if (o.terminal) prompt = SGR_RESET + prompt;
       if (!quiet) io.stdout.write(prompt);
       if (queue.length) return Promise.resolve(queue.shift()!);
       if (closed) return Promise.resolve(null);

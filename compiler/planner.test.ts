@@ -247,3 +247,15 @@ describe('plan: refusals', () => {
     expect(containerConfigHash({ ...c!, image: 'other:2' }, {})).not.toBe(c!.configHash);
   });
 });
+
+describe('plan: the firewall overview', () => {
+  it('names each rule with what it does, and nothing undefined', async () => {
+    const { compileFiles } = await import('./compile.js');
+    const network = ['apiVersion: claude.os/v1', 'kind: NetworkConfig', 'metadata:', '  name: net', 'spec:', '  firewall:', '    enabled: true', '    default_input_policy: drop', '    rules:', '      - name: allow-ssh', '        protocol: tcp', '        port: 22', '        source: 10.0.0.0/8', '        action: accept', '      - name: allow-loopback', '        interface: lo', '        action: accept', ''].join('\n');
+    const m = compileFiles({ 'network.yaml': network }).model!;
+    const overview = (plan(m, emptyObserved(), opts()).display as { overview: string[] }).overview.join('\n');
+    expect(overview).toContain('  • allow-ssh: accept tcp port 22 from 10.0.0.0/8');
+    expect(overview).toContain('  • allow-loopback: accept via lo');
+    expect(overview).not.toContain('undefined');
+  });
+});

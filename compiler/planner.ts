@@ -678,7 +678,7 @@ function firewallOverview(fw: ResolvedFirewall): string[] {
   const lines = ['Firewall:', `  • Default policy: ${fw.defaultInputPolicy.toUpperCase()} (incoming), ${fw.defaultOutputPolicy.toUpperCase()} (outgoing), ${fw.defaultForwardPolicy.toUpperCase()} (forwarded)`];
   for (const r of fw.rules) {
     const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === undefined ? undefined : String(v));
-    const parts = [`${r.action}`, r.protocol && r.protocol !== 'all' ? r.protocol : undefined, list(r.port) ? `port ${list(r.port)}` : undefined, list(r.source) ? `from ${list(r.source)}` : undefined, r.state ? `state ${r.state}` : undefined, r.interface ? `via ${r.interface}` : undefined, r.direction !== 'input' ? `(${r.direction})` : undefined];
+    const parts = [`${r.action}`, r.protocol && r.protocol !== 'all' ? r.protocol : undefined, list(r.port) ? `port ${list(r.port)}` : undefined, list(r.source) ? `from ${list(r.source)}` : undefined, r.state ? `state ${r.state}` : undefined, r.interface ? `via ${r.interface}` : undefined, r.direction && r.direction !== 'input' ? `(${r.direction})` : undefined];
     lines.push(`  • ${r.name}: ${parts.filter(Boolean).join(' ')}`);
   }
   return lines;

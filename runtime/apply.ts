@@ -157,6 +157,13 @@ export interface ApplyOptions {
   lockWaitMs?: number;
   /** Who is applying (audit actor, git author). */
   actor?: { name: string; email: string };
+  /**
+   * manifest.yaml `safety.rollback_on_health_failure` (default true). False: a container
+   * that starts but does not become healthy in time (HealthTimeoutError) does not fail the
+   * apply; the step counts as done with a warning, the rest goes on, and nothing is rolled
+   * back. Any other failure still rolls the whole apply back. The reconciler passes it.
+   */
+  rollbackOnHealthFailure?: boolean;
   /** What started this apply, for the `reconcile.started` event (default `apply`; the reconciler says `watch`, `interval`, `startup`, `drift`…). */
   trigger?: string;
   /** Test-only: called at each crash point; the test runner kills the process there. */
@@ -1053,6 +1060,7 @@ async function executeSteps(
   onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
 
   const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked, recordUpdates: new Map() };
+  const healthWarnings: string[] = [];
   const results = new Map<string, StepResult>(
     payload.steps.map((s) => [s.id, { id: s.id, op: s.op, target: s.target, description: s.description, status: 'not-started', durationMs: 0, message: '' }]),
   );
@@ -1083,6 +1091,26 @@ async function executeSteps(
       trace(`step done  ${step.id}`);
       onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'done', durationMs: r.durationMs, message: r.message });
     } catch (e) {
+      if (opts.rollbackOnHealthFailure === false && (e as Error)?.name === 'HealthTimeoutError') {
+        // rollback_on_health_failure: false — keep the new container, say it is not healthy.
+        const msg = redact(errText(e), ctx.secretValues);
+        try {
+          journal.append({ t: 'step.end', planId: payload.id, step: step.id, detail: { notHealthy: msg } });
+        } catch (je) {
+          r.status = 'failed';
+          r.durationMs = Date.now() - st;
+          if (mustStop(je)) stop ??= je;
+          else failure ??= { step: step.id, error: je };
+          return;
+        }
+        r.status = 'done';
+        r.durationMs = Date.now() - st;
+        r.message = `${step.description}: NOT healthy (kept: rollback_on_health_failure is false)`;
+        r.error = msg;
+        healthWarnings.push(`${step.target}: ${msg} (kept: rollback_on_health_failure is false)`);
+        onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'done', durationMs: r.durationMs, message: r.message, error: msg });
+        return;
+      }
       r.status = 'failed';
       r.durationMs = Date.now() - st;
       if (mustStop(e)) {
@@ -1138,7 +1166,7 @@ async function executeSteps(
     // Every step succeeded: from finalize.begin on, the apply goes forward. A clean-up or a
     // state commit that fails is left to recovery (which completes it), never rolled back;
     // the outcome is `incomplete` (non-zero), not `applied`.
-    const warnings: string[] = [];
+    const warnings: string[] = [...healthWarnings];
     let stateCommit: string | null = null;
     let incomplete: string | null = null;
     try {

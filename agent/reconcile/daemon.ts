@@ -156,14 +156,16 @@ export class ReconcilerDaemon {
     }, this.settings.intervalMs);
   }
 
-  /** Interval and debounce: the options, else the state files' (when they validate), else the defaults. */
+  /** Interval and debounce: the options, else the last valid state files' (the reconciler's last pass), else the defaults. */
   private readSettings(): void {
-    let fromFiles: { intervalMs: number; debounceMs: number } | null = null;
-    try {
-      const model = compileFiles(readStateFiles(this.o.paths.stateDir)).model;
-      if (model) fromFiles = { intervalMs: model.reconcile.intervalMs, debounceMs: model.reconcile.debounceMs };
-    } catch {
-      /* unreadable: keep what we have */
+    let fromFiles = this.reconciler.settings;
+    if (!fromFiles && this.reconciler.passes === 0) {
+      try {
+        const model = compileFiles(readStateFiles(this.o.paths.stateDir)).model;
+        if (model) fromFiles = { intervalMs: model.reconcile.intervalMs, debounceMs: model.reconcile.debounceMs };
+      } catch {
+        /* unreadable: the defaults */
+      }
     }
     this.settings = {
       intervalMs: Math.max(1000, this.o.intervalMs ?? fromFiles?.intervalMs ?? this.settings.intervalMs),

@@ -28,6 +28,7 @@ import { applyPlanned as applyOnHost, openFlowHost } from '../../agent/flow.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
+import { cleanText, SGR_RESET } from '../../common/terminal.js';
 
 const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE] [--i-know-what-i-am-doing]
 
@@ -54,25 +55,29 @@ export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult):
   const { result } = t;
   const p = result.proposal;
   if (result.status === 'refused') {
-    println(ctx.stdout, p.refused ? p.explanation : `I can't use that proposal: ${result.problems.join('; ')}`);
+    println(ctx.stdout, cleanText(p.refused ? p.explanation : `I can't use that proposal: ${result.problems.join('; ')}`));
     return;
   }
-  if (p.explanation) println(ctx.stdout, p.explanation);
+  // Everything the provider wrote is cleaned of control and bidi characters (common/terminal.ts).
+  if (p.explanation) println(ctx.stdout, cleanText(p.explanation));
   if (result.status === 'invalid') {
     println(ctx.stdout, '');
     println(ctx.stdout, `The ${p.provider} provider could not produce valid state files after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}; nothing was planned. The last problems:`);
-    for (const line of result.problems) println(ctx.stdout, '  ' + line.replace(/\n/g, '\n  '));
+    for (const line of result.problems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
   }
-  for (const w of result.warnings) println(ctx.stdout, `⚠ ${w}`);
-  for (const q of result.questions) println(ctx.stdout, `? ${q}`);
+  for (const w of result.warnings) println(ctx.stdout, `⚠ ${cleanText(w)}`);
+  for (const q of result.questions) println(ctx.stdout, `? ${cleanText(q)}`);
   if (t.planProblems) {
     println(ctx.stdout, 'The proposal cannot be planned:');
-    for (const line of t.planProblems) println(ctx.stdout, '  ' + line.replace(/\n/g, '\n  '));
+    for (const line of t.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
   }
   if (t.planned) {
     const report = inspectPlan(t.planned.envelopeText, { trusted: loadTrustedKeys(s.paths.dataDir), now: s.now(), hostId: t.planned.payload.hostId });
     println(ctx.stdout, '');
-    ctx.stdout.write(renderPlan(t.planned.payload, report));
+    // The box is drawn after an SGR reset (nothing printed before it can conceal or recolour
+    // it) and is the last thing printed before the prompt.
+    if (ctx.isTTY) ctx.stdout.write(SGR_RESET);
+    ctx.stdout.write(cleanText(renderPlan(t.planned.payload, report)));
     println(ctx.stdout);
   }
 }

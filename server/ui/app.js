@@ -54,6 +54,8 @@ async function refresh() {
     } else renderStatus(r.data);
     const ev = await api('GET', '/api/v1/events?since=24h');
     if (ev.ok) renderEvents(ev.data.events || []);
+    const nt = await api('GET', '/api/v1/notifications?limit=10');
+    if (nt.ok) renderNotifications(nt.data.notifications || []);
   } catch (e) {
     if (!(e instanceof AuthError)) $('#banner').textContent = `Cannot reach the API: ${e.message}`;
   }
@@ -74,6 +76,23 @@ function renderStatus(s) {
   const items = [...(s.alerts || []).map((a) => [a.severity, a.message]), ...(s.anomalies || []).map((a) => [a.severity, a.message])];
   if (items.length === 0) alerts.append(el('li', { class: 'muted' }, 'No alerts.'));
   for (const [sev, msg] of items) alerts.append(el('li', { class: `sev-${sev}` }, `${sev}: ${msg}`));
+  renderPending(s.pending || null);
+}
+
+// The reconciler's plan waiting for approval (GET /api/v1/status `pending`).
+function renderPending(p) {
+  $('#pending-panel').hidden = !p;
+  if (!p) return;
+  $('#pending-why').textContent = `${p.kind === 'drift' ? 'Corrects drift' : `Changes ${p.changedFiles.join(', ')}`}, since ${p.createdAt.replace(/\.\d+Z$/, 'Z').replace('T', ' ')}: ${p.reason}`;
+  $('#pending-steps').replaceChildren(...p.steps.map((st) => el('li', {}, st)));
+}
+
+// Notifications: the reconciler's, the observer's anomalies, scheduled jobs' (newest first).
+function renderNotifications(list) {
+  const ul = $('#notifications');
+  ul.replaceChildren();
+  if (list.length === 0) ul.append(el('li', { class: 'muted' }, 'No notifications.'));
+  for (const n of list.slice().reverse()) ul.append(el('li', { class: `sev-${n.severity}` }, `${n.time.replace(/\.\d+Z$/, 'Z').replace('T', ' ')}  ${n.severity}: ${n.title}`));
 }
 
 function renderEvents(events) {

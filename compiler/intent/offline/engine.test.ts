@@ -191,6 +191,10 @@ describe('offline engine: the spec examples', () => {
     expect(rule(r1, 'allow-loopback').interface).toBe('lo');
     expect(rule(r1, 'allow-ssh').source).toBe('10.0.0.0/8');
     expect(r1.warnings.join('\n')).toMatch(/blocks all other incoming traffic, including nginx \(80\)/);
+    // one ⚠ per warning (the renderer adds it), and no "SSH from anywhere" when the same request narrows it
+    expect(r1.warnings.every((w) => !w.startsWith('⚠'))).toBe(true);
+    expect(r1.explanation).not.toMatch(/from anywhere/);
+    expect(r1.explanation).toMatch(/allow SSH \(22\) from 10\.0\.0\.0\/8 only/);
     const r2 = converse(['also allow web traffic from anywhere'], r1.merged);
     expect(rule(r2, 'allow-web')).toEqual({ name: 'allow-web', protocol: 'tcp', port: [80, 443], action: 'accept', comment: 'HTTP and HTTPS' });
     expect(rule(r2, 'allow-ssh').source).toBe('10.0.0.0/8');

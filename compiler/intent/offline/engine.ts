@@ -1599,7 +1599,10 @@ function handleFirewall(run: Run, clause: string): boolean {
       run.lines.push('~ firewall: default policy DROP for incoming traffic');
       run.lines.push('  • allow established connections and localhost');
     }
-    if (!restrictSsh && !rules(run).some((r) => r.name === 'allow-ssh')) {
+    // "lock down the system, only allow SSH from 10.0.0.0/8": a later clause of the same
+    // request narrows SSH, so it is not opened to anywhere first (and not said so).
+    const sshNarrowedLater = /\bssh\b/i.test(run.input.message) && findCidrs(run.input.message).length > 0;
+    if (!restrictSsh && !sshNarrowedLater && !rules(run).some((r) => r.name === 'allow-ssh')) {
       putRule(run, { name: 'allow-ssh', protocol: 'tcp', port: sshPort(run), action: 'accept', comment: 'SSH' });
       run.lines.push(`  • allow SSH (${sshPort(run)}) from anywhere, so you keep access (say "only allow SSH from 10.0.0.0/8" to narrow it)`);
     }
@@ -1751,7 +1754,7 @@ function finishFirewall(run: Run): void {
       const ps = (s.ports ?? []).filter((p) => p.host !== undefined && (!p.host_ip || !/^127\.|^::1$/.test(p.host_ip)) && !allowed.has(p.host!)).map((p) => p.host);
       if (ps.length > 0) blocked.push(`${s.name} (${ps.join(', ')})`);
     }
-    if (blocked.length > 0) run.warnings.push(`⚠ This blocks all other incoming traffic, including ${blocked.join(', ')}. Say "also allow web traffic" (or "open port N") to keep them reachable.`);
+    if (blocked.length > 0) run.warnings.push(`This blocks all other incoming traffic, including ${blocked.join(', ')}. Say "also allow web traffic" (or "open port N") to keep them reachable.`);
   }
 }
 
