@@ -46,7 +46,7 @@ import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked,
 import { fenceEngine } from './fenced-engine.js';
 import { acquireApplyLock, LockLostError, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
-import { loadSnapshot, pruneSnapshots, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
+import { containerNamesOf, pruneSnapshots, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
 import {
   APPLIED_PLANS_FILE,
   appliedPlanIds,
@@ -62,6 +62,8 @@ import {
 export const EVENTS_FILE = 'events.jsonl';
 /** How many restore-and-verify passes a rollback makes before it needs attention. */
 export const ROLLBACK_ATTEMPTS = 4;
+/** How long a container a rollback started again has to become ready (uncontended ms). */
+export const RESTORED_READY_MS = 30_000;
 export const NEEDS_ATTENTION_FILE = 'needs-attention.json';
 
 // ── public types ─────────────────────────────────────────────────────────────────────
@@ -582,7 +584,7 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
 // ── rollback: put targets back as the snapshot has them ───────────────────────────────
 
 /** Restores one container name: removes what this apply created under it, brings the old one back. */
-async function restoreContainer(engine: Engine, snap: Snapshot, name: string): Promise<void> {
+async function restoreContainer(engine: Engine, snap: Snapshot, name: string, restarted?: Set<string>): Promise<void> {
   const was = snap.containers.find((c) => c.name === name);
   const cur = await engine.inspectContainer(name);
   if (cur && cur.id !== was?.id) await engine.removeContainer(cur.id);
@@ -601,6 +603,7 @@ async function restoreContainer(engine: Engine, snap: Snapshot, name: string): P
   const attached = new Set(c.networks.map((n) => n.name));
   for (const n of was.networks) if (!attached.has(n.name)) await engine.connectNetwork(c.id, n.name, n.aliases);
   if (was.running && !c.running) {
+    restarted?.add(name);
     try {
       await engine.startContainer(c.id);
     } catch (e) {
@@ -644,7 +647,7 @@ async function restoreVolumes(engine: Engine, snap: Snapshot, paths: readonly st
   await engine.writeRecord(VOLUMES_RECORD, snap.records[VOLUMES_RECORD] ?? null);
 }
 
-async function undoStep(engine: Engine, snap: Snapshot, step: PlanStep): Promise<void> {
+async function undoStep(engine: Engine, snap: Snapshot, step: PlanStep, restarted?: Set<string>): Promise<void> {
   switch (step.op) {
     case 'network.create':
     case 'network.remove':
@@ -659,9 +662,9 @@ async function undoStep(engine: Engine, snap: Snapshot, step: PlanStep): Promise
     case 'container.start':
     case 'container.stop':
     case 'container.remove':
-      return restoreContainer(engine, snap, step.params.name);
+      return restoreContainer(engine, snap, step.params.name, restarted);
     case 'container.replace':
-      return restoreContainer(engine, snap, step.params.spec.name);
+      return restoreContainer(engine, snap, step.params.spec.name, restarted);
     case 'firewall.apply':
     case 'firewall.remove':
       if (snap.firewall !== null) await engine.firewallRestore(snap.firewall);
@@ -692,17 +695,21 @@ export async function rollback(
   reason: string,
   onEvent: (e: ApplyEvent) => void,
   crashAt?: (p: CrashPoint) => void,
+  /** Which restored containers get the readiness check: those this rollback started again (default), or every running one the plan names (recovery: an earlier pass may have started them). */
+  readyCheck: 'restarted' | 'touched' = 'restarted',
 ): Promise<RollbackReport> {
   journal.append({ t: 'rollback.begin', planId: payload.id, reason });
   onEvent({ type: 'rollback.started', planId: payload.id, reason });
   const byId = new Map(payload.steps.map((s) => [s.id, s]));
   const undone: string[] = [];
   const problems: string[] = [];
+  /** Containers the rollback started again: they must become ready, as after a start. */
+  const restarted = new Set<string>();
   for (const id of [...begun].reverse()) {
     const step = byId.get(id);
     if (!step) continue;
     try {
-      await undoStep(engine, snap, step);
+      await undoStep(engine, snap, step, restarted);
       crashAt?.({ ordinal: undone.length, stepId: 'rollback', when: 'after' });
       undone.push(id);
       journal.append({ t: 'rollback.step', planId: payload.id, step: id, ok: true });
@@ -718,7 +725,7 @@ export async function rollback(
   // leaves problems is retried a few times before the rollback is declared failed.
   for (let attempt = 1; ; attempt++) {
     problems.length = 0;
-    problems.push(...(await restoreSnapshot(engine, payload, snap)));
+    problems.push(...(await restoreSnapshot(engine, payload, snap, restarted)));
     try {
       const now = resourceFingerprints(await engine.observe());
       const touched = touchedKeys(payload);
@@ -728,6 +735,19 @@ export async function rollback(
     }
     if (problems.length === 0 || attempt >= ROLLBACK_ATTEMPTS) break;
     await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
+  // What the rollback started again gets the same readiness probing as a start (its own
+  // health command, its published ports, or the start window): a restored service that is
+  // not healthy is not "verified" (issue 13).
+  if (readyCheck === 'touched') for (const n of containerNamesOf(payload)) restarted.add(n);
+  if (problems.length === 0 && restarted.size > 0) {
+    const names = [...restarted].filter((n) => snap.containers.some((c) => c.name === n && c.running)).sort();
+    const results = await Promise.all(names.map((n) => engine.waitRestored(n, RESTORED_READY_MS).then(() => null, (e: unknown) => (mustStop(e) ? e : `container ${n} was put back but did not become ready: ${errText(e)}`))));
+    for (const r of results) {
+      if (r === null) continue;
+      if (typeof r !== 'string') throw r;
+      problems.push(r);
+    }
   }
   const ok = problems.length === 0;
   journal.append({ t: 'rollback.end', planId: payload.id, ok, problems });
@@ -785,7 +805,7 @@ export function touchedKeys(payload: PlanPayload): Set<string> {
 }
 
 /** The convergent restore of everything the snapshot holds; returns what could not be restored. */
-export async function restoreSnapshot(engine: Engine, payload: PlanPayload, snap: Snapshot): Promise<string[]> {
+export async function restoreSnapshot(engine: Engine, payload: PlanPayload, snap: Snapshot, restarted?: Set<string>): Promise<string[]> {
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<void>) => {
     try {
@@ -803,7 +823,7 @@ export async function restoreSnapshot(engine: Engine, payload: PlanPayload, snap
   for (const n of snap.networks) await attempt(`network ${n.name}`, () => restoreNetwork(engine, snap, n.name));
   // 2. containers: those the plan named, then every snapshot container.
   const names = new Set([...planNames, ...snap.containers.map((c) => c.name)]);
-  for (const name of [...names].sort()) await attempt(`container ${name}`, () => restoreContainer(engine, snap, name));
+  for (const name of [...names].sort()) await attempt(`container ${name}`, () => restoreContainer(engine, snap, name, restarted));
   // 3. networks the plan created go.
   for (const s of payload.steps) if (s.op === 'network.create' && !snap.networks.some((n) => n.name === s.params.name)) await attempt(`network ${s.params.name}`, () => restoreNetwork(engine, snap, s.params.name));
   // 4. volumes, host files, schedule, firewall.
@@ -1295,7 +1315,7 @@ async function recoverLocked(
       }
     } else {
       // Every step that began may have changed something: undo them all (in reverse order).
-      const report = await rollback(engine, payload, snap, it.begun, journal, 'recovering an interrupted apply', onEvent);
+      const report = await rollback(engine, payload, snap, it.begun, journal, 'recovering an interrupted apply', onEvent, undefined, 'touched');
       problems = report.problems;
     }
     // Pending firewall confirmations the dead applier left: settled now, their watchdogs

@@ -43,7 +43,8 @@ export interface VolumeDirState {
 
 export interface ReadyResult {
   /** 'healthy': the health command succeeded; 'running': no healthcheck, running and ports answer. */
-  state: 'healthy' | 'running';
+  /** 'completed': a one-shot (restart policy `no`/`on-failure`) with no readiness signal that exited 0. */
+  state: 'healthy' | 'running' | 'completed';
   ms: number;
 }
 
@@ -81,6 +82,12 @@ export interface Engine {
    * accept connections. Throws HealthTimeoutError / ContainerExitedError.
    */
   waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult>;
+  /**
+   * The same readiness wait for a container a rollback restored (it has no plan spec): the
+   * health command and published ports are read from the container itself. Throws
+   * HealthTimeoutError / ContainerExitedError.
+   */
+  waitRestored(nameOrId: string, timeoutMs: number): Promise<ReadyResult>;
 
   // ── networks ──
   inspectNetwork(name: string): Promise<NetworkRecord | null>;

@@ -22,7 +22,7 @@ import { applyPlan, NoSpaceError, recover } from '../runtime/apply.js';
 import { DockerEngine } from '../runtime/drivers/docker.js';
 import { forceUnlock, readLock } from '../runtime/lock.js';
 import { transpileForChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
-import { containerSpec, makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
+import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -161,6 +161,81 @@ describe('fencing: a frozen apply whose lock was taken away touches nothing when
     expect(namesNow()).toEqual(namesAfter);
     expect(namesNow().some((x) => x.includes('.old-'))).toBe(false);
     // It wrote no rollback and no needs-attention marker: the system is not its to restore.
+    expect(existsSync(join(dataDir, 'needs-attention.json'))).toBe(false);
+  }, 180_000);
+});
+
+describe('a container that exits in its start window has failed to start', () => {
+  let dataDir: string;
+  let root: string;
+  let host: TestHost;
+  let engine: DockerEngine;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'claude-flt-crashy-'));
+    root = mkdtempSync(join(tmpdir(), 'claude-flt-crashy-root-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(root, { recursive: true, force: true }));
+    host = setupTestHost(dataDir);
+    engine = new DockerEngine({ root, dataDir, hostId: host.hostId });
+  });
+
+  async function applyOne(spec: ContainerSpec) {
+    const text = signPlan(makePlan([S.create(spec), S.start(spec, { timeoutMs: 20_000 })], { hostId: host.hostId, base: resourceFingerprints(await engine.observe()) }), host.key.privateKey);
+    return applyPlan(text, { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true });
+  }
+
+  it('no health check, no ports, `exit 3`: the apply fails with the exit code and rolls back (it used to say "Started (running)")', async () => {
+    for (const restart of ['unless-stopped', 'no'] as const) {
+      const spec = containerSpec({ name: n(`crashy-${restart}`), service: `crashy-${restart}`, image: 'claude-os-local/busybox:latest', command: ['sh', '-c', 'sleep 0.2; echo boom: bad config; exit 3'], restart });
+      const r = await applyOne(spec);
+      expect(r.status, restart).toBe('rolled-back');
+      expect(r.error?.name, restart).toBe('ContainerExitedError');
+      expect(r.error?.message, restart).toMatch(/exit code 3/);
+      expect(r.error?.message, restart).toMatch(/boom: bad config/);
+      expect(inspect(spec.name), restart).toBeNull();
+    }
+  }, 120_000);
+
+  it('a one-shot (restart: no) that exits 0 has done its job; a long-running one is started after its window', async () => {
+    const once = containerSpec({ name: n('once'), service: 'once', image: 'claude-os-local/busybox:latest', command: ['sh', '-c', 'echo done'], restart: 'no' });
+    const r1 = await applyOne(once);
+    expect(r1.status, JSON.stringify(r1.error)).toBe('applied');
+    expect(r1.steps.find((s) => s.op === 'container.start')?.message).toBe('Started once (completed)');
+    const long = containerSpec({ name: n('long'), service: 'long', image: 'claude-os-local/busybox:latest', command: ['sleep', '3600'], restart: 'unless-stopped' });
+    const r2 = await applyOne(long);
+    expect(r2.status, JSON.stringify(r2.error)).toBe('applied');
+    expect(r2.steps.find((s) => s.op === 'container.start')?.message).toBe('Started long (running)');
+    expect(inspect(long.name)?.running).toBe(true);
+  }, 120_000);
+});
+
+describe('a rollback health-checks what it restores', () => {
+  it('a v2 that poisons the shared volume: the restored v1 is unhealthy, so the outcome is "needs attention", not verified', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'claude-flt-poison-'));
+    const root = mkdtempSync(join(tmpdir(), 'claude-flt-poison-root-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(root, { recursive: true, force: true }));
+    const host = setupTestHost(dataDir);
+    const engine = new DockerEngine({ root, dataDir, hostId: host.hostId });
+    const common = { name: n('svc'), service: 'svc', image: 'claude-os-local/busybox:latest', mounts: [{ source: '/data/svc', target: '/data', readonly: false }] };
+    const v1 = containerSpec({ ...common, command: ['sleep', '3600'], healthcheck: health('test ! -f /data/poison', 200) });
+    const v2 = containerSpec({ ...common, command: ['sh', '-c', 'touch /data/poison; echo poisoned; exit 1'], env: { V: '2' } });
+    await applyOk(engine, host, dataDir, [S.volume(n('vol'), '/data/svc'), S.create(v1, { dependsOn: [`volume/${n('vol')}`] }), S.start(v1, { timeoutMs: 20_000 })]);
+    const before = inspect(v1.name)!;
+    const text = signPlan(makePlan([S.replace(v2, v1.configHash, { timeoutMs: 20_000 })], { hostId: host.hostId, base: resourceFingerprints(await engine.observe()) }), host.key.privateKey);
+    const r = await applyPlan(text, { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), yes: true });
+    expect(r.error?.name, JSON.stringify({ status: r.status, steps: r.steps, error: r.error })).toBe('ContainerExitedError');
+    expect(r.status, JSON.stringify(r.rollback)).toBe('needs-attention');
+    expect(r.rollback!.problems.join('\n')).toMatch(new RegExp(`container ${v1.name} was put back but did not become ready: .*test ! -f /data/poison`));
+    expect(inspect(v1.name)?.id).toBe(before.id); // the right container is back, just not healthy
+    expect(existsSync(join(dataDir, 'needs-attention.json'))).toBe(true);
+    // Not repaired yet: recover checks the restored service too, and still says no.
+    const still = await recover({ engine, dataDir, now: () => new Date() });
+    expect(still.ok).toBe(false);
+    expect(still.problems.join('\n')).toMatch(/was put back but did not become ready/);
+    // Repaired by hand: recover verifies again and clears the marker.
+    rmSync(join(root, 'data', 'svc', 'poison'));
+    const rec = await recover({ engine, dataDir, now: () => new Date() });
+    expect(rec).toMatchObject({ action: 'rollback', ok: true });
     expect(existsSync(join(dataDir, 'needs-attention.json'))).toBe(false);
   }, 180_000);
 });

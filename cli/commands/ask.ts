@@ -10,7 +10,6 @@
  * after the plan (see planFromMessage). Each request is kept as a conversation in the data
  * dir (`claude history --conversations`).
  */
-import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
 import { renderPlan } from '../../compiler/show.js';
@@ -18,10 +17,8 @@ import { compileFiles } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { ProviderError, type ConversationTurn } from '../../compiler/intent/provider.js';
 import { inspectPlan } from '../../plan/inspect.js';
-import { KeyError, loadTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
-import { requiredRoles } from '../../plan/policy.js';
-import { cosignPlan } from '../../compiler/sign.js';
-import { serializeEnvelope } from '../../plan/envelope.js';
+import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
+import { withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { applyPlanned as applyOnHost, openFlowHost } from '../../agent/flow.js';
@@ -91,11 +88,7 @@ export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult):
  */
 export async function applyPlanned(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult, adminKey?: string): Promise<number> {
   // Policy P2: users, SSH keys, sudo and sshd changes also need an admin signature.
-  const withAdmin = (p: PlannedIntent): PlannedIntent | undefined => {
-    if (!requiredRoles(p.payload).includes('admin')) return p;
-    if (!adminKey) return undefined;
-    return { ...p, envelopeText: serializeEnvelope(cosignPlan(p.envelopeText, readPrivateKeyFile(resolve(ctx.cwd, adminKey))).envelope) };
-  };
+  const withAdmin = (p: PlannedIntent): PlannedIntent | undefined => withAdminSignature(p, adminKey, ctx.cwd);
   let signed: PlannedIntent | undefined;
   try {
     signed = withAdmin(first);

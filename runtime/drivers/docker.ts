@@ -288,6 +288,22 @@ export class DockerEngine implements Engine {
     await this.docker.getNetwork(network).connect({ Container: nameOrId, EndpointConfig: { Aliases: aliases } });
   }
 
+  async waitRestored(nameOrId: string, timeoutMs: number): Promise<ReadyResult> {
+    const info = await this.docker.getContainer(nameOrId).inspect();
+    const hc = (info.Config as { Healthcheck?: { Test?: string[]; Timeout?: number } }).Healthcheck;
+    const test = hc?.Test && hc.Test.length >= 2 && hc.Test[0] !== 'NONE' ? (hc.Test as [string, string, ...string[]]) : null;
+    const probe: HealthSpec | null = test ? { test, intervalMs: 1000, timeoutMs: hc?.Timeout ? Math.round(hc.Timeout / 1e6) : 1000, retries: 3, startPeriodMs: 0 } : null;
+    const ports: ContainerSpec['ports'] = [];
+    for (const [key, binds] of Object.entries(info.HostConfig.PortBindings ?? {})) {
+      const [port, protocol] = key.split('/');
+      for (const b of (binds as { HostIp?: string; HostPort?: string }[] | null) ?? []) {
+        if (!b.HostPort) continue;
+        ports.push({ container: Number(port), host: Number(b.HostPort), protocol: protocol === 'udp' ? 'udp' : 'tcp', ...(b.HostIp ? { hostIp: b.HostIp } : {}) });
+      }
+    }
+    return waitReady(this.docker, info.Id, { probe, timeoutMs, ports, failOnUnhealthy: true, ...(this.opts.probeIntervalMs ? { intervalMs: this.opts.probeIntervalMs } : {}) });
+  }
+
   waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     return waitReady(this.docker, nameOrId, { ...opts, ...(this.opts.probeIntervalMs ? { intervalMs: this.opts.probeIntervalMs } : {}) });
   }
