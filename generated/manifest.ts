@@ -232,4 +232,8 @@ export interface ApiConfig {
   enabled?: boolean;
   listen?: Ip;
   port?: Port;
+  /**
+   * The names the web UI and API are reached by (besides localhost and the listen address), e.g. claude.example.lan. Requests with any other Host header are refused (DNS rebinding).
+   */
+  hostnames?: string[];
 }

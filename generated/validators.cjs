@@ -5,7 +5,7 @@ module.exports = function makeValidators(formats) {
   const exports = {};
 "use strict";
 exports.manifest = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"allow_host_mounts":{"description":"Host paths a service or job may mount although they are the engine's socket, / or a host system path (/etc, /proc, /sys, /dev, /var/lib/docker, …). Each such mount is still a security step: it needs an admin signature and an explicit confirmation.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/absPath"}},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"reconcile":{"title":"ReconcileConfig","description":"The reconciler daemon (`claude reconcile --serve`, docs/reconciler.md): when it checks the system against the state files, and what it does about drift.","type":"object","additionalProperties":false,"properties":{"interval":{"description":"A full pass this often, whatever changed (a pass also runs at start-up and after each change in the state dir). Default 60s.","$ref":"common.schema.json#/$defs/duration"},"debounce":{"description":"How long the state dir must be quiet after a change before a pass starts. Default 500ms.","$ref":"common.schema.json#/$defs/duration"},"drift":{"description":"What to do when the system no longer matches the applied state files (a managed container stopped, removed or changed by hand, the inet claude table edited): self_heal applies the plan that restores it (only restores; audited), queue keeps that plan pending for approval, report only reports it. Drift is always reported (event and notification).","type":"string","enum":["self_heal","queue","report"],"default":"self_heal"},"ignore":{"description":"What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"}}}},"notifications":{"title":"NotificationsConfig","description":"Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).","type":"object","additionalProperties":false,"properties":{"min_severity":{"description":"Notifications below this are recorded but not sent to the webhook.","type":"string","enum":["info","warning","critical"],"default":"info"},"webhook":{"title":"WebhookConfig","description":"A JSON POST of each notification to this URL, with a timeout and retries; it never delays a reconcile pass.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http:// or https:// URL.","type":"string","format":"uri","pattern":"^https?://"},"secret":{"description":"A secret of security.yaml used as the HMAC-SHA256 key of the X-Claude-Signature header (sha256=<hex>); never sent in the body.","$ref":"common.schema.json#/$defs/secretName"},"timeout":{"description":"Per attempt. Default 5s.","$ref":"common.schema.json#/$defs/duration"},"retries":{"description":"Attempts after the first, on a network error, a timeout, 429 or 5xx.","type":"integer","minimum":0,"maximum":10,"default":3}}}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"allow_host_mounts":{"description":"Host paths a service or job may mount although they are the engine's socket, / or a host system path (/etc, /proc, /sys, /dev, /var/lib/docker, …). Each such mount is still a security step: it needs an admin signature and an explicit confirmation.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/absPath"}},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"reconcile":{"title":"ReconcileConfig","description":"The reconciler daemon (`claude reconcile --serve`, docs/reconciler.md): when it checks the system against the state files, and what it does about drift.","type":"object","additionalProperties":false,"properties":{"interval":{"description":"A full pass this often, whatever changed (a pass also runs at start-up and after each change in the state dir). Default 60s.","$ref":"common.schema.json#/$defs/duration"},"debounce":{"description":"How long the state dir must be quiet after a change before a pass starts. Default 500ms.","$ref":"common.schema.json#/$defs/duration"},"drift":{"description":"What to do when the system no longer matches the applied state files (a managed container stopped, removed or changed by hand, the inet claude table edited): self_heal applies the plan that restores it (only restores; audited), queue keeps that plan pending for approval, report only reports it. Drift is always reported (event and notification).","type":"string","enum":["self_heal","queue","report"],"default":"self_heal"},"ignore":{"description":"What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"}}}},"notifications":{"title":"NotificationsConfig","description":"Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).","type":"object","additionalProperties":false,"properties":{"min_severity":{"description":"Notifications below this are recorded but not sent to the webhook.","type":"string","enum":["info","warning","critical"],"default":"info"},"webhook":{"title":"WebhookConfig","description":"A JSON POST of each notification to this URL, with a timeout and retries; it never delays a reconcile pass.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http:// or https:// URL.","type":"string","format":"uri","pattern":"^https?://"},"secret":{"description":"A secret of security.yaml used as the HMAC-SHA256 key of the X-Claude-Signature header (sha256=<hex>); never sent in the body.","$ref":"common.schema.json#/$defs/secretName"},"timeout":{"description":"Per attempt. Default 5s.","$ref":"common.schema.json#/$defs/duration"},"retries":{"description":"Attempts after the first, on a network error, a timeout, 429 or 5xx.","type":"integer","minimum":0,"maximum":10,"default":3}}}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"},"hostnames":{"description":"The names the web UI and API are reached by (besides localhost and the listen address), e.g. claude.example.lan. Requests with any other Host header are refused (DNS rebinding).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"}}}}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema37 = {"description":"A secret name: lowercase letters, digits and '_', starting with a letter.","type":"string","pattern":"^[a-z][a-z0-9_]{0,62}$"};
 const schema38 = {"description":"An absolute path.","type":"string","pattern":"^/([^\\u0000]*)$"};
@@ -1750,7 +1750,7 @@ if(data3.api !== undefined){
 let data53 = data3.api;
 if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
 for(const key12 in data53){
-if(!(((key12 === "enabled") || (key12 === "listen")) || (key12 === "port"))){
+if(!((((key12 === "enabled") || (key12 === "listen")) || (key12 === "port")) || (key12 === "hostnames"))){
 const err117 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.api,data:data53};
 if(vErrors === null){
 vErrors = [err117];
@@ -1834,9 +1834,15 @@ errors++;
 }
 }
 }
-}
-else {
-const err124 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data53};
+if(data53.hostnames !== undefined){
+let data57 = data53.hostnames;
+if(Array.isArray(data57)){
+const len4 = data57.length;
+for(let i8=0; i8<len4; i8++){
+let data58 = data57[i8];
+if(typeof data58 === "string"){
+if(!pattern6.test(data58)){
+const err124 = {instancePath:instancePath+"/spec/api/hostnames/" + i8,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data58};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1846,9 +1852,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
 else {
-const err125 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+const err125 = {instancePath:instancePath+"/spec/api/hostnames/" + i8,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.api.properties.hostnames.items.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data58};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1858,14 +1863,74 @@ vErrors.push(err125);
 errors++;
 }
 }
+let i9 = data57.length;
+let j4;
+if(i9 > 1){
+const indices3 = {};
+for(;i9--;){
+let item3 = data57[i9];
+if(typeof item3 !== "string"){
+continue;
 }
-else {
-const err126 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(typeof indices3[item3] == "number"){
+j4 = indices3[item3];
+const err126 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data57};
 if(vErrors === null){
 vErrors = [err126];
 }
 else {
 vErrors.push(err126);
+}
+errors++;
+break;
+}
+indices3[item3] = i9;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.api.properties.hostnames.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data57};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data53};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
 }
 errors++;
 }
@@ -2223,11 +2288,11 @@ const schema59 = {"title":"Service","type":"object","additionalProperties":false
 const schema62 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
 const schema71 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", \"2.25\") or millicores (\"500m\").","type":"string","pattern":"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"};
 const schema72 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
-const pattern25 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
-const pattern26 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
-const pattern30 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern31 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
-const pattern32 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
+const pattern26 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern27 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
+const pattern31 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern32 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
+const pattern33 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
 const schema64 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
 const schema67 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
 
@@ -2399,7 +2464,7 @@ return errors === 0;
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema69 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
-const pattern28 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
+const pattern29 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2447,7 +2512,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern28.test(data0)){
+if(!pattern29.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -2887,7 +2952,7 @@ errors++;
 if(data.tag !== undefined){
 let data2 = data.tag;
 if(typeof data2 === "string"){
-if(!pattern25.test(data2)){
+if(!pattern26.test(data2)){
 const err7 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema62,data:data2};
 if(vErrors === null){
 vErrors = [err7];
@@ -3189,7 +3254,7 @@ vErrors = null;
 if(data.user !== undefined){
 let data10 = data.user;
 if(typeof data10 === "string"){
-if(!pattern26.test(data10)){
+if(!pattern27.test(data10)){
 const err27 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema59.properties.user,data:data10};
 if(vErrors === null){
 vErrors = [err27];
@@ -3286,7 +3351,7 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key1 in data16){
 const _errs46 = errors;
 if(typeof key1 === "string"){
-if(!pattern30.test(key1)){
+if(!pattern31.test(key1)){
 const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema59.properties.environment.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err33];
@@ -3352,7 +3417,7 @@ errors++;
 if(data18.cpu !== undefined){
 let data19 = data18.cpu;
 if(typeof data19 === "string"){
-if(!pattern31.test(data19)){
+if(!pattern32.test(data19)){
 const err38 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema71,data:data19};
 if(vErrors === null){
 vErrors = [err38];
@@ -3377,7 +3442,7 @@ errors++;
 if(data18.memory !== undefined){
 let data20 = data18.memory;
 if(typeof data20 === "string"){
-if(!pattern32.test(data20)){
+if(!pattern33.test(data20)){
 const err40 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data20};
 if(vErrors === null){
 vErrors = [err40];
@@ -4043,7 +4108,7 @@ return errors === 0;
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema85 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
-const pattern42 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
+const pattern43 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4145,7 +4210,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(!pattern42.test(data1)){
+if(!pattern43.test(data1)){
 const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema85.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
@@ -4334,11 +4399,11 @@ validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema90 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
 const schema91 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
-const pattern46 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
-const pattern47 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
+const pattern47 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
+const pattern48 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
 const schema93 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
 const schema95 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
-const pattern45 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
+const pattern46 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4393,7 +4458,7 @@ passing0 = 0;
 }
 const _errs4 = errors;
 if(typeof data === "string"){
-if(!pattern45.test(data)){
+if(!pattern46.test(data)){
 const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
@@ -4790,7 +4855,7 @@ errors = vErrors.length;
 if(data.interface !== undefined){
 let data7 = data.interface;
 if(typeof data7 === "string"){
-if(!pattern46.test(data7)){
+if(!pattern47.test(data7)){
 const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema91.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err12];
@@ -4815,7 +4880,7 @@ errors++;
 if(data.state !== undefined){
 let data8 = data.state;
 if(typeof data8 === "string"){
-if(!pattern47.test(data8)){
+if(!pattern48.test(data8)){
 const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema91.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err14];
@@ -5045,7 +5110,7 @@ return errors === 0;
 }
 validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern43 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
+const pattern44 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://claude-os.dev/schemas/network.schema.json" */;
@@ -5308,7 +5373,7 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern43.test(data11)){
+if(!pattern44.test(data11)){
 const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema80.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
@@ -5596,8 +5661,8 @@ validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema104 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
 const schema108 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
-const pattern53 = new RegExp("^0?[0-7]{3}$", "u");
-const pattern54 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
+const pattern54 = new RegExp("^0?[0-7]{3}$", "u");
+const pattern55 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5695,7 +5760,7 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(typeof data2 === "string"){
-if(!pattern32.test(data2)){
+if(!pattern33.test(data2)){
 const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err7];
@@ -5743,7 +5808,7 @@ errors++;
 if(data.permissions !== undefined){
 let data4 = data.permissions;
 if(typeof data4 === "string"){
-if(!pattern53.test(data4)){
+if(!pattern54.test(data4)){
 const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema108,data:data4};
 if(vErrors === null){
 vErrors = [err11];
@@ -5768,7 +5833,7 @@ errors++;
 if(data.owner !== undefined){
 let data5 = data.owner;
 if(typeof data5 === "string"){
-if(!pattern54.test(data5)){
+if(!pattern55.test(data5)){
 const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema104.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err13];
@@ -5955,8 +6020,8 @@ return errors === 0;
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema111 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}};
-const pattern56 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
-const pattern58 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
+const pattern57 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
+const pattern59 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6004,7 +6069,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern56.test(data0)){
+if(!pattern57.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema111.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -6081,7 +6146,7 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern58.test(data4)){
+if(!pattern59.test(data4)){
 const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema111.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err9];
@@ -6542,8 +6607,8 @@ return errors === 0;
 validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema118 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
-const pattern61 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern63 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
+const pattern62 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern64 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6581,7 +6646,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern61.test(data0)){
+if(!pattern62.test(data0)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -6645,7 +6710,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern61.test(data3)){
+if(!pattern62.test(data3)){
 const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
@@ -6710,7 +6775,7 @@ const len1 = data4.length;
 for(let i2=0; i2<len1; i2++){
 let data5 = data4[i2];
 if(typeof data5 === "string"){
-if(!pattern63.test(data5)){
+if(!pattern64.test(data5)){
 const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema118.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
@@ -6799,7 +6864,7 @@ return errors === 0;
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema121 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
-const pattern66 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
+const pattern67 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6872,7 +6937,7 @@ errors++;
 if(data.value !== undefined){
 let data1 = data.value;
 if(typeof data1 === "string"){
-if(!pattern66.test(data1)){
+if(!pattern67.test(data1)){
 const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema121.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err5];
@@ -6911,7 +6976,7 @@ return errors === 0;
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema123 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
-const pattern68 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
+const pattern69 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
 const formats50 = formats.email;
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -6999,7 +7064,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern68.test(data2)){
+if(!pattern69.test(data2)){
 const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema123.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
@@ -7878,7 +7943,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern28.test(data0)){
+if(!pattern29.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];

