@@ -9,7 +9,8 @@
  * Firewall plans are never applied here (they would load nft rules in the host's namespace).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { newTestRun, type TestRun } from '../cli/testutil/requests.js';
 import { freePort } from '../runtime/testutil/ports.js';
@@ -75,6 +76,9 @@ beforeAll(async () => {
   svc = run.n('web');
   port = await freePort();
   token = loadOrCreateApiToken(run.paths.dataDir).token;
+  // The offline engine puts new services on the stack's network, 'webstack' unless services.yaml
+  // names one: name it per run, so parallel runs on the same dockerd never share a network.
+  writeFileSync(join(run.paths.stateDir, 'services.yaml'), `apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: stack\nspec:\n  networks:\n    - name: ${run.n('net')}\n  services: []\n`);
   server = new ApiServer({ paths: run.paths, env: run.env, now: () => new Date(), token, listen: '127.0.0.1', port: 0, lockWaitMs: 30_000, observe: true, observeIntervalMs: 1000 });
   base = (await server.start()).url.replace(/\/$/, '');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
