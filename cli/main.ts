@@ -25,7 +25,7 @@ async function help(ctx: CommandContext): Promise<void> {
 
 export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === '--version' || first === '-V') {
+  if (first === '--version' || first === '-V' || first === 'version') {
     println(base.stdout, `claude-os ${version()}`);
     return EXIT.OK;
   }

@@ -157,7 +157,7 @@ export class ImageMissingError extends StepError {
   constructor(readonly image: string, readonly requested: string, why: string) {
     super(
       `image '${image}'${requested !== image ? ` (requested as '${requested}')` : ''} is not present locally and ${why}`,
-      `build the local images with \`sudo fixtures/images/build.sh\`, or map '${requested}' to a local image in the catalog (docs/images.md), or pull it on a host with a registry`,
+      `build the local images with \`sudo fixtures/images/build.sh\`, or map '${requested}' to a local image in manifest.yaml spec.images.aliases (docs/local-images.md), or pull it on a host with a registry`,
     );
   }
 }

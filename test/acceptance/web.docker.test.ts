@@ -96,6 +96,7 @@ describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
     const out = t.last();
     expect(out).toMatch(/nonexistent:latest/);
     expect(out).toMatch(/roll(ed)? ?back/i);
+    expect(out).not.toContain('docs/images.md');
     expect(await t.exitCode()).toBe(1);
     expect(w.docker('ps', '-a', '--format', '{{.Names}}').split('\n')).not.toContain('broken');
     expect(w.http(80)).toBe('200');
