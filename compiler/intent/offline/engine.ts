@@ -59,7 +59,7 @@ const WIPE =
 const FIREWALL_OFF =
   'turning the firewall off (or accepting everything) would expose every port of this machine. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 const SECRETS =
-  'secret values are never shown, not to you here and not to any model: they are stored encrypted and only the runtime decrypts them at apply time. `claude secret list` shows the names; to replace one, run `claude secret set NAME`.';
+  'secret values are never shown, not to you here and not to any model: they are stored encrypted and only the runtime decrypts them at apply time. Their names are listed in security.yaml (spec.secrets); to replace one, run `claude secret set NAME`.';
 const INJECTION = 'I do not take instructions that change my own rules. Tell me what state you want the system in.';
 const APPROVALS =
   'approvals cannot be skipped from a request: approval is a signature made by you (or `--yes` by whoever runs the command), and the runtime refuses unsigned plans.';
