@@ -145,6 +145,18 @@ describe('secrets', () => {
     await expect(decryptSecret(enc.slice(0, -8) + 'AAAAAAA=', (await ensureAgeIdentity(dataDir)).identity, 'db_password')).rejects.toBeInstanceOf(SecretError);
   });
 
+  it('a ciphertext is bound to its secret name: swapped values are refused', async () => {
+    const { recipient, identity } = await ensureAgeIdentity(dataDir);
+    const a = await encryptSecret('value-of-a', recipient, 'secret_a');
+    const b = await encryptSecret('value-of-b', recipient, 'secret_b');
+    expect(await decryptSecret(a, identity, 'secret_a')).toBe('value-of-a');
+    const swapped = `apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata: {name: s}\nspec:\n  secrets:\n    - {name: secret_a, value: ${b}}\n    - {name: secret_b, value: ${a}}\n`;
+    const err = await resolveEnv({ X: '${secrets.secret_a}' }, swapped, dataDir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SecretError);
+    expect((err as Error).message).toBe("the value stored as secret 'secret_a' was encrypted for secret 'secret_b': refusing it (were two secrets' values swapped or copied in security.yaml?)");
+    expect(JSON.stringify(err)).not.toContain('value-of');
+  });
+
   it('a plan with secrets on a host without an age key is a clear error', async () => {
     await expect(resolveEnv({ X: '${secrets.a}' }, undefined, dataDir)).rejects.toThrow(/this host has no age key/);
   });

@@ -44,11 +44,18 @@ export async function ensureAgeIdentity(dataDir: string): Promise<{ identity: st
   return { identity, recipient };
 }
 
-export async function encryptSecret(plaintext: string, recipient: string): Promise<string> {
+/**
+ * The secret's name travels inside the encrypted payload (`\0claude-secret:NAME\0` before the
+ * value), so a ciphertext copied or swapped under another name is refused at decryption.
+ * Ciphertexts made without a name (older ones) are still read.
+ */
+const NAME_MARK = '\u0000claude-secret:';
+
+export async function encryptSecret(plaintext: string, recipient: string, name?: string): Promise<string> {
   const { Encrypter } = await import('age-encryption');
   const e = new Encrypter();
   e.addRecipient(recipient);
-  const bytes = await e.encrypt(plaintext);
+  const bytes = await e.encrypt(name !== undefined ? `${NAME_MARK}${name}\u0000${plaintext}` : plaintext);
   return SECRET_PREFIX + Buffer.from(bytes).toString('base64');
 }
 
@@ -64,11 +71,22 @@ export async function decryptSecret(value: string, identity: string, name = '?')
   const { Decrypter } = await import('age-encryption');
   const d = new Decrypter();
   d.addIdentity(identity);
+  let text: string;
   try {
-    return await d.decrypt(Buffer.from(value.slice(SECRET_PREFIX.length), 'base64'), 'text');
+    text = await d.decrypt(Buffer.from(value.slice(SECRET_PREFIX.length), 'base64'), 'text');
   } catch (e) {
     throw new SecretError(`secret '${name}' cannot be decrypted with this host's age key (${(e as Error).message})`, `set it again on this host: \`claude secret set ${name}\``);
   }
+  if (!text.startsWith(NAME_MARK)) return text;
+  const end = text.indexOf('\u0000', NAME_MARK.length);
+  const bound = text.slice(NAME_MARK.length, end);
+  if (end < 0 || bound !== name) {
+    throw new SecretError(
+      `the value stored as secret '${name}' was encrypted for secret '${bound}': refusing it (were two secrets' values swapped or copied in security.yaml?)`,
+      `set it again: \`claude secret set ${name}\``,
+    );
+  }
+  return text.slice(end + 1);
 }
 
 /** name → encrypted value, from the text of security.yaml (spec.secrets). */

@@ -2,6 +2,7 @@
  * `claude "<msg>"`, `claude plan "<msg>"`, `claude context --show` and
  * `claude history --conversations`, in process against the real dockerd, in temp dirs.
  */
+import { readHostIdOrNull } from '../../runtime/observe/collect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,13 @@ afterAll(() => {
     execFileSync('docker', ['rm', '-f', svc], { stdio: 'ignore' });
   } catch {
     /* not created */
+  }
+  // The stack network this test's host made (found by its host label, never another's).
+  const host = dir ? readHostIdOrNull(join(dir, 'data')) : null;
+  if (host) {
+    for (const n of execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=claude.os/host=${host}`], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      execFileSync('docker', ['network', 'rm', n], { stdio: 'ignore' });
+    }
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

@@ -21,6 +21,7 @@ import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
+import { isFlagged, recordOutcome } from '../../agent/learning.js';
 import { applyPlanned as applyOnHost, openFlowHost } from '../../agent/flow.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
@@ -87,6 +88,16 @@ export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult):
  * steps the user did not see is not applied without asking again.
  */
 export async function applyPlanned(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult, adminKey?: string): Promise<number> {
+  const code = await applyPlannedUnrecorded(ctx, s, first, t, adminKey);
+  // Learning mode: how plans made from a learned phrasing turn out.
+  if (t?.learned) {
+    const r = recordOutcome(s.paths.dataDir, t.learned.index, code === EXIT.OK ? 'applied' : 'rolled-back');
+    if (r && isFlagged(r)) println(ctx.stdout, `Note: plans made from the learned phrasing "${r.phrasing}" keep rolling back (${r.outcomes.rolledBack} times); I will not use it again. \`claude learn list\` shows it.`);
+  }
+  return code;
+}
+
+async function applyPlannedUnrecorded(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult, adminKey?: string): Promise<number> {
   // Policy P2: users, SSH keys, sudo and sshd changes also need an admin signature.
   const withAdmin = (p: PlannedIntent): PlannedIntent | undefined => withAdminSignature(p, adminKey, ctx.cwd);
   let signed: PlannedIntent | undefined;

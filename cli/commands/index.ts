@@ -16,6 +16,7 @@ export const OTHER_ENTRIES: Record<string, { summary: string; entry: string }> =
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   ask: async () => (await import('./ask.js')).default,
   chat: async () => (await import('./chat.js')).default,
+  learn: async () => (await import('./learn.js')).default,
   context: async () => (await import('./context.js')).default,
   apply: async () => (await import('./apply.js')).default,
   recover: async () => (await import('./recover.js')).default,

@@ -231,7 +231,7 @@ describe('offline engine: the spec examples', () => {
 
   it("Test 7: a service called 'broken' using image 'nonexistent:latest'", () => {
     const r = ask("add a service called 'broken' using image 'nonexistent:latest'");
-    expect(svc(r, 'broken')).toEqual({ name: 'broken', image: 'nonexistent:latest', networks: ['webstack'] });
+    expect(svc(r, 'broken')).toEqual({ name: 'broken', image: 'nonexistent:latest' });
     expect(r.explanation).toMatch(/not one of the local images/);
   });
 

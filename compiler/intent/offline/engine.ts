@@ -59,7 +59,7 @@ const WIPE =
 const FIREWALL_OFF =
   'turning the firewall off (or accepting everything) would expose every port of this machine. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 const SECRETS =
-  'secret values are never shown, not to you here and not to any model: they are stored encrypted and only the runtime decrypts them at apply time. `claude secret list` shows the names; to replace one, run `claude secret set NAME`.';
+  'secret values are never shown, not to you here and not to any model: they are stored encrypted and only the runtime decrypts them at apply time. Their names are listed in security.yaml (spec.secrets); to replace one, run `claude secret set NAME`.';
 const INJECTION = 'I do not take instructions that change my own rules. Tell me what state you want the system in.';
 const APPROVALS =
   'approvals cannot be skipped from a request: approval is a signature made by you (or `--yes` by whoever runs the command), and the runtime refuses unsigned plans.';
@@ -780,8 +780,29 @@ export function lookupCatalog(catalog: Record<string, string>, image: string): s
  */
 function wireStack(run: Run): void {
   const added = new Set(run.added);
+  const now = services(run);
+  // Web services added now start after the databases and caches added with them.
+  const depsOf = new Map<string, string[]>();
+  for (const s of now) {
+    if (!added.has(s.name)) continue;
+    const role = roleOf(s) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(s.image))?.role ?? (s.ports?.length ? 'app' : undefined);
+    const dataRole = (o: Service) => DATA_ROLES.has(roleOf(o) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(o.image))?.role ?? '');
+    let deps: string[] = [];
+    if (role === 'web' || role === 'app') deps = now.filter((o) => o.name !== s.name && dataRole(o) && added.has(o.name)).map((o) => o.name);
+    if (role === 'dashboards') deps = now.filter((o) => roleOf(o) === 'monitoring').map((o) => o.name);
+    deps = [...new Set([...(s.depends_on ?? []), ...deps])].filter((d) => now.some((o) => o.name === d));
+    depsOf.set(s.name, deps);
+    if (deps.length > 0 && JSON.stringify(deps) !== JSON.stringify(s.depends_on ?? [])) {
+      run.ws.set('services.yaml', [...SVC, serviceIndex(run, s.name), 'depends_on'], deps);
+    }
+  }
+  // The network: made only when services added now must reach each other or an existing
+  // one; a lone service gets none, and a service added later never changes the others
+  // (it joins their network), unless it depends on one that is on no network yet.
   const nets = run.ws.items<{ name: string }>('services.yaml', NETS);
   let net = nets[0]?.name;
+  const needed = added.size >= 2 || [...depsOf.values()].some((d) => d.length > 0);
+  if (!net && !needed) return;
   if (!net) {
     net = 'webstack';
     run.ws.append('services.yaml', NETS, { name: net });
@@ -791,24 +812,12 @@ function wireStack(run: Run): void {
     if (!added.has(s.name) || s.networks?.includes(net)) continue;
     run.ws.set('services.yaml', [...SVC, serviceIndex(run, s.name), 'networks'], [...(s.networks ?? []), net]);
   }
-  // Web services added now start after the databases and caches (healthy first).
-  const now = services(run);
-  for (const s of now) {
-    if (!added.has(s.name)) continue;
-    const role = roleOf(s) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(s.image))?.role ?? (s.ports?.length ? 'app' : undefined);
-    let deps: string[] = [];
-    const dataRole = (o: Service) => DATA_ROLES.has(roleOf(o) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(o.image))?.role ?? '');
-    if (role === 'web' || role === 'app') deps = now.filter((o) => o.name !== s.name && dataRole(o) && added.has(o.name)).map((o) => o.name);
-    if (role === 'dashboards') deps = now.filter((o) => roleOf(o) === 'monitoring').map((o) => o.name);
-    deps = [...new Set([...(s.depends_on ?? []), ...deps])].filter((d) => now.some((o) => o.name === d));
-    if (deps.length > 0 && JSON.stringify(deps) !== JSON.stringify(s.depends_on ?? [])) {
-      run.ws.set('services.yaml', [...SVC, serviceIndex(run, s.name), 'depends_on'], deps);
-    }
+  for (const [name, deps] of depsOf) {
     for (const d of deps) {
       const o = getService(run, d)!;
       if (added.has(d) || o.networks?.includes(net)) continue;
       run.ws.set('services.yaml', [...SVC, serviceIndex(run, d), 'networks'], [...(o.networks ?? []), net]);
-      run.lines.push(`~ ${d}: joins network ${net} (so ${s.name} can reach it)`);
+      run.lines.push(`~ ${d}: joins network ${net} (so ${name} can reach it)`);
     }
   }
   void WEB_ROLES;
