@@ -76,8 +76,8 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     b.run('claude "add a service called dashboards using image busybox on port 3100" --yes');
     await a.done(240_000);
     await b.done(240_000);
-    expect(await a.exitCode()).toBe(0);
-    expect(await b.exitCode()).toBe(0);
+    expect(await a.exitCode(), a.last()).toBe(0);
+    expect(await b.exitCode(), b.last()).toBe(0);
     const log = commits();
     expect(log.length).toBe(before + 2);
     expect(log.slice(0, 2).join('\n')).toMatch(/metrics/);
