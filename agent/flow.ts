@@ -140,6 +140,8 @@ export interface PlanFilesOptions {
   force?: boolean;
   /** An observation already made (`claude diff` compares the same one for drift); default: observe now. */
   observed?: ObservedState;
+  /** Secrets generated for this proposal (compiler/planner.ts PlanOptions.freshSecrets). */
+  freshSecrets?: readonly string[];
 }
 
 export type PlanFilesResult =
@@ -193,6 +195,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
     compilerVersion: compilerVersion(),
     allowDestructive: o.allowDestructive === true,
     sink,
+    ...(o.freshSecrets?.length ? { freshSecrets: o.freshSecrets } : {}),
   });
   const all = sink.sorted();
   if (sink.hasErrors()) return { ok: false, stage: 'plan', problems: all.filter((d) => d.severity === 'error').map(renderDiagnostic), warnings: [...warnings, ...all.filter((d) => d.severity !== 'error').map(renderDiagnostic)] };

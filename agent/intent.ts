@@ -40,6 +40,12 @@ export interface IntentSession {
   host?: FlowHost;
   /** `--i-know-what-i-am-doing`: plans pass the firewall lock-out gate with a warning. */
   force?: boolean;
+  /**
+   * Secrets this session generated since the state was last read (a random value nobody has
+   * seen): the planner does not count giving one to its single service as a grant.
+   * Cleared by reloadState, so after an apply they count as existing secrets.
+   */
+  generatedSecrets?: Set<string>;
   close(): Promise<void>;
 }
 
@@ -158,6 +164,7 @@ export async function openIntentSession(ctx: AgentContext, stateDirFlag?: string
 export async function reloadState(s: IntentSession): Promise<void> {
   s.head = await stateHeadOf(s.paths.stateDir);
   s.files = readStateFiles(s.paths.stateDir);
+  s.generatedSecrets?.clear();
 }
 
 export async function buildIntentContext(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles = s.files): Promise<IntentContext> {
@@ -172,7 +179,8 @@ export async function buildIntentContext(s: IntentSession, message: string, hist
     // A password a template needs and nobody set: a strong random value, encrypted to this
     // host's key here; the plain value never leaves this function (not to a provider, the
     // plan, the logs or git).
-    generateSecret: async () => {
+    generateSecret: async (name: string) => {
+      (s.generatedSecrets ??= new Set()).add(name);
       const secrets = await import('../runtime/secrets.js');
       const { recipient } = await secrets.ensureAgeIdentity(s.paths.dataDir);
       return secrets.encryptSecret(strongSecretValue(), recipient);
@@ -208,6 +216,7 @@ export async function planIntent(s: IntentSession, ctx: IntentContext, result: I
     env: s.env,
     ...(opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
     force: opts.force ?? s.force === true,
+    ...(s.generatedSecrets?.size ? { freshSecrets: [...s.generatedSecrets] } : {}),
   });
   if (!r.ok) return { problems: r.problems };
   return { payload: r.planned.payload, envelopeText: r.planned.envelopeText, problems: r.warnings };

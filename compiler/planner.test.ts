@@ -93,6 +93,23 @@ describe('plan: a fresh web stack', () => {
   });
 });
 
+describe('plan: a secret generated for this change', () => {
+  it('given to the one service it was made for, it is not a grant; given to a second service, it is', () => {
+    const fresh = plan(webStack(), emptyObserved(), opts({ freshSecrets: ['postgres_password'] }));
+    expect(step(fresh.steps, 'container.create:postgres').risk).toBe('safe');
+    expect(fresh.summary.byRisk).toEqual({ safe: 13 });
+    const m = webStack();
+    const nginx = m.services.find((s) => s.name === 'nginx')!;
+    nginx.environment = { ...nginx.environment, LEAK: '${secrets.postgres_password}' };
+    nginx.secretRefs = ['postgres_password'];
+    const shared = plan(m, emptyObserved(), opts({ freshSecrets: ['postgres_password'] }));
+    expect(step(shared.steps, 'container.create:postgres').risk).toBe('security');
+    expect(step(shared.steps, 'container.create:nginx').description).toMatch(/gives service nginx the secret postgres_password/);
+    // a name not generated now is an existing secret, whatever else is fresh
+    expect(step(plan(webStack(), emptyObserved(), opts({ freshSecrets: ['other'] })).steps, 'container.create:postgres').risk).toBe('security');
+  });
+});
+
 describe('plan: changes against a running stack', () => {
   it('plans nothing when the system matches (a Docker-assigned subnet is not a change)', () => {
     const p = plan(webStack(), appliedWebStack(), opts());

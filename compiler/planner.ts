@@ -69,6 +69,12 @@ export interface PlanOptions {
   allowDestructive?: boolean;
   /** Diagnostics go here; without a sink, an error throws PlanError. */
   sink?: DiagnosticSink;
+  /**
+   * Secrets this change generated (a random value nobody has seen, made for the proposal's
+   * template): giving one to the single service it was made for is not a grant of an
+   * existing secret, so it is not a security step. Given to two or more services, it is.
+   */
+  freshSecrets?: readonly string[];
 }
 
 export class PlanError extends DiagnosticsError {
@@ -297,13 +303,13 @@ function volumeDiffers(want: VolumeSpec, have: ObservedVolume): boolean {
  * lets them through when manifest.yaml allows them) and secrets its service's running
  * containers were not given (LABEL_SECRET_REFS).
  */
-function grantsOf(spec: ContainerSpec, observed: ObservedState['containers']): string {
+function grantsOf(spec: ContainerSpec, observed: ObservedState['containers'], exempt: ReadonlySet<string> = new Set()): string {
   const parts: string[] = [];
   const mounts = spec.mounts.filter((m) => dangerousMount(m.source)).map((m) => `${m.source} (${dangerousMount(m.source)})`);
   if (mounts.length) parts.push(`mounts host path ${mounts.join(', ')}`);
   const held = new Set<string>();
   for (const c of observed) if (c.managed && c.service === spec.service) for (const n of (c.labels[LABEL_SECRET_REFS] ?? '').split(',')) if (n) held.add(n);
-  const fresh = (spec.secretRefs ?? []).filter((n) => !held.has(n));
+  const fresh = (spec.secretRefs ?? []).filter((n) => !held.has(n) && !exempt.has(n));
   if (fresh.length) parts.push(`gives service ${spec.service} the secret${fresh.length === 1 ? '' : 's'} ${fresh.join(', ')}, which it did not have`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
@@ -333,6 +339,10 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const specsByService = new Map<string, ContainerSpec[]>();
   for (const c of containers) specsByService.set(c.service, [...(specsByService.get(c.service) ?? []), c]);
   const specByName = new Map(containers.map((c) => [c.name, c]));
+  // A secret generated for this change is exempt from the grant rule only while one service holds it.
+  const holders = new Map<string, Set<string>>();
+  for (const c of containers) for (const n of c.secretRefs ?? []) holders.set(n, (holders.get(n) ?? new Set()).add(c.service));
+  const freshExempt = new Set((opts.freshSecrets ?? []).filter((n) => (holders.get(n)?.size ?? 0) === 1));
   const imagesPresent = new Set(observed.images);
   const unmanaged = observed.containers.filter((c) => !c.managed);
   const dependentsOf = new Map<string, string[]>();
@@ -541,7 +551,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         const id = stepId(`container.${f.action}`, spec.name);
         // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
         // did not hold before, makes the step a security one that names what it grants.
-        const grants = grantsOf(spec, observed.containers);
+        const grants = grantsOf(spec, observed.containers, freshExempt);
         if (f.action === 'create') {
           add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'safe', phase: 6, inverse: { op: 'container.remove', params: { name: spec.name, configHash: spec.configHash } }, description: `Create container '${spec.name}' from ${spec.image}${grants}` });
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);

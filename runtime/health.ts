@@ -161,7 +161,7 @@ export interface WaitReadyOptions {
   clock?: (containerId: string) => CpuBudgetClock;
   /** Without a health command or a TCP port: how long it must stay up (default START_WINDOW_MS). */
   startWindowMs?: number;
-  /** Fail as soon as Docker's own healthcheck reports `unhealthy` (a container a rollback restored: it ran before, so its health has a history). */
+  /** Fail as soon as Docker's own healthcheck reports `unhealthy` and our probe fails too (a container a rollback restored: it ran before, so its health has a history). */
   failOnUnhealthy?: boolean;
 }
 
@@ -178,6 +178,9 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
   const makeClock = opts.clock ?? containerBudgetClock;
   let pause = opts.intervalMs ?? PROBE_FIRST_INTERVAL_MS;
   let last = '';
+  // Docker's `unhealthy` is history: it counts only once our own probe has failed now too
+  // (a service repaired by hand stays `unhealthy` in Docker until its next check).
+  let ownProbeFailed = false;
   // With a health command, the container's state is read on the first round, every 3rd
   // round, and whenever a probe could not run (an exec into a stopped container fails):
   // fewer Engine API calls while the command is polled. Without one, every round.
@@ -211,7 +214,7 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
     }
     // Docker's own healthcheck may have succeeded first (it runs the same command).
     if (argv && st.Running && st.Health?.Status === 'healthy') return { state: 'healthy', ms: Date.now() - t0 };
-    if (argv && opts.failOnUnhealthy && st.Running && st.Health?.Status === 'unhealthy') {
+    if (argv && opts.failOnUnhealthy && ownProbeFailed && st.Running && st.Health?.Status === 'unhealthy') {
       const name = info.Name.replace(/^\//, '');
       const log = st.Health.Log?.[st.Health.Log.length - 1];
       throw new HealthTimeoutError(
@@ -232,6 +235,7 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
           if (r) {
             inflight = null;
             if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
+            ownProbeFailed = true;
             last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
           } else {
             last = `${timedOutText(probeTimeout, inflight.clock)} still running`;

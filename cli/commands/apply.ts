@@ -10,7 +10,7 @@ import { resolvePaths } from '../../common/paths.js';
 import type { PlanStep } from '../../plan/types.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
-import { applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
+import { acquireRequestLock, applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
 import { lineReader } from '../prompt.js';
 import { compileStateDir } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
@@ -182,7 +182,16 @@ export async function applyPending(
   const host = await openFlowHost(paths);
   const renderer = o.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, o.verbose);
   const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
+  // Queued with the reconciler's passes on the request lock: a pass during this apply would
+  // plan against a half-changed system and queue that as a new pending plan.
+  let release: (() => void) | null = null;
   try {
+    release = await acquireRequestLock({ dataDir: paths.dataDir, waitMs: o.waitS * 1000 });
+    if (readPending(paths.dataDir)?.planId !== pending.planId) {
+      println(ctx.stderr, `claude apply: plan ${pending.planId} is no longer pending (the reconciler replaced or dropped it while you decided); run \`claude apply\` again to see what waits now.`);
+      println(ctx.stderr, 'Nothing was changed.');
+      return EXIT.FAILURE;
+    }
     // The person approved the plan with its security/destructive steps listed above: that is the confirmation (P3).
     const result = await applyPlanned(host, pending.envelopeText, { now: ctx.now, yes: true, lockWaitMs: o.waitS * 1000, actor: { name: user, email: `${user}@${host.hostId}` }, ...(renderer ? { onEvent: renderer.onEvent } : {}) });
     renderer?.stop();
@@ -202,6 +211,8 @@ export async function applyPending(
     }
     println(ctx.stderr, `claude apply: ${dockerHint(e)}`);
     return EXIT.FAILURE;
+  } finally {
+    release?.();
   }
 }
 

@@ -72,12 +72,13 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     const before = commits().length;
     const a = await w.terminal('t8a');
     const b = await w.terminal('t8b');
-    a.run('claude "add a service called metrics using image busybox on port 9100" --yes');
-    b.run('claude "add a service called dashboards using image busybox on port 3100" --yes');
+    a.run('claude "add a service called metrics using image redis on port 9100" --yes');
+    b.run('claude "add a service called dashboards using image nginx on port 3100" --yes');
     await a.done(240_000);
     await b.done(240_000);
-    expect(await a.exitCode(), a.last()).toBe(0);
-    expect(await b.exitCode(), b.last()).toBe(0);
+    const [outA, outB] = [a.last(), b.last()];
+    expect(await a.exitCode(), outA).toBe(0);
+    expect(await b.exitCode(), outB).toBe(0);
     const log = commits();
     expect(log.length).toBe(before + 2);
     expect(log.slice(0, 2).join('\n')).toMatch(/metrics/);
