@@ -1,5 +1,5 @@
 /**
- * The runtime-side factory for this host's engine: Docker Engine (dockerode), host files and
+ * The runtime-side factory for this host's engine: Docker Engine (drivers/engine-api.ts), host files and
  * volume directories under CLAUDE_ROOT, and nftables (drivers/nft.ts, commit-confirmed
  * through firewall-confirm.ts), plus the observer the planner uses, so apply's base check
  * compares like with like. The CLI builds its host in one place, agent/flow.ts `openFlowHost`,
@@ -9,9 +9,9 @@
  * (`claude.os/host`), and the observer counts only resources carrying it as managed, so
  * several Claude.OS instances (several data dirs) can share one Docker Engine.
  */
-import Docker from 'dockerode';
 import type { ObservedState } from '../plan/types.js';
 import { DockerEngine, type FirewallBackend } from './drivers/docker.js';
+import { dockerApiFor } from './drivers/engine-api.js';
 import { observe } from './observe/snapshot.js';
 
 export interface HostEngineOptions {
@@ -53,7 +53,7 @@ export interface HostObserverOptions {
 
 /** The observer the planner and the base check use (runtime/observe/snapshot.ts); nft read as absent when nft is missing. */
 export function hostObserver(o: HostObserverOptions): () => Promise<ObservedState> {
-  const docker = new Docker();
+  const docker = dockerApiFor(process.env);
   return async () => {
     const { NftDriver, NftError } = await import('./drivers/nft.js');
     const driver = new NftDriver(o.netns ? { netns: o.netns } : {});
