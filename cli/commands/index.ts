@@ -35,4 +35,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).default,
   reconcile: async () => (await import('./reconcile.js')).default,
   notifications: async () => (await import('./notifications.js')).default,
+  health: async () => (await import('./health.js')).default,
 };

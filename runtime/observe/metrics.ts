@@ -5,6 +5,7 @@
  * series every 10 s; each completed minute's mean goes to the 1-minute ring.
  *
  * Series names: `host.cpu_percent`, `host.memory_used_bytes`, `host.disk_used_percent:<mount>`,
+ * `host.disk_used_bytes:<mount>` (what `claude health` fits its disk-full trend on),
  * `service.cpu_percent:<service>`, `service.memory_bytes:<service>`.
  */
 import { readFileSync } from 'node:fs';
@@ -75,7 +76,10 @@ export class MetricsStore {
     const t = Math.floor(Date.parse(f.collectedAt) / 1000);
     if (f.host.cpuPercent !== undefined) this.record('host.cpu_percent', t, f.host.cpuPercent);
     this.record('host.memory_used_bytes', t, f.host.memUsedBytes);
-    for (const d of f.host.disks) this.record(`host.disk_used_percent:${d.mount}`, t, d.usagePercent);
+    for (const d of f.host.disks) {
+      this.record(`host.disk_used_percent:${d.mount}`, t, d.usagePercent);
+      this.record(`host.disk_used_bytes:${d.mount}`, t, d.usedBytes);
+    }
     for (const c of f.containers) {
       if (!c.managed || !c.service || !c.stats) continue;
       const key = c.replica && c.replica > 1 ? c.name : c.service;

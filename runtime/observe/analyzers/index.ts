@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   diskPercent?: number;
   /** Ports a move-port fix must not suggest (already used by the desired state or the host). */
   usedPorts?: Set<number>;
+  /** Findings made elsewhere over readings this pure pass cannot take (slow.ts: "why is X slow?"). */
+  extra?: Finding[];
 }
 
 /** A service as the analyzers see it: desired (when known) and its containers. */
@@ -448,6 +450,8 @@ export const RULES: Record<Exclude<Finding['analyzer'], never>, Rule> = {
   'dependency-down': dependencyDown,
   'disk-full': diskFull,
   'port-not-answering': portNotAnswering,
+  // "why is X slow?" findings need readings over a window (slow.ts); they come in as `extra`.
+  slow: ({ o }) => o.extra ?? [],
 };
 
 const SEV = { critical: 0, warning: 1, info: 2 } as const;
@@ -463,7 +467,7 @@ export function analyze(f: Facts, o: AnalyzeOptions = {}): Diagnosis {
   if (o.service) {
     const v = views.find((x) => x.name === o.service);
     const related = new Set([o.service, ...(v?.desired?.dependsOn ?? [])]);
-    findings = findings.filter((x) => (x.service && related.has(x.service)) || x.analyzer === 'disk-full' || x.analyzer === 'observer');
+    findings = findings.filter((x) => (x.service && related.has(x.service)) || x.analyzer === 'disk-full' || x.analyzer === 'observer' || (x.analyzer === 'slow' && !x.service));
   }
   findings.sort((a, b) => SEV[a.severity] - SEV[b.severity] || (a.service ?? '').localeCompare(b.service ?? '') || a.code.localeCompare(b.code) || a.title.localeCompare(b.title));
   const checks: Check[] = [];
