@@ -117,7 +117,7 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
   const desired = model ? desiredServices(model) : await desiredFromStateDir(env.stateDir);
   const usedPorts = new Set((model?.services ?? []).flatMap((s) => s.ports.map((p) => p.host).filter((p): p is number => p !== undefined)));
   const { diagnosis, facts } = await diagnoseSystem({
-    ...(o.kind === 'slow' ? { cpuSampleMs: 250, slow: { windowMs: 1000, exec: await execClient(ctx.env) } } : {}),
+    ...(o.kind === 'slow' ? { cpuSampleMs: 250, slow: { windowMs: 1500, exec: await execClient(ctx.env) } } : {}),
     docker: env.docker,
     dataDir: env.dataDir,
     root: env.root,

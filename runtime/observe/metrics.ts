@@ -61,7 +61,11 @@ export class MetricsStore {
     }
     const last = s.fine.last();
     if (last && t < last[0]) return; // clock went back: ignore rather than disorder the ring
-    if (last && t - last[0] < FINE_STEP_S / 2) last[1] = value;
+    if (last && t - last[0] < FINE_STEP_S / 2) {
+      // Merged: the newer sample replaces the older one, time and value.
+      last[0] = t;
+      last[1] = value;
+    }
     else s.fine.push([t, value]);
     const minute = Math.floor(t / COARSE_STEP_S) * COARSE_STEP_S;
     if (s.bucket && s.bucket.minute !== minute) {
@@ -100,7 +104,9 @@ export class MetricsStore {
     if (fine.length > 0 && fine[0]![0] <= since) return fine.filter((p) => p[0] >= since);
     const coarse = s.coarse.toArray().filter((p) => p[0] >= since);
     const firstFine = fine[0]?.[0] ?? Infinity;
-    return [...coarse.filter((p) => p[0] < firstFine), ...fine];
+    // A coarse point is stamped with its minute's start but averages the whole minute: keep
+    // only the minutes that ended before the fine ring begins (no overlap, no stale mean).
+    return [...coarse.filter((p) => p[0] + COARSE_STEP_S <= firstFine), ...fine];
   }
 
   latest(name: string): Point | undefined {
