@@ -32,7 +32,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { packageRoot, type Paths } from '../common/paths.js';
 import { compileFiles, type CompileResult } from '../compiler/compile.js';
 import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
@@ -44,7 +43,7 @@ import { serializeEnvelope } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
 import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
-import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
+import type { ApplyEvent, ApplyResult, RecoverResult } from '../runtime/apply.js';
 import type { Engine } from '../runtime/engine.js';
 import { acquirePidLock, ownerAlive, readLockOwner, type LockOwner } from '../runtime/pidlock.js';
 import { STATE_FILE_NAMES } from '../runtime/state/repo.js';
@@ -52,14 +51,6 @@ import { StalePlanError } from '../runtime/verify.js';
 
 export const REQUEST_LOCK_FILE = 'request.lock';
 
-/** The flags of the commands that plan and apply a request (`claude "<msg>"`, `claude rollback`), for cli/args.ts parse. */
-export const REQUEST_FLAGS = {
-  yes: { type: 'boolean', short: 'y' },
-  json: { type: 'boolean' },
-  'state-dir': { type: 'string' },
-  /** The firewall lock-out gate warns instead of refusing (planFiles `force`). */
-  'i-know-what-i-am-doing': { type: 'boolean' },
-} as const;
 export const DEFAULT_MAX_REPLANS = 3;
 
 /** A signed plan and its payload. */
@@ -149,6 +140,8 @@ export interface PlanFilesOptions {
   force?: boolean;
   /** An observation already made (`claude diff` compares the same one for drift); default: observe now. */
   observed?: ObservedState;
+  /** Secrets generated for this proposal (compiler/planner.ts PlanOptions.freshSecrets). */
+  freshSecrets?: readonly string[];
 }
 
 export type PlanFilesResult =
@@ -202,6 +195,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
     compilerVersion: compilerVersion(),
     allowDestructive: o.allowDestructive === true,
     sink,
+    ...(o.freshSecrets?.length ? { freshSecrets: o.freshSecrets } : {}),
   });
   const all = sink.sorted();
   if (sink.hasErrors()) return { ok: false, stage: 'plan', problems: all.filter((d) => d.severity === 'error').map(renderDiagnostic), warnings: [...warnings, ...all.filter((d) => d.severity !== 'error').map(renderDiagnostic)] };
@@ -210,6 +204,9 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   if (payload.steps.some((st) => st.op === 'firewall.apply' || st.op === 'firewall.remove') && lockout.notes.length) display.lockout = [...lockout.notes];
   const forced = all.filter((d) => d.code === 'CLA6012').map((d) => `${d.code}: ${d.message}`);
   if (forced.length) display.warnings = [...(display.warnings ?? []), ...forced];
+  // Not display: a change the lock-out proof flagged is kept only when the admin confirms it
+  // (`claude confirm`); the runtime's own probes cannot see the admin's side (issue 13).
+  if (forced.length) for (const st of payload.steps) if (st.op === 'firewall.apply') st.params.adminConfirm = true;
   return {
     ok: true,
     planned: { payload, envelopeText: serializeEnvelope(signPlan(payload, key.privateKey)) },
@@ -254,6 +251,8 @@ export interface ApplyPlannedOptions {
   lockWaitMs?: number;
   /** What started the apply, for the `reconcile.started` event (the reconciler: `watch`, `interval`, `drift (…)`); default `apply`. */
   trigger?: string;
+  /** manifest.yaml safety.rollback_on_health_failure (runtime/apply.ts); default true. */
+  rollbackOnHealthFailure?: boolean;
 }
 
 /** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
@@ -271,9 +270,32 @@ export async function applyPlanned(host: FlowHost, planned: Planned | string, o:
     lockWaitMs: o.lockWaitMs ?? 60_000,
     actor: o.actor,
     ...(o.trigger ? { trigger: o.trigger } : {}),
+    ...(o.rollbackOnHealthFailure === false ? { rollbackOnHealthFailure: false } : {}),
     ...(o.interactiveConfirm ? { interactiveConfirm: o.interactiveConfirm } : {}),
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
   });
+}
+
+/**
+ * After a crash or a failed rollback (`claude recover`): reverts a firewall change nobody
+ * confirmed (when nft is installed), then settles the interrupted apply on this host's
+ * engine (runtime/apply.ts recover: roll back, or complete one that reached its clean-up).
+ * Throws when the engine cannot be reached.
+ */
+export async function recoverHost(host: FlowHost, o: { now: () => Date; onEvent?: (e: ApplyEvent) => void }): Promise<{ result: RecoverResult; firewall: string[] }> {
+  const firewall: string[] = [];
+  const engine = await host.engine();
+  try {
+    const { NftDriver } = await import('../runtime/drivers/nft.js');
+    const { recoverPendingFirewall } = await import('../runtime/firewall-confirm.js');
+    const r = await recoverPendingFirewall(new NftDriver(), join(host.paths.dataDir, 'journal'), o.now().getTime());
+    for (const id of r.reverted) firewall.push(`reverted unconfirmed firewall change ${id}`);
+  } catch {
+    /* no nft on this host, or nothing pending */
+  }
+  const { recover } = await import('../runtime/apply.js');
+  const result = await recover({ engine, dataDir: host.paths.dataDir, stateDir: host.paths.stateDir, now: o.now, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+  return { result, firewall };
 }
 
 // ── the request lock ─────────────────────────────────────────────────────────────────
@@ -318,7 +340,7 @@ export interface PlanAndApplyOptions<P extends Planned> {
 }
 
 export type FlowOutcome<P extends Planned> =
-  | { status: 'applied' | 'rolled-back' | 'needs-attention'; planned: P; result: ApplyResult; replans: number }
+  | { status: 'applied' | 'incomplete' | 'rolled-back' | 'needs-attention'; planned: P; result: ApplyResult; replans: number }
   | { status: 'unplanned'; replans: number }
   | { status: 'declined'; planned: P; replans: number }
   | { status: 'stale'; planned: P; error: StalePlanError; replans: number };
@@ -363,52 +385,3 @@ export async function planAndApply<P extends Planned>(o: PlanAndApplyOptions<P>)
 
 /** The line the interactive flows print when they re-plan. */
 export const REPLANNED_MESSAGE = 'The system changed while planning; re-planned.';
-
-// ── prompting (TTY only) ─────────────────────────────────────────────────────────────
-
-export interface LineReader {
-  /** Writes the prompt and resolves with the next line, or null at end of input. */
-  next(prompt: string): Promise<string | null>;
-  close(): void;
-}
-
-export interface LineReaderOptions {
-  /** Let readline drive the terminal (line editing, echo); default false. */
-  terminal?: boolean;
-  /** Write the prompt even when the answer was already typed ahead (or the input has ended); default true. */
-  promptTypedAhead?: boolean;
-}
-
-/** One reader over ctx.stdin for a whole command (lines typed ahead are kept). */
-export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }, o: LineReaderOptions = {}): LineReader {
-  const rl = createInterface(o.terminal ? { input: io.stdin, output: io.stdout, terminal: true } : { input: io.stdin, terminal: false });
-  const queue: string[] = [];
-  let waiting: ((l: string | null) => void) | null = null;
-  let closed = false;
-  rl.on('line', (l) => {
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(l);
-    } else queue.push(l);
-  });
-  rl.on('close', () => {
-    closed = true;
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(null);
-    }
-  });
-  return {
-    next(prompt) {
-      const quiet = o.promptTypedAhead === false;
-      if (!quiet) io.stdout.write(prompt);
-      if (queue.length) return Promise.resolve(queue.shift()!);
-      if (closed) return Promise.resolve(null);
-      if (quiet) io.stdout.write(prompt);
-      return new Promise((res) => (waiting = res));
-    },
-    close: () => rl.close(),
-  };
-}

@@ -13,6 +13,7 @@ import type { ConversationTurn, IntentContext, IntentProvider, StateFiles, State
 import { providerKind, selectProvider, type LlmConfig } from '../compiler/intent/select.js';
 import { loadReplayFixture, startReplayServer, type ReplayServer } from '../compiler/intent/replay.js';
 import type { IntentResult } from '../compiler/intent/validate-proposal.js';
+import { strongSecretValue } from '../compiler/intent/generated-secrets.js';
 import type { PlanPayload } from '../plan/types.js';
 import { openFlowHost, planFiles, readStateDirFiles, stateHeadOf, type FlowHost } from './flow.js';
 import type { AgentContext } from './context.js';
@@ -39,6 +40,12 @@ export interface IntentSession {
   host?: FlowHost;
   /** `--i-know-what-i-am-doing`: plans pass the firewall lock-out gate with a warning. */
   force?: boolean;
+  /**
+   * Secrets this session generated since the state was last read (a random value nobody has
+   * seen): the planner does not count giving one to its single service as a grant.
+   * Cleared by reloadState, so after an apply they count as existing secrets.
+   */
+  generatedSecrets?: Set<string>;
   close(): Promise<void>;
 }
 
@@ -157,6 +164,7 @@ export async function openIntentSession(ctx: AgentContext, stateDirFlag?: string
 export async function reloadState(s: IntentSession): Promise<void> {
   s.head = await stateHeadOf(s.paths.stateDir);
   s.files = readStateFiles(s.paths.stateDir);
+  s.generatedSecrets?.clear();
 }
 
 export async function buildIntentContext(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles = s.files): Promise<IntentContext> {
@@ -168,6 +176,15 @@ export async function buildIntentContext(s: IntentSession, message: string, hist
     secretNames: secretNamesOf(files),
     imageCatalog: imageCatalogMap(),
     now: s.now(),
+    // A password a template needs and nobody set: a strong random value, encrypted to this
+    // host's key here; the plain value never leaves this function (not to a provider, the
+    // plan, the logs or git).
+    generateSecret: async (name: string) => {
+      (s.generatedSecrets ??= new Set()).add(name);
+      const secrets = await import('../runtime/secrets.js');
+      const { recipient } = await secrets.ensureAgeIdentity(s.paths.dataDir);
+      return secrets.encryptSecret(strongSecretValue(), recipient);
+    },
   };
 }
 
@@ -199,6 +216,7 @@ export async function planIntent(s: IntentSession, ctx: IntentContext, result: I
     env: s.env,
     ...(opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
     force: opts.force ?? s.force === true,
+    ...(s.generatedSecrets?.size ? { freshSecrets: [...s.generatedSecrets] } : {}),
   });
   if (!r.ok) return { problems: r.problems };
   return { payload: r.planned.payload, envelopeText: r.planned.envelopeText, problems: r.warnings };

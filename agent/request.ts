@@ -5,6 +5,7 @@
  * plan is refused as stale (propose again on the current state); which steps need a new
  * approval; and where a plan that is not applied is kept.
  */
+import { recall, recordOutcome } from './learning.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
@@ -23,6 +24,8 @@ export interface TurnResult {
   planned?: PlannedIntent;
   /** Why no plan could be made (rendered), when the files were valid but planning failed. */
   planProblems?: string[];
+  /** Set when a learned phrasing (agent/learning.ts) was used: its record's index. */
+  learned?: { index: number; phrasing: string; applied: string };
 }
 
 /**
@@ -31,6 +34,20 @@ export interface TurnResult {
  * PostgreSQL database; with daily backups").
  */
 export async function proposeTurn(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles, request?: string): Promise<TurnResult> {
+  const first = await proposeOnce(s, message, history, files, request);
+  // Learning mode: a phrasing not understood that the user taught before (a rephrase that
+  // was applied) is read as what was applied then.
+  if (first.result.status !== 'answer' || first.result.proposal.understood !== false) return first;
+  const hit = recall(s.paths.dataDir, message);
+  if (!hit) return first;
+  const t = await proposeOnce(s, hit.record.applied, history, files, request ?? message);
+  t.learned = { index: hit.index, phrasing: hit.record.phrasing, applied: hit.record.applied };
+  t.result.proposal = { ...t.result.proposal, explanation: `(Learned: when you said "${hit.record.phrasing}" before, you meant "${hit.record.applied}". \`claude learn list\` shows what I learned.)\n${t.result.proposal.explanation}` };
+  if (t.result.status === 'refused') recordOutcome(s.paths.dataDir, hit.index, 'refused');
+  return t;
+}
+
+async function proposeOnce(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles, request?: string): Promise<TurnResult> {
   const ictx = await buildIntentContext(s, message, history, files);
   const result = await proposeValidated(s.provider, ictx);
   if (result.status !== 'proposed') return { result, ictx };

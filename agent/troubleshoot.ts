@@ -9,16 +9,20 @@
  *   normal path, rollback included) → verify that the fixed services answer.
  *
  * Only wiring lives here; the logic is in runtime/observe/analyzers and compiler/diagnose.
+ * It never prints: the lines for the user go to `io.out`, problems to `io.err`, and the
+ * approval is asked through `io.ask` (cli/troubleshoot.ts wires these to the terminal,
+ * server/service.ts collects them as the conversation's explanation).
  */
 import { resolvePaths } from '../common/paths.js';
-import { println, EXIT, type CommandContext } from '../cli/context.js';
+import type { AgentContext } from './context.js';
 import { desiredFromStateDir, observeEnv } from './observe-env.js';
 import { diagnosisText, findingText, safeText } from './render/observe.js';
-import { hostAddress } from '../cli/progress.js';
-import { applyPlanned, lineReader, openFlowHost, planFiles, stateHeadOf, type LineReader } from './flow.js';
+import { hostAddress } from './render/apply.js';
+import { applyPlanned, openFlowHost, planFiles, stateHeadOf } from './flow.js';
 import { compileFiles, compileStateDir } from '../compiler/compile.js';
 import { renderDiagnostic } from '../compiler/diagnostics.js';
 import { findingsContext } from '../compiler/diagnose/context.js';
+import { troubleshootingRequest, type TroubleshootingRequest } from '../compiler/diagnose/intent.js';
 import { desiredServices } from '../compiler/diagnose/desired.js';
 import { proposeFix, type FixOption, type FixProposal } from '../compiler/diagnose/fix.js';
 import type { ResolvedModel } from '../compiler/model.js';
@@ -41,7 +45,6 @@ export interface TroubleshootOptions {
   noFix?: boolean;
   /** Which fix option to apply (1-based); default the first. */
   option?: number;
-  json?: boolean;
   stateDirFlag?: string;
   /**
    * An LLM's explanation: given the findings context (fenced, untrusted evidence) and the
@@ -61,13 +64,28 @@ export interface TroubleshootResult {
   verified: { service: string; port: number; answered: boolean }[];
 }
 
+/** Where the flow's words go, and how it asks: plain callbacks, never the process streams. */
+export interface TroubleshootIO {
+  /** A line for the user: the diagnosis, the fix options, progress ("✓ Started nginx"). */
+  out(line?: string): void;
+  /** A problem line (the CLI's stderr). */
+  err(line: string): void;
+  /**
+   * Asks the user and resolves with the answer (null at the end of input). Absent when
+   * nobody can be asked (no terminal, the API): then only `yes` applies a fix.
+   */
+  ask?(question: string): Promise<string | null>;
+}
+
 /**
- * One answer from the terminal, lower-cased ('' at end of input). The reader is the one
- * reader of agent/flow.ts for the whole prompt loop: a line is resolved as typed (closing a
- * readline interface inside its own 'line' handler would first resolve with '').
+ * How the flow ended: ok (healthy, or fixed and verified), failed (a problem remains or the
+ * fix failed), declined (the user said no), usage (an option that does not exist).
  */
-async function ask(reader: LineReader, question: string): Promise<string> {
-  return ((await reader.next(question)) ?? '').trim().toLowerCase();
+export type TroubleshootOutcome = 'ok' | 'failed' | 'declined' | 'usage';
+
+/** One answer, lower-cased ('' at the end of input). */
+async function ask(io: TroubleshootIO, question: string): Promise<string> {
+  return ((await io.ask!(question)) ?? '').trim().toLowerCase();
 }
 
 /** Host TCP ports of a service in a model. */
@@ -104,14 +122,13 @@ function optionLines(p: FixProposal): string[] {
 }
 
 /**
- * Runs the flow; returns the exit code (0: healthy, or fixed and verified; 1: a problem
- * remains or the fix failed) and the result for --json.
+ * Runs the flow: observe and analyze, explain, propose a fix, ask (`io.ask`, unless `yes`),
+ * then plan, apply and verify it (applyFix). Returns how it ended and the result (the
+ * CLI's --json and the API show it).
  */
-export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOptions): Promise<{ code: number; result: TroubleshootResult }> {
+export async function troubleshoot(ctx: AgentContext, io: TroubleshootIO, o: TroubleshootOptions): Promise<{ outcome: TroubleshootOutcome; result: TroubleshootResult }> {
   const env = await observeEnv(ctx, o.stateDirFlag);
-  const out = (l = '') => {
-    if (!o.json) println(ctx.stdout, l);
-  };
+  const out = (l = '') => io.out(l);
   const compiled = compileStateDir(env.stateDir);
   const model = compiled.model;
   const desired = model ? desiredServices(model) : await desiredFromStateDir(env.stateDir);
@@ -130,9 +147,8 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
   const result: TroubleshootResult = { diagnosis, proposal: null, chosen: null, apply: null, verified: [] };
   if (o.service && diagnosis.checks.length === 0) {
     const known = [...new Set([...(desired ?? []).map((d) => d.name), ...facts.containers.filter((c) => c.managed && c.service).map((c) => c.service!)])].sort();
-    println(ctx.stderr, `claude: no service named '${o.service}'${known.length ? `; services: ${known.join(', ')}` : ' (no services are defined or running)'}`);
-    if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
-    return { code: EXIT.FAILURE, result };
+    io.err(`claude: no service named '${o.service}'${known.length ? `; services: ${known.join(', ')}` : ' (no services are defined or running)'}`);
+    return { outcome: 'failed', result };
   }
   out(diagnosisText(diagnosis));
   if (o.kind === 'slow') for (const l of resourceLines(facts, o.service)) out(l);
@@ -140,8 +156,7 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
   const proposal = model ? proposeFix(diagnosis, model.files as Record<string, string>) : null;
   result.proposal = proposal;
   if (!proposal || proposal.options.length === 0 && proposal.manual.length === 0) {
-    if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
-    return { code: diagnosis.healthy ? EXIT.OK : EXIT.FAILURE, result };
+    return { outcome: diagnosis.healthy ? 'ok' : 'failed', result };
   }
   let explanation = proposal.explanation;
   if (o.explain && !diagnosis.healthy) {
@@ -155,60 +170,52 @@ export async function runTroubleshoot(ctx: CommandContext, o: TroubleshootOption
   out(safeText(explanation));
   for (const l of optionLines(proposal)) out(l);
   if (proposal.options.length === 0 || o.noFix) {
-    if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
-    return { code: EXIT.FAILURE, result };
+    return { outcome: 'failed', result };
   }
 
   let n = o.option ?? 1;
   if (n < 1 || n > proposal.options.length) {
-    println(ctx.stderr, `claude: there ${proposal.options.length === 1 ? 'is 1 fix option' : `are ${proposal.options.length} fix options`}; --option ${n} is not one of them`);
-    return { code: EXIT.USAGE, result };
+    io.err(`claude: there ${proposal.options.length === 1 ? 'is 1 fix option' : `are ${proposal.options.length} fix options`}; --option ${n} is not one of them`);
+    return { outcome: 'usage', result };
   }
   if (!o.yes) {
-    if (!ctx.isTTY) {
+    if (!io.ask) {
       out('');
       out(`To apply it, run again with --yes${proposal.options.length > 1 ? ' (choose another with --option N)' : ''}.`);
-      if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
-      return { code: EXIT.FAILURE, result };
+      return { outcome: 'failed', result };
     }
-    const reader = lineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
-    try {
-      for (;;) {
-        const choices = proposal.options.length > 1 ? `yes/no/explain more/${proposal.options.map((x) => x.n).join('/')}` : 'yes/no/explain more';
-        const a = await ask(reader, `\nApply this fix? [${choices}] `);
-        if (/^y(es)?$/.test(a)) break;
-        if (/^\d+$/.test(a) && Number(a) >= 1 && Number(a) <= proposal.options.length) {
-          n = Number(a);
-          break;
-        }
-        if (/^(e|explain|explain more|more|why)$/.test(a)) {
-          for (const f of diagnosis.findings) for (const l of findingText(f)) out(l);
-          for (const x of proposal.options) out(`\nOption ${x.n} changes: ${x.changed.length ? x.changed.join(', ') : 'no files (the state files already describe the fix; the plan re-applies them)'}`);
-          continue;
-        }
-        out('Nothing was changed.');
-        return { code: EXIT.FAILURE, result };
+    for (;;) {
+      const choices = proposal.options.length > 1 ? `yes/no/explain more/${proposal.options.map((x) => x.n).join('/')}` : 'yes/no/explain more';
+      const a = await ask(io, `\nApply this fix? [${choices}] `);
+      if (/^y(es)?$/.test(a)) break;
+      if (/^\d+$/.test(a) && Number(a) >= 1 && Number(a) <= proposal.options.length) {
+        n = Number(a);
+        break;
       }
-    } finally {
-      reader.close();
+      if (/^(e|explain|explain more|more|why)$/.test(a)) {
+        for (const f of diagnosis.findings) for (const l of findingText(f)) out(l);
+        for (const x of proposal.options) out(`\nOption ${x.n} changes: ${x.changed.length ? x.changed.join(', ') : 'no files (the state files already describe the fix; the plan re-applies them)'}`);
+        continue;
+      }
+      out('Nothing was changed.');
+      return { outcome: 'declined', result };
     }
   }
   const chosen = proposal.options[n - 1]!;
   result.chosen = chosen.n;
-  const applied = await applyStateFiles(ctx, chosen.files, {
+  const applied = await applyFix(ctx, io, chosen.files, {
     request: o.message ?? `diagnose: ${chosen.title}`,
     verifyServices: chosen.services,
     ...(o.stateDirFlag ? { stateDirFlag: o.stateDirFlag } : {}),
     ...(o.verifyTimeoutMs ? { verifyTimeoutMs: o.verifyTimeoutMs } : {}),
-    out,
   });
   result.apply = applied.apply;
   result.verified = applied.verified;
-  if (o.json) println(ctx.stdout, JSON.stringify(jsonOf(result), null, 2));
-  return { code: applied.ok ? EXIT.OK : EXIT.FAILURE, result };
+  return { outcome: applied.ok ? 'ok' : 'failed', result };
 }
 
-function jsonOf(r: TroubleshootResult): unknown {
+/** The result as the CLI's --json prints it (the fix options without their file texts). */
+export function troubleshootJson(r: TroubleshootResult): unknown {
   return {
     diagnosis: r.diagnosis,
     proposal: r.proposal ? { explanation: r.proposal.explanation, manual: r.proposal.manual, options: r.proposal.options.map(({ files: _f, ...x }) => x) } : null,
@@ -225,8 +232,6 @@ export interface ApplyFilesOptions {
   verifyServices: string[];
   stateDirFlag?: string;
   verifyTimeoutMs?: number;
-  /** Progress lines ("✓ Started nginx (healthy)"); default: stdout. */
-  out?: (l?: string) => void;
 }
 
 /**
@@ -235,25 +240,26 @@ export interface ApplyFilesOptions {
  * planning path of agent/flow.ts (firewall lock-out gate included). The approval has already
  * been given by the caller (a prompt or --yes).
  */
-export async function applyStateFiles(
-  ctx: CommandContext,
+export async function applyFix(
+  ctx: AgentContext,
+  io: Pick<TroubleshootIO, 'out' | 'err'>,
   files: Readonly<Record<string, string>>,
   o: ApplyFilesOptions,
 ): Promise<{ ok: boolean; apply: TroubleshootResult['apply']; verified: TroubleshootResult['verified'] }> {
   const paths = resolvePaths(ctx.env, ctx.cwd, o.stateDirFlag);
-  const out = o.out ?? ((l = '') => println(ctx.stdout, l));
+  const out = (l = '') => io.out(l);
   const compiled = compileFiles(files);
   if (!compiled.model) {
-    for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));
-    println(ctx.stderr, 'claude: the state files do not compile; nothing was changed.');
+    for (const d of compiled.diagnostics) io.err(renderDiagnostic(d));
+    io.err('claude: the state files do not compile; nothing was changed.');
     return { ok: false, apply: null, verified: [] };
   }
   const model = compiled.model;
   const host = await openFlowHost(paths);
   const planned = await planFiles(host, compiled, { request: o.request, engine: 'diagnose', base: await stateHeadOf(paths.stateDir), now: ctx.now(), env: ctx.env });
   if (!planned.ok) {
-    for (const p of planned.problems) println(ctx.stderr, p);
-    println(ctx.stderr, 'claude: the fix cannot be planned; nothing was changed.');
+    for (const p of planned.problems) io.err(p);
+    io.err('claude: the fix cannot be planned; nothing was changed.');
     return { ok: false, apply: null, verified: [] };
   }
   out('');
@@ -271,9 +277,9 @@ export async function applyStateFiles(
       },
     });
   } catch (e) {
-    println(ctx.stderr, `claude: the fix was refused: ${(e as Error).message}`);
+    io.err(`claude: the fix was refused: ${(e as Error).message}`);
     const hint = (e as { hint?: string }).hint;
-    if (hint) println(ctx.stderr, `  hint: ${hint}`);
+    if (hint) io.err(`  hint: ${hint}`);
     return { ok: false, apply: null, verified: [] };
   }
   const apply = { planId: result.planId, status: result.status, ...(result.error ? { error: result.error } : {}), stateCommit: result.stateCommit };
@@ -301,20 +307,12 @@ export async function applyStateFiles(
 }
 
 /**
- * For `claude "<message>"` (cli/commands/ask.ts): when the message is a troubleshooting
- * question ("the website is down", "why is the database slow?"), runs the flow and returns
- * its exit code; otherwise returns null and the caller proposes state changes as usual.
- *
- *   const code = await maybeTroubleshoot(ctx, message, { yes, json, stateDirFlag });
- *   if (code !== null) return code;
+ * Whether `message` is a troubleshooting question ("the website is down", "why is the
+ * database slow?") about this host's services (the compiled state files and the managed
+ * containers): the request (kind, service), or null when it asks for a change instead.
  */
-export async function maybeTroubleshoot(
-  ctx: CommandContext,
-  message: string,
-  o: Omit<TroubleshootOptions, 'message' | 'service'> = {},
-): Promise<number | null> {
-  const { troubleshootingRequest } = await import('../compiler/diagnose/intent.js');
-  const env = await observeEnv(ctx, o.stateDirFlag);
+export async function troubleshootingRequestFor(ctx: Pick<AgentContext, 'env' | 'cwd'>, message: string, stateDirFlag?: string): Promise<TroubleshootingRequest | null> {
+  const env = await observeEnv(ctx, stateDirFlag);
   const model = compileStateDir(env.stateDir).model;
   const known = new Map<string, { name: string; image?: string; ports?: number[] }>();
   for (const s of model?.services ?? []) known.set(s.name, { name: s.name, image: s.resolvedImage, ports: s.ports.map((p) => p.host).filter((p): p is number => p !== undefined) });
@@ -324,15 +322,7 @@ export async function maybeTroubleshoot(
   } catch {
     /* docker down: the flow itself will say so */
   }
-  const req = troubleshootingRequest(message, [...known.values()]);
-  if (!req) return null;
-  const llm = o.explain ? null : await llmExplainer(ctx, o.stateDirFlag);
-  try {
-    const { code } = await runTroubleshoot(ctx, { ...o, message, kind: req.kind, ...(req.service ? { service: req.service } : {}), ...(llm ? { explain: llm.explain } : {}) });
-    return code;
-  } finally {
-    await llm?.close();
-  }
+  return troubleshootingRequest(message, [...known.values()]);
 }
 
 /**
@@ -343,7 +333,7 @@ export async function maybeTroubleshoot(
  * when the provider cannot be set up.
  */
 export async function llmExplainer(
-  ctx: CommandContext,
+  ctx: AgentContext,
   stateDirFlag?: string,
 ): Promise<{ explain: NonNullable<TroubleshootOptions['explain']>; close(): Promise<void>; /** Requests the replay server received (CLAUDE_LLM_REPLAY only). */ sent(): string[] } | null> {
   let s: Awaited<ReturnType<typeof import('./intent.js').openIntentSession>>;

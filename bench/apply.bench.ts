@@ -66,7 +66,7 @@ async function portAnswers(port: number): Promise<void> {
   }
 }
 
-function rmAll(filter: string): void {
+export function rmAll(filter: string): void {
   const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=${filter}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
   if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
   const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `name=${filter}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -95,13 +95,13 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
   });
 }
 
-interface Stack {
+export interface Stack {
   tag: string;
   dir: string;
   ports: { web: number; pg: number; redis: number };
 }
 
-async function newStack(kind: string): Promise<Stack> {
+export async function newStack(kind: string): Promise<Stack> {
   const tag = `bench-${kind}-${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), `${tag}-`));
   mkdirSync(join(dir, 'root', 'data', 'pg'), { recursive: true });
@@ -119,7 +119,7 @@ function stackSpecs(s: Stack): { pg: ContainerSpec; redis: ContainerSpec; web: C
   };
 }
 
-function stackSteps(s: Stack): PlanStep[] {
+export function stackSteps(s: Stack): PlanStep[] {
   const { pg, redis, web } = stackSpecs(s);
   const net = `network/${s.tag}-net`;
   return [
@@ -148,7 +148,7 @@ function stateHead(stateDir: string): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-async function claudeApply(s: Stack, steps: PlanStep[]): Promise<number> {
+export async function claudeApply(s: Stack, steps: PlanStep[]): Promise<number> {
   const dataDir = join(hostDir, 'data');
   const stateDir = join(hostDir, 'state');
   const root = join(s.dir, 'root');
@@ -318,8 +318,15 @@ async function main(): Promise<void> {
   console.log(`  bare docker run   ${f(m.bare)}   (${t.bare.map(f).join(', ')}; until the port answers)`);
 }
 
-try {
-  await main();
-} finally {
+/** Removes the bench host's data dir (the load bench imports this module). */
+export function removeBenchHost(): void {
   rmSync(hostDir, { recursive: true, force: true });
+}
+
+if (process.argv[1]?.endsWith('apply.bench.js')) {
+  try {
+    await main();
+  } finally {
+    removeBenchHost();
+  }
 }

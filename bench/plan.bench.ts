@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync } from 'node:crypto';
 import type { ResolvedModel, ResolvedService } from '../compiler/model.js';
+import { ratioLine } from './common.js';
 
 /** The resolved model of n services: chains of 10 by depends_on, 10 networks, a volume, a port and a secret each. */
 export function benchModel(n: number): ResolvedModel {
@@ -159,6 +160,16 @@ async function main(): Promise<void> {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+  const top = rows[rows.length - 1];
+  if (top) {
+    ratioLine(`plan+sign of ${top.n} services, claude / terraform plan -out, wall`, top.timeRatio!, 0.05, `${top.claudeMs} vs ${top.terraformMs} ms; in-process plan+sign ${top.claudePlanSignMs} ms`);
+    ratioLine(`plan+sign of ${top.n} services, claude / terraform, peak memory`, top.memRatio!, 0.4, `${top.claudeRssMb} vs ${top.terraformRssMb} MB`);
+  }
+  if (rows.length >= 2) {
+    const a = rows[rows.length - 2]!;
+    const b = rows[rows.length - 1]!;
+    ratioLine(`plan+sign growth ${a.n}→${b.n} / ×${b.n! / a.n!} (1 = linear)`, b.claudePlanSignMs! / a.claudePlanSignMs! / (b.n! / a.n!), 1.2);
   }
   const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(i === 0 ? 6 : 13)).join(' ');
   console.log(line(['N', 'claude ms', 'plan+sign ms', 'claude MB', 'terraform ms', 'terraform MB', 'time ratio', 'mem ratio']));

@@ -2,7 +2,7 @@
  * The CLI entry: the only module that reads argv, writes to the process streams and exits.
  */
 import { readFileSync } from 'node:fs';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, OTHER_ENTRIES } from './commands/index.js';
 import { trace } from '../common/trace.js';
 import { EXIT, UsageError, println, type CommandContext } from './context.js';
 
@@ -15,9 +15,9 @@ async function help(ctx: CommandContext): Promise<void> {
   println(ctx.stdout, 'usage: claude <command> [options]   |   claude "<what you want>"');
   println(ctx.stdout);
   println(ctx.stdout, 'commands:');
-  for (const name of Object.keys(COMMANDS).sort()) {
-    const cmd = await COMMANDS[name]!();
-    println(ctx.stdout, `  ${name.padEnd(12)} ${cmd.summary}`);
+  for (const name of [...Object.keys(COMMANDS), ...Object.keys(OTHER_ENTRIES)].sort()) {
+    const summary = COMMANDS[name] ? (await COMMANDS[name]!()).summary : OTHER_ENTRIES[name]!.summary;
+    println(ctx.stdout, `  ${name.padEnd(12)} ${summary}`);
   }
   println(ctx.stdout);
   println(ctx.stdout, 'Run `claude help <command>` for the options of one command.');
@@ -25,7 +25,7 @@ async function help(ctx: CommandContext): Promise<void> {
 
 export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === '--version' || first === '-V') {
+  if (first === '--version' || first === '-V' || first === 'version') {
     println(base.stdout, `claude-os ${version()}`);
     return EXIT.OK;
   }
@@ -34,11 +34,19 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
       println(base.stdout, (await COMMANDS[rest[0]]!()).usage);
       return EXIT.OK;
     }
+    if (first === 'help' && rest[0] && OTHER_ENTRIES[rest[0]]) {
+      println(base.stdout, `claude ${rest[0]}: ${OTHER_ENTRIES[rest[0]]!.summary}. Run \`claude ${rest[0]} --help\` for its options.`);
+      return EXIT.OK;
+    }
     if (first === undefined && COMMANDS['chat']) return (await COMMANDS['chat']!()).run({ ...base, argv: [] });
     await help({ ...base, argv: [] });
     return EXIT.OK;
   }
   const loader = COMMANDS[first];
+  if (!loader && OTHER_ENTRIES[first]) {
+    println(base.stderr, `claude: '${first}' is run by its own entry (${OTHER_ENTRIES[first]!.entry}); start it as \`claude ${first}\` (bin/claude)`);
+    return EXIT.USAGE;
+  }
   if (!loader) {
     // A free-text request: `claude "set up nginx"`.
     if (/\s/.test(first) && COMMANDS['ask']) return (await COMMANDS['ask']!()).run({ ...base, argv });

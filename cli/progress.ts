@@ -8,9 +8,11 @@
  *   ✗ Ensure image nonexistent:latest: image 'nonexistent:latest' is not present locally …
  *   ↺ Undid: Replace nginx
  */
-import { networkInterfaces } from 'node:os';
 import type { Writable } from 'node:stream';
-import type { ApplyEvent, ApplyResult, Reachable, RecoverResult } from '../runtime/apply.js';
+import type { ApplyEvent } from '../runtime/apply.js';
+
+// The result lines are plain text the API shows too: they live in agent/render/apply.ts.
+export { hostAddress, reachableLines, renderRecover, renderResult } from '../agent/render/apply.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -100,54 +102,4 @@ export class ProgressRenderer {
     this.out.write('\r\x1b[K' + text.slice(0, 120));
     this.statusShown = true;
   }
-}
-
-/** This host's first non-internal IPv4 address (for "reachable at" lines). */
-export function hostAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
-}
-
-const HTTP_PORTS = new Set([80, 8080, 8000, 3000]);
-
-export function reachableLines(reachable: readonly Reachable[], host = hostAddress()): string[] {
-  return reachable.map((r) => {
-    const ip = r.hostIp && r.hostIp !== '0.0.0.0' && r.hostIp !== '::' ? r.hostIp : host;
-    const where = r.port === 443 ? `https://${ip}` : HTTP_PORTS.has(r.port) || r.service === 'nginx' || r.service === 'web' ? `http://${ip}:${r.port}` : `${ip}:${r.port}`;
-    return `${r.service}: ${where.replace(/^http:\/\/(.*):80$/, 'http://$1')}${r.protocol === 'udp' ? ' (udp)' : ''}`;
-  });
-}
-
-/** The closing lines of a human apply. */
-export function renderResult(r: ApplyResult): string[] {
-  const out: string[] = [];
-  if (r.status === 'applied') {
-    const took = (r.durationMs / 1000).toFixed(1);
-    out.push('', `Applied ${r.planId} in ${took} s.`);
-    const lines = reachableLines(r.reachable);
-    if (lines.length) out.push('Reachable:', ...lines.map((l) => `  ${l}`));
-    if (r.stateCommit) out.push(`State committed: ${r.stateCommit.slice(0, 12)}`);
-    for (const w of r.warnings ?? []) out.push(`! ${w}`);
-    return out;
-  }
-  out.push('', `✗ Apply failed${r.error?.step ? ` at step ${r.error.step}` : ''}: ${r.error?.message ?? 'unknown error'}`);
-  if (r.error?.hint) out.push(`  hint: ${r.error.hint}`);
-  if (r.status === 'rolled-back') out.push(`Rolled back: the system is as it was before this plan (verified; ${r.rollback?.undone.length ?? 0} step(s) undone).`);
-  else {
-    out.push('✗ The rollback did not restore everything. The runtime needs attention:');
-    for (const p of r.rollback?.problems ?? []) out.push(`  - ${p}`);
-    out.push('New plans are refused until `claude recover` succeeds.');
-  }
-  return out;
-}
-
-export function renderRecover(r: RecoverResult): string[] {
-  if (r.found === 'nothing') return ['Nothing to recover: no interrupted apply, no pending rollback.'];
-  const what = r.found === 'interrupted' ? 'an interrupted apply' : 'a failed rollback (needs attention)';
-  const lines = [`Found ${what}: ${r.planId}.`];
-  if (r.ok) lines.push(r.action === 'complete' ? '✓ Completed it: the plan is applied.' : '✓ Rolled it back: the system is as it was before that plan (verified).');
-  else lines.push(`✗ Recovery did not succeed (${r.action}):`, ...r.problems.map((p) => `  - ${p}`), 'Fix what is listed, then run `claude recover` again.');
-  return lines;
 }

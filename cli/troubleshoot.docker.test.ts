@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from './context.js';
-import { applyStateFiles, llmExplainer, maybeTroubleshoot, runTroubleshoot } from '../agent/troubleshoot.js';
+import { applyStateFiles, llmExplainer, maybeTroubleshoot, runTroubleshoot } from './troubleshoot.js';
 import { findingsContext } from '../compiler/diagnose/context.js';
 import { troubleshootingRequest } from '../compiler/diagnose/intent.js';
 import { tcpAnswers } from '../runtime/observe/ports.js';

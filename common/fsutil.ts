@@ -1,10 +1,25 @@
 /**
- * Crash-safe file writes: write a temp file in the same directory, fsync it, rename it
- * over the target, then fsync the directory so the rename itself is durable.
+ * Crash-safe file writes (the durability contract is in docs/runtime.md):
+ *
+ * - `writeFileAtomic`: write a temp file in the same directory, checking that every byte was
+ *   written (a short write is continued; a write that makes no progress is ENOSPC), fsync it,
+ *   rename it over the target, then fsync the directory so the rename itself is durable.
+ *   A reader sees the old file or the whole new one, never a part.
+ * - `appendLineDurable`: one record per line, appended and fsynced. A record is framed: if the
+ *   file does not end with a newline (a torn record left by a crash mid-write), a newline is
+ *   written first, so a torn record never swallows the next one. A write that fails part-way
+ *   is cut back off (ftruncate to the old length: it needs no new space), so a failure leaves
+ *   no torn record behind.
+ * - A space reserve (`SpaceReserve`): a file of zeros that an apply writes before its first
+ *   step. When a durable write then hits ENOSPC, the reserve is released and the write is
+ *   retried once, so the rollback that follows has room for its journal and records.
+ *
+ * Every write goes through the failpoints of common/failpoints.ts (tests only).
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, writeSync, rmSync, appendFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readSync, renameSync, writeSync, rmSync, appendFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { errnoError, failpoint, SimulatedCrash, writeFailpoint } from './failpoints.js';
 
 export function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
@@ -15,25 +30,127 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+function fsyncFd(fd: number, path: string): void {
+  failpoint('fs.fsync', path);
+  fsyncSync(fd);
+}
+
+/**
+ * Writes all of `buf` at the fd's offset (or `position`), continuing after a short write.
+ * A write that makes no progress throws ENOSPC (what a full disk does to the next write).
+ */
+export function writeAll(fd: number, buf: Uint8Array, path: string, position?: number): void {
+  let off = 0;
+  while (off < buf.length) {
+    const want = writeFailpoint(path, buf.length - off);
+    const n = want === 0 ? 0 : writeSync(fd, buf, off, want, position === undefined ? null : position + off);
+    if (n <= 0) throw errnoError('ENOSPC', 'write', path);
+    off += n;
+  }
+}
+
+// ── the space reserve ──────────────────────────────────────────────────────────────────
+
+const reserves = new Set<SpaceReserve>();
+
+/**
+ * Space held back for a rollback: `bytes` of zeros in `path`. While it is held, a durable
+ * write that fails with ENOSPC releases it (deletes the file) and retries once; `tripped`
+ * then tells the apply that the disk is full, so it stops and rolls back.
+ */
+export class SpaceReserve {
+  tripped = false;
+  private held = false;
+  private constructor(readonly path: string) {}
+
+  /** Writes the reserve; throws ENOSPC (and leaves nothing behind) when there is not room. */
+  static create(path: string, bytes: number): SpaceReserve {
+    const r = new SpaceReserve(path);
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, 'w', 0o600);
+    try {
+      const chunk = Buffer.alloc(Math.min(bytes, 64 * 1024));
+      for (let done = 0; done < bytes; done += chunk.length) writeAll(fd, chunk.subarray(0, Math.min(chunk.length, bytes - done)), path);
+      fsyncFd(fd, path);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(path, { force: true });
+      throw e;
+    }
+    closeSync(fd);
+    r.held = true;
+    reserves.add(r);
+    return r;
+  }
+
+  /** Takes over a reserve file a crashed process left behind (null when there is none). */
+  static adopt(path: string): SpaceReserve | null {
+    if (!existsSync(path)) return null;
+    const r = new SpaceReserve(path);
+    r.held = true;
+    reserves.add(r);
+    return r;
+  }
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  /** Frees the space (idempotent). */
+  release(): void {
+    reserves.delete(this);
+    if (!this.held) return;
+    this.held = false;
+    rmSync(this.path, { force: true });
+  }
+}
+
+/** On ENOSPC: releases the held reserves; true when one was released (retry the write once). */
+function useReserve(e: unknown): boolean {
+  if ((e as NodeJS.ErrnoException)?.code !== 'ENOSPC' || reserves.size === 0) return false;
+  let freed = false;
+  for (const r of [...reserves]) {
+    if (!r.isHeld) continue;
+    r.tripped = true;
+    r.release();
+    freed = true;
+  }
+  return freed;
+}
+
+// ── atomic whole-file writes ───────────────────────────────────────────────────────────
+
 /** Writes `data` to a new fsynced temp file beside `path` (its dir made if missing); returns the temp file's path. */
 function writeTempBeside(path: string, data: string | Uint8Array, mode: number): string {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
+  const buf = typeof data === 'string' ? Buffer.from(data) : data;
+  for (let attempt = 0; ; attempt++) {
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const fd = openSync(tmp, 'w', mode);
+    try {
+      writeAll(fd, buf, tmp);
+      fsyncFd(fd, tmp);
+      closeSync(fd);
+      return tmp;
+    } catch (e) {
+      if (e instanceof SimulatedCrash) throw e; // a dead process cleans nothing up
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      if (attempt === 0 && useReserve(e)) continue;
+      throw e;
+    }
   }
-  closeSync(fd);
-  return tmp;
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
-  renameSync(writeTempBeside(path, data, mode), path);
+  const tmp = writeTempBeside(path, data, mode);
+  try {
+    failpoint('fs.rename', path);
+    renameSync(tmp, path);
+  } catch (e) {
+    if (!(e instanceof SimulatedCrash)) rmSync(tmp, { force: true });
+    throw e;
+  }
   fsyncDir(dirname(path));
 }
 
@@ -56,15 +173,42 @@ export function writeFileExclusive(path: string, data: string | Uint8Array, mode
   return true;
 }
 
-/** Appends one line and fsyncs it (journals, audit, events). */
+// ── appended records ───────────────────────────────────────────────────────────────────
+
+/**
+ * Appends one record line and fsyncs it (journals, audit, events). Framed: a newline is put
+ * first when the file's last byte is not one (a torn record from a crash), so the torn
+ * record stays alone on its line. A failed write is cut back off before the error is thrown.
+ */
 export function appendLineDurable(path: string, line: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'a', 0o600);
-  try {
-    writeSync(fd, line.endsWith('\n') ? line : line + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  const text = line.endsWith('\n') ? line : line + '\n';
+  for (let attempt = 0; ; attempt++) {
+    const fd = openSync(path, 'a+', 0o600);
+    let size = 0;
+    try {
+      size = fstatSync(fd).size;
+      let prefix = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        readSync(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = '\n';
+      }
+      writeAll(fd, Buffer.from(prefix + text), path);
+      fsyncFd(fd, path);
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if (e instanceof SimulatedCrash) throw e; // a dead process cleans nothing up
+      try {
+        ftruncateSync(fd, size); // cut a partial record back off (frees space, needs none)
+      } catch {
+        /* the next append's framing still isolates it */
+      }
+      closeSync(fd);
+      if (attempt === 0 && useReserve(e)) continue;
+      throw e;
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * A start-up and apply profile, for `CLAUDE_TRACE=1 claude …` (docs/runtime.md, "Where the
  * time goes"): each mark prints one line to stderr with the milliseconds since the process
- * started (Node's `performance.timeOrigin`) and since the previous mark. Off, a mark costs one
+ * started (Node's `performance.timeOrigin`), since the previous mark, and the process's CPU
+ * time so far (user + system; on a busy host, wall time stretches, CPU time much less). Off, a mark costs one
  * property read. Marks never carry secret values (labels are fixed strings and ids).
  */
 const on = !!process.env.CLAUDE_TRACE;
@@ -10,6 +11,8 @@ let last = 0;
 export function trace(label: string): void {
   if (!on) return;
   const now = performance.now();
-  process.stderr.write(`[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  ${label}\n`);
+  const c = process.cpuUsage();
+  const cpu = (c.user + c.system) / 1000;
+  process.stderr.write(`[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${label}\n`);
   last = now;
 }

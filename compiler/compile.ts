@@ -9,6 +9,7 @@
  * by file, line, column (see diagnostics.ts). Resolve runs only when parse and check found
  * no error, so that cross-file messages are never about files that did not load.
  */
+import { trace } from '../common/trace.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import type { ResolvedModel, WrittenState } from './model.js';
 import { parse, type SourceFile } from './parse.js';
@@ -28,9 +29,12 @@ export interface CompileResult {
 /** Compiles the given source files. Never throws on bad input. */
 export function compileSources(files: readonly SourceFile[], sink: DiagnosticSink = new DiagnosticSink()): CompileResult {
   const parsed = parse(files, sink);
+  trace('compile: parsed');
   const written = check(parsed, sink);
+  trace('compile: checked');
   if (sink.hasErrors()) return { diagnostics: sink.sorted() };
   const model = resolve(written, sink);
+  trace('compile: resolved');
   const diagnostics = sink.sorted();
   if (sink.hasErrors()) return { written, diagnostics };
   return { model, written, diagnostics };

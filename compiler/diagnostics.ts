@@ -9,6 +9,7 @@
  * and a DiagnosticsError, which carries the diagnostics, by a phase called without a sink.
  */
 import { MESSAGES, type DiagnosticCode } from './messages.js';
+import { cleanText } from '../common/terminal.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -110,5 +111,6 @@ function cmp(a: string, b: string): number {
 /** `file:line:col: error CODE: message` then the hint on the next line, indented. */
 export function renderDiagnostic(d: Diagnostic): string {
   const where = d.file ? (d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file) : '<state>';
-  return `${where}: ${d.severity} ${d.code}: ${d.message}\n  hint: ${d.hint}`;
+  // Messages quote values from state files: no control or bidi character reaches a terminal.
+  return `${where}: ${d.severity} ${d.code}: ${cleanText(d.message, { multiline: false })}\n  hint: ${cleanText(d.hint, { multiline: false })}`;
 }

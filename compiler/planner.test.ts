@@ -82,11 +82,31 @@ describe('plan: a fresh web stack', () => {
       update: 0,
       delete: 0,
       byKind: { container: { create: 3, update: 0, delete: 0 }, image: { create: 3, update: 0, delete: 0 }, network: { create: 1, update: 0, delete: 0 }, volume: { create: 3, update: 0, delete: 0 } },
-      byRisk: { safe: 13 },
+      byRisk: { safe: 12, security: 1 },
     });
+    // postgres is given a secret it did not hold: a security step that names both
+    expect(step(p.steps, 'container.create:postgres').risk).toBe('security');
+    expect((p.display as { warnings: string[] }).warnings).toEqual(["security: Create container 'postgres' from claude-test/postgres:1; gives service postgres the secret postgres_password, which it did not have"]);
     expect((p.display as { overview: string[] }).overview[0]).toBe('+ nginx:1.25  → port 80, 443, volume /data/www');
     expect(p.id).toBe(planIdOf('0'.repeat(32)));
     expect(p.expiresAt).toBe('2026-01-01T01:00:00.000Z');
+  });
+});
+
+describe('plan: a secret generated for this change', () => {
+  it('given to the one service it was made for, it is not a grant; given to a second service, it is', () => {
+    const fresh = plan(webStack(), emptyObserved(), opts({ freshSecrets: ['postgres_password'] }));
+    expect(step(fresh.steps, 'container.create:postgres').risk).toBe('safe');
+    expect(fresh.summary.byRisk).toEqual({ safe: 13 });
+    const m = webStack();
+    const nginx = m.services.find((s) => s.name === 'nginx')!;
+    nginx.environment = { ...nginx.environment, LEAK: '${secrets.postgres_password}' };
+    nginx.secretRefs = ['postgres_password'];
+    const shared = plan(m, emptyObserved(), opts({ freshSecrets: ['postgres_password'] }));
+    expect(step(shared.steps, 'container.create:postgres').risk).toBe('security');
+    expect(step(shared.steps, 'container.create:nginx').description).toMatch(/gives service nginx the secret postgres_password/);
+    // a name not generated now is an existing secret, whatever else is fresh
+    expect(step(plan(webStack(), emptyObserved(), opts({ freshSecrets: ['other'] })).steps, 'container.create:postgres').risk).toBe('security');
   });
 });
 
@@ -242,5 +262,17 @@ describe('plan: refusals', () => {
     const [c] = desiredContainers(model({ services: [service('web')] }));
     expect(containerConfigHash({ ...c!, state: 'stopped' }, {})).toBe(c!.configHash);
     expect(containerConfigHash({ ...c!, image: 'other:2' }, {})).not.toBe(c!.configHash);
+  });
+});
+
+describe('plan: the firewall overview', () => {
+  it('names each rule with what it does, and nothing undefined', async () => {
+    const { compileFiles } = await import('./compile.js');
+    const network = ['apiVersion: claude.os/v1', 'kind: NetworkConfig', 'metadata:', '  name: net', 'spec:', '  firewall:', '    enabled: true', '    default_input_policy: drop', '    rules:', '      - name: allow-ssh', '        protocol: tcp', '        port: 22', '        source: 10.0.0.0/8', '        action: accept', '      - name: allow-loopback', '        interface: lo', '        action: accept', ''].join('\n');
+    const m = compileFiles({ 'network.yaml': network }).model!;
+    const overview = (plan(m, emptyObserved(), opts()).display as { overview: string[] }).overview.join('\n');
+    expect(overview).toContain('  • allow-ssh: accept tcp port 22 from 10.0.0.0/8');
+    expect(overview).toContain('  • allow-loopback: accept via lo');
+    expect(overview).not.toContain('undefined');
   });
 });

@@ -22,7 +22,8 @@
  */
 import { sha256Hex } from '../common/canonical.js';
 import { canonicalJsonFast } from '../plan/canonical.js';
-import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
+import { dangerousMount } from '../plan/trust.js';
 import type {
   ContainerSpec,
   HealthSpec,
@@ -68,6 +69,12 @@ export interface PlanOptions {
   allowDestructive?: boolean;
   /** Diagnostics go here; without a sink, an error throws PlanError. */
   sink?: DiagnosticSink;
+  /**
+   * Secrets this change generated (a random value nobody has seen, made for the proposal's
+   * template): giving one to the single service it was made for is not a grant of an
+   * existing secret, so it is not a security step. Given to two or more services, it is.
+   */
+  freshSecrets?: readonly string[];
 }
 
 export class PlanError extends DiagnosticsError {
@@ -290,6 +297,23 @@ function volumeDiffers(want: VolumeSpec, have: ObservedVolume): boolean {
   return false;
 }
 
+/**
+ * What a container step grants beyond an ordinary container, as text appended to its
+ * description ('' when nothing): dangerous host mounts (plan/trust.ts; the compiler only
+ * lets them through when manifest.yaml allows them) and secrets its service's running
+ * containers were not given (LABEL_SECRET_REFS).
+ */
+function grantsOf(spec: ContainerSpec, observed: ObservedState['containers'], exempt: ReadonlySet<string> = new Set()): string {
+  const parts: string[] = [];
+  const mounts = spec.mounts.filter((m) => dangerousMount(m.source)).map((m) => `${m.source} (${dangerousMount(m.source)})`);
+  if (mounts.length) parts.push(`mounts host path ${mounts.join(', ')}`);
+  const held = new Set<string>();
+  for (const c of observed) if (c.managed && c.service === spec.service) for (const n of (c.labels[LABEL_SECRET_REFS] ?? '').split(',')) if (n) held.add(n);
+  const fresh = (spec.secretRefs ?? []).filter((n) => !held.has(n) && !exempt.has(n));
+  if (fresh.length) parts.push(`gives service ${spec.service} the secret${fresh.length === 1 ? '' : 's'} ${fresh.join(', ')}, which it did not have`);
+  return parts.length ? `; ${parts.join('; ')}` : '';
+}
+
 export function plan(desired: ResolvedModel, observed: ObservedState, opts: PlanOptions): PlanPayload {
   const sink = opts.sink ?? new DiagnosticSink();
   const steps = new Map<string, PlanStep>();
@@ -315,6 +339,10 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const specsByService = new Map<string, ContainerSpec[]>();
   for (const c of containers) specsByService.set(c.service, [...(specsByService.get(c.service) ?? []), c]);
   const specByName = new Map(containers.map((c) => [c.name, c]));
+  // A secret generated for this change is exempt from the grant rule only while one service holds it.
+  const holders = new Map<string, Set<string>>();
+  for (const c of containers) for (const n of c.secretRefs ?? []) holders.set(n, (holders.get(n) ?? new Set()).add(c.service));
+  const freshExempt = new Set((opts.freshSecrets ?? []).filter((n) => (holders.get(n)?.size ?? 0) === 1));
   const imagesPresent = new Set(observed.images);
   const unmanaged = observed.containers.filter((c) => !c.managed);
   const dependentsOf = new Map<string, string[]>();
@@ -521,12 +549,15 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         const stop = stopIds.get(spec.name);
         if (stop) needs.add(stop);
         const id = stepId(`container.${f.action}`, spec.name);
+        // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
+        // did not hold before, makes the step a security one that names what it grants.
+        const grants = grantsOf(spec, observed.containers, freshExempt);
         if (f.action === 'create') {
-          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: 'safe', phase: 6, inverse: { op: 'container.remove', params: { name: spec.name, configHash: spec.configHash } }, description: `Create container '${spec.name}' from ${spec.image}` });
+          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'safe', phase: 6, inverse: { op: 'container.remove', params: { name: spec.name, configHash: spec.configHash } }, description: `Create container '${spec.name}' from ${spec.image}${grants}` });
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
-          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...needs].sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : 'configuration changed'})` });
+          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : 'configuration changed'})${grants}` });
           record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image})${oldHash === spec.configHash ? ' (network recreated)' : ' (configuration changed)'}`);
         }
         startDeps = [id];
@@ -549,7 +580,9 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       if (j.container) for (const id of startedServiceSteps(j.container)) needs.add(id);
       if (j.image) needs.add(ensureImage(j.image, j.image));
     }
-    add({ id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs }, dependsOn: [...needs].sort(), risk: 'safe', phase: 6, inverse: null, description: jobs.length ? `Install the schedule table (${jobs.length} job${jobs.length === 1 ? '' : 's'}: ${jobs.map((j) => j.name).join(', ')})` : 'Clear the schedule table' });
+    const jobMounts = [...new Set(jobs.flatMap((j) => ((j.mounts ?? []) as { source: string }[]).map((m) => m.source).filter((src) => dangerousMount(src))))].sort();
+    const jobGrants = jobMounts.length ? `; mounts host path ${jobMounts.map((m) => `${m} (${dangerousMount(m)})`).join(', ')}` : '';
+    add({ id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs }, dependsOn: [...needs].sort(), risk: jobGrants ? 'security' : 'safe', phase: 6, inverse: null, description: (jobs.length ? `Install the schedule table (${jobs.length} job${jobs.length === 1 ? '' : 's'}: ${jobs.map((j) => j.name).join(', ')})` : 'Clear the schedule table') + jobGrants });
     record('schedule/jobs', 'schedule', jobs.length === 0 ? 'delete' : observedSchedule ? 'update' : 'create', `${jobs.length === 0 ? '-' : observedSchedule ? '~' : '+'} schedule (${jobs.length} job${jobs.length === 1 ? '' : 's'})`);
   }
 
@@ -655,7 +688,7 @@ function firewallOverview(fw: ResolvedFirewall): string[] {
   const lines = ['Firewall:', `  • Default policy: ${fw.defaultInputPolicy.toUpperCase()} (incoming), ${fw.defaultOutputPolicy.toUpperCase()} (outgoing), ${fw.defaultForwardPolicy.toUpperCase()} (forwarded)`];
   for (const r of fw.rules) {
     const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === undefined ? undefined : String(v));
-    const parts = [`${r.action}`, r.protocol && r.protocol !== 'all' ? r.protocol : undefined, list(r.port) ? `port ${list(r.port)}` : undefined, list(r.source) ? `from ${list(r.source)}` : undefined, r.state ? `state ${r.state}` : undefined, r.interface ? `via ${r.interface}` : undefined, r.direction !== 'input' ? `(${r.direction})` : undefined];
+    const parts = [`${r.action}`, r.protocol && r.protocol !== 'all' ? r.protocol : undefined, list(r.port) ? `port ${list(r.port)}` : undefined, list(r.source) ? `from ${list(r.source)}` : undefined, r.state ? `state ${r.state}` : undefined, r.interface ? `via ${r.interface}` : undefined, r.direction && r.direction !== 'input' ? `(${r.direction})` : undefined];
     lines.push(`  • ${r.name}: ${parts.filter(Boolean).join(' ')}`);
   }
   return lines;

@@ -216,14 +216,31 @@ describe('cross-file checks', () => {
   it('volumes: by name, by path inside a volume, or a host path', () => {
     const r = compileFiles({
       'storage.yaml': HEAD('StorageConfig') + 'spec:\n  volumes:\n    - {name: data, path: /srv/data/}\n',
-      'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      volumes:\n        - {source: data, target: /a}\n        - {source: /srv/data/www/, target: /b, readonly: true}\n        - {source: /etc/hosts, target: /c}\n'),
+      'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      volumes:\n        - {source: data, target: /a}\n        - {source: /srv/data/www/, target: /b, readonly: true}\n        - {source: /opt/hosts, target: /c}\n'),
     });
     expect(r.diagnostics).toEqual([]);
     expect(r.model!.services[0]!.mounts).toEqual([
       { source: '/srv/data', target: '/a', readonly: false, volume: 'data' },
       { source: '/srv/data/www', target: '/b', readonly: true, volume: 'data' },
-      { source: '/etc/hosts', target: '/c', readonly: false },
+      { source: '/opt/hosts', target: '/c', readonly: false },
     ]);
+  });
+
+  it('refuses the engine socket, / and host system paths unless manifest.yaml allows them', () => {
+    const mounts = (list: string[], allow?: string[]) =>
+      compileFiles({
+        ...(allow ? { 'manifest.yaml': HEAD('SystemManifest') + `spec:\n  safety:\n    allow_host_mounts: [${allow.join(', ')}]\n` } : {}),
+        'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      volumes:\n' + list.map((s, i) => `        - {source: ${s}, target: /m${i}, readonly: true}\n`).join('')),
+      });
+    const refused = mounts(['/var/run/docker.sock', '/', '/etc', '/proc/1', '/sys', '/dev/sda', '/var/lib/docker/volumes', '/var', '/run/containerd/containerd.sock', '/root/.ssh', '/srv/data']);
+    expect(refused.diagnostics.map((d) => `${d.code}@${d.line}`)).toEqual(['CLA3022@10', 'CLA3022@11', 'CLA3022@12', 'CLA3022@13', 'CLA3022@14', 'CLA3022@15', 'CLA3022@16', 'CLA3022@17', 'CLA3022@18', 'CLA3022@19']);
+    expect(refused.diagnostics[0]!.message).toBe("service a mounts host path /var/run/docker.sock: a container engine socket (root on the host); a container with it can take over the host");
+    expect(refused.diagnostics[0]!.hint).toContain('spec.safety.allow_host_mounts in manifest.yaml');
+    expect(refused.diagnostics[7]!.message).toMatch(/^service a mounts host path \/var: \/var\/run\/docker.sock .* is inside it;/);
+    const allowed = mounts(['/var/run/docker.sock', '/etc/ssl/certs'], ['/var/run/docker.sock', '/etc/ssl/certs']);
+    expect(allowed.diagnostics).toEqual([]);
+    // the allow-list names exact paths: allowing /etc/ssl/certs does not allow /etc
+    expect(mounts(['/etc'], ['/etc/ssl/certs']).diagnostics.map((d) => d.code)).toEqual(['CLA3022']);
   });
 
   it('secret references: only ${secrets.name}; $${…} is literal', () => {

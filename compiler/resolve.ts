@@ -42,6 +42,7 @@ import type { Service, VolumeMount, Healthcheck } from '../generated/services.js
 import type { SystemManifest } from '../generated/manifest.js';
 import { imageRepository, parseImageRef } from './formats.js';
 import { closest } from './check.js';
+import { dangerousMount, fetchAndExecute, mountAllowed, plaintextSecretInEnv, plaintextSecretInText } from '../plan/trust.js';
 
 // ── documented defaults ──────────────────────────────────────────────────
 
@@ -179,6 +180,9 @@ export function resolve(written: WrittenState, sink: DiagnosticSink): ResolvedMo
 }
 
 class Resolver {
+  /** manifest.yaml spec.safety.allow_host_mounts, normalised. */
+  private allowHostMounts: string[] = [];
+
   constructor(
     private readonly w: WrittenState,
     private readonly sink: DiagnosticSink,
@@ -227,6 +231,7 @@ class Resolver {
   run(): ResolvedModel {
     const w = this.w;
     const manifest = w.manifest?.spec;
+    this.allowHostMounts = (manifest?.safety?.allow_host_mounts ?? []).map(normalisePath);
     const servicesSpec = w.services?.spec;
     const networkSpec = w.network?.spec;
     const storageSpec = w.storage?.spec;
@@ -360,6 +365,11 @@ class Resolver {
       const mount: ResolvedMount = { source: m.source, target: m.target, readonly: m.readonly ?? false };
       if (m.source.startsWith('/')) {
         mount.source = normalisePath(m.source);
+        const danger = dangerousMount(mount.source);
+        if (danger && !mountAllowed(mount.source, this.allowHostMounts)) {
+          this.report('CLA3022', file, [...base, i, 'source'], { owner, path: mount.source, what: danger });
+          return;
+        }
         // The longest volume path that contains the source.
         let best: ResolvedVolume | undefined;
         for (const v of volumes) {
@@ -402,6 +412,8 @@ class Resolver {
     for (const key of Object.keys(s.environment ?? {}).sort()) {
       const value = s.environment![key]!;
       setOwn(environment, key, value);
+      const plain = plaintextSecretInEnv(key, value);
+      if (plain) this.report('CLA3023', 'services.yaml', [...base, 'environment', key], { owner, where: `environment ${key}`, what: plain, name: secretNameFor(key) });
       for (const m of value.matchAll(SECRET_REF)) {
         if (m.index > 0 && value[m.index - 1] === '$') continue; // $${…} is a literal
         const inner = m[1]!;
@@ -461,7 +473,10 @@ class Resolver {
       ['healthcheck.test', [...base, 'healthcheck', 'test'], s.healthcheck?.test],
       ['labels', [...base, 'labels'], s.labels],
     ];
-    for (const [field, path, v] of elsewhere) this.secretsOutsideEnv(v, 'services.yaml', path, owner, field);
+    for (const [field, path, v] of elsewhere) {
+      this.secretsOutsideEnv(v, 'services.yaml', path, owner, field);
+      if (field !== 'labels') this.commandTrust(v, 'services.yaml', path, owner, field);
+    }
 
     (s.networks ?? []).forEach((n, i) => {
       if (!networks.has(n)) {
@@ -469,6 +484,16 @@ class Resolver {
       }
     });
     return svc;
+  }
+
+  /** Trust rules for a command: no code fetched and run (CLA3024), no plaintext secret in it (CLA3023). */
+  private commandTrust(v: unknown, file: StateFileName, path: Path, owner: string, field: string): void {
+    const text = typeof v === 'string' ? v : Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(' ') : '';
+    if (!text) return;
+    const remote = fetchAndExecute(text);
+    if (remote) this.report('CLA3024', file, path, { owner, field, what: remote });
+    const plain = plaintextSecretInText(text);
+    if (plain) this.report('CLA3023', file, path, { owner, where: field, what: plain, name: 'db_password' });
   }
 
   private secretsOutsideEnv(v: unknown, file: StateFileName, path: Path, owner: string, field: string): void {
@@ -682,6 +707,7 @@ class Resolver {
       this.report('CLA3017', 'scheduled.yaml', [...base, 'volumes'], { job: j.name, name: j.container }, true);
     }
     this.secretsOutsideEnv(j.command, 'scheduled.yaml', [...base, 'command'], `job ${j.name}`, 'command');
+    this.commandTrust(j.command, 'scheduled.yaml', [...base, 'command'], `job ${j.name}`, 'command');
     const out: ResolvedJob = {
       name: j.name,
       schedule: j.schedule,
@@ -841,4 +867,10 @@ export function findCycles(edges: ReadonlyMap<string, readonly string[]>): strin
     cycles.push([start, ...middle, start]);
   }
   return cycles.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
+/** A secret name for an environment variable (DB_PASSWORD → db_password), for hints. */
+function secretNameFor(key: string): string {
+  const n = key.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '');
+  return n.slice(0, 63) || 'my_secret';
 }

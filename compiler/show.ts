@@ -105,6 +105,12 @@ export function renderPlan(payload: PlanPayload, report?: PlanReport): string {
       }
       const risk = s.risk === 'safe' ? '' : `  [${s.risk}]`;
       out.push(`    ${stepSymbol(s).padStart(w)} ${s.description}${risk}`);
+      // Every job's command, in full: a reviewer sees what will run on a schedule.
+      if (s.op === 'schedule.apply') {
+        for (const j of (s.params as { jobs?: { name: string; schedule: string; command: string[]; container?: string; image?: string }[] }).jobs ?? []) {
+          out.push(`      job ${j.name} (${j.schedule}, in ${j.container ? `container ${j.container}` : `image ${j.image ?? '?'}`}): ${j.command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`);
+        }
+      }
     }
     out.push('');
   }

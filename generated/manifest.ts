@@ -139,6 +139,10 @@ export interface SafetyConfig {
     'manifest.yaml' | 'services.yaml' | 'network.yaml' | 'storage.yaml' | 'security.yaml' | 'scheduled.yaml'
   )[];
   max_changes_per_hour?: number;
+  /**
+   * Host paths a service or job may mount although they are the engine's socket, / or a host system path (/etc, /proc, /sys, /dev, /var/lib/docker, …). Each such mount is still a security step: it needs an admin signature and an explicit confirmation.
+   */
+  allow_host_mounts?: AbsPath[];
   rollback_on_health_failure?: boolean;
   /**
    * Commit-confirmed window for firewall changes.
@@ -228,4 +232,8 @@ export interface ApiConfig {
   enabled?: boolean;
   listen?: Ip;
   port?: Port;
+  /**
+   * The names the web UI and API are reached by (besides localhost and the listen address), e.g. claude.example.lan. Requests with any other Host header are refused (DNS rebinding).
+   */
+  hostnames?: string[];
 }

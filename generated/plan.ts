@@ -432,6 +432,10 @@ export interface StepFirewallApply1 {
      * Commit-confirmed window; 0 applies without a revert timer.
      */
     confirmTimeoutMs: number;
+    /**
+     * The lock-out proof flagged this change and the admin planned it with --i-know-what-i-am-doing: it is kept only when `claude confirm` confirms it within the window (an empty probe list never confirms); otherwise the previous table comes back.
+     */
+    adminConfirm?: boolean;
     probes?: {
       kind: 'tcp';
       address?: string;

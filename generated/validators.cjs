@@ -5,15 +5,15 @@ module.exports = function makeValidators(formats) {
   const exports = {};
 "use strict";
 exports.manifest = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"reconcile":{"title":"ReconcileConfig","description":"The reconciler daemon (`claude reconcile --serve`, docs/reconciler.md): when it checks the system against the state files, and what it does about drift.","type":"object","additionalProperties":false,"properties":{"interval":{"description":"A full pass this often, whatever changed (a pass also runs at start-up and after each change in the state dir). Default 60s.","$ref":"common.schema.json#/$defs/duration"},"debounce":{"description":"How long the state dir must be quiet after a change before a pass starts. Default 500ms.","$ref":"common.schema.json#/$defs/duration"},"drift":{"description":"What to do when the system no longer matches the applied state files (a managed container stopped, removed or changed by hand, the inet claude table edited): self_heal applies the plan that restores it (only restores; audited), queue keeps that plan pending for approval, report only reports it. Drift is always reported (event and notification).","type":"string","enum":["self_heal","queue","report"],"default":"self_heal"},"ignore":{"description":"What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"}}}},"notifications":{"title":"NotificationsConfig","description":"Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).","type":"object","additionalProperties":false,"properties":{"min_severity":{"description":"Notifications below this are recorded but not sent to the webhook.","type":"string","enum":["info","warning","critical"],"default":"info"},"webhook":{"title":"WebhookConfig","description":"A JSON POST of each notification to this URL, with a timeout and retries; it never delays a reconcile pass.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http:// or https:// URL.","type":"string","format":"uri","pattern":"^https?://"},"secret":{"description":"A secret of security.yaml used as the HMAC-SHA256 key of the X-Claude-Signature header (sha256=<hex>); never sent in the body.","$ref":"common.schema.json#/$defs/secretName"},"timeout":{"description":"Per attempt. Default 5s.","$ref":"common.schema.json#/$defs/duration"},"retries":{"description":"Attempts after the first, on a network error, a timeout, 429 or 5xx.","type":"integer","minimum":0,"maximum":10,"default":3}}}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"allow_host_mounts":{"description":"Host paths a service or job may mount although they are the engine's socket, / or a host system path (/etc, /proc, /sys, /dev, /var/lib/docker, …). Each such mount is still a security step: it needs an admin signature and an explicit confirmation.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/absPath"}},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"reconcile":{"title":"ReconcileConfig","description":"The reconciler daemon (`claude reconcile --serve`, docs/reconciler.md): when it checks the system against the state files, and what it does about drift.","type":"object","additionalProperties":false,"properties":{"interval":{"description":"A full pass this often, whatever changed (a pass also runs at start-up and after each change in the state dir). Default 60s.","$ref":"common.schema.json#/$defs/duration"},"debounce":{"description":"How long the state dir must be quiet after a change before a pass starts. Default 500ms.","$ref":"common.schema.json#/$defs/duration"},"drift":{"description":"What to do when the system no longer matches the applied state files (a managed container stopped, removed or changed by hand, the inet claude table edited): self_heal applies the plan that restores it (only restores; audited), queue keeps that plan pending for approval, report only reports it. Drift is always reported (event and notification).","type":"string","enum":["self_heal","queue","report"],"default":"self_heal"},"ignore":{"description":"What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"}}}},"notifications":{"title":"NotificationsConfig","description":"Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).","type":"object","additionalProperties":false,"properties":{"min_severity":{"description":"Notifications below this are recorded but not sent to the webhook.","type":"string","enum":["info","warning","critical"],"default":"info"},"webhook":{"title":"WebhookConfig","description":"A JSON POST of each notification to this URL, with a timeout and retries; it never delays a reconcile pass.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http:// or https:// URL.","type":"string","format":"uri","pattern":"^https?://"},"secret":{"description":"A secret of security.yaml used as the HMAC-SHA256 key of the X-Claude-Signature header (sha256=<hex>); never sent in the body.","$ref":"common.schema.json#/$defs/secretName"},"timeout":{"description":"Per attempt. Default 5s.","$ref":"common.schema.json#/$defs/duration"},"retries":{"description":"Attempts after the first, on a network error, a timeout, 429 or 5xx.","type":"integer","minimum":0,"maximum":10,"default":3}}}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"},"hostnames":{"description":"The names the web UI and API are reached by (besides localhost and the listen address), e.g. claude.example.lan. Requests with any other Host header are refused (DNS rebinding).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"}}}}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema37 = {"description":"A secret name: lowercase letters, digits and '_', starting with a letter.","type":"string","pattern":"^[a-z][a-z0-9_]{0,62}$"};
 const schema38 = {"description":"An absolute path.","type":"string","pattern":"^/([^\\u0000]*)$"};
-const schema39 = {"description":"A duration: a number and a unit (ms, s, m, h, d), possibly combined: 500ms, 30s, 10m, 1h, 1h30m.","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$"};
-const schema45 = {"description":"A cron expression: five fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.","type":"string","format":"cron"};
-const schema47 = {"description":"A container image reference: [registry[:port]/]repository[:tag][@sha256:digest].","type":"string","format":"image-ref"};
-const schema48 = {"description":"An IPv4 or IPv6 address.","type":"string","format":"ip"};
-const schema49 = {"description":"A TCP/UDP port number, 1-65535.","type":"integer","minimum":1,"maximum":65535};
+const schema40 = {"description":"A duration: a number and a unit (ms, s, m, h, d), possibly combined: 500ms, 30s, 10m, 1h, 1h30m.","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$"};
+const schema46 = {"description":"A cron expression: five fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.","type":"string","format":"cron"};
+const schema48 = {"description":"A container image reference: [registry[:port]/]repository[:tag][@sha256:digest].","type":"string","format":"image-ref"};
+const schema49 = {"description":"An IPv4 or IPv6 address.","type":"string","format":"ip"};
+const schema50 = {"description":"A TCP/UDP port number, 1-65535.","type":"integer","minimum":1,"maximum":65535};
 const schema34 = {"description":"Who and what this file is about; display only, never changes what apply does.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"},"description":{"type":"string","maxLength":1024},"created":{"type":"string","format":"date-time"},"modified":{"type":"string","format":"date-time"},"labels":{"$ref":"#/$defs/labels"}}};
 const schema35 = {"description":"A DNS-label-like name: lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit.","type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"};
 const schema36 = {"description":"String key/value labels. Keys starting with claude.os/ are reserved.","type":"object","propertyNames":{"pattern":"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"},"additionalProperties":{"type":"string"}};
@@ -226,14 +226,15 @@ return errors === 0;
 validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const func2 = Object.prototype.hasOwnProperty;
+const func0 = require("ajv/dist/runtime/equal").default;
 const pattern6 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$", "u");
 const pattern7 = new RegExp("^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$", "u");
 const pattern8 = new RegExp("^[a-z][a-z0-9_]{0,62}$", "u");
 const pattern9 = new RegExp("^/([^\\u0000]*)$", "u");
 const pattern10 = new RegExp("^[a-z]+\\.[a-z_]+$", "u");
-const pattern11 = new RegExp("^([0-9]+(ms|s|m|h|d))+$", "u");
-const pattern14 = new RegExp("^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$", "u");
-const pattern15 = new RegExp("^https?://", "u");
+const pattern12 = new RegExp("^([0-9]+(ms|s|m|h|d))+$", "u");
+const pattern15 = new RegExp("^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$", "u");
+const pattern16 = new RegExp("^https?://", "u");
 const formats4 = formats.uri;
 const formats8 = formats.cron;
 const formats10 = formats["image-ref"];
@@ -689,7 +690,7 @@ if(data3.safety !== undefined){
 let data15 = data3.safety;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 for(const key3 in data15){
-if(!((((((key3 === "require_approval") || (key3 === "auto_approve_categories")) || (key3 === "restricted_files")) || (key3 === "max_changes_per_hour")) || (key3 === "rollback_on_health_failure")) || (key3 === "confirm_timeout"))){
+if(!(((((((key3 === "require_approval") || (key3 === "auto_approve_categories")) || (key3 === "restricted_files")) || (key3 === "max_changes_per_hour")) || (key3 === "allow_host_mounts")) || (key3 === "rollback_on_health_failure")) || (key3 === "confirm_timeout"))){
 const err36 = {instancePath:instancePath+"/spec/safety",schemaPath:"#/properties/spec/properties/safety/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.safety,data:data15};
 if(vErrors === null){
 vErrors = [err36];
@@ -876,10 +877,15 @@ errors++;
 }
 }
 }
-if(data15.rollback_on_health_failure !== undefined){
-let data22 = data15.rollback_on_health_failure;
-if(typeof data22 !== "boolean"){
-const err49 = {instancePath:instancePath+"/spec/safety/rollback_on_health_failure",schemaPath:"#/properties/spec/properties/safety/properties/rollback_on_health_failure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.safety.properties.rollback_on_health_failure.type,parentSchema:schema31.properties.spec.properties.safety.properties.rollback_on_health_failure,data:data22};
+if(data15.allow_host_mounts !== undefined){
+let data22 = data15.allow_host_mounts;
+if(Array.isArray(data22)){
+const len2 = data22.length;
+for(let i4=0; i4<len2; i4++){
+let data23 = data22[i4];
+if(typeof data23 === "string"){
+if(!pattern9.test(data23)){
+const err49 = {instancePath:instancePath+"/spec/safety/allow_host_mounts/" + i4,schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data23};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -889,11 +895,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data15.confirm_timeout !== undefined){
-let data23 = data15.confirm_timeout;
-if(typeof data23 === "string"){
-if(!pattern11.test(data23)){
-const err50 = {instancePath:instancePath+"/spec/safety/confirm_timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data23};
+else {
+const err50 = {instancePath:instancePath+"/spec/safety/allow_host_mounts/" + i4,schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data23};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -903,8 +906,14 @@ vErrors.push(err50);
 errors++;
 }
 }
-else {
-const err51 = {instancePath:instancePath+"/spec/safety/confirm_timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data23};
+let i5 = data22.length;
+let j2;
+if(i5 > 1){
+outer0:
+for(;i5--;){
+for(j2 = i5; j2--;){
+if(func0(data22[i5], data22[j2])){
+const err51 = {instancePath:instancePath+"/spec/safety/allow_host_mounts",schemaPath:"#/properties/spec/properties/safety/properties/allow_host_mounts/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.safety.properties.allow_host_mounts,data:data22};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -912,11 +921,14 @@ else {
 vErrors.push(err51);
 }
 errors++;
+break outer0;
+}
+}
 }
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/spec/safety",schemaPath:"#/properties/spec/properties/safety/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.safety.type,parentSchema:schema31.properties.spec.properties.safety,data:data15};
+const err52 = {instancePath:instancePath+"/spec/safety/allow_host_mounts",schemaPath:"#/properties/spec/properties/safety/properties/allow_host_mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.safety.properties.allow_host_mounts.type,parentSchema:schema31.properties.spec.properties.safety.properties.allow_host_mounts,data:data22};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -926,12 +938,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data3.reconcile !== undefined){
-let data24 = data3.reconcile;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-for(const key4 in data24){
-if(!((((key4 === "interval") || (key4 === "debounce")) || (key4 === "drift")) || (key4 === "ignore"))){
-const err53 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.reconcile,data:data24};
+if(data15.rollback_on_health_failure !== undefined){
+let data24 = data15.rollback_on_health_failure;
+if(typeof data24 !== "boolean"){
+const err53 = {instancePath:instancePath+"/spec/safety/rollback_on_health_failure",schemaPath:"#/properties/spec/properties/safety/properties/rollback_on_health_failure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.safety.properties.rollback_on_health_failure.type,parentSchema:schema31.properties.spec.properties.safety.properties.rollback_on_health_failure,data:data24};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -941,11 +951,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data24.interval !== undefined){
-let data25 = data24.interval;
+if(data15.confirm_timeout !== undefined){
+let data25 = data15.confirm_timeout;
 if(typeof data25 === "string"){
-if(!pattern11.test(data25)){
-const err54 = {instancePath:instancePath+"/spec/reconcile/interval",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data25};
+if(!pattern12.test(data25)){
+const err54 = {instancePath:instancePath+"/spec/safety/confirm_timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data25};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -956,7 +966,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/spec/reconcile/interval",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data25};
+const err55 = {instancePath:instancePath+"/spec/safety/confirm_timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data25};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -966,11 +976,9 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data24.debounce !== undefined){
-let data26 = data24.debounce;
-if(typeof data26 === "string"){
-if(!pattern11.test(data26)){
-const err56 = {instancePath:instancePath+"/spec/reconcile/debounce",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data26};
+}
+else {
+const err56 = {instancePath:instancePath+"/spec/safety",schemaPath:"#/properties/spec/properties/safety/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.safety.type,parentSchema:schema31.properties.spec.properties.safety,data:data15};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -980,8 +988,12 @@ vErrors.push(err56);
 errors++;
 }
 }
-else {
-const err57 = {instancePath:instancePath+"/spec/reconcile/debounce",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data26};
+if(data3.reconcile !== undefined){
+let data26 = data3.reconcile;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+for(const key4 in data26){
+if(!((((key4 === "interval") || (key4 === "debounce")) || (key4 === "drift")) || (key4 === "ignore"))){
+const err57 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.reconcile,data:data26};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -991,10 +1003,11 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data24.drift !== undefined){
-let data27 = data24.drift;
-if(typeof data27 !== "string"){
-const err58 = {instancePath:instancePath+"/spec/reconcile/drift",schemaPath:"#/properties/spec/properties/reconcile/properties/drift/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.reconcile.properties.drift.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.drift,data:data27};
+if(data26.interval !== undefined){
+let data27 = data26.interval;
+if(typeof data27 === "string"){
+if(!pattern12.test(data27)){
+const err58 = {instancePath:instancePath+"/spec/reconcile/interval",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data27};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1003,8 +1016,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(!(((data27 === "self_heal") || (data27 === "queue")) || (data27 === "report"))){
-const err59 = {instancePath:instancePath+"/spec/reconcile/drift",schemaPath:"#/properties/spec/properties/reconcile/properties/drift/enum",keyword:"enum",params:{allowedValues: schema31.properties.spec.properties.reconcile.properties.drift.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.spec.properties.reconcile.properties.drift.enum,parentSchema:schema31.properties.spec.properties.reconcile.properties.drift,data:data27};
+}
+else {
+const err59 = {instancePath:instancePath+"/spec/reconcile/interval",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data27};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1014,15 +1028,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data24.ignore !== undefined){
-let data28 = data24.ignore;
-if(Array.isArray(data28)){
-const len2 = data28.length;
-for(let i4=0; i4<len2; i4++){
-let data29 = data28[i4];
-if(typeof data29 === "string"){
-if(!pattern14.test(data29)){
-const err60 = {instancePath:instancePath+"/spec/reconcile/ignore/" + i4,schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/items/pattern",keyword:"pattern",params:{pattern: "^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"},message:"must match pattern \""+"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"+"\"",schema:"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$",parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore.items,data:data29};
+if(data26.debounce !== undefined){
+let data28 = data26.debounce;
+if(typeof data28 === "string"){
+if(!pattern12.test(data28)){
+const err60 = {instancePath:instancePath+"/spec/reconcile/debounce",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data28};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1033,7 +1043,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/spec/reconcile/ignore/" + i4,schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.reconcile.properties.ignore.items.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore.items,data:data29};
+const err61 = {instancePath:instancePath+"/spec/reconcile/debounce",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data28};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1043,18 +1053,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-let i5 = data28.length;
-let j2;
-if(i5 > 1){
-const indices2 = {};
-for(;i5--;){
-let item2 = data28[i5];
-if(typeof item2 !== "string"){
-continue;
-}
-if(typeof indices2[item2] == "number"){
-j2 = indices2[item2];
-const err62 = {instancePath:instancePath+"/spec/reconcile/ignore",schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore,data:data28};
+if(data26.drift !== undefined){
+let data29 = data26.drift;
+if(typeof data29 !== "string"){
+const err62 = {instancePath:instancePath+"/spec/reconcile/drift",schemaPath:"#/properties/spec/properties/reconcile/properties/drift/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.reconcile.properties.drift.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.drift,data:data29};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1062,14 +1064,9 @@ else {
 vErrors.push(err62);
 }
 errors++;
-break;
 }
-indices2[item2] = i5;
-}
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/spec/reconcile/ignore",schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.reconcile.properties.ignore.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore,data:data28};
+if(!(((data29 === "self_heal") || (data29 === "queue")) || (data29 === "report"))){
+const err63 = {instancePath:instancePath+"/spec/reconcile/drift",schemaPath:"#/properties/spec/properties/reconcile/properties/drift/enum",keyword:"enum",params:{allowedValues: schema31.properties.spec.properties.reconcile.properties.drift.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.spec.properties.reconcile.properties.drift.enum,parentSchema:schema31.properties.spec.properties.reconcile.properties.drift,data:data29};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1079,9 +1076,15 @@ vErrors.push(err63);
 errors++;
 }
 }
-}
-else {
-const err64 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.reconcile.type,parentSchema:schema31.properties.spec.properties.reconcile,data:data24};
+if(data26.ignore !== undefined){
+let data30 = data26.ignore;
+if(Array.isArray(data30)){
+const len3 = data30.length;
+for(let i6=0; i6<len3; i6++){
+let data31 = data30[i6];
+if(typeof data31 === "string"){
+if(!pattern15.test(data31)){
+const err64 = {instancePath:instancePath+"/spec/reconcile/ignore/" + i6,schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/items/pattern",keyword:"pattern",params:{pattern: "^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"},message:"must match pattern \""+"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"+"\"",schema:"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$",parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore.items,data:data31};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1091,12 +1094,8 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data3.notifications !== undefined){
-let data30 = data3.notifications;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-for(const key5 in data30){
-if(!((key5 === "min_severity") || (key5 === "webhook"))){
-const err65 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications,data:data30};
+else {
+const err65 = {instancePath:instancePath+"/spec/reconcile/ignore/" + i6,schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.reconcile.properties.ignore.items.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore.items,data:data31};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1106,10 +1105,18 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data30.min_severity !== undefined){
-let data31 = data30.min_severity;
-if(typeof data31 !== "string"){
-const err66 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.min_severity.type,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data31};
+let i7 = data30.length;
+let j3;
+if(i7 > 1){
+const indices2 = {};
+for(;i7--;){
+let item2 = data30[i7];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j3 = indices2[item2];
+const err66 = {instancePath:instancePath+"/spec/reconcile/ignore",schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore,data:data30};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1117,9 +1124,14 @@ else {
 vErrors.push(err66);
 }
 errors++;
+break;
 }
-if(!(((data31 === "info") || (data31 === "warning")) || (data31 === "critical"))){
-const err67 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/enum",keyword:"enum",params:{allowedValues: schema31.properties.spec.properties.notifications.properties.min_severity.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.spec.properties.notifications.properties.min_severity.enum,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data31};
+indices2[item2] = i7;
+}
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/spec/reconcile/ignore",schemaPath:"#/properties/spec/properties/reconcile/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.reconcile.properties.ignore.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.ignore,data:data30};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1129,11 +1141,9 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data30.webhook !== undefined){
-let data32 = data30.webhook;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.url === undefined){
-const err68 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.spec.properties.notifications.properties.webhook.required,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data32};
+}
+else {
+const err68 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.reconcile.type,parentSchema:schema31.properties.spec.properties.reconcile,data:data26};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1142,9 +1152,13 @@ vErrors.push(err68);
 }
 errors++;
 }
-for(const key6 in data32){
-if(!((((key6 === "url") || (key6 === "secret")) || (key6 === "timeout")) || (key6 === "retries"))){
-const err69 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data32};
+}
+if(data3.notifications !== undefined){
+let data32 = data3.notifications;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key5 in data32){
+if(!((key5 === "min_severity") || (key5 === "webhook"))){
+const err69 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications,data:data32};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1154,11 +1168,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data32.url !== undefined){
-let data33 = data32.url;
-if(typeof data33 === "string"){
-if(!pattern15.test(data33)){
-const err70 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data33};
+if(data32.min_severity !== undefined){
+let data33 = data32.min_severity;
+if(typeof data33 !== "string"){
+const err70 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.min_severity.type,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data33};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1167,8 +1180,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(!(formats4(data33))){
-const err71 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data33};
+if(!(((data33 === "info") || (data33 === "warning")) || (data33 === "critical"))){
+const err71 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/enum",keyword:"enum",params:{allowedValues: schema31.properties.spec.properties.notifications.properties.min_severity.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.spec.properties.notifications.properties.min_severity.enum,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data33};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1178,8 +1191,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-else {
-const err72 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data33};
+if(data32.webhook !== undefined){
+let data34 = data32.webhook;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.url === undefined){
+const err72 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.spec.properties.notifications.properties.webhook.required,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1188,12 +1204,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data32.secret !== undefined){
-let data34 = data32.secret;
-if(typeof data34 === "string"){
-if(!pattern8.test(data34)){
-const err73 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,62}$"+"\"",schema:"^[a-z][a-z0-9_]{0,62}$",parentSchema:schema37,data:data34};
+for(const key6 in data34){
+if(!((((key6 === "url") || (key6 === "secret")) || (key6 === "timeout")) || (key6 === "retries"))){
+const err73 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1203,8 +1216,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-else {
-const err74 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data34};
+if(data34.url !== undefined){
+let data35 = data34.url;
+if(typeof data35 === "string"){
+if(!pattern16.test(data35)){
+const err74 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1213,12 +1229,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data32.timeout !== undefined){
-let data35 = data32.timeout;
-if(typeof data35 === "string"){
-if(!pattern11.test(data35)){
-const err75 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data35};
+if(!(formats4(data35))){
+const err75 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1229,7 +1241,7 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data35};
+const err76 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1239,10 +1251,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data32.retries !== undefined){
-let data36 = data32.retries;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err77 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data36};
+if(data34.secret !== undefined){
+let data36 = data34.secret;
+if(typeof data36 === "string"){
+if(!pattern8.test(data36)){
+const err77 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,62}$"+"\"",schema:"^[a-z][a-z0-9_]{0,62}$",parentSchema:schema37,data:data36};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1251,9 +1264,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 10 || isNaN(data36)){
-const err78 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data36};
+}
+else {
+const err78 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data36};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1262,8 +1275,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data36 < 0 || isNaN(data36)){
-const err79 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data36};
+}
+if(data34.timeout !== undefined){
+let data37 = data34.timeout;
+if(typeof data37 === "string"){
+if(!pattern12.test(data37)){
+const err79 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data37};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1273,10 +1290,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
-}
 else {
-const err80 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.properties.webhook.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data32};
+const err80 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data37};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1286,9 +1301,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-}
-else {
-const err81 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.type,parentSchema:schema31.properties.spec.properties.notifications,data:data30};
+if(data34.retries !== undefined){
+let data38 = data34.retries;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err81 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1297,13 +1313,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data3.observe !== undefined){
-let data37 = data3.observe;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key7 in data37){
-if(!((((key7 === "metrics_retention") || (key7 === "log_lines_per_service")) || (key7 === "event_retention")) || (key7 === "anomaly_detection"))){
-const err82 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.observe,data:data37};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 10 || isNaN(data38)){
+const err82 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1312,12 +1324,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data37.metrics_retention !== undefined){
-let data38 = data37.metrics_retention;
-if(typeof data38 === "string"){
-if(!pattern11.test(data38)){
-const err83 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data38};
+if(data38 < 0 || isNaN(data38)){
+const err83 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1327,8 +1335,10 @@ vErrors.push(err83);
 errors++;
 }
 }
+}
+}
 else {
-const err84 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data38};
+const err84 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.properties.webhook.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1338,10 +1348,9 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data37.log_lines_per_service !== undefined){
-let data39 = data37.log_lines_per_service;
-if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
-const err85 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.log_lines_per_service.type,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data39};
+}
+else {
+const err85 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.type,parentSchema:schema31.properties.spec.properties.notifications,data:data32};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1350,9 +1359,13 @@ vErrors.push(err85);
 }
 errors++;
 }
-if((typeof data39 == "number") && (isFinite(data39))){
-if(data39 > 100000 || isNaN(data39)){
-const err86 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data39};
+}
+if(data3.observe !== undefined){
+let data39 = data3.observe;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key7 in data39){
+if(!((((key7 === "metrics_retention") || (key7 === "log_lines_per_service")) || (key7 === "event_retention")) || (key7 === "anomaly_detection"))){
+const err86 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.observe,data:data39};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1361,8 +1374,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data39 < 10 || isNaN(data39)){
-const err87 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data39};
+}
+if(data39.metrics_retention !== undefined){
+let data40 = data39.metrics_retention;
+if(typeof data40 === "string"){
+if(!pattern12.test(data40)){
+const err87 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data40};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1372,11 +1389,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
-if(data37.event_retention !== undefined){
-let data40 = data37.event_retention;
-if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
-const err88 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.event_retention.type,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data40};
+else {
+const err88 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data40};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1385,9 +1399,11 @@ vErrors.push(err88);
 }
 errors++;
 }
-if((typeof data40 == "number") && (isFinite(data40))){
-if(data40 > 100000 || isNaN(data40)){
-const err89 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data40};
+}
+if(data39.log_lines_per_service !== undefined){
+let data41 = data39.log_lines_per_service;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err89 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.log_lines_per_service.type,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1396,8 +1412,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data40 < 10 || isNaN(data40)){
-const err90 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data40};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 > 100000 || isNaN(data41)){
+const err90 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1406,12 +1423,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-}
-if(data37.anomaly_detection !== undefined){
-let data41 = data37.anomaly_detection;
-if(typeof data41 !== "boolean"){
-const err91 = {instancePath:instancePath+"/spec/observe/anomaly_detection",schemaPath:"#/properties/spec/properties/observe/properties/anomaly_detection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.observe.properties.anomaly_detection.type,parentSchema:schema31.properties.spec.properties.observe.properties.anomaly_detection,data:data41};
+if(data41 < 10 || isNaN(data41)){
+const err91 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1422,8 +1435,10 @@ errors++;
 }
 }
 }
-else {
-const err92 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.observe.type,parentSchema:schema31.properties.spec.properties.observe,data:data37};
+if(data39.event_retention !== undefined){
+let data42 = data39.event_retention;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err92 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.event_retention.type,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1432,13 +1447,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-if(data3.backup !== undefined){
-let data42 = data3.backup;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key8 in data42){
-if(!((((key8 === "enabled") || (key8 === "schedule")) || (key8 === "retain")) || (key8 === "destination"))){
-const err93 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.backup,data:data42};
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 > 100000 || isNaN(data42)){
+const err93 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1447,11 +1458,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data42.enabled !== undefined){
-let data43 = data42.enabled;
-if(typeof data43 !== "boolean"){
-const err94 = {instancePath:instancePath+"/spec/backup/enabled",schemaPath:"#/properties/spec/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.backup.properties.enabled.type,parentSchema:schema31.properties.spec.properties.backup.properties.enabled,data:data43};
+if(data42 < 10 || isNaN(data42)){
+const err94 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1461,11 +1469,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data42.schedule !== undefined){
-let data44 = data42.schedule;
-if(typeof data44 === "string"){
-if(!(formats8(data44))){
-const err95 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema45,data:data44};
+}
+if(data39.anomaly_detection !== undefined){
+let data43 = data39.anomaly_detection;
+if(typeof data43 !== "boolean"){
+const err95 = {instancePath:instancePath+"/spec/observe/anomaly_detection",schemaPath:"#/properties/spec/properties/observe/properties/anomaly_detection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.observe.properties.anomaly_detection.type,parentSchema:schema31.properties.spec.properties.observe.properties.anomaly_detection,data:data43};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1475,8 +1483,9 @@ vErrors.push(err95);
 errors++;
 }
 }
+}
 else {
-const err96 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data44};
+const err96 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.observe.type,parentSchema:schema31.properties.spec.properties.observe,data:data39};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1486,10 +1495,12 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data42.retain !== undefined){
-let data45 = data42.retain;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err97 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.backup.properties.retain.type,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data45};
+if(data3.backup !== undefined){
+let data44 = data3.backup;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key8 in data44){
+if(!((((key8 === "enabled") || (key8 === "schedule")) || (key8 === "retain")) || (key8 === "destination"))){
+const err97 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.backup,data:data44};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1498,9 +1509,11 @@ vErrors.push(err97);
 }
 errors++;
 }
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 > 10000 || isNaN(data45)){
-const err98 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data45};
+}
+if(data44.enabled !== undefined){
+let data45 = data44.enabled;
+if(typeof data45 !== "boolean"){
+const err98 = {instancePath:instancePath+"/spec/backup/enabled",schemaPath:"#/properties/spec/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.backup.properties.enabled.type,parentSchema:schema31.properties.spec.properties.backup.properties.enabled,data:data45};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1509,8 +1522,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data45 < 1 || isNaN(data45)){
-const err99 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data45};
+}
+if(data44.schedule !== undefined){
+let data46 = data44.schedule;
+if(typeof data46 === "string"){
+if(!(formats8(data46))){
+const err99 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data46};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1520,12 +1537,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-if(data42.destination !== undefined){
-let data46 = data42.destination;
-if(typeof data46 === "string"){
-if(!pattern9.test(data46)){
-const err100 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data46};
+else {
+const err100 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data46};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1535,8 +1548,10 @@ vErrors.push(err100);
 errors++;
 }
 }
-else {
-const err101 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data46};
+if(data44.retain !== undefined){
+let data47 = data44.retain;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err101 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.backup.properties.retain.type,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1545,10 +1560,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.backup.type,parentSchema:schema31.properties.spec.properties.backup,data:data42};
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 10000 || isNaN(data47)){
+const err102 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1557,13 +1571,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data3.images !== undefined){
-let data47 = data3.images;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key9 in data47){
-if(!((key9 === "aliases") || (key9 === "pull"))){
-const err103 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.images,data:data47};
+if(data47 < 1 || isNaN(data47)){
+const err103 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1573,14 +1582,12 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data47.aliases !== undefined){
-let data48 = data47.aliases;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key10 in data48){
-const _errs119 = errors;
-if(typeof key10 === "string"){
-if(func1(key10) > 255){
-const err104 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+}
+if(data44.destination !== undefined){
+let data48 = data44.destination;
+if(typeof data48 === "string"){
+if(!pattern9.test(data48)){
+const err104 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data48};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1589,8 +1596,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(func1(key10) < 1){
-const err105 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+}
+else {
+const err105 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data48};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1600,8 +1608,9 @@ vErrors.push(err105);
 errors++;
 }
 }
+}
 else {
-const err106 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+const err106 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.backup.type,parentSchema:schema31.properties.spec.properties.backup,data:data44};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1610,9 +1619,13 @@ vErrors.push(err106);
 }
 errors++;
 }
-var valid30 = _errs119 === errors;
-if(!valid30){
-const err107 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data48};
+}
+if(data3.images !== undefined){
+let data49 = data3.images;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key9 in data49){
+if(!((key9 === "aliases") || (key9 === "pull"))){
+const err107 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.images,data:data49};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1622,11 +1635,14 @@ vErrors.push(err107);
 errors++;
 }
 }
-for(const key11 in data48){
-let data49 = data48[key11];
-if(typeof data49 === "string"){
-if(!(formats10(data49))){
-const err108 = {instancePath:instancePath+"/spec/images/aliases/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema47,data:data49};
+if(data49.aliases !== undefined){
+let data50 = data49.aliases;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key10 in data50){
+const _errs124 = errors;
+if(typeof key10 === "string"){
+if(func1(key10) > 255){
+const err108 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1635,9 +1651,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/spec/images/aliases/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data49};
+if(func1(key10) < 1){
+const err109 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1647,9 +1662,8 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
 else {
-const err110 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.properties.aliases.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data48};
+const err110 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1658,11 +1672,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-if(data47.pull !== undefined){
-let data50 = data47.pull;
-if(typeof data50 !== "boolean"){
-const err111 = {instancePath:instancePath+"/spec/images/pull",schemaPath:"#/properties/spec/properties/images/properties/pull/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.images.properties.pull.type,parentSchema:schema31.properties.spec.properties.images.properties.pull,data:data50};
+var valid34 = _errs124 === errors;
+if(!valid34){
+const err111 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data50};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1672,9 +1684,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.type,parentSchema:schema31.properties.spec.properties.images,data:data47};
+for(const key11 in data50){
+let data51 = data50[key11];
+if(typeof data51 === "string"){
+if(!(formats10(data51))){
+const err112 = {instancePath:instancePath+"/spec/images/aliases/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data51};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1684,12 +1698,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data3.api !== undefined){
-let data51 = data3.api;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-for(const key12 in data51){
-if(!(((key12 === "enabled") || (key12 === "listen")) || (key12 === "port"))){
-const err113 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.api,data:data51};
+else {
+const err113 = {instancePath:instancePath+"/spec/images/aliases/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data51};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1699,10 +1709,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data51.enabled !== undefined){
-let data52 = data51.enabled;
-if(typeof data52 !== "boolean"){
-const err114 = {instancePath:instancePath+"/spec/api/enabled",schemaPath:"#/properties/spec/properties/api/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.api.properties.enabled.type,parentSchema:schema31.properties.spec.properties.api.properties.enabled,data:data52};
+}
+else {
+const err114 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.properties.aliases.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data50};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1712,11 +1721,10 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data51.listen !== undefined){
-let data53 = data51.listen;
-if(typeof data53 === "string"){
-if(!(formats12(data53))){
-const err115 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema48,data:data53};
+if(data49.pull !== undefined){
+let data52 = data49.pull;
+if(typeof data52 !== "boolean"){
+const err115 = {instancePath:instancePath+"/spec/images/pull",schemaPath:"#/properties/spec/properties/images/properties/pull/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.images.properties.pull.type,parentSchema:schema31.properties.spec.properties.images.properties.pull,data:data52};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1726,8 +1734,9 @@ vErrors.push(err115);
 errors++;
 }
 }
+}
 else {
-const err116 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data53};
+const err116 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.type,parentSchema:schema31.properties.spec.properties.images,data:data49};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1737,10 +1746,12 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data51.port !== undefined){
-let data54 = data51.port;
-if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
-const err117 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema49.type,parentSchema:schema49,data:data54};
+if(data3.api !== undefined){
+let data53 = data3.api;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key12 in data53){
+if(!((((key12 === "enabled") || (key12 === "listen")) || (key12 === "port")) || (key12 === "hostnames"))){
+const err117 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.api,data:data53};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1749,9 +1760,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 > 65535 || isNaN(data54)){
-const err118 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema49,data:data54};
+}
+if(data53.enabled !== undefined){
+let data54 = data53.enabled;
+if(typeof data54 !== "boolean"){
+const err118 = {instancePath:instancePath+"/spec/api/enabled",schemaPath:"#/properties/spec/properties/api/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.api.properties.enabled.type,parentSchema:schema31.properties.spec.properties.api.properties.enabled,data:data54};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1760,8 +1773,12 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data54 < 1 || isNaN(data54)){
-const err119 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema49,data:data54};
+}
+if(data53.listen !== undefined){
+let data55 = data53.listen;
+if(typeof data55 === "string"){
+if(!(formats12(data55))){
+const err119 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data55};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1771,10 +1788,8 @@ vErrors.push(err119);
 errors++;
 }
 }
-}
-}
 else {
-const err120 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data51};
+const err120 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data55};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1784,9 +1799,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(data53.port !== undefined){
+let data56 = data53.port;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err121 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data56};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1795,15 +1811,126 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-}
-else {
-const err122 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 65535 || isNaN(data56)){
+const err122 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data56};
 if(vErrors === null){
 vErrors = [err122];
 }
 else {
 vErrors.push(err122);
+}
+errors++;
+}
+if(data56 < 1 || isNaN(data56)){
+const err123 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data56};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+}
+if(data53.hostnames !== undefined){
+let data57 = data53.hostnames;
+if(Array.isArray(data57)){
+const len4 = data57.length;
+for(let i8=0; i8<len4; i8++){
+let data58 = data57[i8];
+if(typeof data58 === "string"){
+if(!pattern6.test(data58)){
+const err124 = {instancePath:instancePath+"/spec/api/hostnames/" + i8,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data58};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/spec/api/hostnames/" + i8,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.api.properties.hostnames.items.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data58};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+let i9 = data57.length;
+let j4;
+if(i9 > 1){
+const indices3 = {};
+for(;i9--;){
+let item3 = data57[i9];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j4 = indices3[item3];
+const err126 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data57};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+break;
+}
+indices3[item3] = i9;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.api.properties.hostnames.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data57};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data53};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
 }
 errors++;
 }
@@ -1813,7 +1940,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.services = validate24;
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2018,8 +2145,8 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema55 = {"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}};
-const schema57 = {"description":"An IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8, 192.168.1.10, 2001:db8::/32.","type":"string","format":"cidr"};
+const schema56 = {"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}};
+const schema58 = {"description":"An IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8, 192.168.1.10, 2001:db8::/32.","type":"string","format":"cidr"};
 const formats18 = formats.cidr;
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2034,7 +2161,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2045,7 +2172,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "driver")) || (key0 === "internal")) || (key0 === "subnet"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2083,7 +2210,7 @@ errors++;
 if(data.driver !== undefined){
 let data1 = data.driver;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.driver.type,parentSchema:schema55.properties.driver,data:data1};
+const err4 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.driver.type,parentSchema:schema56.properties.driver,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2093,7 +2220,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(data1 === "bridge")){
-const err5 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/enum",keyword:"enum",params:{allowedValues: schema55.properties.driver.enum},message:"must be equal to one of the allowed values",schema:schema55.properties.driver.enum,parentSchema:schema55.properties.driver,data:data1};
+const err5 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/enum",keyword:"enum",params:{allowedValues: schema56.properties.driver.enum},message:"must be equal to one of the allowed values",schema:schema56.properties.driver.enum,parentSchema:schema56.properties.driver,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2106,7 +2233,7 @@ errors++;
 if(data.internal !== undefined){
 let data2 = data.internal;
 if(typeof data2 !== "boolean"){
-const err6 = {instancePath:instancePath+"/internal",schemaPath:"#/properties/internal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.internal.type,parentSchema:schema55.properties.internal,data:data2};
+const err6 = {instancePath:instancePath+"/internal",schemaPath:"#/properties/internal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.internal.type,parentSchema:schema56.properties.internal,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2120,7 +2247,7 @@ if(data.subnet !== undefined){
 let data3 = data.subnet;
 if(typeof data3 === "string"){
 if(!(formats18(data3))){
-const err7 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema57,data:data3};
+const err7 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2131,7 +2258,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data3};
+const err8 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2143,7 +2270,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2157,18 +2284,17 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema58 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
-const schema61 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
-const schema70 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", \"2.25\") or millicores (\"500m\").","type":"string","pattern":"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"};
-const schema71 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
-const func0 = require("ajv/dist/runtime/equal").default;
-const pattern24 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
-const pattern25 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
-const pattern29 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern30 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
-const pattern31 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
-const schema63 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
-const schema66 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
+const schema59 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
+const schema62 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
+const schema71 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", \"2.25\") or millicores (\"500m\").","type":"string","pattern":"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"};
+const schema72 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
+const pattern26 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern27 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
+const pattern31 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern32 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
+const pattern33 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
+const schema64 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
+const schema67 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2182,7 +2308,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.container === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "container"},message:"must have required property '"+"container"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "container"},message:"must have required property '"+"container"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2193,7 +2319,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "host") || (key0 === "container")) || (key0 === "protocol")) || (key0 === "host_ip"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2206,7 +2332,7 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err2 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema49.type,parentSchema:schema49,data:data0};
+const err2 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2217,7 +2343,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 65535 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema49,data:data0};
+const err3 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2227,7 +2353,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema49,data:data0};
+const err4 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2241,7 +2367,7 @@ errors++;
 if(data.container !== undefined){
 let data1 = data.container;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err5 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema49.type,parentSchema:schema49,data:data1};
+const err5 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2252,7 +2378,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 65535 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema49,data:data1};
+const err6 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2262,7 +2388,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema49,data:data1};
+const err7 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2276,7 +2402,7 @@ errors++;
 if(data.protocol !== undefined){
 let data2 = data.protocol;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.type,parentSchema:schema66,data:data2};
+const err8 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2286,7 +2412,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "tcp") || (data2 === "udp"))){
-const err9 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema66.enum},message:"must be equal to one of the allowed values",schema:schema66.enum,parentSchema:schema66,data:data2};
+const err9 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2300,7 +2426,7 @@ if(data.host_ip !== undefined){
 let data3 = data.host_ip;
 if(typeof data3 === "string"){
 if(!(formats12(data3))){
-const err10 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema48,data:data3};
+const err10 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2311,7 +2437,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data3};
+const err11 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2323,7 +2449,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2337,8 +2463,8 @@ return errors === 0;
 }
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
-const pattern27 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
+const schema69 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
+const pattern29 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2352,7 +2478,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema69.required,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2362,7 +2488,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema69.required,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2373,7 +2499,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "readonly"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2386,8 +2512,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern27.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema68.properties.source,data:data0};
+if(!pattern29.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2398,7 +2524,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.source.type,parentSchema:schema68.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.source.type,parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2436,7 +2562,7 @@ errors++;
 if(data.readonly !== undefined){
 let data2 = data.readonly;
 if(typeof data2 !== "boolean"){
-const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema68.properties.readonly.type,parentSchema:schema68.properties.readonly,data:data2};
+const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.readonly.type,parentSchema:schema69.properties.readonly,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2448,7 +2574,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2462,7 +2588,7 @@ return errors === 0;
 }
 validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema72 = {"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}};
+const schema73 = {"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2477,7 +2603,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "test") || (key0 === "interval")) || (key0 === "timeout")) || (key0 === "retries")) || (key0 === "start_period")) || (key0 === "disable"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2495,7 +2621,7 @@ let passing0 = null;
 const _errs4 = errors;
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err1 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema72.properties.test.oneOf[0],data:data0};
+const err1 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.test.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2506,7 +2632,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.test.oneOf[0].type,parentSchema:schema72.properties.test.oneOf[0],data:data0};
+const err2 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.test.oneOf[0].type,parentSchema:schema73.properties.test.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2523,7 +2649,7 @@ passing0 = 0;
 const _errs6 = errors;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema72.properties.test.oneOf[1],data:data0};
+const err3 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema73.properties.test.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2536,7 +2662,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/test/" + i0,schemaPath:"#/properties/test/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.test.oneOf[1].items.type,parentSchema:schema72.properties.test.oneOf[1].items,data:data1};
+const err4 = {instancePath:instancePath+"/test/" + i0,schemaPath:"#/properties/test/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.test.oneOf[1].items.type,parentSchema:schema73.properties.test.oneOf[1].items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2548,7 +2674,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema72.properties.test.oneOf[1].type,parentSchema:schema72.properties.test.oneOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema73.properties.test.oneOf[1].type,parentSchema:schema73.properties.test.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2569,7 +2695,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema72.properties.test.oneOf,parentSchema:schema72.properties.test,data:data0};
+const err6 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema73.properties.test.oneOf,parentSchema:schema73.properties.test,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2593,8 +2719,8 @@ vErrors = null;
 if(data.interval !== undefined){
 let data2 = data.interval;
 if(typeof data2 === "string"){
-if(!pattern11.test(data2)){
-const err7 = {instancePath:instancePath+"/interval",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data2};
+if(!pattern12.test(data2)){
+const err7 = {instancePath:instancePath+"/interval",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2605,7 +2731,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/interval",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data2};
+const err8 = {instancePath:instancePath+"/interval",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2618,8 +2744,8 @@ errors++;
 if(data.timeout !== undefined){
 let data3 = data.timeout;
 if(typeof data3 === "string"){
-if(!pattern11.test(data3)){
-const err9 = {instancePath:instancePath+"/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data3};
+if(!pattern12.test(data3)){
+const err9 = {instancePath:instancePath+"/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2630,7 +2756,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data3};
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2643,7 +2769,7 @@ errors++;
 if(data.retries !== undefined){
 let data4 = data.retries;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err11 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema72.properties.retries.type,parentSchema:schema72.properties.retries,data:data4};
+const err11 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema73.properties.retries.type,parentSchema:schema73.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2654,7 +2780,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 100 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema72.properties.retries,data:data4};
+const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema73.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2664,7 +2790,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data4 < 1 || isNaN(data4)){
-const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema72.properties.retries,data:data4};
+const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema73.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2678,8 +2804,8 @@ errors++;
 if(data.start_period !== undefined){
 let data5 = data.start_period;
 if(typeof data5 === "string"){
-if(!pattern11.test(data5)){
-const err14 = {instancePath:instancePath+"/start_period",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data5};
+if(!pattern12.test(data5)){
+const err14 = {instancePath:instancePath+"/start_period",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2690,7 +2816,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/start_period",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data5};
+const err15 = {instancePath:instancePath+"/start_period",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2703,7 +2829,7 @@ errors++;
 if(data.disable !== undefined){
 let data6 = data.disable;
 if(typeof data6 !== "boolean"){
-const err16 = {instancePath:instancePath+"/disable",schemaPath:"#/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema72.properties.disable.type,parentSchema:schema72.properties.disable,data:data6};
+const err16 = {instancePath:instancePath+"/disable",schemaPath:"#/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema73.properties.disable.type,parentSchema:schema73.properties.disable,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2715,7 +2841,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2742,7 +2868,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema58.required,parentSchema:schema58,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema59.required,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2752,7 +2878,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.image === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema58.required,parentSchema:schema58,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema59.required,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2762,8 +2888,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema58.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
+if(!(func2.call(schema59.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2802,7 +2928,7 @@ if(data.image !== undefined){
 let data1 = data.image;
 if(typeof data1 === "string"){
 if(!(formats10(data1))){
-const err5 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema47,data:data1};
+const err5 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2813,7 +2939,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data1};
+const err6 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2826,8 +2952,8 @@ errors++;
 if(data.tag !== undefined){
 let data2 = data.tag;
 if(typeof data2 === "string"){
-if(!pattern24.test(data2)){
-const err7 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema61,data:data2};
+if(!pattern26.test(data2)){
+const err7 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema62,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2838,7 +2964,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.type,parentSchema:schema61,data:data2};
+const err8 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2851,7 +2977,7 @@ errors++;
 if(data.state !== undefined){
 let data3 = data.state;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.state.type,parentSchema:schema58.properties.state,data:data3};
+const err9 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.state.type,parentSchema:schema59.properties.state,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2861,7 +2987,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data3 === "running") || (data3 === "stopped"))){
-const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema58.properties.state.enum},message:"must be equal to one of the allowed values",schema:schema58.properties.state.enum,parentSchema:schema58.properties.state,data:data3};
+const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema59.properties.state.enum},message:"must be equal to one of the allowed values",schema:schema59.properties.state.enum,parentSchema:schema59.properties.state,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2874,7 +3000,7 @@ errors++;
 if(data.enabled !== undefined){
 let data4 = data.enabled;
 if(typeof data4 !== "boolean"){
-const err11 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema58.properties.enabled.type,parentSchema:schema58.properties.enabled,data:data4};
+const err11 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema59.properties.enabled.type,parentSchema:schema59.properties.enabled,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2887,7 +3013,7 @@ errors++;
 if(data.replicas !== undefined){
 let data5 = data.replicas;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema58.properties.replicas.type,parentSchema:schema58.properties.replicas,data:data5};
+const err12 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.properties.replicas.type,parentSchema:schema59.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2898,7 +3024,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema58.properties.replicas,data:data5};
+const err13 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema59.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2908,7 +3034,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data5 < 0 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema58.properties.replicas,data:data5};
+const err14 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema59.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2927,7 +3053,7 @@ let passing0 = null;
 const _errs19 = errors;
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.properties.command.oneOf[0],data:data6};
+const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.command.oneOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2938,7 +3064,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.command.oneOf[0].type,parentSchema:schema58.properties.command.oneOf[0],data:data6};
+const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[0].type,parentSchema:schema59.properties.command.oneOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2955,7 +3081,7 @@ passing0 = 0;
 const _errs21 = errors;
 if(Array.isArray(data6)){
 if(data6.length < 1){
-const err17 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema58.properties.command.oneOf[1],data:data6};
+const err17 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.command.oneOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2968,7 +3094,7 @@ const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 !== "string"){
-const err18 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.command.oneOf[1].items.type,parentSchema:schema58.properties.command.oneOf[1].items,data:data7};
+const err18 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[1].items.type,parentSchema:schema59.properties.command.oneOf[1].items,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2980,7 +3106,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.command.oneOf[1].type,parentSchema:schema58.properties.command.oneOf[1],data:data6};
+const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.command.oneOf[1].type,parentSchema:schema59.properties.command.oneOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3001,7 +3127,7 @@ passing0 = 1;
 }
 }
 if(!valid4){
-const err20 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema58.properties.command.oneOf,parentSchema:schema58.properties.command,data:data6};
+const err20 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema59.properties.command.oneOf,parentSchema:schema59.properties.command,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3030,7 +3156,7 @@ let passing1 = null;
 const _errs27 = errors;
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err21 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.properties.entrypoint.oneOf[0],data:data8};
+const err21 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3041,7 +3167,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.entrypoint.oneOf[0].type,parentSchema:schema58.properties.entrypoint.oneOf[0],data:data8};
+const err22 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[0].type,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3058,7 +3184,7 @@ passing1 = 0;
 const _errs29 = errors;
 if(Array.isArray(data8)){
 if(data8.length < 1){
-const err23 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema58.properties.entrypoint.oneOf[1],data:data8};
+const err23 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3071,7 +3197,7 @@ const len1 = data8.length;
 for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 !== "string"){
-const err24 = {instancePath:instancePath+"/entrypoint/" + i1,schemaPath:"#/properties/entrypoint/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.entrypoint.oneOf[1].items.type,parentSchema:schema58.properties.entrypoint.oneOf[1].items,data:data9};
+const err24 = {instancePath:instancePath+"/entrypoint/" + i1,schemaPath:"#/properties/entrypoint/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[1].items.type,parentSchema:schema59.properties.entrypoint.oneOf[1].items,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3083,7 +3209,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.entrypoint.oneOf[1].type,parentSchema:schema58.properties.entrypoint.oneOf[1],data:data8};
+const err25 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.entrypoint.oneOf[1].type,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3104,7 +3230,7 @@ passing1 = 1;
 }
 }
 if(!valid7){
-const err26 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema58.properties.entrypoint.oneOf,parentSchema:schema58.properties.entrypoint,data:data8};
+const err26 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema59.properties.entrypoint.oneOf,parentSchema:schema59.properties.entrypoint,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3128,8 +3254,8 @@ vErrors = null;
 if(data.user !== undefined){
 let data10 = data.user;
 if(typeof data10 === "string"){
-if(!pattern25.test(data10)){
-const err27 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema58.properties.user,data:data10};
+if(!pattern27.test(data10)){
+const err27 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema59.properties.user,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3140,7 +3266,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.user.type,parentSchema:schema58.properties.user,data:data10};
+const err28 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.user.type,parentSchema:schema59.properties.user,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3187,7 +3313,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.ports.type,parentSchema:schema58.properties.ports,data:data12};
+const err31 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.ports.type,parentSchema:schema59.properties.ports,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3209,7 +3335,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.volumes.type,parentSchema:schema58.properties.volumes,data:data14};
+const err32 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.volumes.type,parentSchema:schema59.properties.volumes,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3225,8 +3351,8 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key1 in data16){
 const _errs46 = errors;
 if(typeof key1 === "string"){
-if(!pattern29.test(key1)){
-const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema58.properties.environment.propertyNames,data:key1,propertyName:key1};
+if(!pattern31.test(key1)){
+const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema59.properties.environment.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3238,7 +3364,7 @@ errors++;
 }
 var valid15 = _errs46 === errors;
 if(!valid15){
-const err34 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema58.properties.environment.propertyNames,parentSchema:schema58.properties.environment,data:data16};
+const err34 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema59.properties.environment.propertyNames,parentSchema:schema59.properties.environment,data:data16};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3251,7 +3377,7 @@ errors++;
 for(const key2 in data16){
 let data17 = data16[key2];
 if(typeof data17 !== "string"){
-const err35 = {instancePath:instancePath+"/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.environment.additionalProperties.type,parentSchema:schema58.properties.environment.additionalProperties,data:data17};
+const err35 = {instancePath:instancePath+"/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.environment.additionalProperties.type,parentSchema:schema59.properties.environment.additionalProperties,data:data17};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3263,7 +3389,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.environment.type,parentSchema:schema58.properties.environment,data:data16};
+const err36 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.environment.type,parentSchema:schema59.properties.environment,data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3278,7 +3404,7 @@ let data18 = data.resources;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 for(const key3 in data18){
 if(!((key3 === "cpu") || (key3 === "memory"))){
-const err37 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema58.properties.resources,data:data18};
+const err37 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema59.properties.resources,data:data18};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3291,8 +3417,8 @@ errors++;
 if(data18.cpu !== undefined){
 let data19 = data18.cpu;
 if(typeof data19 === "string"){
-if(!pattern30.test(data19)){
-const err38 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema70,data:data19};
+if(!pattern32.test(data19)){
+const err38 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema71,data:data19};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3303,7 +3429,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.type,parentSchema:schema70,data:data19};
+const err39 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data19};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -3316,8 +3442,8 @@ errors++;
 if(data18.memory !== undefined){
 let data20 = data18.memory;
 if(typeof data20 === "string"){
-if(!pattern31.test(data20)){
-const err40 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema71,data:data20};
+if(!pattern33.test(data20)){
+const err40 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data20};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -3328,7 +3454,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data20};
+const err41 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data20};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -3340,7 +3466,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.resources.type,parentSchema:schema58.properties.resources,data:data18};
+const err42 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.resources.type,parentSchema:schema59.properties.resources,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -3359,7 +3485,7 @@ errors = vErrors.length;
 if(data.restart !== undefined){
 let data22 = data.restart;
 if(typeof data22 !== "string"){
-const err43 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.restart.type,parentSchema:schema58.properties.restart,data:data22};
+const err43 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.restart.type,parentSchema:schema59.properties.restart,data:data22};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3369,7 +3495,7 @@ vErrors.push(err43);
 errors++;
 }
 if(!((((data22 === "no") || (data22 === "always")) || (data22 === "on-failure")) || (data22 === "unless-stopped"))){
-const err44 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema58.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema58.properties.restart.enum,parentSchema:schema58.properties.restart,data:data22};
+const err44 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema59.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema59.properties.restart.enum,parentSchema:schema59.properties.restart,data:data22};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -3415,7 +3541,7 @@ outer0:
 for(;i5--;){
 for(j0 = i5; j0--;){
 if(func0(data23[i5], data23[j0])){
-const err47 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema58.properties.networks,data:data23};
+const err47 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema59.properties.networks,data:data23};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -3430,7 +3556,7 @@ break outer0;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.networks.type,parentSchema:schema58.properties.networks,data:data23};
+const err48 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.networks.type,parentSchema:schema59.properties.networks,data:data23};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -3476,7 +3602,7 @@ outer1:
 for(;i7--;){
 for(j1 = i7; j1--;){
 if(func0(data25[i7], data25[j1])){
-const err51 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema58.properties.depends_on,data:data25};
+const err51 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema59.properties.depends_on,data:data25};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3491,7 +3617,7 @@ break outer1;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.depends_on.type,parentSchema:schema58.properties.depends_on,data:data25};
+const err52 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.depends_on.type,parentSchema:schema59.properties.depends_on,data:data25};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -3557,7 +3683,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
+const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -3585,7 +3711,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3595,7 +3721,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3605,7 +3731,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3615,7 +3741,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3626,7 +3752,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3662,7 +3788,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.kind.type,parentSchema:schema50.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.kind.type,parentSchema:schema51.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3672,7 +3798,7 @@ vErrors.push(err7);
 errors++;
 }
 if("ServiceManifest" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ServiceManifest"},message:"must be equal to constant",schema:"ServiceManifest",parentSchema:schema50.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ServiceManifest"},message:"must be equal to constant",schema:"ServiceManifest",parentSchema:schema51.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3693,7 +3819,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((key1 === "networks") || (key1 === "services"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema50.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema51.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3715,7 +3841,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.spec.properties.networks.type,parentSchema:schema50.properties.spec.properties.networks,data:data4};
+const err10 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.spec.properties.networks.type,parentSchema:schema51.properties.spec.properties.networks,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3737,7 +3863,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/services",schemaPath:"#/properties/spec/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.spec.properties.services.type,parentSchema:schema50.properties.spec.properties.services,data:data6};
+const err11 = {instancePath:instancePath+"/spec/services",schemaPath:"#/properties/spec/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.spec.properties.services.type,parentSchema:schema51.properties.spec.properties.services,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3749,7 +3875,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.properties.spec.type,parentSchema:schema50.properties.spec,data:data3};
+const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.properties.spec.type,parentSchema:schema51.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3761,7 +3887,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3776,7 +3902,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.network = validate37;
-const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/network.schema.json","title":"NetworkConfig","description":"network.yaml: host networking (hostname, interfaces, DNS) and the firewall.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"NetworkConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"NetworkConfigSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"interfaces":{"type":"array","items":{"$ref":"#/$defs/interface"}},"dns":{"title":"DnsConfig","type":"object","additionalProperties":false,"properties":{"nameservers":{"type":"array","maxItems":3,"items":{"$ref":"common.schema.json#/$defs/ip"}},"search":{"type":"array","maxItems":6,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"}}}},"firewall":{"$ref":"#/$defs/firewall"}}}},"$defs":{"interface":{"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}},"firewall":{"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}},"portSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]},"addressSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]},"firewallRule":{"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}}}};
+const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/network.schema.json","title":"NetworkConfig","description":"network.yaml: host networking (hostname, interfaces, DNS) and the firewall.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"NetworkConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"NetworkConfigSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"interfaces":{"type":"array","items":{"$ref":"#/$defs/interface"}},"dns":{"title":"DnsConfig","type":"object","additionalProperties":false,"properties":{"nameservers":{"type":"array","maxItems":3,"items":{"$ref":"common.schema.json#/$defs/ip"}},"search":{"type":"array","maxItems":6,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"}}}},"firewall":{"$ref":"#/$defs/firewall"}}}},"$defs":{"interface":{"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}},"firewall":{"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}},"portSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]},"addressSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]},"firewallRule":{"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}}}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3981,8 +4107,8 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema84 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
-const pattern41 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
+const schema85 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
+const pattern43 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4025,7 +4151,7 @@ if(_valid0){
 const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address === undefined){
-const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema84.then.required,parentSchema:schema84.then,data};
+const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema85.then.required,parentSchema:schema85.then,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4039,7 +4165,7 @@ var _valid0 = _errs4 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.if,parentSchema:schema84,data};
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema85.if,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4050,7 +4176,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema84.required,parentSchema:schema84,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema85.required,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4060,7 +4186,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.type === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema84.required,parentSchema:schema84,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema85.required,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4071,7 +4197,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "type")) || (key0 === "address")) || (key0 === "gateway")) || (key0 === "dns")) || (key0 === "mtu"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4084,8 +4210,8 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(!pattern41.test(data1)){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema84.properties.name,data:data1};
+if(!pattern43.test(data1)){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema85.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4096,7 +4222,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.name.type,parentSchema:schema84.properties.name,data:data1};
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.name.type,parentSchema:schema85.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4109,7 +4235,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.type.type,parentSchema:schema84.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.type.type,parentSchema:schema85.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4119,7 +4245,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "dhcp") || (data2 === "static"))){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema84.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema84.properties.type.enum,parentSchema:schema84.properties.type,data:data2};
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema85.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema85.properties.type.enum,parentSchema:schema85.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4133,7 +4259,7 @@ if(data.address !== undefined){
 let data3 = data.address;
 if(typeof data3 === "string"){
 if(!(formats18(data3))){
-const err10 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema57,data:data3};
+const err10 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4144,7 +4270,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data3};
+const err11 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4158,7 +4284,7 @@ if(data.gateway !== undefined){
 let data4 = data.gateway;
 if(typeof data4 === "string"){
 if(!(formats12(data4))){
-const err12 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema48,data:data4};
+const err12 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4169,7 +4295,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data4};
+const err13 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4187,7 +4313,7 @@ for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
 if(!(formats12(data6))){
-const err14 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema48,data:data6};
+const err14 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4198,7 +4324,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data6};
+const err15 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4210,7 +4336,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.dns.type,parentSchema:schema84.properties.dns,data:data5};
+const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema85.properties.dns.type,parentSchema:schema85.properties.dns,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4223,7 +4349,7 @@ errors++;
 if(data.mtu !== undefined){
 let data7 = data.mtu;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err17 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema84.properties.mtu.type,parentSchema:schema84.properties.mtu,data:data7};
+const err17 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema85.properties.mtu.type,parentSchema:schema85.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4234,7 +4360,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 9216 || isNaN(data7)){
-const err18 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9216},message:"must be <= 9216",schema:9216,parentSchema:schema84.properties.mtu,data:data7};
+const err18 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9216},message:"must be <= 9216",schema:9216,parentSchema:schema85.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4244,7 +4370,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data7 < 576 || isNaN(data7)){
-const err19 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 576},message:"must be >= 576",schema:576,parentSchema:schema84.properties.mtu,data:data7};
+const err19 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 576},message:"must be >= 576",schema:576,parentSchema:schema85.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4257,7 +4383,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.type,parentSchema:schema85,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4271,13 +4397,13 @@ return errors === 0;
 }
 validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema89 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
-const schema90 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
-const pattern45 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
-const pattern46 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
-const schema92 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
-const schema94 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
-const pattern44 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
+const schema90 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
+const schema91 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
+const pattern47 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
+const pattern48 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
+const schema93 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
+const schema95 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
+const pattern46 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4294,7 +4420,7 @@ let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
 if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
-const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema49.type,parentSchema:schema49,data};
+const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4305,7 +4431,7 @@ errors++;
 }
 if((typeof data == "number") && (isFinite(data))){
 if(data > 65535 || isNaN(data)){
-const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema49,data};
+const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4315,7 +4441,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data < 1 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema49,data};
+const err2 = {instancePath,schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4332,8 +4458,8 @@ passing0 = 0;
 }
 const _errs4 = errors;
 if(typeof data === "string"){
-if(!pattern44.test(data)){
-const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema94,data};
+if(!pattern46.test(data)){
+const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4344,7 +4470,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.type,parentSchema:schema94,data};
+const err4 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4365,7 +4491,7 @@ passing0 = 1;
 }
 }
 if(!valid0){
-const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema92.oneOf,parentSchema:schema92,data};
+const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema93.oneOf,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4390,7 +4516,7 @@ return errors === 0;
 }
 validate44.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema95 = {"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]};
+const schema96 = {"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4408,7 +4534,7 @@ let passing0 = null;
 const _errs1 = errors;
 if(typeof data === "string"){
 if(!(formats18(data))){
-const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema57,data};
+const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4419,7 +4545,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data};
+const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4436,7 +4562,7 @@ passing0 = 0;
 const _errs4 = errors;
 if(Array.isArray(data)){
 if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema95.oneOf[1],data};
+const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema96.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4450,7 +4576,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(typeof data0 === "string"){
 if(!(formats18(data0))){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema57,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4461,7 +4587,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.type,parentSchema:schema57,data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4473,7 +4599,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.oneOf[1].type,parentSchema:schema95.oneOf[1],data};
+const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema96.oneOf[1].type,parentSchema:schema96.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4495,7 +4621,7 @@ var items0 = true;
 }
 }
 if(!valid0){
-const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema95.oneOf,parentSchema:schema95,data};
+const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema96.oneOf,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4534,7 +4660,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema90.required,parentSchema:schema90,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema91.required,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4544,7 +4670,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.action === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema90.required,parentSchema:schema90,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema91.required,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4554,8 +4680,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema90.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
+if(!(func2.call(schema91.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4593,7 +4719,7 @@ errors++;
 if(data.direction !== undefined){
 let data1 = data.direction;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.direction.type,parentSchema:schema90.properties.direction,data:data1};
+const err5 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.direction.type,parentSchema:schema91.properties.direction,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4603,7 +4729,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(((data1 === "input") || (data1 === "output")) || (data1 === "forward"))){
-const err6 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema90.properties.direction.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.direction.enum,parentSchema:schema90.properties.direction,data:data1};
+const err6 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema91.properties.direction.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.direction.enum,parentSchema:schema91.properties.direction,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4616,7 +4742,7 @@ errors++;
 if(data.protocol !== undefined){
 let data2 = data.protocol;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.protocol.type,parentSchema:schema90.properties.protocol,data:data2};
+const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.protocol.type,parentSchema:schema91.properties.protocol,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4626,7 +4752,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(((((data2 === "tcp") || (data2 === "udp")) || (data2 === "icmp")) || (data2 === "icmpv6")) || (data2 === "all"))){
-const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema90.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.protocol.enum,parentSchema:schema90.properties.protocol,data:data2};
+const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema91.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.protocol.enum,parentSchema:schema91.properties.protocol,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4654,7 +4780,7 @@ passing0 = 0;
 const _errs12 = errors;
 if(Array.isArray(data3)){
 if(data3.length < 1){
-const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema90.properties.port.oneOf[1],data:data3};
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema91.properties.port.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4672,7 +4798,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.port.oneOf[1].type,parentSchema:schema90.properties.port.oneOf[1],data:data3};
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema91.properties.port.oneOf[1].type,parentSchema:schema91.properties.port.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4693,7 +4819,7 @@ passing0 = 1;
 }
 }
 if(!valid2){
-const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema90.properties.port.oneOf,parentSchema:schema90.properties.port,data:data3};
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema91.properties.port.oneOf,parentSchema:schema91.properties.port,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4729,8 +4855,8 @@ errors = vErrors.length;
 if(data.interface !== undefined){
 let data7 = data.interface;
 if(typeof data7 === "string"){
-if(!pattern45.test(data7)){
-const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema90.properties.interface,data:data7};
+if(!pattern47.test(data7)){
+const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema91.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4741,7 +4867,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.interface.type,parentSchema:schema90.properties.interface,data:data7};
+const err13 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.interface.type,parentSchema:schema91.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4754,8 +4880,8 @@ errors++;
 if(data.state !== undefined){
 let data8 = data.state;
 if(typeof data8 === "string"){
-if(!pattern46.test(data8)){
-const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema90.properties.state,data:data8};
+if(!pattern48.test(data8)){
+const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema91.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4766,7 +4892,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.state.type,parentSchema:schema90.properties.state,data:data8};
+const err15 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.state.type,parentSchema:schema91.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4779,7 +4905,7 @@ errors++;
 if(data.action !== undefined){
 let data9 = data.action;
 if(typeof data9 !== "string"){
-const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.action.type,parentSchema:schema90.properties.action,data:data9};
+const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.action.type,parentSchema:schema91.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4789,7 +4915,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!(((data9 === "accept") || (data9 === "drop")) || (data9 === "reject"))){
-const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema90.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.action.enum,parentSchema:schema90.properties.action,data:data9};
+const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema91.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.action.enum,parentSchema:schema91.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4803,7 +4929,7 @@ if(data.comment !== undefined){
 let data10 = data.comment;
 if(typeof data10 === "string"){
 if(func1(data10) > 128){
-const err18 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema90.properties.comment,data:data10};
+const err18 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema91.properties.comment,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4814,7 +4940,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.comment.type,parentSchema:schema90.properties.comment,data:data10};
+const err19 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.comment.type,parentSchema:schema91.properties.comment,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4826,7 +4952,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4854,7 +4980,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "enabled") || (key0 === "default_input_policy")) || (key0 === "default_output_policy")) || (key0 === "default_forward_policy")) || (key0 === "rules"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4867,7 +4993,7 @@ errors++;
 if(data.enabled !== undefined){
 let data0 = data.enabled;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema89.properties.enabled.type,parentSchema:schema89.properties.enabled,data:data0};
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema90.properties.enabled.type,parentSchema:schema90.properties.enabled,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4880,7 +5006,7 @@ errors++;
 if(data.default_input_policy !== undefined){
 let data1 = data.default_input_policy;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.default_input_policy.type,parentSchema:schema89.properties.default_input_policy,data:data1};
+const err2 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_input_policy.type,parentSchema:schema90.properties.default_input_policy,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4890,7 +5016,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!((data1 === "accept") || (data1 === "drop"))){
-const err3 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/enum",keyword:"enum",params:{allowedValues: schema89.properties.default_input_policy.enum},message:"must be equal to one of the allowed values",schema:schema89.properties.default_input_policy.enum,parentSchema:schema89.properties.default_input_policy,data:data1};
+const err3 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_input_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_input_policy.enum,parentSchema:schema90.properties.default_input_policy,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4903,7 +5029,7 @@ errors++;
 if(data.default_output_policy !== undefined){
 let data2 = data.default_output_policy;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.default_output_policy.type,parentSchema:schema89.properties.default_output_policy,data:data2};
+const err4 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_output_policy.type,parentSchema:schema90.properties.default_output_policy,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4913,7 +5039,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data2 === "accept") || (data2 === "drop"))){
-const err5 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/enum",keyword:"enum",params:{allowedValues: schema89.properties.default_output_policy.enum},message:"must be equal to one of the allowed values",schema:schema89.properties.default_output_policy.enum,parentSchema:schema89.properties.default_output_policy,data:data2};
+const err5 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_output_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_output_policy.enum,parentSchema:schema90.properties.default_output_policy,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4926,7 +5052,7 @@ errors++;
 if(data.default_forward_policy !== undefined){
 let data3 = data.default_forward_policy;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.default_forward_policy.type,parentSchema:schema89.properties.default_forward_policy,data:data3};
+const err6 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_forward_policy.type,parentSchema:schema90.properties.default_forward_policy,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4936,7 +5062,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "accept") || (data3 === "drop"))){
-const err7 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/enum",keyword:"enum",params:{allowedValues: schema89.properties.default_forward_policy.enum},message:"must be equal to one of the allowed values",schema:schema89.properties.default_forward_policy.enum,parentSchema:schema89.properties.default_forward_policy,data:data3};
+const err7 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_forward_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_forward_policy.enum,parentSchema:schema90.properties.default_forward_policy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4958,7 +5084,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.rules.type,parentSchema:schema89.properties.rules,data:data4};
+const err8 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.rules.type,parentSchema:schema90.properties.rules,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4970,7 +5096,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4984,7 +5110,7 @@ return errors === 0;
 }
 validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern42 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
+const pattern44 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://claude-os.dev/schemas/network.schema.json" */;
@@ -4999,7 +5125,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5009,7 +5135,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5019,7 +5145,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5029,7 +5155,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5040,7 +5166,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5076,7 +5202,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.kind.type,parentSchema:schema79.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.kind.type,parentSchema:schema80.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5086,7 +5212,7 @@ vErrors.push(err7);
 errors++;
 }
 if("NetworkConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "NetworkConfig"},message:"must be equal to constant",schema:"NetworkConfig",parentSchema:schema79.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "NetworkConfig"},message:"must be equal to constant",schema:"NetworkConfig",parentSchema:schema80.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5107,7 +5233,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((((key1 === "hostname") || (key1 === "interfaces")) || (key1 === "dns")) || (key1 === "firewall"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema79.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema80.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5121,7 +5247,7 @@ if(data3.hostname !== undefined){
 let data4 = data3.hostname;
 if(typeof data4 === "string"){
 if(!pattern6.test(data4)){
-const err10 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema79.properties.spec.properties.hostname,data:data4};
+const err10 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema80.properties.spec.properties.hostname,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5132,7 +5258,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.spec.properties.hostname.type,parentSchema:schema79.properties.spec.properties.hostname,data:data4};
+const err11 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.spec.properties.hostname.type,parentSchema:schema80.properties.spec.properties.hostname,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5154,7 +5280,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/interfaces",schemaPath:"#/properties/spec/properties/interfaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.properties.spec.properties.interfaces.type,parentSchema:schema79.properties.spec.properties.interfaces,data:data5};
+const err12 = {instancePath:instancePath+"/spec/interfaces",schemaPath:"#/properties/spec/properties/interfaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.interfaces.type,parentSchema:schema80.properties.spec.properties.interfaces,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5169,7 +5295,7 @@ let data7 = data3.dns;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key2 in data7){
 if(!((key2 === "nameservers") || (key2 === "search"))){
-const err13 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema79.properties.spec.properties.dns,data:data7};
+const err13 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema80.properties.spec.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5183,7 +5309,7 @@ if(data7.nameservers !== undefined){
 let data8 = data7.nameservers;
 if(Array.isArray(data8)){
 if(data8.length > 3){
-const err14 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema79.properties.spec.properties.dns.properties.nameservers,data:data8};
+const err14 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema80.properties.spec.properties.dns.properties.nameservers,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5197,7 +5323,7 @@ for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 === "string"){
 if(!(formats12(data9))){
-const err15 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema48,data:data9};
+const err15 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5208,7 +5334,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data9};
+const err16 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5220,7 +5346,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.properties.spec.properties.dns.properties.nameservers.type,parentSchema:schema79.properties.spec.properties.dns.properties.nameservers,data:data8};
+const err17 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.dns.properties.nameservers.type,parentSchema:schema80.properties.spec.properties.dns.properties.nameservers,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5234,7 +5360,7 @@ if(data7.search !== undefined){
 let data10 = data7.search;
 if(Array.isArray(data10)){
 if(data10.length > 6){
-const err18 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items",schema:6,parentSchema:schema79.properties.spec.properties.dns.properties.search,data:data10};
+const err18 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items",schema:6,parentSchema:schema80.properties.spec.properties.dns.properties.search,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5247,8 +5373,8 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern42.test(data11)){
-const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema79.properties.spec.properties.dns.properties.search.items,data:data11};
+if(!pattern44.test(data11)){
+const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema80.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5259,7 +5385,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.spec.properties.dns.properties.search.items.type,parentSchema:schema79.properties.spec.properties.dns.properties.search.items,data:data11};
+const err20 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.spec.properties.dns.properties.search.items.type,parentSchema:schema80.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5271,7 +5397,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.properties.spec.properties.dns.properties.search.type,parentSchema:schema79.properties.spec.properties.dns.properties.search,data:data10};
+const err21 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.dns.properties.search.type,parentSchema:schema80.properties.spec.properties.dns.properties.search,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5283,7 +5409,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.properties.spec.properties.dns.type,parentSchema:schema79.properties.spec.properties.dns,data:data7};
+const err22 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.spec.properties.dns.type,parentSchema:schema80.properties.spec.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5301,7 +5427,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.properties.spec.type,parentSchema:schema79.properties.spec,data:data3};
+const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.spec.type,parentSchema:schema80.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5313,7 +5439,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5328,7 +5454,7 @@ return errors === 0;
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.storage = validate52;
-const schema98 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}}}};
+const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5533,10 +5659,10 @@ return errors === 0;
 }
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema103 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
-const schema107 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
-const pattern52 = new RegExp("^0?[0-7]{3}$", "u");
-const pattern53 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
+const schema104 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"type":"string","enum":["snapshot","archive"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
+const schema108 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
+const pattern54 = new RegExp("^0?[0-7]{3}$", "u");
+const pattern55 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5550,7 +5676,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema103.required,parentSchema:schema103,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema104.required,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5560,7 +5686,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.path === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema103.required,parentSchema:schema103,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema104.required,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5571,7 +5697,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "name") || (key0 === "path")) || (key0 === "size")) || (key0 === "filesystem")) || (key0 === "permissions")) || (key0 === "owner")) || (key0 === "backup"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema103,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5634,8 +5760,8 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(typeof data2 === "string"){
-if(!pattern31.test(data2)){
-const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema71,data:data2};
+if(!pattern33.test(data2)){
+const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5646,7 +5772,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data2};
+const err8 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5659,7 +5785,7 @@ errors++;
 if(data.filesystem !== undefined){
 let data3 = data.filesystem;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.filesystem.type,parentSchema:schema103.properties.filesystem,data:data3};
+const err9 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.filesystem.type,parentSchema:schema104.properties.filesystem,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5669,7 +5795,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data3 === "ext4") || (data3 === "xfs")) || (data3 === "btrfs")) || (data3 === "tmpfs"))){
-const err10 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/enum",keyword:"enum",params:{allowedValues: schema103.properties.filesystem.enum},message:"must be equal to one of the allowed values",schema:schema103.properties.filesystem.enum,parentSchema:schema103.properties.filesystem,data:data3};
+const err10 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/enum",keyword:"enum",params:{allowedValues: schema104.properties.filesystem.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.filesystem.enum,parentSchema:schema104.properties.filesystem,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5682,8 +5808,8 @@ errors++;
 if(data.permissions !== undefined){
 let data4 = data.permissions;
 if(typeof data4 === "string"){
-if(!pattern52.test(data4)){
-const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema107,data:data4};
+if(!pattern54.test(data4)){
+const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema108,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5694,7 +5820,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.type,parentSchema:schema107,data:data4};
+const err12 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema108.type,parentSchema:schema108,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5707,8 +5833,8 @@ errors++;
 if(data.owner !== undefined){
 let data5 = data.owner;
 if(typeof data5 === "string"){
-if(!pattern53.test(data5)){
-const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema103.properties.owner,data:data5};
+if(!pattern55.test(data5)){
+const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema104.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5719,7 +5845,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.owner.type,parentSchema:schema103.properties.owner,data:data5};
+const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.owner.type,parentSchema:schema104.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5734,7 +5860,7 @@ let data6 = data.backup;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 if(!(((((key1 === "enabled") || (key1 === "schedule")) || (key1 === "retain")) || (key1 === "type")) || (key1 === "destination"))){
-const err15 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema103.properties.backup,data:data6};
+const err15 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema104.properties.backup,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5747,7 +5873,7 @@ errors++;
 if(data6.enabled !== undefined){
 let data7 = data6.enabled;
 if(typeof data7 !== "boolean"){
-const err16 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema103.properties.backup.properties.enabled.type,parentSchema:schema103.properties.backup.properties.enabled,data:data7};
+const err16 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema104.properties.backup.properties.enabled.type,parentSchema:schema104.properties.backup.properties.enabled,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5761,7 +5887,7 @@ if(data6.schedule !== undefined){
 let data8 = data6.schedule;
 if(typeof data8 === "string"){
 if(!(formats8(data8))){
-const err17 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema45,data:data8};
+const err17 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5772,7 +5898,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data8};
+const err18 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5785,7 +5911,7 @@ errors++;
 if(data6.retain !== undefined){
 let data9 = data6.retain;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err19 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema103.properties.backup.properties.retain.type,parentSchema:schema103.properties.backup.properties.retain,data:data9};
+const err19 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema104.properties.backup.properties.retain.type,parentSchema:schema104.properties.backup.properties.retain,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5796,7 +5922,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 10000 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema103.properties.backup.properties.retain,data:data9};
+const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema104.properties.backup.properties.retain,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5806,7 +5932,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data9 < 1 || isNaN(data9)){
-const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema103.properties.backup.properties.retain,data:data9};
+const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema104.properties.backup.properties.retain,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5820,7 +5946,7 @@ errors++;
 if(data6.type !== undefined){
 let data10 = data6.type;
 if(typeof data10 !== "string"){
-const err22 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.properties.backup.properties.type.type,parentSchema:schema103.properties.backup.properties.type,data:data10};
+const err22 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.backup.properties.type.type,parentSchema:schema104.properties.backup.properties.type,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5830,7 +5956,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!((data10 === "snapshot") || (data10 === "archive"))){
-const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema103.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema103.properties.backup.properties.type.enum,parentSchema:schema103.properties.backup.properties.type,data:data10};
+const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema104.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.backup.properties.type.enum,parentSchema:schema104.properties.backup.properties.type,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5867,7 +5993,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.properties.backup.type,parentSchema:schema103.properties.backup,data:data6};
+const err26 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.properties.backup.type,parentSchema:schema104.properties.backup,data:data6};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5879,7 +6005,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5893,9 +6019,9 @@ return errors === 0;
 }
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema110 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}};
-const pattern55 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
-const pattern57 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
+const schema111 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}};
+const pattern57 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
+const pattern59 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5909,7 +6035,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema110.required,parentSchema:schema110,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema111.required,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5919,7 +6045,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema110.required,parentSchema:schema110,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema111.required,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5930,7 +6056,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "source") || (key0 === "target")) || (key0 === "type")) || (key0 === "options"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema110,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5943,8 +6069,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern55.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema110.properties.source,data:data0};
+if(!pattern57.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema111.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5955,7 +6081,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.source.type,parentSchema:schema110.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.source.type,parentSchema:schema111.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5993,7 +6119,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.type.type,parentSchema:schema110.properties.type,data:data2};
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.type.type,parentSchema:schema111.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6003,7 +6129,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((((((data2 === "ext4") || (data2 === "xfs")) || (data2 === "btrfs")) || (data2 === "vfat")) || (data2 === "tmpfs")) || (data2 === "nfs"))){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema110.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema110.properties.type.enum,parentSchema:schema110.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema111.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema111.properties.type.enum,parentSchema:schema111.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6020,8 +6146,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern57.test(data4)){
-const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema110.properties.options.items,data:data4};
+if(!pattern59.test(data4)){
+const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema111.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6032,7 +6158,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.options.items.type,parentSchema:schema110.properties.options.items,data:data4};
+const err10 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.options.items.type,parentSchema:schema111.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6044,7 +6170,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema110.properties.options.type,parentSchema:schema110.properties.options,data:data3};
+const err11 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema111.properties.options.type,parentSchema:schema111.properties.options,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6056,7 +6182,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema110.type,parentSchema:schema110,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6084,7 +6210,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema98.required,parentSchema:schema98,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6094,7 +6220,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema98.required,parentSchema:schema98,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6104,7 +6230,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema98.required,parentSchema:schema98,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6114,7 +6240,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema98.required,parentSchema:schema98,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema99.required,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6125,7 +6251,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema98,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6161,7 +6287,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.properties.kind.type,parentSchema:schema98.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.kind.type,parentSchema:schema99.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6171,7 +6297,7 @@ vErrors.push(err7);
 errors++;
 }
 if("StorageConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "StorageConfig"},message:"must be equal to constant",schema:"StorageConfig",parentSchema:schema98.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "StorageConfig"},message:"must be equal to constant",schema:"StorageConfig",parentSchema:schema99.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6192,7 +6318,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((key1 === "volumes") || (key1 === "mounts"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema98.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema99.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6214,7 +6340,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema98.properties.spec.properties.volumes.type,parentSchema:schema98.properties.spec.properties.volumes,data:data4};
+const err10 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema99.properties.spec.properties.volumes.type,parentSchema:schema99.properties.spec.properties.volumes,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6236,7 +6362,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/mounts",schemaPath:"#/properties/spec/properties/mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema98.properties.spec.properties.mounts.type,parentSchema:schema98.properties.spec.properties.mounts,data:data6};
+const err11 = {instancePath:instancePath+"/spec/mounts",schemaPath:"#/properties/spec/properties/mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema99.properties.spec.properties.mounts.type,parentSchema:schema99.properties.spec.properties.mounts,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6248,7 +6374,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema98.properties.spec.type,parentSchema:schema98.properties.spec,data:data3};
+const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.properties.spec.type,parentSchema:schema99.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6260,7 +6386,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema98.type,parentSchema:schema98,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6275,7 +6401,7 @@ return errors === 0;
 validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.security = validate59;
-const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/security.schema.json","title":"SecurityConfig","description":"security.yaml (restricted: every change needs explicit approval): users, SSH, secrets, certificates, audit.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SecurityConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SecurityConfigSpec","type":"object","additionalProperties":false,"properties":{"users":{"type":"array","items":{"$ref":"#/$defs/user"}},"ssh":{"title":"SshConfig","type":"object","additionalProperties":false,"properties":{"port":{"$ref":"common.schema.json#/$defs/port"},"password_authentication":{"type":"boolean"},"permit_root_login":{"type":"boolean"}}},"secrets":{"type":"array","items":{"$ref":"#/$defs/secret"}},"certificates":{"type":"array","items":{"$ref":"#/$defs/certificate"}},"audit":{"title":"AuditConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"log_path":{"$ref":"common.schema.json#/$defs/absPath"},"retention_days":{"type":"integer","minimum":1,"maximum":36500},"log_events":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}}}}}}},"$defs":{"user":{"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}},"secret":{"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}},"certificate":{"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}}}};
+const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/security.schema.json","title":"SecurityConfig","description":"security.yaml (restricted: every change needs explicit approval): users, SSH, secrets, certificates, audit.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SecurityConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SecurityConfigSpec","type":"object","additionalProperties":false,"properties":{"users":{"type":"array","items":{"$ref":"#/$defs/user"}},"ssh":{"title":"SshConfig","type":"object","additionalProperties":false,"properties":{"port":{"$ref":"common.schema.json#/$defs/port"},"password_authentication":{"type":"boolean"},"permit_root_login":{"type":"boolean"}}},"secrets":{"type":"array","items":{"$ref":"#/$defs/secret"}},"certificates":{"type":"array","items":{"$ref":"#/$defs/certificate"}},"audit":{"title":"AuditConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"log_path":{"$ref":"common.schema.json#/$defs/absPath"},"retention_days":{"type":"integer","minimum":1,"maximum":36500},"log_events":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}}}}}}},"$defs":{"user":{"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}},"secret":{"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}},"certificate":{"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}}}};
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6480,9 +6606,9 @@ return errors === 0;
 }
 validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema117 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
-const pattern60 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern62 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
+const schema118 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
+const pattern62 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern64 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6496,7 +6622,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema117.required,parentSchema:schema117,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema118.required,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6507,7 +6633,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "uid")) || (key0 === "groups")) || (key0 === "ssh_keys")) || (key0 === "shell")) || (key0 === "sudo"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema117,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6520,8 +6646,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern60.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema117.properties.name,data:data0};
+if(!pattern62.test(data0)){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6532,7 +6658,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema117.properties.name.type,parentSchema:schema117.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.name.type,parentSchema:schema118.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6545,7 +6671,7 @@ errors++;
 if(data.uid !== undefined){
 let data1 = data.uid;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema117.properties.uid.type,parentSchema:schema117.properties.uid,data:data1};
+const err4 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema118.properties.uid.type,parentSchema:schema118.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6556,7 +6682,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 60000 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema117.properties.uid,data:data1};
+const err5 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema118.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6566,7 +6692,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data1 < 1000 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema117.properties.uid,data:data1};
+const err6 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema118.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6584,8 +6710,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern60.test(data3)){
-const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema117.properties.groups.items,data:data3};
+if(!pattern62.test(data3)){
+const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6596,7 +6722,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema117.properties.groups.items.type,parentSchema:schema117.properties.groups.items,data:data3};
+const err8 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.groups.items.type,parentSchema:schema118.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6617,7 +6743,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err9 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema117.properties.groups,data:data2};
+const err9 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema118.properties.groups,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6632,7 +6758,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema117.properties.groups.type,parentSchema:schema117.properties.groups,data:data2};
+const err10 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.groups.type,parentSchema:schema118.properties.groups,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6649,8 +6775,8 @@ const len1 = data4.length;
 for(let i2=0; i2<len1; i2++){
 let data5 = data4[i2];
 if(typeof data5 === "string"){
-if(!pattern62.test(data5)){
-const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema117.properties.ssh_keys.items,data:data5};
+if(!pattern64.test(data5)){
+const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema118.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6661,7 +6787,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema117.properties.ssh_keys.items.type,parentSchema:schema117.properties.ssh_keys.items,data:data5};
+const err12 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.ssh_keys.items.type,parentSchema:schema118.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6673,7 +6799,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/ssh_keys",schemaPath:"#/properties/ssh_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema117.properties.ssh_keys.type,parentSchema:schema117.properties.ssh_keys,data:data4};
+const err13 = {instancePath:instancePath+"/ssh_keys",schemaPath:"#/properties/ssh_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.ssh_keys.type,parentSchema:schema118.properties.ssh_keys,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6711,7 +6837,7 @@ errors++;
 if(data.sudo !== undefined){
 let data7 = data.sudo;
 if(typeof data7 !== "boolean"){
-const err16 = {instancePath:instancePath+"/sudo",schemaPath:"#/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema117.properties.sudo.type,parentSchema:schema117.properties.sudo,data:data7};
+const err16 = {instancePath:instancePath+"/sudo",schemaPath:"#/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema118.properties.sudo.type,parentSchema:schema118.properties.sudo,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6723,7 +6849,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema117.type,parentSchema:schema117,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6737,8 +6863,8 @@ return errors === 0;
 }
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema120 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
-const pattern65 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
+const schema121 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
+const pattern67 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6752,7 +6878,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema120.required,parentSchema:schema120,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema121.required,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6762,7 +6888,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.value === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema120.required,parentSchema:schema120,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema121.required,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6773,7 +6899,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "value"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema120,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6811,8 +6937,8 @@ errors++;
 if(data.value !== undefined){
 let data1 = data.value;
 if(typeof data1 === "string"){
-if(!pattern65.test(data1)){
-const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema120.properties.value,data:data1};
+if(!pattern67.test(data1)){
+const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema121.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6823,7 +6949,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.value.type,parentSchema:schema120.properties.value,data:data1};
+const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.value.type,parentSchema:schema121.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6835,7 +6961,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema120.type,parentSchema:schema120,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6849,8 +6975,8 @@ return errors === 0;
 }
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema122 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
-const pattern67 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
+const schema123 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
+const pattern69 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
 const formats50 = formats.email;
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -6865,7 +6991,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6875,7 +7001,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.domains === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domains"},message:"must have required property '"+"domains"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domains"},message:"must have required property '"+"domains"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6886,7 +7012,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "domains")) || (key0 === "provider")) || (key0 === "email")) || (key0 === "auto_renew")) || (key0 === "renew_before_days"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema122,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6925,7 +7051,7 @@ if(data.domains !== undefined){
 let data1 = data.domains;
 if(Array.isArray(data1)){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema122.properties.domains,data:data1};
+const err5 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema123.properties.domains,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6938,8 +7064,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern67.test(data2)){
-const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema122.properties.domains.items,data:data2};
+if(!pattern69.test(data2)){
+const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema123.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6950,7 +7076,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.domains.items.type,parentSchema:schema122.properties.domains.items,data:data2};
+const err7 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.domains.items.type,parentSchema:schema123.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6962,7 +7088,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema122.properties.domains.type,parentSchema:schema122.properties.domains,data:data1};
+const err8 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema123.properties.domains.type,parentSchema:schema123.properties.domains,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6975,7 +7101,7 @@ errors++;
 if(data.provider !== undefined){
 let data3 = data.provider;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.provider.type,parentSchema:schema122.properties.provider,data:data3};
+const err9 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.provider.type,parentSchema:schema123.properties.provider,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6985,7 +7111,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((data3 === "letsencrypt") || (data3 === "self-signed")) || (data3 === "manual"))){
-const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema122.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema122.properties.provider.enum,parentSchema:schema122.properties.provider,data:data3};
+const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema123.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema123.properties.provider.enum,parentSchema:schema123.properties.provider,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6999,7 +7125,7 @@ if(data.email !== undefined){
 let data4 = data.email;
 if(typeof data4 === "string"){
 if(!(formats50(data4))){
-const err11 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema122.properties.email,data:data4};
+const err11 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema123.properties.email,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7010,7 +7136,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.email.type,parentSchema:schema122.properties.email,data:data4};
+const err12 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.email.type,parentSchema:schema123.properties.email,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7023,7 +7149,7 @@ errors++;
 if(data.auto_renew !== undefined){
 let data5 = data.auto_renew;
 if(typeof data5 !== "boolean"){
-const err13 = {instancePath:instancePath+"/auto_renew",schemaPath:"#/properties/auto_renew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema122.properties.auto_renew.type,parentSchema:schema122.properties.auto_renew,data:data5};
+const err13 = {instancePath:instancePath+"/auto_renew",schemaPath:"#/properties/auto_renew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema123.properties.auto_renew.type,parentSchema:schema123.properties.auto_renew,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7036,7 +7162,7 @@ errors++;
 if(data.renew_before_days !== undefined){
 let data6 = data.renew_before_days;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err14 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema122.properties.renew_before_days.type,parentSchema:schema122.properties.renew_before_days,data:data6};
+const err14 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema123.properties.renew_before_days.type,parentSchema:schema123.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7047,7 +7173,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 365 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema122.properties.renew_before_days,data:data6};
+const err15 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema123.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7057,7 +7183,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data6 < 1 || isNaN(data6)){
-const err16 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema122.properties.renew_before_days,data:data6};
+const err16 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema123.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7070,7 +7196,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema122.type,parentSchema:schema122,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7098,7 +7224,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema112.required,parentSchema:schema112,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7108,7 +7234,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema112.required,parentSchema:schema112,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7118,7 +7244,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema112.required,parentSchema:schema112,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7128,7 +7254,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema112.required,parentSchema:schema112,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7139,7 +7265,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema112,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7175,7 +7301,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.kind.type,parentSchema:schema112.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.kind.type,parentSchema:schema113.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7185,7 +7311,7 @@ vErrors.push(err7);
 errors++;
 }
 if("SecurityConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "SecurityConfig"},message:"must be equal to constant",schema:"SecurityConfig",parentSchema:schema112.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "SecurityConfig"},message:"must be equal to constant",schema:"SecurityConfig",parentSchema:schema113.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7206,7 +7332,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(((((key1 === "users") || (key1 === "ssh")) || (key1 === "secrets")) || (key1 === "certificates")) || (key1 === "audit"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema112.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7228,7 +7354,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.spec.properties.users.type,parentSchema:schema112.properties.spec.properties.users,data:data4};
+const err10 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.users.type,parentSchema:schema113.properties.spec.properties.users,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7243,7 +7369,7 @@ let data6 = data3.ssh;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key2 in data6){
 if(!(((key2 === "port") || (key2 === "password_authentication")) || (key2 === "permit_root_login"))){
-const err11 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema112.properties.spec.properties.ssh,data:data6};
+const err11 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec.properties.ssh,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7256,7 +7382,7 @@ errors++;
 if(data6.port !== undefined){
 let data7 = data6.port;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err12 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema49.type,parentSchema:schema49,data:data7};
+const err12 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7267,7 +7393,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 65535 || isNaN(data7)){
-const err13 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema49,data:data7};
+const err13 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7277,7 +7403,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data7 < 1 || isNaN(data7)){
-const err14 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema49,data:data7};
+const err14 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7291,7 +7417,7 @@ errors++;
 if(data6.password_authentication !== undefined){
 let data8 = data6.password_authentication;
 if(typeof data8 !== "boolean"){
-const err15 = {instancePath:instancePath+"/spec/ssh/password_authentication",schemaPath:"#/properties/spec/properties/ssh/properties/password_authentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema112.properties.spec.properties.ssh.properties.password_authentication.type,parentSchema:schema112.properties.spec.properties.ssh.properties.password_authentication,data:data8};
+const err15 = {instancePath:instancePath+"/spec/ssh/password_authentication",schemaPath:"#/properties/spec/properties/ssh/properties/password_authentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.ssh.properties.password_authentication.type,parentSchema:schema113.properties.spec.properties.ssh.properties.password_authentication,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7304,7 +7430,7 @@ errors++;
 if(data6.permit_root_login !== undefined){
 let data9 = data6.permit_root_login;
 if(typeof data9 !== "boolean"){
-const err16 = {instancePath:instancePath+"/spec/ssh/permit_root_login",schemaPath:"#/properties/spec/properties/ssh/properties/permit_root_login/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema112.properties.spec.properties.ssh.properties.permit_root_login.type,parentSchema:schema112.properties.spec.properties.ssh.properties.permit_root_login,data:data9};
+const err16 = {instancePath:instancePath+"/spec/ssh/permit_root_login",schemaPath:"#/properties/spec/properties/ssh/properties/permit_root_login/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.ssh.properties.permit_root_login.type,parentSchema:schema113.properties.spec.properties.ssh.properties.permit_root_login,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7316,7 +7442,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema112.properties.spec.properties.ssh.type,parentSchema:schema112.properties.spec.properties.ssh,data:data6};
+const err17 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.properties.ssh.type,parentSchema:schema113.properties.spec.properties.ssh,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7338,7 +7464,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.spec.properties.secrets.type,parentSchema:schema112.properties.spec.properties.secrets,data:data10};
+const err18 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.secrets.type,parentSchema:schema113.properties.spec.properties.secrets,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7360,7 +7486,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/spec/certificates",schemaPath:"#/properties/spec/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.spec.properties.certificates.type,parentSchema:schema112.properties.spec.properties.certificates,data:data12};
+const err19 = {instancePath:instancePath+"/spec/certificates",schemaPath:"#/properties/spec/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.certificates.type,parentSchema:schema113.properties.spec.properties.certificates,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7375,7 +7501,7 @@ let data14 = data3.audit;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key3 in data14){
 if(!((((key3 === "enabled") || (key3 === "log_path")) || (key3 === "retention_days")) || (key3 === "log_events"))){
-const err20 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema112.properties.spec.properties.audit,data:data14};
+const err20 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec.properties.audit,data:data14};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7388,7 +7514,7 @@ errors++;
 if(data14.enabled !== undefined){
 let data15 = data14.enabled;
 if(typeof data15 !== "boolean"){
-const err21 = {instancePath:instancePath+"/spec/audit/enabled",schemaPath:"#/properties/spec/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema112.properties.spec.properties.audit.properties.enabled.type,parentSchema:schema112.properties.spec.properties.audit.properties.enabled,data:data15};
+const err21 = {instancePath:instancePath+"/spec/audit/enabled",schemaPath:"#/properties/spec/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.audit.properties.enabled.type,parentSchema:schema113.properties.spec.properties.audit.properties.enabled,data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7426,7 +7552,7 @@ errors++;
 if(data14.retention_days !== undefined){
 let data17 = data14.retention_days;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err24 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema112.properties.spec.properties.audit.properties.retention_days.type,parentSchema:schema112.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err24 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema113.properties.spec.properties.audit.properties.retention_days.type,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7437,7 +7563,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 36500 || isNaN(data17)){
-const err25 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36500},message:"must be <= 36500",schema:36500,parentSchema:schema112.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err25 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36500},message:"must be <= 36500",schema:36500,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7447,7 +7573,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data17 < 1 || isNaN(data17)){
-const err26 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema112.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err26 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7466,7 +7592,7 @@ for(let i3=0; i3<len3; i3++){
 let data19 = data18[i3];
 if(typeof data19 === "string"){
 if(!pattern10.test(data19)){
-const err27 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\.[a-z_]+$"},message:"must match pattern \""+"^[a-z]+\\.[a-z_]+$"+"\"",schema:"^[a-z]+\\.[a-z_]+$",parentSchema:schema112.properties.spec.properties.audit.properties.log_events.items,data:data19};
+const err27 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\.[a-z_]+$"},message:"must match pattern \""+"^[a-z]+\\.[a-z_]+$"+"\"",schema:"^[a-z]+\\.[a-z_]+$",parentSchema:schema113.properties.spec.properties.audit.properties.log_events.items,data:data19};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -7477,7 +7603,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema112.properties.spec.properties.audit.properties.log_events.items.type,parentSchema:schema112.properties.spec.properties.audit.properties.log_events.items,data:data19};
+const err28 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.spec.properties.audit.properties.log_events.items.type,parentSchema:schema113.properties.spec.properties.audit.properties.log_events.items,data:data19};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -7498,7 +7624,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err29 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema112.properties.spec.properties.audit.properties.log_events,data:data18};
+const err29 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema113.properties.spec.properties.audit.properties.log_events,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -7513,7 +7639,7 @@ indices0[item0] = i4;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema112.properties.spec.properties.audit.properties.log_events.type,parentSchema:schema112.properties.spec.properties.audit.properties.log_events,data:data18};
+const err30 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.audit.properties.log_events.type,parentSchema:schema113.properties.spec.properties.audit.properties.log_events,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -7525,7 +7651,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema112.properties.spec.properties.audit.type,parentSchema:schema112.properties.spec.properties.audit,data:data14};
+const err31 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.properties.audit.type,parentSchema:schema113.properties.spec.properties.audit,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -7537,7 +7663,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema112.properties.spec.type,parentSchema:schema112.properties.spec,data:data3};
+const err32 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.type,parentSchema:schema113.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -7549,7 +7675,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema112.type,parentSchema:schema112,data};
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -7564,7 +7690,7 @@ return errors === 0;
 validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.scheduled = validate68;
-const schema125 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/scheduled.schema.json","title":"ScheduledTasks","description":"scheduled.yaml: jobs run on a cron schedule, always inside a container: the named service's container, or a minimal utility container with only the paths the job declares. Never in a host shell.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ScheduledTasks"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ScheduledTasksSpec","type":"object","additionalProperties":false,"properties":{"jobs":{"type":"array","items":{"$ref":"#/$defs/job"}}}}},"$defs":{"job":{"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}}}};
+const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/scheduled.schema.json","title":"ScheduledTasks","description":"scheduled.yaml: jobs run on a cron schedule, always inside a container: the named service's container, or a minimal utility container with only the paths the job declares. Never in a host shell.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ScheduledTasks"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ScheduledTasksSpec","type":"object","additionalProperties":false,"properties":{"jobs":{"type":"array","items":{"$ref":"#/$defs/job"}}}}},"$defs":{"job":{"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}}}};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7769,7 +7895,7 @@ return errors === 0;
 }
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema130 = {"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}};
+const schema131 = {"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}};
 
 function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7783,7 +7909,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema69.required,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7793,7 +7919,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema69.required,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7804,7 +7930,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "readonly"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7817,8 +7943,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern27.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema68.properties.source,data:data0};
+if(!pattern29.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7829,7 +7955,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.source.type,parentSchema:schema68.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.source.type,parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7867,7 +7993,7 @@ errors++;
 if(data.readonly !== undefined){
 let data2 = data.readonly;
 if(typeof data2 !== "boolean"){
-const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema68.properties.readonly.type,parentSchema:schema68.properties.readonly,data:data2};
+const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.readonly.type,parentSchema:schema69.properties.readonly,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7879,7 +8005,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7921,7 +8047,7 @@ errors++;
 }
 var valid0 = _errs2 === errors;
 if(valid0){
-const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema130.not,parentSchema:schema130,data};
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema131.not,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7943,7 +8069,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema130.required,parentSchema:schema130,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema131.required,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7953,7 +8079,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.schedule === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema130.required,parentSchema:schema130,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema131.required,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7963,7 +8089,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.command === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema130.required,parentSchema:schema130,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema131.required,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7973,8 +8099,8 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema130.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema130,data};
+if(!(func2.call(schema131.properties, key0))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8013,7 +8139,7 @@ if(data.schedule !== undefined){
 let data1 = data.schedule;
 if(typeof data1 === "string"){
 if(!(formats8(data1))){
-const err8 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema45,data:data1};
+const err8 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8024,7 +8150,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data1};
+const err9 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8063,7 +8189,7 @@ if(data.image !== undefined){
 let data3 = data.image;
 if(typeof data3 === "string"){
 if(!(formats10(data3))){
-const err12 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema47,data:data3};
+const err12 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8074,7 +8200,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data3};
+const err13 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8092,7 +8218,7 @@ let passing0 = null;
 const _errs18 = errors;
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema130.properties.command.oneOf[0],data:data4};
+const err14 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema131.properties.command.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8103,7 +8229,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.properties.command.oneOf[0].type,parentSchema:schema130.properties.command.oneOf[0],data:data4};
+const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.command.oneOf[0].type,parentSchema:schema131.properties.command.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8120,7 +8246,7 @@ passing0 = 0;
 const _errs20 = errors;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema130.properties.command.oneOf[1],data:data4};
+const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema131.properties.command.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8133,7 +8259,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 !== "string"){
-const err17 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.properties.command.oneOf[1].items.type,parentSchema:schema130.properties.command.oneOf[1].items,data:data5};
+const err17 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.command.oneOf[1].items.type,parentSchema:schema131.properties.command.oneOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8145,7 +8271,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema130.properties.command.oneOf[1].type,parentSchema:schema130.properties.command.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema131.properties.command.oneOf[1].type,parentSchema:schema131.properties.command.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8166,7 +8292,7 @@ passing0 = 1;
 }
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema130.properties.command.oneOf,parentSchema:schema130.properties.command,data:data4};
+const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema131.properties.command.oneOf,parentSchema:schema131.properties.command,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8199,7 +8325,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema130.properties.volumes.type,parentSchema:schema130.properties.volumes,data:data6};
+const err20 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema131.properties.volumes.type,parentSchema:schema131.properties.volumes,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8212,8 +8338,8 @@ errors++;
 if(data.timeout !== undefined){
 let data8 = data.timeout;
 if(typeof data8 === "string"){
-if(!pattern11.test(data8)){
-const err21 = {instancePath:instancePath+"/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39,data:data8};
+if(!pattern12.test(data8)){
+const err21 = {instancePath:instancePath+"/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8224,7 +8350,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data8};
+const err22 = {instancePath:instancePath+"/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8237,7 +8363,7 @@ errors++;
 if(data.enabled !== undefined){
 let data9 = data.enabled;
 if(typeof data9 !== "boolean"){
-const err23 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema130.properties.enabled.type,parentSchema:schema130.properties.enabled,data:data9};
+const err23 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema131.properties.enabled.type,parentSchema:schema131.properties.enabled,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8250,7 +8376,7 @@ errors++;
 if(data.on_failure !== undefined){
 let data10 = data.on_failure;
 if(typeof data10 !== "string"){
-const err24 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.properties.on_failure.type,parentSchema:schema130.properties.on_failure,data:data10};
+const err24 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.on_failure.type,parentSchema:schema131.properties.on_failure,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8260,7 +8386,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!(((data10 === "notify") || (data10 === "alert")) || (data10 === "ignore"))){
-const err25 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/enum",keyword:"enum",params:{allowedValues: schema130.properties.on_failure.enum},message:"must be equal to one of the allowed values",schema:schema130.properties.on_failure.enum,parentSchema:schema130.properties.on_failure,data:data10};
+const err25 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/enum",keyword:"enum",params:{allowedValues: schema131.properties.on_failure.enum},message:"must be equal to one of the allowed values",schema:schema131.properties.on_failure.enum,parentSchema:schema131.properties.on_failure,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8273,7 +8399,7 @@ errors++;
 if(data.on_success !== undefined){
 let data11 = data.on_success;
 if(typeof data11 !== "string"){
-const err26 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.properties.on_success.type,parentSchema:schema130.properties.on_success,data:data11};
+const err26 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.on_success.type,parentSchema:schema131.properties.on_success,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8283,7 +8409,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!(((data11 === "notify") || (data11 === "alert")) || (data11 === "ignore"))){
-const err27 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/enum",keyword:"enum",params:{allowedValues: schema130.properties.on_success.enum},message:"must be equal to one of the allowed values",schema:schema130.properties.on_success.enum,parentSchema:schema130.properties.on_success,data:data11};
+const err27 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/enum",keyword:"enum",params:{allowedValues: schema131.properties.on_success.enum},message:"must be equal to one of the allowed values",schema:schema131.properties.on_success.enum,parentSchema:schema131.properties.on_success,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8295,7 +8421,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema130.type,parentSchema:schema130,data};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema131.type,parentSchema:schema131,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8323,7 +8449,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8333,7 +8459,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8343,7 +8469,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8353,7 +8479,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8364,7 +8490,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8400,7 +8526,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.kind.type,parentSchema:schema125.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.kind.type,parentSchema:schema126.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8410,7 +8536,7 @@ vErrors.push(err7);
 errors++;
 }
 if("ScheduledTasks" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ScheduledTasks"},message:"must be equal to constant",schema:"ScheduledTasks",parentSchema:schema125.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ScheduledTasks"},message:"must be equal to constant",schema:"ScheduledTasks",parentSchema:schema126.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8431,7 +8557,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(key1 === "jobs")){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema125.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema126.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8453,7 +8579,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/jobs",schemaPath:"#/properties/spec/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema125.properties.spec.properties.jobs.type,parentSchema:schema125.properties.spec.properties.jobs,data:data4};
+const err10 = {instancePath:instancePath+"/spec/jobs",schemaPath:"#/properties/spec/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema126.properties.spec.properties.jobs.type,parentSchema:schema126.properties.spec.properties.jobs,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8465,7 +8591,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.properties.spec.type,parentSchema:schema125.properties.spec,data:data3};
+const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.properties.spec.type,parentSchema:schema126.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8477,7 +8603,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err12];
 }

@@ -6,7 +6,9 @@
  *
  *   P1  Every plan needs a valid signature by a trusted key with role `host`.
  *   P2  A plan that changes security.yaml's host files (a `host.apply` step of risk `security`:
- *       users, SSH keys, sudo, sshd) also needs a valid signature by a trusted key with role `admin`.
+ *       users, SSH keys, sudo, sshd), or that gives a container or a job a dangerous host
+ *       mount (the engine socket, `/`, `/etc`, … allowed by `spec.safety.allow_host_mounts`;
+ *       plan/trust.ts), also needs a valid signature by a trusted key with role `admin`.
  *   P3  A plan with a step of risk `security` or `destructive` needs a confirmation: an admin
  *       signature, or `--yes`, or a "yes" at the interactive prompt that lists those steps.
  *
@@ -14,11 +16,12 @@
  */
 import type { PlanPayload, PlanStep } from './types.js';
 import type { Role } from './keys.js';
+import { dangerousMountsOfStep, stepNeedsAdmin } from './trust.js';
 
 /** P1 and P2: roles that must each be among the valid signers. */
 export function requiredRoles(payload: Pick<PlanPayload, 'steps'>): Role[] {
   const roles: Role[] = ['host'];
-  if (payload.steps.some((s) => s.op === 'host.apply' && s.risk === 'security')) roles.push('admin');
+  if (payload.steps.some(stepNeedsAdmin)) roles.push('admin');
   return roles;
 }
 
@@ -49,8 +52,10 @@ export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'>, signerRoles:
   if (!p1) missing.push("a signature by a trusted 'host' key (P1: every plan)");
   if (requiredRoles(payload).includes('admin')) {
     const p2 = have.has('admin');
-    lines.push(`P2 admin signature (security.yaml changes users/SSH/sudo): ${p2 ? 'present' : 'missing'}`);
-    if (!p2) missing.push("a signature by a trusted 'admin' key (P2: the plan changes security.yaml host files)");
+    const mounts = [...new Set(payload.steps.flatMap(dangerousMountsOfStep))].sort();
+    const why = mounts.length ? `mounts host path${mounts.length === 1 ? '' : 's'} ${mounts.join(', ')}` : 'security.yaml changes users/SSH/sudo';
+    lines.push(`P2 admin signature (${why}): ${p2 ? 'present' : 'missing'}`);
+    if (!p2) missing.push(`a signature by a trusted 'admin' key (P2: the plan ${mounts.length ? why : 'changes security.yaml host files'})`);
   }
   const need = stepsNeedingConfirmation(payload);
   let confirmationNeeded = false;

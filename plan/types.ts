@@ -62,6 +62,13 @@ export const LABEL_HOST = 'claude.os/host';
  */
 export const LABEL_SECRET_ENV = 'claude.os/secret-env';
 
+/**
+ * On a container: the names (comma-separated, sorted) of the secrets it was given. The
+ * planner compares them with a new spec's `secretRefs`: a secret a service did not hold
+ * before makes the step a `security` one (plan/trust.ts). Set by the runtime at create time.
+ */
+export const LABEL_SECRET_REFS = 'claude.os/secret-refs';
+
 /** True when the labels mark a resource managed by the instance `hostId` (managed=true and our host id). */
 export function managedBy(labels: Readonly<Record<string, string>> | null | undefined, hostId: string | null | undefined): boolean {
   return !!labels && !!hostId && labels[LABEL_MANAGED] === 'true' && labels[LABEL_HOST] === hostId;

@@ -21,11 +21,12 @@
  *
  * Only this module and `drivers/` change things; `verify.ts` refuses before anything does.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../common/canonical.js';
+import { SimulatedCrash } from '../common/failpoints.js';
 import { trace } from '../common/trace.js';
-import { appendLineDurable, writeFileAtomic } from '../common/fsutil.js';
+import { appendLineDurable, SpaceReserve, writeFileAtomic } from '../common/fsutil.js';
 import type { TrustedKey } from '../plan/envelope.js';
 import { diffFingerprints, resourceFingerprints } from '../plan/fingerprint.js';
 import {
@@ -41,10 +42,11 @@ import {
 } from '../plan/host-state.js';
 import type { ContainerSpec, HealthSpec, ObservedState, PlanPayload, PlanStep } from '../plan/types.js';
 import type { Engine, NetworkRecord } from './engine.js';
-import { findInterrupted, Journal, readJournal, rotateJournalIfLarge, type InterruptedApply, type JournalRecord } from './journal.js';
-import { acquireApplyLock, type ApplyLock } from './lock.js';
+import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked, rotateJournalIfLarge, type JournalRecord } from './journal.js';
+import { fenceEngine } from './fenced-engine.js';
+import { acquireApplyLock, LockLostError, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
-import { loadSnapshot, pruneSnapshots, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
+import { containerNamesOf, pruneSnapshots, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
 import {
   APPLIED_PLANS_FILE,
   appliedPlanIds,
@@ -60,6 +62,8 @@ import {
 export const EVENTS_FILE = 'events.jsonl';
 /** How many restore-and-verify passes a rollback makes before it needs attention. */
 export const ROLLBACK_ATTEMPTS = 4;
+/** How long a container a rollback started again has to become ready (uncontended ms). */
+export const RESTORED_READY_MS = 30_000;
 export const NEEDS_ATTENTION_FILE = 'needs-attention.json';
 
 // ── public types ─────────────────────────────────────────────────────────────────────
@@ -120,7 +124,12 @@ export interface RollbackReport {
 
 export interface ApplyResult {
   planId: string;
-  status: 'applied' | 'rolled-back' | 'needs-attention';
+  /**
+   * applied; rolled-back; needs-attention (the rollback did not restore the snapshot);
+   * incomplete (every step succeeded and the changes are live, but the clean-up or the state
+   * commit failed: a non-zero outcome that `claude recover` or the next apply completes).
+   */
+  status: 'applied' | 'rolled-back' | 'needs-attention' | 'incomplete';
   durationMs: number;
   confirmation: string;
   steps: StepResult[];
@@ -150,6 +159,13 @@ export interface ApplyOptions {
   lockWaitMs?: number;
   /** Who is applying (audit actor, git author). */
   actor?: { name: string; email: string };
+  /**
+   * manifest.yaml `safety.rollback_on_health_failure` (default true). False: a container
+   * that starts but does not become healthy in time (HealthTimeoutError) does not fail the
+   * apply; the step counts as done with a warning, the rest goes on, and nothing is rolled
+   * back. Any other failure still rolls the whole apply back. The reconciler passes it.
+   */
+  rollbackOnHealthFailure?: boolean;
   /** What started this apply, for the `reconcile.started` event (default `apply`; the reconciler says `watch`, `interval`, `startup`, `drift`…). */
   trigger?: string;
   /** Test-only: called at each crash point; the test runner kills the process there. */
@@ -162,10 +178,52 @@ export class NeedsAttentionError extends PlanRefusedError {
   constructor(readonly marker: NeedsAttention) {
     super(
       'needs-attention',
-      `the runtime needs attention since ${marker.since}: the rollback of ${marker.planId} did not restore the previous state:\n  ${marker.problems.join('\n  ')}`,
-      'fix what is listed (e.g. a container that cannot start), then run `claude recover`',
+      marker.action === 'complete'
+        ? `the runtime needs attention since ${marker.since}: ${marker.planId} was applied, but completing it (clean-up and state commit) failed:\n  ${marker.problems.join('\n  ')}`
+        : `the runtime needs attention since ${marker.since}: the rollback of ${marker.planId} did not restore the previous state:\n  ${marker.problems.join('\n  ')}`,
+      marker.action === 'complete'
+        ? 'fix what is listed (e.g. free disk space, or `claude recover --repair-state` for the state repository), then run `claude recover`'
+        : 'fix what is listed (e.g. a container that cannot start), then run `claude recover`',
     );
   }
+}
+
+/**
+ * Refused before anything changed: there is not enough free space for the apply's own
+ * records (snapshot, saved plan, journal, the space reserve a rollback needs, the state
+ * commit). Whatever this apply had written is removed again.
+ */
+export class NoSpaceError extends PlanRefusedError {
+  override name = 'NoSpaceError';
+  constructor(where: string, detail: string) {
+    super('no-space', `not enough free disk space for the apply's records in ${where} (${detail}); nothing was changed`, `free some space on the file system of ${where} (\`df -h ${where}\`), then apply again`);
+  }
+}
+
+/** The state repository is damaged beyond the safe repairs: refused before anything changed. */
+export class StateRepoRefusedError extends PlanRefusedError {
+  override name = 'StateRepoRefusedError';
+  constructor(message: string, hint: string) {
+    super('state-repo', message, hint);
+  }
+}
+
+/** The data dir's disk filled up during the apply: the apply stops and rolls back (on reserved space). */
+export class DiskFullError extends Error {
+  override name = 'DiskFullError';
+  readonly hint = 'free some disk space in the data dir, then apply again';
+  constructor(dataDir: string) {
+    super(`the disk of the data dir ${dataDir} is full: the apply stopped and rolled back using the space it had reserved`);
+  }
+}
+
+/** How much space an apply holds back for its rollback (journal records, record files, events, audit). */
+export const SPACE_RESERVE_BYTES = 256 * 1024;
+export const SPACE_RESERVE_FILE = 'space.reserve';
+
+/** A crash (simulated) or a lost lock: the process must stop at once, changing nothing more. */
+function mustStop(e: unknown): boolean {
+  return e instanceof LockLostError || e instanceof SimulatedCrash;
 }
 
 /**
@@ -210,12 +268,38 @@ export interface NeedsAttention {
   since: string;
   problems: string[];
   snapshot: string;
+  /** What recovery has to do: roll back (default) or complete an applied plan. */
+  action?: 'rollback' | 'complete';
 }
 
 export function readNeedsAttention(dataDir: string): NeedsAttention | null {
   const f = join(dataDir, NEEDS_ATTENTION_FILE);
   if (!existsSync(f)) return null;
-  return JSON.parse(readFileSync(f, 'utf8')) as NeedsAttention;
+  return readJsonFile<NeedsAttention>(f, 'the needs-attention marker', `it only holds the problems of the last failed rollback; move it aside (mv ${f} ${f}.damaged) and run \`claude recover\``);
+}
+
+/** A file written by the runtime that does not parse: names the file and the repair. */
+export class DamagedFileError extends Error {
+  override name = 'DamagedFileError';
+  constructor(
+    readonly file: string,
+    what: string,
+    detail: string,
+    readonly hint: string,
+  ) {
+    super(`${what} ${file} is damaged (${detail})`);
+  }
+}
+
+/** Reads a JSON file the runtime wrote; a parse error names the file and how to repair it. */
+export function readJsonFile<T>(file: string, what: string, repair: string): T {
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    const detail = text.length === 0 ? 'it is empty' : `${(e as Error).message}; ${text.length} bytes`;
+    throw new DamagedFileError(file, what, detail, repair);
+  }
 }
 
 // ── small helpers ──────────────────────────────────────────────────────────────────────
@@ -252,6 +336,15 @@ export function oldName(name: string, planId: string): string {
 
 function appendEvent(dataDir: string, now: () => Date, e: ApplyEvent): void {
   appendLineDurable(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }));
+}
+
+/** The events log is advisory: a write that fails (a full disk) never stops an apply or a rollback. */
+function recordEvent(dataDir: string, now: () => Date, e: ApplyEvent): void {
+  try {
+    appendEvent(dataDir, now, e);
+  } catch (err) {
+    if (mustStop(err)) throw err;
+  }
 }
 
 function errText(e: unknown): string {
@@ -491,7 +584,7 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
 // ── rollback: put targets back as the snapshot has them ───────────────────────────────
 
 /** Restores one container name: removes what this apply created under it, brings the old one back. */
-async function restoreContainer(engine: Engine, snap: Snapshot, name: string): Promise<void> {
+async function restoreContainer(engine: Engine, snap: Snapshot, name: string, restarted?: Set<string>): Promise<void> {
   const was = snap.containers.find((c) => c.name === name);
   const cur = await engine.inspectContainer(name);
   if (cur && cur.id !== was?.id) await engine.removeContainer(cur.id);
@@ -510,6 +603,7 @@ async function restoreContainer(engine: Engine, snap: Snapshot, name: string): P
   const attached = new Set(c.networks.map((n) => n.name));
   for (const n of was.networks) if (!attached.has(n.name)) await engine.connectNetwork(c.id, n.name, n.aliases);
   if (was.running && !c.running) {
+    restarted?.add(name);
     try {
       await engine.startContainer(c.id);
     } catch (e) {
@@ -553,7 +647,7 @@ async function restoreVolumes(engine: Engine, snap: Snapshot, paths: readonly st
   await engine.writeRecord(VOLUMES_RECORD, snap.records[VOLUMES_RECORD] ?? null);
 }
 
-async function undoStep(engine: Engine, snap: Snapshot, step: PlanStep): Promise<void> {
+async function undoStep(engine: Engine, snap: Snapshot, step: PlanStep, restarted?: Set<string>): Promise<void> {
   switch (step.op) {
     case 'network.create':
     case 'network.remove':
@@ -568,9 +662,9 @@ async function undoStep(engine: Engine, snap: Snapshot, step: PlanStep): Promise
     case 'container.start':
     case 'container.stop':
     case 'container.remove':
-      return restoreContainer(engine, snap, step.params.name);
+      return restoreContainer(engine, snap, step.params.name, restarted);
     case 'container.replace':
-      return restoreContainer(engine, snap, step.params.spec.name);
+      return restoreContainer(engine, snap, step.params.spec.name, restarted);
     case 'firewall.apply':
     case 'firewall.remove':
       if (snap.firewall !== null) await engine.firewallRestore(snap.firewall);
@@ -601,17 +695,21 @@ export async function rollback(
   reason: string,
   onEvent: (e: ApplyEvent) => void,
   crashAt?: (p: CrashPoint) => void,
+  /** Which restored containers get the readiness check: those this rollback started again (default), or every running one the plan names (recovery: an earlier pass may have started them). */
+  readyCheck: 'restarted' | 'touched' = 'restarted',
 ): Promise<RollbackReport> {
   journal.append({ t: 'rollback.begin', planId: payload.id, reason });
   onEvent({ type: 'rollback.started', planId: payload.id, reason });
   const byId = new Map(payload.steps.map((s) => [s.id, s]));
   const undone: string[] = [];
   const problems: string[] = [];
+  /** Containers the rollback started again: they must become ready, as after a start. */
+  const restarted = new Set<string>();
   for (const id of [...begun].reverse()) {
     const step = byId.get(id);
     if (!step) continue;
     try {
-      await undoStep(engine, snap, step);
+      await undoStep(engine, snap, step, restarted);
       crashAt?.({ ordinal: undone.length, stepId: 'rollback', when: 'after' });
       undone.push(id);
       journal.append({ t: 'rollback.step', planId: payload.id, step: id, ok: true });
@@ -627,7 +725,7 @@ export async function rollback(
   // leaves problems is retried a few times before the rollback is declared failed.
   for (let attempt = 1; ; attempt++) {
     problems.length = 0;
-    problems.push(...(await restoreSnapshot(engine, payload, snap)));
+    problems.push(...(await restoreSnapshot(engine, payload, snap, restarted)));
     try {
       const now = resourceFingerprints(await engine.observe());
       const touched = touchedKeys(payload);
@@ -637,6 +735,19 @@ export async function rollback(
     }
     if (problems.length === 0 || attempt >= ROLLBACK_ATTEMPTS) break;
     await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
+  // What the rollback started again gets the same readiness probing as a start (its own
+  // health command, its published ports, or the start window): a restored service that is
+  // not healthy is not "verified" (issue 13).
+  if (readyCheck === 'touched') for (const n of containerNamesOf(payload)) restarted.add(n);
+  if (problems.length === 0 && restarted.size > 0) {
+    const names = [...restarted].filter((n) => snap.containers.some((c) => c.name === n && c.running)).sort();
+    const results = await Promise.all(names.map((n) => engine.waitRestored(n, RESTORED_READY_MS).then(() => null, (e: unknown) => (mustStop(e) ? e : `container ${n} was put back but did not become ready: ${errText(e)}`))));
+    for (const r of results) {
+      if (r === null) continue;
+      if (typeof r !== 'string') throw r;
+      problems.push(r);
+    }
   }
   const ok = problems.length === 0;
   journal.append({ t: 'rollback.end', planId: payload.id, ok, problems });
@@ -694,7 +805,7 @@ export function touchedKeys(payload: PlanPayload): Set<string> {
 }
 
 /** The convergent restore of everything the snapshot holds; returns what could not be restored. */
-export async function restoreSnapshot(engine: Engine, payload: PlanPayload, snap: Snapshot): Promise<string[]> {
+export async function restoreSnapshot(engine: Engine, payload: PlanPayload, snap: Snapshot, restarted?: Set<string>): Promise<string[]> {
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<void>) => {
     try {
@@ -712,7 +823,7 @@ export async function restoreSnapshot(engine: Engine, payload: PlanPayload, snap
   for (const n of snap.networks) await attempt(`network ${n.name}`, () => restoreNetwork(engine, snap, n.name));
   // 2. containers: those the plan named, then every snapshot container.
   const names = new Set([...planNames, ...snap.containers.map((c) => c.name)]);
-  for (const name of [...names].sort()) await attempt(`container ${name}`, () => restoreContainer(engine, snap, name));
+  for (const name of [...names].sort()) await attempt(`container ${name}`, () => restoreContainer(engine, snap, name, restarted));
   // 3. networks the plan created go.
   for (const s of payload.steps) if (s.op === 'network.create' && !snap.networks.some((n) => n.name === s.params.name)) await attempt(`network ${s.params.name}`, () => restoreNetwork(engine, snap, s.params.name));
   // 4. volumes, host files, schedule, firewall.
@@ -731,7 +842,7 @@ async function finalize(
   journal: Journal,
   opts: Pick<ApplyOptions, 'dataDir' | 'stateDir' | 'now' | 'actor' | 'crashAt'>,
 ): Promise<string | null> {
-  journal.append({ t: 'finalize.begin', planId: payload.id });
+  // (finalize.begin is journaled by the caller: from that record on, recovery goes forward.)
   const crash = (when: 'before' | 'after') => opts.crashAt?.({ ordinal: payload.steps.length, stepId: 'finalize', when });
   crash('before');
   // Old containers kept for a quick rollback go now; so does the trash.
@@ -798,7 +909,7 @@ function writeNeedsAttention(dataDir: string, m: NeedsAttention): void {
 export async function applyPlan(planText: string, opts: ApplyOptions): Promise<ApplyResult> {
   const t0 = Date.now();
   const onEvent = (e: ApplyEvent) => {
-    if (e.type.startsWith('reconcile.')) appendEvent(opts.dataDir, opts.now, e);
+    if (e.type.startsWith('reconcile.')) recordEvent(opts.dataDir, opts.now, e);
     opts.onEvent?.(e);
   };
   const marker = readNeedsAttention(opts.dataDir);
@@ -823,6 +934,8 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     onWait: (o) => onEvent({ type: 'lock.waiting', holder: o ? `pid ${o.pid} (${o.purpose} ${o.planId ?? ''}, token ${o.token})` : 'unknown' }),
   });
   trace('apply: lock taken');
+  // Every side-effecting driver call checks the fencing token first (runtime/fenced-engine.ts).
+  opts = { ...opts, engine: fenceEngine(opts.engine, () => lock.assertHeld()) };
   try {
     // An apply that crashed earlier is settled first (rolled back or completed).
     const interrupted = findInterrupted(readJournal(opts.dataDir));
@@ -845,6 +958,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       if (opts.stateDir) {
         const head = stateHead(opts.stateDir);
         if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
+        await checkStateRepo(opts.stateDir);
       }
       firewallChecked = await firewallPreflight(opts.engine, payload);
       confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm });
@@ -856,9 +970,64 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
 
     trace('apply: base, pre-flight, confirmation checked');
     rotateJournalIfLarge(opts.dataDir);
-    return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed);
+    return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed).catch(async (e: unknown) => {
+      if (e instanceof NoSpaceError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);
+      throw e;
+    });
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * The state repository must be able to take the commit before anything changes: stale lock
+ * files (an interrupted git command, a dead process's lock) are removed, as `claude recover
+ * --repair-state` would; any other damage refuses the plan with the repair steps.
+ */
+async function checkStateRepo(stateDir: string): Promise<void> {
+  const { repairStateRepo, repairHint } = await import('./state/repo.js');
+  const { remaining } = await repairStateRepo(stateDir);
+  if (remaining.length === 0) return;
+  throw new StateRepoRefusedError(
+    `the state repository ${stateDir}/.git is damaged, so this apply could not be recorded; nothing was changed:\n  ${remaining.map((p) => `${p.path}: ${p.detail}`).join('\n  ')}`,
+    repairHint(stateDir, remaining),
+  );
+}
+
+/** Free bytes on the file system holding `path` (or its nearest existing parent). */
+function freeBytes(path: string): number {
+  let p = path;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  const s = statfsSync(p);
+  return Number(s.bavail) * Number(s.bsize);
+}
+
+/**
+ * Before the first step: writes the snapshot and the saved plan, checks the state dir has
+ * room for the commit, and writes the space reserve the rollback will use. ENOSPC here
+ * removes what was written and refuses with NoSpaceError: nothing has changed yet.
+ */
+function prepareRecords(opts: ApplyOptions, payload: PlanPayload, snap: Snapshot): { ref: string; reserve: SpaceReserve } {
+  const written: string[] = [];
+  try {
+    if (opts.stateDir) {
+      const need = 2 * Buffer.byteLength(JSON.stringify(payload.desired.files)) + 64 * 1024;
+      const free = freeBytes(opts.stateDir);
+      if (free < need) throw new NoSpaceError(opts.stateDir, `${free} bytes free, the state commit needs about ${need}`);
+    }
+    const ref = snapshotRef(payload.id);
+    written.push(join(opts.dataDir, ref));
+    saveSnapshot(opts.dataDir, snap);
+    written.push(planPath(opts.dataDir, payload.id));
+    savePlanForRecovery(opts.dataDir, payload);
+    const reserve = SpaceReserve.create(join(opts.dataDir, SPACE_RESERVE_FILE), SPACE_RESERVE_BYTES);
+    return { ref, reserve };
+  } catch (e) {
+    if (mustStop(e)) throw e;
+    for (const f of written) rmSync(f, { force: true });
+    if (e instanceof NoSpaceError) throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new NoSpaceError(opts.dataDir, `${errText(e)}; the snapshot, the journal and ${SPACE_RESERVE_BYTES / 1024} KiB held back for a rollback must fit`);
+    throw e;
   }
 }
 
@@ -876,30 +1045,63 @@ async function execute(
   const journal = new Journal(opts.dataDir, opts.now, lock);
   const startIndex = readJournal(opts.dataDir).length;
   const snap = await takeSnapshot(engine, payload, opts.now, observed);
-  const ref = saveSnapshot(opts.dataDir, snap);
-  savePlanForRecovery(opts.dataDir, payload);
+  const { ref, reserve } = prepareRecords(opts, payload, snap);
   trace('apply: snapshot saved');
-  journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
+  try {
+    journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
+  } catch (e) {
+    reserve.release();
+    if (mustStop(e)) throw e;
+    rmSync(join(opts.dataDir, ref), { force: true });
+    rmSync(planPath(opts.dataDir, payload.id), { force: true });
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new NoSpaceError(opts.dataDir, errText(e));
+    throw e;
+  }
+  try {
+    return await executeSteps(payload, opts, journal, snap, reserve, confirmation, onEvent, t0, firewallChecked, startIndex);
+  } finally {
+    reserve.release();
+  }
+}
+
+async function executeSteps(
+  payload: PlanPayload,
+  opts: ApplyOptions,
+  journal: Journal,
+  snap: Snapshot,
+  reserve: SpaceReserve,
+  confirmation: string,
+  onEvent: (e: ApplyEvent) => void,
+  t0: number,
+  firewallChecked: ReadonlySet<string>,
+  startIndex: number,
+): Promise<ApplyResult> {
+  const { engine } = opts;
   onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
 
   const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked, recordUpdates: new Map() };
+  const healthWarnings: string[] = [];
   const results = new Map<string, StepResult>(
     payload.steps.map((s) => [s.id, { id: s.id, op: s.op, target: s.target, description: s.description, status: 'not-started', durationMs: 0, message: '' }]),
   );
   const begun: string[] = [];
   let ordinal = 0;
   let failure: { step: string; error: unknown } | null = null;
+  /** A lost lock or a (simulated) crash: stop at once, no rollback (someone else owns the system now). */
+  let stop: unknown = null;
 
   const runOne = async (step: PlanStep): Promise<void> => {
     const my = ordinal++;
-    journal.append({ t: 'step.begin', planId: payload.id, step: step.id });
-    begun.push(step.id);
-    opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'before' });
     const r = results.get(step.id)!;
     const st = Date.now();
     trace(`step begin ${step.id}`);
-    onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'started', durationMs: 0, message: step.description });
     try {
+      journal.append({ t: 'step.begin', planId: payload.id, step: step.id });
+      begun.push(step.id);
+      // The begin record needed the reserve: the disk is full, do not start the step.
+      if (reserve.tripped) throw new DiskFullError(opts.dataDir);
+      opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'before' });
+      onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'started', durationMs: 0, message: step.description });
       const detail = await runStep(ctx, step);
       opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'after' });
       journal.append({ t: 'step.end', planId: payload.id, step: step.id, detail });
@@ -909,15 +1111,44 @@ async function execute(
       trace(`step done  ${step.id}`);
       onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'done', durationMs: r.durationMs, message: r.message });
     } catch (e) {
-      const msg = redact(errText(e), ctx.secretValues);
+      if (opts.rollbackOnHealthFailure === false && (e as Error)?.name === 'HealthTimeoutError') {
+        // rollback_on_health_failure: false — keep the new container, say it is not healthy.
+        const msg = redact(errText(e), ctx.secretValues);
+        try {
+          journal.append({ t: 'step.end', planId: payload.id, step: step.id, detail: { notHealthy: msg } });
+        } catch (je) {
+          r.status = 'failed';
+          r.durationMs = Date.now() - st;
+          if (mustStop(je)) stop ??= je;
+          else failure ??= { step: step.id, error: je };
+          return;
+        }
+        r.status = 'done';
+        r.durationMs = Date.now() - st;
+        r.message = `${step.description}: NOT healthy (kept: rollback_on_health_failure is false)`;
+        r.error = msg;
+        healthWarnings.push(`${step.target}: ${msg} (kept: rollback_on_health_failure is false)`);
+        onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'done', durationMs: r.durationMs, message: r.message, error: msg });
+        return;
+      }
       r.status = 'failed';
       r.durationMs = Date.now() - st;
+      if (mustStop(e)) {
+        stop ??= e;
+        return;
+      }
+      const msg = redact(errText(e), ctx.secretValues);
       r.error = msg;
       const hint = (e as { hint?: unknown }).hint;
       if (typeof hint === 'string') r.hint = hint;
-      journal.append({ t: 'step.fail', planId: payload.id, step: step.id, error: msg });
-      onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'failed', durationMs: r.durationMs, message: step.description, error: msg });
       failure ??= { step: step.id, error: e };
+      try {
+        journal.append({ t: 'step.fail', planId: payload.id, step: step.id, error: msg });
+        onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'failed', durationMs: r.durationMs, message: step.description, error: msg });
+      } catch (e2) {
+        if (mustStop(e2)) stop ??= e2;
+        // otherwise (a full disk): the rollback still runs; its records use the reserve
+      }
     }
   };
 
@@ -926,7 +1157,8 @@ async function execute(
   const started = new Set<string>();
   const running = new Map<string, Promise<string>>();
   for (;;) {
-    if (!failure) {
+    if (!failure && reserve.tripped) failure = { step: '', error: new DiskFullError(opts.dataDir) };
+    if (!failure && !stop) {
       for (const s of payload.steps) {
         if (started.has(s.id) || !s.dependsOn.every((d) => done.has(d))) continue;
         started.add(s.id);
@@ -938,23 +1170,54 @@ async function execute(
     running.delete(id);
     if (results.get(id)!.status === 'done') done.add(id);
   }
+  if (stop) throw stop;
   const touched = () => readJournal(opts.dataDir).slice(startIndex);
+  if (!failure) {
+    // The point of no return: until finalize.begin is durable, a failure still rolls back.
+    try {
+      journal.append({ t: 'finalize.begin', planId: payload.id });
+    } catch (e) {
+      if (mustStop(e)) throw e;
+      failure = { step: '', error: new Error(`every step succeeded, but the journal could not record it (${errText(e)}), so the apply is rolled back`) };
+    }
+  }
 
   if (!failure) {
-    // Every step succeeded: from finalize.begin on, the apply goes forward. A clean-up that
-    // fails is left to recovery (which completes it), never rolled back.
-    const warnings: string[] = [];
+    // Every step succeeded: from finalize.begin on, the apply goes forward. A clean-up or a
+    // state commit that fails is left to recovery (which completes it), never rolled back;
+    // the outcome is `incomplete` (non-zero), not `applied`.
+    const warnings: string[] = [...healthWarnings];
     let stateCommit: string | null = null;
+    let incomplete: string | null = null;
     try {
       stateCommit = await finalize(engine, payload, journal, opts);
     } catch (e) {
-      warnings.push(`the apply succeeded, but its clean-up did not finish (${redact(errText(e), ctx.secretValues)}); \`claude recover\` (or the next apply) completes it`);
+      if (mustStop(e)) throw e;
+      incomplete = redact(errText(e), ctx.secretValues);
     }
     const durationMs = Date.now() - t0;
     const changes = payload.summary.create + payload.summary.update + payload.summary.delete;
     onEvent({ type: 'reconcile.completed', planId: payload.id, success: true, changes, durationMs });
-    await audit(opts, 'plan.applied', payload.id, { request: payload.request, steps: payload.steps.length, confirmation, stateCommit }, ctx.secretValues).catch(() => undefined);
+    await audit(opts, 'plan.applied', payload.id, { request: payload.request, steps: payload.steps.length, confirmation, stateCommit, ...(incomplete ? { incomplete } : {}) }, ctx.secretValues).catch(() => undefined);
     trace('apply: audited');
+    if (incomplete !== null) {
+      return {
+        planId: payload.id,
+        status: 'incomplete',
+        durationMs,
+        confirmation,
+        steps: [...results.values()],
+        error: {
+          name: 'FinalizeError',
+          message: `every step succeeded and the changes are live, but completing the apply failed: ${incomplete}`,
+          hint: 'fix the cause (e.g. free disk space in the state dir or the data dir), then run `claude recover`: it finishes the clean-up and the state commit (the next apply does it too)',
+        },
+        stateCommit: null,
+        reachable: reachableOf(payload),
+        touched: touched(),
+        warnings,
+      };
+    }
     return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched(), warnings };
   }
 
@@ -962,11 +1225,11 @@ async function execute(
   for (const r of results.values()) if (r.status === 'not-started') r.status = 'skipped';
   for (const r of results.values()) if (r.status === 'skipped') onEvent({ type: 'reconcile.step', planId: payload.id, step: r.id, op: r.op, target: r.target, status: 'skipped', durationMs: 0, message: r.description });
   const f = failure as { step: string; error: unknown };
-  const reason = `step ${f.step} failed: ${redact(errText(f.error), ctx.secretValues)}`;
+  const reason = f.step ? `step ${f.step} failed: ${redact(errText(f.error), ctx.secretValues)}` : redact(errText(f.error), ctx.secretValues);
   const report = await rollback(engine, payload, snap, begun, journal, reason, onEvent, opts.crashAt);
   const durationMs = Date.now() - t0;
   const hint = (f.error as { hint?: unknown }).hint;
-  const error = { name: (f.error as Error)?.name ?? 'Error', message: redact(errText(f.error), ctx.secretValues), step: f.step, ...(typeof hint === 'string' ? { hint } : {}) };
+  const error = { name: (f.error as Error)?.name ?? 'Error', message: redact(errText(f.error), ctx.secretValues), ...(f.step ? { step: f.step } : {}), ...(typeof hint === 'string' ? { hint } : {}) };
   onEvent({ type: 'reconcile.failed', planId: payload.id, error: reason, rolledBack: report.ok, durationMs });
   if (!report.ok) {
     writeNeedsAttention(opts.dataDir, { planId: payload.id, since: opts.now().toISOString(), problems: report.problems, snapshot: snapshotRef(payload.id) });
@@ -990,12 +1253,18 @@ async function execute(
 // ── recover ──────────────────────────────────────────────────────────────────────────────
 
 export interface RecoverResult {
-  /** What was found: nothing to do, an interrupted apply, or a needs-attention marker. */
-  found: 'nothing' | 'interrupted' | 'needs-attention';
+  /**
+   * What was found: nothing to do, an interrupted apply, a needs-attention marker, or a
+   * journal that disagrees with what is observed (a snapshot without an outcome, an
+   * `.old-*` container): see `notes`.
+   */
+  found: 'nothing' | 'interrupted' | 'needs-attention' | 'inconsistent';
   planId: string | null;
   action: 'none' | 'rollback' | 'complete';
   ok: boolean;
   problems: string[];
+  /** What recover noticed on the way (damaged journal records, the journal disagreeing with what it observed). */
+  notes: string[];
 }
 
 export interface RecoverOptions {
@@ -1017,57 +1286,170 @@ async function recoverLocked(
   engine: Engine,
   opts: Pick<RecoverOptions, 'dataDir' | 'stateDir' | 'now' | 'actor'>,
   lock: ApplyLock,
-  it: InterruptedApply | { planId: string; snapshot: string; begun: string[]; finalizing: false },
+  it: { planId: string; snapshot: string; begun: string[]; finalizing: boolean },
   onEvent: (e: ApplyEvent) => void,
 ): Promise<RecoverResult> {
   const journal = new Journal(opts.dataDir, opts.now, lock);
-  const payload = JSON.parse(readFileSync(planPath(opts.dataDir, it.planId), 'utf8')) as PlanPayload;
-  const snap = loadSnapshot(opts.dataDir, it.snapshot);
+  const planFile = planPath(opts.dataDir, it.planId);
+  const damaged = (file: string) =>
+    `recovery needs it to know what ${it.planId} changed. Restore it from a backup if you have one; otherwise check each service (\`claude status\`, \`docker ps -a\`: rename any '<name>.old-…' container back), move ${file} aside (mv ${file} ${file}.damaged) and run \`claude recover\` again`;
+  if (!existsSync(planFile)) throw new DamagedFileError(planFile, 'the saved plan', 'it is missing; the journal refers to it', damaged(planFile));
+  const payload = readJsonFile<PlanPayload>(planFile, 'the saved plan', damaged(planFile));
+  const snapFile = join(opts.dataDir, it.snapshot);
+  if (!existsSync(snapFile)) throw new DamagedFileError(snapFile, 'the snapshot', 'it is missing; the journal refers to it', damaged(snapFile));
+  const snap = readJsonFile<Snapshot>(snapFile, 'the snapshot', damaged(snapFile));
   const action = it.finalizing ? 'complete' : 'rollback';
-  journal.append({ t: 'recover.begin', planId: it.planId, action });
-  onEvent({ type: 'recover', planId: it.planId, action });
-  let problems: string[] = [];
-  if (action === 'complete') {
-    try {
-      await finalize(engine, payload, journal, opts);
-    } catch (e) {
-      problems.push(`completing ${it.planId}: ${errText(e)}`);
+  // A reserve a crashed apply left behind is used the same way: freed if the disk is full.
+  const reserve = SpaceReserve.adopt(join(opts.dataDir, SPACE_RESERVE_FILE));
+  try {
+    journal.append({ t: 'recover.begin', planId: it.planId, action });
+    onEvent({ type: 'recover', planId: it.planId, action });
+    let problems: string[] = [];
+    if (action === 'complete') {
+      try {
+        journal.append({ t: 'finalize.begin', planId: payload.id });
+        await finalize(engine, payload, journal, opts);
+      } catch (e) {
+        if (mustStop(e)) throw e;
+        problems.push(`completing ${it.planId}: ${errText(e)}`);
+      }
+    } else {
+      // Every step that began may have changed something: undo them all (in reverse order).
+      const report = await rollback(engine, payload, snap, it.begun, journal, 'recovering an interrupted apply', onEvent, undefined, 'touched');
+      problems = report.problems;
     }
-  } else {
-    // Every step that began may have changed something: undo them all (in reverse order).
-    const report = await rollback(engine, payload, snap, it.begun, journal, 'recovering an interrupted apply', onEvent);
-    problems = report.problems;
+    // Pending firewall confirmations the dead applier left: settled now, their watchdogs
+    // stopped, so none can revert a table loaded later (the rollback loaded the snapshot's).
+    const { settleAfterRecovery } = await import('./firewall-confirm.js');
+    settleAfterRecovery(join(opts.dataDir, 'journal'), action === 'complete' ? 'completed' : 'rolled-back');
+    const ok = problems.length === 0;
+    journal.append({ t: 'recover.end', planId: it.planId, action, ok, problems });
+    if (ok) rmSync(join(opts.dataDir, NEEDS_ATTENTION_FILE), { force: true });
+    else writeNeedsAttention(opts.dataDir, { planId: it.planId, since: opts.now().toISOString(), problems, snapshot: it.snapshot, action });
+    await audit(opts, 'recover', it.planId, { action, ok, problems }).catch(() => undefined);
+    return { found: 'interrupted', planId: it.planId, action, ok, problems, notes: [] };
+  } finally {
+    reserve?.release();
   }
-  const ok = problems.length === 0;
-  journal.append({ t: 'recover.end', planId: it.planId, action, ok, problems });
-  if (ok) rmSync(join(opts.dataDir, NEEDS_ATTENTION_FILE), { force: true });
-  else writeNeedsAttention(opts.dataDir, { planId: it.planId, since: opts.now().toISOString(), problems, snapshot: it.snapshot });
-  await audit(opts, 'recover', it.planId, { action, ok, problems }).catch(() => undefined);
-  return { found: 'interrupted', planId: it.planId, action, ok, problems };
+}
+
+const OLD_NAME = /\.old-([0-9a-f]{8})$/;
+
+/**
+ * The cross-check recover makes when the journal shows nothing unfinished: what it observes
+ * must agree. The newest snapshot must belong to a plan with an outcome (committed, rolled
+ * back, recovered, or marked applied), and no `<name>.old-<plan8>` container may exist (only
+ * an unfinished apply leaves one). When they disagree (the journal was emptied or damaged),
+ * recovery goes by the snapshot: it rolls that plan back (or completes it when it was marked
+ * applied). An `.old-*` container with no snapshot to go by is reported as a problem.
+ */
+async function crossCheck(
+  engine: Engine,
+  dataDir: string,
+  records: readonly JournalRecord[],
+): Promise<{ target: { planId: string; snapshot: string; begun: string[]; finalizing: boolean } | null; notes: string[]; problems: string[] }> {
+  const settled = new Set<string>();
+  const applied = appliedPlanIds(dataDir);
+  for (const r of records) {
+    if (r.t === 'committed' || ((r.t === 'rollback.end' || r.t === 'recover.end') && r.ok)) settled.add(r.planId);
+  }
+  const isSettled = (id: string): boolean => {
+    if (settled.has(id)) return true;
+    // A journal moved aside by rotation (apply.jsonl.<ms>) may hold the outcome.
+    const jdir = dirname(journalPath(dataDir));
+    for (const f of existsSync(jdir) ? readdirSync(jdir).filter((n) => /^apply\.jsonl\.\d+$/.test(n)) : []) {
+      const text = readFileSync(join(jdir, f), 'utf8');
+      if (!text.includes(id)) continue;
+      for (const line of text.split('\n')) {
+        if (!line.includes(id)) continue;
+        try {
+          const r = JSON.parse(line) as JournalRecord;
+          if (r.planId === id && (r.t === 'committed' || ((r.t === 'rollback.end' || r.t === 'recover.end') && r.ok))) return true;
+        } catch {
+          /* torn */
+        }
+      }
+    }
+    return false;
+  };
+  const notes: string[] = [];
+  const problems: string[] = [];
+  // The newest snapshot.
+  const dir = join(dataDir, 'snapshots');
+  const snaps = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^plan-[0-9a-f]+\.json$/.test(f))
+        .map((f) => ({ id: f.slice(0, -'.json'.length), mtime: statSync(join(dir, f)).mtimeMs }))
+        .sort((a, b) => b.mtime - a.mtime || (a.id < b.id ? 1 : -1))
+    : [];
+  let target: { planId: string; snapshot: string; begun: string[]; finalizing: boolean } | null = null;
+  const newest = snaps[0];
+  if (newest && existsSync(planPath(dataDir, newest.id)) && !isSettled(newest.id)) {
+    notes.push(`the journal has no outcome for ${newest.id}, but its snapshot (${snapshotRef(newest.id)}) exists: the journal was damaged or emptied after a crash`);
+    target = { planId: newest.id, snapshot: snapshotRef(newest.id), begun: [], finalizing: applied.has(newest.id) };
+  }
+  // `.old-*` containers.
+  let observed: ObservedState | null = null;
+  try {
+    observed = await engine.observe();
+  } catch (e) {
+    problems.push(`could not observe the system to cross-check the journal: ${errText(e)}`);
+  }
+  for (const c of observed?.containers ?? []) {
+    if (!c.managed) continue; // another instance's (or nobody's): not ours to judge
+    const m = OLD_NAME.exec(c.name);
+    if (!m) continue;
+    const owner = snaps.find((sn) => sn.id.replace(/^plan-/, '').startsWith(m[1]!));
+    if (!owner) {
+      problems.push(`container ${c.name} is left over from an apply (plan …${m[1]}) of which neither the journal nor a snapshot is left: rename it back (docker rename ${c.name} ${c.name.replace(OLD_NAME, '')}) if its service is missing, or remove it (docker rm ${c.name}), then run \`claude recover\` again`);
+      continue;
+    }
+    if (target && target.planId !== owner.id) continue;
+    if (!target) {
+      target = { planId: owner.id, snapshot: snapshotRef(owner.id), begun: [], finalizing: applied.has(owner.id) };
+    }
+    notes.push(`container ${c.name} exists, which only an unfinished apply of ${owner.id} leaves behind, but the journal does not say so`);
+  }
+  return { target, notes, problems };
 }
 
 /**
  * `claude recover`: settles an interrupted apply (rolls it back, or completes it when it had
- * reached the finalize phase) and retries the rollback behind a needs-attention marker.
+ * reached the finalize phase), retries the recovery behind a needs-attention marker, and
+ * cross-checks the journal with what it observes (it never reports "nothing" while a snapshot
+ * without an outcome or an `.old-*` container says otherwise).
  */
 export async function recover(opts: RecoverOptions): Promise<RecoverResult> {
   const onEvent = (e: ApplyEvent) => {
-    if (e.type.startsWith('reconcile.')) appendEvent(opts.dataDir, opts.now, e);
+    if (e.type.startsWith('reconcile.')) recordEvent(opts.dataDir, opts.now, e);
     opts.onEvent?.(e);
   };
   const lock = await acquireApplyLock(opts.dataDir, { purpose: 'recover', waitMs: opts.lockWaitMs ?? 0, now: opts.now });
+  const engine = fenceEngine(opts.engine, () => lock.assertHeld());
   try {
-    const interrupted = findInterrupted(readJournal(opts.dataDir));
-    if (interrupted) return await recoverLocked(opts.engine, opts, lock, interrupted, onEvent);
+    const { records, torn } = readJournalChecked(opts.dataDir);
+    const tornNotes = torn.length ? [`${journalPath(opts.dataDir)}: ${torn.length} damaged record(s) skipped (line ${torn.join(', ')}; torn by a crash mid-write)`] : [];
+    const interrupted = findInterrupted(records);
+    if (interrupted) return withNotes(await recoverLocked(engine, opts, lock, interrupted, onEvent), tornNotes);
     const marker = readNeedsAttention(opts.dataDir);
     if (marker) {
-      const r = await recoverLocked(opts.engine, opts, lock, { planId: marker.planId, snapshot: marker.snapshot, begun: [], finalizing: false }, onEvent);
-      return { ...r, found: 'needs-attention' };
+      const r = await recoverLocked(engine, opts, lock, { planId: marker.planId, snapshot: marker.snapshot, begun: [], finalizing: marker.action === 'complete' }, onEvent);
+      return withNotes({ ...r, found: 'needs-attention' }, tornNotes);
     }
-    return { found: 'nothing', planId: null, action: 'none', ok: true, problems: [] };
+    const cc = await crossCheck(engine, opts.dataDir, records);
+    if (cc.target) {
+      const r = await recoverLocked(engine, opts, lock, cc.target, onEvent);
+      return withNotes({ ...r, found: 'inconsistent', ok: r.ok && cc.problems.length === 0, problems: [...r.problems, ...cc.problems] }, [...tornNotes, ...cc.notes]);
+    }
+    if (cc.problems.length) return { found: 'inconsistent', planId: null, action: 'none', ok: false, problems: cc.problems, notes: [...tornNotes, ...cc.notes] };
+    return { found: 'nothing', planId: null, action: 'none', ok: true, problems: [], notes: tornNotes };
   } finally {
     lock.release();
   }
+}
+
+function withNotes(r: RecoverResult, notes: string[]): RecoverResult {
+  return { ...r, notes: [...notes, ...r.notes] };
 }
 
 /** Saves the verified payload beside the snapshot so recovery can read the steps. */

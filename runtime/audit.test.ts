@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -101,6 +101,17 @@ describe('audit log', () => {
     ls.splice(1, 0, '{"not": "a record"}');
     writeLines(d, ls);
     expect(verifyAudit(d)).toMatchObject({ ok: false, line: 2, reason: 'malformed' });
+  });
+
+  it('a torn last record (a crash mid-write) does not swallow the next one: it is appended, chained past it, and verify names the torn line', async () => {
+    const d = tempDir();
+    await fill(d, 2);
+    appendFileSync(join(d, 'audit.jsonl'), '{"seq":3,"ts":"2026-');
+    const r = await appendAudit(d, { actor: 'claude', event: 'plan.refused', planId: 'plan-x', details: { clause: 'V8' } }, () => new Date());
+    expect(r.seq).toBe(3);
+    expect(readAudit(d).map((x) => x.event)).toEqual([...readAudit(d).slice(0, 2).map((x) => x.event), 'plan.refused']);
+    expect(lines(d)[2]).toBe('{"seq":3,"ts":"2026-');
+    expect(verifyAudit(d)).toMatchObject({ ok: true, records: 3, torn: [3] });
   });
 
   it('never writes a secret value: strings containing one are redacted', async () => {

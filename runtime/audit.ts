@@ -20,6 +20,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { canonicalJson, hashCanonical, sha256Hex } from '../common/canonical.js';
 import { appendLineDurable, writeFileAtomic } from '../common/fsutil.js';
+import { containsSecret as containsEncodedSecret, redactText } from '../common/redact.js';
 import { withPidLock } from './pidlock.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -65,7 +66,8 @@ export interface AuditRecord {
 }
 
 export type AuditVerifyResult =
-  | { ok: true; records: number; head: string }
+  /** `torn`: lines holding a record cut by a crash mid-write (skipped; the chain continues past them). */
+  | { ok: true; records: number; head: string; torn?: number[] }
   | { ok: false; line: number; reason: 'edited' | 'deleted' | 'reordered' | 'malformed'; message: string };
 
 export class AuditSecretError extends Error {
@@ -88,7 +90,7 @@ function usableSecrets(secretValues: readonly string[]): string[] {
 }
 
 function redactString(s: string, secrets: readonly string[]): string {
-  let out = s;
+  let out = redactText(s, secrets);
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
@@ -104,7 +106,7 @@ export function redactSecrets<T>(value: T, secretValues: readonly string[]): T {
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[redactString(k, secrets)] = walk(x);
+      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, redactString(k, secrets), { value: walk(x), enumerable: true, writable: true, configurable: true });
       return out;
     }
     return v;
@@ -114,7 +116,7 @@ export function redactSecrets<T>(value: T, secretValues: readonly string[]): T {
 
 /** True when `text` (a JSON line) contains a secret, raw or JSON-escaped. */
 function containsSecret(text: string, secrets: readonly string[]): boolean {
-  return secrets.some((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1)));
+  return secrets.some((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1))) || containsEncodedSecret(text, secrets);
 }
 
 /** Reads the last non-empty line of a file without reading the whole file. */
@@ -143,6 +145,36 @@ function readLastLine(path: string): string | null {
   }
 }
 
+function parses(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The file does not end with a newline: its last record was cut by a crash. */
+function tornTail(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, size - 1);
+    return b[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last line that parses as JSON (null when none does). */
+function lastWholeLine(path: string): string | null {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i] && parses(lines[i]!)) return lines[i]!;
+  return null;
+}
+
 function recordHash(r: Omit<AuditRecord, 'hash'>): string {
   return hashCanonical(r);
 }
@@ -167,9 +199,15 @@ export async function appendAudit(
   return withPidLock(
     file + '.lock',
     () => {
-      const last = readLastLine(file);
+      let last = readLastLine(file);
       let seq = 1;
       let prev = ZERO_HASH;
+      if (last !== null && !parses(last) && tornTail(file)) {
+        // A torn last record (a crash mid-write, no newline after it): the new record is
+        // framed onto a line of its own (appendLineDurable) and chained to the last whole
+        // record, so it is not lost; `claude audit verify` names the torn line.
+        last = lastWholeLine(file);
+      }
       if (last !== null) {
         let parsed: Partial<AuditRecord>;
         try {
@@ -207,7 +245,7 @@ export function readAudit(dataDir: string): AuditRecord[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
-    .filter((l) => l.length > 0)
+    .filter((l) => l.length > 0 && parses(l)) // a torn record (a crash mid-write) is skipped; `verifyAudit` names it
     .map((l) => JSON.parse(l) as AuditRecord);
 }
 
@@ -256,17 +294,26 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
   });
 
   let prevLine: string | null = null;
+  const torn: number[] = [];
+  let prevRec: AuditRecord | null = null;
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const r = records[i];
     if (!r) {
+      // A torn record (a crash mid-write) that the next record chains past.
+      const next = records[i + 1];
+      const isTornTail = i === lines.length - 1 && !parses(lines[i]!) && !text.endsWith('\n');
+      if (isTornTail || (next && prevLine !== null && next.prev === sha256Hex(prevLine) && !parses(lines[i]!))) {
+        torn.push(lineNo);
+        continue;
+      }
       return { ok: false, line: lineNo, reason: 'malformed', message: `line ${lineNo} of ${file} is not an audit record (invalid JSON or missing fields)` };
     }
     const { hash, ...body } = r;
     if (recordHash(body) !== hash) {
       return { ok: false, line: lineNo, reason: 'edited', message: `line ${lineNo} (seq ${r.seq}) was edited: its content does not match its hash` };
     }
-    const expected = i === 0 ? 1 : (records[i - 1] as AuditRecord).seq + 1;
+    const expected = prevRec ? prevRec.seq + 1 : 1;
     if (r.seq !== expected) {
       const later = seqLine.get(expected);
       if (r.seq < expected || (later !== undefined && later > lineNo)) {
@@ -288,6 +335,7 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
       return { ok: false, line: lineNo - 1, reason: 'edited', message: `line ${lineNo - 1} (seq ${r.seq - 1}) was edited: line ${lineNo} no longer links to it` };
     }
     prevLine = lines[i] as string;
+    prevRec = r;
   }
 
   const headFile = join(dataDir, AUDIT_HEAD_FILE);
@@ -298,7 +346,7 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
     } catch {
       return { ok: false, line: lines.length, reason: 'malformed', message: `${headFile} is not valid JSON` };
     }
-    const last = records[records.length - 1] ?? null;
+    const last = prevRec;
     const lastSeq = last?.seq ?? 0;
     if (typeof head.seq === 'number' && head.seq > lastSeq) {
       return {
@@ -316,6 +364,6 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
       }
     }
   }
-  const lastRec = records[records.length - 1];
-  return { ok: true, records: lines.length, head: lastRec ? lastRec.hash : ZERO_HASH };
+  const lastRec = prevRec;
+  return { ok: true, records: lines.length - torn.length, head: lastRec ? lastRec.hash : ZERO_HASH, ...(torn.length ? { torn } : {}) };
 }

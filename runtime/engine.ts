@@ -43,7 +43,8 @@ export interface VolumeDirState {
 
 export interface ReadyResult {
   /** 'healthy': the health command succeeded; 'running': no healthcheck, running and ports answer. */
-  state: 'healthy' | 'running';
+  /** 'completed': a one-shot (restart policy `no`/`on-failure`) with no readiness signal that exited 0. */
+  state: 'healthy' | 'running' | 'completed';
   ms: number;
 }
 
@@ -81,6 +82,12 @@ export interface Engine {
    * accept connections. Throws HealthTimeoutError / ContainerExitedError.
    */
   waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult>;
+  /**
+   * The same readiness wait for a container a rollback restored (it has no plan spec): the
+   * health command and published ports are read from the container itself. Throws
+   * HealthTimeoutError / ContainerExitedError.
+   */
+  waitRestored(nameOrId: string, timeoutMs: number): Promise<ReadyResult>;
 
   // ── networks ──
   inspectNetwork(name: string): Promise<NetworkRecord | null>;
@@ -130,7 +137,7 @@ export interface Engine {
    * (`nft -f`) without being checked again. Returns the observed table hash right after
    * loading (null when absent).
    */
-  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean }): Promise<string | null>;
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null>;
   firewallRestore(ruleset: string): Promise<void>;
 }
 
@@ -150,7 +157,7 @@ export class ImageMissingError extends StepError {
   constructor(readonly image: string, readonly requested: string, why: string) {
     super(
       `image '${image}'${requested !== image ? ` (requested as '${requested}')` : ''} is not present locally and ${why}`,
-      `build the local images with \`sudo fixtures/images/build.sh\`, or map '${requested}' to a local image in the catalog (docs/images.md), or pull it on a host with a registry`,
+      `build the local images with \`sudo fixtures/images/build.sh\`, or map '${requested}' to a local image in manifest.yaml spec.images.aliases (docs/local-images.md), or pull it on a host with a registry`,
     );
   }
 }

@@ -97,7 +97,9 @@ describe('firewall backend: pre-flight check, then one load', () => {
     // Someone changes the table between the pre-flight and the step.
     await new NftDriver({ netns: ns }).apply(table(7778));
     calls();
-    await be.apply(table(8888), 30_000, [], { checked: true });
+    // One probe (a port nothing listens on, expected closed): with no probes the change would
+    // be a plain load, since an empty probe list never confirms (issue 13).
+    await be.apply(table(8888), 30_000, [{ kind: 'tcp', address: '127.0.0.1', port: 9, expect: 'closed' }], { checked: true });
     const c = calls();
     expect(c.filter((x) => x.startsWith('-c'))).toEqual(['-c -f -']);
     expect(execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'claude'], { encoding: 'utf8' })).toContain('tcp dport 8888 drop');

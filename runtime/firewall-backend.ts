@@ -14,13 +14,21 @@
  *   commit-confirmed load skips that check when the table has not changed since.
  * - `apply(…, { checked: true })`: the ruleset passed `check` in this apply: one `nft -f`.
  * - `snapshot()` / `restore(text)`: the text that restores the current table, and loading it.
+ *
+ * What confirms a commit-confirmed change (issue 13): the plan's probes, when it has some
+ * and every one answers as expected. An empty probe list never confirms. A change the
+ * lock-out proof flagged (`adminConfirm`: planned with `--i-know-what-i-am-doing`) is
+ * confirmed only by `claude confirm` from the admin's side; the runtime's own probes run
+ * from this host and cannot tell whether the admin can still reach it. A change with no
+ * probes that the proof did not flag is loaded atomically without a window: the proof
+ * showed the admin's way in stays open, and there is nothing a window could observe.
  */
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { NFT_REMOVE_RULESET, NftDriver, type NftDriverOptions } from './drivers/nft.js';
 import { sha256Hex } from '../common/canonical.js';
-import { applyConfirmed, FirewallConfirmError } from './firewall-confirm.js';
+import { applyConfirmed, FirewallConfirmError, markCurrentLoad } from './firewall-confirm.js';
 
 export interface TcpProbe {
   kind: 'tcp';
@@ -73,7 +81,7 @@ export function createNftFirewallBackend(opts: NftFirewallBackendOptions): {
   driver: NftDriver;
   snapshot(): Promise<string>;
   check(ruleset: string): Promise<void>;
-  apply(ruleset: string | null, confirmTimeoutMs: number, probes: TcpProbe[], opts?: { checked?: boolean }): Promise<string | null>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: TcpProbe[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null>;
   restore(ruleset: string): Promise<void>;
 } {
   const driver = new NftDriver(opts);
@@ -100,7 +108,9 @@ export function createNftFirewallBackend(opts: NftFirewallBackendOptions): {
     async apply(ruleset, confirmTimeoutMs, probes, applyOpts = {}) {
       const text = ruleset ?? NFT_REMOVE_RULESET;
       const checked = applyOpts.checked === true && ruleset !== null;
-      if (confirmTimeoutMs <= 0) {
+      const adminConfirm = applyOpts.adminConfirm === true && ruleset !== null;
+      if (confirmTimeoutMs <= 0 || (probes.length === 0 && !adminConfirm)) {
+        markCurrentLoad(journalDir);
         await driver.apply(text, { check: !checked });
         return (await driver.observe()).hash;
       }
@@ -108,20 +118,27 @@ export function createNftFirewallBackend(opts: NftFirewallBackendOptions): {
         timeoutMs: confirmTimeoutMs,
         journalDir,
         ...(checked ? { checked: { ruleset: true, snapshotSha256: [...checkedSnapshots] } } : {}),
-        probes: async () => {
-          const results = await runTcpProbes(probes, { ...(driver.netns ? { netns: driver.netns } : {}), timeoutMs: probeTimeoutMs });
-          return results.every((r) => r.ok);
-        },
+        // Flagged by the lock-out proof: only `claude confirm` (or the deadline) settles it.
+        probes: adminConfirm
+          ? () => new Promise<boolean>(() => undefined)
+          : async () => {
+              if (probes.length === 0) return false; // an empty probe list never confirms
+              const results = await runTcpProbes(probes, { ...(driver.netns ? { netns: driver.netns } : {}), timeoutMs: probeTimeoutMs });
+              return results.length > 0 && results.every((r) => r.ok);
+            },
       });
       if (res.outcome === 'reverted') {
         throw new FirewallRevertedError(
           `the firewall change was reverted (${res.by}${res.reason ? ': ' + res.reason : ''}); the previous table is back`,
-          'check the probes in the plan (each declared service must answer from inside the host), or apply again and run `claude confirm` within the window',
+          adminConfirm
+            ? `this change was planned with --i-know-what-i-am-doing, so only \`claude confirm\` (run from your own session within ${Math.round(confirmTimeoutMs / 1000)} s) keeps it; apply again and confirm in time`
+            : 'check the probes in the plan (each declared service must answer from inside the host), or apply again and run `claude confirm` within the window',
         );
       }
       return res.observed.hash;
     },
     async restore(text) {
+      markCurrentLoad(journalDir);
       await driver.apply(text);
     },
   };

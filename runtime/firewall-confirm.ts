@@ -8,7 +8,9 @@
  *   firewall-pending-ID.prev.nft   the text that restores the previous table (or removes it)
  *   firewall-pending-ID.json       the pending record (deadline, …), written and fsynced
  *                                  BEFORE the new table is loaded
- *   firewall-confirm.log           one line per outcome: "<iso> ID confirmed|reverted <by>"
+ *   firewall-confirm.log           one line per outcome: "<iso> ID confirmed|reverted|superseded <by>"
+ *   firewall-current               the id of the last table the runtime loaded (a pending
+ *                                  change's id, or `load-…` for a plain load or a restore)
  *
  * Whoever settles a pending change first claims it by renaming the record (an atomic
  * rename, so exactly one wins): `.json → .confirming` to confirm, `.json → .reverting` to
@@ -18,6 +20,12 @@
  * which survives the death of the applying process. `recoverPendingFirewall` (run by
  * `claude recover` and runtime start-up) reverts expired records and finishes interrupted
  * reverts (a `.reverting` file left behind).
+ *
+ * A revert only ever undoes the change it was armed for: the watchdog and
+ * `recoverPendingFirewall` first check `firewall-current`; when a later table was loaded
+ * since (a rollback's restore, a later apply), the record is settled as `superseded` and
+ * nothing is loaded. `settleAfterRecovery` (run by the apply recovery, which restores the
+ * snapshot's table itself) settles every pending record and stops its watchdog.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, mkdirSync } from 'node:fs';
@@ -91,6 +99,24 @@ export class FirewallConfirmError extends Error {
   }
 }
 
+const CURRENT = 'firewall-current';
+
+/** Records which table the runtime loads next (before the load): a pending id, or `load-…`. */
+export function markCurrentLoad(journalDir: string, id = `load-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`): string {
+  mkdirSync(journalDir, { recursive: true });
+  writeFileAtomic(join(journalDir, CURRENT), id + '\n', 0o600);
+  return id;
+}
+
+/** The id of the table the runtime loaded last (null: none recorded). */
+export function currentLoad(journalDir: string): string | null {
+  try {
+    return readFileSync(join(journalDir, CURRENT), 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 const recordFile = (dir: string, id: string, suffix: 'json' | 'confirming' | 'reverting'): string => join(dir, `firewall-pending-${id}.${suffix}`);
 const prevFile = (id: string): string => `firewall-pending-${id}.prev.nft`;
 
@@ -148,6 +174,7 @@ export async function applyConfirmed(driver: NftDriver, newRuleset: string, opts
     }
   };
 
+  markCurrentLoad(dir, id);
   try {
     await driver.apply(newRuleset, { check: false });
   } catch (e) {
@@ -180,6 +207,7 @@ export async function applyConfirmed(driver: NftDriver, newRuleset: string, opts
       settle(dir, id, 'confirming', 'confirmed by probes');
       outcome = 'confirmed';
     } else {
+      markCurrentLoad(dir);
       await driver.apply(snap.ruleset, { check: false });
       settle(dir, id, 'reverting', `reverted by ${by}${verdict.reason ? ': ' + verdict.reason : ''}`);
       outcome = 'reverted';
@@ -232,6 +260,8 @@ export interface RecoverResult {
   reverted: string[];
   /** Still inside their window (deadline in the future): left alone. */
   pending: { id: string; deadline: number }[];
+  /** Settled without loading anything: a later table had been loaded since. */
+  superseded: string[];
 }
 
 /**
@@ -241,7 +271,7 @@ export interface RecoverResult {
  * watchdog and reported.
  */
 export async function recoverPendingFirewall(driver: NftDriver, journalDir: string, now: number = Date.now()): Promise<RecoverResult> {
-  const res: RecoverResult = { reverted: [], pending: [] };
+  const res: RecoverResult = { reverted: [], pending: [], superseded: [] };
   if (!existsSync(journalDir)) return res;
   for (const r of listPending(journalDir)) {
     if (r.deadline > now) {
@@ -249,6 +279,14 @@ export async function recoverPendingFirewall(driver: NftDriver, journalDir: stri
       continue;
     }
     if (claim(journalDir, r.id, 'reverting')) {
+      if (currentLoad(journalDir) !== r.id) {
+        // A later table was loaded since (a rollback's restore, a later apply): reverting
+        // now would undo that one instead.
+        settle(journalDir, r.id, 'reverting', 'superseded by recover: a later table is loaded; not reverted');
+        res.superseded.push(r.id);
+        continue;
+      }
+      markCurrentLoad(journalDir);
       await driver.apply(readFileSync(join(journalDir, r.previousRulesetFile), 'utf8'), { check: false });
       settle(journalDir, r.id, 'reverting', 'reverted by recover');
       res.reverted.push(r.id);
@@ -259,11 +297,47 @@ export async function recoverPendingFirewall(driver: NftDriver, journalDir: stri
     if (!m) continue;
     const id = m[1]!;
     const prev = join(journalDir, prevFile(id));
-    if (existsSync(prev)) await driver.apply(readFileSync(prev, 'utf8'), { check: false });
+    if (currentLoad(journalDir) !== id) {
+      settle(journalDir, id, 'reverting', 'superseded by recover: a later table is loaded; not reverted');
+      if (!res.superseded.includes(id)) res.superseded.push(id);
+      continue;
+    }
+    if (existsSync(prev)) {
+      markCurrentLoad(journalDir);
+      await driver.apply(readFileSync(prev, 'utf8'), { check: false });
+    }
     settle(journalDir, id, 'reverting', 'reverted by recover (interrupted revert finished)');
     if (!res.reverted.includes(id)) res.reverted.push(id);
   }
   return res;
+}
+
+/**
+ * After the apply recovery settled an interrupted apply (`rolled-back`: the snapshot's table
+ * is loaded again; `completed`: the change had been confirmed), every pending record left by
+ * the dead applier is settled without loading anything, and its watchdog is stopped, so no
+ * watchdog can later revert a table loaded after this point. Returns the settled ids.
+ */
+export function settleAfterRecovery(journalDir: string, how: 'rolled-back' | 'completed'): string[] {
+  const done: string[] = [];
+  for (const r of listPending(journalDir)) {
+    const to = how === 'completed' ? 'confirming' : 'reverting';
+    if (!claim(journalDir, r.id, to)) continue;
+    if (r.watchdogPid !== undefined) stopWatchdogPid(r.watchdogPid);
+    settle(journalDir, r.id, to, how === 'completed' ? 'confirmed by recover: the apply had completed' : 'reverted by recover: the apply was rolled back to its snapshot');
+    done.push(r.id);
+  }
+  return done;
+}
+
+/** Stops a revert watchdog by its pid, only if that pid still is one (pids are reused). */
+function stopWatchdogPid(pid: number): void {
+  try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('claude-firewall-watchdog')) return;
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    /* gone already */
+  }
 }
 
 function claim(dir: string, id: string, to: 'confirming' | 'reverting'): boolean {
@@ -308,6 +382,13 @@ const WATCHDOG_SCRIPT = [
   'cd "$2" || exit 0',
   'id="$3"; shift 3',
   'mv -- "firewall-pending-$id.json" "firewall-pending-$id.reverting" 2>/dev/null || exit 0',
+  // Only the change it was armed for: a later load (a rollback, a later apply) supersedes it.
+  'if [ "$(cat firewall-current 2>/dev/null)" != "$id" ]; then',
+  '  printf "%s %s superseded by watchdog: a later table is loaded; not reverted\\n" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$id" >> firewall-confirm.log',
+  '  rm -f -- "firewall-pending-$id.prev.nft" "firewall-pending-$id.reverting"',
+  '  exit 0',
+  'fi',
+  'printf "load-watchdog-%s\\n" "$id" > firewall-current.tmp.$$ && mv -f firewall-current.tmp.$$ firewall-current',
   'if "$@" -f "firewall-pending-$id.prev.nft"; then',
   '  printf "%s %s reverted by watchdog: deadline passed\\n" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$id" >> firewall-confirm.log',
   '  rm -f -- "firewall-pending-$id.prev.nft" "firewall-pending-$id.reverting"',

@@ -13,6 +13,12 @@
  *
  * A container that exits while we wait fails at once, with its exit code and last log
  * lines; one that is not ready within the timeout fails with the last probe output.
+ *
+ * With neither a health command nor a published TCP port there is no readiness signal, so
+ * the container must stay up through a start window (`startWindowMs`, START_WINDOW_MS): one
+ * that exits, or that Docker restarts, inside it has failed to start (issue 13: `exit 3`
+ * used to show "Started … (running)"). A one-shot (restart policy `no` or `on-failure`)
+ * that exits 0 has done its job: `completed`.
  */
 import { connect } from 'node:net';
 import type Docker from 'dockerode';
@@ -24,6 +30,8 @@ import { redact } from './secrets.js';
 
 /** The pause after the first failed probe; each later pause is PROBE_BACKOFF times longer, up to PROBE_MAX_INTERVAL_MS. */
 export const PROBE_FIRST_INTERVAL_MS = 20;
+/** How long (wall ms) a container without any readiness signal must stay up to count as started. */
+export const START_WINDOW_MS = 500;
 export const PROBE_BACKOFF = 1.5;
 export const PROBE_MAX_INTERVAL_MS = 250;
 /** A probe still running after this many times its timeout (uncontended) is given up and a new one starts. */
@@ -151,6 +159,10 @@ export interface WaitReadyOptions {
   intervalMs?: number;
   /** The budget clocks (tests); default: PSI and the container's cgroup. */
   clock?: (containerId: string) => CpuBudgetClock;
+  /** Without a health command or a TCP port: how long it must stay up (default START_WINDOW_MS). */
+  startWindowMs?: number;
+  /** Fail as soon as Docker's own healthcheck reports `unhealthy` and our probe fails too (a container a rollback restored: it ran before, so its health has a history). */
+  failOnUnhealthy?: boolean;
 }
 
 /** A budget clock for one container: the host's CPU stall and the container's own throttling. */
@@ -166,16 +178,33 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
   const makeClock = opts.clock ?? containerBudgetClock;
   let pause = opts.intervalMs ?? PROBE_FIRST_INTERVAL_MS;
   let last = '';
+  // Docker's `unhealthy` is history: it counts only once our own probe has failed now too
+  // (a service repaired by hand stays `unhealthy` in Docker until its next check).
+  let ownProbeFailed = false;
   // With a health command, the container's state is read on the first round, every 3rd
   // round, and whenever a probe could not run (an exec into a stopped container fails):
   // fewer Engine API calls while the command is polled. Without one, every round.
   let info = await container.inspect();
   const budget = makeClock(info.Id);
   let inflight: RunningExec | null = null;
+  const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
+  const noSignal = !argv && tcpPorts.length === 0;
+  const window = opts.startWindowMs ?? START_WINDOW_MS;
+  const restarts0 = info.RestartCount ?? 0;
+  const oneShot = ['no', 'on-failure', ''].includes(info.HostConfig?.RestartPolicy?.Name ?? 'no');
   try {
   for (let round = 0; ; round++) {
     if (round > 0 && (!argv || round % 3 === 0)) info = await container.inspect();
     const st = info.State;
+    if (noSignal && oneShot && st.Status === 'exited' && st.ExitCode === 0) return { state: 'completed', ms: Date.now() - t0 };
+    if (st.Status === 'restarting' || (info.RestartCount ?? 0) > restarts0) {
+      const name = info.Name.replace(/^\//, '');
+      const logs = await lastLogLines(container);
+      throw new ContainerExitedError(
+        `container ${name} exited (exit code ${st.ExitCode}) and Docker is restarting it: it failed to start${logs ? `; last log lines:\n${logs}` : ''}`,
+        'look at the log lines above; `docker logs ' + name + '` shows more',
+      );
+    }
     if (st.Status === 'exited' || st.Status === 'dead') {
       const logs = await lastLogLines(container);
       throw new ContainerExitedError(
@@ -185,6 +214,14 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
     }
     // Docker's own healthcheck may have succeeded first (it runs the same command).
     if (argv && st.Running && st.Health?.Status === 'healthy') return { state: 'healthy', ms: Date.now() - t0 };
+    if (argv && opts.failOnUnhealthy && ownProbeFailed && st.Running && st.Health?.Status === 'unhealthy') {
+      const name = info.Name.replace(/^\//, '');
+      const log = st.Health.Log?.[st.Health.Log.length - 1];
+      throw new HealthTimeoutError(
+        `${name} is unhealthy (health command: ${opts.probe!.test.slice(1).join(' ')}; Docker's last result: exit ${log?.ExitCode ?? '?'}${log?.Output ? `: ${redact(log.Output.trim(), secretValuesOf(info)).slice(0, 300)}` : ''})`,
+        `check what the service depends on (its volume data, its configuration); \`docker logs ${name}\` shows its output`,
+      );
+    }
     if (st.Running) {
       if (argv) {
         try {
@@ -198,6 +235,7 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
           if (r) {
             inflight = null;
             if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
+            ownProbeFailed = true;
             last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
           } else {
             last = `${timedOutText(probeTimeout, inflight.clock)} still running`;
@@ -212,8 +250,12 @@ export async function waitReady(docker: Docker, nameOrId: string, opts: WaitRead
           last = (e as Error).message;
           info = await container.inspect(); // it may have exited: the next round sees it
         }
+      } else if (noSignal) {
+        // No health command and no port: it must stay up through its start window.
+        if (Date.now() - t0 >= window) return { state: 'running', ms: Date.now() - t0 };
+        last = `running for ${Date.now() - t0} ms of its ${window} ms start window`;
       } else {
-        const tcp = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
+        const tcp = tcpPorts;
         const hostOf = (ip: string | undefined) => (!ip || ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip);
         const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!)));
         if (answers.every(Boolean)) return { state: 'running', ms: Date.now() - t0 };

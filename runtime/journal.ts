@@ -57,20 +57,34 @@ export class Journal {
   }
 }
 
-/** All complete records (a torn last line from a crash mid-write is ignored). */
+/** All complete records (a torn line from a crash mid-write is skipped). */
 export function readJournal(dataDir: string): JournalRecord[] {
+  return readJournalChecked(dataDir).records;
+}
+
+/**
+ * The complete records and the (1-based) line numbers of damaged ones. Appends are framed
+ * (common/fsutil.ts `appendLineDurable`): a torn record is alone on its line, so skipping
+ * it never loses the record after it.
+ */
+export function readJournalChecked(dataDir: string): { records: JournalRecord[]; torn: number[] } {
   const file = journalPath(dataDir);
-  if (!existsSync(file)) return [];
-  const out: JournalRecord[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as JournalRecord);
-    } catch {
-      /* torn line */
-    }
-  }
-  return out;
+  if (!existsSync(file)) return { records: [], torn: [] };
+  const records: JournalRecord[] = [];
+  const torn: number[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        const r = JSON.parse(line) as JournalRecord;
+        if (r && typeof r === 'object' && typeof r.t === 'string') records.push(r);
+        else torn.push(i + 1);
+      } catch {
+        torn.push(i + 1);
+      }
+    });
+  return { records, torn };
 }
 
 export interface InterruptedApply {

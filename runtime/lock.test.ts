@@ -31,6 +31,34 @@ describe('apply lock', () => {
     expect(readLock(dataDir)).toBeNull();
   });
 
+  it('an emptied lock.token does not reset the fencing counter: it is rebuilt from the journal', async () => {
+    for (let i = 0; i < 3; i++) {
+      const l = await acquireApplyLock(dataDir);
+      new Journal(dataDir, () => new Date(), l).append({ t: 'apply.started', planId: `plan-${i}`, token: l.owner.token, snapshot: 's', steps: [] });
+      l.release();
+    }
+    writeFileSync(join(dataDir, 'lock.token'), '');
+    const next = await acquireApplyLock(dataDir);
+    expect(next.owner.token).toBe(4);
+    next.release();
+    expect(readFileSync(join(dataDir, 'lock.token'), 'utf8')).toBe('4\n');
+  });
+
+  it('temp files of the lock left by a killed process are removed at the next acquisition', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const pid = Number(dead.stdout);
+    const leftovers = [`apply.lock.${pid}.0a1b2c3d.tmp`, `.apply.lock.${pid}.0a1b2c3d.tmp.${pid}.11223344.tmp`, `apply.lock.${pid}.deadbeef.stale`];
+    for (const f of leftovers) writeFileSync(join(dataDir, f), '{}');
+    const mine = `apply.lock.${process.pid}.0a1b2c3d.tmp`;
+    writeFileSync(join(dataDir, mine), '{}'); // a live process's: kept
+    const l = await acquireApplyLock(dataDir);
+    l.release();
+    const { readdirSync } = await import('node:fs');
+    const left = readdirSync(dataDir);
+    for (const f of leftovers) expect(left).not.toContain(f);
+    expect(left).toContain(mine);
+  });
+
   it('a waiter gets the lock when the holder releases it', async () => {
     const a = await acquireApplyLock(dataDir);
     let waited = false;
@@ -115,6 +143,18 @@ describe('secrets', () => {
     expect(redact('failed: s3cr3t-pw leaked', r.secretValues)).toBe('failed: [redacted] leaked');
     await expect(resolveEnv({ X: '${secrets.nope}' }, security, dataDir)).rejects.toThrow(/secret 'nope' is referenced but not defined/);
     await expect(decryptSecret(enc.slice(0, -8) + 'AAAAAAA=', (await ensureAgeIdentity(dataDir)).identity, 'db_password')).rejects.toBeInstanceOf(SecretError);
+  });
+
+  it('a ciphertext is bound to its secret name: swapped values are refused', async () => {
+    const { recipient, identity } = await ensureAgeIdentity(dataDir);
+    const a = await encryptSecret('value-of-a', recipient, 'secret_a');
+    const b = await encryptSecret('value-of-b', recipient, 'secret_b');
+    expect(await decryptSecret(a, identity, 'secret_a')).toBe('value-of-a');
+    const swapped = `apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata: {name: s}\nspec:\n  secrets:\n    - {name: secret_a, value: ${b}}\n    - {name: secret_b, value: ${a}}\n`;
+    const err = await resolveEnv({ X: '${secrets.secret_a}' }, swapped, dataDir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SecretError);
+    expect((err as Error).message).toBe("the value stored as secret 'secret_a' was encrypted for secret 'secret_b': refusing it (were two secrets' values swapped or copied in security.yaml?)");
+    expect(JSON.stringify(err)).not.toContain('value-of');
   });
 
   it('a plan with secrets on a host without an age key is a clear error', async () => {

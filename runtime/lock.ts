@@ -13,7 +13,7 @@
  * `claude unlock --force ID` removes a lock by its token or plan id when the operator knows
  * better.
  */
-import { existsSync, linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -74,12 +74,62 @@ export function readLock(dataDir: string): LockOwner | null {
   }
 }
 
-function readToken(dataDir: string): number {
+/**
+ * The last fencing token handed out. `lock.token` normally says; when it is missing, empty
+ * or damaged (a crash, a full disk), the counter is rebuilt from what else carries tokens
+ * (the lock file's owner and every `apply.started` record of the journals), so it never
+ * goes back to a value an earlier holder had.
+ */
+export function readToken(dataDir: string): number {
+  let text: string | null = null;
   try {
-    const n = Number(readFileSync(join(dataDir, TOKEN_FILE), 'utf8').trim());
-    return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+    text = readFileSync(join(dataDir, TOKEN_FILE), 'utf8').trim();
+  } catch {
+    text = null;
+  }
+  const n = text === null || text === '' ? NaN : Number(text);
+  if (Number.isSafeInteger(n) && n >= 0) return n;
+  return Math.max(0, readLock(dataDir)?.token ?? 0, journalTokens(dataDir));
+}
+
+/** The highest token an `apply.started` record names, over the journal and its rotated parts. */
+function journalTokens(dataDir: string): number {
+  const dir = join(dataDir, 'journal');
+  let max = 0;
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => /^apply\.jsonl(\.\d+)?$/.test(f));
   } catch {
     return 0;
+  }
+  for (const f of files) {
+    let text = '';
+    try {
+      text = readFileSync(join(dir, f), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const m of text.matchAll(/"t":"apply\.started"[^\n]*?"token":(\d+)/g)) max = Math.max(max, Number(m[1]));
+  }
+  return max;
+}
+
+/** Temp and aside files of the lock (`apply.lock.<pid>.<hex>.tmp|.stale`) whose process is gone: removed. */
+function removeLeftovers(dataDir: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return;
+  }
+  for (const f of names) {
+    const m = /^\.?apply\.lock\.(\d+)\.[0-9a-f]{8}\.(?:tmp|stale)(?:\.\d+\.[0-9a-f]{8}\.tmp)?$/.exec(f);
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dataDir, f));
+    } catch {
+      /* gone */
+    }
   }
 }
 
@@ -152,6 +202,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {}): Promise<ApplyLock> {
   const lockPath = join(dataDir, LOCK_FILE);
   const now = opts.now ?? (() => new Date());
+  removeLeftovers(dataDir);
   const t0 = Date.now();
   const waitMs = opts.waitMs ?? 0;
   let announced = false;
@@ -166,7 +217,17 @@ export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {
       purpose: opts.purpose ?? 'apply',
     };
     if (tryLink(lockPath, owner)) {
-      writeFileAtomic(join(dataDir, TOKEN_FILE), `${owner.token}\n`, 0o600);
+      try {
+        writeFileAtomic(join(dataDir, TOKEN_FILE), `${owner.token}\n`, 0o600);
+      } catch (e) {
+        // Not taken after all (a full disk, say): never leave a lock nobody will release.
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          /* gone */
+        }
+        throw e;
+      }
       return makeHandle(dataDir, owner);
     }
     const seen = readLock(dataDir);

@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
+import { redactText } from '../common/redact.js';
 
 export const SECRET_PREFIX = 'encrypted:v1:';
 export const SECRET_REF = /\$\{secrets\.([a-z][a-z0-9_]{0,62})\}/g;
@@ -43,11 +44,18 @@ export async function ensureAgeIdentity(dataDir: string): Promise<{ identity: st
   return { identity, recipient };
 }
 
-export async function encryptSecret(plaintext: string, recipient: string): Promise<string> {
+/**
+ * The secret's name travels inside the encrypted payload (`\0claude-secret:NAME\0` before the
+ * value), so a ciphertext copied or swapped under another name is refused at decryption.
+ * Ciphertexts made without a name (older ones) are still read.
+ */
+const NAME_MARK = '\u0000claude-secret:';
+
+export async function encryptSecret(plaintext: string, recipient: string, name?: string): Promise<string> {
   const { Encrypter } = await import('age-encryption');
   const e = new Encrypter();
   e.addRecipient(recipient);
-  const bytes = await e.encrypt(plaintext);
+  const bytes = await e.encrypt(name !== undefined ? `${NAME_MARK}${name}\u0000${plaintext}` : plaintext);
   return SECRET_PREFIX + Buffer.from(bytes).toString('base64');
 }
 
@@ -63,11 +71,22 @@ export async function decryptSecret(value: string, identity: string, name = '?')
   const { Decrypter } = await import('age-encryption');
   const d = new Decrypter();
   d.addIdentity(identity);
+  let text: string;
   try {
-    return await d.decrypt(Buffer.from(value.slice(SECRET_PREFIX.length), 'base64'), 'text');
+    text = await d.decrypt(Buffer.from(value.slice(SECRET_PREFIX.length), 'base64'), 'text');
   } catch (e) {
     throw new SecretError(`secret '${name}' cannot be decrypted with this host's age key (${(e as Error).message})`, `set it again on this host: \`claude secret set ${name}\``);
   }
+  if (!text.startsWith(NAME_MARK)) return text;
+  const end = text.indexOf('\u0000', NAME_MARK.length);
+  const bound = text.slice(NAME_MARK.length, end);
+  if (end < 0 || bound !== name) {
+    throw new SecretError(
+      `the value stored as secret '${name}' was encrypted for secret '${bound}': refusing it (were two secrets' values swapped or copied in security.yaml?)`,
+      `set it again: \`claude secret set ${name}\``,
+    );
+  }
+  return text.slice(end + 1);
 }
 
 /** name → encrypted value, from the text of security.yaml (spec.secrets). */
@@ -106,9 +125,10 @@ export async function resolveEnv(
   return { env: out, secretValues: [...plain.values()] };
 }
 
-/** Replaces every occurrence of a secret value in a string (for error messages). */
+/**
+ * Replaces every occurrence of a secret value in a string (for error messages, logs): each
+ * line of a multi-line value and its base64, hex and URL encodings too (common/redact.ts).
+ */
 export function redact(text: string, secretValues: readonly string[]): string {
-  let out = text;
-  for (const s of secretValues) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
+  return redactText(text, secretValues);
 }

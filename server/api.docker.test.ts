@@ -110,7 +110,8 @@ describe('claude serve: the API', () => {
     expect(page.body).not.toMatch(/https?:\/\//);
     const js = await call('GET', '/ui/app.js', undefined, { token: null });
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(js.body).toContain("sessionStorage");
+    expect(js.body).toContain('/api/v1/session'); // the bundle npm run build makes (dist/ui)
+    expect((await call('GET', '/ui/uplot.css', undefined, { token: null })).status).toBe(200);
     expect((await call('GET', '/nope', undefined, { token: null })).status).toBe(404);
   });
 
@@ -152,6 +153,23 @@ describe('claude serve: the API', () => {
     expect(JSON.parse(readFileSync(r.body.plan.file, 'utf8')).payloadType).toBe('application/vnd.claude-os.plan+json');
     expect(running(svc)).toBe(false);
     expect(existsSync(join(run.paths.stateDir, 'services.yaml'))).toBe(false);
+  });
+
+  it('Cancel invalidates a plan on the server: it can no longer be applied (409), and a second cancel is harmless', { timeout: 120_000 }, async () => {
+    const p = await freePort();
+    const r = await ask(`add a service called ${run.n('cancelled')} using image nginx:alpine on port ${p}`);
+    const id = r.body.plan.id;
+    const c = await call('POST', `/api/v1/plans/${id}/cancel`);
+    expect(c.status).toBe(200);
+    expect(c.body).toEqual({ id, status: 'cancelled' });
+    expect((await call('GET', `/api/v1/plans/${id}`)).body.meta.status).toBe('cancelled');
+    const a = await call('POST', `/api/v1/plans/${id}/apply`, { approve: true });
+    expect(a.status).toBe(409);
+    expect(a.body.error).toMatch(/was cancelled; it can no longer be applied/);
+    expect((await call('POST', `/api/v1/plans/${id}/cancel`)).status).toBe(200);
+    expect(running(run.n('cancelled'))).toBe(false);
+    const turns = await call('GET', `/api/v1/conversations/${r.body.conversationId}`);
+    expect(turns.body.turns.at(-1)).toMatchObject({ status: 'cancelled', planId: id });
   });
 
   it('apply without approve: true is refused with 400 and changes nothing', async () => {
@@ -205,6 +223,17 @@ describe('claude serve: the API', () => {
     const e = await call('GET', '/api/v1/events?since=1h');
     expect(e.status).toBe(200);
     expect(e.body.events.some((x: { service?: string; type: string }) => x.service === svc && /start/.test(x.type))).toBe(true);
+  });
+
+  it('the review names the service and the fields that change old → new (scale: replicas)', { timeout: 120_000 }, async () => {
+    const r = await ask(`scale ${svc} to 3 replicas`);
+    expect(r.status).toBe(200);
+    const res = r.body.plan.review.resources.find((x: { kind: string; name: string }) => x.kind === 'service' && x.name === svc);
+    expect(res).toMatchObject({ action: 'update', file: 'services.yaml' });
+    expect(res.fields).toContainEqual({ field: 'replicas', old: null, new: '3' });
+    expect(res.steps.length).toBeGreaterThan(0);
+    expect(r.body.plan.signatures[0]).toMatchObject({ role: 'host', status: 'valid' });
+    expect((await call('POST', `/api/v1/plans/${r.body.plan.id}/cancel`)).status).toBe(200);
   });
 
   it('a plan made before that apply is stale: 409 with what changed and a hint to re-plan; nothing changes', { timeout: 60_000 }, async () => {

@@ -12,6 +12,7 @@ import { parseEnvelope } from '../plan/envelope.js';
 import { inspectPlan } from '../plan/inspect.js';
 import { loadTrustedKeys } from '../plan/keys.js';
 import { evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
+import { planReview, type PlanReview } from '../plan/review.js';
 import type { PlanPayload } from '../plan/types.js';
 
 /** Plan ids as the planner makes them (`plan-` and hex); nothing else names a file here. */
@@ -20,13 +21,13 @@ export const PLAN_ID = /^plan-[0-9a-f]{8,64}$/;
 export interface PlanMeta {
   id: string;
   /** What made it: a request in a conversation, a troubleshooting fix, or a rollback. */
-  kind: 'intent' | 'diagnose' | 'rollback';
+  kind: 'intent' | 'diagnose' | 'rollback' | 'action';
   conversationId: string | null;
   /** The messages that built it, first to last (refinements included). */
   messages: string[];
   createdAt: string;
-  /** proposed → applying → applied | rolled-back | needs-attention | refused; superseded when refined. */
-  status: 'proposed' | 'applying' | 'applied' | 'rolled-back' | 'needs-attention' | 'refused' | 'superseded';
+  /** proposed → applying → applied | incomplete | rolled-back | needs-attention | refused; superseded when refined; cancelled by the user. */
+  status: 'proposed' | 'applying' | 'applied' | 'incomplete' | 'rolled-back' | 'needs-attention' | 'refused' | 'superseded' | 'cancelled';
   /** The state commit the apply made. */
   stateCommit?: string | null;
   /** Why it was refused or failed (the runtime's words). */
@@ -63,6 +64,10 @@ export interface PlanView {
   /** Signature requirements not met yet (P1, P2). */
   missingSignatures: string[];
   noChanges: boolean;
+  /** The structured review: per resource the fields that change old → new, risks, exposure (plan/review.ts). */
+  review: PlanReview;
+  /** Signatures present, with their role and trust (for the review's details). */
+  signatures: { keyid: string; role: string | null; status: string }[];
   meta: PlanMeta;
 }
 
@@ -123,7 +128,7 @@ export function summaryLine(p: Pick<PlanPayload, 'summary' | 'steps'>): string {
 }
 
 /** The view of a saved plan: the show text, its risks and what approval it needs. */
-export function planView(dataDir: string, text: string, meta: PlanMeta, o: { now: Date; hostId: string }): PlanView {
+export function planView(dataDir: string, text: string, meta: PlanMeta, o: { now: Date; hostId: string; baseFiles?: Record<string, string> }): PlanView {
   const report = inspectPlan(text, { trusted: loadTrustedKeys(dataDir), now: o.now, hostId: o.hostId });
   const payload = report.payload ?? payloadOf(text);
   const roles = report.signatures.filter((s) => s.status === 'valid' && s.role).map((s) => s.role!);
@@ -144,6 +149,8 @@ export function planView(dataDir: string, text: string, meta: PlanMeta, o: { now
     needsAdminSignature: requiredRoles(payload).includes('admin'),
     missingSignatures: policy.missingSignatures,
     noChanges: payload.steps.length === 0,
+    review: planReview(payload, o.baseFiles ?? {}),
+    signatures: report.signatures.map((s) => ({ keyid: s.keyid, role: s.role ?? null, status: s.status })),
     meta,
   };
 }

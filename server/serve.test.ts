@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { main } from '../cli/main.js';
+import { main } from './main.js';
 import { isLoopback } from './server.js';
 import { ApiTokenError, bearerMatches, loadOrCreateApiToken } from './token.js';
 

@@ -10,20 +10,36 @@
  *   GET  /api/v1/plans              the saved API plans, newest first
  *   GET  /api/v1/plans/:id          a plan: show text, steps, risks, approval needed, progress
  *   POST /api/v1/plans/:id/apply    {approve: true, confirmSecurity?: true} → the apply result
+ *   POST /api/v1/plans/:id/cancel   the plan can no longer be applied
+ *   POST /api/v1/session            {code} (a one-time login code) or {token} → session cookie
+ *   GET  /api/v1/session            who is logged in, and until when
+ *   POST /api/v1/logout             ends the cookie's session
+ *   POST /api/v1/login-codes        a new one-time login code (for another browser)
  *   POST /api/v1/rollback           {commit} → a saved rollback plan
  *   GET  /api/v1/history            the state repo's commits
  *   GET  /api/v1/events             recent events (?since=1h)
+ *   GET  /api/v1/metrics            CPU and memory per service and host (?range=1h|24h), from the metric rings
+ *   GET  /api/v1/services/:name/logs  the newest log lines (?lines=200&since=<time> for a live tail)
+ *   POST /api/v1/services/:name/actions  {action: restart|stop|start} → a saved plan (applied like any other)
+ *   GET  /api/v1/conversations      past conversations, newest first
+ *   GET  /api/v1/notifications      the notifications (?since=1h&limit=100): reconciler, anomalies, jobs
+ *   GET  /api/v1/pending            the reconciler's plan waiting for approval, or null
  *
- * Every /api request needs `Authorization: Bearer <token>` (server/token.ts). The server
- * patterns follow runtime/observe/daemon.ts (createServer, listen, close on stop).
+ * Every /api request (except POST /api/v1/session) needs `Authorization: Bearer <token>`
+ * (server/token.ts) or the session cookie the UI gets for a login code. Every request's Host
+ * must name this server, and every POST must come from this server's own origin
+ * (server/security.ts). The server patterns follow runtime/observe/daemon.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { createServer as createTlsServer } from 'node:https';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../common/paths.js';
 import { bearerMatches } from './token.js';
+import { SESSION_COOKIE, Sessions, allowedHosts, cookieValue, crossSiteReason, hostAllowed, hostOf, newLoginCode, redeemLoginCode, sessionCookie } from './security.js';
 import { ApiError, ApiService, type ApiServiceOptions } from './service.js';
 import { PLAN_ID } from './plans.js';
+import { openApiDocument } from './openapi.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -36,6 +52,14 @@ export interface ApiServerOptions extends ApiServiceOptions {
   maxBodyBytes?: number;
   /** One line per request that failed unexpectedly. */
   log?: (line: string) => void;
+  /** Names the server is reached by besides loopback and the listen address (manifest spec.api.hostnames, --hostname). */
+  hostnames?: string[];
+  /** Serve HTTPS with this certificate and key (PEM); the session cookie is then Secure. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Session lifetime. Default 12 h. */
+  sessionTtlMs?: number;
+  /** Login code lifetime. Default 10 min. */
+  loginCodeTtlMs?: number;
 }
 
 const SECURITY_HEADERS = {
@@ -48,16 +72,23 @@ const SECURITY_HEADERS = {
 /** Only our own files: no inline script, nothing from elsewhere. */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const STATIC: Record<string, { file: string; type: string }> = {
+/** The page and its stylesheet come from server/ui; the script bundle (with uPlot) from dist/ui, made by `npm run build`. */
+const STATIC: Record<string, { file: string; type: string; built?: boolean }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/ui/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/ui/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+  '/ui/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8', built: true },
+  '/ui/uplot.css': { file: 'uplot.css', type: 'text/css; charset=utf-8', built: true },
 };
 
-/** The UI's files: beside this module's source (server/ui), also when running from dist/. */
+/** The UI's source files (server/ui), also when running from dist/. */
 export function uiDir(): string {
   return join(packageRoot(), 'server', 'ui');
+}
+
+/** The UI's built bundle (dist/ui). */
+export function uiBundleDir(): string {
+  return join(packageRoot(), 'dist', 'ui');
 }
 
 /** A response with a status other than 200. */
@@ -65,6 +96,7 @@ class Reply {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly headers: Record<string, string> = {},
   ) {}
 }
 
@@ -73,26 +105,52 @@ interface Route {
   method: 'GET' | 'POST';
   path: RegExp;
   handler: Handler;
+  /** Needs no token or session (the login exchange). */
+  open?: boolean;
 }
+
+/** How a request was authenticated. */
+type Via = 'bearer' | 'cookie' | null;
 
 /** Fields each POST body may have, with their types: anything else is a 400 (catches "approved": true). */
 const BODIES: Record<string, Record<string, { type: 'string' | 'boolean'; required?: boolean }>> = {
   conversation: { message: { type: 'string', required: true }, conversationId: { type: 'string' } },
   apply: { approve: { type: 'boolean' }, confirmSecurity: { type: 'boolean' } },
   rollback: { commit: { type: 'string', required: true } },
+  session: { code: { type: 'string' }, token: { type: 'string' } },
+  action: { action: { type: 'string', required: true } },
+  empty: {},
 };
 
 export class ApiServer {
   private server: Server | null = null;
   readonly service: ApiService;
   private readonly routes: Route[];
+  readonly sessions: Sessions;
+  private readonly allowed: Set<string>;
+  private readonly via = new WeakMap<IncomingMessage, Via>();
 
   constructor(private readonly o: ApiServerOptions) {
     this.service = new ApiService(o);
+    this.sessions = new Sessions({ now: o.now, ...(o.sessionTtlMs !== undefined ? { ttlMs: o.sessionTtlMs } : {}) });
+    this.allowed = allowedHosts(o.listen, o.hostnames ?? []);
     const s = this.service;
     this.routes = [
+      { method: 'GET', path: /^\/api\/v1\/openapi\.json$/, open: true, handler: async () => openApiDocument(packageVersion()) },
+      { method: 'POST', path: /^\/api\/v1\/session$/, open: true, handler: async (req) => this.login(req, await this.body(req, 'session')) },
+      { method: 'GET', path: /^\/api\/v1\/session$/, handler: async (req) => this.session(req) },
+      { method: 'POST', path: /^\/api\/v1\/logout$/, handler: async (req) => this.logout(req, await this.body(req, 'empty')) },
+      { method: 'POST', path: /^\/api\/v1\/login-codes$/, handler: async (req) => {
+          await this.body(req, 'empty');
+          return newLoginCode(this.o.paths.dataDir, { now: this.o.now(), ...(this.o.loginCodeTtlMs !== undefined ? { ttlMs: this.o.loginCodeTtlMs } : {}) });
+        },
+      },
       { method: 'GET', path: /^\/api\/v1\/status$/, handler: () => s.status() },
       { method: 'POST', path: /^\/api\/v1\/conversation$/, handler: async (req) => s.conversation((await this.body(req, 'conversation')) as { message: string; conversationId?: string }) },
+      { method: 'GET', path: /^\/api\/v1\/conversations$/, handler: async () => s.conversations() },
+      { method: 'GET', path: /^\/api\/v1\/metrics$/, handler: (_r, _p, q) => s.metrics(q) },
+      { method: 'GET', path: /^\/api\/v1\/services\/([^/]+)\/logs$/, handler: (_r, [name], q) => s.logs(name!, q) },
+      { method: 'POST', path: /^\/api\/v1\/services\/([^/]+)\/actions$/, handler: async (req, [name]) => s.serviceAction(name!, (await this.body(req, 'action')) as { action: string }) },
       { method: 'GET', path: /^\/api\/v1\/conversations\/([^/]+)$/, handler: async (_r, [id]) => s.conversationTurns(id!) },
       { method: 'GET', path: /^\/api\/v1\/plans$/, handler: async () => s.plans() },
       { method: 'GET', path: /^\/api\/v1\/plans\/([^/]+)$/, handler: async (_r, [id]) => s.plan(checkPlanId(id!)) },
@@ -101,14 +159,27 @@ export class ApiServer {
           return new Reply(r.status, r.body);
         },
       },
+      { method: 'POST', path: /^\/api\/v1\/plans\/([^/]+)\/cancel$/, handler: async (req, [id]) => {
+          await this.body(req, 'empty');
+          return s.cancelPlan(checkPlanId(id!));
+        },
+      },
       { method: 'POST', path: /^\/api\/v1\/rollback$/, handler: async (req) => s.rollback((await this.body(req, 'rollback')) as { commit: string }) },
       { method: 'GET', path: /^\/api\/v1\/history$/, handler: (_r, _p, q) => s.history(q) },
       { method: 'GET', path: /^\/api\/v1\/events$/, handler: (_r, _p, q) => s.events(q) },
+      { method: 'GET', path: /^\/api\/v1\/notifications$/, handler: (_r, _p, q) => s.notifications(q) },
+      { method: 'GET', path: /^\/api\/v1\/pending$/, handler: () => s.pendingPlan() },
     ];
   }
 
+  /** Every route as `METHOD /path/{}/…` (the OpenAPI test compares them with the document). */
+  routeList(): string[] {
+    return this.routes.map((r) => `${r.method} ${r.path.source.replace(/^\^|\$$/g, '').replace(/\(\[\^\/\]\+\)/g, '{}').replace(/\\(.)/g, '$1')}`);
+  }
+
   async start(): Promise<{ host: string; port: number; url: string }> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = this.o.tls ? createTlsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, handler) : createServer(handler);
     this.server.requestTimeout = 15 * 60_000; // an apply may take minutes
     this.server.headersTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
@@ -116,14 +187,17 @@ export class ApiServer {
       this.server!.listen(this.o.port, this.o.listen, () => resolve());
     });
     const addr = this.server.address() as { port: number };
+    // The observer loop starts in the background: its first observation must not hold up serving.
+    this.service.startObserver().catch((e: Error) => this.o.log?.(`claude serve: the observer loop did not start: ${e.message}`));
     const host = this.o.listen.includes(':') ? `[${this.o.listen}]` : this.o.listen;
-    return { host: this.o.listen, port: addr.port, url: `http://${host}:${addr.port}/` };
+    return { host: this.o.listen, port: addr.port, url: `${this.o.tls ? 'https' : 'http'}://${host}:${addr.port}/` };
   }
 
   async stop(): Promise<void> {
     if (!this.server) return;
     const s = this.server;
     this.server = null;
+    await this.service.stopObserver();
     s.closeAllConnections?.();
     await new Promise<void>((r) => s.close(() => r()));
   }
@@ -132,12 +206,22 @@ export class ApiServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     try {
-      if (!path.startsWith('/api/')) return this.serveStatic(req, res, path);
-      if (!bearerMatches(req.headers.authorization, this.o.token)) {
-        res.setHeader('www-authenticate', 'Bearer realm="claude-os"');
-        throw new ApiError(401, 'missing or wrong API token', 'send the header Authorization: Bearer <token>; the token is in $CLAUDE_DATA_DIR/api-token on the host (claude serve printed it when it made it)');
+      // DNS rebinding: answer only requests addressed to one of this server's names.
+      if (!hostAllowed(req.headers.host, this.allowed)) {
+        throw new ApiError(403, `the Host '${req.headers.host ?? ''}' is not a name of this server`, `open it as http://localhost:PORT/ or by the listen address, or add the name to manifest.yaml spec.api.hostnames (or claude serve --hostname ${hostOf(req.headers.host) ?? 'NAME'})`);
       }
+      if (!path.startsWith('/api/')) return this.serveStatic(req, res, path);
       const matching = this.routes.filter((r) => r.path.test(path));
+      const via = this.authenticate(req);
+      if (!via && !matching.some((r) => r.open && r.method === req.method)) {
+        res.setHeader('www-authenticate', 'Bearer realm="claude-os"');
+        throw new ApiError(401, 'missing or wrong API token, or the session has ended', 'send the header Authorization: Bearer <token> (the token is in $CLAUDE_DATA_DIR/api-token on the host), or log in to the web UI with a login code (claude serve --login-code)');
+      }
+      // A second line against cross-site requests: every state change comes from our own origin.
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        const why = crossSiteReason(req.headers, { allowed: this.allowed, tls: this.o.tls !== undefined, viaCookie: via === 'cookie' });
+        if (why) throw new ApiError(403, `cross-site request refused: ${why}`, 'use the web UI served by this server, or send the bearer token from a script without an Origin header');
+      }
       if (matching.length === 0) throw new ApiError(404, `no such endpoint: ${path}`, 'see docs/api.md for the endpoints (GET /api/v1/status, POST /api/v1/conversation, …)');
       const route = matching.find((r) => r.method === req.method);
       if (!route) {
@@ -146,7 +230,7 @@ export class ApiServer {
       }
       const params = route.path.exec(path)!.slice(1).map((p) => decodeURIComponent(p));
       const out = await route.handler(req, params, url.searchParams);
-      if (out instanceof Reply) this.json(res, out.status, out.body);
+      if (out instanceof Reply) this.json(res, out.status, out.body, out.headers);
       else this.json(res, 200, out);
     } catch (e) {
       if (e instanceof ApiError) return this.json(res, e.status, { error: e.message, hint: e.hint, ...e.extra });
@@ -155,10 +239,45 @@ export class ApiServer {
     }
   }
 
-  private json(res: ServerResponse, status: number, body: unknown): void {
+  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     if (res.headersSent) return void res.end();
     const text = JSON.stringify(body, null, 2) + '\n';
-    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+    res.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+  }
+
+  /** The bearer token, else a live session cookie (only when no Authorization header is sent). */
+  private authenticate(req: IncomingMessage): Via {
+    let via: Via = null;
+    if (req.headers.authorization !== undefined) via = bearerMatches(req.headers.authorization, this.o.token) ? 'bearer' : null;
+    else if (this.sessions.check(cookieValue(req.headers.cookie, SESSION_COOKIE))) via = 'cookie';
+    this.via.set(req, via);
+    return via;
+  }
+
+  /** POST /api/v1/session: a one-time login code (or the token) → a session cookie. */
+  private login(_req: IncomingMessage, body: Record<string, unknown>): Reply {
+    const code = body.code as string | undefined;
+    const token = body.token as string | undefined;
+    if ((code === undefined) === (token === undefined)) throw new ApiError(400, 'send either "code" (a login code) or "token"', 'claude serve prints a login code; make another with `claude serve --login-code` on the host');
+    if (this.sessions.throttled()) throw new ApiError(429, 'too many wrong login codes; try again in a minute', 'make a fresh code with `claude serve --login-code` on the host', { retryAfter: 60 });
+    const ok = code !== undefined ? redeemLoginCode(this.o.paths.dataDir, code, this.o.now()) : bearerMatches(`Bearer ${token}`, this.o.token);
+    if (!ok) {
+      this.sessions.noteFailure();
+      throw new ApiError(401, code !== undefined ? 'that login code is wrong, expired or already used' : 'that is not the API token', 'make a fresh code with `claude serve --login-code` on the host (each code works once, for 10 minutes)');
+    }
+    const s = this.sessions.create();
+    return new Reply(200, { authenticated: true, expiresAt: s.expiresAt.toISOString() }, { 'set-cookie': sessionCookie(s.id, this.sessions.ttlMs / 1000, this.o.tls !== undefined) });
+  }
+
+  private session(req: IncomingMessage): unknown {
+    const via = this.via.get(req) ?? null;
+    const expiresAt = via === 'cookie' ? this.sessions.check(cookieValue(req.headers.cookie, SESSION_COOKIE)) : null;
+    return { authenticated: true, via, expiresAt: expiresAt?.toISOString() ?? null };
+  }
+
+  private logout(req: IncomingMessage, _body: Record<string, unknown>): Reply {
+    const ended = this.sessions.end(cookieValue(req.headers.cookie, SESSION_COOKIE));
+    return new Reply(200, { loggedOut: ended }, { 'set-cookie': sessionCookie('', 0, this.o.tls !== undefined) });
   }
 
   private serveStatic(req: IncomingMessage, res: ServerResponse, path: string): void {
@@ -168,7 +287,9 @@ export class ApiServer {
       res.setHeader('allow', 'GET, HEAD');
       throw new ApiError(405, `${req.method} is not allowed on ${path}`, 'use GET');
     }
-    const data = readFileSync(join(uiDir(), f.file));
+    const file = join(f.built ? uiBundleDir() : uiDir(), f.file);
+    if (!existsSync(file)) throw new ApiError(503, `the web UI is not built: ${file} is missing`, 'run `npm run build` in the claude-os package');
+    const data = readFileSync(file);
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': f.type, 'content-length': data.length, 'content-security-policy': CSP });
     res.end(req.method === 'HEAD' ? undefined : data);
   }
@@ -176,6 +297,7 @@ export class ApiServer {
   /** Reads a JSON object body: application/json only, at most maxBodyBytes, known fields only. */
   private async body(req: IncomingMessage, kind: keyof typeof BODIES): Promise<Record<string, unknown>> {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (kind === 'empty' && type === '' && Number(req.headers['content-length'] ?? 0) === 0 && req.headers['transfer-encoding'] === undefined) return {};
     if (type !== 'application/json') throw new ApiError(415, `the body must be JSON (Content-Type: application/json), not '${type || 'none'}'`, `send -H 'Content-Type: application/json' with a JSON object`);
     const max = this.o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -235,4 +357,13 @@ function checkPlanId(id: string): string {
 /** Whether an address is loopback only (127.0.0.0/8, ::1, localhost). */
 export function isLoopback(addr: string): boolean {
   return /^127\.\d+\.\d+\.\d+$/.test(addr) || addr === '::1' || addr === 'localhost';
+}
+
+/** The package's version (package.json), for the OpenAPI document. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }

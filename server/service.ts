@@ -17,16 +17,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Paths } from '../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../compiler/intent/provider.js';
 import { stepsNeedingConfirmation } from '../plan/policy.js';
 import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
-import type { CommandContext } from '../cli/context.js';
-import { appendTurn, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
+import type { AgentContext } from '../agent/context.js';
+import { appendTurn, listConversations, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
 import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../agent/flow.js';
 import { openIntentSession, type IntentSession } from '../agent/intent.js';
-import { renderResult } from '../cli/progress.js';
+import { renderResult } from '../agent/render/apply.js';
 import { banner, serviceRows } from '../agent/render/observe.js';
 import { listPlans, payloadOf, planView, readMeta, readPlanText, savePlan, updateMeta, type PlanMeta, type PlanView } from './plans.js';
 
@@ -56,6 +55,25 @@ export interface ApiServiceOptions {
   now: () => Date;
   /** How long an apply waits for another request or apply to finish (ms). Default 60 s. */
   lockWaitMs?: number;
+  /**
+   * Run the observer's loop inside the server (metrics rings, events saved to the data dir)
+   * when no observer daemon is running. 'auto' (claude serve): when observe/latest.json is
+   * older than 30 s; true/false: always/never. Default false.
+   */
+  observe?: boolean | 'auto';
+  /** The embedded observer's interval. Default 10 s. */
+  observeIntervalMs?: number;
+}
+
+/** What the dashboard charts: [unix seconds, value] points per series. */
+export interface MetricsReply {
+  range: '1h' | '24h';
+  /** Seconds between points (10 for 1 h, 60 for 24 h). */
+  step: number;
+  /** Where the points come from: this server's own observer loop, or the observer daemon's saved rings. */
+  source: 'serve' | 'observer' | 'none';
+  host: { cpu: [number, number][]; memory: [number, number][]; memoryTotalBytes: number | null };
+  services: Record<string, { cpu: [number, number][]; memory: [number, number][] }>;
 }
 
 /** A conversation's proposal waiting for approval or refinement (as in the REPL). */
@@ -85,6 +103,7 @@ export interface ConversationReply {
 
 export class ApiService {
   private host: FlowHost | null = null;
+  private observer: import('../runtime/observe/daemon.js').ObserveDaemon | null = null;
   private readonly pending = new Map<string, Pending>();
   /** Live progress of applies in this process (plan id → lines). */
   private readonly progress = new Map<string, string[]>();
@@ -98,16 +117,123 @@ export class ApiService {
     return (this.host ??= await openFlowHost(this.o.paths));
   }
 
-  private ctx(): CommandContext & { output(): string } {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    stdout.on('data', (b: Buffer) => (out += b.toString()));
-    stderr.on('data', (b: Buffer) => (out += b.toString()));
-    return { argv: [], stdout, stderr, stdin: new PassThrough(), isTTY: false, env: { ...this.o.env, CLAUDE_STATE_DIR: this.o.paths.stateDir, CLAUDE_DATA_DIR: this.o.paths.dataDir, CLAUDE_ROOT: this.o.paths.root }, cwd: this.o.paths.stateDir, now: this.o.now, output: () => out };
+  /** What the agent gets for this host: its environment (with the paths), working dir and clock. */
+  private ctx(): AgentContext {
+    return { env: { ...this.o.env, CLAUDE_STATE_DIR: this.o.paths.stateDir, CLAUDE_DATA_DIR: this.o.paths.dataDir, CLAUDE_ROOT: this.o.paths.root }, cwd: this.o.paths.stateDir, now: this.o.now };
+  }
+
+  /** Starts the embedded observer loop when asked (see ApiServiceOptions.observe). */
+  async startObserver(): Promise<boolean> {
+    const want = this.o.observe ?? false;
+    if (want === false || this.observer) return this.observer !== null;
+    if (want === 'auto') {
+      const { LATEST_FILE } = await import('../runtime/observe/metrics.js');
+      try {
+        const { readFileSync } = await import('node:fs');
+        const at = (JSON.parse(readFileSync(join(this.o.paths.dataDir, LATEST_FILE), 'utf8')) as { at?: number }).at ?? 0;
+        if (this.o.now().getTime() / 1000 - at < 30) return false; // the observer daemon runs
+      } catch {
+        /* no observer has run */
+      }
+    }
+    const { ObserveDaemon } = await import('../runtime/observe/daemon.js');
+    const { dockerFor } = await import('../runtime/observe/index.js');
+    const host = await this.flowHost();
+    this.observer = new ObserveDaemon({ docker: await dockerFor(this.o.env), dataDir: this.o.paths.dataDir, root: this.o.paths.root, now: this.o.now, hostId: host.hostId, intervalMs: this.o.observeIntervalMs ?? 10_000, probePorts: false });
+    await this.observer.startLoop();
+    return true;
+  }
+
+  async stopObserver(): Promise<void> {
+    const o = this.observer;
+    this.observer = null;
+    await o?.stop();
   }
 
   // ── read-only ─────────────────────────────────────────────────────────────────────
+
+  async metrics(q: URLSearchParams): Promise<MetricsReply> {
+    const range = q.get('range') ?? '1h';
+    if (range !== '1h' && range !== '24h') throw new ApiError(400, `range must be 1h or 24h, not '${range}'`, 'e.g. /api/v1/metrics?range=24h');
+    const { MetricsStore, FINE_STEP_S, COARSE_STEP_S } = await import('../runtime/observe/metrics.js');
+    const store = this.observer?.metrics() ?? MetricsStore.load(this.o.paths.dataDir).store;
+    const nowS = Math.floor(this.o.now().getTime() / 1000);
+    const since = nowS - (range === '1h' ? 3600 : 86400);
+    const names = store.names();
+    const services: MetricsReply['services'] = {};
+    for (const n of names) {
+      const m = /^service\.(cpu_percent|memory_bytes):(.+)$/.exec(n);
+      if (!m) continue;
+      const entry = (services[m[2]!] ??= { cpu: [], memory: [] });
+      const points = store.query(n, since);
+      if (m[1] === 'cpu_percent') entry.cpu = points;
+      else entry.memory = points;
+    }
+    const { totalmem } = await import('node:os');
+    return {
+      range,
+      step: range === '1h' ? FINE_STEP_S : COARSE_STEP_S,
+      source: this.observer ? 'serve' : names.length ? 'observer' : 'none',
+      host: { cpu: store.query('host.cpu_percent', since), memory: store.query('host.memory_used_bytes', since), memoryTotalBytes: totalmem() },
+      services,
+    };
+  }
+
+  /** The newest log lines of a service (redacted like `claude logs`); `since` (unix s) for a live tail. */
+  async logs(name: string, q: URLSearchParams): Promise<unknown> {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) throw new ApiError(400, `'${name}' is not a service name`, 'service names are lowercase letters, digits and -');
+    const lines = q.has('lines') ? Number(q.get('lines')) : 200;
+    if (!Number.isInteger(lines) || lines < 1 || lines > 1000) throw new ApiError(400, `lines must be 1-1000, not '${q.get('lines')}'`, 'e.g. ?lines=200');
+    const { serviceLogs, dockerFor, UnknownServiceError } = await import('../runtime/observe/index.js');
+    const host = await this.flowHost();
+    try {
+      const r = await serviceLogs({ docker: await dockerFor(this.o.env), dataDir: this.o.paths.dataDir, hostId: host.hostId, service: name, lines });
+      const since = q.get('since');
+      const out = since ? r.lines.filter((l) => l.time > since) : r.lines;
+      return { service: name, container: r.container, lines: out };
+    } catch (e) {
+      if (e instanceof UnknownServiceError) throw new ApiError(404, e.message, 'GET /api/v1/status lists the services');
+      throw e;
+    }
+  }
+
+  conversations(): unknown {
+    return { conversations: listConversations(this.o.paths.dataDir).slice(0, 50) };
+  }
+
+  /** restart / stop / start a service: a plan like any other change (services.yaml edited), never applied here. */
+  async serviceAction(name: string, body: { action: string }): Promise<unknown> {
+    const action = body.action;
+    if (action !== 'restart' && action !== 'stop' && action !== 'start') throw new ApiError(400, `action must be restart, stop or start, not '${action}'`, 'e.g. {"action": "restart"}');
+    const { readStateFiles } = await import('../agent/intent.js');
+    const { parseDocument, isMap, isSeq } = await import('yaml');
+    const files = readStateFiles(this.o.paths.stateDir);
+    const text = files['services.yaml'];
+    if (text === undefined) throw new ApiError(404, `no services.yaml in ${this.o.paths.stateDir}`, 'ask for a service first');
+    const doc = parseDocument(text);
+    const list = doc.getIn(['spec', 'services']);
+    const i = isSeq(list) ? list.items.findIndex((it) => isMap(it) && it.get('name') === name) : -1;
+    if (i < 0) throw new ApiError(404, `no service '${name}' in services.yaml`, 'GET /api/v1/status lists the services');
+    const at = ['spec', 'services', i];
+    const state = doc.getIn([...at, 'state']);
+    if (action === 'stop') {
+      if (state === 'stopped') throw new ApiError(409, `${name} is already stopped`, 'start it instead');
+      doc.setIn([...at, 'state'], 'stopped');
+    } else if (action === 'start') {
+      if (state !== 'stopped' && doc.getIn([...at, 'enabled']) !== false) throw new ApiError(409, `${name} is already meant to be running`, 'restart it instead');
+      doc.deleteIn([...at, 'state']);
+      doc.deleteIn([...at, 'enabled']);
+    } else {
+      // A restart is a change of the label restarted-at: the config hash changes, so the plan replaces its containers.
+      doc.setIn([...at, 'labels', 'restarted-at'], this.o.now().toISOString());
+      if (state === 'stopped') doc.deleteIn([...at, 'state']);
+    }
+    const head = await stateHeadOf(this.o.paths.stateDir);
+    const request = `${action} ${name}`;
+    const r = await planFiles(await this.flowHost(), { ...files, 'services.yaml': String(doc) }, { request, engine: 'user', base: head, now: this.o.now(), env: this.o.env });
+    if (!r.ok) throw new ApiError(422, `${request} cannot be planned: ${r.problems.join('; ')}`, 'nothing was changed', { problems: r.problems });
+    return { plan: await this.save(r.planned, { kind: 'action', conversationId: null, messages: [request] }) };
+  }
 
   async status(): Promise<unknown> {
     const { observeEnv, desiredFromStateDir } = await import('../agent/observe-env.js');
@@ -121,11 +247,42 @@ export class ApiService {
       banner: banner(d),
       hostname: d.system.hostname,
       running: d.services.filter((s) => s.state === 'running').length,
-      services: serviceRows(facts),
+      // name: the service in services.yaml (the row's label names a replica's container).
+      services: serviceRows(facts).map((r) => ({ ...r, name: facts.containers.find((c) => c.name === r.container)?.service ?? r.service })),
       alerts: d.alerts,
       anomalies,
       summary: d,
+      pending: await this.pendingView(),
     };
+  }
+
+  /** The reconciler's plan waiting for approval (agent/reconcile/pending.ts), or null; `claude apply` on the host approves it. */
+  async pendingView(): Promise<unknown> {
+    const { readPending } = await import('../agent/reconcile/pending.js');
+    const p = readPending(this.o.paths.dataDir);
+    if (!p) return null;
+    const { envelopeText: _signed, key: _key, ...view } = p;
+    return view;
+  }
+
+  async pendingPlan(): Promise<unknown> {
+    return { pending: await this.pendingView() };
+  }
+
+  /** The notifications (runtime/notify): the reconciler's, the observer's anomalies, scheduled jobs'. */
+  async notifications(q: URLSearchParams): Promise<unknown> {
+    const { parseSince } = await import('../runtime/observe/events.js');
+    const { listNotifications } = await import('../runtime/notify/index.js');
+    const limit = q.has('limit') ? Number(q.get('limit')) : 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError(400, `limit must be a whole number from 1 to 1000, not '${q.get('limit')}'`, 'e.g. /api/v1/notifications?limit=20');
+    const raw = q.get('since');
+    let sinceMs: number | undefined;
+    if (raw !== null) {
+      const d = parseSince(raw, this.o.now());
+      if (!d) throw new ApiError(400, `since '${raw}' is neither a duration (30s, 15m, 2h, 1d) nor a time (2025-01-11T10:00:00Z)`, 'e.g. /api/v1/notifications?since=1h');
+      sinceMs = d.getTime();
+    }
+    return { notifications: listNotifications(this.o.paths.dataDir, { limit, ...(sinceMs !== undefined ? { sinceMs } : {}) }) };
   }
 
   async history(q: URLSearchParams): Promise<unknown> {
@@ -163,7 +320,8 @@ export class ApiService {
     const meta = readMeta(this.o.paths.dataDir, id);
     if (!text || !meta) throw new ApiError(404, `no API plan '${id}'`, 'list them with GET /api/v1/plans; plans come from POST /api/v1/conversation or /api/v1/rollback');
     const host = await this.flowHost();
-    return { ...planView(this.o.paths.dataDir, text, meta, { now: this.o.now(), hostId: host.hostId }), progress: this.progress.get(id) ?? [] };
+    const baseFiles = await this.baseFiles(payloadOf(text).base.stateCommit);
+    return { ...planView(this.o.paths.dataDir, text, meta, { now: this.o.now(), hostId: host.hostId, baseFiles }), progress: this.progress.get(id) ?? [] };
   }
 
   plans(): unknown {
@@ -217,28 +375,18 @@ export class ApiService {
 
   /** "the website is down": the diagnosis and a plan of the recommended fix; null when the message is not a troubleshooting question. */
   private async troubleshoot(id: string, message: string): Promise<ConversationReply | null> {
-    const { troubleshootingRequest } = await import('../compiler/diagnose/intent.js');
-    const { compileStateDir } = await import('../compiler/compile.js');
-    const model = compileStateDir(this.o.paths.stateDir).model;
-    const known = new Map<string, { name: string; image?: string; ports?: number[] }>();
-    for (const s of model?.services ?? []) known.set(s.name, { name: s.name, image: s.resolvedImage, ports: s.ports.map((p) => p.host).filter((p): p is number => p !== undefined) });
-    try {
-      const { managedServices, dockerFor } = await import('../runtime/observe/index.js');
-      for (const name of await managedServices(await dockerFor(this.o.env), (await this.flowHost()).hostId)) if (!known.has(name)) known.set(name, { name });
-    } catch {
-      /* docker down: the diagnosis says so */
-    }
-    const req = troubleshootingRequest(message, [...known.values()]);
+    const { troubleshoot, troubleshootingRequestFor } = await import('../agent/troubleshoot.js');
+    const req = await troubleshootingRequestFor(this.ctx(), message);
     if (!req) return null;
-    const { runTroubleshoot } = await import('../agent/troubleshoot.js');
     const head = await stateHeadOf(this.o.paths.stateDir);
-    const ctx = this.ctx();
-    // The flow prints the diagnosis and the fix options; with noFix it never applies.
-    const { result } = await runTroubleshoot(ctx, { message, kind: req.kind, noFix: true, ...(req.service ? { service: req.service } : {}) });
+    // The flow says the diagnosis and the fix options; with noFix it never applies.
+    const lines: string[] = [];
+    const io = { out: (l = '') => void lines.push(l), err: (l: string) => void lines.push(l) };
+    const { result } = await troubleshoot(this.ctx(), io, { message, kind: req.kind, noFix: true, ...(req.service ? { service: req.service } : {}) });
     const reply: ConversationReply = {
       conversationId: id,
       status: 'diagnosis',
-      explanation: ctx.output().trim(),
+      explanation: lines.join('\n').trim(),
       diagnosis: { healthy: result.diagnosis.healthy, findings: result.diagnosis.findings.map((f) => ({ code: f.code, severity: f.severity, title: f.title })) },
     };
     const fix = result.proposal?.options[0];
@@ -246,7 +394,7 @@ export class ApiService {
     const host = await this.flowHost();
     const r = await planFiles(host, fix.files, { request: message, engine: 'diagnose', base: head, now: this.o.now(), env: this.o.env });
     if (!r.ok) return { ...reply, problems: r.problems };
-    reply.plan = this.save(r.planned, { kind: 'diagnose', conversationId: id, messages: [message] });
+    reply.plan = await this.save(r.planned, { kind: 'diagnose', conversationId: id, messages: [message] });
     reply.files = fix.changed;
     return reply;
   }
@@ -295,7 +443,7 @@ export class ApiService {
       if (Object.keys(t.result.files).length) reply.files = Object.keys(t.result.files).sort();
       if (t.planned) {
         if (pending) updateMeta(this.o.paths.dataDir, pending.planId, { status: 'superseded' });
-        reply.plan = this.save(t.planned, { kind: 'intent', conversationId: id, messages: [...chain, message] });
+        reply.plan = await this.save(t.planned, { kind: 'intent', conversationId: id, messages: [...chain, message] });
         if (t.planned.problems.length) reply.warnings = [...(reply.warnings ?? []), ...t.planned.problems];
         this.pending.delete(id);
         this.pending.set(id, { chain: [...chain, message], merged: t.result.merged, head: s.head, planId: t.planned.payload.id });
@@ -314,10 +462,23 @@ export class ApiService {
     }
   }
 
-  private save(planned: Planned, m: Pick<PlanMeta, 'kind' | 'conversationId' | 'messages' | 'rollbackTo'>): PlanView {
+  private async save(planned: Planned, m: Pick<PlanMeta, 'kind' | 'conversationId' | 'messages' | 'rollbackTo'>): Promise<PlanView> {
     const meta: PlanMeta = { id: planned.payload.id, createdAt: planned.payload.createdAt, status: 'proposed', ...m };
     savePlan(this.o.paths.dataDir, planned.envelopeText, meta);
-    return planView(this.o.paths.dataDir, planned.envelopeText, meta, { now: this.o.now(), hostId: planned.payload.hostId });
+    const baseFiles = await this.baseFiles(planned.payload.base.stateCommit);
+    return planView(this.o.paths.dataDir, planned.envelopeText, meta, { now: this.o.now(), hostId: planned.payload.hostId, baseFiles });
+  }
+
+  /** The state files at a plan's base commit (what was last applied): the "old" side of its review. */
+  private async baseFiles(commit: string | null): Promise<Record<string, string>> {
+    if (!commit || !existsSync(join(this.o.paths.stateDir, '.git'))) return {};
+    const { openStateRepo } = await import('../runtime/state/repo.js');
+    try {
+      const repo = await openStateRepo(this.o.paths.stateDir, { now: this.o.now, create: false });
+      return await repo.filesAt(commit);
+    } catch {
+      return {}; // a commit the repo no longer has: everything shows as new
+    }
   }
 
   // ── rollback: plan only ──────────────────────────────────────────────────────────
@@ -341,8 +502,22 @@ export class ApiService {
     const base = await stateHeadOf(stateDir);
     const r = await planFiles(await this.flowHost(), await repo.filesAt(target), { request: `rollback to ${short} ("${oneLine}")`, engine: 'rollback', base, now: this.o.now(), env: this.o.env });
     if (!r.ok) throw new ApiError(422, `the state of ${short} cannot be planned on this system: ${r.problems.join('; ')}`, 'nothing was changed; fix the problem named, or roll back to another commit', { problems: r.problems });
-    const plan = this.save(r.planned, { kind: 'rollback', conversationId: null, messages: [`rollback to ${short}`], rollbackTo: target });
+    const plan = await this.save(r.planned, { kind: 'rollback', conversationId: null, messages: [`rollback to ${short}`], rollbackTo: target });
     return { to: target, plan };
+  }
+
+  // ── cancel: the plan can never be applied through the API ─────────────────────────
+
+  cancelPlan(id: string): unknown {
+    const { dataDir } = this.o.paths;
+    const meta = readMeta(dataDir, id);
+    if (!meta) throw new ApiError(404, `no API plan '${id}'`, 'list them with GET /api/v1/plans');
+    if (meta.status === 'cancelled') return { id, status: 'cancelled' };
+    if (meta.status !== 'proposed' && meta.status !== 'refused') throw new ApiError(409, `plan ${id} is ${meta.status}; only a proposed plan can be cancelled`, meta.status === 'applied' ? 'to undo an applied change, roll back (POST /api/v1/rollback)' : 'nothing to cancel');
+    updateMeta(dataDir, id, { status: 'cancelled' });
+    if (meta.conversationId && this.pending.get(meta.conversationId)?.planId === id) this.pending.delete(meta.conversationId);
+    if (meta.conversationId) appendTurn(dataDir, meta.conversationId, { at: this.o.now().toISOString(), role: 'assistant', text: 'cancelled', status: 'cancelled', planId: id });
+    return { id, status: 'cancelled' };
   }
 
   // ── apply: the only way the API changes the system ────────────────────────────────
@@ -352,6 +527,7 @@ export class ApiService {
     const text = readPlanText(dataDir, id);
     const meta = readMeta(dataDir, id);
     if (!text || !meta) throw new ApiError(404, `no API plan '${id}'`, 'plans come from POST /api/v1/conversation or /api/v1/rollback');
+    if (meta.status === 'cancelled') throw new ApiError(409, `plan ${id} was cancelled; it can no longer be applied`, 'ask again for a new plan (POST /api/v1/conversation)', { code: 'cancelled' });
     if (body.approve !== true) throw new ApiError(400, 'not approved: nothing was changed', 'review the plan (GET /api/v1/plans/' + id + '), then send {"approve": true}');
     const payload = payloadOf(text);
     const risky = stepsNeedingConfirmation(payload);
@@ -440,7 +616,7 @@ export class ApiService {
         body: {
           ...out,
           error: result.error?.message ?? 'the apply failed',
-          hint: result.status === 'rolled-back' ? 'the apply failed and was rolled back: the system is as it was; see steps for the failing one' : 'the rollback did not restore everything: run `claude recover` on the host',
+          hint: result.status === 'rolled-back' ? 'the apply failed and was rolled back: the system is as it was; see steps for the failing one' : result.status === 'incomplete' ? 'the changes are live but the apply could not be completed (clean-up or state commit): fix the cause, then run `claude recover` on the host' : 'the rollback did not restore everything: run `claude recover` on the host',
           applyError: result.error ?? null,
         },
       };

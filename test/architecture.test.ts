@@ -1,13 +1,20 @@
 /**
- * Architecture rules that the compiler of TypeScript cannot enforce:
- *  1. runtime/ never imports compiler/ (statically, dynamically or by require), so the
- *     runtime can ship without the compiler (DESIGN.md, "Layout"); nor cli/, which wires
- *     the compiler in. This holds for the runtime's tests too; tests that drive both halves
- *     or the CLI end to end live in test/ or cli/.
- *  2. Only cli/main.ts touches process.argv, process.exit and process.stdout; all other
- *     product code (the folders that ship: cli, common, compiler, runtime, plan,
- *     generated, stdlib-templates) gets its arguments and streams injected. Tests and the
- *     dev tools in bench/, scripts/, fixtures/ and test/ are entry points of their own.
+ * Architecture rules that the compiler of TypeScript cannot enforce (docs/architecture.md):
+ *  1. Each product folder imports only the folders LAYERS allows (statically, dynamically or
+ *     by require). Among them: runtime/ never imports compiler/, cli/, server/ or agent/, so
+ *     the runtime ships without the compiler (DESIGN.md, "Layout"); compiler/ never imports
+ *     runtime/, cli/, server/ or agent/; agent/ never imports cli/ or server/; cli/ and
+ *     server/ never import each other. The runtime's rule holds for its tests too; tests
+ *     that drive several layers end to end live in test/, cli/, server/ or agent/.
+ *  2. No product or dev-tool code imports fixtures/ (only tests and test helpers do).
+ *  3. No cycles between folders.
+ *  4. Only agent/ plans and applies: the planner (compiler/planner.ts), the host's engine
+ *     (runtime/host-engine.ts) and the runtime's apply/recover (runtime/apply.ts, except
+ *     its types) are imported by agent/ alone among the layers above the compiler and the
+ *     runtime, so the CLI, the API and the daemons run one planning and apply path.
+ *  5. Only the entries, cli/main.ts and server/main.ts, touch process.argv, process.exit
+ *     and process.stdout; all other product code gets its arguments and streams injected.
+ *     Tests and the dev tools in bench/, scripts/, fixtures/ and test/ are entries of their own.
  * Files are read with the TypeScript parser, so comments and strings never count.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -17,6 +24,74 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../common/paths.js';
 
 const root = packageRoot();
+
+/** What each product folder may import (besides itself and node/npm packages). */
+export const LAYERS: Record<string, readonly string[]> = {
+  common: [],
+  generated: ['common'],
+  plan: ['common', 'generated'],
+  'stdlib-templates': ['common', 'generated'],
+  compiler: ['common', 'generated', 'plan', 'stdlib-templates'],
+  runtime: ['common', 'generated', 'plan'],
+  agent: ['common', 'generated', 'plan', 'stdlib-templates', 'compiler', 'runtime'],
+  cli: ['common', 'generated', 'plan', 'stdlib-templates', 'compiler', 'runtime', 'agent'],
+  server: ['common', 'generated', 'plan', 'stdlib-templates', 'compiler', 'runtime', 'agent'],
+};
+/** Dev tools: entries of their own, which may use any product folder but never fixtures/. */
+const DEV_TOOLS = ['bench', 'scripts'];
+
+const isTestFile = (rel: string) => /\.test\.ts$/.test(rel) || rel.split(sep).includes('testutil') || rel.split(sep).includes('__fixtures__');
+
+/** The top-level folder a relative specifier in `file` points into, or null (a package, or outside the repo). */
+function targetFolder(file: string, spec: string): { folder: string; path: string } | null {
+  if (!spec.startsWith('.')) return null;
+  const rel = relative(root, resolve(dirname(file), spec));
+  if (rel.startsWith('..')) return null;
+  return { folder: rel.split(sep)[0]!, path: rel };
+}
+
+/** Folder → folders it imports (product code only, tests and test helpers left out), with one example each. */
+function folderGraph(folders: readonly string[]): Map<string, Map<string, string>> {
+  const g = new Map<string, Map<string, string>>();
+  for (const d of folders) {
+    const edges = new Map<string, string>();
+    g.set(d, edges);
+    if (!existsSync(join(root, d))) continue;
+    for (const f of tsFiles(join(root, d))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      for (const spec of moduleSpecifiers(source(f))) {
+        const t = targetFolder(f, spec);
+        if (t && t.folder !== d && !edges.has(t.folder)) edges.set(t.folder, `${rel} imports ${spec}`);
+      }
+    }
+  }
+  return g;
+}
+
+/** A cycle in a folder graph, as a path a → b → … → a, or null. */
+export function findCycle(g: ReadonlyMap<string, Iterable<string>>): string[] | null {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (n: string): string[] | null => {
+    if (state.get(n) === 'done') return null;
+    if (state.get(n) === 'open') return [...stack.slice(stack.indexOf(n)), n];
+    state.set(n, 'open');
+    stack.push(n);
+    for (const m of g.get(n) ?? []) {
+      const c = visit(m);
+      if (c) return c;
+    }
+    stack.pop();
+    state.set(n, 'done');
+    return null;
+  };
+  for (const n of g.keys()) {
+    const c = visit(n);
+    if (c) return c;
+  }
+  return null;
+}
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', 'build']);
 
 function tsFiles(dir: string): string[] {
@@ -64,8 +139,27 @@ function processUses(sf: ts.SourceFile): string[] {
 }
 
 describe('architecture', () => {
-  it('runtime/ never imports compiler/ or cli/ (which imports the compiler)', () => {
-    const forbidden = ['compiler', 'cli'].map((d) => join(root, d));
+  it('each product folder imports only the folders its layer allows (docs/architecture.md)', () => {
+    const g = folderGraph(Object.keys(LAYERS));
+    expect([...g.keys()].filter((d) => existsSync(join(root, d)))).toEqual(Object.keys(LAYERS));
+    const offenders: string[] = [];
+    for (const [d, edges] of g) for (const [to, example] of edges) if (!LAYERS[d]!.includes(to)) offenders.push(`${d}/ may not import ${to}/: ${example}`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('the layers: runtime/ and compiler/ never import each other, the agent, the CLI or the server; agent/ never imports the interfaces; cli/ and server/ never import each other', () => {
+    const never: [string, string[]][] = [
+      ['runtime', ['compiler', 'cli', 'server', 'agent']],
+      ['compiler', ['runtime', 'cli', 'server', 'agent']],
+      ['agent', ['cli', 'server']],
+      ['cli', ['server']],
+      ['server', ['cli']],
+    ];
+    for (const [d, forbidden] of never) for (const f of forbidden) expect(LAYERS[d], `${d} → ${f}`).not.toContain(f);
+  });
+
+  it('runtime/ never imports compiler/, cli/, server/ or agent/, in its tests either', () => {
+    const forbidden = ['compiler', 'cli', 'server', 'agent'].map((d) => join(root, d));
     const files = tsFiles(join(root, 'runtime'));
     expect(files.length).toBeGreaterThan(0);
     const offenders: string[] = [];
@@ -79,14 +173,68 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('no product or dev-tool code imports fixtures/ (only tests and test helpers do)', () => {
+    const offenders: string[] = [];
+    for (const d of [...Object.keys(LAYERS), ...DEV_TOOLS, 'fixtures']) {
+      if (!existsSync(join(root, d))) continue;
+      for (const f of tsFiles(join(root, d))) {
+        const rel = relative(root, f);
+        if (isTestFile(rel) || d === 'fixtures') continue;
+        for (const spec of moduleSpecifiers(source(f))) if (targetFolder(f, spec)?.folder === 'fixtures') offenders.push(`${rel} imports ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('there are no cycles between folders', () => {
+    const g = folderGraph([...Object.keys(LAYERS), ...DEV_TOOLS]);
+    const graph = new Map([...g].map(([d, e]) => [d, [...e.keys()]]));
+    expect(findCycle(graph)).toBeNull();
+    expect(findCycle(new Map(Object.entries(LAYERS)))).toBeNull();
+  });
+
+  it('the cycle check finds a cycle', () => {
+    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(findCycle(new Map([['a', ['b']], ['b', []], ['c', ['a', 'b']]]))).toBeNull();
+  });
+
+  it('only agent/ plans and applies: the planner, the host engine and the runtime apply/recover are imported by agent/ alone above the compiler and the runtime', () => {
+    const owned = ['compiler/planner.ts', 'runtime/host-engine.ts', 'runtime/apply.ts'].map((p) => join(root, p));
+    const offenders: string[] = [];
+    for (const d of ['cli', 'server', ...DEV_TOOLS.filter((x) => x !== 'bench')]) {
+      if (!existsSync(join(root, d))) continue;
+      for (const f of tsFiles(join(root, d))) {
+        const rel = relative(root, f);
+        if (isTestFile(rel)) continue;
+        const sf = source(f);
+        for (const st of sf.statements) {
+          const spec = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : null;
+          if (!spec || !spec.startsWith('.')) continue;
+          const typeOnly = ts.isImportDeclaration(st)
+            ? st.importClause?.isTypeOnly === true || Boolean(st.importClause?.namedBindings && ts.isNamedImports(st.importClause.namedBindings) && !st.importClause.name && st.importClause.namedBindings.elements.every((e) => e.isTypeOnly))
+            : (st as ts.ExportDeclaration).isTypeOnly;
+          if (typeOnly) continue;
+          if (owned.includes(resolve(dirname(f), spec).replace(/\.js$/, '.ts'))) offenders.push(`${rel} imports ${spec}`);
+        }
+        for (const spec of moduleSpecifiers(sf).filter((x) => x.startsWith('.'))) {
+          // dynamic imports and requires are never type-only
+          if (sf.statements.some((st) => (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === spec)) continue;
+          if (owned.includes(resolve(dirname(f), spec).replace(/\.js$/, '.ts'))) offenders.push(`${rel} imports ${spec} dynamically`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('the import scan sees every form of import', () => {
     const sf = ts.createSourceFile('x.ts', `import a from '../compiler/a.js';\nexport * from "../compiler/b.js";\nconst c = await import('../compiler/c.js');\nconst d = require('../compiler/d.js');\nimport e = require('../compiler/e.js');\n// import z from '../compiler/z.js'\nconst s = "import y from '../compiler/y.js'";`, ts.ScriptTarget.ES2022, true);
     expect(moduleSpecifiers(sf)).toEqual(['../compiler/a.js', '../compiler/b.js', '../compiler/c.js', '../compiler/d.js', '../compiler/e.js']);
   });
 
-  it('only cli/main.ts uses process.argv, process.exit and process.stdout', () => {
-    const exempt = (rel: string) => rel === join('cli', 'main.ts') || /\.test\.ts$/.test(rel);
-    const product = ['agent', 'cli', 'common', 'compiler', 'runtime', 'plan', 'generated', 'stdlib-templates'].filter((d) => existsSync(join(root, d)));
+  it('only the entries (cli/main.ts, server/main.ts) use process.argv, process.exit and process.stdout', () => {
+    const entries = [join('cli', 'main.ts'), join('server', 'main.ts')];
+    const exempt = (rel: string) => entries.includes(rel) || /\.test\.ts$/.test(rel);
+    const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
     const uses: string[] = [];
     for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
       const rel = relative(root, f);
@@ -94,6 +242,6 @@ describe('architecture', () => {
       uses.push(...processUses(source(f)));
     }
     expect(uses).toEqual([]);
-    expect(processUses(source(join(root, 'cli', 'main.ts'))).length).toBeGreaterThan(0);
+    for (const e of entries) expect(processUses(source(join(root, e))).length).toBeGreaterThan(0);
   });
 });

@@ -15,6 +15,10 @@ describe('bin/claude', () => {
     const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`claude-os ${pkg.version}\n`);
+    // `claude version`, as a person types it, says the same
+    const v = spawnSync(bin, ['version'], { encoding: 'utf8' });
+    expect(v.status).toBe(0);
+    expect(v.stdout).toBe(`claude-os ${pkg.version}\n`);
   });
 
   it('an unknown command is a usage error (exit 2) naming it', () => {

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { NftDriver, NftError, hashNftJson } from '../runtime/drivers/nft.js';
-import { applyConfirmed, confirmPending, listPending, recoverPendingFirewall } from '../runtime/firewall-confirm.js';
+import { applyConfirmed, confirmPending, currentLoad, listPending, recoverPendingFirewall, settleAfterRecovery } from '../runtime/firewall-confirm.js';
 import { FirewallRevertedError, createNftFirewallBackend, firewallJournalDir, runTcpProbes } from '../runtime/firewall-backend.js';
 // Compiler and runtime together: the compiler produces the rulesets the runtime's nft driver loads.
 // It lives in test/ because runtime/ never imports compiler/, not even from its tests.
@@ -401,6 +401,113 @@ describe('commit-confirmed', () => {
   });
 });
 
+describe('issue 13: the lock-out override and leftover watchdogs', () => {
+  // The admin is at 203.0.113.7 (an SSH_CONNECTION from there); the new table allows SSH
+  // only from 10.0.0.0/8: the lock-out proof flags it, and --i-know-what-i-am-doing lets it through.
+  const open = (): string => compileFirewall({ ...SPEC, rules: [{ name: 'ssh-anywhere', direction: 'input', protocol: 'tcp', port: 22, action: 'accept' }, ...SPEC.rules!] }).ruleset;
+  const flagged = (): string => compileFirewall(SPEC).ruleset;
+
+  test('a flagged change with no probes is not confirmed by itself: without `claude confirm`, SSH from the admin is open again after the window', async () => {
+    const dataDir = join(tmp, 'data-lockout');
+    const be = createNftFirewallBackend({ netns: SRV, dataDir, probeTimeoutMs: 500 });
+    await driver().apply(open());
+    expect(probe([ssh203])).toEqual([true]);
+    const t0 = Date.now();
+    const during: boolean[][] = [];
+    const journal = firewallJournalDir(dataDir);
+    // Once the change is pending (the flagged table is live), the admin tries SSH once.
+    const timer = setInterval(() => {
+      if (during.length === 0 && listPending(journal).length) during.push(probe([ssh203]));
+    }, 100);
+    const e = await be.apply(flagged(), 4000, [], { adminConfirm: true }).catch((x: unknown) => x);
+    clearInterval(timer);
+    expect(e).toBeInstanceOf(FirewallRevertedError);
+    expect((e as FirewallRevertedError).hint).toMatch(/only `claude confirm`/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(3900);
+    expect(during).toEqual([[false]]); // the flagged table was live inside the window
+    expect(probe([ssh203, ssh10])).toEqual([true, true]); // and the admin's way in is back
+    const log = readFileSync(join(firewallJournalDir(dataDir), 'firewall-confirm.log'), 'utf8');
+    expect(log).not.toMatch(/confirmed by probes/);
+    expect(log).toMatch(/reverted by (deadline|watchdog)/);
+  });
+
+  test('a flagged change is kept when the admin runs `claude confirm` inside the window', async () => {
+    const dataDir = join(tmp, 'data-lockout-ok');
+    const be = createNftFirewallBackend({ netns: SRV, dataDir, probeTimeoutMs: 500 });
+    await driver().apply(open());
+    const journal = firewallJournalDir(dataDir);
+    const confirmer = setInterval(() => {
+      if (listPending(journal).length) confirmPending(journal);
+    }, 100);
+    try {
+      await be.apply(flagged(), 10_000, [], { adminConfirm: true });
+    } finally {
+      clearInterval(confirmer);
+    }
+    expect(readFileSync(join(journal, 'firewall-confirm.log'), 'utf8')).toMatch(/confirmed by confirm/);
+    expect(probe([ssh203, ssh10])).toEqual([false, true]); // the admin chose this
+    expect(listPending(journal)).toEqual([]);
+  });
+
+  test('an empty probe list never confirms: an unflagged change without probes is a plain load, not "confirmed by probes"', async () => {
+    const dataDir = join(tmp, 'data-noprobes');
+    const be = createNftFirewallBackend({ netns: SRV, dataDir });
+    await be.apply(open(), 60_000, []);
+    expect(listPending(firewallJournalDir(dataDir))).toEqual([]);
+    const log = join(firewallJournalDir(dataDir), 'firewall-confirm.log');
+    expect(() => readFileSync(log, 'utf8')).toThrow(/ENOENT/);
+    expect((await runTcpProbes([], { netns: SRV })).length).toBe(0);
+  });
+
+  test('a watchdog left by a killed applier does not revert a table loaded after the recovery', async () => {
+    const d = driver();
+    const dataDir = join(tmp, 'data-stale-wd');
+    const journal = firewallJournalDir(dataDir);
+    const be = createNftFirewallBackend({ netns: SRV, dataDir });
+    await be.apply(open(), 0, []);
+    const child = spawnApplier(flagged(), journal, 2500, true);
+    const rec = await child.pending;
+    child.proc.kill('SIGKILL');
+    // Recovery rolls the apply back: the snapshot's table is loaded again (a restore)...
+    await be.restore(open());
+    expect(currentLoad(journal)).not.toBe(rec.id);
+    // ...and a later apply loads another table, which is committed.
+    const later = compileFirewall({ ...SPEC, rules: [{ name: 'ssh-anywhere', direction: 'input', protocol: 'tcp', port: 22, action: 'accept' }, { name: 'pg', direction: 'input', protocol: 'tcp', port: 5432, action: 'accept' }, ...SPEC.rules!] }).ruleset;
+    await be.apply(later, 0, []);
+    const laterHash = (await d.observe()).hash;
+    // Past the old deadline: the watchdog saw that its change is no longer the loaded one.
+    await new Promise((r) => setTimeout(r, Math.max(0, rec.deadline - Date.now()) + 1500));
+    expect((await d.observe()).hash).toBe(laterHash);
+    expect(readFileSync(join(journal, 'firewall-confirm.log'), 'utf8')).toContain(`${rec.id} superseded by watchdog`);
+    expect(listPending(journal)).toEqual([]);
+  });
+
+  test('recovery settles a pending record and stops its watchdog', async () => {
+    const dataDir = join(tmp, 'data-settle');
+    const journal = firewallJournalDir(dataDir);
+    const be = createNftFirewallBackend({ netns: SRV, dataDir });
+    await be.apply(open(), 0, []);
+    const child = spawnApplier(flagged(), journal, 30_000, true);
+    const rec = await child.pending;
+    child.proc.kill('SIGKILL');
+    const wd = (JSON.parse(readFileSync(join(journal, `firewall-pending-${rec.id}.json`), 'utf8')) as { watchdogPid: number }).watchdogPid;
+    expect(() => process.kill(wd, 0)).not.toThrow();
+    await be.restore(open());
+    expect(settleAfterRecovery(journal, 'rolled-back')).toEqual([rec.id]);
+    expect(listPending(journal)).toEqual([]);
+    expect(readFileSync(join(journal, 'firewall-confirm.log'), 'utf8')).toContain(`${rec.id} reverted by recover: the apply was rolled back`);
+    for (let i = 0; i < 50; i++) {
+      try {
+        process.kill(wd, 0);
+      } catch {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(() => process.kill(wd, 0)).toThrow();
+  });
+});
+
 describe('the engine firewall backend', () => {
   test('commit-confirmed with the plan probes: passing probes keep the table, a failing one reverts and throws', async () => {
     const dataDir = join(tmp, 'data-backend');
@@ -442,7 +549,7 @@ describe('the engine firewall backend', () => {
 function spawnApplier(ruleset: string, journal: string, timeoutMs: number, watchdog: boolean): { proc: ChildProcess; pending: Promise<{ id: string; deadline: number }> } {
   if (!bundleDir) {
     bundleDir = join(repo, 'node_modules', '.cache', `claude-fwtest-${r}`);
-    for (const f of ['runtime/firewall-confirm.ts', 'runtime/drivers/nft.ts', 'common/fsutil.ts', 'common/canonical.ts']) {
+    for (const f of ['runtime/firewall-confirm.ts', 'runtime/drivers/nft.ts', 'common/fsutil.ts', 'common/failpoints.ts', 'common/canonical.ts']) {
       const src = readFileSync(join(repo, f), 'utf8');
       const out = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
       const dest = join(bundleDir, f.replace(/\.ts$/, '.js'));

@@ -8,7 +8,7 @@
  * this run's suffix; containers and temp dirs are removed afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,7 @@ const jobs = {
   slowSvc: job('slowsvc', ['sh', '-c', 'sleep 31; echo never'], { container: svc, timeoutMs: 1000 }),
   tick: job('tick', ['sh', '-c', 'echo tick >> /out/ticks'], { schedule: '* * * * * *', image: IMAGE, mounts: [out] }),
   noSvc: job('nosvc', ['true'], { container: `absent-${tag}` }),
+  quick: job('quick', ['true'], { image: IMAGE, timeoutMs: 3_600_000 }),
 };
 
 function installSchedule(list: JobSpec[]): void {
@@ -81,6 +82,20 @@ afterAll(() => {
 });
 
 describe('claude jobs', () => {
+  it('run NAME with a 1 h timeout: bin/claude exits as soon as the job does (the timer is cleared)', async () => {
+    const started = Date.now();
+    const r = await new Promise<{ code: number | null; out: string }>((res) => {
+      const child = execFile(join(process.cwd(), 'bin', 'claude'), ['jobs', 'run', jobs.quick.name], { env: { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, USER: 'alice', PATH: process.env.PATH ?? '' }, timeout: 120_000 }, (err, stdout, stderr) =>
+        res({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
+      );
+      child.stdin?.end();
+    });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`job ${jobs.quick.name} succeeded`);
+    // before the fix the process stayed alive for the job's whole timeout (1 h; killed at 120 s)
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 150_000);
+
   it('run NAME: a utility job writes into its declared mount; recorded as job.succeeded', async () => {
     const r = await cli(['jobs', 'run', jobs.write.name]);
     expect(r.code, r.out + r.err).toBe(0);

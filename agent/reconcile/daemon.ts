@@ -12,7 +12,7 @@
  * interval and debounce come from manifest.yaml `spec.reconcile` (the last valid one);
  * options given here (the command line) win.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Paths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { compileFiles } from '../../compiler/compile.js';
@@ -81,6 +81,7 @@ export class ReconcilerDaemon {
   async start(): Promise<PassRecord> {
     const { dataDir, stateDir } = this.o.paths;
     const lockPath = `${dataDir}/${RECONCILER_LOCK_FILE}`;
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     try {
       this.release = await acquirePidLock(lockPath, { timeoutMs: 0, purpose: 'claude-reconciler' });
     } catch (e) {
@@ -155,14 +156,16 @@ export class ReconcilerDaemon {
     }, this.settings.intervalMs);
   }
 
-  /** Interval and debounce: the options, else the state files' (when they validate), else the defaults. */
+  /** Interval and debounce: the options, else the last valid state files' (the reconciler's last pass), else the defaults. */
   private readSettings(): void {
-    let fromFiles: { intervalMs: number; debounceMs: number } | null = null;
-    try {
-      const model = compileFiles(readStateFiles(this.o.paths.stateDir)).model;
-      if (model) fromFiles = { intervalMs: model.reconcile.intervalMs, debounceMs: model.reconcile.debounceMs };
-    } catch {
-      /* unreadable: keep what we have */
+    let fromFiles = this.reconciler.settings;
+    if (!fromFiles && this.reconciler.passes === 0) {
+      try {
+        const model = compileFiles(readStateFiles(this.o.paths.stateDir)).model;
+        if (model) fromFiles = { intervalMs: model.reconcile.intervalMs, debounceMs: model.reconcile.debounceMs };
+      } catch {
+        /* unreadable: the defaults */
+      }
     }
     this.settings = {
       intervalMs: Math.max(1000, this.o.intervalMs ?? fromFiles?.intervalMs ?? this.settings.intervalMs),

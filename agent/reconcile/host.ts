@@ -29,7 +29,7 @@ export async function openReconcileHost(o: ReconcileHostOptions): Promise<Reconc
       const r = await planFiles(flow, compiled, { request: p.request, engine: 'user', base: p.base, now: p.now, env: o.env, ttlMs: p.ttlMs, observed: p.observed, allowDestructive: true });
       return r.ok ? { ok: true, planned: r.planned, warnings: r.warnings } : r;
     },
-    apply: (planned, a) => applyPlanned(flow, planned, { now: o.now, actor: a.actor, yes: a.yes, trigger: a.trigger, onEvent: a.onEvent }),
+    apply: (planned, a) => applyPlanned(flow, planned, { now: o.now, actor: a.actor, yes: a.yes, trigger: a.trigger, rollbackOnHealthFailure: a.rollbackOnHealthFailure, onEvent: a.onEvent }),
     lock: () => acquireRequestLock({ dataDir: o.paths.dataDir, waitMs: o.lockWaitMs ?? 600_000 }),
   };
 }

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../../common/canonical.js';
 import { appendLineDurable, writeFileAtomic } from '../../common/fsutil.js';
 import type { Paths } from '../../common/paths.js';
+import { trace } from '../../common/trace.js';
 import { compileFiles, type CompileResult } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import type { ResolvedModel } from '../../compiler/model.js';
@@ -54,7 +55,7 @@ export interface ReconcileHost {
   hostId: string;
   snapshot(): Promise<ObservedState>;
   plan(compiled: CompileResult, o: { request: string; base: string | null; observed: ObservedState; now: Date; ttlMs: number }): Promise<PlanOutcome>;
-  apply(planned: Planned, o: { yes: boolean; actor: { name: string; email: string }; trigger: string; onEvent: (e: ApplyEvent) => void }): Promise<ApplyResult>;
+  apply(planned: Planned, o: { yes: boolean; actor: { name: string; email: string }; trigger: string; rollbackOnHealthFailure: boolean; onEvent: (e: ApplyEvent) => void }): Promise<ApplyResult>;
   /** Queue with the other plan-and-apply requests of this host (agent/flow.ts request lock) from reading the state to the end of the apply; returns the release. */
   lock?(): Promise<() => void>;
 }
@@ -71,7 +72,7 @@ export type PassOutcome =
   | { status: 'unplanned'; stage: string; problems: string[] }
   | { status: 'noop'; committed?: boolean }
   | { status: 'reported' | 'queued'; decision: Decision; planId: string; drift: boolean }
-  | { status: 'applied' | 'rolled-back' | 'needs-attention'; decision: Decision; planId: string; drift: boolean; result: ApplyResult }
+  | { status: 'applied' | 'incomplete' | 'rolled-back' | 'needs-attention'; decision: Decision; planId: string; drift: boolean; result: ApplyResult }
   | { status: 'refused'; error: string; stale: boolean };
 
 export interface PassRecord {
@@ -94,6 +95,12 @@ export class Reconciler {
   last: PassRecord | null = null;
   /** Called after each pass (tests, the benchmark). */
   onPass?: (r: PassRecord) => void;
+  /** `spec.reconcile` timing of the last state files that validated (the daemon's interval and debounce). */
+  settings: { intervalMs: number; debounceMs: number } | null = null;
+  /** The last compile, by the files' text (a pass over unchanged files does not compile again). */
+  private compiled: { key: string; result: CompileResult } | null = null;
+  /** The files of the last HEAD read (a commit's files never change). */
+  private headFiles: { commit: string; files: Record<string, string> } | null = null;
 
   constructor(private readonly o: ReconcilerOptions) {
     this.now = o.now ?? (() => new Date());
@@ -174,19 +181,27 @@ export class Reconciler {
     const repo = existsSync(join(stateDir, '.git', 'HEAD')) ? await openStateRepo(stateDir, { create: false }) : null;
     const head = repo ? await repo.headCommit() : null;
     const files = readStateFiles(stateDir);
-    const compiled = compileFiles(files);
+    trace('reconcile: files read');
+    const key = sha256Hex(canonicalJson(files));
+    if (this.compiled?.key !== key) this.compiled = { key, result: compileFiles(files) };
+    const compiled = this.compiled.result;
+    trace('reconcile: compiled');
     if (!compiled.model) {
       const problems = compiled.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic);
       this.failed('validate', problems, trigger, `the state files do not validate (${problems.length} error${problems.length === 1 ? '' : 's'}); nothing was applied`);
       return { status: 'invalid', problems };
     }
     const model = compiled.model;
+    this.settings = { intervalMs: model.reconcile.intervalMs, debounceMs: model.reconcile.debounceMs };
     saveNotifyConfig(this.dataDir, notifyConfigOf(model));
-    const headFiles = repo && head ? await repo.filesAt(head) : {};
+    if (repo && head && this.headFiles?.commit !== head) this.headFiles = { commit: head, files: await repo.filesAt(head) };
+    const headFiles = repo && head ? this.headFiles!.files : {};
+    trace('reconcile: HEAD files');
     const changedFiles = STATE_FILE_NAMES.filter((n) => files[n] !== headFiles[n]);
     let observed: ObservedState;
     try {
       observed = await this.o.host.snapshot();
+      trace('reconcile: observed');
     } catch (e) {
       const problem = (e as Error).message;
       this.failed('observe', [problem], trigger, `cannot observe the system: ${problem}`);
@@ -195,6 +210,7 @@ export class Reconciler {
     const drift = changedFiles.length === 0;
     const request = drift ? 'restore the applied state (drift corrected by claude-reconciler)' : `hand edit of ${changedFiles.join(', ')} (applied by claude-reconciler)`;
     const planned = await this.o.host.plan(compiled, { request, base: head, observed, now: this.now(), ttlMs: PENDING_TTL_MS });
+    trace('reconcile: planned');
     if (!planned.ok) {
       this.failed(planned.stage, planned.problems, trigger, `cannot plan the state files (${planned.stage}); nothing was applied`);
       return { status: 'unplanned', stage: planned.stage, problems: planned.problems };
@@ -211,7 +227,7 @@ export class Reconciler {
       this.lastDrift = null;
       if (!drift && repo) {
         // Nothing to change on the system (a comment, reordered keys): record the edit in history.
-        const r = await this.applyPlan(planned.planned, { action: 'apply', rule: 'empty', reason: 'no change to the system', confirmed: false }, trigger, drift);
+        const r = await this.applyPlan(planned.planned, { action: 'apply', rule: 'empty', reason: 'no change to the system', confirmed: false }, trigger, drift, model.safety.rollbackOnHealthFailure);
         return r.status === 'applied' ? { status: 'noop', committed: true } : r;
       }
       return { status: 'noop' };
@@ -237,7 +253,7 @@ export class Reconciler {
         this.queue(planned.planned, decision, drift, changedFiles, driftLines);
         return { status: 'queued', decision, planId: payload.id, drift };
       case 'apply':
-        return this.applyPlan(planned.planned, decision, trigger, drift);
+        return this.applyPlan(planned.planned, decision, trigger, drift, model.safety.rollbackOnHealthFailure);
     }
   }
 
@@ -297,7 +313,7 @@ export class Reconciler {
     });
   }
 
-  private async applyPlan(planned: Planned, decision: Extract<Decision, { action: 'apply' }>, trigger: string, drift: boolean): Promise<PassOutcome> {
+  private async applyPlan(planned: Planned, decision: Extract<Decision, { action: 'apply' }>, trigger: string, drift: boolean, rollbackOnHealthFailure: boolean): Promise<PassOutcome> {
     const { payload } = planned;
     const pending = readPending(this.dataDir);
     if (pending && pending.planId !== payload.id) {
@@ -308,7 +324,7 @@ export class Reconciler {
     this.log(`applying ${payload.id} (${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'}; ${decision.rule}: ${decision.reason})`);
     let result: ApplyResult;
     try {
-      result = await this.o.host.apply(planned, { yes: decision.confirmed, actor, trigger: drift && trigger !== 'startup' ? `drift (${trigger})` : trigger, onEvent: (e) => this.onApplyEvent(e) });
+      result = await this.o.host.apply(planned, { yes: decision.confirmed, actor, trigger: drift && trigger !== 'startup' ? `drift (${trigger})` : trigger, rollbackOnHealthFailure, onEvent: (e) => this.onApplyEvent(e) });
     } catch (e) {
       const err = e as Error & { clause?: string; hint?: string };
       const stale = err.name === 'StalePlanError';
@@ -324,6 +340,9 @@ export class Reconciler {
     if (payload.steps.length > 0) this.recordApply();
     if (result.status === 'applied') {
       this.log(`applied ${payload.id} in ${Math.round(result.durationMs)} ms${result.stateCommit ? `, state commit ${result.stateCommit.slice(0, 8)}` : ''}`);
+      for (const w of result.warnings) this.log(`  warning: ${w}`);
+      const unhealthy = result.warnings.filter((w) => w.includes('rollback_on_health_failure is false'));
+      if (unhealthy.length) this.notifier.notify({ source: 'reconciler', kind: 'reconcile.unhealthy', severity: 'critical', title: `applied ${payload.id}, but ${unhealthy.length} container${unhealthy.length === 1 ? ' is' : 's are'} not healthy (kept: rollback_on_health_failure is false)`, detail: unhealthy, planId: payload.id });
       if (payload.steps.length > 0)
         this.notifier.notify({
           source: 'reconciler',
@@ -335,8 +354,9 @@ export class Reconciler {
         });
     } else {
       const why = result.error ? `${result.error.message}${result.error.step ? ` (step ${result.error.step})` : ''}` : result.status;
-      this.log(`apply of ${payload.id} failed: ${why}; ${result.status === 'rolled-back' ? 'rolled back' : 'the rollback did not restore everything: run `claude recover`'}`);
-      this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, ...(result.rollback?.problems.length ? { detail: result.rollback.problems } : {}) });
+      const outcome = result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'left incomplete: its changes are live but the clean-up or state commit failed; `claude recover` completes it' : 'the rollback did not restore everything: run `claude recover`';
+      this.log(`apply of ${payload.id} failed: ${why}; ${outcome}`);
+      this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'applied but not completed (run `claude recover`)' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, ...(result.rollback?.problems.length ? { detail: result.rollback.problems } : {}) });
     }
     return { status: result.status, decision, planId: payload.id, drift, result };
   }

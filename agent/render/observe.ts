@@ -65,8 +65,13 @@ export function servicesTable(rows: ServiceRow[]): string {
   return [line('┌', '┬', '┐'), row(head), line('├', '┼', '┤'), ...body.map(row), line('└', '┴', '┘')].join('\n');
 }
 
+/** The longest log line `claude logs` prints in full (characters); longer ones are cut, saying how much. */
+export const MAX_LOG_LINE = 2000;
+
+/** One log line for a terminal: a line longer than MAX_LOG_LINE is shortened (`--json` keeps it whole). */
 export function logLine(l: LogLine, withTime: boolean): string {
-  return (withTime && l.time ? `${l.time} ` : '') + (l.stream === 'stderr' ? '! ' : '  ') + safeText(l.text);
+  const text = l.text.length > MAX_LOG_LINE ? `${l.text.slice(0, MAX_LOG_LINE)} … (${l.text.length - MAX_LOG_LINE} more characters cut; --json has the whole line)` : l.text;
+  return (withTime && l.time ? `${l.time} ` : '') + (l.stream === 'stderr' ? '! ' : '  ') + safeText(text);
 }
 
 export function eventLine(e: ObsEvent): string {

@@ -132,9 +132,35 @@ describe('claude apply / recover / unlock', () => {
     expect(execFileSync('docker', ['ps', '-aq', '--filter', `name=web-${suffix}`], { encoding: 'utf8' }).trim()).toBe('');
   });
 
+  it('with no plan file, applies the pending changes: plans the state dir, shows the plan, asks; then nothing is pending', async () => {
+    const name = `pending-${suffix}`;
+    const stateDir = join(root, 'state');
+    const services = ['apiVersion: claude.os/v1', 'kind: ServiceManifest', 'metadata:', '  name: test', 'spec:', '  services:', `    - name: ${name}`, '      image: claude-os-local/busybox:latest', '      command: "sleep 3600"', ''].join('\n');
+    writeFileSync(join(stateDir, 'services.yaml'), services);
+    // Without a terminal and without --yes: shown, not applied.
+    const shown = await claude('apply');
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(`Create container '${name}'`);
+    expect(shown.out).toContain('Not applied: there is no terminal to ask for approval.');
+    expect(execFileSync('docker', ['ps', '-aq', '--filter', `name=${name}`], { encoding: 'utf8' }).trim()).toBe('');
+    // In a terminal, "no" leaves it, "y" applies it.
+    const no = await claudeTty('no\n', 'apply');
+    expect(no.out).toContain('Nothing changed.');
+    expect(execFileSync('docker', ['ps', '-aq', '--filter', `name=${name}`], { encoding: 'utf8' }).trim()).toBe('');
+    const yes = await claudeTty('y\n', 'apply');
+    expect(yes.code, JSON.stringify(yes)).toBe(0);
+    expect(yes.out).toContain(`✓ Started ${name}`);
+    expect(execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', name], { encoding: 'utf8' }).trim()).toBe('true');
+    expect(execFileSync('git', ['-C', stateDir, 'log', '-1', '--format=%s'], { encoding: 'utf8' })).toContain('apply state dir');
+    // Settled: nothing pending.
+    const again = await claude('apply');
+    expect(again.out).toContain('Nothing to do: the system already matches the state files.');
+    expect((await claude('plan', '--detailed-exitcode', '--out', join(root, 'p.json'))).code).toBe(0);
+  });
+
   it('recover with nothing to do; unlock without a lock', async () => {
     const r = await claude('recover');
-    expect(r.code).toBe(0);
+    expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toContain('Nothing to recover');
     const u = await claude('unlock', '--force', '3');
     expect(u.code).toBe(1);

@@ -9,12 +9,26 @@ import { EXIT, println, type Command, type CommandContext } from '../context.js'
 import { resolvePaths } from '../../common/paths.js';
 import type { PlanStep } from '../../plan/types.js';
 import { LockHeldError } from '../../runtime/lock.js';
-import { PlanRefusedError } from '../../runtime/verify.js';
-import { applyPlanned, openFlowHost } from '../../agent/flow.js';
+import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
+import { acquireRequestLock, applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
+import { lineReader } from '../prompt.js';
+import { compileStateDir } from '../../compiler/compile.js';
+import { renderDiagnostic } from '../../compiler/diagnostics.js';
+import { renderPlan } from '../../compiler/show.js';
+import { inspectPlan } from '../../plan/inspect.js';
+import { loadTrustedKeys } from '../../plan/keys.js';
+import { authorFromEnv } from '../../runtime/state/repo.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude apply PLAN.json [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
+       claude apply [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
+
+Without PLAN.json: the plan pending approval (queued by the reconciler, claude
+reconcile --serve, by the policy of manifest.yaml spec.safety: docs/reconciler.md) is shown
+and, after you answer yes (or with --yes), applied. With none pending: the pending changes
+of the state dir, planned against the running system (as \`claude plan\` does), shown,
+asked about, and applied on yes.
 
 Verifies the signed plan (envelope, schema, signatures and policy, host, expiry, replay,
 allowed operations, base state, confirmation), then executes it: networks, volumes,
@@ -27,7 +41,7 @@ failure rolls the whole stack back to the snapshot taken before. See docs/runtim
   --wait SECONDS  wait this long for another apply to finish (default 60; 0 refuses at once)
   --state-dir DIR the state dir whose git repo records the applied state
 
-Exit status: 0 applied; 1 refused, rolled back, or needs attention; 2 usage error.`;
+Exit status: 0 applied; 1 refused, rolled back, incomplete (applied but not committed: run claude recover), or needs attention; 2 usage error.`;
 
 /** Reads one line from the input stream (null at its end). */
 function readLine(stream: NodeJS.ReadableStream): Promise<string | null> {
@@ -66,7 +80,7 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values, positionals } = parse(ctx.argv, { yes: { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, wait: { type: 'string' }, 'state-dir': { type: 'string' } });
-    if (positionals.length !== 1) {
+    if (positionals.length > 1) {
       println(ctx.stderr, usage);
       return EXIT.USAGE;
     }
@@ -74,6 +88,11 @@ const command: Command = {
     if (!Number.isFinite(waitS) || waitS < 0) {
       println(ctx.stderr, `claude apply: --wait must be a number of seconds, got '${values.wait}'`);
       return EXIT.USAGE;
+    }
+    if (positionals.length === 0) {
+      const pending = await applyPending(ctx, { yes: values.yes ?? false, json: values.json ?? false, verbose: values.verbose ?? false, waitS, stateDir: values['state-dir'] });
+      if (pending !== null) return pending;
+      return applyStateDir(ctx, { yes: values.yes === true, json: values.json === true, verbose: values.verbose === true, waitS, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}) });
     }
     const file = resolve(ctx.cwd, positionals[0]!);
     let text: string;
@@ -127,6 +146,189 @@ const command: Command = {
     }
   },
 };
+
+/**
+ * `claude apply` with no plan file: the reconciler's pending plan (agent/reconcile/pending.ts),
+ * shown, asked about (a terminal; or --yes), applied as it was signed, and then no longer
+ * pending. Null when nothing is pending (the caller goes on as without one).
+ */
+export async function applyPending(
+  ctx: CommandContext,
+  o: { yes: boolean; json: boolean; verbose: boolean; waitS: number; stateDir?: string | undefined },
+): Promise<number | null> {
+  const paths = resolvePaths(ctx.env, ctx.cwd, o.stateDir);
+  const { readPending, clearPending } = await import('../../agent/reconcile/pending.js');
+  const pending = readPending(paths.dataDir);
+  if (!pending) return null;
+  const { parseEnvelope } = await import('../../plan/envelope.js');
+  const { renderPlan } = await import('../../compiler/show.js');
+  const payload = JSON.parse(Buffer.from(parseEnvelope(pending.envelopeText).payload, 'base64').toString('utf8')) as import('../../plan/types.js').PlanPayload;
+  if (!o.json) {
+    println(ctx.stdout, `Pending approval since ${pending.createdAt}: ${pending.kind === 'drift' ? 'a correction of drift' : `a change of ${pending.changedFiles.join(', ')}`}`);
+    println(ctx.stdout, `  why it waits: ${pending.reason}`);
+    for (const d of pending.drift ?? []) println(ctx.stdout, `  drift: ${d}`);
+    ctx.stdout.write(renderPlan(payload));
+  }
+  if (!o.yes) {
+    if (!ctx.isTTY || o.json) {
+      println(ctx.stderr, `claude apply: plan ${pending.planId} needs your approval: run \`claude apply\` in a terminal and answer yes, or \`claude apply --yes\`.`);
+      return EXIT.FAILURE;
+    }
+    if (!(await ask(ctx, 'Apply this plan? [yes/no] '))) {
+      println(ctx.stdout, 'Not applied; the plan stays pending.');
+      return EXIT.OK;
+    }
+  }
+  const host = await openFlowHost(paths);
+  const renderer = o.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, o.verbose);
+  const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
+  // Queued with the reconciler's passes on the request lock: a pass during this apply would
+  // plan against a half-changed system and queue that as a new pending plan.
+  let release: (() => void) | null = null;
+  try {
+    release = await acquireRequestLock({ dataDir: paths.dataDir, waitMs: o.waitS * 1000 });
+    if (readPending(paths.dataDir)?.planId !== pending.planId) {
+      println(ctx.stderr, `claude apply: plan ${pending.planId} is no longer pending (the reconciler replaced or dropped it while you decided); run \`claude apply\` again to see what waits now.`);
+      println(ctx.stderr, 'Nothing was changed.');
+      return EXIT.FAILURE;
+    }
+    // The person approved the plan with its security/destructive steps listed above: that is the confirmation (P3).
+    const result = await applyPlanned(host, pending.envelopeText, { now: ctx.now, yes: true, lockWaitMs: o.waitS * 1000, actor: { name: user, email: `${user}@${host.hostId}` }, ...(renderer ? { onEvent: renderer.onEvent } : {}) });
+    renderer?.stop();
+    clearPending(paths.dataDir, pending.planId);
+    if (o.json) println(ctx.stdout, JSON.stringify(result, null, 2));
+    else for (const l of renderResult(result)) println(ctx.stdout, l);
+    return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
+  } catch (e) {
+    renderer?.stop();
+    if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
+      const outdated = e instanceof StalePlanError || e instanceof PlanExpiredError || e instanceof ReplayError;
+      if (outdated) clearPending(paths.dataDir, pending.planId);
+      println(ctx.stderr, `claude apply: refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
+      println(ctx.stderr, `  hint: ${outdated ? 'the system or the state files changed since the plan was made; it is no longer pending. `claude reconcile` plans again (the daemon does at its next pass)' : e.hint}`);
+      println(ctx.stderr, 'Nothing was changed.');
+      return EXIT.FAILURE;
+    }
+    println(ctx.stderr, `claude apply: ${dockerHint(e)}`);
+    return EXIT.FAILURE;
+  } finally {
+    release?.();
+  }
+}
+
+/**
+ * `claude apply` with no plan file and no plan pending approval: the pending changes of the
+ * state dir. Plans the state dir against the
+ * running system (the one planning path of cli/flow.ts), shows the plan, asks (or --yes),
+ * applies; re-plans when the system changed meanwhile. "Nothing to do" when it matches.
+ */
+async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boolean; verbose: boolean; waitS: number; stateDir?: string }): Promise<number> {
+  const paths = resolvePaths(ctx.env, ctx.cwd, o.stateDir);
+  const err = (s: string) => println(ctx.stderr, `claude apply: ${s}`);
+  const compiled = compileStateDir(paths.stateDir);
+  if (!compiled.model) {
+    for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));
+    err(`${paths.stateDir} has errors; nothing was changed. Fix them (see \`claude validate\`) and apply again.`);
+    return EXIT.FAILURE;
+  }
+  const host = await openFlowHost(paths);
+  const actor = authorFromEnv(ctx.env);
+  const interactive = ctx.isTTY && !o.yes && !o.json;
+  const reader = interactive ? lineReader(ctx, { terminal: true, promptTypedAhead: false }) : undefined;
+  let problems: string[] = [];
+  let nothing = false;
+  const renderer = o.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, o.verbose);
+  try {
+    const outcome = await planAndApply<Planned>({
+      requestLock: { dataDir: paths.dataDir, waitMs: o.waitS * 1000, onWait: (w) => println(ctx.stderr, `… waiting for another request to finish (pid ${w.pid}, ${w.purpose})`) },
+      releaseLockForApproval: interactive,
+      async makePlan() {
+        const base = await stateHeadOf(paths.stateDir);
+        const r = await planFiles(host, compileStateDir(paths.stateDir), { request: `apply state dir ${paths.stateDir}`, engine: 'user', base, now: ctx.now(), env: ctx.env });
+        if (!r.ok) {
+          problems = r.problems;
+          return null;
+        }
+        for (const w of r.warnings) println(ctx.stderr, w);
+        if (r.planned.payload.steps.length === 0) {
+          nothing = true;
+          return null;
+        }
+        return r.planned;
+      },
+      async approve(planned, info) {
+        if (!o.json) {
+          if (info.replanned) println(ctx.stdout, REPLANNED_MESSAGE);
+          const report = inspectPlan(planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId: host.hostId });
+          ctx.stdout.write(renderPlan(planned.payload, report));
+          println(ctx.stdout);
+        }
+        if (o.yes) return true;
+        if (!reader) {
+          if (!o.json) println(ctx.stdout, 'Not applied: there is no terminal to ask for approval. Run again with --yes.');
+          return false;
+        }
+        const answer = ((await reader.next('Apply these changes? [yes/no] ')) ?? '').trim();
+        return /^(y|yes)$/i.test(answer);
+      },
+      apply: (planned) =>
+        applyPlanned(host, planned, {
+          now: ctx.now,
+          actor,
+          // The user has seen the whole plan (security and destructive lines included) and approved it.
+          yes: true,
+          lockWaitMs: o.waitS * 1000,
+          ...(renderer ? { onEvent: renderer.onEvent } : {}),
+        }),
+      onReplan: (e, n) => {
+        if (!o.json) println(ctx.stdout, `The plan was refused as stale (attempt ${n}): ${e.message.split('\n')[0]}`);
+      },
+    });
+    renderer?.stop();
+    if (outcome.status === 'unplanned' && nothing) {
+      if (o.json) println(ctx.stdout, JSON.stringify({ status: 'nothing' }, null, 2));
+      else println(ctx.stdout, 'Nothing to do: the system already matches the state files.');
+      return EXIT.OK;
+    }
+    if (outcome.status === 'unplanned') {
+      if (o.json) println(ctx.stdout, JSON.stringify({ status: 'unplannable', problems }, null, 2));
+      else {
+        err('the state files cannot be planned on this system; nothing was changed:');
+        for (const p of problems) println(ctx.stderr, '  ' + p.replace(/\n/g, '\n  '));
+      }
+      return EXIT.FAILURE;
+    }
+    if (outcome.status === 'declined') {
+      if (o.json) println(ctx.stdout, JSON.stringify({ status: 'not-applied', plan: outcome.planned.payload }, null, 2));
+      else if (reader) println(ctx.stdout, 'Nothing changed.');
+      return EXIT.OK;
+    }
+    if (outcome.status === 'stale') {
+      if (o.json) println(ctx.stdout, JSON.stringify({ status: 'stale', replans: outcome.replans, error: outcome.error.message }, null, 2));
+      else err(`the system kept changing while planning (refused as stale ${outcome.replans + 1} times); nothing was changed. Try again.`);
+      return EXIT.FAILURE;
+    }
+    const result = outcome.result;
+    if (o.json) println(ctx.stdout, JSON.stringify(result, null, 2));
+    else for (const l of renderResult(result)) println(ctx.stdout, l);
+    return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
+  } catch (e) {
+    renderer?.stop();
+    if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
+      if (o.json) println(ctx.stdout, JSON.stringify({ status: 'refused', error: { name: e.name, clause: e instanceof PlanRefusedError ? e.clause : 'lock', message: e.message, hint: e.hint } }, null, 2));
+      else {
+        err(`refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
+        println(ctx.stderr, `  hint: ${e.hint}`);
+        println(ctx.stderr, 'Nothing was changed.');
+      }
+      return EXIT.FAILURE;
+    }
+    err(dockerHint(e));
+    return EXIT.FAILURE;
+  } finally {
+    reader?.close();
+  }
+}
 
 /** A failure outside the plan's steps (Docker unreachable, a damaged data dir): said plainly. */
 export function dockerHint(e: unknown): string {

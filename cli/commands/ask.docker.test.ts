@@ -2,6 +2,7 @@
  * `claude "<msg>"`, `claude plan "<msg>"`, `claude context --show` and
  * `claude history --conversations`, in process against the real dockerd, in temp dirs.
  */
+import { readHostIdOrNull } from '../../runtime/observe/collect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,13 @@ afterAll(() => {
     execFileSync('docker', ['rm', '-f', svc], { stdio: 'ignore' });
   } catch {
     /* not created */
+  }
+  // The stack network this test's host made (found by its host label, never another's).
+  const host = dir ? readHostIdOrNull(join(dir, 'data')) : null;
+  if (host) {
+    for (const n of execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=claude.os/host=${host}`], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      execFileSync('docker', ['network', 'rm', n], { stdio: 'ignore' });
+    }
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -83,6 +91,19 @@ describe('claude "<msg>" end to end (offline engine, local images)', () => {
     expect(payload.provenance.engine).toBe('offline');
     expect(payload.steps.some((s) => s.op === 'container.create' && s.target === 'container/postgres')).toBe(true);
     expect(existsSync(join(dir, 'state', 'services.yaml'))).toBe(false);
+  });
+
+  it('Test 6: a request on top of an invalid state file is refused with file:line:col, exit 1, nothing changed', async () => {
+    const sd = join(dir, 'state-invalid');
+    mkdirSync(sd, { recursive: true });
+    const text = 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: x\nspec:\n  services:\n    - name: nginx\n      image: nginx:alpine\ninvalid: yaml: {{{{\n';
+    writeFileSync(join(sd, 'services.yaml'), text);
+    const r = await claude(['start nginx', '--yes'], { CLAUDE_STATE_DIR: sd });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^services\.yaml:9:10: error CLA1009/m);
+    expect(r.err).toContain('nothing was changed');
+    expect(readFileSync(join(sd, 'services.yaml'), 'utf8')).toBe(text);
+    expect(existsSync(join(sd, '.git'))).toBe(false);
   });
 
   it('refuses a dangerous request and explains an unknown one, with exit 1 and no plan', async () => {

@@ -10,21 +10,23 @@
  * after the plan (see planFromMessage). Each request is kept as a conversation in the data
  * dir (`claude history --conversations`).
  */
-import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
 import { renderPlan } from '../../compiler/show.js';
+import { compileFiles } from '../../compiler/compile.js';
+import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { ProviderError, type ConversationTurn } from '../../compiler/intent/provider.js';
 import { inspectPlan } from '../../plan/inspect.js';
-import { KeyError, loadTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
-import { requiredRoles } from '../../plan/policy.js';
-import { cosignPlan } from '../../compiler/sign.js';
-import { serializeEnvelope } from '../../plan/envelope.js';
+import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
+import { withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
-import { applyPlanned as applyOnHost, lineReader as flowLineReader, openFlowHost, REQUEST_FLAGS, type LineReader } from '../../agent/flow.js';
+import { isFlagged, recordOutcome } from '../../agent/learning.js';
+import { applyPlanned as applyOnHost, openFlowHost } from '../../agent/flow.js';
+import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
+import { cleanText, SGR_RESET } from '../../common/terminal.js';
 
 const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE] [--i-know-what-i-am-doing]
 
@@ -51,25 +53,29 @@ export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult):
   const { result } = t;
   const p = result.proposal;
   if (result.status === 'refused') {
-    println(ctx.stdout, p.refused ? p.explanation : `I can't use that proposal: ${result.problems.join('; ')}`);
+    println(ctx.stdout, cleanText(p.refused ? p.explanation : `I can't use that proposal: ${result.problems.join('; ')}`));
     return;
   }
-  if (p.explanation) println(ctx.stdout, p.explanation);
+  // Everything the provider wrote is cleaned of control and bidi characters (common/terminal.ts).
+  if (p.explanation) println(ctx.stdout, cleanText(p.explanation));
   if (result.status === 'invalid') {
     println(ctx.stdout, '');
     println(ctx.stdout, `The ${p.provider} provider could not produce valid state files after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}; nothing was planned. The last problems:`);
-    for (const line of result.problems) println(ctx.stdout, '  ' + line.replace(/\n/g, '\n  '));
+    for (const line of result.problems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
   }
-  for (const w of result.warnings) println(ctx.stdout, `⚠ ${w}`);
-  for (const q of result.questions) println(ctx.stdout, `? ${q}`);
+  for (const w of result.warnings) println(ctx.stdout, `⚠ ${cleanText(w)}`);
+  for (const q of result.questions) println(ctx.stdout, `? ${cleanText(q)}`);
   if (t.planProblems) {
     println(ctx.stdout, 'The proposal cannot be planned:');
-    for (const line of t.planProblems) println(ctx.stdout, '  ' + line.replace(/\n/g, '\n  '));
+    for (const line of t.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
   }
   if (t.planned) {
     const report = inspectPlan(t.planned.envelopeText, { trusted: loadTrustedKeys(s.paths.dataDir), now: s.now(), hostId: t.planned.payload.hostId });
     println(ctx.stdout, '');
-    ctx.stdout.write(renderPlan(t.planned.payload, report));
+    // The box is drawn after an SGR reset (nothing printed before it can conceal or recolour
+    // it) and is the last thing printed before the prompt.
+    if (ctx.isTTY) ctx.stdout.write(SGR_RESET);
+    ctx.stdout.write(cleanText(renderPlan(t.planned.payload, report)));
     println(ctx.stdout);
   }
 }
@@ -82,12 +88,18 @@ export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult):
  * steps the user did not see is not applied without asking again.
  */
 export async function applyPlanned(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult, adminKey?: string): Promise<number> {
+  const code = await applyPlannedUnrecorded(ctx, s, first, t, adminKey);
+  // Learning mode: how plans made from a learned phrasing turn out.
+  if (t?.learned) {
+    const r = recordOutcome(s.paths.dataDir, t.learned.index, code === EXIT.OK ? 'applied' : 'rolled-back');
+    if (r && isFlagged(r)) println(ctx.stdout, `Note: plans made from the learned phrasing "${r.phrasing}" keep rolling back (${r.outcomes.rolledBack} times); I will not use it again. \`claude learn list\` shows it.`);
+  }
+  return code;
+}
+
+async function applyPlannedUnrecorded(ctx: CommandContext, s: IntentSession, first: PlannedIntent, t?: TurnResult, adminKey?: string): Promise<number> {
   // Policy P2: users, SSH keys, sudo and sshd changes also need an admin signature.
-  const withAdmin = (p: PlannedIntent): PlannedIntent | undefined => {
-    if (!requiredRoles(p.payload).includes('admin')) return p;
-    if (!adminKey) return undefined;
-    return { ...p, envelopeText: serializeEnvelope(cosignPlan(p.envelopeText, readPrivateKeyFile(resolve(ctx.cwd, adminKey))).envelope) };
-  };
+  const withAdmin = (p: PlannedIntent): PlannedIntent | undefined => withAdminSignature(p, adminKey, ctx.cwd);
   let signed: PlannedIntent | undefined;
   try {
     signed = withAdmin(first);
@@ -98,7 +110,7 @@ export async function applyPlanned(ctx: CommandContext, s: IntentSession, first:
   }
   if (!signed) {
     const path = savePending(s, first);
-    println(ctx.stdout, 'Not applied: this plan changes users, SSH keys, sudo or sshd, so it also needs an admin signature (policy P2).');
+    println(ctx.stdout, 'Not applied: this plan changes users, SSH keys, sudo or sshd, or mounts a host system path, so it also needs an admin signature (policy P2).');
     println(ctx.stdout, `  Saved to ${path}. Sign it with \`claude sign ${path} --key ADMIN.key\` and apply it with \`claude apply ${path}\`,`);
     println(ctx.stdout, '  or ask again with --admin-key ADMIN.key.');
     return EXIT.FAILURE;
@@ -160,7 +172,7 @@ async function applyOnce(ctx: CommandContext, s: IntentSession, planned: Planned
   }
 }
 
-/** The request's reader (agent/flow.ts lineReader): readline drives the terminal; answers typed ahead get no prompt. */
+/** The request's reader (cli/prompt.ts lineReader): readline drives the terminal; answers typed ahead get no prompt. */
 export function lineReader(ctx: CommandContext): LineReader {
   return flowLineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
 }
@@ -190,6 +202,20 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       return EXIT.FAILURE;
     }
     throw e;
+  }
+  // State files that do not compile: each problem at file:line:col. The offline engine
+  // edits the files as they are, so it cannot work on top of them: refused, exit 1, nothing
+  // changed. An LLM may be asked to repair them, so there they are only shown.
+  const broken = compileFiles(s.files as Record<string, string>).diagnostics.filter((d) => d.severity === 'error');
+  if (broken.length > 0) {
+    for (const d of broken) println(ctx.stderr, renderDiagnostic(d));
+    if (s.kind === 'offline') {
+      println(ctx.stderr, `claude: the state files in ${s.paths.stateDir} have errors (above); nothing was changed. Fix them (see \`claude validate\`) and ask again.`);
+      if (opts.json) println(ctx.stdout, JSON.stringify({ status: 'invalid-state', problems: broken.map(renderDiagnostic) }, null, 2));
+      await s.close();
+      return EXIT.FAILURE;
+    }
+    println(ctx.stderr, `claude: warning: the state files in ${s.paths.stateDir} have errors (above); the proposal must fix them to be planned.`);
   }
   const convo = newConversationId(ctx.now());
   const history: ConversationTurn[] = [];
@@ -328,7 +354,7 @@ const command: Command = {
       return runHealth(ctx, { json: values.json === true, rightSize: hq === 'right-size', yes: values.yes === true, ...(values['state-dir'] ? { stateDirFlag: values['state-dir'] } : {}) });
     }
     // "the website is down", "why is the database slow?": diagnose first, fix through a plan.
-    const { maybeTroubleshoot } = await import('../../agent/troubleshoot.js');
+    const { maybeTroubleshoot } = await import('../troubleshoot.js');
     const troubleshot = await maybeTroubleshoot(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDirFlag: values['state-dir'] } : {}) });
     if (troubleshot !== null) return troubleshot;
     return runRequest(ctx, message, { yes: values.yes === true, json: values.json === true, force: values['i-know-what-i-am-doing'] === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), ...(values['admin-key'] ? { adminKey: values['admin-key'] } : {}) });

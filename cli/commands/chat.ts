@@ -13,6 +13,7 @@ import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
 import { openIntentSession, reloadState } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
+import { learn } from '../../agent/learning.js';
 import { applyPlanned, lineReader, printTurn } from './ask.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, type TurnResult } from '../../agent/request.js';
 
@@ -64,6 +65,8 @@ const command: Command = {
     let pending: TurnResult | undefined;
     /** The requests that built the pending proposal. */
     let chain: string[] = [];
+    /** Learning mode: the last request not understood (or corrected), waiting for a rephrase that gets applied. */
+    let unclear: string | undefined;
     try {
       for (;;) {
         const raw = await reader.next('claude> ');
@@ -79,6 +82,11 @@ const command: Command = {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
+          if (code === 0 && unclear && !pending.learned) {
+            learn(s.paths.dataDir, unclear, chain.join('; '), ctx.now());
+            println(ctx.stdout, `Learned: next time "${unclear}" means "${chain.join('; ')}" (kept in this machine's data dir only; \`claude learn list\`, \`claude learn forget N\`).`);
+          }
+          unclear = undefined;
           // Start the next request from what is on disk now (the apply commits the files).
           await reloadState(s);
           files = s.files;
@@ -98,10 +106,19 @@ const command: Command = {
           continue;
         }
         appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
+        // A correction ("no, I meant …") replaces the pending proposal, and is learned from.
+        const corrected = /^(?:no[,.!]?\s+)?(?:i meant|i mean|what i meant was|actually,? i meant)\s+(.+)$/i.exec(line);
+        let request = line;
+        if (corrected && pending) {
+          unclear = chain.join('; ');
+          pending = undefined;
+          chain = [];
+          request = corrected[1]!.trim();
+        }
         const base = pending?.result.merged ?? files;
         let t: TurnResult;
         try {
-          t = await proposeTurn(s, line, history, base, [...(pending ? chain : []), line].join('; '));
+          t = await proposeTurn(s, request, history, base, [...(pending ? chain : []), request].join('; '));
         } catch (e) {
           if (e instanceof ProviderError) {
             println(ctx.stdout, `${e.message}\n  hint: ${e.hint}`);
@@ -110,6 +127,7 @@ const command: Command = {
           throw e;
         }
         history.push({ role: 'user', text: line }, { role: 'assistant', text: t.result.proposal.explanation });
+        if (t.result.status === 'answer' && t.result.proposal.understood === false) unclear = line;
         printTurn(ctx, s, t);
         appendTurn(s.paths.dataDir, convo, {
           at: ctx.now().toISOString(),
@@ -121,7 +139,7 @@ const command: Command = {
           ...(t.planned ? { planId: t.planned.payload.id } : {}),
         });
         if (t.planned) {
-          chain = [...(pending ? chain : []), line];
+          chain = [...(pending ? chain : []), request];
           pending = t;
           println(ctx.stdout, isSecuritySensitive(t.planned) ? 'This is a significant security change. Proceed? [yes/no/modify] (or keep refining)' : 'Apply these changes? [yes/no/modify] (or keep refining)');
         }

@@ -6,7 +6,7 @@
  */
 import { parse } from '../args.js';
 import { UsageError, type Command } from '../context.js';
-import { runTroubleshoot } from '../../agent/troubleshoot.js';
+import { runTroubleshoot } from '../troubleshoot.js';
 
 const usage = `usage: claude diagnose [SERVICE] [--yes] [--no-fix] [--option N] [--json] [--state-dir DIR]
 

@@ -4,9 +4,19 @@
  */
 import type { Command } from '../context.js';
 
+/**
+ * Commands another entry runs: bin/claude hands `claude serve` to the server's entry
+ * (server/main.ts), because the CLI and the server never import each other. Listed here for
+ * `claude help` only.
+ */
+export const OTHER_ENTRIES: Record<string, { summary: string; entry: string }> = {
+  serve: { summary: 'serve the API and the web UI (plans; applies only approved plans)', entry: 'server/main.ts' },
+};
+
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   ask: async () => (await import('./ask.js')).default,
   chat: async () => (await import('./chat.js')).default,
+  learn: async () => (await import('./learn.js')).default,
   context: async () => (await import('./context.js')).default,
   apply: async () => (await import('./apply.js')).default,
   recover: async () => (await import('./recover.js')).default,
@@ -32,7 +42,6 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   diagnose: async () => (await import('./diagnose.js')).default,
   observe: async () => (await import('./observe.js')).default,
   jobs: async () => (await import('./jobs.js')).default,
-  serve: async () => (await import('./serve.js')).default,
   reconcile: async () => (await import('./reconcile.js')).default,
   notifications: async () => (await import('./notifications.js')).default,
   health: async () => (await import('./health.js')).default,

@@ -1,7 +1,8 @@
 /**
  * `claude observe [--serve] [--host ADDR] [--port N] [--interval SECONDS]`: without
  * --serve, print the state summary YAML once (what the LLM gets as context); with --serve,
- * run the observer daemon (runtime/observe/daemon.ts) until the process is stopped. The
+ * run the observer daemon (agent/observer.ts: runtime/observe/daemon.ts and the job
+ * scheduler) until the process is stopped. The
  * systemd unit claude-observe.service runs `claude observe --serve` (docs/observe.md).
  */
 import { parse } from '../args.js';
@@ -42,31 +43,17 @@ const command: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not '${values.port}'`);
     const interval = values.interval === undefined ? 10 : Number(values.interval);
     if (!Number.isFinite(interval) || interval < 1 || interval > 3600) throw new UsageError(`--interval must be 1-3600 seconds, not '${values.interval}'`);
-    const { ObserveDaemon } = await import('../../runtime/observe/daemon.js');
-    const daemon = new ObserveDaemon({
-      docker: env.docker,
-      dataDir: env.dataDir,
-      root: env.root,
-      now: ctx.now,
-      // no hostId: the daemon reads it from the data dir, also once the first plan makes it
-      intervalMs: interval * 1000,
-      host: values.host ?? '127.0.0.1',
-      port,
-      log: (l) => println(ctx.stderr, l),
-    });
+    // The daemon's wiring lives in the agent (agent/observer.ts), like the CLI's and the API's.
+    const { startObserver } = await import('../../agent/observer.js');
     let addr: { host: string; port: number };
     try {
-      addr = await daemon.start();
+      addr = (await startObserver(ctx, { host: values.host ?? '127.0.0.1', port, intervalMs: interval * 1000, log: (l) => println(ctx.stderr, l) })).address;
     } catch (e) {
       println(ctx.stderr, `claude observe: cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(e as Error).message}`);
       println(ctx.stderr, '  hint: another claude-observe may be running; pick another --port');
       return EXIT.FAILURE;
     }
     println(ctx.stderr, `claude-observe: serving http://${addr.host}:${addr.port}/metrics, /api/v1/status, /api/v1/summary, /healthz (every ${interval} s)`);
-    // The scheduled jobs run in this daemon too, on their cron schedule (runtime/jobs/, docs/jobs.md).
-    const jobs = await import('../../runtime/jobs/index.js');
-    const { readHostId } = await import('../../plan/keys.js');
-    new jobs.JobScheduler({ docker: await jobs.dockerFromEnv(ctx.env), dataDir: env.dataDir, root: env.root, hostId: () => readHostId(env.dataDir), now: ctx.now, log: (l) => println(ctx.stderr, l) }).start();
     // Runs until the process is stopped (systemd sends SIGTERM); metrics and events are
     // saved every minute, so at most the last minute is lost.
     await new Promise<void>(() => undefined);

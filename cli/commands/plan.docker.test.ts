@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { claude as runClaude } from '../testutil/requests.js';
 import { packageRoot } from '../../common/paths.js';
@@ -17,6 +18,10 @@ function claude(argv: string[], env: Record<string, string> = {}, at: Date = now
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'claude-plan-cli-'));
   cpSync(join(packageRoot(), 'fixtures/states/spec-example'), join(dir, 'state'), { recursive: true });
+  // The example's network is 'webstack': name it per run, so a parallel test's stack on the
+  // same dockerd (another host id: CLA4003) never meets this one.
+  const services = join(dir, 'state', 'services.yaml');
+  writeFileSync(services, readFileSync(services, 'utf8').replace(/\bwebstack\b/g, `webstack-${randomBytes(4).toString('hex')}`));
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -65,7 +65,7 @@ const command: Command = {
       return o.status === 'invalid' || o.status === 'unplanned' || o.status === 'refused' || o.status === 'rolled-back' || o.status === 'needs-attention' ? EXIT.FAILURE : EXIT.OK;
     }
     const { ReconcilerDaemon, ReconcilerRunningError } = await import('../../agent/reconcile/daemon.js');
-    const { recover } = await import('../../runtime/apply.js');
+    const { recoverHost } = await import('../../agent/flow.js');
     const { dockerFor } = await import('../../runtime/observe/engine-client.js');
     const docker = await dockerFor(ctx.env);
     const daemon = new ReconcilerDaemon({
@@ -75,7 +75,7 @@ const command: Command = {
       pidFile: values['pid-file'] ?? ctx.env['CLAUDE_RECONCILER_PID_FILE'] ?? '/run/claude-reconciler.pid',
       ...(intervalMs !== undefined ? { intervalMs } : {}),
       ...(debounceMs !== undefined ? { debounceMs } : {}),
-      recover: async () => recover({ engine: await host.flow.engine(), dataDir: paths.dataDir, stateDir: paths.stateDir, now: ctx.now }),
+      recover: async () => (await recoverHost(host.flow, { now: ctx.now })).result,
       containerEvents: () => docker.getEvents({ filters: { type: ['container'], label: [`claude.os/host=${host.hostId}`] } }) as Promise<NodeJS.ReadableStream & { destroy?: () => void }>,
       log,
     });

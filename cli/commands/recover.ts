@@ -7,8 +7,7 @@
 import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
-import { recover } from '../../runtime/apply.js';
-import { openFlowHost } from '../../agent/flow.js';
+import { openFlowHost, recoverHost } from '../../agent/flow.js';
 import { ProgressRenderer, renderRecover } from '../progress.js';
 import { dockerHint } from './apply.js';
 
@@ -32,23 +31,16 @@ const command: Command = {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'repair-state': { type: 'boolean' } }, false);
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     if (values['repair-state']) return (await import('../repair-state.js')).runRepairState(ctx, paths.stateDir, values.json ?? false);
-    const engine = await (await openFlowHost(paths)).engine();
     const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY);
-    const firewall: string[] = [];
-    try {
-      const { NftDriver } = await import('../../runtime/drivers/nft.js');
-      const { recoverPendingFirewall } = await import('../../runtime/firewall-confirm.js');
-      const r = await recoverPendingFirewall(new NftDriver(), `${paths.dataDir}/journal`, ctx.now().getTime());
-      for (const id of r.reverted) firewall.push(`reverted unconfirmed firewall change ${id}`);
-    } catch {
-      /* no nft on this host, or nothing pending */
-    }
     let result;
+    let firewall: string[];
     try {
-      result = await recover({ engine, dataDir: paths.dataDir, stateDir: paths.stateDir, now: ctx.now, ...(renderer ? { onEvent: (e) => e.type !== 'recover' && renderer.onEvent(e) } : {}) });
+      ({ result, firewall } = await recoverHost(await openFlowHost(paths), { now: ctx.now, ...(renderer ? { onEvent: (e) => e.type !== 'recover' && renderer.onEvent(e) } : {}) }));
     } catch (e) {
       renderer?.stop();
       println(ctx.stderr, `claude recover: ${dockerHint(e)}`);
+      const hint = (e as { hint?: unknown }).hint;
+      if (typeof hint === 'string') println(ctx.stderr, `  hint: ${hint}`);
       return EXIT.FAILURE;
     }
     renderer?.stop();

@@ -23,7 +23,8 @@ import { appendAudit } from '../../runtime/audit.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { authorFromEnv, openStateRepo, StateRepoDamagedError, UnknownRevisionError, type HistoryEntry } from '../../runtime/state/repo.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
-import { applyPlanned, lineReader, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, REQUEST_FLAGS, stateHeadOf, type LineReader, type Planned } from '../../agent/flow.js';
+import { applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
+import { lineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
 const usage = `usage: claude rollback [COMMIT] [--yes] [--json] [--out FILE] [--state-dir DIR] [--wait SECONDS] [--i-know-what-i-am-doing]

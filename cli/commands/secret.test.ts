@@ -28,7 +28,7 @@ describe('claude secret set', () => {
     expect(doc.spec.secrets).toHaveLength(1);
     expect(doc.spec.secrets[0]!.value).toMatch(/^encrypted:v1:/);
     const identity = readAgeIdentity(join(dir, 'data'))!;
-    expect(await decryptSecret(doc.spec.secrets[0]!.value, identity)).toBe('hunter2-very-secret');
+    expect(await decryptSecret(doc.spec.secrets[0]!.value, identity, 'db_password')).toBe('hunter2-very-secret');
 
     writeFileSync(file, '# keep me\n' + readFileSync(file, 'utf8'));
     expect((await claude('second', 'secret', 'set', 'api_key')).code).toBe(0);
@@ -37,7 +37,7 @@ describe('claude secret set', () => {
     expect(text.startsWith('# keep me\n')).toBe(true);
     const after = parse(text) as { spec: { secrets: { name: string; value: string }[] } };
     expect(after.spec.secrets.map((s) => s.name)).toEqual(['db_password', 'api_key']);
-    expect(await decryptSecret(after.spec.secrets[0]!.value, identity)).toBe('rotated');
+    expect(await decryptSecret(after.spec.secrets[0]!.value, identity, 'db_password')).toBe('rotated');
   });
 
   it('refuses a bad name and an empty value', async () => {

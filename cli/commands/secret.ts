@@ -59,7 +59,7 @@ const command: Command = {
       return EXIT.FAILURE;
     }
     const { recipient } = await ensureAgeIdentity(paths.dataDir);
-    const encrypted = await encryptSecret(value, recipient);
+    const encrypted = await encryptSecret(value, recipient, name);
     const YAML = await import('yaml');
     const file = join(paths.stateDir, 'security.yaml');
     const doc = existsSync(file)

@@ -26,11 +26,21 @@ const command: Command = {
     const desired = await desiredFromStateDir(env.stateDir);
     const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired } : {}) });
     const d = summary.data;
+    const { readPending } = await import('../../agent/reconcile/pending.js');
+    const p = readPending(env.dataDir);
+    const pending = p ? { planId: p.planId, kind: p.kind, reason: p.reason, rule: p.rule, changedFiles: p.changedFiles, steps: p.steps, ...(p.drift ? { drift: p.drift } : {}), createdAt: p.createdAt, expiresAt: p.expiresAt } : null;
     if (values.json) {
       const running = d.services.filter((s) => s.state === 'running').length;
-      println(ctx.stdout, JSON.stringify({ banner: { hostname: d.system.hostname, running, services: d.services.length, alerts: d.alerts.length }, summary: d }, null, 2));
+      println(ctx.stdout, JSON.stringify({ banner: { hostname: d.system.hostname, running, services: d.services.length, alerts: d.alerts.length }, summary: d, pending }, null, 2));
     } else {
       println(ctx.stdout, banner(d));
+      if (pending) {
+        println(ctx.stdout);
+        println(ctx.stdout, `Pending approval: plan ${pending.planId} (${pending.kind === 'drift' ? 'corrects drift' : `changes ${pending.changedFiles.join(', ')}`}), ${pending.steps.length} step${pending.steps.length === 1 ? '' : 's'}, since ${pending.createdAt}`);
+        println(ctx.stdout, `  why: ${pending.reason}`);
+        for (const st of pending.steps) println(ctx.stdout, `  - ${st}`);
+        println(ctx.stdout, '  review and apply it with: claude apply');
+      }
       println(ctx.stdout);
       ctx.stdout.write(summary.yaml);
     }

@@ -8,6 +8,7 @@ import { EXIT, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { compileStateDir } from '../../compiler/compile.js';
+import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude validate [--state-dir DIR] [--json]
 
@@ -27,6 +28,7 @@ const command: Command = {
     const { values } = parse(ctx.argv, { 'state-dir': { type: 'string' }, json: { type: 'boolean' } }, false);
     const { stateDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     const { diagnostics, model } = compileStateDir(stateDir);
+    trace('validate: compiled');
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.length - errors;
     const ok = errors === 0 && model !== undefined;

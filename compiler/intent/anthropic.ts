@@ -9,11 +9,37 @@
  * is_error that carries the compiler's diagnostics (fenced as data).
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { assembleContext, fenceUntrusted } from './context.js';
 import { ProviderError, type IntentContext, type IntentProvider, type Proposal } from './provider.js';
 import { TOOL_DESCRIPTION, TOOL_INPUT_SCHEMA, TOOL_NAME, proposalFromReply } from './reply.js';
 
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
+/**
+ * The default model: from the SDK's own model list (`Anthropic.Messages.Model`) and never
+ * one of its `DEPRECATED_MODELS` (anthropic.test.ts reads both from the installed SDK and
+ * fails when this stops being true, e.g. after an SDK upgrade).
+ */
+export const DEFAULT_ANTHROPIC_MODEL: Anthropic.Messages.Model = 'claude-sonnet-5-5';
+
+const require = createRequire(import.meta.url);
+
+/** The SDK's list of deprecated models, model → end-of-life date (not an exported path, so read from its file). */
+export function deprecatedModels(): Readonly<Record<string, string>> {
+  try {
+    const root = dirname(require.resolve('@anthropic-ai/sdk'));
+    return (require(join(root, 'internal', 'data', 'deprecated-models.js')) as { DEPRECATED_MODELS: Record<string, string> }).DEPRECATED_MODELS;
+  } catch {
+    return {};
+  }
+}
+
+/** One clear line when the configured model is deprecated, naming the model to move to. */
+export function modelDeprecation(model: string): string | undefined {
+  const eol = deprecatedModels()[model];
+  if (!eol) return undefined;
+  return `The model ${model} (manifest.yaml spec.llm.model) is deprecated and reaches its end of life on ${eol}: set spec.llm.model to ${DEFAULT_ANTHROPIC_MODEL}.`;
+}
 export const DEFAULT_MAX_TOKENS = 8192;
 
 export interface AnthropicOptions {
@@ -97,7 +123,10 @@ export class AnthropicProvider implements IntentProvider {
       .filter((b): b is Anthropic.TextBlock => b.type === 'text')
       .map((b) => b.text)
       .join('\n');
-    return proposalFromReply(this.name, tool?.input, text);
+    const proposal = proposalFromReply(this.name, tool?.input, text);
+    const deprecated = modelDeprecation(params.model);
+    if (deprecated && !ctx.repair) proposal.warnings = [deprecated, ...(proposal.warnings ?? [])];
+    return proposal;
   }
 }
 

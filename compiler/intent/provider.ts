@@ -76,6 +76,12 @@ export interface IntentContext {
   now: Date;
   /** Set when asking the provider to repair its previous proposal. */
   repair?: RepairRequest;
+  /**
+   * Generates a strong random value for a secret the proposal needs and returns it
+   * encrypted to the host key (`encrypted:v1:…`); the plain value never leaves it. Set by
+   * the CLI (it has the host key); without it, generated secrets are not possible.
+   */
+  generateSecret?: (name: string) => Promise<string>;
 }
 
 export interface RepairRequest {
@@ -103,6 +109,12 @@ export interface Proposal {
   understood?: boolean;
   /** The reply could not be read (e.g. tool arguments that are not JSON): sent back for a repair. */
   problems?: string[];
+  /**
+   * Secrets the proposal refers to as `${secrets.NAME}` that do not exist yet and should be
+   * generated (a strong random value, encrypted to the host key by the flow, never seen by
+   * the provider). Only names; the offline engine sets it for template passwords.
+   */
+  generatedSecrets?: { name: string; purpose: string }[];
 }
 
 export interface IntentProvider {

@@ -4,7 +4,10 @@
  * fixtures/llm-replies/*.json. Nothing here stubs our own interfaces.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnthropicProvider } from './anthropic.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { AnthropicProvider, DEFAULT_ANTHROPIC_MODEL, deprecatedModels } from './anthropic.js';
 import { OpenAiCompatibleProvider } from './openai-compatible.js';
 import { loadReplayFixture, startReplayServer, type ReplayServer } from './replay.js';
 import { proposeValidated } from './validate-proposal.js';
@@ -37,12 +40,12 @@ afterEach(async () => {
 
 type Kind = 'anthropic' | 'openai';
 
-async function withFixture(kind: Kind, name: string): Promise<{ provider: IntentProvider; server: ReplayServer }> {
+async function withFixture(kind: Kind, name: string, model: string = DEFAULT_ANTHROPIC_MODEL): Promise<{ provider: IntentProvider; server: ReplayServer }> {
   const fx = loadReplayFixture(`${kind}-${name}`);
   server = await startReplayServer(fx.replies);
   const provider =
     kind === 'anthropic'
-      ? new AnthropicProvider({ apiKey: 'test-key', baseURL: server.origin, maxRetries: 0, model: 'claude-sonnet-4-5', maxTokens: 4096 })
+      ? new AnthropicProvider({ apiKey: 'test-key', baseURL: server.origin, maxRetries: 0, model, maxTokens: 4096 })
       : new OpenAiCompatibleProvider({ baseURL: `${server.origin}/v1`, model: 'local', apiKey: 'local-key' });
   return { provider, server };
 }
@@ -67,7 +70,7 @@ for (const kind of ['anthropic', 'openai'] as const) {
         // The SDK sends the key as x-api-key or (this version) as a bearer token.
         expect(`${req.headers['x-api-key'] ?? ''} ${req.headers.authorization ?? ''}`).toMatch(/test-key/);
         const body = req.body as { tools: { name: string; input_schema: { properties: { files: { properties: Record<string, unknown> } } } }[]; system: string; model: string };
-        expect(body.model).toBe('claude-sonnet-4-5');
+        expect(body.model).toBe(DEFAULT_ANTHROPIC_MODEL);
         expect(body.tools[0]!.name).toBe('propose_changes');
         expect(Object.keys(body.tools[0]!.input_schema.properties.files.properties).sort()).toEqual(['manifest.yaml', 'network.yaml', 'scheduled.yaml', 'security.yaml', 'services.yaml', 'storage.yaml']);
         expect(body.system).toMatch(/You NEVER execute commands/);
@@ -184,5 +187,33 @@ describe('provider selection', () => {
   it('an unreachable local model server is a clear provider error', async () => {
     const p = new OpenAiCompatibleProvider({ baseURL: 'http://127.0.0.1:9/v1', timeoutMs: 2000 });
     await expect(p.propose(context())).rejects.toThrow(/cannot reach the model server at http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions/);
+  });
+});
+
+describe('the Anthropic model', () => {
+  it("the default is in the SDK's model list and not in its DEPRECATED_MODELS", () => {
+    // The SDK's list is a type: read the literals of `export type Model = …` from its declarations.
+    const sdk = dirname(createRequire(import.meta.url).resolve('@anthropic-ai/sdk'));
+    const dts = readFileSync(join(sdk, 'resources', 'messages', 'messages.d.ts'), 'utf8');
+    const line = /export type Model = ([^;]+);/.exec(dts)![1]!;
+    const models = [...line.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+    expect(models.length).toBeGreaterThan(5);
+    expect(models).toContain(DEFAULT_ANTHROPIC_MODEL);
+    expect(Object.keys(deprecatedModels()).length).toBeGreaterThan(0);
+    expect(Object.keys(deprecatedModels())).not.toContain(DEFAULT_ANTHROPIC_MODEL);
+  });
+
+  it('a configured model that is deprecated gives one clear warning at plan time, with the model to move to', async () => {
+    const old = Object.keys(deprecatedModels())[0]!;
+    const { provider } = await withFixture('anthropic', 'good', old);
+    const r = await proposeValidated(provider, context());
+    expect(r.status).toBe('proposed');
+    const lines = r.warnings.filter((w) => w.includes(old));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`deprecated and reaches its end of life on .*: set spec.llm.model to ${DEFAULT_ANTHROPIC_MODEL}`));
+    // The default gives none.
+    await server?.close();
+    const fresh = await withFixture('anthropic', 'good');
+    expect((await proposeValidated(fresh.provider, context())).warnings.join('\n')).not.toMatch(/deprecated/);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { STATE_FILE_NAMES } from '../model.js';
 import type { Proposal } from './provider.js';
+import { cleanText } from '../../common/terminal.js';
 
 export const TOOL_NAME = 'propose_changes';
 
@@ -60,12 +61,12 @@ export function proposalFromReply(provider: string, toolInput: unknown, text: st
     }
     const explanation = [typeof input.explanation === 'string' ? input.explanation : '', text.trim()].filter(Boolean).join('\n\n');
     if (Array.isArray(input.warnings)) warnings.push(...input.warnings.filter((w): w is string => typeof w === 'string'));
-    const p: Proposal = { provider, files, explanation: explanation || '(no explanation given)' };
-    if (warnings.length) p.warnings = warnings;
+    const p: Proposal = { provider, files, explanation: cleanText(explanation || '(no explanation given)') };
+    if (warnings.length) p.warnings = warnings.map((w) => cleanText(w, { multiline: false }));
     return p;
   }
   const blocks = extractYamlBlocks(text);
-  const p: Proposal = { provider, files: blocks, explanation: Object.keys(blocks).length ? stripYamlBlocks(text) || '(no explanation given)' : text.trim() };
+  const p: Proposal = { provider, files: blocks, explanation: cleanText(Object.keys(blocks).length ? stripYamlBlocks(text) || '(no explanation given)' : text.trim()) };
   if (Object.keys(blocks).length === 0 && text.trim() !== '') p.questions = [];
   return p;
 }

@@ -12,7 +12,7 @@ spec:
     - name: web
       image: nginx:alpine
       environment:
-        OLD_DB_PASSWORD: s3cr3t-plain
+        OLD_DB_PASSWORD_FILE: /run/secrets/s3cr3t-plain
 `;
 const MANIFEST = `apiVersion: claude.os/v1
 kind: SystemManifest
@@ -107,9 +107,9 @@ spec:
   });
 
   it('a masked environment value comes back as it was', () => {
-    const proposed = SERVICES.replace('s3cr3t-plain', '<redacted>').replace('      image: nginx:alpine', '      image: nginx:1.27');
+    const proposed = SERVICES.replace('/run/secrets/s3cr3t-plain', '<redacted>').replace('      image: nginx:alpine', '      image: nginx:1.27');
     const r = vetProposal(current, { 'services.yaml': proposed }, 'use nginx 1.27');
-    expect(parseYaml(r.files['services.yaml']!).spec.services[0].environment.OLD_DB_PASSWORD).toBe('s3cr3t-plain');
+    expect(parseYaml(r.files['services.yaml']!).spec.services[0].environment.OLD_DB_PASSWORD_FILE).toBe('/run/secrets/s3cr3t-plain');
   });
 
   it('compiler errors become problems with file:line:col', () => {

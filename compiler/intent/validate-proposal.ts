@@ -16,6 +16,7 @@
  *   6. intent    what the user said must be in the result as said: CIDRs, ports, quoted
  *                names. A firewall opened wider than the user asked stops and asks.
  */
+import { isGeneratableName, withSecrets } from './generated-secrets.js';
 import { isMap, isPair, isScalar, isSeq, parse as parseYaml, parseDocument, visit, type Document } from 'yaml';
 import { compileFiles } from '../compile.js';
 import { DiagnosticSink, renderDiagnostic, type Diagnostic } from '../diagnostics.js';
@@ -403,6 +404,7 @@ export interface IntentResult {
  */
 export async function proposeValidated(provider: IntentProvider, ctx: IntentContext): Promise<IntentResult> {
   let attempt = 0;
+  const generatedValues = new Map<string, string>();
   let repair = ctx.repair;
   for (;;) {
     attempt++;
@@ -418,7 +420,28 @@ export async function proposeValidated(provider: IntentProvider, ctx: IntentCont
       continue;
     }
     if (names.length === 0) return { ...base, status: 'answer', warnings: pw, questions: pq, problems: [] };
-    const vet = vetProposal(ctx.files, proposal.files as Record<string, unknown>, ctx.message);
+    // Secrets the proposal needs and nobody has set: generated here, by the caller's
+    // generator (it holds the host key), and stored encrypted; the provider only named them.
+    let current = ctx.files;
+    let proposedFiles = proposal.files as Record<string, unknown>;
+    const wanted = (proposal.generatedSecrets ?? []).filter((g) => isGeneratableName(g.name) && !ctx.secretNames.includes(g.name));
+    if (wanted.length > 0) {
+      if (!ctx.generateSecret) {
+        const q = `This needs the secret${wanted.length > 1 ? 's' : ''} ${wanted.map((g) => g.name).join(', ')}. Run ${wanted.map((g) => `\`claude secret set ${g.name}\``).join(', ')}, then ask again.`;
+        return { ...base, status: 'answer', warnings: pw, questions: [...pq, q], problems: [] };
+      }
+      const entries: { name: string; value: string }[] = [];
+      for (const g of wanted) {
+        if (!generatedValues.has(g.name)) generatedValues.set(g.name, await ctx.generateSecret(g.name));
+        entries.push({ name: g.name, value: generatedValues.get(g.name)! });
+      }
+      current = { ...current, 'security.yaml': withSecrets(current['security.yaml'], entries) };
+      const sec = proposedFiles['security.yaml'];
+      proposedFiles = { ...proposedFiles, 'security.yaml': typeof sec === 'string' ? withSecrets(sec, entries) : current['security.yaml'] };
+    }
+    const vet0 = vetProposal(current, proposedFiles, ctx.message);
+    // The generated secrets are a change to security.yaml even though "current" has them.
+    const vet = wanted.length > 0 && vet0.ok ? { ...vet0, files: { ...vet0.files, 'security.yaml': vet0.merged['security.yaml'] } } : vet0;
     const warnings = [...pw, ...vet.warnings];
     if (vet.refused) return { ...base, status: 'refused', warnings, questions: pq, problems: [vet.refused] };
     if (vet.ok) {

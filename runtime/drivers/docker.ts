@@ -11,7 +11,7 @@
  */
 import Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
-import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
 import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
 import { waitReady } from '../health.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, SECRET_REF } from '../secrets.js';
@@ -21,7 +21,7 @@ export interface FirewallBackend {
   snapshot(): Promise<string>;
   /** Pre-flight: `nft -c` of the ruleset and of the current table's restoring text (runtime/firewall-backend.ts). */
   check(ruleset: string): Promise<void>;
-  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean }): Promise<string | null>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null>;
   restore(ruleset: string): Promise<void>;
 }
 
@@ -76,9 +76,11 @@ export function managedLabels(spec: ContainerSpec, hostId: string): Record<strin
  * Adds LABEL_SECRET_ENV: the names of the env variables whose value references a secret
  * (or drops a label of that name a user set), so the observer can redact their values.
  */
-export function withSecretEnvLabel(labels: Record<string, string>, specEnv: Readonly<Record<string, string>>): Record<string, string> {
+export function withSecretEnvLabel(labels: Record<string, string>, specEnv: Readonly<Record<string, string>>, secretRefs: readonly string[] = []): Record<string, string> {
   const out = { ...labels };
   delete out[LABEL_SECRET_ENV];
+  delete out[LABEL_SECRET_REFS];
+  if (secretRefs.length) out[LABEL_SECRET_REFS] = [...secretRefs].sort().join(',');
   const names = Object.keys(specEnv)
     .filter((k) => new RegExp(SECRET_REF.source).test(specEnv[k]!))
     .sort();
@@ -114,7 +116,7 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
     Env: Object.keys(env)
       .sort()
       .map((k) => `${k}=${env[k]}`),
-    Labels: withSecretEnvLabel(managedLabels(spec, hostId), spec.env),
+    Labels: withSecretEnvLabel(managedLabels(spec, hostId), spec.env, spec.secretRefs ?? []),
     ExposedPorts: exposed,
     HostConfig: {
       Binds: spec.mounts.map((m) => `${underRoot(root, m.source)}:${m.target}${m.readonly ? ':ro' : ''}`),
@@ -286,6 +288,22 @@ export class DockerEngine implements Engine {
     await this.docker.getNetwork(network).connect({ Container: nameOrId, EndpointConfig: { Aliases: aliases } });
   }
 
+  async waitRestored(nameOrId: string, timeoutMs: number): Promise<ReadyResult> {
+    const info = await this.docker.getContainer(nameOrId).inspect();
+    const hc = (info.Config as { Healthcheck?: { Test?: string[]; Timeout?: number } }).Healthcheck;
+    const test = hc?.Test && hc.Test.length >= 2 && hc.Test[0] !== 'NONE' ? (hc.Test as [string, string, ...string[]]) : null;
+    const probe: HealthSpec | null = test ? { test, intervalMs: 1000, timeoutMs: hc?.Timeout ? Math.round(hc.Timeout / 1e6) : 1000, retries: 3, startPeriodMs: 0 } : null;
+    const ports: ContainerSpec['ports'] = [];
+    for (const [key, binds] of Object.entries(info.HostConfig.PortBindings ?? {})) {
+      const [port, protocol] = key.split('/');
+      for (const b of (binds as { HostIp?: string; HostPort?: string }[] | null) ?? []) {
+        if (!b.HostPort) continue;
+        ports.push({ container: Number(port), host: Number(b.HostPort), protocol: protocol === 'udp' ? 'udp' : 'tcp', ...(b.HostIp ? { hostIp: b.HostIp } : {}) });
+      }
+    }
+    return waitReady(this.docker, info.Id, { probe, timeoutMs, ports, failOnUnhealthy: true, ...(this.opts.probeIntervalMs ? { intervalMs: this.opts.probeIntervalMs } : {}) });
+  }
+
   waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     return waitReady(this.docker, nameOrId, { ...opts, ...(this.opts.probeIntervalMs ? { intervalMs: this.opts.probeIntervalMs } : {}) });
   }
@@ -413,7 +431,7 @@ export class DockerEngine implements Engine {
   async firewallCheck(ruleset: string): Promise<void> {
     return this.fw().check(ruleset);
   }
-  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean }): Promise<string | null> {
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null> {
     return this.fw().apply(ruleset, confirmTimeoutMs, probes, opts);
   }
   firewallRestore(ruleset: string): Promise<void> {

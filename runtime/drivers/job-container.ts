@@ -205,15 +205,21 @@ export async function runUtility(o: JobContainerOptions, job: JobSpec, runId: st
     const streamEnded = ended(stream, job.timeoutMs + 10_000);
     await container.start();
     const waited = container.wait() as Promise<{ StatusCode: number }>;
-    const timer = sleep(job.timeoutMs).then(() => 'timeout' as const);
-    const first = await Promise.race([waited, timer]);
+    // The timeout timer is cleared as soon as the job exits: a pending 1 h timer would keep
+    // `claude jobs run` (and any short-lived process) alive for the whole timeout.
+    let timeoutHandle: NodeJS.Timeout | undefined;
+    const timer = new Promise<'timeout'>((r) => {
+      timeoutHandle = setTimeout(() => r('timeout'), job.timeoutMs);
+    });
+    const first = await Promise.race([waited, timer]).finally(() => clearTimeout(timeoutHandle));
     if (first === 'timeout') {
       await container.kill().catch(() => undefined);
       const w = await waited.catch(() => ({ StatusCode: null }));
       await streamEnded;
       return { status: 'timed-out', exitCode: w.StatusCode, where, output: tail.finish(), error: `killed after its timeout of ${job.timeoutMs} ms` };
     }
-    await Promise.race([streamEnded, sleep(2_000)]);
+    let graceHandle: NodeJS.Timeout | undefined;
+    await Promise.race([streamEnded, new Promise<void>((r) => (graceHandle = setTimeout(r, 2_000)))]).finally(() => clearTimeout(graceHandle));
     return { status: first.StatusCode === 0 ? 'succeeded' : 'failed', exitCode: first.StatusCode, where, output: tail.finish() };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);

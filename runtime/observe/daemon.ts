@@ -106,13 +106,27 @@ export class ObserveDaemon {
       this.server!.listen(this.o.port ?? 9101, host, () => resolve());
     });
     const addr = this.server.address() as { port: number };
+    await this.startLoop();
+    return { host, port: addr.port };
+  }
+
+  /**
+   * The loop without the HTTP server: observe every interval, follow Docker events, save
+   * metrics and events to the data dir. `claude serve` runs this when no observer daemon does,
+   * so its charts have data and container events outlive Docker's short event buffer.
+   */
+  async startLoop(): Promise<void> {
     this.followEvents();
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.o.intervalMs ?? 10_000);
     this.saveTimer = setInterval(() => this.save(), this.o.saveEveryMs ?? 60_000);
     this.timer.unref?.();
     this.saveTimer.unref?.();
-    return { host, port: addr.port };
+  }
+
+  /** The metric rings (live, not a copy). */
+  metrics(): MetricsStore {
+    return this.store;
   }
 
   async stop(): Promise<void> {

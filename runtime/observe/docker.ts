@@ -11,6 +11,7 @@ import type { ContainerFacts, ContainerStatus, HealthState, LogLine, ObsEvent, P
 export { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERVICE } from '../../plan/types.js';
 import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SERVICE } from '../../plan/types.js';
 import { redact } from '../secrets.js';
+import { cleanText } from '../../common/terminal.js';
 
 const STATUSES: readonly ContainerStatus[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
@@ -200,7 +201,8 @@ export function demuxLogs(buf: Buffer, tty: boolean): LogLine[] {
       const sp = raw.indexOf(' ');
       const ts = sp > 0 ? raw.slice(0, sp) : '';
       const isTs = /^\d{4}-\d\d-\d\dT/.test(ts);
-      out.push({ time: isTs ? ts : '', stream: c.stream, text: (isTs ? raw.slice(sp + 1) : raw).replace(/\r$/, '') });
+      // A container's output is untrusted: no control or bidi characters reach a terminal.
+      out.push({ time: isTs ? ts : '', stream: c.stream, text: cleanText((isTs ? raw.slice(sp + 1) : raw).replace(/\r$/, ''), { multiline: false }) });
     }
   }
   // Frames of stdout and stderr interleave in time order already; a stable sort by time keeps it so.

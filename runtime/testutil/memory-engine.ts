@@ -181,6 +181,12 @@ export class MemoryEngine implements Engine {
     if (c.unhealthy) throw this.fail(`${nameOrId} did not become healthy`, HealthTimeoutError);
     return { state: 'healthy', ms: 0 };
   }
+  async waitRestored(nameOrId: string): Promise<ReadyResult> {
+    const c = this.find(nameOrId);
+    if (!c?.running) throw new StepError(`${nameOrId} is not running`);
+    if (c.unhealthy) throw new HealthTimeoutError(`${nameOrId} did not become healthy`);
+    return { state: 'healthy', ms: 0 };
+  }
   async inspectNetwork(name: string): Promise<NetworkRecord | null> {
     return structuredClone(this.s.networks.find((n) => n.name === name) ?? null);
   }

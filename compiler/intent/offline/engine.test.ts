@@ -4,6 +4,7 @@ import { runOfflineEngine, type EngineInput } from './engine.js';
 import { compileFiles } from '../../compile.js';
 import { renderDiagnostic } from '../../diagnostics.js';
 import type { ConversationTurn, StateFiles, StateSummary } from '../provider.js';
+import { secretNamesIn, withSecrets } from '../generated-secrets.js';
 
 const CATALOG = {
   nginx: 'claude-os-local/web:latest',
@@ -25,12 +26,16 @@ interface Run {
   refused?: string;
   understood: boolean;
   data: Record<string, any>;
+  /** Names of the secrets the proposal asked to generate. */
+  generated: string[];
 }
 
 /** Runs one request on top of `files`, checks the result compiles, and returns the parsed files. */
 function ask(message: string, files: StateFiles = {}, extra: Partial<EngineInput> = {}): Run {
-  const p = runOfflineEngine({ message, files, history: [], secretNames: [], imageCatalog: CATALOG, now: NOW, ...extra });
+  const p = runOfflineEngine({ message, files, history: [], secretNames: secretNamesIn(files['security.yaml']), imageCatalog: CATALOG, now: NOW, ...extra });
   const merged = { ...files, ...p.files };
+  // As the flow does: generated secrets are stored encrypted (here a placeholder value).
+  if (p.generatedSecrets?.length) merged['security.yaml'] = withSecrets(merged['security.yaml'], p.generatedSecrets.map((g) => ({ name: g.name, value: 'encrypted:v1:dGVzdA' })));
   if (Object.keys(p.files).length > 0) {
     const r = compileFiles(merged as Record<string, string>);
     const errors = r.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic);
@@ -47,6 +52,7 @@ function ask(message: string, files: StateFiles = {}, extra: Partial<EngineInput
     ...(p.refused ? { refused: p.refused.reason } : {}),
     understood: p.understood !== false,
     data,
+    generated: (p.generatedSecrets ?? []).map((g) => g.name),
   };
 }
 
@@ -79,10 +85,20 @@ describe('offline engine: the spec examples', () => {
     }
   });
 
+  it('a web server publishes 443 only when TLS is configured; "on port 18081" publishes 18081 and nothing else', () => {
+    expect(svc(ask('set up a basic web server'), 'nginx').ports).toEqual([{ host: 80, container: 80 }]);
+    expect(svc(ask('set up a web server on port 18081'), 'nginx').ports).toEqual([{ host: 18081, container: 80 }]);
+    const https = ask('set up a web server with https');
+    expect(svc(https, 'nginx').ports).toEqual([{ host: 80, container: 80 }]);
+    expect(https.explanation + https.warnings.join('\n') + https.questions.join('\n')).toMatch(/HTTP \(80\) only: no TLS certificate is configured/);
+    const security = 'apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec:\n  certificates:\n    - name: site\n      domains: [example.com]\n      provider: self-signed\n';
+    expect(svc(ask('set up a basic web server', { 'security.yaml': security }), 'nginx').ports).toEqual([{ host: 80, container: 80 }, { host: 443, container: 443 }]);
+  });
+
   it('Example 1: a web stack with nginx, PostgreSQL and Redis: three services, two volumes, network webstack', () => {
     const r = ask('I need a web application stack with nginx, PostgreSQL, and Redis');
     expect(svc(r, 'nginx').image).toBe('nginx:alpine');
-    expect(svc(r, 'nginx').ports.map((p: { host: number }) => p.host)).toEqual([80, 443]);
+    expect(svc(r, 'nginx').ports.map((p: { host: number }) => p.host)).toEqual([80]); // 443 only with TLS configured
     expect(svc(r, 'postgres').image).toBe('postgres:16-alpine');
     expect(svc(r, 'postgres').ports).toEqual([{ host: 5432, container: 5432, host_ip: '127.0.0.1' }]);
     expect(svc(r, 'postgres').volumes).toEqual([{ source: 'postgres-data', target: '/var/lib/postgresql/data' }]);
@@ -93,9 +109,10 @@ describe('offline engine: the spec examples', () => {
     expect(r.data.services.spec.networks).toEqual([{ name: 'webstack' }]);
     for (const n of ['nginx', 'postgres', 'redis']) expect(svc(r, n).networks).toEqual(['webstack']);
     expect(svc(r, 'nginx').depends_on).toEqual(['postgres', 'redis']);
-    // No plaintext password anywhere; the engine says how to add one.
-    expect(JSON.stringify(r.data)).not.toMatch(/POSTGRES_PASSWORD/);
-    expect(r.warnings.join('\n')).toMatch(/claude secret set postgres_password/);
+    // No plaintext password anywhere: a generated secret, referenced by name, and how to replace it.
+    expect(svc(r, 'postgres').environment).toEqual({ POSTGRES_PASSWORD: '${secrets.postgres_password}' });
+    expect(r.generated).toEqual(['postgres_password']);
+    expect(r.explanation).toMatch(/Generated a strong random password[^\n]*claude secret set postgres_password/);
     for (const img of ['nginx:alpine', 'postgres:16-alpine', 'redis:7-alpine']) expect(r.data.manifest.spec.images.aliases[img]).toMatch(/^claude-os-local\//);
   });
 
@@ -173,7 +190,11 @@ describe('offline engine: the spec examples', () => {
     expect(rule(r1, 'allow-established').state).toBe('established,related');
     expect(rule(r1, 'allow-loopback').interface).toBe('lo');
     expect(rule(r1, 'allow-ssh').source).toBe('10.0.0.0/8');
-    expect(r1.warnings.join('\n')).toMatch(/blocks all other incoming traffic, including nginx \(80, 443\)/);
+    expect(r1.warnings.join('\n')).toMatch(/blocks all other incoming traffic, including nginx \(80\)/);
+    // one ⚠ per warning (the renderer adds it), and no "SSH from anywhere" when the same request narrows it
+    expect(r1.warnings.every((w) => !w.startsWith('⚠'))).toBe(true);
+    expect(r1.explanation).not.toMatch(/from anywhere/);
+    expect(r1.explanation).toMatch(/allow SSH \(22\) from 10\.0\.0\.0\/8 only/);
     const r2 = converse(['also allow web traffic from anywhere'], r1.merged);
     expect(rule(r2, 'allow-web')).toEqual({ name: 'allow-web', protocol: 'tcp', port: [80, 443], action: 'accept', comment: 'HTTP and HTTPS' });
     expect(rule(r2, 'allow-ssh').source).toBe('10.0.0.0/8');
@@ -386,7 +407,7 @@ describe('offline engine: refusals and not understanding', () => {
   it('names the part it did not understand when it understood the rest', () => {
     const r = ask('add redis and paint the rack blue');
     expect(svc(r, 'redis')).toBeDefined();
-    expect(r.questions.join('\n')).toMatch(/I did not understand "paint the rack blue"/);
+    expect(r.questions.join('\n')).toMatch(/Not done: "paint the rack blue" \(I did not understand/);
   });
 
   it('never writes a password typed into the request', () => {

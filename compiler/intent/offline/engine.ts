@@ -23,6 +23,7 @@ import { instantiate, loadTemplate, listTemplates, TemplateError } from '../../.
 import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
+import { sizeToBytes } from './nlu.js';
 import {
   findCidrs,
   findCpu,
@@ -37,6 +38,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { Workspace, WorkspaceError } from './workspace.js';
+import { read } from './language.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -57,11 +59,14 @@ const WIPE =
 const FIREWALL_OFF =
   'turning the firewall off (or accepting everything) would expose every port of this machine. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 const SECRETS =
-  'secret values are never shown, not to you here and not to any model: they are stored encrypted and only the runtime decrypts them at apply time. `claude secret list` shows the names; to replace one, run `claude secret set NAME`.';
+  'secret values are never shown, not to you here and not to any model: they are stored encrypted and only the runtime decrypts them at apply time. Their names are listed in security.yaml (spec.secrets); to replace one, run `claude secret set NAME`.';
 const INJECTION = 'I do not take instructions that change my own rules. Tell me what state you want the system in.';
 const APPROVALS =
   'approvals cannot be skipped from a request: approval is a signature made by you (or `--yes` by whoever runs the command), and the runtime refuses unsigned plans.';
 const AUDIT = 'the audit log cannot be turned off or cleared from a request; it is what records who changed what.';
+const HOST_ACCESS =
+  "containers never get the host's root filesystem, the Docker socket, host devices or privileged mode: any of them is root on the host. Mount a volume from storage.yaml instead.";
+const POLICY_ACCEPT = 'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 
 const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
@@ -85,6 +90,11 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\bignore\s+(all\s+|any\s+|your\s+|the\s+)*(previous|prior|above|earlier|system)\s+(instructions|rules|prompts?|messages?)\b|\byou are now\b|\b(reveal|print|show)\b[^.]*\bsystem prompt\b|\bjailbreak\b/i, reason: INJECTION },
   { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approv\w*|confirm\w*|signatures?|signing|verification)\b|\b(don'?t|do not|never|stop|no need to)\s+(ask|prompt|check with)\w*\b[^.]*\b(confirm\w*|approv\w*|permission|first|before)\b|\bjust apply\b|\bauto[- ]?(approve|apply|confirm)\b|\b(apply|deploy|do|make|go ahead)\b[^.]*\bwithout\s+(asking|prompting|checking|confirming)\b|\bwithout\s+(asking|prompting)\s+(me|first|anyone)\b/i, reason: APPROVALS },
   { re: /\b(disable|turn off|stop|delete|remove|clear|wipe|erase)\b[^.]*\baudit\b/i, reason: AUDIT },
+  { re: /\b(truncate|delete\s+from|drop)\b[^.]*\btables?\b/i, reason: WIPE },
+  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\bmount\b[^.]*\b(host'?s?\s+(root|file\s?system|disk|\/)|root\s+file\s?system|\/etc\b|\/var\/run\b|\/dev\b|\/proc\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
+  { re: /\b(default|input|incoming)\s+(input\s+)?policy\b[^.]*\b(accept|allow|open)\b/i, reason: POLICY_ACCEPT },
+  { re: /\bapprove\b[^.]*\b(yourself|itself|automatically|on my behalf|for me)\b|\bno need to (ask|check with|confirm)\b|\bmaintenance mode\b|\bdisable approvals?\b/i, reason: APPROVALS },
+  { re: /\b(forget|ignore|override|drop|disregard)\s+(all\s+|any\s+)?(your|the)\s+(safety\s+)?(rules|instructions|guidelines|policy|policies)\b|^\s*system\s*:/i, reason: INJECTION },
 ];
 
 const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[^.]*\b(data|volumes?|backups?|files)\b/i;
@@ -191,15 +201,29 @@ interface Run {
   /** Words another clause's reading used ("we're in london, fix the timezone"): a clause
    * holding one of them is context, not an unread clause. */
   consumed: string[];
+  /** Services added by the clause being read: its modifiers apply to them only. */
+  clauseAdded: string[];
+  /** The clause asked about a clash: nothing else of it is applied. */
+  clauseBlocked: boolean;
+  /** Secrets this proposal asks the flow to generate (name, what for). */
+  generated: { name: string; purpose: string }[];
+  /** The request's lemmas (language.ts), for verbs written in another form. */
+  lemmas: string;
 }
 
-export function runOfflineEngine(input: EngineInput): Proposal {
-  const message = input.message.trim();
+export function runOfflineEngine(original: EngineInput): Proposal {
+  const said = original.message.trim();
   const base = { provider: 'offline' };
-  if (message === '') return { ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false };
+  if (said === '') return { ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false };
 
-  const danger = detectDanger(message);
+  const danger = detectDanger(said);
   if (danger) return { ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } };
+  // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
+  const reading = read(said);
+  const message = reading.text;
+  const danger2 = detectDanger(message);
+  if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
+  const input: EngineInput = { ...original, message };
 
   const run: Run = {
     input,
@@ -213,6 +237,10 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     answered: false,
     notes: [],
     consumed: [],
+    generated: [],
+    lemmas: reading.lemmas,
+    clauseAdded: [],
+    clauseBlocked: false,
   };
 
   try {
@@ -248,12 +276,20 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     return { ...base, files: {}, explanation: capabilities(`I did not understand "${message}".`), understood: false };
   }
   if (run.notUnderstood.length > 0) {
-    run.questions.push(`I did not understand ${run.notUnderstood.map((c) => `"${c}"`).join(' and ')}, so I left ${run.notUnderstood.length > 1 ? 'those parts' : 'that part'} out. Rephrase it, or configure an LLM provider (see \`claude help\`).`);
+    run.questions.push(`Not done: ${run.notUnderstood.map((c) => `"${c}"`).join(' and ')} (I did not understand ${run.notUnderstood.length > 1 ? 'those parts' : 'that part'}, so I left ${run.notUnderstood.length > 1 ? 'them' : 'it'} out). Rephrase it, or configure an LLM provider (see \`claude help\`).`);
+  }
+  if (run.generated.length > 0) {
+    for (const g of run.generated) {
+      run.notes.push(
+        `Generated a strong random password for ${g.purpose}: stored encrypted to this host's key as the secret ${g.name} and used as \${secrets.${g.name}} (it is never written in plain text, shown to a model, logged or committed). To choose your own, run \`claude secret set ${g.name}\` and plan again.`,
+      );
+    }
   }
   const parts: string[] = [];
   if (run.lines.length > 0) parts.push('Proposed changes:', ...run.lines.map((l) => '  ' + l));
   if (run.notes.length > 0) parts.push(...run.notes);
   const proposal: Proposal = { ...base, files, explanation: parts.join('\n') };
+  if (run.generated.length > 0) proposal.generatedSecrets = run.generated;
   if (run.warnings.length > 0) proposal.warnings = run.warnings;
   if (run.questions.length > 0) proposal.questions = run.questions;
   return proposal;
@@ -280,6 +316,7 @@ export function capabilities(lead: string): string {
 
 function answerQuestion(run: Run, message: string): boolean {
   const t = message.toLowerCase();
+  if (answerSpecific(run, t)) return true;
   const isStatus =
     /^(what|which)\b[^.]*\b(running|services?|containers?|installed|up)\b/.test(t) ||
     /^(list|show)\b[^.]*\b(services|containers)\b/.test(t) ||
@@ -302,28 +339,86 @@ function answerQuestion(run: Run, message: string): boolean {
   return true;
 }
 
+/**
+ * Questions about the state ("what is using port 8080?", "how much memory does postgres
+ * have?", "is it running?", "which ports are open?", "when do backups run?"): answered from
+ * the files and the observed summary; nothing changes.
+ */
+function answerSpecific(run: Run, t: string): boolean {
+  const question = /\?\s*$/.test(t) || /^(what|which|how|is|are|does|do|when|who|where)\b/.test(t);
+  if (!question || /^(can|could|would|will)\s+you\b/.test(t)) return false;
+  const all = services(run);
+  const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
+  const stateOf = (s: Service) => {
+    const o = observed.get(s.name);
+    return o ? `${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}` : s.state === 'stopped' ? 'stopped' : 'meant to be running (not observed)';
+  };
+  const ports = findPorts(t);
+  if (ports.length > 0 && /\b(using|uses|on|listen|publish|who|what|which)\b/.test(t)) {
+    for (const p of ports) {
+      const users = all.filter((s) => (s.ports ?? []).some((x) => x.host === p));
+      const fw = rules(run).filter((r) => (Array.isArray(r.port) ? r.port : [r.port]).map(Number).includes(p));
+      run.notes.push(users.length ? `Port ${p} is published by ${users.map((s) => `${s.name} (${s.image}, ${stateOf(s)})`).join(', ')}.` : `No service publishes port ${p}.`);
+      if (fw.length) run.notes.push(`Firewall rules for port ${p}: ${fw.map((r) => `${r.name} (${r.action} from ${describeSource(r.source)})`).join(', ')}.`);
+    }
+    return true;
+  }
+  if (/\bports?\b/.test(t) && /\b(open|published|exposed|listening|reachable)\b/.test(t)) {
+    const pub = all.flatMap((s) => (s.ports ?? []).filter((p) => p.host !== undefined).map((p) => `${p.host_ip ? `${p.host_ip}:` : ''}${p.host} (${s.name})`));
+    run.notes.push(pub.length ? `Published ports: ${pub.join(', ')}.` : 'No service publishes a port.');
+    run.notes.push(`Firewall: default input policy ${inputPolicy(run)}${rules(run).length ? `; rules: ${rules(run).map((r) => `${r.name} (${r.action}${r.port !== undefined ? ` ${JSON.stringify(r.port)}` : ''}${r.source ? ` from ${describeSource(r.source)}` : ''})`).join(', ')}` : ', no rules'}.`);
+    return true;
+  }
+  if (/\bback ?ups?\b|\bbacked up\b/.test(t) && /\b(when|what|which|how|are|is|do)\b/.test(t)) {
+    const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean; schedule?: string; retain?: number } }>('storage.yaml', VOLS).filter((v) => v.backup?.enabled);
+    run.notes.push(vols.length ? `Backups: ${vols.map((v) => `${v.name} at ${v.backup!.schedule} (last ${v.backup!.retain ?? 7} kept)`).join(', ')}.` : 'No volume is backed up yet ("back up postgres every night" sets one up).');
+    return true;
+  }
+  let names = targetsIn(run, t).names;
+  if (names.length === 0 && /\b(it|that|this|they|them)\b/.test(t)) names = focusTargets(run);
+  if (names.length === 0) return false;
+  for (const n of names) {
+    const s = getService(run, n)!;
+    if (/\b(memory|ram|cpu|cores?|resources?|limits?)\b/.test(t)) {
+      run.notes.push(`${n}: memory limit ${s.resources?.memory ?? 'none'}, CPU limit ${s.resources?.cpu ?? 'none'}${observed.get(n)?.memoryMb !== undefined ? `, using ${observed.get(n)!.memoryMb} MB now` : ''}.`);
+    } else if (/\bports?\b/.test(t)) {
+      run.notes.push(`${n}: ${describePorts(s).trim() || 'publishes no port'}.`);
+    } else {
+      run.notes.push(`${n} (${s.image}) is ${stateOf(s)}${s.replicas !== undefined ? `, ${s.replicas} replicas` : ''}${describePorts(s)}.`);
+    }
+  }
+  return true;
+}
+
 // ── clauses ────────────────────────────────────────────────────────────────
 
 function interpretClause(run: Run, clause: string, verb: Verb | undefined): boolean {
+  run.clauseAdded = [];
+  run.clauseBlocked = false;
   const t = clause.toLowerCase();
   if (/\breboot\b|\brestart\b/.test(t) && /\b(the\s+)?(server|machine|host|system|computer|box)\b/.test(t) && findServiceMentions(t).length === 0) {
     run.notes.push('Rebooting the host is not part of the state files, so I cannot plan it. Reboot from the console; services come back on their own (restart: unless-stopped).');
     return true;
   }
   if (handleSecrets(run, clause)) return true;
+  if (handleCertificate(run, clause)) return true;
   if (handleSshConfig(run, clause)) return true;
   if (handleFirewall(run, clause)) return true;
   if (handleUsers(run, clause, verb)) return true;
   if (handleHostname(run, clause)) return true;
   if (handleTimezone(run, clause)) return true;
+  if (handleJob(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
-  if ((verb === 'start' || verb === 'stop') && /\bback ?ups?\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
+  if ((verb === 'start' || verb === 'stop') && /\bback ?ups?\b|\bback(ing|ed)?[- ]up\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
   if (verb === 'remove' || verb === 'stop' || verb === 'start' || verb === 'restart') {
     if (handleLifecycle(run, clause, verb)) return true;
   }
   if (handleTroubleshoot(run, clause)) return true;
   let understood = false;
+  if (verb === 'add' || verb === undefined) understood = handleKnownImages(run, clause, verb) || understood;
+  if (run.clauseBlocked) return true;
   if (verb === 'add' || verb === undefined || verb === 'change' || verb === 'scale') understood = handleAdd(run, clause, verb) || understood;
+  if (run.clauseBlocked) return true;
   understood = handleModifiers(run, clause) || understood;
   understood = handleBackups(run, clause) || understood;
   return understood;
@@ -420,8 +515,78 @@ function getService(run: Run, name: string): Service | undefined {
 
 // ── adding services ────────────────────────────────────────────────────────
 
+/**
+ * Well-known images that have no template here: added from their upstream image with the
+ * port they listen on (data services published on 127.0.0.1 only).
+ */
+const KNOWN_IMAGES: { re: RegExp; name: string; image: string; port: number; role: string; local: boolean }[] = [
+  { re: /\bmemcached?\b/i, name: 'memcached', image: 'memcached:1.6-alpine', port: 11211, role: 'cache', local: true },
+  { re: /\bmongo(?:db)?\b/i, name: 'mongodb', image: 'mongo:7', port: 27017, role: 'database', local: true },
+  { re: /\brabbit\s?mq\b/i, name: 'rabbitmq', image: 'rabbitmq:3-management-alpine', port: 5672, role: 'queue', local: true },
+  { re: /\bgitea\b/i, name: 'gitea', image: 'gitea/gitea:1', port: 3000, role: 'app', local: false },
+  { re: /\buptime[- ]?kuma\b/i, name: 'uptime-kuma', image: 'louislam/uptime-kuma:1', port: 3001, role: 'app', local: false },
+  { re: /\bminio\b/i, name: 'minio', image: 'minio/minio:latest', port: 9000, role: 'storage', local: false },
+];
+
+/** Services of KNOWN_IMAGES a clause asks for (not an image reference written out). */
+function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): boolean {
+  if (verb !== undefined && verb !== 'add') return false;
+  if (findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
+  let did = false;
+  for (const k of KNOWN_IMAGES) {
+    if (!k.re.test(clause)) continue;
+    const existing = services(run).find((s) => s.name === k.name || repoOf(s.image) === repoOf(k.image));
+    if (existing) {
+      mentionFocus(run, existing.name);
+      if (verb === 'add' && !hasModifier(clause)) run.notes.push(`${existing.name} is already set up; nothing to add for it.`);
+      did = true;
+      continue;
+    }
+    const name = explicitName(clause) ?? k.name;
+    if (clashes(run, clause, name)) return true;
+    const svc: Service = { name, image: k.image, ports: [{ host: k.port, container: k.port, ...(k.local ? { host_ip: '127.0.0.1' } : {}) }], resources: { memory: '256Mi' }, restart: 'unless-stopped' };
+    run.ws.append('services.yaml', SVC, svc);
+    aliasImage(run, k.image);
+    run.added.push(name);
+    run.clauseAdded.push(name);
+    mentionFocus(run, name);
+    run.lines.push(`+ ${name}: ${k.image}${describePorts(svc)}`);
+    if (!lookupCatalog(run.input.imageCatalog, k.image)) run.notes.push(`(${k.image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
+    did = true;
+  }
+  if (did && run.added.length > 0) wireStack(run);
+  return did;
+}
+
+/**
+ * A request to add X never edits Y: a name or an explicitly asked host port that another
+ * service already has is said, and asked about, and nothing is added.
+ */
+function clashes(run: Run, clause: string, name: string): boolean {
+  const byName = getService(run, name);
+  if (byName) {
+    run.questions.push(`There is already a service named ${name} (${byName.image}). Should I change that one (say "use image … for ${name}"), or add the new one under another name ("… called ${name}-2")?`);
+    run.clauseBlocked = true;
+    return true;
+  }
+  const t = clause.toLowerCase();
+  if (/\b(allow|open|block|close|deny|firewall)\b/.test(t)) return false;
+  for (const p of findPorts(clause)) {
+    const owner = services(run).find((s) => !run.clauseAdded.includes(s.name) && (s.ports ?? []).some((x) => x.host === p));
+    if (owner) {
+      run.questions.push(`Port ${p} is already published by ${owner.name}. Which port should ${name} use instead (e.g. "add ${name} on port ${p + 1}"), or should ${owner.name} move first?`);
+      run.clauseBlocked = true;
+      return true;
+    }
+  }
+  return false;
+}
+
 function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
-  const mentions = findServiceMentions(clause);
+  const mentions = findServiceMentions(clause).filter(
+    // "caching with memcached": the generic word is the known image's role, not redis.
+    (m) => !(m.generic && KNOWN_IMAGES.some((k) => k.re.test(clause) && loadTemplate(m.template).role === k.role)),
+  );
   if (mentions.length === 0) return false;
   const specific = new Set(mentions.filter((m) => !m.generic).map((m) => m.template));
   const wanted: { template: string; generic: boolean }[] = [];
@@ -460,6 +625,7 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
       continue;
     }
     if (verb !== undefined && verb !== 'add' && verb !== 'change') continue;
+    if (clashes(run, clause, (wanted.length === 1 ? name : undefined) ?? w.template)) return true;
     if (addFromTemplate(run, w.template, wanted.length === 1 ? name : undefined, clause)) did = true;
   }
   if (run.added.length > 0) wireStack(run);
@@ -473,8 +639,15 @@ function hasModifier(clause: string): boolean {
 
 /** "called X", "named X", "name it X". */
 function explicitName(clause: string): string | undefined {
-  const m = /\b(?:called|named|name it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?/i.exec(clause);
-  return m ? m[1]!.toLowerCase().replace(/_/g, '-') : undefined;
+  for (const m of clause.matchAll(/\b(?:called|named|name it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?/gi)) {
+    // "owned by a user called shop" names a user, not the service.
+    if (/\b(user|account|owner|role|group|login)\s+$/i.test(clause.slice(0, m.index))) continue;
+    return m[1]!.toLowerCase().replace(/_/g, '-');
+  }
+  // "add a service webui19 using image …", "a container called" handled above.
+  const s = /\b(?:service|container|app)\s+['"“‘`]?([a-z][a-z0-9-]{0,62})['"”’`]?\s+(?:using|from|with|running|on|that runs)\b/i.exec(clause);
+  if (s && !/^(called|named|using|from|with|that|for|to|on|of)$/i.test(s[1]!)) return s[1]!.toLowerCase();
+  return undefined;
 }
 
 function addFromTemplate(run: Run, template: string, name: string | undefined, clause: string): boolean {
@@ -485,34 +658,38 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
     run.questions.push(`There is already a service named ${svcName}; say which name the new ${template} should get ("add a ${template} called ${svcName}-2").`);
     return false;
   }
-  const secretFor = (s: string) => run.input.secretNames.includes(s);
-  if (template === 'mariadb' || template === 'wordpress') {
-    if (!secretFor('mariadb_root_password')) {
-      const q = `${template === 'wordpress' || run.input.message.toLowerCase().includes('wordpress') || run.input.message.toLowerCase().includes('blog') ? 'WordPress needs MariaDB, which' : 'MariaDB'} needs a root password. Run \`claude secret set mariadb_root_password\`, then ask again; I never write passwords into the state files.`;
-      if (!run.questions.some((x) => x.includes('mariadb_root_password'))) run.questions.push(q);
-      // Understood, and answered with what has to happen first.
-      return true;
-    }
-  }
+  const secretFor = (s: string) => run.input.secretNames.includes(s) || run.generated.some((g) => g.name === s);
+  // A password the template needs and the user has not set: generated (a strong random
+  // value, encrypted to the host key by the flow; the engine only ever sees the name).
+  const needSecret = (name: string, purpose: string) => {
+    if (!secretFor(name)) run.generated.push({ name, purpose });
+  };
+  if (template === 'mariadb' || template === 'wordpress') needSecret('mariadb_root_password', 'the MariaDB root user (MARIADB_ROOT_PASSWORD)');
+  const version = versionIn(clause, template);
+  if (version) params.image = withTag(String(loadTemplate(template).parameters.image?.default ?? template), version);
   const inst = instantiate(template, params);
   const svc = inst.service;
-  if (template === 'postgres') {
-    const secret = `${svc.name.replace(/-/g, '_')}_password`;
-    if (secretFor(secret)) {
-      svc.environment = { ...(svc.environment ?? {}), POSTGRES_PASSWORD: `\${secrets.${secret}}` };
-    } else {
-      svc.environment = { ...(svc.environment ?? {}), POSTGRES_HOST_AUTH_METHOD: 'trust' };
-      run.warnings.push(
-        `${svc.name} has no password yet: it accepts connections without one, so its port is published on 127.0.0.1 only. Run \`claude secret set ${secret}\`, then say "use the ${svc.name} password".`,
-      );
+  if (template === 'nginx') {
+    // 443 is published only when TLS is configured (a certificate in security.yaml): with
+    // nothing listening there, the port would never answer and every health verdict and
+    // printed https:// address would be false.
+    const certs = run.ws.get<unknown[]>('security.yaml', ['spec', 'certificates']) ?? [];
+    if (certs.length > 0) svc.ports = [...(svc.ports ?? []), { host: 443, container: 443 }];
+    else if (/\b(https|tls|ssl|certificates?)\b/i.test(run.input.message)) {
+      run.notes.push(`${svc.name} publishes HTTP (80) only: no TLS certificate is configured, so nothing would listen on 443. To serve HTTPS, add a certificate (security.yaml spec.certificates) and an nginx config that listens on 443, then publish 443 in services.yaml.`);
     }
   }
+  if (template === 'postgres') {
+    const secret = `${svc.name.replace(/-/g, '_')}_password`;
+    needSecret(secret, `the ${svc.name} database (POSTGRES_PASSWORD)`);
+    svc.environment = { ...(svc.environment ?? {}), POSTGRES_PASSWORD: `\${secrets.${secret}}` };
+  }
+  const owner = ownerIn(clause);
+  if (owner && template === 'postgres') svc.environment = { ...(svc.environment ?? {}), POSTGRES_USER: owner, POSTGRES_DB: owner };
+  if (owner && template === 'mariadb') svc.environment = { ...(svc.environment ?? {}), MARIADB_USER: owner, MARIADB_DATABASE: owner, MARIADB_PASSWORD: '${secrets.mariadb_root_password}' };
   if (template === 'grafana') {
-    if (secretFor('grafana_admin_password')) {
-      svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
-    } else {
-      run.warnings.push('Grafana starts with the login admin/admin: change it at the first login, or run `claude secret set grafana_admin_password` and say "use the grafana password".');
-    }
+    needSecret('grafana_admin_password', 'the Grafana admin login (GF_SECURITY_ADMIN_PASSWORD)');
+    svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
   }
   if (template === 'wordpress') {
     const db = services(run).find((s) => templateOf(s) === 'mariadb')?.name ?? 'mariadb';
@@ -538,10 +715,35 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   }
   aliasImage(run, svc.image);
   run.added.push(svc.name);
+  run.clauseAdded.push(svc.name);
   mentionFocus(run, svc.name);
   run.lines.push(`+ ${svc.name}: ${svc.image}${describePorts(svc)}${inst.volumes.length ? `, volume ${inst.volumes.map((v) => `${v.name} (${v.path})`).join(', ')}` : ''}`);
   void clause;
   return true;
+}
+
+/** "postgres 15", "redis 7.2", "nginx version 1.27": the version asked for a template. */
+function versionIn(clause: string, template: string): string | undefined {
+  const words: Record<string, string> = { postgres: 'postgres(?:ql)?|pg', mariadb: 'maria\\s?db|mysql', redis: 'redis', nginx: 'nginx', grafana: 'grafana', prometheus: 'prometheus', caddy: 'caddy' };
+  const w = words[template];
+  if (!w) return undefined;
+  const m = new RegExp(String.raw`\b(?:${w})\s+(?:version\s+)?v?(\d{1,2}(?:\.\d{1,2}){0,2})\b(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|cpus?|cores?|replicas?|instances|copies|connections?|:))`, 'i').exec(clause);
+  if (!m || /^\d{3,}$/.test(m[1]!)) return undefined;
+  return m[1];
+}
+
+/** The image with a new version, keeping the variant ("postgres:16-alpine" + 15 → "postgres:15-alpine"). */
+function withTag(image: string, version: string): string {
+  const repo = repoOf(image);
+  const oldTag = image.slice(repo.length + 1);
+  const suffix = /-(alpine|slim|apache|fpm)\b.*$/.exec(oldTag)?.[0] ?? '';
+  return `${repo}:${version}${suffix}`;
+}
+
+/** "a database owned by shop", "owned by a user called shop", "with owner shop": the database's owner role. */
+function ownerIn(clause: string): string | undefined {
+  const m = /\b(?:owned by|owner(?: is)?|with (?:the )?owner|for (?:the )?(?:db |database )?user)\s+(?:a |the )?(?:(?:db |database )?(?:user|role|account)\s+)?(?:called |named )?['"“‘`]?([a-z_][a-z0-9_]{0,30})['"”’`]?/i.exec(clause);
+  return m && !['a', 'the', 'user', 'called', 'named'].includes(m[1]!.toLowerCase()) ? m[1]!.toLowerCase() : undefined;
 }
 
 function describePorts(svc: Service): string {
@@ -570,39 +772,52 @@ export function lookupCatalog(catalog: Record<string, string>, image: string): s
   return catalog[r];
 }
 
-/** Puts the services of a stack on one network and orders web after its data services. */
+/**
+ * Puts the services added now on the stack's network (made once, with the first service,
+ * so adding another service later never has to change the ones already there), and orders
+ * web after its data services. A service that was there before joins only when a new one
+ * depends on it, and the change says so.
+ */
 function wireStack(run: Run): void {
-  const all = services(run);
   const added = new Set(run.added);
-  const nets = run.ws.items<{ name: string }>('services.yaml', NETS);
-  if (all.length >= 2) {
-    let net = nets[0]?.name;
-    const fresh = !net;
-    if (!net) {
-      const roles = new Set(all.map((s) => roleOf(s)));
-      net = roles.has('web') || roles.has('database') || roles.has('cache') || roles.has('app') ? 'webstack' : 'backend';
-      run.ws.append('services.yaml', NETS, { name: net });
-      run.lines.push(`+ network ${net}: a private network where the services reach each other by name`);
-    }
-    for (const s of all) {
-      if (s.networks?.includes(net)) continue;
-      if (!added.has(s.name) && (!fresh || (s.networks?.length ?? 0) > 0)) continue;
-      const i = serviceIndex(run, s.name);
-      run.ws.set('services.yaml', [...SVC, i, 'networks'], [...(s.networks ?? []), net]);
-      if (!added.has(s.name)) run.lines.push(`~ ${s.name}: joins network ${net}`);
-    }
-  }
-  // Web services added now start after the databases and caches (healthy first).
   const now = services(run);
+  // Web services added now start after the databases and caches added with them.
+  const depsOf = new Map<string, string[]>();
   for (const s of now) {
     if (!added.has(s.name)) continue;
-    const role = roleOf(s);
+    const role = roleOf(s) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(s.image))?.role ?? (s.ports?.length ? 'app' : undefined);
+    const dataRole = (o: Service) => DATA_ROLES.has(roleOf(o) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(o.image))?.role ?? '');
     let deps: string[] = [];
-    if (role === 'web' || role === 'app') deps = now.filter((o) => o.name !== s.name && DATA_ROLES.has(roleOf(o) ?? '') && (added.has(o.name) || role === 'app')).map((o) => o.name);
+    if (role === 'web' || role === 'app') deps = now.filter((o) => o.name !== s.name && dataRole(o) && added.has(o.name)).map((o) => o.name);
     if (role === 'dashboards') deps = now.filter((o) => roleOf(o) === 'monitoring').map((o) => o.name);
     deps = [...new Set([...(s.depends_on ?? []), ...deps])].filter((d) => now.some((o) => o.name === d));
+    depsOf.set(s.name, deps);
     if (deps.length > 0 && JSON.stringify(deps) !== JSON.stringify(s.depends_on ?? [])) {
       run.ws.set('services.yaml', [...SVC, serviceIndex(run, s.name), 'depends_on'], deps);
+    }
+  }
+  // The network: made only when services added now must reach each other or an existing
+  // one; a lone service gets none, and a service added later never changes the others
+  // (it joins their network), unless it depends on one that is on no network yet.
+  const nets = run.ws.items<{ name: string }>('services.yaml', NETS);
+  let net = nets[0]?.name;
+  const needed = added.size >= 2 || [...depsOf.values()].some((d) => d.length > 0);
+  if (!net && !needed) return;
+  if (!net) {
+    net = 'webstack';
+    run.ws.append('services.yaml', NETS, { name: net });
+    run.lines.push(`+ network ${net}: a private network where the services reach each other by name`);
+  }
+  for (const s of services(run)) {
+    if (!added.has(s.name) || s.networks?.includes(net)) continue;
+    run.ws.set('services.yaml', [...SVC, serviceIndex(run, s.name), 'networks'], [...(s.networks ?? []), net]);
+  }
+  for (const [name, deps] of depsOf) {
+    for (const d of deps) {
+      const o = getService(run, d)!;
+      if (added.has(d) || o.networks?.includes(net)) continue;
+      run.ws.set('services.yaml', [...SVC, serviceIndex(run, d), 'networks'], [...(o.networks ?? []), net]);
+      run.lines.push(`~ ${d}: joins network ${net} (so ${name} can reach it)`);
     }
   }
   void WEB_ROLES;
@@ -641,10 +856,12 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     return true;
   }
   if (getService(run, name)) {
-    if (getService(run, name)!.image !== image) setImage(run, name, image);
-    else run.notes.push(`${name} already runs ${image}.`);
+    if (getService(run, name)!.image === image) run.notes.push(`${name} already runs ${image}.`);
+    else if (verb === 'change' || /\b(use|switch|change|upgrade|replace|update)\b/.test(t)) setImage(run, name, image);
+    else clashes(run, clause, name);
     return true;
   }
+  if (clashes(run, clause, name)) return true;
   const ports = findPorts(clause);
   const tpl = templateOfImage(image);
   let svc: Service;
@@ -665,11 +882,16 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   run.ws.append('services.yaml', SVC, svc);
   aliasImage(run, image);
   run.added.push(name);
+  run.clauseAdded.push(name);
   mentionFocus(run, name);
+  if (run.added.length > 0) wireStack(run);
   run.lines.push(`+ ${name}: ${image}${describePorts(svc)}`);
   if (!lookupCatalog(run.input.imageCatalog, image) && !tpl) {
     run.notes.push(`(${image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
   }
+  // "…, backed by postgres and redis": the services it needs, in the same clause.
+  const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ');
+  if (findServiceMentions(rest).some((m) => m.template !== tpl?.name)) handleAdd(run, rest.replace(/\bon\s+port\s+\d+|\bport\s+\d+|\bon\s+\d+/gi, ' '), 'add');
   return true;
 }
 
@@ -679,6 +901,60 @@ function setImage(run: Run, name: string, image: string): void {
   aliasImage(run, image);
   mentionFocus(run, name);
   run.lines.push(`~ ${name}: image ${image}`);
+}
+
+// ── scheduled jobs ─────────────────────────────────────────────────────────
+
+/**
+ * "run /usr/local/bin/cleanup.sh in worker every night at 1:30", "every 10 minutes run
+ * 'curl …' inside nginx": a job in scheduled.yaml, always inside a service's container.
+ * "make that every 30 minutes instead": the job under discussion gets the new schedule.
+ */
+function handleJob(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (/\bback ?ups?\b|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b|\bsnapshots?\b/.test(t)) return false;
+  const schedule = parseSchedule(t, 3);
+  if (!schedule) return false;
+  const quoted = findQuoted(clause);
+  const script = /(?:^|\s)((?:(?:sh|bash|python3?|node|php|ruby|perl)\s+)?(?:\/[\w.\/-]+|[\w-]+\.(?:sh|py|js|rb|php|pl)))(?=\s|$|[,.](?:\s|$))/.exec(clause);
+  const command = quoted[0] ?? script?.[1];
+  const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
+  if (!command) {
+    // A new time for the job under discussion.
+    if (!/\b(that|it|the job|this job|the task|instead|cron)\b/.test(t) || jobs.length === 0) return false;
+    const lastJobTurn = [...run.input.history].reverse().find((h) => h.role === 'user' && parseSchedule(h.text.toLowerCase(), 3));
+    if (lastJobTurn && /\bback ?ups?\b|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b|\bsnapshots?\b/i.test(lastJobTurn.text)) return false;
+    const j = jobs.length - 1;
+    run.ws.set('scheduled.yaml', [...JOBS, j, 'schedule'], schedule.cron);
+    run.lines.push(`~ job ${jobs[j]!.name}: runs ${schedule.words} (${schedule.cron})`);
+    return true;
+  }
+  if (!/\b(run|runs|execute|exec|schedule|cron|call|invoke|do)\b/.test(t)) return false;
+  const rest = clause.replace(command, ' ');
+  let container: string | undefined;
+  const inName = /\b(?:in|inside|within|on)\s+(?:the\s+)?([a-z0-9][a-z0-9-]*)(?:\s+container)?\b/gi;
+  for (const m of rest.matchAll(inName)) {
+    const n = m[1]!.toLowerCase();
+    if (getService(run, n)) {
+      container = n;
+      break;
+    }
+  }
+  if (!container) container = targetsIn(run, rest).names[0];
+  if (!container && /\b(in|inside)\s+(it|that|this|there)\b/.test(t)) container = focusTargets(run)[0];
+  if (!container) {
+    run.questions.push(`Which service's container should run "${command}"? Jobs always run inside a container (${services(run).map((s) => s.name).join(', ') || 'there are no services yet'}).`);
+    return true;
+  }
+  const base = (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
+  let name = `${container}-${base.replace(/\.[a-z]+$/, '')}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
+  if (!/^[a-z]/.test(name)) name = `job-${name}`;
+  let unique = name;
+  for (let k = 2; jobs.some((j) => j.name === unique); k++) unique = `${name}-${k}`;
+  run.ws.append('scheduled.yaml', JOBS, { name: unique, schedule: schedule.cron, container, command });
+  mentionFocus(run, container);
+  run.lines.push(`+ job ${unique}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron})`);
+  return true;
 }
 
 // ── lifecycle: remove / stop / start / restart ─────────────────────────────
@@ -768,7 +1044,9 @@ function removeService(run: Run, name: string): void {
 function handleModifiers(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   let did = false;
-  const explicit = targetsIn(run, clause).names;
+  // In a clause that added services, its modifiers are theirs: "add memcached on port
+  // 11211" never moves another cache.
+  const explicit = run.clauseAdded.length > 0 ? [...run.clauseAdded] : targetsIn(run, clause).names;
   const targets = (filter?: (s: Service) => boolean) => {
     const named = explicit.filter((n) => {
       const s = getService(run, n);
@@ -781,10 +1059,26 @@ function handleModifiers(run: Run, clause: string): boolean {
     did = true;
   };
 
-  // Replicas: "scale web to 3 replicas", "run 3 instances of nginx", "scale web to 3".
+  // Only reachable from the other containers: no host port at all.
+  if (/\b(only|just)\b[^.]*\b(other\s+)?(containers|services)\b|\bnot\s+(from|on)\s+the\s+host\b|\binternal(ly)?\s+only\b|\bno\s+host\s+ports?\b|\b(unpublish|stop publishing)\b/.test(t) && !findCidrs(t).length) {
+    const names = targets((s) => (s.ports ?? []).length > 0);
+    for (const name of names) {
+      run.ws.delete('services.yaml', svcPath(run, name, 'ports'));
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: no host port (reachable by name from the services on its network only)`);
+    }
+    if (names.length > 0) return true;
+  }
+
+  // Replicas: "scale web to 3 replicas", "run 3 instances of nginx", "scale web to 3",
+  // "run two of them", "back to one" (after a scaling turn).
+  const scaledBefore = [...run.input.history].reverse().find((h) => h.role === 'user');
   const rep =
     /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances|copies|containers|nodes)\b/.exec(t) ??
-    (/\bscale\b|\breplicas?\b|\binstances\b/.test(t) ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t) : null);
+    /\brun\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+of\s+(?:them|it|those)\b/.exec(t) ??
+    (/\bscale\b|\breplicas?\b|\binstances\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances\b|\bcopies\b|\bof them\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
+      ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t)
+      : null);
   if (rep) {
     const n = parseNumberWord(rep[1]!);
     const names = targets();
@@ -814,9 +1108,31 @@ function handleModifiers(run: Run, clause: string): boolean {
     did = true;
   }
 
-  // Memory: a size with memory words, or "limit X to 512MB".
+  // "double the memory for redis", "halve grafana's memory".
+  const factor = /\b(double|twice)\b[^.]*\b(memory|ram)\b/.test(t) ? 2 : /\b(halve|half)\b[^.]*\b(memory|ram)\b/.test(t) ? 0.5 : /\btriple\b[^.]*\b(memory|ram)\b/.test(t) ? 3 : undefined;
+  if (factor !== undefined && findSizes(clause).length === 0) {
+    const names = targets();
+    if (names.length === 0) ask('more memory');
+    for (const name of names) {
+      const cur = getService(run, name)!.resources?.memory;
+      const bytes = cur ? sizeToBytes(cur) : undefined;
+      if (bytes === undefined) {
+        run.questions.push(`${name} has no memory limit to ${factor > 1 ? 'multiply' : 'halve'}; say an amount, e.g. "give ${name} 512MB".`);
+        continue;
+      }
+      const mib = Math.max(4, Math.round((bytes * factor) / 1024 ** 2));
+      const value = mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), value);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: memory limit ${value} (was ${cur})`);
+    }
+    return true;
+  }
+
+  // Memory: a size with memory words, or "limit X to 512MB", or a size said of a service
+  // ("grafana should have 512MB").
   const sizes = findSizes(clause);
-  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /\bgive\b/.test(t);
+  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /\bgive\b/.test(t) || (/\b(have|get|use|needs?|with|at|cap(ped)?)\b/.test(t) && !/\b(volume|disk|storage|upload|file|backup)\b/.test(t));
   if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
     const names = targets();
     if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
@@ -938,12 +1254,15 @@ function withOption(cmd: string, existing: RegExp, add: string): string {
 // ── backups ────────────────────────────────────────────────────────────────
 
 function handleBackups(run: Run, clause: string): boolean {
-  const t = clause.toLowerCase();
+  const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   if (!/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are)\s+(?:[\w-]+\s+)?back\s+up\b/.test(t)) return false;
-  if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b/.test(t)) {
+  if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up/.test(t)) {
     const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
+    const named = targetsIn(run, clause).names;
+    const mine = new Set(named.flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)));
     vols.forEach((v, i) => {
+      if (named.length > 0 && !mine.has(v.name)) return;
       if (v.backup?.enabled) {
         run.ws.set('storage.yaml', [...VOLS, i, 'backup', 'enabled'], false);
         run.lines.push(`~ volume ${v.name}: backups off (existing backups are kept)`);
@@ -952,8 +1271,27 @@ function handleBackups(run: Run, clause: string): boolean {
     return true;
   }
   const schedule = parseSchedule(t, 3) ?? { cron: '0 3 * * *', words: 'every day at 03:00' };
-  const retainM = /\b(?:keep|retain|retention of)\s+(\d+|seven|ten|thirty|fourteen)\b/.exec(t);
+  const retainM = /\b(?:keep|retain|retention of)\s+(?:the\s+last\s+)?(\d+|seven|ten|thirty|fourteen)\b/.exec(t);
+  const retainOnly = retainM !== null && !parseSchedule(t, 3);
   const retain = retainM ? (parseNumberWord(retainM[1]!) ?? 7) : 7;
+  if (retainOnly) {
+    // "keep 14 days of backups for redis": only the retention of the backups already set.
+    const named = targetsIn(run, clause).names;
+    const names0 = named.length > 0 ? named : focusTargets(run);
+    let did0 = false;
+    for (const n of names0) {
+      for (const v of getService(run, n)?.volumes ?? []) {
+        const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
+        if (vi < 0) continue;
+        const b = run.ws.get<{ enabled?: boolean }>('storage.yaml', [...VOLS, vi, 'backup']);
+        if (!b) continue;
+        run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'retain'], retain);
+        run.lines.push(`~ volume ${v.source}: the last ${retain} backups kept`);
+        did0 = true;
+      }
+    }
+    if (did0) return true;
+  }
   const hasData = (s: Service) => (s.volumes ?? []).some((v) => !v.source.startsWith('/') && run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
   const explicit = targetsIn(run, clause).names.filter((n) => !run.added.includes(n));
   let names = explicit.length > 0 ? explicit : run.added.length > 0 ? [...run.added] : focusTargets(run, hasData);
@@ -1072,11 +1410,38 @@ function handleSecrets(run: Run, clause: string): boolean {
     if (tpl === 'postgres') run.warnings.push(`PostgreSQL reads POSTGRES_PASSWORD only when it creates its data directory; an existing database keeps its old authentication until you change it with ALTER USER.`);
     did = true;
   }
+  const store = /\b(store|save|keep|add|put)\b[^.]*\bas\s+(?:a\s+)?secret\b|\b(store|save|add)\b[^.]*\b(api[_ -]?key|token|password)\b/.exec(t);
+  if (!did && store) {
+    const subject = /\b(?:the|my|our)?\s*([a-z0-9]+(?:\s+[a-z0-9]+)?)\s+(api[_ -]?key|token|password|secret)\b/.exec(t.replace(/^\s*(store|save|keep|add|put)\s+/, ''));
+    const name = subject ? `${subject[1]!.replace(/^(the|my|our)\s+/, '').replace(/\s+/g, '_')}_${subject[2]!.replace(/[ -]/g, '_')}`.replace(/_secret$/, '') : 'NAME';
+    run.notes.push(`Secret values never go through a request. Run \`claude secret set ${name}\` (it asks for the value and stores it encrypted to this host), then refer to it as \${secrets.${name}} ("use the ${name} secret for SERVICE").`);
+    return true;
+  }
   if (!did && /\b(set|use|add|create|give)\b/.test(t)) {
     run.notes.push('Secrets are set with `claude secret set NAME` (the value is asked for and stored encrypted); services refer to them as ${secrets.NAME}.');
     did = true;
   }
   return did;
+}
+
+// ── certificates ───────────────────────────────────────────────────────────
+
+/** "get a letsencrypt certificate for shop.example.com": security.yaml certificates. */
+function handleCertificate(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\b(certificate|cert|tls|ssl|https)\b/.test(t)) return false;
+  const domains = [...clause.matchAll(/\b((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/gi)].map((m) => m[1]!.toLowerCase()).filter((d) => !/\.(sh|py|js|yaml|yml|json|conf)$/.test(d) && !/^\d/.test(d));
+  if (domains.length === 0 || !/\b(certificate|cert|tls|ssl)\b/.test(t)) return false;
+  const provider = /\bself[- ]signed\b/.test(t) ? 'self-signed' : /\bmanual\b|\bmy own\b/.test(t) ? 'manual' : 'letsencrypt';
+  const name = domains[0]!.replace(/^\*\./, 'wildcard-').replace(/\./g, '-').slice(0, 63);
+  const CERTS = ['spec', 'certificates'];
+  const i = run.ws.indexOf('security.yaml', CERTS, name);
+  const cert = { name, domains, provider, auto_renew: true };
+  if (i >= 0) run.ws.set('security.yaml', [...CERTS, i], cert);
+  else run.ws.append('security.yaml', CERTS, cert);
+  run.lines.push(`${i >= 0 ? '~' : '+'} certificate ${name}: ${domains.join(', ')} (${provider}${provider === 'letsencrypt' ? ', renewed automatically' : ''}; security.yaml, needs your explicit approval)`);
+  if (provider === 'letsencrypt') run.notes.push(`(Let's Encrypt checks that ${domains.join(', ')} point${domains.length === 1 ? 's' : ''} at this machine and that port 80 is reachable from the internet.)`);
+  return true;
 }
 
 // ── SSH settings ───────────────────────────────────────────────────────────
@@ -1196,7 +1561,12 @@ function describeSource(src: FirewallRule['source']): string {
 function handleFirewall(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const cidrs = findCidrs(clause);
-  const ports = findPorts(clause);
+  let ports = findPorts(clause);
+  // "actually only from 10.2.0.0/16": the port under discussion (the last one opened).
+  if (ports.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+    const prev = [...run.input.history].reverse().find((h) => h.role === 'user' && /\b(open|allow|expose|let)\b/i.test(h.text) && findPorts(h.text).length > 0);
+    if (prev) ports = findPorts(prev.text);
+  }
   const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);
   const ssh = /\bssh\b/.test(t);
   const web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
@@ -1238,7 +1608,10 @@ function handleFirewall(run: Run, clause: string): boolean {
       run.lines.push('~ firewall: default policy DROP for incoming traffic');
       run.lines.push('  • allow established connections and localhost');
     }
-    if (!restrictSsh && !rules(run).some((r) => r.name === 'allow-ssh')) {
+    // "lock down the system, only allow SSH from 10.0.0.0/8": a later clause of the same
+    // request narrows SSH, so it is not opened to anywhere first (and not said so).
+    const sshNarrowedLater = /\bssh\b/i.test(run.input.message) && findCidrs(run.input.message).length > 0;
+    if (!restrictSsh && !sshNarrowedLater && !rules(run).some((r) => r.name === 'allow-ssh')) {
       putRule(run, { name: 'allow-ssh', protocol: 'tcp', port: sshPort(run), action: 'accept', comment: 'SSH' });
       run.lines.push(`  • allow SSH (${sshPort(run)}) from anywhere, so you keep access (say "only allow SSH from 10.0.0.0/8" to narrow it)`);
     }
@@ -1390,7 +1763,7 @@ function finishFirewall(run: Run): void {
       const ps = (s.ports ?? []).filter((p) => p.host !== undefined && (!p.host_ip || !/^127\.|^::1$/.test(p.host_ip)) && !allowed.has(p.host!)).map((p) => p.host);
       if (ps.length > 0) blocked.push(`${s.name} (${ps.join(', ')})`);
     }
-    if (blocked.length > 0) run.warnings.push(`⚠ This blocks all other incoming traffic, including ${blocked.join(', ')}. Say "also allow web traffic" (or "open port N") to keep them reachable.`);
+    if (blocked.length > 0) run.warnings.push(`This blocks all other incoming traffic, including ${blocked.join(', ')}. Say "also allow web traffic" (or "open port N") to keep them reachable.`);
   }
 }
 
@@ -1400,7 +1773,73 @@ const KEY_RE = /\b((?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh
 
 function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean {
   const t = clause.toLowerCase();
+  // "a postgres database owned by a user called shop": the database's owner, not a login.
+  if (ownerIn(clause) && findServiceMentions(clause).some((m) => ['postgres', 'mariadb'].includes(m.template))) return false;
   const key = KEY_RE.exec(clause);
+  const USERS0 = ['spec', 'users'];
+  const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
+  // Groups and sudo: "put ivan in the developers group", "add hank to the sudoers",
+  // "revoke sudo from carol", "add her to the docker group".
+  const groupM = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
+  const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
+  const revoke = /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b/.test(t);
+  const pronoun = /\b(her|him|them|his|their|that user|the user)\b/.test(t);
+  const historyUser = () => {
+    for (let i = run.input.history.length - 1; i >= 0; i--) {
+      const h = run.input.history[i]!;
+      if (h.role !== 'user') continue;
+      const found = known.filter((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`, 'i').test(h.text));
+      if (found.length) return found[found.length - 1];
+    }
+    return known[known.length - 1];
+  };
+  if (groupM || sudoers || revoke) {
+    const named =
+      /\b(?:put|add|move|place|make|give|grant|revoke\s+sudo\s+from|remove\s+sudo\s+from|take\s+sudo\s+away\s+from|from|user)\s+(?:user\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t)?.[1];
+    let name = named && !['the', 'a', 'an', 'her', 'him', 'them', 'user', 'sudo', 'to', 'in'].includes(named) ? named : undefined;
+    if (!name) {
+      const userWord = /\b(?:user|account)\s+(?:called\s+|named\s+)?([a-z_][a-z0-9_-]{0,31})/.exec(t)?.[1];
+      name = userWord ?? (pronoun ? run.lastUser ?? historyUser() : undefined);
+    }
+    if (name && !['sudo', 'admin', 'docker', 'the'].includes(name)) {
+      run.lastUser = name;
+      let users = run.ws.items<{ name: string; ssh_keys?: string[]; sudo?: boolean; groups?: string[] }>('security.yaml', USERS0);
+      let i = users.findIndex((u) => u.name === name);
+      if (i < 0) {
+        run.ws.append('security.yaml', USERS0, { name, shell: '/bin/sh' });
+        run.lines.push(`+ user ${name} (security.yaml; needs your explicit approval)`);
+        users = run.ws.items('security.yaml', USERS0);
+        i = users.length - 1;
+      }
+      const u = users[i]!;
+      const group = groupM?.[1];
+      if (group && !['sudo', 'sudoers', 'wheel', 'admin'].includes(group) && !revoke) {
+        if (!(u.groups ?? []).includes(group)) {
+          run.ws.set('security.yaml', [...USERS0, i, 'groups'], [...(u.groups ?? []), group]);
+          run.lines.push(`~ user ${name}: member of group ${group}`);
+        } else run.notes.push(`${name} is already in the group ${group}.`);
+      }
+      if ((sudoers || (group && ['sudo', 'wheel', 'admin'].includes(group))) && !revoke && !u.sudo) {
+        run.ws.set('security.yaml', [...USERS0, i, 'sudo'], true);
+        run.lines.push(`~ user ${name}: may use sudo`);
+      }
+      if (revoke) {
+        if (u.sudo) {
+          run.ws.set('security.yaml', [...USERS0, i, 'sudo'], false);
+          run.lines.push(`~ user ${name}: may no longer use sudo`);
+        } else run.notes.push(`${name} cannot use sudo already.`);
+      }
+      if (key) {
+        const keyText = key[2] ? `${key[1]} ${key[2]}` : key[1]!;
+        if (!(u.ssh_keys ?? []).includes(keyText)) {
+          run.ws.set('security.yaml', [...USERS0, i, 'ssh_keys'], [...(u.ssh_keys ?? []), keyText]);
+          run.lines.push(`~ user ${name}: one more SSH key`);
+        }
+      }
+      return true;
+    }
+  }
+  if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
   const userWord = /\b(?:user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
@@ -1493,10 +1932,23 @@ function timeZones(): string[] {
   return zones;
 }
 
+const ZONE_WORDS: [RegExp, string][] = [
+  [/\bpacific\b/, 'America/Los_Angeles'],
+  [/\bmountain\b/, 'America/Denver'],
+  [/\bcentral\s+(?:time|standard)\b|\bcst\b|\bcdt\b/, 'America/Chicago'],
+  [/\beastern\b|\best\b|\bedt\b/, 'America/New_York'],
+  [/\bcentral european\b|\bcet\b|\bcest\b/, 'Europe/Berlin'],
+  [/\bbritish\b|\bbst\b/, 'Europe/London'],
+  [/\bindia\b|\bist\b/, 'Asia/Kolkata'],
+  [/\bjapan\b|\bjst\b/, 'Asia/Tokyo'],
+];
+
 function handleTimezone(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
-  if (!/\btime\s?zone\b|\btz\b|\bclocks?\b/.test(t)) return false;
+  const placeOnly = /\b(lives?|living|located|based|sits?|hosted|runs?|are|is|we'?re|i'?m)\s+in\s+([a-z][a-z ]{2,30})$/.exec(t.trim().replace(/[.!]$/, ''));
+  if (!/\btime\s?zone\b|\btz\b|\bclocks?\b/.test(t) && !placeOnly) return false;
   let zone: string | undefined;
+  for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;
   const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);
   if (direct) zone = timeZones().find((z) => z.toLowerCase() === direct[1]!.toLowerCase());
   if (!zone && /\b(utc|gmt|zulu)\b/.test(t)) zone = 'UTC';
@@ -1515,6 +1967,7 @@ function handleTimezone(run: Run, clause: string): boolean {
     }
   }
   if (!zone) {
+    if (placeOnly && !/\btime\s?zone\b|\btz\b|\bclocks?\b/.test(t)) return false;
     run.questions.push('Which time zone? Use a name like Europe/Berlin, America/New_York or UTC.');
     return true;
   }

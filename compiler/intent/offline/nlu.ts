@@ -163,6 +163,8 @@ export function findImageRefs(text: string): string[] {
 
 // ── schedules ───────────────────────────────────────────────────────────────
 
+import { timeOfDay } from './language.js';
+
 export interface Schedule {
   cron: string;
   /** Plain-English reading, for the explanation. */
@@ -177,6 +179,9 @@ const DAYS: Record<string, number> = {
 /** "at 3", "at 3am", "at 2:30 pm", "at 15:00", "at midnight", "at noon" → [hour, minute]. */
 function findTime(t: string, nightHint: boolean): [number, number] | undefined {
   if (/\bmidnight\b/.test(t)) return [0, 0];
+  // chrono-node reads the time of day ("at 4:15", "6am", "noon", "1:30 pm").
+  const c = timeOfDay(t);
+  if (c) return c;
   if (/\bnoon|midday\b/.test(t)) return [12, 0];
   const m = /\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|o'?clock|h)?\b/.exec(t) ?? /\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![\w])/.exec(t);
   if (!m) return undefined;
@@ -210,6 +215,7 @@ export function parseSchedule(text: string, defaultHour = 3): Schedule | undefin
     }
   }
   if (/\b(every minute)\b/.test(t)) return { cron: '* * * * *', words: 'every minute' };
+  if (/\btwice\s+(a|per|each)\s+day\b|\btwice\s+daily\b|\bevery\s+12\s+hours\b/.test(t)) return { cron: '0 */12 * * *', words: 'every 12 hours' };
   if (/\b(hourly|every hour|each hour|once an hour)\b/.test(t)) {
     const mm = /\bat\s+(?:minute\s+)?:?(\d{1,2})\s+(?:past|after)\b/.exec(t);
     const minute = mm ? Math.min(59, Number(mm[1])) : 0;

@@ -281,7 +281,9 @@ const unhealthy: Rule = ({ views, o }) => {
   const out: Finding[] = [];
   for (const v of views) {
     for (const c of v.containers) {
-      if (c.health !== 'unhealthy') continue;
+      // Docker keeps the last health status of a stopped container: only a running one is
+      // "running, but its health check keeps failing" (a stopped one is OBS101's).
+      if (c.health !== 'unhealthy' || !isUp(c)) continue;
       const last = c.healthLog.slice(-3);
       out.push({
         analyzer: 'unhealthy',

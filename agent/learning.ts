@@ -1,0 +1,120 @@
+/**
+ * Learning mode: the user's own phrasings, kept on this machine only
+ * (`<data dir>/learned.json`, never sent anywhere, never in a provider's context).
+ *
+ *   - A request the engine did not understand, then a rephrase (or a correction "no, I
+ *     meant …") whose plan was applied: the pair is recorded.
+ *   - The next time that phrasing, or a close one, is not understood, the applied request
+ *     is proposed instead (and the reply says so).
+ *   - Outcomes of plans made from a learned phrasing (applied, rolled back, refused) are
+ *     counted; a phrasing whose plans keep rolling back is flagged and no longer used.
+ *   - `claude learn list | forget N` manages the records.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface LearnedRecord {
+  /** What the user said first, as typed. */
+  phrasing: string;
+  /** The request whose plan was applied (refinements joined by "; "). */
+  applied: string;
+  createdAt: string;
+  outcomes: { applied: number; rolledBack: number; refused: number };
+}
+
+export type Outcome = 'applied' | 'rolled-back' | 'refused';
+
+const FILLER = new Set(['please', 'pls', 'mate', 'thanks', 'thank', 'you', 'can', 'could', 'would', 'will', 'kindly', 'just', 'the', 'a', 'an', 'hey', 'ok', 'okay', 'so', 'now', 'me', 'for', 'i', 'we']);
+
+export function learnedPath(dataDir: string): string {
+  return join(dataDir, 'learned.json');
+}
+
+/** Words that carry meaning, lowercased, without punctuation or filler. */
+export function tokens(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9./:@-]+/g, ' ')
+    .split(' ')
+    .map((w) => w.replace(/^[.:-]+|[.:-]+$/g, ''))
+    .filter((w) => w.length > 0 && !FILLER.has(w));
+}
+
+/** Jaccard similarity of the token sets (1 = the same words). */
+export function similarity(a: string, b: string): number {
+  const x = new Set(tokens(a));
+  const y = new Set(tokens(b));
+  if (x.size === 0 || y.size === 0) return 0;
+  let both = 0;
+  for (const w of x) if (y.has(w)) both++;
+  return both / (x.size + y.size - both);
+}
+
+/** Close enough to be the same phrasing: most words shared, none of the numbers different. */
+export const CLOSE = 0.75;
+
+export function loadLearned(dataDir: string): LearnedRecord[] {
+  const p = learnedPath(dataDir);
+  if (!existsSync(p)) return [];
+  try {
+    const v = JSON.parse(readFileSync(p, 'utf8')) as { records?: LearnedRecord[] };
+    return Array.isArray(v.records) ? v.records : [];
+  } catch {
+    return [];
+  }
+}
+
+function save(dataDir: string, records: LearnedRecord[]): void {
+  const p = learnedPath(dataDir);
+  mkdirSync(dirname(p), { recursive: true });
+  const tmp = `${p}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ records }, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, p);
+}
+
+/** Records (or updates) what a phrasing meant. */
+export function learn(dataDir: string, phrasing: string, applied: string, now: Date): void {
+  const records = loadLearned(dataDir);
+  const i = records.findIndex((r) => similarity(r.phrasing, phrasing) === 1);
+  const rec: LearnedRecord = { phrasing, applied, createdAt: now.toISOString(), outcomes: { applied: 1, rolledBack: 0, refused: 0 } };
+  if (i >= 0) records[i] = rec;
+  else records.push(rec);
+  save(dataDir, records);
+}
+
+/** A phrasing whose plans keep rolling back: two or more, more often than applied. */
+export function isFlagged(r: LearnedRecord): boolean {
+  return r.outcomes.rolledBack >= 2 && r.outcomes.rolledBack > r.outcomes.applied;
+}
+
+/** The learned record for this phrasing or a close one (flagged ones are not used). */
+export function recall(dataDir: string, text: string): { record: LearnedRecord; index: number; score: number } | undefined {
+  const numbers = (s: string) => (s.match(/\d+/g) ?? []).join(',');
+  let best: { record: LearnedRecord; index: number; score: number } | undefined;
+  loadLearned(dataDir).forEach((record, index) => {
+    if (isFlagged(record) || numbers(record.phrasing) !== numbers(text)) return;
+    const score = similarity(record.phrasing, text);
+    if (score >= CLOSE && (!best || score > best.score)) best = { record, index, score };
+  });
+  return best;
+}
+
+export function recordOutcome(dataDir: string, index: number, outcome: Outcome): LearnedRecord | undefined {
+  const records = loadLearned(dataDir);
+  const r = records[index];
+  if (!r) return undefined;
+  if (outcome === 'applied') r.outcomes.applied++;
+  else if (outcome === 'rolled-back') r.outcomes.rolledBack++;
+  else r.outcomes.refused++;
+  save(dataDir, records);
+  return r;
+}
+
+/** Forgets record N (1-based, as `claude learn list` numbers them). */
+export function forget(dataDir: string, n: number): LearnedRecord | undefined {
+  const records = loadLearned(dataDir);
+  if (!Number.isInteger(n) || n < 1 || n > records.length) return undefined;
+  const [gone] = records.splice(n - 1, 1);
+  save(dataDir, records);
+  return gone;
+}

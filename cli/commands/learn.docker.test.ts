@@ -1,0 +1,113 @@
+/**
+ * Learning mode end to end through the real CLI: in the REPL (a real terminal, tmux), a
+ * phrasing the offline engine does not understand, then a rephrase whose plan is applied
+ * with "yes"; `claude learn list` shows the pair; then the first phrasing (and a close one)
+ * is understood as what was applied; `claude learn forget 1` removes it again.
+ * Needs dockerd (the apply creates a container) and tmux.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { transpileForChild, type ChildBuild } from '../../runtime/testutil/transpile-child.js';
+import { freePort } from '../../runtime/testutil/ports.js';
+import { readHostIdOrNull } from '../../runtime/observe/collect.js';
+
+const tag = randomBytes(3).toString('hex');
+const session = `claude-test-learn-${tag}`;
+const svc = `tinyweb-${tag}`;
+const PHRASE = `spin up the little web thing ${tag}`;
+let dir: string;
+let child: ChildBuild;
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-3000', '-t', session);
+async function waitFor(pred: (s: string) => boolean, what: string, ms = 90_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const s = screen();
+    if (pred(s)) return s;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const env = () => ({ CLAUDE_STATE_DIR: join(dir, 'state'), CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_LLM_PROVIDER: 'offline' });
+function claude(argv: string[]): { code: number; out: string } {
+  try {
+    return { code: 0, out: execFileSync(process.execPath, [child.script, ...argv], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env() } }) };
+  } catch (e) {
+    const x = e as { status: number; stdout: string; stderr: string };
+    return { code: x.status, out: `${x.stdout}${x.stderr}` };
+  }
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'claude-learn-'));
+  mkdirSync(join(dir, 'state'));
+  mkdirSync(join(dir, 'root'));
+  child = transpileForChild(['cli/main.ts'], "import { run } from './cli/main.js';\nrun(process.argv.slice(2));\n");
+});
+
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    /* already gone */
+  }
+  try {
+    execFileSync('docker', ['rm', '-f', svc], { stdio: 'ignore' });
+  } catch {
+    /* not created */
+  }
+  // The stack network this test's host made (named per host by its label, never another's).
+  const host = dir ? readHostIdOrNull(join(dir, 'data')) : null;
+  if (host) {
+    const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=claude.os/host=${host}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const n of nets) execFileSync('docker', ['network', 'rm', n], { stdio: 'ignore' });
+  }
+  child?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+it('a phrasing not understood, a rephrase applied with yes; then the first phrasing works; forget removes it', async () => {
+  const port = await freePort();
+  const e = Object.entries(env()).map(([k, v]) => `${k}=${v}`);
+  tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '60', 'env', ...e, process.execPath, child.script);
+  tmux('set-option', '-t', session, 'remain-on-exit', 'on');
+  await waitFor((s) => s.includes('claude> '), 'the banner');
+
+  tmux('send-keys', '-t', session, PHRASE, 'Enter');
+  await waitFor((s) => s.includes(`I did not understand "${PHRASE}"`), 'the engine not understanding');
+
+  tmux('send-keys', '-t', session, `add a service ${svc} using image claude-os-local/web:latest on port ${port}`, 'Enter');
+  await waitFor((s) => s.includes('Apply these changes?'), 'the proposal');
+  tmux('send-keys', '-t', session, 'yes', 'Enter');
+  const applied = await waitFor((s) => s.includes('Learned: next time'), 'the apply and what was learned');
+  expect(applied).toContain(`Learned: next time "${PHRASE}" means "add a service ${svc} using image claude-os-local/web:latest on port ${port}"`);
+  tmux('send-keys', '-t', session, 'exit', 'Enter');
+  await waitFor((s) => s.includes('Goodbye!'), 'the REPL to exit');
+
+  const list = claude(['learn', 'list']);
+  expect(list.code).toBe(0);
+  expect(list.out).toMatch(new RegExp(`1\\. "${PHRASE}" → "add a service ${svc} .* on port ${port}"\\s+\\(applied 1, rolled back 0, refused 0\\)`));
+
+  // The first phrasing, and a close one, now mean what was applied (the service is there, so nothing more to do).
+  for (const said of [PHRASE, `please ${PHRASE}`]) {
+    const r = claude(['plan', said, '--json']);
+    expect(r.code, r.out).toBe(0);
+    const out = JSON.parse(r.out) as { explanation: string; status: string };
+    expect(out.explanation).toContain(`(Learned: when you said "${PHRASE}" before`);
+    expect(out.explanation).toContain(`${svc} already runs claude-os-local/web:latest`);
+  }
+
+  expect(claude(['learn', 'forget', '2']).code).toBe(1);
+  const gone = claude(['learn', 'forget', '1']);
+  expect(gone.code).toBe(0);
+  expect(gone.out).toContain(`Forgot 1: "${PHRASE}"`);
+  expect(claude(['learn', 'list']).out).toMatch(/Nothing learned yet/);
+  const after = claude(['plan', PHRASE, '--json']);
+  expect(after.code).toBe(1);
+  expect(after.out).not.toContain('(Learned:');
+}, 240_000);

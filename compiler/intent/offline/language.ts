@@ -1,0 +1,115 @@
+/**
+ * The offline engine's language layer, on maintained libraries (docs/intent.md says why
+ * these and what the others measured):
+ *
+ *   wink-nlp + wink-eng-lite-web-model   tokens, lemmas, negation, number entities
+ *                                        ("two gigs", "sixty four megabytes", "fourteen days")
+ *   chrono-node                          times of day ("at 4:15", "6am", "noon", "1:30")
+ *
+ * Both ship their data inside the npm package: nothing is downloaded at run time. The
+ * model is loaded once, on first use (about 0.3 s cold on a quiet machine), so commands
+ * that never read a request do not pay for it.
+ *
+ * What this layer returns is text the rule layer (nlu.ts, engine.ts) reads: numbers
+ * written as words become digits, and a lemma form of the request ("backing up" → "back
+ * up", "copies" → "copy") is offered beside the original for verb matching.
+ */
+import { createRequire } from 'node:module';
+import type { WinkMethods } from 'wink-nlp';
+import * as chrono from 'chrono-node';
+
+const require = createRequire(import.meta.url);
+
+let nlp: WinkMethods | undefined;
+
+function wink(): WinkMethods {
+  if (!nlp) {
+    const winkNLP = require('wink-nlp') as (model: unknown, pipe?: string[]) => WinkMethods;
+    const model = require('wink-eng-lite-web-model') as unknown;
+    nlp = winkNLP(model, ['sbd', 'pos', 'ner', 'negation']);
+  }
+  return nlp;
+}
+
+const UNITS: Record<string, number> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
+  nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+};
+
+/** "sixty four" → 64, "two hundred" → 200, "1,024" → 1024; undefined when not a number. */
+export function wordsToNumber(text: string): number | undefined {
+  const t = text.toLowerCase().replace(/,/g, '').trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  let total = 0;
+  let current = 0;
+  let any = false;
+  for (const w of t.split(/[\s-]+/)) {
+    if (w === 'and') continue;
+    if (w in UNITS) {
+      current += UNITS[w]!;
+      any = true;
+    } else if (w === 'hundred') {
+      current = (current || 1) * 100;
+      any = true;
+    } else if (w === 'thousand') {
+      total += (current || 1) * 1000;
+      current = 0;
+      any = true;
+    } else return undefined;
+  }
+  return any ? total + current : undefined;
+}
+
+export interface Reading {
+  /** The request with numbers written as words turned into digits. */
+  text: string;
+  /** Lemmas of the request, lowercased, space-joined ("stop back up redis"). */
+  lemmas: string;
+  /** Some token is negated ("don't", "not", "never"). */
+  negated: boolean;
+}
+
+/**
+ * Reads a request: cardinal numbers in words become digits ("two gigs" → "2 gigs",
+ * "fourteen days" → "14 days"); ordinals, times and quoted text are left alone.
+ */
+export function read(message: string): Reading {
+  const doc = wink().readDoc(message);
+  const its = wink().its;
+  const replacements: { from: string; to: string }[] = [];
+  doc.entities().each((e: { out(f: unknown): unknown }) => {
+    const d = e.out(its.detail) as { value: string; type: string };
+    if (d.type !== 'CARDINAL' && d.type !== 'DURATION') return;
+    // "fourteen days" (DURATION) → the number part only.
+    const m = /^([a-z][a-z\s-]*?)(\s+(?:days?|weeks?|hours?|minutes?|months?|years?))?$/i.exec(d.value);
+    if (!m || /^\d/.test(d.value)) return;
+    const n = wordsToNumber(m[1]!);
+    // "one" alone stays a word ("one core" is fine either way; "the one I added" is not a number).
+    if (n === undefined || (n === 1 && !/\b(one)\s+(core|cpu|replica|instance|copy|gig|gb|meg)/i.test(message))) return;
+    replacements.push({ from: m[1]!, to: String(n) });
+  });
+  let text = message;
+  for (const r of replacements) {
+    text = text.replace(new RegExp(String.raw`(?<![\w'"])${r.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w'"])`, 'i'), r.to);
+  }
+  const lemmas = (doc.tokens().out(its.lemma as never) as unknown as string[]).map((x) => x.toLowerCase()).join(' ');
+  const negated = (doc.tokens().out(its.negationFlag) as boolean[]).some(Boolean);
+  return { text, lemmas, negated };
+}
+
+/** A time of day in the text ("at 4:15", "6am", "noon", "1:30 pm"), read by chrono-node. */
+export function timeOfDay(text: string): [number, number] | undefined {
+  const ref = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
+  for (const r of chrono.parse(text, { instant: ref, timezone: 'UTC' }, { forwardDate: false })) {
+    // Only results that name an hour (not "morning"/"tonight" alone, not dates).
+    if (!r.start.isCertain('hour')) continue;
+    let h = r.start.get('hour') ?? 0;
+    // "every night at 1:30": without am/pm, a bare hour is read as written (01:30), as
+    // cron users mean it, unless the text says evening or afternoon.
+    if (!r.start.isCertain('meridiem') && h > 12 && !/\b(evening|afternoon|tonight|pm)\b/i.test(text)) h -= 12;
+    if (!r.start.isCertain('meridiem') && h < 12 && /\b(evening|afternoon|tonight)\b/i.test(text)) h += 12;
+    return [h, r.start.get('minute') ?? 0];
+  }
+  return undefined;
+}

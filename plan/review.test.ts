@@ -1,0 +1,104 @@
+/**
+ * The plan review model (plan/review.ts): per resource the fields that change old → new,
+ * named by the resource (never "configuration changed"), with the risk of its steps.
+ */
+import { describe, expect, it } from 'vitest';
+import { fieldChanges, planReview, stateChanges } from './review.js';
+import type { PlanPayload, PlanStep } from './types.js';
+
+const services = (replicas: number, level: string, extra = '') => `apiVersion: claude.os/v1
+kind: ServiceSet
+metadata:
+  name: web
+spec:
+  services:
+    - name: web
+      image: nginx:alpine
+      replicas: ${replicas}
+      environment:
+        LOG_LEVEL: ${level}
+        DB_PASSWORD: hunter2
+      ports:
+        - host: 8080
+          container: 80
+${extra}`;
+
+const network = (rules: string) => `apiVersion: claude.os/v1
+kind: NetworkConfig
+metadata:
+  name: network
+spec:
+  firewall:
+    enabled: true
+    default_input_policy: drop
+    rules:
+${rules}`;
+
+function step(id: string, op: PlanStep['op'], target: string, risk: PlanStep['risk'], params: Record<string, unknown> = {}): PlanStep {
+  return { id, op, target, risk, params, dependsOn: [], phase: 6, inverse: null, description: id } as unknown as PlanStep;
+}
+
+describe('plan review', () => {
+  it('names the service and each changed field old → new; a scale shows replicas 1 → 3, an env change its variable', () => {
+    const c = stateChanges({ 'services.yaml': services(1, 'info') }, { 'services.yaml': services(3, 'debug') });
+    expect(c).toEqual([
+      {
+        kind: 'service',
+        name: 'web',
+        file: 'services.yaml',
+        action: 'update',
+        fields: [
+          { field: 'environment.LOG_LEVEL', old: 'info', new: 'debug' },
+          { field: 'replicas', old: '1', new: '3' },
+        ],
+      },
+    ]);
+  });
+
+  it('new and removed entries, firewall rules by name, secret-looking plaintext hidden, comments and formatting ignored', () => {
+    const old = { 'services.yaml': services(1, 'info'), 'network.yaml': network('      - name: ssh\n        port: 22\n        protocol: tcp\n') };
+    const next = {
+      'services.yaml': '# reformatted\n' + services(1, 'info').replace('DB_PASSWORD: hunter2', 'DB_PASSWORD: "hunter3"'),
+      'network.yaml': network('      - name: web\n        port: 8080\n        protocol: tcp\n'),
+    };
+    const c = stateChanges(old, next);
+    expect(c.map((r) => [r.kind, r.name, r.action])).toEqual([
+      ['firewall rule', 'ssh', 'delete'],
+      ['firewall rule', 'web', 'create'],
+      ['service', 'web', 'update'],
+    ]);
+    expect(c[2]!.fields).toEqual([{ field: 'environment.DB_PASSWORD', old: '(hidden)', new: '(hidden)' }]);
+    expect(c[1]!.fields).toContainEqual({ field: 'port', old: null, new: '8080' });
+    expect(stateChanges(old, old)).toEqual([]);
+  });
+
+  it('secret references stay visible; lists of scalars read as lists', () => {
+    expect(fieldChanges({ env: { DB_PASSWORD: '${secrets.db}' }, command: ['a', 'b'] }, { env: { DB_PASSWORD: '${secrets.db2}' }, command: ['a', 'c'] })).toEqual([
+      { field: 'command', old: 'a, b', new: 'a, c' },
+      { field: 'env.DB_PASSWORD', old: '${secrets.db}', new: '${secrets.db2}' },
+    ]);
+  });
+
+  it('each resource gets the steps that carry it out and their highest risk; the exposure map and warnings come along', () => {
+    const payload = {
+      desired: { files: { 'services.yaml': services(2, 'info'), 'network.yaml': network('      - name: web\n        port: 8080\n') } },
+      steps: [
+        step('image.ensure:nginx', 'image.ensure', 'image/nginx', 'safe'),
+        step('container.replace:web-1', 'container.replace', 'container/web-1', 'disruptive', { spec: { labels: { 'claude.os/service': 'web' } } }),
+        step('container.create:web-2', 'container.create', 'container/web-2', 'safe', { labels: { 'claude.os/service': 'web' } }),
+        step('firewall.apply:inet-claude', 'firewall.apply', 'firewall/inet-claude', 'security'),
+        step('container.remove:old', 'container.remove', 'container/old', 'disruptive', { name: 'old' }),
+      ],
+      summary: { create: 1, update: 2, delete: 1 },
+      display: { exposure: ['web 8080/tcp ← anywhere'], warnings: ['security: Load the firewall table'] },
+    } as unknown as PlanPayload;
+    const r = planReview(payload, { 'services.yaml': services(1, 'info') });
+    const web = r.resources.find((x) => x.kind === 'service')!;
+    expect(web).toMatchObject({ name: 'web', action: 'update', risk: 'disruptive', steps: ['container.replace:web-1', 'container.create:web-2'] });
+    expect(web.fields).toEqual([{ field: 'replicas', old: '1', new: '2' }]);
+    expect(r.resources.find((x) => x.kind === 'firewall rule')).toMatchObject({ name: 'web', action: 'create', risk: 'security' });
+    expect(r.otherSteps).toEqual([{ id: 'container.remove:old', description: 'container.remove:old', risk: 'disruptive' }]);
+    expect(r.exposure).toEqual(['web 8080/tcp ← anywhere']);
+    expect(r.warnings).toEqual(['security: Load the firewall table']);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The plan review model: what a plan changes, per resource people name (a service, a
+ * firewall rule, a user, a job, a volume, …), with the fields that change old → new, the
+ * risk of the steps that touch it, and the exposure map. One model for every interface:
+ * the web UI's review and the CLI's proposed-changes box render it; neither diffs on its own.
+ *
+ * "Old" is the state files the plan's base commit holds (what was last applied; the caller
+ * reads them from the state repo), "new" is the plan's desired files. Both are compared as
+ * parsed YAML, so formatting and comments never show as changes. Pure: text in, model out.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { PlanPayload, PlanStep } from './types.js';
+
+export interface FieldChange {
+  /** Dotted path inside the resource, e.g. `replicas`, `environment.LOG_LEVEL`, `ports`. */
+  field: string;
+  /** Shown values (null: not set on that side). Secret-looking plaintext is hidden. */
+  old: string | null;
+  new: string | null;
+}
+
+export interface ResourceChange {
+  /** service, firewall rule, user, job, volume, network, secret, certificate, … or the file's settings. */
+  kind: string;
+  name: string;
+  /** The state file it lives in. */
+  file: string;
+  action: 'create' | 'update' | 'delete';
+  fields: FieldChange[];
+  /** The highest risk of the plan steps that touch it. */
+  risk: PlanStep['risk'] | null;
+  /** The plan steps that carry it out. */
+  steps: string[];
+}
+
+export interface PlanReview {
+  resources: ResourceChange[];
+  /** Steps that no state-file change explains (drift repair, a restart, a rollback's catch-up). */
+  otherSteps: { id: string; description: string; risk: PlanStep['risk'] }[];
+  /** What is reachable from where after the plan (the planner's exposure map). */
+  exposure: string[];
+  /** The planner's warnings (security steps, lint findings). */
+  warnings: string[];
+  counts: PlanPayload['summary'];
+}
+
+/** Singular names of the lists of named entries under `spec` (and `spec.firewall.rules`). */
+const KINDS: Record<string, string> = {
+  services: 'service',
+  networks: 'network',
+  volumes: 'volume',
+  mounts: 'mount',
+  users: 'user',
+  groups: 'group',
+  secrets: 'secret',
+  certificates: 'certificate',
+  jobs: 'job',
+  rules: 'firewall rule',
+  interfaces: 'interface',
+  ssh_keys: 'SSH key',
+};
+
+const RISK_ORDER: Record<string, number> = { safe: 0, disruptive: 1, security: 2, destructive: 3 };
+const SECRETISH = /(password|passwd|secret|token|api_?key|private_?key|credentials?)$/i;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+interface Entity {
+  kind: string;
+  name: string;
+  file: string;
+  value: Json;
+}
+
+/** The named entities of one state file: list entries with a `name`, and the rest of spec as settings. */
+function entities(file: string, text: string | undefined): Map<string, Entity> {
+  const out = new Map<string, Entity>();
+  if (text === undefined) return out;
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return out; // the compiler reports broken files; the review shows what it can
+  }
+  const spec = (doc as { spec?: unknown } | null)?.spec;
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return out;
+  const settings: Record<string, Json> = {};
+  const collect = (obj: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      const kind = KINDS[k];
+      if (kind && Array.isArray(v) && v.every((e) => e && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string')) {
+        for (const e of v as { name: string }[]) out.set(`${kind}\u0000${e.name}`, { kind, name: e.name, file, value: e as unknown as Json });
+      } else if (k === 'firewall' && v && typeof v === 'object' && !Array.isArray(v)) {
+        collect(v as Record<string, unknown>, `${prefix}firewall.`);
+      } else settings[prefix + k] = v as Json;
+    }
+  };
+  collect(spec as Record<string, unknown>, '');
+  if (Object.keys(settings).length) out.set(`settings\u0000${file}`, { kind: 'settings', name: file.replace(/\.ya?ml$/, ''), file, value: settings });
+  return out;
+}
+
+/** Flattens a value to dotted paths: objects by key, lists of named objects by name, other lists whole. */
+function flatten(v: Json, prefix: string, out: Map<string, Json>): void {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 0 && prefix) out.set(prefix, {});
+    for (const k of keys) flatten(v[k]!, prefix ? `${prefix}.${k}` : k, out);
+  } else if (Array.isArray(v) && v.length > 0 && v.every((e) => e && typeof e === 'object' && !Array.isArray(e) && typeof (e as { name?: unknown }).name === 'string')) {
+    for (const e of v as { [k: string]: Json }[]) flatten(e, `${prefix}[${String(e.name)}]`, out);
+  } else out.set(prefix, v);
+}
+
+function show(field: string, v: Json | undefined): string | null {
+  if (v === undefined) return null;
+  if (typeof v === 'string') {
+    if (SECRETISH.test(field.split('.').pop() ?? '') && !/^\$\{secrets\.[^}]+\}$/.test(v)) return '(hidden)';
+    return v;
+  }
+  if (Array.isArray(v) && v.every((e) => e === null || typeof e !== 'object')) return v.map((e) => String(e)).join(', ');
+  return JSON.stringify(v);
+}
+
+/** The fields that differ between two versions of one entity (the name itself excluded). */
+export function fieldChanges(oldV: Json | undefined, newV: Json | undefined): FieldChange[] {
+  const a = new Map<string, Json>();
+  const b = new Map<string, Json>();
+  if (oldV !== undefined) flatten(oldV, '', a);
+  if (newV !== undefined) flatten(newV, '', b);
+  const fields = [...new Set([...a.keys(), ...b.keys()])].filter((f) => f !== 'name').sort();
+  const out: FieldChange[] = [];
+  for (const f of fields) {
+    const o = a.get(f);
+    const n = b.get(f);
+    if (JSON.stringify(o) === JSON.stringify(n)) continue;
+    out.push({ field: f, old: show(f, o), new: show(f, n) });
+  }
+  return out;
+}
+
+/** Per resource, what changes from the old state files to the new ones (sorted by file, kind, name). */
+export function stateChanges(oldFiles: Readonly<Record<string, string>>, newFiles: Readonly<Record<string, string>>): Omit<ResourceChange, 'risk' | 'steps'>[] {
+  const out: Omit<ResourceChange, 'risk' | 'steps'>[] = [];
+  for (const file of [...new Set([...Object.keys(oldFiles), ...Object.keys(newFiles)])].sort()) {
+    const a = entities(file, oldFiles[file]);
+    const b = entities(file, newFiles[file]);
+    for (const key of [...new Set([...a.keys(), ...b.keys()])]) {
+      const o = a.get(key);
+      const n = b.get(key);
+      const e = (n ?? o)!;
+      const fields = fieldChanges(o?.value, n?.value);
+      if (o && n && fields.length === 0) continue;
+      out.push({ kind: e.kind, name: e.name, file, action: !o ? 'create' : !n ? 'delete' : 'update', fields });
+    }
+  }
+  const order = (r: { kind: string }) => (r.kind === 'settings' ? 1 : 0);
+  return out.sort((x, y) => order(x) - order(y) || x.file.localeCompare(y.file) || x.kind.localeCompare(y.kind) || x.name.localeCompare(y.name));
+}
+
+/** Whether a plan step carries out a change of this resource. */
+function touches(step: PlanStep, r: { kind: string; name: string }): boolean {
+  const target = step.target;
+  const params = step.params as { labels?: Record<string, string>; spec?: { labels?: Record<string, string> }; name?: string; jobs?: { name: string }[] };
+  switch (r.kind) {
+    case 'service': {
+      const label = params.labels?.['claude.os/service'] ?? params.spec?.labels?.['claude.os/service'];
+      if (label !== undefined) return label === r.name;
+      const c = /^container\/(.+)$/.exec(target)?.[1];
+      return c !== undefined && (c === r.name || c.startsWith(`${r.name}-`) || c.endsWith(`-${r.name}`) || c.includes(`-${r.name}-`));
+    }
+    case 'firewall rule':
+      return target.startsWith('firewall/');
+    case 'user':
+    case 'group':
+    case 'SSH key':
+      return step.op === 'host.apply';
+    case 'job':
+      return step.op === 'schedule.apply';
+    case 'volume':
+      return target === `volume/${r.name}`;
+    case 'network':
+      return target === `network/${r.name}`;
+    case 'settings':
+      return r.name === 'network' ? step.op === 'host.apply' || target.startsWith('firewall/') : r.name === 'manifest' || r.name === 'security' ? step.op === 'host.apply' : false;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The review of a plan: its desired files against `baseFiles` (the state files at the plan's
+ * base commit; {} when there was none), each resource with the steps that carry it out and
+ * their highest risk; steps no resource explains are listed apart.
+ */
+export function planReview(payload: Pick<PlanPayload, 'desired' | 'steps' | 'summary' | 'display'>, baseFiles: Readonly<Record<string, string>>): PlanReview {
+  const changes = stateChanges(baseFiles, payload.desired.files);
+  const used = new Set<string>();
+  const resources: ResourceChange[] = changes.map((c) => {
+    const steps = payload.steps.filter((s) => touches(s, c));
+    for (const s of steps) used.add(s.id);
+    const risk = steps.reduce<PlanStep['risk'] | null>((m, s) => (m === null || RISK_ORDER[s.risk]! > RISK_ORDER[m]! ? s.risk : m), null);
+    return { ...c, risk, steps: steps.map((s) => s.id) };
+  });
+  const display = (payload.display ?? {}) as { exposure?: unknown; warnings?: unknown };
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return {
+    resources,
+    otherSteps: payload.steps.filter((s) => !used.has(s.id) && s.op !== 'image.ensure').map((s) => ({ id: s.id, description: s.description, risk: s.risk })),
+    exposure: strings(display.exposure),
+    warnings: strings(display.warnings),
+    counts: payload.summary,
+  };
+}

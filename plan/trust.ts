@@ -1,0 +1,152 @@
+/**
+ * Trust-boundary rules both halves need: which host paths a container may not mount
+ * without an allow-list entry, and which steps hand a container more power than it had
+ * (a dangerous mount, a secret it did not hold). The compiler refuses or marks these as
+ * `security` steps; the policy (plan/policy.ts) makes such steps need an admin signature
+ * and a confirmation, and the runtime enforces that at apply. docs/security.md lists them.
+ */
+import type { PlanStep } from './types.js';
+
+/**
+ * Host paths a container must not mount (nor a parent of them, nor anything under them)
+ * unless `spec.safety.allow_host_mounts` in manifest.yaml names the path: the engine's
+ * socket is root on the host; the others are the host's own system.
+ */
+export const DANGEROUS_HOST_PATHS: readonly { path: string; what: string }[] = [
+  { path: '/var/run/docker.sock', what: "the Docker Engine's socket (root on the host)" },
+  { path: '/run/docker.sock', what: "the Docker Engine's socket (root on the host)" },
+  { path: '/run/containerd', what: "containerd's socket (root on the host)" },
+  { path: '/var/run/containerd', what: "containerd's socket (root on the host)" },
+  { path: '/run/docker', what: 'the Docker Engine runtime directory' },
+  { path: '/var/lib/docker', what: "the Docker Engine's data (every container's files)" },
+  { path: '/var/lib/containerd', what: "containerd's data (every container's files)" },
+  { path: '/var/lib/claude', what: "Claude.OS's keys, journal and audit log" },
+  { path: '/etc', what: 'the host system configuration' },
+  { path: '/proc', what: 'the host kernel process interface' },
+  { path: '/sys', what: 'the host kernel and devices' },
+  { path: '/dev', what: 'the host devices' },
+  { path: '/boot', what: 'the host kernel and boot loader' },
+  { path: '/root', what: "root's home directory" },
+  { path: '/bin', what: 'host system programs' },
+  { path: '/sbin', what: 'host system programs' },
+  { path: '/usr', what: 'host system programs' },
+  { path: '/lib', what: 'host system libraries' },
+  { path: '/lib64', what: 'host system libraries' },
+];
+
+function under(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir === '/' ? '/' : dir + '/');
+}
+
+/**
+ * Why mounting host path `source` is dangerous, or null when it is not. `/` and any parent
+ * of a dangerous path (e.g. `/var`, `/run`) are dangerous too; so is any `*.sock` of an
+ * engine (docker.sock, containerd.sock).
+ */
+export function dangerousMount(source: string): string | null {
+  if (!source.startsWith('/')) return null;
+  const p = source.replace(/\/+$/, '') || '/';
+  if (p === '/') return 'the whole host file system';
+  if (/(^|\/)(docker|containerd|podman|crio)\.sock$/.test(p)) return 'a container engine socket (root on the host)';
+  for (const d of DANGEROUS_HOST_PATHS) if (under(p, d.path)) return d.what;
+  for (const d of DANGEROUS_HOST_PATHS) if (under(d.path, p)) return `${d.path} (${d.what}) is inside it`;
+  return null;
+}
+
+/** Whether `allow` (normalised absolute paths from manifest.yaml) permits mounting `source`. */
+export function mountAllowed(source: string, allow: readonly string[]): boolean {
+  const p = source.replace(/\/+$/, '') || '/';
+  return allow.some((a) => (a.replace(/\/+$/, '') || '/') === p);
+}
+
+interface MountLike {
+  source: string;
+}
+interface SpecLike {
+  name?: string;
+  mounts?: readonly MountLike[];
+}
+
+/** The dangerous host mounts a step would give a container or a job ("/etc (…)"). */
+export function dangerousMountsOfStep(step: Pick<PlanStep, 'op' | 'params'>): string[] {
+  const specs: SpecLike[] = [];
+  const p = step.params as Record<string, unknown>;
+  if (step.op === 'container.create') specs.push(p as SpecLike);
+  else if (step.op === 'container.replace' && p.spec) specs.push(p.spec as SpecLike);
+  else if (step.op === 'schedule.apply' && Array.isArray(p.jobs)) specs.push(...(p.jobs as SpecLike[]));
+  const out: string[] = [];
+  for (const s of specs) for (const m of s.mounts ?? []) if (dangerousMount(m.source)) out.push(m.source);
+  return [...new Set(out)].sort();
+}
+
+/** P2 applies: the step needs an admin signature. */
+export function stepNeedsAdmin(step: Pick<PlanStep, 'op' | 'params' | 'risk'>): boolean {
+  if (step.op === 'host.apply' && step.risk === 'security') return true;
+  return dangerousMountsOfStep(step).length > 0;
+}
+
+// ── plaintext secrets and remote code ─────────────────────────────────────────────────
+
+/** An environment variable name that says its value is a secret. */
+const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|(^|_)PASS$|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?$|AUTH_?KEY)/i;
+/** …unless it names a file, a path, a user, a method or a switch rather than the value. */
+const NOT_A_VALUE_NAME = /(_FILE|_PATH|_DIR|_USER|_USERNAME|_NAME|_METHOD|_LENGTH|_REQUIRED|_ENABLED|_TTL|_EXPIRY|_HEADER)$/i;
+/** Values that are settings, not secrets. */
+const SETTING_VALUE = /^(true|false|yes|no|on|off|none|null|\d{1,6}|trust|md5|scram-sha-256|password|required|optional|disabled|enabled)$/i;
+
+/** Well-known secret formats, found in any value or command. */
+const SECRET_PATTERNS: readonly [RegExp, string][] = [
+  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/\bgh[pousr]_[A-Za-z0-9]{30,}\b/, 'a GitHub token'],
+  [/\bgithub_pat_[A-Za-z0-9_]{30,}\b/, 'a GitHub token'],
+  [/\bsk-(ant-)?[A-Za-z0-9_-]{20,}\b/, 'an API key (sk-…)'],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\/\s:@]+:[^@\s\/]+@/i, 'a URL with a password in it'],
+  [/\b(mysql|mysqldump|mariadb|mariadb-dump|mysqladmin)\b.*\s-p(?![\s'"$])\S+/, 'a password on a mysql command line (-p…)'],
+  [/(^|[\s;&|])[A-Z_]*(PASSWORD|PASSWD|TOKEN|SECRET)=(?![\s'"]*\$)\S+/, 'a password set on a command line'],
+];
+
+/** `text` with `${secrets.…}` references (the safe way) removed, so only plaintext remains. */
+function withoutRefs(text: string): string {
+  return text.replace(/\$\{secrets\.[^}]*\}/g, '');
+}
+
+/**
+ * Why an environment value looks like a plaintext secret (by its variable's name, or by a
+ * well-known pattern), or null. References (`${secrets.x}`) are the safe form.
+ */
+export function plaintextSecretInEnv(key: string, value: string): string | null {
+  const plain = withoutRefs(value).trim();
+  if (plain === '') return null;
+  if (SECRET_NAME.test(key) && !NOT_A_VALUE_NAME.test(key) && !SETTING_VALUE.test(plain) && !plain.startsWith('/') && plain === value.trim()) {
+    return `the variable's name says it is a secret`;
+  }
+  return plaintextSecretInText(value);
+}
+
+/** Why a command (or any text) holds a plaintext secret by a well-known pattern, or null. */
+export function plaintextSecretInText(text: string): string | null {
+  const plain = withoutRefs(text);
+  for (const [re, what] of SECRET_PATTERNS) if (re.test(plain)) return what;
+  return null;
+}
+
+const FETCH = '(curl|wget|fetch|busybox\\s+wget)';
+const RUNNER = '(sudo\\s+)?(env\\s+)?(ba|z|k|da|a)?sh|python[0-9.]*|perl|ruby|node|php';
+const REMOTE_CODE: readonly RegExp[] = [
+  new RegExp(`\\b${FETCH}\\b[^|;&\\n]*\\|\\s*(${RUNNER})\\b`),
+  new RegExp(`\\$\\(\\s*${FETCH}\\b`),
+  new RegExp('`\\s*' + FETCH + '\\b'),
+  new RegExp(`<\\(\\s*${FETCH}\\b`),
+  new RegExp(`\\b(${RUNNER})\\s+-c\\s+["']?\\$\\(\\s*${FETCH}`),
+];
+
+/** The part of a command that downloads code and runs it, or null. */
+export function fetchAndExecute(command: string): string | null {
+  for (const re of REMOTE_CODE) {
+    const m = re.exec(command);
+    if (m) return m[0].trim().slice(0, 60);
+  }
+  return null;
+}

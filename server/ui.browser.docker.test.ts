@@ -1,0 +1,217 @@
+/**
+ * The web UI in real Chromium (Debian's `chromium`, driven by playwright-core; never a
+ * browser download), against `claude serve`'s ApiServer on a free port of 127.0.0.1 with a
+ * per-run temp host and the real dockerd, as a person uses it: log in with a one-time code,
+ * the dashboard with charts that have data, chat → review → apply → the service answers, a
+ * restart from the dashboard through the same approval, the security second confirmation,
+ * Cancel invalidating the plan on the server, history → rollback, reload keeps the
+ * conversation, and the page fits 390 px without sideways scrolling.
+ * Firewall plans are never applied here (they would load nft rules in the host's namespace).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { newTestRun, type TestRun } from '../cli/testutil/requests.js';
+import { freePort } from '../runtime/testutil/ports.js';
+import { ApiServer, uiBundleDir } from './server.js';
+import { newLoginCode } from './security.js';
+import { loadOrCreateApiToken } from './token.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+let run: TestRun;
+let server: ApiServer;
+let base: string;
+let token: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let svc: string;
+let port: number;
+const urls: string[] = [];
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function answers(p: number): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      return (await fetch(`http://127.0.0.1:${p}/`)).status;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return 0;
+}
+
+async function chat(message: string) {
+  await page.click('button.tab[data-tab="chat"]');
+  const before = await page.locator('#messages .plan').count();
+  await page.fill('#chat-input', message);
+  await page.click('#chat-send');
+  await page.locator('#messages .plan').nth(before).waitFor({ timeout: 90_000 });
+  return page.locator('#messages .plan').nth(before);
+}
+
+async function noHorizontalOverflow(): Promise<{ scroll: number; inner: number; wide: string[] }> {
+  // A string: this file is compiled without the DOM types; it runs in the page.
+  return page.evaluate(`(() => {
+    const inner = window.innerWidth;
+    const wide = [];
+    for (const e of Array.from(document.querySelectorAll('body *'))) {
+      const r = e.getBoundingClientRect();
+      if (r.width > 0 && r.right > inner + 1 && !e.closest('.table-wrap, pre, .logs')) wide.push(e.tagName.toLowerCase() + '#' + e.id + '.' + String(e.className || '').split(' ')[0] + ' ' + Math.round(r.right));
+    }
+    return { scroll: document.documentElement.scrollWidth, inner, wide: wide.slice(0, 5) };
+  })()`);
+}
+
+beforeAll(async () => {
+  expect(existsSync(CHROMIUM), 'the Debian chromium package (scripts/setup-host.sh installs it)').toBe(true);
+  expect(existsSync(`${uiBundleDir()}/app.js`), 'the UI bundle: run npm run build').toBe(true);
+  run = newTestRun('claude-ui');
+  svc = run.n('web');
+  port = await freePort();
+  token = loadOrCreateApiToken(run.paths.dataDir).token;
+  // The offline engine puts new services on the stack's network, 'webstack' unless services.yaml
+  // names one: name it per run, so parallel runs on the same dockerd never share a network.
+  writeFileSync(join(run.paths.stateDir, 'services.yaml'), `apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: stack\nspec:\n  networks:\n    - name: ${run.n('net')}\n  services: []\n`);
+  server = new ApiServer({ paths: run.paths, env: run.env, now: () => new Date(), token, listen: '127.0.0.1', port: 0, lockWaitMs: 30_000, observe: true, observeIntervalMs: 1000 });
+  base = (await server.start()).url.replace(/\/$/, '');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('request', (r) => urls.push(r.url()));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  run?.cleanup();
+});
+
+describe('the web UI in Chromium', () => {
+  it('logged out: only the login form, no nav or banner; a wrong code is refused; the right one logs in with an HttpOnly cookie', { timeout: 60_000 }, async () => {
+    await page.goto(base + '/');
+    await page.locator('#login-form').waitFor();
+    expect(await page.isVisible('#nav')).toBe(false);
+    expect(await page.isVisible('#banner')).toBe(false);
+    await page.fill('#code-input', 'AAAA-AAAA');
+    await page.click('#login-form button[type=submit]');
+    await expect.poll(() => page.textContent('#login-error')).toMatch(/wrong, expired or already used/);
+    const { code } = newLoginCode(run.paths.dataDir, { now: new Date() });
+    await page.fill('#code-input', code);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('#nav').waitFor({ state: 'visible' });
+    expect(await page.isVisible('#login')).toBe(false);
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: 'claude_session', httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate('document.cookie')).toBe(''); // the script cannot read it
+  });
+
+  it('the dashboard draws host charts with data (uPlot canvases) and host gauges', { timeout: 90_000 }, async () => {
+    await page.locator('#gauges .gauge').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('#gauges .gauge').count()).toBeGreaterThanOrEqual(2);
+    // The embedded observer samples every second here; the page refreshes every 10 s.
+    await expect.poll(async () => Number(await page.getAttribute('#chart-host-mem', 'data-points')), { timeout: 45_000, interval: 1000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#chart-host-mem canvas').count()).toBe(1);
+    expect(await page.textContent('#metrics-note')).toMatch(/Sampled every 10 s by claude serve/);
+  });
+
+  it('chat → a structured review (the service by name, fields old → new) → Apply → the service answers', { timeout: 240_000 }, async () => {
+    const plan = await chat(`add a service called ${svc} using image nginx:alpine on port ${port}`);
+    const res = plan.locator('.resource', { hasText: svc }).first();
+    await res.waitFor();
+    expect(await res.locator('.kind').textContent()).toBe('service');
+    expect(await res.locator('.field', { hasText: 'image' }).first().textContent()).toMatch(/image\s*nginx:alpine/);
+    expect(await plan.locator('details.details').getAttribute('open')).toBeNull(); // signatures and policy folded away
+    await plan.locator('button', { hasText: 'Apply' }).click();
+    await plan.locator('.buttons .ok', { hasText: 'Applied' }).waitFor({ timeout: 180_000 });
+    expect(await answers(port)).toBe(200);
+  });
+
+  it('a reload keeps the conversation: the applied plan shows as applied, with no live Apply button', { timeout: 60_000 }, async () => {
+    await page.reload();
+    await page.click('button.tab[data-tab="chat"]');
+    const plan = page.locator('#messages .plan').first();
+    await plan.waitFor({ timeout: 30_000 });
+    expect(await plan.getAttribute('data-status')).toBe('applied');
+    expect(await plan.locator('button', { hasText: 'Apply' }).count()).toBe(0);
+    expect(await page.locator('#conversations li[data-id]').count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a restart from the dashboard makes a plan through the same approval; applied, the service answers again', { timeout: 240_000 }, async () => {
+    await page.click('button.tab[data-tab="dashboard"]');
+    const row = page.locator(`#services tr[data-service="${svc}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator('button', { hasText: 'Restart' }).click();
+    const plan = page.locator('#action-area .plan');
+    await plan.waitFor({ timeout: 90_000 });
+    expect(await plan.locator('.field', { hasText: 'labels.restarted-at' }).count()).toBe(1);
+    await plan.locator('button', { hasText: 'Apply' }).click();
+    await plan.locator('.buttons .ok', { hasText: 'Applied' }).waitFor({ timeout: 180_000 });
+    expect(await answers(port)).toBe(200);
+    await row.locator('button', { hasText: 'Logs' }).click();
+    await expect.poll(() => page.textContent('#logs'), { timeout: 20_000 }).not.toMatch(/^Loading/);
+  });
+
+  it('a security change asks for a second confirmation before anything is applied; Cancel invalidates the plan on the server', { timeout: 120_000 }, async () => {
+    const plan = await chat('only allow SSH from 10.0.0.0/8');
+    expect(await plan.locator('.plan-head .risk-security').count()).toBe(1);
+    await plan.locator('.buttons button', { hasText: 'Apply' }).click();
+    const confirm = plan.locator('.confirm');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toMatch(/Second confirmation/);
+    await confirm.locator('button', { hasText: 'Back' }).click();
+    const id = await plan.getAttribute('data-plan');
+    expect((await api('GET', `/api/v1/plans/${id}`)).body.meta.status).toBe('proposed');
+    await plan.locator('.buttons button', { hasText: 'Cancel' }).click();
+    await plan.locator('.buttons', { hasText: 'Cancelled on the server' }).waitFor();
+    expect((await api('GET', `/api/v1/plans/${id}`)).body.meta.status).toBe('cancelled');
+    const apply = await api('POST', `/api/v1/plans/${id}/apply`, { approve: true, confirmSecurity: true });
+    expect(apply.status).toBe(409);
+    expect(apply.body.code).toBe('cancelled');
+  });
+
+  it('history → roll back to the first commit → review → Apply', { timeout: 240_000 }, async () => {
+    await page.click('button.tab[data-tab="history"]');
+    const rows = page.locator('#history tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await rows.nth(1).locator('button', { hasText: 'Roll back' }).click();
+    const plan = page.locator('#rollback-area .plan');
+    await plan.waitFor({ timeout: 90_000 });
+    expect(await plan.locator('.field', { hasText: 'labels.restarted-at' }).count()).toBe(1);
+    await plan.locator('button', { hasText: 'Apply' }).click();
+    await plan.locator('.buttons .ok', { hasText: 'Applied' }).waitFor({ timeout: 180_000 });
+    expect((await api('GET', '/api/v1/history')).body.commits[0].request).toMatch(/^rollback to /);
+    expect(await answers(port)).toBe(200);
+  });
+
+  it('at 390 px wide no page scrolls sideways', { timeout: 60_000 }, async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const tab of ['dashboard', 'chat', 'history']) {
+      await page.click(`button.tab[data-tab="${tab}"]`);
+      await page.waitForTimeout(500);
+      const o = await noHorizontalOverflow();
+      expect(o.wide, tab).toEqual([]);
+      expect(o.scroll, tab).toBeLessThanOrEqual(o.inner);
+    }
+  });
+
+  it('log out ends the session: the login form again, no nav, no banner; no URL ever held a token or code', { timeout: 30_000 }, async () => {
+    await page.click('#logout');
+    await page.locator('#login').waitFor({ state: 'visible' });
+    expect(await page.isVisible('#nav')).toBe(false);
+    expect(await page.isVisible('#banner')).toBe(false);
+    expect(await page.textContent('#banner')).toBe('');
+    expect((await api('GET', '/api/v1/session')).status).toBe(200); // the bearer still works
+    const r = await page.evaluate("fetch('/api/v1/status').then((x) => x.status)");
+    expect(r).toBe(401);
+    expect(urls.length).toBeGreaterThan(5);
+    expect(urls.filter((u) => u.includes(token) || /token=|code=/i.test(u))).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Acceptance: Example Conversation 1 (the web stack), Testing Scenario 2 (the complete stack
+ * with daily backups), Testing Scenario 8 (two terminals at once) and the Interactive Mode
+ * Example, typed at a terminal (test/acceptance/world.ts). After each successful apply,
+ * `claude plan --detailed-exitcode` exits 0: the system settles.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startWorld, type World } from './world.js';
+
+let w: World;
+
+beforeAll(async () => {
+  w = await startWorld('stack');
+}, 180_000);
+
+afterAll(() => w?.stop(), 120_000);
+
+function expectSettled(): void {
+  const r = w.claude('plan', '--detailed-exitcode', '--out', join(w.dir, 'settle.json'));
+  expect(r.code, r.out).toBe(0);
+}
+
+const commits = () => execFileSync('git', ['-C', w.stateDir, 'log', '--format=%s'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+const running = () => w.docker('ps', '--format', '{{.Names}}').split('\n').filter(Boolean).sort();
+
+describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
+  it('Example 1: "I need a web application stack with nginx, PostgreSQL, and Redis", yes → all healthy, settled', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('ex1');
+    t.run('claude "I need a web application stack with nginx, PostgreSQL, and Redis"');
+    const s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
+    expect(s).toContain('Proposed Changes');
+    expect(s).toMatch(/\+ nginx/);
+    expect(s).toMatch(/\+ postgres/);
+    expect(s).toMatch(/\+ redis/);
+    t.type('yes');
+    await t.done();
+    const out = t.last();
+    expect(out).toMatch(/✓ Created network 'webstack'/);
+    expect(out).toMatch(/✓ Created volume 'postgres-data'/);
+    expect(out).toMatch(/✓ Created volume 'redis-data'/);
+    for (const svc of ['postgres', 'redis', 'nginx']) expect(out).toMatch(new RegExp(`✓ Started ${svc} \\(healthy\\)`));
+    expect(await t.exitCode()).toBe(0);
+    expect(running()).toEqual(['nginx', 'postgres', 'redis']);
+    expect(w.http(80)).toBe('200');
+    // both volumes are recorded (two volume creations in one phase no longer lose one)
+    const rec = JSON.parse(readFileSync(join(w.dataDir, 'volumes.json'), 'utf8')) as { volumes: Record<string, unknown> };
+    expect(Object.keys(rec.volumes).sort()).toEqual(['postgres-data', 'redis-data']);
+    expectSettled();
+    // a second apply has nothing to create
+    t.run('claude apply');
+    await t.done();
+    expect(t.last()).toContain('Nothing to do: the system already matches the state files.');
+  });
+
+  it('Test 2: the complete stack with automatic daily backups → a backup job, still settled', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('t2');
+    t.run('claude "I need a complete web application stack: nginx for frontend, PostgreSQL for database, Redis for caching, and set up automatic daily backups"');
+    const s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
+    expect(s).toMatch(/backup|dump/i);
+    t.type('yes');
+    await t.done();
+    expect(await t.exitCode()).toBe(0);
+    expect(running()).toEqual(['nginx', 'postgres', 'redis']);
+    expect(readFileSync(join(w.stateDir, 'scheduled.yaml'), 'utf8') + readFileSync(join(w.stateDir, 'storage.yaml'), 'utf8')).toMatch(/backup|dump/);
+    expectSettled();
+  });
+
+  it('Test 8: two requests typed in two terminals at once both land, one after the other, as two commits', { timeout: 300_000 }, async () => {
+    const before = commits().length;
+    const a = await w.terminal('t8a');
+    const b = await w.terminal('t8b');
+    a.run('claude "add a service called metrics using image redis on port 9100" --yes');
+    b.run('claude "add a service called dashboards using image nginx on port 3100" --yes');
+    await a.done(240_000);
+    await b.done(240_000);
+    const [outA, outB] = [a.last(), b.last()];
+    expect(await a.exitCode(), outA).toBe(0);
+    expect(await b.exitCode(), outB).toBe(0);
+    const log = commits();
+    expect(log.length).toBe(before + 2);
+    expect(log.slice(0, 2).join('\n')).toMatch(/metrics/);
+    expect(log.slice(0, 2).join('\n')).toMatch(/dashboards/);
+    const services = readFileSync(join(w.stateDir, 'services.yaml'), 'utf8');
+    expect(services).toContain('name: metrics');
+    expect(services).toContain('name: dashboards');
+    expect(running()).toEqual(expect.arrayContaining(['metrics', 'dashboards']));
+    expectSettled();
+  });
+
+  it('Interactive Mode: banner, "what services are running?", a request refined over turns, yes, exit', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('repl');
+    t.run('claude');
+    let s = await t.waitFor((x) => x.includes('claude> '), 'the banner');
+    expect(s).toMatch(/Claude\.OS v\d+\.\d+\.\d+ - Type 'exit' to quit, 'help' for commands/);
+    expect(s).toMatch(/System: .* \| \d+ services running \| /);
+    t.type('what services are running?');
+    s = await t.waitFor((x) => /nginx[\s\S]*postgres[\s\S]*redis/.test(x.slice(x.indexOf('what services are running?'))) && x.trimEnd().endsWith('claude>'), 'the services answer');
+    t.type('add a memcached cache called sessions using image redis on port 6390');
+    s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify] (or keep refining)') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
+    expect(s).toMatch(/sessions/);
+    t.type('yes');
+    await t.waitFor((x) => /✓ Started sessions/.test(x) && x.trimEnd().endsWith('claude>'), 'the apply');
+    t.type('exit');
+    await t.done();
+    expect(t.last()).toContain('Goodbye!');
+    expect(running()).toContain('sessions');
+    expectSettled();
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Acceptance: the spec's Testing Scenarios 1, 3, 5, 6 and 7, typed at a terminal as a person
+ * types them (test/acceptance/world.ts: a private Docker Engine in a network namespace, the
+ * real bin/claude in tmux). Each asserts what is on the screen and what the system did, and
+ * after each successful apply that `claude plan --detailed-exitcode` exits 0 (settled).
+ * The scenarios build on each other in order, as on one host.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startWorld, type World } from './world.js';
+
+let w: World;
+
+beforeAll(async () => {
+  w = await startWorld('web');
+}, 180_000);
+
+afterAll(() => w?.stop(), 120_000);
+
+/** The system settled: planning the state dir against it again finds nothing to do. */
+function expectSettled(): void {
+  const r = w.claude('plan', '--detailed-exitcode', '--out', join(w.dir, 'settle.json'));
+  expect(r.code, r.out).toBe(0);
+}
+
+async function until(pred: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const commits = () => execFileSync('git', ['-C', w.stateDir, 'log', '--format=%s'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+
+describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
+  it('Test 1: "set up a basic web server", yes → nginx answers on 80 and is healthy', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('t1');
+    t.run('claude "set up a basic web server"');
+    let s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]'), 'the proposal');
+    expect(s).toContain('Proposed Changes');
+    expect(s).toMatch(/\+ nginx/);
+    expect(s).toMatch(/port 80\b/);
+    expect(s).not.toMatch(/port 80, 443/);
+    t.type('yes');
+    s = await t.done();
+    expect(t.last()).toMatch(/✓ Started nginx \(healthy\)/);
+    expect(await t.exitCode()).toBe(0);
+    await until(() => w.docker('inspect', '-f', '{{.State.Health.Status}}', 'nginx') === 'healthy', 'Docker to report nginx healthy');
+    expect(w.http(80)).toBe('200');
+    expect(commits()[0]).toContain('set up a basic web server');
+    expectSettled();
+    // claude status shows no alert about a port nothing listens on
+    const st = w.claude('status');
+    expect(st.out).not.toMatch(/443/);
+  });
+
+  it('Test 3: docker stop nginx; "the website is down"; explain more; yes → restarted and verified', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('t3');
+    t.run('docker stop nginx');
+    await t.done();
+    expect(w.http(80)).toBe('000');
+    t.run('claude "the website is down"');
+    let s = await t.waitFor((x) => x.includes('Apply this fix? [yes/no/explain more]'), 'the fix prompt');
+    expect(s).toContain('Let me investigate...');
+    expect(s).toMatch(/Checking nginx\.\.\. ✗ Container exited/);
+    expect(s).toMatch(/I found the problem: .*stopped/);
+    expect(s).toContain('1. Restart nginx');
+    expect(s).not.toMatch(/health check keeps failing/);
+    t.type('explain more');
+    s = await t.waitFor((x) => x.split('Apply this fix?').length - 1 >= 2, 'the second prompt');
+    expect(s).toContain('Option 1 changes:');
+    t.type('yes');
+    await t.done();
+    const out = t.last().slice(t.last().lastIndexOf('Apply this fix?'));
+    expect(out).not.toContain('Nothing was changed.');
+    expect(out).toMatch(/✓ Started nginx/);
+    expect(out).toMatch(/✓ Website is now accessible at http:\/\/\S+/);
+    expect(out).not.toMatch(/✗/);
+    expect(await t.exitCode()).toBe(0);
+    expect(w.http(80)).toBe('200');
+    expect(commits()[0]).toContain('the website is down');
+    expectSettled();
+  });
+
+  it('Test 7: a service with image nonexistent:latest fails to pull, is rolled back, nginx keeps running', { timeout: 300_000 }, async () => {
+    const before = commits().length;
+    const t = await w.terminal('t7');
+    t.run(`claude "add a service called 'broken' using image 'nonexistent:latest'"`);
+    const s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]') || /\n\S*acc\$ $/.test(x + ' '), 'the proposal');
+    expect(s).toMatch(/broken/);
+    t.type('yes');
+    await t.done();
+    const out = t.last();
+    expect(out).toMatch(/nonexistent:latest/);
+    expect(out).toMatch(/roll(ed)? ?back/i);
+    expect(out).not.toContain('docs/images.md');
+    expect(await t.exitCode()).toBe(1);
+    expect(w.docker('ps', '-a', '--format', '{{.Names}}').split('\n')).not.toContain('broken');
+    expect(w.http(80)).toBe('200');
+    expect(commits().length).toBe(before);
+    expect(readFileSync(join(w.stateDir, 'services.yaml'), 'utf8')).not.toContain('broken');
+    expectSettled();
+  });
+
+  it('Test 6: a corrupted services.yaml is refused at file:line:col, exit 1, nothing changes', { timeout: 300_000 }, async () => {
+    const good = readFileSync(join(w.stateDir, 'services.yaml'), 'utf8');
+    const t = await w.terminal('t6');
+    t.run(`echo "invalid: yaml: {{{{" >> ${join(w.stateDir, 'services.yaml')}`);
+    await t.done();
+    t.run('claude validate');
+    await t.done();
+    expect(t.last()).toMatch(/services\.yaml:\d+:\d+: error CLA\d+/);
+    expect(await t.exitCode()).toBe(1);
+    t.run('claude "start nginx" --yes');
+    await t.done();
+    expect(t.last()).toMatch(/services\.yaml:\d+:\d+: error CLA\d+/);
+    expect(t.last()).toContain('nothing was changed');
+    expect(await t.exitCode()).toBe(1);
+    t.run('claude apply');
+    await t.done();
+    expect(t.last()).toMatch(/services\.yaml:\d+:\d+: error/);
+    expect(await t.exitCode()).toBe(1);
+    expect(w.http(80)).toBe('200');
+    // put it back: the system is as it was
+    appendFileSync(join(w.dir, 'noop'), '');
+    execFileSync('git', ['-C', w.stateDir, 'checkout', '--', 'services.yaml']);
+    expect(readFileSync(join(w.stateDir, 'services.yaml'), 'utf8')).toBe(good);
+    expectSettled();
+  });
+
+  it('Test 5: "stop all services", yes → stopped; claude rollback, pick the change before → nginx serves again', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('t5');
+    t.run('claude "stop all services"');
+    await t.waitFor((x) => /Apply these changes\? \[yes\/no\/modify\]|Proceed\? \[yes\/no\/modify\]/.test(x), 'the proposal');
+    t.type('y');
+    await t.done();
+    expect(await t.exitCode()).toBe(0);
+    expect(w.docker('inspect', '-f', '{{.State.Running}}', 'nginx')).toBe('false');
+    expect(w.http(80)).toBe('000');
+    expectSettled();
+    t.run('claude rollback');
+    const s = await t.waitFor((x) => x.includes('Roll back to which change?'), 'the list of changes');
+    expect(s).toMatch(/stop all services/);
+    // the list is newest first: 2 is the change before "stop all services"
+    t.type('2');
+    await t.waitFor((x) => /Roll back to [0-9a-f]{12}\? \[yes\/no\]/.test(x), 'the rollback plan');
+    t.type('yes');
+    await t.done();
+    expect(await t.exitCode()).toBe(0);
+    expect(w.docker('inspect', '-f', '{{.State.Running}}', 'nginx')).toBe('true');
+    expect(commits()[0]).toMatch(/rollback to/);
+    expectSettled();
+  });
+});
