@@ -97,7 +97,7 @@ async function applyRightSize(ctx: CommandContext, p: RightSizeProposal, o: { ye
       println(ctx.stdout, '\nTo apply it, run again with --yes, or write the plan with --out plan.json.');
       return EXIT.FAILURE;
     }
-    const { lineReader } = await import('../../agent/flow.js');
+    const { lineReader } = await import('../prompt.js');
     const reader = lineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
     let answer: string;
     try {
@@ -110,7 +110,7 @@ async function applyRightSize(ctx: CommandContext, p: RightSizeProposal, o: { ye
       return EXIT.FAILURE;
     }
   }
-  const { applyStateFiles } = await import('../../agent/troubleshoot.js');
+  const { applyStateFiles } = await import('../troubleshoot.js');
   const services = p.sizes.filter((s) => s.memory || s.cpu).map((s) => s.service);
   const r = await applyStateFiles(ctx, p.files, { request: 'right-size my services', verifyServices: services, ...(o.stateDirFlag ? { stateDirFlag: o.stateDirFlag } : {}) });
   return r.ok ? EXIT.OK : EXIT.FAILURE;

@@ -344,11 +344,12 @@ const crashLoop: Rule = ({ f, views, n }) => {
         severity: 'critical',
         service: v.name,
         container: c.name,
-        title: `${v.name} is crash-looping (${c.restartCount} restarts, last exit code ${c.exitCode ?? '?'})`,
+        // While it is up again between two restarts, Docker reports exit code 0: not the last exit's.
+        title: `${v.name} is crash-looping (${c.restartCount} restarts${c.status === 'running' ? '; up again for now' : `, last exit code ${c.exitCode ?? '?'}`})`,
         explanation: `${v.name} starts and exits again at once; Docker keeps restarting it (restart policy ${c.restartPolicy}). The log lines below show why it exits.`,
         evidence: lines.length ? [{ label: `last ${lines.length} log lines of ${c.name}`, lines }] : [{ label: 'logs', lines: ['(the container wrote nothing before exiting)'] }],
         fixes: [{ kind: 'manual', action: `fix the service's command or configuration in services.yaml (see the log lines), or stop it with state: stopped` }],
-        ...(c.exitCode !== undefined ? { data: { exitCode: c.exitCode } } : {}),
+        ...(c.exitCode !== undefined && c.status !== 'running' ? { data: { exitCode: c.exitCode } } : {}),
       });
     }
   }
