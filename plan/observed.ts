@@ -193,9 +193,11 @@ export interface Facts {
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface Anomaly {
-  kind: 'crash-loop' | 'oom-killed' | 'unhealthy' | 'disk-full' | 'memory-pressure' | 'port-not-answering' | 'disk-fill-predicted' | 'memory-leak-predicted';
+  kind: 'crash-loop' | 'oom-killed' | 'unhealthy' | 'disk-full' | 'memory-pressure' | 'port-not-answering' | 'certificate-expiry' | 'disk-fill-predicted' | 'memory-leak-predicted';
   severity: Severity;
   service?: string;
   container?: string;
+  /** certificate-expiry: the certificate's name (security.yaml spec.certificates). */
+  certificate?: string;
   message: string;
 }

@@ -45,4 +45,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   reconcile: async () => (await import('./reconcile.js')).default,
   notifications: async () => (await import('./notifications.js')).default,
   health: async () => (await import('./health.js')).default,
+  certs: async () => (await import('./certs.js')).default,
 };
