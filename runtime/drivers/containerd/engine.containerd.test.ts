@@ -20,6 +20,7 @@ import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestH
 import { freePort } from '../../testutil/ports.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
 import { ContainerdEngine } from './engine.js';
+import { createHostEngine, engineKind, hostObserver } from '../../host-engine.js';
 
 const suffix = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${suffix}`;
@@ -209,5 +210,26 @@ describe.sequential('apply on containerd', () => {
     expect(r.error?.message).toMatch(/image 'nonexistent:latest' is not present locally and is not in containerd and no tarball/);
     expect(await base()).toEqual(fp);
     await expect(apply(replaceText)).rejects.toBeInstanceOf(ReplayError);
+  });
+
+  it('CLAUDE_ENGINE=containerd selects this driver for the host engine and the planner observer', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: ctd.address, CLAUDE_CONTAINERD_NAMESPACE: `claude-test-${suffix}` });
+    try {
+      const e = await createHostEngine({ root, dataDir, hostId: host.hostId });
+      expect(e).toBeInstanceOf(ContainerdEngine);
+      const containers = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith('container/') || k.startsWith('network/')));
+      const seen = containers(resourceFingerprints(await hostObserver({ root, dataDir, hostId: host.hostId })()));
+      expect(Object.keys(seen)).toEqual(expect.arrayContaining([`container/${web.name}`, `container/${pg.name}`, `container/${redis.name}`, `network/${n('net')}`]));
+      expect(seen).toEqual(containers(await base()));
+      (e as ContainerdEngine).close();
+      process.env.CLAUDE_ENGINE = 'podman';
+      expect(() => engineKind()).toThrow(/CLAUDE_ENGINE='podman' is not a container backend: use 'docker' \(default\) or 'containerd'/);
+    } finally {
+      for (const k of ['CLAUDE_ENGINE', 'CLAUDE_CONTAINERD_ADDRESS', 'CLAUDE_CONTAINERD_NAMESPACE']) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
   });
 });

@@ -29,6 +29,7 @@ import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity } from
 import type { FirewallBackend } from '../docker.js';
 import { managedLabels, withSecretEnvLabel } from '../docker.js';
 import { HostFs } from '../hostfs.js';
+import { observeHostSide } from '../../observe/snapshot.js';
 import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type ProcessMsg } from './api.js';
 import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
 import { importTarball, readImage, tarballNames } from './images.js';
@@ -59,7 +60,8 @@ export interface ContainerdEngineOptions {
   firewall?: FirewallBackend;
   /** The observer; default `observe()` of this driver (firewall read through `observeFirewall`). */
   observe?: () => Promise<ObservedState>;
-  observeFirewall?: () => Promise<{ present: boolean; hash: string | null }>;
+  /** The nft driver the observer reads the firewall through (runtime/drivers/nft.ts); without it the firewall reads as absent. */
+  nft?: { observe(): Promise<{ hash: string | null }> };
   probeIntervalMs?: number;
 }
 
@@ -755,25 +757,7 @@ export class ContainerdEngine implements Engine {
       .filter((n) => managedBy(n.labels, hostId))
       .map((n) => ({ name: n.name, managed: true, driver: n.driver, internal: n.internal, subnet: n.subnet, labels: n.labels }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const reg = (() => {
-      try {
-        return (JSON.parse(this.fs.readRecord('volumes.json') ?? '{}') as { volumes?: Record<string, { path: string }> }).volumes ?? {};
-      } catch {
-        return {};
-      }
-    })();
-    const volumes = Object.keys(reg)
-      .sort()
-      .map((name) => {
-        const st = this.fs.volumeDir(reg[name]!.path);
-        return {
-          name,
-          path: reg[name]!.path,
-          exists: st.exists,
-          ...(st.mode !== undefined ? { permissions: '0' + st.mode.toString(8).padStart(3, '0') } : {}),
-          ...(st.uid !== undefined ? { owner: `${st.uid}:${st.gid}` } : {}),
-        };
-      });
+    const hostSide = await observeHostSide({ dataDir: this.opts.dataDir, root: this.opts.root, ...(this.opts.nft ? { nft: this.opts.nft } : {}) });
     const containers = await Promise.all(
       all.map(async (f) => {
         const labels = { ...f.c.labels };
@@ -798,17 +782,17 @@ export class ContainerdEngine implements Engine {
         };
       }),
     );
-    const firewall = this.opts.observeFirewall ? await this.opts.observeFirewall() : { present: false, hash: null };
     return {
       hostId,
       stateCommit,
       networks,
-      volumes,
+      volumes: hostSide.volumes,
       images: imgs.images.map((i) => i.name).sort(),
       containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
-      firewall,
-      hostFilesHash: null,
-      scheduleHash: null,
+      firewall: hostSide.firewall,
+      hostFilesHash: hostSide.hostFilesHash ?? null,
+      ...(hostSide.hostFiles ? { hostFiles: hostSide.hostFiles } : {}),
+      scheduleHash: hostSide.scheduleHash ?? null,
     };
   }
 }
