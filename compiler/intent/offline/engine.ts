@@ -676,7 +676,7 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
     const certs = run.ws.get<{ name: string }[]>('security.yaml', ['spec', 'certificates']) ?? [];
     if (certs.length > 0) wireTls(svc, certs[0]!.name);
     else if (/\b(https|tls|ssl|certificates?)\b/i.test(run.input.message)) {
-      run.notes.push(`${svc.name} publishes HTTP (80) only: no TLS certificate is configured, so nothing would listen on 443. To serve HTTPS, add a certificate (security.yaml spec.certificates) and an nginx config that listens on 443, then publish 443 in services.yaml.`);
+      run.notes.push(`${svc.name} publishes HTTP (80) only: no TLS certificate is configured, so nothing would listen on 443. To serve HTTPS, name the domain: "set up https for example.com" adds its certificate (security.yaml) and serves it on 443.`);
     }
   }
   if (template === 'postgres') {
