@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { EngineClient, type DockerLike } from './engine-client.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { detectAnomalies } from './anomalies.js';
+import { predictionAnomalies } from './health.js';
 import { collect, readHostIdOrNull } from './collect.js';
 import { logTail, onDockerEvents } from './docker.js';
 import { EVENTS_STORE, loadStoredEvents as loadEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
@@ -198,8 +199,11 @@ export class ObserveDaemon {
     anomalies.push(...certificateAnomalies(this.o.dataDir, now));
     this.maybeRenew(now);
     this.previousRestarts = new Map(facts.containers.map((c) => [c.id, c.restartCount]));
-    this.notifyNew(anomalies);
     this.store.recordFacts(facts);
+    // Predictions that cross a threshold (a disk full within 48 h, a memory limit reached
+    // within 24 h on a steady rise) are anomalies too: an event and a notification.
+    anomalies.push(...predictionAnomalies(this.store, facts));
+    this.notifyNew(anomalies);
     this.saveLatest(facts);
     this.prom.update(facts, anomalies);
     this.last = { facts, anomalies, summary: buildSummary(facts, anomalies) };
