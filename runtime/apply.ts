@@ -410,8 +410,10 @@ function successMessage(step: PlanStep, detail: Record<string, unknown>, specs: 
     case 'container.create':
       return `Created container ${step.params.name}`;
     case 'container.start': {
-      const svc = specs.get(step.params.name)?.service ?? step.params.name;
-      return `Started ${svc}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
+      // A replica is named by its container (nginx-2): "Started nginx" three times says nothing.
+      const spec = specs.get(step.params.name);
+      const who = spec && spec.replica > 1 ? step.params.name : (spec?.service ?? step.params.name);
+      return `Started ${who}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
     }
     case 'container.stop':
       return `Stopped ${step.params.name}`;
@@ -1208,6 +1210,15 @@ async function executeSteps(
     } catch (e) {
       if (mustStop(e)) throw e;
       incomplete = redact(errText(e), ctx.secretValues);
+    }
+    // Certificates security.yaml no longer names stop being renewed and watched (runtime/certs).
+    if (opts.root !== undefined && existsSync(join(opts.dataDir, 'certs'))) {
+      const { retireUnlisted } = await import('./certs/index.js');
+      try {
+        retireUnlisted(payload.desired.files['security.yaml'], opts.dataDir);
+      } catch (e) {
+        warnings.push(`certificates: could not retire the ones security.yaml no longer names: ${errText(e)}`);
+      }
     }
     const durationMs = Date.now() - t0;
     const changes = payload.summary.create + payload.summary.update + payload.summary.delete;
