@@ -191,9 +191,11 @@ export interface Facts {
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface Anomaly {
-  kind: 'crash-loop' | 'oom-killed' | 'unhealthy' | 'disk-full' | 'memory-pressure' | 'port-not-answering';
+  kind: 'crash-loop' | 'oom-killed' | 'unhealthy' | 'disk-full' | 'memory-pressure' | 'port-not-answering' | 'certificate-expiry';
   severity: Severity;
   service?: string;
   container?: string;
+  /** certificate-expiry: the certificate's name (security.yaml spec.certificates). */
+  certificate?: string;
   message: string;
 }

@@ -56,7 +56,7 @@ export interface DaemonOptions {
 
 /** The key that says an anomaly is the same one as at the previous tick (not notified again). */
 export function anomalyKey(a: Anomaly): string {
-  return `${a.kind}|${a.service ?? ''}|${a.container ?? ''}`;
+  return `${a.kind}|${a.service ?? ''}|${a.container ?? ''}|${a.certificate ?? ''}`;
 }
 
 export class ObserveDaemon {
