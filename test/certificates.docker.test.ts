@@ -23,7 +23,9 @@ import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST, claude, newTestRun, request, type TestRun } from '../cli/testutil/requests.js';
-import { certificateAnomalies, readStored } from '../runtime/certs/index.js';
+import { certificateAnomalies, prepareCertificates, readStored } from '../runtime/certs/index.js';
+import { ObserveDaemon } from '../runtime/observe/daemon.js';
+import { listNotifications } from '../runtime/notify/index.js';
 import { freePort } from '../runtime/testutil/ports.js';
 import { startPebble, type Pebble } from '../runtime/testutil/pebble.js';
 
@@ -200,7 +202,6 @@ describe('certificates from Pebble', () => {
   });
 
   it('an order Pebble rejects (a blocked name) fails with its reason and leaves nothing behind', async () => {
-    const { prepareCertificates } = await import('../runtime/certs/index.js');
     await prepareCertificates(securityYaml([{ name: 'site', domain }, { name: 'blocked', domain: blocked }]), { dataDir: run.paths.dataDir, root: run.paths.root, now: new Date() });
     const before = fingerprint('blocked');
     const site = fingerprint('site');
@@ -228,5 +229,38 @@ describe('certificates from Pebble', () => {
     expect(fingerprint('site')).toEqual(before);
     expect((await servedSerial()).toUpperCase()).toBe(issuedSerial.toUpperCase());
     expect(curl().code).toBe(0);
+  });
+
+  it('the observer daemon raises certificate-expiry for a placeholder, orders it at once, and notifies what it did', async () => {
+    await pebble.addA(domain, '127.0.0.1');
+    const second = `second-${run.suffix}.example.test`;
+    await prepareCertificates(securityYaml([{ name: 'site', domain }, { name: 'blocked', domain: blocked }, { name: 'second', domain: second }]), { dataDir: run.paths.dataDir, root: run.paths.root, now: new Date() });
+    expect(readStored(run.paths.dataDir, 'second')!.source).toBe('placeholder');
+    const daemon = new ObserveDaemon({
+      dataDir: run.paths.dataDir,
+      root: run.paths.root,
+      hostId: null,
+      port: 0,
+      intervalMs: 3_600_000,
+      probePorts: false,
+      certificates: { root: run.paths.root, acme: { directoryUrl: pebble.directoryUrl, caPem: pebble.listenerCa, httpPort: pebble.httpPort, httpAddress: '127.0.0.1' } },
+    });
+    try {
+      await daemon.start();
+      // The first tick saw two placeholders: both are anomalies, and both were ordered.
+      const first = daemon.current()!.anomalies.filter((a) => a.kind === 'certificate-expiry');
+      expect(first.map((a) => a.certificate).sort()).toEqual(['blocked', 'second']);
+      expect(first.every((a) => a.severity === 'warning' && /not issued yet/.test(a.message))).toBe(true);
+      await daemon.renewalSettled();
+      expect(readStored(run.paths.dataDir, 'second')).toMatchObject({ source: 'acme', domains: [second] });
+      expect(readStored(run.paths.dataDir, 'blocked')!.source).toBe('placeholder');
+      await daemon.tick();
+      expect(daemon.current()!.anomalies.filter((a) => a.kind === 'certificate-expiry').map((a) => a.certificate)).toEqual(['blocked']);
+    } finally {
+      await daemon.stop();
+    }
+    const notes = listNotifications(run.paths.dataDir).filter((n) => n.kind.startsWith('certificate.') || n.kind === 'anomaly.certificate-expiry');
+    expect(notes.map((n) => n.kind).sort()).toEqual(['anomaly.certificate-expiry', 'anomaly.certificate-expiry', 'certificate.failed', 'certificate.issued']);
+    expect(notes.find((n) => n.kind === 'certificate.failed')!.detail!.join('\n')).toMatch(new RegExp(blocked.replace(/\./g, '\\.')));
   });
 });
