@@ -1209,6 +1209,15 @@ async function executeSteps(
       if (mustStop(e)) throw e;
       incomplete = redact(errText(e), ctx.secretValues);
     }
+    // Certificates security.yaml no longer names stop being renewed and watched (runtime/certs).
+    if (opts.root !== undefined && existsSync(join(opts.dataDir, 'certs'))) {
+      const { retireUnlisted } = await import('./certs/index.js');
+      try {
+        retireUnlisted(payload.desired.files['security.yaml'], opts.dataDir);
+      } catch (e) {
+        warnings.push(`certificates: could not retire the ones security.yaml no longer names: ${errText(e)}`);
+      }
+    }
     const durationMs = Date.now() - t0;
     const changes = payload.summary.create + payload.summary.update + payload.summary.delete;
     onEvent({ type: 'reconcile.completed', planId: payload.id, success: true, changes, durationMs });

@@ -95,6 +95,29 @@ describe('offline engine: the spec examples', () => {
     expect(svc(ask('set up a basic web server', { 'security.yaml': security }), 'nginx').ports).toEqual([{ host: 80, container: 80 }, { host: 443, container: 443 }]);
   });
 
+  it('"set up https for example.test": a letsencrypt certificate, and nginx publishing 443 with the certificate mounted (docs/certificates.md)', () => {
+    const r = ask('set up https for example.test');
+    expect(r.data.security.spec.certificates).toEqual([{ name: 'example-test', domains: ['example.test'], provider: 'letsencrypt', auto_renew: true }]);
+    const nginx = svc(r, 'nginx');
+    expect(nginx.ports).toEqual([{ host: 80, container: 80 }, { host: 443, container: 443 }]);
+    expect(nginx.volumes).toEqual([
+      { source: '/srv/claude/certs/example-test', target: '/etc/nginx/certs', readonly: true },
+      { source: '/srv/claude/certs/example-test/nginx.conf', target: '/etc/nginx/conf.d/example-test-tls.conf', readonly: true },
+    ]);
+    expect(nginx.user).toBe('0');
+    expect(r.explanation).toMatch(/\+ certificate example-test: example\.test \(letsencrypt, renewed automatically/);
+    expect(r.explanation + r.warnings.join('\n')).toMatch(/self-signed placeholder.*claude certs renew/s);
+    // An nginx that is already there is wired, not duplicated.
+    const web = ask('set up a basic web server');
+    const r2 = ask('set up https for shop.example.com', web.merged);
+    expect(r2.data.services.spec.services.filter((s: { name: string }) => s.name.startsWith('nginx'))).toHaveLength(1);
+    expect(svc(r2, 'nginx').ports.map((p: { container: number }) => p.container)).toEqual([80, 443]);
+    expect(svc(r2, 'nginx').volumes[0]).toEqual({ source: '/srv/claude/certs/shop-example-com', target: '/etc/nginx/certs', readonly: true });
+    expect(r2.explanation).toMatch(/~ nginx: serves HTTPS for shop\.example\.com \(publishes 443, mounts the certificate shop-example-com/);
+    // A URL's scheme is not a request for a certificate.
+    expect(ask('send notifications to the webhook https://hooks.example.com/claude').data.security?.spec?.certificates).toBeUndefined();
+  });
+
   it('Example 1: a web stack with nginx, PostgreSQL and Redis: three services, two volumes, network webstack', () => {
     const r = ask('I need a web application stack with nginx, PostgreSQL, and Redis');
     expect(svc(r, 'nginx').image).toBe('nginx:alpine');

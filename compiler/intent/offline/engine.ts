@@ -673,10 +673,10 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
     // 443 is published only when TLS is configured (a certificate in security.yaml): with
     // nothing listening there, the port would never answer and every health verdict and
     // printed https:// address would be false.
-    const certs = run.ws.get<unknown[]>('security.yaml', ['spec', 'certificates']) ?? [];
-    if (certs.length > 0) svc.ports = [...(svc.ports ?? []), { host: 443, container: 443 }];
+    const certs = run.ws.get<{ name: string }[]>('security.yaml', ['spec', 'certificates']) ?? [];
+    if (certs.length > 0) wireTls(svc, certs[0]!.name);
     else if (/\b(https|tls|ssl|certificates?)\b/i.test(run.input.message)) {
-      run.notes.push(`${svc.name} publishes HTTP (80) only: no TLS certificate is configured, so nothing would listen on 443. To serve HTTPS, add a certificate (security.yaml spec.certificates) and an nginx config that listens on 443, then publish 443 in services.yaml.`);
+      run.notes.push(`${svc.name} publishes HTTP (80) only: no TLS certificate is configured, so nothing would listen on 443. To serve HTTPS, name the domain: "set up https for example.com" adds its certificate (security.yaml) and serves it on 443.`);
     }
   }
   if (template === 'postgres') {
@@ -1426,12 +1426,45 @@ function handleSecrets(run: Run, clause: string): boolean {
 
 // ── certificates ───────────────────────────────────────────────────────────
 
-/** "get a letsencrypt certificate for shop.example.com": security.yaml certificates. */
+/**
+ * Where runtime/certs puts a certificate's files for services to mount (runtime/certs/store.ts
+ * HANDOFF_DIR; the compiler does not import the runtime): fullchain.pem, privkey.pem and an
+ * nginx server block (nginx.conf) for 443 that also answers HTTP-01 challenges on 80.
+ */
+const CERT_HANDOFF_DIR = '/srv/claude/certs';
+
+/**
+ * Serve HTTPS from an nginx service with certificate `cert`: publish 443, mount the
+ * certificate's directory at /etc/nginx/certs and its server block into conf.d, and run the
+ * master as root (it reads the 0600 key; the workers drop to nobody, as in the nginx
+ * image). Returns what changed, for the proposal's lines.
+ */
+function wireTls(svc: Service, cert: string): string[] {
+  const changed: string[] = [];
+  if (!(svc.ports ?? []).some((p) => p.container === 443)) {
+    svc.ports = [...(svc.ports ?? []), { host: 443, container: 443 }];
+    changed.push('publishes 443');
+  }
+  const dir = `${CERT_HANDOFF_DIR}/${cert}`;
+  const volumes = [...(svc.volumes ?? [])];
+  if (!volumes.some((v) => v.target === '/etc/nginx/certs')) {
+    volumes.push({ source: dir, target: '/etc/nginx/certs', readonly: true });
+    changed.push(`mounts the certificate ${cert} at /etc/nginx/certs`);
+  }
+  if (!volumes.some((v) => v.target === `/etc/nginx/conf.d/${cert}-tls.conf`)) volumes.push({ source: `${dir}/nginx.conf`, target: `/etc/nginx/conf.d/${cert}-tls.conf`, readonly: true });
+  svc.volumes = volumes;
+  if (svc.user === undefined) svc.user = '0';
+  return changed;
+}
+
+/** "get a letsencrypt certificate for shop.example.com", "set up https for example.com": security.yaml certificates (and nginx serving them). */
 function handleCertificate(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   if (!/\b(certificate|cert|tls|ssl|https)\b/.test(t)) return false;
   const domains = [...clause.matchAll(/\b((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/gi)].map((m) => m[1]!.toLowerCase()).filter((d) => !/\.(sh|py|js|yaml|yml|json|conf)$/.test(d) && !/^\d/.test(d));
-  if (domains.length === 0 || !/\b(certificate|cert|tls|ssl)\b/.test(t)) return false;
+  // "https" counts as a word, not as a URL's scheme ("send alerts to https://hooks.example.com").
+  const https = /\bhttps\b(?!:\/\/)/.test(t);
+  if (domains.length === 0 || (!https && !/\b(certificate|cert|tls|ssl)\b/.test(t))) return false;
   const provider = /\bself[- ]signed\b/.test(t) ? 'self-signed' : /\bmanual\b|\bmy own\b/.test(t) ? 'manual' : 'letsencrypt';
   const name = domains[0]!.replace(/^\*\./, 'wildcard-').replace(/\./g, '-').slice(0, 63);
   const CERTS = ['spec', 'certificates'];
@@ -1441,6 +1474,22 @@ function handleCertificate(run: Run, clause: string): boolean {
   else run.ws.append('security.yaml', CERTS, cert);
   run.lines.push(`${i >= 0 ? '~' : '+'} certificate ${name}: ${domains.join(', ')} (${provider}${provider === 'letsencrypt' ? ', renewed automatically' : ''}; security.yaml, needs your explicit approval)`);
   if (provider === 'letsencrypt') run.notes.push(`(Let's Encrypt checks that ${domains.join(', ')} point${domains.length === 1 ? 's' : ''} at this machine and that port 80 is reachable from the internet.)`);
+  // "https for example.com": the web server serves it. An nginx that is there gets 443 and
+  // the certificate's mounts; with no web server, an nginx is added (addFromTemplate wires it).
+  const webs = services(run).filter((s) => templateOf(s) === 'nginx');
+  if (https && webs.length === 0) {
+    addFromTemplate(run, 'nginx', undefined, clause);
+  } else if (https || webs.length === 1) {
+    for (const w of webs.slice(0, 1)) {
+      const svc = structuredClone(w);
+      const changed = wireTls(svc, name);
+      if (changed.length === 0) continue;
+      run.ws.set('services.yaml', svcPath(run, w.name), svc);
+      run.lines.push(`~ ${w.name}: serves HTTPS for ${domains.join(', ')} (${changed.join(', ')})`);
+      mentionFocus(run, w.name);
+    }
+  }
+  if (provider === 'letsencrypt') run.notes.push(`Until Let's Encrypt issues it, ${name} is a self-signed placeholder; the observer daemon orders it after the apply (or run \`claude certs renew\`). See docs/certificates.md.`);
   return true;
 }
 
