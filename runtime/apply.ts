@@ -410,8 +410,10 @@ function successMessage(step: PlanStep, detail: Record<string, unknown>, specs: 
     case 'container.create':
       return `Created container ${step.params.name}`;
     case 'container.start': {
-      const svc = specs.get(step.params.name)?.service ?? step.params.name;
-      return `Started ${svc}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
+      // A replica is named by its container (nginx-2): "Started nginx" three times says nothing.
+      const spec = specs.get(step.params.name);
+      const who = spec && spec.replica > 1 ? step.params.name : (spec?.service ?? step.params.name);
+      return `Started ${who}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
     }
     case 'container.stop':
       return `Stopped ${step.params.name}`;

@@ -318,6 +318,37 @@ describe('offline engine: everyday requests', () => {
     }
   });
 
+  it('a request for what is already so says so and changes nothing (issue 11, defect 10)', () => {
+    const limited = ask('limit redis to 256MB', stack().merged);
+    const again = ask('limit redis to 256MB', limited.merged);
+    expect(again.files).toEqual({});
+    expect(again.explanation).not.toMatch(/Proposed changes/);
+    expect(again.explanation).toMatch(/Already so, so there is nothing to change:\n  redis: memory limit 256Mi/);
+    // one part already so, another not: only the new part is a proposed change
+    const mixed = ask('limit redis to 256MB and give postgres 1GB', limited.merged);
+    expect(mixed.explanation).toMatch(/Proposed changes:\n  ~ postgres: memory limit 1Gi/);
+    expect(mixed.explanation).toMatch(/Already so \(left as it is\):\n  redis: memory limit 256Mi/);
+    expect(svc(mixed, 'postgres').resources.memory).toBe('1Gi');
+    // backups asked for again on an instance that has them
+    const backups = ask('daily backups', stack().merged);
+    const backupsAgain = ask('with daily backups to S3', backups.merged);
+    expect(backupsAgain.files).toEqual({});
+    expect(backupsAgain.explanation).not.toMatch(/Proposed changes:[\s\S]*\+ job/);
+    expect(backupsAgain.explanation).toMatch(/Already so/);
+  });
+
+  it('an image with no local stand-in is said at plan time; a scrape request is said not done (issue 11, defects 11, 12)', () => {
+    const catalog = { ...CATALOG, 'prom/prometheus': 'claude-os-local/prometheus:latest' };
+    const summary = { hostname: 'h', services: [], images: ['claude-os-local/web:latest', 'claude-os-local/prometheus:latest'] } as unknown as StateSummary;
+    const r = ask('add a monitoring stack with prometheus and grafana', {}, { imageCatalog: catalog, summary });
+    expect(svc(r, 'prometheus')).toBeDefined();
+    expect(r.data.manifest.spec.images.aliases['prom/prometheus:latest']).toBe('claude-os-local/prometheus:latest');
+    expect(r.warnings.join('\n')).toMatch(/grafana\/grafana:latest \(for grafana\) is not on this host and there is no local image for it \(Debian does not package Grafana\)/);
+    expect(r.warnings.join('\n')).not.toMatch(/prom\/prometheus/);
+    const scrape = ask('configure Prometheus to scrape the existing services', r.merged, { imageCatalog: catalog, summary });
+    expect(scrape.questions.join('\n')).toMatch(/^Not done: adding scrape targets/m);
+  });
+
   it('hostname and timezone', () => {
     expect(ask('set the hostname to web01').data.manifest.spec.hostname).toBe('web01');
     expect(ask('rename this server to db-02.example.com').data.manifest.spec.hostname).toBe('db-02.example.com');

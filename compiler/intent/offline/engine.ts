@@ -187,6 +187,8 @@ interface Run {
   input: EngineInput;
   ws: Workspace;
   lines: string[];
+  /** Lines of clauses that asked for what the state files already say ("limit redis to 256MB" when it is): said as "already so", never as a change. */
+  already: string[];
   warnings: string[];
   questions: string[];
   /** Services named or added in this request, in order. */
@@ -229,6 +231,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     input,
     ws: new Workspace(input.files),
     lines: [],
+    already: [],
     warnings: [],
     questions: [],
     focus: [],
@@ -257,11 +260,23 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     let inherited: Verb | undefined;
     for (const clause of clauses) {
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
+      const linesBefore = run.lines.length;
+      const filesBefore = realChanges(run);
       const understood = interpretClause(run, clause, verb);
       if (!understood) run.notUnderstood.push(clause);
+      // A clause that changed no state file changed nothing: what it would have listed as a
+      // change is already so (issue 11, defect 10), and is said that way.
+      if (run.lines.length > linesBefore && realChanges(run) === filesBefore) run.already.push(...run.lines.splice(linesBefore));
       if (verb) inherited = verb;
     }
     finishFirewall(run);
+    // "configure Prometheus to scrape the existing services": the scrape targets live in
+    // prometheus.yml, which no state file writes; say so rather than drop it silently.
+    if (/\bscrap(?:e|es|ed|ing)\b/i.test(message) && !run.notUnderstood.some((c) => /\bscrap/i.test(c))) {
+      run.questions.push(
+        'Not done: adding scrape targets. Prometheus reads them from its prometheus.yml, and no state file writes that file yet, so Prometheus scrapes only itself. To scrape more, mount a prometheus.yml of your own over /etc/prometheus/prometheus.yml in services.yaml.',
+      );
+    }
     run.notUnderstood = run.notUnderstood.filter((c) => !run.consumed.some((w) => new RegExp(String.raw`\b${escapeRe(w)}\b`, 'i').test(c)));
   } catch (e) {
     if (e instanceof WorkspaceError || e instanceof TemplateError) {
@@ -270,8 +285,9 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     throw e;
   }
 
-  const files = run.ws.output();
-  const understoodSomething = Object.keys(files).length > 0 || run.questions.length > 0 || run.notes.length > 0;
+  // Only the files whose text changed: one rewritten to the same text is no change.
+  const files = Object.fromEntries(Object.entries(run.ws.output()).filter(([name, text]) => text !== (run.input.files as Record<string, string | undefined>)[name])) as StateFiles;
+  const understoodSomething = Object.keys(files).length > 0 || run.questions.length > 0 || run.notes.length > 0 || run.already.length > 0;
   if (!understoodSomething) {
     return { ...base, files: {}, explanation: capabilities(`I did not understand "${message}".`), understood: false };
   }
@@ -287,12 +303,23 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   }
   const parts: string[] = [];
   if (run.lines.length > 0) parts.push('Proposed changes:', ...run.lines.map((l) => '  ' + l));
+  if (run.already.length > 0) {
+    const nothing = realChanges(run) === '{}';
+    parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));
+  }
   if (run.notes.length > 0) parts.push(...run.notes);
   const proposal: Proposal = { ...base, files, explanation: parts.join('\n') };
   if (run.generated.length > 0) proposal.generatedSecrets = run.generated;
   if (run.warnings.length > 0) proposal.warnings = run.warnings;
   if (run.questions.length > 0) proposal.questions = run.questions;
   return proposal;
+}
+
+/** The state files whose text the request has changed so far (a file rewritten to the same text is no change), as one comparable string. */
+function realChanges(run: Run): string {
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(run.ws.output())) if (text !== (run.input.files as Record<string, string | undefined>)[name]) out[name] = text;
+  return JSON.stringify(out);
 }
 
 export function capabilities(lead: string): string {
@@ -718,6 +745,12 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   run.clauseAdded.push(svc.name);
   mentionFocus(run, svc.name);
   run.lines.push(`+ ${svc.name}: ${svc.image}${describePorts(svc)}${inst.volumes.length ? `, volume ${inst.volumes.map((v) => `${v.name} (${v.path})`).join(', ')}` : ''}`);
+  // An image with no local stand-in that this host does not have (grafana: Debian does not
+  // package it) is said now, at plan time, not found out when the apply fails to pull it.
+  const present = run.input.summary?.images;
+  if (!lookupCatalog(run.input.imageCatalog, svc.image) && !(present ?? []).includes(svc.image)) {
+    run.warnings.push(`${svc.image} (for ${svc.name}) is not on this host and there is no local image for it${svc.image.startsWith('grafana/') ? ' (Debian does not package Grafana)' : ''}: the apply has to pull it from a registry, and without one it fails and is rolled back. To go on without ${svc.name}, answer no and ask again without it.`);
+  }
   void clause;
   return true;
 }
@@ -1137,9 +1170,15 @@ function handleModifiers(run: Run, clause: string): boolean {
     const names = targets();
     if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
     for (const name of names) {
-      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), sizes[0]!.value);
       mentionFocus(run, name);
-      run.lines.push(`~ ${name}: memory limit ${sizes[0]!.value}`);
+      const cur = getService(run, name)?.resources?.memory;
+      const curBytes = cur === undefined ? undefined : sizeToBytes(cur);
+      if (curBytes !== undefined && curBytes === sizeToBytes(sizes[0]!.value)) {
+        run.already.push(`${name}: memory limit ${cur}`);
+        continue;
+      }
+      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), sizes[0]!.value);
+      run.lines.push(`~ ${name}: memory limit ${sizes[0]!.value}${cur ? ` (was ${cur})` : ''}`);
     }
     did = true;
   } else if (sizes.length > 0 && /\b(volume|disk|storage)\b/.test(t)) {
