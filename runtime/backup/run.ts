@@ -60,8 +60,6 @@ export class BackupSpaceError extends Error {
   override name = 'BackupSpaceError';
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export function backupId(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
@@ -174,6 +172,24 @@ export async function runBackup(spec: BackupSpec, o: BackupRunOptions): Promise<
   return { ok: true, record, pruned: pruned.map((p) => p.id), kept: all.length - pruned.length, lines };
 }
 
+/** Runs in the redis container (busybox or any POSIX sh): BGSAVE and wait for it; prints dir/dbfilename. */
+const REDIS_SAVE_SCRIPT = [
+  'info() { redis-cli INFO persistence | tr -d "\\r"; }',
+  'field() { echo "$1" | sed -n "s/^$2://p"; }',
+  's0=$(field "$(info)" rdb_saves); t0=$(redis-cli LASTSAVE)',
+  'r=$(redis-cli BGSAVE) || exit 2',
+  'case "$r" in *started*|*scheduled*|*progress*) ;; *) echo "BGSAVE answered: $r" >&2; exit 3;; esac',
+  'i=0',
+  'while :; do',
+  '  cur=$(info); p=$(field "$cur" rdb_bgsave_in_progress); n=$(field "$cur" rdb_saves)',
+  '  if [ "$p" = 0 ]; then if [ -n "$s0" ] && [ -n "$n" ]; then [ "$n" -gt "$s0" ] && break; elif [ "$(redis-cli LASTSAVE)" != "$t0" ]; then break; fi; fi',
+  '  i=$((i+1)); [ $i -lt 6000 ] || { echo "BGSAVE did not finish within 10 minutes" >&2; exit 4; }',
+  '  sleep 0.1',
+  'done',
+  'st=$(field "$cur" rdb_last_bgsave_status); [ "$st" = ok ] || { echo "BGSAVE failed (rdb_last_bgsave_status:$st); see the container log" >&2; exit 5; }',
+  'printf "%s/%s\\n" "$(redis-cli CONFIG GET dir | sed -n 2p)" "$(redis-cli CONFIG GET dbfilename | sed -n 2p)"',
+].join('\n');
+
 async function dbContainer(spec: BackupSpec, o: BackupRunOptions): Promise<{ id: string; name: string }> {
   const service = spec.services[0];
   if (!service) throw new Error(`no service mounts volume ${spec.volume}, so there is no database to dump`);
@@ -197,31 +213,11 @@ async function postgresDump(spec: BackupSpec, o: BackupRunOptions, partial: stri
 /** redis: BGSAVE, wait until it finished, then the RDB file copied out of the container. */
 async function redisDump(spec: BackupSpec, o: BackupRunOptions, volHost: string, partial: string, c: Compression) {
   const ct = await dbContainer(spec, o);
-  const cli = async (...args: string[]) => {
-    const r = await execText(o.docker, ct.id, ['redis-cli', ...args]);
-    if (r.code !== 0) throw new Error(`redis-cli ${args[0]} in container ${ct.name} exited with code ${r.code}: ${(r.stderr || r.stdout).trim()}`);
-    return r.stdout.trim();
-  };
-  const info = async () => Object.fromEntries((await cli('INFO', 'persistence')).split(/\r?\n/).filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
-  const i0 = await info();
-  const saves0 = Number(i0.rdb_saves ?? NaN);
-  const last0 = Number(await cli('LASTSAVE'));
-  const reply = await cli('BGSAVE');
-  if (!/started|scheduled|in progress/i.test(reply)) throw new Error(`redis BGSAVE in container ${ct.name} answered: ${reply}`);
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    const i = await info();
-    const done = i.rdb_bgsave_in_progress === '0' && (Number.isFinite(saves0) ? Number(i.rdb_saves) > saves0 : Number(i.rdb_last_save_time) > last0);
-    if (done) {
-      if (i.rdb_last_bgsave_status !== 'ok') throw new Error(`redis BGSAVE in container ${ct.name} failed (rdb_last_bgsave_status:${i.rdb_last_bgsave_status}); see docker logs ${ct.name}`);
-      break;
-    }
-    if (Date.now() > deadline) throw new Error(`redis BGSAVE in container ${ct.name} did not finish within 10 minutes`);
-    await sleep(100);
-  }
-  const dirReply = (await cli('CONFIG', 'GET', 'dir')).split(/\r?\n/);
-  const fileReply = (await cli('CONFIG', 'GET', 'dbfilename')).split(/\r?\n/);
-  const rdb = posix.join(dirReply[1] ?? '/data', fileReply[1] ?? 'dump.rdb');
+  // One exec for the whole save (each exec costs a round trip to the Engine): BGSAVE, wait
+  // until redis has finished it (its save counter moved on), check its status, print the path.
+  const r0 = await execText(o.docker, ct.id, ['sh', '-c', REDIS_SAVE_SCRIPT]);
+  if (r0.code !== 0) throw new Error(`redis BGSAVE in container ${ct.name} failed (exit ${r0.code}): ${(r0.stderr || r0.stdout).trim().split('\n').slice(-3).join(' ')}`);
+  const rdb = r0.stdout.trim().split('\n').pop() ?? '/data/dump.rdb';
   const target = await mountTarget(o.docker, ct.id, volHost);
   const fileInVolume = target && (rdb === target || rdb.startsWith(target.replace(/\/$/, '') + '/')) ? posix.relative(target, rdb) : undefined;
   const pt = new PassThrough();
