@@ -10,7 +10,8 @@ need=()
 # docker-compose and stress-ng are for the benchmarks (bench/README.md): compose is the peer of
 # the apply bench, stress-ng holds the CPUs in the load bench.
 # chromium runs the web UI's browser tests (playwright-core drives /usr/bin/chromium; never a browser download).
-for bin in dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux docker-compose:docker-compose stress-ng:stress-ng chromium:chromium; do
+# zstd compresses backups (docs/backups.md; gzip otherwise); tar and mkfs/losetup (e2fsprogs, mount) are in a base Debian.
+for bin in dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd docker-compose:docker-compose stress-ng:stress-ng chromium:chromium; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).
