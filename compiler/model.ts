@@ -150,7 +150,10 @@ export interface ResolvedJob {
   schedule: string;
   /** Service whose container runs the job, or undefined for a utility container. */
   container?: string;
+  /** The image as written. */
   image?: string;
+  /** The image the runtime will use, after manifest.yaml spec.images.aliases (set with image). */
+  resolvedImage?: string;
   command: string[];
   mounts: ResolvedMount[];
   timeoutMs: number;

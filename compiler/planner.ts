@@ -203,7 +203,7 @@ export function desiredJobs(model: ResolvedModel): JobSpec[] {
         name: j.name,
         schedule: j.schedule,
         container: j.container,
-        image: j.image,
+        image: j.resolvedImage ?? j.image,
         command: [...j.command],
         mounts: j.mounts.map((m) => ({ source: m.source, target: m.target, readonly: m.readonly })),
         timeoutMs: j.timeoutMs,
@@ -812,13 +812,14 @@ function cmp(a: string, b: string): number {
 
 function sortRecord<T>(o: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const k of Object.keys(o).sort()) out[k] = o[k]!;
+  // defineProperty: an env var named "__proto__" stays an own key instead of setting the prototype.
+  for (const k of Object.keys(o).sort()) Object.defineProperty(out, k, { value: o[k]!, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
 function stripUndefined<T>(o: Partial<Record<string, T>>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v as T;
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) Object.defineProperty(out, k, { value: v as T, enumerable: true, writable: true, configurable: true });
   return out;
 }
 

@@ -261,7 +261,7 @@ class Resolver {
     this.dependencies(resolvedServices, services);
     this.hostPorts(services);
 
-    const resolvedJobs = [...jobs.values()].map(({ item, index }) => this.job(item, index, services, resolvedVolumes, secrets));
+    const resolvedJobs = [...jobs.values()].map(({ item, index }) => this.job(item, index, services, resolvedVolumes, secrets, aliases));
     const backups = this.backups(volumes, resolvedVolumes, resolvedServices, manifest?.backup, jobs);
 
     // manifest ↔ security, manifest ↔ network
@@ -758,6 +758,7 @@ class Resolver {
     services: Map<string, Named<Service>>,
     volumes: readonly ResolvedVolume[],
     _secrets: Map<string, unknown>,
+    aliases: Record<string, string>,
   ): ResolvedJob {
     const base: Path = ['spec', 'jobs', index];
     if (j.container !== undefined && !services.has(j.container)) {
@@ -777,7 +778,10 @@ class Resolver {
       enabled: j.enabled ?? true,
     };
     if (j.container !== undefined) out.container = j.container;
-    if (j.image !== undefined) out.image = j.image;
+    if (j.image !== undefined) {
+      out.image = j.image;
+      out.resolvedImage = applyAliases(j.image, aliases);
+    }
     if (j.on_failure !== undefined) out.onFailure = j.on_failure;
     if (j.on_success !== undefined) out.onSuccess = j.on_success;
     return out;

@@ -29,13 +29,25 @@ export function formatAjvErrors(errors: ErrorObject[] | null | undefined, limit 
   const out = new Set<string>();
   for (const e of errors ?? []) {
     // oneOf over step kinds reports every branch; keep the messages that say something.
-    if (e.keyword === 'oneOf' || e.keyword === 'const' || e.keyword === 'if') continue;
-    const p = e.params as { additionalProperty?: string; unevaluatedProperty?: string };
-    const extra = e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties' ? `: '${p.additionalProperty ?? p.unevaluatedProperty}'` : '';
-    out.add(`${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`);
+    // A `const` inside such a branch is noise too; a top-level one (schemaVersion) is not.
+    if (e.keyword === 'oneOf' || e.keyword === 'if' || (e.keyword === 'const' && /\/(oneOf|anyOf|if|then|else)\//.test(e.schemaPath))) continue;
+    out.add(ajvLine(e));
   }
+  // Every error was branch noise: say the first of them rather than nothing.
+  if (out.size === 0) for (const e of errors ?? []) if (e.keyword !== 'oneOf' && e.keyword !== 'if') out.add(ajvLine(e));
   const list = [...out].sort();
-  return list.length ? list.slice(0, limit) : ['(no detail)'];
+  return list.length ? list.slice(0, limit) : ['does not match the schema'];
+}
+
+function ajvLine(e: ErrorObject): string {
+  const p = e.params as { additionalProperty?: string; unevaluatedProperty?: string; allowedValue?: unknown };
+  const extra =
+    e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties'
+      ? `: '${p.additionalProperty ?? p.unevaluatedProperty}'`
+      : e.keyword === 'const'
+        ? ` ${JSON.stringify(p.allowedValue)}`
+        : '';
+  return `${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`;
 }
 
 /** Problems of a plan payload against schemas/plan.schema.json ([] when valid). */

@@ -121,7 +121,8 @@ export async function resolveEnv(
     plain.set(name, await decryptSecret(enc, identity, name));
   }
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) out[k] = v.replace(SECRET_REF, (_, n: string) => plain.get(n)!);
+  // defineProperty: an env var named "__proto__" stays an own key (plain assignment would drop it).
+  for (const [k, v] of Object.entries(env)) Object.defineProperty(out, k, { value: v.replace(SECRET_REF, (_, n: string) => plain.get(n)!), enumerable: true, writable: true, configurable: true });
   return { env: out, secretValues: [...plain.values()] };
 }
 

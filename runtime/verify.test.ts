@@ -69,6 +69,12 @@ describe('verifyPlan (V1–V7)', () => {
     const e = refusal(() => verifyPlan(signPlan(bad, host.key.privateKey), opts()));
     expect(e).toBeInstanceOf(PlanSchemaError);
     expect(e.message).toContain("must NOT have additional properties: 'extra'");
+    // A plan from another format version says which field and which value, never "(no detail)".
+    const v2 = { ...plan(), schemaVersion: 2 } as unknown as PlanPayload;
+    const ev = refusal(() => verifyPlan(signPlan(v2, host.key.privateKey), opts()));
+    expect(ev).toBeInstanceOf(PlanSchemaError);
+    expect(ev.message).toContain('/schemaVersion: must be equal to constant 1');
+    expect(ev.message).not.toContain('no detail');
     const cyc = plan([
       { ...S.network('a'), dependsOn: ['network/b'] },
       { ...S.network('b'), dependsOn: ['network/a'] },
@@ -127,11 +133,13 @@ describe('verifyPlan (V1–V7)', () => {
     const e2 = refusal(() => verifyPlan(signPlan(plan(), ci.privateKey), opts()));
     expect(e2).toBeInstanceOf(SignatureError);
     expect(e2.message).toMatch(/role 'host'/);
-    // both signatures: fine; the same keyid twice counts once
+    // both signatures: fine; the same keyid twice is refused (as `claude verify` reports it)
     expect(verifyPlan(signPlan(plan(), host.key.privateKey, ci.privateKey), opts()).signers).toHaveLength(2);
     const env = JSON.parse(signPlan(plan(), host.key.privateKey)) as { signatures: unknown[] };
     env.signatures.push(env.signatures[0]);
-    expect(verifyPlan(JSON.stringify(env), opts()).signers).toHaveLength(1);
+    const e4 = refusal(() => verifyPlan(JSON.stringify(env), opts()));
+    expect(e4).toBeInstanceOf(SignatureError);
+    expect(e4.message).toMatch(/signs the plan twice/);
     // a changed byte
     const t = JSON.parse(signPlan(plan(), host.key.privateKey)) as { payload: string };
     const body = Buffer.from(t.payload, 'base64').toString().replace('"request":"test plan"', '"request":"test plan!"');

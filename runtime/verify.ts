@@ -6,7 +6,7 @@
  *
  *   V1 envelope   strict DSSE envelope parse (no duplicate keys); only the verified bytes are used
  *   V2 schema     the payload against schemas/plan.schema.json (ajv 2020-12 + formats), DAG sanity
- *   V3 signature  trusted keys only, a keyid counts once, the policy's required roles present
+ *   V3 signature  trusted keys only, a keyid listed twice is refused, the policy's required roles present
  *   V4 host       payload.hostId is this host
  *   V5 expiry     createdAt ≤ now < expiresAt, the clock read once
  *   V6 replay     the plan id is not in <dataDir>/applied-plans.jsonl
@@ -330,10 +330,16 @@ export function verifyPlan(planText: string, opts: VerifyOptions): VerifiedPlan 
   const graph = [...checkStepGraph(payload.steps), ...checkHostPaths(payload.steps)];
   if (graph.length) throw new PlanSchemaError(graph);
 
-  // V3 signature: trusted keys, each keyid once (verifyEnvelope counts a keyid once), roles.
+  // V3 signature: trusted keys, each keyid once (a keyid listed twice is refused), roles.
   // A signature by a trusted key that does not verify means the bytes were changed: refuse
   // even when another signature is valid.
   const bad = verified.rejected.filter((r) => r.reason === 'bad-signature');
+  // A keyid listed twice: no tool of ours writes that (claude sign skips a key that already
+  // signed), so the envelope was edited by hand. Refused, as `claude verify` reports it.
+  const dup = verified.rejected.find((r) => r.reason === 'duplicate-keyid');
+  if (dup) {
+    throw new SignatureError(`the key ${dup.keyid.slice(0, 16)}… signs the plan twice: the envelope was edited after signing`, 'make the plan again with `claude plan` (or keep one copy of the signature)');
+  }
   if (bad.length) {
     throw new SignatureError(`the signature by trusted key ${bad[0]!.keyid.slice(0, 16)}… does not verify: the plan was modified after it was signed`, 'do not edit plan.json; make the plan again with `claude plan`');
   }

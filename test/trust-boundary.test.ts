@@ -14,6 +14,8 @@ import { signPlan } from '../compiler/sign.js';
 import { serializeEnvelope } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey } from '../plan/keys.js';
 import { emptyObserved } from '../compiler/__fixtures__/models.js';
+import { createOptions } from '../runtime/drivers/docker.js';
+import type { ContainerSpec } from '../plan/types.js';
 
 let dir: string;
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -123,5 +125,36 @@ describe('plaintext secrets and remote code', () => {
     const show = await claude(['show', 'jobs-plan.json']);
     expect(show.out).toContain('job backup (0 3 * * *, in image busybox:1): sh -c "tar czf /out/x.tgz /data"');
     expect(show.out).toContain('job prune (0 4 * * *, in image busybox:1): /bin/sh -c "find /out -mtime +7 -delete"');
+  });
+});
+
+describe('smaller holes (item 13)', () => {
+  it('an env var named __proto__ reaches the plan and the container, not dropped', () => {
+    const files = { 'services.yaml': HEAD('ServiceManifest') + 'spec:\n  services:\n    - name: web\n      image: nginx:latest\n      environment:\n        __proto__: polluted\n        A: b\n' };
+    const c = compileFiles(files);
+    expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const p = plan(c.model!, emptyObserved(), { request: 'proto', now: NOW, nonce: '5'.repeat(32), hostId: 'host-x', provenance: { engine: 'user' }, compilerVersion: '0' });
+    const create = p.steps.find((s) => s.op === 'container.create')!;
+    const env = (create.params as { env: Record<string, string> }).env;
+    expect(Object.keys(env)).toEqual(['A', '__proto__']);
+    expect(Object.getPrototypeOf(env)).toBe(Object.prototype);
+    // The signed payload carries it, and the container's environment gets it.
+    expect(JSON.stringify(p)).toContain('"__proto__":"polluted"');
+    const opts = createOptions(create.params as ContainerSpec, env, '/', 'host-x');
+    expect(opts.Env).toEqual(['A=b', '__proto__=polluted']);
+  });
+
+  it('a job image goes through spec.images.aliases like a service image', async () => {
+    const files = {
+      'manifest.yaml': HEAD('SystemManifest') + 'spec:\n  images:\n    aliases:\n      tools: busybox:1.36\n',
+      'scheduled.yaml': HEAD('ScheduledTasks') + 'spec:\n  jobs:\n    - {name: tidy, schedule: "0 3 * * *", image: tools, command: "true"}\n',
+    };
+    const c = compileFiles(files);
+    expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const p = plan(c.model!, emptyObserved(), { request: 'alias', now: NOW, nonce: '4'.repeat(32), hostId: 'host-x', provenance: { engine: 'user' }, compilerVersion: '0' });
+    const sched = p.steps.find((s) => s.op === 'schedule.apply')!;
+    expect((sched.params as { jobs: { image?: string }[] }).jobs[0]!.image).toBe('busybox:1.36');
+    expect(p.steps.filter((s) => s.op === 'image.ensure').map((s) => (s.params as { ref: string }).ref)).toEqual(['busybox:1.36']);
+    expect(sched.dependsOn).toEqual(['image.ensure:busybox:1.36']);
   });
 });

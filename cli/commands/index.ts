@@ -46,4 +46,6 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import('./restore.js')).default,
   reconcile: async () => (await import('./reconcile.js')).default,
   notifications: async () => (await import('./notifications.js')).default,
+  health: async () => (await import('./health.js')).default,
+  certs: async () => (await import('./certs.js')).default,
 };

@@ -66,8 +66,20 @@ export function fenceUntrusted(source: string, text: string): string {
 }
 
 export function neutralise(text: string): string {
-  return text.replace(/<(\/?)\s*untrusted-data/gi, (_m, slash: string) => `<${slash ? '\\/' : '\\'}untrusted-data`);
+  // Any "<"-like character (ASCII, fullwidth, small, angle quotes) followed — after spaces,
+  // zero-width characters and a "/"-like character — by something that reads "untrusted"
+  // once folded (NFKC, lower case) gets a backslash after it, so no variant a model might
+  // take for our closing tag (`< /untrusted-data>`, `＜／untrusted-data＞`, `<\u200b/untrusted`)
+  // survives. Folding happens on a short window only, so offsets never drift.
+  return text.replace(FENCE_OPEN_LIKE, (bracket: string, offset: number, whole: string) => {
+    const window = whole.slice(offset + bracket.length, offset + bracket.length + 48).normalize('NFKC').toLowerCase();
+    const rest = window.replace(FENCE_FILLER, '');
+    return rest.startsWith('untrusted') ? '<\\' : bracket;
+  });
 }
+
+const FENCE_OPEN_LIKE = /[<\uFF1C\uFE64\u2039\u3008\u27E8\u2329]/g;
+const FENCE_FILLER = /[\s\/\u2044\u2215\uFF0F\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u034F\u180E]/g;
 
 // ── secrets ────────────────────────────────────────────────────────────────
 
