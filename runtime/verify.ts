@@ -391,6 +391,27 @@ export function checkBase(payload: PlanPayload, current: Record<string, string>)
   if (changes.length) throw new StalePlanError(changes);
 }
 
+/**
+ * The pseudo-step V9 lists when the plan changes security.yaml (its text differs from the
+ * state repo's HEAD): every change to it is confirmed, even one that makes no security step
+ * (a rotated or swapped secret, a certificate, an audit setting).
+ */
+export function securityYamlChange(before: string | undefined, after: string | undefined): PlanStep | undefined {
+  if ((before ?? null) === (after ?? null)) return undefined;
+  const what = before === undefined ? 'creates' : after === undefined ? 'removes' : 'changes';
+  return {
+    id: 'state:security.yaml',
+    op: 'host.apply',
+    target: 'state/security.yaml',
+    params: {},
+    dependsOn: [],
+    risk: 'security',
+    phase: 0,
+    inverse: null,
+    description: `The plan ${what} security.yaml (secrets, users, SSH keys, certificates); every change to it is confirmed`,
+  } as unknown as PlanStep;
+}
+
 /** Steps that need confirmation (V9): risk security or destructive. */
 export function stepsNeedingConfirmation(payload: PlanPayload): PlanStep[] {
   return policyStepsNeedingConfirmation(payload);
@@ -404,8 +425,10 @@ export function stepsNeedingConfirmation(payload: PlanPayload): PlanStep[] {
 export async function checkConfirmation(
   v: Pick<VerifiedPlan, 'payload' | 'signers'>,
   opts: { yes: boolean; interactiveConfirm?: ((steps: PlanStep[]) => Promise<boolean>) | undefined },
+  /** Changes that are not steps but need the same confirmation (a changed security.yaml). */
+  extra: readonly PlanStep[] = [],
 ): Promise<'not-needed' | 'admin-signature' | 'yes-flag' | 'interactive'> {
-  const need = stepsNeedingConfirmation(v.payload);
+  const need = [...stepsNeedingConfirmation(v.payload), ...extra];
   if (need.length === 0) return 'not-needed';
   if (v.signers.some((s) => s.role === 'admin')) return 'admin-signature';
   if (opts.yes) return 'yes-flag';
