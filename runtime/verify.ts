@@ -8,7 +8,8 @@
  *   V2 schema     the payload against schemas/plan.schema.json (ajv 2020-12 + formats), DAG sanity
  *   V3 signature  trusted keys only, a keyid listed twice is refused, the policy's required roles present
  *   V4 host       payload.hostId is this host
- *   V5 expiry     createdAt ≤ now < expiresAt, the clock read once
+ *   V5 expiry     createdAt ≤ now < expiresAt, the clock read once; a clock earlier than the
+ *                 latest recorded time (audit log, applied plans) refuses every plan
  *   V6 replay     the plan id is not in <dataDir>/applied-plans.jsonl
  *   V7 allow-list every op (and every inverse op) is in OPS
  *   V8 base       current per-resource fingerprints equal the plan's base (after the lock)
@@ -28,6 +29,7 @@ import { EnvelopeFormatError, parseEnvelope, verifyEnvelope, type Envelope, type
 import { diffFingerprints, type StaleChange } from '../plan/fingerprint.js';
 import { PLAN_POLICY, stepsNeedingConfirmation as policyStepsNeedingConfirmation } from '../plan/policy.js';
 import { formatAjvErrors } from '../plan/schema.js';
+import { CLOCK_SLACK_MS, clockFloor } from './audit.js';
 import { OPS, type PlanPayload, type PlanStep } from '../plan/types.js';
 
 /** Base of every refusal: `clause` names the check (V1…V9) and `hint` says how to fix it. */
@@ -70,6 +72,18 @@ export class HostMismatchError extends PlanRefusedError {
   override name = 'HostMismatchError';
   constructor(readonly planHost: string, readonly thisHost: string) {
     super('V4 host', `the plan was made for host '${planHost}', but this is host '${thisHost}'`, 'make the plan on this host: `claude plan`');
+  }
+}
+
+/** V5: the clock reads earlier than the latest time this host recorded (it was set back). */
+export class ClockBackwardsError extends PlanRefusedError {
+  override name = 'ClockBackwardsError';
+  constructor(now: Date, floor: { ts: string; source: string }) {
+    super(
+      'V5 expiry',
+      `the clock reads ${now.toISOString()}, earlier than ${floor.ts}, the latest time recorded in ${floor.source}: the clock was set back, so no plan's time can be trusted`,
+      'set the clock right (e.g. `timedatectl set-ntp true`), then make a fresh plan: `claude plan`',
+    );
   }
 }
 
@@ -362,6 +376,10 @@ export function verifyPlan(planText: string, opts: VerifyOptions): VerifiedPlan 
   const created = Date.parse(payload.createdAt);
   if (!(now.getTime() < expires)) throw new PlanExpiredError(`the plan expired at ${payload.expiresAt} (now ${now.toISOString()})`);
   if (created - now.getTime() > 5 * 60_000) throw new PlanExpiredError(`the plan was created at ${payload.createdAt}, in the future (now ${now.toISOString()}); check the clock`);
+  // The clock floor: a clock earlier than the latest time this host recorded was set back
+  // (e.g. to revive an expired plan); every plan is refused until it is right again.
+  const floor = clockFloor(opts.dataDir, APPLIED_PLANS_FILE);
+  if (floor && now.getTime() < floor.at - CLOCK_SLACK_MS) throw new ClockBackwardsError(now, floor);
 
   // V6 replay.
   if (appliedPlanIds(opts.dataDir).has(payload.id)) throw new ReplayError(payload.id);
