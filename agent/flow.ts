@@ -262,6 +262,7 @@ export async function applyPlanned(host: FlowHost, planned: Planned | string, o:
     engine: await host.engine(),
     dataDir: host.paths.dataDir,
     stateDir: host.paths.stateDir,
+    root: host.paths.root,
     trustedKeys: loadTrustedKeys(host.paths.dataDir),
     hostId: host.hostId,
     policy: PLAN_POLICY,

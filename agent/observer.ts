@@ -34,6 +34,15 @@ export interface RunningObserver {
 export async function startObserver(ctx: AgentContext, o: ObserverOptions): Promise<RunningObserver> {
   const env = await observeEnv(ctx);
   const { ObserveDaemon } = await import('../runtime/observe/daemon.js');
+  // Certificates are renewed here too (twice a day, and when an apply adds one): the ACME
+  // settings come from the environment (docs/certificates.md); bad settings only skip it.
+  const { acmeSettingsFromEnv } = await import('../runtime/certs/index.js');
+  let acme: ReturnType<typeof acmeSettingsFromEnv> | undefined;
+  try {
+    acme = acmeSettingsFromEnv(ctx.env);
+  } catch (e) {
+    o.log(`claude-observe: certificates are not renewed: ${(e as Error).message}`);
+  }
   const daemon = new ObserveDaemon({
     docker: env.docker,
     dataDir: env.dataDir,
@@ -44,6 +53,7 @@ export async function startObserver(ctx: AgentContext, o: ObserverOptions): Prom
     host: o.host ?? '127.0.0.1',
     port: o.port ?? 9101,
     log: o.log,
+    ...(acme ? { certificates: { acme, root: env.root } } : {}),
   });
   const address = await daemon.start();
   // The scheduled jobs run in this daemon too, on their cron schedule (runtime/jobs/, docs/jobs.md).

@@ -134,7 +134,7 @@ export async function troubleshoot(ctx: AgentContext, io: TroubleshootIO, o: Tro
   const desired = model ? desiredServices(model) : await desiredFromStateDir(env.stateDir);
   const usedPorts = new Set((model?.services ?? []).flatMap((s) => s.ports.map((p) => p.host).filter((p): p is number => p !== undefined)));
   const { diagnosis, facts } = await diagnoseSystem({
-    ...(o.kind === 'slow' ? { cpuSampleMs: 250 } : {}),
+    ...(o.kind === 'slow' ? { cpuSampleMs: 250, slow: { windowMs: 1500, exec: await execClient(ctx.env) } } : {}),
     docker: env.docker,
     dataDir: env.dataDir,
     root: env.root,
@@ -359,6 +359,16 @@ export async function llmExplainer(
     close: () => s.close(),
     sent: () => (s.replay?.requests ?? []).map((r) => r.raw),
   };
+}
+
+/** A dockerode client for the fixed postgres query of "why is X slow?" (null: skip it). */
+async function execClient(env: Record<string, string | undefined>): Promise<import('dockerode') | undefined> {
+  try {
+    const { dockerFromEnv } = await import('../runtime/jobs/index.js');
+    return await dockerFromEnv(env);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resource figures for "why is X slow?": the service's CPU and memory, and the host's. */

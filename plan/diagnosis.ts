@@ -18,6 +18,7 @@ export type AnalyzerName =
   | 'dependency-down'
   | 'disk-full'
   | 'port-not-answering'
+  | 'slow'
   | 'observer';
 
 /** A piece of evidence. `lines` hold untrusted text (log lines, health output) as data. */
@@ -47,12 +48,17 @@ export interface PortHolderInfo {
  *   free-port      the port's holder is a managed orphan: re-applying removes it
  *   move-port      move this service's host port to `suggested` (services.yaml change)
  *   raise-memory   raise the service's memory limit (services.yaml change)
+ *   raise-cpu      raise the service's CPU limit (services.yaml change; a throttled service)
+ *   raise-pg-connections  postgres: `-c max_connections=N` in the service's command, and the
+ *                  memory limit that needs (services.yaml change)
  *   manual         nothing in the state files can fix it; `action` says what to do
  */
 export type FixHint =
   | { kind: 'reapply'; service?: string; reason: 'start' | 'remove-orphan' }
   | { kind: 'move-port'; service: string; port: number; suggested: number; protocol: 'tcp' | 'udp' }
   | { kind: 'raise-memory'; service: string; currentBytes?: number; suggestedBytes: number }
+  | { kind: 'raise-cpu'; service: string; currentCores?: number; suggestedCores: number }
+  | { kind: 'raise-pg-connections'; service: string; current: number; suggested: number; memoryBytes?: number }
   | { kind: 'manual'; action: string };
 
 export interface Finding {
@@ -70,7 +76,7 @@ export interface Finding {
   /** Fixes in order of preference; empty when there is nothing to propose. */
   fixes: FixHint[];
   /** Structured facts the fix builder and the LLM context may use. */
-  data?: { port?: number; holder?: PortHolderInfo; exitCode?: number; dependsOn?: string; mount?: string };
+  data?: { port?: number; holder?: PortHolderInfo; exitCode?: number; dependsOn?: string; mount?: string; bottleneck?: 'cpu-throttled' | 'memory' | 'io' | 'host-overloaded' | 'connections' | 'long-queries' };
 }
 
 /** One line of the "Checking nginx... ✗ Container exited (exit code 1)" transcript. */

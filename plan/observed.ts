@@ -71,6 +71,8 @@ export interface DiskFacts {
   mount: string;
   totalBytes: number;
   usedBytes: number;
+  /** Free to unprivileged writers (statfs bavail); used + available is df's capacity. */
+  availableBytes?: number;
   usagePercent: number;
 }
 
@@ -191,9 +193,11 @@ export interface Facts {
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface Anomaly {
-  kind: 'crash-loop' | 'oom-killed' | 'unhealthy' | 'disk-full' | 'memory-pressure' | 'port-not-answering';
+  kind: 'crash-loop' | 'oom-killed' | 'unhealthy' | 'disk-full' | 'memory-pressure' | 'port-not-answering' | 'certificate-expiry' | 'disk-fill-predicted' | 'memory-leak-predicted';
   severity: Severity;
   service?: string;
   container?: string;
+  /** certificate-expiry: the certificate's name (security.yaml spec.certificates). */
+  certificate?: string;
   message: string;
 }

@@ -19,7 +19,7 @@ import type { PlanStep } from '../plan/types.js';
 import { applyPlan, EVENTS_FILE, FirewallRulesetError } from './apply.js';
 import type { DockerEngine } from './drivers/docker.js';
 import { NftDriver } from './drivers/nft.js';
-import { createHostEngine } from './host-engine.js';
+import { createDockerHostEngine as createHostEngine } from './host-engine.js';
 import { readJournal } from './journal.js';
 import { makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
 

@@ -171,6 +171,11 @@ export interface ApplyOptions {
   trigger?: string;
   /** Test-only: called at each crash point; the test runner kills the process there. */
   crashAt?: (p: CrashPoint) => void;
+  /**
+   * CLAUDE_ROOT: when given, the certificates of the plan's security.yaml get their files
+   * (a self-signed placeholder until issued) before any container starts (runtime/certs).
+   */
+  root?: string;
 }
 
 /** Refused because an earlier rollback failed; `claude recover` first. */
@@ -979,6 +984,15 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     }
 
     trace('apply: base, pre-flight, confirmation checked');
+    // Certificates before any container starts: a web server that mounts one can start at
+    // once (a self-signed placeholder until the ACME order succeeds, runtime/certs). Only
+    // files under the data dir and CLAUDE_ROOT/srv/claude/certs are written; a failure
+    // refuses the apply before any step ran.
+    if (opts.root !== undefined && payload.desired.files['security.yaml']?.includes('certificates')) {
+      const { prepareCertificates } = await import('./certs/index.js');
+      const made = await prepareCertificates(payload.desired.files['security.yaml'], { dataDir: opts.dataDir, root: opts.root, now: opts.now() });
+      if (made.length) trace(`apply: certificates prepared: ${made.join(', ')}`);
+    }
     rotateJournalIfLarge(opts.dataDir);
     return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed).catch(async (e: unknown) => {
       if (e instanceof NoSpaceError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);

@@ -12,6 +12,7 @@
 import Docker from 'dockerode';
 import type { ObservedState } from '../plan/types.js';
 import { DockerEngine, type FirewallBackend } from './drivers/docker.js';
+import type { Engine } from './engine.js';
 import { observe } from './observe/snapshot.js';
 
 export interface HostEngineOptions {
@@ -53,6 +54,13 @@ export interface HostObserverOptions {
 
 /** The observer the planner and the base check use (runtime/observe/snapshot.ts); nft read as absent when nft is missing. */
 export function hostObserver(o: HostObserverOptions): () => Promise<ObservedState> {
+  if (engineKind() === 'containerd') {
+    let engine: Promise<import('./drivers/containerd/engine.js').ContainerdEngine> | undefined;
+    return async () => {
+      engine ??= import('./drivers/containerd/engine.js').then((m) => new m.ContainerdEngine({ ...containerdOptions(o), nft: nftReader(o) }));
+      return (await engine).observeState((await o.stateCommit?.()) ?? null);
+    };
+  }
   const docker = new Docker();
   return async () => {
     const { NftDriver, NftError } = await import('./drivers/nft.js');
@@ -74,8 +82,54 @@ export function hostObserver(o: HostObserverOptions): () => Promise<ObservedStat
   };
 }
 
-/** This host's engine: the Docker driver with the nft firewall and the planner's observer. */
-export async function createHostEngine(o: HostEngineOptions): Promise<DockerEngine> {
+/** The container backend: `CLAUDE_ENGINE=containerd` selects containerd, anything else Docker. */
+export function engineKind(env: NodeJS.ProcessEnv = process.env): 'docker' | 'containerd' {
+  const v = env.CLAUDE_ENGINE?.trim();
+  if (!v || v === 'docker') return 'docker';
+  if (v === 'containerd') return 'containerd';
+  throw new Error(`CLAUDE_ENGINE='${v}' is not a container backend: use 'docker' (default) or 'containerd'`);
+}
+
+/** The containerd driver's options from the environment (CLAUDE_CONTAINERD_ADDRESS, CLAUDE_CONTAINERD_NAMESPACE). */
+function containerdOptions(o: { root: string; dataDir: string; hostId: string; netns?: string }) {
+  return {
+    address: process.env.CLAUDE_CONTAINERD_ADDRESS || '/run/containerd/containerd.sock',
+    namespace: process.env.CLAUDE_CONTAINERD_NAMESPACE || 'claude-os',
+    root: o.root,
+    dataDir: o.dataDir,
+    hostId: o.hostId,
+  };
+}
+
+/** The nft reader for the observer, with the same "nft missing → firewall absent" rule as hostObserver. */
+function nftReader(o: { netns?: string; warn?: (message: string) => void }) {
+  return {
+    async observe() {
+      const { NftDriver, NftError } = await import('./drivers/nft.js');
+      try {
+        return await new NftDriver(o.netns ? { netns: o.netns } : {}).observe();
+      } catch (e) {
+        if (e instanceof NftError && e.exitCode === null) {
+          o.warn?.(`nft is not available (${e.message}); the firewall is read as absent`);
+          return { hash: null };
+        }
+        throw e;
+      }
+    },
+  };
+}
+
+/** This host's engine: the Docker driver (or containerd, `CLAUDE_ENGINE=containerd`) with the nft firewall and the planner's observer. */
+export async function createHostEngine(o: HostEngineOptions): Promise<Engine> {
+  if (engineKind() === 'containerd') {
+    const { ContainerdEngine } = await import('./drivers/containerd/engine.js');
+    return new ContainerdEngine({ ...containerdOptions(o), firewall: nftFirewall(o.dataDir, o.netns), nft: nftReader(o), ...(o.observe ? { observe: o.observe } : {}) });
+  }
+  return createDockerHostEngine(o);
+}
+
+/** The Docker driver with the nft firewall and the planner's observer (whatever CLAUDE_ENGINE says). */
+export async function createDockerHostEngine(o: HostEngineOptions): Promise<DockerEngine> {
   return new DockerEngine({
     root: o.root,
     dataDir: o.dataDir,

@@ -14,7 +14,7 @@ import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { PlanStep } from '../plan/types.js';
 import { applyPlan } from './apply.js';
 import type { DockerEngine } from './drivers/docker.js';
-import { createHostEngine } from './host-engine.js';
+import { createDockerHostEngine as createHostEngine } from './host-engine.js';
 import { makePlan, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
 import { PlanSchemaError } from './verify.js';
 

@@ -10,8 +10,11 @@ need=()
 # docker-compose and stress-ng are for the benchmarks (bench/README.md): compose is the peer of
 # the apply bench, stress-ng holds the CPUs in the load bench.
 # chromium runs the web UI's browser tests (playwright-core drives /usr/bin/chromium; never a browser download).
-for bin in dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux docker-compose:docker-compose stress-ng:stress-ng chromium:chromium; do
-  command -v "${bin%%:*}" >/dev/null 2>&1 || need+=("${bin##*:}")
+# pebble (Let's Encrypt's ACME test server, with pebble-challtestsrv) is started by the certificate tests.
+# containerd (with runc) and the CNI plugins: the containerd backend's tests start their own
+# containerd (runtime/testutil/containerd.ts); nothing here starts one.
+for bin in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble; do
+  command -v "${bin%%:*}" >/dev/null 2>&1 || [ -x "${bin%%:*}" ] || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).
 for pkg in $(cat fixtures/images/debian-packages.txt 2>/dev/null); do

@@ -346,6 +346,13 @@ const command: Command = {
       println(ctx.stderr, usage);
       return EXIT.USAGE;
     }
+    // "when will the disk be full?", "right-size my services": claude health (docs/health.md).
+    const { healthQuestion } = await import('../../compiler/diagnose/intent.js');
+    const hq = healthQuestion(message);
+    if (hq) {
+      const { runHealth } = await import('./health.js');
+      return runHealth(ctx, { json: values.json === true, rightSize: hq === 'right-size', yes: values.yes === true, ...(values['state-dir'] ? { stateDirFlag: values['state-dir'] } : {}) });
+    }
     // "the website is down", "why is the database slow?": diagnose first, fix through a plan.
     const { maybeTroubleshoot } = await import('../troubleshoot.js');
     const troubleshot = await maybeTroubleshoot(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDirFlag: values['state-dir'] } : {}) });

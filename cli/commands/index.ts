@@ -44,4 +44,6 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   jobs: async () => (await import('./jobs.js')).default,
   reconcile: async () => (await import('./reconcile.js')).default,
   notifications: async () => (await import('./notifications.js')).default,
+  health: async () => (await import('./health.js')).default,
+  certs: async () => (await import('./certs.js')).default,
 };

@@ -9,6 +9,7 @@
  *   reapply (remove-orphan)  the files unchanged: the plan removes orphaned managed containers
  *   move-port                services.yaml: the service's host port → the suggested one
  *   raise-memory             services.yaml: resources.memory → the suggested size
+ *   raise-cpu                services.yaml: resources.cpu → the suggested cores
  *   manual                   nothing to apply; said to the user
  *
  * A port held by a container Claude.OS does not manage is never removed by a plan (the
@@ -90,6 +91,44 @@ export function setMemory(text: string, service: string, bytes: number): string 
   return doc.toString();
 }
 
+/** "0.25" style cores (up to 3 decimals, as the schema allows). */
+export function cpuText(cores: number): string {
+  return String(Math.round(cores * 1000) / 1000);
+}
+
+/** services.yaml with the service's CPU limit set (cores). */
+export function setCpu(text: string, service: string, cores: number): string {
+  const doc = parseDocument(text);
+  const svc = serviceNode(doc, service);
+  if (!svc) throw new FixError(`services.yaml has no service named '${service}'`);
+  const res = svc.get('resources');
+  if (isMap(res)) res.set('cpu', cpuText(cores));
+  else svc.set('resources', doc.createNode({ cpu: cpuText(cores) }));
+  return doc.toString();
+}
+
+/**
+ * services.yaml with postgres started as `postgres -c max_connections=N` (the official and
+ * the local images' command): an existing `max_connections=` argument is replaced, another
+ * command gets `-c max_connections=N` appended, no command becomes `postgres -c …`.
+ */
+export function setPgMaxConnections(text: string, service: string, n: number): string {
+  const doc = parseDocument(text);
+  const svc = serviceNode(doc, service);
+  if (!svc) throw new FixError(`services.yaml has no service named '${service}'`);
+  const cmd = svc.get('command');
+  const arg = `max_connections=${n}`;
+  let argv: string[];
+  if (isSeq(cmd)) argv = cmd.items.map((x) => String((x as { value?: unknown }).value ?? x));
+  else if (typeof cmd === 'string') argv = cmd.trim().split(/\s+/);
+  else argv = ['postgres'];
+  const i = argv.findIndex((a) => /^max_connections=/.test(a));
+  if (i >= 0) argv[i] = arg;
+  else argv.push('-c', arg);
+  svc.set('command', doc.createNode(argv, { flow: true }));
+  return doc.toString();
+}
+
 function holderName(f: Finding): string {
   const h = f.data?.holder;
   if (!h) return 'another process';
@@ -138,6 +177,7 @@ export function proposeFix(d: Diagnosis, files: Readonly<Record<string, string>>
   const reapply = hints.filter(({ x }) => x.kind === 'reapply');
   const orphanRemoval = hints.filter(({ x }) => x.kind === 'reapply' && x.reason === 'remove-orphan');
   const memory = hints.filter((h): h is { f: Finding; x: Extract<FixHint, { kind: 'raise-memory' }> } => h.x.kind === 'raise-memory');
+  const cpu = hints.filter((h): h is { f: Finding; x: Extract<FixHint, { kind: 'raise-cpu' }> } => h.x.kind === 'raise-cpu');
   const moves = hints.filter((h): h is { f: Finding; x: Extract<FixHint, { kind: 'move-port' }> } => h.x.kind === 'move-port');
   const portBlocked = problems.some((f) => f.analyzer === 'port-conflict');
 
@@ -161,6 +201,32 @@ export function proposeFix(d: Diagnosis, files: Readonly<Record<string, string>>
       steps.push(`Raise the memory limit of ${x.service}${x.currentBytes ? ` from ${sizeText(x.currentBytes)}` : ''} to ${sizeText(x.suggestedBytes)} (services.yaml)`, `Restart ${x.service} with the new limit`);
     }
     options.push({ n: 0, title: steps[0]!, steps, files: { ...files, [SERVICES]: text }, changed: [SERVICES], services: [...new Set(memory.map(({ x }) => x.service))].sort() });
+  }
+  // 2b. Raise CPU limits (a throttled service).
+  if (cpu.length > 0 && files[SERVICES]) {
+    let text = files[SERVICES];
+    const steps: string[] = [];
+    for (const { x } of cpu) {
+      text = setCpu(text, x.service, x.suggestedCores);
+      steps.push(`Raise the CPU limit of ${x.service}${x.currentCores !== undefined ? ` from ${cpuText(x.currentCores)}` : ''} to ${cpuText(x.suggestedCores)} CPU (services.yaml)`, `Restart ${x.service} with the new limit`);
+    }
+    options.push({ n: 0, title: steps[0]!, steps, files: { ...files, [SERVICES]: text }, changed: [SERVICES], services: [...new Set(cpu.map(({ x }) => x.service))].sort() });
+  }
+  // 2c. postgres: more connections, and the memory they need.
+  const pgc = hints.filter((h): h is { f: Finding; x: Extract<FixHint, { kind: 'raise-pg-connections' }> } => h.x.kind === 'raise-pg-connections');
+  if (pgc.length > 0 && files[SERVICES]) {
+    let text = files[SERVICES];
+    const steps: string[] = [];
+    for (const { x } of pgc) {
+      text = setPgMaxConnections(text, x.service, x.suggested);
+      steps.push(`Raise max_connections of ${x.service} from ${x.current} to ${x.suggested} (services.yaml command)`);
+      if (x.memoryBytes) {
+        text = setMemory(text, x.service, x.memoryBytes);
+        steps.push(`Raise the memory limit of ${x.service} to ${sizeText(x.memoryBytes)} for the extra connections`);
+      }
+      steps.push(`Restart ${x.service} with the new settings`);
+    }
+    options.push({ n: 0, title: steps[0]!, steps, files: { ...files, [SERVICES]: text }, changed: [SERVICES], services: [...new Set(pgc.map(({ x }) => x.service))].sort() });
   }
   // 3. Move ports away from what holds them.
   if (moves.length > 0 && files[SERVICES]) {

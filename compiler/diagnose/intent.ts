@@ -55,3 +55,17 @@ export function troubleshootingRequest(message: string, services: readonly Servi
   const service = serviceFromMessage(message, services);
   return { kind, ...(service ? { service } : {}) };
 }
+
+const RIGHT_SIZE = /\bright[- ]?siz(e|ed|ing)\b|\b(tune|adjust|optimi[sz]e|fix) (the |my |all )?(memory |cpu |resource )+limits\b/i;
+const HEALTH_QUESTION = /\bwhen will (the |my )?(disk|drive|storage|file ?system|volume)s?\b.*\b(be )?(full|fill)|\b(disk|storage|drive)s?\b.*\b(fill(s|ing)? up|run(s|ning)? out of (space|room))\b|\bhealth (score|report)\b|\bpredictions?\b|\bhow healthy\b|\b(memory )?leak(s|ing)?\b|\bclaude health\b/i;
+
+/**
+ * Is the message a question for `claude health` ("when will the disk be full?", "is
+ * anything leaking memory?") or a right-sizing request ("right-size my services")? Null
+ * otherwise. Checked before troubleshooting and before proposing new state files.
+ */
+export function healthQuestion(message: string): 'health' | 'right-size' | null {
+  if (RIGHT_SIZE.test(message)) return 'right-size';
+  if (CHANGE.test(message) && !/^\s*(please\s+)?(check|predict)/i.test(message)) return null;
+  return HEALTH_QUESTION.test(message) ? 'health' : null;
+}

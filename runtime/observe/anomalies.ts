@@ -42,7 +42,18 @@ export function isCrashLooping(f: Facts, c: ContainerFacts, previous?: number): 
   if (previous !== undefined && c.restartCount > previous && c.status !== 'running') return true;
   if (previous !== undefined && c.restartCount >= previous + 2) return true;
   if (c.restartCount >= 3 && (c.status === 'restarting' || recentExits(f, c.name) >= 3)) return true;
+  // Caught between two restarts (running again for a moment), with the exits not in the event
+  // window yet: it ran only briefly after its last exit.
+  if (c.restartCount >= 3 && c.status === 'running' && justRestarted(f, c)) return true;
   return c.restartPolicy !== 'no' && recentExits(f, c.name) >= 3 && c.status !== 'running';
+}
+
+/** Started again within a few seconds of its last exit, and less than 10 s ago. */
+function justRestarted(f: Facts, c: ContainerFacts): boolean {
+  const started = Date.parse(c.startedAt ?? '');
+  const finished = Date.parse(c.finishedAt ?? '');
+  const now = Date.parse(f.collectedAt);
+  return Number.isFinite(started) && Number.isFinite(finished) && started >= finished && started - finished < 5_000 && now - started < 10_000;
 }
 
 export function isOomKilled(f: Facts, c: ContainerFacts): boolean {

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { EngineClient, type DockerLike } from './engine-client.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { detectAnomalies } from './anomalies.js';
+import { predictionAnomalies } from './health.js';
 import { collect, readHostIdOrNull } from './collect.js';
 import { logTail, onDockerEvents } from './docker.js';
 import { EVENTS_STORE, loadStoredEvents as loadEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
@@ -29,6 +30,7 @@ import { RingBuffer } from './ring.js';
 import { buildSummary, type Summary } from './summary.js';
 import type { Anomaly, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
 import { Notifier } from '../notify/index.js';
+import { certificateAnomalies, listStored, renewCertificates, type AcmeSettings } from '../certs/index.js';
 
 export { EVENTS_STORE };
 export const LOG_LINES_PER_SERVICE = 1000;
@@ -52,11 +54,17 @@ export interface DaemonOptions {
   log?: (line: string) => void;
   /** Where anomalies are sent when they appear (runtime/notify); default: one on this data dir. */
   notifier?: Notifier;
+  /**
+   * Renew certificates (runtime/certs) from this daemon: at the first tick, every `everyMs`
+   * (default 12 h) and as soon as a new placeholder appears (an apply added a certificate).
+   * Each issued, renewed or failed certificate is a notification. Omitted: no renewal here.
+   */
+  certificates?: { acme: AcmeSettings; everyMs?: number; root: string };
 }
 
 /** The key that says an anomaly is the same one as at the previous tick (not notified again). */
 export function anomalyKey(a: Anomaly): string {
-  return `${a.kind}|${a.service ?? ''}|${a.container ?? ''}`;
+  return `${a.kind}|${a.service ?? ''}|${a.container ?? ''}|${a.certificate ?? ''}`;
 }
 
 export class ObserveDaemon {
@@ -84,6 +92,10 @@ export class ObserveDaemon {
   private activeAnomalies = new Set<string>();
   private readonly notifier: Notifier;
   private ticking: Promise<void> | null = null;
+  private renewing: Promise<void> | null = null;
+  private lastRenewAt = -Infinity;
+  /** Placeholders an order was already tried for (retried at the next periodic pass). */
+  private triedPlaceholders = new Set<string>();
   private last: { facts: Facts; anomalies: Anomaly[]; summary: Summary } | null = null;
   /** Observations made so far. */
   ticks = 0;
@@ -135,6 +147,7 @@ export class ObserveDaemon {
     this.eventsStream?.destroy?.();
     this.eventsStream = null;
     if (this.ticking) await this.ticking.catch(() => undefined);
+    if (this.renewing) await this.renewing.catch(() => undefined);
     await this.notifier.drain();
     this.save();
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
@@ -179,13 +192,45 @@ export class ObserveDaemon {
     this.events = retain(mergeEvents(this.events, readRuntimeEvents(this.o.dataDir, now.getTime() - 24 * 3600_000)), now);
     facts.events = this.events.slice();
     const anomalies = await detectAnomalies(facts, { previousRestarts: this.previousRestarts });
+    anomalies.push(...certificateAnomalies(this.o.dataDir, now));
+    this.maybeRenew(now);
     this.previousRestarts = new Map(facts.containers.map((c) => [c.id, c.restartCount]));
-    this.notifyNew(anomalies);
     this.store.recordFacts(facts);
+    // Predictions that cross a threshold (a disk full within 48 h, a memory limit reached
+    // within 24 h on a steady rise) are anomalies too: an event and a notification.
+    anomalies.push(...predictionAnomalies(this.store, facts));
+    this.notifyNew(anomalies);
     this.saveLatest(facts);
     this.prom.update(facts, anomalies);
     this.last = { facts, anomalies, summary: buildSummary(facts, anomalies) };
     this.ticks++;
+  }
+
+  /** Starts a certificate renewal pass in the background when one is due (see DaemonOptions.certificates). */
+  private maybeRenew(now: Date): void {
+    const c = this.o.certificates;
+    if (!c || this.renewing) return;
+    const newPlaceholder = listStored(this.o.dataDir).some((s) => s.source === 'placeholder' && !this.triedPlaceholders.has(s.spec.name));
+    if (!newPlaceholder && now.getTime() - this.lastRenewAt < (c.everyMs ?? 12 * 3600_000)) return;
+    this.lastRenewAt = now.getTime();
+    for (const s of listStored(this.o.dataDir)) if (s.source === 'placeholder') this.triedPlaceholders.add(s.spec.name);
+    this.renewing = renewCertificates({ dataDir: this.o.dataDir, root: c.root, now, acme: c.acme, log: (l) => this.o.log?.(`claude-observe: ${l}`) })
+      .then((results) => {
+        for (const r of results) {
+          if (r.action === 'issued' || r.action === 'renewed') {
+            this.notifier.notify({ source: 'observer', kind: `certificate.${r.action}`, severity: 'info', title: `certificate ${r.name} ${r.action}, valid until ${r.notAfter}`, detail: [r.reason, ...(r.reloaded.length ? [`reloaded ${r.reloaded.join(', ')}`] : [])] });
+          } else if (r.action === 'failed') {
+            this.notifier.notify({ source: 'observer', kind: 'certificate.failed', severity: 'warning', title: `certificate ${r.name}: the order failed; the old files are kept`, detail: [r.reason] });
+          }
+        }
+      })
+      .catch((e: Error) => this.o.log?.(`claude-observe: certificate renewal: ${e.message}`))
+      .finally(() => (this.renewing = null));
+  }
+
+  /** Waits for a certificate renewal pass under way (tests). */
+  async renewalSettled(): Promise<void> {
+    while (this.renewing) await this.renewing;
   }
 
   /** Sends a notification for each anomaly that was not there at the previous tick. */

@@ -62,7 +62,7 @@ export function diskUsage(mount: string): DiskFacts | null {
     const used = (s.blocks - s.bfree) * s.bsize;
     const avail = s.bavail * s.bsize;
     const pct = used + avail > 0 ? Math.round((used / (used + avail)) * 100) : 0;
-    return { mount, totalBytes: total, usedBytes: used, usagePercent: pct };
+    return { mount, totalBytes: total, usedBytes: used, availableBytes: avail, usagePercent: pct };
   } catch {
     return null;
   }

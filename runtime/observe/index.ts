@@ -24,6 +24,7 @@ import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './even
 import { resolveOwners } from './ports.js';
 import { buildSummary, type Summary, type SummaryOptions } from './summary.js';
 import type { Anomaly, DesiredService, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
+import type { Finding } from '../../plan/diagnosis.js';
 import { LATEST_FILE, type LatestCpu } from './metrics.js';
 
 export { EngineClient, dockerFor, type DockerLike } from './engine-client.js';
@@ -99,7 +100,12 @@ export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; 
 export interface DiagnoseOptions extends ObserveOptions {
   service?: string;
   /** Extra analyzer options (thresholds, used ports for move-port suggestions). */
-  analyze?: Omit<AnalyzeOptions, 'service' | 'probes' | 'resolveOwners'>;
+  analyze?: Omit<AnalyzeOptions, 'service' | 'probes' | 'resolveOwners' | 'extra'>;
+  /**
+   * "Why is X slow?": sample throttling, pressure and (through `exec`, a dockerode client)
+   * postgres over `windowMs` and add the bottleneck findings (analyzers/slow.ts).
+   */
+  slow?: { windowMs: number; exec?: Docker };
 }
 
 /** Collects facts with more log lines, probes published ports, names port holders, runs the analyzers. */
@@ -107,7 +113,14 @@ export async function diagnoseSystem(o: DiagnoseOptions): Promise<{ facts: Facts
   const docker = o.docker ?? new EngineClient();
   const facts = await collect({ ...collectBase(o, docker), logLines: 0, troubleLogLines: 20, stats: true, cpuSampleMs: o.cpuSampleMs ?? 0 });
   const anomalies = await detectAnomalies(facts, {});
-  const diagnosis = analyze(facts, { ...o.analyze, ...(o.service ? { service: o.service } : {}), resolveOwners: (ls) => resolveOwners(ls) });
+  let extra: Finding[] | undefined;
+  if (o.slow) {
+    const { slowReadings } = await import('./slow.js');
+    const { slowFindings } = await import('./analyzers/slow.js');
+    const readings = await slowReadings(facts, { windowMs: o.slow.windowMs, ...(o.service ? { service: o.service } : {}), ...(o.slow.exec ? { docker: o.slow.exec } : {}) });
+    extra = slowFindings(facts, readings, o.service ? { service: o.service } : {});
+  }
+  const diagnosis = analyze(facts, { ...o.analyze, ...(o.service ? { service: o.service } : {}), resolveOwners: (ls) => resolveOwners(ls), ...(extra ? { extra } : {}) });
   return { facts, anomalies, diagnosis };
 }
 

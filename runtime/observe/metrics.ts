@@ -5,6 +5,7 @@
  * series every 10 s; each completed minute's mean goes to the 1-minute ring.
  *
  * Series names: `host.cpu_percent`, `host.memory_used_bytes`, `host.disk_used_percent:<mount>`,
+ * `host.disk_used_bytes:<mount>` (what `claude health` fits its disk-full trend on),
  * `service.cpu_percent:<service>`, `service.memory_bytes:<service>`.
  */
 import { readFileSync } from 'node:fs';
@@ -60,7 +61,11 @@ export class MetricsStore {
     }
     const last = s.fine.last();
     if (last && t < last[0]) return; // clock went back: ignore rather than disorder the ring
-    if (last && t - last[0] < FINE_STEP_S / 2) last[1] = value;
+    if (last && t - last[0] < FINE_STEP_S / 2) {
+      // Merged: the newer sample replaces the older one, time and value.
+      last[0] = t;
+      last[1] = value;
+    }
     else s.fine.push([t, value]);
     const minute = Math.floor(t / COARSE_STEP_S) * COARSE_STEP_S;
     if (s.bucket && s.bucket.minute !== minute) {
@@ -75,7 +80,10 @@ export class MetricsStore {
     const t = Math.floor(Date.parse(f.collectedAt) / 1000);
     if (f.host.cpuPercent !== undefined) this.record('host.cpu_percent', t, f.host.cpuPercent);
     this.record('host.memory_used_bytes', t, f.host.memUsedBytes);
-    for (const d of f.host.disks) this.record(`host.disk_used_percent:${d.mount}`, t, d.usagePercent);
+    for (const d of f.host.disks) {
+      this.record(`host.disk_used_percent:${d.mount}`, t, d.usagePercent);
+      this.record(`host.disk_used_bytes:${d.mount}`, t, d.usedBytes);
+    }
     for (const c of f.containers) {
       if (!c.managed || !c.service || !c.stats) continue;
       const key = c.replica && c.replica > 1 ? c.name : c.service;
@@ -96,7 +104,9 @@ export class MetricsStore {
     if (fine.length > 0 && fine[0]![0] <= since) return fine.filter((p) => p[0] >= since);
     const coarse = s.coarse.toArray().filter((p) => p[0] >= since);
     const firstFine = fine[0]?.[0] ?? Infinity;
-    return [...coarse.filter((p) => p[0] < firstFine), ...fine];
+    // A coarse point is stamped with its minute's start but averages the whole minute: keep
+    // only the minutes that ended before the fine ring begins (no overlap, no stale mean).
+    return [...coarse.filter((p) => p[0] + COARSE_STEP_S <= firstFine), ...fine];
   }
 
   latest(name: string): Point | undefined {

@@ -80,6 +80,25 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
   };
 }
 
+/**
+ * The engine-independent part of the snapshot: volume dirs, the firewall, host files and the
+ * schedule, from the records in the data dir and the files under CLAUDE_ROOT. The containerd
+ * driver's observer (drivers/containerd/engine.ts) adds its containers, networks and images.
+ */
+export async function observeHostSide(opts: Pick<ObserveOptions, 'dataDir' | 'root' | 'nft'>): Promise<Pick<ObservedState, 'volumes' | 'firewall' | 'hostFilesHash' | 'hostFiles' | 'scheduleHash'>> {
+  const fwLive = opts.nft ? (await opts.nft.observe()).hash : null;
+  const fwRecord = readRecord<FirewallRecord>(opts.dataDir, FIREWALL_RECORD);
+  const hostFiles = observeHostFiles(opts.dataDir, opts.root);
+  const schedule = readRecord<ScheduleRecord>(opts.dataDir, SCHEDULE_RECORD);
+  return {
+    volumes: observeVolumes(opts.dataDir, opts.root),
+    firewall: { present: fwLive !== null, hash: firewallObservedHash(fwLive, fwRecord) },
+    hostFilesHash: hostFilesHash(hostFiles),
+    hostFiles,
+    scheduleHash: schedule ? scheduleHash(schedule.jobs ?? []) : null,
+  };
+}
+
 export function toContainer(c: Docker.ContainerInfo, hostId: string): ObservedContainer {
   const labels: Record<string, string> = sortRecord(c.Labels ?? {});
   const managed = managedBy(labels, hostId);

@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   diskPercent?: number;
   /** Ports a move-port fix must not suggest (already used by the desired state or the host). */
   usedPorts?: Set<number>;
+  /** Findings made elsewhere over readings this pure pass cannot take (slow.ts: "why is X slow?"). */
+  extra?: Finding[];
 }
 
 /** A service as the analyzers see it: desired (when known) and its containers. */
@@ -342,11 +344,12 @@ const crashLoop: Rule = ({ f, views, n }) => {
         severity: 'critical',
         service: v.name,
         container: c.name,
-        title: `${v.name} is crash-looping (${c.restartCount} restarts, last exit code ${c.exitCode ?? '?'})`,
+        // While it is up again between two restarts, Docker reports exit code 0: not the last exit's.
+        title: `${v.name} is crash-looping (${c.restartCount} restarts${c.status === 'running' ? '; up again for now' : `, last exit code ${c.exitCode ?? '?'}`})`,
         explanation: `${v.name} starts and exits again at once; Docker keeps restarting it (restart policy ${c.restartPolicy}). The log lines below show why it exits.`,
         evidence: lines.length ? [{ label: `last ${lines.length} log lines of ${c.name}`, lines }] : [{ label: 'logs', lines: ['(the container wrote nothing before exiting)'] }],
         fixes: [{ kind: 'manual', action: `fix the service's command or configuration in services.yaml (see the log lines), or stop it with state: stopped` }],
-        ...(c.exitCode !== undefined ? { data: { exitCode: c.exitCode } } : {}),
+        ...(c.exitCode !== undefined && c.status !== 'running' ? { data: { exitCode: c.exitCode } } : {}),
       });
     }
   }
@@ -450,6 +453,8 @@ export const RULES: Record<Exclude<Finding['analyzer'], never>, Rule> = {
   'dependency-down': dependencyDown,
   'disk-full': diskFull,
   'port-not-answering': portNotAnswering,
+  // "why is X slow?" findings need readings over a window (slow.ts); they come in as `extra`.
+  slow: ({ o }) => o.extra ?? [],
 };
 
 const SEV = { critical: 0, warning: 1, info: 2 } as const;
@@ -465,7 +470,7 @@ export function analyze(f: Facts, o: AnalyzeOptions = {}): Diagnosis {
   if (o.service) {
     const v = views.find((x) => x.name === o.service);
     const related = new Set([o.service, ...(v?.desired?.dependsOn ?? [])]);
-    findings = findings.filter((x) => (x.service && related.has(x.service)) || x.analyzer === 'disk-full' || x.analyzer === 'observer');
+    findings = findings.filter((x) => (x.service && related.has(x.service)) || x.analyzer === 'disk-full' || x.analyzer === 'observer' || (x.analyzer === 'slow' && !x.service));
   }
   findings.sort((a, b) => SEV[a.severity] - SEV[b.severity] || (a.service ?? '').localeCompare(b.service ?? '') || a.code.localeCompare(b.code) || a.title.localeCompare(b.title));
   const checks: Check[] = [];

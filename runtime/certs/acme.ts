@@ -1,0 +1,157 @@
+/**
+ * One ACME order (RFC 8555) with acme-client, answered with HTTP-01.
+ *
+ * The key authorization of each challenge is served two ways at once, whichever the CA
+ * reaches:
+ *   - Claude.OS's own responder, a small HTTP server on `httpAddress:httpPort` (default
+ *     port 80) that answers only `/.well-known/acme-challenge/<token>` for open orders. When
+ *     the port is taken (a web server publishes 80), it is skipped;
+ *   - the webroot: the token is written to `<hand-off dir>/.well-known/acme-challenge/`,
+ *     which the web server that mounts the certificate serves on port 80 (the nginx snippet
+ *     in store.ts does).
+ * Tokens are removed when the order ends, whatever its outcome, and the responder is closed.
+ *
+ * Nothing is stored here: the caller stores the key and certificate only when the order
+ * succeeded, so a refused order leaves the old certificate (or none) exactly as it was.
+ */
+import { Agent } from 'node:https';
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as acme from 'acme-client';
+import { accountKeyPath, handoffDir, type CertSpec } from './store.js';
+
+/** Where the ACME directory is and how to answer its challenges. */
+export interface AcmeSettings {
+  /** The directory URL; default Let's Encrypt's production directory. */
+  directoryUrl: string;
+  /** PEM bundle to trust for the directory's own TLS certificate (a test CA such as Pebble's); default the system's roots. */
+  caPem?: string;
+  /** The responder's port; default 80. */
+  httpPort: number;
+  /** The responder's address; default all addresses. */
+  httpAddress?: string;
+}
+
+export const LETSENCRYPT_DIRECTORY = acme.directory.letsencrypt.production;
+
+/**
+ * The settings from the environment: CLAUDE_ACME_DIRECTORY, CLAUDE_ACME_CA_FILE,
+ * CLAUDE_ACME_HTTP_PORT, CLAUDE_ACME_HTTP_ADDRESS (docs/certificates.md).
+ */
+export function acmeSettingsFromEnv(env: Record<string, string | undefined>): AcmeSettings {
+  const port = env.CLAUDE_ACME_HTTP_PORT === undefined ? 80 : Number(env.CLAUDE_ACME_HTTP_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`CLAUDE_ACME_HTTP_PORT must be a port number (1-65535), not '${env.CLAUDE_ACME_HTTP_PORT}'`);
+  let caPem: string | undefined;
+  if (env.CLAUDE_ACME_CA_FILE) {
+    try {
+      caPem = readFileSync(env.CLAUDE_ACME_CA_FILE, 'utf8');
+    } catch (e) {
+      throw new Error(`CLAUDE_ACME_CA_FILE: cannot read ${env.CLAUDE_ACME_CA_FILE}: ${(e as Error).message}`);
+    }
+  }
+  return { directoryUrl: env.CLAUDE_ACME_DIRECTORY || LETSENCRYPT_DIRECTORY, ...(caPem ? { caPem } : {}), httpPort: port, ...(env.CLAUDE_ACME_HTTP_ADDRESS ? { httpAddress: env.CLAUDE_ACME_HTTP_ADDRESS } : {}) };
+}
+
+/** The order failed; `detail` is the CA's problem document when it sent one. */
+export class AcmeOrderError extends Error {
+  constructor(
+    readonly certificate: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AcmeOrderError';
+  }
+}
+
+/** The HTTP-01 responder: answers the tokens in `tokens`, 404 for anything else. */
+async function startResponder(tokens: Map<string, string>, s: AcmeSettings, log: (l: string) => void): Promise<Server | null> {
+  const server = createServer((req, res) => {
+    const m = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]+)$/.exec(req.url ?? '');
+    const body = m ? tokens.get(m[1]!) : undefined;
+    if (req.method !== 'GET' || body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(s.httpPort, s.httpAddress, () => resolve());
+    });
+    return server;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    log(`the HTTP-01 responder cannot listen on ${s.httpAddress ?? '*'}:${s.httpPort} (${code ?? (e as Error).message}); the challenge is answered only from the web server's webroot (.well-known/acme-challenge in the certificate's directory)`);
+    return null;
+  }
+}
+
+/** The account key for this directory: made once, 0600. */
+async function accountKey(dataDir: string, directoryUrl: string): Promise<Buffer> {
+  const p = accountKeyPath(dataDir, directoryUrl);
+  if (existsSync(p)) return readFileSync(p);
+  const key = await acme.crypto.createPrivateEcdsaKey();
+  mkdirSync(dirname(p), { recursive: true, mode: 0o700 });
+  writeFileSync(p, key, { mode: 0o600 });
+  return key;
+}
+
+/** What a failed request said, in one line: the CA's problem detail when it sent one. */
+function describe(e: unknown): string {
+  const err = e as { message?: string; response?: { data?: { detail?: string; type?: string } } };
+  const d = err.response?.data;
+  if (d?.detail) return `${d.detail}${d.type ? ` (${d.type})` : ''}`;
+  return err.message ?? String(e);
+}
+
+/**
+ * Runs one order for `spec.domains` and returns the new key and certificate chain (PEM).
+ * Throws AcmeOrderError with the CA's reason; nothing is left behind (tokens removed,
+ * responder closed, failed authorizations deactivated by acme-client).
+ */
+export async function orderCertificate(o: { spec: CertSpec; dataDir: string; root: string; settings: AcmeSettings; log?: (l: string) => void }): Promise<{ keyPem: string; chainPem: string }> {
+  const log = o.log ?? (() => undefined);
+  const { spec, settings } = o;
+  if (spec.domains.some((d) => d.startsWith('*.'))) {
+    throw new AcmeOrderError(spec.name, `certificate ${spec.name}: ${spec.domains.filter((d) => d.startsWith('*.')).join(', ')} is a wildcard; wildcards need the DNS-01 challenge, which Claude.OS does not answer. Name each host instead (e.g. www.example.com), or use provider: manual with your own files.`);
+  }
+  acme.axios.defaults.httpsAgent = settings.caPem ? new Agent({ ca: settings.caPem }) : undefined;
+  const tokens = new Map<string, string>();
+  const webroot = join(handoffDir(o.root, spec.name), '.well-known', 'acme-challenge');
+  const written = new Set<string>();
+  const responder = await startResponder(tokens, settings, log);
+  try {
+    const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey: await accountKey(o.dataDir, settings.directoryUrl), backoffAttempts: 12, backoffMin: 200, backoffMax: 3000 });
+    const [key, csr] = await acme.crypto.createCsr({ commonName: spec.domains[0]!, altNames: spec.domains }, await acme.crypto.createPrivateEcdsaKey());
+    const chain = await client.auto({
+      csr,
+      ...(spec.email ? { email: spec.email } : {}),
+      termsOfServiceAgreed: true,
+      challengePriority: ['http-01'],
+      // acme-client's own pre-check fetches http://<domain>/ through this host's resolver,
+      // which need not see what the CA sees; the CA's validation is the one that counts.
+      skipChallengeVerification: true,
+      challengeCreateFn: async (_authz, challenge, keyAuthorization) => {
+        if (challenge.type !== 'http-01') throw new Error(`challenge type ${challenge.type} is not supported (only http-01)`);
+        tokens.set(challenge.token, keyAuthorization);
+        mkdirSync(webroot, { recursive: true, mode: 0o755 });
+        writeFileSync(join(webroot, challenge.token), keyAuthorization, { mode: 0o644 });
+        written.add(challenge.token);
+      },
+      challengeRemoveFn: async (_authz, challenge) => {
+        tokens.delete(challenge.token);
+        rmSync(join(webroot, challenge.token), { force: true });
+        written.delete(challenge.token);
+      },
+    });
+    return { keyPem: key.toString(), chainPem: chain.toString() };
+  } catch (e) {
+    throw new AcmeOrderError(spec.name, `certificate ${spec.name} (${spec.domains.join(', ')}): the ACME order at ${settings.directoryUrl} failed: ${describe(e)}`);
+  } finally {
+    for (const t of written) rmSync(join(webroot, t), { force: true });
+    tokens.clear();
+    if (responder) await new Promise<void>((r) => responder.close(() => r()));
+  }
+}

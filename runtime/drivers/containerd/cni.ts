@@ -1,0 +1,179 @@
+/**
+ * Container networking for the containerd driver, with the standard CNI plugins
+ * (Debian's `containernetworking-plugins`: bridge, host-local IPAM, firewall, portmap, loopback).
+ *
+ * CNI is an exec protocol: a plugin is a binary run with CNI_* environment variables and
+ * the network configuration on stdin, answering a JSON result (github.com/containernetworking/cni
+ * SPEC.md). This module runs those fixed binaries, as every CNI runtime (libcni) does; it
+ * never builds a shell command. Each container gets its own network namespace
+ * (`ip netns add`); each Claude.OS network is one Linux bridge with its own subnet.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const CNI_VERSION = '0.4.0';
+const DEFAULT_BIN_DIRS = ['/usr/lib/cni', '/opt/cni/bin'];
+
+export interface CniNetwork {
+  name: string;
+  bridge: string;
+  subnet: string;
+  internal: boolean;
+}
+
+export interface PortMapping {
+  hostPort: number;
+  containerPort: number;
+  protocol: string;
+  hostIP?: string;
+}
+
+/** A plugin's ADD result (the parts we read). */
+export interface CniResult {
+  cniVersion: string;
+  interfaces?: { name: string; mac?: string; sandbox?: string }[];
+  ips?: { address: string; gateway?: string; interface?: number; version?: string }[];
+  routes?: unknown[];
+  dns?: unknown;
+}
+
+export class CniError extends Error {
+  override name = 'CniError';
+}
+
+export function cniBinDir(explicit?: string): string {
+  if (explicit) return explicit;
+  for (const d of DEFAULT_BIN_DIRS) if (existsSync(join(d, 'bridge'))) return d;
+  throw new CniError(`the CNI plugins are not installed (looked in ${DEFAULT_BIN_DIRS.join(', ')}); install Debian's containernetworking-plugins (scripts/setup-host.sh)`);
+}
+
+function run(file: string, args: string[], o: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    const child = execFile(file, args, { env: o.env ?? process.env, maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ stdout: String(stdout), stderr: String(stderr), code: err ? ((err as { code?: number }).code ?? 1) : 0 });
+    });
+    if (o.input !== undefined) child.stdin?.end(o.input);
+  });
+}
+
+export class Cni {
+  constructor(
+    readonly binDir: string,
+    /** host-local's lease directory (one per driver state dir). */
+    readonly ipamDir: string,
+  ) {}
+
+  netnsPath(ns: string): string {
+    return `/var/run/netns/${ns}`;
+  }
+
+  async createNetns(ns: string): Promise<void> {
+    if (existsSync(this.netnsPath(ns))) return;
+    const r = await run('ip', ['netns', 'add', ns]);
+    if (r.code !== 0) throw new CniError(`ip netns add ${ns} failed: ${r.stderr.trim()}`);
+  }
+
+  async deleteNetns(ns: string): Promise<void> {
+    if (!existsSync(this.netnsPath(ns))) return;
+    const r = await run('ip', ['netns', 'del', ns]);
+    if (r.code !== 0) throw new CniError(`ip netns del ${ns} failed: ${r.stderr.trim()}`);
+  }
+
+  netnsExists(ns: string): boolean {
+    return existsSync(this.netnsPath(ns));
+  }
+
+  private bridgeConf(net: CniNetwork): Record<string, unknown> {
+    return {
+      cniVersion: CNI_VERSION,
+      name: net.name,
+      type: 'bridge',
+      bridge: net.bridge,
+      isGateway: true,
+      ipMasq: !net.internal,
+      hairpinMode: true,
+      ipam: { type: 'host-local', ranges: [[{ subnet: net.subnet }]], routes: net.internal ? [] : [{ dst: '0.0.0.0/0' }], dataDir: this.ipamDir },
+    };
+  }
+
+  private portmapConf(net: CniNetwork, ports: PortMapping[], prevResult: CniResult): Record<string, unknown> {
+    return { cniVersion: CNI_VERSION, name: net.name, type: 'portmap', snat: true, capabilities: { portMappings: true }, runtimeConfig: { portMappings: ports }, prevResult };
+  }
+
+  private async plugin(type: string, command: 'ADD' | 'DEL', conf: Record<string, unknown>, containerId: string, ns: string, ifname: string): Promise<CniResult | null> {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+      CNI_COMMAND: command,
+      CNI_CONTAINERID: containerId,
+      CNI_NETNS: this.netnsPath(ns),
+      CNI_IFNAME: ifname,
+      CNI_PATH: this.binDir,
+    };
+    const r = await run(join(this.binDir, type), [], { env, input: JSON.stringify(conf) });
+    if (r.code !== 0) {
+      let msg = r.stdout.trim() || r.stderr.trim();
+      try {
+        const j = JSON.parse(r.stdout) as { msg?: string; details?: string };
+        msg = [j.msg, j.details].filter(Boolean).join(': ');
+      } catch {
+        /* not JSON */
+      }
+      throw new CniError(`CNI ${type} ${command} for ${containerId} on ${String(conf.name)} failed: ${msg}`);
+    }
+    return command === 'ADD' ? (JSON.parse(r.stdout) as CniResult) : null;
+  }
+
+  /** Brings up `lo` in the namespace. */
+  async loopback(containerId: string, ns: string): Promise<void> {
+    await this.plugin('loopback', 'ADD', { cniVersion: CNI_VERSION, name: 'lo', type: 'loopback' }, containerId, ns, 'lo');
+  }
+
+  /**
+   * The `firewall` plugin accepts the container's traffic in the host's FORWARD chain (Docker
+   * sets that chain's policy to DROP, and bridged traffic passes it when br_netfilter is loaded).
+   */
+  private firewallConf(net: CniNetwork, prevResult: CniResult): Record<string, unknown> {
+    return { cniVersion: CNI_VERSION, name: net.name, type: 'firewall', backend: 'iptables', prevResult };
+  }
+
+  /** Attaches the namespace to a network as `ifname` (bridge, firewall); publishes `ports` (portmap) when given. Returns the address (no prefix). */
+  async attach(net: CniNetwork, containerId: string, ns: string, ifname: string, ports: PortMapping[]): Promise<{ ip: string; result: CniResult }> {
+    const result = (await this.plugin('bridge', 'ADD', this.bridgeConf(net), containerId, ns, ifname))!;
+    try {
+      await this.plugin('firewall', 'ADD', this.firewallConf(net, result), containerId, ns, ifname);
+      if (ports.length) await this.plugin('portmap', 'ADD', this.portmapConf(net, ports, result), containerId, ns, ifname);
+    } catch (e) {
+      await this.plugin('firewall', 'DEL', this.firewallConf(net, result), containerId, ns, ifname).catch(() => undefined);
+      await this.plugin('bridge', 'DEL', this.bridgeConf(net), containerId, ns, ifname).catch(() => undefined);
+      throw e;
+    }
+    const ip = (result.ips?.[0]?.address ?? '').split('/')[0] ?? '';
+    return { ip, result };
+  }
+
+  /** Detaches (idempotent: CNI DEL of a missing attachment succeeds). */
+  async detach(net: CniNetwork, containerId: string, ns: string, ifname: string, ports: PortMapping[], result: CniResult | null): Promise<void> {
+    if (ports.length) await this.plugin('portmap', 'DEL', this.portmapConf(net, ports, result ?? { cniVersion: CNI_VERSION }), containerId, ns, ifname);
+    await this.plugin('firewall', 'DEL', this.firewallConf(net, result ?? { cniVersion: CNI_VERSION }), containerId, ns, ifname);
+    await this.plugin('bridge', 'DEL', this.bridgeConf(net), containerId, ns, ifname);
+  }
+
+  /** Removes a network's bridge device once nothing uses it (idempotent). */
+  async removeBridge(bridge: string): Promise<void> {
+    if (!existsSync(`/sys/class/net/${bridge}`)) return;
+    const r = await run('ip', ['link', 'del', bridge]);
+    if (r.code !== 0 && existsSync(`/sys/class/net/${bridge}`)) throw new CniError(`ip link del ${bridge} failed: ${r.stderr.trim()}`);
+  }
+
+  /** The IPv4 subnets routed on this host (to pick a free one for a new network). */
+  async usedSubnets(): Promise<string[]> {
+    const r = await run('ip', ['-4', '-j', 'route', 'show']);
+    if (r.code !== 0) return [];
+    try {
+      return (JSON.parse(r.stdout) as { dst: string }[]).map((x) => x.dst).filter((d) => d.includes('/'));
+    } catch {
+      return [];
+    }
+  }
+}

@@ -1,0 +1,798 @@
+/**
+ * The containerd driver: the runtime's `Engine` (runtime/engine.ts) on containerd, through
+ * its gRPC API (./api.ts), runc (containerd's `io.containerd.runc.v2` shim), the CNI plugins
+ * (./cni.ts) and the same HostFs and nft firewall backend as the Docker driver.
+ *
+ * What Docker does for us and this driver does itself (docs/runtime.md "The two backends"):
+ * - names: containerd ids are immutable, so a container's id is `<name>-<random>` and its
+ *   name is the label `claude.os/name` (a rename is a label update);
+ * - networks: a record per network in the driver's state dir (`networks/<name>.json`),
+ *   one Linux bridge each; a container gets a network namespace, one interface per network
+ *   (CNI bridge + host-local), its published ports (CNI portmap) on its first network;
+ * - name resolution: an /etc/hosts per container, rewritten whenever a peer on one of its
+ *   networks comes or goes (its name and aliases on each shared network);
+ * - logs: each task's stdout and stderr go to one file (`logs/<id>.log`, the shim's
+ *   `file://` stdio), read by `logs()`;
+ * - health: the declared command runs with task exec, under the same readiness loop
+ *   (first success within the timeout; exit of the task fails at once);
+ * - the recreate record (snapshot/rollback): the ContainerSpec and its resolved env (age
+ *   encrypted when the host has a key) in the container's `claude.os/record` extension.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../../plan/types.js';
+import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../../engine.js';
+import { healthArgv, PROBE_BACKOFF, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, START_WINDOW_MS } from '../../health.js';
+import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity } from '../../secrets.js';
+import type { FirewallBackend } from '../docker.js';
+import { managedLabels, withSecretEnvLabel } from '../docker.js';
+import { HostFs } from '../hostfs.js';
+import { observeHostSide } from '../../observe/snapshot.js';
+import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type ProcessMsg } from './api.js';
+import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
+import { importTarball, readImage, tarballNames } from './images.js';
+import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
+
+/** The label holding a container's name (containerd ids cannot change). */
+export const LABEL_NAME = 'claude.os/name';
+const RECORD_EXT = 'claude.os/record';
+const RECORD_TYPE_URL = 'claude.os/container-record';
+const RUNTIME = 'io.containerd.runc.v2';
+const SIGTERM = 15;
+const SIGKILL = 9;
+
+export interface ContainerdEngineOptions {
+  /** containerd's socket. Default /run/containerd/containerd.sock. */
+  address?: string;
+  /** containerd namespace. Default `claude-os`. */
+  namespace?: string;
+  snapshotter?: string;
+  root: string;
+  dataDir: string;
+  hostId: string;
+  /** Network, container and log state. Default `<dataDir>/containerd`. */
+  stateDir?: string;
+  /** Where image tarballs (docker save / OCI layout) are looked for when an image is missing. Default `<dataDir>/images`. */
+  imageDir?: string;
+  cniBinDir?: string;
+  firewall?: FirewallBackend;
+  /** The observer; default `observe()` of this driver (firewall read through `observeFirewall`). */
+  observe?: () => Promise<ObservedState>;
+  /** The nft driver the observer reads the firewall through (runtime/drivers/nft.ts); without it the firewall reads as absent. */
+  nft?: { observe(): Promise<{ hash: string | null }> };
+  probeIntervalMs?: number;
+}
+
+interface NetRecord {
+  id: string;
+  name: string;
+  driver: string;
+  internal: boolean;
+  subnet: string;
+  bridge: string;
+  labels: Record<string, string>;
+}
+
+interface Attachment {
+  network: string;
+  ifname: string;
+  ip: string;
+  aliases: string[];
+  ports: PortMapping[];
+  result: CniResult | null;
+}
+
+/** What the driver keeps per container (in its containerd extension). */
+interface ContainerdRecord {
+  name: string;
+  spec: ContainerSpec;
+  /** The resolved env (`K=V`), or null when it is kept encrypted. */
+  env: string[] | null;
+  envEncrypted: string | null;
+}
+
+interface Found {
+  c: ContainerMsg;
+  name: string;
+  record: ContainerdRecord;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function portAnswers(host: string, port: number, timeoutMs = 300): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export class ContainerdEngine implements Engine {
+  readonly api: ContainerdApi;
+  readonly fs: HostFs;
+  readonly stateDir: string;
+  readonly namespace: string;
+  readonly snapshotter: string;
+  private cniInstance: Cni | undefined;
+
+  constructor(readonly opts: ContainerdEngineOptions) {
+    this.namespace = opts.namespace ?? 'claude-os';
+    this.snapshotter = opts.snapshotter ?? 'overlayfs';
+    this.api = connectContainerd(opts.address ?? '/run/containerd/containerd.sock', this.namespace);
+    this.fs = new HostFs(opts.root, opts.dataDir);
+    this.stateDir = opts.stateDir ?? join(opts.dataDir, 'containerd');
+    for (const d of ['networks', 'containers', 'logs', 'ipam']) mkdirSync(join(this.stateDir, d), { recursive: true });
+  }
+
+  close(): void {
+    this.api.close();
+  }
+
+  private get cni(): Cni {
+    return (this.cniInstance ??= new Cni(cniBinDir(this.opts.cniBinDir), join(this.stateDir, 'ipam')));
+  }
+
+  // ── container lookup ──
+
+  private async all(): Promise<Found[]> {
+    const { containers } = (await this.api.containers.List({ filters: [] })) as { containers: ContainerMsg[] };
+    const out: Found[] = [];
+    for (const c of containers) {
+      const ext = c.extensions?.[RECORD_EXT];
+      if (!ext) continue;
+      const record = JSON.parse(Buffer.from(ext.value).toString('utf8')) as ContainerdRecord;
+      out.push({ c, name: c.labels[LABEL_NAME] ?? record.name, record });
+    }
+    return out;
+  }
+
+  private async find(nameOrId: string): Promise<Found | null> {
+    const all = await this.all();
+    return all.find((f) => f.c.id === nameOrId) ?? all.find((f) => f.name === nameOrId) ?? null;
+  }
+
+  private async mustFind(nameOrId: string): Promise<Found> {
+    const f = await this.find(nameOrId);
+    if (!f) throw new StepError(`no container named ${nameOrId} on containerd (namespace ${this.namespace})`);
+    return f;
+  }
+
+  private async task(id: string): Promise<ProcessMsg | null> {
+    try {
+      return ((await this.api.tasks.Get({ containerId: id, execId: '' })) as { process: ProcessMsg }).process;
+    } catch (e) {
+      if (grpcCode(e) === NOT_FOUND) return null;
+      throw e;
+    }
+  }
+
+  private cdir(id: string): string {
+    return join(this.stateDir, 'containers', id);
+  }
+  logFile(id: string): string {
+    return join(this.stateDir, 'logs', `${id}.log`);
+  }
+  private netnsOf(id: string): string {
+    return `claude-${id}`.slice(0, 60);
+  }
+  private attachments(id: string): Attachment[] {
+    const f = join(this.cdir(id), 'net.json');
+    return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Attachment[]) : [];
+  }
+  private saveAttachments(id: string, a: Attachment[]): void {
+    writeFileSync(join(this.cdir(id), 'net.json'), JSON.stringify(a, null, 2) + '\n');
+  }
+
+  private async toRecord(f: Found): Promise<ContainerRecord> {
+    const t = await this.task(f.c.id);
+    const labels = { ...f.c.labels };
+    delete labels[LABEL_NAME];
+    return {
+      id: f.c.id,
+      name: f.name,
+      running: t?.status === 'RUNNING',
+      image: f.c.image,
+      labels,
+      networks: this.attachments(f.c.id)
+        .map((a) => ({ name: a.network, aliases: a.aliases }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      recreate: { ...f.record, name: f.name },
+    };
+  }
+
+  async listContainers(names: readonly string[]): Promise<ContainerRecord[]> {
+    const all = await this.all();
+    return Promise.all(all.filter((f) => names.includes(f.name)).map((f) => this.toRecord(f)));
+  }
+
+  async inspectContainer(nameOrId: string): Promise<ContainerRecord | null> {
+    const f = await this.find(nameOrId);
+    return f ? this.toRecord(f) : null;
+  }
+
+  // ── create ──
+
+  private async imageRootDirs(key: string): Promise<string[]> {
+    const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key })) as { mounts: { type: string; source: string; options: string[] }[] };
+    const dirs: string[] = [];
+    for (const m of mounts) {
+      if (m.type === 'bind') dirs.push(m.source);
+      for (const o of m.options) {
+        if (o.startsWith('upperdir=')) dirs.unshift(o.slice(9));
+        if (o.startsWith('lowerdir=')) dirs.push(...o.slice(9).split(':'));
+      }
+    }
+    return dirs;
+  }
+
+  private async imageFile(key: string, path: string): Promise<string | null> {
+    for (const d of await this.imageRootDirs(key)) {
+      const f = join(d, path);
+      if (existsSync(f)) return readFileSync(f, 'utf8');
+    }
+    return null;
+  }
+
+  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>): Promise<string> {
+    let image;
+    try {
+      image = ((await this.api.images.Get({ name: spec.image })) as { image: { target: { mediaType: string; digest: string; size: number } } }).image;
+    } catch (e) {
+      if (grpcCode(e) === NOT_FOUND) throw new ImageMissingError(spec.image, spec.image, 'is not in containerd (the plan imports images before it creates containers)');
+      throw e;
+    }
+    const { config } = await readImage(this.api, image.target);
+    const diffIds = config.rootfs.diff_ids;
+    const { chainIds } = await import('./images.js');
+    const chain = chainIds(diffIds);
+    const id = `${spec.name.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 48)}-${randomBytes(4).toString('hex')}`;
+    const cdir = this.cdir(id);
+    mkdirSync(cdir, { recursive: true });
+    try {
+      await this.api.snapshots.Prepare({ snapshotter: this.snapshotter, key: id, parent: chain[chain.length - 1] ?? '', labels: {} });
+      const ic = config.config ?? {};
+      const entrypoint = spec.entrypoint ?? ic.Entrypoint ?? [];
+      const cmd = spec.command ?? (spec.entrypoint ? [] : (ic.Cmd ?? []));
+      const args = [...entrypoint, ...cmd];
+      if (!args.length) throw new StepError(`container ${spec.name}: neither the service nor the image ${spec.image} names a command`, 'set `command:` for the service');
+      const envMap = new Map<string, string>();
+      for (const kv of ic.Env ?? []) {
+        const i = kv.indexOf('=');
+        envMap.set(kv.slice(0, i), kv.slice(i + 1));
+      }
+      envMap.set('HOSTNAME', spec.name);
+      for (const k of Object.keys(env).sort()) envMap.set(k, env[k]!);
+      const envList = [...envMap].map(([k, v]) => `${k}=${v}`);
+      let user;
+      try {
+        user = resolveUser(spec.user ?? ic.User, await this.imageFile(id, 'etc/passwd'), await this.imageFile(id, 'etc/group'));
+      } catch (e) {
+        throw new StepError(`container ${spec.name}: ${(e as Error).message}`, 'use a numeric uid:gid for `user:`');
+      }
+      // Files every container gets from the driver: hostname, hosts (rewritten as peers change), resolv.conf.
+      writeFileSync(join(cdir, 'hostname'), spec.name + '\n');
+      writeFileSync(join(cdir, 'hosts'), '127.0.0.1\tlocalhost\n');
+      writeFileSync(join(cdir, 'resolv.conf'), existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '');
+      this.saveAttachments(id, []);
+      for (const m of spec.mounts) this.fs.containedPath(m.source);
+      const binds = [
+        { source: join(cdir, 'hosts'), target: '/etc/hosts', readonly: false },
+        { source: join(cdir, 'hostname'), target: '/etc/hostname', readonly: false },
+        { source: join(cdir, 'resolv.conf'), target: '/etc/resolv.conf', readonly: false },
+        ...spec.mounts.map((m) => ({ source: this.fs.containedPath(m.source), target: m.target, readonly: m.readonly })),
+      ];
+      for (const b of binds.slice(3)) if (!existsSync(b.source)) mkdirSync(b.source, { recursive: true });
+      const ociSpec = runtimeSpec({
+        args,
+        env: envList,
+        cwd: spec.workingDir ?? (ic.WorkingDir || '/'),
+        uid: user.uid,
+        gid: user.gid,
+        hostname: spec.name,
+        netnsPath: spec.networks.length ? this.cni.netnsPath(this.netnsOf(id)) : null,
+        binds,
+        ...(spec.resources.memoryBytes !== undefined ? { memoryBytes: spec.resources.memoryBytes } : {}),
+        ...(spec.resources.nanoCpus !== undefined ? { nanoCpus: spec.resources.nanoCpus } : {}),
+        cgroupsPath: `/${this.namespace}/${id}`,
+      });
+      const identity = readAgeIdentity(this.opts.dataDir);
+      const record: ContainerdRecord =
+        identity && envList.length
+          ? { name: spec.name, spec, env: null, envEncrypted: await encryptSecret(JSON.stringify(Object.entries(env).map(([k, v]) => `${k}=${v}`)), (await ensureAgeIdentity(this.opts.dataDir)).recipient) }
+          : { name: spec.name, spec, env: Object.entries(env).map(([k, v]) => `${k}=${v}`), envEncrypted: null };
+      const ext: Any = { typeUrl: RECORD_TYPE_URL, value: Buffer.from(JSON.stringify(record)) };
+      await this.api.containers.Create({
+        container: {
+          id,
+          labels: { ...labels, [LABEL_NAME]: spec.name },
+          image: spec.image,
+          runtime: { name: RUNTIME },
+          spec: { typeUrl: SPEC_TYPE_URL, value: Buffer.from(JSON.stringify(ociSpec)) },
+          snapshotter: this.snapshotter,
+          snapshotKey: id,
+          extensions: { [RECORD_EXT]: ext },
+        },
+      });
+      if (spec.networks.length) await this.setupNetworks(id, spec);
+      await this.refreshHosts();
+      return id;
+    } catch (e) {
+      await this.api.containers.Delete({ id }).catch(() => undefined);
+      await this.teardownNetworks(id).catch(() => undefined);
+      await this.api.snapshots.Remove({ snapshotter: this.snapshotter, key: id }).catch(() => undefined);
+      rmSync(cdir, { recursive: true, force: true });
+      if (e instanceof StepError) throw e;
+      throw new StepError(`containerd could not create container ${spec.name}: ${(e as Error).message}`, 'check the image, the ports (free on the host?) and the networks');
+    }
+  }
+
+  private portsOf(spec: ContainerSpec): PortMapping[] {
+    return spec.ports
+      .filter((p) => p.host !== undefined)
+      .map((p) => ({ hostPort: p.host!, containerPort: p.container, protocol: p.protocol, ...(p.hostIp ? { hostIP: p.hostIp } : {}) }));
+  }
+
+  /** A network namespace for the container, joined to each of its networks (ports on the first). */
+  private async setupNetworks(id: string, spec: ContainerSpec): Promise<void> {
+    const ns = this.netnsOf(id);
+    await this.cni.createNetns(ns);
+    await this.cni.loopback(id, ns);
+    const att: Attachment[] = [];
+    for (const [i, n] of spec.networks.entries()) {
+      const rec = this.netRecord(n.name);
+      if (!rec) throw new StepError(`network ${n.name} does not exist on containerd`, 'the plan creates networks before containers');
+      const ports = i === 0 ? this.portsOf(spec) : [];
+      const { ip, result } = await this.cni.attach(this.cniNet(rec), id, ns, `eth${i}`, ports);
+      att.push({ network: n.name, ifname: `eth${i}`, ip, aliases: n.aliases, ports, result });
+      this.saveAttachments(id, att);
+    }
+  }
+
+  private async teardownNetworks(id: string): Promise<void> {
+    const ns = this.netnsOf(id);
+    for (const a of this.attachments(id).reverse()) {
+      const rec = this.netRecord(a.network);
+      if (rec && this.cni.netnsExists(ns)) await this.cni.detach(this.cniNet(rec), id, ns, a.ifname, a.ports, a.result).catch(() => undefined);
+    }
+    await this.cni.deleteNetns(ns);
+  }
+
+  /** After a reboot the namespaces are gone: attach again, keeping the recorded interfaces. */
+  private async ensureNetworks(f: Found): Promise<void> {
+    if (!f.record.spec.networks.length || this.cni.netnsExists(this.netnsOf(f.c.id))) return;
+    await this.setupNetworks(f.c.id, { ...f.record.spec, networks: this.attachments(f.c.id).length ? this.attachments(f.c.id).map((a) => ({ name: a.network, aliases: a.aliases })) : f.record.spec.networks });
+    await this.refreshHosts();
+  }
+
+  /** Rewrites every container's /etc/hosts: itself, and each peer on a network they share (name and aliases). */
+  private async refreshHosts(): Promise<void> {
+    const all = await this.all();
+    const byId = new Map(all.map((f) => [f.c.id, { name: f.name, att: this.attachments(f.c.id) }]));
+    for (const [id, me] of byId) {
+      const f = join(this.cdir(id), 'hosts');
+      if (!existsSync(f)) continue;
+      const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
+      if (me.att[0]?.ip) lines.push(`${me.att[0].ip}\t${me.name}`);
+      for (const a of me.att) {
+        for (const [pid, peer] of byId) {
+          if (pid === id) continue;
+          const pa = peer.att.find((x) => x.network === a.network);
+          if (pa?.ip) lines.push(`${pa.ip}\t${[...new Set([...pa.aliases, peer.name])].join(' ')}`);
+        }
+      }
+      // Written in place: the file is bind-mounted, a rename would leave the container the old one.
+      writeFileSync(f, lines.join('\n') + '\n');
+    }
+  }
+
+  async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
+    return this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []));
+  }
+
+  async recreateContainer(rec: ContainerRecord): Promise<string> {
+    const r = rec.recreate as ContainerdRecord;
+    let env = r.env ?? [];
+    if (r.envEncrypted) {
+      const identity = readAgeIdentity(this.opts.dataDir);
+      if (!identity) throw new Error(`cannot recreate ${r.name}: its environment is encrypted and the host age key is missing`);
+      env = JSON.parse(await decryptSecret(r.envEncrypted, identity, `${r.name} env`)) as string[];
+    }
+    const envMap: Record<string, string> = {};
+    for (const kv of env) envMap[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+    const labels = { ...rec.labels };
+    if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
+    return this.newContainer({ ...r.spec, name: rec.name, networks: rec.networks.length ? rec.networks : r.spec.networks }, envMap, labels);
+  }
+
+  // ── tasks ──
+
+  async startContainer(nameOrId: string): Promise<void> {
+    const f = await this.mustFind(nameOrId);
+    const t = await this.task(f.c.id);
+    if (t?.status === 'RUNNING') return;
+    if (t) await this.api.tasks.Delete({ containerId: f.c.id });
+    try {
+      await this.ensureNetworks(f);
+      const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
+      const log = `file://${this.logFile(f.c.id)}`;
+      await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false });
+      await this.api.tasks.Start({ containerId: f.c.id, execId: '' });
+      writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
+    } catch (e) {
+      await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
+      throw new StepError(`containerd could not start ${f.name}: ${(e as Error).message}`, 'a port already in use or a missing mount source are the usual causes; the log is ' + this.logFile(f.c.id));
+    }
+  }
+
+  private async waitExit(id: string, execId: string, ms: number): Promise<number | null> {
+    try {
+      const r = (await this.api.tasks.Wait({ containerId: id, execId }, { deadlineMs: ms })) as { exitStatus: number };
+      return r.exitStatus;
+    } catch (e) {
+      if (grpcCode(e) === NOT_FOUND) return 0;
+      return null;
+    }
+  }
+
+  async stopContainer(nameOrId: string, timeoutS = 10): Promise<void> {
+    const f = await this.find(nameOrId);
+    if (!f) return;
+    const t = await this.task(f.c.id);
+    if (!t) return;
+    if (t.status === 'RUNNING' || t.status === 'PAUSED') {
+      await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: timeoutS > 0 ? SIGTERM : SIGKILL, all: false }).catch(() => undefined);
+      if ((await this.waitExit(f.c.id, '', Math.max(1, timeoutS) * 1000)) === null) {
+        await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: SIGKILL, all: true }).catch(() => undefined);
+        await this.waitExit(f.c.id, '', 10_000);
+      }
+    }
+    await this.api.tasks.Delete({ containerId: f.c.id }).catch((e) => {
+      if (grpcCode(e) !== NOT_FOUND) throw e;
+    });
+  }
+
+  async removeContainer(nameOrId: string): Promise<void> {
+    const f = await this.find(nameOrId);
+    if (!f) return;
+    await this.stopContainer(f.c.id, 0);
+    await this.teardownNetworks(f.c.id);
+    try {
+      await this.api.containers.Delete({ id: f.c.id });
+    } catch (e) {
+      if (grpcCode(e) !== NOT_FOUND) throw e;
+    }
+    await this.api.snapshots.Remove({ snapshotter: this.snapshotter, key: f.c.snapshotKey }).catch((e) => {
+      if (grpcCode(e) !== NOT_FOUND) throw e;
+    });
+    rmSync(this.cdir(f.c.id), { recursive: true, force: true });
+    rmSync(this.logFile(f.c.id), { force: true });
+    await this.refreshHosts();
+  }
+
+  async renameContainer(nameOrId: string, newName: string): Promise<void> {
+    const f = await this.mustFind(nameOrId);
+    if ((await this.find(newName)) !== null) throw new StepError(`cannot rename ${f.name} to ${newName}: that name is taken`);
+    await this.api.containers.Update({ container: { id: f.c.id, labels: { ...f.c.labels, [LABEL_NAME]: newName } }, updateMask: { paths: ['labels'] } });
+    await this.refreshHosts();
+  }
+
+  async connectNetwork(nameOrId: string, network: string, aliases: string[]): Promise<void> {
+    const f = await this.mustFind(nameOrId);
+    const rec = this.netRecord(network);
+    if (!rec) throw new StepError(`network ${network} does not exist on containerd`);
+    const att = this.attachments(f.c.id);
+    if (att.some((a) => a.network === network)) return;
+    const ns = this.netnsOf(f.c.id);
+    await this.cni.createNetns(ns);
+    const ifname = `eth${att.length}`;
+    const { ip, result } = await this.cni.attach(this.cniNet(rec), f.c.id, ns, ifname, []);
+    att.push({ network, ifname, ip, aliases, ports: [], result });
+    this.saveAttachments(f.c.id, att);
+    await this.refreshHosts();
+  }
+
+  /** Runs a command in the container with task exec; its exit code and (truncated) output, or code null on timeout. */
+  async exec(nameOrId: string, argv: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+    const f = await this.mustFind(nameOrId);
+    const spec = JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[]; cwd: string; user: { uid: number; gid: number } } };
+    const execId = `exec-${randomBytes(6).toString('hex')}`;
+    const out = join(this.cdir(f.c.id), `${execId}.out`);
+    const p = processSpec({ args: argv, env: spec.process.env, cwd: spec.process.cwd, uid: spec.process.user.uid, gid: spec.process.user.gid });
+    await this.api.tasks.Exec({ containerId: f.c.id, execId, stdin: '', stdout: `file://${out}`, stderr: `file://${out}`, terminal: false, spec: { typeUrl: PROCESS_TYPE_URL, value: Buffer.from(JSON.stringify(p)) } });
+    try {
+      await this.api.tasks.Start({ containerId: f.c.id, execId });
+      let code = await this.waitExit(f.c.id, execId, timeoutMs);
+      if (code === null) {
+        await this.api.tasks.Kill({ containerId: f.c.id, execId, signal: SIGKILL, all: false }).catch(() => undefined);
+        await this.waitExit(f.c.id, execId, 5000);
+      }
+      const output = existsSync(out) ? readFileSync(out, 'utf8').replace(/[\x00-\x08\x0e-\x1f]/g, '').slice(0, 2000).trim() : '';
+      return { code, output: code === null ? `(timed out after ${timeoutMs} ms)` : output };
+    } finally {
+      await this.api.tasks.DeleteProcess({ containerId: f.c.id, execId }).catch(() => undefined);
+      rmSync(out, { force: true });
+    }
+  }
+
+  /** The last `n` lines of the container's log (stdout and stderr together). */
+  logs(nameOrIdOrId: string, n = 100): string[] {
+    const f = this.logFile(nameOrIdOrId);
+    if (!existsSync(f)) return [];
+    return readFileSync(f, 'utf8').split('\n').filter(Boolean).slice(-n);
+  }
+
+  private async lastLogLines(id: string, n = 5): Promise<string> {
+    return this.logs(id, n)
+      .map((l) => `    > ${l.replace(/[\x00-\x08\x0e-\x1f]/g, '').trim()}`)
+      .join('\n');
+  }
+
+  async waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
+    const f = await this.mustFind(nameOrId);
+    const t0 = Date.now();
+    const argv = opts.probe ? healthArgv(opts.probe.test) : null;
+    const probeTimeout = Math.max(200, opts.probe?.timeoutMs ?? 1000);
+    const tcp = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
+    const noSignal = !argv && tcp.length === 0;
+    const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
+    let pause = this.opts.probeIntervalMs ?? PROBE_FIRST_INTERVAL_MS;
+    let last = '';
+    for (;;) {
+      const t = await this.task(f.c.id);
+      if (!t || t.status === 'STOPPED') {
+        if (noSignal && oneShot && t?.exitStatus === 0) return { state: 'completed', ms: Date.now() - t0 };
+        const logs = await this.lastLogLines(f.c.id);
+        throw new ContainerExitedError(
+          `container ${f.name} exited (exit code ${t?.exitStatus ?? '?'}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
+          `look at the log lines above; ${this.logFile(f.c.id)} has more`,
+        );
+      }
+      if (t.status === 'RUNNING') {
+        if (argv) {
+          const r = await this.exec(f.c.id, argv, Math.min(probeTimeout, Math.max(50, opts.timeoutMs - (Date.now() - t0)))).catch((e: Error) => ({ code: null, output: e.message }));
+          if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
+          last = `exit ${r.code ?? '?'}${r.output ? `: ${r.output.slice(0, 300)}` : ''}`;
+        } else if (noSignal) {
+          if (Date.now() - t0 >= START_WINDOW_MS) return { state: 'running', ms: Date.now() - t0 };
+          last = `running for ${Date.now() - t0} ms of its ${START_WINDOW_MS} ms start window`;
+        } else {
+          const hostOf = (ip: string | undefined) => (!ip || ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip);
+          const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!)));
+          if (answers.every(Boolean)) return { state: 'running', ms: Date.now() - t0 };
+          last = `port(s) ${tcp.filter((_, i) => !answers[i]).map((p) => p.host).join(', ')} not accepting connections`;
+        }
+      } else last = `status ${t.status}`;
+      const used = Date.now() - t0;
+      if (used >= opts.timeoutMs) {
+        throw new HealthTimeoutError(
+          `${f.name} did not become ${argv ? 'healthy' : 'ready'} within ${opts.timeoutMs} ms` + (argv ? ` (health command: ${opts.probe!.test.slice(1).join(' ')})` : '') + (last ? `; last result: ${last}` : ''),
+          `check the service's health command and that it can start; its log is ${this.logFile(f.c.id)}`,
+        );
+      }
+      await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
+      pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
+    }
+  }
+
+  async waitRestored(nameOrId: string, timeoutMs: number): Promise<ReadyResult> {
+    const f = await this.mustFind(nameOrId);
+    return this.waitReady(f.c.id, { probe: f.record.spec.healthcheck, timeoutMs, ports: f.record.spec.ports });
+  }
+
+  // ── networks ──
+
+  private netFile(name: string): string {
+    return join(this.stateDir, 'networks', `${encodeURIComponent(name)}.json`);
+  }
+  private netRecord(name: string): NetRecord | null {
+    const f = this.netFile(name);
+    return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as NetRecord) : null;
+  }
+  private netRecords(): NetRecord[] {
+    return readdirSync(join(this.stateDir, 'networks'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(this.stateDir, 'networks', f), 'utf8')) as NetRecord);
+  }
+  private cniNet(r: NetRecord): CniNetwork {
+    return { name: r.name, bridge: r.bridge, subnet: r.subnet, internal: r.internal };
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkRecord | null> {
+    const r = this.netRecord(name);
+    return r ? { id: r.id, name: r.name, driver: r.driver, internal: r.internal, subnet: r.subnet, labels: r.labels } : null;
+  }
+
+  private async freeSubnet(): Promise<string> {
+    const used = new Set([...(await this.cni.usedSubnets()), ...this.netRecords().map((r) => r.subnet)]);
+    const start = randomBytes(1)[0]!;
+    for (let i = 0; i < 256; i++) {
+      const s = `10.89.${(start + i) % 256}.0/24`;
+      if (!used.has(s)) return s;
+    }
+    throw new StepError('no free /24 left in 10.89.0.0/16 for a new network', 'name a subnet for the network in services.yaml');
+  }
+
+  private async newNetwork(n: { name: string; driver: string; internal: boolean; subnet?: string }, labels: Record<string, string>): Promise<void> {
+    if (this.netRecord(n.name)) throw new StepError(`network ${n.name} already exists on containerd`);
+    const id = randomBytes(16).toString('hex');
+    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet ?? (await this.freeSubnet()), bridge: `cl${id.slice(0, 10)}`, labels };
+    writeFileSync(this.netFile(n.name), JSON.stringify(rec, null, 2) + '\n');
+  }
+
+  async createNetwork(spec: NetworkSpec): Promise<void> {
+    await this.newNetwork(spec, { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_HOST]: this.opts.hostId });
+  }
+
+  async recreateNetwork(rec: NetworkRecord): Promise<void> {
+    const labels = { ...rec.labels };
+    if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
+    await this.newNetwork(rec, labels);
+  }
+
+  async removeNetwork(name: string, force = false): Promise<void> {
+    const rec = this.netRecord(name);
+    if (!rec) return;
+    const users = (await this.all()).filter((f) => this.attachments(f.c.id).some((a) => a.network === name));
+    if (users.length && !force) throw new StepError(`network ${name} is in use by ${users.map((u) => u.name).join(', ')}`);
+    for (const u of users) {
+      const att = this.attachments(u.c.id);
+      const a = att.find((x) => x.network === name)!;
+      if (this.cni.netnsExists(this.netnsOf(u.c.id))) await this.cni.detach(this.cniNet(rec), u.c.id, this.netnsOf(u.c.id), a.ifname, a.ports, a.result).catch(() => undefined);
+      this.saveAttachments(
+        u.c.id,
+        att.filter((x) => x !== a),
+      );
+    }
+    await this.cni.removeBridge(rec.bridge);
+    rmSync(this.netFile(name), { force: true });
+    if (users.length) await this.refreshHosts();
+  }
+
+  // ── images ──
+
+  private async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.api.images.Get({ name: ref });
+      return true;
+    } catch (e) {
+      if (grpcCode(e) === NOT_FOUND) return false;
+      throw e;
+    }
+  }
+
+  /** Imports an image tarball (docker save / OCI layout); returns the names and manifest digests. */
+  importImage(file: string): Promise<{ name: string; digest: string }[]> {
+    return importTarball(this.api, file, this.snapshotter);
+  }
+
+  /**
+   * Present in containerd, else imported from a tarball in `imageDir` that holds it ('pulled':
+   * it came from outside containerd). There is no registry pull on this backend yet.
+   */
+  async ensureImage(ref: string, requested: string, pull: boolean): Promise<'present' | 'pulled'> {
+    if (await this.hasImage(ref)) return 'present';
+    const dir = this.opts.imageDir ?? join(this.opts.dataDir, 'images');
+    if (existsSync(dir)) {
+      for (const f of readdirSync(dir).filter((x) => /\.(tar|oci)$/.test(x)).sort()) {
+        const file = join(dir, f);
+        if (!statSync(file).isFile()) continue;
+        if (!(await tarballNames(file)).includes(ref)) continue;
+        await this.importImage(file);
+        if (await this.hasImage(ref)) return 'pulled';
+      }
+    }
+    throw new ImageMissingError(ref, requested, `is not in containerd and no tarball in ${dir} holds it${pull ? ' (pulling from a registry is not supported on the containerd backend)' : ''}`);
+  }
+
+  // ── volumes, host files, records (the same HostFs as the Docker driver) ──
+
+  async volumeDir(path: string): Promise<VolumeDirState> {
+    return this.fs.volumeDir(path);
+  }
+  async createVolumeDir(spec: VolumeSpec): Promise<void> {
+    this.fs.createVolumeDir(spec);
+  }
+  async removeVolumeDir(path: string): Promise<void> {
+    this.fs.removeVolumeDir(path);
+  }
+  async trashVolumeDir(path: string, planId: string): Promise<void> {
+    this.fs.trashVolumeDir(path, planId);
+  }
+  async restoreVolumeDir(path: string, state: VolumeDirState, planId: string): Promise<void> {
+    this.fs.restoreVolumeDir(path, state, planId);
+  }
+  async purgeTrash(planId: string): Promise<void> {
+    this.fs.purgeTrash(planId);
+  }
+  async readRecord(name: string): Promise<string | null> {
+    return this.fs.readRecord(name);
+  }
+  async writeRecord(name: string, text: string | null): Promise<void> {
+    this.fs.writeRecord(name, text);
+  }
+  async readHostFiles(paths: readonly string[]): Promise<HostFile[]> {
+    return this.fs.readHostFiles(paths);
+  }
+  async writeHostFiles(files: readonly HostFile[]): Promise<void> {
+    this.fs.writeHostFiles(files);
+  }
+
+  // ── firewall ──
+
+  private fw(): FirewallBackend {
+    if (!this.opts.firewall) throw new StepError('this runtime has no firewall backend configured (nft)', 'install nftables (scripts/setup-host.sh) and run as root');
+    return this.opts.firewall;
+  }
+  firewallSnapshot(): Promise<string> {
+    return this.fw().snapshot();
+  }
+  async firewallCheck(ruleset: string): Promise<void> {
+    return this.fw().check(ruleset);
+  }
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null> {
+    return this.fw().apply(ruleset, confirmTimeoutMs, probes, opts);
+  }
+  firewallRestore(ruleset: string): Promise<void> {
+    return this.fw().restore(ruleset);
+  }
+
+  // ── observation ──
+
+  observe(): Promise<ObservedState> {
+    return this.opts.observe ? this.opts.observe() : this.observeState();
+  }
+
+  /** The observed managed state, the same shape (and so the same fingerprints) as the Docker observer's. */
+  async observeState(stateCommit: string | null = null): Promise<ObservedState> {
+    const hostId = this.opts.hostId;
+    const [all, imgs] = await Promise.all([this.all(), this.api.images.List({ filters: [] }) as Promise<{ images: { name: string }[] }>]);
+    const networks = this.netRecords()
+      .filter((n) => managedBy(n.labels, hostId))
+      .map((n) => ({ name: n.name, managed: true, driver: n.driver, internal: n.internal, subnet: n.subnet, labels: n.labels }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const hostSide = await observeHostSide({ dataDir: this.opts.dataDir, root: this.opts.root, ...(this.opts.nft ? { nft: this.opts.nft } : {}) });
+    const containers = await Promise.all(
+      all.map(async (f) => {
+        const labels = { ...f.c.labels };
+        delete labels[LABEL_NAME];
+        const managed = managedBy(labels, hostId);
+        const t = await this.task(f.c.id);
+        const status: ObservedState['containers'][number]['status'] = t?.status === 'RUNNING' ? 'running' : t?.status === 'PAUSED' ? 'paused' : t?.status === 'STOPPED' ? 'exited' : 'created';
+        const startedAt = existsSync(join(this.cdir(f.c.id), 'started-at')) ? readFileSync(join(this.cdir(f.c.id), 'started-at'), 'utf8').trim() : undefined;
+        return {
+          name: f.name,
+          id: f.c.id,
+          managed,
+          ...(managed && labels[LABEL_SERVICE] ? { service: labels[LABEL_SERVICE] } : {}),
+          ...(managed && labels[LABEL_CONFIG_HASH] ? { configHash: labels[LABEL_CONFIG_HASH] } : {}),
+          image: f.c.image,
+          status,
+          health: 'none' as const,
+          ...(t?.status === 'STOPPED' ? { exitCode: t.exitStatus } : {}),
+          ...(startedAt ? { startedAt } : {}),
+          labels,
+          ports: f.record.spec.ports.map((p) => ({ container: p.container, protocol: p.protocol, ...(p.host !== undefined ? { host: p.host } : {}), ...(p.hostIp ? { hostIp: p.hostIp } : {}) })),
+        };
+      }),
+    );
+    return {
+      hostId,
+      stateCommit,
+      networks,
+      volumes: hostSide.volumes,
+      images: imgs.images.map((i) => i.name).sort(),
+      containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
+      firewall: hostSide.firewall,
+      hostFilesHash: hostSide.hostFilesHash ?? null,
+      ...(hostSide.hostFiles ? { hostFiles: hostSide.hostFiles } : {}),
+      scheduleHash: hostSide.scheduleHash ?? null,
+    };
+  }
+}
