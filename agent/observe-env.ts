@@ -13,6 +13,7 @@ import type { DesiredService } from '../plan/observed.js';
 import { dockerFor, type DockerLike } from '../runtime/observe/engine-client.js';
 import { readHostIdOrNull } from '../runtime/observe/collect.js';
 import type { AgentContext } from './context.js';
+import type { Summary } from '../runtime/observe/summary.js';
 
 export interface ObserveEnv extends Paths {
   /** The light unix-socket client (dockerode for tcp/ssh DOCKER_HOST). */
@@ -44,4 +45,16 @@ export async function desiredFromStateDir(stateDir: string): Promise<DesiredServ
 export function dockerDownMessage(e: unknown): string {
   const msg = (e as Error)?.message ?? String(e);
   return `cannot reach the Docker Engine (${msg}); start dockerd (systemctl start docker) or set DOCKER_HOST`;
+}
+
+/**
+ * The observation behind `claude status` and the interactive banner: the same engine, host id,
+ * desired services and port probes, so both count the same alerts (issue 11, defect 8).
+ */
+export async function observeStatus(ctx: Pick<AgentContext, 'env' | 'cwd' | 'now'>, stateDirFlag?: string): Promise<{ env: ObserveEnv; summary: Summary }> {
+  const env = await observeEnv(ctx, stateDirFlag);
+  const desired = await desiredFromStateDir(env.stateDir);
+  const { observeSystem } = await import('../runtime/observe/index.js');
+  const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired } : {}) });
+  return { env, summary };
 }

@@ -11,7 +11,10 @@
  *        audit record) is printed beside it. One data dir for all runs, as on a host.
  *      - docker-compose 1.29 (`up -d` with depends_on: service_healthy, then until healthy)
  *      - a plain `docker run` of all three at once, no gating, until healthy
- *    Target: claude ≤ 0.5× docker-compose.
+ *      - `claude apply plan.json` on containerd (CLAUDE_ENGINE=containerd): a private
+ *        containerd started by the bench (runtime/testutil/containerd.ts), the images
+ *        imported once beforehand (as Docker has them), timed like the Docker run
+ *    Target: claude ≤ 0.5× docker-compose; the same on containerd.
  * 2. single service: `claude apply` of one web container, from CLI start to serving with
  *    health verified, vs one bare `docker run` until the port answers. Target ≤ 1.2×.
  * `--profile`: instead, one traced single-service apply and one traced stack apply
@@ -31,6 +34,8 @@ import { loadNow, median, ratioLine } from './common.js';
 import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { ContainerSpec, PlanStep } from '../plan/types.js';
 import { createHostEngine } from '../runtime/host-engine.js';
+import { ContainerdEngine } from '../runtime/drivers/containerd/engine.js';
+import { startContainerd, type TestContainerd } from '../runtime/testutil/containerd.js';
 import { freePort } from '../runtime/testutil/ports.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
 
@@ -158,6 +163,7 @@ export async function claudeApply(s: Stack, steps: PlanStep[]): Promise<number> 
     // claude.os/host label): other work on a shared dockerd does not make the plan stale.
     const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
     const base = resourceFingerprints(await engine.observe());
+    (engine as { close?: () => void }).close?.();
     const plan = join(s.dir, 'plan.json');
     writeFileSync(plan, signPlan(makePlan(steps, { hostId: host.hostId, base, stateCommit: stateHead(stateDir) }), host.key.privateKey));
     const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, ...(profile ? { CLAUDE_TRACE: '1' } : {}) };
@@ -260,7 +266,7 @@ async function bareSingle(): Promise<number> {
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
-  const t = { claude: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], bare: [] as number[] };
+  const t = { containerd: [] as number[], claude: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], bare: [] as number[] };
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   await claudeSingle({ oneServing: [] });
   if (profile) {
@@ -277,7 +283,8 @@ async function main(): Promise<void> {
     return;
   }
   const claudeExit: number[] = [];
-  const variants: ['claude' | 'compose' | 'run', (s: Stack) => Promise<number>][] = [
+  const ctd = await benchContainerd();
+  const variants: ['claude' | 'compose' | 'run' | 'containerd', (s: Stack) => Promise<number>][] = [
     [
       'claude',
       async (s) => {
@@ -287,7 +294,15 @@ async function main(): Promise<void> {
     ],
     ['compose', composeUp],
     ['run', dockerRun],
+    [
+      'containerd',
+      async (s) => {
+        await ctd.withEnv(() => claudeApply(s, stackSteps(s)));
+        return servingAt.at(-1)!;
+      },
+    ],
   ];
+  try {
   for (let i = 0; i < runs; i++) {
     for (const [name, fn] of i % 2 ? [...variants].reverse() : variants) {
       const s = await newStack(name);
@@ -295,12 +310,16 @@ async function main(): Promise<void> {
         t[name].push(await fn(s));
       } finally {
         if (name === 'compose') spawnSync('docker-compose', ['-f', join(s.dir, 'docker-compose.yml'), '-p', s.tag, 'down', '-t', '1'], { stdio: 'ignore' });
+        if (name === 'containerd') await ctd.clean();
         rmAll(s.tag);
         rmSync(s.dir, { recursive: true, force: true });
       }
     }
     t.one.push(await claudeSingle(t));
     t.bare.push(await bareSingle());
+  }
+  } finally {
+    await ctd.stop();
   }
   const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
@@ -311,11 +330,54 @@ async function main(): Promise<void> {
   console.log(`  claude apply      ${f(m.claude)}   (${t.claude.map(f).join(', ')})   [process exit after state commit + audit: ${f(median(claudeExit))}]`);
   console.log(`  docker-compose    ${f(m.compose)}   (${t.compose.map(f).join(', ')})`);
   console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
-  console.log(`  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}`);
+  console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})`);
+  console.log(`  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)}`);
   console.log(`single service, CLI start → serving (health verified):`);
   console.log(`  claude apply      ${f(m.oneServing)}   (${t.oneServing.map(f).join(', ')})   target ≤ 1.2× bare docker run`);
   console.log(`    (process exit, after the state commit and audit: ${f(m.one)})`);
   console.log(`  bare docker run   ${f(m.bare)}   (${t.bare.map(f).join(', ')}; until the port answers)`);
+}
+
+/**
+ * A private containerd for the containerd variant, with the three images imported once
+ * (from `docker save`), `withEnv` running the CLI against it and `clean` removing what an
+ * apply made there.
+ */
+async function benchContainerd(): Promise<{ withEnv<T>(fn: () => Promise<T>): Promise<T>; clean(): Promise<void>; stop(): Promise<void> }> {
+  const tag = randomBytes(3).toString('hex');
+  const ctd: TestContainerd = await startContainerd(`bench-${tag}`);
+  const namespace = `claude-bench-${tag}`;
+  const dataDir = join(hostDir, 'data');
+  host ??= setupTestHost(dataDir);
+  const engine = new ContainerdEngine({ address: ctd.address, namespace, root: hostDir, dataDir, hostId: host.hostId });
+  for (const i of ['web', 'redis', 'postgres']) {
+    const tar = join(ctd.dir, `${i}.tar`);
+    execFileSync('docker', ['save', '-o', tar, `claude-os-local/${i}:latest`]);
+    await engine.importImage(tar);
+    rmSync(tar);
+  }
+  const env = { CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: ctd.address, CLAUDE_CONTAINERD_NAMESPACE: namespace };
+  const clean = async () => {
+    const o = await engine.observeState();
+    for (const c of o.containers) await engine.removeContainer(c.id);
+    for (const n of o.networks) await engine.removeNetwork(n.name, true);
+  };
+  return {
+    clean,
+    async withEnv(fn) {
+      Object.assign(process.env, env);
+      try {
+        return await fn();
+      } finally {
+        for (const k of Object.keys(env)) delete process.env[k];
+      }
+    },
+    async stop() {
+      await clean().catch(() => undefined);
+      engine.close();
+      await ctd.stop();
+    },
+  };
 }
 
 /** Removes the bench host's data dir (the load bench imports this module). */

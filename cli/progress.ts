@@ -21,6 +21,7 @@ export class ProgressRenderer {
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
   private statusShown = false;
+  private readonly replaced = new Set<string>();
 
   constructor(
     private readonly out: Writable,
@@ -45,7 +46,10 @@ export class ProgressRenderer {
           this.running.delete(e.step);
           // As in the spec's examples, only what the user asked about shows: a container's
           // creation is part of "Started …", and an image already present changed nothing.
-          const quiet = e.op === 'container.create' || (e.op === 'image.ensure' && / present$/.test(e.message));
+          // A replaced container is started (and waited for) by its replace step: the start
+          // step that follows only confirms it, so "Replaced nginx" is not followed by "Started nginx".
+          if (e.op === 'container.replace' && e.status === 'done') this.replaced.add(e.target);
+          const quiet = e.op === 'container.create' || (e.op === 'image.ensure' && / present$/.test(e.message)) || (e.op === 'container.start' && this.replaced.has(e.target));
           if (e.status === 'done') {
             if (!quiet || this.verbose) this.line(`✓ ${e.message}`);
             else this.draw();

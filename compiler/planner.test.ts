@@ -87,7 +87,7 @@ describe('plan: a fresh web stack', () => {
     // postgres is given a secret it did not hold: a security step that names both
     expect(step(p.steps, 'container.create:postgres').risk).toBe('security');
     expect((p.display as { warnings: string[] }).warnings).toEqual(["security: Create container 'postgres' from claude-test/postgres:1; gives service postgres the secret postgres_password, which it did not have"]);
-    expect((p.display as { overview: string[] }).overview[0]).toBe('+ nginx:1.25  → port 80, 443, volume /data/www');
+    expect((p.display as { overview: string[] }).overview[0]).toBe('+ nginx (nginx:1.25)  → port 80, 443, volume /data/www');
     expect(p.id).toBe(planIdOf('0'.repeat(32)));
     expect(p.expiresAt).toBe('2026-01-01T01:00:00.000Z');
   });

@@ -777,7 +777,8 @@ function overview(
     const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumes.some((v) => v.path === m.source)).map((m) => `volume ${m.source}`);
     const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
     const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : what;
-    byService.set(f.spec.service, `${mark} ${svc?.image ?? f.spec.image}${extra ? `  → ${extra}` : ''}`);
+    // The service by name, then its image: "+ nginx (nginx:alpine)", so a change is never anonymous.
+    byService.set(f.spec.service, `${mark} ${f.spec.service} (${svc?.image ?? f.spec.image})${extra ? `  → ${extra}` : ''}`);
   }
   for (const c of orphans) if (c.service && !byService.has(c.service) && c.replica === undefined) byService.set(c.service, `- ${c.name}`);
   for (const c of orphans) if (!byService.has(c.service ?? c.name)) byService.set(c.service ?? c.name, `- ${c.name} (${c.image})`);

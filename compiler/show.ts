@@ -7,6 +7,7 @@
 import type { PlanReport } from '../plan/inspect.js';
 import type { PlanPayload, PlanStep } from '../plan/types.js';
 import { evaluatePolicy } from '../plan/policy.js';
+import type { PlanReview, ResourceChange } from '../plan/review.js';
 
 /** `+` create/start, `~` change/stop, `-` remove, `-/+` replace. */
 export function stepSymbol(s: PlanStep): string {
@@ -69,13 +70,57 @@ function plural(n: number, w: string): string {
   return `${n} ${w}${n === 1 ? '' : 's'}`;
 }
 
-/** The whole `claude show` text for a payload and (optionally) its verification report. */
-export function renderPlan(payload: PlanPayload, report?: PlanReport): string {
+/** A field change as a box line: `    replicas: 1 → 3` (a side that is not set shows as "(not set)"). */
+function fieldLine(f: { field: string; old: string | null; new: string | null }): string {
+  return `    ${f.field}: ${f.old ?? '(not set)'} → ${f.new ?? '(not set)'}`;
+}
+
+/** Resource kinds whose changes the planner's overview does not already list by name. */
+const REVIEW_KINDS = new Set(['user', 'group', 'SSH key', 'job', 'secret', 'certificate', 'mount', 'interface']);
+
+/**
+ * The planner's overview lines with the review's field changes (plan/review.ts) woven in:
+ * under each changed service its fields old → new; a changed service the overview does not
+ * list (only its other replicas change) gets its own line; other named resources (users,
+ * jobs, …) that the plan changes get a line each.
+ */
+function withReview(overview: string[], review: PlanReview): string[] {
+  const lines = [...overview];
+  const mark = (r: ResourceChange) => (r.action === 'create' ? '+' : r.action === 'delete' ? '-' : '~');
+  const extra: string[] = [];
+  for (const r of review.resources) {
+    if (r.steps.length === 0) continue; // nothing on the system carries it out
+    if (r.kind === 'service') {
+      if (r.action !== 'update' || r.fields.length === 0) continue;
+      const at = lines.findIndex((l) => new RegExp(`^[~+-]+ ${r.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`).test(l));
+      const fields = r.fields.map(fieldLine);
+      if (at >= 0) lines.splice(at + 1, 0, ...fields);
+      else extra.push(`~ ${r.name}`, ...fields);
+    } else if (REVIEW_KINDS.has(r.kind)) {
+      extra.push(`${mark(r)} ${r.kind} ${r.name}`, ...(r.action === 'update' ? r.fields.map(fieldLine) : []));
+    }
+  }
+  if (extra.length) {
+    // after the service lines, before the Storage/Network/firewall paragraphs
+    const blank = lines.indexOf('');
+    lines.splice(blank < 0 ? lines.length : blank, 0, ...extra);
+  }
+  return lines;
+}
+
+/**
+ * The whole `claude show` text for a payload and (optionally) its verification report. With
+ * a review (plan/review.ts planReview, against the state files at the plan's base), the
+ * box also names what changes in each changed service and resource, old → new.
+ */
+export function renderPlan(payload: PlanPayload, report?: PlanReport, review?: PlanReview): string {
   const out: string[] = [];
   const d = (payload.display ?? {}) as Display;
   const security = payload.steps.some((s) => s.risk === 'security');
   const title = payload.steps.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
-  const overview = d.overview?.length ? [...d.overview] : payload.steps.length ? [] : ['The system already matches the state files.'];
+  const base = d.overview?.length ? [...d.overview] : [];
+  const overview = review && payload.steps.length ? withReview(base, review) : base;
+  if (overview.length === 0 && payload.steps.length === 0) overview.push('The system already matches the state files.');
   const sec = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
   if (sec.length) {
     if (overview.length) overview.push('');

@@ -411,8 +411,10 @@ function successMessage(step: PlanStep, detail: Record<string, unknown>, specs: 
     case 'container.create':
       return `Created container ${step.params.name}`;
     case 'container.start': {
-      const svc = specs.get(step.params.name)?.service ?? step.params.name;
-      return `Started ${svc}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
+      // A replica is named by its container (nginx-2): "Started nginx" three times says nothing.
+      const spec = specs.get(step.params.name);
+      const who = spec && spec.replica > 1 ? step.params.name : (spec?.service ?? step.params.name);
+      return `Started ${who}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
     }
     case 'container.stop':
       return `Stopped ${step.params.name}`;
@@ -552,7 +554,12 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
       return { id, oldId: old?.id ?? null, ready };
     }
     case 'firewall.apply': {
-      const tableHash = await engine.firewallApply(step.params.ruleset, step.params.confirmTimeoutMs, step.params.probes ?? [], { checked: ctx.firewallChecked.has(step.id) });
+      const tableHash = await engine.firewallApply(step.params.ruleset, step.params.confirmTimeoutMs, step.params.probes ?? [], {
+        checked: ctx.firewallChecked.has(step.id),
+        // A change the lock-out proof flagged: only the admin's side confirms it (issue 13).
+        ...(step.params.adminConfirm === true ? { adminConfirm: true } : {}),
+        ...(step.params.adminConfirm === true && step.params.adminProbe ? { adminProbe: step.params.adminProbe } : {}),
+      });
       const record: FirewallRecord = { rulesetHash: sha256Hex(step.params.ruleset), tableHash: tableHash ?? '' };
       await engine.writeRecord(FIREWALL_RECORD, JSON.stringify(record, null, 2) + '\n');
       return { hash: step.params.hash };
@@ -1218,6 +1225,15 @@ async function executeSteps(
     } catch (e) {
       if (mustStop(e)) throw e;
       incomplete = redact(errText(e), ctx.secretValues);
+    }
+    // Certificates security.yaml no longer names stop being renewed and watched (runtime/certs).
+    if (opts.root !== undefined && existsSync(join(opts.dataDir, 'certs'))) {
+      const { retireUnlisted } = await import('./certs/index.js');
+      try {
+        retireUnlisted(payload.desired.files['security.yaml'], opts.dataDir);
+      } catch (e) {
+        warnings.push(`certificates: could not retire the ones security.yaml no longer names: ${errText(e)}`);
+      }
     }
     const durationMs = Date.now() - t0;
     const changes = payload.summary.create + payload.summary.update + payload.summary.delete;

@@ -38,7 +38,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Nor at boot, on a systemd host.
 if [ -d /run/systemd/system ]; then
-  for unit in nginx redis-server postgresql; do
+  for unit in nginx redis-server postgresql prometheus; do
     systemctl disable --now "$unit" >/dev/null 2>&1 || true
   done
 fi

@@ -133,6 +133,7 @@ export function planView(dataDir: string, text: string, meta: PlanMeta, o: { now
   const payload = report.payload ?? payloadOf(text);
   const roles = report.signatures.filter((s) => s.status === 'valid' && s.role).map((s) => s.role!);
   const policy = evaluatePolicy(payload, roles);
+  const review = planReview(payload, o.baseFiles ?? {});
   const risks = stepsNeedingConfirmation(payload).map((s) => ({ step: s.id, risk: s.risk as PlanRisk['risk'], description: s.description }));
   return {
     id: payload.id,
@@ -142,14 +143,14 @@ export function planView(dataDir: string, text: string, meta: PlanMeta, o: { now
     expiresAt: payload.expiresAt,
     summary: summaryLine(payload),
     counts: payload.summary,
-    show: renderPlan(payload, report),
+    show: renderPlan(payload, report, review),
     steps: payload.steps.map((s) => ({ id: s.id, op: s.op, target: s.target, risk: s.risk, description: s.description })),
     risks,
     needsConfirmation: risks.length > 0,
     needsAdminSignature: requiredRoles(payload).includes('admin'),
     missingSignatures: policy.missingSignatures,
     noChanges: payload.steps.length === 0,
-    review: planReview(payload, o.baseFiles ?? {}),
+    review,
     signatures: report.signatures.map((s) => ({ keyid: s.keyid, role: s.role ?? null, status: s.status })),
     meta,
   };

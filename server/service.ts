@@ -25,6 +25,7 @@ import type { AgentContext } from '../agent/context.js';
 import { appendTurn, listConversations, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
 import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../agent/flow.js';
 import { openIntentSession, type IntentSession } from '../agent/intent.js';
+import { baseFilesAt } from '../agent/review.js';
 import { renderResult } from '../agent/render/apply.js';
 import { banner, serviceRows } from '../agent/render/observe.js';
 import { listPlans, payloadOf, planView, readMeta, readPlanText, savePlan, updateMeta, type PlanMeta, type PlanView } from './plans.js';
@@ -471,15 +472,9 @@ export class ApiService {
 
   /** The state files at a plan's base commit (what was last applied): the "old" side of its review. */
   private async baseFiles(commit: string | null): Promise<Record<string, string>> {
-    if (!commit || !existsSync(join(this.o.paths.stateDir, '.git'))) return {};
-    const { openStateRepo } = await import('../runtime/state/repo.js');
-    try {
-      const repo = await openStateRepo(this.o.paths.stateDir, { now: this.o.now, create: false });
-      return await repo.filesAt(commit);
-    } catch {
-      return {}; // a commit the repo no longer has: everything shows as new
-    }
+    return baseFilesAt(this.o.paths.stateDir, commit, this.o.now);
   }
+
 
   // ── rollback: plan only ──────────────────────────────────────────────────────────
 

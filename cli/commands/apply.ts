@@ -15,6 +15,7 @@ import { lineReader } from '../prompt.js';
 import { compileStateDir } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { renderPlan } from '../../compiler/show.js';
+import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { loadTrustedKeys } from '../../plan/keys.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
@@ -167,7 +168,7 @@ export async function applyPending(
     println(ctx.stdout, `Pending approval since ${pending.createdAt}: ${pending.kind === 'drift' ? 'a correction of drift' : `a change of ${pending.changedFiles.join(', ')}`}`);
     println(ctx.stdout, `  why it waits: ${pending.reason}`);
     for (const d of pending.drift ?? []) println(ctx.stdout, `  drift: ${d}`);
-    ctx.stdout.write(renderPlan(payload));
+    ctx.stdout.write(renderPlan(payload, undefined, await reviewOnHost(paths.stateDir, payload, ctx.now)));
   }
   if (!o.yes) {
     if (!ctx.isTTY || o.json) {
@@ -260,7 +261,7 @@ async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boole
         if (!o.json) {
           if (info.replanned) println(ctx.stdout, REPLANNED_MESSAGE);
           const report = inspectPlan(planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId: host.hostId });
-          ctx.stdout.write(renderPlan(planned.payload, report));
+          ctx.stdout.write(renderPlan(planned.payload, report, await reviewOnHost(paths.stateDir, planned.payload, ctx.now)));
           println(ctx.stdout);
         }
         if (o.yes) return true;

@@ -26,6 +26,7 @@ import { applyPlanned as applyOnHost, openFlowHost } from '../../agent/flow.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
+import { reviewOnHost } from '../../agent/review.js';
 import { cleanText, SGR_RESET } from '../../common/terminal.js';
 
 const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE] [--i-know-what-i-am-doing]
@@ -49,7 +50,7 @@ Examples:
   claude plan "add redis" --out plan.json     (plan only)`;
 
 /** Prints what the provider said and the plan box. */
-export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult): void {
+export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult): Promise<void> {
   const { result } = t;
   const p = result.proposal;
   if (result.status === 'refused') {
@@ -71,11 +72,13 @@ export function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult):
   }
   if (t.planned) {
     const report = inspectPlan(t.planned.envelopeText, { trusted: loadTrustedKeys(s.paths.dataDir), now: s.now(), hostId: t.planned.payload.hostId });
+    // What changes in each service, old → new, against what was last applied (agent/review.ts).
+    const review = await reviewOnHost(s.paths.stateDir, t.planned.payload, s.now);
     println(ctx.stdout, '');
     // The box is drawn after an SGR reset (nothing printed before it can conceal or recolour
     // it) and is the last thing printed before the prompt.
     if (ctx.isTTY) ctx.stdout.write(SGR_RESET);
-    ctx.stdout.write(cleanText(renderPlan(t.planned.payload, report)));
+    ctx.stdout.write(cleanText(renderPlan(t.planned.payload, report, review)));
     println(ctx.stdout);
   }
 }
@@ -270,7 +273,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         record(out.applied ? 'applied' : turnStatus(t));
         return code;
       }
-      printTurn(ctx, s, t);
+      await printTurn(ctx, s, t);
       if (!t.planned) {
         record(turnStatus(t));
         if (reader && (t.result.status === 'ask' || t.result.questions.length > 0) && t.result.status !== 'refused') {

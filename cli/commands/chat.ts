@@ -15,6 +15,8 @@ import { openIntentSession, reloadState } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { learn } from '../../agent/learning.js';
 import { applyPlanned, lineReader, printTurn } from './ask.js';
+import { observeStatus } from '../../agent/observe-env.js';
+import { banner } from '../../agent/render/observe.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, type TurnResult } from '../../agent/request.js';
 
 const usage = `usage: claude [--state-dir DIR] [--admin-key FILE]
@@ -53,10 +55,18 @@ const command: Command = {
     }
     const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
     println(ctx.stdout, `Claude.OS v${version} - Type 'exit' to quit, 'help' for commands`);
-    const summary = await s.summarySource.summary();
-    const running = summary.services.filter((x) => x.state === 'running').length;
-    const alerts = summary.alerts?.length ? `${summary.alerts.length} alert${summary.alerts.length === 1 ? '' : 's'}` : 'No alerts';
-    println(ctx.stdout, `System: ${summary.hostname ?? 'claude-os'} | ${running} service${running === 1 ? '' : 's'} running | ${alerts} | intelligence: ${s.kind === 'offline' ? 'offline engine' : s.kind}`);
+    // The same observation as `claude status` (port probes, desired services), so the banner
+    // and status never disagree about the alerts; from the state files when Docker is down.
+    let line: string;
+    try {
+      line = banner((await observeStatus(ctx, values['state-dir'])).summary.data);
+    } catch {
+      const summary = await s.summarySource.summary();
+      const running = summary.services.filter((x) => x.state === 'running').length;
+      const alerts = summary.alerts?.length ? `${summary.alerts.length} alert${summary.alerts.length === 1 ? '' : 's'}` : 'No alerts';
+      line = `System: ${summary.hostname ?? 'claude-os'} | ${running} service${running === 1 ? '' : 's'} running | ${alerts}`;
+    }
+    println(ctx.stdout, `${line} | intelligence: ${s.kind === 'offline' ? 'offline engine' : s.kind}`);
     println(ctx.stdout);
     const reader = lineReader(ctx);
     const convo = newConversationId(ctx.now());
@@ -128,7 +138,7 @@ const command: Command = {
         }
         history.push({ role: 'user', text: line }, { role: 'assistant', text: t.result.proposal.explanation });
         if (t.result.status === 'answer' && t.result.proposal.understood === false) unclear = line;
-        printTurn(ctx, s, t);
+        await printTurn(ctx, s, t);
         appendTurn(s.paths.dataDir, convo, {
           at: ctx.now().toISOString(),
           role: 'assistant',

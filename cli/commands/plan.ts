@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { compileStateDir } from '../../compiler/compile.js';
 import { renderPlan } from '../../compiler/show.js';
+import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
@@ -119,9 +120,11 @@ const command: Command = {
     writeFileAtomic(out, text, 0o644);
     if (values.json) {
       println(ctx.stdout, JSON.stringify(payload, null, 2));
+      // stdout is the payload; where the signed plan went is said on stderr, never silently.
+      println(ctx.stderr, `claude plan: saved the signed plan to ${out}`);
     } else {
       const report = inspectPlan(text, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
-      ctx.stdout.write(renderPlan(payload, report));
+      ctx.stdout.write(renderPlan(payload, report, await reviewOnHost(paths.stateDir, payload, ctx.now)));
       println(ctx.stdout);
       println(ctx.stdout, payload.steps.length ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
     }

@@ -17,6 +17,7 @@ import { EXIT, UsageError, println, type Command, type CommandContext } from '..
 import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderPlan } from '../../compiler/show.js';
+import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { loadTrustedKeys } from '../../plan/keys.js';
 import { appendAudit } from '../../runtime/audit.js';
@@ -176,7 +177,7 @@ const command: Command = {
             if (info.replanned) println(ctx.stdout, REPLANNED_MESSAGE);
             for (const w of planWarnings) println(ctx.stderr, w);
             const report = inspectPlan(planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId: host.hostId });
-            ctx.stdout.write(renderPlan(planned.payload, report));
+            ctx.stdout.write(renderPlan(planned.payload, report, await reviewOnHost(paths.stateDir, planned.payload, ctx.now)));
             println(ctx.stdout);
           }
           if (values.yes) return true;

@@ -5,9 +5,8 @@
  */
 import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
-import { desiredFromStateDir, observeEnv } from '../../agent/observe-env.js';
+import { observeStatus } from '../../agent/observe-env.js';
 import { banner } from '../../agent/render/observe.js';
-import { observeSystem } from '../../runtime/observe/index.js';
 
 const usage = `usage: claude status [--json] [--state-dir DIR]
 
@@ -22,9 +21,7 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' } }, false);
-    const env = await observeEnv(ctx, values['state-dir']);
-    const desired = await desiredFromStateDir(env.stateDir);
-    const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired } : {}) });
+    const { env, summary } = await observeStatus(ctx, values['state-dir']);
     const d = summary.data;
     const { readPending } = await import('../../agent/reconcile/pending.js');
     const p = readPending(env.dataDir);

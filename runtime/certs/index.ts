@@ -19,7 +19,7 @@ import type { Anomaly } from '../../plan/observed.js';
 import { orderCertificate, type AcmeSettings } from './acme.js';
 import { reloadMounting } from './reload.js';
 import { selfSigned } from './selfsigned.js';
-import { DEFAULT_RENEW_BEFORE_DAYS, handoffDir, listStored, readPems, readStored, publish, sameDomains, storeCertificate, type CertProvider, type CertSpec, type StoredCert } from './store.js';
+import { DEFAULT_RENEW_BEFORE_DAYS, handoffDir, listStored, readPems, readStored, publish, retire, sameDomains, storeCertificate, type CertProvider, type CertSpec, type StoredCert } from './store.js';
 
 export { HANDOFF_DIR, handoffDir, listStored, readStored, storeDir, type CertSpec, type StoredCert } from './store.js';
 export { acmeSettingsFromEnv, AcmeOrderError, type AcmeSettings } from './acme.js';
@@ -74,6 +74,22 @@ export async function prepareCertificates(securityYaml: string | undefined, o: P
     wrote.push(spec.name);
   }
   return wrote;
+}
+
+/**
+ * After a successful apply: a certificate security.yaml no longer names is retired, no longer
+ * listed, renewed or watched (its files stay, the key still 0600; asking for it again starts
+ * afresh with a placeholder). Returns the names retired.
+ */
+export function retireUnlisted(securityYaml: string | undefined, dataDir: string): string[] {
+  const names = new Set(certSpecs(securityYaml).map((s) => s.name));
+  const out: string[] = [];
+  for (const c of listStored(dataDir)) {
+    if (names.has(c.spec.name)) continue;
+    retire(dataDir, c.spec.name);
+    out.push(c.spec.name);
+  }
+  return out;
 }
 
 export interface RenewOptions {

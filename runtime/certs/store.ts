@@ -176,6 +176,12 @@ export function publish(root: string, spec: CertSpec, keyPem: string, chainPem: 
   mkdirSync(join(dir, '.well-known', 'acme-challenge'), { recursive: true, mode: 0o755 });
 }
 
+/** Stops tracking a certificate: cert.json becomes cert.retired.json (the PEMs stay). */
+export function retire(dataDir: string, name: string): void {
+  const d = storeDir(dataDir, name);
+  renameSync(join(d, 'cert.json'), join(d, 'cert.retired.json'));
+}
+
 /** The stored key and certificate, or null. */
 export function readPems(dataDir: string, name: string): { keyPem: string; chainPem: string } | null {
   try {

@@ -21,7 +21,7 @@ export interface FirewallBackend {
   snapshot(): Promise<string>;
   /** Pre-flight: `nft -c` of the ruleset and of the current table's restoring text (runtime/firewall-backend.ts). */
   check(ruleset: string): Promise<void>;
-  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean; adminProbe?: { address: string; ports: number[] } }): Promise<string | null>;
   restore(ruleset: string): Promise<void>;
 }
 
@@ -431,7 +431,7 @@ export class DockerEngine implements Engine {
   async firewallCheck(ruleset: string): Promise<void> {
     return this.fw().check(ruleset);
   }
-  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null> {
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean; adminProbe?: { address: string; ports: number[] } }): Promise<string | null> {
     return this.fw().apply(ruleset, confirmTimeoutMs, probes, opts);
   }
   firewallRestore(ruleset: string): Promise<void> {

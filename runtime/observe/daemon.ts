@@ -13,6 +13,10 @@
  * the host's administrators. Metrics are saved to the data dir every minute and on stop;
  * events every minute (observe/events.json), so `claude status` and a restarted daemon
  * see the history.
+ *
+ * With `certificates` set (agent/observer.ts sets it), it also renews the TLS certificates
+ * of security.yaml in the background (runtime/certs; its one writing duty: the certificate
+ * files and the SIGHUP to the services that mount them) and raises certificate-expiry.
  */
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';

@@ -55,12 +55,12 @@ export async function startContainerd(tag: string): Promise<TestContainerd> {
       await api.version.Version({});
       break;
     } catch {
-      if (child.exitCode !== null || Date.now() - t0 > 30_000) {
+      if (child.exitCode !== null || Date.now() - t0 > 60_000) {
         api.close();
         const text = readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
         child.kill('SIGKILL');
         rmSync(dir, { recursive: true, force: true });
-        throw new Error(`containerd did not start within 30 s:\n${text}`);
+        throw new Error(`containerd did not start within 60 s:\n${text}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -109,4 +109,30 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     expect(running()).toContain('sessions');
     expectSettled();
   });
+
+  it('the banner and claude status count the same alerts (issue 11, defect 8); claude apply puts it right after a yes', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('alerts');
+    // a declared service whose container is gone: an alert only the desired state reveals
+    w.docker('rm', '-f', 'metrics');
+    t.run('claude status | head -1');
+    await t.done();
+    expect(t.last()).toMatch(/^System: .* \| 1 alert$/m);
+    t.run('claude');
+    const s = await t.waitFor((x) => x.trimEnd().endsWith('claude>'), 'the banner');
+    expect(s.slice(s.lastIndexOf('Claude.OS v'))).toMatch(/System: .* \| 1 alert \| intelligence: offline engine/);
+    t.type('exit');
+    await t.done();
+    t.run('claude apply');
+    const p = await t.waitFor((x) => x.includes('Apply these changes? [yes/no]'), 'the apply prompt');
+    expect(p.slice(p.lastIndexOf('Proposed Changes'))).toMatch(/\+ metrics \(redis\)/);
+    t.type('yes');
+    await t.done();
+    expect(t.last()).toMatch(/✓ Started metrics \(healthy\)/);
+    expect(await t.exitCode()).toBe(0);
+    expect(running()).toContain('metrics');
+    t.run('claude status | head -1');
+    await t.done();
+    expect(t.last()).toMatch(/^System: .* \| No alerts$/m);
+    expectSettled();
+  });
 });

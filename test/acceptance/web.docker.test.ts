@@ -57,6 +57,36 @@ describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
     expect(st.out).not.toMatch(/443/);
   });
 
+  it('a changed service is named with its fields old → new; asked again, it is already so (issue 11, defects 9, 10, 15)', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('fields');
+    t.run('claude "limit nginx to 256MB"');
+    const s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]'), 'the proposal');
+    const top = s.lastIndexOf('Proposed Changes');
+    const box = s.slice(top, s.indexOf('└', top));
+    expect(box).toMatch(/│ ~ nginx \(nginx:alpine\)/);
+    expect(box).toMatch(/│ {5}resources\.memory: 128Mi → 256Mi/);
+    expect(box).not.toMatch(/configuration changed/);
+    t.type('y');
+    await t.done();
+    const out = t.last().slice(t.last().lastIndexOf('[yes/no/modify]'));
+    expect(out).toMatch(/✓ Replaced nginx \(healthy\)/);
+    // one replacement, one line: the start step that follows a replace is not printed again
+    expect(out).not.toMatch(/✓ Started nginx/);
+    expect(await t.exitCode()).toBe(0);
+    expect(w.docker('inspect', '-f', '{{.HostConfig.Memory}}', 'nginx')).toBe(String(256 * 1024 * 1024));
+    expect(w.http(80)).toBe('200');
+    expectSettled();
+    const n = commits().length;
+    t.run('claude "limit nginx to 256MB"');
+    await t.done();
+    expect(t.last()).toContain('Already so, so there is nothing to change:');
+    expect(t.last()).toContain('nginx: memory limit 256Mi');
+    expect(t.last()).not.toContain('Proposed changes');
+    expect(t.last()).not.toContain('[yes/no/modify]');
+    expect(await t.exitCode()).toBe(0);
+    expect(commits().length).toBe(n);
+  });
+
   it('Test 3: docker stop nginx; "the website is down"; explain more; yes → restarted and verified', { timeout: 300_000 }, async () => {
     const t = await w.terminal('t3');
     t.run('docker stop nginx');
@@ -91,6 +121,8 @@ describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
     t.run(`claude "add a service called 'broken' using image 'nonexistent:latest'"`);
     const s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]') || /\n\S*acc\$ $/.test(x + ' '), 'the proposal');
     expect(s).toMatch(/broken/);
+    // the box names the service, not only its image
+    expect(s.slice(s.lastIndexOf('Proposed Changes'))).toMatch(/│ \+ broken \(nonexistent:latest\)/);
     t.type('yes');
     await t.done();
     const out = t.last();

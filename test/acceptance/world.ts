@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 /** The local images the scenarios use (fixtures/images/build.sh builds them on the host engine). */
-const IMAGES = ['claude-os-local/web:latest', 'claude-os-local/busybox:latest', 'claude-os-local/redis:latest', 'claude-os-local/postgres:latest'];
+const IMAGES = ['claude-os-local/web:latest', 'claude-os-local/busybox:latest', 'claude-os-local/redis:latest', 'claude-os-local/postgres:latest', 'claude-os-local/prometheus:latest'];
 
 export interface World {
   ns: string;

@@ -95,6 +95,29 @@ describe('offline engine: the spec examples', () => {
     expect(svc(ask('set up a basic web server', { 'security.yaml': security }), 'nginx').ports).toEqual([{ host: 80, container: 80 }, { host: 443, container: 443 }]);
   });
 
+  it('"set up https for example.test": a letsencrypt certificate, and nginx publishing 443 with the certificate mounted (docs/certificates.md)', () => {
+    const r = ask('set up https for example.test');
+    expect(r.data.security.spec.certificates).toEqual([{ name: 'example-test', domains: ['example.test'], provider: 'letsencrypt', auto_renew: true }]);
+    const nginx = svc(r, 'nginx');
+    expect(nginx.ports).toEqual([{ host: 80, container: 80 }, { host: 443, container: 443 }]);
+    expect(nginx.volumes).toEqual([
+      { source: '/srv/claude/certs/example-test', target: '/etc/nginx/certs', readonly: true },
+      { source: '/srv/claude/certs/example-test/nginx.conf', target: '/etc/nginx/conf.d/example-test-tls.conf', readonly: true },
+    ]);
+    expect(nginx.user).toBe('0');
+    expect(r.explanation).toMatch(/\+ certificate example-test: example\.test \(letsencrypt, renewed automatically/);
+    expect(r.explanation + r.warnings.join('\n')).toMatch(/self-signed placeholder.*claude certs renew/s);
+    // An nginx that is already there is wired, not duplicated.
+    const web = ask('set up a basic web server');
+    const r2 = ask('set up https for shop.example.com', web.merged);
+    expect(r2.data.services.spec.services.filter((s: { name: string }) => s.name.startsWith('nginx'))).toHaveLength(1);
+    expect(svc(r2, 'nginx').ports.map((p: { container: number }) => p.container)).toEqual([80, 443]);
+    expect(svc(r2, 'nginx').volumes[0]).toEqual({ source: '/srv/claude/certs/shop-example-com', target: '/etc/nginx/certs', readonly: true });
+    expect(r2.explanation).toMatch(/~ nginx: serves HTTPS for shop\.example\.com \(publishes 443, mounts the certificate shop-example-com/);
+    // A URL's scheme is not a request for a certificate.
+    expect(ask('send notifications to the webhook https://hooks.example.com/claude').data.security?.spec?.certificates).toBeUndefined();
+  });
+
   it('Example 1: a web stack with nginx, PostgreSQL and Redis: three services, two volumes, network webstack', () => {
     const r = ask('I need a web application stack with nginx, PostgreSQL, and Redis');
     expect(svc(r, 'nginx').image).toBe('nginx:alpine');
@@ -293,6 +316,37 @@ describe('offline engine: everyday requests', () => {
       if (mem) expect(svc(r, name).resources.memory, msg).toBe(mem);
       if (cpu) expect(svc(r, name).resources.cpu, msg).toBe(cpu);
     }
+  });
+
+  it('a request for what is already so says so and changes nothing (issue 11, defect 10)', () => {
+    const limited = ask('limit redis to 256MB', stack().merged);
+    const again = ask('limit redis to 256MB', limited.merged);
+    expect(again.files).toEqual({});
+    expect(again.explanation).not.toMatch(/Proposed changes/);
+    expect(again.explanation).toMatch(/Already so, so there is nothing to change:\n  redis: memory limit 256Mi/);
+    // one part already so, another not: only the new part is a proposed change
+    const mixed = ask('limit redis to 256MB and give postgres 1GB', limited.merged);
+    expect(mixed.explanation).toMatch(/Proposed changes:\n  ~ postgres: memory limit 1Gi/);
+    expect(mixed.explanation).toMatch(/Already so \(left as it is\):\n  redis: memory limit 256Mi/);
+    expect(svc(mixed, 'postgres').resources.memory).toBe('1Gi');
+    // backups asked for again on an instance that has them
+    const backups = ask('daily backups', stack().merged);
+    const backupsAgain = ask('with daily backups to S3', backups.merged);
+    expect(backupsAgain.files).toEqual({});
+    expect(backupsAgain.explanation).not.toMatch(/Proposed changes:[\s\S]*\+ job/);
+    expect(backupsAgain.explanation).toMatch(/Already so/);
+  });
+
+  it('an image with no local stand-in is said at plan time; a scrape request is said not done (issue 11, defects 11, 12)', () => {
+    const catalog = { ...CATALOG, 'prom/prometheus': 'claude-os-local/prometheus:latest' };
+    const summary = { hostname: 'h', services: [], images: ['claude-os-local/web:latest', 'claude-os-local/prometheus:latest'] } as unknown as StateSummary;
+    const r = ask('add a monitoring stack with prometheus and grafana', {}, { imageCatalog: catalog, summary });
+    expect(svc(r, 'prometheus')).toBeDefined();
+    expect(r.data.manifest.spec.images.aliases['prom/prometheus:latest']).toBe('claude-os-local/prometheus:latest');
+    expect(r.warnings.join('\n')).toMatch(/grafana\/grafana:latest \(for grafana\) is not on this host and there is no local image for it \(Debian does not package Grafana\)/);
+    expect(r.warnings.join('\n')).not.toMatch(/prom\/prometheus/);
+    const scrape = ask('configure Prometheus to scrape the existing services', r.merged, { imageCatalog: catalog, summary });
+    expect(scrape.questions.join('\n')).toMatch(/^Not done: adding scrape targets/m);
   });
 
   it('hostname and timezone', () => {

@@ -1,0 +1,73 @@
+/**
+ * The proposed-changes box with a plan review (plan/review.ts): each service is named, and a
+ * changed service lists its fields old → new under its line (issue 11, defect 15).
+ */
+import { describe, expect, it } from 'vitest';
+import { plan, desiredContainers, type PlanOptions } from './planner.js';
+import { renderPlan } from './show.js';
+import { emptyObserved, webStack } from './__fixtures__/models.js';
+import { planReview } from '../plan/review.js';
+import type { ObservedState } from '../plan/types.js';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+const opts = (over: Partial<PlanOptions> = {}): PlanOptions => ({ request: 'scale nginx to 3 replicas', now: NOW, nonce: '5e'.repeat(16), hostId: 'host-t', provenance: { engine: 'offline', model: null, promptHash: null }, compilerVersion: '0.1.0', ...over });
+
+const yaml = (replicas: number, level: string) => `apiVersion: claude.os/v1
+kind: ServiceManifest
+spec:
+  services:
+    - name: nginx
+      image: nginx:1.25
+      replicas: ${replicas}
+      environment:
+        LOG_LEVEL: ${level}
+`;
+
+function running(): ObservedState {
+  const m = webStack();
+  return emptyObserved({
+    networks: [{ name: 'webstack', managed: true, driver: 'bridge', internal: false, labels: { 'claude.os/managed': 'true' } }],
+    volumes: m.volumes.map((v) => ({ name: v.name, path: v.path, exists: true })),
+    containers: desiredContainers(m).map((c) => ({ name: c.name, id: c.name, managed: true, service: c.service, replica: 1, configHash: c.configHash, image: c.image, status: 'running' as const, health: 'healthy' as const, labels: c.labels, ports: c.ports })),
+  });
+}
+
+/** The lines inside the box, without the frame. */
+const boxLines = (text: string) => text.split('\n').filter((l) => l.startsWith('│')).map((l) => l.slice(2, -1).trimEnd());
+
+describe('the proposed-changes box', () => {
+  it('names each new service with its image', () => {
+    const lines = boxLines(renderPlan(plan(webStack(), emptyObserved(), opts({ request: 'a stack' }))));
+    expect(lines).toContain('+ nginx (nginx:1.25)  → port 80, 443, volume /data/www');
+    expect(lines).toContain('+ redis (redis:7-alpine)  → port 6379, volume /data/redis');
+  });
+
+  it('with a review, a changed service lists its fields old → new under its line; without one, only the line', () => {
+    const m = webStack();
+    const nginx = m.services.find((s) => s.name === 'nginx')!;
+    nginx.replicas = 3;
+    nginx.ports = [];
+    nginx.environment = { ...nginx.environment, LOG_LEVEL: 'debug' };
+    const payload = plan(m, running(), opts());
+    // the review compares the state files: what was last applied against the plan's
+    const withFiles = { ...payload, desired: { ...payload.desired, files: { ...payload.desired.files, 'services.yaml': yaml(3, 'debug') } } };
+    const review = planReview(withFiles, { ...payload.desired.files, 'services.yaml': yaml(1, 'info') });
+    const lines = boxLines(renderPlan(payload, undefined, review));
+    const at = lines.findIndex((l) => l.startsWith('~ nginx (nginx:1.25)'));
+    expect(at, lines.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(at + 1, at + 3)).toEqual(['    environment.LOG_LEVEL: info → debug', '    replicas: 1 → 3']);
+    expect(lines.join('\n')).not.toMatch(/configuration changed/);
+    const plain = boxLines(renderPlan(payload));
+    expect(plain.some((l) => l.startsWith('~ nginx (nginx:1.25)'))).toBe(true);
+    expect(plain.join('\n')).not.toContain('replicas: 1 → 3');
+  });
+
+  it('a new job the plan installs gets its own line', () => {
+    const payload = plan(webStack(), emptyObserved(), opts());
+    const steps = [...payload.steps, { id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs: [] }, dependsOn: [], risk: 'safe', phase: 6, inverse: null, description: 'Install the schedule table' } as (typeof payload.steps)[number]];
+    const p = { ...payload, steps, desired: { ...payload.desired, files: { 'services.yaml': yaml(1, 'debug').replace('nginx', 'redis').replace('nginx:1.25', 'redis:7-alpine'), 'scheduled.yaml': 'apiVersion: claude.os/v1\nkind: ScheduledTasks\nspec:\n  jobs:\n    - name: postgres-dump\n      schedule: "0 2 * * *"\n' } } };
+    const review = planReview(p, { 'services.yaml': yaml(1, 'info').replace('nginx', 'redis').replace('nginx:1.25', 'redis:7-alpine') });
+    const lines = boxLines(renderPlan(p, undefined, review));
+    expect(lines).toContain('+ job postgres-dump');
+  });
+});
