@@ -351,7 +351,7 @@ const PORT_NAMES: Readonly<Record<number, readonly string[]>> = {
   23: ['telnet'],
   25: ['smtp', 'mail'],
   53: ['dns'],
-  80: ['http', 'web', 'website', 'site'],
+  80: ['http', 'https', 'web', 'website', 'site'], // https: the ACME HTTP-01 check and the redirect need 80
   443: ['https', 'tls', 'ssl', 'web', 'website', 'site'],
   2375: ['docker'],
   2376: ['docker'],
