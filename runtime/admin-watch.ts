@@ -79,9 +79,13 @@ export async function adminWatchSeen(driver: NftDriver): Promise<number> {
   return items.reduce((n, it) => n + (it.counter?.packets ?? 0), 0);
 }
 
-/** Removes the watch table; idempotent, never throws. */
+/** Removes the watch table when it is there (a read first: nothing is loaded when it is not); never throws. */
 export async function stopAdminWatch(driver: NftDriver): Promise<void> {
-  await driver.run(['-f', '-'], REMOVE).catch(() => undefined);
+  const present = await driver.run(['list', 'table', ...ADMIN_WATCH_TABLE.split(' ')]).then(
+    () => true,
+    () => false,
+  );
+  if (present) await driver.run(['delete', 'table', ...ADMIN_WATCH_TABLE.split(' ')]).catch(() => undefined);
 }
 
 /**

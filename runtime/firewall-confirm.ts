@@ -314,8 +314,8 @@ export async function recoverPendingFirewall(driver: NftDriver, journalDir: stri
     settle(journalDir, id, 'reverting', 'reverted by recover (interrupted revert finished)');
     if (!res.reverted.includes(id)) res.reverted.push(id);
   }
-  // Nothing pending any more: an admin-side watch left by a dead applier goes too.
-  if (res.pending.length === 0) await stopAdminWatch(driver);
+  // Settled here and nothing pending any more: an admin-side watch left by a dead applier goes too.
+  if (res.pending.length === 0 && res.reverted.length + res.superseded.length > 0) await stopAdminWatch(driver);
   return res;
 }
 
