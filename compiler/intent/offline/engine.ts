@@ -691,7 +691,7 @@ const NOT_APPS = new Set(
  * (the database mentioned later); asked, nothing changed.
  */
 function unknownApp(run: Run, clause: string): boolean {
-  if (!hasModifier(clause) || findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
+  if ((!hasModifier(clause) && findPorts(clause).length === 0) || findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
   const m = /\b(?:add|install|deploy|set ?up|spin up|launch|run|provision)\s+(?:(?:a|an|the|some|another|new)\s+)*([a-z][a-z0-9_.-]*)/i.exec(clause);
   if (!m) return false;
   const word = m[1]!.toLowerCase();
@@ -1220,7 +1220,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
     /\b(?:give|limit|cap|restrict|allocate|scale|resize|restart|reload|stop|start|remove|delete|upgrade|downgrade|bump|raise|lower|increase|decrease)\s+(?:the\s+)?([a-z][a-z0-9]*)(?='s\b|\s+\d|\s+(?:to|at|down|up|back|service|container)\b|\s*$)|\b([a-z][a-z0-9]*)'s\s+(?:memory|ram|cpu|port|replicas?|image|version)\b/g;
   for (const m of t.matchAll(plain)) {
     const w = (m[1] ?? m[2])!;
-    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || /ing$/.test(w) || findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w))) continue;
+    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || (/ing$/.test(w) && /^\s+(up|down|back|off|out|over)\b/.test(t.slice(m.index! + m[0].length))) || findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w))) continue;
     cands.push(w);
   }
   const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
@@ -2153,7 +2153,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
  * named right after the verb, never a service or product word.
  */
 function asPerson(t: string): RegExpExecArray | undefined {
-  const m = /\b(?:add|create|make|set up|onboard)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:as\s+(?:an?\s+)?(?:new\s+)?(?:user|admin|administrator|sudoer|superuser|operator|developer|login)\b|with\s+(?:sudo|admin|root access|administrator)\b)/.exec(t);
+  const m = /\b(?:add|create|make|set up|onboard)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:as\s+(?:an?\s+)?(?:(?:new|sudo|admin|regular|normal|standard|privileged|unprivileged)\s+)?(?:user|admin|administrator|sudoer|superuser|operator|developer|login)\b|with\s+(?:sudo|admin|root access|administrator)\b)/.exec(t);
   if (!m) return undefined;
   const n = m[1]!;
   if (['a', 'an', 'the', 'new', 'me', 'us', 'it', 'them', 'him', 'her', 'user', 'service', 'container'].includes(n)) return undefined;
