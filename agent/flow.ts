@@ -70,6 +70,8 @@ export interface FlowHost extends ObservedSource {
   snapshot(): Promise<ObservedState>;
   /** The runtime engine for applyPlan (same observer, same host id). */
   engine(): Promise<Engine>;
+  /** The network namespace nft runs in (tests); absent: the host's own. */
+  netns?: string;
 }
 
 export interface OpenFlowHostOptions {
@@ -93,6 +95,7 @@ export async function openFlowHost(paths: Paths, o: OpenFlowHostOptions = {}): P
     hostId,
     snapshot: observe,
     engine: () => (engine ??= createHostEngine({ root: paths.root, dataDir: paths.dataDir, hostId, observe, ...(o.netns ? { netns: o.netns } : {}) })),
+    ...(o.netns ? { netns: o.netns } : {}),
   };
 }
 
@@ -205,8 +208,16 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   const forced = all.filter((d) => d.code === 'CLA6012').map((d) => `${d.code}: ${d.message}`);
   if (forced.length) display.warnings = [...(display.warnings ?? []), ...forced];
   // Not display: a change the lock-out proof flagged is kept only when the admin confirms it
-  // (`claude confirm`); the runtime's own probes cannot see the admin's side (issue 13).
-  if (forced.length) for (const st of payload.steps) if (st.op === 'firewall.apply') st.params.adminConfirm = true;
+  // (`claude confirm`, or a new connection from the admin's address through the new table);
+  // the runtime's own probes cannot see the admin's side (issue 13).
+  if (forced.length) {
+    for (const st of payload.steps) {
+      if (st.op !== 'firewall.apply') continue;
+      st.params.adminConfirm = true;
+      const [first, ...rest] = lockout.admin?.ports ?? [];
+      if (lockout.admin && first !== undefined) st.params.adminProbe = { address: lockout.admin.address, ports: [first, ...rest] };
+    }
+  }
   return {
     ok: true,
     planned: { payload, envelopeText: serializeEnvelope(signPlan(payload, key.privateKey)) },
@@ -289,7 +300,7 @@ export async function recoverHost(host: FlowHost, o: { now: () => Date; onEvent?
   try {
     const { NftDriver } = await import('../runtime/drivers/nft.js');
     const { recoverPendingFirewall } = await import('../runtime/firewall-confirm.js');
-    const r = await recoverPendingFirewall(new NftDriver(), join(host.paths.dataDir, 'journal'), o.now().getTime());
+    const r = await recoverPendingFirewall(new NftDriver(host.netns ? { netns: host.netns } : {}), join(host.paths.dataDir, 'journal'), o.now().getTime());
     for (const id of r.reverted) firewall.push(`reverted unconfirmed firewall change ${id}`);
   } catch {
     /* no nft on this host, or nothing pending */

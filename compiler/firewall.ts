@@ -615,6 +615,12 @@ export interface LockoutResult {
   ok: boolean;
   problems: string[];
   notes: string[];
+  /**
+   * The admin's side the proof checked: their address and the ports they come in on (the
+   * SSH server port, the API port). A forced change is confirmed by a new connection from
+   * there (runtime/firewall-backend.ts); absent when the proof knows no admin address.
+   */
+  admin?: { address: string; ports: number[] };
 }
 
 /**
@@ -703,7 +709,9 @@ export function checkLockout(spec: FirewallSpec | CompiledFirewall | undefined, 
     const to = client ? client.serverIp : '127.0.0.1';
     if (check('API', from, to, ctx.apiPort, undefined, !client)) notes.push(`The Claude.OS API (port ${ctx.apiPort}) stays reachable from ${from}`);
   }
-  return { ok: problems.length === 0, problems, notes };
+  const ports = [...(client ? [client.serverPort] : []), ...(ctx.apiPort !== undefined ? [ctx.apiPort] : [])];
+  const address = client?.ip ?? (ctx.apiPort !== undefined ? '127.0.0.1' : undefined);
+  return { ok: problems.length === 0, problems, notes, ...(address && ports.length ? { admin: { address, ports: [...new Set(ports)] } } : {}) };
 }
 
 /**

@@ -433,9 +433,19 @@ export interface StepFirewallApply1 {
      */
     confirmTimeoutMs: number;
     /**
-     * The lock-out proof flagged this change and the admin planned it with --i-know-what-i-am-doing: it is kept only when `claude confirm` confirms it within the window (an empty probe list never confirms); otherwise the previous table comes back.
+     * The lock-out proof flagged this change and the admin planned it with --i-know-what-i-am-doing: it is kept only when the admin confirms it within the window, by `claude confirm` or by a new connection from their address (adminProbe); the runtime's own probes never confirm it. Otherwise the previous table comes back.
      */
     adminConfirm?: boolean;
+    /**
+     * With adminConfirm: the admin's side, from the lock-out proof (SSH_CONNECTION and the API port). A new TCP connection from `address` to one of `ports` that completes its handshake through the new table inside the window confirms the change.
+     */
+    adminProbe?: {
+      address: string;
+      /**
+       * @minItems 1
+       */
+      ports: [number, ...number[]];
+    };
     probes?: {
       kind: 'tcp';
       address?: string;

@@ -64,7 +64,7 @@ export interface ContainerFacts {
   ports: PortBinding[];
   labels: Record<string, string>;
   /** One-shot stats; only for running containers. */
-  stats?: { cpuPercent?: number; memoryBytes: number; memoryLimitBytes?: number; cpuTotalNs: number; systemCpuNs: number; onlineCpus: number };
+  stats?: { cpuPercent?: number; memoryBytes: number; memoryLimitBytes?: number; cpuTotalNs: number; systemCpuNs: number; onlineCpus: number; /** Bytes received and sent on the container's interfaces (lo excluded), since it started. */ netRxBytes?: number; netTxBytes?: number };
 }
 
 export interface DiskFacts {

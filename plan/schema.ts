@@ -7,13 +7,58 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { canonicalJson, sha256Hex } from '../common/canonical.js';
 import { packageRoot } from '../common/paths.js';
 
 const validators = new Map<string, ValidateFunction>();
 
+/**
+ * The ajv options of the plan validator. `discriminator`: `$defs.step` is a `oneOf` over the
+ * step kinds with `discriminator: {propertyName: "op"}`, so each step is checked against
+ * its own branch only (not against all fifteen): a 10,000-step plan validates several times
+ * faster (docs/runtime.md). Part of the key of a compiled validator. scripts/gen-plan-validator.mjs
+ * uses the same.
+ */
+export const PLAN_VALIDATOR_OPTIONS = Object.freeze({ allErrors: true, strict: false, discriminator: true, code: Object.freeze({ source: true }) });
+
+/** The key of a compiled plan validator: the ajv version, the options and the schema text. */
+export function planValidatorKey(ajvVersion: string, schemaText: string, options: object = PLAN_VALIDATOR_OPTIONS): string {
+  return sha256Hex(`${ajvVersion}\0${canonicalJson(options)}\0${schemaText}`).slice(0, 24);
+}
+
+/** The key of the plan validator this installation would compile (installed ajv, schemas/plan.schema.json). */
+export function currentPlanValidatorKey(): { key: string; schemaText: string } {
+  const root = packageRoot();
+  const require = createRequire(join(root, 'package.json'));
+  const schemaText = readFileSync(join(root, 'schemas', 'plan.schema.json'), 'utf8');
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  return { key: planValidatorKey(ajvVersion, schemaText), schemaText };
+}
+
+/**
+ * generated/plan-validator.cjs (`npm run generate`: ajv standalone code of the plan schema,
+ * so no process compiles it at start-up, ~0.3 s of CPU) when its KEY is `key`; else null
+ * (stale or missing: the caller compiles).
+ */
+export function generatedPlanValidator(key: string): ValidateFunction | null {
+  try {
+    const fn = createRequire(join(packageRoot(), 'package.json'))('./generated/plan-validator.cjs') as ValidateFunction & { KEY?: string };
+    return fn.KEY === key ? fn : null;
+  } catch {
+    return null;
+  }
+}
+
 function validatorFor(file: string): ValidateFunction {
   const cached = validators.get(file);
   if (cached) return cached;
+  if (file === 'plan.schema.json') {
+    const gen = generatedPlanValidator(currentPlanValidatorKey().key);
+    if (gen) {
+      validators.set(file, gen);
+      return gen;
+    }
+  }
   const require = createRequire(import.meta.url);
   const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv/dist/2020.js').default;
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;

@@ -553,7 +553,12 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
       return { id, oldId: old?.id ?? null, ready };
     }
     case 'firewall.apply': {
-      const tableHash = await engine.firewallApply(step.params.ruleset, step.params.confirmTimeoutMs, step.params.probes ?? [], { checked: ctx.firewallChecked.has(step.id) });
+      const tableHash = await engine.firewallApply(step.params.ruleset, step.params.confirmTimeoutMs, step.params.probes ?? [], {
+        checked: ctx.firewallChecked.has(step.id),
+        // A change the lock-out proof flagged: only the admin's side confirms it (issue 13).
+        ...(step.params.adminConfirm === true ? { adminConfirm: true } : {}),
+        ...(step.params.adminConfirm === true && step.params.adminProbe ? { adminProbe: step.params.adminProbe } : {}),
+      });
       const record: FirewallRecord = { rulesetHash: sha256Hex(step.params.ruleset), tableHash: tableHash ?? '' };
       await engine.writeRecord(FIREWALL_RECORD, JSON.stringify(record, null, 2) + '\n');
       return { hash: step.params.hash };

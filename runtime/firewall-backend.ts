@@ -18,7 +18,9 @@
  * What confirms a commit-confirmed change (issue 13): the plan's probes, when it has some
  * and every one answers as expected. An empty probe list never confirms. A change the
  * lock-out proof flagged (`adminConfirm`: planned with `--i-know-what-i-am-doing`) is
- * confirmed only by `claude confirm` from the admin's side; the runtime's own probes run
+ * confirmed only from the admin's side: `claude confirm`, or (with `adminProbe`) a new TCP
+ * connection from the admin's address to one of the admin's ports that completes its
+ * handshake through the new table (runtime/admin-watch.ts). The runtime's own probes run
  * from this host and cannot tell whether the admin can still reach it. A change with no
  * probes that the proof did not flag is loaded atomically without a window: the proof
  * showed the admin's way in stays open, and there is nothing a window could observe.
@@ -29,6 +31,7 @@ import { join } from 'node:path';
 import { NFT_REMOVE_RULESET, NftDriver, type NftDriverOptions } from './drivers/nft.js';
 import { sha256Hex } from '../common/canonical.js';
 import { applyConfirmed, FirewallConfirmError, markCurrentLoad } from './firewall-confirm.js';
+import { startAdminWatch, stopAdminWatch, waitForAdmin, type AdminProbe } from './admin-watch.js';
 
 export interface TcpProbe {
   kind: 'tcp';
@@ -39,6 +42,15 @@ export interface TcpProbe {
   from?: string;
   /** Default `open`. */
   expect?: 'open' | 'closed';
+}
+
+export interface FirewallApplyOptions {
+  /** The ruleset passed `check` in this apply: one `nft -f`. */
+  checked?: boolean;
+  /** Flagged by the lock-out proof: only the admin's side confirms it. */
+  adminConfirm?: boolean;
+  /** With `adminConfirm`: a new connection from this address to one of these ports confirms it. */
+  adminProbe?: AdminProbe;
 }
 
 export interface NftFirewallBackendOptions extends NftDriverOptions {
@@ -81,7 +93,7 @@ export function createNftFirewallBackend(opts: NftFirewallBackendOptions): {
   driver: NftDriver;
   snapshot(): Promise<string>;
   check(ruleset: string): Promise<void>;
-  apply(ruleset: string | null, confirmTimeoutMs: number, probes: TcpProbe[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: TcpProbe[], opts?: FirewallApplyOptions): Promise<string | null>;
   restore(ruleset: string): Promise<void>;
 } {
   const driver = new NftDriver(opts);
@@ -114,24 +126,46 @@ export function createNftFirewallBackend(opts: NftFirewallBackendOptions): {
         await driver.apply(text, { check: !checked });
         return (await driver.observe()).hash;
       }
-      const res = await applyConfirmed(driver, text, {
-        timeoutMs: confirmTimeoutMs,
-        journalDir,
-        ...(checked ? { checked: { ruleset: true, snapshotSha256: [...checkedSnapshots] } } : {}),
-        // Flagged by the lock-out proof: only `claude confirm` (or the deadline) settles it.
-        probes: adminConfirm
-          ? () => new Promise<boolean>(() => undefined)
-          : async () => {
-              if (probes.length === 0) return false; // an empty probe list never confirms
-              const results = await runTcpProbes(probes, { ...(driver.netns ? { netns: driver.netns } : {}), timeoutMs: probeTimeoutMs });
-              return results.length > 0 && results.every((r) => r.ok);
-            },
-      });
+      const admin = adminConfirm ? applyOpts.adminProbe : undefined;
+      let settled = false;
+      // Flagged by the lock-out proof: only the admin's side (a new connection from the
+      // admin's address through the new table, or `claude confirm`) or the deadline settles it.
+      const adminSide = async (): Promise<boolean> => {
+        if (!admin) return new Promise<boolean>(() => undefined);
+        try {
+          await startAdminWatch(driver, admin);
+        } catch {
+          return new Promise<boolean>(() => undefined); // cannot watch: `claude confirm` still can
+        }
+        return waitForAdmin(driver, () => settled);
+      };
+      let res: Awaited<ReturnType<typeof applyConfirmed>>;
+      try {
+        res = await applyConfirmed(driver, text, {
+          timeoutMs: confirmTimeoutMs,
+          journalDir,
+          ...(checked ? { checked: { ruleset: true, snapshotSha256: [...checkedSnapshots] } } : {}),
+          probes: adminConfirm
+            ? adminSide
+            : async () => {
+                if (probes.length === 0) return false; // an empty probe list never confirms
+                const results = await runTcpProbes(probes, { ...(driver.netns ? { netns: driver.netns } : {}), timeoutMs: probeTimeoutMs });
+                return results.length > 0 && results.every((r) => r.ok);
+              },
+          ...(admin ? { probesName: () => `admin: a new connection from ${admin.address} to port ${admin.ports.join(' or ')} got through the new table` } : {}),
+        });
+      } finally {
+        settled = true;
+        if (admin) await stopAdminWatch(driver);
+      }
       if (res.outcome === 'reverted') {
+        const window = `within ${Math.round(confirmTimeoutMs / 1000)} s`;
         throw new FirewallRevertedError(
           `the firewall change was reverted (${res.by}${res.reason ? ': ' + res.reason : ''}); the previous table is back`,
           adminConfirm
-            ? `this change was planned with --i-know-what-i-am-doing, so only \`claude confirm\` (run from your own session within ${Math.round(confirmTimeoutMs / 1000)} s) keeps it; apply again and confirm in time`
+            ? admin
+              ? `this change was planned with --i-know-what-i-am-doing, so it is kept only when you prove you can still get in: open a new connection from ${admin.address} to port ${admin.ports.join(' or ')} (e.g. a second ssh session) ${window}, or run \`claude confirm\`; apply again and confirm in time`
+              : `this change was planned with --i-know-what-i-am-doing, so only \`claude confirm\` (run from your own session ${window}) keeps it; apply again and confirm in time`
             : 'check the probes in the plan (each declared service must answer from inside the host), or apply again and run `claude confirm` within the window',
         );
       }
@@ -140,6 +174,8 @@ export function createNftFirewallBackend(opts: NftFirewallBackendOptions): {
     async restore(text) {
       markCurrentLoad(journalDir);
       await driver.apply(text);
+      // A rollback or recovery restores the table: a watch left by a dead applier goes too.
+      await stopAdminWatch(driver);
     },
   };
 }

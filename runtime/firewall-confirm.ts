@@ -34,6 +34,7 @@ import { randomBytes } from 'node:crypto';
 import { appendLineDurable, fsyncDir, writeFileAtomic } from '../common/fsutil.js';
 import { sha256Hex } from '../common/canonical.js';
 import type { NftDriver, ObservedFirewall } from './drivers/nft.js';
+import { ADMIN_WATCH_TABLE, stopAdminWatch } from './admin-watch.js';
 
 export const DEFAULT_CONFIRM_TIMEOUT_MS = 60_000;
 const LOG = 'firewall-confirm.log';
@@ -62,6 +63,8 @@ export interface ApplyConfirmedOptions {
   timeoutMs?: number;
   /** Reachability probes run after the load; true confirms. A throw counts as false. */
   probes: () => Promise<boolean>;
+  /** How the log names a confirmation by `probes` (default `probes`), e.g. `admin: a new connection from …`. */
+  probesName?: () => string;
   /** Where the pending record lives (e.g. `<dataDir>/journal`). */
   journalDir: string;
   /** Clock (epoch ms). Default Date.now. */
@@ -204,7 +207,9 @@ export async function applyConfirmed(driver: NftDriver, newRuleset: string, opts
   let by = verdict.by;
   if (verdict.by !== 'elsewhere' && claim(dir, id, verdict.ok ? 'confirming' : 'reverting')) {
     if (verdict.ok) {
-      settle(dir, id, 'confirming', 'confirmed by probes');
+      by = opts.probesName?.() ?? 'probes';
+      settle(dir, id, 'confirming', `confirmed by ${by}`);
+      by = by.split(':')[0]!;
       outcome = 'confirmed';
     } else {
       markCurrentLoad(dir);
@@ -309,6 +314,8 @@ export async function recoverPendingFirewall(driver: NftDriver, journalDir: stri
     settle(journalDir, id, 'reverting', 'reverted by recover (interrupted revert finished)');
     if (!res.reverted.includes(id)) res.reverted.push(id);
   }
+  // Settled here and nothing pending any more: an admin-side watch left by a dead applier goes too.
+  if (res.pending.length === 0 && res.reverted.length + res.superseded.length > 0) await stopAdminWatch(driver);
   return res;
 }
 
@@ -393,6 +400,8 @@ const WATCHDOG_SCRIPT = [
   '  printf "%s %s reverted by watchdog: deadline passed\\n" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$id" >> firewall-confirm.log',
   '  rm -f -- "firewall-pending-$id.prev.nft" "firewall-pending-$id.reverting"',
   'fi',
+  // The admin-side watch of this change (runtime/admin-watch.ts), if any.
+  `"$@" delete table ${ADMIN_WATCH_TABLE} >/dev/null 2>&1 || true`,
 ].join('\n');
 
 function startWatchdog(driver: NftDriver, dir: string, id: string, delayMs: number): ChildProcess {

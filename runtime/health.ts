@@ -21,7 +21,7 @@
  * that exits 0 has done its job: `completed`.
  */
 import { connect } from 'node:net';
-import type Docker from 'dockerode';
+import type { ContainerApi, DockerApi } from './drivers/engine-api.js';
 import type { ContainerSpec, HealthSpec } from '../plan/types.js';
 import { containerThrottledMs, CpuBudgetClock } from './cpu-budget.js';
 import { ContainerExitedError, HealthTimeoutError, type ReadyResult } from './engine.js';
@@ -34,6 +34,8 @@ export const PROBE_FIRST_INTERVAL_MS = 20;
 export const START_WINDOW_MS = 500;
 export const PROBE_BACKOFF = 1.5;
 export const PROBE_MAX_INTERVAL_MS = 250;
+/** How long a probed TCP connection must stay open (without a byte) to count: see `portAnswers`. */
+export const PORT_HOLD_MS = 50;
 /** A probe still running after this many times its timeout (uncontended) is given up and a new one starts. */
 export const PROBE_PATIENCE = 3;
 
@@ -58,7 +60,7 @@ export interface RunningExec {
   readonly clock: Clock;
 }
 
-export async function startExec(container: Docker.Container, argv: string[], clock: Clock = wallClock()): Promise<RunningExec> {
+export async function startExec(container: ContainerApi, argv: string[], clock: Clock = wallClock()): Promise<RunningExec> {
   const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   let output = '';
@@ -98,7 +100,7 @@ export async function startExec(container: Docker.Container, argv: string[], clo
  * Runs a command in a container; resolves with its exit code and (truncated) output.
  * `timeoutMs` is counted by `clock` (default: wall time).
  */
-export async function execIn(container: Docker.Container, argv: string[], timeoutMs: number, clock: Clock = wallClock()): Promise<{ code: number | null; output: string }> {
+export async function execIn(container: ContainerApi, argv: string[], timeoutMs: number, clock: Clock = wallClock()): Promise<{ code: number | null; output: string }> {
   const run = await startExec(container, argv, clock);
   const r = await run.wait(timeoutMs);
   if (r) return r;
@@ -116,15 +118,30 @@ function wallClock(): { elapsed(): number; wallElapsed(): number } {
   return { elapsed: () => Date.now() - t0, wallElapsed: () => Date.now() - t0 };
 }
 
-function portAnswers(host: string, port: number, timeoutMs = 300): Promise<boolean> {
+/**
+ * Whether a TCP port accepts a connection and keeps it. Docker's userland proxy (docker-proxy,
+ * used for ports published on 127.0.0.1) accepts every connection at once and only then dials
+ * the container, closing the connection when nothing listens there yet: so a connection that
+ * is closed within `holdMs` without a byte does not count.
+ */
+function portAnswers(host: string, port: number, timeoutMs = 300, holdMs = PORT_HOLD_MS): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host, port });
+    let settled = false;
     const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
       s.destroy();
       resolve(ok);
     };
     s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
+    s.once('connect', () => {
+      s.setTimeout(0);
+      setTimeout(() => done(true), holdMs);
+    });
+    s.on('data', () => done(true));
+    s.once('end', () => done(false));
+    s.once('close', () => done(false));
     s.once('error', () => done(false));
   });
 }
@@ -134,7 +151,7 @@ function portAnswers(host: string, port: number, timeoutMs = 300): Promise<boole
  * its secret-derived env variables redacted (the container may have been created by an
  * earlier apply, so this apply's own resolved secrets do not cover it).
  */
-async function lastLogLines(container: Docker.Container, n = 5): Promise<string> {
+async function lastLogLines(container: ContainerApi, n = 5): Promise<string> {
   try {
     const info = await container.inspect();
     const raw = (await container.logs({ stdout: true, stderr: true, tail: n, follow: false })) as unknown as Buffer;
@@ -170,7 +187,7 @@ export function containerBudgetClock(containerId: string): CpuBudgetClock {
   return new CpuBudgetClock({ throttled: () => containerThrottledMs(containerId) });
 }
 
-export async function waitReady(docker: Docker, nameOrId: string, opts: WaitReadyOptions): Promise<ReadyResult> {
+export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitReadyOptions): Promise<ReadyResult> {
   const t0 = Date.now();
   const container = docker.getContainer(nameOrId);
   const argv = opts.probe ? healthArgv(opts.probe.test) : null;

@@ -1,5 +1,5 @@
 /**
- * The runtime-side factory for this host's engine: Docker Engine (dockerode), host files and
+ * The runtime-side factory for this host's engine: Docker Engine (drivers/engine-api.ts), host files and
  * volume directories under CLAUDE_ROOT, and nftables (drivers/nft.ts, commit-confirmed
  * through firewall-confirm.ts), plus the observer the planner uses, so apply's base check
  * compares like with like. The CLI builds its host in one place, agent/flow.ts `openFlowHost`,
@@ -9,9 +9,9 @@
  * (`claude.os/host`), and the observer counts only resources carrying it as managed, so
  * several Claude.OS instances (several data dirs) can share one Docker Engine.
  */
-import Docker from 'dockerode';
 import type { ObservedState } from '../plan/types.js';
 import { DockerEngine, type FirewallBackend } from './drivers/docker.js';
+import { dockerApiFor } from './drivers/engine-api.js';
 import type { Engine } from './engine.js';
 import { observe } from './observe/snapshot.js';
 
@@ -61,7 +61,7 @@ export function hostObserver(o: HostObserverOptions): () => Promise<ObservedStat
       return (await engine).observeState((await o.stateCommit?.()) ?? null);
     };
   }
-  const docker = new Docker();
+  const docker = dockerApiFor(process.env);
   return async () => {
     const { NftDriver, NftError } = await import('./drivers/nft.js');
     const driver = new NftDriver(o.netns ? { netns: o.netns } : {});

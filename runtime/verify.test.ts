@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,7 +116,14 @@ describe('verifyPlan (V1–V7)', () => {
     expect(planValidatorKey(ajvVersion, schemaText, { ...PLAN_VALIDATOR_OPTIONS, discriminator: false })).not.toBe(key);
     expect(planValidatorKey(ajvVersion, schemaText + ' ')).not.toBe(key);
     expect(planValidatorKey('0.0.0', schemaText)).not.toBe(key);
-    planValidator(dataDir);
+    // the generated validator (npm run generate) carries the same key, so no process compiles it
+    const generatedText = readFileSync(join(packageRoot(), 'generated', 'plan-validator.cjs'), 'utf8');
+    expect(generatedText).toContain(`module.exports.KEY = "${key}";`);
+    expect(generatedText).toMatch(/tag\d* === "network\.create"/);
+    expect(planValidator(dataDir)).toBe(createRequire(join(packageRoot(), 'package.json'))('./generated/plan-validator.cjs'));
+    expect(existsSync(join(dataDir, 'cache'))).toBe(false);
+    // without it (stale: another key), the compiled code is cached in the data dir
+    planValidator(dataDir, { generated: false });
     expect(readdirSync(join(dataDir, 'cache'))).toEqual([`plan-validator-${key}.cjs`]);
     // the cached code dispatches on the tag rather than trying every branch
     expect(readFileSync(join(dataDir, 'cache', `plan-validator-${key}.cjs`), 'utf8')).toMatch(/tag\d* === "network\.create"/);

@@ -21,13 +21,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { canonicalJson, sha256Hex } from '../common/canonical.js';
 import { writeFileAtomic } from '../common/fsutil.js';
 import { packageRoot } from '../common/paths.js';
 import { EnvelopeFormatError, parseEnvelope, verifyEnvelope, type Envelope, type TrustedKey } from '../plan/envelope.js';
 import { diffFingerprints, type StaleChange } from '../plan/fingerprint.js';
 import { PLAN_POLICY, stepsNeedingConfirmation as policyStepsNeedingConfirmation } from '../plan/policy.js';
-import { formatAjvErrors } from '../plan/schema.js';
+import { currentPlanValidatorKey, formatAjvErrors, generatedPlanValidator, PLAN_VALIDATOR_OPTIONS, planValidatorKey } from '../plan/schema.js';
 import { OPS, type PlanPayload, type PlanStep } from '../plan/types.js';
 
 /** Base of every refusal: `clause` names the check (V1…V9) and `hint` says how to fix it. */
@@ -154,32 +153,25 @@ export interface VerifiedPlan {
 
 let cached: { key: string; fn: ValidateFunction } | undefined;
 
-/**
- * The ajv options of the plan validator. `discriminator`: `$defs.step` is a `oneOf` over the
- * step kinds with `discriminator: {propertyName: "op"}`, so each step is checked against
- * its own branch only (not against all fifteen): a 10,000-step plan validates several times
- * faster (docs/runtime.md). Part of the cache key: changing them rebuilds the cache.
- */
-export const PLAN_VALIDATOR_OPTIONS = Object.freeze({ allErrors: true, strict: false, discriminator: true, code: Object.freeze({ source: true }) });
-
-/** The cache key of a compiled validator: the ajv version, the options and the schema text. */
-export function planValidatorKey(ajvVersion: string, schemaText: string, options: object = PLAN_VALIDATOR_OPTIONS): string {
-  return sha256Hex(`${ajvVersion}\0${canonicalJson(options)}\0${schemaText}`).slice(0, 24);
-}
+export { PLAN_VALIDATOR_OPTIONS, planValidatorKey };
 
 /**
- * The validator of schemas/plan.schema.json. Compiling it with ajv takes ~0.2 s, so the
+ * The validator of schemas/plan.schema.json: generated/plan-validator.cjs when it was made
+ * from this schema, ajv version and options (`npm run generate`). Otherwise (a stale file,
+ * or `generated: false`) compiling it with ajv takes ~0.3 s, so the
  * compiled (ajv "standalone") code is cached in `<dataDir>/cache/plan-validator-<key>.cjs`,
  * keyed by `planValidatorKey` (ajv version, options, schema text), and loaded from there on
  * later runs; a change to any of them compiles (and caches) a new one.
  */
-export function planValidator(dataDir: string): ValidateFunction {
-  const root = packageRoot();
-  const require = createRequire(join(root, 'package.json'));
-  const schemaText = readFileSync(join(root, 'schemas', 'plan.schema.json'), 'utf8');
-  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-  const key = planValidatorKey(ajvVersion, schemaText);
-  if (cached?.key === key) return cached.fn;
+export function planValidator(dataDir: string, o: { generated?: boolean } = {}): ValidateFunction {
+  const { key, schemaText } = currentPlanValidatorKey();
+  if (o.generated !== false && cached?.key === key) return cached.fn;
+  const generated = o.generated === false ? null : generatedPlanValidator(key);
+  if (generated) {
+    cached = { key, fn: generated };
+    return generated;
+  }
+  const require = createRequire(join(packageRoot(), 'package.json'));
   const file = join(dataDir, 'cache', `plan-validator-${key}.cjs`);
   const load = (code: string): ValidateFunction => {
     const mod: { exports: unknown } = { exports: {} };
@@ -208,7 +200,7 @@ export function planValidator(dataDir: string): ValidateFunction {
       /* a read-only data dir: no cache, still correct */
     }
   }
-  cached = { key, fn };
+  if (o.generated !== false) cached = { key, fn };
   return fn;
 }
 

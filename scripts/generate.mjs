@@ -103,8 +103,10 @@ const files = await render();
 const { renderValidators } = await import('./gen-validators.mjs');
 const { renderStateDocs } = await import('./gen-state-docs.mjs');
 const { renderYamlBundle } = await import('./gen-yaml-bundle.mjs');
+const { renderPlanValidator } = await import('./gen-plan-validator.mjs');
 files.set('validators.cjs', renderValidators(root));
 files.set('yaml.cjs', renderYamlBundle(root));
+files.set('plan-validator.cjs', renderPlanValidator(root));
 files.set('../docs/state-files.md', renderStateDocs(root));
 let stale = [];
 for (const [name, text] of files) {

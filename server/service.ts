@@ -74,7 +74,8 @@ export interface MetricsReply {
   /** Where the points come from: this server's own observer loop, or the observer daemon's saved rings. */
   source: 'serve' | 'observer' | 'none';
   host: { cpu: [number, number][]; memory: [number, number][]; memoryTotalBytes: number | null };
-  services: Record<string, { cpu: [number, number][]; memory: [number, number][] }>;
+  /** Per service: CPU %, memory bytes, and network bytes/s received (rx) and sent (tx). */
+  services: Record<string, { cpu: [number, number][]; memory: [number, number][]; rx: [number, number][]; tx: [number, number][] }>;
 }
 
 /** A conversation's proposal waiting for approval or refinement (as in the REPL). */
@@ -156,19 +157,21 @@ export class ApiService {
   async metrics(q: URLSearchParams): Promise<MetricsReply> {
     const range = q.get('range') ?? '1h';
     if (range !== '1h' && range !== '24h') throw new ApiError(400, `range must be 1h or 24h, not '${range}'`, 'e.g. /api/v1/metrics?range=24h');
-    const { MetricsStore, FINE_STEP_S, COARSE_STEP_S } = await import('../runtime/observe/metrics.js');
+    const { MetricsStore, FINE_STEP_S, COARSE_STEP_S, counterRate } = await import('../runtime/observe/metrics.js');
     const store = this.observer?.metrics() ?? MetricsStore.load(this.o.paths.dataDir).store;
     const nowS = Math.floor(this.o.now().getTime() / 1000);
     const since = nowS - (range === '1h' ? 3600 : 86400);
     const names = store.names();
     const services: MetricsReply['services'] = {};
     for (const n of names) {
-      const m = /^service\.(cpu_percent|memory_bytes):(.+)$/.exec(n);
+      const m = /^service\.(cpu_percent|memory_bytes|net_rx_bytes|net_tx_bytes):(.+)$/.exec(n);
       if (!m) continue;
-      const entry = (services[m[2]!] ??= { cpu: [], memory: [] });
+      const entry = (services[m[2]!] ??= { cpu: [], memory: [], rx: [], tx: [] });
       const points = store.query(n, since);
       if (m[1] === 'cpu_percent') entry.cpu = points;
-      else entry.memory = points;
+      else if (m[1] === 'memory_bytes') entry.memory = points;
+      else if (m[1] === 'net_rx_bytes') entry.rx = counterRate(points);
+      else entry.tx = counterRate(points);
     }
     const { totalmem } = await import('node:os');
     return {

@@ -134,6 +134,36 @@ describe('the web UI in Chromium', () => {
     expect(await answers(port)).toBe(200);
   });
 
+  it('the network charts show the traffic of the service; the 24 h range switches to minute points', { timeout: 120_000 }, async () => {
+    await page.click('button.tab[data-tab="dashboard"]');
+    // Traffic to the new service: its container's interface counters rise, the rate is > 0.
+    const hit = setInterval(() => void fetch(`http://127.0.0.1:${port}/`).then((r) => r.arrayBuffer(), () => undefined), 200);
+    try {
+      await expect
+        .poll(async () => {
+          const m = (await api('GET', '/api/v1/metrics?range=1h')).body as { services: Record<string, { rx: [number, number][]; tx: [number, number][] }> };
+          return Math.max(0, ...(m.services[svc]?.tx ?? []).map((p) => p[1]));
+        }, { timeout: 60_000, interval: 1000 })
+        .toBeGreaterThan(0);
+    } finally {
+      clearInterval(hit);
+    }
+    await expect.poll(async () => Number(await page.getAttribute('#chart-svc-tx', 'data-points')), { timeout: 30_000, interval: 1000 }).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('#chart-svc-rx canvas').count()).toBe(1);
+    expect(await page.locator('#chart-svc-tx canvas').count()).toBe(1);
+    expect(await page.locator('#chart-svc-tx .u-legend', { hasText: svc }).count()).toBe(1);
+    // 24 h: the reply's step is a minute, and the page asks for it.
+    const asked: string[] = [];
+    const onReq = (r: { url(): string }) => void (r.url().includes('/api/v1/metrics') && asked.push(r.url()));
+    page.on('request', onReq);
+    await page.click('.range-btn[data-range="24h"]');
+    await expect.poll(() => asked.some((u) => u.includes('range=24h')), { timeout: 15_000 }).toBe(true);
+    page.off('request', onReq);
+    expect(await page.getAttribute('.range-btn[data-range="24h"]', 'class')).toMatch(/active/);
+    await expect.poll(async () => page.textContent('#metrics-note'), { timeout: 15_000 }).toMatch(/Sampled every 60 s/);
+    await page.click('.range-btn[data-range="1h"]');
+  });
+
   it('a reload keeps the conversation: the applied plan shows as applied, with no live Apply button', { timeout: 60_000 }, async () => {
     await page.reload();
     await page.click('button.tab[data-tab="chat"]');

@@ -17,7 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { connect } from 'node:tls';
 import { join } from 'node:path';
@@ -39,7 +39,7 @@ let web: string;
 let rootFile: string;
 
 function securityYaml(certs: { name: string; domain: string }[]): string {
-  return ['apiVersion: claude.os/v1', 'kind: SecurityConfig', 'metadata:', '  name: security', 'spec:', '  certificates:', ...certs.flatMap((c) => [`    - name: ${c.name}`, `      domains: [${c.domain}]`, '      provider: letsencrypt', '      email: admin@example.test', '      auto_renew: true', '      renew_before_days: 30'])].join('\n') + '\n';
+  return ['apiVersion: claude.os/v1', 'kind: SecurityConfig', 'metadata:', '  name: security', 'spec:', '  certificates:', ...certs.flatMap((c) => [`    - name: ${c.name}`, `      domains: [${c.domain}]`, '      provider: letsencrypt', ...(c.name === 'second' ? [] : ['      email: admin@example.test']), '      auto_renew: true', '      renew_before_days: 30'])].join('\n') + '\n';
 }
 
 function servicesYaml(): string {
@@ -236,6 +236,10 @@ describe('certificates from Pebble', () => {
     const second = `second-${run.suffix}.example.test`;
     await prepareCertificates(securityYaml([{ name: 'site', domain }, { name: 'blocked', domain: blocked }, { name: 'second', domain: second }]), { dataDir: run.paths.dataDir, root: run.paths.root, now: new Date() });
     expect(readStored(run.paths.dataDir, 'second')!.source).toBe('placeholder');
+    // The account exists at Pebble; without its recorded URL it is looked up, not re-registered
+    // (an order with no email would otherwise be an empty account update, which Pebble refuses).
+    const accounts = join(run.paths.dataDir, 'certs/accounts');
+    for (const f of readdirSync(accounts)) if (f.endsWith('.url')) rmSync(join(accounts, f));
     const daemon = new ObserveDaemon({
       dataDir: run.paths.dataDir,
       root: run.paths.root,

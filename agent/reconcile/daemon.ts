@@ -109,7 +109,7 @@ export class ReconcilerDaemon {
     const first = await this.reconciler.trigger('startup');
     this.readSettings();
     if (this.stopped) return first;
-    this.watcher = new StateDirWatcher({ dir: stateDir, names: STATE_FILE_NAMES, debounceMs: this.settings.debounceMs, onQuiet: (changed) => void this.pass(`watch (${changed.join(', ')})`), log: (l) => this.log(l) });
+    this.watcher = this.newWatcher();
     this.watcher.start();
     this.arm();
     this.followContainers();
@@ -140,9 +140,25 @@ export class ReconcilerDaemon {
     if (before.intervalMs !== this.settings.intervalMs) this.arm();
     if (before.debounceMs !== this.settings.debounceMs && this.watcher) {
       this.watcher.stop();
-      this.watcher = new StateDirWatcher({ dir: this.o.paths.stateDir, names: STATE_FILE_NAMES, debounceMs: this.settings.debounceMs, onQuiet: (changed) => void this.pass(`watch (${changed.join(', ')})`), log: (l) => this.log(l) });
+      this.watcher = this.newWatcher();
       if (!this.stopped) this.watcher.start();
     }
+  }
+
+  /**
+   * The state dir's watcher. While a change settles (the debounce), the system is observed
+   * already (Reconciler.prefetch): the pass after the quiet period then only reads, compiles
+   * and plans. What the system looks like does not depend on the files being written.
+   */
+  private newWatcher(): StateDirWatcher {
+    return new StateDirWatcher({
+      dir: this.o.paths.stateDir,
+      names: STATE_FILE_NAMES,
+      debounceMs: this.settings.debounceMs,
+      onQuiet: (changed) => void this.pass(`watch (${changed.join(', ')})`),
+      onChange: () => this.reconciler.prefetch(),
+      log: (l) => this.log(l),
+    });
   }
 
   /** The periodic full pass; skipped while a change is settling (its own pass follows). */
@@ -198,6 +214,7 @@ export class ReconcilerDaemon {
 
   private containerChanged(): void {
     if (this.stopped) return;
+    this.reconciler.invalidateObservation();
     if (this.eventTimer) clearTimeout(this.eventTimer);
     this.eventTimer = setTimeout(() => {
       this.eventTimer = null;

@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../runtime/testutil/tempdirs.js';
 import { saveNotifyConfig } from '../../runtime/notify/index.js';
 import { ReconcilerDaemon } from './daemon.js';
-import { Reconciler, type ReconcileHost } from './reconciler.js';
+import type { ObservedState } from '../../plan/types.js';
+import { PREFETCH_MAX_AGE_MS, Reconciler, type ReconcileHost } from './reconciler.js';
 
 const tmp = tempDirs('claude-reconciler-');
 afterEach(() => tmp.cleanup());
@@ -85,8 +86,10 @@ describe('a pass over invalid state files', () => {
     const dir = tmp.make();
     const seen: string[] = [];
     const host = untouchable(dir, []);
-    // Record what the pass read when it got past validation (to the observation), then stop it there.
-    host.snapshot = async () => {
+    // Record what the pass read when it got past validation and observation (to planning), then
+    // stop it there. (The system is observed while the change settles: that is not a read.)
+    host.snapshot = async () => ({}) as ObservedState;
+    host.plan = async () => {
       seen.push(existsSync(join(host.paths.stateDir, 'services.yaml')) ? readFileSync(join(host.paths.stateDir, 'services.yaml'), 'utf8') : '(none)');
       throw new Error('stop here');
     };
@@ -105,6 +108,58 @@ describe('a pass over invalid state files', () => {
       await new Promise((r) => setTimeout(r, 700));
       expect(seen).toEqual(['(none)', SERVICES]);
       expect(pieces.length).toBeGreaterThan(5);
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
+
+describe('observing the system while a change settles', () => {
+  it('the daemon observes during the debounce and the pass plans on that observation; a container event or age makes the pass observe again', async () => {
+    const dir = tmp.make();
+    const host = untouchable(dir, []);
+    let snapshots = 0;
+    const planned: ObservedState[] = [];
+    host.snapshot = async () => ({ n: ++snapshots }) as unknown as ObservedState;
+    host.plan = async (_c, p) => {
+      planned.push(p.observed);
+      throw new Error('stop here');
+    };
+    const daemon = new ReconcilerDaemon({ paths: host.paths, host, pidFile: join(dir, 'pid'), debounceMs: 400, intervalMs: 3_600_000 });
+    await daemon.start();
+    try {
+      expect(snapshots).toBe(1); // the start-up pass
+      writeFileSync(join(host.paths.stateDir, 'services.yaml'), SERVICES);
+      // observed before the quiet period is over…
+      await expect.poll(() => snapshots, { timeout: 5_000 }).toBe(2);
+      expect(planned).toHaveLength(1);
+      // …and the pass after it planned on that observation, without observing again
+      await expect.poll(() => planned.length, { timeout: 10_000 }).toBe(2);
+      await daemon.reconciler.idle();
+      expect(snapshots).toBe(2);
+      expect(planned[1]).toEqual({ n: 2 });
+
+      // a container event in between: the observation in flight is out of date, the pass observes again
+      const r = daemon.reconciler;
+      r.prefetch();
+      expect(snapshots).toBe(3);
+      r.invalidateObservation();
+      await r.trigger('container-event');
+      expect(snapshots).toBe(4);
+      expect(planned.at(-1)).toEqual({ n: 4 });
+      // too old: observed again
+      const realNow = performance.now.bind(performance);
+      r.prefetch();
+      expect(snapshots).toBe(5);
+      const skew = PREFETCH_MAX_AGE_MS + 1;
+      performance.now = () => realNow() + skew;
+      try {
+        await r.trigger('interval');
+      } finally {
+        performance.now = realNow;
+      }
+      expect(snapshots).toBe(6);
+      expect(planned.at(-1)).toEqual({ n: 6 });
     } finally {
       await daemon.stop();
     }

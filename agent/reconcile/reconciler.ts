@@ -37,6 +37,8 @@ import { decide, ignored, type Decision } from './policy.js';
 export const RECONCILER_ACTOR_NAME = 'claude-reconciler';
 export const APPLIES_FILE = 'reconciler/applies.json';
 const EVENTS_FILE = 'events.jsonl';
+/** How old (ms) an observation started before the pass (Reconciler.prefetch) may be to be used. */
+export const PREFETCH_MAX_AGE_MS = 2000;
 /** Pending plans live longer than interactive ones: they wait for a person. */
 export const PENDING_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -101,6 +103,10 @@ export class Reconciler {
   private compiled: { key: string; result: CompileResult } | null = null;
   /** The files of the last HEAD read (a commit's files never change). */
   private headFiles: { commit: string; files: Record<string, string> } | null = null;
+  /** An observation started before the pass (`prefetch`), while a change settles. */
+  private prefetched: { at: number; seq: number; observed: Promise<ObservedState> } | null = null;
+  /** Bumped by what makes an observation in flight out of date (a container event, an apply). */
+  private observationSeq = 0;
 
   constructor(private readonly o: ReconcilerOptions) {
     this.now = o.now ?? (() => new Date());
@@ -142,6 +148,37 @@ export class Reconciler {
       }
     });
     return running;
+  }
+
+  /**
+   * Starts observing the system now, for the next pass (the daemon calls it while a change to
+   * the state files settles: the observation does not depend on the files). Does nothing while
+   * a pass runs or a recent observation is in flight. The pass uses it only when it is at most
+   * PREFETCH_MAX_AGE_MS old and nothing has invalidated it (a container event, an apply);
+   * else it observes again. Planning on it stays safe: the runtime refuses a plan whose base
+   * no longer matches the system (stale), and the pass then plans again.
+   */
+  prefetch(): void {
+    if (this.running) return;
+    const now = performance.now();
+    if (this.prefetched && this.prefetched.seq === this.observationSeq && now - this.prefetched.at < PREFETCH_MAX_AGE_MS / 2) return;
+    const observed = this.o.host.snapshot();
+    observed.catch(() => undefined); // the pass observes again and reports the error
+    this.prefetched = { at: now, seq: this.observationSeq, observed };
+  }
+
+  /** Something changed on the system (a container event): an observation in flight is out of date. */
+  invalidateObservation(): void {
+    this.observationSeq++;
+    this.prefetched = null;
+  }
+
+  /** The prefetched observation when still usable (see `prefetch`), taken once. */
+  private takePrefetched(): Promise<ObservedState> | null {
+    const p = this.prefetched;
+    this.prefetched = null;
+    if (!p || p.seq !== this.observationSeq || performance.now() - p.at > PREFETCH_MAX_AGE_MS) return null;
+    return p.observed.catch(() => this.o.host.snapshot());
   }
 
   /** Waits for the pass in progress (if any) and the notifications in flight. */
@@ -200,8 +237,9 @@ export class Reconciler {
     const changedFiles = STATE_FILE_NAMES.filter((n) => files[n] !== headFiles[n]);
     let observed: ObservedState;
     try {
-      observed = await this.o.host.snapshot();
-      trace('reconcile: observed');
+      const prefetched = this.takePrefetched();
+      observed = await (prefetched ?? this.o.host.snapshot());
+      trace(prefetched ? 'reconcile: observed (prefetched during the debounce)' : 'reconcile: observed');
     } catch (e) {
       const problem = (e as Error).message;
       this.failed('observe', [problem], trigger, `cannot observe the system: ${problem}`);
@@ -323,6 +361,7 @@ export class Reconciler {
     const actor = { name: `${RECONCILER_ACTOR_NAME} (${drift ? 'self-heal' : 'hand edit'})`, email: `reconciler@${this.o.host.hostId}.claude-os.local` };
     this.log(`applying ${payload.id} (${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'}; ${decision.rule}: ${decision.reason})`);
     let result: ApplyResult;
+    this.invalidateObservation();
     try {
       result = await this.o.host.apply(planned, { yes: decision.confirmed, actor, trigger: drift && trigger !== 'startup' ? `drift (${trigger})` : trigger, rollbackOnHealthFailure, onEvent: (e) => this.onApplyEvent(e) });
     } catch (e) {

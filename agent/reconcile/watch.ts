@@ -22,6 +22,8 @@ export interface WatchOptions {
   debounceMs: number;
   /** Called after the quiet period with the names seen changing since the previous call. */
   onQuiet: (changed: string[]) => void;
+  /** Called at each event that counts, before the quiet period (the daemon starts observing the system meanwhile). */
+  onChange?: () => void;
   /** How often to try watching again after the directory disappeared (ms). Default 1000. */
   retryMs?: number;
   log?: (line: string) => void;
@@ -90,6 +92,7 @@ export class StateDirWatcher {
     if (name !== null && !this.o.names.includes(name)) return;
     this.events++;
     for (const n of name === null ? this.o.names : [name]) this.changed.add(n);
+    this.o.onChange?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -64,7 +64,9 @@ describe('firewall lock-out gate in planning', () => {
     expect(r.warnings.some((w) => w.includes('CLA6012') && w.includes('would be dropped by rule drop-ssh'))).toBe(true);
     const display = r.planned.payload.display as { warnings?: string[] };
     expect(display.warnings).toContainEqual(expect.stringMatching(/^CLA6012: the new firewall would lock you out, and --i-know-what-i-am-doing was given: SSH: /));
-    expect(r.planned.payload.steps.some((s) => s.op === 'firewall.apply')).toBe(true);
+    // The signed step says only the admin's side confirms it, and where the admin comes from.
+    const fw = r.planned.payload.steps.find((s) => s.op === 'firewall.apply');
+    expect(fw?.params).toMatchObject({ adminConfirm: true, adminProbe: { address: '10.0.1.50', ports: [22] } });
     expect(renderPlan(r.planned.payload)).toMatch(/⚠ CLA6012: the new firewall would lock you out/);
     // without the flag, the same files are refused by the same function
     const refused = await planFiles(host, readStateDirFiles(paths().stateDir), { request: 'lock myself out', engine: 'user', base: null, now: new Date(), env: SSH, observed: emptyObserved() });
@@ -78,6 +80,9 @@ describe('firewall lock-out gate in planning', () => {
     const r = await planFiles(host, readStateDirFiles(paths().stateDir), { request: 'ssh from inside only', engine: 'user', base: null, now: new Date('2026-11-21T12:00:00Z'), env: SSH, observed: emptyObserved({ hostId: host.hostId }) });
     if (!r.ok) throw new Error(r.problems.join('\n'));
     expect((r.planned.payload.display as { lockout?: string[] }).lockout).toContain('Current connection from 10.0.1.50 will remain active');
+    // Not flagged: no admin confirmation is asked for.
+    const fw = r.planned.payload.steps.find((s) => s.op === 'firewall.apply');
+    expect(fw && 'adminConfirm' in fw.params).toBe(false);
     const text = renderPlan(r.planned.payload);
     const box = text.slice(0, text.indexOf('└'));
     expect(box).toMatch(/│ Current connection from 10\.0\.1\.50 will remain active +│/);

@@ -88,14 +88,22 @@ async function startResponder(tokens: Map<string, string>, s: AcmeSettings, log:
   }
 }
 
-/** The account key for this directory: made once, 0600. */
-async function accountKey(dataDir: string, directoryUrl: string): Promise<Buffer> {
+/** The account key for this directory (made once, 0600) and the account's URL once known. */
+async function account(dataDir: string, directoryUrl: string): Promise<{ key: Buffer; url?: string; existed: boolean }> {
   const p = accountKeyPath(dataDir, directoryUrl);
-  if (existsSync(p)) return readFileSync(p);
+  if (existsSync(p)) {
+    let url: string | undefined;
+    try {
+      url = readFileSync(p.replace(/\.pem$/, '.url'), 'utf8').trim() || undefined;
+    } catch {
+      /* not recorded yet */
+    }
+    return { key: readFileSync(p), ...(url ? { url } : {}), existed: true };
+  }
   const key = await acme.crypto.createPrivateEcdsaKey();
   mkdirSync(dirname(p), { recursive: true, mode: 0o700 });
   writeFileSync(p, key, { mode: 0o600 });
-  return key;
+  return { key, existed: false };
 }
 
 /** What a failed request said, in one line: the CA's problem detail when it sent one. */
@@ -123,7 +131,11 @@ export async function orderCertificate(o: { spec: CertSpec; dataDir: string; roo
   const written = new Set<string>();
   const responder = await startResponder(tokens, settings, log);
   try {
-    const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey: await accountKey(o.dataDir, settings.directoryUrl), backoffAttempts: 12, backoffMin: 200, backoffMax: 3000 });
+    const acct = await account(o.dataDir, settings.directoryUrl);
+    const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey: acct.key, ...(acct.url ? { accountUrl: acct.url } : {}), backoffAttempts: 12, backoffMin: 200, backoffMax: 3000 });
+    // A known key whose URL was not recorded: look the account up (re-registering an
+    // existing account without a contact is an empty update, which a CA may refuse).
+    if (acct.existed && !acct.url) await client.createAccount({ onlyReturnExisting: true }).catch(() => undefined);
     const [key, csr] = await acme.crypto.createCsr({ commonName: spec.domains[0]!, altNames: spec.domains }, await acme.crypto.createPrivateEcdsaKey());
     const chain = await client.auto({
       csr,
@@ -146,6 +158,11 @@ export async function orderCertificate(o: { spec: CertSpec; dataDir: string; roo
         written.delete(challenge.token);
       },
     });
+    try {
+      writeFileSync(accountKeyPath(o.dataDir, settings.directoryUrl).replace(/\.pem$/, '.url'), client.getAccountUrl() + '\n', { mode: 0o600 });
+    } catch {
+      /* looked up again next time */
+    }
     return { keyPem: key.toString(), chainPem: chain.toString() };
   } catch (e) {
     throw new AcmeOrderError(spec.name, `certificate ${spec.name} (${spec.domains.join(', ')}): the ACME order at ${settings.directoryUrl} failed: ${describe(e)}`);

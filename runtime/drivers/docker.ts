@@ -1,5 +1,6 @@
 /**
- * The Docker Engine driver: the only module that changes Docker (through dockerode). It
+ * The Docker Engine driver: the only module that changes Docker (through the Engine API
+ * client of engine-api.ts; dockerode only for a remote DOCKER_HOST). It
  * implements the runtime's `Engine` together with `HostFs` (volume dirs, host files,
  * records) and the nft driver (firewall).
  *
@@ -9,24 +10,26 @@
  * limits, healthcheck (in ns), restart policy, and networks with their DNS aliases (the
  * first at create, the others connected before start).
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
 import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
 import { waitReady } from '../health.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, SECRET_REF } from '../secrets.js';
+import { dockerApiFor, followPull, type DockerApi } from './engine-api.js';
 import { HostFs } from './hostfs.js';
 
 export interface FirewallBackend {
   snapshot(): Promise<string>;
   /** Pre-flight: `nft -c` of the ruleset and of the current table's restoring text (runtime/firewall-backend.ts). */
   check(ruleset: string): Promise<void>;
-  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null>;
+  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean; adminProbe?: { address: string; ports: number[] } }): Promise<string | null>;
   restore(ruleset: string): Promise<void>;
 }
 
 export interface DockerEngineOptions {
-  docker?: Docker;
+  /** Default: `dockerApiFor(process.env)`. */
+  docker?: DockerApi;
   root: string;
   dataDir: string;
   /** The observer (runtime/observe/snapshot.ts); default: `observeBasic`. */
@@ -138,11 +141,11 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
 }
 
 export class DockerEngine implements Engine {
-  readonly docker: Docker;
+  readonly docker: DockerApi;
   readonly fs: HostFs;
 
   constructor(readonly opts: DockerEngineOptions) {
-    this.docker = opts.docker ?? new Docker();
+    this.docker = opts.docker ?? dockerApiFor(process.env);
     this.fs = new HostFs(opts.root, opts.dataDir);
   }
 
@@ -218,7 +221,7 @@ export class DockerEngine implements Engine {
   async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
     // docker follows a symlinked bind source on the host: each must stay under the root
     for (const m of spec.mounts) this.fs.containedPath(m.source);
-    let c: Docker.Container;
+    let c: { id: string };
     try {
       c = await this.docker.createContainer(createOptions(spec, env, this.opts.root, this.opts.hostId));
     } catch (e) {
@@ -368,7 +371,7 @@ export class DockerEngine implements Engine {
     try {
       await this.pull(ref);
     } catch (e) {
-      throw new ImageMissingError(ref, requested, `pulling it failed: ${(e as Error).message.replace(/^\(HTTP code \d+\) \w+ - /, '').trim()}`);
+      throw new ImageMissingError(ref, requested, `pulling it failed: ${(e as Error).message.replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim()}`);
     }
     return 'pulled';
   }
@@ -378,11 +381,16 @@ export class DockerEngine implements Engine {
     const timeoutMs = this.opts.pullTimeoutMs ?? 120_000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no answer from the registry within ${timeoutMs} ms`)), timeoutMs);
-      this.docker.modem.followProgress(stream, (err: Error | null) => {
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve();
-      });
+      followPull(stream).then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: Error) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
     });
   }
 
@@ -431,7 +439,7 @@ export class DockerEngine implements Engine {
   async firewallCheck(ruleset: string): Promise<void> {
     return this.fw().check(ruleset);
   }
-  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null> {
+  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean; adminProbe?: { address: string; ports: number[] } }): Promise<string | null> {
     return this.fw().apply(ruleset, confirmTimeoutMs, probes, opts);
   }
   firewallRestore(ruleset: string): Promise<void> {
@@ -446,7 +454,7 @@ export class DockerEngine implements Engine {
  * and this instance's `claude.os/host` (plan/types.ts managedBy); other instances'
  * containers are listed as unmanaged, their networks not at all.
  */
-export async function observeBasic(docker: Docker, fs: HostFs, hostId: string): Promise<ObservedState> {
+export async function observeBasic(docker: DockerApi, fs: HostFs, hostId: string): Promise<ObservedState> {
   const [nets, cons, imgs] = await Promise.all([docker.listNetworks(), docker.listContainers({ all: true }), docker.listImages()]);
   const networks = await Promise.all(
     nets

@@ -32,6 +32,34 @@ export interface CgroupStats {
   cpuTotalNs: number;
   systemCpuNs: number;
   onlineCpus: number;
+  netRxBytes?: number;
+  netTxBytes?: number;
+}
+
+/**
+ * Bytes received and sent by the process's network namespace (`/proc/<pid>/net/dev`, every
+ * interface but lo): a container's traffic, as `docker stats` NET I/O counts it.
+ */
+export function netDevBytes(pid: number, procRoot = '/proc'): { netRxBytes: number; netTxBytes: number } | null {
+  const text = read(join(procRoot, String(pid), 'net', 'dev'));
+  if (!text) return null;
+  return parseNetDev(text);
+}
+
+export function parseNetDev(text: string): { netRxBytes: number; netTxBytes: number } | null {
+  let rx = 0;
+  let tx = 0;
+  let seen = false;
+  for (const line of text.split('\n')) {
+    const m = /^\s*([^:\s]+):\s*(.*)$/.exec(line);
+    if (!m || m[1] === 'lo') continue;
+    const f = m[2]!.trim().split(/\s+/).map(Number);
+    if (f.length < 9 || !Number.isFinite(f[0]) || !Number.isFinite(f[8])) continue;
+    rx += f[0]!;
+    tx += f[8]!;
+    seen = true;
+  }
+  return seen ? { netRxBytes: rx, netTxBytes: tx } : null;
 }
 
 /** The host's total CPU time in ns (Docker's system_cpu_usage). */
@@ -61,7 +89,7 @@ export function cgroupStats(pid: number, onlineCpus: number, o: { procRoot?: str
     const cpu = cpuPath !== undefined ? Number(read(join(root, 'cpuacct', cpuPath, 'cpuacct.usage')) ?? read(join(root, 'cpu,cpuacct', cpuPath, 'cpuacct.usage'))) : NaN;
     if (!Number.isFinite(usage) || !Number.isFinite(cpu)) return null;
     const inactive = statValue(stat, 'total_inactive_file') ?? statValue(stat, 'inactive_file') ?? 0;
-    return { memoryBytes: Math.max(0, usage - inactive), ...(limit > 0 && limit < 2 ** 62 ? { memoryLimitBytes: limit } : {}), cpuTotalNs: cpu, systemCpuNs: systemNs, onlineCpus };
+    return { memoryBytes: Math.max(0, usage - inactive), ...(limit > 0 && limit < 2 ** 62 ? { memoryLimitBytes: limit } : {}), cpuTotalNs: cpu, systemCpuNs: systemNs, onlineCpus, ...(netDevBytes(pid, proc) ?? {}) };
   }
   const v2 = paths.get('');
   if (v2 !== undefined) {
@@ -72,7 +100,7 @@ export function cgroupStats(pid: number, onlineCpus: number, o: { procRoot?: str
     const usec = statValue(read(join(dir, 'cpu.stat')) ?? '', 'usage_usec');
     if (!Number.isFinite(usage) || usec === undefined) return null;
     const inactive = statValue(stat, 'inactive_file') ?? 0;
-    return { memoryBytes: Math.max(0, usage - inactive), ...(max !== 'max' ? { memoryLimitBytes: Number(max) } : {}), cpuTotalNs: usec * 1000, systemCpuNs: systemNs, onlineCpus };
+    return { memoryBytes: Math.max(0, usage - inactive), ...(max !== 'max' ? { memoryLimitBytes: Number(max) } : {}), cpuTotalNs: usec * 1000, systemCpuNs: systemNs, onlineCpus, ...(netDevBytes(pid, proc) ?? {}) };
   }
   return null;
 }

@@ -135,6 +135,7 @@ export async function listContainerFacts(docker: DockerLike, images: Set<string>
 interface RawStats {
   cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
   memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
 }
 
 /**
@@ -156,7 +157,9 @@ export async function oneShotStats(
     const systemCpuNs = s.cpu_stats?.system_cpu_usage ?? 0;
     const onlineCpus = s.cpu_stats?.online_cpus ?? s.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1;
     const limit = s.memory_stats?.limit;
+    const nets = Object.values(s.networks ?? {});
     return {
+      ...(nets.length ? { netRxBytes: nets.reduce((a, n) => a + (n.rx_bytes ?? 0), 0), netTxBytes: nets.reduce((a, n) => a + (n.tx_bytes ?? 0), 0) } : {}),
       memoryBytes: Math.max(0, usage - cache),
       memoryLimitBytes: limit && limit < 2 ** 62 ? limit : undefined,
       cpuTotalNs,

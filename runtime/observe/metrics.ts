@@ -89,6 +89,9 @@ export class MetricsStore {
       const key = c.replica && c.replica > 1 ? c.name : c.service;
       if (c.stats.cpuPercent !== undefined) this.record(`service.cpu_percent:${key}`, t, c.stats.cpuPercent);
       this.record(`service.memory_bytes:${key}`, t, c.stats.memoryBytes);
+      // Counters since the container started; rates are taken from their deltas (netRates).
+      if (c.stats.netRxBytes !== undefined) this.record(`service.net_rx_bytes:${key}`, t, c.stats.netRxBytes);
+      if (c.stats.netTxBytes !== undefined) this.record(`service.net_tx_bytes:${key}`, t, c.stats.netTxBytes);
     }
   }
 
@@ -159,4 +162,20 @@ function isPoint(p: unknown): p is Point {
 
 function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * Bytes per second from a counter series: the delta between neighbouring points over their
+ * gap. A counter that went down (the container was replaced or restarted) starts again:
+ * that interval is skipped rather than shown as a negative or a spike.
+ */
+export function counterRate(points: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 1; i < points.length; i++) {
+    const [t0, v0] = points[i - 1]!;
+    const [t1, v1] = points[i]!;
+    if (t1 <= t0 || v1 < v0) continue;
+    out.push([t1, Math.round((v1 - v0) / (t1 - t0))]);
+  }
+  return out;
 }

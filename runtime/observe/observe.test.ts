@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { RingBuffer } from './ring.js';
-import { COARSE_POINTS, FINE_POINTS, MetricsStore } from './metrics.js';
+import { COARSE_POINTS, counterRate, FINE_POINTS, MetricsStore } from './metrics.js';
 import { KEEP_LAST, parseSince, readRuntimeEvents, retain } from './events.js';
 import { parseMeminfo, parseProcStat, parseResolvConf, cpuPercentBetween } from './host.js';
 import { parseNetTable } from './ports.js';
 import { demuxLogs, fromDockerEvent } from './docker.js';
-import { cgroupStats } from './cgroup.js';
+import { cgroupStats, parseNetDev } from './cgroup.js';
 import { mkdirSync } from 'node:fs';
 import { buildSummary, cleanUntrusted, formatDuration, recentOf } from './summary.js';
 import { analyze } from './analyzers/index.js';
@@ -89,6 +89,31 @@ describe('RingBuffer', () => {
   });
   it('refuses a bad capacity', () => {
     expect(() => new RingBuffer(0)).toThrow(/positive integer/);
+  });
+});
+
+describe('network counters', () => {
+  it('sums every interface but lo from /proc/<pid>/net/dev', () => {
+    const text = [
+      'Inter-|   Receive                                                |  Transmit',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+      '    lo:  999999     10    0    0    0     0          0         0   999999     10    0    0    0     0       0          0',
+      '  eth0:    1500     12    0    0    0     0          0         0     4200     20    0    0    0     0       0          0',
+      '  eth1:     500      3    0    0    0     0          0         0      800      4    0    0    0     0       0          0',
+    ].join('\n');
+    expect(parseNetDev(text)).toEqual({ netRxBytes: 2000, netTxBytes: 5000 });
+    expect(parseNetDev('Inter-|\n face |\n    lo: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n')).toBeNull();
+  });
+  it('a rate is the delta over the gap; a counter that went down (a new container) is skipped, never negative', () => {
+    expect(counterRate([[100, 1000], [110, 3000], [120, 3000], [130, 500], [140, 1500]])).toEqual([[110, 200], [120, 0], [140, 100]]);
+    expect(counterRate([[100, 5]])).toEqual([]);
+  });
+  it('recordFacts keeps the counters per service', () => {
+    const store = new MetricsStore();
+    const c = { managed: true, service: 'web', name: 'web', stats: { memoryBytes: 1, cpuTotalNs: 0, systemCpuNs: 0, onlineCpus: 1, netRxBytes: 10, netTxBytes: 20 } } as unknown as ContainerFacts;
+    store.recordFacts({ collectedAt: '2026-12-04T00:00:00Z', host: { disks: [], memUsedBytes: 1 }, containers: [c] } as unknown as Facts);
+    expect(store.names()).toEqual(expect.arrayContaining(['service.net_rx_bytes:web', 'service.net_tx_bytes:web']));
+    expect(store.latest('service.net_tx_bytes:web')?.[1]).toBe(20);
   });
 });
 

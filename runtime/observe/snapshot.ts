@@ -1,7 +1,7 @@
 /**
  * The observer's planning snapshot: a read-only ObservedState (schemas/observed.schema.json)
  * of what Claude.OS manages, for the planner and for apply's stale-plan check. It only lists
- * and reads: Docker through dockerode (list containers, networks, images: one call each),
+ * and reads: Docker through the Engine API (drivers/engine-api.ts; list containers, networks, images: one call each),
  * the nft table through the injected driver, and the runtime's records in the data dir with
  * the files they name under CLAUDE_ROOT. Formats and hashes: plan/host-state.ts.
  *
@@ -15,6 +15,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
+import type { DockerApi } from '../drivers/engine-api.js';
 import { underRoot } from '../../common/paths.js';
 import {
   FIREWALL_RECORD,
@@ -35,7 +36,7 @@ import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SERVICE, managedBy } from '../.
 import type { ObservedContainer, ObservedNetwork, ObservedState, ObservedVolume } from '../../plan/types.js';
 
 export interface ObserveOptions {
-  docker: Docker;
+  docker: Pick<DockerApi, 'listContainers' | 'listNetworks' | 'listImages'>;
   /** CLAUDE_DATA_DIR: the runtime's records. */
   dataDir: string;
   /** CLAUDE_ROOT: volumes and host files are read under it. */

@@ -66,6 +66,10 @@ const APPROVALS =
 const AUDIT = 'the audit log cannot be turned off or cleared from a request; it is what records who changed what.';
 const HOST_ACCESS =
   "containers never get the host's root filesystem, the Docker socket, host devices or privileged mode: any of them is root on the host. Mount a volume from storage.yaml instead.";
+const ROOT_PASSWORD_SSH =
+  'root logging in over SSH with a password is the first thing scanners try: it is kept off. Log in as a user with an SSH key and sudo instead ("add user alice with sudo and ssh key ssh-ed25519 AAAA…").';
+const ENCODED =
+  'I do not decode and run hidden payloads: an encoded command is a command on the host, and Claude.OS never runs those. Describe the state you want in plain words instead.';
 const POLICY_ACCEPT = 'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 
 const DANGERS: { re: RegExp; reason: string }[] = [
@@ -76,7 +80,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   { re: /\b(wipe|erase|nuke|shred|destroy|format|purge|zero out)\b[^.]*\b(data|disks?|drives?|everything|volumes?|databases?|all|system|server|backups?|machine)\b/i, reason: WIPE },
   {
-    re: /\b(delete|remove|drop|clear|empty|trash)\b[^.]*\b(all|every|the|its|their)\s+(data|volumes?|backups?|files|tables?|records)\b|\bdrop\s+(the\s+)?(database|table)s?\b|\bfactory[- ]reset\b|\b(delete|remove|erase)\s+everything\b|\b(delete|remove|destroy)\s+(the\s+)?[a-z0-9-]+\s+(data|volume)s?\b/i,
+    re: /\b(delete|remove|drop|clear|empty|trash)\b[^.]*\b(all|every|the|its|their)\s+(data|volumes?|backups?|files|tables?|records)\b|\bdrop\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|all\s+)?(?:[\w-]+\s+)?(databases?|dbs?|tables?|schemas?)\b|\bfactory[- ]reset\b|\b(delete|remove|erase)\s+everything\b|\b(delete|remove|destroy)\s+(the\s+)?[a-z0-9-]+\s+(data|volume)s?\b/i,
     reason: WIPE,
   },
   {
@@ -91,7 +95,13 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approv\w*|confirm\w*|signatures?|signing|verification)\b|\b(don'?t|do not|never|stop|no need to)\s+(ask|prompt|check with)\w*\b[^.]*\b(confirm\w*|approv\w*|permission|first|before)\b|\bjust apply\b|\bauto[- ]?(approve|apply|confirm)\b|\b(apply|deploy|do|make|go ahead)\b[^.]*\bwithout\s+(asking|prompting|checking|confirming)\b|\bwithout\s+(asking|prompting)\s+(me|first|anyone)\b/i, reason: APPROVALS },
   { re: /\b(disable|turn off|stop|delete|remove|clear|wipe|erase)\b[^.]*\baudit\b/i, reason: AUDIT },
   { re: /\b(truncate|delete\s+from|drop)\b[^.]*\btables?\b/i, reason: WIPE },
-  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\bmount\b[^.]*\b(host'?s?\s+(root|file\s?system|disk|\/)|root\s+file\s?system|\/etc\b|\/var\/run\b|\/dev\b|\/proc\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
+  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
+  // Text that tries to close the fence around untrusted data, or speaks as a new instruction.
+  { re: /<\/?\s*(untrusted[-_ ]?data|system|instructions?|user|assistant)\b[^>]*>|\bnew\s+(system\s+)?instructions?\s*:|\b(end|close)\s+of\s+(untrusted|user)\s+(data|input)\b/i, reason: INJECTION },
+  // "decode and run: <base64>", "eval this", "echo … | base64 -d | sh".
+  { re: /\b(decode|decrypt|unbase64|base64)\b[^.]*\b(run|execute|exec|eval|apply|do)\b|\b(run|execute|exec|eval)\b[^.]*\b(decode[sd]?|base64|encoded|obfuscated)\b|\bbase64\s+-d\b/i, reason: ENCODED },
+  // Root over SSH with a password (not "disable root login").
+  { re: /\b(allow|enable|permit|let|turn on)\b[^.]*\broot\b[^.]*\b(log\s?-?ins?|ssh)\b(?![^.]*\b(key|keys)\s+only\b)|\bpermit_?\s?root_?\s?login\b[^.]*\b(yes|true|on)\b|\broot\b[^.]*\bpassword\b[^.]*\b(ssh|log\s?-?ins?)\b|\bssh\b[^.]*\broot\b[^.]*\bpassword\b/i, reason: ROOT_PASSWORD_SSH },
   { re: /\b(default|input|incoming)\s+(input\s+)?policy\b[^.]*\b(accept|allow|open)\b/i, reason: POLICY_ACCEPT },
   { re: /\bapprove\b[^.]*\b(yourself|itself|automatically|on my behalf|for me)\b|\bno need to (ask|check with|confirm)\b|\bmaintenance mode\b|\bdisable approvals?\b/i, reason: APPROVALS },
   { re: /\b(forget|ignore|override|drop|disregard)\s+(all\s+|any\s+)?(your|the)\s+(safety\s+)?(rules|instructions|guidelines|policy|policies)\b|^\s*system\s*:/i, reason: INJECTION },
@@ -428,6 +438,7 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
     return true;
   }
   if (handleSecrets(run, clause)) return true;
+  if (handleEnv(run, clause)) return true;
   if (handleCertificate(run, clause)) return true;
   if (handleSshConfig(run, clause)) return true;
   if (handleFirewall(run, clause)) return true;
@@ -436,11 +447,13 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
   if (handleTimezone(run, clause)) return true;
   if (handleJob(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
+  if (unknownServiceNamed(run, clause, verb)) return true;
   if ((verb === 'start' || verb === 'stop') && /\bback ?ups?\b|\bback(ing|ed)?[- ]up\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
   if (verb === 'remove' || verb === 'stop' || verb === 'start' || verb === 'restart') {
     if (handleLifecycle(run, clause, verb)) return true;
   }
   if (handleTroubleshoot(run, clause)) return true;
+  if (verb === 'add' && unknownApp(run, clause)) return true;
   let understood = false;
   if (verb === 'add' || verb === undefined) understood = handleKnownImages(run, clause, verb) || understood;
   if (run.clauseBlocked) return true;
@@ -553,6 +566,9 @@ const KNOWN_IMAGES: { re: RegExp; name: string; image: string; port: number; rol
   { re: /\bgitea\b/i, name: 'gitea', image: 'gitea/gitea:1', port: 3000, role: 'app', local: false },
   { re: /\buptime[- ]?kuma\b/i, name: 'uptime-kuma', image: 'louislam/uptime-kuma:1', port: 3001, role: 'app', local: false },
   { re: /\bminio\b/i, name: 'minio', image: 'minio/minio:latest', port: 9000, role: 'storage', local: false },
+  { re: /\badminer\b/i, name: 'adminer', image: 'adminer:4', port: 8080, role: 'app', local: false },
+  { re: /\bphp\s?my\s?admin\b/i, name: 'phpmyadmin', image: 'phpmyadmin:5', port: 80, role: 'app', local: false },
+  { re: /\bpg\s?admin\b/i, name: 'pgadmin', image: 'dpage/pgadmin4:8', port: 80, role: 'app', local: false },
 ];
 
 /** Services of KNOWN_IMAGES a clause asks for (not an image reference written out). */
@@ -657,6 +673,33 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
   }
   if (run.added.length > 0) wireStack(run);
   return did;
+}
+
+/** Words after a change verb that are not a service's name. */
+const PLAIN_NOT_SERVICES = new Set(
+  'everything all each every both them it that this those these him her everyone nothing anything something sudo access root password passwords login logins traffic ssh http https nightly daily weekly hourly server machine host system box computer stack things stuff of to for on in at by with from up down back off over out per'.split(' '),
+);
+
+/** Words after "add" that are not an app's name. */
+const NOT_APPS = new Set(
+  'a an the some another one two three new second more extra my our me us it them this that service services container containers app application server web website site database db cache queue proxy reverse load balancer worker user users account group key ssh port ports rule firewall job cron backup backups volume memory ram cpu replica replicas instance instances limit label env environment variable secret certificate cert tls https http domain hostname timezone healthcheck health check network dependency monitoring metrics dashboard'.split(' '),
+);
+
+/**
+ * "add foobar on port 8082 so I can look at the database": the app named after the verb is
+ * one I know no image for. Its port and other settings are never applied to another service
+ * (the database mentioned later); asked, nothing changed.
+ */
+function unknownApp(run: Run, clause: string): boolean {
+  if ((!hasModifier(clause) && findPorts(clause).length === 0) || findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
+  const m = /\b(?:add|install|deploy|set ?up|spin up|launch|run|provision)\s+(?:(?:a|an|the|some|another|new)\s+)*([a-z][a-z0-9_.-]*)/i.exec(clause);
+  if (!m) return false;
+  const word = m[1]!.toLowerCase();
+  if (NOT_APPS.has(word) || getService(run, word) || findServiceMentions(word).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(word))) return false;
+  if (findSizes(word).length > 0 || /^\d/.test(word)) return false;
+  run.questions.push(`I don't know which image ${word} runs from, so I added nothing and changed nothing else. Say "add ${word} from image IMAGE${findPorts(clause)[0] ? ` on port ${findPorts(clause)[0]}` : ''}".`);
+  run.clauseBlocked = true;
+  return true;
 }
 
 function hasModifier(clause: string): boolean {
@@ -952,6 +995,7 @@ function handleJob(run: Run, clause: string): boolean {
   const script = /(?:^|\s)((?:(?:sh|bash|python3?|node|php|ruby|perl)\s+)?(?:\/[\w.\/-]+|[\w-]+\.(?:sh|py|js|rb|php|pl)))(?=\s|$|[,.](?:\s|$))/.exec(clause);
   const command = quoted[0] ?? script?.[1];
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
+  if (!command && scheduledLifecycle(run, clause, schedule)) return true;
   if (!command) {
     // A new time for the job under discussion.
     if (!/\b(that|it|the job|this job|the task|instead|cron)\b/.test(t) || jobs.length === 0) return false;
@@ -987,6 +1031,48 @@ function handleJob(run: Run, clause: string): boolean {
   run.ws.append('scheduled.yaml', JOBS, { name: unique, schedule: schedule.cron, container, command });
   mentionFocus(run, container);
   run.lines.push(`+ job ${unique}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron})`);
+  return true;
+}
+
+/** Commands that make a service re-read its configuration, by template. */
+const RELOAD_COMMANDS: Record<string, string> = {
+  nginx: 'nginx -s reload',
+  caddy: 'caddy reload --config /etc/caddy/Caddyfile',
+  postgres: 'pg_ctl reload -D /var/lib/postgresql/data',
+  prometheus: 'kill -HUP 1',
+};
+
+/**
+ * "every sunday at 2am reload nginx": a scheduled reload is a job running the service's own
+ * reload command inside it. A scheduled restart or stop is not something a job inside the
+ * container can do: said, nothing changed.
+ */
+function scheduledLifecycle(run: Run, clause: string, schedule: { cron: string; words: string }): boolean {
+  const t = clause.toLowerCase();
+  const act = /\b(reload|restart|reboot|bounce|recreate|stop|start)\b/.exec(t)?.[1];
+  if (!act) return false;
+  // A schedule said as one ("stop redis for now" is not).
+  if (!/\b(every|each|daily|nightly|weekly|monthly|hourly|weekdays?|weekends?|twice|once)\b|\bon\s+(sun|mon|tue|wed|thu|fri|sat)[a-z]*s?\b/.test(t)) return false;
+  const names = targetsIn(run, clause).names;
+  const name = names[0] ?? (/\b(it|that|this)\b/.test(t) ? focusTargets(run)[0] : undefined);
+  if (!name) {
+    run.questions.push(`Which service should ${act} ${schedule.words}? (${services(run).map((s) => s.name).join(', ') || 'there are no services yet'})`);
+    return true;
+  }
+  const svc = getService(run, name)!;
+  const reload = RELOAD_COMMANDS[templateOf(svc) ?? repoOf(svc.image)];
+  if (act !== 'reload' || !reload) {
+    run.questions.push(
+      `Not done: ${act} ${name} ${schedule.words}. Jobs run a command inside a service's container, so they cannot ${act === 'reload' ? `reload ${name} (I know no reload command for ${svc.image})` : `${act} the container itself`}. Say the command to run, e.g. "run '<command>' in ${name} ${schedule.words}".`,
+    );
+    return true;
+  }
+  const jobs = run.ws.items<{ name: string }>('scheduled.yaml', JOBS);
+  let unique = `${name}-reload`;
+  for (let k = 2; jobs.some((j) => j.name === unique); k++) unique = `${name}-reload-${k}`;
+  run.ws.append('scheduled.yaml', JOBS, { name: unique, schedule: schedule.cron, container: name, command: reload });
+  mentionFocus(run, name);
+  run.lines.push(`+ job ${unique}: runs "${reload}" inside ${name} ${schedule.words} (${schedule.cron})`);
   return true;
 }
 
@@ -1072,6 +1158,78 @@ function removeService(run: Run, name: string): void {
   run.focus = run.focus.filter((f) => f !== name);
 }
 
+// ── environment variables ──────────────────────────────────────────────────
+
+const SECRETISH = /(PASS(WORD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/;
+
+/** "set LOG_LEVEL=debug on api", "set the env var LOG_LEVEL to debug for api". */
+function handleEnv(run: Run, clause: string): boolean {
+  const pairs: [string, string][] = [];
+  for (const m of clause.matchAll(/(?<![\w${}])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s,;]*)/g)) {
+    if (!/[A-Z]/.test(m[1]!) && !/\b(env|environment|variable|var)\b/i.test(clause)) continue;
+    pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '')]);
+  }
+  const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
+  if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
+  if (pairs.length === 0) return false;
+  const rest = pairs.reduce((c, [k, v]) => c.replace(`${k}=${v}`, ' ').replace(k, ' '), clause);
+  const named = targetsIn(run, rest).names;
+  const unknown = /\b(?:on|for|in|of)\s+(?:the\s+)?([a-z][a-z0-9-]*)(?:\s+(?:service|container))?\s*$/i.exec(rest.trim());
+  if (named.length === 0 && unknown && !['it', 'that', 'this', 'them', 'all', 'every', 'each'].includes(unknown[1]!.toLowerCase())) {
+    run.notes.push(`There is no service ${unknown[1]!.toLowerCase()}, so nothing was changed (services: ${services(run).map((s) => s.name).join(', ') || 'none yet'}).`);
+    return true;
+  }
+  const targets = named.length > 0 ? named : focusTargets(run);
+  if (targets.length === 0) {
+    run.questions.push(`Which service should get ${pairs.map(([k]) => k).join(', ')}? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'})`);
+    return true;
+  }
+  for (const [k, v] of pairs) {
+    if (SECRETISH.test(k.toUpperCase())) {
+      run.questions.push(`Not done: ${k} looks like a secret, and a value typed here would be written in plain text. Run \`claude secret set ${k.toLowerCase()}\`, then say "use secret ${k.toLowerCase()} as ${k} for ${targets[0]}".`);
+      continue;
+    }
+    for (const name of targets) {
+      run.ws.set('services.yaml', svcPath(run, name, 'environment', k), v);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: environment ${k}=${v}`);
+    }
+  }
+  return true;
+}
+
+// ── services that do not exist ─────────────────────────────────────────────
+
+/**
+ * "give mysql-prod 2 GB of memory" when there is no mysql-prod: a change, stop, restart or
+ * removal naming a service that does not exist changes nothing, and says so. The name is the
+ * word right after the verb (or before "'s"), one that looks like a service name (a product
+ * word with a suffix, or a word with a dash or digit) and is not one of the services.
+ */
+function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): boolean {
+  if (verb !== 'change' && verb !== 'scale' && verb !== 'stop' && verb !== 'start' && verb !== 'restart' && verb !== 'remove') return false;
+  const t = clause.toLowerCase();
+  const have = services(run).map((s) => s.name);
+  const cands: string[] = [];
+  const re =
+    /\b(?:give|limit|cap|restrict|allocate|scale|resize|restart|reload|stop|start|remove|delete|upgrade|downgrade|move|bump|raise|lower|increase|decrease|change|set)\s+(?:the\s+)?([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[a-z]+[0-9][a-z0-9]*)(?:'s)?\b|\b([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[a-z]+[0-9][a-z0-9]*)'s\s+(?:memory|ram|cpu|port|replicas?|image|version)\b/g;
+  for (const m of t.matchAll(re)) cands.push((m[1] ?? m[2])!);
+  // A plain word in the same place, when what follows makes it the object: "give foo 2 GB",
+  // "restart foo", "scale foo to 3", "foo's memory".
+  const plain =
+    /\b(?:give|limit|cap|restrict|allocate|scale|resize|restart|reload|stop|start|remove|delete|upgrade|downgrade|bump|raise|lower|increase|decrease)\s+(?:the\s+)?([a-z][a-z0-9]*)(?='s\b|\s+\d|\s+(?:to|at|down|up|back|service|container)\b|\s*$)|\b([a-z][a-z0-9]*)'s\s+(?:memory|ram|cpu|port|replicas?|image|version)\b/g;
+  for (const m of t.matchAll(plain)) {
+    const w = (m[1] ?? m[2])!;
+    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || (/ing$/.test(w) && /^\s+(up|down|back|off|out|over)\b/.test(t.slice(m.index! + m[0].length))) || findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w))) continue;
+    cands.push(w);
+  }
+  const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
+  if (!missing) return false;
+  if (findImageRefs(clause).some((r) => r.includes(missing))) return false;
+  run.notes.push(`There is no service ${missing}, so nothing was changed. The services are: ${have.join(', ') || 'none yet'}. To add it, say "add ${missing} from image …".`);
+  return true;
+}
+
 // ── modifiers: memory, cpu, ports, replicas, connections, version ──────────
 
 function handleModifiers(run: Run, clause: string): boolean {
@@ -1093,7 +1251,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   };
 
   // Only reachable from the other containers: no host port at all.
-  if (/\b(only|just)\b[^.]*\b(other\s+)?(containers|services)\b|\bnot\s+(from|on)\s+the\s+host\b|\binternal(ly)?\s+only\b|\bno\s+host\s+ports?\b|\b(unpublish|stop publishing)\b/.test(t) && !findCidrs(t).length) {
+  if (/\b(only|just)\b[^.]*\b(other\s+)?(containers|services)\b|\bnot\s+(from|on)\s+the\s+host\b|\binternal(ly)?\s+only\b|\bno\s+host\s+ports?\b|\b(unpublish|stop publishing|unexpose)\b|\b(don'?t|do not|never|no longer|stop)\s+(expos|publish)\w*\b|\bnot\s+(be\s+)?(exposed|published)\b/.test(t) && !findCidrs(t).length) {
     const names = targets((s) => (s.ports ?? []).length > 0);
     for (const name of names) {
       run.ws.delete('services.yaml', svcPath(run, name, 'ports'));
@@ -1928,7 +2086,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
-  const userWord = /\b(?:user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  const userWord = /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!for\b|called\b|named\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+    asPerson(t) ??
     /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
@@ -1987,6 +2146,19 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     if (!keyText && !sudo) run.notes.push(`User ${name} already exists.`);
   }
   return true;
+}
+
+/**
+ * "add erin as an admin with sudo", "create dave as a user", "add frank with sudo": a person
+ * named right after the verb, never a service or product word.
+ */
+function asPerson(t: string): RegExpExecArray | undefined {
+  const m = /\b(?:add|create|make|set up|onboard)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:as\s+(?:an?\s+)?(?:(?:new|sudo|admin|regular|normal|standard|privileged|unprivileged)\s+)?(?:user|admin|administrator|sudoer|superuser|operator|developer|login)\b|with\s+(?:sudo|admin|root access|administrator)\b)/.exec(t);
+  if (!m) return undefined;
+  const n = m[1]!;
+  if (['a', 'an', 'the', 'new', 'me', 'us', 'it', 'them', 'him', 'her', 'user', 'service', 'container'].includes(n)) return undefined;
+  if (findServiceMentions(n).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(n))) return undefined;
+  return m;
 }
 
 // ── hostname, timezone ─────────────────────────────────────────────────────

@@ -39,7 +39,7 @@ export class Charts {
         legend: { show: names.length > 1 || names[0] !== 'host' },
         scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(unit === '%' ? 5 : 1, max * 1.1)] } },
         axes: [{ stroke: '#6b7280', grid: { stroke: '#eef0f3' } }, { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, size: 50 }],
-        series: [{}, ...names.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true, value: (_u, v) => (v === null || v === undefined ? '–' : `${v}${unit === '%' ? ' %' : ' MB'}`) }))],
+        series: [{}, ...names.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true, value: (_u, v) => (v === null || v === undefined ? '–' : `${v} ${unit}`) }))],
       };
       const plot = new uPlot(opts, data, container);
       c = { plot, sig, container };

@@ -129,6 +129,9 @@ function renderMetrics(m) {
   charts.draw('host-mem', $('#chart-host-mem'), ['host'], [m.host.memory.map(mb)], 'MB');
   charts.draw('svc-cpu', $('#chart-svc-cpu'), names, names.map((n) => m.services[n].cpu), '%');
   charts.draw('svc-mem', $('#chart-svc-mem'), names, names.map((n) => m.services[n].memory.map(mb)), 'MB');
+  const kbs = (p) => [p[0], Math.round((p[1] / 1024) * 10) / 10];
+  charts.draw('svc-rx', $('#chart-svc-rx'), names, names.map((n) => (m.services[n].rx ?? []).map(kbs)), 'KB/s');
+  charts.draw('svc-tx', $('#chart-svc-tx'), names, names.map((n) => (m.services[n].tx ?? []).map(kbs)), 'KB/s');
 }
 
 function renderEvents(events) {

@@ -1,0 +1,261 @@
+/**
+ * A small Docker Engine API client over the unix socket (node:http), with dockerode's
+ * method names and reply shapes for the calls Claude.OS makes: the runtime's driver
+ * (drivers/docker.ts: create, start, stop, remove, rename, networks, image check and pull,
+ * `docker exec` for readiness probes) and the observer (lists, inspect, stats, logs, events).
+ *
+ * Why not dockerode itself: loading it costs ~300 ms of CPU and ~23 MB of memory, because it
+ * loads its ssh transport (ssh2) and its BuildKit session (grpc, protobufjs) eagerly, for
+ * every command. That was a quarter of a one-service `claude apply` and most of the
+ * reconciler daemon's memory (docs/runtime.md, "Performance"). Any other DOCKER_HOST (tcp,
+ * ssh, TLS) still goes through dockerode, which honours all of them: `dockerApiFor`.
+ *
+ * Errors are `EngineApiError` with dockerode's `statusCode` and its message form
+ * `(HTTP code N) <reason> - <Docker's message>`, so callers handle both alike.
+ */
+import { STATUS_CODES, request, type IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
+import type { Duplex, Readable } from 'node:stream';
+import type Docker from 'dockerode';
+
+export class EngineApiError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+    /** Docker's own message. */
+    readonly reason = message,
+  ) {
+    super(message);
+    this.name = 'EngineApiError';
+  }
+}
+
+/** A `docker exec` instance (dockerode's Exec, the parts used). */
+export interface ExecApi {
+  start(o: { hijack: boolean; stdin: boolean }): Promise<NodeJS.ReadableStream & { destroy(): void }>;
+  inspect(): Promise<{ ExitCode: number | null; Running?: boolean }>;
+}
+
+/** A container (dockerode's Container, the parts used). */
+export interface ContainerApi {
+  inspect(): Promise<Docker.ContainerInspectInfo>;
+  start(): Promise<unknown>;
+  stop(o: { t: number }): Promise<unknown>;
+  remove(o: { force: boolean; v: boolean }): Promise<unknown>;
+  rename(o: { name: string }): Promise<unknown>;
+  exec(o: { Cmd: string[]; AttachStdout: boolean; AttachStderr: boolean }): Promise<ExecApi>;
+  stats(o: Record<string, unknown>): Promise<unknown>;
+  logs(o: Record<string, unknown>): Promise<unknown>;
+}
+
+/** A network (dockerode's Network, the parts used). */
+export interface NetworkApi {
+  inspect(): Promise<unknown>;
+  connect(o: { Container: string; EndpointConfig?: { Aliases?: string[] } }): Promise<unknown>;
+  disconnect(o: { Container: string; Force?: boolean }): Promise<unknown>;
+  remove(): Promise<unknown>;
+}
+
+/** What the runtime needs from a Docker client; dockerode's Docker fits it. */
+export interface DockerApi {
+  listContainers(opts: { all: boolean }): Promise<Docker.ContainerInfo[]>;
+  listImages(): Promise<Docker.ImageInfo[]>;
+  listNetworks(): Promise<Docker.NetworkInspectInfo[]>;
+  getContainer(id: string): ContainerApi;
+  createContainer(o: Docker.ContainerCreateOptions): Promise<{ id: string }>;
+  getNetwork(name: string): NetworkApi;
+  createNetwork(o: Docker.NetworkCreateOptions): Promise<unknown>;
+  getImage(ref: string): { inspect(): Promise<unknown> };
+  /** The progress stream of a pull (JSON lines); `followPull` waits for its end. */
+  pull(ref: string): Promise<NodeJS.ReadableStream>;
+  getEvents(opts: Record<string, unknown>): Promise<NodeJS.ReadableStream>;
+}
+
+const API = '/v1.41';
+
+function query(o: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    const s = typeof v === 'object' ? JSON.stringify(v) : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(s)}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** An image reference in a URL path: its slashes stay (Docker's route takes them). */
+const imagePath = (ref: string) => ref.split('/').map(encodeURIComponent).join('/');
+
+async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+async function apiError(res: IncomingMessage): Promise<EngineApiError> {
+  const body = (await readAll(res)).toString('utf8');
+  let msg = body.trim();
+  try {
+    msg = (JSON.parse(body) as { message?: string }).message ?? msg;
+  } catch {
+    /* not JSON */
+  }
+  const code = res.statusCode ?? 500;
+  return new EngineApiError(`(HTTP code ${code}) ${(STATUS_CODES[code] ?? 'error').toLowerCase()} - ${msg}`, code, msg);
+}
+
+interface Call {
+  method?: 'GET' | 'POST' | 'DELETE';
+  body?: unknown;
+  /** Ask for a raw stream (`docker exec` output): the connection is upgraded when Docker agrees. */
+  hijack?: boolean;
+}
+
+export class EngineClient implements DockerApi {
+  constructor(readonly socketPath = '/var/run/docker.sock') {}
+
+  /** The response stream of a call (status checked: 4xx/5xx reject with EngineApiError). */
+  stream(path: string, c: Call = {}): Promise<Readable | Duplex> {
+    return new Promise((resolve, reject) => {
+      const body = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body));
+      const headers: Record<string, string | number> = { host: 'docker' };
+      if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
+      if (c.hijack) Object.assign(headers, { connection: 'Upgrade', upgrade: 'tcp' });
+      const req = request({ socketPath: this.socketPath, path: API + path, method: c.method ?? 'GET', headers }, (res) => {
+        if ((res.statusCode ?? 500) >= 400) apiError(res).then(reject, reject);
+        else resolve(res);
+      });
+      // Docker answers 101 to an upgrade: the socket is then the exec's raw stream.
+      req.on('upgrade', (_res, socket, head) => {
+        if (head.length) socket.unshift(head);
+        resolve(socket);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  private async json<T>(path: string, c: Call = {}): Promise<T> {
+    const buf = await readAll(await this.stream(path, c));
+    return (buf.length ? JSON.parse(buf.toString('utf8')) : null) as T;
+  }
+
+  private async call(path: string, c: Call): Promise<void> {
+    await readAll(await this.stream(path, c));
+  }
+
+  listContainers(opts: { all: boolean }): Promise<Docker.ContainerInfo[]> {
+    return this.json(`/containers/json${query({ all: opts.all })}`);
+  }
+
+  listImages(): Promise<Docker.ImageInfo[]> {
+    return this.json('/images/json');
+  }
+
+  listNetworks(): Promise<Docker.NetworkInspectInfo[]> {
+    return this.json('/networks');
+  }
+
+  async createContainer(o: Docker.ContainerCreateOptions): Promise<{ id: string }> {
+    const { name, ...body } = o;
+    const r = await this.json<{ Id: string }>(`/containers/create${query({ name })}`, { method: 'POST', body });
+    return { id: r.Id };
+  }
+
+  getContainer(id: string): ContainerApi {
+    const base = `/containers/${encodeURIComponent(id)}`;
+    return {
+      inspect: () => this.json<Docker.ContainerInspectInfo>(`${base}/json`),
+      start: () => this.call(`${base}/start`, { method: 'POST' }),
+      stop: (o) => this.call(`${base}/stop${query(o)}`, { method: 'POST' }),
+      remove: (o) => this.call(`${base}${query(o)}`, { method: 'DELETE' }),
+      rename: (o) => this.call(`${base}/rename${query(o)}`, { method: 'POST' }),
+      exec: async (o) => {
+        const { Id } = await this.json<{ Id: string }>(`${base}/exec`, { method: 'POST', body: o });
+        return {
+          start: (s) => this.stream(`/exec/${Id}/start`, { method: 'POST', body: { Detach: false, Tty: false }, hijack: s.hijack }),
+          inspect: () => this.json<{ ExitCode: number | null; Running?: boolean }>(`/exec/${Id}/json`),
+        };
+      },
+      stats: (o) => this.json<unknown>(`${base}/stats${query(o)}`),
+      logs: async (o) => {
+        const q = query({ ...o, stdout: Boolean(o['stdout']), stderr: Boolean(o['stderr']), timestamps: Boolean(o['timestamps']), follow: Boolean(o['follow']) });
+        const s = await this.stream(`${base}/logs${q}`);
+        return o['follow'] ? s : readAll(s);
+      },
+    };
+  }
+
+  getNetwork(name: string): NetworkApi {
+    const base = `/networks/${encodeURIComponent(name)}`;
+    return {
+      inspect: () => this.json<unknown>(base),
+      connect: (o) => this.call(`${base}/connect`, { method: 'POST', body: o }),
+      disconnect: (o) => this.call(`${base}/disconnect`, { method: 'POST', body: o }),
+      remove: () => this.call(base, { method: 'DELETE' }),
+    };
+  }
+
+  createNetwork(o: Docker.NetworkCreateOptions): Promise<unknown> {
+    return this.json('/networks/create', { method: 'POST', body: o });
+  }
+
+  getImage(ref: string): { inspect(): Promise<unknown> } {
+    return { inspect: () => this.json<unknown>(`/images/${imagePath(ref)}/json`) };
+  }
+
+  /** POST /images/create: a reference without a tag or digest pulls `latest` (as `docker pull` does), never every tag. */
+  pull(ref: string): Promise<NodeJS.ReadableStream> {
+    const lastPart = ref.slice(ref.lastIndexOf('/') + 1);
+    const tagged = ref.includes('@') || lastPart.includes(':');
+    return this.stream(`/images/create${query({ fromImage: ref, ...(tagged ? {} : { tag: 'latest' }) })}`, { method: 'POST' });
+  }
+
+  getEvents(o: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
+    return this.stream(`/events${query(o)}`);
+  }
+}
+
+/**
+ * Waits for the end of a pull's progress stream (JSON lines); rejects with the first error
+ * line Docker sends (a pull that fails after it started still answers 200).
+ */
+export function followPull(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let rest = '';
+    let failed: Error | null = null;
+    const line = (l: string) => {
+      if (!l.trim() || failed) return;
+      try {
+        const o = JSON.parse(l) as { error?: string; errorDetail?: { message?: string } };
+        if (o.error || o.errorDetail) failed = new Error(o.errorDetail?.message ?? o.error ?? 'the pull failed');
+      } catch {
+        /* a partial or non-JSON line: progress only */
+      }
+    };
+    stream.on('data', (d: Buffer | string) => {
+      rest += d.toString();
+      const lines = rest.split('\n');
+      rest = lines.pop() ?? '';
+      lines.forEach(line);
+    });
+    stream.on('end', () => {
+      line(rest);
+      if (failed) reject(failed);
+      else resolve();
+    });
+    stream.on('error', reject);
+  });
+}
+
+/**
+ * The client for an environment: the light one for the local socket (no DOCKER_HOST, or
+ * DOCKER_HOST=unix://…), dockerode for anything else (tcp, ssh, TLS).
+ */
+export function dockerApiFor(env: Record<string, string | undefined>): DockerApi {
+  const host = env.DOCKER_HOST;
+  if (!host) return new EngineClient();
+  if (host.startsWith('unix://')) return new EngineClient(host.slice('unix://'.length));
+  const Dockerode = createRequire(import.meta.url)('dockerode') as typeof Docker;
+  return new Dockerode() as unknown as DockerApi;
+}
