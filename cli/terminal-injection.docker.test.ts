@@ -90,7 +90,7 @@ afterAll(async () => {
 
 it('a hostile explanation cannot clear the screen, fake the box or conceal the real prompt', async () => {
   const env = [`CLAUDE_STATE_DIR=${join(dir, 'state')}`, `CLAUDE_DATA_DIR=${join(dir, 'data')}`, `CLAUDE_ROOT=${join(dir, 'root')}`];
-  tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '80', 'env', ...env, process.execPath, child.script, 'give postgres more memory');
+  tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '80', 'env', ...env, process.execPath, child.script, 'give postgres more memory and open ssh to everyone');
   tmux('set-option', '-t', session, 'remain-on-exit', 'on');
   const s = await waitFor((x) => /Proceed\? \[yes\/no\/modify\]|Apply these changes\? \[yes\/no\/modify\] *$/m.test(x.trimEnd()) && x.includes('ssh-anywhere'), 'the real prompt');
   expect(server.requests.length).toBe(1);

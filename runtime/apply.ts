@@ -52,6 +52,7 @@ import {
   appliedPlanIds,
   checkBase,
   checkConfirmation,
+  securityYamlChange,
   PlanRefusedError,
   ReplayError,
   StalePlanError,
@@ -973,7 +974,16 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
         await checkStateRepo(opts.stateDir);
       }
       firewallChecked = await firewallPreflight(opts.engine, payload);
-      confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm });
+      // Every security.yaml change is confirmed (V9), also one that makes no security step.
+      const extra: PlanStep[] = [];
+      if (opts.stateDir) {
+        const head = stateHead(opts.stateDir);
+        const { openStateRepo } = await import('./state/repo.js');
+        const before = head ? (await (await openStateRepo(opts.stateDir, { now: opts.now })).filesAt(head))['security.yaml'] : undefined;
+        const change = securityYamlChange(before, payload.desired.files['security.yaml']);
+        if (change) extra.push(change);
+      }
+      confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm }, extra);
     } catch (e) {
       if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);
       if (e instanceof FirewallRulesetError) onEvent({ type: 'reconcile.refused', planId: payload.id, clause: e.clause, step: e.step, error: e.message });

@@ -94,6 +94,21 @@ describe('audit log', () => {
     expect(!v.ok && v.message).toContain('seq 4 is on line 5');
   });
 
+  it('reports time going backwards (the clock set back) although the chain is intact', async () => {
+    const d = tempDir();
+    await fill(d, 3);
+    // The clock set back a day, then two more records: every hash still links.
+    const back = clock(Date.parse('2026-03-03T05:06:07Z'));
+    await appendAudit(d, { actor: 'alice', event: 'plan.applied', planId: 'plan-old', details: {} }, back);
+    await appendAudit(d, { actor: 'alice', event: 'plan.applied', planId: 'plan-old2', details: {} }, back);
+    expect(verifyAudit(d)).toEqual({ ok: false, line: 4, reason: 'clock', message: 'line 4 (seq 4) is dated 2026-03-03T05:06:08.000Z, before line 3 (2026-03-04T05:06:10.000Z): the clock was set back' });
+    // A clock that stays put (the same second) is not "backwards".
+    const e = tempDir();
+    const same = () => new Date('2026-03-04T05:06:07Z');
+    for (let i = 0; i < 3; i++) await appendAudit(e, { actor: 'a', event: 'plan.applied', planId: null, details: {} }, same);
+    expect(verifyAudit(e)).toMatchObject({ ok: true, records: 3 });
+  });
+
   it('detects a malformed line', async () => {
     const d = tempDir();
     await fill(d, 3);

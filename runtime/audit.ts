@@ -68,7 +68,10 @@ export interface AuditRecord {
 export type AuditVerifyResult =
   /** `torn`: lines holding a record cut by a crash mid-write (skipped; the chain continues past them). */
   | { ok: true; records: number; head: string; torn?: number[] }
-  | { ok: false; line: number; reason: 'edited' | 'deleted' | 'reordered' | 'malformed'; message: string };
+  | { ok: false; line: number; reason: 'edited' | 'deleted' | 'reordered' | 'malformed' | 'clock'; message: string };
+
+/** How far a record's time may be before the previous one's before it counts as the clock set back. */
+export const CLOCK_SLACK_MS = 1000;
 
 export class AuditSecretError extends Error {
   constructor() {
@@ -274,7 +277,9 @@ function isRecord(x: unknown): x is AuditRecord {
  * - `edited`: a record's hash does not match its content, or the next record's `prev` does
  *   not match it (edited and re-hashed), or the last record differs from `audit.head`;
  * - `deleted`: a `seq` is missing (or the log is shorter than `audit.head` says);
- * - `reordered`: a `seq` appears out of order.
+ * - `reordered`: a `seq` appears out of order;
+ * - `clock`: the chain is sound but a record is dated before the one it follows (by more
+ *   than CLOCK_SLACK_MS): the clock was set back, e.g. to revive an expired plan.
  */
 export function verifyAudit(dataDir: string): AuditVerifyResult {
   const file = join(dataDir, AUDIT_FILE);
@@ -296,6 +301,7 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
   let prevLine: string | null = null;
   const torn: number[] = [];
   let prevRec: AuditRecord | null = null;
+  let backwards: { line: number; message: string } | null = null;
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const r = records[i];
@@ -334,6 +340,10 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
       }
       return { ok: false, line: lineNo - 1, reason: 'edited', message: `line ${lineNo - 1} (seq ${r.seq - 1}) was edited: line ${lineNo} no longer links to it` };
     }
+    // Time going backwards (the clock was set back): reported once the chain itself is sound.
+    if (!backwards && prevRec && Date.parse(r.ts) < Date.parse(prevRec.ts) - CLOCK_SLACK_MS) {
+      backwards = { line: lineNo, message: `line ${lineNo} (seq ${r.seq}) is dated ${r.ts}, before line ${lineNo - 1} (${prevRec.ts}): the clock was set back` };
+    }
     prevLine = lines[i] as string;
     prevRec = r;
   }
@@ -364,6 +374,60 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
       }
     }
   }
+  if (backwards) return { ok: false, line: backwards.line, reason: 'clock', message: backwards.message };
   const lastRec = prevRec;
   return { ok: true, records: lines.length - torn.length, head: lastRec ? lastRec.hash : ZERO_HASH, ...(torn.length ? { torn } : {}) };
+}
+
+/**
+ * The latest time this host has recorded: the last audit record's `ts` and the latest
+ * `appliedAt` in applied-plans.jsonl (both written with the clock of their day). A clock that
+ * reads earlier than this was set back; the runtime refuses every plan then (V5). Reads
+ * only the tail of the audit log. Null when nothing has been recorded yet.
+ */
+export function clockFloor(dataDir: string, appliedFile: string): { at: number; ts: string; source: string } | null {
+  let best: { at: number; ts: string; source: string } | null = null;
+  const consider = (ts: unknown, source: string) => {
+    if (typeof ts !== 'string') return;
+    const at = Date.parse(ts);
+    if (Number.isFinite(at) && (!best || at > best.at)) best = { at, ts, source };
+  };
+  const audit = join(dataDir, AUDIT_FILE);
+  for (const line of tailLines(audit, 64 * 1024).reverse()) {
+    try {
+      consider((JSON.parse(line) as { ts?: unknown }).ts, AUDIT_FILE);
+      break;
+    } catch {
+      // a torn last line: the one before it holds the time
+    }
+  }
+  for (const line of tailLines(join(dataDir, appliedFile), 64 * 1024)) {
+    try {
+      consider((JSON.parse(line) as { appliedAt?: unknown }).appliedAt, appliedFile);
+    } catch {
+      // torn
+    }
+  }
+  return best;
+}
+
+/** The whole lines in the last `bytes` of a file ([] when it does not exist). */
+function tailLines(file: string, bytes: number): string[] {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - bytes);
+    const buf = Buffer.alloc(size - start);
+    readSync(fd, buf, 0, buf.length, start);
+    const lines = buf.toString('utf8').split('\n').filter((l) => l.length > 0);
+    if (start > 0) lines.shift(); // cut in the middle
+    return lines;
+  } finally {
+    closeSync(fd);
+  }
 }

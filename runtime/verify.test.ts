@@ -17,6 +17,7 @@ import {
   checkBase,
   checkConfirmation,
   checkHostPaths,
+  ClockBackwardsError,
   ConfirmationRequiredError,
   DisallowedOpError,
   HostMismatchError,
@@ -169,6 +170,30 @@ describe('verifyPlan (V1–V7)', () => {
     let reads = 0;
     verifyPlan(signPlan(plan(), host.key.privateKey), { ...opts(), now: () => (reads++, now) });
     expect(reads).toBe(1);
+  });
+
+  it('V5 clock floor: a clock earlier than the latest audit or applied time refuses every plan (the clock was set back)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'claude-verify-floor-'));
+    try {
+      const { appendAudit } = await import('./audit.js');
+      // An apply recorded an hour "later" than the clock now reads: the clock was set back.
+      await appendAudit(d, { actor: 't', event: 'plan.applied', planId: 'plan-x', details: {} }, () => new Date(now.getTime() + 3_600_000));
+      const fresh = signPlan(plan(), host.key.privateKey); // valid for `now` in every other way
+      const e = refusal(() => verifyPlan(fresh, { ...opts(), dataDir: d }));
+      expect(e).toBeInstanceOf(ClockBackwardsError);
+      expect((e as ClockBackwardsError).clause).toBe('V5 expiry');
+      expect(e.message).toMatch(/^the clock reads 2026-11-22T00:00:00\.000Z, earlier than 2026-11-22T01:00:00\.000Z, the latest time recorded in audit\.jsonl: the clock was set back/);
+      expect((e as ClockBackwardsError).hint).toMatch(/set the clock right/);
+      // applied-plans.jsonl counts too; within a second of the floor is fine
+      const d2 = mkdtempSync(join(tmpdir(), 'claude-verify-floor-'));
+      appendFileSync(join(d2, 'applied-plans.jsonl'), JSON.stringify({ planId: 'plan-y', appliedAt: new Date(now.getTime() + 600).toISOString() }) + '\n');
+      expect(verifyPlan(fresh, { ...opts(), dataDir: d2 }).payload.id).toBeTruthy();
+      appendFileSync(join(d2, 'applied-plans.jsonl'), JSON.stringify({ planId: 'plan-z', appliedAt: new Date(now.getTime() + 86_400_000).toISOString() }) + '\n');
+      expect(refusal(() => verifyPlan(fresh, { ...opts(), dataDir: d2 })).message).toMatch(/latest time recorded in applied-plans\.jsonl/);
+      rmSync(d2, { recursive: true, force: true });
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('V6: an applied plan id → ReplayError', () => {

@@ -8,7 +8,8 @@
  *   V2 schema     the payload against schemas/plan.schema.json (ajv 2020-12 + formats), DAG sanity
  *   V3 signature  trusted keys only, a keyid listed twice is refused, the policy's required roles present
  *   V4 host       payload.hostId is this host
- *   V5 expiry     createdAt ≤ now < expiresAt, the clock read once
+ *   V5 expiry     createdAt ≤ now < expiresAt, the clock read once; a clock earlier than the
+ *                 latest recorded time (audit log, applied plans) refuses every plan
  *   V6 replay     the plan id is not in <dataDir>/applied-plans.jsonl
  *   V7 allow-list every op (and every inverse op) is in OPS
  *   V8 base       current per-resource fingerprints equal the plan's base (after the lock)
@@ -27,6 +28,7 @@ import { EnvelopeFormatError, parseEnvelope, verifyEnvelope, type Envelope, type
 import { diffFingerprints, type StaleChange } from '../plan/fingerprint.js';
 import { PLAN_POLICY, stepsNeedingConfirmation as policyStepsNeedingConfirmation } from '../plan/policy.js';
 import { currentPlanValidatorKey, formatAjvErrors, generatedPlanValidator, PLAN_VALIDATOR_OPTIONS, planValidatorKey } from '../plan/schema.js';
+import { CLOCK_SLACK_MS, clockFloor } from './audit.js';
 import { OPS, type PlanPayload, type PlanStep } from '../plan/types.js';
 
 /** Base of every refusal: `clause` names the check (V1…V9) and `hint` says how to fix it. */
@@ -69,6 +71,18 @@ export class HostMismatchError extends PlanRefusedError {
   override name = 'HostMismatchError';
   constructor(readonly planHost: string, readonly thisHost: string) {
     super('V4 host', `the plan was made for host '${planHost}', but this is host '${thisHost}'`, 'make the plan on this host: `claude plan`');
+  }
+}
+
+/** V5: the clock reads earlier than the latest time this host recorded (it was set back). */
+export class ClockBackwardsError extends PlanRefusedError {
+  override name = 'ClockBackwardsError';
+  constructor(now: Date, floor: { ts: string; source: string }) {
+    super(
+      'V5 expiry',
+      `the clock reads ${now.toISOString()}, earlier than ${floor.ts}, the latest time recorded in ${floor.source}: the clock was set back, so no plan's time can be trusted`,
+      'set the clock right (e.g. `timedatectl set-ntp true`), then make a fresh plan: `claude plan`',
+    );
   }
 }
 
@@ -354,6 +368,10 @@ export function verifyPlan(planText: string, opts: VerifyOptions): VerifiedPlan 
   const created = Date.parse(payload.createdAt);
   if (!(now.getTime() < expires)) throw new PlanExpiredError(`the plan expired at ${payload.expiresAt} (now ${now.toISOString()})`);
   if (created - now.getTime() > 5 * 60_000) throw new PlanExpiredError(`the plan was created at ${payload.createdAt}, in the future (now ${now.toISOString()}); check the clock`);
+  // The clock floor: a clock earlier than the latest time this host recorded was set back
+  // (e.g. to revive an expired plan); every plan is refused until it is right again.
+  const floor = clockFloor(opts.dataDir, APPLIED_PLANS_FILE);
+  if (floor && now.getTime() < floor.at - CLOCK_SLACK_MS) throw new ClockBackwardsError(now, floor);
 
   // V6 replay.
   if (appliedPlanIds(opts.dataDir).has(payload.id)) throw new ReplayError(payload.id);
@@ -383,6 +401,27 @@ export function checkBase(payload: PlanPayload, current: Record<string, string>)
   if (changes.length) throw new StalePlanError(changes);
 }
 
+/**
+ * The pseudo-step V9 lists when the plan changes security.yaml (its text differs from the
+ * state repo's HEAD): every change to it is confirmed, even one that makes no security step
+ * (a rotated or swapped secret, a certificate, an audit setting).
+ */
+export function securityYamlChange(before: string | undefined, after: string | undefined): PlanStep | undefined {
+  if ((before ?? null) === (after ?? null)) return undefined;
+  const what = before === undefined ? 'creates' : after === undefined ? 'removes' : 'changes';
+  return {
+    id: 'state:security.yaml',
+    op: 'host.apply',
+    target: 'state/security.yaml',
+    params: {},
+    dependsOn: [],
+    risk: 'security',
+    phase: 0,
+    inverse: null,
+    description: `The plan ${what} security.yaml (secrets, users, SSH keys, certificates); every change to it is confirmed`,
+  } as unknown as PlanStep;
+}
+
 /** Steps that need confirmation (V9): risk security or destructive. */
 export function stepsNeedingConfirmation(payload: PlanPayload): PlanStep[] {
   return policyStepsNeedingConfirmation(payload);
@@ -396,8 +435,10 @@ export function stepsNeedingConfirmation(payload: PlanPayload): PlanStep[] {
 export async function checkConfirmation(
   v: Pick<VerifiedPlan, 'payload' | 'signers'>,
   opts: { yes: boolean; interactiveConfirm?: ((steps: PlanStep[]) => Promise<boolean>) | undefined },
+  /** Changes that are not steps but need the same confirmation (a changed security.yaml). */
+  extra: readonly PlanStep[] = [],
 ): Promise<'not-needed' | 'admin-signature' | 'yes-flag' | 'interactive'> {
-  const need = stepsNeedingConfirmation(v.payload);
+  const need = [...stepsNeedingConfirmation(v.payload), ...extra];
   if (need.length === 0) return 'not-needed';
   if (v.signers.some((s) => s.role === 'admin')) return 'admin-signature';
   if (opts.yes) return 'yes-flag';

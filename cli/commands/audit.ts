@@ -35,6 +35,8 @@ const command: Command = {
       println(ctx.stdout, JSON.stringify({ file, ...result }, null, 2));
     } else if (result.ok) {
       println(ctx.stdout, `audit log ${file}: intact, ${result.records} record(s), last hash ${result.head}`);
+    } else if (result.reason === 'clock') {
+      println(ctx.stderr, `audit log ${file}: TIME WENT BACKWARDS at line ${result.line}: ${result.message} (the hash chain is intact)`);
     } else {
       println(ctx.stderr, `audit log ${file}: TAMPERED at line ${result.line} (${result.reason}): ${result.message}`);
     }

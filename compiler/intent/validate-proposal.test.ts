@@ -143,6 +143,50 @@ describe('intent vs plan', () => {
   });
 });
 
+describe('effects beyond the request (issue 14 item 4)', () => {
+  const ssh = (source: string) => `      - name: allow-ssh\n        protocol: tcp\n        port: 22\n${source}        action: accept\n`;
+  const svc = (extra: string) => SERVICES.replace('      image: nginx:alpine\n', `      image: nginx:alpine\n${extra}`);
+  const current = { 'services.yaml': SERVICES, 'network.yaml': net('      []\n'), 'security.yaml': SECURITY };
+
+  it('a request about memory that opens SSH to the world stops and asks (no CIDR named)', () => {
+    const merged = { ...current, 'network.yaml': net(ssh('')), 'services.yaml': svc('      resources:\n        memory: 1g\n') };
+    const q = intentCheck('give the web service more memory, 1g', current, merged);
+    expect(q).toHaveLength(1);
+    expect(q[0]).toMatch(/^The proposal opens port 22 \(ssh\) to everyone \(firewall rule allow-ssh\), which your request did not ask for/);
+    // the same through vetProposal: the caller gets questions, so the flow stops and asks
+    const v = vetProposal(current, { 'network.yaml': net(ssh('        source: 0.0.0.0/0\n')) }, 'raise the memory limit of web');
+    expect(v.ok).toBe(true);
+    expect(v.questions.join()).toMatch(/opens port 22 \(ssh\) to everyone/);
+  });
+
+  it('a request that asks for it does not ask again', () => {
+    const merged = { ...current, 'network.yaml': net(ssh('')) };
+    expect(intentCheck('allow ssh', current, merged)).toEqual([]);
+    expect(intentCheck('let me log in over port 22', current, merged)).toEqual([]);
+    expect(intentCheck('open the firewall for my admin box', current, merged)).toEqual([]);
+    // an unchanged rule is not an effect of this proposal
+    expect(intentCheck('more memory for web', merged, merged)).toEqual([]);
+  });
+
+  it('a host port published, users or SSH changed, or an existing secret handed to a new service: each asks', () => {
+    const debug = SERVICES + '    - name: debug\n      image: busybox:1.36\n      command: ["httpd", "-f"]\n      ports:\n        - {host: 28188, container: 80}\n      environment:\n        DEBUG_TOKEN: ${secrets.postgres_password}\n';
+    const q = intentCheck('print the postgres password', current, { ...current, 'services.yaml': debug });
+    expect(q.join('\n')).toMatch(/publishes port 28188 of service debug on the host/);
+    expect(q.join('\n')).toMatch(/gives service debug the secret postgres_password, which it did not have, and your request did not name debug/);
+    // named by the request: no question
+    expect(intentCheck('add a debug service on port 28188 with the postgres password', current, { ...current, 'services.yaml': debug })).toEqual([]);
+    // loopback-only ports are not published to anyone
+    expect(intentCheck('tune the cache', current, { ...current, 'services.yaml': svc('      ports:\n        - {host: 8081, container: 80, host_ip: 127.0.0.1}\n') })).toEqual([]);
+    // a secret generated for this very proposal is not a grant of anything
+    expect(intentCheck('add a database', current, { ...current, 'services.yaml': debug.replace('ports:\n        - {host: 28188, container: 80}\n      ', '') }, ['postgres_password'])).toEqual([]);
+    const users = SECURITY + '  users:\n    - name: mallory\n      groups: [sudo]\n';
+    expect(intentCheck('add redis for caching', current, { ...current, 'security.yaml': users }).join()).toMatch(/changes the users \(accounts, SSH keys or sudo\)/);
+    expect(intentCheck('add the user mallory with sudo', current, { ...current, 'security.yaml': users })).toEqual([]);
+    // the default policy flipped to accept, with no CIDR in the message
+    expect(intentCheck('add redis', { 'network.yaml': net('      []\n', 'drop') }, { 'network.yaml': net('      []\n', 'accept') }).join()).toMatch(/from drop to accept/);
+  });
+});
+
 describe('proposeValidated', () => {
   class Fixed implements IntentProvider {
     readonly name = 'test';

@@ -14,7 +14,10 @@
  *                compiler (parse → check → resolve); errors go back to the provider for a
  *                repair, at most twice (`proposeValidated`)
  *   6. intent    what the user said must be in the result as said: CIDRs, ports, quoted
- *                names. A firewall opened wider than the user asked stops and asks.
+ *                names. A firewall opened wider than the user asked stops and asks, and so
+ *                does an effect the request never asked about (`beyondRequest`): a port
+ *                opened to everyone, a host port published, users/SSH changed, an existing
+ *                secret handed to another service.
  */
 import { isGeneratableName, withSecrets } from './generated-secrets.js';
 import { isMap, isPair, isScalar, isSeq, parse as parseYaml, parseDocument, visit, type Document } from 'yaml';
@@ -71,7 +74,7 @@ export interface VetResult {
  * Checks one proposal against the current files and the user's message. Never throws on
  * bad input; `proposed` is whatever the provider returned (names and values unchecked).
  */
-export function vetProposal(current: StateFiles, proposed: Record<string, unknown>, message: string): VetResult {
+export function vetProposal(current: StateFiles, proposed: Record<string, unknown>, message: string, fresh: readonly string[] = []): VetResult {
   const out: VetResult = { ok: false, files: {}, merged: { ...current }, diagnostics: [], problems: [], warnings: [], questions: [] };
   // The vetting's own findings (CLA5xxx), rendered into refused / problems / warnings.
   const sink = new DiagnosticSink();
@@ -117,7 +120,7 @@ export function vetProposal(current: StateFiles, proposed: Record<string, unknow
   out.problems.push(...errors.map(renderDiagnostic));
   if (result.model) out.model = result.model;
   out.ok = errors.length === 0 && result.model !== undefined;
-  if (out.ok) out.questions.push(...intentCheck(message, current, out.merged));
+  if (out.ok) out.questions.push(...intentCheck(message, current, out.merged, fresh));
   return finish();
 }
 
@@ -278,7 +281,7 @@ function admitsNothingNew(r: RuleLike): boolean {
 }
 
 /** Questions when the proposal does not match what the user said. Empty when it does. */
-export function intentCheck(message: string, current: StateFiles, merged: StateFiles): string[] {
+export function intentCheck(message: string, current: StateFiles, merged: StateFiles, fresh: readonly string[] = []): string[] {
   const questions: string[] = [];
   const removing = REMOVING.test(message);
   const allText = Object.values(merged).join('\n');
@@ -335,7 +338,188 @@ export function intentCheck(message: string, current: StateFiles, merged: StateF
   if (fwOn(current) !== false && current['network.yaml'] !== undefined && fwOn(merged) === false && !/\bfirewall\b/i.test(message)) {
     questions.push('The proposal turns the firewall off, which you did not ask for. I stopped here.');
   }
+  questions.push(...beyondRequest(message, current, merged, fresh));
   return [...new Set(questions)];
+}
+
+// ── effects beyond the request ─────────────────────────────────────────────
+
+/** Names people use for a port; a message naming one asked about that port. */
+const PORT_NAMES: Readonly<Record<number, readonly string[]>> = {
+  21: ['ftp'],
+  22: ['ssh', 'sshd'],
+  23: ['telnet'],
+  25: ['smtp', 'mail'],
+  53: ['dns'],
+  80: ['http', 'https', 'web', 'website', 'site'], // https: the ACME HTTP-01 check and the redirect need 80
+  443: ['https', 'tls', 'ssl', 'web', 'website', 'site'],
+  2375: ['docker'],
+  2376: ['docker'],
+  3306: ['mysql', 'mariadb', 'database', 'db'],
+  3389: ['rdp'],
+  5432: ['postgres', 'postgresql', 'database', 'db'],
+  5900: ['vnc'],
+  6379: ['redis', 'cache'],
+  8080: ['http', 'web'],
+  8443: ['https', 'web'],
+  9200: ['elasticsearch'],
+  27017: ['mongo', 'mongodb', 'database', 'db'],
+};
+const FIREWALL_WORDS = /\b(firewall|ports?|open|opens|expose|exposes|allow|allows|inbound|incoming|reachable|unblock)\b/i;
+const PUBLISH_WORDS = /\b(ports?|expose|exposes|publish|publishes|public|publicly|reach|reachable|access|accessible|browser|outside|internet|world|anywhere|everyone|from my (laptop|machine|computer))\b/i;
+const ACCOUNT_WORDS = /\b(users?|ssh|sshd|sudo|sudoers|logins?|log in|accounts?|keys?|admins?|administrators?|root|passwords?|authentication|auth|2fa|mfa)\b/i;
+
+function words(message: string): Set<string> {
+  return new Set(message.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
+}
+
+/** What people call a well-known image ("a database" is postgres). */
+const IMAGE_WORDS: Readonly<Record<string, readonly string[]>> = {
+  postgres: ['database', 'db', 'sql', 'pg'],
+  mysql: ['database', 'db', 'sql'],
+  mariadb: ['database', 'db', 'sql', 'mysql'],
+  mongo: ['database', 'db'],
+  redis: ['cache', 'queue'],
+  memcached: ['cache'],
+  valkey: ['cache', 'redis'],
+  nginx: ['web', 'website', 'site', 'proxy', 'server'],
+  httpd: ['web', 'website', 'site', 'apache', 'server'],
+  caddy: ['web', 'website', 'site', 'proxy', 'server'],
+  traefik: ['proxy'],
+  haproxy: ['proxy'],
+};
+
+/**
+ * The message names `name` as a word ("my-app" also as "my app" or "my_app"), as a longer
+ * form of it ("postgresql" names postgres), or by what a well-known image is ("database").
+ */
+function mentions(message: string, ws: Set<string>, name: string | undefined): boolean {
+  if (!name) return false;
+  const n = name.toLowerCase();
+  if (ws.has(n)) return true;
+  if (n.length >= 4 && [...ws].some((w) => w.startsWith(n))) return true;
+  if ((IMAGE_WORDS[n] ?? []).some((w) => ws.has(w))) return true;
+  const parts = n.split(/[^a-z0-9]+/).filter(Boolean);
+  if (parts.length > 1) {
+    const flat = message.toLowerCase().replace(/[^a-z0-9]+/g, ' ');
+    return ` ${flat} `.includes(` ${parts.join(' ')} `) || ws.has(parts.join(''));
+  }
+  return false;
+}
+
+/** `registry/library/nginx:1.25@sha…` → `nginx`. */
+function imageBase(image: unknown): string | undefined {
+  if (typeof image !== 'string') return undefined;
+  const last = image.split('@')[0]!.split('/').pop()!;
+  return last.split(':')[0];
+}
+
+interface ServiceLike {
+  name?: string;
+  image?: string;
+  ports?: { host?: number; container?: number; protocol?: string; host_ip?: string }[];
+  environment?: Record<string, unknown>;
+}
+
+function servicesOf(files: StateFiles): ServiceLike[] {
+  const s = currentValue(files['services.yaml'], ['spec', 'services']);
+  return Array.isArray(s) ? (s.filter((x) => x && typeof x === 'object') as ServiceLike[]) : [];
+}
+
+function secretRefsOf(s: ServiceLike | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const v of Object.values(s?.environment ?? {})) if (typeof v === 'string') for (const m of v.matchAll(/\$\{secrets\.([A-Za-z0-9_.-]+)\}/g)) out.add(m[1]!);
+  return out;
+}
+
+function anywhereSource(r: RuleLike): boolean {
+  if (r.source === undefined) return true;
+  const list = Array.isArray(r.source) ? r.source : [r.source];
+  return list.some((x) => {
+    const p = parseCidr(String(x));
+    return p !== undefined && p.prefix === 0;
+  });
+}
+
+function rulePorts(r: RuleLike): number[] {
+  const out: number[] = [];
+  for (const p of Array.isArray(r.port) ? r.port : [r.port]) {
+    if (typeof p === 'number') out.push(p);
+    else if (typeof p === 'string') out.push(...p.split('-').map(Number).filter((x) => Number.isInteger(x)));
+  }
+  return out;
+}
+
+function portLabel(p: number): string {
+  const n = PORT_NAMES[p];
+  return n ? `${p} (${n[0]})` : String(p);
+}
+
+/**
+ * What the proposal does that the message never asked about: a firewall rule opened to
+ * everyone, a port newly published on the host, a change to users/SSH/sudo, an existing
+ * secret handed to a service that did not hold it, the firewall default turned to accept.
+ * Each becomes a question, so the change stops and asks. A request "about" the effect (it
+ * names the port, the service, the rule, or says "firewall"/"expose"/"ssh"…) asked for it.
+ * `fresh` are secrets generated for this proposal (not a grant of anything that existed).
+ */
+export function beyondRequest(message: string, current: StateFiles, merged: StateFiles, fresh: readonly string[] = []): string[] {
+  const out: string[] = [];
+  const ws = words(message);
+  const namesPort = (p: number) => ws.has(String(p)) || (PORT_NAMES[p] ?? []).some((n) => ws.has(n));
+
+  // A firewall rule, new or changed, that lets new connections in from everyone.
+  if (findCidrs(message).length === 0 && !ANYWHERE.test(message)) {
+    const before = new Map(rulesOf(current).map((r) => [r.name, JSON.stringify(r)]));
+    for (const r of rulesOf(merged)) {
+      if (r.action !== 'accept' || before.get(r.name) === JSON.stringify(r) || admitsNothingNew(r) || !anywhereSource(r)) continue;
+      const ports = rulePorts(r);
+      const asked = FIREWALL_WORDS.test(message) || mentions(message, ws, r.name) || ports.some(namesPort);
+      if (!asked) {
+        out.push(
+          `The proposal opens ${ports.length ? `port ${ports.map(portLabel).join(', ')}` : 'every port'} to everyone (firewall rule ${r.name ?? '(unnamed)'}), which your request did not ask for. I stopped here: say so explicitly if that is what you want.`,
+        );
+      }
+    }
+  }
+  const pol = (f: StateFiles) => currentValue(f['network.yaml'], ['spec', 'firewall', 'default_input_policy']);
+  if (pol(current) === 'drop' && pol(merged) !== undefined && pol(merged) !== 'drop' && !/\b(firewall|policy|default)\b/i.test(message)) {
+    out.push('The proposal changes the firewall default from drop to accept, which opens every port. I stopped here; say so explicitly if that is what you want.');
+  }
+
+  // A host port published that was not before (on all addresses, or a non-loopback one).
+  const curServices = new Map(servicesOf(current).map((s) => [s.name, s]));
+  for (const s of servicesOf(merged)) {
+    const had = new Set((curServices.get(s.name)?.ports ?? []).map((p) => `${p.host}/${p.protocol ?? 'tcp'}/${p.host_ip ?? ''}`));
+    for (const p of s.ports ?? []) {
+      if (typeof p?.host !== 'number' || had.has(`${p.host}/${p.protocol ?? 'tcp'}/${p.host_ip ?? ''}`)) continue;
+      if (p.host_ip !== undefined && /^(127\.|::1$)/.test(p.host_ip)) continue;
+      const asked = PUBLISH_WORDS.test(message) || mentions(message, ws, s.name) || mentions(message, ws, imageBase(s.image)) || namesPort(p.host) || (typeof p.container === 'number' && namesPort(p.container));
+      if (!asked) {
+        out.push(`The proposal publishes port ${p.host} of service ${s.name} on the host${p.host_ip ? ` (${p.host_ip})` : ''}, which your request did not ask for. I stopped here: say so explicitly if that is what you want.`);
+      }
+    }
+  }
+
+  // Users, SSH, sudo: any change at all, when the request is not about accounts.
+  for (const key of ['users', 'ssh'] as const) {
+    const a = JSON.stringify(currentValue(current['security.yaml'], ['spec', key]) ?? null);
+    const b = JSON.stringify(currentValue(merged['security.yaml'], ['spec', key]) ?? null);
+    if (a !== b && !ACCOUNT_WORDS.test(message)) {
+      out.push(`The proposal changes ${key === 'users' ? 'the users (accounts, SSH keys or sudo)' : 'the SSH server settings'} in security.yaml, which your request did not ask for. I stopped here: say so explicitly if that is what you want.`);
+    }
+  }
+
+  // An existing secret handed to a service that did not hold it, not named by the request.
+  const freshSet = new Set(fresh);
+  for (const s of servicesOf(merged)) {
+    const had = secretRefsOf(curServices.get(s.name));
+    const gets = [...secretRefsOf(s)].filter((n) => !had.has(n) && !freshSet.has(n));
+    if (gets.length && !mentions(message, ws, s.name) && !mentions(message, ws, imageBase(s.image))) {
+      out.push(`The proposal gives service ${s.name} the secret${gets.length > 1 ? 's' : ''} ${gets.sort().join(', ')}, which it did not have, and your request did not name ${s.name}. I stopped here: say so explicitly if that is what you want.`);
+    }
+  }
+  return out;
 }
 
 function rulesOf(files: StateFiles): RuleLike[] {
@@ -439,7 +623,7 @@ export async function proposeValidated(provider: IntentProvider, ctx: IntentCont
       const sec = proposedFiles['security.yaml'];
       proposedFiles = { ...proposedFiles, 'security.yaml': typeof sec === 'string' ? withSecrets(sec, entries) : current['security.yaml'] };
     }
-    const vet0 = vetProposal(current, proposedFiles, ctx.message);
+    const vet0 = vetProposal(current, proposedFiles, ctx.message, wanted.map((g) => g.name));
     // The generated secrets are a change to security.yaml even though "current" has them.
     const vet = wanted.length > 0 && vet0.ok ? { ...vet0, files: { ...vet0.files, 'security.yaml': vet0.merged['security.yaml'] } } : vet0;
     const warnings = [...pw, ...vet.warnings];
