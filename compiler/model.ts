@@ -113,7 +113,27 @@ export interface ResolvedVolume {
   filesystem?: string;
   permissions?: string;
   owner?: string;
-  backup?: { enabled: boolean; schedule?: string; retain?: number; type?: 'snapshot' | 'archive'; destination?: string };
+  backup?: { enabled: boolean; schedule?: string; retain?: number; type?: 'snapshot' | 'archive' | 'dump'; destination?: string };
+}
+
+/**
+ * One scheduled backup (docs/backups.md): a storage.yaml volume with `backup:` enabled,
+ * its defaults filled in from manifest.yaml `spec.backup`. The planner turns each into a
+ * job `backup-<volume>` of the schedule table.
+ */
+export interface ResolvedBackup {
+  volume: string;
+  /** The volume's logical host path. */
+  path: string;
+  type: 'archive' | 'snapshot' | 'dump';
+  /** For type dump: the database the volume holds, from the image of the service that mounts it. */
+  engine?: 'postgres' | 'redis';
+  /** The services that mount the volume (sorted). */
+  services: string[];
+  schedule: string;
+  retain: number;
+  /** Logical directory; absent: the runtime's default, `<data dir>/backups`. */
+  destination?: string;
 }
 
 export interface ResolvedFirewall {
@@ -185,4 +205,6 @@ export interface ResolvedModel {
   certificates: NonNullable<SecurityConfig['spec']['certificates']>;
   audit?: NonNullable<SecurityConfig['spec']['audit']>;
   jobs: ResolvedJob[];
+  /** The scheduled volume backups, sorted by volume. */
+  backups?: ResolvedBackup[];
 }

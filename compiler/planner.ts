@@ -198,7 +198,7 @@ export function desiredVolumes(model: ResolvedModel): VolumeSpec[] {
 export function desiredJobs(model: ResolvedModel): JobSpec[] {
   return model.jobs
     .filter((j) => j.enabled)
-    .map((j) =>
+    .map((j): JobSpec =>
       clean({
         name: j.name,
         schedule: j.schedule,
@@ -211,8 +211,20 @@ export function desiredJobs(model: ResolvedModel): JobSpec[] {
         onSuccess: j.onSuccess,
       }),
     )
+    .concat(
+      (model.backups ?? []).map((b): JobSpec => ({
+        name: `backup-${b.volume}`,
+        schedule: b.schedule,
+        command: [],
+        timeoutMs: BACKUP_TIMEOUT_MS,
+        backup: clean({ volume: b.volume, path: b.path, type: b.type, engine: b.engine, services: [...b.services], retain: b.retain, destination: b.destination }),
+      })),
+    )
     .sort((a, b) => cmp(a.name, b.name));
 }
+
+/** How long one scheduled backup may take before it is stopped (docs/backups.md). */
+export const BACKUP_TIMEOUT_MS = 6 * 3_600_000;
 
 /** The written firewall section for the firewall compiler. */
 export function firewallSpecOf(fw: ResolvedFirewall | null): FirewallSpec {
@@ -579,6 +591,8 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     for (const j of jobs) {
       if (j.container) for (const id of startedServiceSteps(j.container)) needs.add(id);
       if (j.image) needs.add(ensureImage(j.image, j.image));
+      // a dump runs in the database's container; a snapshot pauses the services
+      if (j.backup) for (const svc of j.backup.services) for (const id of startedServiceSteps(svc)) needs.add(id);
     }
     const jobMounts = [...new Set(jobs.flatMap((j) => ((j.mounts ?? []) as { source: string }[]).map((m) => m.source).filter((src) => dangerousMount(src))))].sort();
     const jobGrants = jobMounts.length ? `; mounts host path ${jobMounts.map((m) => `${m} (${dangerousMount(m)})`).join(', ')}` : '';

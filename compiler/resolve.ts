@@ -25,6 +25,7 @@ import { posix } from 'node:path';
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
 import type { DiagnosticCode } from './messages.js';
 import type {
+  ResolvedBackup,
   ResolvedFirewall,
   ResolvedHealth,
   ResolvedJob,
@@ -70,6 +71,10 @@ export const DEFAULTS = {
   imagesPull: true,
   firewallEnabled: true,
   firewallPolicy: 'accept',
+  /** Volume backups (docs/backups.md): 03:00 daily, the last 7 kept, tar.zst of the directory. */
+  backupSchedule: '0 3 * * *',
+  backupRetain: 7,
+  backupType: 'archive',
   /** Always restricted, whatever manifest.yaml says: security.yaml needs explicit approval. */
   restrictedFiles: ['security.yaml'],
 } as const;
@@ -257,6 +262,7 @@ class Resolver {
     this.hostPorts(services);
 
     const resolvedJobs = [...jobs.values()].map(({ item, index }) => this.job(item, index, services, resolvedVolumes, secrets, aliases));
+    const backups = this.backups(volumes, resolvedVolumes, resolvedServices, manifest?.backup, jobs);
 
     // manifest ↔ security, manifest ↔ network
     const apiKeySecret = manifest?.llm?.api_key_secret;
@@ -311,6 +317,7 @@ class Resolver {
       secrets: [...secrets.values()].map(({ item }) => ({ name: item.name, value: item.value })).sort(byName),
       certificates: [...certificates.values()].map((c) => c.item).sort(byName),
       jobs: resolvedJobs.sort(byName),
+      backups,
     };
     if (safety?.max_changes_per_hour !== undefined) model.safety.maxChangesPerHour = safety.max_changes_per_hour;
     if (hostname !== undefined) model.hostname = hostname;
@@ -690,6 +697,59 @@ class Resolver {
     };
   }
 
+  // ── backups ───────────────────────────────────────────────────────────
+
+  /**
+   * The scheduled backups: every volume with `backup:` enabled (and manifest.yaml
+   * spec.backup.enabled not false), the defaults from manifest.yaml spec.backup, then
+   * DEFAULTS. A destination inside the volume it backs up is refused (CLA3040), a dump needs
+   * a PostgreSQL or Redis service mounting the volume (CLA3041), and the job name
+   * backup-<volume> is the backup's (CLA3042).
+   */
+  private backups(
+    written: Map<string, Named<NonNullable<NonNullable<WrittenState['storage']>['spec']['volumes']>[number]>>,
+    volumes: readonly ResolvedVolume[],
+    services: readonly ResolvedService[],
+    defaults: NonNullable<SystemManifest['spec']['backup']> | undefined,
+    jobs: Map<string, Named<unknown>>,
+  ): ResolvedBackup[] {
+    const out: ResolvedBackup[] = [];
+    if (defaults?.enabled === false) return out;
+    for (const v of volumes) {
+      const b = v.backup;
+      if (!b || !b.enabled) continue;
+      const index = written.get(v.name)?.index ?? 0;
+      const base: Path = ['spec', 'volumes', index, 'backup'];
+      const users = services.filter((s) => s.mounts.some((m) => m.volume === v.name || m.source === v.path)).map((s) => s.name).sort();
+      const type = b.type ?? DEFAULTS.backupType;
+      const r: ResolvedBackup = { volume: v.name, path: v.path, type, services: users, schedule: b.schedule ?? defaults?.schedule ?? DEFAULTS.backupSchedule, retain: b.retain ?? defaults?.retain ?? DEFAULTS.backupRetain };
+      const dest = b.destination ?? defaults?.destination;
+      if (dest !== undefined) {
+        const d = normalisePath(dest);
+        r.destination = d;
+        if (d === v.path || d.startsWith(v.path + '/') || v.path === '/') {
+          const own = b.destination !== undefined;
+          this.report('CLA3040', own ? 'storage.yaml' : 'manifest.yaml', own ? [...base, 'destination'] : ['spec', 'backup', 'destination'], { owner: own ? `volume ${v.name}` : 'spec.backup', destination: d, name: v.name, path: v.path });
+        }
+      }
+      if (type === 'dump') {
+        const engines = users.map((n) => ({ n, e: databaseEngine(services.find((s) => s.name === n)!) }));
+        const db = engines.find((x) => x.e !== undefined);
+        if (!db) {
+          this.report('CLA3041', 'storage.yaml', [...base, 'type'], { name: v.name, found: users.length ? `it is mounted by ${users.join(', ')}, which ${users.length === 1 ? 'is' : 'are'} neither` : 'no service mounts it' });
+        } else {
+          r.engine = db.e!;
+          // the dump runs in the database's container: list it first
+          r.services = [db.n, ...users.filter((n) => n !== db.n)];
+        }
+      }
+      const job = jobs.get(`backup-${v.name}`);
+      if (job) this.report('CLA3042', 'scheduled.yaml', ['spec', 'jobs', job.index, 'name'], { job: `backup-${v.name}`, name: v.name });
+      out.push(r);
+    }
+    return out.sort((a, b) => (a.volume < b.volume ? -1 : a.volume > b.volume ? 1 : 0));
+  }
+
   // ── jobs ──────────────────────────────────────────────────────────────
 
   private job(
@@ -729,6 +789,16 @@ class Resolver {
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────
+
+/** The database a service runs, from its image's repository name (as written or after aliases). */
+export function databaseEngine(s: { image: string; resolvedImage: string }): 'postgres' | 'redis' | undefined {
+  for (const ref of [s.image, s.resolvedImage]) {
+    const repo = (ref.split('@')[0] ?? ref).replace(/:[^/:]*$/, '').split('/').pop() ?? '';
+    if (/^(postgres|postgresql|postgis|timescaledb)([-_].*)?$/.test(repo)) return 'postgres';
+    if (/^(redis|valkey)([-_].*)?$/.test(repo)) return 'redis';
+  }
+  return undefined;
+}
 
 function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;

@@ -502,6 +502,34 @@ export interface JobSpec {
   timeoutMs: number;
   onFailure?: string;
   onSuccess?: string;
+  backup?: BackupSpec;
+}
+/**
+ * A scheduled backup of one storage.yaml volume (docs/backups.md); a job with a backup runs it instead of its (empty) command.
+ *
+ * This interface was referenced by `PlanPayload`'s JSON-Schema
+ * via the `definition` "backupSpec".
+ */
+export interface BackupSpec {
+  volume: string;
+  /**
+   * The volume's logical host path (under CLAUDE_ROOT).
+   */
+  path: string;
+  type: 'archive' | 'snapshot' | 'dump';
+  /**
+   * For type dump: the database the volume holds.
+   */
+  engine?: 'postgres' | 'redis';
+  /**
+   * The services that mount the volume (sorted): paused for a snapshot, stopped for a restore; a dump runs in the first.
+   */
+  services: string[];
+  retain: number;
+  /**
+   * Logical directory the backups go to (under CLAUDE_ROOT); absent: <data dir>/backups.
+   */
+  destination?: string;
 }
 export interface PlanSummary {
   create: number;

@@ -104,7 +104,10 @@ export interface VolumeBackup {
   enabled?: boolean;
   schedule?: Cron;
   retain?: number;
-  type?: 'snapshot' | 'archive';
+  /**
+   * archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md
+   */
+  type?: 'snapshot' | 'archive' | 'dump';
   destination?: AbsPath;
 }
 /**

@@ -42,6 +42,8 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   diagnose: async () => (await import('./diagnose.js')).default,
   observe: async () => (await import('./observe.js')).default,
   jobs: async () => (await import('./jobs.js')).default,
+  backups: async () => (await import('./backups.js')).default,
+  restore: async () => (await import('./restore.js')).default,
   reconcile: async () => (await import('./reconcile.js')).default,
   notifications: async () => (await import('./notifications.js')).default,
   health: async () => (await import('./health.js')).default,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { JobSpec } from '../../plan/types.js';
 import { execInService, runUtility, type JobOutcome } from '../drivers/job-container.js';
+import { runBackupJob } from '../backup/index.js';
 import { acquirePidLock, lockIsStale, LockTimeoutError, readLockOwner } from '../pidlock.js';
 import { JOBS_DIR, recordRun, type JobRun } from './store.js';
 
@@ -73,7 +74,10 @@ export async function runJob(job: JobSpec, o: RunJobOptions): Promise<JobRun> {
     const runId = newRunId(started);
     let out: JobOutcome;
     try {
-      out = job.container ? await execInService(o, job, job.container) : await runUtility(o, job, runId);
+      if (job.backup) {
+        const b = await runBackupJob({ ...job, backup: job.backup }, { docker: o.docker, dataDir: o.dataDir, root: o.root, hostId: o.hostId, now: o.now });
+        out = { status: b.ok ? 'succeeded' : 'failed', exitCode: null, where: `backup of volume ${job.backup.volume} (${job.backup.type}${job.backup.engine ? ` ${job.backup.engine}` : ''})`, output: b.lines, ...(b.error ? { error: b.error } : {}) };
+      } else out = job.container ? await execInService(o, job, job.container) : await runUtility(o, job, runId);
     } catch (e) {
       out = { status: 'error', exitCode: null, where: job.container ? `service ${job.container}` : 'utility container', output: [], error: (e as Error).message };
     }

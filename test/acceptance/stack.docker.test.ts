@@ -64,7 +64,10 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     await t.done();
     expect(await t.exitCode()).toBe(0);
     expect(running()).toEqual(['nginx', 'postgres', 'redis']);
-    expect(readFileSync(join(w.stateDir, 'scheduled.yaml'), 'utf8') + readFileSync(join(w.stateDir, 'storage.yaml'), 'utf8')).toMatch(/backup|dump/);
+    // the databases' own dumps, installed as backup jobs of the schedule table (docs/backups.md)
+    expect(readFileSync(join(w.stateDir, 'storage.yaml'), 'utf8')).toMatch(/type: dump/);
+    const installed = (JSON.parse(readFileSync(join(w.dataDir, 'schedule.json'), 'utf8')) as { jobs: { name: string; backup?: { engine?: string } }[] }).jobs;
+    expect(installed.filter((j) => j.backup).map((j) => [j.name, j.backup!.engine])).toEqual([['backup-postgres-data', 'postgres'], ['backup-redis-data', 'redis']]);
     expectSettled();
   });
 

@@ -156,10 +156,9 @@ describe('offline engine: the spec examples', () => {
   it('Test 2: the complete stack with automatic daily backups', () => {
     const r = ask('I need a complete web application stack: nginx for frontend, PostgreSQL for database, Redis for caching, and set up automatic daily backups');
     expect(r.data.services.spec.services.map((s: { name: string }) => s.name)).toEqual(['nginx', 'postgres', 'redis']);
-    for (const v of ['postgres-data', 'redis-data']) expect(vol(r, v).backup).toEqual({ enabled: true, schedule: '0 3 * * *', retain: 7, type: 'archive' });
-    const job = r.data.scheduled.spec.jobs.find((j: { name: string }) => j.name === 'postgres-dump');
-    expect(job).toMatchObject({ container: 'postgres', schedule: '0 3 * * *' });
-    expect(job.command).toMatch(/^pg_dumpall /);
+    // the databases' own dumps (pg_dumpall, redis BGSAVE), run by the runtime as backup-<volume> jobs
+    for (const v of ['postgres-data', 'redis-data']) expect(vol(r, v).backup).toEqual({ enabled: true, schedule: '0 3 * * *', retain: 7, type: 'dump' });
+    expect(r.data.scheduled).toBeUndefined();
     expect(r.data.services.spec.networks).toEqual([{ name: 'webstack' }]);
   });
 
@@ -167,7 +166,7 @@ describe('offline engine: the spec examples', () => {
     const r = converse(['I need a PostgreSQL database', 'with daily backups', 'and a connection limit of 100']);
     expect(svc(r, 'postgres').command).toBe('postgres -c max_connections=100');
     expect(vol(r, 'postgres-data').backup.schedule).toBe('0 3 * * *');
-    expect(r.data.scheduled.spec.jobs[0]).toMatchObject({ name: 'postgres-dump', container: 'postgres' });
+    expect(vol(r, 'postgres-data').backup.type).toBe('dump');
   });
 
   it('"PostgreSQL with a connection limit of 100" in one go, and changing it later replaces the option', () => {
@@ -285,7 +284,9 @@ describe('offline engine: everyday requests', () => {
     expect(svc(r, 'postgres')).toBeUndefined();
     expect(vol(r, 'postgres-data')).toBeDefined();
     expect(svc(r, 'nginx').depends_on).toEqual(['redis']);
-    expect(r.data.scheduled.spec.jobs ?? []).toEqual([]);
+    expect(r.data.scheduled?.spec.jobs ?? []).toEqual([]);
+    // no database dumps its data any more: it is archived instead
+    expect(vol(r, 'postgres-data').backup).toMatchObject({ enabled: true, type: 'archive' });
     expect(r.explanation).toMatch(/postgres-data and the data in it are kept/);
   });
 

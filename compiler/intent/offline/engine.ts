@@ -1154,6 +1154,15 @@ function removeService(run: Run, name: string): void {
     }
   }
   const vols = (svc.volumes ?? []).map((v) => v.source).filter((s) => !s.startsWith('/'));
+  // A dump is made by the database itself; with the database gone, its data is archived instead.
+  for (const v of vols) {
+    const vi = run.ws.indexOf('storage.yaml', VOLS, v);
+    const b = vi >= 0 ? run.ws.get<{ type?: string }>('storage.yaml', [...VOLS, vi, 'backup']) : undefined;
+    if (b?.type === 'dump' && !services(run).some((o) => (o.volumes ?? []).some((m) => m.source === v))) {
+      run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'type'], 'archive');
+      run.lines.push(`~ volume ${v}: backed up as a tar.zst of its directory (no database dumps it any more)`);
+    }
+  }
   run.lines.push(`- ${name}${vols.length ? ` (its volume${vols.length > 1 ? 's' : ''} ${vols.join(', ')} and the data in ${vols.length > 1 ? 'them' : 'it'} are kept)` : ''}`);
   run.focus = run.focus.filter((f) => f !== name);
 }
@@ -1509,17 +1518,18 @@ function handleBackups(run: Run, clause: string): boolean {
   for (const name of withData) {
     const svc = getService(run, name)!;
     mentionFocus(run, name);
+    const tpl = templateOf(svc);
+    // PostgreSQL and Redis get the database's own dump (pg_dumpall, BGSAVE: runtime/backup);
+    // other data a tar.zst of the volume (docs/backups.md).
+    const type = tpl === 'postgres' || tpl === 'redis' ? 'dump' : 'archive';
     for (const v of svc.volumes ?? []) {
       const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
       if (vi < 0) continue;
-      run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain, type: 'archive' });
-      run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${retain} kept`);
+      run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain, type });
+      run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${retain} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
     }
-    const tpl = templateOf(svc);
     const dump =
-      tpl === 'postgres'
-        ? `pg_dumpall -U postgres --clean -f ${(svc.volumes ?? []).find((v) => v.target.startsWith('/var/lib/postgresql'))?.target ?? '/var/lib/postgresql/data'}/claude-dump.sql`
-        : tpl === 'mariadb'
+      tpl === 'mariadb'
           ? 'mariadb-dump --all-databases -uroot -p"$MARIADB_ROOT_PASSWORD" > /var/lib/mysql/claude-dump.sql'
           : undefined;
     if (dump) {
