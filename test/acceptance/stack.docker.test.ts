@@ -1,7 +1,7 @@
 /**
  * Acceptance: Example Conversation 1 (the web stack), Testing Scenario 2 (the complete stack
  * with daily backups), Testing Scenario 8 (two terminals at once) and the Interactive Mode
- * Example, typed at a terminal (test/acceptance/world.ts). After each successful apply,
+ * Example (its monitoring part included), typed at a terminal (test/acceptance/world.ts). After each successful apply,
  * `claude plan --detailed-exitcode` exits 0: the system settles.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,32 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     await t.done();
     expect(t.last()).toContain('Goodbye!');
     expect(running()).toContain('sessions');
+    expectSettled();
+  });
+
+  it('Interactive Mode, monitoring: grafana is said to have no local image before anything runs; prometheus runs; scraping is said not done', { timeout: 300_000 }, async () => {
+    const t = await w.terminal('monitoring');
+    t.run('claude');
+    await t.waitFor((x) => x.trimEnd().endsWith('claude>'), 'the banner');
+    t.type('add a monitoring stack with prometheus and grafana');
+    let s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify] (or keep refining)') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
+    expect(s).toMatch(/⚠ grafana\/grafana:latest \(for grafana\) is not on this host and there is no local image for it \(Debian does not package Grafana\)/);
+    expect(s).toMatch(/\+ prometheus \(prom\/prometheus:latest\)/);
+    t.type('no');
+    await t.waitFor((x) => x.trimEnd().endsWith('claude>') && x.lastIndexOf('claude> no') >= 0, 'the prompt after no');
+    expect(running()).not.toContain('grafana');
+    t.type('add prometheus');
+    s = await t.waitFor((x) => x.split('(or keep refining)').length - 1 >= 2 || x.split('Proceed? [yes/no/modify]').length - 1 >= 1, 'the prometheus proposal');
+    t.type('yes');
+    s = await t.waitFor((x) => /✓ Started prometheus \(healthy\)/.test(x) && x.trimEnd().endsWith('claude>'), 'the apply');
+    t.type('configure Prometheus to scrape the existing services');
+    s = await t.waitFor((x) => x.includes('Not done: adding scrape targets') && x.trimEnd().endsWith('claude>'), 'the scrape answer');
+    t.type('exit');
+    await t.done();
+    expect(t.last()).toContain('Goodbye!');
+    expect(running()).toContain('prometheus');
+    expect(w.docker('inspect', '-f', '{{.Config.Image}}', 'prometheus')).toBe('claude-os-local/prometheus:latest');
+    expect(w.inNs(['curl', '-s', '-m', '5', 'http://127.0.0.1:9090/-/healthy']).out).toMatch(/Healthy/);
     expectSettled();
   });
 
