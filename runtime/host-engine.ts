@@ -119,6 +119,12 @@ function nftReader(o: { netns?: string; warn?: (message: string) => void }) {
   };
 }
 
+/** The containerd driver for this host (what `claude supervise` and the observation commands use on containerd). */
+export async function openContainerdEngine(o: { root: string; dataDir: string; hostId: string }): Promise<import('./drivers/containerd/engine.js').ContainerdEngine> {
+  const { ContainerdEngine } = await import('./drivers/containerd/engine.js');
+  return new ContainerdEngine(containerdOptions(o));
+}
+
 /** This host's engine: the Docker driver (or containerd, `CLAUDE_ENGINE=containerd`) with the nft firewall and the planner's observer. */
 export async function createHostEngine(o: HostEngineOptions): Promise<Engine> {
   if (engineKind() === 'containerd') {

@@ -41,6 +41,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   events: async () => (await import('./events.js')).default,
   diagnose: async () => (await import('./diagnose.js')).default,
   observe: async () => (await import('./observe.js')).default,
+  supervise: async () => (await import('./supervise.js')).default,
   jobs: async () => (await import('./jobs.js')).default,
   backups: async () => (await import('./backups.js')).default,
   restore: async () => (await import('./restore.js')).default,

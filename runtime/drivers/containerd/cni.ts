@@ -159,6 +159,11 @@ export class Cni {
     await this.plugin('bridge', 'DEL', this.bridgeConf(net), containerId, ns, ifname);
   }
 
+  /** Releases the address host-local leased to this container (bridge DEL; the namespace may be gone). */
+  async release(net: CniNetwork, containerId: string, ns: string, ifname: string): Promise<void> {
+    await this.plugin('bridge', 'DEL', this.bridgeConf(net), containerId, ns, ifname);
+  }
+
   /** Removes a network's bridge device once nothing uses it (idempotent). */
   async removeBridge(bridge: string): Promise<void> {
     if (!existsSync(`/sys/class/net/${bridge}`)) return;

@@ -65,6 +65,27 @@ export interface ContainerdEngineOptions {
   probeIntervalMs?: number;
 }
 
+/** A managed container as the supervisor sees it. */
+export interface SupervisedContainer {
+  id: string;
+  name: string;
+  restart: ContainerSpec['restart'];
+  /** `none`: no task (never started, or the machine rebooted). */
+  task: 'running' | 'stopped' | 'other' | 'none';
+  exitCode: number | null;
+  /** Started by a plan and not stopped by one since. */
+  wanted: boolean;
+  /** When its task last started (ms), or null. */
+  startedAt: number | null;
+  restarts: RestartRecord;
+}
+
+export interface RestartRecord {
+  count: number;
+  /** The last restarts (ISO times, at most 50). */
+  times: string[];
+}
+
 interface NetRecord {
   id: string;
   name: string;
@@ -367,6 +388,12 @@ export class ContainerdEngine implements Engine {
   /** After a reboot the namespaces are gone: attach again, keeping the recorded interfaces. */
   private async ensureNetworks(f: Found): Promise<void> {
     if (!f.record.spec.networks.length || this.cni.netnsExists(this.netnsOf(f.c.id))) return;
+    // The addresses host-local leased before the reboot are still on disk: release them first
+    // (CNI DEL without the namespace), or the plugin refuses a second lease for the same id.
+    for (const a of this.attachments(f.c.id)) {
+      const rec = this.netRecord(a.network);
+      if (rec) await this.cni.release(this.cniNet(rec), f.c.id, this.netnsOf(f.c.id), a.ifname).catch(() => undefined);
+    }
     await this.setupNetworks(f.c.id, { ...f.record.spec, networks: this.attachments(f.c.id).length ? this.attachments(f.c.id).map((a) => ({ name: a.network, aliases: a.aliases })) : f.record.spec.networks });
     await this.refreshHosts();
   }
@@ -425,6 +452,8 @@ export class ContainerdEngine implements Engine {
       await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false });
       await this.api.tasks.Start({ containerId: f.c.id, execId: '' });
       writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
+      // Wanted running until a plan stops it: the supervisor restarts it (./supervisor.ts).
+      writeFileSync(join(this.cdir(f.c.id), 'wanted'), '');
     } catch (e) {
       await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
       throw new StepError(`containerd could not start ${f.name}: ${(e as Error).message}`, 'a port already in use or a missing mount source are the usual causes; the log is ' + this.logFile(f.c.id));
@@ -444,6 +473,8 @@ export class ContainerdEngine implements Engine {
   async stopContainer(nameOrId: string, timeoutS = 10): Promise<void> {
     const f = await this.find(nameOrId);
     if (!f) return;
+    // Stopped on purpose: no longer wanted, so the supervisor leaves it stopped.
+    rmSync(join(this.cdir(f.c.id), 'wanted'), { force: true });
     const t = await this.task(f.c.id);
     if (!t) return;
     if (t.status === 'RUNNING' || t.status === 'PAUSED') {
@@ -579,6 +610,56 @@ export class ContainerdEngine implements Engine {
       await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
       pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
     }
+  }
+
+  /** What the supervisor (./supervisor.ts) decides on: every managed container, its task and restart record. */
+  async supervision(): Promise<SupervisedContainer[]> {
+    const out: SupervisedContainer[] = [];
+    for (const f of await this.all()) {
+      const labels = { ...f.c.labels };
+      delete labels[LABEL_NAME];
+      if (!managedBy(labels, this.opts.hostId)) continue;
+      const t = await this.task(f.c.id);
+      const cdir = this.cdir(f.c.id);
+      const startedAt = existsSync(join(cdir, 'started-at')) ? Date.parse(readFileSync(join(cdir, 'started-at'), 'utf8').trim()) : null;
+      out.push({
+        id: f.c.id,
+        name: f.name,
+        restart: f.record.spec.restart,
+        task: t ? (t.status === 'RUNNING' ? 'running' : t.status === 'STOPPED' ? 'stopped' : 'other') : 'none',
+        exitCode: t?.status === 'STOPPED' ? t.exitStatus : null,
+        wanted: existsSync(join(cdir, 'wanted')),
+        startedAt: startedAt !== null && Number.isFinite(startedAt) ? startedAt : null,
+        restarts: this.restartRecord(f.c.id),
+      });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The restarts the supervisor made (its count feeds crash-loop detection, as Docker's RestartCount does). */
+  restartRecord(id: string): RestartRecord {
+    const f = join(this.cdir(id), 'restarts.json');
+    if (!existsSync(f)) return { count: 0, times: [] };
+    try {
+      return JSON.parse(readFileSync(f, 'utf8')) as RestartRecord;
+    } catch {
+      return { count: 0, times: [] };
+    }
+  }
+
+  /**
+   * Starts a wanted container's task again (the supervisor's restart): only while it is still
+   * wanted (a plan that stopped it in the meantime wins). `crash` counts it as a restart.
+   */
+  async restartTask(id: string, crash: boolean, now = new Date()): Promise<boolean> {
+    const cdir = this.cdir(id);
+    if (!existsSync(join(cdir, 'wanted'))) return false;
+    await this.startContainer(id);
+    if (crash) {
+      const r = this.restartRecord(id);
+      writeFileSync(join(cdir, 'restarts.json'), JSON.stringify({ count: r.count + 1, times: [...r.times, now.toISOString()].slice(-50) }) + '\n');
+    }
+    return true;
   }
 
   async waitRestored(nameOrId: string, timeoutMs: number): Promise<ReadyResult> {

@@ -1,0 +1,150 @@
+/**
+ * The restart supervisor on a real (private) containerd: a crashed task comes back as its
+ * restart policy says, with back-off and a restart count; a clean exit under on-failure, a
+ * `restart: no` service and a container a plan stopped stay down; after a "reboot" (the
+ * task deleted, as a reboot loses every task) the wanted containers start again without a
+ * restart being counted. Driven through `claude supervise --once` too, as the image runs it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ContainerSpec } from '../../../plan/types.js';
+import { containerSpec, setupTestHost, type TestHost } from '../../testutil/plans.js';
+import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
+import { ContainerdEngine } from './engine.js';
+import { BACKOFF_FIRST_MS, newSupervisorState, restartDecision, supervisePass } from './supervisor.js';
+
+const suffix = randomBytes(4).toString('hex');
+const n = (x: string) => `${x}-${suffix}`;
+const IMAGE = 'claude-os-local/busybox:latest';
+const CLAUDE = resolve(__dirname, '../../../bin/claude');
+
+let ctd: TestContainerd;
+let dataDir: string;
+let root: string;
+let host: TestHost;
+let engine: ContainerdEngine;
+const namespace = `claude-sup-${suffix}`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+async function view(name: string) {
+  return (await engine.supervision()).find((c) => c.name === name) ?? null;
+}
+
+async function run(spec: ContainerSpec): Promise<string> {
+  const id = await engine.createContainer(spec, {});
+  await engine.startContainer(id);
+  return id;
+}
+
+/** What a reboot leaves: the container, its record and its snapshot, but no task. */
+async function loseTask(id: string): Promise<void> {
+  await engine.api.tasks.Kill({ containerId: id, execId: '', signal: 9, all: true }).catch(() => undefined);
+  await until('the task to exit', async () => (await view((await engine.inspectContainer(id))!.name))?.task !== 'running');
+  await engine.api.tasks.Delete({ containerId: id });
+}
+
+beforeAll(async () => {
+  ctd = await startContainerd(`sup-${suffix}`);
+  dataDir = mkdtempSync(join(tmpdir(), 'claude-sup-data-'));
+  root = mkdtempSync(join(tmpdir(), 'claude-sup-root-'));
+  mkdirSync(join(dataDir, 'images'));
+  execFileSync('docker', ['save', '-o', join(dataDir, 'images', 'busybox.tar'), IMAGE]);
+  host = setupTestHost(dataDir);
+  engine = new ContainerdEngine({ address: ctd.address, namespace, root, dataDir, hostId: host.hostId });
+  await engine.ensureImage(IMAGE, IMAGE, false);
+}, 180_000);
+
+afterAll(async () => {
+  if (engine) {
+    for (const c of await engine.supervision().catch(() => [])) await engine.removeContainer(c.id).catch(() => undefined);
+    engine.close();
+  }
+  await ctd?.stop();
+  for (const d of [dataDir, root]) if (d) rmSync(d, { recursive: true, force: true });
+}, 120_000);
+
+describe('restartDecision', () => {
+  it('follows the policy: always/unless-stopped/on-failure restart a wanted exited task, no never; a reboot is not a crash', () => {
+    const exited = (restart: ContainerSpec['restart'], exitCode: number) => restartDecision({ restart, task: 'stopped', exitCode, wanted: true });
+    expect(exited('always', 0)).toEqual({ start: true, crash: true });
+    expect(exited('unless-stopped', 1)).toEqual({ start: true, crash: true });
+    expect(exited('on-failure', 1)).toEqual({ start: true, crash: true });
+    expect(exited('on-failure', 0)).toEqual({ start: false, crash: true });
+    expect(exited('no', 1).start).toBe(false);
+    expect(restartDecision({ restart: 'always', task: 'stopped', exitCode: 1, wanted: false }).start).toBe(false);
+    expect(restartDecision({ restart: 'on-failure', task: 'none', exitCode: null, wanted: true })).toEqual({ start: true, crash: false });
+    expect(restartDecision({ restart: 'always', task: 'running', exitCode: null, wanted: true }).start).toBe(false);
+  });
+});
+
+describe.sequential('the supervisor on containerd', () => {
+  it('restarts a crashed `always` container with back-off and counts the restart; leaves `no`, clean on-failure exits and stopped containers down', async () => {
+    const crash = await run(containerSpec({ name: n('crash'), image: IMAGE, restart: 'always', command: ['sh', '-c', 'echo started; sleep 1; exit 3'] }));
+    const clean = await run(containerSpec({ name: n('clean'), image: IMAGE, restart: 'on-failure', command: ['sh', '-c', 'exit 0'] }));
+    const never = await run(containerSpec({ name: n('never'), image: IMAGE, restart: 'no', command: ['sh', '-c', 'exit 5'] }));
+    const stopped = await run(containerSpec({ name: n('stopped'), image: IMAGE, restart: 'always', command: ['sleep', '600'] }));
+    await engine.stopContainer(stopped, 1);
+    await until('the crashing task to exit', async () => (await view(n('crash')))?.task === 'stopped');
+    await until('the other tasks to exit', async () => (await view(n('clean')))?.task === 'stopped' && (await view(n('never')))?.task === 'stopped');
+
+    const state = newSupervisorState();
+    let now = Date.now();
+    const r1 = await supervisePass(engine, state, () => now);
+    expect(r1.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'restarted']]);
+    expect(r1.actions[0]!.reason).toContain('exited with code 3');
+    expect((await view(n('crash')))!.restarts.count).toBe(1);
+    expect((await engine.inspectContainer(crash))!.running).toBe(true);
+    for (const id of [clean, never, stopped]) expect((await engine.inspectContainer(id))!.running).toBe(false);
+    expect(state.backoff.get(crash)!.delayMs).toBe(BACKOFF_FIRST_MS);
+
+    // It crashes again: within the back-off it waits, after it restarts with the delay doubled.
+    await until('the second crash', async () => (await view(n('crash')))?.task === 'stopped');
+    const r2 = await supervisePass(engine, state, () => now);
+    expect(r2.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'waiting']]);
+    now += BACKOFF_FIRST_MS;
+    const r3 = await supervisePass(engine, state, () => now);
+    expect(r3.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'restarted']]);
+    expect(state.backoff.get(crash)!.delayMs).toBe(2 * BACKOFF_FIRST_MS);
+    expect((await view(n('crash')))!.restarts.count).toBe(2);
+    for (const id of [clean, never, stopped, crash]) await engine.removeContainer(id);
+  }, 180_000);
+
+  it('starts the wanted containers again after a reboot (tasks gone), without counting a restart; `claude supervise --once` does it as the image boots', async () => {
+    const web = await run(containerSpec({ name: n('svc'), image: IMAGE, restart: 'unless-stopped', command: ['sleep', '600'] }));
+    const oneshot = await run(containerSpec({ name: n('oneshot'), image: IMAGE, restart: 'no', command: ['sleep', '600'] }));
+    await loseTask(web);
+    await loseTask(oneshot);
+    expect((await view(n('svc')))!.task).toBe('none');
+
+    const env = { ...process.env, CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: ctd.address, CLAUDE_CONTAINERD_NAMESPACE: namespace, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state') };
+    const r = spawnSync(CLAUDE, ['supervise', '--once'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`started ${n('svc')}: no task \\(the machine restarted`));
+    expect(r.stdout).not.toContain(n('oneshot'));
+    expect(r.stdout).toContain('running: 1 of 2 managed containers');
+    expect((await engine.inspectContainer(web))!.running).toBe(true);
+    expect((await view(n('svc')))!.restarts.count).toBe(0);
+    expect((await engine.inspectContainer(oneshot))!.running).toBe(false);
+
+    // On Docker there is nothing to supervise: a clear refusal, not a silent no-op.
+    const d = spawnSync(CLAUDE, ['supervise', '--once'], { env: { ...env, CLAUDE_ENGINE: 'docker' }, encoding: 'utf8', timeout: 60_000 });
+    expect(d.status).toBe(1);
+    expect(d.stderr).toContain('Docker Engine, which restarts containers itself');
+  }, 180_000);
+});
