@@ -9,7 +9,7 @@ import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { readHostId } from '../../plan/keys.js';
-import { engineKind, openContainerdEngine } from '../../runtime/host-engine.js';
+import { engineKind, openSupervisedEngine, restoreFirewallAtBoot } from '../../agent/supervise.js';
 import { newSupervisorState, supervisePass, type SupervisionResult } from '../../runtime/drivers/containerd/supervisor.js';
 
 const usage = `usage: claude supervise [--once] [--interval SECONDS]
@@ -19,7 +19,8 @@ as their restart policy says (always, unless-stopped, on-failure; back-off from 
 60 s), and starts them again after a reboot. Containers a plan stopped stay stopped.
 Docker Engine restarts containers itself: there this command has nothing to do.
 
-  --once              one pass, then exit (the image runs it at boot before the banner)
+  --once              one pass, then exit (the image runs it at boot before the banner);
+                      it also loads the firewall applied last when the table is missing
   --interval SECONDS  seconds between passes of the daemon (default 2)
 
 Prints one line per container started, and "running: N of M managed containers".`;
@@ -47,10 +48,17 @@ const command: Command = {
       println(ctx.stdout, 'running: 0 of 0 managed containers');
       if (values.once) return EXIT.OK;
     }
-    const engine = await openContainerdEngine({ ...paths, hostId: hostId ?? '' });
+    const engine = await openSupervisedEngine(paths, hostId ?? '');
     const state = newSupervisorState();
     try {
       if (values.once) {
+        // At boot: the firewall is kernel state a reboot lost; load the one applied last.
+        try {
+          const done = await restoreFirewallAtBoot(paths.dataDir);
+          if (done) println(ctx.stdout, `${ctx.now().toISOString()} firewall: ${done}`);
+        } catch (e) {
+          println(ctx.stderr, `claude supervise: the firewall applied last could not be loaded: ${(e as Error).message}`);
+        }
         const r = await supervisePass(engine, state);
         report(ctx.stdout, r, ctx.now());
         println(ctx.stdout, `running: ${r.running} of ${r.managed} managed containers`);
@@ -68,7 +76,7 @@ const command: Command = {
           // The host id appears with the first plan: read it again until then.
           const id = hostId ?? readHostId(paths.dataDir);
           if (id) {
-            const eng = id === hostId ? engine : await openContainerdEngine({ ...paths, hostId: id });
+            const eng = id === hostId ? engine : await openSupervisedEngine(paths, id);
             report(ctx.stdout, await supervisePass(eng, state), ctx.now());
             if (eng !== engine) eng.close();
           }
