@@ -26,5 +26,30 @@ export interface DockerLike {
  * DOCKER_HOST=unix://…), dockerode for anything else.
  */
 export async function dockerFor(env: Record<string, string | undefined>): Promise<DockerLike> {
+  // CLAUDE_ENGINE=containerd (runtime/host-engine.ts engineKind): containerd in Docker's shape.
+  if (env.CLAUDE_ENGINE?.trim() === 'containerd') return containerdView(env);
   return dockerApiFor(env);
+}
+
+/** The containerd backend as a DockerLike (drivers/containerd/docker-view.ts), for this data dir and host id. */
+async function containerdView(env: Record<string, string | undefined>): Promise<DockerLike> {
+  const { resolvePaths } = await import('../../common/paths.js');
+  const { readHostId } = await import('../../plan/keys.js');
+  const { ContainerdEngine } = await import('../drivers/containerd/engine.js');
+  const { ContainerdDockerView } = await import('../drivers/containerd/docker-view.js');
+  const paths = resolvePaths(env, process.cwd());
+  let hostId = '';
+  try {
+    hostId = readHostId(paths.dataDir) ?? '';
+  } catch {
+    /* a damaged host id: the observer reports it itself */
+  }
+  const engine = new ContainerdEngine({
+    address: env.CLAUDE_CONTAINERD_ADDRESS || '/run/containerd/containerd.sock',
+    namespace: env.CLAUDE_CONTAINERD_NAMESPACE || 'claude-os',
+    root: paths.root,
+    dataDir: paths.dataDir,
+    hostId,
+  });
+  return new ContainerdDockerView(engine);
 }

@@ -292,7 +292,7 @@ export interface ImageMsg {
 }
 
 /** A unary call: request in, response out (rejects with the gRPC error: `.code` is grpc.status). */
-type Unary = (req: object, opts?: { deadlineMs?: number }) => Promise<any>;
+type Unary = (req: object, opts?: { deadlineMs?: number; lease?: string }) => Promise<any>;
 
 export interface ContainerdApi {
   version: { Version: Unary };
@@ -341,9 +341,11 @@ export function connectContainerd(address: string, namespace: string, callTimeou
   const options = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 16 * 1024 * 1024 };
   const creds = grpc.credentials.createInsecure();
   const clients: grpc.Client[] = [];
-  const meta = () => {
+  const meta = (lease?: string) => {
     const m = new grpc.Metadata();
     m.set('containerd-namespace', namespace);
+    // What is made under a lease is safe from containerd's garbage collector until the lease goes.
+    if (lease) m.set('containerd-lease', lease);
     return m;
   };
   const make = (ctor: any) => {
@@ -356,7 +358,7 @@ export function connectContainerd(address: string, namespace: string, callTimeou
     for (const name of names) {
       out[name] = (req, opts) =>
         new Promise((resolve, reject) => {
-          client[name](req, meta(), { deadline: Date.now() + (opts?.deadlineMs ?? callTimeoutMs) }, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res)));
+          client[name](req, meta(opts?.lease), { deadline: Date.now() + (opts?.deadlineMs ?? callTimeoutMs) }, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res)));
         });
     }
     return out;

@@ -80,6 +80,21 @@ export interface SupervisedContainer {
   restarts: RestartRecord;
 }
 
+export interface DescribedContainer {
+  id: string;
+  name: string;
+  image: string;
+  /** Its labels (the driver's name label taken out). */
+  labels: Record<string, string>;
+  spec: ContainerSpec;
+  /** The resolved env, or null when it is kept encrypted. */
+  env: string[] | null;
+  task: ProcessMsg | null;
+  startedAt: string | null;
+  restarts: RestartRecord;
+  logFile: string;
+}
+
 export interface RestartRecord {
   count: number;
   /** The last restarts (ISO times, at most 50). */
@@ -276,8 +291,12 @@ export class ContainerdEngine implements Engine {
     const id = `${spec.name.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 48)}-${randomBytes(4).toString('hex')}`;
     const cdir = this.cdir(id);
     mkdirSync(cdir, { recursive: true });
+    // The new snapshot belongs to nothing until the container record names it: a lease keeps
+    // containerd's garbage collector (run after any removal) from taking it in between.
+    const lease = `claude-create-${id}`;
+    await this.api.leases.Create({ id: lease, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
     try {
-      await this.api.snapshots.Prepare({ snapshotter: this.snapshotter, key: id, parent: chain[chain.length - 1] ?? '', labels: {} });
+      await this.api.snapshots.Prepare({ snapshotter: this.snapshotter, key: id, parent: chain[chain.length - 1] ?? '', labels: {} }, { lease });
       const ic = config.config ?? {};
       const entrypoint = spec.entrypoint ?? ic.Entrypoint ?? [];
       const cmd = spec.command ?? (spec.entrypoint ? [] : (ic.Cmd ?? []));
@@ -341,10 +360,13 @@ export class ContainerdEngine implements Engine {
           extensions: { [RECORD_EXT]: ext },
         },
       });
+      // The container now holds its snapshot: the lease can go.
+      await this.api.leases.Delete({ id: lease }).catch(() => undefined);
       if (spec.networks.length) await this.setupNetworks(id, spec);
       await this.refreshHosts();
       return id;
     } catch (e) {
+      await this.api.leases.Delete({ id: lease }).catch(() => undefined);
       await this.api.containers.Delete({ id }).catch(() => undefined);
       await this.teardownNetworks(id).catch(() => undefined);
       await this.api.snapshots.Remove({ snapshotter: this.snapshotter, key: id }).catch(() => undefined);
@@ -634,6 +656,19 @@ export class ContainerdEngine implements Engine {
       });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Every container of this namespace with its task and the driver's records: what the observer's Docker-shaped view (./docker-view.ts) is made from. */
+  async describeAll(): Promise<DescribedContainer[]> {
+    return Promise.all(
+      (await this.all()).map(async (f) => {
+        const labels = { ...f.c.labels };
+        delete labels[LABEL_NAME];
+        const cdir = this.cdir(f.c.id);
+        const startedAt = existsSync(join(cdir, 'started-at')) ? readFileSync(join(cdir, 'started-at'), 'utf8').trim() : null;
+        return { id: f.c.id, name: f.name, image: f.c.image, labels, spec: f.record.spec, env: f.record.env, task: await this.task(f.c.id), startedAt, restarts: this.restartRecord(f.c.id), logFile: this.logFile(f.c.id) };
+      }),
+    );
   }
 
   /** The restarts the supervisor made (its count feeds crash-loop detection, as Docker's RestartCount does). */

@@ -3,7 +3,8 @@
  * restart policy says, with back-off and a restart count; a clean exit under on-failure, a
  * `restart: no` service and a container a plan stopped stay down; after a "reboot" (the
  * task deleted, as a reboot loses every task) the wanted containers start again without a
- * restart being counted. Driven through `claude supervise --once` too, as the image runs it.
+ * restart being counted. Driven through `claude supervise --once` too, as the image runs it,
+ * and read back through `claude services`, `logs` and `status` (the containerd view).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -125,7 +126,7 @@ describe.sequential('the supervisor on containerd', () => {
   }, 180_000);
 
   it('starts the wanted containers again after a reboot (tasks gone), without counting a restart; `claude supervise --once` does it as the image boots', async () => {
-    const web = await run(containerSpec({ name: n('svc'), image: IMAGE, restart: 'unless-stopped', command: ['sleep', '600'] }));
+    const web = await run(containerSpec({ name: n('svc'), service: 'svc', image: IMAGE, restart: 'unless-stopped', command: ['sh', '-c', `echo hello-from-${suffix}; exec sleep 600`] }));
     const oneshot = await run(containerSpec({ name: n('oneshot'), image: IMAGE, restart: 'no', command: ['sleep', '600'] }));
     await loseTask(web);
     await loseTask(oneshot);
@@ -141,6 +142,20 @@ describe.sequential('the supervisor on containerd', () => {
     expect((await engine.inspectContainer(web))!.running).toBe(true);
     expect((await view(n('svc')))!.restarts.count).toBe(0);
     expect((await engine.inspectContainer(oneshot))!.running).toBe(false);
+
+    // The observation commands read containerd too (drivers/containerd/docker-view.ts).
+    const services = spawnSync(CLAUDE, ['services', '--json'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(services.status).toBe(0);
+    const rows = JSON.parse(services.stdout) as { service?: string; name?: string; state?: string; status?: string }[] | { services: unknown[] };
+    const text = JSON.stringify(rows);
+    expect(text).toContain('"svc"');
+    expect(text).toMatch(/"running"/);
+    const logs = spawnSync(CLAUDE, ['logs', 'svc', '-n', '5'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(logs.stderr).toBe('');
+    expect(logs.stdout).toContain(`hello-from-${suffix}`);
+    const status = spawnSync(CLAUDE, ['status'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(status.stdout).toMatch(/1 service running/);
+    expect(status.stdout).not.toMatch(/cannot reach the Docker Engine/);
 
     // On Docker there is nothing to supervise: a clear refusal, not a silent no-op.
     const d = spawnSync(CLAUDE, ['supervise', '--once'], { env: { ...env, CLAUDE_ENGINE: 'docker' }, encoding: 'utf8', timeout: 60_000 });

@@ -1,0 +1,136 @@
+/**
+ * The containerd backend seen through the observer's Docker client interface
+ * (runtime/observe/engine-client.ts `DockerLike`), so `claude status`, `services`, `logs`,
+ * `events`, `diagnose` and the observer daemon read containerd with the same code that reads
+ * Docker (selected by CLAUDE_ENGINE=containerd in `dockerFor`). What each answer is made of:
+ *
+ * - containers: containerd's containers with their task (status, pid, exit code) and the
+ *   driver's record (ports, restart policy, memory limit); `RestartCount` is the restarts the
+ *   supervisor made (./supervisor.ts), which crash-loop detection reads;
+ * - logs: the task's log file (stdout and stderr together, so every line is stdout, without
+ *   Docker's timestamps), framed as Docker's multiplexed stream;
+ * - events: the supervisor's restarts, as `restart` events;
+ * - stats: none (the observer reads cgroup v2 files through the task's pid first).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import type { DockerLike } from '../../observe/engine-client.js';
+import type { ContainerdEngine, DescribedContainer } from './engine.js';
+
+function dockerStatus(d: DescribedContainer): string {
+  const s = d.task?.status;
+  if (s === 'RUNNING') return 'running';
+  if (s === 'PAUSED' || s === 'PAUSING') return 'paused';
+  if (s === 'STOPPED') return 'exited';
+  return 'created';
+}
+
+function isoOfTs(ts: { seconds: number | string; nanos: number } | null | undefined): string {
+  if (!ts || !Number(ts.seconds)) return '0001-01-01T00:00:00Z';
+  return new Date(Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6)).toISOString();
+}
+
+function inspectOf(d: DescribedContainer): Docker.ContainerInspectInfo {
+  const status = dockerStatus(d);
+  const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of d.spec.ports) {
+    const k = `${p.container}/${p.protocol}`;
+    if (p.host !== undefined) (ports[k] ??= []).push({ HostIp: p.hostIp ?? '0.0.0.0', HostPort: String(p.host) });
+  }
+  const info = {
+    Id: d.id,
+    Name: `/${d.name}`,
+    Image: d.image,
+    Created: d.startedAt ?? '',
+    RestartCount: d.restarts.count,
+    State: {
+      Status: status,
+      Running: status === 'running',
+      Paused: status === 'paused',
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: status === 'running' ? (d.task?.pid ?? 0) : 0,
+      ExitCode: status === 'exited' ? (d.task?.exitStatus ?? 0) : 0,
+      Error: '',
+      StartedAt: d.startedAt ?? '0001-01-01T00:00:00Z',
+      FinishedAt: status === 'exited' ? isoOfTs(d.task?.exitedAt as { seconds: number; nanos: number } | null) : '0001-01-01T00:00:00Z',
+    },
+    Config: { Image: d.image, Labels: d.labels, Env: d.env ?? [], Tty: false },
+    HostConfig: { Memory: d.spec.resources.memoryBytes ?? 0, RestartPolicy: { Name: d.spec.restart, MaximumRetryCount: 0 }, PortBindings: ports },
+    NetworkSettings: { Ports: ports, Networks: Object.fromEntries(d.spec.networks.map((n) => [n.name, { Aliases: n.aliases }])) },
+  };
+  return info as unknown as Docker.ContainerInspectInfo;
+}
+
+/** Docker's multiplexed log stream: an 8-byte header (stream 1 = stdout, big-endian length) per frame. */
+function frame(text: string): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  const head = Buffer.alloc(8);
+  head.writeUInt8(1, 0);
+  head.writeUInt32BE(body.length, 4);
+  return Buffer.concat([head, body]);
+}
+
+export class ContainerdDockerView implements DockerLike {
+  constructor(readonly engine: ContainerdEngine) {}
+
+  async listContainers(_opts: { all: boolean }): Promise<Docker.ContainerInfo[]> {
+    return (await this.engine.describeAll()).map(
+      (d) =>
+        ({
+          Id: d.id,
+          Names: [`/${d.name}`],
+          Image: d.image,
+          State: dockerStatus(d),
+          Status: dockerStatus(d),
+          Labels: d.labels,
+        }) as unknown as Docker.ContainerInfo,
+    );
+  }
+
+  async listImages(): Promise<Docker.ImageInfo[]> {
+    const { images } = (await this.engine.api.images.List({ filters: [] })) as { images: { name: string; target: { digest: string; size: number } }[] };
+    return images.map((i) => ({ Id: i.target.digest, RepoTags: [i.name], Size: Number(i.target.size) }) as unknown as Docker.ImageInfo);
+  }
+
+  private async describe(nameOrId: string): Promise<DescribedContainer> {
+    const all = await this.engine.describeAll();
+    const d = all.find((x) => x.id === nameOrId) ?? all.find((x) => x.name === nameOrId);
+    if (!d) throw Object.assign(new Error(`no such container: ${nameOrId}`), { statusCode: 404 });
+    return d;
+  }
+
+  getContainer(id: string) {
+    return {
+      inspect: async () => inspectOf(await this.describe(id)),
+      stats: async () => ({}),
+      logs: async (opts: Record<string, unknown>) => {
+        const d = await this.describe(id);
+        if (!existsSync(d.logFile)) return Buffer.alloc(0);
+        let lines = readFileSync(d.logFile, 'utf8').split('\n').filter(Boolean);
+        const since = Number(opts.since ?? 0);
+        // The file has no per-line times: with `since`, only a file written after it counts.
+        if (since && statSync(d.logFile).mtimeMs / 1000 < since) lines = [];
+        const tail = Number(opts.tail ?? 0);
+        if (tail > 0) lines = lines.slice(-tail);
+        return Buffer.concat(lines.map((l) => frame(l + '\n')));
+      },
+    };
+  }
+
+  async getEvents(opts: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
+    const since = Number(opts.since ?? 0);
+    const until = opts.until !== undefined ? Number(opts.until) : Infinity;
+    const msgs: { time: number; text: string }[] = [];
+    for (const d of await this.engine.describeAll()) {
+      for (const t of d.restarts.times) {
+        const s = Date.parse(t) / 1000;
+        if (s < since || s > until) continue;
+        msgs.push({ time: s, text: JSON.stringify({ Type: 'container', Action: 'restart', id: d.id, time: Math.floor(s), timeNano: Math.floor(s * 1e9), Actor: { ID: d.id, Attributes: { ...d.labels, name: d.name, image: d.image } } }) + '\n' });
+      }
+    }
+    return Readable.from(msgs.sort((a, b) => a.time - b.time).map((m) => m.text));
+  }
+}
