@@ -81,11 +81,11 @@ it('a phrasing not understood, a rephrase applied with yes; then the first phras
   tmux('send-keys', '-t', session, PHRASE, 'Enter');
   await waitFor((s) => s.includes(`I did not understand "${PHRASE}"`), 'the engine not understanding');
 
-  tmux('send-keys', '-t', session, `add a service ${svc} using image claude-os-local/web:latest on port ${port}`, 'Enter');
+  tmux('send-keys', '-t', session, `add a service ${svc} using image nginx on port ${port}`, 'Enter');
   await waitFor((s) => s.includes('Apply these changes?'), 'the proposal');
   tmux('send-keys', '-t', session, 'yes', 'Enter');
   const applied = await waitFor((s) => s.includes('Learned: next time'), 'the apply and what was learned');
-  expect(applied).toContain(`Learned: next time "${PHRASE}" means "add a service ${svc} using image claude-os-local/web:latest on port ${port}"`);
+  expect(applied).toContain(`Learned: next time "${PHRASE}" means "add a service ${svc} using image nginx on port ${port}"`);
   tmux('send-keys', '-t', session, 'exit', 'Enter');
   await waitFor((s) => s.includes('Goodbye!'), 'the REPL to exit');
 
@@ -99,7 +99,7 @@ it('a phrasing not understood, a rephrase applied with yes; then the first phras
     expect(r.code, r.out).toBe(0);
     const out = JSON.parse(r.out) as { explanation: string; status: string };
     expect(out.explanation).toContain(`(Learned: when you said "${PHRASE}" before`);
-    expect(out.explanation).toContain(`${svc} already runs claude-os-local/web:latest`);
+    expect(out.explanation).toContain(`${svc} already runs nginx`);
   }
 
   expect(claude(['learn', 'forget', '2']).code).toBe(1);

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseProcStat } from './host.js';
+import { cgroupPaths } from './pressure.js';
 
 const CLK_TCK = 100;
 
@@ -71,14 +72,8 @@ export function systemCpuNs(procRoot = '/proc'): number {
 export function cgroupStats(pid: number, onlineCpus: number, o: { procRoot?: string; cgroupRoot?: string; systemNs?: number } = {}): CgroupStats | null {
   const proc = o.procRoot ?? '/proc';
   const root = o.cgroupRoot ?? '/sys/fs/cgroup';
-  const text = read(join(proc, String(pid), 'cgroup'));
-  if (!text) return null;
-  const paths = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
-    if (!m) continue;
-    for (const c of m[2]!.split(',')) paths.set(c, m[3]!);
-  }
+  const paths = cgroupPaths(pid, proc);
+  if (!paths) return null;
   const systemNs = o.systemNs ?? systemCpuNs(proc);
   const v1mem = paths.get('memory');
   if (v1mem !== undefined) {

@@ -40,6 +40,8 @@ interface SeriesRings {
   coarse: RingBuffer<Point>;
   /** The minute being accumulated for the coarse ring. */
   bucket: { minute: number; sum: number; n: number } | null;
+  /** When the newest fine point's slot began: samples within half a step of it merge into it. */
+  slotStart?: number;
 }
 
 interface MetricsFile {
@@ -61,12 +63,15 @@ export class MetricsStore {
     }
     const last = s.fine.last();
     if (last && t < last[0]) return; // clock went back: ignore rather than disorder the ring
-    if (last && t - last[0] < FINE_STEP_S / 2) {
-      // Merged: the newer sample replaces the older one, time and value.
+    if (last && s.slotStart !== undefined && t - s.slotStart < FINE_STEP_S / 2) {
+      // Merged: the newer sample replaces the older one, time and value; the slot stays where
+      // it began, so samples every second still make a new point every half step.
       last[0] = t;
       last[1] = value;
+    } else {
+      s.fine.push([t, value]);
+      s.slotStart = t;
     }
-    else s.fine.push([t, value]);
     const minute = Math.floor(t / COARSE_STEP_S) * COARSE_STEP_S;
     if (s.bucket && s.bucket.minute !== minute) {
       s.coarse.push([s.bucket.minute, round3(s.bucket.sum / s.bucket.n)]);

@@ -118,6 +118,15 @@ describe('network counters', () => {
 });
 
 describe('MetricsStore', () => {
+  it('samples every second still make a new point every half step (a merged point never swallows the next slot)', () => {
+    const store = new MetricsStore();
+    for (let t = 1000; t <= 1030; t++) store.record('x', t, t);
+    const pts = store.query('x', 0);
+    expect(pts.length).toBeGreaterThanOrEqual(6);
+    // each point holds the newest sample of its slot, time and value together
+    for (const [t, v] of pts) expect(v).toBe(t);
+    expect(pts[pts.length - 1]).toEqual([1030, 1030]);
+  });
   it('keeps 1 h at 10 s and 24 h at 1 min, and survives a save/load', () => {
     const s = new MetricsStore();
     const t0 = 1_700_000_000 - (1_700_000_000 % 60);
