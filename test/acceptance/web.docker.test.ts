@@ -122,7 +122,7 @@ describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
     // a list field (ports) reads as ports, not JSON; declined, nothing changes
     const n = commits().length;
     t.run('claude "move nginx to port 8080"');
-    s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]'), 'the port proposal');
+    s = await t.waitFor((x) => x.slice(x.lastIndexOf('claude "move nginx to port 8080"')).includes('Apply these changes? [yes/no/modify]'), 'the port proposal');
     top = s.lastIndexOf('Proposed Changes');
     box = s.slice(top, s.indexOf('└', top));
     expect(box).toMatch(/│ {5}ports: 80 → 8080 \(container 80\)/);
