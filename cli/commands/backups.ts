@@ -4,8 +4,8 @@
  * makes one now, like the scheduled run (retention applied; recorded as a run of the job
  * backup-NAME). Restoring is `claude restore` (restore.ts). docs/backups.md.
  */
-import { parse } from '../args.js';
-import { EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
+import { listOrRunCommand } from '../list-or-run.js';
+import { EXIT, println, type CommandContext } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { readHostId } from '../../plan/keys.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
@@ -92,19 +92,11 @@ async function runNow(ctx: CommandContext, name: string, json: boolean): Promise
   }
 }
 
-const command: Command = {
+export default listOrRunCommand({
+  name: 'backups',
+  noun: 'volume',
   summary: 'list the backups of each volume, or make one now',
   usage,
-  async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' } });
-    const json = values.json ?? false;
-    if (positionals.length === 0) return list(ctx, json);
-    if (positionals[0] === 'run') {
-      if (positionals.length !== 2) throw new UsageError('claude backups run takes one volume name: claude backups run NAME');
-      return runNow(ctx, positionals[1]!, json);
-    }
-    throw new UsageError(`unknown backups subcommand '${positionals[0]}'; use \`claude backups\` or \`claude backups run NAME\``);
-  },
-};
-
-export default command;
+  list,
+  runNow,
+});

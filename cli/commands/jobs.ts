@@ -4,8 +4,8 @@
  * and records it like a scheduled run (runtime/jobs/). The daemon that runs them on their
  * schedule is `claude observe --serve`.
  */
-import { parse } from '../args.js';
-import { EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
+import { listOrRunCommand } from '../list-or-run.js';
+import { EXIT, println, type CommandContext } from '../context.js';
 import { safeText } from '../../agent/render/observe.js';
 import { resolvePaths } from '../../common/paths.js';
 import { readHostId } from '../../plan/keys.js';
@@ -113,19 +113,11 @@ async function runNow(ctx: CommandContext, name: string, json: boolean): Promise
   return run.status === 'succeeded' ? EXIT.OK : EXIT.FAILURE;
 }
 
-const command: Command = {
+export default listOrRunCommand({
+  name: 'jobs',
+  noun: 'job',
   summary: 'list scheduled jobs (next run, last outcome), or run one now',
   usage,
-  async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' } });
-    const json = values.json ?? false;
-    if (positionals.length === 0) return list(ctx, json);
-    if (positionals[0] === 'run') {
-      if (positionals.length !== 2) throw new UsageError('claude jobs run takes one job name: claude jobs run NAME');
-      return runNow(ctx, positionals[1]!, json);
-    }
-    throw new UsageError(`unknown jobs subcommand '${positionals[0]}'; use \`claude jobs\` or \`claude jobs run NAME\``);
-  },
-};
-
-export default command;
+  list,
+  runNow,
+});
