@@ -132,7 +132,7 @@ export class ApiServer {
 
   constructor(private readonly o: ApiServerOptions) {
     this.service = new ApiService(o);
-    this.sessions = new Sessions({ now: o.now, ...(o.sessionTtlMs !== undefined ? { ttlMs: o.sessionTtlMs } : {}) });
+    this.sessions = new Sessions({ dataDir: o.paths.dataDir, now: o.now, ...(o.sessionTtlMs !== undefined ? { ttlMs: o.sessionTtlMs } : {}) });
     this.allowed = allowedHosts(o.listen, o.hostnames ?? []);
     const s = this.service;
     this.routes = [

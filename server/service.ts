@@ -124,8 +124,16 @@ export class ApiService {
     return { env: { ...this.o.env, CLAUDE_STATE_DIR: this.o.paths.stateDir, CLAUDE_DATA_DIR: this.o.paths.dataDir, CLAUDE_ROOT: this.o.paths.root }, cwd: this.o.paths.stateDir, now: this.o.now };
   }
 
+  /** The embedded observer's start under way (stopObserver waits for it, so a stop right after start leaves no loop running). */
+  private observerStarting: Promise<boolean> | null = null;
+
   /** Starts the embedded observer loop when asked (see ApiServiceOptions.observe). */
-  async startObserver(): Promise<boolean> {
+  startObserver(): Promise<boolean> {
+    this.observerStarting ??= this.doStartObserver();
+    return this.observerStarting;
+  }
+
+  private async doStartObserver(): Promise<boolean> {
     const want = this.o.observe ?? false;
     if (want === false || this.observer) return this.observer !== null;
     if (want === 'auto') {
@@ -147,6 +155,7 @@ export class ApiService {
   }
 
   async stopObserver(): Promise<void> {
+    await this.observerStarting?.catch(() => false);
     const o = this.observer;
     this.observer = null;
     await o?.stop();
