@@ -80,13 +80,13 @@ const DEFAULT_LISTEN = '127.0.0.1';
 
 /** manifest.yaml spec.api as written (undefined fields: not set), or null when it does not compile. */
 async function manifestApi(stateDir: string): Promise<{ enabled?: boolean; listen?: string; port?: number; hostnames?: string[] } | null> {
-  const { existsSync, readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const file = join(stateDir, 'manifest.yaml');
-  if (!existsSync(file)) return null;
+  const { readStateFileText } = await import('../common/state-read.js');
   try {
+    // No link, nothing but a regular file, at most 1 MiB (common/state-read.ts); refused → null.
+    const text = readStateFileText(stateDir, 'manifest.yaml');
+    if (text === null) return null;
     const { parse: parseYaml } = await import('yaml');
-    const v = parseYaml(readFileSync(file, 'utf8')) as { spec?: { api?: { enabled?: unknown; listen?: unknown; port?: unknown; hostnames?: unknown } } } | null;
+    const v = parseYaml(text) as { spec?: { api?: { enabled?: unknown; listen?: unknown; port?: unknown; hostnames?: unknown } } } | null;
     const api = v?.spec?.api ?? {};
     return {
       ...(typeof api.enabled === 'boolean' ? { enabled: api.enabled } : {}),
