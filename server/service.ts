@@ -58,8 +58,9 @@ export interface ApiServiceOptions {
   lockWaitMs?: number;
   /**
    * Run the observer's loop inside the server (metrics rings, events saved to the data dir)
-   * when no observer daemon is running. 'auto' (claude serve): when observe/latest.json is
-   * older than 30 s; true/false: always/never. Default false.
+   * when no observer daemon is running. 'auto' (claude serve): unless observe/latest.json is
+   * younger than 30 s and the process that wrote it is alive; true/false: always/never.
+   * Default false.
    */
   observe?: boolean | 'auto';
   /** The embedded observer's interval. Default 10 s. */
@@ -140,8 +141,10 @@ export class ApiService {
       const { LATEST_FILE } = await import('../runtime/observe/metrics.js');
       try {
         const { readFileSync } = await import('node:fs');
-        const at = (JSON.parse(readFileSync(join(this.o.paths.dataDir, LATEST_FILE), 'utf8')) as { at?: number }).at ?? 0;
-        if (this.o.now().getTime() / 1000 - at < 30) return false; // the observer daemon runs
+        const latest = JSON.parse(readFileSync(join(this.o.paths.dataDir, LATEST_FILE), 'utf8')) as { at?: number; pid?: number };
+        // The observer daemon runs: its file is fresh and its writer alive. A fresh file left by a
+        // claude serve that just stopped (a restart) does not count, or nothing would record.
+        if (this.o.now().getTime() / 1000 - (latest.at ?? 0) < 30 && (latest.pid === undefined || (latest.pid !== process.pid && processAlive(latest.pid)))) return false;
       } catch {
         /* no observer has run */
       }
@@ -654,4 +657,14 @@ function progressLine(e: ApplyEvent, lines: string[]): void {
   else if (e.type === 'rollback.started') lines.push(`Rolling back: ${e.reason}`);
   else if (e.type === 'reconcile.completed') lines.push(`Done: ${e.changes} change${e.changes === 1 ? '' : 's'}.`);
   else if (e.type === 'reconcile.failed') lines.push(`✗ Failed: ${e.error}${e.rolledBack ? ' (rolled back)' : ''}`);
+}
+
+/** Whether a process with this pid exists (EPERM: it does, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
