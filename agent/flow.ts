@@ -33,6 +33,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
+import { readStateFileText } from '../common/state-read.js';
 import { compileFiles, type CompileResult } from '../compiler/compile.js';
 import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
 import { lockoutGate, type LockoutResult } from '../compiler/firewall.js';
@@ -109,12 +110,16 @@ export async function stateHeadOf(stateDir: string): Promise<string | null> {
   return readStateHead(stateDir);
 }
 
-/** The state files present in the state dir, as text (not validated: the compiler judges them). */
+/**
+ * The state files present in the state dir, as text (not validated: the compiler judges them).
+ * A symbolic link, a non-regular file or a file over 1 MiB throws StateFileError and nothing
+ * is read from it: these texts go to the provider (common/state-read.ts).
+ */
 export function readStateDirFiles(stateDir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of STATE_FILE_NAMES) {
-    const p = join(stateDir, n);
-    if (existsSync(p)) out[n] = readFileSync(p, 'utf8');
+    const text = readStateFileText(stateDir, n);
+    if (text !== null) out[n] = text;
   }
   return out;
 }

@@ -122,9 +122,10 @@ export const MESSAGES = {
   CLA6024: { severity: 'warning', message: 'interface {name} uses dhcp; its address and gateway are ignored', hint: 'remove address and gateway, or set type: static' },
   // ── input / files ────────────────────────────────────────────────────────
   CLA9001: { severity: 'error', message: 'state dir {dir} does not exist', hint: 'create it, or pass --state-dir DIR (or set CLAUDE_STATE_DIR)' },
-  CLA9002: { severity: 'error', message: 'cannot read {file}: {reason}', hint: 'check the file permissions' },
+  CLA9002: { severity: 'error', message: 'cannot read {file}: {reason}', hint: 'check the file permissions; a state file must be a regular file (not a directory, pipe or device)' },
   CLA9003: { severity: 'error', message: 'state dir {dir} has no state files', hint: 'add at least services.yaml, or run `claude "<what you want>"` to create one' },
   CLA9004: { severity: 'error', message: 'unknown state file name {name}', hint: 'only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml are allowed' },
+  CLA9005: { severity: 'error', message: '{file} is {reason}; links in the state dir are never followed, so it was not read', hint: 'replace the link with the state file itself (rm the link, then write a regular YAML file under that name)' },
 } as const satisfies Record<string, MessageEntry>;
 
 export type DiagnosticCode = keyof typeof MESSAGES;
