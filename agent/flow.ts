@@ -40,7 +40,7 @@ import { lockoutGate, type LockoutResult } from '../compiler/firewall.js';
 import type { ObservedSource } from '../compiler/observed-source.js';
 import { firewallSpecOf, plan } from '../compiler/planner.js';
 import { signPlan } from '../compiler/sign.js';
-import { serializeEnvelope } from '../plan/envelope.js';
+import { serializeEnvelope, type TrustedKey } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
 import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
@@ -263,6 +263,8 @@ export interface ApplyPlannedOptions {
   trigger?: string;
   /** manifest.yaml safety.rollback_on_health_failure (runtime/apply.ts); default true. */
   rollbackOnHealthFailure?: boolean;
+  /** More keys to trust besides the data dir's (cluster mode: the members' keys, docs/cluster.md). */
+  extraTrustedKeys?: readonly TrustedKey[];
 }
 
 /** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
@@ -273,7 +275,7 @@ export async function applyPlanned(host: FlowHost, planned: Planned | string, o:
     dataDir: host.paths.dataDir,
     stateDir: host.paths.stateDir,
     root: host.paths.root,
-    trustedKeys: loadTrustedKeys(host.paths.dataDir),
+    trustedKeys: [...loadTrustedKeys(host.paths.dataDir), ...(o.extraTrustedKeys ?? []).filter((k) => !loadTrustedKeys(host.paths.dataDir).some((t) => t.keyid === k.keyid))],
     hostId: host.hostId,
     policy: PLAN_POLICY,
     now: o.now,

@@ -85,6 +85,7 @@ export const MESSAGES = {
   CLA3040: { severity: 'error', message: '{owner}: backup destination {destination} is inside volume {name} ({path}), the volume it backs up', hint: 'a backup kept inside its own volume is lost with it (and restored over itself): choose a destination outside {path}, or leave destination out to use the data dir (<data dir>/backups)' },
   CLA3041: { severity: 'error', message: 'volume {name}: backup type dump needs a PostgreSQL or Redis service that mounts it; {found}', hint: 'use type: archive (or snapshot) for other data, or mount {name} in the database service' },
   CLA3042: { severity: 'error', message: 'job {job} has the name of the scheduled backup of volume {name}', hint: 'the backup of a volume runs as the job backup-<volume>: rename job {job}' },
+  CLA3043: { severity: 'error', message: 'service {service} gives replicas: {replicas} and placement.replicas: {placed}', hint: 'give the number of replicas once: keep replicas, or placement.replicas, not both' },
   // ── plan (CLA4xxx) ───────────────────────────────────────────────────────
   CLA4001: { severity: 'error', message: 'container name {name} (service {service}) is taken by a container Claude.OS does not manage', hint: 'remove or rename that container (docker rm {name}), or rename the service' },
   CLA4002: { severity: 'error', message: 'service {service} publishes host port {port}/{protocol}, already published by container {container}, which Claude.OS does not manage', hint: 'stop that container, or publish the service on another host port' },
