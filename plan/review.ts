@@ -8,7 +8,7 @@
  * reads them from the state repo), "new" is the plan's desired files. Both are compared as
  * parsed YAML, so formatting and comments never show as changes. Pure: text in, model out.
  */
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../common/yaml.js';
 import type { PlanPayload, PlanStep } from './types.js';
 
 export interface FieldChange {
@@ -78,7 +78,7 @@ function entities(file: string, text: string | undefined): Map<string, Entity> {
   if (text === undefined) return out;
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = loadYaml().parse(text);
   } catch {
     return out; // the compiler reports broken files; the review shows what it can
   }
