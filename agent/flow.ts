@@ -33,20 +33,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
+import { readStateFileText } from '../common/state-read.js';
 import { compileFiles, type CompileResult } from '../compiler/compile.js';
 import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
 import { lockoutGate, type LockoutResult } from '../compiler/firewall.js';
 import type { ObservedSource } from '../compiler/observed-source.js';
 import { firewallSpecOf, plan } from '../compiler/planner.js';
 import { signPlan } from '../compiler/sign.js';
-import { serializeEnvelope } from '../plan/envelope.js';
+import { serializeEnvelope, type TrustedKey } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
 import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
 import type { ApplyEvent, ApplyResult, RecoverResult } from '../runtime/apply.js';
 import type { Engine } from '../runtime/engine.js';
 import { acquirePidLock, ownerAlive, readLockOwner, type LockOwner } from '../runtime/pidlock.js';
-import { STATE_FILE_NAMES } from '../runtime/state/repo.js';
+import { STATE_FILE_NAMES, readStateHead } from '../runtime/state/head.js';
 import { StalePlanError } from '../runtime/verify.js';
 
 export const REQUEST_LOCK_FILE = 'request.lock';
@@ -104,23 +105,21 @@ export function compilerVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** HEAD of the state repo, or null (no repo, or no commit yet). */
+/** HEAD of the state repo, or null (no repo, or no commit yet). Reads .git with node:fs (runtime/state/head.ts), not isomorphic-git. */
 export async function stateHeadOf(stateDir: string): Promise<string | null> {
-  const git = (await import('isomorphic-git')).default;
-  const fs = await import('node:fs');
-  try {
-    return await git.resolveRef({ fs, dir: stateDir, ref: 'HEAD' });
-  } catch {
-    return null;
-  }
+  return readStateHead(stateDir);
 }
 
-/** The state files present in the state dir, as text (not validated: the compiler judges them). */
+/**
+ * The state files present in the state dir, as text (not validated: the compiler judges them).
+ * A symbolic link, a non-regular file or a file over 1 MiB throws StateFileError and nothing
+ * is read from it: these texts go to the provider (common/state-read.ts).
+ */
 export function readStateDirFiles(stateDir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of STATE_FILE_NAMES) {
-    const p = join(stateDir, n);
-    if (existsSync(p)) out[n] = readFileSync(p, 'utf8');
+    const text = readStateFileText(stateDir, n);
+    if (text !== null) out[n] = text;
   }
   return out;
 }
@@ -264,6 +263,8 @@ export interface ApplyPlannedOptions {
   trigger?: string;
   /** manifest.yaml safety.rollback_on_health_failure (runtime/apply.ts); default true. */
   rollbackOnHealthFailure?: boolean;
+  /** More keys to trust besides the data dir's (cluster mode: the members' keys, docs/cluster.md). */
+  extraTrustedKeys?: readonly TrustedKey[];
 }
 
 /** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
@@ -274,7 +275,7 @@ export async function applyPlanned(host: FlowHost, planned: Planned | string, o:
     dataDir: host.paths.dataDir,
     stateDir: host.paths.stateDir,
     root: host.paths.root,
-    trustedKeys: loadTrustedKeys(host.paths.dataDir),
+    trustedKeys: [...loadTrustedKeys(host.paths.dataDir), ...(o.extraTrustedKeys ?? []).filter((k) => !loadTrustedKeys(host.paths.dataDir).some((t) => t.keyid === k.keyid))],
     hostId: host.hostId,
     policy: PLAN_POLICY,
     now: o.now,

@@ -39,6 +39,7 @@ export const MESSAGES = {
   CLA1021: { severity: 'error', message: 'the document expands to more than {limit} values', hint: 'aliases multiply the size of the document; write the values out instead' },
   CLA1022: { severity: 'error', message: 'nesting is deeper than {limit} levels', hint: 'state files are shallow; look for unbalanced brackets or runaway indentation' },
   CLA1023: { severity: 'error', message: 'the top level must be a mapping, found {found}', hint: 'start the file with keys, e.g. apiVersion: claude.os/v1, kind: …, spec: …' },
+  CLA1024: { severity: 'error', message: 'the aliases expand the file past {limit} bytes (each *alias counts as its value written out)', hint: 'write fewer or smaller aliased values: a state file holds at most {limit} bytes with its aliases expanded (the limit guards against "billion laughs" documents)' },
   // ── check (CLA2xxx) ──────────────────────────────────────────────────────
   CLA2001: { severity: 'error', message: 'unknown property {prop} in {where}', hint: '{suggestion}' },
   CLA2002: { severity: 'error', message: '{where} is missing the required property {prop}', hint: 'add {key}: …{example}' },
@@ -85,6 +86,7 @@ export const MESSAGES = {
   CLA3040: { severity: 'error', message: '{owner}: backup destination {destination} is inside volume {name} ({path}), the volume it backs up', hint: 'a backup kept inside its own volume is lost with it (and restored over itself): choose a destination outside {path}, or leave destination out to use the data dir (<data dir>/backups)' },
   CLA3041: { severity: 'error', message: 'volume {name}: backup type dump needs a PostgreSQL or Redis service that mounts it; {found}', hint: 'use type: archive (or snapshot) for other data, or mount {name} in the database service' },
   CLA3042: { severity: 'error', message: 'job {job} has the name of the scheduled backup of volume {name}', hint: 'the backup of a volume runs as the job backup-<volume>: rename job {job}' },
+  CLA3043: { severity: 'error', message: 'service {service} gives replicas: {replicas} and placement.replicas: {placed}', hint: 'give the number of replicas once: keep replicas, or placement.replicas, not both' },
   // ── plan (CLA4xxx) ───────────────────────────────────────────────────────
   CLA4001: { severity: 'error', message: 'container name {name} (service {service}) is taken by a container Claude.OS does not manage', hint: 'remove or rename that container (docker rm {name}), or rename the service' },
   CLA4002: { severity: 'error', message: 'service {service} publishes host port {port}/{protocol}, already published by container {container}, which Claude.OS does not manage', hint: 'stop that container, or publish the service on another host port' },
@@ -122,9 +124,11 @@ export const MESSAGES = {
   CLA6024: { severity: 'warning', message: 'interface {name} uses dhcp; its address and gateway are ignored', hint: 'remove address and gateway, or set type: static' },
   // ── input / files ────────────────────────────────────────────────────────
   CLA9001: { severity: 'error', message: 'state dir {dir} does not exist', hint: 'create it, or pass --state-dir DIR (or set CLAUDE_STATE_DIR)' },
-  CLA9002: { severity: 'error', message: 'cannot read {file}: {reason}', hint: 'check the file permissions' },
+  CLA9002: { severity: 'error', message: 'cannot read {file}: {reason}', hint: 'check the file permissions; a state file must be a regular file (not a directory, pipe or device)' },
   CLA9003: { severity: 'error', message: 'state dir {dir} has no state files', hint: 'add at least services.yaml, or run `claude "<what you want>"` to create one' },
   CLA9004: { severity: 'error', message: 'unknown state file name {name}', hint: 'only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml are allowed' },
+  CLA9005: { severity: 'error', message: '{file} is {reason}; links in the state dir are never followed, so it was not read', hint: 'replace the link with the state file itself (rm the link, then write a regular YAML file under that name)' },
+  CLA9006: { severity: 'error', message: '{more} more problems in {file} are not listed (only the first {limit} are)', hint: 'fix the problems listed first (they often cause the rest, e.g. one *alias copied into many places), then validate again' },
 } as const satisfies Record<string, MessageEntry>;
 
 export type DiagnosticCode = keyof typeof MESSAGES;

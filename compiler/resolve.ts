@@ -346,6 +346,7 @@ class Resolver {
       if (item.filesystem !== undefined) v.filesystem = item.filesystem;
       if (item.permissions !== undefined) v.permissions = item.permissions.length === 3 ? '0' + item.permissions : item.permissions;
       if (item.owner !== undefined) v.owner = item.owner;
+      if (item.shareable === true) v.shareable = true;
       if (item.backup !== undefined) {
         const b: NonNullable<ResolvedVolume['backup']> = { enabled: item.backup.enabled ?? true };
         if (item.backup.schedule !== undefined) b.schedule = item.backup.schedule;
@@ -445,7 +446,7 @@ class Resolver {
       name: s.name,
       image,
       resolvedImage: applyAliases(image, aliases),
-      replicas: s.replicas ?? DEFAULTS.replicas,
+      replicas: s.replicas ?? s.placement?.replicas ?? DEFAULTS.replicas,
       state: s.state ?? DEFAULTS.state,
       enabled: s.enabled ?? DEFAULTS.enabled,
       ports: (s.ports ?? []).map((p) => {
@@ -464,6 +465,19 @@ class Resolver {
       dependsOn: [...new Set(s.depends_on ?? [])].sort(),
       labels: sortedRecord(s.labels ?? {}),
     };
+    if (s.placement && typeof s.placement === 'object') {
+      if (s.replicas !== undefined && s.placement.replicas !== undefined && s.replicas !== s.placement.replicas) {
+        this.report('CLA3043', 'services.yaml', [...base, 'placement', 'replicas'], { service: s.name, replicas: s.replicas, placed: s.placement.replicas });
+      }
+      svc.placement = {
+        spread: s.placement.spread === true,
+        // the schema checked each constraint's form (CLA2xxx at its position); anything else is skipped here
+        constraints: (Array.isArray(s.placement.constraints) ? s.placement.constraints : []).flatMap((c) => {
+          const m = typeof c === 'string' ? /^(.+?)(==|!=)(.*)$/.exec(c) : null;
+          return m ? [{ key: m[1]!, op: m[2] as '==' | '!=', value: m[3]! }] : [];
+        }),
+      };
+    }
     const command = this.argv(s.command, 'services.yaml', [...base, 'command'], owner, 'command');
     if (command) svc.command = command;
     const entrypoint = this.argv(s.entrypoint, 'services.yaml', [...base, 'entrypoint'], owner, 'entrypoint');
