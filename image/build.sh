@@ -9,8 +9,9 @@
 # Environment:
 #   CLAUDE_IMAGE_COMPRESS=xz|zstd|gzip   initramfs compression (default xz: smallest)
 #   CLAUDE_IMAGE_OUT=DIR                 output folder (default image/build)
-#   CLAUDE_IMAGE_ENGINE=none|containerd  add Debian's containerd + runc (default none: the
-#                                        runtime drives Docker Engine, which does not fit)
+#   CLAUDE_IMAGE_ENGINE=containerd|none  containerd (default): Debian's containerd, runc, CNI
+#                                        plugins, iptables, nft, and the data disk tools; none:
+#                                        the CLI and runtime only, no container engine
 #   CLAUDE_IMAGE_REF=REF                 build Claude.OS from a git commit (e.g. HEAD) instead
 #                                        of the working tree (git archive; node_modules reused)
 set -euo pipefail
@@ -19,7 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 OUT=${CLAUDE_IMAGE_OUT:-$HERE/build}
 COMPRESS=${CLAUDE_IMAGE_COMPRESS:-xz}
-ENGINE=${CLAUDE_IMAGE_ENGINE:-none}
+ENGINE=${CLAUDE_IMAGE_ENGINE:-containerd}
 TARGET_MB=60
 WORK=$OUT/work
 CACHE=$OUT/cache
@@ -156,24 +157,64 @@ fi
 cp -a "$nm/node_modules" "$PKG/node_modules"
 ln -s /usr/lib/claude-os/bin/claude "$RFS/usr/bin/claude"
 
-# --- container engine (optional): containerd, its runc shim, runc -----------------------------
+# --- container engine: containerd, runc, the CNI plugins, iptables, nft, iproute2, mke2fs ----
+# From Debian packages (apt-get download + dpkg-deb -x: nothing is installed on the build
+# host). The libraries they link are copied as `ldd` finds them on the build host, where
+# scripts/setup-host.sh installed the same packages.
 extra_modules=
+copy_libs() { # copy_libs BINARY...: the shared libraries each one links, into the image
+  local bin lib
+  for bin in "$@"; do
+    if ldd "$bin" 2>&1 | grep -q 'not found'; then
+      die "$(basename "$bin") needs libraries this host lacks: $(ldd "$bin" | grep 'not found' | tr -s ' \t' ' '); install the Debian package that holds them"
+    fi
+    for lib in $(ldd "$bin" 2>/dev/null | awk '/=> \// {print $3} /^\t\/[^ ]+ \(/ {print $1}'); do
+      [ -e "$RFS$lib" ] && continue
+      mkdir -p "$RFS$(dirname "$lib")"
+      cp -L "$lib" "$RFS$lib"
+      case "$(basename "$lib")" in ld-linux*|libc.so*) ;; *) strip --strip-unneeded "$RFS$lib" ;; esac
+    done
+  done
+}
 if [ "$ENGINE" = containerd ]; then
-  for p in containerd runc libseccomp2; do
+  for p in containerd runc containernetworking-plugins iptables nftables iproute2 e2fsprogs; do
     if ! ls "$CACHE/${p}"_*.deb >/dev/null 2>&1; then
       say "downloading $p"
       (cd "$CACHE" && apt-get download -o APT::Sandbox::User=root "$p" >/dev/null)
     fi
     dpkg-deb -x "$(ls "$CACHE/${p}"_*.deb | head -n 1)" "$WORK/engine"
   done
-  for b in usr/bin/containerd usr/bin/containerd-shim-runc-v2 usr/bin/ctr usr/sbin/runc; do
-    cp "$WORK/engine/$b" "$RFS/$b"
+  E=$WORK/engine
+  # containerd and its runc shim; runc. (ctr, 20 MB, is left out: the runtime talks gRPC.)
+  cp "$E/usr/bin/containerd" "$E/usr/bin/containerd-shim-runc-v2" "$RFS/usr/bin/"
+  cp "$E/usr/sbin/runc" "$RFS/usr/sbin/"
+  # The CNI plugins runtime/drivers/containerd/cni.ts runs.
+  mkdir -p "$RFS/usr/lib/cni"
+  for plugin in bridge host-local firewall portmap loopback; do cp "$E/usr/lib/cni/$plugin" "$RFS/usr/lib/cni/"; done
+  # iptables (the nft backend) for the bridge, firewall and portmap plugins, with the matches they use.
+  cp "$E/usr/sbin/xtables-nft-multi" "$RFS/usr/sbin/"
+  for t in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do ln -sf xtables-nft-multi "$RFS/usr/sbin/$t"; done
+  mkdir -p "$RFS/usr/lib/x86_64-linux-gnu/xtables"
+  for x in libxt_standard libxt_comment libxt_multiport libxt_addrtype libxt_MASQUERADE libxt_mark libxt_MARK \
+           libxt_conntrack libxt_tcp libxt_udp libxt_DNAT libxt_SNAT libipt_DNAT libipt_SNAT libipt_MASQUERADE \
+           libip6t_DNAT libip6t_SNAT libip6t_MASQUERADE libxt_set; do
+    [ -f "$E/usr/lib/x86_64-linux-gnu/xtables/$x.so" ] && cp "$E/usr/lib/x86_64-linux-gnu/xtables/$x.so" "$RFS/usr/lib/x86_64-linux-gnu/xtables/"
   done
-  cp -L "$WORK/engine"/usr/lib/x86_64-linux-gnu/libseccomp.so.2 "$RFS/lib/x86_64-linux-gnu/"
-  mkdir -p "$RFS/etc/containerd" "$RFS/var/lib/containerd"
-  cp "$WORK/engine/etc/containerd/config.toml" "$RFS/etc/containerd/"
-  # overlayfs for the snapshotter; bridge and veth for container networks.
-  extra_modules="overlay bridge veth"
+  # nft for the firewall; iproute2's ip for `ip netns` and `ip -j` (busybox ip has neither);
+  # mke2fs to format the data disk on first boot.
+  cp "$E/usr/sbin/nft" "$RFS/usr/sbin/"
+  cp "$E/bin/ip" "$RFS/usr/sbin/ip"
+  cp "$E/sbin/mke2fs" "$RFS/usr/sbin/mke2fs"
+  cp "$E/etc/mke2fs.conf" "$RFS/etc/"
+  copy_libs "$RFS/usr/bin/containerd" "$RFS/usr/bin/containerd-shim-runc-v2" "$RFS/usr/sbin/runc" \
+    "$RFS/usr/sbin/xtables-nft-multi" "$RFS/usr/sbin/nft" "$RFS/usr/sbin/ip" "$RFS/usr/sbin/mke2fs" "$RFS/usr/lib/cni/"*
+  mkdir -p "$RFS/etc/containerd" "$RFS/var/lib/containerd" "$RFS/data"
+  # overlayfs for the snapshotter; bridge and veth for container networks; nf_tables and the
+  # iptables matches (the kernel loads the rest on demand through modules.alias);
+  # virtio_blk/ata + ext4 for the data disk; 9p for a shared folder (the boot test's).
+  extra_modules="overlay bridge veth br_netfilter nf_tables nft_compat nft_chain_nat nft_ct nft_nat nft_masq nft_reject_inet nft_limit nft_log"
+  extra_modules="$extra_modules nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 xt_comment xt_multiport xt_addrtype xt_MASQUERADE xt_mark"
+  extra_modules="$extra_modules xt_conntrack xt_nat xt_tcpudp virtio_blk ata_piix sd_mod crc32c_generic ext4 9p 9pnet_virtio"
   printf '%s\n' $extra_modules >"$WORK/modules.engine"
 fi
 
@@ -206,7 +247,16 @@ ID=claude-os
 VERSION_ID=$VERSION
 HOME_URL="file:///usr/lib/claude-os/README.md"
 EOF
-: >"$RFS/etc/resolv.conf"
+# The root is read-only once booted: resolv.conf (written by the DHCP hook) lives in /run.
+ln -sfn /run/resolv.conf "$RFS/etc/resolv.conf"
+ln -sfn /run "$RFS/var/run"
+{
+  echo "# The environment of every Claude.OS process on this machine (/init, /etc/profile, the daemons)."
+  echo "export CLAUDE_STATE_DIR=/etc/claude.d"
+  echo "export CLAUDE_DATA_DIR=/var/lib/claude"
+  echo "export HOME=/root"
+  [ "$ENGINE" = containerd ] && echo "export CLAUDE_ENGINE=containerd"
+} >"$RFS/etc/claude-os.env"
 mkdir -p "$RFS/usr/share/doc/claude-os"
 cp "$SRC"/docs/*.md "$RFS/usr/share/doc/claude-os/"
 
@@ -244,8 +294,14 @@ verdict=$([ "$total" -le $((TARGET_MB * 1000000)) ] && echo "within" || echo "OV
   echo "  node (stripped):            $(mb "$n")"
   echo "  /usr/lib/claude-os:         $(mb "$c")"
   if [ "$ENGINE" = containerd ]; then
-    e=$(du -cb "$RFS"/usr/bin/containerd* "$RFS"/usr/bin/ctr "$RFS"/usr/sbin/runc | tail -n 1 | cut -f1)
-    echo "  containerd, ctr, runc:      $(mb "$e")"
+    e=$(du -cb "$RFS"/usr/bin/containerd* "$RFS"/usr/sbin/runc | tail -n 1 | cut -f1)
+    echo "  containerd, shim, runc:     $(mb "$e")"
+    e=$(du -sb "$RFS"/usr/lib/cni | cut -f1)
+    echo "  CNI plugins:                $(mb "$e")"
+    e=$(du -cb "$RFS"/usr/sbin/xtables-nft-multi "$RFS"/usr/lib/x86_64-linux-gnu/xtables "$RFS"/usr/sbin/nft "$RFS"/usr/sbin/ip "$RFS"/usr/sbin/mke2fs | tail -n 1 | cut -f1)
+    echo "  iptables, nft, ip, mke2fs:  $(mb "$e")"
+    e=$(du -sb "$RFS"/lib/modules | cut -f1)
+    echo "  kernel modules:             $(mb "$e")"
   fi
   echo "build time:                   $(( $(date +%s) - started )) s"
 } | tee "$OUT/SIZES"
