@@ -13,8 +13,11 @@ need=()
 # pebble (Let's Encrypt's ACME test server, with pebble-challtestsrv) is started by the certificate tests.
 # containerd (with runc) and the CNI plugins: the containerd backend's tests start their own
 # containerd (runtime/testutil/containerd.ts); nothing here starts one.
-# zstd compresses backups (docs/backups.md; gzip otherwise); tar and mkfs/losetup (e2fsprogs, mount) are in a base Debian.
-for bin in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble; do
+# zstd compresses backups (docs/backups.md; gzip otherwise).
+# Storage mounts (docs/storage.md) and their loop-device tests: blkid, wipefs, losetup
+# (util-linux, and mount for mount/umount/losetup on Debian 12), mkfs.ext4 (e2fsprogs);
+# all in a base Debian, checked here so a minimal image gets them too.
+for bin in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || [ -x "${bin%%:*}" ] || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).
