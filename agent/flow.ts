@@ -33,13 +33,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
+import { readStateFileText } from '../common/state-read.js';
 import { compileFiles, type CompileResult } from '../compiler/compile.js';
 import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
 import { lockoutGate, type LockoutResult } from '../compiler/firewall.js';
 import type { ObservedSource } from '../compiler/observed-source.js';
 import { firewallSpecOf, plan } from '../compiler/planner.js';
 import { signPlan } from '../compiler/sign.js';
-import { serializeEnvelope } from '../plan/envelope.js';
+import { serializeEnvelope, type TrustedKey } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
 import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
@@ -115,12 +116,16 @@ export async function stateHeadOf(stateDir: string): Promise<string | null> {
   }
 }
 
-/** The state files present in the state dir, as text (not validated: the compiler judges them). */
+/**
+ * The state files present in the state dir, as text (not validated: the compiler judges them).
+ * A symbolic link, a non-regular file or a file over 1 MiB throws StateFileError and nothing
+ * is read from it: these texts go to the provider (common/state-read.ts).
+ */
 export function readStateDirFiles(stateDir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of STATE_FILE_NAMES) {
-    const p = join(stateDir, n);
-    if (existsSync(p)) out[n] = readFileSync(p, 'utf8');
+    const text = readStateFileText(stateDir, n);
+    if (text !== null) out[n] = text;
   }
   return out;
 }
@@ -264,6 +269,8 @@ export interface ApplyPlannedOptions {
   trigger?: string;
   /** manifest.yaml safety.rollback_on_health_failure (runtime/apply.ts); default true. */
   rollbackOnHealthFailure?: boolean;
+  /** More keys to trust besides the data dir's (cluster mode: the members' keys, docs/cluster.md). */
+  extraTrustedKeys?: readonly TrustedKey[];
 }
 
 /** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
@@ -274,7 +281,7 @@ export async function applyPlanned(host: FlowHost, planned: Planned | string, o:
     dataDir: host.paths.dataDir,
     stateDir: host.paths.stateDir,
     root: host.paths.root,
-    trustedKeys: loadTrustedKeys(host.paths.dataDir),
+    trustedKeys: [...loadTrustedKeys(host.paths.dataDir), ...(o.extraTrustedKeys ?? []).filter((k) => !loadTrustedKeys(host.paths.dataDir).some((t) => t.keyid === k.keyid))],
     hostId: host.hostId,
     policy: PLAN_POLICY,
     now: o.now,

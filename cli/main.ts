@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { COMMANDS, OTHER_ENTRIES } from './commands/index.js';
 import { trace } from '../common/trace.js';
+import { StateFileError } from '../common/state-read.js';
+import { cleanText } from '../common/terminal.js';
 import { EXIT, UsageError, println, type CommandContext } from './context.js';
 
 function version(): string {
@@ -67,6 +69,12 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
       println(base.stderr, `claude ${first}: ${e.message}`);
       println(base.stderr, cmd.usage);
       return EXIT.USAGE;
+    }
+    if (e instanceof StateFileError) {
+      // A symlink, a pipe or an oversized file in the state dir: refused before reading it.
+      println(base.stderr, `claude ${first}: ${cleanText(e.message, { multiline: false })}`);
+      println(base.stderr, `  hint: ${cleanText(e.hint, { multiline: false })}`);
+      return EXIT.FAILURE;
     }
     throw e;
   }

@@ -85,13 +85,14 @@ export const MESSAGES = {
   CLA3040: { severity: 'error', message: '{owner}: backup destination {destination} is inside volume {name} ({path}), the volume it backs up', hint: 'a backup kept inside its own volume is lost with it (and restored over itself): choose a destination outside {path}, or leave destination out to use the data dir (<data dir>/backups)' },
   CLA3041: { severity: 'error', message: 'volume {name}: backup type dump needs a PostgreSQL or Redis service that mounts it; {found}', hint: 'use type: archive (or snapshot) for other data, or mount {name} in the database service' },
   CLA3042: { severity: 'error', message: 'job {job} has the name of the scheduled backup of volume {name}', hint: 'the backup of a volume runs as the job backup-<volume>: rename job {job}' },
-  CLA3043: { severity: 'error', message: 'mount {source} → {target} has no type', hint: 'add type: ext4 (or xfs, btrfs, vfat): the filesystem the device holds (`lsblk -f` shows it); Claude.OS checks it before mounting and never guesses' },
-  CLA3044: { severity: 'error', message: 'mount {source} → {target}: type {type} is not supported yet', hint: 'storage.yaml mounts are block devices with ext4, xfs, btrfs or vfat (docs/storage.md); for a RAM disk or a network share, mount it outside Claude.OS' },
-  CLA3045: { severity: 'error', message: 'mount {what} {value} is declared twice (also mount {other})', hint: 'each device is mounted once, at one target: remove one of the two mounts' },
-  CLA3046: { severity: 'error', message: 'mount {source} → {target}: {target} is {why}', hint: 'mount data disks at a path of their own, such as /data, /srv/data or /mnt/disk1' },
-  CLA3047: { severity: 'error', message: 'mount {source} → {target}: format: true needs a /dev/… source', hint: 'formatting gives the device a new UUID and no label, so it would no longer match {source}: name it by its /dev path (lsblk -f) while format: true is set' },
-  CLA3048: { severity: 'error', message: 'mount {source} → {target}: option {option} is not allowed', hint: '{why}; use ordinary mount options (defaults, noatime, nodev, nosuid, noexec, ro, …)' },
-  CLA3049: { severity: 'warning', message: 'volume {name} declares filesystem {filesystem}, but its path {path} is on mount {target} ({type})', hint: 'set filesystem: {type} on the volume (or remove it); the volume lives on the mounted device' },
+  CLA3043: { severity: 'error', message: 'service {service} gives replicas: {replicas} and placement.replicas: {placed}', hint: 'give the number of replicas once: keep replicas, or placement.replicas, not both' },
+  CLA3050: { severity: 'error', message: 'mount {source} → {target} has no type', hint: 'add type: ext4 (or xfs, btrfs, vfat): the filesystem the device holds (`lsblk -f` shows it); Claude.OS checks it before mounting and never guesses' },
+  CLA3051: { severity: 'error', message: 'mount {source} → {target}: type {type} is not supported yet', hint: 'storage.yaml mounts are block devices with ext4, xfs, btrfs or vfat (docs/storage.md); for a RAM disk or a network share, mount it outside Claude.OS' },
+  CLA3052: { severity: 'error', message: 'mount {what} {value} is declared twice (also mount {other})', hint: 'each device is mounted once, at one target: remove one of the two mounts' },
+  CLA3053: { severity: 'error', message: 'mount {source} → {target}: {target} is {why}', hint: 'mount data disks at a path of their own, such as /data, /srv/data or /mnt/disk1' },
+  CLA3054: { severity: 'error', message: 'mount {source} → {target}: format: true needs a /dev/… source', hint: 'formatting gives the device a new UUID and no label, so it would no longer match {source}: name it by its /dev path (lsblk -f) while format: true is set' },
+  CLA3055: { severity: 'error', message: 'mount {source} → {target}: option {option} is not allowed', hint: '{why}; use ordinary mount options (defaults, noatime, nodev, nosuid, noexec, ro, …)' },
+  CLA3056: { severity: 'warning', message: 'volume {name} declares filesystem {filesystem}, but its path {path} is on mount {target} ({type})', hint: 'set filesystem: {type} on the volume (or remove it); the volume lives on the mounted device' },
   // ── plan (CLA4xxx) ───────────────────────────────────────────────────────
   CLA4001: { severity: 'error', message: 'container name {name} (service {service}) is taken by a container Claude.OS does not manage', hint: 'remove or rename that container (docker rm {name}), or rename the service' },
   CLA4002: { severity: 'error', message: 'service {service} publishes host port {port}/{protocol}, already published by container {container}, which Claude.OS does not manage', hint: 'stop that container, or publish the service on another host port' },
@@ -130,9 +131,10 @@ export const MESSAGES = {
   CLA6024: { severity: 'warning', message: 'interface {name} uses dhcp; its address and gateway are ignored', hint: 'remove address and gateway, or set type: static' },
   // ── input / files ────────────────────────────────────────────────────────
   CLA9001: { severity: 'error', message: 'state dir {dir} does not exist', hint: 'create it, or pass --state-dir DIR (or set CLAUDE_STATE_DIR)' },
-  CLA9002: { severity: 'error', message: 'cannot read {file}: {reason}', hint: 'check the file permissions' },
+  CLA9002: { severity: 'error', message: 'cannot read {file}: {reason}', hint: 'check the file permissions; a state file must be a regular file (not a directory, pipe or device)' },
   CLA9003: { severity: 'error', message: 'state dir {dir} has no state files', hint: 'add at least services.yaml, or run `claude "<what you want>"` to create one' },
   CLA9004: { severity: 'error', message: 'unknown state file name {name}', hint: 'only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml are allowed' },
+  CLA9005: { severity: 'error', message: '{file} is {reason}; links in the state dir are never followed, so it was not read', hint: 'replace the link with the state file itself (rm the link, then write a regular YAML file under that name)' },
 } as const satisfies Record<string, MessageEntry>;
 
 export type DiagnosticCode = keyof typeof MESSAGES;

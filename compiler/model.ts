@@ -98,6 +98,15 @@ export interface ResolvedService {
   /** Direct dependencies (sorted). */
   dependsOn: string[];
   labels: Record<string, string>;
+  /** Cluster mode only (docs/cluster.md): present when services.yaml gives `placement:`. */
+  placement?: ResolvedPlacement;
+}
+
+/** A service's placement across the nodes of a cluster. */
+export interface ResolvedPlacement {
+  spread: boolean;
+  /** Label constraints, all of which must hold. */
+  constraints: { key: string; op: '==' | '!='; value: string }[];
 }
 
 export interface ResolvedNetwork {
@@ -115,6 +124,8 @@ export interface ResolvedVolume {
   permissions?: string;
   owner?: string;
   backup?: { enabled: boolean; schedule?: string; retain?: number; type?: 'snapshot' | 'archive' | 'dump'; destination?: string };
+  /** Cluster mode: on storage every node sees, so a service mounting it may move (docs/cluster.md). */
+  shareable?: boolean;
 }
 
 /**

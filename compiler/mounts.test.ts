@@ -1,5 +1,5 @@
 /**
- * storage.yaml `spec.mounts` → the resolved mounts (CLA3043–CLA3049 at file:line:col) → the
+ * storage.yaml `spec.mounts` → the resolved mounts (CLA3050–CLA3056 at file:line:col) → the
  * plan's mount.apply / mount.remove steps: phase 2 before the volumes that live on them,
  * destructive only when the device may be formatted, nothing when the mount is in place,
  * and the removal refused while a volume still lives on it (CLA4007).
@@ -65,18 +65,18 @@ describe('storage.yaml mounts: the checks', () => {
       type: ext4
 `;
     const r = compiled(bad);
-    const d = r.diagnostics.filter((x) => x.code.startsWith('CLA304')).map((x) => `${x.code}@${x.file}:${x.line}:${x.column} ${x.message}`);
+    const d = r.diagnostics.filter((x) => x.code.startsWith('CLA305')).map((x) => `${x.code}@${x.file}:${x.line}:${x.column} ${x.message}`);
     expect(d).toEqual([
-      'CLA3043@storage.yaml:11:7 mount /dev/vdb1 → /data has no type',
-      'CLA3046@storage.yaml:14:15 mount /dev/vdc → /etc/app: /etc/app is inside /etc, which the system (or Claude.OS) needs',
-      'CLA3047@storage.yaml:19:15 mount LABEL=backup → /backup: format: true needs a /dev/… source',
-      'CLA3044@storage.yaml:22:13 mount /dev/vdd → /cache: type tmpfs is not supported yet',
-      'CLA3048@storage.yaml:26:27 mount /dev/vde → /srv/x: option bind is not allowed',
-      'CLA3045@storage.yaml:27:15 mount source /dev/vde is declared twice (also mount /dev/vde → /srv/x)',
-      'CLA3045@storage.yaml:31:15 mount target /srv/x is declared twice (also mount /dev/vde → /srv/x)',
+      'CLA3050@storage.yaml:11:7 mount /dev/vdb1 → /data has no type',
+      'CLA3053@storage.yaml:14:15 mount /dev/vdc → /etc/app: /etc/app is inside /etc, which the system (or Claude.OS) needs',
+      'CLA3054@storage.yaml:19:15 mount LABEL=backup → /backup: format: true needs a /dev/… source',
+      'CLA3051@storage.yaml:22:13 mount /dev/vdd → /cache: type tmpfs is not supported yet',
+      'CLA3055@storage.yaml:26:27 mount /dev/vde → /srv/x: option bind is not allowed',
+      'CLA3052@storage.yaml:27:15 mount source /dev/vde is declared twice (also mount /dev/vde → /srv/x)',
+      'CLA3052@storage.yaml:31:15 mount target /srv/x is declared twice (also mount /dev/vde → /srv/x)',
     ]);
-    expect(r.diagnostics.find((x) => x.code === 'CLA3043')!.hint).toMatch(/lsblk -f/);
-    expect(r.diagnostics.find((x) => x.code === 'CLA3048')!.hint).toMatch(/not a device mount/);
+    expect(r.diagnostics.find((x) => x.code === 'CLA3050')!.hint).toMatch(/lsblk -f/);
+    expect(r.diagnostics.find((x) => x.code === 'CLA3055')!.hint).toMatch(/not a device mount/);
   });
 
   it('refuses the root and system trees as targets, and warns when a volume on a mount declares another filesystem', () => {
@@ -87,10 +87,10 @@ describe('storage.yaml mounts: the checks', () => {
       ['/var/lib/claude', '/var/lib/claude, which'],
     ] as const) {
       const r = compiled(`    - source: /dev/vdb1\n      target: ${target}\n      type: ext4\n`);
-      expect(r.diagnostics.find((x) => x.code === 'CLA3046')?.message).toContain(why);
+      expect(r.diagnostics.find((x) => x.code === 'CLA3053')?.message).toContain(why);
     }
     const r = compiled(DATA.replace('ext4', 'xfs'));
-    const w = r.diagnostics.find((x) => x.code === 'CLA3049')!;
+    const w = r.diagnostics.find((x) => x.code === 'CLA3056')!;
     expect(`${w.severity}@${w.line}:${w.column} ${w.message}`).toBe('warning@9:19 volume www declares filesystem ext4, but its path /data/www is on mount /data (xfs)');
   });
 });

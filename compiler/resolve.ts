@@ -347,6 +347,7 @@ class Resolver {
       if (item.filesystem !== undefined) v.filesystem = item.filesystem;
       if (item.permissions !== undefined) v.permissions = item.permissions.length === 3 ? '0' + item.permissions : item.permissions;
       if (item.owner !== undefined) v.owner = item.owner;
+      if (item.shareable === true) v.shareable = true;
       if (item.backup !== undefined) {
         const b: NonNullable<ResolvedVolume['backup']> = { enabled: item.backup.enabled ?? true };
         if (item.backup.schedule !== undefined) b.schedule = item.backup.schedule;
@@ -375,35 +376,35 @@ class Resolver {
       const args = { source: m.source, target };
       let ok = true;
       if (m.type === undefined) {
-        this.report('CLA3043', 'storage.yaml', base, args);
+        this.report('CLA3050', 'storage.yaml', base, args);
         ok = false;
       } else if (m.type === 'tmpfs' || m.type === 'nfs') {
-        this.report('CLA3044', 'storage.yaml', [...base, 'type'], { ...args, type: m.type });
+        this.report('CLA3051', 'storage.yaml', [...base, 'type'], { ...args, type: m.type });
         ok = false;
       }
       const why = systemTarget(target);
       if (why) {
-        this.report('CLA3046', 'storage.yaml', [...base, 'target'], { ...args, why });
+        this.report('CLA3053', 'storage.yaml', [...base, 'target'], { ...args, why });
         ok = false;
       }
       const otherT = targets.get(target);
       if (otherT !== undefined) {
-        this.report('CLA3045', 'storage.yaml', [...base, 'target'], { what: 'target', value: target, other: otherT });
+        this.report('CLA3052', 'storage.yaml', [...base, 'target'], { what: 'target', value: target, other: otherT });
         ok = false;
       } else targets.set(target, `${m.source} → ${target}`);
       const otherS = sources.get(m.source);
       if (otherS !== undefined) {
-        this.report('CLA3045', 'storage.yaml', [...base, 'source'], { what: 'source', value: m.source, other: otherS });
+        this.report('CLA3052', 'storage.yaml', [...base, 'source'], { what: 'source', value: m.source, other: otherS });
         ok = false;
       } else sources.set(m.source, `${m.source} → ${target}`);
       if (m.format === true && !m.source.startsWith('/dev/')) {
-        this.report('CLA3047', 'storage.yaml', [...base, 'format'], args);
+        this.report('CLA3054', 'storage.yaml', [...base, 'format'], args);
         ok = false;
       }
       (m.options ?? []).forEach((o, j) => {
         const bad = badMountOption(o);
         if (bad) {
-          this.report('CLA3048', 'storage.yaml', [...base, 'options', j], { ...args, option: o, why: bad });
+          this.report('CLA3055', 'storage.yaml', [...base, 'options', j], { ...args, option: o, why: bad });
           ok = false;
         }
       });
@@ -416,7 +417,7 @@ class Resolver {
       const on = mountHolding(out, v.path);
       if (on && v.filesystem !== undefined && v.filesystem !== on.type) {
         const index = (this.w.storage?.spec.volumes ?? []).findIndex((x) => x.name === v.name);
-        if (index >= 0) this.report('CLA3049', 'storage.yaml', ['spec', 'volumes', index, 'filesystem'], { name: v.name, filesystem: v.filesystem, path: v.path, target: on.target, type: on.type });
+        if (index >= 0) this.report('CLA3056', 'storage.yaml', ['spec', 'volumes', index, 'filesystem'], { name: v.name, filesystem: v.filesystem, path: v.path, target: on.target, type: on.type });
       }
     }
     return out;
@@ -508,7 +509,7 @@ class Resolver {
       name: s.name,
       image,
       resolvedImage: applyAliases(image, aliases),
-      replicas: s.replicas ?? DEFAULTS.replicas,
+      replicas: s.replicas ?? s.placement?.replicas ?? DEFAULTS.replicas,
       state: s.state ?? DEFAULTS.state,
       enabled: s.enabled ?? DEFAULTS.enabled,
       ports: (s.ports ?? []).map((p) => {
@@ -527,6 +528,19 @@ class Resolver {
       dependsOn: [...new Set(s.depends_on ?? [])].sort(),
       labels: sortedRecord(s.labels ?? {}),
     };
+    if (s.placement && typeof s.placement === 'object') {
+      if (s.replicas !== undefined && s.placement.replicas !== undefined && s.replicas !== s.placement.replicas) {
+        this.report('CLA3043', 'services.yaml', [...base, 'placement', 'replicas'], { service: s.name, replicas: s.replicas, placed: s.placement.replicas });
+      }
+      svc.placement = {
+        spread: s.placement.spread === true,
+        // the schema checked each constraint's form (CLA2xxx at its position); anything else is skipped here
+        constraints: (Array.isArray(s.placement.constraints) ? s.placement.constraints : []).flatMap((c) => {
+          const m = typeof c === 'string' ? /^(.+?)(==|!=)(.*)$/.exec(c) : null;
+          return m ? [{ key: m[1]!, op: m[2] as '==' | '!=', value: m[3]! }] : [];
+        }),
+      };
+    }
     const command = this.argv(s.command, 'services.yaml', [...base, 'command'], owner, 'command');
     if (command) svc.command = command;
     const entrypoint = this.argv(s.entrypoint, 'services.yaml', [...base, 'entrypoint'], owner, 'entrypoint');

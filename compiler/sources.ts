@@ -6,8 +6,8 @@
  * (a leading `.`, such as `.git`) and other extensions are ignored.
  * `isStateFileName` is also used by the intent layer to vet the file names an LLM proposes.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { StateFileError, readStateFileBytes } from '../common/state-read.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { STATE_FILE_NAMES, type StateFileName } from './model.js';
 import { DEFAULT_PARSE_LIMITS, type SourceFile } from './parse.js';
@@ -29,7 +29,8 @@ export function isStateFileName(name: unknown): name is StateFileName {
 /**
  * Reads the state files present in `dir`, in `STATE_FILES` order. Problems go to the sink:
  * a missing dir (CLA9001), an unreadable file (CLA9002), no state file at all (CLA9003),
- * an unknown YAML file (CLA9004), a file over the size limit (CLA1002, not read) or not
+ * an unknown YAML file (CLA9004), a symbolic link (CLA9005, never followed) or anything
+ * but a regular file (CLA9002), a file over the size limit (CLA1002, not read) or not
  * UTF-8 (CLA1003). Files with a problem are left out; the others are still returned.
  */
 export function readStateDir(dir: string, sink: DiagnosticSink, maxBytes: number = DEFAULT_PARSE_LIMITS.maxBytes): SourceFile[] {
@@ -59,33 +60,28 @@ export function readStateDir(dir: string, sink: DiagnosticSink, maxBytes: number
   for (const name of STATE_FILES) {
     if (!present.has(name)) continue;
     found += 1;
-    const file = readOne(join(dir, name), name, sink, maxBytes);
+    const file = readOne(dir, name, sink, maxBytes);
     if (file) files.push(file);
   }
   if (found === 0) sink.report('CLA9003', undefined, { dir });
   return files;
 }
 
-function readOne(path: string, name: StateFileName, sink: DiagnosticSink, maxBytes: number): SourceFile | undefined {
+function readOne(dir: string, name: StateFileName, sink: DiagnosticSink, maxBytes: number): SourceFile | undefined {
   const at = { file: name, line: 0, column: 0 };
-  let bytes: Buffer;
+  let bytes: Buffer | null;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) {
-      sink.report('CLA9002', at, { file: name, reason: st.isDirectory() ? 'it is a directory' : 'not a regular file' });
-      return undefined;
-    }
-    if (st.size > maxBytes) {
-      sink.report('CLA1002', at, { size: st.size, limit: maxBytes });
-      return undefined;
-    }
-    bytes = readFileSync(path);
+    // No symlink, nothing but a regular file, nothing over the limit (common/state-read.ts).
+    bytes = readStateFileBytes(dir, name, maxBytes);
   } catch (e) {
-    sink.report('CLA9002', at, { file: name, reason: reason(e) });
+    if (!(e instanceof StateFileError)) throw e;
+    if (e.problem === 'symlink') sink.report('CLA9005', at, { file: name, reason: e.reason });
+    else if (e.problem === 'too-large') sink.report('CLA1002', at, { size: e.size ?? 0, limit: maxBytes });
+    else sink.report('CLA9002', at, { file: name, reason: e.reason });
     return undefined;
   }
-  if (bytes.length > maxBytes) {
-    sink.report('CLA1002', at, { size: bytes.length, limit: maxBytes });
+  if (bytes === null) {
+    sink.report('CLA9002', at, { file: name, reason: 'it disappeared while being read' });
     return undefined;
   }
   let text: string;

@@ -165,6 +165,7 @@ export interface Service {
    * Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.
    */
   replicas?: number;
+  placement?: Placement;
   /**
    * Overrides the image's command. A string is split like a shell would, without running a shell.
    */
@@ -192,6 +193,23 @@ export interface Service {
    */
   depends_on?: Name[];
   labels?: Labels;
+}
+/**
+ * Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.
+ */
+export interface Placement {
+  /**
+   * Number of replicas across the cluster; the same as replicas: give one or the other.
+   */
+  replicas?: number;
+  /**
+   * true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.
+   */
+  spread?: boolean;
+  /**
+   * Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).
+   */
+  constraints?: string[];
 }
 /**
  * This interface was referenced by `ServiceManifest`'s JSON-Schema

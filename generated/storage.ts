@@ -101,6 +101,10 @@ export interface Volume {
    * uid or uid:gid that owns the directory.
    */
   owner?: string;
+  /**
+   * Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.
+   */
+  shareable?: boolean;
   backup?: VolumeBackup;
 }
 export interface VolumeBackup {

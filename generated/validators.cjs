@@ -1940,7 +1940,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.services = validate24;
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2284,15 +2284,16 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema59 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
+const schema59 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
 const schema62 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
 const schema71 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", \"2.25\") or millicores (\"500m\").","type":"string","pattern":"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"};
 const schema72 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
 const pattern26 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
-const pattern27 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
-const pattern31 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern32 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
-const pattern33 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
+const pattern27 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$", "u");
+const pattern28 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
+const pattern32 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern33 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
+const pattern34 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
 const schema64 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
 const schema67 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
 
@@ -2464,7 +2465,7 @@ return errors === 0;
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema69 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
-const pattern29 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
+const pattern30 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2512,7 +2513,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern29.test(data0)){
+if(!pattern30.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -3045,15 +3046,12 @@ errors++;
 }
 }
 }
-if(data.command !== undefined){
-let data6 = data.command;
-const _errs18 = errors;
-let valid4 = false;
-let passing0 = null;
-const _errs19 = errors;
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.command.oneOf[0],data:data6};
+if(data.placement !== undefined){
+let data6 = data.placement;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key1 in data6){
+if(!(((key1 === "replicas") || (key1 === "spread")) || (key1 === "constraints"))){
+const err15 = {instancePath:instancePath+"/placement",schemaPath:"#/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema59.properties.placement,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3063,8 +3061,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[0].type,parentSchema:schema59.properties.command.oneOf[0],data:data6};
+if(data6.replicas !== undefined){
+let data7 = data6.replicas;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err16 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.properties.placement.properties.replicas.type,parentSchema:schema59.properties.placement.properties.replicas,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3073,15 +3073,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid0 = _errs19 === errors;
-if(_valid0){
-valid4 = true;
-passing0 = 0;
-}
-const _errs21 = errors;
-if(Array.isArray(data6)){
-if(data6.length < 1){
-const err17 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.command.oneOf[1],data:data6};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 100 || isNaN(data7)){
+const err17 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema59.properties.placement.properties.replicas,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3090,11 +3084,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if(typeof data7 !== "string"){
-const err18 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[1].items.type,parentSchema:schema59.properties.command.oneOf[1].items,data:data7};
+if(data7 < 0 || isNaN(data7)){
+const err18 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema59.properties.placement.properties.replicas,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3105,8 +3096,10 @@ errors++;
 }
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.command.oneOf[1].type,parentSchema:schema59.properties.command.oneOf[1],data:data6};
+if(data6.spread !== undefined){
+let data8 = data6.spread;
+if(typeof data8 !== "boolean"){
+const err19 = {instancePath:instancePath+"/placement/spread",schemaPath:"#/properties/placement/properties/spread/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema59.properties.placement.properties.spread.type,parentSchema:schema59.properties.placement.properties.spread,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3115,19 +3108,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-var _valid0 = _errs21 === errors;
-if(_valid0 && valid4){
-valid4 = false;
-passing0 = [passing0, 1];
 }
-else {
-if(_valid0){
-valid4 = true;
-passing0 = 1;
-}
-}
-if(!valid4){
-const err20 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema59.properties.command.oneOf,parentSchema:schema59.properties.command,data:data6};
+if(data6.constraints !== undefined){
+let data9 = data6.constraints;
+if(Array.isArray(data9)){
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+let data10 = data9[i0];
+if(typeof data10 === "string"){
+if(!pattern27.test(data10)){
+const err20 = {instancePath:instancePath+"/placement/constraints/" + i0,schemaPath:"#/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$",parentSchema:schema59.properties.placement.properties.constraints.items,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3136,27 +3126,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-else {
-errors = _errs18;
-if(vErrors !== null){
-if(_errs18){
-vErrors.length = _errs18;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.entrypoint !== undefined){
-let data8 = data.entrypoint;
-const _errs26 = errors;
-let valid7 = false;
-let passing1 = null;
-const _errs27 = errors;
-if(typeof data8 === "string"){
-if(func1(data8) < 1){
-const err21 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data8};
+const err21 = {instancePath:instancePath+"/placement/constraints/" + i0,schemaPath:"#/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.placement.properties.constraints.items.type,parentSchema:schema59.properties.placement.properties.constraints.items,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3166,8 +3138,18 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[0].type,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data8};
+let i1 = data9.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data9[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err22 = {instancePath:instancePath+"/placement/constraints",schemaPath:"#/properties/placement/properties/constraints/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema59.properties.placement.properties.constraints,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3175,16 +3157,14 @@ else {
 vErrors.push(err22);
 }
 errors++;
+break;
 }
-var _valid1 = _errs27 === errors;
-if(_valid1){
-valid7 = true;
-passing1 = 0;
+indices0[item0] = i1;
 }
-const _errs29 = errors;
-if(Array.isArray(data8)){
-if(data8.length < 1){
-const err23 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data8};
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/placement/constraints",schemaPath:"#/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.placement.properties.constraints.type,parentSchema:schema59.properties.placement.properties.constraints,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3193,11 +3173,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-const len1 = data8.length;
-for(let i1=0; i1<len1; i1++){
-let data9 = data8[i1];
-if(typeof data9 !== "string"){
-const err24 = {instancePath:instancePath+"/entrypoint/" + i1,schemaPath:"#/properties/entrypoint/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[1].items.type,parentSchema:schema59.properties.entrypoint.oneOf[1].items,data:data9};
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/placement",schemaPath:"#/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.placement.type,parentSchema:schema59.properties.placement,data:data6};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3207,9 +3186,15 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.entrypoint.oneOf[1].type,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data8};
+if(data.command !== undefined){
+let data11 = data.command;
+const _errs29 = errors;
+let valid8 = false;
+let passing0 = null;
+const _errs30 = errors;
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+const err25 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.command.oneOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3218,19 +3203,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-var _valid1 = _errs29 === errors;
-if(_valid1 && valid7){
-valid7 = false;
-passing1 = [passing1, 1];
 }
 else {
-if(_valid1){
-valid7 = true;
-passing1 = 1;
-}
-}
-if(!valid7){
-const err26 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema59.properties.entrypoint.oneOf,parentSchema:schema59.properties.entrypoint,data:data8};
+const err26 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[0].type,parentSchema:schema59.properties.command.oneOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3239,23 +3214,15 @@ vErrors.push(err26);
 }
 errors++;
 }
-else {
-errors = _errs26;
-if(vErrors !== null){
-if(_errs26){
-vErrors.length = _errs26;
+var _valid0 = _errs30 === errors;
+if(_valid0){
+valid8 = true;
+passing0 = 0;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.user !== undefined){
-let data10 = data.user;
-if(typeof data10 === "string"){
-if(!pattern27.test(data10)){
-const err27 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema59.properties.user,data:data10};
+const _errs32 = errors;
+if(Array.isArray(data11)){
+if(data11.length < 1){
+const err27 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.command.oneOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3264,9 +3231,11 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.user.type,parentSchema:schema59.properties.user,data:data10};
+const len1 = data11.length;
+for(let i2=0; i2<len1; i2++){
+let data12 = data11[i2];
+if(typeof data12 !== "string"){
+const err28 = {instancePath:instancePath+"/command/" + i2,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[1].items.type,parentSchema:schema59.properties.command.oneOf[1].items,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3276,11 +3245,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.working_dir !== undefined){
-let data11 = data.working_dir;
-if(typeof data11 === "string"){
-if(!pattern9.test(data11)){
-const err29 = {instancePath:instancePath+"/working_dir",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data11};
+}
+else {
+const err29 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.command.oneOf[1].type,parentSchema:schema59.properties.command.oneOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3289,9 +3256,19 @@ vErrors.push(err29);
 }
 errors++;
 }
+var _valid0 = _errs32 === errors;
+if(_valid0 && valid8){
+valid8 = false;
+passing0 = [passing0, 1];
 }
 else {
-const err30 = {instancePath:instancePath+"/working_dir",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data11};
+if(_valid0){
+valid8 = true;
+passing0 = 1;
+}
+}
+if(!valid8){
+const err30 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema59.properties.command.oneOf,parentSchema:schema59.properties.command,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3300,20 +3277,27 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data.ports !== undefined){
-let data12 = data.ports;
-if(Array.isArray(data12)){
-const len2 = data12.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate30(data12[i2], {instancePath:instancePath+"/ports/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
+else {
+errors = _errs29;
+if(vErrors !== null){
+if(_errs29){
+vErrors.length = _errs29;
 }
 else {
-const err31 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.ports.type,parentSchema:schema59.properties.ports,data:data12};
+vErrors = null;
+}
+}
+}
+}
+if(data.entrypoint !== undefined){
+let data13 = data.entrypoint;
+const _errs37 = errors;
+let valid11 = false;
+let passing1 = null;
+const _errs38 = errors;
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+const err31 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3323,19 +3307,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data.volumes !== undefined){
-let data14 = data.volumes;
-if(Array.isArray(data14)){
-const len3 = data14.length;
-for(let i3=0; i3<len3; i3++){
-if(!(validate32(data14[i3], {instancePath:instancePath+"/volumes/" + i3,parentData:data14,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err32 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.volumes.type,parentSchema:schema59.properties.volumes,data:data14};
+const err32 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[0].type,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3344,15 +3317,15 @@ vErrors.push(err32);
 }
 errors++;
 }
+var _valid1 = _errs38 === errors;
+if(_valid1){
+valid11 = true;
+passing1 = 0;
 }
-if(data.environment !== undefined){
-let data16 = data.environment;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-for(const key1 in data16){
-const _errs46 = errors;
-if(typeof key1 === "string"){
-if(!pattern31.test(key1)){
-const err33 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema59.properties.environment.propertyNames,data:key1,propertyName:key1};
+const _errs40 = errors;
+if(Array.isArray(data13)){
+if(data13.length < 1){
+const err33 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3361,10 +3334,11 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-var valid15 = _errs46 === errors;
-if(!valid15){
-const err34 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema59.properties.environment.propertyNames,parentSchema:schema59.properties.environment,data:data16};
+const len2 = data13.length;
+for(let i3=0; i3<len2; i3++){
+let data14 = data13[i3];
+if(typeof data14 !== "string"){
+const err34 = {instancePath:instancePath+"/entrypoint/" + i3,schemaPath:"#/properties/entrypoint/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[1].items.type,parentSchema:schema59.properties.entrypoint.oneOf[1].items,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3374,10 +3348,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-for(const key2 in data16){
-let data17 = data16[key2];
-if(typeof data17 !== "string"){
-const err35 = {instancePath:instancePath+"/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.environment.additionalProperties.type,parentSchema:schema59.properties.environment.additionalProperties,data:data17};
+}
+else {
+const err35 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.entrypoint.oneOf[1].type,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3386,10 +3359,19 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
+var _valid1 = _errs40 === errors;
+if(_valid1 && valid11){
+valid11 = false;
+passing1 = [passing1, 1];
 }
 else {
-const err36 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.environment.type,parentSchema:schema59.properties.environment,data:data16};
+if(_valid1){
+valid11 = true;
+passing1 = 1;
+}
+}
+if(!valid11){
+const err36 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema59.properties.entrypoint.oneOf,parentSchema:schema59.properties.entrypoint,data:data13};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3398,13 +3380,23 @@ vErrors.push(err36);
 }
 errors++;
 }
+else {
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
 }
-if(data.resources !== undefined){
-let data18 = data.resources;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key3 in data18){
-if(!((key3 === "cpu") || (key3 === "memory"))){
-const err37 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema59.properties.resources,data:data18};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.user !== undefined){
+let data15 = data.user;
+if(typeof data15 === "string"){
+if(!pattern28.test(data15)){
+const err37 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema59.properties.user,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3414,11 +3406,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data18.cpu !== undefined){
-let data19 = data18.cpu;
-if(typeof data19 === "string"){
-if(!pattern32.test(data19)){
-const err38 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema71,data:data19};
+else {
+const err38 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.user.type,parentSchema:schema59.properties.user,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3428,8 +3417,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-else {
-const err39 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data19};
+if(data.working_dir !== undefined){
+let data16 = data.working_dir;
+if(typeof data16 === "string"){
+if(!pattern9.test(data16)){
+const err39 = {instancePath:instancePath+"/working_dir",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -3439,11 +3431,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data18.memory !== undefined){
-let data20 = data18.memory;
-if(typeof data20 === "string"){
-if(!pattern33.test(data20)){
-const err40 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data20};
+else {
+const err40 = {instancePath:instancePath+"/working_dir",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -3453,8 +3442,19 @@ vErrors.push(err40);
 errors++;
 }
 }
+if(data.ports !== undefined){
+let data17 = data.ports;
+if(Array.isArray(data17)){
+const len3 = data17.length;
+for(let i4=0; i4<len3; i4++){
+if(!(validate30(data17[i4], {instancePath:instancePath+"/ports/" + i4,parentData:data17,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+}
+}
 else {
-const err41 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data20};
+const err41 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.ports.type,parentSchema:schema59.properties.ports,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -3464,14 +3464,155 @@ vErrors.push(err41);
 errors++;
 }
 }
+if(data.volumes !== undefined){
+let data19 = data.volumes;
+if(Array.isArray(data19)){
+const len4 = data19.length;
+for(let i5=0; i5<len4; i5++){
+if(!(validate32(data19[i5], {instancePath:instancePath+"/volumes/" + i5,parentData:data19,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err42 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.resources.type,parentSchema:schema59.properties.resources,data:data18};
+const err42 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.volumes.type,parentSchema:schema59.properties.volumes,data:data19};
 if(vErrors === null){
 vErrors = [err42];
 }
 else {
 vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data.environment !== undefined){
+let data21 = data.environment;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key2 in data21){
+const _errs57 = errors;
+if(typeof key2 === "string"){
+if(!pattern32.test(key2)){
+const err43 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema59.properties.environment.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+var valid19 = _errs57 === errors;
+if(!valid19){
+const err44 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema59.properties.environment.propertyNames,parentSchema:schema59.properties.environment,data:data21};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+for(const key3 in data21){
+let data22 = data21[key3];
+if(typeof data22 !== "string"){
+const err45 = {instancePath:instancePath+"/environment/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.environment.additionalProperties.type,parentSchema:schema59.properties.environment.additionalProperties,data:data22};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.environment.type,parentSchema:schema59.properties.environment,data:data21};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data.resources !== undefined){
+let data23 = data.resources;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key4 in data23){
+if(!((key4 === "cpu") || (key4 === "memory"))){
+const err47 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema59.properties.resources,data:data23};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data23.cpu !== undefined){
+let data24 = data23.cpu;
+if(typeof data24 === "string"){
+if(!pattern33.test(data24)){
+const err48 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema71,data:data24};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data24};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data23.memory !== undefined){
+let data25 = data23.memory;
+if(typeof data25 === "string"){
+if(!pattern34.test(data25)){
+const err50 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data25};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data25};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.resources.type,parentSchema:schema59.properties.resources,data:data23};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
 }
 errors++;
 }
@@ -3483,158 +3624,9 @@ errors = vErrors.length;
 }
 }
 if(data.restart !== undefined){
-let data22 = data.restart;
-if(typeof data22 !== "string"){
-const err43 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.restart.type,parentSchema:schema59.properties.restart,data:data22};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-if(!((((data22 === "no") || (data22 === "always")) || (data22 === "on-failure")) || (data22 === "unless-stopped"))){
-const err44 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema59.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema59.properties.restart.enum,parentSchema:schema59.properties.restart,data:data22};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-if(data.networks !== undefined){
-let data23 = data.networks;
-if(Array.isArray(data23)){
-const len4 = data23.length;
-for(let i4=0; i4<len4; i4++){
-let data24 = data23[i4];
-if(typeof data24 === "string"){
-if(!pattern4.test(data24)){
-const err45 = {instancePath:instancePath+"/networks/" + i4,schemaPath:"common.schema.json#/$defs/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema35,data:data24};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/networks/" + i4,schemaPath:"common.schema.json#/$defs/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data24};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-let i5 = data23.length;
-let j0;
-if(i5 > 1){
-outer0:
-for(;i5--;){
-for(j0 = i5; j0--;){
-if(func0(data23[i5], data23[j0])){
-const err47 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)",schema:true,parentSchema:schema59.properties.networks,data:data23};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-break outer0;
-}
-}
-}
-}
-}
-else {
-const err48 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.networks.type,parentSchema:schema59.properties.networks,data:data23};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-}
-if(data.depends_on !== undefined){
-let data25 = data.depends_on;
-if(Array.isArray(data25)){
-const len5 = data25.length;
-for(let i6=0; i6<len5; i6++){
-let data26 = data25[i6];
-if(typeof data26 === "string"){
-if(!pattern4.test(data26)){
-const err49 = {instancePath:instancePath+"/depends_on/" + i6,schemaPath:"common.schema.json#/$defs/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema35,data:data26};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/depends_on/" + i6,schemaPath:"common.schema.json#/$defs/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data26};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-let i7 = data25.length;
-let j1;
-if(i7 > 1){
-outer1:
-for(;i7--;){
-for(j1 = i7; j1--;){
-if(func0(data25[i7], data25[j1])){
-const err51 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema59.properties.depends_on,data:data25};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-break outer1;
-}
-}
-}
-}
-}
-else {
-const err52 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.depends_on.type,parentSchema:schema59.properties.depends_on,data:data25};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-if(data.labels !== undefined){
-let data27 = data.labels;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-for(const key4 in data27){
-const _errs75 = errors;
-if(typeof key4 === "string"){
-if(!pattern5.test(key4)){
-const err53 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"},message:"must match pattern \""+"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"+"\"",schema:"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$",parentSchema:schema36.propertyNames,data:key4,propertyName:key4};
+let data27 = data.restart;
+if(typeof data27 !== "string"){
+const err53 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.restart.type,parentSchema:schema59.properties.restart,data:data27};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -3643,10 +3635,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-var valid29 = _errs75 === errors;
-if(!valid29){
-const err54 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid",schema:schema36.propertyNames,parentSchema:schema36,data:data27};
+if(!((((data27 === "no") || (data27 === "always")) || (data27 === "on-failure")) || (data27 === "unless-stopped"))){
+const err54 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema59.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema59.properties.restart.enum,parentSchema:schema59.properties.restart,data:data27};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -3656,10 +3646,15 @@ vErrors.push(err54);
 errors++;
 }
 }
-for(const key5 in data27){
-let data28 = data27[key5];
-if(typeof data28 !== "string"){
-const err55 = {instancePath:instancePath+"/labels/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.additionalProperties.type,parentSchema:schema36.additionalProperties,data:data28};
+if(data.networks !== undefined){
+let data28 = data.networks;
+if(Array.isArray(data28)){
+const len5 = data28.length;
+for(let i6=0; i6<len5; i6++){
+let data29 = data28[i6];
+if(typeof data29 === "string"){
+if(!pattern4.test(data29)){
+const err55 = {instancePath:instancePath+"/networks/" + i6,schemaPath:"common.schema.json#/$defs/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema35,data:data29};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3669,9 +3664,8 @@ vErrors.push(err55);
 errors++;
 }
 }
-}
 else {
-const err56 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data27};
+const err56 = {instancePath:instancePath+"/networks/" + i6,schemaPath:"common.schema.json#/$defs/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data29};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -3681,14 +3675,161 @@ vErrors.push(err56);
 errors++;
 }
 }
-}
-else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+let i7 = data28.length;
+let j1;
+if(i7 > 1){
+outer0:
+for(;i7--;){
+for(j1 = i7; j1--;){
+if(func0(data28[i7], data28[j1])){
+const err57 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema59.properties.networks,data:data28};
 if(vErrors === null){
 vErrors = [err57];
 }
 else {
 vErrors.push(err57);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.networks.type,parentSchema:schema59.properties.networks,data:data28};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data.depends_on !== undefined){
+let data30 = data.depends_on;
+if(Array.isArray(data30)){
+const len6 = data30.length;
+for(let i8=0; i8<len6; i8++){
+let data31 = data30[i8];
+if(typeof data31 === "string"){
+if(!pattern4.test(data31)){
+const err59 = {instancePath:instancePath+"/depends_on/" + i8,schemaPath:"common.schema.json#/$defs/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema35,data:data31};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/depends_on/" + i8,schemaPath:"common.schema.json#/$defs/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data31};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+let i9 = data30.length;
+let j2;
+if(i9 > 1){
+outer1:
+for(;i9--;){
+for(j2 = i9; j2--;){
+if(func0(data30[i9], data30[j2])){
+const err61 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i9+" are identical)",schema:true,parentSchema:schema59.properties.depends_on,data:data30};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.depends_on.type,parentSchema:schema59.properties.depends_on,data:data30};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data.labels !== undefined){
+let data32 = data.labels;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key5 in data32){
+const _errs86 = errors;
+if(typeof key5 === "string"){
+if(!pattern5.test(key5)){
+const err63 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"},message:"must match pattern \""+"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"+"\"",schema:"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$",parentSchema:schema36.propertyNames,data:key5,propertyName:key5};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+var valid33 = _errs86 === errors;
+if(!valid33){
+const err64 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema36.propertyNames,parentSchema:schema36,data:data32};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+for(const key6 in data32){
+let data33 = data32[key6];
+if(typeof data33 !== "string"){
+const err65 = {instancePath:instancePath+"/labels/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.additionalProperties.type,parentSchema:schema36.additionalProperties,data:data33};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data32};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+}
+else {
+const err67 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
 }
 errors++;
 }
@@ -4108,7 +4249,7 @@ return errors === 0;
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema85 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
-const pattern43 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
+const pattern44 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4210,7 +4351,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(!pattern43.test(data1)){
+if(!pattern44.test(data1)){
 const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema85.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
@@ -4399,11 +4540,11 @@ validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema90 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
 const schema91 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
-const pattern47 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
-const pattern48 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
+const pattern48 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
+const pattern49 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
 const schema93 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
 const schema95 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
-const pattern46 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
+const pattern47 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4458,7 +4599,7 @@ passing0 = 0;
 }
 const _errs4 = errors;
 if(typeof data === "string"){
-if(!pattern46.test(data)){
+if(!pattern47.test(data)){
 const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
@@ -4855,7 +4996,7 @@ errors = vErrors.length;
 if(data.interface !== undefined){
 let data7 = data.interface;
 if(typeof data7 === "string"){
-if(!pattern47.test(data7)){
+if(!pattern48.test(data7)){
 const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema91.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err12];
@@ -4880,7 +5021,7 @@ errors++;
 if(data.state !== undefined){
 let data8 = data.state;
 if(typeof data8 === "string"){
-if(!pattern48.test(data8)){
+if(!pattern49.test(data8)){
 const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema91.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err14];
@@ -5110,7 +5251,7 @@ return errors === 0;
 }
 validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern44 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
+const pattern45 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://claude-os.dev/schemas/network.schema.json" */;
@@ -5373,7 +5514,7 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern44.test(data11)){
+if(!pattern45.test(data11)){
 const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema80.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
@@ -5454,7 +5595,7 @@ return errors === 0;
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.storage = validate52;
-const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}}}};
+const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5659,10 +5800,10 @@ return errors === 0;
 }
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema104 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
+const schema104 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
 const schema108 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
-const pattern54 = new RegExp("^0?[0-7]{3}$", "u");
-const pattern55 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
+const pattern55 = new RegExp("^0?[0-7]{3}$", "u");
+const pattern56 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5696,7 +5837,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "name") || (key0 === "path")) || (key0 === "size")) || (key0 === "filesystem")) || (key0 === "permissions")) || (key0 === "owner")) || (key0 === "backup"))){
+if(!((((((((key0 === "name") || (key0 === "path")) || (key0 === "size")) || (key0 === "filesystem")) || (key0 === "permissions")) || (key0 === "owner")) || (key0 === "shareable")) || (key0 === "backup"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -5760,7 +5901,7 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(typeof data2 === "string"){
-if(!pattern33.test(data2)){
+if(!pattern34.test(data2)){
 const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data2};
 if(vErrors === null){
 vErrors = [err7];
@@ -5808,7 +5949,7 @@ errors++;
 if(data.permissions !== undefined){
 let data4 = data.permissions;
 if(typeof data4 === "string"){
-if(!pattern54.test(data4)){
+if(!pattern55.test(data4)){
 const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema108,data:data4};
 if(vErrors === null){
 vErrors = [err11];
@@ -5833,7 +5974,7 @@ errors++;
 if(data.owner !== undefined){
 let data5 = data.owner;
 if(typeof data5 === "string"){
-if(!pattern55.test(data5)){
+if(!pattern56.test(data5)){
 const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema104.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err13];
@@ -5855,12 +5996,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.backup !== undefined){
-let data6 = data.backup;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key1 in data6){
-if(!(((((key1 === "enabled") || (key1 === "schedule")) || (key1 === "retain")) || (key1 === "type")) || (key1 === "destination"))){
-const err15 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema104.properties.backup,data:data6};
+if(data.shareable !== undefined){
+let data6 = data.shareable;
+if(typeof data6 !== "boolean"){
+const err15 = {instancePath:instancePath+"/shareable",schemaPath:"#/properties/shareable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema104.properties.shareable.type,parentSchema:schema104.properties.shareable,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5870,10 +6009,12 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data6.enabled !== undefined){
-let data7 = data6.enabled;
-if(typeof data7 !== "boolean"){
-const err16 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema104.properties.backup.properties.enabled.type,parentSchema:schema104.properties.backup.properties.enabled,data:data7};
+if(data.backup !== undefined){
+let data7 = data.backup;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key1 in data7){
+if(!(((((key1 === "enabled") || (key1 === "schedule")) || (key1 === "retain")) || (key1 === "type")) || (key1 === "destination"))){
+const err16 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema104.properties.backup,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5883,11 +6024,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data6.schedule !== undefined){
-let data8 = data6.schedule;
-if(typeof data8 === "string"){
-if(!(formats8(data8))){
-const err17 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data8};
+if(data7.enabled !== undefined){
+let data8 = data7.enabled;
+if(typeof data8 !== "boolean"){
+const err17 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema104.properties.backup.properties.enabled.type,parentSchema:schema104.properties.backup.properties.enabled,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5897,8 +6037,11 @@ vErrors.push(err17);
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data8};
+if(data7.schedule !== undefined){
+let data9 = data7.schedule;
+if(typeof data9 === "string"){
+if(!(formats8(data9))){
+const err18 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5908,10 +6051,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data6.retain !== undefined){
-let data9 = data6.retain;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err19 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema104.properties.backup.properties.retain.type,parentSchema:schema104.properties.backup.properties.retain,data:data9};
+else {
+const err19 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5920,9 +6061,11 @@ vErrors.push(err19);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 10000 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema104.properties.backup.properties.retain,data:data9};
+}
+if(data7.retain !== undefined){
+let data10 = data7.retain;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema104.properties.backup.properties.retain.type,parentSchema:schema104.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5931,8 +6074,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data9 < 1 || isNaN(data9)){
-const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema104.properties.backup.properties.retain,data:data9};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 10000 || isNaN(data10)){
+const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema104.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5941,12 +6085,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-}
-if(data6.type !== undefined){
-let data10 = data6.type;
-if(typeof data10 !== "string"){
-const err22 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.backup.properties.type.type,parentSchema:schema104.properties.backup.properties.type,data:data10};
+if(data10 < 1 || isNaN(data10)){
+const err22 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema104.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5955,8 +6095,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!(((data10 === "snapshot") || (data10 === "archive")) || (data10 === "dump"))){
-const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema104.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.backup.properties.type.enum,parentSchema:schema104.properties.backup.properties.type,data:data10};
+}
+}
+if(data7.type !== undefined){
+let data11 = data7.type;
+if(typeof data11 !== "string"){
+const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.backup.properties.type.type,parentSchema:schema104.properties.backup.properties.type,data:data11};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5965,12 +6109,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data6.destination !== undefined){
-let data11 = data6.destination;
-if(typeof data11 === "string"){
-if(!pattern9.test(data11)){
-const err24 = {instancePath:instancePath+"/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data11};
+if(!(((data11 === "snapshot") || (data11 === "archive")) || (data11 === "dump"))){
+const err24 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema104.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.backup.properties.type.enum,parentSchema:schema104.properties.backup.properties.type,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5980,8 +6120,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data11};
+if(data7.destination !== undefined){
+let data12 = data7.destination;
+if(typeof data12 === "string"){
+if(!pattern9.test(data12)){
+const err25 = {instancePath:instancePath+"/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data12};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5991,9 +6134,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-}
 else {
-const err26 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.properties.backup.type,parentSchema:schema104.properties.backup,data:data6};
+const err26 = {instancePath:instancePath+"/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data12};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6005,12 +6147,24 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data};
+const err27 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.properties.backup.type,parentSchema:schema104.properties.backup,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
 else {
 vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
 }
 errors++;
 }
@@ -6020,8 +6174,8 @@ return errors === 0;
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema111 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}};
-const pattern57 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
-const pattern59 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
+const pattern58 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
+const pattern60 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6069,7 +6223,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern57.test(data0)){
+if(!pattern58.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema111.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -6146,7 +6300,7 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern59.test(data4)){
+if(!pattern60.test(data4)){
 const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema111.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err9];
@@ -6620,8 +6774,8 @@ return errors === 0;
 validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema118 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
-const pattern62 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern64 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
+const pattern63 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern65 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6659,7 +6813,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern62.test(data0)){
+if(!pattern63.test(data0)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -6723,7 +6877,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern62.test(data3)){
+if(!pattern63.test(data3)){
 const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
@@ -6788,7 +6942,7 @@ const len1 = data4.length;
 for(let i2=0; i2<len1; i2++){
 let data5 = data4[i2];
 if(typeof data5 === "string"){
-if(!pattern64.test(data5)){
+if(!pattern65.test(data5)){
 const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema118.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
@@ -6877,7 +7031,7 @@ return errors === 0;
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema121 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
-const pattern67 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
+const pattern68 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6950,7 +7104,7 @@ errors++;
 if(data.value !== undefined){
 let data1 = data.value;
 if(typeof data1 === "string"){
-if(!pattern67.test(data1)){
+if(!pattern68.test(data1)){
 const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema121.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err5];
@@ -6989,7 +7143,7 @@ return errors === 0;
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema123 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
-const pattern69 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
+const pattern70 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
 const formats50 = formats.email;
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -7077,7 +7231,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern69.test(data2)){
+if(!pattern70.test(data2)){
 const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema123.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
@@ -7956,7 +8110,7 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern29.test(data0)){
+if(!pattern30.test(data0)){
 const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];

@@ -13,11 +13,13 @@ need=()
 # pebble (Let's Encrypt's ACME test server, with pebble-challtestsrv) is started by the certificate tests.
 # containerd (with runc) and the CNI plugins: the containerd backend's tests start their own
 # containerd (runtime/testutil/containerd.ts); nothing here starts one.
+# etcd (etcd-server, etcd-client): the cluster-mode tests start their own members on free loopback
+# ports in temp dirs (agent/cluster/testutil/etcd.ts); the Debian service must not run (below).
 # zstd compresses backups (docs/backups.md; gzip otherwise).
 # Storage mounts (docs/storage.md) and their loop-device tests: blkid, wipefs, losetup
 # (util-linux, and mount for mount/umount/losetup on Debian 12), mkfs.ext4 (e2fsprogs);
 # all in a base Debian, checked here so a minimal image gets them too.
-for bin in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble; do
+for bin in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble etcd:etcd-server etcdctl:etcd-client; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || [ -x "${bin%%:*}" ] || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).
@@ -42,9 +44,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Nor at boot, on a systemd host.
 if [ -d /run/systemd/system ]; then
-  for unit in nginx redis-server postgresql prometheus; do
+  for unit in nginx redis-server postgresql prometheus etcd; do
     systemctl disable --now "$unit" >/dev/null 2>&1 || true
   done
+fi
+# Nor Debian's etcd on a host without systemd, if its init script started it (policy-rc.d above
+# normally prevents that): it would hold 2379/2380. Only the pid its script recorded is stopped.
+if [ ! -d /run/systemd/system ] && [ -f /run/etcd.pid ] && [ -x /etc/init.d/etcd ]; then
+  /etc/init.d/etcd stop >/dev/null 2>&1 || true
 fi
 
 if ! docker info >/dev/null 2>&1; then

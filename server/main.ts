@@ -22,6 +22,12 @@ export interface ServeContext {
   env: Record<string, string | undefined>;
   cwd: string;
   now: () => Date;
+  /**
+   * Resolves when the server should stop (run: SIGTERM or SIGINT). It then stops cleanly:
+   * the embedded observer saves its metrics and events, connections close, exit code 0.
+   * Omitted: it runs until the process is killed.
+   */
+  stopped?: Promise<string>;
 }
 
 const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
@@ -63,7 +69,8 @@ POST /api/v1/plans/<id>/apply {"approve": true}.
                    naming any other Host are refused (DNS rebinding).
   --tls-cert FILE, --tls-key FILE
                    serve HTTPS with this certificate and key (PEM)
-  --rotate-token   make a new token (the old one stops working) and print it
+  --rotate-token   make a new token (the old one stops working) and print it; every web UI
+                   session ends too (browsers log in again)
   --login-code     print a new one-time login code for the web UI and exit
 
 See docs/api.md for the endpoints and a systemd unit.`;
@@ -73,13 +80,13 @@ const DEFAULT_LISTEN = '127.0.0.1';
 
 /** manifest.yaml spec.api as written (undefined fields: not set), or null when it does not compile. */
 async function manifestApi(stateDir: string): Promise<{ enabled?: boolean; listen?: string; port?: number; hostnames?: string[] } | null> {
-  const { existsSync, readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const file = join(stateDir, 'manifest.yaml');
-  if (!existsSync(file)) return null;
+  const { readStateFileText } = await import('../common/state-read.js');
   try {
+    // No link, nothing but a regular file, at most 1 MiB (common/state-read.ts); refused → null.
+    const text = readStateFileText(stateDir, 'manifest.yaml');
+    if (text === null) return null;
     const { parse: parseYaml } = await import('yaml');
-    const v = parseYaml(readFileSync(file, 'utf8')) as { spec?: { api?: { enabled?: unknown; listen?: unknown; port?: unknown; hostnames?: unknown } } } | null;
+    const v = parseYaml(text) as { spec?: { api?: { enabled?: unknown; listen?: unknown; port?: unknown; hostnames?: unknown } } } | null;
     const api = v?.spec?.api ?? {};
     return {
       ...(typeof api.enabled === 'boolean' ? { enabled: api.enabled } : {}),
@@ -101,7 +108,7 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
   );
   const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
   const { isLoopback, ApiServer } = await import('./server.js');
-  const { newLoginCode } = await import('./security.js');
+  const { newLoginCode, endAllSessions } = await import('./security.js');
   if (values['login-code']) {
     const c = newLoginCode(paths.dataDir, { now: ctx.now() });
     println(ctx.stdout, `Login code for the web UI: ${c.code} (works once, until ${c.expiresAt})`);
@@ -131,6 +138,7 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
   let token;
   try {
     token = loadOrCreateApiToken(paths.dataDir, { rotate: values['rotate-token'] === true });
+    if (values['rotate-token']) endAllSessions(paths.dataDir);
   } catch (e) {
     if (e instanceof ApiTokenError) {
       println(ctx.stderr, `claude serve: ${e.message}\n  hint: ${e.hint}`);
@@ -167,8 +175,12 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
     println(ctx.stdout, `API token (shown once; kept in ${token.path}, mode 0600): ${token.token}`);
   } else println(ctx.stdout, `API token: in ${token.path} (sudo cat it; --rotate-token makes a new one)`);
   println(ctx.stdout, `Try: curl -s -H "Authorization: Bearer $(cat ${token.path})" ${addr.url}api/v1/status`);
-  // Runs until the process is stopped (systemd sends SIGTERM).
-  await new Promise<void>(() => undefined);
+  // Runs until the process is stopped (systemd sends SIGTERM): then the observer loop saves
+  // its metrics and events (a restart keeps the last minute's too) and the port is freed.
+  const signal = await (ctx.stopped ?? new Promise<string>(() => undefined));
+  println(ctx.stderr, `claude serve: ${signal}: stopping`);
+  await server.stop();
+  println(ctx.stderr, 'claude serve: stopped (metrics and events saved; web UI sessions kept)');
   return EXIT.OK;
 }
 
@@ -197,10 +209,16 @@ export async function main(argv: string[], ctx: ServeContext): Promise<number> {
 
 /** Called by `bin/claude` for `claude serve …`. */
 export async function run(argv: string[]): Promise<void> {
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   try {
-    process.exitCode = await main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY), env: process.env, cwd: process.cwd(), now: () => new Date() });
+    process.exitCode = await main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY), env: process.env, cwd: process.cwd(), now: () => new Date(), stopped });
   } catch (e) {
     process.stderr.write(`claude: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     process.exitCode = 70;
   }
+  // Stopped: exit even if a client's keep-alive connection or the Docker client lingers.
+  setTimeout(() => process.exit(), 2000).unref();
 }

@@ -6,11 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer } from './server.js';
-import { allowedHosts, crossSiteReason, hostAllowed, LOGIN_CODES_FILE, MAX_CODE_FAILURES, newLoginCode } from './security.js';
+import { allowedHosts, crossSiteReason, endAllSessions, hostAllowed, LOGIN_CODES_FILE, MAX_CODE_FAILURES, newLoginCode, SESSIONS_FILE } from './security.js';
 import { uiDir } from './server.js';
 
 let dir: string;
@@ -189,5 +190,59 @@ describe('login codes and the session cookie', () => {
     expect(js).toContain("fetch('/api/v1/session'"); // the cookie session
     expect(js).not.toMatch(/#token=|location\.hash|sessionStorage|localStorage|Authorization/);
     expect(existsSync(join(uiDir(), 'index.html'))).toBe(true);
+  });
+});
+
+describe('sessions outlast a restart of claude serve', () => {
+  const paths = () => ({ stateDir: join(dir, 'state'), dataDir: dir, root: join(dir, 'root') });
+  /** Stops the running server and starts another on the same data dir (what a restart is), on a new free port. */
+  async function restart(): Promise<void> {
+    await server.stop();
+    server = new ApiServer({ paths: paths(), env: {}, now, token: TOKEN, listen: '127.0.0.1', port: 0, hostnames: ['claude.example.lan'], sessionTtlMs: 3600_000 });
+    port = (await server.start()).port;
+  }
+  const me = (sid: string) => call('GET', '/api/v1/session', { headers: { cookie: `claude_session=${sid}` } });
+
+  it('a logged-in browser is still logged in after a restart, until its session expires; the file holds only hashes, mode 0600', async () => {
+    const sid = await login();
+    await restart();
+    const after = await me(sid);
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ authenticated: true, via: 'cookie' });
+    const file = join(dir, SESSIONS_FILE);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'api')).mode & 0o077).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(sid);
+    expect(text).toContain(createHash('sha256').update(sid).digest('hex'));
+    clock += 3600_000 + 1000;
+    await restart();
+    expect((await me(sid)).status).toBe(401);
+  });
+
+  it('logout before a restart stays logged out after it; a forged or torn sessions file logs nobody in', async () => {
+    const sid = await login();
+    const keep = await login();
+    expect((await call('POST', '/api/v1/logout', { headers: { cookie: `claude_session=${sid}`, origin: `http://127.0.0.1:${port}` } })).status).toBe(200);
+    await restart();
+    expect((await me(sid)).status).toBe(401);
+    expect((await me(keep)).status).toBe(200);
+    // Expired entries are dropped when the file is written (here: at the logout).
+    const hashes = (JSON.parse(readFileSync(join(dir, SESSIONS_FILE), 'utf8')) as { sessions: { expiresAt: string }[] }).sessions;
+    expect(hashes.every((h) => Date.parse(h.expiresAt) > clock)).toBe(true);
+    // The file is the truth: torn, nobody is logged in (they log in again); it is not a crash.
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, SESSIONS_FILE), '{"version":1,"sessions":[{"hash":', { mode: 0o600 });
+    expect((await me(keep)).status).toBe(401);
+    const fresh = await login();
+    expect((await me(fresh)).status).toBe(200);
+  });
+
+  it('ending all sessions (claude serve --rotate-token) logs every browser out', async () => {
+    const a = await login();
+    const b = await login();
+    endAllSessions(dir);
+    expect((await me(a)).status).toBe(401);
+    expect((await me(b)).status).toBe(401);
   });
 });

@@ -16,10 +16,11 @@
  *    `<data dir>/api/login-codes.json` (mode 0600), so a running server sees codes made by
  *    another process; each works once.
  *  - Sessions: random ids in an HttpOnly, SameSite=Strict cookie (Secure under TLS), kept
- *    hashed in memory with an absolute expiry; logout ends one. A restart ends them all.
+ *    hashed with an absolute expiry in `<data dir>/api/sessions.json` (mode 0600), so a
+ *    restart of `claude serve` logs nobody out; logout ends one, `--rotate-token` all.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
@@ -153,11 +154,48 @@ export function redeemLoginCode(dataDir: string, code: string, now: Date): boole
 
 // ── sessions ───────────────────────────────────────────────────────────────────────
 
+export const SESSIONS_FILE = join('api', 'sessions.json');
+
+interface SessionEntry {
+  /** sha256 of the session id, hex: the file never holds a usable cookie. */
+  hash: string;
+  expiresAt: string;
+}
+
+function sessionsPath(dataDir: string): string {
+  return join(dataDir, SESSIONS_FILE);
+}
+
+/** The live sessions in the data dir (expired and malformed entries left out). */
+function readSessions(dataDir: string, now: Date): SessionEntry[] {
+  try {
+    const v = JSON.parse(readFileSync(sessionsPath(dataDir), 'utf8')) as { sessions?: SessionEntry[] };
+    return (v.sessions ?? []).filter((s) => typeof s.hash === 'string' && /^[0-9a-f]{64}$/.test(s.hash) && Date.parse(s.expiresAt) > now.getTime());
+  } catch {
+    return []; // none yet, or unreadable: everyone logs in again
+  }
+}
+
+function writeSessions(dataDir: string, sessions: SessionEntry[]): void {
+  mkdirSync(join(dataDir, 'api'), { recursive: true, mode: 0o700 });
+  writeFileAtomic(sessionsPath(dataDir), JSON.stringify({ version: 1, sessions }) + '\n', 0o600);
+}
+
+/** Ends every web UI session (`claude serve --rotate-token`): each browser logs in again. */
+export function endAllSessions(dataDir: string): void {
+  rmSync(sessionsPath(dataDir), { force: true });
+}
+
+/**
+ * The web UI's sessions, kept in `<data dir>/api/sessions.json` (mode 0600, in a 0700 dir):
+ * only the sha256 of each id with its absolute expiry, so a restart of `claude serve` keeps
+ * everyone logged in until their session expires, and reading the file gives no cookie.
+ * The file is read on every check, so it is the one truth (a rotated token clears it).
+ */
 export class Sessions {
-  private readonly live = new Map<string, { expiresAt: number }>();
   private failures: number[] = [];
 
-  constructor(private readonly o: { now: () => Date; ttlMs?: number }) {}
+  constructor(private readonly o: { dataDir: string; now: () => Date; ttlMs?: number }) {}
 
   get ttlMs(): number {
     return this.o.ttlMs ?? DEFAULT_SESSION_TTL_MS;
@@ -166,33 +204,36 @@ export class Sessions {
   /** A new session: its id (for the cookie only) and expiry. */
   create(): { id: string; expiresAt: Date } {
     const id = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(this.o.now().getTime() + this.ttlMs);
-    this.live.set(sha256(id).toString('hex'), { expiresAt: expiresAt.getTime() });
+    const now = this.o.now();
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    writeSessions(this.o.dataDir, [...readSessions(this.o.dataDir, now), { hash: sha256(id).toString('hex'), expiresAt: expiresAt.toISOString() }]);
     return { id, expiresAt };
   }
 
-  /** The session's expiry when the id names a live one; expired ones are dropped. */
+  /** The session's expiry when the id names a live one, else null. */
   check(id: string | undefined): Date | null {
     if (!id) return null;
-    const key = sha256(id).toString('hex');
-    const s = this.live.get(key);
-    if (!s) return null;
-    if (s.expiresAt <= this.o.now().getTime()) {
-      this.live.delete(key);
-      return null;
-    }
-    return new Date(s.expiresAt);
+    const want = sha256(id);
+    const s = readSessions(this.o.dataDir, this.o.now()).find((e) => timingSafeEqual(Buffer.from(e.hash, 'hex'), want));
+    return s ? new Date(s.expiresAt) : null;
   }
 
+  /** Ends one session (logout); expired ones are dropped from the file at the same time. */
   end(id: string | undefined): boolean {
-    return id ? this.live.delete(sha256(id).toString('hex')) : false;
+    if (!id) return false;
+    const key = sha256(id).toString('hex');
+    const all = readSessions(this.o.dataDir, this.o.now());
+    const rest = all.filter((e) => e.hash !== key);
+    writeSessions(this.o.dataDir, rest);
+    return rest.length < all.length;
   }
 
-  /** Records a wrong code; true while exchanges are still allowed in this window. */
+  /** Records a wrong code. */
   noteFailure(): void {
     this.failures.push(this.o.now().getTime());
   }
 
+  /** True once too many wrong codes came in this window: exchanges are refused for the rest of it. */
   throttled(): boolean {
     const since = this.o.now().getTime() - FAILURE_WINDOW_MS;
     this.failures = this.failures.filter((t) => t > since);

@@ -10,18 +10,19 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from './main.js';
 import { isLoopback } from './server.js';
+import { Sessions } from './security.js';
 import { ApiTokenError, bearerMatches, loadOrCreateApiToken } from './token.js';
 
 let dir: string;
 
-async function claude(argv: string[]) {
+async function claude(argv: string[], stopped?: Promise<string>) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   stdout.on('data', (b: Buffer) => (out += b.toString()));
   stderr.on('data', (b: Buffer) => (out += b.toString()));
   const env = { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_STATE_DIR: join(dir, 'state'), CLAUDE_ROOT: join(dir, 'root'), PATH: process.env.PATH ?? '' };
-  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), isTTY: false, env, cwd: dir, now: () => new Date() });
+  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), isTTY: false, env, cwd: dir, now: () => new Date(), ...(stopped ? { stopped } : {}) });
   return { code, out };
 }
 
@@ -73,5 +74,24 @@ describe('claude serve', () => {
   it('counts only loopback addresses as loopback', () => {
     expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopback)).toBe(true);
     expect(['0.0.0.0', '10.0.0.1', '::', '192.168.1.5'].some(isLoopback)).toBe(false);
+  });
+
+  it('stops cleanly when told to (SIGTERM), and --rotate-token ends every web UI session', async () => {
+    rmSync(join(dir, 'state', 'manifest.yaml'), { force: true });
+    const data = join(dir, 'data');
+    // An observer daemon "runs" (its latest.json is fresh), so serve starts no loop of its own here.
+    mkdirSync(join(data, 'observe'), { recursive: true });
+    writeFileSync(join(data, 'observe', 'latest.json'), JSON.stringify({ version: 1, at: Math.floor(Date.now() / 1000) + 600, services: {} }));
+    const sessions = new Sessions({ dataDir: data, now: () => new Date() });
+    const kept = sessions.create();
+    const plain = await claude(['serve', '--port', '0'], Promise.resolve('SIGTERM'));
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/Web UI login code: [A-Z2-9]{4}-[A-Z2-9]{4}/);
+    expect(plain.out).toMatch(/claude serve: SIGTERM: stopping\nclaude serve: stopped/);
+    expect(sessions.check(kept.id)).not.toBeNull(); // a plain restart keeps them
+    const rotated = await claude(['serve', '--port', '0', '--rotate-token'], Promise.resolve('SIGTERM'));
+    expect(rotated.code).toBe(0);
+    expect(rotated.out).toMatch(/API token \(shown once/);
+    expect(sessions.check(kept.id)).toBeNull();
   });
 });

@@ -40,6 +40,7 @@ import { SESSION_COOKIE, Sessions, allowedHosts, cookieValue, crossSiteReason, h
 import { ApiError, ApiService, type ApiServiceOptions } from './service.js';
 import { PLAN_ID } from './plans.js';
 import { openApiDocument } from './openapi.js';
+import { StateFileError } from '../common/state-read.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -132,7 +133,7 @@ export class ApiServer {
 
   constructor(private readonly o: ApiServerOptions) {
     this.service = new ApiService(o);
-    this.sessions = new Sessions({ now: o.now, ...(o.sessionTtlMs !== undefined ? { ttlMs: o.sessionTtlMs } : {}) });
+    this.sessions = new Sessions({ dataDir: o.paths.dataDir, now: o.now, ...(o.sessionTtlMs !== undefined ? { ttlMs: o.sessionTtlMs } : {}) });
     this.allowed = allowedHosts(o.listen, o.hostnames ?? []);
     const s = this.service;
     this.routes = [
@@ -234,6 +235,8 @@ export class ApiServer {
       else this.json(res, 200, out);
     } catch (e) {
       if (e instanceof ApiError) return this.json(res, e.status, { error: e.message, hint: e.hint, ...e.extra });
+      // A symlink, a pipe or an oversized file in the state dir: refused before reading it.
+      if (e instanceof StateFileError) return this.json(res, 409, { error: e.message, hint: e.hint });
       this.o.log?.(`claude serve: ${req.method} ${path}: ${(e as Error)?.stack ?? String(e)}`);
       this.json(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}`, hint: 'see the claude serve log on the host (journalctl -u claude-api)' });
     }

@@ -58,8 +58,9 @@ export interface ApiServiceOptions {
   lockWaitMs?: number;
   /**
    * Run the observer's loop inside the server (metrics rings, events saved to the data dir)
-   * when no observer daemon is running. 'auto' (claude serve): when observe/latest.json is
-   * older than 30 s; true/false: always/never. Default false.
+   * when no observer daemon is running. 'auto' (claude serve): unless observe/latest.json is
+   * younger than 30 s and the process that wrote it is alive; true/false: always/never.
+   * Default false.
    */
   observe?: boolean | 'auto';
   /** The embedded observer's interval. Default 10 s. */
@@ -124,16 +125,26 @@ export class ApiService {
     return { env: { ...this.o.env, CLAUDE_STATE_DIR: this.o.paths.stateDir, CLAUDE_DATA_DIR: this.o.paths.dataDir, CLAUDE_ROOT: this.o.paths.root }, cwd: this.o.paths.stateDir, now: this.o.now };
   }
 
+  /** The embedded observer's start under way (stopObserver waits for it, so a stop right after start leaves no loop running). */
+  private observerStarting: Promise<boolean> | null = null;
+
   /** Starts the embedded observer loop when asked (see ApiServiceOptions.observe). */
-  async startObserver(): Promise<boolean> {
+  startObserver(): Promise<boolean> {
+    this.observerStarting ??= this.doStartObserver();
+    return this.observerStarting;
+  }
+
+  private async doStartObserver(): Promise<boolean> {
     const want = this.o.observe ?? false;
     if (want === false || this.observer) return this.observer !== null;
     if (want === 'auto') {
       const { LATEST_FILE } = await import('../runtime/observe/metrics.js');
       try {
         const { readFileSync } = await import('node:fs');
-        const at = (JSON.parse(readFileSync(join(this.o.paths.dataDir, LATEST_FILE), 'utf8')) as { at?: number }).at ?? 0;
-        if (this.o.now().getTime() / 1000 - at < 30) return false; // the observer daemon runs
+        const latest = JSON.parse(readFileSync(join(this.o.paths.dataDir, LATEST_FILE), 'utf8')) as { at?: number; pid?: number };
+        // The observer daemon runs: its file is fresh and its writer alive. A fresh file left by a
+        // claude serve that just stopped (a restart) does not count, or nothing would record.
+        if (this.o.now().getTime() / 1000 - (latest.at ?? 0) < 30 && (latest.pid === undefined || (latest.pid !== process.pid && processAlive(latest.pid)))) return false;
       } catch {
         /* no observer has run */
       }
@@ -147,6 +158,7 @@ export class ApiService {
   }
 
   async stopObserver(): Promise<void> {
+    await this.observerStarting?.catch(() => false);
     const o = this.observer;
     this.observer = null;
     await o?.stop();
@@ -645,4 +657,14 @@ function progressLine(e: ApplyEvent, lines: string[]): void {
   else if (e.type === 'rollback.started') lines.push(`Rolling back: ${e.reason}`);
   else if (e.type === 'reconcile.completed') lines.push(`Done: ${e.changes} change${e.changes === 1 ? '' : 's'}.`);
   else if (e.type === 'reconcile.failed') lines.push(`✗ Failed: ${e.error}${e.rolledBack ? ' (rolled back)' : ''}`);
+}
+
+/** Whether a process with this pid exists (EPERM: it does, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -4,15 +4,16 @@
  * per-run temp host and the real dockerd, as a person uses it: log in with a one-time code,
  * the dashboard with charts that have data, chat → review → apply → the service answers, a
  * restart from the dashboard through the same approval, the security second confirmation,
- * Cancel invalidating the plan on the server, history → rollback, reload keeps the
+ * Cancel invalidating the plan on the server, history → rollback, a plan waiting for an
+ * admin co-signature (signed on the host, checked again, applied), reload keeps the
  * conversation, and the page fits 390 px without sideways scrolling.
  * Firewall plans are never applied here (they would load nft rules in the host's namespace).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { newTestRun, type TestRun } from '../cli/testutil/requests.js';
+import { claude, newTestRun, type TestRun } from '../cli/testutil/requests.js';
 import { freePort } from '../runtime/testutil/ports.js';
 import { ApiServer, uiBundleDir } from './server.js';
 import { newLoginCode } from './security.js';
@@ -219,6 +220,35 @@ describe('the web UI in Chromium', () => {
     await plan.locator('.buttons .ok', { hasText: 'Applied' }).waitFor({ timeout: 180_000 });
     expect((await api('GET', '/api/v1/history')).body.commits[0].request).toMatch(/^rollback to /);
     expect(await answers(port)).toBe(200);
+  });
+
+  it('a plan that needs an admin co-signature says so with Apply disabled; signed on the host, "Check the signature again" enables it and it applies', { timeout: 240_000 }, async () => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop';
+    const plan = await chat(`add user alice with ssh key ${key}`);
+    const cosign = plan.locator('.cosign');
+    await cosign.waitFor();
+    expect(await cosign.textContent()).toMatch(/Waiting for an admin co-signature/);
+    const apply = plan.locator('.buttons > button', { hasText: 'Apply' });
+    expect(await apply.isDisabled()).toBe(true);
+    // Not signed yet: checking again says so, and Apply stays disabled.
+    await cosign.locator('button', { hasText: 'Check the signature again' }).click();
+    await expect.poll(() => plan.locator('.progress').textContent(), { timeout: 15_000 }).toMatch(/Not signed yet/);
+    expect(await apply.isDisabled()).toBe(true);
+    // On the host, the command the page shows, with the admin's key.
+    const command = (await cosign.locator('pre').textContent())!.trim();
+    const m = /^claude sign (\S+) --key ADMIN\.key$/.exec(command);
+    expect(m, command).not.toBeNull();
+    expect((await claude(run, ['keys', 'generate', '--out', 'admin.key'])).code).toBe(0);
+    expect((await claude(run, ['keys', 'add', 'admin.key', '--role', 'admin', '--name', 'ui-admin'])).code).toBe(0);
+    const signed = await claude(run, ['sign', m![1]!, '--key', 'admin.key']);
+    expect(signed.code, signed.out + signed.err).toBe(0);
+    await cosign.locator('button', { hasText: 'Check the signature again' }).click();
+    await expect.poll(() => cosign.textContent(), { timeout: 15_000 }).toMatch(/Co-signed by an admin/);
+    expect(await apply.isDisabled()).toBe(false);
+    await apply.click();
+    await plan.locator('.confirm button', { hasText: 'Yes, apply the security change' }).click();
+    await plan.locator('.buttons .ok', { hasText: 'Applied' }).waitFor({ timeout: 180_000 });
+    expect(readFileSync(join(run.paths.stateDir, 'security.yaml'), 'utf8')).toMatch(/name: alice/);
   });
 
   it('at 390 px wide no page scrolls sideways', { timeout: 60_000 }, async () => {

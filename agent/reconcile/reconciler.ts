@@ -23,6 +23,7 @@ import { canonicalJson, sha256Hex } from '../../common/canonical.js';
 import { appendLineDurable, writeFileAtomic } from '../../common/fsutil.js';
 import type { Paths } from '../../common/paths.js';
 import { trace } from '../../common/trace.js';
+import { StateFileError, readStateFileText } from '../../common/state-read.js';
 import { compileFiles, type CompileResult } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import type { ResolvedModel } from '../../compiler/model.js';
@@ -217,7 +218,15 @@ export class Reconciler {
     // HEAD first, then the files (agent/flow.ts, rule 1): a plan's base names the commit its files were read after.
     const repo = existsSync(join(stateDir, '.git', 'HEAD')) ? await openStateRepo(stateDir, { create: false }) : null;
     const head = repo ? await repo.headCommit() : null;
-    const files = readStateFiles(stateDir);
+    let files: Record<string, string>;
+    try {
+      files = readStateFiles(stateDir);
+    } catch (e) {
+      if (!(e instanceof StateFileError)) throw e;
+      const problems = [`${e.message}\n  hint: ${e.hint}`];
+      this.failed('validate', problems, trigger, `a state file was refused (${e.reason}); nothing was applied`);
+      return { status: 'invalid', problems };
+    }
     trace('reconcile: files read');
     const key = sha256Hex(canonicalJson(files));
     if (this.compiled?.key !== key) this.compiled = { key, result: compileFiles(files) };
@@ -448,15 +457,15 @@ function readApplies(dataDir: string): number[] {
   }
 }
 
-/** The state files present, as text: read once, after the quiet period, all together. */
+/**
+ * The state files present, as text: read once, after the quiet period, all together.
+ * A symbolic link, a non-regular file or one over 1 MiB throws StateFileError (common/state-read.ts).
+ */
 export function readStateFiles(stateDir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of STATE_FILE_NAMES) {
-    try {
-      out[n] = readFileSync(join(stateDir, n), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
+    const text = readStateFileText(stateDir, n);
+    if (text !== null) out[n] = text;
   }
   return out;
 }

@@ -48,4 +48,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   notifications: async () => (await import('./notifications.js')).default,
   health: async () => (await import('./health.js')).default,
   certs: async () => (await import('./certs.js')).default,
+  cluster: async () => (await import('./cluster.js')).default,
 };

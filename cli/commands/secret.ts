@@ -5,6 +5,7 @@
  * Services refer to it as `${secrets.NAME}`; only the runtime decrypts it, at apply.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { readStateFileText } from '../../common/state-read.js';
 import { join, resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
@@ -62,8 +63,10 @@ const command: Command = {
     const encrypted = await encryptSecret(value, recipient, name);
     const YAML = await import('yaml');
     const file = join(paths.stateDir, 'security.yaml');
-    const doc = existsSync(file)
-      ? YAML.parseDocument(readFileSync(file, 'utf8'))
+    // No link, nothing but a regular file, at most 1 MiB (common/state-read.ts; StateFileError → one line).
+    const current = readStateFileText(paths.stateDir, 'security.yaml');
+    const doc = current !== null
+      ? YAML.parseDocument(current)
       : YAML.parseDocument('apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec: {}\n');
     if (doc.errors.length) {
       println(ctx.stderr, `claude secret: ${file} is not valid YAML (${doc.errors[0]!.message}); fix it first`);

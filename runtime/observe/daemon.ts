@@ -293,7 +293,7 @@ export class ObserveDaemon {
       if (!c.managed || c.stats?.cpuPercent === undefined) continue;
       services[c.service ? (c.replica && c.replica > 1 ? c.name : c.service) : c.name] = c.stats.cpuPercent;
     }
-    const latest: LatestCpu = { version: 1, at: Math.floor(Date.parse(f.collectedAt) / 1000), ...(f.host.cpuPercent !== undefined ? { host: f.host.cpuPercent } : {}), services };
+    const latest: LatestCpu = { version: 1, at: Math.floor(Date.parse(f.collectedAt) / 1000), ...(f.host.cpuPercent !== undefined ? { host: f.host.cpuPercent } : {}), services, pid: process.pid };
     try {
       writeFileAtomic(join(this.o.dataDir, LATEST_FILE), JSON.stringify(latest), 0o600);
     } catch (e) {

@@ -30,6 +30,8 @@ export interface LatestCpu {
   host?: number;
   /** Service key (service, or container name for replicas ≥ 2) → CPU %. */
   services: Record<string, number>;
+  /** The process that wrote it (the observer daemon, or claude serve's loop): a reader can tell a stopped writer's fresh file from a running observer. */
+  pid?: number;
 }
 
 /** [unix seconds, value] */

@@ -1,5 +1,5 @@
 /**
- * Acceptance: the spec's Testing Scenarios 1, 3, 5, 6 and 7, typed at a terminal as a person
+ * Acceptance: the spec's Testing Scenarios 1, 3, 5, 6 and 7 and Example Conversation 2, typed at a terminal as a person
  * types them (test/acceptance/world.ts: a private Docker Engine in a network namespace, the
  * real bin/claude in tmux). Each asserts what is on the screen and what the system did, and
  * after each successful apply that `claude plan --detailed-exitcode` exits 0 (settled).
@@ -184,6 +184,35 @@ describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
     expect(await t.exitCode()).toBe(0);
     expect(w.docker('inspect', '-f', '{{.State.Running}}', 'nginx')).toBe('true');
     expect(commits()[0]).toMatch(/rollback to/);
+    expectSettled();
+  });
+
+  it('Example 2: an orphaned container holds port 80; "the website is down", yes → orphan removed, nginx serves again', { timeout: 300_000 }, async () => {
+    const hostId = w.docker('inspect', '-f', '{{index .Config.Labels "claude.os/host"}}', 'nginx');
+    expect(hostId).not.toBe('');
+    const t = await w.terminal('ex2');
+    t.run('docker stop nginx');
+    await t.done();
+    // a container from a previous configuration of this host, still labelled as managed, takes port 80
+    w.docker('run', '-d', '--name', 'apache2', '-l', 'claude.os/managed=true', '-l', 'claude.os/service=apache2', '-l', `claude.os/host=${hostId}`, '-p', '80:8000', 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000');
+    t.run('claude "the website is down"');
+    // two options (remove the orphan, or move nginx): the prompt also offers 1/2
+    const s = await t.waitFor((x) => /Apply this fix\? \[yes\/no\/explain more(\/1\/2)?\]/.test(x), 'the fix prompt');
+    const said = s.slice(s.lastIndexOf('claude "the website is down"'));
+    expect(said).toContain('Let me investigate...');
+    expect(said).toMatch(/Checking nginx\.\.\. ✗/);
+    expect(said).toMatch(/orphaned container \('apache2', PID \d+\) from a previous configuration/);
+    expect(said).toContain("1. Stop and remove the orphaned container 'apache2'");
+    expect(said).toContain('2. Restart nginx');
+    t.type('yes');
+    await t.done();
+    const out = t.last().slice(t.last().lastIndexOf('Apply this fix?'));
+    expect(out).toMatch(/✓ Started nginx/);
+    expect(out).toMatch(/✓ Website is now accessible at http:\/\/\S+/);
+    expect(await t.exitCode()).toBe(0);
+    expect(w.docker('ps', '-a', '--format', '{{.Names}}').split('\n')).not.toContain('apache2');
+    expect(w.docker('inspect', '-f', '{{.State.Running}}', 'nginx')).toBe('true');
+    expect(w.http(80)).toBe('200');
     expectSettled();
   });
 });
