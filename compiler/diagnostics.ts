@@ -53,16 +53,27 @@ export class DiagnosticsError extends Error {
   }
 }
 
+/** The most diagnostics kept per file; past it, one CLA9006 says how many more there were. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];
+  /** Per file: how many were reported, and the CLA9006 entry once the cap is passed. */
+  private readonly perFile = new Map<string, { count: number; over?: Diagnostic }>();
 
-  /** Adds a diagnostic built from the catalogue entry `code`. */
+  /** `maxPerFile`: the cap per file (a flood of 500,000 errors is neither useful nor cheap). */
+  constructor(private readonly maxPerFile: number = MAX_DIAGNOSTICS_PER_FILE) {}
+
+  /** Adds a diagnostic built from the catalogue entry `code` (past the per-file cap: counted, not kept). */
   report(code: DiagnosticCode, pos: SourcePos | undefined, args: Record<string, string | number> = {}): Diagnostic {
     const entry = MESSAGES[code];
+    const file = pos?.file ?? '';
+    const over = this.overCap(file, entry.severity);
+    if (over) return over;
     const d: Diagnostic = {
       code,
       severity: entry.severity,
-      file: pos?.file ?? '',
+      file,
       line: pos?.line ?? 0,
       column: pos?.column ?? 0,
       message: format(entry.message, args),
@@ -73,7 +84,29 @@ export class DiagnosticSink {
   }
 
   append(other: Iterable<Diagnostic>): void {
-    for (const d of other) this.diagnostics.push(d);
+    for (const d of other) {
+      if (d.code === 'CLA9006') continue; // the other sink's own count: counted again here
+      if (!this.overCap(d.file, d.severity)) this.diagnostics.push(d);
+    }
+  }
+
+  /** Counts one more diagnostic for `file`; past the cap, the (updated) CLA9006 entry. */
+  private overCap(file: string, severity: Severity): Diagnostic | undefined {
+    let f = this.perFile.get(file);
+    if (!f) this.perFile.set(file, (f = { count: 0 }));
+    f.count += 1;
+    if (f.count <= this.maxPerFile) return undefined;
+    const more = f.count - this.maxPerFile;
+    const entry = MESSAGES.CLA9006;
+    const args = { file: file || 'the state files', limit: this.maxPerFile, more };
+    if (!f.over) {
+      f.over = { code: 'CLA9006', severity, file, line: 0, column: 0, message: '', hint: format(entry.hint, args) };
+      this.diagnostics.push(f.over);
+    }
+    // An error among those not listed keeps the result invalid, whatever the listed ones are.
+    if (severity === 'error') f.over.severity = 'error';
+    f.over.message = format(entry.message, args);
+    return f.over;
   }
 
   hasErrors(): boolean {
@@ -100,7 +133,7 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
-    cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message)
+    cmp(a.file, b.file) || Number(a.code === 'CLA9006') - Number(b.code === 'CLA9006') || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message)
   );
 }
 

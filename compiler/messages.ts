@@ -39,6 +39,7 @@ export const MESSAGES = {
   CLA1021: { severity: 'error', message: 'the document expands to more than {limit} values', hint: 'aliases multiply the size of the document; write the values out instead' },
   CLA1022: { severity: 'error', message: 'nesting is deeper than {limit} levels', hint: 'state files are shallow; look for unbalanced brackets or runaway indentation' },
   CLA1023: { severity: 'error', message: 'the top level must be a mapping, found {found}', hint: 'start the file with keys, e.g. apiVersion: claude.os/v1, kind: …, spec: …' },
+  CLA1024: { severity: 'error', message: 'the aliases expand the file past {limit} bytes (each *alias counts as its value written out)', hint: 'write fewer or smaller aliased values: a state file holds at most {limit} bytes with its aliases expanded (the limit guards against "billion laughs" documents)' },
   // ── check (CLA2xxx) ──────────────────────────────────────────────────────
   CLA2001: { severity: 'error', message: 'unknown property {prop} in {where}', hint: '{suggestion}' },
   CLA2002: { severity: 'error', message: '{where} is missing the required property {prop}', hint: 'add {key}: …{example}' },
@@ -127,6 +128,7 @@ export const MESSAGES = {
   CLA9003: { severity: 'error', message: 'state dir {dir} has no state files', hint: 'add at least services.yaml, or run `claude "<what you want>"` to create one' },
   CLA9004: { severity: 'error', message: 'unknown state file name {name}', hint: 'only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml are allowed' },
   CLA9005: { severity: 'error', message: '{file} is {reason}; links in the state dir are never followed, so it was not read', hint: 'replace the link with the state file itself (rm the link, then write a regular YAML file under that name)' },
+  CLA9006: { severity: 'error', message: '{more} more problems in {file} are not listed (only the first {limit} are)', hint: 'fix the problems listed first (they often cause the rest, e.g. one *alias copied into many places), then validate again' },
 } as const satisfies Record<string, MessageEntry>;
 
 export type DiagnosticCode = keyof typeof MESSAGES;

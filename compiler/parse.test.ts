@@ -243,8 +243,38 @@ describe('refusals', () => {
     }
     const { file, diags } = run(lines.join('\n') + '\n');
     expect(file).toBeUndefined();
-    expect(diags.map((d) => d.code)).toEqual(['CLA1021']);
-    expect(diags[0]!.message).toBe('the document expands to more than 1000000 values');
+    // The expansion's bytes pass 1 MiB before its values pass 1,000,000.
+    expect(diags.map((d) => d.code)).toEqual(['CLA1024']);
+    expect(diags[0]!.message).toBe('the aliases expand the file past 1048576 bytes (each *alias counts as its value written out)');
+    // With a larger byte budget, the value count still stops it.
+    const big = run(lines.join('\n') + '\n', 'services.yaml', { maxBytes: 1e12 });
+    expect(big.diags.map((d) => d.code)).toEqual(['CLA1021']);
+    expect(big.diags[0]!.message).toBe('the document expands to more than 1000000 values');
+  });
+
+  test('few aliases of a large value: refused by the expanded size, under the alias and value limits (issue 14)', () => {
+    // 5,000 list items (~60 KB) aliased 99 times: 99 expansions (< 100) and ~500,000 values
+    // (< 1,000,000), but ~6 MB written out. Before, this gave 500,000 diagnostics.
+    const text = 'a: &a\n' + '  - x\n'.repeat(5000) + 'b:\n' + '  - *a\n'.repeat(99);
+    const { file, diags } = run(text);
+    expect(file).toBeUndefined();
+    const bytes = Buffer.byteLength(text);
+    const item = 6 * 5000 - 1; // the anchored text, without its last newline
+    const n = Math.floor((1024 * 1024 - bytes) / item) + 1; // the alias that passes 1 MiB
+    expect(diags.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual([`CLA1024 ${5002 + n}:5`]);
+    // Under the size: 9 aliases of the same value are fine.
+    const fine = 'a: &a\n' + '  - x\n'.repeat(5000) + 'b:\n' + '  - *a\n'.repeat(9);
+    expect((ok(fine).value.b as unknown[]).length).toBe(9);
+  });
+
+  test('the expanded size counts aliases inside an anchored value (nested expansion)', () => {
+    // b holds 10 copies of a (10 × ~1 KB); each *b then counts as ~10 KB, not as its 39 bytes of text.
+    const a = '[' + Array(250).fill('"x"').join(',') + ']';
+    const text = `a: &a ${a}\nb: &b [${Array(10).fill('*a').join(',')}]\nc: [${Array(20).fill('*b').join(',')}]\n`;
+    expect(only(text, { maxBytes: 100_000 })).toMatch(/^CLA1024 3:/);
+    const roomy = run(text, 'services.yaml', { maxBytes: 300_000 });
+    expect(roomy.diags).toEqual([]);
+    expect((roomy.file!.value.c as unknown[][]).flat()).toHaveLength(200);
   });
 
   test('alias expansion is also capped by total size', () => {

@@ -12,8 +12,10 @@
  * Refused, each with a diagnostic at file:line:col (codes CLA1001–CLA1023): empty files,
  * files over 1 MiB, syntax errors, more than one document, `%YAML` other than 1.2,
  * duplicate keys, non-scalar or empty keys, tags other than the core ones, unknown or
- * self-containing aliases, more than 100 alias expansions, more than 1,000,000 values after
- * expansion, nesting deeper than 64 levels, and a top level that is not a mapping.
+ * self-containing aliases, more than 100 alias expansions, aliases that expand the file past
+ * 1 MiB (each alias counts the bytes of its value as if written out, CLA1024), more than
+ * 1,000,000 values after expansion, nesting deeper than 64 levels, and a top level that is
+ * not a mapping.
  *
  * The produced objects have no prototype (`Object.create(null)`): a key named `__proto__`
  * is an ordinary own property, which the schema check then reports as unknown.
@@ -27,9 +29,9 @@
 import type * as YamlApi from 'yaml';
 import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAMLSeq } from 'yaml';
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
-import { loadYaml } from './yaml.js';
+import { loadYaml } from '../common/yaml.js';
 
-// The yaml package, from its one-file copy in generated/ (compiler/yaml.ts says why).
+// The yaml package, from its one-file copy in generated/ (common/yaml.ts says why).
 const { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq } = loadYaml();
 
 // ── public types ──────────────────────────────────────────────────────────
@@ -174,7 +176,7 @@ export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partia
     return undefined;
   }
 
-  const builder = new Builder(text, at, sink, lim);
+  const builder = new Builder(text, at, sink, lim, size);
   const value = builder.build(root);
   if (builder.failed || value === undefined) return undefined;
   return {
@@ -349,13 +351,25 @@ class Builder {
   private readonly inProgress = new Set<ParsedNode>();
   private nodes = 0;
   private aliases = 0;
+  /** Bytes the alias expansions added so far (each alias counts its anchored value's text, expanded). */
+  private expandedBytes = 0;
+  /** Per anchored node: the bytes of its text with the aliases inside it expanded. */
+  private readonly anchorBytes = new Map<ParsedNode, number>();
 
   constructor(
     private readonly text: string,
     private readonly at: (offset: number) => SourcePos,
     private readonly sink: DiagnosticSink,
     private readonly lim: ParseLimits,
+    /** The file's own size in bytes: with the expansions, it must stay within maxBytes. */
+    private readonly fileBytes: number = 0,
   ) {}
+
+  /** Records an anchored node's expanded size: its own text plus what aliases inside it added. */
+  private noteAnchor(n: ParsedNode, expandedBefore: number): void {
+    const own = Buffer.byteLength(this.text.slice(n.range[0], n.range[1]), 'utf8');
+    this.anchorBytes.set(n, own + (this.expandedBytes - expandedBefore));
+  }
 
   build(root: YAMLMap.Parsed): JsonObject | undefined {
     try {
@@ -386,10 +400,14 @@ class Builder {
     if (n.anchor) this.anchors.set(n.anchor, n);
     this.checkTag(n);
     const start = n.range[0];
+    const expandedBefore = this.expandedBytes;
     if (isScalar(n)) {
       this.count(1, start);
       const v = this.scalar(n);
-      if (n.anchor) this.anchoredValues.set(n, v);
+      if (n.anchor) {
+        this.anchoredValues.set(n, v);
+        this.noteAnchor(n, expandedBefore);
+      }
       return v;
     }
     if (depth > this.lim.maxDepth) {
@@ -422,6 +440,7 @@ class Builder {
     if (n.anchor) {
       this.inProgress.delete(n);
       this.anchoredValues.set(n, v);
+      this.noteAnchor(n, expandedBefore);
     }
     return v;
   }
@@ -462,6 +481,7 @@ class Builder {
     if (k.anchor) {
       this.anchors.set(k.anchor, k);
       this.anchoredValues.set(k, scalarValue(k));
+      this.noteAnchor(k, this.expandedBytes);
     }
     this.checkTag(k);
     this.count(1, k.range[0]);
@@ -503,6 +523,13 @@ class Builder {
     this.aliases += 1;
     if (this.aliases > this.lim.maxAliasCount) {
       this.fail('CLA1020', a.range[0], { limit: this.lim.maxAliasCount });
+      throw new Abort();
+    }
+    // The expansion counts against the size limit as if the value were written out here:
+    // few aliases of a large value (or a value that itself holds aliases) stay within maxBytes.
+    this.expandedBytes += this.anchorBytes.get(target) ?? 0;
+    if (this.fileBytes + this.expandedBytes > this.lim.maxBytes) {
+      this.fail('CLA1024', a.range[0], { limit: this.lim.maxBytes });
       throw new Abort();
     }
     const v = this.anchoredValues.get(target);

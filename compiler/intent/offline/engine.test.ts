@@ -279,8 +279,9 @@ describe('offline engine: everyday requests', () => {
   const stack = () => ask('I need nginx, postgres and redis');
 
   it('remove: the service goes, its volume and data stay, dependants and jobs are cleaned up', () => {
-    const withBackups = ask('daily backups', stack().merged);
+    const withBackups = ask('daily backups', ask('a web stack with nginx, postgres and redis').merged);
     const r = ask('remove postgres', withBackups.merged);
+    expect(r.explanation).toMatch(/nginx: no longer waits for postgres/);
     expect(svc(r, 'postgres')).toBeUndefined();
     expect(vol(r, 'postgres-data')).toBeDefined();
     expect(svc(r, 'nginx').depends_on).toEqual(['redis']);
@@ -336,6 +337,13 @@ describe('offline engine: everyday requests', () => {
     expect(backupsAgain.files).toEqual({});
     expect(backupsAgain.explanation).not.toMatch(/Proposed changes:[\s\S]*\+ job/);
     expect(backupsAgain.explanation).toMatch(/Already so/);
+    // SSH already narrowed: no "you will lose access" warning for a change that is not made
+    const narrowed = ask('lock down SSH to only allow connections from 10.0.0.0/8');
+    expect(narrowed.warnings.join('\n')).toMatch(/This changes who can reach SSH/);
+    const narrowedAgain = ask('lock down SSH to only allow connections from 10.0.0.0/8 and enable fail2ban', narrowed.merged);
+    expect(narrowedAgain.files).toEqual({});
+    expect(narrowedAgain.explanation).toMatch(/Already so, so there is nothing to change:\n  firewall: allow SSH \(22\) from 10\.0\.0\.0\/8 only/);
+    expect(narrowedAgain.warnings.join('\n')).not.toMatch(/This changes who can reach SSH/);
   });
 
   it('an image with no local stand-in is said at plan time; a scrape request is said not done (issue 11, defects 11, 12)', () => {
@@ -581,4 +589,49 @@ describe('offline engine: held-out 3 classes (never the wrong thing; refusals; o
       expect(r.files).toEqual({});
     });
   }
+});
+
+describe('offline engine: gaps left by held-out 3 (round 4)', () => {
+  it('"nginx and redis" side by side: no dependency, so removing redis leaves nginx as it is', () => {
+    const before = ask('I need nginx and redis').merged;
+    expect(parseYaml(before['services.yaml']!).spec.services.find((s: { name: string }) => s.name === 'nginx').depends_on).toBeUndefined();
+    const r = ask('get rid of redis', before);
+    expect(svc(r, 'redis')).toBeUndefined();
+    expect(r.files['services.yaml']).toBeDefined();
+    // A stack said as one still waits for its data services.
+    expect(svc(ask('nginx in front, postgres behind it'), 'nginx').depends_on).toEqual(['postgres']);
+  });
+  it('a service that does not exist, named after the setting ("give 2 GB to foo"), changes nothing', () => {
+    const before = ask('set up nginx').merged;
+    for (const msg of ['give 2 GB to foo', 'bump the memory for foo-2 to 1gb', 'set 3 replicas for billing']) {
+      const r = ask(msg, before);
+      expect(r.files, msg).toEqual({});
+      expect(r.explanation, msg).toMatch(/There is no service/);
+    }
+    expect(svc(ask('bump the memory for nginx to 1gb', before), 'nginx').resources.memory).toBe('1Gi');
+  });
+  it('"add foobar" alone asks which image, and changes nothing', () => {
+    for (const msg of ['add foobar', 'can you install foobar for me']) {
+      const r = ask(msg);
+      expect(r.files, msg).toEqual({});
+      expect(r.questions.join(' '), msg).toMatch(/which image foobar runs from/);
+    }
+  });
+  it('root over SSH: with a password refused; with a key only when password logins are off, else asked', () => {
+    expect(ask('allow root to ssh in with a password').refused).toBeDefined();
+    const asked = ask('allow root login over ssh with keys');
+    expect(asked.refused).toBeUndefined();
+    expect(asked.files).toEqual({});
+    expect(asked.questions.join(' ')).toMatch(/Turn password logins off first/);
+    const keysOnly = ask('ssh keys only', ask('add user al with ssh key ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGhlbGxvd29ybGRoZWxsb3dvcmxkaGVsbG93b3JsZA al@x').merged).merged;
+    expect(ask('let root log in over ssh', keysOnly).data.security.spec.ssh).toEqual({ password_authentication: false, permit_root_login: true });
+    const off = ask('disable root password login over ssh');
+    expect(off.refused).toBeUndefined();
+    expect(off.data.security.spec.ssh).toEqual({ permit_root_login: false });
+  });
+  it('a local image named directly is not called "not one of the local images"', () => {
+    const r = ask('run claude-os-local/web:latest as site on port 8088');
+    expect(svc(r, 'site').image).toBe('claude-os-local/web:latest');
+    expect(r.explanation).not.toMatch(/not one of the local images/);
+  });
 });

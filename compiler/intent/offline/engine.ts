@@ -100,8 +100,10 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /<\/?\s*(untrusted[-_ ]?data|system|instructions?|user|assistant)\b[^>]*>|\bnew\s+(system\s+)?instructions?\s*:|\b(end|close)\s+of\s+(untrusted|user)\s+(data|input)\b/i, reason: INJECTION },
   // "decode and run: <base64>", "eval this", "echo … | base64 -d | sh".
   { re: /\b(decode|decrypt|unbase64|base64)\b[^.]*\b(run|execute|exec|eval|apply|do)\b|\b(run|execute|exec|eval)\b[^.]*\b(decode[sd]?|base64|encoded|obfuscated)\b|\bbase64\s+-d\b/i, reason: ENCODED },
-  // Root over SSH with a password (not "disable root login").
-  { re: /\b(allow|enable|permit|let|turn on)\b[^.]*\broot\b[^.]*\b(log\s?-?ins?|ssh)\b(?![^.]*\b(key|keys)\s+only\b)|\bpermit_?\s?root_?\s?login\b[^.]*\b(yes|true|on)\b|\broot\b[^.]*\bpassword\b[^.]*\b(ssh|log\s?-?ins?)\b|\bssh\b[^.]*\broot\b[^.]*\bpassword\b/i, reason: ROOT_PASSWORD_SSH },
+  // Root over SSH with a password, or PermitRootLogin yes written out (which lets root in with
+  // a password while password logins are on). Root with a key only is an SSH setting
+  // (handleSshConfig), not a refusal.
+  { re: /\bpermit_?\s?root_?\s?login\b[^.]*\b(yes|true|on)\b|^(?=[^.]*\broot\b)(?=[^.]*\bpass(?:word|wd|wort)s?\b)(?=[^.]*\b(ssh|log\s?-?ins?|log(?:ging)? in)\b)(?![^.]*\bpass(?:word|wd)s?\b[^.]*\b(off|disabled?)\b)/i, reason: ROOT_PASSWORD_SSH },
   { re: /\b(default|input|incoming)\s+(input\s+)?policy\b[^.]*\b(accept|allow|open)\b/i, reason: POLICY_ACCEPT },
   { re: /\bapprove\b[^.]*\b(yourself|itself|automatically|on my behalf|for me)\b|\bno need to (ask|check with|confirm)\b|\bmaintenance mode\b|\bdisable approvals?\b/i, reason: APPROVALS },
   { re: /\b(forget|ignore|override|drop|disregard)\s+(all\s+|any\s+)?(your|the)\s+(safety\s+)?(rules|instructions|guidelines|policy|policies)\b|^\s*system\s*:/i, reason: INJECTION },
@@ -114,6 +116,8 @@ export function detectDanger(message: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "disable root password logins over ssh" turns it off.
+    if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
     return d.reason;
   }
   return undefined;
@@ -271,12 +275,17 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     for (const clause of clauses) {
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       const linesBefore = run.lines.length;
+      const warningsBefore = run.warnings.length;
       const filesBefore = realChanges(run);
       const understood = interpretClause(run, clause, verb);
       if (!understood) run.notUnderstood.push(clause);
       // A clause that changed no state file changed nothing: what it would have listed as a
-      // change is already so (issue 11, defect 10), and is said that way.
-      if (run.lines.length > linesBefore && realChanges(run) === filesBefore) run.already.push(...run.lines.splice(linesBefore));
+      // change is already so (issue 11, defect 10), and is said that way; the warnings about
+      // what that change would do ("you will lose access") do not apply.
+      if (run.lines.length > linesBefore && realChanges(run) === filesBefore) {
+        run.already.push(...run.lines.splice(linesBefore));
+        run.warnings.splice(warningsBefore);
+      }
       if (verb) inherited = verb;
     }
     finishFirewall(run);
@@ -594,7 +603,7 @@ function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): bo
     run.clauseAdded.push(name);
     mentionFocus(run, name);
     run.lines.push(`+ ${name}: ${k.image}${describePorts(svc)}`);
-    if (!lookupCatalog(run.input.imageCatalog, k.image)) run.notes.push(`(${k.image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
+    if (!isLocalImage(run.input.imageCatalog, k.image)) run.notes.push(`(${k.image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
     did = true;
   }
   if (did && run.added.length > 0) wireStack(run);
@@ -691,12 +700,18 @@ const NOT_APPS = new Set(
  * (the database mentioned later); asked, nothing changed.
  */
 function unknownApp(run: Run, clause: string): boolean {
-  if ((!hasModifier(clause) && findPorts(clause).length === 0) || findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
-  const m = /\b(?:add|install|deploy|set ?up|spin up|launch|run|provision)\s+(?:(?:a|an|the|some|another|new)\s+)*([a-z][a-z0-9_.-]*)/i.exec(clause);
+  if (findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
+  const withSettings = hasModifier(clause) || findPorts(clause).length > 0;
+  // Alone ("add foobar", "can you install foobar for me"): the word is all the clause asks for.
+  const re = withSettings
+    ? /\b(?:add|install|deploy|set ?up|spin up|launch|run|provision)\s+(?:(?:a|an|the|some|another|new)\s+)*([a-z][a-z0-9_.-]*)/i
+    : /\b(?:add|install|deploy|set ?up|spin up|launch|provision|get me)\s+(?:(?:a|an|the|some|another|new)\s+)*([a-z][a-z0-9_.-]*[a-z0-9])(?:\s+(?:server|service|container|app|instance))?(?:\s+(?:for me|for us|please|too|as well|here|on (?:this|the) (?:server|box|machine)))*\s*[.!?]*\s*$/i;
+  const m = re.exec(clause);
   if (!m) return false;
   const word = m[1]!.toLowerCase();
   if (NOT_APPS.has(word) || getService(run, word) || findServiceMentions(word).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(word))) return false;
   if (findSizes(word).length > 0 || /^\d/.test(word)) return false;
+  if (!withSettings && (PLAIN_NOT_SERVICES.has(word) || /^(updates?|upgrades?|swap|ssl|tls|logging|logs?|alerts?|alerting|email|mail|cron|docker|podman|kubernetes|k8s|firewall|ufw|fail2ban|vpn|dns|ntp|time|sync|auth|authentication|https?|security|monitor|monitoring|backups?|me|us|please|something|stuff|things|everything)$/.test(word))) return false;
   run.questions.push(`I don't know which image ${word} runs from, so I added nothing and changed nothing else. Say "add ${word} from image IMAGE${findPorts(clause)[0] ? ` on port ${findPorts(clause)[0]}` : ''}".`);
   run.clauseBlocked = true;
   return true;
@@ -791,7 +806,7 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   // An image with no local stand-in that this host does not have (grafana: Debian does not
   // package it) is said now, at plan time, not found out when the apply fails to pull it.
   const present = run.input.summary?.images;
-  if (!lookupCatalog(run.input.imageCatalog, svc.image) && !(present ?? []).includes(svc.image)) {
+  if (!isLocalImage(run.input.imageCatalog, svc.image) && !(present ?? []).includes(svc.image)) {
     run.warnings.push(`${svc.image} (for ${svc.name}) is not on this host and there is no local image for it${svc.image.startsWith('grafana/') ? ' (Debian does not package Grafana)' : ''}: the apply has to pull it from a registry, and without one it fails and is rolled back. To go on without ${svc.name}, answer no and ask again without it.`);
   }
   void clause;
@@ -841,6 +856,13 @@ function aliasImage(run: Run, image: string): void {
   run.notes.push(`(${image} runs as the local image ${local}, mapped in manifest.yaml spec.images.aliases.)`);
 }
 
+/** The image is one of the local images itself ("claude-os-local/web:latest"), or maps to one. */
+function isLocalImage(catalog: Record<string, string>, image: string): boolean {
+  if (lookupCatalog(catalog, image)) return true;
+  const locals = new Set(Object.values(catalog));
+  return locals.has(image) || locals.has(`${image}:latest`);
+}
+
 export function lookupCatalog(catalog: Record<string, string>, image: string): string | undefined {
   let r = image.split('@')[0]!.replace(/^(docker\.io\/|index\.docker\.io\/)/, '').replace(/^library\//, '');
   if (catalog[r]) return catalog[r];
@@ -854,6 +876,9 @@ export function lookupCatalog(catalog: Record<string, string>, image: string): s
  * web after its data services. A service that was there before joins only when a new one
  * depends on it, and the change says so.
  */
+const RELATED =
+  /\b(stack|app|apps|application|applications|site|website|blog|shop|backend|back-end|back end|frontend|front-end|front end|behind|in front|backed by|on top of|with|using|uses|use|talks? to|connect(?:s|ed)? to|for (?:it|the)|its)\b/i;
+
 function wireStack(run: Run): void {
   const added = new Set(run.added);
   const now = services(run);
@@ -864,7 +889,11 @@ function wireStack(run: Run): void {
     const role = roleOf(s) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(s.image))?.role ?? (s.ports?.length ? 'app' : undefined);
     const dataRole = (o: Service) => DATA_ROLES.has(roleOf(o) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(o.image))?.role ?? '');
     let deps: string[] = [];
-    if (role === 'web' || role === 'app') deps = now.filter((o) => o.name !== s.name && dataRole(o) && added.has(o.name)).map((o) => o.name);
+    // An app uses the data services added with it. A web server does only when the request
+    // says they belong together ("a web stack with nginx and postgres", "nginx in front,
+    // postgres behind it"); "I need nginx and redis" lists two services side by side.
+    const together = role === 'app' || RELATED.test(run.input.message);
+    if ((role === 'web' || role === 'app') && together) deps = now.filter((o) => o.name !== s.name && dataRole(o) && added.has(o.name)).map((o) => o.name);
     if (role === 'dashboards') deps = now.filter((o) => roleOf(o) === 'monitoring').map((o) => o.name);
     deps = [...new Set([...(s.depends_on ?? []), ...deps])].filter((d) => now.some((o) => o.name === d));
     depsOf.set(s.name, deps);
@@ -962,7 +991,7 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   mentionFocus(run, name);
   if (run.added.length > 0) wireStack(run);
   run.lines.push(`+ ${name}: ${image}${describePorts(svc)}`);
-  if (!lookupCatalog(run.input.imageCatalog, image) && !tpl) {
+  if (!isLocalImage(run.input.imageCatalog, image) && !tpl) {
     run.notes.push(`(${image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
   }
   // "…, backed by postgres and redis": the services it needs, in the same clause.
@@ -1144,6 +1173,7 @@ function removeService(run: Run, name: string): void {
       const deps = other.depends_on.filter((d) => d !== name);
       if (deps.length) run.ws.set('services.yaml', svcPath(run, other.name, 'depends_on'), deps);
       else run.ws.delete('services.yaml', svcPath(run, other.name, 'depends_on'));
+      run.lines.push(`~ ${other.name}: no longer waits for ${name} to start (depends_on)`);
     }
   }
   const jobs = run.ws.items<{ name: string; container?: string }>('scheduled.yaml', JOBS);
@@ -1231,6 +1261,13 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
     const w = (m[1] ?? m[2])!;
     if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || (/ing$/.test(w) && /^\s+(up|down|back|off|out|over)\b/.test(t.slice(m.index! + m[0].length))) || findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w))) continue;
     cands.push(w);
+  }
+  // The other word order: "give 2 GB to foo", "bump the memory for foo", "3 replicas of foo",
+  // when the clause names no service that exists.
+  if ((verb === 'change' || verb === 'scale') && targetsIn(run, clause).names.length === 0 && (findSizes(t).length > 0 || findCpu(t) !== undefined || /\b(memory|ram|cpus?|cores?|replicas?|instances|copies|port)\b/.test(t))) {
+    const m = /\b(?:to|for|of|on|in)\s+(?:the\s+)?([a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)(?:\s+(?:service|container|app))?(?:\s+please)?(?=\s*[.!?]*\s*$|\s+(?:to|at|up to|down to)\s+(?:\d|half|one|two|three|four|five))/.exec(t);
+    const w = m?.[1];
+    if (w && !NOT_APPS.has(w) && !PLAIN_NOT_SERVICES.has(w) && findSizes(w).length === 0 && !/^(mb|gb|gigs?|megs?|gib|mib|half|one|memory|ram|cpus?|cores?|replicas?|instances|copies|port|default|max|maximum|minimum|min|limit|now|today|tonight|later|please)$/.test(w) && findServiceMentions(w).length === 0 && !KNOWN_IMAGES.some((k) => k.re.test(w))) cands.push(w);
   }
   const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
   if (!missing) return false;
@@ -1586,7 +1623,8 @@ function handleSecrets(run: Run, clause: string): boolean {
   if (!/\bpasswords?\b|\bsecrets?\b|\bapi[_ -]?key\b/.test(t)) return false;
   // A value typed into the request is never written anywhere.
   const typed = /\b(?:password|secret|api[_ -]?key)\s*(?:is|=|:|to|of|as)?\s*['"“‘`]?([^\s'"”’`]{4,})['"”’`]?/i.exec(clause);
-  if (typed && !/^(for|the|a|an|from|with|secret|secrets|set|claude|password|it)$/i.test(typed[1]!) && !/^\$\{/.test(typed[1]!)) {
+  if (/\bpasswords?\s+(log ?ins?|logging|auth\w*|access)\b/.test(t) && /\b(ssh|root|log ?ins?|logging in)\b/.test(t)) return false;
+  if (typed && !/^(for|the|a|an|from|with|secret|secrets|set|claude|password|it|log ?ins?|logging|auth\w*|access|over|via|on|off)$/i.test(typed[1]!) && !/^\$\{/.test(typed[1]!)) {
     run.notes.push(
       'I did not write the password you typed into any file: state files, plans and model context never hold secret values. Store it encrypted with `claude secret set NAME` (it prompts for the value), then say "use the NAME secret for SERVICE".',
     );
@@ -1709,7 +1747,7 @@ function hasSshKeys(run: Run): boolean {
 function handleSshConfig(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   let did = false;
-  if (/\b(disable|turn off|no|forbid|disallow|block)\b[^.]*\bpassword\b[^.]*\b(log ?ins?|auth\w*|access|ssh)\b|\bkey[- ]only\b|\bkeys? only\b/.test(t)) {
+  if ((/\b(disable|turn off|no|forbid|disallow|block)\b[^.]*\bpassword\b[^.]*\b(log ?ins?|auth\w*|access|ssh)\b/.test(t) && !/\broot\s+password\b/.test(t)) || /\bkey[- ]only\b|\bkeys? only\b/.test(t)) {
     if (!hasSshKeys(run)) {
       run.questions.push('No user in security.yaml has an SSH key, so turning off password logins would lock everyone out. Add one first ("add user alice with ssh key ssh-ed25519 AAAA…"), then ask again.');
     } else {
@@ -1721,6 +1759,19 @@ function handleSshConfig(run: Run, clause: string): boolean {
   if (/\b(disable|turn off|no|forbid|disallow|block)\b[^.]*\broot\b[^.]*\blog ?ins?\b/.test(t)) {
     run.ws.set('security.yaml', ['spec', 'ssh', 'permit_root_login'], false);
     run.lines.push('~ ssh: root cannot log in');
+    did = true;
+  }
+  // "allow root to log in over ssh with keys": PermitRootLogin yes is safe only while
+  // password logins are off (then root needs a key); otherwise asked, nothing changed.
+  if (/\b(allow|enable|permit|let|turn on|want)\b[^.]*\broot\b[^.]*\b(log\s?-?ins?|log(?:ging)? in|ssh|access)\b/.test(t) && !/\b(disable|turn off|no|forbid|disallow|block|deny)\b[^.]*\broot\b/.test(t)) {
+    const passwordsOff = run.ws.get<boolean>('security.yaml', ['spec', 'ssh', 'password_authentication']) === false;
+    if (!passwordsOff) {
+      run.questions.push('Password logins over SSH are on, so letting root log in would let root in with a password, the first thing scanners try. I changed nothing. Turn password logins off first ("ssh keys only", which needs a user with an SSH key), then ask again: root can then log in with a key only.');
+      run.clauseBlocked = true;
+    } else if (run.ws.get<boolean>('security.yaml', ['spec', 'ssh', 'permit_root_login']) !== true) {
+      run.ws.set('security.yaml', ['spec', 'ssh', 'permit_root_login'], true);
+      run.lines.push('~ ssh: root may log in, with an SSH key only (password logins are off)');
+    } else run.notes.push('Root may already log in over SSH (with a key only).');
     did = true;
   }
   const portChange = /\bssh\b[^.]*\bport\b[^.\d]*(\d{1,5})\b/.exec(t);
