@@ -31,7 +31,7 @@ import type { PlanPayload } from '../../plan/types.js';
 import { startEtcdCluster, type EtcdCluster } from './testutil/etcd.js';
 
 const BIN = join(packageRoot(), 'bin', 'claude');
-const TTL = 3;
+const TTL = 5;
 const suffix = randomBytes(3).toString('hex');
 const CLUSTER = `t${suffix}`;
 const WEB = `web-${suffix}`;
