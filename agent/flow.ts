@@ -47,7 +47,7 @@ import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/t
 import type { ApplyEvent, ApplyResult, RecoverResult } from '../runtime/apply.js';
 import type { Engine } from '../runtime/engine.js';
 import { acquirePidLock, ownerAlive, readLockOwner, type LockOwner } from '../runtime/pidlock.js';
-import { STATE_FILE_NAMES } from '../runtime/state/repo.js';
+import { STATE_FILE_NAMES, readStateHead } from '../runtime/state/head.js';
 import { StalePlanError } from '../runtime/verify.js';
 
 export const REQUEST_LOCK_FILE = 'request.lock';
@@ -105,15 +105,9 @@ export function compilerVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** HEAD of the state repo, or null (no repo, or no commit yet). */
+/** HEAD of the state repo, or null (no repo, or no commit yet). Reads .git with node:fs (runtime/state/head.ts), not isomorphic-git. */
 export async function stateHeadOf(stateDir: string): Promise<string | null> {
-  const git = (await import('isomorphic-git')).default;
-  const fs = await import('node:fs');
-  try {
-    return await git.resolveRef({ fs, dir: stateDir, ref: 'HEAD' });
-  } catch {
-    return null;
-  }
+  return readStateHead(stateDir);
 }
 
 /**

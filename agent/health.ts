@@ -11,13 +11,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentContext } from './context.js';
 import { observeEnv, type ObserveEnv } from './observe-env.js';
-import { compileStateDir } from '../compiler/compile.js';
-import { FixError, setCpu, setMemory } from '../compiler/diagnose/fix.js';
 import { buildHealthReport, type HealthReport } from '../runtime/observe/health.js';
-import { observeSystem } from '../runtime/observe/index.js';
+import { collect } from '../runtime/observe/collect.js';
 import { MetricsStore } from '../runtime/observe/metrics.js';
 import { rightSize, type RightSize, type TrendOptions } from '../runtime/observe/predict.js';
-import { nextRun, readLastRuns, readSchedule } from '../runtime/jobs/index.js';
+// cron.ts and store.ts, not the jobs module's index (which brings the runner, the scheduler and dockerode)
+import { nextRun } from '../runtime/jobs/cron.js';
+import { readLastRuns, readSchedule } from '../runtime/jobs/store.js';
 import { SCHEDULE_RECORD } from '../plan/host-state.js';
 
 export interface HealthOptions {
@@ -86,7 +86,10 @@ function jobsOf(dataDir: string, now: Date): { jobs: NonNullable<Parameters<type
 /** One health report for this host. */
 export async function healthOf(ctx: AgentContext, o: HealthOptions = {}): Promise<{ report: HealthReport; env: ObserveEnv; store: MetricsStore }> {
   const env = await observeEnv(ctx, o.stateDirFlag);
-  const { facts } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, probePorts: false, cpuSampleMs: 0, logLines: 0 });
+  // One observation, only what the report reads: containers with their cgroup figures and
+  // the last 24 h of events (restarts). No CPU sample window, no port probes, no log tails,
+  // no state summary (`claude status` renders one; the report does not use it).
+  const facts = await collect({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, probePorts: false, cpuSampleMs: 0, logLines: 0, troubleLogLines: 0 });
   const { store } = MetricsStore.load(env.dataDir);
   const jobs = jobsOf(env.dataDir, ctx.now());
   const report = buildHealthReport({ facts, store, dataDir: env.dataDir, jobs: jobs.jobs, ...(jobs.installedS !== undefined ? { scheduleInstalledS: jobs.installedS } : {}), ...(o.trend ? { trend: o.trend } : {}) });
@@ -112,6 +115,9 @@ export interface RightSizeProposal {
  */
 export async function rightSizeProposal(ctx: AgentContext, o: HealthOptions & { store?: MetricsStore } = {}): Promise<RightSizeProposal> {
   const env = await observeEnv(ctx, o.stateDirFlag);
+  // The compiler and the YAML editor only for --right-size: plain `claude health` starts without them.
+  const { compileStateDir } = await import('../compiler/compile.js');
+  const { FixError, setCpu, setMemory } = await import('../compiler/diagnose/fix.js');
   const compiled = compileStateDir(env.stateDir);
   if (!compiled.model) return { sizes: [], files: {}, changed: false, problems: [`the state files in ${env.stateDir} do not compile; run \`claude validate\``] };
   const model = compiled.model;

@@ -132,8 +132,11 @@ export async function openIntentSession(ctx: AgentContext, stateDirFlag?: string
       if (opts.observe === false) return summaryFromFiles(files);
       try {
         const { observeSystem } = await import('../runtime/observe/index.js');
+        const { dockerFor } = await import('../runtime/observe/engine-client.js');
+        // the engine DOCKER_HOST names (rootless Docker, a remote engine), as `claude status` uses
+        const docker = await dockerFor(ctx.env);
         const r = await Promise.race([
-          observeSystem({ dataDir: paths.dataDir, root: paths.root, now: ctx.now, probePorts: false, cpuSampleMs: 0 }),
+          observeSystem({ docker, dataDir: paths.dataDir, root: paths.root, now: ctx.now, probePorts: false, cpuSampleMs: 0 }),
           new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000).unref()),
         ]);
         return r.summary.context as StateSummary;

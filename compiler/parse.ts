@@ -29,9 +29,9 @@
 import type * as YamlApi from 'yaml';
 import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAMLSeq } from 'yaml';
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
-import { loadYaml } from './yaml.js';
+import { loadYaml } from '../common/yaml.js';
 
-// The yaml package, from its one-file copy in generated/ (compiler/yaml.ts says why).
+// The yaml package, from its one-file copy in generated/ (common/yaml.ts says why).
 const { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq } = loadYaml();
 
 // ── public types ──────────────────────────────────────────────────────────

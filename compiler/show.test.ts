@@ -62,6 +62,69 @@ describe('the proposed-changes box', () => {
     expect(plain.join('\n')).not.toContain('replicas: 1 → 3');
   });
 
+  it('list fields read as a person reads them, and a field not set on one side reads as its default, added or removed', () => {
+    const m = webStack();
+    const nginx = m.services.find((s) => s.name === 'nginx')!;
+    nginx.replicas = 3;
+    const payload = plan(m, running(), opts());
+    const before = `apiVersion: claude.os/v1
+kind: ServiceManifest
+spec:
+  services:
+    - name: nginx
+      image: nginx:1.25
+      command: [nginx, -g, "daemon off;"]
+      ports:
+        - host: 80
+          container: 80
+      volumes:
+        - source: www
+          target: /usr/share/nginx/html
+      labels:
+        tier: web
+`;
+    const after = `apiVersion: claude.os/v1
+kind: ServiceManifest
+spec:
+  services:
+    - name: nginx
+      image: nginx:1.25
+      replicas: 3
+      command: [nginx, -g, "daemon off; worker_processes 2;"]
+      ports:
+        - host: 8080
+          container: 80
+        - container: 9113
+        - host: 5353
+          container: 53
+          protocol: udp
+          host_ip: 127.0.0.1
+      volumes:
+        - source: www
+          target: /usr/share/nginx/html
+          readonly: true
+      environment:
+        LOG_LEVEL: debug
+`;
+    const withFiles = { ...payload, desired: { ...payload.desired, files: { ...payload.desired.files, 'services.yaml': after } } };
+    const review = planReview(withFiles, { ...payload.desired.files, 'services.yaml': before });
+    const lines = boxLines(renderPlan(payload, undefined, review));
+    const at = lines.findIndex((l) => /^~ nginx( |$)/.test(l));
+    expect(at, lines.join('\n')).toBeGreaterThanOrEqual(0);
+    // long lines wrap inside the box, their continuation indented under the field
+    const fields = lines.slice(at + 1).filter((l) => l.startsWith('    ')).join('\n').replace(/\n {6}/g, ' ').split('\n');
+    expect(lines.slice(at + 1).every((l) => l === '' || l.startsWith('    ') || !l.startsWith(' ')), lines.join('\n')).toBe(true);
+    expect(fields).toEqual([
+      '    command: nginx -g "daemon off;" → nginx -g "daemon off; worker_processes 2;"',
+      '    environment.LOG_LEVEL: debug (added)',
+      '    labels.tier: web (removed)',
+      '    ports: 80 → 8080 (container 80), 9113 inside only (not published), 127.0.0.1:5353/udp (container 53)',
+      '    replicas: 1 (default) → 3',
+      '    volumes: www at /usr/share/nginx/html → www at /usr/share/nginx/html (read-only)',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/[[{]"|\(not set\)/);
+  });
+
   it('a new job the plan installs gets its own line', () => {
     const payload = plan(webStack(), emptyObserved(), opts());
     const steps = [...payload.steps, { id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs: [] }, dependsOn: [], risk: 'safe', phase: 6, inverse: null, description: 'Install the schedule table' } as (typeof payload.steps)[number]];

@@ -8,6 +8,7 @@ import type { PlanReport } from '../plan/inspect.js';
 import type { PlanPayload, PlanStep } from '../plan/types.js';
 import { evaluatePolicy } from '../plan/policy.js';
 import type { PlanReview, ResourceChange } from '../plan/review.js';
+import { DEFAULTS } from './resolve.js';
 
 /** `+` create/start, `~` change/stop, `-` remove, `-/+` replace. */
 export function stepSymbol(s: PlanStep): string {
@@ -33,19 +34,23 @@ export function stepSymbol(s: PlanStep): string {
   }
 }
 
-/** Splits a line into pieces of at most `width` characters at spaces; continuation lines are indented. */
+/**
+ * Splits a line into pieces of at most `width` characters at spaces; continuation lines are
+ * indented past the line's own indentation (a field line under a service stays under it).
+ */
 export function wrap(line: string, width: number, indent = '  '): string[] {
   if (line.length <= width) return [line];
+  const lead = /^ */.exec(line)![0];
   const out: string[] = [];
-  let cur = '';
-  for (const word of line.split(' ')) {
-    const next = cur ? `${cur} ${word}` : word;
-    if (next.length > width && cur) {
+  let cur = lead;
+  for (const word of line.slice(lead.length).split(' ')) {
+    const next = cur.trim() ? `${cur} ${word}` : cur + word;
+    if (next.length > width && cur.trim()) {
       out.push(cur);
-      cur = indent + word;
+      cur = lead + indent + word;
     } else cur = next;
   }
-  if (cur) out.push(cur);
+  if (cur.trim()) out.push(cur);
   return out;
 }
 
@@ -70,8 +75,18 @@ function plural(n: number, w: string): string {
   return `${n} ${w}${n === 1 ? '' : 's'}`;
 }
 
-/** A field change as a box line: `    replicas: 1 → 3` (a side that is not set shows as "(not set)"). */
-function fieldLine(f: { field: string; old: string | null; new: string | null }): string {
+/** What a service field is when services.yaml does not set it (compiler/resolve.ts DEFAULTS). */
+const SERVICE_DEFAULTS: Record<string, string> = { replicas: String(DEFAULTS.replicas), state: DEFAULTS.state, enabled: String(DEFAULTS.enabled), restart: DEFAULTS.restart };
+
+/**
+ * A field change as a box line: `    replicas: 1 → 3`. A side that is not set reads as the
+ * default when there is one (`replicas: 1 (default) → 3`), else as added or removed
+ * (`environment.LOG_LEVEL: debug (added)`, `labels.tier: web (removed)`).
+ */
+function fieldLine(f: { field: string; old: string | null; new: string | null }, kind?: string): string {
+  const dflt = kind === 'service' ? SERVICE_DEFAULTS[f.field] : undefined;
+  if (f.old === null && f.new !== null) return dflt !== undefined ? `    ${f.field}: ${dflt} (default) → ${f.new}` : `    ${f.field}: ${f.new} (added)`;
+  if (f.new === null && f.old !== null) return dflt !== undefined ? `    ${f.field}: ${f.old} → ${dflt} (default)` : `    ${f.field}: ${f.old} (removed)`;
   return `    ${f.field}: ${f.old ?? '(not set)'} → ${f.new ?? '(not set)'}`;
 }
 
@@ -93,11 +108,11 @@ function withReview(overview: string[], review: PlanReview): string[] {
     if (r.kind === 'service') {
       if (r.action !== 'update' || r.fields.length === 0) continue;
       const at = lines.findIndex((l) => new RegExp(`^[~+-]+ ${r.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`).test(l));
-      const fields = r.fields.map(fieldLine);
+      const fields = r.fields.map((f) => fieldLine(f, r.kind));
       if (at >= 0) lines.splice(at + 1, 0, ...fields);
       else extra.push(`~ ${r.name}`, ...fields);
     } else if (REVIEW_KINDS.has(r.kind)) {
-      extra.push(`${mark(r)} ${r.kind} ${r.name}`, ...(r.action === 'update' ? r.fields.map(fieldLine) : []));
+      extra.push(`${mark(r)} ${r.kind} ${r.name}`, ...(r.action === 'update' ? r.fields.map((f) => fieldLine(f, r.kind)) : []));
     }
   }
   if (extra.length) {

@@ -72,9 +72,10 @@ describe('plan review', () => {
     expect(stateChanges(old, old)).toEqual([]);
   });
 
-  it('secret references stay visible; lists of scalars read as lists', () => {
-    expect(fieldChanges({ env: { DB_PASSWORD: '${secrets.db}' }, command: ['a', 'b'] }, { env: { DB_PASSWORD: '${secrets.db2}' }, command: ['a', 'c'] })).toEqual([
-      { field: 'command', old: 'a, b', new: 'a, c' },
+  it('secret references stay visible; lists of scalars read as lists, a command as a command line', () => {
+    expect(fieldChanges({ env: { DB_PASSWORD: '${secrets.db}' }, command: ['a', 'b'], depends_on: ['x'] }, { env: { DB_PASSWORD: '${secrets.db2}' }, command: ['a', 'c d'], depends_on: ['x', 'y'] })).toEqual([
+      { field: 'command', old: 'a b', new: 'a "c d"' },
+      { field: 'depends_on', old: 'x', new: 'x, y' },
       { field: 'env.DB_PASSWORD', old: '${secrets.db}', new: '${secrets.db2}' },
     ]);
   });

@@ -8,7 +8,7 @@
  * reads them from the state repo), "new" is the plan's desired files. Both are compared as
  * parsed YAML, so formatting and comments never show as changes. Pure: text in, model out.
  */
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../common/yaml.js';
 import type { PlanPayload, PlanStep } from './types.js';
 
 export interface FieldChange {
@@ -78,7 +78,7 @@ function entities(file: string, text: string | undefined): Map<string, Entity> {
   if (text === undefined) return out;
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = loadYaml().parse(text);
   } catch {
     return out; // the compiler reports broken files; the review shows what it can
   }
@@ -117,8 +117,47 @@ function show(field: string, v: Json | undefined): string | null {
     if (SECRETISH.test(field.split('.').pop() ?? '') && !/^\$\{secrets\.[^}]+\}$/.test(v)) return '(hidden)';
     return v;
   }
-  if (Array.isArray(v) && v.every((e) => e === null || typeof e !== 'object')) return v.map((e) => String(e)).join(', ');
-  return JSON.stringify(v);
+  const last = field.split('.').pop() ?? '';
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '(none)';
+    // a command line reads as one: `sh -c "echo hi"`
+    if (ARGV.has(last) && v.every((e) => typeof e === 'string')) return (v as string[]).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+    return v.map((e) => (e !== null && typeof e === 'object' && !Array.isArray(e) ? entry(last, e) : scalar(e))).join(last === 'ports' || last === 'volumes' ? ', ' : separator(v));
+  }
+  if (v !== null && typeof v === 'object') return Object.keys(v).length === 0 ? '(none)' : entry(last, v);
+  return scalar(v);
+}
+
+/** Fields that hold an argv list. */
+const ARGV = new Set(['command', 'entrypoint', 'test']);
+
+function scalar(v: Json): string {
+  return v === null ? '(none)' : typeof v === 'object' ? entry('', v as { [k: string]: Json }) : String(v);
+}
+
+/** The separator between list entries: "; " when an entry is itself a list of key/values. */
+function separator(v: Json[]): string {
+  return v.some((e) => e !== null && typeof e === 'object') ? '; ' : ', ';
+}
+
+/**
+ * One object as a person reads it: a port as `8080 (container 80)`, `80`, `127.0.0.1:5432`,
+ * `9000/udp`, `80 inside only (not published)`; a volume as `pgdata at /var/lib/postgresql/data
+ * (read-only)`; anything else as `key value, key value`.
+ */
+function entry(list: string, o: { [k: string]: Json }): string {
+  if (list === 'ports' && o.container !== undefined) {
+    const proto = o.protocol && o.protocol !== 'tcp' ? `/${scalar(o.protocol)}` : '';
+    if (o.host === undefined || o.host === null) return `${scalar(o.container)}${proto} inside only (not published)`;
+    const host = `${o.host_ip ? `${scalar(o.host_ip)}:` : ''}${scalar(o.host)}${proto}`;
+    return String(o.host) === String(o.container) ? host : `${host} (container ${scalar(o.container)})`;
+  }
+  if (list === 'volumes' && o.target !== undefined) {
+    return `${o.source !== undefined ? `${scalar(o.source)} at ` : ''}${scalar(o.target)}${o.readonly === true ? ' (read-only)' : ''}`;
+  }
+  return Object.entries(o)
+    .map(([k, x]) => `${k} ${Array.isArray(x) ? x.map(scalar).join(', ') : scalar(x)}`)
+    .join(', ');
 }
 
 /** The fields that differ between two versions of one entity (the name itself excluded). */

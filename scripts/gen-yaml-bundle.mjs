@@ -1,6 +1,6 @@
 // Part of `npm run generate`: the `yaml` package's CommonJS build (node_modules/yaml/dist,
 // 72 files) joined into one file, generated/yaml.cjs, which the compiler's parse phase loads
-// (compiler/yaml.ts). Same code, unchanged, so the same parse semantics; loading one file
+// (common/yaml.ts). Same code, unchanged, so the same parse semantics; loading one file
 // instead of 72 takes ~7 ms instead of ~22 ms, which matters for `claude validate`'s cold
 // start. The file is stale (generated/generated.test.ts fails) whenever the installed yaml
 // changes; run `npm run generate`.

@@ -31,14 +31,15 @@ let page: Page;
 let svc: string;
 let port: number;
 const urls: string[] = [];
+const consoleErrors: string[] = [];
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-async function answers(p: number): Promise<number> {
-  for (let i = 0; i < 50; i++) {
+async function answers(p: number, tries = 50): Promise<number> {
+  for (let i = 0; i < tries; i++) {
     try {
       return (await fetch(`http://127.0.0.1:${p}/`)).status;
     } catch {
@@ -83,9 +84,11 @@ beforeAll(async () => {
   server = new ApiServer({ paths: run.paths, env: run.env, now: () => new Date(), token, listen: '127.0.0.1', port: 0, lockWaitMs: 30_000, observe: true, observeIntervalMs: 1000 });
   base = (await server.start()).url.replace(/\/$/, '');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // A time zone far from UTC: the page must show local times (with UTC in the tooltip).
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo', locale: 'en-US' });
   page = await context.newPage();
   page.on('request', (r) => urls.push(r.url()));
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
 }, 120_000);
 
 afterAll(async () => {
@@ -188,6 +191,18 @@ describe('the web UI in Chromium', () => {
     expect(await answers(port)).toBe(200);
     await row.locator('button', { hasText: 'Logs' }).click();
     await expect.poll(() => page.textContent('#logs'), { timeout: 20_000 }).not.toMatch(/^Loading/);
+    // The live tail: a request to the service shows up in its access log on the page, without a click.
+    const mark = `/tail-${run.suffix}`;
+    expect(await page.textContent('#logs')).not.toContain(mark);
+    await fetch(`http://127.0.0.1:${port}${mark}`).then((r) => r.arrayBuffer());
+    await expect.poll(() => page.textContent('#logs'), { timeout: 20_000, interval: 500 }).toContain(mark);
+    // Times in the browser's zone (Asia/Tokyo here, UTC+9), the UTC value in the tooltip.
+    const t = page.locator('#events li time').first();
+    await t.waitFor({ timeout: 20_000 });
+    const iso = (await t.getAttribute('title'))!;
+    const local = new Date(iso).toLocaleTimeString('en-US', { timeZone: 'Asia/Tokyo' });
+    expect(await t.textContent()).toContain(local);
+    expect(await t.textContent()).not.toContain(new Date(iso).toLocaleTimeString('en-US', { timeZone: 'UTC' }));
   });
 
   it('a security change asks for a second confirmation before anything is applied; Cancel invalidates the plan on the server', { timeout: 120_000 }, async () => {
@@ -222,8 +237,47 @@ describe('the web UI in Chromium', () => {
     expect(await answers(port)).toBe(200);
   });
 
+  it('Stop and Start from the dashboard: each a plan, reviewed, applied; the row follows', { timeout: 300_000 }, async () => {
+    await page.click('button.tab[data-tab="dashboard"]');
+    const row = page.locator(`#services tr[data-service="${svc}"]`).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByRole('button', { name: 'Stop', exact: true }).click();
+    let plan = page.locator('#action-area .plan');
+    await plan.waitFor({ timeout: 90_000 });
+    expect(await plan.locator('.field', { hasText: 'state' }).first().textContent()).toMatch(/state\s*stopped/);
+    await plan.locator('.buttons > button', { hasText: 'Apply' }).click();
+    if (await plan.locator('.confirm').count()) await plan.locator('.confirm button.danger').click();
+    await plan.locator('.buttons .ok', { hasText: 'Applied' }).waitFor({ timeout: 180_000 });
+    expect(await answers(port, 5)).toBe(0);
+    await expect.poll(() => row.textContent(), { timeout: 30_000, interval: 1000 }).toMatch(/exited/);
+    await row.getByRole('button', { name: 'Start', exact: true }).click();
+    plan = page.locator('#action-area .plan');
+    await plan.locator('.field', { hasText: 'state' }).first().waitFor({ timeout: 90_000 });
+    await plan.locator('.buttons > button', { hasText: 'Apply' }).click();
+    if (await plan.locator('.confirm').count()) await plan.locator('.confirm button.danger').click();
+    await plan.locator('.buttons .ok', { hasText: 'Applied' }).waitFor({ timeout: 180_000 });
+    expect(await answers(port)).toBe(200);
+    await expect.poll(() => row.getByRole('button', { name: 'Stop', exact: true }).count(), { timeout: 30_000, interval: 1000 }).toBe(1);
+  });
+
+  it('a refined request supersedes the plan before it on the page (no live Apply); an environment variable shows by name', { timeout: 120_000 }, async () => {
+    await page.click('button.tab[data-tab="chat"]');
+    await page.click('#new-conversation');
+    const first = await chat(`give ${svc} 256 MB of memory`);
+    expect(await first.locator('.field', { hasText: 'resources.memory' }).count()).toBeGreaterThanOrEqual(1);
+    const second = await chat(`set LOG_LEVEL=debug on ${svc}`);
+    expect(await second.locator('.field', { hasText: 'environment.LOG_LEVEL' }).first().textContent()).toMatch(/environment\.LOG_LEVEL\s*debug/);
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 10_000 }).toBe('superseded');
+    expect(await first.locator('button', { hasText: 'Apply' }).count()).toBe(0);
+    expect(await first.locator('.buttons').textContent()).toMatch(/Superseded/);
+    await second.locator('.buttons button', { hasText: 'Cancel' }).click();
+    await second.locator('.buttons', { hasText: 'Cancelled on the server' }).waitFor();
+  });
+
   it('a plan that needs an admin co-signature says so with Apply disabled; signed on the host, "Check the signature again" enables it and it applies', { timeout: 240_000 }, async () => {
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop';
+    await page.click('button.tab[data-tab="chat"]');
+    await page.click('#new-conversation');
     const plan = await chat(`add user alice with ssh key ${key}`);
     const cosign = plan.locator('.cosign');
     await cosign.waitFor();
@@ -273,5 +327,7 @@ describe('the web UI in Chromium', () => {
     expect(r).toBe(401);
     expect(urls.length).toBeGreaterThan(5);
     expect(urls.filter((u) => u.includes(token) || /token=|code=/i.test(u))).toEqual([]);
+    // Nothing the page asks for is missing (a 404, e.g. the favicon); 401s are the logged-out probes and the wrong code.
+    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ import type { Paths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { compileFiles } from '../../compiler/compile.js';
 import { acquirePidLock, LockTimeoutError, readLockOwner } from '../../runtime/pidlock.js';
-import { STATE_FILE_NAMES } from '../../runtime/state/repo.js';
+import { STATE_FILE_NAMES } from '../../runtime/state/head.js';
 import { Reconciler, readStateFiles, type PassRecord, type ReconcileHost } from './reconciler.js';
 import { StateDirWatcher } from './watch.js';
 

@@ -46,10 +46,21 @@ describe('troubleshootingRequest', () => {
     ["I can't reach the site", { kind: 'down', service: 'nginx' }],
     ['check system health', { kind: 'health' }],
     ["what's wrong with postgres", { kind: 'errors', service: 'postgres' }],
+    ['debug nginx', { kind: 'errors', service: 'nginx' }],
   ])('%s', (msg, want) => {
     expect(troubleshootingRequest(msg, services)).toEqual(want);
   });
-  it.each(['set up nginx, postgres and redis', 'add a monitoring stack', 'lock down the system, only allow SSH from 10.0.0.0/8', 'remove redis because it is broken'])('not troubleshooting: %s', (msg) => {
+  it.each([
+    'set up nginx, postgres and redis',
+    'add a monitoring stack',
+    'lock down the system, only allow SSH from 10.0.0.0/8',
+    'remove redis because it is broken',
+    // configuration changes whose words sound like a problem ("debug", "errors")
+    'set LOG_LEVEL=debug on nginx',
+    'set the environment variable LOG_LEVEL to debug on nginx',
+    'nginx: LOG_LEVEL=debug',
+    'limit postgres to 512MB because it keeps crashing',
+  ])('not troubleshooting: %s', (msg) => {
     expect(troubleshootingRequest(msg, services)).toBeNull();
   });
 });

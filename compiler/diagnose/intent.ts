@@ -26,7 +26,9 @@ const SLOW = /\b(slow|sluggish|lag(gy|ging)?|latency|takes? (too )?long|high (cp
 const ERRORS = /\b(errors?|failing|fails|failed|exception|what'?s wrong|wrong with|problem|issue|troubleshoot|diagnose|debug|investigate|why)\b/i;
 const HEALTH = /\b(check (the )?(system|server|services?)( health)?|system health|health ?check|is (everything|all) (ok|okay|fine|up|running))\b/i;
 /** Requests to change things are not troubleshooting even when they mention a problem word. */
-const CHANGE = /^\s*(please\s+)?(set ?up|install|add|create|deploy|remove|delete|uninstall|configure|enable|disable|open|close|allow|block|lock|scale|rename|move|change|upgrade|update)\b/i;
+const CHANGE = /^\s*(please\s+)?(set ?up|set|unset|install|add|create|deploy|remove|delete|uninstall|configure|enable|disable|open|close|allow|block|lock|scale|rename|move|change|upgrade|update|limit|restrict|give|expose|publish|mount|turn|make|put|raise|lower|increase|decrease|bump|pin|use|switch|replace|schedule|rotate)\b/i;
+/** An assignment (`LOG_LEVEL=debug`) is a configuration change, whatever its words ("debug"). */
+const ASSIGNMENT = /\b[A-Za-z_][A-Za-z0-9_]*=\S/;
 
 export interface ServiceRef {
   name: string;
@@ -49,7 +51,7 @@ export function serviceFromMessage(message: string, services: readonly ServiceRe
 
 /** Null when the message is not a troubleshooting question. */
 export function troubleshootingRequest(message: string, services: readonly ServiceRef[] = []): TroubleshootingRequest | null {
-  if (CHANGE.test(message)) return null;
+  if (CHANGE.test(message) || ASSIGNMENT.test(message)) return null;
   const kind = DOWN.test(message) ? 'down' : SLOW.test(message) ? 'slow' : HEALTH.test(message) ? 'health' : ERRORS.test(message) ? 'errors' : null;
   if (!kind) return null;
   const service = serviceFromMessage(message, services);

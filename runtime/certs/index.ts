@@ -14,7 +14,7 @@
  * hand-off directory (store.ts). Renewal runs after each apply (agent/flow.ts), from the
  * observer daemon twice a day, and on `claude certs renew`.
  */
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../../common/yaml.js';
 import type { Anomaly } from '../../plan/observed.js';
 import { orderCertificate, type AcmeSettings } from './acme.js';
 import { reloadMounting } from './reload.js';
@@ -31,7 +31,7 @@ export const SELF_SIGNED_DAYS = 90;
 /** The certificates security.yaml asks for (the text of the file; missing or empty: none). */
 export function certSpecs(securityYaml: string | undefined): CertSpec[] {
   if (!securityYaml) return [];
-  const doc = parseYaml(securityYaml) as { spec?: { certificates?: Record<string, unknown>[] } } | null;
+  const doc = loadYaml().parse(securityYaml) as { spec?: { certificates?: Record<string, unknown>[] } } | null;
   return (doc?.spec?.certificates ?? []).map((c) => ({
     name: String(c.name),
     domains: (c.domains as string[]).map(String),

@@ -69,6 +69,24 @@ describe('analyzers (real dockerd)', () => {
     sh('rm', '-f', name);
   }, 60_000);
 
+  it('reports a container stopped with `docker stop` (three times in a row) as stopped, never as crash-looping', async () => {
+    const name = n('stopped');
+    sh('run', '-d', '--name', name, ...managed(name), '--restart', 'unless-stopped', 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000');
+    for (let i = 0; i < 3; i++) {
+      sh('stop', '-t', '1', name);
+      if (i < 2) sh('start', name);
+    }
+    expect((await inspect(name)).State.Running).toBe(false);
+    const { diagnosis, anomalies } = await diagnoseSystem({ docker, dataDir, now: () => new Date(), desired: [desired(name)], probePorts: false });
+    const mine = diagnosis.findings.filter((x) => x.container === name);
+    expect(mine.map((x) => x.analyzer), JSON.stringify(mine, null, 1)).toEqual(['not-running']);
+    expect(mine[0]!.title).toMatch(/Container exited \(exit code \d+\)/);
+    expect(mine[0]!.explanation).toContain(`${name} was stopped (by a stop request`);
+    expect(mine[0]!.fixes).toEqual([{ kind: 'reapply', service: name, reason: 'start' }]);
+    expect(anomalies.some((a) => a.kind === 'crash-loop' && a.service === name)).toBe(false);
+    sh('rm', '-f', name);
+  }, 60_000);
+
   it('reports a memory limit the process exceeds as an OOM kill, with a raise-memory fix', async () => {
     const name = n('oom');
     sh('run', '-d', '--name', name, ...managed(name), '-m', '16m', '--memory-swap', '16m', 'claude-os-local/busybox:latest', 'sh', '-c', 'echo allocating; head -c 200m /dev/zero | tail');

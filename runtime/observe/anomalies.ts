@@ -13,7 +13,7 @@
  *
  * Pure except for the optional probe; thresholds are options so tests can state them.
  */
-import type { Anomaly, ContainerFacts, Facts } from '../../plan/observed.js';
+import type { Anomaly, ContainerFacts, Facts, ObsEvent } from '../../plan/observed.js';
 
 export interface AnomalyOptions {
   unhealthyChecks?: number;
@@ -32,10 +32,26 @@ function label(c: ContainerFacts): { service?: string; container: string } {
   return c.service ? { service: c.service, container: c.name } : { container: c.name };
 }
 
-/** Exits (die events) of a container in the crash window. */
+/**
+ * Whether an exit (a die event) was asked for: `docker stop` (and the runtime's own stops
+ * before a replace) sends a kill event before the die and a stop event right after it;
+ * `docker kill` sends the kill event. A crash has neither. Such exits are no crash.
+ */
+export function requestedExit(f: Facts, die: ObsEvent): boolean {
+  const t = Date.parse(die.time);
+  return f.events.some((e) => {
+    if (e.container !== die.container || e.source !== 'docker') return false;
+    const at = Date.parse(e.time);
+    if (e.type === 'container.stop') return at >= t && at - t <= 5_000;
+    if (e.type === 'container.kill') return at <= t && t - at <= 60_000;
+    return false;
+  });
+}
+
+/** Exits (die events) of a container in the crash window that nobody asked for. */
 export function recentExits(f: Facts, name: string): number {
   const since = Date.parse(f.collectedAt) - CRASH_WINDOW_MS;
-  return f.events.filter((e) => e.type === 'container.die' && e.container === name && Date.parse(e.time) >= since).length;
+  return f.events.filter((e) => e.type === 'container.die' && e.container === name && Date.parse(e.time) >= since && !requestedExit(f, e)).length;
 }
 
 export function isCrashLooping(f: Facts, c: ContainerFacts, previous?: number): boolean {

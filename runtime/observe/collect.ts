@@ -102,10 +102,22 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
   let dockerEvents: ObsEvent[] = [];
   const logs: Facts['logs'] = {};
   const hostId = opts.hostId !== undefined ? opts.hostId : readHostIdOrNull(opts.dataDir, errors);
+  // The engine's past events are asked for now, beside the image and container lists (three
+  // independent requests at once rather than one after another: on a busy engine each takes
+  // a while).
+  const windowMs = opts.eventsWindowMs ?? 24 * 3600_000;
+  const dockerEventsP: Promise<ObsEvent[]> =
+    windowMs > 0
+      ? dockerEventsBetween(opts.docker, Math.floor((now.getTime() - windowMs) / 1000), Math.floor(now.getTime() / 1000), hostId).catch((e: Error) => {
+          errors.push(`docker events: ${e.message}`);
+          return [];
+        })
+      : Promise.resolve([]);
   try {
-    const imgs = await listImages(opts.docker);
+    const imgsP = listImages(opts.docker);
+    const [imgs, listed] = await Promise.all([imgsP, listContainerFacts(opts.docker, imgsP.then((i) => i.ids, () => new Set<string>()), hostId)]);
     images = imgs.refs;
-    containers = await listContainerFacts(opts.docker, imgs.ids, hostId);
+    containers = listed;
     portHolders = containers.flatMap((c) =>
       c.status === 'running' || c.status === 'restarting'
         ? c.ports
@@ -150,15 +162,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
       }),
     );
 
-    const windowMs = opts.eventsWindowMs ?? 24 * 3600_000;
-    if (windowMs > 0) {
-      const since = now.getTime() - windowMs;
-      try {
-        dockerEvents = await dockerEventsBetween(opts.docker, Math.floor(since / 1000), Math.floor(now.getTime() / 1000), hostId);
-      } catch (e) {
-        errors.push(`docker events: ${(e as Error).message}`);
-      }
-    }
+    dockerEvents = await dockerEventsP;
     const stored = windowMs > 0 ? loadStoredEvents(opts.dataDir).filter((e) => Date.parse(e.time) >= now.getTime() - windowMs) : [];
     const events: ObsEvent[] = windowMs > 0 ? retain(mergeEvents(stored, dockerEvents, readRuntimeEvents(opts.dataDir, now.getTime() - windowMs)), now) : [];
     return events;

@@ -115,8 +115,8 @@ export async function listImages(docker: DockerLike): Promise<{ refs: string[]; 
   return { refs: refs.sort(), ids };
 }
 
-/** Inspects every container (all states), sorted by name; managed ones are `hostId`'s. */
-export async function listContainerFacts(docker: DockerLike, images: Set<string>, hostId: string | null): Promise<ContainerFacts[]> {
+/** Inspects every container (all states), sorted by name; managed ones are `hostId`'s. `images` may still be on its way (collect lists both at once). */
+export async function listContainerFacts(docker: DockerLike, imagesP: Set<string> | Promise<Set<string>>, hostId: string | null): Promise<ContainerFacts[]> {
   const list = await docker.listContainers({ all: true });
   const infos = await Promise.all(
     list.map((c) =>
@@ -126,6 +126,7 @@ export async function listContainerFacts(docker: DockerLike, images: Set<string>
         .catch(() => null),
     ),
   );
+  const images = await imagesP;
   return infos
     .filter((i): i is Docker.ContainerInspectInfo => i !== null)
     .map((i) => containerFactsOf(i, images, hostId))

@@ -2,16 +2,14 @@
  * `claude health`: a health score and predictions, each with its evidence and confidence
  * (docs/health.md). Read-only: it reads the observer's metric rings
  * (`<dataDir>/observe/metrics.json`, kept by `claude observe --serve`), one observation of
- * the engine and the host, PSI and cgroup counters, the job records and the certificates
- * under `<dataDir>/certs/`. The predictors themselves are pure (predict.ts).
+ * the engine and the host, PSI and cgroup counters, the job records and the certificate
+ * store (each certificate's `cert.json` under `<dataDir>/certs/`, runtime/certs/store.ts). The predictors themselves are pure (predict.ts).
  *
  *   healthReport(opts) → HealthReport
  *   predictionAnomalies(store, facts, now) → Anomaly[]   (the daemon's threshold crossings)
  */
-import { X509Certificate } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Anomaly, Facts } from '../../plan/observed.js';
+import { listStored } from '../certs/store.js';
 import { MetricsStore, type Point } from './metrics.js';
 import { backupFreshness, certificateExpiry, cpuThrottling, crashLoopRisk, diskFull, healthScore, memoryGrowth, pressure, type Prediction, type TrendOptions } from './predict.js';
 import { cgroupPressure, cpuThrottle, hostPressure, type CpuThrottle, type PressureSet } from './pressure.js';
@@ -50,8 +48,6 @@ export interface HealthInput {
   cgroupRoot?: string;
   /** Trend needs (default: an hour of samples). */
   trend?: TrendOptions;
-  /** renew_before_days for certificates (default 30). */
-  renewBeforeDays?: number;
   /** For backups: the installed schedule and the last runs (from runtime/jobs). */
   jobs?: { name: string; schedule: string; command?: string | string[]; image?: string; service?: string; intervalS: number; lastSuccessS?: number }[];
   scheduleInstalledS?: number;
@@ -67,42 +63,6 @@ function diskSeries(store: MetricsStore, mount: string, capacity: number, since:
 /** df's capacity for an unprivileged writer: used + available (statfs bavail); total when unknown. */
 function capacityOf(d: Facts['host']['disks'][number]): number {
   return d.availableBytes !== undefined ? d.usedBytes + d.availableBytes : d.totalBytes;
-}
-
-/** PEM certificates under `<dataDir>/certs/` (two levels), with their expiry. */
-export function certificatesIn(dataDir: string): { name: string; notAfterS: number }[] {
-  const out: { name: string; notAfterS: number }[] = [];
-  const walk = (dir: string, depth: number, prefix: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(dir, n);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory() && depth < 2) walk(p, depth + 1, `${prefix}${n}/`);
-      else if (st.isFile() && /\.(pem|crt|cer)$/i.test(n) && !/key/i.test(n)) {
-        try {
-          const text = readFileSync(p, 'utf8');
-          const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(text);
-          if (!first) continue;
-          const cert = new X509Certificate(first[0]);
-          out.push({ name: `${prefix}${n}`, notAfterS: Math.floor(Date.parse(cert.validTo) / 1000) });
-        } catch {
-          /* not a certificate */
-        }
-      }
-    }
-  };
-  walk(join(dataDir, 'certs'), 0, '');
-  return out;
 }
 
 const ORDER = { critical: 0, warning: 1, info: 2 } as const;
@@ -164,7 +124,18 @@ export function buildHealthReport(i: HealthInput): HealthReport {
   const psi = hostPressure(i.procRoot);
   for (const r of ['cpu', 'memory', 'io'] as const) predictions.push(pressure(r, psi[r]));
 
-  for (const cert of certificatesIn(i.dataDir)) predictions.push(certificateExpiry(cert.name, cert.notAfterS, nowS, i.renewBeforeDays));
+  // The certificate store's own records (runtime/certs/store.ts): each with the
+  // renew_before_days it was applied with, as renewal and `claude certs` use them.
+  for (const cert of listStored(i.dataDir)) {
+    const notAfterS = Math.floor(Date.parse(cert.notAfter) / 1000);
+    if (!Number.isFinite(notAfterS)) {
+      errors.push(`certificate ${cert.spec.name}: cert.json has no valid notAfter`);
+      continue;
+    }
+    const p = certificateExpiry(cert.spec.name, notAfterS, nowS, cert.spec.renewBeforeDays);
+    if (cert.source === 'placeholder') p.evidence.push('a self-signed placeholder, served until the ACME order succeeds (claude certs renew says why it fails)');
+    predictions.push(p);
+  }
   for (const j of i.jobs ?? []) {
     if (!isBackupJob(j)) continue;
     predictions.push(backupFreshness(j.name, j.lastSuccessS, j.intervalS, nowS, i.scheduleInstalledS));

@@ -12,7 +12,8 @@
  * notice that it is data. Lines that read like instructions to a model are also tagged.
  * Pure: the clock comes in through `facts.collectedAt`.
  */
-import { Document, Scalar, YAMLMap, YAMLSeq, isMap, isSeq } from 'yaml';
+import type { Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { loadYaml } from '../../common/yaml.js';
 import { mb } from './anomalies.js';
 import type { Anomaly, ContainerFacts, Facts, ObsEvent } from '../../plan/observed.js';
 import { cleanUntrusted } from '../../plan/untrusted.js';
@@ -223,6 +224,7 @@ export function buildSummary(f: Facts, anomalies: Anomaly[], opts: SummaryOption
 
 /** Renders the summary as YAML: untrusted strings double-quoted, log snippets fenced. */
 export function renderYaml(data: SummaryData): string {
+  const { Document } = loadYaml();
   const { log_snippets, ...rest } = data;
   const doc = new Document(rest);
   quoteUntrusted(doc.contents);
@@ -235,6 +237,7 @@ export function renderYaml(data: SummaryData): string {
 
 /** Double-quotes every string scalar under recent_events detail and other free text. */
 function quoteUntrusted(node: unknown): void {
+  const { isMap, isSeq, Scalar } = loadYaml();
   if (isMap(node)) {
     for (const pair of (node as YAMLMap).items) {
       const key = String((pair.key as Scalar | undefined)?.value ?? '');
@@ -247,6 +250,7 @@ function quoteUntrusted(node: unknown): void {
 }
 
 function quoteAll(node: unknown): void {
+  const { isMap, isSeq, Scalar } = loadYaml();
   if (isMap(node)) for (const pair of (node as YAMLMap).items) quoteAll(pair.value);
   else if (isSeq(node)) for (const it of (node as YAMLSeq).items) quoteAll(it);
   else if (node instanceof Scalar && typeof node.value === 'string') node.type = Scalar.QUOTE_DOUBLE;

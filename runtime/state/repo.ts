@@ -25,16 +25,10 @@ import { appendLineDurable, fsyncDir, writeFileAtomic } from '../../common/fsuti
 import type { Env } from '../../common/paths.js';
 import { lockIsStale, readLockOwner, withPidLock } from '../pidlock.js';
 
-/** The six state file names, sorted. Nothing else in the state dir is committed. */
-export const STATE_FILE_NAMES = [
-  'manifest.yaml',
-  'network.yaml',
-  'scheduled.yaml',
-  'security.yaml',
-  'services.yaml',
-  'storage.yaml',
-] as const;
-export type StateFileName = (typeof STATE_FILE_NAMES)[number];
+import { STATE_FILE_NAMES, isStateFileName, type StateFileName } from './head.js';
+
+// The names and the HEAD reader live in head.ts (no isomorphic-git), for the commands that need only them.
+export { STATE_FILE_NAMES, isStateFileName, readStateHead, type StateFileName } from './head.js';
 /** State file name → content (UTF-8). */
 export type StateFiles = Record<string, string>;
 
@@ -43,10 +37,6 @@ export const DEFAULT_BRANCH = 'main';
 export const DEFAULT_STALE_LOCK_SECONDS = 30;
 /** The lock `commitState` and `exportState` hold (inside `.git`, ignored by git). */
 export const COMMIT_LOCK = 'claude-state.lock';
-
-export function isStateFileName(name: string): name is StateFileName {
-  return (STATE_FILE_NAMES as readonly string[]).includes(name);
-}
 
 export interface Author {
   name: string;

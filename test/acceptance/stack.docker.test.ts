@@ -101,6 +101,10 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     expect(s).toMatch(/System: .* \| \d+ services running \| /);
     t.type('what services are running?');
     s = await t.waitFor((x) => /nginx[\s\S]*postgres[\s\S]*redis/.test(x.slice(x.indexOf('what services are running?'))) && x.trimEnd().endsWith('claude>'), 'the services answer');
+    // observed on the engine DOCKER_HOST names (this world's), each with its state
+    const answer = s.slice(s.indexOf('what services are running?'));
+    for (const svc of ['nginx', 'postgres', 'redis']) expect(answer).toMatch(new RegExp(`^ +${svc} +\\S+ +running \\((healthy|starting)\\)`, 'm'));
+    expect(answer).not.toContain('not observed');
     t.type('add a memcached cache called sessions using image redis on port 6390');
     s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify] (or keep refining)') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
     expect(s).toMatch(/sessions/);

@@ -337,6 +337,13 @@ describe('offline engine: everyday requests', () => {
     expect(backupsAgain.files).toEqual({});
     expect(backupsAgain.explanation).not.toMatch(/Proposed changes:[\s\S]*\+ job/);
     expect(backupsAgain.explanation).toMatch(/Already so/);
+    // SSH already narrowed: no "you will lose access" warning for a change that is not made
+    const narrowed = ask('lock down SSH to only allow connections from 10.0.0.0/8');
+    expect(narrowed.warnings.join('\n')).toMatch(/This changes who can reach SSH/);
+    const narrowedAgain = ask('lock down SSH to only allow connections from 10.0.0.0/8 and enable fail2ban', narrowed.merged);
+    expect(narrowedAgain.files).toEqual({});
+    expect(narrowedAgain.explanation).toMatch(/Already so, so there is nothing to change:\n  firewall: allow SSH \(22\) from 10\.0\.0\.0\/8 only/);
+    expect(narrowedAgain.warnings.join('\n')).not.toMatch(/This changes who can reach SSH/);
   });
 
   it('an image with no local stand-in is said at plan time; a scrape request is said not done (issue 11, defects 11, 12)', () => {

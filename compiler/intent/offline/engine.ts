@@ -275,12 +275,17 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     for (const clause of clauses) {
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       const linesBefore = run.lines.length;
+      const warningsBefore = run.warnings.length;
       const filesBefore = realChanges(run);
       const understood = interpretClause(run, clause, verb);
       if (!understood) run.notUnderstood.push(clause);
       // A clause that changed no state file changed nothing: what it would have listed as a
-      // change is already so (issue 11, defect 10), and is said that way.
-      if (run.lines.length > linesBefore && realChanges(run) === filesBefore) run.already.push(...run.lines.splice(linesBefore));
+      // change is already so (issue 11, defect 10), and is said that way; the warnings about
+      // what that change would do ("you will lose access") do not apply.
+      if (run.lines.length > linesBefore && realChanges(run) === filesBefore) {
+        run.already.push(...run.lines.splice(linesBefore));
+        run.warnings.splice(warningsBefore);
+      }
       if (verb) inherited = verb;
     }
     finishFirewall(run);

@@ -6,7 +6,7 @@
  *
  *   analyze(facts, opts) → Diagnosis
  */
-import { isCrashLooping, isOomKilled, mb } from '../anomalies.js';
+import { isCrashLooping, isOomKilled, mb, requestedExit } from '../anomalies.js';
 import type { ContainerFacts, DesiredService, Facts, Listener, LogLine } from '../../../plan/observed.js';
 import type { Check, Diagnosis, Evidence, Finding, FixHint, PortHolderInfo } from '../../../plan/diagnosis.js';
 
@@ -109,6 +109,12 @@ function suggestPort(port: number, used: Set<number>, f: Facts): number {
   return port;
 }
 
+/** Whether the container's last exit was asked for (a stop or kill request, not a crash). */
+function stoppedOnRequest(f: Facts, name: string): boolean {
+  const last = f.events.filter((e) => e.type === 'container.die' && e.container === name).pop();
+  return last !== undefined && requestedExit(f, last);
+}
+
 function statusPhrase(c: ContainerFacts): string {
   switch (c.status) {
     case 'exited':
@@ -170,8 +176,8 @@ const notRunning: Rule = ({ f, views, n }) => {
         container: c.name,
         title: `${v.name}: ${statusPhrase(c)}`,
         explanation:
-          c.status === 'exited' && c.exitCode === 0 && !c.oomKilled
-            ? `${v.name} was stopped (it exited cleanly, as after \`docker stop\`), but the desired state says it should be running.`
+          c.status === 'exited' && !c.oomKilled && (c.exitCode === 0 || stoppedOnRequest(f, c.name))
+            ? `${v.name} was stopped (${stoppedOnRequest(f, c.name) ? 'by a stop request, as `docker stop` sends' : 'it exited cleanly, as after `docker stop`'}), but the desired state says it should be running.`
             : `${v.name} is not running: ${statusPhrase(c).toLowerCase()}.`,
         evidence: ev,
         fixes: [{ kind: 'reapply', service: v.name, reason: 'start' }],

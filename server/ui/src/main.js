@@ -6,7 +6,7 @@ import { el, $, fmtTime, api, AuthError, setOnAuthError } from './util.js';
 import { planBox } from './review.js';
 import { Charts } from './charts.js';
 
-const state = { conversationId: null, tab: 'dashboard', range: '1h', logsFor: null, logsTimer: null, lastLogTime: '' };
+const state = { conversationId: null, reopened: false, tab: 'dashboard', range: '1h', logsFor: null, logsTimer: null, lastLogTime: '' };
 const charts = new Charts();
 let timer = null;
 
@@ -332,8 +332,10 @@ function showTab(name) {
   if (name === 'history') loadHistory().catch(() => undefined);
   if (name === 'chat') {
     loadSide().then(async () => {
-      // Reopen the newest conversation after a reload: conversations live on the server.
-      if (!state.conversationId && !$('#messages').hasChildNodes()) {
+      // Reopen the newest conversation after a reload (conversations live on the server), once:
+      // a conversation the user started with "New conversation" stays open across tab changes.
+      if (!state.reopened && !state.conversationId && !$('#messages').hasChildNodes()) {
+        state.reopened = true;
         const first = document.querySelector('#conversations li[data-id]');
         if (first) await openConversation(first.dataset.id);
       }
@@ -361,6 +363,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   });
   $('#new-conversation').addEventListener('click', () => {
     state.conversationId = null;
+    state.reopened = true;
     $('#messages').replaceChildren();
     markActive();
     $('#chat-input').focus();
@@ -368,6 +371,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   $('#logout').addEventListener('click', async () => {
     await api('POST', '/api/v1/logout', {}).catch(() => undefined);
     state.conversationId = null;
+    state.reopened = false;
     $('#messages').replaceChildren();
     showLogin('Logged out.');
   });

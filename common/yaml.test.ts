@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as yamlPackage from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../common/paths.js';
+import { packageRoot } from './paths.js';
 import { loadYaml } from './yaml.js';
 
 describe('loadYaml', () => {

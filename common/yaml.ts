@@ -1,0 +1,27 @@
+/**
+ * The `yaml` package for the product's code (the compiler's parse phase, the state summary
+ * of `claude status`, plan reviews, certificates), loaded from generated/yaml.cjs: the
+ * package's own CommonJS build joined into one file by `npm run generate`
+ * (scripts/gen-yaml-bundle.mjs), code unchanged. Loading one file instead of yaml's 72 saves
+ * ~15 ms of `claude validate`'s cold start, and more in `claude status` and `claude plan`,
+ * which used to load the package beside it (docs/compiler.md, "Performance"). Use
+ * `loadYaml()` at call time rather than `import … from 'yaml'` (type imports are fine). Falls back to the package when the file is missing. Nodes made by either copy
+ * are told apart by yaml's `Symbol.for` markers, so `isMap` and the rest work across both.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type * as YamlApi from 'yaml';
+import { packageRoot } from './paths.js';
+
+const require = createRequire(import.meta.url);
+
+let loaded: typeof YamlApi | undefined;
+
+/** The yaml module (the bundled copy when present). */
+export function loadYaml(): typeof YamlApi {
+  if (loaded) return loaded;
+  const file = join(packageRoot(), 'generated', 'yaml.cjs');
+  loaded = (existsSync(file) ? require(file) : require('yaml')) as typeof YamlApi;
+  return loaded;
+}
