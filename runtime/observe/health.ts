@@ -142,10 +142,7 @@ export function buildHealthReport(i: HealthInput): HealthReport {
   }
 
   let historyS = 0;
-  for (const name of i.store.names()) {
-    const pts = i.store.query(name, since);
-    if (pts.length > 1) historyS = Math.max(historyS, pts[pts.length - 1]![0] - pts[0]![0]);
-  }
+  for (const name of i.store.names()) historyS = Math.max(historyS, i.store.spanSince(name, since));
   const sorted = sortPredictions(predictions);
   const score = healthScore(sorted);
   return {

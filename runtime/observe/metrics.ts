@@ -119,6 +119,23 @@ export class MetricsStore {
     return [...coarse.filter((p) => p[0] + COARSE_STEP_S <= firstFine), ...fine];
   }
 
+  /** How many seconds of a series there are since `since` (what `query` would span), without copying it. */
+  spanSince(name: string, since: number): number {
+    const s = this.series.get(name);
+    if (!s) return 0;
+    const last = s.fine.last() ?? s.coarse.last();
+    if (!last) return 0;
+    const fine0 = s.fine.first();
+    let first: Point | undefined;
+    if (fine0 && fine0[0] <= since) first = s.fine.toArray().find((p) => p[0] >= since);
+    else {
+      const c0 = s.coarse.first();
+      // the coarse ring's oldest minute still inside the window, else the fine ring's oldest point
+      first = c0 && c0[0] >= since && c0[0] + COARSE_STEP_S <= (fine0?.[0] ?? Infinity) ? c0 : s.coarse.toArray().find((p) => p[0] >= since && p[0] + COARSE_STEP_S <= (fine0?.[0] ?? Infinity)) ?? fine0;
+    }
+    return first && last[0] > first[0] ? last[0] - first[0] : 0;
+  }
+
   latest(name: string): Point | undefined {
     return this.series.get(name)?.fine.last();
   }

@@ -156,6 +156,43 @@ describe('MetricsStore', () => {
   });
 });
 
+describe('MetricsStore.spanSince and a loaded ring', () => {
+  it('spans what query would return, without copying (random stores, windows and load round-trips)', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 60; round++) {
+      const s = new MetricsStore();
+      const t0 = 1_700_000_000;
+      const n = Math.floor(rnd() * 12000);
+      let t = t0;
+      for (let i = 0; i < n; i++) s.record('x', (t += 1 + Math.floor(rnd() * (rnd() < 0.05 ? 3000 : 20))), rnd());
+      const loaded = MetricsStore.fromJSON(JSON.parse(JSON.stringify(s.toJSON(t))));
+      expect(loaded.query('x', 0)).toEqual(s.query('x', 0));
+      for (const since of [0, t0, t - 86400, t - 3600, t - 600, t - 10, t + 1, t0 + Math.floor(rnd() * (t - t0))]) {
+        const pts = s.query('x', since);
+        const want = pts.length > 1 ? pts[pts.length - 1]![0] - pts[0]![0] : 0;
+        expect(s.spanSince('x', since)).toBe(want);
+        expect(loaded.spanSince('x', since)).toBe(want);
+      }
+    }
+    expect(new MetricsStore().spanSince('none', 0)).toBe(0);
+  });
+
+  it('a ring made from more items than it holds keeps the newest, in order, and goes on dropping the oldest', () => {
+    const r = new RingBuffer<number>(3, [1, 2, 3, 4, 5]);
+    expect(r.toArray()).toEqual([3, 4, 5]);
+    expect(r.first()).toBe(3);
+    r.push(6);
+    expect(r.toArray()).toEqual([4, 5, 6]);
+    const short = new RingBuffer<number>(4, [1, 2]);
+    short.push(3);
+    short.push(4);
+    short.push(5);
+    expect(short.toArray()).toEqual([2, 3, 4, 5]);
+    expect(short.last()).toBe(5);
+  });
+});
+
 describe('events', () => {
   const ev = (iso: string, i: number): ObsEvent => ({ time: iso, type: 'container.start', source: 'docker', container: `c${i}` });
   it('keeps the last 100 events plus everything of the last 24 h', () => {

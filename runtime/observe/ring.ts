@@ -9,8 +9,11 @@ export class RingBuffer<T> {
 
   constructor(readonly capacity: number, initial: readonly T[] = []) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
-    this.items = new Array<T | undefined>(capacity);
-    for (const x of initial.slice(-capacity)) this.push(x);
+    // The newest `capacity` items, in order, at head 0 (loading a saved store: one copy, no
+    // push per item).
+    this.items = initial.length > capacity ? initial.slice(-capacity) : initial.slice();
+    this.count = this.items.length;
+    this.items.length = capacity;
   }
 
   push(item: T): void {
@@ -26,6 +29,11 @@ export class RingBuffer<T> {
   /** The newest item, if any. */
   last(): T | undefined {
     return this.count === 0 ? undefined : this.items[(this.head + this.count - 1) % this.capacity];
+  }
+
+  /** The oldest item, if any. */
+  first(): T | undefined {
+    return this.count === 0 ? undefined : this.items[this.head];
   }
 
   /** Items oldest first. */
