@@ -32,6 +32,25 @@ describe('ProgressRenderer', () => {
     expect(out.text).toBe("✓ Started postgres (healthy)\n✗ Ensure image nonexistent:latest: image 'nonexistent:latest' is not present locally\n↺ Undid: Replace nginx\n");
   });
 
+  it('a failed step error is said once: the rollback line does not repeat it, and an image that never arrived is not "undone"', () => {
+    const out = sink();
+    const r = new ProgressRenderer(out, false);
+    const err = "image 'nonexistent:latest' is not present locally and pulling it failed: network is unreachable";
+    r.onEvent({ ...step('failed', 'Ensure image nonexistent:latest is present', err), step: 'image.ensure:nonexistent:latest', op: 'image.ensure' });
+    r.onEvent({ ...step('skipped', "Create container 'broken' from nonexistent:latest"), step: 'container.create:broken', op: 'container.create' });
+    r.onEvent({ type: 'rollback.started', planId: 'plan-1', reason: `step image.ensure:nonexistent:latest failed: ${err}` });
+    r.onEvent({ type: 'rollback.step', planId: 'plan-1', step: 'image.ensure:nonexistent:latest', ok: true, message: 'Undid: Ensure image nonexistent:latest is present' });
+    r.onEvent({ type: 'rollback.step', planId: 'plan-1', step: 'volume.create:data', ok: true, message: "Undid: Create volume 'data'" });
+    r.stop();
+    expect(out.text).toBe(`✗ Ensure image nonexistent:latest is present: ${err}\n- Skipped: Create container 'broken' from nonexistent:latest\n↺ Rolling back what this plan did so far\n↺ Undid: Create volume 'data'\n`);
+    // a rollback for another reason (a health check after the steps) still says why
+    const other = sink();
+    const r2 = new ProgressRenderer(other, false);
+    r2.onEvent({ type: 'rollback.started', planId: 'plan-1', reason: 'nginx did not become healthy' });
+    r2.stop();
+    expect(other.text).toBe('↺ Rolling back: nginx did not become healthy\n');
+  });
+
   it('on a terminal: a spinner line for running steps, cleared before each printed line', () => {
     const out = sink();
     const r = new ProgressRenderer(out, true);

@@ -22,6 +22,8 @@ export class ProgressRenderer {
   private timer: NodeJS.Timeout | undefined;
   private statusShown = false;
   private readonly replaced = new Set<string>();
+  /** Failed steps (id → error), already printed with their error. */
+  private readonly failed = new Map<string, string>();
 
   constructor(
     private readonly out: Writable,
@@ -54,14 +56,20 @@ export class ProgressRenderer {
             if (!quiet || this.verbose) this.line(`✓ ${e.message}`);
             else this.draw();
           }
-          else if (e.status === 'failed') this.line(`✗ ${e.message}: ${e.error ?? 'failed'}`);
+          else if (e.status === 'failed') {
+            this.failed.set(e.step, e.error ?? 'failed');
+            this.line(`✗ ${e.message}: ${e.error ?? 'failed'}`);
+          }
           else this.line(`- Skipped: ${e.message}`);
         }
         break;
       case 'rollback.started':
-        this.line(`↺ Rolling back: ${e.reason}`);
+        // The failed step's error is on the line above: not said a second time.
+        this.line([...this.failed.values()].some((err) => e.reason.includes(err)) ? '↺ Rolling back what this plan did so far' : `↺ Rolling back: ${e.reason}`);
         break;
       case 'rollback.step':
+        // An image that failed to arrive has nothing to undo: "Undid: Ensure image x" would read as if it had been there.
+        if (e.ok && this.failed.has(e.step) && e.step.startsWith('image.ensure:')) break;
         this.line(`${e.ok ? '↺' : '✗'} ${e.message}`);
         break;
       default:

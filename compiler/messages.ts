@@ -87,6 +87,13 @@ export const MESSAGES = {
   CLA3041: { severity: 'error', message: 'volume {name}: backup type dump needs a PostgreSQL or Redis service that mounts it; {found}', hint: 'use type: archive (or snapshot) for other data, or mount {name} in the database service' },
   CLA3042: { severity: 'error', message: 'job {job} has the name of the scheduled backup of volume {name}', hint: 'the backup of a volume runs as the job backup-<volume>: rename job {job}' },
   CLA3043: { severity: 'error', message: 'service {service} gives replicas: {replicas} and placement.replicas: {placed}', hint: 'give the number of replicas once: keep replicas, or placement.replicas, not both' },
+  CLA3050: { severity: 'error', message: 'mount {source} → {target} has no type', hint: 'add type: ext4 (or xfs, btrfs, vfat): the filesystem the device holds (`lsblk -f` shows it); Claude.OS checks it before mounting and never guesses' },
+  CLA3051: { severity: 'error', message: 'mount {source} → {target}: type {type} is not supported yet', hint: 'storage.yaml mounts are block devices with ext4, xfs, btrfs or vfat (docs/storage.md); for a RAM disk or a network share, mount it outside Claude.OS' },
+  CLA3052: { severity: 'error', message: 'mount {what} {value} is declared twice (also mount {other})', hint: 'each device is mounted once, at one target: remove one of the two mounts' },
+  CLA3053: { severity: 'error', message: 'mount {source} → {target}: {target} is {why}', hint: 'mount data disks at a path of their own, such as /data, /srv/data or /mnt/disk1' },
+  CLA3054: { severity: 'error', message: 'mount {source} → {target}: format: true needs a /dev/… source', hint: 'formatting gives the device a new UUID and no label, so it would no longer match {source}: name it by its /dev path (lsblk -f) while format: true is set' },
+  CLA3055: { severity: 'error', message: 'mount {source} → {target}: option {option} is not allowed', hint: '{why}; use ordinary mount options (defaults, noatime, nodev, nosuid, noexec, ro, …)' },
+  CLA3056: { severity: 'warning', message: 'volume {name} declares filesystem {filesystem}, but its path {path} is on mount {target} ({type})', hint: 'set filesystem: {type} on the volume (or remove it); the volume lives on the mounted device' },
   // ── plan (CLA4xxx) ───────────────────────────────────────────────────────
   CLA4001: { severity: 'error', message: 'container name {name} (service {service}) is taken by a container Claude.OS does not manage', hint: 'remove or rename that container (docker rm {name}), or rename the service' },
   CLA4002: { severity: 'error', message: 'service {service} publishes host port {port}/{protocol}, already published by container {container}, which Claude.OS does not manage', hint: 'stop that container, or publish the service on another host port' },
@@ -94,6 +101,7 @@ export const MESSAGES = {
   CLA4004: { severity: 'error', message: 'container name {name} of replica {replica} of service {service} is the name of service {other}', hint: 'rename one of the services: replica n of service s is named s-n' },
   CLA4005: { severity: 'warning', message: 'volume {name} ({path}) is no longer declared; it is kept with its data', hint: 'declare it again in storage.yaml, or plan with --allow-destructive to delete it and its data' },
   CLA4006: { severity: 'error', message: 'service name {service} is one character; Docker container names need at least two', hint: 'rename the service, e.g. {service}{service} or {service}-svc' },
+  CLA4007: { severity: 'error', message: 'mount {target} ({source}) is no longer declared, but {what} {name} ({path}) lives on it', hint: 'declare the mount again in storage.yaml, or move {name} off {target} first: unmounting it would leave {name} on the empty directory below' },
   // ── intent / proposals (CLA5xxx) ─────────────────────────────────────────
   CLA5001: { severity: 'error', message: 'the proposal names {name}, which is not a state file', hint: 'only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml can be proposed, by bare name (no paths)' },
   CLA5002: { severity: 'error', message: 'the proposed file holds a plan or a signed envelope', hint: 'a proposal holds state files only; plans are made and signed by the compiler' },

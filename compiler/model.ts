@@ -16,6 +16,7 @@ import type { StorageConfig } from '../generated/storage.js';
 import type { SecurityConfig } from '../generated/security.js';
 import type { ScheduledTasks } from '../generated/scheduled.js';
 import type { PositionIndex } from './parse.js';
+import type { MountSpec } from '../plan/types.js';
 
 export const STATE_FILE_NAMES = [
   'manifest.yaml',
@@ -205,7 +206,12 @@ export interface ResolvedModel {
   networks: ResolvedNetwork[];
   services: ResolvedService[];
   volumes: ResolvedVolume[];
-  mounts: NonNullable<StorageConfig['spec']['mounts']>;
+  /**
+   * storage.yaml spec.mounts (docs/storage.md), sorted by target (a parent before what is
+   * mounted inside it): target normalised, options defaulted to [defaults], format to false.
+   * Only block-device types (ext4, xfs, btrfs, vfat); the others are reported (CLA3044).
+   */
+  mounts: MountSpec[];
   firewall: ResolvedFirewall | null;
   dns?: { nameservers: string[]; search: string[] };
   interfaces: NonNullable<NetworkConfig['spec']['interfaces']>;

@@ -28,8 +28,10 @@ import type {
   ContainerSpec,
   HealthSpec,
   JobSpec,
+  MountSpec,
   NetworkSpec,
   ObservedContainer,
+  ObservedMount,
   ObservedNetwork,
   ObservedState,
   ObservedVolume,
@@ -40,9 +42,10 @@ import type {
   Risk,
   VolumeSpec,
 } from '../plan/types.js';
-import { globalFingerprint, resourceFingerprints } from '../plan/fingerprint.js';
+import { globalFingerprint, mountKey, resourceFingerprints } from '../plan/fingerprint.js';
 import { hostFileDigest, normalizeMode, scheduleHash } from '../plan/host-state.js';
 import type { ResolvedFirewall, ResolvedModel, ResolvedService } from './model.js';
+import { mountHolding } from './resolve.js';
 import { compileFirewall, exposureMap, type CompiledFirewall, type Exposure, type FirewallSpec } from './firewall.js';
 import { DiagnosticSink, DiagnosticsError, type Diagnostic } from './diagnostics.js';
 
@@ -283,7 +286,7 @@ export function healthTimeoutMs(h: ContainerSpec['healthcheck']): number {
 
 // ── the planner ─────────────────────────────────────────────────────────────────────────
 
-type Kind = 'network' | 'volume' | 'image' | 'container' | 'firewall' | 'host' | 'schedule';
+type Kind = 'network' | 'volume' | 'image' | 'container' | 'firewall' | 'host' | 'schedule' | 'mount';
 type Change = 'create' | 'update' | 'delete';
 
 interface Draft {
@@ -393,17 +396,61 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     }
   }
 
+  // ── phase 2, first: storage mounts (storage.yaml spec.mounts). Volumes and bind-mount
+  //    sources may live on them, so they come before the volume directories; one after the
+  //    other (by target), so a parent is mounted before a mount inside it and two mkfs never
+  //    compete for the disk. Whether a device gets formatted only the runtime can see (it
+  //    probes the device at apply, and never formats one that holds the declared type), so a
+  //    mount with format: true that is not in place yet is a destructive step: approved
+  //    explicitly (V9), queued by the reconciler. ─────────────────────────────────────────
+  const obsMounts = new Map((observed.mounts ?? []).map((m) => [m.target, m]));
+  const mountIds = new Map<string, string>();
+  let lastMount: string | undefined;
+  for (const m of desired.mounts) {
+    const o = obsMounts.get(m.target);
+    const sameDevice = !!o && o.source === m.source && o.type === m.type;
+    const same = sameDevice && o.options.join(',') === m.options.join(',') && (o.format ?? false) === m.format;
+    if (same && o.mounted && o.fstab) continue;
+    const previous = o && !same ? observedMountSpec(o) : undefined;
+    const inPlace = sameDevice && o.mounted;
+    const risk: Risk = m.format && !inPlace ? 'destructive' : previous && o?.mounted && !sameDevice ? 'disruptive' : 'safe';
+    const id = stepId('mount.apply', m.target);
+    const what = `${m.source} at ${m.target} (${m.type}, ${m.options.join(',')})`;
+    const why = !o ? '' : same ? (o.mounted ? ' (its fstab line is missing)' : ' (it is not mounted)') : ` (was ${describeMountChange(o, m)})`;
+    const format = risk === 'destructive' ? `; FORMAT ${m.source} as ${m.type} first unless it already holds ${m.type}: this ERASES ALL DATA on it` : '';
+    add({
+      id,
+      op: 'mount.apply',
+      target: mountKey(m.target),
+      params: previous ? { mount: m, previous } : { mount: m },
+      dependsOn: lastMount ? [lastMount] : [],
+      risk,
+      phase: 2,
+      inverse: previous ? { op: 'mount.apply', params: { mount: previous } } : { op: 'mount.remove', params: { mount: m } },
+      description: `${previous && !same ? 'Change the mount of' : 'Mount'} ${what}${why} and write it to /etc/fstab${format}`,
+    });
+    record(mountKey(m.target), 'mount', o ? 'update' : 'create', `${o ? '~' : '+'} mount ${what}${why}${m.format && risk === 'destructive' ? ' [may format]' : ''}`);
+    mountIds.set(m.target, id);
+    lastMount = id;
+  }
+  const mountStepFor = (path: string): string | undefined => {
+    const on = mountHolding(desired.mounts, path);
+    return on ? mountIds.get(on.target) : undefined;
+  };
+
   // ── phase 2: volumes (host directories). Containers mount them. ──────────────────────
   for (const v of volumes) {
     const o = obsVolumes.get(v.name);
     if (!o || !o.exists) {
       // a recorded volume whose directory is gone: undone by restoring the snapshot (the record as it was)
       const inverse = o ? null : { op: 'volume.remove' as const, params: { volume: v, deleteData: false } };
-      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: [], risk: 'safe', phase: 2, inverse, description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}` });
+      const onMount = mountStepFor(v.path);
+      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: onMount ? [onMount] : [], risk: 'safe', phase: 2, inverse, description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}` });
       record(`volume/${v.name}`, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
     } else if (volumeDiffers(v, o)) {
       const old = volumeSpecOf(o);
-      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: [], risk: 'safe', phase: 2, inverse: { op: 'volume.create', params: old }, description: `Update volume '${v.name}' (${describeVolumeChange(old, v)})` });
+      const onMount = mountStepFor(v.path);
+      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: onMount ? [onMount] : [], risk: 'safe', phase: 2, inverse: { op: 'volume.create', params: old }, description: `Update volume '${v.name}' (${describeVolumeChange(old, v)})` });
       record(`volume/${v.name}`, 'volume', 'update', `~ volume ${v.name} (${describeVolumeChange(old, v)})`);
     }
   }
@@ -553,6 +600,8 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       for (const m of svcMounts) {
         const id = volumeIdFor(m.source, m.volume);
         if (id) needs.add(id);
+        const mountId = mountStepFor(m.source);
+        if (mountId) needs.add(mountId);
       }
       for (const dep of svc.dependsOn) for (const id of startedServiceSteps(dep)) needs.add(id);
       let startDeps: string[];
@@ -630,6 +679,21 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     }
   }
 
+  // mounts no longer declared: unmounted last, once the containers that used them are gone
+  const wantMounts = new Set(desired.mounts.map((m) => m.target));
+  for (const o of [...(observed.mounts ?? [])].sort((a, b) => cmp(a.target, b.target)).reverse()) {
+    if (wantMounts.has(o.target)) continue;
+    const users = [
+      ...volumes.filter((v) => mountHolding([o], v.path)).map((v) => ({ what: 'volume', name: v.name, path: v.path })),
+      ...desired.services.flatMap((s) => s.mounts.filter((m) => !m.volume && mountHolding([o], m.source)).map((m) => ({ what: 'the bind mount of service', name: s.name, path: m.source }))),
+    ];
+    for (const u of users) sink.report('CLA4007', undefined, { target: o.target, source: o.source, ...u });
+    if (users.length) continue;
+    const spec = observedMountSpec(o);
+    add({ id: stepId('mount.remove', o.target), op: 'mount.remove', target: mountKey(o.target), params: { mount: spec }, dependsOn: [...removeIds].sort(), risk: 'disruptive', phase: 7, inverse: { op: 'mount.apply', params: { mount: { ...spec, format: false } } }, description: `Unmount ${o.source} from ${o.target} and remove its /etc/fstab line (no longer declared; the data on the device is kept)` });
+    record(mountKey(o.target), 'mount', 'delete', `- mount ${o.source} at ${o.target} (unmounted; its data is kept on the device)`);
+  }
+
   // ── order, summary, display ────────────────────────────────────────────────────────
   const ordered = sortSteps([...steps.values()]);
   const summary = summarize(ordered, changes);
@@ -639,6 +703,11 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   display.exposure = exposureMap(compiled ?? { enabled: false }, published);
   display.changes = [...changes.entries()].sort(([a], [b]) => cmp(a, b)).map(([, c]) => c.line);
   display.overview = overview(services, volumes, networks, fates, orphans, changes);
+  const mountLines = [...steps.values()].filter((s) => s.op === 'mount.apply').map((s) => {
+    const m = (s.params as { mount: MountSpec }).mount;
+    return `Storage: mount ${m.source} at ${m.target} (${m.type})${s.risk === 'destructive' ? `, FORMATTING it first unless it already holds ${m.type}` : ''}`;
+  });
+  if (mountLines.length) display.overview.push(...(display.overview.length && !display.overview.some((l) => l.startsWith('Storage:')) ? [''] : []), ...mountLines);
   if (steps.has('firewall.apply:inet-claude') && desired.firewall) display.overview.push('', ...firewallOverview(desired.firewall));
   display.warnings = sink.sorted().filter((d) => d.code.startsWith('CLA4')).map((d) => `${d.code}: ${d.message}`);
   for (const s of ordered) {
@@ -683,6 +752,19 @@ function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string
   if (have.internal !== want.internal) parts.push(`internal ${have.internal} → ${want.internal}`);
   if (want.subnet !== undefined && have.subnet !== want.subnet) parts.push(`subnet ${have.subnet ?? 'auto'} → ${want.subnet}`);
   return parts.join(', ');
+}
+
+function observedMountSpec(o: ObservedMount): MountSpec {
+  return { source: o.source, target: o.target, type: o.type as MountSpec['type'], options: [...o.options], format: o.format ?? false };
+}
+
+function describeMountChange(o: ObservedMount, m: MountSpec): string {
+  const parts: string[] = [];
+  if (o.source !== m.source) parts.push(`source ${o.source}`);
+  if (o.type !== m.type) parts.push(`type ${o.type}`);
+  if (o.options.join(',') !== m.options.join(',')) parts.push(`options ${o.options.join(',')}`);
+  if ((o.format ?? false) !== m.format) parts.push(`format ${o.format ?? false}`);
+  return parts.join(', ') || 'the same';
 }
 
 function describeVolumeChange(old: VolumeSpec, v: VolumeSpec): string {

@@ -21,6 +21,7 @@
  * The model is produced even when there are errors (a best effort, for tools); callers
  * must check `sink.hasErrors()` before planning from it. Documented in docs/compiler.md.
  */
+import type { MountSpec } from '../plan/types.js';
 import { posix } from 'node:path';
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
 import type { DiagnosticCode } from './messages.js';
@@ -310,7 +311,7 @@ class Resolver {
       networks: this.networks(networks),
       services: resolvedServices.sort(byName),
       volumes: resolvedVolumes.sort(byName),
-      mounts: storageSpec?.mounts ?? [],
+      mounts: this.deviceMounts(storageSpec?.mounts, resolvedVolumes),
       firewall: this.firewall(),
       interfaces: [...(networkSpec?.interfaces ?? [])].sort(byName),
       users: [...users.values()].map((u) => u.item).sort(byName),
@@ -356,6 +357,68 @@ class Resolver {
         v.backup = b;
       }
       out.push(v);
+    }
+    return out;
+  }
+
+  /**
+   * storage.yaml spec.mounts: each needs a type (the runtime checks the device holds it), a
+   * supported type, its own source and target, a target that is not a system directory, a
+   * /dev source when it may be formatted, and ordinary options. Sorted by target.
+   */
+  private deviceMounts(list: NonNullable<WrittenState['storage']>['spec']['mounts'], volumes: readonly ResolvedVolume[]): MountSpec[] {
+    const out: MountSpec[] = [];
+    const targets = new Map<string, string>();
+    const sources = new Map<string, string>();
+    (list ?? []).forEach((m, i) => {
+      const base: Path = ['spec', 'mounts', i];
+      const target = normalisePath(m.target);
+      const args = { source: m.source, target };
+      let ok = true;
+      if (m.type === undefined) {
+        this.report('CLA3050', 'storage.yaml', base, args);
+        ok = false;
+      } else if (m.type === 'tmpfs' || m.type === 'nfs') {
+        this.report('CLA3051', 'storage.yaml', [...base, 'type'], { ...args, type: m.type });
+        ok = false;
+      }
+      const why = systemTarget(target);
+      if (why) {
+        this.report('CLA3053', 'storage.yaml', [...base, 'target'], { ...args, why });
+        ok = false;
+      }
+      const otherT = targets.get(target);
+      if (otherT !== undefined) {
+        this.report('CLA3052', 'storage.yaml', [...base, 'target'], { what: 'target', value: target, other: otherT });
+        ok = false;
+      } else targets.set(target, `${m.source} → ${target}`);
+      const otherS = sources.get(m.source);
+      if (otherS !== undefined) {
+        this.report('CLA3052', 'storage.yaml', [...base, 'source'], { what: 'source', value: m.source, other: otherS });
+        ok = false;
+      } else sources.set(m.source, `${m.source} → ${target}`);
+      if (m.format === true && !m.source.startsWith('/dev/')) {
+        this.report('CLA3054', 'storage.yaml', [...base, 'format'], args);
+        ok = false;
+      }
+      (m.options ?? []).forEach((o, j) => {
+        const bad = badMountOption(o);
+        if (bad) {
+          this.report('CLA3055', 'storage.yaml', [...base, 'options', j], { ...args, option: o, why: bad });
+          ok = false;
+        }
+      });
+      if (!ok || m.type === undefined || m.type === 'tmpfs' || m.type === 'nfs') return;
+      out.push({ source: m.source, target, type: m.type, options: m.options?.length ? [...m.options] : ['defaults'], format: m.format === true });
+    });
+    out.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+    // A volume on a mounted device: its declared filesystem should be the device's.
+    for (const v of volumes) {
+      const on = mountHolding(out, v.path);
+      if (on && v.filesystem !== undefined && v.filesystem !== on.type) {
+        const index = (this.w.storage?.spec.volumes ?? []).findIndex((x) => x.name === v.name);
+        if (index >= 0) this.report('CLA3056', 'storage.yaml', ['spec', 'volumes', index, 'filesystem'], { name: v.name, filesystem: v.filesystem, path: v.path, target: on.target, type: on.type });
+      }
     }
     return out;
   }
@@ -961,4 +1024,32 @@ export function findCycles(edges: ReadonlyMap<string, readonly string[]>): strin
 function secretNameFor(key: string): string {
   const n = key.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '');
   return n.slice(0, 63) || 'my_secret';
+}
+
+/** Why a mount target is refused (a directory the system itself needs), or null. */
+export function systemTarget(target: string): string | null {
+  if (target === '/') return 'the root filesystem';
+  const exact = ['/var', '/var/lib', '/home', '/tmp', '/mnt', '/srv', '/opt', '/media'];
+  if (exact.includes(target)) return `${target} itself, a system directory (mount below it, e.g. ${target === '/var/lib' ? '/var/lib/postgresql' : `${target}/data`})`;
+  const trees = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/run', '/sbin', '/sys', '/usr', '/var/lib/claude', '/var/lib/docker', '/var/lib/containerd', '/var/log'];
+  const t = trees.find((d) => target === d || target.startsWith(d + '/'));
+  return t ? `${target === t ? '' : 'inside '}${t}, which the system (or Claude.OS) needs` : null;
+}
+
+/** Why a mount option is refused, or null: options that make it something other than a device mount. */
+export function badMountOption(option: string): string | null {
+  for (const part of option.split(',')) {
+    const name = part.split('=')[0]!;
+    if (['bind', 'rbind', 'move', 'remount'].includes(name)) return `${name} is not a device mount (Claude.OS mounts the device at the target itself)`;
+    if (name === 'loop' || name === 'offset' || name === 'sizelimit') return `${name} mounts a file through a loop device; name the block device instead`;
+    if (name === 'user' || name === 'users' || name === 'owner' || name === 'group') return `${name} lets users other than root mount and unmount it`;
+  }
+  return null;
+}
+
+/** The innermost mount whose target holds `path`, or undefined. */
+export function mountHolding<T extends { target: string }>(mounts: readonly T[], path: string): T | undefined {
+  let best: T | undefined;
+  for (const m of mounts) if ((path === m.target || path.startsWith(m.target + '/')) && (!best || m.target.length > best.target.length)) best = m;
+  return best;
 }

@@ -19,7 +19,10 @@ export function stepSymbol(s: PlanStep): string {
     case 'volume.remove':
     case 'container.remove':
     case 'firewall.remove':
+    case 'mount.remove':
       return '-';
+    case 'mount.apply':
+      return s.inverse?.op === 'mount.apply' ? '~' : '+';
     case 'container.stop':
     case 'host.apply':
     case 'schedule.apply':

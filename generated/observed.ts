@@ -34,6 +34,10 @@ export interface ObservedState {
     [k: string]: string;
   };
   /**
+   * The mounts Claude.OS recorded (mounts.json) and how they are now: mounted at CLAUDE_ROOT+target with the recorded type (from /proc/self/mountinfo), and whether CLAUDE_ROOT/etc/fstab still holds their line.
+   */
+  mounts?: ObservedMount[];
+  /**
    * sha256 of the applied schedule table (null when none).
    */
   scheduleHash?: string | null;
@@ -78,4 +82,13 @@ export interface ObservedContainer {
     protocol: string;
     hostIp?: string;
   }[];
+}
+export interface ObservedMount {
+  target: string;
+  source: string;
+  type: string;
+  options: string[];
+  format?: boolean;
+  mounted: boolean;
+  fstab: boolean;
 }

@@ -28,7 +28,9 @@ export type PlanStep =
   | StepFirewallApply
   | StepFirewallRemove
   | StepHostApply
-  | StepScheduleApply;
+  | StepScheduleApply
+  | StepMountApply
+  | StepMountRemove;
 /**
  * This interface was referenced by `PlanPayload`'s JSON-Schema
  * via the `definition` "stepNetworkCreate".
@@ -74,7 +76,9 @@ export type Op =
   | 'firewall.apply'
   | 'firewall.remove'
   | 'host.apply'
-  | 'schedule.apply';
+  | 'schedule.apply'
+  | 'mount.apply'
+  | 'mount.remove';
 /**
  * This interface was referenced by `PlanPayload`'s JSON-Schema
  * via the `definition` "stepNetworkRemove".
@@ -140,6 +144,16 @@ export type StepHostApply = StepCommon & StepHostApply1;
  * via the `definition` "stepScheduleApply".
  */
 export type StepScheduleApply = StepCommon & StepScheduleApply1;
+/**
+ * This interface was referenced by `PlanPayload`'s JSON-Schema
+ * via the `definition` "stepMountApply".
+ */
+export type StepMountApply = StepCommon & StepMountApply1;
+/**
+ * This interface was referenced by `PlanPayload`'s JSON-Schema
+ * via the `definition` "stepMountRemove".
+ */
+export type StepMountRemove = StepCommon & StepMountRemove1;
 
 /**
  * The payload of plan.json (a DSSE envelope, payloadType application/vnd.claude-os.plan+json). plan.json alone drives apply: the runtime never re-plans. Fields under `display` only affect what is shown and never change what apply does.
@@ -530,6 +544,56 @@ export interface BackupSpec {
    * Logical directory the backups go to (under CLAUDE_ROOT); absent: <data dir>/backups.
    */
   destination?: string;
+}
+export interface StepMountApply1 {
+  op: 'mount.apply';
+  params: {
+    mount: MountSpec;
+    previous?: MountSpec1;
+  };
+  inverse: Inverse;
+}
+/**
+ * A storage.yaml mount (docs/storage.md). target is logical: the runtime mounts under CLAUDE_ROOT and writes the line to CLAUDE_ROOT/etc/fstab.
+ *
+ * This interface was referenced by `PlanPayload`'s JSON-Schema
+ * via the `definition` "mountSpec".
+ */
+export interface MountSpec {
+  /**
+   * /dev/... path, UUID=... or LABEL=... as written.
+   */
+  source: string;
+  target: string;
+  type: 'ext4' | 'xfs' | 'btrfs' | 'vfat';
+  options: string[];
+  /**
+   * True: the device may be formatted with `type` when it holds no filesystem or another one (the step is then destructive). A device that already holds `type` is never formatted.
+   */
+  format: boolean;
+}
+/**
+ * A storage.yaml mount (docs/storage.md). target is logical: the runtime mounts under CLAUDE_ROOT and writes the line to CLAUDE_ROOT/etc/fstab.
+ */
+export interface MountSpec1 {
+  /**
+   * /dev/... path, UUID=... or LABEL=... as written.
+   */
+  source: string;
+  target: string;
+  type: 'ext4' | 'xfs' | 'btrfs' | 'vfat';
+  options: string[];
+  /**
+   * True: the device may be formatted with `type` when it holds no filesystem or another one (the step is then destructive). A device that already holds `type` is never formatted.
+   */
+  format: boolean;
+}
+export interface StepMountRemove1 {
+  op: 'mount.remove';
+  params: {
+    mount: MountSpec;
+  };
+  inverse: Inverse;
 }
 export interface PlanSummary {
   create: number;

@@ -18,13 +18,6 @@ export type ApiVersion = 'claude.os/v1';
  */
 export type Name = string;
 /**
- * A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.
- *
- * This interface was referenced by `StorageConfig`'s JSON-Schema
- * via the `definition` "size".
- */
-export type Size = string;
-/**
  * An octal file mode, e.g. "0700" or "0755".
  *
  * This interface was referenced by `StorageConfig`'s JSON-Schema
@@ -45,6 +38,13 @@ export type Cron = string;
  * via the `definition` "absPath".
  */
 export type AbsPath = string;
+/**
+ * A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.
+ *
+ * This interface was referenced by `StorageConfig`'s JSON-Schema
+ * via the `definition` "size".
+ */
+export type Size = string;
 
 /**
  * storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.
@@ -91,7 +91,10 @@ export interface Volume {
    * Host directory (under CLAUDE_ROOT).
    */
   path: string;
-  size?: Size;
+  /**
+   * Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.
+   */
+  size?: string;
   filesystem?: 'ext4' | 'xfs' | 'btrfs' | 'tmpfs';
   permissions?: FileMode;
   /**
@@ -121,6 +124,16 @@ export interface VolumeBackup {
 export interface Mount {
   source: string;
   target: AbsPath;
+  /**
+   * The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.
+   */
   type?: 'ext4' | 'xfs' | 'btrfs' | 'vfat' | 'tmpfs' | 'nfs';
+  /**
+   * mount(8) options, e.g. [defaults, noatime]; default [defaults].
+   */
   options?: string[];
+  /**
+   * Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.
+   */
+  format?: boolean;
 }

@@ -5595,7 +5595,7 @@ return errors === 0;
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.storage = validate52;
-const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}}}};
+const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5800,7 +5800,7 @@ return errors === 0;
 }
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema104 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
+const schema104 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
 const schema108 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
 const pattern55 = new RegExp("^0?[0-7]{3}$", "u");
 const pattern56 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
@@ -6173,7 +6173,7 @@ return errors === 0;
 }
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema111 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}}}};
+const schema111 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}};
 const pattern58 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
 const pattern60 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
 
@@ -6209,7 +6209,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!((((key0 === "source") || (key0 === "target")) || (key0 === "type")) || (key0 === "options"))){
+if(!(((((key0 === "source") || (key0 === "target")) || (key0 === "type")) || (key0 === "options")) || (key0 === "format"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -6334,14 +6334,27 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
+if(data.format !== undefined){
+let data5 = data.format;
+if(typeof data5 !== "boolean"){
+const err12 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema111.properties.format.type,parentSchema:schema111.properties.format,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }

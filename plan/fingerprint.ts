@@ -4,7 +4,7 @@
  * (Terraform's "Saved plan is stale").
  *
  * Resource keys: network/<name>, volume/<name>, container/<name>, firewall/inet-claude,
- * host/files, schedule/jobs. Only managed resources count, and only the fields that a
+ * host/files, schedule/jobs, mount/<target without the leading slash>. Only managed resources count, and only the fields that a
  * plan's steps depend on: a container's config hash, image, whether it runs and its
  * published ports. Health transitions (starting → healthy) and images pulled in between
  * do not make a plan stale; a `docker stop` of a managed container does.
@@ -35,8 +35,16 @@ export function resourceFingerprints(o: ObservedState): Record<string, string> {
   }
   if (o.firewall.present) out['firewall/inet-claude'] = hashCanonical({ hash: o.firewall.hash });
   if (o.hostFilesHash) out['host/files'] = hashCanonical({ hash: o.hostFilesHash });
+  for (const m of o.mounts ?? []) {
+    out[mountKey(m.target)] = hashCanonical({ source: m.source, type: m.type, options: m.options, format: m.format ?? false, mounted: m.mounted, fstab: m.fstab });
+  }
   if (o.scheduleHash) out['schedule/jobs'] = hashCanonical({ hash: o.scheduleHash });
   return sortKeys(out);
+}
+
+/** The resource key of a mount: `mount/data` for target /data. */
+export function mountKey(target: string): string {
+  return `mount/${target.replace(/^\/+/, '')}`;
 }
 
 /** The global fingerprint: sha256 of the canonical per-resource map. */

@@ -10,16 +10,18 @@
  *   <dataDir>/host-files.json  { "files": { "/etc/hostname": "0644", ... } }        path → mode written
  *   <dataDir>/schedule.json    { "jobs": JobSpec[] }                                 exactly a schedule.apply step's params.jobs
  *   <dataDir>/firewall.json    { "rulesetHash": "<sha256 of the nft -f text loaded>", "tableHash": "<NftDriver.observe().hash right after loading>" }
+ *   <dataDir>/mounts.json      { "mounts": { "/data": MountSpec } }                  logical target → the mount.apply step's params.mount
  *
  * This module only defines formats and hashes; it does no I/O.
  */
 import { hashCanonical } from '../common/canonical.js';
-import type { JobSpec } from './types.js';
+import type { JobSpec, MountSpec } from './types.js';
 
 export const VOLUMES_RECORD = 'volumes.json';
 export const HOST_FILES_RECORD = 'host-files.json';
 export const SCHEDULE_RECORD = 'schedule.json';
 export const FIREWALL_RECORD = 'firewall.json';
+export const MOUNTS_RECORD = 'mounts.json';
 
 export interface VolumesRecord {
   volumes: Record<string, { path: string; permissions?: string; owner?: string }>;
@@ -29,6 +31,9 @@ export interface HostFilesRecord {
 }
 export interface ScheduleRecord {
   jobs: JobSpec[];
+}
+export interface MountsRecord {
+  mounts: Record<string, MountSpec>;
 }
 export interface FirewallRecord {
   rulesetHash: string;
@@ -68,4 +73,41 @@ export function firewallObservedHash(liveTableHash: string | null, record: Firew
   if (liveTableHash === null) return null;
   if (record && record.tableHash === liveTableHash) return record.rulesetHash;
   return liveTableHash;
+}
+
+/** The marker lines around the block of CLAUDE_ROOT/etc/fstab that Claude.OS owns (docs/storage.md). */
+export const FSTAB_BEGIN = '# BEGIN Claude.OS mounts (storage.yaml): edits inside this block are overwritten';
+export const FSTAB_END = '# END Claude.OS mounts';
+
+/** The fstab(5) line of a mount: the source as written, the logical target, type, options, no dump, fsck pass 2 (0 for xfs and btrfs, which fsck at boot does not check). */
+export function fstabLine(m: Pick<MountSpec, 'source' | 'target' | 'type' | 'options'>): string {
+  const esc = (s: string) => s.replace(/[\\ \t\n]/g, (c) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0'));
+  return `${esc(m.source)} ${esc(m.target)} ${m.type} ${m.options.length ? m.options.join(',') : 'defaults'} 0 ${m.type === 'xfs' || m.type === 'btrfs' ? 0 : 2}`;
+}
+
+/** `text` with Claude.OS's block replaced by `lines` (removed when there are none); other lines untouched. */
+export function fstabWithBlock(text: string | null, lines: readonly string[]): string | null {
+  const kept: string[] = [];
+  let inside = false;
+  for (const line of (text ?? '').split('\n')) {
+    if (line === FSTAB_BEGIN) inside = true;
+    else if (line === FSTAB_END) inside = false;
+    else if (!inside) kept.push(line);
+  }
+  while (kept.length && kept[kept.length - 1] === '') kept.pop();
+  if (lines.length) kept.push(FSTAB_BEGIN, ...lines, FSTAB_END);
+  if (kept.length === 0) return text === null ? null : '';
+  return kept.join('\n') + '\n';
+}
+
+/** The lines of Claude.OS's block in an fstab text. */
+export function fstabBlockLines(text: string | null): string[] {
+  const out: string[] = [];
+  let inside = false;
+  for (const line of (text ?? '').split('\n')) {
+    if (line === FSTAB_BEGIN) inside = true;
+    else if (line === FSTAB_END) inside = false;
+    else if (inside && line.trim()) out.push(line);
+  }
+  return out;
 }

@@ -220,6 +220,7 @@ function touches(step: PlanStep, r: { kind: string; name: string }): boolean {
     case 'network':
       return target === `network/${r.name}`;
     case 'settings':
+      if (r.name === 'storage') return target.startsWith('mount/'); // spec.mounts
       return r.name === 'network' ? step.op === 'host.apply' || target.startsWith('firewall/') : r.name === 'manifest' || r.name === 'security' ? step.op === 'host.apply' : false;
     default:
       return false;

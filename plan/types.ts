@@ -11,13 +11,14 @@ export type {
   ContainerSpec,
   NetworkSpec,
   VolumeSpec,
+  MountSpec,
   HealthSpec,
   JobSpec,
   Op,
   Risk,
   Inverse,
 } from '../generated/plan.js';
-export type { ObservedState, ObservedContainer, ObservedNetwork, ObservedVolume } from '../generated/observed.js';
+export type { ObservedState, ObservedContainer, ObservedNetwork, ObservedVolume, ObservedMount } from '../generated/observed.js';
 
 /** The closed set of step operations: the runtime's allow-list. Keep in sync with schemas/plan.schema.json. */
 export const OPS = [
@@ -35,6 +36,8 @@ export const OPS = [
   'firewall.remove',
   'host.apply',
   'schedule.apply',
+  'mount.apply',
+  'mount.remove',
 ] as const;
 
 export const PAYLOAD_TYPE = 'application/vnd.claude-os.plan+json';

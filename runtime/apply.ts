@@ -28,20 +28,24 @@ import { SimulatedCrash } from '../common/failpoints.js';
 import { trace } from '../common/trace.js';
 import { appendLineDurable, SpaceReserve, writeFileAtomic } from '../common/fsutil.js';
 import type { TrustedKey } from '../plan/envelope.js';
-import { diffFingerprints, resourceFingerprints } from '../plan/fingerprint.js';
+import { diffFingerprints, mountKey, resourceFingerprints } from '../plan/fingerprint.js';
 import {
   FIREWALL_RECORD,
   HOST_FILES_RECORD,
+  MOUNTS_RECORD,
+  fstabLine,
+  fstabWithBlock,
   normalizeMode,
   SCHEDULE_RECORD,
   VOLUMES_RECORD,
   type FirewallRecord,
   type HostFilesRecord,
+  type MountsRecord,
   type ScheduleRecord,
   type VolumesRecord,
 } from '../plan/host-state.js';
-import type { ContainerSpec, HealthSpec, ObservedState, PlanPayload, PlanStep } from '../plan/types.js';
-import type { Engine, NetworkRecord } from './engine.js';
+import type { ContainerSpec, HealthSpec, MountSpec, ObservedState, PlanPayload, PlanStep } from '../plan/types.js';
+import { StepError, type Engine, type NetworkRecord } from './engine.js';
 import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked, rotateJournalIfLarge, type JournalRecord } from './journal.js';
 import { fenceEngine } from './fenced-engine.js';
 import { acquireApplyLock, LockLostError, type ApplyLock } from './lock.js';
@@ -269,6 +273,44 @@ async function firewallPreflight(engine: Engine, payload: PlanPayload): Promise<
   return checked;
 }
 
+/**
+ * Refused by the mount pre-flight: a `mount.apply` step cannot be carried out as planned
+ * (the device is missing, mounted elsewhere, holds another filesystem without format: true,
+ * the target is not empty, …). Checked after the lock and before the snapshot: nothing has changed.
+ */
+export class MountPreflightError extends PlanRefusedError {
+  override name = 'MountPreflightError';
+  constructor(
+    readonly step: string,
+    message: string,
+    hint: string,
+  ) {
+    super('mount-preflight', `step ${step} (mount.apply): ${message}`, hint);
+  }
+}
+
+/**
+ * The mount pre-flight: every `mount.apply` step is checked against the device as it is now
+ * (drivers/mounts.ts `check`; nothing changes). A step that would format is refused unless
+ * the plan marked it destructive (so V9 asked for an explicit confirmation).
+ */
+async function mountPreflight(engine: Engine, payload: PlanPayload): Promise<void> {
+  for (const step of payload.steps) {
+    if (step.op !== 'mount.apply') continue;
+    if (!engine.mountCheck) throw new MountPreflightError(step.id, 'this engine cannot mount devices', 'apply mounts with the Docker or containerd engine of this host');
+    let c;
+    try {
+      c = await engine.mountCheck(step.params.mount, step.params.previous);
+    } catch (e) {
+      const hint = (e as { hint?: unknown }).hint;
+      throw new MountPreflightError(step.id, errText(e), typeof hint === 'string' ? hint : 'fix the mount in storage.yaml, then plan and apply again');
+    }
+    if (c.action === 'format' && step.risk !== 'destructive') {
+      throw new MountPreflightError(step.id, `${c.device} holds ${c.found}, so it would be formatted, but the step is not marked destructive`, 'plan again: a step that formats is destructive and needs explicit approval');
+    }
+  }
+}
+
 export interface NeedsAttention {
   planId: string;
   since: string;
@@ -432,6 +474,13 @@ function successMessage(step: PlanStep, detail: Record<string, unknown>, specs: 
     }
     case 'schedule.apply':
       return `Scheduled jobs updated (${step.params.jobs.length})`;
+    case 'mount.apply': {
+      const m = step.params.mount;
+      const how = detail.formatted ? `formatted as ${m.type} (it held ${String(detail.found)}) and mounted` : detail.action === 'mounted' ? 'already mounted' : detail.action === 'remount' ? 'remounted' : 'mounted';
+      return `${String(detail.device ?? m.source)} ${how} at ${m.target}; fstab updated`;
+    }
+    case 'mount.remove':
+      return `Unmounted ${step.params.mount.target}; fstab line removed`;
     default:
       return (step as PlanStep).description;
   }
@@ -450,6 +499,8 @@ interface Ctx {
   firewallChecked: ReadonlySet<string>;
   /** The last queued update of each data-dir record (updateRecord: one at a time per record). */
   recordUpdates: Map<string, Promise<void>>;
+  /** Appends to the audit log (a device about to be formatted). */
+  audit?: (event: string, details: Record<string, unknown>) => Promise<void>;
 }
 
 /**
@@ -587,11 +638,93 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
       await engine.writeRecord(SCHEDULE_RECORD, step.params.jobs.length ? JSON.stringify(record, null, 2) + '\n' : null);
       return { jobs: step.params.jobs.length };
     }
+    case 'mount.apply': {
+      if (!engine.mountDevice) throw new StepError('this engine cannot mount devices', 'apply mounts with the Docker or containerd engine of this host');
+      const { mount, previous } = step.params;
+      const r = await engine.mountDevice(mount, {
+        ...(previous ? { previous } : {}),
+        onFormat: async (device, found) => {
+          // Never without the destructive mark (V9 confirmed it); recorded before mkfs runs.
+          if (step.risk !== 'destructive') throw new StepError(`${device} holds ${found} and would be formatted, but step ${step.id} is not destructive`, 'plan again');
+          await ctx.audit?.('storage.formatted', { device, source: mount.source, target: mount.target, type: mount.type, found, step: step.id });
+        },
+      });
+      await updateRecord(ctx, MOUNTS_RECORD, (text) => {
+        const reg = parseMounts(text);
+        if (previous) delete reg[previous.target];
+        reg[mount.target] = mount;
+        return formatMounts(reg);
+      });
+      await syncFstab(ctx);
+      return { action: r.action, device: r.device, found: r.found, formatted: r.formatted };
+    }
+    case 'mount.remove': {
+      if (!engine.unmountTarget) throw new StepError('this engine cannot unmount devices', 'apply mounts with the Docker or containerd engine of this host');
+      const { mount } = step.params;
+      const was = await engine.unmountTarget(mount.target);
+      await updateRecord(ctx, MOUNTS_RECORD, (text) => {
+        const reg = parseMounts(text);
+        delete reg[mount.target];
+        return Object.keys(reg).length ? formatMounts(reg) : null;
+      });
+      await syncFstab(ctx);
+      return { unmounted: was };
+    }
     default: {
       const never: never = step;
       throw new Error(`unknown op ${(never as PlanStep).op}`);
     }
   }
+}
+
+/** The mounts record (plan/host-state.ts): `{mounts: {target: MountSpec}}`. */
+function parseMounts(text: string | null): Record<string, MountSpec> {
+  if (!text) return {};
+  try {
+    return (JSON.parse(text) as Partial<MountsRecord>).mounts ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function formatMounts(reg: Record<string, MountSpec>): string {
+  return JSON.stringify(JSON.parse(canonicalJson({ mounts: reg })), null, 2) + '\n';
+}
+
+/** Claude.OS's block of CLAUDE_ROOT/etc/fstab, made from the mounts record (after it was updated). */
+async function syncFstab(ctx: Pick<Ctx, 'engine' | 'recordUpdates'>): Promise<void> {
+  const { engine } = ctx;
+  if (!engine.readFstab || !engine.writeFstab) return;
+  await (ctx.recordUpdates.get(MOUNTS_RECORD) ?? Promise.resolve());
+  const mounts = Object.values(parseMounts(await engine.readRecord(MOUNTS_RECORD))).sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  const before = await engine.readFstab();
+  const next = fstabWithBlock(before, mounts.map(fstabLine));
+  if (next !== before) await engine.writeFstab(next);
+}
+
+/** Puts a mount target back as the snapshot has it: what was mounted there (the plan's own specs say how). */
+async function restoreMount(engine: Engine, snap: Snapshot, target: string, specs: readonly MountSpec[]): Promise<void> {
+  if (!engine.mountedAt || !engine.unmountTarget || !engine.mountDevice) return;
+  const was = snap.mounted?.[target] ?? null;
+  const now = await engine.mountedAt(target);
+  if (now && (!was || now.majmin !== was.majmin)) await engine.unmountTarget(target);
+  if (was && (!now || now.majmin !== was.majmin)) {
+    const spec = specs.find((m) => m.target === target && m.type === was.fstype);
+    if (!spec) throw new Error(`mount ${target}: ${was.source} (${was.fstype}) was mounted there before; mount it again by hand`);
+    await engine.mountDevice({ ...spec, format: false }, {});
+  }
+}
+
+async function restoreFstab(engine: Engine, snap: Snapshot): Promise<void> {
+  if (snap.fstab !== undefined && engine.writeFstab && engine.readFstab && (await engine.readFstab()) !== snap.fstab) await engine.writeFstab(snap.fstab);
+  await engine.writeRecord(MOUNTS_RECORD, snap.records[MOUNTS_RECORD] ?? null);
+}
+
+/** The mount specs a mount step knows: what it mounts and what it replaces or removes. */
+function mountSpecsOf(step: PlanStep): MountSpec[] {
+  if (step.op === 'mount.apply') return step.params.previous ? [step.params.previous, step.params.mount] : [step.params.mount];
+  if (step.op === 'mount.remove') return [step.params.mount];
+  return [];
 }
 
 // ── rollback: put targets back as the snapshot has them ───────────────────────────────
@@ -690,6 +823,14 @@ async function undoStep(engine: Engine, snap: Snapshot, step: PlanStep, restarte
     case 'schedule.apply':
       await engine.writeRecord(SCHEDULE_RECORD, snap.records[SCHEDULE_RECORD] ?? null);
       return;
+    case 'mount.apply':
+    case 'mount.remove': {
+      // A format is not undone (the old data is gone); the mount, the fstab and the record are.
+      const specs = mountSpecsOf(step);
+      for (const t of [...new Set(specs.map((m) => m.target))]) await restoreMount(engine, snap, t, specs);
+      await restoreFstab(engine, snap);
+      return;
+    }
     default:
       return;
   }
@@ -810,6 +951,10 @@ export function touchedKeys(payload: PlanPayload): Set<string> {
       case 'schedule.apply':
         keys.add('schedule/jobs');
         break;
+      case 'mount.apply':
+      case 'mount.remove':
+        for (const m of mountSpecsOf(s)) keys.add(mountKey(m.target));
+        break;
       default:
         break;
     }
@@ -843,6 +988,9 @@ export async function restoreSnapshot(engine: Engine, payload: PlanPayload, snap
   await attempt('volumes', () => restoreVolumes(engine, snap, Object.keys(snap.volumeDirs).sort()));
   if (snap.hostFiles) await attempt('host files', () => engine.writeHostFiles(snap.hostFiles!));
   if (snap.firewall !== null) await attempt('firewall', () => engine.firewallRestore(snap.firewall!));
+  const mountSpecs = payload.steps.flatMap(mountSpecsOf);
+  for (const t of Object.keys(snap.mounted ?? {}).sort()) await attempt(`mount ${t}`, () => restoreMount(engine, snap, t, mountSpecs));
+  if (snap.fstab !== undefined) await attempt('fstab', () => restoreFstab(engine, snap));
   for (const [name, text] of Object.entries(snap.records)) await attempt(`record ${name}`, () => engine.writeRecord(name, text));
   return problems;
 }
@@ -974,6 +1122,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
         await checkStateRepo(opts.stateDir);
       }
       firewallChecked = await firewallPreflight(opts.engine, payload);
+      await mountPreflight(opts.engine, payload);
       // Every security.yaml change is confirmed (V9), also one that makes no security step.
       const extra: PlanStep[] = [];
       if (opts.stateDir) {
@@ -1110,7 +1259,16 @@ async function executeSteps(
   const { engine } = opts;
   onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
 
-  const ctx: Ctx = { engine, dataDir: opts.dataDir, payload, specs: specsOf(payload), secretValues: [], firewallChecked, recordUpdates: new Map() };
+  const ctx: Ctx = {
+    engine,
+    dataDir: opts.dataDir,
+    payload,
+    specs: specsOf(payload),
+    secretValues: [],
+    firewallChecked,
+    recordUpdates: new Map(),
+    audit: (event, details) => audit(opts, event, payload.id, details),
+  };
   const healthWarnings: string[] = [];
   const results = new Map<string, StepResult>(
     payload.steps.map((s) => [s.id, { id: s.id, op: s.op, target: s.target, description: s.description, status: 'not-started', durationMs: 0, message: '' }]),

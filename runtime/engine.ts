@@ -9,7 +9,7 @@
  * method is idempotent where the comment says so, because recovery may repeat a call that
  * a crashed process already made.
  */
-import type { ContainerSpec, HealthSpec, NetworkSpec, ObservedState, VolumeSpec } from '../plan/types.js';
+import type { ContainerSpec, HealthSpec, MountSpec, NetworkSpec, ObservedState, VolumeSpec } from '../plan/types.js';
 
 /** A container as the snapshot keeps it: enough to recreate it exactly. */
 export interface ContainerRecord {
@@ -53,6 +53,15 @@ export interface HostFile {
   /** base64 of the content, or null when the file does not exist. */
   content: string | null;
   mode: string;
+}
+
+/** What mounting a storage.yaml mount would do now (drivers/mounts.ts `MountDriver.check`). */
+export interface MountCheck {
+  /** `mounted`: already mounted as declared; `remount`: the same device, new options; `mount`; `format`: mkfs first (allowed by format: true). */
+  action: 'mounted' | 'remount' | 'mount' | 'format';
+  device: string;
+  /** What the device holds now ("ext4", "xfs", "a gpt partition table", "no filesystem"). */
+  found: string;
 }
 
 export interface Engine {
@@ -139,6 +148,20 @@ export interface Engine {
    */
   firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean; adminProbe?: { address: string; ports: number[] } }): Promise<string | null>;
   firewallRestore(ruleset: string): Promise<void>;
+
+  // ── storage mounts (drivers/mounts.ts; optional: an engine without them refuses mount steps) ──
+  /** What mounting `m` would do now, or a MountRefusedError naming what is in the way. Changes nothing. */
+  mountCheck?(m: MountSpec, previous?: MountSpec): Promise<MountCheck>;
+  /** Checks again, formats only when the check says so (telling `onFormat` first), mounts under CLAUDE_ROOT. */
+  mountDevice?(m: MountSpec, opts: { previous?: MountSpec; onFormat?: (device: string, found: string) => Promise<void> | void }): Promise<MountCheck & { formatted: boolean }>;
+  /** Unmounts what is mounted at the logical target; false when nothing was. */
+  unmountTarget?(target: string): Promise<boolean>;
+  /** What is mounted at the logical target now (null: nothing). */
+  mountedAt?(target: string): Promise<{ source: string; fstype: string; majmin: string } | null>;
+  /** CLAUDE_ROOT/etc/fstab (null: absent). */
+  readFstab?(): Promise<string | null>;
+  /** Writes CLAUDE_ROOT/etc/fstab atomically, or removes it (null). */
+  writeFstab?(text: string | null): Promise<void>;
 }
 
 /** A failure that names what went wrong and how to fix it; apply reports `hint`. */

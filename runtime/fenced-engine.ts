@@ -34,6 +34,9 @@ export const MUTATING_METHODS = [
   'writeHostFiles',
   'firewallApply',
   'firewallRestore',
+  'mountDevice',
+  'unmountTarget',
+  'writeFstab',
 ] as const satisfies readonly (keyof Engine)[];
 
 const MUTATING = new Set<string>(MUTATING_METHODS);

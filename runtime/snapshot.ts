@@ -17,14 +17,14 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
 import { resourceFingerprints } from '../plan/fingerprint.js';
-import { FIREWALL_RECORD, HOST_FILES_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD } from '../plan/host-state.js';
+import { FIREWALL_RECORD, HOST_FILES_RECORD, MOUNTS_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD } from '../plan/host-state.js';
 import type { ObservedState, PlanPayload } from '../plan/types.js';
 import type { ContainerRecord, Engine, HostFile, NetworkRecord, VolumeDirState } from './engine.js';
 
 export const SNAPSHOT_DIR = 'snapshots';
 
 /** The data-dir records a snapshot keeps and a rollback writes back. */
-export const RECORDS = [FIREWALL_RECORD, HOST_FILES_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD] as const;
+export const RECORDS = [FIREWALL_RECORD, HOST_FILES_RECORD, MOUNTS_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD] as const;
 
 export interface Snapshot {
   version: 1;
@@ -42,6 +42,10 @@ export interface Snapshot {
   hostFiles: HostFile[] | null;
   /** The nft text that restores the table; only when the plan has firewall steps. */
   firewall: string | null;
+  /** Only when the plan has mount steps: CLAUDE_ROOT/etc/fstab as it was (null: absent). */
+  fstab?: string | null;
+  /** Only when the plan has mount steps: what was mounted at each logical target they name (null: nothing). */
+  mounted?: Record<string, { source: string; fstype: string; majmin: string } | null>;
 }
 
 /** Container names a plan's steps refer to. */
@@ -82,6 +86,19 @@ export function volumePathsOf(payload: PlanPayload): string[] {
   return [...paths].sort();
 }
 
+/** The logical targets a plan's mount steps name. */
+export function mountTargetsOf(payload: PlanPayload): string[] {
+  const out = new Set<string>();
+  for (const s of payload.steps) {
+    if (s.op === 'mount.apply') {
+      out.add(s.params.mount.target);
+      if (s.params.previous) out.add(s.params.previous.target);
+    }
+    if (s.op === 'mount.remove') out.add(s.params.mount.target);
+  }
+  return [...out].sort();
+}
+
 export function hostPathsOf(payload: PlanPayload): string[] {
   const paths = new Set<string>();
   for (const s of payload.steps) {
@@ -110,6 +127,13 @@ export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: ()
   for (const p of volumePathsOf(payload)) volumeDirs[p] = await engine.volumeDir(p);
   const hasOp = (op: string) => payload.steps.some((s) => s.op === op);
   const hostPaths = hostPathsOf(payload);
+  const targets = mountTargetsOf(payload);
+  const mountState: Pick<Snapshot, 'fstab' | 'mounted'> = {};
+  if (targets.length && engine.mountedAt && engine.readFstab) {
+    mountState.fstab = await engine.readFstab();
+    mountState.mounted = {};
+    for (const t of targets) mountState.mounted[t] = await engine.mountedAt(t);
+  }
   return {
     version: 1,
     planId: payload.id,
@@ -121,6 +145,7 @@ export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: ()
     records: Object.fromEntries(await Promise.all(RECORDS.map(async (r) => [r, await engine.readRecord(r)] as const))),
     hostFiles: hostPaths.length ? await engine.readHostFiles(hostPaths) : null,
     firewall: hasOp('firewall.apply') || hasOp('firewall.remove') ? await engine.firewallSnapshot() : null,
+    ...mountState,
   };
 }
 

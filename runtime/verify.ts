@@ -266,6 +266,13 @@ export function checkHostPaths(steps: readonly PlanStep[]): string[] {
       case 'volume.create':
         check(`${at}/path`, s.params.path);
         break;
+      case 'mount.apply':
+        check(`${at}/mount/target`, s.params.mount.target);
+        if (s.params.previous) check(`${at}/previous/target`, s.params.previous.target);
+        break;
+      case 'mount.remove':
+        check(`${at}/mount/target`, s.params.mount.target);
+        break;
       case 'volume.remove':
         check(`${at}/volume/path`, s.params.volume.path);
         break;

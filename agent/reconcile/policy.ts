@@ -64,6 +64,7 @@ export type Decision =
  *   volume.create → storage.create         volume.remove → storage.delete
  *   host.apply → host.files, or security.users when it changes users/SSH/sudo (risk security)
  *   schedule.apply → schedule.update
+ *   mount.apply → storage.mount, or storage.format when it may format (risk destructive); mount.remove → storage.unmount
  *
  * A plan that only stops and starts existing containers (no create, replace or remove) is
  * also in `service.restart`.
@@ -97,6 +98,10 @@ export function categoryOf(step: Pick<PlanStep, 'op' | 'risk'>): string {
       return step.risk === 'security' ? 'security.users' : 'host.files';
     case 'schedule.apply':
       return 'schedule.update';
+    case 'mount.apply':
+      return step.risk === 'destructive' ? 'storage.format' : 'storage.mount';
+    case 'mount.remove':
+      return 'storage.unmount';
     default:
       return `other.${String(step.op).replace(/[^a-z]/g, '_')}`;
   }

@@ -72,6 +72,14 @@ describe('claude plan / show / verify / sign / keys (real dockerd, temp dirs)', 
     const list = await claude(['keys', 'list']);
     expect(list.out).toMatch(/host .*host-/);
     expect(list.out).toMatch(/admin +alice/);
+
+    // without --out the plan goes to ./plan.json, and that is said: on stdout in the text
+    // mode, on stderr with --json (stdout is the payload) (issue 11, defect 14)
+    const text = await claude(['plan']);
+    expect(text.out).toContain(`Saved the plan to ${join(dir, 'plan.json')}`);
+    const json = await claude(['plan', '--json']);
+    expect(JSON.parse(json.out).steps.length).toBeGreaterThan(0);
+    expect(json.err).toContain(`claude plan: saved the signed plan to ${join(dir, 'plan.json')}`);
   }, 60_000);
 
   it('over SSH, a firewall that drops the connection is refused; --i-know-what-i-am-doing plans it with a warning that `claude show` repeats', async () => {

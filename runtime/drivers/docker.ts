@@ -12,12 +12,13 @@
  */
 import type Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
-import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
-import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type MountSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
+import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type MountCheck, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
 import { waitReady } from '../health.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, SECRET_REF } from '../secrets.js';
 import { dockerApiFor, followPull, type DockerApi } from './engine-api.js';
 import { HostFs } from './hostfs.js';
+import { MountDriver } from './mounts.js';
 
 export interface FirewallBackend {
   snapshot(): Promise<string>;
@@ -444,6 +445,31 @@ export class DockerEngine implements Engine {
   }
   firewallRestore(ruleset: string): Promise<void> {
     return this.fw().restore(ruleset);
+  }
+
+  // ── storage mounts (drivers/mounts.ts) ──
+  private mountDriver: MountDriver | undefined;
+  private mountsDrv(): MountDriver {
+    return (this.mountDriver ??= new MountDriver({ root: this.opts.root }));
+  }
+  mountCheck(m: MountSpec, previous?: MountSpec): Promise<MountCheck> {
+    return this.mountsDrv().check(m, previous);
+  }
+  mountDevice(m: MountSpec, opts: { previous?: MountSpec; onFormat?: (device: string, found: string) => Promise<void> | void }): Promise<MountCheck & { formatted: boolean }> {
+    return this.mountsDrv().mount(m, opts);
+  }
+  unmountTarget(target: string): Promise<boolean> {
+    return this.mountsDrv().unmount(target);
+  }
+  async mountedAt(target: string): Promise<{ source: string; fstype: string; majmin: string } | null> {
+    const e = this.mountsDrv().at(target);
+    return e ? { source: e.source, fstype: e.fstype, majmin: e.majmin } : null;
+  }
+  async readFstab(): Promise<string | null> {
+    return this.mountsDrv().readFstab();
+  }
+  async writeFstab(text: string | null): Promise<void> {
+    this.mountsDrv().writeFstab(text);
   }
 }
 

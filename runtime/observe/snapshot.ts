@@ -13,27 +13,32 @@
  * Everything is sorted so that the same system gives the same snapshot.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { DockerApi } from '../drivers/engine-api.js';
 import { underRoot } from '../../common/paths.js';
 import {
   FIREWALL_RECORD,
   HOST_FILES_RECORD,
+  MOUNTS_RECORD,
   SCHEDULE_RECORD,
   VOLUMES_RECORD,
   firewallObservedHash,
+  fstabBlockLines,
+  fstabLine,
   hostFileDigest,
   hostFilesHash,
   normalizeMode,
   scheduleHash,
   type FirewallRecord,
   type HostFilesRecord,
+  type MountsRecord,
   type ScheduleRecord,
   type VolumesRecord,
 } from '../../plan/host-state.js';
 import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SERVICE, managedBy } from '../../plan/types.js';
-import type { ObservedContainer, ObservedNetwork, ObservedState, ObservedVolume } from '../../plan/types.js';
+import type { ObservedContainer, ObservedMount, ObservedNetwork, ObservedState, ObservedVolume } from '../../plan/types.js';
+import { mountedAt, readMountTable } from '../drivers/mounts.js';
 
 export interface ObserveOptions {
   docker: Pick<DockerApi, 'listContainers' | 'listNetworks' | 'listImages'>;
@@ -78,6 +83,7 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
     hostFilesHash: hostFilesHash(hostFiles),
     hostFiles,
     scheduleHash: schedule ? scheduleHash(schedule.jobs ?? []) : null,
+    ...observeMounts(opts.dataDir, opts.root),
   };
 }
 
@@ -86,7 +92,7 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
  * schedule, from the records in the data dir and the files under CLAUDE_ROOT. The containerd
  * driver's observer (drivers/containerd/engine.ts) adds its containers, networks and images.
  */
-export async function observeHostSide(opts: Pick<ObserveOptions, 'dataDir' | 'root' | 'nft'>): Promise<Pick<ObservedState, 'volumes' | 'firewall' | 'hostFilesHash' | 'hostFiles' | 'scheduleHash'>> {
+export async function observeHostSide(opts: Pick<ObserveOptions, 'dataDir' | 'root' | 'nft'>): Promise<Pick<ObservedState, 'volumes' | 'firewall' | 'hostFilesHash' | 'hostFiles' | 'scheduleHash' | 'mounts'>> {
   const fwLive = opts.nft ? (await opts.nft.observe()).hash : null;
   const fwRecord = readRecord<FirewallRecord>(opts.dataDir, FIREWALL_RECORD);
   const hostFiles = observeHostFiles(opts.dataDir, opts.root);
@@ -97,6 +103,7 @@ export async function observeHostSide(opts: Pick<ObserveOptions, 'dataDir' | 'ro
     hostFilesHash: hostFilesHash(hostFiles),
     hostFiles,
     scheduleHash: schedule ? scheduleHash(schedule.jobs ?? []) : null,
+    ...observeMounts(opts.dataDir, opts.root),
   };
 }
 
@@ -204,4 +211,26 @@ function sortRecord(o: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of Object.keys(o).sort()) out[k] = o[k]!;
   return out;
+}
+
+/**
+ * The mounts Claude.OS recorded (mounts.json), each with whether it is mounted at
+ * CLAUDE_ROOT + target with its type (/proc/self/mountinfo: no process runs) and whether
+ * Claude.OS's block of CLAUDE_ROOT/etc/fstab still holds its line. `{}` when none are
+ * recorded, so a host without mounts observes exactly as before.
+ */
+export function observeMounts(dataDir: string, root: string, mountinfo?: string): { mounts?: ObservedMount[] } {
+  const record = readRecord<MountsRecord>(dataDir, MOUNTS_RECORD);
+  const list = Object.values(record?.mounts ?? {});
+  if (list.length === 0) return {};
+  const table = readMountTable(mountinfo);
+  const fstabFile = underRoot(root, '/etc/fstab');
+  const lines = new Set(fstabBlockLines(existsSync(fstabFile) ? readFileSync(fstabFile, 'utf8') : null));
+  const mounts = list
+    .map((m): ObservedMount => {
+      const e = mountedAt(table, resolve(underRoot(root, m.target)));
+      return { target: m.target, source: m.source, type: m.type, options: [...m.options], ...(m.format ? { format: true } : {}), mounted: !!e && e.fstype === m.type, fstab: lines.has(fstabLine(m)) };
+    })
+    .sort((a, b) => cmp(a.target, b.target));
+  return { mounts };
 }

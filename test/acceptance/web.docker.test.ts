@@ -177,6 +177,11 @@ describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
     expect(out).toMatch(/nonexistent:latest/);
     expect(out).toMatch(/roll(ed)? ?back/i);
     expect(out).not.toContain('docs/images.md');
+    // the pull error is said where the step fails and once in the summary, not a third time
+    // on the rollback line; an image that never arrived is not "undone"
+    expect(out).toContain('↺ Rolling back what this plan did so far');
+    expect(out.split('pulling it failed').length - 1).toBe(2);
+    expect(out).not.toMatch(/Undid: Ensure image nonexistent/);
     expect(await t.exitCode()).toBe(1);
     expect(w.docker('ps', '-a', '--format', '{{.Names}}').split('\n')).not.toContain('broken');
     expect(w.http(80)).toBe('200');

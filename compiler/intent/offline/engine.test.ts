@@ -635,3 +635,51 @@ describe('offline engine: gaps left by held-out 3 (round 4)', () => {
     expect(r.explanation).not.toMatch(/not one of the local images/);
   });
 });
+
+describe('offline engine: held-out 4 classes (typos, contrast, purpose, users, schedule fragments, open-everything)', () => {
+  it('typos in product and verb words are read as the word, and the reply says so; English words and names are left alone', () => {
+    const r = ask('instal grafanna');
+    expect(svc(r, 'grafana')).toBeDefined();
+    expect(r.explanation).toMatch(/Read "instal" as "install", "grafanna" as "grafana"/);
+    const restarted = ask('can you reboot the redis contaner', ask('I need nginx and redis').merged);
+    expect(svc(restarted, 'redis').labels['restarted-at']).toBeDefined();
+    // "remote" is an English word (wink's lexicon), not a typo of "remove".
+    expect(ask('add user remote').data.security.spec.users).toEqual([expect.objectContaining({ name: 'remote' })]);
+    // A service named like a typo of a product stays itself.
+    const mine = ask('run ghcr.io/acme/ngnix:1 as ngnix on port 8090').merged;
+    expect(svc(ask('restart ngnix', mine), 'ngnix').labels['restarted-at']).toBeDefined();
+  });
+  it('a product set against another ("instead of", "not", "rather than") is not added', () => {
+    const r = ask("I'd prefer mariadb instead of postgres");
+    expect(svc(r, 'mariadb')).toBeDefined();
+    expect(svc(r, 'postgres')).toBeUndefined();
+    const m = ask('add mongodb, not redis');
+    expect(svc(m, 'mongodb')).toBeDefined();
+    expect(svc(m, 'redis')).toBeUndefined();
+  });
+  it('a purpose after "so …" is context, not a request', () => {
+    const r = ask('set up gitea so the team can host code');
+    expect(svc(r, 'gitea')).toBeDefined();
+    expect(r.questions.join(' ')).not.toMatch(/Not done|Which service/);
+  });
+  it('users: "a ci user, no sudo"; "X doesn\'t need sudo"; "daves login"', () => {
+    const ci = ask('make a ci user, no sudo');
+    expect(ci.data.security.spec.users).toEqual([expect.objectContaining({ name: 'ci' })]);
+    expect(ci.data.security.spec.users[0].sudo).toBeUndefined();
+    expect(ci.questions.join(' ')).not.toMatch(/Not done/);
+    const dave = ask('add user dave with sudo').merged;
+    expect(ask("dave doesn't need sudo", dave).data.security.spec.users[0].sudo).toBe(false);
+    expect(ask('delete daves login', dave).data.security.spec.users ?? []).toEqual([]);
+  });
+  it('a time in a clause of its own belongs to the schedule before it', () => {
+    const before = ask('I need a PostgreSQL database').merged;
+    expect(vol(ask('back up postgres daily, at 2am', before), 'postgres-data').backup.schedule).toBe('0 2 * * *');
+  });
+  for (const msg of ['let anything through from anywhere', 'expose all ports to the internet', 'disbale the firewal', 'allow every port from 0.0.0.0/0', 'open all the ports pls']) {
+    it(`refuses: ${msg}`, () => {
+      const r = ask(msg);
+      expect(r.refused, msg).toBeDefined();
+      expect(r.files).toEqual({});
+    });
+  }
+});

@@ -38,7 +38,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { Workspace, WorkspaceError } from './workspace.js';
-import { read } from './language.js';
+import { correctSpelling, read } from './language.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -84,7 +84,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -236,7 +236,9 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   if (danger) return { ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } };
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   const reading = read(said);
-  const message = reading.text;
+  // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
+  const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), knownNames(original.files));
+  const message = spelled.text;
   const danger2 = detectDanger(message);
   if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
   const input: EngineInput = { ...original, message };
@@ -260,17 +262,20 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     clauseBlocked: false,
   };
 
+  const readAs = spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [];
+
   try {
     if (answerQuestion(run, message)) {
-      return { ...base, files: {}, explanation: run.notes.join('\n') };
+      return { ...base, files: {}, explanation: [...run.notes, ...readAs].join('\n') };
     }
     // A clause joins the one before when it is only a list item: no verb, no topic, but a
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
     // alone, so text nothing understands is reported instead of swallowed.
     const continues = (c: string) =>
       detectVerb(c) === undefined &&
-      ((!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()));
-    const clauses = splitClauses(message, (c) => !continues(c));
+      (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()));
+    const clauses = splitClauses(message, (c) => !continues(c)).map(withoutPurpose);
     let inherited: Verb | undefined;
     for (const clause of clauses) {
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
@@ -327,11 +332,42 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));
   }
   if (run.notes.length > 0) parts.push(...run.notes);
+  parts.push(...readAs);
   const proposal: Proposal = { ...base, files, explanation: parts.join('\n') };
   if (run.generated.length > 0) proposal.generatedSecrets = run.generated;
   if (run.warnings.length > 0) proposal.warnings = run.warnings;
   if (run.questions.length > 0) proposal.questions = run.questions;
   return proposal;
+}
+
+/** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
+const SCHEDULE_FRAGMENT =
+  /^(?:(?:on|at|every|each|around|about)\s+)*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
+
+/**
+ * "set up uptime kuma so i know when stuff goes down": the purpose after "so (that) I…",
+ * "because…" or "in case…" is context, not a request; only the part before it is read.
+ */
+function withoutPurpose(clause: string): string {
+  const m = /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?|because\s+|in\s+case\s+)(?:i|we|you|they|people|users|everyone|the\s+team|it|my|our|stuff|things)\b.*$/i.exec(clause);
+  if (!m || detectVerb(m[1]!) === undefined) return clause;
+  return m[1]!;
+}
+
+/** Words the spelling step corrects towards (besides the products): the verbs and nouns of requests. */
+const WORDS =
+  'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website';
+let productsCache: string[] | undefined;
+function products(): string[] {
+  productsCache ??= [...new Set(['postgres', 'postgresql', 'mysql', 'mongo', 'kuma', ...templateInfos().map((t) => t.name), ...KNOWN_IMAGES.map((k) => k.name)])].filter((p) => p !== 'webapp');
+  return productsCache;
+}
+
+/** Names in the state files (services, users, jobs, volumes, networks): never "corrected". */
+function knownNames(files: StateFiles): string[] {
+  const names: string[] = [];
+  for (const text of Object.values(files)) for (const m of String(text ?? '').matchAll(/\bname:\s*['"]?([A-Za-z0-9_.-]+)/g)) names.push(m[1]!);
+  return names;
 }
 
 /** The state files whose text the request has changed so far (a file rewritten to the same text is no change), as one comparable string. */
@@ -586,7 +622,8 @@ function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): bo
   if (findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
   let did = false;
   for (const k of KNOWN_IMAGES) {
-    if (!k.re.test(clause)) continue;
+    const km = k.re.exec(clause);
+    if (!km || contrasted(clause, km.index)) continue;
     const existing = services(run).find((s) => s.name === k.name || repoOf(s.image) === repoOf(k.image));
     if (existing) {
       mentionFocus(run, existing.name);
@@ -634,8 +671,13 @@ function clashes(run: Run, clause: string, name: string): boolean {
   return false;
 }
 
+/** The word at `index` is set against the rest ("caddy rather than nginx", "instead of nginx", "not redis"). */
+function contrasted(clause: string, index: number): boolean {
+  return /\b(?:than|instead\s+of|not|no|without|except|but\s+not|other\s+than|in\s+place\s+of|skip)\s+(?:a\s+|an\s+|the\s+|any\s+)?$/i.test(clause.slice(0, index));
+}
+
 function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
-  const mentions = findServiceMentions(clause).filter(
+  const mentions = findServiceMentions(clause).filter((m) => !(verb === 'add' || verb === undefined) || !contrasted(clause, m.index)).filter(
     // "caching with memcached": the generic word is the known image's role, not redis.
     (m) => !(m.generic && KNOWN_IMAGES.some((k) => k.re.test(clause) && loadTemplate(m.template).role === k.role)),
   );
@@ -2089,7 +2131,10 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   // "revoke sudo from carol", "add her to the docker group".
   const groupM = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
-  const revoke = /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b/.test(t);
+  const revoke =
+    /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
+  // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
+  const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
   const pronoun = /\b(her|him|them|his|their|that user|the user)\b/.test(t);
   const historyUser = () => {
     for (let i = run.input.history.length - 1; i >= 0; i--) {
@@ -2104,6 +2149,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     const named =
       /\b(?:put|add|move|place|make|give|grant|revoke\s+sudo\s+from|remove\s+sudo\s+from|take\s+sudo\s+away\s+from|from|user)\s+(?:user\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t)?.[1];
     let name = named && !['the', 'a', 'an', 'her', 'him', 'them', 'user', 'sudo', 'to', 'in'].includes(named) ? named : undefined;
+    if (knownRef && (!name || !known.includes(name))) name = knownRef;
     if (!name) {
       const userWord = /\b(?:user|account)\s+(?:called\s+|named\s+)?([a-z_][a-z0-9_-]{0,31})/.exec(t)?.[1];
       name = userWord ?? (pronoun ? run.lastUser ?? historyUser() : undefined);
@@ -2149,6 +2195,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
   const userWord = /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!for\b|called\b|named\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
+    aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
@@ -2158,6 +2205,10 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       .map((u) => u.name)
       .find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`).test(said));
     if (pronounUser) run.consumed.push(pronounUser);
+  }
+  if (!key && !userWord && !pronounUser && knownRef && /\b(accounts?|users?|logins?)\b/.test(t)) {
+    pronounUser = knownRef;
+    run.consumed.push(knownRef);
   }
   if (!key && !userWord && !pronounUser) return false;
   if (!userWord && !pronounUser && !/\busers?\b|\baccounts?\b/.test(t)) {
@@ -2207,6 +2258,16 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     if (!keyText && !sudo) run.notes.push(`User ${name} already exists.`);
   }
   return true;
+}
+
+/** "create a deploy user", "add a new backup account": the word before "user" is its name. */
+function aKindOfUser(t: string): RegExpExecArray | undefined {
+  const m = /\b(?:add|create|make|set up|need|want)\s+(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named|for)\b)/.exec(t);
+  if (!m) return undefined;
+  const n = m[1]!;
+  if (/^(new|linux|unix|system|local|admin|sudo|regular|normal|standard|separate|second|another|shell|ssh|database|db|service|root|guest|read-only|readonly|test)$/.test(n)) return undefined;
+  if (findServiceMentions(n).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(n))) return undefined;
+  return m;
 }
 
 /**

@@ -5,6 +5,9 @@
  *   wink-nlp + wink-eng-lite-web-model   tokens, lemmas, negation, number entities
  *                                        ("two gigs", "sixty four megabytes", "fourteen days")
  *   chrono-node                          times of day ("at 4:15", "6am", "noon", "1:30")
+ *   damerau-levenshtein                  typos in the words the engine knows ("ngnix",
+ *                                        "restrat", "postgress"): one edit, a swap of two
+ *                                        letters counting as one
  *
  * Both ship their data inside the npm package: nothing is downloaded at run time. The
  * model is loaded once, on first use (about 0.3 s cold on a quiet machine), so commands
@@ -17,16 +20,21 @@
 import { createRequire } from 'node:module';
 import type { WinkMethods } from 'wink-nlp';
 import * as chrono from 'chrono-node';
+import damerauLevenshtein from 'damerau-levenshtein';
 
 const require = createRequire(import.meta.url);
 
 let nlp: WinkMethods | undefined;
+let lexiconSize: number | undefined;
 
 function wink(): WinkMethods {
   if (!nlp) {
     const winkNLP = require('wink-nlp') as (model: unknown, pipe?: string[]) => WinkMethods;
     const model = require('wink-eng-lite-web-model') as unknown;
     nlp = winkNLP(model, ['sbd', 'pos', 'ner', 'negation']);
+    // Words outside the lexicon get ids after it, in the order they are first read: the id
+    // of a nonsense word read before anything else marks where the lexicon ends.
+    lexiconSize = (nlp.readDoc('qzxjvkwpq').tokens().out(nlp.its.uniqueId) as unknown as number[])[0]!;
   }
   return nlp;
 }
@@ -112,4 +120,57 @@ export function timeOfDay(text: string): [number, number] | undefined {
     return [h, r.start.get('minute') ?? 0];
   }
   return undefined;
+}
+
+const INFLECTIONS = ['s', 'es', 'd', 'ed', 'ing', 'er', 'ers', 'ly', "'s"];
+
+/** The word is in wink's English lexicon ("serve", "remote", "candy"): a real word, not a typo. */
+function englishWord(word: string): boolean {
+  const id = (wink().readDoc(word).tokens().out(wink().its.uniqueId) as unknown as number[])[0];
+  return id !== undefined && id < lexiconSize!;
+}
+
+/**
+ * Typos in the words the engine knows: a word of 5 letters or more that is not one of
+ * `words` or `products`, and not an English word (wink's lexicon: "serve" and "remote" stay
+ * as they are), but is one edit away from exactly one of them (two edits from 9 letters on;
+ * swapping two neighbouring letters is one edit) is read as that word. Names are never
+ * touched: words in `keep` (services, users), a word right after "called", "named", "user"
+ * or "as", quoted text, image references, paths and KEY=value. Returns the text and what was
+ * read differently, so the reply can say so.
+ */
+export function correctSpelling(text: string, words: readonly string[], products: readonly string[], keep: readonly string[]): { text: string; fixes: [string, string][] } {
+  const vocab = new Set([...words, ...products].map((v) => v.toLowerCase()));
+  const plain = words.map((v) => v.toLowerCase());
+  const kept = new Set(keep.map((k) => k.toLowerCase()));
+  const fixes: [string, string][] = [];
+  // Quoted and backticked text is left alone.
+  const protectedSpans: [number, number][] = [];
+  for (const m of text.matchAll(/`[^`]*`|"[^"]*"|“[^”]*”/g)) protectedSpans.push([m.index!, m.index! + m[0].length]);
+  const out = text.replace(/(?<![\w./:@=$-])[A-Za-z]{5,}(?![\w./:@=-])/g, (word, offset: number) => {
+    if (protectedSpans.some(([a, b]) => offset >= a && offset < b)) return word;
+    const w = word.toLowerCase();
+    if (vocab.has(w) || kept.has(w)) return word;
+    if (/\b(called|named|user|account|as|hostname|host name)\s+$/i.test(text.slice(Math.max(0, offset - 16), offset))) return word;
+    if (plain.some((v) => w.startsWith(v) && INFLECTIONS.includes(w.slice(v.length)))) return word;
+    if (englishWord(w)) return word;
+    const limit = w.length >= 9 ? 2 : 1;
+    let best: string | undefined;
+    let bestSteps = Infinity;
+    let tie = false;
+    for (const v of vocab) {
+      if (Math.abs(v.length - w.length) > limit || v.length < 5) continue;
+      const steps = damerauLevenshtein(w, v).steps;
+      if (steps > limit) continue;
+      if (steps < bestSteps) {
+        best = v;
+        bestSteps = steps;
+        tie = false;
+      } else if (steps === bestSteps) tie = true;
+    }
+    if (!best || tie) return word;
+    fixes.push([word, best]);
+    return best;
+  });
+  return { text: out, fixes };
 }

@@ -22,13 +22,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../../plan/types.js';
-import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../../engine.js';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type MountSpec, type ObservedState, type VolumeSpec } from '../../../plan/types.js';
+import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type MountCheck, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../../engine.js';
 import { healthArgv, PROBE_BACKOFF, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, START_WINDOW_MS } from '../../health.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity } from '../../secrets.js';
 import type { FirewallBackend } from '../docker.js';
 import { managedLabels, withSecretEnvLabel } from '../docker.js';
 import { HostFs } from '../hostfs.js';
+import { MountDriver } from '../mounts.js';
 import { observeHostSide } from '../../observe/snapshot.js';
 import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type ProcessMsg } from './api.js';
 import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
@@ -741,6 +742,31 @@ export class ContainerdEngine implements Engine {
   }
   firewallRestore(ruleset: string): Promise<void> {
     return this.fw().restore(ruleset);
+  }
+
+  // ── storage mounts (drivers/mounts.ts) ──
+  private mountDriver: MountDriver | undefined;
+  private mountsDrv(): MountDriver {
+    return (this.mountDriver ??= new MountDriver({ root: this.opts.root }));
+  }
+  mountCheck(m: MountSpec, previous?: MountSpec): Promise<MountCheck> {
+    return this.mountsDrv().check(m, previous);
+  }
+  mountDevice(m: MountSpec, opts: { previous?: MountSpec; onFormat?: (device: string, found: string) => Promise<void> | void }): Promise<MountCheck & { formatted: boolean }> {
+    return this.mountsDrv().mount(m, opts);
+  }
+  unmountTarget(target: string): Promise<boolean> {
+    return this.mountsDrv().unmount(target);
+  }
+  async mountedAt(target: string): Promise<{ source: string; fstype: string; majmin: string } | null> {
+    const e = this.mountsDrv().at(target);
+    return e ? { source: e.source, fstype: e.fstype, majmin: e.majmin } : null;
+  }
+  async readFstab(): Promise<string | null> {
+    return this.mountsDrv().readFstab();
+  }
+  async writeFstab(text: string | null): Promise<void> {
+    this.mountsDrv().writeFstab(text);
   }
 
   // ── observation ──
