@@ -110,8 +110,16 @@ describe('a restart of claude serve', () => {
     expect(saved.events.some((e) => e.type === 'container.stop' && e.service === svc)).toBe(true);
     expect(existsSync(join(run.paths.dataDir, SESSIONS_FILE))).toBe(true);
 
-    serve = await startServe();
-    await page.reload();
+    try {
+      serve = await startServe();
+    } catch (e) {
+      // Another process took the port in the moment it was free: the same browser on a new port
+      // (cookies are not bound to a port, so the session carries over all the same).
+      if (!/cannot listen/.test((e as Error).message)) throw e;
+      port = await freePort();
+      serve = await startServe();
+    }
+    await page.goto(`http://127.0.0.1:${port}/`);
     // Still logged in: the dashboard, never the login form.
     await page.locator('#nav').waitFor({ state: 'visible', timeout: 30_000 });
     expect(await page.isVisible('#login')).toBe(false);

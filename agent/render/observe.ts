@@ -31,6 +31,8 @@ export interface ServiceRow {
   health: string;
   memoryMb: number | null;
   ports: number[];
+  /** Cluster mode (docs/cluster.md): the node the replica runs on. */
+  node?: string;
 }
 
 export function serviceRows(f: Facts): ServiceRow[] {
@@ -57,8 +59,9 @@ function statusWord(c: ContainerFacts): string {
 
 /** The spec's box table (service, image, status, memory, ports). */
 export function servicesTable(rows: ServiceRow[]): string {
-  const head = ['Service', 'Image', 'Status', 'Memory', 'Ports'];
-  const body = rows.map((r) => [r.service, r.image, r.status, r.memoryMb === null ? '-' : `${r.memoryMb}MB`, r.ports.length ? r.ports.join(', ') : '-']);
+  const cluster = rows.some((r) => r.node !== undefined);
+  const head = ['Service', 'Image', 'Status', 'Memory', 'Ports', ...(cluster ? ['Node'] : [])];
+  const body = rows.map((r) => [r.service, r.image, r.status, r.memoryMb === null ? '-' : `${r.memoryMb}MB`, r.ports.length ? r.ports.join(', ') : '-', ...(cluster ? [r.node ?? '-'] : [])]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (l: string, m: string, r: string) => l + w.map((x) => '─'.repeat(x + 2)).join(m) + r;
   const row = (cells: string[]) => '│' + cells.map((c, i) => ` ${c.padEnd(w[i]!)} `).join('│') + '│';

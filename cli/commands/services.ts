@@ -13,7 +13,10 @@ const usage = `usage: claude services [--json]
 Lists the services Claude.OS manages: service, image, status (health when it has a
 health check, else the container state), memory and published ports.
 
-  --json   print {"services": [{service, container, image, status, state, health, memoryMb, ports}]}`;
+  --json   print {"services": [{service, container, image, status, state, health, memoryMb, ports}]}
+
+In cluster mode (docs/cluster.md) it lists every replica of the cluster as SERVICE/REPLICA,
+with the node it runs on (the other nodes' as their agents last published them).`;
 
 const command: Command = {
   summary: 'list the managed services (image, status, memory, ports)',
@@ -27,7 +30,19 @@ const command: Command = {
       println(ctx.stderr, `claude services: ${dockerDownMessage(dockerError.slice(8))}`);
       return EXIT.FAILURE;
     }
-    const rows = serviceRows(facts);
+    let rows = serviceRows(facts);
+    // Cluster mode: every replica of the cluster, with its node (docs/cluster.md).
+    const { readClusterConfig } = await import('../../agent/cluster/store.js');
+    if (readClusterConfig(env.dataDir)) {
+      const { clusterServiceRows } = await import('../../agent/cluster/services.js');
+      const labels = new Map(facts.containers.map((c) => [c.name, c.labels]));
+      try {
+        rows = (await clusterServiceRows(env, env.hostId, rows.map((r) => ({ ...r, labels: labels.get(r.container) ?? {} })))) ?? rows;
+      } catch (e) {
+        const err = e as Error & { hint?: string };
+        println(ctx.stderr, `claude services: the other nodes' replicas are not shown: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+      }
+    }
     if (values.json) println(ctx.stdout, JSON.stringify({ services: rows }, null, 2));
     else if (rows.length === 0) println(ctx.stdout, 'No services. Ask for one: claude "set up a web server with nginx"');
     else println(ctx.stdout, servicesTable(rows));
