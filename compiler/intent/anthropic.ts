@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { assembleContext, fenceUntrusted } from './context.js';
 import { ProviderError, type IntentContext, type IntentProvider, type Proposal } from './provider.js';
 import { TOOL_DESCRIPTION, TOOL_INPUT_SCHEMA, TOOL_NAME, proposalFromReply } from './reply.js';
+import { MAX_REPLY_BYTES, checkAnthropicReply, limitedFetch, replyTooLarge } from './reply-schema.js';
 
 /**
  * The default model: from the SDK's own model list (`Anthropic.Messages.Model`) and never
@@ -54,6 +55,8 @@ export interface AnthropicOptions {
   maxRetries?: number;
   /** Context budget in tokens (default from context.ts). */
   budget?: number;
+  /** The most bytes read from a reply (default MAX_REPLY_BYTES). */
+  maxReplyBytes?: number;
 }
 
 type Params = Anthropic.MessageCreateParamsNonStreaming;
@@ -70,6 +73,8 @@ export class AnthropicProvider implements IntentProvider {
       ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
       timeout: opts.timeoutMs ?? 120_000,
       maxRetries: opts.maxRetries ?? 2,
+      // Reply bodies stop at maxReplyBytes: a huge reply is refused before the SDK parses it.
+      fetch: limitedFetch(opts.maxReplyBytes ?? MAX_REPLY_BYTES),
     });
   }
 
@@ -112,8 +117,10 @@ export class AnthropicProvider implements IntentProvider {
     try {
       reply = await this.client.messages.create(params);
     } catch (e) {
-      throw toProviderError(e);
+      throw replyTooLarge(e) ?? toProviderError(e);
     }
+    // The shape first (content a list of blocks; text blocks with text, tool_use with an object input).
+    checkAnthropicReply(reply);
     this.last = { params, reply };
     if (reply.stop_reason === 'max_tokens') {
       throw new ProviderError('the model stopped at max_tokens before finishing its proposal', 'raise spec.llm.max_tokens in manifest.yaml, or ask for a smaller change');

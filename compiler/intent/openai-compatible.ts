@@ -9,6 +9,7 @@
 import { assembleContext, fenceUntrusted } from './context.js';
 import { ProviderError, type IntentContext, type IntentProvider, type Proposal } from './provider.js';
 import { TOOL_DESCRIPTION, TOOL_INPUT_SCHEMA, TOOL_NAME, proposalFromReply } from './reply.js';
+import { MAX_REPLY_BYTES, checkOpenAiReply, readReplyText } from './reply-schema.js';
 
 export const DEFAULT_LOCAL_BASE_URL = 'http://127.0.0.1:8080/v1';
 
@@ -23,6 +24,8 @@ export interface OpenAiCompatibleOptions {
   budget?: number;
   /** Injected for tests that need a transport other than the global fetch. */
   fetch?: typeof fetch;
+  /** The most bytes read from a reply (default MAX_REPLY_BYTES). */
+  maxReplyBytes?: number;
 }
 
 interface ChatMessage {
@@ -93,7 +96,8 @@ export class OpenAiCompatibleProvider implements IntentProvider {
     } catch (e) {
       throw new ProviderError(`cannot reach the model server at ${url}: ${(e as Error).message}`, 'start the local model server (llama.cpp, Ollama, vLLM) or fix spec.llm.base_url; remove spec.llm to use the offline engine');
     }
-    const raw = await res.text();
+    // At most maxReplyBytes are read: a huge reply is refused before anything parses it.
+    const raw = await readReplyText(res, this.opts.maxReplyBytes ?? MAX_REPLY_BYTES);
     if (!res.ok) {
       const hint = res.status === 401 || res.status === 403 ? 'check the API key (OPENAI_API_KEY or the llm_api_key secret)' : res.status === 404 ? 'check spec.llm.base_url and spec.llm.model' : 'try again';
       throw new ProviderError(`the model server answered ${res.status}: ${raw.slice(0, 300)}`, hint);
@@ -104,12 +108,14 @@ export class OpenAiCompatibleProvider implements IntentProvider {
     } catch {
       throw new ProviderError(`the model server answered with something that is not JSON: ${raw.slice(0, 200)}`, 'check that spec.llm.base_url points at an OpenAI-compatible /v1 endpoint');
     }
+    // The shape first (tool_calls a list of {function: {name, arguments: string}}, content a string or null).
+    checkOpenAiReply(json);
     const choice = json.choices?.[0];
     const message = choice?.message;
     if (!message) throw new ProviderError('the model server answered without a message', 'check that the server speaks the OpenAI chat completions API');
     if (choice?.finish_reason === 'length') throw new ProviderError('the model stopped at max_tokens before finishing its proposal', 'raise spec.llm.max_tokens in manifest.yaml');
     this.last = { body, message: { role: 'assistant', content: message.content ?? null, ...(message.tool_calls ? { tool_calls: message.tool_calls } : {}) } };
-    const call = message.tool_calls?.find((c) => c.function?.name === TOOL_NAME);
+    const call = message.tool_calls?.find((c) => c.function.name === TOOL_NAME);
     let input: unknown;
     if (call) {
       try {

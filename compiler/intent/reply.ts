@@ -7,6 +7,7 @@
 import { STATE_FILE_NAMES } from '../model.js';
 import type { Proposal } from './provider.js';
 import { cleanText } from '../../common/terminal.js';
+import { MAX_EXPLANATION_CHARS, checkToolInput } from './reply-schema.js';
 
 export const TOOL_NAME = 'propose_changes';
 
@@ -51,6 +52,12 @@ function stripYamlBlocks(text: string): string {
  */
 export function proposalFromReply(provider: string, toolInput: unknown, text: string): Proposal {
   const warnings: string[] = [];
+  if (toolInput !== undefined) {
+    // Checked against the tool's schema (and each file against the 1 MiB limit) before use:
+    // a bad input goes back to the model as a problem to repair; nothing of it is kept.
+    const problems = checkToolInput(toolInput);
+    if (problems.length > 0) return { provider, files: {}, explanation: '', problems };
+  }
   if (toolInput && typeof toolInput === 'object' && !Array.isArray(toolInput)) {
     const input = toolInput as Record<string, unknown>;
     const extra = Object.keys(input).filter((k) => !['files', 'explanation', 'warnings'].includes(k));
@@ -61,12 +68,20 @@ export function proposalFromReply(provider: string, toolInput: unknown, text: st
     }
     const explanation = [typeof input.explanation === 'string' ? input.explanation : '', text.trim()].filter(Boolean).join('\n\n');
     if (Array.isArray(input.warnings)) warnings.push(...input.warnings.filter((w): w is string => typeof w === 'string'));
-    const p: Proposal = { provider, files, explanation: cleanText(explanation || '(no explanation given)') };
+    const p: Proposal = { provider, files, explanation: capExplanation(cleanText(explanation || '(no explanation given)')) };
     if (warnings.length) p.warnings = warnings.map((w) => cleanText(w, { multiline: false }));
     return p;
   }
   const blocks = extractYamlBlocks(text);
-  const p: Proposal = { provider, files: blocks, explanation: cleanText(Object.keys(blocks).length ? stripYamlBlocks(text) || '(no explanation given)' : text.trim()) };
+  const blockProblems = Object.keys(blocks).length ? checkToolInput({ files: blocks }) : [];
+  if (blockProblems.length > 0) return { provider, files: {}, explanation: '', problems: blockProblems };
+  const p: Proposal = { provider, files: blocks, explanation: capExplanation(cleanText(Object.keys(blocks).length ? stripYamlBlocks(text) || '(no explanation given)' : text.trim())) };
   if (Object.keys(blocks).length === 0 && text.trim() !== '') p.questions = [];
   return p;
+}
+
+/** The explanation cut at MAX_EXPLANATION_CHARS (it is printed and stored in the conversation). */
+export function capExplanation(text: string): string {
+  if (text.length <= MAX_EXPLANATION_CHARS) return text;
+  return `${text.slice(0, MAX_EXPLANATION_CHARS)}\n… (${text.length - MAX_EXPLANATION_CHARS} more characters of the model's explanation not shown)`;
 }

@@ -22,6 +22,7 @@
 import { isGeneratableName, withSecrets } from './generated-secrets.js';
 import { isMap, isPair, isScalar, isSeq, parse as parseYaml, parseDocument, visit, type Document } from 'yaml';
 import { compileFiles } from '../compile.js';
+import { parseFile } from '../parse.js';
 import { DiagnosticSink, renderDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { ResolvedModel, StateFileName } from '../model.js';
 import { isStateFileName } from '../sources.js';
@@ -96,6 +97,14 @@ export function vetProposal(current: StateFiles, proposed: Record<string, unknow
     if (text === undefined || text === null) continue;
     if (typeof text !== 'string') {
       out.problems.push(renderDiagnostic(sink.report('CLA5007', { file: name, line: 0, column: 0 }, { found: Array.isArray(text) ? 'a list' : typeof text })));
+      continue;
+    }
+    // The compiler's parse limits (size, nesting, alias expansion) before any other parse:
+    // the vetting below reads the file with yaml, which has none of them.
+    const limits = new DiagnosticSink();
+    parseFile({ name, text }, limits);
+    if (limits.hasErrors()) {
+      out.problems.push(...limits.sorted().filter((d) => d.severity === 'error').map(renderDiagnostic));
       continue;
     }
     if (looksLikePlan(text)) {
@@ -600,7 +609,7 @@ export async function proposeValidated(provider: IntentProvider, ctx: IntentCont
     const names = Object.keys(proposal.files);
     if (proposal.problems?.length) {
       if (attempt > MAX_REPAIRS) return { ...base, status: 'invalid', warnings: pw, questions: pq, problems: proposal.problems };
-      repair = { attempt, previous: proposal.files, problems: proposal.problems };
+      repair = { attempt, previous: proposal.files, problems: boundProblems(proposal.problems) };
       continue;
     }
     if (names.length === 0) return { ...base, status: 'answer', warnings: pw, questions: pq, problems: [] };
@@ -638,6 +647,26 @@ export async function proposeValidated(provider: IntentProvider, ctx: IntentCont
     if (attempt > MAX_REPAIRS) {
       return { ...base, status: 'invalid', diagnostics: vet.diagnostics, warnings, questions: pq, problems: vet.problems };
     }
-    repair = { attempt, previous: proposal.files, problems: vet.problems };
+    repair = { attempt, previous: proposal.files, problems: boundProblems(vet.problems) };
   }
+}
+
+/** The most bytes of problems sent back to the model in one repair round. */
+export const MAX_REPAIR_PROBLEM_BYTES = 32 * 1024;
+
+/** The problems for a repair, cut to MAX_REPAIR_PROBLEM_BYTES (each repair round stays bounded in bytes). */
+export function boundProblems(problems: readonly string[]): string[] {
+  const out: string[] = [];
+  let bytes = 0;
+  for (const p of problems) {
+    const n = Buffer.byteLength(p, 'utf8') + 1;
+    if (bytes + n > MAX_REPAIR_PROBLEM_BYTES) {
+      if (out.length === 0) out.push(p.slice(0, MAX_REPAIR_PROBLEM_BYTES / 4) + ' …');
+      out.push(`… ${problems.length - out.length} more problems not shown; fix these first`);
+      break;
+    }
+    out.push(p);
+    bytes += n;
+  }
+  return out;
 }
