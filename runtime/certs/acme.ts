@@ -1,6 +1,14 @@
 /**
- * One ACME order (RFC 8555) with acme-client, answered with HTTP-01.
+ * One ACME order (RFC 8555) with acme-client, answered with HTTP-01 (default) or, with
+ * `challenge: 'tls-alpn-01'` (CLAUDE_ACME_CHALLENGE), TLS-ALPN-01 (RFC 8737).
  *
+ * TLS-ALPN-01: a TLS server of Claude.OS's own on `tlsAddress:tlsPort` (default port 443)
+ * that speaks only the `acme-tls/1` protocol and, for each name of the open order, presents
+ * the self-signed validation certificate acme-client makes (`createAlpnCertificate`, with
+ * the key authorization in its acmeIdentifier extension). It needs the port: when a web
+ * server publishes 443 the order fails with that reason (there is no webroot for TLS-ALPN-01).
+ *
+ * HTTP-01:
  * The key authorization of each challenge is served two ways at once, whichever the CA
  * reaches:
  *   - Claude.OS's own responder, a small HTTP server on `httpAddress:httpPort` (default
@@ -16,6 +24,7 @@
  */
 import { Agent } from 'node:https';
 import { createServer, type Server } from 'node:http';
+import { createSecureContext, createServer as createTlsServer, type SecureContext, type Server as TlsServer } from 'node:tls';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as acme from 'acme-client';
@@ -29,15 +38,20 @@ export interface AcmeSettings {
   caPem?: string;
   /** The responder's port; default 80. */
   httpPort: number;
-  /** The responder's address; default all addresses. */
+  /** The responder's address; default all addresses (also the TLS-ALPN-01 responder's). */
   httpAddress?: string;
+  /** Which challenge to answer; default http-01. */
+  challenge?: 'http-01' | 'tls-alpn-01';
+  /** The TLS-ALPN-01 responder's port; default 443. */
+  tlsPort?: number;
 }
 
 export const LETSENCRYPT_DIRECTORY = acme.directory.letsencrypt.production;
 
 /**
  * The settings from the environment: CLAUDE_ACME_DIRECTORY, CLAUDE_ACME_CA_FILE,
- * CLAUDE_ACME_HTTP_PORT, CLAUDE_ACME_HTTP_ADDRESS (docs/certificates.md).
+ * CLAUDE_ACME_HTTP_PORT, CLAUDE_ACME_HTTP_ADDRESS, CLAUDE_ACME_CHALLENGE (http-01 or
+ * tls-alpn-01), CLAUDE_ACME_TLS_PORT (docs/certificates.md).
  */
 export function acmeSettingsFromEnv(env: Record<string, string | undefined>): AcmeSettings {
   const port = env.CLAUDE_ACME_HTTP_PORT === undefined ? 80 : Number(env.CLAUDE_ACME_HTTP_PORT);
@@ -50,7 +64,17 @@ export function acmeSettingsFromEnv(env: Record<string, string | undefined>): Ac
       throw new Error(`CLAUDE_ACME_CA_FILE: cannot read ${env.CLAUDE_ACME_CA_FILE}: ${(e as Error).message}`);
     }
   }
-  return { directoryUrl: env.CLAUDE_ACME_DIRECTORY || LETSENCRYPT_DIRECTORY, ...(caPem ? { caPem } : {}), httpPort: port, ...(env.CLAUDE_ACME_HTTP_ADDRESS ? { httpAddress: env.CLAUDE_ACME_HTTP_ADDRESS } : {}) };
+  const challenge = env.CLAUDE_ACME_CHALLENGE || 'http-01';
+  if (challenge !== 'http-01' && challenge !== 'tls-alpn-01') throw new Error(`CLAUDE_ACME_CHALLENGE must be http-01 or tls-alpn-01, not '${challenge}' (DNS-01 is not supported)`);
+  const tlsPort = env.CLAUDE_ACME_TLS_PORT === undefined ? 443 : Number(env.CLAUDE_ACME_TLS_PORT);
+  if (!Number.isInteger(tlsPort) || tlsPort < 1 || tlsPort > 65535) throw new Error(`CLAUDE_ACME_TLS_PORT must be a port number (1-65535), not '${env.CLAUDE_ACME_TLS_PORT}'`);
+  return {
+    directoryUrl: env.CLAUDE_ACME_DIRECTORY || LETSENCRYPT_DIRECTORY,
+    ...(caPem ? { caPem } : {}),
+    httpPort: port,
+    ...(env.CLAUDE_ACME_HTTP_ADDRESS ? { httpAddress: env.CLAUDE_ACME_HTTP_ADDRESS } : {}),
+    ...(challenge === 'tls-alpn-01' ? { challenge, tlsPort } : {}),
+  };
 }
 
 /** The order failed; `detail` is the CA's problem document when it sent one. */
@@ -86,6 +110,32 @@ async function startResponder(tokens: Map<string, string>, s: AcmeSettings, log:
     log(`the HTTP-01 responder cannot listen on ${s.httpAddress ?? '*'}:${s.httpPort} (${code ?? (e as Error).message}); the challenge is answered only from the web server's webroot (.well-known/acme-challenge in the certificate's directory)`);
     return null;
   }
+}
+
+/** The TLS-ALPN-01 responder: `acme-tls/1` only, the validation certificate of the name asked for (SNI). */
+async function startAlpnResponder(certs: Map<string, SecureContext>, s: AcmeSettings): Promise<TlsServer> {
+  const server = createTlsServer({
+    ALPNProtocols: ['acme-tls/1'],
+    SNICallback: (name, cb) => {
+      const ctx = certs.get(name.toLowerCase());
+      if (ctx) cb(null, ctx);
+      else cb(new Error(`no open TLS-ALPN-01 challenge for ${name}`));
+    },
+  });
+  // RFC 8737: the handshake is all the CA needs; close what connects.
+  server.on('secureConnection', (sock) => sock.end());
+  server.on('tlsClientError', () => undefined);
+  const port = s.tlsPort ?? 443;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, s.httpAddress, () => resolve());
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`the TLS-ALPN-01 responder cannot listen on ${s.httpAddress ?? '*'}:${port} (${code ?? (e as Error).message}); TLS-ALPN-01 needs that port (a web server publishing it must not run during the order), or use http-01`);
+  }
+  return server;
 }
 
 /** The account key for this directory (made once, 0600) and the account's URL once known. */
@@ -129,8 +179,13 @@ export async function orderCertificate(o: { spec: CertSpec; dataDir: string; roo
   const tokens = new Map<string, string>();
   const webroot = join(handoffDir(o.root, spec.name), '.well-known', 'acme-challenge');
   const written = new Set<string>();
-  const responder = await startResponder(tokens, settings, log);
+  const alpn = settings.challenge === 'tls-alpn-01';
+  const alpnCerts = new Map<string, SecureContext>();
+  let responder: Server | null = null;
+  let alpnResponder: TlsServer | null = null;
   try {
+    if (alpn) alpnResponder = await startAlpnResponder(alpnCerts, settings);
+    else responder = await startResponder(tokens, settings, log);
     const acct = await account(o.dataDir, settings.directoryUrl);
     const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey: acct.key, ...(acct.url ? { accountUrl: acct.url } : {}), backoffAttempts: 12, backoffMin: 200, backoffMax: 3000 });
     // A known key whose URL was not recorded: look the account up (re-registering an
@@ -141,18 +196,25 @@ export async function orderCertificate(o: { spec: CertSpec; dataDir: string; roo
       csr,
       ...(spec.email ? { email: spec.email } : {}),
       termsOfServiceAgreed: true,
-      challengePriority: ['http-01'],
+      challengePriority: [alpn ? 'tls-alpn-01' : 'http-01'],
       // acme-client's own pre-check fetches http://<domain>/ through this host's resolver,
       // which need not see what the CA sees; the CA's validation is the one that counts.
       skipChallengeVerification: true,
-      challengeCreateFn: async (_authz, challenge, keyAuthorization) => {
-        if (challenge.type !== 'http-01') throw new Error(`challenge type ${challenge.type} is not supported (only http-01)`);
+      challengeCreateFn: async (authz, challenge, keyAuthorization) => {
+        if (alpn && (challenge.type as string) === 'tls-alpn-01') {
+          const [k, c] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
+          alpnCerts.set(authz.identifier.value.toLowerCase(), createSecureContext({ key: k, cert: c }));
+          log(`answering tls-alpn-01 for ${authz.identifier.value}`);
+          return;
+        }
+        if (challenge.type !== 'http-01') throw new Error(`challenge type ${challenge.type} is not supported (only ${alpn ? 'tls-alpn-01' : 'http-01'})`);
         tokens.set(challenge.token, keyAuthorization);
         mkdirSync(webroot, { recursive: true, mode: 0o755 });
         writeFileSync(join(webroot, challenge.token), keyAuthorization, { mode: 0o644 });
         written.add(challenge.token);
       },
-      challengeRemoveFn: async (_authz, challenge) => {
+      challengeRemoveFn: async (authz, challenge) => {
+        alpnCerts.delete(authz.identifier.value.toLowerCase());
         tokens.delete(challenge.token);
         rmSync(join(webroot, challenge.token), { force: true });
         written.delete(challenge.token);
@@ -169,6 +231,8 @@ export async function orderCertificate(o: { spec: CertSpec; dataDir: string; roo
   } finally {
     for (const t of written) rmSync(join(webroot, t), { force: true });
     tokens.clear();
-    if (responder) await new Promise<void>((r) => responder.close(() => r()));
+    alpnCerts.clear();
+    if (responder) await new Promise<void>((r) => responder!.close(() => r()));
+    if (alpnResponder) await new Promise<void>((r) => alpnResponder!.close(() => r()));
   }
 }
