@@ -12,9 +12,7 @@ import { LockHeldError } from '../../runtime/lock.js';
 import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
 import { acquireRequestLock, applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
 import { lineReader } from '../prompt.js';
-import { compileStateDir } from '../../compiler/compile.js';
-import { renderDiagnostic } from '../../compiler/diagnostics.js';
-import { renderPlan } from '../../compiler/show.js';
+import { renderPlan } from '../../plan/show.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { loadTrustedKeys } from '../../plan/keys.js';
@@ -162,7 +160,7 @@ export async function applyPending(
   const pending = readPending(paths.dataDir);
   if (!pending) return null;
   const { parseEnvelope } = await import('../../plan/envelope.js');
-  const { renderPlan } = await import('../../compiler/show.js');
+  const { renderPlan } = await import('../../plan/show.js');
   const payload = JSON.parse(Buffer.from(parseEnvelope(pending.envelopeText).payload, 'base64').toString('utf8')) as import('../../plan/types.js').PlanPayload;
   if (!o.json) {
     println(ctx.stdout, `Pending approval since ${pending.createdAt}: ${pending.kind === 'drift' ? 'a correction of drift' : `a change of ${pending.changedFiles.join(', ')}`}`);
@@ -226,6 +224,9 @@ export async function applyPending(
 async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boolean; verbose: boolean; waitS: number; stateDir?: string }): Promise<number> {
   const paths = resolvePaths(ctx.env, ctx.cwd, o.stateDir);
   const err = (s: string) => println(ctx.stderr, `claude apply: ${s}`);
+  // Planning needs the compiler, loaded only here: a device's image may ship without it and
+  // still apply plans signed elsewhere (test/runtime-cli.test.ts).
+  const [{ compileStateDir }, { renderDiagnostic }] = await Promise.all([import('../../compiler/compile.js'), import('../../compiler/diagnostics.js')]);
   const compiled = compileStateDir(paths.stateDir);
   if (!compiled.model) {
     for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));
