@@ -277,7 +277,8 @@ EOF
   echo "[boot] applied in the guest; 8080 answers 200 from this host, 8081 is closed by the firewall"
   # Egress: from the container's network namespace out through its CNI bridge and the guest's
   # eth0, under the firewall's forward policy drop.
-  type_line 'nsenter --net=/var/run/netns/$(ls /var/run/netns | grep "^claude-" | head -n 1) wget -q -T 20 -O- http://10.0.2.100:8088/; echo "boot-test egress exit: $?"'
+  # (busybox 1.35's static wget crashes on -T: the guard is `timeout`.)
+  type_line 'nsenter --net=/var/run/netns/$(ls /var/run/netns | grep "^claude-" | head -n 1) timeout 60 wget -q -O- http://10.0.2.100:8088/; echo "boot-test egress exit: $?"'
   wait_for -E "boot-test egress exit: [0-9]+" 120
   has "egress-from-the-container-$$" || fail "the container could not reach out through its bridge (forward policy drop): $(clean_log | grep -E 'boot-test egress exit|wget' | tail -n 3)"
   echo "[boot] the container reaches out through its CNI bridge under the firewall's forward policy drop"
