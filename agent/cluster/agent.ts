@@ -75,6 +75,8 @@ export class ClusterAgent {
   private leaderBusy: Promise<void> | null = null;
   private lastObservedHash = '';
   private lastHandledPlan = '';
+  /** Views the leader could not plan (per node): planned again with the same back-off as a failed apply. */
+  private readonly planFailures = new Map<string, { viewHash: string; failures: number; at: number }>();
   private readonly p: string;
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
@@ -267,15 +269,20 @@ export class ClusterAgent {
       const stale = failedLast && res!.status === 'stale';
       const failures = sameView && failedLast ? (last!.failures ?? 0) + (stale ? 0 : 1) : 0;
       if (sameView && failedLast && !stale && Date.parse(res!.at) + retryDelayMs(failures) > this.now().getTime()) continue;
+      const pf = this.planFailures.get(m.hostId);
+      if (pf && pf.viewHash === viewHash && pf.at + retryDelayMs(pf.failures) > this.now().getTime()) continue;
       const obsText = await storeCall(ep, () => c.get(KEY.observed(this.p, m.hostId)).string());
       if (!obsText) continue; // the node has not said what it runs yet
       const observed = JSON.parse(obsText) as ObservedState;
       const target: FlowHost = { paths: this.o.paths, hostId: m.hostId, snapshot: async () => observed, engine: async () => Promise.reject(new Error('the leader plans for other nodes; it does not apply their plans')) };
       const r = await planFiles(target, view, { request: `cluster '${this.config.name}': node ${m.hostId}`, engine: 'offline', base: observed.stateCommit ?? null, now: this.now(), env: {}, observed, allowDestructive: true });
       if (!r.ok) {
-        this.log(`cannot plan node ${m.hostId}: ${r.problems.join('; ')}`);
+        const failuresNow = pf && pf.viewHash === viewHash ? pf.failures + 1 : 1;
+        this.planFailures.set(m.hostId, { viewHash, failures: failuresNow, at: this.now().getTime() });
+        this.log(`cannot plan node ${m.hostId} (${failuresNow}× in a row; again in ${retryDelayMs(failuresNow) / 1000} s): ${r.problems.join('; ')}`);
         continue;
       }
+      this.planFailures.delete(m.hostId);
       ops.push({ put: KEY.plan(this.p, m.hostId), value: r.planned.envelopeText });
       record.nodes[m.hostId] = { viewHash, planId: r.planned.payload.id, at: this.now().toISOString(), ...(failures ? { failures } : {}) };
       if (failures) this.log(`node ${m.hostId}: its plan failed ${failures} time${failures > 1 ? 's' : ''} in a row; planned again (next back-off ${retryDelayMs(failures + 1) / 1000} s)`);

@@ -77,13 +77,13 @@ function etcdClient(o: { ca: string; cert?: string; key?: string }): Etcd3 {
   } as ConstructorParameters<typeof Etcd3>[0]);
 }
 
-function servicesYaml(list: { name: string; replicas: number; spread?: boolean; command?: string; constraints?: string[]; volume?: string; unhealthy?: boolean }[]): string {
+function servicesYaml(list: { name: string; replicas: number; spread?: boolean; command?: string; constraints?: string[]; volume?: string; oneShot?: boolean }[]): string {
   const lines = ['apiVersion: claude.os/v1', 'kind: ServiceManifest', 'metadata:', '  name: test', 'spec:', '  services:'];
   for (const s of list) {
     lines.push(`    - name: ${s.name}`, '      image: claude-os-local/busybox:latest', `      command: ${JSON.stringify(s.command ?? 'sleep 3600')}`, '      placement:', `        replicas: ${s.replicas}`, `        spread: ${s.spread ?? false}`);
     if (s.constraints) lines.push(`        constraints: ${JSON.stringify(s.constraints)}`);
     if (s.volume) lines.push(`      volumes: [{ source: ${s.volume}, target: /data }]`);
-    if (s.unhealthy) lines.push('      healthcheck: { test: "exit 1", interval: 1s, timeout: 2s, retries: 1 }');
+    if (s.oneShot) lines.push('      restart: "no"');
   }
   return lines.join('\n') + '\n';
 }
@@ -360,8 +360,8 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
       if (r.status !== 'applied' && r.status !== 'stale') failed.push({ at: Date.parse(r.at), planId: r.planId });
     });
     try {
-      // BAD can only run on c (zone==c) and its health check always fails: c's apply is rolled back every time
-      writeFileSync(join(a.env.CLAUDE_STATE_DIR, 'services.yaml'), servicesYaml([{ name: WEB, replicas: 3, spread: true }, { name: BAD, replicas: 1, constraints: ['zone==c'], unhealthy: true }]));
+      // BAD can only run on c (zone==c) and exits at once (and is not restarted): c's apply is rolled back every time
+      writeFileSync(join(a.env.CLAUDE_STATE_DIR, 'services.yaml'), servicesYaml([{ name: WEB, replicas: 3, spread: true }, { name: BAD, replicas: 1, constraints: ['zone==c'], command: "sh -c 'exit 3'", oneShot: true }]));
       expect((await cli(a, ['cluster', 'apply'])).code).toBe(0);
       await until('4 failed applies on c', () => failed.length >= 4, 150_000);
       // after the k-th failure in a row, the next plan came no sooner than retryDelayMs(k): 2 s, 4 s, 8 s
