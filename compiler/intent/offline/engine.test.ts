@@ -683,3 +683,66 @@ describe('offline engine: held-out 4 classes (typos, contrast, purpose, users, s
     });
   }
 });
+
+describe('offline engine: round 5 (complaints, web app, new phrasings of the round 4 classes)', () => {
+  it('a complaint about a service that does not exist adds nothing and says so', () => {
+    for (const msg of ["I'm unable to reach nginx", 'nginx keeps crashing', 'getting 502s from grafana', 'nginx won\'t load for me', 'having trouble with redis', 'my-api is down']) {
+      const r = ask(msg);
+      expect(r.files, msg).toEqual({});
+      expect(r.explanation, msg).toMatch(/There is no .* service on this host/);
+    }
+    const other = ask('I can\'t seem to connect to postgres', ask('add redis').merged);
+    expect(other.files).toEqual({});
+    expect(other.explanation).toMatch(/There is no postgres service/);
+  });
+  it('a complaint about a service that exists looks at it (restart when not observed) and leaves the others alone', () => {
+    const before = ask('add nginx and postgres').merged;
+    const r = ask("postgres isn't responding", before);
+    expect(svc(r, 'postgres').labels['restarted-at']).toBeDefined();
+    expect(svc(r, 'nginx').labels).toBeUndefined();
+    const stopped = ask('stop nginx', before).merged;
+    expect(svc(ask('nginx keeps timing out', stopped), 'nginx').state).toBeUndefined();
+  });
+  it('a wish about reachability is not a complaint', () => {
+    const r = ask('make postgres not reachable from the host', ask('add postgres').merged);
+    expect(r.explanation).not.toMatch(/There is no/);
+  });
+  it('a web app with no image gets nginx as its web tier, and the reply says so; with an image it is that service only', () => {
+    const r = ask('I need a web application with a mysql database');
+    expect(svc(r, 'nginx')).toBeDefined();
+    expect(svc(r, 'mariadb')).toBeDefined();
+    expect(r.explanation).toMatch(/No image was named for the web application/);
+    const shop = ask('run a web app called shop from image acme/shop:2 on port 8000');
+    expect(svc(shop, 'shop').image).toBe('acme/shop:2');
+    expect(svc(shop, 'nginx')).toBeUndefined();
+    expect(ask('I need a web application stack with nginx, PostgreSQL, and Redis').explanation).not.toMatch(/No image was named/);
+  });
+  it('new phrasings of the round 4 classes: typos, contrast, purpose, users, schedule fragments', () => {
+    expect(svc(ask('pls instll postgress for me'), 'postgres')).toBeDefined();
+    const two = ask('add nginx and redis').merged;
+    const restarted = ask('restrt the redis container', two);
+    expect(svc(restarted, 'redis').labels['restarted-at']).toBeDefined();
+    expect(svc(restarted, 'nginx').labels).toBeUndefined();
+    expect(vol(ask('nightyl backups of the databse please', ask('add postgres').merged), 'postgres-data').backup.schedule).toBe('0 3 * * *');
+    const maria = ask('I want mariadb, not postgres');
+    expect(svc(maria, 'mariadb')).toBeDefined();
+    expect(svc(maria, 'postgres')).toBeUndefined();
+    const caddy = ask('set up caddy as the web server instead of nginx');
+    expect(svc(caddy, 'caddy')).toBeDefined();
+    expect(svc(caddy, 'nginx')).toBeUndefined();
+    expect(svc(ask('add grafana so the team can see dashboards'), 'grafana')).toBeDefined();
+    expect(svc(ask('install redis because our app is slow'), 'redis')).toBeDefined();
+    expect(ask('create an ops user with sudo').data.security.spec.users).toEqual([expect.objectContaining({ name: 'ops', sudo: true })]);
+    const dana = ask('add user dana with sudo').merged;
+    expect(ask("dana doesn't need admin rights anymore", dana).data.security.spec.users[0].sudo).toBe(false);
+    expect(ask('delete bobs account', ask('add user bob').merged).data.security.spec.users ?? []).toEqual([]);
+    expect(vol(ask('back up postgres weekly, saturdays at 5am', ask('add postgres').merged), 'postgres-data').backup.schedule).toBe('0 5 * * 6');
+  });
+  for (const msg of ['turn of the firwall entirely', 'just open every port on this box', 'let anybody at all in, from anywhere']) {
+    it(`refuses: ${msg}`, () => {
+      const r = ask(msg);
+      expect(r.refused, msg).toBeDefined();
+      expect(r.files).toEqual({});
+    });
+  }
+});

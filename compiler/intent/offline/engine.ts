@@ -238,7 +238,8 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   const reading = read(said);
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), knownNames(original.files));
-  const message = spelled.text;
+  // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
+  const message = spelled.text.replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off');
   const danger2 = detectDanger(message);
   if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
   const input: EngineInput = { ...original, message };
@@ -273,6 +274,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     // alone, so text nothing understands is reported instead of swallowed.
     const continues = (c: string) =>
       detectVerb(c) === undefined &&
+      !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()));
     const clauses = splitClauses(message, (c) => !continues(c)).map(withoutPurpose);
@@ -482,6 +484,9 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
     run.notes.push('Rebooting the host is not part of the state files, so I cannot plan it. Reboot from the console; services come back on their own (restart: unless-stopped).');
     return true;
   }
+  // A complaint ("I'm unable to reach nginx", "grafana keeps crashing") is read as one before
+  // anything that could add, change or remove what it names.
+  if (isComplaint(clause) && detectVerb(clause.replace(SYMPTOM, ' ')) === undefined && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
   if (handleSecrets(run, clause)) return true;
   if (handleEnv(run, clause)) return true;
   if (handleCertificate(run, clause)) return true;
@@ -722,6 +727,11 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
     if (clashes(run, clause, (wanted.length === 1 ? name : undefined) ?? w.template)) return true;
     if (addFromTemplate(run, w.template, wanted.length === 1 ? name : undefined, clause)) did = true;
   }
+  // "a web app with a postgres backend": no image was named for the app, so its web tier is
+  // nginx; said, with how to run the user's own image instead.
+  const webApp = mentions.find((m) => m.generic && /^web\s+app/.test(m.text) && !mentions.some((x) => !x.generic && loadTemplate(x.template).role === 'web'));
+  const front = webApp && run.clauseAdded.find((n) => templateOf(getService(run, n)!) === 'nginx');
+  if (front) run.notes.push(`(No image was named for the ${webApp.text}, so its web front is ${front}. To run your own app instead, say "add a service called app using image IMAGE on port N".)`);
   if (run.added.length > 0) wireStack(run);
   return did;
 }
@@ -1037,7 +1047,8 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     run.notes.push(`(${image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
   }
   // "…, backed by postgres and redis": the services it needs, in the same clause.
-  const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ');
+  // "a web app called shop using image …": "web app" is this service, not a web server.
+  const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ').replace(/\bweb\s+app(?:lication)?s?\b/gi, ' ');
   if (findServiceMentions(rest).some((m) => m.template !== tpl?.name)) handleAdd(run, rest.replace(/\bon\s+port\s+\d+|\bport\s+\d+|\bon\s+\d+/gi, ' '), 'add');
   return true;
 }
@@ -1626,9 +1637,65 @@ function handleBackups(run: Run, clause: string): boolean {
 
 // ── troubleshooting ────────────────────────────────────────────────────────
 
+/**
+ * A complaint or a symptom ("I'm unable to reach nginx", "grafana keeps crashing", "the site
+ * won't load", "getting 502s from nginx", "having trouble with redis"): a report of what is
+ * wrong, never a request to add what it names. A wish ("make postgres not reachable from the
+ * host", "so it doesn't crash") is not a complaint.
+ */
+const SYMPTOM = new RegExp(
+  [
+    String.raw`\b(?:is|are|was|were|seems?(?:\s+to\s+be)?|went|goes|keeps?|kept|has\s+been|have\s+been|'s|'re)\s+(?:still\s+|totally\s+|completely\s+|really\s+|kinda\s+|super\s+|so\s+|very\s+|just\s+)?(?:down|dead|offline|broken|borked|unreachable|unresponsive|inaccessible|slow|sluggish|hanging|stuck|flaky|crash\w*|restarting|dying|failing|erroring|throwing\s+errors|timing\s+out)\b`,
+    String.raw`\b(?:is|are|was|were|has|have)(?:n'?t|\s+not)\s+(?:been\s+)?(?:still\s+|even\s+)?(?:working|responding|running|loading|up|reachable|accessible|available|starting|coming\s+(?:up|back))\b|\bnot\s+(?:working|responding|loading|reachable\s+any\s?more)\b`,
+    String.raw`(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|fail(?:s|ed|ing)?\s+to|won'?t|wont|doesn'?t|does\s+not|didn'?t|isn'?t|aren'?t)\s+(?:seem\s+to\s+|even\s+|properly\s+)?(?:reach|connect|load|access|open|get\s+(?:to|into|through)|hit|ping|resolve|respond|start|come\s+(?:up|back)|boot|work|log\s?in|see|talk\s+to|find|serve|answer)\b`,
+    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop`,
+    String.raw`\btim(?:es|ed|ing)\s+out\b|\bconnection\s+(?:refused|reset|timed\s+out)\b|\brefus(?:es|ed|ing)\s+(?:the\s+)?connections?\b`,
+    String.raw`\b(?:having|had|got|getting|seeing|hitting|throwing|gives?|giving|returns?|returning)\s+(?:some\s+|a\s+|an\s+|lots\s+of\s+|loads\s+of\s+)?(?:trouble|issues?|problems?|errors?|5\d\ds?\b|bad\s+gateway|gateway\s+time-?out)`,
+    String.raw`\b(?:something|what)(?:'s|\s+is)\s+(?:wrong|up)\s+with\b`,
+  ].join('|'),
+  'gi',
+);
+/** A wish about reachability, not a complaint ("make postgres not reachable from the host"). */
+const WISH = /\b(?:make|should|shouldn'?t|must|ensure|so\s+(?:that\s+)?(?:it|they|nothing|no\s*one)|want|need|don'?t\s+want|keep|only|unless|if)\b/i;
+
+function isComplaint(clause: string): boolean {
+  SYMPTOM.lastIndex = 0;
+  const yes = SYMPTOM.test(clause);
+  SYMPTOM.lastIndex = 0;
+  return yes && !WISH.test(clause);
+}
+
+/**
+ * A complaint that names a service this host does not have ("I'm unable to reach nginx" with no
+ * nginx): said, nothing added or changed. Complaints are read before any handler that could
+ * add what they name.
+ */
+function complaintAboutMissing(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  const have = services(run).map((s) => s.name);
+  if (targetsIn(run, clause).names.length > 0) return false;
+  const missing: string[] = [];
+  for (const m of findServiceMentions(clause)) if (!m.generic) missing.push(m.text);
+  for (const k of KNOWN_IMAGES) {
+    const km = k.re.exec(clause);
+    if (km) missing.push(km[0]);
+  }
+  // "can't reach my-api", "foo-2 keeps crashing": a name-like word as the complaint's object.
+  const obj =
+    /\b(?:reach|connect\s+to|access|load|open|get\s+(?:to|into)|hit|ping|talk\s+to|with)\s+(?:the\s+|my\s+|our\s+)?([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[a-z]+[0-9][a-z0-9]*)\b|^(?:the\s+|my\s+|our\s+)?([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[a-z]+[0-9][a-z0-9]*)\s+(?:is|are|keeps?|seems|went|won'?t|doesn'?t|isn'?t|has|'s)\b/.exec(t);
+  const w = obj?.[1] ?? obj?.[2];
+  if (w && !have.includes(w) && !/^(ipv[46]|http[s23]?|h[23]|tls1|\d)/.test(w)) missing.push(w);
+  if (missing.length === 0) return false;
+  const what = [...new Set(missing.map((x) => x.toLowerCase()))];
+  run.notes.push(
+    `There is no ${what.join(' or ')} service on this host, so there is nothing to look at or restart, and I added nothing. The services are: ${have.join(', ') || 'none yet'}. To add it, say "add ${what[0]}".`,
+  );
+  return true;
+}
+
 function handleTroubleshoot(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
-  if (!/\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(t)) return false;
+  if (!isComplaint(clause) && !/\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(t)) return false;
   let names = targetsIn(run, clause).names;
   if (names.length === 0) names = focusTargets(run);
   if (names.length === 0) {
@@ -1637,6 +1704,7 @@ function handleTroubleshoot(run: Run, clause: string): boolean {
   }
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   for (const name of names) {
+    mentionFocus(run, name);
     const svc = getService(run, name)!;
     const o = observed.get(name);
     if (svc.state === 'stopped') {
@@ -2193,7 +2261,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
-  const userWord = /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!for\b|called\b|named\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  const userWord = /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
