@@ -33,6 +33,7 @@ import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, t
 import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
 import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
+import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 
 /** The label holding a container's name (containerd ids cannot change). */
 export const LABEL_NAME = 'claude.os/name';
@@ -736,7 +737,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   private async newNetwork(n: { name: string; driver: string; internal: boolean; subnet?: string }, labels: Record<string, string>): Promise<void> {
     if (this.netRecord(n.name)) throw new StepError(`network ${n.name} already exists on containerd`);
     const id = randomBytes(16).toString('hex');
-    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet ?? (await this.freeSubnet()), bridge: `cl${id.slice(0, 10)}`, labels };
+    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet ?? (await this.freeSubnet()), bridge: `${CONTAINERD_BRIDGE_PREFIX}${id.slice(0, 9)}`, labels };
     writeFileSync(this.netFile(n.name), JSON.stringify(rec, null, 2) + '\n');
   }
 
