@@ -34,12 +34,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
 import { readStateFileText } from '../common/state-read.js';
-import { compileFiles, type CompileResult } from '../compiler/compile.js';
-import { DiagnosticSink, renderDiagnostic } from '../compiler/diagnostics.js';
-import { lockoutGate, type LockoutResult } from '../compiler/firewall.js';
+import type { CompileResult } from '../compiler/compile.js';
+import type { LockoutResult } from '../compiler/firewall.js';
 import type { ObservedSource } from '../compiler/observed-source.js';
-import { firewallSpecOf, plan } from '../compiler/planner.js';
-import { signPlan } from '../compiler/sign.js';
 import { serializeEnvelope, type TrustedKey } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
 import { PLAN_POLICY } from '../plan/policy.js';
@@ -173,6 +170,15 @@ export type PlanFilesResult =
  * returned as stage `observe`.
  */
 export async function planFiles(host: FlowHost, input: Readonly<Record<string, string>> | CompileResult, o: PlanFilesOptions): Promise<PlanFilesResult> {
+  // The compiler is loaded here, not at start-up: `claude apply PLAN.json` and the API's
+  // read-only routes use this module without planning (docs/runtime.md, "Performance").
+  const [{ compileFiles }, { DiagnosticSink, renderDiagnostic }, { lockoutGate }, { firewallSpecOf, plan }, { signPlan }] = await Promise.all([
+    import('../compiler/compile.js'),
+    import('../compiler/diagnostics.js'),
+    import('../compiler/firewall.js'),
+    import('../compiler/planner.js'),
+    import('../compiler/sign.js'),
+  ]);
   const compiled = isCompileResult(input) ? input : compileFiles(input);
   const warnings = compiled.diagnostics.filter((d) => d.severity !== 'error').map(renderDiagnostic);
   const model = compiled.model;

@@ -136,12 +136,15 @@ describe('compileFirewall', () => {
     expect(r.ports).toEqual([[79, 81], [443, 444]]);
   });
 
-  test('published chain repeats the input rules on the original destination; forward leaves container egress to Docker', () => {
+  test('published chain repeats the input rules on the original destination; forward leaves container egress to the engine (Docker and containerd bridges)', () => {
     const fw = compileFirewall(SPEC_EXAMPLE);
     expect(fw.ruleset).toContain('ct status dnat jump published');
     expect(fw.ruleset).toContain('ip saddr 10.0.0.0/8 meta l4proto tcp ct original proto-dst 22 accept comment "allow-ssh-internal"');
     expect(fw.ruleset).toMatch(/chain published \{[^}]*drop comment "claude: input policy"\n\t\}/);
     expect(fw.ruleset).toContain('iifname "br-*" accept');
+    // containerd's CNI bridges (runtime/drivers/containerd/engine.ts names them claude<9 hex>)
+    expect(fw.ruleset).toContain('iifname "claude*" accept comment "claude: container egress, the engine decides"');
+    expect(fw.ruleset).toContain('oifname "claude*" ct state established,related accept');
     const off = compileFirewall(SPEC_EXAMPLE, { containerForwarding: false });
     expect(off.ruleset).not.toContain('published');
     expect(off.containerForwarding).toBe(false);

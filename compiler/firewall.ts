@@ -13,7 +13,7 @@
  *     set saddr4-<rule> { … }      address lists longer than `namedSetThreshold`
  *     chain input   { hook input,   policy from the spec; input rules in declared order }
  *     chain forward { hook forward; `ct status dnat jump published`; forward rules;
- *                     container egress left to Docker's own chains }
+ *                     container egress (docker0, br-*, claude*) left to the engine's own chains }
  *     chain output  { hook output;  output rules }
  *     chain published { the input rules again, on the connection's ORIGINAL destination
  *                       (`ct original proto-dst`), ending in the input policy }
@@ -44,6 +44,7 @@ import {
   parseCidr,
   subtractIntervals,
 } from './ipnet.js';
+import { CONTAINER_BRIDGES } from '../plan/bridges.js';
 
 /** The written firewall section of network.yaml (generated from schemas/network.schema.json). */
 export type FirewallSpec = FirewallConfig;
@@ -113,10 +114,11 @@ export interface FirewallCompileOptions {
    */
   locate?: (path: readonly (string | number)[]) => { line: number; column: number } | undefined;
   /**
-   * Handling of container (Docker) forwarding. Default: `{ interfaces: ['docker0', 'br-*'] }`:
-   * DNAT'ed (published-port) traffic is filtered by the input rules, and traffic entering
-   * from those bridges (container egress) and its replies are left to Docker's own chains.
-   * `false` leaves the forward chain to the forward rules alone.
+   * Handling of container forwarding. Default: the bridges of both container engines
+   * (`{ interfaces: ['docker0', 'br-*', 'claude*'] }`, plan/bridges.ts): DNAT'ed
+   * (published-port) traffic is filtered by the input rules, and traffic entering from those
+   * bridges (container egress) and its replies are left to the engine's own chains (Docker's,
+   * or the CNI plugins' on containerd). `false` leaves the forward chain to the forward rules alone.
    */
   containerForwarding?: false | { interfaces: string[] };
   /** Address lists longer than this become named sets (shorter ones anonymous sets). Default 16. */
@@ -132,7 +134,7 @@ export class FirewallCompileError extends DiagnosticsError {
   }
 }
 
-const DEFAULT_CONTAINER_IFACES = ['docker0', 'br-*'];
+const DEFAULT_CONTAINER_IFACES = [...CONTAINER_BRIDGES];
 const STATES: readonly CtState[] = ['new', 'established', 'related', 'invalid'];
 const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const IFACE_RE = /^[A-Za-z0-9_.:@+-]{1,15}$|^[A-Za-z0-9_.:@+-]{0,14}\*$/;
@@ -302,7 +304,7 @@ export function compileFirewall(spec: FirewallSpec | undefined, opts: FirewallCo
   if (cf) fwd.push('ct status dnat jump published comment "claude: published container ports follow the input rules"');
   fwd.push(...chains.forward);
   if (cf) {
-    for (const i of cf.interfaces) fwd.push(`iifname ${quote(i)} accept comment "claude: container egress, Docker decides"`);
+    for (const i of cf.interfaces) fwd.push(`iifname ${quote(i)} accept comment "claude: container egress, the engine decides"`);
     for (const i of cf.interfaces) fwd.push(`oifname ${quote(i)} ct state established,related accept comment "claude: replies to containers"`);
   }
   chainBlock('forward', `type filter hook forward priority filter; policy ${policies.forward};`, fwd);
@@ -310,7 +312,7 @@ export function compileFirewall(spec: FirewallSpec | undefined, opts: FirewallCo
   if (cf) {
     chainBlock('published', undefined, [
       'ct direction reply accept comment "claude: replies of an accepted connection"',
-      ...cf.interfaces.map((i) => `iifname ${quote(i)} accept comment "claude: from a container, Docker decides"`),
+      ...cf.interfaces.map((i) => `iifname ${quote(i)} accept comment "claude: from a container, the engine decides"`),
       ...chains.published,
       `${policies.input} comment "claude: input policy"`,
     ]);

@@ -262,11 +262,16 @@ EOF
 
   # e. Reboot: the state survives, the service runs again, the plan cannot be replayed.
   FROM=$(stat -c %s "$LOG")
+  t_reboot_from=$FROM
   t_reboot0=$(elapsed)
   type_line 'reboot'
   wait_for "Claude.OS v$VERSION" "$TIMEOUT"
   t_banner2=$(( $(elapsed) - t_reboot0 ))
+  # The banner's last line first: the echo of `reboot` itself already shows a prompt.
+  wait_for "claude --version: claude-os $VERSION" 600
+  FROM=$(( FROM + $(clean_log | grep -bF "claude --version: claude-os $VERSION" | head -n 1 | cut -d: -f1) ))
   wait_for "root@claude-os:" 120
+  FROM=$t_reboot_from
   check_banner 1
   has "Host id: $HOSTID" || fail "the host id changed across the reboot: $(clean_log | grep '^Host id:')"
   clean_log | grep -qE '^Data: /dev/vda \(.* mounted\)' || fail "the data disk was not mounted again: $(clean_log | grep '^Data:')"

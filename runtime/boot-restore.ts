@@ -26,7 +26,10 @@ export function lastAppliedRuleset(dataDir: string): string | null {
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   for (const f of plans) {
     try {
-      const payload = JSON.parse(Buffer.from(parseEnvelope(readFileSync(f, 'utf8')).payload, 'base64').toString('utf8')) as PlanPayload;
+      // The runtime keeps the verified payload there (runtime/apply.ts); an envelope is read too.
+      const text = readFileSync(f, 'utf8');
+      const parsed = JSON.parse(text) as PlanPayload | { payload?: unknown };
+      const payload = (Array.isArray((parsed as PlanPayload).steps) ? parsed : JSON.parse(Buffer.from(parseEnvelope(text).payload, 'base64').toString('utf8'))) as PlanPayload;
       for (const s of payload.steps) {
         if (s.op !== 'firewall.apply') continue;
         const ruleset = (s.params as { ruleset?: string }).ruleset;

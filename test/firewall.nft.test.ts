@@ -5,6 +5,8 @@
  *                                                          listeners on 22, 80, 443, 5432
  *                                                          172.31.0.1/24 "br-ctr" ──veth── 172.31.0.2/24  claude-ctr-<r>
  *                                                          (a fake Docker: DNAT 8080 → 172.31.0.2:80)  listener on 80
+ *                                                          172.31.1.1/24 "claude123456789" ──veth── 172.31.1.2/24  claude-ctd-<r>
+ *                                                          (named like a containerd CNI bridge; the client routes 172.31.1.0/24 back)
  *
  * Only addresses inside these namespaces are used. Everything is removed in afterAll.
  */
@@ -30,6 +32,9 @@ const r = randomBytes(3).toString('hex');
 const SRV = `claude-srv-${r}`;
 const CLI = `claude-cli-${r}`;
 const CTR = `claude-ctr-${r}`;
+const CTD = `claude-ctd-${r}`;
+/** An interface named like the containerd backend's CNI bridges (plan/bridges.ts: claude + 9 hex). */
+const CTD_BRIDGE = 'claude123456789';
 const made: string[] = [];
 const procs: ChildProcess[] = [];
 let tmp = '';
@@ -97,7 +102,7 @@ function fakeDockerText(): string {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), `claude-fw-${r}-`));
-  for (const ns of [SRV, CLI, CTR]) {
+  for (const ns of [SRV, CLI, CTR, CTD]) {
     sh(['ip', 'netns', 'add', ns]);
     made.push(ns);
     sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
@@ -119,6 +124,15 @@ beforeAll(async () => {
   sh(['ip', '-n', CTR, 'addr', 'add', '172.31.0.2/24', 'dev', 'eth0']);
   sh(['ip', '-n', CTR, 'link', 'set', 'eth0', 'up']);
   sh(['ip', '-n', CTR, 'route', 'add', 'default', 'via', '172.31.0.1']);
+  // The containerd "container": behind an interface named like a CNI bridge, no NAT (the
+  // client routes its subnet back through the server instead).
+  sh(['ip', '-n', SRV, 'link', 'add', CTD_BRIDGE, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', CTD]);
+  sh(['ip', '-n', SRV, 'addr', 'add', '172.31.1.1/24', 'dev', CTD_BRIDGE]);
+  sh(['ip', '-n', SRV, 'link', 'set', CTD_BRIDGE, 'up']);
+  sh(['ip', '-n', CTD, 'addr', 'add', '172.31.1.2/24', 'dev', 'eth0']);
+  sh(['ip', '-n', CTD, 'link', 'set', 'eth0', 'up']);
+  sh(['ip', '-n', CTD, 'route', 'add', 'default', 'via', '172.31.1.1']);
+  sh(['ip', '-n', CLI, 'route', 'add', '172.31.1.0/24', 'via', '203.0.113.1']);
   nsx(SRV, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
   nsx(SRV, ['nft', '-f', writeTmp('fake-docker.nft', FAKE_DOCKER)]);
 
@@ -154,6 +168,11 @@ function writeTmp(name: string, text: string): string {
 }
 
 const driver = (): NftDriver => new NftDriver({ netns: SRV });
+
+/** A TCP connect from a container namespace to the client's port 9 (nothing listens): ECONNREFUSED = through forward and back, timeout = dropped. */
+function egressFrom(ns: string): string {
+  return nsx(ns, ['node', '-e', `const s=require('net').connect({host:'203.0.113.7',port:9,timeout:600});s.on('connect',()=>{console.log('open');s.destroy()});s.on('error',(e)=>{console.log(e.code)});s.on('timeout',()=>{console.log('timeout');s.destroy()})`]).trim();
+}
 
 const ssh10 = { from: '10.0.1.50', to: '10.0.0.1', port: 22 };
 const ssh203 = { from: '203.0.113.7', to: '203.0.113.1', port: 22 };
@@ -245,9 +264,24 @@ describe('NftDriver in a network namespace', () => {
     expect(probe([via10, via203, ssh203])).toEqual([true, true, false]);
     // Container egress (from the bridge) still works under forward policy drop.
     await d.apply(compileFirewall(SPEC).ruleset);
-    const egress = nsx(CTR, ['node', '-e', `const s=require('net').connect({host:'203.0.113.7',port:9,timeout:600});s.on('connect',()=>{console.log('open')});s.on('error',(e)=>{console.log(e.code)});s.on('timeout',()=>{console.log('timeout');s.destroy()})`]);
     // Nothing listens on the client's port 9: a RST (ECONNREFUSED) proves the packet got through forward and back.
-    expect(egress.trim()).toBe('ECONNREFUSED');
+    expect(egressFrom(CTR)).toBe('ECONNREFUSED');
+  });
+
+  test("container egress on containerd: a CNI bridge (claude*) gets through forward policy drop; with Docker's bridges alone it was dropped", async () => {
+    const d = driver();
+    await d.apply(compileFirewall(SPEC).ruleset);
+    expect(egressFrom(CTD)).toBe('ECONNREFUSED');
+    expect(egressFrom(CTR)).toBe('ECONNREFUSED');
+    // What the compiler made before the containerd bridges were named (docker0, br-* only):
+    await d.apply(compileFirewall(SPEC, { containerForwarding: { interfaces: ['docker0', 'br-*'] } }).ruleset);
+    expect(egressFrom(CTD)).toBe('timeout');
+    expect(egressFrom(CTR)).toBe('ECONNREFUSED');
+    // Traffic towards the container that it did not start stays under the forward policy.
+    const inbound = nsx(CLI, ['node', '-e', `const s=require('net').connect({host:'172.31.1.2',port:80,timeout:600});s.on('connect',()=>{console.log('open');s.destroy()});s.on('error',(e)=>{console.log(e.code)});s.on('timeout',()=>{console.log('timeout');s.destroy()})`]);
+    await d.apply(compileFirewall(SPEC).ruleset);
+    const inboundNow = nsx(CLI, ['node', '-e', `const s=require('net').connect({host:'172.31.1.2',port:80,timeout:600});s.on('connect',()=>{console.log('open');s.destroy()});s.on('error',(e)=>{console.log(e.code)});s.on('timeout',()=>{console.log('timeout');s.destroy()})`]);
+    expect([inbound.trim(), inboundNow.trim()]).toEqual(['timeout', 'timeout']);
   });
 
   test('remove() deletes only inet claude; the fake docker table stays byte-identical', async () => {

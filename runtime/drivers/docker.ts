@@ -1,8 +1,9 @@
 /**
  * The Docker Engine driver: the only module that changes Docker (through the Engine API
  * client of engine-api.ts; dockerode only for a remote DOCKER_HOST). It
- * implements the runtime's `Engine` together with `HostFs` (volume dirs, host files,
- * records) and the nft driver (firewall).
+ * implements the runtime's `Engine`; the host side (volume dirs, host files, records through
+ * `HostFs`, the nft firewall, storage mounts) comes from `HostSideOps` (host-ops.ts), shared
+ * with the containerd driver.
  *
  * Containers get everything in a ContainerSpec: image, command and entrypoint, env (already
  * resolved by apply.ts: the only place `${secrets.x}` becomes a value), labels (plus the
@@ -12,21 +13,15 @@
  */
 import type Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
-import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type MountSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
-import { ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type MountCheck, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../plan/types.js';
+import { ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../engine.js';
 import { waitReady } from '../health.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, SECRET_REF } from '../secrets.js';
 import { dockerApiFor, followPull, type DockerApi } from './engine-api.js';
 import { HostFs } from './hostfs.js';
-import { MountDriver } from './mounts.js';
+import { HostSideOps, type FirewallBackend } from './host-ops.js';
 
-export interface FirewallBackend {
-  snapshot(): Promise<string>;
-  /** Pre-flight: `nft -c` of the ruleset and of the current table's restoring text (runtime/firewall-backend.ts). */
-  check(ruleset: string): Promise<void>;
-  apply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean; adminProbe?: { address: string; ports: number[] } }): Promise<string | null>;
-  restore(ruleset: string): Promise<void>;
-}
+export type { FirewallBackend } from './host-ops.js';
 
 export interface DockerEngineOptions {
   /** Default: `dockerApiFor(process.env)`. */
@@ -141,13 +136,12 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
   return opts;
 }
 
-export class DockerEngine implements Engine {
+export class DockerEngine extends HostSideOps implements Engine {
   readonly docker: DockerApi;
-  readonly fs: HostFs;
 
   constructor(readonly opts: DockerEngineOptions) {
+    super(opts);
     this.docker = opts.docker ?? dockerApiFor(process.env);
-    this.fs = new HostFs(opts.root, opts.dataDir);
   }
 
   observe(): Promise<ObservedState> {
@@ -393,83 +387,6 @@ export class DockerEngine implements Engine {
         },
       );
     });
-  }
-
-  // ── volumes, host files, records ──
-
-  async volumeDir(path: string): Promise<VolumeDirState> {
-    return this.fs.volumeDir(path);
-  }
-  async createVolumeDir(spec: VolumeSpec): Promise<void> {
-    this.fs.createVolumeDir(spec);
-  }
-  async removeVolumeDir(path: string): Promise<void> {
-    this.fs.removeVolumeDir(path);
-  }
-  async trashVolumeDir(path: string, planId: string): Promise<void> {
-    this.fs.trashVolumeDir(path, planId);
-  }
-  async restoreVolumeDir(path: string, state: VolumeDirState, planId: string): Promise<void> {
-    this.fs.restoreVolumeDir(path, state, planId);
-  }
-  async purgeTrash(planId: string): Promise<void> {
-    this.fs.purgeTrash(planId);
-  }
-  async readRecord(name: string): Promise<string | null> {
-    return this.fs.readRecord(name);
-  }
-  async writeRecord(name: string, text: string | null): Promise<void> {
-    this.fs.writeRecord(name, text);
-  }
-  async readHostFiles(paths: readonly string[]): Promise<HostFile[]> {
-    return this.fs.readHostFiles(paths);
-  }
-  async writeHostFiles(files: readonly HostFile[]): Promise<void> {
-    this.fs.writeHostFiles(files);
-  }
-
-  // ── firewall ──
-
-  private fw(): FirewallBackend {
-    if (!this.opts.firewall) throw new StepError('this runtime has no firewall backend configured (nft)', 'install nftables (scripts/setup-host.sh) and run as root');
-    return this.opts.firewall;
-  }
-  firewallSnapshot(): Promise<string> {
-    return this.fw().snapshot();
-  }
-  async firewallCheck(ruleset: string): Promise<void> {
-    return this.fw().check(ruleset);
-  }
-  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean; adminProbe?: { address: string; ports: number[] } }): Promise<string | null> {
-    return this.fw().apply(ruleset, confirmTimeoutMs, probes, opts);
-  }
-  firewallRestore(ruleset: string): Promise<void> {
-    return this.fw().restore(ruleset);
-  }
-
-  // ── storage mounts (drivers/mounts.ts) ──
-  private mountDriver: MountDriver | undefined;
-  private mountsDrv(): MountDriver {
-    return (this.mountDriver ??= new MountDriver({ root: this.opts.root }));
-  }
-  mountCheck(m: MountSpec, previous?: MountSpec): Promise<MountCheck> {
-    return this.mountsDrv().check(m, previous);
-  }
-  mountDevice(m: MountSpec, opts: { previous?: MountSpec; onFormat?: (device: string, found: string) => Promise<void> | void }): Promise<MountCheck & { formatted: boolean }> {
-    return this.mountsDrv().mount(m, opts);
-  }
-  unmountTarget(target: string): Promise<boolean> {
-    return this.mountsDrv().unmount(target);
-  }
-  async mountedAt(target: string): Promise<{ source: string; fstype: string; majmin: string } | null> {
-    const e = this.mountsDrv().at(target);
-    return e ? { source: e.source, fstype: e.fstype, majmin: e.majmin } : null;
-  }
-  async readFstab(): Promise<string | null> {
-    return this.mountsDrv().readFstab();
-  }
-  async writeFstab(text: string | null): Promise<void> {
-    this.mountsDrv().writeFstab(text);
   }
 }
 

@@ -281,7 +281,7 @@ const SERVICE_WORDS: { re: RegExp; template: string; generic: boolean }[] = [
   { re: /\bprometheus\b/g, template: 'prometheus', generic: false },
   { re: /\bgrafana\b/g, template: 'grafana', generic: false },
   { re: /\bword\s?press\b/g, template: 'wordpress', generic: false },
-  { re: /\bweb\s?servers?\b|\bwebsites?\b|\bweb\s?sites?\b|\bweb\s?front-?ends?\b|\bfront-?ends?\b|\breverse\s?proxy\b|\bstatic\s+(?:site|website|pages?)\b|\bhttp\s+server\b/g, template: 'nginx', generic: true },
+  { re: /\bweb\s?servers?\b|\bweb\s+app(?:lication)?s?\b|\bwebsites?\b|\bweb\s?sites?\b|\bweb\s?front-?ends?\b|\bfront-?ends?\b|\breverse\s?proxy\b|\bstatic\s+(?:site|website|pages?)\b|\bhttp\s+server\b/g, template: 'nginx', generic: true },
   { re: /\b(?:sql\s+|relational\s+)?databases?\b|\bdbs?\b/g, template: 'postgres', generic: true },
   { re: /\bcach(?:e|es|ing)\b|\bkey[-\s]?value\s+store\b/g, template: 'redis', generic: true },
   { re: /\bmonitoring\b|\bmetrics\b/g, template: 'prometheus', generic: true },
@@ -299,7 +299,7 @@ export function findServiceMentions(text: string): ServiceMention[] {
       const start = m.index ?? 0;
       const end = start + m[0].length;
       if (taken.some(([a, b]) => start < b && end > a)) continue;
-      // "web app"/"web application" is not a web server; "database password" is not a database.
+      // "database password" is not a database.
       if (w.template === 'postgres' && w.generic && /^\s*(password|user|name|connections?|limit)/.test(t.slice(end))) continue;
       taken.push([start, end]);
       out.push({ template: w.template, generic: w.generic, text: m[0], index: start });

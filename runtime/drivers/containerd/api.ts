@@ -228,11 +228,17 @@ import "google/protobuf/timestamp.proto";
 service Leases {
   rpc Create(CreateRequest) returns (CreateResponse);
   rpc Delete(DeleteRequest) returns (google.protobuf.Empty);
+  rpc List(ListRequest) returns (ListResponse);
+  rpc AddResource(AddResourceRequest) returns (google.protobuf.Empty);
 }
 message Lease { string id = 1; google.protobuf.Timestamp created_at = 2; map<string, string> labels = 3; }
 message CreateRequest { string id = 1; map<string, string> labels = 3; }
 message CreateResponse { Lease lease = 1; }
 message DeleteRequest { string id = 1; bool sync = 2; }
+message ListRequest { repeated string filters = 1; }
+message ListResponse { repeated Lease leases = 1; }
+message Resource { string id = 1; string type = 2; }
+message AddResourceRequest { string id = 1; Resource resource = 2; }
 `;
 
 const FILES: Record<string, string> = {
@@ -301,11 +307,12 @@ export interface ContainerdApi {
   images: Record<'Get' | 'List' | 'Create' | 'Update' | 'Delete', Unary>;
   content: Record<'Info' | 'Abort', Unary> & {
     read(digest: string): Promise<Buffer>;
-    write(ref: string, data: Buffer, expected: string, labels: Record<string, string>): Promise<void>;
+    write(ref: string, data: Buffer, expected: string, labels: Record<string, string>, lease?: string): Promise<void>;
   };
   snapshots: Record<'Prepare' | 'Mounts' | 'Commit' | 'Remove' | 'Stat', Unary>;
   diff: { Apply: Unary };
-  leases: Record<'Create' | 'Delete', Unary>;
+  /** Delete with `sync: true` also runs the garbage collector before it answers. */
+  leases: Record<'Create' | 'Delete' | 'List' | 'AddResource', Unary>;
   close(): void;
 }
 
@@ -372,7 +379,7 @@ export function connectContainerd(address: string, namespace: string, callTimeou
     images: unary(make(svc.images.v1.Images), ['Get', 'List', 'Create', 'Update', 'Delete']) as ContainerdApi['images'],
     snapshots: unary(make(svc.snapshots.v1.Snapshots), ['Prepare', 'Mounts', 'Commit', 'Remove', 'Stat']) as ContainerdApi['snapshots'],
     diff: unary(make(svc.diff.v1.Diff), ['Apply']) as ContainerdApi['diff'],
-    leases: unary(make(svc.leases.v1.Leases), ['Create', 'Delete']) as ContainerdApi['leases'],
+    leases: unary(make(svc.leases.v1.Leases), ['Create', 'Delete', 'List', 'AddResource']) as ContainerdApi['leases'],
     content: {
       ...(unary(content, ['Info', 'Abort']) as Record<'Info' | 'Abort', Unary>),
       read: (digest) =>
@@ -383,9 +390,9 @@ export function connectContainerd(address: string, namespace: string, callTimeou
           s.on('error', reject);
           s.on('end', () => resolve(Buffer.concat(chunks)));
         }),
-      write: (ref, data, expected, labels) =>
+      write: (ref, data, expected, labels, lease) =>
         new Promise((resolve, reject) => {
-          const s = content.Write(meta(), { deadline: Date.now() + 10 * callTimeoutMs });
+          const s = content.Write(meta(lease), { deadline: Date.now() + 10 * callTimeoutMs });
           let done = false;
           s.on('data', (m: { action: string }) => {
             if (m.action === 'COMMIT') {

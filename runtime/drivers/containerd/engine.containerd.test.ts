@@ -20,6 +20,8 @@ import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestH
 import { freePort } from '../../testutil/ports.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
 import { ContainerdEngine } from './engine.js';
+import { connectContainerd } from './api.js';
+import { chainIds, importTarball, readImage } from './images.js';
 import { createHostEngine, engineKind, hostObserver } from '../../host-engine.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -210,6 +212,47 @@ describe.sequential('apply on containerd', () => {
     expect(r.error?.message).toMatch(/image 'nonexistent:latest' is not present locally and is not in containerd and no tarball/);
     expect(await base()).toEqual(fp);
     await expect(apply(replaceText)).rejects.toBeInstanceOf(ReplayError);
+  });
+
+  it("an image import survives containerd's garbage collector running all through it (the import holds a lease)", async () => {
+    // A namespace of its own, so the image is not already there; the collector is containerd-wide.
+    const ns = `claude-test-gc-${suffix}`;
+    const api = connectContainerd(ctd.address, ns);
+    let collections = 0;
+    let importing = true;
+    // Deleting a lease with sync runs the collector before it answers: keep it running while the
+    // import writes content and unpacks snapshots that nothing but the import's lease refers to yet.
+    const collector = (async () => {
+      while (importing) {
+        const id = `claude-test-gc-poke-${collections}`;
+        await api.leases.Create({ id, labels: {} });
+        await api.leases.Delete({ id, sync: true });
+        collections++;
+      }
+    })();
+    try {
+      const imported = await importTarball(api, join(imageDir, 'redis.tar'), 'overlayfs').finally(() => (importing = false));
+      await collector;
+      expect(collections).toBeGreaterThan(2);
+      expect(imported.map((i) => i.name)).toEqual(['claude-os-local/redis:latest']);
+      // One more collection after the lease went: the image record alone must hold everything.
+      await api.leases.Create({ id: 'claude-test-gc-last', labels: {} });
+      await api.leases.Delete({ id: 'claude-test-gc-last', sync: true });
+      const { image } = (await api.images.Get({ name: 'claude-os-local/redis:latest' })) as { image: { target: { mediaType: string; digest: string; size: number } } };
+      expect(image.target.digest).toBe(imported[0]!.digest);
+      const { config, configDigest } = await readImage(api, image.target);
+      const manifest = JSON.parse((await api.content.read(image.target.digest)).toString()) as { layers: { digest: string }[] };
+      for (const d of [configDigest, ...manifest.layers.map((l) => l.digest)]) await expect(api.content.Info({ digest: d })).resolves.toBeDefined();
+      for (const c of chainIds(config.rootfs.diff_ids)) await expect(api.snapshots.Stat({ snapshotter: 'overlayfs', key: c })).resolves.toBeDefined();
+      // and the import's own lease is gone
+      const { leases } = (await api.leases.List({ filters: [] })) as { leases: { id: string }[] };
+      expect(leases.filter((l) => l.id.startsWith('claude-import-'))).toEqual([]);
+    } finally {
+      importing = false;
+      await collector.catch(() => undefined);
+      await api.images.Delete({ name: 'claude-os-local/redis:latest' }).catch(() => undefined);
+      api.close();
+    }
   });
 
   it('CLAUDE_ENGINE=containerd selects this driver for the host engine and the planner observer', async () => {

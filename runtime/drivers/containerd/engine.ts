@@ -22,19 +22,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type MountSpec, type ObservedState, type VolumeSpec } from '../../../plan/types.js';
-import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type HostFile, type MountCheck, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../../engine.js';
+import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
+import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
 import { healthArgv, PROBE_BACKOFF, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, START_WINDOW_MS } from '../../health.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity } from '../../secrets.js';
-import type { FirewallBackend } from '../docker.js';
+import { HostSideOps, type FirewallBackend } from '../host-ops.js';
 import { managedLabels, withSecretEnvLabel } from '../docker.js';
-import { HostFs } from '../hostfs.js';
-import { MountDriver } from '../mounts.js';
 import { observeHostSide } from '../../observe/snapshot.js';
 import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type ProcessMsg } from './api.js';
 import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
 import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
+import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 
 /** The label holding a container's name (containerd ids cannot change). */
 export const LABEL_NAME = 'claude.os/name';
@@ -151,19 +150,18 @@ function portAnswers(host: string, port: number, timeoutMs = 300): Promise<boole
   });
 }
 
-export class ContainerdEngine implements Engine {
+export class ContainerdEngine extends HostSideOps implements Engine {
   readonly api: ContainerdApi;
-  readonly fs: HostFs;
   readonly stateDir: string;
   readonly namespace: string;
   readonly snapshotter: string;
   private cniInstance: Cni | undefined;
 
   constructor(readonly opts: ContainerdEngineOptions) {
+    super(opts);
     this.namespace = opts.namespace ?? 'claude-os';
     this.snapshotter = opts.snapshotter ?? 'overlayfs';
     this.api = connectContainerd(opts.address ?? '/run/containerd/containerd.sock', this.namespace);
-    this.fs = new HostFs(opts.root, opts.dataDir);
     this.stateDir = opts.stateDir ?? join(opts.dataDir, 'containerd');
     for (const d of ['networks', 'containers', 'logs', 'ipam']) mkdirSync(join(this.stateDir, d), { recursive: true });
   }
@@ -739,7 +737,7 @@ export class ContainerdEngine implements Engine {
   private async newNetwork(n: { name: string; driver: string; internal: boolean; subnet?: string }, labels: Record<string, string>): Promise<void> {
     if (this.netRecord(n.name)) throw new StepError(`network ${n.name} already exists on containerd`);
     const id = randomBytes(16).toString('hex');
-    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet ?? (await this.freeSubnet()), bridge: `cl${id.slice(0, 10)}`, labels };
+    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet ?? (await this.freeSubnet()), bridge: `${CONTAINERD_BRIDGE_PREFIX}${id.slice(0, 9)}`, labels };
     writeFileSync(this.netFile(n.name), JSON.stringify(rec, null, 2) + '\n');
   }
 
@@ -808,82 +806,7 @@ export class ContainerdEngine implements Engine {
     throw new ImageMissingError(ref, requested, `is not in containerd and no tarball in ${dir} holds it${pull ? ' (pulling from a registry is not supported on the containerd backend)' : ''}`);
   }
 
-  // ── volumes, host files, records (the same HostFs as the Docker driver) ──
-
-  async volumeDir(path: string): Promise<VolumeDirState> {
-    return this.fs.volumeDir(path);
-  }
-  async createVolumeDir(spec: VolumeSpec): Promise<void> {
-    this.fs.createVolumeDir(spec);
-  }
-  async removeVolumeDir(path: string): Promise<void> {
-    this.fs.removeVolumeDir(path);
-  }
-  async trashVolumeDir(path: string, planId: string): Promise<void> {
-    this.fs.trashVolumeDir(path, planId);
-  }
-  async restoreVolumeDir(path: string, state: VolumeDirState, planId: string): Promise<void> {
-    this.fs.restoreVolumeDir(path, state, planId);
-  }
-  async purgeTrash(planId: string): Promise<void> {
-    this.fs.purgeTrash(planId);
-  }
-  async readRecord(name: string): Promise<string | null> {
-    return this.fs.readRecord(name);
-  }
-  async writeRecord(name: string, text: string | null): Promise<void> {
-    this.fs.writeRecord(name, text);
-  }
-  async readHostFiles(paths: readonly string[]): Promise<HostFile[]> {
-    return this.fs.readHostFiles(paths);
-  }
-  async writeHostFiles(files: readonly HostFile[]): Promise<void> {
-    this.fs.writeHostFiles(files);
-  }
-
-  // ── firewall ──
-
-  private fw(): FirewallBackend {
-    if (!this.opts.firewall) throw new StepError('this runtime has no firewall backend configured (nft)', 'install nftables (scripts/setup-host.sh) and run as root');
-    return this.opts.firewall;
-  }
-  firewallSnapshot(): Promise<string> {
-    return this.fw().snapshot();
-  }
-  async firewallCheck(ruleset: string): Promise<void> {
-    return this.fw().check(ruleset);
-  }
-  firewallApply(ruleset: string | null, confirmTimeoutMs: number, probes: { kind: 'tcp'; address?: string; port: number; expect?: 'open' | 'closed' }[], opts?: { checked?: boolean; adminConfirm?: boolean }): Promise<string | null> {
-    return this.fw().apply(ruleset, confirmTimeoutMs, probes, opts);
-  }
-  firewallRestore(ruleset: string): Promise<void> {
-    return this.fw().restore(ruleset);
-  }
-
-  // ── storage mounts (drivers/mounts.ts) ──
-  private mountDriver: MountDriver | undefined;
-  private mountsDrv(): MountDriver {
-    return (this.mountDriver ??= new MountDriver({ root: this.opts.root }));
-  }
-  mountCheck(m: MountSpec, previous?: MountSpec): Promise<MountCheck> {
-    return this.mountsDrv().check(m, previous);
-  }
-  mountDevice(m: MountSpec, opts: { previous?: MountSpec; onFormat?: (device: string, found: string) => Promise<void> | void }): Promise<MountCheck & { formatted: boolean }> {
-    return this.mountsDrv().mount(m, opts);
-  }
-  unmountTarget(target: string): Promise<boolean> {
-    return this.mountsDrv().unmount(target);
-  }
-  async mountedAt(target: string): Promise<{ source: string; fstype: string; majmin: string } | null> {
-    const e = this.mountsDrv().at(target);
-    return e ? { source: e.source, fstype: e.fstype, majmin: e.majmin } : null;
-  }
-  async readFstab(): Promise<string | null> {
-    return this.mountsDrv().readFstab();
-  }
-  async writeFstab(text: string | null): Promise<void> {
-    this.mountsDrv().writeFstab(text);
-  }
+  // volumes, host files, records, firewall and storage mounts: HostSideOps (../host-ops.ts)
 
   // ── observation ──
 

@@ -14,6 +14,16 @@
  *
  * Layers in a docker-archive are uncompressed tars, so their digest is their diff id. OCI
  * layouts may hold gzip layers: the diff service uncompresses them and returns the diff id.
+ *
+ * All of it happens under a containerd lease. Until step 3 nothing refers to the new content
+ * and snapshots, and containerd's garbage collector (it runs after any removal, of a container,
+ * a snapshot or a lease, in any namespace) deletes what nothing refers to: without the lease a
+ * removal elsewhere during an import deleted layers and half-unpacked snapshots under it
+ * ("mount callback failed … lchown …: no such file or directory"). Blobs and snapshots that
+ * already exist are added to the lease before they are looked up, so a collection between the
+ * look-up and the image record cannot take them either. The lease goes once the image record
+ * holds everything (it carries containerd's `gc.expire` label, so a crashed import frees its
+ * lease after an hour).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -52,11 +62,13 @@ async function hasContent(api: ContainerdApi, digest: string): Promise<boolean> 
   }
 }
 
-async function putContent(api: ContainerdApi, data: Buffer, labels: Record<string, string> = {}): Promise<string> {
+async function putContent(api: ContainerdApi, lease: string, data: Buffer, labels: Record<string, string> = {}): Promise<string> {
   const digest = sha256(data);
+  // Leased first, then looked up: a blob found here cannot be collected before the image holds it.
+  await api.leases.AddResource({ id: lease, resource: { id: digest, type: 'content' } });
   if (await hasContent(api, digest)) return digest;
   try {
-    await api.content.write(`claude-import-${digest}-${randomBytes(4).toString('hex')}`, data, digest, labels);
+    await api.content.write(`claude-import-${digest}-${randomBytes(4).toString('hex')}`, data, digest, labels, lease);
   } catch (e) {
     if (grpcCode(e) !== ALREADY_EXISTS) throw e;
   }
@@ -131,6 +143,8 @@ export async function tarballNames(file: string): Promise<string[]> {
  */
 export async function importTarball(api: ContainerdApi, file: string, snapshotter: string): Promise<{ name: string; digest: string }[]> {
   const dir = mkdtempSync(join(tmpdir(), 'claude-ctd-import-'));
+  const lease = `claude-import-${randomBytes(6).toString('hex')}`;
+  await api.leases.Create({ id: lease, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
   try {
     await tar.x({ file, cwd: dir });
     const out: { name: string; digest: string }[] = [];
@@ -140,10 +154,10 @@ export async function importTarball(api: ContainerdApi, file: string, snapshotte
       const chain = chainIds(diffIds);
       const layerDescs: Descriptor[] = [];
       for (const [i, l] of img.layers.entries()) {
-        const digest = await putContent(api, l.data, { 'containerd.io/uncompressed': diffIds[i]! });
+        const digest = await putContent(api, lease, l.data, { 'containerd.io/uncompressed': diffIds[i]! });
         layerDescs.push({ mediaType: l.mediaType, digest, size: l.data.length });
       }
-      const configDigest = await putContent(api, img.config, chain.length ? { [`containerd.io/gc.ref.snapshot.${snapshotter}`]: chain[chain.length - 1]! } : {});
+      const configDigest = await putContent(api, lease, img.config, chain.length ? { [`containerd.io/gc.ref.snapshot.${snapshotter}`]: chain[chain.length - 1]! } : {});
       const manifest = Buffer.from(
         JSON.stringify({
           schemaVersion: 2,
@@ -154,12 +168,12 @@ export async function importTarball(api: ContainerdApi, file: string, snapshotte
       );
       const refs: Record<string, string> = { 'containerd.io/gc.ref.content.config': configDigest };
       layerDescs.forEach((d, i) => (refs[`containerd.io/gc.ref.content.l.${i}`] = d.digest));
-      const manifestDigest = await putContent(api, manifest, refs);
-      await unpack(api, snapshotter, layerDescs, chain);
+      const manifestDigest = await putContent(api, lease, manifest, refs);
+      await unpack(api, lease, snapshotter, layerDescs, chain);
       const target: Descriptor = { mediaType: MT_DOCKER_MANIFEST, digest: manifestDigest, size: manifest.length };
       for (const name of img.names) {
         try {
-          await api.images.Create({ image: { name, labels: {}, target } });
+          await api.images.Create({ image: { name, labels: {}, target } }, { lease });
         } catch (e) {
           if (grpcCode(e) !== ALREADY_EXISTS) throw e;
           await api.images.Update({ image: { name, labels: {}, target }, updateMask: { paths: ['target'] } });
@@ -169,6 +183,8 @@ export async function importTarball(api: ContainerdApi, file: string, snapshotte
     }
     return out;
   } finally {
+    // The image records now hold the manifest, which holds the rest: the lease can go.
+    await api.leases.Delete({ id: lease }).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -183,17 +199,18 @@ async function snapshotExists(api: ContainerdApi, snapshotter: string, key: stri
   }
 }
 
-async function unpack(api: ContainerdApi, snapshotter: string, layers: Descriptor[], chain: string[]): Promise<void> {
+async function unpack(api: ContainerdApi, lease: string, snapshotter: string, layers: Descriptor[], chain: string[]): Promise<void> {
   for (const [i, layer] of layers.entries()) {
     const name = chain[i]!;
+    await api.leases.AddResource({ id: lease, resource: { id: name, type: `snapshots/${snapshotter}` } });
     if (await snapshotExists(api, snapshotter, name)) continue;
     const key = `claude-extract-${randomBytes(6).toString('hex')}`;
-    const { mounts } = (await api.snapshots.Prepare({ snapshotter, key, parent: i ? chain[i - 1] : '', labels: {} })) as { mounts: unknown[] };
+    const { mounts } = (await api.snapshots.Prepare({ snapshotter, key, parent: i ? chain[i - 1] : '', labels: {} }, { lease })) as { mounts: unknown[] };
     try {
-      await api.diff.Apply({ diff: layer, mounts }, { deadlineMs: 600_000 });
-      await api.snapshots.Commit({ snapshotter, name, key, labels: {} });
+      await api.diff.Apply({ diff: layer, mounts }, { deadlineMs: 600_000, lease });
+      await api.snapshots.Commit({ snapshotter, name, key, labels: {} }, { lease });
     } catch (e) {
-      await api.snapshots.Remove({ snapshotter, key }).catch(() => undefined);
+      await api.snapshots.Remove({ snapshotter, key }, { lease }).catch(() => undefined);
       if (grpcCode(e) === ALREADY_EXISTS) continue;
       throw e;
     }
