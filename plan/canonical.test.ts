@@ -5,7 +5,9 @@ import { canonicalJsonFast } from './canonical.js';
 import { plan } from '../compiler/planner.js';
 import { webStack, emptyObserved } from '../compiler/__fixtures__/models.js';
 
-describe('canonicalJsonFast', () => {
+// Property runs are CPU-bound: on a busy 2-core CI machine they take many times their quiet
+// duration (measured up to 5x), so the budget is generous.
+describe('canonicalJsonFast', { timeout: 300_000 }, () => {
   it('gives the same bytes as the canonicalize library on random JSON values (unicode keys and strings, floats)', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), fc.object({ key: fc.string({ unit: 'binary' }), values: [fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()] }), (a, b) => {
