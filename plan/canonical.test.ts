@@ -26,5 +26,11 @@ describe('canonicalJsonFast', { timeout: 300_000 }, () => {
     const p = plan(webStack(), emptyObserved(), { request: 'r', now: new Date(0), nonce: 'c'.repeat(32), hostId: 'h', provenance: { engine: 'user' }, compilerVersion: '0' });
     expect(canonicalJsonFast(p)).toBe(canonicalJson(p));
     expect(() => canonicalJsonFast({ a: Infinity })).toThrow(/not allowed/);
+    expect(() => canonicalJsonFast({ a: [1, { b: -Infinity }] })).toThrow(/not allowed/);
+  });
+  it('sorts an object nested in one whose keys are already in order, and hands integer-like keys at any depth to the library', () => {
+    const v = { a: { z: 1, y: [{ d: 1, c: 2 }] }, b: { c: { '10': 1, '2': 0, x: null } }, c: new Date(0), d: undefined, e: [undefined] };
+    expect(canonicalJsonFast(v)).toBe(canonicalJson(v));
+    expect(canonicalJsonFast(v)).toBe('{"a":{"y":[{"c":2,"d":1}],"z":1},"b":{"c":{"10":1,"2":0,"x":null}},"c":"1970-01-01T00:00:00.000Z","e":[null]}');
   });
 });

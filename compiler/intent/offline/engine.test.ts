@@ -843,3 +843,33 @@ describe('offline engine: held-out 5 classes (terse changes, relative counts, "n
     });
   }
 });
+
+describe('offline engine: round 6 (everyday phrasings written after the held-out 5 fixes)', () => {
+  it('"expose grafana on 3001" publishes that service there; it is not a firewall rule', () => {
+    const r = ask('expose grafana on 3001 instead', ask('add grafana').merged);
+    expect(svc(r, 'grafana').ports[0].host).toBe(3001);
+    expect(r.files['network.yaml']).toBeUndefined();
+  });
+  it('"take nginx offline" stops it, "bring it back online" starts it', () => {
+    const two = ask('I need nginx and redis').merged;
+    const off = ask('take nginx offline for a bit', two);
+    expect(svc(off, 'nginx').state).toBe('stopped');
+    expect(svc(off, 'redis').state).toBeUndefined();
+    expect(svc(ask('bring nginx back online', off.merged), 'nginx').state).toBeUndefined();
+  });
+  it('relative replica counts: "2 more instances", "one fewer replica", "another instance"', () => {
+    const api = converse(['add a service called api using image ghcr.io/acme/api:1 on port 3000', 'scale api to 2']).merged;
+    expect(svc(ask('run 2 more instances of api', api), 'api').replicas).toBe(4);
+    expect(svc(ask('one fewer replica of api', api), 'api').replicas).toBe(1);
+    expect(svc(ask('add another instance of api', api), 'api').replicas).toBe(3);
+  });
+  it('"give alice ssh access with key …" makes the user with the key', () => {
+    const r = ask('give alice ssh access with key ' + KEY);
+    expect(r.data.security.spec.users[0]).toMatchObject({ name: 'alice', ssh_keys: [KEY] });
+  });
+  it('refuses binding a database or cache to 0.0.0.0 for everyone', () => {
+    const r = ask('bind redis to 0.0.0.0 so everyone can use it', ask('add redis').merged);
+    expect(r.refused).toBeDefined();
+    expect(r.files).toEqual({});
+  });
+});

@@ -124,12 +124,12 @@ const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[
  * open http to everyone" is not caught. Saying not to ("don't expose redis to the internet") is fine.
  */
 const DATA_WORD = /\b(?:postgres\w*|psql|pg|mysql|maria\s?db|redis|mongo\w*|memcached?|rabbit\s?mq|databases?|dbs?|cache|5432|3306|6379|27017|11211|5672)\b/i;
-const WORLD_WORD = /\b(?:internet|world|everyone|everybody|anyone|anybody|public(?:ly)?|anywhere|outside\s+world|all\s+ips)\b|(?<![\d.])0\.0\.0\.0\/0\b|::\/0/i;
+const WORLD_WORD = /\b(?:internet|world|everyone|everybody|anyone|anybody|public(?:ly)?|anywhere|outside\s+world|all\s+ips)\b|(?<![\d.])0\.0\.0\.0(?:\/0)?(?![\d.\/])|::\/0/i;
 const OPEN_WORD = /\b(?:open\w*|expos\w*|reachable|accessible|available|publish\w*|allow\w*|let|bind|listen\w*|visible)\b/i;
 const NOT_WORD = /\b(?:don'?t|do\s+not|never|not|isn'?t|aren'?t|shouldn'?t|mustn'?t|no\s+longer|stop|block\w*|deny|denied|close\w*|without|except|only\s+from)\b/i;
 function dataExposed(message: string): boolean {
   return message
-    .split(/[.,;!?]\s*|\s+(?:and|then|plus|but)\s+/i)
+    .split(/[.!?](?=\s|$)\s*|[,;]\s*|\s+(?:and|then|plus|but)\s+/i)
     .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c));
 }
 
@@ -153,8 +153,8 @@ type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change'
 const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove|delete|uninstall|get rid of|drop|tear down|decommission|destroy)\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable)\b/],
-  ['start', /\b(start|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
   ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|give me|build|configure|include|enable|also)\b/],
@@ -1406,6 +1406,22 @@ function handleModifiers(run: Run, clause: string): boolean {
     (/\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b|\bof them\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
       ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t)
       : null);
+  // "run 2 more instances of api", "one fewer replica": relative to the count it has now.
+  const more = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|a\s+few|another)\s+(more|extra|additional|fewer|less)?\s*(?:replicas?|instances?|copies|containers)\b/.exec(t);
+  if (more && (more[2] || more[1] === 'another')) {
+    const k = /couple/.test(more[1]!) ? 2 : /few/.test(more[1]!) ? 3 : more[1] === 'another' ? 1 : (parseNumberWord(more[1]!) ?? 1);
+    const down = more[2] === 'fewer' || more[2] === 'less';
+    const names = targets();
+    if (names.length === 0) ask(`${k} ${down ? 'fewer' : 'more'} replicas`);
+    for (const name of names) {
+      const cur = getService(run, name)!.replicas ?? 1;
+      const n = Math.max(down ? 0 : 1, Math.min(100, down ? cur - k : cur + k));
+      run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+    }
+    return true;
+  }
   if (rep) {
     const n = rep[1] === '' ? 1 : parseNumberWord(rep[1]!);
     const names = targets();
@@ -2099,6 +2115,9 @@ function handleFirewall(run: Run, clause: string): boolean {
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
+  // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
+  const publish = /\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:on|at)\s+(?:port\s+)?\d{2,5}\b/.exec(t);
+  if (publish && cidrs.length === 0 && !ANYWHERE.test(t) && !ssh && !web && (getService(run, publish[1]!) || targetsIn(run, publish[1]!).names.length > 0)) return false;
   const anywhere = ANYWHERE.test(t);
 
   // "remove the firewall rule for port 8080" / "delete the allow-web rule": remove, never add.
@@ -2373,7 +2392,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const userWord = /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
-    /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
+    /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
+    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
     const said = run.input.message.toLowerCase();
