@@ -296,7 +296,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
     // alone, so text nothing understands is reported instead of swallowed.
     const continues = (c: string) =>
-      /^(?:and\s+)?(?:name|call)\s+it\s+['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
+      /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
@@ -461,7 +461,7 @@ function answerQuestion(run: Run, message: string): boolean {
  * the files and the observed summary; nothing changes.
  */
 function answerSpecific(run: Run, t: string): boolean {
-  const question = /\?\s*$/.test(t) || /^(what|which|how|is|are|does|do|when|who|where)\b/.test(t);
+  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|does|do|when|who|where|r|wat)\b/.test(t);
   if (!question || /^(can|could|would|will)\s+you\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -914,7 +914,7 @@ function versionIn(clause: string, template: string): string | undefined {
 function withTag(image: string, version: string): string {
   const repo = repoOf(image);
   const oldTag = image.slice(repo.length + 1);
-  const suffix = /-(alpine|slim|apache|fpm)\b.*$/.exec(oldTag)?.[0] ?? '';
+  const suffix = variantOf(oldTag);
   return `${repo}:${version}${suffix}`;
 }
 
@@ -1452,7 +1452,9 @@ function handleModifiers(run: Run, clause: string): boolean {
   }
 
   // "double the memory for redis", "halve grafana's memory".
-  const factor = /\b(double|twice)\b[^.]*\b(memory|ram)\b/.test(t) ? 2 : /\b(halve|half)\b[^.]*\b(memory|ram)\b/.test(t) ? 0.5 : /\btriple\b[^.]*\b(memory|ram)\b/.test(t) ? 3 : undefined;
+  // "…running out of memory, double it": "it" is the memory the request spoke of.
+  const tm = /\b(double|halve|triple)\s+(?:it|that|this)\b/.test(t) && /\b(memory|ram|oom)\b/i.test(run.input.message) && findCpu(run.input.message) === undefined ? `${t} memory` : t;
+  const factor = /\b(double|twice)\b[^.]*\b(memory|ram)\b/.test(tm) ? 2 : /\b(halve|half)\b[^.]*\b(memory|ram)\b/.test(tm) ? 0.5 : /\btriple\b[^.]*\b(memory|ram)\b/.test(tm) ? 3 : undefined;
   if (factor !== undefined && findSizes(clause).length === 0) {
     const names = targets();
     if (names.length === 0) ask('more memory');
@@ -1582,7 +1584,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       const svc = getService(run, name)!;
       const repo = repoOf(svc.image);
       const oldTag = svc.image.slice(repo.length + 1) || 'latest';
-      const suffix = /-(alpine|slim|apache|fpm)\b.*$/.exec(oldTag)?.[0] ?? '';
+      const suffix = variantOf(oldTag);
       const image = `${repo}:${ver[1]}${ver[1]!.includes('-') ? '' : suffix}`;
       setImage(run, name, image);
       if (templateOf(svc) === 'postgres' && oldTag.split('.')[0] !== ver[1]!.split('.')[0]) {
@@ -1592,6 +1594,11 @@ function handleModifiers(run: Run, clause: string): boolean {
     did = true;
   }
   return did;
+}
+
+/** The variant part of a tag, kept across a version change: "16-alpine" → "-alpine", "alpine" → "-alpine". */
+function variantOf(tag: string): string {
+  return /-(alpine|slim|apache|fpm)\b.*$/.exec(tag)?.[0] ?? (/^(alpine|slim|bookworm|bullseye)$/.test(tag) ? `-${tag}` : '');
 }
 
 function commandString(cmd: Service['command']): string | undefined {
@@ -1768,7 +1775,7 @@ const SYMPTOM = new RegExp(
     String.raw`\b(?:is|are|was|were|seems?(?:\s+to\s+be)?|went|goes|keeps?|kept|has\s+been|have\s+been|'s|'re)\s+(?:still\s+|totally\s+|completely\s+|really\s+|kinda\s+|super\s+|so\s+|very\s+|just\s+)?(?:down|dead|offline|broken|borked|unreachable|unresponsive|inaccessible|slow|sluggish|hanging|stuck|flaky|crash\w*|restarting|dying|failing|erroring|throwing\s+errors|timing\s+out)\b`,
     String.raw`\b(?:is|are|was|were|has|have)(?:n'?t|\s+not)\s+(?:been\s+)?(?:still\s+|even\s+)?(?:working|responding|running|loading|up|reachable|accessible|available|starting|coming\s+(?:up|back))\b|\bnot\s+(?:working|responding|loading|reachable\s+any\s?more)\b`,
     String.raw`(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|fail(?:s|ed|ing)?\s+to|won'?t|wont|doesn'?t|does\s+not|didn'?t|isn'?t|aren'?t)\s+(?:seem\s+to\s+|even\s+|properly\s+)?(?:reach|connect|load|access|open|get\s+(?:to|into|through)|hit|ping|resolve|respond|start|come\s+(?:up|back)|boot|work|log\s?in|see|talk\s+to|find|serve|answer)\b`,
-    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop`,
+    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop|\b(?:running|ran|runs)\s+out\s+of\s+(?:memory|ram)\b|\bout\s+of\s+memory\b|\bOOM(?:[- ]?kill\w*)?\b`,
     String.raw`\btim(?:es|ed|ing)\s+out\b|\bconnection\s+(?:refused|reset|timed\s+out)\b|\brefus(?:es|ed|ing)\s+(?:the\s+)?connections?\b`,
     String.raw`\b(?:having|had|got|getting|seeing|hitting|throwing|gives?|giving|returns?|returning)\s+(?:some\s+|a\s+|an\s+|lots\s+of\s+|loads\s+of\s+)?(?:trouble|issues?|problems?|errors?|5\d\ds?\b|bad\s+gateway|gateway\s+time-?out)`,
     String.raw`\b(?:something|what)(?:'s|\s+is)\s+(?:wrong|up)\s+with\b`,
@@ -1782,8 +1789,12 @@ const WISH = /\b(?:make|should|shouldn'?t|must|ensure|so\s+(?:that\s+)?(?:it|the
 
 function isComplaint(clause: string): boolean {
   SYMPTOM.lastIndex = 0;
-  const yes = SYMPTOM.test(clause);
+  let yes = SYMPTOM.test(clause);
   SYMPTOM.lastIndex = 0;
+  // "site down again ugh", "redis dead": a name and its state, with no verb.
+  const terse = /^\s*(?:the\s+|my\s+|our\s+)?([a-z][\w-]*)\s+(?:down|dead|offline|broken|borked|unreachable)\b/i.exec(clause);
+  const w = terse?.[1]?.toLowerCase();
+  if (!yes && w && (findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w)) || /[-\d]/.test(w) || /^(?:site|app|api|server|box|vpn|dns|mail|email|web|db|database|cache|dashboards?|blog|shop|store|wiki|git|backend|frontend|proxy)$/.test(w))) yes = true;
   return yes && !WISH.test(clause);
 }
 
@@ -2322,7 +2333,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
   // Groups and sudo: "put ivan in the developers group", "add hank to the sudoers",
   // "revoke sudo from carol", "add her to the docker group".
-  const groupM = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
+  const groupM0 = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
   const revoke =
     /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
@@ -2331,6 +2342,11 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     !revoke && /\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t);
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
   const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
+  // "put lee in developers", "add kim to ops": an existing user put in a group without the word "group".
+  const bareGroup = knownRef
+    ? /\b(?:put|add|move|place)\s+[a-z_][\w-]*\s+(?:in|into|to)\s+(?:the\s+)?([a-z_][a-z0-9_-]{1,31})(?:\s+(?:team|group))?\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/.exec(t)
+    : null;
+  const groupM = groupM0 ?? (bareGroup && !getService(run, bareGroup[1]!) && !/^(sudoers?|admins?|wheel|the|it|them|group|groups)$/.test(bareGroup[1]!) ? bareGroup : null);
   const pronoun = /\b(her|him|them|his|their|that user|the user)\b/.test(t);
   const historyUser = () => {
     for (let i = run.input.history.length - 1; i >= 0; i--) {
@@ -2389,7 +2405,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
-  const userWord = /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named|called|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
+  const userWord = nameSaid ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
