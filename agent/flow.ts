@@ -173,6 +173,8 @@ export type PlanFilesResult =
  * returned as stage `observe`.
  */
 export async function planFiles(host: FlowHost, input: Readonly<Record<string, string>> | CompileResult, o: PlanFilesOptions): Promise<PlanFilesResult> {
+  // The compiler is loaded here, not at start-up: `claude apply PLAN.json` and the API's
+  // read-only routes use this module without planning (docs/runtime.md, "Performance").
   const [{ compileFiles }, { DiagnosticSink, renderDiagnostic }, { lockoutGate }, { firewallSpecOf, plan }, { signPlan }] = await Promise.all([
     import('../compiler/compile.js'),
     import('../compiler/diagnostics.js'),

@@ -30,7 +30,7 @@ export function pae(payloadType: string, payload: Uint8Array): Buffer {
     Buffer.from(`DSSEv1 ${type.length} `, 'utf8'),
     type,
     Buffer.from(` ${payload.length} `, 'utf8'),
-    Buffer.from(payload),
+    payload, // concat copies it once; no Buffer.from copy before (27 MB for 10,000 services)
   ]);
 }
 

@@ -186,7 +186,7 @@ describe('applies under injected faults end exactly "before" or "after"', () => 
       }
     }
     expect(fired).toBeGreaterThan(40);
-  }, 120_000);
+  }, 300_000);
 
   it('a short write is completed, never left short (the snapshot and the journal parse)', async () => {
     const shape: Shape = { existing: 2, replace: [true, true, false], newOnes: 1, newNet: false, volume: false, host: false, firewall: false };
@@ -196,7 +196,7 @@ describe('applies under injected faults end exactly "before" or "after"', () => 
       expect(o.applied?.status, `short write at hit ${n}`).toBe('applied');
       check(t, o);
     }
-  }, 60_000);
+  }, 300_000);
 
   it('for 240 seeded random plans and faults (fast-check)', async () => {
     let fired = 0;

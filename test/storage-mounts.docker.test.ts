@@ -18,45 +18,28 @@
  * afterAll kills the tmux server, unmounts and detaches the loop device, removes the temp dir.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../common/fsutil.js';
 import { FSTAB_BEGIN } from '../plan/host-state.js';
 import { readAudit } from '../runtime/audit.js';
 import { readMountTable } from '../runtime/drivers/mounts.js';
+import { CLAUDE_BIN, tempHost, tmuxTerminal, type TempHost } from '../runtime/testutil/cli-host.js';
 import { fsTypeOf, makeLoopDevice, type LoopDevice } from '../runtime/testutil/loopdev.js';
 
 const tag = `mnt${randomBytes(3).toString('hex')}`;
-const session = `claude-mounts-${tag}`;
-let base: string;
+const term = tmuxTerminal(`claude-mounts-${tag}`);
+let host: TempHost;
 let root: string;
 let stateDir: string;
 let dataDir: string;
-let env: Record<string, string>;
 let loop: LoopDevice;
 
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-3000', '-t', session);
-const claude = (...args: string[]) => spawnSync(join(process.cwd(), 'bin', 'claude'), args, { env, encoding: 'utf8', timeout: 180_000 });
+const claude = (...args: string[]) => host.claude(...args);
 const mounted = () => readMountTable().find((e) => e.mountPoint === join(root, 'data'));
 const fstab = () => (existsSync(join(root, 'etc/fstab')) ? readFileSync(join(root, 'etc/fstab'), 'utf8') : null);
 const formats = () => readAudit(dataDir).filter((a) => a.event === 'storage.formatted');
-
-async function until(what: string, fn: () => boolean, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if (fn()) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${what.includes('screen') ? `; screen:\n${screen()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function storage(opts: { format?: boolean; mount?: boolean } = {}): void {
   const mount = opts.mount === false ? '' : `  mounts:\n    - source: ${loop.device}\n      target: /data\n      type: ext4\n      options: [defaults, noatime]\n${opts.format ? '      format: true\n' : ''}`;
@@ -65,37 +48,28 @@ function storage(opts: { format?: boolean; mount?: boolean } = {}): void {
 }
 
 async function applyInTmux(answer: 'yes' | 'no'): Promise<string> {
-  spawnSync('tmux', ['-L', session, 'kill-server'], { stdio: 'ignore' });
-  const e = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '60', 'env', ...e, join(process.cwd(), 'bin', 'claude'), 'apply');
-  tmux('set-option', '-t', session, 'remain-on-exit', 'on');
-  await until('the apply prompt on the screen', () => screen().includes('Apply these changes? [yes/no]'));
-  const shown = screen();
-  tmux('send-keys', '-t', session, answer, 'Enter');
-  if (answer === 'no') await until('screen: Nothing changed', () => screen().includes('Nothing changed.'));
-  else await until('screen: applied', () => /Applied|✗|refused|rolled back/i.test(screen().slice(shown.length - 200)), 180_000);
-  return screen();
+  term.start([CLAUDE_BIN, 'apply'], { env: host.env, cwd: host.base });
+  await term.waitFor('the apply prompt', (s) => s.includes('Apply these changes? [yes/no]'));
+  const shown = term.screen();
+  term.type(answer);
+  if (answer === 'no') await term.waitFor('Nothing changed', (s) => s.includes('Nothing changed.'));
+  else await term.waitFor('applied', (s) => /Applied|✗|refused|rolled back/i.test(s.slice(shown.length - 200)), 180_000);
+  return term.screen();
 }
 
 beforeAll(() => {
-  base = mkdtempSync(join(tmpdir(), `claude-mounts-${tag}-`));
-  root = join(base, 'root');
-  stateDir = join(base, 'state');
-  dataDir = join(base, 'data');
-  mkdirSync(root, { recursive: true });
-  mkdirSync(stateDir, { recursive: true });
-  writeFileAtomic(join(dataDir, 'host-id'), `host-test-${tag}\n`);
-  env = { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, USER: 'alice', PATH: process.env.PATH ?? '', HOME: base, TERM: 'xterm' };
+  host = tempHost('mounts', tag);
+  ({ root, stateDir, dataDir } = host);
   // The host's fstab lines outside Claude.OS's block must survive every apply.
   mkdirSync(join(root, 'etc'), { recursive: true });
   writeFileSync(join(root, 'etc/fstab'), '# <file system> <mount point> <type> <options> <dump> <pass>\nUUID=0a0a0a0a-1111-4222-8333-444444444444 / ext4 errors=remount-ro 0 1\n');
-  loop = makeLoopDevice(base, 64);
+  loop = makeLoopDevice(host.base, 64);
 });
 
 afterAll(() => {
-  spawnSync('tmux', ['-L', session, 'kill-server'], { stdio: 'ignore' });
+  term.kill();
   loop?.release();
-  if (base) rmSync(base, { recursive: true, force: true });
+  host?.remove();
 });
 
 describe('storage mounts through plan and apply (loop device, temp CLAUDE_ROOT)', () => {

@@ -12,10 +12,6 @@ import { LockHeldError } from '../../runtime/lock.js';
 import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
 import { acquireRequestLock, applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
 import { lineReader } from '../prompt.js';
-import { renderPlan } from '../../plan/show.js';
-import { reviewOnHost } from '../../agent/review.js';
-import { inspectPlan } from '../../plan/inspect.js';
-import { loadTrustedKeys } from '../../plan/keys.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { trace } from '../../common/trace.js';
@@ -161,6 +157,7 @@ export async function applyPending(
   if (!pending) return null;
   const { parseEnvelope } = await import('../../plan/envelope.js');
   const { renderPlan } = await import('../../plan/show.js');
+  const { reviewOnHost } = await import('../../agent/review.js');
   const payload = JSON.parse(Buffer.from(parseEnvelope(pending.envelopeText).payload, 'base64').toString('utf8')) as import('../../plan/types.js').PlanPayload;
   if (!o.json) {
     println(ctx.stdout, `Pending approval since ${pending.createdAt}: ${pending.kind === 'drift' ? 'a correction of drift' : `a change of ${pending.changedFiles.join(', ')}`}`);
@@ -224,9 +221,16 @@ export async function applyPending(
 async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boolean; verbose: boolean; waitS: number; stateDir?: string }): Promise<number> {
   const paths = resolvePaths(ctx.env, ctx.cwd, o.stateDir);
   const err = (s: string) => println(ctx.stderr, `claude apply: ${s}`);
-  // Planning needs the compiler, loaded only here: a device's image may ship without it and
-  // still apply plans signed elsewhere (test/runtime-cli.test.ts).
-  const [{ compileStateDir }, { renderDiagnostic }] = await Promise.all([import('../../compiler/compile.js'), import('../../compiler/diagnostics.js')]);
+  // Loaded here: `claude apply PLAN.json` (a saved, signed plan) needs none of the compiler,
+  // and a device's image may ship without it (test/runtime-cli.test.ts).
+  const [{ compileStateDir }, { renderDiagnostic }, { renderPlan }, { reviewOnHost }, { inspectPlan }, { loadTrustedKeys }] = await Promise.all([
+    import('../../compiler/compile.js'),
+    import('../../compiler/diagnostics.js'),
+    import('../../plan/show.js'),
+    import('../../agent/review.js'),
+    import('../../plan/inspect.js'),
+    import('../../plan/keys.js'),
+  ]);
   const compiled = compileStateDir(paths.stateDir);
   if (!compiled.model) {
     for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));

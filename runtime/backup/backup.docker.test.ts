@@ -8,11 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../../common/fsutil.js';
+import { tempHost, until, type TempHost } from '../testutil/cli-host.js';
 import { removeDockerByName } from '../testutil/docker-cleanup.js';
 import { dockerFromEnv } from '../jobs/index.js';
 import { executeRestore, listSets, planRestore, runBackup, runBackupJob, type BackupSpec } from './index.js';
@@ -20,6 +20,7 @@ import { fileDigest } from '../drivers/backup.js';
 
 const tag = `cbak${randomBytes(3).toString('hex')}`;
 const hostId = `host-test-${tag}`;
+let host: TempHost;
 const pg = `pg-${tag}`;
 const rd = `rd-${tag}`;
 let base: string;
@@ -34,19 +35,6 @@ const opts = async () => ({ docker: await dockerFromEnv({}), dataDir, root, host
 const pgSpec = (o: Partial<BackupSpec> = {}): BackupSpec => ({ volume: `pgdata-${tag}`, path: '/data/pg', type: 'dump', engine: 'postgres', services: [pg], retain: 7, ...o });
 const rdSpec = (o: Partial<BackupSpec> = {}): BackupSpec => ({ volume: `rddata-${tag}`, path: '/data/redis', type: 'dump', engine: 'redis', services: [rd], retain: 7, ...o });
 
-async function until(what: string, fn: () => boolean, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if (fn()) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 function installSchedule(specs: BackupSpec[]): void {
   writeFileAtomic(join(dataDir, 'schedule.json'), JSON.stringify({ jobs: specs.map((b) => ({ name: `backup-${b.volume}`, schedule: '0 3 * * *', command: [], timeoutMs: 3_600_000, backup: b })) }, null, 2) + '\n', 0o600);
 }
@@ -54,13 +42,11 @@ function installSchedule(specs: BackupSpec[]): void {
 const labels = (svc: string) => ['--label', 'claude.os/managed=true', '--label', `claude.os/service=${svc}`, '--label', `claude.os/host=${hostId}`];
 
 beforeAll(async () => {
-  base = mkdtempSync(join(tmpdir(), `claude-backup-${tag}-`));
-  dataDir = join(base, 'data');
-  root = join(base, 'root');
+  host = tempHost('backup', tag);
+  ({ base, dataDir, root } = host);
   mkdirSync(join(root, 'data/pg'), { recursive: true });
   mkdirSync(join(root, 'data/redis'), { recursive: true });
   execFileSync('chown', ['999:999', join(root, 'data/redis')]);
-  writeFileAtomic(join(dataDir, 'host-id'), hostId + '\n');
   docker('run', '-d', '--name', pg, ...labels(pg), '-e', 'POSTGRES_PASSWORD=secret-pw', '-e', 'POSTGRES_DB=app', '-v', `${join(root, 'data/pg')}:/var/lib/postgresql/data`, '--health-cmd', 'pg_isready -q -h 127.0.0.1 -U postgres', '--health-interval', '1s', 'claude-os-local/postgres:latest');
   docker('run', '-d', '--name', rd, ...labels(rd), '-v', `${join(root, 'data/redis')}:/data`, '--health-cmd', '[ "$(redis-cli ping)" = PONG ]', '--health-interval', '1s', 'claude-os-local/redis:latest', 'redis-server', '--protected-mode', 'no');
   await until('postgres healthy', () => docker('inspect', '-f', '{{.State.Health.Status}}', pg) === 'healthy');
@@ -77,7 +63,7 @@ afterAll(() => {
       /* not mounted */
     }
   }
-  rmSync(base, { recursive: true, force: true });
+  host?.remove();
 });
 
 describe('postgres', () => {

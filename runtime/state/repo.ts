@@ -16,7 +16,7 @@
  *
  * This module never plans and never touches anything outside the state dir.
  */
-import * as git from 'isomorphic-git';
+import type * as Git from 'isomorphic-git';
 import { promises as fsp, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { hostname as osHostname, userInfo } from 'node:os';
@@ -25,9 +25,20 @@ import { appendLineDurable, fsyncDir, writeFileAtomic } from '../../common/fsuti
 import type { Env } from '../../common/paths.js';
 import { lockIsStale, readLockOwner, withPidLock } from '../pidlock.js';
 
-import { STATE_FILE_NAMES, isStateFileName, type StateFileName } from './head.js';
+import { STATE_FILE_NAMES, isStateFileName, parseCommitObject, parseTreeObject, readLooseObject, readStateHead, type StateFileName } from './head.js';
 
 // The names and the HEAD reader live in head.ts (no isomorphic-git), for the commands that need only them.
+/**
+ * isomorphic-git (with pako, sha.js and their helpers, ~100 files), loaded on first use: a
+ * command that only reads HEAD (head.ts) or applies a saved plan must not pay for it at
+ * start-up, and `claude apply` commits the state only after the services are serving.
+ */
+let gitModule: Promise<typeof Git> | undefined;
+function loadGit(): Promise<typeof Git> {
+  gitModule ??= import('isomorphic-git');
+  return gitModule;
+}
+
 export { STATE_FILE_NAMES, isStateFileName, readStateHead, type StateFileName } from './head.js';
 /** State file name → content (UTF-8). */
 export type StateFiles = Record<string, string>;
@@ -396,14 +407,40 @@ export async function inspectStateRepo(stateDir: string, opts: InspectOptions = 
   }
   if (problems.some((p) => p.kind === 'bad-ref')) return problems;
 
-  // 4. the objects HEAD needs (all of history when deep)
-  let headOid: string | null;
-  try {
-    headOid = await git.resolveRef({ fs: durableFs, dir: stateDir, ref: 'HEAD' });
-  } catch {
-    headOid = null; // unborn branch: a fresh repo
-  }
+  // 4. the objects HEAD needs (all of history when deep). Loose objects (all that
+  // isomorphic-git writes) are read with node:zlib (head.ts); isomorphic-git is loaded only
+  // for an object that is not loose (packed by a `git gc`), so `claude apply` checks the
+  // repository before its first step without loading it.
+  const headOid = readStateHead(stateDir);
   if (headOid === null) return problems;
+  let git: typeof Git | undefined;
+  const readCommit = async (oid: string): Promise<{ tree: string; parent: string[] }> => {
+    const o = readLooseObject(gitdir, oid);
+    if (o) {
+      if (o.type !== 'commit') throw new Error(`object ${oid} is a ${o.type}, not a commit`);
+      return parseCommitObject(oid, o.body);
+    }
+    git ??= await loadGit();
+    return (await git.readCommit({ fs: durableFs, dir: stateDir, oid })).commit;
+  };
+  const readTree = async (oid: string): Promise<{ path: string; oid: string; type: string }[]> => {
+    const o = readLooseObject(gitdir, oid);
+    if (o) {
+      if (o.type !== 'tree') throw new Error(`object ${oid} is a ${o.type}, not a tree`);
+      return parseTreeObject(oid, o.body);
+    }
+    git ??= await loadGit();
+    return (await git.readTree({ fs: durableFs, dir: stateDir, oid })).tree;
+  };
+  const readBlob = async (oid: string): Promise<void> => {
+    const o = readLooseObject(gitdir, oid);
+    if (o) {
+      if (o.type !== 'blob') throw new Error(`object ${oid} is a ${o.type}, not a blob`);
+      return;
+    }
+    git ??= await loadGit();
+    await git.readBlob({ fs: durableFs, dir: stateDir, oid });
+  };
   const seen = new Set<string>();
   const check = async (oid: string, what: string, read: () => Promise<unknown>): Promise<boolean> => {
     if (seen.has(oid)) return true;
@@ -427,19 +464,19 @@ export async function inspectStateRepo(stateDir: string, opts: InspectOptions = 
   const commits = [headOid];
   while (commits.length > 0) {
     const c = commits.pop() as string;
-    let commit: git.CommitObject | undefined;
+    let commit: { tree: string; parent: string[] } | undefined;
     const okC = await check(c, c === headOid ? 'the HEAD commit' : 'commit', async () => {
-      commit = (await git.readCommit({ fs: durableFs, dir: stateDir, oid: c })).commit;
+      commit = await readCommit(c);
     });
     if (!okC || !commit) continue;
     const treeOid = commit.tree;
-    let entries: git.TreeEntry[] = [];
+    let entries: { path: string; oid: string; type: string }[] = [];
     const okT = await check(treeOid, 'tree', async () => {
-      entries = (await git.readTree({ fs: durableFs, dir: stateDir, oid: treeOid })).tree;
+      entries = await readTree(treeOid);
     });
     if (okT) {
       for (const e of entries) {
-        if (e.type === 'blob') await check(e.oid, `blob (${e.path})`, () => git.readBlob({ fs: durableFs, dir: stateDir, oid: e.oid }));
+        if (e.type === 'blob') await check(e.oid, `blob (${e.path})`, () => readBlob(e.oid));
       }
     }
     if (opts.deep) for (const p of commit.parent) if (!seen.has(p)) commits.push(p);
@@ -479,6 +516,7 @@ export async function repairStateRepo(
  * when it is damaged, and `StateRepoNotFoundError` when there is none and `create` is false.
  */
 export async function openStateRepo(stateDir: string, opts: OpenOptions = {}): Promise<StateRepo> {
+  const git = await loadGit();
   const now = opts.now ?? (() => new Date());
   const problems = await inspectStateRepo(stateDir, { staleLockSeconds: opts.staleLockSeconds });
   if (problems.length > 0) throw new StateRepoDamagedError(stateDir, problems);
@@ -511,6 +549,7 @@ export class StateRepo {
 
   /** The current commit, or null before the first commit. */
   async headCommit(): Promise<string | null> {
+    const git = await loadGit();
     try {
       return await git.resolveRef({ fs: durableFs, dir: this.dir, ref: 'HEAD' });
     } catch (e) {
@@ -525,6 +564,7 @@ export class StateRepo {
    * `.git/claude-state.lock`.
    */
   async commitState(files: StateFiles, info: CommitInfo): Promise<string> {
+    const git = await loadGit();
     for (const name of Object.keys(files)) {
       if (!isStateFileName(name)) {
         throw new Error(`unknown state file name '${name}': only ${STATE_FILE_NAMES.join(', ')} can be committed`);
@@ -574,6 +614,7 @@ export class StateRepo {
 
   /** Commits, newest first (at most `limit`). Empty before the first commit. */
   async history(opts: { limit?: number } = {}): Promise<HistoryEntry[]> {
+    const git = await loadGit();
     if ((await this.headCommit()) === null) return [];
     const log = await git.log({ fs: durableFs, dir: this.dir, ref: 'HEAD', ...(opts.limit !== undefined ? { depth: opts.limit } : {}) });
     return log.map(({ oid, commit }) => {
@@ -595,6 +636,7 @@ export class StateRepo {
    * `HEAD`, a branch name, each optionally followed by `~N`, `^` or `^N`.
    */
   async resolveRev(rev: string): Promise<string> {
+    const git = await loadGit();
     const m = /^(.*?)((?:[~^]\d*)*)$/.exec(rev.trim());
     const base = m?.[1] || 'HEAD';
     const suffix = m?.[2] ?? '';
@@ -631,7 +673,8 @@ export class StateRepo {
     return cur.oid;
   }
 
-  private async readCommitOr(oid: string, rev: string): Promise<git.ReadCommitResult> {
+  private async readCommitOr(oid: string, rev: string): Promise<Git.ReadCommitResult> {
+    const git = await loadGit();
     try {
       return await git.readCommit({ fs: durableFs, dir: this.dir, oid });
     } catch (e) {
@@ -642,6 +685,7 @@ export class StateRepo {
 
   /** The state files at a commit (any revision `resolveRev` accepts), name → content, sorted. */
   async filesAt(rev: string): Promise<StateFiles> {
+    const git = await loadGit();
     const { commit } = await this.readCommitOr(await this.resolveRev(rev), rev);
     const { tree } = await git.readTree({ fs: durableFs, dir: this.dir, oid: commit.tree });
     const out: StateFiles = {};

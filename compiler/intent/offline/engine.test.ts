@@ -746,3 +746,162 @@ describe('offline engine: round 5 (complaints, web app, new phrasings of the rou
     });
   }
 });
+
+describe('offline engine: held-out 5 classes (terse changes, relative counts, "name it", retention, rights, owners, lockdown, clashes, troubleshooting questions, data to the internet, old backups)', () => {
+  it('terse changes with no verb: "nginx to 8080, and redis max 128mb", "redis 512mb, nginx on 8081", "grafana -> 3001"', () => {
+    const two = ask('I need nginx and redis').merged;
+    const r = ask('nginx to 8080, and redis max 128mb', two);
+    expect(svc(r, 'nginx').ports[0].host).toBe(8080);
+    expect(svc(r, 'redis').resources.memory).toBe('128Mi');
+    const s = ask('redis 512mb, nginx on 8081', two);
+    expect(svc(s, 'redis').resources.memory).toBe('512Mi');
+    expect(svc(s, 'nginx').ports[0].host).toBe(8081);
+    expect(svc(ask('grafana -> 3001', ask('add grafana').merged), 'grafana').ports[0].host).toBe(3001);
+    // A small number after "to" is a version, not a port.
+    expect(svc(ask('move postgres to 17', ask('add postgres').merged), 'postgres').image).toBe('postgres:17-alpine');
+  });
+  it('relative counts: "back to a single instance", "just a single replica"', () => {
+    const scaled = converse(['add a service called api using image ghcr.io/acme/api:1 on port 3000', 'scale api to 4', 'ok traffic died down, back to a single instance']);
+    expect(svc(scaled, 'api').replicas).toBe(1);
+    expect(svc(ask('just a single replica of api is fine', ask('add a service called api using image ghcr.io/acme/api:1 on port 3000').merged), 'api').replicas).toBe(1);
+  });
+  it('an image first, then "name it X" / "call it X" and the port; then "make that N" is the port', () => {
+    const r = converse(['spin up ghcr.io/acme/webui:1, name it webui, port 18082', 'nah make that 18090', 'and cap it at 64 megs']);
+    expect(svc(r, 'webui')).toMatchObject({ image: 'ghcr.io/acme/webui:1', resources: { memory: '64Mi' } });
+    expect(svc(r, 'webui').ports[0].host).toBe(18090);
+    const site = ask('run docker.io/library/httpd:2.4, call it site, port 8085');
+    expect(svc(site, 'site').ports[0].host).toBe(8085);
+  });
+  it('retention as a duration, turned into copies by the schedule', () => {
+    expect(vol(ask('daily db backups, keep 14 days of them', ask('add postgres').merged), 'postgres-data').backup.retain).toBe(14);
+    expect(vol(converse(['i need a postgres for the billing app', 'back it up every night at 2', 'keep two weeks of them']), 'postgres-data').backup.retain).toBe(14);
+    expect(vol(converse(['add postgres', 'back up postgres weekly', 'keep 8 weeks of backups']), 'postgres-data').backup.retain).toBe(8);
+    expect(vol(ask('back up postgres every night and keep a month of them', ask('add postgres').merged), 'postgres-data').backup.retain).toBe(30);
+    expect(vol(ask('back up redis every hour, keep 2 days', ask('add redis').merged), 'redis-data').backup.retain).toBe(48);
+  });
+  it('rights named by role: "carol needs admin rights", "erin should have root access", "frank no longer needs admin privileges"', () => {
+    const carol = ask('add user carol with ssh key ' + KEY).merged;
+    expect(ask('carol needs admin rights', carol).data.security.spec.users[0]).toMatchObject({ name: 'carol', sudo: true });
+    expect(ask('erin should have root access', ask('add user erin').merged).data.security.spec.users[0].sudo).toBe(true);
+    expect(ask('frank no longer needs admin privileges', ask('add user frank with sudo').merged).data.security.spec.users[0].sudo).toBe(false);
+  });
+  it('an owner said in a clause of its own belongs to the database, never a host user', () => {
+    const r = ask('create a postgres db for the shop, owner user shop');
+    expect(svc(r, 'postgres').environment.POSTGRES_USER).toBe('shop');
+    expect(r.data.security?.spec?.users ?? []).toEqual([]);
+    const app = ask('add postgres, with owner app');
+    expect(svc(app, 'postgres').environment.POSTGRES_USER).toBe('app');
+  });
+  it('lockdown slang: "lock this thing down", "lock the box down", "lock everything down"', () => {
+    const r = ask('lock this thing down, ssh only from the vpn 10.8.0.0/24');
+    expect(r.data.network.spec.firewall.default_input_policy).toBe('drop');
+    expect(rule(r, 'allow-ssh')).toMatchObject({ port: 22, source: '10.8.0.0/24', action: 'accept' });
+    for (const msg of ['lock the box down, keep ssh open', 'lock everything down']) expect(ask(msg).data.network.spec.firewall.default_input_policy, msg).toBe('drop');
+  });
+  it('"put X on port N" for a product that is not here adds it, and a port clash asks and changes nothing', () => {
+    const grafana = ask('set up grafana').merged;
+    const r = ask('put gitea on port 3000 too', grafana);
+    expect(r.questions.join(' ')).toMatch(/Port 3000 is already published by grafana/);
+    expect(r.files).toEqual({});
+    const mongo = ask('stick mongodb on 5432', ask('add postgres').merged);
+    expect(mongo.questions.join(' ')).toMatch(/Port 5432 is already published by postgres/);
+    expect(mongo.files).toEqual({});
+    expect(svc(ask('put gitea on port 3005'), 'gitea').ports[0].host).toBe(3005);
+  });
+  it('a troubleshooting question is looked into, not answered as status: the stopped service is started', () => {
+    expect(svc(converse(['set up nginx', 'stop nginx', 'my website is not loading, whats wrong??']), 'nginx').state).toBeUndefined();
+    expect(svc(converse(['add postgres', 'stop postgres', 'why cant my app reach the db?']), 'postgres').state).toBeUndefined();
+    expect(svc(converse(['set up nginx', 'stop nginx', 'the site is down, what happened?']), 'nginx').state).toBeUndefined();
+    // A question that is not a complaint is still answered.
+    expect(ask('is nginx down?', ask('set up nginx').merged).files).toEqual({});
+  });
+  it('"remove the backup schedule" turns backups off; it neither removes the service nor is refused', () => {
+    const r = converse(['add postgres', 'back up postgres daily', 'remove the backup schedule for postgres']);
+    expect(r.refused).toBeUndefined();
+    expect(svc(r, 'postgres')).toBeDefined();
+    expect(vol(r, 'postgres-data').backup.enabled).toBe(false);
+  });
+  it('a database opened to a range, or http opened to everyone beside a database, is not refused', () => {
+    expect(rule(ask('allow port 5432 from 10.0.0.0/8', ask('add postgres').merged), 'allow-port-5432').source).toBe('10.0.0.0/8');
+    const r = ask('add postgres and open http to everyone');
+    expect(r.refused).toBeUndefined();
+    expect(rule(r, 'allow-web')).toBeDefined();
+    expect(ask('make sure postgres is not reachable from the internet', ask('add postgres').merged).refused).toBeUndefined();
+  });
+  for (const msg of [
+    'make postgres reachable from the internet, open 5432 to 0.0.0.0/0',
+    'expose redis to the internet so my laptop can use it',
+    'open 3306 to everyone',
+    'let anyone connect to postgres from anywhere',
+    'delete all the old backups, we need the space',
+    'clean out the old snapshots',
+  ]) {
+    it(`refuses: ${msg}`, () => {
+      const r = ask(msg, ask('add postgres').merged);
+      expect(r.refused, msg).toBeDefined();
+      expect(r.files).toEqual({});
+    });
+  }
+});
+
+describe('offline engine: round 6 (everyday phrasings written after the held-out 5 fixes)', () => {
+  it('"expose grafana on 3001" publishes that service there; it is not a firewall rule', () => {
+    const r = ask('expose grafana on 3001 instead', ask('add grafana').merged);
+    expect(svc(r, 'grafana').ports[0].host).toBe(3001);
+    expect(r.files['network.yaml']).toBeUndefined();
+  });
+  it('"take nginx offline" stops it, "bring it back online" starts it', () => {
+    const two = ask('I need nginx and redis').merged;
+    const off = ask('take nginx offline for a bit', two);
+    expect(svc(off, 'nginx').state).toBe('stopped');
+    expect(svc(off, 'redis').state).toBeUndefined();
+    expect(svc(ask('bring nginx back online', off.merged), 'nginx').state).toBeUndefined();
+  });
+  it('relative replica counts: "2 more instances", "one fewer replica", "another instance"', () => {
+    const api = converse(['add a service called api using image ghcr.io/acme/api:1 on port 3000', 'scale api to 2']).merged;
+    expect(svc(ask('run 2 more instances of api', api), 'api').replicas).toBe(4);
+    expect(svc(ask('one fewer replica of api', api), 'api').replicas).toBe(1);
+    expect(svc(ask('add another instance of api', api), 'api').replicas).toBe(3);
+  });
+  it('"give alice ssh access with key …" makes the user with the key', () => {
+    const r = ask('give alice ssh access with key ' + KEY);
+    expect(r.data.security.spec.users[0]).toMatchObject({ name: 'alice', ssh_keys: [KEY] });
+  });
+  it('refuses binding a database or cache to 0.0.0.0 for everyone', () => {
+    const r = ask('bind redis to 0.0.0.0 so everyone can use it', ask('add redis').merged);
+    expect(r.refused).toBeDefined();
+    expect(r.files).toEqual({});
+  });
+});
+
+describe('offline engine: round 7 (non-native, terse and rambling phrasings written after round 6)', () => {
+  it('"1 giga of memory", "2 megas": the units as some people write them', () => {
+    expect(svc(ask('the database must to have 1 giga of memory', ask('add postgres').merged), 'postgres').resources.memory).toBe('1Gi');
+  });
+  it('a terse complaint ("site down again ugh", "redis dead") is looked into; "lock down the system" is not a complaint', () => {
+    expect(svc(converse(['set up nginx', 'stop nginx', 'site down again ugh']), 'nginx').state).toBeUndefined();
+    expect(svc(converse(['add redis', 'stop redis', 'redis dead']), 'redis').state).toBeUndefined();
+    expect(ask('lock down the system, only allow SSH from 10.0.0.0/8').data.network.spec.firewall.default_input_policy).toBe('drop');
+  });
+  it('"whats on port 80" is a question: answered, nothing changed', () => {
+    const r = ask('whats on port 80', converse(['set up nginx', 'add postgres']).merged);
+    expect(r.files).toEqual({});
+    expect(r.explanation).toMatch(/Port 80 is published by nginx/);
+  });
+  it('a user named in a clause of its own ("new user for the intern, name sam, no sudo")', () => {
+    const r = ask('new user for the intern, name sam, no sudo obviously');
+    expect(r.data.security.spec.users).toEqual([expect.objectContaining({ name: 'sam' })]);
+    expect(r.data.security.spec.users[0].sudo).toBeUndefined();
+  });
+  it('"put lee in developers": an existing user into a group without the word "group"; never a service', () => {
+    const r = ask('put lee in developers', ask('add user lee').merged);
+    expect(r.data.security.spec.users[0].groups).toEqual(['developers']);
+  });
+  it('"api keeps running out of memory, double it": a complaint, and "it" is the memory', () => {
+    const r = ask('api keeps running out of memory, double it', ask('add a service called api using image ghcr.io/acme/api:1 on port 3000').merged);
+    expect(svc(r, 'api').resources.memory).toBe('512Mi');
+  });
+  it('a version change keeps the variant also when the tag was the variant alone (nginx:alpine → nginx:1.27-alpine)', () => {
+    expect(svc(ask('pin nginx to 1.27', ask('set up nginx').merged), 'nginx').image).toBe('nginx:1.27-alpine');
+  });
+});

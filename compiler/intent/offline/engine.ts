@@ -70,6 +70,8 @@ const ROOT_PASSWORD_SSH =
   'root logging in over SSH with a password is the first thing scanners try: it is kept off. Log in as a user with an SSH key and sudo instead ("add user alice with sudo and ssh key ssh-ed25519 AAAA…").';
 const ENCODED =
   'I do not decode and run hidden payloads: an encoded command is a command on the host, and Claude.OS never runs those. Describe the state you want in plain words instead.';
+const DATA_EXPOSED =
+  "a database or cache reachable from the whole internet is how data gets stolen: scanners find it within minutes, and its port is bound to 127.0.0.1 for that reason. Open it to the range that needs it instead (\"allow port 5432 from 10.0.0.0/8\"), or reach it through an SSH tunnel.";
 const POLICY_ACCEPT = 'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 
 const DANGERS: { re: RegExp; reason: string }[] = [
@@ -80,7 +82,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   { re: /\b(wipe|erase|nuke|shred|destroy|format|purge|zero out)\b[^.]*\b(data|disks?|drives?|everything|volumes?|databases?|all|system|server|backups?|machine)\b/i, reason: WIPE },
   {
-    re: /\b(delete|remove|drop|clear|empty|trash)\b[^.]*\b(all|every|the|its|their)\s+(data|volumes?|backups?|files|tables?|records)\b|\bdrop\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|all\s+)?(?:[\w-]+\s+)?(databases?|dbs?|tables?|schemas?)\b|\bfactory[- ]reset\b|\b(delete|remove|erase)\s+everything\b|\b(delete|remove|destroy)\s+(the\s+)?[a-z0-9-]+\s+(data|volume)s?\b/i,
+    re: /\b(delete|remove|drop|clear|empty|trash)\b[^.]*\b(all|every|the|its|their)\s+(data|volumes?|backups?|files|tables?|records)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?|for\s+\w+\s+(?:schedule|job)))|\bdrop\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|all\s+)?(?:[\w-]+\s+)?(databases?|dbs?|tables?|schemas?)\b|\bfactory[- ]reset\b|\b(delete|remove|erase)\s+everything\b|\b(delete|remove|destroy)\s+(the\s+)?[a-z0-9-]+\s+(data|volume)s?\b/i,
     reason: WIPE,
   },
   {
@@ -95,6 +97,11 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approv\w*|confirm\w*|signatures?|signing|verification)\b|\b(don'?t|do not|never|stop|no need to)\s+(ask|prompt|check with)\w*\b[^.]*\b(confirm\w*|approv\w*|permission|first|before)\b|\bjust apply\b|\bauto[- ]?(approve|apply|confirm)\b|\b(apply|deploy|do|make|go ahead)\b[^.]*\bwithout\s+(asking|prompting|checking|confirming)\b|\bwithout\s+(asking|prompting)\s+(me|first|anyone)\b/i, reason: APPROVALS },
   { re: /\b(disable|turn off|stop|delete|remove|clear|wipe|erase)\b[^.]*\baudit\b/i, reason: AUDIT },
   { re: /\b(truncate|delete\s+from|drop)\b[^.]*\btables?\b/i, reason: WIPE },
+  // "delete all the old backups", "clear out the old snapshots", "purge old dumps".
+  {
+    re: /\b(delete|remove|clear|clean\s+(?:up|out)|purge|prune|get\s+rid\s+of|trash|drop|empty|nuke|toss|bin)\b[^.]*?\b(?:all|every|the|old|older|previous|existing|past|stale|those|these|any)\s+(?:(?:the|old|older|previous|existing|past|stale|of|those|our|my|other)\s+){0,3}(?:back ?ups?|snapshots?|dumps?|archives?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?))/i,
+    reason: WIPE,
+  },
   { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
   // Text that tries to close the fence around untrusted data, or speaks as a new instruction.
   { re: /<\/?\s*(untrusted[-_ ]?data|system|instructions?|user|assistant)\b[^>]*>|\bnew\s+(system\s+)?instructions?\s*:|\b(end|close)\s+of\s+(untrusted|user)\s+(data|input)\b/i, reason: INJECTION },
@@ -111,7 +118,23 @@ const DANGERS: { re: RegExp; reason: string }[] = [
 
 const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[^.]*\b(data|volumes?|backups?|files)\b/i;
 
+/**
+ * A database or cache opened to the whole internet ("make postgres reachable from the internet",
+ * "open 5432 to 0.0.0.0/0", "expose redis publicly"), read clause by clause so "add postgres and
+ * open http to everyone" is not caught. Saying not to ("don't expose redis to the internet") is fine.
+ */
+const DATA_WORD = /\b(?:postgres\w*|psql|pg|mysql|maria\s?db|redis|mongo\w*|memcached?|rabbit\s?mq|databases?|dbs?|cache|5432|3306|6379|27017|11211|5672)\b/i;
+const WORLD_WORD = /\b(?:internet|world|everyone|everybody|anyone|anybody|public(?:ly)?|anywhere|outside\s+world|all\s+ips)\b|(?<![\d.])0\.0\.0\.0(?:\/0)?(?![\d.\/])|::\/0/i;
+const OPEN_WORD = /\b(?:open\w*|expos\w*|reachable|accessible|available|publish\w*|allow\w*|let|bind|listen\w*|visible)\b/i;
+const NOT_WORD = /\b(?:don'?t|do\s+not|never|not|isn'?t|aren'?t|shouldn'?t|mustn'?t|no\s+longer|stop|block\w*|deny|denied|close\w*|without|except|only\s+from)\b/i;
+function dataExposed(message: string): boolean {
+  return message
+    .split(/[.!?](?=\s|$)\s*|[,;]\s*|\s+(?:and|then|plus|but)\s+/i)
+    .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c));
+}
+
 export function detectDanger(message: string): string | undefined {
+  if (dataExposed(message)) return DATA_EXPOSED;
   for (const d of DANGERS) {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
@@ -130,8 +153,8 @@ type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change'
 const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove|delete|uninstall|get rid of|drop|tear down|decommission|destroy)\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable)\b/],
-  ['start', /\b(start|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
   ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|give me|build|configure|include|enable|also)\b/],
@@ -273,10 +296,11 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
     // alone, so text nothing understands is reported instead of swallowed.
     const continues = (c: string) =>
-      detectVerb(c) === undefined &&
+      /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
+      (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim())));
     const clauses = splitClauses(message, (c) => !continues(c)).map(withoutPurpose);
     let inherited: Verb | undefined;
     for (const clause of clauses) {
@@ -342,6 +366,12 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   return proposal;
 }
 
+/** "redis max 128mb", "nginx to 8080": a service with a setting of its own is a request, not a list item. */
+function ownSetting(c: string): boolean {
+  const named = findServiceMentions(c).length > 0 || /^(?:the\s+)?[a-z][\w-]*\s+(?:to|max|at|on)\s+\d/i.test(c.trim());
+  return named && (findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:the\s+)?[a-z][\w-]*\s+(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
+}
+
 /** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
 const SCHEDULE_FRAGMENT =
   /^(?:(?:on|at|every|each|around|about)\s+)*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
@@ -400,6 +430,8 @@ export function capabilities(lead: string): string {
 
 function answerQuestion(run: Run, message: string): boolean {
   const t = message.toLowerCase();
+  // "my website is not loading, whats wrong??": a complaint, looked into (troubleshooting), not a status question.
+  if (isComplaint(message)) return false;
   if (answerSpecific(run, t)) return true;
   const isStatus =
     /^(what|which)\b[^.]*\b(running|services?|containers?|installed|up)\b/.test(t) ||
@@ -429,7 +461,7 @@ function answerQuestion(run: Run, message: string): boolean {
  * the files and the observed summary; nothing changes.
  */
 function answerSpecific(run: Run, t: string): boolean {
-  const question = /\?\s*$/.test(t) || /^(what|which|how|is|are|does|do|when|who|where)\b/.test(t);
+  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|does|do|when|who|where|r|wat)\b/.test(t);
   if (!question || /^(can|could|would|will)\s+you\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -498,14 +530,14 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
   if (handleJob(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
-  if ((verb === 'start' || verb === 'stop') && /\bback ?ups?\b|\bback(ing|ed)?[- ]up\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
+  if ((verb === 'start' || verb === 'stop' || verb === 'remove') && /\bback ?ups?\b|\bback(ing|ed)?[- ]up\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
   if (verb === 'remove' || verb === 'stop' || verb === 'start' || verb === 'restart') {
     if (handleLifecycle(run, clause, verb)) return true;
   }
   if (handleTroubleshoot(run, clause)) return true;
   if (verb === 'add' && unknownApp(run, clause)) return true;
   let understood = false;
-  if (verb === 'add' || verb === undefined) understood = handleKnownImages(run, clause, verb) || understood;
+  if (verb === 'add' || verb === undefined || verb === 'change') understood = handleKnownImages(run, clause, verb) || understood;
   if (run.clauseBlocked) return true;
   if (verb === 'add' || verb === undefined || verb === 'change' || verb === 'scale') understood = handleAdd(run, clause, verb) || understood;
   if (run.clauseBlocked) return true;
@@ -623,7 +655,10 @@ const KNOWN_IMAGES: { re: RegExp; name: string; image: string; port: number; rol
 
 /** Services of KNOWN_IMAGES a clause asks for (not an image reference written out). */
 function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): boolean {
-  if (verb !== undefined && verb !== 'add') return false;
+  // "put gitea on port 3000", "use rabbitmq for the queue": a change verb naming a product that
+  // is not here, and no service that is, asks for it.
+  const putNew = verb === 'change' && targetsIn(run, clause).names.length === 0;
+  if (verb !== undefined && verb !== 'add' && !putNew) return false;
   if (findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
   let did = false;
   for (const k of KNOWN_IMAGES) {
@@ -776,7 +811,7 @@ function hasModifier(clause: string): boolean {
 
 /** "called X", "named X", "name it X". */
 function explicitName(clause: string): string | undefined {
-  for (const m of clause.matchAll(/\b(?:called|named|name it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?/gi)) {
+  for (const m of clause.matchAll(/\b(?:called|named|name it|call it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?/gi)) {
     // "owned by a user called shop" names a user, not the service.
     if (/\b(user|account|owner|role|group|login)\s+$/i.test(clause.slice(0, m.index))) continue;
     return m[1]!.toLowerCase().replace(/_/g, '-');
@@ -879,7 +914,7 @@ function versionIn(clause: string, template: string): string | undefined {
 function withTag(image: string, version: string): string {
   const repo = repoOf(image);
   const oldTag = image.slice(repo.length + 1);
-  const suffix = /-(alpine|slim|apache|fpm)\b.*$/.exec(oldTag)?.[0] ?? '';
+  const suffix = variantOf(oldTag);
   return `${repo}:${version}${suffix}`;
 }
 
@@ -988,7 +1023,7 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   let image = imageWord?.[1];
   if (!image) {
     const refs = findImageRefs(clause).filter((r) => !findCidrs(r).length);
-    if (refs.length > 0 && /\b(run|deploy|add|start|launch|using|use|from)\b/.test(t)) image = refs[0];
+    if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
   }
   if (!image) return false;
   if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
@@ -1364,13 +1399,31 @@ function handleModifiers(run: Run, clause: string): boolean {
   // "run two of them", "back to one" (after a scaling turn).
   const scaledBefore = [...run.input.history].reverse().find((h) => h.role === 'user');
   const rep =
-    /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances|copies|containers|nodes)\b/.exec(t) ??
+    /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances?|copies|containers|nodes)\b/.exec(t) ??
+    // "back to a single instance", "just one replica": one.
+    /\b(?:a\s+single|single|just\s+one|only\s+one|just\s+a\s+single)\s+(?:replica|instance|copy|container|node)\b()/.exec(t) ??
     /\brun\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+of\s+(?:them|it|those)\b/.exec(t) ??
-    (/\bscale\b|\breplicas?\b|\binstances\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances\b|\bcopies\b|\bof them\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
+    (/\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b|\bof them\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
       ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t)
       : null);
+  // "run 2 more instances of api", "one fewer replica": relative to the count it has now.
+  const more = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|a\s+few|another)\s+(more|extra|additional|fewer|less)?\s*(?:replicas?|instances?|copies|containers)\b/.exec(t);
+  if (more && (more[2] || more[1] === 'another')) {
+    const k = /couple/.test(more[1]!) ? 2 : /few/.test(more[1]!) ? 3 : more[1] === 'another' ? 1 : (parseNumberWord(more[1]!) ?? 1);
+    const down = more[2] === 'fewer' || more[2] === 'less';
+    const names = targets();
+    if (names.length === 0) ask(`${k} ${down ? 'fewer' : 'more'} replicas`);
+    for (const name of names) {
+      const cur = getService(run, name)!.replicas ?? 1;
+      const n = Math.max(down ? 0 : 1, Math.min(100, down ? cur - k : cur + k));
+      run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+    }
+    return true;
+  }
   if (rep) {
-    const n = parseNumberWord(rep[1]!);
+    const n = rep[1] === '' ? 1 : parseNumberWord(rep[1]!);
     const names = targets();
     if (n === undefined || n > 100) run.questions.push('How many replicas? (0 to 100)');
     else if (names.length === 0) ask(`${n} replicas`);
@@ -1399,7 +1452,9 @@ function handleModifiers(run: Run, clause: string): boolean {
   }
 
   // "double the memory for redis", "halve grafana's memory".
-  const factor = /\b(double|twice)\b[^.]*\b(memory|ram)\b/.test(t) ? 2 : /\b(halve|half)\b[^.]*\b(memory|ram)\b/.test(t) ? 0.5 : /\btriple\b[^.]*\b(memory|ram)\b/.test(t) ? 3 : undefined;
+  // "…running out of memory, double it": "it" is the memory the request spoke of.
+  const tm = /\b(double|halve|triple)\s+(?:it|that|this)\b/.test(t) && /\b(memory|ram|oom)\b/i.test(run.input.message) && findCpu(run.input.message) === undefined ? `${t} memory` : t;
+  const factor = /\b(double|twice)\b[^.]*\b(memory|ram)\b/.test(tm) ? 2 : /\b(halve|half)\b[^.]*\b(memory|ram)\b/.test(tm) ? 0.5 : /\btriple\b[^.]*\b(memory|ram)\b/.test(tm) ? 3 : undefined;
   if (factor !== undefined && findSizes(clause).length === 0) {
     const names = targets();
     if (names.length === 0) ask('more memory');
@@ -1422,7 +1477,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   // Memory: a size with memory words, or "limit X to 512MB", or a size said of a service
   // ("grafana should have 512MB").
   const sizes = findSizes(clause);
-  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /\bgive\b/.test(t) || (/\b(have|get|use|needs?|with|at|cap(ped)?)\b/.test(t) && !/\b(volume|disk|storage|upload|file|backup)\b/.test(t));
+  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /^(?:(?:and|also|ok|so)\s+)?(?:the\s+)?[a-z][\w-]*\s+\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?)\s*(?:pls|please|each)?\s*[.!]*$/.test(t.trim()) || /\b(max(?:imum)?|at\s+most|up\s+to|no\s+more\s+than|tops)\b/.test(t) || /\bgive\b/.test(t) || (/\b(have|get|use|needs?|with|at|cap(ped)?)\b/.test(t) && !/\b(volume|disk|storage|upload|file|backup)\b/.test(t));
   if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
     const names = targets();
     if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
@@ -1498,8 +1553,11 @@ function handleModifiers(run: Run, clause: string): boolean {
     did = true;
   }
 
-  // Ports: "move nginx to port 8080", "nginx on port 8080", "change the port of web to 8081".
-  const ports = findPorts(clause);
+  // Ports: "move nginx to port 8080", "nginx on port 8080", "change the port of web to 8081",
+  // "nginx to 8080", and "make that 18090" right after a port was set.
+  const ports0 = findPorts(clause);
+  const bare = ports0.length === 0 && !rep && !conn ? barePort(run, clause) : undefined;
+  const ports = bare !== undefined ? [bare] : ports0;
   if (ports.length > 0 && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
     const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
@@ -1526,7 +1584,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       const svc = getService(run, name)!;
       const repo = repoOf(svc.image);
       const oldTag = svc.image.slice(repo.length + 1) || 'latest';
-      const suffix = /-(alpine|slim|apache|fpm)\b.*$/.exec(oldTag)?.[0] ?? '';
+      const suffix = variantOf(oldTag);
       const image = `${repo}:${ver[1]}${ver[1]!.includes('-') ? '' : suffix}`;
       setImage(run, name, image);
       if (templateOf(svc) === 'postgres' && oldTag.split('.')[0] !== ver[1]!.split('.')[0]) {
@@ -1538,6 +1596,11 @@ function handleModifiers(run: Run, clause: string): boolean {
   return did;
 }
 
+/** The variant part of a tag, kept across a version change: "16-alpine" → "-alpine", "alpine" → "-alpine". */
+function variantOf(tag: string): string {
+  return /-(alpine|slim|apache|fpm)\b.*$/.exec(tag)?.[0] ?? (/^(alpine|slim|bookworm|bullseye)$/.test(tag) ? `-${tag}` : '');
+}
+
 function commandString(cmd: Service['command']): string | undefined {
   if (cmd === undefined) return undefined;
   return Array.isArray(cmd) ? cmd.join(' ') : cmd;
@@ -1547,11 +1610,71 @@ function withOption(cmd: string, existing: RegExp, add: string): string {
   return existing.test(cmd) ? cmd.replace(existing, add) : cmd + add;
 }
 
+/**
+ * A port said as a bare number where nothing but a port fits: "nginx to 8080" (a service, then
+ * "to N" closing the clause), or "make that 18090" / "nah, 18090" right after a turn that set a
+ * port. Never with words of another setting (version, replicas, memory, schedule, retention).
+ */
+function barePort(run: Run, clause: string): number | undefined {
+  const t = clause.toLowerCase();
+  if (findSizes(t).length > 0 || /\b(versions?|v\d+|upgrade|update|downgrade|bump|scale|replicas?|instances?|copies|connections?|memory|ram|mem|cpus?|cores?|keep|retain|every|daily|hourly|weekly|nightly|minutes?|hours?|days?|weeks?|months?|at\s+\d|timezone|utc|gmt)\b/.test(t)) return undefined;
+  const named = /^(?:(?:and|also|then|ok|okay|so)\s+)*(?:move\s+|put\s+|switch\s+|change\s+|set\s+)?(?:the\s+)?([a-z][\w-]*)(?:\s+(?:server|service|container|app))?\s+(?:to|->|→|on)\s+(\d{2,5})\s*[.!?]*$/.exec(t);
+  // Below 80 it is more likely a version ("move postgres to 17").
+  if (named && Number(named[2]) >= 80 && (getService(run, named[1]!) || targetsIn(run, named[1]!).names.length > 0)) return portNumber(named[2]!);
+  const ref = /\b(?:make|change|set|switch|put|move)\s+(?:that|it|this|the\s+port)\s+(?:to\s+|on\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t) ?? /^(?:(?:no|nah|nope|actually|sorry|oops|wait|hmm|i\s+meant|make\s+it|rather)[,.\s]+)+(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
+  if (!ref) return undefined;
+  const lastUser = [...run.input.history].reverse().find((h) => h.role === 'user')?.text ?? '';
+  return findPorts(lastUser).length > 0 || /\bports?\b/i.test(lastUser) ? portNumber(ref[1]!) : undefined;
+}
+
+function portNumber(s: string): number | undefined {
+  const n = Number(s);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
 // ── backups ────────────────────────────────────────────────────────────────
+
+/**
+ * How long or how many backups to keep: "keep 14", "keep the last 10", "keep 14 days of them",
+ * "retain two weeks", "30 days of backups". A duration is turned into copies by the schedule
+ * ("14 days" of daily backups is 14, of hourly ones 336).
+ */
+const RETENTION =
+  /\b(?:keep|retain|hold\s+on\s+to|hang\s+on\s+to|store|save|retention\s+(?:of|is|to|=|:)?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
+
+function retentionCopies(m: RegExpExecArray, cron: string): number {
+  if (m[5]) return Math.min(10000, Math.max(1, Math.round((({ day: 24, week: 168, month: 730, year: 8760 } as Record<string, number>)[m[5]] ?? 24) / cronIntervalHours(cron))));
+  const n = parseNumberWord(m[1] ?? m[3]!) ?? 7;
+  const unit = (m[2] ?? m[4] ?? '').replace(/s$/, '');
+  const hours = unit === 'day' ? n * 24 : unit === 'week' ? n * 168 : unit === 'month' ? n * 730 : unit === 'hour' ? n : undefined;
+  if (hours === undefined) return Math.min(10000, Math.max(1, n));
+  return Math.min(10000, Math.max(1, Math.round(hours / cronIntervalHours(cron))));
+}
+
+/** Hours between runs of a cron schedule (roughly: a list of days or hours counts its entries). */
+function cronIntervalHours(cron: string): number {
+  const [min = '0', hour = '3', dom = '*', , dow = '*'] = cron.trim().split(/\s+/);
+  const count = (f: string) => f.split(',').reduce((a, p) => a + (/^\d+-\d+$/.test(p) ? Number(p.split('-')[1]) - Number(p.split('-')[0]) + 1 : 1), 0);
+  if (/^\*\/\d+$/.test(min)) return Number(min.slice(2)) / 60;
+  if (min === '*') return 1 / 60;
+  if (/^\*\/\d+$/.test(hour)) return Number(hour.slice(2));
+  if (hour === '*') return 1;
+  if (dom !== '*') return 730 / count(dom);
+  if (dow !== '*') return 168 / count(dow);
+  return 24 / count(hour);
+}
+
+/** Backups were set or spoken of in this request or the last turns of the conversation. */
+function backupsInDiscussion(run: Run): boolean {
+  if (/\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bdumps?\b/i.test(run.input.message)) return true;
+  return run.input.history.slice(-4).some((h) => h.role === 'user' && /\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bdumps?\b/i.test(h.text));
+}
 
 function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
-  if (!/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
+  // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
+  const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && backupsInDiscussion(run);
+  if (!retentionAlone && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are)\s+(?:[\w-]+\s+)?back\s+up\b/.test(t)) return false;
   if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up/.test(t)) {
     const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
@@ -1567,9 +1690,10 @@ function handleBackups(run: Run, clause: string): boolean {
     return true;
   }
   const schedule = parseSchedule(t, 3) ?? { cron: '0 3 * * *', words: 'every day at 03:00' };
-  const retainM = /\b(?:keep|retain|retention of)\s+(?:the\s+last\s+)?(\d+|seven|ten|thirty|fourteen)\b/.exec(t);
-  const retainOnly = retainM !== null && !parseSchedule(t, 3);
-  const retain = retainM ? (parseNumberWord(retainM[1]!) ?? 7) : 7;
+  const retainM = RETENTION.exec(t);
+  const retainOnly = retainM !== null && (retentionAlone || !parseSchedule(t, 3));
+  const retainFor = (cron: string) => (retainM ? retentionCopies(retainM, cron) : 7);
+  const retain = retainFor(schedule.cron);
   if (retainOnly) {
     // "keep 14 days of backups for redis": only the retention of the backups already set.
     const named = targetsIn(run, clause).names;
@@ -1579,14 +1703,17 @@ function handleBackups(run: Run, clause: string): boolean {
       for (const v of getService(run, n)?.volumes ?? []) {
         const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
         if (vi < 0) continue;
-        const b = run.ws.get<{ enabled?: boolean }>('storage.yaml', [...VOLS, vi, 'backup']);
+        const b = run.ws.get<{ enabled?: boolean; schedule?: string }>('storage.yaml', [...VOLS, vi, 'backup']);
         if (!b) continue;
-        run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'retain'], retain);
-        run.lines.push(`~ volume ${v.source}: the last ${retain} backups kept`);
+        const copies = retainFor(b.schedule ?? '0 3 * * *');
+        run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'retain'], copies);
+        mentionFocus(run, n);
+        run.lines.push(`~ volume ${v.source}: the last ${copies} backups kept`);
         did0 = true;
       }
     }
     if (did0) return true;
+    if (retentionAlone) return false;
   }
   const hasData = (s: Service) => (s.volumes ?? []).some((v) => !v.source.startsWith('/') && run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
   const explicit = targetsIn(run, clause).names.filter((n) => !run.added.includes(n));
@@ -1648,10 +1775,12 @@ const SYMPTOM = new RegExp(
     String.raw`\b(?:is|are|was|were|seems?(?:\s+to\s+be)?|went|goes|keeps?|kept|has\s+been|have\s+been|'s|'re)\s+(?:still\s+|totally\s+|completely\s+|really\s+|kinda\s+|super\s+|so\s+|very\s+|just\s+)?(?:down|dead|offline|broken|borked|unreachable|unresponsive|inaccessible|slow|sluggish|hanging|stuck|flaky|crash\w*|restarting|dying|failing|erroring|throwing\s+errors|timing\s+out)\b`,
     String.raw`\b(?:is|are|was|were|has|have)(?:n'?t|\s+not)\s+(?:been\s+)?(?:still\s+|even\s+)?(?:working|responding|running|loading|up|reachable|accessible|available|starting|coming\s+(?:up|back))\b|\bnot\s+(?:working|responding|loading|reachable\s+any\s?more)\b`,
     String.raw`(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|fail(?:s|ed|ing)?\s+to|won'?t|wont|doesn'?t|does\s+not|didn'?t|isn'?t|aren'?t)\s+(?:seem\s+to\s+|even\s+|properly\s+)?(?:reach|connect|load|access|open|get\s+(?:to|into|through)|hit|ping|resolve|respond|start|come\s+(?:up|back)|boot|work|log\s?in|see|talk\s+to|find|serve|answer)\b`,
-    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop`,
+    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop|\b(?:running|ran|runs)\s+out\s+of\s+(?:memory|ram)\b|\bout\s+of\s+memory\b|\bOOM(?:[- ]?kill\w*)?\b`,
     String.raw`\btim(?:es|ed|ing)\s+out\b|\bconnection\s+(?:refused|reset|timed\s+out)\b|\brefus(?:es|ed|ing)\s+(?:the\s+)?connections?\b`,
     String.raw`\b(?:having|had|got|getting|seeing|hitting|throwing|gives?|giving|returns?|returning)\s+(?:some\s+|a\s+|an\s+|lots\s+of\s+|loads\s+of\s+)?(?:trouble|issues?|problems?|errors?|5\d\ds?\b|bad\s+gateway|gateway\s+time-?out)`,
     String.raw`\b(?:something|what)(?:'s|\s+is)\s+(?:wrong|up)\s+with\b`,
+    // "why can't my app reach the db?", "why does nginx keep dying?"
+    String.raw`\bwhy\s+(?:can'?t|cannot|won'?t|wont|doesn'?t|does|did|didn'?t|isn'?t|is|are|aren'?t|do|does)\b[^?.]*?\b(?:reach|connect|load|work|respond|start|down|slow|crash\w*|broken|fail\w*|die|dying|dead|restart\w*|time\s+out|timing\s+out|stopp?ed|unreachable)\b`,
   ].join('|'),
   'gi',
 );
@@ -1660,8 +1789,12 @@ const WISH = /\b(?:make|should|shouldn'?t|must|ensure|so\s+(?:that\s+)?(?:it|the
 
 function isComplaint(clause: string): boolean {
   SYMPTOM.lastIndex = 0;
-  const yes = SYMPTOM.test(clause);
+  let yes = SYMPTOM.test(clause);
   SYMPTOM.lastIndex = 0;
+  // "site down again ugh", "redis dead": a name and its state, with no verb.
+  const terse = /^\s*(?:the\s+|my\s+|our\s+)?([a-z][\w-]*)\s+(?:down|dead|offline|broken|borked|unreachable)\b/i.exec(clause);
+  const w = terse?.[1]?.toLowerCase();
+  if (!yes && w && (findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w)) || /[-\d]/.test(w) || /^(?:site|app|api|server|box|vpn|dns|mail|email|web|db|database|cache|dashboards?|blog|shop|store|wiki|git|backend|frontend|proxy)$/.test(w))) yes = true;
   return yes && !WISH.test(clause);
 }
 
@@ -1987,12 +2120,15 @@ function handleFirewall(run: Run, clause: string): boolean {
   const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);
   const ssh = /\bssh\b/.test(t);
   const web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
-  const lockdownSystem = /\block(ed|ing)?\s*down\b|\bharden\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  const lockdownSystem = /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
   const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
   const blockVerb = /\b(block|close|deny|drop|reject|forbid|disallow|blacklist)\b/.test(t);
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
+  // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
+  const publish = /\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:on|at)\s+(?:port\s+)?\d{2,5}\b/.exec(t);
+  if (publish && cidrs.length === 0 && !ANYWHERE.test(t) && !ssh && !web && (getService(run, publish[1]!) || targetsIn(run, publish[1]!).names.length > 0)) return false;
   const anywhere = ANYWHERE.test(t);
 
   // "remove the firewall rule for port 8080" / "delete the allow-web rule": remove, never add.
@@ -2197,12 +2333,20 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
   // Groups and sudo: "put ivan in the developers group", "add hank to the sudoers",
   // "revoke sudo from carol", "add her to the docker group".
-  const groupM = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
+  const groupM0 = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
   const revoke =
     /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
+  // "carol needs admin rights", "give dave root access", "erin should have sudo": sudo for a user.
+  const grant =
+    !revoke && /\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t);
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
   const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
+  // "put lee in developers", "add kim to ops": an existing user put in a group without the word "group".
+  const bareGroup = knownRef
+    ? /\b(?:put|add|move|place)\s+[a-z_][\w-]*\s+(?:in|into|to)\s+(?:the\s+)?([a-z_][a-z0-9_-]{1,31})(?:\s+(?:team|group))?\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/.exec(t)
+    : null;
+  const groupM = groupM0 ?? (bareGroup && !getService(run, bareGroup[1]!) && !/^(sudoers?|admins?|wheel|the|it|them|group|groups)$/.test(bareGroup[1]!) ? bareGroup : null);
   const pronoun = /\b(her|him|them|his|their|that user|the user)\b/.test(t);
   const historyUser = () => {
     for (let i = run.input.history.length - 1; i >= 0; i--) {
@@ -2213,7 +2357,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
     return known[known.length - 1];
   };
-  if (groupM || sudoers || revoke) {
+  if (groupM || sudoers || revoke || (grant && knownRef)) {
     const named =
       /\b(?:put|add|move|place|make|give|grant|revoke\s+sudo\s+from|remove\s+sudo\s+from|take\s+sudo\s+away\s+from|from|user)\s+(?:user\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t)?.[1];
     let name = named && !['the', 'a', 'an', 'her', 'him', 'them', 'user', 'sudo', 'to', 'in'].includes(named) ? named : undefined;
@@ -2240,7 +2384,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
           run.lines.push(`~ user ${name}: member of group ${group}`);
         } else run.notes.push(`${name} is already in the group ${group}.`);
       }
-      if ((sudoers || (group && ['sudo', 'wheel', 'admin'].includes(group))) && !revoke && !u.sudo) {
+      if ((sudoers || grant || (group && ['sudo', 'wheel', 'admin'].includes(group))) && !revoke && !u.sudo) {
         run.ws.set('security.yaml', [...USERS0, i, 'sudo'], true);
         run.lines.push(`~ user ${name}: may use sudo`);
       }
@@ -2261,10 +2405,12 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
-  const userWord = /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named|called|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
+  const userWord = nameSaid ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
-    /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
+    /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
+    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
     const said = run.input.message.toLowerCase();

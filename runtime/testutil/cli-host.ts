@@ -1,0 +1,110 @@
+/**
+ * Shared set-up for tests that drive a temp Claude.OS host: polling with a deadline, a temp
+ * host (data dir with its host id, CLAUDE_ROOT, state dir, the env bin/claude runs with), and
+ * a tmux server of the test's own in which bin/claude runs as a person sees it.
+ */
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../common/fsutil.js';
+
+/** The built CLI (`npm run build` first). */
+export const CLAUDE_BIN = join(process.cwd(), 'bin', 'claude');
+
+/**
+ * Polls `fn` every `everyMs` until it returns true (a throw counts as "not yet"), and fails
+ * after `ms` naming `what` (and `detail()`, e.g. the screen, when given).
+ */
+export async function until(what: string, fn: () => boolean | Promise<boolean>, opts: { ms?: number; everyMs?: number; detail?: () => string } = {}): Promise<void> {
+  const end = Date.now() + (opts.ms ?? 120_000);
+  for (;;) {
+    try {
+      if (await fn()) return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > end) {
+      let detail = '';
+      try {
+        detail = opts.detail ? `; ${opts.detail()}` : '';
+      } catch {
+        /* nothing more to say */
+      }
+      throw new Error(`timed out waiting for ${what}${detail}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.everyMs ?? 250));
+  }
+}
+
+export interface TempHost {
+  base: string;
+  dataDir: string;
+  root: string;
+  stateDir: string;
+  hostId: string;
+  /** The environment bin/claude runs with: this host's dirs, user alice, HOME in the temp dir. */
+  env: Record<string, string>;
+  /** Runs bin/claude with this host's env, in the temp dir (so ./plan.json lands there). */
+  claude(...args: string[]): SpawnSyncReturns<string>;
+  /** Removes the temp dir. */
+  remove(): void;
+}
+
+/** A temp host `host-test-<tag>` under a new temp dir `claude-<name>-<tag>-…`. */
+export function tempHost(name: string, tag: string): TempHost {
+  const base = mkdtempSync(join(tmpdir(), `claude-${name}-${tag}-`));
+  const dataDir = join(base, 'data');
+  const root = join(base, 'root');
+  const stateDir = join(base, 'state');
+  const hostId = `host-test-${tag}`;
+  mkdirSync(root, { recursive: true });
+  mkdirSync(stateDir, { recursive: true });
+  writeFileAtomic(join(dataDir, 'host-id'), hostId + '\n');
+  const env = { CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, USER: 'alice', PATH: process.env.PATH ?? '', HOME: base, TERM: 'xterm' };
+  return {
+    base,
+    dataDir,
+    root,
+    stateDir,
+    hostId,
+    env,
+    claude: (...args) => spawnSync(CLAUDE_BIN, args, { env, cwd: base, encoding: 'utf8', timeout: 180_000 }),
+    remove: () => rmSync(base, { recursive: true, force: true }),
+  };
+}
+
+export interface TmuxTerminal {
+  tmux(...args: string[]): string;
+  /** The whole pane, scroll-back included, lines joined. */
+  screen(): string;
+  /** Starts `argv` in a fresh server (any earlier one killed), with `env`, in `cwd`; the pane stays after it exits. */
+  start(argv: string[], opts: { env: Record<string, string>; cwd: string; width?: number; height?: number }): void;
+  /** Types `text` and Enter. */
+  type(text: string): void;
+  /** Waits for `fn(screen)`; on time-out the error shows the screen. */
+  waitFor(what: string, fn: (screen: string) => boolean, ms?: number): Promise<void>;
+  kill(): void;
+}
+
+/** A tmux server of its own (`tmux -L <session>`), one session of the same name. */
+export function tmuxTerminal(session: string): TmuxTerminal {
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+  const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-3000', '-t', session);
+  const kill = () => void spawnSync('tmux', ['-L', session, 'kill-server'], { stdio: 'ignore' });
+  return {
+    tmux,
+    screen,
+    kill,
+    start(argv, opts) {
+      kill();
+      const e = Object.entries(opts.env).map(([k, v]) => `${k}=${v}`);
+      tmux('new-session', '-d', '-s', session, '-x', String(opts.width ?? 220), '-y', String(opts.height ?? 60), '-c', opts.cwd, 'env', ...e, ...argv);
+      tmux('set-option', '-t', session, 'remain-on-exit', 'on');
+    },
+    type(text) {
+      tmux('send-keys', '-t', session, text, 'Enter');
+    },
+    waitFor: (what, fn, ms = 120_000) => until(what, () => fn(screen()), { ms, detail: () => `screen:\n${screen()}` }),
+  };
+}
