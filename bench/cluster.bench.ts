@@ -76,12 +76,34 @@ async function placementAndPlan(dataDir: string): Promise<{ ms: number; compileM
 }
 
 async function failover(): Promise<{ leaderMs: number; nodeMs: number }> {
-  const etcd = await startEtcdCluster(3, { prefix: 'claude-bench-etcd' });
-  const client = new Etcd3({ hosts: etcd.endpoints });
   const base = mkdtempSync(join(tmpdir(), 'claude-bench-cluster-'));
   const suffix = randomBytes(3).toString('hex');
   const name = `b${suffix}`;
   const WEB = `web-${suffix}`;
+  const envOf = (n: string) => {
+    const d = join(base, n);
+    const env = { CLAUDE_STATE_DIR: join(d, 'state'), CLAUDE_DATA_DIR: join(d, 'data'), CLAUDE_ROOT: join(d, 'root'), USER: 'bench', PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    for (const x of Object.values(env).slice(0, 3)) mkdirSync(x, { recursive: true });
+    return { d, env };
+  };
+  const first = envOf('a');
+  const pki = (f: string) => join(first.env.CLAUDE_DATA_DIR, 'cluster', 'pki', f);
+  // TLS as in production: node a makes the CA and the members' certificates, the members require client certificates
+  let etcd: Awaited<ReturnType<typeof startEtcdCluster>>;
+  try {
+    etcd = await startEtcdCluster(3, {
+      prefix: 'claude-bench-etcd',
+      tls: async (urls) => {
+        const r = await runCli(['cluster', 'init', '--certs-only', '--etcd', urls.join(','), '--name', name], { env: first.env, cwd: first.d });
+        if (r.code !== 0) throw new Error(r.err);
+        return (i) => ({ caFile: pki('ca.pem'), certFile: pki(`etcd/m${i + 1}/server.pem`), keyFile: pki(`etcd/m${i + 1}/server-key.pem`), peerCertFile: pki(`etcd/m${i + 1}/peer.pem`), peerKeyFile: pki(`etcd/m${i + 1}/peer-key.pem`) });
+      },
+    });
+  } catch (e) {
+    rmSync(base, { recursive: true, force: true });
+    throw e;
+  }
+  const client = new Etcd3({ hosts: etcd.endpoints, credentials: { rootCertificate: readFileSync(pki('ca.pem')), certChain: readFileSync(pki('node.pem')), privateKey: readFileSync(pki('node-key.pem')) } });
   const agents: ChildProcess[] = [];
   const nodes: { env: Record<string, string>; hostId: string; agent?: ChildProcess }[] = [];
   const P = `/claude/${name}/`;
@@ -101,10 +123,15 @@ async function failover(): Promise<{ leaderMs: number; nodeMs: number }> {
       .map((l) => ({ host: l.split(' ')[0]!, replica: l.split(' ')[1]! }));
   try {
     for (const n of ['a', 'b', 'c']) {
-      const d = join(base, n);
-      const env = { CLAUDE_STATE_DIR: join(d, 'state'), CLAUDE_DATA_DIR: join(d, 'data'), CLAUDE_ROOT: join(d, 'root'), USER: 'bench', PATH: process.env.PATH ?? '/usr/bin:/bin' };
-      for (const x of Object.values(env).slice(0, 3)) mkdirSync(x, { recursive: true });
-      const args = n === 'a' ? ['cluster', 'init', '--etcd', etcd.endpoints.join(','), '--name', name, '--ttl', '3'] : ['cluster', 'join', etcd.endpoints.join(','), '--name', name];
+      const { d, env } = n === 'a' ? first : envOf(n);
+      if (n !== 'a') {
+        const req = await runCli(['cluster', 'csr'], { env, cwd: d });
+        writeFileSync(join(d, 'req.pem'), req.out);
+        const issued = await runCli(['cluster', 'issue', join(d, 'req.pem')], { env: first.env, cwd: first.d });
+        if (issued.code !== 0) throw new Error(issued.err);
+        writeFileSync(join(d, 'cert.pem'), issued.out);
+      }
+      const args = n === 'a' ? ['cluster', 'init', '--etcd', etcd.endpoints.join(','), '--name', name, '--ttl', '3'] : ['cluster', 'join', etcd.endpoints.join(','), '--name', name, '--cert', join(d, 'cert.pem')];
       const r = await runCli(args, { env, cwd: d });
       if (r.code !== 0) throw new Error(r.err);
       nodes.push({ env, hostId: readFileSync(join(env.CLAUDE_DATA_DIR, 'host-id'), 'utf8').trim() });

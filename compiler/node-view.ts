@@ -7,7 +7,8 @@
  * `cluster.claude.os/service` and `cluster.claude.os/replica` (what `claude services` and
  * `claude cluster status` show). `placement` and `replicas` are dropped (each is one
  * container); `depends_on` keeps the dependencies placed on the same node (a service on
- * another node cannot gate a start here).
+ * another node cannot gate a start here). scheduled.yaml holds only the jobs placed on the
+ * node (each job runs on one node), a job's `container` renamed to the replica it runs in.
  */
 import YAML from 'yaml';
 import { sha256Hex } from '../common/canonical.js';
@@ -30,8 +31,23 @@ export function replicaServiceName(service: string, r: number, hostId: string): 
 type Svc = Record<string, unknown> & { name: string; depends_on?: string[]; labels?: Record<string, string> };
 
 /** The state files of node `hostId`, from the cluster's files and the placement. */
-export function nodeView(files: Readonly<Record<string, string>>, placement: Pick<Placement, 'assignments'>, hostId: string): Record<string, string> {
+export function nodeView(files: Readonly<Record<string, string>>, placement: Pick<Placement, 'assignments'> & Partial<Pick<Placement, 'jobs'>>, hostId: string): Record<string, string> {
   const out: Record<string, string> = { ...files };
+  const sched = files['scheduled.yaml'];
+  if (sched !== undefined) {
+    const doc = YAML.parse(sched) as { spec?: { jobs?: (Record<string, unknown> & { name: string; container?: string })[] } } & Record<string, unknown>;
+    const jobs = (doc.spec?.jobs ?? [])
+      .filter((j) => placement.jobs?.[j.name] === hostId)
+      .map((j) => {
+        if (!j.container) return j;
+        const r = Object.keys(placement.assignments)
+          .filter((k) => placement.assignments[k] === hostId && k.slice(0, k.lastIndexOf('/')) === j.container)
+          .map((k) => Number(k.slice(k.lastIndexOf('/') + 1)))
+          .sort((a, b) => a - b)[0];
+        return r === undefined ? j : { ...j, container: replicaServiceName(j.container, r, hostId) };
+      });
+    out['scheduled.yaml'] = YAML.stringify({ ...doc, spec: { ...(doc.spec ?? {}), jobs } });
+  }
   const text = files['services.yaml'];
   if (text === undefined) return out;
   const doc = YAML.parse(text) as { spec?: { services?: Svc[] } } & Record<string, unknown>;

@@ -84,6 +84,44 @@ describe('placement', () => {
     expect(replicaServiceName('x'.repeat(63), 12, 'host-0123456789abcdef')).toHaveLength(63);
   });
 
+  it('scheduled jobs run on one node each: a container job with its service\'s first live replica, a utility job kept where it is', () => {
+    const { files: f0 } = model('    - name: web\n      image: nginx\n      placement: { replicas: 3, spread: true }\n', '    - name: data\n      path: /srv/data\n');
+    const files = {
+      ...f0,
+      'scheduled.yaml':
+        'apiVersion: claude.os/v1\nkind: ScheduledTasks\nmetadata:\n  name: t\nspec:\n  jobs:\n' +
+        '    - name: rotate\n      schedule: "@daily"\n      container: web\n      command: "echo rotate"\n' +
+        '    - name: prune\n      schedule: "@hourly"\n      image: busybox\n      command: ["true"]\n' +
+        '    - name: backup\n      schedule: "@daily"\n      image: busybox\n      volumes: [{ source: data, target: /data }]\n      command: ["true"]\n' +
+        '    - name: off\n      schedule: "@daily"\n      image: busybox\n      command: ["true"]\n      enabled: false\n',
+    };
+    const r = compileFiles(files);
+    expect(r.model, r.diagnostics.map((d) => d.message).join('\n')).not.toBeNull();
+    const nodes = [node('host-aaaaaa111111'), node('host-bbbbbb222222'), node('host-cccccc333333')];
+    const p = place(r.model!, nodes);
+    expect(Object.keys(p.jobs).sort()).toEqual(['backup', 'prune', 'rotate']); // a disabled job runs nowhere
+    expect(p.jobs.rotate).toBe(p.assignments['web/1']);
+    // each job is in exactly one node's view; the container job names the replica there
+    const views = nodes.map((n) => ({ n, jobs: (YAML.parse(nodeView(files, p, n.hostId)['scheduled.yaml']!).spec.jobs as { name: string; container?: string }[]) }));
+    for (const j of ['rotate', 'prune', 'backup']) expect(views.filter((v) => v.jobs.some((x) => x.name === j)).map((v) => v.n.hostId)).toEqual([p.jobs[j]]);
+    const rot = views.find((v) => v.n.hostId === p.jobs.rotate)!.jobs.find((x) => x.name === 'rotate')!;
+    expect(rot.container).toBe(replicaServiceName('web', 1, p.jobs.rotate!));
+    for (const v of views) expect(compileFiles(nodeView(files, p, v.n.hostId)).model).not.toBeNull();
+    // stable while the node is up
+    expect(place(r.model!, nodes, p.assignments, p.jobs).jobs).toEqual(p.jobs);
+    // rotate's node dies: web/1 moves, and rotate goes with the first replica on a live node
+    const down = nodes.map((n) => (n.hostId === p.jobs.rotate ? { ...n, alive: false } : n));
+    const q = place(r.model!, down, p.assignments, p.jobs);
+    expect(q.jobs.rotate).not.toBe(p.jobs.rotate);
+    expect(q.jobs.rotate).toBe(q.assignments['web/1']);
+    // the node running the host-bound backup job dies: it is stuck there; prune (no volume) moves
+    const down2 = nodes.map((n) => (n.hostId === p.jobs.backup ? { ...n, alive: false } : n));
+    const pinned = place(r.model!, down2, p.assignments, { ...p.jobs, prune: p.jobs.backup! });
+    expect(pinned.jobs.backup).toBe(p.jobs.backup);
+    expect(pinned.stuck.map((s) => s.replica)).toContain('job:backup');
+    expect(pinned.jobs.prune).not.toBe(p.jobs.backup);
+  });
+
   it('placement errors are reported at file:line:col with a fix', () => {
     const twice = compileFiles({ 'services.yaml': 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: t\nspec:\n  services:\n    - name: web\n      image: nginx\n      replicas: 2\n      placement:\n        replicas: 3\n' });
     const d = twice.diagnostics.find((x) => x.code === 'CLA3043')!;

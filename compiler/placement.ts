@@ -15,8 +15,15 @@
  *     rule, like Swarm's spread preference: when a node fails its replica still moves); then
  *     the fewest replicas in all, the most free memory, the smallest host id (deterministic).
  *  4. No eligible node: the replica is unplaced, with the reason.
+ *
+ * Scheduled jobs (scheduled.yaml) run on one node each, never on every node:
+ *  - a job that runs inside a service's container goes where that service's lowest-numbered
+ *    replica on a live node runs (its container there is the one it runs in);
+ *  - a utility-container job stays on its node while that node is up; otherwise it goes to
+ *    the live node with the fewest jobs (then the smallest host id); one that mounts a
+ *    host-bound volume stays on its dead node and is reported stuck, like a service.
  */
-import type { ResolvedModel, ResolvedService } from './model.js';
+import type { ResolvedJob, ResolvedModel, ResolvedService } from './model.js';
 
 export interface PlacementNode {
   hostId: string;
@@ -30,8 +37,14 @@ export interface Placement {
   assignments: Record<string, string>;
   /** Replicas that stay on a node that is gone (host-bound volumes). */
   stuck: { replica: string; hostId: string; reason: string }[];
-  /** Replicas no node can take. */
+  /** Replicas no node can take (and jobs, as `job:<name>`). */
   unplaced: { replica: string; reason: string }[];
+  /** Scheduled job → the host id that runs it. */
+  jobs: Record<string, string>;
+}
+
+export function jobKey(name: string): string {
+  return `job:${name}`;
 }
 
 export function replicaKey(service: string, replica: number): string {
@@ -47,7 +60,7 @@ function matches(svc: ResolvedService, node: PlacementNode): boolean {
 }
 
 /** The volumes of `svc` that tie it to one node's disk (declared, not shareable). */
-export function hostBoundVolumes(svc: ResolvedService, model: Pick<ResolvedModel, 'volumes'>): string[] {
+export function hostBoundVolumes(svc: Pick<ResolvedService, 'mounts'>, model: Pick<ResolvedModel, 'volumes'>): string[] {
   const out = new Set<string>();
   for (const m of svc.mounts) {
     if (!m.volume) continue;
@@ -57,8 +70,13 @@ export function hostBoundVolumes(svc: ResolvedService, model: Pick<ResolvedModel
   return [...out].sort();
 }
 
-export function place(model: Pick<ResolvedModel, 'services' | 'volumes'>, nodes: readonly PlacementNode[], previous: Readonly<Record<string, string>> = {}): Placement {
-  const out: Placement = { assignments: {}, stuck: [], unplaced: [] };
+export function place(
+  model: Pick<ResolvedModel, 'services' | 'volumes'> & { jobs?: readonly ResolvedJob[] },
+  nodes: readonly PlacementNode[],
+  previous: Readonly<Record<string, string>> = {},
+  previousJobs: Readonly<Record<string, string>> = {},
+): Placement {
+  const out: Placement = { assignments: {}, stuck: [], unplaced: [], jobs: {} };
   const byId = new Map(nodes.map((n) => [n.hostId, n]));
   const free = new Map(nodes.map((n) => [n.hostId, { nanoCpus: n.capacity.cpus * 1e9, memoryBytes: n.capacity.memoryBytes }]));
   const count = new Map<string, number>(); // `${service}\0${host}` → replicas placed
@@ -121,5 +139,43 @@ export function place(model: Pick<ResolvedModel, 'services' | 'volumes'>, nodes:
     out.assignments[key] = candidates[0]!.hostId;
     take(svc, candidates[0]!.hostId);
   }
+  placeJobs(model, nodes, previousJobs, out);
   return out;
+}
+
+function placeJobs(model: Pick<ResolvedModel, 'services' | 'volumes'> & { jobs?: readonly ResolvedJob[] }, nodes: readonly PlacementNode[], previous: Readonly<Record<string, string>>, out: Placement): void {
+  const byId = new Map(nodes.map((n) => [n.hostId, n]));
+  const load = new Map<string, number>();
+  const jobs = [...(model.jobs ?? [])].filter((j) => j.enabled).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const assign = (j: ResolvedJob, host: string) => {
+    out.jobs[j.name] = host;
+    load.set(host, (load.get(host) ?? 0) + 1);
+  };
+  const utility: ResolvedJob[] = [];
+  for (const j of jobs) {
+    if (j.container) {
+      const svc = model.services.find((s) => s.name === j.container);
+      let host: string | undefined;
+      for (let r = 1; svc && r <= svc.replicas && !host; r++) {
+        const h = out.assignments[replicaKey(svc.name, r)];
+        if (h && byId.get(h)?.alive) host = h;
+      }
+      if (host) assign(j, host);
+      else out.unplaced.push({ replica: jobKey(j.name), reason: `no replica of ${j.container} runs on a node that is up` });
+      continue;
+    }
+    const prev = previous[j.name];
+    const node = prev ? byId.get(prev) : undefined;
+    const bound = hostBoundVolumes(j, model);
+    if (node?.alive) assign(j, prev!);
+    else if (prev && node && bound.length) {
+      assign(j, prev);
+      out.stuck.push({ replica: jobKey(j.name), hostId: prev, reason: `node ${prev} is down and job ${j.name} uses host-bound volume${bound.length > 1 ? 's' : ''} ${bound.join(', ')} (declare it shareable: true in storage.yaml if every node sees that path)` });
+    } else utility.push(j);
+  }
+  for (const j of utility) {
+    const up = nodes.filter((n) => n.alive).sort((a, b) => (load.get(a.hostId) ?? 0) - (load.get(b.hostId) ?? 0) || (a.hostId < b.hostId ? -1 : 1));
+    if (up.length) assign(j, up[0]!.hostId);
+    else out.unplaced.push({ replica: jobKey(j.name), reason: 'no node is up' });
+  }
 }

@@ -15,11 +15,13 @@ need=()
 # containerd (runtime/testutil/containerd.ts); nothing here starts one.
 # etcd (etcd-server, etcd-client): the cluster-mode tests start their own members on free loopback
 # ports in temp dirs (agent/cluster/testutil/etcd.ts); the Debian service must not run (below).
+# openssl: the cluster PKI test checks the certificates `claude cluster init` makes with
+# `openssl verify` (an independent X.509 implementation); the product itself does not need it.
 # zstd compresses backups (docs/backups.md; gzip otherwise).
 # Storage mounts (docs/storage.md) and their loop-device tests: blkid, wipefs, losetup
 # (util-linux, and mount for mount/umount/losetup on Debian 12), mkfs.ext4 (e2fsprogs);
 # all in a base Debian, checked here so a minimal image gets them too.
-for bin in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble etcd:etcd-server etcdctl:etcd-client; do
+for bin in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble etcd:etcd-server etcdctl:etcd-client openssl:openssl; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || [ -x "${bin%%:*}" ] || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).

@@ -29,11 +29,14 @@ import { PlanRefusedError } from '../../runtime/verify.js';
 import { applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../flow.js';
 import { FencedWriteError, Leadership, type FencedOp } from './election.js';
 import { memberTrust, readRegistry, type AliveRecord, type MemberRecord } from './registry.js';
-import { ClusterUnavailableError, KEY, openEtcd, prefixOf, requireClusterConfig, storeCall, type ClusterConfig } from './store.js';
+import { ClusterUnavailableError, KEY, openEtcd, prefixOf, requireClusterConfig, retryDelayMs, storeCall, type ClusterConfig } from './store.js';
 
 export interface PlacementRecord extends Placement {
-  /** Per node: the hash of the view last planned and the id of that plan. */
-  nodes: Record<string, { viewHash: string; planId: string; at: string }>;
+  /**
+   * Per node: the hash of the view last planned, the id of that plan, and how many applies
+   * of this same view failed in a row before it was written (the back-off: retryDelayMs).
+   */
+  nodes: Record<string, { viewHash: string; planId: string; at: string; failures?: number }>;
   /** The leader that wrote it, and its fencing token. */
   leader: { hostId: string; token: string };
   /** Compile errors of the cluster's state files (nothing was planned). */
@@ -72,6 +75,8 @@ export class ClusterAgent {
   private leaderBusy: Promise<void> | null = null;
   private lastObservedHash = '';
   private lastHandledPlan = '';
+  /** Views the leader could not plan (per node): planned again with the same back-off as a failed apply. */
+  private readonly planFailures = new Map<string, { viewHash: string; failures: number; at: number }>();
   private readonly p: string;
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
@@ -243,6 +248,7 @@ export class ClusterAgent {
       compiled.model,
       reg.members.map((m) => ({ hostId: m.hostId, alive: reg.alive.has(m.hostId), labels: m.labels, capacity: m.capacity })),
       prev?.assignments ?? {},
+      prev?.jobs ?? {},
     );
     const results = await storeCall(ep, () => c.getAll().prefix(KEY.results(this.p)).strings());
     const record: PlacementRecord = { ...placement, nodes: { ...(prev?.nodes ?? {}) }, leader };
@@ -256,18 +262,30 @@ export class ClusterAgent {
       const res = resText ? (JSON.parse(resText) as NodeResult) : null;
       const failedLast = !!last && !!res && res.planId === last.planId && res.status !== 'applied';
       if (last && last.viewHash === viewHash && !failedLast) continue;
-      if (failedLast && Date.parse(res!.at) > this.now().getTime() - 2000 && res!.status !== 'stale') continue; // a failed apply is retried after 2 s; a stale one at once
+      // The same view failed: it is planned again after a back-off that doubles with each
+      // failure in a row (2 s, 4 s, 8 s … 5 min); a stale plan (the node changed under it) at
+      // once; a changed view at once, with the count reset.
+      const sameView = !!last && last.viewHash === viewHash;
+      const stale = failedLast && res!.status === 'stale';
+      const failures = sameView && failedLast ? (last!.failures ?? 0) + (stale ? 0 : 1) : 0;
+      if (sameView && failedLast && !stale && Date.parse(res!.at) + retryDelayMs(failures) > this.now().getTime()) continue;
+      const pf = this.planFailures.get(m.hostId);
+      if (pf && pf.viewHash === viewHash && pf.at + retryDelayMs(pf.failures) > this.now().getTime()) continue;
       const obsText = await storeCall(ep, () => c.get(KEY.observed(this.p, m.hostId)).string());
       if (!obsText) continue; // the node has not said what it runs yet
       const observed = JSON.parse(obsText) as ObservedState;
       const target: FlowHost = { paths: this.o.paths, hostId: m.hostId, snapshot: async () => observed, engine: async () => Promise.reject(new Error('the leader plans for other nodes; it does not apply their plans')) };
       const r = await planFiles(target, view, { request: `cluster '${this.config.name}': node ${m.hostId}`, engine: 'offline', base: observed.stateCommit ?? null, now: this.now(), env: {}, observed, allowDestructive: true });
       if (!r.ok) {
-        this.log(`cannot plan node ${m.hostId}: ${r.problems.join('; ')}`);
+        const failuresNow = pf && pf.viewHash === viewHash ? pf.failures + 1 : 1;
+        this.planFailures.set(m.hostId, { viewHash, failures: failuresNow, at: this.now().getTime() });
+        this.log(`cannot plan node ${m.hostId} (${failuresNow}× in a row; again in ${retryDelayMs(failuresNow) / 1000} s): ${r.problems.join('; ')}`);
         continue;
       }
+      this.planFailures.delete(m.hostId);
       ops.push({ put: KEY.plan(this.p, m.hostId), value: r.planned.envelopeText });
-      record.nodes[m.hostId] = { viewHash, planId: r.planned.payload.id, at: this.now().toISOString() };
+      record.nodes[m.hostId] = { viewHash, planId: r.planned.payload.id, at: this.now().toISOString(), ...(failures ? { failures } : {}) };
+      if (failures) this.log(`node ${m.hostId}: its plan failed ${failures} time${failures > 1 ? 's' : ''} in a row; planned again (next back-off ${retryDelayMs(failures + 1) / 1000} s)`);
     }
     const same = prev && JSON.stringify({ ...prev, leader: null, nodes: null }) === JSON.stringify({ ...record, leader: null, nodes: null }) && !ops.length && prev.leader.token === leader.token;
     if (same) return;

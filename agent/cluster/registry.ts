@@ -9,12 +9,14 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import type { Paths } from '../../common/paths.js';
 import { keyIdOf, type TrustedKey } from '../../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey } from '../../plan/keys.js';
-import { clusterDir, DEFAULT_LEASE_TTL_SECONDS, KEY, openEtcd, prefixOf, readClusterConfig, storeCall, validClusterName, writeClusterConfig, type ClusterConfig } from './store.js';
+import { createClusterPki, holdsCa, installNodeCertificate, nodeCertificate, PKI, TLS_FILES, type MemberFiles } from './pki.js';
+import { CLUSTER_CONFIG_FILE, ClusterUnavailableError, clusterDir, DEFAULT_LEASE_TTL_SECONDS, retryDelayMs, KEY, openEtcd, prefixOf, readClusterConfig, storeCall, validClusterName, writeClusterConfig, type ClusterConfig } from './store.js';
 
 export interface ClusterMeta {
   name: string;
@@ -80,7 +82,8 @@ export interface InitOptions {
   labels: Record<string, string>;
   now: Date;
   leaseTtlSeconds?: number;
-  tls?: ClusterConfig['tls'];
+  /** Only make the PKI (the CA, the etcd members' and this node's certificates); do not contact etcd. */
+  certsOnly?: boolean;
   /** Declared capacity (default: this machine's CPUs and memory). */
   capacity?: MemberRecord['capacity'];
 }
@@ -95,22 +98,36 @@ async function withClient<T>(paths: Paths, c: ClusterConfig, f: (client: Etcd3) 
 }
 
 /** `claude cluster init`: creates the cluster record in etcd and registers this node as its first member. */
-export async function initCluster(o: InitOptions): Promise<{ config: ClusterConfig; member: MemberRecord }> {
+export async function initCluster(o: InitOptions): Promise<{ config: ClusterConfig; member: MemberRecord | null; pki: { created: string[]; members: MemberFiles[] } }> {
   if (!validClusterName(o.name)) throw new ClusterError(`cluster name '${o.name}' is not allowed`, 'use lower-case letters, digits and -, up to 63 characters (e.g. --name home)');
   const existing = readClusterConfig(o.paths.dataDir);
   if (existing) throw new ClusterError(`this node is already in cluster '${existing.name}'`, 'run `claude cluster leave` first');
-  const config: ClusterConfig = { name: o.name, endpoints: o.endpoints, labels: o.labels, leaseTtlSeconds: o.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS, ...(o.tls ? { tls: o.tls } : {}) };
+  const config: ClusterConfig = { name: o.name, endpoints: o.endpoints, labels: o.labels, leaseTtlSeconds: o.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS, tls: { ...TLS_FILES } };
+  const hostId = loadOrCreateHostId(o.paths.dataDir, o.paths.root);
+  const dir = clusterDir(o.paths.dataDir);
+  if (existsSync(join(dir, PKI.ca)) && !holdsCa(dir)) throw new ClusterError(`this node has a cluster CA certificate but not its key (${join(dir, PKI.caKey)})`, 'init runs where the CA is made; to join a cluster, use claude cluster join');
+  const pki = await createClusterPki({ clusterDir: dir, name: o.name, endpoints: o.endpoints, hostId, now: o.now });
+  if (o.certsOnly) return { config, member: null, pki };
   const member = memberRecord(o.paths, o.labels, o.now, o.capacity);
   const p = prefixOf(o.name);
-  await withClient(o.paths, config, async (c) => {
-    const meta: ClusterMeta = { name: o.name, createdAt: o.now.toISOString(), createdBy: member.hostId, leaseTtlSeconds: config.leaseTtlSeconds };
-    const res = await storeCall(o.endpoints, () =>
-      c.if(KEY.meta(p), 'Create', '==', 0).then(c.put(KEY.meta(p)).value(JSON.stringify(meta)), c.put(KEY.member(p, member.hostId)).value(JSON.stringify(member))).commit(),
-    );
-    if (!res.succeeded) throw new ClusterError(`a cluster named '${o.name}' already exists in this etcd`, `join it instead: claude cluster join ${o.endpoints[0]}`);
-  });
+  try {
+    await withClient(o.paths, config, async (c) => {
+      const meta: ClusterMeta = { name: o.name, createdAt: o.now.toISOString(), createdBy: member.hostId, leaseTtlSeconds: config.leaseTtlSeconds };
+      const res = await storeCall(o.endpoints, () =>
+        c.if(KEY.meta(p), 'Create', '==', 0).then(c.put(KEY.meta(p)).value(JSON.stringify(meta)), c.put(KEY.member(p, member.hostId)).value(JSON.stringify(member))).commit(),
+      );
+      if (!res.succeeded) throw new ClusterError(`a cluster named '${o.name}' already exists in this etcd`, `join it instead: claude cluster join ${o.endpoints[0]}`);
+    });
+  } catch (e) {
+    if (e instanceof ClusterUnavailableError)
+      throw new ClusterError(
+        e.message,
+        `start each etcd member with the certificates in ${join(dir, 'pki')} (claude cluster init --certs-only … prints the flags: --cert-file, --key-file, --trusted-ca-file, --client-cert-auth and the --peer- ones), then run this init again: it keeps the certificates it made`,
+      );
+    throw e;
+  }
   writeClusterConfig(o.paths.dataDir, config);
-  return { config, member };
+  return { config, member, pki };
 }
 
 /** The clusters recorded in an etcd (their names). */
@@ -126,7 +143,8 @@ export interface JoinOptions {
   name?: string;
   labels: Record<string, string>;
   now: Date;
-  tls?: ClusterConfig['tls'];
+  /** The output of `claude cluster issue` for this node's request (PEM text): installed before joining. */
+  certBundle?: string;
   capacity?: MemberRecord['capacity'];
 }
 
@@ -134,7 +152,15 @@ export interface JoinOptions {
 export async function joinCluster(o: JoinOptions): Promise<{ config: ClusterConfig; member: MemberRecord }> {
   const existing = readClusterConfig(o.paths.dataDir);
   if (existing) throw new ClusterError(`this node is already in cluster '${existing.name}'`, 'run `claude cluster leave` first');
-  const probe: ClusterConfig = { name: 'probe', endpoints: o.endpoints, labels: {}, leaseTtlSeconds: DEFAULT_LEASE_TTL_SECONDS, ...(o.tls ? { tls: o.tls } : {}) };
+  const dir = clusterDir(o.paths.dataDir);
+  const hostId = loadOrCreateHostId(o.paths.dataDir, o.paths.root);
+  if (o.certBundle !== undefined) await installNodeCertificate(dir, hostId, o.certBundle, o.now);
+  else if (!existsSync(join(dir, PKI.node)))
+    throw new ClusterError(
+      `this node has no certificate for the cluster's etcd (${join(dir, PKI.node)})`,
+      `etcd lets in only nodes with a certificate from the cluster CA: here run \`claude cluster csr > ${hostId}.csr\`; on the node that ran init: \`claude cluster issue ${hostId}.csr > ${hostId}.pem\`; copy ${hostId}.pem back and run \`claude cluster join URL --cert ${hostId}.pem\``,
+    );
+  const probe: ClusterConfig = { name: 'probe', endpoints: o.endpoints, labels: {}, leaseTtlSeconds: DEFAULT_LEASE_TTL_SECONDS, tls: { ...TLS_FILES } };
   return withClient(o.paths, probe, async (c) => {
     const names = await clusterNames(c, o.endpoints);
     if (!names.length) throw new ClusterError(`no Claude.OS cluster is recorded in the etcd at ${o.endpoints.join(', ')}`, 'create one first on another node: claude cluster init --etcd URL');
@@ -142,7 +168,7 @@ export async function joinCluster(o: JoinOptions): Promise<{ config: ClusterConf
     if (!name) throw new ClusterError(`the etcd at ${o.endpoints.join(', ')} holds ${names.length} clusters (${names.join(', ')})`, 'say which one: --name NAME');
     if (!names.includes(name)) throw new ClusterError(`no cluster named '${name}' in this etcd (it holds ${names.join(', ')})`, 'check the name: claude cluster status on a member');
     const meta = JSON.parse((await storeCall(o.endpoints, () => c.get(KEY.meta(prefixOf(name))).string()))!) as ClusterMeta;
-    const config: ClusterConfig = { name: meta.name, endpoints: o.endpoints, labels: o.labels, leaseTtlSeconds: meta.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS, ...(o.tls ? { tls: o.tls } : {}) };
+    const config: ClusterConfig = { name: meta.name, endpoints: o.endpoints, labels: o.labels, leaseTtlSeconds: meta.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS, tls: { ...TLS_FILES } };
     const member = memberRecord(o.paths, o.labels, o.now, o.capacity);
     await storeCall(o.endpoints, () => c.put(KEY.member(prefixOf(name), member.hostId)).value(JSON.stringify(member)).exec());
     writeClusterConfig(o.paths.dataDir, config);
@@ -150,8 +176,13 @@ export async function joinCluster(o: JoinOptions): Promise<{ config: ClusterConf
   });
 }
 
-/** `claude cluster leave`: removes this node's records from etcd and its cluster config. Its containers are left to the operator (`claude services`). */
-export async function leaveCluster(paths: Paths): Promise<{ name: string; hostId: string }> {
+/**
+ * `claude cluster leave`: removes this node's records from etcd, its cluster config and its
+ * certificate. Its containers are left to the operator (`claude services`). On the node that
+ * holds the CA, the CA (and the etcd members' certificates) stay in pki/: the cluster's other
+ * nodes still need it to issue certificates.
+ */
+export async function leaveCluster(paths: Paths): Promise<{ name: string; hostId: string; keptCa: string | null }> {
   const config = readClusterConfig(paths.dataDir);
   if (!config) throw new ClusterError('this node is not in a cluster', 'nothing to leave');
   const hostId = loadOrCreateHostId(paths.dataDir, paths.root);
@@ -159,8 +190,13 @@ export async function leaveCluster(paths: Paths): Promise<{ name: string; hostId
   await withClient(paths, config, (c) =>
     storeCall(config.endpoints, () => Promise.all([KEY.member(p, hostId), KEY.alive(p, hostId), KEY.observed(p, hostId), KEY.result(p, hostId), KEY.plan(p, hostId)].map((k) => c.delete().key(k).exec()))),
   );
-  rmSync(clusterDir(paths.dataDir), { recursive: true, force: true });
-  return { name: config.name, hostId };
+  const dir = clusterDir(paths.dataDir);
+  if (holdsCa(dir)) {
+    for (const f of [CLUSTER_CONFIG_FILE, PKI.node, PKI.nodeKey, PKI.csr, PKI.nextKey]) rmSync(join(dir, f), { force: true });
+    return { name: config.name, hostId, keptCa: join(dir, PKI.caKey) };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { name: config.name, hostId, keptCa: null };
 }
 
 export interface NodeStatus extends MemberRecord {
@@ -170,6 +206,10 @@ export interface NodeStatus extends MemberRecord {
   lastResult: { planId: string; status: string; problems: string[]; at: string } | null;
   /** The replicas placed on it (`service/replica`). */
   replicas: string[];
+  /** The scheduled jobs placed on it (each job runs on one node). */
+  jobs: string[];
+  /** Its plan failed this many times in a row; the leader plans it again at retryAt. */
+  backoff: { failures: number; retryAt: string } | null;
 }
 
 export interface ClusterStatus {
@@ -180,6 +220,8 @@ export interface ClusterStatus {
   nodes: NodeStatus[];
   /** Replicas that cannot move (host-bound volumes) or cannot be placed, with why. */
   stuck: { replica: string; reason: string }[];
+  /** This node's etcd client certificate. */
+  certificate: { serial: string; subject: string; notAfter: string } | null;
 }
 
 /** Everything the registry holds, read in one go. */
@@ -209,7 +251,9 @@ export async function clusterStatus(paths: Paths): Promise<ClusterStatus> {
     const reg = await readRegistry(c, config);
     const results = await storeCall(config.endpoints, () => c.getAll().prefix(KEY.results(p)).strings());
     const placementText = await storeCall(config.endpoints, () => c.get(KEY.placement(p)).string());
-    const placement = placementText ? (JSON.parse(placementText) as { assignments: Record<string, string>; stuck: { replica: string; reason: string }[] }) : { assignments: {}, stuck: [] };
+    const placement = placementText
+      ? (JSON.parse(placementText) as { assignments: Record<string, string>; jobs?: Record<string, string>; stuck: { replica: string; reason: string }[]; nodes?: Record<string, { planId: string; failures?: number }> })
+      : { assignments: {}, stuck: [] };
     return {
       name: config.name,
       endpoints: config.endpoints,
@@ -217,6 +261,10 @@ export async function clusterStatus(paths: Paths): Promise<ClusterStatus> {
       leader: reg.leader,
       nodes: reg.members.map((m) => {
         const r = results[KEY.result(p, m.hostId)];
+        const last = r ? (JSON.parse(r) as NonNullable<NodeStatus['lastResult']>) : null;
+        const planned = placement.nodes?.[m.hostId];
+        const failed = !!last && !!planned && last.planId === planned.planId && last.status !== 'applied' && last.status !== 'stale';
+        const failures = failed ? (planned!.failures ?? 0) + 1 : 0;
         return {
           ...m,
           alive: reg.alive.has(m.hostId),
@@ -226,9 +274,15 @@ export async function clusterStatus(paths: Paths): Promise<ClusterStatus> {
             .filter(([, h]) => h === m.hostId)
             .map(([rep]) => rep)
             .sort(),
+          jobs: Object.entries(placement.jobs ?? {})
+            .filter(([, h]) => h === m.hostId)
+            .map(([j]) => j)
+            .sort(),
+          backoff: failed ? { failures, retryAt: new Date(Date.parse(last!.at) + retryDelayMs(failures)).toISOString() } : null,
         };
       }),
       stuck: placement.stuck,
+      certificate: nodeCertificate(clusterDir(paths.dataDir)),
     };
   });
 }

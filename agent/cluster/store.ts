@@ -31,8 +31,8 @@ export interface ClusterConfig {
   name: string;
   /** etcd client URLs. */
   endpoints: string[];
-  /** TLS client certificate files (PEM), relative to `<dataDir>/cluster/` or absolute; absent: plain (tests, a loopback-only etcd). */
-  tls?: { ca: string; cert: string; key: string };
+  /** TLS files (PEM) this node talks to etcd with, relative to `<dataDir>/cluster/` or absolute: the cluster CA, this node's client certificate and its key (pki.ts). */
+  tls: { ca: string; cert: string; key: string };
   /** This node's labels (placement constraints match them). */
   labels: Record<string, string>;
   /** The lease TTL of this node's liveness key and of the leader key, seconds. */
@@ -50,7 +50,7 @@ export class ClusterUnavailableError extends Error {
     cause: string,
   ) {
     super(`the cluster store (etcd at ${endpoints.join(', ')}) did not answer: ${cause}`);
-    this.hint = 'a majority of the etcd members must be up (2 of 3): check them with `etcdctl --endpoints=... endpoint health`; nothing was changed, and running services keep running';
+    this.hint = 'a majority of the etcd members must be up (2 of 3): check them with `etcdctl --endpoints=... endpoint health`; if they are up, check that this node\'s certificate (pki/node.pem) is signed by the CA the members trust (--trusted-ca-file) and not expired (claude cluster status shows its dates; claude cluster rotate-cert renews it); nothing was changed, and running services keep running';
   }
 }
 
@@ -77,6 +77,7 @@ export function readClusterConfig(dataDir: string): ClusterConfig | null {
     throw new Error(`${file} is not valid JSON: ${(e as Error).message}; run \`claude cluster leave\` and join again`);
   }
   if (!c || typeof c.name !== 'string' || !Array.isArray(c.endpoints) || c.endpoints.length === 0) throw new Error(`${file} must hold {name, endpoints: [URL, …]}; run \`claude cluster leave\` and join again`);
+  if (!c.tls || typeof c.tls.ca !== 'string' || typeof c.tls.cert !== 'string' || typeof c.tls.key !== 'string') throw new Error(`${file} has no tls {ca, cert, key}: nodes talk to etcd only with a client certificate; run \`claude cluster leave\` and join again`);
   return { ...c, labels: c.labels ?? {}, leaseTtlSeconds: c.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS };
 }
 
@@ -96,7 +97,7 @@ export function validClusterName(name: string): boolean {
   return /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name);
 }
 
-/** Parses and checks etcd endpoint URLs (`http://` or `https://`, host:port). */
+/** Parses and checks etcd endpoint URLs (`https://HOST:PORT`: nodes talk to etcd only over TLS with a client certificate). */
 export function parseEndpoints(text: string): string[] {
   const out = text
     .split(',')
@@ -110,26 +111,55 @@ export function parseEndpoints(text: string): string[] {
     } catch {
       throw new Error(`'${u}' is not an etcd endpoint URL: write it as https://HOST:PORT`);
     }
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.port) throw new Error(`'${u}' is not an etcd endpoint URL: write it as https://HOST:PORT (or http:// for a loopback-only etcd)`);
+    if (url.protocol === 'http:') throw new Error(`'${u}' is plain HTTP: cluster nodes talk to etcd only over TLS with a client certificate; write it as https://HOST:PORT (claude cluster init --certs-only makes the members' certificates)`);
+    if (url.protocol !== 'https:' || !url.port || url.pathname.replace(/\/$/, '') !== '') throw new Error(`'${u}' is not an etcd endpoint URL: write it as https://HOST:PORT`);
   }
   return out;
+}
+
+/** The back-off before the leader plans a node's failed view again: 2 s after the first failure, doubling, at most 5 min. */
+export const RETRY_BASE_MS = 2000;
+export const RETRY_MAX_MS = 300_000;
+export function retryDelayMs(failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(failures - 1, 20));
 }
 
 /** Per-call deadline: a store without quorum answers a request with an error instead of hanging. */
 export const CALL_DEADLINE_MS = 5000;
 
-/** The etcd client for this config (each call has a deadline; streams do not). */
+let quietIpServername = false;
+/**
+ * grpc-js passes an IP endpoint's address as the TLS server name; Node then warns once
+ * (DEP0123) on every command's stderr, though it verifies the certificate's IP address SAN
+ * as it should. Only that one warning is dropped.
+ */
+function dropIpServernameWarning(): void {
+  if (quietIpServername) return;
+  quietIpServername = true;
+  const emit = process.emitWarning.bind(process) as (...a: unknown[]) => void;
+  process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+    const code = typeof rest[0] === 'object' && rest[0] ? (rest[0] as { code?: string }).code : rest[1];
+    if (code === 'DEP0123') return;
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+/** The etcd client for this config, authenticated with this node's certificate (each call has a deadline; streams do not). */
 export async function openEtcd(dataDir: string, c: ClusterConfig): Promise<Etcd3> {
+  dropIpServernameWarning();
   const { Etcd3 } = await import('etcd3');
   const opts: IOptions = {
     hosts: c.endpoints,
     dialTimeout: 3000,
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + CALL_DEADLINE_MS }),
   };
-  if (c.tls) {
-    const at = (p: string) => readFileSync(p.startsWith('/') ? p : join(clusterDir(dataDir), p));
-    opts.credentials = { rootCertificate: at(c.tls.ca), certChain: at(c.tls.cert), privateKey: at(c.tls.key) };
-  }
+  const at = (p: string) => {
+    const file = p.startsWith('/') ? p : join(clusterDir(dataDir), p);
+    if (!existsSync(file)) throw new Error(`${file} is missing: this node cannot authenticate to etcd without it; copy it back, or rotate this node's certificate (docs/cluster.md, "Rotation")`);
+    return readFileSync(file);
+  };
+  opts.credentials = { rootCertificate: at(c.tls.ca), certChain: at(c.tls.cert), privateKey: at(c.tls.key) };
   return new Etcd3(opts);
 }
 

@@ -14,6 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { transpileForChild, type ChildBuild } from '../../runtime/testutil/transpile-child.js';
 import { freePort } from '../../runtime/testutil/ports.js';
 import { readHostIdOrNull } from '../../runtime/observe/collect.js';
+import { reapStaleTestHosts, testHostId } from '../../runtime/testutil/docker-cleanup.js';
+import { writeFileAtomic } from '../../common/fsutil.js';
 
 const tag = randomBytes(3).toString('hex');
 const session = `claude-test-learn-${tag}`;
@@ -44,9 +46,12 @@ function claude(argv: string[]): { code: number; out: string } {
 }
 
 beforeAll(() => {
+  // The applied container has a restart policy: a killed earlier run left it running.
+  reapStaleTestHosts('learn');
   dir = mkdtempSync(join(tmpdir(), 'claude-learn-'));
   mkdirSync(join(dir, 'state'));
   mkdirSync(join(dir, 'root'));
+  writeFileAtomic(join(dir, 'data', 'host-id'), testHostId('learn', tag) + '\n');
   child = transpileForChild(['cli/main.ts'], "import { run } from './cli/main.js';\nrun(process.argv.slice(2));\n");
 });
 

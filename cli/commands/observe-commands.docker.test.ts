@@ -20,6 +20,7 @@ import { main } from '../main.js';
 import { claude as runClaude } from '../testutil/requests.js';
 import { loadOrCreateHostId } from '../../plan/keys.js';
 import { freePort } from '../../runtime/testutil/ports.js';
+import { until } from '../../runtime/testutil/cli-host.js';
 
 const sfx = randomBytes(4).toString('hex');
 const web = `goldweb-${sfx}`;
@@ -114,9 +115,9 @@ beforeAll(async () => {
   const labels = (svc: string) => ['-l', 'claude.os/managed=true', '-l', `claude.os/service=${svc}`, '-l', 'claude.os/replica=1', '-l', `claude.os/host=${hostId}`];
   sh('run', '-d', '--name', web, ...labels(web), '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'echo "serving on :8000"; exec httpd -f -p 8000');
   sh('run', '-d', '--name', job, ...labels(job), 'claude-os-local/busybox:latest', 'sh', '-c', 'echo "starting job"; sleep 1; echo "job failed: disk quota exceeded" >&2; exit 3');
-  for (let i = 0; i < 100 && sh('inspect', '-f', '{{.State.Status}}', job) !== 'exited'; i++) await new Promise((r) => setTimeout(r, 100));
+  await until('the job container to exit', () => sh('inspect', '-f', '{{.State.Status}}', job) === 'exited', { ms: 60_000, everyMs: 100 });
   sh('run', '-d', '--name', other, 'claude-os-local/busybox:latest', 'sleep', '300');
-  for (let i = 0; i < 50 && !sh('logs', web).includes('serving'); i++) await new Promise((r) => setTimeout(r, 100));
+  await until('the web container to log "serving"', () => sh('logs', web).includes('serving'), { ms: 60_000, everyMs: 100 });
   // a runtime event, as apply.ts writes them
   const ts = new Date(Date.now() - 60_000).toISOString();
   writeFileSync(

@@ -12,6 +12,7 @@ import { loadOrCreateHostId } from '../../plan/keys.js';
 import { ObserveDaemon } from './daemon.js';
 import { LATEST_FILE, METRICS_FILE, MetricsStore } from './metrics.js';
 import { EVENTS_STORE } from './events.js';
+import { until } from '../testutil/cli-host.js';
 
 const sfx = randomBytes(4).toString('hex');
 const name = `obsd-${sfx}`;
@@ -43,7 +44,7 @@ describe('claude-observe daemon (real dockerd)', () => {
     expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
 
     sh('run', '-d', '--name', name, '-l', 'claude.os/managed=true', '-l', `claude.os/service=${name}`, '-l', `claude.os/host=${hostId}`, 'claude-os-local/busybox:latest', 'sh', '-c', 'for i in 1 2 3; do echo line $i; done; sleep 300');
-    for (let i = 0; i < 50 && !sh('logs', name).includes('line 3'); i++) await new Promise((r) => setTimeout(r, 100));
+    await until('the container to log line 3', () => sh('logs', name).includes('line 3'), { ms: 60_000, everyMs: 100 });
     await daemon.tick();
     await daemon.tick(); // the second tick has CPU % (two samples)
 

@@ -6,13 +6,16 @@
  * token. Heartbeat 100 ms and election timeout 1 s, so a member loss settles within a test's
  * patience on a busy 2-core machine.
  *
- *   const etcd = await startEtcdCluster(3);   // all members healthy
- *   etcd.endpoints                            // ['http://127.0.0.1:P1', …]
+ *   const etcd = await startEtcdCluster(3, { tls: async (urls) => (i) => files(i) });
+ *   etcd.endpoints                            // ['https://127.0.0.1:P1', …]
  *   await etcd.stop(1);  await etcd.start(1); // one member down and back
  *   await etcd.destroy();                     // every member stopped, the temp dir removed
  *
- * With `tls` (a cluster dir made by `claude cluster init`), members serve clients over TLS
- * and require a client certificate signed by the cluster CA.
+ * With `tls` (called with the client URLs once the ports are chosen, so `claude cluster init
+ * --certs-only --etcd URLs` can make the certificates; it returns member i's files), members
+ * serve clients and peers over TLS and require a certificate signed by the cluster CA from
+ * both (`--client-cert-auth`, `--peer-client-cert-auth`). Without it, plain HTTP (only for
+ * tests of the harness itself: cluster nodes refuse http:// endpoints).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
@@ -25,9 +28,12 @@ import { freePort } from '../../../runtime/testutil/ports.js';
 export interface EtcdTls {
   /** The cluster CA (PEM file). */
   caFile: string;
-  /** The server certificate and key the members present to clients (PEM files). */
+  /** The server certificate and key the member presents to clients (PEM files). */
   certFile: string;
   keyFile: string;
+  /** The certificate and key it presents to (and authenticates with at) its peers. */
+  peerCertFile: string;
+  peerKeyFile: string;
 }
 
 export interface EtcdMember {
@@ -54,6 +60,13 @@ export interface EtcdCluster {
   log(i: number): string;
 }
 
+function tlsArgs(t: EtcdTls): string[] {
+  return [
+    '--cert-file', t.certFile, '--key-file', t.keyFile, '--trusted-ca-file', t.caFile, '--client-cert-auth',
+    '--peer-cert-file', t.peerCertFile, '--peer-key-file', t.peerKeyFile, '--peer-trusted-ca-file', t.caFile, '--peer-client-cert-auth',
+  ];
+}
+
 function tcpOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createConnection({ host: '127.0.0.1', port });
@@ -71,7 +84,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   throw new Error(`${what} within ${timeoutMs} ms\n${onTimeout()}`);
 }
 
-export async function startEtcdCluster(n = 3, o: { tls?: EtcdTls; prefix?: string } = {}): Promise<EtcdCluster> {
+export async function startEtcdCluster(n = 3, o: { tls?: (clientUrls: string[]) => Promise<(i: number) => EtcdTls>; prefix?: string } = {}): Promise<EtcdCluster> {
   const dir = mkdtempSync(join(tmpdir(), `${o.prefix ?? 'claude-etcd'}-`));
   const token = `claude-test-${randomBytes(6).toString('hex')}`;
   const members: EtcdMember[] = [];
@@ -89,7 +102,16 @@ export async function startEtcdCluster(n = 3, o: { tls?: EtcdTls; prefix?: strin
     members.push({ name, clientPort: await port(), peerPort: await port(), dataDir, logFile: join(dir, `${name}.log`), proc: null });
   }
   const scheme = o.tls ? 'https' : 'http';
-  const initialCluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
+  const initialCluster = members.map((m) => `${m.name}=${scheme}://127.0.0.1:${m.peerPort}`).join(',');
+  let tlsOf: ((i: number) => EtcdTls) | null = null;
+  if (o.tls) {
+    try {
+      tlsOf = await o.tls(members.map((m) => `https://127.0.0.1:${m.clientPort}`));
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
   const started = new Set<number>();
 
   const launch = (i: number) => {
@@ -99,15 +121,15 @@ export async function startEtcdCluster(n = 3, o: { tls?: EtcdTls; prefix?: strin
       '--data-dir', m.dataDir,
       '--listen-client-urls', `${scheme}://127.0.0.1:${m.clientPort}`,
       '--advertise-client-urls', `${scheme}://127.0.0.1:${m.clientPort}`,
-      '--listen-peer-urls', `http://127.0.0.1:${m.peerPort}`,
-      '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peerPort}`,
+      '--listen-peer-urls', `${scheme}://127.0.0.1:${m.peerPort}`,
+      '--initial-advertise-peer-urls', `${scheme}://127.0.0.1:${m.peerPort}`,
       '--initial-cluster', initialCluster,
       '--initial-cluster-token', token,
       '--initial-cluster-state', started.has(i) ? 'existing' : 'new',
       '--heartbeat-interval', '100',
       '--election-timeout', '1000',
       '--listen-metrics-urls', '',
-      ...(o.tls ? ['--cert-file', o.tls.certFile, '--key-file', o.tls.keyFile, '--trusted-ca-file', o.tls.caFile, '--client-cert-auth'] : []),
+      ...(tlsOf ? tlsArgs(tlsOf(i)) : []),
     ];
     const fd = openSync(m.logFile, 'a');
     const proc = spawn('etcd', args, { stdio: ['ignore', fd, fd], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ETCD_UNSUPPORTED_ARCH: process.env.ETCD_UNSUPPORTED_ARCH ?? '' } });

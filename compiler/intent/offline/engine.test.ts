@@ -843,3 +843,65 @@ describe('offline engine: held-out 5 classes (terse changes, relative counts, "n
     });
   }
 });
+
+describe('offline engine: round 6 (everyday phrasings written after the held-out 5 fixes)', () => {
+  it('"expose grafana on 3001" publishes that service there; it is not a firewall rule', () => {
+    const r = ask('expose grafana on 3001 instead', ask('add grafana').merged);
+    expect(svc(r, 'grafana').ports[0].host).toBe(3001);
+    expect(r.files['network.yaml']).toBeUndefined();
+  });
+  it('"take nginx offline" stops it, "bring it back online" starts it', () => {
+    const two = ask('I need nginx and redis').merged;
+    const off = ask('take nginx offline for a bit', two);
+    expect(svc(off, 'nginx').state).toBe('stopped');
+    expect(svc(off, 'redis').state).toBeUndefined();
+    expect(svc(ask('bring nginx back online', off.merged), 'nginx').state).toBeUndefined();
+  });
+  it('relative replica counts: "2 more instances", "one fewer replica", "another instance"', () => {
+    const api = converse(['add a service called api using image ghcr.io/acme/api:1 on port 3000', 'scale api to 2']).merged;
+    expect(svc(ask('run 2 more instances of api', api), 'api').replicas).toBe(4);
+    expect(svc(ask('one fewer replica of api', api), 'api').replicas).toBe(1);
+    expect(svc(ask('add another instance of api', api), 'api').replicas).toBe(3);
+  });
+  it('"give alice ssh access with key …" makes the user with the key', () => {
+    const r = ask('give alice ssh access with key ' + KEY);
+    expect(r.data.security.spec.users[0]).toMatchObject({ name: 'alice', ssh_keys: [KEY] });
+  });
+  it('refuses binding a database or cache to 0.0.0.0 for everyone', () => {
+    const r = ask('bind redis to 0.0.0.0 so everyone can use it', ask('add redis').merged);
+    expect(r.refused).toBeDefined();
+    expect(r.files).toEqual({});
+  });
+});
+
+describe('offline engine: round 7 (non-native, terse and rambling phrasings written after round 6)', () => {
+  it('"1 giga of memory", "2 megas": the units as some people write them', () => {
+    expect(svc(ask('the database must to have 1 giga of memory', ask('add postgres').merged), 'postgres').resources.memory).toBe('1Gi');
+  });
+  it('a terse complaint ("site down again ugh", "redis dead") is looked into; "lock down the system" is not a complaint', () => {
+    expect(svc(converse(['set up nginx', 'stop nginx', 'site down again ugh']), 'nginx').state).toBeUndefined();
+    expect(svc(converse(['add redis', 'stop redis', 'redis dead']), 'redis').state).toBeUndefined();
+    expect(ask('lock down the system, only allow SSH from 10.0.0.0/8').data.network.spec.firewall.default_input_policy).toBe('drop');
+  });
+  it('"whats on port 80" is a question: answered, nothing changed', () => {
+    const r = ask('whats on port 80', converse(['set up nginx', 'add postgres']).merged);
+    expect(r.files).toEqual({});
+    expect(r.explanation).toMatch(/Port 80 is published by nginx/);
+  });
+  it('a user named in a clause of its own ("new user for the intern, name sam, no sudo")', () => {
+    const r = ask('new user for the intern, name sam, no sudo obviously');
+    expect(r.data.security.spec.users).toEqual([expect.objectContaining({ name: 'sam' })]);
+    expect(r.data.security.spec.users[0].sudo).toBeUndefined();
+  });
+  it('"put lee in developers": an existing user into a group without the word "group"; never a service', () => {
+    const r = ask('put lee in developers', ask('add user lee').merged);
+    expect(r.data.security.spec.users[0].groups).toEqual(['developers']);
+  });
+  it('"api keeps running out of memory, double it": a complaint, and "it" is the memory', () => {
+    const r = ask('api keeps running out of memory, double it', ask('add a service called api using image ghcr.io/acme/api:1 on port 3000').merged);
+    expect(svc(r, 'api').resources.memory).toBe('512Mi');
+  });
+  it('a version change keeps the variant also when the tag was the variant alone (nginx:alpine → nginx:1.27-alpine)', () => {
+    expect(svc(ask('pin nginx to 1.27', ask('set up nginx').merged), 'nginx').image).toBe('nginx:1.27-alpine');
+  });
+});

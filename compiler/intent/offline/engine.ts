@@ -124,12 +124,12 @@ const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[
  * open http to everyone" is not caught. Saying not to ("don't expose redis to the internet") is fine.
  */
 const DATA_WORD = /\b(?:postgres\w*|psql|pg|mysql|maria\s?db|redis|mongo\w*|memcached?|rabbit\s?mq|databases?|dbs?|cache|5432|3306|6379|27017|11211|5672)\b/i;
-const WORLD_WORD = /\b(?:internet|world|everyone|everybody|anyone|anybody|public(?:ly)?|anywhere|outside\s+world|all\s+ips)\b|(?<![\d.])0\.0\.0\.0\/0\b|::\/0/i;
+const WORLD_WORD = /\b(?:internet|world|everyone|everybody|anyone|anybody|public(?:ly)?|anywhere|outside\s+world|all\s+ips)\b|(?<![\d.])0\.0\.0\.0(?:\/0)?(?![\d.\/])|::\/0/i;
 const OPEN_WORD = /\b(?:open\w*|expos\w*|reachable|accessible|available|publish\w*|allow\w*|let|bind|listen\w*|visible)\b/i;
 const NOT_WORD = /\b(?:don'?t|do\s+not|never|not|isn'?t|aren'?t|shouldn'?t|mustn'?t|no\s+longer|stop|block\w*|deny|denied|close\w*|without|except|only\s+from)\b/i;
 function dataExposed(message: string): boolean {
   return message
-    .split(/[.,;!?]\s*|\s+(?:and|then|plus|but)\s+/i)
+    .split(/[.!?](?=\s|$)\s*|[,;]\s*|\s+(?:and|then|plus|but)\s+/i)
     .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c));
 }
 
@@ -153,8 +153,8 @@ type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change'
 const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove|delete|uninstall|get rid of|drop|tear down|decommission|destroy)\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable)\b/],
-  ['start', /\b(start|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
   ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|give me|build|configure|include|enable|also)\b/],
@@ -296,7 +296,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
     // alone, so text nothing understands is reported instead of swallowed.
     const continues = (c: string) =>
-      /^(?:and\s+)?(?:name|call)\s+it\s+['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
+      /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
@@ -461,7 +461,7 @@ function answerQuestion(run: Run, message: string): boolean {
  * the files and the observed summary; nothing changes.
  */
 function answerSpecific(run: Run, t: string): boolean {
-  const question = /\?\s*$/.test(t) || /^(what|which|how|is|are|does|do|when|who|where)\b/.test(t);
+  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|does|do|when|who|where|r|wat)\b/.test(t);
   if (!question || /^(can|could|would|will)\s+you\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -914,7 +914,7 @@ function versionIn(clause: string, template: string): string | undefined {
 function withTag(image: string, version: string): string {
   const repo = repoOf(image);
   const oldTag = image.slice(repo.length + 1);
-  const suffix = /-(alpine|slim|apache|fpm)\b.*$/.exec(oldTag)?.[0] ?? '';
+  const suffix = variantOf(oldTag);
   return `${repo}:${version}${suffix}`;
 }
 
@@ -1406,6 +1406,22 @@ function handleModifiers(run: Run, clause: string): boolean {
     (/\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b|\bof them\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
       ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t)
       : null);
+  // "run 2 more instances of api", "one fewer replica": relative to the count it has now.
+  const more = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|a\s+few|another)\s+(more|extra|additional|fewer|less)?\s*(?:replicas?|instances?|copies|containers)\b/.exec(t);
+  if (more && (more[2] || more[1] === 'another')) {
+    const k = /couple/.test(more[1]!) ? 2 : /few/.test(more[1]!) ? 3 : more[1] === 'another' ? 1 : (parseNumberWord(more[1]!) ?? 1);
+    const down = more[2] === 'fewer' || more[2] === 'less';
+    const names = targets();
+    if (names.length === 0) ask(`${k} ${down ? 'fewer' : 'more'} replicas`);
+    for (const name of names) {
+      const cur = getService(run, name)!.replicas ?? 1;
+      const n = Math.max(down ? 0 : 1, Math.min(100, down ? cur - k : cur + k));
+      run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+    }
+    return true;
+  }
   if (rep) {
     const n = rep[1] === '' ? 1 : parseNumberWord(rep[1]!);
     const names = targets();
@@ -1436,7 +1452,9 @@ function handleModifiers(run: Run, clause: string): boolean {
   }
 
   // "double the memory for redis", "halve grafana's memory".
-  const factor = /\b(double|twice)\b[^.]*\b(memory|ram)\b/.test(t) ? 2 : /\b(halve|half)\b[^.]*\b(memory|ram)\b/.test(t) ? 0.5 : /\btriple\b[^.]*\b(memory|ram)\b/.test(t) ? 3 : undefined;
+  // "…running out of memory, double it": "it" is the memory the request spoke of.
+  const tm = /\b(double|halve|triple)\s+(?:it|that|this)\b/.test(t) && /\b(memory|ram|oom)\b/i.test(run.input.message) && findCpu(run.input.message) === undefined ? `${t} memory` : t;
+  const factor = /\b(double|twice)\b[^.]*\b(memory|ram)\b/.test(tm) ? 2 : /\b(halve|half)\b[^.]*\b(memory|ram)\b/.test(tm) ? 0.5 : /\btriple\b[^.]*\b(memory|ram)\b/.test(tm) ? 3 : undefined;
   if (factor !== undefined && findSizes(clause).length === 0) {
     const names = targets();
     if (names.length === 0) ask('more memory');
@@ -1566,7 +1584,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       const svc = getService(run, name)!;
       const repo = repoOf(svc.image);
       const oldTag = svc.image.slice(repo.length + 1) || 'latest';
-      const suffix = /-(alpine|slim|apache|fpm)\b.*$/.exec(oldTag)?.[0] ?? '';
+      const suffix = variantOf(oldTag);
       const image = `${repo}:${ver[1]}${ver[1]!.includes('-') ? '' : suffix}`;
       setImage(run, name, image);
       if (templateOf(svc) === 'postgres' && oldTag.split('.')[0] !== ver[1]!.split('.')[0]) {
@@ -1576,6 +1594,11 @@ function handleModifiers(run: Run, clause: string): boolean {
     did = true;
   }
   return did;
+}
+
+/** The variant part of a tag, kept across a version change: "16-alpine" → "-alpine", "alpine" → "-alpine". */
+function variantOf(tag: string): string {
+  return /-(alpine|slim|apache|fpm)\b.*$/.exec(tag)?.[0] ?? (/^(alpine|slim|bookworm|bullseye)$/.test(tag) ? `-${tag}` : '');
 }
 
 function commandString(cmd: Service['command']): string | undefined {
@@ -1752,7 +1775,7 @@ const SYMPTOM = new RegExp(
     String.raw`\b(?:is|are|was|were|seems?(?:\s+to\s+be)?|went|goes|keeps?|kept|has\s+been|have\s+been|'s|'re)\s+(?:still\s+|totally\s+|completely\s+|really\s+|kinda\s+|super\s+|so\s+|very\s+|just\s+)?(?:down|dead|offline|broken|borked|unreachable|unresponsive|inaccessible|slow|sluggish|hanging|stuck|flaky|crash\w*|restarting|dying|failing|erroring|throwing\s+errors|timing\s+out)\b`,
     String.raw`\b(?:is|are|was|were|has|have)(?:n'?t|\s+not)\s+(?:been\s+)?(?:still\s+|even\s+)?(?:working|responding|running|loading|up|reachable|accessible|available|starting|coming\s+(?:up|back))\b|\bnot\s+(?:working|responding|loading|reachable\s+any\s?more)\b`,
     String.raw`(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|fail(?:s|ed|ing)?\s+to|won'?t|wont|doesn'?t|does\s+not|didn'?t|isn'?t|aren'?t)\s+(?:seem\s+to\s+|even\s+|properly\s+)?(?:reach|connect|load|access|open|get\s+(?:to|into|through)|hit|ping|resolve|respond|start|come\s+(?:up|back)|boot|work|log\s?in|see|talk\s+to|find|serve|answer)\b`,
-    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop`,
+    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop|\b(?:running|ran|runs)\s+out\s+of\s+(?:memory|ram)\b|\bout\s+of\s+memory\b|\bOOM(?:[- ]?kill\w*)?\b`,
     String.raw`\btim(?:es|ed|ing)\s+out\b|\bconnection\s+(?:refused|reset|timed\s+out)\b|\brefus(?:es|ed|ing)\s+(?:the\s+)?connections?\b`,
     String.raw`\b(?:having|had|got|getting|seeing|hitting|throwing|gives?|giving|returns?|returning)\s+(?:some\s+|a\s+|an\s+|lots\s+of\s+|loads\s+of\s+)?(?:trouble|issues?|problems?|errors?|5\d\ds?\b|bad\s+gateway|gateway\s+time-?out)`,
     String.raw`\b(?:something|what)(?:'s|\s+is)\s+(?:wrong|up)\s+with\b`,
@@ -1766,8 +1789,12 @@ const WISH = /\b(?:make|should|shouldn'?t|must|ensure|so\s+(?:that\s+)?(?:it|the
 
 function isComplaint(clause: string): boolean {
   SYMPTOM.lastIndex = 0;
-  const yes = SYMPTOM.test(clause);
+  let yes = SYMPTOM.test(clause);
   SYMPTOM.lastIndex = 0;
+  // "site down again ugh", "redis dead": a name and its state, with no verb.
+  const terse = /^\s*(?:the\s+|my\s+|our\s+)?([a-z][\w-]*)\s+(?:down|dead|offline|broken|borked|unreachable)\b/i.exec(clause);
+  const w = terse?.[1]?.toLowerCase();
+  if (!yes && w && (findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w)) || /[-\d]/.test(w) || /^(?:site|app|api|server|box|vpn|dns|mail|email|web|db|database|cache|dashboards?|blog|shop|store|wiki|git|backend|frontend|proxy)$/.test(w))) yes = true;
   return yes && !WISH.test(clause);
 }
 
@@ -2099,6 +2126,9 @@ function handleFirewall(run: Run, clause: string): boolean {
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
+  // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
+  const publish = /\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:on|at)\s+(?:port\s+)?\d{2,5}\b/.exec(t);
+  if (publish && cidrs.length === 0 && !ANYWHERE.test(t) && !ssh && !web && (getService(run, publish[1]!) || targetsIn(run, publish[1]!).names.length > 0)) return false;
   const anywhere = ANYWHERE.test(t);
 
   // "remove the firewall rule for port 8080" / "delete the allow-web rule": remove, never add.
@@ -2303,7 +2333,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
   // Groups and sudo: "put ivan in the developers group", "add hank to the sudoers",
   // "revoke sudo from carol", "add her to the docker group".
-  const groupM = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
+  const groupM0 = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
   const revoke =
     /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
@@ -2312,6 +2342,11 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     !revoke && /\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t);
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
   const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
+  // "put lee in developers", "add kim to ops": an existing user put in a group without the word "group".
+  const bareGroup = knownRef
+    ? /\b(?:put|add|move|place)\s+[a-z_][\w-]*\s+(?:in|into|to)\s+(?:the\s+)?([a-z_][a-z0-9_-]{1,31})(?:\s+(?:team|group))?\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/.exec(t)
+    : null;
+  const groupM = groupM0 ?? (bareGroup && !getService(run, bareGroup[1]!) && !/^(sudoers?|admins?|wheel|the|it|them|group|groups)$/.test(bareGroup[1]!) ? bareGroup : null);
   const pronoun = /\b(her|him|them|his|their|that user|the user)\b/.test(t);
   const historyUser = () => {
     for (let i = run.input.history.length - 1; i >= 0; i--) {
@@ -2370,10 +2405,12 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
-  const userWord = /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named|called|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
+  const userWord = nameSaid ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
-    /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
+    /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
+    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
     const said = run.input.message.toLowerCase();

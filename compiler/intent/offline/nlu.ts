@@ -41,15 +41,15 @@ export interface Size {
 
 const SIZE_UNITS: [RegExp, string, number][] = [
   [/^(k|kb|kib|kilobytes?)$/i, 'Ki', 1024],
-  [/^(m|mb|mib|megs?|megabytes?|mebibytes?)$/i, 'Mi', 1024 ** 2],
-  [/^(g|gb|gib|gigs?|gigabytes?|gibibytes?)$/i, 'Gi', 1024 ** 3],
+  [/^(m|mb|mib|megs?|megas?|megabytes?|mebibytes?)$/i, 'Mi', 1024 ** 2],
+  [/^(g|gb|gib|gigs?|gigas?|gigabytes?|gibibytes?)$/i, 'Gi', 1024 ** 3],
   [/^(t|tb|tib|terabytes?)$/i, 'Ti', 1024 ** 4],
 ];
 
 /** Every size in the text ("512MB", "2 GB", "1.5g of ram"). */
 export function findSizes(text: string): Size[] {
   const out: Size[] = [];
-  const re = /(?<![\w.])(\d+(?:\.\d+)?)\s?(kib|kb|k|mib|mb|megs?|megabytes?|m|gib|gb|gigs?|gigabytes?|g|tib|tb|terabytes?|t)(?![\w])/gi;
+  const re = /(?<![\w.])(\d+(?:\.\d+)?)\s?(kib|kb|k|mib|mb|megs?|megas?|megabytes?|m|gib|gb|gigs?|gigas?|gigabytes?|g|tib|tb|terabytes?|t)(?![\w])/gi;
   for (const m of text.matchAll(re)) {
     const n = Number(m[1]);
     const unit = SIZE_UNITS.find(([r]) => r.test(m[2]!));
