@@ -10,6 +10,7 @@
  */
 import type { Anomaly, Facts } from '../../plan/observed.js';
 import { listStored } from '../certs/store.js';
+import { requestedExit } from './anomalies.js';
 import { MetricsStore, type Point } from './metrics.js';
 import { backupFreshness, certificateExpiry, cpuThrottling, crashLoopRisk, diskFull, healthScore, memoryGrowth, pressure, type Prediction, type TrendOptions } from './predict.js';
 import { cgroupPressure, cpuThrottle, hostPressure, type CpuThrottle, type PressureSet } from './pressure.js';
@@ -92,9 +93,13 @@ export function buildHealthReport(i: HealthInput): HealthReport {
   }
 
   const services: HealthService[] = [];
+  // Crashes only: an exit nobody asked for. A stop or restart by a plan or by the user
+  // (`docker restart`, `claude restart`, a replace) is no crash: its die event comes with a
+  // kill and a stop (requestedExit), and Docker's restart event is only sent for such a
+  // restart (a restart policy's own restart shows as die, then start).
   const restartsBy = new Map<string, number[]>();
   for (const e of f.events) {
-    if (e.type !== 'container.die' && e.type !== 'container.restart') continue;
+    if (e.type !== 'container.die' || requestedExit(f, e)) continue;
     const svc = e.service ?? f.containers.find((c) => c.name === e.container)?.service;
     if (!svc) continue;
     const a = restartsBy.get(svc) ?? [];

@@ -124,11 +124,13 @@ export class ContainerdDockerView implements DockerLike {
     const since = Number(opts.since ?? 0);
     const until = opts.until !== undefined ? Number(opts.until) : Infinity;
     const msgs: { time: number; text: string }[] = [];
+    // The supervisor's restarts follow crashes: Docker reports such an exit as a die event (its
+    // restart event means a restart somebody asked for), so they are die events here too.
     for (const d of await this.engine.describeAll()) {
       for (const t of d.restarts.times) {
         const s = Date.parse(t) / 1000;
         if (s < since || s > until) continue;
-        msgs.push({ time: s, text: JSON.stringify({ Type: 'container', Action: 'restart', id: d.id, time: Math.floor(s), timeNano: Math.floor(s * 1e9), Actor: { ID: d.id, Attributes: { ...d.labels, name: d.name, image: d.image } } }) + '\n' });
+        msgs.push({ time: s, text: JSON.stringify({ Type: 'container', Action: 'die', id: d.id, time: Math.floor(s), timeNano: Math.floor(s * 1e9), Actor: { ID: d.id, Attributes: { ...d.labels, name: d.name, image: d.image } } }) + '\n' });
       }
     }
     return Readable.from(msgs.sort((a, b) => a.time - b.time).map((m) => m.text));
