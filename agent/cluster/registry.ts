@@ -119,7 +119,7 @@ export async function initCluster(o: InitOptions): Promise<{ config: ClusterConf
       if (!res.succeeded) throw new ClusterError(`a cluster named '${o.name}' already exists in this etcd`, `join it instead: claude cluster join ${o.endpoints[0]}`);
     });
   } catch (e) {
-    if (e instanceof ClusterUnavailableError)
+    if (e instanceof ClusterUnavailableError && !e.tls)
       throw new ClusterError(
         e.message,
         `start each etcd member with the certificates in ${join(dir, 'pki')} (claude cluster init --certs-only … prints the flags: --cert-file, --key-file, --trusted-ca-file, --client-cert-auth and the --peer- ones), then run this init again: it keeps the certificates it made`,

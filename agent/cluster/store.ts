@@ -45,12 +45,18 @@ export const DEFAULT_LEASE_TTL_SECONDS = 5;
 export class ClusterUnavailableError extends Error {
   override name = 'ClusterUnavailableError';
   readonly hint: string;
+  /** The members answered, but the TLS handshake failed (a certificate from another CA, expired, or none). */
+  readonly tls: boolean;
   constructor(
     readonly endpoints: string[],
     cause: string,
   ) {
-    super(`the cluster store (etcd at ${endpoints.join(', ')}) did not answer: ${cause}`);
-    this.hint = 'a majority of the etcd members must be up (2 of 3): check them with `etcdctl --endpoints=... endpoint health`; if they are up, check that this node\'s certificate (pki/node.pem) is signed by the CA the members trust (--trusted-ca-file) and not expired (claude cluster status shows its dates; claude cluster rotate-cert renews it); nothing was changed, and running services keep running';
+    const tls = /certificate|handshake|SSL|TLS|alert/i.test(cause);
+    super(tls ? `the cluster store (etcd at ${endpoints.join(', ')}) refused the TLS connection: ${cause}` : `the cluster store (etcd at ${endpoints.join(', ')}) did not answer: ${cause}`);
+    this.tls = tls;
+    this.hint = tls
+      ? "the members and this node must use certificates from the same cluster CA: this node trusts pki/ca.pem and shows pki/node.pem; the members must run with that CA as --trusted-ca-file and with server certificates it signed (claude cluster status shows this node's certificate dates; claude cluster rotate-cert renews it); nothing was changed"
+      : 'a majority of the etcd members must be up (2 of 3): check them with `etcdctl --endpoints=... endpoint health`; nothing was changed, and running services keep running';
   }
 }
 
