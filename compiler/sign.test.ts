@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cosignPlan, signPlan } from './sign.js';
 import { plan } from './planner.js';
 import { webStack, emptyObserved, model } from './__fixtures__/models.js';
-import { keyIdOf, parseEnvelope, serializeEnvelope, verifyEnvelope } from '../plan/envelope.js';
+import { keyIdOf, parseEnvelope, serializeEnvelope, signPayload, verifyEnvelope } from '../plan/envelope.js';
 import { inspectPlan } from '../plan/inspect.js';
 import { evaluatePolicy, requiredRoles } from '../plan/policy.js';
 import type { PlanPayload } from '../plan/types.js';
@@ -22,6 +22,11 @@ describe('sign and verify', () => {
     const v = verifyEnvelope(parseEnvelope(serializeEnvelope(env)), [host.trusted]);
     expect(v.signers.map((s) => s.name)).toEqual(['h1']);
     expect(v.payload).toEqual(payload());
+    // byte for byte what the reference path (the canonicalize library, Buffer.concat PAE) makes;
+    // ed25519 signatures are deterministic, so the signature matches too
+    const p = payload();
+    (p as unknown as { request: string }).request = 'ünïcödé → ✓ 🚀';
+    expect(serializeEnvelope(signPlan(p, host.privateKey))).toBe(serializeEnvelope(signPayload(p, host.privateKey)));
   });
   it('refuses to sign a payload that fails the schema', () => {
     const host = key('host', 'h1');

@@ -905,3 +905,36 @@ describe('offline engine: round 7 (non-native, terse and rambling phrasings writ
     expect(svc(ask('pin nginx to 1.27', ask('set up nginx').merged), 'nginx').image).toBe('nginx:1.27-alpine');
   });
 });
+
+describe('offline engine: round 8 (apps, references, firewall, jobs, users, services; written after round 7)', () => {
+  it('"hmm make it 512mb" after adding redis is its memory', () => {
+    expect(svc(converse(['spin up redis', 'hmm make it 512mb']), 'redis').resources.memory).toBe('512Mi');
+  });
+  it('"allow 443 from anywhere": a bare port after allow', () => {
+    expect(rule(ask('allow 443 from anywhere'), 'allow-port-443').port).toBe(443);
+  });
+  it('a quoted command with a schedule is a job, whatever the verb', () => {
+    const r = ask("vacuum the db every sunday at 3am with 'vacuumdb --all'", ask('add postgres').merged);
+    expect(r.data.scheduled.spec.jobs[0]).toMatchObject({ schedule: '0 3 * * 0', container: 'postgres', command: 'vacuumdb --all' });
+  });
+  it('"every 6 hours" in a clause of its own is the schedule of the clause before', () => {
+    expect(vol(ask('backups for all the databases, every 6 hours', ask('add postgres').merged), 'postgres-data').backup.schedule).toBe('0 */6 * * *');
+  });
+  it('"create user ops2 and let them sudo"', () => {
+    expect(ask('create user ops2 and let them sudo').data.security.spec.users[0]).toMatchObject({ name: 'ops2', sudo: true });
+  });
+  it('"stop everything except nginx" leaves nginx alone', () => {
+    const r = ask('stop everything except nginx', ask('I need nginx and redis').merged);
+    expect(svc(r, 'redis').state).toBe('stopped');
+    expect(svc(r, 'nginx').state).toBeUndefined();
+  });
+  it('"update api to ghcr.io/acme/api:2" changes the image of api', () => {
+    const r = ask('update api to ghcr.io/acme/api:2', ask('add a service called api using image ghcr.io/acme/api:1 on port 3000').merged);
+    expect(svc(r, 'api').image).toBe('ghcr.io/acme/api:2');
+  });
+  it('refuses a quoted command run on the host', () => {
+    const r = ask('run `reboot now` on the host');
+    expect(r.refused).toBeDefined();
+    expect(r.files).toEqual({});
+  });
+});

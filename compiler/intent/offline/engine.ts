@@ -75,6 +75,7 @@ const DATA_EXPOSED =
 const POLICY_ACCEPT = 'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 
 const DANGERS: { re: RegExp; reason: string }[] = [
+  { re: /\b(?:run|execute|exec)\s+[`'"“‘][^`'"”’]{1,200}[`'"”’]\s+(?:on|in)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b/i, reason: HOST_COMMAND },
   { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
   {
     re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
@@ -374,7 +375,7 @@ function ownSetting(c: string): boolean {
 
 /** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
 const SCHEDULE_FRAGMENT =
-  /^(?:(?:on|at|every|each|around|about)\s+)*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
+  /^(?:(?:on|at|every|each|around|about)\s+)*(?:\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)|(?:twice|once|three\s+times)\s+(?:a|per)\s+(?:day|week|hour)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
 
 /**
  * "set up uptime kuma so i know when stuff goes down": the purpose after "so (that) I…",
@@ -582,7 +583,10 @@ function targetsIn(run: Run, clause: string): { names: string[]; all: boolean } 
   const t = clause.toLowerCase();
   const all = services(run);
   if (/\b(all|every|each)\b[^.]*\b(services?|containers?|apps?|applications?)\b|\beverything\b|\ball of them\b/.test(t)) {
-    return { names: all.map((s) => s.name), all: true };
+    // "stop everything except nginx", "restart all but the db".
+    const but = /\b(?:except(?:\s+for)?|but(?:\s+not)?|other\s+than|besides|apart\s+from|save\s+for)\s+(.*)$/.exec(t);
+    const keep = but ? targetsIn(run, but[1]!.replace(/\b(?:all|every|each|everything)\b/g, ' ')).names : [];
+    return { names: all.map((s) => s.name).filter((n) => !keep.includes(n)), all: true };
   }
   const names: string[] = [];
   const push = (n: string) => {
@@ -1023,7 +1027,7 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   let image = imageWord?.[1];
   if (!image) {
     const refs = findImageRefs(clause).filter((r) => !findCidrs(r).length);
-    if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
+    if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
   }
   if (!image) return false;
   if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
@@ -1031,7 +1035,7 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   const as = /\bas\s+['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?:\s|$|,)/i.exec(clause);
   if (!name && as && !/^(well|a|an|the)$/.test(as[1]!)) name = as[1]!.toLowerCase();
   const existingTarget = targetsIn(run, clause.replace(image, '')).names[0];
-  if (!name && existingTarget && /\b(use|switch|change|upgrade)\b/.test(t)) {
+  if (!name && existingTarget && /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b/.test(t)) {
     // "use image nginx:1.27 for web": a new image for an existing service.
     setImage(run, existingTarget, image);
     return true;
@@ -1123,7 +1127,7 @@ function handleJob(run: Run, clause: string): boolean {
     run.lines.push(`~ job ${jobs[j]!.name}: runs ${schedule.words} (${schedule.cron})`);
     return true;
   }
-  if (!/\b(run|runs|execute|exec|schedule|cron|call|invoke|do)\b/.test(t)) return false;
+  if (!quoted[0] && !/\b(run|runs|execute|exec|schedule|cron|call|invoke|do)\b/.test(t)) return false;
   const rest = clause.replace(command, ' ');
   let container: string | undefined;
   const inName = /\b(?:in|inside|within|on)\s+(?:the\s+)?([a-z0-9][a-z0-9-]*)(?:\s+container)?\b/gi;
@@ -1477,7 +1481,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   // Memory: a size with memory words, or "limit X to 512MB", or a size said of a service
   // ("grafana should have 512MB").
   const sizes = findSizes(clause);
-  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /^(?:(?:and|also|ok|so)\s+)?(?:the\s+)?[a-z][\w-]*\s+\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?)\s*(?:pls|please|each)?\s*[.!]*$/.test(t.trim()) || /\b(max(?:imum)?|at\s+most|up\s+to|no\s+more\s+than|tops)\b/.test(t) || /\bgive\b/.test(t) || (/\b(have|get|use|needs?|with|at|cap(ped)?)\b/.test(t) && !/\b(volume|disk|storage|upload|file|backup)\b/.test(t));
+  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /\b(?:make|set|change|bump|raise|lower|increase|decrease|reduce|drop)\s+(?:it|that|this|them)\b/.test(t) || /^(?:(?:and|also|ok|so)\s+)?(?:the\s+)?[a-z][\w-]*\s+\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?)\s*(?:pls|please|each)?\s*[.!]*$/.test(t.trim()) || /\b(max(?:imum)?|at\s+most|up\s+to|no\s+more\s+than|tops)\b/.test(t) || /\bgive\b/.test(t) || (/\b(have|get|use|needs?|with|at|cap(ped)?)\b/.test(t) && !/\b(volume|disk|storage|upload|file|backup)\b/.test(t));
   if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
     const names = targets();
     if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
@@ -2339,7 +2343,9 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
   // "carol needs admin rights", "give dave root access", "erin should have sudo": sudo for a user.
   const grant =
-    !revoke && /\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t);
+    !revoke &&
+    (/\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t) ||
+      /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b/.test(t));
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
   const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
   // "put lee in developers", "add kim to ops": an existing user put in a group without the word "group".
@@ -2347,7 +2353,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     ? /\b(?:put|add|move|place)\s+[a-z_][\w-]*\s+(?:in|into|to)\s+(?:the\s+)?([a-z_][a-z0-9_-]{1,31})(?:\s+(?:team|group))?\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/.exec(t)
     : null;
   const groupM = groupM0 ?? (bareGroup && !getService(run, bareGroup[1]!) && !/^(sudoers?|admins?|wheel|the|it|them|group|groups)$/.test(bareGroup[1]!) ? bareGroup : null);
-  const pronoun = /\b(her|him|them|his|their|that user|the user)\b/.test(t);
+  const pronoun = /\b(her|him|them|his|their|they|he|she|that user|the user)\b/.test(t);
   const historyUser = () => {
     for (let i = run.input.history.length - 1; i >= 0; i--) {
       const h = run.input.history[i]!;
@@ -2357,7 +2363,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
     return known[known.length - 1];
   };
-  if (groupM || sudoers || revoke || (grant && knownRef)) {
+  if (groupM || sudoers || revoke || (grant && (knownRef || (pronoun && run.lastUser)))) {
     const named =
       /\b(?:put|add|move|place|make|give|grant|revoke\s+sudo\s+from|remove\s+sudo\s+from|take\s+sudo\s+away\s+from|from|user)\s+(?:user\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t)?.[1];
     let name = named && !['the', 'a', 'an', 'her', 'him', 'them', 'user', 'sudo', 'to', 'in'].includes(named) ? named : undefined;
