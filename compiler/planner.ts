@@ -618,8 +618,8 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
-          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : 'configuration changed'})${grants}` });
-          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image})${oldHash === spec.configHash ? ' (network recreated)' : ' (configuration changed)'}`);
+          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : describeContainerChange(f.obs, spec)})${grants}` });
+          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${oldHash === spec.configHash ? 'network recreated' : describeContainerChange(f.obs, spec)})`);
         }
         startDeps = [id];
       } else {
@@ -752,6 +752,23 @@ function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string
   if (have.internal !== want.internal) parts.push(`internal ${have.internal} → ${want.internal}`);
   if (want.subnet !== undefined && have.subnet !== want.subnet) parts.push(`subnet ${have.subnet ?? 'auto'} → ${want.subnet}`);
   return parts.join(', ');
+}
+
+/**
+ * What differs between a running container and its new spec, as far as the engine shows it
+ * (image, published ports); the rest of a spec (environment, command, mounts, limits, health
+ * check) is only seen through the config hash.
+ */
+function describeContainerChange(o: ObservedContainer | undefined, spec: ContainerSpec): string {
+  if (!o) return 'new settings';
+  const parts: string[] = [];
+  if (o.image !== spec.image) parts.push(`image ${o.image} → ${spec.image}`);
+  const ports = (ps: readonly { host?: number; container: number; protocol: string }[]) =>
+    [...new Set(ps.filter((p) => p.host !== undefined).map((p) => `${p.host}:${p.container}/${p.protocol}`))].sort().join(', ') || 'none';
+  const before = ports(o.ports);
+  const after = ports(spec.ports);
+  if (before !== after) parts.push(`published ports ${before} → ${after}`);
+  return parts.length ? parts.join(', ') : 'its environment, command, mounts, limits or health check changed';
 }
 
 function observedMountSpec(o: ObservedMount): MountSpec {

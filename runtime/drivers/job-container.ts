@@ -196,7 +196,7 @@ export async function runUtility(o: JobContainerOptions, job: JobSpec, runId: st
   } catch (e) {
     const msg = (e as Error).message;
     const missing = /no such image/i.test(msg);
-    return { status: 'error', exitCode: null, where, output: [], error: missing ? `image ${image} is not present locally; add the job's image to the state (the plan ensures it) or build the local images (fixtures/images/build.sh)` : `docker could not create the job container: ${msg}` };
+    return { status: 'error', exitCode: null, where, output: [], error: missing ? `image ${image} is not present locally; add the job's image to the state (the plan ensures it), or load it into the container engine (docker load -i <file>.tar)` : `docker could not create the job container: ${msg}` };
   }
   const tail = new Tail();
   try {

@@ -275,7 +275,7 @@ const missingImage: Rule = ({ f, views }) => {
         title: `Image ${image} is missing`,
         explanation: `${v.name} uses the image ${image}, which is not present on this host, so its container cannot be created again.`,
         evidence: [{ label: 'local images', lines: [f.images.length ? `${f.images.length} images present; ${image} is not one of them` : 'no images present'] }],
-        fixes: [{ kind: 'manual', action: `build or load the image (local test images: sudo fixtures/images/build.sh), or pull ${image} on a host with a registry, then apply again` }],
+        fixes: [{ kind: 'manual', action: `load the image into the container engine (docker load -i <file>.tar), or pull ${image} on a host that reaches a registry, or map it to an image this host has in manifest.yaml spec.images.aliases; then apply again` }],
       });
     }
   }
