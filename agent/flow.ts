@@ -34,6 +34,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
 import { readStateFileText } from '../common/state-read.js';
+// The compiler is loaded by planFiles alone (a dynamic import): applying, recovering and
+// rolling back a plan signed elsewhere run without it, as on a device whose image leaves
+// the compiler out (test/runtime-cli.test.ts).
 import type { CompileResult } from '../compiler/compile.js';
 import type { LockoutResult } from '../compiler/firewall.js';
 import type { ObservedSource } from '../compiler/observed-source.js';

@@ -6,7 +6,7 @@ import { COMMANDS, OTHER_ENTRIES } from './commands/index.js';
 import { trace } from '../common/trace.js';
 import { StateFileError } from '../common/state-read.js';
 import { cleanText } from '../common/terminal.js';
-import { EXIT, UsageError, println, type CommandContext } from './context.js';
+import { EXIT, UsageError, println, type Command, type CommandContext } from './context.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -56,7 +56,13 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
     return EXIT.USAGE;
   }
   trace('cli: main loaded');
-  const cmd = await loader();
+  let cmd: Command;
+  try {
+    cmd = await loader();
+  } catch (e) {
+    if (isCompilerMissing(e)) return compilerMissing(base, first);
+    throw e;
+  }
   trace(`cli: command ${first} loaded`);
   if (rest.includes('--help') || rest.includes('-h')) {
     println(base.stdout, cmd.usage);
@@ -70,6 +76,7 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
       println(base.stderr, cmd.usage);
       return EXIT.USAGE;
     }
+    if (isCompilerMissing(e)) return compilerMissing(base, first);
     if (e instanceof StateFileError) {
       // A symlink, a pipe or an oversized file in the state dir: refused before reading it.
       println(base.stderr, `claude ${first}: ${cleanText(e.message, { multiline: false })}`);
@@ -78,6 +85,20 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
     }
     throw e;
   }
+}
+
+/**
+ * A device image may ship without compiler/ (the runtime-only CLI): the commands that plan
+ * then fail to load it. Said plainly, with the way to plan elsewhere.
+ */
+function isCompilerMissing(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException | undefined;
+  return err?.code === 'ERR_MODULE_NOT_FOUND' && /[/\\]compiler[/\\]/.test(err.message ?? '');
+}
+function compilerMissing(base: Pick<CommandContext, 'stderr'>, command: string): number {
+  println(base.stderr, `claude ${command}: this installation has no compiler (a device image built without it), so it cannot plan.`);
+  println(base.stderr, "  hint: make the plan on another machine for this host id (see `claude keys` and docs/image.md), then run `claude apply PLAN.json` here");
+  return EXIT.FAILURE;
 }
 
 /** Called by `bin/claude`. */

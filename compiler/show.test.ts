@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { plan, desiredContainers, type PlanOptions } from './planner.js';
-import { renderPlan } from './show.js';
+import { renderPlan, SERVICE_DEFAULTS } from './show.js';
+import { DEFAULTS } from './resolve.js';
 import { emptyObserved, webStack } from './__fixtures__/models.js';
 import { planReview } from '../plan/review.js';
 import type { ObservedState } from '../plan/types.js';
@@ -132,5 +133,11 @@ spec:
     const review = planReview(p, { 'services.yaml': yaml(1, 'info').replace('nginx', 'redis').replace('nginx:1.25', 'redis:7-alpine') });
     const lines = boxLines(renderPlan(p, undefined, review));
     expect(lines).toContain('+ job postgres-dump');
+  });
+});
+
+describe('the renderer (plan/show.ts, loaded on a device without the compiler) and the compiler agree on service defaults', () => {
+  it('SERVICE_DEFAULTS is compiler/resolve.ts DEFAULTS as text', () => {
+    expect(SERVICE_DEFAULTS).toEqual({ replicas: String(DEFAULTS.replicas), state: DEFAULTS.state, enabled: String(DEFAULTS.enabled), restart: DEFAULTS.restart });
   });
 });

@@ -14,7 +14,9 @@
 #   c. in the guest: the key is trusted (`claude keys add`), `claude apply` asks, `yes` is
 #      typed, it verifies the plan, imports the image, starts the container and loads the firewall;
 #   d. from this host, through QEMU's hostfwd: port 8080 answers HTTP, 8081 (the same
-#      container, closed by the firewall) does not;
+#      container, closed by the firewall) does not; from the container's network namespace,
+#      a connection out through its CNI bridge (to a QEMU guestfwd address that answers from
+#      this host) gets through the firewall's forward policy drop: container egress works;
 #   e. `reboot`: the data disk is mounted again, the same host id, the service runs again
 #      ("Services: 1 running"), 8080 answers and 8081 does not, the key is still trusted and
 #      applying the same plan again is refused as a replay.
@@ -25,13 +27,17 @@
 # usage: bash image/boot-test.sh [BUILD_DIR]      (default image/build)
 # Environment: BOOT_TIMEOUT=seconds to the banner (default 600), BOOT_NIC=virtio-net-pci|e1000,
 #              BOOT_MEMORY=MB (default 512; 2048 with containerd), BOOT_ACCEL=tcg|kvm (default tcg),
-#              BOOT_LOG=file to keep the console log.
+#              BOOT_SLOW=N multiplies every console step's timeout (default 4: under TCG on a
+#              busy machine `claude keys add` alone took over 180 s; the base values suit an idle
+#              one), BOOT_LOG=file to keep the console log.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 BUILD=${1:-$HERE/build}
 TIMEOUT=${BOOT_TIMEOUT:-600}
+SLOW=${BOOT_SLOW:-4}
+case "$SLOW" in ''|*[!0-9]*|0) echo "image/boot-test.sh: BOOT_SLOW=$SLOW: use a whole number from 1" >&2; exit 1 ;; esac
 NIC=${BOOT_NIC:-virtio-net-pci}
 # The initramfs unpacks into a tmpfs capped at half the RAM: 512 MB holds the image without an
 # engine (119 MB unpacked); the one with containerd (226 MB) is copied once more onto the
@@ -88,7 +94,17 @@ if [ "$DEVICE" = 1 ]; then
   P_OPEN=$(free_port); P_CLOSED=$(free_port)
   mkdir -p "$TMP/share" "$TMP/planner" "$TMP/plan-root" "$TMP/state"
   truncate -s 1G "$TMP/data.img"
-  nic="$nic,hostfwd=tcp:127.0.0.1:$P_OPEN-:8080,hostfwd=tcp:127.0.0.1:$P_CLOSED-:8081"
+  # Container egress: the guest's 10.0.2.100:8088 answers from this host (QEMU runs the script
+  # per connection; restrict=on lets explicit forwards through and nothing else).
+  cat >"$TMP/egress.sh" <<EOF
+#!/bin/sh
+# Reads the request up to its blank line, then answers (a reply before the request is read
+# can be reset before the guest reads it).
+while IFS= read -r line; do [ -n "\$(printf '%s' "\$line" | tr -d '\r')" ] || break; done
+printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\negress-from-the-container-%s\n' "$$"
+EOF
+  chmod +x "$TMP/egress.sh"
+  nic="$nic,hostfwd=tcp:127.0.0.1:$P_OPEN-:8080,hostfwd=tcp:127.0.0.1:$P_CLOSED-:8081,guestfwd=tcp:10.0.2.100:8088-cmd:$TMP/egress.sh"
   extra=(-drive "file=$TMP/data.img,if=virtio,format=raw"
          -virtfs "local,path=$TMP/share,mount_tag=claude-share,security_model=none,readonly=on")
 fi
@@ -120,13 +136,13 @@ FROM=0
 wait_for() {
   local mode=-F
   if [ "$1" = -E ]; then mode=-E; shift; fi
-  local deadline=$(( $(date +%s) + $2 ))
+  local deadline=$(( $(date +%s) + $2 * SLOW ))
   while ! clean_log | grep -q "$mode" -- "$1"; do
     kill -0 "$QEMU_PID" 2>/dev/null || fail "QEMU exited before the console showed '$1'"
     ! grep -qF 'Kernel panic' "$LOG" || fail "the kernel panicked before the console showed '$1'"
     ! grep -qF 'Initramfs unpacking failed' "$LOG" \
       || fail "the initramfs did not unpack (too little RAM for it? try BOOT_MEMORY=2048)"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "no '$1' on the console within $2 s"
+    [ "$(date +%s)" -lt "$deadline" ] || fail "no '$1' on the console within $(( $2 * SLOW )) s"
     sleep 0.5
   done
 }
@@ -259,6 +275,13 @@ EOF
   code=$(http_code "$P_CLOSED")
   [ "$code" = 000 ] || fail "guest port 8081 (host $P_CLOSED), closed by the firewall, answered HTTP $code"
   echo "[boot] applied in the guest; 8080 answers 200 from this host, 8081 is closed by the firewall"
+  # Egress: from the container's network namespace out through its CNI bridge and the guest's
+  # eth0, under the firewall's forward policy drop.
+  # (busybox 1.35's static wget crashes on -T: the guard is `timeout`.)
+  type_line 'nsenter --net=/var/run/netns/$(ls /var/run/netns | grep "^claude-" | head -n 1) timeout 60 wget -q -O- http://10.0.2.100:8088/; echo "boot-test egress exit: $?"'
+  wait_for -E "boot-test egress exit: [0-9]+" 120
+  has "egress-from-the-container-$$" || fail "the container could not reach out through its bridge (forward policy drop): $(clean_log | grep -E 'boot-test egress exit|wget' | tail -n 3)"
+  echo "[boot] the container reaches out through its CNI bridge under the firewall's forward policy drop"
 
   # e. Reboot: the state survives, the service runs again, the plan cannot be replayed.
   FROM=$(stat -c %s "$LOG")

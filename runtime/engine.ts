@@ -180,7 +180,7 @@ export class ImageMissingError extends StepError {
   constructor(readonly image: string, readonly requested: string, why: string) {
     super(
       `image '${image}'${requested !== image ? ` (requested as '${requested}')` : ''} is not present locally and ${why}`,
-      `load it into the container engine (\`docker load -i <file>.tar\`; on the containerd backend put the tarball in <data dir>/images), or pull it on a host that reaches a registry (manifest.yaml spec.images.pull: true), or map '${requested}' to an image this host has in manifest.yaml spec.images.aliases (\`docker images\` lists them; docs/local-images.md)`,
+      `bring the image to this host: \`docker save\` it where its registry is reachable and \`docker load -i <file>.tar\` here (on the containerd backend, put the tarball in <data dir>/images); or map '${requested}' to an image this host has in manifest.yaml spec.images.aliases (\`docker images\` lists them; docs/local-images.md)`,
     );
   }
 }

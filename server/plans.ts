@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
-import { renderPlan } from '../compiler/show.js';
+import { renderPlan } from '../plan/show.js';
 import { parseEnvelope } from '../plan/envelope.js';
 import { inspectPlan } from '../plan/inspect.js';
 import { loadTrustedKeys } from '../plan/keys.js';

@@ -156,7 +156,7 @@ export async function applyPending(
   const pending = readPending(paths.dataDir);
   if (!pending) return null;
   const { parseEnvelope } = await import('../../plan/envelope.js');
-  const { renderPlan } = await import('../../compiler/show.js');
+  const { renderPlan } = await import('../../plan/show.js');
   const { reviewOnHost } = await import('../../agent/review.js');
   const payload = JSON.parse(Buffer.from(parseEnvelope(pending.envelopeText).payload, 'base64').toString('utf8')) as import('../../plan/types.js').PlanPayload;
   if (!o.json) {
@@ -221,11 +221,12 @@ export async function applyPending(
 async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boolean; verbose: boolean; waitS: number; stateDir?: string }): Promise<number> {
   const paths = resolvePaths(ctx.env, ctx.cwd, o.stateDir);
   const err = (s: string) => println(ctx.stderr, `claude apply: ${s}`);
-  // Loaded here: `claude apply PLAN.json` (a saved, signed plan) needs none of the compiler.
+  // Loaded here: `claude apply PLAN.json` (a saved, signed plan) needs none of the compiler,
+  // and a device's image may ship without it (test/runtime-cli.test.ts).
   const [{ compileStateDir }, { renderDiagnostic }, { renderPlan }, { reviewOnHost }, { inspectPlan }, { loadTrustedKeys }] = await Promise.all([
     import('../../compiler/compile.js'),
     import('../../compiler/diagnostics.js'),
-    import('../../compiler/show.js'),
+    import('../../plan/show.js'),
     import('../../agent/review.js'),
     import('../../plan/inspect.js'),
     import('../../plan/keys.js'),

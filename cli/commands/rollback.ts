@@ -16,7 +16,7 @@ import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
-import { renderPlan } from '../../compiler/show.js';
+import { renderPlan } from '../../plan/show.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { loadTrustedKeys } from '../../plan/keys.js';

@@ -136,6 +136,12 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
   return opts;
 }
 
+/** The registry an image reference names (Docker's rule: a first part with a dot or a port, or localhost), else docker.io. */
+export function registryOf(ref: string): string {
+  const first = ref.split('/')[0]!;
+  return ref.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? first : 'docker.io';
+}
+
 export class DockerEngine extends HostSideOps implements Engine {
   readonly docker: DockerApi;
 
@@ -366,7 +372,9 @@ export class DockerEngine extends HostSideOps implements Engine {
     try {
       await this.pull(ref);
     } catch (e) {
-      throw new ImageMissingError(ref, requested, `pulling it failed: ${(e as Error).message.replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim()}`);
+      const msg = (e as Error).message.replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
+      const unreachable = /no such host|dial tcp|connection refused|network is unreachable|i\/o timeout|TLS handshake timeout|no answer from the registry/i.test(msg);
+      throw new ImageMissingError(ref, requested, unreachable ? `pulling it failed: its registry ${registryOf(ref)} cannot be reached from this host (${msg})` : `pulling it failed: ${msg}`);
     }
     return 'pulled';
   }

@@ -48,10 +48,11 @@ export function cniBinDir(explicit?: string): string {
   throw new CniError(`the CNI plugins are not installed (looked in ${DEFAULT_BIN_DIRS.join(', ')}); install Debian's containernetworking-plugins (scripts/setup-host.sh)`);
 }
 
-function run(file: string, args: string[], o: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+function run(file: string, args: string[], o: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string; code: number; timedOut: boolean }> {
   return new Promise((resolve) => {
-    const child = execFile(file, args, { env: o.env ?? process.env, maxBuffer: 4 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ stdout: String(stdout), stderr: String(stderr), code: err ? ((err as { code?: number }).code ?? 1) : 0 });
+    const child = execFile(file, args, { env: o.env ?? process.env, maxBuffer: 4 * 1024 * 1024, timeout: o.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+      const e = err as { code?: number | string; killed?: boolean; signal?: string | null } | null;
+      resolve({ stdout: String(stdout), stderr: String(stderr), code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, timedOut: !!e?.killed && e.signal === 'SIGTERM' });
     });
     if (o.input !== undefined) child.stdin?.end(o.input);
   });
@@ -62,6 +63,11 @@ export class Cni {
     readonly binDir: string,
     /** host-local's lease directory (one per driver state dir). */
     readonly ipamDir: string,
+    /**
+     * How long one plugin call may take before it is stopped. Generous: under software
+     * emulation on a busy machine (the image's boot test) a bridge ADD took over a minute.
+     */
+    readonly pluginTimeoutMs = 300_000,
   ) {}
 
   netnsPath(ns: string): string {
@@ -110,7 +116,8 @@ export class Cni {
       CNI_IFNAME: ifname,
       CNI_PATH: this.binDir,
     };
-    const r = await run(join(this.binDir, type), [], { env, input: JSON.stringify(conf) });
+    const r = await run(join(this.binDir, type), [], { env, input: JSON.stringify(conf), timeoutMs: this.pluginTimeoutMs });
+    if (r.timedOut) throw new CniError(`CNI ${type} ${command} for ${containerId} on ${String(conf.name)} did not finish within ${this.pluginTimeoutMs / 1000} s and was stopped (is the machine overloaded?)`);
     if (r.code !== 0) {
       let msg = r.stdout.trim() || r.stderr.trim();
       try {

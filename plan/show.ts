@@ -1,0 +1,229 @@
+/**
+ * Renders a plan for people: the spec's "Proposed Changes" box, one terraform-style line
+ * per step, warnings for security and destructive steps, the exposure map, and the
+ * signatures with their trust and the policy. Pure (a report in, text out), so its output
+ * is golden-tested (compiler/__golden__/show-*.txt).
+ *
+ * It lives in plan/, not compiler/, because a device shows the plan it is asked to apply and
+ * a device's CLI loads without the compiler (`claude apply PLAN.json`, `claude rollback`;
+ * test/runtime-cli.test.ts). compiler/show.ts re-exports it.
+ */
+import type { PlanReport } from './inspect.js';
+import type { PlanPayload, PlanStep } from './types.js';
+import { evaluatePolicy } from './policy.js';
+import type { PlanReview, ResourceChange } from './review.js';
+
+/** `+` create/start, `~` change/stop, `-` remove, `-/+` replace. */
+export function stepSymbol(s: PlanStep): string {
+  switch (s.op) {
+    case 'container.replace':
+      return '-/+';
+    case 'network.remove':
+    case 'volume.remove':
+    case 'container.remove':
+    case 'firewall.remove':
+    case 'mount.remove':
+      return '-';
+    case 'mount.apply':
+      return s.inverse?.op === 'mount.apply' ? '~' : '+';
+    case 'container.stop':
+    case 'host.apply':
+    case 'schedule.apply':
+    case 'firewall.apply':
+      return '~';
+    case 'volume.create':
+      return s.inverse?.op === 'volume.create' ? '~' : '+';
+    case 'network.create':
+      return s.phase === 4 ? '-/+' : '+';
+    default:
+      return '+';
+  }
+}
+
+/**
+ * Splits a line into pieces of at most `width` characters at spaces; continuation lines are
+ * indented past the line's own indentation (a field line under a service stays under it).
+ */
+export function wrap(line: string, width: number, indent = '  '): string[] {
+  if (line.length <= width) return [line];
+  const lead = /^ */.exec(line)![0];
+  const out: string[] = [];
+  let cur = lead;
+  for (const word of line.slice(lead.length).split(' ')) {
+    const next = cur.trim() ? `${cur} ${word}` : cur + word;
+    if (next.length > width && cur.trim()) {
+      out.push(cur);
+      cur = lead + indent + word;
+    } else cur = next;
+  }
+  if (cur.trim()) out.push(cur);
+  return out;
+}
+
+export function box(title: string, lines: readonly string[], minWidth = 61, maxWidth = 77): string[] {
+  lines = lines.flatMap((l) => wrap(l, maxWidth - 2));
+  const inner = Math.max(minWidth, title.length + 2, ...lines.map((l) => l.length + 2));
+  const row = (t: string) => `│ ${t}${' '.repeat(inner - 1 - t.length)}│`;
+  return ['┌' + '─'.repeat(inner) + '┐', row(title), '├' + '─'.repeat(inner) + '┤', ...lines.map(row), '└' + '─'.repeat(inner) + '┘'];
+}
+
+interface Display {
+  overview?: string[];
+  changes?: string[];
+  exposure?: { service: string; port: number; protocol: string; allowedFrom: string[]; note?: string }[];
+  kept?: string[];
+  warnings?: string[];
+  /** The firewall lock-out gate's notes ("Current connection from 10.0.1.50 will remain active"), when the plan changes the firewall. */
+  lockout?: string[];
+}
+
+function plural(n: number, w: string): string {
+  return `${n} ${w}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What a service field is when services.yaml does not set it: the compiler's DEFAULTS
+ * (compiler/resolve.ts), as text; compiler/show.test.ts checks the two agree.
+ */
+export const SERVICE_DEFAULTS: Readonly<Record<string, string>> = { replicas: '1', state: 'running', enabled: 'true', restart: 'unless-stopped' };
+
+/**
+ * A field change as a box line: `    replicas: 1 → 3`. A side that is not set reads as the
+ * default when there is one (`replicas: 1 (default) → 3`), else as added or removed
+ * (`environment.LOG_LEVEL: debug (added)`, `labels.tier: web (removed)`).
+ */
+function fieldLine(f: { field: string; old: string | null; new: string | null }, kind?: string): string {
+  const dflt = kind === 'service' ? SERVICE_DEFAULTS[f.field] : undefined;
+  if (f.old === null && f.new !== null) return dflt !== undefined ? `    ${f.field}: ${dflt} (default) → ${f.new}` : `    ${f.field}: ${f.new} (added)`;
+  if (f.new === null && f.old !== null) return dflt !== undefined ? `    ${f.field}: ${f.old} → ${dflt} (default)` : `    ${f.field}: ${f.old} (removed)`;
+  return `    ${f.field}: ${f.old ?? '(not set)'} → ${f.new ?? '(not set)'}`;
+}
+
+/** Resource kinds whose changes the planner's overview does not already list by name. */
+const REVIEW_KINDS = new Set(['user', 'group', 'SSH key', 'job', 'secret', 'certificate', 'mount', 'interface']);
+
+/**
+ * The planner's overview lines with the review's field changes (plan/review.ts) woven in:
+ * under each changed service its fields old → new; a changed service the overview does not
+ * list (only its other replicas change) gets its own line; other named resources (users,
+ * jobs, …) that the plan changes get a line each.
+ */
+function withReview(overview: string[], review: PlanReview): string[] {
+  const lines = [...overview];
+  const mark = (r: ResourceChange) => (r.action === 'create' ? '+' : r.action === 'delete' ? '-' : '~');
+  const extra: string[] = [];
+  for (const r of review.resources) {
+    if (r.steps.length === 0) continue; // nothing on the system carries it out
+    if (r.kind === 'service') {
+      if (r.action !== 'update' || r.fields.length === 0) continue;
+      const at = lines.findIndex((l) => new RegExp(`^[~+-]+ ${r.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`).test(l));
+      const fields = r.fields.map((f) => fieldLine(f, r.kind));
+      if (at >= 0) lines.splice(at + 1, 0, ...fields);
+      else extra.push(`~ ${r.name}`, ...fields);
+    } else if (REVIEW_KINDS.has(r.kind)) {
+      extra.push(`${mark(r)} ${r.kind} ${r.name}`, ...(r.action === 'update' ? r.fields.map((f) => fieldLine(f, r.kind)) : []));
+    }
+  }
+  if (extra.length) {
+    // after the service lines, before the Storage/Network/firewall paragraphs
+    const blank = lines.indexOf('');
+    lines.splice(blank < 0 ? lines.length : blank, 0, ...extra);
+  }
+  return lines;
+}
+
+/**
+ * The whole `claude show` text for a payload and (optionally) its verification report. With
+ * a review (plan/review.ts planReview, against the state files at the plan's base), the
+ * box also names what changes in each changed service and resource, old → new.
+ */
+export function renderPlan(payload: PlanPayload, report?: PlanReport, review?: PlanReview): string {
+  const out: string[] = [];
+  const d = (payload.display ?? {}) as Display;
+  const security = payload.steps.some((s) => s.risk === 'security');
+  const title = payload.steps.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
+  const base = d.overview?.length ? [...d.overview] : [];
+  const overview = review && payload.steps.length ? withReview(base, review) : base;
+  if (overview.length === 0 && payload.steps.length === 0) overview.push('The system already matches the state files.');
+  const sec = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
+  if (sec.length) {
+    if (overview.length) overview.push('');
+    for (const s of sec) overview.push(`⚠ ${s.risk === 'destructive' ? 'DESTRUCTIVE: ' : ''}${s.description}`);
+  }
+  for (const k of d.kept ?? []) overview.push(`Kept: ${k} is no longer declared; its data stays`);
+  if (d.lockout?.length) {
+    if (overview.length) overview.push('');
+    overview.push(...d.lockout);
+  }
+  out.push(...box(title, overview));
+  out.push('');
+  out.push(`Plan ${payload.id} for host ${payload.hostId}`);
+  out.push(`  request:  ${payload.request}`);
+  out.push(`  made:     ${payload.createdAt} by ${payload.provenance.engine}${payload.provenance.model ? ` (${payload.provenance.model})` : ''}, compiler ${payload.provenance.compilerVersion}`);
+  out.push(`  expires:  ${payload.expiresAt}`);
+  out.push(`  base:     state ${payload.base.stateCommit ? payload.base.stateCommit.slice(0, 12) : '(no commit yet)'}, fingerprint ${payload.base.fingerprint.slice(0, 16)}… over ${plural(Object.keys(payload.base.resources).length, 'resource')}`);
+  out.push('');
+  if (payload.steps.length) {
+    out.push(`Steps (${payload.steps.length}, in order; phases run one after the other):`);
+    const w = Math.max(...payload.steps.map((s) => stepSymbol(s).length));
+    let phase = 0;
+    for (const s of payload.steps) {
+      if (s.phase !== phase) {
+        phase = s.phase;
+        out.push(`  ${PHASES[phase] ?? `phase ${phase}`}`);
+      }
+      const risk = s.risk === 'safe' ? '' : `  [${s.risk}]`;
+      out.push(`    ${stepSymbol(s).padStart(w)} ${s.description}${risk}`);
+      // Every job's command, in full: a reviewer sees what will run on a schedule.
+      if (s.op === 'schedule.apply') {
+        for (const j of (s.params as { jobs?: { name: string; schedule: string; command: string[]; container?: string; image?: string }[] }).jobs ?? []) {
+          out.push(`      job ${j.name} (${j.schedule}, in ${j.container ? `container ${j.container}` : `image ${j.image ?? '?'}`}): ${j.command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`);
+        }
+      }
+    }
+    out.push('');
+  }
+  const sm = payload.summary;
+  const risks = (['safe', 'disruptive', 'destructive', 'security'] as const).filter((r) => sm.byRisk[r]).map((r) => `${sm.byRisk[r]} ${r}`);
+  out.push(`Plan: ${sm.create} to create, ${sm.update} to change, ${sm.delete} to delete${risks.length ? ` (steps: ${risks.join(', ')})` : ''}.`);
+  const warnings = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
+  const other = (d.warnings ?? []).filter((w) => !w.startsWith('security: ') && !w.startsWith('destructive: '));
+  if (warnings.length || other.length) {
+    out.push('');
+    out.push('Warnings:');
+    for (const s of warnings) {
+      out.push(s.risk === 'destructive' ? `  ⚠ DESTRUCTIVE: ${s.description}: this deletes data and cannot be undone` : `  ⚠ SECURITY: ${s.description}`);
+    }
+    for (const w of other) out.push(`  ⚠ ${w}`);
+  }
+  if (d.exposure?.length) {
+    out.push('');
+    out.push('Exposure (published ports, from where a new connection gets through):');
+    for (const e of d.exposure) out.push(`  ${e.service} ${e.port}/${e.protocol} ← ${e.allowedFrom.join(', ')}${e.note ? ` (${e.note})` : ''}`);
+  }
+  out.push('');
+  if (report) {
+    out.push(`Signatures (${report.signatures.length}):`);
+    if (report.signatures.length === 0) out.push('  (none: the plan is unsigned)');
+    for (const s of report.signatures) {
+      const who = s.role ? `${s.role} '${s.name ?? '?'}'` : 'unknown key';
+      const st = s.status === 'valid' ? '✓ valid, trusted' : s.status === 'unknown-key' ? '? not trusted here (cannot check)' : s.status === 'duplicate' ? '✗ keyid listed twice' : '✗ does not verify';
+      out.push(`  ${s.keyid.slice(0, 16)}…  ${who}: ${st}`);
+    }
+    const pol = evaluatePolicy(payload, report.signatures.filter((s) => s.status === 'valid').map((s) => s.role!));
+    out.push('Policy:');
+    for (const l of pol.lines) out.push(`  ${l}`);
+    for (const m of pol.missingSignatures) out.push(`  missing: ${m}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+const PHASES: Record<number, string> = {
+  1: '1 networks',
+  2: '2 volumes',
+  3: '3 images',
+  4: '4 stop',
+  5: '5 firewall and host',
+  6: '6 start (depends_on order)',
+  7: '7 prune',
+};
