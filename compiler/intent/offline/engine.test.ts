@@ -938,3 +938,30 @@ describe('offline engine: round 8 (apps, references, firewall, jobs, users, serv
     expect(r.files).toEqual({});
   });
 });
+
+describe('offline engine: round 9 (written after round 8)', () => {
+  it('"nginx needs more ram, like 512": a bare number with a memory word is MiB', () => {
+    expect(svc(ask('nginx needs more ram, like 512', ask('set up nginx').merged), 'nginx').resources.memory).toBe('512Mi');
+  });
+  it('"shut redis off" stops redis only', () => {
+    const r = ask('shut redis off', ask('I need nginx and redis').merged);
+    expect(svc(r, 'redis').state).toBe('stopped');
+    expect(svc(r, 'nginx').state).toBeUndefined();
+  });
+  it('"make a user called tom, put him in docker and give him sudo"', () => {
+    expect(ask('make a user called tom, put him in docker and give him sudo').data.security.spec.users[0]).toMatchObject({ name: 'tom', sudo: true, groups: ['docker'] });
+  });
+  it('"set the tz to Asia/Kolkata": tz, and a zone ICU lists under another name', () => {
+    expect(ask('set the tz to Asia/Kolkata').data.manifest.spec.timezone).toBe('Asia/Kolkata');
+  });
+  it('"do the db backups weekly instead" is an order, not a question', () => {
+    expect(vol(converse(['add postgres', 'back up postgres daily', 'do the db backups weekly instead']), 'postgres-data').backup.schedule).toBe('0 3 * * 0');
+  });
+  for (const msg of ['flush all the iptables rules', 'make redis public']) {
+    it(`refuses: ${msg}`, () => {
+      const r = ask(msg, ask('add redis').merged);
+      expect(r.refused).toBeDefined();
+      expect(r.files).toEqual({});
+    });
+  }
+});

@@ -76,6 +76,7 @@ const POLICY_ACCEPT = 'a default input policy of accept lets every port of this 
 
 const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(?:run|execute|exec)\s+[`'"“‘][^`'"”’]{1,200}[`'"”’]\s+(?:on|in)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b/i, reason: HOST_COMMAND },
+  { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear)\s+(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules\b/i, reason: FIREWALL_OFF },
   { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
   {
     re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
@@ -126,7 +127,7 @@ const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[
  */
 const DATA_WORD = /\b(?:postgres\w*|psql|pg|mysql|maria\s?db|redis|mongo\w*|memcached?|rabbit\s?mq|databases?|dbs?|cache|5432|3306|6379|27017|11211|5672)\b/i;
 const WORLD_WORD = /\b(?:internet|world|everyone|everybody|anyone|anybody|public(?:ly)?|anywhere|outside\s+world|all\s+ips)\b|(?<![\d.])0\.0\.0\.0(?:\/0)?(?![\d.\/])|::\/0/i;
-const OPEN_WORD = /\b(?:open\w*|expos\w*|reachable|accessible|available|publish\w*|allow\w*|let|bind|listen\w*|visible)\b/i;
+const OPEN_WORD = /\b(?:open\w*|expos\w*|reachable|accessible|available|publish\w*|allow\w*|let|bind|listen\w*|visible|make|made|making|set|turn|go)\b/i;
 const NOT_WORD = /\b(?:don'?t|do\s+not|never|not|isn'?t|aren'?t|shouldn'?t|mustn'?t|no\s+longer|stop|block\w*|deny|denied|close\w*|without|except|only\s+from)\b/i;
 function dataExposed(message: string): boolean {
   return message
@@ -154,7 +155,7 @@ type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change'
 const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove|delete|uninstall|get rid of|drop|tear down|decommission|destroy)\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
   ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
@@ -263,7 +264,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), knownNames(original.files));
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
-  const message = spelled.text.replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off');
+  const message = spelled.text.replace(/\btz\b/gi, 'timezone').replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off');
   const danger2 = detectDanger(message);
   if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
   const input: EngineInput = { ...original, message };
@@ -297,6 +298,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
     // alone, so text nothing understands is reported instead of swallowed.
     const continues = (c: string) =>
+      /^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
@@ -462,7 +464,8 @@ function answerQuestion(run: Run, message: string): boolean {
  * the files and the observed summary; nothing changes.
  */
 function answerSpecific(run: Run, t: string): boolean {
-  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|does|do|when|who|where|r|wat)\b/.test(t);
+  // "do the db backups weekly instead" is an order; "do we have backups" a question.
+  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t);
   if (!question || /^(can|could|would|will)\s+you\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -1479,8 +1482,9 @@ function handleModifiers(run: Run, clause: string): boolean {
   }
 
   // Memory: a size with memory words, or "limit X to 512MB", or a size said of a service
-  // ("grafana should have 512MB").
-  const sizes = findSizes(clause);
+  // ("grafana should have 512MB"). A bare number with a memory word is MiB ("more ram, like 512").
+  const bareMem = /\b(?:memory|ram|mem)\b/.test(t) && findSizes(clause).length === 0 ? /\b(?:like|about|around|to|of|at|=|:)\s*(\d{2,5})\b(?!\s*(?:%|cpus?|cores?|replicas?|instances?|connections?|ports?|\.\d|:))/.exec(t) : null;
+  const sizes = bareMem ? findSizes(`${bareMem[1]}MB`) : findSizes(clause);
   const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /\b(?:make|set|change|bump|raise|lower|increase|decrease|reduce|drop)\s+(?:it|that|this|them)\b/.test(t) || /^(?:(?:and|also|ok|so)\s+)?(?:the\s+)?[a-z][\w-]*\s+\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?)\s*(?:pls|please|each)?\s*[.!]*$/.test(t.trim()) || /\b(max(?:imum)?|at\s+most|up\s+to|no\s+more\s+than|tops)\b/.test(t) || /\bgive\b/.test(t) || (/\b(have|get|use|needs?|with|at|cap(ped)?)\b/.test(t) && !/\b(volume|disk|storage|upload|file|backup)\b/.test(t));
   if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
     const names = targets();
@@ -2345,12 +2349,12 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const grant =
     !revoke &&
     (/\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t) ||
-      /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b/.test(t));
+      /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b|\b(?:give|grant|make)\s+(?:him|her|them)\s+(?:an?\s+)?(?:sudo|admin\w*|root)\b/.test(t));
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
   const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
   // "put lee in developers", "add kim to ops": an existing user put in a group without the word "group".
-  const bareGroup = knownRef
-    ? /\b(?:put|add|move|place)\s+[a-z_][\w-]*\s+(?:in|into|to)\s+(?:the\s+)?([a-z_][a-z0-9_-]{1,31})(?:\s+(?:team|group))?\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/.exec(t)
+  const bareGroup = knownRef || (/\b(him|her|them)\b/.test(t) && run.lastUser)
+    ? /\b(?:put|add|move|place)\s+(?:user\s+)?[a-z_][\w-]*\s+(?:in|into|to)\s+(?:the\s+)?([a-z_][a-z0-9_-]{1,31})(?:\s+(?:team|group))?\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/.exec(t)
     : null;
   const groupM = groupM0 ?? (bareGroup && !getService(run, bareGroup[1]!) && !/^(sudoers?|admins?|wheel|the|it|them|group|groups)$/.test(bareGroup[1]!) ? bareGroup : null);
   const pronoun = /\b(her|him|them|his|their|they|he|she|that user|the user)\b/.test(t);
@@ -2545,6 +2549,16 @@ const ZONE_WORDS: [RegExp, string][] = [
   [/\bjapan\b|\bjst\b/, 'Asia/Tokyo'],
 ];
 
+/** A zone name ICU knows under another name ("Asia/Kolkata" where the list says Asia/Calcutta): kept as written when it was written in IANA case. */
+function ianaAlias(name: string): string | undefined {
+  try {
+    const canonical = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+    return /^[A-Z]/.test(name) && name.split('/').every((p) => /^[A-Z]/.test(p)) ? name : canonical;
+  } catch {
+    return undefined;
+  }
+}
+
 function handleTimezone(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const placeOnly = /\b(lives?|living|located|based|sits?|hosted|runs?|are|is|we'?re|i'?m)\s+in\s+([a-z][a-z ]{2,30})$/.exec(t.trim().replace(/[.!]$/, ''));
@@ -2552,7 +2566,7 @@ function handleTimezone(run: Run, clause: string): boolean {
   let zone: string | undefined;
   for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;
   const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);
-  if (direct) zone = timeZones().find((z) => z.toLowerCase() === direct[1]!.toLowerCase());
+  if (direct) zone = timeZones().find((z) => z.toLowerCase() === direct[1]!.toLowerCase()) ?? ianaAlias(direct[1]!);
   if (!zone && /\b(utc|gmt|zulu)\b/.test(t)) zone = 'UTC';
   const cityIn = (text: string) =>
     timeZones()
