@@ -965,3 +965,18 @@ describe('offline engine: round 9 (written after round 8)', () => {
     });
   }
 });
+
+describe('offline engine: "drop X to N" lowers, never removes (found by held-out 6)', () => {
+  // Lowering the memory from this wording is not done yet (docs/intent.md, held-out 6); removing
+  // the service, which it did before, must never happen.
+  it('"drop redis to 64mb" keeps redis (it used to remove it)', () => {
+    const r = ask('drop redis to 64mb', ask('I need nginx and redis').merged);
+    expect(svc(r, 'redis')).toBeDefined();
+    expect(svc(r, 'nginx')).toBeDefined();
+  });
+  it('"drop redis" alone still removes it', () => {
+    const r = ask('drop redis', ask('I need nginx and redis').merged);
+    expect(svc(r, 'redis')).toBeUndefined();
+    expect(svc(r, 'nginx')).toBeDefined();
+  });
+});

@@ -153,12 +153,13 @@ export function detectDanger(message: string): string | undefined {
 type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change';
 
 const VERBS: [Verb, RegExp][] = [
-  ['remove', /\b(remove|delete|uninstall|get rid of|drop|tear down|decommission|destroy)\b/],
+  // "drop it to 64mb" / "drop redis to that" lowers a setting; only a bare "drop X" removes.
+  ['remove', /\b(remove|delete|uninstall|get rid of|drop(?![^.,]*\bto\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|tear down|decommission|destroy)\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
   ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
   ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
-  ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
+  ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|drop(?=[^.,]*\bto\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
   ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|give me|build|configure|include|enable|also)\b/],
 ];
 
