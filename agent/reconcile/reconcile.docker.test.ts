@@ -183,13 +183,13 @@ describe('claude reconcile --serve', () => {
     expect(d.log()).toMatch(/claude-reconciler: services\.yaml:\d+:\d+: error CLA\d+/);
     const events = readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8');
     expect(events).toMatch(/"type":"reconcile.failed","stage":"validate"/);
-    // A periodic pass later: still nothing changed, and the same failure is not sent again.
-    const passesSeen = d.log().length;
-    await new Promise((r) => setTimeout(r, 4000));
+    // Periodic passes later (one every 3 s here): still nothing changed, and the same failure is
+    // not sent again. The daemon logs nothing for a pass that repeats a failure, so the wait
+    // spans more than two intervals rather than counting passes.
+    await new Promise((r) => setTimeout(r, 7000));
     expect(inspect(web)!.id).toBe(before.id);
     expect(git('rev-parse', 'HEAD')).toBe(head);
     expect(hooks.filter((h) => h.kind === 'reconcile.failed')).toHaveLength(1);
-    expect(d.log().length).toBeGreaterThanOrEqual(passesSeen);
 
     // The fix, with a change: the container is replaced, the edit committed by the reconciler.
     writeFileSync(join(state(), 'services.yaml'), services('two'));
