@@ -150,6 +150,15 @@ has() { clean_log | grep -qF -- "$1"; }
 type_line() { printf '%s\r' "$1" >&3; }
 # http_code PORT: the HTTP status the port answers through hostfwd (000: no answer).
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 15 "http://127.0.0.1:$1/" 2>/dev/null || true; }
+# check_ports WHEN CLOSED_HINT: guest port 8080 answers HTTP 200 (retried for a minute), and
+# 8081, which the firewall closes, does not answer at all.
+check_ports() {
+  local code=000
+  for _ in $(seq 1 30); do code=$(http_code "$P_OPEN"); [ "$code" = 200 ] && break; sleep 2; done
+  [ "$code" = 200 ] || fail "$1guest port 8080 (host $P_OPEN) did not answer HTTP 200 (got $code)"
+  code=$(http_code "$P_CLOSED")
+  [ "$code" = 000 ] || fail "$1guest port 8081 (host $P_CLOSED) answered HTTP $code: $2"
+}
 
 check_banner() { # check_banner SERVICES
   for line in "Hostname: claude-os" "Services: $1 running" "claude --version: claude-os $VERSION" \
@@ -269,11 +278,7 @@ EOF
   has "Applied plan-" || fail "claude apply did not say the plan was applied"
 
   # d. From this host: the open port answers, the one the firewall closes does not.
-  code=000
-  for _ in $(seq 1 30); do code=$(http_code "$P_OPEN"); [ "$code" = 200 ] && break; sleep 2; done
-  [ "$code" = 200 ] || fail "guest port 8080 (host $P_OPEN) did not answer HTTP 200 (got $code)"
-  code=$(http_code "$P_CLOSED")
-  [ "$code" = 000 ] || fail "guest port 8081 (host $P_CLOSED), closed by the firewall, answered HTTP $code"
+  check_ports "" "the firewall should close it"
   echo "[boot] applied in the guest; 8080 answers 200 from this host, 8081 is closed by the firewall"
   # Egress: from the container's network namespace out through its CNI bridge and the guest's
   # eth0, under the firewall's forward policy drop.
@@ -298,11 +303,7 @@ EOF
   check_banner 1
   has "Host id: $HOSTID" || fail "the host id changed across the reboot: $(clean_log | grep '^Host id:')"
   clean_log | grep -qE '^Data: /dev/vda \(.* mounted\)' || fail "the data disk was not mounted again: $(clean_log | grep '^Data:')"
-  code=000
-  for _ in $(seq 1 30); do code=$(http_code "$P_OPEN"); [ "$code" = 200 ] && break; sleep 2; done
-  [ "$code" = 200 ] || fail "after the reboot, guest port 8080 did not answer HTTP 200 (got $code)"
-  code=$(http_code "$P_CLOSED")
-  [ "$code" = 000 ] || fail "after the reboot, guest port 8081 answered HTTP $code: the firewall was not restored"
+  check_ports "after the reboot, " "the firewall was not restored"
   type_line 'claude keys | grep -c builder | sed "s/^/boot-test keys: /"'
   wait_for -E "boot-test keys: [0-9]+" 180
   has "boot-test keys: 1" || fail "the trusted key did not survive the reboot"
