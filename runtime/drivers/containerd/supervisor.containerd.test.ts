@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerSpec } from '../../../plan/types.js';
 import { containerSpec, setupTestHost, type TestHost } from '../../testutil/plans.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
-import { ContainerdEngine } from './engine.js';
+import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
 import { BACKOFF_FIRST_MS, newSupervisorState, restartDecision, supervisePass } from './supervisor.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -73,6 +73,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (engine) {
     for (const c of await engine.supervision().catch(() => [])) await engine.removeContainer(c.id).catch(() => undefined);
+    // the default network (containers that name none join it, as on Docker): its bridge is on the host
+    await engine.removeNetwork(DEFAULT_NETWORK, true).catch(() => undefined);
     engine.close();
   }
   await ctd?.stop();
