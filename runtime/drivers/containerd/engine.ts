@@ -12,7 +12,8 @@
  * - name resolution: an /etc/hosts per container, rewritten whenever a peer on one of its
  *   networks comes or goes (its name and aliases on each shared network);
  * - logs: each task's stdout and stderr go to one file (`logs/<id>.log`, the shim's
- *   `file://` stdio), read by `logs()`;
+ *   `file://` stdio), rotated by size (./logs.ts: at each task start and each supervisor
+ *   pass, `rotateLogs()`), read across the rotated files by `logs()` and the observer;
  * - health: the declared command runs with task exec, under the same readiness loop
  *   (first success within the timeout; exit of the task fails at once);
  * - the recreate record (snapshot/rollback): the ContainerSpec and its resolved env (age
@@ -37,6 +38,7 @@ import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } fro
 import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
+import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
 
 /** The label holding a container's name (containerd ids cannot change). */
 export const LABEL_NAME = 'claude.os/name';
@@ -72,6 +74,8 @@ export interface ContainerdEngineOptions {
   /** The nft driver the observer reads the firewall through (runtime/drivers/nft.ts); without it the firewall reads as absent. */
   nft?: { observe(): Promise<{ hash: string | null }> };
   probeIntervalMs?: number;
+  /** Log rotation (default: CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, else 10 MiB and 3 rotated files). */
+  logRotation?: LogRotation;
 }
 
 /** A managed container as the supervisor sees it. */
@@ -165,6 +169,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   readonly namespace: string;
   readonly snapshotter: string;
   private cniInstance: Cni | undefined;
+  readonly logRotation: LogRotation;
 
   constructor(readonly opts: ContainerdEngineOptions) {
     super(opts);
@@ -172,6 +177,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     this.snapshotter = opts.snapshotter ?? 'overlayfs';
     this.api = connectContainerd(opts.address ?? '/run/containerd/containerd.sock', this.namespace);
     this.stateDir = opts.stateDir ?? join(opts.dataDir, 'containerd');
+    this.logRotation = opts.logRotation ?? logRotationFromEnv(process.env);
     for (const d of ['networks', 'containers', 'logs', 'ipam']) mkdirSync(join(this.stateDir, d), { recursive: true });
   }
 
@@ -484,6 +490,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     try {
       await this.ensureNetworks(f);
       const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
+      rotateLog(this.logFile(f.c.id), this.logRotation);
       const log = `file://${this.logFile(f.c.id)}`;
       await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false });
       await this.api.tasks.Start({ containerId: f.c.id, execId: '' });
@@ -539,7 +546,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       if (grpcCode(e) !== NOT_FOUND) throw e;
     });
     rmSync(this.cdir(f.c.id), { recursive: true, force: true });
-    rmSync(this.logFile(f.c.id), { force: true });
+    for (const file of logFiles(this.logFile(f.c.id))) rmSync(file, { force: true });
     await this.refreshHosts();
   }
 
@@ -633,10 +640,15 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   }
 
   /** The last `n` lines of the container's log (stdout and stderr together). */
-  logs(nameOrIdOrId: string, n = 100): string[] {
-    const f = this.logFile(nameOrIdOrId);
-    if (!existsSync(f)) return [];
-    return readFileSync(f, 'utf8').split('\n').filter(Boolean).slice(-n);
+  logs(id: string, n = 100): string[] {
+    return readLogLines(this.logFile(id), n);
+  }
+
+  /** Rotates every container's log that reached the size limit (the supervisor calls it each pass); the ids rotated. */
+  async rotateLogs(): Promise<string[]> {
+    const rotated: string[] = [];
+    for (const f of await this.all()) if (rotateLog(this.logFile(f.c.id), this.logRotation)) rotated.push(f.c.id);
+    return rotated;
   }
 
   private async lastLogLines(id: string, n = 5, secrets: readonly string[] = []): Promise<string> {
