@@ -127,13 +127,20 @@ export function readLooseObject(gitDir: string, oid: string): LooseObject | null
   return { type: m[1] as GitObjectType, body: data.subarray(nul + 1) };
 }
 
-/** The loose object `oid`, which must be of `type`; null when not loose. */
-function readLooseTyped(gitDir: string, oid: string, type: GitObjectType): Buffer | null {
+/**
+ * The object `oid`, which must be of `type`, parsed by `parse` when it is loose; else what
+ * `fallback` gives (null for "not here", or the reader of a packed object: isomorphic-git in
+ * repo.ts). Throws when the loose object is damaged or of another type.
+ */
+export function readObject<T, F>(gitDir: string, oid: string, type: GitObjectType, parse: (body: Buffer) => T, fallback: () => F): T | F {
   const o = readLooseObject(gitDir, oid);
-  if (o === null) return null;
+  if (o === null) return fallback();
   if (o.type !== type) throw new Error(`object ${oid} is a ${o.type}, not a ${type}`);
-  return o.body;
+  return parse(o.body);
 }
+
+const rawBody = (b: Buffer): Buffer => b;
+const none = (): null => null;
 
 /** A commit's tree and parents. */
 export function parseCommitObject(oid: string, body: Buffer): { tree: string; parent: string[] } {
@@ -171,15 +178,15 @@ export function parseTreeObject(oid: string, body: Buffer): LooseTreeEntry[] {
 export function readStateFilesLoose(stateDir: string, commit: string): Record<string, string> | null {
   const gitDir = gitDirOf(stateDir);
   if (!gitDir) return null;
-  const c = readLooseTyped(gitDir, commit, 'commit');
+  const c = readObject(gitDir, commit, 'commit', (b) => parseCommitObject(commit, b), none);
   if (c === null) return null;
-  const t = readLooseTyped(gitDir, parseCommitObject(commit, c).tree, 'tree');
+  const t = readObject(gitDir, c.tree, 'tree', (b) => parseTreeObject(commit, b), none);
   if (t === null) return null;
   const out: Record<string, string> = {};
-  const entries = parseTreeObject(commit, t).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const entries = t.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const e of entries) {
     if (e.type !== 'blob' || !isStateFileName(e.path)) continue;
-    const blob = readLooseTyped(gitDir, e.oid, 'blob');
+    const blob = readObject(gitDir, e.oid, 'blob', rawBody, none);
     if (blob === null) return null;
     out[e.path] = blob.toString('utf8');
   }

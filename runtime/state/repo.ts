@@ -25,7 +25,7 @@ import { appendLineDurable, fsyncDir, writeFileAtomic } from '../../common/fsuti
 import type { Env } from '../../common/paths.js';
 import { lockIsStale, readLockOwner, withPidLock } from '../pidlock.js';
 
-import { STATE_FILE_NAMES, isStateFileName, parseCommitObject, parseTreeObject, readLooseObject, readStateHead, type StateFileName } from './head.js';
+import { STATE_FILE_NAMES, isStateFileName, parseCommitObject, parseTreeObject, readObject, readStateHead, type StateFileName } from './head.js';
 
 // The names and the HEAD reader live in head.ts (no isomorphic-git), for the commands that need only them.
 /**
@@ -414,33 +414,13 @@ export async function inspectStateRepo(stateDir: string, opts: InspectOptions = 
   const headOid = readStateHead(stateDir);
   if (headOid === null) return problems;
   let git: typeof Git | undefined;
-  const readCommit = async (oid: string): Promise<{ tree: string; parent: string[] }> => {
-    const o = readLooseObject(gitdir, oid);
-    if (o) {
-      if (o.type !== 'commit') throw new Error(`object ${oid} is a ${o.type}, not a commit`);
-      return parseCommitObject(oid, o.body);
-    }
-    git ??= await loadGit();
-    return (await git.readCommit({ fs: durableFs, dir: stateDir, oid })).commit;
-  };
-  const readTree = async (oid: string): Promise<{ path: string; oid: string; type: string }[]> => {
-    const o = readLooseObject(gitdir, oid);
-    if (o) {
-      if (o.type !== 'tree') throw new Error(`object ${oid} is a ${o.type}, not a tree`);
-      return parseTreeObject(oid, o.body);
-    }
-    git ??= await loadGit();
-    return (await git.readTree({ fs: durableFs, dir: stateDir, oid })).tree;
-  };
-  const readBlob = async (oid: string): Promise<void> => {
-    const o = readLooseObject(gitdir, oid);
-    if (o) {
-      if (o.type !== 'blob') throw new Error(`object ${oid} is a ${o.type}, not a blob`);
-      return;
-    }
-    git ??= await loadGit();
-    await git.readBlob({ fs: durableFs, dir: stateDir, oid });
-  };
+  const gitLib = async () => (git ??= await loadGit());
+  const readCommit = async (oid: string): Promise<{ tree: string; parent: string[] }> =>
+    readObject(gitdir, oid, 'commit', (b) => parseCommitObject(oid, b), async () => (await (await gitLib()).readCommit({ fs: durableFs, dir: stateDir, oid })).commit);
+  const readTree = async (oid: string): Promise<{ path: string; oid: string; type: string }[]> =>
+    readObject(gitdir, oid, 'tree', (b) => parseTreeObject(oid, b), async () => (await (await gitLib()).readTree({ fs: durableFs, dir: stateDir, oid })).tree);
+  const readBlob = async (oid: string): Promise<void> =>
+    readObject(gitdir, oid, 'blob', () => undefined, async () => void (await (await gitLib()).readBlob({ fs: durableFs, dir: stateDir, oid })));
   const seen = new Set<string>();
   const check = async (oid: string, what: string, read: () => Promise<unknown>): Promise<boolean> => {
     if (seen.has(oid)) return true;
