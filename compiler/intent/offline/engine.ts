@@ -230,6 +230,8 @@ function detectVerb(clause: string): Verb | undefined {
   for (const w of lemmaTokens(t)) {
     const v = LEMMA_VERBS[w.lemma];
     if (!v || (best && best[0] <= w.at)) continue;
+    // Whole words only: "/usr/local/bin/x.sh" holds no verb "bin".
+    if (!/^[a-z]/.test(w.text) || (w.at > 0 && !/[\s,;:(]/.test(t[w.at - 1]!)) || /^(?:[\w/:@-]|\.\w)/.test(t.slice(w.at + w.text.length, w.at + w.text.length + 2))) continue;
     if (w.lemma === 'throw' && /^throw\w*\s+(?:an?\s+|some\s+|lots\s+of\s+)?(?:errors?|exceptions?|5\d\d)/.test(t.slice(w.at))) continue;
     if (w.lemma === 'restore' && /\b(back ?ups?|snapshots?|dumps?)\b/.test(t)) continue;
     if (w.lemma === 'stand' && !/^stand\w*\s+(?:[\w-]+\s+){0,3}up\b/.test(t.slice(w.at))) continue;
