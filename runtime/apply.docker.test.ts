@@ -24,6 +24,7 @@ import { PlanExpiredError, ReplayError, SignatureError, StalePlanError } from '.
 import { containerSpec, health, makePlan, S, signPlan } from './testutil/plans.js';
 import { ENGINES, startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
 import { freePort } from './testutil/ports.js';
+import { collect } from './observe/collect.js';
 
 const IMAGES = ['claude-os-local/postgres:latest', 'claude-os-local/redis:latest', 'claude-os-local/web:latest', 'claude-os-local/busybox:latest'];
 
@@ -165,6 +166,26 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       expect(evTypes.at(-1)).toBe('reconcile.completed');
       expect(readFileSync(join(dataDir, 'applied-plans.jsonl'), 'utf8')).toContain(r.planId);
       expect(r.touched.map((t) => t.t)).toContain('committed');
+    });
+
+    it('the observer (status, services, the daemon) sees the stack through the engine: managed services, ports, restart policy, memory and CPU from the cgroup files, logs', async () => {
+      // The observer reads Docker, or containerd through its Docker-shaped view (drivers/containerd/docker-view.ts).
+      const facts = await collect({ docker: w.observer, dataDir, root, now: () => new Date(), hostId: w.host.hostId, cpuSampleMs: 300, eventsWindowMs: 0, logLines: 20, mounts: [dataDir] });
+      expect(facts.errors).toEqual([]);
+      const byName = new Map(facts.containers.map((c) => [c.name, c]));
+      for (const [spec, service, port] of [[pg, 'postgres', ports.pg], [redis, 'redis', ports.redis], [web, 'nginx', ports.web]] as const) {
+        const c = byName.get(spec.name)!;
+        expect(c, spec.name).toBeDefined();
+        expect(c).toMatchObject({ managed: true, service, configHash: spec.configHash, status: 'running', restartCount: 0 });
+        expect(c.pid).toBeGreaterThan(0);
+        expect(c.ports).toContainEqual(expect.objectContaining({ host: port, container: spec.ports[0]!.container, protocol: 'tcp' }));
+        // read from the container's cgroup files through its pid, on either engine
+        expect(c.stats?.memoryBytes, spec.name).toBeGreaterThan(100_000);
+        expect(c.stats?.cpuPercent, spec.name).toBeGreaterThanOrEqual(0);
+      }
+      expect(byName.get(pg.name)!.memoryLimit).toBe(256 * 1024 * 1024);
+      expect(byName.get(pg.name)!.restartPolicy).toBe('unless-stopped');
+      expect(facts.logs[pg.name]!.map((l) => l.text).join('\n')).toMatch(/database system is ready to accept connections/);
     });
 
     it("changes one service's env: only that container is replaced", async () => {
