@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson } from '../common/canonical.js';
-import { canonicalJsonFast, sortKeysDeep } from './canonical.js';
+import { canonicalJsonFast, canonicalJsonInto, sortKeysDeep } from './canonical.js';
 import { plan } from '../compiler/planner.js';
 import { webStack, emptyObserved } from '../compiler/__fixtures__/models.js';
 
@@ -71,5 +71,24 @@ describe('canonicalJsonFast', { timeout: 300_000 }, () => {
     expect(bad).toEqual([]);
     expect(canonicalJsonFast(p)).toBe(JSON.stringify(p));
     expect(canonicalJsonFast(p)).toBe(canonicalJson(p));
+  });
+  it('canonicalJsonInto writes the canonical bytes after the headroom, piece by piece, or answers null when the value is not in order', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat(80), (v, headroom) => {
+        const s = sortKeysDeep(v);
+        const r = canonicalJsonInto(s, headroom);
+        if (s === null || typeof s !== 'object' || /"(0|[1-9][0-9]*)":/.test(JSON.stringify(s))) return; // integer-like keys may answer null
+        expect(r).not.toBeNull();
+        expect(r!.buf.subarray(headroom, r!.end).toString('utf8')).toBe(canonicalJson(v));
+      }),
+      { numRuns: 300 },
+    );
+    // large enough to grow the buffer several times, with non-ASCII text
+    const big = { a: Array.from({ length: 3000 }, (_, i) => ({ n: i, t: 'ü→🚀'.repeat(i % 40) })), b: [undefined, 1], c: undefined };
+    const r = canonicalJsonInto(big, 10)!;
+    expect(r.buf.subarray(10, r.end).toString('utf8')).toBe(canonicalJson(big));
+    expect(canonicalJsonInto({ b: 1, a: 2 }, 0)).toBeNull();
+    expect(canonicalJsonInto({ a: new Date(0) }, 0)).toBeNull();
+    expect(canonicalJsonInto('text', 0)).toBeNull();
   });
 });
