@@ -13,21 +13,10 @@
  * `npm run bench -- load` (bench/load.bench.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { ContainerSpec, HealthSpec } from '../plan/types.js';
-import { applyPlan } from './apply.js';
-import { containerThrottledMs, CpuBudgetClock } from './cpu-budget.js';
-import { DockerEngine } from './drivers/docker.js';
-import { execIn, waitReady } from './health.js';
-import { removeDockerByName } from './testutil/docker-cleanup.js';
-import { containerSpec, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
-
-const suffix = randomBytes(4).toString('hex');
-const tag = `claude-contention-${suffix}`;
+import { CpuBudgetClock } from './cpu-budget.js';
+import { containerSpec, S } from './testutil/plans.js';
+import { ENGINES, startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
 
 /** ~25 ms of CPU in busybox sh when the container has a whole CPU; ~0.5 s or more at 2 % of one. */
 const BUSY = 'i=0; while [ $i -lt 5000 ]; do i=$((i+1)); done';
@@ -38,59 +27,49 @@ function throttledSpec(name: string): ContainerSpec {
   return containerSpec({ name, service: name, image: 'claude-os-local/web:latest', resources: { nanoCpus: 20_000_000 }, healthcheck: probe });
 }
 
-let dataDir: string;
-let root: string;
-let host: TestHost;
-let engine: DockerEngine;
+// On both backends (testutil/engine-world.ts): containerd's readiness wait counts uncontended
+// time the same way, with the task's throttling read from its cgroup through its pid.
+describe.each(ENGINES)('readiness under CPU contention on %s', (kind) => {
+  let w: EngineWorld;
+  beforeAll(async () => {
+    w = await startEngineWorld(kind, 'contention', { images: ['claude-os-local/web:latest'] });
+  }, 180_000);
+  afterAll(async () => {
+    await w?.close();
+  }, 120_000);
 
-beforeAll(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'claude-contention-data-'));
-  root = mkdtempSync(join(tmpdir(), 'claude-contention-root-'));
-  host = setupTestHost(dataDir);
-  engine = new DockerEngine({ root, dataDir, hostId: host.hostId });
-});
-
-afterAll(() => {
-  removeDockerByName(tag);
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(root, { recursive: true, force: true });
-});
-
-describe('readiness under CPU contention', () => {
   it('a probe that times out on the wall clock still finds the throttled container healthy', async () => {
-    const spec = throttledSpec(`${tag}-a`);
-    const id = await engine.createContainer(spec, {});
-    await engine.startContainer(id);
-    const before = containerThrottledMs(id);
+    const spec = throttledSpec(w.n('a'));
+    const id = await w.engine.createContainer(spec, {});
+    await w.engine.startContainer(id);
+    const before = await w.throttledMs(spec.name);
     expect(before, 'the container cgroup cpu.stat is readable on this host').not.toBeNull();
 
     // Timed on the wall clock with its 200 ms timeout, as readiness probes were before,
     // the probe times out: the contention is real.
-    const wallTimed = await execIn(engine.docker.getContainer(id), ['/bin/sh', '-c', BUSY], probe.timeoutMs);
+    const wallTimed = await w.exec(spec.name, ['/bin/sh', '-c', BUSY], probe.timeoutMs);
     expect(wallTimed.code).toBeNull();
     expect(wallTimed.output).toMatch(/timed out after 200 ms/);
 
     // waitReady counts only uncontended time, and waits a little longer for a slow probe:
     // the container is healthy.
     const t0 = Date.now();
-    const ok = await waitReady(engine.docker, spec.name, { probe, timeoutMs: 3000, ports: [] });
+    const ok = await w.engine.waitReady(spec.name, { probe, timeoutMs: 3000, ports: [] });
     expect(ok.state).toBe('healthy');
     expect(Date.now() - t0).toBeGreaterThan(probe.timeoutMs);
-    expect(containerThrottledMs(id)!).toBeGreaterThan(before!);
+    expect((await w.throttledMs(spec.name))!).toBeGreaterThan(before!);
   }, 120_000);
 
   it('applying a throttled service whose probes time out on the wall clock is applied, not rolled back', async () => {
-    const spec = throttledSpec(`${tag}-b`);
-    const base = resourceFingerprints(await engine.observe());
-    const text = signPlan(makePlan([S.create(spec), S.start(spec, { timeoutMs: 3000 })], { hostId: host.hostId, base }), host.key.privateKey);
-    const result = await applyPlan(text, { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date() });
+    const spec = throttledSpec(w.n('b'));
+    const result = await w.apply(await w.planText([S.create(spec), S.start(spec, { timeoutMs: 3000 })]));
     expect(result.error).toBeUndefined();
     expect(result.status).toBe('applied');
     expect(result.rollback).toBeUndefined();
     const start = result.steps.find((s) => s.id === `start/${spec.name}`)!;
     expect(start.status).toBe('done');
     expect(start.message).toMatch(/\(healthy\)$/);
-    expect((await engine.inspectContainer(spec.name))?.running).toBe(true);
+    expect((await w.engine.inspectContainer(spec.name))?.running).toBe(true);
   }, 120_000);
 });
 

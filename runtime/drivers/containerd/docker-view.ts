@@ -7,16 +7,16 @@
  * - containers: containerd's containers with their task (status, pid, exit code) and the
  *   driver's record (ports, restart policy, memory limit); `RestartCount` is the restarts the
  *   supervisor made (./supervisor.ts), which crash-loop detection reads;
- * - logs: the task's log file (stdout and stderr together, so every line is stdout, without
- *   Docker's timestamps), framed as Docker's multiplexed stream;
+ * - logs: the task's log file and its rotated files (./logs.ts; stdout and stderr together,
+ *   so every line is stdout, without Docker's timestamps), framed as Docker's multiplexed stream;
  * - events: the supervisor's restarts, as `restart` events;
  * - stats: none (the observer reads cgroup v2 files through the task's pid first).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { DockerLike } from '../../observe/engine-client.js';
 import type { ContainerdEngine, DescribedContainer } from './engine.js';
+import { logMtimeMs, readLogLines } from './logs.js';
 
 function dockerStatus(d: DescribedContainer): string {
   const s = d.task?.status;
@@ -108,11 +108,12 @@ export class ContainerdDockerView implements DockerLike {
       stats: async () => ({}),
       logs: async (opts: Record<string, unknown>) => {
         const d = await this.describe(id);
-        if (!existsSync(d.logFile)) return Buffer.alloc(0);
-        let lines = readFileSync(d.logFile, 'utf8').split('\n').filter(Boolean);
+        // The live file and the rotated ones (./logs.ts), oldest first.
+        let lines = readLogLines(d.logFile);
         const since = Number(opts.since ?? 0);
-        // The file has no per-line times: with `since`, only a file written after it counts.
-        if (since && statSync(d.logFile).mtimeMs / 1000 < since) lines = [];
+        // The files have no per-line times: with `since`, only a log written after it counts.
+        const mtime = logMtimeMs(d.logFile);
+        if (since && (mtime === null || mtime / 1000 < since)) lines = [];
         const tail = Number(opts.tail ?? 0);
         if (tail > 0) lines = lines.slice(-tail);
         return Buffer.concat(lines.map((l) => frame(l + '\n')));

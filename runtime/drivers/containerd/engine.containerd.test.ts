@@ -19,7 +19,7 @@ import { ReplayError } from '../../verify.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../../testutil/plans.js';
 import { freePort } from '../../testutil/ports.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
-import { ContainerdEngine } from './engine.js';
+import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
 import { connectContainerd } from './api.js';
 import { chainIds, importTarball, readImage } from './images.js';
 import { createHostEngine, engineKind, hostObserver } from '../../host-engine.js';
@@ -108,7 +108,7 @@ afterAll(async () => {
   if (engine) {
     try {
       for (const c of (await engine.observe()).containers) await engine.removeContainer(c.id).catch(() => undefined);
-      for (const nw of (await engine.observe()).networks) await engine.removeNetwork(nw.name, true).catch(() => undefined);
+      for (const nw of [...(await engine.observe()).networks.map((x) => x.name), DEFAULT_NETWORK]) await engine.removeNetwork(nw, true).catch(() => undefined);
     } catch {
       /* containerd may be gone */
     }

@@ -12,7 +12,8 @@
  * - name resolution: an /etc/hosts per container, rewritten whenever a peer on one of its
  *   networks comes or goes (its name and aliases on each shared network);
  * - logs: each task's stdout and stderr go to one file (`logs/<id>.log`, the shim's
- *   `file://` stdio), read by `logs()`;
+ *   `file://` stdio), rotated by size (./logs.ts: at each task start and each supervisor
+ *   pass, `rotateLogs()`), read across the rotated files by `logs()` and the observer;
  * - health: the declared command runs with task exec, under the same readiness loop
  *   (first success within the timeout; exit of the task fails at once);
  * - the recreate record (snapshot/rollback): the ContainerSpec and its resolved env (age
@@ -24,8 +25,11 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { healthArgv, PROBE_BACKOFF, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, START_WINDOW_MS } from '../../health.js';
-import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity } from '../../secrets.js';
+import { healthArgv, PROBE_BACKOFF, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, PROBE_PATIENCE, START_WINDOW_MS, type RunningExec } from '../../health.js';
+import { CpuBudgetClock } from '../../cpu-budget.js';
+import { cpuThrottle } from '../../observe/pressure.js';
+import { secretValuesOf } from '../../observe/docker.js';
+import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, redact } from '../../secrets.js';
 import { HostSideOps, type FirewallBackend } from '../host-ops.js';
 import { managedLabels, withSecretEnvLabel } from '../docker.js';
 import { observeHostSide } from '../../observe/snapshot.js';
@@ -34,10 +38,17 @@ import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } fro
 import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
+import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
 
 /** The label holding a container's name (containerd ids cannot change). */
 export const LABEL_NAME = 'claude.os/name';
 const RECORD_EXT = 'claude.os/record';
+/**
+ * The network a container that names none joins, as Docker's default `bridge`: its published
+ * ports work, it reaches out, and (as on Docker's default bridge) peers on it do not resolve
+ * each other by name. Created on first use, unmanaged (not in the observed state).
+ */
+export const DEFAULT_NETWORK = 'bridge';
 const RECORD_TYPE_URL = 'claude.os/container-record';
 const RUNTIME = 'io.containerd.runc.v2';
 const SIGTERM = 15;
@@ -63,6 +74,8 @@ export interface ContainerdEngineOptions {
   /** The nft driver the observer reads the firewall through (runtime/drivers/nft.ts); without it the firewall reads as absent. */
   nft?: { observe(): Promise<{ hash: string | null }> };
   probeIntervalMs?: number;
+  /** Log rotation (default: CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, else 10 MiB and 3 rotated files). */
+  logRotation?: LogRotation;
 }
 
 /** A managed container as the supervisor sees it. */
@@ -156,6 +169,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   readonly namespace: string;
   readonly snapshotter: string;
   private cniInstance: Cni | undefined;
+  readonly logRotation: LogRotation;
 
   constructor(readonly opts: ContainerdEngineOptions) {
     super(opts);
@@ -163,6 +177,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     this.snapshotter = opts.snapshotter ?? 'overlayfs';
     this.api = connectContainerd(opts.address ?? '/run/containerd/containerd.sock', this.namespace);
     this.stateDir = opts.stateDir ?? join(opts.dataDir, 'containerd');
+    this.logRotation = opts.logRotation ?? logRotationFromEnv(process.env);
     for (const d of ['networks', 'containers', 'logs', 'ipam']) mkdirSync(join(this.stateDir, d), { recursive: true });
   }
 
@@ -335,7 +350,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         uid: user.uid,
         gid: user.gid,
         hostname: spec.name,
-        netnsPath: spec.networks.length ? this.cni.netnsPath(this.netnsOf(id)) : null,
+        netnsPath: this.cni.netnsPath(this.netnsOf(id)),
         binds,
         ...(spec.resources.memoryBytes !== undefined ? { memoryBytes: spec.resources.memoryBytes } : {}),
         ...(spec.resources.nanoCpus !== undefined ? { nanoCpus: spec.resources.nanoCpus } : {}),
@@ -361,7 +376,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       });
       // The container now holds its snapshot: the lease can go.
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
-      if (spec.networks.length) await this.setupNetworks(id, spec);
+      await this.setupNetworks(id, spec);
       await this.refreshHosts();
       return id;
     } catch (e) {
@@ -387,8 +402,9 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     await this.cni.createNetns(ns);
     await this.cni.loopback(id, ns);
     const att: Attachment[] = [];
-    for (const [i, n] of spec.networks.entries()) {
-      const rec = this.netRecord(n.name);
+    const networks = spec.networks.length ? spec.networks : [{ name: DEFAULT_NETWORK, aliases: [] }];
+    for (const [i, n] of networks.entries()) {
+      const rec = this.netRecord(n.name) ?? (n.name === DEFAULT_NETWORK ? await this.defaultNetwork() : null);
       if (!rec) throw new StepError(`network ${n.name} does not exist on containerd`, 'the plan creates networks before containers');
       const ports = i === 0 ? this.portsOf(spec) : [];
       const { ip, result } = await this.cni.attach(this.cniNet(rec), id, ns, `eth${i}`, ports);
@@ -408,7 +424,10 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   /** After a reboot the namespaces are gone: attach again, keeping the recorded interfaces. */
   private async ensureNetworks(f: Found): Promise<void> {
-    if (!f.record.spec.networks.length || this.cni.netnsExists(this.netnsOf(f.c.id))) return;
+    if (this.cni.netnsExists(this.netnsOf(f.c.id))) return;
+    // A container made before every container had a namespace of ours (no networks: runc's own, empty one).
+    const oci = f.c.spec ? (JSON.parse(Buffer.from(f.c.spec.value).toString('utf8')) as { linux?: { namespaces?: { type: string; path?: string }[] } }) : null;
+    if (!oci?.linux?.namespaces?.some((x) => x.type === 'network' && x.path)) return;
     // The addresses host-local leased before the reboot are still on disk: release them first
     // (CNI DEL without the namespace), or the plugin refuses a second lease for the same id.
     for (const a of this.attachments(f.c.id)) {
@@ -429,6 +448,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
       if (me.att[0]?.ip) lines.push(`${me.att[0].ip}\t${me.name}`);
       for (const a of me.att) {
+        if (a.network === DEFAULT_NETWORK) continue;
         for (const [pid, peer] of byId) {
           if (pid === id) continue;
           const pa = peer.att.find((x) => x.network === a.network);
@@ -456,7 +476,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     for (const kv of env) envMap[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
     const labels = { ...rec.labels };
     if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
-    return this.newContainer({ ...r.spec, name: rec.name, networks: rec.networks.length ? rec.networks : r.spec.networks }, envMap, labels);
+    const networks = rec.networks.filter((x) => x.name !== DEFAULT_NETWORK);
+    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels);
   }
 
   // ── tasks ──
@@ -469,6 +490,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     try {
       await this.ensureNetworks(f);
       const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
+      rotateLog(this.logFile(f.c.id), this.logRotation);
       const log = `file://${this.logFile(f.c.id)}`;
       await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false });
       await this.api.tasks.Start({ containerId: f.c.id, execId: '' });
@@ -524,7 +546,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       if (grpcCode(e) !== NOT_FOUND) throw e;
     });
     rmSync(this.cdir(f.c.id), { recursive: true, force: true });
-    rmSync(this.logFile(f.c.id), { force: true });
+    for (const file of logFiles(this.logFile(f.c.id))) rmSync(file, { force: true });
     await this.refreshHosts();
   }
 
@@ -550,42 +572,99 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     await this.refreshHosts();
   }
 
-  /** Runs a command in the container with task exec; its exit code and (truncated) output, or code null on timeout. */
-  async exec(nameOrId: string, argv: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
-    const f = await this.mustFind(nameOrId);
+  /**
+   * Starts a command in the container with task exec (its output to a file of the container's
+   * dir). `wait(until)` waits until it ends or `clock` passes `until`; `detach()` kills it (so
+   * given-up probes do not pile up in the container). Its exec process is deleted when it ends.
+   */
+  private async startExec(f: Found, argv: string[], clock: { elapsed(): number; wallElapsed(): number }): Promise<RunningExec> {
     const spec = JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[]; cwd: string; user: { uid: number; gid: number } } };
     const execId = `exec-${randomBytes(6).toString('hex')}`;
     const out = join(this.cdir(f.c.id), `${execId}.out`);
     const p = processSpec({ args: argv, env: spec.process.env, cwd: spec.process.cwd, uid: spec.process.user.uid, gid: spec.process.user.gid });
     await this.api.tasks.Exec({ containerId: f.c.id, execId, stdin: '', stdout: `file://${out}`, stderr: `file://${out}`, terminal: false, spec: { typeUrl: PROCESS_TYPE_URL, value: Buffer.from(JSON.stringify(p)) } });
-    try {
-      await this.api.tasks.Start({ containerId: f.c.id, execId });
-      let code = await this.waitExit(f.c.id, execId, timeoutMs);
-      if (code === null) {
-        await this.api.tasks.Kill({ containerId: f.c.id, execId, signal: SIGKILL, all: false }).catch(() => undefined);
-        await this.waitExit(f.c.id, execId, 5000);
-      }
-      const output = existsSync(out) ? readFileSync(out, 'utf8').replace(/[\x00-\x08\x0e-\x1f]/g, '').slice(0, 2000).trim() : '';
-      return { code, output: code === null ? `(timed out after ${timeoutMs} ms)` : output };
-    } finally {
+    const cleanup = async () => {
       await this.api.tasks.DeleteProcess({ containerId: f.c.id, execId }).catch(() => undefined);
       rmSync(out, { force: true });
+    };
+    try {
+      await this.api.tasks.Start({ containerId: f.c.id, execId });
+    } catch (e) {
+      await cleanup();
+      throw e;
     }
+    let result: { code: number | null; output: string } | undefined;
+    const ended = (async () => {
+      let code: number | null;
+      try {
+        code = ((await this.api.tasks.Wait({ containerId: f.c.id, execId }, { deadlineMs: 24 * 3_600_000 })) as { exitStatus: number }).exitStatus;
+      } catch {
+        code = null; // the task (and its execs) went away: the command did not complete
+      }
+      const output = existsSync(out) ? readFileSync(out, 'utf8').replace(/[\x00-\x08\x0e-\x1f]/g, '').slice(0, 2000).trim() : '';
+      await cleanup();
+      return (result = { code, output });
+    })();
+    return {
+      clock,
+      async wait(until) {
+        if (result) return result;
+        let timer: NodeJS.Timeout | undefined;
+        const expired = new Promise<null>((r) => {
+          const check = () => {
+            const left = until - clock.elapsed();
+            if (left <= 0) r(null);
+            else timer = setTimeout(check, Math.min(left, 50));
+          };
+          check();
+        });
+        const r = await Promise.race([ended, expired]);
+        clearTimeout(timer);
+        return r;
+      },
+      detach: () => {
+        if (!result) void this.api.tasks.Kill({ containerId: f.c.id, execId, signal: SIGKILL, all: false }).catch(() => undefined);
+      },
+    };
+  }
+
+  /** Runs a command in the container with task exec; its exit code and (truncated) output, or code null on timeout (wall clock). */
+  async exec(nameOrId: string, argv: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+    const f = await this.mustFind(nameOrId);
+    const t0 = Date.now();
+    const run = await this.startExec(f, argv, { elapsed: () => Date.now() - t0, wallElapsed: () => Date.now() - t0 });
+    const r = await run.wait(timeoutMs);
+    if (r) return r;
+    run.detach();
+    return { code: null, output: `(timed out after ${timeoutMs} ms)` };
   }
 
   /** The last `n` lines of the container's log (stdout and stderr together). */
-  logs(nameOrIdOrId: string, n = 100): string[] {
-    const f = this.logFile(nameOrIdOrId);
-    if (!existsSync(f)) return [];
-    return readFileSync(f, 'utf8').split('\n').filter(Boolean).slice(-n);
+  logs(id: string, n = 100): string[] {
+    return readLogLines(this.logFile(id), n);
   }
 
-  private async lastLogLines(id: string, n = 5): Promise<string> {
+  /** Rotates every container's log that reached the size limit (the supervisor calls it each pass); the ids rotated. */
+  async rotateLogs(): Promise<string[]> {
+    const rotated: string[] = [];
+    for (const f of await this.all()) if (rotateLog(this.logFile(f.c.id), this.logRotation)) rotated.push(f.c.id);
+    return rotated;
+  }
+
+  private async lastLogLines(id: string, n = 5, secrets: readonly string[] = []): Promise<string> {
     return this.logs(id, n)
-      .map((l) => `    > ${l.replace(/[\x00-\x08\x0e-\x1f]/g, '').trim()}`)
+      .map((l) => `    > ${redact(l.replace(/[\x00-\x08\x0e-\x1f]/g, '').trim(), secrets)}`)
       .join('\n');
   }
 
+  /**
+   * The runtime's readiness wait (runtime/health.ts `waitReady`, the same rules) on containerd:
+   * the health command with task exec, one probe at a time (a slow probe is waited for up to
+   * PROBE_PATIENCE times its timeout before a new one starts), or the published TCP ports, or
+   * the start window; a task that exits fails at once. Every timeout is counted in uncontended
+   * time (runtime/cpu-budget.ts: the host's CPU stall, and the task's own CPU throttling read
+   * from its cgroup through its pid), so a busy host does not roll a healthy service back.
+   */
   async waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     const f = await this.mustFind(nameOrId);
     const t0 = Date.now();
@@ -594,42 +673,77 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const tcp = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
     const noSignal = !argv && tcp.length === 0;
     const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
+    const ociEnv = (JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[] } }).process.env;
+    const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
+    let t = await this.task(f.c.id);
+    const throttled = () => {
+      const c = t?.pid ? cpuThrottle(t.pid) : undefined;
+      return c ? c.throttledUs / 1000 : null;
+    };
+    const budget = new CpuBudgetClock({ throttled });
+    let inflight: RunningExec | null = null;
     let pause = this.opts.probeIntervalMs ?? PROBE_FIRST_INTERVAL_MS;
     let last = '';
-    for (;;) {
-      const t = await this.task(f.c.id);
-      if (!t || t.status === 'STOPPED') {
-        if (noSignal && oneShot && t?.exitStatus === 0) return { state: 'completed', ms: Date.now() - t0 };
-        const logs = await this.lastLogLines(f.c.id);
-        throw new ContainerExitedError(
-          `container ${f.name} exited (exit code ${t?.exitStatus ?? '?'}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
-          `look at the log lines above; ${this.logFile(f.c.id)} has more`,
-        );
-      }
-      if (t.status === 'RUNNING') {
-        if (argv) {
-          const r = await this.exec(f.c.id, argv, Math.min(probeTimeout, Math.max(50, opts.timeoutMs - (Date.now() - t0)))).catch((e: Error) => ({ code: null, output: e.message }));
-          if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
-          last = `exit ${r.code ?? '?'}${r.output ? `: ${r.output.slice(0, 300)}` : ''}`;
-        } else if (noSignal) {
-          if (Date.now() - t0 >= START_WINDOW_MS) return { state: 'running', ms: Date.now() - t0 };
-          last = `running for ${Date.now() - t0} ms of its ${START_WINDOW_MS} ms start window`;
-        } else {
-          const hostOf = (ip: string | undefined) => (!ip || ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip);
-          const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!)));
-          if (answers.every(Boolean)) return { state: 'running', ms: Date.now() - t0 };
-          last = `port(s) ${tcp.filter((_, i) => !answers[i]).map((p) => p.host).join(', ')} not accepting connections`;
+    try {
+      for (let round = 0; ; round++) {
+        if (round > 0) t = await this.task(f.c.id);
+        if (!t || t.status === 'STOPPED') {
+          if (noSignal && oneShot && t?.exitStatus === 0) return { state: 'completed', ms: Date.now() - t0 };
+          const logs = await this.lastLogLines(f.c.id, 5, secrets);
+          throw new ContainerExitedError(
+            `container ${f.name} exited (exit code ${t?.exitStatus ?? '?'}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
+            `look at the log lines above; \`claude logs ${f.record.spec.service ?? f.name}\` shows more (${this.logFile(f.c.id)})`,
+          );
         }
-      } else last = `status ${t.status}`;
-      const used = Date.now() - t0;
-      if (used >= opts.timeoutMs) {
-        throw new HealthTimeoutError(
-          `${f.name} did not become ${argv ? 'healthy' : 'ready'} within ${opts.timeoutMs} ms` + (argv ? ` (health command: ${opts.probe!.test.slice(1).join(' ')})` : '') + (last ? `; last result: ${last}` : ''),
-          `check the service's health command and that it can start; its log is ${this.logFile(f.c.id)}`,
-        );
+        if (t.status === 'RUNNING') {
+          if (argv) {
+            try {
+              if (!inflight) inflight = await this.startExec(f, argv, new CpuBudgetClock({ throttled }));
+              const left = Math.max(50, opts.timeoutMs - budget.elapsed());
+              const ran = inflight.clock.elapsed();
+              const r = await inflight.wait(Math.min(ran + left, (Math.floor(ran / probeTimeout) + 1) * probeTimeout));
+              if (r) {
+                inflight = null;
+                if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
+                last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secrets).slice(0, 300)}` : ''}`;
+              } else {
+                last = `(timed out after ${probeTimeout} ms) still running`;
+                if (inflight.clock.elapsed() >= PROBE_PATIENCE * probeTimeout) {
+                  inflight.detach();
+                  inflight = null;
+                }
+              }
+            } catch (e) {
+              inflight?.detach();
+              inflight = null;
+              last = (e as Error).message; // the task may have exited: the next round sees it
+            }
+          } else if (noSignal) {
+            if (Date.now() - t0 >= START_WINDOW_MS) return { state: 'running', ms: Date.now() - t0 };
+            last = `running for ${Date.now() - t0} ms of its ${START_WINDOW_MS} ms start window`;
+          } else {
+            const hostOf = (ip: string | undefined) => (!ip || ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip);
+            const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!)));
+            if (answers.every(Boolean)) return { state: 'running', ms: Date.now() - t0 };
+            last = `port(s) ${tcp.filter((_, i) => !answers[i]).map((p) => p.host).join(', ')} not accepting connections`;
+          }
+        } else last = `status ${t.status}`;
+        const used = budget.elapsed();
+        if (used >= opts.timeoutMs) {
+          const wall = budget.wallElapsed();
+          throw new HealthTimeoutError(
+            `${f.name} did not become ${argv ? 'healthy' : 'ready'} within ${opts.timeoutMs} ms` +
+              (argv ? ` (health command: ${opts.probe!.test.slice(1).join(' ')})` : '') +
+              (last ? `; last result: ${last}` : '') +
+              (wall > opts.timeoutMs * 1.2 ? ` (${Math.round(wall)} ms on the wall clock: time the host's CPUs were saturated is not counted)` : ''),
+            `check the service's health command and that it can start; \`claude logs ${f.record.spec.service ?? f.name}\` shows its output (${this.logFile(f.c.id)})`,
+          );
+        }
+        await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
+        pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
       }
-      await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
-      pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
+    } finally {
+      inflight?.detach();
     }
   }
 
@@ -739,6 +853,17 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const id = randomBytes(16).toString('hex');
     const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet ?? (await this.freeSubnet()), bridge: `${CONTAINERD_BRIDGE_PREFIX}${id.slice(0, 9)}`, labels };
     writeFileSync(this.netFile(n.name), JSON.stringify(rec, null, 2) + '\n');
+  }
+
+  private defaultNetCreating: Promise<void> | undefined;
+
+  /** The default network's record, made on first use (one creation at a time). */
+  private async defaultNetwork(): Promise<NetRecord> {
+    const have = this.netRecord(DEFAULT_NETWORK);
+    if (have) return have;
+    this.defaultNetCreating ??= this.newNetwork({ name: DEFAULT_NETWORK, driver: 'bridge', internal: false }, {}).finally(() => (this.defaultNetCreating = undefined));
+    await this.defaultNetCreating;
+    return this.netRecord(DEFAULT_NETWORK)!;
   }
 
   async createNetwork(spec: NetworkSpec): Promise<void> {

@@ -4,18 +4,21 @@
  * `restart: no` service and a container a plan stopped stay down; after a "reboot" (the
  * task deleted, as a reboot loses every task) the wanted containers start again without a
  * restart being counted. Driven through `claude supervise --once` too, as the image runs it,
- * and read back through `claude services`, `logs` and `status` (the containerd view).
+ * and read back through `claude services`, `logs` and `status` (the containerd view). Each
+ * pass also rotates the logs by size: a chatty container's log is rotated while it writes,
+ * two rotated files are kept, and `claude logs` reads across them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ContainerSpec } from '../../../plan/types.js';
 import { containerSpec, setupTestHost, type TestHost } from '../../testutil/plans.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
-import { ContainerdEngine } from './engine.js';
+import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
+import { logFiles, readLogLines } from './logs.js';
 import { BACKOFF_FIRST_MS, newSupervisorState, restartDecision, supervisePass } from './supervisor.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -30,6 +33,7 @@ let host: TestHost;
 let engine: ContainerdEngine;
 const namespace = `claude-sup-${suffix}`;
 
+const ROTATION = { maxBytes: 16 * 1024, keep: 2 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
@@ -66,13 +70,16 @@ beforeAll(async () => {
   mkdirSync(join(dataDir, 'images'));
   execFileSync('docker', ['save', '-o', join(dataDir, 'images', 'busybox.tar'), IMAGE]);
   host = setupTestHost(dataDir);
-  engine = new ContainerdEngine({ address: ctd.address, namespace, root, dataDir, hostId: host.hostId });
+  // A small log limit, so the rotation test below rotates within seconds.
+  engine = new ContainerdEngine({ address: ctd.address, namespace, root, dataDir, hostId: host.hostId, logRotation: ROTATION });
   await engine.ensureImage(IMAGE, IMAGE, false);
 }, 180_000);
 
 afterAll(async () => {
   if (engine) {
     for (const c of await engine.supervision().catch(() => [])) await engine.removeContainer(c.id).catch(() => undefined);
+    // the default network (containers that name none join it, as on Docker): its bridge is on the host
+    await engine.removeNetwork(DEFAULT_NETWORK, true).catch(() => undefined);
     engine.close();
   }
   await ctd?.stop();
@@ -161,5 +168,52 @@ describe.sequential('the supervisor on containerd', () => {
     const d = spawnSync(CLAUDE, ['supervise', '--once'], { env: { ...env, CLAUDE_ENGINE: 'docker' }, encoding: 'utf8', timeout: 60_000 });
     expect(d.status).toBe(1);
     expect(d.stderr).toContain('Docker Engine, which restarts containers itself');
+  }, 180_000);
+
+  it('rotates a chatty task\'s log by size on each pass, keeps 2 rotated files, and `claude logs` reads across them', async () => {
+    // ~5 KB in bursts of 100 numbered lines, 20 bursts; the limit is 16 KiB, so it rotates every few bursts.
+    const script = 'i=0; while [ $i -lt 2000 ]; do echo "line-$i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); if [ $((i % 100)) -eq 0 ]; then sleep 0.2; fi; done; echo done-writing; exec sleep 600';
+    const id = await run(containerSpec({ name: n('chatty'), service: 'chatty', image: IMAGE, restart: 'always', command: ['sh', '-c', script] }));
+    const live = engine.logFile(id);
+    const state = newSupervisorState();
+    let rotations = 0;
+    await until('the task to write its last line', async () => {
+      const before = existsSync(`${live}.1`) ? statSync(`${live}.1`).mtimeMs : 0;
+      await supervisePass(engine, state);
+      if (existsSync(`${live}.1`) && statSync(`${live}.1`).mtimeMs !== before) rotations++;
+      await sleep(150);
+      return readLogLines(live, 1)[0] === 'done-writing';
+    }, 120_000);
+    expect(rotations).toBeGreaterThanOrEqual(3);
+    // keep 2: the live file and two rotated ones, no third; each rotated one reached the limit first
+    expect(logFiles(live)).toEqual([`${live}.2`, `${live}.1`, live]);
+    for (const f of [`${live}.1`, `${live}.2`]) expect(statSync(f).size).toBeGreaterThanOrEqual(ROTATION.maxBytes);
+    // the shim appends: after a truncate it writes at the new end, not after a hole the old size long
+    expect(statSync(live).size).toBeLessThan(ROTATION.maxBytes + 8 * 1024);
+    expect(readFileSync(live).indexOf(0), 'no hole of zeros at the start of the live file').toBe(-1);
+
+    // Read across the files: in order, no line twice, the oldest ones gone, the newest there.
+    const lines = readLogLines(live);
+    expect(lines.at(-1)).toBe('done-writing');
+    const nums = lines.slice(0, -1).map((l) => Number(/^line-(\d+) /.exec(l)![1]));
+    for (let k = 1; k < nums.length; k++) expect(nums[k]!, `line ${k}`).toBeGreaterThan(nums[k - 1]!);
+    expect(nums.at(-1)).toBe(1999);
+    expect(nums[0]).toBeGreaterThan(0);
+    // copy-and-truncate may lose what is written in the instant between its last read and the truncate
+    expect(nums.length).toBeGreaterThanOrEqual(Math.floor(0.98 * (1999 - nums[0]! + 1)));
+
+    // `claude logs` (the observer's containerd view) reads across the rotated files too.
+    const inLive = readFileSync(live, 'utf8').split('\n').filter(Boolean).length;
+    const want = Math.min(1000, inLive + 20);
+    const env = { ...process.env, CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: ctd.address, CLAUDE_CONTAINERD_NAMESPACE: namespace, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state') };
+    const logs = spawnSync(CLAUDE, ['logs', 'chatty', '-n', String(want)], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(logs.stderr).toBe('');
+    expect(logs.status).toBe(0);
+    const shown = logs.stdout.split('\n').filter((l) => /line-\d+ |done-writing/.test(l));
+    expect(shown.length).toBe(want);
+    expect(shown.at(-1)).toContain('done-writing');
+    expect(shown[0]).toContain(lines[lines.length - want]!); // from the rotated file before the live one
+    await engine.removeContainer(id);
+    expect(logFiles(live)).toEqual([]);
   }, 180_000);
 });

@@ -13,6 +13,8 @@
  *   `restartRecord`), which feeds crash-loop detection as Docker's RestartCount does;
  * - after a reboot (no task at all) the container is started at once and no restart is counted.
  *
+ * Each pass also rotates the containers' logs that reached their size limit (./logs.ts).
+ *
  * `supervisePass` is one look; `claude supervise` runs it once at boot and then as a daemon.
  */
 import type { ContainerdEngine, SupervisedContainer } from './engine.js';
@@ -63,6 +65,8 @@ export function restartDecision(c: Pick<SupervisedContainer, 'restart' | 'task' 
 
 export async function supervisePass(engine: ContainerdEngine, state: SupervisorState, now: () => number = Date.now): Promise<SupervisionResult> {
   const actions: SupervisionAction[] = [];
+  // containerd does not rotate the logs its shims write: each pass rotates those over the limit (./logs.ts).
+  await engine.rotateLogs().catch(() => undefined);
   const all = await engine.supervision();
   let running = 0;
   for (const c of all) {

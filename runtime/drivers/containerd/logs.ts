@@ -1,0 +1,103 @@
+/**
+ * Container logs on the containerd backend, with size-based rotation.
+ *
+ * containerd's shim writes a task's stdout and stderr to `<id>.log` itself (the `file://`
+ * stdio URI: it opens the file for append and keeps it open for the task's life), so the file
+ * cannot be renamed under it. Rotation is copy-and-truncate, as logrotate's `copytruncate`:
+ * once the live file reaches `maxBytes`, the rotated files shift up (`.1` → `.2` …, the one
+ * beyond `keep` is deleted), the live file's content is copied to `.1` and the live file is
+ * truncated; the shim's next write, being an append, lands at its new end. The copy reads
+ * until the file stops growing and truncates right after its last read, so only what the
+ * task writes in the instant between that read and the truncate could be lost.
+ *
+ * Readers (`claude logs`, the observer, the readiness errors) read the rotated files and
+ * the live one as one stream, oldest first, so a line split by a rotation reads whole.
+ */
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, fstatSync } from 'node:fs';
+
+export interface LogRotation {
+  /** Rotate when the live file reaches this many bytes. */
+  maxBytes: number;
+  /** How many rotated files to keep (`.1` … `.keep`). */
+  keep: number;
+}
+
+export const DEFAULT_LOG_ROTATION: LogRotation = { maxBytes: 10 * 1024 * 1024, keep: 3 };
+
+/** The rotation from CLAUDE_LOG_MAX_BYTES and CLAUDE_LOG_KEEP (defaults: 10 MiB, 3 files); a clear error for a bad value. */
+export function logRotationFromEnv(env: Record<string, string | undefined>): LogRotation {
+  const num = (name: string, dflt: number, min: number): number => {
+    const v = env[name]?.trim();
+    if (!v) return dflt;
+    if (!/^\d+$/.test(v) || Number(v) < min) throw new Error(`${name}='${v}' is not valid: use a whole number of at least ${min}${name === 'CLAUDE_LOG_MAX_BYTES' ? ' (bytes; the default is 10485760, 10 MiB)' : ' (rotated files kept; the default is 3)'}`);
+    return Number(v);
+  };
+  return { maxBytes: num('CLAUDE_LOG_MAX_BYTES', DEFAULT_LOG_ROTATION.maxBytes, 1024), keep: num('CLAUDE_LOG_KEEP', DEFAULT_LOG_ROTATION.keep, 1) };
+}
+
+/** The log's files, oldest first: the rotated ones that exist (`.N` … `.1`), then the live one (if it exists). */
+export function logFiles(live: string, keep = 100): string[] {
+  const out: string[] = [];
+  for (let i = keep; i >= 1; i--) if (existsSync(`${live}.${i}`)) out.push(`${live}.${i}`);
+  if (existsSync(live)) out.push(live);
+  return out;
+}
+
+/** The log as one text, oldest first, across the rotated files (reading at most `maxBytes` from the end). */
+export function readLog(live: string, maxBytes = 64 * 1024 * 1024): string {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (const f of logFiles(live).reverse()) {
+    if (total >= maxBytes) break;
+    const b = readFileSync(f);
+    parts.unshift(b.length + total > maxBytes ? b.subarray(b.length - (maxBytes - total)) : b);
+    total += b.length;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** The last `n` non-empty lines of the log (0: all), across the rotated files. */
+export function readLogLines(live: string, n = 0): string[] {
+  const lines = readLog(live).split('\n').filter(Boolean);
+  return n > 0 ? lines.slice(-n) : lines;
+}
+
+/** When the log was last written (the live file, else the newest rotated one), ms; null without a file. */
+export function logMtimeMs(live: string): number | null {
+  const files = logFiles(live);
+  const f = files[files.length - 1];
+  return f ? statSync(f).mtimeMs : null;
+}
+
+/** Rotates the log when the live file reached `maxBytes`; true when it did. */
+export function rotateLog(live: string, r: LogRotation): boolean {
+  let size: number;
+  try {
+    size = statSync(live).size;
+  } catch {
+    return false;
+  }
+  if (size < r.maxBytes) return false;
+  rmSync(`${live}.${r.keep}`, { force: true });
+  for (let i = r.keep - 1; i >= 1; i--) if (existsSync(`${live}.${i}`)) renameSync(`${live}.${i}`, `${live}.${i + 1}`);
+  const fd = openSync(live, 'r+');
+  try {
+    // Copy what is there, then what was appended meanwhile, then truncate at once.
+    const chunks: Buffer[] = [];
+    let pos = 0;
+    for (;;) {
+      const end = fstatSync(fd).size;
+      if (end <= pos) break;
+      const b = Buffer.alloc(end - pos);
+      const got = readSync(fd, b, 0, b.length, pos);
+      chunks.push(b.subarray(0, got));
+      pos += got;
+      if (got < b.length) break;
+    }
+    ftruncateSync(fd, 0);
+    writeFileSync(`${live}.1`, Buffer.concat(chunks));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
