@@ -215,6 +215,10 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   if (payload.steps.some((st) => st.op === 'firewall.apply' || st.op === 'firewall.remove') && lockout.notes.length) display.lockout = [...lockout.notes];
   const forced = all.filter((d) => d.code === 'CLA6012').map((d) => `${d.code}: ${d.message}`);
   if (forced.length) display.warnings = [...(display.warnings ?? []), ...forced];
+  // An image this host cannot get fails the apply after the approval: say so before it.
+  const { unavailableImageWarnings } = await import('./images.js');
+  const noImage = await unavailableImageWarnings(() => host.engine(), payload, observed.images, host.paths.dataDir);
+  if (noImage.length) display.warnings = [...(display.warnings ?? []), ...noImage];
   // Not display: a change the lock-out proof flagged is kept only when the admin confirms it
   // (`claude confirm`, or a new connection from the admin's address through the new table);
   // the runtime's own probes cannot see the admin's side (issue 13).

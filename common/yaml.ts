@@ -18,6 +18,14 @@ const require = createRequire(import.meta.url);
 
 let loaded: typeof YamlApi | undefined;
 
+/**
+ * Hands in the yaml module to use: the cold-start bundles (cli/cold.ts) carry generated/yaml.cjs
+ * inside them, so that its compiled code is in their code cache.
+ */
+export function useYaml(m: typeof YamlApi): void {
+  loaded = m;
+}
+
 /** The yaml module (the bundled copy when present). */
 export function loadYaml(): typeof YamlApi {
   if (loaded) return loaded;

@@ -31,8 +31,17 @@ import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAM
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
 import { loadYaml } from '../common/yaml.js';
 
-// The yaml package, from its one-file copy in generated/ (common/yaml.ts says why).
-const { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq } = loadYaml();
+// The yaml package, from its one-file copy in generated/ (common/yaml.ts says why), loaded on
+// the first parse rather than when this module is imported: the planner imports this module
+// without parsing (the 10k plan bench), and the cold-start bundles (cli/cold.ts) hand in
+// their own copy before the first parse.
+let yamlApi: typeof YamlApi | undefined;
+const Y = (): typeof YamlApi => (yamlApi ??= loadYaml());
+const isAlias = ((n: unknown) => Y().isAlias(n)) as typeof YamlApi.isAlias;
+const isMap = ((n: unknown) => Y().isMap(n)) as typeof YamlApi.isMap;
+const isPair = ((n: unknown) => Y().isPair(n)) as typeof YamlApi.isPair;
+const isScalar = ((n: unknown) => Y().isScalar(n)) as typeof YamlApi.isScalar;
+const isSeq = ((n: unknown) => Y().isSeq(n)) as typeof YamlApi.isSeq;
 
 // ── public types ──────────────────────────────────────────────────────────
 
@@ -126,7 +135,7 @@ export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partia
     return undefined;
   }
 
-  const lines = new LineCounter();
+  const lines = new (Y().LineCounter)();
   const at = (offset: number): SourcePos => {
     const { line, col } = lines.linePos(offset);
     return { file: file.name, line, column: col };
@@ -200,6 +209,7 @@ type Composed =
  * otherwise exhaust the stack inside yaml, and near the stack limit V8 can abort the process.
  */
 function compose(text: string, lines: YamlApi.LineCounter, lim: ParseLimits): Composed {
+  const { Composer, Lexer, Parser } = Y();
   const lexer = new Lexer();
   const parser = new Parser(lines.addNewLine);
   const composer = new Composer({

@@ -59,9 +59,24 @@ export function loadSchemas(): Map<string, JsonSchema> {
   return schemas;
 }
 
+/** What generated/validators.cjs exports: the factory of the standalone validators. */
+export type ValidatorFactory = ((f: Record<string, (s: string) => boolean>) => Record<StateSchemaName, ValidateFn>) & { FORMATS: string[] };
+
+/** Handed in by the cold-start bundles (cli/cold.ts), which carry them. */
+let bundled: { factory: ValidatorFactory; fullFormats: Record<string, unknown> } | undefined;
+
+/**
+ * The cold-start bundles (cli/cold.ts) carry generated/validators.cjs and ajv-formats' formats
+ * and hand them in here, so that their compiled code is in the bundle's code cache.
+ */
+export function useBundledValidators(factory: ValidatorFactory, fullFormats: Record<string, unknown>): void {
+  bundled = { factory, fullFormats };
+  validators = undefined;
+}
+
 /** Format validators by name: ours and ajv-formats' (date-time, email, uri), each a function. */
 function formatFunctions(): Record<string, (s: string) => boolean> {
-  const full = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, unknown> }).fullFormats;
+  const full = bundled?.fullFormats ?? (require('ajv-formats/dist/formats') as { fullFormats: Record<string, unknown> }).fullFormats;
   const out: Record<string, (s: string) => boolean> = {};
   for (const [name, f] of Object.entries(full)) {
     if (typeof f === 'function') out[name] = f as (s: string) => boolean;
@@ -78,8 +93,8 @@ function formatFunctions(): Record<string, (s: string) => boolean> {
 export function getValidators(opts: { forceCompile?: boolean } = {}): Record<StateSchemaName, ValidateFn> {
   if (validators && !opts.forceCompile) return validators;
   const file = join(packageRoot(), 'generated', 'validators.cjs');
-  if (!opts.forceCompile && existsSync(file)) {
-    const make = require(file) as ((f: Record<string, (s: string) => boolean>) => Record<StateSchemaName, ValidateFn>) & { FORMATS: string[] };
+  if (!opts.forceCompile && (bundled || existsSync(file))) {
+    const make = bundled?.factory ?? (require(file) as ValidatorFactory);
     const fmts = formatFunctions();
     const missing = make.FORMATS.filter((n) => !(n in fmts));
     if (missing.length) throw new Error(`claude-os: no validator for the schema format(s) ${missing.join(', ')}`);

@@ -108,6 +108,12 @@ export interface Engine {
   // ── images ──
   /** Present locally, else pulled when `pull`; else ImageMissingError. Returns what happened. */
   ensureImage(ref: string, requested: string, pull: boolean): Promise<'present' | 'pulled'>;
+  /**
+   * Why `ensureImage(ref, …, pull)` would fail here, asked while planning so the approval
+   * screen warns before anyone says yes (agent/flow.ts); null when the image is present or
+   * can be fetched. Only reads: it never pulls or imports. Absent: the engine cannot tell.
+   */
+  imageUnavailable?(ref: string, pull: boolean): Promise<string | null>;
 
   // ── volumes (host directories) ──
   volumeDir(path: string): Promise<VolumeDirState>;

@@ -1,9 +1,14 @@
 /**
  * The CLI entry (bin/claude → dist/cli/main.js) as a process: version, usage errors, and a
- * closed pipe. Needs `npm run build` (npm test does it first).
+ * closed pipe; and `validate`, `status` and `plan`, which bin/claude starts from their
+ * cold-start bundles (dist/bundle/cold/, scripts/cold-bundle.mjs), say and exit exactly as
+ * dist/cli/main.js does. Needs `npm run build` (npm test does it first).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../common/paths.js';
 
@@ -32,4 +37,53 @@ describe('bin/claude', () => {
     expect(r.stdout).toMatch(/^usage: claude /);
     expect(r.stderr).not.toMatch(/EPIPE|internal error/);
   });
+});
+
+describe('the cold-start bundles', () => {
+  const root = packageRoot();
+  const example = join(root, 'fixtures', 'states', 'spec-example');
+
+  it('validate, status and plan say and exit what dist/cli/main.js says, and bin/claude loads the bundles', () => {
+    for (const c of ['validate', 'status', 'plan']) expect(existsSync(join(root, 'dist', 'bundle', 'cold', `${c}.cjs`)), `${c}.cjs: run npm run build`).toBe(true);
+    const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-entry-'));
+    try {
+      const bad = join(tmp, 'bad');
+      mkdirSync(bad);
+      writeFileSync(join(bad, 'services.yaml'), 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata: {name: x}\nspec:\n  services:\n    - name: a\n      image: [\n');
+      writeFileSync(join(bad, 'network.yaml'), 'apiVersion: claude.os/v1\nkind: NetworkConfig\nmetadata: {name: n}\nspec:\n  bogus: 1\n');
+      const env = { ...process.env, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: bad, NO_COLOR: '1' };
+      const viaBin = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...env, ...extra } });
+      const viaDist = (args: string[]) =>
+        spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`, ...args], { encoding: 'utf8', env });
+      const cases: [string[], number][] = [
+        [['validate', '--state-dir', example], 0],
+        [['validate', '--state-dir', example, '--json'], 0],
+        [['validate'], 1],
+        [['validate', '--json'], 1],
+        [['validate', '--state-dir', join(tmp, 'none')], 1],
+        [['validate', '--bogus'], 2],
+        [['plan'], 1],
+        [['plan', '--frobnicate'], 2],
+        [['status', '--help'], 0],
+        [['plan', '--help'], 0],
+      ];
+      for (const [args, code] of cases) {
+        const a = viaBin(args);
+        const b = viaDist(args);
+        expect({ args, status: a.status, stdout: a.stdout, stderr: a.stderr }).toEqual({ args, status: b.status, stdout: b.stdout, stderr: b.stderr });
+        expect(a.status, `${args.join(' ')}: ${a.stderr}`).toBe(code);
+      }
+      // the invalid files are reported with file:line:col by both
+      expect(viaBin(['validate']).stdout).toMatch(/services\.yaml:\d+:\d+: error CLA1/);
+      // and bin/claude really loaded each command's bundle (Node's own module log names it)
+      for (const c of ['validate', 'status', 'plan']) {
+        const r = viaBin([c, '--help'], { NODE_DEBUG: 'module' });
+        expect(r.status).toBe(0);
+        expect(r.stderr).toContain(join(root, 'dist', 'bundle', 'cold', `${c}.cjs`));
+        expect(r.stderr).not.toContain(join(root, 'dist', 'bundle', 'main.js'));
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -40,6 +40,8 @@ export interface DockerEngineOptions {
   firewall?: FirewallBackend;
   /** Give up a pull after this long. Default 120 s. */
   pullTimeoutMs?: number;
+  /** Give up asking a registry for an image's manifest while planning (imageUnavailable) after this long. Default 10 s. */
+  registryProbeMs?: number;
   /** Readiness probe interval. Default 100 ms. */
   probeIntervalMs?: number;
 }
@@ -134,6 +136,14 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
   if (hc) opts.Healthcheck = hc;
   if (first) opts.NetworkingConfig = { EndpointsConfig: { [first.name]: { Aliases: first.aliases } } };
   return opts;
+}
+
+/** A pull or registry error that means the registry cannot be reached (rather than refusing the image). */
+const UNREACHABLE = /no such host|dial tcp|connection refused|network is unreachable|i\/o timeout|TLS handshake timeout|no answer from the registry/i;
+
+/** Docker's own message of an Engine API error, without the `(HTTP code N) reason - ` prefix. */
+function engineMessage(e: unknown): string {
+  return (e as Error).message.replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
 }
 
 /** The registry an image reference names (Docker's rule: a first part with a dot or a port, or localhost), else docker.io. */
@@ -372,11 +382,40 @@ export class DockerEngine extends HostSideOps implements Engine {
     try {
       await this.pull(ref);
     } catch (e) {
-      const msg = (e as Error).message.replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
-      const unreachable = /no such host|dial tcp|connection refused|network is unreachable|i\/o timeout|TLS handshake timeout|no answer from the registry/i.test(msg);
-      throw new ImageMissingError(ref, requested, unreachable ? `pulling it failed: its registry ${registryOf(ref)} cannot be reached from this host (${msg})` : `pulling it failed: ${msg}`);
+      const msg = engineMessage(e);
+      throw new ImageMissingError(ref, requested, UNREACHABLE.test(msg) ? `pulling it failed: its registry ${registryOf(ref)} cannot be reached from this host (${msg})` : `pulling it failed: ${msg}`);
     }
     return 'pulled';
+  }
+
+  /**
+   * Why ensureImage would fail: not here and pulling is off, or the daemon cannot get the
+   * image's manifest from its registry (unreachable, or the registry does not give it). The
+   * daemon asks the registry itself, so its mirrors, proxy and logins count, as in a pull.
+   */
+  async imageUnavailable(ref: string, pull: boolean): Promise<string | null> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return null;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    if (!pull) return 'it is not on this host and manifest.yaml spec.images.pull is false';
+    const timeoutMs = this.opts.registryProbeMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.docker.getImage(ref).distribution(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from the registry within ${timeoutMs / 1000} s`)), timeoutMs))),
+      ]);
+      return null;
+    } catch (e) {
+      const msg = engineMessage(e);
+      if (UNREACHABLE.test(msg)) return `it is not on this host and its registry ${registryOf(ref)} cannot be reached from this host (${msg})`;
+      return `it is not on this host and its registry ${registryOf(ref)} does not give it (${msg})`;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async pull(ref: string): Promise<void> {

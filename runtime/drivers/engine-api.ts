@@ -65,7 +65,8 @@ export interface DockerApi {
   createContainer(o: Docker.ContainerCreateOptions): Promise<{ id: string }>;
   getNetwork(name: string): NetworkApi;
   createNetwork(o: Docker.NetworkCreateOptions): Promise<unknown>;
-  getImage(ref: string): { inspect(): Promise<unknown> };
+  /** `distribution()`: the daemon asks the image's registry for its manifest (GET /distribution/{ref}/json), through the daemon's own mirrors, proxy and logins; nothing is pulled. */
+  getImage(ref: string): { inspect(): Promise<unknown>; distribution(): Promise<unknown> };
   /** The progress stream of a pull (JSON lines); `followPull` waits for its end. */
   pull(ref: string): Promise<NodeJS.ReadableStream>;
   getEvents(opts: Record<string, unknown>): Promise<NodeJS.ReadableStream>;
@@ -200,8 +201,8 @@ export class EngineClient implements DockerApi {
     return this.json('/networks/create', { method: 'POST', body: o });
   }
 
-  getImage(ref: string): { inspect(): Promise<unknown> } {
-    return { inspect: () => this.json<unknown>(`/images/${imagePath(ref)}/json`) };
+  getImage(ref: string): { inspect(): Promise<unknown>; distribution(): Promise<unknown> } {
+    return { inspect: () => this.json<unknown>(`/images/${imagePath(ref)}/json`), distribution: () => this.json<unknown>(`/distribution/${imagePath(ref)}/json`) };
   }
 
   /** POST /images/create: a reference without a tag or digest pulls `latest` (as `docker pull` does), never every tag. */

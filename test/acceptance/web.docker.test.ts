@@ -171,6 +171,8 @@ describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
     expect(s).toMatch(/broken/);
     // the box names the service, not only its image
     expect(s.slice(s.lastIndexOf('Proposed Changes'))).toMatch(/│ \+ broken \(nonexistent:latest\)/);
+    // and, before the question, that this host cannot get the image (no registry answers here)
+    expect(s.slice(s.lastIndexOf('Proposed Changes'))).toContain('service broken needs image nonexistent:latest, which this host cannot get');
     t.type('yes');
     await t.done();
     const out = t.last();

@@ -207,6 +207,9 @@ describe.sequential('apply on containerd', () => {
   it('a missing image: rolled back; a replayed plan is refused', async () => {
     const fp = await base();
     const broken = containerSpec({ name: n('broken'), service: 'broken', image: 'nonexistent:latest', networks: [{ name: n('net'), aliases: ['broken'] }] });
+    // What planning asks before the approval (agent/images.ts): why this image cannot be had; the tarball's can.
+    expect(await engine.imageUnavailable('nonexistent:latest')).toBe(`it is not in containerd, no tarball in ${imageDir} holds it, and the containerd backend does not pull from registries`);
+    expect(await engine.imageUnavailable('claude-os-local/postgres:latest')).toBeNull();
     const r = await apply(await planText([S.image('nonexistent:latest', { pull: true }), S.create(broken, { dependsOn: ['image/nonexistent:latest'] }), S.start(broken)]));
     expect(r.status).toBe('rolled-back');
     expect(r.error?.message).toMatch(/image 'nonexistent:latest' is not present locally and is not in containerd and no tarball/);

@@ -912,23 +912,39 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     return importTarball(this.api, file, this.snapshotter);
   }
 
+  /** The tarballs (.tar, .oci) in the images dir whose names include `ref`, in name order. */
+  private async tarballsHolding(ref: string): Promise<string[]> {
+    const dir = this.imageDir();
+    if (!existsSync(dir)) return [];
+    const out: string[] = [];
+    for (const f of readdirSync(dir).filter((x) => /\.(tar|oci)$/.test(x)).sort()) {
+      const file = join(dir, f);
+      if (statSync(file).isFile() && (await tarballNames(file)).includes(ref)) out.push(file);
+    }
+    return out;
+  }
+
+  private imageDir(): string {
+    return this.opts.imageDir ?? join(this.opts.dataDir, 'images');
+  }
+
+  /** Why ensureImage would fail: not in containerd and no tarball in the images dir holds it (this backend does not pull). */
+  async imageUnavailable(ref: string): Promise<string | null> {
+    if ((await this.hasImage(ref)) || (await this.tarballsHolding(ref)).length) return null;
+    return `it is not in containerd, no tarball in ${this.imageDir()} holds it, and the containerd backend does not pull from registries`;
+  }
+
   /**
    * Present in containerd, else imported from a tarball in `imageDir` that holds it ('pulled':
    * it came from outside containerd). There is no registry pull on this backend yet.
    */
   async ensureImage(ref: string, requested: string, pull: boolean): Promise<'present' | 'pulled'> {
     if (await this.hasImage(ref)) return 'present';
-    const dir = this.opts.imageDir ?? join(this.opts.dataDir, 'images');
-    if (existsSync(dir)) {
-      for (const f of readdirSync(dir).filter((x) => /\.(tar|oci)$/.test(x)).sort()) {
-        const file = join(dir, f);
-        if (!statSync(file).isFile()) continue;
-        if (!(await tarballNames(file)).includes(ref)) continue;
-        await this.importImage(file);
-        if (await this.hasImage(ref)) return 'pulled';
-      }
+    for (const file of await this.tarballsHolding(ref)) {
+      await this.importImage(file);
+      if (await this.hasImage(ref)) return 'pulled';
     }
-    throw new ImageMissingError(ref, requested, `is not in containerd and no tarball in ${dir} holds it${pull ? ' (pulling from a registry is not supported on the containerd backend)' : ''}`);
+    throw new ImageMissingError(ref, requested, `is not in containerd and no tarball in ${this.imageDir()} holds it${pull ? ' (pulling from a registry is not supported on the containerd backend)' : ''}`);
   }
 
   // volumes, host files, records, firewall and storage mounts: HostSideOps (../host-ops.ts)

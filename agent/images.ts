@@ -1,0 +1,57 @@
+/**
+ * Before anyone approves a plan: the images it must bring to this host that this host cannot
+ * get. An `image.ensure` step for an image that is not here fails at apply time when there is
+ * no way to fetch it (the registry unreachable or refusing it, pulling off, no tarball for
+ * the containerd backend), and the whole apply rolls back. planFiles asks the engine
+ * (runtime/engine.ts `imageUnavailable`, which only reads) and puts one warning per such
+ * image in the plan's display, so `claude plan`, `claude apply` and `claude "<msg>"` show it
+ * above the question. Display only: the steps are the same either way.
+ */
+import type { Engine } from '../runtime/engine.js';
+import type { ContainerSpec, JobSpec, PlanPayload } from '../plan/types.js';
+
+/** Who needs `ref`: `service web`, `job backup`, in step order without repeats. */
+function usersOf(payload: PlanPayload, ref: string): string[] {
+  const out: string[] = [];
+  const add = (who: string) => {
+    if (!out.includes(who)) out.push(who);
+  };
+  for (const st of payload.steps) {
+    if (st.op === 'container.create' || st.op === 'container.replace') {
+      const spec = (st.op === 'container.create' ? st.params : (st.params as { spec: ContainerSpec }).spec) as ContainerSpec;
+      if (spec.image === ref) add(`service ${spec.service}`);
+    } else if (st.op === 'schedule.apply') {
+      for (const j of (st.params as { jobs: JobSpec[] }).jobs) if (j.image === ref) add(`job ${j.name}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * One warning per image of an `image.ensure` step that the engine says it cannot get; none
+ * when the engine cannot tell. `present` are the images the observation saw: the engine is
+ * made and asked only for images absent from it. Never throws: an engine that cannot be made,
+ * or a question it cannot answer, is no warning.
+ */
+export async function unavailableImageWarnings(engineOf: () => Promise<Pick<Engine, 'imageUnavailable'>>, payload: PlanPayload, present: readonly string[], dataDir: string): Promise<string[]> {
+  const have = new Set(present);
+  const steps = payload.steps.filter((st) => st.op === 'image.ensure' && !have.has((st.params as { ref: string }).ref));
+  if (!steps.length) return [];
+  const engine = await engineOf().catch(() => null);
+  if (!engine?.imageUnavailable) return [];
+  const answers = await Promise.all(
+    steps.map(async (st) => {
+      const { ref, requested, pull } = st.params as { ref: string; requested: string; pull: boolean };
+      const why = await engine.imageUnavailable!(ref, pull).catch(() => null);
+      if (!why) return null;
+      const users = usersOf(payload, ref);
+      const named = requested !== ref ? ` (asked for as ${requested})` : '';
+      return [
+        `${users.length ? `${users.join(', ')} need${users.length === 1 ? 's' : ''} ` : ''}image ${ref}${named}, which this host cannot get: ${why}.`,
+        'Approved as it is, the apply would fail at this image and roll back.',
+        `Fix: \`docker save\` it where its registry is reachable and \`docker load -i <file>.tar\` here; on the containerd backend, put that tarball in ${dataDir}/images/; or fix the image name in services.yaml (or map it to an image this host has in manifest.yaml spec.images.aliases).`,
+      ].join('\n    ');
+    }),
+  );
+  return answers.filter((w): w is string => w !== null);
+}
