@@ -1,15 +1,19 @@
 /**
  * Compiler front-end benchmark (on demand, not a test):
  *
- *   npm run build && node dist/bench/compile.bench.js [--runs N]
+ *   npm run build && node dist/bench/compile.bench.js [--runs N] [--cold-only]
  *
  * Prints, each the median of N runs:
  *   1. parse+check+resolve of the spec's full example (6 files), in process (target < 50 ms)
  *   2. the same for a generated state with 1,000 services (target < 1 s)
  *   3. cold start of `claude --version`, `validate`, `status` and `plan` (spec example; a
- *      temp data dir) as fresh processes, interleaved with `node -e 0`: wall and CPU time,
- *      `RATIO` lines against `node -e 0` (target ≤ 1.3×). `plan` exits 1 when the shared
- *      dockerd holds an unmanaged network of the example's name; it is timed all the same
+ *      temp data dir) as fresh processes (`node bin/claude …`, which starts the three from
+ *      their cold-start bundles, dist/bundle/cold/), interleaved with `node -e 0`: wall and
+ *      CPU time, `RATIO` lines against `node -e 0` for each (target ≤ 1.3×); and, in the same
+ *      rounds, the same three run from dist/bundle/main.js as before the cold-start bundles
+ *      (`dist`), for the before/after. `plan` exits 1 when the shared dockerd holds an
+ *      unmanaged network of the example's name; it is timed all the same. `--cold-only`
+ *      runs this part alone
  *   4. for reference: loading the generated standalone validators vs compiling the schemas
  *      with ajv at start-up (why generated/validators.cjs exists)
  */
@@ -19,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../common/paths.js';
-import { median, ratioLine } from './common.js';
+import { loadNow, median, ratioLine } from './common.js';
 import { compileFiles } from '../compiler/compile.js';
 import { getValidators } from '../compiler/validators.js';
 import { STATE_FILE_NAMES } from '../compiler/model.js';
@@ -68,12 +72,72 @@ function timedCpu(args: string[], cwd: string, env: NodeJS.ProcessEnv): { wallMs
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const runsArg = argv.indexOf('--runs');
   const runs = runsArg >= 0 ? Number(argv[runsArg + 1]) : 20;
+  const coldOnly = argv.includes('--cold-only');
   const root = packageRoot();
   const dir = join(root, 'fixtures', 'states', 'spec-example');
   const example = Object.fromEntries(STATE_FILE_NAMES.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 
   const rows: string[][] = [['what', 'median', 'target', 'peer']];
 
+  if (!coldOnly) inProcess(example, runs, rows);
+
+  // 3. Cold start, as a fresh process each time, interleaved with `node -e 0` (same machine
+  //    conditions): wall time and CPU time (user + system, from /usr/bin/time), since on a
+  //    shared machine the wall time mostly measures the wait for a CPU.
+  const bin = join(root, 'bin', 'claude');
+  const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-'));
+  mkdirSync(join(tmp, 'root'));
+  const env = { ...process.env, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: dir };
+  // The same command from dist/bundle/main.js, as bin/claude ran it before the cold-start bundles.
+  const viaDist = ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`];
+  const commands: [string, string[]][] = [
+    ['validate', ['validate', '--state-dir', dir]],
+    ['status', ['status']],
+    ['plan', ['plan', '--state-dir', dir, '--out', join(tmp, 'plan.json')]],
+  ];
+  const cases: [string, string[]][] = [
+    ['node -e 0', ['-e', '0']],
+    ['claude --version', [bin, '--version']],
+    ...commands.flatMap(([k, a]): [string, string[]][] => [
+      [`claude ${k}`, [bin, ...a]],
+      [`claude ${k} (dist)`, [...viaDist, ...a]],
+    ]),
+  ];
+  const cold = new Map(cases.map(([k]) => [k, { wall: [] as number[], cpu: [] as number[] }]));
+  const loadBefore = loadNow();
+  try {
+    for (const [, a] of cases) timedCpu(a, root, env); // warm the file cache; makes the host key
+    for (let i = 0; i < runs; i++) {
+      for (const [k, a] of cases) {
+        const r = timedCpu(a, root, env);
+        cold.get(k)!.wall.push(r.wallMs);
+        cold.get(k)!.cpu.push(r.cpuMs);
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const loadAfter = loadNow();
+  const n0 = cold.get('node -e 0')!;
+  for (const [k] of cases.slice(1)) {
+    if (k.endsWith('(dist)')) continue;
+    const c = cold.get(k)!;
+    ratioLine(`\`${k}\` cold / \`node -e 0\`, wall`, median(c.wall) / median(n0.wall), 1.3, `${median(c.wall).toFixed(0)} vs ${median(n0.wall).toFixed(0)} ms`);
+    ratioLine(`\`${k}\` cold / \`node -e 0\`, CPU`, median(c.cpu) / median(n0.cpu), 1.3, `${median(c.cpu).toFixed(0)} vs ${median(n0.cpu).toFixed(0)} ms`);
+  }
+  const mm = (xs: number[]) => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
+  const ratio = (k: string) => `${(median(cold.get(k)!.wall) / median(n0.wall)).toFixed(2)}× wall, ${(median(cold.get(k)!.cpu) / median(n0.cpu)).toFixed(2)}× CPU`;
+  for (const [k] of cases) rows.push([`${k}, cold (wall; CPU)`, `${mm(cold.get(k)!.wall)}; ${median(cold.get(k)!.cpu).toFixed(0)} ms`, k === 'node -e 0' ? '' : k.endsWith('(dist)') ? 'before' : '≤ 1.3× node', k === 'node -e 0' ? '' : ratio(k)]);
+  rows.push([`(cold starts: load average before ${loadBefore.text}, after ${loadAfter.text})`, '', '', '']);
+  if (loadBefore.busy || loadAfter.busy) console.log(`WARNING: load average above 1 during the cold starts (${loadBefore.one.toFixed(2)} → ${loadAfter.one.toFixed(2)}): compare the ratios, measured side by side, not the times`);
+
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  console.log(`(median of ${runs} runs; node ${process.version})`);
+}
+
+/** Parts 1, 2 and 4: the compiler in this process. */
+function inProcess(example: Record<string, string>, runs: number, rows: string[][]): void {
   // 1. The spec example, in process. The first call includes loading the validators.
   const first = time(() => compileFiles(example));
   const ex: number[] = [];
@@ -91,49 +155,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const kb = Object.values(big).reduce((n, t) => n + t.length, 0) / 1024;
   rows.push([`1,000 services (${kb.toFixed(0)} KiB of YAML)`, `${median(bigRuns).toFixed(0)} ms`, '< 1000 ms', '']);
 
-  // 3. Cold start, as a fresh process each time, interleaved with `node -e 0` (same machine
-  //    conditions): wall time and CPU time (user + system, from /usr/bin/time), since on a
-  //    shared machine the wall time mostly measures the wait for a CPU.
-  const bin = join(root, 'bin', 'claude');
-  const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-'));
-  mkdirSync(join(tmp, 'root'));
-  const env = { ...process.env, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: dir };
-  const cases: [string, string[]][] = [
-    ['node -e 0', ['-e', '0']],
-    ['claude --version', [bin, '--version']],
-    ['claude validate', [bin, 'validate', '--state-dir', dir]],
-    ['claude status', [bin, 'status']],
-    ['claude plan', [bin, 'plan', '--state-dir', dir, '--out', join(tmp, 'plan.json')]],
-  ];
-  const cold = new Map(cases.map(([k]) => [k, { wall: [] as number[], cpu: [] as number[] }]));
-  try {
-    for (const [, a] of cases) timedCpu(a, root, env); // warm the file cache; makes the host key
-    for (let i = 0; i < runs; i++) {
-      for (const [k, a] of cases) {
-        const r = timedCpu(a, root, env);
-        cold.get(k)!.wall.push(r.wallMs);
-        cold.get(k)!.cpu.push(r.cpuMs);
-      }
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  const n0 = cold.get('node -e 0')!;
-  for (const [k] of cases.slice(1)) {
-    const c = cold.get(k)!;
-    ratioLine(`\`${k.replace('claude ', 'claude ')}\` cold / \`node -e 0\`, wall`, median(c.wall) / median(n0.wall), 1.3, `${median(c.wall).toFixed(0)} vs ${median(n0.wall).toFixed(0)} ms; CPU ${median(c.cpu).toFixed(0)} vs ${median(n0.cpu).toFixed(0)} ms = ${(median(c.cpu) / median(n0.cpu)).toFixed(2)}×`);
-  }
-  const mm = (xs: number[]) => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
-  for (const [k] of cases) rows.push([`${k}, cold (wall; CPU)`, `${mm(cold.get(k)!.wall)}; ${median(cold.get(k)!.cpu).toFixed(0)} ms`, k === 'node -e 0' ? '' : '≤ 1.3× node', '']);
-
   // 4. Why the validators are generated.
   const compile: number[] = [];
   for (let i = 0; i < 3; i++) compile.push(time(() => getValidators({ forceCompile: true })));
   rows.push(['(ajv compile of the 6 schemas, avoided at start-up)', `${median(compile).toFixed(0)} ms`, '', '']);
-
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
-  console.log(`(median of ${runs} runs; 1,000 services: ${bigRuns.length} runs; node ${process.version})`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
