@@ -21,7 +21,7 @@
  * where it does.
  */
 import { sha256Hex } from '../common/canonical.js';
-import { canonicalJsonFast } from '../plan/canonical.js';
+import { canonicalJsonFast, sortKeysDeep } from '../plan/canonical.js';
 import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
 import { dangerousMount } from '../plan/trust.js';
 import type {
@@ -131,7 +131,7 @@ export function containerConfigHash(spec: ContainerSpec, secretDigests: Record<s
   const { configHash: _h, state: _s, ...rest } = spec;
   const labels = { ...rest.labels };
   delete labels[LABEL_CONFIG_HASH];
-  return sha256Hex(canonicalJsonFast({ spec: { ...rest, labels }, secrets: secretDigests }));
+  return sha256Hex(canonicalJsonFast({ secrets: secretDigests, spec: { ...rest, labels } }));
 }
 
 function secretDigestsFor(svc: ResolvedService, model: ResolvedModel): Record<string, string> {
@@ -154,7 +154,9 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
       labels[LABEL_MANAGED] = 'true';
       labels[LABEL_SERVICE] = svc.name;
       labels[LABEL_REPLICA] = String(r);
-      const spec: ContainerSpec = clean({
+      // Keys in sorted order (sortKeysDeep), so the config hash here and the plan's
+      // canonical JSON are written without a replacer (plan/canonical.ts; docs/plans.md).
+      const spec: ContainerSpec = sortKeysDeep(clean({
         name: containerName(svc.name, r),
         service: svc.name,
         replica: r,
@@ -176,7 +178,7 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
         workingDir: svc.workingDir,
         state: svc.state,
         configHash: '',
-      });
+      }));
       spec.configHash = containerConfigHash(spec, digests);
       spec.labels = sortRecord({ ...spec.labels, [LABEL_CONFIG_HASH]: spec.configHash });
       out.push(spec);
@@ -333,8 +335,11 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const sink = opts.sink ?? new DiagnosticSink();
   const steps = new Map<string, PlanStep>();
   const changes = new Map<string, { kind: Kind; change: Change; line: string }>();
-  const add = (s: PlanStep): PlanStep => {
-    if (steps.has(s.id)) throw new Error(`planner bug: duplicate step id ${s.id}`);
+  // Each step is kept with its keys in sorted order (a short-lived copy of what is not), so
+  // signing writes the payload's canonical JSON without a replacer (plan/canonical.ts).
+  const add = (step: PlanStep): PlanStep => {
+    if (steps.has(step.id)) throw new Error(`planner bug: duplicate step id ${step.id}`);
+    const s = sortKeysDeep(step);
     steps.set(s.id, s);
     return s;
   };
@@ -718,20 +723,21 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const resources = resourceFingerprints(observed);
   const createdAt = opts.now.toISOString();
   const expiresAt = new Date(opts.now.getTime() + (opts.ttlMs ?? DEFAULT_TTL_MS)).toISOString();
+  // Keys in sorted order, as in every step (see `add`), so signing needs no replacer.
   const payload: PlanPayload = {
-    schemaVersion: 1,
-    id: planIdOf(opts.nonce),
-    request: opts.request,
+    base: sortKeysDeep({ stateCommit: observed.stateCommit, fingerprint: globalFingerprint(resources), resources }),
     createdAt,
-    expiresAt,
-    nonce: opts.nonce,
-    hostId: opts.hostId,
-    base: { stateCommit: observed.stateCommit, fingerprint: globalFingerprint(resources), resources },
     desired: { files: sortRecord(stripUndefined(desired.files)) },
+    display: sortKeysDeep({ ...display }),
+    expiresAt,
+    hostId: opts.hostId,
+    id: planIdOf(opts.nonce),
+    nonce: opts.nonce,
+    provenance: sortKeysDeep(clean({ engine: opts.provenance.engine, model: opts.provenance.model, promptHash: opts.provenance.promptHash, compilerVersion: opts.compilerVersion })),
+    request: opts.request,
+    schemaVersion: 1,
     steps: ordered,
-    summary,
-    provenance: clean({ engine: opts.provenance.engine, model: opts.provenance.model, promptHash: opts.provenance.promptHash, compilerVersion: opts.compilerVersion }),
-    display: { ...display },
+    summary: sortKeysDeep(summary),
   };
   return payload;
 }

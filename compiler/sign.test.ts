@@ -27,6 +27,11 @@ describe('sign and verify', () => {
     const p = payload();
     (p as unknown as { request: string }).request = 'ünïcödé → ✓ 🚀';
     expect(serializeEnvelope(signPlan(p, host.privateKey))).toBe(serializeEnvelope(signPayload(p, host.privateKey)));
+    // a payload not in canonical key order (written whole, then copied) signs the same bytes
+    const { steps, ...rest } = p;
+    const unordered = { steps, ...rest } as PlanPayload;
+    expect(Object.keys(unordered)[0]).toBe('steps');
+    expect(serializeEnvelope(signPlan(unordered, host.privateKey))).toBe(serializeEnvelope(signPayload(p, host.privateKey)));
   });
   it('refuses to sign a payload that fails the schema', () => {
     const host = key('host', 'h1');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson } from '../common/canonical.js';
-import { canonicalJsonFast } from './canonical.js';
+import { canonicalJsonFast, canonicalJsonInto, sortKeysDeep } from './canonical.js';
 import { plan } from '../compiler/planner.js';
 import { webStack, emptyObserved } from '../compiler/__fixtures__/models.js';
 
@@ -32,5 +32,63 @@ describe('canonicalJsonFast', { timeout: 300_000 }, () => {
     const v = { a: { z: 1, y: [{ d: 1, c: 2 }] }, b: { c: { '10': 1, '2': 0, x: null } }, c: new Date(0), d: undefined, e: [undefined] };
     expect(canonicalJsonFast(v)).toBe(canonicalJson(v));
     expect(canonicalJsonFast(v)).toBe('{"a":{"y":[{"c":2,"d":1}],"z":1},"b":{"c":{"10":1,"2":0,"x":null}},"c":"1970-01-01T00:00:00.000Z","e":[null]}');
+  });
+  it('sortKeysDeep puts every key in order, copies only what was out of order, and its result gives the same canonical bytes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (v) => {
+        const before = JSON.stringify(v);
+        const s = sortKeysDeep(v);
+        expect(JSON.stringify(v)).toBe(before); // the input is not changed
+        expect(canonicalJsonFast(s)).toBe(canonicalJson(v));
+        const inOrder = (x: unknown): boolean =>
+          x === null || typeof x !== 'object' ? true : Array.isArray(x) ? x.every(inOrder) : Object.keys(x).every((k, i, ks) => (i === 0 || ks[i - 1]! < k || /^(0|[1-9][0-9]*)$/.test(k) || /^(0|[1-9][0-9]*)$/.test(ks[i - 1]!)) && inOrder((x as Record<string, unknown>)[k]));
+        expect(inOrder(s)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    const sorted = { a: [1, { b: 2, c: 3 }], d: { e: null } };
+    expect(sortKeysDeep(sorted)).toBe(sorted); // nothing to copy
+    const v = { a: sorted.a, z: { y: 1, x: [{ q: 1, p: 2 }] }, d: sorted.d };
+    const s = sortKeysDeep(v);
+    expect(Object.keys(s)).toEqual(['a', 'd', 'z']);
+    expect(s.a).toBe(sorted.a); // sorted children are shared
+    expect(s.d).toBe(sorted.d);
+    expect(Object.keys(s.z.x[0]!)).toEqual(['p', 'q']);
+    const proto = JSON.parse('{"b":1,"__proto__":{"y":1,"x":2}}') as object;
+    expect(canonicalJsonFast(sortKeysDeep(proto))).toBe('{"__proto__":{"x":2,"y":1},"b":1}');
+  });
+  it('the planner builds its payload with every key in order, so it is signed without a replacer', () => {
+    const p = plan(webStack(), emptyObserved(), { request: 'r', now: new Date(0), nonce: 'c'.repeat(32), hostId: 'h', provenance: { engine: 'user' }, compilerVersion: '0' });
+    const bad: string[] = [];
+    const walk = (x: unknown, path: string): void => {
+      if (x === null || typeof x !== 'object') return;
+      if (Array.isArray(x)) return x.forEach((y, i) => walk(y, `${path}[${i}]`));
+      const ks = Object.keys(x);
+      if (ks.some((k, i) => i > 0 && ks[i - 1]! > k)) bad.push(`${path}: ${ks.join(',')}`);
+      for (const k of ks) walk((x as Record<string, unknown>)[k], `${path}.${k}`);
+    };
+    walk(p, '$');
+    expect(bad).toEqual([]);
+    expect(canonicalJsonFast(p)).toBe(JSON.stringify(p));
+    expect(canonicalJsonFast(p)).toBe(canonicalJson(p));
+  });
+  it('canonicalJsonInto writes the canonical bytes after the headroom, piece by piece, or answers null when the value is not in order', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat(80), (v, headroom) => {
+        const s = sortKeysDeep(v);
+        const r = canonicalJsonInto(s, headroom);
+        if (s === null || typeof s !== 'object' || /"(0|[1-9][0-9]*)":/.test(JSON.stringify(s))) return; // integer-like keys may answer null
+        expect(r).not.toBeNull();
+        expect(r!.buf.subarray(headroom, r!.end).toString('utf8')).toBe(canonicalJson(v));
+      }),
+      { numRuns: 300 },
+    );
+    // large enough to grow the buffer several times, with non-ASCII text
+    const big = { a: Array.from({ length: 3000 }, (_, i) => ({ n: i, t: 'ü→🚀'.repeat(i % 40) })), b: [undefined, 1], c: undefined };
+    const r = canonicalJsonInto(big, 10)!;
+    expect(r.buf.subarray(10, r.end).toString('utf8')).toBe(canonicalJson(big));
+    expect(canonicalJsonInto({ b: 1, a: 2 }, 0)).toBeNull();
+    expect(canonicalJsonInto({ a: new Date(0) }, 0)).toBeNull();
+    expect(canonicalJsonInto('text', 0)).toBeNull();
   });
 });

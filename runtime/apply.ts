@@ -575,6 +575,7 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
     }
     case 'container.start': {
       await engine.startContainer(step.params.name);
+      trace(`start: ${step.params.name} started`);
       if (!step.params.waitHealthy) return {};
       const spec = ctx.specs.get(step.params.name);
       const probe = step.params.probe ?? spec?.healthcheck ?? null;

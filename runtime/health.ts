@@ -27,6 +27,7 @@ import { containerThrottledMs, CpuBudgetClock } from './cpu-budget.js';
 import { ContainerExitedError, HealthTimeoutError, type ReadyResult } from './engine.js';
 import { demuxLogs, redactLines, secretValuesOf } from './observe/docker.js';
 import { redact } from './secrets.js';
+import { trace } from '../common/trace.js';
 
 /** The pause after the first failed probe; each later pause is PROBE_BACKOFF times longer, up to PROBE_MAX_INTERVAL_MS. */
 export const PROBE_FIRST_INTERVAL_MS = 20;
@@ -202,6 +203,7 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
   // round, and whenever a probe could not run (an exec into a stopped container fails):
   // fewer Engine API calls while the command is polled. Without one, every round.
   let info = await container.inspect();
+  trace(`ready: ${nameOrId} inspected`);
   const budget = makeClock(info.Id);
   let inflight: RunningExec | null = null;
   const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
@@ -245,12 +247,16 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
           // One probe at a time: a probe that outlived its timeout is waited for a little
           // longer (on a busy host it is slow, not failed, and a late success counts)
           // before it is given up and a new one starts; so slow probes do not pile up.
-          if (!inflight) inflight = await startExec(container, argv, makeClock(info.Id));
+          if (!inflight) {
+            inflight = await startExec(container, argv, makeClock(info.Id));
+            trace(`ready: ${nameOrId} probe ${round} started`);
+          }
           const left = Math.max(50, opts.timeoutMs - budget.elapsed());
           const ran = inflight.clock.elapsed();
           const r = await inflight.wait(Math.min(ran + left, (Math.floor(ran / probeTimeout) + 1) * probeTimeout));
           if (r) {
             inflight = null;
+            trace(`ready: ${nameOrId} probe ${round} exit ${r.code}`);
             if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
             ownProbeFailed = true;
             last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;

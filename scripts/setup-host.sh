@@ -21,8 +21,10 @@ need=()
 # Storage mounts (docs/storage.md) and their loop-device tests: blkid, wipefs, losetup
 # (util-linux, and mount for mount/umount/losetup on Debian 12), mkfs.ext4 (e2fsprogs);
 # all in a base Debian, checked here so a minimal image gets them too.
-for bin in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble etcd:etcd-server etcdctl:etcd-client openssl:openssl; do
-  command -v "${bin%%:*}" >/dev/null 2>&1 || [ -x "${bin%%:*}" ] || need+=("${bin##*:}")
+# The device disk image's assembly (image/mkdisk.sh, test/image-disk.test.ts): mkfs.vfat
+# (dosfstools), mtools, SYSLINUX's installer (syslinux) and boot code (syslinux-common), sfdisk (fdisk).
+for bin in mkfs.vfat:dosfstools mcopy:mtools syslinux:syslinux /usr/lib/syslinux/mbr/mbr.bin:syslinux-common sfdisk:fdisk containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble etcd:etcd-server etcdctl:etcd-client openssl:openssl; do
+  command -v "${bin%%:*}" >/dev/null 2>&1 || [ -x "${bin%%:*}" ] || [ -f "${bin%%:*}" ] || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).
 for pkg in $(cat fixtures/images/debian-packages.txt 2>/dev/null); do

@@ -9,12 +9,15 @@
  *  - `claude plan`'s module is imported too and must fail for want of compiler/: the copy
  *    really lacks it, so the test can fail;
  *  - the real bin/claude of the copy runs `--version`, `keys` and `verify` of a plan signed
- *    here (the plan is made with the test helpers; only the device side runs compiler-less).
+ *    here (the plan is made with the test helpers; only the device side runs compiler-less);
+ *  - the copy's node_modules (hard links to this checkout's) is pruned by
+ *    image/prune-modules.mjs as the image build prunes it (CLAUDE_IMAGE_COMPILER=0): the
+ *    compiler's packages and the dev ones go, and all of the above runs on what is left.
  * Everything lives in one temp dir, removed at the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +28,7 @@ const root = packageRoot();
 const DEVICE_COMMANDS = ['apply', 'recover', 'verify', 'rollback', 'status', 'services', 'logs', 'events', 'history', 'keys', 'confirm', 'supervise', 'observe', 'reconcile'];
 let tmp = '';
 let pkg = '';
+let prune: { code: number | null; stdout: string; stderr: string } = { code: null, stdout: '', stderr: '' };
 
 function node(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
@@ -44,14 +48,30 @@ beforeAll(() => {
     else if (!f.startsWith('compiler/')) cpSync(join(root, f), join(pkg, f), { recursive: true });
   }
   cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'));
-}, 120_000);
+  // What the image build leaves out before it prunes (image/build.sh).
+  for (const d of ['runtime/testutil', 'fixtures', 'test', 'bench', 'scripts']) rmSync(join(pkg, 'dist', d), { recursive: true, force: true });
+  // Hard links (fast, and pruning the copy leaves this checkout's node_modules alone); a copy
+  // where the temp dir is on another filesystem.
+  const cp = spawnSync('cp', ['-al', join(root, 'node_modules'), join(pkg, 'node_modules')]);
+  if (cp.status !== 0) cpSync(join(root, 'node_modules'), join(pkg, 'node_modules'), { recursive: true });
+  prune = node([join(root, 'image', 'prune-modules.mjs'), pkg]);
+}, 180_000);
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('the runtime-only CLI: device commands without compiler/', () => {
+  it("the image's prune leaves out the compiler's packages and the dev ones, and keeps the runtime's", () => {
+    expect(prune.code, prune.stderr).toBe(0);
+    for (const gone of ['wink-nlp', 'chrono-node', '@anthropic-ai/sdk', 'typescript', 'vitest', 'esbuild']) {
+      expect(prune.stdout, gone).toMatch(new RegExp(`^pruned ${gone.replace('/', '\\/')} `, 'm'));
+      expect(existsSync(join(pkg, 'node_modules', gone)), gone).toBe(false);
+    }
+    for (const kept of ['@grpc/grpc-js', 'yaml', 'isomorphic-git', 'ajv', 'cron-parser', 'dockerode']) expect(existsSync(join(pkg, 'node_modules', kept, 'package.json')), kept).toBe(true);
+    expect(existsSync(join(root, 'node_modules', 'wink-nlp', 'package.json'))).toBe(true); // this checkout's is untouched
+  });
+
   it('the copy has no compiler; each device command and the API entry import; `plan` does not', () => {
     expect(existsSync(join(pkg, 'dist', 'compiler'))).toBe(false);
     expect(existsSync(join(pkg, 'dist', 'cli', 'commands', 'apply.js'))).toBe(true);

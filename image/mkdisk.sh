@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Assembles the Claude.OS disk image from its parts, without a loop device or a mount (so it
+# runs as any user, in CI and in containers): the FAT boot partition is made as a file
+# (mkfs.vfat, mtools, SYSLINUX's mtools installer), the partition table is written into the
+# disk file by sfdisk, and each partition's bytes by dd.
+#
+#   bash image/mkdisk.sh OUT.img VMLINUZ INITRD ROOT
+#
+# The disk (MBR, SYSLINUX's boot code in its first 440 bytes):
+#   1  FAT16 "CLAUDE-BOOT", bootable, BOOT_MB   SYSLINUX (ldlinux.sys, ldlinux.c32), syslinux.cfg,
+#                                               vmlinuz, initrd.img
+#   2  root slot A, SLOT_MB                     ROOT (a squashfs) as it is
+#   3  root slot B, SLOT_MB                     empty: the inactive slot for A/B updates
+#   4  data, the rest of the disk               empty: /init formats it (ext4) on first boot
+# The MBR's disk identifier is on the kernel's command line (claude.disk=0x…): the initrd finds
+# the boot disk by it (image/initrd/init).
+#
+# Environment: DISK_MB (default 2048), BOOT_MB (64), SLOT_MB (256), DISKID (8 hex digits;
+# default: from the parts' hash), KERNEL_ARGS (extra kernel arguments). Prints the disk
+# identifier (0x…) on stdout.
+set -euo pipefail
+
+die() { printf 'image/mkdisk.sh: %s\n' "$*" >&2; exit 1; }
+[ $# -eq 4 ] || die "usage: mkdisk.sh OUT.img VMLINUZ INITRD ROOT"
+OUTIMG=$1 KERNEL=$2 INITRD=$3 ROOTFS=$4
+for f in "$KERNEL" "$INITRD" "$ROOTFS"; do [ -f "$f" ] || die "no such file: $f"; done
+for t in mkfs.vfat:dosfstools mcopy:mtools syslinux:syslinux sfdisk:fdisk; do
+  command -v "${t%%:*}" >/dev/null 2>&1 || die "${t%%:*} is missing: apt-get install ${t##*:}"
+done
+MBR=/usr/lib/syslinux/mbr/mbr.bin
+[ -f "$MBR" ] || die "$MBR is missing: apt-get install syslinux-common"
+
+DISK_MB=${DISK_MB:-2048}
+BOOT_MB=${BOOT_MB:-64}
+SLOT_MB=${SLOT_MB:-256}
+for v in DISK_MB BOOT_MB SLOT_MB; do
+  case "${!v}" in ''|*[!0-9]*) die "$v=${!v}: a whole number of MiB" ;; esac
+done
+[ "$DISK_MB" -ge $((1 + BOOT_MB + 2 * SLOT_MB + 64)) ] \
+  || die "DISK_MB=$DISK_MB is too small: at least $((1 + BOOT_MB + 2 * SLOT_MB + 64)) (the boot partition, two root slots and 64 MiB of data)"
+size() { stat -c %s "$1"; }
+[ "$(size "$ROOTFS")" -le $((SLOT_MB * 1048576)) ] || die "$ROOTFS ($(size "$ROOTFS") bytes) does not fit a root slot of $SLOT_MB MiB"
+[ $(( $(size "$KERNEL") + $(size "$INITRD") + 1048576 )) -le $((BOOT_MB * 1048576)) ] \
+  || die "the kernel and initrd do not fit the boot partition of $BOOT_MB MiB"
+DISKID=${DISKID:-$(cat "$KERNEL" "$INITRD" "$ROOTFS" | sha256sum | cut -c1-8)}
+case "$DISKID" in [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;; *) die "DISKID=$DISKID: 8 lower-case hex digits" ;; esac
+[ "$DISKID" != 00000000 ] || die "DISKID=00000000 means no identifier"
+
+BOOT_START=2048
+BOOT_SECTORS=$((BOOT_MB * 2048))
+A_START=$((BOOT_START + BOOT_SECTORS))
+SLOT_SECTORS=$((SLOT_MB * 2048))
+B_START=$((A_START + SLOT_SECTORS))
+D_START=$((B_START + SLOT_SECTORS))
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/claude-os-mkdisk-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+{
+  echo "# Claude.OS boot loader (SYSLINUX). Slot A is partition 2; slot B (partition 3) is for updates."
+  echo "SERIAL 0 115200"
+  echo "DEFAULT claude-a"
+  echo "PROMPT 0"
+  echo "TIMEOUT 0"
+  echo "LABEL claude-a"
+  echo "  LINUX /vmlinuz"
+  echo "  INITRD /initrd.img"
+  echo "  APPEND console=tty0 console=ttyS0,115200 quiet no_timer_check claude.disk=0x$DISKID claude.slot=a${KERNEL_ARGS:+ $KERNEL_ARGS}"
+} >"$WORK/syslinux.cfg"
+# The hidden-sectors field (-h) is where the partition starts: SYSLINUX's boot sector reads
+# ldlinux.sys relative to it.
+mkfs.vfat -C -F 16 -n CLAUDE-BOOT -i "$DISKID" -h "$BOOT_START" "$WORK/boot.fat" $((BOOT_MB * 1024)) >/dev/null
+export MTOOLS_SKIP_CHECK=1
+cp "$KERNEL" "$WORK/vmlinuz"
+cp "$INITRD" "$WORK/initrd.img"
+mcopy -i "$WORK/boot.fat" "$WORK/vmlinuz" "$WORK/initrd.img" "$WORK/syslinux.cfg" ::/
+syslinux --install "$WORK/boot.fat"   # ldlinux.sys and ldlinux.c32, written through mtools
+
+rm -f "$OUTIMG"
+truncate -s "${DISK_MB}M" "$OUTIMG"
+printf '%s\n' "label: dos" "label-id: 0x$DISKID" "unit: sectors" "" \
+  "start=$BOOT_START, size=$BOOT_SECTORS, type=6, bootable" \
+  "start=$A_START, size=$SLOT_SECTORS, type=83" \
+  "start=$B_START, size=$SLOT_SECTORS, type=83" \
+  "start=$D_START, type=83" | sfdisk --quiet "$OUTIMG" >/dev/null
+dd if="$MBR" of="$OUTIMG" bs=440 count=1 conv=notrunc status=none
+dd if="$WORK/boot.fat" of="$OUTIMG" bs=1M seek=$((BOOT_START * 512)) oflag=seek_bytes conv=notrunc,sparse status=none
+dd if="$ROOTFS" of="$OUTIMG" bs=1M seek=$((A_START * 512)) oflag=seek_bytes conv=notrunc,sparse status=none
+echo "0x$DISKID"

@@ -1,0 +1,184 @@
+/**
+ * The parts of the device image build that run without root or QEMU (issue 20):
+ *  - image/mkdisk.sh assembles claude-os.img from a kernel, an initrd and a root filesystem
+ *    with no loop device: the test reads the result back with the tools a person would
+ *    (sfdisk --json, mtools, the bytes themselves) and checks the layout the initrd and /init
+ *    rely on: SYSLINUX's boot code, the bootable FAT partition with the kernel, initrd and a
+ *    syslinux.cfg naming the disk identifier, the root in slot A, slot B and the data
+ *    partition blank (so the first boot formats the data partition), and the disk identifier
+ *    read the way image/initrd/init reads it;
+ *  - image/prune-modules.mjs keeps exactly the packages a package's compiled code imports
+ *    (every import form it uses) and their dependencies, nested ones included.
+ * The real boot of the whole image is image/boot-test.sh (on demand: root, QEMU, minutes).
+ * Needs dosfstools, mtools, syslinux, syslinux-common and fdisk (scripts/setup-host.sh).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../common/paths.js';
+
+const root = packageRoot();
+const MKDISK = join(root, 'image', 'mkdisk.sh');
+const PRUNE = join(root, 'image', 'prune-modules.mjs');
+let tmp = '';
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'claude-image-disk-'));
+});
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+function mkdisk(out: string, parts: [string, string, string], env: Record<string, string>) {
+  return spawnSync('bash', [MKDISK, out, ...parts], { encoding: 'utf8', env: { ...process.env, ...env, TMPDIR: tmp }, timeout: 120_000 });
+}
+
+describe('image/mkdisk.sh: claude-os.img without a loop device', () => {
+  const MiB = 1024 * 1024;
+  const sizes = { DISK_MB: '160', BOOT_MB: '16', SLOT_MB: '32' };
+  let img = '';
+  let kernel = '';
+  let initrd = '';
+  let rootfs = '';
+  let diskId = '';
+
+  beforeAll(() => {
+    kernel = join(tmp, 'vmlinuz');
+    initrd = join(tmp, 'initrd.img');
+    rootfs = join(tmp, 'root.squashfs');
+    writeFileSync(kernel, randomBytes(3 * MiB));
+    writeFileSync(initrd, randomBytes(700 * 1024));
+    writeFileSync(rootfs, randomBytes(5 * MiB + 123));
+    img = join(tmp, 'claude-os.img');
+    const r = mkdisk(img, [kernel, initrd, rootfs], sizes);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    diskId = r.stdout.trim();
+  }, 120_000);
+
+  it('writes an MBR disk of the asked size: SYSLINUX boot code, four partitions, the disk identifier it prints', () => {
+    expect(diskId).toMatch(/^0x[0-9a-f]{8}$/);
+    expect(statSync(img).size).toBe(160 * MiB);
+    const bytes = readFileSync(img);
+    expect(bytes.subarray(0, 440).equals(readFileSync('/usr/lib/syslinux/mbr/mbr.bin').subarray(0, 440))).toBe(true);
+    expect(bytes[510]).toBe(0x55);
+    expect(bytes[511]).toBe(0xaa);
+
+    const table = (JSON.parse(execFileSync('sfdisk', ['--json', img], { encoding: 'utf8' })) as {
+      partitiontable: { label: string; id: string; partitions: { start: number; size: number; type: string; bootable?: boolean }[] };
+    }).partitiontable;
+    expect(table.label).toBe('dos');
+    expect(table.id).toBe(diskId);
+    const s = (mb: number) => mb * 2048; // sectors
+    expect(table.partitions.map((p) => [p.start, p.size, p.type, p.bootable === true])).toEqual([
+      [2048, s(16), '6', true],
+      [2048 + s(16), s(32), '83', false],
+      [2048 + s(16) + s(32), s(32), '83', false],
+      [2048 + s(16) + 2 * s(32), s(160) - (2048 + s(16) + 2 * s(32)), '83', false],
+    ]);
+  });
+
+  it('the initrd reads the same identifier from the disk as the kernel command line names', () => {
+    // image/initrd/init: dd if=/dev/$name bs=1 skip=440 count=4 | od -An -tx4 | tr -d ' \n'
+    const read = execFileSync('sh', ['-c', `dd if="$1" bs=1 skip=440 count=4 2>/dev/null | od -An -tx4 | tr -d ' \\n'`, 'sh', img], { encoding: 'utf8' });
+    expect(`0x${read}`).toBe(diskId);
+    const cfg = execFileSync('mtype', ['-i', `${img}@@1M`, '::/syslinux.cfg'], { encoding: 'utf8', env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+    expect(cfg).toContain(`claude.disk=${diskId} claude.slot=a`);
+    expect(cfg).toMatch(/APPEND .*console=ttyS0/);
+    expect(cfg).toMatch(/^\s*LINUX \/vmlinuz$/m);
+    expect(cfg).toMatch(/^\s*INITRD \/initrd\.img$/m);
+  });
+
+  it('the boot partition holds SYSLINUX, the kernel and the initrd byte for byte, and starts where its boot sector says', () => {
+    const env = { ...process.env, MTOOLS_SKIP_CHECK: '1' };
+    const names = execFileSync('mdir', ['-a', '-b', '-i', `${img}@@1M`, '::/'], { encoding: 'utf8', env }).toLowerCase();
+    for (const f of ['ldlinux.sys', 'ldlinux.c32', 'syslinux.cfg', 'vmlinuz', 'initrd.img']) expect(names).toContain(`::/${f}`);
+    const back = join(tmp, 'vmlinuz.back');
+    execFileSync('mcopy', ['-n', '-i', `${img}@@1M`, '::/vmlinuz', back], { env });
+    expect(readFileSync(back).equals(readFileSync(kernel))).toBe(true);
+    execFileSync('mcopy', ['-n', '-i', `${img}@@1M`, '::/initrd.img', back], { env });
+    expect(readFileSync(back).equals(readFileSync(initrd))).toBe(true);
+    const bootSector = readFileSync(img).subarray(MiB, MiB + 512);
+    expect(bootSector.readUInt32LE(0x1c)).toBe(2048); // hidden sectors: the partition's start
+    expect(bootSector.subarray(0x36, 0x3e).toString('latin1')).toBe('FAT16   ');
+  });
+
+  it('slot A holds the root filesystem; slot B and the data partition are blank (the first boot formats data)', () => {
+    const bytes = readFileSync(img);
+    const a = (1 + 16) * MiB;
+    const root = readFileSync(rootfs);
+    expect(bytes.subarray(a, a + root.length).equals(root)).toBe(true);
+    const zero = (from: number) => bytes.subarray(from, from + 128 * 1024).every((b) => b === 0);
+    expect(zero(a + 32 * MiB)).toBe(true);
+    expect(zero(a + 64 * MiB)).toBe(true);
+  });
+
+  it('refuses a root that does not fit its slot, and a disk too small, saying so, and writes nothing', () => {
+    const out = join(tmp, 'refused.img');
+    let r = mkdisk(out, [kernel, initrd, rootfs], { ...sizes, SLOT_MB: '4' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('does not fit a root slot of 4 MiB');
+    expect(existsSync(out)).toBe(false);
+    r = mkdisk(out, [kernel, initrd, rootfs], { ...sizes, DISK_MB: '100' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/DISK_MB=100 is too small: at least \d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('image/prune-modules.mjs: only the packages the code loads', () => {
+  function pkgJson(dir: string, name: string, deps: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', dependencies: deps, ...extra }));
+    writeFileSync(join(dir, 'index.js'), '');
+  }
+
+  function fixture(): string {
+    const p = mkdtempSync(join(tmp, 'prune-'));
+    mkdirSync(join(p, 'dist', 'sub'), { recursive: true });
+    mkdirSync(join(p, 'generated'), { recursive: true });
+    writeFileSync(join(p, 'package.json'), JSON.stringify({ name: 'app', dependencies: { alpha: '1', beta: '1', '@s/gamma': '1', lazy: '1', gen: '1', zeta: '1', '@s/unused': '1' } }));
+    writeFileSync(join(p, 'dist', 'a.js'), "import x from 'alpha';\nimport { readFileSync } from 'node:fs';\nimport 'fs';\n");
+    writeFileSync(join(p, 'dist', 'sub', 'b.js'), "const r = createRequire(import.meta.url)('beta').thing;\n");
+    writeFileSync(join(p, 'dist', 'sub', 'c.js'), "export const g = () => import('@s/gamma/deep/file.js');\nconst l = await import(\"lazy\");\n");
+    writeFileSync(join(p, 'generated', 'v.cjs'), "const y = require('gen/runtime');\n");
+    const nm = join(p, 'node_modules');
+    pkgJson(join(nm, 'alpha'), 'alpha', { delta: '1' });
+    pkgJson(join(nm, 'delta'), 'delta');
+    pkgJson(join(nm, 'beta'), 'beta', { epsilon: '2' }, { optionalDependencies: { 'not-installed': '1' } });
+    pkgJson(join(nm, 'beta', 'node_modules', 'epsilon'), 'epsilon'); // nested: beta's own version
+    pkgJson(join(nm, 'epsilon'), 'epsilon'); // the top-level one nothing kept needs
+    pkgJson(join(nm, '@s', 'gamma'), '@s/gamma');
+    pkgJson(join(nm, '@s', 'unused'), '@s/unused');
+    pkgJson(join(nm, 'lazy'), 'lazy');
+    pkgJson(join(nm, 'gen'), 'gen');
+    pkgJson(join(nm, 'zeta'), 'zeta', { alpha: '1' }); // depends on a kept one, but nothing needs it
+    mkdirSync(join(nm, '.bin'));
+    return p;
+  }
+
+  it('removes the packages nothing imports and keeps the imported ones with their (nested) dependencies', () => {
+    const p = fixture();
+    const out = execFileSync(process.execPath, [PRUNE, p], { encoding: 'utf8' });
+    const nm = join(p, 'node_modules');
+    for (const kept of ['alpha', 'delta', 'beta', 'beta/node_modules/epsilon', '@s/gamma', 'lazy', 'gen']) expect(existsSync(join(nm, kept)), kept).toBe(true);
+    for (const gone of ['zeta', '@s/unused', 'epsilon', '.bin']) expect(existsSync(join(nm, gone)), gone).toBe(false);
+    expect(out).toMatch(/^pruned zeta /m);
+    expect(out).toMatch(/^pruned @s\/unused /m);
+    expect(out).toMatch(/kept 7 package\(s\); pruned 3 /);
+  });
+
+  it('--dry-run removes nothing; a declared dependency the code imports but that is not installed is an error naming the file', () => {
+    const p = fixture();
+    execFileSync(process.execPath, [PRUNE, p, '--dry-run'], { encoding: 'utf8' });
+    expect(existsSync(join(p, 'node_modules', 'zeta'))).toBe(true);
+    rmSync(join(p, 'node_modules', 'lazy'), { recursive: true });
+    const r = spawnSync(process.execPath, [PRUNE, p], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`dist/sub/c.js imports lazy, which is not installed in ${p}/node_modules`);
+    expect(existsSync(join(p, 'node_modules', 'zeta'))).toBe(true);
+  });
+});
