@@ -20,7 +20,8 @@ export interface TestContainerd {
   stop(): Promise<void>;
 }
 
-export async function startContainerd(tag: string): Promise<TestContainerd> {
+/** `netns`: start the daemon in that network namespace (its containers' bridges and published ports then live there). */
+export async function startContainerd(tag: string, o: { netns?: string } = {}): Promise<TestContainerd> {
   const dir = mkdtempSync(join(tmpdir(), `claude-ctd-${tag}-`));
   const root = join(dir, 'root');
   const state = join(dir, 'state');
@@ -47,7 +48,8 @@ export async function startContainerd(tag: string): Promise<TestContainerd> {
   const logFile = join(dir, 'containerd.log');
   const { openSync } = await import('node:fs');
   const fd = openSync(logFile, 'a');
-  const child: ChildProcess = spawn('containerd', ['--config', config], { stdio: ['ignore', fd, fd], detached: false });
+  const argv = ['containerd', '--config', config];
+  const child: ChildProcess = o.netns ? spawn('nsenter', [`--net=/run/netns/${o.netns}`, ...argv], { stdio: ['ignore', fd, fd], detached: false }) : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], detached: false });
   const api = connectContainerd(address, 'default', 2000);
   const t0 = Date.now();
   for (;;) {

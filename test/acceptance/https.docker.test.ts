@@ -48,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of procs) p.kill('SIGTERM');
   await Promise.all(procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? undefined : new Promise((r) => p.once('exit', r)))));
-  w?.stop();
+  await w?.stop();
 }, 120_000);
 
 describe.sequential('set up https', () => {

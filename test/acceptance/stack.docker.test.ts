@@ -18,42 +18,59 @@ beforeAll(async () => {
 
 afterAll(() => w?.stop(), 120_000);
 
-function expectSettled(): void {
-  const r = w.claude('plan', '--detailed-exitcode', '--out', join(w.dir, 'settle.json'));
+// Example 1 on containerd as well (CLAUDE_ENGINE=containerd; a private containerd in the world's
+// namespace, the images imported from tarballs): the same words, screen and checks. The other
+// scenarios of the acceptance files type Docker commands (`docker stop nginx`, `docker rm`) or
+// use Docker-only features (the backup jobs' one-shot containers): Docker only
+// (docs/runtime.md "What differs between the backends").
+describe.sequential('Example 1 on containerd', () => {
+  let cw: World;
+  beforeAll(async () => {
+    cw = await startWorld('stackctd', { engine: 'containerd', images: ['claude-os-local/web:latest', 'claude-os-local/postgres:latest', 'claude-os-local/redis:latest', 'claude-os-local/busybox:latest'] });
+  }, 300_000);
+  afterAll(() => cw?.stop(), 180_000);
+  it('Example 1 on containerd: the stack, yes → all healthy, nginx answers on 80, settled', { timeout: 300_000 }, () => example1(cw));
+});
+
+function expectSettled(world: World = w): void {
+  const r = world.claude('plan', '--detailed-exitcode', '--out', join(world.dir, 'settle.json'));
   expect(r.code, r.out).toBe(0);
 }
 
 const commits = () => execFileSync('git', ['-C', w.stateDir, 'log', '--format=%s'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+/** Example 1, typed at a terminal of world `w` (Docker or containerd). */
+async function example1(w: World): Promise<void> {
+  const t = await w.terminal('ex1');
+  t.run('claude "I need a web application stack with nginx, PostgreSQL, and Redis"');
+  const s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
+  expect(s).toContain('Proposed Changes');
+  expect(s).toMatch(/\+ nginx/);
+  expect(s).toMatch(/\+ postgres/);
+  expect(s).toMatch(/\+ redis/);
+  t.type('yes');
+  await t.done();
+  const out = t.last();
+  expect(out).toMatch(/✓ Created network 'webstack'/);
+  expect(out).toMatch(/✓ Created volume 'postgres-data'/);
+  expect(out).toMatch(/✓ Created volume 'redis-data'/);
+  for (const svc of ['postgres', 'redis', 'nginx']) expect(out).toMatch(new RegExp(`✓ Started ${svc} \\(healthy\\)`));
+  expect(await t.exitCode()).toBe(0);
+  expect(await w.running()).toEqual(['nginx', 'postgres', 'redis']);
+  expect(w.http(80)).toBe('200');
+  // both volumes are recorded (two volume creations in one phase no longer lose one)
+  const rec = JSON.parse(readFileSync(join(w.dataDir, 'volumes.json'), 'utf8')) as { volumes: Record<string, unknown> };
+  expect(Object.keys(rec.volumes).sort()).toEqual(['postgres-data', 'redis-data']);
+  expectSettled(w);
+  // a second apply has nothing to create
+  t.run('claude apply');
+  await t.done();
+  expect(t.last()).toContain('Nothing to do: the system already matches the state files.');
+}
+
 const running = () => w.docker('ps', '--format', '{{.Names}}').split('\n').filter(Boolean).sort();
 
 describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
-  it('Example 1: "I need a web application stack with nginx, PostgreSQL, and Redis", yes → all healthy, settled', { timeout: 300_000 }, async () => {
-    const t = await w.terminal('ex1');
-    t.run('claude "I need a web application stack with nginx, PostgreSQL, and Redis"');
-    const s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
-    expect(s).toContain('Proposed Changes');
-    expect(s).toMatch(/\+ nginx/);
-    expect(s).toMatch(/\+ postgres/);
-    expect(s).toMatch(/\+ redis/);
-    t.type('yes');
-    await t.done();
-    const out = t.last();
-    expect(out).toMatch(/✓ Created network 'webstack'/);
-    expect(out).toMatch(/✓ Created volume 'postgres-data'/);
-    expect(out).toMatch(/✓ Created volume 'redis-data'/);
-    for (const svc of ['postgres', 'redis', 'nginx']) expect(out).toMatch(new RegExp(`✓ Started ${svc} \\(healthy\\)`));
-    expect(await t.exitCode()).toBe(0);
-    expect(running()).toEqual(['nginx', 'postgres', 'redis']);
-    expect(w.http(80)).toBe('200');
-    // both volumes are recorded (two volume creations in one phase no longer lose one)
-    const rec = JSON.parse(readFileSync(join(w.dataDir, 'volumes.json'), 'utf8')) as { volumes: Record<string, unknown> };
-    expect(Object.keys(rec.volumes).sort()).toEqual(['postgres-data', 'redis-data']);
-    expectSettled();
-    // a second apply has nothing to create
-    t.run('claude apply');
-    await t.done();
-    expect(t.last()).toContain('Nothing to do: the system already matches the state files.');
-  });
+  it('Example 1: "I need a web application stack with nginx, PostgreSQL, and Redis", yes → all healthy, settled', { timeout: 300_000 }, () => example1(w));
 
   it('Test 2: the complete stack with automatic daily backups → a backup job, still settled', { timeout: 300_000 }, async () => {
     const t = await w.terminal('t2');

@@ -8,6 +8,12 @@
  * nginx on port 80, `docker stop nginx`) without colliding with other tests or worktrees on
  * the shared dockerd, and the firewall scenarios load nftables inside that namespace only.
  *
+ * With `{ engine: 'containerd' }` the namespace holds a private containerd instead
+ * (runtime/testutil/containerd.ts, started in the namespace; CLAUDE_ENGINE=containerd), the
+ * local images imported into it from `docker save` tarballs in the data dir's `images/`, as a
+ * device has them; its bridges and published ports live in the namespace too. There is no
+ * `docker` in such a world: scenarios that type Docker commands are Docker-only.
+ *
  * The person is a bash shell in one tmux server per file (a private socket, -L), in the
  * namespace, with `claude` (this checkout's bin/claude) and `docker` (pointed at the private
  * engine) on PATH and temp state/data/root dirs. Tests type into it with send-keys and read
@@ -18,20 +24,25 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ContainerdEngine } from '../../runtime/drivers/containerd/engine.js';
+import { startContainerd, type TestContainerd } from '../../runtime/testutil/containerd.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 /** The local images the scenarios use (fixtures/images/build.sh builds them on the host engine). */
 const IMAGES = ['claude-os-local/web:latest', 'claude-os-local/busybox:latest', 'claude-os-local/redis:latest', 'claude-os-local/postgres:latest', 'claude-os-local/prometheus:latest'];
 
 export interface World {
+  engine: 'docker' | 'containerd';
   ns: string;
   dir: string;
   stateDir: string;
   dataDir: string;
   /** Environment of the person's shell (and of docker/claude run by the test itself). */
   env: Record<string, string>;
-  /** `docker …` against this world's engine. */
+  /** `docker …` against this world's engine (Docker worlds only). */
   docker(...args: string[]): string;
+  /** The names of the running containers, asked of the engine. */
+  running(): Promise<string[]>;
   /** A command run inside the namespace (curl, nft, claude) with the shell's environment; never throws. */
   inNs(cmd: string[], o?: { input?: string }): { code: number; out: string };
   /** `claude …` run by the test (not typed): exit code and output. */
@@ -40,7 +51,7 @@ export interface World {
   http(port: number): string;
   /** A new terminal (tmux window) with the shell ready. */
   terminal(name: string): Promise<Terminal>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export interface Terminal {
@@ -74,7 +85,10 @@ function run(cmd: string, args: string[], o: { env?: Record<string, string>; inp
 
 const PROMPT = 'acc$ ';
 
-export async function startWorld(label: string): Promise<World> {
+/** `images`: the local images the world gets (default: all of IMAGES). */
+export async function startWorld(label: string, o: { engine?: 'docker' | 'containerd'; images?: string[] } = {}): Promise<World> {
+  const images = o.images ?? IMAGES;
+  const engine = o.engine ?? 'docker';
   const tag = randomBytes(4).toString('hex');
   const ns = `claude-acc-${label}-${tag}`.slice(0, 40);
   const dir = mkdtempSync(join(tmpdir(), `claude-acc-${label}-`));
@@ -97,17 +111,24 @@ export async function startWorld(label: string): Promise<World> {
     CLAUDE_ROOT: root,
     CLAUDE_LLM_PROVIDER: 'offline',
     PS1: PROMPT,
+    ...(engine === 'containerd' ? { CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: join(dir, 'ctd-address-placeholder'), CLAUDE_CONTAINERD_NAMESPACE: `claude-acc-${tag}` } : {}),
   };
   const tmuxSocket = `claude-acc-${tag}`;
   execFileSync('ip', ['netns', 'add', ns]);
   execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   // nsenter (not `ip netns exec`, which remounts /sys and hides the cgroup mounts dockerd needs).
-  const dockerd = spawn(
-    'nsenter',
-    [`--net=/run/netns/${ns}`, 'dockerd', '--data-root', join(dir, 'docker', 'root'), '--exec-root', join(dir, 'docker', 'exec'), '--pidfile', join(dir, 'docker', 'pid'), '-H', `unix://${sock}`, '--log-level', 'warn'],
-    { stdio: ['ignore', 'ignore', 'ignore'], detached: false },
-  );
+  const dockerd =
+    engine === 'docker'
+      ? spawn(
+          'nsenter',
+          [`--net=/run/netns/${ns}`, 'dockerd', '--data-root', join(dir, 'docker', 'root'), '--exec-root', join(dir, 'docker', 'exec'), '--pidfile', join(dir, 'docker', 'pid'), '-H', `unix://${sock}`, '--log-level', 'warn'],
+          { stdio: ['ignore', 'ignore', 'ignore'], detached: false },
+        )
+      : null;
+  let ctd: TestContainerd | null = null;
+  let ctdEngine: ContainerdEngine | null = null;
   const docker = (...args: string[]) => {
+    if (engine !== 'docker') throw new Error(`docker ${args.join(' ')}: this world runs containerd (a Docker-only step)`);
     const r = run('docker', args, { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST! } as Record<string, string> });
     if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.out}`);
     return r.out.trim();
@@ -115,7 +136,7 @@ export async function startWorld(label: string): Promise<World> {
   const inNs = (cmd: string[], o: { input?: string } = {}) => run('nsenter', [`--net=/run/netns/${ns}`, 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...cmd], o);
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', tmuxSocket, ...args], { encoding: 'utf8' });
   let stopped = false;
-  const stop = () => {
+  const stop = async () => {
     if (stopped) return;
     stopped = true;
     try {
@@ -123,42 +144,61 @@ export async function startWorld(label: string): Promise<World> {
     } catch {
       /* not started */
     }
-    try {
-      // Remove what the scenarios made, then stop the engine (it stops its containers).
-      const ids = run('docker', ['ps', '-aq'], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST! } as Record<string, string> }).out.split('\n').filter(Boolean);
-      if (ids.length) run('docker', ['rm', '-f', ...ids], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST! } as Record<string, string> });
-    } catch {
-      /* engine already down */
+    if (dockerd) {
+      try {
+        // Remove what the scenarios made, then stop the engine (it stops its containers).
+        const ids = run('docker', ['ps', '-aq'], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST! } as Record<string, string> }).out.split('\n').filter(Boolean);
+        if (ids.length) run('docker', ['rm', '-f', ...ids], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST! } as Record<string, string> });
+      } catch {
+        /* engine already down */
+      }
+      dockerd.kill('SIGTERM');
+      const until = Date.now() + 30_000;
+      while (dockerd.exitCode === null && dockerd.signalCode === null && Date.now() < until) execFileSync('sleep', ['0.2']);
+      if (dockerd.exitCode === null && dockerd.signalCode === null) dockerd.kill('SIGKILL');
     }
-    dockerd.kill('SIGTERM');
-    const until = Date.now() + 30_000;
-    while (dockerd.exitCode === null && dockerd.signalCode === null && Date.now() < until) execFileSync('sleep', ['0.2']);
-    if (dockerd.exitCode === null && dockerd.signalCode === null) dockerd.kill('SIGKILL');
+    if (ctd) await stopContainerdWorld(ctd, ctdEngine);
     const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dir)).sort().reverse();
     for (const m of mounts) run('umount', ['-l', m]);
     run('ip', ['netns', 'del', ns]);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    if (engine === 'containerd') {
+      ctd = await startContainerd(`acc-${tag}`, { netns: ns });
+      env.CLAUDE_CONTAINERD_ADDRESS = ctd.address;
+      // The local images as a device receives them: tarballs in the data dir, imported by the driver.
+      mkdirSync(join(dataDir, 'images'));
+      for (const image of images) execFileSync('docker', ['save', '-o', join(dataDir, 'images', `${image.replace(/[^A-Za-z0-9_.-]/g, '_')}.tar`), image], { env: { ...process.env, DOCKER_HOST: '' } as Record<string, string>, stdio: 'ignore' });
+      ctdEngine = new ContainerdEngine({ address: ctd.address, namespace: env.CLAUDE_CONTAINERD_NAMESPACE!, root, dataDir, hostId: 'none' });
+      for (const image of images) await ctdEngine.ensureImage(image, image, false);
+      tmux('new-session', '-d', '-s', 'acc', '-n', 'idle', '-x', '200', '-y', '50', 'sleep', '100000');
+    } else {
     const until = Date.now() + 60_000;
     while (run('docker', ['version', '--format', '{{.Server.Version}}'], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST! } as Record<string, string> }).code !== 0) {
-      if (Date.now() > until || dockerd.exitCode !== null) throw new Error(`the private dockerd in ${ns} did not start`);
+      if (Date.now() > until || dockerd!.exitCode !== null) throw new Error(`the private dockerd in ${ns} did not start`);
       await sleep(250);
     }
     // The local images, copied from the host's engine (no registry).
     const tar = join(dir, 'images.tar');
-    execFileSync('docker', ['save', '-o', tar, ...IMAGES], { env: { ...process.env, DOCKER_HOST: '' } as Record<string, string>, stdio: 'ignore' });
+    execFileSync('docker', ['save', '-o', tar, ...images], { env: { ...process.env, DOCKER_HOST: '' } as Record<string, string>, stdio: 'ignore' });
     docker('load', '-i', tar);
     rmSync(tar);
     // The person's terminal server: windows are added per scenario.
     tmux('new-session', '-d', '-s', 'acc', '-n', 'idle', '-x', '200', '-y', '50', 'sleep', '100000');
+    }
   } catch (e) {
-    stop();
+    await stop();
     throw e;
   }
 
   const world: World = {
+    engine,
     ns,
+    async running() {
+      if (ctdEngine) return (await ctdEngine.describeAll()).filter((d) => d.task?.status === 'RUNNING').map((d) => d.name).sort();
+      return docker('ps', '--format', '{{.Names}}').split('\n').filter(Boolean).sort();
+    },
     dir,
     stateDir,
     dataDir,
@@ -220,4 +260,28 @@ export async function startWorld(label: string): Promise<World> {
     stop,
   };
   return world;
+}
+
+/**
+ * Tears a containerd world's containers down from outside its namespace: the tasks killed,
+ * the containers and their namespaces removed (their bridges, veths and NAT rules live in the
+ * world's namespace, which goes next), then the daemon stopped with its shims and mounts.
+ */
+async function stopContainerdWorld(ctd: TestContainerd, engine: ContainerdEngine | null): Promise<void> {
+  if (engine) {
+    try {
+      const { containers } = (await engine.api.containers.List({ filters: [] })) as { containers: { id: string; snapshotKey: string }[] };
+      for (const c of containers) {
+        await engine.api.tasks.Kill({ containerId: c.id, execId: '', signal: 9, all: true }).catch(() => undefined);
+        await engine.api.tasks.Wait({ containerId: c.id, execId: '' }, { deadlineMs: 10_000 }).catch(() => undefined);
+        await engine.api.tasks.Delete({ containerId: c.id }).catch(() => undefined);
+        await engine.api.containers.Delete({ id: c.id }).catch(() => undefined);
+        run('ip', ['netns', 'del', `claude-${c.id}`.slice(0, 60)]);
+      }
+    } catch {
+      /* containerd already down */
+    }
+    engine.close();
+  }
+  await ctd.stop();
 }

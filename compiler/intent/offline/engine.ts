@@ -38,7 +38,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { Workspace, WorkspaceError } from './workspace.js';
-import { correctSpelling, read } from './language.js';
+import { correctSpelling, lemmaTokens, read } from './language.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -72,9 +72,38 @@ const ENCODED =
   'I do not decode and run hidden payloads: an encoded command is a command on the host, and Claude.OS never runs those. Describe the state you want in plain words instead.';
 const DATA_EXPOSED =
   "a database or cache reachable from the whole internet is how data gets stolen: scanners find it within minutes, and its port is bound to 127.0.0.1 for that reason. Open it to the range that needs it instead (\"allow port 5432 from 10.0.0.0/8\"), or reach it through an SSH tunnel.";
+const HOST_PACKAGES =
+  'packages are never installed on the host: Claude.OS keeps the host minimal and runs everything in containers, so nothing outside the state files changes it. Run the tool in a container instead ("add a service called tools using image alpine:3.20"), or use one of the services already there.';
+const SECRETS_OUT =
+  'secret values are never written out in plain text: not to a file, not to the screen, not to another service. They stay encrypted in security.yaml, and only the runtime decrypts them at apply time. To keep a copy, back up security.yaml together with the host key (it is encrypted to that key); to replace one, run `claude secret set NAME`.';
+const NOPASSWD = 'sudo without a password turns any mistake or stolen session into root: it is kept off. Give the user an SSH key and sudo instead; sudo then asks for their password.';
 const POLICY_ACCEPT = 'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 
 const DANGERS: { re: RegExp; reason: string }[] = [
+  // Packages on the host, by package manager or by name ("apk add curl", "install nmap on the host with apk add", "snap install certbot").
+  {
+    re: /\b(?:apk\s+add|apt(?:-get|itude)?\s+(?:install|add)|yum\s+install|dnf\s+install|zypper\s+(?:in|install)|pacman\s+-S|snap\s+install|brew\s+install|pip[23]?\s+install|pipx\s+install|npm\s+(?:install|i)\s+(?:-g|--global)|gem\s+install|cargo\s+install|emerge\s+\w|dpkg\s+-i|rpm\s+-i)|\b(?:with|using|via|through|from)\s+(?:apk|apt(?:-get)?|yum|dnf|zypper|pacman|snap|brew|pip[23]?|homebrew|the\s+package\s+manager)\b/i,
+    reason: HOST_PACKAGES,
+  },
+  // Secret values written out ("export all the secrets to /tmp/secrets.txt", "copy the passwords into a text file").
+  {
+    re: /\b(?:export|write|copy|save|dump|send|put|store|move|cp|pipe|output|paste|upload|e-?mail|mail|post|print|extract)\b[^.]*\b(?:secrets?|passwords?|credentials?|api[_ -]?keys?|tokens?|private[_ -]keys?|passphrases?|\.env)\b[^.]*\b(?:to|into|in|onto|as|on)\s+(?:a\s+|an\s+|the\s+|my\s+|some\s+)?(?:(?:plain\s*-?\s*text|text|local|csv|json|yaml|\.?env|separate|single|shared|new|tmp|temp)\s+)*(?:files?|disk|stdout|screen|terminal|clipboard|pastebin|gist|s3|bucket|slack|webhook|e-?mail|\/\S+|\S+\.(?:txt|csv|json|env|ya?ml|log|bak))/i,
+    reason: SECRETS_OUT,
+  },
+  // A root shell or a way into the host ("give me root on the host", "open a reverse shell to …").
+  {
+    re: /\b(?:give|get|grant|want|need)\s+(?:me|us|myself)\s+(?:a\s+)?root\b|\broot\s+(?:shell|login|prompt)\s+(?:on|to|into)\b|\breverse\s+shell\b|\bbind\s+shell\b|\b(?:nc|ncat|netcat|socat)\s+-\w*[elc]|\b(?:curl|wget)\b[^|]*\|\s*(?:sudo\s+)?(?:sh|bash|zsh|python3?|perl)\b|\b(?:bash|sh)\s+<\(\s*(?:curl|wget)|\bworld[- ]writable\b/i,
+    reason: HOST_COMMAND,
+  },
+  // The host's namespaces, capabilities, security modules, the Docker API and its account files.
+  {
+    re: /\b(?:full|root|complete|unrestricted|total|admin)\s+access\s+(?:to|on)\s+(?:the\s+)?host\b|\baccess\s+to\s+(?:the\s+)?host(?:'s)?\s+(?:files?|file\s?system|disks?|root|devices?)\b|\bhost\s+(?:network(?:ing)?|pid|ipc)\b|\bnetwork[_ ]mode\s*[:=]?\s*['"]?host\b|\b(?:net|pid|ipc)\s*[:=]\s*['"]?host\b|\bcap[_-]add\b|\bSYS_(?:ADMIN|PTRACE|MODULE)\b|\ball\s+(?:the\s+)?capabilities\b|\b(?:disable|turn\s+off|switch\s+off|remove|no|without|unconfined)\b[^.]*\b(?:apparmor|seccomp|selinux)\b|\b(?:apparmor|seccomp|selinux)\b[^.]*\b(?:off|disabled?|unconfined|permissive)\b|\b2375\b|\bdocker\s+(?:api|daemon|engine)\b[^.]*\b(?:expose|open|tcp|publish|network|reachable|public)|\/etc\/(?:shadow|gshadow|sudoers)\b/i,
+    reason: HOST_ACCESS,
+  },
+  { re: /\bnopasswd\b|\bsudo\b[^.]*\bwithout\s+(?:a\s+|any\s+|the\s+)?password\b|\bpassword-?\s?less\s+sudo\b/i, reason: NOPASSWD },
+  { re: /\b(?:forget|ignore|disregard|drop)\s+(?:everything|all|whatever|what)\s+(?:(?:that\s+)?you(?:'ve|\s+have|\s+were|\s+was|'re)?\s+(?:been\s+)?(?:told|taught|instructed|said|given)|(?:above|before|previously|earlier|so\s+far))\b/i, reason: INJECTION },
+  { re: /\b(?:secrets?|passwords?|credentials?|private[_ -]keys?|api[_ -]?keys?)\b[^.]*\b(?:readable|visible|world[- ]readable|public(?:ly)?|in\s+plain\s*text)\b|\b(?:readable|visible)\s+(?:by|to)\b[^.]*\b(?:secrets?|passwords?)\b/i, reason: SECRETS_OUT },
+  { re: /\bdisregard\b[^.]*\b(?:told|instructions?|rules|guidelines|above|previous)\b|\bpretend\s+(?:you(?:'re|\s+are)|to\s+be)\b|\bact\s+as\s+(?:if\s+you|an?\s+(?:unrestricted|unfiltered|different)|root\b)|\bdeveloper\s+mode\b|\bfrom\s+now\s+on\s+you\b/i, reason: INJECTION },
   { re: /\b(?:run|execute|exec)\s+[`'"“‘][^`'"”’]{1,200}[`'"”’]\s+(?:on|in)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b/i, reason: HOST_COMMAND },
   { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear)\s+(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules\b/i, reason: FIREWALL_OFF },
   { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
@@ -88,7 +117,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -135,8 +164,23 @@ function dataExposed(message: string): boolean {
     .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c));
 }
 
+/**
+ * "install htop on the host", "put nmap on the host os": a program that is not a service this
+ * engine knows (a template, a well-known image, a role word), installed on the host itself.
+ * "install redis on the host" is a service (redis), and "add a user on the host" a user.
+ */
+function hostPackage(message: string): boolean {
+  for (const m of message.toLowerCase().matchAll(/\b(?:install|put|add|get|set\s*up|deploy|download)\s+(?:the\s+|a\s+|an\s+|some\s+)?([\w.+-]+)(?:\s+[\w.+-]+)?\s+(?:on|onto|to|into|directly\s+on)\s+(?:the\s+|this\s+|my\s+)?(?:host(?:\s+(?:os|system|machine|itself))?|bare[- ]metal|os|operating\s+system)\b/g)) {
+    const w = m[1]!;
+    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || findServiceMentions(m[0]).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(m[0])) || products().includes(w) || /[:/]/.test(w)) continue;
+    return true;
+  }
+  return false;
+}
+
 export function detectDanger(message: string): string | undefined {
   if (dataExposed(message)) return DATA_EXPOSED;
+  if (hostPackage(message)) return HOST_PACKAGES;
   for (const d of DANGERS) {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
@@ -153,15 +197,27 @@ export function detectDanger(message: string): string | undefined {
 type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change';
 
 const VERBS: [Verb, RegExp][] = [
-  // "drop it to 64mb" / "drop redis to that" lowers a setting; only a bare "drop X" removes.
-  ['remove', /\b(remove|delete|uninstall|get rid of|drop(?![^.,]*\bto\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|tear down|decommission|destroy)\b/],
-  ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick)\b/],
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
-  ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start)\s+(?:[\w-]+\s+)?back\s+(?:up|on)|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
+  // "drop it to 64mb" / "drop redis to that" lowers a setting; only a bare "drop X" removes, and
+  // "drop ghcr.io/acme/x:1 onto port 8200" adds an image. "kill his user" removes a user.
+  ['remove', /\b(remove|delete|uninstall|get rid of|do away with|drop(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b))\b/],
+  ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick|give\s+(?:[\w-]+\s+){1,3}an?\s+(?:quick\s+|fast\s+|little\s+|good\s+)?(?:restart|reboot|bounce|kick|reload))\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start|bring|get|kick)\s+(?:[\w-]+\s+){0,3}back\s+(?:up|on|online)|(?:get|have)\s+(?:[\w-]+\s+){1,3}(?:going|running|working|up)\s+again|wake\s+(?:[\w-]+\s+){0,2}up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
-  ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|drop(?=[^.,]*\bto\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put)\b/],
-  ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|launch|provision|i'?d like|would like|host|serve|get me|give me|build|configure|include|enable|also)\b/],
+  ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|drop(?=[^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put|cut|trim|shrink|reduce|slash|tone\s+down|scale\s+back)\b/],
+  ['add', /\b(add|set ?up|install|deploy|run|create|need|want|spin up|stand up|fire up|whip up|roll out|launch|provision|i'?d like|would like|host|serve|get me|give me|build|configure|include|enable|also)\b/],
 ];
+
+/**
+ * Verbs known by their lemma (wink), so every form of them reads the same ("nuked", "ditching",
+ * "relaunched", "revives"): the words people use for the engine's verbs.
+ */
+const LEMMA_VERBS: Record<string, Verb> = {
+  nuke: 'remove', ditch: 'remove', scrap: 'remove', axe: 'remove', ax: 'remove', yeet: 'remove', bin: 'remove', trash: 'remove', junk: 'remove', eliminate: 'remove', retire: 'remove',
+  relaunch: 'restart', respawn: 'restart', cycle: 'restart', 'power-cycle': 'restart',
+  revive: 'start', resurrect: 'start', unpause: 'start', reactivate: 'start', restore: 'start',
+  throw: 'add', chuck: 'add', slap: 'add', plonk: 'add', stick: 'add', pop: 'add', stand: 'add',
+};
 
 function detectVerb(clause: string): Verb | undefined {
   const t = clause.toLowerCase();
@@ -169,6 +225,18 @@ function detectVerb(clause: string): Verb | undefined {
   for (const [verb, re] of VERBS) {
     const m = re.exec(t);
     if (m && (best === undefined || m.index < best[0])) best = [m.index, verb];
+  }
+  // "throwing errors" is a symptom, "restore from a backup" is not a start: only plain verbs.
+  for (const w of lemmaTokens(t)) {
+    const v = LEMMA_VERBS[w.lemma];
+    if (!v || (best && best[0] <= w.at)) continue;
+    // Whole words only: "/usr/local/bin/x.sh" holds no verb "bin".
+    if (!/^[a-z]/.test(w.text) || (w.at > 0 && !/[\s,;:(]/.test(t[w.at - 1]!)) || /^(?:[\w/:@-]|\.\w)/.test(t.slice(w.at + w.text.length, w.at + w.text.length + 2))) continue;
+    if (w.lemma === 'throw' && /^throw\w*\s+(?:an?\s+|some\s+|lots\s+of\s+)?(?:errors?|exceptions?|5\d\d)/.test(t.slice(w.at))) continue;
+    if (w.lemma === 'restore' && /\b(back ?ups?|snapshots?|dumps?)\b/.test(t)) continue;
+    if (w.lemma === 'stand' && !/^stand\w*\s+(?:[\w-]+\s+){0,3}up\b/.test(t.slice(w.at))) continue;
+    if (w.lemma === 'cycle' && !/^cycle\w*\s+(?:the\s+)?[\w-]+/.test(t.slice(w.at))) continue;
+    best = [w.at, v];
   }
   return best?.[1];
 }
@@ -265,7 +333,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), knownNames(original.files));
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
-  const message = spelled.text.replace(/\btz\b/gi, 'timezone').replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off');
+  const message = paraphrase(spelled.text.replace(/\btz\b/gi, 'timezone').replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'));
   const danger2 = detectDanger(message);
   if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
   const input: EngineInput = { ...original, message };
@@ -303,17 +371,22 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
-      (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
+      (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:(?:no|without|with|and|plus|\+)\s+)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|too|as\s+well|please|pls))*\s*$|^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim())));
     const clauses = splitClauses(message, (c) => !continues(c)).map(withoutPurpose);
     let inherited: Verb | undefined;
-    for (const clause of clauses) {
+    for (const [ci, clause] of clauses.entries()) {
+      // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
+      if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
       const filesBefore = realChanges(run);
       const understood = interpretClause(run, clause, verb);
-      if (!understood) run.notUnderstood.push(clause);
+      // "the cache is too big, shrink it to 128 megs": a remark naming a service, then "it" for it.
+      const context = !understood && verb === undefined && /\b(?:it|that|this|them|its)\b/.test(clauses[ci + 1] ?? '') ? targetsIn(run, clause).names : [];
+      for (const n of context) mentionFocus(run, n);
+      if (!understood && context.length === 0) run.notUnderstood.push(clause);
       // A clause that changed no state file changed nothing: what it would have listed as a
       // change is already so (issue 11, defect 10), and is said that way; the warnings about
       // what that change would do ("you will lose access") do not apply.
@@ -370,6 +443,66 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   return proposal;
 }
 
+/**
+ * Phrasings said the engine's way before the request is read:
+ * - a person introduced as a heading ("new admin: gina, key is …", "new dev - omar") is "add user
+ *   gina" (with sudo for an admin);
+ * - loose quantities: "half a gig" → 512mb, "a gig and a half" / "1 and a half gigs" → 1536mb,
+ *   "a quarter of a gig" → 256mb, "a gig" → 1 gig, "a couple of cores" → 2 cores, "a single core" →
+ *   1 core.
+ */
+function paraphrase(text: string): string {
+  return allowList(text)
+    .replace(
+      /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
+      (_m, role: string, name: string) => `add user ${name.toLowerCase()}${/admin|sudo|super/i.test(role) ? ' with sudo' : ''}`,
+    )
+    .replace(/\b(?:a\s+|one\s+)?(gig|gb|gigabyte|meg|mb|megabyte)s?\s+and\s+a\s+half\b/gi, (_m, u: string) => (/^g/i.test(u) ? '1536mb' : '1.5mb'))
+    .replace(/\b(\d+|two|three|four|five|six|seven|eight)\s+and\s+a\s+half\s+(gigs?|gb|gigabytes?)\b/gi, (_m, n: string) => `${(parseNumberWord(n) ?? 1) * 1024 + 512}mb`)
+    .replace(/\b(\d+|a|one|two|three|four|five|six|seven|eight)\s+and\s+a\s+half\s+(cores?|cpus?|vcpus?)\b/gi, (_m, n: string, u: string) => `${parseNumberWord(n) ?? 1}.5 ${u}`)
+    .replace(/\b(?:3|three)\s+quarters?\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '768mb')
+    .replace(/\b(?:the\s+)?([a-z_][\w-]*)\s*(?:,\s*|\s+and\s+|\s*&\s*)([a-z_][\w-]*)\s+groups\b/gi, 'the $1 group, the $2 group')
+    .replace(/\bhalf\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '512mb')
+    .replace(/\b(?:a\s+)?quarter\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '256mb')
+    .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
+    .replace(/\ba\s+couple(?:\s+of)?\s+(gigs?|gb|cores?|cpus?|vcpus?|replicas?|instances|copies)\b/gi, '2 $1')
+    .replace(/\ba\s+(?:single|lone|whole)\s+(core|cpu|vcpu)\b/gi, '1 $1');
+}
+
+/**
+ * A lockdown with what stays open ("lockdown everything except ssh and web", "block everything but
+ * ssh and https", "lock the box down, only ssh and port 8080 allowed in", "deny all incoming apart
+ * from 443") is said the engine's way: "lock down the system, allow ssh from anywhere, allow web
+ * traffic, open port 8080". Each item is one opening; the SSH kept open is never narrowed unasked.
+ */
+const LOCK_ALL =
+  String.raw`(?:\block(?:ed|ing)?\s*-?\s*down\b(?!\s+(?:ssh|port|to)\b)(?:\s+(?:the\s+)?(?:system|server|box|machine|host|vps|everything|all|things|it))?|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b|\b(?:block|deny|close|drop|reject|shut|firewall)\s+(?:off\s+|down\s+)?(?:everything|all(?:\s+(?:incoming|inbound|other))?(?:\s+(?:traffic|ports|connections))?|every\s+port|anything|the\s+rest)(?:\s+(?:else|incoming|inbound))?)`;
+function allowList(text: string): string {
+  const m =
+    new RegExp(String.raw`^(.*?)(${LOCK_ALL})[^.;]*?\b(?:except(?:\s+for)?|but(?!\s+not\b)|apart\s+from|other\s+than|besides|save\s+for|aside\s+from)\s+([^.;]+)(.*)$`, 'i').exec(text) ??
+    new RegExp(String.raw`^(.*?)(${LOCK_ALL})\s*[,:;-]?\s*(?:and\s+)?(?:only|just)\s+(?:allow(?:ing)?\s+|keep(?:ing)?\s+|leave\s+|let(?:ting)?\s+)?([^.;]+)(.*)$`, 'i').exec(text);
+  if (!m) return text;
+  const items = m[3]!
+    .replace(/\s+(?:(?:should\s+(?:be|stay)|can\s+(?:get|come)|is|are|stays?|get)\s+)?(?:allowed|open(?:ed)?|in|through|let\s+in|reachable|traffic|please|pls|obviously|of\s+course)(?:\s+(?:in|through))?\s*$/i, '')
+    .split(/\s*(?:,|\band\b|&|\+|\bplus\b|\bor\b)\s*/i)
+    .map((x) => x.trim().replace(/^(?:the|for)\s+/i, ''))
+    .filter((x) => x.length > 0);
+  if (items.length === 0) return text;
+  // "http and https" together are the web rule (one rule, both ports).
+  const lower = items.map((x) => x.toLowerCase());
+  if (lower.includes('http') && lower.includes('https')) items.splice(0, items.length, ...items.filter((x) => !/^https?$/i.test(x)), 'web');
+  const said: string[] = [];
+  for (const it of items) {
+    if (/^ssh\b/i.test(it)) said.push(/\bfrom\b/i.test(it) ? `allow ${it}` : 'allow ssh from anywhere');
+    else if (/^(?:web|websites?|the\s+web)(?:\s+traffic)?$/i.test(it)) said.push('allow web traffic');
+    else if (/^https?$/i.test(it)) said.push(`allow ${it.toLowerCase()}`);
+    else if (/^(?:port\s+)?\d{1,5}(?:\/(?:tcp|udp))?$/i.test(it)) said.push(`open port ${/\d+/.exec(it)![0]}`);
+    else if (/^[a-z][\w-]*$/i.test(it)) said.push(`allow ${it}`);
+    else return text;
+  }
+  return `${m[1]}lock down the system, ${said.join(', ')}${m[4]}`;
+}
+
 /** "redis max 128mb", "nginx to 8080": a service with a setting of its own is a request, not a list item. */
 function ownSetting(c: string): boolean {
   const named = findServiceMentions(c).length > 0 || /^(?:the\s+)?[a-z][\w-]*\s+(?:to|max|at|on)\s+\d/i.test(c.trim());
@@ -385,8 +518,9 @@ const SCHEDULE_FRAGMENT =
  * "because…" or "in case…" is context, not a request; only the part before it is read.
  */
 function withoutPurpose(clause: string): string {
-  const m = /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?|because\s+|in\s+case\s+)(?:i|we|you|they|people|users|everyone|the\s+team|it|my|our|stuff|things)\b.*$/i.exec(clause);
-  if (!m || detectVerb(m[1]!) === undefined) return clause;
+  const m =
+    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
+  if (!m || (detectVerb(m[1]!) === undefined && !ownSetting(m[1]!))) return clause;
   return m[1]!;
 }
 
@@ -533,6 +667,7 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
   if (handleHostname(run, clause)) return true;
   if (handleTimezone(run, clause)) return true;
   if (handleJob(run, clause)) return true;
+  if (handleReplace(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
   if ((verb === 'start' || verb === 'stop' || verb === 'remove') && /\bback ?ups?\b|\bback(ing|ed)?[- ]up\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
@@ -1023,6 +1158,52 @@ function wireStack(run: Run): void {
   void WEB_ROLES;
 }
 
+// ── replacing one service by another ──────────────────────────────────────
+
+const REPLACE = [
+  /\b(?:swap|switch|trade|exchange|change)\s+(?:out\s+)?(?:the\s+|my\s+|our\s+)?(?<old>[\w.-]+)(?:\s+(?:server|service|container))?\s+(?:out\s+)?(?:for|with|to)\s+(?:a\s+|an\s+|the\s+)?(?<new>[\w./:@-]+)/,
+  /\breplace\s+(?:the\s+|my\s+|our\s+)?(?<old>[\w.-]+)(?:\s+(?:server|service|container))?\s+(?:with|by|for)\s+(?:a\s+|an\s+|the\s+)?(?<new>[\w./:@-]+)/,
+  /\b(?:switch|move|migrate|go|change)\s+(?:over\s+)?from\s+(?:the\s+|my\s+|our\s+)?(?<old>[\w.-]+)\s+(?:over\s+)?to\s+(?:a\s+|an\s+|the\s+)?(?<new>[\w./:@-]+)/,
+  /\b(?:use|run|want|prefer|rather\s+have|go\s+with|put|install|add|deploy|set\s+up|bring\s+in|have)\s+(?:a\s+|an\s+)?(?<new>[\w./:@-]+)\s+(?:instead\s+of|in\s+place\s+of|rather\s+than)\s+(?:the\s+|my\s+|our\s+)?(?<old>[\w.-]+)/,
+];
+
+/**
+ * "swap nginx for caddy", "replace caddy with nginx", "switch from nginx to caddy", "use caddy
+ * instead of nginx": the service there goes and the new product comes, in one plan (its volumes
+ * are kept). With an image reference as the new thing ("swap api for ghcr.io/acme/api:2") it is
+ * a new image for that service. Only when the old one exists and the new one is something else.
+ */
+function handleReplace(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  for (const re of REPLACE) {
+    const m = re.exec(t);
+    if (!m?.groups) continue;
+    const oldWord = m.groups.old!;
+    const newWord = m.groups.new!.replace(/[.,]+$/, '');
+    const old = getService(run, oldWord)?.name ?? targetsIn(run, oldWord).names[0];
+    if (!old) continue;
+    if (/[:/]/.test(newWord)) {
+      const ref = findImageRefs(clause).find((r) => r.toLowerCase() === newWord) ?? newWord;
+      setImage(run, old, ref);
+      return true;
+    }
+    const mention = findServiceMentions(newWord).find((x) => !x.generic);
+    const known = KNOWN_IMAGES.find((k) => k.re.test(newWord));
+    if (!mention && !known) continue;
+    const oldSvc = getService(run, old)!;
+    if (mention && templateOf(oldSvc) === mention.template) continue;
+    if (known && repoOf(oldSvc.image) === repoOf(known.image)) continue;
+    if (getService(run, mention?.template ?? known!.name)) continue;
+    removeService(run, old);
+    if (mention) addFromTemplate(run, mention.template, undefined, newWord);
+    else handleKnownImages(run, newWord, 'add');
+    if (run.added.length > 0) wireStack(run);
+    run.notes.push(`(${mention?.template ?? known!.name} takes the place of ${old}.)`);
+    return true;
+  }
+  return false;
+}
+
 // ── custom images ──────────────────────────────────────────────────────────
 
 function handleCustomService(run: Run, clause: string, verb: Verb | undefined): boolean {
@@ -1031,7 +1212,7 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   let image = imageWord?.[1];
   if (!image) {
     const refs = findImageRefs(clause).filter((r) => !findCidrs(r).length);
-    if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
+    if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump|drop|throw|chuck|stick|slap|pop|plonk|put)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
   }
   if (!image) return false;
   if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
@@ -1461,7 +1642,7 @@ function handleModifiers(run: Run, clause: string): boolean {
 
   // "double the memory for redis", "halve grafana's memory".
   // "…running out of memory, double it": "it" is the memory the request spoke of.
-  const tm = /\b(double|halve|triple)\s+(?:it|that|this)\b/.test(t) && /\b(memory|ram|oom)\b/i.test(run.input.message) && findCpu(run.input.message) === undefined ? `${t} memory` : t;
+  const tm = /\b(double|halve|triple)\s+(?:it|that|this)\b/.test(t) && (/\b(memory|ram|oom)\b/i.test(run.input.message) || findSizes(run.input.message).length > 0) && findCpu(run.input.message) === undefined ? `${t} memory` : t;
   const factor = /\b(double|twice)\b[^.]*\b(memory|ram)\b/.test(tm) ? 2 : /\b(halve|half)\b[^.]*\b(memory|ram)\b/.test(tm) ? 0.5 : /\btriple\b[^.]*\b(memory|ram)\b/.test(tm) ? 3 : undefined;
   if (factor !== undefined && findSizes(clause).length === 0) {
     const names = targets();
@@ -1485,8 +1666,12 @@ function handleModifiers(run: Run, clause: string): boolean {
   // Memory: a size with memory words, or "limit X to 512MB", or a size said of a service
   // ("grafana should have 512MB"). A bare number with a memory word is MiB ("more ram, like 512").
   const bareMem = /\b(?:memory|ram|mem)\b/.test(t) && findSizes(clause).length === 0 ? /\b(?:like|about|around|to|of|at|=|:)\s*(\d{2,5})\b(?!\s*(?:%|cpus?|cores?|replicas?|instances?|connections?|ports?|\.\d|:))/.exec(t) : null;
-  const sizes = bareMem ? findSizes(`${bareMem[1]}MB`) : findSizes(clause);
-  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /\b(?:make|set|change|bump|raise|lower|increase|decrease|reduce|drop)\s+(?:it|that|this|them)\b/.test(t) || /^(?:(?:and|also|ok|so)\s+)?(?:the\s+)?[a-z][\w-]*\s+\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?)\s*(?:pls|please|each)?\s*[.!]*$/.test(t.trim()) || /\b(max(?:imum)?|at\s+most|up\s+to|no\s+more\s+than|tops)\b/.test(t) || /\bgive\b/.test(t) || (/\b(have|get|use|needs?|with|at|cap(ped)?)\b/.test(t) && !/\b(volume|disk|storage|upload|file|backup)\b/.test(t));
+  // "drop it to that", "make it that": the size said earlier in the request ("the proxy is fine with 64mb, drop it to that").
+  const thatSize = !bareMem && findSizes(clause).length === 0 && /\b(?:to|at|down\s+to|up\s+to)\s+(?:that|this)\b|\b(?:make|set|leave)\s+(?:it|them)\s+(?:at\s+)?(?:that|this)\b/.test(t) ? findSizes(run.input.message.slice(0, Math.max(0, run.input.message.toLowerCase().indexOf(t)))).pop() : undefined;
+  const sizes = bareMem ? findSizes(`${bareMem[1]}MB`) : thatSize ? [thatSize] : findSizes(clause);
+  const memWords = /\b(memory|ram|mem)\b/.test(t) || /\blimit\b/.test(t) || /\b(?:make|set|change|bump|raise|lower|increase|decrease|reduce|drop)\s+(?:it|that|this|them)\b/.test(t) || /^(?:(?:and|also|ok|so)\s+)?(?:the\s+)?[a-z][\w-]*\s+\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?)\s*(?:pls|please|each)?\s*[.!]*$/.test(t.trim()) || /\b(max(?:imum)?|at\s+most|up\s+to|no\s+more\s+than|tops)\b/.test(t) || /\bgive\b/.test(t) || (/\b(have|get|use|needs?|with|at|cap(ped)?)\b/.test(t) && !/\b(volume|disk|storage|upload|file|backup)\b/.test(t)) ||
+    // A size said of a service with no other thing it could be ("bump the cache to 1 gig", "drop redis to 64mb") is its memory.
+    !/\b(volumes?|disks?|storage|uploads?|files?|back ?ups?|swap|logs?|shm|body|request|retention|keep|retain)\b/.test(t);
   if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
     const names = targets();
     if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
@@ -1586,7 +1771,7 @@ function handleModifiers(run: Run, clause: string): boolean {
 
   // Version: "upgrade postgres to 17", "use nginx version 1.27".
   const ver = /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump)\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b/.exec(t) ?? /\bversion\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t);
-  if (ver && !conn && !rep && ports.length === 0) {
+  if (ver && !conn && !rep && ports.length === 0 && !/^\d+$/.test(ver[1]!) || (ver && Number(ver[1]) < 80 && !conn && !rep && ports.length === 0)) {
     const names = targets();
     if (names.length === 0) ask(`version ${ver[1]}`);
     for (const name of names.slice(0, 1)) {
@@ -1630,6 +1815,9 @@ function barePort(run: Run, clause: string): number | undefined {
   const named = /^(?:(?:and|also|then|ok|okay|so)\s+)*(?:move\s+|put\s+|switch\s+|change\s+|set\s+)?(?:the\s+)?([a-z][\w-]*)(?:\s+(?:server|service|container|app))?\s+(?:to|->|→|on)\s+(\d{2,5})\s*[.!?]*$/.exec(t);
   // Below 80 it is more likely a version ("move postgres to 17").
   if (named && Number(named[2]) >= 80 && (getService(run, named[1]!) || targetsIn(run, named[1]!).names.length > 0)) return portNumber(named[2]!);
+  // "move it to 8081" (the service under discussion; a version is never 80 or more without a dot).
+  const moveIt = /\b(?:move|put|switch|shift)\s+(?:it|that|this|them)\s+(?:over\s+)?(?:to|on(?:to)?)\s+(?:port\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
+  if (moveIt && Number(moveIt[1]) >= 80) return portNumber(moveIt[1]!);
   const ref = /\b(?:make|change|set|switch|put|move)\s+(?:that|it|this|the\s+port)\s+(?:to\s+|on\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t) ?? /^(?:(?:no|nah|nope|actually|sorry|oops|wait|hmm|i\s+meant|make\s+it|rather)[,.\s]+)+(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (!ref) return undefined;
   const lastUser = [...run.input.history].reverse().find((h) => h.role === 'user')?.text ?? '';
@@ -1684,7 +1872,7 @@ function handleBackups(run: Run, clause: string): boolean {
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
   const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && backupsInDiscussion(run);
   if (!retentionAlone && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
-  if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are)\s+(?:[\w-]+\s+)?back\s+up\b/.test(t)) return false;
+  if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up/.test(t)) {
     const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
     const named = targetsIn(run, clause).names;
@@ -1804,6 +1992,8 @@ function isComplaint(clause: string): boolean {
   const terse = /^\s*(?:the\s+|my\s+|our\s+)?([a-z][\w-]*)\s+(?:down|dead|offline|broken|borked|unreachable)\b/i.exec(clause);
   const w = terse?.[1]?.toLowerCase();
   if (!yes && w && (findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w)) || /[-\d]/.test(w) || /^(?:site|app|api|server|box|vpn|dns|mail|email|web|db|database|cache|dashboards?|blog|shop|store|wiki|git|backend|frontend|proxy)$/.test(w))) yes = true;
+  // "jon doesnt work here anymore": a person leaving, not a service failing.
+  if (/\b(?:work|works|working)\s+(?:here|for\s+(?:us|me|the\s+company)|with\s+us|at\s+\w+)\b|\bleft\s+(?:the\s+(?:company|team|firm)|us)\b/i.test(clause)) return false;
   return yes && !WISH.test(clause);
 }
 
@@ -2131,7 +2321,8 @@ function handleFirewall(run: Run, clause: string): boolean {
   const web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
   const lockdownSystem = /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
   const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
-  const blockVerb = /\b(block|close|deny|drop|reject|forbid|disallow|blacklist)\b/.test(t);
+  // "drop ghcr.io/acme/x:1 onto port 8200" puts an image there, it blocks nothing.
+  const blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist)\b/.test(t);
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
@@ -2337,19 +2528,22 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const t = clause.toLowerCase();
   // "a postgres database owned by a user called shop": the database's owner, not a login.
   if (ownerIn(clause) && findServiceMentions(clause).some((m) => ['postgres', 'mariadb'].includes(m.template))) return false;
+  // "the db user should be called forum": the database's user, never a login on the host.
+  if (/\b(?:db|database|postgres(?:ql)?|pg|mysql|maria\s?db|sql)\s+(?:user|owner|role|login|account)s?\b/i.test(clause) && !KEY_RE.test(clause)) return false;
   const key = KEY_RE.exec(clause);
   const USERS0 = ['spec', 'users'];
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
   // Groups and sudo: "put ivan in the developers group", "add hank to the sudoers",
   // "revoke sudo from carol", "add her to the docker group".
-  const groupM0 = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t);
+  const groupM0 = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?((?!(?:only|too|also|as|and|please|pls|membership|access|for|with|of)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ?? (run.lastUser || /\b(?:user|account)\b/.test(t) ? /(?:^|,\s*|\b(?:in|into|to|join|joins|and)\s+)(?:the\s+)?([a-z_][a-z0-9_-]{0,31})\s+group\b/.exec(t) : null);
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
   const revoke =
-    /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
+    /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\b(take|pull|yank|withdraw|strip|remove|revoke|drop)\b[^.]*\b(sudo|admin\w*|root(?:\s+access)?)\b[^.]*\b(from|away|off)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
   // "carol needs admin rights", "give dave root access", "erin should have sudo": sudo for a user.
   const grant =
     !revoke &&
     (/\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t) ||
+      /\b(?:she|he|they|[a-z_][\w-]*)\s*(?:'s|’s|\s+is|\s+are|'re|\s+will\s+be)\s+(?:an?\s+|our\s+|the\s+)?(?:new\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b(?!\s*\?)/.test(t) ||
       /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b|\b(?:give|grant|make)\s+(?:him|her|them)\s+(?:an?\s+)?(?:sudo|admin\w*|root)\b/.test(t));
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
   const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
@@ -2368,14 +2562,14 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
     return known[known.length - 1];
   };
-  if (groupM || sudoers || revoke || (grant && (knownRef || (pronoun && run.lastUser)))) {
+  if (groupM || sudoers || revoke || (grant && (knownRef || (pronoun && (run.lastUser || known.length > 0))))) {
     const named =
       /\b(?:put|add|move|place|make|give|grant|revoke\s+sudo\s+from|remove\s+sudo\s+from|take\s+sudo\s+away\s+from|from|user)\s+(?:user\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t)?.[1];
     let name = named && !['the', 'a', 'an', 'her', 'him', 'them', 'user', 'sudo', 'to', 'in'].includes(named) ? named : undefined;
     if (knownRef && (!name || !known.includes(name))) name = knownRef;
     if (!name) {
       const userWord = /\b(?:user|account)\s+(?:called\s+|named\s+)?([a-z_][a-z0-9_-]{0,31})/.exec(t)?.[1];
-      name = userWord ?? (pronoun ? run.lastUser ?? historyUser() : undefined);
+      name = userWord ?? (pronoun ? run.lastUser ?? historyUser() : run.lastUser);
     }
     if (name && !['sudo', 'admin', 'docker', 'the'].includes(name)) {
       run.lastUser = name;
@@ -2416,11 +2610,11 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
-  const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named|called|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
+  const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named\s+|called\s+|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
   const userWord = nameSaid ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
-    /\b(?:give|grant|make)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
+    /\b(?:give|grant|make)\s+((?!(?:him|her|them|me|us|it)\b)[a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
     /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
@@ -2500,7 +2694,7 @@ function aKindOfUser(t: string): RegExpExecArray | undefined {
  * named right after the verb, never a service or product word.
  */
 function asPerson(t: string): RegExpExecArray | undefined {
-  const m = /\b(?:add|create|make|set up|onboard)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:as\s+(?:an?\s+)?(?:(?:new|sudo|admin|regular|normal|standard|privileged|unprivileged)\s+)?(?:user|admin|administrator|sudoer|superuser|operator|developer|login)\b|with\s+(?:sudo|admin|root access|administrator)\b)/.exec(t);
+  const m = /\b(?:add|create|make|set up|onboard)\s+([a-z_][a-z0-9_-]{0,31})\s+(?:as\s+(?:an?\s+)?(?:(?:new|sudo|admin|regular|normal|standard|privileged|unprivileged)\s+)?(?:user|admin|administrator|sudoer|superuser|operator|developer|login)\b|with\s+(?:sudo|admin|root access|administrator)\b|with\s+(?:an?\s+|the\s+|this\s+)?(?:ssh\s+|public\s+)?key\b)/.exec(t);
   if (!m) return undefined;
   const n = m[1]!;
   if (['a', 'an', 'the', 'new', 'me', 'us', 'it', 'them', 'him', 'her', 'user', 'service', 'container'].includes(n)) return undefined;

@@ -174,3 +174,30 @@ export function correctSpelling(text: string, words: readonly string[], products
   });
   return { text: out, fixes };
 }
+
+const lemmaCache = new Map<string, { text: string; lemma: string; at: number }[]>();
+
+/**
+ * The words of a text with their lemmas (wink): "nuked" → "nuke", "relaunching" → "relaunch",
+ * "ditches" → "ditch", with where each word starts in the text. Cached per text (the engine asks
+ * about the same clause several times).
+ */
+export function lemmaTokens(text: string): { text: string; lemma: string; at: number }[] {
+  const hit = lemmaCache.get(text);
+  if (hit) return hit;
+  const doc = wink().readDoc(text);
+  const its = wink().its;
+  const words = doc.tokens().out() as unknown as string[];
+  const lemmas = doc.tokens().out(its.lemma as never) as unknown as string[];
+  const out: { text: string; lemma: string; at: number }[] = [];
+  let from = 0;
+  words.forEach((w, i) => {
+    const at = text.indexOf(w, from);
+    if (at < 0) return;
+    from = at + w.length;
+    out.push({ text: w, lemma: String(lemmas[i] ?? w).toLowerCase(), at });
+  });
+  if (lemmaCache.size > 500) lemmaCache.clear();
+  lemmaCache.set(text, out);
+  return out;
+}

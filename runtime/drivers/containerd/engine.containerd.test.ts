@@ -202,7 +202,7 @@ describe.sequential('apply on containerd', () => {
     expect(await idOf(redis.name)).toBe(before);
     expect(await base()).toEqual(fp);
     expect(await redisPing(ports.redis)).toBe('+PONG');
-  });
+  }, 240_000 /* 4-11 s quiet; readiness counts uncontended time, so at load 25 the rollback took over 60 s */);
 
   it('a missing image: rolled back; a replayed plan is refused', async () => {
     const fp = await base();
