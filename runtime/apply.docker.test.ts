@@ -275,7 +275,7 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       expect(await idOf(redis.name)).toBe(before);
       expect(await base()).toEqual(fp);
       expect(await redisPing(ports.redis)).toBe('+PONG');
-    });
+    }, 240_000 /* 4-11 s quiet; readiness counts uncontended time, so at load 25 the rollback took over 60 s */);
 
     it('a failed plan that recreated a network: the old network and the containers on it come back', async () => {
       const fp = await base();

@@ -190,7 +190,7 @@ await repo.commitState({ 'services.yaml': 'n: ' + i + '\\n' }, { request: 'reque
     for (let i = 0; i < h.length - 1; i++) expect(h[i]?.parents).toEqual([h[i + 1]?.commit]);
     gitCli(dir, 'fsck', '--full', '--strict');
     expect(await inspectStateRepo(dir)).toEqual([]);
-  });
+  }, 240_000 /* 4-5 s on a quiet machine; ten node processes took over 60 s at load 25 */);
 
   it('is readable by the real git CLI (log, trailers, fsck, status, reflog)', async () => {
     const dir = tempDir();
