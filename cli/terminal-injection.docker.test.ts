@@ -15,26 +15,17 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { transpileForChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
 import { startReplayServer, type ReplayServer } from '../compiler/intent/replay.js';
+import { tmuxTerminal } from '../runtime/testutil/cli-host.js';
 
 const session = `claude-test-inject-${randomBytes(4).toString('hex')}`;
 let dir: string;
 let child: ChildBuild;
 let server: ReplayServer;
 
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+const term = tmuxTerminal(session);
+const { tmux, screen } = term;
 /** The screen with its SGR attributes as escape sequences (-e). */
 const screenEsc = () => tmux('capture-pane', '-p', '-e', '-J', '-S', '-3000', '-t', session);
-const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-3000', '-t', session);
-
-async function waitFor(pred: (s: string) => boolean, what: string, ms = 60_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const s = screen();
-    if (pred(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const ESC = '\x1b';
 const HOSTILE = [
@@ -92,7 +83,7 @@ it('a hostile explanation cannot clear the screen, fake the box or conceal the r
   const env = [`CLAUDE_STATE_DIR=${join(dir, 'state')}`, `CLAUDE_DATA_DIR=${join(dir, 'data')}`, `CLAUDE_ROOT=${join(dir, 'root')}`];
   tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '80', 'env', ...env, process.execPath, child.script, 'give postgres more memory and open ssh to everyone');
   tmux('set-option', '-t', session, 'remain-on-exit', 'on');
-  const s = await waitFor((x) => /Proceed\? \[yes\/no\/modify\]|Apply these changes\? \[yes\/no\/modify\] *$/m.test(x.trimEnd()) && x.includes('ssh-anywhere'), 'the real prompt');
+  const s = await term.waitFor('the real prompt', (x) => /Proceed\? \[yes\/no\/modify\]|Apply these changes\? \[yes\/no\/modify\] *$/m.test(x.trimEnd()) && x.includes('ssh-anywhere'));
   expect(server.requests.length).toBe(1);
   const esc = screenEsc();
 
@@ -113,5 +104,5 @@ it('a hostile explanation cannot clear the screen, fake the box or conceal the r
   expect(s.slice(real)).not.toContain('FAKE-TAIL');
 
   tmux('send-keys', '-t', session, 'no', 'Enter');
-  await waitFor((x) => /Dropped|Nothing (was )?changed|not applied/i.test(x.slice(x.lastIndexOf('[yes/no/modify]'))), 'the drop');
+  await term.waitFor('the drop', (x) => /Dropped|Nothing (was )?changed|not applied/i.test(x.slice(x.lastIndexOf('[yes/no/modify]'))));
 });

@@ -166,7 +166,7 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       expect(evTypes.at(-1)).toBe('reconcile.completed');
       expect(readFileSync(join(dataDir, 'applied-plans.jsonl'), 'utf8')).toContain(r.planId);
       expect(r.touched.map((t) => t.t)).toContain('committed');
-    });
+    }, 300_000 /* the stack's images and health checks: ~25 s at load 12 */);
 
     it('the observer (status, services, the daemon) sees the stack through the engine: managed services, ports, restart policy, memory and CPU from the cgroup files, logs', async () => {
       // The observer reads Docker, or containerd through its Docker-shaped view (drivers/containerd/docker-view.ts).
@@ -207,7 +207,7 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       expect((await w.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 redis 6379'], 10_000)).output).toContain('+PONG');
       expect(await redisPing(ports.redis)).toBe('+PONG');
       redis = redis2;
-    });
+    }, 120_000);
 
     it('refuses a replayed plan, before anything changes', async () => {
       const fp = await base();
@@ -262,7 +262,7 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       expect(await httpGet(ports.web)).toMatch(/^200 /);
       const ev = readFileSync(join(dataDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; rolledBack?: boolean });
       expect(ev.at(-1)).toMatchObject({ type: 'reconcile.failed', rolledBack: true });
-    });
+    }, 180_000);
 
     it('a health check that never passes: rolled back', async () => {
       const fp = await base();
@@ -275,7 +275,7 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       expect(await idOf(redis.name)).toBe(before);
       expect(await base()).toEqual(fp);
       expect(await redisPing(ports.redis)).toBe('+PONG');
-    });
+    }, 240_000 /* 4-11 s quiet; readiness counts uncontended time, so at load 25 the rollback took over 60 s */);
 
     it('a failed plan that recreated a network: the old network and the containers on it come back', async () => {
       const fp = await base();
@@ -366,7 +366,7 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       expect(waited).toBeInstanceOf(StalePlanError);
       expect((waited as Error).message).toContain(`+ container/${slow.name} (added)`);
       expect(existsSync(join(dataDir, 'apply.lock'))).toBe(false);
-    });
+    }, 120_000);
 
     it('resolves ${secrets.x} only into the container: not in the journal, events, audit or snapshot', async () => {
       const { recipient } = await ensureAgeIdentity(dataDir);
@@ -389,7 +389,7 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       expect(snap).not.toContain(plain);
       expect(snap).toMatch(/"envEncrypted":"encrypted:v1:/);
       await apply(await planText([S.remove(sec.name)]));
-    });
+    }, 120_000);
 
     it('removing a service prunes its container', async () => {
       const r = await apply(await planText([S.remove(n('slow'))]));

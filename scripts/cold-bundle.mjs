@@ -62,6 +62,8 @@ for (const command of COMMANDS) {
     define: { 'import.meta.url': '__claudeModuleUrl' },
     banner: { js: 'const __claudeModuleUrl = require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", "..", "cli", "main.js")).href;' },
     legalComments: 'none',
+    // Less to read and scan at each start (names are kept, for stack traces): 950 → 620 KB for validate.
+    minifyWhitespace: true,
     logLevel: 'warning',
     plugins: [
       {

@@ -21,7 +21,7 @@ export const OPERATIONS: Record<string, Record<string, Record<string, unknown>>>
   },
   '/api/v1/logout': { post: { summary: 'End the cookie session', responses: { 200: json('Logged out; the cookie is cleared') } } },
   '/api/v1/login-codes': { post: { summary: 'Make a one-time login code for another browser', responses: { 200: json('{code, expiresAt}') } } },
-  '/api/v1/status': { get: { summary: 'Banner, services, alerts, anomalies, host resources', responses: { 200: json('The observed status'), 401: error } } },
+  '/api/v1/status': { get: { summary: 'Banner, services, alerts, anomalies, host resources; the reconciler pending plan and the failure its passes keep meeting (or null)', responses: { 200: json('The observed status'), 401: error } } },
   '/api/v1/conversation': {
     post: { summary: 'Say what you want: the explanation and a saved, signed plan (never applied here)', requestBody: body({ message: { type: 'string', maxLength: 4000 }, conversationId: { type: 'string' } }, ['message']), responses: { 200: json('The reply, with plan (and plan.review)'), 400: error, 404: error, 502: error, 503: error } },
   },

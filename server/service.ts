@@ -269,6 +269,8 @@ export class ApiService {
       anomalies,
       summary: d,
       pending: await this.pendingView(),
+      // The failure the reconciler keeps meeting, counted per pass (agent/reconcile/failing.ts), or null.
+      failing: (await import('../agent/reconcile/failing.js')).readFailing(this.o.paths.dataDir),
     };
   }
 

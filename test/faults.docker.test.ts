@@ -24,6 +24,7 @@ import { forceUnlock, readLock } from '../runtime/lock.js';
 import { transpileForChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+import { until } from '../runtime/testutil/cli-host.js';
 
 const suffix = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-flt-${suffix}`;
@@ -86,14 +87,6 @@ function procState(pid: number): string {
   }
 }
 
-async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('fencing: a frozen apply whose lock was taken away touches nothing when it wakes', () => {
   let dataDir: string;
   let root: string;
@@ -135,7 +128,7 @@ describe('fencing: a frozen apply whose lock was taken away touches nothing when
     p.stdout.on('data', (b: Buffer) => (out += String(b)));
     p.stderr.on('data', (b: Buffer) => (err += String(b)));
     const exited = new Promise<number | null>((res) => p.on('exit', (c) => res(c)));
-    await until('the applier to freeze (SIGSTOP)', () => procState(p.pid!) === 'T' || procState(p.pid!) === 'gone');
+    await until('the applier to freeze (SIGSTOP)', () => procState(p.pid!) === 'T' || procState(p.pid!) === 'gone', { everyMs: 50 });
     expect(procState(p.pid!), err).toBe('T');
     const frozenLock = readLock(dataDir)!;
     expect(frozenLock.pid).toBe(p.pid);

@@ -43,6 +43,7 @@ import type { PlanPayload } from '../../plan/types.js';
 import { startEtcdCluster, type EtcdCluster } from './testutil/etcd.js';
 import { retryDelayMs } from './store.js';
 import { replicaServiceName } from '../../compiler/node-view.js';
+import { until } from '../../runtime/testutil/cli-host.js';
 
 const BIN = join(packageRoot(), 'bin', 'claude');
 const TTL = 5;
@@ -65,6 +66,8 @@ interface Node {
 let etcd: EtcdCluster;
 let base: string;
 const nodes: Node[] = [];
+/** The last lines of every node's agent log, for a time-out's message. */
+const nodeLogs = () => nodes.map((n) => `--- ${n.name} (${n.hostId})\n${n.log.split('\n').slice(-12).join('\n')}`).join('\n');
 let client: Etcd3;
 const P = `/claude/${CLUSTER}/`;
 /** Node a's cluster dir (it ran init: the CA is there). */
@@ -113,21 +116,6 @@ async function stopAgent(n: Node): Promise<void> {
   const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
   await done;
   clearTimeout(t);
-}
-
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}\n${nodes.map((n) => `--- ${n.name} (${n.hostId})\n${n.log.split('\n').slice(-12).join('\n')}`).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Running containers of a cluster service: replica → host id. */
@@ -278,7 +266,7 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
       if (r.code !== 0) return null;
       const s = JSON.parse(r.out);
       return s.nodes.length === 3 && s.nodes.every((x: { alive: boolean }) => x.alive) && s.leader ? s : null;
-    });
+    }, { detail: nodeLogs });
     expect(st.nodes.map((x: { hostId: string }) => x.hostId).sort()).toEqual(nodes.map((n) => n.hostId).sort());
     const byHost = new Map(st.nodes.map((x: { hostId: string; labels: Record<string, string>; capacity: { cpus: number }; keyid: string }) => [x.hostId, x]));
     expect((byHost.get(b.hostId) as { labels: Record<string, string> }).labels).toEqual({ zone: 'b' });
@@ -300,13 +288,13 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
     const running = await until('3 web replicas running', () => {
       const r = replicas(WEB);
       return r.length === 3 ? r : null;
-    }, 150_000);
+    }, { ms: 150_000, detail: nodeLogs });
     expect(new Set(running.map((r) => r.host))).toEqual(new Set(nodes.map((n) => n.hostId)));
     expect(running.map((r) => r.replica).sort()).toEqual(['1', '2', '3']);
     const st = await until('every node to report its plan applied', async () => {
       const s = JSON.parse((await cli(a, ['cluster', 'status', '--json'])).out);
       return s.nodes.every((n: { lastResult: { status: string } | null }) => n.lastResult?.status === 'applied') ? s : null;
-    });
+    }, { detail: nodeLogs });
     for (const n of st.nodes) {
       expect(n.replicas).toHaveLength(1);
       expect(n.lastResult.status).toBe('applied');
@@ -318,7 +306,7 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
       lastServices = r.out + r.err;
       const rows = (JSON.parse(r.out).services as { service: string; node: string; status: string }[]).filter((x) => x.service.startsWith(`${WEB}/`));
       return rows.length === 3 && rows.every((x) => x.status === 'running') ? rows : null;
-    }).catch((e: Error) => {
+    }, { detail: nodeLogs }).catch((e: Error) => {
       throw new Error(`${e.message.split('\n')[0]}\nlast claude services --json:\n${lastServices}`);
     });
     expect(svc.map((x) => x.service).sort()).toEqual([`${WEB}/1`, `${WEB}/2`, `${WEB}/3`]);
@@ -342,7 +330,7 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
         const r = await client.get(`${P}results/${n.hostId}`).string();
         const j = r ? JSON.parse(r) : null;
         return j && j.status === 'refused' ? j : null;
-      });
+      }, { detail: nodeLogs });
       expect(res.problems[0]).toContain('V3 signature');
     }
     expect(replicas(WEB)).toHaveLength(3);
@@ -364,7 +352,7 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
       // BAD can only run on c (zone==c) and exits at once (and is not restarted): c's apply is rolled back every time
       writeFileSync(join(a.env.CLAUDE_STATE_DIR, 'services.yaml'), servicesYaml([{ name: WEB, replicas: 3, spread: true }, { name: BAD, replicas: 1, constraints: ['zone==c'], command: "sh -c 'exit 3'", oneShot: true }]));
       expect((await cli(a, ['cluster', 'apply'])).code).toBe(0);
-      await until('4 failed applies on c', () => failed.length >= 4, 150_000);
+      await until('4 failed applies on c', () => failed.length >= 4, { ms: 150_000, detail: nodeLogs });
       // after the k-th failure in a row, the next plan came no sooner than retryDelayMs(k): 2 s, 4 s, 8 s
       const gaps = failed.slice(0, 3).map((f) => puts.find((t) => t > f.at)! - f.at);
       for (const [k, g] of gaps.entries()) expect(g, `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(retryDelayMs(k + 1) - 50);
@@ -390,7 +378,7 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
       const ok = await until('every node applied the new state', async () => {
         const s = JSON.parse((await cli(a, ['cluster', 'status', '--json'])).out);
         return s.nodes.every((n: { lastResult: { status: string; at: string } | null }) => n.lastResult?.status === 'applied' && Date.parse(n.lastResult.at) > fixedAt) ? s : null;
-      }, 120_000);
+      }, { ms: 120_000, detail: nodeLogs });
       expect(ok.nodes.find((n: { hostId: string }) => n.hostId === c.hostId).backoff).toBeNull();
       const firstPutAfterFix = puts.find((t) => t > fixedAt)!;
       expect(firstPutAfterFix - fixedAt).toBeLessThan(retryDelayMs(5)); // not held back by the 5th back-off (32 s)
@@ -429,10 +417,10 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
     const newLeader = await until('a new leader', async () => {
       const l = await leader();
       return l && l !== old ? l : null;
-    }, 30_000);
+    }, { ms: 30_000, detail: nodeLogs });
     const leaderFailoverMs = Date.now() - stoppedAt;
     expect(nodes.map((n) => n.hostId)).toContain(newLeader);
-    await until(`replica ${before.replica} running on another node`, () => replicas(WEB).find((r) => r.replica === before.replica && r.host !== L.hostId), 60_000);
+    await until(`replica ${before.replica} running on another node`, () => replicas(WEB).find((r) => r.replica === before.replica && r.host !== L.hostId), { ms: 60_000, detail: nodeLogs });
     const failoverMs = Date.now() - stoppedAt;
     // TTL + one pass (+ the plan's apply), with room for a busy machine
     expect(failoverMs).toBeLessThan((TTL + 45) * 1000);
@@ -441,11 +429,11 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
     // the old leader's container still runs: its agent is frozen, Docker is not
     expect(replicas(WEB).some((r) => r.name === before.name)).toBe(true);
     L.agent!.kill('SIGCONT');
-    await until('the old leader to be fenced', () => /leader write refused \(fenced\)/.test(L.log), 30_000);
+    await until('the old leader to be fenced', () => /leader write refused \(fenced\)/.test(L.log), { ms: 30_000, detail: nodeLogs });
     expect(await leader()).toBe(newLeader);
     const after = JSON.parse((await client.get(`${P}placement`).string())!);
     expect(after.leader.hostId).toBe(newLeader);
-    await until('the orphaned replica removed from the old leader', () => !replicas(WEB).some((r) => r.name === before.name), 60_000);
+    await until('the orphaned replica removed from the old leader', () => !replicas(WEB).some((r) => r.name === before.name), { ms: 60_000, detail: nodeLogs });
     expect(replicas(WEB)).toHaveLength(3);
     console.log(`cluster failover: leader ${leaderFailoverMs} ms, replica ${failoverMs} ms (TTL ${TTL} s)`);
   }, 300_000);
@@ -460,7 +448,7 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
     const [db] = await until('the db replica running', () => {
       const r = replicas(DB);
       return r.length === 1 ? r : null;
-    }, 120_000);
+    }, { ms: 120_000, detail: nodeLogs });
     const holder = nodes.find((n) => n.hostId === db!.host)!;
     await stopAgent(holder);
     const stuck = await until('db reported stuck', async () => {
@@ -468,18 +456,18 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
       const r = await cli(other, ['cluster', 'status', '--json']);
       const s = JSON.parse(r.out);
       return s.stuck.length ? s : null;
-    }, 60_000);
+    }, { ms: 60_000, detail: nodeLogs });
     expect(stuck.stuck).toEqual([{ replica: `${DB}/1`, hostId: holder.hostId, reason: expect.stringContaining(`host-bound volume ${DB}`) }]);
     const text = await cli(nodes.find((n) => n !== holder)!, ['cluster', 'status']);
     expect(text.out).toContain(`stuck: ${DB}/1: node ${holder.hostId} is down`);
     // its web replica moved; db did not: nothing new runs anywhere for it
-    await until('its web replica running elsewhere', () => replicas(WEB).filter((r) => r.host !== holder.hostId).length === 3, 90_000);
+    await until('its web replica running elsewhere', () => replicas(WEB).filter((r) => r.host !== holder.hostId).length === 3, { ms: 90_000, detail: nodeLogs });
     await new Promise((r) => setTimeout(r, 3000));
     expect(replicas(DB).map((r) => r.host)).toEqual([holder.hostId]);
     // the node comes back: db is no longer stuck and still runs there; the moved web replica is its orphan
     startAgent(holder);
-    await until('db no longer stuck', async () => JSON.parse((await cli(a, ['cluster', 'status', '--json'])).out).stuck.length === 0, 60_000);
-    await until('the web orphan removed from the node', () => replicas(WEB).length === 3 && !replicas(WEB).some((r) => r.host === holder.hostId), 90_000);
+    await until('db no longer stuck', async () => JSON.parse((await cli(a, ['cluster', 'status', '--json'])).out).stuck.length === 0, { ms: 60_000, detail: nodeLogs });
+    await until('the web orphan removed from the node', () => replicas(WEB).length === 3 && !replicas(WEB).some((r) => r.host === holder.hostId), { ms: 90_000, detail: nodeLogs });
     expect(replicas(DB).map((r) => r.host)).toEqual([holder.hostId]);
   }, 300_000);
 
@@ -490,9 +478,9 @@ describe('cluster mode on etcd (3 members, 3 nodes on one Docker Engine)', () =>
     const ok = await until('cluster apply with 2 of 3 members', async () => {
       const r = await cli(a, ['cluster', 'apply']);
       return r.code === 0 ? r : null;
-    }, 30_000);
+    }, { ms: 30_000, detail: nodeLogs });
     expect(ok.out).toContain('desired state');
-    await until('the api replica running', () => replicas(API).length === 1, 60_000);
+    await until('the api replica running', () => replicas(API).length === 1, { ms: 60_000, detail: nodeLogs });
     await etcd.stop(1);
     writeFileSync(join(a.env.CLAUDE_STATE_DIR, 'services.yaml'), servicesYaml([{ name: WEB, replicas: 3, spread: true }]));
     const started = Date.now();

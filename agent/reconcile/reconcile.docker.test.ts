@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDockerByName } from '../../runtime/testutil/docker-cleanup.js';
 import { transpileForChild, type ChildBuild } from '../../runtime/testutil/transpile-child.js';
+import { until } from '../../runtime/testutil/cli-host.js';
 
 const tag = `rcl${randomBytes(3).toString('hex')}`;
 const web = `${tag}-web`;
@@ -99,16 +100,6 @@ async function stopDaemon(d: Daemon): Promise<void> {
   await d.exited;
 }
 
-async function until<T>(what: string, f: () => T | undefined | null | false, ms = 90_000, diag?: () => string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${diag ? `\n${diag()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 function inspect(name: string): { id: string; running: boolean; env: string[]; labels: Record<string, string> } | null {
   try {
     const j = JSON.parse(execFileSync('docker', ['inspect', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { Id: string; State: { Running: boolean }; Config: { Env: string[]; Labels: Record<string, string> } }[];
@@ -163,7 +154,7 @@ describe('claude reconcile --serve', () => {
     writeFileSync(join(state(), 'manifest.yaml'), manifest({ requireApproval: false }));
     writeFileSync(join(state(), 'services.yaml'), services('one'));
     d = startDaemon();
-    await until('the start-up apply', () => d.log().includes('watching '), 120_000, d.log);
+    await until('the start-up apply', () => d.log().includes('watching '), { ms: 120_000, detail: d.log });
     expect(inspect(web)?.running).toBe(true);
     expect(readFileSync(join(dir, 'reconciler.pid'), 'utf8').trim()).toBe(String(d.proc.pid));
     const second = startDaemon();
@@ -177,55 +168,70 @@ describe('claude reconcile --serve', () => {
     const before = inspect(web)!;
     const head = git('rev-parse', 'HEAD');
     appendFileSync(join(state(), 'services.yaml'), 'invalid: yaml: {{{{\n');
-    const hook = await until('the webhook notification', () => hooks.find((h) => h.kind === 'reconcile.failed'), 30_000, d.log);
+    const hook = await until('the webhook notification', () => hooks.find((h) => h.kind === 'reconcile.failed'), { ms: 30_000, detail: d.log });
     expect(hook.title).toMatch(/do not validate/);
     expect(hook.detail!.join('\n')).toMatch(/^services\.yaml:\d+:\d+: error CLA\d+/m);
     expect(d.log()).toMatch(/claude-reconciler: services\.yaml:\d+:\d+: error CLA\d+/);
     const events = readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8');
     expect(events).toMatch(/"type":"reconcile.failed","stage":"validate"/);
-    // Periodic passes later (one every 3 s here): still nothing changed, and the same failure is
-    // not sent again. The daemon logs nothing for a pass that repeats a failure, so the wait
-    // spans more than two intervals rather than counting passes.
-    await new Promise((r) => setTimeout(r, 7000));
+    // Periodic passes later (one every 3 s here): the same failure is counted, not said again in
+    // full nor sent again; the log says the count at the 2nd and 4th pass in a row; nothing changed.
+    await until('the 4th failed pass in a row', () => d.log().includes('still failing (validate): 4 passes in a row since'), { ms: 60_000, detail: d.log });
+    expect(d.log()).toMatch(/claude-reconciler: still failing \(validate\): 2 passes in a row since \S+, the same as logged then: the state files do not validate/);
+    expect(d.log().match(/services\.yaml:\d+:\d+: error CLA\d+/g)!.length).toBe(hook.detail!.filter((l) => /^services\.yaml:/.test(l)).length);
     expect(inspect(web)!.id).toBe(before.id);
     expect(git('rev-parse', 'HEAD')).toBe(head);
     expect(hooks.filter((h) => h.kind === 'reconcile.failed')).toHaveLength(1);
+    expect(readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8').match(/"type":"reconcile.failed"/g)).toHaveLength(1);
+    // `claude status` shows the failure with its count.
+    const status = execFileSync(process.execPath, [child.script, 'status'], { env: env(), encoding: 'utf8' });
+    expect(status).toMatch(/^Reconciler failing \(validate\): \d+ passes in a row since \S+, the last at \S+$/m);
+    expect(status).toMatch(/^ {2}services\.yaml:\d+:\d+: error CLA\d+/m);
+    const failing = (JSON.parse(execFileSync(process.execPath, [child.script, 'status', '--json'], { env: env(), encoding: 'utf8' })) as { failing: { stage: string; passes: number } }).failing;
+    expect(failing.stage).toBe('validate');
+    expect(failing.passes).toBeGreaterThanOrEqual(4);
 
     // The fix, with a change: the container is replaced, the edit committed by the reconciler.
     writeFileSync(join(state(), 'services.yaml'), services('two'));
     const after = await until('the fixed change applied', () => {
       const c = inspect(web);
       return c && c.running && c.env.includes('GREETING=two') ? c : null;
-    }, 120_000, d.log);
+    }, { ms: 120_000, detail: d.log });
     expect(after.id).not.toBe(before.id);
-    await until('the commit', () => git('rev-parse', 'HEAD') !== head, 30_000, d.log);
+    await until('the commit', () => git('rev-parse', 'HEAD') !== head, { ms: 30_000, detail: d.log });
     expect(git('log', '-1', '--format=%an')).toBe('claude-reconciler (hand edit)');
     expect(git('log', '-1', '--format=%B')).toContain('hand edit of services.yaml');
-    await until('the recovery notice', () => hooks.find((h) => h.kind === 'reconcile.recovered'), 30_000);
+    const recovered = await until('the recovery notice', () => hooks.find((h) => h.kind === 'reconcile.recovered'), { ms: 30_000 });
+    // How long the failure lasted is said once: in the log, the notification and `claude events`.
+    expect(recovered.title).toMatch(/^the state files validate and plan again, after \d+ failed passes since \S+$/);
+    expect(d.log()).toMatch(/the state files validate and plan again, after \d+ failed passes \(validate\) since/);
+    const shown = execFileSync(process.execPath, [child.script, 'events', '--since', '1h'], { env: env(), encoding: 'utf8' });
+    expect(shown).toMatch(/reconcile\.recovered.*recovered after \d+ failed passes \(validate\) since \S+: was the state files do not validate/);
+    expect(execFileSync(process.execPath, [child.script, 'status', '--json'], { env: env(), encoding: 'utf8' })).toContain('"failing": null');
   }, 240_000);
 
   it('docker stop of a managed container is reported and self-healed', async () => {
     const n = hooks.length;
     execFileSync('docker', ['stop', '-t', '1', web], { stdio: 'ignore' });
-    const drift = await until('the drift notification', () => hooks.slice(n).find((h) => h.kind === 'drift.detected'), 60_000, d.log);
+    const drift = await until('the drift notification', () => hooks.slice(n).find((h) => h.kind === 'drift.detected'), { ms: 60_000, detail: d.log });
     expect(drift.detail!.join('\n')).toContain(`container ${web}: was running, now exited (stopped outside Claude.OS)`);
-    await until('the self-heal', () => inspect(web)?.running, 60_000, d.log);
-    await until('the corrected notification', () => hooks.slice(n).find((h) => h.kind === 'drift.corrected'), 30_000, d.log);
+    await until('the self-heal', () => inspect(web)?.running, { ms: 60_000, detail: d.log });
+    await until('the corrected notification', () => hooks.slice(n).find((h) => h.kind === 'drift.corrected'), { ms: 30_000, detail: d.log });
     expect(git('log', '-1', '--format=%an')).toBe('claude-reconciler (self-heal)');
     expect(readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8')).toMatch(/"type":"reconcile.started","planId":"plan-[0-9a-f]+","steps":1,"trigger":"drift \(/);
   }, 180_000);
 
   it('require_approval: a hand edit waits as the pending plan; `claude apply` shows it and applies it on yes', async () => {
     writeFileSync(join(state(), 'manifest.yaml'), manifest({ requireApproval: true }));
-    await until('the manifest edit recorded', () => git('log', '-1', '--format=%B').includes('hand edit of manifest.yaml'), 30_000, d.log);
+    await until('the manifest edit recorded', () => git('log', '-1', '--format=%B').includes('hand edit of manifest.yaml'), { ms: 30_000, detail: d.log });
     const before = inspect(web)!;
     writeFileSync(join(state(), 'services.yaml'), services('three'));
     const pendingFile = join(dir, 'data', 'reconciler', 'pending.json');
-    await until('the pending plan', () => existsSync(pendingFile), 30_000, d.log);
+    await until('the pending plan', () => existsSync(pendingFile), { ms: 30_000, detail: d.log });
     const pending = JSON.parse(readFileSync(pendingFile, 'utf8')) as { planId: string; rule: string; changedFiles: string[] };
     expect(pending.rule).toBe('E3');
     expect(pending.changedFiles).toEqual(['services.yaml']);
-    await until('the pending notification', () => hooks.find((h) => h.kind === 'reconcile.pending'), 30_000);
+    await until('the pending notification', () => hooks.find((h) => h.kind === 'reconcile.pending'), { ms: 30_000 });
     // A few passes later it is still waiting, the same plan (not superseded by itself), nothing applied.
     await new Promise((r) => setTimeout(r, 4000));
     expect(inspect(web)!.id).toBe(before.id);
@@ -239,21 +245,21 @@ describe('claude reconcile --serve', () => {
     tmux('new-session', '-d', '-s', tag, '-x', '200', '-y', '50', 'env', ...envArgs, process.execPath, child.script, 'apply');
     tmux('set-option', '-t', tag, 'remain-on-exit', 'on');
     const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-500', '-t', tag);
-    let s = await until('the prompt', () => (screen().includes('Apply this plan? [yes/no]') ? screen() : null), 60_000, screen);
+    let s = await until('the prompt', () => (screen().includes('Apply this plan? [yes/no]') ? screen() : null), { ms: 60_000, detail: screen });
     expect(s).toContain(`Pending approval since`);
     expect(s).toContain('a change of services.yaml');
     expect(s).toContain('require_approval is true');
     expect(s).toMatch(/Replace container '.*-web'/);
     tmux('send-keys', '-t', tag, 'yes', 'Enter');
-    s = await until('the apply', () => (/Applied|applied/.test(screen().split('Apply this plan?')[1] ?? '') ? screen() : null), 120_000, screen);
-    await until('the new container', () => inspect(web)?.env.includes('GREETING=three'), 60_000, d.log);
+    s = await until('the apply', () => (/Applied|applied/.test(screen().split('Apply this plan?')[1] ?? '') ? screen() : null), { ms: 120_000, detail: screen });
+    await until('the new container', () => inspect(web)?.env.includes('GREETING=three'), { ms: 60_000, detail: d.log });
     expect(existsSync(pendingFile)).toBe(false);
     expect(git('log', '-1', '--format=%an')).toBe('tester');
   }, 300_000);
 
   it('kill -9 in the middle of an apply: the next start settles it before watching', async () => {
     writeFileSync(join(state(), 'manifest.yaml'), manifest({ requireApproval: false }));
-    await until('the manifest edit recorded', () => git('log', '-1', '--format=%B').includes('hand edit of manifest.yaml'), 30_000, d.log);
+    await until('the manifest edit recorded', () => git('log', '-1', '--format=%B').includes('hand edit of manifest.yaml'), { ms: 30_000, detail: d.log });
     // A service that never becomes healthy: the apply waits for it, and is killed there.
     const slowSvc = `    - name: ${slow}
       image: nginx:alpine
@@ -264,13 +270,13 @@ describe('claude reconcile --serve', () => {
         retries: 100
 `;
     writeFileSync(join(state(), 'services.yaml'), services('three', slowSvc));
-    await until('the slow container created', () => inspect(slow), 60_000, d.log);
+    await until('the slow container created', () => inspect(slow), { ms: 60_000, detail: d.log });
     d.proc.kill('SIGKILL');
     await d.exited;
     // While no daemon runs, the slow service is taken out of the files again.
     writeFileSync(join(state(), 'services.yaml'), services('three'));
     d = startDaemon();
-    await until('watching again', () => d.log().includes('watching '), 120_000, d.log);
+    await until('watching again', () => d.log().includes('watching '), { ms: 120_000, detail: d.log });
     const log = d.log();
     expect(log).toMatch(/recovered plan-[0-9a-f]+ at start-up: rollback/);
     expect(log.indexOf('recovered ')).toBeLessThan(log.indexOf('watching '));

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../runtime/testutil/tempdirs.js';
 import { saveNotifyConfig } from '../../runtime/notify/index.js';
 import { ReconcilerDaemon } from './daemon.js';
+import { readFailing } from './failing.js';
 import type { ObservedState } from '../../plan/types.js';
 import { PREFETCH_MAX_AGE_MS, Reconciler, type ReconcileHost } from './reconciler.js';
 
@@ -69,10 +70,21 @@ describe('a pass over invalid state files', () => {
       expect(open[0]!.writableEnded).toBe(false);
       const events = readFileSync(join(host.paths.dataDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(events.filter((e) => e.type === 'reconcile.failed')).toMatchObject([{ stage: 'validate', rolledBack: false, trigger: 'watch (services.yaml)' }]);
-      // The same failure at the next (periodic) pass: not logged, evented or sent again.
-      const before = logs.length;
-      expect((await r.trigger('interval')).outcome.status).toBe('invalid');
-      expect(logs.length).toBe(before);
+      expect(readFailing(host.paths.dataDir)).toMatchObject({ stage: 'validate', passes: 1 });
+      // The same failure at the next (periodic) passes: not said again in full, evented or sent
+      // again, only counted; the log says the count at the 2nd, 4th, 8th … pass in a row.
+      const repeats: string[][] = [];
+      for (let i = 2; i <= 8; i++) {
+        const before = logs.length;
+        expect((await r.trigger('interval')).outcome.status).toBe('invalid');
+        repeats.push(logs.slice(before));
+      }
+      expect(repeats.map((l) => l.length)).toEqual([1, 0, 1, 0, 0, 0, 1]);
+      expect(repeats[0]![0]).toMatch(/^claude-reconciler: still failing \(validate\): 2 passes in a row since \S+, the same as logged then: the state files do not validate/);
+      expect(repeats[2]![0]).toContain('4 passes in a row');
+      expect(repeats[6]![0]).toContain('8 passes in a row');
+      expect(readFailing(host.paths.dataDir)).toMatchObject({ stage: 'validate', passes: 8, title: expect.stringMatching(/do not validate/) });
+      expect(readFileSync(join(host.paths.dataDir, 'events.jsonl'), 'utf8').match(/"type":"reconcile.failed"/g)).toHaveLength(1);
       expect(readFileSync(join(host.paths.dataDir, 'notifications.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
       expect(touched).toEqual([]);
     } finally {

@@ -32,6 +32,7 @@ import type { ApplyEvent, ApplyResult } from '../../runtime/apply.js';
 import { Notifier, saveNotifyConfig, type NotificationInput, type NotifyConfig } from '../../runtime/notify/index.js';
 import { driftSince, readAppliedRecord } from '../../runtime/state/applied.js';
 import { openStateRepo, STATE_FILE_NAMES } from '../../runtime/state/repo.js';
+import { clearFailing, logsRepeat, writeFailing, type Failing } from './failing.js';
 import { clearPending, pendingKey, readPending, writePending, type PendingPlan } from './pending.js';
 import { decide, ignored, type Decision } from './policy.js';
 
@@ -90,8 +91,8 @@ export class Reconciler {
   readonly notifier: Notifier;
   private running: Promise<PassRecord> | null = null;
   private again: string | null = null;
-  /** What was last notified for a problem that repeats at every pass (not sent again until it changes). */
-  private lastFailure: string | null = null;
+  /** The failure of the last pass while it repeats (failing.ts): said once, then counted; null after a pass gets past it. */
+  private failing: (Failing & { key: string }) | null = null;
   private lastDrift: string | null = null;
   /** Passes run so far, and the last one. */
   passes = 0;
@@ -199,13 +200,13 @@ export class Reconciler {
     } catch (e) {
       // A bug or an unexpected system error: reported like a failed pass, and the next pass tries again.
       const error = (e as Error)?.message ?? String(e);
-      this.event({ type: 'reconcile.failed', stage: 'internal', error, rolledBack: false, trigger });
-      this.notifyOnce(`internal|${error}`, { source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `reconcile pass failed: ${error}` });
-      this.log(`pass failed: ${error}`);
+      this.fail({ key: `internal|${error}`, stage: 'internal', title: `reconcile pass failed: ${error}`, problems: [], trigger, log: [`pass failed: ${error}`], event: { error } });
       outcome = { status: 'refused', error, stale: false };
     } finally {
       release?.();
     }
+    // A pass that planned and then applied, queued, reported or found nothing to do is past any failure.
+    if (!['invalid', 'unplanned', 'refused'].includes(outcome.status)) this.recovered();
     const rec: PassRecord = { trigger, startedAt, durationMs: performance.now() - t0, outcome };
     this.passes++;
     this.last = rec;
@@ -262,7 +263,7 @@ export class Reconciler {
       this.failed(planned.stage, planned.problems, trigger, `cannot plan the state files (${planned.stage}); nothing was applied`);
       return { status: 'unplanned', stage: planned.stage, problems: planned.problems };
     }
-    this.recovered();
+    if (this.failing && PLANNING_STAGES.has(this.failing.stage)) this.recovered();
     const { payload } = planned.planned;
     if (payload.steps.length === 0) {
       const pending = readPending(this.dataDir);
@@ -304,27 +305,59 @@ export class Reconciler {
     }
   }
 
-  /** A failed pass: log every problem, event reconcile.failed, notify (once per distinct failure). */
+  /** A pass that could not plan: every problem logged, event reconcile.failed, notified (once per distinct failure: fail). */
   private failed(stage: string, problems: string[], trigger: string, title: string): void {
-    const key = `${stage}|${problems.join('\n')}`;
-    if (this.lastFailure === key) return; // the same failure as the previous pass: said already
-    for (const p of problems) this.log(p);
-    this.event({ type: 'reconcile.failed', stage, error: title, problems, rolledBack: false, trigger });
-    this.notifyOnce(key, { source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title, detail: problems });
+    this.fail({ key: `${stage}|${problems.join('\n')}`, stage, title, problems, trigger, log: problems, event: { error: title, problems } });
   }
 
-  private notifyOnce(key: string, n: NotificationInput): void {
-    if (this.lastFailure === key) return;
-    this.lastFailure = key;
-    this.notifier.notify(n);
+  /**
+   * A pass met a failure. The same one as the last pass: only counted (failing.ts), with a log
+   * line at the 2nd, 4th, 8th … pass in a row, so a failure that lasts a day writes about ten
+   * lines, not one a minute. A different one: said in full (`log`, a reconcile.failed event, a
+   * critical notification), with how long the one before it lasted.
+   */
+  private fail(f: { key: string; stage: string; title: string; problems: string[]; trigger: string; log: string[]; event?: Record<string, unknown>; planId?: string; detail?: string[] }): void {
+    const now = this.now().toISOString();
+    const prev = this.failing;
+    if (prev?.key === f.key) {
+      prev.passes++;
+      prev.lastAt = now;
+      this.saveFailing(prev);
+      if (logsRepeat(prev.passes)) this.log(`still failing (${prev.stage}): ${prev.passes} passes in a row since ${prev.since}, the same as logged then: ${prev.title}`);
+      return;
+    }
+    if (prev) this.log(`the failure changed after ${plural(prev.passes, 'pass')} (${prev.stage} since ${prev.since}: ${prev.title})`);
+    this.failing = { version: 1, key: f.key, stage: f.stage, title: f.title, problems: f.problems, since: now, lastAt: now, passes: 1 };
+    this.saveFailing(this.failing);
+    for (const l of f.log) this.log(l);
+    if (f.event) this.event({ type: 'reconcile.failed', stage: f.stage, ...f.event, rolledBack: false, trigger: f.trigger, ...(prev ? { previous: { stage: prev.stage, error: prev.title, passes: prev.passes, since: prev.since } } : {}) });
+    const detail = f.detail ?? f.problems;
+    this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: f.title, ...(f.planId ? { planId: f.planId } : {}), ...(detail.length ? { detail } : {}) });
   }
 
-  /** The files validate and plan again after a failure: say so once. */
+  private saveFailing(f: Failing & { key: string }): void {
+    const { key: _key, ...rest } = f;
+    try {
+      writeFailing(this.dataDir, rest);
+    } catch (e) {
+      this.log(`cannot record the failure for claude status: ${(e as Error).message}`);
+    }
+  }
+
+  /** A pass got past the failure: say once how long it lasted (log, reconcile.recovered event and notification). */
   private recovered(): void {
-    if (this.lastFailure === null) return;
-    this.lastFailure = null;
-    this.log('the state files validate again');
-    this.notifier.notify({ source: 'reconciler', kind: 'reconcile.recovered', severity: 'info', title: 'the state files validate and plan again' });
+    const f = this.failing;
+    if (!f) return;
+    this.failing = null;
+    try {
+      clearFailing(this.dataDir);
+    } catch {
+      /* status shows it until the next failure or recovery */
+    }
+    const what = PLANNING_STAGES.has(f.stage) ? 'the state files validate and plan again' : 'the reconcile passes succeed again';
+    this.log(`${what}, after ${plural(f.passes, 'failed pass', 'failed passes')} (${f.stage}) since ${f.since}`);
+    this.event({ type: 'reconcile.recovered', stage: f.stage, error: f.title, passes: f.passes, since: f.since });
+    this.notifier.notify({ source: 'reconciler', kind: 'reconcile.recovered', severity: 'info', title: `${what}, after ${plural(f.passes, 'failed pass', 'failed passes')} since ${f.since}`, detail: [`was: ${f.title}`] });
   }
 
   private queue(planned: Planned, decision: Decision, drift: boolean, changedFiles: string[], driftLines: string[]): void {
@@ -380,8 +413,7 @@ export class Reconciler {
         this.log(`plan ${payload.id} refused as stale (the system or the state changed while planning); planning again`);
         this.again = this.again ?? 'replan';
       } else {
-        this.log(`plan ${payload.id} refused: ${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}`);
-        this.notifyOnce(`refused|${err.name}|${err.message}`, { source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's plan was refused: ${err.message}`, planId: payload.id, ...(err.hint ? { detail: [`hint: ${err.hint}`] } : {}) });
+        this.fail({ key: `refused|${err.name}|${err.message}`, stage: 'refused', title: `the reconciler's plan was refused: ${err.message}`, problems: [], trigger, log: [`plan ${payload.id} refused: ${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}`], planId: payload.id, ...(err.hint ? { detail: [`hint: ${err.hint}`] } : {}) });
       }
       return { status: 'refused', error: err.message, stale };
     }
@@ -474,6 +506,13 @@ export function readStateFiles(stateDir: string): Record<string, string> {
 export function notifyConfigOf(model: Pick<ResolvedModel, 'notifications'>): NotifyConfig {
   const n = model.notifications;
   return { version: 1, minSeverity: n.minSeverity, ...(n.webhook ? { webhook: { ...n.webhook } } : {}) };
+}
+
+/** The stages of a pass before its plan exists: a plan made clears their failure. */
+const PLANNING_STAGES = new Set(['validate', 'observe', 'compile', 'lockout', 'plan']);
+
+function plural(n: number, one: string, many = `${one}es`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function decisionWords(d: Decision): string {

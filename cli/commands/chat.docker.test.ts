@@ -10,24 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { transpileForChild, type ChildBuild } from '../../runtime/testutil/transpile-child.js';
+import { tmuxTerminal } from '../../runtime/testutil/cli-host.js';
 
 const session = `claude-test-repl-${randomBytes(4).toString('hex')}`;
 let dir: string;
 let child: ChildBuild;
 
 // A private tmux server (-L): other tests' tmux sessions and servers cannot interfere.
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-3000', '-t', session);
-
-async function waitFor(pred: (s: string) => boolean, what: string, ms = 45_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const s = screen();
-    if (pred(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const term = tmuxTerminal(session);
+const { tmux, screen } = term;
 const count = (s: string, needle: string) => s.split(needle).length - 1;
 
 beforeAll(() => {
@@ -51,21 +42,21 @@ it('three turns refine one proposal: PostgreSQL, daily backups, a connection lim
   tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '60', 'env', ...env, process.execPath, child.script);
   // Keep the pane (and its last screen) after the REPL exits, so "Goodbye!" can still be read.
   tmux('set-option', '-t', session, 'remain-on-exit', 'on');
-  await waitFor((s) => s.includes('claude> '), 'the banner');
+  await term.waitFor('the banner', (s) => s.includes('claude> '));
   const banner = screen();
   expect(banner).toMatch(/Claude\.OS v\d+\.\d+\.\d+ - Type 'exit' to quit, 'help' for commands/);
   expect(banner).toMatch(/System: .* \| \d+ services? running \| .* \| intelligence: offline engine/);
 
   tmux('send-keys', '-t', session, 'I need a PostgreSQL database', 'Enter');
-  let s = await waitFor((x) => count(x, 'Apply these changes?') >= 1, 'the first proposal');
+  let s = await term.waitFor('the first proposal', (x) => count(x, 'Apply these changes?') >= 1);
   expect(s).toMatch(/\+ postgres: postgres:16-alpine/);
 
   tmux('send-keys', '-t', session, 'with daily backups', 'Enter');
-  s = await waitFor((x) => count(x, 'Apply these changes?') >= 2, 'the second proposal');
+  s = await term.waitFor('the second proposal', (x) => count(x, 'Apply these changes?') >= 2);
   expect(s).toMatch(/volume postgres-data: backed up every day at 03:00/);
 
   tmux('send-keys', '-t', session, 'and a connection limit of 100', 'Enter');
-  s = await waitFor((x) => count(x, 'Apply these changes?') >= 3, 'the third proposal');
+  s = await term.waitFor('the third proposal', (x) => count(x, 'Apply these changes?') >= 3);
   expect(s).toMatch(/postgres: command postgres -c max_connections=100/);
   // The last plan still creates postgres: the three turns built one plan.
   const last = s.slice(s.lastIndexOf('claude> and a connection limit of 100'));
@@ -74,9 +65,9 @@ it('three turns refine one proposal: PostgreSQL, daily backups, a connection lim
   expect(last).toMatch(/request: +I need a PostgreSQL database; with daily backups; and a connection limit of 100/);
 
   tmux('send-keys', '-t', session, 'no', 'Enter');
-  await waitFor((x) => x.includes('Dropped. Nothing changed.'), 'the drop');
+  await term.waitFor('the drop', (x) => x.includes('Dropped. Nothing changed.'));
   tmux('send-keys', '-t', session, 'exit', 'Enter');
-  await waitFor((x) => x.includes('Goodbye!'), 'goodbye');
+  await term.waitFor('goodbye', (x) => x.includes('Goodbye!'));
 
   // Nothing was applied; the conversation is in the data dir.
   expect(existsSync(join(dir, 'state', 'services.yaml'))).toBe(false);

@@ -16,6 +16,7 @@ import { freePort } from '../../runtime/testutil/ports.js';
 import { readHostIdOrNull } from '../../runtime/observe/collect.js';
 import { reapStaleTestHosts, testHostId } from '../../runtime/testutil/docker-cleanup.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
+import { tmuxTerminal } from '../../runtime/testutil/cli-host.js';
 
 const tag = randomBytes(3).toString('hex');
 const session = `claude-test-learn-${tag}`;
@@ -24,17 +25,8 @@ const PHRASE = `spin up the little web thing ${tag}`;
 let dir: string;
 let child: ChildBuild;
 
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-3000', '-t', session);
-async function waitFor(pred: (s: string) => boolean, what: string, ms = 90_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const s = screen();
-    if (pred(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const term = tmuxTerminal(session);
+const { tmux, screen } = term;
 const env = () => ({ CLAUDE_STATE_DIR: join(dir, 'state'), CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root'), CLAUDE_LLM_PROVIDER: 'offline' });
 function claude(argv: string[]): { code: number; out: string } {
   try {
@@ -81,18 +73,18 @@ it('a phrasing not understood, a rephrase applied with yes; then the first phras
   const e = Object.entries(env()).map(([k, v]) => `${k}=${v}`);
   tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '60', 'env', ...e, process.execPath, child.script);
   tmux('set-option', '-t', session, 'remain-on-exit', 'on');
-  await waitFor((s) => s.includes('claude> '), 'the banner');
+  await term.waitFor('the banner', (s) => s.includes('claude> '));
 
   tmux('send-keys', '-t', session, PHRASE, 'Enter');
-  await waitFor((s) => s.includes(`I did not understand "${PHRASE}"`), 'the engine not understanding');
+  await term.waitFor('the engine not understanding', (s) => s.includes(`I did not understand "${PHRASE}"`));
 
   tmux('send-keys', '-t', session, `add a service ${svc} using image nginx on port ${port}`, 'Enter');
-  await waitFor((s) => s.includes('Apply these changes?'), 'the proposal');
+  await term.waitFor('the proposal', (s) => s.includes('Apply these changes?'));
   tmux('send-keys', '-t', session, 'yes', 'Enter');
-  const applied = await waitFor((s) => s.includes('Learned: next time'), 'the apply and what was learned');
+  const applied = await term.waitFor('the apply and what was learned', (s) => s.includes('Learned: next time'));
   expect(applied).toContain(`Learned: next time "${PHRASE}" means "add a service ${svc} using image nginx on port ${port}"`);
   tmux('send-keys', '-t', session, 'exit', 'Enter');
-  await waitFor((s) => s.includes('Goodbye!'), 'the REPL to exit');
+  await term.waitFor('the REPL to exit', (s) => s.includes('Goodbye!'));
 
   const list = claude(['learn', 'list']);
   expect(list.code).toBe(0);

@@ -13,7 +13,8 @@ const usage = `usage: claude status [--json] [--state-dir DIR]
 Shows the current system state: host, network, resources, services, recent events,
 alerts, anomalies and the last log lines of each service.
 
-  --json           print {"banner": {...}, "summary": {...}} (the summary's fields as in the YAML)
+  --json           print {"banner": {...}, "summary": {...}, "pending": …, "failing": …} (the summary's fields as in the YAML;
+                   pending: the reconciler's plan waiting for approval; failing: the failure its passes keep meeting)
   --state-dir DIR  the state dir, to compare with the desired state (default: $CLAUDE_STATE_DIR or /etc/claude.d)`;
 
 const command: Command = {
@@ -25,10 +26,11 @@ const command: Command = {
     const d = summary.data;
     const { readPending } = await import('../../agent/reconcile/pending.js');
     const p = readPending(env.dataDir);
+    const failing = (await import('../../agent/reconcile/failing.js')).readFailing(env.dataDir);
     const pending = p ? { planId: p.planId, kind: p.kind, reason: p.reason, rule: p.rule, changedFiles: p.changedFiles, steps: p.steps, ...(p.drift ? { drift: p.drift } : {}), createdAt: p.createdAt, expiresAt: p.expiresAt } : null;
     if (values.json) {
       const running = d.services.filter((s) => s.state === 'running').length;
-      println(ctx.stdout, JSON.stringify({ banner: { hostname: d.system.hostname, running, services: d.services.length, alerts: d.alerts.length }, summary: d, pending }, null, 2));
+      println(ctx.stdout, JSON.stringify({ banner: { hostname: d.system.hostname, running, services: d.services.length, alerts: d.alerts.length }, summary: d, pending, failing }, null, 2));
     } else {
       println(ctx.stdout, banner(d));
       if (pending) {
@@ -37,6 +39,12 @@ const command: Command = {
         println(ctx.stdout, `  why: ${pending.reason}`);
         for (const st of pending.steps) println(ctx.stdout, `  - ${st}`);
         println(ctx.stdout, '  review and apply it with: claude apply');
+      }
+      if (failing) {
+        println(ctx.stdout);
+        println(ctx.stdout, `Reconciler failing (${failing.stage}): ${failing.passes} pass${failing.passes === 1 ? '' : 'es'} in a row since ${failing.since}, the last at ${failing.lastAt}`);
+        println(ctx.stdout, `  ${failing.title}`);
+        for (const pr of failing.problems) println(ctx.stdout, `  ${pr.replace(/\n/g, '\n  ')}`);
       }
       println(ctx.stdout);
       ctx.stdout.write(summary.yaml);

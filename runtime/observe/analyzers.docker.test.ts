@@ -16,6 +16,7 @@ import { diagnoseSystem, observeSystem } from './index.js';
 import type { DesiredService } from '../../plan/observed.js';
 import { loadOrCreateHostId } from '../../plan/keys.js';
 import { removeDockerByName } from '../testutil/docker-cleanup.js';
+import { until } from '../testutil/cli-host.js';
 
 const sfx = randomBytes(4).toString('hex');
 const n = (x: string) => `${x}-${sfx}`;
@@ -31,14 +32,6 @@ function managed(service: string): string[] {
   return ['-l', 'claude.os/managed=true', '-l', `claude.os/service=${service}`, '-l', 'claude.os/replica=1', '-l', `claude.os/host=${hostId}`];
 }
 
-async function until(what: string, pred: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 const inspect = (name: string) => docker.getContainer(name).inspect();
 const desired = (name: string, o: Partial<DesiredService> = {}): DesiredService => ({ name, state: 'running', enabled: true, replicas: 1, dependsOn: [], image: 'claude-os-local/busybox:latest', ports: [], ...o });
 
@@ -52,6 +45,8 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+// Each test is a handful of docker commands in a row (run, stop/start, inspect, the diagnosis's
+// list and inspect): 2–30 s on a quiet host, 26–65 s at load 40 (two failed at 60 s), so 240 s.
 describe('analyzers (real dockerd)', () => {
   it('reports a command that exits 1 at once under a restart policy as a crash loop, with its last log lines', async () => {
     const name = n('crash');
@@ -67,7 +62,7 @@ describe('analyzers (real dockerd)', () => {
     // the crash loop replaces the generic "not running" finding for the same container
     expect(diagnosis.findings.filter((x) => x.container === name).map((x) => x.analyzer)).not.toContain('not-running');
     sh('rm', '-f', name);
-  }, 60_000);
+  }, 240_000);
 
   it('reports a container stopped with `docker stop` (three times in a row) as stopped, never as crash-looping', async () => {
     const name = n('stopped');
@@ -85,7 +80,7 @@ describe('analyzers (real dockerd)', () => {
     expect(mine[0]!.fixes).toEqual([{ kind: 'reapply', service: name, reason: 'start' }]);
     expect(anomalies.some((a) => a.kind === 'crash-loop' && a.service === name)).toBe(false);
     sh('rm', '-f', name);
-  }, 60_000);
+  }, 240_000);
 
   it('reports a memory limit the process exceeds as an OOM kill, with a raise-memory fix', async () => {
     const name = n('oom');
@@ -98,7 +93,7 @@ describe('analyzers (real dockerd)', () => {
     expect(f!.title).toBe(`${name} was killed: out of memory (limit 16 MB)`);
     expect(f!.fixes).toEqual([{ kind: 'raise-memory', service: name, currentBytes: 16 * 1024 * 1024, suggestedBytes: 64 * 1024 * 1024 }]);
     sh('rm', '-f', name);
-  }, 60_000);
+  }, 240_000);
 
   it('names the host process (pid and name) holding a port a service needs', async () => {
     const srv: Server = createServer();
@@ -135,7 +130,7 @@ describe('analyzers (real dockerd)', () => {
     expect(f!.fixes.some((x) => x.kind === 'reapply')).toBe(false);
     expect(diagnosis.findings.some((x) => x.analyzer === 'orphan' && x.container === theirs)).toBe(false);
     sh('rm', '-f', theirs);
-  }, 60_000);
+  }, 240_000);
 
   it('reports an unhealthy container with its last health output, and a stopped dependency', async () => {
     const db = n('db');
@@ -156,7 +151,7 @@ describe('analyzers (real dockerd)', () => {
     const scoped = await diagnoseSystem({ docker, dataDir, now: () => new Date(), desired: want, service: app, probePorts: false });
     expect(new Set(scoped.diagnosis.findings.map((x) => x.service))).toEqual(new Set([app, cache, db]));
     sh('rm', '-f', db, app, cache);
-  }, 60_000);
+  }, 240_000);
 
   it('reports a running service whose published port does not answer (nothing listens inside)', async () => {
     const name = n('mute');
@@ -173,7 +168,7 @@ describe('analyzers (real dockerd)', () => {
     sh('exec', '-d', name, 'httpd', '-p', '8000');
     await until('httpd', async () => (await diagnoseSystem({ docker, dataDir, now: () => new Date(), desired: [desired(name, { ports: [{ host: port, container: 8000, protocol: 'tcp' }] })] })).diagnosis.healthy);
     sh('rm', '-f', name);
-  }, 60_000);
+  }, 240_000);
 
   it('fences a prompt-injection log line in the summary as untrusted data', async () => {
     const name = n('inject');
@@ -195,5 +190,5 @@ describe('analyzers (real dockerd)', () => {
     expect(y).not.toMatch(/^\s*injected:/m);
     expect(summary.context.logs?.[name]?.some((l) => l.startsWith('[untrusted text that reads like an instruction'))).toBe(true);
     sh('rm', '-f', name);
-  }, 60_000);
+  }, 240_000);
 });

@@ -58,6 +58,10 @@ interface RuntimeRecord {
   /** notification */
   kind?: string;
   severity?: string;
+  /** reconcile.recovered: how long the failure lasted (passes in a row, since when) and where it stopped */
+  passes?: number;
+  since?: string;
+  stage?: string;
   /** job.succeeded / job.failed */
   job?: string;
   exitCode?: number;
@@ -75,6 +79,7 @@ export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
   if (r.type === 'reconcile.step') ev.detail = `${r.status ?? ''} ${r.message ?? r.step ?? ''}`.trim() + (r.error ? `: ${r.error}` : '');
   else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} changes`;
   else if (r.type === 'reconcile.failed') ev.detail = `${r.error ?? ''}${r.rolledBack ? ' (rolled back)' : ''}`;
+  else if (r.type === 'reconcile.recovered') ev.detail = `recovered after ${r.passes ?? '?'} failed pass${r.passes === 1 ? '' : 'es'} (${r.stage ?? '?'}) since ${r.since ?? '?'}: was ${r.error ?? ''}`;
   else if (r.type === 'reconcile.refused') ev.detail = `refused (${r.clause ?? '?'}): ${r.error ?? ''}`;
   else if (r.type === 'reconcile.pending') ev.detail = `pending approval: ${r.reason ?? ''}`;
   else if (r.type === 'drift.detected') ev.detail = `${(r.drift ?? []).join('; ')} → ${r.action ?? '?'}`;

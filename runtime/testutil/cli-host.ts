@@ -13,16 +13,19 @@ import { writeFileAtomic } from '../../common/fsutil.js';
 export const CLAUDE_BIN = join(process.cwd(), 'bin', 'claude');
 
 /**
- * Polls `fn` every `everyMs` until it returns true (a throw counts as "not yet"), and fails
- * after `ms` naming `what` (and `detail()`, e.g. the screen, when given).
+ * Polls `fn` every `everyMs` (default 250 ms) until it returns something truthy, and returns
+ * that; a throw counts as "not yet". Fails after `ms` (default 120 s) naming `what`, the last
+ * error thrown, and `detail()` (e.g. the screen or a daemon's log) when given.
  */
-export async function until(what: string, fn: () => boolean | Promise<boolean>, opts: { ms?: number; everyMs?: number; detail?: () => string } = {}): Promise<void> {
+export async function until<T>(what: string, fn: () => T | null | undefined | false | Promise<T | null | undefined | false>, opts: { ms?: number; everyMs?: number; detail?: () => string } = {}): Promise<T> {
   const end = Date.now() + (opts.ms ?? 120_000);
+  let last: unknown;
   for (;;) {
     try {
-      if (await fn()) return;
-    } catch {
-      /* not yet */
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
     }
     if (Date.now() > end) {
       let detail = '';
@@ -31,7 +34,7 @@ export async function until(what: string, fn: () => boolean | Promise<boolean>, 
       } catch {
         /* nothing more to say */
       }
-      throw new Error(`timed out waiting for ${what}${detail}`);
+      throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error)?.message ?? String(last)})` : ''}${detail}`);
     }
     await new Promise((r) => setTimeout(r, opts.everyMs ?? 250));
   }
@@ -82,8 +85,8 @@ export interface TmuxTerminal {
   start(argv: string[], opts: { env: Record<string, string>; cwd: string; width?: number; height?: number }): void;
   /** Types `text` and Enter. */
   type(text: string): void;
-  /** Waits for `fn(screen)`; on time-out the error shows the screen. */
-  waitFor(what: string, fn: (screen: string) => boolean, ms?: number): Promise<void>;
+  /** Waits for `fn(screen)` and returns that screen; on time-out the error shows the screen. */
+  waitFor(what: string, fn: (screen: string) => boolean, ms?: number): Promise<string>;
   kill(): void;
 }
 
@@ -105,6 +108,14 @@ export function tmuxTerminal(session: string): TmuxTerminal {
     type(text) {
       tmux('send-keys', '-t', session, text, 'Enter');
     },
-    waitFor: (what, fn, ms = 120_000) => until(what, () => fn(screen()), { ms, detail: () => `screen:\n${screen()}` }),
+    waitFor: (what, fn, ms = 120_000) =>
+      until(
+        what,
+        () => {
+          const s = screen();
+          return fn(s) ? s : null;
+        },
+        { ms, detail: () => `screen:\n${screen()}` },
+      ),
   };
 }

@@ -13,19 +13,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSigned } from '../../runtime/certs/selfsigned.js';
 import { startWorld, type World } from './world.js';
+import { until } from '../../runtime/testutil/cli-host.js';
 
 let w: World;
 const procs: ChildProcess[] = [];
-
-async function until<T>(f: () => T | undefined, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 beforeAll(async () => {
   w = await startWorld('https');
@@ -39,7 +30,7 @@ beforeAll(async () => {
   const ns = `--net=/run/netns/${w.ns}`;
   procs.push(spawn('nsenter', [ns, 'pebble-challtestsrv', '-dns01', '127.0.0.1:8053', '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', '127.0.0.1:8055', '-defaultIPv4', '127.0.0.1', '-defaultIPv6', ''], { stdio: 'ignore', cwd: w.dir }));
   procs.push(spawn('nsenter', [ns, 'pebble', '-config', join(w.dir, 'pebble-config.json'), '-dnsserver', '127.0.0.1:8053'], { stdio: 'ignore', cwd: w.dir, env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0' } }));
-  await until(() => (w.inNs(['curl', '-sf', '--cacert', join(w.dir, 'pebble-cert.pem'), 'https://127.0.0.1:14000/dir']).code === 0 ? true : undefined), 'pebble');
+  await until('pebble', () => (w.inNs(['curl', '-sf', '--cacert', join(w.dir, 'pebble-cert.pem'), 'https://127.0.0.1:14000/dir']).code === 0 ? true : undefined));
   const root = w.inNs(['curl', '-sf', '--cacert', join(w.dir, 'pebble-cert.pem'), 'https://127.0.0.1:15000/roots/0']);
   expect(root.code).toBe(0);
   writeFileSync(join(w.dir, 'pebble-root.pem'), root.out);
@@ -77,10 +68,10 @@ describe.sequential('set up https', () => {
     expect(renewed).toMatch(/cannot listen on \*:80 \(EADDRINUSE\)[\s\S]*webroot/);
     expect(await t.exitCode(), renewed).toBe(0);
 
-    const served = await until(() => {
+    const served = await until('nginx to serve the issued certificate', () => {
       const r = w.inNs(['curl', '-sS', '--cacert', join(w.dir, 'pebble-root.pem'), '--resolve', 'example.test:443:127.0.0.1', 'https://example.test/']);
       return r.code === 0 ? r.out : undefined;
-    }, 'nginx to serve the issued certificate');
+    });
     expect(served).toMatch(/claude-os-local\/web is serving/);
     const list = JSON.parse(w.claude('certs', '--json').out) as { certificates: { name: string; source: string; issuer: string }[] };
     expect(list.certificates).toEqual([expect.objectContaining({ name: 'example-test', source: 'acme', issuer: expect.stringMatching(/Pebble/) })]);

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorld, type World } from './world.js';
+import { until } from '../../runtime/testutil/cli-host.js';
 
 let w: World;
 
@@ -24,14 +25,6 @@ afterAll(() => w?.stop(), 120_000);
 function expectSettled(): void {
   const r = w.claude('plan', '--detailed-exitcode', '--out', join(w.dir, 'settle.json'));
   expect(r.code, r.out).toBe(0);
-}
-
-async function until(pred: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 const commits = () => execFileSync('git', ['-C', w.stateDir, 'log', '--format=%s'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
@@ -49,7 +42,7 @@ describe.sequential('Testing Scenarios 1, 3, 5, 6, 7', () => {
     s = await t.done();
     expect(t.last()).toMatch(/✓ Started nginx \(healthy\)/);
     expect(await t.exitCode()).toBe(0);
-    await until(() => w.docker('inspect', '-f', '{{.State.Health.Status}}', 'nginx') === 'healthy', 'Docker to report nginx healthy');
+    await until('Docker to report nginx healthy', () => w.docker('inspect', '-f', '{{.State.Health.Status}}', 'nginx') === 'healthy');
     expect(w.http(80)).toBe('200');
     expect(commits()[0]).toContain('set up a basic web server');
     expectSettled();

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { freePort } from '../../../runtime/testutil/ports.js';
+import { until } from '../../../runtime/testutil/cli-host.js';
 
 export interface EtcdTls {
   /** The cluster CA (PEM file). */
@@ -73,15 +74,6 @@ function tcpOpen(port: number): Promise<boolean> {
     s.once('connect', () => (s.destroy(), resolve(true)));
     s.once('error', () => resolve(false));
   });
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, onTimeout: () => string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} within ${timeoutMs} ms\n${onTimeout()}`);
 }
 
 export async function startEtcdCluster(n = 3, o: { tls?: (clientUrls: string[]) => Promise<(i: number) => EtcdTls>; prefix?: string } = {}): Promise<EtcdCluster> {
@@ -168,7 +160,7 @@ export async function startEtcdCluster(n = 3, o: { tls?: (clientUrls: string[]) 
     async start(i) {
       if (members[i]!.proc) return;
       launch(i);
-      await waitFor(`etcd member ${members[i]!.name} did not accept clients`, () => tcpOpen(members[i]!.clientPort), 30_000, () => log(i));
+      await until(`etcd member ${members[i]!.name} to accept clients`, () => tcpOpen(members[i]!.clientPort), { ms: 30_000, everyMs: 100, detail: () => log(i) });
     },
     async destroy() {
       await Promise.all(members.map((_, i) => stop(i)));
@@ -178,7 +170,7 @@ export async function startEtcdCluster(n = 3, o: { tls?: (clientUrls: string[]) 
   };
   try {
     for (let i = 0; i < n; i++) launch(i);
-    for (let i = 0; i < n; i++) await waitFor(`etcd member ${members[i]!.name} did not accept clients`, () => tcpOpen(members[i]!.clientPort), 30_000, () => log(i));
+    for (let i = 0; i < n; i++) await until(`etcd member ${members[i]!.name} to accept clients`, () => tcpOpen(members[i]!.clientPort), { ms: 30_000, everyMs: 100, detail: () => log(i) });
   } catch (e) {
     await cluster.destroy();
     throw e;

@@ -97,7 +97,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // The host's namespaces, capabilities, security modules, the Docker API and its account files.
   {
-    re: /\bhost\s+(?:network(?:ing)?|pid|ipc)\b|\bnetwork[_ ]mode\s*[:=]?\s*['"]?host\b|\b(?:net|pid|ipc)\s*[:=]\s*['"]?host\b|\bcap[_-]add\b|\bSYS_(?:ADMIN|PTRACE|MODULE)\b|\ball\s+(?:the\s+)?capabilities\b|\b(?:disable|turn\s+off|switch\s+off|remove|no|without|unconfined)\b[^.]*\b(?:apparmor|seccomp|selinux)\b|\b(?:apparmor|seccomp|selinux)\b[^.]*\b(?:off|disabled?|unconfined|permissive)\b|\b2375\b|\bdocker\s+(?:api|daemon|engine)\b[^.]*\b(?:expose|open|tcp|publish|network|reachable|public)|\/etc\/(?:shadow|gshadow|sudoers)\b/i,
+    re: /\b(?:full|root|complete|unrestricted|total|admin)\s+access\s+(?:to|on)\s+(?:the\s+)?host\b|\baccess\s+to\s+(?:the\s+)?host(?:'s)?\s+(?:files?|file\s?system|disks?|root|devices?)\b|\bhost\s+(?:network(?:ing)?|pid|ipc)\b|\bnetwork[_ ]mode\s*[:=]?\s*['"]?host\b|\b(?:net|pid|ipc)\s*[:=]\s*['"]?host\b|\bcap[_-]add\b|\bSYS_(?:ADMIN|PTRACE|MODULE)\b|\ball\s+(?:the\s+)?capabilities\b|\b(?:disable|turn\s+off|switch\s+off|remove|no|without|unconfined)\b[^.]*\b(?:apparmor|seccomp|selinux)\b|\b(?:apparmor|seccomp|selinux)\b[^.]*\b(?:off|disabled?|unconfined|permissive)\b|\b2375\b|\bdocker\s+(?:api|daemon|engine)\b[^.]*\b(?:expose|open|tcp|publish|network|reachable|public)|\/etc\/(?:shadow|gshadow|sudoers)\b/i,
     reason: HOST_ACCESS,
   },
   { re: /\bnopasswd\b|\bsudo\b[^.]*\bwithout\s+(?:a\s+|any\s+|the\s+)?password\b|\bpassword-?\s?less\s+sudo\b/i, reason: NOPASSWD },
@@ -117,7 +117,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -519,7 +519,7 @@ const SCHEDULE_FRAGMENT =
  */
 function withoutPurpose(clause: string): string {
   const m =
-    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+(?:of\s+)?(?:the|my|our|a|an|this|that|these|those|it|its|it's|there|i|we|you|they|he|she|people|users|everyone|some|something|nothing|\d)\b|in\s+case\b|as\s+(?:i|we|they|it|there)\s|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
+    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
   if (!m || (detectVerb(m[1]!) === undefined && !ownSetting(m[1]!))) return clause;
   return m[1]!;
 }

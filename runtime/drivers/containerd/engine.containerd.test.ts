@@ -1,21 +1,23 @@
 /**
- * The runtime on containerd: a private containerd started by this file (testutil/containerd.ts),
- * the CNI plugins, runc. Images come from the local test images as tarballs (`docker save`,
- * the way a device receives them), imported by the driver itself. One web+postgres+redis
- * stack per run, applied from signed plans: apply → names resolve → replace → failing health
- * check rolled back → broken image rolled back → replay refused. Everything is removed in afterAll.
+ * The containerd driver's own checks, on a private containerd started by this file
+ * (testutil/containerd.ts), the CNI plugins and runc. The runtime's shared suites run on
+ * containerd too (runtime/apply.docker.test.ts and the others, describe.each over
+ * testutil/engine-world.ts: the web+postgres+redis stack, replace, rollbacks, replay, names
+ * resolving); here is what only this driver has: images imported by the driver from tarballs
+ * (`docker save`, the way a device receives them) through a plan's image steps, the OCI spec
+ * it writes (limits, mounts, labels), the image's content hash, an import under containerd's
+ * garbage collector, and CLAUDE_ENGINE=containerd choosing it. Everything is removed in afterAll.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { resourceFingerprints } from '../../../plan/fingerprint.js';
 import type { ContainerSpec, PlanStep } from '../../../plan/types.js';
-import { applyPlan, type ApplyResult } from '../../apply.js';
-import { ReplayError } from '../../verify.js';
+import { applyPlan } from '../../apply.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../../testutil/plans.js';
 import { freePort } from '../../testutil/ports.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
@@ -40,12 +42,6 @@ async function base(): Promise<Record<string, string>> {
 async function planText(steps: PlanStep[]): Promise<string> {
   return signPlan(makePlan(steps, { hostId: host.hostId, base: await base() }), host.key.privateKey);
 }
-function apply(text: string): Promise<ApplyResult> {
-  return applyPlan(text, { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date() });
-}
-async function idOf(name: string): Promise<string | null> {
-  return (await engine.inspectContainer(name))?.id ?? null;
-}
 function redisPing(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port }, () => s.write('PING\r\n'));
@@ -58,9 +54,8 @@ function redisPing(port: number): Promise<string> {
   });
 }
 
-let ports: { web: number; pg: number; redis: number };
+let ports: { web: number; redis: number };
 let web: ContainerSpec;
-let pg: ContainerSpec;
 let redis: ContainerSpec;
 
 beforeAll(async () => {
@@ -69,22 +64,10 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'claude-ctd-root-'));
   imageDir = join(dataDir, 'images');
   mkdirSync(imageDir);
-  for (const i of ['web', 'redis', 'postgres']) execFileSync('docker', ['save', '-o', join(imageDir, `${i}.tar`), `claude-os-local/${i}:latest`]);
+  for (const i of ['web', 'redis']) execFileSync('docker', ['save', '-o', join(imageDir, `${i}.tar`), `claude-os-local/${i}:latest`]);
   host = setupTestHost(dataDir);
   engine = new ContainerdEngine({ address: ctd.address, namespace: `claude-test-${suffix}`, root, dataDir, hostId: host.hostId, imageDir });
-  ports = { web: await freePort(), pg: await freePort(), redis: await freePort() };
-  pg = containerSpec({
-    name: n('postgres'),
-    service: 'postgres',
-    image: 'claude-os-local/postgres:latest',
-    env: { POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' },
-    ports: [{ host: ports.pg, container: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }],
-    mounts: [{ source: '/data/postgres', target: '/var/lib/postgresql/data', readonly: false }],
-    networks: [{ name: n('net'), aliases: ['postgres'] }],
-    healthcheck: health('pg_isready -U app -h 127.0.0.1'),
-    resources: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 1_000_000_000 },
-    restart: 'unless-stopped',
-  });
+  ports = { web: await freePort(), redis: await freePort() };
   redis = containerSpec({
     name: n('redis'),
     service: 'redis',
@@ -93,6 +76,9 @@ beforeAll(async () => {
     networks: [{ name: n('net'), aliases: ['redis'] }],
     healthcheck: health('redis-cli ping | grep -q PONG'),
     command: ['redis-server', '--protected-mode', 'no', '--save', ''],
+    mounts: [{ source: '/data/redis', target: '/data', readonly: false }],
+    resources: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 1_000_000_000 },
+    restart: 'unless-stopped',
   });
   web = containerSpec({
     name: n('web'),
@@ -119,103 +105,54 @@ afterAll(async () => {
 }, 120_000);
 
 describe.sequential('apply on containerd', () => {
-  it('applies web+postgres+redis from a signed plan: images imported, all healthy, ports answer, names resolve', async () => {
+  it('applies web+redis from a signed plan: images imported from tarballs by the plan, healthy, ports answer, the spec reaches containerd', async () => {
     const steps: PlanStep[] = [
       S.network(n('net')),
-      S.volume(n('pgdata'), '/data/postgres', { owner: '999:999', permissions: '0700' }),
-      S.image('claude-os-local/postgres:latest'),
+      S.volume(n('redisdata'), '/data/redis', { owner: '999:999', permissions: '0700' }),
       S.image('claude-os-local/redis:latest'),
       S.image('claude-os-local/web:latest'),
-      S.create(pg, { dependsOn: [`network/${n('net')}`, `volume/${n('pgdata')}`, 'image/claude-os-local/postgres:latest'] }),
-      S.create(redis, { dependsOn: [`network/${n('net')}`, 'image/claude-os-local/redis:latest'] }),
+      S.create(redis, { dependsOn: [`network/${n('net')}`, `volume/${n('redisdata')}`, 'image/claude-os-local/redis:latest'] }),
       S.create(web, { dependsOn: [`network/${n('net')}`, 'image/claude-os-local/web:latest'] }),
-      S.start(pg),
       S.start(redis),
-      S.start(web, { dependsOn: [`create/${web.name}`, `start/${pg.name}`, `start/${redis.name}`] }),
+      S.start(web, { dependsOn: [`create/${web.name}`, `start/${redis.name}`] }),
     ];
     const events: string[] = [];
-    const r = await applyPlan(await planText(steps), { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), onEvent: (e) => { if (process.env.DEVICE_DEBUG) console.error(Date.now(), JSON.stringify(e).slice(0, 300)); if (e.type === 'reconcile.step' && e.status === 'done') events.push(e.message); } });
-    expect(r.error?.message ?? "", ctd.log().slice(-2000)).toBe("");
+    const r = await applyPlan(await planText(steps), { engine, dataDir, trustedKeys: host.trusted(), hostId: host.hostId, now: () => new Date(), onEvent: (e) => e.type === 'reconcile.step' && e.status === 'done' && events.push(e.message) });
+    expect(r.error?.message ?? '', ctd.log().slice(-2000)).toBe('');
     expect(r.status).toBe('applied');
-    expect(events).toEqual(expect.arrayContaining(['Started postgres (healthy)', 'Started redis (healthy)', 'Started nginx (healthy)']));
-    expect(events.indexOf('Started nginx (healthy)')).toBeGreaterThan(events.indexOf('Started postgres (healthy)'));
+    expect(events).toEqual(expect.arrayContaining(['Started redis (healthy)', 'Started nginx (healthy)']));
+    expect(r.steps.filter((x) => x.op === 'image.ensure').map((x) => x.status)).toEqual(['done', 'done']);
 
     const res = await fetch(`http://127.0.0.1:${ports.web}/`);
     expect(res.status).toBe(200);
     expect(await redisPing(ports.redis)).toBe('+PONG');
-    expect((await engine.exec(pg.name, ['pg_isready', '-U', 'app', '-h', '127.0.0.1'], 10_000)).code).toBe(0);
-    // web reaches postgres and redis by their aliases on the shared network (the per-container /etc/hosts)
-    expect((await engine.exec(web.name, ['/bin/sh', '-c', 'nc -w 2 postgres 5432 </dev/null'], 10_000)).code).toBe(0);
+    // web reaches redis by its alias on the shared network (the per-container /etc/hosts)
     const ping = await engine.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 redis 6379'], 10_000);
     expect(ping.output).toContain('+PONG');
 
-    // everything in the spec reached containerd: labels, user, cgroup limits
-    const rec = (await engine.inspectContainer(pg.name))!;
+    // everything in the spec reached containerd: labels, cgroup limits, mounts
+    const rec = (await engine.inspectContainer(redis.name))!;
     expect(rec.running).toBe(true);
-    expect(rec.labels['claude.os/config-hash']).toBe(pg.configHash);
+    expect(rec.labels['claude.os/config-hash']).toBe(redis.configHash);
     expect(rec.labels['claude.os/managed']).toBe('true');
     expect(rec.labels['claude.os/host']).toBe(host.hostId);
-    expect(rec.networks).toEqual([{ name: n('net'), aliases: ['postgres'] }]);
+    expect(rec.networks).toEqual([{ name: n('net'), aliases: ['redis'] }]);
     const spec = JSON.parse(Buffer.from(((await engine.api.containers.Get({ id: rec.id })) as { container: { spec: { value: Buffer } } }).container.spec.value).toString()) as { linux: { resources: { memory: { limit: number }; cpu: { quota: number; period: number } } }; mounts: { destination: string; source: string }[] };
     expect(spec.linux.resources.memory.limit).toBe(256 * 1024 * 1024);
     expect(spec.linux.resources.cpu).toEqual({ quota: 100_000, period: 100_000 });
-    expect(spec.mounts.find((m) => m.destination === '/var/lib/postgresql/data')?.source).toBe(`${root}/data/postgres`);
+    expect(spec.mounts.find((m) => m.destination === '/data')?.source).toBe(`${root}/data/redis`);
+    // What planning asks before the approval (agent/images.ts): why an image cannot be had; a tarball's or an imported one's can.
+    expect(await engine.imageUnavailable('nonexistent:latest')).toBe(`it is not in containerd, no tarball in ${imageDir} holds it, and the containerd backend does not pull from registries`);
+    expect(await engine.imageUnavailable('claude-os-local/redis:latest')).toBeNull();
     // the image was imported from its tarball: containerd records its content hash
     const img = (await engine.api.images.Get({ name: 'claude-os-local/web:latest' })) as { image: { target: { digest: string } } };
     expect(img.image.target.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     // logs: the task's output goes to its log file
-    expect(engine.logs(rec.id).join('\n')).toMatch(/database system is ready to accept connections/);
+    expect(engine.logs(rec.id).join('\n')).toMatch(/Ready to accept connections/);
     // observation is stable: a second look gives the same fingerprints
     expect(await base()).toEqual(await base());
     expect(readFileSync(join(dataDir, 'applied-plans.jsonl'), 'utf8')).toContain(r.planId);
-    void existsSync;
   }, 300_000);
-
-  let replaceText = '';
-  it("changes one service's env: only that container is replaced", async () => {
-    const before = { web: await idOf(web.name), pg: await idOf(pg.name), redis: await idOf(redis.name) };
-    const redis2 = containerSpec({ ...redis, env: { GREETING: 'hello' } });
-    replaceText = await planText([S.replace(redis2, redis.configHash)]);
-    const r = await apply(replaceText);
-    expect(r.error).toBeUndefined();
-    expect(r.steps[0]!.message).toBe('Replaced redis (healthy)');
-    expect(await idOf(web.name)).toBe(before.web);
-    expect(await idOf(pg.name)).toBe(before.pg);
-    expect(await idOf(redis.name)).not.toBe(before.redis);
-    expect((await engine.exec(redis.name, ['/bin/sh', '-c', 'echo $GREETING'], 5000)).output).toBe('hello');
-    expect(await redisPing(ports.redis)).toBe('+PONG');
-    // the new redis is reachable by name from web (hosts files were rewritten)
-    expect((await engine.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 redis 6379'], 10_000)).output).toContain('+PONG');
-    redis = redis2;
-  });
-
-  let lastText = '';
-  it('a health check that never passes: rolled back, the previous redis still answers', async () => {
-    const fp = await base();
-    const before = await idOf(redis.name);
-    const bad = containerSpec({ ...redis, healthcheck: health('exit 1', 200) });
-    lastText = await planText([S.replace(bad, redis.configHash, { timeoutMs: 1500 })]);
-    const r = await apply(lastText);
-    expect(r.status, JSON.stringify(r.rollback)).toBe('rolled-back');
-    expect(r.error?.name).toBe('HealthTimeoutError');
-    expect(r.error?.message).toMatch(/did not become healthy within 1500 ms \(health command: exit 1\)/);
-    expect(await idOf(redis.name)).toBe(before);
-    expect(await base()).toEqual(fp);
-    expect(await redisPing(ports.redis)).toBe('+PONG');
-  }, 240_000 /* 4-11 s quiet; readiness counts uncontended time, so at load 25 the rollback took over 60 s */);
-
-  it('a missing image: rolled back; a replayed plan is refused', async () => {
-    const fp = await base();
-    const broken = containerSpec({ name: n('broken'), service: 'broken', image: 'nonexistent:latest', networks: [{ name: n('net'), aliases: ['broken'] }] });
-    // What planning asks before the approval (agent/images.ts): why this image cannot be had; the tarball's can.
-    expect(await engine.imageUnavailable('nonexistent:latest')).toBe(`it is not in containerd, no tarball in ${imageDir} holds it, and the containerd backend does not pull from registries`);
-    expect(await engine.imageUnavailable('claude-os-local/postgres:latest')).toBeNull();
-    const r = await apply(await planText([S.image('nonexistent:latest', { pull: true }), S.create(broken, { dependsOn: ['image/nonexistent:latest'] }), S.start(broken)]));
-    expect(r.status).toBe('rolled-back');
-    expect(r.error?.message).toMatch(/image 'nonexistent:latest' is not present locally and is not in containerd and no tarball/);
-    expect(await base()).toEqual(fp);
-    await expect(apply(replaceText)).rejects.toBeInstanceOf(ReplayError);
-  });
 
   it("an image import survives containerd's garbage collector running all through it (the import holds a lease)", async () => {
     // A namespace of its own, so the image is not already there; the collector is containerd-wide.
@@ -266,7 +203,7 @@ describe.sequential('apply on containerd', () => {
       expect(e).toBeInstanceOf(ContainerdEngine);
       const containers = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith('container/') || k.startsWith('network/')));
       const seen = containers(resourceFingerprints(await hostObserver({ root, dataDir, hostId: host.hostId })()));
-      expect(Object.keys(seen)).toEqual(expect.arrayContaining([`container/${web.name}`, `container/${pg.name}`, `container/${redis.name}`, `network/${n('net')}`]));
+      expect(Object.keys(seen)).toEqual(expect.arrayContaining([`container/${web.name}`, `container/${redis.name}`, `network/${n('net')}`]));
       expect(seen).toEqual(containers(await base()));
       (e as ContainerdEngine).close();
       process.env.CLAUDE_ENGINE = 'podman';
