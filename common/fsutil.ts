@@ -16,7 +16,7 @@
  *
  * Every write goes through the failpoints of common/failpoints.ts (tests only).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readSync, renameSync, writeSync, rmSync, appendFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeSync, rmSync, appendFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errnoError, failpoint, SimulatedCrash, writeFailpoint } from './failpoints.js';
@@ -213,3 +213,13 @@ export function appendLineDurable(path: string, line: string): void {
 }
 
 export { appendFileSync };
+
+/** A small JSON record file as `T` when it reads, parses and `ok` accepts it; else null (absent, damaged or another version). */
+export function readJsonIf<T>(path: string, ok: (x: T) => boolean): T | null {
+  try {
+    const x = JSON.parse(readFileSync(path, 'utf8')) as T;
+    return x && ok(x) ? x : null;
+  } catch {
+    return null;
+  }
+}

@@ -7,9 +7,9 @@
  * 4th, 8th … pass in a row (a line per doubling, never a line per pass). The file goes when
  * a pass gets past the failure (docs/reconciler.md, "Repeated failures").
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../common/fsutil.js';
+import { readJsonIf, writeFileAtomic } from '../../common/fsutil.js';
 
 export const FAILING_FILE = 'reconciler/failing.json';
 
@@ -30,12 +30,7 @@ export interface Failing {
 }
 
 export function readFailing(dataDir: string): Failing | null {
-  try {
-    const f = JSON.parse(readFileSync(join(dataDir, FAILING_FILE), 'utf8')) as Failing;
-    return f?.version === 1 && typeof f.stage === 'string' && typeof f.passes === 'number' ? f : null;
-  } catch {
-    return null;
-  }
+  return readJsonIf<Failing>(join(dataDir, FAILING_FILE), (f) => f.version === 1 && typeof f.stage === 'string' && typeof f.passes === 'number');
 }
 
 export function writeFailing(dataDir: string, f: Failing): void {

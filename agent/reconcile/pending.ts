@@ -9,10 +9,10 @@
  * times), so a pass that plans the same change again keeps the existing entry (and does not
  * notify again) instead of superseding it.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../../common/canonical.js';
-import { writeFileAtomic } from '../../common/fsutil.js';
+import { readJsonIf, writeFileAtomic } from '../../common/fsutil.js';
 import type { PlanPayload } from '../../plan/types.js';
 
 export const PENDING_FILE = 'reconciler/pending.json';
@@ -46,12 +46,7 @@ export function pendingKey(payload: Pick<PlanPayload, 'steps' | 'desired'>): str
 }
 
 export function readPending(dataDir: string): PendingPlan | null {
-  try {
-    const p = JSON.parse(readFileSync(join(dataDir, PENDING_FILE), 'utf8')) as PendingPlan;
-    return p?.version === 1 && typeof p.envelopeText === 'string' && typeof p.planId === 'string' ? p : null;
-  } catch {
-    return null;
-  }
+  return readJsonIf<PendingPlan>(join(dataDir, PENDING_FILE), (p) => p.version === 1 && typeof p.envelopeText === 'string' && typeof p.planId === 'string');
 }
 
 /** Stores `p` as the pending plan (replacing any); returns the plan it superseded, if any. */
