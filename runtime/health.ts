@@ -52,6 +52,25 @@ export function healthArgv(test: readonly string[]): string[] | null {
 
 type Clock = { elapsed(): number; wallElapsed(): number };
 
+/**
+ * `ended`, or null once `clock` reaches `until` first (checked every 50 ms at most, so a clock
+ * that counts only uncontended time stretches the wait on a busy host). Both engines' execs use it.
+ */
+export async function raceClock<T>(ended: Promise<T>, clock: Clock, until: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<null>((r) => {
+    const check = () => {
+      const left = until - clock.elapsed();
+      if (left <= 0) r(null);
+      else timer = setTimeout(check, Math.min(left, 50));
+    };
+    check();
+  });
+  const r = await Promise.race([ended, expired]);
+  clearTimeout(timer);
+  return r;
+}
+
 /** A command started in a container with `docker exec`; `wait` waits for its end within a budget. */
 export interface RunningExec {
   /** The exit code and (truncated, printable) output, or null when `until` (on `clock`) passed first. */
@@ -78,21 +97,7 @@ export async function startExec(container: ContainerApi, argv: string[], clock: 
   const ended = finished.then(async () => (result = { code: (await exec.inspect()).ExitCode ?? null, output: output.trim() }));
   return {
     clock,
-    async wait(until) {
-      if (result) return result;
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<null>((r) => {
-        const check = () => {
-          const left = until - clock.elapsed();
-          if (left <= 0) r(null);
-          else timer = setTimeout(check, Math.min(left, 50));
-        };
-        check();
-      });
-      const r = await Promise.race([ended, expired]);
-      clearTimeout(timer);
-      return r;
-    },
+    wait: async (until) => result ?? raceClock(ended, clock, until),
     detach: () => stream.destroy(),
   };
 }

@@ -25,7 +25,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { healthArgv, PROBE_BACKOFF, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, PROBE_PATIENCE, START_WINDOW_MS, type RunningExec } from '../../health.js';
+import { healthArgv, PROBE_BACKOFF, raceClock, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, PROBE_PATIENCE, START_WINDOW_MS, type RunningExec } from '../../health.js';
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
@@ -607,21 +607,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     })();
     return {
       clock,
-      async wait(until) {
-        if (result) return result;
-        let timer: NodeJS.Timeout | undefined;
-        const expired = new Promise<null>((r) => {
-          const check = () => {
-            const left = until - clock.elapsed();
-            if (left <= 0) r(null);
-            else timer = setTimeout(check, Math.min(left, 50));
-          };
-          check();
-        });
-        const r = await Promise.race([ended, expired]);
-        clearTimeout(timer);
-        return r;
-      },
+      wait: async (until) => result ?? raceClock(ended, clock, until),
       detach: () => {
         if (!result) void this.api.tasks.Kill({ containerId: f.c.id, execId, signal: SIGKILL, all: false }).catch(() => undefined);
       },
