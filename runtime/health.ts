@@ -71,6 +71,20 @@ export async function raceClock<T>(ended: Promise<T>, clock: Clock, until: numbe
   return r;
 }
 
+/**
+ * One wait on the probe in flight (both engines' readiness loops): for the rest of the budget,
+ * but no later than the end of its current probe-timeout period. On no result, a probe that has
+ * run PROBE_PATIENCE timeouts is detached (`givenUp`), so the caller starts a new one.
+ */
+export async function waitProbe(inflight: RunningExec, leftMs: number, probeTimeout: number): Promise<{ r: { code: number | null; output: string } | null; givenUp: boolean }> {
+  const ran = inflight.clock.elapsed();
+  const r = await inflight.wait(Math.min(ran + leftMs, (Math.floor(ran / probeTimeout) + 1) * probeTimeout));
+  if (r) return { r, givenUp: false };
+  const givenUp = inflight.clock.elapsed() >= PROBE_PATIENCE * probeTimeout;
+  if (givenUp) inflight.detach();
+  return { r: null, givenUp };
+}
+
 /** A command started in a container with `docker exec`; `wait` waits for its end within a budget. */
 export interface RunningExec {
   /** The exit code and (truncated, printable) output, or null when `until` (on `clock`) passed first. */
@@ -256,9 +270,7 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
             inflight = await startExec(container, argv, makeClock(info.Id));
             trace(`ready: ${nameOrId} probe ${round} started`);
           }
-          const left = Math.max(50, opts.timeoutMs - budget.elapsed());
-          const ran = inflight.clock.elapsed();
-          const r = await inflight.wait(Math.min(ran + left, (Math.floor(ran / probeTimeout) + 1) * probeTimeout));
+          const { r, givenUp } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout);
           if (r) {
             inflight = null;
             trace(`ready: ${nameOrId} probe ${round} exit ${r.code}`);
@@ -267,10 +279,7 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
             last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
           } else {
             last = `${timedOutText(probeTimeout, inflight.clock)} still running`;
-            if (inflight.clock.elapsed() >= PROBE_PATIENCE * probeTimeout) {
-              inflight.detach();
-              inflight = null;
-            }
+            if (givenUp) inflight = null;
           }
         } catch (e) {
           inflight?.detach();

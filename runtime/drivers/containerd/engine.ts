@@ -25,7 +25,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { healthArgv, PROBE_BACKOFF, raceClock, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, PROBE_PATIENCE, START_WINDOW_MS, type RunningExec } from '../../health.js';
+import { healthArgv, PROBE_BACKOFF, raceClock, waitProbe, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, START_WINDOW_MS, type RunningExec } from '../../health.js';
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
@@ -685,19 +685,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           if (argv) {
             try {
               if (!inflight) inflight = await this.startExec(f, argv, new CpuBudgetClock({ throttled }));
-              const left = Math.max(50, opts.timeoutMs - budget.elapsed());
-              const ran = inflight.clock.elapsed();
-              const r = await inflight.wait(Math.min(ran + left, (Math.floor(ran / probeTimeout) + 1) * probeTimeout));
+              const { r, givenUp } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout);
               if (r) {
                 inflight = null;
                 if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
                 last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secrets).slice(0, 300)}` : ''}`;
               } else {
                 last = `(timed out after ${probeTimeout} ms) still running`;
-                if (inflight.clock.elapsed() >= PROBE_PATIENCE * probeTimeout) {
-                  inflight.detach();
-                  inflight = null;
-                }
+                if (givenUp) inflight = null;
               }
             } catch (e) {
               inflight?.detach();
