@@ -6,7 +6,8 @@
  * passes take seconds: the apply is attempted 1, 3 and 7 min after the first failure (the
  * back-off 1, 2, 4 min), never in between, and notified once. `claude status`, `--json` and
  * `claude events` (the real bin/claude) show the pause. Another drift starts a new episode at
- * once (notified once more); a person's `claude apply` that succeeds ends the pause.
+ * once (notified once more); a person's `claude reconcile` tries at once, counted in the same
+ * episode; a person's `claude apply` that succeeds ends the pause.
  * Needs dockerd and `npm run build`. Names carry this run's tag; the containers, the
  * network, the image tag and the temp dir are removed afterwards.
  */
@@ -56,39 +57,10 @@ beforeAll(async () => {
   // A registry on a loopback port nobody listens on: a pull of the image is refused at once.
   image = `127.0.0.1:${await freePort()}/claude-test/web-${tag}:1`;
   execFileSync('docker', ['tag', 'claude-os-local/busybox:latest', image]);
-  writeFileAtomic(
-    join(host.stateDir, 'manifest.yaml'),
-    `apiVersion: claude.os/v1
-kind: SystemManifest
-metadata:
-  name: ${tag}
-spec:
-  safety:
-    require_approval: false
-  reconcile:
-    drift: self_heal
-`,
-  );
-  writeFileAtomic(
-    join(host.stateDir, 'services.yaml'),
-    `apiVersion: claude.os/v1
-kind: ServiceManifest
-metadata:
-  name: ${tag}
-spec:
-  networks:
-    - name: ${tag}-net
-  services:
-    - name: ${ok}
-      image: claude-os-local/busybox:latest
-      command: ["sleep", "3600"]
-      networks: [${tag}-net]
-    - name: ${web}
-      image: ${image}
-      command: ["sleep", "3600"]
-      networks: [${tag}-net]
-`,
-  );
+  const doc = (kind: string, spec: string) => `apiVersion: claude.os/v1\nkind: ${kind}\nmetadata:\n  name: ${tag}\nspec:\n${spec}`;
+  writeFileAtomic(join(host.stateDir, 'manifest.yaml'), doc('SystemManifest', '  safety: {require_approval: false}\n  reconcile: {drift: self_heal}\n'));
+  const service = (name: string, img: string) => `    - {name: ${name}, image: "${img}", command: [sleep, "3600"], networks: [${tag}-net]}\n`;
+  writeFileAtomic(join(host.stateDir, 'services.yaml'), doc('ServiceManifest', `  networks: [{name: ${tag}-net}]\n  services:\n${service(ok, 'claude-os-local/busybox:latest')}${service(web, image)}`));
   const rh = await openReconcileHost({ paths: { stateDir: host.stateDir, dataDir: host.dataDir, root: host.root }, env: host.env, now });
   r = new Reconciler({ host: rh, now, log: (l) => logs.push(l) });
 }, 120_000);
@@ -143,7 +115,7 @@ describe('a self-heal whose apply keeps failing', () => {
 
     // What a person sees, through the real bin/claude.
     const status = host.claude('status');
-    expect(status.stdout).toContain(`Self-heal paused until ${paused.until}, 4 attempts failed: ${paused.reason}`);
+    expect(status.stdout).toContain(`\nSelf-heal paused until ${paused.until}, 4 attempts failed: ${paused.reason}\n`);
     expect(status.stdout).toContain(`plan ${paused.planId}, failing since ${paused.since}`);
     const json = JSON.parse(host.claude('status', '--json').stdout) as { paused: { attempts: number; until: string } | null };
     expect(json.paused).toMatchObject({ attempts: 4, until: paused.until });
@@ -164,6 +136,13 @@ describe('a self-heal whose apply keeps failing', () => {
     clock += 20_000;
     expect((await pass()).status).toBe('paused');
     expect(notices().filter((n) => n.kind === 'reconcile.failed')).toHaveLength(2);
+    // A person's `claude reconcile` is never held back: it tries now (and fails the same way: counted, not notified).
+    const manual = host.claude('reconcile');
+    expect(manual.status).toBe(1);
+    expect(manual.stdout).toContain('Failed and rolled back:');
+    expect(manual.stderr).toContain('`claude reconcile` tries it now, during its pause (self-heal paused until');
+    expect(readPaused(host.dataDir)).toMatchObject({ attempts: 2 });
+    expect(notices().filter((n) => n.kind === 'reconcile.failed')).toHaveLength(2);
   }, 300_000);
 
   it("a person's apply that succeeds ends the pause; the next pass finds nothing to do", async () => {
@@ -174,7 +153,7 @@ describe('a self-heal whose apply keeps failing', () => {
     expect(running(ok)).toBe('true');
     // The pause is over as soon as the apply succeeded: status no longer shows it.
     expect(existsSync(join(host.dataDir, PAUSED_FILE))).toBe(true);
-    expect(host.claude('status').stdout).not.toContain('paused until');
+    expect(host.claude('status').stdout).not.toMatch(/^Self-heal paused until/m);
     expect((JSON.parse(host.claude('status', '--json').stdout) as { paused: unknown }).paused).toBeNull();
     clock += 20_000;
     expect((await pass()).status).toBe('noop');

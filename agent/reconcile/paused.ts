@@ -9,8 +9,9 @@
  * start over.
  *
  * The pause ends when: the plan changes (the drift or the files changed), the system matches
- * the state files, an apply succeeds (the reconciler's, or anyone's: the last applied plan is
- * no longer the one it was when the pause began), or a person runs `claude reconcile`.
+ * the state files, or an apply succeeds (the reconciler's, or anyone's: the last applied plan
+ * is no longer the one it was when the pause began). A person's `claude reconcile` tries at
+ * once, during the pause (a failure counts on).
  * (docs/reconciler.md, "Repeated failures")
  */
 import { rmSync } from 'node:fs';

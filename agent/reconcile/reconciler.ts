@@ -313,9 +313,9 @@ export class Reconciler {
 
   /**
    * The back-off of a plan whose apply failed (paused.ts): the pause of this plan while it
-   * lasts, else null (try it now). A pause of another plan, one an apply has succeeded since,
-   * or any pause when a person runs `claude reconcile`, ends here; an expired one stays, so a
-   * failure of the next attempt counts on from it.
+   * lasts, else null (try it now). A pause of another plan, or one an apply has succeeded
+   * since, ends here; an expired one, or one a person overrides with `claude reconcile`,
+   * stays, so a failure of this attempt counts on from it (and is not notified again).
    */
   private paused(payload: PlanPayload, trigger: string): Paused | null {
     const p = readPaused(this.dataDir);
@@ -323,7 +323,7 @@ export class Reconciler {
     const applied = readAppliedRecord(this.dataDir)?.planId ?? null;
     if (p.key !== pendingKey(payload)) this.endPause(p.kind === 'drift' ? 'the drift changed' : 'the state files changed');
     else if (p.appliedPlanId !== applied) this.endPause(`an apply succeeded since (${applied})`);
-    else if (trigger === 'manual') this.endPause('`claude reconcile` was run');
+    else if (trigger === 'manual') this.log(`\`claude reconcile\` tries it now, during its pause (${pausedLine(p)})`);
     else if (Date.parse(p.until) > this.now().getTime()) return p;
     return null;
   }
