@@ -134,7 +134,7 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     expectSettled();
   });
 
-  it('Interactive Mode, monitoring: grafana is said, once, to be out of this host's reach before anything runs; prometheus runs; scraping is said not done', { timeout: 300_000 }, async () => {
+  it('Interactive Mode, monitoring: grafana is said, once, to be out of reach of this host before anything runs; prometheus runs; scraping is said not done', { timeout: 300_000 }, async () => {
     const t = await w.terminal('monitoring');
     t.run('claude');
     await t.waitFor((x) => x.trimEnd().endsWith('claude>'), 'the banner');
