@@ -245,7 +245,9 @@ echo "[boot] the console asked for a login; root logged in with the password the
 profile first "$t_banner" "QEMU start, BIOS, SYSLINUX loading the kernel and initrd"
 
 # The daemons /etc/inittab starts, and the API (claude serve, 127.0.0.1:8420 in the guest).
-type_line 'for i in $(seq 1 90); do wget -q -S -O /dev/null http://127.0.0.1:8420/ 2>&1 | grep -q "HTTP/1" && break; sleep 2; done; echo "boot-test a""pi: $(wget -S -O /dev/null http://127.0.0.1:8420/ 2>&1 | grep -m 1 -o "HTTP/1[.0-9]* [0-9]*")"'
+# `claude serve` loads about 1,500 files (its node_modules included) from the compressed root:
+# under TCG on a busy host that takes minutes; the guest waits 45 × BOOT_SLOW tries (2 s apart).
+type_line 'for i in $(seq 1 '$((45 * SLOW))'); do wget -q -S -O /dev/null http://127.0.0.1:8420/ 2>&1 | grep -q "HTTP/1" && break; sleep 2; done; echo "boot-test a""pi: $(wget -S -O /dev/null http://127.0.0.1:8420/ 2>&1 | grep -m 1 -o "HTTP/1[.0-9]* [0-9]*")"'
 # (the echo of the typed line says a""pi: only the command's own output matches)
 wait_for -E "boot-test api: (HTTP/1[.0-9]* [0-9]+)?$" 600
 clean_log | grep -qE "boot-test api: HTTP/1[.0-9]* [0-9]+" || fail "the API (claude serve on 127.0.0.1:8420) did not answer in the guest (/var/log/claude-serve.log)"

@@ -171,14 +171,14 @@ mkdir -p "$PKG"
 (cd "$SRC" && node_modules/.bin/tsc -p tsconfig.build.json --outDir "$PKG/dist") \
   || die "TypeScript build failed (fix the errors above, then rerun)"
 rm -rf "$PKG/dist/bench" "$PKG/dist/scripts" "$PKG/dist/test"
-# The CLI's bundles, as `npm run build` makes them (scripts/bundle.mjs: one file per command
-# instead of hundreds, for node's start, which emulated or small machines feel most;
-# scripts/cold-bundle.mjs: validate, status and plan with V8's code cache). bin/claude uses
-# them when they are at least as new as dist/cli/main.js: the image gives every file one
-# mtime. Only with the compiler: its chunks would import it (CLAUDE_IMAGE_COMPILER=0 runs dist/).
+# The CLI's bundle, as `npm run build` makes it (scripts/bundle.mjs: one file per command
+# instead of hundreds, for node's start, which emulated or small machines feel most: 0.2 MB
+# compressed). bin/claude uses it when it is at least as new as dist/cli/main.js: the image
+# gives every file one mtime. Only with the compiler: its chunks would import it
+# (CLAUDE_IMAGE_COMPILER=0 runs dist/). The cold-start bundles of validate, status and plan
+# (scripts/cold-bundle.mjs, with V8's code cache: 0.65 MB compressed) are left out for size.
 if [ "$COMPILER" = 1 ]; then
-  (cd "$SRC" && node scripts/bundle.mjs --dist "$PKG/dist" && node scripts/cold-bundle.mjs --dist "$PKG/dist") >/dev/null \
-    || die "bundling the CLI failed (scripts/bundle.mjs, scripts/cold-bundle.mjs)"
+  (cd "$SRC" && node scripts/bundle.mjs --dist "$PKG/dist") >/dev/null || die "bundling the CLI failed (scripts/bundle.mjs)"
 fi
 # The web UI's script bundle (dist/ui, made by `npm run build` with esbuild, a dev dependency).
 if [ -f "$ROOT/dist/ui/app.js" ]; then
