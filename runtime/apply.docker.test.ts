@@ -13,7 +13,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ContainerSpec, PlanStep } from '../plan/types.js';
@@ -24,24 +23,13 @@ import { PlanExpiredError, ReplayError, SignatureError, StalePlanError } from '.
 import { containerSpec, health, makePlan, S, signPlan } from './testutil/plans.js';
 import { ENGINES, startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
 import { freePort } from './testutil/ports.js';
+import { redisPing, stackSpecs } from './testutil/stack.js';
 import { collect } from './observe/collect.js';
 
 const IMAGES = ['claude-os-local/postgres:latest', 'claude-os-local/redis:latest', 'claude-os-local/web:latest', 'claude-os-local/busybox:latest'];
 
 function httpGet(port: number): Promise<string> {
   return fetch(`http://127.0.0.1:${port}/`).then(async (r) => `${r.status} ${await r.text()}`);
-}
-
-function redisPing(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port }, () => s.write('PING\r\n'));
-    s.setTimeout(3000, () => reject(new Error('redis timeout')));
-    s.once('data', (b) => {
-      s.destroy();
-      resolve(b.toString().trim());
-    });
-    s.once('error', reject);
-  });
 }
 
 /** web connects to postgres by its alias: the name resolves through Docker's DNS, or the per-container /etc/hosts on containerd. */
@@ -66,36 +54,14 @@ describe.each(ENGINES)('apply on %s', (kind) => {
     w = await startEngineWorld(kind, 'apply', { images: IMAGES, docker: { pullTimeoutMs: 10_000 } });
     ({ dataDir, root, n } = w);
     ports = { web: await freePort(), pg: await freePort(), redis: await freePort() };
-    pg = containerSpec({
-      name: n('postgres'),
-      service: 'postgres',
-      image: 'claude-os-local/postgres:latest',
-      env: { POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' },
-      ports: [{ host: ports.pg, container: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }],
-      mounts: [{ source: '/data/postgres', target: '/var/lib/postgresql/data', readonly: false }],
-      networks: [{ name: n('net'), aliases: ['postgres'] }],
-      healthcheck: health('pg_isready -U app -h 127.0.0.1'),
-      resources: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 1_000_000_000 },
-      restart: 'unless-stopped',
-    });
-    redis = containerSpec({
-      name: n('redis'),
-      service: 'redis',
-      image: 'claude-os-local/redis:latest',
-      ports: [{ host: ports.redis, container: 6379, protocol: 'tcp', hostIp: '127.0.0.1' }],
-      networks: [{ name: n('net'), aliases: ['redis'] }],
-      healthcheck: health('redis-cli ping | grep -q PONG'),
-      command: ['redis-server', '--protected-mode', 'no', '--save', ''],
-    });
-    web = containerSpec({
-      name: n('web'),
-      service: 'nginx',
-      image: 'claude-os-local/web:latest',
-      ports: [{ host: ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }],
-      networks: [{ name: n('net'), aliases: ['web'] }],
-      healthcheck: health('wget -q -O- http://127.0.0.1/ >/dev/null'),
-      labels: { 'com.example.role': 'frontend' },
-    });
+    ({ pg, redis, web } = stackSpecs(n, n('net'), ports, {
+      pg: {
+        mounts: [{ source: '/data/postgres', target: '/var/lib/postgresql/data', readonly: false }],
+        resources: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 1_000_000_000 },
+        restart: 'unless-stopped',
+      },
+      web: { labels: { 'com.example.role': 'frontend' } },
+    }));
   }, 300_000);
 
   afterAll(async () => {
@@ -252,8 +218,10 @@ describe.each(ENGINES)('apply on %s', (kind) => {
       // The backends differ in where a missing image may come from: Docker pulls it from a
       // registry; containerd imports a tarball from <data dir>/images (no registry pull yet).
       expect(r.error?.message).toMatch(kind === 'docker' ? /image 'nonexistent:latest' is not present locally and pulling it failed/ : /image 'nonexistent:latest' is not present locally and is not in containerd and no tarball in .*images holds it/);
-      expect(r.error?.hint).toMatch(/docker load -i <file>\.tar/);
-      expect(r.error?.hint).toMatch(/on the containerd backend, put the tarball in <data dir>\/images/);
+      // and in how to bring it: `docker load` on Docker; the tarball in the images dir on a containerd device (which has no docker)
+      if (kind === 'docker') expect(r.error?.hint).toMatch(/docker load -i <file>\.tar/);
+      else expect(r.error?.hint).toMatch(new RegExp(`docker save -o <file>\\.tar nonexistent:latest\` where its registry is reachable, and put the tarball in ${join(dataDir, 'images')} \\(the next apply imports it\\)`));
+      if (kind === 'containerd') expect(r.error?.hint).not.toMatch(/docker load|docker images/);
       expect(r.error?.hint).not.toMatch(/fixtures/);
       expect(r.steps.find((s) => s.id === `create/${broken.name}`)!.status).toBe('skipped');
       expect(r.rollback).toEqual({ ok: true, undone: ['image/nonexistent:latest', `replace/${web2.name}`], problems: [] });

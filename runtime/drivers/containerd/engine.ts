@@ -925,7 +925,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       await this.importImage(file);
       if (await this.hasImage(ref)) return 'pulled';
     }
-    throw new ImageMissingError(ref, requested, `is not in containerd and no tarball in ${this.imageDir()} holds it${pull ? ' (pulling from a registry is not supported on the containerd backend)' : ''}`);
+    throw new ImageMissingError(
+      ref,
+      requested,
+      `is not in containerd and no tarball in ${this.imageDir()} holds it${pull ? ' (pulling from a registry is not supported on the containerd backend)' : ''}`,
+      `bring the image to this host: \`docker save -o <file>.tar ${ref}\` where its registry is reachable, and put the tarball in ${this.imageDir()} (the next apply imports it); or map '${requested}' to an image this host has in manifest.yaml spec.images.aliases (\`claude services\` and the tarballs in ${this.imageDir()} show which it has; docs/local-images.md)`,
+    );
   }
 
   // volumes, host files, records, firewall and storage mounts: HostSideOps (../host-ops.ts)
