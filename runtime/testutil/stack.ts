@@ -5,6 +5,7 @@
  * Each service is on the run's network under its service name (`postgres`, `redis`, `web`),
  * publishes its port on 127.0.0.1 (free ports, testutil/ports.ts) and has the health check
  * the suites wait for. A suite adds what it needs per service with `pg`, `redis`, `web`.
+ * `redisPing` and `tcpAccepts` check a published port from the host.
  */
 import { connect } from 'node:net';
 import type { ContainerSpec } from '../../plan/types.js';
@@ -70,5 +71,20 @@ export function redisPing(port: number): Promise<string> {
       resolve(b.toString().trim());
     });
     s.once('error', reject);
+  });
+}
+
+/** Whether something accepts a TCP connection on 127.0.0.1:`port` within 3 s (a published port answering). */
+export function tcpAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.setTimeout(3000, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(false));
   });
 }
