@@ -237,7 +237,8 @@ describe.sequential('the supervisor on containerd', () => {
     follow.stdout.on('data', (b: Buffer) => (out += b.toString()));
     follow.stderr.on('data', (b: Buffer) => (err += b.toString()));
     try {
-      const ticks = () => [...out.matchAll(/^(\S+) {2}tick-(\d+)$/gm)].map((m) => ({ time: m[1]!, n: Number(m[2]) }));
+      // `<time> ` then two columns for the stream (`! ` marks stderr) then the text (agent/render/observe.ts logLine)
+      const ticks = () => [...out.matchAll(/^(\S+) {3}tick-(\d+)$/gm)].map((m) => ({ time: m[1]!, n: Number(m[2]) }));
       // the last line written before it started, then new ones as they come (not only what was there at the start)
       const seen = await until('five ticks followed', async () => (ticks().length >= 5 ? ticks() : null), 60_000).catch((e: Error) => {
         throw new Error(`${e.message}; stdout: ${out}; stderr: ${err}`);
