@@ -271,6 +271,8 @@ export class ApiService {
       pending: await this.pendingView(),
       // The failure the reconciler keeps meeting, counted per pass (agent/reconcile/failing.ts), or null.
       failing: (await import('../agent/reconcile/failing.js')).readFailing(this.o.paths.dataDir),
+      // The reconciler's back-off after an apply that failed and rolled back (agent/reconcile/paused.ts), or null.
+      paused: (await import('../agent/reconcile/paused.js')).currentPause(this.o.paths.dataDir),
     };
   }
 

@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Etcd3, IOptions } from 'etcd3';
 import { writeFileAtomic } from '../../common/fsutil.js';
+import { doublingDelayMs } from '../backoff.js';
 
 export const CLUSTER_DIR = 'cluster';
 export const CLUSTER_CONFIG_FILE = 'config.json';
@@ -127,8 +128,7 @@ export function parseEndpoints(text: string): string[] {
 export const RETRY_BASE_MS = 2000;
 export const RETRY_MAX_MS = 300_000;
 export function retryDelayMs(failures: number): number {
-  if (failures <= 0) return 0;
-  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(failures - 1, 20));
+  return doublingDelayMs(failures, RETRY_BASE_MS, RETRY_MAX_MS);
 }
 
 /** Per-call deadline: a store without quorum answers a request with an error instead of hanging. */

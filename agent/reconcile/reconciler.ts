@@ -33,6 +33,7 @@ import { Notifier, saveNotifyConfig, type NotificationInput, type NotifyConfig }
 import { driftSince, readAppliedRecord } from '../../runtime/state/applied.js';
 import { openStateRepo, STATE_FILE_NAMES } from '../../runtime/state/repo.js';
 import { clearFailing, logsRepeat, writeFailing, type Failing } from './failing.js';
+import { clearPaused, PAUSED_FILE, pauseMs, pausedLine, readPaused, writePaused, type Paused } from './paused.js';
 import { clearPending, pendingKey, readPending, writePending, type PendingPlan } from './pending.js';
 import { decide, ignored, type Decision } from './policy.js';
 
@@ -76,6 +77,7 @@ export type PassOutcome =
   | { status: 'unplanned'; stage: string; problems: string[] }
   | { status: 'noop'; committed?: boolean }
   | { status: 'reported' | 'queued'; decision: Decision; planId: string; drift: boolean }
+  | { status: 'paused'; decision: Decision; planId: string; drift: boolean; paused: Paused }
   | { status: 'applied' | 'incomplete' | 'rolled-back' | 'needs-attention'; decision: Decision; planId: string; drift: boolean; result: ApplyResult }
   | { status: 'refused'; error: string; stale: boolean };
 
@@ -273,6 +275,7 @@ export class Reconciler {
         this.log(`pending plan ${pending.planId} dropped: the system already matches the state files`);
       }
       this.lastDrift = null;
+      this.endPause('the system matches the state files');
       if (!drift && repo) {
         // Nothing to change on the system (a comment, reordered keys): record the edit in history.
         const r = await this.applyPlan(planned.planned, { action: 'apply', rule: 'empty', reason: 'no change to the system', confirmed: false }, trigger, drift, model.safety.rollbackOnHealthFailure);
@@ -300,8 +303,45 @@ export class Reconciler {
       case 'queue':
         this.queue(planned.planned, decision, drift, changedFiles, driftLines);
         return { status: 'queued', decision, planId: payload.id, drift };
-      case 'apply':
+      case 'apply': {
+        const paused = this.paused(payload, trigger);
+        if (paused) return { status: 'paused', decision, planId: payload.id, drift, paused };
         return this.applyPlan(planned.planned, decision, trigger, drift, model.safety.rollbackOnHealthFailure);
+      }
+    }
+  }
+
+  /**
+   * The back-off of a plan whose apply failed (paused.ts): the pause of this plan while it
+   * lasts, else null (try it now). A pause of another plan, or one an apply has succeeded
+   * since, ends here; an expired one, or one a person overrides with `claude reconcile`,
+   * stays, so a failure of this attempt counts on from it (and is not notified again).
+   */
+  private paused(payload: PlanPayload, trigger: string): Paused | null {
+    const p = readPaused(this.dataDir);
+    if (!p) return null;
+    const applied = readAppliedRecord(this.dataDir)?.planId ?? null;
+    if (p.key !== pendingKey(payload)) this.endPause(p.kind === 'drift' ? 'the drift changed' : 'the state files changed');
+    else if (p.appliedPlanId !== applied) this.endPause(`an apply succeeded since (${applied})`);
+    else if (trigger === 'manual') this.log(`\`claude reconcile\` tries it now, during its pause (${pausedLine(p)})`);
+    else if (Date.parse(p.until) > this.now().getTime()) return p;
+    return null;
+  }
+
+  /** Ends the back-off, if any, saying why once (log, reconcile.resumed event). */
+  private endPause(why: string): void {
+    const p = readPaused(this.dataDir);
+    if (!p) return;
+    this.dropPause();
+    this.log(`${p.kind === 'drift' ? 'self-heal' : 'the hand edit'} resumes: ${why} (it was paused after ${plural(p.attempts, 'failed attempt', 'failed attempts')} since ${p.since})`);
+    this.event({ type: 'reconcile.resumed', planId: p.planId, kind: p.kind, attempts: p.attempts, since: p.since, why });
+  }
+
+  private dropPause(): void {
+    try {
+      clearPaused(this.dataDir);
+    } catch (e) {
+      this.log(`cannot remove ${PAUSED_FILE}: ${(e as Error).message}`);
     }
   }
 
@@ -418,8 +458,12 @@ export class Reconciler {
       return { status: 'refused', error: err.message, stale };
     }
     if (payload.steps.length > 0) this.recordApply();
+    const before = readPaused(this.dataDir);
+    const key = pendingKey(payload);
     if (result.status === 'applied') {
-      this.log(`applied ${payload.id} in ${Math.round(result.durationMs)} ms${result.stateCommit ? `, state commit ${result.stateCommit.slice(0, 8)}` : ''}`);
+      if (before) this.dropPause();
+      const after = before?.key === key ? `, after ${plural(before.attempts, 'failed attempt', 'failed attempts')} since ${before.since}` : '';
+      this.log(`applied ${payload.id} in ${Math.round(result.durationMs)} ms${result.stateCommit ? `, state commit ${result.stateCommit.slice(0, 8)}` : ''}${after}`);
       for (const w of result.warnings) this.log(`  warning: ${w}`);
       const unhealthy = result.warnings.filter((w) => w.includes('rollback_on_health_failure is false'));
       if (unhealthy.length) this.notifier.notify({ source: 'reconciler', kind: 'reconcile.unhealthy', severity: 'critical', title: `applied ${payload.id}, but ${unhealthy.length} container${unhealthy.length === 1 ? ' is' : 's are'} not healthy (kept: rollback_on_health_failure is false)`, detail: unhealthy, planId: payload.id });
@@ -428,7 +472,7 @@ export class Reconciler {
           source: 'reconciler',
           kind: drift ? 'drift.corrected' : 'reconcile.applied',
           severity: 'info',
-          title: drift ? `drift corrected: ${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'} restored the applied state` : `hand edit applied: ${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'}`,
+          title: (drift ? `drift corrected: ${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'} restored the applied state` : `hand edit applied: ${payload.steps.length} step${payload.steps.length === 1 ? '' : 's'}`) + after,
           detail: payload.steps.map((s) => s.description ?? `${s.op} ${s.target}`),
           planId: payload.id,
         });
@@ -436,7 +480,32 @@ export class Reconciler {
       const why = result.error ? `${result.error.message}${result.error.step ? ` (step ${result.error.step})` : ''}` : result.status;
       const outcome = result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'left incomplete: its changes are live but the clean-up or state commit failed; `claude recover` completes it' : 'the rollback did not restore everything: run `claude recover`';
       this.log(`apply of ${payload.id} failed: ${why}; ${outcome}`);
-      this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'applied but not completed (run `claude recover`)' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, ...(result.rollback?.problems.length ? { detail: result.rollback.problems } : {}) });
+      // The same plan will fail the same way at the next pass: it waits, longer after each failure (paused.ts).
+      const same = before?.key === key ? before : null;
+      const now = this.now();
+      const attempts = (same?.attempts ?? 0) + 1;
+      const paused: Paused = {
+        version: 1,
+        key,
+        kind: drift ? 'drift' : 'edit',
+        planId: payload.id,
+        attempts,
+        reason: why,
+        since: same?.since ?? now.toISOString(),
+        lastAt: now.toISOString(),
+        until: new Date(now.getTime() + pauseMs(attempts)).toISOString(),
+        appliedPlanId: readAppliedRecord(this.dataDir)?.planId ?? null,
+      };
+      try {
+        writePaused(this.dataDir, paused);
+      } catch (e) {
+        this.log(`cannot record the back-off (${(e as Error).message}): the next pass tries again`);
+      }
+      this.log(`${pausedLine(paused)}; \`claude reconcile\` tries it now`);
+      this.event({ type: 'reconcile.paused', planId: payload.id, kind: paused.kind, attempts, until: paused.until, since: paused.since, reason: why });
+      // One notification per episode; an apply not rolled back whole needs a person each time.
+      if (attempts === 1 || result.status !== 'rolled-back')
+        this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'applied but not completed (run `claude recover`)' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, detail: [`${pausedLine(paused)}; tried again then, less often after each failure (at most hourly), without notifying again`, ...(result.rollback?.problems ?? [])] });
     }
     return { status: result.status, decision, planId: payload.id, drift, result };
   }

@@ -8,6 +8,7 @@
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
+import { pausedLine } from '../../agent/reconcile/paused.js';
 
 const usage = `usage: claude reconcile [--json] [--state-dir DIR]
        claude reconcile --serve [--interval SECONDS] [--debounce MS] [--pid-file FILE] [--state-dir DIR]
@@ -116,6 +117,8 @@ function outcomeLine(o: import('../../agent/reconcile/reconciler.js').PassOutcom
       return `Plan ${o.planId} is pending approval: ${o.decision.reason}.\nReview and apply it with: claude apply`;
     case 'refused':
       return `Refused: ${o.error}`;
+    case 'paused':
+      return `Not applied: ${pausedLine(o.paused)}.`;
     default:
       return `${o.status === 'applied' ? 'Applied' : o.status === 'rolled-back' ? 'Failed and rolled back:' : 'Failed, NOT fully rolled back (claude recover):'} ${o.planId}${o.drift ? ' (drift corrected)' : ''}${o.result.error ? ` — ${o.result.error.message}` : ''}`;
   }

@@ -13,8 +13,9 @@ const usage = `usage: claude status [--json] [--state-dir DIR]
 Shows the current system state: host, network, resources, services, recent events,
 alerts, anomalies and the last log lines of each service.
 
-  --json           print {"banner": {...}, "summary": {...}, "pending": …, "failing": …} (the summary's fields as in the YAML;
-                   pending: the reconciler's plan waiting for approval; failing: the failure its passes keep meeting)
+  --json           print {"banner": {...}, "summary": {...}, "pending": …, "failing": …, "paused": …} (the summary's fields as
+                   in the YAML; pending: the reconciler's plan waiting for approval; failing: the failure its passes keep
+                   meeting; paused: its back-off after an apply that failed and rolled back)
   --state-dir DIR  the state dir, to compare with the desired state (default: $CLAUDE_STATE_DIR or /etc/claude.d)`;
 
 const command: Command = {
@@ -27,10 +28,12 @@ const command: Command = {
     const { readPending } = await import('../../agent/reconcile/pending.js');
     const p = readPending(env.dataDir);
     const failing = (await import('../../agent/reconcile/failing.js')).readFailing(env.dataDir);
+    const { currentPause, pausedLine } = await import('../../agent/reconcile/paused.js');
+    const paused = currentPause(env.dataDir);
     const pending = p ? { planId: p.planId, kind: p.kind, reason: p.reason, rule: p.rule, changedFiles: p.changedFiles, steps: p.steps, ...(p.drift ? { drift: p.drift } : {}), createdAt: p.createdAt, expiresAt: p.expiresAt } : null;
     if (values.json) {
       const running = d.services.filter((s) => s.state === 'running').length;
-      println(ctx.stdout, JSON.stringify({ banner: { hostname: d.system.hostname, running, services: d.services.length, alerts: d.alerts.length }, summary: d, pending, failing }, null, 2));
+      println(ctx.stdout, JSON.stringify({ banner: { hostname: d.system.hostname, running, services: d.services.length, alerts: d.alerts.length }, summary: d, pending, failing, paused }, null, 2));
     } else {
       println(ctx.stdout, banner(d));
       if (pending) {
@@ -45,6 +48,11 @@ const command: Command = {
         println(ctx.stdout, `Reconciler failing (${failing.stage}): ${failing.passes} pass${failing.passes === 1 ? '' : 'es'} in a row since ${failing.since}, the last at ${failing.lastAt}`);
         println(ctx.stdout, `  ${failing.title}`);
         for (const pr of failing.problems) println(ctx.stdout, `  ${pr.replace(/\n/g, '\n  ')}`);
+      }
+      if (paused) {
+        println(ctx.stdout);
+        println(ctx.stdout, pausedLine(paused).replace(/^./, (c) => c.toUpperCase()));
+        println(ctx.stdout, `  plan ${paused.planId}, failing since ${paused.since}; the reconciler tries it again then (\`claude reconcile\` tries it now)`);
       }
       println(ctx.stdout);
       ctx.stdout.write(summary.yaml);

@@ -58,6 +58,10 @@ interface RuntimeRecord {
   /** notification */
   kind?: string;
   severity?: string;
+  /** reconcile.paused / reconcile.resumed: the back-off of an apply that keeps failing (also kind, reason) */
+  attempts?: number;
+  until?: string;
+  why?: string;
   /** reconcile.recovered: how long the failure lasted (passes in a row, since when) and where it stopped */
   passes?: number;
   since?: string;
@@ -80,6 +84,8 @@ export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
   else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} changes`;
   else if (r.type === 'reconcile.failed') ev.detail = `${r.error ?? ''}${r.rolledBack ? ' (rolled back)' : ''}`;
   else if (r.type === 'reconcile.recovered') ev.detail = `recovered after ${r.passes ?? '?'} failed pass${r.passes === 1 ? '' : 'es'} (${r.stage ?? '?'}) since ${r.since ?? '?'}: was ${r.error ?? ''}`;
+  else if (r.type === 'reconcile.paused') ev.detail = `${r.kind === 'edit' ? 'applying the hand edit' : 'self-heal'} paused until ${r.until ?? '?'}, ${r.attempts ?? '?'} attempt${r.attempts === 1 ? '' : 's'} failed: ${r.reason ?? ''}`;
+  else if (r.type === 'reconcile.resumed') ev.detail = `${r.kind === 'edit' ? 'the hand edit' : 'self-heal'} resumes: ${r.why ?? ''} (paused after ${r.attempts ?? '?'} failed attempt${r.attempts === 1 ? '' : 's'} since ${r.since ?? '?'})`;
   else if (r.type === 'reconcile.refused') ev.detail = `refused (${r.clause ?? '?'}): ${r.error ?? ''}`;
   else if (r.type === 'reconcile.pending') ev.detail = `pending approval: ${r.reason ?? ''}`;
   else if (r.type === 'drift.detected') ev.detail = `${(r.drift ?? []).join('; ')} → ${r.action ?? '?'}`;

@@ -20,6 +20,7 @@
  * else those named in the recent conversation, else the only service that fits.
  */
 import { instantiate, loadTemplate, listTemplates, TemplateError } from '../../../stdlib-templates/index.js';
+import { findAppMentions, instantiateApp, loadAppCatalog, type App, type DataService } from '../../../stdlib-templates/apps/catalog.js';
 import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
@@ -172,7 +173,7 @@ function dataExposed(message: string): boolean {
 function hostPackage(message: string): boolean {
   for (const m of message.toLowerCase().matchAll(/\b(?:install|put|add|get|set\s*up|deploy|download)\s+(?:the\s+|a\s+|an\s+|some\s+)?([\w.+-]+)(?:\s+[\w.+-]+)?\s+(?:on|onto|to|into|directly\s+on)\s+(?:the\s+|this\s+|my\s+)?(?:host(?:\s+(?:os|system|machine|itself))?|bare[- ]metal|os|operating\s+system)\b/g)) {
     const w = m[1]!;
-    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || findServiceMentions(m[0]).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(m[0])) || products().includes(w) || /[:/]/.test(w)) continue;
+    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || findServiceMentions(m[0]).length > 0 || namesApp(m[0]) || products().includes(w) || /[:/]/.test(w)) continue;
     return true;
   }
   return false;
@@ -319,6 +320,8 @@ interface Run {
   generated: { name: string; purpose: string }[];
   /** The request's lemmas (language.ts), for verbs written in another form. */
   lemmas: string;
+  /** Services whose published ports the clause that added them already set (catalogue apps). */
+  portsSet: string[];
 }
 
 export function runOfflineEngine(original: EngineInput): Proposal {
@@ -331,7 +334,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   const reading = read(said);
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
-  const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), knownNames(original.files));
+  const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   const message = paraphrase(spelled.text.replace(/\btz\b/gi, 'timezone').replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'));
   const danger2 = detectDanger(message);
@@ -353,6 +356,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     consumed: [],
     generated: [],
     lemmas: reading.lemmas,
+    portsSet: [],
     clauseAdded: [],
     clauseBlocked: false,
   };
@@ -452,7 +456,8 @@ export function runOfflineEngine(original: EngineInput): Proposal {
  *   1 core.
  */
 function paraphrase(text: string): string {
-  return allowList(text)
+  return allowList(retracted(text))
+    .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
       /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
       (_m, role: string, name: string) => `add user ${name.toLowerCase()}${/admin|sudo|super/i.test(role) ? ' with sudo' : ''}`,
@@ -467,6 +472,17 @@ function paraphrase(text: string): string {
     .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
     .replace(/\ba\s+couple(?:\s+of)?\s+(gigs?|gb|cores?|cpus?|vcpus?|replicas?|instances|copies)\b/gi, '2 $1')
     .replace(/\ba\s+(?:single|lone|whole)\s+(core|cpu|vcpu)\b/gi, '1 $1');
+}
+
+/**
+ * "it also wants clickhouse... no wait, forget that, just give it 1g": what was taken back
+ * ("no wait", "scratch that", "forget that", "never mind that", "actually no") is dropped with
+ * everything said before it in the request; only what follows is read.
+ */
+function retracted(text: string): string {
+  const m = /^(.*\S)\s*(?:\.{2,}|…|[,;:.!-])?\s*(?:(?:oh\s+)?no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*,?\s*(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
+  if (!m || m[2]!.trim() === '') return text;
+  return m[2]!.replace(/^(?:just|instead|rather|so|ok(?:ay)?)\s*,?\s+/i, '');
 }
 
 /**
@@ -529,8 +545,21 @@ const WORDS =
   'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website';
 let productsCache: string[] | undefined;
 function products(): string[] {
-  productsCache ??= [...new Set(['postgres', 'postgresql', 'mysql', 'mongo', 'kuma', ...templateInfos().map((t) => t.name), ...KNOWN_IMAGES.map((k) => k.name)])].filter((p) => p !== 'webapp');
+  // The catalogue's one-word names are corrected towards from 6 letters on ("jellyfn",
+  // "vaultwardn"); shorter ones ("httpd", "gitea") only stay as they are (keptWords), so
+  // "https" is never read as "httpd".
+  productsCache ??= [...new Set(['postgres', 'postgresql', 'mysql', 'mongo', 'kuma', ...templateInfos().map((t) => t.name), ...catalogWords().filter((w) => w.length >= 6)])].filter((p) => p !== 'webapp');
   return productsCache;
+}
+
+/** The catalogue's one-word names and aliases. */
+function catalogWords(): string[] {
+  return [...new Set(catalogApps().flatMap((a) => [a.name, ...a.aliases]).filter((x) => /^[a-z]+$/.test(x)))];
+}
+
+/** Words never corrected besides the state's names: short product names and protocol words. */
+function keptWords(): string[] {
+  return [...catalogWords().filter((w) => w.length < 6), 'https', 'http', 'sshd', 'ssh', 'tcp', 'udp', 'icmp'];
 }
 
 /** Names in the state files (services, users, jobs, volumes, networks): never "corrected". */
@@ -658,6 +687,7 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
   // A complaint ("I'm unable to reach nginx", "grafana keeps crashing") is read as one before
   // anything that could add, change or remove what it names.
   if (isComplaint(clause) && detectVerb(clause.replace(SYMPTOM, ' ')) === undefined && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
+  if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
   if (handleEnv(run, clause)) return true;
   if (handleCertificate(run, clause)) return true;
@@ -780,50 +810,97 @@ function getService(run: Run, name: string): Service | undefined {
 
 // ── adding services ────────────────────────────────────────────────────────
 
-/**
- * Well-known images that have no template here: added from their upstream image with the
- * port they listen on (data services published on 127.0.0.1 only).
- */
-const KNOWN_IMAGES: { re: RegExp; name: string; image: string; port: number; role: string; local: boolean }[] = [
-  { re: /\bmemcached?\b/i, name: 'memcached', image: 'memcached:1.6-alpine', port: 11211, role: 'cache', local: true },
-  { re: /\bmongo(?:db)?\b/i, name: 'mongodb', image: 'mongo:7', port: 27017, role: 'database', local: true },
-  { re: /\brabbit\s?mq\b/i, name: 'rabbitmq', image: 'rabbitmq:3-management-alpine', port: 5672, role: 'queue', local: true },
-  { re: /\bgitea\b/i, name: 'gitea', image: 'gitea/gitea:1', port: 3000, role: 'app', local: false },
-  { re: /\buptime[- ]?kuma\b/i, name: 'uptime-kuma', image: 'louislam/uptime-kuma:1', port: 3001, role: 'app', local: false },
-  { re: /\bminio\b/i, name: 'minio', image: 'minio/minio:latest', port: 9000, role: 'storage', local: false },
-  { re: /\badminer\b/i, name: 'adminer', image: 'adminer:4', port: 8080, role: 'app', local: false },
-  { re: /\bphp\s?my\s?admin\b/i, name: 'phpmyadmin', image: 'phpmyadmin:5', port: 80, role: 'app', local: false },
-  { re: /\bpg\s?admin\b/i, name: 'pgadmin', image: 'dpage/pgadmin4:8', port: 80, role: 'app', local: false },
-];
+/** The catalogue's apps that no template covers (stdlib-templates/apps/catalog.yaml), runnable or not. */
+function catalogApps(): App[] {
+  return loadAppCatalog().apps.filter((a) => !a.template);
+}
 
-/** Services of KNOWN_IMAGES a clause asks for (not an image reference written out). */
+/** The text names a catalogue app (not a template's words). */
+function namesApp(text: string): boolean {
+  return findAppMentions(text).some((m) => !m.app.template);
+}
+
+/** The catalogue app an image belongs to (by repository). */
+function appOfImage(image: string): App | undefined {
+  const repo = repoOf(image);
+  return catalogApps().find((a) => a.image !== undefined && repoOf(a.image) === repo);
+}
+
+/**
+ * Well-known self-hosted apps with no template (the catalogue, stdlib-templates/apps/catalog.yaml):
+ * "vaultwarden on 8222", "pihole please, web ui on 8053", "nextcloud + postgres + redis". Each is
+ * added from its official image with its port, data volumes, environment and generated secrets;
+ * a database it needs is added from its template (or the one there is used) and wired in. A
+ * port said after one of the app's port words ("console on 9001") goes to that port. An app
+ * Claude.OS does not run (it needs the Docker socket, NET_ADMIN) is said, with why.
+ */
 function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): boolean {
   // "put gitea on port 3000", "use rabbitmq for the queue": a change verb naming a product that
   // is not here, and no service that is, asks for it.
   const putNew = verb === 'change' && targetsIn(run, clause).names.length === 0;
   if (verb !== undefined && verb !== 'add' && !putNew) return false;
   if (findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
+  const mentions = findAppMentions(clause).filter((m) => !m.app.template && !contrasted(clause, m.index));
   let did = false;
-  for (const k of KNOWN_IMAGES) {
-    const km = k.re.exec(clause);
-    if (!km || contrasted(clause, km.index)) continue;
-    const existing = services(run).find((s) => s.name === k.name || repoOf(s.image) === repoOf(k.image));
+  for (const { app } of mentions) {
+    const existing = services(run).find((s) => s.name === app.name || (app.image !== undefined && repoOf(s.image) === repoOf(app.image)));
     if (existing) {
       mentionFocus(run, existing.name);
       if (verb === 'add' && !hasModifier(clause)) run.notes.push(`${existing.name} is already set up; nothing to add for it.`);
       did = true;
       continue;
     }
-    const name = explicitName(clause) ?? k.name;
+    if (app.unsupported || !app.image) {
+      run.questions.push(`Not done: ${app.name}. ${app.unsupported ?? 'Claude.OS does not run it.'}`);
+      run.clauseBlocked = true;
+      did = true;
+      continue;
+    }
+    const name = (mentions.length === 1 ? explicitName(clause) : undefined) ?? app.name;
     if (clashes(run, clause, name)) return true;
-    const svc: Service = { name, image: k.image, ports: [{ host: k.port, container: k.port, ...(k.local ? { host_ip: '127.0.0.1' } : {}) }], resources: { memory: '256Mi' }, restart: 'unless-stopped' };
+    // The data services it is wired to: the ones it requires, and the ones this clause names.
+    const data: Partial<Record<DataService, { service: string; password: string }>> = {};
+    const named = new Set(findServiceMentions(clause).filter((m) => !contrasted(clause, m.index)).map((m) => m.template));
+    for (const kind of Object.keys({ ...Object.fromEntries((app.requires ?? []).map((k) => [k, 1])), ...(app.uses ?? {}) }) as DataService[]) {
+      if (!(app.requires ?? []).includes(kind) && !named.has(kind)) continue;
+      let dep = existingFor(run, { template: kind, generic: false, text: '', index: 0 });
+      if (!dep) {
+        if (getService(run, kind) || !addFromTemplate(run, kind, undefined, '')) continue;
+        dep = kind;
+        if (!named.has(kind)) run.notes.push(`(${name} needs ${kind}, so ${kind} is added with it.)`);
+      }
+      const env = getService(run, dep)?.environment ?? {};
+      data[kind] = { service: dep, password: env.POSTGRES_PASSWORD ?? env.MARIADB_ROOT_PASSWORD ?? (kind === 'mariadb' ? '${secrets.mariadb_root_password}' : '') };
+    }
+    // "console on 9001", "web ui on 8053": a port said after one of the app's port words.
+    const hostPorts = findPorts(clause).map((port) => {
+      const before = clause.slice(0, Math.max(0, clause.search(new RegExp(String.raw`\b${port}\b`)))).toLowerCase();
+      const word = (app.ports ?? []).find((p) => p.name && new RegExp(String.raw`\b${p.name}\b[^,;.\d]{0,24}$`).test(before))?.name;
+      return { port, ...(word ? { word } : {}) };
+    });
+    const inst = instantiateApp(app, { name, hostPorts, data });
+    const svc = inst.service;
+    // Published ports already taken by another service move up; a port asked for is never moved.
+    const asked = new Set(hostPorts.map((h) => h.port));
+    const taken = new Set(services(run).flatMap((s) => (s.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined)));
+    for (const p of svc.ports ?? []) {
+      if (p.host === undefined || asked.has(p.host) || !taken.has(p.host)) continue;
+      const old = p.host;
+      let next = old + 1;
+      while (taken.has(next)) next++;
+      p.host = next;
+      run.warnings.push(`Port ${old} is already used by another service, so ${name} publishes it on ${next}.`);
+    }
+    for (const g of inst.secrets) if (!run.input.secretNames.includes(g.name) && !run.generated.some((x) => x.name === g.name)) run.generated.push(g);
     run.ws.append('services.yaml', SVC, svc);
-    aliasImage(run, k.image);
+    for (const v of inst.volumes) if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
+    aliasImage(run, svc.image);
     run.added.push(name);
     run.clauseAdded.push(name);
+    run.portsSet.push(name);
     mentionFocus(run, name);
-    run.lines.push(`+ ${name}: ${k.image}${describePorts(svc)}`);
-    if (!isLocalImage(run.input.imageCatalog, k.image)) run.notes.push(`(${k.image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
+    run.lines.push(`+ ${name}: ${svc.image}${describePorts(svc)}${inst.volumes.length ? `, volume${inst.volumes.length > 1 ? 's' : ''} ${inst.volumes.map((v) => `${v.name} (${v.path})`).join(', ')}` : ''}${svc.depends_on?.length ? `, using ${svc.depends_on.join(', ')}` : ''}`);
+    if (app.note) run.notes.push(`(${app.note})`);
     did = true;
   }
   if (did && run.added.length > 0) wireStack(run);
@@ -862,7 +939,7 @@ function contrasted(clause: string, index: number): boolean {
 function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
   const mentions = findServiceMentions(clause).filter((m) => !(verb === 'add' || verb === undefined) || !contrasted(clause, m.index)).filter(
     // "caching with memcached": the generic word is the known image's role, not redis.
-    (m) => !(m.generic && KNOWN_IMAGES.some((k) => k.re.test(clause) && loadTemplate(m.template).role === k.role)),
+    (m) => !(m.generic && findAppMentions(clause).some((k) => !k.app.template && loadTemplate(m.template).role === k.app.role)),
   );
   if (mentions.length === 0) return false;
   const specific = new Set(mentions.filter((m) => !m.generic).map((m) => m.template));
@@ -895,7 +972,7 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
     const existing = named ? undefined : existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 });
     if (existing) {
       mentionFocus(run, existing);
-      if (verb === 'add' && !hasModifier(clause) && !/\bback ?ups?\b|\bback up\b/.test(clause.toLowerCase())) {
+      if (verb === 'add' && !run.clauseAdded.includes(existing) && !hasModifier(clause) && !/\bback ?ups?\b|\bback up\b/.test(clause.toLowerCase())) {
         run.notes.push(`${existing} is already set up; nothing to add for it.`);
         did = true;
       }
@@ -939,7 +1016,7 @@ function unknownApp(run: Run, clause: string): boolean {
   const m = re.exec(clause);
   if (!m) return false;
   const word = m[1]!.toLowerCase();
-  if (NOT_APPS.has(word) || getService(run, word) || findServiceMentions(word).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(word))) return false;
+  if (NOT_APPS.has(word) || getService(run, word) || findServiceMentions(word).length > 0 || namesApp(word)) return false;
   if (findSizes(word).length > 0 || /^\d/.test(word)) return false;
   if (!withSettings && (PLAIN_NOT_SERVICES.has(word) || /^(updates?|upgrades?|swap|ssl|tls|logging|logs?|alerts?|alerting|email|mail|cron|docker|podman|kubernetes|k8s|firewall|ufw|fail2ban|vpn|dns|ntp|time|sync|auth|authentication|https?|security|monitor|monitoring|backups?|me|us|please|something|stuff|things|everything)$/.test(word))) return false;
   run.questions.push(`I don't know which image ${word} runs from, so I added nothing and changed nothing else. Say "add ${word} from image IMAGE${findPorts(clause)[0] ? ` on port ${findPorts(clause)[0]}` : ''}".`);
@@ -1033,12 +1110,9 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   run.clauseAdded.push(svc.name);
   mentionFocus(run, svc.name);
   run.lines.push(`+ ${svc.name}: ${svc.image}${describePorts(svc)}${inst.volumes.length ? `, volume ${inst.volumes.map((v) => `${v.name} (${v.path})`).join(', ')}` : ''}`);
-  // An image with no local stand-in that this host does not have (grafana: Debian does not
-  // package it) is said now, at plan time, not found out when the apply fails to pull it.
-  const present = run.input.summary?.images;
-  if (!isLocalImage(run.input.imageCatalog, svc.image) && !(present ?? []).includes(svc.image)) {
-    run.warnings.push(`${svc.image} (for ${svc.name}) is not on this host and there is no local image for it${svc.image.startsWith('grafana/') ? ' (Debian does not package Grafana)' : ''}: the apply has to pull it from a registry, and without one it fails and is rolled back. To go on without ${svc.name}, answer no and ask again without it.`);
-  }
+  // Whether this host can get the image (grafana: no local stand-in, Debian does not package
+  // it) is not guessed here: the plan asks the engine, which asks the registry
+  // (agent/images.ts), and says it above the question, once.
   void clause;
   return true;
 }
@@ -1086,13 +1160,6 @@ function aliasImage(run: Run, image: string): void {
   run.notes.push(`(${image} runs as the local image ${local}, mapped in manifest.yaml spec.images.aliases.)`);
 }
 
-/** The image is one of the local images itself ("claude-os-local/web:latest"), or maps to one. */
-function isLocalImage(catalog: Record<string, string>, image: string): boolean {
-  if (lookupCatalog(catalog, image)) return true;
-  const locals = new Set(Object.values(catalog));
-  return locals.has(image) || locals.has(`${image}:latest`);
-}
-
 export function lookupCatalog(catalog: Record<string, string>, image: string): string | undefined {
   let r = image.split('@')[0]!.replace(/^(docker\.io\/|index\.docker\.io\/)/, '').replace(/^library\//, '');
   if (catalog[r]) return catalog[r];
@@ -1116,8 +1183,8 @@ function wireStack(run: Run): void {
   const depsOf = new Map<string, string[]>();
   for (const s of now) {
     if (!added.has(s.name)) continue;
-    const role = roleOf(s) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(s.image))?.role ?? (s.ports?.length ? 'app' : undefined);
-    const dataRole = (o: Service) => DATA_ROLES.has(roleOf(o) ?? KNOWN_IMAGES.find((k) => repoOf(k.image) === repoOf(o.image))?.role ?? '');
+    const role = roleOf(s) ?? appOfImage(s.image)?.role ?? (s.ports?.length ? 'app' : undefined);
+    const dataRole = (o: Service) => DATA_ROLES.has(roleOf(o) ?? appOfImage(o.image)?.role ?? '');
     let deps: string[] = [];
     // An app uses the data services added with it. A web server does only when the request
     // says they belong together ("a web stack with nginx and postgres", "nginx in front,
@@ -1188,11 +1255,11 @@ function handleReplace(run: Run, clause: string): boolean {
       return true;
     }
     const mention = findServiceMentions(newWord).find((x) => !x.generic);
-    const known = KNOWN_IMAGES.find((k) => k.re.test(newWord));
+    const known = findAppMentions(newWord).find((k) => !k.app.template && k.app.image && !k.app.unsupported)?.app;
     if (!mention && !known) continue;
     const oldSvc = getService(run, old)!;
     if (mention && templateOf(oldSvc) === mention.template) continue;
-    if (known && repoOf(oldSvc.image) === repoOf(known.image)) continue;
+    if (known && repoOf(oldSvc.image) === repoOf(known.image!)) continue;
     if (getService(run, mention?.template ?? known!.name)) continue;
     removeService(run, old);
     if (mention) addFromTemplate(run, mention.template, undefined, newWord);
@@ -1208,7 +1275,7 @@ function handleReplace(run: Run, clause: string): boolean {
 
 function handleCustomService(run: Run, clause: string, verb: Verb | undefined): boolean {
   const t = clause.toLowerCase();
-  const imageWord = /\bimage\s+['"“‘`]?([^\s'"”’`,]+)['"”’`]?/i.exec(clause);
+  const imageWord = /\bimage\s*[:=]?\s+['"“‘`(\[]?([^\s'"”’`,()\[\]]+)['"”’`)\]]?/i.exec(clause);
   let image = imageWord?.[1];
   if (!image) {
     const refs = findImageRefs(clause).filter((r) => !findCidrs(r).length);
@@ -1217,6 +1284,14 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   if (!image) return false;
   if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
   let name = explicitName(clause);
+  // "image ghcr.io/plausible/community-edition:v2.1" right after plausible was added from the
+  // catalogue: the same product, so that service's image (its version), not a second service.
+  const sameRepo = !name ? services(run).find((s) => repoOf(s.image) === repoOf(image!) && (run.added.includes(s.name) || run.focus.includes(s.name))) : undefined;
+  if (sameRepo) {
+    if (sameRepo.image !== image) setImage(run, sameRepo.name, image);
+    else mentionFocus(run, sameRepo.name);
+    return true;
+  }
   const as = /\bas\s+['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?:\s|$|,)/i.exec(clause);
   if (!name && as && !/^(well|a|an|the)$/.test(as[1]!)) name = as[1]!.toLowerCase();
   const existingTarget = targetsIn(run, clause.replace(image, '')).names[0];
@@ -1267,9 +1342,6 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   mentionFocus(run, name);
   if (run.added.length > 0) wireStack(run);
   run.lines.push(`+ ${name}: ${image}${describePorts(svc)}`);
-  if (!isLocalImage(run.input.imageCatalog, image) && !tpl) {
-    run.notes.push(`(${image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
-  }
   // "…, backed by postgres and redis": the services it needs, in the same clause.
   // "a web app called shop using image …": "web app" is this service, not a web server.
   const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ').replace(/\bweb\s+app(?:lication)?s?\b/gi, ' ');
@@ -1479,6 +1551,38 @@ function removeService(run: Run, name: string): void {
 const SECRETISH = /(PASS(WORD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/;
 
 /** "set LOG_LEVEL=debug on api", "set the env var LOG_LEVEL to debug for api". */
+/**
+ * "api needs SMTP_PASSWORD from the secret smtp_pass", "set STRIPE_KEY on worker from secret
+ * stripe_key", "pass the secret api_token to api as API_TOKEN": an environment variable whose
+ * value is a secret, written as ${secrets.NAME} (resolved only by the runtime). A secret that
+ * is not set yet is generated (so the plan holds together) and said, with how to set the real
+ * value.
+ */
+function handleEnvFromSecret(run: Run, clause: string): boolean {
+  const secretName = String.raw`['"“‘\`]?([a-z][a-z0-9_]{0,62})['"”’\`]?`;
+  const a = new RegExp(String.raw`\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b(?:\s+(?:env(?:ironment)?\s+)?(?:var(?:iable)?)?)?[^.;]{0,40}?\b(?:from|=|to|using|with|via|out\s+of|reads?|as)\s+(?:the\s+|a\s+|my\s+)?(?:secret\s+(?:called\s+|named\s+)?${secretName}|\$\{secrets\.([a-z][a-z0-9_]{0,62})\}|${secretName}\s+secret\b)`).exec(clause);
+  const b = /\bsecret\s+['"“‘`]?([a-z][a-z0-9_]{0,62})['"”’`]?\s+(?:as|into|in|for|to)\s+(?:[\w-]+\s+)?(?:as\s+)?(?:the\s+)?(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b/.exec(clause);
+  const variable = a?.[1] ?? b?.[2];
+  const secret = a ? (a[2] ?? a[3] ?? a[4]) : b?.[1];
+  if (!variable || !secret || variable.length < 3 || /^(SSH|HTTP|HTTPS|TCP|UDP|TLS|API|DNS|CPU|RAM)$/.test(variable)) return false;
+  const rest = clause.replace(variable, ' ').replace(new RegExp(String.raw`\b${escapeRe(secret)}\b`, 'g'), ' ');
+  const named = targetsIn(run, rest).names;
+  const targets = named.length > 0 ? named : focusTargets(run);
+  if (targets.length === 0) {
+    run.questions.push(`Which service should get ${variable} from the secret ${secret}? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'})`);
+    return true;
+  }
+  if (!run.input.secretNames.includes(secret) && !run.generated.some((g) => g.name === secret)) {
+    run.generated.push({ name: secret, purpose: `${targets[0]} (${variable}); it was not set yet, so this is a random placeholder: if it is a password from elsewhere (SMTP, an API), set the real one with \`claude secret set ${secret}\` before you apply` });
+  }
+  for (const name of targets) {
+    run.ws.set('services.yaml', svcPath(run, name, 'environment', variable), `\${secrets.${secret}}`);
+    mentionFocus(run, name);
+    run.lines.push(`~ ${name}: environment ${variable} from the secret ${secret} (resolved only by the runtime)`);
+  }
+  return true;
+}
+
 function handleEnv(run: Run, clause: string): boolean {
   const pairs: [string, string][] = [];
   for (const m of clause.matchAll(/(?<![\w${}])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s,;]*)/g)) {
@@ -1490,6 +1594,28 @@ function handleEnv(run: Run, clause: string): boolean {
   if (pairs.length === 0) return false;
   const rest = pairs.reduce((c, [k, v]) => c.replace(`${k}=${v}`, ' ').replace(k, ' '), clause);
   const named = targetsIn(run, rest).names;
+  // "add n8n on 5678 with env TZ=Europe/Berlin": the clause adds the service the variables are for.
+  if (named.length === 0) {
+    const without = rest.replace(/\b(?:with|and|plus|using)?\s*(?:the\s+)?(?:env(?:ironment)?(?:\s+var(?:iable)?s?)?|variables?)\b\s*(?:,\s*)*/gi, ' ').replace(/\s+/g, ' ').trim();
+    if (without !== '' && (findAppMentions(without).length > 0 || findServiceMentions(without).length > 0 || findImageRefs(without).length > 0) && detectVerb(without) !== 'remove') {
+      const understood = interpretClause(run, without, detectVerb(without));
+      const added = [...run.clauseAdded];
+      if (understood && added.length > 0) {
+        for (const [k, v] of pairs) {
+          if (SECRETISH.test(k.toUpperCase())) {
+            run.questions.push(`Not done: ${k} looks like a secret, and a value typed here would be written in plain text. Run \`claude secret set ${k.toLowerCase()}\`, then say "${added[0]} gets ${k} from the secret ${k.toLowerCase()}".`);
+            continue;
+          }
+          for (const name of added) {
+            run.ws.set('services.yaml', svcPath(run, name, 'environment', k), v);
+            run.lines.push(`~ ${name}: environment ${k}=${v}`);
+          }
+        }
+        return true;
+      }
+      if (understood) return true;
+    }
+  }
   const unknown = /\b(?:on|for|in|of)\s+(?:the\s+)?([a-z][a-z0-9-]*)(?:\s+(?:service|container))?\s*$/i.exec(rest.trim());
   if (named.length === 0 && unknown && !['it', 'that', 'this', 'them', 'all', 'every', 'each'].includes(unknown[1]!.toLowerCase())) {
     run.notes.push(`There is no service ${unknown[1]!.toLowerCase()}, so nothing was changed (services: ${services(run).map((s) => s.name).join(', ') || 'none yet'}).`);
@@ -1536,7 +1662,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
     /\b(?:give|limit|cap|restrict|allocate|scale|resize|restart|reload|stop|start|remove|delete|upgrade|downgrade|bump|raise|lower|increase|decrease)\s+(?:the\s+)?([a-z][a-z0-9]*)(?='s\b|\s+\d|\s+(?:to|at|down|up|back|service|container)\b|\s*$)|\b([a-z][a-z0-9]*)'s\s+(?:memory|ram|cpu|port|replicas?|image|version)\b/g;
   for (const m of t.matchAll(plain)) {
     const w = (m[1] ?? m[2])!;
-    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || (/ing$/.test(w) && /^\s+(up|down|back|off|out|over)\b/.test(t.slice(m.index! + m[0].length))) || findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w))) continue;
+    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || (/ing$/.test(w) && /^\s+(up|down|back|off|out|over)\b/.test(t.slice(m.index! + m[0].length))) || findServiceMentions(w).length > 0 || namesApp(w)) continue;
     cands.push(w);
   }
   // The other word order: "give 2 GB to foo", "bump the memory for foo", "3 replicas of foo",
@@ -1544,7 +1670,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
   if ((verb === 'change' || verb === 'scale') && targetsIn(run, clause).names.length === 0 && (findSizes(t).length > 0 || findCpu(t) !== undefined || /\b(memory|ram|cpus?|cores?|replicas?|instances|copies|port)\b/.test(t))) {
     const m = /\b(?:to|for|of|on|in)\s+(?:the\s+)?([a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)(?:\s+(?:service|container|app))?(?:\s+please)?(?=\s*[.!?]*\s*$|\s+(?:to|at|up to|down to)\s+(?:\d|half|one|two|three|four|five))/.exec(t);
     const w = m?.[1];
-    if (w && !NOT_APPS.has(w) && !PLAIN_NOT_SERVICES.has(w) && findSizes(w).length === 0 && !/^(mb|gb|gigs?|megs?|gib|mib|half|one|memory|ram|cpus?|cores?|replicas?|instances|copies|port|default|max|maximum|minimum|min|limit|now|today|tonight|later|please)$/.test(w) && findServiceMentions(w).length === 0 && !KNOWN_IMAGES.some((k) => k.re.test(w))) cands.push(w);
+    if (w && !NOT_APPS.has(w) && !PLAIN_NOT_SERVICES.has(w) && findSizes(w).length === 0 && !/^(mb|gb|gigs?|megs?|gib|mib|half|one|memory|ram|cpus?|cores?|replicas?|instances|copies|port|default|max|maximum|minimum|min|limit|now|today|tonight|later|please)$/.test(w) && findServiceMentions(w).length === 0 && !namesApp(w)) cands.push(w);
   }
   const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
   if (!missing) return false;
@@ -1752,14 +1878,22 @@ function handleModifiers(run: Run, clause: string): boolean {
   const ports0 = findPorts(clause);
   const bare = ports0.length === 0 && !rep && !conn ? barePort(run, clause) : undefined;
   const ports = bare !== undefined ? [bare] : ports0;
-  if (ports.length > 0 && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
+  // A catalogue app added by this clause already has the ports it asked for ("console on 9001").
+  const portsDone = run.clauseAdded.length > 0 && run.clauseAdded.every((n) => run.portsSet.includes(n));
+  if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
     const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
       const list = [...(svc.ports ?? [])];
+      // "the console on 9001": a port word of a catalogue app names which of its ports.
+      const app = appOfImage(svc.image);
       ports.forEach((p, k) => {
-        if (list[k]) list[k] = { ...list[k]!, host: p };
+        const before = t.slice(0, Math.max(0, t.search(new RegExp(String.raw`\b${p}\b`))));
+        const word = app?.ports?.find((ap) => ap.name && new RegExp(String.raw`\b${ap.name}\b[^,;.\d]{0,24}$`).test(before));
+        const byWord = word ? list.findIndex((x) => x.container === word.container) : -1;
+        const at = byWord >= 0 ? byWord : k;
+        if (list[at]) list[at] = { ...list[at]!, host: p };
         else list.push({ host: p, container: p });
       });
       run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
@@ -1991,7 +2125,7 @@ function isComplaint(clause: string): boolean {
   // "site down again ugh", "redis dead": a name and its state, with no verb.
   const terse = /^\s*(?:the\s+|my\s+|our\s+)?([a-z][\w-]*)\s+(?:down|dead|offline|broken|borked|unreachable)\b/i.exec(clause);
   const w = terse?.[1]?.toLowerCase();
-  if (!yes && w && (findServiceMentions(w).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(w)) || /[-\d]/.test(w) || /^(?:site|app|api|server|box|vpn|dns|mail|email|web|db|database|cache|dashboards?|blog|shop|store|wiki|git|backend|frontend|proxy)$/.test(w))) yes = true;
+  if (!yes && w && (findServiceMentions(w).length > 0 || namesApp(w) || /[-\d]/.test(w) || /^(?:site|app|api|server|box|vpn|dns|mail|email|web|db|database|cache|dashboards?|blog|shop|store|wiki|git|backend|frontend|proxy)$/.test(w))) yes = true;
   // "jon doesnt work here anymore": a person leaving, not a service failing.
   if (/\b(?:work|works|working)\s+(?:here|for\s+(?:us|me|the\s+company)|with\s+us|at\s+\w+)\b|\bleft\s+(?:the\s+(?:company|team|firm)|us)\b/i.test(clause)) return false;
   return yes && !WISH.test(clause);
@@ -2008,10 +2142,7 @@ function complaintAboutMissing(run: Run, clause: string): boolean {
   if (targetsIn(run, clause).names.length > 0) return false;
   const missing: string[] = [];
   for (const m of findServiceMentions(clause)) if (!m.generic) missing.push(m.text);
-  for (const k of KNOWN_IMAGES) {
-    const km = k.re.exec(clause);
-    if (km) missing.push(km[0]);
-  }
+  for (const k of findAppMentions(clause)) if (!k.app.template) missing.push(k.text);
   // "can't reach my-api", "foo-2 keeps crashing": a name-like word as the complaint's object.
   const obj =
     /\b(?:reach|connect\s+to|access|load|open|get\s+(?:to|into)|hit|ping|talk\s+to|with)\s+(?:the\s+|my\s+|our\s+)?([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[a-z]+[0-9][a-z0-9]*)\b|^(?:the\s+|my\s+|our\s+)?([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[a-z]+[0-9][a-z0-9]*)\s+(?:is|are|keeps?|seems|went|won'?t|doesn'?t|isn'?t|has|'s)\b/.exec(t);
@@ -2685,7 +2816,7 @@ function aKindOfUser(t: string): RegExpExecArray | undefined {
   if (!m) return undefined;
   const n = m[1]!;
   if (/^(new|linux|unix|system|local|admin|sudo|regular|normal|standard|separate|second|another|shell|ssh|database|db|service|root|guest|read-only|readonly|test)$/.test(n)) return undefined;
-  if (findServiceMentions(n).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(n))) return undefined;
+  if (findServiceMentions(n).length > 0 || namesApp(n)) return undefined;
   return m;
 }
 
@@ -2698,7 +2829,7 @@ function asPerson(t: string): RegExpExecArray | undefined {
   if (!m) return undefined;
   const n = m[1]!;
   if (['a', 'an', 'the', 'new', 'me', 'us', 'it', 'them', 'him', 'her', 'user', 'service', 'container'].includes(n)) return undefined;
-  if (findServiceMentions(n).length > 0 || KNOWN_IMAGES.some((k) => k.re.test(n))) return undefined;
+  if (findServiceMentions(n).length > 0 || namesApp(n)) return undefined;
   return m;
 }
 
