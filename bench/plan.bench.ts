@@ -82,11 +82,12 @@ export function terraformConfig(n: number): string {
   return out.join('');
 }
 
-/** Child mode: plan + sign n services, write the plan, print {planSignMs, steps, bytes}. */
+/** Child mode: plan + sign n services, write the plan (fsynced, as `claude plan --out`), print {planSignMs, steps, bytes}. */
 async function child(n: number, outFile: string): Promise<void> {
   const { plan } = await import('../compiler/planner.js');
   const { signPlan } = await import('../compiler/sign.js');
   const { serializeEnvelope } = await import('../plan/envelope.js');
+  const { writeFileAtomic } = await import('../common/fsutil.js');
   const { privateKey } = generateKeyPairSync('ed25519');
   const model = benchModel(n);
   const empty = { hostId: 'bench', stateCommit: null, networks: [], volumes: [], images: [], containers: [], firewall: { present: false, hash: null } };
@@ -94,7 +95,7 @@ async function child(n: number, outFile: string): Promise<void> {
   const payload = plan(model, empty, { request: `bench ${n}`, now: new Date(), nonce: 'ab'.repeat(32), hostId: 'bench', provenance: { engine: 'user' }, compilerVersion: 'bench' });
   const text = serializeEnvelope(signPlan(payload, privateKey));
   const planSignMs = performance.now() - t0;
-  writeFileSync(outFile, text);
+  writeFileAtomic(outFile, text, 0o644); // as `claude plan --out` writes it
   process.stdout.write(JSON.stringify({ planSignMs, steps: payload.steps.length, bytes: text.length }) + '\n');
 }
 

@@ -120,15 +120,37 @@ function useReserve(e: unknown): boolean {
 
 // ── atomic whole-file writes ───────────────────────────────────────────────────────────
 
+/** UTF-16 units of text encoded at a time by writeText. */
+const TEXT_SLICE = 1 << 20;
+
+/**
+ * Writes `text` as UTF-8, one slice of TEXT_SLICE units at a time through one scratch buffer,
+ * instead of encoding it whole first: a 37 MB plan then needs 3 MB more, not 37 MB of fresh
+ * pages (docs/plans.md, "Performance"). A slice never ends between the two halves of a
+ * surrogate pair, so the bytes are Buffer.from(text)'s.
+ */
+function writeText(fd: number, text: string, path: string): void {
+  const scratch = Buffer.allocUnsafe(TEXT_SLICE * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+  for (let i = 0; i < text.length; ) {
+    let j = Math.min(i + TEXT_SLICE, text.length);
+    const last = text.charCodeAt(j - 1);
+    if (j < text.length && last >= 0xd800 && last <= 0xdbff) j--;
+    const n = scratch.write(text.slice(i, j), 0, 'utf8');
+    writeAll(fd, scratch.subarray(0, n), path);
+    i = j;
+  }
+}
+
 /** Writes `data` to a new fsynced temp file beside `path` (its dir made if missing); returns the temp file's path. */
 function writeTempBeside(path: string, data: string | Uint8Array, mode: number): string {
   mkdirSync(dirname(path), { recursive: true });
-  const buf = typeof data === 'string' ? Buffer.from(data) : data;
+  const buf = typeof data === 'string' && data.length <= TEXT_SLICE ? Buffer.from(data) : data;
   for (let attempt = 0; ; attempt++) {
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(tmp, 'w', mode);
     try {
-      writeAll(fd, buf, tmp);
+      if (typeof buf === 'string') writeText(fd, buf, tmp);
+      else writeAll(fd, buf, tmp);
       fsyncFd(fd, tmp);
       closeSync(fd);
       return tmp;

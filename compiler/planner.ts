@@ -134,51 +134,66 @@ export function containerConfigHash(spec: ContainerSpec, secretDigests: Record<s
   return sha256Hex(canonicalJsonFast({ secrets: secretDigests, spec: { ...rest, labels } }));
 }
 
-function secretDigestsFor(svc: ResolvedService, model: ResolvedModel): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of [...svc.secretRefs].sort()) {
-    const s = model.secrets.find((x) => x.name === name);
-    out[name] = s ? sha256Hex(s.value) : 'missing';
-  }
-  return out;
+/** The config-hash digests of a service's secrets, by name; each secret's sha256 is taken once per model. */
+function secretDigester(model: ResolvedModel): (svc: ResolvedService) => Record<string, string> {
+  const values = new Map<string, string>();
+  for (const x of model.secrets) if (!values.has(x.name)) values.set(x.name, x.value);
+  const digests = new Map<string, string>();
+  return (svc) => {
+    const out: Record<string, string> = {};
+    for (const name of [...svc.secretRefs].sort()) {
+      let d = digests.get(name);
+      if (d === undefined) {
+        const v = values.get(name);
+        d = v === undefined ? 'missing' : sha256Hex(v);
+        digests.set(name, d);
+      }
+      out[name] = d;
+    }
+    return out;
+  };
 }
 
 /** The ContainerSpecs of the desired state: one per replica of every enabled service, sorted by name. */
 export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
   const out: ContainerSpec[] = [];
+  const secretDigestsFor = secretDigester(model);
   for (const svc of model.services) {
     if (!svc.enabled) continue;
-    const digests = secretDigestsFor(svc, model);
+    const digests = secretDigestsFor(svc);
     for (let r = 1; r <= svc.replicas; r++) {
       const labels: Record<string, string> = { ...svc.labels };
       labels[LABEL_MANAGED] = 'true';
       labels[LABEL_SERVICE] = svc.name;
       labels[LABEL_REPLICA] = String(r);
-      // Keys in sorted order (sortKeysDeep), so the config hash here and the plan's
-      // canonical JSON are written without a replacer (plan/canonical.ts; docs/plans.md).
-      const spec: ContainerSpec = sortKeysDeep(clean({
-        name: containerName(svc.name, r),
-        service: svc.name,
-        replica: r,
-        image: svc.resolvedImage,
-        command: svc.command,
-        entrypoint: svc.entrypoint,
-        env: sortRecord(svc.environment),
-        secretRefs: [...svc.secretRefs].sort(),
-        ports: svc.ports
-          .map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ host: p.host, container: p.container, protocol: p.protocol, hostIp: p.hostIp }) : { container: p.container, protocol: p.protocol }))
-          .sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0)),
-        mounts: svc.mounts.map((m) => ({ source: m.source, target: m.target, readonly: m.readonly })).sort((a, b) => cmp(a.target, b.target)),
-        networks: [...svc.networks].sort().map((n) => ({ name: n, aliases: [svc.name] })),
-        labels,
-        restart: svc.restart,
-        resources: clean({ nanoCpus: svc.resources.nanoCpus, memoryBytes: svc.resources.memoryBytes }),
-        healthcheck: svc.healthcheck ? ({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null,
-        user: svc.user,
-        workingDir: svc.workingDir,
-        state: svc.state,
-        configHash: '',
-      }));
+      // Every object is built with its keys in sorted order (sortKeysDeep then finds nothing
+      // to copy), so the config hash here and the plan's canonical JSON are written without a
+      // replacer (plan/canonical.ts; docs/plans.md).
+      const spec: ContainerSpec = sortKeysDeep(
+        clean({
+          command: svc.command,
+          configHash: '',
+          entrypoint: svc.entrypoint,
+          env: sortRecord(svc.environment),
+          healthcheck: svc.healthcheck ? ({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null,
+          image: svc.resolvedImage,
+          labels: sortRecord(labels),
+          mounts: svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target })).sort((a, b) => cmp(a.target, b.target)),
+          name: containerName(svc.name, r),
+          networks: [...svc.networks].sort().map((n) => ({ aliases: [svc.name], name: n })),
+          ports: svc.ports
+            .map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ container: p.container, host: p.host, hostIp: p.hostIp, protocol: p.protocol }) : { container: p.container, protocol: p.protocol }))
+            .sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0)),
+          replica: r,
+          resources: clean({ memoryBytes: svc.resources.memoryBytes, nanoCpus: svc.resources.nanoCpus }),
+          restart: svc.restart,
+          secretRefs: [...svc.secretRefs].sort(),
+          service: svc.name,
+          state: svc.state,
+          user: svc.user,
+          workingDir: svc.workingDir,
+        }),
+      );
       spec.configHash = containerConfigHash(spec, digests);
       spec.labels = sortRecord({ ...spec.labels, [LABEL_CONFIG_HASH]: spec.configHash });
       out.push(spec);
@@ -314,19 +329,30 @@ function volumeDiffers(want: VolumeSpec, have: ObservedVolume): boolean {
   return false;
 }
 
+/** The secrets each service's running managed containers hold (LABEL_SECRET_REFS), by service. */
+function secretsHeld(observed: ObservedState['containers']): Map<string, Set<string>> {
+  const held = new Map<string, Set<string>>();
+  for (const c of observed) {
+    if (!c.managed || c.service === undefined) continue;
+    let set = held.get(c.service);
+    if (!set) held.set(c.service, (set = new Set()));
+    for (const n of (c.labels[LABEL_SECRET_REFS] ?? '').split(',')) if (n) set.add(n);
+  }
+  return held;
+}
+
 /**
  * What a container step grants beyond an ordinary container, as text appended to its
  * description ('' when nothing): dangerous host mounts (plan/trust.ts; the compiler only
  * lets them through when manifest.yaml allows them) and secrets its service's running
  * containers were not given (LABEL_SECRET_REFS).
  */
-function grantsOf(spec: ContainerSpec, observed: ObservedState['containers'], exempt: ReadonlySet<string> = new Set()): string {
+function grantsOf(spec: ContainerSpec, heldBy: ReadonlyMap<string, ReadonlySet<string>>, exempt: ReadonlySet<string> = new Set()): string {
   const parts: string[] = [];
   const mounts = spec.mounts.filter((m) => dangerousMount(m.source)).map((m) => `${m.source} (${dangerousMount(m.source)})`);
   if (mounts.length) parts.push(`mounts host path ${mounts.join(', ')}`);
-  const held = new Set<string>();
-  for (const c of observed) if (c.managed && c.service === spec.service) for (const n of (c.labels[LABEL_SECRET_REFS] ?? '').split(',')) if (n) held.add(n);
-  const fresh = (spec.secretRefs ?? []).filter((n) => !held.has(n) && !exempt.has(n));
+  const held = heldBy.get(spec.service);
+  const fresh = (spec.secretRefs ?? []).filter((n) => !held?.has(n) && !exempt.has(n));
   if (fresh.length) parts.push(`gives service ${spec.service} the secret${fresh.length === 1 ? '' : 's'} ${fresh.join(', ')}, which it did not have`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
@@ -339,7 +365,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   // signing writes the payload's canonical JSON without a replacer (plan/canonical.ts).
   const add = (step: PlanStep): PlanStep => {
     if (steps.has(step.id)) throw new Error(`planner bug: duplicate step id ${step.id}`);
-    const s = sortKeysDeep(step);
+    const s = sortedStep(step);
     steps.set(s.id, s);
     return s;
   };
@@ -357,7 +383,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const obsVolumes = new Map(observed.volumes.map((v) => [v.name, v]));
   const wantNames = new Set(containers.map((c) => c.name));
   const specsByService = new Map<string, ContainerSpec[]>();
-  for (const c of containers) specsByService.set(c.service, [...(specsByService.get(c.service) ?? []), c]);
+  for (const c of containers) pushTo(specsByService, c.service, c);
   const specByName = new Map(containers.map((c) => [c.name, c]));
   // A secret generated for this change is exempt from the grant rule only while one service holds it.
   const holders = new Map<string, Set<string>>();
@@ -366,7 +392,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const imagesPresent = new Set(observed.images);
   const unmanaged = observed.containers.filter((c) => !c.managed);
   const dependentsOf = new Map<string, string[]>();
-  for (const s of desired.services) for (const d of s.dependsOn) dependentsOf.set(d, [...(dependentsOf.get(d) ?? []), s.name]);
+  for (const s of desired.services) for (const d of s.dependsOn) pushTo(dependentsOf, d, s.name);
 
   // ── checks that make the plan impossible ──────────────────────────────────────────
   for (const s of desired.services) if (s.name.length < 2) sink.report('CLA4006', undefined, { service: s.name });
@@ -514,7 +540,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const stopsByService = new Map<string, string[]>();
   for (const [name, id] of stopIds) {
     const svcName = specByName.get(name)?.service ?? obsContainers.get(name)?.service;
-    if (svcName) stopsByService.set(svcName, [...(stopsByService.get(svcName) ?? []), id]);
+    if (svcName) pushTo(stopsByService, svcName, id);
   }
   for (const [name, id] of stopIds) {
     const svcName = specByName.get(name)?.service ?? obsContainers.get(name)?.service;
@@ -584,6 +610,10 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const startsByService = new Map<string, string[]>(); // service → its containers' start step ids
   const startedServiceSteps = (svc: string): string[] => startsByService.get(svc) ?? [];
   const fateByName = new Map(fates.map((f) => [f.spec.name, f]));
+  const heldSecrets = secretsHeld(observed.containers);
+  // the containers stopped in phase 4, by each host port they publish
+  const stopsByHostPort = new Map<string, { name: string; id: string }[]>();
+  for (const [name, id] of stopIds) for (const p of obsContainers.get(name)?.ports ?? []) if (p.host !== undefined) pushTo(stopsByHostPort, `${p.host}/${p.protocol}`, { name, id });
   // services in topological order of depends_on (Kahn, ties by name)
   for (const svcName of topoServices(desired.services)) {
     const svc = services.get(svcName)!;
@@ -593,9 +623,9 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       const needs = new Set<string>(phase5);
       // A container stopped in phase 4 (an orphan, a replaced one) may hold a host port this
       // one publishes: bind it only after that stop.
-      const hostPorts = new Set(spec.ports.filter((p) => p.host !== undefined).map((p) => `${p.host}/${p.protocol}`));
-      for (const [name, id] of stopIds) {
-        if (name !== spec.name && (obsContainers.get(name)?.ports ?? []).some((p) => p.host !== undefined && hostPorts.has(`${p.host}/${p.protocol}`))) needs.add(id);
+      for (const p of spec.ports) {
+        if (p.host === undefined) continue;
+        for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) needs.add(stop.id);
       }
       for (const n of spec.networks) {
         const id = networkCreateIds.get(n.name);
@@ -617,9 +647,9 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         const id = stepId(`container.${f.action}`, spec.name);
         // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
         // did not hold before, makes the step a security one that names what it grants.
-        const grants = grantsOf(spec, observed.containers, freshExempt);
+        const grants = grantsOf(spec, heldSecrets, freshExempt);
         if (f.action === 'create') {
-          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'safe', phase: 6, inverse: { op: 'container.remove', params: { name: spec.name, configHash: spec.configHash } }, description: `Create container '${spec.name}' from ${spec.image}${grants}` });
+          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'safe', phase: 6, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, description: `Create container '${spec.name}' from ${spec.image}${grants}` });
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
@@ -633,8 +663,8 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       }
       if (spec.state === 'running') {
         const id = stepId('container.start', spec.name);
-        add({ id, op: 'container.start', target: `container/${spec.name}`, params: clean({ name: spec.name, waitHealthy: true, healthTimeoutMs: healthTimeoutMs(spec.healthcheck), probe: spec.healthcheck ?? undefined }), dependsOn: startDeps, risk: 'safe', phase: 6, inverse: { op: 'container.stop', params: { name: spec.name, timeoutS: STOP_TIMEOUT_S } }, description: `Start container '${spec.name}' and wait until it is ${spec.healthcheck ? 'healthy' : 'running'}` });
-        startsByService.set(spec.service, [...startedServiceSteps(spec.service), id]);
+        add({ id, op: 'container.start', target: `container/${spec.name}`, params: clean({ healthTimeoutMs: healthTimeoutMs(spec.healthcheck), name: spec.name, probe: spec.healthcheck ?? undefined, waitHealthy: true }), dependsOn: startDeps, risk: 'safe', phase: 6, inverse: { op: 'container.stop', params: { name: spec.name, timeoutS: STOP_TIMEOUT_S } }, description: `Start container '${spec.name}' and wait until it is ${spec.healthcheck ? 'healthy' : 'running'}` });
+        pushTo(startsByService, spec.service, id);
       }
     }
   }
@@ -821,7 +851,7 @@ export function topoServices(services: readonly ResolvedService[]): string[] {
   for (const s of services) {
     const deps = s.dependsOn.filter((d) => names.has(d));
     indeg.set(s.name, deps.length);
-    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), s.name]);
+    for (const d of deps) pushTo(dependents, d, s.name);
   }
   const out: string[] = [];
   let ready = [...indeg.entries()].filter(([, d]) => d === 0).map(([n]) => n).sort();
@@ -859,10 +889,22 @@ export function sortSteps(steps: PlanStep[]): PlanStep[] {
     depth.set(s.id, d);
     return d;
   };
-  for (const s of steps) s.dependsOn = [...new Set(s.dependsOn)].sort();
+  for (const s of steps) if (!strictlyAscending(s.dependsOn)) s.dependsOn = [...new Set(s.dependsOn)].sort();
   const keyed = steps.map((s) => ({ s, p: s.phase, d: depthOf(s) }));
   keyed.sort((a, b) => a.p - b.p || a.d - b.d || cmp(a.s.id, b.s.id));
   return keyed.map((k) => k.s);
+}
+
+/** Appends `v` to the list of `k` (one list per key, grown in place). */
+function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function strictlyAscending(xs: readonly string[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (!(xs[i - 1]! < xs[i]!)) return false;
+  return true;
 }
 
 function summarize(steps: readonly PlanStep[], changes: Map<string, { kind: Kind; change: Change }>): PlanSummary {
@@ -886,6 +928,7 @@ function overview(
   changes: Map<string, { change: Change }>,
 ): string[] {
   const lines: string[] = [];
+  const volumePaths = new Set(volumes.map((v) => v.path));
   const byService = new Map<string, string>();
   for (const f of fates) {
     if (f.spec.replica !== 1) continue;
@@ -893,7 +936,7 @@ function overview(
     if (!mark) continue;
     const svc = services.get(f.spec.service);
     const ports = f.spec.ports.filter((p) => p.host !== undefined).map((p) => String(p.host));
-    const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumes.some((v) => v.path === m.source)).map((m) => `volume ${m.source}`);
+    const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumePaths.has(m.source)).map((m) => `volume ${m.source}`);
     const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
     const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : what;
     // The service by name, then its image: "+ nginx (nginx:alpine)", so a change is never anonymous.
@@ -929,9 +972,33 @@ function stripUndefined<T>(o: Partial<Record<string, T>>): Record<string, T> {
   return out;
 }
 
-/** Drops undefined-valued keys (the payload is canonical JSON and schema-checked). */
+/** Drops undefined-valued keys (the payload is canonical JSON and schema-checked); `o` itself when it has none (every caller passes a fresh literal). */
 function clean<T extends object>(o: T): T {
+  const src = o as Record<string, unknown>;
+  const keys = Object.keys(src);
+  let i = 0;
+  while (i < keys.length && src[keys[i]!] !== undefined) i++;
+  if (i === keys.length) return o;
   const out = {} as Record<string, unknown>;
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  for (const k of keys) if (src[k] !== undefined) out[k] = src[k];
   return out as T;
+}
+
+/** A step's keys in sorted order: the step, with its params and inverse in key order (sortKeysDeep). */
+const STEP_KEYS = ['dependsOn', 'description', 'id', 'inverse', 'op', 'params', 'phase', 'risk', 'target'] as const;
+
+/**
+ * The step with its keys in sorted order, as signing needs them (plan/canonical.ts): a new
+ * object with the nine step keys in order, its params and inverse through sortKeysDeep (which
+ * copies only what is out of order). A step with any other key goes whole through sortKeysDeep.
+ */
+function sortedStep(step: PlanStep): PlanStep {
+  const src = step as unknown as Record<string, unknown>;
+  if (Object.keys(src).length !== STEP_KEYS.length) return sortKeysDeep(step);
+  const out: Record<string, unknown> = {};
+  for (const k of STEP_KEYS) {
+    if (!Object.hasOwn(src, k)) return sortKeysDeep(step);
+    out[k] = k === 'params' || k === 'inverse' ? sortKeysDeep(src[k]) : src[k];
+  }
+  return out as unknown as PlanStep;
 }

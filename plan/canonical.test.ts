@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson } from '../common/canonical.js';
-import { canonicalJsonFast, canonicalJsonInto, sortKeysDeep } from './canonical.js';
+import { canonicalJsonFast, canonicalJsonInto, growableBuffer, sortKeysDeep } from './canonical.js';
 import { plan } from '../compiler/planner.js';
 import { webStack, emptyObserved } from '../compiler/__fixtures__/models.js';
 
@@ -90,5 +90,23 @@ describe('canonicalJsonFast', { timeout: 300_000 }, () => {
     expect(canonicalJsonInto({ b: 1, a: 2 }, 0)).toBeNull();
     expect(canonicalJsonInto({ a: new Date(0) }, 0)).toBeNull();
     expect(canonicalJsonInto('text', 0)).toBeNull();
+  });
+  it('growableBuffer keeps what was written across each growth, with a resizable ArrayBuffer (no copy) and without one (a copy)', () => {
+    for (const resizable of [true, false]) {
+      const g = growableBuffer(16, resizable);
+      const first = g.buf;
+      let end = 0;
+      const want: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const piece = `${i}:ü→🚀;`.repeat(1 + (i % 50));
+        if (end + piece.length * 3 > g.buf.length) g.grow(end + piece.length * 3, end);
+        end += g.buf.write(piece, end, 'utf8');
+        want.push(piece);
+      }
+      expect(g.buf.subarray(0, end).toString('utf8')).toBe(want.join(''));
+      expect(g.buf.length).toBeGreaterThan(first.length);
+      // the resizable one grew in place: the first view still sees the start of the text
+      if (resizable) expect(first.subarray(0, 16).equals(Buffer.from(want.join('')).subarray(0, 16))).toBe(true);
+    }
   });
 });

@@ -44,16 +44,12 @@ export function canonicalJsonFast(value: unknown): string {
  */
 export function canonicalJsonInto(value: unknown, headroom: number): { buf: Buffer; end: number } | null {
   if (value === null || typeof value !== 'object' || !inCanonicalOrder(value)) return null;
-  let buf = Buffer.allocUnsafe(headroom + 64 * 1024);
+  const space = growableBuffer(headroom + 64 * 1024);
   let end = headroom;
   const put = (text: string): void => {
     const most = end + text.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
-    if (most > buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(most, Math.floor(buf.length * 1.5)));
-      buf.copy(grown, 0, 0, end);
-      buf = grown;
-    }
-    end += buf.write(text, end, 'utf8');
+    if (most > space.buf.length) space.grow(most, end);
+    end += space.buf.write(text, end, 'utf8');
   };
   const json = (v: unknown): string => JSON.stringify(v) ?? 'null'; // undefined only inside arrays here
   if (Array.isArray(value)) {
@@ -76,7 +72,55 @@ export function canonicalJsonInto(value: unknown, headroom: number): { buf: Buff
     }
     put('}');
   }
-  return { buf, end };
+  return { buf: space.buf, end };
+}
+
+/** ES2024's resizable ArrayBuffer (Node 20 has it; the project's TypeScript lib is ES2023). */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  readonly resizable: boolean;
+  resize(n: number): void;
+}
+
+/** The most a growable buffer reserves (address space only; see growableBuffer). */
+const GROWABLE_MAX = 2 ** 32 - 1;
+
+/**
+ * A buffer that grows without copying what is written: a resizable ArrayBuffer reserves
+ * address space up front and each `grow` only makes more of it usable, so a 27 MB plan is
+ * written once instead of copied at every growth (three times its size, each into fresh pages:
+ * on this project's VMs a fresh page costs ~15 µs, docs/plans.md, "Performance"). Pages
+ * nobody writes are never touched and cost no memory. Where a resizable ArrayBuffer cannot be
+ * reserved (an address-space limit, an engine without them), it grows by copying (also with
+ * `resizable: false`, for the tests).
+ */
+export function growableBuffer(initial: number, resizable = true): { buf: Buffer; grow(atLeast: number, keep: number): void } {
+  let ab: ResizableArrayBuffer | undefined;
+  try {
+    if (resizable) ab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ResizableArrayBuffer)(initial, { maxByteLength: GROWABLE_MAX });
+    if (ab?.resizable !== true) ab = undefined;
+  } catch {
+    ab = undefined;
+  }
+  const space = {
+    buf: ab ? Buffer.from(ab, 0, initial) : Buffer.allocUnsafe(initial),
+    grow(atLeast: number, keep: number): void {
+      const size = Math.max(atLeast, space.buf.length * 2);
+      if (ab && size <= GROWABLE_MAX) {
+        try {
+          ab.resize(size);
+          space.buf = Buffer.from(ab, 0, size);
+          return;
+        } catch {
+          // no more address space here: copy into an ordinary buffer from now on
+        }
+      }
+      const grown = Buffer.allocUnsafe(size);
+      space.buf.copy(grown, 0, 0, keep);
+      space.buf = grown;
+      ab = undefined;
+    },
+  };
+  return space;
 }
 
 const OBJECT_PROTO = Object.prototype;

@@ -57,10 +57,23 @@ export function addSignature(env: Envelope, privateKey: KeyObject): Envelope {
   return { ...env, signatures: [...env.signatures, { keyid, sig }] };
 }
 
-/** Serialises an envelope as plan.json text (stable key order, trailing newline). */
+/**
+ * Serialises an envelope as plan.json text (stable key order, two-space indent, trailing
+ * newline: JSON.stringify(…, null, 2)). A base64 payload needs no escaping, so it is joined
+ * in as it is instead of being scanned and copied by JSON.stringify (37 MB for 10,000
+ * services: a copy into fresh pages and a scan, ~0.3 s; docs/plans.md, "Performance").
+ */
 export function serializeEnvelope(env: Envelope): string {
-  return JSON.stringify({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures }, null, 2) + '\n';
+  const text = JSON.stringify({ payloadType: env.payloadType, payload: '', signatures: env.signatures }, null, 2) + '\n';
+  if (env.payload === '') return text;
+  const at = text.indexOf(PAYLOAD_SLOT); // unique: a string in JSON holds no raw newline
+  if (at < 0 || NOT_BASE64.test(env.payload)) return JSON.stringify({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures }, null, 2) + '\n';
+  const cut = at + PAYLOAD_SLOT.length - 1;
+  return text.slice(0, cut) + env.payload + text.slice(cut);
 }
+
+const PAYLOAD_SLOT = '\n  "payload": ""';
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 
 export class EnvelopeFormatError extends Error {
   override name = 'EnvelopeFormatError';

@@ -134,13 +134,15 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     expectSettled();
   });
 
-  it('Interactive Mode, monitoring: grafana is said to have no local image before anything runs; prometheus runs; scraping is said not done', { timeout: 300_000 }, async () => {
+  it('Interactive Mode, monitoring: grafana is said, once, to be out of reach of this host before anything runs; prometheus runs; scraping is said not done', { timeout: 300_000 }, async () => {
     const t = await w.terminal('monitoring');
     t.run('claude');
     await t.waitFor((x) => x.trimEnd().endsWith('claude>'), 'the banner');
     t.type('add a monitoring stack with prometheus and grafana');
     let s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify] (or keep refining)') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
-    expect(s).toMatch(/⚠ grafana\/grafana:latest \(for grafana\) is not on this host and there is no local image for it \(Debian does not package Grafana\)/);
+    // Said once, by the plan, which asked this world's dockerd and the registry (agent/images.ts).
+    expect(s).toMatch(/⚠ service grafana needs image grafana\/grafana:latest, which this host cannot get: it is not on this host and /);
+    expect(s.match(/grafana\/grafana:latest[^\n]*(cannot get|no local image|not on this host)/g)).toHaveLength(1);
     expect(s).toMatch(/\+ prometheus \(prom\/prometheus:latest\)/);
     t.type('no');
     await t.waitFor((x) => x.trimEnd().endsWith('claude>') && x.lastIndexOf('claude> no') >= 0, 'the prompt after no');

@@ -941,7 +941,6 @@ function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): bo
     run.portsSet.push(name);
     mentionFocus(run, name);
     run.lines.push(`+ ${name}: ${svc.image}${describePorts(svc)}${inst.volumes.length ? `, volume${inst.volumes.length > 1 ? 's' : ''} ${inst.volumes.map((v) => `${v.name} (${v.path})`).join(', ')}` : ''}${svc.depends_on?.length ? `, using ${svc.depends_on.join(', ')}` : ''}`);
-    if (!isLocalImage(run.input.imageCatalog, svc.image)) run.notes.push(`(${svc.image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
     if (app.note) run.notes.push(`(${app.note})`);
     did = true;
   }
@@ -1152,12 +1151,9 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   run.clauseAdded.push(svc.name);
   mentionFocus(run, svc.name);
   run.lines.push(`+ ${svc.name}: ${svc.image}${describePorts(svc)}${inst.volumes.length ? `, volume ${inst.volumes.map((v) => `${v.name} (${v.path})`).join(', ')}` : ''}`);
-  // An image with no local stand-in that this host does not have (grafana: Debian does not
-  // package it) is said now, at plan time, not found out when the apply fails to pull it.
-  const present = run.input.summary?.images;
-  if (!isLocalImage(run.input.imageCatalog, svc.image) && !(present ?? []).includes(svc.image)) {
-    run.warnings.push(`${svc.image} (for ${svc.name}) is not on this host and there is no local image for it${svc.image.startsWith('grafana/') ? ' (Debian does not package Grafana)' : ''}: the apply has to pull it from a registry, and without one it fails and is rolled back. To go on without ${svc.name}, answer no and ask again without it.`);
-  }
+  // Whether this host can get the image (grafana: no local stand-in, Debian does not package
+  // it) is not guessed here: the plan asks the engine, which asks the registry
+  // (agent/images.ts), and says it above the question, once.
   void clause;
   return true;
 }
@@ -1203,13 +1199,6 @@ function aliasImage(run: Run, image: string): void {
   if (aliases[image] !== undefined) return;
   run.ws.set('manifest.yaml', ['spec', 'images', 'aliases', image], local);
   run.notes.push(`(${image} runs as the local image ${local}, mapped in manifest.yaml spec.images.aliases.)`);
-}
-
-/** The image is one of the local images itself ("claude-os-local/web:latest"), or maps to one. */
-function isLocalImage(catalog: Record<string, string>, image: string): boolean {
-  if (lookupCatalog(catalog, image)) return true;
-  const locals = new Set(Object.values(catalog));
-  return locals.has(image) || locals.has(`${image}:latest`);
 }
 
 export function lookupCatalog(catalog: Record<string, string>, image: string): string | undefined {
@@ -1394,9 +1383,6 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   mentionFocus(run, name);
   if (run.added.length > 0) wireStack(run);
   run.lines.push(`+ ${name}: ${image}${describePorts(svc)}`);
-  if (!isLocalImage(run.input.imageCatalog, image) && !tpl) {
-    run.notes.push(`(${image} is not one of the local images; it must be pullable from a registry, or the apply fails and is rolled back.)`);
-  }
   // "…, backed by postgres and redis": the services it needs, in the same clause.
   // "a web app called shop using image …": "web app" is this service, not a web server.
   const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ').replace(/\bweb\s+app(?:lication)?s?\b/gi, ' ');

@@ -1,0 +1,28 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from './fsutil.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'claude-fsutil-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('writeFileAtomic', () => {
+  it('writes a long string slice by slice with the bytes of Buffer.from(text), a surrogate pair across a slice edge kept whole', () => {
+    const slice = 1 << 20;
+    // 🚀 is a surrogate pair: put one across each of the first two slice edges (the first slice
+    // ends one unit early, so the second edge is at 2 × slice - 1), with 2- and 3-byte characters around
+    const text = 'a'.repeat(slice - 1) + '🚀' + 'ü→'.repeat(slice / 2 - 2) + 'x🚀' + 'é'.repeat(12345) + '\n';
+    expect(text.charCodeAt(slice - 1)).toBe(0xd83d);
+    expect(text.charCodeAt(2 * slice - 2)).toBe(0xd83d);
+    const file = join(dir, 'big.txt');
+    writeFileAtomic(file, text);
+    expect(readFileSync(file).equals(Buffer.from(text))).toBe(true);
+    // and a short one, and bytes, as before
+    writeFileAtomic(file, 'short ü');
+    expect(readFileSync(file, 'utf8')).toBe('short ü');
+    writeFileAtomic(file, Buffer.from([1, 2, 3]));
+    expect([...readFileSync(file)]).toEqual([1, 2, 3]);
+    expect(readdirSync(dir)).toEqual(['big.txt']); // no temp file left
+  });
+});
