@@ -25,6 +25,9 @@
 #   CLAUDE_IMAGE_COMPILER=1|0            1 (default): the compiler and intent engine are in the
 #                                        image (`claude plan` works on the device); 0: the
 #                                        runtime-only CLI (plans are made elsewhere)
+#   CLAUDE_IMAGE_ICU=en|full             en (default): node's built-in ICU data trimmed to the
+#                                        root and English locales (image/trim-icu.sh), as Node's
+#                                        small-icu build; full: all locales (8 MB more compressed)
 #   CLAUDE_IMAGE_ROOT_PASSWORD=PW        the console password of root, baked in (hashed);
 #                                        unset: each device makes its own on first boot and
 #                                        shows it once on the console
@@ -40,6 +43,7 @@ OUT=${CLAUDE_IMAGE_OUT:-$HERE/build}
 COMPRESS=${CLAUDE_IMAGE_COMPRESS:-xz}
 ENGINE=${CLAUDE_IMAGE_ENGINE:-containerd}
 COMPILER=${CLAUDE_IMAGE_COMPILER:-1}
+ICU=${CLAUDE_IMAGE_ICU:-en}
 DISK_MB=${CLAUDE_IMAGE_DISK_MB:-2048}
 TARGET_MB=60
 # The disk layout (MiB): the boot partition, then two root slots of a fixed size, then data.
@@ -58,6 +62,7 @@ die() { printf 'image/build.sh: %s\n' "$*" >&2; exit 1; }
 [ -f /etc/debian_version ] || die "needs a Debian host (apt-get, dpkg-deb)"
 case "$COMPRESS" in xz|zstd|gzip) ;; *) die "CLAUDE_IMAGE_COMPRESS=$COMPRESS: use xz, zstd or gzip" ;; esac
 case "$ENGINE" in none|containerd) ;; *) die "CLAUDE_IMAGE_ENGINE=$ENGINE: use none or containerd" ;; esac
+case "$ICU" in en|full) ;; *) die "CLAUDE_IMAGE_ICU=$ICU: use en (node's ICU data trimmed to English) or full" ;; esac
 case "$COMPILER" in 0|1) ;; *) die "CLAUDE_IMAGE_COMPILER=$COMPILER: use 1 (with the compiler) or 0 (runtime only)" ;; esac
 case "$DISK_MB" in ''|*[!0-9]*) die "CLAUDE_IMAGE_DISK_MB=$DISK_MB: a whole number of MiB" ;; esac
 [ "$DISK_MB" -ge $((1 + BOOT_MB + 2 * SLOT_MB + 256)) ] \
@@ -66,7 +71,7 @@ case "$DISK_MB" in ''|*[!0-9]*) die "CLAUDE_IMAGE_DISK_MB=$DISK_MB: a whole numb
 # --- host tools -------------------------------------------------------------------------
 need=()
 for t in busybox:busybox-static cpio:cpio xz:xz-utils zstd:zstd strip:binutils node:nodejs npm:npm \
-         mksquashfs:squashfs-tools mkfs.vfat:dosfstools mcopy:mtools syslinux:syslinux sfdisk:fdisk; do
+         mksquashfs:squashfs-tools icupkg:icu-devtools mkfs.vfat:dosfstools mcopy:mtools syslinux:syslinux sfdisk:fdisk; do
   command -v "${t%%:*}" >/dev/null 2>&1 || need+=("${t##*:}")
 done
 # The Debian busybox (dynamic) lacks applets we need; the image wants the static one.
@@ -146,6 +151,11 @@ NODE=$(readlink -f "$(command -v node)")
 nodemajor=$(node -p 'process.versions.node.split(".")[0]')
 [ "$nodemajor" -ge 20 ] || die "node $(node --version) is too old: Claude.OS needs node >= 20"
 cp "$NODE" "$RFS/usr/bin/node"
+# A full-icu node (the NodeSource and official builds) carries all of ICU's locales, 33 MB:
+# trimmed to English, as Node's small-icu build ships (image/trim-icu.sh; CLAUDE_IMAGE_ICU=full keeps them).
+if [ "$ICU" = en ]; then
+  bash "$HERE/trim-icu.sh" "$RFS/usr/bin/node" | sed 's/^trim-icu: /[image] node ICU data: /'
+fi
 strip --strip-all "$RFS/usr/bin/node"
 for lib in $(ldd "$NODE" | awk '/=> \// {print $3} /^\t\/[^ ]+ \(/ {print $1}'); do
   mkdir -p "$RFS$(dirname "$lib")"
@@ -161,6 +171,15 @@ mkdir -p "$PKG"
 (cd "$SRC" && node_modules/.bin/tsc -p tsconfig.build.json --outDir "$PKG/dist") \
   || die "TypeScript build failed (fix the errors above, then rerun)"
 rm -rf "$PKG/dist/bench" "$PKG/dist/scripts" "$PKG/dist/test"
+# The CLI's bundle, as `npm run build` makes it (scripts/bundle.mjs: one file per command
+# instead of hundreds, for node's start, which emulated or small machines feel most: 0.2 MB
+# compressed). bin/claude uses it when it is at least as new as dist/cli/main.js: the image
+# gives every file one mtime. Only with the compiler: its chunks would import it
+# (CLAUDE_IMAGE_COMPILER=0 runs dist/). The cold-start bundles of validate, status and plan
+# (scripts/cold-bundle.mjs, with V8's code cache: 0.65 MB compressed) are left out for size.
+if [ "$COMPILER" = 1 ]; then
+  (cd "$SRC" && node scripts/bundle.mjs --dist "$PKG/dist") >/dev/null || die "bundling the CLI failed (scripts/bundle.mjs)"
+fi
 # The web UI's script bundle (dist/ui, made by `npm run build` with esbuild, a dev dependency).
 if [ -f "$ROOT/dist/ui/app.js" ]; then
   cp -a "$ROOT/dist/ui" "$PKG/dist/ui"
@@ -236,6 +255,9 @@ if [ "$ENGINE" = containerd ]; then
   E=$WORK/engine
   # containerd and its runc shim; runc. (ctr, 20 MB, is left out: the runtime talks gRPC.)
   cp "$E/usr/bin/containerd" "$E/usr/bin/containerd-shim-runc-v2" "$RFS/usr/bin/"
+  # Its version for the banner, read here: /init does not run the 48 MB binary a second time.
+  mkdir -p "$RFS/etc/claude-os"
+  "$E/usr/bin/containerd" --version | awk '{print $3}' >"$RFS/etc/claude-os/containerd-version"
   cp "$E/usr/sbin/runc" "$RFS/usr/sbin/"
   # The CNI plugins runtime/drivers/containerd/cni.ts runs.
   mkdir -p "$RFS/usr/lib/cni"
@@ -275,7 +297,17 @@ cp "$WORK/disktools/etc/mke2fs.conf" "$RFS/etc/"
 copy_libs "$RFS/usr/sbin/mke2fs"
 BOOT_MODULES="virtio_pci virtio_blk virtio_scsi ata_piix ata_generic ahci sd_mod nvme squashfs"
 extra_modules="$extra_modules $BOOT_MODULES crc32c_generic ext4"
-printf '%s\n' $extra_modules >"$WORK/modules.engine"
+# Loaded by /init before the banner: ext4 and overlayfs (containerd's snapshotter checks for
+# it when it starts; the initrd loaded the disk drivers); the rest (/etc/modules.late) after
+# the banner.
+early_modules="crc32c_generic ext4"
+late_modules=
+for m in $extra_modules; do
+  case " $early_modules $BOOT_MODULES " in *" $m "*) continue ;; esac
+  if [ "$m" = overlay ]; then early_modules="$early_modules $m"; else late_modules="$late_modules $m"; fi
+done
+printf '%s\n' $early_modules >"$WORK/modules.engine"
+printf '%s\n' $late_modules >"$WORK/modules.late"
 
 # --- kernel modules: the network drivers and what they depend on -----------------------------
 kmods=$WORK/kernel/lib/modules/$KVER
@@ -305,6 +337,7 @@ copy_modules "$RFS" $(grep -v '^#' "$HERE/rootfs/etc/modules") $extra_modules
 # --- system files ----------------------------------------------------------------------------
 cp -a "$HERE/rootfs/." "$RFS/"
 [ -f "$WORK/modules.engine" ] && cat "$WORK/modules.engine" >>"$RFS/etc/modules"
+[ -s "$WORK/modules.late" ] && { echo "# Loaded by /init after the banner (the daemons wait for them)"; cat "$WORK/modules.late"; } >"$RFS/etc/modules.late"
 cat >"$RFS/etc/os-release" <<EOF
 NAME="Claude.OS"
 PRETTY_NAME="Claude.OS $VERSION"

@@ -8,9 +8,11 @@
  *    partition blank (so the first boot formats the data partition), and the disk identifier
  *    read the way image/initrd/init reads it;
  *  - image/prune-modules.mjs keeps exactly the packages a package's compiled code imports
- *    (every import form it uses) and their dependencies, nested ones included.
+ *    (every import form it uses) and their dependencies, nested ones included;
+ *  - image/trim-icu.sh trims the ICU data built into a full-icu node to English (a copy of
+ *    the node running this test), which must keep running and formatting.
  * The real boot of the whole image is image/boot-test.sh (on demand: root, QEMU, minutes).
- * Needs dosfstools, mtools, syslinux, syslinux-common and fdisk (scripts/setup-host.sh).
+ * Needs dosfstools, mtools, syslinux, syslinux-common, fdisk and icu-devtools (scripts/setup-host.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -180,5 +182,44 @@ describe('image/prune-modules.mjs: only the packages the code loads', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`dist/sub/c.js imports lazy, which is not installed in ${p}/node_modules`);
     expect(existsSync(join(p, 'node_modules', 'zeta'))).toBe(true);
+  });
+});
+
+describe('image/trim-icu.sh: node with English ICU data, as small-icu', () => {
+  const TRIM = join(root, 'image', 'trim-icu.sh');
+  // Formats a date in German and in US English, and sorts with the root collation.
+  const probe = `const d = new Date(Date.UTC(2024, 0, 31, 13, 5)); const o = { timeZone: 'UTC' };
+console.log(JSON.stringify({ de: d.toLocaleString('de-DE', o), en: d.toLocaleString('en-US', o), sorted: ['b', 'A', 'a'].sort(new Intl.Collator('en').compare).join(''),
+  paris: new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', timeStyle: 'short' }).format(d), icu: process.versions.icu }))`;
+  const run = (bin: string) => JSON.parse(execFileSync(bin, ['-e', probe], { encoding: 'utf8' })) as Record<string, string>;
+
+  it('trims the node binary in place: same size and ICU version, English formats, other locales fall back to English', () => {
+    const node = join(tmp, 'node');
+    execFileSync('cp', [process.execPath, node]);
+    const before = run(node);
+    // The build host's node (NodeSource, full ICU) formats German; the trimmed one does not.
+    expect(before.de).toBe('31.1.2024, 13:05:00');
+    const r = spawnSync('bash', [TRIM, node], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^trim-icu: icudt\d+_dat \d+\.\d MB -> \d+\.\d MB \(root and English locales: \d+ of \d+ items kept\)\n$/);
+    const [, full, small] = /(\d+\.\d) MB -> (\d+\.\d) MB/.exec(r.stdout)!;
+    expect(Number(small)).toBeLessThan(Number(full) / 3);
+    expect(statSync(node).size).toBe(statSync(process.execPath).size);
+    const after = run(node);
+    expect(after).toEqual({ de: '1/31/2024, 1:05:00 PM', en: '1/31/2024, 1:05:00 PM', sorted: 'aAb', paris: '2:05 PM', icu: before.icu });
+  }, 180_000);
+
+  it('leaves a binary without embedded ICU data as it is, and refuses a missing file', () => {
+    const bin = join(tmp, 'true');
+    execFileSync('cp', ['/bin/true', bin]);
+    const bytes = readFileSync(bin);
+    const r = spawnSync('bash', [TRIM, bin], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('embeds no ICU data symbol (icudt*_dat): left as it is');
+    expect(readFileSync(bin).equals(bytes)).toBe(true);
+    const missing = spawnSync('bash', [TRIM, join(tmp, 'nope')], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`image/trim-icu.sh: ${join(tmp, 'nope')}: no such file`);
   });
 });
