@@ -500,6 +500,8 @@ export function runOfflineEngine(original: EngineInput): Proposal {
  */
 function paraphrase(text: string): string {
   return allowList(retracted(text))
+    // "port too 8008", "scale it too 3": "too" before a number is "to".
+    .replace(/\btoo\s+(?=\d)/gi, 'to ')
     .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
       /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
@@ -585,7 +587,7 @@ function withoutPurpose(clause: string): string {
 
 /** Words the spelling step corrects towards (besides the products): the verbs and nouns of requests. */
 const WORDS =
-  'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website';
+  'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website change scale start limit allow block close expose publish increase decrease rename restrict replica switch';
 let productsCache: string[] | undefined;
 function products(): string[] {
   // The catalogue's one-word names are corrected towards from 6 letters on ("jellyfn",
@@ -1767,6 +1769,26 @@ function handleModifiers(run: Run, clause: string): boolean {
     (/\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b|\bof them\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
       ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t)
       : null);
+  // "one api is enough again", "two workers are plenty now", "we only need 2 apis", "a single web will do":
+  // a count said of a service is its replicas.
+  if (!rep) {
+    const N = String.raw`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single|just\s+one|only\s+one)`;
+    for (const sv of services(run)) {
+      const nm = escapeRe(sv.name);
+      const m =
+        new RegExp(String.raw`\b${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\b(?:\s+(?:instances?|replicas?|copies|containers))?\s+(?:is|are|will|would|should|'ll|ought\s+to)?\s*(?:be\s+|do\s+)?(?:just\s+)?(?:enough|plenty|fine|sufficient|ok(?:ay)?|do|good|all\s+(?:we|i)\s+need)\b`).exec(t) ??
+        new RegExp(String.raw`\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
+      if (!m) continue;
+      const word = m.slice(1).find((x) => x !== undefined)!;
+      const n = /single|one/.test(word) ? 1 : parseNumberWord(word);
+      if (n === undefined || n > 100) continue;
+      const cur = sv.replicas ?? 1;
+      run.ws.set('services.yaml', svcPath(run, sv.name, 'replicas'), n);
+      mentionFocus(run, sv.name);
+      run.lines.push(`~ ${sv.name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+      return true;
+    }
+  }
   // "run 2 more instances of api", "one fewer replica": relative to the count it has now.
   const more = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|a\s+few|another)\s+(more|extra|additional|fewer|less)?\s*(?:replicas?|instances?|copies|containers)\b/.exec(t);
   if (more && (more[2] || more[1] === 'another')) {
@@ -1894,7 +1916,9 @@ function handleModifiers(run: Run, clause: string): boolean {
   const conn =
     /\b(?:connection\s+limit|max(?:imum)?[_\s]+(?:of\s+)?connections?|connections?\s+(?:limit|cap|max(?:imum)?))\s*(?:of|to|=|:|at)?\s*(\d+)\b/.exec(t) ??
     /\b(\d+)\s+(?:max(?:imum)?\s+|concurrent\s+|simultaneous\s+)?connections\b/.exec(t) ??
-    /\blimit\b[^.]*\bconnections?\b[^.\d]*(\d+)/.exec(t);
+    /\blimit\b[^.]*\bconnections?\b[^.\d]*(\d+)/.exec(t) ??
+    // "db needs more connections, like 250", "allow up to 300 connections", "connections: 400".
+    /\bconnections?\b[^.\d]{0,30}?\b(?:like|about|around|to|of|at|=|:|say|maybe|up\s+to)?\s*(\d{2,5})\b(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|ms\b|s\b))/.exec(t);
   if (conn) {
     const n = Number(conn[1]);
     const isDb = (s: Service) => ['postgres', 'mariadb'].includes(templateOf(s) ?? '');
