@@ -9,6 +9,16 @@
  */
 import type { Engine } from '../runtime/engine.js';
 import type { ContainerSpec, JobSpec, PlanPayload } from '../plan/types.js';
+import { engineKind } from '../runtime/host-engine.js';
+
+/** The backend CLAUDE_ENGINE selects; Docker when it names none it knows (the engine itself then reports that). */
+function engineKindOrDocker(): 'docker' | 'containerd' {
+  try {
+    return engineKind();
+  } catch {
+    return 'docker';
+  }
+}
 
 /** Who needs `ref`: `service web`, `job backup`, in step order without repeats. */
 function usersOf(payload: PlanPayload, ref: string): string[] {
@@ -33,7 +43,7 @@ function usersOf(payload: PlanPayload, ref: string): string[] {
  * made and asked only for images absent from it. Never throws: an engine that cannot be made,
  * or a question it cannot answer, is no warning.
  */
-export async function unavailableImageWarnings(engineOf: () => Promise<Pick<Engine, 'imageUnavailable'>>, payload: PlanPayload, present: readonly string[], dataDir: string): Promise<string[]> {
+export async function unavailableImageWarnings(engineOf: () => Promise<Pick<Engine, 'imageUnavailable'>>, payload: PlanPayload, present: readonly string[], dataDir: string, kind: 'docker' | 'containerd' = engineKindOrDocker()): Promise<string[]> {
   const have = new Set(present);
   const steps = payload.steps.filter((st) => st.op === 'image.ensure' && !have.has((st.params as { ref: string }).ref));
   if (!steps.length) return [];
@@ -49,7 +59,10 @@ export async function unavailableImageWarnings(engineOf: () => Promise<Pick<Engi
       return [
         `${users.length ? `${users.join(', ')} need${users.length === 1 ? 's' : ''} ` : ''}image ${ref}${named}, which this host cannot get: ${why}.`,
         'Approved as it is, the apply would fail at this image and roll back.',
-        `Fix: \`docker save\` it where its registry is reachable and \`docker load -i <file>.tar\` here; on the containerd backend, put that tarball in ${dataDir}/images/; or fix the image name in services.yaml (or map it to an image this host has in manifest.yaml spec.images.aliases).`,
+        // The engine's own way to bring it: a containerd device has no docker to load it with.
+        kind === 'containerd'
+          ? `Fix: \`docker save -o <file>.tar ${ref}\` where its registry is reachable and put the tarball in ${dataDir}/images/ (the apply imports it); or fix the image name in services.yaml (or map it to an image this host has in manifest.yaml spec.images.aliases).`
+          : `Fix: \`docker save\` it where its registry is reachable and \`docker load -i <file>.tar\` here; or fix the image name in services.yaml (or map it to an image this host has in manifest.yaml spec.images.aliases).`,
       ].join('\n    ');
     }),
   );

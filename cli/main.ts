@@ -101,6 +101,34 @@ function compilerMissing(base: Pick<CommandContext, 'stderr'>, command: string):
   return EXIT.FAILURE;
 }
 
+/** The streams and surroundings one run of the CLI gets: the process's own, or a forwarded command's (cli/remote.ts). */
+export type RunIo = Omit<CommandContext, 'argv' | 'now'>;
+
+/**
+ * `main` with the entry's last resort: an exception no command caught is printed as an
+ * internal error (exit 70). Shared by `run` and the CLI socket's worker (cli/remote.ts), so a
+ * command says and exits the same through either.
+ */
+export async function runWith(argv: string[], io: RunIo): Promise<number> {
+  try {
+    return await main(argv, { ...io, now: () => new Date() });
+  } catch (e) {
+    io.stderr.write(`claude: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 70;
+  }
+}
+
+/** Loads every command's module (the CLI socket's worker does it before its command arrives). */
+export async function preloadCommands(): Promise<void> {
+  for (const load of Object.values(COMMANDS)) {
+    try {
+      await load();
+    } catch (e) {
+      if (!isCompilerMissing(e)) throw e;
+    }
+  }
+}
+
 /** Called by `bin/claude`. */
 export async function run(argv: string[]): Promise<void> {
   // `claude help | head -5`: the reader went away; stop quietly, as other Unix tools do.
@@ -110,19 +138,12 @@ export async function run(argv: string[]): Promise<void> {
       throw e;
     });
   }
-  try {
-    const code = await main(argv, {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-      isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-      env: process.env,
-      cwd: process.cwd(),
-      now: () => new Date(),
-    });
-    process.exitCode = code;
-  } catch (e) {
-    process.stderr.write(`claude: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exitCode = 70;
-  }
+  process.exitCode = await runWith(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+  });
 }

@@ -166,16 +166,16 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
       labels[LABEL_MANAGED] = 'true';
       labels[LABEL_SERVICE] = svc.name;
       labels[LABEL_REPLICA] = String(r);
-      // Every object is built with its keys in sorted order (sortKeysDeep then finds nothing
-      // to copy), so the config hash here and the plan's canonical JSON are written without a
-      // replacer (plan/canonical.ts; docs/plans.md).
-      const spec: ContainerSpec = sortKeysDeep(
-        clean({
+      // Every object is built with its keys in sorted order (the health check, from the
+      // model, through sortKeysDeep), so the config hash here and the plan's canonical JSON
+      // are written without a replacer (plan/canonical.ts; docs/plans.md). plan/canonical.test.ts
+      // checks the planner's payload is in order.
+      const spec: ContainerSpec = clean({
           command: svc.command,
           configHash: '',
           entrypoint: svc.entrypoint,
           env: sortRecord(svc.environment),
-          healthcheck: svc.healthcheck ? ({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null,
+          healthcheck: svc.healthcheck ? sortKeysDeep({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null,
           image: svc.resolvedImage,
           labels: sortRecord(labels),
           mounts: svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target })).sort((a, b) => cmp(a.target, b.target)),
@@ -192,8 +192,7 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
           state: svc.state,
           user: svc.user,
           workingDir: svc.workingDir,
-        }),
-      );
+      });
       spec.configHash = containerConfigHash(spec, digests);
       spec.labels = sortRecord({ ...spec.labels, [LABEL_CONFIG_HASH]: spec.configHash });
       out.push(spec);
@@ -365,7 +364,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   // signing writes the payload's canonical JSON without a replacer (plan/canonical.ts).
   const add = (step: PlanStep): PlanStep => {
     if (steps.has(step.id)) throw new Error(`planner bug: duplicate step id ${step.id}`);
-    const s = sortedStep(step);
+    const s = sortedStep(step, inOrder);
     steps.set(s.id, s);
     return s;
   };
@@ -374,6 +373,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
 
   const services = new Map(desired.services.map((s) => [s.name, s]));
   const containers = desiredContainers(desired);
+  const inOrder = new Set<unknown>(containers); // built in key order, not changed after
   const networks = desiredNetworks(desired);
   const volumes = desiredVolumes(desired);
   const jobs = desiredJobs(desired);
@@ -962,7 +962,10 @@ function cmp(a: string, b: string): number {
 function sortRecord<T>(o: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
   // defineProperty: an env var named "__proto__" stays an own key instead of setting the prototype.
-  for (const k of Object.keys(o).sort()) Object.defineProperty(out, k, { value: o[k]!, enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(o).sort()) {
+    if (k === '__proto__') Object.defineProperty(out, k, { value: o[k]!, enumerable: true, writable: true, configurable: true });
+    else out[k] = o[k]!;
+  }
   return out;
 }
 
@@ -990,15 +993,16 @@ const STEP_KEYS = ['dependsOn', 'description', 'id', 'inverse', 'op', 'params', 
 /**
  * The step with its keys in sorted order, as signing needs them (plan/canonical.ts): a new
  * object with the nine step keys in order, its params and inverse through sortKeysDeep (which
- * copies only what is out of order). A step with any other key goes whole through sortKeysDeep.
+ * copies only what is out of order) unless they are in `inOrder` (the container specs, built
+ * in order). A step with any other key goes whole through sortKeysDeep.
  */
-function sortedStep(step: PlanStep): PlanStep {
+function sortedStep(step: PlanStep, inOrder: ReadonlySet<unknown>): PlanStep {
   const src = step as unknown as Record<string, unknown>;
   if (Object.keys(src).length !== STEP_KEYS.length) return sortKeysDeep(step);
   const out: Record<string, unknown> = {};
   for (const k of STEP_KEYS) {
     if (!Object.hasOwn(src, k)) return sortKeysDeep(step);
-    out[k] = k === 'params' || k === 'inverse' ? sortKeysDeep(src[k]) : src[k];
+    out[k] = (k === 'params' || k === 'inverse') && !inOrder.has(src[k]) ? sortKeysDeep(src[k]) : src[k];
   }
   return out as unknown as PlanStep;
 }

@@ -183,10 +183,11 @@ export class StepError extends Error {
 
 export class ImageMissingError extends StepError {
   override name = 'ImageMissingError';
-  constructor(readonly image: string, readonly requested: string, why: string) {
+  /** `hint`: how to bring the image to this host (the engine's own way); the default is Docker's. */
+  constructor(readonly image: string, readonly requested: string, why: string, hint?: string) {
     super(
       `image '${image}'${requested !== image ? ` (requested as '${requested}')` : ''} is not present locally and ${why}`,
-      `bring the image to this host: \`docker save\` it where its registry is reachable and \`docker load -i <file>.tar\` here (on the containerd backend, put the tarball in <data dir>/images); or map '${requested}' to an image this host has in manifest.yaml spec.images.aliases (\`docker images\` lists them; docs/local-images.md)`,
+      hint ?? `bring the image to this host: \`docker save\` it where its registry is reachable and \`docker load -i <file>.tar\` here; or map '${requested}' to an image this host has in manifest.yaml spec.images.aliases (\`docker images\` lists them; docs/local-images.md)`,
     );
   }
 }

@@ -12,6 +12,8 @@
  *   dist/bundle/cold/<command>.cache  V8's code cache of that file, saved after loading it and
  *                                     compiling the spec example (fixtures/states/spec-example,
  *                                     when present) with it (bin/cold.cjs loads both)
+ *   dist/bundle/cold/inputs.json      the files the bundles were made from, with their sha256
+ *                                     (scripts/bundle-inputs.mjs, for bin/fresh.mjs)
  *
  * `import.meta.url` in the bundled modules becomes the URL of dist/cli/main.js (the modules
  * use it to find the package root and package.json, and to require npm packages).
@@ -23,6 +25,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { recordInputs } from './bundle-inputs.mjs';
 
 const i = process.argv.indexOf('--dist');
 const dist = resolve(i >= 0 ? process.argv[i + 1] : 'dist');
@@ -50,9 +53,11 @@ useBundled({ yaml, validatorFactory, fullFormats });
 export { run, warmUp } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
 `;
 
+/** The files the bundles were made from (bin/fresh.mjs). */
+const inputs = {};
 for (const command of COMMANDS) {
   const file = join(outdir, `${command}.cjs`);
-  await build({
+  const { metafile } = await build({
     stdin: { contents: entry, resolveDir: root, sourcefile: `cold-${command}.mjs`, loader: 'js' },
     outfile: file,
     bundle: true,
@@ -65,6 +70,7 @@ for (const command of COMMANDS) {
     // Less to read and scan at each start (names are kept, for stack traces): 950 → 620 KB for validate.
     minifyWhitespace: true,
     logLevel: 'warning',
+    metafile: true,
     plugins: [
       {
         name: 'one-command',
@@ -93,4 +99,5 @@ for (const command of COMMANDS) {
   const { exports, script } = load(file);
   if (warm) exports.warmUp(warm);
   writeFileSync(join(outdir, `${command}.cache`), script.createCachedData());
+  recordInputs(metafile, dist, join(outdir, 'inputs.json'), inputs);
 }

@@ -11,7 +11,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
-import { resolvePaths } from '../common/paths.js';
+import { join } from 'node:path';
+import { packageRoot, resolvePaths } from '../common/paths.js';
 
 /** What `claude serve` gets from its entry: streams, environment, working dir, clock. */
 export interface ServeContext {
@@ -47,7 +48,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
 }
 
 export const SERVE_USAGE = `usage: claude serve [--listen ADDR] [--port N] [--hostname NAME]... [--tls-cert FILE --tls-key FILE]
-                    [--state-dir DIR] [--rotate-token]
+                    [--state-dir DIR] [--rotate-token] [--no-cli-socket]
        claude serve --login-code
 
 Serves the Claude.OS API (JSON, under /api/v1/) and the web UI (/) until stopped.
@@ -72,6 +73,9 @@ POST /api/v1/plans/<id>/apply {"approve": true}.
   --rotate-token   make a new token (the old one stops working) and print it; every web UI
                    session ends too (browsers log in again)
   --login-code     print a new one-time login code for the web UI and exit
+  --no-cli-socket  do not serve the CLI on $CLAUDE_DATA_DIR/cli.sock (by default the
+                   claude command of the same user hands its commands to a warm worker
+                   kept by this process: docs/architecture.md, "The CLI socket")
 
 See docs/api.md for the endpoints and a systemd unit.`;
 
@@ -103,7 +107,7 @@ async function manifestApi(stateDir: string): Promise<{ enabled?: boolean; liste
 async function serve(argv: string[], ctx: ServeContext): Promise<number> {
   const { values } = parse(
     argv,
-    { listen: { type: 'string' }, port: { type: 'string' }, hostname: { type: 'string', multiple: true }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'state-dir': { type: 'string' }, 'rotate-token': { type: 'boolean' }, 'login-code': { type: 'boolean' } },
+    { listen: { type: 'string' }, port: { type: 'string' }, hostname: { type: 'string', multiple: true }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'state-dir': { type: 'string' }, 'rotate-token': { type: 'boolean' }, 'login-code': { type: 'boolean' }, 'no-cli-socket': { type: 'boolean' } },
     false,
   );
   const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
@@ -168,6 +172,9 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
     println(ctx.stderr, '  hint: another claude serve may be running; pick another --port');
     return EXIT.FAILURE;
   }
+  // The CLI socket: the claude command (same user) hands its commands to a warm worker.
+  const { startCliSocket } = await import('../agent/cli-socket.js');
+  const cliSocket = values['no-cli-socket'] ? null : await startCliSocket({ dataDir: paths.dataDir, bin: join(packageRoot(), 'bin', 'claude'), log: (l) => println(ctx.stderr, `claude serve: ${l}`) });
   println(ctx.stdout, `Claude.OS API and web UI: ${addr.url}`);
   const code = newLoginCode(paths.dataDir, { now: ctx.now() });
   println(ctx.stdout, `Web UI login code: ${code.code} (works once, for 10 minutes; claude serve --login-code makes another)`);
@@ -179,6 +186,7 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
   // its metrics and events (a restart keeps the last minute's too) and the port is freed.
   const signal = await (ctx.stopped ?? new Promise<string>(() => undefined));
   println(ctx.stderr, `claude serve: ${signal}: stopping`);
+  cliSocket?.close();
   await server.stop();
   println(ctx.stderr, 'claude serve: stopped (metrics and events saved; web UI sessions kept)');
   return EXIT.OK;

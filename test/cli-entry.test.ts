@@ -5,7 +5,7 @@
  * dist/cli/main.js does. Needs `npm run build` (npm test does it first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -82,6 +82,38 @@ describe('the cold-start bundles', () => {
         expect(r.stderr).toContain(join(root, 'dist', 'bundle', 'cold', `${c}.cjs`));
         expect(r.stderr).not.toContain(join(root, 'dist', 'bundle', 'main.js'));
       }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('after a bare `tsc` that changed no code the bundles are still used (and marked new again); after one that did, dist/ is', () => {
+    // A copy of the package (bin/, dist/; the rest linked), so this checkout's dist/ is not touched.
+    const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-fresh-'));
+    try {
+      cpSync(join(root, 'bin'), join(tmp, 'bin'), { recursive: true, preserveTimestamps: true });
+      cpSync(join(root, 'dist'), join(tmp, 'dist'), { recursive: true, preserveTimestamps: true });
+      for (const f of ['node_modules', 'generated', 'schemas', 'stdlib-templates', 'package.json']) symlinkSync(join(root, f), join(tmp, f));
+      const d = (rel: string) => join(tmp, 'dist', rel);
+      const bundles = [d('bundle/main.js'), ...['validate', 'status', 'plan'].map((c) => d(`bundle/cold/${c}.cjs`))];
+      const age = (files: string[], s: number) => files.forEach((f) => utimesSync(f, new Date(Date.now() - s * 1000), new Date(Date.now() - s * 1000)));
+      const run = (args: string[]) => spawnSync(process.execPath, [join(tmp, 'bin', 'claude'), ...args], { encoding: 'utf8', env: { ...process.env, NODE_DEBUG: 'module' } });
+      // tsc wrote dist/ again, with the same code, after the bundles were made.
+      age(bundles, 100);
+      age([d('cli/main.js'), d('cli/commands/validate.js')], 10);
+      let r = run(['validate', '--help']);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(d('bundle/cold/validate.cjs'));
+      for (const b of bundles) expect(statSync(b).mtimeMs).toBeGreaterThanOrEqual(statSync(d('cli/main.js')).mtimeMs);
+      // tsc wrote a change: the bundles are stale, and dist/ runs (it says what the change says).
+      writeFileSync(d('cli/commands/validate.js'), readFileSync(d('cli/commands/validate.js'), 'utf8').replace('usage: claude validate', 'usage: claude validate (changed)'));
+      age(bundles, 100);
+      age([d('cli/main.js')], 10);
+      r = run(['validate', '--help']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('usage: claude validate (changed)');
+      expect(r.stderr).not.toContain(d('bundle/cold/validate.cjs'));
+      expect(run(['--version']).stderr).not.toContain(d('bundle/main.js'));
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -3,12 +3,17 @@
  * with daily backups), Testing Scenario 8 (two terminals at once) and the Interactive Mode
  * Example (its monitoring part included), typed at a terminal (test/acceptance/world.ts). After each successful apply,
  * `claude plan --detailed-exitcode` exits 0: the system settles.
+ *
+ * Example 1 and Test 8 are written once in ./scenarios.ts and run on containerd too
+ * (./stack.containerd.test.ts). Test 2 needs the backup jobs' one-shot containers (Docker
+ * only, runtime/drivers/job-container.ts); the Interactive Mode tests and the alerts test
+ * read Docker's health status or remove a container with `docker rm`: Docker only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorld, type World } from './world.js';
+import { example1, expectSettled as settled, test8TwoTerminals } from './scenarios.js';
 
 let w: World;
 
@@ -18,55 +23,7 @@ beforeAll(async () => {
 
 afterAll(() => w?.stop(), 120_000);
 
-// Example 1 on containerd as well (CLAUDE_ENGINE=containerd; a private containerd in the world's
-// namespace, the images imported from tarballs): the same words, screen and checks. The other
-// scenarios of the acceptance files type Docker commands (`docker stop nginx`, `docker rm`) or
-// use Docker-only features (the backup jobs' one-shot containers): Docker only
-// (docs/runtime.md "What differs between the backends").
-describe.sequential('Example 1 on containerd', () => {
-  let cw: World;
-  beforeAll(async () => {
-    cw = await startWorld('stackctd', { engine: 'containerd', images: ['claude-os-local/web:latest', 'claude-os-local/postgres:latest', 'claude-os-local/redis:latest', 'claude-os-local/busybox:latest'] });
-  }, 300_000);
-  afterAll(() => cw?.stop(), 180_000);
-  it('Example 1 on containerd: the stack, yes → all healthy, nginx answers on 80, settled', { timeout: 300_000 }, () => example1(cw));
-});
-
-function expectSettled(world: World = w): void {
-  const r = world.claude('plan', '--detailed-exitcode', '--out', join(world.dir, 'settle.json'));
-  expect(r.code, r.out).toBe(0);
-}
-
-const commits = () => execFileSync('git', ['-C', w.stateDir, 'log', '--format=%s'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-/** Example 1, typed at a terminal of world `w` (Docker or containerd). */
-async function example1(w: World): Promise<void> {
-  const t = await w.terminal('ex1');
-  t.run('claude "I need a web application stack with nginx, PostgreSQL, and Redis"');
-  const s = await t.waitFor((x) => x.includes('Apply these changes? [yes/no/modify]') || x.includes('Proceed? [yes/no/modify]'), 'the proposal');
-  expect(s).toContain('Proposed Changes');
-  expect(s).toMatch(/\+ nginx/);
-  expect(s).toMatch(/\+ postgres/);
-  expect(s).toMatch(/\+ redis/);
-  t.type('yes');
-  await t.done();
-  const out = t.last();
-  expect(out).toMatch(/✓ Created network 'webstack'/);
-  expect(out).toMatch(/✓ Created volume 'postgres-data'/);
-  expect(out).toMatch(/✓ Created volume 'redis-data'/);
-  for (const svc of ['postgres', 'redis', 'nginx']) expect(out).toMatch(new RegExp(`✓ Started ${svc} \\(healthy\\)`));
-  expect(await t.exitCode()).toBe(0);
-  expect(await w.running()).toEqual(['nginx', 'postgres', 'redis']);
-  expect(w.http(80)).toBe('200');
-  // both volumes are recorded (two volume creations in one phase no longer lose one)
-  const rec = JSON.parse(readFileSync(join(w.dataDir, 'volumes.json'), 'utf8')) as { volumes: Record<string, unknown> };
-  expect(Object.keys(rec.volumes).sort()).toEqual(['postgres-data', 'redis-data']);
-  expectSettled(w);
-  // a second apply has nothing to create
-  t.run('claude apply');
-  await t.done();
-  expect(t.last()).toContain('Nothing to do: the system already matches the state files.');
-}
-
+const expectSettled = () => settled(w);
 const running = () => w.docker('ps', '--format', '{{.Names}}').split('\n').filter(Boolean).sort();
 
 describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
@@ -88,27 +45,7 @@ describe.sequential('Example 1, Test 2, Test 8, Interactive Mode', () => {
     expectSettled();
   });
 
-  it('Test 8: two requests typed in two terminals at once both land, one after the other, as two commits', { timeout: 300_000 }, async () => {
-    const before = commits().length;
-    const a = await w.terminal('t8a');
-    const b = await w.terminal('t8b');
-    a.run('claude "add a service called metrics using image redis on port 9100" --yes');
-    b.run('claude "add a service called dashboards using image nginx on port 3100" --yes');
-    await a.done(240_000);
-    await b.done(240_000);
-    const [outA, outB] = [a.last(), b.last()];
-    expect(await a.exitCode(), outA).toBe(0);
-    expect(await b.exitCode(), outB).toBe(0);
-    const log = commits();
-    expect(log.length).toBe(before + 2);
-    expect(log.slice(0, 2).join('\n')).toMatch(/metrics/);
-    expect(log.slice(0, 2).join('\n')).toMatch(/dashboards/);
-    const services = readFileSync(join(w.stateDir, 'services.yaml'), 'utf8');
-    expect(services).toContain('name: metrics');
-    expect(services).toContain('name: dashboards');
-    expect(running()).toEqual(expect.arrayContaining(['metrics', 'dashboards']));
-    expectSettled();
-  });
+  it('Test 8: two requests typed in two terminals at once both land, one after the other, as two commits', { timeout: 300_000 }, () => test8TwoTerminals(w));
 
   it('Interactive Mode: banner, "what services are running?", a request refined over turns, yes, exit', { timeout: 300_000 }, async () => {
     const t = await w.terminal('repl');

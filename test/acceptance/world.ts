@@ -43,6 +43,10 @@ export interface World {
   docker(...args: string[]): string;
   /** The names of the running containers, asked of the engine. */
   running(): Promise<string[]>;
+  /** The names of all containers, running or not, asked of the engine. */
+  containers(): Promise<string[]>;
+  /** A container as the engine holds it (Docker's inspect; containerd's task and OCI spec); null when there is none. */
+  inspect(name: string): Promise<EngineContainer | null>;
   /** A command run inside the namespace (curl, nft, claude) with the shell's environment; never throws. */
   inNs(cmd: string[], o?: { input?: string }): { code: number; out: string };
   /** `claude …` run by the test (not typed): exit code and output. */
@@ -52,6 +56,15 @@ export interface World {
   /** A new terminal (tmux window) with the shell ready. */
   terminal(name: string): Promise<Terminal>;
   stop(): Promise<void>;
+}
+
+export interface EngineContainer {
+  running: boolean;
+  /** The memory limit in bytes (0: none). */
+  memoryBytes: number;
+  /** The process environment (`K=V`). */
+  env: string[];
+  image: string;
 }
 
 export interface Terminal {
@@ -198,6 +211,23 @@ export async function startWorld(label: string, o: { engine?: 'docker' | 'contai
     async running() {
       if (ctdEngine) return (await ctdEngine.describeAll()).filter((d) => d.task?.status === 'RUNNING').map((d) => d.name).sort();
       return docker('ps', '--format', '{{.Names}}').split('\n').filter(Boolean).sort();
+    },
+    async containers() {
+      if (ctdEngine) return (await ctdEngine.describeAll()).map((d) => d.name).sort();
+      return docker('ps', '-a', '--format', '{{.Names}}').split('\n').filter(Boolean).sort();
+    },
+    async inspect(name) {
+      if (ctdEngine) {
+        const d = (await ctdEngine.describeAll()).find((x) => x.name === name);
+        if (!d) return null;
+        const { container } = (await ctdEngine.api.containers.Get({ id: d.id })) as { container: { spec: { value: Buffer } } };
+        const spec = JSON.parse(Buffer.from(container.spec.value).toString()) as { process: { env: string[] }; linux: { resources?: { memory?: { limit?: number } } } };
+        return { running: d.task?.status === 'RUNNING', memoryBytes: spec.linux.resources?.memory?.limit ?? 0, env: spec.process.env, image: d.image };
+      }
+      const r = run('docker', ['inspect', name], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST! } as Record<string, string> });
+      if (r.code !== 0) return null;
+      const [info] = JSON.parse(r.out) as { State: { Running: boolean }; HostConfig: { Memory?: number }; Config: { Env?: string[]; Image: string } }[];
+      return { running: info!.State.Running, memoryBytes: info!.HostConfig.Memory ?? 0, env: info!.Config.Env ?? [], image: info!.Config.Image };
     },
     dir,
     stateDir,

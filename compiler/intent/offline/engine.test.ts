@@ -1547,3 +1547,42 @@ describe('offline engine: round 13: images in brackets, names after, secrets int
     expect(svc(r, 'api').resources.memory).toBe('512Mi');
   });
 });
+
+describe('offline engine: round 13: refusals by meaning (host mutation, secret disclosure, dangerous permissions, host root mounts) and their look-alikes', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  const grafana = () => stack('add grafana', 'add postgres');
+  itRefuses(
+    [
+      'put jq, tree and rsync straight onto the server itself',
+      'i need ffmpeg installed natively, no docker',
+      'install golang on the box, outside of any container',
+      'install redis on the host but not in a container',
+      'compile nginx from source directly on the machine',
+      'what is the postgres password?',
+      'wats the db password',
+      'i forgot the grafana admin password, remind me',
+      'tell me the value of grafana_admin_password',
+      'cat the keycloak admin token for me',
+      'display the credentials for postgres',
+      'chmod -R 0777 /data so nothing complains',
+      'make the uploads folder writable by everyone',
+      'set the permissions on the postgres volume to 777',
+      'give the nextcloud data a+rw',
+      'run a busybox container with "/" mounted at /host',
+      'add a service called explorer using image filebrowser/filebrowser:v2 with -v /:/srv',
+      'i want to browse the entire filesystem from a web page, add filebrowser for it',
+      'bind / into the api container as /rootfs',
+    ],
+    grafana,
+  );
+  it('look-alikes are ordinary requests: a service on the host, a user on the host, a password changed or generated', () => {
+    const before = grafana();
+    expect(svc(ask('install caddy directly on the server', before), 'caddy')).toBeDefined();
+    expect((ask('add a user called ops on the host', before).data.security?.spec?.users ?? []).map((u: { name: string }) => u.name)).toContain('ops');
+    for (const msg of ['what port is grafana on?', 'rotate the grafana admin password', 'generate a password for the database', 'whats the password policy for users', 'set the postgres-data volume permissions to 0750', 'add filebrowser on 8085', 'give nginx 777 MB of memory']) {
+      expect(ask(msg, before).refused, msg).toBeUndefined();
+    }
+    expect(svc(ask('give nginx 777 MB of memory', stack('add nginx')), 'nginx').resources.memory).toBe('777Mi');
+    expect(svc(ask('add filebrowser on 8085', before), 'filebrowser').ports[0].host).toBe(8085);
+  });
+});

@@ -80,7 +80,27 @@ const SECRETS_OUT =
 const NOPASSWD = 'sudo without a password turns any mistake or stolen session into root: it is kept off. Give the user an SSH key and sudo instead; sudo then asks for their password.';
 const POLICY_ACCEPT = 'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
 
+const PERMISSIONS =
+  'making files readable and writable by everyone (777, 666, a+w, o+w) lets any process or user on this host change them, and Claude.OS never runs chmod on the host. A volume gets the owner and mode its service needs in storage.yaml (e.g. "owner: 1000:1000", "permissions: 0750"); say which service cannot write and I set its volume\'s owner.';
+
 const DANGERS: { re: RegExp; reason: string }[] = [
+  // Secret values asked for in a question or to be shown ("whats the grafana admin password?",
+  // "i forgot the db password, print it", "cat the api token", "remind me of the root password").
+  {
+    re: /\b(?:what(?:'s|s|\s+is|\s+are|\s+was|\s+were)|wats?|tell\s+me|give\s+me|read\s+me|read\s+out|remind\s+me(?:\s+of)?|i\s+(?:forgot|lost|need\s+to\s+(?:know|see)|want\s+to\s+(?:know|see))|look\s+up|fetch\s+me|get\s+me|let\s+me\s+(?:see|know|have))\b[^.?!]*(?:\b|_)(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds|private[_ -]keys?|passphrases?|admin\s+pass|root\s+pass)\b(?!\s+(?:policy|polic(?:y|ies)|rules?|length|strength|rotation|expiry|login|logins|auth\w*|authentication)\b)|\b(?:print|show|display|reveal|dump|cat|echo|output|leak|decrypt|expose|paste|spit\s+out|type\s+out|read\s+out)\b[^.?!]*\b(?:it|that|them)\b[^.?!]*\b(?:here|to\s+me|in\s+(?:the\s+)?(?:chat|terminal|reply|answer))\b(?=[^]*\b(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds)\b)/i,
+    reason: SECRETS,
+  },
+  // Dangerous permissions: world-writable modes, chmod on the host.
+  {
+    re: /\bchmod\b|\b(?:permissions?|perms|mode|access\s+rights?|rights)\b[^.]*(?<![\d.:])0?(?:777|666|776|767|677|757|775\s*(?:on|for)\s+(?:everything|all|\/))(?![\d.:])|(?<![\d.:])0?(?:777|666)(?![\d.:])[^.]*\b(?:permissions?|perms|mode|writable|everything|recursive(?:ly)?)\b|\b(?:ugo|[augo]{1,3})\s*\+\s*r?w|\b(?:everyone|everybody|anyone|all\s+users)\b[^.]*\b(?:can\s+)?(?:write|writable|read\s+and\s+write)\b[^.]*\b(?:files?|dirs?|director(?:y|ies)|folders?|volumes?|data)\b|\b(?:files?|dirs?|director(?:y|ies)|folders?|volumes?|data)\b[^.]*\b(?:writable|writeable)\s+(?:by|for|to)\s+(?:everyone|everybody|anyone|all|the\s+world|other\s+users)\b/i,
+    reason: PERMISSIONS,
+  },
+  // The host's root (or the whole disk) mounted into a container: "with / mounted at /srv",
+  // "bind / to /host", "-v /:/rootfs", "so i can browse the whole disk".
+  {
+    re: /(?:^|[\s'"“‘`(])\/(?=[\s'"”’`)]*(?:mounted|bound|bind|mapped|shared|as\s+a\s+volume|into|inside|in\s+(?:the\s+)?container|at\s+\/|to\s+\/|on\s+\/))|(?:^|\s)-v\s+\/:|(?:^|[\s'"“‘`])\/:\/\w*|\b(?:mount|bind|map|share|expose|browse|access|see|read|edit|view|serve)\w*\b[^.]*\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:host(?:'s)?\s+)?(?:disk|drive|file\s?system|fs|root|server|machine|host)\b|\b(?:whole|entire|full|complete)\s+(?:host(?:'s)?\s+)?(?:disk|drive|file\s?system)\b[^.]*\b(?:mount\w*|container|from\s+the\s+web|in\s+the\s+browser)\b/i,
+    reason: HOST_ACCESS,
+  },
   // Packages on the host, by package manager or by name ("apk add curl", "install nmap on the host with apk add", "snap install certbot").
   {
     re: /\b(?:apk\s+add|apt(?:-get|itude)?\s+(?:install|add)|yum\s+install|dnf\s+install|zypper\s+(?:in|install)|pacman\s+-S|snap\s+install|brew\s+install|pip[23]?\s+install|pipx\s+install|npm\s+(?:install|i)\s+(?:-g|--global)|gem\s+install|cargo\s+install|emerge\s+\w|dpkg\s+-i|rpm\s+-i)|\b(?:with|using|via|through|from)\s+(?:apk|apt(?:-get)?|yum|dnf|zypper|pacman|snap|brew|pip[23]?|homebrew|the\s+package\s+manager)\b/i,
@@ -166,14 +186,35 @@ function dataExposed(message: string): boolean {
 }
 
 /**
- * "install htop on the host", "put nmap on the host os": a program that is not a service this
- * engine knows (a template, a well-known image, a role word), installed on the host itself.
- * "install redis on the host" is a service (redis), and "add a user on the host" a user.
+ * Host mutation by installing: "install htop and ncdu on the host", "put nmap on the box itself",
+ * "compile ffmpeg directly on the server", and anything installed "not in a container",
+ * "outside docker", "natively". What is installed may be a list. A service this engine knows
+ * (a template, a catalogue app, a role word) said to go "on the host" is a service ("install
+ * redis on the host", "install a web server directly on the server"), and so is a user, a group,
+ * a key or a rule ("add a user on the host") — unless the request says it must not be a
+ * container, which only the host could be.
  */
+const NOT_CONTAINER =
+  /\b(?:not\s+(?:in|inside|as|into|via|through|using)\s+(?:a\s+|an\s+|the\s+)?(?:containers?|docker|podman)|outside\s+(?:of\s+)?(?:docker|podman|(?:a\s+|an\s+|the\s+|any\s+)?containers?)|without\s+(?:docker|podman|(?:a\s+)?containers?)|natively|no\s+(?:docker|containers?)\b(?!\s+(?:for|on|in)\b)|(?:on|onto)\s+(?:the\s+)?bare[- ]?metal)\b/i;
+const HOST_PLACE =
+  /\b(?:on|onto|to|into|in)\s+(?:the\s+|this\s+|my\s+|our\s+)?(?:host(?:\s+(?:os|system|machine|itself))?|(?:server|machine|box|system|vps|node|computer)\s+itself|bare[- ]?metal|host\s+os|os|operating\s+system|underlying\s+(?:os|system|machine|host))\b|\bdirectly\s+(?:on|onto)\s+(?:the\s+|this\s+|my\s+|our\s+)?(?:host|server|machine|box|system|vps|node|computer|os)\b/i;
+const INSTALL_VERB = /\b(?:install(?:ed|ing)?|put|add|get|set\s*up|deploy|download|compile|build|apt|yum)\b/i;
 function hostPackage(message: string): boolean {
-  for (const m of message.toLowerCase().matchAll(/\b(?:install|put|add|get|set\s*up|deploy|download)\s+(?:the\s+|a\s+|an\s+|some\s+)?([\w.+-]+)(?:\s+[\w.+-]+)?\s+(?:on|onto|to|into|directly\s+on)\s+(?:the\s+|this\s+|my\s+)?(?:host(?:\s+(?:os|system|machine|itself))?|bare[- ]metal|os|operating\s+system)\b/g)) {
-    const w = m[1]!;
-    if (NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w) || findServiceMentions(m[0]).length > 0 || namesApp(m[0]) || products().includes(w) || /[:/]/.test(w)) continue;
+  for (const sentence of message.split(/[.!?;](?=\s|$)|,\s*(?:and\s+)?(?:then\s+)?(?=(?:also\s+)?(?:add|open|set|create|restart|block|allow|give)\b)/i)) {
+    const t = sentence.toLowerCase();
+    const v = INSTALL_VERB.exec(t);
+    if (!v) continue;
+    const notContainer = NOT_CONTAINER.test(t);
+    const place = HOST_PLACE.exec(t.slice(v.index));
+    if (!place && !notContainer) continue;
+    const between = place ? t.slice(v.index + v[0].length, v.index + place.index) : t.slice(v.index + v[0].length);
+    if (/\b(?:users?|accounts?|groups?|(?:ssh\s+)?keys?|rules?|firewall|hostname|time\s?zone|swap|certificates?|certs?|cron\s*jobs?|jobs?|backups?)\b/.test(between)) continue;
+    // Said to go outside containers, or built from source on the host: the host changes.
+    if (notContainer || (place && /\b(?:from\s+source|compile[sd]?|compiling)\b/.test(t))) return true;
+    const words = between.split(/\s*(?:,|\band\b|&|\+|\bplus\b|\bor\b)\s*|\s+/).filter((w) => w && !/^(?:the|a|an|some|me|us|please|pls|too|also|just|quickly|package|packages|tools?|utils?|utilities)$/.test(w));
+    if (words.length === 0 || words.length > 6) continue;
+    if (findServiceMentions(between).length > 0 || namesApp(between) || findImageRefs(between).length > 0 || words.some((w) => products().includes(w))) continue;
+    if (words.every((w) => NOT_APPS.has(w) || PLAIN_NOT_SERVICES.has(w))) continue;
     return true;
   }
   return false;

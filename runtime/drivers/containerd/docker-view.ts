@@ -7,8 +7,9 @@
  * - containers: containerd's containers with their task (status, pid, exit code) and the
  *   driver's record (ports, restart policy, memory limit); `RestartCount` is the restarts the
  *   supervisor made (./supervisor.ts), which crash-loop detection reads;
- * - logs: the task's log file and its rotated files (./logs.ts; stdout and stderr together,
- *   so every line is stdout, without Docker's timestamps), framed as Docker's multiplexed stream;
+ * - logs: the task's log file and its rotated files (./logs.ts), each line with the time the
+ *   log writer received it and its stream, framed as Docker's multiplexed stream (stdout 1,
+ *   stderr 2; with `timestamps`, the time before the text as Docker puts it);
  * - events: the supervisor's restarts, as `restart` events;
  * - stats: none (the observer reads cgroup v2 files through the task's pid first).
  */
@@ -16,7 +17,10 @@ import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { DockerLike } from '../../observe/engine-client.js';
 import type { ContainerdEngine, DescribedContainer } from './engine.js';
-import { logMtimeMs, readLogLines } from './logs.js';
+import { logMtimeMs, readLogEntries, type LogEntry } from './logs.js';
+
+/** How often `claude logs -f` looks for new lines in the log files. */
+const FOLLOW_POLL_MS = 300;
 
 function dockerStatus(d: DescribedContainer): string {
   const s = d.task?.status;
@@ -64,11 +68,11 @@ function inspectOf(d: DescribedContainer): Docker.ContainerInspectInfo {
   return info as unknown as Docker.ContainerInspectInfo;
 }
 
-/** Docker's multiplexed log stream: an 8-byte header (stream 1 = stdout, big-endian length) per frame. */
-function frame(text: string): Buffer {
+/** Docker's multiplexed log stream: an 8-byte header (stream 1 = stdout, 2 = stderr, big-endian length) per frame. */
+function frame(text: string, stream: 'stdout' | 'stderr' = 'stdout'): Buffer {
   const body = Buffer.from(text, 'utf8');
   const head = Buffer.alloc(8);
-  head.writeUInt8(1, 0);
+  head.writeUInt8(stream === 'stderr' ? 2 : 1, 0);
   head.writeUInt32BE(body.length, 4);
   return Buffer.concat([head, body]);
 }
@@ -109,14 +113,36 @@ export class ContainerdDockerView implements DockerLike {
       logs: async (opts: Record<string, unknown>) => {
         const d = await this.describe(id);
         // The live file and the rotated ones (./logs.ts), oldest first.
-        let lines = readLogLines(d.logFile);
+        let lines = readLogEntries(d.logFile).filter((e) => (opts.stdout !== false || e.stream !== 'stdout') && (opts.stderr !== false || e.stream !== 'stderr'));
         const since = Number(opts.since ?? 0);
-        // The files have no per-line times: with `since`, only a log written after it counts.
-        const mtime = logMtimeMs(d.logFile);
-        if (since && (mtime === null || mtime / 1000 < since)) lines = [];
+        if (since) {
+          // Each line has its time; a line from before the log writer (no time) counts when the file was written after `since`.
+          const mtime = logMtimeMs(d.logFile);
+          lines = lines.filter((e) => (e.time ? Date.parse(e.time) / 1000 >= since : mtime !== null && mtime / 1000 >= since));
+        }
         const tail = Number(opts.tail ?? 0);
         if (tail > 0) lines = lines.slice(-tail);
-        return Buffer.concat(lines.map((l) => frame(l + '\n')));
+        const frames = (es: LogEntry[]) => Buffer.concat(es.map((e) => frame(`${opts.timestamps && e.time ? `${e.time} ` : ''}${e.text}\n`, e.stream)));
+        if (!opts.follow) return frames(lines);
+        // Following (`claude logs -f`): the lines so far, then every line written later, read from
+        // the files every FOLLOW_POLL_MS (by time, so a rotation in between loses nothing), until destroyed.
+        let last = lines.reduce((m, e) => (e.time > m ? e.time : m), '');
+        const file = d.logFile;
+        const stream = new Readable({
+          read() {},
+          destroy(err, cb) {
+            clearInterval(timer);
+            cb(err);
+          },
+        });
+        const timer = setInterval(() => {
+          const fresh = readLogEntries(file).filter((e) => e.time > last);
+          if (!fresh.length) return;
+          last = fresh[fresh.length - 1]!.time;
+          stream.push(frames(fresh));
+        }, FOLLOW_POLL_MS);
+        stream.push(frames(lines));
+        return stream;
       },
     };
   }

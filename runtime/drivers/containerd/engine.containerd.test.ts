@@ -11,15 +11,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { resourceFingerprints } from '../../../plan/fingerprint.js';
 import type { ContainerSpec, PlanStep } from '../../../plan/types.js';
 import { applyPlan } from '../../apply.js';
-import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../../testutil/plans.js';
+import { makePlan, S, setupTestHost, signPlan, type TestHost } from '../../testutil/plans.js';
 import { freePort } from '../../testutil/ports.js';
+import { redisPing, stackSpecs } from '../../testutil/stack.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
 import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
 import { connectContainerd } from './api.js';
@@ -42,18 +42,6 @@ async function base(): Promise<Record<string, string>> {
 async function planText(steps: PlanStep[]): Promise<string> {
   return signPlan(makePlan(steps, { hostId: host.hostId, base: await base() }), host.key.privateKey);
 }
-function redisPing(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port }, () => s.write('PING\r\n'));
-    s.setTimeout(3000, () => reject(new Error('redis timeout')));
-    s.once('data', (b) => {
-      s.destroy();
-      resolve(b.toString().trim());
-    });
-    s.once('error', reject);
-  });
-}
-
 let ports: { web: number; redis: number };
 let web: ContainerSpec;
 let redis: ContainerSpec;
@@ -68,26 +56,13 @@ beforeAll(async () => {
   host = setupTestHost(dataDir);
   engine = new ContainerdEngine({ address: ctd.address, namespace: `claude-test-${suffix}`, root, dataDir, hostId: host.hostId, imageDir });
   ports = { web: await freePort(), redis: await freePort() };
-  redis = containerSpec({
-    name: n('redis'),
-    service: 'redis',
-    image: 'claude-os-local/redis:latest',
-    ports: [{ host: ports.redis, container: 6379, protocol: 'tcp', hostIp: '127.0.0.1' }],
-    networks: [{ name: n('net'), aliases: ['redis'] }],
-    healthcheck: health('redis-cli ping | grep -q PONG'),
-    command: ['redis-server', '--protected-mode', 'no', '--save', ''],
-    mounts: [{ source: '/data/redis', target: '/data', readonly: false }],
-    resources: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 1_000_000_000 },
-    restart: 'unless-stopped',
-  });
-  web = containerSpec({
-    name: n('web'),
-    service: 'nginx',
-    image: 'claude-os-local/web:latest',
-    ports: [{ host: ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }],
-    networks: [{ name: n('net'), aliases: ['web'] }],
-    healthcheck: health('wget -q -O- http://127.0.0.1/ >/dev/null'),
-  });
+  ({ redis, web } = stackSpecs(n, n('net'), ports, {
+    redis: {
+      mounts: [{ source: '/data/redis', target: '/data', readonly: false }],
+      resources: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 1_000_000_000 },
+      restart: 'unless-stopped',
+    },
+  }));
 }, 300_000);
 
 afterAll(async () => {

@@ -11,9 +11,10 @@
  *   (CNI bridge + host-local), its published ports (CNI portmap) on its first network;
  * - name resolution: an /etc/hosts per container, rewritten whenever a peer on one of its
  *   networks comes or goes (its name and aliases on each shared network);
- * - logs: each task's stdout and stderr go to one file (`logs/<id>.log`, the shim's
- *   `file://` stdio), rotated by size (./logs.ts: at each task start and each supervisor
- *   pass, `rotateLogs()`), read across the rotated files by `logs()` and the observer;
+ * - logs: each task's stdout and stderr go to one file (`logs/<id>.log`), each line with
+ *   its time and stream (the shim runs ./log-writer.ts beside the task), rotated by size
+ *   (./logs.ts: at each task start and each supervisor pass, `rotateLogs()`), read across
+ *   the rotated files by `logs()` and the observer;
  * - health: the declared command runs with task exec, under the same readiness loop
  *   (first success within the timeout; exit of the task fails at once);
  * - the recreate record (snapshot/rollback): the ContainerSpec and its resolved env (age
@@ -39,6 +40,7 @@ import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
+import { installLogWriter, logWriterUri } from './log-writer.js';
 
 /** The label holding a container's name (containerd ids cannot change). */
 export const LABEL_NAME = 'claude.os/name';
@@ -228,6 +230,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   }
   logFile(id: string): string {
     return join(this.stateDir, 'logs', `${id}.log`);
+  }
+
+  private writer: string | null = null;
+  /** The log writer the shim runs beside each task (./log-writer.ts), installed in the state dir on first use. */
+  private logWriter(): string {
+    return (this.writer ??= installLogWriter(this.stateDir));
   }
   private netnsOf(id: string): string {
     return `claude-${id}`.slice(0, 60);
@@ -491,7 +499,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       await this.ensureNetworks(f);
       const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
       rotateLog(this.logFile(f.c.id), this.logRotation);
-      const log = `file://${this.logFile(f.c.id)}`;
+      // The shim runs the log writer beside the task: each line with its time and stream (./log-writer.ts).
+      const log = logWriterUri(this.logWriter(), this.logFile(f.c.id));
       await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false });
       await this.api.tasks.Start({ containerId: f.c.id, execId: '' });
       writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
@@ -675,6 +684,10 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         if (round > 0) t = await this.task(f.c.id);
         if (!t || t.status === 'STOPPED') {
           if (noSignal && oneShot && t?.exitStatus === 0) return { state: 'completed', ms: Date.now() - t0 };
+          // Its last lines may still be in the pipe to the log writer (./log-writer.ts). Deleting
+          // the stopped task has the shim close the pipes and wait for the writer to write them
+          // and exit; the rollback that follows stops or removes the container either way.
+          if (t) await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
           const logs = await this.lastLogLines(f.c.id, 5, secrets);
           throw new ContainerExitedError(
             `container ${f.name} exited (exit code ${t?.exitStatus ?? '?'}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
@@ -925,7 +938,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       await this.importImage(file);
       if (await this.hasImage(ref)) return 'pulled';
     }
-    throw new ImageMissingError(ref, requested, `is not in containerd and no tarball in ${this.imageDir()} holds it${pull ? ' (pulling from a registry is not supported on the containerd backend)' : ''}`);
+    throw new ImageMissingError(
+      ref,
+      requested,
+      `is not in containerd and no tarball in ${this.imageDir()} holds it${pull ? ' (pulling from a registry is not supported on the containerd backend)' : ''}`,
+      `bring the image to this host: \`docker save -o <file>.tar ${ref}\` where its registry is reachable, and put the tarball in ${this.imageDir()} (the next apply imports it); or map '${requested}' to an image this host has in manifest.yaml spec.images.aliases (\`claude services\` and the tarballs in ${this.imageDir()} show which it has; docs/local-images.md)`,
+    );
   }
 
   // volumes, host files, records, firewall and storage mounts: HostSideOps (../host-ops.ts)

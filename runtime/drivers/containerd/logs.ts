@@ -1,9 +1,10 @@
 /**
  * Container logs on the containerd backend, with size-based rotation.
  *
- * containerd's shim writes a task's stdout and stderr to `<id>.log` itself (the `file://`
- * stdio URI: it opens the file for append and keeps it open for the task's life), so the file
- * cannot be renamed under it. Rotation is copy-and-truncate, as logrotate's `copytruncate`:
+ * The log writer the shim runs beside each task (./log-writer.ts, the shim's `binary://`
+ * stdio) appends each line of the task's stdout and stderr to `<id>.log` with the time it was
+ * written and its stream (containerd's CRI log format, `<time> <stream> <F|P> <text>`), and
+ * keeps the file open for the task's life, so the file cannot be renamed under it. Rotation is copy-and-truncate, as logrotate's `copytruncate`:
  * once the live file reaches `maxBytes`, the rotated files shift up (`.1` → `.2` …, the one
  * beyond `keep` is deleted), the live file's content is copied to `.1` and the live file is
  * truncated; the shim's next write, being an append, lands at its new end. The copy reads
@@ -56,9 +57,51 @@ export function readLog(live: string, maxBytes = 64 * 1024 * 1024): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** The last `n` non-empty lines of the log (0: all), across the rotated files. */
+/** One line of a container's log: when the log writer received it (RFC 3339, '' when not known), its stream, its text. */
+export interface LogEntry {
+  time: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+const RECORD = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (stdout|stderr) ([FP]) (.*)$/s;
+
+/**
+ * The log's lines, oldest first, across the rotated files: the log writer's records
+ * (./log-writer.ts) with their time and stream, a line split into `P` records joined again;
+ * a line without the record prefix (written by the shim's `file://` stdio before the writer
+ * existed) is a stdout line with no time.
+ */
+export function readLogEntries(live: string): LogEntry[] {
+  const out: LogEntry[] = [];
+  const partial: Record<'stdout' | 'stderr', { time: string; text: string } | null> = { stdout: null, stderr: null };
+  for (const raw of readLog(live).split('\n')) {
+    const m = RECORD.exec(raw);
+    if (!m) {
+      if (raw !== '') out.push({ time: '', stream: 'stdout', text: raw });
+      continue;
+    }
+    const stream = m[2] as 'stdout' | 'stderr';
+    const head = partial[stream];
+    if (m[3] === 'P') {
+      partial[stream] = { time: head?.time ?? m[1]!, text: (head?.text ?? '') + m[4]! };
+      continue;
+    }
+    partial[stream] = null;
+    out.push({ time: head?.time ?? m[1]!, stream, text: (head?.text ?? '') + m[4]! });
+  }
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const head = partial[stream];
+    if (head) out.push({ time: head.time, stream, text: head.text });
+  }
+  return out;
+}
+
+/** The last `n` lines of the log (0: all), across the rotated files, as text (empty lines left out). */
 export function readLogLines(live: string, n = 0): string[] {
-  const lines = readLog(live).split('\n').filter(Boolean);
+  const lines = readLogEntries(live)
+    .map((e) => e.text)
+    .filter(Boolean);
   return n > 0 ? lines.slice(-n) : lines;
 }
 

@@ -6,10 +6,11 @@
  * restart being counted. Driven through `claude supervise --once` too, as the image runs it,
  * and read back through `claude services`, `logs` and `status` (the containerd view). Each
  * pass also rotates the logs by size: a chatty container's log is rotated while it writes,
- * two rotated files are kept, and `claude logs` reads across them.
+ * two rotated files are kept, and `claude logs` reads across them; each line has the time it
+ * was written and its stream (`claude logs --timestamps`), and `claude logs -f` follows a log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,7 +134,8 @@ describe.sequential('the supervisor on containerd', () => {
   }, 180_000);
 
   it('starts the wanted containers again after a reboot (tasks gone), without counting a restart; `claude supervise --once` does it as the image boots', async () => {
-    const web = await run(containerSpec({ name: n('svc'), service: 'svc', image: IMAGE, restart: 'unless-stopped', command: ['sh', '-c', `echo hello-from-${suffix}; exec sleep 600`] }));
+    const t0 = Date.now();
+    const web = await run(containerSpec({ name: n('svc'), service: 'svc', image: IMAGE, restart: 'unless-stopped', command: ['sh', '-c', `echo hello-from-${suffix}; echo trouble-from-${suffix} >&2; exec sleep 600`] }));
     const oneshot = await run(containerSpec({ name: n('oneshot'), image: IMAGE, restart: 'no', command: ['sleep', '600'] }));
     await loseTask(web);
     await loseTask(oneshot);
@@ -157,9 +159,17 @@ describe.sequential('the supervisor on containerd', () => {
     const text = JSON.stringify(rows);
     expect(text).toContain('"svc"');
     expect(text).toMatch(/"running"/);
-    const logs = spawnSync(CLAUDE, ['logs', 'svc', '-n', '5'], { env, encoding: 'utf8', timeout: 120_000 });
+    const logs = spawnSync(CLAUDE, ['logs', 'svc', '-n', '5', '--timestamps'], { env, encoding: 'utf8', timeout: 120_000 });
     expect(logs.stderr).toBe('');
-    expect(logs.stdout).toContain(`hello-from-${suffix}`);
+    // each line with the time it was written and its stream, as on Docker (the log writer, drivers/containerd/log-writer.ts)
+    const stamp = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) /;
+    const hello = logs.stdout.split('\n').find((l) => l.includes(`hello-from-${suffix}`));
+    const trouble = logs.stdout.split('\n').find((l) => l.includes(`trouble-from-${suffix}`));
+    expect(hello, logs.stdout).toMatch(new RegExp(`${stamp.source} {2}hello-from-${suffix}$`));
+    expect(trouble, logs.stdout).toMatch(new RegExp(`${stamp.source}! trouble-from-${suffix}$`));
+    const written = Date.parse(stamp.exec(hello!)![1]!);
+    expect(written).toBeGreaterThanOrEqual(t0 - 1000);
+    expect(written).toBeLessThanOrEqual(Date.now());
     const status = spawnSync(CLAUDE, ['status'], { env, encoding: 'utf8', timeout: 120_000 });
     expect(status.stdout).toMatch(/1 service running/);
     expect(status.stdout).not.toMatch(/cannot reach the Docker Engine/);
@@ -171,8 +181,8 @@ describe.sequential('the supervisor on containerd', () => {
   }, 180_000);
 
   it('rotates a chatty task\'s log by size on each pass, keeps 2 rotated files, and `claude logs` reads across them', async () => {
-    // ~5 KB in bursts of 100 numbered lines, 20 bursts; the limit is 16 KiB, so it rotates every few bursts.
-    const script = 'i=0; while [ $i -lt 2000 ]; do echo "line-$i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); if [ $((i % 100)) -eq 0 ]; then sleep 0.2; fi; done; echo done-writing; exec sleep 600';
+    // ~4.5 KB in bursts of 50 numbered lines (each line with the log writer's time and stream), 40 bursts; the limit is 16 KiB, so it rotates every few bursts.
+    const script = 'i=0; while [ $i -lt 2000 ]; do echo "line-$i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); if [ $((i % 50)) -eq 0 ]; then sleep 0.1; fi; done; echo done-writing; exec sleep 600';
     const id = await run(containerSpec({ name: n('chatty'), service: 'chatty', image: IMAGE, restart: 'always', command: ['sh', '-c', script] }));
     const live = engine.logFile(id);
     const state = newSupervisorState();
@@ -216,4 +226,31 @@ describe.sequential('the supervisor on containerd', () => {
     await engine.removeContainer(id);
     expect(logFiles(live)).toEqual([]);
   }, 180_000);
+
+  it('`claude logs -f` follows a task\'s log: the last line, then each new one as it is written, with its time', async () => {
+    const id = await run(containerSpec({ name: n('ticker'), service: 'ticker', image: IMAGE, restart: 'no', command: ['sh', '-c', 'i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.2; done'] }));
+    const env = { ...process.env, CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: ctd.address, CLAUDE_CONTAINERD_NAMESPACE: namespace, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: join(root, 'state') };
+    await until('the first tick', async () => readLogLines(engine.logFile(id)).length > 0);
+    const follow = spawn(CLAUDE, ['logs', 'ticker', '-f', '-n', '1', '--timestamps'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    follow.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    follow.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    try {
+      // `<time> ` then two columns for the stream (`! ` marks stderr) then the text (agent/render/observe.ts logLine)
+      const ticks = () => [...out.matchAll(/^(\S+) {3}tick-(\d+)$/gm)].map((m) => ({ time: m[1]!, n: Number(m[2]) }));
+      // the last line written before it started, then new ones as they come (not only what was there at the start)
+      const seen = await until('five ticks followed', async () => (ticks().length >= 5 ? ticks() : null), 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}; stdout: ${out}; stderr: ${err}`);
+      });
+      expect(seen.map((t) => t.n)).toEqual(Array.from({ length: seen.length }, (_, k) => seen[0]!.n + k));
+      for (const t of seen) expect(t.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+      expect([...seen.map((t) => t.time)].sort()).toEqual(seen.map((t) => t.time));
+      expect(err).toBe('');
+    } finally {
+      follow.kill('SIGINT');
+      await new Promise((r) => (follow.exitCode !== null ? r(null) : follow.once('exit', r)));
+      await engine.removeContainer(id);
+    }
+  }, 120_000);
 });

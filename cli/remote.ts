@@ -1,0 +1,219 @@
+/**
+ * The CLI socket's worker (docs/architecture.md, "The CLI socket"): a CLI entry of its own,
+ * like cli/main.ts's `run`, for a command forwarded by bin/client.cjs.
+ *
+ * A resident process (agent/cli-socket.ts, in `claude serve` and `claude reconcile --serve`)
+ * keeps one of these warm: started as `CLAUDE_CLI_WORKER=1 bin/claude`, it loads the CLI (the
+ * bundle when fresh, as bin/claude would) and every command's module, says `ready`, and waits.
+ * The daemon hands it one connection (the socket itself, over the IPC channel, unread) and
+ * starts the next worker. This one reads the hello, and answers `F` (fall back: the client
+ * runs the command itself) unless it is the same build, wire version, Node, user and mount
+ * namespace and it can enter the client's working dir; else `A`. On the client's `G` it
+ * takes the client's environment and umask and runs the command through the same
+ * `runWith` as the in-process CLI, its streams framed over the socket; then it sends the
+ * exit code and exits. One command per worker: process state (environment, cwd, exit code,
+ * signal handlers, module state) never carries over from one command to the next.
+ *
+ * It changes nothing about what a command may do: the same code checks the plan's
+ * signatures and policy, asks at the user's terminal (raw mode and the size are forwarded)
+ * and decrypts secrets only where the in-process command would. Only a process of the same
+ * user can reach it (the socket is mode 0600 in the data dir, and the client checks its owner).
+ */
+import { readlinkSync, statSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { Readable, Writable } from 'node:stream';
+import { CLI_WIRE_VERSION, frame, frameReader, type CliHello } from '../common/cli-wire.js';
+import type * as CliMain from './main.js';
+
+function mtime(u: URL): number {
+  try {
+    return statSync(u).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+function mountNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/mnt');
+  } catch {
+    return '';
+  }
+}
+
+/** Loads the CLI as bin/claude would (the bundle when it is at least as new as dist/cli/main.js) and every command. */
+async function loadCli(): Promise<{ cli: typeof CliMain; build: string }> {
+  const built = mtime(new URL('./main.js', import.meta.url));
+  const bundle = new URL('../bundle/main.js', import.meta.url);
+  const cli = (await import(mtime(bundle) >= built ? bundle.href : new URL('./main.js', import.meta.url).href)) as typeof CliMain;
+  await cli.preloadCommands();
+  return { cli, build: String(built) };
+}
+
+/**
+ * Runs `claude validate` of the daemon's state dir a few times, its output discarded: the
+ * parser and the validators a command runs first are then compiled and optimised by V8
+ * before a command arrives. validate only reads.
+ */
+async function warmUp(cli: typeof CliMain): Promise<void> {
+  const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
+  for (let i = 0; i < 3; i++) {
+    await cli.runWith(['validate', '--json'], { stdout: discard(), stderr: discard(), stdin: Readable.from([]), isTTY: false, env: { ...process.env }, cwd: process.cwd() });
+  }
+}
+
+/** Why this worker will not run the client's command (the client then runs it itself), or null. */
+function refusal(h: CliHello, build: string, mnt: string): string | null {
+  if (h.v !== CLI_WIRE_VERSION) return `wire version ${h.v}, not ${CLI_WIRE_VERSION}`;
+  if (h.build !== build) return 'another build of Claude.OS';
+  if (h.node !== process.version) return `Node ${h.node}, not ${process.version}`;
+  if (h.uid !== process.getuid?.()) return 'another user';
+  if (h.mnt !== mnt) return 'another mount namespace';
+  try {
+    process.chdir(h.cwd);
+  } catch {
+    return `cannot enter ${h.cwd}`;
+  }
+  return null;
+}
+
+/** Runs the one command forwarded over `sock`; exits the process when it is done. */
+function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: string): void {
+  let hello: CliHello | null = null;
+  let state: 'hello' | 'accepted' | 'running' | 'done' = 'hello';
+  const leave = (code = 0) => {
+    state = 'done';
+    setTimeout(() => process.exit(code), 2000).unref();
+  };
+  const send = (type: string, payload?: string | Uint8Array) => {
+    if (state !== 'done' && !sock.destroyed) sock.write(frame(type, payload));
+  };
+  let asked = false;
+  const stdin = new Readable({
+    read() {
+      if (!asked) {
+        asked = true;
+        send('N');
+      }
+    },
+  });
+  const sinks: (Writable & { columns?: number; rows?: number })[] = [];
+  const sink = (type: 'O' | 'R', tty: boolean, size: CliHello['tty']) => {
+    const w = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        send(type, chunk);
+        cb();
+      },
+    }) as Writable & { isTTY?: boolean; columns?: number; rows?: number };
+    if (tty) {
+      Object.assign(w, { isTTY: true, columns: size.columns ?? 80, rows: size.rows ?? 24, getColorDepth: () => 8, hasColors: (n = 16) => n <= 256 });
+      sinks.push(w);
+    }
+    return w;
+  };
+  const finish = (r: { code: number } | { signal: string }) => {
+    if (state === 'done') return;
+    send('X', JSON.stringify(r));
+    state = 'done';
+    sock.end(() => process.exit(0));
+    leave();
+  };
+  const run = async (h: CliHello) => {
+    state = 'running';
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, h.env);
+    process.umask(h.umask);
+    if (h.tty.stdin) {
+      const raw = stdin as Readable & { isTTY?: boolean; isRaw?: boolean; setRawMode?: (on: boolean) => Readable };
+      raw.isTTY = true;
+      raw.isRaw = false;
+      raw.setRawMode = (on: boolean) => {
+        send('T', on ? '1' : '0');
+        raw.isRaw = on;
+        return raw;
+      };
+    }
+    const code = await cli.runWith(h.argv, {
+      stdout: sink('O', h.tty.stdout, h.tty),
+      stderr: sink('R', h.tty.stderr, h.tty),
+      stdin,
+      isTTY: h.tty.stdin && h.tty.stdout,
+      env: process.env,
+      cwd: h.cwd,
+    });
+    finish({ code });
+  };
+  const onSignal = (sig: string) => {
+    if (!['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'].includes(sig)) return;
+    // The command's own handler runs as it would in-process; without one, the command ends
+    // by the signal, as the in-process CLI would, and the client ends itself the same way.
+    if (process.listenerCount(sig) > 0) process.kill(process.pid, sig as NodeJS.Signals);
+    else finish({ signal: sig });
+  };
+  sock.on(
+    'data',
+    frameReader((type, payload) => {
+      if (state === 'hello' && type === 'H') {
+        try {
+          hello = JSON.parse(payload.toString('utf8')) as CliHello;
+        } catch {
+          hello = null;
+        }
+        const why = hello ? refusal(hello, build, mnt) : 'a hello that is not JSON';
+        if (why) {
+          sock.end(frame('F', why));
+          leave();
+        } else {
+          state = 'accepted';
+          send('A');
+        }
+      } else if (state === 'accepted' && type === 'G') {
+        void run(hello!).catch((e) => {
+          process.stderr.write(`claude CLI worker: ${(e as Error)?.stack ?? String(e)}\n`);
+          process.exit(70);
+        });
+      } else if (state === 'running') {
+        if (type === 'I') stdin.push(payload);
+        else if (type === 'E') stdin.push(null);
+        else if (type === 'S') onSignal(payload.toString('utf8'));
+        else if (type === 'W') {
+          const size = JSON.parse(payload.toString('utf8')) as { columns: number; rows: number };
+          for (const s of sinks) {
+            s.columns = size.columns;
+            s.rows = size.rows;
+            s.emit('resize');
+          }
+        }
+      }
+    }),
+  );
+  sock.on('error', () => undefined);
+  sock.on('close', () => {
+    // The client went away mid-command (its terminal closed, it was killed): as the in-process
+    // CLI would get SIGHUP, so does this one.
+    if (state === 'running') process.kill(process.pid, 'SIGHUP');
+    else if (state !== 'done') leave();
+  });
+  sock.resume();
+}
+
+/** The worker's life: load, say ready, take one connection. Called by bin/claude (CLAUDE_CLI_WORKER=1). */
+export async function worker(): Promise<void> {
+  if (!process.send) throw new Error('the CLI worker runs only under a Claude.OS daemon (it needs the IPC channel)');
+  let busy = false;
+  // The daemon stopped before handing this worker a command: nothing to do.
+  process.on('disconnect', () => {
+    if (!busy) process.exit(0);
+  });
+  const { cli, build } = await loadCli();
+  await warmUp(cli);
+  const mnt = mountNamespace();
+  if (!process.connected) process.exit(0);
+  process.on('message', (m: unknown, handle: unknown) => {
+    if (m !== 'conn' || busy || !handle) return;
+    busy = true;
+    process.disconnect?.();
+    serveConnection(handle as Socket, cli, build, mnt);
+  });
+  process.send('ready');
+}

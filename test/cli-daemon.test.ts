@@ -1,0 +1,200 @@
+/**
+ * The CLI socket (docs/architecture.md, "The CLI socket"), with a real `claude serve` (bin/claude
+ * as a process, its own data dir) keeping a warm CLI worker: commands handed to it by
+ * bin/claude's thin client say and exit exactly what the in-process CLI says (CLAUDE_DAEMON=0),
+ * byte for byte; stdin is forwarded (a secret read from a pipe); the socket is mode 0600 and
+ * used only when owned by the client's user; a client in another mount namespace, with the
+ * daemon off, or of a command that always runs in-process, falls back silently to the
+ * in-process path. CLAUDE_DAEMON=require proves which path ran (it fails instead of falling
+ * back). The wire format copy in bin/client.cjs agrees with common/cli-wire.ts. Needs `npm run
+ * build`. The daemon, its worker and the temp dir are removed afterwards.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frame, frameReader, CLI_WIRE_VERSION } from '../common/cli-wire.js';
+import { packageRoot } from '../common/paths.js';
+import { until } from '../runtime/testutil/cli-host.js';
+
+const root = packageRoot();
+const bin = join(root, 'bin', 'claude');
+const example = join(root, 'fixtures', 'states', 'spec-example');
+let tmp: string;
+let env: NodeJS.ProcessEnv;
+let daemon: ChildProcess;
+let daemonLog = '';
+
+const claude = (args: string[], extra: NodeJS.ProcessEnv = {}, input?: string) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...env, ...extra }, cwd: tmp, input, timeout: 120_000 });
+/**
+ * Through the socket (CLAUDE_DAEMON=require: an error, not the in-process path, when it is not
+ * taken). Right after a command the next worker may still be loading on this busy machine;
+ * the client is then told to run it itself: asked again until a worker takes it.
+ */
+const viaDaemon = (args: string[], input?: string) => {
+  const end = Date.now() + 90_000;
+  for (;;) {
+    const r = claude(args, { CLAUDE_DAEMON: 'require' }, input);
+    if (r.status !== 70 || !r.stderr.includes('the CLI worker is still starting') || Date.now() > end) return r;
+  }
+};
+const inProcess = (args: string[], input?: string) => claude(args, { CLAUDE_DAEMON: '0' }, input);
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'claude-cli-daemon-'));
+  const bad = join(tmp, 'bad');
+  mkdirSync(bad);
+  writeFileSync(join(bad, 'services.yaml'), 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata: {name: x}\nspec:\n  services:\n    - name: a\n      image: [\n');
+  writeFileSync(join(bad, 'network.yaml'), 'apiVersion: claude.os/v1\nkind: NetworkConfig\nmetadata: {name: n}\nspec:\n  bogus: 1\n');
+  mkdirSync(join(tmp, 'root'));
+  env = { ...process.env, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: bad, NO_COLOR: '1' };
+  delete env.CLAUDE_TRACE;
+  daemon = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...env, CLAUDE_STATE_DIR: example }, stdio: ['ignore', 'pipe', 'pipe'] });
+  daemon.stdout!.on('data', (d) => (daemonLog += d));
+  daemon.stderr!.on('data', (d) => (daemonLog += d));
+  // Ready when a command is taken (a worker still loading makes the client fall back: 70 with require).
+  await until('the CLI socket to take a command', () => viaDaemon(['validate', '--state-dir', example]).status === 0, { ms: 120_000, everyMs: 500, detail: () => daemonLog });
+}, 180_000);
+
+afterAll(async () => {
+  if (daemon && daemon.exitCode === null) {
+    const exited = new Promise((r) => daemon.once('exit', r));
+    daemon.kill('SIGTERM');
+    await exited;
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the CLI socket', () => {
+  it('is mode 0600, owned by the daemon user, in the data dir', () => {
+    const st = statSync(join(tmp, 'data', 'cli.sock'));
+    expect(st.isSocket()).toBe(true);
+    expect(st.mode & 0o777).toBe(0o600);
+    expect(st.uid).toBe(process.getuid!());
+  });
+
+  it('commands handed to the warm worker say and exit what the in-process CLI says, byte for byte', () => {
+    const cases: [string[], number][] = [
+      [['validate', '--state-dir', example], 0],
+      [['validate', '--state-dir', example, '--json'], 0],
+      [['validate'], 1],
+      [['validate', '--json'], 1],
+      [['validate', '--state-dir', join(tmp, 'none')], 1],
+      [['validate', '--bogus'], 2],
+      [['plan'], 1],
+      [['plan', '--frobnicate'], 2],
+      [['status', '--help'], 0],
+      [['frobnicate'], 2],
+      [['history', '--json'], 0],
+      [['secret', 'set', 'Bad-Name'], 2],
+    ];
+    for (const [args, code] of cases) {
+      const a = viaDaemon(args);
+      const b = inProcess(args);
+      expect({ args, status: a.status, stdout: a.stdout, stderr: a.stderr }).toEqual({ args, status: b.status, stdout: b.stdout, stderr: b.stderr });
+      expect(a.status, `${args.join(' ')}: ${a.stderr}`).toBe(code);
+    }
+    // the invalid files are reported with file:line:col through the socket too
+    expect(viaDaemon(['validate']).stdout).toMatch(/services\.yaml:\d+:\d+: error CLA1/);
+  }, 300_000);
+
+  it('forwards stdin and the umask: a secret read from a pipe lands in security.yaml as in-process', () => {
+    const a = join(tmp, 'sa');
+    const b = join(tmp, 'sb');
+    for (const d of [a, b]) cpSync(example, d, { recursive: true });
+    const r1 = viaDaemon(['secret', 'set', 'api_key', '--state-dir', a], 'hunter2\n');
+    const r2 = inProcess(['secret', 'set', 'api_key', '--state-dir', b], 'hunter2\n');
+    expect({ status: r1.status, stdout: r1.stdout.replaceAll(a, 'DIR'), stderr: r1.stderr }).toEqual({ status: r2.status, stdout: r2.stdout.replaceAll(b, 'DIR'), stderr: r2.stderr });
+    expect(r1.status, r1.stderr).toBe(0);
+    const ya = readFileSync(join(a, 'security.yaml'), 'utf8');
+    expect(ya).toMatch(/- name: api_key\n\s+value: encrypted:v1:/);
+    expect(ya).not.toContain('hunter2');
+    expect(statSync(join(a, 'security.yaml')).mode & 0o777).toBe(statSync(join(b, 'security.yaml')).mode & 0o777);
+  }, 120_000);
+
+  it('falls back silently to the in-process path: daemon off, another mount namespace, a socket of another user, a command that stays in-process', () => {
+    const args = ['validate', '--state-dir', example];
+    const want = inProcess(args);
+    // CLAUDE_DAEMON=0: never connects (with NODE_DEBUG=module, Node names client.cjs only when it is loaded)
+    const off = claude(args, { CLAUDE_DAEMON: '0', NODE_DEBUG: 'module' });
+    expect(off.stderr).not.toMatch(/client\.cjs/);
+    expect(off.stderr).toMatch(/dist\/bundle\/cold\/validate\.cjs/);
+    // another mount namespace: the worker says no, the client runs it itself, same output
+    const ns = spawnSync('unshare', ['-m', process.execPath, bin, ...args], { encoding: 'utf8', env, cwd: tmp });
+    expect({ status: ns.status, stdout: ns.stdout, stderr: ns.stderr }).toEqual({ status: want.status, stdout: want.stdout, stderr: want.stderr });
+    let nsRequired;
+    do nsRequired = spawnSync('unshare', ['-m', process.execPath, bin, ...args], { encoding: 'utf8', env: { ...env, CLAUDE_DAEMON: 'require' }, cwd: tmp });
+    while (nsRequired.stderr.includes('the CLI worker is still starting'));
+    expect(nsRequired.status).toBe(70);
+    expect(nsRequired.stderr).toContain('did not take the command: another mount namespace');
+    // a socket owned by another user is not used
+    const sock = join(tmp, 'data', 'cli.sock');
+    chownSync(sock, 65534, 65534);
+    try {
+      const other = claude(args);
+      expect({ status: other.status, stdout: other.stdout, stderr: other.stderr }).toEqual({ status: want.status, stdout: want.stdout, stderr: want.stderr });
+      expect(viaDaemon(args).stderr).toContain('owned by uid 65534, not this user');
+    } finally {
+      chownSync(sock, process.getuid!(), process.getgid!());
+      chmodSync(sock, 0o600);
+    }
+    // --version stays in-process (already as fast as node): require does not apply to it
+    expect(viaDaemon(['--version']).status).toBe(0);
+    // and the daemon still serves
+    expect(viaDaemon(args).status).toBe(0);
+  }, 120_000);
+
+  it('a worker of another build falls back: the hello carries the build, the worker compares it', async () => {
+    const { connect } = await import('node:net');
+    const ask = () => new Promise<{ type: string; text: string }>((resolve, reject) => {
+      const s = connect(join(tmp, 'data', 'cli.sock'));
+      const hello = { v: CLI_WIRE_VERSION, build: 'not-this-build', node: process.version, mnt: '', uid: process.getuid!(), argv: ['validate'], cwd: tmp, env: {}, umask: 0o22, tty: { stdin: false, stdout: false, stderr: false } };
+      s.on('connect', () => s.write(frame('H', JSON.stringify(hello))));
+      s.on('data', frameReader((type, p) => (resolve({ type, text: p.toString() }), s.destroy())));
+      s.on('error', reject);
+    });
+    let reply;
+    do reply = await ask();
+    while (reply.text === 'the CLI worker is still starting');
+    expect(reply).toEqual({ type: 'F', text: 'another build of Claude.OS' });
+    await until('a worker again', () => viaDaemon(['validate', '--state-dir', example]).status === 0, { ms: 60_000, everyMs: 300 });
+  }, 120_000);
+
+  it("bin/client.cjs's copy of the frames is common/cli-wire.ts's", () => {
+    const client = createRequire(import.meta.url)(join(root, 'bin', 'client.cjs')) as { frame(t: string, p?: string | Buffer): Buffer; frameReader(on: (t: string, p: Buffer) => void): (c: Buffer) => void; WIRE_VERSION: number };
+    expect(client.WIRE_VERSION).toBe(CLI_WIRE_VERSION);
+    for (const [t, p] of [['H', '{"a":"é"}'], ['E', ''], ['O', Buffer.from([0, 255, 10])]] as const) expect(client.frame(t, p)).toEqual(frame(t, p));
+    const got: string[] = [];
+    const feed = client.frameReader((t, p) => got.push(`${t}:${p.toString('hex')}`));
+    const bytes = Buffer.concat([frame('O', 'ab'), frame('X', '{"code":0}')]);
+    for (const b of bytes) feed(Buffer.from([b])); // one byte at a time
+    const want: string[] = [];
+    frameReader((t, p) => want.push(`${t}:${p.toString('hex')}`))(bytes);
+    expect(got).toEqual(want);
+    expect(got).toHaveLength(2);
+  });
+
+  it('stopping the daemon removes the socket and its idle worker; the CLI then runs in-process', async () => {
+    const workers = spawnSync('pgrep', ['-P', String(daemon.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+    expect(workers.length).toBeGreaterThan(0);
+    const exited = new Promise((r) => daemon.once('exit', r));
+    daemon.kill('SIGTERM');
+    await exited;
+    expect(existsSync(join(tmp, 'data', 'cli.sock'))).toBe(false);
+    const r = claude(['validate', '--state-dir', example]);
+    expect(r.status).toBe(0);
+    expect(viaDaemon(['validate', '--state-dir', example]).stderr).toContain('no such socket');
+    // no worker of this daemon is left (each exits when its daemon goes)
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until('the idle worker to exit', () => workers.every((w) => !alive(w)), { ms: 20_000 });
+  }, 60_000);
+});
