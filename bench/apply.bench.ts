@@ -3,13 +3,17 @@
  *
  *   npm run build && node dist/bench/apply.bench.js [--runs N]
  *
- * 1. web+postgres+redis until all healthy, side by side in one run, interleaved, each
+ * 1. web+postgres+redis until all healthy and all three answering on their published ports
+ *    (an HTTP 200, +PONG, postgres's SSLRequest reply; `stackAnswers`, checked after each
+ *    tool's own "all healthy"), side by side in one run, interleaved, each
  *    from a clean slate (fresh postgres data dir), same images, same health commands and
  *    intervals (500 ms), web gated on the other two being healthy where the tool can gate:
  *      - `claude apply plan.json` (a fresh CLI process): time from its start to its last
- *        "✓ Started … (healthy)" line; the process exit (after the state commit and the
- *        audit record) is printed beside it. One data dir for all runs, as on a host.
- *      - docker-compose 1.29 (`up -d` with depends_on: service_healthy, then until healthy)
+ *        "✓ Started … (healthy)" line (its own probe of the health command passed), then the
+ *        ports answering; the process exit (after the state commit and the audit record) is
+ *        printed beside it. One data dir for all runs, as on a host.
+ *      - docker-compose 1.29 (`up -d` with depends_on: service_healthy, then until Docker's
+ *        health status of all three is "healthy", polled every 20 ms, then the ports answering)
  *      - a plain `docker run` of all three at once, no gating, until healthy
  *      - `claude apply plan.json` on containerd (CLAUDE_ENGINE=containerd): a private
  *        containerd started by the bench (runtime/testutil/containerd.ts), the images
@@ -71,6 +75,50 @@ async function portAnswers(port: number): Promise<void> {
     if (ok) return;
     await sleep(5);
   }
+}
+
+/** One attempt: the service behind a published port answers its own protocol (not only docker-proxy's accept). */
+function answersOnce(kind: 'web' | 'pg' | 'redis', port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const sock = connect({ host: '127.0.0.1', port });
+    let got = '';
+    const done = (ok: boolean) => {
+      sock.destroy();
+      res(ok);
+    };
+    sock.setTimeout(2000, () => done(false));
+    sock.once('error', () => done(false));
+    sock.once('close', () => done(false));
+    sock.once('connect', () => {
+      if (kind === 'web') sock.write('GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n');
+      else if (kind === 'redis') sock.write('PING\r\n');
+      else sock.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])); // PostgreSQL SSLRequest: the server answers 'S' or 'N'
+    });
+    sock.on('data', (b: Buffer) => {
+      got += b.toString('latin1');
+      if (kind === 'web' && /^HTTP\/1\.[01] 200/.test(got)) done(true);
+      else if (kind === 'redis' && got.startsWith('+PONG')) done(true);
+      else if (kind === 'pg' && (got[0] === 'N' || got[0] === 'S')) done(true);
+      else if (got.length > 64 && kind !== 'web') done(false);
+    });
+  });
+}
+
+/**
+ * Until all three services of a stack answer on their published ports: nginx an HTTP 200,
+ * redis +PONG to PING, postgres its reply to an SSLRequest. The end condition of every
+ * stack variant, after the tool's own "all healthy", so all of them are timed to the same
+ * point: all healthy and all ports answering.
+ */
+export async function stackAnswers(s: Stack, timeoutMs = 120_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  const each = async (kind: 'web' | 'pg' | 'redis', port: number) => {
+    while (!(await answersOnce(kind, port))) {
+      if (performance.now() > until) throw new Error(`bench: ${kind} on 127.0.0.1:${port} did not answer within ${timeoutMs / 1000} s of being healthy`);
+      await sleep(5);
+    }
+  };
+  await Promise.all([each('web', s.ports.web), each('pg', s.ports.pg), each('redis', s.ports.redis)]);
 }
 
 export function rmAll(filter: string): void {
@@ -155,7 +203,12 @@ function stateHead(stateDir: string): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-export async function claudeApply(s: Stack, steps: PlanStep[], extraEnv: Record<string, string> = {}): Promise<number> {
+/**
+ * `claude apply` of `steps` in a fresh CLI process; resolves with the time to its exit. The
+ * time to "serving" goes to servingAt: when the last container's "✓ Started … (healthy)" line
+ * is printed and then `answering` (if given) resolves.
+ */
+export async function claudeApply(s: Stack, steps: PlanStep[], answering?: () => Promise<void>, extraEnv: Record<string, string> = {}): Promise<number> {
   const dataDir = join(hostDir, 'data');
   const stateDir = join(hostDir, 'state');
   const root = join(s.dir, 'root');
@@ -169,12 +222,18 @@ export async function claudeApply(s: Stack, steps: PlanStep[], extraEnv: Record<
     const plan = join(s.dir, 'plan.json');
     writeFileSync(plan, signPlan(makePlan(steps, { hostId: host.hostId, base, stateCommit: stateHead(stateDir) }), host.key.privateKey));
     const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, CLAUDE_DAEMON: '0', ...(profile ? { CLAUDE_TRACE: '1' } : {}), ...extraEnv };
+    const starts = steps.filter((st) => st.op === 'container.start').length;
     const t0 = performance.now();
     let serving = 0;
+    let healthy = 0;
+    let answered: Promise<void> | undefined;
     try {
       await run(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'apply', plan, '--yes'], env, (l) => {
-        if (/^✓ Started .*\(healthy\)$/.test(l)) serving = performance.now() - t0;
+        if (!/^✓ Started .*\(healthy\)$/.test(l)) return;
+        serving = performance.now() - t0;
+        if (++healthy === starts && answering) answered = answering().then(() => void (serving = performance.now() - t0));
       });
+      await answered;
       servingAt.push(serving);
       return performance.now() - t0;
     } catch (e) {
@@ -219,6 +278,7 @@ async function composeUp(s: Stack): Promise<number> {
   const t0 = performance.now();
   await run('docker-compose', ['-f', join(s.dir, 'docker-compose.yml'), '-p', s.tag, 'up', '-d']);
   await allHealthy([`${s.tag}-pg`, `${s.tag}-redis`, `${s.tag}-web`]);
+  await stackAnswers(s);
   return performance.now() - t0;
 }
 
@@ -232,6 +292,7 @@ async function dockerRun(s: Stack): Promise<number> {
     run('docker', ['run', '-d', '--name', `${s.tag}-web`, '--network', `${s.tag}-net`, '-p', `127.0.0.1:${s.ports.web}:80`, ...hc(HC.web), 'claude-os-local/web:latest']),
   ]);
   await allHealthy([`${s.tag}-pg`, `${s.tag}-redis`, `${s.tag}-web`]);
+  await stackAnswers(s);
   return performance.now() - t0;
 }
 
@@ -241,7 +302,7 @@ async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string
   const s = await newStack('one');
   try {
     const web = containerSpec({ name: `${s.tag}-web`, service: 'web', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], healthcheck: health(HC.web) });
-    const ms = await claudeApply(s, [S.create(web), S.start(web)], extraEnv);
+    const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv);
     await portAnswers(s.ports.web);
     t.oneServing.push(servingAt.at(-1)!);
     return ms;
@@ -310,7 +371,7 @@ async function main(): Promise<void> {
     [
       'claude',
       async (s) => {
-        claudeExit.push(await claudeApply(s, stackSteps(s)));
+        claudeExit.push(await claudeApply(s, stackSteps(s), () => stackAnswers(s)));
         return servingAt.at(-1)!;
       },
     ],
@@ -319,7 +380,7 @@ async function main(): Promise<void> {
     [
       'containerd',
       async (s) => {
-        await ctd!.withEnv(() => claudeApply(s, stackSteps(s)));
+        await ctd!.withEnv(() => claudeApply(s, stackSteps(s), () => stackAnswers(s)));
         return servingAt.at(-1)!;
       },
     ],
