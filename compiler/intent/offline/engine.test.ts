@@ -1586,3 +1586,65 @@ describe('offline engine: round 13: refusals by meaning (host mutation, secret d
     expect(svc(ask('add filebrowser on 8085', before), 'filebrowser').ports[0].host).toBe(8085);
   });
 });
+
+describe('offline engine: round 13: scaling back by count, typos in verbs, firewall "nobody else" / udp / no port, host settings in lists, informal status', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  const scaled = () => stack('add a service called worker using image ghcr.io/acme/worker:1', 'scale worker to 4');
+  it('a count said of a service is its replicas: "two workers are plenty now", "we only need 1 worker", "back to one worker"', () => {
+    expect(svc(ask('two workers are plenty now', scaled()), 'worker').replicas).toBe(2);
+    expect(svc(ask('we only need 1 worker', scaled()), 'worker').replicas).toBe(1);
+    expect(svc(ask('a single worker will do', scaled()), 'worker').replicas).toBe(1);
+  });
+  it('typos in the verb, and "too" before a number: "chagne nginx to 8090", "mvoe nginx too 8099", "restrat redis"', () => {
+    const before = stack('add nginx', 'add redis');
+    expect(svc(ask('chagne the nginx port too 8090', before), 'nginx').ports[0].host).toBe(8090);
+    const r = ask('mvoe nginx too 8099', before);
+    expect(svc(r, 'nginx').ports[0].host).toBe(8099);
+    expect(r.explanation).toMatch(/Read "mvoe" as "move"/);
+    expect(ask('the spot is free', before).explanation).not.toMatch(/Read "spot"/);
+  });
+  it('"only 198.51.100.0/24 may reach 9443, no one else": an accept for the range and a drop for the rest', () => {
+    const r = ask('only 198.51.100.0/24 may reach 9443, no one else');
+    expect(rule(r, 'allow-port-9443')).toMatchObject({ source: '198.51.100.0/24', action: 'accept' });
+    expect(rule(r, 'deny-port-9443')).toMatchObject({ action: 'drop' });
+    expect(rule(r, 'deny-port-9443').source).toBeUndefined();
+    expect(r.questions).toEqual([]);
+  });
+  it('udp ports: "allow udp 27015 for the game", "open 1194/udp"', () => {
+    expect(rule(ask('allow udp 27015 for the game'), 'allow-port-27015')).toMatchObject({ protocol: 'udp', port: 27015 });
+    expect(rule(ask('open 1194/udp'), 'allow-port-1194')).toMatchObject({ protocol: 'udp' });
+  });
+  it('a port asked for with no number asks and changes nothing: "poke a hole for my minecraft server", "expose another port for the vpn"', () => {
+    for (const msg of ['poke a hole for my minecraft server', 'expose another port for the vpn']) {
+      const r = ask(msg);
+      expect(r.files, msg).toEqual({});
+      expect(r.questions.join(' '), msg).toMatch(/Which port number/);
+    }
+  });
+  it('host settings inside a list of changes: "add memcached, hostname lab-7, and put the clock on UTC"', () => {
+    const r = ask('add memcached, hostname lab-7, and set tz to America/Chicago');
+    expect(svc(r, 'memcached')).toBeDefined();
+    expect(r.data.manifest.spec.hostname).toBe('lab-7');
+    expect(r.data.manifest.spec.timezone).toBe('America/Chicago');
+    const f = ask('add redis with 64mb, allow 9090 from 10.9.0.0/16 and timezone Europe/Oslo');
+    expect(svc(f, 'redis').resources.memory).toBe('64Mi');
+    expect(rule(f, 'allow-port-9090').source).toBe('10.9.0.0/16');
+  });
+  it('a city\'s time is its zone: "the box should run on lisbon time", "use new york time", "sydney time please"', () => {
+    expect(ask('the box should run on lisbon time').data.manifest.spec.timezone).toBe('Europe/Lisbon');
+    expect(ask('use new york time').data.manifest.spec.timezone).toBe('America/New_York');
+    expect(ask('sydney time please').data.manifest.spec.timezone).toBe('Australia/Sydney');
+  });
+  it('informal status questions: "anything running rn?", "wats up on the box", "what do we have running"', () => {
+    const before = stack('add nginx');
+    for (const msg of ['anything running rn?', 'wats up on the box', 'what do we have running', 'status pls']) {
+      const r = ask(msg, before);
+      expect(r.understood, msg).toBe(true);
+      expect(r.explanation, msg).toMatch(/nginx/);
+      expect(r.files, msg).toEqual({});
+    }
+  });
+  it('a database setting said loosely: "postgres should take around 400 connections"', () => {
+    expect(svc(ask('postgres should take around 400 connections', stack('add postgres')), 'postgres').command).toBe('postgres -c max_connections=400');
+  });
+});

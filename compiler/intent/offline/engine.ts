@@ -412,17 +412,19 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
     // alone, so text nothing understands is reported instead of swallowed.
     const continues = (c: string) =>
-      /^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
+      !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:(?:no|without|with|and|plus|\+)\s+)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|too|as\s+well|please|pls))*\s*$|^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim())));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()))));
     const clauses = splitClauses(message, (c) => !continues(c)).map(withoutPurpose);
     let inherited: Verb | undefined;
     for (const [ci, clause] of clauses.entries()) {
       // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
+      // "…hit port 8443, nobody else": read with the rule it follows (handleFirewall).
+      if (NOBODY_ELSE.test(clause) && detectVerb(clause) === undefined && findPorts(clause).length === 0 && findCidrs(clause).length === 0 && clause.split(/\s+/).length <= 6 && ci > 0) continue;
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
@@ -498,6 +500,8 @@ export function runOfflineEngine(original: EngineInput): Proposal {
  */
 function paraphrase(text: string): string {
   return allowList(retracted(text))
+    // "port too 8008", "scale it too 3": "too" before a number is "to".
+    .replace(/\btoo\s+(?=\d)/gi, 'to ')
     .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
       /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
@@ -583,7 +587,7 @@ function withoutPurpose(clause: string): string {
 
 /** Words the spelling step corrects towards (besides the products): the verbs and nouns of requests. */
 const WORDS =
-  'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website';
+  'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website change scale start limit allow block close expose publish increase decrease rename restrict replica switch';
 let productsCache: string[] | undefined;
 function products(): string[] {
   // The catalogue's one-word names are corrected towards from 6 letters on ("jellyfn",
@@ -643,6 +647,9 @@ function answerQuestion(run: Run, message: string): boolean {
   if (answerSpecific(run, t)) return true;
   const isStatus =
     /^(what|which)\b[^.]*\b(running|services?|containers?|installed|up)\b/.test(t) ||
+    // "whats running atm?", "wat's up on the box rn", "anything running?", "what do we have going", "what's on this server".
+    /^(?:so\s+|ok\s+|hey\s+|yo\s+)?(?:whats|wats?|what's|wot|wut|anything|something|stuff|what\s+(?:do|have)\s+(?:i|we)\s+(?:got|have))\b[^.]{0,40}\b(?:running|up|going|live|deployed|on\s+(?:this|the|my)\s+(?:box|server|machine|host))\b/.test(t) ||
+    /^(?:status|how\s+(?:is|are|'s)\s+(?:every|all|things|stuff|the\s+(?:box|server|services|stack))\w*)\b/.test(t) ||
     /^(list|show)\b[^.]*\b(services|containers)\b/.test(t) ||
     /^(status|how is the system|how are things|system status)\b/.test(t);
   if (!isStatus || detectVerb(t.replace(/^(what|which|list|show)\b/, '')) === 'add') return false;
@@ -1762,6 +1769,26 @@ function handleModifiers(run: Run, clause: string): boolean {
     (/\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b|\bof them\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
       ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t)
       : null);
+  // "one api is enough again", "two workers are plenty now", "we only need 2 apis", "a single web will do":
+  // a count said of a service is its replicas.
+  if (!rep) {
+    const N = String.raw`(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single|just\s+one|only\s+one)`;
+    for (const sv of services(run)) {
+      const nm = escapeRe(sv.name);
+      const m =
+        new RegExp(String.raw`\b${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\b(?:\s+(?:instances?|replicas?|copies|containers))?\s+(?:is|are|will|would|should|'ll|ought\s+to)?\s*(?:be\s+|do\s+)?(?:just\s+)?(?:enough|plenty|fine|sufficient|ok(?:ay)?|do|good|all\s+(?:we|i)\s+need)\b`).exec(t) ??
+        new RegExp(String.raw`\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
+      if (!m) continue;
+      const word = m.slice(1).find((x) => x !== undefined)!;
+      const n = /single|one/.test(word) ? 1 : parseNumberWord(word);
+      if (n === undefined || n > 100) continue;
+      const cur = sv.replicas ?? 1;
+      run.ws.set('services.yaml', svcPath(run, sv.name, 'replicas'), n);
+      mentionFocus(run, sv.name);
+      run.lines.push(`~ ${sv.name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+      return true;
+    }
+  }
   // "run 2 more instances of api", "one fewer replica": relative to the count it has now.
   const more = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|a\s+few|another)\s+(more|extra|additional|fewer|less)?\s*(?:replicas?|instances?|copies|containers)\b/.exec(t);
   if (more && (more[2] || more[1] === 'another')) {
@@ -1889,7 +1916,9 @@ function handleModifiers(run: Run, clause: string): boolean {
   const conn =
     /\b(?:connection\s+limit|max(?:imum)?[_\s]+(?:of\s+)?connections?|connections?\s+(?:limit|cap|max(?:imum)?))\s*(?:of|to|=|:|at)?\s*(\d+)\b/.exec(t) ??
     /\b(\d+)\s+(?:max(?:imum)?\s+|concurrent\s+|simultaneous\s+)?connections\b/.exec(t) ??
-    /\blimit\b[^.]*\bconnections?\b[^.\d]*(\d+)/.exec(t);
+    /\blimit\b[^.]*\bconnections?\b[^.\d]*(\d+)/.exec(t) ??
+    // "db needs more connections, like 250", "allow up to 300 connections", "connections: 400".
+    /\bconnections?\b[^.\d]{0,30}?\b(?:like|about|around|to|of|at|=|:|say|maybe|up\s+to)?\s*(\d{2,5})\b(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|ms\b|s\b))/.exec(t);
   if (conn) {
     const n = Number(conn[1]);
     const isDb = (s: Service) => ['postgres', 'mariadb'].includes(templateOf(s) ?? '');
@@ -2479,6 +2508,10 @@ function describeSource(src: FirewallRule['source']): string {
   return Array.isArray(src) ? src.join(', ') : src;
 }
 
+/** "nobody else", "no one else", "everyone else blocked", "block everybody else": only the named source. */
+const NOBODY_ELSE =
+  /\b(?:no\s*(?:one|body)|nobody|noone|none)\s+else\b|\b(?:everyone|everybody|anyone|anybody|all|the\s+rest)\s+else\s+(?:is\s+|gets?\s+|should\s+be\s+)?(?:blocked|denied|out|dropped|refused|kept\s+out)\b|\b(?:block|deny|drop|reject|refuse)\s+(?:everyone|everybody|anyone|anybody|all|the\s+rest)(?:\s+else)?\b(?!\s+(?:except|but|apart))/i;
+
 function handleFirewall(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const cidrs = findCidrs(clause);
@@ -2488,8 +2521,17 @@ function handleFirewall(run: Run, clause: string): boolean {
     const prev = [...run.input.history].reverse().find((h) => h.role === 'user' && /\b(open|allow|expose|let)\b/i.test(h.text) && findPorts(h.text).length > 0);
     if (prev) ports = findPorts(prev.text);
   }
+  // "open a port for the game server": no number and no service, so which port is asked, never guessed.
+  if (ports.length === 0 && cidrs.length === 0 && /\b(?:open|expose|forward|allow|unblock|publish|poke)\b/.test(t) && /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/.test(t) && !/\b(?:ssh|web|https?|website)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+    run.questions.push('Which port number should be opened (and for whom)? e.g. "open port 25565" or "open udp 27015 to 192.168.1.0/24". Nothing was changed.');
+    return true;
+  }
   const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);
   const ssh = /\bssh\b/.test(t);
+  // "udp 51820 needs to be open", "open 27015/udp": the rule's protocol.
+  const proto: 'tcp' | 'udp' = /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : 'tcp';
+  // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
+  const onlyThem = NOBODY_ELSE.test(run.input.message);
   const web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
   const lockdownSystem = /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
   const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
@@ -2630,7 +2672,7 @@ function handleFirewall(run: Run, clause: string): boolean {
         }
       }
       if (inputPolicy(run) !== 'drop') {
-        const rule: FirewallRule = { name: `deny-${label}`, protocol: 'tcp', port: portsOf(openPorts), action: 'drop' };
+        const rule: FirewallRule = { name: `deny-${label}`, protocol: proto, port: portsOf(openPorts), action: 'drop' };
         const s = sourcesOf(cidrs);
         if (s !== undefined) rule.source = s;
         putRule(run, rule);
@@ -2639,12 +2681,16 @@ function handleFirewall(run: Run, clause: string): boolean {
         run.notes.push(`Port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} ${openPorts.length > 1 ? 'are' : 'is'} already blocked (the default policy drops incoming traffic).`);
       }
     } else {
-      const rule: FirewallRule = { name: `allow-${label}`, protocol: 'tcp', port: portsOf(openPorts), action: 'accept' };
+      const rule: FirewallRule = { name: `allow-${label}`, protocol: proto, port: portsOf(openPorts), action: 'accept' };
       const s = sourcesOf(cidrs);
       if (s !== undefined) rule.source = s;
       if (web) rule.comment = 'HTTP and HTTPS';
       ensureFirewall(run);
       const r = putRule(run, rule);
+      if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') {
+        putRule(run, { name: `deny-${label}`, protocol: proto, port: portsOf(openPorts), action: 'drop', comment: `${label} from anywhere else` });
+        run.lines.push(`~ firewall: drop port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} from every other address`);
+      }
       run.lines.push(`~ firewall: allow ${web ? `web traffic (${openPorts.join(', ')})` : `port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')}`} from ${describeSource(rule.source)}${r === 'same' ? ' (already allowed)' : ''}`);
       if (inputPolicy(run) !== 'drop' && r !== 'same') {
         run.notes.push('(The firewall\'s default policy already accepts incoming traffic; the rule keeps these ports open if you lock the system down later.)');
@@ -2880,7 +2926,10 @@ function handleHostname(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const m =
     /\bhost\s?name\b[^.]*?\b(?:to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
-    /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause);
+    /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
+    // "hostname edge-gw-3", "…, hostname build-runner, and …": the name right after the word.
+    /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?\s*(?:please|pls)?\s*$/i.exec(clause.trim()) ??
+    /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9]+(?:[.-][a-z0-9]+)+)['"”’`]?/i.exec(clause);
   if (!m) {
     if (/\bhost\s?name\b/.test(t) && /\b(set|change|rename)\b/.test(t)) {
       run.questions.push('What should the hostname be? e.g. "set the hostname to web01"');
@@ -2929,6 +2978,13 @@ function ianaAlias(name: string): string | undefined {
 function handleTimezone(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const placeOnly = /\b(lives?|living|located|based|sits?|hosted|runs?|are|is|we'?re|i'?m)\s+in\s+([a-z][a-z ]{2,30})$/.exec(t.trim().replace(/[.!]$/, ''));
+  // "server time should be tokyo time", "put the box on lisbon time": a city (any IANA zone's) or zone word before "time".
+  const cityTime = /\btime\b/.test(t) ? cityBefore(t, 'time') : undefined;
+  if (cityTime) {
+    run.ws.set('manifest.yaml', ['spec', 'timezone'], cityTime);
+    run.lines.push(`~ timezone: ${cityTime}`);
+    return true;
+  }
   if (!/\btime\s?zone\b|\btz\b|\bclocks?\b/.test(t) && !placeOnly) return false;
   let zone: string | undefined;
   for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;
@@ -2957,6 +3013,20 @@ function handleTimezone(run: Run, clause: string): boolean {
   run.ws.set('manifest.yaml', ['spec', 'timezone'], zone);
   run.lines.push(`~ timezone: ${zone}`);
   return true;
+}
+
+/** The zone of a city (any IANA zone's last part) or zone word said right before `word` ("tokyo time", "new york time"). */
+function cityBefore(t: string, word: string): string | undefined {
+  for (const [re, z] of ZONE_WORDS) {
+    const m = re.exec(t);
+    if (m && new RegExp(String.raw`^\s*(?:standard\s+|local\s+)?${word}\b`).test(t.slice(m.index + m[0].length))) return z;
+  }
+  if (new RegExp(String.raw`\b(?:utc|gmt|zulu)\s+${word}\b`).test(t)) return 'UTC';
+  const hit = timeZones()
+    .map((z) => ({ z, city: z.split('/').pop()!.toLowerCase().replace(/_/g, ' ') }))
+    .filter(({ city }) => city.length > 2 && new RegExp(String.raw`\b${escapeRe(city)}(?:'s)?\s+(?:local\s+)?${word}\b`).test(t))
+    .sort((a, b) => b.city.length - a.city.length)[0];
+  return hit?.z;
 }
 
 function escapeRe(s: string): string {

@@ -139,6 +139,9 @@ function englishWord(word: string): boolean {
  * or "as", quoted text, image references, paths and KEY=value. Returns the text and what was
  * read differently, so the reply can say so.
  */
+/** Four-letter verbs and nouns of requests whose swapped-letter typos are read as them. */
+const SHORT_VERBS = ['move', 'stop', 'open', 'drop', 'kill', 'port', 'user', 'show', 'bump', 'give', 'make', 'turn', 'lock'];
+
 export function correctSpelling(text: string, words: readonly string[], products: readonly string[], keep: readonly string[]): { text: string; fixes: [string, string][] } {
   const vocab = new Set([...words, ...products].map((v) => v.toLowerCase()));
   const plain = words.map((v) => v.toLowerCase());
@@ -147,13 +150,20 @@ export function correctSpelling(text: string, words: readonly string[], products
   // Quoted and backticked text is left alone.
   const protectedSpans: [number, number][] = [];
   for (const m of text.matchAll(/`[^`]*`|"[^"]*"|“[^”]*”/g)) protectedSpans.push([m.index!, m.index! + m[0].length]);
-  const out = text.replace(/(?<![\w./:@=$-])[A-Za-z]{5,}(?![\w./:@=-])/g, (word, offset: number) => {
+  const out = text.replace(/(?<![\w./:@=$-])[A-Za-z]{4,}(?![\w./:@=-])/g, (word, offset: number) => {
     if (protectedSpans.some(([a, b]) => offset >= a && offset < b)) return word;
     const w = word.toLowerCase();
     if (vocab.has(w) || kept.has(w)) return word;
     if (/\b(called|named|user|account|as|hostname|host name)\s+$/i.test(text.slice(Math.max(0, offset - 16), offset))) return word;
     if (plain.some((v) => w.startsWith(v) && INFLECTIONS.includes(w.slice(v.length)))) return word;
     if (englishWord(w)) return word;
+    // Four letters: only two neighbouring letters swapped, towards a short verb ("mvoe", "stpo", "opne").
+    if (w.length === 4) {
+      const swapped = SHORT_VERBS.find((v) => damerauLevenshtein(w, v).steps === 1 && [...v].sort().join('') === [...w].sort().join(''));
+      if (!swapped) return word;
+      fixes.push([word, swapped]);
+      return swapped;
+    }
     const limit = w.length >= 9 ? 2 : 1;
     let best: string | undefined;
     let bestSteps = Infinity;

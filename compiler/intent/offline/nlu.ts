@@ -134,9 +134,11 @@ export function findPorts(text: string): number[] {
   // Two digits at least, and not a size, a count or a time ("on 16 cores", "open 10 connections").
   const notPort = String.raw`(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|cpus?|cores?|replicas?|instances|copies|connections?|times|minutes?|hours?|days?|am\b|pm\b|:|\.\d))`;
   for (const m of t.matchAll(new RegExp(String.raw`\bon\s+(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
-  for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|expose|deny|allow|permit|accept)\s+(?:up\s+)?(?:port\s+)?(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
+  for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|expose|deny|allow|permit|accept|reach|hit|access|connect\s+to)\s+(?:up\s+)?(?:port\s+)?(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
   for (const m of t.matchAll(/(?:^|\s):(\d{1,5})\b/g)) out.push(Number(m[1]));
   for (const m of t.matchAll(/\b(\d{1,5})\/(tcp|udp)\b/g)) out.push(Number(m[1]));
+  // "udp 51820", "tcp port 25565": a protocol before the number.
+  for (const m of t.matchAll(/\b(?:tcp|udp)\s+(?:port\s+)?(\d{2,5})\b/g)) out.push(Number(m[1]));
   return [...new Set(out.filter((p) => p >= 1 && p <= 65535))];
 }
 
