@@ -63,16 +63,16 @@ export async function startCliSocket(o: CliSocketOptions): Promise<CliSocket | n
   const waiting: Socket[] = [];
   const idle = new Set<ChildProcess>();
 
-  // The next worker starts at once, so that the next command finds it warm (on an idle
-  // machine it loads on the other core). Not at a lower priority: on a busy machine a niced
-  // worker would hardly ever get ready. A command that comes while it loads waits for it (at
-  // most waitMs), then runs in its own process.
+  // The next worker starts when this command has ended: loading the CLI beside it would take
+  // CPU from it (measured: a single-service apply was slower with the next worker loading
+  // beside it on the busy 2-core machine). A command that comes meanwhile starts one at once
+  // and waits for it (at most waitMs), then runs in its own process.
   const hand = (sock: Socket, child: ChildProcess) => {
     idle.delete(child);
+    child.once('exit', () => spawnWorker());
     child.send('conn', sock, (err) => {
       if (err) sock.destroy();
     });
-    spawnWorker();
   };
   const spawnWorker = () => {
     if (closed || starting || ready) return;

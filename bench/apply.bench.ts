@@ -47,6 +47,8 @@ const docker = new Docker();
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 /** `--profile`: one traced single-service apply and one traced stack apply (CLAUDE_TRACE=1), then stop. */
 const profile = process.argv.includes('--profile');
+/** `--single-only`: only the single-service rows (claude, claude through the daemon, bare docker run). */
+const singleOnly = process.argv.includes('--single-only');
 const HC = { web: 'wget -q -O- http://127.0.0.1/ >/dev/null', pg: 'pg_isready -U app -h 127.0.0.1', redis: 'redis-cli ping | grep -q PONG' };
 
 
@@ -206,7 +208,7 @@ function stateHead(stateDir: string): string | null {
  * time to "serving" goes to servingAt: when the last container's "✓ Started … (healthy)" line
  * is printed and then `answering` (if given) resolves.
  */
-export async function claudeApply(s: Stack, steps: PlanStep[], answering?: () => Promise<void>): Promise<number> {
+export async function claudeApply(s: Stack, steps: PlanStep[], answering?: () => Promise<void>, extraEnv: Record<string, string> = {}): Promise<number> {
   const dataDir = join(hostDir, 'data');
   const stateDir = join(hostDir, 'state');
   const root = join(s.dir, 'root');
@@ -219,7 +221,7 @@ export async function claudeApply(s: Stack, steps: PlanStep[], answering?: () =>
     (engine as { close?: () => void }).close?.();
     const plan = join(s.dir, 'plan.json');
     writeFileSync(plan, signPlan(makePlan(steps, { hostId: host.hostId, base, stateCommit: stateHead(stateDir) }), host.key.privateKey));
-    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, ...(profile ? { CLAUDE_TRACE: '1' } : {}) };
+    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, CLAUDE_DAEMON: '0', ...(profile ? { CLAUDE_TRACE: '1' } : {}), ...extraEnv };
     const starts = steps.filter((st) => st.op === 'container.start').length;
     const t0 = performance.now();
     let serving = 0;
@@ -296,11 +298,11 @@ async function dockerRun(s: Stack): Promise<number> {
 
 // ── single service ─────────────────────────────────────────────────────────────────────
 
-async function claudeSingle(t: { oneServing: number[] }): Promise<number> {
+async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string, string> = {}): Promise<number> {
   const s = await newStack('one');
   try {
     const web = containerSpec({ name: `${s.tag}-web`, service: 'web', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], healthcheck: health(HC.web) });
-    const ms = await claudeApply(s, [S.create(web), S.start(web)]);
+    const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv);
     await portAnswers(s.ports.web);
     t.oneServing.push(servingAt.at(-1)!);
     return ms;
@@ -327,7 +329,7 @@ async function bareSingle(): Promise<number> {
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
-  const t = { containerd: [] as number[], claude: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], bare: [] as number[] };
+  const t = { containerd: [] as number[], claude: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], bare: [] as number[], oneDaemon: [] as number[] };
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   await claudeSingle({ oneServing: [] });
   if (profile) {
@@ -343,8 +345,28 @@ async function main(): Promise<void> {
     }
     return;
   }
+  // The `(daemon)` row: the same single-service apply handed to the warm CLI worker of a
+  // `claude serve` on the bench host's data dir (docs/architecture.md, "The CLI socket").
+  const daemon = spawn(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'serve', '--port', '0'], { env: { ...process.env, CLAUDE_DATA_DIR: join(hostDir, 'data'), CLAUDE_STATE_DIR: join(hostDir, 'state') }, stdio: 'ignore' });
+  const daemonRun = async (): Promise<number> => {
+    const one: number[] = [];
+    for (let tries = 0; ; tries++) {
+      try {
+        await claudeSingle({ oneServing: one }, { CLAUDE_DAEMON: 'require' });
+        return one.at(-1)!;
+      } catch (e) {
+        // the worker is still loading (after the previous command or the daemon's start): again
+        if (tries < 20 && /still starting|no such socket/.test((e as Error).message)) {
+          await sleep(1000);
+          continue;
+        }
+        throw e;
+      }
+    }
+  };
+  await daemonRun(); // the daemon is up and its worker loaded
   const claudeExit: number[] = [];
-  const ctd = await benchContainerd();
+  const ctd = singleOnly ? null : await benchContainerd();
   const variants: ['claude' | 'compose' | 'run' | 'containerd', (s: Stack) => Promise<number>][] = [
     [
       'claude',
@@ -358,44 +380,50 @@ async function main(): Promise<void> {
     [
       'containerd',
       async (s) => {
-        await ctd.withEnv(() => claudeApply(s, stackSteps(s), () => stackAnswers(s)));
+        await ctd!.withEnv(() => claudeApply(s, stackSteps(s), () => stackAnswers(s)));
         return servingAt.at(-1)!;
       },
     ],
   ];
   try {
   for (let i = 0; i < runs; i++) {
-    for (const [name, fn] of i % 2 ? [...variants].reverse() : variants) {
+    for (const [name, fn] of singleOnly ? [] : i % 2 ? [...variants].reverse() : variants) {
       const s = await newStack(name);
       try {
         t[name].push(await fn(s));
       } finally {
         if (name === 'compose') spawnSync('docker-compose', ['-f', join(s.dir, 'docker-compose.yml'), '-p', s.tag, 'down', '-t', '1'], { stdio: 'ignore' });
-        if (name === 'containerd') await ctd.clean();
+        if (name === "containerd") await ctd!.clean();
         rmAll(s.tag);
         rmSync(s.dir, { recursive: true, force: true });
       }
     }
     t.one.push(await claudeSingle(t));
     t.bare.push(await bareSingle());
+    t.oneDaemon.push(await daemonRun());
   }
   } finally {
-    await ctd.stop();
+    await ctd?.stop();
+    daemon.kill('SIGTERM');
   }
   const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
-  ratioLine('web+postgres+redis until all healthy, claude / docker-compose', m.claude / m.compose, 0.5, `${f(m.claude)} vs ${f(m.compose)}`);
+  if (!singleOnly) ratioLine('web+postgres+redis until all healthy, claude / docker-compose', m.claude / m.compose, 0.5, `${f(m.claude)} vs ${f(m.compose)}`);
   ratioLine('one service, CLI start → serving, claude / bare docker run', m.oneServing / m.bare, 1.2, `${f(m.oneServing)} vs ${f(m.bare)}`);
+  ratioLine('one service, CLI start → serving, claude through the daemon / bare docker run', m.oneDaemon / m.bare, 1.2, `${f(m.oneDaemon)} vs ${f(m.bare)}`);
   console.log(`apply benchmark, median of ${runs} runs (each from a clean slate); load average at the end ${loadNow().text}`);
+  if (!singleOnly) {
   console.log(`web+postgres+redis until all healthy:`);
   console.log(`  claude apply      ${f(m.claude)}   (${t.claude.map(f).join(', ')})   [process exit after state commit + audit: ${f(median(claudeExit))}]`);
   console.log(`  docker-compose    ${f(m.compose)}   (${t.compose.map(f).join(', ')})`);
   console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
   console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})`);
   console.log(`  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)}`);
+  }
   console.log(`single service, CLI start → serving (health verified):`);
   console.log(`  claude apply      ${f(m.oneServing)}   (${t.oneServing.map(f).join(', ')})   target ≤ 1.2× bare docker run`);
   console.log(`    (process exit, after the state commit and audit: ${f(m.one)})`);
+  console.log(`  claude apply through the daemon (claude serve's warm CLI worker)   ${f(m.oneDaemon)}   (${t.oneDaemon.map(f).join(', ')})`);
   console.log(`  bare docker run   ${f(m.bare)}   (${t.bare.map(f).join(', ')}; until the port answers)`);
 }
 
