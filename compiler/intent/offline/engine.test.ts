@@ -1648,3 +1648,11 @@ describe('offline engine: round 13: scaling back by count, typos in verbs, firew
     expect(svc(ask('postgres should take around 400 connections', stack('add postgres')), 'postgres').command).toBe('postgres -c max_connections=400');
   });
 });
+
+describe('offline engine: round 13: dumps are backups', () => {
+  it('"weekly dumps of postgres" backs its volume up with a dump', () => {
+    const before = converse(['add postgres']).merged;
+    const r = ask('weekly dumps of postgres', before);
+    expect(vol(r, 'postgres-data').backup).toMatchObject({ enabled: true, type: 'dump', schedule: '0 3 * * 0' });
+  });
+});

@@ -502,6 +502,9 @@ function paraphrase(text: string): string {
   return allowList(retracted(text))
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "nightly dumps of mariadb", "db dumps every night": dumps of a database are its backups (a dump backup).
+    .replace(/\b(nightly|daily|weekly|hourly|regular|scheduled|(?:sql|db|database)\s+)dumps\b/gi, (_m, w: string) => `${/\s$/.test(w) ? '' : `${w} `}backups`)
+    .replace(/(?<![\w_-])dumps\s+of\b/gi, 'backups of')
     .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
       /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
