@@ -10,9 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../common/fsutil.js';
-import { CLAUDE_BIN, tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
+import { CLAUDE_BIN, seedSleepers, tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
 
 const tag = `clid${randomBytes(3).toString('hex')}`;
@@ -28,7 +26,7 @@ async function applyInTerminal(): Promise<string> {
   return until(
     'claude apply to ask through the socket',
     async () => {
-      term.start([CLAUDE_BIN, 'apply'], { env: { ...host.env, CLAUDE_DAEMON: 'require' }, cwd: host.base, width: 200, height: 60 });
+      term.start(['sh', '-c', `"$0" apply; echo "exit status $?"`, CLAUDE_BIN], { env: { ...host.env, CLAUDE_DAEMON: 'require' }, cwd: host.base, width: 200, height: 60 });
       const s = await term.waitFor('the question or a refusal', (x) => x.includes('Apply these changes? [yes/no]') || x.includes('did not take the command'), 180_000);
       if (s.includes('the CLI worker is still starting')) return null;
       expect(s).not.toContain('did not take the command');
@@ -40,22 +38,7 @@ async function applyInTerminal(): Promise<string> {
 
 beforeAll(async () => {
   host = tempHost('clidaemon', tag);
-  writeFileAtomic(
-    join(host.stateDir, 'services.yaml'),
-    `apiVersion: claude.os/v1
-kind: ServiceManifest
-metadata:
-  name: test
-spec:
-  networks:
-    - name: ${tag}-net
-  services:
-    - name: ${tag}-app
-      image: claude-os-local/busybox:latest
-      command: ["sleep", "3600"]
-      networks: [${tag}-net]
-`,
-  );
+  seedSleepers(host, tag, [{ name: `${tag}-app` }]);
   daemon = spawn(process.execPath, [CLAUDE_BIN, 'serve', '--port', '0'], { env: host.env, cwd: host.base, stdio: ['ignore', 'pipe', 'pipe'] });
   daemon.stdout!.on('data', (d) => (daemonLog += d));
   daemon.stderr!.on('data', (d) => (daemonLog += d));
@@ -85,7 +68,7 @@ describe('a prompt through the CLI socket', () => {
 
     s = await applyInTerminal();
     term.type('yes');
-    const status = await until('the pane to exit', () => /^1 (\d+)$/.exec(term.tmux('list-panes', '-F', '#{pane_dead} #{pane_dead_status}').trim())?.[1], { ms: 300_000, detail: () => term.screen() });
+    const status = await until('claude apply to exit', () => /^exit status (\d+)$/m.exec(term.screen())?.[1], { ms: 300_000, detail: () => term.screen() });
     s = term.screen();
     expect(s).toMatch(/Apply these changes\? \[yes\/no\] yes\n/);
     expect(s).not.toContain('yesyes');
