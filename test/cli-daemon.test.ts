@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frame, frameReader, CLI_WIRE_VERSION } from '../common/cli-wire.js';
 import { packageRoot } from '../common/paths.js';
 import { until } from '../runtime/testutil/cli-host.js';
+import { parityCases } from './cli-cases.js';
 
 const root = packageRoot();
 const bin = join(root, 'bin', 'claude');
@@ -77,15 +78,7 @@ describe('the CLI socket', () => {
 
   it('commands handed to the warm worker say and exit what the in-process CLI says, byte for byte', () => {
     const cases: [string[], number][] = [
-      [['validate', '--state-dir', example], 0],
-      [['validate', '--state-dir', example, '--json'], 0],
-      [['validate'], 1],
-      [['validate', '--json'], 1],
-      [['validate', '--state-dir', join(tmp, 'none')], 1],
-      [['validate', '--bogus'], 2],
-      [['plan'], 1],
-      [['plan', '--frobnicate'], 2],
-      [['status', '--help'], 0],
+      ...parityCases(example, tmp),
       [['frobnicate'], 2],
       [['history', '--json'], 0],
       [['secret', 'set', 'Bad-Name'], 2],

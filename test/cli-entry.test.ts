@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../common/paths.js';
+import { parityCases } from './cli-cases.js';
 
 const bin = join(packageRoot(), 'bin', 'claude');
 const pkg = (await import('../package.json', { with: { type: 'json' } })).default as { version: string };
@@ -55,18 +56,7 @@ describe('the cold-start bundles', () => {
       const viaBin = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...env, ...extra } });
       const viaDist = (args: string[]) =>
         spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`, ...args], { encoding: 'utf8', env });
-      const cases: [string[], number][] = [
-        [['validate', '--state-dir', example], 0],
-        [['validate', '--state-dir', example, '--json'], 0],
-        [['validate'], 1],
-        [['validate', '--json'], 1],
-        [['validate', '--state-dir', join(tmp, 'none')], 1],
-        [['validate', '--bogus'], 2],
-        [['plan'], 1],
-        [['plan', '--frobnicate'], 2],
-        [['status', '--help'], 0],
-        [['plan', '--help'], 0],
-      ];
+      const cases: [string[], number][] = [...parityCases(example, tmp), [['plan', '--help'], 0]];
       for (const [args, code] of cases) {
         const a = viaBin(args);
         const b = viaDist(args);

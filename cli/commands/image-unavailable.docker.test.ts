@@ -11,9 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../common/fsutil.js';
-import { CLAUDE_BIN, tempHost, tmuxTerminal, type TempHost } from '../../runtime/testutil/cli-host.js';
+import { CLAUDE_BIN, seedSleepers, tempHost, tmuxTerminal, type TempHost } from '../../runtime/testutil/cli-host.js';
 import { removeDockerByName } from '../../runtime/testutil/docker-cleanup.js';
 import { freePort } from '../../runtime/testutil/ports.js';
 
@@ -30,26 +28,7 @@ beforeAll(async () => {
   // A registry on a loopback port nobody listens on: every pull is refused at once (Docker
   // treats 127.0.0.0/8 as an insecure registry, so it tries plain http and gets ECONNREFUSED).
   image = `127.0.0.1:${await freePort()}/claude-test/web-${tag}:1`;
-  writeFileAtomic(
-    join(host.stateDir, 'services.yaml'),
-    `apiVersion: claude.os/v1
-kind: ServiceManifest
-metadata:
-  name: test
-spec:
-  networks:
-    - name: ${tag}-net
-  services:
-    - name: ${tag}-ok
-      image: claude-os-local/busybox:latest
-      command: ["sleep", "3600"]
-      networks: [${tag}-net]
-    - name: ${tag}-web
-      image: ${image}
-      command: ["sleep", "3600"]
-      networks: [${tag}-net]
-`,
-  );
+  seedSleepers(host, tag, [{ name: `${tag}-ok` }, { name: `${tag}-web`, image }]);
 }, 60_000);
 
 afterAll(() => {

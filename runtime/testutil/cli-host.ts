@@ -77,6 +77,32 @@ export function tempHost(name: string, tag: string): TempHost {
   };
 }
 
+/**
+ * Writes a services.yaml of sleeping containers on the per-run network `<tag>-net`: each entry
+ * is a service name and its image (busybox by default), running `sleep 3600`.
+ */
+export function seedSleepers(host: TempHost, tag: string, services: { name: string; image?: string }[]): void {
+  const body = services
+    .map((s) => `    - name: ${s.name}
+      image: ${s.image ?? 'claude-os-local/busybox:latest'}
+      command: ["sleep", "3600"]
+      networks: [${tag}-net]
+`)
+    .join('');
+  writeFileAtomic(
+    join(host.stateDir, 'services.yaml'),
+    `apiVersion: claude.os/v1
+kind: ServiceManifest
+metadata:
+  name: test
+spec:
+  networks:
+    - name: ${tag}-net
+  services:
+${body}`,
+  );
+}
+
 export interface TmuxTerminal {
   tmux(...args: string[]): string;
   /** The whole pane, scroll-back included, lines joined. */

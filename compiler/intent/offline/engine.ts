@@ -1652,16 +1652,7 @@ function handleEnv(run: Run, clause: string): boolean {
       const understood = interpretClause(run, without, detectVerb(without));
       const added = [...run.clauseAdded];
       if (understood && added.length > 0) {
-        for (const [k, v] of pairs) {
-          if (SECRETISH.test(k.toUpperCase())) {
-            run.questions.push(`Not done: ${k} looks like a secret, and a value typed here would be written in plain text. Run \`claude secret set ${k.toLowerCase()}\`, then say "${added[0]} gets ${k} from the secret ${k.toLowerCase()}".`);
-            continue;
-          }
-          for (const name of added) {
-            run.ws.set('services.yaml', svcPath(run, name, 'environment', k), v);
-            run.lines.push(`~ ${name}: environment ${k}=${v}`);
-          }
-        }
+        setEnvPairs(run, pairs, added, (k) => `"${added[0]} gets ${k} from the secret ${k.toLowerCase()}"`, false);
         return true;
       }
       if (understood) return true;
@@ -1677,18 +1668,26 @@ function handleEnv(run: Run, clause: string): boolean {
     run.questions.push(`Which service should get ${pairs.map(([k]) => k).join(', ')}? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'})`);
     return true;
   }
+  setEnvPairs(run, pairs, targets, (k) => `"use secret ${k.toLowerCase()} as ${k} for ${targets[0]}"`, true);
+  return true;
+}
+
+/**
+ * Sets each KEY=value on every target service. A key that looks like a secret is not written
+ * (its value would land in plain text): the reply says how to store it and what to say instead.
+ */
+function setEnvPairs(run: Run, pairs: [string, string][], targets: string[], sayInstead: (key: string) => string, focus: boolean): void {
   for (const [k, v] of pairs) {
     if (SECRETISH.test(k.toUpperCase())) {
-      run.questions.push(`Not done: ${k} looks like a secret, and a value typed here would be written in plain text. Run \`claude secret set ${k.toLowerCase()}\`, then say "use secret ${k.toLowerCase()} as ${k} for ${targets[0]}".`);
+      run.questions.push(`Not done: ${k} looks like a secret, and a value typed here would be written in plain text. Run \`claude secret set ${k.toLowerCase()}\`, then say ${sayInstead(k)}.`);
       continue;
     }
     for (const name of targets) {
       run.ws.set('services.yaml', svcPath(run, name, 'environment', k), v);
-      mentionFocus(run, name);
+      if (focus) mentionFocus(run, name);
       run.lines.push(`~ ${name}: environment ${k}=${v}`);
     }
   }
-  return true;
 }
 
 // ── services that do not exist ─────────────────────────────────────────────
