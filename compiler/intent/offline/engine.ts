@@ -1424,7 +1424,7 @@ function handleReplace(run: Run, clause: string): boolean {
 function handleCustomService(run: Run, clause: string, verb: Verb | undefined): boolean {
   const t = clause.toLowerCase();
   // "image X", "image: X", "the api image to X", "image -> X", "image should be X".
-  const imageWord = /\bimage\s*(?:[:=]|\s+(?:to|as|is|of|=|->|→|becomes?|should\s+be|will\s+be|now))?\s+(?:(?:version|tag)\s+)?['"“‘`(\[]?([^\s'"”’`,()\[\]]+)['"”’`)\]]?/i.exec(clause);
+  const imageWord = /\bimage\s*(?:[:=]|\s+(?:to|as|is|=|->|→|becomes?|should\s+be|will\s+be|now))?\s+(?:(?:version|tag)\s+)?['"“‘`(\[]?([^\s'"”’`,()\[\]]+)['"”’`)\]]?/i.exec(clause);
   let image = imageWord?.[1];
   // "the image for web2 should be X": what follows "image" is not the image; the reference is found below.
   if (image && !/[:\/.@]/.test(image) && /^(?:for|of|to|is|should|will|as|the|a|an|it|that|this|now|be|set|called|named|with|from|on|in|and|version|tag|please|pls)$/i.test(image)) image = undefined;
@@ -1535,8 +1535,9 @@ function handleJob(run: Run, clause: string): boolean {
   const quoted = findQuoted(clause);
   const script = /(?:^|\s)((?:(?:sh|bash|python3?|node|php|ruby|perl)\s+)?(?:\/[\w.\/-]+|[\w-]+\.(?:sh|py|js|rb|php|pl)))(?=\s|$|[,.](?:\s|$))/.exec(clause);
   // "every sunday at 4am vacuum the db: vacuumdb --all --analyze": the command after a colon.
-  const colon = !quoted[0] ? /:\s+([a-z][\w.-]*(?:\s+(?!(?:in|inside|on|every|each|at|daily|nightly|weekly)\b)[^\s,;]+){0,8})\s*[.!]?$/.exec(clause) : null;
-  const command = quoted[0] ?? script?.[1] ?? (colon && !/^(?:ssh-|https?$)/.test(colon[1]!) && !parseSchedule(colon[1]!.toLowerCase(), 3) ? colon[1] : undefined);
+  const colon = !quoted[0] ? /:\s+((?:[a-z]|\.?\/)[\w.\/-]*(?:\s+(?!(?:in|inside|on|every|each|at|daily|nightly|weekly)\b)[^\s,;]+){0,8})\s*[.!]?$/.exec(clause) : null;
+  const colonCmd = colon && !/^(?:ssh-|https?$)/.test(colon[1]!) && !parseSchedule(colon[1]!.toLowerCase(), 3) ? colon[1] : undefined;
+  const command = quoted[0] ?? (colonCmd && (!script || colonCmd.includes(script[1]!)) ? colonCmd : undefined) ?? script?.[1];
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
   if (!command && scheduledLifecycle(run, clause, schedule)) return true;
   if (!command) {
@@ -2713,6 +2714,12 @@ const NOBODY_ELSE =
   /\b(?:no\s*(?:one|body)|nobody|noone|none)\s+else\b|\b(?:everyone|everybody|anyone|anybody|all|the\s+rest)\s+else\s+(?:is\s+|gets?\s+|should\s+be\s+)?(?:blocked|denied|out|dropped|refused|kept\s+out)\b|\b(?:block|deny|drop|reject|refuse)\s+(?:everyone|everybody|anyone|anybody|all|the\s+rest)(?:\s+else)?\b(?!\s+(?:except|but|apart))/i;
 
 function handleFirewall(run: Run, clause: string): boolean {
+  // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
+  // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
+  {
+    const t0 = clause.toLowerCase();
+    if (INTERNAL_ONLY.test(t0) && findCidrs(t0).length === 0 && !/\b(?:firewall|ssh|open|allow|block|deny|close|permit|whitelist)\b/.test(t0) && (findServiceMentions(t0).length > 0 || findAppMentions(t0).length > 0 || targetsIn(run, t0).names.length > 0 || /\b(?:it|them)\b/.test(t0))) return false;
+  }
   const t = clause.toLowerCase();
   const cidrs = findCidrs(clause);
   let ports = findPorts(clause);

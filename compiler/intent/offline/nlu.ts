@@ -236,7 +236,8 @@ export function parseSchedule(text: string, defaultHour = 3): Schedule | undefin
     const [h, mi] = time ?? [defaultHour, 0];
     return { cron: `${mi} ${h} * * 0,6`, words: `on weekends at ${pad(h)}:${pad(mi)}` };
   }
-  if (days.length > 0 && /\b(every|each|on|weekly)\b/.test(t)) {
+  // "every monday", "on fridays", "mondays at 9" (a day said in the plural is every such day).
+  if (days.length > 0 && (/\b(every|each|on|weekly)\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
     const [h, mi] = time ?? [defaultHour, 0];
     days.sort((a, b) => a - b);
     const names = days.map((d) => Object.keys(DAYS).find((k) => DAYS[k] === d && k.length > 3)!);
