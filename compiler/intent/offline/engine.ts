@@ -101,6 +101,21 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /(?:^|[\s'"“‘`(])\/(?=[\s'"”’`)]*(?:mounted|bound|bind|mapped|shared|as\s+a\s+volume|into|inside|in\s+(?:the\s+)?container|at\s+\/|to\s+\/|on\s+\/))|(?:^|\s)-v\s+\/:|(?:^|[\s'"“‘`])\/:\/\w*|\b(?:mount|bind|map|share|expose|browse|access|see|read|edit|view|serve)\w*\b[^.]*\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:host(?:'s)?\s+)?(?:disk|drive|file\s?system|fs|root|server|machine|host)\b|\b(?:whole|entire|full|complete)\s+(?:host(?:'s)?\s+)?(?:disk|drive|file\s?system)\b[^.]*\b(?:mount\w*|container|from\s+the\s+web|in\s+the\s+browser)\b/i,
     reason: HOST_ACCESS,
   },
+  // The host's root mounted, said verb first: "a service that mounts / and runs bash", "bind / into it", "map the root filesystem".
+  {
+    re: /\b(?:mount|mounts|mounted|mounting|bind|binds|binding|map|maps|mapping|share|shares|sharing|pass|passes|give\s+it)\s+(?:the\s+host(?:'s)?\s+)?(?:['"`]\/['"`]|\/)(?=$|[\s,;.'"`)])|\b(?:mount|bind|map|share)\w*\s+(?:the\s+)?(?:host(?:'s)?\s+)?root(?:\s+(?:file\s?system|fs|dir(?:ectory)?|partition|disk))?\b(?!\s+(?:password|user|login|access|ca|certificate))/i,
+    reason: HOST_ACCESS,
+  },
+  // The state's secrets or keys sent anywhere: "send security.yaml and the host key to https://…", "upload the ssh keys to my server".
+  {
+    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]*\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]*\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
+    reason: SECRETS_OUT,
+  },
+  // The firewall named first, then removed: "firewall is annoying, get rid of it", "the firewall keeps blocking me, turn it off".
+  {
+    re: /\bfirewall\b[^.]{0,80}?\b(?:get\s+rid\s+of|disable|turn|switch|shut|remove|kill|drop|ditch|nuke|scrap|rip|tear|uninstall|delete|stop|bin|lose|deactivate)\s+(?:it|that|the\s+(?:thing|whole\s+thing|lot))\b(?:\s+(?:off|down|out|entirely|completely))?/i,
+    reason: FIREWALL_OFF,
+  },
   // Packages on the host, by package manager or by name ("apk add curl", "install nmap on the host with apk add", "snap install certbot").
   {
     re: /\b(?:apk\s+add|apt(?:-get|itude)?\s+(?:install|add)|yum\s+install|dnf\s+install|zypper\s+(?:in|install)|pacman\s+-S|snap\s+install|brew\s+install|pip[23]?\s+install|pipx\s+install|npm\s+(?:install|i)\s+(?:-g|--global)|gem\s+install|cargo\s+install|emerge\s+\w|dpkg\s+-i|rpm\s+-i)|\b(?:with|using|via|through|from)\s+(?:apk|apt(?:-get)?|yum|dnf|zypper|pacman|snap|brew|pip[23]?|homebrew|the\s+package\s+manager)\b/i,
@@ -705,8 +720,10 @@ function answerQuestion(run: Run, message: string): boolean {
   const t = message.toLowerCase();
   // "my website is not loading, whats wrong??": a complaint, looked into (troubleshooting), not a status question.
   if (isComplaint(message)) return false;
-  if (answerSpecific(run, t)) return true;
-  const isStatus =
+  // "what have we got running on this thing": the whole list, even with a "this" in it.
+  const general = /^(?:so\s+|ok\s+|hey\s+)?(?:what|which|whats|what's)\s+(?:have|do|did)\s+(?:we|i|you)\s+(?:got|get|have)\b[^.]{0,40}\b(?:running|up|going|live|deployed|installed|on\s+(?:this|the|my|our)\s+\w+)\b/.test(t) && targetsIn(run, t.replace(/\b(?:this|that|it)\b/g, ' ')).names.length === 0;
+  if (!general && answerSpecific(run, t)) return true;
+  const isStatus = general ||
     /^(what|which)\b[^.]*\b(running|services?|containers?|installed|up)\b/.test(t) ||
     // "whats running atm?", "wat's up on the box rn", "anything running?", "what do we have going", "what's on this server".
     /^(?:so\s+|ok\s+|hey\s+|yo\s+)?(?:whats|wats?|what's|wot|wut|anything|something|stuff|what\s+(?:do|have)\s+(?:i|we)\s+(?:got|have))\b[^.]{0,40}\b(?:running|up|going|live|deployed|on\s+(?:this|the|my)\s+(?:box|server|machine|host))\b/.test(t) ||
@@ -1970,7 +1987,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       const nm = escapeRe(sv.name);
       const m =
         new RegExp(String.raw`\b${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\b(?:\s+(?:instances?|replicas?|copies|containers))?\s+(?:is|are|will|would|should|'ll|ought\s+to)?\s*(?:be\s+|do\s+)?(?:just\s+)?(?:enough|plenty|fine|sufficient|ok(?:ay)?|do|good|all\s+(?:we|i)\s+need)\b`).exec(t) ??
-        new RegExp(String.raw`\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
+        new RegExp(String.raw`\b(?:have|run|want|need|keep|get)\s+${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\s+(?:running|instances?|replicas?|copies|containers|up|going)\b|\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
       if (!m) continue;
       const word = m.slice(1).find((x) => x !== undefined)!;
       const n = /single|one/.test(word) ? 1 : parseNumberWord(word);
@@ -1979,8 +1996,25 @@ function handleModifiers(run: Run, clause: string): boolean {
       run.ws.set('services.yaml', svcPath(run, sv.name, 'replicas'), n);
       mentionFocus(run, sv.name);
       run.lines.push(`~ ${sv.name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+      unpublishForReplicas(run, sv.name, n);
       return true;
     }
+  }
+  // "double the api instances", "triple the workers", "halve the replicas": the count it has now, times a factor.
+  const times = !rep ? /\b(double|triple|quadruple|halve)\s+(?:the\s+)?(?:number\s+of\s+|count\s+of\s+)?(?:[\w-]+\s+)?(?:replicas?|instances?|copies|containers|workers|nodes)\b/.exec(t) : null;
+  if (times) {
+    const f = { double: 2, triple: 3, quadruple: 4, halve: 0.5 }[times[1] as 'double'];
+    const names = targets();
+    if (names.length === 0) ask(`${times[1]} the replicas`);
+    for (const name of names) {
+      const cur = getService(run, name)!.replicas ?? 1;
+      const n = Math.max(1, Math.min(100, Math.round(cur * f)));
+      run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+      unpublishForReplicas(run, name, n);
+    }
+    return true;
   }
   // "run 2 more instances of api", "one fewer replica": relative to the count it has now.
   const more = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|a\s+few|another)\s+(more|extra|additional|fewer|less)?\s*(?:replicas?|instances?|copies|containers)\b/.exec(t);
@@ -1995,6 +2029,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
       mentionFocus(run, name);
       run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+      unpublishForReplicas(run, name, n);
     }
     return true;
   }
@@ -2008,21 +2043,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
       mentionFocus(run, name);
       run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'}`);
-      const svc = getService(run, name)!;
-      const fixed = (svc.ports ?? []).filter((p) => p.host !== undefined);
-      if (n > 1 && fixed.length > 0) {
-        // Several containers cannot share one host port: the replicas are reachable by
-        // name on the service network, and a proxy in front publishes the port.
-        const list = (svc.ports ?? []).map((p) => {
-          const { host: _h, host_ip: _ip, ...rest } = p;
-          return rest;
-        });
-        run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
-        run.lines.push(`~ ${name}: no longer publishes host port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')} (${n} containers cannot share a host port)`);
-        run.warnings.push(
-          `${name} will not be reachable from outside on port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')}: each replica is reachable by name on the service network only. To serve them from outside, put a proxy in front ("add caddy") and point it at ${name}, or scale back to 1.`,
-        );
-      }
+      unpublishForReplicas(run, name, n);
     }
     did = true;
   }
@@ -2167,13 +2188,17 @@ function handleModifiers(run: Run, clause: string): boolean {
   }
 
   // Version: "upgrade postgres to 17", "use nginx version 1.27".
+  // The service a version is said of: named, or "it" ("use 7.4 for it").
+  const verTargets = explicit.length > 0 ? explicit : /\b(?:it|that|this)\b/.test(t) ? focusTargets(run) : [];
   const ver =
     /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b/.exec(t) ??
     /\b(?:version|release|tag)\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t) ??
     // "mariadb to 11.4 please", "redis -> 7.4", "put postgres on 16.4", "we need mariadb 11.4 now", "grafana at v11.2":
     // a dotted version said of a service that is there (never a size, a CPU count or a port).
-    (explicit.length > 0 && findSizes(clause).length === 0 && findCpu(clause) === undefined && !/\b(?:ports?|cpus?|cores?|memory|ram|replicas?|connections?)\b/.test(t)
-      ? new RegExp(String.raw`(?:\b(?:to|on|onto|at)\s+|->\s*|→\s*|=\s*|\b(?:${explicit.map(escapeRe).join('|')})\s+)v?(\d+\.\d+(?:\.\d+)?(?:-[a-z0-9.]+)?)(?![\w.%])`).exec(t)
+    (verTargets.length > 0 && findSizes(clause).length === 0 && findCpu(clause) === undefined && !/\b(?:ports?|cpus?|cores?|memory|ram|replicas?|instances?|copies|connections?)\b/.test(t)
+      ? new RegExp(String.raw`(?:\b(?:to|on|onto|at|use|run|with)\s+|->\s*|→\s*|=\s*|\b(?:${verTargets.map(escapeRe).join('|')})\s+)v?(\d+\.\d+(?:\.\d+)?(?:-[a-z0-9.]+)?)(?![\w.%])`).exec(t) ??
+        // "postgres 17 please", "redis to 8": a whole number near the major version it runs now.
+        ((m) => (m && nearMajor(run, verTargets[0]!, Number(m[1])) ? m : null))(new RegExp(String.raw`(?:\b(?:to|on|onto|use|run)\s+|->\s*|→\s*|\b(?:${verTargets.map(escapeRe).join('|')})\s+)v?(\d{1,2})(?![\w.%:])\s*(?:please|pls|now|instead|then|thanks)?\s*[.!]*$`).exec(t))
       : null);
   if (ver && !conn && !rep && ports.length === 0 && !/^\d+$/.test(ver[1]!) || (ver && Number(ver[1]) < 80 && !conn && !rep && ports.length === 0)) {
     const names = targets();
@@ -2192,6 +2217,34 @@ function handleModifiers(run: Run, clause: string): boolean {
     did = true;
   }
   return did;
+}
+
+/**
+ * Several containers cannot share one host port: with more than one replica the service's host
+ * ports go (the replicas are reachable by name on the service network, and a proxy in front
+ * publishes the port), and the user is told.
+ */
+function unpublishForReplicas(run: Run, name: string, n: number): void {
+  const svc = getService(run, name)!;
+  const fixed = (svc.ports ?? []).filter((p) => p.host !== undefined);
+  if (n <= 1 || fixed.length === 0) return;
+  const list = (svc.ports ?? []).map((p) => {
+    const { host: _h, host_ip: _ip, ...rest } = p;
+    return rest;
+  });
+  run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
+  run.lines.push(`~ ${name}: no longer publishes host port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')} (${n} containers cannot share a host port)`);
+  run.warnings.push(
+    `${name} will not be reachable from outside on port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')}: each replica is reachable by name on the service network only. To serve them from outside, put a proxy in front ("add caddy") and point it at ${name}, or scale back to 1.`,
+  );
+}
+
+/** `n` is within five of the major version `name` runs now ("postgres 17" for postgres:16-alpine). */
+function nearMajor(run: Run, name: string, n: number): boolean {
+  const svc = getService(run, name);
+  if (!svc) return false;
+  const major = /^v?(\d+)/.exec(svc.image.slice(repoOf(svc.image).length + 1));
+  return major !== null && Math.abs(Number(major[1]) - n) <= 5 && n > 0;
 }
 
 /** The variant part of a tag, kept across a version change: "16-alpine" → "-alpine", "alpine" → "-alpine". */
@@ -3048,7 +3101,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
           run.lines.push(`~ user ${name}: member of group ${group}`);
         } else run.notes.push(`${name} is already in the group ${group}.`);
       }
-      if ((sudoers || grant || (group && ['sudo', 'wheel', 'admin'].includes(group))) && !revoke && !u.sudo) {
+      const withSudo = /\b(?:with|and|plus|\+|gets?|has)\s+(?:sudo|admin(?:\s+rights)?|root\s+access)\b/.test(t) && !/\b(?:no|not|without|non-?)\s*(?:sudo|admin|root)\b/.test(t);
+      if ((sudoers || grant || withSudo || (group && ['sudo', 'wheel', 'admin'].includes(group))) && !revoke && !u.sudo) {
         run.ws.set('security.yaml', [...USERS0, i, 'sudo'], true);
         run.lines.push(`~ user ${name}: may use sudo`);
       }
