@@ -116,6 +116,16 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\bfirewall\b[^.]{0,80}?\b(?:get\s+rid\s+of|disable|turn|switch|shut|remove|kill|drop|ditch|nuke|scrap|rip|tear|uninstall|delete|stop|bin|lose|deactivate)\s+(?:it|that|the\s+(?:thing|whole\s+thing|lot))\b(?:\s+(?:off|down|out|entirely|completely))?/i,
     reason: FIREWALL_OFF,
   },
+  // Anything made writable by everyone ("make /srv writable for everybody", "let anyone edit the uploads").
+  {
+    re: /\b(?:writable|writeable|editable|read-?\s?write)\s+(?:by|for|to)\s+(?:every(?:one|body)|any(?:one|body)|all(?:\s+users)?|the\s+world|other\s+users|others|the\s+public|world)\b|\bworld[- ](?:writable|writeable|editable)\b/i,
+    reason: PERMISSIONS,
+  },
+  // A shell offered on the network: "a netcat listener that runs /bin/sh", "something on 4444 that gives a bash".
+  {
+    re: /\b(?:netcat|ncat|nc|socat)\b[^.]*\b(?:listen\w*|shell|\/bin\/\w*sh|exec|-e|-l)\b|\b(?:listener|listening|socket|port\s+\d+)\b[^.]*\b(?:runs?|executes?|spawns?|gives?|serves?|opens?|exposes?)\s+(?:a\s+|an\s+)?(?:\/bin\/\w*sh|bash|zsh|shell|terminal|cmd)\b|\b(?:\/bin\/\w*sh|bash|shell)\b[^.]*\b(?:on|over|via)\s+(?:a\s+)?(?:port|tcp|socket|the\s+network)\b/i,
+    reason: HOST_COMMAND,
+  },
   // Packages on the host, by package manager or by name ("apk add curl", "install nmap on the host with apk add", "snap install certbot").
   {
     re: /\b(?:apk\s+add|apt(?:-get|itude)?\s+(?:install|add)|yum\s+install|dnf\s+install|zypper\s+(?:in|install)|pacman\s+-S|snap\s+install|brew\s+install|pip[23]?\s+install|pipx\s+install|npm\s+(?:install|i)\s+(?:-g|--global)|gem\s+install|cargo\s+install|emerge\s+\w|dpkg\s+-i|rpm\s+-i)|\b(?:with|using|via|through|from)\s+(?:apk|apt(?:-get)?|yum|dnf|zypper|pacman|snap|brew|pip[23]?|homebrew|the\s+package\s+manager)\b/i,
@@ -455,7 +465,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
-    for (const [ci, clause] of clauses.entries()) {
+    for (let [ci, clause] of clauses.entries()) {
       // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
       // "…, leave postgres as it is", "but don't touch redis": only says what stays; nothing to do for it.
@@ -470,6 +480,12 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       if (ci + 1 < clauses.length && /^(?:(?:that'?s|thats|it'?s|its|this\s+is|way|far|hmm+|ok(?:ay)?|ugh|yeah|well|so|nah)\s+)*(?:too\s+(?:many|much|few|little|big|small|slow|high|low)|overkill|a\s+bit\s+much|not\s+enough)\s*[.!]*$/i.test(clause)) continue;
       // "…hit port 8443, nobody else": read with the rule it follows (handleFirewall).
       if (NOBODY_ELSE.test(clause) && detectVerb(clause) === undefined && findPorts(clause).length === 0 && findCidrs(clause).length === 0 && clause.split(/\s+/).length <= 6 && ci > 0) continue;
+      // "…, listening on 1883. name it mqtt": a name for the service this request just added.
+      const renamed = RENAME_IT.exec(clause);
+      if (renamed && run.added.length > 0 && renameAdded(run, renamed[1]!.toLowerCase())) {
+        clause = (clause.slice(0, renamed.index) + clause.slice(renamed.index + renamed[0].length)).replace(/^[\s,;.]+|[\s,;.]+$/g, '').replace(/\s*,\s*,\s*/g, ', ');
+        if (clause === '' || /^(?:and|then|please|pls)$/i.test(clause)) continue;
+      }
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
@@ -644,6 +660,36 @@ function scheduleFirst(clauses: string[]): string[] {
     out.push(c);
   }
   return out;
+}
+
+/** "name it mqtt", "call that one wiki", "and call it shop": a name for what was just added. */
+const RENAME_IT = /(?:^|[\s,;])(?:and\s+)?(?:please\s+)?(?:name|call|rename)\s+(?:it|that(?:\s+one)?|this(?:\s+one)?|the\s+(?:new\s+)?(?:service|container|app|one))\s+(?:to\s+|as\s+)?['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?=$|[\s,;.!])/i;
+
+/**
+ * Renames the service this request added last. Not when another service refers to it (a
+ * dependency or an address in its environment) or the name is taken: then it asks.
+ */
+function renameAdded(run: Run, to: string): boolean {
+  const from = run.added[run.added.length - 1]!;
+  if (from === to) return true;
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(to)) return false;
+  const others = services(run).filter((s) => s.name !== from);
+  if (others.some((s) => s.name === to)) {
+    run.questions.push(`There is already a service called ${to}; ${from} keeps its name. Say another name.`);
+    return true;
+  }
+  if (others.some((s) => (s.depends_on ?? []).includes(from) || Object.values(s.environment ?? {}).some((v) => new RegExp(String.raw`(?<![\w-])${escapeRe(from)}(?![\w-])`).test(String(v))))) {
+    run.questions.push(`${from} is already wired into the other services by that name, so it keeps it; rename it by hand in services.yaml if you must.`);
+    return true;
+  }
+  run.ws.set('services.yaml', [...SVC, serviceIndex(run, from), 'name'], to);
+  for (const list of [run.added, run.focus, run.clauseAdded, run.portsSet]) {
+    const i = list.indexOf(from);
+    if (i >= 0) list[i] = to;
+  }
+  run.lines = run.lines.map((l) => l.replace(new RegExp(String.raw`^([+~] )${escapeRe(from)}:`), `$1${to}:`));
+  run.notes = run.notes.map((l) => l.replace(new RegExp(String.raw`(?<![\w-])${escapeRe(from)}(?= runs| is |:)`), to));
+  return true;
 }
 
 /** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
@@ -1449,6 +1495,8 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     const refs = findImageRefs(clause).filter((r) => !findCidrs(r).length);
     if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump|drop|throw|chuck|stick|slap|pop|plonk|put|image)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
   }
+  // "i want a mosquitto broker, eclipse-mosquitto:2, …": an image alone, right after the app it is for.
+  if (!image && /^['"“‘`]?[a-z0-9][\w.\/-]*:[\w.-]+['"”’`]?$/i.test(clause.trim()) && run.added.length > 0) image = clause.trim().replace(/['"“”‘’`]/g, '');
   if (!image) return false;
   if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
   let name = explicitName(clause);
