@@ -16,6 +16,7 @@ import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
+import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
 
@@ -71,6 +72,7 @@ const command: Command = {
     // HEAD before the files: the plan's base is the commit they were read from (docs/state-and-audit.md, Concurrency).
     const head = await stateHeadOf(paths.stateDir);
     const compiled = compileStateDir(paths.stateDir);
+    trace('plan: compiled');
     if (!compiled.model) {
       for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));
       println(ctx.stderr, `claude plan: ${paths.stateDir} has errors; nothing was planned. Fix them (see \`claude validate\`) and plan again.`);
@@ -105,6 +107,7 @@ const command: Command = {
       }
       throw e;
     }
+    trace('plan: planned and signed');
     for (const w of r.warnings) println(ctx.stderr, w);
     if (!r.ok) {
       for (const p of r.problems) println(ctx.stderr, r.stage === 'observe' ? `claude plan: ${p}` : p);
@@ -128,6 +131,7 @@ const command: Command = {
       println(ctx.stdout);
       println(ctx.stdout, payload.steps.length ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
     }
+    trace('plan: written and shown');
     if (values['detailed-exitcode']) return payload.steps.length ? 2 : EXIT.OK;
     return EXIT.OK;
   },
