@@ -157,7 +157,11 @@ export async function startCliSocket(o: CliSocketOptions): Promise<CliSocket | n
     fill();
   };
   const spawnWorker = () => {
-    const child = fork(o.bin, [], { env: { ...process.env, CLAUDE_CLI_WORKER: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+    // Not the daemon's NODE_OPTIONS (claude-reconciler.service caps its heap at 64 MB): a worker
+    // runs what an in-process CLI would, with Node's defaults; a client with NODE_OPTIONS of its
+    // own runs in-process (cli/remote.ts refusal).
+    const { NODE_OPTIONS: _daemonOptions, ...env } = process.env;
+    const child = fork(o.bin, [], { env: { ...env, CLAUDE_CLI_WORKER: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
     workers.set(child, 'starting');
     child.on('message', (m: unknown) => {
       const said = m as { ready?: string; free?: string } | null;

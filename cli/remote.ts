@@ -94,6 +94,7 @@ function refusal(h: CliHello, build: string, mnt: string): string | null {
   if (h.build !== build) return 'another build of Claude.OS';
   if (h.node !== process.version) return `Node ${h.node}, not ${process.version}`;
   if (h.uid !== process.getuid?.()) return 'another user';
+  if ((h.env.NODE_OPTIONS ?? '') !== (process.env.NODE_OPTIONS ?? '')) return 'NODE_OPTIONS of its own';
   if (h.mnt !== mnt) return 'another mount namespace';
   try {
     process.chdir(h.cwd);

@@ -121,17 +121,19 @@ const command: Command = {
     const hostId = host.hostId;
     const out = resolve(ctx.cwd, values.out ?? 'plan.json');
     writeFileAtomic(out, text, 0o644);
+    trace('plan: written');
     if (values.json) {
       println(ctx.stdout, JSON.stringify(payload, null, 2));
       // stdout is the payload; where the signed plan went is said on stderr, never silently.
       println(ctx.stderr, `claude plan: saved the signed plan to ${out}`);
     } else {
       const report = inspectPlan(text, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
+      trace('plan: checked as apply would');
       ctx.stdout.write(renderPlan(payload, report, await reviewOnHost(paths.stateDir, payload, ctx.now)));
       println(ctx.stdout);
       println(ctx.stdout, payload.steps.length ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
     }
-    trace('plan: written and shown');
+    trace('plan: shown');
     if (values['detailed-exitcode']) return payload.steps.length ? 2 : EXIT.OK;
     return EXIT.OK;
   },
