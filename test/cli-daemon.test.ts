@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frame, frameReader, CLI_WIRE_VERSION } from '../common/cli-wire.js';
 import { packageRoot } from '../common/paths.js';
 import { until } from '../runtime/testutil/cli-host.js';
-import { parityCases } from './cli-cases.js';
+import { expectSameOutput, parityCases, type ParityCase } from './cli-cases.js';
 
 const root = packageRoot();
 const bin = join(root, 'bin', 'claude');
@@ -77,18 +77,13 @@ describe('the CLI socket', () => {
   });
 
   it('commands handed to the warm worker say and exit what the in-process CLI says, byte for byte', () => {
-    const cases: [string[], number][] = [
+    const cases: ParityCase[] = [
       ...parityCases(example, tmp),
       [['frobnicate'], 2],
       [['history', '--json'], 0],
       [['secret', 'set', 'Bad-Name'], 2],
     ];
-    for (const [args, code] of cases) {
-      const a = viaDaemon(args);
-      const b = inProcess(args);
-      expect({ args, status: a.status, stdout: a.stdout, stderr: a.stderr }).toEqual({ args, status: b.status, stdout: b.stdout, stderr: b.stderr });
-      expect(a.status, `${args.join(' ')}: ${a.stderr}`).toBe(code);
-    }
+    expectSameOutput(cases, viaDaemon, inProcess);
     // the invalid files are reported with file:line:col through the socket too
     expect(viaDaemon(['validate']).stdout).toMatch(/services\.yaml:\d+:\d+: error CLA1/);
   }, 300_000);

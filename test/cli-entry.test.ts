@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../common/paths.js';
-import { parityCases } from './cli-cases.js';
+import { expectSameOutput, parityCases, type ParityCase } from './cli-cases.js';
 
 const bin = join(packageRoot(), 'bin', 'claude');
 const pkg = (await import('../package.json', { with: { type: 'json' } })).default as { version: string };
@@ -56,13 +56,8 @@ describe('the cold-start bundles', () => {
       const viaBin = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...env, ...extra } });
       const viaDist = (args: string[]) =>
         spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`, ...args], { encoding: 'utf8', env });
-      const cases: [string[], number][] = [...parityCases(example, tmp), [['plan', '--help'], 0]];
-      for (const [args, code] of cases) {
-        const a = viaBin(args);
-        const b = viaDist(args);
-        expect({ args, status: a.status, stdout: a.stdout, stderr: a.stderr }).toEqual({ args, status: b.status, stdout: b.stdout, stderr: b.stderr });
-        expect(a.status, `${args.join(' ')}: ${a.stderr}`).toBe(code);
-      }
+      const cases: ParityCase[] = [...parityCases(example, tmp), [['plan', '--help'], 0]];
+      expectSameOutput(cases, (args) => viaBin(args), viaDist);
       // the invalid files are reported with file:line:col by both
       expect(viaBin(['validate']).stdout).toMatch(/services\.yaml:\d+:\d+: error CLA1/);
       // and bin/claude really loaded each command's bundle (Node's own module log names it)

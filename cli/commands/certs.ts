@@ -17,7 +17,10 @@ copy in /srv/claude/certs/<name>/ (e.g. at /etc/nginx/certs).
 
   renew       order a certificate for each one that is a placeholder or due
               (renew_before_days before expiry), store it and reload the services that
-              mount it (SIGHUP). The observer daemon does the same twice a day.
+              mount it (SIGHUP). "reloaded" is said once the service presents the
+              new certificate and its old workers have stopped (up to 30 s; if not,
+              what was still seen is said instead). The observer daemon does the
+              same twice a day.
   --force     renew even when not due
   --json      print {"certificates": [...]} or {"results": [...]}
 
@@ -73,7 +76,7 @@ const command: Command = {
     else {
       if (results.length === 0) println(ctx.stdout, 'No certificates to renew.');
       for (const r of results) {
-        const what = r.action === 'failed' ? `FAILED: ${r.reason}` : r.action === 'current' ? `current: ${r.reason}` : r.action === 'skipped' ? `skipped: ${r.reason}` : `${r.action} (${r.reason}); valid until ${r.notAfter}${r.reloaded.length ? `; reloaded ${r.reloaded.join(', ')}` : ''}`;
+        const what = r.action === 'failed' ? `FAILED: ${r.reason}` : r.action === 'current' ? `current: ${r.reason}` : r.action === 'skipped' ? `skipped: ${r.reason}` : `${r.action} (${r.reason}); valid until ${r.notAfter}${r.reloaded.length ? `; reloaded ${r.reloaded.join(', ')}` : ''}${r.unconfirmed.map((u) => `; ${u.service} ${u.why}`).join('')}`;
         println(r.action === 'failed' ? ctx.stderr : ctx.stdout, `${r.name}: ${what}`);
       }
     }

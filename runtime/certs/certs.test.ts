@@ -54,7 +54,7 @@ describe('certificates (no network)', () => {
     const exp = Date.parse(first.notAfter);
     const acme = { directoryUrl: 'https://acme.invalid/dir', httpPort: 80 };
     const reloaded: string[] = [];
-    const reload = async (dir: string) => (reloaded.push(dir), ['web']);
+    const reload = async (dir: string) => (reloaded.push(dir), { reloaded: ['web'], unconfirmed: [] });
     expect(await renewCertificates({ dataDir, root, now: new Date(exp - 25 * DAY), acme, reload })).toEqual([expect.objectContaining({ name: 'lab', action: 'current' })]);
     expect(certificateAnomalies(dataDir, new Date(exp - 25 * DAY))).toEqual([]);
     expect(certificateAnomalies(dataDir, new Date(exp - 15 * DAY))).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/expires in 15 days/) })]);
@@ -72,10 +72,10 @@ describe('certificates (no network)', () => {
     const root = dirs.make();
     await prepareCertificates(yaml('    - name: wild\n      domains: ["*.example.test"]\n'), { dataDir, root, now: NOW });
     const before = readFileSync(join(dataDir, 'certs/wild/fullchain.pem'), 'utf8');
-    const r = await renewCertificates({ dataDir, root, now: NOW, acme: { directoryUrl: 'https://acme.invalid/dir', httpPort: 80 }, reload: async () => [] });
+    const r = await renewCertificates({ dataDir, root, now: NOW, acme: { directoryUrl: 'https://acme.invalid/dir', httpPort: 80 }, reload: async () => ({ reloaded: [], unconfirmed: [] }) });
     expect(r).toEqual([expect.objectContaining({ name: 'wild', action: 'failed', reason: expect.stringMatching(/\*\.example\.test is a wildcard; wildcards need the DNS-01 challenge/) })]);
     expect(readFileSync(join(dataDir, 'certs/wild/fullchain.pem'), 'utf8')).toBe(before);
-    expect(await renewCertificates({ dataDir, root, now: NOW, names: ['nope'], acme: { directoryUrl: 'x', httpPort: 80 }, reload: async () => [] })).toEqual([expect.objectContaining({ name: 'nope', action: 'failed', reason: expect.stringMatching(/no certificate named nope/) })]);
+    expect(await renewCertificates({ dataDir, root, now: NOW, names: ['nope'], acme: { directoryUrl: 'x', httpPort: 80 }, reload: async () => ({ reloaded: [], unconfirmed: [] }) })).toEqual([expect.objectContaining({ name: 'nope', action: 'failed', reason: expect.stringMatching(/no certificate named nope/) })]);
   });
 
   it('after an apply without it, a certificate is retired: not listed, not renewed, not watched', async () => {

@@ -17,7 +17,7 @@
 import { loadYaml } from '../../common/yaml.js';
 import type { Anomaly } from '../../plan/observed.js';
 import { orderCertificate, type AcmeSettings } from './acme.js';
-import { reloadMounting } from './reload.js';
+import { reloadMounting, type ReloadOutcome, type ReloadWant } from './reload.js';
 import { selfSigned } from './selfsigned.js';
 import { DEFAULT_RENEW_BEFORE_DAYS, handoffDir, listStored, readPems, readStored, publish, retire, sameDomains, storeCertificate, type CertProvider, type CertSpec, type StoredCert } from './store.js';
 
@@ -103,8 +103,11 @@ export interface RenewOptions {
   force?: boolean;
   /** Renew certificates with auto_renew: false too (an explicit `claude certs renew`). */
   includeManualRenew?: boolean;
-  /** Reload the services that mount a renewed certificate (default: SIGHUP through Docker). */
-  reload?: (dir: string) => Promise<string[]>;
+  /**
+   * Reload the services that mount a renewed certificate and wait until they present it
+   * (default: SIGHUP through Docker, then runtime/certs/reload.ts's bounded wait).
+   */
+  reload?: (dir: string, want: ReloadWant) => Promise<ReloadOutcome>;
   log?: (line: string) => void;
 }
 
@@ -115,8 +118,10 @@ export interface RenewResult {
   notAfter?: string;
   /** Why it was due, or why it failed. */
   reason: string;
-  /** The services reloaded. */
+  /** The services reloaded: they present the new certificate and their old workers are gone. */
   reloaded: string[];
+  /** The services signalled that did not present it within the wait, and what was still seen. */
+  unconfirmed: { service: string; why: string }[];
 }
 
 /** Why a stored certificate needs a new one, or null when it does not. */
@@ -141,16 +146,16 @@ export async function renewCertificates(o: RenewOptions): Promise<RenewResult[]>
     if (o.names && !o.names.includes(c.spec.name)) continue;
     const spec = c.spec;
     if (spec.provider === 'manual') {
-      out.push({ name: spec.name, action: 'skipped', reason: 'provider manual: your own files', reloaded: [] });
+      out.push({ name: spec.name, action: 'skipped', reason: 'provider manual: your own files', reloaded: [], unconfirmed: [] });
       continue;
     }
     const why = dueReason(c, o.now) ?? (o.force ? 'renewal forced' : null);
     if (!why) {
-      out.push({ name: spec.name, action: 'current', notAfter: c.notAfter, reason: `valid until ${c.notAfter}; renewed ${spec.renewBeforeDays} days before`, reloaded: [] });
+      out.push({ name: spec.name, action: 'current', notAfter: c.notAfter, reason: `valid until ${c.notAfter}; renewed ${spec.renewBeforeDays} days before`, reloaded: [], unconfirmed: [] });
       continue;
     }
     if (!spec.autoRenew && c.source !== 'placeholder' && !o.includeManualRenew) {
-      out.push({ name: spec.name, action: 'skipped', notAfter: c.notAfter, reason: `${why}; auto_renew is off (renew with 'claude certs renew ${spec.name}')`, reloaded: [] });
+      out.push({ name: spec.name, action: 'skipped', notAfter: c.notAfter, reason: `${why}; auto_renew is off (renew with 'claude certs renew ${spec.name}')`, reloaded: [], unconfirmed: [] });
       continue;
     }
     try {
@@ -162,16 +167,16 @@ export async function renewCertificates(o: RenewOptions): Promise<RenewResult[]>
         const { keyPem, chainPem } = await orderCertificate({ spec, dataDir: o.dataDir, root: o.root, settings: o.acme, ...(o.log ? { log: o.log } : {}) });
         stored = storeCertificate({ dataDir: o.dataDir, root: o.root, spec, keyPem, chainPem, source: 'acme', directory: o.acme.directoryUrl, now: o.now });
       }
-      const reloaded = await reload(handoffDir(o.root, spec.name)).catch((e: Error) => {
+      const r = await reload(handoffDir(o.root, spec.name), { serial: stored.serial, domains: stored.domains }).catch((e: Error): ReloadOutcome => {
         o.log?.(`certificate ${spec.name}: stored, but reloading the services that mount it failed: ${e.message}`);
-        return [] as string[];
+        return { reloaded: [], unconfirmed: [] };
       });
-      out.push({ name: spec.name, action: c.source === 'placeholder' ? 'issued' : 'renewed', notAfter: stored.notAfter, reason: why, reloaded });
+      out.push({ name: spec.name, action: c.source === 'placeholder' ? 'issued' : 'renewed', notAfter: stored.notAfter, reason: why, reloaded: r.reloaded, unconfirmed: r.unconfirmed });
     } catch (e) {
-      out.push({ name: spec.name, action: 'failed', notAfter: c.notAfter, reason: (e as Error).message, reloaded: [] });
+      out.push({ name: spec.name, action: 'failed', notAfter: c.notAfter, reason: (e as Error).message, reloaded: [], unconfirmed: [] });
     }
   }
-  if (o.names) for (const n of o.names) if (!out.some((r) => r.name === n)) out.push({ name: n, action: 'failed', reason: `no certificate named ${n} has been applied (security.yaml spec.certificates, then an apply)`, reloaded: [] });
+  if (o.names) for (const n of o.names) if (!out.some((r) => r.name === n)) out.push({ name: n, action: 'failed', reason: `no certificate named ${n} has been applied (security.yaml spec.certificates, then an apply)`, reloaded: [], unconfirmed: [] });
   return out;
 }
 

@@ -222,7 +222,7 @@ export class ObserveDaemon {
       .then((results) => {
         for (const r of results) {
           if (r.action === 'issued' || r.action === 'renewed') {
-            this.notifier.notify({ source: 'observer', kind: `certificate.${r.action}`, severity: 'info', title: `certificate ${r.name} ${r.action}, valid until ${r.notAfter}`, detail: [r.reason, ...(r.reloaded.length ? [`reloaded ${r.reloaded.join(', ')}`] : [])] });
+            this.notifier.notify({ source: 'observer', kind: `certificate.${r.action}`, severity: 'info', title: `certificate ${r.name} ${r.action}, valid until ${r.notAfter}`, detail: [r.reason, ...(r.reloaded.length ? [`reloaded ${r.reloaded.join(', ')}`] : []), ...r.unconfirmed.map((u) => `${u.service} ${u.why}`)] });
           } else if (r.action === 'failed') {
             this.notifier.notify({ source: 'observer', kind: 'certificate.failed', severity: 'warning', title: `certificate ${r.name}: the order failed; the old files are kept`, detail: [r.reason] });
           }

@@ -1,6 +1,6 @@
 /**
  * Test helper: the web + postgres + redis stack the runtime's integration suites apply (the
- * shared apply suite on both backends, runtime/apply.docker.test.ts, and the containerd
+ * shared apply suite on both backends, runtime/testutil/apply-suite.ts, and the containerd
  * driver's own test), as container specs, and a redis PING through a published port.
  * Each service is on the run's network under its service name (`postgres`, `redis`, `web`),
  * publishes its port on 127.0.0.1 (free ports, testutil/ports.ts) and has the health check

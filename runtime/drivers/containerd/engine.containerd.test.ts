@@ -1,7 +1,7 @@
 /**
  * The containerd driver's own checks, on a private containerd started by this file
  * (testutil/containerd.ts), the CNI plugins and runc. The runtime's shared suites run on
- * containerd too (runtime/apply.docker.test.ts and the others, describe.each over
+ * containerd too (runtime/apply.containerd.test.ts and the others, describe.each over
  * testutil/engine-world.ts: the web+postgres+redis stack, replace, rollbacks, replay, names
  * resolving); here is what only this driver has: images imported by the driver from tarballs
  * (`docker save`, the way a device receives them) through a plan's image steps, the OCI spec
