@@ -2,7 +2,10 @@
 # Boots the disk image from image/build.sh (claude-os.img) in QEMU as the spec does
 # (`qemu-system-x86_64 -m 2G -hda claude-os.img -nographic`, software emulation) and checks,
 # on the serial console, what a person would see. First, in the same run, the floor: the same
-# kernel with a busybox-only initramfs, to its first line (the boot-time yardstick). Then:
+# kernel with a busybox-only initramfs, to its first line (the boot-time yardstick), booted
+# twice: from a disk with the image's SYSLINUX (-hda, as the image) and with -kernel/-initrd.
+# The end prints every ratio of the image's banner to the floor: on the wall clock from QEMU's
+# start and on the kernel's clock (/proc/uptime), with the load average. Then:
 #   1. the banner: "Claude.OS v<package.json version>", "Hostname: claude-os", an IP,
 #      "Services: N running", and `claude --version` as run by /init at boot; on first boot
 #      the root password this machine made for itself ("Login: root, password …");
@@ -35,7 +38,9 @@
 #              BOOT_MEMORY=MB (default 2048, the spec's -m 2G), BOOT_ACCEL=tcg|kvm (default tcg),
 #              BOOT_SLOW=N multiplies every console step's timeout (default 4: under TCG on a
 #              busy machine `claude keys add` alone took over 180 s; the base values suit an idle
-#              one), BOOT_LOG=file to keep the console log.
+#              one), BOOT_LOG=file to keep the console log, BOOT_DIAG=1 to print when the
+#              password was typed and answered, what holds the console (fd 0) in the guest,
+#              and containerd's first log lines.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -271,7 +276,7 @@ echo "[boot] the console asked for a login; root logged in with the password the
 profile first "$t_banner" "QEMU start, BIOS, SYSLINUX loading the kernel and initrd"
 up_banner=$profile_up
 if [ -n "${BOOT_DIAG:-}" ]; then
-  type_line 'for p in /proc/[0-9]*; do l=$(readlink $p/fd/0 2>/dev/null); case "$l" in /dev/console|/dev/tty*) echo "diag-fd0 ${p#/proc/} $l $(cat $p/wchan 2>/dev/null) $(tr "\\0" " " <$p/cmdline | head -c 80)";; esac; done; cat /proc/uptime; date +%s; head -n 3 /var/log/containerd.log; grep -m 3 -E "serving|containerd successfully" /var/log/containerd.log; echo diag-""end'
+  type_line 'for p in /proc/[0-9]*; do l=$(readlink $p/fd/0 2>/dev/null); c=$(tr "\\0" " " <$p/cmdline | head -c 80); case "$l$c" in /dev/console*|/dev/tty*|*claude*) echo "diag-fd0 ${p#/proc/} $l $(cat $p/wchan 2>/dev/null) $c";; esac; done; cat /proc/uptime; date +%s; head -n 3 /var/log/containerd.log; grep -m 3 -E "serving|containerd successfully" /var/log/containerd.log; echo diag-""end'
   wait_for "diag-end" 120
   clean_log | grep -E "^diag-fd0|^[0-9.]+ [0-9.]+$|^[0-9]{10}$|time=" | sed 's/^/[diag] /'
 fi
