@@ -30,5 +30,7 @@ export function needsAdminSignature(payload: PlanPayload): boolean {
 export function withAdminSignature<P extends { payload: PlanPayload; envelopeText: string }>(planned: P, adminKeyFile: string | undefined, cwd: string): P | undefined {
   if (!needsAdminSignature(planned.payload)) return planned;
   if (!adminKeyFile) return undefined;
-  return { ...planned, envelopeText: serializeEnvelope(cosignPlan(planned.envelopeText, readPrivateKeyFile(resolve(cwd, adminKeyFile))).envelope) };
+  // without `envelope` (agent/flow.ts plannedOf): it is the plan before this signature
+  const { envelope: _before, ...rest } = planned as P & { envelope?: unknown };
+  return { ...rest, envelopeText: serializeEnvelope(cosignPlan(planned.envelopeText, readPrivateKeyFile(resolve(cwd, adminKeyFile))).envelope) } as P;
 }

@@ -40,7 +40,7 @@ import { readStateFileText } from '../common/state-read.js';
 import type { CompileResult } from '../compiler/compile.js';
 import type { LockoutResult } from '../compiler/firewall.js';
 import type { ObservedSource } from '../compiler/observed-source.js';
-import { serializeEnvelope, type TrustedKey } from '../plan/envelope.js';
+import { serializeEnvelope, type Envelope, type TrustedKey } from '../plan/envelope.js';
 import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
 import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
@@ -58,6 +58,28 @@ export const DEFAULT_MAX_REPLANS = 3;
 export interface Planned {
   payload: PlanPayload;
   envelopeText: string;
+  /** The signed envelope, when this process signed it (writeEnvelope writes it without making envelopeText). */
+  envelope?: Envelope;
+}
+
+/**
+ * A plan signed here: `envelopeText` is made when first read (and kept), so `claude plan --out`
+ * writes the file from the envelope's bytes (plan/envelope.ts writeEnvelope) and never holds the
+ * whole text unless something reads it (docs/plans.md, "Performance").
+ */
+export function plannedOf(payload: PlanPayload, envelope: Envelope): Planned {
+  let text: string | undefined;
+  const planned = { payload, envelope } as Planned;
+  Object.defineProperty(planned, 'envelopeText', {
+    get: () => (text ??= serializeEnvelope(envelope)),
+    set: (v: string) => {
+      text = v;
+      delete planned.envelope; // the text no longer matches it
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  return planned;
 }
 
 // ── the host: host id, key, observer, engine ────────────────────────────────────────
@@ -232,7 +254,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   }
   return {
     ok: true,
-    planned: { payload, envelopeText: serializeEnvelope(signPlan(payload, key.privateKey)) },
+    planned: plannedOf(payload, signPlan(payload, key.privateKey)),
     warnings: [...warnings, ...all.map(renderDiagnostic)],
     lockout,
     hostKey: { keyid: key.keyid, created: key.created },

@@ -1,7 +1,7 @@
 /**
  * Planner benchmark (on demand, not a test), side by side with Terraform in one run:
  *
- *   npm run build && node dist/bench/plan.bench.js [--sizes 100,1000,10000] [--runs 3]
+ *   npm run build && node dist/bench/plan.bench.js [--sizes 100,1000,10000] [--runs 3] [--yaml]
  *
  * For each size N, in a fresh child process each (so peak memory is per size):
  *   claude    node child: build the resolved model of N services, plan against an empty
@@ -13,11 +13,13 @@
  *             and comparable inputs; `terraform init` once per size, offline (terraform_data
  *             is built in, no provider download)
  * Peak memory is ru_maxrss of the child (measured by /usr/bin/time -f %M).
+ * --yaml: also, once per size, a child that starts from the state files' YAML as `claude plan`
+ * does (parse, check, resolve, plan, sign, write, review, inspect; childYaml), timed per stage.
  * Prints a table with the ratios (targets: ≤ 0.25× Terraform's time, ≤ 0.5× its memory,
  * linear growth) and the figures as JSON on the last line.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +53,7 @@ export function benchModel(n: number): ResolvedModel {
   return {
     files: { 'services.yaml': `# ${n} services\n` },
     safety: { requireApproval: true, autoApproveCategories: [], restrictedFiles: ['security.yaml'], rollbackOnHealthFailure: true, confirmTimeoutMs: 60_000 },
-    reconcile: { intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [] },
+    reconcile: { intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [], backoff: { firstMs: 60_000, maxMs: 3_600_000 } },
     notifications: { minSeverity: 'info' },
     images: { aliases: {}, pull: false },
     api: { enabled: false, port: 7440 },
@@ -82,21 +84,95 @@ export function terraformConfig(n: number): string {
   return out.join('');
 }
 
-/** Child mode: plan + sign n services, write the plan (fsynced, as `claude plan --out`), print {planSignMs, steps, bytes}. */
+/** Child mode: plan + sign n services, write the plan (fsynced, as `claude plan --out`), print {planSignMs, writeMs, steps, bytes}. */
 async function child(n: number, outFile: string): Promise<void> {
   const { plan } = await import('../compiler/planner.js');
   const { signPlan } = await import('../compiler/sign.js');
-  const { serializeEnvelope } = await import('../plan/envelope.js');
-  const { writeFileAtomic } = await import('../common/fsutil.js');
+  const { writeEnvelope } = await import('../plan/envelope.js');
   const { privateKey } = generateKeyPairSync('ed25519');
   const model = benchModel(n);
   const empty = { hostId: 'bench', stateCommit: null, networks: [], volumes: [], images: [], containers: [], firewall: { present: false, hash: null } };
   const t0 = performance.now();
   const payload = plan(model, empty, { request: `bench ${n}`, now: new Date(), nonce: 'ab'.repeat(32), hostId: 'bench', provenance: { engine: 'user' }, compilerVersion: 'bench' });
-  const text = serializeEnvelope(signPlan(payload, privateKey));
+  const env = signPlan(payload, privateKey);
   const planSignMs = performance.now() - t0;
-  writeFileAtomic(outFile, text, 0o644); // as `claude plan --out` writes it
-  process.stdout.write(JSON.stringify({ planSignMs, steps: payload.steps.length, bytes: text.length }) + '\n');
+  writeEnvelope(outFile, env, 0o644); // as `claude plan --out` writes it (cli/commands/plan.ts)
+  const writeMs = performance.now() - t0 - planSignMs;
+  process.stdout.write(JSON.stringify({ planSignMs, writeMs, steps: payload.steps.length, bytes: statSync(outFile).size }) + '\n');
+}
+
+/** The state files (YAML) of n services shaped as benchModel's: what a person would write for `claude plan`. */
+export function benchStateFiles(n: number): Record<string, string> {
+  const svc: string[] = ['apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: bench\nspec:\n  networks:\n'];
+  for (let g = 0; g < 10; g++) svc.push(`    - name: net-${g}\n      driver: bridge\n`);
+  svc.push('  services:\n');
+  for (let i = 0; i < n; i++) {
+    svc.push(
+      `    - name: svc-${i}\n      image: registry.local:5000/app-${i % 7}\n      tag: "1.${i % 13}"\n      ports:\n        - host: ${10000 + (i % 50000)}\n          container: 8080\n` +
+        `      volumes:\n        - source: /srv/data/${i}\n          target: /data\n      environment:\n        MODE: production\n        DB_PASSWORD: \${secrets.db_password}\n` +
+        `      resources:\n        cpu: "0.25"\n        memory: 64Mi\n      healthcheck:\n        test: "wget -q -O- http://127.0.0.1:8080/ || exit 1"\n        interval: 5s\n        timeout: 30s\n        retries: 3\n` +
+        `      restart: unless-stopped\n      networks:\n        - net-${i % 10}\n      depends_on: [${i % 10 === 0 ? '' : `svc-${i - 1}`}]\n`,
+    );
+  }
+  const vol: string[] = ['apiVersion: claude.os/v1\nkind: StorageConfig\nmetadata:\n  name: storage\nspec:\n  volumes:\n'];
+  for (let i = 0; i < n; i++) vol.push(`    - name: data-${i}\n      path: /srv/data/${i}\n`);
+  return {
+    'manifest.yaml': 'apiVersion: claude.os/v1\nkind: SystemManifest\nmetadata:\n  name: bench\nspec:\n  images:\n    pull: false\n',
+    'security.yaml': 'apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec:\n  secrets:\n    - name: db_password\n      value: encrypted:v1:YWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n',
+    'services.yaml': svc.join(''),
+    'storage.yaml': vol.join(''),
+  };
+}
+
+/**
+ * Child mode --yaml: what `claude plan` does after reading the state dir, in-process and timed
+ * per stage: parse/check/resolve the YAML of n services (the 1 MiB limit per state file
+ * lifted: 10,000 services need a ~6 MB services.yaml, which `claude plan` refuses, CLA1002),
+ * plan, sign, write (writeEnvelope), the review (plan/review.ts, as the proposed-changes box
+ * shows it, against no earlier state) and the plan check (inspectPlan). Observing Docker and
+ * drawing the box are left out. Prints the stage times and the largest file's size.
+ */
+async function childYaml(n: number, outFile: string): Promise<void> {
+  const { parse } = await import('../compiler/parse.js');
+  const { check } = await import('../compiler/check.js');
+  const { resolve } = await import('../compiler/resolve.js');
+  const { DiagnosticSink } = await import('../compiler/diagnostics.js');
+  const { plan } = await import('../compiler/planner.js');
+  const { signPlan } = await import('../compiler/sign.js');
+  const { keyIdOf, writeEnvelope } = await import('../plan/envelope.js');
+  const { planReview } = await import('../plan/review.js');
+  const { inspectPlan } = await import('../plan/inspect.js');
+  const files = benchStateFiles(n);
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const empty = { hostId: 'bench', stateCommit: null, networks: [], volumes: [], images: [], containers: [], firewall: { present: false, hash: null } };
+  const ms: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (stage: string): void => {
+    const now = performance.now();
+    ms[stage] = Math.round(now - t);
+    t = now;
+  };
+  const sink = new DiagnosticSink();
+  const parsed = parse(Object.keys(files).sort().map((name) => ({ name, text: files[name]! })), sink, { maxBytes: Number.MAX_SAFE_INTEGER });
+  lap('parse');
+  const written = check(parsed, sink);
+  lap('check');
+  const model = resolve(written, sink);
+  lap('resolve');
+  if (sink.hasErrors()) throw new Error(`the bench's state files do not compile:\n${sink.sorted().map((d) => `${d.code} ${d.message}`).join('\n')}`);
+  const payload = plan(model, empty, { request: `bench ${n}`, now: new Date(), nonce: 'ab'.repeat(32), hostId: 'bench', provenance: { engine: 'user' }, compilerVersion: 'bench' });
+  lap('plan');
+  const env = signPlan(payload, privateKey);
+  lap('sign');
+  writeEnvelope(outFile, env, 0o644);
+  lap('write');
+  const review = planReview(payload, {});
+  lap('review');
+  const report = inspectPlan(env, { trusted: [{ keyid: keyIdOf(publicKey), role: 'host', publicKey }], now: new Date() });
+  lap('inspect');
+  if (!report.ok || review.resources.length < n) throw new Error('the bench plan does not check, or its review misses resources');
+  const servicesBytes = Buffer.byteLength(files['services.yaml']!);
+  process.stdout.write(JSON.stringify({ ms, steps: payload.steps.length, servicesYamlBytes: servicesBytes }) + '\n');
 }
 
 interface Run {
@@ -123,6 +199,7 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(Number(argv[1]), argv[2]!);
+  if (argv[0] === '--child-yaml') return childYaml(Number(argv[1]), argv[2]!);
   const opt = (name: string, def: string) => {
     const i = argv.indexOf(name);
     return i >= 0 && argv[i + 1] ? argv[i + 1]! : def;
@@ -132,6 +209,8 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const tfEnv = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_CLI_ARGS: '-no-color' };
   const rows: Record<string, number>[] = [];
+  const fromYaml = argv.includes('--yaml');
+  const yamlRows: Record<string, number>[] = [];
   for (const n of sizes) {
     const dir = mkdtempSync(join(tmpdir(), `claude-plan-bench-${n}-`));
     try {
@@ -147,6 +226,12 @@ async function main(): Promise<void> {
         claude.push(c);
         inproc.push((JSON.parse(c.stdout.trim().split('\n').pop()!) as { planSignMs: number }).planSignMs);
         tf.push(timed('terraform', ['plan', '-input=false', '-lock=false', '-out=tfplan'], dir, tfEnv));
+      }
+      if (fromYaml) {
+        // once per size, after the side-by-side runs: from the YAML, as `claude plan` starts
+        const y = timed(process.execPath, [self, '--child-yaml', String(n), join(dir, 'plan-yaml.json')], dir);
+        const out = JSON.parse(y.stdout.trim().split('\n').pop()!) as { ms: Record<string, number>; servicesYamlBytes: number };
+        yamlRows.push({ n, wallMs: Math.round(y.wallMs), rssMb: Math.round(y.maxRssKb / 1024), terraformMs: Math.round(median(tf.map((x) => x.wallMs))), servicesYamlBytes: out.servicesYamlBytes, ...out.ms });
       }
       const row = {
         n,
@@ -180,7 +265,18 @@ async function main(): Promise<void> {
     const b = rows[rows.length - 1]!;
     console.log(`growth ${a.n}→${b.n} (×${b.n! / a.n!}): claude plan+sign ×${(b.claudePlanSignMs! / a.claudePlanSignMs!).toFixed(1)}, terraform ×${(b.terraformMs! / a.terraformMs!).toFixed(1)}`);
   }
+  if (yamlRows.length) {
+    const stages = ['parse', 'check', 'resolve', 'plan', 'sign', 'write', 'review', 'inspect'];
+    console.log('\nfrom YAML, in-process per stage (ms), the whole child process (wall, peak MB), beside terraform plan -out of the same size:');
+    console.log(line(['N', ...stages, 'wall ms', 'MB', 'terraform ms', 'ratio']));
+    for (const y of yamlRows) console.log(line([y.n!, ...stages.map((k) => y[k]!), y.wallMs!, y.rssMb!, y.terraformMs!, (y.wallMs! / y.terraformMs!).toFixed(3)]));
+    const big = yamlRows.filter((y) => y.servicesYamlBytes! > 1024 * 1024).map((y) => `${y.n} (${(y.servicesYamlBytes! / 1048576).toFixed(1)} MiB)`);
+    if (big.length) console.log(`services.yaml over the 1 MiB limit of a state file at N = ${big.join(', ')}: \`claude plan\` refuses it (CLA1002); the stages above lift the limit`);
+    const top = yamlRows[yamlRows.length - 1]!;
+    ratioLine(`plan of ${top.n} services from YAML (parse … inspect, no Docker) / terraform plan -out, wall`, top.wallMs! / top.terraformMs!, 0.05, `${top.wallMs} vs ${top.terraformMs} ms`);
+  }
   console.log(JSON.stringify(rows));
+  if (yamlRows.length) console.log(JSON.stringify(yamlRows));
 }
 
 if (process.argv[1]?.endsWith("plan.bench.js")) await main();

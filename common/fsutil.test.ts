@@ -26,3 +26,18 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['big.txt']); // no temp file left
   });
 });
+
+describe('writeFileAtomic with pieces', () => {
+  it('writes strings (as UTF-8) and bytes in order through the scratch buffer, a piece larger than it on its own', () => {
+    const big = 'ü🚀'.repeat(600_000); // 1.2M units, 3.6 MB: more than the 1 MiB buffer
+    const pieces: (string | Uint8Array)[] = ['{"a":', Buffer.from([0x31, 0x2c]), 'é'.repeat(400_000), big, new Uint8Array(2 << 20).fill(0x41), 'end\n'];
+    const file = join(dir, 'pieces.txt');
+    let calls = 0;
+    writeFileAtomic(file, { each: (put) => { calls++; for (const p of pieces) put(p); } });
+    expect(calls).toBe(1);
+    expect(readFileSync(file).equals(Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))).toBe(true);
+    writeFileAtomic(file, { each: () => {} });
+    expect(readFileSync(file).length).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});

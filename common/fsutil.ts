@@ -141,8 +141,44 @@ function writeText(fd: number, text: string, path: string): void {
   }
 }
 
+/**
+ * A file's content made piece by piece, for content too large to hold as one string or buffer
+ * (a 10,000-service plan's envelope: plan/envelope.ts writeEnvelope). `each` calls `put` with
+ * the pieces in order, strings written as UTF-8; it may be called again (a write retried
+ * after the space reserve was released), so it must give the same pieces each time.
+ */
+export interface Pieces {
+  each(put: (piece: string | Uint8Array) => void): void;
+}
+
+/** Writes the pieces through one scratch buffer of PIECES_BUFFER bytes, in order; a piece larger than it is written on its own. */
+function writePieces(fd: number, pieces: Pieces, path: string): void {
+  const scratch = Buffer.allocUnsafe(PIECES_BUFFER);
+  let used = 0;
+  const flush = (): void => {
+    if (used) writeAll(fd, scratch.subarray(0, used), path);
+    used = 0;
+  };
+  pieces.each((piece) => {
+    const most = typeof piece === 'string' ? piece.length * 3 : piece.length; // UTF-8: at most 3 bytes per UTF-16 unit
+    if (used + most > scratch.length) flush();
+    if (most > scratch.length) {
+      if (typeof piece === 'string') writeText(fd, piece, path);
+      else writeAll(fd, piece, path);
+    } else if (typeof piece === 'string') used += scratch.write(piece, used, 'utf8');
+    else {
+      scratch.set(piece, used);
+      used += piece.length;
+    }
+  });
+  flush();
+}
+
+/** Bytes gathered by writePieces before each write(2). */
+const PIECES_BUFFER = 1 << 20;
+
 /** Writes `data` to a new fsynced temp file beside `path` (its dir made if missing); returns the temp file's path. */
-function writeTempBeside(path: string, data: string | Uint8Array, mode: number): string {
+function writeTempBeside(path: string, data: string | Uint8Array | Pieces, mode: number): string {
   mkdirSync(dirname(path), { recursive: true });
   const buf = typeof data === 'string' && data.length <= TEXT_SLICE ? Buffer.from(data) : data;
   for (let attempt = 0; ; attempt++) {
@@ -150,7 +186,8 @@ function writeTempBeside(path: string, data: string | Uint8Array, mode: number):
     const fd = openSync(tmp, 'w', mode);
     try {
       if (typeof buf === 'string') writeText(fd, buf, tmp);
-      else writeAll(fd, buf, tmp);
+      else if (buf instanceof Uint8Array) writeAll(fd, buf, tmp);
+      else writePieces(fd, buf, tmp);
       fsyncFd(fd, tmp);
       closeSync(fd);
       return tmp;
@@ -164,7 +201,7 @@ function writeTempBeside(path: string, data: string | Uint8Array, mode: number):
   }
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array | Pieces, mode = 0o644): void {
   const tmp = writeTempBeside(path, data, mode);
   try {
     failpoint('fs.rename', path);

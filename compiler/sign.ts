@@ -6,7 +6,7 @@
  *   cosignPlan(planText, privateKey) → { envelope, added }
  */
 import { sign as edSign, type KeyObject } from 'node:crypto';
-import { addSignature, keyIdOf, paePrefix, parseEnvelope, type Envelope } from '../plan/envelope.js';
+import { addSignature, envelopeOver, keyIdOf, paePrefix, parseEnvelope, type Envelope } from '../plan/envelope.js';
 import { canonicalJsonFast, canonicalJsonInto } from '../plan/canonical.js';
 import { validatePlanPayload } from '../plan/schema.js';
 import { PAYLOAD_TYPE, type PlanPayload } from '../plan/types.js';
@@ -45,7 +45,8 @@ export function signPlan(payload: PlanPayload, privateKey: KeyObject, opts: { va
     body = message.subarray(prefix.length);
   }
   const sig = edSign(null, message, privateKey).toString('base64');
-  return { payloadType: PAYLOAD_TYPE, payload: body.toString('base64'), signatures: [{ keyid: keyIdOf(privateKey), sig }] };
+  // the base64 payload is made when read; writeEnvelope writes the file from the bytes
+  return envelopeOver(PAYLOAD_TYPE, body, [{ keyid: keyIdOf(privateKey), sig }]);
 }
 
 /** Room for the longest PAE prefix of a plan (its length field at most 16 digits). */

@@ -5,7 +5,7 @@
  * `claude verify` and `claude show` print it; the runtime has its own gate (runtime/verify.ts)
  * built from the same pieces.
  */
-import { EnvelopeFormatError, checkSignatures, parseEnvelope, type Envelope, type TrustedKey } from './envelope.js';
+import { EnvelopeFormatError, checkSignatures, parseEnvelope, payloadBytesOf, type Envelope, type TrustedKey } from './envelope.js';
 import { parseStrictJson } from './strict-json.js';
 import { validatePlanPayload } from './schema.js';
 import { evaluatePolicy } from './policy.js';
@@ -44,19 +44,24 @@ export interface InspectOptions {
   hostId?: string;
 }
 
-export function inspectPlan(text: string, opts: InspectOptions): PlanReport {
+/**
+ * The report on a plan file's text, or on an envelope this process just signed (the plan
+ * `claude plan` wrote: its envelope text is ours, so it is not parsed back; its payload bytes
+ * are checked as a file's are).
+ */
+export function inspectPlan(text: string | Envelope, opts: InspectOptions): PlanReport {
   const checks: CheckLine[] = [];
   const signatures: SignatureReport[] = [];
   let env: Envelope;
   try {
-    env = parseEnvelope(text);
+    env = typeof text === 'string' ? parseEnvelope(text) : text;
     if (env.payloadType !== PAYLOAD_TYPE) throw new EnvelopeFormatError(`payloadType is ${JSON.stringify(env.payloadType)}, expected ${PAYLOAD_TYPE}`);
   } catch (e) {
     if (!(e instanceof EnvelopeFormatError)) throw e;
     checks.push({ check: 'envelope', ok: false, detail: e.message });
     return { ok: false, checks, signatures };
   }
-  const bytes = Buffer.from(env.payload, 'base64');
+  const bytes = payloadBytesOf(env) ?? Buffer.from(env.payload, 'base64');
   let payload: unknown;
   try {
     payload = parseStrictJson(bytes.toString('utf8'));

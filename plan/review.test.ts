@@ -3,7 +3,8 @@
  * named by the resource (never "configuration changed"), with the risk of its steps.
  */
 import { describe, expect, it } from 'vitest';
-import { fieldChanges, planReview, stateChanges } from './review.js';
+import fc from 'fast-check';
+import { fieldChanges, planReview, stateChanges, stepIndex, touches } from './review.js';
 import type { PlanPayload, PlanStep } from './types.js';
 
 const services = (replicas: number, level: string, extra = '') => `apiVersion: claude.os/v1
@@ -101,5 +102,30 @@ describe('plan review', () => {
     expect(r.otherSteps).toEqual([{ id: 'container.remove:old', description: 'container.remove:old', risk: 'disruptive' }]);
     expect(r.exposure).toEqual(['web 8080/tcp ← anywhere']);
     expect(r.warnings).toEqual(['security: Load the firewall table']);
+  });
+});
+
+describe('stepIndex', () => {
+  it('gives each resource exactly the steps touches() matches, in plan order (random steps and resources)', () => {
+    const name = fc.array(fc.constantFrom('a', 'b', 'web', 'db', '1', '2', ''), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('-'));
+    const op = fc.constantFrom('container.create', 'container.start', 'container.stop', 'volume.create', 'network.create', 'firewall.apply', 'host.apply', 'schedule.apply', 'mount.apply', 'image.ensure');
+    const target = fc.oneof(name.map((n) => `container/${n}`), name.map((n) => `volume/${n}`), name.map((n) => `network/${n}`), fc.constant('firewall/inet-claude'), name.map((n) => `mount/${n}`), fc.constant('host/files'), fc.constant('schedule/jobs'), name.map((n) => `image/${n}`));
+    const params = fc.oneof(
+      fc.constant({}),
+      name.map((n) => ({ labels: { 'claude.os/service': n } })),
+      name.map((n) => ({ spec: { labels: { 'claude.os/service': n } } })),
+      fc.constant({ labels: { other: 'x' } }),
+    );
+    const stepArb = fc.tuple(op, target, params, fc.constantFrom('safe', 'disruptive', 'security', 'destructive') as fc.Arbitrary<PlanStep['risk']>);
+    const kind = fc.constantFrom('service', 'firewall rule', 'user', 'group', 'SSH key', 'job', 'volume', 'network', 'settings', 'secret', 'certificate');
+    const resource = fc.record({ kind, name: fc.oneof(name, fc.constantFrom('storage', 'network', 'manifest', 'security', 'services')) });
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 40 }), fc.array(resource, { minLength: 1, maxLength: 20 }), (specs, resources) => {
+        const steps = specs.map(([o, t, p, r], i) => step(`s${i}`, o as PlanStep['op'], t, r, p));
+        const stepsOf = stepIndex(steps);
+        for (const r of resources) expect(stepsOf(r).map((x) => x.id)).toEqual(steps.filter((x) => touches(x, r)).map((x) => x.id));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -14,6 +14,7 @@ import { compileStateDir } from '../../compiler/compile.js';
 import { renderPlan } from '../../compiler/show.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
+import { writeEnvelope } from '../../plan/envelope.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
 
@@ -114,16 +115,18 @@ const command: Command = {
       return EXIT.FAILURE;
     }
     if (r.hostKey.created) println(ctx.stderr, `claude plan: generated the host key ${r.hostKey.keyid.slice(0, 16)}… in ${join(paths.dataDir, 'keys')}`);
-    const { payload, envelopeText: text } = r.planned;
+    const { payload, envelope } = r.planned;
     const hostId = host.hostId;
     const out = resolve(ctx.cwd, values.out ?? 'plan.json');
-    writeFileAtomic(out, text, 0o644);
+    // from the envelope's bytes, without making the whole text (plan/envelope.ts writeEnvelope)
+    if (envelope) writeEnvelope(out, envelope, 0o644);
+    else writeFileAtomic(out, r.planned.envelopeText, 0o644);
     if (values.json) {
       println(ctx.stdout, JSON.stringify(payload, null, 2));
       // stdout is the payload; where the signed plan went is said on stderr, never silently.
       println(ctx.stderr, `claude plan: saved the signed plan to ${out}`);
     } else {
-      const report = inspectPlan(text, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
+      const report = inspectPlan(envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
       ctx.stdout.write(renderPlan(payload, report, await reviewOnHost(paths.stateDir, payload, ctx.now)));
       println(ctx.stdout);
       println(ctx.stdout, payload.steps.length ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
