@@ -195,6 +195,8 @@ export interface ResolvedModel {
     drift: 'self_heal' | 'queue' | 'report';
     /** Step-target globs whose drift is ignored, sorted. */
     ignore: string[];
+    /** The wait before a failed self-heal or hand edit is tried again: firstMs, doubling, at most maxMs (reconcile.backoff). */
+    backoff: { firstMs: number; maxMs: number };
   };
   /** manifest.yaml spec.notifications, defaults filled in; the webhook secret as its ciphertext. */
   notifications: {

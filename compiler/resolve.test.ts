@@ -93,7 +93,7 @@ describe('defaults', () => {
     expect(m.safety).toEqual({ requireApproval: true, autoApproveCategories: [], restrictedFiles: ['security.yaml'], rollbackOnHealthFailure: true, confirmTimeoutMs: 60_000 });
     expect(m.images).toEqual({ aliases: {}, pull: true });
     expect(m.firewall).toBeNull();
-    expect(m.reconcile).toEqual({ intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [] });
+    expect(m.reconcile).toEqual({ intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [], backoff: { firstMs: 60_000, maxMs: 3_600_000 } });
     expect(m.notifications).toEqual({ minSeverity: 'info' });
   });
 });
@@ -107,7 +107,7 @@ describe('manifest.yaml reconcile and notifications', () => {
       'security.yaml': SECURITY,
     });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(r.model!.reconcile).toEqual({ intervalMs: 120_000, debounceMs: 250, drift: 'queue', ignore: ['container/dev-*', 'firewall/inet-claude'] });
+    expect(r.model!.reconcile).toEqual({ intervalMs: 120_000, debounceMs: 250, drift: 'queue', ignore: ['container/dev-*', 'firewall/inet-claude'], backoff: { firstMs: 60_000, maxMs: 3_600_000 } });
     expect(r.model!.notifications).toEqual({ minSeverity: 'warning', webhook: { url: 'http://127.0.0.1:9/hook', timeoutMs: 2000, retries: 1, secret: { name: 'hook_key', value: 'encrypted:v1:AAAA' } } });
   });
   it('reports a webhook secret security.yaml does not declare (CLA3021) and a bad drift policy at its line', () => {
@@ -115,6 +115,29 @@ describe('manifest.yaml reconcile and notifications', () => {
     const bad = compileFiles({ 'manifest.yaml': MANIFEST('  reconcile:\n    drift: heal\n') });
     expect(bad.model ?? null).toBeNull();
     expect(bad.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(['manifest.yaml:7']);
+  });
+  it('reconcile.backoff: first and max as written; a longer first alone is a constant wait; bad values at file:line:col, no model', () => {
+    const backoff = (body: string) => compileFiles({ 'manifest.yaml': MANIFEST(`  reconcile:\n    backoff:\n${body}`) });
+    expect(backoff('      first: 30s\n      max: 10m\n').model!.reconcile.backoff).toEqual({ firstMs: 30_000, maxMs: 600_000 });
+    expect(backoff('      max: 5m\n').model!.reconcile.backoff).toEqual({ firstMs: 60_000, maxMs: 300_000 });
+    expect(backoff('      first: 2h\n').model!.reconcile.backoff).toEqual({ firstMs: 7_200_000, maxMs: 7_200_000 });
+    const render = (r: ReturnType<typeof compileFiles>) => r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.message} | ${d.hint}`);
+    // max shorter than first: at max, with both values and the fix
+    const short = backoff('      first: 10m\n      max: 2m\n');
+    expect(short.model ?? null).toBeNull();
+    expect(render(short)).toEqual(['CLA3058 manifest.yaml:9:12 reconcile.backoff.max (2m) is shorter than reconcile.backoff.first (10m) | the wait doubles from first up to max: make max at least 10m, or first at most 2m']);
+    // max shorter than the default first
+    expect(render(backoff('      max: 30s\n'))).toEqual(['CLA3058 manifest.yaml:8:12 reconcile.backoff.max (30s) is shorter than reconcile.backoff.first (1m) | the wait doubles from first up to max: make max at least 1m, or first at most 30s']);
+    // a wait under 1s: at the value
+    const zero = backoff('      first: 0s\n      max: 500ms\n');
+    expect(zero.model ?? null).toBeNull();
+    expect(render(zero).map((l) => l.split(' | ')[0])).toEqual([
+      'CLA3057 manifest.yaml:8:14 reconcile.backoff.first is 0s; the wait before a failed apply is tried again must be at least 1s',
+      'CLA3057 manifest.yaml:9:12 reconcile.backoff.max is 500ms; the wait before a failed apply is tried again must be at least 1s',
+    ]);
+    // not a duration, or an unknown key: the schema check, at its line
+    expect(codes({ 'manifest.yaml': MANIFEST('  reconcile:\n    backoff:\n      first: 5 minutes\n') })).toEqual([expect.stringMatching(/^CLA20\d\d@manifest\.yaml:8$/)]);
+    expect(codes({ 'manifest.yaml': MANIFEST('  reconcile:\n    backoff:\n      frist: 5m\n') })).toEqual(['CLA2001@manifest.yaml:8']);
   });
 });
 

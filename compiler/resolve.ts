@@ -63,6 +63,9 @@ export const DEFAULTS = {
   confirmTimeoutMs: 60_000,
   reconcileIntervalMs: 60_000,
   reconcileDebounceMs: 500,
+  /** reconcile.backoff (agent/reconcile/paused.ts): 1 min after the first failed apply, doubling, at most hourly. */
+  backoffFirstMs: 60_000,
+  backoffMaxMs: 3_600_000,
   drift: 'self_heal',
   notifyMinSeverity: 'info',
   webhookTimeoutMs: 5_000,
@@ -205,6 +208,25 @@ class Resolver {
     this.sink.report(code, this.at(file, path, key), args);
   }
 
+  /**
+   * reconcile.backoff with its defaults: each wait at least 1s (CLA3057), max not shorter than
+   * first (CLA3058). A longer first with no max raises max to it (a constant wait).
+   */
+  private backoff(b: { first?: string; max?: string } | undefined): { firstMs: number; maxMs: number } {
+    const at = ['spec', 'reconcile', 'backoff'];
+    const firstMs = b?.first !== undefined ? durationMs(b.first) : DEFAULTS.backoffFirstMs;
+    const maxMs = b?.max !== undefined ? durationMs(b.max) : Math.max(DEFAULTS.backoffMaxMs, firstMs);
+    let ok = true;
+    for (const [field, ms] of [['first', firstMs], ['max', maxMs]] as const) {
+      if (b?.[field] !== undefined && ms < 1000) {
+        this.report('CLA3057', 'manifest.yaml', [...at, field], { field, value: b[field]! });
+        ok = false;
+      }
+    }
+    if (ok && maxMs < firstMs) this.report('CLA3058', 'manifest.yaml', [...at, 'max'], { max: b!.max!, first: b?.first ?? '1m' });
+    return { firstMs, maxMs };
+  }
+
   /** "did you mean X? If not, " when a candidate is close, else ''. Hints start with it. */
   private suggestion(word: string, candidates: Iterable<string>): string {
     const c = closest(word, [...candidates]);
@@ -300,6 +322,7 @@ class Resolver {
         debounceMs: manifest?.reconcile?.debounce !== undefined ? durationMs(manifest.reconcile.debounce) : DEFAULTS.reconcileDebounceMs,
         drift: manifest?.reconcile?.drift ?? DEFAULTS.drift,
         ignore: [...(manifest?.reconcile?.ignore ?? [])].sort(),
+        backoff: this.backoff(manifest?.reconcile?.backoff),
       },
       notifications: this.notifications(manifest?.notifications, secrets),
       images: { aliases: sortedRecord(aliases), pull: manifest?.images?.pull ?? DEFAULTS.imagesPull },

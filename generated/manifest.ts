@@ -169,6 +169,20 @@ export interface ReconcileConfig {
    * What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).
    */
   ignore?: string[];
+  backoff?: ReconcileBackoff;
+}
+/**
+ * How long a self-heal (or a hand edit) whose apply failed and rolled back waits before the same plan is tried again: `first` after the first failure, twice as long after each next one, never longer than `max` (docs/reconciler.md, "A self-heal whose apply keeps failing"). A person's `claude reconcile` is never held back.
+ */
+export interface ReconcileBackoff {
+  /**
+   * The wait after the first failed apply, at least 1s. Default 1m.
+   */
+  first?: string;
+  /**
+   * The longest wait, at least `first`. Default 1h (or `first`, when only a longer `first` is given).
+   */
+  max?: string;
 }
 /**
  * Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).

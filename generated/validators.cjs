@@ -5,15 +5,15 @@ module.exports = function makeValidators(formats) {
   const exports = {};
 "use strict";
 exports.manifest = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"allow_host_mounts":{"description":"Host paths a service or job may mount although they are the engine's socket, / or a host system path (/etc, /proc, /sys, /dev, /var/lib/docker, …). Each such mount is still a security step: it needs an admin signature and an explicit confirmation.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/absPath"}},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"reconcile":{"title":"ReconcileConfig","description":"The reconciler daemon (`claude reconcile --serve`, docs/reconciler.md): when it checks the system against the state files, and what it does about drift.","type":"object","additionalProperties":false,"properties":{"interval":{"description":"A full pass this often, whatever changed (a pass also runs at start-up and after each change in the state dir). Default 60s.","$ref":"common.schema.json#/$defs/duration"},"debounce":{"description":"How long the state dir must be quiet after a change before a pass starts. Default 500ms.","$ref":"common.schema.json#/$defs/duration"},"drift":{"description":"What to do when the system no longer matches the applied state files (a managed container stopped, removed or changed by hand, the inet claude table edited): self_heal applies the plan that restores it (only restores; audited), queue keeps that plan pending for approval, report only reports it. Drift is always reported (event and notification).","type":"string","enum":["self_heal","queue","report"],"default":"self_heal"},"ignore":{"description":"What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"}}}},"notifications":{"title":"NotificationsConfig","description":"Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).","type":"object","additionalProperties":false,"properties":{"min_severity":{"description":"Notifications below this are recorded but not sent to the webhook.","type":"string","enum":["info","warning","critical"],"default":"info"},"webhook":{"title":"WebhookConfig","description":"A JSON POST of each notification to this URL, with a timeout and retries; it never delays a reconcile pass.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http:// or https:// URL.","type":"string","format":"uri","pattern":"^https?://"},"secret":{"description":"A secret of security.yaml used as the HMAC-SHA256 key of the X-Claude-Signature header (sha256=<hex>); never sent in the body.","$ref":"common.schema.json#/$defs/secretName"},"timeout":{"description":"Per attempt. Default 5s.","$ref":"common.schema.json#/$defs/duration"},"retries":{"description":"Attempts after the first, on a network error, a timeout, 429 or 5xx.","type":"integer","minimum":0,"maximum":10,"default":3}}}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"},"hostnames":{"description":"The names the web UI and API are reached by (besides localhost and the listen address), e.g. claude.example.lan. Requests with any other Host header are refused (DNS rebinding).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"}}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/manifest.schema.json","title":"SystemManifest","description":"manifest.yaml: system-wide configuration (identity, LLM provider, safety, observation, backups, image catalog, API).","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SystemManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SystemManifestSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"description":"The host name (RFC 1123).","type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"timezone":{"description":"An IANA time zone, e.g. UTC or America/Los_Angeles.","type":"string","pattern":"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},"llm":{"title":"LlmConfig","description":"Which intelligence writes the state files. Without one, the built-in offline engine is used.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","enum":["anthropic","openai","local","offline"]},"model":{"type":"string","minLength":1,"maxLength":200},"api_key_secret":{"$ref":"common.schema.json#/$defs/secretName"},"base_url":{"description":"For openai/local providers: the OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM).","type":"string","format":"uri"},"max_tokens":{"type":"integer","minimum":1,"maximum":200000},"temperature":{"type":"number","minimum":0,"maximum":2},"model_path":{"$ref":"common.schema.json#/$defs/absPath"},"context_size":{"type":"integer","minimum":512,"maximum":2000000}}},"safety":{"title":"SafetyConfig","type":"object","additionalProperties":false,"properties":{"require_approval":{"type":"boolean","default":true},"auto_approve_categories":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}},"restricted_files":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["manifest.yaml","services.yaml","network.yaml","storage.yaml","security.yaml","scheduled.yaml"]}},"max_changes_per_hour":{"type":"integer","minimum":1,"maximum":10000},"allow_host_mounts":{"description":"Host paths a service or job may mount although they are the engine's socket, / or a host system path (/etc, /proc, /sys, /dev, /var/lib/docker, …). Each such mount is still a security step: it needs an admin signature and an explicit confirmation.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/absPath"}},"rollback_on_health_failure":{"type":"boolean","default":true},"confirm_timeout":{"description":"Commit-confirmed window for firewall changes.","$ref":"common.schema.json#/$defs/duration"}}},"reconcile":{"title":"ReconcileConfig","description":"The reconciler daemon (`claude reconcile --serve`, docs/reconciler.md): when it checks the system against the state files, and what it does about drift.","type":"object","additionalProperties":false,"properties":{"interval":{"description":"A full pass this often, whatever changed (a pass also runs at start-up and after each change in the state dir). Default 60s.","$ref":"common.schema.json#/$defs/duration"},"debounce":{"description":"How long the state dir must be quiet after a change before a pass starts. Default 500ms.","$ref":"common.schema.json#/$defs/duration"},"drift":{"description":"What to do when the system no longer matches the applied state files (a managed container stopped, removed or changed by hand, the inet claude table edited): self_heal applies the plan that restores it (only restores; audited), queue keeps that plan pending for approval, report only reports it. Drift is always reported (event and notification).","type":"string","enum":["self_heal","queue","report"],"default":"self_heal"},"ignore":{"description":"What may differ without counting as drift: plan step targets, * matching any run of characters (container/dev-*, firewall/inet-claude, schedule/jobs).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$"}},"backoff":{"title":"ReconcileBackoff","description":"How long a self-heal (or a hand edit) whose apply failed and rolled back waits before the same plan is tried again: `first` after the first failure, twice as long after each next one, never longer than `max` (docs/reconciler.md, \"A self-heal whose apply keeps failing\"). A person's `claude reconcile` is never held back.","type":"object","additionalProperties":false,"properties":{"first":{"description":"The wait after the first failed apply, at least 1s. Default 1m.","$ref":"common.schema.json#/$defs/duration"},"max":{"description":"The longest wait, at least `first`. Default 1h (or `first`, when only a longer `first` is given).","$ref":"common.schema.json#/$defs/duration"}}}}},"notifications":{"title":"NotificationsConfig","description":"Where notifications (reconciler, observer anomalies, scheduled jobs) go besides the event log, the API and `claude notifications` (docs/reconciler.md).","type":"object","additionalProperties":false,"properties":{"min_severity":{"description":"Notifications below this are recorded but not sent to the webhook.","type":"string","enum":["info","warning","critical"],"default":"info"},"webhook":{"title":"WebhookConfig","description":"A JSON POST of each notification to this URL, with a timeout and retries; it never delays a reconcile pass.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http:// or https:// URL.","type":"string","format":"uri","pattern":"^https?://"},"secret":{"description":"A secret of security.yaml used as the HMAC-SHA256 key of the X-Claude-Signature header (sha256=<hex>); never sent in the body.","$ref":"common.schema.json#/$defs/secretName"},"timeout":{"description":"Per attempt. Default 5s.","$ref":"common.schema.json#/$defs/duration"},"retries":{"description":"Attempts after the first, on a network error, a timeout, 429 or 5xx.","type":"integer","minimum":0,"maximum":10,"default":3}}}}},"observe":{"title":"ObserveConfig","type":"object","additionalProperties":false,"properties":{"metrics_retention":{"$ref":"common.schema.json#/$defs/duration"},"log_lines_per_service":{"type":"integer","minimum":10,"maximum":100000},"event_retention":{"type":"integer","minimum":10,"maximum":100000},"anomaly_detection":{"type":"boolean"}}},"backup":{"title":"BackupConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}},"images":{"title":"ImageCatalog","description":"Maps image references used in services.yaml (e.g. nginx:alpine) to images present on this host (e.g. claude-os-local/web:latest). Applied by resolve; the plan records both.","type":"object","additionalProperties":false,"properties":{"aliases":{"type":"object","propertyNames":{"type":"string","minLength":1,"maxLength":255},"additionalProperties":{"$ref":"common.schema.json#/$defs/imageRef"}},"pull":{"description":"Pull missing images from a registry when one is reachable.","type":"boolean","default":true}}},"api":{"title":"ApiConfig","description":"The Claude.OS API and web UI.","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"listen":{"$ref":"common.schema.json#/$defs/ip"},"port":{"$ref":"common.schema.json#/$defs/port"},"hostnames":{"description":"The names the web UI and API are reached by (besides localhost and the listen address), e.g. claude.example.lan. Requests with any other Host header are refused (DNS rebinding).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"}}}}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema37 = {"description":"A secret name: lowercase letters, digits and '_', starting with a letter.","type":"string","pattern":"^[a-z][a-z0-9_]{0,62}$"};
 const schema38 = {"description":"An absolute path.","type":"string","pattern":"^/([^\\u0000]*)$"};
 const schema40 = {"description":"A duration: a number and a unit (ms, s, m, h, d), possibly combined: 500ms, 30s, 10m, 1h, 1h30m.","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$"};
-const schema46 = {"description":"A cron expression: five fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.","type":"string","format":"cron"};
-const schema48 = {"description":"A container image reference: [registry[:port]/]repository[:tag][@sha256:digest].","type":"string","format":"image-ref"};
-const schema49 = {"description":"An IPv4 or IPv6 address.","type":"string","format":"ip"};
-const schema50 = {"description":"A TCP/UDP port number, 1-65535.","type":"integer","minimum":1,"maximum":65535};
+const schema48 = {"description":"A cron expression: five fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.","type":"string","format":"cron"};
+const schema50 = {"description":"A container image reference: [registry[:port]/]repository[:tag][@sha256:digest].","type":"string","format":"image-ref"};
+const schema51 = {"description":"An IPv4 or IPv6 address.","type":"string","format":"ip"};
+const schema52 = {"description":"A TCP/UDP port number, 1-65535.","type":"integer","minimum":1,"maximum":65535};
 const schema34 = {"description":"Who and what this file is about; display only, never changes what apply does.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"},"description":{"type":"string","maxLength":1024},"created":{"type":"string","format":"date-time"},"modified":{"type":"string","format":"date-time"},"labels":{"$ref":"#/$defs/labels"}}};
 const schema35 = {"description":"A DNS-label-like name: lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit.","type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"};
 const schema36 = {"description":"String key/value labels. Keys starting with claude.os/ are reserved.","type":"object","propertyNames":{"pattern":"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"},"additionalProperties":{"type":"string"}};
@@ -234,7 +234,7 @@ const pattern9 = new RegExp("^/([^\\u0000]*)$", "u");
 const pattern10 = new RegExp("^[a-z]+\\.[a-z_]+$", "u");
 const pattern12 = new RegExp("^([0-9]+(ms|s|m|h|d))+$", "u");
 const pattern15 = new RegExp("^(container|network|volume|image|firewall|host|schedule)/[A-Za-z0-9_.*-]+$", "u");
-const pattern16 = new RegExp("^https?://", "u");
+const pattern18 = new RegExp("^https?://", "u");
 const formats4 = formats.uri;
 const formats8 = formats.cron;
 const formats10 = formats["image-ref"];
@@ -992,7 +992,7 @@ if(data3.reconcile !== undefined){
 let data26 = data3.reconcile;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 for(const key4 in data26){
-if(!((((key4 === "interval") || (key4 === "debounce")) || (key4 === "drift")) || (key4 === "ignore"))){
+if(!(((((key4 === "interval") || (key4 === "debounce")) || (key4 === "drift")) || (key4 === "ignore")) || (key4 === "backoff"))){
 const err57 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.reconcile,data:data26};
 if(vErrors === null){
 vErrors = [err57];
@@ -1141,9 +1141,12 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.reconcile.type,parentSchema:schema31.properties.spec.properties.reconcile,data:data26};
+if(data26.backoff !== undefined){
+let data32 = data26.backoff;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key5 in data32){
+if(!((key5 === "first") || (key5 === "max"))){
+const err68 = {instancePath:instancePath+"/spec/reconcile/backoff",schemaPath:"#/properties/spec/properties/reconcile/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.reconcile.properties.backoff,data:data32};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1153,12 +1156,11 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data3.notifications !== undefined){
-let data32 = data3.notifications;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-for(const key5 in data32){
-if(!((key5 === "min_severity") || (key5 === "webhook"))){
-const err69 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications,data:data32};
+if(data32.first !== undefined){
+let data33 = data32.first;
+if(typeof data33 === "string"){
+if(!pattern12.test(data33)){
+const err69 = {instancePath:instancePath+"/spec/reconcile/backoff/first",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data33};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1168,10 +1170,8 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data32.min_severity !== undefined){
-let data33 = data32.min_severity;
-if(typeof data33 !== "string"){
-const err70 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.min_severity.type,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data33};
+else {
+const err70 = {instancePath:instancePath+"/spec/reconcile/backoff/first",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data33};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1180,8 +1180,12 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(!(((data33 === "info") || (data33 === "warning")) || (data33 === "critical"))){
-const err71 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/enum",keyword:"enum",params:{allowedValues: schema31.properties.spec.properties.notifications.properties.min_severity.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.spec.properties.notifications.properties.min_severity.enum,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data33};
+}
+if(data32.max !== undefined){
+let data34 = data32.max;
+if(typeof data34 === "string"){
+if(!pattern12.test(data34)){
+const err71 = {instancePath:instancePath+"/spec/reconcile/backoff/max",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data34};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1191,11 +1195,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data32.webhook !== undefined){
-let data34 = data32.webhook;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.url === undefined){
-const err72 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.spec.properties.notifications.properties.webhook.required,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
+else {
+const err72 = {instancePath:instancePath+"/spec/reconcile/backoff/max",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data34};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1204,9 +1205,10 @@ vErrors.push(err72);
 }
 errors++;
 }
-for(const key6 in data34){
-if(!((((key6 === "url") || (key6 === "secret")) || (key6 === "timeout")) || (key6 === "retries"))){
-const err73 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/spec/reconcile/backoff",schemaPath:"#/properties/spec/properties/reconcile/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.reconcile.properties.backoff.type,parentSchema:schema31.properties.spec.properties.reconcile.properties.backoff,data:data32};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1216,11 +1218,9 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data34.url !== undefined){
-let data35 = data34.url;
-if(typeof data35 === "string"){
-if(!pattern16.test(data35)){
-const err74 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
+}
+else {
+const err74 = {instancePath:instancePath+"/spec/reconcile",schemaPath:"#/properties/spec/properties/reconcile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.reconcile.type,parentSchema:schema31.properties.spec.properties.reconcile,data:data26};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1229,8 +1229,13 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(!(formats4(data35))){
-const err75 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
+}
+if(data3.notifications !== undefined){
+let data35 = data3.notifications;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key6 in data35){
+if(!((key6 === "min_severity") || (key6 === "webhook"))){
+const err75 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications,data:data35};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1240,8 +1245,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-else {
-const err76 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data35};
+if(data35.min_severity !== undefined){
+let data36 = data35.min_severity;
+if(typeof data36 !== "string"){
+const err76 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.min_severity.type,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data36};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1250,12 +1257,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data34.secret !== undefined){
-let data36 = data34.secret;
-if(typeof data36 === "string"){
-if(!pattern8.test(data36)){
-const err77 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,62}$"+"\"",schema:"^[a-z][a-z0-9_]{0,62}$",parentSchema:schema37,data:data36};
+if(!(((data36 === "info") || (data36 === "warning")) || (data36 === "critical"))){
+const err77 = {instancePath:instancePath+"/spec/notifications/min_severity",schemaPath:"#/properties/spec/properties/notifications/properties/min_severity/enum",keyword:"enum",params:{allowedValues: schema31.properties.spec.properties.notifications.properties.min_severity.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.spec.properties.notifications.properties.min_severity.enum,parentSchema:schema31.properties.spec.properties.notifications.properties.min_severity,data:data36};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1265,8 +1268,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-else {
-const err78 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data36};
+if(data35.webhook !== undefined){
+let data37 = data35.webhook;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.url === undefined){
+const err78 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.spec.properties.notifications.properties.webhook.required,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data37};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1275,12 +1281,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-if(data34.timeout !== undefined){
-let data37 = data34.timeout;
-if(typeof data37 === "string"){
-if(!pattern12.test(data37)){
-const err79 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data37};
+for(const key7 in data37){
+if(!((((key7 === "url") || (key7 === "secret")) || (key7 === "timeout")) || (key7 === "retries"))){
+const err79 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data37};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1290,8 +1293,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-else {
-const err80 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data37};
+if(data37.url !== undefined){
+let data38 = data37.url;
+if(typeof data38 === "string"){
+if(!pattern18.test(data38)){
+const err80 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data38};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1300,11 +1306,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-if(data34.retries !== undefined){
-let data38 = data34.retries;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err81 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
+if(!(formats4(data38))){
+const err81 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\"",schema:"uri",parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data38};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1313,9 +1316,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 > 10 || isNaN(data38)){
-const err82 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
+}
+else {
+const err82 = {instancePath:instancePath+"/spec/notifications/webhook/url",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.url,data:data38};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1324,8 +1327,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(data38 < 0 || isNaN(data38)){
-const err83 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data38};
+}
+if(data37.secret !== undefined){
+let data39 = data37.secret;
+if(typeof data39 === "string"){
+if(!pattern8.test(data39)){
+const err83 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,62}$"+"\"",schema:"^[a-z][a-z0-9_]{0,62}$",parentSchema:schema37,data:data39};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1335,10 +1342,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-}
-}
 else {
-const err84 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.properties.webhook.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data34};
+const err84 = {instancePath:instancePath+"/spec/notifications/webhook/secret",schemaPath:"common.schema.json#/$defs/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data39};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1348,9 +1353,11 @@ vErrors.push(err84);
 errors++;
 }
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.type,parentSchema:schema31.properties.spec.properties.notifications,data:data32};
+if(data37.timeout !== undefined){
+let data40 = data37.timeout;
+if(typeof data40 === "string"){
+if(!pattern12.test(data40)){
+const err85 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data40};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1360,12 +1367,8 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data3.observe !== undefined){
-let data39 = data3.observe;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key7 in data39){
-if(!((((key7 === "metrics_retention") || (key7 === "log_lines_per_service")) || (key7 === "event_retention")) || (key7 === "anomaly_detection"))){
-const err86 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.observe,data:data39};
+else {
+const err86 = {instancePath:instancePath+"/spec/notifications/webhook/timeout",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data40};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1375,11 +1378,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data39.metrics_retention !== undefined){
-let data40 = data39.metrics_retention;
-if(typeof data40 === "string"){
-if(!pattern12.test(data40)){
-const err87 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data40};
+if(data37.retries !== undefined){
+let data41 = data37.retries;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err87 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data41};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1388,9 +1390,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-else {
-const err88 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data40};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 > 10 || isNaN(data41)){
+const err88 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data41};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1399,11 +1401,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data39.log_lines_per_service !== undefined){
-let data41 = data39.log_lines_per_service;
-if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err89 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.log_lines_per_service.type,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
+if(data41 < 0 || isNaN(data41)){
+const err89 = {instancePath:instancePath+"/spec/notifications/webhook/retries",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook.properties.retries,data:data41};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1412,9 +1411,11 @@ vErrors.push(err89);
 }
 errors++;
 }
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 > 100000 || isNaN(data41)){
-const err90 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/spec/notifications/webhook",schemaPath:"#/properties/spec/properties/notifications/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.properties.webhook.type,parentSchema:schema31.properties.spec.properties.notifications.properties.webhook,data:data37};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1423,8 +1424,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data41 < 10 || isNaN(data41)){
-const err91 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data41};
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/spec/notifications",schemaPath:"#/properties/spec/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.notifications.type,parentSchema:schema31.properties.spec.properties.notifications,data:data35};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1434,11 +1437,12 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
-if(data39.event_retention !== undefined){
-let data42 = data39.event_retention;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err92 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.event_retention.type,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
+if(data3.observe !== undefined){
+let data42 = data3.observe;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key8 in data42){
+if(!((((key8 === "metrics_retention") || (key8 === "log_lines_per_service")) || (key8 === "event_retention")) || (key8 === "anomaly_detection"))){
+const err92 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.observe,data:data42};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1447,9 +1451,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 > 100000 || isNaN(data42)){
-const err93 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
+}
+if(data42.metrics_retention !== undefined){
+let data43 = data42.metrics_retention;
+if(typeof data43 === "string"){
+if(!pattern12.test(data43)){
+const err93 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40,data:data43};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1458,8 +1465,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data42 < 10 || isNaN(data42)){
-const err94 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data42};
+}
+else {
+const err94 = {instancePath:instancePath+"/spec/observe/metrics_retention",schemaPath:"common.schema.json#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data43};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1469,11 +1477,10 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-if(data39.anomaly_detection !== undefined){
-let data43 = data39.anomaly_detection;
-if(typeof data43 !== "boolean"){
-const err95 = {instancePath:instancePath+"/spec/observe/anomaly_detection",schemaPath:"#/properties/spec/properties/observe/properties/anomaly_detection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.observe.properties.anomaly_detection.type,parentSchema:schema31.properties.spec.properties.observe.properties.anomaly_detection,data:data43};
+if(data42.log_lines_per_service !== undefined){
+let data44 = data42.log_lines_per_service;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err95 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.log_lines_per_service.type,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data44};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1482,10 +1489,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-}
-else {
-const err96 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.observe.type,parentSchema:schema31.properties.spec.properties.observe,data:data39};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 > 100000 || isNaN(data44)){
+const err96 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data44};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1494,13 +1500,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data3.backup !== undefined){
-let data44 = data3.backup;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-for(const key8 in data44){
-if(!((((key8 === "enabled") || (key8 === "schedule")) || (key8 === "retain")) || (key8 === "destination"))){
-const err97 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.backup,data:data44};
+if(data44 < 10 || isNaN(data44)){
+const err97 = {instancePath:instancePath+"/spec/observe/log_lines_per_service",schemaPath:"#/properties/spec/properties/observe/properties/log_lines_per_service/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.log_lines_per_service,data:data44};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1510,10 +1511,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data44.enabled !== undefined){
-let data45 = data44.enabled;
-if(typeof data45 !== "boolean"){
-const err98 = {instancePath:instancePath+"/spec/backup/enabled",schemaPath:"#/properties/spec/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.backup.properties.enabled.type,parentSchema:schema31.properties.spec.properties.backup.properties.enabled,data:data45};
+}
+if(data42.event_retention !== undefined){
+let data45 = data42.event_retention;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err98 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.observe.properties.event_retention.type,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data45};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1522,12 +1524,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data44.schedule !== undefined){
-let data46 = data44.schedule;
-if(typeof data46 === "string"){
-if(!(formats8(data46))){
-const err99 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data46};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 100000 || isNaN(data45)){
+const err99 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data45};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1536,9 +1535,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data46};
+if(data45 < 10 || isNaN(data45)){
+const err100 = {instancePath:instancePath+"/spec/observe/event_retention",schemaPath:"#/properties/spec/properties/observe/properties/event_retention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10",schema:10,parentSchema:schema31.properties.spec.properties.observe.properties.event_retention,data:data45};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1548,10 +1546,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data44.retain !== undefined){
-let data47 = data44.retain;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err101 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.backup.properties.retain.type,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
+}
+if(data42.anomaly_detection !== undefined){
+let data46 = data42.anomaly_detection;
+if(typeof data46 !== "boolean"){
+const err101 = {instancePath:instancePath+"/spec/observe/anomaly_detection",schemaPath:"#/properties/spec/properties/observe/properties/anomaly_detection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.observe.properties.anomaly_detection.type,parentSchema:schema31.properties.spec.properties.observe.properties.anomaly_detection,data:data46};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1560,9 +1559,10 @@ vErrors.push(err101);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 > 10000 || isNaN(data47)){
-const err102 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/spec/observe",schemaPath:"#/properties/spec/properties/observe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.observe.type,parentSchema:schema31.properties.spec.properties.observe,data:data42};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1571,8 +1571,13 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data47 < 1 || isNaN(data47)){
-const err103 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data47};
+}
+if(data3.backup !== undefined){
+let data47 = data3.backup;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key9 in data47){
+if(!((((key9 === "enabled") || (key9 === "schedule")) || (key9 === "retain")) || (key9 === "destination"))){
+const err103 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.backup,data:data47};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1582,12 +1587,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-if(data44.destination !== undefined){
-let data48 = data44.destination;
-if(typeof data48 === "string"){
-if(!pattern9.test(data48)){
-const err104 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data48};
+if(data47.enabled !== undefined){
+let data48 = data47.enabled;
+if(typeof data48 !== "boolean"){
+const err104 = {instancePath:instancePath+"/spec/backup/enabled",schemaPath:"#/properties/spec/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.backup.properties.enabled.type,parentSchema:schema31.properties.spec.properties.backup.properties.enabled,data:data48};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1597,8 +1600,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-else {
-const err105 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data48};
+if(data47.schedule !== undefined){
+let data49 = data47.schedule;
+if(typeof data49 === "string"){
+if(!(formats8(data49))){
+const err105 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema48,data:data49};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1608,9 +1614,8 @@ vErrors.push(err105);
 errors++;
 }
 }
-}
 else {
-const err106 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.backup.type,parentSchema:schema31.properties.spec.properties.backup,data:data44};
+const err106 = {instancePath:instancePath+"/spec/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data49};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1620,12 +1625,10 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data3.images !== undefined){
-let data49 = data3.images;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key9 in data49){
-if(!((key9 === "aliases") || (key9 === "pull"))){
-const err107 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.images,data:data49};
+if(data47.retain !== undefined){
+let data50 = data47.retain;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err107 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.spec.properties.backup.properties.retain.type,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data50};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1634,15 +1637,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data49.aliases !== undefined){
-let data50 = data49.aliases;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key10 in data50){
-const _errs124 = errors;
-if(typeof key10 === "string"){
-if(func1(key10) > 255){
-const err108 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 > 10000 || isNaN(data50)){
+const err108 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data50};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1651,8 +1648,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(func1(key10) < 1){
-const err109 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+if(data50 < 1 || isNaN(data50)){
+const err109 = {instancePath:instancePath+"/spec/backup/retain",schemaPath:"#/properties/spec/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.spec.properties.backup.properties.retain,data:data50};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1662,8 +1659,12 @@ vErrors.push(err109);
 errors++;
 }
 }
-else {
-const err110 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key10,propertyName:key10};
+}
+if(data47.destination !== undefined){
+let data51 = data47.destination;
+if(typeof data51 === "string"){
+if(!pattern9.test(data51)){
+const err110 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/pattern",keyword:"pattern",params:{pattern: "^/([^\\u0000]*)$"},message:"must match pattern \""+"^/([^\\u0000]*)$"+"\"",schema:"^/([^\\u0000]*)$",parentSchema:schema38,data:data51};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1672,9 +1673,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-var valid34 = _errs124 === errors;
-if(!valid34){
-const err111 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data50};
+}
+else {
+const err111 = {instancePath:instancePath+"/spec/backup/destination",schemaPath:"common.schema.json#/$defs/absPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data51};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1684,11 +1685,9 @@ vErrors.push(err111);
 errors++;
 }
 }
-for(const key11 in data50){
-let data51 = data50[key11];
-if(typeof data51 === "string"){
-if(!(formats10(data51))){
-const err112 = {instancePath:instancePath+"/spec/images/aliases/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data51};
+}
+else {
+const err112 = {instancePath:instancePath+"/spec/backup",schemaPath:"#/properties/spec/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.backup.type,parentSchema:schema31.properties.spec.properties.backup,data:data47};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1698,8 +1697,12 @@ vErrors.push(err112);
 errors++;
 }
 }
-else {
-const err113 = {instancePath:instancePath+"/spec/images/aliases/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data51};
+if(data3.images !== undefined){
+let data52 = data3.images;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key10 in data52){
+if(!((key10 === "aliases") || (key10 === "pull"))){
+const err113 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.images,data:data52};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1709,9 +1712,14 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.properties.aliases.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data50};
+if(data52.aliases !== undefined){
+let data53 = data52.aliases;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key11 in data53){
+const _errs133 = errors;
+if(typeof key11 === "string"){
+if(func1(key11) > 255){
+const err114 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1720,11 +1728,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data49.pull !== undefined){
-let data52 = data49.pull;
-if(typeof data52 !== "boolean"){
-const err115 = {instancePath:instancePath+"/spec/images/pull",schemaPath:"#/properties/spec/properties/images/properties/pull/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.images.properties.pull.type,parentSchema:schema31.properties.spec.properties.images.properties.pull,data:data52};
+if(func1(key11) < 1){
+const err115 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1734,9 +1739,8 @@ vErrors.push(err115);
 errors++;
 }
 }
-}
 else {
-const err116 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.type,parentSchema:schema31.properties.spec.properties.images,data:data49};
+const err116 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1745,13 +1749,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-if(data3.api !== undefined){
-let data53 = data3.api;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key12 in data53){
-if(!((((key12 === "enabled") || (key12 === "listen")) || (key12 === "port")) || (key12 === "hostnames"))){
-const err117 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.api,data:data53};
+var valid37 = _errs133 === errors;
+if(!valid37){
+const err117 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/propertyNames",keyword:"propertyNames",params:{propertyName: key11},message:"property name must be valid",schema:schema31.properties.spec.properties.images.properties.aliases.propertyNames,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data53};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1761,10 +1761,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data53.enabled !== undefined){
-let data54 = data53.enabled;
-if(typeof data54 !== "boolean"){
-const err118 = {instancePath:instancePath+"/spec/api/enabled",schemaPath:"#/properties/spec/properties/api/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.api.properties.enabled.type,parentSchema:schema31.properties.spec.properties.api.properties.enabled,data:data54};
+for(const key12 in data53){
+let data54 = data53[key12];
+if(typeof data54 === "string"){
+if(!(formats10(data54))){
+const err118 = {instancePath:instancePath+"/spec/images/aliases/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema50,data:data54};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1774,11 +1775,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data53.listen !== undefined){
-let data55 = data53.listen;
-if(typeof data55 === "string"){
-if(!(formats12(data55))){
-const err119 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data55};
+else {
+const err119 = {instancePath:instancePath+"/spec/images/aliases/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data54};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1788,8 +1786,9 @@ vErrors.push(err119);
 errors++;
 }
 }
+}
 else {
-const err120 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data55};
+const err120 = {instancePath:instancePath+"/spec/images/aliases",schemaPath:"#/properties/spec/properties/images/properties/aliases/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.properties.aliases.type,parentSchema:schema31.properties.spec.properties.images.properties.aliases,data:data53};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1799,10 +1798,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data53.port !== undefined){
-let data56 = data53.port;
-if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
-const err121 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data56};
+if(data52.pull !== undefined){
+let data55 = data52.pull;
+if(typeof data55 !== "boolean"){
+const err121 = {instancePath:instancePath+"/spec/images/pull",schemaPath:"#/properties/spec/properties/images/properties/pull/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.images.properties.pull.type,parentSchema:schema31.properties.spec.properties.images.properties.pull,data:data55};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1811,9 +1810,10 @@ vErrors.push(err121);
 }
 errors++;
 }
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 > 65535 || isNaN(data56)){
-const err122 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data56};
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/spec/images",schemaPath:"#/properties/spec/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.images.type,parentSchema:schema31.properties.spec.properties.images,data:data52};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1822,8 +1822,13 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data56 < 1 || isNaN(data56)){
-const err123 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data56};
+}
+if(data3.api !== undefined){
+let data56 = data3.api;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key13 in data56){
+if(!((((key13 === "enabled") || (key13 === "listen")) || (key13 === "port")) || (key13 === "hostnames"))){
+const err123 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.spec.properties.api,data:data56};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1833,16 +1838,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-}
-if(data53.hostnames !== undefined){
-let data57 = data53.hostnames;
-if(Array.isArray(data57)){
-const len4 = data57.length;
-for(let i8=0; i8<len4; i8++){
-let data58 = data57[i8];
-if(typeof data58 === "string"){
-if(!pattern6.test(data58)){
-const err124 = {instancePath:instancePath+"/spec/api/hostnames/" + i8,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data58};
+if(data56.enabled !== undefined){
+let data57 = data56.enabled;
+if(typeof data57 !== "boolean"){
+const err124 = {instancePath:instancePath+"/spec/api/enabled",schemaPath:"#/properties/spec/properties/api/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.spec.properties.api.properties.enabled.type,parentSchema:schema31.properties.spec.properties.api.properties.enabled,data:data57};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1852,8 +1851,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-else {
-const err125 = {instancePath:instancePath+"/spec/api/hostnames/" + i8,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.api.properties.hostnames.items.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data58};
+if(data56.listen !== undefined){
+let data58 = data56.listen;
+if(typeof data58 === "string"){
+if(!(formats12(data58))){
+const err125 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema51,data:data58};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1863,18 +1865,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-let i9 = data57.length;
-let j4;
-if(i9 > 1){
-const indices3 = {};
-for(;i9--;){
-let item3 = data57[i9];
-if(typeof item3 !== "string"){
-continue;
-}
-if(typeof indices3[item3] == "number"){
-j4 = indices3[item3];
-const err126 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data57};
+else {
+const err126 = {instancePath:instancePath+"/spec/api/listen",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data58};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1882,14 +1874,12 @@ else {
 vErrors.push(err126);
 }
 errors++;
-break;
-}
-indices3[item3] = i9;
 }
 }
-}
-else {
-const err127 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.api.properties.hostnames.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data57};
+if(data56.port !== undefined){
+let data59 = data56.port;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err127 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.type,parentSchema:schema52,data:data59};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1898,10 +1888,9 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-}
-else {
-const err128 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data53};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 > 65535 || isNaN(data59)){
+const err128 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema52,data:data59};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1910,10 +1899,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(data59 < 1 || isNaN(data59)){
+const err129 = {instancePath:instancePath+"/spec/api/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52,data:data59};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1924,13 +1911,103 @@ errors++;
 }
 }
 }
-else {
-const err130 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data56.hostnames !== undefined){
+let data60 = data56.hostnames;
+if(Array.isArray(data60)){
+const len4 = data60.length;
+for(let i8=0; i8<len4; i8++){
+let data61 = data60[i8];
+if(typeof data61 === "string"){
+if(!pattern6.test(data61)){
+const err130 = {instancePath:instancePath+"/spec/api/hostnames/" + i8,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data61};
 if(vErrors === null){
 vErrors = [err130];
 }
 else {
 vErrors.push(err130);
+}
+errors++;
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/spec/api/hostnames/" + i8,schemaPath:"#/properties/spec/properties/api/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.spec.properties.api.properties.hostnames.items.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames.items,data:data61};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+let i9 = data60.length;
+let j4;
+if(i9 > 1){
+const indices3 = {};
+for(;i9--;){
+let item3 = data60[i9];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j4 = indices3[item3];
+const err132 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data60};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+break;
+}
+indices3[item3] = i9;
+}
+}
+}
+else {
+const err133 = {instancePath:instancePath+"/spec/api/hostnames",schemaPath:"#/properties/spec/properties/api/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.spec.properties.api.properties.hostnames.type,parentSchema:schema31.properties.spec.properties.api.properties.hostnames,data:data60};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/spec/api",schemaPath:"#/properties/spec/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.properties.api.type,parentSchema:schema31.properties.spec.properties.api,data:data56};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.spec.type,parentSchema:schema31.properties.spec,data:data3};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+}
+else {
+const err136 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
 }
 errors++;
 }
@@ -1940,7 +2017,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.services = validate24;
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2145,8 +2222,8 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema56 = {"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}};
-const schema58 = {"description":"An IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8, 192.168.1.10, 2001:db8::/32.","type":"string","format":"cidr"};
+const schema58 = {"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}};
+const schema60 = {"description":"An IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8, 192.168.1.10, 2001:db8::/32.","type":"string","format":"cidr"};
 const formats18 = formats.cidr;
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2161,7 +2238,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema56.required,parentSchema:schema56,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2172,7 +2249,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "driver")) || (key0 === "internal")) || (key0 === "subnet"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2210,7 +2287,7 @@ errors++;
 if(data.driver !== undefined){
 let data1 = data.driver;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.driver.type,parentSchema:schema56.properties.driver,data:data1};
+const err4 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.driver.type,parentSchema:schema58.properties.driver,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2220,7 +2297,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(data1 === "bridge")){
-const err5 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/enum",keyword:"enum",params:{allowedValues: schema56.properties.driver.enum},message:"must be equal to one of the allowed values",schema:schema56.properties.driver.enum,parentSchema:schema56.properties.driver,data:data1};
+const err5 = {instancePath:instancePath+"/driver",schemaPath:"#/properties/driver/enum",keyword:"enum",params:{allowedValues: schema58.properties.driver.enum},message:"must be equal to one of the allowed values",schema:schema58.properties.driver.enum,parentSchema:schema58.properties.driver,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2233,7 +2310,7 @@ errors++;
 if(data.internal !== undefined){
 let data2 = data.internal;
 if(typeof data2 !== "boolean"){
-const err6 = {instancePath:instancePath+"/internal",schemaPath:"#/properties/internal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.internal.type,parentSchema:schema56.properties.internal,data:data2};
+const err6 = {instancePath:instancePath+"/internal",schemaPath:"#/properties/internal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema58.properties.internal.type,parentSchema:schema58.properties.internal,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2247,7 +2324,7 @@ if(data.subnet !== undefined){
 let data3 = data.subnet;
 if(typeof data3 === "string"){
 if(!(formats18(data3))){
-const err7 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data3};
+const err7 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema60,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2258,7 +2335,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data3};
+const err8 = {instancePath:instancePath+"/subnet",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2270,7 +2347,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2284,18 +2361,18 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema59 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
-const schema62 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
-const schema71 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", \"2.25\") or millicores (\"500m\").","type":"string","pattern":"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"};
-const schema72 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
-const pattern26 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
-const pattern27 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$", "u");
-const pattern28 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
-const pattern32 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern33 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
-const pattern34 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
-const schema64 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
-const schema67 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
+const schema61 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
+const schema64 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
+const schema73 = {"description":"CPU cores as a decimal string (\"0.5\", \"1\", \"2.25\") or millicores (\"500m\").","type":"string","pattern":"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"};
+const schema74 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
+const pattern28 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern29 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$", "u");
+const pattern30 = new RegExp("^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$", "u");
+const pattern34 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern35 = new RegExp("^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$", "u");
+const pattern36 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
+const schema66 = {"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}};
+const schema69 = {"description":"Transport protocol of a published port.","type":"string","enum":["tcp","udp"]};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2309,7 +2386,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.container === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "container"},message:"must have required property '"+"container"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "container"},message:"must have required property '"+"container"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2320,7 +2397,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "host") || (key0 === "container")) || (key0 === "protocol")) || (key0 === "host_ip"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2333,7 +2410,7 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err2 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data0};
+const err2 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.type,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2344,7 +2421,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 65535 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data0};
+const err3 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2354,7 +2431,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data0};
+const err4 = {instancePath:instancePath+"/host",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2368,7 +2445,7 @@ errors++;
 if(data.container !== undefined){
 let data1 = data.container;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err5 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data1};
+const err5 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.type,parentSchema:schema52,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2379,7 +2456,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 65535 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data1};
+const err6 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema52,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2389,7 +2466,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data1};
+const err7 = {instancePath:instancePath+"/container",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2403,7 +2480,7 @@ errors++;
 if(data.protocol !== undefined){
 let data2 = data.protocol;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data2};
+const err8 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.type,parentSchema:schema69,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2413,7 +2490,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "tcp") || (data2 === "udp"))){
-const err9 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data2};
+const err9 = {instancePath:instancePath+"/protocol",schemaPath:"common.schema.json#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema69.enum},message:"must be equal to one of the allowed values",schema:schema69.enum,parentSchema:schema69,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2427,7 +2504,7 @@ if(data.host_ip !== undefined){
 let data3 = data.host_ip;
 if(typeof data3 === "string"){
 if(!(formats12(data3))){
-const err10 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data3};
+const err10 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema51,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2438,7 +2515,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data3};
+const err11 = {instancePath:instancePath+"/host_ip",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2450,7 +2527,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2464,8 +2541,8 @@ return errors === 0;
 }
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema69 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
-const pattern30 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
+const schema71 = {"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}};
+const pattern32 = new RegExp("^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2479,7 +2556,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema69.required,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema71.required,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2489,7 +2566,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema69.required,parentSchema:schema69,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema71.required,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2500,7 +2577,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "readonly"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2513,8 +2590,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern30.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
+if(!pattern32.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema71.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2525,7 +2602,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.source.type,parentSchema:schema69.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.source.type,parentSchema:schema71.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2563,7 +2640,7 @@ errors++;
 if(data.readonly !== undefined){
 let data2 = data.readonly;
 if(typeof data2 !== "boolean"){
-const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.readonly.type,parentSchema:schema69.properties.readonly,data:data2};
+const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.readonly.type,parentSchema:schema71.properties.readonly,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2575,7 +2652,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2589,7 +2666,7 @@ return errors === 0;
 }
 validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema73 = {"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}};
+const schema75 = {"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2604,7 +2681,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "test") || (key0 === "interval")) || (key0 === "timeout")) || (key0 === "retries")) || (key0 === "start_period")) || (key0 === "disable"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema73,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema75,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2622,7 +2699,7 @@ let passing0 = null;
 const _errs4 = errors;
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err1 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.test.oneOf[0],data:data0};
+const err1 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema75.properties.test.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2633,7 +2710,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.test.oneOf[0].type,parentSchema:schema73.properties.test.oneOf[0],data:data0};
+const err2 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.test.oneOf[0].type,parentSchema:schema75.properties.test.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2650,7 +2727,7 @@ passing0 = 0;
 const _errs6 = errors;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema73.properties.test.oneOf[1],data:data0};
+const err3 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema75.properties.test.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2663,7 +2740,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/test/" + i0,schemaPath:"#/properties/test/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.test.oneOf[1].items.type,parentSchema:schema73.properties.test.oneOf[1].items,data:data1};
+const err4 = {instancePath:instancePath+"/test/" + i0,schemaPath:"#/properties/test/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.test.oneOf[1].items.type,parentSchema:schema75.properties.test.oneOf[1].items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2675,7 +2752,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema73.properties.test.oneOf[1].type,parentSchema:schema73.properties.test.oneOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema75.properties.test.oneOf[1].type,parentSchema:schema75.properties.test.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2696,7 +2773,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema73.properties.test.oneOf,parentSchema:schema73.properties.test,data:data0};
+const err6 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema75.properties.test.oneOf,parentSchema:schema75.properties.test,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2770,7 +2847,7 @@ errors++;
 if(data.retries !== undefined){
 let data4 = data.retries;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err11 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema73.properties.retries.type,parentSchema:schema73.properties.retries,data:data4};
+const err11 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema75.properties.retries.type,parentSchema:schema75.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2781,7 +2858,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 100 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema73.properties.retries,data:data4};
+const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema75.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2791,7 +2868,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data4 < 1 || isNaN(data4)){
-const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema73.properties.retries,data:data4};
+const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema75.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2830,7 +2907,7 @@ errors++;
 if(data.disable !== undefined){
 let data6 = data.disable;
 if(typeof data6 !== "boolean"){
-const err16 = {instancePath:instancePath+"/disable",schemaPath:"#/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema73.properties.disable.type,parentSchema:schema73.properties.disable,data:data6};
+const err16 = {instancePath:instancePath+"/disable",schemaPath:"#/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema75.properties.disable.type,parentSchema:schema75.properties.disable,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2842,7 +2919,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2869,7 +2946,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2879,7 +2956,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.image === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2889,8 +2966,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema59.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
+if(!(func2.call(schema61.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2929,7 +3006,7 @@ if(data.image !== undefined){
 let data1 = data.image;
 if(typeof data1 === "string"){
 if(!(formats10(data1))){
-const err5 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data1};
+const err5 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema50,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2940,7 +3017,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data1};
+const err6 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2953,8 +3030,8 @@ errors++;
 if(data.tag !== undefined){
 let data2 = data.tag;
 if(typeof data2 === "string"){
-if(!pattern26.test(data2)){
-const err7 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema62,data:data2};
+if(!pattern28.test(data2)){
+const err7 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema64,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2965,7 +3042,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.type,parentSchema:schema62,data:data2};
+const err8 = {instancePath:instancePath+"/tag",schemaPath:"common.schema.json#/$defs/imageTag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.type,parentSchema:schema64,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2978,7 +3055,7 @@ errors++;
 if(data.state !== undefined){
 let data3 = data.state;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.state.type,parentSchema:schema59.properties.state,data:data3};
+const err9 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.state.type,parentSchema:schema61.properties.state,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2988,7 +3065,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data3 === "running") || (data3 === "stopped"))){
-const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema59.properties.state.enum},message:"must be equal to one of the allowed values",schema:schema59.properties.state.enum,parentSchema:schema59.properties.state,data:data3};
+const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema61.properties.state.enum},message:"must be equal to one of the allowed values",schema:schema61.properties.state.enum,parentSchema:schema61.properties.state,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3001,7 +3078,7 @@ errors++;
 if(data.enabled !== undefined){
 let data4 = data.enabled;
 if(typeof data4 !== "boolean"){
-const err11 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema59.properties.enabled.type,parentSchema:schema59.properties.enabled,data:data4};
+const err11 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.enabled.type,parentSchema:schema61.properties.enabled,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3014,7 +3091,7 @@ errors++;
 if(data.replicas !== undefined){
 let data5 = data.replicas;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.properties.replicas.type,parentSchema:schema59.properties.replicas,data:data5};
+const err12 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema61.properties.replicas.type,parentSchema:schema61.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3025,7 +3102,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema59.properties.replicas,data:data5};
+const err13 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema61.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3035,7 +3112,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data5 < 0 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema59.properties.replicas,data:data5};
+const err14 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema61.properties.replicas,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3051,7 +3128,7 @@ let data6 = data.placement;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 if(!(((key1 === "replicas") || (key1 === "spread")) || (key1 === "constraints"))){
-const err15 = {instancePath:instancePath+"/placement",schemaPath:"#/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema59.properties.placement,data:data6};
+const err15 = {instancePath:instancePath+"/placement",schemaPath:"#/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema61.properties.placement,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3064,7 +3141,7 @@ errors++;
 if(data6.replicas !== undefined){
 let data7 = data6.replicas;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err16 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.properties.placement.properties.replicas.type,parentSchema:schema59.properties.placement.properties.replicas,data:data7};
+const err16 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema61.properties.placement.properties.replicas.type,parentSchema:schema61.properties.placement.properties.replicas,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3075,7 +3152,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 100 || isNaN(data7)){
-const err17 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema59.properties.placement.properties.replicas,data:data7};
+const err17 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema61.properties.placement.properties.replicas,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3085,7 +3162,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data7 < 0 || isNaN(data7)){
-const err18 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema59.properties.placement.properties.replicas,data:data7};
+const err18 = {instancePath:instancePath+"/placement/replicas",schemaPath:"#/properties/placement/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema61.properties.placement.properties.replicas,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3099,7 +3176,7 @@ errors++;
 if(data6.spread !== undefined){
 let data8 = data6.spread;
 if(typeof data8 !== "boolean"){
-const err19 = {instancePath:instancePath+"/placement/spread",schemaPath:"#/properties/placement/properties/spread/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema59.properties.placement.properties.spread.type,parentSchema:schema59.properties.placement.properties.spread,data:data8};
+const err19 = {instancePath:instancePath+"/placement/spread",schemaPath:"#/properties/placement/properties/spread/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.placement.properties.spread.type,parentSchema:schema61.properties.placement.properties.spread,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3116,8 +3193,8 @@ const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 if(typeof data10 === "string"){
-if(!pattern27.test(data10)){
-const err20 = {instancePath:instancePath+"/placement/constraints/" + i0,schemaPath:"#/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$",parentSchema:schema59.properties.placement.properties.constraints.items,data:data10};
+if(!pattern29.test(data10)){
+const err20 = {instancePath:instancePath+"/placement/constraints/" + i0,schemaPath:"#/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$",parentSchema:schema61.properties.placement.properties.constraints.items,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3128,7 +3205,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/placement/constraints/" + i0,schemaPath:"#/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.placement.properties.constraints.items.type,parentSchema:schema59.properties.placement.properties.constraints.items,data:data10};
+const err21 = {instancePath:instancePath+"/placement/constraints/" + i0,schemaPath:"#/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.placement.properties.constraints.items.type,parentSchema:schema61.properties.placement.properties.constraints.items,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3149,7 +3226,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err22 = {instancePath:instancePath+"/placement/constraints",schemaPath:"#/properties/placement/properties/constraints/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema59.properties.placement.properties.constraints,data:data9};
+const err22 = {instancePath:instancePath+"/placement/constraints",schemaPath:"#/properties/placement/properties/constraints/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema61.properties.placement.properties.constraints,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3164,7 +3241,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/placement/constraints",schemaPath:"#/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.placement.properties.constraints.type,parentSchema:schema59.properties.placement.properties.constraints,data:data9};
+const err23 = {instancePath:instancePath+"/placement/constraints",schemaPath:"#/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.placement.properties.constraints.type,parentSchema:schema61.properties.placement.properties.constraints,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3176,7 +3253,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/placement",schemaPath:"#/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.placement.type,parentSchema:schema59.properties.placement,data:data6};
+const err24 = {instancePath:instancePath+"/placement",schemaPath:"#/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.placement.type,parentSchema:schema61.properties.placement,data:data6};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3194,7 +3271,7 @@ let passing0 = null;
 const _errs30 = errors;
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-const err25 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.command.oneOf[0],data:data11};
+const err25 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.command.oneOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3205,7 +3282,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[0].type,parentSchema:schema59.properties.command.oneOf[0],data:data11};
+const err26 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.command.oneOf[0].type,parentSchema:schema61.properties.command.oneOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3222,7 +3299,7 @@ passing0 = 0;
 const _errs32 = errors;
 if(Array.isArray(data11)){
 if(data11.length < 1){
-const err27 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.command.oneOf[1],data:data11};
+const err27 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema61.properties.command.oneOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3235,7 +3312,7 @@ const len1 = data11.length;
 for(let i2=0; i2<len1; i2++){
 let data12 = data11[i2];
 if(typeof data12 !== "string"){
-const err28 = {instancePath:instancePath+"/command/" + i2,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.command.oneOf[1].items.type,parentSchema:schema59.properties.command.oneOf[1].items,data:data12};
+const err28 = {instancePath:instancePath+"/command/" + i2,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.command.oneOf[1].items.type,parentSchema:schema61.properties.command.oneOf[1].items,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3247,7 +3324,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.command.oneOf[1].type,parentSchema:schema59.properties.command.oneOf[1],data:data11};
+const err29 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.command.oneOf[1].type,parentSchema:schema61.properties.command.oneOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3268,7 +3345,7 @@ passing0 = 1;
 }
 }
 if(!valid8){
-const err30 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema59.properties.command.oneOf,parentSchema:schema59.properties.command,data:data11};
+const err30 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema61.properties.command.oneOf,parentSchema:schema61.properties.command,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3297,7 +3374,7 @@ let passing1 = null;
 const _errs38 = errors;
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-const err31 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data13};
+const err31 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.entrypoint.oneOf[0],data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3308,7 +3385,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[0].type,parentSchema:schema59.properties.entrypoint.oneOf[0],data:data13};
+const err32 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.entrypoint.oneOf[0].type,parentSchema:schema61.properties.entrypoint.oneOf[0],data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3325,7 +3402,7 @@ passing1 = 0;
 const _errs40 = errors;
 if(Array.isArray(data13)){
 if(data13.length < 1){
-const err33 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data13};
+const err33 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema61.properties.entrypoint.oneOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3338,7 +3415,7 @@ const len2 = data13.length;
 for(let i3=0; i3<len2; i3++){
 let data14 = data13[i3];
 if(typeof data14 !== "string"){
-const err34 = {instancePath:instancePath+"/entrypoint/" + i3,schemaPath:"#/properties/entrypoint/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.entrypoint.oneOf[1].items.type,parentSchema:schema59.properties.entrypoint.oneOf[1].items,data:data14};
+const err34 = {instancePath:instancePath+"/entrypoint/" + i3,schemaPath:"#/properties/entrypoint/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.entrypoint.oneOf[1].items.type,parentSchema:schema61.properties.entrypoint.oneOf[1].items,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3350,7 +3427,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.entrypoint.oneOf[1].type,parentSchema:schema59.properties.entrypoint.oneOf[1],data:data13};
+const err35 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.entrypoint.oneOf[1].type,parentSchema:schema61.properties.entrypoint.oneOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3371,7 +3448,7 @@ passing1 = 1;
 }
 }
 if(!valid11){
-const err36 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema59.properties.entrypoint.oneOf,parentSchema:schema59.properties.entrypoint,data:data13};
+const err36 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema61.properties.entrypoint.oneOf,parentSchema:schema61.properties.entrypoint,data:data13};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3395,8 +3472,8 @@ vErrors = null;
 if(data.user !== undefined){
 let data15 = data.user;
 if(typeof data15 === "string"){
-if(!pattern28.test(data15)){
-const err37 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema59.properties.user,data:data15};
+if(!pattern30.test(data15)){
+const err37 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$",parentSchema:schema61.properties.user,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3407,7 +3484,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.user.type,parentSchema:schema59.properties.user,data:data15};
+const err38 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.user.type,parentSchema:schema61.properties.user,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3454,7 +3531,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.ports.type,parentSchema:schema59.properties.ports,data:data17};
+const err41 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.ports.type,parentSchema:schema61.properties.ports,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -3476,7 +3553,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.volumes.type,parentSchema:schema59.properties.volumes,data:data19};
+const err42 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.volumes.type,parentSchema:schema61.properties.volumes,data:data19};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -3492,8 +3569,8 @@ if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 for(const key2 in data21){
 const _errs57 = errors;
 if(typeof key2 === "string"){
-if(!pattern32.test(key2)){
-const err43 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema59.properties.environment.propertyNames,data:key2,propertyName:key2};
+if(!pattern34.test(key2)){
+const err43 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema61.properties.environment.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3505,7 +3582,7 @@ errors++;
 }
 var valid19 = _errs57 === errors;
 if(!valid19){
-const err44 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema59.properties.environment.propertyNames,parentSchema:schema59.properties.environment,data:data21};
+const err44 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema61.properties.environment.propertyNames,parentSchema:schema61.properties.environment,data:data21};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -3518,7 +3595,7 @@ errors++;
 for(const key3 in data21){
 let data22 = data21[key3];
 if(typeof data22 !== "string"){
-const err45 = {instancePath:instancePath+"/environment/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.environment.additionalProperties.type,parentSchema:schema59.properties.environment.additionalProperties,data:data22};
+const err45 = {instancePath:instancePath+"/environment/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environment/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.environment.additionalProperties.type,parentSchema:schema61.properties.environment.additionalProperties,data:data22};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -3530,7 +3607,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.environment.type,parentSchema:schema59.properties.environment,data:data21};
+const err46 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.environment.type,parentSchema:schema61.properties.environment,data:data21};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -3545,7 +3622,7 @@ let data23 = data.resources;
 if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
 for(const key4 in data23){
 if(!((key4 === "cpu") || (key4 === "memory"))){
-const err47 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema59.properties.resources,data:data23};
+const err47 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema61.properties.resources,data:data23};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -3558,8 +3635,8 @@ errors++;
 if(data23.cpu !== undefined){
 let data24 = data23.cpu;
 if(typeof data24 === "string"){
-if(!pattern33.test(data24)){
-const err48 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema71,data:data24};
+if(!pattern35.test(data24)){
+const err48 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"},message:"must match pattern \""+"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$"+"\"",schema:"^(([0-9]+(\\.[0-9]{1,3})?)|([1-9][0-9]*m))$",parentSchema:schema73,data:data24};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -3570,7 +3647,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data24};
+const err49 = {instancePath:instancePath+"/resources/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data:data24};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -3583,8 +3660,8 @@ errors++;
 if(data23.memory !== undefined){
 let data25 = data23.memory;
 if(typeof data25 === "string"){
-if(!pattern34.test(data25)){
-const err50 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data25};
+if(!pattern36.test(data25)){
+const err50 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema74,data:data25};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -3595,7 +3672,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data25};
+const err51 = {instancePath:instancePath+"/resources/memory",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data25};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3607,7 +3684,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.resources.type,parentSchema:schema59.properties.resources,data:data23};
+const err52 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.resources.type,parentSchema:schema61.properties.resources,data:data23};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -3626,7 +3703,7 @@ errors = vErrors.length;
 if(data.restart !== undefined){
 let data27 = data.restart;
 if(typeof data27 !== "string"){
-const err53 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.restart.type,parentSchema:schema59.properties.restart,data:data27};
+const err53 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.restart.type,parentSchema:schema61.properties.restart,data:data27};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -3636,7 +3713,7 @@ vErrors.push(err53);
 errors++;
 }
 if(!((((data27 === "no") || (data27 === "always")) || (data27 === "on-failure")) || (data27 === "unless-stopped"))){
-const err54 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema59.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema59.properties.restart.enum,parentSchema:schema59.properties.restart,data:data27};
+const err54 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema61.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema61.properties.restart.enum,parentSchema:schema61.properties.restart,data:data27};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -3682,7 +3759,7 @@ outer0:
 for(;i7--;){
 for(j1 = i7; j1--;){
 if(func0(data28[i7], data28[j1])){
-const err57 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema59.properties.networks,data:data28};
+const err57 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema61.properties.networks,data:data28};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -3697,7 +3774,7 @@ break outer0;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.networks.type,parentSchema:schema59.properties.networks,data:data28};
+const err58 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.networks.type,parentSchema:schema61.properties.networks,data:data28};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3743,7 +3820,7 @@ outer1:
 for(;i9--;){
 for(j2 = i9; j2--;){
 if(func0(data30[i9], data30[j2])){
-const err61 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i9+" are identical)",schema:true,parentSchema:schema59.properties.depends_on,data:data30};
+const err61 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i9+" are identical)",schema:true,parentSchema:schema61.properties.depends_on,data:data30};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -3758,7 +3835,7 @@ break outer1;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.depends_on.type,parentSchema:schema59.properties.depends_on,data:data30};
+const err62 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.depends_on.type,parentSchema:schema61.properties.depends_on,data:data30};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -3824,7 +3901,7 @@ errors++;
 }
 }
 else {
-const err67 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+const err67 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -3852,7 +3929,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema51.required,parentSchema:schema51,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3862,7 +3939,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema51.required,parentSchema:schema51,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3872,7 +3949,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema51.required,parentSchema:schema51,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3882,7 +3959,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema51.required,parentSchema:schema51,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3893,7 +3970,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3929,7 +4006,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.kind.type,parentSchema:schema51.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.kind.type,parentSchema:schema53.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3939,7 +4016,7 @@ vErrors.push(err7);
 errors++;
 }
 if("ServiceManifest" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ServiceManifest"},message:"must be equal to constant",schema:"ServiceManifest",parentSchema:schema51.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ServiceManifest"},message:"must be equal to constant",schema:"ServiceManifest",parentSchema:schema53.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3960,7 +4037,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((key1 === "networks") || (key1 === "services"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema51.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema53.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3982,7 +4059,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.spec.properties.networks.type,parentSchema:schema51.properties.spec.properties.networks,data:data4};
+const err10 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.spec.properties.networks.type,parentSchema:schema53.properties.spec.properties.networks,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4004,7 +4081,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/services",schemaPath:"#/properties/spec/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.spec.properties.services.type,parentSchema:schema51.properties.spec.properties.services,data:data6};
+const err11 = {instancePath:instancePath+"/spec/services",schemaPath:"#/properties/spec/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.spec.properties.services.type,parentSchema:schema53.properties.spec.properties.services,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4016,7 +4093,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.properties.spec.type,parentSchema:schema51.properties.spec,data:data3};
+const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.properties.spec.type,parentSchema:schema53.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4028,7 +4105,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4043,7 +4120,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.network = validate37;
-const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/network.schema.json","title":"NetworkConfig","description":"network.yaml: host networking (hostname, interfaces, DNS) and the firewall.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"NetworkConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"NetworkConfigSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"interfaces":{"type":"array","items":{"$ref":"#/$defs/interface"}},"dns":{"title":"DnsConfig","type":"object","additionalProperties":false,"properties":{"nameservers":{"type":"array","maxItems":3,"items":{"$ref":"common.schema.json#/$defs/ip"}},"search":{"type":"array","maxItems":6,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"}}}},"firewall":{"$ref":"#/$defs/firewall"}}}},"$defs":{"interface":{"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}},"firewall":{"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}},"portSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]},"addressSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]},"firewallRule":{"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}}}};
+const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/network.schema.json","title":"NetworkConfig","description":"network.yaml: host networking (hostname, interfaces, DNS) and the firewall.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"NetworkConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"NetworkConfigSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"interfaces":{"type":"array","items":{"$ref":"#/$defs/interface"}},"dns":{"title":"DnsConfig","type":"object","additionalProperties":false,"properties":{"nameservers":{"type":"array","maxItems":3,"items":{"$ref":"common.schema.json#/$defs/ip"}},"search":{"type":"array","maxItems":6,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"}}}},"firewall":{"$ref":"#/$defs/firewall"}}}},"$defs":{"interface":{"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}},"firewall":{"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}},"portSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]},"addressSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]},"firewallRule":{"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}}}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4248,8 +4325,8 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema85 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
-const pattern44 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
+const schema87 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
+const pattern46 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4292,7 +4369,7 @@ if(_valid0){
 const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address === undefined){
-const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema85.then.required,parentSchema:schema85.then,data};
+const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema87.then.required,parentSchema:schema87.then,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4306,7 +4383,7 @@ var _valid0 = _errs4 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema85.if,parentSchema:schema85,data};
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema87.if,parentSchema:schema87,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4317,7 +4394,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema85.required,parentSchema:schema85,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema87.required,parentSchema:schema87,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4327,7 +4404,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.type === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema85.required,parentSchema:schema85,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema87.required,parentSchema:schema87,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4338,7 +4415,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "type")) || (key0 === "address")) || (key0 === "gateway")) || (key0 === "dns")) || (key0 === "mtu"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema85,data};
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4351,8 +4428,8 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(!pattern44.test(data1)){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema85.properties.name,data:data1};
+if(!pattern46.test(data1)){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema87.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4363,7 +4440,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.name.type,parentSchema:schema85.properties.name,data:data1};
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.name.type,parentSchema:schema87.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4376,7 +4453,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.properties.type.type,parentSchema:schema85.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.type.type,parentSchema:schema87.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4386,7 +4463,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "dhcp") || (data2 === "static"))){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema85.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema85.properties.type.enum,parentSchema:schema85.properties.type,data:data2};
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema87.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema87.properties.type.enum,parentSchema:schema87.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4400,7 +4477,7 @@ if(data.address !== undefined){
 let data3 = data.address;
 if(typeof data3 === "string"){
 if(!(formats18(data3))){
-const err10 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data3};
+const err10 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema60,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4411,7 +4488,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data3};
+const err11 = {instancePath:instancePath+"/address",schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4425,7 +4502,7 @@ if(data.gateway !== undefined){
 let data4 = data.gateway;
 if(typeof data4 === "string"){
 if(!(formats12(data4))){
-const err12 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data4};
+const err12 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema51,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4436,7 +4513,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data4};
+const err13 = {instancePath:instancePath+"/gateway",schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4454,7 +4531,7 @@ for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
 if(!(formats12(data6))){
-const err14 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data6};
+const err14 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema51,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4465,7 +4542,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data6};
+const err15 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4477,7 +4554,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema85.properties.dns.type,parentSchema:schema85.properties.dns,data:data5};
+const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.dns.type,parentSchema:schema87.properties.dns,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4490,7 +4567,7 @@ errors++;
 if(data.mtu !== undefined){
 let data7 = data.mtu;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err17 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema85.properties.mtu.type,parentSchema:schema85.properties.mtu,data:data7};
+const err17 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema87.properties.mtu.type,parentSchema:schema87.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4501,7 +4578,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 9216 || isNaN(data7)){
-const err18 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9216},message:"must be <= 9216",schema:9216,parentSchema:schema85.properties.mtu,data:data7};
+const err18 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9216},message:"must be <= 9216",schema:9216,parentSchema:schema87.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4511,7 +4588,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data7 < 576 || isNaN(data7)){
-const err19 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 576},message:"must be >= 576",schema:576,parentSchema:schema85.properties.mtu,data:data7};
+const err19 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 576},message:"must be >= 576",schema:576,parentSchema:schema87.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4524,7 +4601,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.type,parentSchema:schema85,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4538,13 +4615,13 @@ return errors === 0;
 }
 validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema90 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
-const schema91 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
-const pattern48 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
-const pattern49 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
-const schema93 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
-const schema95 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
-const pattern47 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
+const schema92 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
+const schema93 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
+const pattern50 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
+const pattern51 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
+const schema95 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
+const schema97 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
+const pattern49 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4561,7 +4638,7 @@ let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
 if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
-const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data};
+const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.type,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4572,7 +4649,7 @@ errors++;
 }
 if((typeof data == "number") && (isFinite(data))){
 if(data > 65535 || isNaN(data)){
-const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data};
+const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4582,7 +4659,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data < 1 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data};
+const err2 = {instancePath,schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4599,8 +4676,8 @@ passing0 = 0;
 }
 const _errs4 = errors;
 if(typeof data === "string"){
-if(!pattern47.test(data)){
-const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema95,data};
+if(!pattern49.test(data)){
+const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4611,7 +4688,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data};
+const err4 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.type,parentSchema:schema97,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4632,7 +4709,7 @@ passing0 = 1;
 }
 }
 if(!valid0){
-const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema93.oneOf,parentSchema:schema93,data};
+const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema95.oneOf,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4657,7 +4734,7 @@ return errors === 0;
 }
 validate44.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema96 = {"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]};
+const schema98 = {"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4675,7 +4752,7 @@ let passing0 = null;
 const _errs1 = errors;
 if(typeof data === "string"){
 if(!(formats18(data))){
-const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data};
+const err0 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4686,7 +4763,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data};
+const err1 = {instancePath,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4703,7 +4780,7 @@ passing0 = 0;
 const _errs4 = errors;
 if(Array.isArray(data)){
 if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema96.oneOf[1],data};
+const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema98.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4717,7 +4794,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(typeof data0 === "string"){
 if(!(formats18(data0))){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema58,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/format",keyword:"format",params:{format: "cidr"},message:"must match format \""+"cidr"+"\"",schema:"cidr",parentSchema:schema60,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4728,7 +4805,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.type,parentSchema:schema58,data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"common.schema.json#/$defs/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.type,parentSchema:schema60,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4740,7 +4817,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema96.oneOf[1].type,parentSchema:schema96.oneOf[1],data};
+const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema98.oneOf[1].type,parentSchema:schema98.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4762,7 +4839,7 @@ var items0 = true;
 }
 }
 if(!valid0){
-const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema96.oneOf,parentSchema:schema96,data};
+const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema98.oneOf,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4801,7 +4878,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema91.required,parentSchema:schema91,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema93.required,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4811,7 +4888,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.action === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema91.required,parentSchema:schema91,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema93.required,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4821,8 +4898,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema91.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
+if(!(func2.call(schema93.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4860,7 +4937,7 @@ errors++;
 if(data.direction !== undefined){
 let data1 = data.direction;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.direction.type,parentSchema:schema91.properties.direction,data:data1};
+const err5 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.direction.type,parentSchema:schema93.properties.direction,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4870,7 +4947,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(((data1 === "input") || (data1 === "output")) || (data1 === "forward"))){
-const err6 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema91.properties.direction.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.direction.enum,parentSchema:schema91.properties.direction,data:data1};
+const err6 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema93.properties.direction.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.direction.enum,parentSchema:schema93.properties.direction,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4883,7 +4960,7 @@ errors++;
 if(data.protocol !== undefined){
 let data2 = data.protocol;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.protocol.type,parentSchema:schema91.properties.protocol,data:data2};
+const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.protocol.type,parentSchema:schema93.properties.protocol,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4893,7 +4970,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(((((data2 === "tcp") || (data2 === "udp")) || (data2 === "icmp")) || (data2 === "icmpv6")) || (data2 === "all"))){
-const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema91.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.protocol.enum,parentSchema:schema91.properties.protocol,data:data2};
+const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema93.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.protocol.enum,parentSchema:schema93.properties.protocol,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4921,7 +4998,7 @@ passing0 = 0;
 const _errs12 = errors;
 if(Array.isArray(data3)){
 if(data3.length < 1){
-const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema91.properties.port.oneOf[1],data:data3};
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema93.properties.port.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4939,7 +5016,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema91.properties.port.oneOf[1].type,parentSchema:schema91.properties.port.oneOf[1],data:data3};
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema93.properties.port.oneOf[1].type,parentSchema:schema93.properties.port.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4960,7 +5037,7 @@ passing0 = 1;
 }
 }
 if(!valid2){
-const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema91.properties.port.oneOf,parentSchema:schema91.properties.port,data:data3};
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema93.properties.port.oneOf,parentSchema:schema93.properties.port,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4996,8 +5073,8 @@ errors = vErrors.length;
 if(data.interface !== undefined){
 let data7 = data.interface;
 if(typeof data7 === "string"){
-if(!pattern48.test(data7)){
-const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema91.properties.interface,data:data7};
+if(!pattern50.test(data7)){
+const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema93.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5008,7 +5085,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.interface.type,parentSchema:schema91.properties.interface,data:data7};
+const err13 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.interface.type,parentSchema:schema93.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5021,8 +5098,8 @@ errors++;
 if(data.state !== undefined){
 let data8 = data.state;
 if(typeof data8 === "string"){
-if(!pattern49.test(data8)){
-const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema91.properties.state,data:data8};
+if(!pattern51.test(data8)){
+const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema93.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5033,7 +5110,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.state.type,parentSchema:schema91.properties.state,data:data8};
+const err15 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.state.type,parentSchema:schema93.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5046,7 +5123,7 @@ errors++;
 if(data.action !== undefined){
 let data9 = data.action;
 if(typeof data9 !== "string"){
-const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.action.type,parentSchema:schema91.properties.action,data:data9};
+const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.action.type,parentSchema:schema93.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5056,7 +5133,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!(((data9 === "accept") || (data9 === "drop")) || (data9 === "reject"))){
-const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema91.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.action.enum,parentSchema:schema91.properties.action,data:data9};
+const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema93.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.action.enum,parentSchema:schema93.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5070,7 +5147,7 @@ if(data.comment !== undefined){
 let data10 = data.comment;
 if(typeof data10 === "string"){
 if(func1(data10) > 128){
-const err18 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema91.properties.comment,data:data10};
+const err18 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema93.properties.comment,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5081,7 +5158,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.comment.type,parentSchema:schema91.properties.comment,data:data10};
+const err19 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.comment.type,parentSchema:schema93.properties.comment,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5093,7 +5170,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5121,7 +5198,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "enabled") || (key0 === "default_input_policy")) || (key0 === "default_output_policy")) || (key0 === "default_forward_policy")) || (key0 === "rules"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5134,7 +5211,7 @@ errors++;
 if(data.enabled !== undefined){
 let data0 = data.enabled;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema90.properties.enabled.type,parentSchema:schema90.properties.enabled,data:data0};
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema92.properties.enabled.type,parentSchema:schema92.properties.enabled,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5147,7 +5224,7 @@ errors++;
 if(data.default_input_policy !== undefined){
 let data1 = data.default_input_policy;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_input_policy.type,parentSchema:schema90.properties.default_input_policy,data:data1};
+const err2 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.default_input_policy.type,parentSchema:schema92.properties.default_input_policy,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5157,7 +5234,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!((data1 === "accept") || (data1 === "drop"))){
-const err3 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_input_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_input_policy.enum,parentSchema:schema90.properties.default_input_policy,data:data1};
+const err3 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/enum",keyword:"enum",params:{allowedValues: schema92.properties.default_input_policy.enum},message:"must be equal to one of the allowed values",schema:schema92.properties.default_input_policy.enum,parentSchema:schema92.properties.default_input_policy,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5170,7 +5247,7 @@ errors++;
 if(data.default_output_policy !== undefined){
 let data2 = data.default_output_policy;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_output_policy.type,parentSchema:schema90.properties.default_output_policy,data:data2};
+const err4 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.default_output_policy.type,parentSchema:schema92.properties.default_output_policy,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5180,7 +5257,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data2 === "accept") || (data2 === "drop"))){
-const err5 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_output_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_output_policy.enum,parentSchema:schema90.properties.default_output_policy,data:data2};
+const err5 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/enum",keyword:"enum",params:{allowedValues: schema92.properties.default_output_policy.enum},message:"must be equal to one of the allowed values",schema:schema92.properties.default_output_policy.enum,parentSchema:schema92.properties.default_output_policy,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5193,7 +5270,7 @@ errors++;
 if(data.default_forward_policy !== undefined){
 let data3 = data.default_forward_policy;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.default_forward_policy.type,parentSchema:schema90.properties.default_forward_policy,data:data3};
+const err6 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.default_forward_policy.type,parentSchema:schema92.properties.default_forward_policy,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5203,7 +5280,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "accept") || (data3 === "drop"))){
-const err7 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/enum",keyword:"enum",params:{allowedValues: schema90.properties.default_forward_policy.enum},message:"must be equal to one of the allowed values",schema:schema90.properties.default_forward_policy.enum,parentSchema:schema90.properties.default_forward_policy,data:data3};
+const err7 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/enum",keyword:"enum",params:{allowedValues: schema92.properties.default_forward_policy.enum},message:"must be equal to one of the allowed values",schema:schema92.properties.default_forward_policy.enum,parentSchema:schema92.properties.default_forward_policy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5225,7 +5302,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.rules.type,parentSchema:schema90.properties.rules,data:data4};
+const err8 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema92.properties.rules.type,parentSchema:schema92.properties.rules,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5237,7 +5314,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5251,7 +5328,7 @@ return errors === 0;
 }
 validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern45 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
+const pattern47 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://claude-os.dev/schemas/network.schema.json" */;
@@ -5266,7 +5343,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema80.required,parentSchema:schema80,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5276,7 +5353,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema80.required,parentSchema:schema80,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5286,7 +5363,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema80.required,parentSchema:schema80,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5296,7 +5373,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema80.required,parentSchema:schema80,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5307,7 +5384,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5343,7 +5420,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.kind.type,parentSchema:schema80.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.kind.type,parentSchema:schema82.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5353,7 +5430,7 @@ vErrors.push(err7);
 errors++;
 }
 if("NetworkConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "NetworkConfig"},message:"must be equal to constant",schema:"NetworkConfig",parentSchema:schema80.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "NetworkConfig"},message:"must be equal to constant",schema:"NetworkConfig",parentSchema:schema82.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5374,7 +5451,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((((key1 === "hostname") || (key1 === "interfaces")) || (key1 === "dns")) || (key1 === "firewall"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema80.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema82.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5388,7 +5465,7 @@ if(data3.hostname !== undefined){
 let data4 = data3.hostname;
 if(typeof data4 === "string"){
 if(!pattern6.test(data4)){
-const err10 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema80.properties.spec.properties.hostname,data:data4};
+const err10 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema82.properties.spec.properties.hostname,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5399,7 +5476,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.spec.properties.hostname.type,parentSchema:schema80.properties.spec.properties.hostname,data:data4};
+const err11 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.spec.properties.hostname.type,parentSchema:schema82.properties.spec.properties.hostname,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5421,7 +5498,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/interfaces",schemaPath:"#/properties/spec/properties/interfaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.interfaces.type,parentSchema:schema80.properties.spec.properties.interfaces,data:data5};
+const err12 = {instancePath:instancePath+"/spec/interfaces",schemaPath:"#/properties/spec/properties/interfaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.spec.properties.interfaces.type,parentSchema:schema82.properties.spec.properties.interfaces,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5436,7 +5513,7 @@ let data7 = data3.dns;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key2 in data7){
 if(!((key2 === "nameservers") || (key2 === "search"))){
-const err13 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema80.properties.spec.properties.dns,data:data7};
+const err13 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema82.properties.spec.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5450,7 +5527,7 @@ if(data7.nameservers !== undefined){
 let data8 = data7.nameservers;
 if(Array.isArray(data8)){
 if(data8.length > 3){
-const err14 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema80.properties.spec.properties.dns.properties.nameservers,data:data8};
+const err14 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema82.properties.spec.properties.dns.properties.nameservers,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5464,7 +5541,7 @@ for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 === "string"){
 if(!(formats12(data9))){
-const err15 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema49,data:data9};
+const err15 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema51,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5475,7 +5552,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data9};
+const err16 = {instancePath:instancePath+"/spec/dns/nameservers/" + i1,schemaPath:"common.schema.json#/$defs/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5487,7 +5564,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.dns.properties.nameservers.type,parentSchema:schema80.properties.spec.properties.dns.properties.nameservers,data:data8};
+const err17 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.spec.properties.dns.properties.nameservers.type,parentSchema:schema82.properties.spec.properties.dns.properties.nameservers,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5501,7 +5578,7 @@ if(data7.search !== undefined){
 let data10 = data7.search;
 if(Array.isArray(data10)){
 if(data10.length > 6){
-const err18 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items",schema:6,parentSchema:schema80.properties.spec.properties.dns.properties.search,data:data10};
+const err18 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items",schema:6,parentSchema:schema82.properties.spec.properties.dns.properties.search,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5514,8 +5591,8 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern45.test(data11)){
-const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema80.properties.spec.properties.dns.properties.search.items,data:data11};
+if(!pattern47.test(data11)){
+const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema82.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5526,7 +5603,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.spec.properties.dns.properties.search.items.type,parentSchema:schema80.properties.spec.properties.dns.properties.search.items,data:data11};
+const err20 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.spec.properties.dns.properties.search.items.type,parentSchema:schema82.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5538,7 +5615,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.spec.properties.dns.properties.search.type,parentSchema:schema80.properties.spec.properties.dns.properties.search,data:data10};
+const err21 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.spec.properties.dns.properties.search.type,parentSchema:schema82.properties.spec.properties.dns.properties.search,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5550,7 +5627,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.spec.properties.dns.type,parentSchema:schema80.properties.spec.properties.dns,data:data7};
+const err22 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.properties.spec.properties.dns.type,parentSchema:schema82.properties.spec.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5568,7 +5645,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.spec.type,parentSchema:schema80.properties.spec,data:data3};
+const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.properties.spec.type,parentSchema:schema82.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5580,7 +5657,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5595,7 +5672,7 @@ return errors === 0;
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.storage = validate52;
-const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}}}};
+const schema101 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5800,10 +5877,10 @@ return errors === 0;
 }
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema104 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
-const schema108 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
-const pattern55 = new RegExp("^0?[0-7]{3}$", "u");
-const pattern56 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
+const schema106 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
+const schema110 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
+const pattern57 = new RegExp("^0?[0-7]{3}$", "u");
+const pattern58 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5817,7 +5894,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema104.required,parentSchema:schema104,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema106.required,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5827,7 +5904,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.path === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema104.required,parentSchema:schema104,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema106.required,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5838,7 +5915,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "name") || (key0 === "path")) || (key0 === "size")) || (key0 === "filesystem")) || (key0 === "permissions")) || (key0 === "owner")) || (key0 === "shareable")) || (key0 === "backup"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema104,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5901,8 +5978,8 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(typeof data2 === "string"){
-if(!pattern34.test(data2)){
-const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema72,data:data2};
+if(!pattern36.test(data2)){
+const err7 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema74,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5913,7 +5990,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data2};
+const err8 = {instancePath:instancePath+"/size",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5926,7 +6003,7 @@ errors++;
 if(data.filesystem !== undefined){
 let data3 = data.filesystem;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.filesystem.type,parentSchema:schema104.properties.filesystem,data:data3};
+const err9 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.filesystem.type,parentSchema:schema106.properties.filesystem,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5936,7 +6013,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data3 === "ext4") || (data3 === "xfs")) || (data3 === "btrfs")) || (data3 === "tmpfs"))){
-const err10 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/enum",keyword:"enum",params:{allowedValues: schema104.properties.filesystem.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.filesystem.enum,parentSchema:schema104.properties.filesystem,data:data3};
+const err10 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/enum",keyword:"enum",params:{allowedValues: schema106.properties.filesystem.enum},message:"must be equal to one of the allowed values",schema:schema106.properties.filesystem.enum,parentSchema:schema106.properties.filesystem,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5949,8 +6026,8 @@ errors++;
 if(data.permissions !== undefined){
 let data4 = data.permissions;
 if(typeof data4 === "string"){
-if(!pattern55.test(data4)){
-const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema108,data:data4};
+if(!pattern57.test(data4)){
+const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema110,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5961,7 +6038,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema108.type,parentSchema:schema108,data:data4};
+const err12 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.type,parentSchema:schema110,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5974,8 +6051,8 @@ errors++;
 if(data.owner !== undefined){
 let data5 = data.owner;
 if(typeof data5 === "string"){
-if(!pattern56.test(data5)){
-const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema104.properties.owner,data:data5};
+if(!pattern58.test(data5)){
+const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema106.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5986,7 +6063,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.owner.type,parentSchema:schema104.properties.owner,data:data5};
+const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.owner.type,parentSchema:schema106.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5999,7 +6076,7 @@ errors++;
 if(data.shareable !== undefined){
 let data6 = data.shareable;
 if(typeof data6 !== "boolean"){
-const err15 = {instancePath:instancePath+"/shareable",schemaPath:"#/properties/shareable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema104.properties.shareable.type,parentSchema:schema104.properties.shareable,data:data6};
+const err15 = {instancePath:instancePath+"/shareable",schemaPath:"#/properties/shareable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema106.properties.shareable.type,parentSchema:schema106.properties.shareable,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6014,7 +6091,7 @@ let data7 = data.backup;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
 if(!(((((key1 === "enabled") || (key1 === "schedule")) || (key1 === "retain")) || (key1 === "type")) || (key1 === "destination"))){
-const err16 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema104.properties.backup,data:data7};
+const err16 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema106.properties.backup,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6027,7 +6104,7 @@ errors++;
 if(data7.enabled !== undefined){
 let data8 = data7.enabled;
 if(typeof data8 !== "boolean"){
-const err17 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema104.properties.backup.properties.enabled.type,parentSchema:schema104.properties.backup.properties.enabled,data:data8};
+const err17 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema106.properties.backup.properties.enabled.type,parentSchema:schema106.properties.backup.properties.enabled,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6041,7 +6118,7 @@ if(data7.schedule !== undefined){
 let data9 = data7.schedule;
 if(typeof data9 === "string"){
 if(!(formats8(data9))){
-const err18 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data9};
+const err18 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema48,data:data9};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6052,7 +6129,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data9};
+const err19 = {instancePath:instancePath+"/backup/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -6065,7 +6142,7 @@ errors++;
 if(data7.retain !== undefined){
 let data10 = data7.retain;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema104.properties.backup.properties.retain.type,parentSchema:schema104.properties.backup.properties.retain,data:data10};
+const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema106.properties.backup.properties.retain.type,parentSchema:schema106.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6076,7 +6153,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 10000 || isNaN(data10)){
-const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema104.properties.backup.properties.retain,data:data10};
+const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema106.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -6086,7 +6163,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data10 < 1 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema104.properties.backup.properties.retain,data:data10};
+const err22 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema106.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -6100,7 +6177,7 @@ errors++;
 if(data7.type !== undefined){
 let data11 = data7.type;
 if(typeof data11 !== "string"){
-const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema104.properties.backup.properties.type.type,parentSchema:schema104.properties.backup.properties.type,data:data11};
+const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.backup.properties.type.type,parentSchema:schema106.properties.backup.properties.type,data:data11};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6110,7 +6187,7 @@ vErrors.push(err23);
 errors++;
 }
 if(!(((data11 === "snapshot") || (data11 === "archive")) || (data11 === "dump"))){
-const err24 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema104.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema104.properties.backup.properties.type.enum,parentSchema:schema104.properties.backup.properties.type,data:data11};
+const err24 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema106.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema106.properties.backup.properties.type.enum,parentSchema:schema106.properties.backup.properties.type,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6147,7 +6224,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.properties.backup.type,parentSchema:schema104.properties.backup,data:data7};
+const err27 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.backup.type,parentSchema:schema106.properties.backup,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6159,7 +6236,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema104.type,parentSchema:schema104,data};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.type,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6173,9 +6250,9 @@ return errors === 0;
 }
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema111 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}};
-const pattern58 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
-const pattern60 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
+const schema113 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}};
+const pattern60 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
+const pattern62 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6189,7 +6266,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema111.required,parentSchema:schema111,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6199,7 +6276,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema111.required,parentSchema:schema111,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema113.required,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6210,7 +6287,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "source") || (key0 === "target")) || (key0 === "type")) || (key0 === "options")) || (key0 === "format"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6223,8 +6300,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern58.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema111.properties.source,data:data0};
+if(!pattern60.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema113.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6235,7 +6312,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.source.type,parentSchema:schema111.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.source.type,parentSchema:schema113.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6273,7 +6350,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.type.type,parentSchema:schema111.properties.type,data:data2};
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.type.type,parentSchema:schema113.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6283,7 +6360,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((((((data2 === "ext4") || (data2 === "xfs")) || (data2 === "btrfs")) || (data2 === "vfat")) || (data2 === "tmpfs")) || (data2 === "nfs"))){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema111.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema111.properties.type.enum,parentSchema:schema111.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema113.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema113.properties.type.enum,parentSchema:schema113.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6300,8 +6377,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern60.test(data4)){
-const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema111.properties.options.items,data:data4};
+if(!pattern62.test(data4)){
+const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema113.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6312,7 +6389,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.options.items.type,parentSchema:schema111.properties.options.items,data:data4};
+const err10 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.options.items.type,parentSchema:schema113.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6324,7 +6401,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema111.properties.options.type,parentSchema:schema111.properties.options,data:data3};
+const err11 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.options.type,parentSchema:schema113.properties.options,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6337,7 +6414,7 @@ errors++;
 if(data.format !== undefined){
 let data5 = data.format;
 if(typeof data5 !== "boolean"){
-const err12 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema111.properties.format.type,parentSchema:schema111.properties.format,data:data5};
+const err12 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.format.type,parentSchema:schema113.properties.format,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6349,7 +6426,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6377,7 +6454,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema99.required,parentSchema:schema99,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema101.required,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6387,7 +6464,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema99.required,parentSchema:schema99,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema101.required,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6397,7 +6474,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema99.required,parentSchema:schema99,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema101.required,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6407,7 +6484,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema99.required,parentSchema:schema99,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema101.required,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6418,7 +6495,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6454,7 +6531,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.kind.type,parentSchema:schema99.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.kind.type,parentSchema:schema101.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6464,7 +6541,7 @@ vErrors.push(err7);
 errors++;
 }
 if("StorageConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "StorageConfig"},message:"must be equal to constant",schema:"StorageConfig",parentSchema:schema99.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "StorageConfig"},message:"must be equal to constant",schema:"StorageConfig",parentSchema:schema101.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6485,7 +6562,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((key1 === "volumes") || (key1 === "mounts"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema99.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema101.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6507,7 +6584,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema99.properties.spec.properties.volumes.type,parentSchema:schema99.properties.spec.properties.volumes,data:data4};
+const err10 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema101.properties.spec.properties.volumes.type,parentSchema:schema101.properties.spec.properties.volumes,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6529,7 +6606,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/mounts",schemaPath:"#/properties/spec/properties/mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema99.properties.spec.properties.mounts.type,parentSchema:schema99.properties.spec.properties.mounts,data:data6};
+const err11 = {instancePath:instancePath+"/spec/mounts",schemaPath:"#/properties/spec/properties/mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema101.properties.spec.properties.mounts.type,parentSchema:schema101.properties.spec.properties.mounts,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6541,7 +6618,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.properties.spec.type,parentSchema:schema99.properties.spec,data:data3};
+const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.properties.spec.type,parentSchema:schema101.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6553,7 +6630,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.type,parentSchema:schema101,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6568,7 +6645,7 @@ return errors === 0;
 validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.security = validate59;
-const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/security.schema.json","title":"SecurityConfig","description":"security.yaml (restricted: every change needs explicit approval): users, SSH, secrets, certificates, audit.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SecurityConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SecurityConfigSpec","type":"object","additionalProperties":false,"properties":{"users":{"type":"array","items":{"$ref":"#/$defs/user"}},"ssh":{"title":"SshConfig","type":"object","additionalProperties":false,"properties":{"port":{"$ref":"common.schema.json#/$defs/port"},"password_authentication":{"type":"boolean"},"permit_root_login":{"type":"boolean"}}},"secrets":{"type":"array","items":{"$ref":"#/$defs/secret"}},"certificates":{"type":"array","items":{"$ref":"#/$defs/certificate"}},"audit":{"title":"AuditConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"log_path":{"$ref":"common.schema.json#/$defs/absPath"},"retention_days":{"type":"integer","minimum":1,"maximum":36500},"log_events":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}}}}}}},"$defs":{"user":{"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}},"secret":{"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}},"certificate":{"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}}}};
+const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/security.schema.json","title":"SecurityConfig","description":"security.yaml (restricted: every change needs explicit approval): users, SSH, secrets, certificates, audit.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SecurityConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SecurityConfigSpec","type":"object","additionalProperties":false,"properties":{"users":{"type":"array","items":{"$ref":"#/$defs/user"}},"ssh":{"title":"SshConfig","type":"object","additionalProperties":false,"properties":{"port":{"$ref":"common.schema.json#/$defs/port"},"password_authentication":{"type":"boolean"},"permit_root_login":{"type":"boolean"}}},"secrets":{"type":"array","items":{"$ref":"#/$defs/secret"}},"certificates":{"type":"array","items":{"$ref":"#/$defs/certificate"}},"audit":{"title":"AuditConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"log_path":{"$ref":"common.schema.json#/$defs/absPath"},"retention_days":{"type":"integer","minimum":1,"maximum":36500},"log_events":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}}}}}}},"$defs":{"user":{"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}},"secret":{"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}},"certificate":{"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}}}};
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6773,9 +6850,9 @@ return errors === 0;
 }
 validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema118 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
-const pattern63 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern65 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
+const schema120 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
+const pattern65 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern67 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6789,7 +6866,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema118.required,parentSchema:schema118,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema120.required,parentSchema:schema120,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6800,7 +6877,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "uid")) || (key0 === "groups")) || (key0 === "ssh_keys")) || (key0 === "shell")) || (key0 === "sudo"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema120,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6813,8 +6890,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern63.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.name,data:data0};
+if(!pattern65.test(data0)){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema120.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6825,7 +6902,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.name.type,parentSchema:schema118.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.name.type,parentSchema:schema120.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6838,7 +6915,7 @@ errors++;
 if(data.uid !== undefined){
 let data1 = data.uid;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema118.properties.uid.type,parentSchema:schema118.properties.uid,data:data1};
+const err4 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema120.properties.uid.type,parentSchema:schema120.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6849,7 +6926,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 60000 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema118.properties.uid,data:data1};
+const err5 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema120.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6859,7 +6936,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data1 < 1000 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema118.properties.uid,data:data1};
+const err6 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema120.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6877,8 +6954,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern63.test(data3)){
-const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema118.properties.groups.items,data:data3};
+if(!pattern65.test(data3)){
+const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema120.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6889,7 +6966,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.groups.items.type,parentSchema:schema118.properties.groups.items,data:data3};
+const err8 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.groups.items.type,parentSchema:schema120.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6910,7 +6987,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err9 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema118.properties.groups,data:data2};
+const err9 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema120.properties.groups,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6925,7 +7002,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.groups.type,parentSchema:schema118.properties.groups,data:data2};
+const err10 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema120.properties.groups.type,parentSchema:schema120.properties.groups,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6942,8 +7019,8 @@ const len1 = data4.length;
 for(let i2=0; i2<len1; i2++){
 let data5 = data4[i2];
 if(typeof data5 === "string"){
-if(!pattern65.test(data5)){
-const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema118.properties.ssh_keys.items,data:data5};
+if(!pattern67.test(data5)){
+const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema120.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6954,7 +7031,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.ssh_keys.items.type,parentSchema:schema118.properties.ssh_keys.items,data:data5};
+const err12 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.ssh_keys.items.type,parentSchema:schema120.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6966,7 +7043,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/ssh_keys",schemaPath:"#/properties/ssh_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema118.properties.ssh_keys.type,parentSchema:schema118.properties.ssh_keys,data:data4};
+const err13 = {instancePath:instancePath+"/ssh_keys",schemaPath:"#/properties/ssh_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema120.properties.ssh_keys.type,parentSchema:schema120.properties.ssh_keys,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7004,7 +7081,7 @@ errors++;
 if(data.sudo !== undefined){
 let data7 = data.sudo;
 if(typeof data7 !== "boolean"){
-const err16 = {instancePath:instancePath+"/sudo",schemaPath:"#/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema118.properties.sudo.type,parentSchema:schema118.properties.sudo,data:data7};
+const err16 = {instancePath:instancePath+"/sudo",schemaPath:"#/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema120.properties.sudo.type,parentSchema:schema120.properties.sudo,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7016,7 +7093,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema120.type,parentSchema:schema120,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7030,8 +7107,8 @@ return errors === 0;
 }
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema121 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
-const pattern68 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
+const schema123 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
+const pattern70 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7045,7 +7122,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema121.required,parentSchema:schema121,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7055,7 +7132,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.value === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema121.required,parentSchema:schema121,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema123.required,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7066,7 +7143,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "value"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7104,8 +7181,8 @@ errors++;
 if(data.value !== undefined){
 let data1 = data.value;
 if(typeof data1 === "string"){
-if(!pattern68.test(data1)){
-const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema121.properties.value,data:data1};
+if(!pattern70.test(data1)){
+const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema123.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7116,7 +7193,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.value.type,parentSchema:schema121.properties.value,data:data1};
+const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.value.type,parentSchema:schema123.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7128,7 +7205,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7142,8 +7219,8 @@ return errors === 0;
 }
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema123 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
-const pattern70 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
+const schema125 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
+const pattern72 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
 const formats50 = formats.email;
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -7158,7 +7235,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema123.required,parentSchema:schema123,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema125.required,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7168,7 +7245,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.domains === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domains"},message:"must have required property '"+"domains"+"'",schema:schema123.required,parentSchema:schema123,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domains"},message:"must have required property '"+"domains"+"'",schema:schema125.required,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7179,7 +7256,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "domains")) || (key0 === "provider")) || (key0 === "email")) || (key0 === "auto_renew")) || (key0 === "renew_before_days"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7218,7 +7295,7 @@ if(data.domains !== undefined){
 let data1 = data.domains;
 if(Array.isArray(data1)){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema123.properties.domains,data:data1};
+const err5 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema125.properties.domains,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7231,8 +7308,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern70.test(data2)){
-const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema123.properties.domains.items,data:data2};
+if(!pattern72.test(data2)){
+const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema125.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7243,7 +7320,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.domains.items.type,parentSchema:schema123.properties.domains.items,data:data2};
+const err7 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.domains.items.type,parentSchema:schema125.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7255,7 +7332,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema123.properties.domains.type,parentSchema:schema123.properties.domains,data:data1};
+const err8 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema125.properties.domains.type,parentSchema:schema125.properties.domains,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7268,7 +7345,7 @@ errors++;
 if(data.provider !== undefined){
 let data3 = data.provider;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.provider.type,parentSchema:schema123.properties.provider,data:data3};
+const err9 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.provider.type,parentSchema:schema125.properties.provider,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7278,7 +7355,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((data3 === "letsencrypt") || (data3 === "self-signed")) || (data3 === "manual"))){
-const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema123.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema123.properties.provider.enum,parentSchema:schema123.properties.provider,data:data3};
+const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema125.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema125.properties.provider.enum,parentSchema:schema125.properties.provider,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7292,7 +7369,7 @@ if(data.email !== undefined){
 let data4 = data.email;
 if(typeof data4 === "string"){
 if(!(formats50(data4))){
-const err11 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema123.properties.email,data:data4};
+const err11 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema125.properties.email,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7303,7 +7380,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.email.type,parentSchema:schema123.properties.email,data:data4};
+const err12 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.email.type,parentSchema:schema125.properties.email,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7316,7 +7393,7 @@ errors++;
 if(data.auto_renew !== undefined){
 let data5 = data.auto_renew;
 if(typeof data5 !== "boolean"){
-const err13 = {instancePath:instancePath+"/auto_renew",schemaPath:"#/properties/auto_renew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema123.properties.auto_renew.type,parentSchema:schema123.properties.auto_renew,data:data5};
+const err13 = {instancePath:instancePath+"/auto_renew",schemaPath:"#/properties/auto_renew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema125.properties.auto_renew.type,parentSchema:schema125.properties.auto_renew,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7329,7 +7406,7 @@ errors++;
 if(data.renew_before_days !== undefined){
 let data6 = data.renew_before_days;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err14 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema123.properties.renew_before_days.type,parentSchema:schema123.properties.renew_before_days,data:data6};
+const err14 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.renew_before_days.type,parentSchema:schema125.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7340,7 +7417,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 365 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema123.properties.renew_before_days,data:data6};
+const err15 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema125.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7350,7 +7427,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data6 < 1 || isNaN(data6)){
-const err16 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema123.properties.renew_before_days,data:data6};
+const err16 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema125.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7363,7 +7440,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7391,7 +7468,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema115.required,parentSchema:schema115,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7401,7 +7478,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema115.required,parentSchema:schema115,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7411,7 +7488,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema115.required,parentSchema:schema115,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7421,7 +7498,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema115.required,parentSchema:schema115,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7432,7 +7509,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema115,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7468,7 +7545,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.kind.type,parentSchema:schema113.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.kind.type,parentSchema:schema115.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7478,7 +7555,7 @@ vErrors.push(err7);
 errors++;
 }
 if("SecurityConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "SecurityConfig"},message:"must be equal to constant",schema:"SecurityConfig",parentSchema:schema113.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "SecurityConfig"},message:"must be equal to constant",schema:"SecurityConfig",parentSchema:schema115.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7499,7 +7576,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(((((key1 === "users") || (key1 === "ssh")) || (key1 === "secrets")) || (key1 === "certificates")) || (key1 === "audit"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema115.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7521,7 +7598,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.users.type,parentSchema:schema113.properties.spec.properties.users,data:data4};
+const err10 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.spec.properties.users.type,parentSchema:schema115.properties.spec.properties.users,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7536,7 +7613,7 @@ let data6 = data3.ssh;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key2 in data6){
 if(!(((key2 === "port") || (key2 === "password_authentication")) || (key2 === "permit_root_login"))){
-const err11 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec.properties.ssh,data:data6};
+const err11 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema115.properties.spec.properties.ssh,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7549,7 +7626,7 @@ errors++;
 if(data6.port !== undefined){
 let data7 = data6.port;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err12 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema50.type,parentSchema:schema50,data:data7};
+const err12 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.type,parentSchema:schema52,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7560,7 +7637,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 65535 || isNaN(data7)){
-const err13 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema50,data:data7};
+const err13 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema52,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7570,7 +7647,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data7 < 1 || isNaN(data7)){
-const err14 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema50,data:data7};
+const err14 = {instancePath:instancePath+"/spec/ssh/port",schemaPath:"common.schema.json#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7584,7 +7661,7 @@ errors++;
 if(data6.password_authentication !== undefined){
 let data8 = data6.password_authentication;
 if(typeof data8 !== "boolean"){
-const err15 = {instancePath:instancePath+"/spec/ssh/password_authentication",schemaPath:"#/properties/spec/properties/ssh/properties/password_authentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.ssh.properties.password_authentication.type,parentSchema:schema113.properties.spec.properties.ssh.properties.password_authentication,data:data8};
+const err15 = {instancePath:instancePath+"/spec/ssh/password_authentication",schemaPath:"#/properties/spec/properties/ssh/properties/password_authentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema115.properties.spec.properties.ssh.properties.password_authentication.type,parentSchema:schema115.properties.spec.properties.ssh.properties.password_authentication,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7597,7 +7674,7 @@ errors++;
 if(data6.permit_root_login !== undefined){
 let data9 = data6.permit_root_login;
 if(typeof data9 !== "boolean"){
-const err16 = {instancePath:instancePath+"/spec/ssh/permit_root_login",schemaPath:"#/properties/spec/properties/ssh/properties/permit_root_login/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.ssh.properties.permit_root_login.type,parentSchema:schema113.properties.spec.properties.ssh.properties.permit_root_login,data:data9};
+const err16 = {instancePath:instancePath+"/spec/ssh/permit_root_login",schemaPath:"#/properties/spec/properties/ssh/properties/permit_root_login/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema115.properties.spec.properties.ssh.properties.permit_root_login.type,parentSchema:schema115.properties.spec.properties.ssh.properties.permit_root_login,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7609,7 +7686,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.properties.ssh.type,parentSchema:schema113.properties.spec.properties.ssh,data:data6};
+const err17 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.properties.spec.properties.ssh.type,parentSchema:schema115.properties.spec.properties.ssh,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7631,7 +7708,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.secrets.type,parentSchema:schema113.properties.spec.properties.secrets,data:data10};
+const err18 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.spec.properties.secrets.type,parentSchema:schema115.properties.spec.properties.secrets,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7653,7 +7730,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/spec/certificates",schemaPath:"#/properties/spec/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.certificates.type,parentSchema:schema113.properties.spec.properties.certificates,data:data12};
+const err19 = {instancePath:instancePath+"/spec/certificates",schemaPath:"#/properties/spec/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.spec.properties.certificates.type,parentSchema:schema115.properties.spec.properties.certificates,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7668,7 +7745,7 @@ let data14 = data3.audit;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key3 in data14){
 if(!((((key3 === "enabled") || (key3 === "log_path")) || (key3 === "retention_days")) || (key3 === "log_events"))){
-const err20 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema113.properties.spec.properties.audit,data:data14};
+const err20 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema115.properties.spec.properties.audit,data:data14};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7681,7 +7758,7 @@ errors++;
 if(data14.enabled !== undefined){
 let data15 = data14.enabled;
 if(typeof data15 !== "boolean"){
-const err21 = {instancePath:instancePath+"/spec/audit/enabled",schemaPath:"#/properties/spec/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.spec.properties.audit.properties.enabled.type,parentSchema:schema113.properties.spec.properties.audit.properties.enabled,data:data15};
+const err21 = {instancePath:instancePath+"/spec/audit/enabled",schemaPath:"#/properties/spec/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema115.properties.spec.properties.audit.properties.enabled.type,parentSchema:schema115.properties.spec.properties.audit.properties.enabled,data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7719,7 +7796,7 @@ errors++;
 if(data14.retention_days !== undefined){
 let data17 = data14.retention_days;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err24 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema113.properties.spec.properties.audit.properties.retention_days.type,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err24 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema115.properties.spec.properties.audit.properties.retention_days.type,parentSchema:schema115.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7730,7 +7807,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 36500 || isNaN(data17)){
-const err25 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36500},message:"must be <= 36500",schema:36500,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err25 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36500},message:"must be <= 36500",schema:36500,parentSchema:schema115.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7740,7 +7817,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data17 < 1 || isNaN(data17)){
-const err26 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema113.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err26 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema115.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7759,7 +7836,7 @@ for(let i3=0; i3<len3; i3++){
 let data19 = data18[i3];
 if(typeof data19 === "string"){
 if(!pattern10.test(data19)){
-const err27 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\.[a-z_]+$"},message:"must match pattern \""+"^[a-z]+\\.[a-z_]+$"+"\"",schema:"^[a-z]+\\.[a-z_]+$",parentSchema:schema113.properties.spec.properties.audit.properties.log_events.items,data:data19};
+const err27 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\.[a-z_]+$"},message:"must match pattern \""+"^[a-z]+\\.[a-z_]+$"+"\"",schema:"^[a-z]+\\.[a-z_]+$",parentSchema:schema115.properties.spec.properties.audit.properties.log_events.items,data:data19};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -7770,7 +7847,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.spec.properties.audit.properties.log_events.items.type,parentSchema:schema113.properties.spec.properties.audit.properties.log_events.items,data:data19};
+const err28 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.spec.properties.audit.properties.log_events.items.type,parentSchema:schema115.properties.spec.properties.audit.properties.log_events.items,data:data19};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -7791,7 +7868,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err29 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema113.properties.spec.properties.audit.properties.log_events,data:data18};
+const err29 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema115.properties.spec.properties.audit.properties.log_events,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -7806,7 +7883,7 @@ indices0[item0] = i4;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.spec.properties.audit.properties.log_events.type,parentSchema:schema113.properties.spec.properties.audit.properties.log_events,data:data18};
+const err30 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.spec.properties.audit.properties.log_events.type,parentSchema:schema115.properties.spec.properties.audit.properties.log_events,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -7818,7 +7895,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.properties.audit.type,parentSchema:schema113.properties.spec.properties.audit,data:data14};
+const err31 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.properties.spec.properties.audit.type,parentSchema:schema115.properties.spec.properties.audit,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -7830,7 +7907,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.properties.spec.type,parentSchema:schema113.properties.spec,data:data3};
+const err32 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.properties.spec.type,parentSchema:schema115.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -7842,7 +7919,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.type,parentSchema:schema115,data};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -7857,7 +7934,7 @@ return errors === 0;
 validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.scheduled = validate68;
-const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/scheduled.schema.json","title":"ScheduledTasks","description":"scheduled.yaml: jobs run on a cron schedule, always inside a container: the named service's container, or a minimal utility container with only the paths the job declares. Never in a host shell.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ScheduledTasks"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ScheduledTasksSpec","type":"object","additionalProperties":false,"properties":{"jobs":{"type":"array","items":{"$ref":"#/$defs/job"}}}}},"$defs":{"job":{"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}}}};
+const schema128 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/scheduled.schema.json","title":"ScheduledTasks","description":"scheduled.yaml: jobs run on a cron schedule, always inside a container: the named service's container, or a minimal utility container with only the paths the job declares. Never in a host shell.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ScheduledTasks"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ScheduledTasksSpec","type":"object","additionalProperties":false,"properties":{"jobs":{"type":"array","items":{"$ref":"#/$defs/job"}}}}},"$defs":{"job":{"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}}}};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8062,7 +8139,7 @@ return errors === 0;
 }
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema131 = {"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}};
+const schema133 = {"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}};
 
 function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8076,7 +8153,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema69.required,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema71.required,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8086,7 +8163,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema69.required,parentSchema:schema69,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema71.required,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8097,7 +8174,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "source") || (key0 === "target")) || (key0 === "readonly"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8110,8 +8187,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern30.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema69.properties.source,data:data0};
+if(!pattern32.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},message:"must match pattern \""+"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"+"\"",schema:"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$",parentSchema:schema71.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8122,7 +8199,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.source.type,parentSchema:schema69.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.source.type,parentSchema:schema71.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8160,7 +8237,7 @@ errors++;
 if(data.readonly !== undefined){
 let data2 = data.readonly;
 if(typeof data2 !== "boolean"){
-const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.readonly.type,parentSchema:schema69.properties.readonly,data:data2};
+const err7 = {instancePath:instancePath+"/readonly",schemaPath:"#/properties/readonly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.readonly.type,parentSchema:schema71.properties.readonly,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8172,7 +8249,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8214,7 +8291,7 @@ errors++;
 }
 var valid0 = _errs2 === errors;
 if(valid0){
-const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema131.not,parentSchema:schema131,data};
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema133.not,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8236,7 +8313,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema131.required,parentSchema:schema131,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema133.required,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8246,7 +8323,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.schedule === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema131.required,parentSchema:schema131,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema133.required,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8256,7 +8333,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.command === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema131.required,parentSchema:schema131,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema133.required,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8266,8 +8343,8 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema131.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema131,data};
+if(!(func2.call(schema133.properties, key0))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8306,7 +8383,7 @@ if(data.schedule !== undefined){
 let data1 = data.schedule;
 if(typeof data1 === "string"){
 if(!(formats8(data1))){
-const err8 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema46,data:data1};
+const err8 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/format",keyword:"format",params:{format: "cron"},message:"must match format \""+"cron"+"\"",schema:"cron",parentSchema:schema48,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8317,7 +8394,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data1};
+const err9 = {instancePath:instancePath+"/schedule",schemaPath:"common.schema.json#/$defs/cron/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8356,7 +8433,7 @@ if(data.image !== undefined){
 let data3 = data.image;
 if(typeof data3 === "string"){
 if(!(formats10(data3))){
-const err12 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema48,data:data3};
+const err12 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/format",keyword:"format",params:{format: "image-ref"},message:"must match format \""+"image-ref"+"\"",schema:"image-ref",parentSchema:schema50,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8367,7 +8444,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data3};
+const err13 = {instancePath:instancePath+"/image",schemaPath:"common.schema.json#/$defs/imageRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8385,7 +8462,7 @@ let passing0 = null;
 const _errs18 = errors;
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema131.properties.command.oneOf[0],data:data4};
+const err14 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema133.properties.command.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8396,7 +8473,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.command.oneOf[0].type,parentSchema:schema131.properties.command.oneOf[0],data:data4};
+const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.command.oneOf[0].type,parentSchema:schema133.properties.command.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8413,7 +8490,7 @@ passing0 = 0;
 const _errs20 = errors;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema131.properties.command.oneOf[1],data:data4};
+const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema133.properties.command.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8426,7 +8503,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 !== "string"){
-const err17 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.command.oneOf[1].items.type,parentSchema:schema131.properties.command.oneOf[1].items,data:data5};
+const err17 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.command.oneOf[1].items.type,parentSchema:schema133.properties.command.oneOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8438,7 +8515,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema131.properties.command.oneOf[1].type,parentSchema:schema131.properties.command.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema133.properties.command.oneOf[1].type,parentSchema:schema133.properties.command.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8459,7 +8536,7 @@ passing0 = 1;
 }
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema131.properties.command.oneOf,parentSchema:schema131.properties.command,data:data4};
+const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema133.properties.command.oneOf,parentSchema:schema133.properties.command,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8492,7 +8569,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema131.properties.volumes.type,parentSchema:schema131.properties.volumes,data:data6};
+const err20 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema133.properties.volumes.type,parentSchema:schema133.properties.volumes,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8530,7 +8607,7 @@ errors++;
 if(data.enabled !== undefined){
 let data9 = data.enabled;
 if(typeof data9 !== "boolean"){
-const err23 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema131.properties.enabled.type,parentSchema:schema131.properties.enabled,data:data9};
+const err23 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema133.properties.enabled.type,parentSchema:schema133.properties.enabled,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8543,7 +8620,7 @@ errors++;
 if(data.on_failure !== undefined){
 let data10 = data.on_failure;
 if(typeof data10 !== "string"){
-const err24 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.on_failure.type,parentSchema:schema131.properties.on_failure,data:data10};
+const err24 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.on_failure.type,parentSchema:schema133.properties.on_failure,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8553,7 +8630,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!(((data10 === "notify") || (data10 === "alert")) || (data10 === "ignore"))){
-const err25 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/enum",keyword:"enum",params:{allowedValues: schema131.properties.on_failure.enum},message:"must be equal to one of the allowed values",schema:schema131.properties.on_failure.enum,parentSchema:schema131.properties.on_failure,data:data10};
+const err25 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/enum",keyword:"enum",params:{allowedValues: schema133.properties.on_failure.enum},message:"must be equal to one of the allowed values",schema:schema133.properties.on_failure.enum,parentSchema:schema133.properties.on_failure,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8566,7 +8643,7 @@ errors++;
 if(data.on_success !== undefined){
 let data11 = data.on_success;
 if(typeof data11 !== "string"){
-const err26 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.properties.on_success.type,parentSchema:schema131.properties.on_success,data:data11};
+const err26 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.on_success.type,parentSchema:schema133.properties.on_success,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8576,7 +8653,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!(((data11 === "notify") || (data11 === "alert")) || (data11 === "ignore"))){
-const err27 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/enum",keyword:"enum",params:{allowedValues: schema131.properties.on_success.enum},message:"must be equal to one of the allowed values",schema:schema131.properties.on_success.enum,parentSchema:schema131.properties.on_success,data:data11};
+const err27 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/enum",keyword:"enum",params:{allowedValues: schema133.properties.on_success.enum},message:"must be equal to one of the allowed values",schema:schema133.properties.on_success.enum,parentSchema:schema133.properties.on_success,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8588,7 +8665,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema131.type,parentSchema:schema131,data};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema133.type,parentSchema:schema133,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8616,7 +8693,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema126.required,parentSchema:schema126,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema128.required,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8626,7 +8703,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema126.required,parentSchema:schema126,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema128.required,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8636,7 +8713,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema126.required,parentSchema:schema126,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema128.required,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8646,7 +8723,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema126.required,parentSchema:schema126,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema128.required,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8657,7 +8734,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8693,7 +8770,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.kind.type,parentSchema:schema126.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.kind.type,parentSchema:schema128.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8703,7 +8780,7 @@ vErrors.push(err7);
 errors++;
 }
 if("ScheduledTasks" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ScheduledTasks"},message:"must be equal to constant",schema:"ScheduledTasks",parentSchema:schema126.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ScheduledTasks"},message:"must be equal to constant",schema:"ScheduledTasks",parentSchema:schema128.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8724,7 +8801,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(key1 === "jobs")){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema126.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema128.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8746,7 +8823,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/jobs",schemaPath:"#/properties/spec/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema126.properties.spec.properties.jobs.type,parentSchema:schema126.properties.spec.properties.jobs,data:data4};
+const err10 = {instancePath:instancePath+"/spec/jobs",schemaPath:"#/properties/spec/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema128.properties.spec.properties.jobs.type,parentSchema:schema128.properties.spec.properties.jobs,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8758,7 +8835,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.properties.spec.type,parentSchema:schema126.properties.spec,data:data3};
+const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.properties.spec.type,parentSchema:schema128.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8770,7 +8847,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.type,parentSchema:schema128,data};
 if(vErrors === null){
 vErrors = [err12];
 }

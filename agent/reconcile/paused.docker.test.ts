@@ -7,7 +7,9 @@
  * back-off 1, 2, 4 min), never in between, and notified once. `claude status`, `--json` and
  * `claude events` (the real bin/claude) show the pause. Another drift starts a new episode at
  * once (notified once more); a person's `claude reconcile` tries at once, counted in the same
- * episode; a person's `claude apply` that succeeds ends the pause.
+ * episode; a person's `claude apply` that succeeds ends the pause. manifest.yaml
+ * `reconcile.backoff` sets the schedule (30 s, 1 min, 1 min …), and a bad one is refused by
+ * `claude validate` at its file:line:col.
  * Needs dockerd and `npm run build`. Names carry this run's tag; the containers, the
  * network, the image tag and the temp dir are removed afterwards.
  */
@@ -159,5 +161,39 @@ describe('a self-heal whose apply keeps failing', () => {
     expect((await pass()).status).toBe('noop');
     expect(existsSync(join(host.dataDir, PAUSED_FILE))).toBe(false);
     expect(events().filter((e) => e.type === 'reconcile.resumed').map((e) => e.why)).toEqual(['the drift changed', 'the system matches the state files']);
+  }, 300_000);
+
+  it('manifest.yaml reconcile.backoff sets the schedule: first 30s, doubling, at most 1m', async () => {
+    writeFileAtomic(join(host.stateDir, 'manifest.yaml'), `apiVersion: claude.os/v1\nkind: SystemManifest\nmetadata:\n  name: ${tag}\nspec:\n  safety: {require_approval: false}\n  reconcile:\n    drift: self_heal\n    backoff: {first: 30s, max: 1m}\n`);
+    // applied by a person (the reconciler leaves a hand edit of manifest.yaml's safety to one)
+    const applied = host.claude('apply', '--yes');
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    // From here the injected clock runs ahead of the real one: the audit log now holds that apply's real time.
+    clock = Date.now() + 5_000;
+    const settled = await pass();
+    expect(['noop', 'applied'], JSON.stringify(settled)).toContain(settled.status);
+    docker('rm', '-f', web);
+    docker('rmi', image);
+    const failedBefore = notices().filter((n) => n.kind === 'reconcile.failed').length;
+    clock += 20_000;
+    expect((await pass()).status).toBe('rolled-back');
+    const t0 = clock;
+    expect(readPaused(host.dataDir)).toMatchObject({ attempts: 1, until: new Date(t0 + 30_000).toISOString() });
+    // Three minutes of passes, 10 s apart: attempts 30 s, then 60 s (doubled), then 60 s (the max) apart.
+    const attemptedAt: number[] = [];
+    for (let k = 1; k <= 18; k++) {
+      clock = t0 + k * 10_000;
+      if ((await pass()).status !== 'paused') attemptedAt.push((clock - t0) / 1000);
+    }
+    expect(attemptedAt).toEqual([30, 90, 150]);
+    expect(readPaused(host.dataDir)).toMatchObject({ attempts: 4, until: new Date(t0 + 210_000).toISOString() });
+    const failed = notices().filter((n) => n.kind === 'reconcile.failed');
+    expect(failed).toHaveLength(failedBefore + 1);
+    expect(failed.at(-1)!.detail![0]).toContain('less often after each failure (at most every 1m)');
+    // A schedule the compiler refuses says where and why, through the real bin/claude; nothing is applied.
+    writeFileAtomic(join(host.stateDir, 'manifest.yaml'), `apiVersion: claude.os/v1\nkind: SystemManifest\nmetadata:\n  name: ${tag}\nspec:\n  reconcile:\n    backoff:\n      first: 10m\n      max: 2m\n`);
+    const v = host.claude('validate');
+    expect(v.status).toBe(1);
+    expect(v.stdout).toMatch(/manifest\.yaml:9:12: error CLA3058: reconcile\.backoff\.max \(2m\) is shorter than reconcile\.backoff\.first \(10m\)/);
   }, 300_000);
 });

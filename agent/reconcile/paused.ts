@@ -3,7 +3,8 @@
  * whose apply fails and rolls back would be tried again at every pass: every 60 s, and at
  * once after the container events its own rollback causes. So after a failed apply the same
  * plan (`pendingKey`: its steps and desired files) is paused: tried again 1 min after the
- * first failure, then 2, 4, 8 … min, at most 1 h apart. It is kept in
+ * first failure, then 2, 4, 8 … min, at most 1 h apart (manifest.yaml `spec.reconcile.backoff`
+ * `first` and `max` change these; the compiler checks them). It is kept in
  * `<dataDir>/reconciler/paused.json`, which `claude status` and `GET /api/v1/status` show
  * (`Self-heal paused until …, 3 attempts failed: …`), so a restart of the daemon does not
  * start over.
@@ -45,9 +46,28 @@ export interface Paused {
   appliedPlanId: string | null;
 }
 
+/** The back-off's two settings (manifest.yaml spec.reconcile.backoff, resolved by the compiler). */
+export interface Backoff {
+  firstMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: Backoff = { firstMs: PAUSE_FIRST_MS, maxMs: PAUSE_MAX_MS };
+
 /** The wait after the n-th failed apply in a row. */
-export function pauseMs(attempts: number): number {
-  return doublingDelayMs(attempts, PAUSE_FIRST_MS, PAUSE_MAX_MS);
+export function pauseMs(attempts: number, b: Backoff = DEFAULT_BACKOFF): number {
+  return doublingDelayMs(attempts, b.firstMs, b.maxMs);
+}
+
+/** A wait as people say it: 1h, 90s, 2m30s. */
+export function waitText(ms: number): string {
+  const parts: string[] = [];
+  let s = Math.round(ms / 1000);
+  for (const [unit, size] of [['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (s >= size) parts.push(`${Math.floor(s / size)}${unit}`);
+    s %= size;
+  }
+  return parts.join('') || '0s';
 }
 
 export function readPaused(dataDir: string): Paused | null {

@@ -33,7 +33,7 @@ import { Notifier, saveNotifyConfig, type NotificationInput, type NotifyConfig }
 import { driftSince, readAppliedRecord } from '../../runtime/state/applied.js';
 import { openStateRepo, STATE_FILE_NAMES } from '../../runtime/state/repo.js';
 import { clearFailing, logsRepeat, writeFailing, type Failing } from './failing.js';
-import { clearPaused, PAUSED_FILE, pauseMs, pausedLine, readPaused, writePaused, type Paused } from './paused.js';
+import { clearPaused, DEFAULT_BACKOFF, PAUSED_FILE, pauseMs, pausedLine, readPaused, waitText, writePaused, type Backoff, type Paused } from './paused.js';
 import { clearPending, pendingKey, readPending, writePending, type PendingPlan } from './pending.js';
 import { decide, ignored, type Decision } from './policy.js';
 
@@ -103,6 +103,8 @@ export class Reconciler {
   onPass?: (r: PassRecord) => void;
   /** `spec.reconcile` timing of the last state files that validated (the daemon's interval and debounce). */
   settings: { intervalMs: number; debounceMs: number } | null = null;
+  /** `spec.reconcile.backoff` of the last state files that validated (paused.ts). */
+  private backoff: Backoff = DEFAULT_BACKOFF;
   /** The last compile, by the files' text (a pass over unchanged files does not compile again). */
   private compiled: { key: string; result: CompileResult } | null = null;
   /** The files of the last HEAD read (a commit's files never change). */
@@ -242,6 +244,7 @@ export class Reconciler {
     }
     const model = compiled.model;
     this.settings = { intervalMs: model.reconcile.intervalMs, debounceMs: model.reconcile.debounceMs };
+    this.backoff = model.reconcile.backoff;
     saveNotifyConfig(this.dataDir, notifyConfigOf(model));
     if (repo && head && this.headFiles?.commit !== head) this.headFiles = { commit: head, files: await repo.filesAt(head) };
     const headFiles = repo && head ? this.headFiles!.files : {};
@@ -493,7 +496,7 @@ export class Reconciler {
         reason: why,
         since: same?.since ?? now.toISOString(),
         lastAt: now.toISOString(),
-        until: new Date(now.getTime() + pauseMs(attempts)).toISOString(),
+        until: new Date(now.getTime() + pauseMs(attempts, this.backoff)).toISOString(),
         appliedPlanId: readAppliedRecord(this.dataDir)?.planId ?? null,
       };
       try {
@@ -505,7 +508,7 @@ export class Reconciler {
       this.event({ type: 'reconcile.paused', planId: payload.id, kind: paused.kind, attempts, until: paused.until, since: paused.since, reason: why });
       // One notification per episode; an apply not rolled back whole needs a person each time.
       if (attempts === 1 || result.status !== 'rolled-back')
-        this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'applied but not completed (run `claude recover`)' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, detail: [`${pausedLine(paused)}; tried again then, less often after each failure (at most hourly), without notifying again`, ...(result.rollback?.problems ?? [])] });
+        this.notifier.notify({ source: 'reconciler', kind: 'reconcile.failed', severity: 'critical', title: `the reconciler's apply failed and was ${result.status === 'rolled-back' ? 'rolled back' : result.status === 'incomplete' ? 'applied but not completed (run `claude recover`)' : 'NOT fully rolled back (needs attention)'}: ${why}`, planId: payload.id, detail: [`${pausedLine(paused)}; tried again then, less often after each failure (at most every ${waitText(this.backoff.maxMs)}), without notifying again`, ...(result.rollback?.problems ?? [])] });
     }
     return { status: result.status, decision, planId: payload.id, drift, result };
   }

@@ -9,7 +9,7 @@ export function model(over: Partial<ResolvedModel> = {}): ResolvedModel {
   return {
     files: {},
     safety: { requireApproval: true, autoApproveCategories: [], restrictedFiles: ['security.yaml'], rollbackOnHealthFailure: true, confirmTimeoutMs: 60_000 },
-    reconcile: { intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [] },
+    reconcile: { intervalMs: 60_000, debounceMs: 500, drift: 'self_heal', ignore: [], backoff: { firstMs: 60_000, maxMs: 3_600_000 } },
     notifications: { minSeverity: 'info' },
     images: { aliases: {}, pull: false },
     api: { enabled: false, port: 7440 },
