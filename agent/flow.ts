@@ -33,6 +33,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
+import { trace } from '../common/trace.js';
 import { readStateFileText } from '../common/state-read.js';
 // The compiler is loaded by planFiles alone (a dynamic import): applying, recovering and
 // rolling back a plan signed elsewhere run without it, as on a device whose image leaves
@@ -217,6 +218,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   } catch (e) {
     return { ok: false, stage: 'observe', problems: [observeProblem(e)], warnings };
   }
+  trace('plan: observed');
   const key = loadOrCreateHostKey(host.paths.dataDir, host.hostId);
   const payload = plan(model, observed, {
     request: o.request,
@@ -230,6 +232,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
     sink,
     ...(o.freshSecrets?.length ? { freshSecrets: o.freshSecrets } : {}),
   });
+  trace('plan: planned');
   const all = sink.sorted();
   if (sink.hasErrors()) return { ok: false, stage: 'plan', problems: all.filter((d) => d.severity === 'error').map(renderDiagnostic), warnings: [...warnings, ...all.filter((d) => d.severity !== 'error').map(renderDiagnostic)] };
   // Display only (never changes what apply does): the gate's notes and a forced gate's warnings.
@@ -240,6 +243,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   // An image this host cannot get fails the apply after the approval: say so before it.
   const { unavailableImageWarnings } = await import('./images.js');
   const noImage = await unavailableImageWarnings(() => host.engine(), payload, observed.images, host.paths.dataDir);
+  trace('plan: images checked');
   if (noImage.length) display.warnings = [...(display.warnings ?? []), ...noImage];
   // Not display: a change the lock-out proof flagged is kept only when the admin confirms it
   // (`claude confirm`, or a new connection from the admin's address through the new table);

@@ -14,6 +14,7 @@ import { dockerFor, type DockerLike } from '../runtime/observe/engine-client.js'
 import { readHostIdOrNull } from '../runtime/observe/collect.js';
 import type { AgentContext } from './context.js';
 import type { Summary } from '../runtime/observe/summary.js';
+import { trace } from '../common/trace.js';
 
 export interface ObserveEnv extends Paths {
   /** The light unix-socket client (dockerode for tcp/ssh DOCKER_HOST). */
@@ -54,6 +55,7 @@ export function dockerDownMessage(e: unknown): string {
 export async function observeStatus(ctx: Pick<AgentContext, 'env' | 'cwd' | 'now'>, stateDirFlag?: string): Promise<{ env: ObserveEnv; summary: Summary }> {
   const env = await observeEnv(ctx, stateDirFlag);
   const desired = await desiredFromStateDir(env.stateDir);
+  trace('status: state dir compiled');
   const { observeSystem } = await import('../runtime/observe/index.js');
   const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired } : {}) });
   return { env, summary };

@@ -21,6 +21,7 @@
  *    Target: claude ≤ 0.5× docker-compose; the same on containerd.
  * 2. single service: `claude apply` of one web container, from CLI start to serving with
  *    health verified, vs one bare `docker run` until the port answers. Target ≤ 1.2×.
+ * `--profile-daemon`: three traced single-service applies inside the daemon's warm worker.
  * `--profile`: instead, one traced single-service apply and one traced stack apply
  * (CLAUDE_TRACE=1: where the time goes, docs/runtime.md).
  *
@@ -47,6 +48,12 @@ const docker = new Docker();
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 /** `--profile`: one traced single-service apply and one traced stack apply (CLAUDE_TRACE=1), then stop. */
 const profile = process.argv.includes('--profile');
+/**
+ * `--profile-daemon`: instead, three single-service applies handed to the warm CLI worker of a
+ * `claude serve` started with CLAUDE_TRACE=1 (the worker's marks: ms since the worker started,
+ * +ms since the previous mark, its CPU time), then stop.
+ */
+const profileDaemon = process.argv.includes('--profile-daemon');
 /** `--single-only`: only the single-service rows (claude, claude through the daemon, bare docker run). */
 const singleOnly = process.argv.includes('--single-only');
 const HC = { web: 'wget -q -O- http://127.0.0.1/ >/dev/null', pg: 'pg_isready -U app -h 127.0.0.1', redis: 'redis-cli ping | grep -q PONG' };
@@ -347,7 +354,12 @@ async function main(): Promise<void> {
   }
   // The `(daemon)` row: the same single-service apply handed to the warm CLI worker of a
   // `claude serve` on the bench host's data dir (docs/architecture.md, "The CLI socket").
-  const daemon = spawn(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'serve', '--port', '0'], { env: { ...process.env, CLAUDE_DATA_DIR: join(hostDir, 'data'), CLAUDE_STATE_DIR: join(hostDir, 'state') }, stdio: 'ignore' });
+  let daemonLog = '';
+  const daemon = spawn(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'serve', '--port', '0'], {
+    env: { ...process.env, CLAUDE_DATA_DIR: join(hostDir, 'data'), CLAUDE_STATE_DIR: join(hostDir, 'state'), ...(profileDaemon ? { CLAUDE_TRACE: '1' } : {}) },
+    stdio: ['ignore', 'ignore', profileDaemon ? 'pipe' : 'ignore'],
+  });
+  daemon.stderr?.on('data', (d: Buffer) => (daemonLog += d.toString()));
   const daemonRun = async (): Promise<number> => {
     const one: number[] = [];
     for (let tries = 0; ; tries++) {
@@ -364,6 +376,24 @@ async function main(): Promise<void> {
       }
     }
   };
+  if (profileDaemon) {
+    try {
+      await daemonRun();
+      for (let i = 0; i < 3; i++) {
+        await sleep(3000); // the next worker warms up (its marks are not this apply's)
+        daemonLog = '';
+        const ms = await daemonRun();
+        const lines = daemonLog.split('\n').filter((l) => l.startsWith('[trace]'));
+        const from = lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
+        const to = lines.findIndex((l) => l.endsWith('cli: result printed'));
+        console.log(`profile: single service through the daemon, run ${i + 1}: serving after ${(ms / 1000).toFixed(2)} s (client's clock); the worker's marks:`);
+        for (const l of lines.slice(Math.max(0, from), to + 1)) console.log(`    ${l}`);
+      }
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+    return;
+  }
   await daemonRun(); // the daemon is up and its worker loaded
   const claudeExit: number[] = [];
   const ctd = singleOnly ? null : await benchContainerd();

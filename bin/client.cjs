@@ -42,9 +42,13 @@ function frameReader(on) {
   };
 }
 
-/** Commands that always run in this process: the daemons themselves, the chat session, help and version (already as fast as Node). */
+/**
+ * Commands that always run in this process: the daemons themselves, the chat session, help and
+ * version (already as fast as Node); and any command traced (CLAUDE_TRACE) or with the tests'
+ * fault injection (CLAUDE_TEST_FAILPOINTS: read once per process, so never in a shared worker).
+ */
 function eligible(argv, env) {
-  if (env.CLAUDE_DAEMON === '0' || env.CLAUDE_DAEMON === 'off' || env.CLAUDE_TRACE) return false;
+  if (env.CLAUDE_DAEMON === '0' || env.CLAUDE_DAEMON === 'off' || env.CLAUDE_TRACE || env.CLAUDE_TEST_FAILPOINTS) return false;
   const c = argv[0];
   if (c === undefined || c.startsWith('-')) return false;
   if (['serve', 'chat', 'supervise', 'cluster', 'help', 'version'].includes(c)) return false;

@@ -3,10 +3,11 @@
  * like cli/main.ts's `run`, for a command forwarded by bin/client.cjs.
  *
  * A resident process (agent/cli-socket.ts, in `claude serve` and `claude reconcile --serve`)
- * keeps one of these warm: started as `CLAUDE_CLI_WORKER=1 bin/claude`, it loads the CLI (the
- * bundle when fresh, as bin/claude would) and every command's module, says `ready`, and waits.
- * The daemon hands it one connection (the socket itself, over the IPC channel, unread) and
- * starts the next worker. This one reads the hello, and answers `F` (fall back: the client
+ * keeps two of these warm: started as `CLAUDE_CLI_WORKER=1 bin/claude`, it loads the CLI (the
+ * bundle when fresh, as bin/claude would) and every command's module, runs the common
+ * commands' paths once with their output discarded (`warmUp`), says `ready` with its build,
+ * and waits. The daemon hands it one connection (the socket itself, over the IPC channel,
+ * unread). This one reads the hello, and answers `F` (fall back: the client
  * runs the command itself) unless it is the same build, wire version, Node, user and mount
  * namespace and it can enter the client's working dir; else `A`. On the client's `G` it
  * takes the client's environment and umask and runs the command through the same
@@ -19,7 +20,9 @@
  * and decrypts secrets only where the in-process command would. Only a process of the same
  * user can reach it (the socket is mode 0600 in the data dir, and the client checks its owner).
  */
-import { readlinkSync, statSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { CLI_WIRE_VERSION, frame, frameReader, type CliHello } from '../common/cli-wire.js';
@@ -51,14 +54,37 @@ async function loadCli(): Promise<{ cli: typeof CliMain; build: string }> {
 }
 
 /**
- * Runs `claude validate` of the daemon's state dir a few times, its output discarded: the
- * parser and the validators a command runs first are then compiled and optimised by V8
- * before a command arrives. validate only reads.
+ * Runs, with the output discarded, what the commands a person types most run first, so that
+ * V8 has compiled their code (and the modules they load lazily are loaded) before a command
+ * arrives: `validate` of the daemon's state dir, `status` (observes Docker and the host,
+ * read-only), and, when this host already has its id and its host key, `plan` of the
+ * daemon's state dir into a private temp dir with a 1 s validity, then `verify` of that plan
+ * (the plan validator and the signature check apply runs first). Nothing is cached from
+ * these runs but code: each command observes and reads the files itself. Nothing is written
+ * outside the temp dir (plan would make the host id and key on first use: it is skipped then).
  */
 async function warmUp(cli: typeof CliMain): Promise<void> {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
-  for (let i = 0; i < 3; i++) {
-    await cli.runWith(['validate', '--json'], { stdout: discard(), stderr: discard(), stdin: Readable.from([]), isTTY: false, env: { ...process.env }, cwd: process.cwd() });
+  const run = (argv: string[]) => cli.runWith(argv, { stdout: discard(), stderr: discard(), stdin: Readable.from([]), isTTY: false, env: { ...process.env }, cwd: process.cwd() });
+  await run(['validate', '--json']);
+  await run(['status', '--json']);
+  const { resolvePaths } = await import('../common/paths.js');
+  const { loadHostKey, loadTrustedKeys, readHostId } = await import('../plan/keys.js');
+  let planned = false;
+  try {
+    const { dataDir } = resolvePaths(process.env, process.cwd());
+    const key = readHostId(dataDir) ? loadHostKey(dataDir) : null;
+    planned = key !== null && loadTrustedKeys(dataDir).some((k) => k.keyid === key.keyid);
+  } catch {
+    planned = false; // a damaged key or id: the command says so when it runs
+  }
+  if (!planned) return;
+  const dir = mkdtempSync(join(tmpdir(), 'claude-warm-'));
+  try {
+    await run(['plan', '--json', '--ttl', '1s', '--out', join(dir, 'plan.json')]);
+    await run(['verify', join(dir, 'plan.json'), '--json']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -68,6 +94,7 @@ function refusal(h: CliHello, build: string, mnt: string): string | null {
   if (h.build !== build) return 'another build of Claude.OS';
   if (h.node !== process.version) return `Node ${h.node}, not ${process.version}`;
   if (h.uid !== process.getuid?.()) return 'another user';
+  if ((h.env.NODE_OPTIONS ?? '') !== (process.env.NODE_OPTIONS ?? '')) return 'NODE_OPTIONS of its own';
   if (h.mnt !== mnt) return 'another mount namespace';
   try {
     process.chdir(h.cwd);
@@ -77,8 +104,45 @@ function refusal(h: CliHello, build: string, mnt: string): string | null {
   return null;
 }
 
-/** Runs the one command forwarded over `sock`; exits the process when it is done. */
-function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: string): void {
+/** The process state a command could leave changed (cli/remote.ts `reusable`). */
+const WATCHED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection'] as const;
+function listenerCounts(): number[] {
+  return WATCHED_EVENTS.map((e) => process.listenerCount(e));
+}
+
+/** The commands that only read (files, the engine) and leave no process state behind: a worker that ran one may take the next command. */
+const REUSABLE = new Set(['validate', 'status', 'plan', 'verify', 'show', 'history', 'services']);
+/** plan's options that take a value (a word that is not one of these values is a request for the intent engine: not reusable). */
+const PLAN_VALUE_FLAGS = new Set(['--state-dir', '--out', '--ttl']);
+/** How many commands one worker runs at most before it is replaced. */
+const MAX_COMMANDS = 100;
+
+/**
+ * Whether this worker may take another command after `argv`: a read-only command (REUSABLE;
+ * `plan` without a request), ended by its own exit code (not a signal), that left no
+ * handlers on the process and no exit code set. Anything else: the worker exits, as an
+ * in-process CLI would, and a fresh one replaces it.
+ */
+function reusable(argv: string[], before: number[], served: number): boolean {
+  const [cmd, ...rest] = argv;
+  if (!cmd || !REUSABLE.has(cmd) || served >= MAX_COMMANDS) return false;
+  if (cmd === 'plan') {
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i]!;
+      if (PLAN_VALUE_FLAGS.has(a)) i++;
+      else if (!a.startsWith('-')) return false;
+    }
+  }
+  if (process.exitCode !== undefined && process.exitCode !== 0) return false;
+  const after = listenerCounts();
+  return after.every((n, i) => n === before[i]);
+}
+
+/**
+ * Runs the one command forwarded over `sock`. When it is done, `again` is called when this
+ * worker may take another command (`reusable`); else the process exits.
+ */
+function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: string, served: number, again: () => void): void {
   let hello: CliHello | null = null;
   let state: 'hello' | 'accepted' | 'running' | 'done' = 'hello';
   const leave = (code = 0) => {
@@ -111,15 +175,22 @@ function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: 
     }
     return w;
   };
+  let before: number[] = [];
   const finish = (r: { code: number } | { signal: string }) => {
     if (state === 'done') return;
     send('X', JSON.stringify(r));
     state = 'done';
+    if ('code' in r && hello && reusable(hello.argv, before, served)) {
+      sock.end();
+      again();
+      return;
+    }
     sock.end(() => process.exit(0));
     leave();
   };
   const run = async (h: CliHello) => {
     state = 'running';
+    before = listenerCounts();
     for (const k of Object.keys(process.env)) delete process.env[k];
     Object.assign(process.env, h.env);
     process.umask(h.umask);
@@ -197,23 +268,39 @@ function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: 
   sock.resume();
 }
 
-/** The worker's life: load, say ready, take one connection. Called by bin/claude (CLAUDE_CLI_WORKER=1). */
+/**
+ * The worker's life: load, warm up, say ready (with its build), take a connection; after a
+ * read-only command (`reusable`) put back the daemon's environment, working dir and umask
+ * and say free (the daemon gives it the next command or keeps it warm); after any other, exit.
+ * Called by bin/claude (CLAUDE_CLI_WORKER=1).
+ */
 export async function worker(): Promise<void> {
   if (!process.send) throw new Error('the CLI worker runs only under a Claude.OS daemon (it needs the IPC channel)');
   let busy = false;
-  // The daemon stopped before handing this worker a command: nothing to do.
+  let served = 0;
+  // The daemon stopped while this worker had no command: nothing to do.
   process.on('disconnect', () => {
     if (!busy) process.exit(0);
   });
+  const home = { env: { ...process.env }, cwd: process.cwd(), umask: process.umask() };
   const { cli, build } = await loadCli();
   await warmUp(cli);
   const mnt = mountNamespace();
   if (!process.connected) process.exit(0);
+  const free = () => {
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, home.env);
+    process.chdir(home.cwd);
+    process.umask(home.umask);
+    busy = false;
+    if (!process.connected) process.exit(0);
+    process.send!({ free: build });
+  };
   process.on('message', (m: unknown, handle: unknown) => {
     if (m !== 'conn' || busy || !handle) return;
     busy = true;
-    process.disconnect?.();
-    serveConnection(handle as Socket, cli, build, mnt);
+    served++;
+    serveConnection(handle as Socket, cli, build, mnt, served, free);
   });
-  process.send('ready');
+  process.send({ ready: build });
 }

@@ -17,6 +17,7 @@ import { inspectPlan } from '../../plan/inspect.js';
 import { writeEnvelope } from '../../plan/envelope.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
+import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
 
@@ -72,6 +73,7 @@ const command: Command = {
     // HEAD before the files: the plan's base is the commit they were read from (docs/state-and-audit.md, Concurrency).
     const head = await stateHeadOf(paths.stateDir);
     const compiled = compileStateDir(paths.stateDir);
+    trace('plan: compiled');
     if (!compiled.model) {
       for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));
       println(ctx.stderr, `claude plan: ${paths.stateDir} has errors; nothing was planned. Fix them (see \`claude validate\`) and plan again.`);
@@ -106,6 +108,7 @@ const command: Command = {
       }
       throw e;
     }
+    trace('plan: planned and signed');
     for (const w of r.warnings) println(ctx.stderr, w);
     if (!r.ok) {
       for (const p of r.problems) println(ctx.stderr, r.stage === 'observe' ? `claude plan: ${p}` : p);
@@ -121,16 +124,19 @@ const command: Command = {
     // from the envelope's bytes, without making the whole text (plan/envelope.ts writeEnvelope)
     if (envelope) writeEnvelope(out, envelope, 0o644);
     else writeFileAtomic(out, r.planned.envelopeText, 0o644);
+    trace('plan: written');
     if (values.json) {
       println(ctx.stdout, JSON.stringify(payload, null, 2));
       // stdout is the payload; where the signed plan went is said on stderr, never silently.
       println(ctx.stderr, `claude plan: saved the signed plan to ${out}`);
     } else {
       const report = inspectPlan(envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
+      trace('plan: checked as apply would');
       ctx.stdout.write(renderPlan(payload, report, await reviewOnHost(paths.stateDir, payload, ctx.now)));
       println(ctx.stdout);
       println(ctx.stdout, payload.steps.length ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
     }
+    trace('plan: shown');
     if (values['detailed-exitcode']) return payload.steps.length ? 2 : EXIT.OK;
     return EXIT.OK;
   },

@@ -11,7 +11,7 @@ import { resolvePaths } from '../../common/paths.js';
 import { pausedLine } from '../../agent/reconcile/paused.js';
 
 const usage = `usage: claude reconcile [--json] [--state-dir DIR]
-       claude reconcile --serve [--interval SECONDS] [--debounce MS] [--pid-file FILE] [--state-dir DIR]
+       claude reconcile --serve [--interval SECONDS] [--debounce MS] [--pid-file FILE] [--state-dir DIR] [--no-cli-socket]
 
 Compares the state files with the running system and acts on the difference, by the policy
 of manifest.yaml (spec.safety, spec.reconcile): applies a hand edit or a drift correction,
@@ -26,6 +26,9 @@ daemon per data dir; its PID goes to /run/claude-reconciler.pid.
   --interval SECONDS  full pass interval (default: manifest.yaml reconcile.interval, 60 s)
   --debounce MS       quiet time after a change (default: reconcile.debounce, 500 ms)
   --pid-file FILE     the PID file (default /run/claude-reconciler.pid, or $CLAUDE_RECONCILER_PID_FILE)
+  --no-cli-socket     (--serve) do not serve the CLI on $CLAUDE_DATA_DIR/cli.sock (by default the
+                      claude command of the same user hands its commands to this daemon's warm
+                      CLI workers, unless claude serve already does for this data dir)
   --json              (one pass) print the outcome as JSON
 
 Exit status (one pass): 0 applied, nothing to do, queued or reported; 1 invalid files, a
@@ -37,7 +40,7 @@ const command: Command = {
   async run(ctx) {
     const { values } = parse(
       ctx.argv,
-      { serve: { type: 'boolean' }, interval: { type: 'string' }, debounce: { type: 'string' }, 'pid-file': { type: 'string' }, 'state-dir': { type: 'string' }, json: { type: 'boolean' } },
+      { serve: { type: 'boolean' }, interval: { type: 'string' }, debounce: { type: 'string' }, 'pid-file': { type: 'string' }, 'state-dir': { type: 'string' }, json: { type: 'boolean' }, 'no-cli-socket': { type: 'boolean' } },
       false,
     );
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
@@ -45,7 +48,7 @@ const command: Command = {
     if (intervalMs !== undefined && (!Number.isFinite(intervalMs) || intervalMs < 1000 || intervalMs > 86_400_000)) throw new UsageError(`--interval must be 1-86400 seconds, not '${values.interval}'`);
     const debounceMs = values.debounce === undefined ? undefined : Number(values.debounce);
     if (debounceMs !== undefined && (!Number.isInteger(debounceMs) || debounceMs < 0 || debounceMs > 60_000)) throw new UsageError(`--debounce must be 0-60000 ms, not '${values.debounce}'`);
-    if (!values.serve && (values.interval || values.debounce || values['pid-file'])) throw new UsageError('--interval, --debounce and --pid-file go with --serve');
+    if (!values.serve && (values.interval || values.debounce || values['pid-file'] || values['no-cli-socket'])) throw new UsageError('--interval, --debounce, --pid-file and --no-cli-socket go with --serve');
     const log = (l: string) => println(ctx.stderr, l);
     const { openReconcileHost } = await import('../../agent/reconcile/host.js');
     let host;
@@ -91,6 +94,12 @@ const command: Command = {
       await daemon.stop().catch(() => undefined);
       return EXIT.FAILURE;
     }
+    // The CLI socket (docs/architecture.md, "The CLI socket"): the claude command (same user)
+    // hands its commands to a warm worker, as with claude serve.
+    const { startCliSocket } = await import('../../agent/cli-socket.js');
+    const { packageRoot } = await import('../../common/paths.js');
+    const { join } = await import('node:path');
+    const cliSocket = values['no-cli-socket'] ? null : await startCliSocket({ dataDir: paths.dataDir, bin: join(packageRoot(), 'bin', 'claude'), log: (l) => log(`claude-reconciler: ${l}`) });
     // Runs until systemd (or a person) stops it; the pass in progress finishes first.
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
@@ -98,6 +107,7 @@ const command: Command = {
       process.once('SIGINT', stop);
     });
     log('claude-reconciler: stopping');
+    cliSocket?.close();
     await daemon.stop();
     return EXIT.OK;
   },

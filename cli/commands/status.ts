@@ -7,6 +7,7 @@ import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { observeStatus } from '../../agent/observe-env.js';
 import { banner } from '../../agent/render/observe.js';
+import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude status [--json] [--state-dir DIR]
 
@@ -24,6 +25,7 @@ const command: Command = {
   async run(ctx) {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' }, 'state-dir': { type: 'string' } }, false);
     const { env, summary } = await observeStatus(ctx, values['state-dir']);
+    trace('status: observed');
     const d = summary.data;
     const { readPending } = await import('../../agent/reconcile/pending.js');
     const p = readPending(env.dataDir);
@@ -57,6 +59,7 @@ const command: Command = {
       println(ctx.stdout);
       ctx.stdout.write(summary.yaml);
     }
+    trace('status: shown');
     return d.alerts.some((a) => a.message.startsWith('observer: docker')) ? EXIT.FAILURE : EXIT.OK;
   },
 };

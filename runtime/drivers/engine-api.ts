@@ -13,7 +13,7 @@
  * Errors are `EngineApiError` with dockerode's `statusCode` and its message form
  * `(HTTP code N) <reason> - <Docker's message>`, so callers handle both alike.
  */
-import { STATUS_CODES, request, type IncomingMessage } from 'node:http';
+import { Agent, STATUS_CODES, request, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -112,6 +112,15 @@ interface Call {
   hijack?: boolean;
 }
 
+/**
+ * The connections to the engine's socket, kept open between calls (as Node's global agent
+ * does, but for 30 s idle instead of 5 s): a resident process (the CLI socket's warm worker,
+ * cli/remote.ts, between two commands; the observer's ticks) does not connect again for each
+ * call (≈ 1 ms a call over an open connection, ≈ 7 ms with a new one, on the busy 2-core
+ * machine). An idle connection does not keep a process from exiting (Node unrefs it).
+ */
+const engineAgent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 30_000 });
+
 export class EngineClient implements DockerApi {
   constructor(readonly socketPath = '/var/run/docker.sock') {}
 
@@ -122,7 +131,7 @@ export class EngineClient implements DockerApi {
       const headers: Record<string, string | number> = { host: 'docker' };
       if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
       if (c.hijack) Object.assign(headers, { connection: 'Upgrade', upgrade: 'tcp' });
-      const req = request({ socketPath: this.socketPath, path: API + path, method: c.method ?? 'GET', headers }, (res) => {
+      const req = request({ socketPath: this.socketPath, agent: engineAgent, path: API + path, method: c.method ?? 'GET', headers }, (res) => {
         if ((res.statusCode ?? 500) >= 400) apiError(res).then(reject, reject);
         else resolve(res);
       });
