@@ -48,7 +48,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
 }
 
 export const SERVE_USAGE = `usage: claude serve [--listen ADDR] [--port N] [--hostname NAME]... [--tls-cert FILE --tls-key FILE]
-                    [--state-dir DIR] [--rotate-token] [--no-cli-socket]
+                    [--state-dir DIR] [--rotate-token] [--no-cli-socket] [--no-observer]
        claude serve --login-code
 
 Serves the Claude.OS API (JSON, under /api/v1/) and the web UI (/) until stopped.
@@ -76,6 +76,9 @@ POST /api/v1/plans/<id>/apply {"approve": true}.
   --no-cli-socket  do not serve the CLI on $CLAUDE_DATA_DIR/cli.sock (by default the
                    claude command of the same user hands its commands to a warm worker
                    kept by this process: docs/architecture.md, "The CLI socket")
+  --no-observer    never run the observer loop inside the server (by default it runs
+                   when no \`claude observe\` daemon is recording; a machine that starts
+                   that daemon beside claude serve, as the device image does, passes this)
 
 See docs/api.md for the endpoints and a systemd unit.`;
 
@@ -107,7 +110,7 @@ async function manifestApi(stateDir: string): Promise<{ enabled?: boolean; liste
 async function serve(argv: string[], ctx: ServeContext): Promise<number> {
   const { values } = parse(
     argv,
-    { listen: { type: 'string' }, port: { type: 'string' }, hostname: { type: 'string', multiple: true }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'state-dir': { type: 'string' }, 'rotate-token': { type: 'boolean' }, 'login-code': { type: 'boolean' }, 'no-cli-socket': { type: 'boolean' } },
+    { listen: { type: 'string' }, port: { type: 'string' }, hostname: { type: 'string', multiple: true }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'state-dir': { type: 'string' }, 'rotate-token': { type: 'boolean' }, 'login-code': { type: 'boolean' }, 'no-cli-socket': { type: 'boolean' }, 'no-observer': { type: 'boolean' } },
     false,
   );
   const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
@@ -161,7 +164,7 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
     }
   }
   const hostnames = [...(api?.hostnames ?? []), ...(values.hostname ?? [])];
-  const server = new ApiServer({ paths, env: ctx.env, now: ctx.now, token: token.token, listen, port, hostnames, observe: 'auto', ...(tls ? { tls } : {}), log: (l) => println(ctx.stderr, l) });
+  const server = new ApiServer({ paths, env: ctx.env, now: ctx.now, token: token.token, listen, port, hostnames, observe: values['no-observer'] ? false : 'auto', ...(tls ? { tls } : {}), log: (l) => println(ctx.stderr, l) });
   let addr;
   try {
     addr = await server.start();

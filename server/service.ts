@@ -24,7 +24,7 @@ import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
 import type { AgentContext } from '../agent/context.js';
 import { appendTurn, listConversations, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
 import { acquireRequestLock, applyPlanned, openFlowHost, planFiles, stateHeadOf, type FlowHost, type Planned } from '../agent/flow.js';
-import { openIntentSession, type IntentSession } from '../agent/intent.js';
+import type { IntentSession } from '../agent/intent.js';
 import { baseFilesAt } from '../agent/review.js';
 import { renderResult } from '../agent/render/apply.js';
 import { banner, serviceRows } from '../agent/render/observe.js';
@@ -420,7 +420,10 @@ export class ApiService {
   }
 
   private async intent(id: string, message: string, history: ConversationTurn[], pending: Pending | undefined): Promise<ConversationReply> {
+    // The intent engine (the offline language, the SDKs: most of the files the API could
+    // load) is read on the first conversation, not at the server's start.
     const { proposeTurn } = await import('../agent/request.js');
+    const { openIntentSession } = await import('../agent/intent.js');
     let s: IntentSession;
     try {
       s = await openIntentSession(this.ctx());

@@ -1656,3 +1656,146 @@ describe('offline engine: round 13: dumps are backups', () => {
     expect(vol(r, 'postgres-data').backup).toMatchObject({ enabled: true, type: 'dump', schedule: '0 3 * * 0' });
   });
 });
+
+describe('offline engine: round 14 (held-out 8 classes, my own wording): what is left alone, internal-only services, versions, images, loose moves and counts', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('a service named only to be left alone is never the target: "give gitea 2g, don\'t touch postgres", "restart everything, not the db"', () => {
+    const before = stack('add gitea', 'add postgres');
+    const r = ask("give gitea 2g, don't touch postgres", before);
+    expect(svc(r, 'gitea').resources.memory).toBe('2Gi');
+    expect(svc(r, 'postgres')).toEqual(svc(ask('status', before), 'postgres'));
+    const all = ask('restart everything, not the db', before);
+    expect(svc(all, 'gitea').labels?.['restarted-at']).toBeDefined();
+    expect(svc(all, 'postgres').labels?.['restarted-at']).toBeUndefined();
+    const kept = ask('stop gitea and leave the database as it is', before);
+    expect(svc(kept, 'gitea').state).toBe('stopped');
+    expect(svc(kept, 'postgres').state).toBeUndefined();
+  });
+  it('internal-only said many ways goes to the service named nearest, and "remove its port" never removes the service', () => {
+    expect(svc(ask('add memcached, nobody outside should reach it'), 'memcached').ports ?? []).toEqual([]);
+    const two = ask('add caddy on 8088 and a redis that only the containers can reach');
+    expect(svc(two, 'caddy').ports[0].host).toBe(8088);
+    expect(svc(two, 'redis').ports ?? []).toEqual([]);
+    const before = stack('add redis', 'add nginx');
+    const drop = ask("drop redis's port", before);
+    expect(svc(drop, 'redis')).toBeDefined();
+    expect(svc(drop, 'redis').ports ?? []).toEqual([]);
+    expect(svc(drop, 'nginx').ports[0].host).toBe(80);
+    expect(svc(ask('remove nginx', before), 'nginx')).toBeUndefined();
+  });
+  it('a dotted version said of a service is its tag, never a size, CPU or port: "redis to 7.2", "put postgres on 16.3"', () => {
+    const before = stack('add redis', 'add postgres');
+    expect(svc(ask('redis to 7.2', before), 'redis').image).toBe('redis:7.2-alpine');
+    expect(svc(ask('put postgres on 16.3 pls', before), 'postgres').image).toBe('postgres:16.3-alpine');
+    expect(svc(ask('give redis 1.5gb', before), 'redis')).toMatchObject({ image: 'redis:7-alpine', resources: { memory: '1536Mi' } });
+    expect(svc(ask('redis to 6380', before), 'redis').ports[0].host).toBe(6380);
+  });
+  it('an image said after "image … to / should be", and another registry\'s build of a catalogue app', () => {
+    const before = stack('add a service called shop using image ghcr.io/acme/shop:1.0 on port 8300');
+    expect(svc(ask("set shop's image to ghcr.io/acme/shop:1.1", before), 'shop').image).toBe('ghcr.io/acme/shop:1.1');
+    expect(svc(ask('the image of shop should be ghcr.io/acme/shop:2.0', before), 'shop').image).toBe('ghcr.io/acme/shop:2.0');
+    const jf = ask('add jellyfin, image lscr.io/linuxserver/jellyfin:10.9.11');
+    expect(svc(jf, 'jellyfin').image).toBe('lscr.io/linuxserver/jellyfin:10.9.11');
+    expect((jf.data.services.spec.services as unknown[]).length).toBe(1);
+    const sized = ask('run ghcr.io/acme/queue:2 as queue on port 8400 with 640mb');
+    expect(svc(sized, 'queue').resources.memory).toBe('640Mi');
+  });
+  it('moves and counts said loosely: "shift grafana over to 3301", "way too many, take worker down to 1", "make it 3 of them"', () => {
+    expect(svc(ask('shift grafana over to 3301', stack('add grafana')), 'grafana').ports[0].host).toBe(3301);
+    const scaled = stack('add a service called worker using image ghcr.io/acme/worker:1', 'scale worker to 4');
+    const down = ask('way too many, take worker down to 1', scaled);
+    expect(svc(down, 'worker')).toMatchObject({ replicas: 1 });
+    expect(svc(down, 'worker').state).toBeUndefined();
+    expect(down.questions).toEqual([]);
+    expect(svc(ask('bring worker down', scaled), 'worker').state).toBe('stopped');
+    expect(svc(ask('we want more worker, make it 3 of them', stack('add a service called worker using image ghcr.io/acme/worker:1')), 'worker').replicas).toBe(3);
+  });
+});
+
+describe('offline engine: round 14: groups and lists of people, keys in their own clause, database owners, passwordless sudo', () => {
+  const user = (r: Run, name: string) => (r.data.security?.spec?.users ?? []).find((u: { name: string }) => u.name === name);
+  it('a group made in words gets the people put "in it"; a group with nobody in it asks', () => {
+    const r = ask('set up a group qa and add users li and mo to it');
+    expect(user(r, 'li').groups).toEqual(['qa']);
+    expect(user(r, 'mo').groups).toEqual(['qa']);
+    const alone = ask('make the group ops');
+    expect(alone.files).toEqual({});
+    expect(alone.questions.join(' ')).toMatch(/Who should be in it/);
+  });
+  it('a list of people gets the same thing each, and words of the request are never people', () => {
+    const r = ask('give li and mo sudo');
+    expect(user(r, 'li').sudo).toBe(true);
+    expect(user(r, 'mo').sudo).toBe(true);
+    const priya = ask('add an account for priya, no sudo');
+    expect(user(priya, 'priya').sudo).not.toBe(true);
+    expect(user(priya, 'no')).toBeUndefined();
+  });
+  it('a key in a clause of its own is the user\'s, not a firewall rule: "new user ci-bot, not an admin, only this key: …"', () => {
+    const r = ask(`new user ci-bot, not an admin, only this key: ${KEY}`);
+    expect(user(r, 'ci-bot')).toMatchObject({ ssh_keys: [KEY] });
+    expect(user(r, 'ci-bot').sudo).not.toBe(true);
+    expect(r.data.network).toBeUndefined();
+    expect(r.explanation).not.toMatch(/has no SSH key yet/);
+  });
+  it('the owner of a database said as "owner should be" / "X as the owner" is its user, never a login', () => {
+    const r = ask("a mariadb whose owner should be 'forum'");
+    expect(svc(r, 'mariadb').environment.MARIADB_USER).toBe('forum');
+    expect(r.data.security?.spec?.users ?? []).toEqual([]);
+    expect(svc(ask('postgres with billing as the owner'), 'postgres').environment.POSTGRES_USER).toBe('billing');
+  });
+  itRefuses([
+    'make it so deploy never needs a password for sudo',
+    'sudo for deploy without a password prompt',
+    "deploy shouldn't have to enter a password when using sudo",
+    'deploy: passwordless root',
+  ]);
+  it('look-alikes of passwordless sudo pass: password logins off, a password reset', () => {
+    expect(ask('add user eve with sudo, key only, no password logins').refused).toBeUndefined();
+    expect(user(ask('add user eve with sudo, key only, no password logins'), 'eve').sudo).toBe(true);
+  });
+});
+
+describe('offline engine: round 14: schedule-first jobs, retention, places for time zones, generated secrets, port questions', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  const worker = () => stack('add a service called worker using image ghcr.io/acme/worker:1');
+  const job = (r: Run) => r.data.scheduled?.spec?.jobs?.[0];
+  it('the time said first: "mondays at 9, run /app/report.sh in worker", "on the 3rd of every month at 4am run /app/bill in worker"', () => {
+    expect(job(ask('mondays at 9, run /app/report.sh in worker', worker()))).toMatchObject({ schedule: '0 9 * * 1', container: 'worker', command: '/app/report.sh' });
+    expect(job(ask('on the 3rd of every month at 4am run /app/bill in worker', worker()))).toMatchObject({ schedule: '0 4 3 * *', container: 'worker' });
+    expect(job(ask('every friday at 6 clean the worker queue: /app/bin/clean --all', worker()))).toMatchObject({ schedule: '0 6 * * 5', command: '/app/bin/clean --all' });
+  });
+  it('a new time for the job under discussion, said with "rather"/"only"', () => {
+    const r = converse(['add a service called worker using image ghcr.io/acme/worker:1', 'run /app/sync in worker every hour', 'rather weekends at 10']);
+    expect(job(r)).toMatchObject({ schedule: '0 10 * * 0,6', command: '/app/sync' });
+  });
+  it('retention as "keeping N" / "N kept", and "o\'clock" is a time, not a clock to set', () => {
+    const before = stack('add redis');
+    const r = ask("nightly backups for redis at 4 o'clock, keeping 3", before);
+    expect(vol(r, 'redis-data').backup).toMatchObject({ schedule: '0 4 * * *', retain: 3 });
+    expect(r.questions).toEqual([]);
+    expect(vol(ask('redis backup every night at 1, 9 kept', before), 'redis-data').backup.retain).toBe(9);
+  });
+  it('a place that is not a zone\'s city: "our office is in barcelona, adjust the timezone", "set the clock to bay area time"', () => {
+    expect(ask('our office is in barcelona, adjust the timezone').data.manifest.spec.timezone).toBe('Europe/Madrid');
+    expect(ask('set the clock to bay area time').data.manifest.spec.timezone).toBe('America/Los_Angeles');
+  });
+  it('a secret made up for a variable of a service: generated, stored encrypted, referred to; nothing else changes', () => {
+    const before = stack('add a service called web2 using image ghcr.io/acme/web:1 on port 8100', 'add redis');
+    const r = ask('create a random APP_SECRET for web2', before);
+    expect(svc(r, 'web2').environment.APP_SECRET).toBe('${secrets.web2_app_secret}');
+    expect(r.generated).toEqual(['web2_app_secret']);
+    expect(svc(r, 'redis')).toEqual(svc(ask('status', before), 'redis'));
+    const two = ask('generate a password and hand it to web2 as ADMIN_PASS', before);
+    expect(svc(two, 'web2').environment.ADMIN_PASS).toMatch(/^\$\{secrets\.[a-z0-9_]+\}$/);
+    expect(JSON.stringify(two.files)).not.toMatch(/encrypted:/);
+  });
+  it('port questions are answered from the state and change nothing', () => {
+    const before = stack('add nginx', 'add postgres');
+    for (const q of ['which ports are in use', 'show me the ports', 'is 5432 taken?', "what's on 80"]) {
+      const r = ask(q, before);
+      expect(r.files, q).toEqual({});
+      expect(r.understood, q).toBe(true);
+    }
+    expect(ask('which ports are in use', before).explanation).toMatch(/5432/);
+  });
+});

@@ -101,6 +101,31 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /(?:^|[\s'"“‘`(])\/(?=[\s'"”’`)]*(?:mounted|bound|bind|mapped|shared|as\s+a\s+volume|into|inside|in\s+(?:the\s+)?container|at\s+\/|to\s+\/|on\s+\/))|(?:^|\s)-v\s+\/:|(?:^|[\s'"“‘`])\/:\/\w*|\b(?:mount|bind|map|share|expose|browse|access|see|read|edit|view|serve)\w*\b[^.]*\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:host(?:'s)?\s+)?(?:disk|drive|file\s?system|fs|root|server|machine|host)\b|\b(?:whole|entire|full|complete)\s+(?:host(?:'s)?\s+)?(?:disk|drive|file\s?system)\b[^.]*\b(?:mount\w*|container|from\s+the\s+web|in\s+the\s+browser)\b/i,
     reason: HOST_ACCESS,
   },
+  // The host's root mounted, said verb first: "a service that mounts / and runs bash", "bind / into it", "map the root filesystem".
+  {
+    re: /\b(?:mount|mounts|mounted|mounting|bind|binds|binding|map|maps|mapping|share|shares|sharing|pass|passes|give\s+it)\s+(?:the\s+host(?:'s)?\s+)?(?:['"`]\/['"`]|\/)(?=$|[\s,;.'"`)])|\b(?:mount|bind|map|share)\w*\s+(?:the\s+)?(?:host(?:'s)?\s+)?root(?:\s+(?:file\s?system|fs|dir(?:ectory)?|partition|disk))?\b(?!\s+(?:password|user|login|access|ca|certificate))/i,
+    reason: HOST_ACCESS,
+  },
+  // The state's secrets or keys sent anywhere: "send security.yaml and the host key to https://…", "upload the ssh keys to my server".
+  {
+    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]*\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]*\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
+    reason: SECRETS_OUT,
+  },
+  // The firewall named first, then removed: "firewall is annoying, get rid of it", "the firewall keeps blocking me, turn it off".
+  {
+    re: /\bfirewall\b[^.]{0,80}?\b(?:get\s+rid\s+of|disable|turn|switch|shut|remove|kill|drop|ditch|nuke|scrap|rip|tear|uninstall|delete|stop|bin|lose|deactivate)\s+(?:it|that|the\s+(?:thing|whole\s+thing|lot))\b(?:\s+(?:off|down|out|entirely|completely))?/i,
+    reason: FIREWALL_OFF,
+  },
+  // Anything made writable by everyone ("make /srv writable for everybody", "let anyone edit the uploads").
+  {
+    re: /\b(?:writable|writeable|editable|read-?\s?write)\s+(?:by|for|to)\s+(?:every(?:one|body)|any(?:one|body)|all(?:\s+users)?|the\s+world|other\s+users|others|the\s+public|world)\b|\bworld[- ](?:writable|writeable|editable)\b/i,
+    reason: PERMISSIONS,
+  },
+  // A shell offered on the network: "a netcat listener that runs /bin/sh", "something on 4444 that gives a bash".
+  {
+    re: /\b(?:netcat|ncat|nc|socat)\b[^.]*\b(?:listen\w*|shell|\/bin\/\w*sh|exec|-e|-l)\b|\b(?:listener|listening|socket|port\s+\d+)\b[^.]*\b(?:runs?|executes?|spawns?|gives?|serves?|opens?|exposes?)\s+(?:a\s+|an\s+)?(?:\/bin\/\w*sh|bash|zsh|shell|terminal|cmd)\b|\b(?:\/bin\/\w*sh|bash|shell)\b[^.]*\b(?:on|over|via)\s+(?:a\s+)?(?:port|tcp|socket|the\s+network)\b/i,
+    reason: HOST_COMMAND,
+  },
   // Packages on the host, by package manager or by name ("apk add curl", "install nmap on the host with apk add", "snap install certbot").
   {
     re: /\b(?:apk\s+add|apt(?:-get|itude)?\s+(?:install|add)|yum\s+install|dnf\s+install|zypper\s+(?:in|install)|pacman\s+-S|snap\s+install|brew\s+install|pip[23]?\s+install|pipx\s+install|npm\s+(?:install|i)\s+(?:-g|--global)|gem\s+install|cargo\s+install|emerge\s+\w|dpkg\s+-i|rpm\s+-i)|\b(?:with|using|via|through|from)\s+(?:apk|apt(?:-get)?|yum|dnf|zypper|pacman|snap|brew|pip[23]?|homebrew|the\s+package\s+manager)\b/i,
@@ -121,7 +146,14 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\b(?:full|root|complete|unrestricted|total|admin)\s+access\s+(?:to|on)\s+(?:the\s+)?host\b|\baccess\s+to\s+(?:the\s+)?host(?:'s)?\s+(?:files?|file\s?system|disks?|root|devices?)\b|\bhost\s+(?:network(?:ing)?|pid|ipc)\b|\bnetwork[_ ]mode\s*[:=]?\s*['"]?host\b|\b(?:net|pid|ipc)\s*[:=]\s*['"]?host\b|\bcap[_-]add\b|\bSYS_(?:ADMIN|PTRACE|MODULE)\b|\ball\s+(?:the\s+)?capabilities\b|\b(?:disable|turn\s+off|switch\s+off|remove|no|without|unconfined)\b[^.]*\b(?:apparmor|seccomp|selinux)\b|\b(?:apparmor|seccomp|selinux)\b[^.]*\b(?:off|disabled?|unconfined|permissive)\b|\b2375\b|\bdocker\s+(?:api|daemon|engine)\b[^.]*\b(?:expose|open|tcp|publish|network|reachable|public)|\/etc\/(?:shadow|gshadow|sudoers)\b/i,
     reason: HOST_ACCESS,
   },
-  { re: /\bnopasswd\b|\bsudo\b[^.]*\bwithout\s+(?:a\s+|any\s+|the\s+)?password\b|\bpassword-?\s?less\s+sudo\b/i, reason: NOPASSWD },
+  // sudo (or root/admin rights) with no password asked: "let deploy use sudo without typing a password",
+  // "sudo shouldn't ask for a password", "no password prompt for sudo", "passwordless sudo",
+  // "sudo with no password", "don't make her type a password for sudo". Password logins over SSH
+  // turned off ("sudo, no password login, key only") are not this.
+  {
+    re: /\bnopasswd\b|\bno[-_ ]?pass(?:wd|word)?\s+sudo\b|\bpass(?:word|wd)[-\s]?(?:less|free)\s+(?:sudo|root|admin)\b|\b(?:sudo|root\s+(?:access|rights|privileges)|admin\s+rights)\b[^.]{0,60}?\b(?:without|w\/o|with\s+no|no|never|not|skip\w*|don'?t|dont|do\s+not|doesn'?t|does\s+not|shouldn'?t|should\s+not|won'?t|isn'?t|mustn'?t|needn'?t|no\s+need\s+to)\b[^.]{0,30}?\b(?:(?:typ\w*|enter\w*|ask\w*|prompt\w*|need\w*|requir\w*|for)\s+(?:a\s+|any\s+|the\s+|her\s+|his\s+|their\s+|my\s+)?)?(?:pass(?:word|wd)s?|prompt\w*|re-?auth\w*)\b(?!\s+(?:log\s?-?ins?|logging|auth\w*|ssh|over\s+ssh|for\s+ssh))|\b(?:without|w\/o|with\s+no|no|never|not|skip\w*|don'?t|dont|do\s+not|doesn'?t|does\s+not|shouldn'?t|should\s+not|won'?t|isn'?t|mustn'?t|needn'?t|no\s+need\s+to)\b[^.]{0,30}?\b(?:pass(?:word|wd)s?|password\s+prompts?)\b[^.]{0,20}?\b(?:for|with|when\s+(?:using|running|doing)|on|to\s+use|using|in|to\s+run)\s+sudo\b/i,
+    reason: NOPASSWD,
+  },
   { re: /\b(?:forget|ignore|disregard|drop)\s+(?:everything|all|whatever|what)\s+(?:(?:that\s+)?you(?:'ve|\s+have|\s+were|\s+was|'re)?\s+(?:been\s+)?(?:told|taught|instructed|said|given)|(?:above|before|previously|earlier|so\s+far))\b/i, reason: INJECTION },
   { re: /\b(?:secrets?|passwords?|credentials?|private[_ -]keys?|api[_ -]?keys?)\b[^.]*\b(?:readable|visible|world[- ]readable|public(?:ly)?|in\s+plain\s*text)\b|\b(?:readable|visible)\s+(?:by|to)\b[^.]*\b(?:secrets?|passwords?)\b/i, reason: SECRETS_OUT },
   { re: /\bdisregard\b[^.]*\b(?:told|instructions?|rules|guidelines|above|previous)\b|\bpretend\s+(?:you(?:'re|\s+are)|to\s+be)\b|\bact\s+as\s+(?:if\s+you|an?\s+(?:unrestricted|unfiltered|different)|root\b)|\bdeveloper\s+mode\b|\bfrom\s+now\s+on\s+you\b/i, reason: INJECTION },
@@ -241,9 +273,11 @@ type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change'
 const VERBS: [Verb, RegExp][] = [
   // "drop it to 64mb" / "drop redis to that" lowers a setting; only a bare "drop X" removes, and
   // "drop ghcr.io/acme/x:1 onto port 8200" adds an image. "kill his user" removes a user.
-  ['remove', /\b(remove|delete|uninstall|get rid of|do away with|drop(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b))\b/],
+  // "remove its port", "drop postgres's host port" unpublish a port; the service stays.
+  ['remove', /\b(remove(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|delete(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|uninstall|get rid of(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|do away with|drop(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b))\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick|give\s+(?:[\w-]+\s+){1,3}an?\s+(?:quick\s+|fast\s+|little\s+|good\s+)?(?:restart|reboot|bounce|kick|reload))\b/],
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|take down|bring down|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  // "bring api down to 2" is a count, not a stop.
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
   ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start|bring|get|kick)\s+(?:[\w-]+\s+){0,3}back\s+(?:up|on|online)|(?:get|have)\s+(?:[\w-]+\s+){1,3}(?:going|running|working|up)\s+again|wake\s+(?:[\w-]+\s+){0,2}up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|drop(?=[^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put|cut|trim|shrink|reduce|slash|tone\s+down|scale\s+back)\b/],
@@ -350,6 +384,10 @@ interface Run {
   notes: string[];
   /** The user named last in this request ("add user alice with sudo and ssh key …"). */
   lastUser?: string;
+  /** A group this request made ("make a group called deploy"): "add ines to it" puts her in it. */
+  lastGroup?: string;
+  /** Groups said to be made that no user has joined yet (asked about at the end). */
+  emptyGroups: string[];
   /** Words another clause's reading used ("we're in london, fix the timezone"): a clause
    * holding one of them is context, not an unread clause. */
   consumed: string[];
@@ -400,6 +438,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     portsSet: [],
     clauseAdded: [],
     clauseBlocked: false,
+    emptyGroups: [],
   };
 
   const readAs = spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [];
@@ -411,20 +450,42 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     // A clause joins the one before when it is only a list item: no verb, no topic, but a
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
     // alone, so text nothing understands is reported instead of swallowed.
+    // "put users ana and bo in it", "give ana and bo sudo": a person's name in a list of people.
+    const aboutPeople = /\b(?:users?|groups?|accounts?|sudoers?|sudo|admins?)\b/i.test(message);
+    const personItem = (c: string) =>
+      aboutPeople &&
+      /^['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:\s+(?:in\s+(?:it|there|that|this)(?:\s+group)?|(?:to|into|in)\s+(?:it|the\s+[\w-]+(?:\s+group)?)|too|as\s+well|both|sudo|admin|(?:should|shall|must|will)\s+(?:be|join|get|have)\b.*|with\s+(?:sudo|admin|root|ssh|keys?|no\s+sudo)\b.*))?\s*[.!]*$/i.test(c.trim()) &&
+      detectVerb(c) === undefined && findServiceMentions(c).length === 0 && !namesApp(c.trim().split(/\s+/)[0]!);
     const continues = (c: string) =>
-      !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
+      personItem(c) || !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
-      (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:(?:no|without|with|and|plus|\+)\s+)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|too|as\s+well|please|pls))*\s*$|^(?:no|without|with|and)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
+      (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()))));
-    const clauses = splitClauses(message, (c) => !continues(c)).map(withoutPurpose);
+    const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
-    for (const [ci, clause] of clauses.entries()) {
+    for (let [ci, clause] of clauses.entries()) {
       // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
+      // "…, leave postgres as it is", "but don't touch redis": only says what stays; nothing to do for it.
+      if (NEGATED_MENTION.test(clause) && withoutNegatedMentions(clause).replace(/\b(?:and|but|please|pls|though|tho|also|just|ok(?:ay)?|so|then|of\s+course|obviously)\b|[,.!;:-]/gi, '').trim() === '') {
+        NEGATED_MENTION.lastIndex = 0;
+        const kept = services(run).filter((s) => new RegExp(String.raw`(?<![\w-])${escapeRe(s.name)}(?![\w-])`, 'i').test(clause) || findServiceMentions(clause).some((m) => existingFor(run, m) === s.name)).map((s) => s.name);
+        if (kept.length > 0) run.notes.push(`Left ${kept.join(' and ')} as ${kept.length > 1 ? 'they are' : 'it is'}.`);
+        continue;
+      }
+      NEGATED_MENTION.lastIndex = 0;
+      // "too many, bring api down to 2", "overkill, one is enough": a remark on what follows.
+      if (ci + 1 < clauses.length && /^(?:(?:that'?s|thats|it'?s|its|this\s+is|way|far|hmm+|ok(?:ay)?|ugh|yeah|well|so|nah)\s+)*(?:too\s+(?:many|much|few|little|big|small|slow|high|low)|overkill|a\s+bit\s+much|not\s+enough)\s*[.!]*$/i.test(clause)) continue;
       // "…hit port 8443, nobody else": read with the rule it follows (handleFirewall).
       if (NOBODY_ELSE.test(clause) && detectVerb(clause) === undefined && findPorts(clause).length === 0 && findCidrs(clause).length === 0 && clause.split(/\s+/).length <= 6 && ci > 0) continue;
+      // "…, listening on 1883. name it mqtt": a name for the service this request just added.
+      const renamed = RENAME_IT.exec(clause);
+      if (renamed && run.added.length > 0 && renameAdded(run, renamed[1]!.toLowerCase())) {
+        clause = (clause.slice(0, renamed.index) + clause.slice(renamed.index + renamed[0].length)).replace(/^[\s,;.]+|[\s,;.]+$/g, '').replace(/\s*,\s*,\s*/g, ', ');
+        if (clause === '' || /^(?:and|then|please|pls)$/i.test(clause)) continue;
+      }
       const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
@@ -444,6 +505,9 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       if (verb) inherited = verb;
     }
     finishFirewall(run);
+    for (const g of run.emptyGroups) {
+      run.questions.push(`A group exists through its members (security.yaml lists each user's groups), so ${g} is made with its first member. Who should be in it? e.g. "add alice to the ${g} group".`);
+    }
     // "configure Prometheus to scrape the existing services": the scrape targets live in
     // prometheus.yml, which no state file writes; say so rather than drop it silently.
     if (/\bscrap(?:e|es|ed|ing)\b/i.test(message) && !run.notUnderstood.some((c) => /\bscrap/i.test(c))) {
@@ -500,6 +564,8 @@ export function runOfflineEngine(original: EngineInput): Proposal {
  */
 function paraphrase(text: string): string {
   return allowList(retracted(text))
+    // "7 kept", "14 copies retained": the retention said after the count.
+    .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
     // "nightly dumps of mariadb", "db dumps every night": dumps of a database are its backups (a dump backup).
@@ -573,6 +639,59 @@ function ownSetting(c: string): boolean {
   return named && (findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:the\s+)?[a-z][\w-]*\s+(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
 }
 
+/**
+ * "weekdays at noon, run `x` inside api", "first of every month at 6, run /app/bin/invoice in
+ * worker": a clause that only says when, said before what, belongs to the clause after it.
+ */
+function scheduleFirst(clauses: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    const next = clauses[i + 1];
+    // "generate a random secret and give it to api as SESSION_KEY": the "it" of the next clause is the secret made here.
+    if (next !== undefined && /\b(?:generat\w*|random|make\s+up|invent|create|come\s+up\s+with)\b[^.]*\b(?:secrets?|passwords?|keys?|tokens?|values?|strings?|passphrases?)\b/i.test(c) && !/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/.test(c) && /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z][A-Z0-9]{3,}\b/.test(next) && /\b(?:it|that|this|them)\b/i.test(next)) {
+      clauses[i + 1] = `${c} and ${next}`;
+      continue;
+    }
+    if (next !== undefined && parseSchedule(c.toLowerCase(), 3) && detectVerb(c) === undefined && findServiceMentions(c).length === 0 && findPorts(c).length === 0 && c.split(/\s+/).length <= 12 && detectVerb(next) !== undefined) {
+      clauses[i + 1] = `${next} ${c.replace(/^(?:(?:and|then|so|ok(?:ay)?)\s+)+/i, '')}`;
+      continue;
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+/** "name it mqtt", "call that one wiki", "and call it shop": a name for what was just added. */
+const RENAME_IT = /(?:^|[\s,;])(?:and\s+)?(?:please\s+)?(?:name|call|rename)\s+(?:it|that(?:\s+one)?|this(?:\s+one)?|the\s+(?:new\s+)?(?:service|container|app|one))\s+(?:to\s+|as\s+)?['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?=$|[\s,;.!])/i;
+
+/**
+ * Renames the service this request added last. Not when another service refers to it (a
+ * dependency or an address in its environment) or the name is taken: then it asks.
+ */
+function renameAdded(run: Run, to: string): boolean {
+  const from = run.added[run.added.length - 1]!;
+  if (from === to) return true;
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(to)) return false;
+  const others = services(run).filter((s) => s.name !== from);
+  if (others.some((s) => s.name === to)) {
+    run.questions.push(`There is already a service called ${to}; ${from} keeps its name. Say another name.`);
+    return true;
+  }
+  if (others.some((s) => (s.depends_on ?? []).includes(from) || Object.values(s.environment ?? {}).some((v) => new RegExp(String.raw`(?<![\w-])${escapeRe(from)}(?![\w-])`).test(String(v))))) {
+    run.questions.push(`${from} is already wired into the other services by that name, so it keeps it; rename it by hand in services.yaml if you must.`);
+    return true;
+  }
+  run.ws.set('services.yaml', [...SVC, serviceIndex(run, from), 'name'], to);
+  for (const list of [run.added, run.focus, run.clauseAdded, run.portsSet]) {
+    const i = list.indexOf(from);
+    if (i >= 0) list[i] = to;
+  }
+  run.lines = run.lines.map((l) => l.replace(new RegExp(String.raw`^([+~] )${escapeRe(from)}:`), `$1${to}:`));
+  run.notes = run.notes.map((l) => l.replace(new RegExp(String.raw`(?<![\w-])${escapeRe(from)}(?= runs| is |:)`), to));
+  return true;
+}
+
 /** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
 const SCHEDULE_FRAGMENT =
   /^(?:(?:on|at|every|each|around|about)\s+)*(?:\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)|(?:twice|once|three\s+times)\s+(?:a|per)\s+(?:day|week|hour)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
@@ -583,7 +702,7 @@ const SCHEDULE_FRAGMENT =
  */
 function withoutPurpose(clause: string): string {
   const m =
-    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
+    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
   if (!m || (detectVerb(m[1]!) === undefined && !ownSetting(m[1]!))) return clause;
   return m[1]!;
 }
@@ -647,8 +766,10 @@ function answerQuestion(run: Run, message: string): boolean {
   const t = message.toLowerCase();
   // "my website is not loading, whats wrong??": a complaint, looked into (troubleshooting), not a status question.
   if (isComplaint(message)) return false;
-  if (answerSpecific(run, t)) return true;
-  const isStatus =
+  // "what have we got running on this thing": the whole list, even with a "this" in it.
+  const general = /^(?:so\s+|ok\s+|hey\s+)?(?:what|which|whats|what's)\s+(?:have|do|did)\s+(?:we|i|you)\s+(?:got|get|have)\b[^.]{0,40}\b(?:running|up|going|live|deployed|installed|on\s+(?:this|the|my|our)\s+\w+)\b/.test(t) && targetsIn(run, t.replace(/\b(?:this|that|it)\b/g, ' ')).names.length === 0;
+  if (!general && answerSpecific(run, t)) return true;
+  const isStatus = general ||
     /^(what|which)\b[^.]*\b(running|services?|containers?|installed|up)\b/.test(t) ||
     // "whats running atm?", "wat's up on the box rn", "anything running?", "what do we have going", "what's on this server".
     /^(?:so\s+|ok\s+|hey\s+|yo\s+)?(?:whats|wats?|what's|wot|wut|anything|something|stuff|what\s+(?:do|have)\s+(?:i|we)\s+(?:got|have))\b[^.]{0,40}\b(?:running|up|going|live|deployed|on\s+(?:this|the|my)\s+(?:box|server|machine|host))\b/.test(t) ||
@@ -680,16 +801,21 @@ function answerQuestion(run: Run, message: string): boolean {
  */
 function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
-  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t);
-  if (!question || /^(can|could|would|will)\s+you\b/.test(t)) return false;
+  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
+    // "show me all the ports", "list the open ports", "tell me which ports are used".
+    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\bports?\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
+  if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
     const o = observed.get(s.name);
     return o ? `${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}` : s.state === 'stopped' ? 'stopped' : 'meant to be running (not observed)';
   };
-  const ports = findPorts(t);
-  if (ports.length > 0 && /\b(using|uses|on|listen|publish|who|what|which)\b/.test(t)) {
+  const portsSaid = findPorts(t);
+  // "what's using 80", "who is on 443?", "anything bound to 8080".
+  const bareAsk = portsSaid.length === 0 ? /\b(?:using|on|listening\s+on|bound\s+to|taking|holding|occupying)\s+(\d{2,5})\s*[?!.]*$/.exec(t) ?? /\b(?:is|are|if)\s+(\d{2,5})\s+(?:still\s+)?(?:free|taken|available|in\s+use|used|busy|open|occupied)\b/.exec(t) : null;
+  const ports = bareAsk ? [Number(bareAsk[1])] : portsSaid;
+  if (ports.length > 0 && /\b(using|uses|used|on|listen\w*|publish\w*|who|what|which|free|taken|available|busy|occupied|in\s+use|bound)\b/.test(t)) {
     for (const p of ports) {
       const users = all.filter((s) => (s.ports ?? []).some((x) => x.host === p));
       const fw = rules(run).filter((r) => (Array.isArray(r.port) ? r.port : [r.port]).map(Number).includes(p));
@@ -698,7 +824,7 @@ function answerSpecific(run: Run, t: string): boolean {
     }
     return true;
   }
-  if (/\bports?\b/.test(t) && /\b(open|published|exposed|listening|reachable)\b/.test(t)) {
+  if (/\bports?\b/.test(t) && /\b(open|opened|published|exposed|listening|reachable|in\s+use|used|taken|busy|occupied|allocated|bound|free|available|have|got|there|list|show|all)\b/.test(t)) {
     const pub = all.flatMap((s) => (s.ports ?? []).filter((p) => p.host !== undefined).map((p) => `${p.host_ip ? `${p.host_ip}:` : ''}${p.host} (${s.name})`));
     run.notes.push(pub.length ? `Published ports: ${pub.join(', ')}.` : 'No service publishes a port.');
     run.notes.push(`Firewall: default input policy ${inputPolicy(run)}${rules(run).length ? `; rules: ${rules(run).map((r) => `${r.name} (${r.action}${r.port !== undefined ? ` ${JSON.stringify(r.port)}` : ''}${r.source ? ` from ${describeSource(r.source)}` : ''})`).join(', ')}` : ', no rules'}.`);
@@ -738,10 +864,13 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
   // A complaint ("I'm unable to reach nginx", "grafana keeps crashing") is read as one before
   // anything that could add, change or remove what it names.
   if (isComplaint(clause) && detectVerb(clause.replace(SYMPTOM, ' ')) === undefined && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
+  if (handleGeneratedEnv(run, clause)) return true;
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
   if (handleEnv(run, clause)) return true;
   if (handleCertificate(run, clause)) return true;
+  // "only this key: ssh-ed25519 …": a key is a user's, never a firewall rule.
+  if (KEY_RE.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleSshConfig(run, clause)) return true;
   if (handleFirewall(run, clause)) return true;
   if (handleUsers(run, clause, verb)) return true;
@@ -799,12 +928,38 @@ function existingFor(run: Run, m: ServiceMention): string | undefined {
 }
 
 /** Existing services a clause names: by service name, by product or role word, or "all". */
-function targetsIn(run: Run, clause: string): { names: string[]; all: boolean } {
-  const t = clause.toLowerCase();
+/**
+ * Services named only to be left out ("leave the database alone", "don't touch redis", "not the
+ * db", "without touching postgres", "except the cache", "redis stays as it is"): the phrase is
+ * blanked before the request's targets are read, so a negated mention is never the target.
+ */
+const NEGATED_MENTION = new RegExp(
+  [
+    String.raw`\b(?:leave|leaving|keep|keeping|let)\s+(?:the\s+|my\s+|our\s+|that\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:alone|as\s+(?:it\s+)?is|untouched|unchanged|be|where\s+it\s+is|out\s+of\s+(?:it|this|that))\b`,
+    String.raw`\b(?:don'?t|dont|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:touch|change|modify|restart|stop|mess\s+with|break|move|scale|resize|edit|bother|affect|do\s+anything\s+to)\s+(?:the\s+|my\s+|our\s+|that\s+)?[\w-]+(?:\s+(?:one|service|container|db|database))?`,
+    String.raw`\bwithout\s+(?:touching|changing|restarting|stopping|affecting|moving)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
+    String.raw`\b(?:but\s+)?not\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$|\s+(?:though|tho|please|pls|too|also|one|service|container)\b))`,
+    String.raw`\b(?:except(?:\s+for)?|apart\s+from|other\s+than|besides|save\s+for)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
+    String.raw`\b[\w-]+\s+(?:stays|should\s+stay|can\s+stay|must\s+stay|remains|should\s+remain|is\s+fine|are\s+fine)\s+(?:as\s+(?:it\s+)?is|alone|untouched|the\s+same|unchanged|where\s+it\s+is|as\s+they\s+are)\b`,
+  ].join('|'),
+  'gi',
+);
+/** The word at `index` lies in a negated mention ("leave the database alone"). */
+function negatedAt(clause: string, index: number): boolean {
+  return withoutNegatedMentions(clause)[index] === ' ' && clause[index] !== ' ';
+}
+function withoutNegatedMentions(t: string): string {
+  return t.replace(NEGATED_MENTION, (m) => ' '.repeat(m.length));
+}
+
+function targetsIn(run: Run, clause0: string): { names: string[]; all: boolean } {
   const all = services(run);
+  if (!/\b(all|every|each)\b[^.]*\b(services?|containers?|apps?|applications?)\b|\beverything\b|\ball of them\b/.test(clause0.toLowerCase())) clause0 = withoutNegatedMentions(clause0);
+  const clause = clause0;
+  const t = clause.toLowerCase();
   if (/\b(all|every|each)\b[^.]*\b(services?|containers?|apps?|applications?)\b|\beverything\b|\ball of them\b/.test(t)) {
     // "stop everything except nginx", "restart all but the db".
-    const but = /\b(?:except(?:\s+for)?|but(?:\s+not)?|other\s+than|besides|apart\s+from|save\s+for)\s+(.*)$/.exec(t);
+    const but = /\b(?:except(?:\s+for)?|but(?:\s+not)?|(?:and\s+)?not|other\s+than|besides|apart\s+from|save\s+for|leave\s+out|minus)\s+(.*)$/.exec(t);
     const keep = but ? targetsIn(run, but[1]!.replace(/\b(?:all|every|each|everything)\b/g, ' ')).names : [];
     return { names: all.map((s) => s.name).filter((n) => !keep.includes(n)), all: true };
   }
@@ -891,7 +1046,7 @@ function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): bo
   const putNew = verb === 'change' && targetsIn(run, clause).names.length === 0;
   if (verb !== undefined && verb !== 'add' && !putNew) return false;
   if (findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
-  const mentions = findAppMentions(clause).filter((m) => !m.app.template && !contrasted(clause, m.index));
+  const mentions = findAppMentions(clause).filter((m) => !m.app.template && !contrasted(clause, m.index) && !negatedAt(clause, m.index));
   let did = false;
   for (const { app } of mentions) {
     const existing = services(run).find((s) => s.name === app.name || (app.image !== undefined && repoOf(s.image) === repoOf(app.image)));
@@ -988,7 +1143,7 @@ function contrasted(clause: string, index: number): boolean {
 }
 
 function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
-  const mentions = findServiceMentions(clause).filter((m) => !(verb === 'add' || verb === undefined) || !contrasted(clause, m.index)).filter(
+  const mentions = findServiceMentions(clause).filter((m) => (!(verb === 'add' || verb === undefined) || !contrasted(clause, m.index)) && !negatedAt(clause, m.index)).filter(
     // "caching with memcached": the generic word is the known image's role, not redis.
     (m) => !(m.generic && findAppMentions(clause).some((k) => !k.app.template && loadTemplate(m.template).role === k.app.role)),
   );
@@ -1188,8 +1343,13 @@ function withTag(image: string, version: string): string {
 
 /** "a database owned by shop", "owned by a user called shop", "with owner shop": the database's owner role. */
 function ownerIn(clause: string): string | undefined {
-  const m = /\b(?:owned by|owner(?: is)?|with (?:the )?owner|for (?:the )?(?:db |database )?user)\s+(?:a |the )?(?:(?:db |database )?(?:user|role|account)\s+)?(?:called |named )?['"“‘`]?([a-z_][a-z0-9_]{0,30})['"”’`]?/i.exec(clause);
-  return m && !['a', 'the', 'user', 'called', 'named'].includes(m[1]!.toLowerCase()) ? m[1]!.toLowerCase() : undefined;
+  // "owned by shop", "owner should be a user called 'ledger'", "the owner will be ledger", "owner: ledger",
+  // "with ledger as (the) owner", "ledger should own it".
+  const m =
+    /\b(?:owned\s+by|owner(?:\s*[:=]|\s+(?:is|should\s+be|will\s+be|must\s+be|shall\s+be|being|would\s+be|=))?|with\s+(?:the\s+)?owner|for\s+(?:the\s+)?(?:db\s+|database\s+)?user)\s+(?:a\s+|the\s+|an\s+)?(?:(?:db\s+|database\s+|new\s+)?(?:user|role|account|login)\s+)?(?:called\s+|named\s+)?['"“‘`]?([a-z_][a-z0-9_]{0,30})['"”’`]?/i.exec(clause) ??
+    /\b(?:with|and)\s+['"“‘`]?([a-z_][a-z0-9_]{0,30})['"”’`]?\s+as\s+(?:the\s+|its\s+)?owner\b|['"“‘`]?([a-z_][a-z0-9_]{0,30})['"”’`]?\s+(?:should|will|must|shall)\s+own\s+(?:it|the\s+(?:db|database))\b/i.exec(clause);
+  const name = m ? (m[1] ?? m[2])!.toLowerCase() : undefined;
+  return name && !['a', 'the', 'user', 'called', 'named', 'should', 'will', 'must', 'is', 'it', 'role', 'who', 'that'].includes(name) ? name : undefined;
 }
 
 function describePorts(svc: Service): string {
@@ -1326,18 +1486,27 @@ function handleReplace(run: Run, clause: string): boolean {
 
 function handleCustomService(run: Run, clause: string, verb: Verb | undefined): boolean {
   const t = clause.toLowerCase();
-  const imageWord = /\bimage\s*[:=]?\s+['"“‘`(\[]?([^\s'"”’`,()\[\]]+)['"”’`)\]]?/i.exec(clause);
+  // "image X", "image: X", "the api image to X", "image -> X", "image should be X".
+  const imageWord = /\bimage\s*(?:[:=]|\s+(?:to|as|is|=|->|→|becomes?|should\s+be|will\s+be|now))?\s+(?:(?:version|tag)\s+)?['"“‘`(\[]?([^\s'"”’`,()\[\]]+)['"”’`)\]]?/i.exec(clause);
   let image = imageWord?.[1];
+  // "the image for web2 should be X": what follows "image" is not the image; the reference is found below.
+  if (image && !/[:\/.@]/.test(image) && /^(?:for|of|to|is|should|will|as|the|a|an|it|that|this|now|be|set|called|named|with|from|on|in|and|version|tag|please|pls)$/i.test(image)) image = undefined;
   if (!image) {
     const refs = findImageRefs(clause).filter((r) => !findCidrs(r).length);
-    if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump|drop|throw|chuck|stick|slap|pop|plonk|put)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
+    if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump|drop|throw|chuck|stick|slap|pop|plonk|put|image)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
   }
+  // "i want a mosquitto broker, eclipse-mosquitto:2, …": an image alone, right after the app it is for.
+  if (!image && /^['"“‘`]?[a-z0-9][\w.\/-]*:[\w.-]+['"”’`]?$/i.test(clause.trim()) && run.added.length > 0) image = clause.trim().replace(/['"“”‘’`]/g, '');
   if (!image) return false;
   if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
   let name = explicitName(clause);
   // "image ghcr.io/plausible/community-edition:v2.1" right after plausible was added from the
   // catalogue: the same product, so that service's image (its version), not a second service.
-  const sameRepo = !name ? services(run).find((s) => repoOf(s.image) === repoOf(image!) && (run.added.includes(s.name) || run.focus.includes(s.name))) : undefined;
+  // Also another registry's build of the app just added ("syncthing, image lscr.io/linuxserver/syncthing:1.27.9").
+  const lastPart = (img: string) => repoOf(img).split('/').pop()!.toLowerCase();
+  const sameRepo = !name
+    ? services(run).find((s) => (repoOf(s.image) === repoOf(image!) || ((lastPart(s.image) === lastPart(image!) || s.name === lastPart(image!)) && run.added.includes(s.name))) && (run.added.includes(s.name) || run.focus.includes(s.name)))
+    : undefined;
   if (sameRepo) {
     if (sameRepo.image !== image) setImage(run, sameRepo.name, image);
     else mentionFocus(run, sameRepo.name);
@@ -1346,7 +1515,7 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   const as = /\bas\s+['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?:\s|$|,)/i.exec(clause);
   if (!name && as && !/^(well|a|an|the)$/.test(as[1]!)) name = as[1]!.toLowerCase();
   const existingTarget = targetsIn(run, clause.replace(image, '')).names[0];
-  if (!name && existingTarget && /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b/.test(t)) {
+  if (!name && existingTarget && /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b|\bimage\s+(?:for|of)\b|\bimage\s+(?:should|must|will|needs?\s+to)\s+be\b/.test(t)) {
     // "use image nginx:1.27 for web": a new image for an existing service.
     setImage(run, existingTarget, image);
     return true;
@@ -1397,6 +1566,14 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   // "a web app called shop using image …": "web app" is this service, not a web server.
   const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ').replace(/\bweb\s+app(?:lication)?s?\b/gi, ' ');
   if (findServiceMentions(rest).some((m) => m.template !== tpl?.name)) handleAdd(run, rest.replace(/\bon\s+port\s+\d+|\bport\s+\d+|\bon\s+\d+/gi, ' '), 'add');
+  // "… on port 8180 with 384mb", "… 2 replicas, half a cpu": the new service's own settings.
+  const settings = rest.replace(/\b(?:on\s+)?(?:host\s+)?port\s+\d+(?:\s*(?::|->|to)\s*\d+)?|\bon\s+\d+\b|\b\d{2,5}\s*:\s*\d{2,5}\b/gi, ' ');
+  if (findSizes(settings).length > 0 || findCpu(settings) !== undefined || /\b(?:replicas?|instances?|copies)\b/.test(settings.toLowerCase())) {
+    const added = [...run.clauseAdded];
+    run.clauseAdded = [name];
+    handleModifiers(run, settings);
+    run.clauseAdded = added;
+  }
   return true;
 }
 
@@ -1422,20 +1599,26 @@ function handleJob(run: Run, clause: string): boolean {
   if (!schedule) return false;
   const quoted = findQuoted(clause);
   const script = /(?:^|\s)((?:(?:sh|bash|python3?|node|php|ruby|perl)\s+)?(?:\/[\w.\/-]+|[\w-]+\.(?:sh|py|js|rb|php|pl)))(?=\s|$|[,.](?:\s|$))/.exec(clause);
-  const command = quoted[0] ?? script?.[1];
+  // "every sunday at 4am vacuum the db: vacuumdb --all --analyze": the command after a colon.
+  const colon = !quoted[0] ? /:\s+((?:[a-z]|\.?\/)[\w.\/-]*(?:\s+(?!(?:in|inside|on|every|each|at|daily|nightly|weekly)\b)[^\s,;]+){0,8})\s*[.!]?$/.exec(clause) : null;
+  const colonCmd = colon && !/^(?:ssh-|https?$)/.test(colon[1]!) && !parseSchedule(colon[1]!.toLowerCase(), 3) ? colon[1] : undefined;
+  const command = quoted[0] ?? (colonCmd && (!script || colonCmd.includes(script[1]!)) ? colonCmd : undefined) ?? script?.[1];
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
   if (!command && scheduledLifecycle(run, clause, schedule)) return true;
   if (!command) {
     // A new time for the job under discussion.
-    if (!/\b(that|it|the job|this job|the task|instead|cron)\b/.test(t) || jobs.length === 0) return false;
+    if (jobs.length === 0) return false;
     const lastJobTurn = [...run.input.history].reverse().find((h) => h.role === 'user' && parseSchedule(h.text.toLowerCase(), 3));
+    // "make that every 2 hours", "actually only weekdays at 7am", "rather sundays": a refinement of the job just discussed.
+    const refines = /\b(that|it|the job|this job|the task|instead|cron)\b/.test(t) || (lastJobTurn !== undefined && /^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|rather|instead|wait|sorry|better|make\s+it|change\s+it\s+to|let'?s\s+(?:do|say)|how\s+about|maybe|just|only|then)[,\s]+)+/.test(t) && findServiceMentions(t).length === 0 && targetsIn(run, t).names.length === 0);
+    if (!refines) return false;
     if (lastJobTurn && /\bback ?ups?\b|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b|\bsnapshots?\b/i.test(lastJobTurn.text)) return false;
     const j = jobs.length - 1;
     run.ws.set('scheduled.yaml', [...JOBS, j, 'schedule'], schedule.cron);
     run.lines.push(`~ job ${jobs[j]!.name}: runs ${schedule.words} (${schedule.cron})`);
     return true;
   }
-  if (!quoted[0] && !/\b(run|runs|execute|exec|schedule|cron|call|invoke|do)\b/.test(t)) return false;
+  if (!quoted[0] && !colon && !/\b(run|runs|execute|exec|schedule|cron|call|invoke|do)\b/.test(t)) return false;
   const rest = clause.replace(command, ' ');
   let container: string | undefined;
   const inName = /\b(?:in|inside|within|on)\s+(?:the\s+)?([a-z0-9][a-z0-9-]*)(?:\s+container)?\b/gi;
@@ -1609,6 +1792,36 @@ const SECRETISH = /(PASS(WORD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)
  * is not set yet is generated (so the plan holds together) and said, with how to set the real
  * value.
  */
+/**
+ * A secret made up for a service's variable: "generate a random secret and give it to api as
+ * SESSION_KEY", "api needs a random JWT_SECRET", "create a strong SESSION_KEY for api", "set
+ * APP_KEY on web to something random". The value is generated (never seen here) and stored
+ * encrypted; the variable refers to it.
+ */
+function handleGeneratedEnv(run: Run, clause: string): boolean {
+  if (!/\b(?:generat\w*|random(?:ly)?|strong|auto-?generat\w*|make\s+(?:one\s+)?up|invent\w*|fresh|new\s+(?:secret|key|token|password))\b/i.test(clause)) return false;
+  const v = /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{3,})\b/.exec(clause);
+  if (!v || /^(?:HTTPS?|SSH|TCP|UDP|TLS|DNS|CPU|RAM|UTC|GMT|SMTP|JSON|YAML|HTML)$/.test(v[1]!)) return false;
+  const variable = v[1]!;
+  const rest = clause.replace(variable, ' ');
+  const named = targetsIn(run, rest).names;
+  const targets = named.length > 0 ? named : focusTargets(run);
+  if (targets.length === 0) {
+    run.questions.push(`Which service should get the generated ${variable}? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'})`);
+    return true;
+  }
+  const saidM = /\bsecret\s+(?:(?:called|named)\s+['"“‘`]?([a-z][a-z0-9_]{0,62})|['"“‘`]([a-z][a-z0-9_]{0,62})['"”’`]|([a-z][a-z0-9]*_[a-z0-9_]+))/.exec(clause);
+  const said = saidM ? (saidM[1] ?? saidM[2] ?? saidM[3]) : undefined;
+  for (const name of targets) {
+    const secret = said ?? `${name}_${variable.toLowerCase()}`.replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+    if (!run.input.secretNames.includes(secret) && !run.generated.some((g) => g.name === secret)) run.generated.push({ name: secret, purpose: `${name} (${variable})` });
+    run.ws.set('services.yaml', svcPath(run, name, 'environment', variable), `\${secrets.${secret}}`);
+    mentionFocus(run, name);
+    run.lines.push(`~ ${name}: environment ${variable} from the secret ${secret} (resolved only by the runtime)`);
+  }
+  return true;
+}
+
 function handleEnvFromSecret(run: Run, clause: string): boolean {
   const secretName = String.raw`['"“‘\`]?([a-z][a-z0-9_]{0,62})['"”’\`]?`;
   const a = new RegExp(String.raw`\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b(?:\s+(?:env(?:ironment)?\s+)?(?:var(?:iable)?)?)?[^.;]{0,40}?\b(?:from|=|to|using|with|via|out\s+of|reads?|as)\s+(?:the\s+|a\s+|my\s+)?(?:secret\s+(?:called\s+|named\s+)?${secretName}|\$\{secrets\.([a-z][a-z0-9_]{0,62})\}|${secretName}\s+secret\b)`).exec(clause);
@@ -1731,6 +1944,31 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
 
 // ── modifiers: memory, cpu, ports, replicas, connections, version ──────────
 
+/**
+ * Reachable only from the other containers, never from the host or outside: "internal-only",
+ * "nothing on the host", "take it off the host port", "nobody outside can reach it", "only
+ * reachable inside", "only the app containers should talk to it", "no published port".
+ */
+const INTERNAL_ONLY =
+  /\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
+
+/** Of `names`, the one whose mention in `t` comes last before `at` (else the first after it). */
+function nearestBefore(run: Run, t: string, names: string[], at: number): string | undefined {
+  let best: { name: string; pos: number } | undefined;
+  let after: { name: string; pos: number } | undefined;
+  for (const n of names) {
+    const svc = getService(run, n);
+    const words = [n, ...(svc ? findServiceMentions(t).filter((m) => existingFor(run, m) === n).map((m) => m.text) : [])];
+    for (const w of words) {
+      for (const m of t.matchAll(new RegExp(String.raw`(?<![\w-])${escapeRe(w.toLowerCase())}(?![\w-])`, 'g'))) {
+        if (m.index! < at && (!best || m.index! > best.pos)) best = { name: n, pos: m.index! };
+        if (m.index! >= at && (!after || m.index! < after.pos)) after = { name: n, pos: m.index! };
+      }
+    }
+  }
+  return best?.name ?? after?.name;
+}
+
 function handleModifiers(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   let did = false;
@@ -1750,14 +1988,24 @@ function handleModifiers(run: Run, clause: string): boolean {
   };
 
   // Only reachable from the other containers: no host port at all.
-  if (/\b(only|just)\b[^.]*\b(other\s+)?(containers|services)\b|\bnot\s+(from|on)\s+the\s+host\b|\binternal(ly)?\s+only\b|\bno\s+host\s+ports?\b|\b(unpublish|stop publishing|unexpose)\b|\b(don'?t|do not|never|no longer|stop)\s+(expos|publish)\w*\b|\bnot\s+(be\s+)?(exposed|published)\b/.test(t) && !findCidrs(t).length) {
-    const names = targets((s) => (s.ports ?? []).length > 0);
+  const internal = INTERNAL_ONLY.exec(t);
+  if (internal && !findCidrs(t).length) {
+    // "add nginx on 8081 and a postgres nobody outside can reach": the service named just before the phrase.
+    const near = explicit.length > 1 ? nearestBefore(run, t, explicit, internal.index) : undefined;
+    const meant0 = near ? [near] : targets();
+    const meant = meant0.length > 0 ? meant0 : targets((s) => (s.ports ?? []).length > 0);
+    const names = meant.filter((n) => (getService(run, n)?.ports ?? []).length > 0);
+    if (names.length === 0 && meant.length > 0) {
+      for (const n of meant) if (!run.lines.some((l) => l.startsWith(`~ ${n}: no host port`))) run.already.push(`${n}: no host port`);
+      return true;
+    }
     for (const name of names) {
       run.ws.delete('services.yaml', svcPath(run, name, 'ports'));
       mentionFocus(run, name);
       run.lines.push(`~ ${name}: no host port (reachable by name from the services on its network only)`);
     }
-    if (names.length > 0) return true;
+    if (names.length > 0 && !near) return true;
+    did = did || names.length > 0;
   }
 
   // Replicas: "scale web to 3 replicas", "run 3 instances of nginx", "scale web to 3",
@@ -1768,8 +2016,16 @@ function handleModifiers(run: Run, clause: string): boolean {
     // "back to a single instance", "just one replica": one.
     /\b(?:a\s+single|single|just\s+one|only\s+one|just\s+a\s+single)\s+(?:replica|instance|copy|container|node)\b()/.exec(t) ??
     /\brun\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+of\s+(?:them|it|those)\b/.exec(t) ??
-    (/\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b|\bof them\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
+    // "make it 3 of them", "we want four of those", "have 2 of these".
+    (!/\b(?:memory|ram|cpus?|cores?|ports?|restart|stop|remove)\b/.test(t) ? /\b(?:make\s+(?:it|that|them)|have|want|need|keep|give\s+(?:me|us)|let'?s\s+(?:do|have)|go\s+(?:with|for))\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+of\s+(?:them|those|these|it)\b/.exec(t) : null) ??
+    (/\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b/.test(t) || (scaledBefore && /\bscale\b|\breplicas?\b|\binstances?\b|\bcopies\b|\bof\s+(?:them|those|these|it)\b|\bscaled\b/i.test(scaledBefore.text) && /\b(back|down|up)\s+to\b/.test(t))
       ? /\bto\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b/.exec(t)
+      : null) ??
+    // "too many, bring api down to 2", "ok back to one", "cut it back to a single one": back/down/up to a small
+    // count, said of a service that runs several now (or was just scaled), and nothing else the number could be.
+    (!/\b(?:memory|ram|mem|cpus?|cores?|ports?|connections?|versions?|keep|retain|days?|hours?|minutes?|weeks?)\b/.test(t) && findSizes(clause).length === 0 &&
+    (targets().some((n) => (getService(run, n)?.replicas ?? 1) > 1) || /\btoo\s+many\b|\bfewer\b|\bless\s+of\b/.test(t))
+      ? /\b(?:back|down|up)\s+(?:again\s+)?to\s+(?:just\s+|only\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|:|\.\d))/.exec(t)
       : null);
   // "one api is enough again", "two workers are plenty now", "we only need 2 apis", "a single web will do":
   // a count said of a service is its replicas.
@@ -1779,7 +2035,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       const nm = escapeRe(sv.name);
       const m =
         new RegExp(String.raw`\b${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\b(?:\s+(?:instances?|replicas?|copies|containers))?\s+(?:is|are|will|would|should|'ll|ought\s+to)?\s*(?:be\s+|do\s+)?(?:just\s+)?(?:enough|plenty|fine|sufficient|ok(?:ay)?|do|good|all\s+(?:we|i)\s+need)\b`).exec(t) ??
-        new RegExp(String.raw`\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
+        new RegExp(String.raw`\b(?:have|run|want|need|keep|get)\s+${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\s+(?:running|instances?|replicas?|copies|containers|up|going)\b|\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
       if (!m) continue;
       const word = m.slice(1).find((x) => x !== undefined)!;
       const n = /single|one/.test(word) ? 1 : parseNumberWord(word);
@@ -1788,8 +2044,25 @@ function handleModifiers(run: Run, clause: string): boolean {
       run.ws.set('services.yaml', svcPath(run, sv.name, 'replicas'), n);
       mentionFocus(run, sv.name);
       run.lines.push(`~ ${sv.name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+      unpublishForReplicas(run, sv.name, n);
       return true;
     }
+  }
+  // "double the api instances", "triple the workers", "halve the replicas": the count it has now, times a factor.
+  const times = !rep ? /\b(double|triple|quadruple|halve)\s+(?:the\s+)?(?:number\s+of\s+|count\s+of\s+)?(?:[\w-]+\s+)?(?:replicas?|instances?|copies|containers|workers|nodes)\b/.exec(t) : null;
+  if (times) {
+    const f = { double: 2, triple: 3, quadruple: 4, halve: 0.5 }[times[1] as 'double'];
+    const names = targets();
+    if (names.length === 0) ask(`${times[1]} the replicas`);
+    for (const name of names) {
+      const cur = getService(run, name)!.replicas ?? 1;
+      const n = Math.max(1, Math.min(100, Math.round(cur * f)));
+      run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
+      mentionFocus(run, name);
+      run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+      unpublishForReplicas(run, name, n);
+    }
+    return true;
   }
   // "run 2 more instances of api", "one fewer replica": relative to the count it has now.
   const more = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|a\s+few|another)\s+(more|extra|additional|fewer|less)?\s*(?:replicas?|instances?|copies|containers)\b/.exec(t);
@@ -1804,6 +2077,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
       mentionFocus(run, name);
       run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'} (was ${cur})`);
+      unpublishForReplicas(run, name, n);
     }
     return true;
   }
@@ -1817,21 +2091,7 @@ function handleModifiers(run: Run, clause: string): boolean {
       run.ws.set('services.yaml', svcPath(run, name, 'replicas'), n);
       mentionFocus(run, name);
       run.lines.push(`~ ${name}: ${n} replica${n === 1 ? '' : 's'}`);
-      const svc = getService(run, name)!;
-      const fixed = (svc.ports ?? []).filter((p) => p.host !== undefined);
-      if (n > 1 && fixed.length > 0) {
-        // Several containers cannot share one host port: the replicas are reachable by
-        // name on the service network, and a proxy in front publishes the port.
-        const list = (svc.ports ?? []).map((p) => {
-          const { host: _h, host_ip: _ip, ...rest } = p;
-          return rest;
-        });
-        run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
-        run.lines.push(`~ ${name}: no longer publishes host port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')} (${n} containers cannot share a host port)`);
-        run.warnings.push(
-          `${name} will not be reachable from outside on port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')}: each replica is reachable by name on the service network only. To serve them from outside, put a proxy in front ("add caddy") and point it at ${name}, or scale back to 1.`,
-        );
-      }
+      unpublishForReplicas(run, name, n);
     }
     did = true;
   }
@@ -1976,7 +2236,18 @@ function handleModifiers(run: Run, clause: string): boolean {
   }
 
   // Version: "upgrade postgres to 17", "use nginx version 1.27".
-  const ver = /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump)\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b/.exec(t) ?? /\bversion\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t);
+  // The service a version is said of: named, or "it" ("use 7.4 for it").
+  const verTargets = explicit.length > 0 ? explicit : /\b(?:it|that|this)\b/.test(t) ? focusTargets(run) : [];
+  const ver =
+    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b/.exec(t) ??
+    /\b(?:version|release|tag)\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t) ??
+    // "mariadb to 11.4 please", "redis -> 7.4", "put postgres on 16.4", "we need mariadb 11.4 now", "grafana at v11.2":
+    // a dotted version said of a service that is there (never a size, a CPU count or a port).
+    (verTargets.length > 0 && findSizes(clause).length === 0 && findCpu(clause) === undefined && !/\b(?:ports?|cpus?|cores?|memory|ram|replicas?|instances?|copies|connections?)\b/.test(t)
+      ? new RegExp(String.raw`(?:\b(?:to|on|onto|at|use|run|with)\s+|->\s*|→\s*|=\s*|\b(?:${verTargets.map(escapeRe).join('|')})\s+)v?(\d+\.\d+(?:\.\d+)?(?:-[a-z0-9.]+)?)(?![\w.%])`).exec(t) ??
+        // "postgres 17 please", "redis to 8": a whole number near the major version it runs now.
+        ((m) => (m && nearMajor(run, verTargets[0]!, Number(m[1])) ? m : null))(new RegExp(String.raw`(?:\b(?:to|on|onto|use|run)\s+|->\s*|→\s*|\b(?:${verTargets.map(escapeRe).join('|')})\s+)v?(\d{1,2})(?![\w.%:])\s*(?:please|pls|now|instead|then|thanks)?\s*[.!]*$`).exec(t))
+      : null);
   if (ver && !conn && !rep && ports.length === 0 && !/^\d+$/.test(ver[1]!) || (ver && Number(ver[1]) < 80 && !conn && !rep && ports.length === 0)) {
     const names = targets();
     if (names.length === 0) ask(`version ${ver[1]}`);
@@ -1994,6 +2265,34 @@ function handleModifiers(run: Run, clause: string): boolean {
     did = true;
   }
   return did;
+}
+
+/**
+ * Several containers cannot share one host port: with more than one replica the service's host
+ * ports go (the replicas are reachable by name on the service network, and a proxy in front
+ * publishes the port), and the user is told.
+ */
+function unpublishForReplicas(run: Run, name: string, n: number): void {
+  const svc = getService(run, name)!;
+  const fixed = (svc.ports ?? []).filter((p) => p.host !== undefined);
+  if (n <= 1 || fixed.length === 0) return;
+  const list = (svc.ports ?? []).map((p) => {
+    const { host: _h, host_ip: _ip, ...rest } = p;
+    return rest;
+  });
+  run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
+  run.lines.push(`~ ${name}: no longer publishes host port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')} (${n} containers cannot share a host port)`);
+  run.warnings.push(
+    `${name} will not be reachable from outside on port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')}: each replica is reachable by name on the service network only. To serve them from outside, put a proxy in front ("add caddy") and point it at ${name}, or scale back to 1.`,
+  );
+}
+
+/** `n` is within five of the major version `name` runs now ("postgres 17" for postgres:16-alpine). */
+function nearMajor(run: Run, name: string, n: number): boolean {
+  const svc = getService(run, name);
+  if (!svc) return false;
+  const major = /^v?(\d+)/.exec(svc.image.slice(repoOf(svc.image).length + 1));
+  return major !== null && Math.abs(Number(major[1]) - n) <= 5 && n > 0;
 }
 
 /** The variant part of a tag, kept across a version change: "16-alpine" → "-alpine", "alpine" → "-alpine". */
@@ -2018,7 +2317,8 @@ function withOption(cmd: string, existing: RegExp, add: string): string {
 function barePort(run: Run, clause: string): number | undefined {
   const t = clause.toLowerCase();
   if (findSizes(t).length > 0 || /\b(versions?|v\d+|upgrade|update|downgrade|bump|scale|replicas?|instances?|copies|connections?|memory|ram|mem|cpus?|cores?|keep|retain|every|daily|hourly|weekly|nightly|minutes?|hours?|days?|weeks?|months?|at\s+\d|timezone|utc|gmt)\b/.test(t)) return undefined;
-  const named = /^(?:(?:and|also|then|ok|okay|so)\s+)*(?:move\s+|put\s+|switch\s+|change\s+|set\s+)?(?:the\s+)?([a-z][\w-]*)(?:\s+(?:server|service|container|app))?\s+(?:to|->|→|on)\s+(\d{2,5})\s*[.!?]*$/.exec(t);
+  // "grafana to 3300", "move grafana over to 3300", "can you put grafana on port 3300 please", "shift grafana's port across to 3300".
+  const named = /^(?:(?:and|also|then|ok|okay|so|hey|pls|please|(?:can|could|would)\s+(?:you|u)|i\s+(?:want|need)\s+(?:you\s+)?to)\s+)*(?:move\s+|put\s+|switch\s+|change\s+|set\s+|shift\s+|run\s+|have\s+|bring\s+|relocate\s+)?(?:the\s+)?([a-z][\w-]*)(?:'s)?(?:\s+(?:server|service|container|app|port))?\s+(?:(?:over|across|instead|now)\s+)?(?:to|->|→|on(?:to)?|at)\s+(?:port\s+)?(\d{2,5})\s*(?:instead|then|please|pls|now|thanks|thx|instead\s+please)?\s*[.!?]*$/.exec(t);
   // Below 80 it is more likely a version ("move postgres to 17").
   if (named && Number(named[2]) >= 80 && (getService(run, named[1]!) || targetsIn(run, named[1]!).names.length > 0)) return portNumber(named[2]!);
   // "move it to 8081" (the service under discussion; a version is never 80 or more without a dot).
@@ -2043,7 +2343,7 @@ function portNumber(s: string): number | undefined {
  * ("14 days" of daily backups is 14, of hourly ones 336).
  */
 const RETENTION =
-  /\b(?:keep|retain|hold\s+on\s+to|hang\s+on\s+to|store|save|retention\s+(?:of|is|to|=|:)?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
+  /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention\s+(?:of|is|to|=|:)?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
 
 function retentionCopies(m: RegExpExecArray, cron: string): number {
   if (m[5]) return Math.min(10000, Math.max(1, Math.round((({ day: 24, week: 168, month: 730, year: 8760 } as Record<string, number>)[m[5]] ?? 24) / cronIntervalHours(cron))));
@@ -2515,6 +2815,12 @@ const NOBODY_ELSE =
   /\b(?:no\s*(?:one|body)|nobody|noone|none)\s+else\b|\b(?:everyone|everybody|anyone|anybody|all|the\s+rest)\s+else\s+(?:is\s+|gets?\s+|should\s+be\s+)?(?:blocked|denied|out|dropped|refused|kept\s+out)\b|\b(?:block|deny|drop|reject|refuse)\s+(?:everyone|everybody|anyone|anybody|all|the\s+rest)(?:\s+else)?\b(?!\s+(?:except|but|apart))/i;
 
 function handleFirewall(run: Run, clause: string): boolean {
+  // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
+  // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
+  {
+    const t0 = clause.toLowerCase();
+    if (INTERNAL_ONLY.test(t0) && findCidrs(t0).length === 0 && !/\b(?:firewall|ssh|open|allow|block|deny|close|permit|whitelist)\b/.test(t0) && (findServiceMentions(t0).length > 0 || findAppMentions(t0).length > 0 || targetsIn(run, t0).names.length > 0 || /\b(?:it|them)\b/.test(t0))) return false;
+  }
   const t = clause.toLowerCase();
   const cidrs = findCidrs(clause);
   let ports = findPorts(clause);
@@ -2745,6 +3051,26 @@ function finishFirewall(run: Run): void {
 const KEY_RE = /\b((?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3})(?: ([A-Za-z0-9._@+-]+@[A-Za-z0-9._-]+))?/;
 
 function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean {
+  // "put users ana and bo in it", "add ana, bo and cy to the analysts group", "users ana and bo
+  // should be in the docker group": each person in the list, one at a time.
+  const NAME = String.raw`['"“‘\`]?[a-z_][a-z0-9_-]{0,31}['"”’\`]?`;
+  const list = /\b(?:groups?|sudoers?|sudo|admins?|in\s+(?:it|that|this)|users?|accounts?|people)\b/i.test(clause)
+    ? new RegExp(String.raw`\b(?:(?:put|add|make|create|get|place|move|with|give|grant|let)\s+)?(?:the\s+)?(?:new\s+)?(?:users?\s+|accounts?\s+)?((?:${NAME}\s*,\s*)+(?:(?:and|&)\s+)?${NAME}|${NAME}\s+(?:and|&)\s+${NAME})(?=\s+(?:in|into|to|should|shall|must|will|join|are|as|need|get|both|all|too|sudo|admin|root|ssh|keys?|access|with)\b|\s*$)`, 'i').exec(clause)
+    : null;
+  if (list) {
+    const names = list[1]!.split(/\s*(?:,|\band\b|&)\s*/i).map((n) => n.replace(/['"“”‘’`]/g, '').toLowerCase()).filter((n) => n !== '');
+    // A list after a verb or "users" ("put users ana and bo …", "give ana, bo sudo"), or joined by "and"; never words of the request.
+    const led = /^(?:put|add|make|create|get|place|move|with|give|grant|let|users?|accounts?|the\s+users?)\b/i.test(list[0]) || /\b(?:and|&)\s+\S+$/.test(list[1]!);
+    const plain = led && names.every((n) => !/^(?:the|a|an|and|or|it|them|users?|accounts?|groups?|sudo|admin|docker|me|us|you|him|her|no|not|without|with|only|just|also|too|please|pls|new|owner|app|apps|db|database|service|services|server|box|key|keys|ssh|root|my|our|their|his|its)$/.test(n) && !getService(run, n) && findServiceMentions(n).length === 0 && !namesApp(n) && !products().includes(n));
+    if (plain && names.length > 1 && names.length <= 12) {
+      let did = false;
+      for (const n of names) {
+        const one = list[0].replace(list[1]!, n).replace(/\busers\b/i, 'user').replace(/\baccounts\b/i, 'account');
+        did = handleUsers(run, `${clause.slice(0, list.index)} ${one} ${clause.slice(list.index + list[0].length)}`.replace(/\s+/g, ' ').trim(), verb) || did;
+      }
+      if (did) return true;
+    }
+  }
   const t = clause.toLowerCase();
   // "a postgres database owned by a user called shop": the database's owner, not a login.
   if (ownerIn(clause) && findServiceMentions(clause).some((m) => ['postgres', 'mariadb'].includes(m.template))) return false;
@@ -2755,7 +3081,20 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
   // Groups and sudo: "put ivan in the developers group", "add hank to the sudoers",
   // "revoke sudo from carol", "add her to the docker group".
-  const groupM0 = /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?((?!(?:only|too|also|as|and|please|pls|membership|access|for|with|of)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ?? (run.lastUser || /\b(?:user|account)\b/.test(t) ? /(?:^|,\s*|\b(?:in|into|to|join|joins|and)\s+)(?:the\s+)?([a-z_][a-z0-9_-]{0,31})\s+group\b/.exec(t) : null);
+  // "make a group called deploy", "create the group ops", "new group devs": a group exists through its
+  // members (security.yaml lists groups per user), so it is kept for "add ines to it".
+  const made = /\b(?:make|create|add|set\s*up|new|start|need|want)\s+(?:a\s+|an\s+|the\s+|one\s+)?(?:new\s+)?(?:unix\s+|linux\s+|system\s+)?group\s+(?:called\s+|named\s+|for\s+)?['"“‘`]?((?!(?:called|named|for|with|and)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+    /\b(?:make|create|add|set\s*up|new)\s+(?:a\s+|an\s+|the\s+)?(?:new\s+)?['"“‘`]?((?!(?:new|unix|linux|system|user|users)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t);
+  if (made && !['sudo', 'sudoers', 'wheel', 'admin', 'docker'].includes(made[1]!)) {
+    run.lastGroup = made[1]!;
+    if (!run.emptyGroups.includes(made[1]!)) run.emptyGroups.push(made[1]!);
+  }
+  const groupIt = run.lastGroup && /\b(?:to|in|into|join|joins)\s+(?:it|that(?:\s+(?:one|group))?|this(?:\s+(?:one|group))?|the\s+(?:new\s+)?group)\b/.exec(t) ? ([t, run.lastGroup] as unknown as RegExpExecArray) : null;
+  if (made && !groupIt && !/\b(?:users?|accounts?|members?)\b|\bwith\s+[a-z_]/.test(t.slice(made.index + made[0].length)) && !KEY_RE.test(clause)) {
+    run.consumed.push(made[1]!);
+    return true;
+  }
+  const groupM0 = groupIt ?? (made && /\b(?:with|and)\b/.test(t) ? ([t, made[1]] as unknown as RegExpExecArray) : null) ?? /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?((?!(?:only|too|also|as|and|please|pls|membership|access|for|with|of|called|named)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ?? (run.lastUser || /\b(?:user|account)\b/.test(t) ? /(?:^|,\s*|\b(?:in|into|to|join|joins|and)\s+)(?:the\s+)?([a-z_][a-z0-9_-]{0,31})\s+group\b/.exec(t) : null);
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
   const revoke =
     /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\b(take|pull|yank|withdraw|strip|remove|revoke|drop)\b[^.]*\b(sudo|admin\w*|root(?:\s+access)?)\b[^.]*\b(from|away|off)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
@@ -2804,12 +3143,14 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       const u = users[i]!;
       const group = groupM?.[1];
       if (group && !['sudo', 'sudoers', 'wheel', 'admin'].includes(group) && !revoke) {
+        run.emptyGroups = run.emptyGroups.filter((g) => g !== group);
         if (!(u.groups ?? []).includes(group)) {
           run.ws.set('security.yaml', [...USERS0, i, 'groups'], [...(u.groups ?? []), group]);
           run.lines.push(`~ user ${name}: member of group ${group}`);
         } else run.notes.push(`${name} is already in the group ${group}.`);
       }
-      if ((sudoers || grant || (group && ['sudo', 'wheel', 'admin'].includes(group))) && !revoke && !u.sudo) {
+      const withSudo = /\b(?:with|and|plus|\+|gets?|has)\s+(?:sudo|admin(?:\s+rights)?|root\s+access)\b/.test(t) && !/\b(?:no|not|without|non-?)\s*(?:sudo|admin|root)\b/.test(t);
+      if ((sudoers || grant || withSudo || (group && ['sudo', 'wheel', 'admin'].includes(group))) && !revoke && !u.sudo) {
         run.ws.set('security.yaml', [...USERS0, i, 'sudo'], true);
         run.lines.push(`~ user ${name}: may use sudo`);
       }
@@ -2824,6 +3165,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
         if (!(u.ssh_keys ?? []).includes(keyText)) {
           run.ws.set('security.yaml', [...USERS0, i, 'ssh_keys'], [...(u.ssh_keys ?? []), keyText]);
           run.lines.push(`~ user ${name}: one more SSH key`);
+          run.notes = run.notes.filter((x) => !x.startsWith(`${name} has no SSH key yet`));
         }
       }
       return true;
@@ -2875,7 +3217,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
     return true;
   }
-  const sudo = /\b(sudo|admin|administrator|root access|wheel|superuser)\b/.test(t) && !/\b(no|without|not an?)\s+(sudo|admin)/.test(t);
+  const sudo = /\b(sudo|admin|administrator|root access|wheel|superuser)\b/.test(t) && !/\b(?:no|without|not\s+an?|not|non-?|never)\s*(?:sudo|admin|root)|\b(?:doesn'?t|does\s+not|won'?t|shouldn'?t|should\s+not|must\s+not)\s+(?:need|get|have|be)\s+(?:an?\s+)?(?:sudo|admin|root)/.test(t);
   const keyText = key ? (key[2] ? `${key[1]} ${key[2]}` : key[1]!) : undefined;
   if (i < 0) {
     const user: Record<string, unknown> = { name };
@@ -2889,6 +3231,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     if (keyText && !(users[i]!.ssh_keys ?? []).includes(keyText)) {
       run.ws.set('security.yaml', [...USERS, i, 'ssh_keys'], [...(users[i]!.ssh_keys ?? []), keyText]);
       run.lines.push(`~ user ${name}: one more SSH key`);
+          run.notes = run.notes.filter((x) => !x.startsWith(`${name} has no SSH key yet`));
     }
     if (sudo && !users[i]!.sudo) {
       run.ws.set('security.yaml', [...USERS, i, 'sudo'], true);
@@ -2967,6 +3310,28 @@ const ZONE_WORDS: [RegExp, string][] = [
   [/\bjapan\b|\bjst\b/, 'Asia/Tokyo'],
 ];
 
+/**
+ * Places people name that are not the city of a zone ("we're in mumbai", "the team is in munich",
+ * "set it to san francisco time"), and countries with one zone: the zone they keep.
+ */
+const PLACE_ZONES: Record<string, string> = {
+  mumbai: 'Asia/Kolkata', bombay: 'Asia/Kolkata', delhi: 'Asia/Kolkata', 'new delhi': 'Asia/Kolkata', bangalore: 'Asia/Kolkata', bengaluru: 'Asia/Kolkata', chennai: 'Asia/Kolkata', hyderabad: 'Asia/Kolkata', pune: 'Asia/Kolkata', kolkata: 'Asia/Kolkata', calcutta: 'Asia/Kolkata',
+  beijing: 'Asia/Shanghai', shenzhen: 'Asia/Shanghai', guangzhou: 'Asia/Shanghai', hangzhou: 'Asia/Shanghai', china: 'Asia/Shanghai', osaka: 'Asia/Tokyo', kyoto: 'Asia/Tokyo', yokohama: 'Asia/Tokyo', busan: 'Asia/Seoul', korea: 'Asia/Seoul',
+  'san francisco': 'America/Los_Angeles', sf: 'America/Los_Angeles', 'bay area': 'America/Los_Angeles', 'silicon valley': 'America/Los_Angeles', seattle: 'America/Los_Angeles', portland: 'America/Los_Angeles', 'san diego': 'America/Los_Angeles', 'san jose': 'America/Los_Angeles', california: 'America/Los_Angeles', 'las vegas': 'America/Los_Angeles',
+  boston: 'America/New_York', washington: 'America/New_York', 'washington dc': 'America/New_York', miami: 'America/New_York', atlanta: 'America/New_York', philadelphia: 'America/New_York', nyc: 'America/New_York', brooklyn: 'America/New_York', pittsburgh: 'America/New_York', ottawa: 'America/Toronto', montreal: 'America/Toronto',
+  austin: 'America/Chicago', dallas: 'America/Chicago', houston: 'America/Chicago', texas: 'America/Chicago', minneapolis: 'America/Chicago', 'new orleans': 'America/Chicago', calgary: 'America/Edmonton', 'salt lake city': 'America/Denver',
+  munich: 'Europe/Berlin', frankfurt: 'Europe/Berlin', hamburg: 'Europe/Berlin', cologne: 'Europe/Berlin', stuttgart: 'Europe/Berlin', germany: 'Europe/Berlin', barcelona: 'Europe/Madrid', valencia: 'Europe/Madrid', seville: 'Europe/Madrid', spain: 'Europe/Madrid', milan: 'Europe/Rome', florence: 'Europe/Rome', naples: 'Europe/Rome', italy: 'Europe/Rome',
+  manchester: 'Europe/London', edinburgh: 'Europe/London', glasgow: 'Europe/London', birmingham: 'Europe/London', bristol: 'Europe/London', uk: 'Europe/London', england: 'Europe/London', scotland: 'Europe/London', lyon: 'Europe/Paris', marseille: 'Europe/Paris', france: 'Europe/Paris', geneva: 'Europe/Zurich', basel: 'Europe/Zurich', switzerland: 'Europe/Zurich',
+  rotterdam: 'Europe/Amsterdam', utrecht: 'Europe/Amsterdam', netherlands: 'Europe/Amsterdam', holland: 'Europe/Amsterdam', krakow: 'Europe/Warsaw', poland: 'Europe/Warsaw', 'st petersburg': 'Europe/Moscow', 'saint petersburg': 'Europe/Moscow', porto: 'Europe/Lisbon', portugal: 'Europe/Lisbon', gothenburg: 'Europe/Stockholm', sweden: 'Europe/Stockholm', norway: 'Europe/Oslo', finland: 'Europe/Helsinki', denmark: 'Europe/Copenhagen', austria: 'Europe/Vienna', greece: 'Europe/Athens', ireland: 'Europe/Dublin', belgium: 'Europe/Brussels', czechia: 'Europe/Prague', hungary: 'Europe/Budapest', romania: 'Europe/Bucharest', ukraine: 'Europe/Kyiv', turkey: 'Europe/Istanbul', ankara: 'Europe/Istanbul',
+  'cape town': 'Africa/Johannesburg', 'south africa': 'Africa/Johannesburg', 'rio de janeiro': 'America/Sao_Paulo', rio: 'America/Sao_Paulo', brazil: 'America/Sao_Paulo', 'abu dhabi': 'Asia/Dubai', uae: 'Asia/Dubai', 'tel aviv': 'Asia/Jerusalem', israel: 'Asia/Jerusalem', hanoi: 'Asia/Bangkok', 'ho chi minh city': 'Asia/Ho_Chi_Minh', saigon: 'Asia/Ho_Chi_Minh', vietnam: 'Asia/Ho_Chi_Minh', thailand: 'Asia/Bangkok', philippines: 'Asia/Manila', indonesia: 'Asia/Jakarta', malaysia: 'Asia/Kuala_Lumpur', lahore: 'Asia/Karachi', islamabad: 'Asia/Karachi', pakistan: 'Asia/Karachi', bangladesh: 'Asia/Dhaka', nepal: 'Asia/Kathmandu', egypt: 'Africa/Cairo', nigeria: 'Africa/Lagos', kenya: 'Africa/Nairobi', wellington: 'Pacific/Auckland', 'new zealand': 'Pacific/Auckland', argentina: 'America/Argentina/Buenos_Aires', chile: 'America/Santiago', colombia: 'America/Bogota', peru: 'America/Lima', 'mexico city': 'America/Mexico_City', mexico: 'America/Mexico_City', guadalajara: 'America/Mexico_City',
+};
+let cityZonesCache: { z: string; city: string }[] | undefined;
+/** Every zone's city ("tokyo", "new york") and the places above, each with its zone. */
+function cityZones(): { z: string; city: string }[] {
+  cityZonesCache ??= [...timeZones().map((z) => ({ z, city: z.split('/').pop()!.toLowerCase().replace(/_/g, ' ') })), ...Object.entries(PLACE_ZONES).map(([city, z]) => ({ z, city }))];
+  return cityZonesCache;
+}
+
 /** A zone name ICU knows under another name ("Asia/Kolkata" where the list says Asia/Calcutta): kept as written when it was written in IANA case. */
 function ianaAlias(name: string): string | undefined {
   try {
@@ -2987,15 +3352,14 @@ function handleTimezone(run: Run, clause: string): boolean {
     run.lines.push(`~ timezone: ${cityTime}`);
     return true;
   }
-  if (!/\btime\s?zone\b|\btz\b|\bclocks?\b/.test(t) && !placeOnly) return false;
+  if (!/\btime\s?zone\b|\btz\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly) return false;
   let zone: string | undefined;
   for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;
   const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);
   if (direct) zone = timeZones().find((z) => z.toLowerCase() === direct[1]!.toLowerCase()) ?? ianaAlias(direct[1]!);
   if (!zone && /\b(utc|gmt|zulu)\b/.test(t)) zone = 'UTC';
   const cityIn = (text: string) =>
-    timeZones()
-      .map((z) => ({ z, city: z.split('/').pop()!.toLowerCase().replace(/_/g, ' ') }))
+    cityZones()
       .filter(({ city }) => city.length > 2 && new RegExp(String.raw`\b${escapeRe(city)}\b`).test(text))
       .sort((a, b) => b.city.length - a.city.length)[0];
   if (!zone) zone = cityIn(t)?.z;
@@ -3008,7 +3372,7 @@ function handleTimezone(run: Run, clause: string): boolean {
     }
   }
   if (!zone) {
-    if (placeOnly && !/\btime\s?zone\b|\btz\b|\bclocks?\b/.test(t)) return false;
+    if (placeOnly && !/\btime\s?zone\b|\btz\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t)) return false;
     run.questions.push('Which time zone? Use a name like Europe/Berlin, America/New_York or UTC.');
     return true;
   }
@@ -3024,8 +3388,7 @@ function cityBefore(t: string, word: string): string | undefined {
     if (m && new RegExp(String.raw`^\s*(?:standard\s+|local\s+)?${word}\b`).test(t.slice(m.index + m[0].length))) return z;
   }
   if (new RegExp(String.raw`\b(?:utc|gmt|zulu)\s+${word}\b`).test(t)) return 'UTC';
-  const hit = timeZones()
-    .map((z) => ({ z, city: z.split('/').pop()!.toLowerCase().replace(/_/g, ' ') }))
+  const hit = cityZones()
     .filter(({ city }) => city.length > 2 && new RegExp(String.raw`\b${escapeRe(city)}(?:'s)?\s+(?:local\s+)?${word}\b`).test(t))
     .sort((a, b) => b.city.length - a.city.length)[0];
   return hit?.z;

@@ -236,7 +236,8 @@ export function parseSchedule(text: string, defaultHour = 3): Schedule | undefin
     const [h, mi] = time ?? [defaultHour, 0];
     return { cron: `${mi} ${h} * * 0,6`, words: `on weekends at ${pad(h)}:${pad(mi)}` };
   }
-  if (days.length > 0 && /\b(every|each|on|weekly)\b/.test(t)) {
+  // "every monday", "on fridays", "mondays at 9" (a day said in the plural is every such day).
+  if (days.length > 0 && (/\b(every|each|on|weekly)\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
     const [h, mi] = time ?? [defaultHour, 0];
     days.sort((a, b) => a - b);
     const names = days.map((d) => Object.keys(DAYS).find((k) => DAYS[k] === d && k.length > 3)!);
@@ -246,9 +247,17 @@ export function parseSchedule(text: string, defaultHour = 3): Schedule | undefin
     const [h, mi] = time ?? [defaultHour, 0];
     return { cron: `${mi} ${h} * * 0`, words: `every Sunday at ${pad(h)}:${pad(mi)}` };
   }
-  if (/\b(monthly|every month|once a month|each month)\b/.test(t)) {
+  if (/\b(monthly|every month|once a month|each month|of (?:the|a) month|a month)\b/.test(t)) {
     const [h, mi] = time ?? [defaultHour, 0];
-    return { cron: `${mi} ${h} 1 * *`, words: `on the 1st of every month at ${pad(h)}:${pad(mi)}` };
+    // "on the 15th of each month", "the first of every month", "monthly on the 3rd", "2nd day of the month".
+    const ORD: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, tenth: 10, fifteenth: 15, twentieth: 20 };
+    const dm = /\b(?:the\s+)?(first|second|third|fourth|fifth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))(?:\s+day)?\s+(?:of|in)\s+(?:every|each|the|a)\s+month\b/.exec(t) ?? /\b(?:monthly|every\s+month|each\s+month|once\s+a\s+month)\s*,?\s+on\s+the\s+(first|second|third|fourth|fifth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th)?)\b/.exec(t);
+    const day = dm ? (ORD[dm[1]!] ?? Number.parseInt(dm[1]!, 10)) : 1;
+    if (day >= 1 && day <= 28) {
+      const suffix = day === 1 || day === 21 ? 'st' : day === 2 || day === 22 ? 'nd' : day === 3 || day === 23 ? 'rd' : 'th';
+      return { cron: `${mi} ${h} ${day} * *`, words: `on the ${day}${suffix} of every month at ${pad(h)}:${pad(mi)}` };
+    }
+    if (!dm) return { cron: `${mi} ${h} 1 * *`, words: `on the 1st of every month at ${pad(h)}:${pad(mi)}` };
   }
   if (/\b(daily|every day|each day|once a day|nightly|every night|each night|every evening|every morning|per day|a day)\b/.test(t) || time) {
     if (!time && !/\b(daily|every|each|nightly|once a day|per day)\b/.test(t)) return undefined;
