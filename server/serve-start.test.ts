@@ -74,11 +74,11 @@ describe('claude serve start', () => {
 
     // Without the flag, and no observer daemon recording here: serve runs its own loop.
     const plain = await serveLoads('default', [], async (loaded) => {
-      for (let i = 0; i < 600 && !loaded().some((u) => OBSERVER.test(u)); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 1800 && !loaded().some((u) => OBSERVER.test(u)); i++) await new Promise((r) => setTimeout(r, 50));
     });
     expect(plain.all.some((u) => OBSERVER.test(u))).toBe(true);
     for (const re of INTENT) expect(plain.all.filter((u) => re.test(u))).toEqual([]);
     // The device's start loads a fraction of what the default one does.
     expect(device.all.length).toBeLessThan(plain.all.length);
-  }, 180_000);
+  }, 300_000);
 });
