@@ -47,6 +47,11 @@ export const PROBE_MAX_INTERVAL_MS = 250;
 export const PORT_HOLD_MS = 50;
 /** A probe still running after this many times its timeout (uncontended) is given up and a new one starts. */
 export const PROBE_PATIENCE = 3;
+/**
+ * While every TCP port the container declares refuses connections on its own address, the
+ * health command is run at most this often (wall ms): see `portsRefused`.
+ */
+export const REFUSED_PROBE_INTERVAL_MS = 1000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -258,6 +263,40 @@ function portAnswers(host: string, port: number, timeoutMs = 300, holdMs = PORT_
 }
 
 /**
+ * Whether a TCP port on a container's own address refuses connections (a reset: nothing
+ * listens there). Timeouts and other errors (a firewall, no route) are not a refusal.
+ */
+function portRefused(host: string, port: number, timeoutMs = 200): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    const done = (refused: boolean) => {
+      s.destroy();
+      resolve(refused);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(false));
+    s.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED'));
+  });
+}
+
+/**
+ * True when the container has an address and every TCP port it declares refuses connections
+ * there. Then its service is not listening yet (postgres during initdb, for one), and its
+ * health command, a `docker exec` costing ~0.1 s of CPU in dockerd, containerd and runc, is run
+ * only every REFUSED_PROBE_INTERVAL_MS instead of every PROBE_MAX_INTERVAL_MS: on a 2-core
+ * host those execs compete with the start-up itself (docs/runtime.md, "Performance"). It only
+ * spaces out the probes: readiness is still decided by the health command (or Docker's own
+ * verdict), so a command that does not need the port still passes, at most one interval later.
+ */
+async function portsRefused(info: { NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> } }, ports: ContainerSpec['ports']): Promise<boolean> {
+  const tcp = ports.filter((p) => p.protocol === 'tcp');
+  const ip = Object.values(info.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+  if (!ip || tcp.length === 0) return false;
+  const refused = await Promise.all(tcp.map((p) => portRefused(ip, p.container)));
+  return refused.every(Boolean);
+}
+
+/**
  * The container's last log lines for an error message: demultiplexed, with the values of
  * its secret-derived env variables redacted (the container may have been created by an
  * earlier apply, so this apply's own resolved secrets do not cover it).
@@ -316,6 +355,9 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
   trace(`ready: ${nameOrId} inspected`);
   const budget = makeClock(info.Id);
   let inflight: RunningExec | null = null;
+  let lastExec = t0; // wall ms of the last health command started (portsRefused)
+  let lastProbe = ''; // its last result
+  let closed = false; // every declared TCP port refused connections at the last look (portsRefused)
   const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
   const noSignal = !argv && tcpPorts.length === 0;
   // The health command's HTTP request, made from the host through its published port.
@@ -365,20 +407,27 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
             trace(`ready: ${nameOrId} http ${code ?? 'no answer'}`);
             if (code !== null && code >= 200 && code < 300) return { state: 'healthy', ms: Date.now() - t0, via: 'http' };
           }
-          if (!inflight) {
-            inflight = await startExec(container, argv, makeClock(info.Id));
-            trace(`ready: ${nameOrId} probe ${round} started`);
-          }
-          const { r, givenUp } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout);
-          if (r) {
-            inflight = null;
-            trace(`ready: ${nameOrId} probe ${round} exit ${r.code}`);
-            if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
-            ownProbeFailed = true;
-            last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
+          if (!inflight) closed = await portsRefused(info, opts.ports);
+          if (!inflight && closed && Date.now() - lastExec < REFUSED_PROBE_INTERVAL_MS) {
+            last = lastProbe || 'not probed yet';
+            trace(`ready: ${nameOrId} ports refused, probe ${round} deferred`);
           } else {
-            last = `${timedOutText(probeTimeout, inflight.clock)} still running`;
-            if (givenUp) inflight = null;
+            if (!inflight) {
+              inflight = await startExec(container, argv, makeClock(info.Id));
+              lastExec = Date.now();
+              trace(`ready: ${nameOrId} probe ${round} started`);
+            }
+            const { r, givenUp } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout);
+            if (r) {
+              inflight = null;
+              trace(`ready: ${nameOrId} probe ${round} exit ${r.code}`);
+              if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
+              ownProbeFailed = true;
+              last = lastProbe = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
+            } else {
+              last = `${timedOutText(probeTimeout, inflight.clock)} still running`;
+              if (givenUp) inflight = null;
+            }
           }
         } catch (e) {
           inflight?.detach();
@@ -386,6 +435,7 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
           last = (e as Error).message;
           info = await container.inspect(); // it may have exited: the next round sees it
         }
+        if (closed) last += `; port(s) ${opts.ports.filter((p) => p.protocol === 'tcp').map((p) => p.container).join(', ')} not listening yet`;
       } else if (noSignal) {
         // No health command and no port: it must stay up through its start window.
         if (Date.now() - t0 >= window) return { state: 'running', ms: Date.now() - t0 };
