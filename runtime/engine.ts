@@ -46,6 +46,8 @@ export interface ReadyResult {
   /** 'completed': a one-shot (restart policy `no`/`on-failure`) with no readiness signal that exited 0. */
   state: 'healthy' | 'running' | 'completed';
   ms: number;
+  /** How `healthy` was seen when not by the health command run in the container: the same HTTP request from the host (runtime/health.ts httpHealthOf), or Docker's own check. */
+  via?: 'http' | 'docker';
 }
 
 export interface HostFile {

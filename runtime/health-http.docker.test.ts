@@ -1,0 +1,52 @@
+/**
+ * The readiness probe's HTTP fast path (runtime/health.ts waitReady, httpHealthOf) on the real
+ * Docker Engine: a container whose health command is one plain HTTP GET of its own loopback,
+ * on a published port, is healthy as soon as the same request from the host answers 2xx
+ * (`via: 'http'`, no `docker exec`); a 404 there proves nothing, and the command itself (which
+ * fails) decides: the wait times out. A command with a condition of its own is never replaced
+ * by the request. Containers carry this run's suffix and are removed afterwards.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waitReady } from './health.js';
+import { EngineClient } from './drivers/engine-api.js';
+import { HealthTimeoutError } from './engine.js';
+import { health } from './testutil/plans.js';
+import { freePort } from './testutil/ports.js';
+import { removeDockerByName } from './testutil/docker-cleanup.js';
+
+const sfx = randomBytes(4).toString('hex');
+const docker = new EngineClient();
+
+afterAll(() => removeDockerByName(sfx));
+
+/** A busybox httpd serving /w (index.html says ok) on container port 8000, published on 127.0.0.1. */
+async function serving(name: string): Promise<{ name: string; ports: { container: number; host: number; hostIp: string; protocol: 'tcp' }[] }> {
+  const port = await freePort();
+  const full = `claude-hh-${name}-${sfx}`;
+  execFileSync('docker', ['run', '-d', '--name', full, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'mkdir -p /w && echo ok > /w/index.html && exec httpd -f -p 8000 -h /w'], { stdio: 'ignore' });
+  return { name: full, ports: [{ container: 8000, host: port, hostIp: '127.0.0.1', protocol: 'tcp' }] };
+}
+
+describe('readiness: the health command\'s HTTP request from the host', () => {
+  it('a 2xx from the published port is healthy at once, without docker exec', async () => {
+    const c = await serving('ok');
+    const r = await waitReady(docker, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: c.ports });
+    expect(r).toMatchObject({ state: 'healthy', via: 'http' });
+  }, 120_000);
+
+  it('a 404 proves nothing: the command itself runs, fails, and the wait times out', async () => {
+    const c = await serving('missing');
+    await expect(waitReady(docker, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/missing', 100), timeoutMs: 1500, ports: c.ports })).rejects.toThrow(HealthTimeoutError);
+  }, 120_000);
+
+  it('a command with a condition of its own is run as it is (here it fails), never replaced by the request', async () => {
+    const c = await serving('cond');
+    await expect(waitReady(docker, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/ && test -f /nonexistent', 100), timeoutMs: 1500, ports: c.ports })).rejects.toThrow(/did not become healthy/);
+    // and a command that is not HTTP is run in the container as before
+    const r = await waitReady(docker, c.name, { probe: health('test -f /w/index.html'), timeoutMs: 30_000, ports: c.ports });
+    expect(r.state).toBe('healthy');
+    expect(r.via).toBeUndefined();
+  }, 120_000);
+});
