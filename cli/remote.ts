@@ -80,11 +80,18 @@ async function warmUp(cli: typeof CliMain): Promise<void> {
   }
   if (!planned) return;
   const dir = mkdtempSync(join(tmpdir(), 'claude-warm-'));
+  // Removed however the worker ends meanwhile (the daemon stops, or replaces it for a new build).
+  const gone = () => rmSync(dir, { recursive: true, force: true });
+  const stopped = () => process.exit(143);
+  process.once('exit', gone);
+  process.once('SIGTERM', stopped);
   try {
     await run(['plan', '--json', '--ttl', '1s', '--out', join(dir, 'plan.json')]);
     await run(['verify', join(dir, 'plan.json'), '--json']);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    process.off('exit', gone);
+    process.off('SIGTERM', stopped);
+    gone();
   }
 }
 
