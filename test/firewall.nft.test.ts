@@ -562,7 +562,8 @@ process.on('SIGTERM', () => { console.log('sent ' + n); process.exit(0); });`], 
     const t0 = Date.now();
     const tries: boolean[] = [];
     const trying = setInterval(() => {
-      if (listPending(journal).length && tries.length < 3) tries.push(probe([ssh203], 300)[0]!);
+      // only well inside the 5 s window: a probe near the deadline can meet the table already reverted (CI at load 25 did)
+      if (listPending(journal).length && tries.length < 3 && Date.now() - t0 < 3500) tries.push(probe([ssh203], 300)[0]!);
     }, 500);
     const e = await be.apply(flagged(), 5000, [], { adminConfirm: true, adminProbe: admin }).catch((x: unknown) => x);
     clearInterval(trying);

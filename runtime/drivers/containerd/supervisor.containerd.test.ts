@@ -103,7 +103,7 @@ describe('restartDecision', () => {
 
 describe.sequential('the supervisor on containerd', () => {
   it('restarts a crashed `always` container with back-off and counts the restart; leaves `no`, clean on-failure exits and stopped containers down', async () => {
-    const crash = await run(containerSpec({ name: n('crash'), image: IMAGE, restart: 'always', command: ['sh', '-c', 'echo started; sleep 1; exit 3'] }));
+    const crash = await run(containerSpec({ name: n('crash'), image: IMAGE, restart: 'always', command: ['sh', '-c', 'echo started; sleep 3; exit 3'] })); // alive 3 s: the `running` check after a restart must not race the next crash (CI at load 25 did)
     const clean = await run(containerSpec({ name: n('clean'), image: IMAGE, restart: 'on-failure', command: ['sh', '-c', 'exit 0'] }));
     const never = await run(containerSpec({ name: n('never'), image: IMAGE, restart: 'no', command: ['sh', '-c', 'exit 5'] }));
     const stopped = await run(containerSpec({ name: n('stopped'), image: IMAGE, restart: 'always', command: ['sleep', '600'] }));
@@ -111,26 +111,30 @@ describe.sequential('the supervisor on containerd', () => {
     await until('the crashing task to exit', async () => (await view(n('crash')))?.task === 'stopped');
     await until('the other tasks to exit', async () => (await view(n('clean')))?.task === 'stopped' && (await view(n('never')))?.task === 'stopped');
 
-    const state = newSupervisorState();
-    let now = Date.now();
-    const r1 = await supervisePass(engine, state, () => now);
-    expect(r1.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'restarted']]);
-    expect(r1.actions[0]!.reason).toContain('exited with code 3');
-    expect((await view(n('crash')))!.restarts.count).toBe(1);
-    expect((await engine.inspectContainer(crash))!.running).toBe(true);
-    for (const id of [clean, never, stopped]) expect((await engine.inspectContainer(id))!.running).toBe(false);
-    expect(state.backoff.get(crash)!.delayMs).toBe(BACKOFF_FIRST_MS);
+    try {
+      const state = newSupervisorState();
+      let now = Date.now();
+      const r1 = await supervisePass(engine, state, () => now);
+      expect(r1.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'restarted']]);
+      expect(r1.actions[0]!.reason).toContain('exited with code 3');
+      expect((await view(n('crash')))!.restarts.count).toBe(1);
+      expect((await engine.inspectContainer(crash))!.running).toBe(true);
+      for (const id of [clean, never, stopped]) expect((await engine.inspectContainer(id))!.running).toBe(false);
+      expect(state.backoff.get(crash)!.delayMs).toBe(BACKOFF_FIRST_MS);
 
-    // It crashes again: within the back-off it waits, after it restarts with the delay doubled.
-    await until('the second crash', async () => (await view(n('crash')))?.task === 'stopped');
-    const r2 = await supervisePass(engine, state, () => now);
-    expect(r2.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'waiting']]);
-    now += BACKOFF_FIRST_MS;
-    const r3 = await supervisePass(engine, state, () => now);
-    expect(r3.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'restarted']]);
-    expect(state.backoff.get(crash)!.delayMs).toBe(2 * BACKOFF_FIRST_MS);
-    expect((await view(n('crash')))!.restarts.count).toBe(2);
-    for (const id of [clean, never, stopped, crash]) await engine.removeContainer(id);
+      // It crashes again: within the back-off it waits, after it restarts with the delay doubled.
+      await until('the second crash', async () => (await view(n('crash')))?.task === 'stopped');
+      const r2 = await supervisePass(engine, state, () => now);
+      expect(r2.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'waiting']]);
+      now += BACKOFF_FIRST_MS;
+      const r3 = await supervisePass(engine, state, () => now);
+      expect(r3.actions.map((a) => [a.name, a.action])).toEqual([[n('crash'), 'restarted']]);
+      expect(state.backoff.get(crash)!.delayMs).toBe(2 * BACKOFF_FIRST_MS);
+      expect((await view(n('crash')))!.restarts.count).toBe(2);
+    } finally {
+      // removed even when an assertion fails, so the next test's supervisor pass does not meet them
+      for (const id of [clean, never, stopped, crash]) await engine.removeContainer(id).catch(() => undefined);
+    }
   }, 180_000);
 
   it('starts the wanted containers again after a reboot (tasks gone), without counting a restart; `claude supervise --once` does it as the image boots', async () => {
@@ -181,8 +185,8 @@ describe.sequential('the supervisor on containerd', () => {
   }, 180_000);
 
   it('rotates a chatty task\'s log by size on each pass, keeps 2 rotated files, and `claude logs` reads across them', async () => {
-    // ~4.5 KB in bursts of 50 numbered lines (each line with the log writer's time and stream), 40 bursts; the limit is 16 KiB, so it rotates every few bursts.
-    const script = 'i=0; while [ $i -lt 2000 ]; do echo "line-$i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); if [ $((i % 50)) -eq 0 ]; then sleep 0.1; fi; done; echo done-writing; exec sleep 600';
+    // ~4.5 KB in bursts of 50 numbered lines (each line with the log writer's time and stream), 40 bursts 0.3 s apart (12 s: several supervisor passes see it even at load 25); the limit is 16 KiB, so it rotates every few bursts.
+    const script = 'i=0; while [ $i -lt 2000 ]; do echo "line-$i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); if [ $((i % 50)) -eq 0 ]; then sleep 0.3; fi; done; echo done-writing; exec sleep 600';
     const id = await run(containerSpec({ name: n('chatty'), service: 'chatty', image: IMAGE, restart: 'always', command: ['sh', '-c', script] }));
     const live = engine.logFile(id);
     const state = newSupervisorState();
