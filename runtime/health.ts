@@ -34,6 +34,7 @@ import type { ContainerSpec, HealthSpec } from '../plan/types.js';
 import { containerThrottledMs, CpuBudgetClock } from './cpu-budget.js';
 import { ContainerExitedError, HealthTimeoutError, type ReadyResult } from './engine.js';
 import { demuxLogs, redactLines, secretValuesOf } from './observe/docker.js';
+import { tcpAnswers } from './observe/ports.js';
 import { redact } from './secrets.js';
 import { trace } from '../common/trace.js';
 
@@ -241,25 +242,7 @@ function wallClock(): { elapsed(): number; wallElapsed(): number } {
  * is closed within `holdMs` without a byte does not count.
  */
 function portAnswers(host: string, port: number, timeoutMs = 300, holdMs = PORT_HOLD_MS): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    let settled = false;
-    const done = (ok: boolean) => {
-      if (settled) return;
-      settled = true;
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => {
-      s.setTimeout(0);
-      setTimeout(() => done(true), holdMs);
-    });
-    s.on('data', () => done(true));
-    s.once('end', () => done(false));
-    s.once('close', () => done(false));
-    s.once('error', () => done(false));
-  });
+  return tcpAnswers(port, host, timeoutMs, holdMs);
 }
 
 /**
