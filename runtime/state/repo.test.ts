@@ -288,4 +288,18 @@ describe('damage detection and repair', () => {
     writeFileSync(join(dir3, '.git', 'refs', 'heads', 'main'), '');
     expect((await inspectStateRepo(dir3)).map((p) => [p.kind, p.path, p.detail])).toEqual([['bad-ref', '.git/refs/heads/main', 'the ref file is empty']]);
   });
+
+  it('does not take a ref write in flight in another process for damage', async () => {
+    // CI at load 25 met this: one process's durableWriteFile had created its temp file beside
+    // refs/heads/main (still empty) when another process opened the repository.
+    const { dir, oid } = await repoWithCommit();
+    const heads = join(dir, '.git', 'refs', 'heads');
+    writeFileSync(join(heads, `.main.${process.pid}.6e40a82e.tmp`), '');
+    writeFileSync(join(heads, '.main.1.00000000.tmp'), oid.slice(0, 20)); // half written, then a crash
+    expect(await inspectStateRepo(dir)).toEqual([]);
+    await expect(openStateRepo(dir)).resolves.toBeDefined();
+    // A real ref with the same content is still damage.
+    writeFileSync(join(heads, 'feature'), '');
+    expect((await inspectStateRepo(dir)).map((p) => [p.kind, p.path])).toEqual([['bad-ref', '.git/refs/heads/feature']]);
+  });
 });

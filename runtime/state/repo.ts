@@ -399,8 +399,17 @@ export async function inspectStateRepo(stateDir: string, opts: InspectOptions = 
     return problems;
   }
   for (const f of walkFiles(join(gitdir, 'refs'), () => false)) {
-    if (f.endsWith('.lock')) continue;
-    const v = readFileSync(f, 'utf8').trim();
+    // A `.lock` is git's; a `.<ref>.<pid>.<hex>.tmp` is durableWriteFile's, in flight in another
+    // process (this check does not hold the commit lock) or left by a crash. Neither is a ref:
+    // git ignores names that begin with a dot, and the rename that ends the write is atomic.
+    if (f.endsWith('.lock') || (basename(f).startsWith('.') && f.endsWith('.tmp'))) continue;
+    let v: string;
+    try {
+      v = readFileSync(f, 'utf8').trim();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // deleted by another process since the walk
+      throw e;
+    }
     if (!/^[0-9a-f]{40}$/.test(v) && !/^ref: refs\/\S+$/.test(v)) {
       problems.push({ kind: 'bad-ref', path: rel(f), detail: v === '' ? 'the ref file is empty' : 'the ref file does not hold a commit id', autoRepair: false });
     }
