@@ -1799,3 +1799,35 @@ describe('offline engine: round 14: schedule-first jobs, retention, places for t
     expect(ask('which ports are in use', before).explanation).toMatch(/5432/);
   });
 });
+
+describe('offline engine: round 15 (held-out 9 classes, my own wording): questions never edit', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('a question about a problem is answered and changes nothing; an order in it still acts', () => {
+    const before = stack('add nginx called site on port 8080', 'add redis called sessions');
+    for (const q of ['how come site is unreachable?', 'sessions keeps crashing, any idea why', 'what is wrong with site, it times out?', 'is sessions down?']) {
+      const r = ask(q, before);
+      expect(r.files, q).toEqual({});
+      expect(r.understood, q).toBe(true);
+    }
+    expect(ask('how come site is unreachable?', before).explanation).toMatch(/restart site/);
+    // An order makes it one.
+    expect(ask('site is down, restart it', before).files['services.yaml']).toBeDefined();
+  });
+  it('what the host has besides services: users with sudo, jobs, volumes, the firewall, the hostname', () => {
+    const before = stack('add user lena with sudo', 'add user omar', 'add postgres', 'every day at 5 run /usr/bin/vacuumdb in postgres', 'set the hostname to kettle');
+    const cases: [string, RegExp][] = [
+      ['which accounts have admin rights?', /lena/],
+      ['show me the users', /omar/],
+      ['what cron jobs are there', /vacuumdb/],
+      ['list volumes', /postgres-data/],
+      ['what is allowed through the firewall?', /policy/],
+      ["what's this machine's hostname", /kettle/],
+    ];
+    for (const [q, says] of cases) {
+      const r = ask(q, before);
+      expect(r.files, q).toEqual({});
+      expect(r.explanation, q).toMatch(says);
+    }
+    expect(ask('which accounts have admin rights?', before).explanation).not.toMatch(/omar/);
+  });
+});

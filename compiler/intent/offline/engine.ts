@@ -806,7 +806,7 @@ function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
-    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\bports?\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
+    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone)\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -838,6 +838,7 @@ function answerSpecific(run: Run, t: string): boolean {
     run.notes.push(vols.length ? `Backups: ${vols.map((v) => `${v.name} at ${v.backup!.schedule} (last ${v.backup!.retain ?? 7} kept)`).join(', ')}.` : 'No volume is backed up yet ("back up postgres every night" sets one up).');
     return true;
   }
+  if (answerInventory(run, t)) return true;
   let names = targetsIn(run, t).names;
   if (names.length === 0 && /\b(it|that|this|they|them)\b/.test(t)) names = focusTargets(run);
   if (names.length === 0) return false;
@@ -852,6 +853,54 @@ function answerSpecific(run: Run, t: string): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Questions about what the host has besides services, answered from the files: users and who
+ * has sudo ("who has sudo here", "list the accounts"), scheduled jobs ("what runs at night",
+ * "list the cron jobs"), volumes, firewall rules, the hostname and the time zone. A name of a
+ * service in the question leaves it to the per-service answer.
+ */
+function answerInventory(run: Run, t: string): boolean {
+  if (targetsIn(run, t).names.length > 0 && !/\bjobs?\b/.test(t)) return false;
+  if (/\b(?:users?|accounts?|logins?|sudo(?:ers)?|admins?|people)\b/.test(t) && !/\bgroups?\s+(?:called|named)\b/.test(t)) {
+    const users = run.ws.items<{ name: string; sudo?: boolean; groups?: string[]; ssh_keys?: string[] }>('security.yaml', ['spec', 'users']);
+    const onlySudo = /\b(?:sudo(?:ers)?|admins?|root)\b/.test(t);
+    const shown = onlySudo ? users.filter((u) => u.sudo || (u.groups ?? []).some((g) => g === 'sudo' || g === 'wheel')) : users;
+    if (shown.length === 0) run.notes.push(onlySudo ? 'No user in security.yaml has sudo.' : 'No users are defined in security.yaml.');
+    else {
+      run.notes.push(onlySudo ? `Users with sudo: ${shown.map((u) => u.name).join(', ')}.` : `Users: ${shown.length}.`);
+      if (!onlySudo) for (const u of shown) run.notes.push(`  ${u.name.padEnd(12)}${u.sudo ? ' sudo' : ''}${u.groups?.length ? ` groups ${u.groups.join(', ')}` : ''}${u.ssh_keys?.length ? ` ${u.ssh_keys.length} ssh key${u.ssh_keys.length === 1 ? '' : 's'}` : ''}`);
+    }
+    return true;
+  }
+  if (/\b(?:jobs?|cron\w*|scheduled|schedules?|tasks?)\b/.test(t)) {
+    const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
+    run.notes.push(jobs.length === 0 ? 'No scheduled jobs are defined (scheduled.yaml).' : `Scheduled jobs: ${jobs.length}.`);
+    for (const j of jobs) run.notes.push(`  ${j.name.padEnd(16)} ${j.schedule.padEnd(14)} ${j.container ? `in ${j.container}: ` : ''}${Array.isArray(j.command) ? j.command.join(' ') : String(j.command)}`);
+    return true;
+  }
+  if (/\bvolumes?\b/.test(t)) {
+    const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean; schedule?: string } }>('storage.yaml', VOLS);
+    run.notes.push(vols.length === 0 ? 'No volumes are defined (storage.yaml).' : `Volumes: ${vols.map((v) => `${v.name}${v.backup?.enabled ? ` (backed up ${v.backup.schedule})` : ''}`).join(', ')}.`);
+    return true;
+  }
+  if (/\b(?:firewall|rules|allowed|blocked)\b/.test(t)) {
+    const rs = rules(run);
+    run.notes.push(`Firewall: default input policy ${inputPolicy(run)}${rs.length ? `; rules: ${rs.map((r) => `${r.name} (${r.action}${r.port !== undefined ? ` ${JSON.stringify(r.port)}` : ''}${r.source ? ` from ${describeSource(r.source)}` : ''})`).join(', ')}` : '; no rules'}.`);
+    return true;
+  }
+  if (/\bhost\s?name\b|\bname\s+of\s+(?:this|the)\s+(?:server|machine|box|host)\b/.test(t)) {
+    const h = run.ws.get<string>('manifest.yaml', ['spec', 'hostname']) ?? run.ws.get<string>('network.yaml', ['spec', 'hostname']);
+    run.notes.push(h ? `The hostname is ${h}.` : 'No hostname is set in the state files.');
+    return true;
+  }
+  if (/\btime\s?zone\b|\bwhat\s+time\s+is\s+it\b/.test(t)) {
+    const z = run.ws.get<string>('manifest.yaml', ['spec', 'timezone']);
+    run.notes.push(z ? `The time zone is ${z}.` : 'No time zone is set in the state files (the host default applies).');
+    return true;
+  }
+  return false;
 }
 
 // ── clauses ────────────────────────────────────────────────────────────────
@@ -2531,6 +2580,18 @@ function complaintAboutMissing(run: Run, clause: string): boolean {
   return true;
 }
 
+/**
+ * A question about a problem, not an order to fix it: "why is the web down??", "the site is slow
+ * since yesterday, any idea?", "what's wrong with redis?". An order anywhere in the request
+ * ("… fix it", "restart it if so") makes it one.
+ */
+function askedNotOrdered(message: string): boolean {
+  const t = message.trim().toLowerCase();
+  const asks = /\?\s*$/.test(t) || /^(?:so\s+|hey\s+|hmm+\s+|ok\s+)?(?:why|what|whats|what's|how\s+come|is|are|does|do|did|any\s+idea|wonder)\b/.test(t) || /\b(?:any\s+(?:idea|clue|thoughts?)|what(?:'s|\s+is)\s+(?:wrong|up|going\s+on)|i\s+wonder)\b/.test(t);
+  const orders = /\b(?:fix|restart|start|bring|repair|sort\s+(?:it|this|that)|reboot|bounce|kick|revive|get\s+(?:it|them|\w+)\s+(?:back|up|running|going)|make\s+(?:it|them)\s+work|please\s+(?:check|look)\s+and)\b/.test(t);
+  return asks && !orders;
+}
+
 function handleTroubleshoot(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   if (!isComplaint(clause) && !/\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(t)) return false;
@@ -2541,10 +2602,25 @@ function handleTroubleshoot(run: Run, clause: string): boolean {
     return true;
   }
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
+  // A question ("why is the web down??", "any idea why it's slow?") is answered, not acted on:
+  // a restart would be a guess, so it is said as the request to type instead.
+  const asking = askedNotOrdered(run.input.message);
   for (const name of names) {
     mentionFocus(run, name);
     const svc = getService(run, name)!;
     const o = observed.get(name);
+    // The one answer that is not a guess: the state files themselves stop it. Starting it is
+    // proposed (and applied only once approved), as earlier rounds did.
+    if (asking && svc.state !== 'stopped') {
+      const seen = o ? `${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}${o.exitCode !== undefined ? `, exit code ${o.exitCode}` : ''}${o.restartCount ? `, restarted ${o.restartCount} times` : ''}` : undefined;
+      if (!o) run.notes.push(`${name} has no container running (not observed). Say "restart ${name}" to start it again.`);
+      else if (o.state !== 'running' || o.health === 'unhealthy') run.notes.push(`${name} is ${seen}. Say "restart ${name}" to restart it.`);
+      else run.notes.push(`${name} looks fine: ${seen}.${o.memoryMb !== undefined ? ` It uses ${o.memoryMb} MB (limit ${svc.resources?.memory ?? 'none'}).` : ''}`);
+      const logs = run.input.summary?.logs?.[name];
+      if (logs && logs.length > 0) run.notes.push(`Last log lines of ${name} (see \`claude logs ${name}\`):`, ...logs.slice(-5).map((l) => `  > ${l}`));
+      else run.notes.push(`\`claude logs ${name}\` shows its recent output. I changed nothing.`);
+      continue;
+    }
     if (svc.state === 'stopped') {
       run.notes.push(`${name} is stopped in services.yaml.`);
       run.ws.delete('services.yaml', svcPath(run, name, 'state'));
