@@ -1831,3 +1831,15 @@ describe('offline engine: round 15 (held-out 9 classes, my own wording): questio
     expect(ask('which accounts have admin rights?', before).explanation).not.toMatch(/omar/);
   });
 });
+
+describe('offline engine: round 15: a role said in words goes to the service of that role, never to the last one added', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('"front end" with a space, a hyphen or none is the web server, even right after a database was added', () => {
+    const before = stack('add nginx called site, no host port', 'add a postgres database called store');
+    for (const q of ['put the front end on 3 replicas', 'the front-end needs 3 instances', 'scale our web front end to 3']) {
+      const r = ask(q, before);
+      expect(svc(r, 'site').replicas, q).toBe(3);
+      expect(svc(r, 'store'), q).toEqual(svc(ask('status', before), 'store'));
+    }
+  });
+});

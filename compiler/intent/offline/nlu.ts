@@ -305,7 +305,7 @@ const SERVICE_WORDS: { re: RegExp; template: string; generic: boolean }[] = [
   { re: /\bprometheus\b/g, template: 'prometheus', generic: false },
   { re: /\bgrafana\b/g, template: 'grafana', generic: false },
   { re: /\bword\s?press\b/g, template: 'wordpress', generic: false },
-  { re: /\bweb\s?servers?\b|\bweb\s+app(?:lication)?s?\b|\bwebsites?\b|\bweb\s?sites?\b|\bweb\s?front-?ends?\b|\bfront-?ends?\b|\breverse\s?prox(?:y|ies)\b|\b(?<![\w.\/:-])prox(?:y|ies)\b(?![\w.\/:-])|\bstatic\s+(?:site|website|pages?)\b|\bhttp\s+server\b/g, template: 'nginx', generic: true },
+  { re: /\bweb\s?servers?\b|\bweb\s+app(?:lication)?s?\b|\bwebsites?\b|\bweb\s?sites?\b|\bweb\s?front[\s-]?ends?\b|\bfront[\s-]?ends?\b|\breverse\s?prox(?:y|ies)\b|\b(?<![\w.\/:-])prox(?:y|ies)\b(?![\w.\/:-])|\bstatic\s+(?:site|website|pages?)\b|\bhttp\s+server\b/g, template: 'nginx', generic: true },
   { re: /\b(?:sql\s+|relational\s+)?databases?\b|\bdbs?\b/g, template: 'postgres', generic: true },
   { re: /\bcach(?:e|es|ing)\b|\bkey[-\s]?value\s+store\b/g, template: 'redis', generic: true },
   { re: /\bmonitoring\b|\bmetrics\b/g, template: 'prometheus', generic: true },
