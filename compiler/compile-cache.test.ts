@@ -24,6 +24,8 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'claude-compile-cache-'));
   build = join(tmp, 'build.cjs');
   writeFileSync(build, '// stands for the cold-start bundle\n');
+  // built before this process loaded the compiler, as a real build is
+  utimesSync(build, new Date(), new Date(Date.now() - 120_000));
   useBundleFile(build);
   data = join(tmp, 'data');
   mkdirSync(data);
@@ -83,11 +85,20 @@ describe('the compiled-state cache', () => {
     expect(compileStateDirCached(dir, data, env).cache).toBe('hit');
     // a rebuild (the bundle's mtime changes): another key
     const before = compilerBuildId();
-    utimesSync(build, new Date(), new Date(Date.now() + 5000));
+    utimesSync(build, new Date(), new Date(Date.now() - 60_000));
     useBundleFile(build);
     expect(compilerBuildId()).not.toBe(before);
     expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
     expect(compileStateDirCached(dir, data, env).cache).toBe('hit');
+    // a build newer than this process (rebuilt under a long-lived worker): not this code's results, no cache
+    utimesSync(build, new Date(), new Date(Date.now() + 60_000));
+    useBundleFile(build);
+    expect(compilerBuildId()).toBeNull();
+    const r = compileStateDirCached(dir, data, env);
+    expect(r.cache).toBe('off');
+    expect(r.model).toBeDefined();
+    utimesSync(build, new Date(), new Date(Date.now() - 60_000));
+    useBundleFile(build);
   });
 
   it('a damaged or foreign entry is compiled afresh and written again', () => {

@@ -42,6 +42,8 @@ export type CachedCompile = Pick<CompileResult, 'model' | 'diagnostics'> & {
 
 let bundleFile: string | undefined;
 let buildId: string | null | undefined;
+/** When this code was loaded: a file of the build newer than that is code this process does not run. */
+const loadedAt = Date.now();
 
 /** The cold-start bundle this code runs from (cli/cold.ts): its stat stands for the compiler's build. */
 export function useBundleFile(file: string): void {
@@ -72,6 +74,8 @@ export function compilerBuildId(): string | null {
   for (const f of files) {
     try {
       const st = statSync(f);
+      // rebuilt since this process loaded it (a long-lived worker): its results are not the new build's
+      if (st.mtimeMs > loadedAt) return (buildId = null);
       h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`);
     } catch {
       h.update(`${f}\0-\0`);
