@@ -1843,3 +1843,28 @@ describe('offline engine: round 15: a role said in words goes to the service of 
     }
   });
 });
+
+describe('offline engine: round 15: volumes of their own and their backups', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('a volume is made with no service, and backed up on its own in the same request', () => {
+    for (const q of ['create volume media and back it up every night at 2', 'i need a persistent volume named media, nightly backups at 2', 'add a media volume, back it up daily at 2']) {
+      const r = ask(q);
+      expect(vol(r, 'media'), q).toMatchObject({ path: '/data/media', backup: { enabled: true, schedule: '0 2 * * *' } });
+      expect(r.data.services, q).toBeUndefined();
+    }
+  });
+  it('a volume named later: retention, off, weekly on a day; a time alone keeps the days', () => {
+    const before = stack('add redis', 'create a volume called scans');
+    expect(vol(ask('back up scans every saturday night', before), 'scans').backup.schedule).toBe('0 23 * * 6');
+    const on = stack('add redis', 'create a volume called scans', 'back up scans daily at 1');
+    expect(vol(ask('retain 21 backups of scans', on), 'scans').backup.retain).toBe(21);
+    expect(vol(ask('no more backups for the scans volume', on), 'scans').backup.enabled).toBe(false);
+    // The redis volume is not touched by any of it.
+    expect(vol(ask('retain 21 backups of scans', on), 'redis-data')).toEqual(vol(ask('status', on), 'redis-data'));
+  });
+  it('in a conversation, "keep N of them" and "make it 5am instead" are the volume under discussion', () => {
+    const r = converse(['make a volume named archive, back it up on sundays at 1', 'keep 4 of them', 'actually make it 5am instead']);
+    expect(vol(r, 'archive').backup).toMatchObject({ schedule: '0 5 * * 0', retain: 4 });
+    expect(r.questions).toEqual([]);
+  });
+});
