@@ -29,7 +29,7 @@
 import type * as YamlApi from 'yaml';
 import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAMLSeq } from 'yaml';
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
-import { loadYaml } from '../common/yaml.js';
+import { loadYaml, rememberParsed } from '../common/yaml.js';
 import { STATE_FILE_MAX_BYTES } from '../common/state-read.js';
 
 // The yaml package, from its one-file copy in generated/ (common/yaml.ts says why), loaded on
@@ -189,9 +189,10 @@ export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partia
     return undefined;
   }
 
-  const builder = new Builder(text, at, sink, lim, size);
+  const builder = new Builder(text, at, sink, lim);
   const value = builder.build(root);
   if (builder.failed || value === undefined) return undefined;
+  rememberParsed(text, value); // the plan review reads the same text as data (plan/review.ts)
   return {
     name: file.name,
     value,
@@ -375,8 +376,6 @@ class Builder {
     private readonly at: (offset: number) => SourcePos,
     private readonly sink: DiagnosticSink,
     private readonly lim: ParseLimits,
-    /** The file's own size in bytes: with the expansions, it must stay within maxBytes. */
-    private readonly fileBytes: number = 0,
   ) {}
 
   /** Records an anchored node's expanded size: its own text plus what aliases inside it added. */
