@@ -15,7 +15,8 @@
  *   claude plan  (unless --no-real) the real `bin/claude plan --state-dir S --out FILE` in its own
  *             process, from the state files' YAML (benchStateFiles: 10,000 services make a 5.9 MB
  *             services.yaml, within the 8 MiB limit), observing the local Docker read-only,
- *             printing the review; CLAUDE_DAEMON=0, a data dir of its own (the host key is made
+ *             printing the review; CLAUDE_DAEMON=0, CLAUDE_COMPILE_CACHE=0 (each run compiles, as
+ *             the first plan after an edit does), a data dir of its own (the host key is made
  *             before the timed runs). The figure a person sees, beside Terraform's, which also
  *             reads its configuration.
  * Peak memory is ru_maxrss of the child (measured by /usr/bin/time -f %M).
@@ -233,7 +234,8 @@ async function main(): Promise<void> {
       const realRuns: Run[] = [];
       // the real command: the state files written once, its own data dir, the host key made untimed
       const stateDir = join(dir, 'state');
-      const realEnv = { ...process.env, CLAUDE_DAEMON: '0', CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root') };
+      // CLAUDE_COMPILE_CACHE=0: every run compiles the files, as the first plan after an edit does (compiler/compile-cache.ts)
+      const realEnv = { ...process.env, CLAUDE_DAEMON: '0', CLAUDE_COMPILE_CACHE: '0', CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root') };
       const realArgs = [claudeBin, 'plan', '--state-dir', stateDir, '--out', join(dir, 'plan-real.json')];
       if (real) {
         mkdirSync(stateDir);
