@@ -40,7 +40,7 @@ function run(args: string[]): { proc: ChildProcess; out: () => string; err: () =
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
   return { proc, out: () => out, err: () => err, exited };
 }
 
