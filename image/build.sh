@@ -20,12 +20,16 @@
 # production node_modules are cached in image/build/cache/.
 #
 # Environment:
-#   CLAUDE_IMAGE_KERNEL=own|debian       own (default): build the device kernel (image/kernel.sh,
-#                                        15-30 min the first time, then cached); when that fails,
-#                                        Debian's is used and the build says so. debian: Debian's
-#                                        linux-image-amd64 and its modules (loaded at boot)
-#   CLAUDE_IMAGE_COMPRESS=zstd|xz|gzip   root filesystem compression (default zstd: unpacks in a
-#                                        fraction of xz's time; xz is 2 MB smaller)
+#   CLAUDE_IMAGE_KERNEL=debian|own       debian (default for now): Debian's linux-image-amd64 and
+#                                        its modules (loaded at boot). own: build the device kernel
+#                                        (image/kernel.sh; long the first time, then cached); when
+#                                        that fails, Debian's is used and the build says so. Not the
+#                                        default until an image with it has passed boot-test.sh
+#                                        (docs/image.md "The kernel")
+#   CLAUDE_IMAGE_COMPRESS=zstd|xz|gzip   root filesystem compression. Default: zstd with the own
+#                                        kernel (unpacks in a fraction of xz's time; the room the
+#                                        module tree and Debian's larger kernel took pays for it),
+#                                        xz with Debian's (zstd would be over the 60 MB target)
 #   CLAUDE_IMAGE_OUT=DIR                 output folder (default image/build)
 #   CLAUDE_IMAGE_ENGINE=containerd|none  containerd (default): Debian's containerd, runc, CNI
 #                                        plugins, iptables, nft, and the data disk tools; none:
@@ -48,8 +52,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 OUT=${CLAUDE_IMAGE_OUT:-$HERE/build}
-COMPRESS=${CLAUDE_IMAGE_COMPRESS:-zstd}
-KERNEL=${CLAUDE_IMAGE_KERNEL:-own}
+COMPRESS=${CLAUDE_IMAGE_COMPRESS:-}
+KERNEL=${CLAUDE_IMAGE_KERNEL:-debian}
 ENGINE=${CLAUDE_IMAGE_ENGINE:-containerd}
 COMPILER=${CLAUDE_IMAGE_COMPILER:-1}
 ICU=${CLAUDE_IMAGE_ICU:-en}
@@ -69,7 +73,7 @@ die() { printf 'image/build.sh: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs Debian packages and writes root-owned files)"
 [ -f /etc/debian_version ] || die "needs a Debian host (apt-get, dpkg-deb)"
-case "$COMPRESS" in xz|zstd|gzip) ;; *) die "CLAUDE_IMAGE_COMPRESS=$COMPRESS: use xz, zstd or gzip" ;; esac
+case "$COMPRESS" in ''|xz|zstd|gzip) ;; *) die "CLAUDE_IMAGE_COMPRESS=$COMPRESS: use xz, zstd or gzip" ;; esac
 case "$KERNEL" in own|debian) ;; *) die "CLAUDE_IMAGE_KERNEL=$KERNEL: use own (built from linux-source-6.1) or debian" ;; esac
 case "$ENGINE" in none|containerd) ;; *) die "CLAUDE_IMAGE_ENGINE=$ENGINE: use none or containerd" ;; esac
 case "$ICU" in en|full) ;; *) die "CLAUDE_IMAGE_ICU=$ICU: use en (node's ICU data trimmed to English) or full" ;; esac
@@ -117,10 +121,10 @@ fi
 VERSION=$(node -p "require('$SRC/package.json').version")
 
 # --- kernel -----------------------------------------------------------------------------
-# Our own (CLAUDE_IMAGE_KERNEL=own, the default): built by image/kernel.sh from Debian's
+# Our own (CLAUDE_IMAGE_KERNEL=own): built by image/kernel.sh from Debian's
 # linux-source-6.1 with everything the device needs built in, so no module is loaded at boot
-# (cached in image/build/cache/). Should that fail, or with CLAUDE_IMAGE_KERNEL=debian:
-# Debian's linux-image-amd64, with the modules the device needs copied in and loaded at boot.
+# (cached in image/build/cache/). Should that fail, or with CLAUDE_IMAGE_KERNEL=debian (the
+# default until the own kernel has passed the boot test): Debian's linux-image-amd64, with the modules the device needs copied in and loaded at boot.
 if [ "$KERNEL" = own ]; then
   if kimage=$(bash "$HERE/kernel.sh" "$CACHE" | tail -n 1) && [ -f "$kimage" ]; then
     kdir=$(dirname "$kimage")
@@ -154,6 +158,8 @@ if [ "$KERNEL" = debian ]; then
   cp "$WORK/kernel/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
   kcfg=$WORK/kernel/boot/config-$KVER
 fi
+# The root's compression, unless chosen: zstd fits the 60 MB target only without Debian's kernel.
+[ -n "$COMPRESS" ] || COMPRESS=$([ "$KERNEL" = own ] && echo zstd || echo xz)
 for opt in CONFIG_BLK_DEV_INITRD=y CONFIG_DEVTMPFS=y CONFIG_PACKET=y CONFIG_SERIAL_8250_CONSOLE=y; do
   grep -qx "$opt" "$kcfg" || die "kernel $KVER lacks $opt"
 done

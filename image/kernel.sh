@@ -6,7 +6,8 @@
 #
 #   image/kernel.sh CACHE_DIR     prints CACHE_DIR/kernel-<key>/bzImage (the last line of stdout)
 #
-# The log of a build is CACHE_DIR/kernel-build.log. -j$(nproc), at nice 10 (CLAUDE_KERNEL_NICE).
+# The log of a build is CACHE_DIR/kernel-build.log. -j$(nproc) (CLAUDE_KERNEL_JOBS), at nice 10
+# (CLAUDE_KERNEL_NICE).
 # Needs root on Debian 12 (it installs linux-source-6.1 and the build tools when missing).
 set -euo pipefail
 
@@ -80,9 +81,10 @@ while IFS= read -r line; do
 done <"$FRAGMENT"
 [ ${#lost[@]} -eq 0 ] || die "$(basename "$FRAGMENT"): these options did not survive 'make olddefconfig' (a dependency is missing; add it): ${lost[*]}"
 
-say "building bzImage ($SRCPKG $SRCVER, -j$(nproc), log $LOG)"
+JOBS=${CLAUDE_KERNEL_JOBS:-$(nproc)}
+say "building bzImage ($SRCPKG $SRCVER, -j$JOBS, log $LOG)"
 started=$(date +%s)
-kmake -j"$(nproc)" bzImage >>"$LOG" 2>&1 || die "the kernel build failed; the end of $LOG says why"
+kmake -j"$JOBS" bzImage >>"$LOG" 2>&1 || die "the kernel build failed; the end of $LOG says why"
 mkdir -p "$DEST.tmp"
 cp "$BUILD/arch/x86/boot/bzImage" "$DEST.tmp/bzImage"
 cp "$BUILD/.config" "$DEST.tmp/config"
