@@ -47,7 +47,7 @@ import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
 import type { ApplyEvent, ApplyResult, RecoverResult } from '../runtime/apply.js';
 import type { Engine } from '../runtime/engine.js';
-import { acquirePidLock, ownerAlive, readLockOwner, type LockOwner } from '../runtime/pidlock.js';
+import { acquirePidLock, type LockOwner } from '../runtime/pidlock.js';
 import { STATE_FILE_NAMES, readStateHead } from '../runtime/state/head.js';
 import { StalePlanError } from '../runtime/verify.js';
 
@@ -356,16 +356,15 @@ export interface RequestLockOptions {
   dataDir: string;
   /** How long to wait for another request (ms). Default 10 minutes. */
   waitMs?: number;
-  /** Called once when another request holds it and this one starts waiting. */
+  /** Called when another request holds it and this one starts waiting, and again for each later holder. Default: pidlock's line on stderr, after 3 s. */
   onWait?: (owner: LockOwner) => void;
 }
 
 /** Takes `<dataDir>/request.lock`; returns the release function. */
 export async function acquireRequestLock(o: RequestLockOptions): Promise<() => void> {
   const path = join(o.dataDir, REQUEST_LOCK_FILE);
-  const owner = readLockOwner(path);
-  if (owner && ownerAlive(owner)) o.onWait?.(owner);
-  return acquirePidLock(path, { timeoutMs: o.waitMs ?? 600_000, purpose: 'plan-and-apply request' });
+  const say = o.onWait;
+  return acquirePidLock(path, { timeoutMs: o.waitMs ?? 600_000, purpose: 'plan-and-apply request', ...(say ? { onWait: (w) => say(w.owner), noticeAfterMs: 0 } : {}) });
 }
 
 // ── plan, approve, apply, re-plan when stale ──────────────────────────────────────────

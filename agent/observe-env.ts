@@ -30,12 +30,13 @@ export async function observeEnv(ctx: Pick<AgentContext, 'env' | 'cwd'>, stateDi
 }
 
 /** The desired services, or undefined when there is no state dir, no compiler, or the files do not compile. */
-export async function desiredFromStateDir(stateDir: string): Promise<DesiredService[] | undefined> {
+export async function desiredFromStateDir(stateDir: string, dataDir?: string, env: NodeJS.ProcessEnv = process.env): Promise<DesiredService[] | undefined> {
   if (!existsSync(stateDir)) return undefined;
   try {
-    const { compileStateDir } = await import('../compiler/compile.js');
+    // The compiled-state cache (compiler/compile-cache.ts) when a data dir is given: `status` runs often on unchanged files.
+    const { compileStateDirCached } = await import('../compiler/compile-cache.js');
     const { desiredServices } = await import('../compiler/diagnose/desired.js');
-    const r = compileStateDir(stateDir);
+    const r = compileStateDirCached(stateDir, dataDir, env);
     return r.model ? desiredServices(r.model) : undefined;
   } catch {
     return undefined; // runtime-only image: no compiler
@@ -54,7 +55,7 @@ export function dockerDownMessage(e: unknown): string {
  */
 export async function observeStatus(ctx: Pick<AgentContext, 'env' | 'cwd' | 'now'>, stateDirFlag?: string): Promise<{ env: ObserveEnv; summary: Summary }> {
   const env = await observeEnv(ctx, stateDirFlag);
-  const desired = await desiredFromStateDir(env.stateDir);
+  const desired = await desiredFromStateDir(env.stateDir, env.dataDir, ctx.env);
   trace('status: state dir compiled');
   const { observeSystem } = await import('../runtime/observe/index.js');
   const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired } : {}) });

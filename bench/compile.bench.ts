@@ -11,7 +11,8 @@
  *      their cold-start bundles, dist/bundle/cold/), interleaved with `node -e 0`: wall and
  *      CPU time, `RATIO` lines against `node -e 0` for each (target ≤ 1.3×); and, in the same
  *      rounds, the same three run from dist/bundle/main.js as before the cold-start bundles
- *      (`dist`), for the before/after. `plan` exits 1 when the shared dockerd holds an
+ *      (`dist`, compiled-state cache off), for the before/after; and with the compiled-state
+ *      cache off (`no cache`: what the first run after an edit costs). `plan` exits 1 when the shared dockerd holds an
  *      unmanaged network of the example's name; it is timed all the same. `--cold-only`
  *      runs this part alone
  *   4. for reference: loading the generated standalone validators vs compiling the schemas
@@ -105,7 +106,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     ['claude --version', [bin, '--version']],
     ...commands.flatMap(([k, a]): [string, string[], Record<string, string>?][] => [
       [`claude ${k}`, [bin, ...a]],
-      [`claude ${k} (dist)`, [...viaDist, ...a]],
+      // the first run after an edit: the compiled-state cache (compiler/compile-cache.ts) off
+      [`claude ${k} (no cache)`, [bin, ...a], { CLAUDE_COMPILE_CACHE: '0' }],
+      [`claude ${k} (dist)`, [...viaDist, ...a], { CLAUDE_COMPILE_CACHE: '0' }],
       [`claude ${k} (daemon)`, [bin, ...a], daemonEnv],
     ]),
   ];
@@ -143,7 +146,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   for (const [k] of cases.slice(1)) {
     if (k.endsWith('(dist)')) continue;
     const c = cold.get(k)!;
-    const how = k.endsWith("(daemon)") ? "through the daemon" : "cold";
+    const how = k.endsWith('(daemon)') ? 'through the daemon' : k.endsWith('(no cache)') ? 'cold, compiled-state cache off' : 'cold';
     ratioLine(`\`${k}\` ${how} / \`node -e 0\`, wall`, median(c.wall) / median(n0.wall), 1.3, `${median(c.wall).toFixed(0)} vs ${median(n0.wall).toFixed(0)} ms`);
     ratioLine(`\`${k}\` ${how} / \`node -e 0\`, CPU (client)`, median(c.cpu) / median(n0.cpu), 1.3, `${median(c.cpu).toFixed(0)} vs ${median(n0.cpu).toFixed(0)} ms`);
   }

@@ -13,6 +13,7 @@ import type * as YamlApi from 'yaml';
 import { useYaml } from '../common/yaml.js';
 import { useBundledValidators, type ValidatorFactory } from '../compiler/validators.js';
 import { compileFiles } from '../compiler/compile.js';
+import { useBundleFile } from '../compiler/compile-cache.js';
 
 export { run } from './main.js';
 
@@ -23,12 +24,15 @@ export interface BundledParts {
   validatorFactory: ValidatorFactory;
   /** ajv-formats/dist/formats */
   fullFormats: Record<string, unknown>;
+  /** The bundle's own file: its stat keys the compiled-state cache (compiler/compile-cache.ts). */
+  file: string;
 }
 
 /** Called by the bundle when it is loaded: the parts it carries replace the files they come from. */
 export function useBundled(parts: BundledParts): void {
   useYaml(parts.yaml);
   useBundledValidators(parts.validatorFactory, parts.fullFormats);
+  useBundleFile(parts.file);
 }
 
 /**

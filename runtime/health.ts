@@ -246,6 +246,17 @@ function portAnswers(host: string, port: number, timeoutMs = 300, holdMs = PORT_
 }
 
 /**
+ * The port-only readiness check of both engines (Docker here, containerd in
+ * drivers/containerd/engine.ts): the host ports among `ports` (TCP, published) that do not
+ * answer yet, as `portAnswers` judges them; empty when every one answers.
+ */
+export async function silentPorts(ports: ContainerSpec['ports'], holdMs = PORT_HOLD_MS): Promise<number[]> {
+  const tcp = ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
+  const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!, 300, holdMs)));
+  return tcp.filter((_, i) => !answers[i]).map((p) => p.host!);
+}
+
+/**
  * Whether a TCP port on a container's own address refuses connections (a reset: nothing
  * listens there). Timeouts and other errors (a firewall, no route) are not a refusal.
  */
@@ -424,10 +435,9 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
         if (Date.now() - t0 >= window) return { state: 'running', ms: Date.now() - t0 };
         last = `running for ${Date.now() - t0} ms of its ${window} ms start window`;
       } else {
-        const tcp = tcpPorts;
-        const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!)));
-        if (answers.every(Boolean)) return { state: 'running', ms: Date.now() - t0 };
-        last = `port(s) ${tcp.filter((_, i) => !answers[i]).map((p) => p.host).join(', ')} not accepting connections`;
+        const silent = await silentPorts(tcpPorts);
+        if (silent.length === 0) return { state: 'running', ms: Date.now() - t0 };
+        last = `port(s) ${silent.join(', ')} not accepting connections`;
       }
     } else {
       last = `status ${st.Status}`;

@@ -49,7 +49,7 @@ import { useBundled } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
 import yaml from ${JSON.stringify(join(root, 'generated', 'yaml.cjs'))};
 import validatorFactory from ${JSON.stringify(join(root, 'generated', 'validators.cjs'))};
 import { fullFormats } from 'ajv-formats/dist/formats';
-useBundled({ yaml, validatorFactory, fullFormats });
+useBundled({ yaml, validatorFactory, fullFormats, file: __filename });
 export { run, warmUp } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
 `;
 

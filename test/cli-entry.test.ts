@@ -5,7 +5,7 @@
  * dist/cli/main.js does. Needs `npm run build` (npm test does it first).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,6 +67,49 @@ describe('the cold-start bundles', () => {
         expect(r.stderr).toContain(join(root, 'dist', 'bundle', 'cold', `${c}.cjs`));
         expect(r.stderr).not.toContain(join(root, 'dist', 'bundle', 'main.js'));
       }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('validate, status and plan read the compiled-state cache: the same bytes as compiling, and never a stale result', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-cache-'));
+    try {
+      const state = join(tmp, 'state');
+      cpSync(example, state, { recursive: true });
+      const data = join(tmp, 'data');
+      mkdirSync(data);
+      const env = { ...process.env, CLAUDE_DATA_DIR: data, CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: state, CLAUDE_DAEMON: '0', NO_COLOR: '1' };
+      const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(bin, args, { encoding: 'utf8', env: { ...env, ...extra } });
+      const cached = () => readdirSync(join(data, 'cache', 'compiled')).filter((n) => n.endsWith('.json'));
+      // the first run compiles and stores; the second is served from the cache (its trace says so) and prints the same bytes
+      const off = run(['validate'], { CLAUDE_COMPILE_CACHE: '0' });
+      expect(existsSync(join(data, 'cache'))).toBe(false);
+      const first = run(['validate'], { CLAUDE_TRACE: '1' });
+      expect(first.stderr).toContain('compile: parsed');
+      expect(cached().length).toBe(1);
+      const second = run(['validate'], { CLAUDE_TRACE: '1' });
+      expect(second.stderr).toContain('compile: from the compiled-state cache');
+      expect(second.stderr).not.toContain('compile: parsed');
+      for (const r of [first, second]) expect([r.status, r.stdout]).toStrictEqual([off.status, off.stdout]);
+      expect(off.stdout).toContain('valid (6 files, 3 services, 1 warning)');
+      for (const json of [['validate', '--json'], ['status', '--json']]) {
+        const [a, b] = [run(json, { CLAUDE_COMPILE_CACHE: '0' }), run(json)];
+        expect(b.status, json.join(' ')).toBe(a.status);
+        // status: the same desired services (its observed part may change between the two runs)
+        if (json[0] === 'validate') expect(b.stdout).toBe(a.stdout);
+        else expect(JSON.parse(b.stdout).summary.services.map((x: { name: string }) => x.name)).toStrictEqual(JSON.parse(a.stdout).summary.services.map((x: { name: string }) => x.name));
+      }
+      // an edit, one byte, same length: validate and plan see it at once
+      const f = join(state, 'services.yaml');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('protocol: tcp', 'protocol: tcq'));
+      const edited = run(['validate']);
+      expect(edited.status).toBe(1);
+      expect(edited.stdout).toMatch(/services\.yaml:\d+:\d+: error CLA\d+.*tcq/);
+      const plan = run(['plan', '--out', join(tmp, 'plan.json')]);
+      expect(plan.status).toBe(1);
+      expect(plan.stderr).toContain('has errors; nothing was planned');
+      expect(existsSync(join(tmp, 'plan.json'))).toBe(false);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

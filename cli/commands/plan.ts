@@ -10,7 +10,7 @@ import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
-import { compileStateDir } from '../../compiler/compile.js';
+import { compileStateDirCached } from '../../compiler/compile-cache.js';
 import { renderPlan } from '../../compiler/show.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
@@ -72,7 +72,7 @@ const command: Command = {
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     // HEAD before the files: the plan's base is the commit they were read from (docs/state-and-audit.md, Concurrency).
     const head = await stateHeadOf(paths.stateDir);
-    const compiled = compileStateDir(paths.stateDir);
+    const compiled = compileStateDirCached(paths.stateDir, paths.dataDir, ctx.env);
     trace('plan: compiled');
     if (!compiled.model) {
       for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));

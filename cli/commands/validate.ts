@@ -7,7 +7,7 @@ import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
-import { compileStateDir } from '../../compiler/compile.js';
+import { compileStateDirCached } from '../../compiler/compile-cache.js';
 import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude validate [--state-dir DIR] [--json]
@@ -26,8 +26,8 @@ const command: Command = {
   usage,
   async run(ctx) {
     const { values } = parse(ctx.argv, { 'state-dir': { type: 'string' }, json: { type: 'boolean' } }, false);
-    const { stateDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
-    const { diagnostics, model } = compileStateDir(stateDir);
+    const { stateDir, dataDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
+    const { diagnostics, model } = compileStateDirCached(stateDir, dataDir, ctx.env);
     trace('validate: compiled');
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.length - errors;

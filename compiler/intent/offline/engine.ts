@@ -39,6 +39,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { Workspace, WorkspaceError } from './workspace.js';
+import { refuseFirst } from './guard.js';
 import { correctSpelling, lemmaTokens, read } from './language.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -253,6 +254,8 @@ function hostPackage(message: string): boolean {
 }
 
 export function detectDanger(message: string): string | undefined {
+  const first = refuseFirst(message);
+  if (first) return first;
   if (dataExposed(message)) return DATA_EXPOSED;
   if (hostPackage(message)) return HOST_PACKAGES;
   for (const d of DANGERS) {

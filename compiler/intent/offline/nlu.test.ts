@@ -12,6 +12,17 @@ describe('offline NLU entities', () => {
     expect(sizeToBytes('1G')).toBe(1e9);
   });
 
+  it('sizes typed in the schema form are kept as typed; every other form is binary', () => {
+    expect(findSizes('cap it at 3G').map((s) => s.value)).toEqual(['3G']);
+    expect(findSizes('with 640M and 1.5G later').map((s) => s.value)).toEqual(['640M', '1.5G']);
+    expect(findSizes('48Mi is enough, or 2Gi').map((s) => s.value)).toEqual(['48Mi', '2Gi']);
+    expect(findSizes('3G')[0]!.bytes).toBe(3e9);
+    expect(findSizes('48Mi')[0]!.bytes).toBe(48 * 1024 ** 2);
+    // Not the schema's spelling: read as Docker reads it.
+    expect(findSizes('3g, 640mb, 5 gigabytes, 96 megs').map((s) => s.value)).toEqual(['3Gi', '640Mi', '5Gi', '96Mi']);
+    expect(findSizes('every 5 minutes')).toEqual([]);
+  });
+
   it('cpus', () => {
     expect(findCpu('half a cpu')?.value).toBe('0.5');
     expect(findCpu('2 cpus')?.value).toBe('2');

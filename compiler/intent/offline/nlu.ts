@@ -11,8 +11,11 @@
  *   quoted       'broken', "nonexistent:latest"
  *   services     "web server" → nginx, "database" → postgres, "cache" → redis, …
  *
- * Units: MB/GB are read as MiB/GiB (what Docker's `-m 512m` means) and written with the
- * binary suffix (512Mi); a bare number of memory is MiB.
+ * Units (one rule, docs/intent.md "Units as typed"): a size typed in the schema's own form
+ * (512M, 1G, 1.5G, 64Mi, 2Gi, 100k) is kept exactly as typed: the user wrote a valid value, and
+ * M/G are then decimal as the schema says. Every other way of saying it (512MB, 1gb, 4g,
+ * 2 gigs, 256 megabytes, half a gig) is read as MiB/GiB, what Docker's `-m 512m` and most people
+ * mean for memory, and written with the binary suffix (512Mi); a bare number of memory is MiB.
  */
 
 const WORD_NUMBERS: Record<string, number> = {
@@ -40,16 +43,21 @@ export interface Size {
 }
 
 const SIZE_UNITS: [RegExp, string, number][] = [
-  [/^(k|kb|kib|kilobytes?)$/i, 'Ki', 1024],
-  [/^(m|mb|mib|megs?|megas?|megabytes?|mebibytes?)$/i, 'Mi', 1024 ** 2],
-  [/^(g|gb|gib|gigs?|gigas?|gigabytes?|gibibytes?)$/i, 'Gi', 1024 ** 3],
-  [/^(t|tb|tib|terabytes?)$/i, 'Ti', 1024 ** 4],
+  [/^(k|ki|kb|kib|kilobytes?)$/i, 'Ki', 1024],
+  [/^(m|mi|mb|mib|megs?|megas?|megabytes?|mebibytes?)$/i, 'Mi', 1024 ** 2],
+  [/^(g|gi|gb|gib|gigs?|gigas?|gigabytes?|gibibytes?)$/i, 'Gi', 1024 ** 3],
+  [/^(t|ti|tb|tib|terabytes?)$/i, 'Ti', 1024 ** 4],
 ];
+
+/** Suffixes the schema's size pattern takes, as typed (case matters: "g" and "GB" are not among them). */
+const SCHEMA_SUFFIX: Record<string, number> = {
+  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12,
+};
 
 /** Every size in the text ("512MB", "2 GB", "1.5g of ram"). */
 export function findSizes(text: string): Size[] {
   const out: Size[] = [];
-  const re = /(?<![\w.])(\d+(?:\.\d+)?)\s?(kib|kb|k|mib|mb|megs?|megas?|megabytes?|m|gib|gb|gigs?|gigas?|gigabytes?|g|tib|tb|terabytes?|t)(?![\w])/gi;
+  const re = /(?<![\w.])(\d+(?:\.\d+)?)\s?(kib|ki|kb|k|mib|mi|mb|megs?|megas?|megabytes?|m|gib|gi|gb|gigs?|gigas?|gigabytes?|g|tib|ti|tb|terabytes?|t)(?![\w])/gi;
   for (const m of text.matchAll(re)) {
     const n = Number(m[1]);
     const unit = SIZE_UNITS.find(([r]) => r.test(m[2]!));
@@ -59,7 +67,12 @@ export function findSizes(text: string): Size[] {
     if (/^\s*(of\s+)?(cpu|cores?|millicores?)/.test(after)) continue;
     let value: string;
     let bytes: number;
-    if (Number.isInteger(n)) {
+    const typed = SCHEMA_SUFFIX[m[2]!];
+    if (typed !== undefined) {
+      // Already the schema's form ("1G", "512M", "64Mi"): keep what the user typed.
+      value = `${m[1]}${m[2]}`;
+      bytes = Math.round(n * typed);
+    } else if (Number.isInteger(n)) {
       value = `${n}${unit[1]}`;
       bytes = n * unit[2];
     } else {

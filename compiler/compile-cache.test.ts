@@ -1,0 +1,146 @@
+/**
+ * The compiled-state cache (compiler/compile-cache.ts): a hit gives exactly what compiling
+ * gives, for every fixture state dir, valid or not; a changed byte, a rebuild, a damaged or
+ * foreign entry are compiled afresh; no data dir or CLAUDE_COMPILE_CACHE=0 means no cache.
+ * In process, the cache is keyed by a temp file standing for the build (useBundleFile, as the
+ * cold-start bundles do); test/cli-entry.test.ts drives the real bin/claude through it.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../common/paths.js';
+import { compileStateDir } from './compile.js';
+import { MAX_ENTRIES, compileStateDirCached, compilerBuildId, useBundleFile } from './compile-cache.js';
+
+const root = packageRoot();
+let tmp: string;
+let build: string;
+let data: string;
+const env = {} as NodeJS.ProcessEnv;
+const entries = () => readdirSync(join(data, 'cache', 'compiled')).filter((n) => n.endsWith('.json'));
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'claude-compile-cache-'));
+  build = join(tmp, 'build.cjs');
+  writeFileSync(build, '// stands for the cold-start bundle\n');
+  // built before this process loaded the compiler, as a real build is
+  utimesSync(build, new Date(), new Date(Date.now() - 120_000));
+  useBundleFile(build);
+  data = join(tmp, 'data');
+  mkdirSync(data);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const fixtureDirs = (): string[] => {
+  const dirs: string[] = [];
+  for (const base of ['states', 'invalid']) {
+    const b = join(root, 'fixtures', base);
+    for (const n of readdirSync(b)) if (statSync(join(b, n)).isDirectory()) dirs.push(join(b, n));
+  }
+  return dirs;
+};
+
+describe('the compiled-state cache', () => {
+  it('gives what compiling gives, for every fixture state dir (stored, then read back)', () => {
+    const dirs = fixtureDirs();
+    expect(dirs.length).toBeGreaterThan(40);
+    let hits = 0;
+    for (const dir of dirs) {
+      const fresh = compileStateDir(dir);
+      const want = { ...(fresh.model ? { model: fresh.model } : {}), diagnostics: fresh.diagnostics };
+      const first = compileStateDirCached(dir, data, env);
+      const second = compileStateDirCached(dir, data, env);
+      for (const got of [first, second]) {
+        expect({ ...(got.model ? { model: got.model } : {}), diagnostics: got.diagnostics }, dir).toStrictEqual(JSON.parse(JSON.stringify(want)));
+        expect(JSON.stringify(got.model), dir).toBe(JSON.stringify(fresh.model));
+      }
+      // reading problems (a missing dir, an unknown YAML file) are found again each time, not cached
+      if (first.cache === 'miss') {
+        expect(second.cache, dir).toBe('hit');
+        hits++;
+      } else expect([first.cache, second.cache], dir).toStrictEqual(['off', 'off']);
+    }
+    expect(hits).toBeGreaterThan(30);
+  });
+
+  it('a changed byte in a state file, or another build, is compiled again', () => {
+    const dir = join(tmp, 'state');
+    cpSync(join(root, 'fixtures', 'states', 'spec-example'), dir, { recursive: true });
+    // the same files as the fixture's, compiled in the test above: the dir's path is not part of the result
+    compileStateDirCached(dir, data, env);
+    const ok = compileStateDirCached(dir, data, env);
+    expect(ok.cache).toBe('hit');
+    expect(ok.model).toBeDefined();
+    const f = join(dir, 'services.yaml');
+    const text = readFileSync(f, 'utf8');
+    // the same length, one byte changed: protocol "tcp" becomes "tcq", an error
+    writeFileSync(f, text.replace('protocol: tcp', 'protocol: tcq'));
+    const changed = compileStateDirCached(dir, data, env);
+    expect(changed.cache).toBe('miss');
+    expect(changed.model).toBeUndefined();
+    expect(changed.diagnostics.some((d) => d.severity === 'error' && d.file === 'services.yaml')).toBe(true);
+    expect(changed.diagnostics).toStrictEqual(compileStateDir(dir).diagnostics);
+    writeFileSync(f, text);
+    expect(compileStateDirCached(dir, data, env).cache).toBe('hit');
+    // a rebuild (the bundle's mtime changes): another key
+    const before = compilerBuildId();
+    utimesSync(build, new Date(), new Date(Date.now() - 60_000));
+    useBundleFile(build);
+    expect(compilerBuildId()).not.toBe(before);
+    expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
+    expect(compileStateDirCached(dir, data, env).cache).toBe('hit');
+    // a build newer than this process (rebuilt under a long-lived worker): not this code's results, no cache
+    utimesSync(build, new Date(), new Date(Date.now() + 60_000));
+    useBundleFile(build);
+    expect(compilerBuildId()).toBeNull();
+    const r = compileStateDirCached(dir, data, env);
+    expect(r.cache).toBe('off');
+    expect(r.model).toBeDefined();
+    utimesSync(build, new Date(), new Date(Date.now() - 60_000));
+    useBundleFile(build);
+  });
+
+  it('a damaged or foreign entry is compiled afresh and written again', () => {
+    const dir = join(root, 'fixtures', 'states', 'web-stack');
+    const cacheDir = join(data, 'cache', 'compiled');
+    rmSync(cacheDir, { recursive: true, force: true });
+    expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
+    const want = compileStateDir(dir);
+    expect(entries().length).toBe(1);
+    const file = join(cacheDir, entries()[0]!);
+    for (const damage of ['{"format":1,"key":', '{"format":1,"key":"another","diagnostics":[]}', 'null', '{"format":1,"key":"K","model":7,"diagnostics":[]}']) {
+      writeFileSync(file, damage.replace('"K"', JSON.stringify(file.slice(-69, -5))));
+      const r = compileStateDirCached(dir, data, env);
+      expect(r.cache, damage).toBe('miss');
+      expect(r.model).toStrictEqual(JSON.parse(JSON.stringify(want.model)));
+      expect(compileStateDirCached(dir, data, env).cache, damage).toBe('hit');
+    }
+  });
+
+  it('without a data dir, or with CLAUDE_COMPILE_CACHE=0, nothing is cached and nothing is created', () => {
+    const dir = join(root, 'fixtures', 'states', 'minimal');
+    const none = join(tmp, 'no-such-data-dir');
+    expect(compileStateDirCached(dir, none, env).cache).toBe('off');
+    expect(compileStateDirCached(dir, undefined, env).cache).toBe('off');
+    expect(existsSync(none)).toBe(false);
+    const other = join(tmp, 'data-off');
+    mkdirSync(other);
+    const r = compileStateDirCached(dir, other, { CLAUDE_COMPILE_CACHE: '0' });
+    expect(r.cache).toBe('off');
+    expect(r.model).toBeDefined();
+    expect(readdirSync(other)).toStrictEqual([]);
+  });
+
+  it(`keeps at most ${MAX_ENTRIES} entries`, () => {
+    const dir = join(tmp, 'many');
+    cpSync(join(root, 'fixtures', 'states', 'minimal'), dir, { recursive: true });
+    const f = readdirSync(dir).find((n) => n.endsWith('.yaml'))!;
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (let i = 0; i < MAX_ENTRIES + 5; i++) {
+      writeFileSync(join(dir, f), `${text}# ${i}\n`);
+      expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
+    }
+    expect(entries().length).toBe(MAX_ENTRIES);
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * The compiled-state cache of `validate`, `status` and `plan` (docs/compiler.md, "Performance").
+ *
+ * The front end (parse → check → resolve) is a pure function of the state files' names and
+ * texts and of the compiler's code. In a fresh process its first run is most of what these
+ * commands cost beyond Node's own start (yaml's and the validators' first, interpreted run),
+ * and a person runs them again and again on files that did not change. So the result
+ * (the model and the diagnostics) is kept in `$CLAUDE_DATA_DIR/cache/compiled/<key>.json`,
+ * where the key is the sha256 of:
+ *   - the compiler's build: size and mtime of the files the compiler runs from (the cold-start
+ *     bundle, or dist/compiler/ and the generated yaml and validators), and Node's version;
+ *   - every state file's name and full text, as read now.
+ * A changed byte in a file, or a rebuild, is another key: an entry is never stale, only unused.
+ * The files are always read (and hashed) again; only the compile is skipped.
+ *
+ * Used only when the data dir already exists (validate never creates it) and only from built
+ * code (not from the TypeScript sources the tests run). A missing, unreadable, corrupt or
+ * foreign entry is compiled afresh and written again; a data dir that cannot be written to
+ * means no cache, never an error. CLAUDE_COMPILE_CACHE=0 turns it off. At most MAX_ENTRIES
+ * entries are kept (the oldest are removed when one is written).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../common/fsutil.js';
+import { trace } from '../common/trace.js';
+import { compileSources, type CompileResult } from './compile.js';
+import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
+import type { ResolvedModel } from './model.js';
+import { readStateDir } from './sources.js';
+
+/** Bump when the entry's format or meaning changes. */
+const FORMAT = 1;
+export const MAX_ENTRIES = 32;
+
+/** What a cached compile gives: the model and the diagnostics (not the parsed files). */
+export type CachedCompile = Pick<CompileResult, 'model' | 'diagnostics'> & {
+  /** 'hit': from the cache; 'miss': compiled and stored; 'off': compiled, no cache used. */
+  cache: 'hit' | 'miss' | 'off';
+};
+
+let bundleFile: string | undefined;
+let buildId: string | null | undefined;
+/** When this code was loaded: a file of the build newer than that is code this process does not run. */
+const loadedAt = Date.now();
+
+/** The cold-start bundle this code runs from (cli/cold.ts): its stat stands for the compiler's build. */
+export function useBundleFile(file: string): void {
+  bundleFile = file;
+  buildId = undefined;
+}
+
+/** The compiler's build (see the top), or null when running from the TypeScript sources. */
+export function compilerBuildId(): string | null {
+  if (buildId !== undefined) return buildId;
+  const here = fileURLToPath(import.meta.url);
+  if (!bundleFile && !here.endsWith('.js')) return (buildId = null);
+  const files: string[] = [];
+  if (bundleFile) files.push(bundleFile);
+  else {
+    // dist/compiler/compile-cache.js (or a chunk of dist/bundle/): the compiler's own files, and the generated code they load.
+    const dist = join(dirname(here), '..');
+    const compilerDir = join(dist, 'compiler');
+    const root = join(dist, '..');
+    files.push(here, join(root, 'generated', 'validators.cjs'), join(root, 'generated', 'yaml.cjs'), join(dist, 'plan', 'trust.js'), join(dist, 'common', 'yaml.js'));
+    try {
+      for (const f of readdirSync(compilerDir).sort()) if (f.endsWith('.js')) files.push(join(compilerDir, f));
+    } catch {
+      return (buildId = null);
+    }
+  }
+  const h = createHash('sha256').update(`${FORMAT}\0${process.version}\0`);
+  for (const f of files) {
+    try {
+      const st = statSync(f);
+      // rebuilt since this process loaded it (a long-lived worker): its results are not the new build's
+      if (st.mtimeMs > loadedAt) return (buildId = null);
+      h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`);
+    } catch {
+      h.update(`${f}\0-\0`);
+    }
+  }
+  return (buildId = h.digest('hex'));
+}
+
+/** The cache dir for a data dir, or null when the cache is off or the data dir does not exist. */
+function cacheDir(dataDir: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  if (!dataDir || env.CLAUDE_COMPILE_CACHE === '0' || env.CLAUDE_COMPILE_CACHE === 'off') return null;
+  try {
+    if (!statSync(dataDir).isDirectory()) return null;
+  } catch {
+    return null;
+  }
+  return join(dataDir, 'cache', 'compiled');
+}
+
+/**
+ * `compileStateDir(dir)`, served from the cache in `dataDir` when the files and the build are
+ * the same as when it was stored. Same model and diagnostics either way (compile-cache.test.ts).
+ */
+export function compileStateDirCached(dir: string, dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env): CachedCompile {
+  const sink = new DiagnosticSink();
+  const files = readStateDir(dir, sink);
+  const build = compilerBuildId();
+  const at = build ? cacheDir(dataDir, env) : null;
+  // Problems while reading (a missing dir, an unknown YAML file, an unreadable file) are not cached: they are cheap to find again.
+  if (!at || !build || sink.diagnostics.length) {
+    if (sink.diagnostics.length && files.length === 0) return { diagnostics: sink.sorted(), cache: 'off' };
+    const r = compileSources(files, sink);
+    return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'off' };
+  }
+  const h = createHash('sha256').update(`${build}\0`);
+  for (const f of files) h.update(`${f.name}\0${f.text.length}\0${f.text}\0`);
+  const key = h.digest('hex');
+  const file = join(at, `${key}.json`);
+  const hit = readEntry(file, key);
+  if (hit) {
+    trace('compile: from the compiled-state cache');
+    return { ...hit, cache: 'hit' };
+  }
+  const r = compileSources(files, sink);
+  writeEntry(at, file, { format: FORMAT, key, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics });
+  return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'miss' };
+}
+
+interface Entry {
+  format: number;
+  key: string;
+  model?: ResolvedModel;
+  diagnostics: Diagnostic[];
+}
+
+function readEntry(file: string, key: string): Pick<CompileResult, 'model' | 'diagnostics'> | null {
+  let e: Entry;
+  try {
+    e = JSON.parse(readFileSync(file, 'utf8')) as Entry;
+  } catch {
+    return null; // none yet, unreadable or cut short: compiled again
+  }
+  if (e === null || typeof e !== 'object' || e.format !== FORMAT || e.key !== key || !Array.isArray(e.diagnostics)) return null;
+  if (e.model !== undefined && (e.model === null || typeof e.model !== 'object')) return null;
+  return { ...(e.model ? { model: e.model } : {}), diagnostics: e.diagnostics };
+}
+
+function writeEntry(dir: string, file: string, e: Entry): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The model holds the state files' text (secrets are references or age-encrypted): private to the data dir's owner.
+    writeFileAtomic(file, JSON.stringify(e), 0o600);
+    const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    if (names.length > MAX_ENTRIES) {
+      const aged = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+      for (const { n } of aged.slice(0, names.length - MAX_ENTRIES)) rmSync(join(dir, n), { force: true });
+    }
+  } catch {
+    /* a read-only or full data dir: no cache, still correct */
+  }
+}
