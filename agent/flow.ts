@@ -34,7 +34,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
 import { trace } from '../common/trace.js';
-import { readStateFileText } from '../common/state-read.js';
+import { STATE_FILE_MAX_BYTES, readStateFileText } from '../common/state-read.js';
 // The compiler is loaded by planFiles alone (a dynamic import): applying, recovering and
 // rolling back a plan signed elsewhere run without it, as on a device whose image leaves
 // the compiler out (test/runtime-cli.test.ts).
@@ -135,13 +135,14 @@ export async function stateHeadOf(stateDir: string): Promise<string | null> {
 
 /**
  * The state files present in the state dir, as text (not validated: the compiler judges them).
- * A symbolic link, a non-regular file or a file over 1 MiB throws StateFileError and nothing
- * is read from it: these texts go to the provider (common/state-read.ts).
+ * A symbolic link, a non-regular file or a file over `maxBytes` (a state file's 8 MiB; 1 MiB for
+ * a request, whose texts go to the provider) throws StateFileError and nothing is read from it
+ * (common/state-read.ts).
  */
-export function readStateDirFiles(stateDir: string): Record<string, string> {
+export function readStateDirFiles(stateDir: string, maxBytes: number = STATE_FILE_MAX_BYTES): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of STATE_FILE_NAMES) {
-    const text = readStateFileText(stateDir, n);
+    const text = readStateFileText(stateDir, n, maxBytes);
     if (text !== null) out[n] = text;
   }
   return out;
