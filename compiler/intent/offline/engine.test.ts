@@ -1868,3 +1868,22 @@ describe('offline engine: round 15: volumes of their own and their backups', () 
     expect(r.questions).toEqual([]);
   });
 });
+
+describe('offline engine: round 15: names given after an app, and clashes that ask', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('an app of several words with its name said after it, "as NAME", a quoted name', () => {
+    expect(svc(ask('set up home assistant on 8125, name it house'), 'house')).toBeDefined();
+    expect(svc(ask('run redis as sessions'), 'sessions')).toBeDefined();
+    expect(svc(ask('add a cache "tokens" for the api'), 'tokens')).toBeDefined();
+  });
+  it('adding what is there already asks, and changes nothing', () => {
+    const before = stack('add nginx called edge on port 8081', 'add postgres called main', 'add grafana on port 3002');
+    for (const q of ['add a postgres called main', 'add another grafana on 3002', 'install nginx as gateway on port 8081', 'spin up a new grafana']) {
+      const r = ask(q, before);
+      expect(r.questions.length, q).toBeGreaterThan(0);
+      expect(r.files, q).toEqual({});
+    }
+    // Not a clash: another name and a free port.
+    expect(svc(ask('install nginx as gateway on port 8082', before), 'gateway').ports[0].host).toBe(8082);
+  });
+});

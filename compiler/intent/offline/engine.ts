@@ -1235,6 +1235,17 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
     // "add a postgres database called analytics": a second instance under the new name.
     const named = wanted.length === 1 && name !== undefined && !getService(run, name) && (verb === 'add' || verb === undefined);
     const existing = named ? undefined : existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 });
+    // A clash must ask, never change what is there: "add a redis called cache" when cache
+    // exists, "add a grafana on port 3001" when a grafana is there already.
+    if (existing && verb === 'add' && wanted.length === 1 && !run.clauseAdded.includes(existing) && !run.added.includes(existing) && (
+      (name !== undefined && getService(run, name) !== undefined) ||
+      (name === undefined && /\b(?:a|an|another|second|new|one\s+more|additional|extra)\s+(?:(?:new|second|separate|fresh|plain)\s+)?$/i.test(clause.slice(0, mentions.find((m) => m.template === w.template)?.index ?? 0))))) {
+      const svc0 = getService(run, name !== undefined && getService(run, name) ? name : existing)!;
+      const port0 = findPorts(clause)[0];
+      run.questions.push(`There is already ${svc0.name} (${svc0.image}${describePorts(svc0)}). Do you want a second ${w.template}? Say "add another ${w.template} called ${w.template}-2${port0 !== undefined ? ` on port ${port0 + 1}` : ''}". Or say what to change on ${svc0.name} ("change ${svc0.name} …"). I changed nothing.`);
+      run.clauseBlocked = true;
+      return true;
+    }
     if (existing) {
       mentionFocus(run, existing);
       if (verb === 'add' && !run.clauseAdded.includes(existing) && !hasModifier(clause) && !/\bback ?ups?\b|\bback up\b/.test(clause.toLowerCase())) {
@@ -1281,7 +1292,9 @@ function unknownApp(run: Run, clause: string): boolean {
   const m = re.exec(clause);
   if (!m) return false;
   const word = m[1]!.toLowerCase();
-  if (NOT_APPS.has(word) || getService(run, word) || findServiceMentions(word).length > 0 || namesApp(word)) return false;
+  // An app of several words starts here ("uptime kuma", "home assistant"): known, not this.
+  const from = clause.slice((m.index ?? 0) + m[0].length - m[1]!.length).split(/\s+/).slice(0, 3).join(' ');
+  if (NOT_APPS.has(word) || getService(run, word) || findServiceMentions(word).length > 0 || namesApp(word) || namesApp(from)) return false;
   if (findSizes(word).length > 0 || /^\d/.test(word)) return false;
   if (!withSettings && (PLAIN_NOT_SERVICES.has(word) || /^(updates?|upgrades?|swap|ssl|tls|logging|logs?|alerts?|alerting|email|mail|cron|docker|podman|kubernetes|k8s|firewall|ufw|fail2ban|vpn|dns|ntp|time|sync|auth|authentication|https?|security|monitor|monitoring|backups?|me|us|please|something|stuff|things|everything)$/.test(word))) return false;
   run.questions.push(`I don't know which image ${word} runs from, so I added nothing and changed nothing else. Say "add ${word} from image IMAGE${findPorts(clause)[0] ? ` on port ${findPorts(clause)[0]}` : ''}".`);
@@ -1304,6 +1317,12 @@ function explicitName(clause: string): string | undefined {
   // "add a service webui19 using image …", "a container called" handled above.
   const s = /\b(?:service|container|app)\s+['"“‘`]?([a-z][a-z0-9-]{0,62})['"”’`]?\s+(?:using|from|with|running|on|that runs)\b/i.exec(clause);
   if (s && !/^(called|named|using|from|with|that|for|to|on|of)$/i.test(s[1]!)) return s[1]!.toLowerCase();
+  // A quoted name right after what it is: 'a second web server "web2"', "a cache 'sessions'".
+  const q = /\b(?:server|service|container|app|instance|one|database|db|cache|proxy|site|nginx|redis|postgres|mariadb|grafana|prometheus|caddy)\s+['"“‘`]([a-z][a-z0-9-]{0,62})['"”’`]/i.exec(clause);
+  if (q) return q[1]!.toLowerCase();
+  // "add nginx as front-proxy", "run grafana as dash": the name it runs as.
+  const as = /\b(?:add|run|deploy|install|set\s*up|spin\s+up|launch|create|put|start)\s+(?:(?:a|an|the|another|new|second|plain)\s+)*[\w.-]+(?:[:@][\w.-]+)?\s+as\s+['"“‘`]?([a-z][a-z0-9-]{1,62})['"”’`]?(?=$|[\s,;.!?])/i.exec(clause);
+  if (as && !/^(?:well|a|an|the|root|its|it|usual|before|default|fallback|backup|before|soon|possible|needed|normal|always|is|are|planned|before|such|per|part|one|if|though|my|our|your)$/i.test(as[1]!)) return as[1]!.toLowerCase();
   return undefined;
 }
 
