@@ -1887,3 +1887,25 @@ describe('offline engine: round 15: names given after an app, and clashes that a
     expect(svc(ask('install nginx as gateway on port 8082', before), 'gateway').ports[0].host).toBe(8082);
   });
 });
+
+describe('offline engine: round 15: environment said in words, and another service\'s password', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('variables said in words, with the service named before, between or by "its"', () => {
+    const before = stack('add a service called shop using image ghcr.io/acme/shop:2 on port 8200', 'add a postgres called store');
+    const a = ask('shop: environment variable CACHE_TTL should be 600, and TZ Asia/Tokyo', before);
+    expect(svc(a, 'shop').environment).toMatchObject({ CACHE_TTL: '600', TZ: 'Asia/Tokyo' });
+    expect(a.data.manifest?.spec?.timezone).toBeUndefined();
+    const b = ask('set PAYMENT_MODE on shop to sandbox', before);
+    expect(svc(b, 'shop').environment.PAYMENT_MODE).toBe('sandbox');
+    const c = converse(['add a service called shop using image ghcr.io/acme/shop:2 on port 8200', 'change its NODE_ENV to staging']);
+    expect(svc(c, 'shop').environment.NODE_ENV).toBe('staging');
+  });
+  it("another service's password handed over as a variable: the secret its own environment uses", () => {
+    const before = stack('add a service called shop using image ghcr.io/acme/shop:2 on port 8200', 'add a postgres called store');
+    const r = ask("shop should get store's password as PGPASSWORD", before);
+    const ref = svc(r, 'store').environment.POSTGRES_PASSWORD;
+    expect(ref).toMatch(/^\$\{secrets\./);
+    expect(svc(r, 'shop').environment.PGPASSWORD).toBe(ref);
+    expect(svc(r, 'store')).toEqual(svc(ask('status', before), 'store'));
+  });
+});
