@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../common/fsutil.js';
+import { writeCacheFile } from '../common/fsutil.js';
 import { trace } from '../common/trace.js';
 import { compileSources, type CompileResult } from './compile.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
@@ -147,7 +147,7 @@ function writeEntry(dir: string, file: string, e: Entry): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The model holds the state files' text (secrets are references or age-encrypted): private to the data dir's owner.
-    writeFileAtomic(file, JSON.stringify(e), 0o600);
+    writeCacheFile(file, JSON.stringify(e), 0o600);
     const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
     if (names.length > MAX_ENTRIES) {
       const aged = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
