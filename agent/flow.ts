@@ -34,7 +34,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
 import { trace } from '../common/trace.js';
-import { readStateFileText } from '../common/state-read.js';
+import { STATE_FILE_MAX_BYTES, readStateFileText } from '../common/state-read.js';
 // The compiler is loaded by planFiles alone (a dynamic import): applying, recovering and
 // rolling back a plan signed elsewhere run without it, as on a device whose image leaves
 // the compiler out (test/runtime-cli.test.ts).
@@ -47,7 +47,7 @@ import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
 import type { ApplyEvent, ApplyResult, RecoverResult } from '../runtime/apply.js';
 import type { Engine } from '../runtime/engine.js';
-import { acquirePidLock, ownerAlive, readLockOwner, type LockOwner } from '../runtime/pidlock.js';
+import { acquirePidLock, type LockOwner } from '../runtime/pidlock.js';
 import { STATE_FILE_NAMES, readStateHead } from '../runtime/state/head.js';
 import { StalePlanError } from '../runtime/verify.js';
 
@@ -135,13 +135,14 @@ export async function stateHeadOf(stateDir: string): Promise<string | null> {
 
 /**
  * The state files present in the state dir, as text (not validated: the compiler judges them).
- * A symbolic link, a non-regular file or a file over 1 MiB throws StateFileError and nothing
- * is read from it: these texts go to the provider (common/state-read.ts).
+ * A symbolic link, a non-regular file or a file over `maxBytes` (a state file's 8 MiB; 1 MiB for
+ * a request, whose texts go to the provider) throws StateFileError and nothing is read from it
+ * (common/state-read.ts).
  */
-export function readStateDirFiles(stateDir: string): Record<string, string> {
+export function readStateDirFiles(stateDir: string, maxBytes: number = STATE_FILE_MAX_BYTES): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of STATE_FILE_NAMES) {
-    const text = readStateFileText(stateDir, n);
+    const text = readStateFileText(stateDir, n, maxBytes);
     if (text !== null) out[n] = text;
   }
   return out;
@@ -356,16 +357,15 @@ export interface RequestLockOptions {
   dataDir: string;
   /** How long to wait for another request (ms). Default 10 minutes. */
   waitMs?: number;
-  /** Called once when another request holds it and this one starts waiting. */
+  /** Called when another request holds it and this one starts waiting, and again for each later holder. Default: pidlock's line on stderr, after 3 s. */
   onWait?: (owner: LockOwner) => void;
 }
 
 /** Takes `<dataDir>/request.lock`; returns the release function. */
 export async function acquireRequestLock(o: RequestLockOptions): Promise<() => void> {
   const path = join(o.dataDir, REQUEST_LOCK_FILE);
-  const owner = readLockOwner(path);
-  if (owner && ownerAlive(owner)) o.onWait?.(owner);
-  return acquirePidLock(path, { timeoutMs: o.waitMs ?? 600_000, purpose: 'plan-and-apply request' });
+  const say = o.onWait;
+  return acquirePidLock(path, { timeoutMs: o.waitMs ?? 600_000, purpose: 'plan-and-apply request', ...(say ? { onWait: (w) => say(w.owner), noticeAfterMs: 0 } : {}) });
 }
 
 // ── plan, approve, apply, re-plan when stale ──────────────────────────────────────────

@@ -16,6 +16,7 @@ import type { IntentResult } from '../compiler/intent/validate-proposal.js';
 import { strongSecretValue } from '../compiler/intent/generated-secrets.js';
 import type { PlanPayload } from '../plan/types.js';
 import { openFlowHost, planFiles, readStateDirFiles, stateHeadOf, type FlowHost } from './flow.js';
+import { REQUEST_FILE_MAX_BYTES } from '../common/state-read.js';
 import type { AgentContext } from './context.js';
 
 export interface IntentSession {
@@ -51,7 +52,7 @@ export interface IntentSession {
 
 /** The six files as text, exactly as on disk (no validation: the engine and the compiler judge them). */
 export function readStateFiles(stateDir: string): StateFiles {
-  return readStateDirFiles(stateDir);
+  return readStateDirFiles(stateDir, REQUEST_FILE_MAX_BYTES);
 }
 
 export function secretNamesOf(files: StateFiles): string[] {

@@ -16,8 +16,22 @@
 import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** A state file larger than this is refused before it is read (the parser's own limit). */
-export const STATE_FILE_MAX_BYTES = 1024 * 1024;
+/**
+ * A state file larger than this is refused before it is read (the parser's own limit, and the
+ * plan schema's for a desired file). 8 MiB holds 10,000 services as bench/plan.bench.ts writes
+ * them (ports, a volume, environment, resources, a health check: 5.9 MB, ~590 bytes each),
+ * about 14,000 of them; only six state files exist, so one services.yaml holds them all.
+ * It bounds what one file can cost: a 10,000-service plan from YAML peaks near 1 GB
+ * (docs/compiler-parse.md, "Size limits").
+ */
+export const STATE_FILE_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The most bytes of one state file a request sends to the model (and of one file the model
+ * proposes): a provider reply is read up to 2 MiB, so a larger file could never come back
+ * whole. A larger state file is edited by hand and planned with `claude plan`.
+ */
+export const REQUEST_FILE_MAX_BYTES = 1024 * 1024;
 
 export type StateFileProblem = 'symlink' | 'not-regular' | 'too-large' | 'unreadable';
 
@@ -105,12 +119,18 @@ export function readStateFileBytes(dir: string, name: string, maxBytes: number =
   }
 }
 
+/** How to get a state file under the limit (also CLA1002's hint). */
+export const STATE_FILE_SIZE_HINT =
+  'a state file holds at most 8 MiB (8388608 bytes: about 14,000 services of ~600 bytes each, one services.yaml holds them all); leave out what repeats a default (replicas: 1, restart: unless-stopped, protocol: tcp, readonly: false) and what does not belong in it, or run some of the services on another host';
+
 function tooLarge(name: string, path: string, size: number, limit: number): StateFileError {
   return new StateFileError(
     name,
     'too-large',
-    `${path} is ${size} bytes, over the limit of ${limit} bytes for a state file, so it was not read`,
-    'state files are small; remove what does not belong in it',
+    `${path} is ${size} bytes, over the limit of ${limit} bytes ${limit === REQUEST_FILE_MAX_BYTES ? 'for a state file sent with a request' : 'for a state file'}, so it was not read`,
+    limit === REQUEST_FILE_MAX_BYTES
+      ? `a request sends each state file to the model, at most ${limit} bytes (1 MiB); change ${name} by hand and run \`claude plan\``
+      : STATE_FILE_SIZE_HINT,
     `${size} bytes, over the limit of ${limit}`,
     size,
   );

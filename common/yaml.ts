@@ -36,3 +36,25 @@ export function loadYaml(): typeof YamlApi {
   loaded = (existsSync(file) ? require(file) : require('yaml')) as typeof YamlApi;
   return loaded;
 }
+
+/**
+ * The values the compiler's parse phase made of the last few state-file texts, so that the
+ * plan review (plan/review.ts) does not parse the same text a second time: at 10,000 services
+ * that second parse of a 5.9 MB services.yaml took as long as the compiler's own. Keyed by the
+ * whole text, so a value is only reused for exactly the text it was made from; at most
+ * PARSED_KEPT entries, the oldest dropped first, and a value the process no longer holds
+ * elsewhere may be collected (WeakRef).
+ */
+const parsedValues = new Map<string, WeakRef<object>>();
+const PARSED_KEPT = 6;
+
+export function rememberParsed(text: string, value: object): void {
+  parsedValues.delete(text);
+  parsedValues.set(text, new WeakRef(value));
+  while (parsedValues.size > PARSED_KEPT) parsedValues.delete(parsedValues.keys().next().value!);
+}
+
+/** The value the compiler parsed from exactly `text`, while it is still held; else undefined. */
+export function parsedValueOf(text: string): unknown {
+  return parsedValues.get(text)?.deref();
+}

@@ -7,6 +7,7 @@
  *          CLA5xxx intent/proposals · CLA6xxx firewall · CLA9xxx input/files
  */
 import type { Severity } from './diagnostics.js';
+import { STATE_FILE_SIZE_HINT } from '../common/state-read.js';
 
 export interface MessageEntry {
   severity: Severity;
@@ -17,7 +18,7 @@ export interface MessageEntry {
 export const MESSAGES = {
   // ── parse (CLA1xxx) ──────────────────────────────────────────────────────
   CLA1001: { severity: 'error', message: 'the file is empty', hint: 'write the state as a YAML mapping (apiVersion: claude.os/v1, kind: …, spec: …), or delete the file' },
-  CLA1002: { severity: 'error', message: 'the file is {size} bytes, over the limit of {limit} bytes', hint: 'state files are small; remove what does not belong in it' },
+  CLA1002: { severity: 'error', message: 'the file is {size} bytes, over the limit of {limit} bytes', hint: STATE_FILE_SIZE_HINT },
   CLA1003: { severity: 'error', message: 'the file is not valid UTF-8', hint: 'save the file as UTF-8 text' },
   CLA1004: { severity: 'error', message: 'YAML syntax error: {detail}', hint: 'look at this line and the one before it; quote values that contain ": " or " #", or that start with one of [ ] { } , & * ! | > \' " % @ `' },
   CLA1005: { severity: 'error', message: 'a tab is used for indentation', hint: 'YAML indents with spaces only: replace the tab with spaces' },
@@ -39,7 +40,7 @@ export const MESSAGES = {
   CLA1021: { severity: 'error', message: 'the document expands to more than {limit} values', hint: 'aliases multiply the size of the document; write the values out instead' },
   CLA1022: { severity: 'error', message: 'nesting is deeper than {limit} levels', hint: 'state files are shallow; look for unbalanced brackets or runaway indentation' },
   CLA1023: { severity: 'error', message: 'the top level must be a mapping, found {found}', hint: 'start the file with keys, e.g. apiVersion: claude.os/v1, kind: …, spec: …' },
-  CLA1024: { severity: 'error', message: 'the aliases expand the file past {limit} bytes (each *alias counts as its value written out)', hint: 'write fewer or smaller aliased values: a state file holds at most {limit} bytes with its aliases expanded (the limit guards against "billion laughs" documents)' },
+  CLA1024: { severity: 'error', message: 'the aliases add more than {limit} bytes to the file (each *alias counts as its value written out)', hint: 'write fewer or smaller aliased values: expanding its aliases may add at most {limit} bytes to a state file (the limit guards against "billion laughs" documents)' },
   // ── check (CLA2xxx) ──────────────────────────────────────────────────────
   CLA2001: { severity: 'error', message: 'unknown property {prop} in {where}', hint: '{suggestion}' },
   CLA2002: { severity: 'error', message: '{where} is missing the required property {prop}', hint: 'add {key}: …{example}' },

@@ -243,11 +243,11 @@ describe('refusals', () => {
     }
     const { file, diags } = run(lines.join('\n') + '\n');
     expect(file).toBeUndefined();
-    // The expansion's bytes pass 1 MiB before its values pass 1,000,000.
+    // The bytes the aliases add pass 1 MiB before the values pass 1,000,000.
     expect(diags.map((d) => d.code)).toEqual(['CLA1024']);
-    expect(diags[0]!.message).toBe('the aliases expand the file past 1048576 bytes (each *alias counts as its value written out)');
+    expect(diags[0]!.message).toBe('the aliases add more than 1048576 bytes to the file (each *alias counts as its value written out)');
     // With a larger byte budget, the value count still stops it.
-    const big = run(lines.join('\n') + '\n', 'services.yaml', { maxBytes: 1e12 });
+    const big = run(lines.join('\n') + '\n', 'services.yaml', { maxAliasBytes: 1e12 });
     expect(big.diags.map((d) => d.code)).toEqual(['CLA1021']);
     expect(big.diags[0]!.message).toBe('the document expands to more than 1000000 values');
   });
@@ -258,9 +258,8 @@ describe('refusals', () => {
     const text = 'a: &a\n' + '  - x\n'.repeat(5000) + 'b:\n' + '  - *a\n'.repeat(99);
     const { file, diags } = run(text);
     expect(file).toBeUndefined();
-    const bytes = Buffer.byteLength(text);
     const item = 6 * 5000 - 1; // the anchored text, without its last newline
-    const n = Math.floor((1024 * 1024 - bytes) / item) + 1; // the alias that passes 1 MiB
+    const n = Math.floor((1024 * 1024) / item) + 1; // the alias whose expansion passes 1 MiB
     expect(diags.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual([`CLA1024 ${5002 + n}:5`]);
     // Under the size: 9 aliases of the same value are fine.
     const fine = 'a: &a\n' + '  - x\n'.repeat(5000) + 'b:\n' + '  - *a\n'.repeat(9);
@@ -271,8 +270,8 @@ describe('refusals', () => {
     // b holds 10 copies of a (10 × ~1 KB); each *b then counts as ~10 KB, not as its 39 bytes of text.
     const a = '[' + Array(250).fill('"x"').join(',') + ']';
     const text = `a: &a ${a}\nb: &b [${Array(10).fill('*a').join(',')}]\nc: [${Array(20).fill('*b').join(',')}]\n`;
-    expect(only(text, { maxBytes: 100_000 })).toMatch(/^CLA1024 3:/);
-    const roomy = run(text, 'services.yaml', { maxBytes: 300_000 });
+    expect(only(text, { maxAliasBytes: 100_000 })).toMatch(/^CLA1024 3:/);
+    const roomy = run(text, 'services.yaml', { maxAliasBytes: 300_000 });
     expect(roomy.diags).toEqual([]);
     expect((roomy.file!.value.c as unknown[][]).flat()).toHaveLength(200);
   });
@@ -322,11 +321,15 @@ describe('refusals', () => {
   });
 
   test('size limit', () => {
-    const big = 'a: "' + 'x'.repeat(1024 * 1024) + '"\n';
+    const big = 'a: "' + 'x'.repeat(8 * 1024 * 1024) + '"\n';
     const { file, diags } = run(big);
     expect(file).toBeUndefined();
     expect(diags.map((d) => [d.code, d.line])).toEqual([['CLA1002', 0]]);
-    expect(diags[0]!.message).toBe(`the file is ${1024 * 1024 + 6} bytes, over the limit of 1048576 bytes`);
+    expect(diags[0]!.message).toBe(`the file is ${8 * 1024 * 1024 + 6} bytes, over the limit of 8388608 bytes`);
+    // the hint says the limit and what to do, since the six files cannot be split further
+    expect(diags[0]!.hint).toMatch(/at most 8 MiB \(8388608 bytes: about 14,000 services .*leave out what repeats a default/);
+    // 1 MiB is not the limit any more: a 2 MiB file parses
+    expect(ok('a: "' + 'x'.repeat(2 * 1024 * 1024) + '"\n').value.a).toHaveLength(2 * 1024 * 1024);
     // bytes, not characters: 400 three-byte characters exceed 1,000 bytes
     expect(only('a: ' + '€'.repeat(400), { maxBytes: 1000 })).toBe('CLA1002 0:0');
   });

@@ -10,10 +10,10 @@
  * into the string "0755" where the schema wants a string.
  *
  * Refused, each with a diagnostic at file:line:col (codes CLA1001–CLA1023): empty files,
- * files over 1 MiB, syntax errors, more than one document, `%YAML` other than 1.2,
+ * files over 8 MiB (STATE_FILE_MAX_BYTES), syntax errors, more than one document, `%YAML` other than 1.2,
  * duplicate keys, non-scalar or empty keys, tags other than the core ones, unknown or
- * self-containing aliases, more than 100 alias expansions, aliases that expand the file past
- * 1 MiB (each alias counts the bytes of its value as if written out, CLA1024), more than
+ * self-containing aliases, more than 100 alias expansions, aliases that add more than 1 MiB
+ * to the file (each alias counts the bytes of its value as if written out, CLA1024), more than
  * 1,000,000 values after expansion, nesting deeper than 64 levels, and a top level that is
  * not a mapping.
  *
@@ -29,7 +29,8 @@
 import type * as YamlApi from 'yaml';
 import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAMLSeq } from 'yaml';
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
-import { loadYaml } from '../common/yaml.js';
+import { loadYaml, rememberParsed } from '../common/yaml.js';
+import { STATE_FILE_MAX_BYTES } from '../common/state-read.js';
 
 // The yaml package, from its one-file copy in generated/ (common/yaml.ts says why), loaded on
 // the first parse rather than when this module is imported: the planner imports this module
@@ -100,14 +101,17 @@ export interface ParseLimits {
   maxDepth: number;
   /** Most alias (`*name`) expansions per file. */
   maxAliasCount: number;
+  /** Most bytes the alias expansions may add to a file (each alias counts its value written out). */
+  maxAliasBytes: number;
   /** Most values (scalars, mappings, lists) in the expanded document. */
   maxNodes: number;
 }
 
 export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = Object.freeze({
-  maxBytes: 1024 * 1024,
+  maxBytes: STATE_FILE_MAX_BYTES,
   maxDepth: 64,
   maxAliasCount: 100,
+  maxAliasBytes: 1024 * 1024,
   maxNodes: 1_000_000,
 });
 
@@ -185,9 +189,10 @@ export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partia
     return undefined;
   }
 
-  const builder = new Builder(text, at, sink, lim, size);
+  const builder = new Builder(text, at, sink, lim);
   const value = builder.build(root);
   if (builder.failed || value === undefined) return undefined;
+  rememberParsed(text, value); // the plan review reads the same text as data (plan/review.ts)
   return {
     name: file.name,
     value,
@@ -371,8 +376,6 @@ class Builder {
     private readonly at: (offset: number) => SourcePos,
     private readonly sink: DiagnosticSink,
     private readonly lim: ParseLimits,
-    /** The file's own size in bytes: with the expansions, it must stay within maxBytes. */
-    private readonly fileBytes: number = 0,
   ) {}
 
   /** Records an anchored node's expanded size: its own text plus what aliases inside it added. */
@@ -537,9 +540,10 @@ class Builder {
     }
     // The expansion counts against the size limit as if the value were written out here:
     // few aliases of a large value (or a value that itself holds aliases) stay within maxBytes.
+    // The file itself may be up to maxBytes (8 MiB); what aliases add is held to maxAliasBytes.
     this.expandedBytes += this.anchorBytes.get(target) ?? 0;
-    if (this.fileBytes + this.expandedBytes > this.lim.maxBytes) {
-      this.fail('CLA1024', a.range[0], { limit: this.lim.maxBytes });
+    if (this.expandedBytes > this.lim.maxAliasBytes) {
+      this.fail('CLA1024', a.range[0], { limit: this.lim.maxAliasBytes });
       throw new Abort();
     }
     const v = this.anchoredValues.get(target);

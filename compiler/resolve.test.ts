@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { packageRoot } from '../common/paths.js';
 import { compileFiles, compileStateDir } from './compile.js';
 import { DiagnosticSink } from './diagnostics.js';
-import { DEFAULTS, applyAliases, durationMs, findCycles, nanoCpus, resolve, sizeBytes, splitCommand } from './resolve.js';
+import fc from 'fast-check';
+import { DEFAULTS, applyAliases, durationMs, findCycles, nanoCpus, parentPaths, resolve, sizeBytes, splitCommand } from './resolve.js';
 
 const HEAD = (kind: string) => `apiVersion: claude.os/v1\nkind: ${kind}\nmetadata:\n  name: t\n`;
 const SERVICES = (body: string) => HEAD('ServiceManifest') + 'spec:\n' + body;
@@ -247,6 +248,41 @@ describe('cross-file checks', () => {
       { source: '/srv/data/www', target: '/b', readonly: true, volume: 'data' },
       { source: '/opt/hosts', target: '/c', readonly: false },
     ]);
+  });
+
+  it('volume paths looked up by path give what comparing every pair gives: clashes (CLA3020) and the volume holding a mount', () => {
+    expect(parentPaths('/srv/data/1')).toEqual(['/srv/data', '/srv']);
+    expect(parentPaths('/')).toEqual([]);
+    // paths made of few segments, so that equal, nested and prefix-but-not-nested paths (/a, /ab) are common
+    const path = fc.array(fc.constantFrom('a', 'ab', 'b'), { minLength: 0, maxLength: 4 }).map((p) => '/' + p.join('/'));
+    fc.assert(
+      fc.property(fc.array(path, { minLength: 1, maxLength: 12 }), fc.array(path, { maxLength: 8 }), (volumePaths, sources) => {
+        const volumes = volumePaths.map((p, i) => ({ name: `v${i}`, path: p }));
+        const sink = new DiagnosticSink();
+        const model = resolve(
+          {
+            sources: {},
+            storage: { apiVersion: 'claude.os/v1', kind: 'StorageConfig', metadata: { name: 's' }, spec: { volumes } },
+            services: { apiVersion: 'claude.os/v1', kind: 'ServiceManifest', metadata: { name: 's' }, spec: { services: [{ name: 'a', image: 'nginx', volumes: sources.map((source, i) => ({ source: source === '/' ? '/a/b/a/b/a' : source, target: `/m${i}` })) }] } },
+          },
+          sink,
+        );
+        // the reference: every pair compared, as before the lookup by path
+        const clashes: string[] = [];
+        volumes.forEach((v, i) => {
+          const o = volumes.slice(0, i).find((o) => o.path === v.path || v.path.startsWith(o.path + '/') || o.path.startsWith(v.path + '/'));
+          if (o) clashes.push(`volume ${v.name}: path ${v.path} is inside volume ${o.name} (${o.path})`);
+        });
+        expect(sink.sorted().filter((d) => d.code === 'CLA3020').map((d) => d.message).sort()).toEqual(clashes.sort());
+        const mounts = model.services[0]!.mounts;
+        for (const m of mounts) {
+          let best: { name: string; path: string } | undefined;
+          for (const v of volumes) if ((m.source === v.path || m.source.startsWith(v.path + '/')) && (!best || v.path.length > best.path.length)) best = v;
+          expect(m.volume).toBe(best?.name);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses the engine socket, / and host system paths unless manifest.yaml allows them', () => {

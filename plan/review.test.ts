@@ -129,3 +129,28 @@ describe('stepIndex', () => {
     );
   });
 });
+
+describe('the review reuses the compiler’s parse of the same text', () => {
+  it('gives the same changes from the compiler’s values as from a parse of its own, and parses nothing for unchanged files', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('../common/paths.js');
+    const { compileFiles } = await import('../compiler/compile.js');
+    const { parsedValueOf } = await import('../common/yaml.js');
+    const dir = join(packageRoot(), 'fixtures', 'states', 'spec-example');
+    const files = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    const old = { 'services.yaml': services(1, 'info') };
+    const own = stateChanges(old, files); // nothing parsed these texts yet: the review parses them itself
+    expect(parsedValueOf(files['services.yaml']!)).toBeUndefined();
+    const compiled = compileFiles(files);
+    expect(compiled.model).toBeDefined();
+    const value = parsedValueOf(files['services.yaml']!);
+    expect(value).toBeDefined();
+    expect(stateChanges(old, files)).toEqual(own);
+    // the cached value is what the review reads: a changed copy shows in the review
+    ((value as { spec: { services: { image: string }[] } }).spec.services[0]!).image = 'changed:1';
+    expect(JSON.stringify(stateChanges(old, files))).toContain('changed:1');
+    // the same text on both sides: no entity is looked at
+    expect(stateChanges(files, files)).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@
  * reads them from the state repo), "new" is the plan's desired files. Both are compared as
  * parsed YAML, so formatting and comments never show as changes. Pure: text in, model out.
  */
-import { loadYaml } from '../common/yaml.js';
+import { loadYaml, parsedValueOf } from '../common/yaml.js';
 import type { PlanPayload, PlanStep } from './types.js';
 
 export interface FieldChange {
@@ -78,7 +78,9 @@ function entities(file: string, text: string | undefined): Map<string, Entity> {
   if (text === undefined) return out;
   let doc: unknown;
   try {
-    doc = loadYaml().parse(text);
+    // the compiler's value of this very text when it has just parsed it (the same YAML 1.2 core
+    // schema; a JSON copy would be the same data), else a parse of our own
+    doc = parsedValueOf(text) ?? loadYaml().parse(text);
   } catch {
     return out; // the compiler reports broken files; the review shows what it can
   }
@@ -181,6 +183,7 @@ export function fieldChanges(oldV: Json | undefined, newV: Json | undefined): Fi
 export function stateChanges(oldFiles: Readonly<Record<string, string>>, newFiles: Readonly<Record<string, string>>): Omit<ResourceChange, 'risk' | 'steps'>[] {
   const out: Omit<ResourceChange, 'risk' | 'steps'>[] = [];
   for (const file of [...new Set([...Object.keys(oldFiles), ...Object.keys(newFiles)])].sort()) {
+    if (oldFiles[file] === newFiles[file]) continue; // the same text: nothing in it changes
     const a = entities(file, oldFiles[file]);
     const b = entities(file, newFiles[file]);
     for (const key of [...new Set([...a.keys(), ...b.keys()])]) {

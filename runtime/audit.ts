@@ -83,7 +83,7 @@ export class AuditSecretError extends Error {
 export interface AppendAuditOptions {
   /** Plaintext secret values that must never be written; strings containing one are redacted. */
   secrets?: readonly string[];
-  /** How long to wait for another appender (ms). Default 30 s. */
+  /** How long to wait for another appender in all (ms). Default pidlock's DEFAULT_LOCK_WAIT_MS (10 min); a holder that is stopped or stuck is given up on sooner. */
   lockTimeoutMs?: number;
 }
 
@@ -238,7 +238,7 @@ export async function appendAudit(
       writeFileAtomic(join(dataDir, AUDIT_HEAD_FILE), canonicalJson({ seq, hash: record.hash }) + '\n', 0o600);
       return record;
     },
-    { timeoutMs: opts.lockTimeoutMs ?? 30_000, purpose: 'audit append' },
+    { ...(opts.lockTimeoutMs !== undefined ? { timeoutMs: opts.lockTimeoutMs } : {}), purpose: 'audit append' },
   );
 }
 

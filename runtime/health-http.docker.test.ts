@@ -6,7 +6,8 @@
  * fails) decides: the wait times out. A command with a condition of its own is never replaced
  * by the request. Containers carry this run's suffix and are removed afterwards.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitReady } from './health.js';
@@ -25,7 +26,8 @@ afterAll(() => removeDockerByName(sfx));
 async function serving(name: string): Promise<{ name: string; ports: { container: number; host: number; hostIp: string; protocol: 'tcp' }[] }> {
   const port = await freePort();
   const full = `claude-hh-${name}-${sfx}`;
-  execFileSync('docker', ['run', '-d', '--name', full, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'mkdir -p /w && echo ok > /w/index.html && exec httpd -f -p 8000 -h /w'], { stdio: 'ignore' });
+  // -vv: httpd logs each request (`…: url:/`), which the overlap test reads
+  execFileSync('docker', ['run', '-d', '--name', full, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'mkdir -p /w && echo ok > /w/index.html && exec httpd -f -vv -p 8000 -h /w'], { stdio: 'ignore' });
   return { name: full, ports: [{ container: 8000, host: port, hostIp: '127.0.0.1', protocol: 'tcp' }] };
 }
 
@@ -34,6 +36,35 @@ describe('readiness: the health command\'s HTTP request from the host', () => {
     const c = await serving('ok');
     const r = await waitReady(docker, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: c.ports });
     expect(r).toMatchObject({ state: 'healthy', via: 'http' });
+  }, 120_000);
+
+  it('the first request goes out beside the first inspect, not after it', async () => {
+    const c = await serving('overlap');
+    // httpd logs to stderr; wait until it has answered once, so that the wait's request is the only new one
+    const logs = () => execFileSync('sh', ['-c', `docker logs ${c.name} 2>&1`], { encoding: 'utf8' });
+    for (let i = 0; i < 100 && !/response:200/.test(logs()); i++) execFileSync('sh', ['-c', `wget -q -O- http://127.0.0.1:${c.ports[0]!.host}/ >/dev/null 2>&1 || sleep 0.1`]);
+    // read without blocking the event loop, where the wait's request is answered meanwhile
+    const requests = async () => ((await promisify(execFile)('sh', ['-c', `docker logs ${c.name} 2>&1`], { encoding: 'utf8' })).stdout.match(/url:\//g) ?? []).length;
+    const before = await requests();
+    // the real Engine API, with the first inspect held until httpd has logged a new request (at most 3 s)
+    let seenDuringInspect: boolean | undefined;
+    const held = Object.create(docker) as typeof docker;
+    held.getContainer = (id: string) => {
+      const real = docker.getContainer(id);
+      const wrapped = Object.create(real) as typeof real;
+      wrapped.inspect = async () => {
+        if (seenDuringInspect === undefined) {
+          const end = Date.now() + 3000;
+          while ((await requests()) === before && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+          seenDuringInspect = (await requests()) > before;
+        }
+        return real.inspect();
+      };
+      return wrapped;
+    };
+    const r = await waitReady(held, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: c.ports });
+    expect(r).toMatchObject({ state: 'healthy', via: 'http' });
+    expect(seenDuringInspect).toBe(true);
   }, 120_000);
 
   it('a 404 proves nothing: the command itself runs, fails, and the wait times out', async () => {

@@ -246,6 +246,17 @@ function portAnswers(host: string, port: number, timeoutMs = 300, holdMs = PORT_
 }
 
 /**
+ * The port-only readiness check of both engines (Docker here, containerd in
+ * drivers/containerd/engine.ts): the host ports among `ports` (TCP, published) that do not
+ * answer yet, as `portAnswers` judges them; empty when every one answers.
+ */
+export async function silentPorts(ports: ContainerSpec['ports'], holdMs = PORT_HOLD_MS): Promise<number[]> {
+  const tcp = ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
+  const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!, 300, holdMs)));
+  return tcp.filter((_, i) => !answers[i]).map((p) => p.host!);
+}
+
+/**
  * Whether a TCP port on a container's own address refuses connections (a reset: nothing
  * listens there). Timeouts and other errors (a firewall, no route) are not a refusal.
  */
@@ -334,6 +345,15 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
   // With a health command, the container's state is read on the first round, every 3rd
   // round, and whenever a probe could not run (an exec into a stopped container fails):
   // fewer Engine API calls while the command is polled. Without one, every round.
+  const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
+  const noSignal = !argv && tcpPorts.length === 0;
+  // The health command's HTTP request, made from the host through its published port.
+  const http = opts.probe ? httpHealthOf(opts.probe.test) : null;
+  const httpPort = http ? tcpPorts.find((p) => p.container === http.port) : undefined;
+  // The first HTTP request goes out beside the first inspect, not after it (one Engine API
+  // round trip less before a service that already answers counts as ready); its answer is
+  // used in the first round, where it counts only if the inspect says the container runs.
+  let firstHttp = http && httpPort ? httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500)) : null;
   let info = await container.inspect();
   trace(`ready: ${nameOrId} inspected`);
   const budget = makeClock(info.Id);
@@ -341,16 +361,12 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
   let lastExec = t0; // wall ms of the last health command started (portsRefused)
   let lastProbe = ''; // its last result
   let closed = false; // every declared TCP port refused connections at the last look (portsRefused)
-  const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
-  const noSignal = !argv && tcpPorts.length === 0;
-  // The health command's HTTP request, made from the host through its published port.
-  const http = opts.probe ? httpHealthOf(opts.probe.test) : null;
-  const httpPort = http ? tcpPorts.find((p) => p.container === http.port) : undefined;
   const window = opts.startWindowMs ?? START_WINDOW_MS;
   const restarts0 = info.RestartCount ?? 0;
   const oneShot = ['no', 'on-failure', ''].includes(info.HostConfig?.RestartPolicy?.Name ?? 'no');
   try {
   for (let round = 0; ; round++) {
+    if (round > 0) firstHttp = null; // only the first round uses the answer sent beside its inspect
     if (round > 0 && (!argv || round % 3 === 0)) info = await container.inspect();
     const st = info.State;
     if (noSignal && oneShot && st.Status === 'exited' && st.ExitCode === 0) return { state: 'completed', ms: Date.now() - t0 };
@@ -386,7 +402,8 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
           // longer (on a busy host it is slow, not failed, and a late success counts)
           // before it is given up and a new one starts; so slow probes do not pile up.
           if (!inflight && http && httpPort) {
-            const code = await httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500));
+            const code = await (firstHttp ?? httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500)));
+            firstHttp = null;
             trace(`ready: ${nameOrId} http ${code ?? 'no answer'}`);
             if (code !== null && code >= 200 && code < 300) return { state: 'healthy', ms: Date.now() - t0, via: 'http' };
           }
@@ -424,10 +441,9 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
         if (Date.now() - t0 >= window) return { state: 'running', ms: Date.now() - t0 };
         last = `running for ${Date.now() - t0} ms of its ${window} ms start window`;
       } else {
-        const tcp = tcpPorts;
-        const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!)));
-        if (answers.every(Boolean)) return { state: 'running', ms: Date.now() - t0 };
-        last = `port(s) ${tcp.filter((_, i) => !answers[i]).map((p) => p.host).join(', ')} not accepting connections`;
+        const silent = await silentPorts(tcpPorts);
+        if (silent.length === 0) return { state: 'running', ms: Date.now() - t0 };
+        last = `port(s) ${silent.join(', ')} not accepting connections`;
       }
     } else {
       last = `status ${st.Status}`;

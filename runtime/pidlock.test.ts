@@ -1,13 +1,59 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { tempDirs } from './testutil/tempdirs.js';
-import { LockTimeoutError, acquirePidLock, procStartTime, readLockOwner, withPidLock } from './pidlock.js';
+import { transpileForChild } from './testutil/transpile-child.js';
+import { LockTimeoutError, acquirePidLock, procStartTime, readLockOwner, withPidLock, type LockWait } from './pidlock.js';
 
 const tmp = tempDirs('claude-pidlock-test-');
-afterEach(() => tmp.cleanup());
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  tmp.cleanup();
+});
+
+// A real process that holds the lock (`hold LOCK MS HEARTBEAT PURPOSE`: prints "held", releases
+// after MS) or waits for it (`wait LOCK FRESH`: the default notice on stderr, prints "got").
+const child = transpileForChild(
+  ['runtime/pidlock.ts'],
+  `import { acquirePidLock } from './runtime/pidlock.js';
+const [mode, lock, a, b, purpose] = process.argv.slice(2);
+if (mode === 'hold') {
+  const release = await acquirePidLock(lock, { heartbeatMs: Number(b), purpose });
+  process.stdout.write('held\\n');
+  setTimeout(() => { release(); process.exit(0); }, Number(a));
+} else {
+  const release = await acquirePidLock(lock, { freshMs: Number(a), noticeAfterMs: 300 });
+  process.stdout.write('got\\n');
+  release();
+}
+`,
+);
+afterAll(() => child.cleanup());
+
+function run(args: string[]): { proc: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, [child.script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(proc);
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
+  return { proc, out: () => out, err: () => err, exited };
+}
+
+/** Starts a holder and resolves once it holds the lock. */
+async function holder(p: string, holdMs: number, purpose: string, heartbeatMs = 200) {
+  const h = run(['hold', p, String(holdMs), String(heartbeatMs), purpose]);
+  const t0 = Date.now();
+  while (!h.out().includes('held')) {
+    if (h.proc.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`the holder did not take the lock: ${h.err()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return h;
+}
 function lockPath(): string {
   return join(tmp.make(), 'x.lock');
 }
@@ -39,8 +85,9 @@ describe('pid lock', () => {
     const release = await acquirePidLock(p, { purpose: 'holder' });
     const err = await acquirePidLock(p, { timeoutMs: 150 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LockTimeoutError);
+    expect((err as LockTimeoutError).reason).toBe('limit');
     expect((err as Error).message).toContain(`held by pid ${process.pid}`);
-    expect((err as Error).message).toContain('(holder)');
+    expect((err as Error).message).toContain('(holder). It is still working');
     release();
     const again = await acquirePidLock(p, { timeoutMs: 150 });
     again();
@@ -52,4 +99,47 @@ describe('pid lock', () => {
     await expect(acquirePidLock(p, { timeoutMs: 100 })).rejects.toBeInstanceOf(LockTimeoutError);
     await expect(withPidLock(p, () => 1, { timeoutMs: 1000, unreadableStaleMs: 0 })).resolves.toBe(1);
   });
+
+  it('keeps waiting for a live holder that keeps its lock fresh, says who it waits for, and takes the lock when it is released', async () => {
+    const p = lockPath();
+    const h = await holder(p, 2500, 'slow state commit');
+    const t0 = Date.now();
+    // The waiter gives up on a holder silent for 1 s; the holder's heartbeat (every 0.2 s) keeps it waiting 2.5 s.
+    const w = run(['wait', p, '1000']);
+    expect(await w.exited).toBe(0);
+    expect(w.out()).toBe('got\n');
+    expect(Date.now() - t0).toBeGreaterThan(1500);
+    expect(w.err()).toMatch(new RegExp(`^waiting for ${p} \\(\\d+ s so far\\): held by pid ${h.proc.pid} on \\S+ since \\S+ \\(slow state commit\\), which is alive and still working\\n$`));
+    expect(await h.exited).toBe(0);
+  }, 60_000);
+
+  it('takes over the lock of a holder killed while it waits', async () => {
+    const p = lockPath();
+    const h = await holder(p, 60_000, 'doomed');
+    const told: LockWait[] = [];
+    const got = acquirePidLock(p, { noticeAfterMs: 100, onWait: (w) => told.push(w) });
+    while (told.length === 0) await new Promise((r) => setTimeout(r, 20));
+    expect(told[0]!.owner).toMatchObject({ pid: h.proc.pid, purpose: 'doomed' });
+    h.proc.kill('SIGKILL');
+    const release = await got;
+    expect(readLockOwner(p)).toMatchObject({ pid: process.pid });
+    expect(told).toHaveLength(1);
+    release();
+    expect(existsSync(p)).toBe(false);
+  }, 60_000);
+
+  it('gives up on a live holder that stopped refreshing its lock (SIGSTOP), naming it and how to stop it', async () => {
+    const p = lockPath();
+    const h = await holder(p, 60_000, 'stopped commit');
+    h.proc.kill('SIGSTOP');
+    const t0 = Date.now();
+    const err = await acquirePidLock(p, { freshMs: 1000, noticeAfterMs: 60_000 }).catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect((err as LockTimeoutError).reason).toBe('stuck');
+    const pid = h.proc.pid!;
+    expect((err as Error).message).toMatch(new RegExp(`^gave up waiting for the lock ${p}: pid ${pid} on \\S+ has held it since \\S+ \\(stopped commit\\) and is alive, but has not refreshed it for \\d+ s, so it is stopped or stuck\\. See it with: ps -o pid,stat,etime,args -p ${pid}; if it is stuck, stop it \\(kill ${pid}\\) and the next waiter takes the lock over$`));
+    // The lock is left to its holder: a waiter never takes a live process's lock.
+    expect(readLockOwner(p)).toMatchObject({ pid });
+  }, 60_000);
 });

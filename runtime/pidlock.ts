@@ -1,12 +1,22 @@
 /**
  * A small inter-process lock file: `open(path, 'wx')` creates it exclusively and writes the
- * owner (`{pid, procStart, host, acquiredAt, purpose}`); a waiter retries with jitter until its
- * deadline. A lock whose owner process is dead (same host, `kill(pid, 0)` says ESRCH) is
- * broken, and so is one whose pid now belongs to a process that started later (pid reuse).
- * Used around read-modify-write of files shared by several processes (the audit
- * log's tail, the state repo's commit). It is not the runtime's apply lock.
+ * owner (`{pid, procStart, host, acquiredAt, purpose}`). Used around read-modify-write of files
+ * shared by several processes (the audit log's tail, the state repo's commit). It is not the
+ * runtime's apply lock.
+ *
+ * Waiting, in the order a waiter checks on each try:
+ * 1. the owner is dead (same host, `kill(pid, 0)` says ESRCH), or its pid now belongs to a
+ *    process that started later (pid reuse), or the file has had no readable owner for
+ *    `unreadableStaleMs`: the lock is stale and is taken over;
+ * 2. the owner is alive but its lock is not fresh: the holder refreshes the file's mtime every
+ *    `heartbeatMs` while it holds it, so a lock not refreshed for `freshMs` belongs to a process
+ *    that is stopped (Ctrl-Z, SIGSTOP) or stuck: the waiter gives up (`LockTimeoutError`,
+ *    reason `stuck`), naming it and how to stop it;
+ * 3. the overall limit `timeoutMs` has passed: it gives up (reason `limit`);
+ * 4. otherwise it keeps waiting, however long each holder takes, and after `noticeAfterMs`
+ *    says once per holder who it waits for (`onWait`; by default a line on stderr).
  */
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
@@ -19,24 +29,65 @@ export interface LockOwner {
   purpose: string;
 }
 
+/** Told to a waiter once per holder, after it has waited `noticeAfterMs`. */
+export interface LockWait {
+  lockPath: string;
+  owner: LockOwner;
+  /** How long this waiter has waited so far (ms). */
+  waitedMs: number;
+}
+
+/** The overall limit on one wait: generous, since a live holder that keeps its lock fresh is making progress. */
+export const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
+/** How often a holder refreshes its lock file's mtime. */
+export const LOCK_HEARTBEAT_MS = 10_000;
+/** A live holder's lock not refreshed for this long is stopped or stuck. */
+export const LOCK_FRESH_MS = 120_000;
+
 export interface PidLockOptions {
-  /** Give up after this long (ms). Default 30 s. */
+  /** Give up after waiting this long in all (ms). Default DEFAULT_LOCK_WAIT_MS (10 min); 0 tries once. */
   timeoutMs?: number;
-  /** What the holder is doing; shown to waiters that time out. */
+  /** What the holder is doing; shown to waiters. */
   purpose?: string;
   /** A lock file with no readable owner (a crash between create and write) is stale after this long (ms). Default 10 s. */
   unreadableStaleMs?: number;
+  /** While held, the lock file's mtime is refreshed this often (ms). Default LOCK_HEARTBEAT_MS. */
+  heartbeatMs?: number;
+  /** A waiter gives up on a live holder whose lock was not refreshed for this long (ms). Default LOCK_FRESH_MS. */
+  freshMs?: number;
+  /** Say who this waiter waits for after this long (ms). Default 3 s. */
+  noticeAfterMs?: number;
+  /** Called once per holder after `noticeAfterMs`. Default: one line on stderr (lockWaitText). */
+  onWait?: (w: LockWait) => void;
+}
+
+const since = (owner: LockOwner) => owner.acquiredAt.replace(/#.*$/, '');
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/** The line a waiter prints by default: who holds the lock and for what. */
+export function lockWaitText(w: LockWait): string {
+  return `waiting for ${w.lockPath} (${seconds(w.waitedMs)} so far): held by pid ${w.owner.pid} on ${w.owner.host} since ${since(w.owner)} (${w.owner.purpose}), which is alive and still working`;
 }
 
 export class LockTimeoutError extends Error {
   constructor(
     readonly lockPath: string,
     readonly owner: LockOwner | null,
+    /** `limit`: the overall limit passed; `stuck`: the live holder stopped refreshing its lock. */
+    readonly reason: 'limit' | 'stuck' = 'limit',
+    readonly waitedMs = 0,
+    /** For `stuck`: how long the lock has gone without a refresh (ms). */
+    readonly quietMs = 0,
   ) {
     super(
-      `timed out waiting for the lock ${lockPath}` +
-        (owner ? `, held by pid ${owner.pid} on ${owner.host} since ${owner.acquiredAt} (${owner.purpose})` : '') +
-        `. If that process is gone, remove the file: rm ${lockPath}`,
+      reason === 'stuck' && owner
+        ? `gave up waiting for the lock ${lockPath}: pid ${owner.pid} on ${owner.host} has held it since ${since(owner)} (${owner.purpose}) and is alive, ` +
+            `but has not refreshed it for ${seconds(quietMs)}, so it is stopped or stuck. See it with: ps -o pid,stat,etime,args -p ${owner.pid}; ` +
+            `if it is stuck, stop it (kill ${owner.pid}) and the next waiter takes the lock over`
+        : `timed out waiting for the lock ${lockPath} after ${seconds(waitedMs)}` +
+            (owner
+              ? `, held by pid ${owner.pid} on ${owner.host} since ${since(owner)} (${owner.purpose}). It is still working; try again when it has finished (ps -o pid,etime,args -p ${owner.pid})`
+              : `. If no process holds it, remove the file: rm ${lockPath}`),
     );
     this.name = 'LockTimeoutError';
   }
@@ -142,9 +193,24 @@ export function lockIsStale(lockPath: string, unreadableStaleMs = 10_000): boole
   }
 }
 
-/** Acquires the lock; returns the release function. */
+/** How long ago the lock file was last written or refreshed (ms), or null when it is gone. */
+function lockQuietMs(lockPath: string): number | null {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+const isOwner = (a: LockOwner | null, b: LockOwner) => a !== null && a.pid === b.pid && a.acquiredAt === b.acquiredAt;
+
+/** Acquires the lock; returns the release function. See the file's comment for how it waits. */
 export async function acquirePidLock(lockPath: string, opts: PidLockOptions = {}): Promise<() => void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  const started = Date.now();
+  const deadline = started + (opts.timeoutMs ?? DEFAULT_LOCK_WAIT_MS);
+  const freshMs = opts.freshMs ?? LOCK_FRESH_MS;
+  const noticeAfterMs = opts.noticeAfterMs ?? 3_000;
+  const onWait = opts.onWait ?? ((w: LockWait) => process.stderr.write(lockWaitText(w) + '\n'));
   const owner: LockOwner = {
     pid: process.pid,
     procStart: procStartTime(process.pid),
@@ -152,6 +218,7 @@ export async function acquirePidLock(lockPath: string, opts: PidLockOptions = {}
     acquiredAt: new Date().toISOString() + '#' + randomBytes(4).toString('hex'),
     purpose: opts.purpose ?? 'lock',
   };
+  let told: LockOwner | null = null;
   for (;;) {
     if (tryCreate(lockPath, owner)) break;
     const seen = readLockOwner(lockPath);
@@ -159,12 +226,32 @@ export async function acquirePidLock(lockPath: string, opts: PidLockOptions = {}
       breakStale(lockPath, seen);
       continue;
     }
-    if (Date.now() > deadline) throw new LockTimeoutError(lockPath, seen);
+    const now = Date.now();
+    const quiet = seen ? lockQuietMs(lockPath) : null;
+    if (seen && quiet !== null && quiet > freshMs && isOwner(readLockOwner(lockPath), seen)) throw new LockTimeoutError(lockPath, seen, 'stuck', now - started, quiet);
+    if (now > deadline) throw new LockTimeoutError(lockPath, seen, 'limit', now - started);
+    if (seen && now - started >= noticeAfterMs && !isOwner(told, seen)) {
+      told = seen;
+      onWait({ lockPath, owner: seen, waitedMs: now - started });
+    }
     await sleep(3 + Math.floor(Math.random() * 20));
   }
+  // The heartbeat: keeps the lock fresh for waiters while this process runs; it stops with the
+  // process (or its event loop), which is what a waiter reads as stopped or stuck.
+  const heartbeat = setInterval(() => {
+    try {
+      if (isOwner(readLockOwner(lockPath), owner)) {
+        const t = new Date();
+        utimesSync(lockPath, t, t);
+      }
+    } catch {
+      /* released or taken over meanwhile */
+    }
+  }, opts.heartbeatMs ?? LOCK_HEARTBEAT_MS);
+  heartbeat.unref();
   return () => {
-    const cur = readLockOwner(lockPath);
-    if (cur && cur.pid === owner.pid && cur.acquiredAt === owner.acquiredAt) {
+    clearInterval(heartbeat);
+    if (isOwner(readLockOwner(lockPath), owner)) {
       try {
         unlinkSync(lockPath);
       } catch {

@@ -221,9 +221,9 @@ export class ApiService {
   async serviceAction(name: string, body: { action: string }): Promise<unknown> {
     const action = body.action;
     if (action !== 'restart' && action !== 'stop' && action !== 'start') throw new ApiError(400, `action must be restart, stop or start, not '${action}'`, 'e.g. {"action": "restart"}');
-    const { readStateFiles } = await import('../agent/intent.js');
+    const { readStateDirFiles } = await import('../agent/flow.js'); // a state file's limit (8 MiB): nothing goes to a provider here
     const { parseDocument, isMap, isSeq } = await import('yaml');
-    const files = readStateFiles(this.o.paths.stateDir);
+    const files = readStateDirFiles(this.o.paths.stateDir);
     const text = files['services.yaml'];
     if (text === undefined) throw new ApiError(404, `no services.yaml in ${this.o.paths.stateDir}`, 'ask for a service first');
     const doc = parseDocument(text);

@@ -131,7 +131,7 @@ function runChild(planFile: string, crash: string): Promise<{ signal: NodeJS.Sig
     let err = '';
     p.stdout.on('data', (b: Buffer) => (out += b.toString()));
     p.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    p.on('exit', (code, signal) => resolve({ code, signal, out, err }));
+    p.on('close', (code, signal) => resolve({ code, signal, out, err })); // 'close': every byte of stdout read
   });
 }
 

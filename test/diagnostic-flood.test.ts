@@ -49,7 +49,7 @@ describe('claude validate on a diagnostic flood', () => {
     expect(r.code).toBe(1);
     const lines = r.out.split('\n').filter((l) => /: (error|warning) CLA/.test(l));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^services\.yaml:\d+:14: error CLA1024: the aliases expand the file past 1048576 bytes/);
+    expect(lines[0]).toMatch(/^services\.yaml:\d+:14: error CLA1024: the aliases add more than 1048576 bytes to the file/);
   });
 
   it('an expansion under 1 MiB that still yields ~80,000 errors: the first 100, then one line with the count', async () => {

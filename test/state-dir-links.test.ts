@@ -122,17 +122,23 @@ describe('other non-regular files in the state dir', () => {
     expect(r.out).toContain('services.yaml: error CLA9002: cannot read services.yaml: it is a directory');
   });
 
-  it('an oversized state file is refused before it is read, for the compiler and for a request', async () => {
+  it('an oversized state file is refused before it is read, for the compiler (8 MiB) and for a request (1 MiB)', async () => {
     const s = stateDir('big');
     writeFileSync(join(s, 'manifest.yaml'), MANIFEST(server.origin));
-    writeFileSync(join(s, 'services.yaml'), `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    writeFileSync(join(s, 'services.yaml'), `# ${'x'.repeat(9 * 1024 * 1024)}\n`);
     const v = await runCli(['validate'], { env: env(s), cwd: dir });
     expect(v.code).toBe(1);
-    expect(v.out).toMatch(/services\.yaml: error CLA1002: the file is 2097155 bytes, over the limit of 1048576 bytes/);
+    expect(v.out).toMatch(/services\.yaml: error CLA1002: the file is 9437187 bytes, over the limit of 8388608 bytes/);
+    expect(v.out).toMatch(/hint: a state file holds at most 8 MiB/);
+    // 2 MiB: the compiler reads it, a request does not send it to the model
+    writeFileSync(join(s, 'services.yaml'), `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    const v2 = await runCli(['validate'], { env: env(s), cwd: dir });
+    expect(v2.out).not.toMatch(/CLA1002/);
     const before = server.requests.length;
     const r = await runCli(['ask', 'add nginx'], { env: env(s), cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.err).toContain('services.yaml is 2097155 bytes, over the limit of 1048576 bytes for a state file, so it was not read');
+    expect(r.err).toContain('services.yaml is 2097155 bytes, over the limit of 1048576 bytes for a state file sent with a request, so it was not read');
+    expect(r.err).toContain('change services.yaml by hand and run `claude plan`');
     expect(server.requests.length).toBe(before);
     expect(existsSync(join(dir, 'data', 'conversations'))).toBe(false);
   });

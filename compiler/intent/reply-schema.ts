@@ -16,7 +16,7 @@
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 import { formatAjvErrors } from '../../plan/schema.js';
-import { STATE_FILE_MAX_BYTES } from '../../common/state-read.js';
+import { REQUEST_FILE_MAX_BYTES } from '../../common/state-read.js';
 import { ProviderError } from './provider.js';
 
 /** The most bytes read from a provider's reply (a whole proposal of six files is far less). */
@@ -214,7 +214,7 @@ export function checkToolInput(input: unknown): string[] {
   for (const [name, text] of Object.entries(files)) {
     if (typeof text !== 'string') continue;
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > STATE_FILE_MAX_BYTES) out.push(`files.${name} is ${bytes} bytes, over the limit of ${STATE_FILE_MAX_BYTES} bytes for a state file: propose a smaller file`);
+    if (bytes > REQUEST_FILE_MAX_BYTES) out.push(`files.${name} is ${bytes} bytes, over the limit of ${REQUEST_FILE_MAX_BYTES} bytes for a state file: propose a smaller file`);
   }
   return out;
 }

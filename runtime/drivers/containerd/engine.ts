@@ -22,11 +22,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { healthArgv, PROBE_BACKOFF, raceClock, waitProbe, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, START_WINDOW_MS, type RunningExec } from '../../health.js';
+import { healthArgv, PROBE_BACKOFF, raceClock, silentPorts, waitProbe, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, START_WINDOW_MS, type RunningExec } from '../../health.js';
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
@@ -151,19 +150,6 @@ interface Found {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function portAnswers(host: string, port: number, timeoutMs = 300): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
 
 export class ContainerdEngine extends HostSideOps implements Engine {
   readonly api: ContainerdApi;
@@ -716,10 +702,9 @@ export class ContainerdEngine extends HostSideOps implements Engine {
             if (Date.now() - t0 >= START_WINDOW_MS) return { state: 'running', ms: Date.now() - t0 };
             last = `running for ${Date.now() - t0} ms of its ${START_WINDOW_MS} ms start window`;
           } else {
-            const hostOf = (ip: string | undefined) => (!ip || ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip);
-            const answers = await Promise.all(tcp.map((p) => portAnswers(hostOf(p.hostIp), p.host!)));
-            if (answers.every(Boolean)) return { state: 'running', ms: Date.now() - t0 };
-            last = `port(s) ${tcp.filter((_, i) => !answers[i]).map((p) => p.host).join(', ')} not accepting connections`;
+            const silent = await silentPorts(tcp);
+            if (silent.length === 0) return { state: 'running', ms: Date.now() - t0 };
+            last = `port(s) ${silent.join(', ')} not accepting connections`;
           }
         } else last = `status ${t.status}`;
         const used = budget.elapsed();
