@@ -6,18 +6,30 @@
 #                    data partition, formatted (ext4) on first boot. Boots with
 #                    `qemu-system-x86_64 -m 2G -hda claude-os.img -nographic`. Sparse on disk.
 #   claude-os.img.zst   the same, compressed for download
-#   vmlinuz          Debian's kernel (package linux-image-amd64, extracted, not installed)
-#   initrd.img       busybox and the disk and squashfs modules: finds the boot disk, mounts the root
+#   vmlinuz          the device's own kernel (image/kernel.sh: Debian's linux-source-6.1, what the
+#                    device needs built in, no modules), or Debian's (linux-image-amd64)
+#   initrd.img       busybox (and with Debian's kernel the disk and squashfs modules): finds the
+#                    boot disk, mounts the root
 #   root.squashfs    the system: busybox, node, Claude.OS, containerd, runc, the CNI plugins,
-#                    nft, the modules; read-only, mounted as / (the root stays immutable)
+#                    nft (and with Debian's kernel its modules); read-only, mounted as / (the
+#                    root stays immutable)
 #   SIZES            each part's size against the 60 MB target (DESIGN.md)
 # Run as root on Debian 12. No loop device, no mount: the partitions are made as files
 # (mkfs.vfat + mtools + syslinux, mksquashfs) and written into the disk file with sfdisk and dd.
-# Idempotent: the work tree is rebuilt each run; the kernel and engine .debs and the
+# Idempotent: the work tree is rebuilt each run; the kernel, the engine .debs and the
 # production node_modules are cached in image/build/cache/.
 #
 # Environment:
-#   CLAUDE_IMAGE_COMPRESS=xz|zstd|gzip   root filesystem compression (default xz: smallest)
+#   CLAUDE_IMAGE_KERNEL=debian|own       debian (default for now): Debian's linux-image-amd64 and
+#                                        its modules (loaded at boot). own: build the device kernel
+#                                        (image/kernel.sh; long the first time, then cached); when
+#                                        that fails, Debian's is used and the build says so. Not the
+#                                        default until an image with it has passed boot-test.sh
+#                                        (docs/image.md "The kernel")
+#   CLAUDE_IMAGE_COMPRESS=zstd|xz|gzip   root filesystem compression. Default: zstd with the own
+#                                        kernel (unpacks in a fraction of xz's time; the room the
+#                                        module tree and Debian's larger kernel took pays for it),
+#                                        xz with Debian's (zstd would be over the 60 MB target)
 #   CLAUDE_IMAGE_OUT=DIR                 output folder (default image/build)
 #   CLAUDE_IMAGE_ENGINE=containerd|none  containerd (default): Debian's containerd, runc, CNI
 #                                        plugins, iptables, nft, and the data disk tools; none:
@@ -40,7 +52,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 OUT=${CLAUDE_IMAGE_OUT:-$HERE/build}
-COMPRESS=${CLAUDE_IMAGE_COMPRESS:-xz}
+COMPRESS=${CLAUDE_IMAGE_COMPRESS:-}
+KERNEL=${CLAUDE_IMAGE_KERNEL:-debian}
 ENGINE=${CLAUDE_IMAGE_ENGINE:-containerd}
 COMPILER=${CLAUDE_IMAGE_COMPILER:-1}
 ICU=${CLAUDE_IMAGE_ICU:-en}
@@ -60,7 +73,8 @@ die() { printf 'image/build.sh: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs Debian packages and writes root-owned files)"
 [ -f /etc/debian_version ] || die "needs a Debian host (apt-get, dpkg-deb)"
-case "$COMPRESS" in xz|zstd|gzip) ;; *) die "CLAUDE_IMAGE_COMPRESS=$COMPRESS: use xz, zstd or gzip" ;; esac
+case "$COMPRESS" in ''|xz|zstd|gzip) ;; *) die "CLAUDE_IMAGE_COMPRESS=$COMPRESS: use xz, zstd or gzip" ;; esac
+case "$KERNEL" in own|debian) ;; *) die "CLAUDE_IMAGE_KERNEL=$KERNEL: use own (built from linux-source-6.1) or debian" ;; esac
 case "$ENGINE" in none|containerd) ;; *) die "CLAUDE_IMAGE_ENGINE=$ENGINE: use none or containerd" ;; esac
 case "$ICU" in en|full) ;; *) die "CLAUDE_IMAGE_ICU=$ICU: use en (node's ICU data trimmed to English) or full" ;; esac
 case "$COMPILER" in 0|1) ;; *) die "CLAUDE_IMAGE_COMPILER=$COMPILER: use 1 (with the compiler) or 0 (runtime only)" ;; esac
@@ -107,24 +121,45 @@ fi
 VERSION=$(node -p "require('$SRC/package.json').version")
 
 # --- kernel -----------------------------------------------------------------------------
-# The version linux-image-amd64 points at today, e.g. linux-image-6.1.0-56-amd64.
-kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-if [ -z "$kpkg" ]; then
-  apt-get update -qq
-  kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+# Our own (CLAUDE_IMAGE_KERNEL=own): built by image/kernel.sh from Debian's
+# linux-source-6.1 with everything the device needs built in, so no module is loaded at boot
+# (cached in image/build/cache/). Should that fail, or with CLAUDE_IMAGE_KERNEL=debian (the
+# default until the own kernel has passed the boot test): Debian's linux-image-amd64, with the modules the device needs copied in and loaded at boot.
+if [ "$KERNEL" = own ]; then
+  if kimage=$(bash "$HERE/kernel.sh" "$CACHE" | tail -n 1) && [ -f "$kimage" ]; then
+    kdir=$(dirname "$kimage")
+    KVER=$(cat "$kdir/release")
+    cp "$kimage" "$OUT/vmlinuz"
+    kcfg=$kdir/config
+    say "kernel $KVER, built from $(dpkg-query -W -f '${Package} ${Version}' linux-source-6.1) (image/kernel.sh): no modules"
+  else
+    say "WARNING: the device kernel could not be built (image/kernel.sh, above; its log is $CACHE/kernel-build.log):"
+    say "WARNING: using Debian's kernel instead, with its modules loaded at boot (a slower boot; CLAUDE_IMAGE_KERNEL=debian skips the attempt)"
+    KERNEL=debian
+  fi
 fi
-[ -n "$kpkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
-KVER=${kpkg#linux-image-}
-deb=$(ls "$CACHE"/"${kpkg}"_*.deb 2>/dev/null | head -n 1 || true)
-if [ -z "$deb" ]; then
-  say "downloading $kpkg"
-  (cd "$CACHE" && apt-get download -o APT::Sandbox::User=root "$kpkg" >/dev/null)
-  deb=$(ls "$CACHE"/"${kpkg}"_*.deb | head -n 1)
+if [ "$KERNEL" = debian ]; then
+  # The version linux-image-amd64 points at today, e.g. linux-image-6.1.0-56-amd64.
+  kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  if [ -z "$kpkg" ]; then
+    apt-get update -qq
+    kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  fi
+  [ -n "$kpkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
+  KVER=${kpkg#linux-image-}
+  deb=$(ls "$CACHE"/"${kpkg}"_*.deb 2>/dev/null | head -n 1 || true)
+  if [ -z "$deb" ]; then
+    say "downloading $kpkg"
+    (cd "$CACHE" && apt-get download -o APT::Sandbox::User=root "$kpkg" >/dev/null)
+    deb=$(ls "$CACHE"/"${kpkg}"_*.deb | head -n 1)
+  fi
+  say "kernel $KVER from $(basename "$deb")"
+  dpkg-deb -x "$deb" "$WORK/kernel"
+  cp "$WORK/kernel/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
+  kcfg=$WORK/kernel/boot/config-$KVER
 fi
-say "kernel $KVER from $(basename "$deb")"
-dpkg-deb -x "$deb" "$WORK/kernel"
-cp "$WORK/kernel/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
-kcfg=$WORK/kernel/boot/config-$KVER
+# The root's compression, unless chosen: zstd fits the 60 MB target only without Debian's kernel.
+[ -n "$COMPRESS" ] || COMPRESS=$([ "$KERNEL" = own ] && echo zstd || echo xz)
 for opt in CONFIG_BLK_DEV_INITRD=y CONFIG_DEVTMPFS=y CONFIG_PACKET=y CONFIG_SERIAL_8250_CONSOLE=y; do
   grep -qx "$opt" "$kcfg" || die "kernel $KVER lacks $opt"
 done
@@ -295,47 +330,53 @@ dpkg-deb -x "$(ls "$CACHE"/e2fsprogs_*.deb | head -n 1)" "$WORK/disktools"
 cp "$WORK/disktools/sbin/mke2fs" "$RFS/usr/sbin/mke2fs"
 cp "$WORK/disktools/etc/mke2fs.conf" "$RFS/etc/"
 copy_libs "$RFS/usr/sbin/mke2fs"
-BOOT_MODULES="virtio_pci virtio_blk virtio_scsi ata_piix ata_generic ahci sd_mod nvme squashfs"
-extra_modules="$extra_modules $BOOT_MODULES crc32c_generic ext4"
-# Loaded by /init before the banner: ext4 and overlayfs (containerd's snapshotter checks for
-# it when it starts; the initrd loaded the disk drivers); the rest (/etc/modules.late) after
-# the banner.
-early_modules="crc32c_generic ext4"
-late_modules=
-for m in $extra_modules; do
-  case " $early_modules $BOOT_MODULES " in *" $m "*) continue ;; esac
-  if [ "$m" = overlay ]; then early_modules="$early_modules $m"; else late_modules="$late_modules $m"; fi
-done
-printf '%s\n' $early_modules >"$WORK/modules.engine"
-printf '%s\n' $late_modules >"$WORK/modules.late"
-
-# --- kernel modules: the network drivers and what they depend on -----------------------------
-kmods=$WORK/kernel/lib/modules/$KVER
-modpath() { find "$kmods/kernel" -name "$1.ko" | head -n 1; }
-# copy_modules ROOT MODULE...: each module and what it depends on, into ROOT/lib/modules, indexed.
-copy_modules() {
-  local root=$1 want seen=" " m f rel deps
-  shift
-  want="$*"
-  while [ -n "${want// /}" ]; do
-    set -- $want; m=$1; shift; want="$*"
-    case "$seen" in *" $m "*) continue ;; esac
-    seen="$seen$m "
-    f=$(modpath "$m"); [ -n "$f" ] || die "kernel $KVER has no module $m"
-    rel=${f#"$WORK/kernel/"}
-    mkdir -p "$root/$(dirname "$rel")"
-    cp "$f" "$root/$rel"
-    deps=$(strings "$f" | sed -n 's/^depends=//p' | tr ',' ' ')
-    want="$want $deps"
+# --- kernel modules (Debian's kernel only: our own has all of this built in) ---------------------
+BOOT_MODULES=
+if [ "$KERNEL" = debian ]; then
+  BOOT_MODULES="virtio_pci virtio_blk virtio_scsi ata_piix ata_generic ahci sd_mod nvme squashfs"
+  extra_modules="$extra_modules $BOOT_MODULES crc32c_generic ext4"
+  # Loaded by /init before the banner: ext4 and overlayfs (containerd's snapshotter checks for
+  # it when it starts; the initrd loaded the disk drivers); the rest (/etc/modules.late) after
+  # the banner.
+  early_modules="crc32c_generic ext4"
+  late_modules=
+  for m in $extra_modules; do
+    case " $early_modules $BOOT_MODULES " in *" $m "*) continue ;; esac
+    if [ "$m" = overlay ]; then early_modules="$early_modules $m"; else late_modules="$late_modules $m"; fi
   done
-  cp "$kmods"/modules.builtin* "$kmods"/modules.order "$root/lib/modules/$KVER/" 2>/dev/null || true
-  "$BUSYBOX" depmod -b "$root" "$KVER"
-}
-# shellcheck disable=SC2046
-copy_modules "$RFS" $(grep -v '^#' "$HERE/rootfs/etc/modules") $extra_modules
+  printf '%s\n' $early_modules >"$WORK/modules.engine"
+  printf '%s\n' $late_modules >"$WORK/modules.late"
+
+  # --- kernel modules: the network drivers and what they depend on -----------------------------
+  kmods=$WORK/kernel/lib/modules/$KVER
+  modpath() { find "$kmods/kernel" -name "$1.ko" | head -n 1; }
+  # copy_modules ROOT MODULE...: each module and what it depends on, into ROOT/lib/modules, indexed.
+  copy_modules() {
+    local root=$1 want seen=" " m f rel deps
+    shift
+    want="$*"
+    while [ -n "${want// /}" ]; do
+      set -- $want; m=$1; shift; want="$*"
+      case "$seen" in *" $m "*) continue ;; esac
+      seen="$seen$m "
+      f=$(modpath "$m"); [ -n "$f" ] || die "kernel $KVER has no module $m"
+      rel=${f#"$WORK/kernel/"}
+      mkdir -p "$root/$(dirname "$rel")"
+      cp "$f" "$root/$rel"
+      deps=$(strings "$f" | sed -n 's/^depends=//p' | tr ',' ' ')
+      want="$want $deps"
+    done
+    cp "$kmods"/modules.builtin* "$kmods"/modules.order "$root/lib/modules/$KVER/" 2>/dev/null || true
+    "$BUSYBOX" depmod -b "$root" "$KVER"
+  }
+  # shellcheck disable=SC2046
+  copy_modules "$RFS" $(grep -v '^#' "$HERE/rootfs/etc/modules") $extra_modules
+fi
 
 # --- system files ----------------------------------------------------------------------------
 cp -a "$HERE/rootfs/." "$RFS/"
+# (our own kernel: no modules to load, no /etc/modules)
+[ "$KERNEL" = own ] && rm -f "$RFS/etc/modules"
 [ -f "$WORK/modules.engine" ] && cat "$WORK/modules.engine" >>"$RFS/etc/modules"
 [ -s "$WORK/modules.late" ] && { echo "# Loaded by /init after the banner (the daemons wait for them)"; cat "$WORK/modules.late"; } >"$RFS/etc/modules.late"
 cat >"$RFS/etc/os-release" <<EOF
@@ -395,7 +436,7 @@ cp "$HERE/initrd/init" "$IRD/init"
 chmod 755 "$IRD/init"
 printf '%s\n' $BOOT_MODULES >"$IRD/etc/modules"
 # shellcheck disable=SC2086
-copy_modules "$IRD" $BOOT_MODULES
+[ -n "$BOOT_MODULES" ] && copy_modules "$IRD" $BOOT_MODULES
 find "$IRD" -exec touch -h -d "@$EPOCH" {} +
 (cd "$IRD" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) \
   | zstd -q -19 >"$OUT/initrd.img"
@@ -424,7 +465,7 @@ nm_b=$(du -sb "$PKG/node_modules" | cut -f1)
 total=$((k + r + q))
 verdict=$([ "$total" -le $((TARGET_MB * 1000000)) ] && echo "within" || echo "OVER")
 {
-  echo "Claude.OS $VERSION image, kernel $KVER, root $COMPRESS, engine $ENGINE, compiler $([ "$COMPILER" = 1 ] && echo in || echo out)"
+  echo "Claude.OS $VERSION image, kernel $KVER ($([ "$KERNEL" = own ] && echo "own, image/kernel.sh" || echo "Debian's")), root $COMPRESS, engine $ENGINE, compiler $([ "$COMPILER" = 1 ] && echo in || echo out)"
   echo "kernel (vmlinuz):             $(mb "$k")"
   echo "initrd (zstd):                $(mb "$r")"
   echo "root filesystem (squashfs):   $(mb "$q")"
@@ -441,8 +482,12 @@ verdict=$([ "$total" -le $((TARGET_MB * 1000000)) ] && echo "within" || echo "OV
     e=$(du -cb "$RFS"/usr/sbin/xtables-nft-multi "$RFS"/usr/lib/x86_64-linux-gnu/xtables "$RFS"/usr/sbin/nft "$RFS"/usr/sbin/ip | tail -n 1 | cut -f1)
     echo "  iptables, nft, ip:          $(mb "$e")"
   fi
-  e=$(du -sb "$RFS"/lib/modules | cut -f1)
-  echo "  kernel modules:             $(mb "$e")"
+  if [ -d "$RFS/lib/modules" ]; then
+    e=$(du -sb "$RFS"/lib/modules | cut -f1)
+    echo "  kernel modules:             $(mb "$e")"
+  else
+    echo "  kernel modules:             none (all built in)"
+  fi
   echo "build time:                   $(( $(date +%s) - started )) s"
 } | tee "$OUT/SIZES"
 [ "$verdict" = within ] || die "the image is over the ${TARGET_MB} MB target"
