@@ -16,7 +16,7 @@
  *
  * Every write goes through the failpoints of common/failpoints.ts (tests only).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeSync, rmSync, appendFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync, rmSync, appendFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errnoError, failpoint, SimulatedCrash, writeFailpoint } from './failpoints.js';
@@ -211,6 +211,22 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | Pieces
     throw e;
   }
   fsyncDir(dirname(path));
+}
+
+/**
+ * Replaces `path` whole (a reader sees the old file or the new one) without fsync: for caches
+ * (the compiled-state cache, the CPU sample), whose reader checks what it reads and whose loss
+ * in a crash costs one recomputation; never for state. Its dir must exist.
+ */
+export function writeCacheFile(path: string, data: string, mode = 0o600): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, data, { mode });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**

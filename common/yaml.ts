@@ -17,18 +17,21 @@ import { packageRoot } from './paths.js';
 const require = createRequire(import.meta.url);
 
 let loaded: typeof YamlApi | undefined;
+let loader: (() => typeof YamlApi) | undefined;
 
 /**
- * Hands in the yaml module to use: the cold-start bundles (cli/cold.ts) carry generated/yaml.cjs
- * inside them, so that its compiled code is in their code cache.
+ * Hands in how to load the yaml module: the cold-start bundles (cli/cold.ts) load
+ * generated/yaml.cjs from their own part file with its code cache, on first use only.
  */
-export function useYaml(m: typeof YamlApi): void {
-  loaded = m;
+export function useYaml(load: () => typeof YamlApi): void {
+  loader = load;
+  loaded = undefined;
 }
 
 /** The yaml module (the bundled copy when present). */
 export function loadYaml(): typeof YamlApi {
   if (loaded) return loaded;
+  if (loader) return (loaded = loader());
   const file = join(packageRoot(), 'generated', 'yaml.cjs');
   loaded = (existsSync(file) ? require(file) : require('yaml')) as typeof YamlApi;
   return loaded;

@@ -2,7 +2,7 @@
  * The compiled-state cache (compiler/compile-cache.ts): a hit gives exactly what compiling
  * gives, for every fixture state dir, valid or not; a changed byte, a rebuild, a damaged or
  * foreign entry are compiled afresh; no data dir or CLAUDE_COMPILE_CACHE=0 means no cache.
- * In process, the cache is keyed by a temp file standing for the build (useBundleFile, as the
+ * In process, the cache is keyed by a temp file standing for the build (useBundleFiles, as the
  * cold-start bundles do); test/cli-entry.test.ts drives the real bin/claude through it.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../common/paths.js';
 import { compileStateDir } from './compile.js';
-import { MAX_ENTRIES, compileStateDirCached, compilerBuildId, useBundleFile } from './compile-cache.js';
+import { MAX_ENTRIES, compileStateDirCached, compilerBuildId, useBundleFiles } from './compile-cache.js';
 
 const root = packageRoot();
 let tmp: string;
@@ -26,7 +26,7 @@ beforeAll(() => {
   writeFileSync(build, '// stands for the cold-start bundle\n');
   // built before this process loaded the compiler, as a real build is
   utimesSync(build, new Date(), new Date(Date.now() - 120_000));
-  useBundleFile(build);
+  useBundleFiles([build]);
   data = join(tmp, 'data');
   mkdirSync(data);
 });
@@ -86,19 +86,19 @@ describe('the compiled-state cache', () => {
     // a rebuild (the bundle's mtime changes): another key
     const before = compilerBuildId();
     utimesSync(build, new Date(), new Date(Date.now() - 60_000));
-    useBundleFile(build);
+    useBundleFiles([build]);
     expect(compilerBuildId()).not.toBe(before);
     expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
     expect(compileStateDirCached(dir, data, env).cache).toBe('hit');
     // a build newer than this process (rebuilt under a long-lived worker): not this code's results, no cache
     utimesSync(build, new Date(), new Date(Date.now() + 60_000));
-    useBundleFile(build);
+    useBundleFiles([build]);
     expect(compilerBuildId()).toBeNull();
     const r = compileStateDirCached(dir, data, env);
     expect(r.cache).toBe('off');
     expect(r.model).toBeDefined();
     utimesSync(build, new Date(), new Date(Date.now() - 60_000));
-    useBundleFile(build);
+    useBundleFiles([build]);
   });
 
   it('a damaged or foreign entry is compiled afresh and written again', () => {

@@ -8,7 +8,7 @@
  * (the model and the diagnostics) is kept in `$CLAUDE_DATA_DIR/cache/compiled/<key>.json`,
  * where the key is the sha256 of:
  *   - the compiler's build: size and mtime of the files the compiler runs from (the cold-start
- *     bundle, or dist/compiler/ and the generated yaml and validators), and Node's version;
+ *     bundle and its parts, or dist/compiler/ and the generated yaml and validators), and Node's version;
  *   - every state file's name and full text, as read now.
  * A changed byte in a file, or a rebuild, is another key: an entry is never stale, only unused.
  * The files are always read (and hashed) again; only the compile is skipped.
@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../common/fsutil.js';
+import { writeCacheFile } from '../common/fsutil.js';
 import { trace } from '../common/trace.js';
 import { compileSources, type CompileResult } from './compile.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
@@ -40,14 +40,14 @@ export type CachedCompile = Pick<CompileResult, 'model' | 'diagnostics'> & {
   cache: 'hit' | 'miss' | 'off';
 };
 
-let bundleFile: string | undefined;
+let bundleFiles: string[] | undefined;
 let buildId: string | null | undefined;
 /** When this code was loaded: a file of the build newer than that is code this process does not run. */
 const loadedAt = Date.now();
 
-/** The cold-start bundle this code runs from (cli/cold.ts): its stat stands for the compiler's build. */
-export function useBundleFile(file: string): void {
-  bundleFile = file;
+/** The cold-start bundle this code runs from and its parts (cli/cold.ts): their stat stands for the compiler's build. */
+export function useBundleFiles(files: string[]): void {
+  bundleFiles = files;
   buildId = undefined;
 }
 
@@ -55,9 +55,9 @@ export function useBundleFile(file: string): void {
 export function compilerBuildId(): string | null {
   if (buildId !== undefined) return buildId;
   const here = fileURLToPath(import.meta.url);
-  if (!bundleFile && !here.endsWith('.js')) return (buildId = null);
+  if (!bundleFiles && !here.endsWith('.js')) return (buildId = null);
   const files: string[] = [];
-  if (bundleFile) files.push(bundleFile);
+  if (bundleFiles) files.push(...bundleFiles);
   else {
     // dist/compiler/compile-cache.js (or a chunk of dist/bundle/): the compiler's own files, and the generated code they load.
     const dist = join(dirname(here), '..');
@@ -147,7 +147,7 @@ function writeEntry(dir: string, file: string, e: Entry): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The model holds the state files' text (secrets are references or age-encrypted): private to the data dir's owner.
-    writeFileAtomic(file, JSON.stringify(e), 0o600);
+    writeCacheFile(file, JSON.stringify(e), 0o600);
     const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
     if (names.length > MAX_ENTRIES) {
       const aged = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);

@@ -62,21 +62,28 @@ export function loadSchemas(): Map<string, JsonSchema> {
 /** What generated/validators.cjs exports: the factory of the standalone validators. */
 export type ValidatorFactory = ((f: Record<string, (s: string) => boolean>) => Record<StateSchemaName, ValidateFn>) & { FORMATS: string[] };
 
-/** Handed in by the cold-start bundles (cli/cold.ts), which carry them. */
-let bundled: { factory: ValidatorFactory; fullFormats: Record<string, unknown> } | undefined;
+/** What the cold-start bundles (cli/cold.ts) hand in. */
+export interface BundledValidators {
+  factory: ValidatorFactory;
+  fullFormats: Record<string, unknown>;
+}
+let bundledLoader: (() => BundledValidators) | undefined;
+let bundledParts: BundledValidators | undefined;
+const bundledValidators = (): BundledValidators | undefined => (bundledParts ??= bundledLoader?.());
 
 /**
- * The cold-start bundles (cli/cold.ts) carry generated/validators.cjs and ajv-formats' formats
- * and hand them in here, so that their compiled code is in the bundle's code cache.
+ * The cold-start bundles (cli/cold.ts) load generated/validators.cjs and ajv-formats' formats
+ * from their own part file with its code cache, on first use only, and hand in how here.
  */
-export function useBundledValidators(factory: ValidatorFactory, fullFormats: Record<string, unknown>): void {
-  bundled = { factory, fullFormats };
+export function useBundledValidators(load: () => BundledValidators): void {
+  bundledLoader = load;
+  bundledParts = undefined;
   validators = undefined;
 }
 
 /** Format validators by name: ours and ajv-formats' (date-time, email, uri), each a function. */
 function formatFunctions(): Record<string, (s: string) => boolean> {
-  const full = bundled?.fullFormats ?? (require('ajv-formats/dist/formats') as { fullFormats: Record<string, unknown> }).fullFormats;
+  const full = bundledValidators()?.fullFormats ?? (require('ajv-formats/dist/formats') as { fullFormats: Record<string, unknown> }).fullFormats;
   const out: Record<string, (s: string) => boolean> = {};
   for (const [name, f] of Object.entries(full)) {
     if (typeof f === 'function') out[name] = f as (s: string) => boolean;
@@ -93,6 +100,7 @@ function formatFunctions(): Record<string, (s: string) => boolean> {
 export function getValidators(opts: { forceCompile?: boolean } = {}): Record<StateSchemaName, ValidateFn> {
   if (validators && !opts.forceCompile) return validators;
   const file = join(packageRoot(), 'generated', 'validators.cjs');
+  const bundled = opts.forceCompile ? undefined : bundledValidators();
   if (!opts.forceCompile && (bundled || existsSync(file))) {
     const make = bundled?.factory ?? (require(file) as ValidatorFactory);
     const fmts = formatFunctions();

@@ -5,13 +5,18 @@
  *
  *   dist/bundle/cold/<command>.cjs    one CommonJS file: cli/cold.ts, the CLI with that one
  *                                     command (the table's other entries throw if called:
- *                                     bin/claude never sends them here), generated/yaml.cjs,
- *                                     generated/validators.cjs and the npm packages BUNDLED
- *                                     below; other npm packages are required from node_modules
- *                                     when first used, as in dist/
- *   dist/bundle/cold/<command>.cache  V8's code cache of that file, saved after loading it and
- *                                     compiling the spec example (fixtures/states/spec-example,
- *                                     when present) with it (bin/cold.cjs loads both)
+ *                                     bin/claude never sends them here) and the npm packages
+ *                                     BUNDLED below; other npm packages are required from
+ *                                     node_modules when first used, as in dist/
+ *   dist/bundle/cold/part-yaml.cjs    generated/yaml.cjs, loaded by the bundles on first use
+ *   dist/bundle/cold/part-validators.cjs
+ *                                     generated/validators.cjs, ajv's runtime and ajv-formats'
+ *                                     formats, loaded by the bundles on first use (a command
+ *                                     served from the compiled-state cache loads neither part)
+ *   dist/bundle/cold/<name>.cache     V8's code cache of each of these files, saved after
+ *                                     loading the bundle and compiling the spec example
+ *                                     (fixtures/states/spec-example, when present) with it
+ *                                     (bin/cold.cjs loads both)
  *   dist/bundle/cold/inputs.json      the files the bundles were made from, with their sha256
  *                                     (scripts/bundle-inputs.mjs, for bin/fresh.mjs)
  *
@@ -44,17 +49,33 @@ const { load } = createRequire(import.meta.url)('../bin/cold.cjs');
 const warmDir = join(root, 'fixtures', 'states', 'spec-example');
 const warm = existsSync(warmDir) ? Object.fromEntries(readdirSync(warmDir).filter((f) => f.endsWith('.yaml')).map((f) => [f, readFileSync(join(warmDir, f), 'utf8')])) : undefined;
 const commandsIndex = join(dist, 'cli', 'commands', 'index.js');
+// The parts, each loaded by the bundles with its code cache when first used (bin/cold.cjs; the
+// bundle's `require` resolves from dist/bundle/cold/). `loadedParts` gives the build their scripts.
 const entry = `
 import { useBundled } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
-import yaml from ${JSON.stringify(join(root, 'generated', 'yaml.cjs'))};
-import validatorFactory from ${JSON.stringify(join(root, 'generated', 'validators.cjs'))};
-import { fullFormats } from 'ajv-formats/dist/formats';
-useBundled({ yaml, validatorFactory, fullFormats, file: __filename });
+const { join } = require('node:path');
+export const loadedParts = new Map();
+const part = (name) => {
+  let p = loadedParts.get(name);
+  if (!p) loadedParts.set(name, (p = require(join(__dirname, '..', '..', '..', 'bin', 'cold.cjs')).load(join(__dirname, 'part-' + name + '.cjs'), join(__dirname, 'part-' + name + '.cache'))));
+  return p.exports;
+};
+useBundled({ yaml: () => part('yaml'), validators: () => part('validators'), files: [__filename, join(__dirname, 'part-yaml.cjs'), join(__dirname, 'part-validators.cjs')] });
 export { run, warmUp } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
 `;
+const PARTS = {
+  yaml: `module.exports = require(${JSON.stringify(join(root, 'generated', 'yaml.cjs'))});`,
+  validators: `module.exports = { factory: require(${JSON.stringify(join(root, 'generated', 'validators.cjs'))}), fullFormats: require('ajv-formats/dist/formats').fullFormats };`,
+};
 
 /** The files the bundles were made from (bin/fresh.mjs). */
 const inputs = {};
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'none', minifyWhitespace: true, logLevel: 'warning', metafile: true };
+for (const [name, contents] of Object.entries(PARTS)) {
+  const { metafile } = await build({ ...common, stdin: { contents, resolveDir: root, sourcefile: `part-${name}.cjs`, loader: 'js' }, outfile: join(outdir, `part-${name}.cjs`) });
+  recordInputs(metafile, dist, join(outdir, 'inputs.json'), inputs);
+}
+let partsCached = false;
 for (const command of COMMANDS) {
   const file = join(outdir, `${command}.cjs`);
   const { metafile } = await build({
@@ -99,5 +120,10 @@ for (const command of COMMANDS) {
   const { exports, script } = load(file);
   if (warm) exports.warmUp(warm);
   writeFileSync(join(outdir, `${command}.cache`), script.createCachedData());
+  // the parts' caches, after the first warm-up ran them (the same code in every bundle)
+  if (!partsCached && exports.loadedParts.size === Object.keys(PARTS).length) {
+    for (const [name, p] of exports.loadedParts) writeFileSync(join(outdir, `part-${name}.cache`), p.script.createCachedData());
+    partsCached = true;
+  }
   recordInputs(metafile, dist, join(outdir, 'inputs.json'), inputs);
 }

@@ -13,7 +13,7 @@
  * Errors are `EngineApiError` with dockerode's `statusCode` and its message form
  * `(HTTP code N) <reason> - <Docker's message>`, so callers handle both alike.
  */
-import { Agent, STATUS_CODES, request, type IncomingMessage } from 'node:http';
+import { Agent, STATUS_CODES, request, type IncomingMessage, type RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -131,7 +131,10 @@ export class EngineClient implements DockerApi {
       const headers: Record<string, string | number> = { host: 'docker' };
       if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
       if (c.hijack) Object.assign(headers, { connection: 'Upgrade', upgrade: 'tcp' });
-      const req = request({ socketPath: this.socketPath, agent: engineAgent, path: API + path, method: c.method ?? 'GET', headers }, (res) => {
+      // servername '': a unix socket has no TLS name; without it the agent works one out from the
+      // host header through net.isIP, whose IPv6 pattern V8 compiles on first use (a few ms of every cold `claude status`)
+      const options: RequestOptions & { servername: string } = { socketPath: this.socketPath, agent: engineAgent, servername: '', path: API + path, method: c.method ?? 'GET', headers };
+      const req = request(options, (res) => {
         if ((res.statusCode ?? 500) >= 400) apiError(res).then(reject, reject);
         else resolve(res);
       });

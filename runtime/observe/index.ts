@@ -12,7 +12,8 @@
  * `claude.os/host` (plan/types.ts managedBy). `hostId` defaults to the one in the data dir.
  */
 import type Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeCacheFile } from '../../common/fsutil.js';
 import { join } from 'node:path';
 import { EngineClient, type DockerLike } from './engine-client.js';
 import { analyze, type AnalyzeOptions, type Diagnosis } from './analyzers/index.js';
@@ -74,6 +75,46 @@ function freshDaemonCpu(dataDir: string, nowS: number): { host?: number; service
   }
 }
 
+/**
+ * The CPU sample a one-off observation (`claude status` without the daemon) left for the next
+ * one: /proc/stat's counters and each running container's cumulative CPU, with the time taken.
+ * The next observation within FRESH_S (and at least CPU_SAMPLE_MIN_MS later) takes CPU % over
+ * the time between the two instead of waiting out a sample window of its own.
+ */
+export const CPU_SAMPLE_FILE = join('cache', 'cpu-sample.json');
+const CPU_SAMPLE_MIN_MS = 100;
+export interface CpuSample {
+  version: 1;
+  atMs: number;
+  host: { busy: number; total: number };
+  containers: Record<string, { cpuTotalNs: number; systemCpuNs: number }>;
+}
+
+/** The sample left in `dataDir`, when it is usable at `nowMs` (see CPU_SAMPLE_FILE), else null. */
+export function previousCpuSample(dataDir: string, nowMs: number): CpuSample | null {
+  try {
+    const d = JSON.parse(readFileSync(join(dataDir, CPU_SAMPLE_FILE), 'utf8')) as CpuSample;
+    const age = nowMs - d.atMs;
+    if (d.version !== 1 || typeof d.atMs !== 'number' || !(age >= CPU_SAMPLE_MIN_MS && age <= FRESH_S * 1000)) return null;
+    if (typeof d.host?.busy !== 'number' || typeof d.host?.total !== 'number' || typeof d.containers !== 'object' || d.containers === null) return null;
+    return d;
+  } catch {
+    return null;
+  }
+}
+
+function saveCpuSample(dataDir: string, atMs: number, facts: Facts): void {
+  const containers: CpuSample['containers'] = {};
+  for (const c of facts.containers) if (c.stats) containers[c.id] = { cpuTotalNs: c.stats.cpuTotalNs, systemCpuNs: c.stats.systemCpuNs };
+  const cpu = facts.host.cpuTimes;
+  try {
+    mkdirSync(join(dataDir, 'cache'), { recursive: true, mode: 0o700 });
+    writeCacheFile(join(dataDir, CPU_SAMPLE_FILE), JSON.stringify({ version: 1, atMs, host: cpu, containers } satisfies CpuSample), 0o600);
+  } catch {
+    /* a read-only data dir: the next observation samples for itself */
+  }
+}
+
 /** What observeSystem and diagnoseSystem pass to collect alike. */
 function collectBase(o: ObserveOptions, docker: DockerLike): CollectOptions {
   return { docker, dataDir: o.dataDir, root: o.root, now: o.now, ...(o.hostId !== undefined ? { hostId: o.hostId } : {}), desired: o.desired, firewall: o.firewall, probePorts: o.probePorts !== false };
@@ -82,9 +123,18 @@ function collectBase(o: ObserveOptions, docker: DockerLike): CollectOptions {
 export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; anomalies: Anomaly[]; summary: Summary }> {
   const docker = o.docker ?? new EngineClient();
   // With the daemon running (its metrics saved within 30 s), take CPU % from it and skip
-  // the sample window; else sample for 100 ms.
-  const daemon = o.cpuSampleMs === undefined ? freshDaemonCpu(o.dataDir, Math.floor(o.now().getTime() / 1000)) : null;
-  const facts = await collect({ ...collectBase(o, docker), logLines: o.logLines ?? 5, cpuSampleMs: daemon ? 0 : (o.cpuSampleMs ?? 100) });
+  // the sample window; else from the sample an observation left within 30 s (CPU_SAMPLE_FILE),
+  // over the time since; else sample for 100 ms. Each such observation leaves its sample.
+  const nowMs = o.now().getTime();
+  const daemon = o.cpuSampleMs === undefined ? freshDaemonCpu(o.dataDir, Math.floor(nowMs / 1000)) : null;
+  const prev = o.cpuSampleMs === undefined && !daemon ? previousCpuSample(o.dataDir, nowMs) : null;
+  const facts = await collect({
+    ...collectBase(o, docker),
+    logLines: o.logLines ?? 5,
+    cpuSampleMs: daemon || prev ? 0 : (o.cpuSampleMs ?? 100),
+    ...(prev ? { previous: new Map(Object.entries(prev.containers)), previousHostCpu: prev.host } : {}),
+  });
+  if (o.cpuSampleMs === undefined && !daemon) saveCpuSample(o.dataDir, nowMs, facts);
   if (daemon) {
     if (facts.host.cpuPercent === undefined && daemon.host !== undefined) facts.host.cpuPercent = daemon.host;
     for (const c of facts.containers) {

@@ -1799,3 +1799,72 @@ describe('offline engine: round 14: schedule-first jobs, retention, places for t
     expect(ask('which ports are in use', before).explanation).toMatch(/5432/);
   });
 });
+
+describe('offline engine: round 15 (held-out 9 classes, my own wording): questions never edit', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('a question about a problem is answered and changes nothing; an order in it still acts', () => {
+    const before = stack('add nginx called site on port 8080', 'add redis called sessions');
+    for (const q of ['how come site is unreachable?', 'sessions keeps crashing, any idea why', 'what is wrong with site, it times out?', 'is sessions down?']) {
+      const r = ask(q, before);
+      expect(r.files, q).toEqual({});
+      expect(r.understood, q).toBe(true);
+    }
+    expect(ask('how come site is unreachable?', before).explanation).toMatch(/restart site/);
+    // An order makes it one.
+    expect(ask('site is down, restart it', before).files['services.yaml']).toBeDefined();
+  });
+  it('what the host has besides services: users with sudo, jobs, volumes, the firewall, the hostname', () => {
+    const before = stack('add user lena with sudo', 'add user omar', 'add postgres', 'every day at 5 run /usr/bin/vacuumdb in postgres', 'set the hostname to kettle');
+    const cases: [string, RegExp][] = [
+      ['which accounts have admin rights?', /lena/],
+      ['show me the users', /omar/],
+      ['what cron jobs are there', /vacuumdb/],
+      ['list volumes', /postgres-data/],
+      ['what is allowed through the firewall?', /policy/],
+      ["what's this machine's hostname", /kettle/],
+    ];
+    for (const [q, says] of cases) {
+      const r = ask(q, before);
+      expect(r.files, q).toEqual({});
+      expect(r.explanation, q).toMatch(says);
+    }
+    expect(ask('which accounts have admin rights?', before).explanation).not.toMatch(/omar/);
+  });
+});
+
+describe('offline engine: round 15: a role said in words goes to the service of that role, never to the last one added', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('"front end" with a space, a hyphen or none is the web server, even right after a database was added', () => {
+    const before = stack('add nginx called site, no host port', 'add a postgres database called store');
+    for (const q of ['put the front end on 3 replicas', 'the front-end needs 3 instances', 'scale our web front end to 3']) {
+      const r = ask(q, before);
+      expect(svc(r, 'site').replicas, q).toBe(3);
+      expect(svc(r, 'store'), q).toEqual(svc(ask('status', before), 'store'));
+    }
+  });
+});
+
+describe('offline engine: round 15: volumes of their own and their backups', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('a volume is made with no service, and backed up on its own in the same request', () => {
+    for (const q of ['create volume media and back it up every night at 2', 'i need a persistent volume named media, nightly backups at 2', 'add a media volume, back it up daily at 2']) {
+      const r = ask(q);
+      expect(vol(r, 'media'), q).toMatchObject({ path: '/data/media', backup: { enabled: true, schedule: '0 2 * * *' } });
+      expect(r.data.services, q).toBeUndefined();
+    }
+  });
+  it('a volume named later: retention, off, weekly on a day; a time alone keeps the days', () => {
+    const before = stack('add redis', 'create a volume called scans');
+    expect(vol(ask('back up scans every saturday night', before), 'scans').backup.schedule).toBe('0 23 * * 6');
+    const on = stack('add redis', 'create a volume called scans', 'back up scans daily at 1');
+    expect(vol(ask('retain 21 backups of scans', on), 'scans').backup.retain).toBe(21);
+    expect(vol(ask('no more backups for the scans volume', on), 'scans').backup.enabled).toBe(false);
+    // The redis volume is not touched by any of it.
+    expect(vol(ask('retain 21 backups of scans', on), 'redis-data')).toEqual(vol(ask('status', on), 'redis-data'));
+  });
+  it('in a conversation, "keep N of them" and "make it 5am instead" are the volume under discussion', () => {
+    const r = converse(['make a volume named archive, back it up on sundays at 1', 'keep 4 of them', 'actually make it 5am instead']);
+    expect(vol(r, 'archive').backup).toMatchObject({ schedule: '0 5 * * 0', retain: 4 });
+    expect(r.questions).toEqual([]);
+  });
+});

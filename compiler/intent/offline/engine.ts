@@ -404,6 +404,8 @@ interface Run {
   lemmas: string;
   /** Services whose published ports the clause that added them already set (catalogue apps). */
   portsSet: string[];
+  /** Volumes of their own (no service's) made or named in this request, in order. */
+  volumes: string[];
 }
 
 export function runOfflineEngine(original: EngineInput): Proposal {
@@ -439,6 +441,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     generated: [],
     lemmas: reading.lemmas,
     portsSet: [],
+    volumes: [],
     clauseAdded: [],
     clauseBlocked: false,
     emptyGroups: [],
@@ -806,7 +809,7 @@ function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
-    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\bports?\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
+    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone)\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -838,6 +841,7 @@ function answerSpecific(run: Run, t: string): boolean {
     run.notes.push(vols.length ? `Backups: ${vols.map((v) => `${v.name} at ${v.backup!.schedule} (last ${v.backup!.retain ?? 7} kept)`).join(', ')}.` : 'No volume is backed up yet ("back up postgres every night" sets one up).');
     return true;
   }
+  if (answerInventory(run, t)) return true;
   let names = targetsIn(run, t).names;
   if (names.length === 0 && /\b(it|that|this|they|them)\b/.test(t)) names = focusTargets(run);
   if (names.length === 0) return false;
@@ -852,6 +856,54 @@ function answerSpecific(run: Run, t: string): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Questions about what the host has besides services, answered from the files: users and who
+ * has sudo ("who has sudo here", "list the accounts"), scheduled jobs ("what runs at night",
+ * "list the cron jobs"), volumes, firewall rules, the hostname and the time zone. A name of a
+ * service in the question leaves it to the per-service answer.
+ */
+function answerInventory(run: Run, t: string): boolean {
+  if (targetsIn(run, t).names.length > 0 && !/\bjobs?\b/.test(t)) return false;
+  if (/\b(?:users?|accounts?|logins?|sudo(?:ers)?|admins?|people)\b/.test(t) && !/\bgroups?\s+(?:called|named)\b/.test(t)) {
+    const users = run.ws.items<{ name: string; sudo?: boolean; groups?: string[]; ssh_keys?: string[] }>('security.yaml', ['spec', 'users']);
+    const onlySudo = /\b(?:sudo(?:ers)?|admins?|root)\b/.test(t);
+    const shown = onlySudo ? users.filter((u) => u.sudo || (u.groups ?? []).some((g) => g === 'sudo' || g === 'wheel')) : users;
+    if (shown.length === 0) run.notes.push(onlySudo ? 'No user in security.yaml has sudo.' : 'No users are defined in security.yaml.');
+    else {
+      run.notes.push(onlySudo ? `Users with sudo: ${shown.map((u) => u.name).join(', ')}.` : `Users: ${shown.length}.`);
+      if (!onlySudo) for (const u of shown) run.notes.push(`  ${u.name.padEnd(12)}${u.sudo ? ' sudo' : ''}${u.groups?.length ? ` groups ${u.groups.join(', ')}` : ''}${u.ssh_keys?.length ? ` ${u.ssh_keys.length} ssh key${u.ssh_keys.length === 1 ? '' : 's'}` : ''}`);
+    }
+    return true;
+  }
+  if (/\b(?:jobs?|cron\w*|scheduled|schedules?|tasks?)\b/.test(t)) {
+    const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
+    run.notes.push(jobs.length === 0 ? 'No scheduled jobs are defined (scheduled.yaml).' : `Scheduled jobs: ${jobs.length}.`);
+    for (const j of jobs) run.notes.push(`  ${j.name.padEnd(16)} ${j.schedule.padEnd(14)} ${j.container ? `in ${j.container}: ` : ''}${Array.isArray(j.command) ? j.command.join(' ') : String(j.command)}`);
+    return true;
+  }
+  if (/\bvolumes?\b/.test(t)) {
+    const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean; schedule?: string } }>('storage.yaml', VOLS);
+    run.notes.push(vols.length === 0 ? 'No volumes are defined (storage.yaml).' : `Volumes: ${vols.map((v) => `${v.name}${v.backup?.enabled ? ` (backed up ${v.backup.schedule})` : ''}`).join(', ')}.`);
+    return true;
+  }
+  if (/\b(?:firewall|rules|allowed|blocked)\b/.test(t)) {
+    const rs = rules(run);
+    run.notes.push(`Firewall: default input policy ${inputPolicy(run)}${rs.length ? `; rules: ${rs.map((r) => `${r.name} (${r.action}${r.port !== undefined ? ` ${JSON.stringify(r.port)}` : ''}${r.source ? ` from ${describeSource(r.source)}` : ''})`).join(', ')}` : '; no rules'}.`);
+    return true;
+  }
+  if (/\bhost\s?name\b|\bname\s+of\s+(?:this|the)\s+(?:server|machine|box|host)\b/.test(t)) {
+    const h = run.ws.get<string>('manifest.yaml', ['spec', 'hostname']) ?? run.ws.get<string>('network.yaml', ['spec', 'hostname']);
+    run.notes.push(h ? `The hostname is ${h}.` : 'No hostname is set in the state files.');
+    return true;
+  }
+  if (/\btime\s?zone\b|\bwhat\s+time\s+is\s+it\b/.test(t)) {
+    const z = run.ws.get<string>('manifest.yaml', ['spec', 'timezone']);
+    run.notes.push(z ? `The time zone is ${z}.` : 'No time zone is set in the state files (the host default applies).');
+    return true;
+  }
+  return false;
 }
 
 // ── clauses ────────────────────────────────────────────────────────────────
@@ -880,6 +932,10 @@ function interpretClause(run: Run, clause: string, verb: Verb | undefined): bool
   if (handleHostname(run, clause)) return true;
   if (handleTimezone(run, clause)) return true;
   if (handleJob(run, clause)) return true;
+  if (handleVolume(run, clause)) return true;
+  // "keep 14 of them", "make it 4am instead" while a volume of its own is backed up in the
+  // conversation: its backups, before any reading as replicas or a service's schedule.
+  if (backupsInDiscussion(run) && (RETENTION.test(t) || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && volumeTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
   if (handleReplace(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
@@ -2380,9 +2436,28 @@ function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
   const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && backupsInDiscussion(run);
+  // "make it 4am instead": a new time for the backups of the volume under discussion.
+  const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && volumeTargets(run, clause).length > 0;
+  if (rescheduled) {
+    const vols = volumeTargets(run, clause);
+    for (const v of vols) {
+      const vi = run.ws.indexOf('storage.yaml', VOLS, v);
+      const old = run.ws.get<string>('storage.yaml', [...VOLS, vi, 'backup', 'schedule']);
+      const next = withTimeOf(old, parseSchedule(t, 3)!.cron, t);
+      run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'schedule'], next);
+      if (run.ws.get('storage.yaml', [...VOLS, vi, 'backup', 'enabled']) === undefined) run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'enabled'], true);
+      run.lines.push(`~ volume ${v}: backed up at ${next}${old ? ` (was ${old})` : ''}`);
+    }
+    return true;
+  }
   if (!retentionAlone && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
+  const ownVols = volumeTargets(run, clause);
   if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up/.test(t)) {
+    if (ownVols.length > 0) {
+      backUpVolumes(run, ownVols, t, 'off', undefined, null);
+      return true;
+    }
     const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
     const named = targetsIn(run, clause).names;
     const mine = new Set(named.flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)));
@@ -2400,6 +2475,10 @@ function handleBackups(run: Run, clause: string): boolean {
   const retainOnly = retainM !== null && (retentionAlone || !parseSchedule(t, 3));
   const retainFor = (cron: string) => (retainM ? retentionCopies(retainM, cron) : 7);
   const retain = retainFor(schedule.cron);
+  if (ownVols.length > 0) {
+    backUpVolumes(run, ownVols, t, retainOnly ? 'retain' : 'on', schedule, retainM);
+    return true;
+  }
   if (retainOnly) {
     // "keep 14 days of backups for redis": only the retention of the backups already set.
     const named = targetsIn(run, clause).names;
@@ -2468,6 +2547,102 @@ function handleBackups(run: Run, clause: string): boolean {
   return true;
 }
 
+// ── volumes of their own ───────────────────────────────────────────────────
+
+const VOLUME_NAME = String.raw`['"“‘\`]?([a-z0-9][a-z0-9_.-]{0,62})['"”’\`]?`;
+/** "make a volume called uploads", "create volume exports", "add a named volume: media", "an uploads volume". */
+const NEW_VOLUME = new RegExp(
+  String.raw`\b(?:make|create|add|set\s*up|need|want|give\s+me|provision|i'?d\s+like)\b[^.;]*?\b(?:(?:a|an|one|new|another|persistent|named|data|storage|docker)\s+)*volume\s+(?:(?:called|named|:)\s*)?${VOLUME_NAME}(?=$|[\s,;.!?])|\b(?:make|create|add|set\s*up|need|want)\s+(?:(?:a|an|one|new|another)\s+)?${VOLUME_NAME}\s+volume\b`,
+  'i',
+);
+
+/**
+ * A volume of its own, with no service ("make a volume called uploads", "create an exports
+ * volume"): a host directory under /data, which a service can mount later and which can be
+ * backed up on its own. Its backups are set by handleBackups (volume targets).
+ */
+function handleVolume(run: Run, clause: string): boolean {
+  const m = NEW_VOLUME.exec(clause);
+  if (!m) return false;
+  const name = (m[1] ?? m[2])!.toLowerCase();
+  if (/^(?:for|with|of|on|in|to|at|and|that|which|it|called|named|size|mounted)$/.test(name)) return false;
+  if (run.ws.indexOf('storage.yaml', VOLS, name) >= 0) {
+    run.already.push(`volume ${name} exists`);
+  } else {
+    run.ws.append('storage.yaml', VOLS, { name, path: `/data/${name}` });
+    run.lines.push(`+ volume ${name} at /data/${name} (no service mounts it yet)`);
+  }
+  run.volumes.push(name);
+  // The rest of the clause ("…called uploads and back it up daily") is read as backups.
+  const rest = clause.slice(m.index + m[0].length);
+  if (/\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b/i.test(rest)) handleBackups(run, rest);
+  return true;
+}
+
+/**
+ * Volumes of their own a backup clause is about: named in it ("backup uploads weekly", "keep 30
+ * backups of uploads", "stop backing up the uploads volume"), else, when it names no service,
+ * the one made or named in this request or, failing that, in the last turns of the conversation
+ * ("back it up", "keep 14 of them", "make it 4am instead").
+ */
+function volumeTargets(run: Run, clause: string): string[] {
+  const own = run.ws.items<{ name: string }>('storage.yaml', VOLS).map((v) => v.name).filter((v) => !services(run).some((s) => (s.volumes ?? []).some((x) => x.source === v)));
+  if (own.length === 0) return [];
+  const t = clause.toLowerCase();
+  const named = own.filter((v) => new RegExp(`(?<![\\w-])${v.replace(/[.]/g, '\\.')}(?![\\w-])`).test(t));
+  if (named.length > 0) return named;
+  if (targetsIn(run, clause).names.length > 0 || run.added.length > 0) return [];
+  const recent = [...run.volumes].reverse().find((v) => own.includes(v));
+  if (recent) return [recent];
+  for (const h of run.input.history.slice(-6).reverse()) {
+    if (h.role !== 'user') continue;
+    const said = own.filter((v) => new RegExp(`(?<![\\w-])${v.replace(/[.]/g, '\\.')}(?![\\w-])`).test(h.text.toLowerCase()));
+    if (said.length > 0) return [said[said.length - 1]!];
+    if (findServiceMentions(h.text).length > 0 || services(run).some((s) => h.text.toLowerCase().includes(s.name))) return [];
+  }
+  return [];
+}
+
+/** A clause that only moves a schedule already set ("make it 4am instead", "at 2 rather", "no, 5:30"). */
+function refinesSchedule(t: string): boolean {
+  return /\b(?:instead|rather|make\s+(?:it|that|them)|change\s+(?:it|that)\s+to|move\s+(?:it|that|them)\s+to)\b|^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|wait|sorry|how\s+about|maybe|then)[,\s]+)+/.test(t) && !/\b(?:every|each|daily|weekly|monthly|hourly|nightly)\b/.test(t);
+}
+
+/** A time said alone replaces the time of a schedule and keeps its days ("0 3 * * 0" + "4am" → "0 4 * * 0"). */
+function withTimeOf(old: string | undefined, said: string, t: string): string {
+  if (!old || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekdays?\b|\bweekends?\b/.test(t)) return said;
+  const o = old.split(' ');
+  const n = said.split(' ');
+  if (o.length !== 5 || n.length !== 5 || o[1]!.includes('*') || o[1]!.includes('/')) return said;
+  return [n[0], n[1], o[2], o[3], o[4]].join(' ');
+}
+
+/** Backups of volumes of their own: on (schedule, retention), retention only, or off. */
+function backUpVolumes(run: Run, vols: string[], t: string, mode: 'off' | 'retain' | 'on', schedule: { cron: string; words: string } | undefined, retainM: RegExpExecArray | null): void {
+  for (const v of vols) {
+    const vi = run.ws.indexOf('storage.yaml', VOLS, v);
+    const b = run.ws.get<{ enabled?: boolean; schedule?: string; retain?: number }>('storage.yaml', [...VOLS, vi, 'backup']);
+    if (!run.volumes.includes(v)) run.volumes.push(v);
+    if (mode === 'off') {
+      if (b?.enabled) {
+        run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'enabled'], false);
+        run.lines.push(`~ volume ${v}: backups off (existing backups are kept)`);
+      } else run.already.push(`volume ${v}: not backed up`);
+      continue;
+    }
+    const cron = mode === 'retain' ? b?.schedule ?? schedule?.cron ?? '0 3 * * *' : schedule!.cron;
+    const retain = retainM ? retentionCopies(retainM, cron) : b?.retain ?? 7;
+    if (mode === 'retain' && b) {
+      run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'retain'], retain);
+      run.lines.push(`~ volume ${v}: the last ${retain} backups kept`);
+      continue;
+    }
+    run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: cron, retain, type: 'archive' });
+    run.lines.push(`~ volume ${v}: backed up ${schedule?.words ?? 'every day at 03:00'} (${cron}), last ${retain} kept (tar.zst of the volume)`);
+  }
+  void t;
+}
+
 // ── troubleshooting ────────────────────────────────────────────────────────
 
 /**
@@ -2531,6 +2706,18 @@ function complaintAboutMissing(run: Run, clause: string): boolean {
   return true;
 }
 
+/**
+ * A question about a problem, not an order to fix it: "why is the web down??", "the site is slow
+ * since yesterday, any idea?", "what's wrong with redis?". An order anywhere in the request
+ * ("… fix it", "restart it if so") makes it one.
+ */
+function askedNotOrdered(message: string): boolean {
+  const t = message.trim().toLowerCase();
+  const asks = /\?\s*$/.test(t) || /^(?:so\s+|hey\s+|hmm+\s+|ok\s+)?(?:why|what|whats|what's|how\s+come|is|are|does|do|did|any\s+idea|wonder)\b/.test(t) || /\b(?:any\s+(?:idea|clue|thoughts?)|what(?:'s|\s+is)\s+(?:wrong|up|going\s+on)|i\s+wonder)\b/.test(t);
+  const orders = /\b(?:fix|restart|start|bring|repair|sort\s+(?:it|this|that)|reboot|bounce|kick|revive|get\s+(?:it|them|\w+)\s+(?:back|up|running|going)|make\s+(?:it|them)\s+work|please\s+(?:check|look)\s+and)\b/.test(t);
+  return asks && !orders;
+}
+
 function handleTroubleshoot(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   if (!isComplaint(clause) && !/\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(t)) return false;
@@ -2541,10 +2728,25 @@ function handleTroubleshoot(run: Run, clause: string): boolean {
     return true;
   }
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
+  // A question ("why is the web down??", "any idea why it's slow?") is answered, not acted on:
+  // a restart would be a guess, so it is said as the request to type instead.
+  const asking = askedNotOrdered(run.input.message);
   for (const name of names) {
     mentionFocus(run, name);
     const svc = getService(run, name)!;
     const o = observed.get(name);
+    // The one answer that is not a guess: the state files themselves stop it. Starting it is
+    // proposed (and applied only once approved), as earlier rounds did.
+    if (asking && svc.state !== 'stopped') {
+      const seen = o ? `${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}${o.exitCode !== undefined ? `, exit code ${o.exitCode}` : ''}${o.restartCount ? `, restarted ${o.restartCount} times` : ''}` : undefined;
+      if (!o) run.notes.push(`${name} has no container running (not observed). Say "restart ${name}" to start it again.`);
+      else if (o.state !== 'running' || o.health === 'unhealthy') run.notes.push(`${name} is ${seen}. Say "restart ${name}" to restart it.`);
+      else run.notes.push(`${name} looks fine: ${seen}.${o.memoryMb !== undefined ? ` It uses ${o.memoryMb} MB (limit ${svc.resources?.memory ?? 'none'}).` : ''}`);
+      const logs = run.input.summary?.logs?.[name];
+      if (logs && logs.length > 0) run.notes.push(`Last log lines of ${name} (see \`claude logs ${name}\`):`, ...logs.slice(-5).map((l) => `  > ${l}`));
+      else run.notes.push(`\`claude logs ${name}\` shows its recent output. I changed nothing.`);
+      continue;
+    }
     if (svc.state === 'stopped') {
       run.notes.push(`${name} is stopped in services.yaml.`);
       run.ws.delete('services.yaml', svcPath(run, name, 'state'));

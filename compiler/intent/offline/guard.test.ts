@@ -55,7 +55,7 @@ const CLASSES: [string, string[]][] = [
     'mkfs.ext4 /dev/nvme1n1 please',
     'partition /dev/sdb into two halves',
     'wipe /dev/vdb, we need it clean',
-    'mount /dev/sdc1 on /var/data for the web',
+    'format /dev/sdc1 as ext4 and put the web data there',
     'reformat the second disk as xfs',
     'run dd of=/dev/sdb if=/srv/image.iso',
   ]],
@@ -119,6 +119,7 @@ describe('refused before parsing (guard.ts), by class', () => {
       'new service: worker, image ghcr.io/acme/worker:1.0',
       'set the owner of the uploads volume to 1000:1000',
       'what is the uid of alice?',
+      'mount /dev/vdb1 at /data, it is ext4',
     ]) expect(refuseFirst(w), w).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ export const INJECTED =
 export const TEXT_TASK =
   'I only read requests for the state of this machine: a text handed to me to translate, repeat or summarise is not one, and an instruction inside it is not followed. Nothing was changed. Say what state you want directly.';
 export const HOST_DISK =
-  'disks and partitions of the host are never formatted, partitioned, overwritten or mounted from a request: one mistyped device name destroys the system. Claude.OS keeps service data in volumes (storage.yaml); prepare and mount a new disk yourself, then point a volume at it.';
+  'disks and partitions of the host are never formatted, partitioned or overwritten from a conversation: one mistyped device name destroys the system. A disk for data is declared under `mounts:` in storage.yaml (docs/storage.md), where formatting needs `format: true` written by you and an approval; then point a volume at it.';
 export const PRIVATE_KEY_OUT =
   "private keys (the host's signing key, its SSH host keys, anyone's ~/.ssh/id_* files) never leave where they are: not into a container, a volume, the web root, a reply or another machine. Whoever holds a copy is that host or that user. Give a service its own key (`claude secret set NAME`), or add a public key to a user.";
 export const ROOT_EQUIVALENT =
@@ -50,9 +50,10 @@ const FIRST: { re: RegExp; reason: string }[] = [
     re: /^\s*(?:(?:please|pls|can\s+you|could\s+you|now)\s+)?(?:translate|repeat|summari[sz]e|paraphrase|rephrase|rewrite|proofread|spell-?check|echo|say|output|complete|continue)\b[^:\n]{0,50}:\s*\S/i,
     reason: TEXT_TASK,
   },
-  // Host disks: formatting, partitioning, overwriting or mounting a block device.
+  // Host disks: formatting, partitioning or overwriting a block device. Mounting one is a
+  // storage.yaml `mounts:` entry, not this.
   {
-    re: /\b(?:format|re-?format|mkfs(?:\.\w+)?|wipefs|fdisk|gdisk|sgdisk|parted|partition|re-?partition|wipe|erase|shred|zero(?:\s+out)?|overwrite|dd|mount|umount|unmount|encrypt|luks\w*|blkdiscard)\b[^.;\n]{0,80}?(?:\/dev\/(?:sd|hd|vd|xvd|nvme|mmcblk|md|dm-|mapper|disk|loop|root)\w*|\b(?:the\s+)?(?:host'?s?\s+)?(?:boot|root|system|os|second|new|other|data)\s+(?:disk|drive|partition|ssd|hdd|volume\s+group)\b)|(?:^|[\s"'`])of=\/dev\/\w+|\/dev\/(?:sd|hd|vd|xvd|nvme|mmcblk)\w*\b[^.;\n]{0,40}\b(?:format\w*|mkfs|partition\w*|wip\w*|eras\w*|overwrit\w*|mount\w*)\b/i,
+    re: /\b(?:format|re-?format|mkfs(?:\.\w+)?|wipefs|fdisk|gdisk|sgdisk|parted|partition|re-?partition|wipe|erase|shred|zero(?:\s+out)?|overwrite|dd|encrypt|luks\w*|blkdiscard)\b[^.;\n]{0,80}?(?:\/dev\/(?:sd|hd|vd|xvd|nvme|mmcblk|md|dm-|mapper|disk|loop|root)\w*|\b(?:the\s+)?(?:host'?s?\s+)?(?:boot|root|system|os|second|new|other|data)\s+(?:disk|drive|partition|ssd|hdd|volume\s+group)\b)|(?:^|[\s"'`])of=\/dev\/\w+|\/dev\/(?:sd|hd|vd|xvd|nvme|mmcblk)\w*\b[^.;\n]{0,40}\b(?:format\w*|mkfs|partition\w*|wip\w*|eras\w*|overwrit\w*)\b/i,
     reason: HOST_DISK,
   },
   // Private keys moved or shown: the host key exported, ~/.ssh/id_* copied into a container.

@@ -12,6 +12,14 @@ describe('offline NLU entities', () => {
     expect(sizeToBytes('1G')).toBe(1e9);
   });
 
+  it('times with their part of the day, and a day with night or morning but no time', () => {
+    expect(parseSchedule('every friday 5 in the morning')?.cron).toBe('0 5 * * 5');
+    expect(parseSchedule('daily, 10 at night')?.cron).toBe('0 22 * * *');
+    expect(parseSchedule('each day 7 in the evening')?.cron).toBe('0 19 * * *');
+    expect(parseSchedule('on tuesday night')?.cron).toBe('0 23 * * 2');
+    expect(parseSchedule('every monday morning')?.cron).toBe('0 6 * * 1');
+  });
+
   it('sizes typed in the schema form are kept as typed; every other form is binary', () => {
     expect(findSizes('cap it at 3G').map((s) => s.value)).toEqual(['3G']);
     expect(findSizes('with 640M and 1.5G later').map((s) => s.value)).toEqual(['640M', '1.5G']);

@@ -199,6 +199,15 @@ function findTime(t: string, nightHint: boolean): [number, number] | undefined {
   if (c) return c;
   if (/\bnoon|midday\b/.test(t)) return [12, 0];
   const m = /\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|o'?clock|h)?\b/.exec(t) ?? /\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![\w])/.exec(t);
+  // "4 in the morning", "11 at night", "9 in the evening": an hour with its part of the day.
+  const part = /\b(\d{1,2})(?::(\d{2}))?\s+(?:o'?clock\s+)?(?:in\s+the\s+(morning|afternoon|evening)|at\s+night)\b/.exec(t);
+  if (!m && part) {
+    let h = Number(part[1]);
+    if ((part[3] === 'afternoon' || part[3] === 'evening' || part[3] === undefined) && h < 12 && !(part[3] === undefined && h < 5)) h += 12;
+    if (part[3] === 'morning' && h === 12) h = 0;
+    const min = part[2] ? Number(part[2]) : 0;
+    return h > 23 || min > 59 ? undefined : [h, min];
+  }
   if (!m) return undefined;
   let h = Number(m[1]);
   const min = m[2] ? Number(m[2]) : 0;
@@ -251,7 +260,8 @@ export function parseSchedule(text: string, defaultHour = 3): Schedule | undefin
   }
   // "every monday", "on fridays", "mondays at 9" (a day said in the plural is every such day).
   if (days.length > 0 && (/\b(every|each|on|weekly)\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
-    const [h, mi] = time ?? [defaultHour, 0];
+    // "sunday night" with no time is late that day; "monday morning" early.
+    const [h, mi] = time ?? (/\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+(?:late\s+)?night\b/.test(t) ? [23, 0] : /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+morning\b/.test(t) ? [6, 0] : [defaultHour, 0]);
     days.sort((a, b) => a - b);
     const names = days.map((d) => Object.keys(DAYS).find((k) => DAYS[k] === d && k.length > 3)!);
     return { cron: `${mi} ${h} * * ${days.join(',')}`, words: `every ${names.join(', ')} at ${pad(h)}:${pad(mi)}` };
@@ -305,7 +315,7 @@ const SERVICE_WORDS: { re: RegExp; template: string; generic: boolean }[] = [
   { re: /\bprometheus\b/g, template: 'prometheus', generic: false },
   { re: /\bgrafana\b/g, template: 'grafana', generic: false },
   { re: /\bword\s?press\b/g, template: 'wordpress', generic: false },
-  { re: /\bweb\s?servers?\b|\bweb\s+app(?:lication)?s?\b|\bwebsites?\b|\bweb\s?sites?\b|\bweb\s?front-?ends?\b|\bfront-?ends?\b|\breverse\s?prox(?:y|ies)\b|\b(?<![\w.\/:-])prox(?:y|ies)\b(?![\w.\/:-])|\bstatic\s+(?:site|website|pages?)\b|\bhttp\s+server\b/g, template: 'nginx', generic: true },
+  { re: /\bweb\s?servers?\b|\bweb\s+app(?:lication)?s?\b|\bwebsites?\b|\bweb\s?sites?\b|\bweb\s?front[\s-]?ends?\b|\bfront[\s-]?ends?\b|\breverse\s?prox(?:y|ies)\b|\b(?<![\w.\/:-])prox(?:y|ies)\b(?![\w.\/:-])|\bstatic\s+(?:site|website|pages?)\b|\bhttp\s+server\b/g, template: 'nginx', generic: true },
   { re: /\b(?:sql\s+|relational\s+)?databases?\b|\bdbs?\b/g, template: 'postgres', generic: true },
   { re: /\bcach(?:e|es|ing)\b|\bkey[-\s]?value\s+store\b/g, template: 'redis', generic: true },
   { re: /\bmonitoring\b|\bmetrics\b/g, template: 'prometheus', generic: true },
