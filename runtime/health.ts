@@ -402,7 +402,10 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
           // longer (on a busy host it is slow, not failed, and a late success counts)
           // before it is given up and a new one starts; so slow probes do not pile up.
           if (!inflight && http && httpPort) {
-            const code = await (firstHttp ?? httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500)));
+            // the request sent beside the first inspect; when it found nothing listening yet (it
+            // went out as soon as Docker's start returned), asked again now, after the inspect
+            let code = firstHttp ? await firstHttp : null;
+            if (code === null || code < 200 || code >= 300) code = await httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500));
             firstHttp = null;
             trace(`ready: ${nameOrId} http ${code ?? 'no answer'}`);
             if (code !== null && code >= 200 && code < 300) return { state: 'healthy', ms: Date.now() - t0, via: 'http' };
