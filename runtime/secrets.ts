@@ -59,6 +59,17 @@ export async function encryptSecret(plaintext: string, recipient: string, name?:
   return SECRET_PREFIX + Buffer.from(bytes).toString('base64');
 }
 
+/**
+ * A recreate record's environment (`K=V` lines, as both drivers keep it in their records for
+ * a rollback): in the clear, or decrypted with the host's age key when it was kept encrypted.
+ */
+export async function recordEnv(r: { name: string; env?: string[] | null; envEncrypted?: string | null }, dataDir: string): Promise<string[]> {
+  if (!r.envEncrypted) return r.env ?? [];
+  const identity = readAgeIdentity(dataDir);
+  if (!identity) throw new Error(`cannot recreate ${r.name}: its environment is encrypted and the host age key is missing (${ageKeyPath(dataDir)})`);
+  return JSON.parse(await decryptSecret(r.envEncrypted, identity, `${r.name} env`)) as string[];
+}
+
 export class SecretError extends Error {
   override name = 'SecretError';
   constructor(message: string, readonly hint: string) {

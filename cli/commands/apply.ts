@@ -8,6 +8,7 @@ import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import type { PlanStep } from '../../plan/types.js';
+import type { ApplyResult } from '../../runtime/apply.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
 import { acquireRequestLock, applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
@@ -62,6 +63,13 @@ function readLine(stream: NodeJS.ReadableStream): Promise<string | null> {
     stream.on('data', onData);
     stream.once('end', onEnd);
   });
+}
+
+/** Prints an apply's result, as JSON or as the lines a person reads, and returns the exit code it means. */
+function printResult(ctx: CommandContext, result: ApplyResult, json: boolean): number {
+  if (json) println(ctx.stdout, JSON.stringify(result, null, 2));
+  else for (const l of renderResult(result)) println(ctx.stdout, l);
+  return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
 }
 
 async function ask(ctx: CommandContext, question: string): Promise<boolean> {
@@ -120,10 +128,9 @@ const command: Command = {
         ...(renderer ? { onEvent: renderer.onEvent } : {}),
       });
       renderer?.stop();
-      if (values.json) println(ctx.stdout, JSON.stringify(result, null, 2));
-      else for (const l of renderResult(result)) println(ctx.stdout, l);
+      const code = printResult(ctx, result, values.json === true);
       trace('cli: result printed');
-      return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
+      return code;
     } catch (e) {
       renderer?.stop();
       if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
@@ -192,9 +199,7 @@ export async function applyPending(
     const result = await applyPlanned(host, pending.envelopeText, { now: ctx.now, yes: true, lockWaitMs: o.waitS * 1000, actor: { name: user, email: `${user}@${host.hostId}` }, ...(renderer ? { onEvent: renderer.onEvent } : {}) });
     renderer?.stop();
     clearPending(paths.dataDir, pending.planId);
-    if (o.json) println(ctx.stdout, JSON.stringify(result, null, 2));
-    else for (const l of renderResult(result)) println(ctx.stdout, l);
-    return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
+    return printResult(ctx, result, o.json);
   } catch (e) {
     renderer?.stop();
     if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
@@ -315,9 +320,7 @@ async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boole
       return EXIT.FAILURE;
     }
     const result = outcome.result;
-    if (o.json) println(ctx.stdout, JSON.stringify(result, null, 2));
-    else for (const l of renderResult(result)) println(ctx.stdout, l);
-    return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
+    return printResult(ctx, result, o.json);
   } catch (e) {
     renderer?.stop();
     if (e instanceof PlanRefusedError || e instanceof LockHeldError) {

@@ -16,7 +16,7 @@ import { underRoot } from '../../common/paths.js';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../plan/types.js';
 import { ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../engine.js';
 import { waitReady } from '../health.js';
-import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, SECRET_REF } from '../secrets.js';
+import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, SECRET_REF } from '../secrets.js';
 import { dockerApiFor, followPull, type DockerApi } from './engine-api.js';
 import { HostFs } from './hostfs.js';
 import { HostSideOps, type FirewallBackend } from './host-ops.js';
@@ -244,12 +244,7 @@ export class DockerEngine extends HostSideOps implements Engine {
 
   async recreateContainer(rec: ContainerRecord): Promise<string> {
     const r = rec.recreate as DockerRecreate;
-    let env = r.env ?? [];
-    if (r.envEncrypted) {
-      const identity = readAgeIdentity(this.opts.dataDir);
-      if (!identity) throw new Error(`cannot recreate ${r.name}: its environment is encrypted and the host age key is missing`);
-      env = JSON.parse(await decryptSecret(r.envEncrypted, identity, `${r.name} env`)) as string[];
-    }
+    const env = await recordEnv(r, this.opts.dataDir);
     const [first, ...rest] = r.networks;
     const config = r.config as { Labels?: Record<string, string> };
     const c = await this.docker.createContainer({

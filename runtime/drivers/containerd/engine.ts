@@ -29,7 +29,7 @@ import { healthArgv, PROBE_BACKOFF, raceClock, silentPorts, waitProbe, PROBE_FIR
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
-import { decryptSecret, encryptSecret, ensureAgeIdentity, readAgeIdentity, redact } from '../../secrets.js';
+import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, redact } from '../../secrets.js';
 import { HostSideOps, type FirewallBackend } from '../host-ops.js';
 import { managedLabels, withSecretEnvLabel } from '../docker.js';
 import { observeHostSide } from '../../observe/snapshot.js';
@@ -460,12 +460,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   async recreateContainer(rec: ContainerRecord): Promise<string> {
     const r = rec.recreate as ContainerdRecord;
-    let env = r.env ?? [];
-    if (r.envEncrypted) {
-      const identity = readAgeIdentity(this.opts.dataDir);
-      if (!identity) throw new Error(`cannot recreate ${r.name}: its environment is encrypted and the host age key is missing`);
-      env = JSON.parse(await decryptSecret(r.envEncrypted, identity, `${r.name} env`)) as string[];
-    }
+    const env = await recordEnv(r, this.opts.dataDir);
     const envMap: Record<string, string> = {};
     for (const kv of env) envMap[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
     const labels = { ...rec.labels };
