@@ -1909,3 +1909,16 @@ describe('offline engine: round 15: environment said in words, and another servi
     expect(svc(r, 'store')).toEqual(svc(ask('status', before), 'store'));
   });
 });
+
+describe('offline engine: round 15: firewall phrasing', () => {
+  it('a port before its protocol, dns by name, "http and https" with a word after, a source blocked on every port', () => {
+    const a = ask('open 27015 udp for the game server');
+    expect(a.data.network.spec.firewall.rules.some((r: { port: number; protocol: string }) => r.port === 27015 && r.protocol === 'udp')).toBe(true);
+    expect(ask('please allow dns').explanation).toMatch(/\b53\b/);
+    expect(ask('allow http and https too').explanation).toMatch(/443/);
+    const b = ask('block everything from 192.0.2.77, it is scanning us');
+    const r = b.data.network.spec.firewall.rules.find((x: { action: string }) => x.action === 'drop');
+    expect(r).toMatchObject({ source: '192.0.2.77', action: 'drop' });
+    expect(r.port).toBeUndefined();
+  });
+});

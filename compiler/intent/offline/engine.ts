@@ -468,7 +468,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?$/i.test(c.trim()))));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim()))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
     for (let [ci, clause] of clauses.entries()) {
@@ -3126,13 +3126,24 @@ function handleFirewall(run: Run, clause: string): boolean {
   const cidrs = findCidrs(clause);
   let ports = findPorts(clause);
   // "actually only from 10.2.0.0/16": the port under discussion (the last one opened).
-  if (ports.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+  if (ports.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     const prev = [...run.input.history].reverse().find((h) => h.role === 'user' && /\b(open|allow|expose|let)\b/i.test(h.text) && findPorts(h.text).length > 0);
     if (prev) ports = findPorts(prev.text);
   }
   // "open a port for the game server": no number and no service, so which port is asked, never guessed.
   if (ports.length === 0 && cidrs.length === 0 && /\b(?:open|expose|forward|allow|unblock|publish|poke)\b/.test(t) && /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/.test(t) && !/\b(?:ssh|web|https?|website)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     run.questions.push('Which port number should be opened (and for whom)? e.g. "open port 25565" or "open udp 27015 to 192.168.1.0/24". Nothing was changed.');
+    return true;
+  }
+  // "let dns through": a well-known service said by name is its port.
+  if (ports.length === 0 && /\bdns\b/.test(t) && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop)\b/.test(t)) ports = [53];
+  // "drop traffic from 198.51.100.23", "block 203.0.113.0/24 entirely": a source blocked on every port.
+  if (ports.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+    ensureFirewall(run);
+    const name = `block-${cidrs[0]!.replace(/[./:]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+    const src = sourcesOf(cidrs);
+    const r = putRule(run, { name, ...(src !== undefined ? { source: src } : {}), action: 'drop', comment: 'blocked on every port' }, true);
+    run.lines.push(r === 'same' ? `(already so) firewall: drop everything from ${cidrs.join(', ')}` : `~ firewall: drop everything from ${cidrs.join(', ')} (every port)`);
     return true;
   }
   const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);

@@ -152,6 +152,8 @@ export function findPorts(text: string): number[] {
   for (const m of t.matchAll(/\b(\d{1,5})\/(tcp|udp)\b/g)) out.push(Number(m[1]));
   // "udp 51820", "tcp port 25565": a protocol before the number.
   for (const m of t.matchAll(/\b(?:tcp|udp)\s+(?:port\s+)?(\d{2,5})\b/g)) out.push(Number(m[1]));
+  // "53 udp", "(27015 tcp)": the number before its protocol.
+  for (const m of t.matchAll(/\b(\d{2,5})\s+(?:tcp|udp)\b/g)) out.push(Number(m[1]));
   return [...new Set(out.filter((p) => p >= 1 && p <= 65535))];
 }
 
