@@ -1868,3 +1868,44 @@ describe('offline engine: round 15: volumes of their own and their backups', () 
     expect(r.questions).toEqual([]);
   });
 });
+
+describe('offline engine: round 15: names given after an app, and clashes that ask', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('an app of several words with its name said after it, "as NAME", a quoted name', () => {
+    expect(svc(ask('set up home assistant on 8125, name it house'), 'house')).toBeDefined();
+    expect(svc(ask('run redis as sessions'), 'sessions')).toBeDefined();
+    expect(svc(ask('add a cache "tokens" for the api'), 'tokens')).toBeDefined();
+  });
+  it('adding what is there already asks, and changes nothing', () => {
+    const before = stack('add nginx called edge on port 8081', 'add postgres called main', 'add grafana on port 3002');
+    for (const q of ['add a postgres called main', 'add another grafana on 3002', 'install nginx as gateway on port 8081', 'spin up a new grafana']) {
+      const r = ask(q, before);
+      expect(r.questions.length, q).toBeGreaterThan(0);
+      expect(r.files, q).toEqual({});
+    }
+    // Not a clash: another name and a free port.
+    expect(svc(ask('install nginx as gateway on port 8082', before), 'gateway').ports[0].host).toBe(8082);
+  });
+});
+
+describe('offline engine: round 15: environment said in words, and another service\'s password', () => {
+  const stack = (...reqs: string[]) => converse(reqs).merged;
+  it('variables said in words, with the service named before, between or by "its"', () => {
+    const before = stack('add a service called shop using image ghcr.io/acme/shop:2 on port 8200', 'add a postgres called store');
+    const a = ask('shop: environment variable CACHE_TTL should be 600, and TZ Asia/Tokyo', before);
+    expect(svc(a, 'shop').environment).toMatchObject({ CACHE_TTL: '600', TZ: 'Asia/Tokyo' });
+    expect(a.data.manifest?.spec?.timezone).toBeUndefined();
+    const b = ask('set PAYMENT_MODE on shop to sandbox', before);
+    expect(svc(b, 'shop').environment.PAYMENT_MODE).toBe('sandbox');
+    const c = converse(['add a service called shop using image ghcr.io/acme/shop:2 on port 8200', 'change its NODE_ENV to staging']);
+    expect(svc(c, 'shop').environment.NODE_ENV).toBe('staging');
+  });
+  it("another service's password handed over as a variable: the secret its own environment uses", () => {
+    const before = stack('add a service called shop using image ghcr.io/acme/shop:2 on port 8200', 'add a postgres called store');
+    const r = ask("shop should get store's password as PGPASSWORD", before);
+    const ref = svc(r, 'store').environment.POSTGRES_PASSWORD;
+    expect(ref).toMatch(/^\$\{secrets\./);
+    expect(svc(r, 'shop').environment.PGPASSWORD).toBe(ref);
+    expect(svc(r, 'store')).toEqual(svc(ask('status', before), 'store'));
+  });
+});

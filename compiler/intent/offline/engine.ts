@@ -420,7 +420,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
-  const message = paraphrase(spelled.text.replace(/\btz\b/gi, 'timezone').replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'));
+  const message = paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'));
   const danger2 = detectDanger(message);
   if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
   const input: EngineInput = { ...original, message };
@@ -1235,6 +1235,17 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
     // "add a postgres database called analytics": a second instance under the new name.
     const named = wanted.length === 1 && name !== undefined && !getService(run, name) && (verb === 'add' || verb === undefined);
     const existing = named ? undefined : existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 });
+    // A clash must ask, never change what is there: "add a redis called cache" when cache
+    // exists, "add a grafana on port 3001" when a grafana is there already.
+    if (existing && verb === 'add' && wanted.length === 1 && !run.clauseAdded.includes(existing) && !run.added.includes(existing) && (
+      (name !== undefined && getService(run, name) !== undefined) ||
+      (name === undefined && /\b(?:a|an|another|second|new|one\s+more|additional|extra)\s+(?:(?:new|second|separate|fresh|plain)\s+)?$/i.test(clause.slice(0, mentions.find((m) => m.template === w.template)?.index ?? 0))))) {
+      const svc0 = getService(run, name !== undefined && getService(run, name) ? name : existing)!;
+      const port0 = findPorts(clause)[0];
+      run.questions.push(`There is already ${svc0.name} (${svc0.image}${describePorts(svc0)}). Do you want a second ${w.template}? Say "add another ${w.template} called ${w.template}-2${port0 !== undefined ? ` on port ${port0 + 1}` : ''}". Or say what to change on ${svc0.name} ("change ${svc0.name} …"). I changed nothing.`);
+      run.clauseBlocked = true;
+      return true;
+    }
     if (existing) {
       mentionFocus(run, existing);
       if (verb === 'add' && !run.clauseAdded.includes(existing) && !hasModifier(clause) && !/\bback ?ups?\b|\bback up\b/.test(clause.toLowerCase())) {
@@ -1281,7 +1292,9 @@ function unknownApp(run: Run, clause: string): boolean {
   const m = re.exec(clause);
   if (!m) return false;
   const word = m[1]!.toLowerCase();
-  if (NOT_APPS.has(word) || getService(run, word) || findServiceMentions(word).length > 0 || namesApp(word)) return false;
+  // An app of several words starts here ("uptime kuma", "home assistant"): known, not this.
+  const from = clause.slice((m.index ?? 0) + m[0].length - m[1]!.length).split(/\s+/).slice(0, 3).join(' ');
+  if (NOT_APPS.has(word) || getService(run, word) || findServiceMentions(word).length > 0 || namesApp(word) || namesApp(from)) return false;
   if (findSizes(word).length > 0 || /^\d/.test(word)) return false;
   if (!withSettings && (PLAIN_NOT_SERVICES.has(word) || /^(updates?|upgrades?|swap|ssl|tls|logging|logs?|alerts?|alerting|email|mail|cron|docker|podman|kubernetes|k8s|firewall|ufw|fail2ban|vpn|dns|ntp|time|sync|auth|authentication|https?|security|monitor|monitoring|backups?|me|us|please|something|stuff|things|everything)$/.test(word))) return false;
   run.questions.push(`I don't know which image ${word} runs from, so I added nothing and changed nothing else. Say "add ${word} from image IMAGE${findPorts(clause)[0] ? ` on port ${findPorts(clause)[0]}` : ''}".`);
@@ -1304,6 +1317,12 @@ function explicitName(clause: string): string | undefined {
   // "add a service webui19 using image …", "a container called" handled above.
   const s = /\b(?:service|container|app)\s+['"“‘`]?([a-z][a-z0-9-]{0,62})['"”’`]?\s+(?:using|from|with|running|on|that runs)\b/i.exec(clause);
   if (s && !/^(called|named|using|from|with|that|for|to|on|of)$/i.test(s[1]!)) return s[1]!.toLowerCase();
+  // A quoted name right after what it is: 'a second web server "web2"', "a cache 'sessions'".
+  const q = /\b(?:server|service|container|app|instance|one|database|db|cache|proxy|site|nginx|redis|postgres|mariadb|grafana|prometheus|caddy)\s+['"“‘`]([a-z][a-z0-9-]{0,62})['"”’`]/i.exec(clause);
+  if (q) return q[1]!.toLowerCase();
+  // "add nginx as front-proxy", "run grafana as dash": the name it runs as.
+  const as = /\b(?:add|run|deploy|install|set\s*up|spin\s+up|launch|create|put|start)\s+(?:(?:a|an|the|another|new|second|plain)\s+)*[\w.-]+(?:[:@][\w.-]+)?\s+as\s+['"“‘`]?([a-z][a-z0-9-]{1,62})['"”’`]?(?=$|[\s,;.!?])/i.exec(clause);
+  if (as && !/^(?:well|a|an|the|root|its|it|usual|before|default|fallback|backup|before|soon|possible|needed|normal|always|is|are|planned|before|such|per|part|one|if|though|my|our|your)$/i.test(as[1]!)) return as[1]!.toLowerCase();
   return undefined;
 }
 
@@ -1885,6 +1904,7 @@ function handleEnvFromSecret(run: Run, clause: string): boolean {
   const secretName = String.raw`['"“‘\`]?([a-z][a-z0-9_]{0,62})['"”’\`]?`;
   const a = new RegExp(String.raw`\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b(?:\s+(?:env(?:ironment)?\s+)?(?:var(?:iable)?)?)?[^.;]{0,40}?\b(?:from|=|to|using|with|via|out\s+of|reads?|as)\s+(?:the\s+|a\s+|my\s+)?(?:secret\s+(?:called\s+|named\s+)?${secretName}|\$\{secrets\.([a-z][a-z0-9_]{0,62})\}|${secretName}\s+secret\b)`).exec(clause);
   const b = /\bsecret\s+['"“‘`]?([a-z][a-z0-9_]{0,62})['"”’`]?\s+(?:as|into|in|for|to)\s+(?:[\w-]+\s+)?(?:as\s+)?(?:the\s+)?(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b/.exec(clause);
+  if (!a && !b && passwordOfService(run, clause)) return true;
   const variable = a?.[1] ?? b?.[2];
   const secret = a ? (a[2] ?? a[3] ?? a[4]) : b?.[1];
   if (!variable || !secret || variable.length < 3 || /^(SSH|HTTP|HTTPS|TCP|UDP|TLS|API|DNS|CPU|RAM)$/.test(variable)) return false;
@@ -1906,6 +1926,75 @@ function handleEnvFromSecret(run: Run, clause: string): boolean {
   return true;
 }
 
+/**
+ * Another service's password handed over as a variable: "the api needs the database password in
+ * DB_PASSWORD", "give web the redis password as REDIS_PASS", "pass the db's password to worker
+ * as PGPASSWORD". The secret is the one the owner's own environment already refers to.
+ */
+function passwordOfService(run: Run, clause: string): boolean {
+  const m = /\b(?:the\s+)?([\w-]+(?:'s|’s)?)\s+(?:(?:admin|root|user|master)\s+)?(?:password|pass|passwd|secret)\s+(?:in|as|into|to|via|through)\s+(?:the\s+|an?\s+)?(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)?['"`]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)['"`]?(?=$|[\s,;.!?])/.exec(clause);
+  if (!m) return false;
+  const ownerWord = m[1]!.replace(/(?:'s|’s)$/, '');
+  const owners = targetsIn(run, ownerWord).names;
+  if (owners.length !== 1) return false;
+  const owner = getService(run, owners[0]!)!;
+  const ref = Object.entries(owner.environment ?? {}).find(([k, v]) => /PASS|SECRET|TOKEN/.test(k) && /^\$\{secrets\.[a-z0-9_]+\}$/.test(String(v)));
+  if (!ref) {
+    run.questions.push(`${owner.name} has no password stored as a secret that I could hand over. Set one with \`claude secret set NAME\`, then say "give ${m[2]} from secret NAME to …".`);
+    return true;
+  }
+  const rest = clause.slice(0, m.index) + ' ' + clause.slice(m.index + m[0].length);
+  const targets = targetsIn(run, rest).names.filter((n) => n !== owner.name);
+  const to = targets.length > 0 ? targets : focusTargets(run).filter((n) => n !== owner.name);
+  if (to.length === 0) {
+    run.questions.push(`Which service should get ${owner.name}'s password as ${m[2]}? (${services(run).map((x) => x.name).join(', ')})`);
+    return true;
+  }
+  const secret = String(ref[1]).slice('${secrets.'.length, -1);
+  for (const name of to) {
+    run.ws.set('services.yaml', svcPath(run, name, 'environment', m[2]!), `\${secrets.${secret}}`);
+    mentionFocus(run, name);
+    run.lines.push(`~ ${name}: environment ${m[2]} from the secret ${secret}, ${owner.name}'s password (resolved only by the runtime)`);
+  }
+  return true;
+}
+
+/** Words in capitals that are not a variable's name. */
+const NOT_VARIABLES = /^(?:SSH|HTTP|HTTPS|TCP|UDP|TLS|SSL|API|DNS|CPU|RAM|UTC|GMT|URL|IP|DB|OK|SYSTEM|IMPORTANT|NOTE|PS|FYI|ASAP|AM|PM|UI|GB|MB|KB|TB)$/;
+const ENV_VALUE = String.raw`("[^"]*"|'[^']*'|“[^”]*”|[^\s,;"']+)`;
+const ENV_KEY = String.raw`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}[0-9]*)`;
+
+/**
+ * Variables said in words rather than KEY=value: "env var FEATURE_X should be "on"", "and TZ
+ * Europe/Berlin", "set DATABASE_URL on api to postgres://…", "set its LOG_LEVEL to debug",
+ * "LOG_FORMAT: json". A name in capitals is a variable when the clause speaks of env or
+ * variables, or sets it with a verb; a service named between the name and "to" is the target.
+ */
+function loosePairs(clause: string, envContext: boolean): { pairs: [string, string][]; spans: [number, number][]; svc?: string } {
+  const pairs: [string, string][] = [];
+  const spans: [number, number][] = [];
+  let svc: string | undefined;
+  const unq = (v: string) => v.replace(/^["'“]|["'”]$/g, '');
+  const add = (k: string, v: string, at: number, len: number) => {
+    if (NOT_VARIABLES.test(k) || pairs.some(([x]) => x === k)) return;
+    pairs.push([k, unq(v)]);
+    spans.push([at, at + len]);
+  };
+  const verbSet = new RegExp(String.raw`\b(?:set|put|make|change|give|add|update)\s+(?:(?:its|the|their|an?|env(?:ironment)?|var(?:iable)?)\s+)*${ENV_KEY}(?:\s+(?:on|for|in|of)\s+(?:the\s+)?([a-z][\w-]*))?\s+(?:to|=|as|at)\s+${ENV_VALUE}`, 'g');
+  for (const m of clause.matchAll(verbSet)) {
+    add(m[1]!, m[3]!, m.index ?? 0, m[0].length);
+    if (m[2]) svc = m[2];
+  }
+  const said = new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+))?(?<![\w$])${ENV_KEY}\s*(?:should\s+be|must\s+be|needs\s+to\s+be|is|=|:|to\s+be)\s+${ENV_VALUE}`, 'g');
+  for (const m of clause.matchAll(said)) if (envContext || /^(?:env|variable)/i.test(m[0])) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
+  // "…, and TZ Europe/Berlin": a name in capitals and its value, in a clause about variables.
+  if (envContext) {
+    const bare = new RegExp(String.raw`(?:^|\band\s+|,\s*|\bplus\s+|\balso\s+)${ENV_KEY}\s+(?!(?:should|must|needs|is|to|=|:|on|for|in|of|and)\b)${ENV_VALUE}`, 'g');
+    for (const m of clause.matchAll(bare)) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
+  }
+  return { pairs, spans, ...(svc ? { svc } : {}) };
+}
+
 function handleEnv(run: Run, clause: string): boolean {
   const pairs: [string, string][] = [];
   for (const m of clause.matchAll(/(?<![\w${}])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s,;]*)/g)) {
@@ -1914,8 +2003,15 @@ function handleEnv(run: Run, clause: string): boolean {
   }
   const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
   if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
+  // Said in words: only when no KEY=value was written (that form is exact).
+  const envContext = /\b(?:env|environment|variables?|vars?)\b/i.test(clause) || /\benv|environment|variable/i.test(run.input.message);
+  const loose = pairs.length === 0 ? loosePairs(clause, envContext) : { pairs: [], spans: [] as [number, number][] };
+  for (const p of loose.pairs) if (!pairs.some(([k]) => k === p[0])) pairs.push(p);
   if (pairs.length === 0) return false;
-  const rest = pairs.reduce((c, [k, v]) => c.replace(`${k}=${v}`, ' ').replace(k, ' '), clause);
+  // What is left once the variables and their values are out: where a service is named.
+  const cut = [...loose.spans].sort((x, y) => y[0] - x[0]).reduce((c, [a0, b0]) => c.slice(0, a0) + ' ' + c.slice(b0), clause);
+  const rest0 = pairs.reduce((c, [k, v]) => c.replace(`${k}=${v}`, ' ').replace(k, ' '), cut);
+  const rest = loose.svc ? `${rest0} ${loose.svc}` : rest0;
   const named = targetsIn(run, rest).names;
   // "add n8n on 5678 with env TZ=Europe/Berlin": the clause adds the service the variables are for.
   if (named.length === 0) {
