@@ -1922,3 +1922,14 @@ describe('offline engine: round 15: firewall phrasing', () => {
     expect(r.port).toBeUndefined();
   });
 });
+
+describe('offline engine: round 15: accounts said loosely', () => {
+  it('"username X", "login name: X", "the account of X", "usr"', () => {
+    const user = (r: Run, n: string) => (r.data.security?.spec?.users ?? []).find((u: { name: string }) => u.name === n);
+    expect(user(ask('we have a new contractor, username ines, give her sudo'), 'ines')).toMatchObject({ sudo: true });
+    expect(user(ask('create a login, login name: paulo'), 'paulo')).toBeDefined();
+    expect(user(ask('make a usr called tariq'), 'tariq')).toBeDefined();
+    const before = ask('add user greta').merged;
+    expect(user(ask('remove the account of greta', before), 'greta')).toBeUndefined();
+  });
+});
