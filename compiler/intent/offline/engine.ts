@@ -592,10 +592,11 @@ function paraphrase(text: string): string {
     .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
     .replace(/\ba\s+couple(?:\s+of)?\s+(gigs?|gb|cores?|cpus?|vcpus?|replicas?|instances|copies)\b/gi, '2 $1')
     .replace(/\ba\s+(?:single|lone|whole)\s+(core|cpu|vcpu)\b/gi, '1 $1')
-    // Accounts said loosely: "username kofi", "user name: kofi", "login name kofi" name the user;
+    // Accounts said loosely: "username kofi", "user name: kofi", "login name kofi" name the user
+    // (a bare "login" does not: "password login over ssh");
     // "the account of maria" is maria's; "usr" is "user".
     .replace(/\busr\b/gi, 'user')
-    .replace(/\b(?:user\s?name|login\s+name|login)\s*[:=]?\s+(?=['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:$|[\s,;.!?]))(?!(?:for|of|to|with|and|the|a|an|is|was|should|must|will|please|on|in|that|which|who)\b)/gi, 'user ')
+    .replace(/\b(?:user\s?name|login\s+name)\s*[:=]?\s+(?=['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:$|[\s,;.!?]))(?!(?:for|of|to|with|and|the|a|an|is|was|should|must|will|please|on|in|that|which|who)\b)/gi, 'user ')
     .replace(/\b(?:the\s+)?(?:account|login|user)\s+of\s+(?!(?:the|a|an|this|that|my|our|your)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'user $1');
 }
 
