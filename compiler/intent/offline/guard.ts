@@ -27,6 +27,19 @@ export const ALL_ACCOUNTS =
 export const HOST_DESTROY =
   "the host's own software and keys (the kernel, the boot loader, the container engine, the state repository, its signing key, /etc) are never deleted or overwritten from a request: that leaves a machine that cannot boot, run or be trusted. Describe the state you want for your services instead.";
 
+export const CRYPTO_MINER =
+  'a crypto miner (xmrig, cpuminer, a stratum+tcp:// pool, a mining wallet) takes every CPU cycle of this machine for someone else, and most hosting contracts end the account for it. I do not add one. Say which service you want instead.';
+export const AUDIT_LOG =
+  "the audit log is the record of what was done on this machine: it is only appended to, never edited, trimmed or deleted, or it proves nothing. A mistake is undone by a new change (\"roll back to yesterday\"), which the log records too.";
+export const KEYS_FROM_URL =
+  'SSH keys fetched from a web address into authorized_keys let whoever controls that address (now or later) log in. Paste the public key itself ("add ssh key ssh-ed25519 AAAA… for alice"), so you see exactly which key is let in.';
+export const UNSIGNED_PLANS =
+  'the runtime executes only plans signed with this host\'s key: accepting unsigned plans, or trusting any key, lets anyone who can write a file run anything as root. Plans are signed by `claude apply` after approval; that stays on.';
+export const KERNEL_TRIGGER =
+  "writing to the kernel's control files (/proc/sysrq-trigger, /proc/sys, /sys) from a job or a container can reboot, crash or reconfigure the host at once. Say what you want (\"restart web every night at 4\"), and a service restart does it.";
+export const HOST_DATA_OUT =
+  "the host's configuration and state (/etc, /var/lib/claude, the state and data directories) hold keys, password hashes and secrets: they are not copied to another machine from a request. Back up a volume instead (\"back up the db volume daily, keep 7\"), which docs/storage.md describes.";
+
 /** Words that open a text speaking as someone other than the user. */
 const ROLE = String.raw`(?:system|sys|assistant|developer|dev\s+mode|admin(?:istrator)?\s+override|override|instructions?|new\s+instructions?|system\s+(?:prompt|message|note|override)|important\s+(?:system\s+)?(?:note|instruction|update))`;
 
@@ -86,6 +99,40 @@ const FIRST: { re: RegExp; reason: string }[] = [
   {
     re: /\b(?:delete|remove|uninstall|purge|wipe|erase|overwrite|replace|corrupt|truncate|rm)\b[^.;\n]{0,40}?(?:\b(?:the\s+)?(?:kernel|boot\s?loader|grub|initramfs|initrd|docker\s+engine|dockerd|containerd|the\s+container\s+(?:engine|runtime)|state\s+(?:repo(?:sitory)?|history)|git\s+history|(?:claude(?:\.os)?|the)\s+(?:signing|host)\s+keys?|trusted\s+keys)\b|(?<![\w.-])\/(?:boot|etc(?![\w/.-]*\/claude\.d\/[\w.-]+\.ya?ml)|usr|bin|sbin|lib|var\/lib\/claude)(?![\w-]))/i,
     reason: HOST_DESTROY,
+  },
+  // A crypto miner, by its image, its command or its pool: "xmrig", "cpuminer", "minerd",
+  // "stratum+tcp://", "-o pool.…", "mine monero", "with my wallet … on pool.…".
+  {
+    re: /\b(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|ethminer|t-?rex\s*miner|nbminer|phoenixminer|lolminer|nicehash|cryptonight|randomx)\b|\bstratum(?:\+(?:tcp|ssl|tls))?:\/\/|\b(?:mine|mining|miner)\s+(?:for\s+)?(?:some\s+)?(?:crypto\w*|bitcoin|btc|monero|xmr|ethereum|eth|coins?|dogecoin|litecoin)\b|\b(?:crypto\w*|bitcoin|monero|xmr|coin)\s*-?\s*(?:miner|mining)\b|\bwallet\b[^.;\n]{0,120}?\bpool\b|\bpool\.\w[\w.-]*\b[^.;\n]{0,80}?\bwallet\b|\bmining\s+pool\b/i,
+    reason: CRYPTO_MINER,
+  },
+  // The audit log edited, trimmed or deleted: "delete yesterday's lines from the audit log",
+  // "clear the audit trail", "rewrite audit.log".
+  {
+    re: /\b(?:delete|remove|erase|clear|wipe|purge|truncate|trim|edit|rewrite|modify|alter|scrub|clean(?:\s+up)?|shorten|empty|drop|redact|rm|get\s+rid\s+of|turn\s+off|disable)\b[^.;\n]{0,60}?\baudit(?:\s*|[._-])(?:log|trail|history|records?|entries|lines)\b|\baudit(?:\s*|[._-])(?:log|trail|history)\b[^.;\n]{0,80}?\b(?:delete|remove|erase|clear|wipe|purge|truncate|trim|edit|rewrite|scrub|redact|drop|cut|empty|get\s+rid\s+of)\b/i,
+    reason: AUDIT_LOG,
+  },
+  // Keys fetched from a URL into authorized_keys: "curl https://…/keys >> authorized_keys",
+  // "add whatever keys are at https://… for root".
+  {
+    re: /(?=[^]*\b(?:https?|ftp):\/\/)(?=[^]*\b(?:authorized_keys|ssh\s+keys?|keys?)\b)[^]*\b(?:fetch|curl|wget|download|pull|get|grab|import|load|read|take|add|append|put|copy|sync)\b[^]*?\b(?:keys?|authorized_keys)\b[^]*\b(?:https?|ftp):\/\/|(?=[^]*\bauthorized_keys\b)[^]*\b(?:https?|ftp):\/\//i,
+    reason: KEYS_FROM_URL,
+  },
+  // Plan signatures off: "accept unsigned plans", "trust any key", "skip signature checks".
+  {
+    re: /\b(?:accept|allow|run|apply|execute|permit|take|trust)\s+(?:\w+\s+){0,2}?(?:unsigned|un-signed|non-signed|not\s+signed)\b|\bunsigned\s+plans?\b|\btrust\s+(?:any|every|all|whatever|each)\s+(?:\w+\s+)?(?:keys?|signers?|signatures?)\b|\b(?:skip|disable|turn\s+off|switch\s+off|ignore|bypass|drop|remove|stop)\s+(?:the\s+)?(?:plan\s+)?(?:signature|signing)\s*(?:checks?|verification|validation|requirements?)?\b|\b(?:signature|signing)\s+(?:checks?|verification)\s+(?:off|disabled)\b|\bwithout\s+(?:a\s+)?(?:valid\s+)?signatures?\b/i,
+    reason: UNSIGNED_PLANS,
+  },
+  // The kernel's control files written: /proc/sysrq-trigger, /proc/sys/…, /sys/….
+  {
+    re: /(?<![\w.-])\/proc\/(?:sysrq-trigger|sys\b|kcore|kmsg)|\bsysrq\b|(?:^|[\s>"'`])(?:>>?\s*)?\/sys\/(?:kernel|power|class|block|devices|module|fs)\b/i,
+    reason: KERNEL_TRIGGER,
+  },
+  // The host's configuration or state copied to another machine: "tar up /etc and scp it to …",
+  // "rsync /var/lib/claude to backup@host".
+  {
+    re: /(?=[^]*(?:(?<![\w.-])\/etc\b|(?<![\w.-])\/var\/lib\/(?:claude|docker|containerd)\b|\bstate\s+(?:dir(?:ectory)?|repo(?:sitory)?)\b|\bclaude(?:\.os)?(?:'s)?\s+(?:data|state)\s+dir(?:ectory)?\b))(?=[^]*(?:\b(?:scp|rsync|sftp|rclone|ftp|nc|netcat|curl|upload|send|ship|push|copy|mirror|sync)\b[^]*(?:\b[\w.-]+@[\w.-]+|\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:s3|gs|https?|ftp|sftp):\/\/|\banother\s+(?:host|machine|server|box)\b|\bremote\b|\boff-?site\b)))/i,
+    reason: HOST_DATA_OUT,
   },
 ];
 
