@@ -409,11 +409,15 @@ interface Run {
 }
 
 export function runOfflineEngine(original: EngineInput): Proposal {
-  const said = original.message.trim();
+  const said = addReferent(original.message.trim(), original);
   const base = { provider: 'offline' };
   if (said === '') return { ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false };
 
-  const danger = detectDanger(said);
+  // A yes/no question about the state ("is redis running?", "is redis exposed to the
+  // internet?") asks, it does not order: only the first gate (injections, leaks) applies, and
+  // nothing is changed whatever is answered.
+  const yesNo = isYesNoQuestion(said);
+  const danger = yesNo ? refuseFirst(said) : detectDanger(said);
   if (danger) return { ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } };
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   const reading = read(said);
@@ -421,7 +425,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   const message = paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'));
-  const danger2 = detectDanger(message);
+  const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
   if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
   const input: EngineInput = { ...original, message };
 
@@ -452,6 +456,13 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   try {
     if (answerQuestion(run, message)) {
       return { ...base, files: {}, explanation: [...run.notes, ...readAs].join('\n') };
+    }
+    if (yesNo) {
+      const missing = targetsIn(run, message.toLowerCase()).names.length > 0 ? [] : [...new Set(findServiceMentions(message).filter((m) => !m.generic).map((m) => m.template))];
+      const said2 = missing.length
+        ? `No service named ${missing.join(' or ')} is defined, so it is not running or reachable. Say "add ${missing[0]}" to add it.`
+        : 'I read this as a question and changed nothing; I could not answer it from the state files. Say what state you want, for example "add redis".';
+      return { ...base, files: {}, explanation: [said2, ...readAs].join('\n') };
     }
     // A clause joins the one before when it is only a list item: no verb, no topic, but a
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
@@ -773,6 +784,34 @@ export function capabilities(lead: string): string {
 }
 
 // ── status questions ───────────────────────────────────────────────────────
+
+/**
+ * "ok add it then", "sure, install that" after a question about a product that is not there
+ * ("is redis running?"): the pronoun is the product the last request named, when it is not
+ * defined yet. A pronoun for a defined service is left to the usual focus.
+ */
+function addReferent(message: string, input: EngineInput): string {
+  const m = /^((?:(?:ok(?:ay)?|yes|yeah|sure|fine|then|alright|please)[\s,!.]+)*(?:go\s+ahead\s+and\s+|just\s+|then\s+)?(?:add|install|set\s+up|deploy|create)\s+)(it|that|one|this)\b/i.exec(message.trim());
+  if (!m || findServiceMentions(message).length > 0) return message;
+  const last = [...input.history].reverse().find((h) => h.role === 'user');
+  const named = last ? findServiceMentions(last.text).find((x) => !x.generic) : undefined;
+  if (!named) return message;
+  const defined = new Workspace(input.files).items<Service>('services.yaml', SVC).some((x) => x.name === named.template);
+  return defined ? message : message.trim().replace(m[0], `${m[1]}${named.template}`);
+}
+
+/**
+ * A yes/no question: one sentence that opens with "is/are" (a question mark optional) or
+ * "was/were/does/do/did/has/have" and ends with a question mark ("were in mumbai, fix …" is "we're"). "do the backups weekly" and
+ * "have redis on 6379" are orders (no question mark); "is redis up? restart it" has a second
+ * sentence and is not only a question.
+ */
+export function isYesNoQuestion(message: string): boolean {
+  const t = message.trim().toLowerCase();
+  if (/[.;!\n]\s*\S/.test(t.replace(/[?!.\s]+$/, '')) || /\?\s*\S/.test(t)) return false;
+  return /^(?:(?:so|ok|okay|hey|and|but|quick\s+question:?)\s*,?\s+)?(?:is|are|isn'?t|aren'?t)\s+(?!there\s+a\s+way\b)\S/.test(t) ||
+    (/\?\s*$/.test(t) && /^(?:(?:so|ok|okay|hey|and|but)\s*,?\s+)?(?:was|were|does|do|did|has|have|doesn'?t|don'?t|hasn'?t|haven'?t)\s+(?:i|we|it|they|he|she|my|our|the|this|that|any|anything|anyone|\w+\s+(?:have|got|run|use|listen|expose|publish|back|get|still))\b/.test(t));
+}
 
 function answerQuestion(run: Run, message: string): boolean {
   const t = message.toLowerCase();
