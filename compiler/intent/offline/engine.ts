@@ -1725,7 +1725,11 @@ function handleJob(run: Run, clause: string): boolean {
   // "every sunday at 4am vacuum the db: vacuumdb --all --analyze": the command after a colon.
   const colon = !quoted[0] ? /:\s+((?:[a-z]|\.?\/)[\w.\/-]*(?:\s+(?!(?:in|inside|on|every|each|at|daily|nightly|weekly)\b)[^\s,;]+){0,8})\s*[.!]?$/.exec(clause) : null;
   const colonCmd = colon && !/^(?:ssh-|https?$)/.test(colon[1]!) && !parseSchedule(colon[1]!.toLowerCase(), 3) ? colon[1] : undefined;
-  const command = quoted[0] ?? (colonCmd && (!script || colonCmd.includes(script[1]!)) ? colonCmd : undefined) ?? script?.[1];
+  // "run php artisan sync every night in app", "hourly: php artisan stats inside app",
+  // "at midnight: php artisan x (app container)": words of a command up to a named service's
+  // container, the schedule words cut off.
+  const inContainer = quoted[0] || colonCmd ? undefined : namedContainerCommand(run, clause);
+  const command = quoted[0] ?? (colonCmd && (!script || colonCmd.includes(script[1]!)) ? colonCmd : undefined) ?? (inContainer && (!script || inContainer.includes(script[1]!)) ? inContainer : undefined) ?? script?.[1];
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
   if (!command && scheduledLifecycle(run, clause, schedule)) return true;
   if (!command) {
@@ -1767,6 +1771,17 @@ function handleJob(run: Run, clause: string): boolean {
   mentionFocus(run, container);
   run.lines.push(`+ job ${unique}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron})`);
   return true;
+}
+
+/** The command of "run <words> in <service> [container]" or "<schedule>: <words> inside <service>" / "(<service> container)", when that service exists. */
+function namedContainerCommand(run: Run, clause: string): string | undefined {
+  const m = /\b(?:run|runs|execute|exec)\s+(.+?)\s+(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?\b/i.exec(clause) ??
+    /:\s+(.+?)\s*(?:\(\s*(?:in\s+)?(?:the\s+)?([a-z0-9][\w-]*)\s+container\s*\)|\s(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?)\s*[.!]?$/i.exec(clause);
+  if (!m) return undefined;
+  const svc = (m[2] ?? m[3])?.toLowerCase();
+  if (!svc || !getService(run, svc)) return undefined;
+  const cmd = m[1]!.split(/\s+(?=(?:every|each|at|daily|nightly|hourly|weekly|monthly|twice|once|on\s+(?:week|sun|mon|tue|wed|thu|fri|sat))\b)/i)[0]!.trim();
+  return cmd && !parseSchedule(cmd.toLowerCase(), 3) && !/^(?:a|the|this|that|it|job|cron|task)$/i.test(cmd) ? cmd : undefined;
 }
 
 /** Commands that make a service re-read its configuration, by template. */
