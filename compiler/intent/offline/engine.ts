@@ -406,6 +406,8 @@ interface Run {
   portsSet: string[];
   /** Volumes of their own (no service's) made or named in this request, in order. */
   volumes: string[];
+  /** A firewall rule name the request gives ("call it no-smtp"): the next new rule takes it. */
+  ruleName?: string;
 }
 
 export function runOfflineEngine(original: EngineInput): Proposal {
@@ -424,9 +426,16 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
-  const message = paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'));
+  let message = paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'));
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
   if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
+  // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
+  // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
+  const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close)\b/i.test(message)
+    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:add\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+['"“‘`]([a-z][a-z0-9-]{0,40})['"”’`]\s*:/i.exec(` ${message}`)
+    : null;
+  const ruleName = named ? (named[1] ?? named[2])!.toLowerCase() : undefined;
+  if (named) message = ` ${message}`.replace(named[0], named[2] ? ' ' : named[0].startsWith(',') || named[0].startsWith('.') || named[0].startsWith(';') ? named[0][0]! + ' ' : ' ').replace(/\s+/g, ' ').replace(/[\s,.;-]+$/, '').trim();
   const input: EngineInput = { ...original, message };
 
   const run: Run = {
@@ -449,6 +458,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     clauseAdded: [],
     clauseBlocked: false,
     emptyGroups: [],
+    ruleName,
   };
 
   const readAs = spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [];
@@ -3120,6 +3130,10 @@ function putRule(run: Run, unordered: FirewallRule, first = false): 'added' | 'u
     if (JSON.stringify(list[i]) === JSON.stringify(rule)) return 'same';
     run.ws.set('network.yaml', [...RULES, i], rule);
     return 'updated';
+  }
+  if (run.ruleName && !list.some((r) => r.name === run.ruleName)) {
+    rule.name = run.ruleName;
+    run.ruleName = undefined;
   }
   ensureFirewall(run);
   const seq = run.ws.seq('network.yaml', RULES);
