@@ -113,6 +113,20 @@ describe('the cold-start bundles', () => {
         if (json[0] === 'validate') expect(b.stdout).toBe(a.stdout);
         else expect(JSON.parse(b.stdout).summary.services.map((x: { name: string }) => x.name)).toStrictEqual(JSON.parse(a.stdout).summary.services.map((x: { name: string }) => x.name));
       }
+      // plan: served from the cache, its review takes the parse's data from the entry (yaml is never
+      // loaded) and prints what a compile prints; the plan's id and times are this run's own
+      const same = (t: string) => t.replace(/plan-[0-9a-f]{32}/g, 'plan-ID').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+ min left/g, 'N min left');
+      const planOff = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_COMPILE_CACHE: '0' });
+      // (each bundle is its own build in the key: plan's first run stores its entry)
+      const planMiss = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_TRACE: '1' });
+      expect(planMiss.stderr).toContain('compile: parsed');
+      const planHit = spawnSync(bin, ['plan', '--out', join(tmp, 'plan-x.json')], { encoding: 'utf8', env: { ...env, CLAUDE_TRACE: '1', NODE_DEBUG: 'module' }, maxBuffer: 256 << 20 });
+      expect(planOff.status).toBe(0);
+      expect(planHit.stderr.split('\n').filter((l) => !l.startsWith('MODULE')).join('\n')).toContain('compile: from the compiled-state cache');
+      expect(planHit.stderr).toContain(join('dist', 'bundle', 'cold', 'plan.cjs'));
+      expect(planHit.stderr).not.toContain('part-yaml.cjs');
+      expect(planOff.stdout).toMatch(/\+ redis \(redis:7-alpine\)/);
+      for (const r of [planMiss, planHit]) expect([r.status, same(r.stdout)]).toStrictEqual([planOff.status, same(planOff.stdout)]);
       // an edit, one byte, same length: validate and plan see it at once
       const f = join(state, 'services.yaml');
       writeFileSync(f, readFileSync(f, 'utf8').replace('protocol: tcp', 'protocol: tcq'));
