@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build` step 3 (after tsc and scripts/bundle.mjs): the cold-start bundles of the
- * commands measured against `node -e 0` (cli/cold.ts says what they are for):
+ * commands measured against `node -e 0`, and of `apply`, whose start-up is on the way from
+ * the CLI's start to a serving container (docs/runtime.md; cli/cold.ts says what they are for):
  *
  *   dist/bundle/cold/<command>.cjs    one CommonJS file: cli/cold.ts, the CLI with that one
  *                                     command (the table's other entries throw if called:
@@ -15,7 +16,7 @@
  *                                     served from the compiled-state cache loads neither part)
  *   dist/bundle/cold/part-plan-validator.cjs
  *                                     generated/plan-validator.cjs (plan/schema.ts), loaded by
- *                                     the plan bundle for its check as apply would
+ *                                     the plan and apply bundles for the check of a plan
  *   dist/bundle/cold/<name>.cache     V8's code cache of each of these files, saved after
  *                                     loading the bundle and compiling the spec example
  *                                     (fixtures/states/spec-example, when present) with it;
@@ -41,8 +42,8 @@ const i = process.argv.indexOf('--dist');
 const dist = resolve(i >= 0 ? process.argv[i + 1] : 'dist');
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(dist, 'bundle', 'cold');
-/** The commands with a cold-start bundle; bin/claude lists the same ones. */
-const COMMANDS = ['validate', 'status', 'plan'];
+/** The commands with a cold-start bundle; bin/claude and test/cli-entry.test.ts list the same ones. */
+const COMMANDS = ['validate', 'status', 'plan', 'apply'];
 /** npm packages carried in the bundles (small, and on every one of these commands' paths). */
 const BUNDLED = ['ajv', 'ajv-formats', 'fast-deep-equal', 'canonicalize'];
 
@@ -78,12 +79,12 @@ const part = (name) => {
 useBundled({ yaml: () => part('yaml'), validators: () => part('validators'), files: [__filename, join(__dirname, 'part-yaml.cjs'), join(__dirname, 'part-validators.cjs')] });
 export { run, warmUp } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
 ${
-  command === 'plan'
+  command === 'plan' || command === 'apply'
     ? `import { usePlanValidatorPart } from ${JSON.stringify(join(dist, 'plan', 'schema.js'))};
-usePlanValidatorPart(() => part('plan-validator'));
-export { warmUpPlan } from ${JSON.stringify(join(dist, 'agent', 'plan-warm-up.js'))};`
+usePlanValidatorPart(() => part('plan-validator'));`
     : ''
 }
+${command === 'plan' ? `export { warmUpPlan } from ${JSON.stringify(join(dist, 'agent', 'plan-warm-up.js'))};` : ''}
 `;
 const PARTS = {
   yaml: `module.exports = require(${JSON.stringify(join(root, 'generated', 'yaml.cjs'))});`,
