@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { planReview, type PlanReview } from '../plan/review.js';
+import { planReview, type ParsedOf, type PlanReview } from '../plan/review.js';
 import type { PlanPayload } from '../plan/types.js';
 
 /** The state files at `commit` in the state repo ({} without a commit, a repo or that commit: everything is new). */
@@ -21,7 +21,7 @@ export async function baseFilesAt(stateDir: string, commit: string | null, now: 
   }
 }
 
-/** The review of `payload` against the state files at its base commit. */
-export async function reviewOnHost(stateDir: string, payload: Pick<PlanPayload, 'desired' | 'steps' | 'summary' | 'display' | 'base'>, now?: () => Date): Promise<PlanReview> {
-  return planReview(payload, await baseFilesAt(stateDir, payload.base.stateCommit, now));
+/** The review of `payload` against the state files at its base commit (`parsedOf`: plan/review.ts planReview). */
+export async function reviewOnHost(stateDir: string, payload: Pick<PlanPayload, 'desired' | 'steps' | 'summary' | 'display' | 'base'>, now?: () => Date, parsedOf?: ParsedOf): Promise<PlanReview> {
+  return planReview(payload, await baseFilesAt(stateDir, payload.base.stateCommit, now), parsedOf);
 }

@@ -342,6 +342,7 @@ async function main(): Promise<void> {
   if (profile) {
     console.log('profile: single service (CLAUDE_TRACE=1; ms since the CLI process started, +ms since the previous mark)');
     await claudeSingle({ oneServing: [] });
+    if (singleOnly) return;
     const s = await newStack('claude');
     try {
       console.log('profile: web+postgres+redis');

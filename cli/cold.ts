@@ -1,6 +1,7 @@
 /**
  * The entry of the cold-start bundles: dist/bundle/cold/<command>.cjs for `validate`, `status`
- * and `plan`, whose start-up is measured against `node -e 0` (docs/compiler.md, "Performance").
+ * and `plan`, whose start-up is measured against `node -e 0` (docs/compiler.md, "Performance"),
+ * and `apply`, whose start-up is on a single service's way to serving (docs/runtime.md).
  *
  * `npm run build` (scripts/cold-bundle.mjs) bundles this module with one command into one
  * CommonJS file, and the yaml copy (generated/yaml.cjs) and the standalone validators

@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../common/paths.js';
 import { compileStateDir } from './compile.js';
+import { DiagnosticSink } from './diagnostics.js';
+import { parseFile } from './parse.js';
+import { planReview } from '../plan/review.js';
 import { MAX_ENTRIES, compileStateDirCached, compilerBuildId, useBundleFiles } from './compile-cache.js';
 
 const root = packageRoot();
@@ -109,13 +112,55 @@ describe('the compiled-state cache', () => {
     const want = compileStateDir(dir);
     expect(entries().length).toBe(1);
     const file = join(cacheDir, entries()[0]!);
-    for (const damage of ['{"format":1,"key":', '{"format":1,"key":"another","diagnostics":[]}', 'null', '{"format":1,"key":"K","model":7,"diagnostics":[]}']) {
-      writeFileSync(file, damage.replace('"K"', JSON.stringify(file.slice(-69, -5))));
+    const format = (JSON.parse(readFileSync(file, 'utf8')) as { format: number }).format;
+    const damages = [
+      '{"format":F,"key":',
+      '{"format":F,"key":"another","diagnostics":[],"values":{}}',
+      'null',
+      '{"format":F,"key":"K","model":7,"diagnostics":[],"values":{}}',
+      // an entry of the format before the parse's values were kept
+      '{"format":F,"key":"K","diagnostics":[]}',
+      '{"format":F,"key":"K","diagnostics":[],"values":[]}',
+    ];
+    for (const damage of damages) {
+      writeFileSync(file, damage.replace('"K"', JSON.stringify(file.slice(-69, -5))).replace('F', String(format)));
       const r = compileStateDirCached(dir, data, env);
       expect(r.cache, damage).toBe('miss');
       expect(r.model).toStrictEqual(JSON.parse(JSON.stringify(want.model)));
       expect(compileStateDirCached(dir, data, env).cache, damage).toBe('hit');
     }
+  });
+
+  it("keeps the parse's data of each file for the plan review: the same review as parsing, and only for that exact text", () => {
+    const dir = join(tmp, 'review');
+    cpSync(join(root, 'fixtures', 'states', 'spec-example'), dir, { recursive: true });
+    rmSync(join(data, 'cache', 'compiled'), { recursive: true, force: true });
+    const files = (): Record<string, string> => Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+    const review = (parsedOf?: (text: string) => unknown) => planReview({ desired: { files: files() }, steps: [], summary: { add: 0, change: 0, destroy: 0 } as never }, {}, parsedOf);
+    const miss = compileStateDirCached(dir, data, env);
+    const hit = compileStateDirCached(dir, data, env);
+    expect([miss.cache, hit.cache]).toStrictEqual(['miss', 'hit']);
+    // the entry holds a value for every file, equal to what the parse phase makes of it
+    for (const [name, text] of Object.entries(files())) {
+      const parsed = parseFile({ name, text }, new DiagnosticSink());
+      expect(hit.parsedOf(text), name).toBeDefined();
+      expect(hit.parsedOf(text), name).toStrictEqual(JSON.parse(JSON.stringify(parsed!.value)));
+      expect(miss.parsedOf(text), name).toStrictEqual(parsed!.value);
+      expect(hit.parsedOf(`${text}\n`), name).toBeUndefined();
+    }
+    // the review from the cached data is the review from a parse of the text
+    const parsedReview = review(() => undefined);
+    expect(parsedReview.resources.length).toBeGreaterThan(10);
+    expect(review(hit.parsedOf)).toStrictEqual(parsedReview);
+    // an edit is another entry: its data is the edited text's, never the old one's
+    const f = join(dir, 'services.yaml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('tag: "7-alpine"', 'tag: "7.2-alpine"'));
+    compileStateDirCached(dir, data, env);
+    const edited = compileStateDirCached(dir, data, env);
+    expect(edited.cache).toBe('hit');
+    expect(JSON.stringify(edited.parsedOf(files()['services.yaml']!))).toContain('7.2-alpine');
+    expect(review(edited.parsedOf)).toStrictEqual(review(() => undefined));
+    expect(JSON.stringify(review(edited.parsedOf))).toContain('7.2-alpine');
   });
 
   it('without a data dir, or with CLAUDE_COMPILE_CACHE=0, nothing is cached and nothing is created', () => {

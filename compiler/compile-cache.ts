@@ -20,7 +20,7 @@
  * entries are kept (the oldest are removed when one is written).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCacheFile } from '../common/fsutil.js';
@@ -29,16 +29,41 @@ import { compileSources, type CompileResult } from './compile.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import type { ResolvedModel } from './model.js';
 import { readStateDir } from './sources.js';
+import type { SourceFile } from './parse.js';
+import { parsedValueOf } from '../common/yaml.js';
 
 /** Bump when the entry's format or meaning changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 export const MAX_ENTRIES = 32;
 
 /** What a cached compile gives: the model and the diagnostics (not the parsed files). */
 export type CachedCompile = Pick<CompileResult, 'model' | 'diagnostics'> & {
   /** 'hit': from the cache; 'miss': compiled and stored; 'off': compiled, no cache used. */
   cache: 'hit' | 'miss' | 'off';
+  /**
+   * The data the parse phase made of exactly this text of a state file (undefined for any
+   * other text, or a file that did not parse): the plan review (plan/review.ts) reads the
+   * files as data too, and on a hit nothing else has parsed them.
+   */
+  parsedOf: (text: string) => unknown;
 };
+
+/** The parse phase's values of these files, by text (a file the parse kept none of is left out). */
+function valuesOf(files: readonly SourceFile[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of files) {
+    const v = parsedValueOf(f.text);
+    if (v !== undefined) out[f.name] = v;
+  }
+  return out;
+}
+
+/** `parsedOf` over the files read now and the values stored by file name. */
+function lookup(files: readonly SourceFile[], values: Readonly<Record<string, unknown>>): (text: string) => unknown {
+  const byText = new Map<string, unknown>();
+  for (const f of files) if (Object.hasOwn(values, f.name)) byText.set(f.text, values[f.name]);
+  return (text) => byText.get(text);
+}
 
 let bundleFiles: string[] | undefined;
 let buildId: string | null | undefined;
@@ -106,9 +131,9 @@ export function compileStateDirCached(dir: string, dataDir: string | undefined, 
   const at = build ? cacheDir(dataDir, env) : null;
   // Problems while reading (a missing dir, an unknown YAML file, an unreadable file) are not cached: they are cheap to find again.
   if (!at || !build || sink.diagnostics.length) {
-    if (sink.diagnostics.length && files.length === 0) return { diagnostics: sink.sorted(), cache: 'off' };
+    if (sink.diagnostics.length && files.length === 0) return { diagnostics: sink.sorted(), cache: 'off', parsedOf: () => undefined };
     const r = compileSources(files, sink);
-    return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'off' };
+    return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'off', parsedOf: lookup(files, valuesOf(files)) };
   }
   const h = createHash('sha256').update(`${build}\0`);
   for (const f of files) h.update(`${f.name}\0${f.text.length}\0${f.text}\0`);
@@ -117,11 +142,14 @@ export function compileStateDirCached(dir: string, dataDir: string | undefined, 
   const hit = readEntry(file, key);
   if (hit) {
     trace('compile: from the compiled-state cache');
-    return { ...hit, cache: 'hit' };
+    const { values, ...rest } = hit;
+    return { ...rest, cache: 'hit', parsedOf: lookup(files, values) };
   }
   const r = compileSources(files, sink);
-  writeEntry(at, file, { format: FORMAT, key, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics });
-  return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'miss' };
+  // read while the parse's values are still held (common/yaml.ts keeps them by WeakRef)
+  const values = valuesOf(files);
+  writeEntry(at, file, { format: FORMAT, key, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, values });
+  return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'miss', parsedOf: lookup(files, values) };
 }
 
 interface Entry {
@@ -129,9 +157,11 @@ interface Entry {
   key: string;
   model?: ResolvedModel;
   diagnostics: Diagnostic[];
+  /** The parse phase's value of each file, by name (JSON-safe: the parse keeps `.inf`/`.nan` as text). */
+  values: Record<string, unknown>;
 }
 
-function readEntry(file: string, key: string): Pick<CompileResult, 'model' | 'diagnostics'> | null {
+function readEntry(file: string, key: string): (Pick<CompileResult, 'model' | 'diagnostics'> & { values: Record<string, unknown> }) | null {
   let e: Entry;
   try {
     e = JSON.parse(readFileSync(file, 'utf8')) as Entry;
@@ -140,12 +170,12 @@ function readEntry(file: string, key: string): Pick<CompileResult, 'model' | 'di
   }
   if (e === null || typeof e !== 'object' || e.format !== FORMAT || e.key !== key || !Array.isArray(e.diagnostics)) return null;
   if (e.model !== undefined && (e.model === null || typeof e.model !== 'object')) return null;
-  return { ...(e.model ? { model: e.model } : {}), diagnostics: e.diagnostics };
+  if (e.values === null || typeof e.values !== 'object' || Array.isArray(e.values)) return null;
+  return { ...(e.model ? { model: e.model } : {}), diagnostics: e.diagnostics, values: e.values };
 }
 
 function writeEntry(dir: string, file: string, e: Entry): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The model holds the state files' text (secrets are references or age-encrypted): private to the data dir's owner.
     writeCacheFile(file, JSON.stringify(e), 0o600);
     const names = readdirSync(dir).filter((n) => n.endsWith('.json'));

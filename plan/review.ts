@@ -72,15 +72,22 @@ interface Entity {
   value: Json;
 }
 
+/**
+ * The data of a state file's exact text, when the caller already has it (the compiler's parse
+ * phase, or the compiled-state cache's copy of it); undefined when it has not.
+ */
+export type ParsedOf = (text: string) => unknown;
+
 /** The named entities of one state file: list entries with a `name`, and the rest of spec as settings. */
-function entities(file: string, text: string | undefined): Map<string, Entity> {
+function entities(file: string, text: string | undefined, parsedOf: ParsedOf | undefined): Map<string, Entity> {
   const out = new Map<string, Entity>();
   if (text === undefined) return out;
   let doc: unknown;
   try {
-    // the compiler's value of this very text when it has just parsed it (the same YAML 1.2 core
-    // schema; a JSON copy would be the same data), else a parse of our own
-    doc = parsedValueOf(text) ?? loadYaml().parse(text);
+    // the compiler's value of this very text when it has parsed it, in this process or when it
+    // filled the compiled-state cache (the same YAML 1.2 core schema; a JSON copy is the same
+    // data), else a parse of our own
+    doc = parsedOf?.(text) ?? parsedValueOf(text) ?? loadYaml().parse(text);
   } catch {
     return out; // the compiler reports broken files; the review shows what it can
   }
@@ -180,12 +187,12 @@ export function fieldChanges(oldV: Json | undefined, newV: Json | undefined): Fi
 }
 
 /** Per resource, what changes from the old state files to the new ones (sorted by file, kind, name). */
-export function stateChanges(oldFiles: Readonly<Record<string, string>>, newFiles: Readonly<Record<string, string>>): Omit<ResourceChange, 'risk' | 'steps'>[] {
+export function stateChanges(oldFiles: Readonly<Record<string, string>>, newFiles: Readonly<Record<string, string>>, parsedOf?: ParsedOf): Omit<ResourceChange, 'risk' | 'steps'>[] {
   const out: Omit<ResourceChange, 'risk' | 'steps'>[] = [];
   for (const file of [...new Set([...Object.keys(oldFiles), ...Object.keys(newFiles)])].sort()) {
     if (oldFiles[file] === newFiles[file]) continue; // the same text: nothing in it changes
-    const a = entities(file, oldFiles[file]);
-    const b = entities(file, newFiles[file]);
+    const a = entities(file, oldFiles[file], parsedOf);
+    const b = entities(file, newFiles[file], parsedOf);
     for (const key of [...new Set([...a.keys(), ...b.keys()])]) {
       const o = a.get(key);
       const n = b.get(key);
@@ -314,10 +321,11 @@ export function touches(step: PlanStep, r: { kind: string; name: string }): bool
 /**
  * The review of a plan: its desired files against `baseFiles` (the state files at the plan's
  * base commit; {} when there was none), each resource with the steps that carry it out and
- * their highest risk; steps no resource explains are listed apart.
+ * their highest risk; steps no resource explains are listed apart. `parsedOf` gives the data of
+ * texts the caller has already parsed (the same result, without parsing them again).
  */
-export function planReview(payload: Pick<PlanPayload, 'desired' | 'steps' | 'summary' | 'display'>, baseFiles: Readonly<Record<string, string>>): PlanReview {
-  const changes = stateChanges(baseFiles, payload.desired.files);
+export function planReview(payload: Pick<PlanPayload, 'desired' | 'steps' | 'summary' | 'display'>, baseFiles: Readonly<Record<string, string>>, parsedOf?: ParsedOf): PlanReview {
+  const changes = stateChanges(baseFiles, payload.desired.files, parsedOf);
   const stepsOf = stepIndex(payload.steps);
   const used = new Set<string>();
   const resources: ResourceChange[] = changes.map((c) => {

@@ -325,16 +325,43 @@ export function appliedPlanIds(dataDir: string): Set<string> {
  * ids; throws the first refusal in clause order.
  */
 export function verifyPlan(planText: string, opts: VerifyOptions): VerifiedPlan {
-  // V1 envelope: strict parse; from here on only the bytes whose signatures are checked count.
-  let envelope: Envelope;
-  let verified: ReturnType<typeof verifyEnvelope>;
+  return verifyOpenedPlan(openPlan(planText, opts.trustedKeys), opts);
+}
+
+/** A plan after V1: its envelope parsed and each signature checked against the trusted keys. */
+export interface OpenedPlan {
+  envelope: Envelope;
+  verified: ReturnType<typeof verifyEnvelope>;
+}
+
+/**
+ * V1 envelope: strict parse; from here on only the bytes whose signatures are checked count.
+ * Throws PlanFormatError; whether the signatures suffice is V3's (verifyOpenedPlan).
+ */
+export function openPlan(planText: string, trustedKeys: VerifyOptions['trustedKeys']): OpenedPlan {
   try {
-    envelope = parseEnvelope(planText);
-    verified = verifyEnvelope(envelope, opts.trustedKeys);
+    const envelope = parseEnvelope(planText);
+    return { envelope, verified: verifyEnvelope(envelope, trustedKeys) };
   } catch (e) {
     if (e instanceof EnvelopeFormatError) throw new PlanFormatError(e.message);
     throw e;
   }
+}
+
+/**
+ * The plan id an opened plan claims when a trusted key's signature over it verifies, else
+ * null. Before V2–V7: only for naming the apply lock's holder (runtime/apply.ts takes the lock
+ * early to observe beside V2–V7); nothing is decided on it.
+ */
+export function claimedPlanId(opened: OpenedPlan): string | null {
+  if (opened.verified.signers.length === 0) return null;
+  const id = (opened.verified.payload as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+/** V2–V7 on a plan that passed V1 (openPlan); throws the first refusal in clause order. */
+export function verifyOpenedPlan(opened: OpenedPlan, opts: VerifyOptions): VerifiedPlan {
+  const { envelope, verified } = opened;
 
   // V2 schema.
   const validate = planValidator(opts.dataDir);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build` step 3 (after tsc and scripts/bundle.mjs): the cold-start bundles of the
- * commands measured against `node -e 0` (cli/cold.ts says what they are for):
+ * commands measured against `node -e 0`, and of `apply`, whose start-up is on the way from
+ * the CLI's start to a serving container (docs/runtime.md; cli/cold.ts says what they are for):
  *
  *   dist/bundle/cold/<command>.cjs    one CommonJS file: cli/cold.ts, the CLI with that one
  *                                     command (the table's other entries throw if called:
@@ -36,8 +37,8 @@ const i = process.argv.indexOf('--dist');
 const dist = resolve(i >= 0 ? process.argv[i + 1] : 'dist');
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(dist, 'bundle', 'cold');
-/** The commands with a cold-start bundle; bin/claude lists the same ones. */
-const COMMANDS = ['validate', 'status', 'plan'];
+/** The commands with a cold-start bundle; bin/claude and test/cli-entry.test.ts list the same ones. */
+const COMMANDS = ['validate', 'status', 'plan', 'apply'];
 /** npm packages carried in the bundles (small, and on every one of these commands' paths). */
 const BUNDLED = ['ajv', 'ajv-formats', 'fast-deep-equal', 'canonicalize'];
 

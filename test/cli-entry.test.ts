@@ -1,6 +1,6 @@
 /**
  * The CLI entry (bin/claude → dist/cli/main.js) as a process: version, usage errors, and a
- * closed pipe; and `validate`, `status` and `plan`, which bin/claude starts from their
+ * closed pipe; and `validate`, `status`, `plan` and `apply`, which bin/claude starts from their
  * cold-start bundles (dist/bundle/cold/, scripts/cold-bundle.mjs), say and exit exactly as
  * dist/cli/main.js does. Needs `npm run build` (npm test does it first).
  */
@@ -40,12 +40,15 @@ describe('bin/claude', () => {
   });
 });
 
+/** The commands bin/claude starts from a cold-start bundle (scripts/cold-bundle.mjs lists the same). */
+const COLD = ['validate', 'status', 'plan', 'apply'];
+
 describe('the cold-start bundles', () => {
   const root = packageRoot();
   const example = join(root, 'fixtures', 'states', 'spec-example');
 
-  it('validate, status and plan say and exit what dist/cli/main.js says, and bin/claude loads the bundles', () => {
-    for (const c of ['validate', 'status', 'plan']) expect(existsSync(join(root, 'dist', 'bundle', 'cold', `${c}.cjs`)), `${c}.cjs: run npm run build`).toBe(true);
+  it('validate, status, plan and apply say and exit what dist/cli/main.js says, and bin/claude loads the bundles', () => {
+    for (const c of COLD) expect(existsSync(join(root, 'dist', 'bundle', 'cold', `${c}.cjs`)), `${c}.cjs: run npm run build`).toBe(true);
     const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-entry-'));
     try {
       const bad = join(tmp, 'bad');
@@ -56,12 +59,22 @@ describe('the cold-start bundles', () => {
       const viaBin = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...env, ...extra } });
       const viaDist = (args: string[]) =>
         spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`, ...args], { encoding: 'utf8', env });
-      const cases: ParityCase[] = [...parityCases(example, tmp), [['plan', '--help'], 0]];
+      const notPlan = join(tmp, 'not-a-plan.json');
+      writeFileSync(notPlan, '{"payload": ');
+      const cases: ParityCase[] = [
+        ...parityCases(example, tmp),
+        [['plan', '--help'], 0],
+        // apply: its usage, a file that is not there, a file that is not a plan (refused, V1), and a state dir with errors
+        [['apply', '--help'], 0],
+        [['apply', join(tmp, 'missing.json')], 1],
+        [['apply', notPlan, '--yes'], 1],
+        [['apply', '--yes'], 1],
+      ];
       expectSameOutput(cases, (args) => viaBin(args), viaDist);
       // the invalid files are reported with file:line:col by both
       expect(viaBin(['validate']).stdout).toMatch(/services\.yaml:\d+:\d+: error CLA1/);
       // and bin/claude really loaded each command's bundle (Node's own module log names it)
-      for (const c of ['validate', 'status', 'plan']) {
+      for (const c of COLD) {
         const r = viaBin([c, '--help'], { NODE_DEBUG: 'module' });
         expect(r.status).toBe(0);
         expect(r.stderr).toContain(join(root, 'dist', 'bundle', 'cold', `${c}.cjs`));
@@ -100,6 +113,20 @@ describe('the cold-start bundles', () => {
         if (json[0] === 'validate') expect(b.stdout).toBe(a.stdout);
         else expect(JSON.parse(b.stdout).summary.services.map((x: { name: string }) => x.name)).toStrictEqual(JSON.parse(a.stdout).summary.services.map((x: { name: string }) => x.name));
       }
+      // plan: served from the cache, its review takes the parse's data from the entry (yaml is never
+      // loaded) and prints what a compile prints; the plan's id and times are this run's own
+      const same = (t: string) => t.replace(/plan-[0-9a-f]{32}/g, 'plan-ID').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+ min left/g, 'N min left');
+      const planOff = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_COMPILE_CACHE: '0' });
+      // (each bundle is its own build in the key: plan's first run stores its entry)
+      const planMiss = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_TRACE: '1' });
+      expect(planMiss.stderr).toContain('compile: parsed');
+      const planHit = spawnSync(bin, ['plan', '--out', join(tmp, 'plan-x.json')], { encoding: 'utf8', env: { ...env, CLAUDE_TRACE: '1', NODE_DEBUG: 'module' }, maxBuffer: 256 << 20 });
+      expect(planOff.status).toBe(0);
+      expect(planHit.stderr.split('\n').filter((l) => !l.startsWith('MODULE')).join('\n')).toContain('compile: from the compiled-state cache');
+      expect(planHit.stderr).toContain(join('dist', 'bundle', 'cold', 'plan.cjs'));
+      expect(planHit.stderr).not.toContain('part-yaml.cjs');
+      expect(planOff.stdout).toMatch(/\+ redis \(redis:7-alpine\)/);
+      for (const r of [planMiss, planHit]) expect([r.status, same(r.stdout)]).toStrictEqual([planOff.status, same(planOff.stdout)]);
       // an edit, one byte, same length: validate and plan see it at once
       const f = join(state, 'services.yaml');
       writeFileSync(f, readFileSync(f, 'utf8').replace('protocol: tcp', 'protocol: tcq'));
@@ -123,7 +150,7 @@ describe('the cold-start bundles', () => {
       cpSync(join(root, 'dist'), join(tmp, 'dist'), { recursive: true, preserveTimestamps: true });
       for (const f of ['node_modules', 'generated', 'schemas', 'stdlib-templates', 'package.json']) symlinkSync(join(root, f), join(tmp, f));
       const d = (rel: string) => join(tmp, 'dist', rel);
-      const bundles = [d('bundle/main.js'), ...['validate', 'status', 'plan'].map((c) => d(`bundle/cold/${c}.cjs`))];
+      const bundles = [d('bundle/main.js'), ...COLD.map((c) => d(`bundle/cold/${c}.cjs`))];
       const age = (files: string[], s: number) => files.forEach((f) => utimesSync(f, new Date(Date.now() - s * 1000), new Date(Date.now() - s * 1000)));
       const run = (args: string[]) => spawnSync(process.execPath, [join(tmp, 'bin', 'claude'), ...args], { encoding: 'utf8', env: { ...process.env, NODE_DEBUG: 'module' } });
       // tsc wrote dist/ again, with the same code, after the bundles were made.

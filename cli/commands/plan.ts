@@ -132,7 +132,7 @@ const command: Command = {
     } else {
       const report = inspectPlan(envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
       trace('plan: checked as apply would');
-      ctx.stdout.write(renderPlan(payload, report, await reviewOnHost(paths.stateDir, payload, ctx.now)));
+      ctx.stdout.write(renderPlan(payload, report, await reviewOnHost(paths.stateDir, payload, ctx.now, compiled.parsedOf)));
       println(ctx.stdout);
       println(ctx.stdout, payload.steps.length ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
     }

@@ -211,6 +211,9 @@ export function applySuite(kind: EngineKind): void {
         const err2 = await apply(old).catch((e: unknown) => e);
         expect(err2).toBeInstanceOf(PlanExpiredError);
         expect((err2 as Error).message).toMatch(/expired at/);
+        // the expired plan was signed, so it took the free lock after V1 to observe beside
+        // V2–V7 (runtime/apply.ts); refused at V5, it left the lock free
+        expect(existsSync(join(dataDir, 'apply.lock'))).toBe(false);
         expect(await base()).toEqual(fp);
         expect((await w.engine.inspectContainer(web.name))!.running).toBe(true);
       });
@@ -339,9 +342,16 @@ export function applySuite(kind: EngineKind): void {
         const a = await planText([S.create(slow), S.start(slow)]);
         const b = await planText([S.stop(redis.name)]);
         const pa = apply(a);
+        let aDone = false;
+        void pa.finally(() => (aDone = true)).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 150));
         const err = await apply(b).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(LockHeldError);
+        // a plan refused by V2–V7 is refused at once with its own reason while the lock is
+        // held, even by an apply that would wait for the lock
+        const expired = await planText([S.stop(redis.name)], { now: new Date(Date.now() - 7_200_000), ttlMs: 3_600_000 });
+        await expect(apply(expired, { lockWaitMs: 30_000 })).rejects.toBeInstanceOf(PlanExpiredError);
+        expect(aDone).toBe(false);
         expect((err as Error).message).toMatch(new RegExp(`pid ${process.pid} .*apply plan-`));
         // A waiter gets the lock when A is done; by then the system changed, so its plan is stale.
         const waited = await apply(b, { lockWaitMs: 30_000 }).catch((e: unknown) => e);
