@@ -47,7 +47,7 @@ import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
 import type { ApplyEvent, ApplyResult, RecoverResult } from '../runtime/apply.js';
 import type { Engine } from '../runtime/engine.js';
-import { acquirePidLock, type LockOwner } from '../runtime/pidlock.js';
+import { acquirePidLock, type LockHolder } from '../runtime/pidlock.js';
 import { STATE_FILE_NAMES, readStateHead } from '../runtime/state/head.js';
 import { StalePlanError } from '../runtime/verify.js';
 
@@ -358,7 +358,7 @@ export interface RequestLockOptions {
   /** How long to wait for another request (ms). Default 10 minutes. */
   waitMs?: number;
   /** Called when another request holds it and this one starts waiting, and again for each later holder. Default: pidlock's line on stderr, after 3 s. */
-  onWait?: (owner: LockOwner) => void;
+  onWait?: (holder: LockHolder) => void;
 }
 
 /** Takes `<dataDir>/request.lock`; returns the release function. */

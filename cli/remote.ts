@@ -11,7 +11,8 @@
  * runs the command itself) unless it is the same build, wire version, Node, user and mount
  * namespace and it can enter the client's working dir; else `A`. On the client's `G` it
  * takes the client's environment and umask and runs the command through the same
- * `runWith` as the in-process CLI, its streams framed over the socket; then it sends the
+ * `runWith` as the in-process CLI, its streams framed over the socket (process.stderr too,
+ * while the command runs); then it sends the
  * exit code and exits. One command per worker: process state (environment, cwd, exit code,
  * signal handlers, module state) never carries over from one command to the next.
  *
@@ -211,14 +212,25 @@ function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: 
         return raw;
       };
     }
-    const code = await cli.runWith(h.argv, {
-      stdout: sink('O', h.tty.stdout, h.tty),
-      stderr: sink('R', h.tty.stderr, h.tty),
-      stdin,
-      isTTY: h.tty.stdin && h.tty.stdout,
-      env: process.env,
-      cwd: h.cwd,
-    });
+    const stderr = sink('R', h.tty.stderr, h.tty);
+    // What the command's code writes to process.stderr itself (a lock waiter's notice, runtime/
+    // pidlock.ts; a Node warning) goes to the client's stderr too, as in-process it would reach
+    // the terminal; the worker's own process.stderr is the daemon's log.
+    const ownWrite = process.stderr.write;
+    process.stderr.write = stderr.write.bind(stderr) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await cli.runWith(h.argv, {
+        stdout: sink('O', h.tty.stdout, h.tty),
+        stderr,
+        stdin,
+        isTTY: h.tty.stdin && h.tty.stdout,
+        env: process.env,
+        cwd: h.cwd,
+      });
+    } finally {
+      process.stderr.write = ownWrite;
+    }
     finish({ code });
   };
   const onSignal = (sig: string) => {

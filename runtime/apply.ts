@@ -1112,7 +1112,9 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       purpose: 'apply',
       waitMs: opts.lockWaitMs ?? 0,
       now: opts.now,
-      onWait: (o) => onEvent({ type: 'lock.waiting', holder: o ? `pid ${o.pid} (${o.purpose} ${o.planId ?? ''}, token ${o.token})` : 'unknown' }),
+      // Said at once: an apply waited for is a whole apply, and nothing else shows meanwhile.
+      noticeAfterMs: 0,
+      onWait: (w) => onEvent({ type: 'lock.waiting', holder: `pid ${w.owner.pid}, ${w.owner.purpose}` }),
     }));
   trace('apply: lock taken');
   // Every side-effecting driver call checks the fencing token first (runtime/fenced-engine.ts).

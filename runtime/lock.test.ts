@@ -8,6 +8,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireApplyLock, forceUnlock, LockHeldError, LockLostError, readLock } from './lock.js';
+import type { LockWait } from './pidlock.js';
 import { findInterrupted, Journal, journalPath, readJournal } from './journal.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, redact, resolveEnv, SecretError } from './secrets.js';
 
@@ -59,13 +60,13 @@ describe('apply lock', () => {
     expect(left).toContain(mine);
   });
 
-  it('a waiter gets the lock when the holder releases it', async () => {
-    const a = await acquireApplyLock(dataDir);
-    let waited = false;
-    const pb = acquireApplyLock(dataDir, { waitMs: 5000, onWait: () => (waited = true) });
+  it('a waiter says who it waits for and gets the lock when the holder releases it', async () => {
+    const a = await acquireApplyLock(dataDir, { planId: 'plan-aaaa' });
+    const told: LockWait[] = [];
+    const pb = acquireApplyLock(dataDir, { waitMs: 5000, noticeAfterMs: 0, onWait: (w) => told.push(w) });
     setTimeout(() => a.release(), 200);
     const b = await pb;
-    expect(waited).toBe(true);
+    expect(told).toEqual([{ lockPath: join(dataDir, 'apply.lock'), owner: { pid: process.pid, host: hostname(), since: a.owner.startedAt, purpose: 'apply plan-aaaa, token 1' }, waitedMs: expect.any(Number) }]);
     expect(b.owner.token).toBe(2);
     b.release();
   });

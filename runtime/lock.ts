@@ -12,13 +12,18 @@
  * breaker wins), and linked back if what was renamed turns out not to be the dead owner's.
  * `claude unlock --force ID` removes a lock by its token or plan id when the operator knows
  * better.
+ *
+ * A waiter waits in runtime/pidlock.ts's loop (`waitForLock`), as for every other lock file:
+ * the holder refreshes the file's mtime (`keepFresh`), a waiter says who it waits for, and it
+ * gives up at its `waitMs` limit or at once on a live holder that stopped refreshing the lock
+ * (stopped with Ctrl-Z, or stuck).
  */
-import { existsSync, linkSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../common/fsutil.js';
-import { pidAlive, procStartTime } from './pidlock.js';
+import { keepFresh, LOCK_HEARTBEAT_MS, ownerDead, pidAlive, procStartTime, stuckText, waitForLock, type GaveUp, type LockFile, type LockHolder, type LockWait } from './pidlock.js';
 
 export const LOCK_FILE = 'apply.lock';
 export const TOKEN_FILE = 'lock.token';
@@ -37,15 +42,25 @@ export interface LockOwner {
 
 export class LockHeldError extends Error {
   override name = 'LockHeldError';
-  constructor(readonly owner: LockOwner | null, waitedMs: number) {
+  readonly hint: string;
+  constructor(
+    readonly owner: LockOwner | null,
+    waitedMs: number,
+    /** `limit`: waited `waitMs` for a live holder; `stuck`: the live holder stopped refreshing the lock. */
+    readonly reason: 'limit' | 'stuck' = 'limit',
+    quietMs = 0,
+  ) {
     super(
-      (owner
-        ? `another apply holds the lock: ${describeOwner(owner)}`
-        : 'another apply holds the lock (its owner is not readable yet)') +
-        (waitedMs >= 100 ? `; waited ${(waitedMs / 1000).toFixed(1)} s` : ''),
+      reason === 'stuck' && owner
+        ? `gave up waiting for the apply lock: ${stuckText(applyHolder(owner), quietMs)}`
+        : (owner ? `another apply holds the lock: ${describeOwner(owner)}` : 'another apply holds the lock (its owner is not readable yet)') +
+            (waitedMs >= 100 ? `; waited ${(waitedMs / 1000).toFixed(1)} s` : ''),
     );
+    this.hint =
+      reason === 'stuck' && owner
+        ? `if pid ${owner.pid} is stuck, stop it (kill ${owner.pid}); the next apply then settles what it left`
+        : 'wait for it to finish; if that process is gone for good, run `claude unlock --force <token>`';
   }
-  readonly hint = 'wait for it to finish; if that process is gone for good, run `claude unlock --force <token>`';
 }
 
 /** Thrown by assertHeld when the lock was broken or taken over: the holder must stop. */
@@ -57,21 +72,22 @@ export function describeOwner(o: LockOwner): string {
   return `token ${o.token}, pid ${o.pid} on ${o.host}, ${o.purpose}${o.planId ? ` ${o.planId}` : ''}, since ${o.startedAt}`;
 }
 
-/** True when the owner is known to be gone: same host, and its pid is dead or reused. */
-export function ownerIsDead(o: LockOwner): boolean {
-  if (o.host !== hostname()) return false;
-  if (!pidAlive(o.pid)) return true;
-  const start = procStartTime(o.pid);
-  return o.procStart !== null && start !== null && start !== o.procStart;
+/** The holder as a waiter is told of it: `apply plan-…, token 12`. */
+function applyHolder(o: LockOwner): LockHolder {
+  return { pid: o.pid, host: o.host, since: o.startedAt, purpose: `${o.purpose}${o.planId ? ` ${o.planId}` : ''}, token ${o.token}` };
 }
 
-export function readLock(dataDir: string): LockOwner | null {
+function readLockFile(path: string): LockOwner | null {
   try {
-    const o = JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as LockOwner;
+    const o = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
     return typeof o.token === 'number' && typeof o.pid === 'number' ? o : null;
   } catch {
     return null;
   }
+}
+
+export function readLock(dataDir: string): LockOwner | null {
+  return readLockFile(join(dataDir, LOCK_FILE));
 }
 
 /**
@@ -147,8 +163,14 @@ export interface AcquireOptions {
   /** How long to wait for a live holder (ms); 0 refuses at once. */
   waitMs?: number;
   now?: () => Date;
-  /** Called once when the lock is busy and we start waiting. */
-  onWait?: (owner: LockOwner | null) => void;
+  /** Called once per holder, after `noticeAfterMs`, while this one waits. Default: pidlock's line on stderr. */
+  onWait?: (w: LockWait) => void;
+  /** Default 3 s (pidlock's). */
+  noticeAfterMs?: number;
+  /** While held, the lock file's mtime is refreshed this often (ms). Default 10 s. */
+  heartbeatMs?: number;
+  /** A waiter gives up on a live holder whose lock was not refreshed for this long (ms). Default 2 min. */
+  freshMs?: number;
 }
 
 function tryLink(lockPath: string, owner: LockOwner): boolean {
@@ -169,84 +191,58 @@ function tryLink(lockPath: string, owner: LockOwner): boolean {
   }
 }
 
-function breakDead(lockPath: string, seen: LockOwner): void {
-  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
-  try {
-    renameSync(lockPath, aside);
-  } catch {
-    return; // someone else broke or released it
-  }
-  let now: LockOwner | null = null;
-  try {
-    now = JSON.parse(readFileSync(aside, 'utf8')) as LockOwner;
-  } catch {
-    now = null;
-  }
-  if (!now || now.token !== seen.token) {
-    try {
-      linkSync(aside, lockPath); // not the dead owner's file: put it back
-    } catch {
-      /* re-created meanwhile */
-    }
-  }
-  try {
-    unlinkSync(aside);
-  } catch {
-    /* gone */
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Takes the apply lock, breaking a dead owner's lock; waits up to `waitMs` for a live one. */
+/** Takes the apply lock, breaking a dead owner's lock; waits up to `waitMs` for a live one that keeps its lock fresh. */
 export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {}): Promise<ApplyLock> {
   const lockPath = join(dataDir, LOCK_FILE);
   const now = opts.now ?? (() => new Date());
   removeLeftovers(dataDir);
-  const t0 = Date.now();
-  const waitMs = opts.waitMs ?? 0;
-  let announced = false;
-  for (;;) {
-    const owner: LockOwner = {
-      token: readToken(dataDir) + 1,
-      pid: process.pid,
-      procStart: procStartTime(process.pid),
-      host: hostname(),
-      startedAt: now().toISOString(),
-      planId: opts.planId ?? null,
-      purpose: opts.purpose ?? 'apply',
-    };
-    if (tryLink(lockPath, owner)) {
-      try {
-        writeFileAtomic(join(dataDir, TOKEN_FILE), `${owner.token}\n`, 0o600);
-      } catch (e) {
-        // Not taken after all (a full disk, say): never leave a lock nobody will release.
-        try {
-          unlinkSync(lockPath);
-        } catch {
-          /* gone */
-        }
-        throw e;
-      }
-      return makeHandle(dataDir, owner);
+  let owner: LockOwner | null = null;
+  const file: LockFile<LockOwner> = {
+    path: lockPath,
+    take() {
+      owner = {
+        token: readToken(dataDir) + 1,
+        pid: process.pid,
+        procStart: procStartTime(process.pid),
+        host: hostname(),
+        startedAt: now().toISOString(),
+        planId: opts.planId ?? null,
+        purpose: opts.purpose ?? 'apply',
+      };
+      return tryLink(lockPath, owner);
+    },
+    read: readLockFile,
+    // An unreadable apply lock is never broken by a waiter: it is written whole before it is linked into place.
+    stale: (seen) => seen !== null && ownerDead(seen),
+    same: (a, b) => a !== null && a.token === b.token,
+    holder: applyHolder,
+  };
+  const giveUp = (g: GaveUp<LockOwner>) => new LockHeldError(g.owner, g.waitedMs, g.reason, g.quietMs);
+  await waitForLock(file, { timeoutMs: opts.waitMs ?? 0, pollMs: 50, ...pick(opts) }, giveUp);
+  const taken = owner!;
+  try {
+    writeFileAtomic(join(dataDir, TOKEN_FILE), `${taken.token}\n`, 0o600);
+  } catch (e) {
+    // Not taken after all (a full disk, say): never leave a lock nobody will release.
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      /* gone */
     }
-    const seen = readLock(dataDir);
-    if (seen && ownerIsDead(seen)) {
-      breakDead(lockPath, seen);
-      continue;
-    }
-    const waited = Date.now() - t0;
-    if (waited >= waitMs) throw new LockHeldError(seen, waited);
-    if (!announced) {
-      announced = true;
-      opts.onWait?.(seen);
-    }
-    await sleep(Math.min(50 + Math.floor(Math.random() * 50), Math.max(1, waitMs - waited)));
+    throw e;
   }
+  return makeHandle(dataDir, taken, opts.heartbeatMs ?? LOCK_HEARTBEAT_MS);
 }
 
-function makeHandle(dataDir: string, owner: LockOwner): ApplyLock {
+const pick = (o: AcquireOptions) => ({
+  ...(o.onWait ? { onWait: o.onWait } : {}),
+  ...(o.noticeAfterMs !== undefined ? { noticeAfterMs: o.noticeAfterMs } : {}),
+  ...(o.freshMs !== undefined ? { freshMs: o.freshMs } : {}),
+});
+
+function makeHandle(dataDir: string, owner: LockOwner, heartbeatMs: number): ApplyLock {
   let released = false;
+  const stop = keepFresh(join(dataDir, LOCK_FILE), () => readLock(dataDir)?.token === owner.token, heartbeatMs);
   return {
     owner,
     dataDir,
@@ -259,6 +255,7 @@ function makeHandle(dataDir: string, owner: LockOwner): ApplyLock {
     release() {
       if (released) return;
       released = true;
+      stop();
       const cur = readLock(dataDir);
       if (cur && cur.token === owner.token) {
         try {

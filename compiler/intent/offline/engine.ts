@@ -34,13 +34,13 @@ import {
   findServiceMentions,
   findSizes,
   parseNumberWord,
-  parseSchedule,
   splitClauses,
   type ServiceMention,
 } from './nlu.js';
+import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
-import { correctSpelling, lemmaTokens, read } from './language.js';
+import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -426,7 +426,8 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
-  let message = paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'));
+  // Schedules said every way become the few forms the grammar reads (schedule.ts).
+  let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
   if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
@@ -484,7 +485,9 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       /^['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:\s+(?:in\s+(?:it|there|that|this)(?:\s+group)?|(?:to|into|in)\s+(?:it|the\s+[\w-]+(?:\s+group)?)|too|as\s+well|both|sudo|admin|(?:should|shall|must|will)\s+(?:be|join|get|have)\b.*|with\s+(?:sudo|admin|root|ssh|keys?|no\s+sudo)\b.*))?\s*[.!]*$/i.test(c.trim()) &&
       detectVerb(c) === undefined && findServiceMentions(c).length === 0 && !namesApp(c.trim().split(/\s+/)[0]!);
     const continues = (c: string) =>
-      personItem(c) || !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
+      personItem(c) ||
+      // "…, in worker", "…, inside the app container": where the clause before runs.
+      /^(?:(?:and|but)\s+)?(?:in|inside|within)\s+(?:the\s+)?[a-z0-9][\w-]*(?:\s+container)?\s*[.!]*$/i.test(c.trim()) || !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
@@ -1727,19 +1730,22 @@ function setImage(run: Run, name: string, image: string): void {
  */
 function handleJob(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
-  if (/\bback ?ups?\b|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b|\bsnapshots?\b/.test(t)) return false;
+  // Backup words, not inside a command's own token ("php artisan backup:clean", "/app/backup.sh").
+  if (/(?<![\w:/.-])(?:back ?ups?|snapshots?)(?![\w:/.-])|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b/.test(t)) return false;
   const schedule = parseSchedule(t, 3);
   if (!schedule) return false;
   const quoted = findQuoted(clause);
   const script = /(?:^|\s)((?:(?:sh|bash|python3?|node|php|ruby|perl)\s+)?(?:\/[\w.\/-]+|[\w-]+\.(?:sh|py|js|rb|php|pl)))(?=\s|$|[,.](?:\s|$))/.exec(clause);
   // "every sunday at 4am vacuum the db: vacuumdb --all --analyze": the command after a colon.
   const colon = !quoted[0] ? /:\s+((?:[a-z]|\.?\/)[\w.\/-]*(?:\s+(?!(?:in|inside|on|every|each|at|daily|nightly|weekly)\b)[^\s,;]+){0,8})\s*[.!]?$/.exec(clause) : null;
-  const colonCmd = colon && !/^(?:ssh-|https?$)/.test(colon[1]!) && !parseSchedule(colon[1]!.toLowerCase(), 3) ? colon[1] : undefined;
   // "run php artisan sync every night in app", "hourly: php artisan stats inside app",
   // "at midnight: php artisan x (app container)": words of a command up to a named service's
   // container, the schedule words cut off.
-  const inContainer = quoted[0] || colonCmd ? undefined : namedContainerCommand(run, clause);
-  const command = quoted[0] ?? (colonCmd && (!script || colonCmd.includes(script[1]!)) ? colonCmd : undefined) ?? (inContainer && (!script || inContainer.includes(script[1]!)) ? inContainer : undefined) ?? script?.[1];
+  const utility = utilityContainer(run, clause);
+  const inContainer = quoted[0] ? undefined : (utility?.command ?? namedContainerCommand(run, clause));
+  const colonSaid = colon && !/^(?:ssh-|https?$)/.test(colon[1]!) && !parseSchedule(colon[1]!.toLowerCase(), 3) ? colon[1] : undefined;
+  const colonCmd = colonSaid && inContainer && colonSaid.startsWith(inContainer) ? inContainer : colonSaid;
+  const command = quoted[0] ?? (colonCmd && (!script || colonCmd.includes(script[1]!)) ? colonCmd : undefined) ?? (inContainer && (!script || inContainer.includes(script[1]!)) ? inContainer : undefined) ?? script?.[1] ?? (colon ? undefined : commandAfterWith(clause));
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
   if (!command && scheduledLifecycle(run, clause, schedule)) return true;
   if (!command) {
@@ -1755,7 +1761,7 @@ function handleJob(run: Run, clause: string): boolean {
     run.lines.push(`~ job ${jobs[j]!.name}: runs ${schedule.words} (${schedule.cron})`);
     return true;
   }
-  if (!quoted[0] && !colon && !/\b(run|runs|execute|exec|schedule|cron|call|invoke|do)\b/.test(t)) return false;
+  if (!quoted[0] && !colon && !inContainer && command !== commandAfterWith(clause) && !/\b(run|runs|execute|exec|schedule|cron|call|invoke|do)\b/.test(t)) return false;
   const rest = clause.replace(command, ' ');
   let container: string | undefined;
   const inName = /\b(?:in|inside|within|on)\s+(?:the\s+)?([a-z0-9][a-z0-9-]*)(?:\s+container)?\b/gi;
@@ -1766,8 +1772,16 @@ function handleJob(run: Run, clause: string): boolean {
       break;
     }
   }
-  if (!container) container = targetsIn(run, rest).names[0];
+  if (!container && !utility) container = targetsIn(run, rest).names[0];
   if (!container && /\b(in|inside)\s+(it|that|this|there)\b/.test(t)) container = focusTargets(run)[0];
+  if (!container && utility) {
+    // A job with no service of its own: a minimal utility container of the image said.
+    let name = `job-${(command.split(/\s+/).find((w) => /^[a-z][\w-]*$/i.test(w)) ?? 'task').toLowerCase()}`.slice(0, 50);
+    for (let k = 2; jobs.some((j) => j.name === name); k++) name = `${name.replace(/-\d+$/, '')}-${k}`;
+    run.ws.append('scheduled.yaml', JOBS, { name, schedule: schedule.cron, image: utility.image, command });
+    run.lines.push(`+ job ${name}: runs "${command}" in a utility container of ${utility.image} ${schedule.words} (${schedule.cron})`);
+    return true;
+  }
   if (!container) {
     run.questions.push(`Which service's container should run "${command}"? Jobs always run inside a container (${services(run).map((s) => s.name).join(', ') || 'there are no services yet'}).`);
     return true;
@@ -1785,13 +1799,62 @@ function handleJob(run: Run, clause: string): boolean {
 
 /** The command of "run <words> in <service> [container]" or "<schedule>: <words> inside <service>" / "(<service> container)", when that service exists. */
 function namedContainerCommand(run: Run, clause: string): string | undefined {
-  const m = /\b(?:run|runs|execute|exec)\s+(.+?)\s+(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?\b/i.exec(clause) ??
+  const m = /\b(?<!\b(?:bundle|docker|compose|kubectl|npm|pnpm|yarn|poetry|pipenv|uv|cargo|go)\s)(?:run|runs|execute|exec|schedule)\s+(.+?)\s+(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?\b/i.exec(clause) ??
     /:\s+(.+?)\s*(?:\(\s*(?:in\s+)?(?:the\s+)?([a-z0-9][\w-]*)\s+container\s*\)|\s(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?)\s*[.!]?$/i.exec(clause);
-  if (!m) return undefined;
+  if (!m) return commandFirst(run, clause);
   const svc = (m[2] ?? m[3])?.toLowerCase();
   if (!svc || !getService(run, svc)) return undefined;
-  const cmd = m[1]!.split(/\s+(?=(?:every|each|at|daily|nightly|hourly|weekly|monthly|twice|once|on\s+(?:week|sun|mon|tue|wed|thu|fri|sat))\b)/i)[0]!.trim();
+  return beforeSchedule(m[1]!);
+}
+
+/**
+ * "run curl -fsS https://x/ping from a small alpine container", "… in a throwaway busybox
+ * container", "… in a utility container": a job with no service of its own, run in a minimal
+ * container of that image (busybox when none is named). Not when the word is a service.
+ */
+function utilityContainer(run: Run, clause: string): { command: string; image: string } | undefined {
+  const m = /\b(?:run|runs|execute|exec|schedule)\s+(.+?)\s+(?:from|in|inside|within|using|on)\s+(?:an?\s+|the\s+)?(?:(?:small|tiny|minimal|throwaway|throw-away|plain|separate|standalone|one-off|fresh|little|lightweight|light|new|temporary|temp)\s+)*(?:([a-z0-9][\w./-]*(?::[\w.-]+)?)\s+)?(?:utility\s+|helper\s+)?(?:container|image|box)\b/i.exec(clause);
+  if (!m) return undefined;
+  const said = m[2]?.toLowerCase();
+  if (said && getService(run, said)) return undefined;
+  const word = said && !/^(?:utility|helper|separate|docker|job|cron)$/.test(said) ? said : undefined;
+  const command = beforeSchedule(m[1]!);
+  if (!command) return undefined;
+  return { command, image: !word ? 'busybox:latest' : word.includes(':') ? word : `${word}:latest` };
+}
+
+/** The words of a command before the schedule said after it ("php artisan x every 10 minutes" → "php artisan x"). */
+function beforeSchedule(words: string): string | undefined {
+  const cmd = words.split(/\s*[—–]\s*|\s+-\s+|\s+(?=(?:every|each|at|daily|nightly|hourly|weekly|monthly|twice|once|during|from|between|on\s+(?:the\s+)?(?:\d|first|week|sun|mon|tue|wed|thu|fri|sat))\b)/i)[0]!.trim();
   return cmd && !parseSchedule(cmd.toLowerCase(), 3) && !/^(?:a|the|this|that|it|job|cron|task)$/i.test(cmd) ? cmd : undefined;
+}
+
+/**
+ * "php artisan horizon:snapshot every 10 minutes in app", "php artisan x — every 10 min, in
+ * worker", "cleanup.sh nightly (worker container)": the command said first, with no verb, then
+ * its schedule, then an existing service's container at the end.
+ */
+function commandFirst(run: Run, clause: string): string | undefined {
+  const where = /[\s,;—–-]*(?:\(\s*(?:in\s+)?(?:the\s+)?([a-z0-9][\w-]*)\s+container\s*\)|\b(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?)\s*[.!]?$/i.exec(clause);
+  const svc = (where?.[1] ?? where?.[2])?.toLowerCase();
+  if (!where || !svc || !getService(run, svc)) return undefined;
+  const cmd = beforeSchedule(clause.slice(0, where.index).replace(/^\s*(?:please|pls|plz|can\s+you|could\s+you)\s+/i, ''));
+  // The first word is a program, not one of the engine's own verbs ("restart nginx every night in app").
+  return cmd && detectVerb(cmd) === undefined && !/^(?:and|then|also|to|for)\b/i.test(cmd) ? cmd : undefined;
+}
+
+/**
+ * "vacuum the postgres db every sunday at 4am with vacuumdb --all", "… using pg_dump -Fc mydb":
+ * a command said after with/using/via, when it looks like one (a flag, a path, a program name
+ * that is not an English word), never "with a 5 minute timeout".
+ */
+function commandAfterWith(clause: string): string | undefined {
+  const m = /\b(?:with|using|via|by\s+running)\s+((?:[a-z][\w.:-]*|\.?\/[\w./-]+)(?:\s+[^\s,;]+){0,8}?)\s*(?=$|[.!]\s*$|\s+(?:in|inside)\s+(?:the\s+)?[\w-]+(?:\s+container)?\s*[.!]?$)/i.exec(clause);
+  if (!m) return undefined;
+  const cmd = beforeSchedule(m[1]!);
+  if (!cmd) return undefined;
+  const first = cmd.split(/\s+/)[0]!;
+  return /(?:^|\s)--?[a-z]|\/|:/i.test(cmd) || (/^[a-z][\w-]*$/i.test(first) && /[_\d]|[a-z]{4,}/i.test(first) && !englishWord(first.toLowerCase())) ? cmd : undefined;
 }
 
 /** Commands that make a service re-read its configuration, by template. */

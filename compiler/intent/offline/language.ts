@@ -125,7 +125,7 @@ export function timeOfDay(text: string): [number, number] | undefined {
 const INFLECTIONS = ['s', 'es', 'd', 'ed', 'ing', 'er', 'ers', 'ly', "'s"];
 
 /** The word is in wink's English lexicon ("serve", "remote", "candy"): a real word, not a typo. */
-function englishWord(word: string): boolean {
+export function englishWord(word: string): boolean {
   const id = (wink().readDoc(word).tokens().out(wink().its.uniqueId) as unknown as number[])[0];
   return id !== undefined && id < lexiconSize!;
 }

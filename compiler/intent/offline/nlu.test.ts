@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findCidrs, findCpu, findImageRefs, findPorts, findQuoted, findServiceMentions, findSizes, parseSchedule, sizeToBytes, splitClauses } from './nlu.js';
+import { findCidrs, findCpu, findImageRefs, findPorts, findQuoted, findServiceMentions, findSizes, sizeToBytes, splitClauses } from './nlu.js';
+import { parseSchedule } from './schedule.js';
 
 describe('offline NLU entities', () => {
   it('sizes: units as people write them, in the schema form', () => {

@@ -7,7 +7,7 @@
  *   cpus         "half a cpu", "2 cpus", "1.5 cores", "500m"       → "0.5", "2", "1.5", "500m"
  *   CIDRs / IPs  "10.0.0.0/8", "192.168.1.10", "2001:db8::/32"
  *   ports        "port 8080", "ports 80 and 443", ":8080"
- *   schedules    "every night at 3", "daily", "hourly", "every sunday at 4am", "every 15 minutes"
+ *   (schedules are read in schedule.ts)
  *   quoted       'broken', "nonexistent:latest"
  *   services     "web server" → nginx, "database" → postgres, "cache" → redis, …
  *
@@ -176,123 +176,6 @@ export function findImageRefs(text: string): string[] {
     out.push(s);
   }
   return out;
-}
-
-// ── schedules ───────────────────────────────────────────────────────────────
-
-import { timeOfDay } from './language.js';
-
-export interface Schedule {
-  cron: string;
-  /** Plain-English reading, for the explanation. */
-  words: string;
-}
-
-const DAYS: Record<string, number> = {
-  sunday: 0, sun: 0, monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3,
-  thursday: 4, thu: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6,
-};
-
-/** "at 3", "at 3am", "at 2:30 pm", "at 15:00", "at midnight", "at noon" → [hour, minute]. */
-function findTime(t: string, nightHint: boolean): [number, number] | undefined {
-  if (/\bmidnight\b/.test(t)) return [0, 0];
-  // chrono-node reads the time of day ("at 4:15", "6am", "noon", "1:30 pm").
-  const c = timeOfDay(t);
-  if (c) return c;
-  if (/\bnoon|midday\b/.test(t)) return [12, 0];
-  const m = /\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|o'?clock|h)?\b/.exec(t) ?? /\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![\w])/.exec(t);
-  // "4 in the morning", "11 at night", "9 in the evening": an hour with its part of the day.
-  const part = /\b(\d{1,2})(?::(\d{2}))?\s+(?:o'?clock\s+)?(?:in\s+the\s+(morning|afternoon|evening)|at\s+night)\b/.exec(t);
-  if (!m && part) {
-    let h = Number(part[1]);
-    if ((part[3] === 'afternoon' || part[3] === 'evening' || part[3] === undefined) && h < 12 && !(part[3] === undefined && h < 5)) h += 12;
-    if (part[3] === 'morning' && h === 12) h = 0;
-    const min = part[2] ? Number(part[2]) : 0;
-    return h > 23 || min > 59 ? undefined : [h, min];
-  }
-  if (!m) return undefined;
-  let h = Number(m[1]);
-  const min = m[2] ? Number(m[2]) : 0;
-  const ap = (m[3] ?? '').replace(/\./g, '');
-  if (ap === 'pm' && h < 12) h += 12;
-  if (ap === 'am' && h === 12) h = 0;
-  if (!ap && !m[2] && /\b(evening|afternoon|tonight)\b/.test(t) && h < 12) h += 12;
-  void nightHint;
-  if (h > 23 || min > 59) return undefined;
-  return [h, min];
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/**
- * A schedule in words → a five-field cron expression. `defaultHour` is used for "daily",
- * "nightly", "weekly" with no time (backups default to 03:00).
- */
-export function parseSchedule(text: string, defaultHour = 3): Schedule | undefined {
-  const t = text.toLowerCase();
-  let m = /\bevery\s+(\d+|one|two|three|four|five|six|ten|fifteen|twenty|thirty)\s+(minutes?|mins?|hours?|hrs?|days?)\b/.exec(t);
-  if (m) {
-    const n = parseNumberWord(m[1]!) ?? 1;
-    if (/^min/.test(m[2]!) && n >= 1 && n < 60) return { cron: n === 1 ? '* * * * *' : `*/${n} * * * *`, words: `every ${n} minutes` };
-    if (/^h/.test(m[2]!) && n >= 1 && n < 24) return { cron: n === 1 ? '0 * * * *' : `0 */${n} * * *`, words: `every ${n} hours` };
-    if (/^day/.test(m[2]!) && n >= 1 && n < 32) {
-      const [h, mi] = findTime(t, false) ?? [defaultHour, 0];
-      return { cron: n === 1 ? `${mi} ${h} * * *` : `${mi} ${h} */${n} * *`, words: `every ${n} days at ${pad(h)}:${pad(mi)}` };
-    }
-  }
-  if (/\b(every minute)\b/.test(t)) return { cron: '* * * * *', words: 'every minute' };
-  if (/\btwice\s+(a|per|each)\s+day\b|\btwice\s+daily\b|\bevery\s+12\s+hours\b/.test(t)) return { cron: '0 */12 * * *', words: 'every 12 hours' };
-  if (/\b(hourly|every hour|each hour|once an hour)\b/.test(t)) {
-    const mm = /\bat\s+(?:minute\s+)?:?(\d{1,2})\s+(?:past|after)\b/.exec(t);
-    const minute = mm ? Math.min(59, Number(mm[1])) : 0;
-    return { cron: `${minute} * * * *`, words: 'every hour' };
-  }
-  const days: number[] = [];
-  for (const [name, n] of Object.entries(DAYS)) {
-    if (new RegExp(String.raw`\b${name}s?\b`).test(t) && !days.includes(n)) days.push(n);
-  }
-  const time = findTime(t, /\bnight|nightly\b/.test(t));
-  if (/\bweekdays?\b|\bworking days?\b|\bmonday (?:to|through|-) friday\b/.test(t)) {
-    const [h, mi] = time ?? [defaultHour, 0];
-    return { cron: `${mi} ${h} * * 1-5`, words: `on weekdays at ${pad(h)}:${pad(mi)}` };
-  }
-  if (/\bweekends?\b/.test(t)) {
-    const [h, mi] = time ?? [defaultHour, 0];
-    return { cron: `${mi} ${h} * * 0,6`, words: `on weekends at ${pad(h)}:${pad(mi)}` };
-  }
-  // "every monday", "on fridays", "mondays at 9" (a day said in the plural is every such day).
-  if (days.length > 0 && (/\b(every|each|on|weekly)\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
-    // "sunday night" with no time is late that day; "monday morning" early.
-    const [h, mi] = time ?? (/\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+(?:late\s+)?night\b/.test(t) ? [23, 0] : /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+morning\b/.test(t) ? [6, 0] : [defaultHour, 0]);
-    days.sort((a, b) => a - b);
-    const names = days.map((d) => Object.keys(DAYS).find((k) => DAYS[k] === d && k.length > 3)!);
-    return { cron: `${mi} ${h} * * ${days.join(',')}`, words: `every ${names.join(', ')} at ${pad(h)}:${pad(mi)}` };
-  }
-  if (/\b(weekly|every week|once a week|each week)\b/.test(t)) {
-    const [h, mi] = time ?? [defaultHour, 0];
-    return { cron: `${mi} ${h} * * 0`, words: `every Sunday at ${pad(h)}:${pad(mi)}` };
-  }
-  if (/\b(monthly|every month|once a month|each month|of (?:the|a) month|a month)\b/.test(t)) {
-    const [h, mi] = time ?? [defaultHour, 0];
-    // "on the 15th of each month", "the first of every month", "monthly on the 3rd", "2nd day of the month".
-    const ORD: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, tenth: 10, fifteenth: 15, twentieth: 20 };
-    const dm = /\b(?:the\s+)?(first|second|third|fourth|fifth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))(?:\s+day)?\s+(?:of|in)\s+(?:every|each|the|a)\s+month\b/.exec(t) ?? /\b(?:monthly|every\s+month|each\s+month|once\s+a\s+month)\s*,?\s+on\s+the\s+(first|second|third|fourth|fifth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th)?)\b/.exec(t);
-    const day = dm ? (ORD[dm[1]!] ?? Number.parseInt(dm[1]!, 10)) : 1;
-    if (day >= 1 && day <= 28) {
-      const suffix = day === 1 || day === 21 ? 'st' : day === 2 || day === 22 ? 'nd' : day === 3 || day === 23 ? 'rd' : 'th';
-      return { cron: `${mi} ${h} ${day} * *`, words: `on the ${day}${suffix} of every month at ${pad(h)}:${pad(mi)}` };
-    }
-    if (!dm) return { cron: `${mi} ${h} 1 * *`, words: `on the 1st of every month at ${pad(h)}:${pad(mi)}` };
-  }
-  if (/\b(daily|every day|each day|once a day|nightly|every night|each night|every evening|every morning|per day|a day)\b/.test(t) || time) {
-    if (!time && !/\b(daily|every|each|nightly|once a day|per day)\b/.test(t)) return undefined;
-    let [h, mi] = time ?? [defaultHour, 0];
-    if (!time && /\bevery morning\b/.test(t)) h = 6;
-    if (!time && /\bevery evening\b/.test(t)) h = 20;
-    if (time && /\b(evening)\b/.test(t) && h < 12) h += 12;
-    return { cron: `${mi} ${h} * * *`, words: `every day at ${pad(h)}:${pad(mi)}` };
-  }
-  return undefined;
 }
 
 // ── services ────────────────────────────────────────────────────────────────

@@ -1,0 +1,279 @@
+/**
+ * Schedules said every way → one five-field cron expression, for jobs and backups alike.
+ * Two steps, both pure:
+ *
+ *   normaliseSchedule(text)   the many surface forms people type → the few the reader reads:
+ *                             "every quarter hour" → "every 15 minutes", "every min" → "every
+ *                             minute", "every other day" → "every 2 days", "twice a day" →
+ *                             "every 12 hours", "half six in the evening" → "6:30 in the
+ *                             evening", "daily at 0400" → "daily at 4:00", "mon-fri" →
+ *                             "weekdays", "sunday nights" → "every sunday night", "the 1st of
+ *                             each month" stays as it is
+ *   parseSchedule(text)       the reader: an interval (minutes, hours, days), a window of hours
+ *                             ("business hours", "9 to 5", "between 8am and 6pm"), days of the
+ *                             week, a day of the month and a time of day (chrono-node), put
+ *                             together into one cron line, checked by cron-parser
+ *
+ * The engine runs normaliseSchedule over the whole request (so the clause splitter and the
+ * command reader see "every 15 minutes" too); parseSchedule runs it again, so text from an
+ * earlier turn reads the same. Normalising canonical text changes nothing.
+ */
+import { createRequire } from 'node:module';
+import { timeOfDay } from './language.js';
+
+export interface Schedule {
+  cron: string;
+  /** Plain-English reading, for the explanation. */
+  words: string;
+}
+
+const CLOCK: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+};
+const SMALL: Record<string, number> = { ...CLOCK, fifteen: 15, twenty: 20, thirty: 30, a: 1, an: 1, once: 1, twice: 2, thrice: 3 };
+const num = (w: string): number | undefined => (/^\d+$/.test(w) ? Number(w) : SMALL[w.toLowerCase()]);
+const HOUR_WORD = String.raw`(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)`;
+
+const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const DAY_RE = String.raw`(sun(?:day)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?|sat(?:urday)?)`;
+const dayIndex = (w: string): number => DAY_NAMES.findIndex((d) => d.startsWith(w.toLowerCase().slice(0, 3)));
+
+/** Quoted text, paths, URLs and KEY=value are never rewritten (a command may say "every min"). */
+function outsideProtected(text: string, rewrite: (plain: string) => string): string {
+  const parts = text.split(/(`[^`]*`|"[^"]*"|“[^”]*”|'[^']*'|\S*[/=]\S*)/);
+  return parts.map((p, i) => (i % 2 === 1 ? p : rewrite(p))).join('');
+}
+
+/** The text without its quoted parts, paths and KEY=value: where days and hours are looked for. */
+const plainWords = (text: string): string => text.split(/(`[^`]*`|"[^"]*"|“[^”]*”|'[^']*'|\S*[/=]\S*)/).map((p, i) => (i % 2 === 1 ? ' ' : p)).join('');
+
+/** Surface forms of schedules → the canonical words `parseSchedule` reads. Idempotent. */
+export function normaliseSchedule(text: string): string {
+  return outsideProtected(text, (s) =>
+    s
+      // Units shortened: "every 5 mins", "every 2 hrs", "every 10m", "every 3h", "every min".
+      // Numbers in words after "every" ("every twelve hours"; the engine's language layer has
+      // usually made them digits already, an earlier turn's text has not).
+      .replace(/\b(every|each)\s+(two|three|four|five|six|ten|twelve|fifteen|twenty|thirty)\s+(?=min|hour|hr|day)/gi, (_m, e: string, n: string) => `${e} ${num(n)} `)
+      // Units shortened: "every 5 mins", "every 2 hrs", "every 10m", "every 3h", "every min".
+      .replace(/\b(every|each)\s+(\d+)\s*(?:mins?|minutes?|m)\b/gi, 'every $2 minutes')
+      .replace(/\b(every|each)\s+(\d+)\s*(?:hrs?|hours?|h)\b/gi, 'every $2 hours')
+      .replace(/\b(?:every|each|once\s+(?:a|per|every))\s+(?:1\s+|single\s+)?min(?:ute)?\b|\bper\s+minute\b|\bminutely\b/gi, 'every minute')
+      // Quarters and halves of an hour: "every quarter hour", "quarter-hourly", "every half an hour", "twice an hour".
+      .replace(/\b(?:every|each)\s+quarter(?:\s+of)?(?:\s+an)?[\s-]+hour\b|\bquarter[\s-]?hourly\b|\b(?:4|four)\s+times\s+(?:an|per|each|every)\s+hour\b/gi, 'every 15 minutes')
+      .replace(/\b(?:every|each)\s+half(?:\s+an)?[\s-]+hour\b|\bhalf[\s-]?hourly\b|\b(?:twice|2\s+times|two\s+times)\s+(?:an|per|each|every)\s+hour\b/gi, 'every 30 minutes')
+      // "every other day", "every second hour", "on alternate days".
+      .replace(/\b(?:every|each)\s+(?:other|second|2nd)\s+(day|hour|minute)\b|\b(?:on\s+)?alternate\s+(day|hour)s\b/gi, (_m, a?: string, b?: string) => `every 2 ${(a ?? b)!.toLowerCase()}s`)
+      // "twice a day", "3 times daily", "four times per day": evenly through the day.
+      .replace(/\b(twice|thrice|two|three|four|six|[2346])\s*(?:times\s+)?(?:a|per|each|every)\s+day\b|\b(twice|thrice|two|three|four|six|[2346])\s+(?:times\s+)?daily\b/gi, (m, a?: string, b?: string) => {
+        const n = num((a ?? b)!);
+        return n && n > 1 ? `every ${24 / n} hours` : m;
+      })
+      // "once a day" is daily; "once a week" weekly.
+      .replace(/\bonce\s+(?:a|per|every)\s+day\b/gi, 'daily')
+      // Clock words: "half six" (British: 6:30), "half past 6", "quarter past 3", "quarter to 5", "six thirty pm".
+      .replace(new RegExp(String.raw`\bhalf\s+(?:past\s+)?${HOUR_WORD}\b(?!\s*(?:cores?|cpus?|gigs?|megs?|gb|mb|replicas?|hours?|minutes?))`, 'gi'), (_m, h: string) => `${num(h)}:30`)
+      .replace(new RegExp(String.raw`\b(?:a\s+)?quarter\s+past\s+${HOUR_WORD}\b`, 'gi'), (_m, h: string) => `${num(h)}:15`)
+      .replace(new RegExp(String.raw`\b(?:a\s+)?quarter\s+to\s+${HOUR_WORD}\b`, 'gi'), (_m, h: string) => `${((num(h)! + 11) % 12) || 12}:45`)
+      .replace(new RegExp(String.raw`\b(?<=at\s)${HOUR_WORD}\s+(fifteen|thirty|forty[\s-]five)\b`, 'gi'), (_m, h: string, mm: string) => `${num(h)}:${/^fi/i.test(mm) ? '15' : /^th/i.test(mm) ? '30' : '45'}`)
+      .replace(new RegExp(String.raw`\b(at|around|about)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b(?=\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock|in\s+the|at\s+night|$|[,.;:]))`, 'gi'), (_m, at: string, h: string) => `${at} ${num(h)}`)
+      // Military time: "at 0400", "daily 2330", "0400 hrs", "23h00", "4h30".
+      .replace(/\b(at|@|daily|nightly|every\s+day|each\s+day|weekdays|weekends)\s+([01]\d|2[0-3])([0-5]\d)\b(?!\s*[:/.]\d)(?:\s*(?:hrs|hours|h)\b)?/gi, (_m, w: string, h: string, mm: string) => `${w} ${Number(h)}:${mm}`)
+      .replace(/\b([01]\d|2[0-3])([0-5]\d)\s*(?:hrs|hours|h)\b/gi, (_m, h: string, mm: string) => `${Number(h)}:${mm}`)
+      .replace(/\b([01]?\d|2[0-3])h([0-5]\d)\b/gi, (_m, h: string, mm: string) => `${Number(h)}:${mm}`)
+      // Ranges of days: "mon-fri", "monday to friday", "m-f", "sat & sun", "tue-thu".
+      .replace(/\b(?:mon(?:day)?s?\s*(?:-|–|to|through|thru|till|until)\s*fri(?:day)?s?|m-f)\b/gi, 'weekdays')
+      .replace(/\b(?:sat(?:urday)?s?\s*(?:-|–|&|\+|and|to)\s*sun(?:day)?s?)\b/gi, 'weekends')
+      .replace(new RegExp(String.raw`\b${DAY_RE}s?\s*(?:-|–|to|through|thru)\s*${DAY_RE}s?\b`, 'gi'), (m, a: string, b: string) => {
+        const from = dayIndex(a);
+        const to = dayIndex(b);
+        if (from < 0 || to < 0 || from === to) return m;
+        const days: string[] = [];
+        for (let d = from; ; d = (d + 1) % 7) {
+          days.push(DAY_NAMES[d]!);
+          if (d === to) break;
+        }
+        return `every ${days.join(', ')}`;
+      })
+      // "sunday nights", "friday evenings", "monday mornings": every such day at that part of it.
+      .replace(/(?<!\b(?:every|each|on|this|next|last)\s)\b(mon|tues|wednes|thurs|fri|satur|sun)days?\s+(nights?|mornings?|evenings?|afternoons?)\b/gi, (_m, d: string, part: string) => `every ${d.toLowerCase()}day ${part.toLowerCase().replace(/s$/, '')}`)
+      // "every day except weekends", "weekdays only": weekdays.
+      .replace(/\b(?:every\s+day|daily)\s+(?:except|but\s+not|apart\s+from)\s+(?:on\s+)?weekends\b/gi, 'weekdays')
+      // "first day of each month", "on the 1st of every month", "beginning of each month": the 1st.
+      .replace(/\b(?:beginning|start)\s+of\s+(?:every|each|the)\s+month\b/gi, '1st of every month'),
+  );
+}
+
+/** "at 3", "at 3am", "at 2:30 pm", "at 15:00", "at midnight", "at noon" → [hour, minute]. */
+function findTime(t: string): [number, number] | undefined {
+  if (/\bmidnight\b/.test(t)) return [0, 0];
+  // chrono-node reads the time of day ("at 4:15", "6am", "noon", "1:30 pm").
+  const c = timeOfDay(t);
+  if (c) return c;
+  if (/\bnoon|midday\b/.test(t)) return [12, 0];
+  const m = /\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|o'?clock|h)?\b/.exec(t) ?? /\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![\w])/.exec(t);
+  // "4 in the morning", "11 at night", "9 in the evening": an hour with its part of the day.
+  const part = /\b(\d{1,2})(?::(\d{2}))?\s+(?:o'?clock\s+)?(?:in\s+the\s+(morning|afternoon|evening)|at\s+night)\b/.exec(t);
+  if (!m && part) {
+    let h = Number(part[1]);
+    if ((part[3] === 'afternoon' || part[3] === 'evening' || part[3] === undefined) && h < 12 && !(part[3] === undefined && h < 5)) h += 12;
+    if (part[3] === 'morning' && h === 12) h = 0;
+    const min = part[2] ? Number(part[2]) : 0;
+    return h > 23 || min > 59 ? undefined : [h, min];
+  }
+  if (!m) return undefined;
+  let h = Number(m[1]);
+  const min = m[2] ? Number(m[2]) : 0;
+  const ap = (m[3] ?? '').replace(/\./g, '');
+  if (ap === 'pm' && h < 12) h += 12;
+  if (ap === 'am' && h === 12) h = 0;
+  if (!ap && !m[2] && /\b(evening|afternoon|tonight)\b/.test(t) && h < 12) h += 12;
+  if (h > 23 || min > 59) return undefined;
+  return [h, min];
+}
+
+/** An hour said with am/pm or as a 24-hour number: "5pm" → 17, "17" → 17, "5" → 5 (or 17 when `pm`). */
+function hourOf(n: string, ap: string | undefined, pmIfSmall: boolean): number | undefined {
+  let h = Number(n);
+  const a = (ap ?? '').replace(/\./g, '').toLowerCase();
+  if (a === 'pm' && h < 12) h += 12;
+  if (a === 'am' && h === 12) h = 0;
+  if (!a && pmIfSmall && h < 8) h += 12;
+  return h >= 0 && h <= 24 ? h % 24 : undefined;
+}
+
+/**
+ * A window of hours: "during business hours", "in working hours", "9 to 5", "from 8am to 6pm",
+ * "between 9 and 17" → [first hour, last hour] (inclusive, the end hour as said).
+ */
+function hourWindow(t: string): [number, number] | undefined {
+  if (/\b(?:business|working|office|work)\s+hours\b/.test(t) && !/\b(?:outside|after|before)\s+(?:of\s+)?(?:business|working|office|work)\s+hours\b/.test(t)) {
+    const said = hourRange(t);
+    return said ?? [9, 17];
+  }
+  return hourRange(t);
+}
+
+function hourRange(t: string): [number, number] | undefined {
+  const m = /\b(?:between|from)?\s*(\d{1,2})(?::00)?\s*(am|pm|a\.m\.|p\.m\.)?\s*(?:to|-|–|and|until|till|through)\s*(\d{1,2})(?::00)?\s*(am|pm|a\.m\.|p\.m\.)?(?=[\s).,;]|$)/.exec(t);
+  if (!m) return undefined;
+  // "9 to 5" only as hours: with between/from, am/pm, or inside a schedule that has hours or minutes.
+  if (!/\b(?:between|from)\b/.test(m[0]) && !m[2] && !m[4] && !/\((\d{1,2})\s*(?:to|-|–)\s*(\d{1,2})\)|\bhours\b/.test(t)) return undefined;
+  const from = hourOf(m[1]!, m[2], false);
+  const to = hourOf(m[3]!, m[4] ?? (m[2] === 'pm' ? 'pm' : undefined), from !== undefined && Number(m[3]) < from);
+  if (from === undefined || to === undefined || to <= from) return undefined;
+  return [from, to];
+}
+
+/** Days of the week said in the text, as a cron field ("1-5", "0,6", "1,3,5"), or undefined. */
+function daysOfWeek(t: string): { field: string; words: string } | undefined {
+  if (/\bweekdays?\b|\bworking days?\b|\bwork\s?days?\b|\bbusiness days?\b/.test(t)) return { field: '1-5', words: 'on weekdays' };
+  if (/\bweekends?\b/.test(t)) return { field: '0,6', words: 'on weekends' };
+  const days: number[] = [];
+  for (const [i, name] of DAY_NAMES.entries()) {
+    const short = name.slice(0, 3);
+    if (new RegExp(String.raw`\b(?:${name}s?|${short}s?|${short === 'tue' ? 'tues' : short === 'thu' ? 'thurs' : short})\b`).test(t) && !days.includes(i)) days.push(i);
+  }
+  if (days.length === 0) return undefined;
+  days.sort((a, b) => a - b);
+  return { field: days.join(','), words: `every ${days.map((d) => DAY_NAMES[d]![0]!.toUpperCase() + DAY_NAMES[d]!.slice(1)).join(', ')}` };
+}
+
+const ORDINAL: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, tenth: 10, fifteenth: 15, twentieth: 20, last: 28 };
+
+/** The day of the month: "on the 15th of each month", "the first of every month", "monthly on the 3rd". */
+function dayOfMonth(t: string): number | undefined {
+  const dm =
+    /\b(?:the\s+)?(first|second|third|fourth|fifth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))(?:\s+day)?\s+(?:of|in)\s+(?:every|each|the|a)\s+month\b/.exec(t) ??
+    /\b(?:monthly|every\s+month|each\s+month|once\s+a\s+month)\s*,?\s+on\s+the\s+(first|second|third|fourth|fifth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th)?)\b/.exec(t) ??
+    /\bon\s+the\s+(\d{1,2}(?:st|nd|rd|th)|first|second|third|fifteenth|twentieth)\b(?!\s+(?:of|day\s+of)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/.exec(t);
+  if (!dm) return undefined;
+  return ORDINAL[dm[1]!] ?? Number.parseInt(dm[1]!, 10);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const ordinal = (d: number) => `${d}${d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' : d % 10 === 3 && d !== 13 ? 'rd' : 'th'}`;
+
+type CronParser = typeof import('cron-parser').CronExpressionParser;
+let parser: CronParser | undefined;
+/** cron-parser's own reading of the line: a schedule it rejects is not returned. */
+function validCron(cron: string): boolean {
+  parser ??= (createRequire(import.meta.url)('cron-parser') as typeof import('cron-parser')).CronExpressionParser;
+  try {
+    parser.parse(cron);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A schedule in words → a five-field cron expression. `defaultHour` is used for "daily",
+ * "nightly", "weekly" with no time (backups default to 03:00).
+ */
+export function parseSchedule(text: string, defaultHour = 3): Schedule | undefined {
+  const s = read(normaliseSchedule(text).toLowerCase(), defaultHour);
+  return s && validCron(s.cron) ? s : undefined;
+}
+
+function read(t: string, defaultHour: number): Schedule | undefined {
+  const words = plainWords(t);
+  const dow = daysOfWeek(words);
+  const on = dow ? ` ${dow.words}` : '';
+  const window = hourWindow(words);
+  const during = window ? ` from ${pad(window[0])}:00 to ${pad(window[1])}:00` : '';
+  const m = /\bevery\s+(\d+)\s+(minutes?|hours?|days?)\b/.exec(t);
+  if (m || /\bevery minute\b/.test(t)) {
+    const n = m ? Number(m[1]) : 1;
+    const unit = m ? m[2]! : 'minute';
+    if (/^min/.test(unit) && n >= 1 && n < 60) {
+      // Inside a window the last run is before its end ("9 to 5": 16:50 is the last).
+      const hours = window ? `${window[0]}-${Math.max(window[0], window[1] - 1)}` : '*';
+      return { cron: `${n === 1 ? '*' : `*/${n}`} ${hours} * * ${dow?.field ?? '*'}`, words: `every ${n === 1 ? 'minute' : `${n} minutes`}${during}${on}` };
+    }
+    if (/^h/.test(unit) && n >= 1 && n < 24) {
+      const minute = minutePast(t);
+      const hours = window ? `${window[0]}-${window[1]}${n > 1 ? `/${n}` : ''}` : n === 1 ? '*' : `*/${n}`;
+      return { cron: `${minute} ${hours} * * ${dow?.field ?? '*'}`, words: `every ${n === 1 ? 'hour' : `${n} hours`}${during}${on}` };
+    }
+    if (/^day/.test(unit) && n >= 1 && n < 32) {
+      const [h, mi] = findTime(t) ?? [defaultHour, 0];
+      return { cron: n === 1 ? `${mi} ${h} * * *` : `${mi} ${h} */${n} * *`, words: `every ${n} days at ${pad(h)}:${pad(mi)}` };
+    }
+  }
+  if (/\b(hourly|every hour|each hour|once an hour)\b/.test(t)) {
+    const hours = window ? `${window[0]}-${window[1]}` : '*';
+    return { cron: `${minutePast(t)} ${hours} * * ${dow?.field ?? '*'}`, words: `every hour${during}${on}` };
+  }
+  const time = findTime(t);
+  if (dow && (dow.field === '1-5' || dow.field === '0,6' || /\b(every|each|on|weekly)\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
+    // "sunday night" with no time is late that day; "monday morning" early.
+    const [h, mi] = time ?? (/\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+(?:late\s+)?night\b/.test(t) ? [23, 0] : /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+morning\b/.test(t) ? [6, 0] : [defaultHour, 0]);
+    return { cron: `${mi} ${h} * * ${dow.field}`, words: `${dow.words} at ${pad(h)}:${pad(mi)}` };
+  }
+  if (/\b(weekly|every week|once a week|each week)\b/.test(t)) {
+    const [h, mi] = time ?? [defaultHour, 0];
+    return { cron: `${mi} ${h} * * 0`, words: `every Sunday at ${pad(h)}:${pad(mi)}` };
+  }
+  if (/\b(monthly|every month|once a month|each month|of (?:the|a) month|a month)\b/.test(t)) {
+    const [h, mi] = time ?? [defaultHour, 0];
+    const day = dayOfMonth(t) ?? 1;
+    if (day < 1 || day > 28) return undefined;
+    return { cron: `${mi} ${h} ${day} * *`, words: `on the ${ordinal(day)} of every month at ${pad(h)}:${pad(mi)}` };
+  }
+  if (/\b(daily|every day|each day|nightly|every night|each night|every evening|every morning|per day|a day)\b/.test(t) || time) {
+    if (!time && !/\b(daily|every|each|nightly|per day)\b/.test(t)) return undefined;
+    let [h, mi] = time ?? [defaultHour, 0];
+    if (!time && /\bevery morning\b/.test(t)) h = 6;
+    if (!time && /\bevery evening\b/.test(t)) h = 20;
+    if (time && /\b(evening)\b/.test(t) && h < 12) h += 12;
+    return { cron: `${mi} ${h} * * *`, words: `every day at ${pad(h)}:${pad(mi)}` };
+  }
+  return undefined;
+}
+
+/** "hourly at 20 past", "every hour at minute 5": the minute; 0 when not said. */
+function minutePast(t: string): number {
+  const mm = /\bat\s+(?:minute\s+)?:?(\d{1,2})\s+(?:past|after)\b|\bat\s+minute\s+(\d{1,2})\b|\bat\s+:(\d{2})\b/.exec(t);
+  return mm ? Math.min(59, Number(mm[1] ?? mm[2] ?? mm[3])) : 0;
+}
