@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './fsutil.js';
+import { writeCacheFile, writeFileAtomic } from './fsutil.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'claude-fsutil-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,5 +39,25 @@ describe('writeFileAtomic with pieces', () => {
     writeFileAtomic(file, { each: () => {} });
     expect(readFileSync(file).length).toBe(0);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('writeCacheFile', () => {
+  it('makes a missing cache dir (mode 0700, parents too) and writes the file whole (mode 0600), leaving no temp file', () => {
+    const cache = join(dir, 'data', 'cache', 'compiled');
+    const file = join(cache, 'entry.json');
+    writeCacheFile(file, '{"a":1}');
+    expect(readFileSync(file, 'utf8')).toBe('{"a":1}');
+    expect(statSync(cache).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    writeCacheFile(file, '{"a":2}');
+    expect(readFileSync(file, 'utf8')).toBe('{"a":2}');
+    expect(readdirSync(cache)).toEqual(['entry.json']);
+  });
+
+  it('a path whose parent is a file is an error, and leaves nothing behind', () => {
+    writeFileAtomic(join(dir, 'plain'), 'x');
+    expect(() => writeCacheFile(join(dir, 'plain', 'entry.json'), '{}')).toThrow(/ENOTDIR/);
+    expect(readFileSync(join(dir, 'plain'), 'utf8')).toBe('x');
   });
 });

@@ -216,12 +216,19 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | Pieces
 /**
  * Replaces `path` whole (a reader sees the old file or the new one) without fsync: for caches
  * (the compiled-state cache, the CPU sample), whose reader checks what it reads and whose loss
- * in a crash costs one recomputation; never for state. Its dir must exist.
+ * in a crash costs one recomputation; never for state. A missing dir is made (mode 0700, its
+ * parents too) on the first write that needs it, so the usual write costs no mkdir.
  */
 export function writeCacheFile(path: string, data: string, mode = 0o600): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, data, { mode });
+    try {
+      writeFileSync(tmp, data, { mode });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(tmp, data, { mode });
+    }
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

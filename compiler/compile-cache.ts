@@ -20,7 +20,7 @@
  * entries are kept (the oldest are removed when one is written).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCacheFile } from '../common/fsutil.js';
@@ -176,7 +176,6 @@ function readEntry(file: string, key: string): (Pick<CompileResult, 'model' | 'd
 
 function writeEntry(dir: string, file: string, e: Entry): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The model holds the state files' text (secrets are references or age-encrypted): private to the data dir's owner.
     writeCacheFile(file, JSON.stringify(e), 0o600);
     const names = readdirSync(dir).filter((n) => n.endsWith('.json'));

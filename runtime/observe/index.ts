@@ -12,7 +12,7 @@
  * `claude.os/host` (plan/types.ts managedBy). `hostId` defaults to the one in the data dir.
  */
 import type Docker from 'dockerode';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeCacheFile } from '../../common/fsutil.js';
 import { join } from 'node:path';
 import { EngineClient, type DockerLike } from './engine-client.js';
@@ -108,7 +108,6 @@ function saveCpuSample(dataDir: string, atMs: number, facts: Facts): void {
   for (const c of facts.containers) if (c.stats) containers[c.id] = { cpuTotalNs: c.stats.cpuTotalNs, systemCpuNs: c.stats.systemCpuNs };
   const cpu = facts.host.cpuTimes;
   try {
-    mkdirSync(join(dataDir, 'cache'), { recursive: true, mode: 0o700 });
     writeCacheFile(join(dataDir, CPU_SAMPLE_FILE), JSON.stringify({ version: 1, atMs, host: cpu, containers } satisfies CpuSample), 0o600);
   } catch {
     /* a read-only data dir: the next observation samples for itself */
