@@ -1342,12 +1342,12 @@ function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): bo
       if (!(app.requires ?? []).includes(kind) && !named.has(kind)) continue;
       let dep = existingFor(run, { template: kind, generic: false, text: '', index: 0 });
       if (!dep) {
-        if (getService(run, kind) || !addFromTemplate(run, kind, undefined, '')) continue;
-        dep = kind;
+        if (getService(run, kind) || !addFromTemplate(run, kind, undefined, kind === 'mariadb' ? clause : '')) continue;
+        dep = run.added[run.added.length - 1]!;
         if (!named.has(kind)) run.notes.push(`(${name} needs ${kind}, so ${kind} is added with it.)`);
       }
       const env = getService(run, dep)?.environment ?? {};
-      data[kind] = { service: dep, password: env.POSTGRES_PASSWORD ?? env.MARIADB_ROOT_PASSWORD ?? (kind === 'mariadb' ? '${secrets.mariadb_root_password}' : '') };
+      data[kind] = { service: dep, password: env.POSTGRES_PASSWORD ?? env.MARIADB_ROOT_PASSWORD ?? env.MYSQL_ROOT_PASSWORD ?? (kind === 'mariadb' ? '${secrets.mariadb_root_password}' : '') };
     }
     // "console on 9001", "web ui on 8053": a port said after one of the app's port words.
     const hostPorts = findPorts(clause).map((port) => {
@@ -1538,8 +1538,22 @@ function explicitName(clause: string): string | undefined {
   return undefined;
 }
 
+/**
+ * "mysql", said without "mariadb": the MySQL server itself (image mysql:<version>, 8.4 by
+ * default), named mysql, with its own generated root password. It is read through the mariadb
+ * template (same port, data directory and wiring), with MySQL's variables and health check.
+ */
+function saysMysql(text: string): boolean {
+  return /\bmysql\b/i.test(text) && !/\bmaria\s?db\b/i.test(text);
+}
+function isMysql(svc: Service | undefined): boolean {
+  return svc !== undefined && repoOf(svc.image).split('/').pop() === 'mysql';
+}
+
 function addFromTemplate(run: Run, template: string, name: string | undefined, clause: string): boolean {
   const params: Record<string, string | number> = {};
+  const mysql = template === 'mariadb' && saysMysql(clause || run.input.message);
+  if (mysql) name ??= 'mysql';
   const svcName = name ?? template;
   if (name) params.name = name;
   if (getService(run, svcName)) {
@@ -1552,11 +1566,27 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   const needSecret = (name: string, purpose: string) => {
     if (!secretFor(name)) run.generated.push({ name, purpose });
   };
-  if (template === 'mariadb' || template === 'wordpress') needSecret('mariadb_root_password', 'the MariaDB root user (MARIADB_ROOT_PASSWORD)');
+  // WordPress talks to the MySQL said or already there, with its password.
+  const mysqlDb = template === 'wordpress' && (services(run).some((s) => isMysql(s)) || (saysMysql(run.input.message) && !services(run).some((s) => templateOf(s) === 'mariadb')));
+  if (mysql) needSecret('mysql_root_password', 'the MySQL root user (MYSQL_ROOT_PASSWORD)');
+  else if (template === 'mariadb' || (template === 'wordpress' && !mysqlDb)) needSecret('mariadb_root_password', 'the MariaDB root user (MARIADB_ROOT_PASSWORD)');
   const version = versionIn(clause, template);
   if (version) params.image = withTag(String(loadTemplate(template).parameters.image?.default ?? template), version);
+  if (mysql) {
+    params.image = `mysql:${version ?? '8.4'}`;
+    params.password_secret = 'mysql_root_password';
+  }
+  if (mysqlDb) {
+    params.password_secret = 'mysql_root_password';
+    params.db_host = services(run).find((s) => isMysql(s))?.name ?? 'mysql';
+  }
   const inst = instantiate(template, params);
   const svc = inst.service;
+  if (mysql) {
+    const { MARIADB_ROOT_PASSWORD: _, ...env } = svc.environment ?? {};
+    svc.environment = { ...env, MYSQL_ROOT_PASSWORD: '${secrets.mysql_root_password}' };
+    if (svc.healthcheck) svc.healthcheck = { ...svc.healthcheck, test: 'mysqladmin ping -h 127.0.0.1 --silent' };
+  }
   if (template === 'nginx') {
     // 443 is published only when TLS is configured (a certificate in security.yaml): with
     // nothing listening there, the port would never answer and every health verdict and
@@ -1574,7 +1604,7 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   }
   const owner = ownerIn(clause);
   if (owner && template === 'postgres') svc.environment = { ...(svc.environment ?? {}), POSTGRES_USER: owner, POSTGRES_DB: owner };
-  if (owner && template === 'mariadb') svc.environment = { ...(svc.environment ?? {}), MARIADB_USER: owner, MARIADB_DATABASE: owner, MARIADB_PASSWORD: '${secrets.mariadb_root_password}' };
+  if (owner && template === 'mariadb') svc.environment = mysql ? { ...(svc.environment ?? {}), MYSQL_USER: owner, MYSQL_DATABASE: owner, MYSQL_PASSWORD: '${secrets.mysql_root_password}' } : { ...(svc.environment ?? {}), MARIADB_USER: owner, MARIADB_DATABASE: owner, MARIADB_PASSWORD: '${secrets.mariadb_root_password}' };
   if (template === 'grafana') {
     needSecret('grafana_admin_password', 'the Grafana admin login (GF_SECURITY_ADMIN_PASSWORD)');
     svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
@@ -2925,7 +2955,9 @@ function handleBackups(run: Run, clause: string): boolean {
       run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${retain} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
     }
     const dump =
-      tpl === 'mariadb'
+      tpl === 'mariadb' && isMysql(svc)
+        ? 'mysqldump --all-databases -uroot -p"$MYSQL_ROOT_PASSWORD" > /var/lib/mysql/claude-dump.sql'
+        : tpl === 'mariadb'
           ? 'mariadb-dump --all-databases -uroot -p"$MARIADB_ROOT_PASSWORD" > /var/lib/mysql/claude-dump.sql'
           : undefined;
     if (dump) {
@@ -3181,14 +3213,14 @@ function handleSecrets(run: Run, clause: string): boolean {
   for (const name of names) {
     const svc = getService(run, name)!;
     const tpl = templateOf(svc);
-    const secret = tpl === 'grafana' ? 'grafana_admin_password' : tpl === 'mariadb' ? 'mariadb_root_password' : `${name.replace(/-/g, '_')}_password`;
+    const secret = tpl === 'grafana' ? 'grafana_admin_password' : tpl === 'mariadb' ? (isMysql(svc) ? 'mysql_root_password' : 'mariadb_root_password') : `${name.replace(/-/g, '_')}_password`;
     const chosen = named && run.input.secretNames.includes(named[1]!) ? named[1]! : secret;
     if (!run.input.secretNames.includes(chosen)) {
       run.questions.push(`There is no secret named ${chosen} yet. Run \`claude secret set ${chosen}\` (it asks for the value and stores it encrypted), then ask again.`);
       did = true;
       continue;
     }
-    const envKey = tpl === 'grafana' ? 'GF_SECURITY_ADMIN_PASSWORD' : tpl === 'mariadb' ? 'MARIADB_ROOT_PASSWORD' : tpl === 'postgres' ? 'POSTGRES_PASSWORD' : undefined;
+    const envKey = tpl === 'grafana' ? 'GF_SECURITY_ADMIN_PASSWORD' : tpl === 'mariadb' ? (isMysql(svc) ? 'MYSQL_ROOT_PASSWORD' : 'MARIADB_ROOT_PASSWORD') : tpl === 'postgres' ? 'POSTGRES_PASSWORD' : undefined;
     if (!envKey) {
       run.questions.push(`I don't know which environment variable ${name} reads its password from; add it to services.yaml as VAR: \${secrets.${chosen}}.`);
       did = true;
