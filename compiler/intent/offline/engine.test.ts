@@ -718,7 +718,7 @@ describe('offline engine: round 5 (complaints, web app, new phrasings of the rou
   it('a web app with no image gets nginx as its web tier, and the reply says so; with an image it is that service only', () => {
     const r = ask('I need a web application with a mysql database');
     expect(svc(r, 'nginx')).toBeDefined();
-    expect(svc(r, 'mariadb')).toBeDefined();
+    expect(svc(r, 'mysql')).toBeDefined();
     expect(r.explanation).toMatch(/No image was named for the web application/);
     const shop = ask('run a web app called shop from image acme/shop:2 on port 8000');
     expect(svc(shop, 'shop').image).toBe('acme/shop:2');
@@ -1505,8 +1505,9 @@ describe('offline engine: round 13 (held-out 7 classes, my own wording): well-kn
   it('"https" is never read as the httpd app', () => {
     expect(rule(ask('allow https from anywhere'), 'allow-web')).toBeDefined();
   });
-  it('a template wins over the catalogue: "add mysql" is mariadb', () => {
-    expect(svc(ask('add mysql'), 'mariadb')).toBeDefined();
+  it('a template wins over the catalogue: "add mysql" goes through the mariadb template, as MySQL (round 17)', () => {
+    expect(svc(ask('add mysql'), 'mysql').image).toBe('mysql:8.4');
+    expect(svc(ask('add mariadb'), 'mariadb')).toBeDefined();
   });
   it('"audiobookshelf on 13400, name it books" with an env variable: "add navidrome with env ND_LOGLEVEL=debug"', () => {
     expect(svc(ask('audiobookshelf on 13400, name it books'), 'books').ports[0]).toEqual({ host: 13400, container: 80 });

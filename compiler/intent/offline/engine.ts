@@ -1206,6 +1206,7 @@ const NEGATED_MENTION = new RegExp(
   [
     String.raw`\b(?:leave|leaving|keep|keeping|let)\s+(?:the\s+|my\s+|our\s+|that\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:alone|as\s+(?:it\s+)?is|untouched|unchanged|be|where\s+it\s+is|out\s+of\s+(?:it|this|that))\b`,
     String.raw`\b(?:don'?t|dont|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:touch|change|modify|restart|stop|mess\s+with|break|move|scale|resize|edit|bother|affect|do\s+anything\s+to)\s+(?:the\s+|my\s+|our\s+|that\s+)?[\w-]+(?:\s+(?:one|service|container|db|database))?`,
+    String.raw`\bbut\s+keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$))`,
     String.raw`\bwithout\s+(?:touching|changing|restarting|stopping|affecting|moving)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
     String.raw`\b(?:but\s+)?not\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$|\s+(?:though|tho|please|pls|too|also|one|service|container)\b))`,
     String.raw`\b(?:except(?:\s+for)?|apart\s+from|other\s+than|besides|save\s+for)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,

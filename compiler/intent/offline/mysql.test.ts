@@ -62,6 +62,9 @@ describe('mysql is MySQL', () => {
   it('conversations built on it work after', () => {
     expect(svc(talk(['add mysql', 'bump the db to 1 gig of memory']).files, 'mysql')!.resources?.memory).toBe('1Gi');
     expect(svc(talk(['add mysql', "set TZ=Europe/Paris in the mysql container's environment"]).files, 'mysql')!.environment?.TZ).toBe('Europe/Paris');
+    for (const r of ['remove wordpress but keep the database', 'delete wordpress, but keep the db.', 'uninstall wordpress but keeping mysql']) {
+      expect(svcs(talk(['add mysql', 'add wordpress on port 80 using mysql', r]).files).map((x) => x.name), r).toEqual(['mysql']);
+    }
     const backed = talk(['add mysql', 'back up mysql every night']).files;
     expect(backed['scheduled.yaml'] ?? '').toMatch(/mysqldump --all-databases -uroot -p"\$MYSQL_ROOT_PASSWORD"/);
   });
