@@ -20,6 +20,15 @@ export interface CommandContext {
   now: () => Date;
 }
 
+/**
+ * `{...ctx, ...extra}`, with ctx's own properties copied as they are: a getter stays a getter
+ * (cli/main.ts run: `stdin` and `isTTY` are made when first read), where `{...ctx}` would
+ * call it.
+ */
+export function withContext<T extends object, U extends object>(ctx: T, extra: U): T & U {
+  return Object.defineProperties(Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)), Object.getOwnPropertyDescriptors(extra)) as T & U;
+}
+
 /** Exit codes shared by every command. */
 export const EXIT = {
   OK: 0,

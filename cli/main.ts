@@ -6,7 +6,7 @@ import { COMMANDS, OTHER_ENTRIES } from './commands/index.js';
 import { trace } from '../common/trace.js';
 import { StateFileError } from '../common/state-read.js';
 import { cleanText } from '../common/terminal.js';
-import { EXIT, UsageError, println, type Command, type CommandContext } from './context.js';
+import { EXIT, UsageError, println, withContext, type Command, type CommandContext } from './context.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -40,8 +40,8 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
       println(base.stdout, `claude ${rest[0]}: ${OTHER_ENTRIES[rest[0]]!.summary}. Run \`claude ${rest[0]} --help\` for its options.`);
       return EXIT.OK;
     }
-    if (first === undefined && COMMANDS['chat']) return (await COMMANDS['chat']!()).run({ ...base, argv: [] });
-    await help({ ...base, argv: [] });
+    if (first === undefined && COMMANDS['chat']) return (await COMMANDS['chat']!()).run(withContext(base, { argv: [] }));
+    await help(withContext(base, { argv: [] }));
     return EXIT.OK;
   }
   const loader = COMMANDS[first];
@@ -51,7 +51,7 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
   }
   if (!loader) {
     // A free-text request: `claude "set up nginx"`.
-    if (/\s/.test(first) && COMMANDS['ask']) return (await COMMANDS['ask']!()).run({ ...base, argv });
+    if (/\s/.test(first) && COMMANDS['ask']) return (await COMMANDS['ask']!()).run(withContext(base, { argv }));
     println(base.stderr, `claude: unknown command '${first}'. Run 'claude help' for the list.`);
     return EXIT.USAGE;
   }
@@ -69,7 +69,7 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
     return EXIT.OK;
   }
   try {
-    return await cmd.run({ ...base, argv: rest });
+    return await cmd.run(withContext(base, { argv: rest }));
   } catch (e) {
     if (e instanceof UsageError) {
       println(base.stderr, `claude ${first}: ${e.message}`);
@@ -111,7 +111,7 @@ export type RunIo = Omit<CommandContext, 'argv' | 'now'>;
  */
 export async function runWith(argv: string[], io: RunIo): Promise<number> {
   try {
-    return await main(argv, { ...io, now: () => new Date() });
+    return await main(argv, withContext(io, { now: () => new Date() }));
   } catch (e) {
     io.stderr.write(`claude: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 70;
@@ -141,8 +141,15 @@ export async function run(argv: string[]): Promise<void> {
   process.exitCode = await runWith(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
-    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // Made when a command reads input or asks whether it may prompt, not at every start:
+    // process.stdin loads Node's stream code for the kind of fd it is (a file, a pipe, a
+    // terminal), 5–15 ms of a cold `validate` (docs/compiler.md, "Performance").
+    get stdin() {
+      return process.stdin;
+    },
+    get isTTY() {
+      return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    },
     env: process.env,
     cwd: process.cwd(),
   });

@@ -35,6 +35,17 @@ export function currentPlanValidatorKey(): { key: string; schemaText: string } {
   return { key: planValidatorKey(ajvVersion, schemaText), schemaText };
 }
 
+let generatedLoader: (() => unknown) | undefined;
+
+/**
+ * Hands in how to load generated/plan-validator.cjs: the `plan` cold-start bundle loads it
+ * from its part file with V8's code cache (scripts/cold-bundle.mjs), on first use only.
+ */
+export function usePlanValidatorPart(load: () => unknown): void {
+  generatedLoader = load;
+  validators.delete('plan.schema.json');
+}
+
 /**
  * generated/plan-validator.cjs (`npm run generate`: ajv standalone code of the plan schema,
  * so no process compiles it at start-up, ~0.3 s of CPU) when its KEY is `key`; else null
@@ -42,7 +53,7 @@ export function currentPlanValidatorKey(): { key: string; schemaText: string } {
  */
 export function generatedPlanValidator(key: string): ValidateFunction | null {
   try {
-    const fn = createRequire(join(packageRoot(), 'package.json'))('./generated/plan-validator.cjs') as ValidateFunction & { KEY?: string };
+    const fn = (generatedLoader ? generatedLoader() : createRequire(join(packageRoot(), 'package.json'))('./generated/plan-validator.cjs')) as ValidateFunction & { KEY?: string };
     return fn.KEY === key ? fn : null;
   } catch {
     return null;

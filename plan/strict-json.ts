@@ -9,38 +9,52 @@ export function parseStrictJson(text: string): unknown {
   return value;
 }
 
-function checkDuplicateKeys(text: string): void {
+/** The characters the scan stops at; everything between them (numbers, literals, spaces) is skipped by the regex engine. */
+const STRUCTURE = /["{}[\],]/g;
+const BACKSLASH = 92;
+
+/**
+ * Throws on the first key written twice in one object. Runs on text JSON.parse accepted, so
+ * every string is closed. Each string is skipped in one step to its closing quote (the next
+ * `"` after an even run of backslashes) rather than character by character: `claude plan`
+ * checks its own plan as apply would, in a process that is just starting, and this loop runs
+ * interpreted (strict-json.test.ts checks it against the plain character loop).
+ */
+export function checkDuplicateKeys(text: string): void {
   // Stack of key sets, one per open object; arrays push null.
   const stack: (Set<string> | null)[] = [];
-  let i = 0;
-  const n = text.length;
   let expectKey = false;
-  while (i < n) {
-    const c = text[i]!;
+  const re = new RegExp(STRUCTURE);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const i = m.index;
+    const c = m[0];
     if (c === '"') {
-      let j = i + 1;
-      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      const raw = text.slice(i, j + 1);
+      let j = text.indexOf('"', i + 1);
+      for (;;) {
+        let k = j - 1;
+        while (text.charCodeAt(k) === BACKSLASH) k--;
+        if ((j - 1 - k) % 2 === 0) break; // not escaped
+        j = text.indexOf('"', j + 1);
+      }
+      if (j < 0) return; // not JSON (JSON.parse refused it first)
       const top = stack[stack.length - 1];
       if (expectKey && top) {
-        const key = JSON.parse(raw) as string;
+        const raw = text.slice(i, j + 1);
+        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
         if (top.has(key)) throw new SyntaxError(`duplicate key ${raw} at offset ${i}`);
         top.add(key);
         expectKey = false;
       }
-      i = j + 1;
-      continue;
-    }
-    if (c === '{') {
+      re.lastIndex = j + 1;
+    } else if (c === '{') {
       stack.push(new Set());
       expectKey = true;
     } else if (c === '[') {
       stack.push(null);
     } else if (c === '}' || c === ']') {
       stack.pop();
-    } else if (c === ',') {
-      expectKey = stack[stack.length - 1] != null;
+    } else {
+      expectKey = stack[stack.length - 1] != null; // ','
     }
-    i++;
   }
 }

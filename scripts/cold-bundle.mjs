@@ -14,9 +14,14 @@
  *                                     generated/validators.cjs, ajv's runtime and ajv-formats'
  *                                     formats, loaded by the bundles on first use (a command
  *                                     served from the compiled-state cache loads neither part)
+ *   dist/bundle/cold/part-plan-validator.cjs
+ *                                     generated/plan-validator.cjs (plan/schema.ts), loaded by
+ *                                     the plan and apply bundles for the check of a plan
  *   dist/bundle/cold/<name>.cache     V8's code cache of each of these files, saved after
  *                                     loading the bundle and compiling the spec example
- *                                     (fixtures/states/spec-example, when present) with it
+ *                                     (fixtures/states/spec-example, when present) with it;
+ *                                     the plan bundle also plans, signs, checks and reviews it
+ *                                     against an empty host (agent/plan-warm-up.ts)
  *                                     (bin/cold.cjs loads both)
  *   dist/bundle/cold/inputs.json      the files the bundles were made from, with their sha256
  *                                     (scripts/bundle-inputs.mjs, for bin/fresh.mjs)
@@ -42,6 +47,16 @@ const COMMANDS = ['validate', 'status', 'plan', 'apply'];
 /** npm packages carried in the bundles (small, and on every one of these commands' paths). */
 const BUNDLED = ['ajv', 'ajv-formats', 'fast-deep-equal', 'canonicalize'];
 
+/**
+ * Dynamic imports that a command's cold start never takes, by importer (relative to dist/):
+ * each becomes a module that throws. `plan "message"` (the intent engine, then apply's code)
+ * runs from dist/: bin/claude sends only `plan` without a message to this bundle, and that
+ * never applies. Half of plan.cjs was the intent engine and the apply it can lead to.
+ */
+const NOT_ON_COLD_PATH = {
+  plan: { 'cli/commands/plan.js': ['./ask.js'], 'agent/flow.js': ['../runtime/apply.js'] },
+};
+
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
 rmSync(outdir, { recursive: true, force: true });
@@ -52,7 +67,7 @@ const warm = existsSync(warmDir) ? Object.fromEntries(readdirSync(warmDir).filte
 const commandsIndex = join(dist, 'cli', 'commands', 'index.js');
 // The parts, each loaded by the bundles with its code cache when first used (bin/cold.cjs; the
 // bundle's `require` resolves from dist/bundle/cold/). `loadedParts` gives the build their scripts.
-const entry = `
+const entry = (command) => `
 import { useBundled } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
 const { join } = require('node:path');
 export const loadedParts = new Map();
@@ -63,10 +78,19 @@ const part = (name) => {
 };
 useBundled({ yaml: () => part('yaml'), validators: () => part('validators'), files: [__filename, join(__dirname, 'part-yaml.cjs'), join(__dirname, 'part-validators.cjs')] });
 export { run, warmUp } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
+${
+  command === 'plan' || command === 'apply'
+    ? `import { usePlanValidatorPart } from ${JSON.stringify(join(dist, 'plan', 'schema.js'))};
+usePlanValidatorPart(() => part('plan-validator'));`
+    : ''
+}
+${command === 'plan' ? `export { warmUpPlan } from ${JSON.stringify(join(dist, 'agent', 'plan-warm-up.js'))};` : ''}
 `;
 const PARTS = {
   yaml: `module.exports = require(${JSON.stringify(join(root, 'generated', 'yaml.cjs'))});`,
   validators: `module.exports = { factory: require(${JSON.stringify(join(root, 'generated', 'validators.cjs'))}), fullFormats: require('ajv-formats/dist/formats').fullFormats };`,
+  // plan only: the plan schema's standalone validator (plan/schema.ts), for the check as apply would
+  'plan-validator': `module.exports = require(${JSON.stringify(join(root, 'generated', 'plan-validator.cjs'))});`,
 };
 
 /** The files the bundles were made from (bin/fresh.mjs). */
@@ -76,11 +100,11 @@ for (const [name, contents] of Object.entries(PARTS)) {
   const { metafile } = await build({ ...common, stdin: { contents, resolveDir: root, sourcefile: `part-${name}.cjs`, loader: 'js' }, outfile: join(outdir, `part-${name}.cjs`) });
   recordInputs(metafile, dist, join(outdir, 'inputs.json'), inputs);
 }
-let partsCached = false;
+const partsCached = new Set();
 for (const command of COMMANDS) {
   const file = join(outdir, `${command}.cjs`);
   const { metafile } = await build({
-    stdin: { contents: entry, resolveDir: root, sourcefile: `cold-${command}.mjs`, loader: 'js' },
+    stdin: { contents: entry(command), resolveDir: root, sourcefile: `cold-${command}.mjs`, loader: 'js' },
     outfile: file,
     bundle: true,
     format: 'cjs',
@@ -105,6 +129,15 @@ for (const command of COMMANDS) {
             return BUNDLED.includes(packageOf(args.path)) ? undefined : { path: args.path, external: true };
           });
           b.onLoad({ filter: /.*/, namespace: 'required-lazily' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js', resolveDir: root }));
+          b.onResolve({ filter: /^\.\.?\// }, (args) => {
+            const from = args.importer.startsWith(dist + '/') ? args.importer.slice(dist.length + 1) : undefined;
+            if (args.kind !== 'dynamic-import' || !from || !NOT_ON_COLD_PATH[command]?.[from]?.includes(args.path)) return undefined;
+            return { path: `${from} → ${args.path}`, namespace: 'not-on-cold-path' };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'not-on-cold-path' }, (args) => ({
+            contents: `throw new Error(${JSON.stringify(`claude: ${args.path} is not in this cold-start bundle (dist/bundle/cold/${command}.cjs); bin/claude runs what needs it from dist/`)});`,
+            loader: 'js',
+          }));
           b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
             if (args.importer !== commandsIndex) return undefined;
             const name = args.path.slice(2, -3);
@@ -120,11 +153,13 @@ for (const command of COMMANDS) {
   });
   const { exports, script } = load(file);
   if (warm) exports.warmUp(warm);
+  if (warm && exports.warmUpPlan) exports.warmUpPlan(warm);
   writeFileSync(join(outdir, `${command}.cache`), script.createCachedData());
-  // the parts' caches, after the first warm-up ran them (the same code in every bundle)
-  if (!partsCached && exports.loadedParts.size === Object.keys(PARTS).length) {
-    for (const [name, p] of exports.loadedParts) writeFileSync(join(outdir, `part-${name}.cache`), p.script.createCachedData());
-    partsCached = true;
+  // each part's cache, after the first warm-up that ran it (the same code in every bundle)
+  for (const [name, p] of exports.loadedParts) {
+    if (partsCached.has(name)) continue;
+    writeFileSync(join(outdir, `part-${name}.cache`), p.script.createCachedData());
+    partsCached.add(name);
   }
   recordInputs(metafile, dist, join(outdir, 'inputs.json'), inputs);
 }

@@ -5,7 +5,7 @@
  * dist/cli/main.js does. Needs `npm run build` (npm test does it first).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +81,43 @@ describe('the cold-start bundles', () => {
         expect(r.stderr).not.toContain(join(root, 'dist', 'bundle', 'main.js'));
       }
     } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('plan with a message runs from dist/ (the plan bundle carries no intent engine); no cold start makes process.stdin', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-message-'));
+    const devNull = openSync('/dev/null', 'r');
+    try {
+      mkdirSync(join(tmp, 'state'));
+      const env = { ...process.env, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: tmp, CLAUDE_DAEMON: '0', ANTHROPIC_API_KEY: '', OPENAI_BASE_URL: '', NO_COLOR: '1' };
+      const bundle = join(root, 'dist', 'bundle', 'cold', 'plan.cjs');
+      const run = (args: string[], o: { preload?: string } = {}) =>
+        spawnSync(process.execPath, [...(o.preload ? ['-r', o.preload] : []), bin, ...args], { encoding: 'utf8', env: { ...env, NODE_DEBUG: 'module' }, maxBuffer: 256 << 20, stdio: [o.preload ? devNull : 'pipe', 'pipe', 'pipe'] });
+      const r = run(['plan', 'add redis', '--state-dir', join(tmp, 'state'), '--out', join(tmp, 'p.json')]);
+      expect(r.status, r.stderr.slice(-2000)).toBe(0);
+      expect(r.stdout).toContain(`Saved the plan to ${join(tmp, 'p.json')}`);
+      expect(r.stderr).not.toContain(bundle);
+      // a message after flags, after `--`, or `-`: dist/ too; only flags and their values: the bundle
+      for (const [args, cold] of [
+        [['plan', '--out', join(tmp, 'q.json'), '--', '--json'], false],
+        [['plan', '-', '--state-dir', join(tmp, 'none')], false],
+        [['plan', '--ttl', '5m', '--state-dir', join(tmp, 'none'), '--json'], true],
+      ] as const) {
+        const x = run([...args]);
+        expect(x.status, args.join(' ')).not.toBe(70);
+        expect(x.stderr.includes(bundle), args.join(' ')).toBe(cold);
+      }
+      // process.stdin (Node's stream code for a file on fd 0) is made only by commands that read input
+      const preload = join(tmp, 'preload.cjs');
+      writeFileSync(preload, "process.on('exit', () => process.stderr.write('\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\n'));\n");
+      for (const c of ['validate', 'status', 'plan']) {
+        const x = run([c, '--state-dir', example], { preload });
+        expect(x.stderr, c).toContain(join('dist', 'bundle', 'cold', `${c}.cjs`));
+        expect(x.stderr, c).toMatch(/\nSTREAMS \n/);
+      }
+    } finally {
+      closeSync(devNull);
       rmSync(tmp, { recursive: true, force: true });
     }
   }, 120_000);

@@ -362,7 +362,9 @@ describe('commit-confirmed', () => {
     expect(res.outcome).toBe('reverted');
     expect(['deadline', 'watchdog']).toContain(res.by);
     expect(took).toBeGreaterThanOrEqual(1400);
-    expect(took).toBeLessThan(5000);
+    // Reverted by the deadline, not by the probe (which never settles). The slack is for the
+    // revert itself: nft under a loaded CI machine took 5.6 s past a 1.5 s deadline.
+    expect(took).toBeLessThan(1500 + 10_000);
     expect(res.observed.hash).toBe(before.hash);
   });
 

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 
 /** The six state file names, sorted. Nothing else in the state dir is committed. */
 export const STATE_FILE_NAMES = [
@@ -119,6 +119,8 @@ export function readLooseObject(gitDir: string, oid: string): LooseObject | null
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+  // node:zlib when an object is read, not when the module is loaded (`claude plan` loads it for HEAD alone)
+  const { inflateSync } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   const data = inflateSync(raw);
   if (createHash('sha1').update(data).digest('hex') !== oid) throw new Error(`object ${oid} does not hash to its name (SHA-1 check failed)`);
   const nul = data.indexOf(0);

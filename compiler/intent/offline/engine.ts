@@ -491,7 +491,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
-      (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
+      (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim()))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
@@ -601,6 +601,11 @@ function paraphrase(text: string): string {
     // "nightly dumps of mariadb", "db dumps every night": dumps of a database are its backups (a dump backup).
     .replace(/\b(nightly|daily|weekly|hourly|regular|scheduled|(?:sql|db|database)\s+)dumps\b/gi, (_m, w: string) => `${/\s$/.test(w) ? '' : `${w} `}backups`)
     .replace(/(?<![\w_-])dumps\s+of\b/gi, 'backups of')
+    // "back the db up", "back the uploads volume up nightly": the verb said whole, before what it backs up.
+    .replace(/\bback\s+(?!(?:it|them|that|this|those|these|everything|all)\s+up\b)((?:(?!up\b)[\w-]+\s+){1,3})up\b/gi, (_m, what: string) => `back up ${what.trim()}`)
+    // "keep a dump of postgres", "take a dump of the db", "dump the postgres every 6 hours": a backup.
+    .replace(/\b(?:keep|take|make|do|run|want|need|get)\s+(?:a\s+|an?\s+)?(?:(?:sql|db|database|full)\s+)?dump\s+of\b/gi, 'back up')
+    .replace(/(^|[,;.]\s*|\band\s+|\bplease\s+)dump\s+(?=(?:the|my|our)\s|[\w-]+\s+(?:every|each|daily|nightly|weekly|hourly|twice|at)\b)/gi, '$1back up ')
     .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
       /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
@@ -731,6 +736,20 @@ function renameAdded(run: Run, to: string): boolean {
 /** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
 const SCHEDULE_FRAGMENT =
   /^(?:(?:on|at|every|each|around|about)\s+)*(?:\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)|(?:twice|once|three\s+times)\s+(?:a|per)\s+(?:day|week|hour)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
+
+/**
+ * "saturdays 5am", "mon-fri at 23:00", "every other day at half six": a clause that says only
+ * when (every word is a schedule's), so it belongs to the clause before it.
+ */
+function onlySchedule(c: string): boolean {
+  const t = c.trim().toLowerCase();
+  if (!parseSchedule(t, 3)) return false;
+  const rest = normaliseSchedule(t).replace(
+    /\b(?:every|each|on|at|around|about|from|to|between|and|during|in|the|of|a|an|please|pls|instead|only|too|business|working|office|hours?|minutes?|days?|weeks?|months?|daily|nightly|weekly|hourly|monthly|weekdays?|weekends?|nights?|mornings?|evenings?|afternoons?|midnight|noon|am|pm|o'?clock|first|1st|\d{1,2}(?:st|nd|rd|th)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun))\b|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|[,.;:()&+-]/g,
+    ' ',
+  );
+  return rest.trim() === '';
+}
 
 /**
  * "set up uptime kuma so i know when stuff goes down": the purpose after "so (that) I…",
@@ -2866,10 +2885,11 @@ function backUpVolumes(run: Run, vols: string[], t: string, mode: 'off' | 'retai
       run.lines.push(`~ volume ${v}: the last ${retain} backups kept`);
       continue;
     }
-    run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: cron, retain, type: 'archive' });
-    run.lines.push(`~ volume ${v}: backed up ${schedule?.words ?? 'every day at 03:00'} (${cron}), last ${retain} kept (tar.zst of the volume)`);
+    // "snapshot the uploads volume", "a consistent copy": the same archive with its services paused.
+    const snapshot = /(?<![\w:/.-])snapshots?(?![\w:/.-])|\bconsistent\b|\bpaus(?:e|ed|ing)\b/.test(t);
+    run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: cron, retain, type: snapshot ? 'snapshot' : 'archive' });
+    run.lines.push(`~ volume ${v}: backed up ${schedule?.words ?? 'every day at 03:00'} (${cron}), last ${retain} kept (${snapshot ? 'a snapshot: tar.zst with its services paused' : 'tar.zst of the volume'})`);
   }
-  void t;
 }
 
 // ── troubleshooting ────────────────────────────────────────────────────────
