@@ -28,7 +28,7 @@
  * Needs dockerd and the local images (`sudo fixtures/images/build.sh`).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,8 +135,23 @@ export function rmAll(filter: string): void {
   if (nets.length) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
 }
 
-/** Runs a command; resolves when it exits 0. `onLine` sees each stdout line as it comes. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, onLine?: (l: string) => void): Promise<number> {
+/**
+ * CPU time (user+sys, ms) a running process has used so far, from /proc/PID/stat (clock ticks,
+ * 10 ms each), or NaN when it is gone. The bench prints it beside the wall times: on a busy
+ * machine the wall time is mostly the wait for a core, the CPU time is the work.
+ */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs a command; resolves when it exits 0. `onLine` sees each stdout line as it comes (and the process's pid). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, onLine?: (l: string, pid: number | undefined) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
@@ -145,7 +160,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
       out += b.toString();
       let i: number;
       while ((i = out.indexOf('\n')) >= 0) {
-        onLine?.(out.slice(0, i));
+        onLine?.(out.slice(0, i), p.pid);
         out = out.slice(i + 1);
       }
     });
@@ -200,6 +215,8 @@ export function stackSteps(s: Stack): PlanStep[] {
 
 /** Per claude run: ms from CLI start to the last "(healthy)" line (serving, health verified). */
 const servingAt: number[] = [];
+/** The claude process's CPU time (ms) at each "✓ Started … (healthy)" line (cpuMsOf). */
+const cpuAtServing: number[] = [];
 
 /** One data dir and state dir for every claude run, as on a real host (keys, caches, history persist). */
 let host: TestHost | undefined;
@@ -235,9 +252,10 @@ export async function claudeApply(s: Stack, steps: PlanStep[], answering?: () =>
     let healthy = 0;
     let answered: Promise<void> | undefined;
     try {
-      await run(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'apply', plan, '--yes'], env, (l) => {
+      await run(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'apply', plan, '--yes'], env, (l, pid) => {
         if (!/^✓ Started .*\(healthy\)$/.test(l)) return;
         serving = performance.now() - t0;
+        cpuAtServing.push(cpuMsOf(pid));
         if (++healthy === starts && answering) answered = answering().then(() => void (serving = performance.now() - t0));
       });
       await answered;
@@ -312,6 +330,7 @@ async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string
     const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv);
     await portAnswers(s.ports.web);
     t.oneServing.push(servingAt.at(-1)!);
+    (t as { oneCpu?: number[] }).oneCpu?.push(cpuAtServing.at(-1)!);
     return ms;
   } finally {
     rmAll(s.tag);
@@ -319,12 +338,13 @@ async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string
   }
 }
 
-async function bareSingle(): Promise<number> {
+/** `cpu` gets the docker CLI's CPU time when it prints the container id (its last line). */
+async function bareSingle(cpu: number[] = []): Promise<number> {
   const tag = `bench-bare-${randomBytes(3).toString('hex')}`;
   const port = await freePort();
   try {
     const t0 = performance.now();
-    await run('docker', ['run', '-d', '--name', tag, '-p', `127.0.0.1:${port}:80`, 'claude-os-local/web:latest']);
+    await run('docker', ['run', '-d', '--name', tag, '-p', `127.0.0.1:${port}:80`, 'claude-os-local/web:latest'], process.env, (_l, pid) => void cpu.push(cpuMsOf(pid)));
     await portAnswers(port);
     return performance.now() - t0;
   } finally {
@@ -336,7 +356,7 @@ async function bareSingle(): Promise<number> {
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
-  const t = { containerd: [] as number[], claude: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], bare: [] as number[], oneDaemon: [] as number[] };
+  const t = { containerd: [] as number[], claude: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[] };
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   await claudeSingle({ oneServing: [] });
   if (profile) {
@@ -430,7 +450,7 @@ async function main(): Promise<void> {
       }
     }
     t.one.push(await claudeSingle(t));
-    t.bare.push(await bareSingle());
+    t.bare.push(await bareSingle(t.bareCpu));
     t.oneDaemon.push(await daemonRun());
   }
   } finally {
@@ -454,6 +474,7 @@ async function main(): Promise<void> {
   console.log(`single service, CLI start → serving (health verified):`);
   console.log(`  claude apply      ${f(m.oneServing)}   (${t.oneServing.map(f).join(', ')})   target ≤ 1.2× bare docker run`);
   console.log(`    (process exit, after the state commit and audit: ${f(m.one)})`);
+  console.log(`    CPU (user+sys) of the claude process until serving: ${Math.round(m.oneCpu)} ms (${t.oneCpu.map(Math.round).join(', ')}); of the docker CLI in the bare run: ${Math.round(m.bareCpu)} ms (${t.bareCpu.map(Math.round).join(', ')}; dockerd's own work is in neither)`);
   console.log(`  claude apply through the daemon (claude serve's warm CLI worker)   ${f(m.oneDaemon)}   (${t.oneDaemon.map(f).join(', ')})`);
   console.log(`  bare docker run   ${f(m.bare)}   (${t.bare.map(f).join(', ')}; until the port answers)`);
 }

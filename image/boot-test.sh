@@ -14,7 +14,8 @@
 #      typed at the prompt prints the version;
 #   3. `poweroff` at the prompt stops the machine (QEMU exits by itself).
 # An image with containerd (the default) goes through the device's whole loop in between:
-#   a. first boot with a blank data disk: it is formatted, the banner names the host id;
+#   a. first boot: the data partition (an empty ext4 made at build time) is mounted, the banner
+#      names the host id, and containerd, started behind the banner, says it is ready;
 #   b. on this host, a plan for that host id is made from a state dir (a web service
 #      published on guest ports 8080 and 8081, a firewall that lets only 8080 in) and signed
 #      with a key of its own; the plan, that key and the web image (`docker save`) are handed
@@ -261,6 +262,9 @@ profile() {
   up=$(printf '%s\n' "$lines" | awk '$NF == "banner" { print $1 }' | tail -n 1)
   [ -n "$up" ] && echo "[boot]   before the kernel ($3): $(awk -v b="$t_banner_ms" -v u="$up" 'BEGIN { printf "%.1f s", b / 1000 - u }')"
   profile_up=$up
+  local engine
+  engine=$(printf '%s\n' "$lines" | awk '$NF == "answers" && $(NF-1) == "containerd" { print $1 }' | tail -n 1)
+  [ -n "$up" ] && [ -n "$engine" ] && echo "[boot]   containerd answered $(awk -v e="$engine" -v u="$up" 'BEGIN { printf "%.2f s", e - u }') after the banner (it starts behind it)"
   return 0
 }
 
@@ -315,10 +319,13 @@ t_cli=$(elapsed)
 if [ "$DEVICE" = 1 ]; then
   has "Container engine: containerd" || fail "the banner does not name containerd: $(clean_log | grep '^Container engine:')"
   has "Data: /dev/sda4" || fail "the data partition (sda4) is not in use: $(clean_log | grep '^Data:')"
-  has "formatted on this boot" || fail "the blank data partition was not formatted on first boot"
+  clean_log | grep -qE '^Data: /dev/sda4 \(.* ext4, (first boot|formatted on this boot)\)$' \
+    || fail "the first boot did not find its data partition new: $(clean_log | grep '^Data:')"
+  # containerd starts behind the banner and says when it answers.
+  wait_for -E "Container engine: containerd .* ready$" 120
   HOSTID=$(clean_log | sed -n 's/^Host id: \(host-[0-9a-f]*\)$/\1/p' | head -n 1)
   [ -n "$HOSTID" ] || fail "the banner names no host id"
-  echo "[boot] first boot: data partition formatted, host id $HOSTID"
+  echo "[boot] first boot: data partition new ($(clean_log | sed -n 's/^Data: .*ext4, \(.*\))$/\1/p' | head -n 1)), host id $HOSTID"
 
   # b. The plan, made on this host for the device's host id, with a key of this host's own.
   cat >"$TMP/state/manifest.yaml" <<'EOF'

@@ -3,7 +3,7 @@
 #   claude-os.img    the disk: an MBR with the SYSLINUX boot code; partition 1 (FAT, "boot")
 #                    holds SYSLINUX, the kernel and the initrd; partition 2 the root filesystem
 #                    (slot A); partition 3 is the empty slot B (for A/B updates); partition 4 the
-#                    data partition, formatted (ext4) on first boot. Boots with
+#                    data partition, an empty ext4 made here (image/mkdisk.sh). Boots with
 #                    `qemu-system-x86_64 -m 2G -hda claude-os.img -nographic`. Sparse on disk.
 #   claude-os.img.zst   the same, compressed for download
 #   vmlinuz          the device's own kernel (image/kernel.sh: Debian's linux-source-6.1, what the
@@ -20,12 +20,11 @@
 # production node_modules are cached in image/build/cache/.
 #
 # Environment:
-#   CLAUDE_IMAGE_KERNEL=debian|own       debian (default for now): Debian's linux-image-amd64 and
-#                                        its modules (loaded at boot). own: build the device kernel
-#                                        (image/kernel.sh; long the first time, then cached); when
-#                                        that fails, Debian's is used and the build says so. Not the
-#                                        default until an image with it has passed boot-test.sh
-#                                        (docs/image.md "The kernel")
+#   CLAUDE_IMAGE_KERNEL=own|debian       own (default): the device kernel, built by image/kernel.sh
+#                                        (long the first time, then cached), no modules; when it
+#                                        cannot be built, Debian's is used with a WARNING. debian:
+#                                        Debian's linux-image-amd64 and its modules (loaded at boot;
+#                                        for real hardware). docs/image.md "The kernel"
 #   CLAUDE_IMAGE_COMPRESS=zstd|xz|gzip   root filesystem compression. Default: zstd with the own
 #                                        kernel (unpacks in a fraction of xz's time; the room the
 #                                        module tree and Debian's larger kernel took pays for it),
@@ -53,7 +52,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 OUT=${CLAUDE_IMAGE_OUT:-$HERE/build}
 COMPRESS=${CLAUDE_IMAGE_COMPRESS:-}
-KERNEL=${CLAUDE_IMAGE_KERNEL:-debian}
+KERNEL=${CLAUDE_IMAGE_KERNEL:-own}
 ENGINE=${CLAUDE_IMAGE_ENGINE:-containerd}
 COMPILER=${CLAUDE_IMAGE_COMPILER:-1}
 ICU=${CLAUDE_IMAGE_ICU:-en}
@@ -85,7 +84,7 @@ case "$DISK_MB" in ''|*[!0-9]*) die "CLAUDE_IMAGE_DISK_MB=$DISK_MB: a whole numb
 # --- host tools -------------------------------------------------------------------------
 need=()
 for t in busybox:busybox-static cpio:cpio xz:xz-utils zstd:zstd strip:binutils node:nodejs npm:npm \
-         mksquashfs:squashfs-tools icupkg:icu-devtools mkfs.vfat:dosfstools mcopy:mtools syslinux:syslinux sfdisk:fdisk; do
+         mksquashfs:squashfs-tools icupkg:icu-devtools mkfs.vfat:dosfstools mcopy:mtools syslinux:syslinux sfdisk:fdisk mke2fs:e2fsprogs; do
   command -v "${t%%:*}" >/dev/null 2>&1 || need+=("${t##*:}")
 done
 # The Debian busybox (dynamic) lacks applets we need; the image wants the static one.
@@ -123,8 +122,9 @@ VERSION=$(node -p "require('$SRC/package.json').version")
 # --- kernel -----------------------------------------------------------------------------
 # Our own (CLAUDE_IMAGE_KERNEL=own): built by image/kernel.sh from Debian's
 # linux-source-6.1 with everything the device needs built in, so no module is loaded at boot
-# (cached in image/build/cache/). Should that fail, or with CLAUDE_IMAGE_KERNEL=debian (the
-# default until the own kernel has passed the boot test): Debian's linux-image-amd64, with the modules the device needs copied in and loaded at boot.
+# (cached in image/build/cache/; the default since it passed image/boot-test.sh). Should that
+# fail, or with CLAUDE_IMAGE_KERNEL=debian: Debian's linux-image-amd64, with the modules the
+# device needs copied in and loaded at boot.
 if [ "$KERNEL" = own ]; then
   if kimage=$(bash "$HERE/kernel.sh" "$CACHE" | tail -n 1) && [ -f "$kimage" ]; then
     kdir=$(dirname "$kimage")
@@ -134,7 +134,7 @@ if [ "$KERNEL" = own ]; then
     say "kernel $KVER, built from $(dpkg-query -W -f '${Package} ${Version}' linux-source-6.1) (image/kernel.sh): no modules"
   else
     say "WARNING: the device kernel could not be built (image/kernel.sh, above; its log is $CACHE/kernel-build.log):"
-    say "WARNING: using Debian's kernel instead, with its modules loaded at boot (a slower boot; CLAUDE_IMAGE_KERNEL=debian skips the attempt)"
+    say "WARNING: using Debian's kernel instead (the fallback), with its modules loaded at boot: a slower boot and a larger image; CLAUDE_IMAGE_KERNEL=debian chooses it without the attempt"
     KERNEL=debian
   fi
 fi
@@ -307,7 +307,7 @@ if [ "$ENGINE" = containerd ]; then
     [ -f "$E/usr/lib/x86_64-linux-gnu/xtables/$x.so" ] && cp "$E/usr/lib/x86_64-linux-gnu/xtables/$x.so" "$RFS/usr/lib/x86_64-linux-gnu/xtables/"
   done
   # nft for the firewall; iproute2's ip for `ip netns` and `ip -j` (busybox ip has neither);
-  # mke2fs to format the data disk on first boot.
+  # mke2fs for a blank data disk (the image's own data partition is made at build time).
   cp "$E/usr/sbin/nft" "$RFS/usr/sbin/"
   cp "$E/bin/ip" "$RFS/usr/sbin/ip"
   copy_libs "$RFS/usr/bin/containerd" "$RFS/usr/bin/containerd-shim-runc-v2" "$RFS/usr/sbin/runc" \
@@ -320,8 +320,8 @@ if [ "$ENGINE" = containerd ]; then
   extra_modules="$extra_modules nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 xt_comment xt_multiport xt_addrtype xt_MASQUERADE xt_mark"
   extra_modules="$extra_modules xt_conntrack xt_nat xt_tcpudp 9p 9pnet_virtio"
 fi
-# The data partition, on every image: mke2fs formats it on first boot (e2fsprogs, unpacked as
-# above), with the disk drivers and ext4 (the disk drivers are in the initrd too: it finds the root).
+# The data partition is made by image/mkdisk.sh at build time; mke2fs (e2fsprogs, unpacked as
+# above) stays in the image for a data partition or second disk that is blank (/init formats it).
 if ! ls "$CACHE"/e2fsprogs_*.deb >/dev/null 2>&1; then
   say "downloading e2fsprogs"
   (cd "$CACHE" && apt-get download -o APT::Sandbox::User=root e2fsprogs >/dev/null)
@@ -445,7 +445,7 @@ find "$IRD" -exec touch -h -d "@$EPOCH" {} +
 
 # --- the disk image --------------------------------------------------------------------------
 # image/mkdisk.sh: MBR with SYSLINUX, the boot partition (kernel, initrd), root slots A (this
-# root) and B (empty), the data partition (formatted on first boot). No loop device, no mount.
+# root) and B (empty), the data partition (an empty ext4, made there). No loop device, no mount.
 DISKID=$(DISK_MB=$DISK_MB BOOT_MB=$BOOT_MB SLOT_MB=$SLOT_MB bash "$HERE/mkdisk.sh" "$OUT/claude-os.img" "$OUT/vmlinuz" "$OUT/initrd.img" "$OUT/root.squashfs")
 say "claude-os.img: disk $DISKID, ${DISK_MB} MiB"
 rm -f "$OUT/claude-os.img.zst"

@@ -4,15 +4,15 @@
  *    with no loop device: the test reads the result back with the tools a person would
  *    (sfdisk --json, mtools, the bytes themselves) and checks the layout the initrd and /init
  *    rely on: SYSLINUX's boot code, the bootable FAT partition with the kernel, initrd and a
- *    syslinux.cfg naming the disk identifier, the root in slot A, slot B and the data
- *    partition blank (so the first boot formats the data partition), and the disk identifier
- *    read the way image/initrd/init reads it;
+ *    syslinux.cfg naming the disk identifier, the root in slot A, slot B blank, the data
+ *    partition an empty ext4 labelled claude-data made at build time (so the first boot only
+ *    mounts it), and the disk identifier read the way image/initrd/init reads it;
  *  - image/prune-modules.mjs keeps exactly the packages a package's compiled code imports
  *    (every import form it uses) and their dependencies, nested ones included;
  *  - image/trim-icu.sh trims the ICU data built into a full-icu node to English (a copy of
  *    the node running this test), which must keep running and formatting.
  * The real boot of the whole image is image/boot-test.sh (on demand: root, QEMU, minutes).
- * Needs dosfstools, mtools, syslinux, syslinux-common, fdisk and icu-devtools (scripts/setup-host.sh).
+ * Needs dosfstools, mtools, syslinux, syslinux-common, fdisk, e2fsprogs and icu-devtools (scripts/setup-host.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -108,14 +108,29 @@ describe('image/mkdisk.sh: claude-os.img without a loop device', () => {
     expect(bootSector.subarray(0x36, 0x3e).toString('latin1')).toBe('FAT16   ');
   });
 
-  it('slot A holds the root filesystem; slot B and the data partition are blank (the first boot formats data)', () => {
+  it('slot A holds the root filesystem; slot B is blank; the data partition is an empty ext4 made at build time', () => {
     const bytes = readFileSync(img);
     const a = (1 + 16) * MiB;
     const root = readFileSync(rootfs);
     expect(bytes.subarray(a, a + root.length).equals(root)).toBe(true);
     const zero = (from: number) => bytes.subarray(from, from + 128 * 1024).every((b) => b === 0);
     expect(zero(a + 32 * MiB)).toBe(true);
-    expect(zero(a + 64 * MiB)).toBe(true);
+    // The data partition (the rest of the 160 MiB disk): its ext4 superblock, read by its bytes.
+    const d = a + 64 * MiB;
+    const sb = bytes.subarray(d + 1024, d + 2048);
+    expect(sb.readUInt16LE(56)).toBe(0xef53); // ext2/3/4 magic
+    expect(sb.subarray(120, 136).toString('latin1').replace(/\0+$/, '')).toBe('claude-data'); // the label /init finds
+    const blockSize = 1024 << sb.readUInt32LE(24);
+    expect(sb.readUInt32LE(4) * blockSize).toBe((160 - 1 - 16 - 64) * MiB); // fills the partition
+    expect(sb.readUInt32LE(8)).toBe(0); // no reserved blocks (-m 0)
+    expect(sb.readUInt32LE(0x5c) & 0x4).toBe(0x4); // has_journal (compat features)
+    // Nothing left for the kernel's lazy init on the device: group 0's inode table is marked zeroed.
+    const gdt = d + (blockSize === 1024 ? 2048 : blockSize);
+    expect(bytes.readUInt16LE(gdt + 0x12) & 0x4).toBe(0x4); // EXT4_BG_INODE_ZEROED
+    // Empty: of its inodes only the reserved ones and lost+found (11) are used.
+    expect(sb.readUInt32LE(0) - sb.readUInt32LE(16)).toBe(11);
+    // Written sparse: the file holds far fewer blocks than its 160 MiB.
+    expect(statSync(img).blocks * 512).toBeLessThan(40 * MiB);
   });
 
   it('refuses a root that does not fit its slot, and a disk too small, saying so, and writes nothing', () => {

@@ -41,6 +41,7 @@ import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -408,19 +409,66 @@ interface Run {
   volumes: string[];
   /** A firewall rule name the request gives ("call it no-smtp"): the next new rule takes it. */
   ruleName?: string;
+  /** The reply to the question the last turn asked (ask.ts): fills that slot instead of asking again. */
+  answer?: Answer;
+  /** The first slot this request left open: the request asks it and changes nothing. */
+  ask?: Ask;
 }
 
+/**
+ * Reads one request. When the conversation's last reply asked a question (ask.ts) and this
+ * message answers it ("the postgres one", "alice"), the request that asked is read again with
+ * the answer in its slot, on the same files (the question changed none); any other message
+ * is a request of its own.
+ */
 export function runOfflineEngine(original: EngineInput): Proposal {
+  const asked = askedRequest(original.history);
+  if (asked && detectDanger(original.message) === undefined) {
+    const before: EngineInput = { ...original, message: asked.request, history: asked.before };
+    const open = respond(before).ask;
+    const value = open ? answerFor(open, original.message) : undefined;
+    if (open && value !== undefined) {
+      const done = respond(before, { slot: open.slot, value }).proposal;
+      return { ...done, explanation: [`(Read "${original.message.trim()}" as the answer: ${value}, for "${asked.request}".)`, done.explanation].filter((x) => x !== '').join('\n') };
+    }
+  }
+  return respond(original).proposal;
+}
+
+/**
+ * The one rule of asking: a frame whose slot is unfilled or fits several values asks, unless
+ * the reply to the last question fills it. Returns the clause with the value filled in, or
+ * undefined when it asked (the clause is blocked and the request changes nothing).
+ */
+function need(run: Run, ask: Ask): string | undefined {
+  const a = run.answer;
+  if (a && a.slot === ask.slot && (!ask.choices || ask.choices.some((c) => c.value === a.value))) {
+    run.answer = undefined;
+    return ask.fill(a.value);
+  }
+  run.ask ??= ask;
+  run.clauseBlocked = true;
+  return undefined;
+}
+
+/** A service as a choice: its name, its product and its image's name pick it. */
+function serviceChoice(s: Service): Choice {
+  const repo = repoOf(s.image).split('/').pop()!;
+  return { value: s.name, words: [...new Set([s.name, templateOf(s) ?? s.name, repo])] };
+}
+
+function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; ask?: Ask } {
+  const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
   const said = addReferent(original.message.trim(), original);
   const base = { provider: 'offline' };
-  if (said === '') return { ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false };
+  if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
 
   // A yes/no question about the state ("is redis running?", "is redis exposed to the
   // internet?") asks, it does not order: only the first gate (injections, leaks) applies, and
   // nothing is changed whatever is answered.
   const yesNo = isYesNoQuestion(said);
   const danger = yesNo ? refuseFirst(said) : detectDanger(said);
-  if (danger) return { ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } };
+  if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   const reading = read(said);
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
@@ -429,7 +477,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
   let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
-  if (danger2) return { ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } };
+  if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
   const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close)\b/i.test(message)
@@ -440,6 +488,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   const input: EngineInput = { ...original, message };
 
   const run: Run = {
+    answer,
     input,
     ws: new Workspace(input.files),
     lines: [],
@@ -466,14 +515,14 @@ export function runOfflineEngine(original: EngineInput): Proposal {
 
   try {
     if (answerQuestion(run, message)) {
-      return { ...base, files: {}, explanation: [...run.notes, ...readAs].join('\n') };
+      return out({ ...base, files: {}, explanation: [...run.notes, ...readAs].join('\n') });
     }
     if (yesNo) {
       const missing = targetsIn(run, message.toLowerCase()).names.length > 0 ? [] : [...new Set(findServiceMentions(message).filter((m) => !m.generic).map((m) => m.template))];
       const said2 = missing.length
         ? `No service named ${missing.join(' or ')} is defined, so it is not running or reachable. Say "add ${missing[0]}" to add it.`
         : 'I read this as a question and changed nothing; I could not answer it from the state files. Say what state you want, for example "add redis".';
-      return { ...base, files: {}, explanation: [said2, ...readAs].join('\n') };
+      return out({ ...base, files: {}, explanation: [said2, ...readAs].join('\n') });
     }
     // A clause joins the one before when it is only a list item: no verb, no topic, but a
     // service, address or size ("…with nginx, PostgreSQL, and Redis"). Anything else stands
@@ -491,7 +540,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
-      (SCHEDULE_FRAGMENT.test(c.trim()) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
+      (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim()))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
@@ -548,7 +597,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     run.notUnderstood = run.notUnderstood.filter((c) => !run.consumed.some((w) => new RegExp(String.raw`\b${escapeRe(w)}\b`, 'i').test(c)));
   } catch (e) {
     if (e instanceof WorkspaceError || e instanceof TemplateError) {
-      return { ...base, files: {}, explanation: `I could not make this change: ${e.message}.`, questions: [] };
+      return out({ ...base, files: {}, explanation: `I could not make this change: ${e.message}.`, questions: [] });
     }
     throw e;
   }
@@ -556,8 +605,12 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   // Only the files whose text changed: one rewritten to the same text is no change.
   const files = Object.fromEntries(Object.entries(run.ws.output()).filter(([name, text]) => text !== (run.input.files as Record<string, string | undefined>)[name])) as StateFiles;
   const understoodSomething = Object.keys(files).length > 0 || run.questions.length > 0 || run.notes.length > 0 || run.already.length > 0;
-  if (!understoodSomething) {
-    return { ...base, files: {}, explanation: capabilities(`I did not understand "${message}".`), understood: false };
+  if (!understoodSomething && !run.ask) {
+    return out({ ...base, files: {}, explanation: capabilities(`I did not understand "${message}".`), understood: false });
+  }
+  if (run.ask) {
+    const q = run.ask.question;
+    return out({ ...base, files: {}, explanation: [q, ASK_TAIL, ...readAs].join('\n'), questions: [q] }, run.ask);
   }
   if (run.notUnderstood.length > 0) {
     run.questions.push(`Not done: ${run.notUnderstood.map((c) => `"${c}"`).join(' and ')} (I did not understand ${run.notUnderstood.length > 1 ? 'those parts' : 'that part'}, so I left ${run.notUnderstood.length > 1 ? 'them' : 'it'} out). Rephrase it, or configure an LLM provider (see \`claude help\`).`);
@@ -581,7 +634,7 @@ export function runOfflineEngine(original: EngineInput): Proposal {
   if (run.generated.length > 0) proposal.generatedSecrets = run.generated;
   if (run.warnings.length > 0) proposal.warnings = run.warnings;
   if (run.questions.length > 0) proposal.questions = run.questions;
-  return proposal;
+  return out(proposal);
 }
 
 /**
@@ -601,6 +654,11 @@ function paraphrase(text: string): string {
     // "nightly dumps of mariadb", "db dumps every night": dumps of a database are its backups (a dump backup).
     .replace(/\b(nightly|daily|weekly|hourly|regular|scheduled|(?:sql|db|database)\s+)dumps\b/gi, (_m, w: string) => `${/\s$/.test(w) ? '' : `${w} `}backups`)
     .replace(/(?<![\w_-])dumps\s+of\b/gi, 'backups of')
+    // "back the db up", "back the uploads volume up nightly": the verb said whole, before what it backs up.
+    .replace(/\bback\s+(?!(?:it|them|that|this|those|these|everything|all)\s+up\b)((?:(?!up\b)[\w-]+\s+){1,3})up\b/gi, (_m, what: string) => `back up ${what.trim()}`)
+    // "keep a dump of postgres", "take a dump of the db", "dump the postgres every 6 hours": a backup.
+    .replace(/\b(?:keep|take|make|do|run|want|need|get)\s+(?:a\s+|an?\s+)?(?:(?:sql|db|database|full)\s+)?dump\s+of\b/gi, 'back up')
+    .replace(/(^|[,;.]\s*|\band\s+|\bplease\s+)dump\s+(?=(?:the|my|our)\s|[\w-]+\s+(?:every|each|daily|nightly|weekly|hourly|twice|at)\b)/gi, '$1back up ')
     .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
       /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
@@ -731,6 +789,20 @@ function renameAdded(run: Run, to: string): boolean {
 /** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
 const SCHEDULE_FRAGMENT =
   /^(?:(?:on|at|every|each|around|about)\s+)*(?:\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)|(?:twice|once|three\s+times)\s+(?:a|per)\s+(?:day|week|hour)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
+
+/**
+ * "saturdays 5am", "mon-fri at 23:00", "every other day at half six": a clause that says only
+ * when (every word is a schedule's), so it belongs to the clause before it.
+ */
+function onlySchedule(c: string): boolean {
+  const t = c.trim().toLowerCase();
+  if (!parseSchedule(t, 3)) return false;
+  const rest = normaliseSchedule(t).replace(
+    /\b(?:every|each|on|at|around|about|from|to|between|and|during|in|the|of|a|an|please|pls|instead|only|too|business|working|office|hours?|minutes?|days?|weeks?|months?|daily|nightly|weekly|hourly|monthly|weekdays?|weekends?|nights?|mornings?|evenings?|afternoons?|midnight|noon|am|pm|o'?clock|first|1st|\d{1,2}(?:st|nd|rd|th)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun))\b|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|[,.;:()&+-]/g,
+    ' ',
+  );
+  return rest.trim() === '';
+}
 
 /**
  * "set up uptime kuma so i know when stuff goes down": the purpose after "so (that) I…",
@@ -966,9 +1038,89 @@ function answerInventory(run: Run, t: string): boolean {
 
 // ── clauses ────────────────────────────────────────────────────────────────
 
-function interpretClause(run: Run, clause: string, verb: Verb | undefined): boolean {
+/** "the user", "a new account": a person's account said without a name. */
+const USER_NOUN = String.raw`(?:(?:linux|system|unix|ssh|shell|admin|regular|normal|login)\s+)?(?:user|account|login)(?:\s+account)?`;
+const UNNAMED_USER = new RegExp(String.raw`\b(?:add|create|make|set\s*up|need|want|new)\s+(?:me\s+|us\s+)?(?:(?:a|an|one|another)\s+)?(?:new\s+)?(${USER_NOUN})(?=\s*(?:$|[,.;!?]|(?:with|that|who|please|pls|and|to|in|on|here|too|as\s+well|having|plus)\b|for\s+(?:the|a|an|new|our|my|me|us|him|her|them|someone|somebody)\b))`, 'i');
+/** "user kofi" (also what "username kofi" is read as): a user named somewhere in the request. */
+const NAMED_USER = /\buser\s+(?!(?:with|for|that|who|please|pls|and|to|in|on|account|accounts|called|named|name)\b)['"“‘`]?[a-z_][\w-]*/i;
+const THE_USER = new RegExp(String.raw`\b(?:remove|delete|drop|get\s+rid\s+of|kill|nuke|erase|purge)\s+(?:the|that|this|our|my)\s+(${USER_NOUN})\b`, 'i');
+
+/**
+ * The frames' required slots, checked before a clause is read (ask.ts): a role word that fits
+ * several services ("remove the database" with postgres and mysql), an account with no name
+ * ("add a user") or one of several ("delete the user"), a time-zone abbreviation that names
+ * several zones ("CST"). Returns the clause (with the answer filled in when the last question
+ * was this one), or undefined when it asked.
+ */
+function openSlot(run: Run, clause: string, verb: Verb | undefined): string | undefined {
+  const t = clause.toLowerCase();
+  const all = services(run);
+  // A role word ("the database", "the cache", "the web server") that fits several services.
+  if (!/\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:[\w-]+\s+)?(?:services?|containers?|databases?|dbs?|caches?|apps?|servers?|them)\b|\bboth\b|\beverything\b/.test(t)) {
+    const named = targetsIn(run, clause.replace(/\b(?:sql\s+|relational\s+)?databases?\b|\bdbs?\b|\bcach(?:e|es|ing)\b|\bweb\s?servers?\b|\bmonitoring\b|\bdashboards?\b/gi, ' ')).names;
+    for (const m of findServiceMentions(clause)) {
+      if (!m.generic || negatedAt(clause, m.index)) continue;
+      // "the database" refers; "a database", "another db" (or a bare one after "add") asks for a new one.
+      const before = t.slice(0, m.index);
+      if (/\b(?:an?|another|new|second|extra|more|some|other|own|separate)\s+(?:[\w-]+\s+)?$/.test(before) || (verb === 'add' && !/\b(?:the|that|this|my|our|your|its|their)\s+(?:[\w-]+\s+)?$/.test(before))) continue;
+      const role = loadTemplate(m.template).role;
+      const fits = all.filter((s) => roleOf(s) === role || appOfImage(s.image)?.role === role);
+      if (fits.length < 2 || fits.some((s) => named.includes(s.name))) continue;
+      const here = fits.filter((s) => run.focus.includes(s.name));
+      if (here.length === 1) continue;
+      return need(run, {
+        slot: 'service',
+        question: `Which ${m.text.replace(/s$/, '')} do you mean: ${orList(fits.map((s) => s.name))}?`,
+        choices: fits.map(serviceChoice),
+        fill: (v) => clause.slice(0, m.index) + v + clause.slice(m.index + m.text.length),
+      });
+    }
+  }
+  if (!DATA_WORD.test(t) && !KEY_RE.test(clause)) {
+    // "add a user", "create a new account with sudo": the name is the slot.
+    const unnamed = UNNAMED_USER.exec(clause);
+    if (unnamed && !/\b(?:called|named|name|username)\b/i.test(run.input.message) && !NAMED_USER.test(run.input.message)) {
+      return need(run, {
+        slot: 'username',
+        question: 'What should the new user be called? (a login name such as "alice")',
+        fill: (v) => clause.slice(0, unnamed.index) + `add user ${v}` + clause.slice(unnamed.index + unnamed[0].length),
+      });
+    }
+    // "delete the user" with several users: which one.
+    const the = THE_USER.exec(clause);
+    const users = run.ws.items<{ name: string }>('security.yaml', ['spec', 'users']).map((u) => u.name);
+    const fill = (v: string) => clause.slice(0, the!.index) + the![0].replace(/\s+(?:the|that|this|our|my)\s+[\s\S]*$/i, ` user ${v}`) + clause.slice(the!.index + the![0].length);
+    if (the && users.length === 1) return fill(users[0]!);
+    if (the && users.length > 1 && !users.some((u) => new RegExp(String.raw`(?<![\w-])${escapeRe(u)}(?![\w-])`, 'i').test(clause))) {
+      return need(run, {
+        slot: 'user',
+        question: `Which user do you mean: ${orList(users)}?`,
+        choices: users.map((u) => ({ value: u, words: [u] })),
+        fill,
+      });
+    }
+  }
+  // "set the timezone to CST": an abbreviation several zones use.
+  const abbr = /\b(cst|ist|ast)\b/i.exec(clause);
+  if (abbr && (/\btime\s?zone|\btz\b|\bclocks?\b|\btime\b/.test(t) || t.split(/\s+/).length <= 4)) {
+    const choices = AMBIGUOUS_ZONES[abbr[1]!.toLowerCase()]!;
+    return need(run, {
+      slot: 'zone',
+      question: `${abbr[1]!.toUpperCase()} is used for more than one zone: ${orList(choices.map((c) => c.value))}. Which one?`,
+      choices,
+      fill: (v) => clause.slice(0, abbr.index) + v + clause.slice(abbr.index + abbr[0].length),
+    });
+  }
+  return clause;
+}
+
+function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): boolean {
   run.clauseAdded = [];
   run.clauseBlocked = false;
+  const filled = openSlot(run, clause0, verb0);
+  if (filled === undefined) return true;
+  const clause = filled;
+  const verb = filled === clause0 ? verb0 : (detectVerb(filled) ?? verb0);
   const t = clause.toLowerCase();
   if (/\breboot\b|\brestart\b/.test(t) && /\b(the\s+)?(server|machine|host|system|computer|box)\b/.test(t) && findServiceMentions(t).length === 0) {
     run.notes.push('Rebooting the host is not part of the state files, so I cannot plan it. Reboot from the console; services come back on their own (restart: unless-stopped).');
@@ -1114,6 +1266,8 @@ function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
     const turn = run.input.history[i]!;
     const fake: Run = { ...run, focus: [] };
     const found = targetsIn(fake, turn.text).names.filter(ok);
+    // A reply that lists several services ("what is running") puts none of them under discussion.
+    if (turn.role === 'assistant' && found.length > 1) break;
     if (found.length > 0 && !targetsIn(fake, turn.text).all) return found;
   }
   const fitting = all.filter((s) => !filter || filter(s));
@@ -1914,8 +2068,11 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     if (!/\b(it|them|that|those|this)\b/.test(clause.toLowerCase())) return false;
     names = focusTargets(run);
     if (names.length === 0) {
-      run.questions.push(`Which service should I ${verb}? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'})`);
-      return true;
+      const all = services(run);
+      const pronoun = /\b(it|them|that|those|this)\b/i.exec(clause)!;
+      if (all.length === 0) run.questions.push(`Which service should I ${verb}? There are none yet.`);
+      const filled = all.length > 0 ? need(run, { slot: 'service', question: `Which service should I ${verb}: ${orList(all.map((s) => s.name))}?`, choices: all.map(serviceChoice), fill: (v) => clause.slice(0, pronoun.index) + v + clause.slice(pronoun.index + pronoun[0].length) }) : undefined;
+      return filled === undefined ? true : handleLifecycle(run, filled, verb);
     }
   }
   if (all && names.length === 0) {
@@ -2268,11 +2425,19 @@ function handleModifiers(run: Run, clause: string): boolean {
       const s = getService(run, n);
       return s && (!filter || filter(s));
     });
-    return named.length > 0 ? named : focusTargets(run, filter);
+    if (named.length > 0) return named;
+    const focus = focusTargets(run, filter);
+    if (focus.length > 0) return focus;
+    // None named or under discussion: the service the reply to "which service?" chose.
+    const a = run.answer;
+    return a?.slot === 'service' && services(run).some((s) => s.name === a.value && (!filter || filter(s))) ? [a.value] : [];
   };
+  // Several services and none named or under discussion: which one is asked (ask.ts).
   const ask = (what: string) => {
-    run.questions.push(`Which service should get ${what}? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'})`);
     did = true;
+    const all = services(run);
+    if (all.length === 0) run.questions.push(`Which service should get ${what}? There are none yet.`);
+    else need(run, { slot: 'service', question: `Which service should get ${what}: ${orList(all.map((s) => s.name))}?`, choices: all.map(serviceChoice), fill: (v) => v });
   };
 
   // Only reachable from the other containers: no host port at all.
@@ -2866,10 +3031,11 @@ function backUpVolumes(run: Run, vols: string[], t: string, mode: 'off' | 'retai
       run.lines.push(`~ volume ${v}: the last ${retain} backups kept`);
       continue;
     }
-    run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: cron, retain, type: 'archive' });
-    run.lines.push(`~ volume ${v}: backed up ${schedule?.words ?? 'every day at 03:00'} (${cron}), last ${retain} kept (tar.zst of the volume)`);
+    // "snapshot the uploads volume", "a consistent copy": the same archive with its services paused.
+    const snapshot = /(?<![\w:/.-])snapshots?(?![\w:/.-])|\bconsistent\b|\bpaus(?:e|ed|ing)\b/.test(t);
+    run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: cron, retain, type: snapshot ? 'snapshot' : 'archive' });
+    run.lines.push(`~ volume ${v}: backed up ${schedule?.words ?? 'every day at 03:00'} (${cron}), last ${retain} kept (${snapshot ? 'a snapshot: tar.zst with its services paused' : 'tar.zst of the volume'})`);
   }
-  void t;
 }
 
 // ── troubleshooting ────────────────────────────────────────────────────────
@@ -3269,8 +3435,9 @@ function handleFirewall(run: Run, clause: string): boolean {
   }
   // "open a port for the game server": no number and no service, so which port is asked, never guessed.
   if (ports.length === 0 && cidrs.length === 0 && /\b(?:open|expose|forward|allow|unblock|publish|poke)\b/.test(t) && /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/.test(t) && !/\b(?:ssh|web|https?|website)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
-    run.questions.push('Which port number should be opened (and for whom)? e.g. "open port 25565" or "open udp 27015 to 192.168.1.0/24". Nothing was changed.');
-    return true;
+    const a = /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/i.exec(clause)!;
+    const filled = need(run, { slot: 'port', question: 'Which port number should be opened (and for whom)? e.g. "25565", or "open udp 27015 to 192.168.1.0/24".', fill: (v) => clause.slice(0, a.index) + `port ${v}` + clause.slice(a.index + a[0].length) });
+    return filled === undefined ? true : handleFirewall(run, filled);
   }
   // "let dns through": a well-known service said by name is its port.
   if (ports.length === 0 && /\bdns\b/.test(t) && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop)\b/.test(t)) ports = [53];
@@ -3647,6 +3814,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   let name = userWord?.[1] ?? pronounUser;
   if ((!name || ['a', 'an', 'the', 'with', 'and', 'ssh', 'new', 'called', 'named'].includes(name)) && run.lastUser) name = run.lastUser;
   if (!name || ['a', 'an', 'the', 'with', 'and', 'ssh', 'new', 'called', 'named'].includes(name)) {
+    // "i need a login for the new intern, username kofi": another clause names the user.
+    if (NAMED_USER.test(run.input.message) && !NAMED_USER.test(clause)) return true;
     run.questions.push('What should the user be called? e.g. "add user alice with ssh key ssh-ed25519 AAAA… alice@laptop"');
     return true;
   }
@@ -3726,8 +3895,8 @@ function handleHostname(run: Run, clause: string): boolean {
     /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9]+(?:[.-][a-z0-9]+)+)['"”’`]?/i.exec(clause);
   if (!m) {
     if (/\bhost\s?name\b/.test(t) && /\b(set|change|rename)\b/.test(t)) {
-      run.questions.push('What should the hostname be? e.g. "set the hostname to web01"');
-      return true;
+      const filled = need(run, { slot: 'hostname', question: 'What should the hostname be? e.g. "web01"', fill: (v) => `set the hostname to ${v}` });
+      return filled === undefined ? true : handleHostname(run, filled);
     }
     return false;
   }

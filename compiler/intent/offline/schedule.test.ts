@@ -141,3 +141,24 @@ describe('backups read the same schedules', () => {
     ['back up media daily at half past one', '30 1 * * *'],
   ])('%s', (message, cron) => expect(backup(message)).toBe(cron));
 });
+
+describe('backup sentences of every shape', () => {
+  const files = say('add postgres and create a volume called media at /srv/media', {}).files;
+  const vols = (message: string) => (parse(say(message, files).files['storage.yaml'] ?? '{}') as { spec?: { volumes?: { name: string; backup?: { schedule?: string; type?: string } }[] } }).spec?.volumes ?? [];
+  const of = (message: string, name: string) => vols(message).find((v) => v.name === name)?.backup;
+
+  it.each([
+    ['back the media volume up every other day', 'media', '0 3 */2 * *'],
+    ['Back my media up on weekdays at 2330', 'media', '30 23 * * 1-5'],
+    ['take a dump of postgres twice a day', 'postgres-data', '0 */12 * * *'],
+    ['dump the db every 8 hours', 'postgres-data', '0 */8 * * *'],
+    ['pls keep a db dump of postgres every four hours', 'postgres-data', '0 */4 * * *'],
+    ['weekly backups of media, sundays 4am', 'media', '0 4 * * 0'],
+    ['media backups please, mon-fri at half ten in the evening', 'media', '30 22 * * 1-5'],
+  ])('%s', (message, volume, cron) => expect(of(message, volume)?.schedule).toBe(cron));
+
+  it('a snapshot is a backup with its services paused; a plain backup is an archive', () => {
+    expect(of('snapshot the media volume every 4 hours', 'media')).toMatchObject({ schedule: '0 */4 * * *', type: 'snapshot' });
+    expect(of('back up media every 4 hours', 'media')).toMatchObject({ schedule: '0 */4 * * *', type: 'archive' });
+  });
+});
