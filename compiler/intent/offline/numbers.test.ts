@@ -67,3 +67,15 @@ describe('numbers in words in every slot', () => {
     ['scale nginx to twelve', 12],
   ])('replicas: %s', (message, n) => expect(after(message, 'nginx')?.replicas).toBe(n));
 });
+
+describe('several ports in one request', () => {
+  const rules = (message: string) => (parse(say(message, {}).files['network.yaml'] ?? 'spec: {firewall: {rules: []}}') as { spec: { firewall?: { rules?: { port?: number | number[]; action: string }[] } } }).spec.firewall?.rules ?? [];
+  const ports = (message: string) => rules(message).flatMap((r) => (Array.isArray(r.port) ? r.port : r.port === undefined ? [] : [r.port]));
+  it.each([
+    ['open 80 and 443 to the world', [80, 443]],
+    ['Allow 8080 & 8443 from 10.0.0.0/8', [8080, 8443]],
+    ['block 25, 465 and 587', [25, 465, 587]],
+    ['pls open 3000 plus 3001', [3000, 3001]],
+    ['open eighty and four four three', [80, 443]],
+  ])('%s', (message, expected) => expect(ports(message).sort((a, b) => a - b)).toEqual(expected));
+});
