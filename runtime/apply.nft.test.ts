@@ -22,8 +22,9 @@ import { NftDriver } from './drivers/nft.js';
 import { createDockerHostEngine as createHostEngine } from './host-engine.js';
 import { readJournal } from './journal.js';
 import { makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
+import { netnsPerRun } from './testutil/netns.js';
 
-const ns = `claude-test-${randomBytes(3).toString('hex')}`;
+const ns = netnsPerRun('claude-test');
 let dataDir: string;
 let root: string;
 let host: TestHost;
@@ -56,7 +57,6 @@ async function apply(steps: PlanStep[]) {
 const hostFile = (content: string): PlanStep => ({ id: 'host', op: 'host.apply', target: 'host/files', params: { files: [{ path: '/etc/claude-preflight', content, mode: '0644' }] }, dependsOn: [], risk: 'disruptive', phase: 5, inverse: null, description: 'Write host files' });
 
 beforeAll(async () => {
-  execFileSync('ip', ['netns', 'add', ns]);
   dataDir = mkdtempSync(join(tmpdir(), 'claude-fw-data-'));
   root = mkdtempSync(join(tmpdir(), 'claude-fw-root-'));
   host = setupTestHost(dataDir);
@@ -64,11 +64,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  try {
-    execFileSync('ip', ['netns', 'del', ns]);
-  } catch {
-    /* not made */
-  }
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
 });

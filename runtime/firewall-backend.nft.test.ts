@@ -15,8 +15,9 @@ import { randomBytes } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '../common/canonical.js';
 import { hashNftJson, NftDriver } from './drivers/nft.js';
 import { createNftFirewallBackend, FirewallCheckError } from './firewall-backend.js';
+import { netnsPerRun } from './testutil/netns.js';
 
-const ns = `claude-test-${randomBytes(3).toString('hex')}`;
+const ns = netnsPerRun('claude-test');
 let dir: string;
 let logFile: string;
 let nftBin: string;
@@ -30,7 +31,6 @@ const calls = (): string[] => {
 };
 
 beforeAll(() => {
-  execFileSync('ip', ['netns', 'add', ns]);
   dir = mkdtempSync(join(tmpdir(), 'claude-fwbe-'));
   logFile = join(dir, 'nft.log');
   writeFileSync(logFile, '');
@@ -41,11 +41,6 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  try {
-    execFileSync('ip', ['netns', 'del', ns]);
-  } catch {
-    /* not made */
-  }
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -331,20 +331,139 @@ export function containerBudgetClock(containerId: string): CpuBudgetClock {
   return new CpuBudgetClock({ throttled: () => containerThrottledMs(containerId) });
 }
 
+/** What one look at the container found: the wait ends (`ready`), or the probe may run (`running`), or a status to report. */
+export type ReadyLook = { ready: ReadyResult } | { running: true } | { status: string };
+
+/**
+ * One engine's view of the container whose readiness is awaited, as `readinessLoop` needs it:
+ * Docker's below (`waitReady`), containerd's in drivers/containerd/engine.ts.
+ */
+export interface ReadyTarget {
+  /** The container's name, for messages. */
+  name: string;
+  /**
+   * Looks at the container (round 0 first). Throws ContainerExitedError (or another refusal)
+   * when it exited or is being restarted. `ownProbeFailed`: our health command has failed at
+   * least once (Docker's `unhealthy` counts only then).
+   */
+  look(round: number, ownProbeFailed: boolean): Promise<ReadyLook>;
+  /** Starts the health command in the container, its timeout counted on `clock`. */
+  startExec(argv: string[]): Promise<RunningExec>;
+  /**
+   * Before a probe, while none is in flight (Docker: the HTTP request from the host, and
+   * whether every declared port refuses connections). `ready` ends the wait; `refused` spaces
+   * the health command out to REFUSED_PROBE_INTERVAL_MS and adds a note to the last result.
+   */
+  beforeProbe?(round: number): Promise<{ ready: ReadyResult } | { refused: boolean }>;
+  /** The health command could not run (its exec failed): the container may have exited. */
+  probeFailed?(): Promise<void>;
+  /** Secret values to redact from a probe's output. */
+  secrets: readonly string[];
+  /** The timeout error's hint: where the service's output is. */
+  logsHint: string;
+}
+
+/**
+ * The readiness wait of both engines (see the file's comment): the health command, one probe
+ * at a time (a probe that outlived its timeout is waited for a little longer: on a busy host it
+ * is slow, not failed, and a late success counts; after PROBE_PATIENCE timeouts a new one
+ * starts), or the published TCP ports, or the start window; each round looks at the container
+ * first, and the whole wait is counted on `budget` (uncontended time).
+ */
+export async function readinessLoop(
+  t: ReadyTarget,
+  budget: CpuBudgetClock,
+  opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports']; intervalMs?: number | undefined; startWindowMs?: number | undefined; t0: number },
+): Promise<ReadyResult> {
+  const { t0 } = opts;
+  const argv = opts.probe ? healthArgv(opts.probe.test) : null;
+  const probeTimeout = Math.max(200, opts.probe?.timeoutMs ?? 1000);
+  const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
+  const noSignal = !argv && tcpPorts.length === 0;
+  const window = opts.startWindowMs ?? START_WINDOW_MS;
+  let pause = opts.intervalMs ?? PROBE_FIRST_INTERVAL_MS;
+  let last = '';
+  let ownProbeFailed = false;
+  let inflight: RunningExec | null = null;
+  let lastExec = t0; // wall ms of the last health command started
+  let lastProbe = ''; // its last result
+  let refused = false; // every declared TCP port refused connections at the last look
+  try {
+    for (let round = 0; ; round++) {
+      const look = await t.look(round, ownProbeFailed);
+      if ('ready' in look) return look.ready;
+      if ('running' in look) {
+        if (argv) {
+          try {
+            const pre = !inflight && t.beforeProbe ? await t.beforeProbe(round) : null;
+            if (pre && 'ready' in pre) return pre.ready;
+            if (pre) refused = pre.refused;
+            if (!inflight && refused && Date.now() - lastExec < REFUSED_PROBE_INTERVAL_MS) {
+              last = lastProbe || 'not probed yet';
+              trace(`ready: ${t.name} ports refused, probe ${round} deferred`);
+            } else {
+              if (!inflight) {
+                inflight = await t.startExec(argv);
+                lastExec = Date.now();
+                trace(`ready: ${t.name} probe ${round} started`);
+              }
+              const { r, givenUp } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout);
+              if (r) {
+                inflight = null;
+                trace(`ready: ${t.name} probe ${round} exit ${r.code}`);
+                if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
+                ownProbeFailed = true;
+                last = lastProbe = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, t.secrets).slice(0, 300)}` : ''}`;
+              } else {
+                last = `${timedOutText(probeTimeout, inflight.clock)} still running`;
+                if (givenUp) inflight = null;
+              }
+            }
+          } catch (e) {
+            inflight?.detach();
+            inflight = null;
+            last = (e as Error).message;
+            await t.probeFailed?.(); // it may have exited: the next round sees it
+          }
+          if (refused) last += `; port(s) ${opts.ports.filter((p) => p.protocol === 'tcp').map((p) => p.container).join(', ')} not listening yet`;
+        } else if (noSignal) {
+          // No health command and no port: it must stay up through its start window.
+          if (Date.now() - t0 >= window) return { state: 'running', ms: Date.now() - t0 };
+          last = `running for ${Date.now() - t0} ms of its ${window} ms start window`;
+        } else {
+          const silent = await silentPorts(tcpPorts);
+          if (silent.length === 0) return { state: 'running', ms: Date.now() - t0 };
+          last = `port(s) ${silent.join(', ')} not accepting connections`;
+        }
+      } else {
+        last = look.status;
+      }
+      const used = budget.elapsed();
+      if (used >= opts.timeoutMs) {
+        const wall = budget.wallElapsed();
+        throw new HealthTimeoutError(
+          `${t.name} did not become ${argv ? 'healthy' : 'ready'} within ${opts.timeoutMs} ms` +
+            (argv ? ` (health command: ${opts.probe!.test.slice(1).join(' ')})` : '') +
+            (last ? `; last result: ${last}` : '') +
+            (wall > opts.timeoutMs * 1.2 ? ` (${Math.round(wall)} ms on the wall clock: time the host's CPUs were saturated is not counted)` : ''),
+          `check the service's health command and that it can start; ${t.logsHint}`,
+        );
+      }
+      await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
+      pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
+    }
+  } finally {
+    inflight?.detach();
+  }
+}
+
+/** The readiness wait on Docker: `readinessLoop` with Docker's inspect, exec, HTTP shortcut and health verdicts. */
 export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitReadyOptions): Promise<ReadyResult> {
   const t0 = Date.now();
   const container = docker.getContainer(nameOrId);
   const argv = opts.probe ? healthArgv(opts.probe.test) : null;
   const probeTimeout = Math.max(200, opts.probe?.timeoutMs ?? 1000);
   const makeClock = opts.clock ?? containerBudgetClock;
-  let pause = opts.intervalMs ?? PROBE_FIRST_INTERVAL_MS;
-  let last = '';
-  // Docker's `unhealthy` is history: it counts only once our own probe has failed now too
-  // (a service repaired by hand stays `unhealthy` in Docker until its next check).
-  let ownProbeFailed = false;
-  // With a health command, the container's state is read on the first round, every 3rd
-  // round, and whenever a probe could not run (an exec into a stopped container fails):
-  // fewer Engine API calls while the command is polled. Without one, every round.
   const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
   const noSignal = !argv && tcpPorts.length === 0;
   // The health command's HTTP request, made from the host through its published port.
@@ -356,117 +475,64 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
   let firstHttp = http && httpPort ? httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500)) : null;
   let info = await container.inspect();
   trace(`ready: ${nameOrId} inspected`);
-  const budget = makeClock(info.Id);
-  let inflight: RunningExec | null = null;
-  let lastExec = t0; // wall ms of the last health command started (portsRefused)
-  let lastProbe = ''; // its last result
-  let closed = false; // every declared TCP port refused connections at the last look (portsRefused)
-  const window = opts.startWindowMs ?? START_WINDOW_MS;
+  const name = info.Name.replace(/^\//, '');
   const restarts0 = info.RestartCount ?? 0;
   const oneShot = ['no', 'on-failure', ''].includes(info.HostConfig?.RestartPolicy?.Name ?? 'no');
-  try {
-  for (let round = 0; ; round++) {
-    if (round > 0) firstHttp = null; // only the first round uses the answer sent beside its inspect
-    if (round > 0 && (!argv || round % 3 === 0)) info = await container.inspect();
-    const st = info.State;
-    if (noSignal && oneShot && st.Status === 'exited' && st.ExitCode === 0) return { state: 'completed', ms: Date.now() - t0 };
-    if (st.Status === 'restarting' || (info.RestartCount ?? 0) > restarts0) {
-      const name = info.Name.replace(/^\//, '');
-      const logs = await lastLogLines(container);
-      throw new ContainerExitedError(
-        `container ${name} exited (exit code ${st.ExitCode}) and Docker is restarting it: it failed to start${logs ? `; last log lines:\n${logs}` : ''}`,
-        'look at the log lines above; `docker logs ' + name + '` shows more',
-      );
-    }
-    if (st.Status === 'exited' || st.Status === 'dead') {
-      const logs = await lastLogLines(container);
-      throw new ContainerExitedError(
-        `container ${info.Name.replace(/^\//, '')} exited (exit code ${st.ExitCode}${st.OOMKilled ? ', killed: out of memory' : ''}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
-        'look at the log lines above; `docker logs ' + info.Name.replace(/^\//, '') + '` shows more',
-      );
-    }
-    // Docker's own healthcheck may have succeeded first (it runs the same command).
-    if (argv && st.Running && st.Health?.Status === 'healthy') return { state: 'healthy', ms: Date.now() - t0, via: 'docker' };
-    if (argv && opts.failOnUnhealthy && ownProbeFailed && st.Running && st.Health?.Status === 'unhealthy') {
-      const name = info.Name.replace(/^\//, '');
-      const log = st.Health.Log?.[st.Health.Log.length - 1];
-      throw new HealthTimeoutError(
-        `${name} is unhealthy (health command: ${opts.probe!.test.slice(1).join(' ')}; Docker's last result: exit ${log?.ExitCode ?? '?'}${log?.Output ? `: ${redact(log.Output.trim(), secretValuesOf(info)).slice(0, 300)}` : ''})`,
-        `check what the service depends on (its volume data, its configuration); \`docker logs ${name}\` shows its output`,
-      );
-    }
-    if (st.Running) {
-      if (argv) {
-        try {
-          // One probe at a time: a probe that outlived its timeout is waited for a little
-          // longer (on a busy host it is slow, not failed, and a late success counts)
-          // before it is given up and a new one starts; so slow probes do not pile up.
-          if (!inflight && http && httpPort) {
-            // the request sent beside the first inspect; when it found nothing listening yet (it
-            // went out as soon as Docker's start returned), asked again now, after the inspect
-            let code = firstHttp ? await firstHttp : null;
-            if (code === null || code < 200 || code >= 300) code = await httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500));
-            firstHttp = null;
-            trace(`ready: ${nameOrId} http ${code ?? 'no answer'}`);
-            if (code !== null && code >= 200 && code < 300) return { state: 'healthy', ms: Date.now() - t0, via: 'http' };
-          }
-          if (!inflight) closed = await portsRefused(info, opts.ports);
-          if (!inflight && closed && Date.now() - lastExec < REFUSED_PROBE_INTERVAL_MS) {
-            last = lastProbe || 'not probed yet';
-            trace(`ready: ${nameOrId} ports refused, probe ${round} deferred`);
-          } else {
-            if (!inflight) {
-              inflight = await startExec(container, argv, makeClock(info.Id));
-              lastExec = Date.now();
-              trace(`ready: ${nameOrId} probe ${round} started`);
-            }
-            const { r, givenUp } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout);
-            if (r) {
-              inflight = null;
-              trace(`ready: ${nameOrId} probe ${round} exit ${r.code}`);
-              if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
-              ownProbeFailed = true;
-              last = lastProbe = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secretValuesOf(info)).slice(0, 300)}` : ''}`;
-            } else {
-              last = `${timedOutText(probeTimeout, inflight.clock)} still running`;
-              if (givenUp) inflight = null;
-            }
-          }
-        } catch (e) {
-          inflight?.detach();
-          inflight = null;
-          last = (e as Error).message;
-          info = await container.inspect(); // it may have exited: the next round sees it
-        }
-        if (closed) last += `; port(s) ${opts.ports.filter((p) => p.protocol === 'tcp').map((p) => p.container).join(', ')} not listening yet`;
-      } else if (noSignal) {
-        // No health command and no port: it must stay up through its start window.
-        if (Date.now() - t0 >= window) return { state: 'running', ms: Date.now() - t0 };
-        last = `running for ${Date.now() - t0} ms of its ${window} ms start window`;
-      } else {
-        const silent = await silentPorts(tcpPorts);
-        if (silent.length === 0) return { state: 'running', ms: Date.now() - t0 };
-        last = `port(s) ${silent.join(', ')} not accepting connections`;
+  const target: ReadyTarget = {
+    name,
+    secrets: secretValuesOf(info),
+    logsHint: `\`docker logs ${name}\` shows its output`,
+    async look(round, ownProbeFailed) {
+      if (round > 0) firstHttp = null; // only the first round uses the answer sent beside its inspect
+      // With a health command, the container's state is read on the first round, every 3rd
+      // round, and whenever a probe could not run (probeFailed): fewer Engine API calls while
+      // the command is polled. Without one, every round.
+      if (round > 0 && (!argv || round % 3 === 0)) info = await container.inspect();
+      const st = info.State;
+      if (noSignal && oneShot && st.Status === 'exited' && st.ExitCode === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
+      if (st.Status === 'restarting' || (info.RestartCount ?? 0) > restarts0) {
+        const logs = await lastLogLines(container);
+        throw new ContainerExitedError(
+          `container ${name} exited (exit code ${st.ExitCode}) and Docker is restarting it: it failed to start${logs ? `; last log lines:\n${logs}` : ''}`,
+          'look at the log lines above; `docker logs ' + name + '` shows more',
+        );
       }
-    } else {
-      last = `status ${st.Status}`;
-    }
-    const used = budget.elapsed();
-    if (used >= opts.timeoutMs) {
-      const name = info.Name.replace(/^\//, '');
-      const wall = budget.wallElapsed();
-      throw new HealthTimeoutError(
-        `${name} did not become ${argv ? 'healthy' : 'ready'} within ${opts.timeoutMs} ms` +
-          (argv ? ` (health command: ${opts.probe!.test.slice(1).join(' ')})` : '') +
-          (last ? `; last result: ${last}` : '') +
-          (wall > opts.timeoutMs * 1.2 ? ` (${Math.round(wall)} ms on the wall clock: time the host's CPUs were saturated is not counted)` : ''),
-        `check the service's health command and that it can start; \`docker logs ${name}\` shows its output`,
-      );
-    }
-    await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
-    pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
-  }
-  } finally {
-    inflight?.detach();
-  }
+      if (st.Status === 'exited' || st.Status === 'dead') {
+        const logs = await lastLogLines(container);
+        throw new ContainerExitedError(
+          `container ${name} exited (exit code ${st.ExitCode}${st.OOMKilled ? ', killed: out of memory' : ''}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
+          'look at the log lines above; `docker logs ' + name + '` shows more',
+        );
+      }
+      // Docker's own healthcheck may have succeeded first (it runs the same command).
+      if (argv && st.Running && st.Health?.Status === 'healthy') return { ready: { state: 'healthy', ms: Date.now() - t0, via: 'docker' } };
+      // Docker's `unhealthy` is history: it counts only once our own probe has failed now too
+      // (a service repaired by hand stays `unhealthy` in Docker until its next check).
+      if (argv && opts.failOnUnhealthy && ownProbeFailed && st.Running && st.Health?.Status === 'unhealthy') {
+        const log = st.Health.Log?.[st.Health.Log.length - 1];
+        throw new HealthTimeoutError(
+          `${name} is unhealthy (health command: ${opts.probe!.test.slice(1).join(' ')}; Docker's last result: exit ${log?.ExitCode ?? '?'}${log?.Output ? `: ${redact(log.Output.trim(), secretValuesOf(info)).slice(0, 300)}` : ''})`,
+          `check what the service depends on (its volume data, its configuration); \`docker logs ${name}\` shows its output`,
+        );
+      }
+      return st.Running ? { running: true } : { status: `status ${st.Status}` };
+    },
+    async beforeProbe() {
+      if (http && httpPort) {
+        // the request sent beside the first inspect; when it found nothing listening yet (it
+        // went out as soon as Docker's start returned), asked again now, after the inspect
+        let code = firstHttp ? await firstHttp : null;
+        if (code === null || code < 200 || code >= 300) code = await httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500));
+        firstHttp = null;
+        trace(`ready: ${nameOrId} http ${code ?? 'no answer'}`);
+        if (code !== null && code >= 200 && code < 300) return { ready: { state: 'healthy', ms: Date.now() - t0, via: 'http' } };
+      }
+      return { refused: await portsRefused(info, opts.ports) };
+    },
+    startExec: (cmd) => startExec(container, cmd, makeClock(info.Id)),
+    async probeFailed() {
+      info = await container.inspect();
+    },
+  };
+  return readinessLoop(target, makeClock(info.Id), { ...opts, t0 });
 }

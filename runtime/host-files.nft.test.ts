@@ -17,8 +17,9 @@ import type { DockerEngine } from './drivers/docker.js';
 import { createDockerHostEngine as createHostEngine } from './host-engine.js';
 import { makePlan, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
 import { PlanSchemaError } from './verify.js';
+import { netnsPerRun } from './testutil/netns.js';
 
-const ns = `claude-test-${randomBytes(3).toString('hex')}`;
+const ns = netnsPerRun('claude-test');
 let base: string;
 let dataDir: string;
 let root: string;
@@ -62,7 +63,6 @@ const at = (p: string) => join(root, p);
 const record = () => JSON.parse(readFileSync(join(dataDir, 'host-files.json'), 'utf8')) as { files: Record<string, string> };
 
 beforeAll(async () => {
-  execFileSync('ip', ['netns', 'add', ns]);
   base = mkdtempSync(join(tmpdir(), 'claude-hostrm-'));
   dataDir = join(base, 'data');
   root = join(base, 'root');
@@ -73,11 +73,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  try {
-    execFileSync('ip', ['netns', 'del', ns]);
-  } catch {
-    /* not made */
-  }
   rmSync(base, { recursive: true, force: true });
 });
 

@@ -4,10 +4,10 @@
  * a stopped one (SIGSTOP) is given up on without its lock being taken, a killed one is taken over.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { tempDirs } from './testutil/tempdirs.js';
-import { transpileForChild } from './testutil/transpile-child.js';
+import { runChild, transpileForChild } from './testutil/transpile-child.js';
 import { acquireApplyLock, LockHeldError, readLock } from './lock.js';
 
 const tmp = tempDirs('claude-applylock-test-');
@@ -36,24 +36,12 @@ if (mode === 'hold') {
 );
 afterAll(() => child.cleanup());
 
-function run(args: string[]) {
-  const proc = spawn(process.execPath, [child.script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(proc);
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
-  return { proc, out: () => out, err: () => err, exited };
-}
+const run = (args: string[]) => runChild(child.script, args, children);
 
+/** Starts a holder and resolves once it holds the lock. */
 async function holder(dir: string, holdMs: number, planId: string, heartbeatMs = 200) {
   const h = run(['hold', dir, String(holdMs), String(heartbeatMs), planId]);
-  const t0 = Date.now();
-  while (!h.out().includes('held')) {
-    if (h.proc.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`the holder did not take the lock: ${h.err()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await h.started('held');
   return h;
 }
 

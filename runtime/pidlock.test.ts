@@ -1,10 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { tempDirs } from './testutil/tempdirs.js';
-import { transpileForChild } from './testutil/transpile-child.js';
+import { runChild, transpileForChild } from './testutil/transpile-child.js';
 import { LockTimeoutError, acquirePidLock, procStartTime, readLockOwner, withPidLock, type LockWait } from './pidlock.js';
 
 const tmp = tempDirs('claude-pidlock-test-');
@@ -33,25 +33,11 @@ if (mode === 'hold') {
 );
 afterAll(() => child.cleanup());
 
-function run(args: string[]): { proc: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, [child.script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(proc);
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
-  return { proc, out: () => out, err: () => err, exited };
-}
+const run = (args: string[]) => runChild(child.script, args, children);
 
-/** Starts a holder and resolves once it holds the lock. */
 async function holder(p: string, holdMs: number, purpose: string, heartbeatMs = 200) {
   const h = run(['hold', p, String(holdMs), String(heartbeatMs), purpose]);
-  const t0 = Date.now();
-  while (!h.out().includes('held')) {
-    if (h.proc.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`the holder did not take the lock: ${h.err()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await h.started('held');
   return h;
 }
 function lockPath(): string {

@@ -21,8 +21,9 @@ import { createDockerHostEngine as createHostEngine } from './host-engine.js';
 import { readJournal } from './journal.js';
 import { openStateRepo } from './state/repo.js';
 import { makePlan, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
+import { netnsPerRun } from './testutil/netns.js';
 
-const ns = `claude-repo-${randomBytes(3).toString('hex')}`;
+const ns = netnsPerRun('claude-repo');
 let base: string;
 let dataDir: string;
 let root: string;
@@ -57,7 +58,6 @@ const apply = (text: string) => applyPlan(text, { engine, dataDir, stateDir, tru
 const hostFile = () => (existsSync(join(root, 'etc/claude-repo-test')) ? readFileSync(join(root, 'etc/claude-repo-test'), 'utf8') : null);
 
 beforeAll(async () => {
-  execFileSync('ip', ['netns', 'add', ns]);
   base = mkdtempSync(join(tmpdir(), 'claude-repo-dmg-'));
   dataDir = join(base, 'data');
   root = join(base, 'root');
@@ -71,11 +71,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  try {
-    execFileSync('ip', ['netns', 'del', ns]);
-  } catch {
-    /* not made */
-  }
   rmSync(base, { recursive: true, force: true });
 });
 

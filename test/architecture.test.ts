@@ -15,6 +15,8 @@
  *  5. Only the entries, cli/main.ts (and its CLI-socket worker, cli/remote.ts) and server/main.ts, touch process.argv, process.exit
  *     and process.stdout; all other product code gets its arguments and streams injected.
  *     Tests and the dev tools in bench/, scripts/, fixtures/ and test/ are entries of their own.
+ *  6. The readiness wait is one loop for both engines (runtime/health.ts `readinessLoop`): no
+ *     other product file waits for a probe or backs off between probes itself.
  * Files are read with the TypeScript parser, so comments and strings never count.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -243,5 +245,22 @@ describe('architecture', () => {
     }
     expect(uses).toEqual([]);
     for (const e of entries) expect(processUses(source(join(root, e))).length).toBeGreaterThan(0);
+  });
+
+  it('the readiness wait is one loop: only runtime/health.ts waits for probes and backs off between them', () => {
+    const loopParts = new Set(['waitProbe', 'PROBE_BACKOFF', 'PROBE_MAX_INTERVAL_MS']);
+    const users: string[] = [];
+    for (const f of tsFiles(join(root, 'runtime'))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      let uses = false;
+      const visit = (n: ts.Node): void => {
+        if (ts.isIdentifier(n) && loopParts.has(n.text)) uses = true;
+        ts.forEachChild(n, visit);
+      };
+      visit(source(f));
+      if (uses) users.push(rel);
+    }
+    expect(users).toEqual([join('runtime', 'health.ts')]);
   });
 });

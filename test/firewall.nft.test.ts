@@ -26,16 +26,16 @@ import { FirewallRevertedError, createNftFirewallBackend, firewallJournalDir, ru
 import { compileFirewall, evaluate, type FirewallSpec } from '../compiler/firewall.js';
 import { applyPlanned, openFlowHost, planFiles, recoverHost, stateHeadOf } from '../agent/flow.js';
 import { transpileForChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
+import { netnsPerRun } from '../runtime/testutil/netns.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const r = randomBytes(3).toString('hex');
-const SRV = `claude-srv-${r}`;
-const CLI = `claude-cli-${r}`;
-const CTR = `claude-ctr-${r}`;
-const CTD = `claude-ctd-${r}`;
+const SRV = netnsPerRun('claude-srv', { lo: true });
+const CLI = netnsPerRun('claude-cli', { lo: true });
+const CTR = netnsPerRun('claude-ctr', { lo: true });
+const CTD = netnsPerRun('claude-ctd', { lo: true });
 /** An interface named like the containerd backend's CNI bridges (plan/bridges.ts: claude + 9 hex). */
 const CTD_BRIDGE = 'claude123456789';
-const made: string[] = [];
 const procs: ChildProcess[] = [];
 let tmp = '';
 let bundleDir = '';
@@ -102,11 +102,6 @@ function fakeDockerText(): string {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), `claude-fw-${r}-`));
-  for (const ns of [SRV, CLI, CTR, CTD]) {
-    sh(['ip', 'netns', 'add', ns]);
-    made.push(ns);
-    sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
-  }
   sh(['ip', '-n', SRV, 'link', 'add', 'veth-srv', 'type', 'veth', 'peer', 'name', 'veth-cli', 'netns', CLI]);
   sh(['ip', '-n', SRV, 'addr', 'add', '10.0.0.1/8', 'dev', 'veth-srv']);
   sh(['ip', '-n', SRV, 'addr', 'add', '203.0.113.1/24', 'dev', 'veth-srv']);
@@ -150,13 +145,6 @@ for (const port of ports) net.createServer((s) => { s.on('error', () => {}); s.e
 
 afterAll(() => {
   for (const p of procs) if (p.pid && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-  for (const ns of made) {
-    try {
-      sh(['ip', 'netns', 'del', ns]);
-    } catch {
-      /* partial creation */
-    }
-  }
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 });

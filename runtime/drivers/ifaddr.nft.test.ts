@@ -3,20 +3,14 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { InterfaceDriver, IpError } from './ifaddr.js';
+import { netnsPerRun } from '../testutil/netns.js';
 
-const NS = `claude-ifa-${randomBytes(3).toString('hex')}`;
-let made = false;
+const NS = netnsPerRun('claude-ifa');
 
 beforeAll(() => {
-  execFileSync('ip', ['netns', 'add', NS]);
-  made = true;
   // A veth pair inside the namespace stands in for a NIC (the kernel here has no dummy module).
   execFileSync('ip', ['-n', NS, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'peer0']);
   execFileSync('ip', ['-n', NS, 'link', 'set', 'peer0', 'up']);
-});
-
-afterAll(() => {
-  if (made) execFileSync('ip', ['netns', 'del', NS]);
 });
 
 test('applies a static address, MTU and default route; a second apply changes nothing', async () => {

@@ -5,6 +5,7 @@
  * the folder layout, so bare imports (`isomorphic-git`, `canonicalize`) still resolve from
  * the project's `node_modules`. Returns the path of the child script and a cleanup function.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -47,4 +48,40 @@ export function transpileForChild(entries: string[], script: string): ChildBuild
   const scriptPath = join(dir, 'child.mjs');
   writeFileSync(scriptPath, script);
   return { script: scriptPath, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A child process of a ChildBuild's script, its output collected. */
+export interface RunningChild {
+  proc: ChildProcess;
+  out(): string;
+  err(): string;
+  /** Its exit code, once its streams are closed (`close`, not `exit`: the last bytes are read). */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs `script` with `args` (stdin ignored); the process is added to `children`, for the
+ * caller's afterEach to kill. `started(word)` resolves once it printed `word` on stdout.
+ */
+export function runChild(script: string, args: string[], children: ChildProcess[]): RunningChild & { started(word: string): Promise<void> } {
+  const proc = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(proc);
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
+  return {
+    proc,
+    out: () => out,
+    err: () => err,
+    exited,
+    async started(word) {
+      const t0 = Date.now();
+      while (!out.includes(word)) {
+        if (proc.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`the child did not say '${word}': ${err}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
 }

@@ -672,7 +672,11 @@ function paraphrase(text: string): string {
     .replace(/\bhalf\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '512mb')
     .replace(/\b(?:a\s+)?quarter\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '256mb')
     .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
-    .replace(/\ba\s+couple(?:\s+of)?\s+(gigs?|gb|cores?|cpus?|vcpus?|replicas?|instances|copies)\b/gi, '2 $1')
+    .replace(/\ba\s+(?:couple|pair)(?:\s+of)?\s+(gigs?|gb|cores?|cpus?|vcpus?|replicas?|instances|copies)\b/gi, '2 $1')
+    // "open 80 and 443", "block 25, 465 & 587": a list of bare numbers after an opening verb is a list of ports.
+    .replace(/\b(open|close|block|unblock|expose|allow|deny|reject|drop|publish|permit)\s+(?:up\s+)?(\d{2,5}(?:\s*(?:,|\band\b|&|\+|\bplus\b)\s*\d{2,5})+)(?![\d.:/])/gi, '$1 ports $2')
+    // "run 3 of nginx", "have five copies of the worker": that many replicas of it.
+    .replace(/\b(?:run|have|want|need|start)\s+(\d{1,3})\s+(?:(?:copies|instances|replicas)\s+)?of\s+(?:the\s+|my\s+)?([a-z][\w-]*)\b(?!\s+(?:them|those|these|it))/gi, (m, n: string, name: string) => (/^(?:them|those|these|it|the|us|you)$/i.test(name) ? m : `scale ${name} to ${n} replicas`))
     .replace(/\ba\s+(?:single|lone|whole)\s+(core|cpu|vcpu)\b/gi, '1 $1')
     // Accounts said loosely: "username kofi", "user name: kofi", "login name kofi" name the user
     // (a bare "login" does not: "password login over ssh");

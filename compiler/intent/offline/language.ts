@@ -69,6 +69,77 @@ export function wordsToNumber(text: string): number | undefined {
   return any ? total + current : undefined;
 }
 
+const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const DIGIT: Record<string, number> = { zero: 0, oh: 0, o: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
+const TEEN: Record<string, number> = { ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19 };
+const NUMBER_WORD = String.raw`(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|fou?rty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)`;
+
+/**
+ * One run of number words as people say numbers aloud → digits, or undefined when it is not one:
+ * - with "hundred"/"thousand", arithmetic: "two hundred fifty six" → 256, "three thousand" → 3000;
+ * - otherwise in groups read one after another, as ports and sizes are said: "eighty eighty" →
+ *   8080, "eighty four forty three" → 8443, "four four three" → 443, "thirty three oh six" →
+ *   3306, "five twelve" → 512, "two fifty six" → 256; a single group is its value ("sixty four").
+ */
+function spokenNumber(words: string[]): string | undefined {
+  if (words.some((w) => w === 'hundred' || w === 'thousand')) {
+    const n = wordsToNumber(words.filter((w) => w !== 'oh').join(' '));
+    return n === undefined ? undefined : String(n);
+  }
+  const groups: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w in TENS) {
+      const next = words[i + 1];
+      if (next !== undefined && next in DIGIT && DIGIT[next]! > 0 && next !== 'oh' && next !== 'o') {
+        groups.push(String(TENS[w]! + DIGIT[next]!));
+        i++;
+      } else groups.push(String(TENS[w]));
+    } else if (w in TEEN) groups.push(String(TEEN[w]));
+    else if (w in DIGIT) groups.push(String(DIGIT[w]));
+    else return undefined;
+  }
+  // "oh" only inside a number ("thirty three oh six"), never at its start.
+  if (groups.length === 0 || words[0] === 'oh' || words[0] === 'o') return undefined;
+  return groups.join('');
+}
+
+/**
+ * Numbers said in words that wink's entities do not read as one number: decimals ("one point
+ * five cores" → 1.5), halves ("two and a half gigs" → 2.5), and digits said in groups ("port
+ * eighty eighty" → 8080, "five twelve megs" → 512). A single word is left to wink (its rules
+ * keep "the one I added" a word). Quoted text is left alone.
+ */
+export function numbersInWords(text: string): string {
+  const parts = text.split(/(`[^`]*`|"[^"]*"|“[^”]*”)/);
+  return parts
+    .map((p, i) =>
+      i % 2 === 1
+        ? p
+        : p
+            // "one point five", "two point 5", "1 point 5": a decimal.
+            .replace(new RegExp(String.raw`\b(\d+|${NUMBER_WORD}(?:[\s-]+${NUMBER_WORD})*)\s+point\s+(\d+|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?:\s+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine))*)\b`, 'gi'), (m, a: string, b: string) => {
+              const whole = /^\d+$/.test(a) ? a : spokenNumber(a.toLowerCase().split(/[\s-]+/));
+              const frac = /^\d+$/.test(b) ? b : b.toLowerCase().split(/\s+/).map((w) => String(DIGIT[w])).join('');
+              return whole === undefined ? m : `${whole}.${frac}`;
+            })
+            // "two and a half", "1 and a half": x.5 (not "a gig and a half": the paraphrase reads that).
+            .replace(new RegExp(String.raw`\b(\d+|${NUMBER_WORD}(?:[\s-]+${NUMBER_WORD})*)\s+and\s+a\s+half\b`, 'gi'), (m, a: string) => {
+              const whole = /^\d+$/.test(a) ? a : spokenNumber(a.toLowerCase().split(/[\s-]+/));
+              return whole === undefined ? m : `${whole}.5`;
+            })
+            // Two words or more in a row: one number said aloud ("and" joins only after hundred or
+            // thousand: "nine thousand and ninety" is one number, "eighty and four four three" two).
+            .replace(new RegExp(String.raw`\b${NUMBER_WORD}(?:(?:[\s-]+|\s+and\s+)${NUMBER_WORD})+\b`, 'gi'), (m) =>
+              m
+                .split(/(?<!hundred|thousand)\s+and\s+/i)
+                .map((part) => spokenNumber(part.toLowerCase().split(/[\s-]+|\s+and\s+/).filter((w) => w !== 'and')) ?? part)
+                .join(' and '),
+            ),
+    )
+    .join('');
+}
+
 export interface Reading {
   /** The request with numbers written as words turned into digits. */
   text: string;
@@ -82,7 +153,8 @@ export interface Reading {
  * Reads a request: cardinal numbers in words become digits ("two gigs" → "2 gigs",
  * "fourteen days" → "14 days"); ordinals, times and quoted text are left alone.
  */
-export function read(message: string): Reading {
+export function read(said: string): Reading {
+  const message = numbersInWords(said);
   const doc = wink().readDoc(message);
   const its = wink().its;
   const replacements: { from: string; to: string }[] = [];

@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, HealthTimeoutError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { healthArgv, PROBE_BACKOFF, raceClock, silentPorts, waitProbe, PROBE_FIRST_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, START_WINDOW_MS, type RunningExec } from '../../health.js';
+import { healthArgv, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
@@ -634,20 +634,17 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   }
 
   /**
-   * The runtime's readiness wait (runtime/health.ts `waitReady`, the same rules) on containerd:
-   * the health command with task exec, one probe at a time (a slow probe is waited for up to
-   * PROBE_PATIENCE times its timeout before a new one starts), or the published TCP ports, or
-   * the start window; a task that exits fails at once. Every timeout is counted in uncontended
-   * time (runtime/cpu-budget.ts: the host's CPU stall, and the task's own CPU throttling read
-   * from its cgroup through its pid), so a busy host does not roll a healthy service back.
+   * The runtime's readiness wait on containerd: the one loop of both engines (runtime/health.ts
+   * `readinessLoop`: the health command, one probe at a time, or the published TCP ports, or the
+   * start window) with containerd's look (a task that exits fails at once, with its last log
+   * lines) and task exec. Every timeout is counted in uncontended time (runtime/cpu-budget.ts:
+   * the host's CPU stall, and the task's own CPU throttling read from its cgroup through its
+   * pid), so a busy host does not roll a healthy service back.
    */
   async waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     const f = await this.mustFind(nameOrId);
     const t0 = Date.now();
-    const argv = opts.probe ? healthArgv(opts.probe.test) : null;
-    const probeTimeout = Math.max(200, opts.probe?.timeoutMs ?? 1000);
-    const tcp = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
-    const noSignal = !argv && tcp.length === 0;
+    const noSignal = !(opts.probe && healthArgv(opts.probe.test)) && !opts.ports.some((p) => p.protocol === 'tcp' && p.host !== undefined);
     const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
     const ociEnv = (JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[] } }).process.env;
     const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
@@ -656,15 +653,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       const c = t?.pid ? cpuThrottle(t.pid) : undefined;
       return c ? c.throttledUs / 1000 : null;
     };
-    const budget = new CpuBudgetClock({ throttled });
-    let inflight: RunningExec | null = null;
-    let pause = this.opts.probeIntervalMs ?? PROBE_FIRST_INTERVAL_MS;
-    let last = '';
-    try {
-      for (let round = 0; ; round++) {
+    const target: ReadyTarget = {
+      name: f.name,
+      secrets,
+      logsHint: `\`claude logs ${f.record.spec.service ?? f.name}\` shows its output (${this.logFile(f.c.id)})`,
+      look: async (round) => {
         if (round > 0) t = await this.task(f.c.id);
         if (!t || t.status === 'STOPPED') {
-          if (noSignal && oneShot && t?.exitStatus === 0) return { state: 'completed', ms: Date.now() - t0 };
+          if (noSignal && oneShot && t?.exitStatus === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
           // Its last lines may still be in the pipe to the log writer (./log-writer.ts). Deleting
           // the stopped task has the shim close the pipes and wait for the writer to write them
           // and exit; the rollback that follows stops or removes the container either way.
@@ -675,50 +671,11 @@ export class ContainerdEngine extends HostSideOps implements Engine {
             `look at the log lines above; \`claude logs ${f.record.spec.service ?? f.name}\` shows more (${this.logFile(f.c.id)})`,
           );
         }
-        if (t.status === 'RUNNING') {
-          if (argv) {
-            try {
-              if (!inflight) inflight = await this.startExec(f, argv, new CpuBudgetClock({ throttled }));
-              const { r, givenUp } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout);
-              if (r) {
-                inflight = null;
-                if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
-                last = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, secrets).slice(0, 300)}` : ''}`;
-              } else {
-                last = `(timed out after ${probeTimeout} ms) still running`;
-                if (givenUp) inflight = null;
-              }
-            } catch (e) {
-              inflight?.detach();
-              inflight = null;
-              last = (e as Error).message; // the task may have exited: the next round sees it
-            }
-          } else if (noSignal) {
-            if (Date.now() - t0 >= START_WINDOW_MS) return { state: 'running', ms: Date.now() - t0 };
-            last = `running for ${Date.now() - t0} ms of its ${START_WINDOW_MS} ms start window`;
-          } else {
-            const silent = await silentPorts(tcp);
-            if (silent.length === 0) return { state: 'running', ms: Date.now() - t0 };
-            last = `port(s) ${silent.join(', ')} not accepting connections`;
-          }
-        } else last = `status ${t.status}`;
-        const used = budget.elapsed();
-        if (used >= opts.timeoutMs) {
-          const wall = budget.wallElapsed();
-          throw new HealthTimeoutError(
-            `${f.name} did not become ${argv ? 'healthy' : 'ready'} within ${opts.timeoutMs} ms` +
-              (argv ? ` (health command: ${opts.probe!.test.slice(1).join(' ')})` : '') +
-              (last ? `; last result: ${last}` : '') +
-              (wall > opts.timeoutMs * 1.2 ? ` (${Math.round(wall)} ms on the wall clock: time the host's CPUs were saturated is not counted)` : ''),
-            `check the service's health command and that it can start; \`claude logs ${f.record.spec.service ?? f.name}\` shows its output (${this.logFile(f.c.id)})`,
-          );
-        }
-        await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
-        pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
-      }
-    } finally {
-      inflight?.detach();
-    }
+        return t.status === 'RUNNING' ? { running: true } : { status: `status ${t.status}` };
+      },
+      startExec: (argv) => this.startExec(f, argv, new CpuBudgetClock({ throttled })),
+    };
+    return readinessLoop(target, new CpuBudgetClock({ throttled }), { ...opts, intervalMs: this.opts.probeIntervalMs, t0 });
   }
 
   /** What the supervisor (./supervisor.ts) decides on: every managed container, its task and restart record. */
