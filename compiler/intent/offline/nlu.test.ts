@@ -95,4 +95,12 @@ describe('offline NLU entities', () => {
     const own = (c: string) => !/^(postgresql|redis)/i.test(c);
     expect(splitClauses('I need nginx, PostgreSQL, and Redis, and set up daily backups', own)).toEqual(['I need nginx, PostgreSQL, Redis', 'set up daily backups']);
   });
+
+  it('clauses: a quoted value is never split at its comma or its "and"', () => {
+    const all = () => true;
+    expect(splitClauses('set TAGS="red,green" for web, and restart it', all)).toEqual(['set TAGS="red,green" for web', 'restart it']);
+    expect(splitClauses("set MOTD='up and running; ok' on api", all)).toEqual(["set MOTD='up and running; ok' on api"]);
+    expect(splitClauses("don't expose redis, and open 80", all)).toEqual(["don't expose redis", 'open 80']);
+    expect(splitClauses('a "b, c" d and "e and f"', all)).toEqual(['a "b, c" d', '"e and f"']);
+  });
 });

@@ -235,9 +235,14 @@ export function findServiceMentions(text: string): ServiceMention[] {
  * such as "Redis for caching" or "192.168.0.0/16") is glued back onto the one before it.
  */
 export function splitClauses(text: string, hasOwnMeaning: (clause: string) => boolean): string[] {
-  const parts = text
+  // A quoted value is one thing whatever it holds: `FEATURE_FLAGS="beta,new-ui"` or
+  // `motd 'up, and running'` is never split at its comma or its "and". Masked while splitting.
+  const quoted: string[] = [];
+  const masked = text.replace(/"[^"\n]*"|(?<=^|[\s=])'[^'\n]*'(?=$|[\s,.;:!?)])/g, (m) => `\u0000${quoted.push(m) - 1}\u0000`);
+  const unmask = (s: string): string => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => quoted[Number(i)] ?? '');
+  const parts = masked
     .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
-    .map((s) => s.trim())
+    .map((s) => unmask(s).trim())
     .filter((s) => s.length > 0);
   const out: string[] = [];
   for (const p of parts) {
