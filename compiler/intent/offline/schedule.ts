@@ -51,7 +51,6 @@ const plainWords = (text: string): string => text.split(/(`[^`]*`|"[^"]*"|â€œ[^â
 export function normaliseSchedule(text: string): string {
   return outsideProtected(text, (s) =>
     s
-      // Units shortened: "every 5 mins", "every 2 hrs", "every 10m", "every 3h", "every min".
       // Numbers in words after "every" ("every twelve hours"; the engine's language layer has
       // usually made them digits already, an earlier turn's text has not).
       .replace(/\b(every|each)\s+(two|three|four|five|six|ten|twelve|fifteen|twenty|thirty)\s+(?=min|hour|hr|day)/gi, (_m, e: string, n: string) => `${e} ${num(n)} `)
