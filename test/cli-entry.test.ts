@@ -179,6 +179,64 @@ describe('the cold-start bundles', () => {
     }
   }, 120_000);
 
+  it('after an edit of one file only that file is parsed: the same bytes and exit status as compiling; plan without the per-file entries parses', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-edit-'));
+    try {
+      const state = join(tmp, 'state');
+      cpSync(example, state, { recursive: true });
+      const data = join(tmp, 'data');
+      mkdirSync(data);
+      const env = { ...process.env, CLAUDE_DATA_DIR: data, CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: state, CLAUDE_DAEMON: '0', NO_COLOR: '1' };
+      const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(bin, args, { encoding: 'utf8', env: { ...env, ...extra }, maxBuffer: 256 << 20 });
+      const edit = (file: string, from: string | RegExp, to: string) => {
+        const f = join(state, file);
+        const text = readFileSync(f, 'utf8');
+        expect(text).toMatch(from);
+        writeFileSync(f, text.replace(from, to));
+      };
+      const same = (args: string[], fromCache: number) => {
+        const off = run(args, { CLAUDE_COMPILE_CACHE: '0' });
+        const got = run(args, { CLAUDE_TRACE: '1' });
+        expect(got.stderr).toContain(`compile: parsed and checked (${fromCache} of 6 files from the cache)`);
+        expect([got.status, got.stdout]).toStrictEqual([off.status, off.stdout]);
+        return got;
+      };
+      const args = ['validate'];
+      same(args, 0);
+      // a comment, a value, then a reference from an unchanged file (services.yaml names the secret) broken
+      edit('services.yaml', /\n$/, '\n# edited\n');
+      same(args, 5);
+      edit('network.yaml', /\n$/, '\n# edited\n');
+      same(args, 5);
+      edit('services.yaml', 'tag: "7-alpine"', 'tag: "7.2-alpine"');
+      expect(same(args, 5).stdout).toMatch(/valid \(6 files, 3 services, 1 warning\)/);
+      edit('security.yaml', '- name: postgres_password', '- name: pg_password');
+      const broken = same(args, 5);
+      expect(broken.status).toBe(1);
+      expect(broken.stdout).toMatch(/^services\.yaml:\d+:\d+: error CLA/m);
+      // the same in JSON (served from the state's entry the text run wrote: the same diagnostics)
+      const json = run(['validate', '--json'], { CLAUDE_TRACE: '1' });
+      expect(json.stderr).toContain('compile: from the compiled-state cache');
+      expect([json.status, json.stdout]).toStrictEqual([1, run(['validate', '--json'], { CLAUDE_COMPILE_CACHE: '0' }).stdout]);
+      cpSync(example, state, { recursive: true });
+      // plan: on a hit its review reads the parse's data from the per-file entries (yaml is not loaded);
+      // with them gone it parses, and prints the same
+      const masked = (t: string) => t.replace(/plan-[0-9a-f]{32}/g, 'plan-ID').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+ min left/g, 'N min left');
+      const plan = (extra: NodeJS.ProcessEnv = {}) => run(['plan', '--out', join(tmp, 'plan.json')], { NODE_DEBUG: 'module', ...extra });
+      const planOff = plan({ CLAUDE_COMPILE_CACHE: '0' });
+      expect(planOff.status).toBe(0);
+      plan();
+      const hit = plan();
+      expect(hit.stderr).not.toContain('part-yaml.cjs');
+      rmSync(join(data, 'cache', 'compiled', 'files'), { recursive: true });
+      const parsed = plan();
+      expect(parsed.stderr).toContain('part-yaml.cjs');
+      for (const r of [hit, parsed]) expect([r.status, masked(r.stdout)]).toStrictEqual([planOff.status, masked(planOff.stdout)]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('after a bare `tsc` that changed no code the bundles are still used (and marked new again); after one that did, dist/ is', () => {
     // A copy of the package (bin/, dist/; the rest linked), so this checkout's dist/ is not touched.
     const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-fresh-'));
