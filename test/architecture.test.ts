@@ -17,6 +17,10 @@
  *     Tests and the dev tools in bench/, scripts/, fixtures/ and test/ are entries of their own.
  *  6. The readiness wait is one loop for both engines (runtime/health.ts `readinessLoop`): no
  *     other product file waits for a probe or backs off between probes itself.
+ *  7. Approve-then-apply is one function in cli/ (cli/approve.ts): no command gives
+ *     planAndApply its own approve, apply or onReplan.
+ *  8. cron-parser is loaded in one place, common/cron.ts, which both the compiler's schedule
+ *     reader and the runtime's job scheduler import (type imports aside).
  * Files are read with the TypeScript parser, so comments and strings never count.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -287,5 +291,24 @@ describe('architecture', () => {
     }
     expect(callers.length).toBeGreaterThan(0);
     expect(own).toEqual([]);
+  });
+
+  it('cron-parser is loaded in one place, common/cron.ts, shared by the compiler and the runtime', () => {
+    const loaders: string[] = [];
+    const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
+    for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      const visit = (n: ts.Node): void => {
+        if (ts.isStringLiteral(n) && n.text === 'cron-parser') {
+          const p = n.parent;
+          const loads = ts.isCallExpression(p) || (ts.isImportDeclaration(p) && !p.importClause?.isTypeOnly) || ts.isExportDeclaration(p);
+          if (loads) loaders.push(rel);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(source(f));
+    }
+    expect(loaders).toEqual([join('common', 'cron.ts')]);
   });
 });
