@@ -192,7 +192,8 @@ const SERVICE_WORDS: { re: RegExp; template: string; generic: boolean }[] = [
   { re: /\bnginx\b|\bengine-?x\b/g, template: 'nginx', generic: false },
   { re: /\bcaddy\b/g, template: 'caddy', generic: false },
   { re: /\bpostgres(?:ql|s)?\b|\bpostgre\s?sql\b|\bpsql\b|\bpg\b/g, template: 'postgres', generic: false },
-  { re: /\bmaria\s?db\b|\bmysql\b/g, template: 'mariadb', generic: false },
+  { re: /\bmaria\s?db\b/g, template: 'mariadb', generic: false },
+  { re: /\bmysql\b/g, template: 'mysql', generic: false },
   { re: /\bredis\b/g, template: 'redis', generic: false },
   { re: /\bprometheus\b/g, template: 'prometheus', generic: false },
   { re: /\bgrafana\b/g, template: 'grafana', generic: false },
@@ -221,6 +222,8 @@ export function findServiceMentions(text: string): ServiceMention[] {
       out.push({ template: w.template, generic: w.generic, text: m[0], index: start });
     }
   }
+  // "mariadb (the mysql fork)": said beside MariaDB, "mysql" only describes it.
+  if (out.some((m) => m.template === 'mariadb')) for (const m of out) if (m.template === 'mysql') m.template = 'mariadb';
   return out.sort((a, b) => a.index - b.index);
 }
 
