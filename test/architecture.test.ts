@@ -263,4 +263,29 @@ describe('architecture', () => {
     }
     expect(users).toEqual([join('runtime', 'health.ts')]);
   });
+
+  it('approve, then apply is one function in cli/: planAndApply gets its approve and apply from cli/approve.ts', () => {
+    const own: string[] = [];
+    const callers: string[] = [];
+    for (const f of tsFiles(join(root, 'cli'))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      const visit = (n: ts.Node): void => {
+        if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'planAndApply') {
+          callers.push(rel);
+          const arg = n.arguments[0];
+          if (arg && ts.isObjectLiteralExpression(arg)) {
+            for (const p of arg.properties) {
+              const name = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+              if (name === 'approve' || name === 'apply' || name === 'onReplan') own.push(`${rel}: ${name}`);
+            }
+          } else own.push(`${rel}: not an object literal`);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(source(f));
+    }
+    expect(callers.length).toBeGreaterThan(0);
+    expect(own).toEqual([]);
+  });
 });
