@@ -48,7 +48,7 @@ import type { ContainerSpec, HealthSpec, MountSpec, ObservedState, PlanPayload, 
 import { StepError, type Engine, type NetworkRecord } from './engine.js';
 import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked, rotateJournalIfLarge, type JournalRecord } from './journal.js';
 import { fenceEngine } from './fenced-engine.js';
-import { acquireApplyLock, LockLostError, type ApplyLock } from './lock.js';
+import { acquireApplyLock, LockLostError, tokenIfFree, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
 import { containerNamesOf, pruneSnapshots, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
 import {
@@ -1076,57 +1076,66 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     if (e.type.startsWith('reconcile.')) recordEvent(opts.dataDir, opts.now, e);
     opts.onEvent?.(e);
   };
+  // V1–V7: pure checks. When a trusted key signed the plan and nobody holds the apply lock,
+  // the system is observed (base V8, Docker's work in its own processes) while V2–V7 run
+  // (ours, CPU): ≈ 20–40 ms less before the first step. No lock is taken for it, so a plan
+  // that V2–V7 refuse never holds the lock against another apply. The lock's fencing token is
+  // read first: if the lock is then taken with exactly the next token, nobody held it in
+  // between, so the observation, the journal and the marker read before it are what a reader
+  // under the lock would see, and are kept; otherwise they are read again under the lock.
+  const seenToken = tokenIfFree(opts.dataDir);
   const marker = readNeedsAttention(opts.dataDir);
   if (marker) throw new NeedsAttentionError(marker);
-
-  // V1–V7: pure checks. When a trusted key signed the plan and the lock is free, the lock is
-  // taken after V1 and the system observed (base V8, Docker's work in its own processes)
-  // while V2–V7 run (ours, CPU): ≈ 20–40 ms less before the first step. Observing is
-  // read-only, and under the lock as before; a refused plan releases the lock at once.
-  let early: ApplyLock | null = null;
   let observing: Promise<ObservedState> | undefined;
+  let journalBefore: JournalRecord[] | undefined;
   let verified;
   try {
     const opened = openPlan(planText, opts.trustedKeys);
-    early = await lockIfFree(opts, claimedPlanId(opened));
-    if (early && !findInterrupted(readJournal(opts.dataDir)) && !readNeedsAttention(opts.dataDir)) {
-      observing = opts.engine.observe();
-      observing.catch(() => undefined);
-      // one turn of the event loop: the Engine API requests leave before V2–V7 take the CPU
-      await new Promise((r) => setImmediate(r));
-      trace('apply: lock taken, observing');
+    if (seenToken !== null && claimedPlanId(opened) !== null) {
+      journalBefore = readJournal(opts.dataDir);
+      if (!findInterrupted(journalBefore)) {
+        observing = opts.engine.observe();
+        observing.catch(() => undefined);
+        // one turn of the event loop: the Engine API requests leave before V2–V7 take the CPU
+        await new Promise((r) => setImmediate(r));
+        trace('apply: observing');
+      }
     }
     verified = verifyOpenedPlan(opened, { trustedKeys: opts.trustedKeys, hostId: opts.hostId, dataDir: opts.dataDir, now: opts.now, ...(opts.policy ? { policy: opts.policy } : {}) });
   } catch (e) {
-    early?.release();
     if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', null, { clause: e.clause, reason: e.message }).catch(() => undefined);
     throw e;
   }
   const payload = verified.payload;
   trace('apply: verified V1-V7');
 
-  const lock =
-    early ??
-    (await acquireApplyLock(opts.dataDir, {
-      planId: payload.id,
-      purpose: 'apply',
-      waitMs: opts.lockWaitMs ?? 0,
-      now: opts.now,
-      // Said at once: an apply waited for is a whole apply, and nothing else shows meanwhile.
-      noticeAfterMs: 0,
-      onWait: (w) => onEvent({ type: 'lock.waiting', holder: `pid ${w.owner.pid}, ${w.owner.purpose}` }),
-    }));
+  const lock = await acquireApplyLock(opts.dataDir, {
+    planId: payload.id,
+    purpose: 'apply',
+    waitMs: opts.lockWaitMs ?? 0,
+    now: opts.now,
+    // Said at once: an apply waited for is a whole apply, and nothing else shows meanwhile.
+    noticeAfterMs: 0,
+    onWait: (w) => onEvent({ type: 'lock.waiting', holder: `pid ${w.owner.pid}, ${w.owner.purpose}` }),
+  });
   trace('apply: lock taken');
+  // Nobody held the lock since the reads above: they stand. Otherwise they are read again.
+  const quiet = seenToken !== null && lock.owner.token === seenToken + 1;
+  if (!quiet) {
+    observing = undefined;
+    journalBefore = undefined;
+  }
   // Every side-effecting driver call checks the fencing token first (runtime/fenced-engine.ts).
   opts = { ...opts, engine: fenceEngine(opts.engine, () => lock.assertHeld()) };
   try {
     // An apply that crashed earlier is settled first (rolled back or completed).
-    const interrupted = findInterrupted(readJournal(opts.dataDir));
+    const interrupted = findInterrupted(journalBefore ?? readJournal(opts.dataDir));
     if (interrupted) {
       const rec = await recoverLocked(opts.engine, opts, lock, interrupted, onEvent);
       if (!rec.ok) throw new NeedsAttentionError(readNeedsAttention(opts.dataDir)!);
     }
-    if (readNeedsAttention(opts.dataDir)) throw new NeedsAttentionError(readNeedsAttention(opts.dataDir)!);
+    const markerNow = quiet && !interrupted ? null : readNeedsAttention(opts.dataDir);
+    if (markerNow) throw new NeedsAttentionError(markerNow);
     // V6 again under the lock: the same plan may have been applied while we waited for it.
     if (appliedPlanIds(opts.dataDir).has(payload.id)) throw new ReplayError(payload.id);
 
@@ -1177,21 +1186,6 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     });
   } finally {
     lock.release();
-  }
-}
-
-/**
- * The apply lock when nobody holds it (a dead holder's is broken, as always), else null: then
- * the plan is verified first and the lock waited for as before. `planId` is the id the plan
- * claims (its signature verified, V2–V7 not yet), or null.
- */
-async function lockIfFree(opts: ApplyOptions, planId: string | null): Promise<ApplyLock | null> {
-  if (planId === null) return null;
-  try {
-    return await acquireApplyLock(opts.dataDir, { planId, purpose: 'apply', waitMs: 0, now: opts.now });
-  } catch {
-    // held (LockHeldError), or it cannot be taken (a full disk): the acquire after V2–V7 says so
-    return null;
   }
 }
 
@@ -1272,7 +1266,6 @@ async function execute(
 ): Promise<ApplyResult> {
   const { engine } = opts;
   const journal = new Journal(opts.dataDir, opts.now, lock);
-  const startIndex = readJournal(opts.dataDir).length;
   const snap = await takeSnapshot(engine, payload, opts.now, observed);
   const { ref, reserve } = prepareRecords(opts, payload, snap);
   trace('apply: snapshot saved');
@@ -1287,7 +1280,7 @@ async function execute(
     throw e;
   }
   try {
-    return await executeSteps(payload, opts, journal, snap, reserve, confirmation, onEvent, t0, firewallChecked, startIndex);
+    return await executeSteps(payload, opts, journal, snap, reserve, confirmation, onEvent, t0, firewallChecked);
   } finally {
     reserve.release();
   }
@@ -1303,7 +1296,6 @@ async function executeSteps(
   onEvent: (e: ApplyEvent) => void,
   t0: number,
   firewallChecked: ReadonlySet<string>,
-  startIndex: number,
 ): Promise<ApplyResult> {
   const { engine } = opts;
   onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
@@ -1409,7 +1401,7 @@ async function executeSteps(
     if (results.get(id)!.status === 'done') done.add(id);
   }
   if (stop) throw stop;
-  const touched = () => readJournal(opts.dataDir).slice(startIndex);
+  const touched = () => [...journal.written];
   if (!failure) {
     // The point of no return: until finalize.begin is durable, a failure still rolls back.
     try {

@@ -45,6 +45,9 @@ export function journalPath(dataDir: string): string {
 }
 
 export class Journal {
+  /** The records this journal appended, as written: an apply's own, without reading the file back. */
+  readonly written: JournalRecord[] = [];
+
   constructor(
     readonly dataDir: string,
     private readonly now: () => Date,
@@ -53,7 +56,9 @@ export class Journal {
 
   append(rec: Unstamped<JournalRecord>): void {
     this.lock?.assertHeld();
-    appendLineDurable(journalPath(this.dataDir), JSON.stringify({ ...rec, ts: this.now().toISOString() }));
+    const stamped = { ...rec, ts: this.now().toISOString() } as JournalRecord;
+    appendLineDurable(journalPath(this.dataDir), JSON.stringify(stamped));
+    this.written.push(stamped);
   }
 }
 

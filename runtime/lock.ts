@@ -108,6 +108,18 @@ export function readToken(dataDir: string): number {
   return Math.max(0, readLock(dataDir)?.token ?? 0, journalTokens(dataDir));
 }
 
+/**
+ * The last fencing token handed out when nobody holds the apply lock now, else null. A holder
+ * that takes the lock later gets a greater token, so an acquisition that returns exactly
+ * this + 1 proves nobody held the lock in between: whatever was read after this call (the
+ * journal, the needs-attention marker, an observation of the system) is still what a reader
+ * under the lock would have seen (runtime/apply.ts reads them before the lock and keeps them).
+ */
+export function tokenIfFree(dataDir: string): number | null {
+  const token = readToken(dataDir);
+  return existsSync(join(dataDir, LOCK_FILE)) ? null : token;
+}
+
 /** The highest token an `apply.started` record names, over the journal and its rotated parts. */
 function journalTokens(dataDir: string): number {
   const dir = join(dataDir, 'journal');

@@ -17,6 +17,10 @@
  *     Tests and the dev tools in bench/, scripts/, fixtures/ and test/ are entries of their own.
  *  6. The readiness wait is one loop for both engines (runtime/health.ts `readinessLoop`): no
  *     other product file waits for a probe or backs off between probes itself.
+ *  7. Approve-then-apply is one function in cli/ (cli/approve.ts): no command gives
+ *     planAndApply its own approve, apply or onReplan.
+ *  8. cron-parser is loaded in one place, common/cron.ts, which both the compiler's schedule
+ *     reader and the runtime's job scheduler import (type imports aside).
  * Files are read with the TypeScript parser, so comments and strings never count.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -262,5 +266,49 @@ describe('architecture', () => {
       if (uses) users.push(rel);
     }
     expect(users).toEqual([join('runtime', 'health.ts')]);
+  });
+
+  it('approve, then apply is one function in cli/: planAndApply gets its approve and apply from cli/approve.ts', () => {
+    const own: string[] = [];
+    const callers: string[] = [];
+    for (const f of tsFiles(join(root, 'cli'))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      const visit = (n: ts.Node): void => {
+        if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'planAndApply') {
+          callers.push(rel);
+          const arg = n.arguments[0];
+          if (arg && ts.isObjectLiteralExpression(arg)) {
+            for (const p of arg.properties) {
+              const name = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+              if (name === 'approve' || name === 'apply' || name === 'onReplan') own.push(`${rel}: ${name}`);
+            }
+          } else own.push(`${rel}: not an object literal`);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(source(f));
+    }
+    expect(callers.length).toBeGreaterThan(0);
+    expect(own).toEqual([]);
+  });
+
+  it('cron-parser is loaded in one place, common/cron.ts, shared by the compiler and the runtime', () => {
+    const loaders: string[] = [];
+    const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
+    for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      const visit = (n: ts.Node): void => {
+        if (ts.isStringLiteral(n) && n.text === 'cron-parser') {
+          const p = n.parent;
+          const loads = ts.isCallExpression(p) || (ts.isImportDeclaration(p) && !p.importClause?.isTypeOnly) || ts.isExportDeclaration(p);
+          if (loads) loaders.push(rel);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(source(f));
+    }
+    expect(loaders).toEqual([join('common', 'cron.ts')]);
   });
 });

@@ -11,7 +11,7 @@ import type { PlanStep } from '../../plan/types.js';
 import type { ApplyResult } from '../../runtime/apply.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
-import { acquireRequestLock, applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
+import { acquireRequestLock, applyPlanned, openFlowHost, planAndApply, planFiles, stateHeadOf, type Planned } from '../../agent/flow.js';
 import { lineReader } from '../prompt.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
@@ -228,13 +228,10 @@ async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boole
   const err = (s: string) => println(ctx.stderr, `claude apply: ${s}`);
   // Loaded here: `claude apply PLAN.json` (a saved, signed plan) needs none of the compiler,
   // and a device's image may ship without it (test/runtime-cli.test.ts).
-  const [{ compileStateDir }, { renderDiagnostic }, { renderPlan }, { reviewOnHost }, { inspectPlan }, { loadTrustedKeys }] = await Promise.all([
+  const [{ compileStateDir }, { renderDiagnostic }, { approveThenApply }] = await Promise.all([
     import('../../compiler/compile.js'),
     import('../../compiler/diagnostics.js'),
-    import('../../plan/show.js'),
-    import('../../agent/review.js'),
-    import('../../plan/inspect.js'),
-    import('../../plan/keys.js'),
+    import('../approve.js'),
   ]);
   const compiled = compileStateDir(paths.stateDir);
   if (!compiled.model) {
@@ -267,33 +264,19 @@ async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boole
         }
         return r.planned;
       },
-      async approve(planned, info) {
-        if (!o.json) {
-          if (info.replanned) println(ctx.stdout, REPLANNED_MESSAGE);
-          const report = inspectPlan(planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId: host.hostId });
-          ctx.stdout.write(renderPlan(planned.payload, report, await reviewOnHost(paths.stateDir, planned.payload, ctx.now)));
-          println(ctx.stdout);
-        }
-        if (o.yes) return true;
-        if (!reader) {
+      ...approveThenApply(ctx, {
+        host,
+        actor,
+        json: o.json,
+        yes: o.yes,
+        reader,
+        question: 'Apply these changes? [yes/no] ',
+        waitS: o.waitS,
+        renderer,
+        noTerminal() {
           if (!o.json) println(ctx.stdout, 'Not applied: there is no terminal to ask for approval. Run again with --yes.');
-          return false;
-        }
-        const answer = ((await reader.next('Apply these changes? [yes/no] ')) ?? '').trim();
-        return /^(y|yes)$/i.test(answer);
-      },
-      apply: (planned) =>
-        applyPlanned(host, planned, {
-          now: ctx.now,
-          actor,
-          // The user has seen the whole plan (security and destructive lines included) and approved it.
-          yes: true,
-          lockWaitMs: o.waitS * 1000,
-          ...(renderer ? { onEvent: renderer.onEvent } : {}),
-        }),
-      onReplan: (e, n) => {
-        if (!o.json) println(ctx.stdout, `The plan was refused as stale (attempt ${n}): ${e.message.split('\n')[0]}`);
-      },
+        },
+      }),
     });
     renderer?.stop();
     if (outcome.status === 'unplanned' && nothing) {

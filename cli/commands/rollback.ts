@@ -16,15 +16,12 @@ import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
-import { renderPlan } from '../../plan/show.js';
-import { reviewOnHost } from '../../agent/review.js';
-import { inspectPlan } from '../../plan/inspect.js';
-import { loadTrustedKeys } from '../../plan/keys.js';
 import { appendAudit } from '../../runtime/audit.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { authorFromEnv, openStateRepo, StateRepoDamagedError, UnknownRevisionError, type HistoryEntry } from '../../runtime/state/repo.js';
 import { PlanRefusedError } from '../../runtime/verify.js';
-import { applyPlanned, openFlowHost, planAndApply, planFiles, REPLANNED_MESSAGE, stateHeadOf, type Planned } from '../../agent/flow.js';
+import { openFlowHost, planAndApply, planFiles, stateHeadOf, type Planned } from '../../agent/flow.js';
+import { approveThenApply } from '../approve.js';
 import { lineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 
@@ -168,41 +165,28 @@ const command: Command = {
           }
           return r.planned;
         },
-        async approve(planned, info) {
-          if (values.out) {
-            savedTo = resolve(ctx.cwd, values.out);
-            writeFileAtomic(savedTo, planned.envelopeText, 0o644);
-          }
-          if (!values.json) {
-            if (info.replanned) println(ctx.stdout, REPLANNED_MESSAGE);
-            for (const w of planWarnings) println(ctx.stderr, w);
-            const report = inspectPlan(planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId: host.hostId });
-            ctx.stdout.write(renderPlan(planned.payload, report, await reviewOnHost(paths.stateDir, planned.payload, ctx.now)));
-            println(ctx.stdout);
-          }
-          if (values.yes) return true;
-          if (!reader) {
+        ...approveThenApply(ctx, {
+          host,
+          actor,
+          json: values.json === true,
+          yes: values.yes === true,
+          reader,
+          question: `Roll back to ${short}? [yes/no] `,
+          waitS,
+          renderer,
+          beforeShow(planned) {
+            if (values.out) {
+              savedTo = resolve(ctx.cwd, values.out);
+              writeFileAtomic(savedTo, planned.envelopeText, 0o644);
+            }
+            if (!values.json) for (const w of planWarnings) println(ctx.stderr, w);
+          },
+          noTerminal(planned) {
             savedTo ??= join(paths.dataDir, 'plans', `${planned.payload.id}.json`);
             writeFileAtomic(savedTo, planned.envelopeText, 0o644);
             if (!values.json) println(ctx.stdout, `Not applied: there is no terminal to ask for approval. Run again with --yes, or apply the saved plan: claude apply ${savedTo}`);
-            return false;
-          }
-          const answer = ((await reader.next(`Roll back to ${short}? [yes/no] `)) ?? '').trim();
-          return /^(y|yes)$/i.test(answer);
-        },
-        apply: (planned) =>
-          applyPlanned(host, planned, {
-            now: ctx.now,
-            actor,
-            // The user has seen the whole plan (security and destructive lines included) and approved it.
-            yes: true,
-            lockWaitMs: waitS * 1000,
-            ...(renderer ? { onEvent: renderer.onEvent } : {}),
-          }),
-        onReplan: (e, n) => {
-          if (values.json) return;
-          println(ctx.stdout, `The plan was refused as stale (attempt ${n}): ${e.message.split('\n')[0]}`);
-        },
+          },
+        }),
       }).catch((e: unknown) => {
         renderer?.stop();
         if (e instanceof PlanRefusedError || e instanceof LockHeldError) return { status: 'refused' as const, error: e };

@@ -8,7 +8,7 @@
  * namespace), reused across the assertions below in order:
  * apply → env change → replay → tampered → expired → broken image → failing health check →
  * recreated network rolled back → exited container → no healthcheck → stale plan →
- * concurrent applies → secrets → prune. Everything is removed in afterAll.
+ * concurrent applies → a refused plan beside a good one → secrets → prune. Everything is removed in afterAll.
  *
  * Where the backends differ on purpose (docs/runtime.md "What differs between the
  * backends"), the test says so and branches on `kind`: Docker's own healthcheck
@@ -360,6 +360,19 @@ export function applySuite(kind: EngineKind): void {
         expect(waited).toBeInstanceOf(StalePlanError);
         expect((waited as Error).message).toContain(`+ container/${slow.name} (added)`);
         expect(existsSync(join(dataDir, 'apply.lock'))).toBe(false);
+      }, 120_000);
+
+      it('a plan refused by V2–V7 never holds the lock: a good apply started beside it, not waiting, is not refused', async () => {
+        const beside = containerSpec({ name: n('beside'), service: 'beside', image: 'claude-os-local/busybox:latest', command: ['sleep', '3600'] });
+        const good = await planText([S.create(beside)]);
+        const expired = await planText([S.stop(redis.name)], { now: new Date(Date.now() - 7_200_000), ttlMs: 3_600_000 });
+        // Both start in the same turn of the event loop, the refused one first; neither waits.
+        const [bad, ok] = await Promise.allSettled([apply(expired), apply(good)]);
+        expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(PlanExpiredError);
+        expect(ok.status === 'fulfilled' ? ok.value.status : String((ok as PromiseRejectedResult).reason)).toBe('applied');
+        expect(await w.exists(beside.name)).toBe(true);
+        expect(existsSync(join(dataDir, 'apply.lock'))).toBe(false);
+        expect((await apply(await planText([S.remove(beside.name)]))).status).toBe('applied');
       }, 120_000);
 
       it('resolves ${secrets.x} only into the container: not in the journal, events, audit or snapshot', async () => {

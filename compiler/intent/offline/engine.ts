@@ -357,7 +357,6 @@ function repoOf(image: string): string {
 function templateOfImage(image: string): TemplateInfo | undefined {
   const repo = repoOf(image);
   const last = repo.split('/').pop()!;
-  if (repo === 'mysql') return templateInfos().find((t) => t.name === 'mariadb');
   return templateInfos().find((t) => t.repo === repo) ?? templateInfos().find((t) => t.repo.split('/').pop() === last && t.name !== 'webapp');
 }
 
@@ -1344,15 +1343,19 @@ function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): bo
     const data: Partial<Record<DataService, { service: string; password: string }>> = {};
     const named = new Set(findServiceMentions(clause).filter((m) => !contrasted(clause, m.index)).map((m) => m.template));
     for (const kind of Object.keys({ ...Object.fromEntries((app.requires ?? []).map((k) => [k, 1])), ...(app.uses ?? {}) }) as DataService[]) {
-      if (!(app.requires ?? []).includes(kind) && !named.has(kind)) continue;
-      let dep = existingFor(run, { template: kind, generic: false, text: '', index: 0 });
+      // Any template of the same protocol serves: the one said ("ghost with mysql"), or one there.
+      const wire = sameWire(kind);
+      const tpl = wire.find((t) => named.has(t)) ?? kind;
+      if (!(app.requires ?? []).includes(kind) && !named.has(tpl)) continue;
+      let dep = [tpl, ...wire].map((t) => existingFor(run, { template: t, generic: false, text: '', index: 0 })).find((d) => d !== undefined);
       if (!dep) {
-        if (getService(run, kind) || !addFromTemplate(run, kind, undefined, kind === 'mariadb' ? clause : '')) continue;
+        if (getService(run, tpl) || !addFromTemplate(run, tpl, undefined, named.has(tpl) ? clause : '')) continue;
         dep = run.added[run.added.length - 1]!;
-        if (!named.has(kind)) run.notes.push(`(${name} needs ${kind}, so ${kind} is added with it.)`);
+        if (!named.has(tpl)) run.notes.push(`(${name} needs ${tpl}, so ${tpl} is added with it.)`);
       }
       const env = getService(run, dep)?.environment ?? {};
-      data[kind] = { service: dep, password: env.POSTGRES_PASSWORD ?? env.MARIADB_ROOT_PASSWORD ?? env.MYSQL_ROOT_PASSWORD ?? (kind === 'mariadb' ? '${secrets.mariadb_root_password}' : '') };
+      const pw = templatePassword(templateOf(getService(run, dep)!) ?? tpl);
+      data[kind] = { service: dep, password: env.POSTGRES_PASSWORD ?? (pw && env[pw.env]) ?? (pw ? `\${secrets.${pw.secret}}` : '') };
     }
     // "console on 9001", "web ui on 8053": a port said after one of the app's port words.
     const hostPorts = findPorts(clause).map((port) => {
@@ -1444,7 +1447,7 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
       if (m.template === 'postgres' && anySpecificIn(['mariadb'])) continue;
     }
     want(m.template, m.generic);
-    if (m.template === 'wordpress') want('mariadb', false);
+    if (m.template === 'wordpress') want(wordpressDatabase(run).template, false);
   }
   let did = false;
   const name = explicitName(clause);
@@ -1544,21 +1547,40 @@ function explicitName(clause: string): string | undefined {
 }
 
 /**
- * "mysql", said without "mariadb": the MySQL server itself (image mysql:<version>, 8.4 by
- * default), named mysql, with its own generated root password. It is read through the mariadb
- * template (same port, data directory and wiring), with MySQL's variables and health check.
+ * The templates that speak the same wire protocol as `template` (its `wire:`), itself first:
+ * one stands in for the other where a client only needs the protocol (an app that needs
+ * MariaDB works with the MySQL there or said, and the other way round).
  */
-function saysMysql(text: string): boolean {
-  return /\bmysql\b/i.test(text) && !/\bmaria\s?db\b/i.test(text);
+function sameWire(template: string): string[] {
+  const wire = loadTemplate(template).wire;
+  return [template, ...(wire ? listTemplates().filter((t) => t !== template && loadTemplate(t).wire === wire) : [])];
 }
-function isMysql(svc: Service | undefined): boolean {
-  return svc !== undefined && repoOf(svc.image).split('/').pop() === 'mysql';
+
+/** The secret a template's password comes from and the variable that reads it (the one holding `{{password_secret}}`). */
+function templatePassword(template: string): { secret: string; env: string } | undefined {
+  const t = loadTemplate(template);
+  const secret = t.parameters.password_secret?.default;
+  const env = Object.entries((t.service.environment ?? {}) as Record<string, string>).find(([, v]) => String(v).includes('{{password_secret}}'))?.[0];
+  return secret === undefined || env === undefined ? undefined : { secret: String(secret), env };
+}
+
+/** The programs of the MySQL-protocol databases: the server (its options are set on its command) and the dump tool. */
+const MYSQL_PROGRAMS: Record<string, { server: string; dump: string }> = {
+  mariadb: { server: 'mariadbd', dump: 'mariadb-dump' },
+  mysql: { server: 'mysqld', dump: 'mysqldump' },
+};
+
+/** The MySQL-protocol database WordPress talks to: the one there already, else the one the request names (MySQL or MariaDB). */
+function wordpressDatabase(run: Run): { template: string; name: string } {
+  const wire = sameWire('mariadb');
+  const there = services(run).find((s) => wire.includes(templateOf(s) ?? ''));
+  if (there) return { template: templateOf(there)!, name: there.name };
+  const said = findServiceMentions(run.input.message).find((m) => wire.includes(m.template))?.template ?? 'mariadb';
+  return { template: said, name: said };
 }
 
 function addFromTemplate(run: Run, template: string, name: string | undefined, clause: string): boolean {
   const params: Record<string, string | number> = {};
-  const mysql = template === 'mariadb' && saysMysql(clause || run.input.message);
-  if (mysql) name ??= 'mysql';
   const svcName = name ?? template;
   if (name) params.name = name;
   if (getService(run, svcName)) {
@@ -1571,27 +1593,23 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   const needSecret = (name: string, purpose: string) => {
     if (!secretFor(name)) run.generated.push({ name, purpose });
   };
-  // WordPress talks to the MySQL said or already there, with its password.
-  const mysqlDb = template === 'wordpress' && (services(run).some((s) => isMysql(s)) || (saysMysql(run.input.message) && !services(run).some((s) => templateOf(s) === 'mariadb')));
-  if (mysql) needSecret('mysql_root_password', 'the MySQL root user (MYSQL_ROOT_PASSWORD)');
-  else if (template === 'mariadb' || (template === 'wordpress' && !mysqlDb)) needSecret('mariadb_root_password', 'the MariaDB root user (MARIADB_ROOT_PASSWORD)');
+  // WordPress talks to the MySQL or MariaDB there or said, by name, with its root password.
+  let database = template;
+  if (template === 'wordpress') {
+    const db = wordpressDatabase(run);
+    params.db_host = db.name;
+    database = db.template;
+  }
+  // A database's root password (WordPress's is its database's): generated when not set.
+  const password = templatePassword(database);
+  if (password) {
+    params.password_secret = password.secret;
+    needSecret(password.secret, `the ${database} root user (${password.env})`);
+  }
   const version = versionIn(clause, template);
   if (version) params.image = withTag(String(loadTemplate(template).parameters.image?.default ?? template), version);
-  if (mysql) {
-    params.image = `mysql:${version ?? '8.4'}`;
-    params.password_secret = 'mysql_root_password';
-  }
-  if (mysqlDb) {
-    params.password_secret = 'mysql_root_password';
-    params.db_host = services(run).find((s) => isMysql(s))?.name ?? 'mysql';
-  }
   const inst = instantiate(template, params);
   const svc = inst.service;
-  if (mysql) {
-    const { MARIADB_ROOT_PASSWORD: _, ...env } = svc.environment ?? {};
-    svc.environment = { ...env, MYSQL_ROOT_PASSWORD: '${secrets.mysql_root_password}' };
-    if (svc.healthcheck) svc.healthcheck = { ...svc.healthcheck, test: 'mysqladmin ping -h 127.0.0.1 --silent' };
-  }
   if (template === 'nginx') {
     // 443 is published only when TLS is configured (a certificate in security.yaml): with
     // nothing listening there, the port would never answer and every health verdict and
@@ -1609,17 +1627,12 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   }
   const owner = ownerIn(clause);
   if (owner && template === 'postgres') svc.environment = { ...(svc.environment ?? {}), POSTGRES_USER: owner, POSTGRES_DB: owner };
-  if (owner && template === 'mariadb') svc.environment = mysql ? { ...(svc.environment ?? {}), MYSQL_USER: owner, MYSQL_DATABASE: owner, MYSQL_PASSWORD: '${secrets.mysql_root_password}' } : { ...(svc.environment ?? {}), MARIADB_USER: owner, MARIADB_DATABASE: owner, MARIADB_PASSWORD: '${secrets.mariadb_root_password}' };
+  // MariaDB's variables are MySQL's with another prefix: MARIADB_USER, MYSQL_USER.
+  const prefix = template === 'mysql' ? 'MYSQL' : 'MARIADB';
+  if (owner && sameWire('mariadb').includes(template)) svc.environment = { ...(svc.environment ?? {}), [`${prefix}_USER`]: owner, [`${prefix}_DATABASE`]: owner, [`${prefix}_PASSWORD`]: `\${secrets.${password!.secret}}` };
   if (template === 'grafana') {
     needSecret('grafana_admin_password', 'the Grafana admin login (GF_SECURITY_ADMIN_PASSWORD)');
     svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
-  }
-  if (template === 'wordpress') {
-    const db = services(run).find((s) => templateOf(s) === 'mariadb')?.name ?? 'mariadb';
-    if (db !== 'mariadb') {
-      svc.environment = { ...(svc.environment ?? {}), WORDPRESS_DB_HOST: db };
-      svc.depends_on = [db];
-    }
   }
   // Published ports already taken by another service move up (8080 → 8081).
   const taken = new Set(services(run).flatMap((s) => (s.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined)));
@@ -1650,7 +1663,7 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
 
 /** "postgres 15", "redis 7.2", "nginx version 1.27": the version asked for a template. */
 function versionIn(clause: string, template: string): string | undefined {
-  const words: Record<string, string> = { postgres: 'postgres(?:ql)?|pg', mariadb: 'maria\\s?db|mysql', redis: 'redis', nginx: 'nginx', grafana: 'grafana', prometheus: 'prometheus', caddy: 'caddy' };
+  const words: Record<string, string> = { postgres: 'postgres(?:ql)?|pg', mariadb: 'maria\\s?db', mysql: 'mysql', redis: 'redis', nginx: 'nginx', grafana: 'grafana', prometheus: 'prometheus', caddy: 'caddy' };
   const w = words[template];
   if (!w) return undefined;
   const m = new RegExp(String.raw`\b(?:${w})\s+(?:version\s+)?v?(\d{1,2}(?:\.\d{1,2}){0,2})\b(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|cpus?|cores?|replicas?|instances|copies|connections?|:))`, 'i').exec(clause);
@@ -2671,7 +2684,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     /\bconnections?\b[^.\d]{0,30}?\b(?:like|about|around|to|of|at|=|:|say|maybe|up\s+to)?\s*(\d{2,5})\b(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|ms\b|s\b))/.exec(t);
   if (conn) {
     const n = Number(conn[1]);
-    const isDb = (s: Service) => ['postgres', 'mariadb'].includes(templateOf(s) ?? '');
+    const isDb = (s: Service) => ['postgres', ...sameWire('mariadb')].includes(templateOf(s) ?? '');
     const names = targets(isDb);
     if (names.length === 0) {
       run.questions.push('A connection limit applies to a database; which one? (there is no PostgreSQL or MariaDB service yet — "add postgres with a connection limit of 100")');
@@ -2685,7 +2698,7 @@ function handleModifiers(run: Run, clause: string): boolean {
         run.ws.set('services.yaml', svcPath(run, name, 'command'), cmd);
         run.lines.push(`~ ${name}: command ${cmd} (at most ${n} connections)`);
       } else {
-        const cmd = withOption(commandString(svc.command) ?? 'mariadbd', /\s--max-connections=\d+/, ` --max-connections=${n}`);
+        const cmd = withOption(commandString(svc.command) ?? MYSQL_PROGRAMS[tpl!]!.server, /\s--max-connections=\d+/, ` --max-connections=${n}`);
         run.ws.set('services.yaml', svcPath(run, name, 'command'), cmd);
         run.lines.push(`~ ${name}: command ${cmd} (at most ${n} connections)`);
       }
@@ -2959,12 +2972,9 @@ function handleBackups(run: Run, clause: string): boolean {
       run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain, type });
       run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${retain} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
     }
-    const dump =
-      tpl === 'mariadb' && isMysql(svc)
-        ? 'mysqldump --all-databases -uroot -p"$MYSQL_ROOT_PASSWORD" > /var/lib/mysql/claude-dump.sql'
-        : tpl === 'mariadb'
-          ? 'mariadb-dump --all-databases -uroot -p"$MARIADB_ROOT_PASSWORD" > /var/lib/mysql/claude-dump.sql'
-          : undefined;
+    // A MySQL-protocol database: a consistent dump inside its container, into its volume.
+    const programs = MYSQL_PROGRAMS[tpl ?? ''];
+    const dump = programs && `${programs.dump} --all-databases -uroot -p"$${templatePassword(tpl!)!.env}" > /var/lib/mysql/claude-dump.sql`;
     if (dump) {
       const jobName = `${name}-dump`;
       const job = { name: jobName, schedule: schedule.cron, container: name, command: dump, timeout: '30m', on_failure: 'alert' };
@@ -3213,19 +3223,20 @@ function handleSecrets(run: Run, clause: string): boolean {
     return true;
   }
   const named = /\b([a-z][a-z0-9_]{0,62})\s+(?:secret|password)\b/.exec(t);
-  const names = targetsIn(run, clause).names.length > 0 ? targetsIn(run, clause).names : focusTargets(run, (s) => ['postgres', 'grafana', 'mariadb'].includes(templateOf(s) ?? ''));
+  const names = targetsIn(run, clause).names.length > 0 ? targetsIn(run, clause).names : focusTargets(run, (s) => ['postgres', 'grafana', ...sameWire('mariadb')].includes(templateOf(s) ?? ''));
   let did = false;
   for (const name of names) {
     const svc = getService(run, name)!;
     const tpl = templateOf(svc);
-    const secret = tpl === 'grafana' ? 'grafana_admin_password' : tpl === 'mariadb' ? (isMysql(svc) ? 'mysql_root_password' : 'mariadb_root_password') : `${name.replace(/-/g, '_')}_password`;
+    const templated = tpl !== undefined && loadTemplate(tpl).role === 'database' ? templatePassword(tpl) : undefined;
+    const secret = tpl === 'grafana' ? 'grafana_admin_password' : templated ? templated.secret : `${name.replace(/-/g, '_')}_password`;
     const chosen = named && run.input.secretNames.includes(named[1]!) ? named[1]! : secret;
     if (!run.input.secretNames.includes(chosen)) {
       run.questions.push(`There is no secret named ${chosen} yet. Run \`claude secret set ${chosen}\` (it asks for the value and stores it encrypted), then ask again.`);
       did = true;
       continue;
     }
-    const envKey = tpl === 'grafana' ? 'GF_SECURITY_ADMIN_PASSWORD' : tpl === 'mariadb' ? (isMysql(svc) ? 'MYSQL_ROOT_PASSWORD' : 'MARIADB_ROOT_PASSWORD') : tpl === 'postgres' ? 'POSTGRES_PASSWORD' : undefined;
+    const envKey = tpl === 'grafana' ? 'GF_SECURITY_ADMIN_PASSWORD' : templated ? templated.env : tpl === 'postgres' ? 'POSTGRES_PASSWORD' : undefined;
     if (!envKey) {
       run.questions.push(`I don't know which environment variable ${name} reads its password from; add it to services.yaml as VAR: \${secrets.${chosen}}.`);
       did = true;
@@ -3726,7 +3737,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   }
   const t = clause.toLowerCase();
   // "a postgres database owned by a user called shop": the database's owner, not a login.
-  if (ownerIn(clause) && findServiceMentions(clause).some((m) => ['postgres', 'mariadb'].includes(m.template))) return false;
+  if (ownerIn(clause) && findServiceMentions(clause).some((m) => ['postgres', ...sameWire('mariadb')].includes(m.template))) return false;
   // "the db user should be called forum": the database's user, never a login on the host.
   if (/\b(?:db|database|postgres(?:ql)?|pg|mysql|maria\s?db|sql)\s+(?:user|owner|role|login|account)s?\b/i.test(clause) && !KEY_RE.test(clause)) return false;
   const key = KEY_RE.exec(clause);

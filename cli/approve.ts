@@ -1,0 +1,69 @@
+/**
+ * Approve, then apply: the part of `agent/flow.ts` planAndApply that `claude apply` (the
+ * state dir) and `claude rollback` share. It shows the signed plan (its review included),
+ * asks at the terminal, and applies what was approved with `yes: true`, because the user
+ * has seen the whole plan, its security and destructive lines included.
+ */
+import { println, type CommandContext } from './context.js';
+import type { LineReader } from './prompt.js';
+import type { ProgressRenderer } from './progress.js';
+import { renderPlan } from '../plan/show.js';
+import { inspectPlan } from '../plan/inspect.js';
+import { loadTrustedKeys } from '../plan/keys.js';
+import { reviewOnHost } from '../agent/review.js';
+import { applyPlanned, REPLANNED_MESSAGE, type FlowHost, type PlanAndApplyOptions, type Planned } from '../agent/flow.js';
+
+export interface ApproveThenApply {
+  host: FlowHost;
+  actor: { name: string; email: string };
+  /** Print nothing but the caller's JSON; never prompt. */
+  json: boolean;
+  /** --yes: approved without asking. */
+  yes: boolean;
+  /** The terminal to ask at; without one (and without --yes) nothing is applied. */
+  reader: LineReader | undefined;
+  /** The question, e.g. "Apply these changes? [yes/no] ". */
+  question: string;
+  /** --wait, in seconds: how long applying waits for the runtime's apply lock. */
+  waitS: number;
+  renderer: ProgressRenderer | null;
+  /** Runs first, before the plan is shown (e.g. saving it to --out, printing warnings). */
+  beforeShow?(planned: Planned): void;
+  /** There is no terminal and no --yes: what to do and say (nothing is applied). */
+  noTerminal(planned: Planned): void;
+}
+
+/** The `approve`, `apply` and `onReplan` of planAndApply for a command that asks at the terminal. */
+export function approveThenApply(ctx: CommandContext, o: ApproveThenApply): Pick<PlanAndApplyOptions<Planned>, 'approve' | 'apply' | 'onReplan'> {
+  const { paths } = o.host;
+  return {
+    async approve(planned, info) {
+      o.beforeShow?.(planned);
+      if (!o.json) {
+        if (info.replanned) println(ctx.stdout, REPLANNED_MESSAGE);
+        const report = inspectPlan(planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId: o.host.hostId });
+        ctx.stdout.write(renderPlan(planned.payload, report, await reviewOnHost(paths.stateDir, planned.payload, ctx.now)));
+        println(ctx.stdout);
+      }
+      if (o.yes) return true;
+      if (!o.reader) {
+        o.noTerminal(planned);
+        return false;
+      }
+      const answer = ((await o.reader.next(o.question)) ?? '').trim();
+      return /^(y|yes)$/i.test(answer);
+    },
+    apply: (planned) =>
+      applyPlanned(o.host, planned, {
+        now: ctx.now,
+        actor: o.actor,
+        // The user has seen the whole plan (security and destructive lines included) and approved it.
+        yes: true,
+        lockWaitMs: o.waitS * 1000,
+        ...(o.renderer ? { onEvent: o.renderer.onEvent } : {}),
+      }),
+    onReplan(e, n) {
+      if (!o.json) println(ctx.stdout, `The plan was refused as stale (attempt ${n}): ${e.message.split('\n')[0]}`);
+    },
+  };
+}
