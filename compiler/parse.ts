@@ -35,10 +35,10 @@ import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAM
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
 import { loadYaml, rememberParsed } from '../common/yaml.js';
 import { STATE_FILE_MAX_BYTES } from '../common/state-read.js';
-import { PositionIndex } from './positions.js';
+import { nearestPos, PositionIndex, type Positions } from './positions.js';
 import { fastParse, FastPositionIndex } from './parse-fast.js';
 
-export { PositionIndex };
+export { nearestPos, PositionIndex, type Positions };
 
 // The yaml package, from its one-file copy in generated/ (common/yaml.ts says why), loaded on
 // the first parse rather than when this module is imported: the planner imports this module
@@ -135,6 +135,11 @@ export function parse(files: readonly SourceFile[], sink: DiagnosticSink, limits
   return out;
 }
 
+/** The text a parsed file keeps (`ParsedFile.text`): a leading byte-order mark removed. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /**
  * Parses one file, or reports why it cannot and returns undefined. Never throws on bad input.
  * `fastPath: false` reads it the full way even when the fast path could (for the tests that
@@ -142,7 +147,7 @@ export function parse(files: readonly SourceFile[], sink: DiagnosticSink, limits
  */
 export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partial<ParseLimits> = {}, o: { fastPath?: boolean } = {}): ParsedFile | undefined {
   const lim: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...limits };
-  const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  const text = withoutBom(file.text);
   const noPos: SourcePos = { file: file.name, line: 0, column: 0 };
 
   const size = Buffer.byteLength(text, 'utf8');

@@ -7,7 +7,29 @@
 import type { SourcePos } from './diagnostics.js';
 import type { Path, ScalarSource } from './parse.js';
 
-export abstract class PositionIndex {
+/**
+ * The positions resolve looks up (compiler/resolve.ts): a PositionIndex, or the table of them
+ * the compiled-state cache keeps for a checked file (compiler/position-table.ts).
+ */
+export interface Positions {
+  readonly file: string;
+  keyPos(path: Path): SourcePos | undefined;
+  valuePos(path: Path): SourcePos | undefined;
+  nearest(path: Path): SourcePos;
+}
+
+/** `Positions.nearest` from the other two lookups (the same rule for an index and a table). */
+export function nearestPos(p: Omit<Positions, 'nearest'>, path: Path): SourcePos {
+  const exact = p.valuePos(path);
+  if (exact) return exact;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const pos = p.keyPos(path.slice(0, i));
+    if (pos) return pos;
+  }
+  return { file: p.file, line: 1, column: 1 };
+}
+
+export abstract class PositionIndex implements Positions {
   constructor(readonly file: string) {}
 
   /** Whether the path exists in the value. */
@@ -32,12 +54,6 @@ export abstract class PositionIndex {
    * the start of the file for the root.
    */
   nearest(path: Path): SourcePos {
-    const exact = this.valuePos(path);
-    if (exact) return exact;
-    for (let i = path.length - 1; i >= 0; i--) {
-      const pos = this.keyPos(path.slice(0, i));
-      if (pos) return pos;
-    }
-    return { file: this.file, line: 1, column: 1 };
+    return nearestPos(this, path);
   }
 }

@@ -4,7 +4,7 @@ import { instantiate, listTemplates, loadTemplate, TemplateError } from './index
 import { compileFiles } from '../compiler/compile.js';
 import { renderDiagnostic } from '../compiler/diagnostics.js';
 
-const REQUIRED = ['caddy', 'grafana', 'mariadb', 'nginx', 'postgres', 'prometheus', 'redis', 'webapp', 'wordpress'];
+const REQUIRED = ['caddy', 'grafana', 'mariadb', 'mysql', 'nginx', 'postgres', 'prometheus', 'redis', 'webapp', 'wordpress'];
 
 function filesFor(instances: ReturnType<typeof instantiate>[], secrets: string[] = []) {
   const doc = (kind: string, spec: unknown) => stringify({ apiVersion: 'claude.os/v1', kind, metadata: { name: 'test' }, spec });
@@ -28,7 +28,7 @@ describe('stdlib-templates', () => {
       const params = name === 'webapp' ? { image: 'ghcr.io/acme/app:1.2' } : {};
       const insts = [instantiate(name, params)];
       if (name === 'wordpress') insts.push(instantiate('mariadb'));
-      const secrets = name === 'mariadb' || name === 'wordpress' ? ['mariadb_root_password'] : [];
+      const secrets = name === 'mariadb' || name === 'wordpress' ? ['mariadb_root_password'] : name === 'mysql' ? ['mysql_root_password'] : [];
       const r = compileFiles(filesFor(insts, secrets));
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
       expect(errors.map(renderDiagnostic)).toEqual([]);

@@ -32,6 +32,11 @@ export interface Template {
   summary: string;
   /** What the service is for: web, database, cache, monitoring, dashboards, app. */
   role: string;
+  /**
+   * The protocol its clients speak, when another template speaks it too (`mysql` for MariaDB
+   * and MySQL): a client that only needs the protocol takes either.
+   */
+  wire?: string;
   parameters: Record<string, ParamSpec>;
   service: Record<string, unknown>;
   volumes?: Record<string, unknown>[];

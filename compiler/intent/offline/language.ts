@@ -19,10 +19,47 @@
  */
 import { createRequire } from 'node:module';
 import type { WinkMethods } from 'wink-nlp';
-import * as chrono from 'chrono-node';
+import type * as Chrono from 'chrono-node';
 import damerauLevenshtein from 'damerau-levenshtein';
 
 const require = createRequire(import.meta.url);
+
+// chrono-node is loaded on first use, like wink: nlu.ts (read by the LLM path's vetting too)
+// imports this module's tables, and must not pay for the time parser's load.
+let chronoModule: typeof Chrono | undefined;
+const chrono = (): typeof Chrono => (chronoModule ??= require('chrono-node') as typeof Chrono);
+
+/**
+ * Quoted text, one pattern for the whole engine: `backticks`, "double", “curly double” and
+ * ‘curly single’ quotes, and 'single' quotes that open at the start, after a space, "=" or
+ * "(" and close before a space, punctuation or the end, so the apostrophes of "don't" and
+ * "it's" never open one. None spans a line. What is inside is a value the person typed: it
+ * is never split into clauses, respelled, renumbered or read as a schedule.
+ */
+export const QUOTED = String.raw`\`[^\`\n]*\`|"[^"\n]*"|“[^”\n]*”|‘[^’\n]*’|(?<=^|[\s=(])'[^'\n]*'(?=$|[\s,.;:!?)])`;
+
+/** The text cut at its quoted parts: the odd items are the quoted parts, quotes included. */
+export function splitAtQuotes(text: string, more = ''): string[] {
+  return text.split(new RegExp(`(${QUOTED}${more ? `|${more}` : ''})`));
+}
+
+/** Where the quoted parts of the text start and end. */
+export function quotedSpans(text: string): [number, number][] {
+  return [...text.matchAll(new RegExp(QUOTED, 'g'))].map((m) => [m.index!, m.index! + m[0].length]);
+}
+
+/**
+ * The number words, one table for the engine: what people type for cardinals ("fourty" as it
+ * is often typed). The readers that need more ("a dozen", "twice", "oh" inside a number) add
+ * their own words on top of it.
+ */
+export const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
+  nineteen: 19, twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+};
+const wordsWhere = (keep: (n: number) => boolean): Record<string, number> =>
+  Object.fromEntries(Object.entries(NUMBER_WORDS).filter(([, n]) => keep(n)));
 
 let nlp: WinkMethods | undefined;
 let lexiconSize: number | undefined;
@@ -39,12 +76,6 @@ function wink(): WinkMethods {
   return nlp;
 }
 
-const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
-  nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
-};
-
 /** "sixty four" → 64, "two hundred" → 200, "1,024" → 1024; undefined when not a number. */
 export function wordsToNumber(text: string): number | undefined {
   const t = text.toLowerCase().replace(/,/g, '').trim();
@@ -54,8 +85,8 @@ export function wordsToNumber(text: string): number | undefined {
   let any = false;
   for (const w of t.split(/[\s-]+/)) {
     if (w === 'and') continue;
-    if (w in UNITS) {
-      current += UNITS[w]!;
+    if (w in NUMBER_WORDS) {
+      current += NUMBER_WORDS[w]!;
       any = true;
     } else if (w === 'hundred') {
       current = (current || 1) * 100;
@@ -69,9 +100,9 @@ export function wordsToNumber(text: string): number | undefined {
   return any ? total + current : undefined;
 }
 
-const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
-const DIGIT: Record<string, number> = { zero: 0, oh: 0, o: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
-const TEEN: Record<string, number> = { ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19 };
+const TENS = wordsWhere((n) => n >= 20);
+const DIGIT: Record<string, number> = { ...wordsWhere((n) => n <= 9), oh: 0, o: 0 };
+const TEEN = wordsWhere((n) => n >= 10 && n <= 19);
 const NUMBER_WORD = String.raw`(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|fou?rty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)`;
 
 /**
@@ -111,8 +142,7 @@ function spokenNumber(words: string[]): string | undefined {
  * keep "the one I added" a word). Quoted text is left alone.
  */
 export function numbersInWords(text: string): string {
-  const parts = text.split(/(`[^`]*`|"[^"]*"|“[^”]*”)/);
-  return parts
+  return splitAtQuotes(text)
     .map((p, i) =>
       i % 2 === 1
         ? p
@@ -181,7 +211,7 @@ export function read(said: string): Reading {
 /** A time of day in the text ("at 4:15", "6am", "noon", "1:30 pm"), read by chrono-node. */
 export function timeOfDay(text: string): [number, number] | undefined {
   const ref = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
-  for (const r of chrono.parse(text, { instant: ref, timezone: 'UTC' }, { forwardDate: false })) {
+  for (const r of chrono().parse(text, { instant: ref, timezone: 'UTC' }, { forwardDate: false })) {
     // Only results that name an hour (not "morning"/"tonight" alone, not dates).
     if (!r.start.isCertain('hour')) continue;
     let h = r.start.get('hour') ?? 0;
@@ -220,8 +250,7 @@ export function correctSpelling(text: string, words: readonly string[], products
   const kept = new Set(keep.map((k) => k.toLowerCase()));
   const fixes: [string, string][] = [];
   // Quoted and backticked text is left alone.
-  const protectedSpans: [number, number][] = [];
-  for (const m of text.matchAll(/`[^`]*`|"[^"]*"|“[^”]*”/g)) protectedSpans.push([m.index!, m.index! + m[0].length]);
+  const protectedSpans = quotedSpans(text);
   const out = text.replace(/(?<![\w./:@=$-])[A-Za-z]{4,}(?![\w./:@=-])/g, (word, offset: number) => {
     if (protectedSpans.some(([a, b]) => offset >= a && offset < b)) return word;
     const w = word.toLowerCase();

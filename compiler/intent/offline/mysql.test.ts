@@ -15,11 +15,12 @@ function talk(turns: string[]): { last: Proposal; files: StateFiles } {
   }
   return { last, files };
 }
-type Svc = { name: string; image: string; environment?: Record<string, string>; depends_on?: string[]; healthcheck?: { test: string }; resources?: { memory?: string } };
+type Svc = { name: string; image: string; command?: string; environment?: Record<string, string>; depends_on?: string[]; healthcheck?: { test: string }; resources?: { memory?: string } };
 const svcs = (files: StateFiles) => ((parse(files['services.yaml'] ?? '{}') as { spec?: { services?: Svc[] } }).spec?.services ?? []);
 const svc = (files: StateFiles, name: string) => svcs(files).find((s) => s.name === name);
 
-// Round 17, my own wording: "mysql" said without "mariadb" is MySQL itself, a service named
+// Round 17, my own wording: "mysql" said without "mariadb" is MySQL itself (round 18: its own
+// template, stdlib-templates/mysql.yaml), a service named
 // mysql with its image, a generated root password and a data volume.
 describe('mysql is MySQL', () => {
   it.each([
@@ -65,6 +66,9 @@ describe('mysql is MySQL', () => {
     for (const r of ['remove wordpress but keep the database', 'delete wordpress, but keep the db.', 'uninstall wordpress but keeping mysql']) {
       expect(svcs(talk(['add mysql', 'add wordpress on port 80 using mysql', r]).files).map((x) => x.name), r).toEqual(['mysql']);
     }
+    // Its own programs, from the mysql template (stdlib-templates/mysql.yaml), not MariaDB's.
+    expect(svc(talk(['add mysql', 'let mysql take up to 300 connections']).files, 'mysql')!).toMatchObject({ command: 'mysqld --max-connections=300' });
+    expect(svc(talk(['add mariadb', 'let mariadb take up to 300 connections']).files, 'mariadb')!).toMatchObject({ command: 'mariadbd --max-connections=300' });
     const backed = talk(['add mysql', 'back up mysql every night']).files;
     expect(backed['scheduled.yaml'] ?? '').toMatch(/mysqldump --all-databases -uroot -p"\$MYSQL_ROOT_PASSWORD"/);
   });

@@ -103,4 +103,13 @@ describe('offline NLU entities', () => {
     expect(splitClauses("don't expose redis, and open 80", all)).toEqual(["don't expose redis", 'open 80']);
     expect(splitClauses('a "b, c" d and "e and f"', all)).toEqual(['a "b, c" d', '"e and f"']);
   });
+
+  it('clauses: backticks and curly quotes are quotes too (one pattern, language.ts QUOTED)', () => {
+    const all = () => true;
+    expect(splitClauses('every night run `tar czf /b.tgz /srv; rm -f /tmp/x` in app, and restart web', all)).toEqual(['every night run `tar czf /b.tgz /srv; rm -f /tmp/x` in app', 'restart web']);
+    expect(splitClauses('set GREETING=“hello, and welcome” on web, then restart it', all)).toEqual(['set GREETING=“hello, and welcome” on web', 'restart it']);
+    expect(splitClauses('call the rule ‘office, then home’ and open 22', all)).toEqual(['call the rule ‘office, then home’', 'open 22']);
+    expect(splitClauses('it’s fine, and don’t restart redis', all)).toEqual(['it’s fine', 'don’t restart redis']);
+    expect(findQuoted('name it `web2`, ‘cache-b’ and “db, main”')).toEqual(['web2', 'cache-b', 'db, main']);
+  });
 });

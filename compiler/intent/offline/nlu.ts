@@ -18,11 +18,10 @@
  * mean for memory, and written with the binary suffix (512Mi); a bare number of memory is MiB.
  */
 
-const WORD_NUMBERS: Record<string, number> = {
-  zero: 0, no: 0, none: 0, one: 1, a: 1, an: 1, single: 1, two: 2, couple: 2, three: 3, four: 4, five: 5,
-  six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, dozen: 12, fifteen: 15, twenty: 20,
-  thirty: 30, forty: 40, fifty: 50, hundred: 100,
-};
+import { NUMBER_WORDS, QUOTED } from './language.js';
+
+/** The number words (language.ts) and the words of counting ("no", "a single", "a couple", "a dozen"). */
+const WORD_NUMBERS: Record<string, number> = { ...NUMBER_WORDS, no: 0, none: 0, a: 1, an: 1, single: 1, couple: 2, dozen: 12, hundred: 100 };
 
 /** A number written as digits or (small) words. */
 export function parseNumberWord(s: string): number | undefined {
@@ -157,11 +156,9 @@ export function findPorts(text: string): number[] {
   return [...new Set(out.filter((p) => p >= 1 && p <= 65535))];
 }
 
-/** Strings in single, double or curly quotes or backticks. */
+/** Strings in single, double or curly quotes or backticks (language.ts `QUOTED`), without their quotes. */
 export function findQuoted(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/(?<![A-Za-z])['‘’"“”`]([^'‘’"“”`\n]{1,200})['‘’"“”`](?![A-Za-z])/g)) out.push(m[1]!.trim());
-  return out;
+  return [...text.matchAll(new RegExp(QUOTED, 'g'))].map((m) => m[0].slice(1, -1).trim()).filter((q) => q.length > 0 && q.length <= 200);
 }
 
 /** Image-looking tokens: contain ':' or '/' and look like a reference (nginx:1.25, ghcr.io/x/y:1). */
@@ -195,7 +192,8 @@ const SERVICE_WORDS: { re: RegExp; template: string; generic: boolean }[] = [
   { re: /\bnginx\b|\bengine-?x\b/g, template: 'nginx', generic: false },
   { re: /\bcaddy\b/g, template: 'caddy', generic: false },
   { re: /\bpostgres(?:ql|s)?\b|\bpostgre\s?sql\b|\bpsql\b|\bpg\b/g, template: 'postgres', generic: false },
-  { re: /\bmaria\s?db\b|\bmysql\b/g, template: 'mariadb', generic: false },
+  { re: /\bmaria\s?db\b/g, template: 'mariadb', generic: false },
+  { re: /\bmysql\b/g, template: 'mysql', generic: false },
   { re: /\bredis\b/g, template: 'redis', generic: false },
   { re: /\bprometheus\b/g, template: 'prometheus', generic: false },
   { re: /\bgrafana\b/g, template: 'grafana', generic: false },
@@ -224,6 +222,8 @@ export function findServiceMentions(text: string): ServiceMention[] {
       out.push({ template: w.template, generic: w.generic, text: m[0], index: start });
     }
   }
+  // "mariadb (the mysql fork)": said beside MariaDB, "mysql" only describes it.
+  if (out.some((m) => m.template === 'mariadb')) for (const m of out) if (m.template === 'mysql') m.template = 'mariadb';
   return out.sort((a, b) => a.index - b.index);
 }
 
@@ -238,7 +238,7 @@ export function splitClauses(text: string, hasOwnMeaning: (clause: string) => bo
   // A quoted value is one thing whatever it holds: `FEATURE_FLAGS="beta,new-ui"` or
   // `motd 'up, and running'` is never split at its comma or its "and". Masked while splitting.
   const quoted: string[] = [];
-  const masked = text.replace(/"[^"\n]*"|(?<=^|[\s=])'[^'\n]*'(?=$|[\s,.;:!?)])/g, (m) => `\u0000${quoted.push(m) - 1}\u0000`);
+  const masked = text.replace(new RegExp(QUOTED, 'g'), (m) => `\u0000${quoted.push(m) - 1}\u0000`);
   const unmask = (s: string): string => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => quoted[Number(i)] ?? '');
   const parts = masked
     .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)

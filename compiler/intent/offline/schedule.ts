@@ -18,8 +18,8 @@
  * command reader see "every 15 minutes" too); parseSchedule runs it again, so text from an
  * earlier turn reads the same. Normalising canonical text changes nothing.
  */
-import { createRequire } from 'node:module';
-import { timeOfDay } from './language.js';
+import { cronParser } from '../../../common/cron.js';
+import { NUMBER_WORDS, splitAtQuotes, timeOfDay } from './language.js';
 
 export interface Schedule {
   cron: string;
@@ -27,25 +27,25 @@ export interface Schedule {
   words: string;
 }
 
-const CLOCK: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-};
-const SMALL: Record<string, number> = { ...CLOCK, fifteen: 15, twenty: 20, thirty: 30, a: 1, an: 1, once: 1, twice: 2, thrice: 3 };
-const num = (w: string): number | undefined => (/^\d+$/.test(w) ? Number(w) : SMALL[w.toLowerCase()]);
+/** How many times: the number words and the words of counting ("a", "once", "twice"). */
+const TIMES: Record<string, number> = { ...NUMBER_WORDS, a: 1, an: 1, once: 1, twice: 2, thrice: 3 };
+const num = (w: string): number | undefined => (/^\d+$/.test(w) ? Number(w) : TIMES[w.toLowerCase()]);
 const HOUR_WORD = String.raw`(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)`;
 
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const DAY_RE = String.raw`(sun(?:day)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?|sat(?:urday)?)`;
 const dayIndex = (w: string): number => DAY_NAMES.findIndex((d) => d.startsWith(w.toLowerCase().slice(0, 3)));
 
+/** Quoted text (language.ts `QUOTED`), paths, URLs and KEY=value: never read as schedule words. */
+const PATH_OR_KEY = String.raw`\S*[/=]\S*`;
+
 /** Quoted text, paths, URLs and KEY=value are never rewritten (a command may say "every min"). */
 function outsideProtected(text: string, rewrite: (plain: string) => string): string {
-  const parts = text.split(/(`[^`]*`|"[^"]*"|“[^”]*”|'[^']*'|\S*[/=]\S*)/);
-  return parts.map((p, i) => (i % 2 === 1 ? p : rewrite(p))).join('');
+  return splitAtQuotes(text, PATH_OR_KEY).map((p, i) => (i % 2 === 1 ? p : rewrite(p))).join('');
 }
 
 /** The text without its quoted parts, paths and KEY=value: where days and hours are looked for. */
-const plainWords = (text: string): string => text.split(/(`[^`]*`|"[^"]*"|“[^”]*”|'[^']*'|\S*[/=]\S*)/).map((p, i) => (i % 2 === 1 ? ' ' : p)).join('');
+const plainWords = (text: string): string => splitAtQuotes(text, PATH_OR_KEY).map((p, i) => (i % 2 === 1 ? ' ' : p)).join('');
 
 /** Surface forms of schedules → the canonical words `parseSchedule` reads. Idempotent. */
 export function normaliseSchedule(text: string): string {
@@ -193,13 +193,10 @@ function dayOfMonth(t: string): number | undefined {
 const pad = (n: number) => String(n).padStart(2, '0');
 const ordinal = (d: number) => `${d}${d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' : d % 10 === 3 && d !== 13 ? 'rd' : 'th'}`;
 
-type CronParser = typeof import('cron-parser').CronExpressionParser;
-let parser: CronParser | undefined;
 /** cron-parser's own reading of the line: a schedule it rejects is not returned. */
 function validCron(cron: string): boolean {
-  parser ??= (createRequire(import.meta.url)('cron-parser') as typeof import('cron-parser')).CronExpressionParser;
   try {
-    parser.parse(cron);
+    cronParser().parse(cron);
     return true;
   } catch {
     return false;
