@@ -11,15 +11,16 @@
  *      their cold-start bundles, dist/bundle/cold/), interleaved with `node -e 0`: wall and
  *      CPU time, `RATIO` lines against `node -e 0` for each (target ≤ 1.3×); and, in the same
  *      rounds, the same three run from dist/bundle/main.js as before the cold-start bundles
- *      (`dist`, compiled-state cache off), for the before/after; and with the compiled-state
- *      cache off (`no cache`: what the first run after an edit costs). `plan` exits 1 when the shared dockerd holds an
+ *      (`dist`, compiled-state cache off), for the before/after; after an edit of one file
+ *      (`edited`: services.yaml of a copy gets a comment line before each run, the other
+ *      files' per-file entries serve); and with the compiled-state cache off (`no cache`). `plan` exits 1 when the shared dockerd holds an
  *      unmanaged network of the example's name; it is timed all the same. `--cold-only`
  *      runs this part alone
  *   4. for reference: loading the generated standalone validators vs compiling the schemas
  *      with ajv at start-up (why generated/validators.cjs exists)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -92,21 +93,32 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const env = { ...process.env, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: dir };
   // The same command from dist/bundle/main.js, as bin/claude ran it before the cold-start bundles.
   const viaDist = ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`];
-  const commands: [string, string[]][] = [
-    ['validate', ['validate', '--state-dir', dir]],
+  const commandsOn = (d: string): [string, string[]][] => [
+    ['validate', ['validate', '--state-dir', d]],
     ['status', ['status']],
-    ['plan', ['plan', '--state-dir', dir, '--out', join(tmp, 'plan.json')]],
+    ['plan', ['plan', '--state-dir', d, '--out', join(tmp, 'plan.json')]],
   ];
+  const commands = commandsOn(dir);
+  // The `(edited)` rows: a copy of the example whose services.yaml gets a new comment line before
+  // each run, so the state's entry is new and the other five files' per-file entries serve.
+  const edited = join(tmp, 'edited');
+  cpSync(dir, edited, { recursive: true });
+  let edits = 0;
+  const editOne = () => appendFileSync(join(edited, 'services.yaml'), `# edit ${++edits}\n`);
+  const editedArgs = new Map(commandsOn(edited));
   // The `(daemon)` rows: the same commands handed to the warm worker of a `claude serve` on
   // this data dir (docs/architecture.md, "The CLI socket"); CLAUDE_DAEMON=require, so a row
   // never silently runs in-process. The cold rows run with CLAUDE_DAEMON=0.
   const daemonEnv = { CLAUDE_DAEMON: 'require' };
-  const cases: [string, string[], Record<string, string>?][] = [
+  type Case = [string, string[], Record<string, string>?, (() => void)?];
+  const cases: Case[] = [
     ['node -e 0', ['-e', '0']],
     ['claude --version', [bin, '--version']],
-    ...commands.flatMap(([k, a]): [string, string[], Record<string, string>?][] => [
+    ...commands.flatMap(([k, a]): Case[] => [
       [`claude ${k}`, [bin, ...a]],
-      // the first run after an edit: the compiled-state cache (compiler/compile-cache.ts) off
+      // the first run after an edit of one file: the per-file entries of the other five serve
+      [`claude ${k} (edited)`, [bin, ...editedArgs.get(k)!], { CLAUDE_STATE_DIR: edited }, editOne],
+      // nothing cached: the compiled-state cache (compiler/compile-cache.ts) off
       [`claude ${k} (no cache)`, [bin, ...a], { CLAUDE_COMPILE_CACHE: '0' }],
       [`claude ${k} (dist)`, [...viaDist, ...a], { CLAUDE_COMPILE_CACHE: '0' }],
       [`claude ${k} (daemon)`, [bin, ...a], daemonEnv],
@@ -128,9 +140,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   };
   const loadBefore = loadNow();
   try {
-    for (const [, a, extra] of cases) timed(a, extra); // warm the file cache; makes the host key; the daemon's worker loads
+    for (const [, a, extra, before] of cases) {
+      before?.();
+      timed(a, extra); // warm the file cache; makes the host key; the daemon's worker loads
+    }
     for (let i = 0; i < runs; i++) {
-      for (const [k, a, extra] of cases) {
+      for (const [k, a, extra, before] of cases) {
+        before?.();
         const r = timed(a, extra);
         cold.get(k)!.wall.push(r.wallMs);
         cold.get(k)!.cpu.push(r.cpuMs);
@@ -146,7 +162,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   for (const [k] of cases.slice(1)) {
     if (k.endsWith('(dist)')) continue;
     const c = cold.get(k)!;
-    const how = k.endsWith('(daemon)') ? 'through the daemon' : k.endsWith('(no cache)') ? 'cold, compiled-state cache off' : 'cold';
+    const how = k.endsWith('(daemon)') ? 'through the daemon' : k.endsWith('(no cache)') ? 'cold, compiled-state cache off' : k.endsWith('(edited)') ? 'cold, one file edited' : 'cold';
     ratioLine(`\`${k}\` ${how} / \`node -e 0\`, wall`, median(c.wall) / median(n0.wall), 1.3, `${median(c.wall).toFixed(0)} vs ${median(n0.wall).toFixed(0)} ms`);
     ratioLine(`\`${k}\` ${how} / \`node -e 0\`, CPU (client)`, median(c.cpu) / median(n0.cpu), 1.3, `${median(c.cpu).toFixed(0)} vs ${median(n0.cpu).toFixed(0)} ms`);
   }

@@ -48,7 +48,8 @@ const FILE_BY_KIND: ReadonlyMap<string, StateFileName> = new Map(
   Object.entries(KIND_BY_FILE).map(([f, k]) => [k, f as StateFileName]),
 );
 
-function schemaNameOf(file: StateFileName): StateSchemaName {
+/** The WrittenState field (and schema) of a state file: `services` for services.yaml. */
+export function schemaNameOf(file: StateFileName): StateSchemaName {
   return file.slice(0, -'.yaml'.length) as StateSchemaName;
 }
 

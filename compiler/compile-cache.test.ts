@@ -35,6 +35,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+const asJson = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+const filesDir = () => join(data, 'cache', 'compiled', 'files');
+/** Pushes the values the parse keeps in memory (common/yaml.ts, the last six texts) out, so parsedOf must read the entries. */
+const forgetParsed = () => {
+  for (let i = 0; i < 6; i++) parseFile({ name: 'services.yaml', text: `forget: ${i}\n` }, new DiagnosticSink());
+};
+
 const fixtureDirs = (): string[] => {
   const dirs: string[] = [];
   for (const base of ['states', 'invalid']) {
@@ -115,12 +122,13 @@ describe('the compiled-state cache', () => {
     const format = (JSON.parse(readFileSync(file, 'utf8')) as { format: number }).format;
     const damages = [
       '{"format":F,"key":',
-      '{"format":F,"key":"another","diagnostics":[],"values":{}}',
+      '{"format":F,"key":"another","diagnostics":[]}',
       'null',
-      '{"format":F,"key":"K","model":7,"diagnostics":[],"values":{}}',
-      // an entry of the format before the parse's values were kept
+      '{"format":F,"key":"K","model":7,"diagnostics":[]}',
+      // no model, and no error to say why
       '{"format":F,"key":"K","diagnostics":[]}',
-      '{"format":F,"key":"K","diagnostics":[],"values":[]}',
+      // format 2, which kept the parse's values in the state dir's entry
+      '{"format":2,"key":"K","diagnostics":[{"severity":"error"}],"values":{}}',
     ];
     for (const damage of damages) {
       writeFileSync(file, damage.replace('"K"', JSON.stringify(file.slice(-69, -5))).replace('F', String(format)));
@@ -144,8 +152,11 @@ describe('the compiled-state cache', () => {
     for (const [name, text] of Object.entries(files())) {
       const parsed = parseFile({ name, text }, new DiagnosticSink());
       expect(hit.parsedOf(text), name).toBeDefined();
-      expect(hit.parsedOf(text), name).toStrictEqual(JSON.parse(JSON.stringify(parsed!.value)));
+      expect(asJson(hit.parsedOf(text)), name).toStrictEqual(asJson(parsed!.value));
       expect(miss.parsedOf(text), name).toStrictEqual(parsed!.value);
+      // not in this process's memory any more: read from the file's entry
+      forgetParsed();
+      expect(compileStateDirCached(dir, data, env).parsedOf(text), name).toStrictEqual(asJson(parsed!.value));
       expect(hit.parsedOf(`${text}\n`), name).toBeUndefined();
     }
     // the review from the cached data is the review from a parse of the text
@@ -161,6 +172,102 @@ describe('the compiled-state cache', () => {
     expect(JSON.stringify(edited.parsedOf(files()['services.yaml']!))).toContain('7.2-alpine');
     expect(review(edited.parsedOf)).toStrictEqual(review(() => undefined));
     expect(JSON.stringify(review(edited.parsedOf))).toContain('7.2-alpine');
+  });
+
+  it('after an edit only the edited file is parsed and checked: every file of every fixture edited in turn gives what compiling gives', () => {
+    rmSync(join(data, 'cache', 'compiled'), { recursive: true, force: true });
+    const dir = join(tmp, 'edit');
+    let edits = 0;
+    for (const src of fixtureDirs()) {
+      rmSync(dir, { recursive: true, force: true });
+      cpSync(src, dir, { recursive: true });
+      if (compileStateDirCached(dir, data, env).cache === 'off') continue; // reading problems are never cached
+      const names = readdirSync(dir).filter((n) => n.endsWith('.yaml'));
+      for (const n of names) {
+        const f = join(dir, n);
+        const text = readFileSync(f, 'utf8');
+        // a comment no earlier edit wrote (identical files in two fixtures would share an entry)
+        writeFileSync(f, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}# edit ${edits}\n`);
+        const got = compileStateDirCached(dir, data, env);
+        const want = compileStateDir(dir);
+        expect([got.cache, got.reused], `${src} ${n}`).toStrictEqual(['miss', names.length - 1]);
+        expect({ ...(got.model ? { model: got.model } : {}), diagnostics: got.diagnostics }, `${src} ${n}`).toStrictEqual(asJson({ ...(want.model ? { model: want.model } : {}), diagnostics: want.diagnostics }));
+        expect(JSON.stringify(got.model)).toBe(JSON.stringify(want.model));
+        writeFileSync(f, text);
+        edits++;
+      }
+    }
+    expect(edits).toBeGreaterThan(50);
+  });
+
+  it('an edit that breaks a reference from an unchanged file is found, at the unchanged file\'s line and column', () => {
+    const dir = join(tmp, 'refs');
+    for (const [file, from, to, where] of [
+      ['security.yaml', '- name: postgres_password', '- name: pg_password', 'services.yaml'],
+      ['security.yaml', '- name: llm_api_key', '- name: llm_key', 'manifest.yaml'],
+    ] as const) {
+      rmSync(dir, { recursive: true, force: true });
+      cpSync(join(root, 'fixtures', 'states', 'spec-example'), dir, { recursive: true });
+      expect(compileStateDirCached(dir, data, env).model).toBeDefined();
+      const f = join(dir, file);
+      const text = readFileSync(f, 'utf8');
+      expect(text).toContain(from);
+      writeFileSync(f, text.replace(from, to));
+      const got = compileStateDirCached(dir, data, env);
+      expect([got.cache, got.reused, got.model]).toStrictEqual(['miss', 5, undefined]);
+      const broken = got.diagnostics.filter((d) => d.severity === 'error');
+      expect(broken.map((d) => d.file), from).toStrictEqual([where]);
+      expect(broken[0]!.line).toBeGreaterThan(0);
+      expect(got.diagnostics).toStrictEqual(compileStateDir(dir).diagnostics);
+    }
+  });
+
+  it('a damaged, foreign or stale per-file entry is never used: that file is parsed again', () => {
+    const dir = join(tmp, 'damaged');
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(join(root, 'fixtures', 'states', 'spec-example'), dir, { recursive: true });
+    rmSync(join(data, 'cache', 'compiled'), { recursive: true, force: true });
+    const want = compileStateDir(dir);
+    expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
+    const dropStateEntries = () => {
+      for (const n of entries()) rmSync(join(data, 'cache', 'compiled', n));
+    };
+    const perFile = () => readdirSync(filesDir()).map((n) => ({ n, e: JSON.parse(readFileSync(join(filesDir(), n), 'utf8')) as Record<string, unknown> }));
+    const services = () => perFile().find((x) => x.e.name === 'services.yaml')!;
+    const manifest = () => perFile().find((x) => x.e.name === 'manifest.yaml')!;
+    expect(perFile().length).toBe(6);
+    const damages: [string, (e: Record<string, unknown>) => string][] = [
+      ['cut short', (e) => JSON.stringify(e).slice(0, 100)],
+      ['another file\'s entry under its key', () => JSON.stringify(manifest().e)],
+      ['another name', (e) => JSON.stringify({ ...e, name: 'manifest.yaml' })],
+      ['another format', (e) => JSON.stringify({ ...e, format: 2 })],
+      ['positions of another value', (e) => JSON.stringify({ ...e, positions: (e.positions as number[]).slice(4) })],
+      ['a diagnostic of another file', (e) => JSON.stringify({ ...e, diagnostics: [{ ...want.diagnostics[0], file: 'manifest.yaml' }] })],
+      ['a value for a file that did not parse', (e) => JSON.stringify({ ...e, sourced: false })],
+    ];
+    for (const [what, damage] of damages) {
+      const { n, e } = services();
+      writeFileSync(join(filesDir(), n), damage(e));
+      dropStateEntries();
+      const r = compileStateDirCached(dir, data, env);
+      expect([r.cache, r.reused], what).toStrictEqual(['miss', 5]);
+      expect(r.model, what).toStrictEqual(asJson(want.model));
+      expect(r.diagnostics, what).toStrictEqual(want.diagnostics);
+      // written again whole
+      dropStateEntries();
+      expect(compileStateDirCached(dir, data, env).reused, what).toBe(6);
+    }
+    // a missing one: parsed again, and plan's parsedOf gives nothing for it (the review then parses)
+    const { n } = services();
+    const text = readFileSync(join(dir, 'services.yaml'), 'utf8');
+    rmSync(join(filesDir(), n));
+    forgetParsed();
+    const hit = compileStateDirCached(dir, data, env);
+    expect(hit.cache).toBe('hit');
+    expect(hit.parsedOf(text)).toBeUndefined();
+    expect(hit.parsedOf(readFileSync(join(dir, 'manifest.yaml'), 'utf8'))).toBeDefined();
+    dropStateEntries();
+    expect(compileStateDirCached(dir, data, env).reused).toBe(5);
   });
 
   it('without a data dir, or with CLAUDE_COMPILE_CACHE=0, nothing is cached and nothing is created', () => {

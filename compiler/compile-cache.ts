@@ -4,12 +4,20 @@
  * The front end (parse → check → resolve) is a pure function of the state files' names and
  * texts and of the compiler's code. In a fresh process its first run is most of what these
  * commands cost beyond Node's own start (yaml's and the validators' first, interpreted run),
- * and a person runs them again and again on files that did not change. So the result
- * (the model and the diagnostics) is kept in `$CLAUDE_DATA_DIR/cache/compiled/<key>.json`,
- * where the key is the sha256 of:
- *   - the compiler's build: size and mtime of the files the compiler runs from (the cold-start
- *     bundle and its parts, or dist/compiler/ and the generated yaml and validators), and Node's version;
- *   - every state file's name and full text, as read now.
+ * and a person runs them again and again on files that did not change. Two kinds of entry,
+ * under `$CLAUDE_DATA_DIR/cache/compiled/`:
+ *   - `<key>.json`, per state dir: the model and the diagnostics, nothing else (what every
+ *     hit reads). Key: the sha256 of the compiler's build (size and mtime of the files the
+ *     compiler runs from: the cold-start bundle and its parts, or dist/compiler/ and the
+ *     generated yaml and validators; and Node's version) and every state file's name and
+ *     full text, as read now.
+ *   - `files/<key>.json`, per state file: what parse and check made of it (its diagnostics,
+ *     its checked value and that value's source positions, compiler/position-table.ts) and
+ *     the parse's own value of it (plan/review.ts reads the files as data). Key: the build,
+ *     the file's name and its text. After an edit of one file the state dir's key is new,
+ *     but the other files' entries are there: only the edited file is parsed and checked,
+ *     and resolve, which holds every reference between files, runs over all of them
+ *     (compileByFile). Only `plan` reads a per-file entry on a hit (parsedOf, lazily).
  * A changed byte in a file, or a rebuild, is another key: an entry is never stale, only unused.
  * The files are always read (and hashed) again; only the compile is skipped.
  *
@@ -17,7 +25,7 @@
  * code (not from the TypeScript sources the tests run). A missing, unreadable, corrupt or
  * foreign entry is compiled afresh and written again; a data dir that cannot be written to
  * means no cache, never an error. CLAUDE_COMPILE_CACHE=0 turns it off. At most MAX_ENTRIES
- * entries are kept (the oldest are removed when one is written).
+ * state-dir entries and MAX_FILE_ENTRIES file entries are kept (the oldest are removed).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -27,43 +35,39 @@ import { writeCacheFile } from '../common/fsutil.js';
 import { trace } from '../common/trace.js';
 import { compileSources, type CompileResult } from './compile.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
-import type { ResolvedModel } from './model.js';
+import { STATE_FILE_NAMES, type ResolvedModel, type StateFileName, type WrittenState } from './model.js';
 import { readStateDir } from './sources.js';
-import type { SourceFile } from './parse.js';
+import { parseFile, withoutBom, type JsonObject, type JsonValue, type Positions, type SourceFile } from './parse.js';
+import { check, schemaNameOf } from './check.js';
+import { resolve } from './resolve.js';
+import { PositionTable, tableLength, tabulatePositions } from './position-table.js';
 import { parsedValueOf } from '../common/yaml.js';
 
-/** Bump when the entry's format or meaning changes. */
-const FORMAT = 2;
+/** Bump when an entry's format or meaning changes. */
+const FORMAT = 3;
 export const MAX_ENTRIES = 32;
+/** Per-file entries kept: the six files of MAX_ENTRIES states. */
+export const MAX_FILE_ENTRIES = 6 * MAX_ENTRIES;
+/**
+ * A larger file gets no per-file entry (it is parsed and checked each time the state dir's
+ * key is new): at 10,000 services (5.9 MB of YAML) an entry would be ~25 MB to write.
+ */
+export const MAX_FILE_ENTRY_TEXT = 1 << 20;
 
 /** What a cached compile gives: the model and the diagnostics (not the parsed files). */
 export type CachedCompile = Pick<CompileResult, 'model' | 'diagnostics'> & {
   /** 'hit': from the cache; 'miss': compiled and stored; 'off': compiled, no cache used. */
   cache: 'hit' | 'miss' | 'off';
   /**
-   * The data the parse phase made of exactly this text of a state file (undefined for any
-   * other text, or a file that did not parse): the plan review (plan/review.ts) reads the
-   * files as data too, and on a hit nothing else has parsed them.
+   * The data the parse phase made of exactly this text of a state file (as the model keeps it:
+   * a leading byte-order mark removed; undefined for any
+   * other text, or a file that did not parse, or whose entry is gone): the plan review
+   * (plan/review.ts) reads the files as data too, and on a hit nothing else has parsed them.
    */
   parsedOf: (text: string) => unknown;
+  /** On a miss: how many files' parse and check were taken from their per-file entries (the rest were parsed now). */
+  reused?: number;
 };
-
-/** The parse phase's values of these files, by text (a file the parse kept none of is left out). */
-function valuesOf(files: readonly SourceFile[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of files) {
-    const v = parsedValueOf(f.text);
-    if (v !== undefined) out[f.name] = v;
-  }
-  return out;
-}
-
-/** `parsedOf` over the files read now and the values stored by file name. */
-function lookup(files: readonly SourceFile[], values: Readonly<Record<string, unknown>>): (text: string) => unknown {
-  const byText = new Map<string, unknown>();
-  for (const f of files) if (Object.hasOwn(values, f.name)) byText.set(f.text, values[f.name]);
-  return (text) => byText.get(text);
-}
 
 let bundleFiles: string[] | undefined;
 let buildId: string | null | undefined;
@@ -122,7 +126,8 @@ function cacheDir(dataDir: string | undefined, env: NodeJS.ProcessEnv): string |
 
 /**
  * `compileStateDir(dir)`, served from the cache in `dataDir` when the files and the build are
- * the same as when it was stored. Same model and diagnostics either way (compile-cache.test.ts).
+ * the same as when it was stored, or compiled with the per-file entries of the files that
+ * are. Same model and diagnostics either way (compile-cache.test.ts).
  */
 export function compileStateDirCached(dir: string, dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env): CachedCompile {
   const sink = new DiagnosticSink();
@@ -133,23 +138,176 @@ export function compileStateDirCached(dir: string, dataDir: string | undefined, 
   if (!at || !build || sink.diagnostics.length) {
     if (sink.diagnostics.length && files.length === 0) return { diagnostics: sink.sorted(), cache: 'off', parsedOf: () => undefined };
     const r = compileSources(files, sink);
-    return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'off', parsedOf: lookup(files, valuesOf(files)) };
+    return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'off', parsedOf: inMemory(files) };
   }
   const h = createHash('sha256').update(`${build}\0`);
   for (const f of files) h.update(`${f.name}\0${f.text.length}\0${f.text}\0`);
   const key = h.digest('hex');
   const file = join(at, `${key}.json`);
+  const perFile = new FileEntries(join(at, 'files'), build);
   const hit = readEntry(file, key);
   if (hit) {
     trace('compile: from the compiled-state cache');
-    const { values, ...rest } = hit;
-    return { ...rest, cache: 'hit', parsedOf: lookup(files, values) };
+    return { ...hit, cache: 'hit', parsedOf: perFile.parsedOf(files) };
   }
-  const r = compileSources(files, sink);
-  // read while the parse's values are still held (common/yaml.ts keeps them by WeakRef)
-  const values = valuesOf(files);
-  writeEntry(at, file, { format: FORMAT, key, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, values });
-  return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'miss', parsedOf: lookup(files, values) };
+  const r = compileByFile(files, sink, perFile);
+  writeEntry(at, file, { format: FORMAT, key, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics });
+  return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'miss', parsedOf: perFile.parsedOf(files), reused: r.reused };
+}
+
+/** `parsedOf` from the values the parse made in this process (common/yaml.ts keeps them by WeakRef). */
+function inMemory(files: readonly SourceFile[]): (text: string) => unknown {
+  // read now, while the parse's values are still held
+  const byText = new Map<string, unknown>();
+  for (const f of files) {
+    const text = withoutBom(f.text);
+    const v = parsedValueOf(text);
+    if (v !== undefined) byText.set(text, v);
+  }
+  return (text) => byText.get(text);
+}
+
+/**
+ * compileSources(files, sink), each file's parse and check taken from its entry when there is
+ * one. Resolve runs over all the files as always: the references between files (a service's
+ * network, volume, secret) are checked there, so an edit that breaks one in another file is
+ * still found. The sink gets each file's diagnostics with their count (DiagnosticSink.adopt),
+ * so the per-file cap and the sorted output are those of one compile.
+ */
+function compileByFile(files: readonly SourceFile[], sink: DiagnosticSink, perFile: FileEntries): Pick<CompileResult, 'model' | 'diagnostics'> & { reused: number } {
+  const written: WrittenState = { sources: {}, positions: {} };
+  let kept = 0;
+  for (const f of files) {
+    const e = perFile.get(f) ?? perFile.put(f, checkFile(f));
+    if (e.stored) kept++;
+    sink.adopt(f.name, e);
+    if (e.sourced) written.sources[f.name as StateFileName] = withoutBom(f.text);
+    if (e.value !== undefined && e.positions) {
+      (written as unknown as Record<string, unknown>)[schemaNameOf(f.name as StateFileName)] = e.value;
+      written.positions![f.name as StateFileName] = e.positions;
+    }
+  }
+  trace(`compile: parsed and checked (${kept} of ${files.length} files from the cache)`);
+  perFile.prune();
+  if (sink.hasErrors()) return { diagnostics: sink.sorted(), reused: kept };
+  const model = resolve(written, sink);
+  trace('compile: resolved');
+  const diagnostics = sink.sorted();
+  return sink.hasErrors() ? { diagnostics, reused: kept } : { model, diagnostics, reused: kept };
+}
+
+/** What parse and check made of one file, as compileByFile uses it. */
+interface FileResult {
+  diagnostics: readonly Diagnostic[];
+  /** How many diagnostics were reported about the file (past the cap only counted). */
+  count: number;
+  /** Whether the file parsed: its text is then one of the state's sources. */
+  sourced: boolean;
+  /** The checked value, when the file had no error. */
+  value?: JsonObject;
+  positions?: Positions;
+  /** The parse's value (plan/review.ts). */
+  raw?: unknown;
+  /** From an entry (true), or parsed and checked now. */
+  stored?: boolean;
+}
+
+/** Parses and checks one file on its own (as compileSources would: every report about it names it). */
+function checkFile(f: SourceFile): FileResult & { entry: string | null } {
+  const s = new DiagnosticSink();
+  const parsed = parseFile(f, s);
+  const w = check(parsed ? [parsed] : [], s);
+  const known = (STATE_FILE_NAMES as readonly string[]).includes(f.name);
+  const value = parsed && known ? ((w as unknown as Record<string, JsonObject | undefined>)[schemaNameOf(f.name as StateFileName)]) : undefined;
+  const { diagnostics, count } = s.fileState(f.name);
+  const r: FileResult = { diagnostics, count, sourced: parsed !== undefined, ...(value ? { value, positions: parsed!.positions } : {}), ...(parsed ? { raw: parsed.value } : {}) };
+  // made now, before resolve sees the value
+  const table = value ? tabulatePositions(value, parsed!.positions) : [];
+  // kept when every report was about this file (as expected), its positions are tabulated and it is not too large
+  const keep = diagnostics.length === s.diagnostics.length && table !== null && f.text.length <= MAX_FILE_ENTRY_TEXT;
+  return { ...r, entry: keep ? JSON.stringify({ diagnostics, count, sourced: r.sourced, ...(value ? { value, positions: table } : {}), ...(parsed ? { raw: parsed.value } : {}) }) : null };
+}
+
+/** The per-file entries of one build in `dir`. */
+class FileEntries {
+  private readonly read = new Map<SourceFile, FileResult | null>();
+  private wrote = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly build: string,
+  ) {}
+
+  private keyOf(f: SourceFile): string {
+    return createHash('sha256').update(`${this.build}\0${FORMAT}\0${f.name}\0${f.text.length}\0${f.text}`).digest('hex');
+  }
+
+  /** The file's entry, or undefined when there is none (or it is damaged or foreign). */
+  get(f: SourceFile): FileResult | undefined {
+    if (this.read.has(f)) return this.read.get(f) ?? undefined;
+    const key = this.keyOf(f);
+    let r: FileResult | null = null;
+    try {
+      r = validEntry(JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as unknown, key, f.name);
+    } catch {
+      /* none yet, unreadable or cut short */
+    }
+    this.read.set(f, r);
+    return r ?? undefined;
+  }
+
+  /** Keeps what `checkFile` made of `f` (when it may be kept), and returns it. */
+  put(f: SourceFile, r: FileResult & { entry: string | null }): FileResult {
+    const { entry, ...result } = r;
+    this.read.set(f, result);
+    if (entry === null) return result;
+    const key = this.keyOf(f);
+    try {
+      // The file's text as data (secrets are references or age-encrypted): private to the data dir's owner.
+      writeCacheFile(join(this.dir, `${key}.json`), `{"format":${FORMAT},"key":"${key}","name":${JSON.stringify(f.name)},${entry.slice(1)}`, 0o600);
+      this.wrote = true;
+    } catch {
+      /* a read-only or full data dir: no cache, still correct */
+    }
+    return result;
+  }
+
+  /** Removes the oldest entries past MAX_FILE_ENTRIES, once per compile that wrote one. */
+  prune(): void {
+    if (this.wrote) pruneOldest(this.dir, MAX_FILE_ENTRIES);
+  }
+
+  /** `CachedCompile.parsedOf` for the files read now: the value in memory, else the file's entry (read on first use). */
+  parsedOf(files: readonly SourceFile[]): (text: string) => unknown {
+    const now = inMemory(files);
+    return (text) => {
+      const v = now(text);
+      if (v !== undefined) return v;
+      const f = files.find((x) => withoutBom(x.text) === text);
+      return f ? this.get(f)?.raw : undefined;
+    };
+  }
+}
+
+/** A per-file entry read back, when it is one this build wrote for exactly this file. */
+function validEntry(e: unknown, key: string, name: string): FileResult | null {
+  if (e === null || typeof e !== 'object') return null;
+  const o = e as Record<string, unknown>;
+  if (o.format !== FORMAT || o.key !== key || o.name !== name || typeof o.sourced !== 'boolean' || typeof o.count !== 'number') return null;
+  if (!Array.isArray(o.diagnostics) || o.count < o.diagnostics.length || !(o.diagnostics as Diagnostic[]).every((d) => d !== null && typeof d === 'object' && d.file === name)) return null;
+  const value = o.value;
+  if (value !== undefined) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !o.sourced) return null;
+    if (!Array.isArray(o.positions) || o.positions.length !== tableLength(value as JsonValue)) return null;
+  }
+  return {
+    diagnostics: o.diagnostics as Diagnostic[],
+    count: o.count,
+    sourced: o.sourced,
+    ...(value !== undefined ? { value: value as JsonObject, positions: new PositionTable(name, value as JsonValue, o.positions as number[]) } : {}),
+    ...(o.raw !== undefined ? { raw: o.raw } : {}),
+    stored: true,
+  };
 }
 
 interface Entry {
@@ -157,11 +315,9 @@ interface Entry {
   key: string;
   model?: ResolvedModel;
   diagnostics: Diagnostic[];
-  /** The parse phase's value of each file, by name (JSON-safe: the parse keeps `.inf`/`.nan` as text). */
-  values: Record<string, unknown>;
 }
 
-function readEntry(file: string, key: string): (Pick<CompileResult, 'model' | 'diagnostics'> & { values: Record<string, unknown> }) | null {
+function readEntry(file: string, key: string): Pick<CompileResult, 'model' | 'diagnostics'> | null {
   let e: Entry;
   try {
     e = JSON.parse(readFileSync(file, 'utf8')) as Entry;
@@ -170,20 +326,29 @@ function readEntry(file: string, key: string): (Pick<CompileResult, 'model' | 'd
   }
   if (e === null || typeof e !== 'object' || e.format !== FORMAT || e.key !== key || !Array.isArray(e.diagnostics)) return null;
   if (e.model !== undefined && (e.model === null || typeof e.model !== 'object')) return null;
-  if (e.values === null || typeof e.values !== 'object' || Array.isArray(e.values)) return null;
-  return { ...(e.model ? { model: e.model } : {}), diagnostics: e.diagnostics, values: e.values };
+  // no model means an error among the diagnostics (compileSources)
+  if (e.model === undefined && !e.diagnostics.some((d) => d?.severity === 'error')) return null;
+  return { ...(e.model ? { model: e.model } : {}), diagnostics: e.diagnostics };
 }
 
 function writeEntry(dir: string, file: string, e: Entry): void {
   try {
     // The model holds the state files' text (secrets are references or age-encrypted): private to the data dir's owner.
     writeCacheFile(file, JSON.stringify(e), 0o600);
-    const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-    if (names.length > MAX_ENTRIES) {
-      const aged = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
-      for (const { n } of aged.slice(0, names.length - MAX_ENTRIES)) rmSync(join(dir, n), { force: true });
-    }
+    pruneOldest(dir, MAX_ENTRIES);
   } catch {
     /* a read-only or full data dir: no cache, still correct */
+  }
+}
+
+/** Removes the oldest `.json` files of `dir` past `max`. */
+function pruneOldest(dir: string, max: number): void {
+  try {
+    const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    if (names.length <= max) return;
+    const aged = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+    for (const { n } of aged.slice(0, names.length - max)) rmSync(join(dir, n), { force: true });
+  } catch {
+    /* another process pruned at the same time: next time */
   }
 }

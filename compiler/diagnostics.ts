@@ -90,6 +90,32 @@ export class DiagnosticSink {
     }
   }
 
+  /**
+   * What this sink holds for `file`: its diagnostics (the CLA9006 entry among them when the cap
+   * was passed) and how many were reported. The compiled-state cache keeps it per file
+   * (compiler/compile-cache.ts) and gives it back with `adopt`.
+   */
+  fileState(file: string): { diagnostics: Diagnostic[]; count: number } {
+    return { diagnostics: this.diagnostics.filter((d) => d.file === file), count: this.perFile.get(file)?.count ?? 0 };
+  }
+
+  /**
+   * Takes `fileState(file)` of another sink as if its diagnostics had been reported here, count
+   * and cap included, so that later reports about the file (resolve's) are capped as in one
+   * sink. Only for a file this sink has no diagnostic of yet (a bug otherwise).
+   */
+  adopt(file: string, state: { diagnostics: readonly Diagnostic[]; count: number }): void {
+    if (this.perFile.has(file)) throw new Error(`DiagnosticSink.adopt: ${file} has diagnostics here already`);
+    if (state.count === 0) return;
+    const f: { count: number; over?: Diagnostic } = { count: state.count };
+    for (const d of state.diagnostics) {
+      const copy = { ...d };
+      if (copy.code === 'CLA9006') f.over = copy;
+      this.diagnostics.push(copy);
+    }
+    this.perFile.set(file, f);
+  }
+
   /** Counts one more diagnostic for `file`; past the cap, the (updated) CLA9006 entry. */
   private overCap(file: string, severity: Severity): Diagnostic | undefined {
     let f = this.perFile.get(file);

@@ -15,7 +15,7 @@ import type { NetworkConfig, FirewallRule } from '../generated/network.js';
 import type { StorageConfig } from '../generated/storage.js';
 import type { SecurityConfig } from '../generated/security.js';
 import type { ScheduledTasks } from '../generated/scheduled.js';
-import type { PositionIndex } from './parse.js';
+import type { Positions } from './parse.js';
 import type { MountSpec } from '../plan/types.js';
 
 export const STATE_FILE_NAMES = [
@@ -41,9 +41,10 @@ export interface WrittenState {
   /**
    * Source positions of each file, by file name, so that resolve can point its
    * cross-file diagnostics at file:line:col. Absent for a state built in code (then those
-   * diagnostics carry the file name only).
+   * diagnostics carry the file name only). A PositionIndex from the parse, or a PositionTable
+   * from the compiled-state cache (compiler/position-table.ts).
    */
-  positions?: Partial<Record<StateFileName, PositionIndex>>;
+  positions?: Partial<Record<StateFileName, Positions>>;
 }
 
 export interface ResolvedPort {

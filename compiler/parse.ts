@@ -127,10 +127,15 @@ export function parse(files: readonly SourceFile[], sink: DiagnosticSink, limits
   return out;
 }
 
+/** The text a parsed file keeps (`ParsedFile.text`): a leading byte-order mark removed. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Parses one file, or reports why it cannot and returns undefined. Never throws on bad input. */
 export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partial<ParseLimits> = {}): ParsedFile | undefined {
   const lim: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...limits };
-  const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  const text = withoutBom(file.text);
   const noPos: SourcePos = { file: file.name, line: 0, column: 0 };
 
   const size = Buffer.byteLength(text, 'utf8');
@@ -663,12 +668,34 @@ interface Located {
 }
 
 /**
+ * The positions resolve looks up (compiler/resolve.ts): a PositionIndex, or the table of them
+ * the compiled-state cache keeps for a checked file (compiler/position-table.ts).
+ */
+export interface Positions {
+  readonly file: string;
+  keyPos(path: Path): SourcePos | undefined;
+  valuePos(path: Path): SourcePos | undefined;
+  nearest(path: Path): SourcePos;
+}
+
+/** `Positions.nearest` from the other two lookups (the same rule for an index and a table). */
+export function nearestPos(p: Omit<Positions, 'nearest'>, path: Path): SourcePos {
+  const exact = p.valuePos(path);
+  if (exact) return exact;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const pos = p.keyPos(path.slice(0, i));
+    if (pos) return pos;
+  }
+  return { file: p.file, line: 1, column: 1 };
+}
+
+/**
  * Source positions of a parsed file, looked up by path. Mapping keys are matched as the
  * strings of `ParsedFile.value`; list indexes may be numbers or digit strings (so paths
  * from JSON pointers work). A path through an alias continues at the anchored value.
  * Each lookup costs one hash lookup per path segment.
  */
-export class PositionIndex {
+export class PositionIndex implements Positions {
   /** @internal built by parse(); use the methods. */
   constructor(
     readonly file: string,
@@ -707,13 +734,7 @@ export class PositionIndex {
    * the start of the file for the root.
    */
   nearest(path: Path): SourcePos {
-    const exact = this.valuePos(path);
-    if (exact) return exact;
-    for (let i = path.length - 1; i >= 0; i--) {
-      const pos = this.keyPos(path.slice(0, i));
-      if (pos) return pos;
-    }
-    return { file: this.file, line: 1, column: 1 };
+    return nearestPos(this, path);
   }
 
   /** How the scalar at `path` was written, or undefined if the path is missing or not a scalar. */

@@ -2,7 +2,12 @@
  * The plan review model (plan/review.ts): per resource the fields that change old → new,
  * named by the resource (never "configuration changed"), with the risk of its steps.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../common/paths.js';
+import { compareCodePoints } from '../common/order.js';
 import fc from 'fast-check';
 import { fieldChanges, planReview, stateChanges, stepIndex, touches } from './review.js';
 import type { PlanPayload, PlanStep } from './types.js';
@@ -152,5 +157,30 @@ describe('the review reuses the compiler’s parse of the same text', () => {
     expect(JSON.stringify(stateChanges(old, files))).toContain('changed:1');
     // the same text on both sides: no entity is looked at
     expect(stateChanges(files, files)).toEqual([]);
+  });
+});
+
+describe('the order of the changes', () => {
+  it('is by code point, the same under LANG=C, tr_TR, de_DE, da_DK and lt_LT (a collator orders them differently there)', () => {
+    const names = ['ya', 'ja', 'aab', 'zz', 'ia', 'ch', 'hz', 'Ia', 'ıb', 'äa', 'b-1', 'b1'];
+    const files = {
+      'services.yaml': `spec:\n  services:\n${names.map((n) => `    - name: "${n}"\n      image: x\n`).join('')}`,
+      'network.yaml': 'spec:\n  hostname: h\n',
+    };
+    const review = pathToFileURL(join(packageRoot(), 'dist', 'plan', 'review.js')).href;
+    const script = `import(${JSON.stringify(review)}).then((m) => {
+      const files = ${JSON.stringify(files)};
+      const collated = [...${JSON.stringify(names)}].sort(new Intl.Collator().compare);
+      console.log(JSON.stringify({ review: m.stateChanges({}, files).map((c) => c.file + ' ' + c.name), collated }));
+    })`;
+    const runs = ['C', 'tr_TR.UTF-8', 'de_DE.UTF-8', 'da_DK.UTF-8', 'lt_LT.UTF-8'].map((lang) => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH, LANG: lang, LC_ALL: lang } });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { review: string[]; collated: string[] };
+    });
+    const want = [...names.map((n) => `services.yaml ${n}`).sort(compareCodePoints), 'network.yaml network'].sort((a, b) => Number(a.endsWith(' network')) - Number(b.endsWith(' network')) || compareCodePoints(a, b));
+    for (const r of runs) expect(r.review).toStrictEqual(want);
+    // the locales do order these names differently with a collator (the test would see a locale order)
+    expect(new Set(runs.map((r) => JSON.stringify(r.collated))).size).toBeGreaterThan(1);
   });
 });

@@ -9,6 +9,7 @@
  * parsed YAML, so formatting and comments never show as changes. Pure: text in, model out.
  */
 import { loadYaml, parsedValueOf } from '../common/yaml.js';
+import { compareCodePoints } from '../common/order.js';
 import type { PlanPayload, PlanStep } from './types.js';
 
 export interface FieldChange {
@@ -203,9 +204,8 @@ export function stateChanges(oldFiles: Readonly<Record<string, string>>, newFile
     }
   }
   const order = (r: { kind: string }) => (r.kind === 'settings' ? 1 : 0);
-  // Intl.Collator's compare is localeCompare's order (the same default locale and options), without a collator made per call
-  const { compare } = new Intl.Collator();
-  return out.sort((x, y) => order(x) - order(y) || compare(x.file, y.file) || compare(x.kind, y.kind) || compare(x.name, y.name));
+  // by code point: the same order on every host, whatever its locale (common/order.ts)
+  return out.sort((x, y) => order(x) - order(y) || compareCodePoints(x.file, y.file) || compareCodePoints(x.kind, y.kind) || compareCodePoints(x.name, y.name));
 }
 
 /**

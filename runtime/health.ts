@@ -363,23 +363,43 @@ export interface ReadyTarget {
   logsHint: string;
 }
 
+/** What the readiness wait goes by, worked out once by `readinessLoop` and given to the engine's set-up. */
+export interface ReadyShape {
+  /** The health command's argv (null: none, or `NONE`). */
+  argv: string[] | null;
+  /** One probe's timeout (ms, at least 200). */
+  probeTimeout: number;
+  /** The published TCP ports (those with a host port). */
+  tcpPorts: ContainerSpec['ports'];
+  /** Neither a health command nor a published TCP port: only the start window tells. */
+  noSignal: boolean;
+  /** When the wait started (wall ms). */
+  t0: number;
+}
+
+export interface ReadinessOptions {
+  probe: HealthSpec | null;
+  timeoutMs: number;
+  ports: ContainerSpec['ports'];
+  intervalMs?: number | undefined;
+  startWindowMs?: number | undefined;
+}
+
 /**
  * The readiness wait of both engines (see the file's comment): the health command, one probe
  * at a time (a probe that outlived its timeout is waited for a little longer: on a busy host it
  * is slow, not failed, and a late success counts; after PROBE_PATIENCE timeouts a new one
  * starts), or the published TCP ports, or the start window; each round looks at the container
- * first, and the whole wait is counted on `budget` (uncontended time).
+ * first, and the whole wait is counted on the budget clock (uncontended time). `setup` gets
+ * the shape of the wait and returns the engine's target and that clock.
  */
-export async function readinessLoop(
-  t: ReadyTarget,
-  budget: CpuBudgetClock,
-  opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports']; intervalMs?: number | undefined; startWindowMs?: number | undefined; t0: number },
-): Promise<ReadyResult> {
-  const { t0 } = opts;
+export async function readinessLoop(opts: ReadinessOptions, setup: (shape: ReadyShape) => Promise<{ target: ReadyTarget; budget: CpuBudgetClock }>): Promise<ReadyResult> {
+  const t0 = Date.now();
   const argv = opts.probe ? healthArgv(opts.probe.test) : null;
   const probeTimeout = Math.max(200, opts.probe?.timeoutMs ?? 1000);
   const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
   const noSignal = !argv && tcpPorts.length === 0;
+  const { target: t, budget } = await setup({ argv, probeTimeout, tcpPorts, noSignal, t0 });
   const window = opts.startWindowMs ?? START_WINDOW_MS;
   let pause = opts.intervalMs ?? PROBE_FIRST_INTERVAL_MS;
   let last = '';
@@ -459,80 +479,77 @@ export async function readinessLoop(
 
 /** The readiness wait on Docker: `readinessLoop` with Docker's inspect, exec, HTTP shortcut and health verdicts. */
 export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitReadyOptions): Promise<ReadyResult> {
-  const t0 = Date.now();
   const container = docker.getContainer(nameOrId);
-  const argv = opts.probe ? healthArgv(opts.probe.test) : null;
-  const probeTimeout = Math.max(200, opts.probe?.timeoutMs ?? 1000);
   const makeClock = opts.clock ?? containerBudgetClock;
-  const tcpPorts = opts.ports.filter((p) => p.protocol === 'tcp' && p.host !== undefined);
-  const noSignal = !argv && tcpPorts.length === 0;
-  // The health command's HTTP request, made from the host through its published port.
-  const http = opts.probe ? httpHealthOf(opts.probe.test) : null;
-  const httpPort = http ? tcpPorts.find((p) => p.container === http.port) : undefined;
-  // The first HTTP request goes out beside the first inspect, not after it (one Engine API
-  // round trip less before a service that already answers counts as ready); its answer is
-  // used in the first round, where it counts only if the inspect says the container runs.
-  let firstHttp = http && httpPort ? httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500)) : null;
-  let info = await container.inspect();
-  trace(`ready: ${nameOrId} inspected`);
-  const name = info.Name.replace(/^\//, '');
-  const restarts0 = info.RestartCount ?? 0;
-  const oneShot = ['no', 'on-failure', ''].includes(info.HostConfig?.RestartPolicy?.Name ?? 'no');
-  const target: ReadyTarget = {
-    name,
-    secrets: secretValuesOf(info),
-    logsHint: `\`docker logs ${name}\` shows its output`,
-    async look(round, ownProbeFailed) {
-      if (round > 0) firstHttp = null; // only the first round uses the answer sent beside its inspect
-      // With a health command, the container's state is read on the first round, every 3rd
-      // round, and whenever a probe could not run (probeFailed): fewer Engine API calls while
-      // the command is polled. Without one, every round.
-      if (round > 0 && (!argv || round % 3 === 0)) info = await container.inspect();
-      const st = info.State;
-      if (noSignal && oneShot && st.Status === 'exited' && st.ExitCode === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
-      if (st.Status === 'restarting' || (info.RestartCount ?? 0) > restarts0) {
-        const logs = await lastLogLines(container);
-        throw new ContainerExitedError(
-          `container ${name} exited (exit code ${st.ExitCode}) and Docker is restarting it: it failed to start${logs ? `; last log lines:\n${logs}` : ''}`,
-          'look at the log lines above; `docker logs ' + name + '` shows more',
-        );
-      }
-      if (st.Status === 'exited' || st.Status === 'dead') {
-        const logs = await lastLogLines(container);
-        throw new ContainerExitedError(
-          `container ${name} exited (exit code ${st.ExitCode}${st.OOMKilled ? ', killed: out of memory' : ''}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
-          'look at the log lines above; `docker logs ' + name + '` shows more',
-        );
-      }
-      // Docker's own healthcheck may have succeeded first (it runs the same command).
-      if (argv && st.Running && st.Health?.Status === 'healthy') return { ready: { state: 'healthy', ms: Date.now() - t0, via: 'docker' } };
-      // Docker's `unhealthy` is history: it counts only once our own probe has failed now too
-      // (a service repaired by hand stays `unhealthy` in Docker until its next check).
-      if (argv && opts.failOnUnhealthy && ownProbeFailed && st.Running && st.Health?.Status === 'unhealthy') {
-        const log = st.Health.Log?.[st.Health.Log.length - 1];
-        throw new HealthTimeoutError(
-          `${name} is unhealthy (health command: ${opts.probe!.test.slice(1).join(' ')}; Docker's last result: exit ${log?.ExitCode ?? '?'}${log?.Output ? `: ${redact(log.Output.trim(), secretValuesOf(info)).slice(0, 300)}` : ''})`,
-          `check what the service depends on (its volume data, its configuration); \`docker logs ${name}\` shows its output`,
-        );
-      }
-      return st.Running ? { running: true } : { status: `status ${st.Status}` };
-    },
-    async beforeProbe() {
-      if (http && httpPort) {
-        // the request sent beside the first inspect; when it found nothing listening yet (it
-        // went out as soon as Docker's start returned), asked again now, after the inspect
-        let code = firstHttp ? await firstHttp : null;
-        if (code === null || code < 200 || code >= 300) code = await httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500));
-        firstHttp = null;
-        trace(`ready: ${nameOrId} http ${code ?? 'no answer'}`);
-        if (code !== null && code >= 200 && code < 300) return { ready: { state: 'healthy', ms: Date.now() - t0, via: 'http' } };
-      }
-      return { refused: await portsRefused(info, opts.ports) };
-    },
-    startExec: (cmd) => startExec(container, cmd, makeClock(info.Id)),
-    async probeFailed() {
-      info = await container.inspect();
-    },
-  };
-  return readinessLoop(target, makeClock(info.Id), { ...opts, t0 });
+  return readinessLoop(opts, async ({ argv, probeTimeout, tcpPorts, noSignal, t0 }) => {
+    // The health command's HTTP request, made from the host through its published port.
+    const http = opts.probe ? httpHealthOf(opts.probe.test) : null;
+    const httpPort = http ? tcpPorts.find((p) => p.container === http.port) : undefined;
+    // The first HTTP request goes out beside the first inspect, not after it (one Engine API
+    // round trip less before a service that already answers counts as ready); its answer is
+    // used in the first round, where it counts only if the inspect says the container runs.
+    let firstHttp = http && httpPort ? httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500)) : null;
+    let info = await container.inspect();
+    trace(`ready: ${nameOrId} inspected`);
+    const name = info.Name.replace(/^\//, '');
+    const restarts0 = info.RestartCount ?? 0;
+    const oneShot = ['no', 'on-failure', ''].includes(info.HostConfig?.RestartPolicy?.Name ?? 'no');
+    const target: ReadyTarget = {
+      name,
+      secrets: secretValuesOf(info),
+      logsHint: `\`docker logs ${name}\` shows its output`,
+      async look(round, ownProbeFailed) {
+        if (round > 0) firstHttp = null; // only the first round uses the answer sent beside its inspect
+        // With a health command, the container's state is read on the first round, every 3rd
+        // round, and whenever a probe could not run (probeFailed): fewer Engine API calls while
+        // the command is polled. Without one, every round.
+        if (round > 0 && (!argv || round % 3 === 0)) info = await container.inspect();
+        const st = info.State;
+        if (noSignal && oneShot && st.Status === 'exited' && st.ExitCode === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
+        if (st.Status === 'restarting' || (info.RestartCount ?? 0) > restarts0) {
+          const logs = await lastLogLines(container);
+          throw new ContainerExitedError(
+            `container ${name} exited (exit code ${st.ExitCode}) and Docker is restarting it: it failed to start${logs ? `; last log lines:\n${logs}` : ''}`,
+            'look at the log lines above; `docker logs ' + name + '` shows more',
+          );
+        }
+        if (st.Status === 'exited' || st.Status === 'dead') {
+          const logs = await lastLogLines(container);
+          throw new ContainerExitedError(
+            `container ${name} exited (exit code ${st.ExitCode}${st.OOMKilled ? ', killed: out of memory' : ''}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
+            'look at the log lines above; `docker logs ' + name + '` shows more',
+          );
+        }
+        // Docker's own healthcheck may have succeeded first (it runs the same command).
+        if (argv && st.Running && st.Health?.Status === 'healthy') return { ready: { state: 'healthy', ms: Date.now() - t0, via: 'docker' } };
+        // Docker's `unhealthy` is history: it counts only once our own probe has failed now too
+        // (a service repaired by hand stays `unhealthy` in Docker until its next check).
+        if (argv && opts.failOnUnhealthy && ownProbeFailed && st.Running && st.Health?.Status === 'unhealthy') {
+          const log = st.Health.Log?.[st.Health.Log.length - 1];
+          throw new HealthTimeoutError(
+            `${name} is unhealthy (health command: ${opts.probe!.test.slice(1).join(' ')}; Docker's last result: exit ${log?.ExitCode ?? '?'}${log?.Output ? `: ${redact(log.Output.trim(), secretValuesOf(info)).slice(0, 300)}` : ''})`,
+            `check what the service depends on (its volume data, its configuration); \`docker logs ${name}\` shows its output`,
+          );
+        }
+        return st.Running ? { running: true } : { status: `status ${st.Status}` };
+      },
+      async beforeProbe() {
+        if (http && httpPort) {
+          // the request sent beside the first inspect; when it found nothing listening yet (it
+          // went out as soon as Docker's start returned), asked again now, after the inspect
+          let code = firstHttp ? await firstHttp : null;
+          if (code === null || code < 200 || code >= 300) code = await httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500));
+          firstHttp = null;
+          trace(`ready: ${nameOrId} http ${code ?? 'no answer'}`);
+          if (code !== null && code >= 200 && code < 300) return { ready: { state: 'healthy', ms: Date.now() - t0, via: 'http' } };
+        }
+        return { refused: await portsRefused(info, opts.ports) };
+      },
+      startExec: (cmd) => startExec(container, cmd, makeClock(info.Id)),
+      async probeFailed() {
+        info = await container.inspect();
+      },
+    };
+    return { target, budget: makeClock(info.Id) };
+  });
 }

@@ -16,7 +16,12 @@
  *     and process.stdout; all other product code gets its arguments and streams injected.
  *     Tests and the dev tools in bench/, scripts/, fixtures/ and test/ are entries of their own.
  *  6. The readiness wait is one loop for both engines (runtime/health.ts `readinessLoop`): no
- *     other product file waits for a probe or backs off between probes itself.
+ *     other product file waits for a probe, backs off between probes or reads the health
+ *     command itself (the loop gives each engine the wait's shape).
+ *  7. Approve-then-apply is one function in cli/ (cli/approve.ts): no command gives
+ *     planAndApply its own approve, apply or onReplan.
+ *  8. cron-parser is loaded in one place, common/cron.ts, which both the compiler's schedule
+ *     reader and the runtime's job scheduler import (type imports aside).
  * Files are read with the TypeScript parser, so comments and strings never count.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -247,8 +252,9 @@ describe('architecture', () => {
     for (const e of entries) expect(processUses(source(join(root, e))).length).toBeGreaterThan(0);
   });
 
-  it('the readiness wait is one loop: only runtime/health.ts waits for probes and backs off between them', () => {
-    const loopParts = new Set(['waitProbe', 'PROBE_BACKOFF', 'PROBE_MAX_INTERVAL_MS']);
+  it('the readiness wait is one loop: only runtime/health.ts waits for probes, backs off between them and reads the health command', () => {
+    // healthArgv: the loop works out the wait's shape (argv, probe timeout, TCP ports, no signal) and gives it to each engine's set-up
+    const loopParts = new Set(['waitProbe', 'PROBE_BACKOFF', 'PROBE_MAX_INTERVAL_MS', 'healthArgv']);
     const users: string[] = [];
     for (const f of tsFiles(join(root, 'runtime'))) {
       const rel = relative(root, f);
@@ -287,5 +293,24 @@ describe('architecture', () => {
     }
     expect(callers.length).toBeGreaterThan(0);
     expect(own).toEqual([]);
+  });
+
+  it('cron-parser is loaded in one place, common/cron.ts, shared by the compiler and the runtime', () => {
+    const loaders: string[] = [];
+    const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
+    for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      const visit = (n: ts.Node): void => {
+        if (ts.isStringLiteral(n) && n.text === 'cron-parser') {
+          const p = n.parent;
+          const loads = ts.isCallExpression(p) || (ts.isImportDeclaration(p) && !p.importClause?.isTypeOnly) || ts.isExportDeclaration(p);
+          if (loads) loaders.push(rel);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(source(f));
+    }
+    expect(loaders).toEqual([join('common', 'cron.ts')]);
   });
 });

@@ -6,7 +6,9 @@
  * raw mode is the worker's readline's) changes nothing; `yes` starts the service and the
  * command exits 0. A second apply that waits is told so in the terminal: for the apply lock
  * held by another process (the runtime's event), and for the state repo's commit lock (pidlock's
- * notice, written to the worker's process.stderr). Needs dockerd, tmux and `npm run build`.
+ * notice, written to the worker's process.stderr). Each test seeds the state files it needs and
+ * brings the system to its own starting point, so either runs alone (`-t`) or in any order.
+ * Needs dockerd, tmux and `npm run build`.
  * Names carry this run's tag; the daemon, the lock holder, the containers, the network, the tmux
  * server and the temp dir are removed afterwards.
  */
@@ -65,7 +67,7 @@ let holder: ChildProcess | undefined;
 
 beforeAll(async () => {
   host = tempHost('clidaemon', tag);
-  seedSleepers(host, tag, [{ name: `${tag}-app` }]);
+  seedSleepers(host, tag, [{ name: `${tag}-app` }]); // state files for the socket check's `claude validate`; each test seeds its own
   daemon = spawn(process.execPath, [CLAUDE_BIN, 'serve', '--port', '0'], { env: host.env, cwd: host.base, stdio: ['ignore', 'pipe', 'pipe'] });
   daemon.stdout!.on('data', (d) => (daemonLog += d));
   daemon.stderr!.on('data', (d) => (daemonLog += d));
@@ -87,13 +89,16 @@ afterAll(async () => {
 
 describe('a prompt through the CLI socket', () => {
   it('claude apply asks in the terminal: no changes nothing, yes applies, each answer echoed once', async () => {
+    // Its own service, so the plan starts it whatever ran before (the other test leaves others running).
+    seedSleepers(host, tag, [{ name: `${tag}-one` }]);
+    const before = containers();
     let s = await applyInTerminal();
-    expect(s).toContain(`${tag}-app`);
+    expect(s).toContain(`${tag}-one`);
     term.type('no');
     s = await term.waitFor('Nothing changed', (x) => x.includes('Nothing changed.'));
     expect(s).toMatch(/Apply these changes\? \[yes\/no\] no\n/);
     expect(s).not.toContain('nono');
-    expect(containers()).toBe('');
+    expect(containers()).toBe(before);
 
     s = await applyInTerminal();
     term.type('yes');
@@ -101,12 +106,17 @@ describe('a prompt through the CLI socket', () => {
     s = term.screen();
     expect(s).toMatch(/Apply these changes\? \[yes\/no\] yes\n/);
     expect(s).not.toContain('yesyes');
-    expect(s.split('Apply these changes?')[1]).toContain(`Started ${tag}-app`);
+    expect(s.split('Apply these changes?')[1]).toContain(`Started ${tag}-one`);
     expect(status, s).toBe('0');
-    expect(containers()).toBe(`${tag}-app running`);
+    expect(containers()).toBe(`${tag}-one running`);
   }, 600_000);
 
   it('a second apply that waits is told so in the terminal: for the apply lock, and for the state commit lock', async () => {
+    // Its starting point: `${tag}-app` applied (so the state repo has a commit and its lock file) and running.
+    seedSleepers(host, tag, [{ name: `${tag}-app` }]);
+    const first = spawnSync(process.execPath, [CLAUDE_BIN, 'apply', '--yes'], { env: host.env, cwd: host.base, encoding: 'utf8', timeout: 300_000 });
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    expect(containers()).toBe(`${tag}-app running`);
     seedSleepers(host, tag, [{ name: `${tag}-app` }, { name: `${tag}-two` }]);
     const stateLock = join(host.stateDir, '.git', 'claude-state.lock');
     holder = spawn(process.execPath, [lockHolder.script, host.dataDir, stateLock], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -4,7 +4,7 @@
  * cold-start bundles (dist/bundle/cold/, scripts/cold-bundle.mjs), say and exit exactly as
  * dist/cli/main.js does. Needs `npm run build` (npm test does it first).
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,15 +122,26 @@ describe('the cold-start bundles', () => {
     }
   }, 120_000);
 
-  it('validate, status and plan read the compiled-state cache: the same bytes as compiling, and never a stale result', () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-cache-'));
+  /** A copy of the spec example and an empty data dir in a temp dir (removed after), and bin/claude run on them. */
+  const inCopy = (prefix: string, body: (c: { tmp: string; state: string; data: string; env: NodeJS.ProcessEnv; run: (args: string[], extra?: NodeJS.ProcessEnv) => SpawnSyncReturns<string> }) => void) => {
+    const tmp = mkdtempSync(join(tmpdir(), prefix));
     try {
       const state = join(tmp, 'state');
       cpSync(example, state, { recursive: true });
       const data = join(tmp, 'data');
       mkdirSync(data);
       const env = { ...process.env, CLAUDE_DATA_DIR: data, CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: state, CLAUDE_DAEMON: '0', NO_COLOR: '1' };
-      const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(bin, args, { encoding: 'utf8', env: { ...env, ...extra } });
+      const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(bin, args, { encoding: 'utf8', env: { ...env, ...extra }, maxBuffer: 256 << 20 });
+      body({ tmp, state, data, env, run });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  };
+  /** A plan's output with its id and times masked (they are each run's own). */
+  const maskPlan = (t: string) => t.replace(/plan-[0-9a-f]{32}/g, 'plan-ID').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+ min left/g, 'N min left');
+
+  it('validate, status and plan read the compiled-state cache: the same bytes as compiling, and never a stale result', () => {
+    inCopy('claude-cold-cache-', ({ tmp, state, data, env, run }) => {
       const cached = () => readdirSync(join(data, 'cache', 'compiled')).filter((n) => n.endsWith('.json'));
       // the first run compiles and stores; the second is served from the cache (its trace says so) and prints the same bytes
       const off = run(['validate'], { CLAUDE_COMPILE_CACHE: '0' });
@@ -152,7 +163,6 @@ describe('the cold-start bundles', () => {
       }
       // plan: served from the cache, its review takes the parse's data from the entry (yaml is never
       // loaded) and prints what a compile prints; the plan's id and times are this run's own
-      const same = (t: string) => t.replace(/plan-[0-9a-f]{32}/g, 'plan-ID').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+ min left/g, 'N min left');
       const planOff = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_COMPILE_CACHE: '0' });
       // (each bundle is its own build in the key: plan's first run stores its entry)
       const planMiss = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_TRACE: '1' });
@@ -163,7 +173,7 @@ describe('the cold-start bundles', () => {
       expect(planHit.stderr).toContain(join('dist', 'bundle', 'cold', 'plan.cjs'));
       expect(planHit.stderr).not.toContain('part-yaml.cjs');
       expect(planOff.stdout).toMatch(/\+ redis \(redis:7-alpine\)/);
-      for (const r of [planMiss, planHit]) expect([r.status, same(r.stdout)]).toStrictEqual([planOff.status, same(planOff.stdout)]);
+      for (const r of [planMiss, planHit]) expect([r.status, maskPlan(r.stdout)]).toStrictEqual([planOff.status, maskPlan(planOff.stdout)]);
       // an edit, one byte, same length: validate and plan see it at once
       const f = join(state, 'services.yaml');
       writeFileSync(f, readFileSync(f, 'utf8').replace('protocol: tcp', 'protocol: tcq'));
@@ -174,9 +184,81 @@ describe('the cold-start bundles', () => {
       expect(plan.status).toBe(1);
       expect(plan.stderr).toContain('has errors; nothing was planned');
       expect(existsSync(join(tmp, 'plan.json'))).toBe(false);
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
+  }, 120_000);
+
+  it('after an edit of one file only that file is parsed: the same bytes and exit status as compiling; plan without the per-file entries parses', () => {
+    inCopy('claude-cold-edit-', ({ tmp, state, data, run }) => {
+      const edit = (file: string, from: string | RegExp, to: string) => {
+        const f = join(state, file);
+        const text = readFileSync(f, 'utf8');
+        expect(text).toMatch(from);
+        writeFileSync(f, text.replace(from, to));
+      };
+      const same = (args: string[], fromCache: number) => {
+        const off = run(args, { CLAUDE_COMPILE_CACHE: '0' });
+        const got = run(args, { CLAUDE_TRACE: '1' });
+        expect(got.stderr).toContain(`compile: parsed and checked (${fromCache} of 6 files from the cache)`);
+        expect([got.status, got.stdout]).toStrictEqual([off.status, off.stdout]);
+        return got;
+      };
+      const args = ['validate'];
+      same(args, 0);
+      // a comment, a value, then a reference from an unchanged file (services.yaml names the secret) broken
+      edit('services.yaml', /\n$/, '\n# edited\n');
+      same(args, 5);
+      edit('network.yaml', /\n$/, '\n# edited\n');
+      same(args, 5);
+      edit('services.yaml', 'tag: "7-alpine"', 'tag: "7.2-alpine"');
+      expect(same(args, 5).stdout).toMatch(/valid \(6 files, 3 services, 1 warning\)/);
+      edit('security.yaml', '- name: postgres_password', '- name: pg_password');
+      const broken = same(args, 5);
+      expect(broken.status).toBe(1);
+      expect(broken.stdout).toMatch(/^services\.yaml:\d+:\d+: error CLA/m);
+      // the same in JSON (served from the state's entry the text run wrote: the same diagnostics)
+      const json = run(['validate', '--json'], { CLAUDE_TRACE: '1' });
+      expect(json.stderr).toContain('compile: from the compiled-state cache');
+      expect([json.status, json.stdout]).toStrictEqual([1, run(['validate', '--json'], { CLAUDE_COMPILE_CACHE: '0' }).stdout]);
+      cpSync(example, state, { recursive: true });
+      // plan: on a hit its review reads the parse's data from the per-file entries (yaml is not loaded);
+      // with them gone it parses, and prints the same
+      const plan = (extra: NodeJS.ProcessEnv = {}) => run(['plan', '--out', join(tmp, 'plan.json')], { NODE_DEBUG: 'module', ...extra });
+      const planOff = plan({ CLAUDE_COMPILE_CACHE: '0' });
+      expect(planOff.status).toBe(0);
+      plan();
+      const hit = plan();
+      expect(hit.stderr).not.toContain('part-yaml.cjs');
+      rmSync(join(data, 'cache', 'compiled', 'files'), { recursive: true });
+      const parsed = plan();
+      expect(parsed.stderr).toContain('part-yaml.cjs');
+      for (const r of [hit, parsed]) expect([r.status, maskPlan(r.stdout)]).toStrictEqual([planOff.status, maskPlan(planOff.stdout)]);
+    });
+  }, 180_000);
+
+  it('validate, status and plan never build a collator (≈ 10 ms of ICU set-up, and a locale order): none calls localeCompare or Intl.Collator', () => {
+    inCopy('claude-cold-collator-', ({ tmp, run }) => {
+      const preload = join(tmp, 'collator.cjs');
+      writeFileSync(
+        preload,
+        [
+          "const say = (what) => process.stderr.write('COLLATOR ' + what + ' ' + new Error().stack.split('\\n')[2].trim() + '\\n');",
+          'const lc = String.prototype.localeCompare;',
+          "String.prototype.localeCompare = function (...a) { say('localeCompare'); return lc.apply(this, a); };",
+          'const C = Intl.Collator;',
+          "Intl.Collator = function (...a) { say('Intl.Collator'); return new C(...a); };",
+          '',
+        ].join('\n'),
+      );
+      // the preload works: it sees a localeCompare
+      expect(spawnSync(process.execPath, ['-r', preload, '-e', "'a'.localeCompare('b')"], { encoding: 'utf8' }).stderr).toContain('COLLATOR localeCompare');
+      for (const args of [['validate'], ['status'], ['plan', '--out', join(tmp, 'plan.json')]]) {
+        for (const pass of ['miss', 'hit']) {
+          const r = run(args, { NODE_OPTIONS: `--require ${preload}` });
+          expect(r.status, `${args[0]} ${pass}: ${r.stderr}`).toBe(0);
+          expect(r.stderr, `${args[0]} ${pass}`).not.toContain('COLLATOR');
+        }
+      }
+    });
   }, 120_000);
 
   it('after a bare `tsc` that changed no code the bundles are still used (and marked new again); after one that did, dist/ is', () => {

@@ -5,14 +5,7 @@
  * accepted too; the compiler never writes one). Times are evaluated in `tz` (an IANA zone)
  * when given, else in the system's local zone, as cron does. Pure: the clock is passed in.
  */
-import { createRequire } from 'node:module';
-
-type CronParser = typeof import('cron-parser').CronExpressionParser;
-let parser: CronParser | undefined;
-function cronParser(): CronParser {
-  // cron-parser is CommonJS: loaded on first use, so commands that never evaluate a schedule do not pay for it.
-  return (parser ??= (createRequire(import.meta.url)('cron-parser') as typeof import('cron-parser')).CronExpressionParser);
-}
+import { cronParser } from '../../common/cron.js';
 
 /** A schedule that cannot be evaluated; names the job and what is wrong. */
 export class CronError extends Error {

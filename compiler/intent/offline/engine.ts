@@ -38,6 +38,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { normaliseSchedule, parseSchedule } from './schedule.js';
+import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
@@ -189,7 +190,9 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\b(delete|remove|clear|clean\s+(?:up|out)|purge|prune|get\s+rid\s+of|trash|drop|empty|nuke|toss|bin)\b[^.]*?\b(?:all|every|the|old|older|previous|existing|past|stale|those|these|any)\s+(?:(?:the|old|older|previous|existing|past|stale|of|those|our|my|other)\s+){0,3}(?:back ?ups?|snapshots?|dumps?|archives?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?))/i,
     reason: WIPE,
   },
-  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
+  // A host directory mounted into a container. A path after "at", "to", "under", "on" is where a
+  // volume appears inside the container ("mount it into nginx at /var/log/nginx"), not a host path.
+  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])(?<!\b(?:at|to|under|onto|on)\s+)\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
   // Text that tries to close the fence around untrusted data, or speaks as a new instruction.
   { re: /<\/?\s*(untrusted[-_ ]?data|system|instructions?|user|assistant)\b[^>]*>|\bnew\s+(system\s+)?instructions?\s*:|\b(end|close)\s+of\s+(untrusted|user)\s+(data|input)\b/i, reason: INJECTION },
   // "decode and run: <base64>", "eval this", "echo … | base64 -d | sh".
@@ -203,6 +206,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(forget|ignore|override|drop|disregard)\s+(all\s+|any\s+)?(your|the)\s+(safety\s+)?(rules|instructions|guidelines|policy|policies)\b|^\s*system\s*:/i, reason: INJECTION },
 ];
 
+const HOST_DISK_MOUNT = /^\s*(?:(?:please|pls|can\s+you|now)\s+)?mount\s+(?:\/dev\/(?:sd|vd|xvd|hd|nvme|mmcblk|disk\/)[\w/.-]*|(?:UUID|LABEL)=[\w.-]+)\s+(?:at|on|to|under)\s+\/(?!\s|$)/i;
 const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[^.]*\b(data|volumes?|backups?|files)\b/i;
 
 /**
@@ -266,6 +270,8 @@ export function detectDanger(message: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "mount /dev/sdb1 at /mnt/data": a disk mounted on the host (storage.yaml mounts), no container.
+    if (d.reason === HOST_ACCESS && HOST_DISK_MOUNT.test(message) && !/\b(?:containers?|into|docker|services?|privileged|socket|inside)\b/i.test(message)) continue;
     // "disable root password logins over ssh" turns it off.
     if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
     return d.reason;
@@ -535,8 +541,12 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       aboutPeople &&
       /^['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:\s+(?:in\s+(?:it|there|that|this)(?:\s+group)?|(?:to|into|in)\s+(?:it|the\s+[\w-]+(?:\s+group)?)|too|as\s+well|both|sudo|admin|(?:should|shall|must|will)\s+(?:be|join|get|have)\b.*|with\s+(?:sudo|admin|root|ssh|keys?|no\s+sudo)\b.*))?\s*[.!]*$/i.test(c.trim()) &&
       detectVerb(c) === undefined && findServiceMentions(c).length === 0 && !namesApp(c.trim().split(/\s+/)[0]!);
+    // "…, call the volume worker-data", "…, /srv/artifacts", "…, owned by uid 472", "volumes a-data and b-data".
+    const storageTalk = saysStorage(message);
+    const volumePart = (c: string) => storageTalk && volumeDetail(c) && findServiceMentions(c).length === 0 && !namesApp(c.trim().split(/\s+/)[0]!.replace(/['"“”‘’`]/g, ''));
     const continues = (c: string) =>
       personItem(c) ||
+      volumePart(c) ||
       // "…, in worker", "…, inside the app container": where the clause before runs.
       /^(?:(?:and|but)\s+)?(?:in|inside|within)\s+(?:the\s+)?[a-z0-9][\w-]*(?:\s+container)?\s*[.!]*$/i.test(c.trim()) || !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
@@ -683,7 +693,7 @@ function paraphrase(text: string): string {
     // Accounts said loosely: "username kofi", "user name: kofi", "login name kofi" name the user
     // (a bare "login" does not: "password login over ssh");
     // "the account of maria" is maria's; "usr" is "user".
-    .replace(/\busr\b/gi, 'user')
+    .replace(/(?<![\w/.-])usr\b(?!\/)/gi, 'user')
     .replace(/\b(?:user\s?name|login\s+name)\s*[:=]?\s+(?=['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:$|[\s,;.!?]))(?!(?:for|of|to|with|and|the|a|an|is|was|should|must|will|please|on|in|that|which|who)\b)/gi, 'user ')
     .replace(/\b(?:the\s+)?(?:account|login|user)\s+of\s+(?!(?:the|a|an|this|that|my|our|your)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'user $1');
 }
@@ -1166,6 +1176,8 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (run.clauseBlocked) return true;
   if (verb === 'add' || verb === undefined || verb === 'change' || verb === 'scale') understood = handleAdd(run, clause, verb) || understood;
   if (run.clauseBlocked) return true;
+  // "add nextcloud with a volume at /var/www/html": the volume goes into what the clause added.
+  if (run.clauseAdded.length > 0 && saysStorage(clause) && readVolumeFrame(clause).paths.length > 0) understood = handleVolume(run, clause, run.clauseAdded) || understood;
   understood = handleModifiers(run, clause) || understood;
   understood = handleBackups(run, clause) || understood;
   return understood;
@@ -2993,33 +3005,146 @@ function handleBackups(run: Run, clause: string): boolean {
 
 // ── volumes of their own ───────────────────────────────────────────────────
 
-const VOLUME_NAME = String.raw`['"“‘\`]?([a-z0-9][a-z0-9_.-]{0,62})['"”’\`]?`;
-/** "make a volume called uploads", "create volume exports", "add a named volume: media", "an uploads volume". */
-const NEW_VOLUME = new RegExp(
-  String.raw`\b(?:make|create|add|set\s*up|need|want|give\s+me|provision|i'?d\s+like)\b[^.;]*?\b(?:(?:a|an|one|new|another|persistent|named|data|storage|docker)\s+)*volume\s+(?:(?:called|named|:)\s*)?${VOLUME_NAME}(?=$|[\s,;.!?])|\b(?:make|create|add|set\s*up|need|want)\s+(?:(?:a|an|one|new|another)\s+)?${VOLUME_NAME}\s+volume\b`,
-  'i',
-);
+/** A schema name from a path's last part and the service ("nextcloud" + /var/www/html → nextcloud-html). */
+function volumeNameFor(service: string | undefined, path: string): string {
+  const base = path.split('/').filter(Boolean).pop()?.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'data';
+  const name = !service || base.startsWith(service) ? base : base === 'data' || base === service ? `${service}-data` : `${service}-${base}`;
+  return name.slice(0, 63).replace(/-+$/, '');
+}
 
 /**
- * A volume of its own, with no service ("make a volume called uploads", "create an exports
- * volume"): a host directory under /data, which a service can mount later and which can be
- * backed up on its own. Its backups are set by handleBackups (volume targets).
+ * The volume frame (volumes.ts) against the state files, one rule for every wording:
+ * - a service named in the clause (or "it", the service under discussion; or the service the
+ *   clause adds) gets the volume mounted: the path said is where it appears in the container
+ *   ("call the volume worker-data, at /data", "give nextcloud a volume at /var/www/html",
+ *   "persist /var/lib/grafana"), so a container path is never taken for a host path;
+ * - with no service, the path is the volume's directory on the host ("new volume 'x' under
+ *   /data/x", "somewhere to keep artifacts, /srv/artifacts, call it artifacts");
+ * - a volume that exists is reused, never made twice; a mount already there is "already so";
+ * - "mount /dev/sdb1 at /mnt/data" is a disk mounted on the host (storage.yaml `mounts:`),
+ *   never formatted.
+ * The rest of the clause ("…, daily backups, keep 5") is read as the volume's backups.
  */
-function handleVolume(run: Run, clause: string): boolean {
-  const m = NEW_VOLUME.exec(clause);
-  if (!m) return false;
-  const name = (m[1] ?? m[2])!.toLowerCase();
-  if (/^(?:for|with|of|on|in|to|at|and|that|which|it|called|named|size|mounted)$/.test(name)) return false;
-  if (run.ws.indexOf('storage.yaml', VOLS, name) >= 0) {
-    run.already.push(`volume ${name} exists`);
-  } else {
-    run.ws.append('storage.yaml', VOLS, { name, path: `/data/${name}` });
-    run.lines.push(`+ volume ${name} at /data/${name} (no service mounts it yet)`);
+function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
+  const f = readVolumeFrame(clause);
+  const t = clause.toLowerCase();
+  if (f.device && f.paths.length > 0 && added.length === 0) return mountDevice(run, f.device, f.paths[f.paths.length - 1]!.path, f.filesystem);
+  const existing = new Set(run.ws.items<{ name: string }>('storage.yaml', VOLS).map((v) => v.name));
+  // What the clause is about once the names and paths are blanked ("nginx-logs", "/var/log/nginx" name no service).
+  let blanked = clause;
+  for (const [a, b] of f.spans) blanked = blanked.slice(0, a) + ' '.repeat(b - a) + blanked.slice(b);
+  let svcs = added.length > 0 ? added : targetsIn(run, blanked).names;
+  if (svcs.length === 0 && /\b(?:give|for|to|into|in|on)\s+(?:it|them)\b|\bits\s+(?!(?:own|ext4|xfs|btrfs)\b)/i.test(blanked) && !/\b(?:mount|attach|call|name|put|keep|store|back)\s+it\b/i.test(blanked)) svcs = focusTargets(run).slice(0, 1);
+  // "persist /var/lib/grafana": a service whose name is a part of the path said.
+  if (svcs.length === 0 && f.paths.length === 1 && !f.names.length) svcs = services(run).filter((s) => f.paths[0]!.path.split('/').includes(s.name)).map((s) => s.name).slice(0, 1);
+  const reused = f.names.filter((n) => existing.has(n));
+  const about = f.storage || reused.length > 0 && /\b(?:mount|attach|plug|map|bind)\w*/i.test(t);
+  if (!about || !(f.placing || f.paths.length > 0)) return false;
+  if (svcs.length === 0 && f.names.length === 0 && !(f.paths.length > 0 && /\bvolume|\bpersist|\bstorage|\bsomewhere\b/i.test(t))) return false;
+  // A volume that exists, said with no path and no service ("back up the uploads volume"), is not placed here.
+  if (svcs.length === 0 && f.paths.length === 0 && f.names.length > 0 && f.names.every((n) => existing.has(n))) {
+    if (!/\b(?:make|create|add|new|provision)\b/i.test(t)) return false;
   }
-  run.volumes.push(name);
+  if (svcs.length > 1) svcs = [nearestBefore(run, t, svcs, t.length) ?? svcs[0]!];
+  const svc = svcs[0];
+  if (svc) {
+    for (const n of svcs) mentionFocus(run, n);
+    mountVolume(run, svc, f);
+  } else {
+    const names = f.names.length > 0 ? f.names : [volumeNameFor(undefined, f.paths[0]!.path)];
+    for (const name of names) {
+      const path = names.length === 1 && f.paths.length > 0 ? f.paths[f.paths.length - 1]!.path : `/data/${name}`;
+      makeVolume(run, name, path, f);
+    }
+  }
   // The rest of the clause ("…called uploads and back it up daily") is read as backups.
-  const rest = clause.slice(m.index + m[0].length);
-  if (/\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b/i.test(rest)) handleBackups(run, rest);
+  // (A volume named "backups" is a name, not a request for them.)
+  const backups = /\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bkeep\s+\d+\b/i.exec(blanked);
+  if (backups) handleBackups(run, clause.slice(backups.index));
+  return true;
+}
+
+/** A volume of its own: a host directory (under /data unless a path is said), reused when it exists. */
+function makeVolume(run: Run, name: string, path: string, f: VolumeFrame): void {
+  const i = run.ws.indexOf('storage.yaml', VOLS, name);
+  if (i >= 0) {
+    const v = run.ws.items<{ name: string; path: string }>('storage.yaml', VOLS)[i]!;
+    run.already.push(`volume ${name} exists (at ${v.path})`);
+  } else {
+    const vol: Record<string, unknown> = { name, path };
+    if (f.size) vol.size = f.size;
+    if (f.filesystem) vol.filesystem = f.filesystem;
+    if (f.owner) vol.owner = f.owner;
+    run.ws.append('storage.yaml', VOLS, vol);
+    const extra = [f.size, f.filesystem, f.owner && `owned by ${f.owner}`].filter(Boolean).join(', ');
+    run.lines.push(`+ volume ${name} at ${path}${extra ? ` (${extra})` : ''}`);
+  }
+  if (!run.volumes.includes(name)) run.volumes.push(name);
+}
+
+/**
+ * A volume mounted into a service: the last path said is where it appears in the container, an
+ * earlier one (if any) the host directory. With no path, "the postgres data", "its data" is the
+ * service's data mount; anything else asks where.
+ */
+function mountVolume(run: Run, name: string, f: VolumeFrame): void {
+  const svc = getService(run, name)!;
+  const mounts = svc.volumes ?? [];
+  const own = new Set(run.ws.items<{ name: string }>('storage.yaml', VOLS).map((v) => v.name));
+  const inside = f.paths.filter((p) => !p.host);
+  let target = inside.length > 0 ? inside[inside.length - 1]!.path : undefined;
+  const hostPath = f.paths.find((p) => p.host)?.path ?? (f.paths.length > 1 ? f.paths[0]!.path : undefined);
+  if (!target && hostPath) {
+    // "a dir for grafana dashboards, path /srv/dashboards": the host's directory; where it appears inside is not said.
+    makeVolume(run, f.names[0] ?? volumeNameFor(undefined, hostPath), hostPath, f);
+    run.questions.push(`Not mounted into ${name} yet: say where it should appear inside, e.g. "mount ${f.names[0] ?? 'it'} into ${name} at /data".`);
+    return;
+  }
+  if (!target) {
+    const data = mounts.find((m) => own.has(m.source));
+    if (!data || f.names.some((n) => own.has(n) && !mounts.some((m) => m.source === n))) {
+      run.questions.push(`Where inside ${name} should ${f.names[0] ? `the volume ${f.names[0]}` : 'the volume'} appear? Say a path, e.g. "mount ${f.names[0] ?? 'it'} into ${name} at /data".`);
+      return;
+    }
+    target = data.target;
+  }
+  const volName = f.names[0] ?? (hostPath ? volumeNameFor(undefined, hostPath) : mounts.find((m) => m.target === target && own.has(m.source))?.source ?? volumeNameFor(name, target));
+  makeVolume(run, volName, hostPath ?? `/data/${volName}`, f);
+  const at = mounts.findIndex((m) => m.target === target);
+  const ro = f.readonly ? ' (read-only)' : '';
+  if (at >= 0 && mounts[at]!.source === volName) {
+    if (f.readonly && !mounts[at]!.readonly) {
+      run.ws.set('services.yaml', svcPath(run, name, 'volumes', at, 'readonly'), true);
+      run.lines.push(`~ ${name}: volume ${volName} at ${target} is read-only`);
+    } else run.already.push(`${name} mounts ${volName} at ${target}`);
+    return;
+  }
+  const mount = { source: volName, target, ...(f.readonly ? { readonly: true } : {}) };
+  if (at >= 0) {
+    const old = mounts[at]!.source;
+    run.ws.set('services.yaml', svcPath(run, name, 'volumes', at), mount);
+    run.lines.push(`~ ${name}: ${target} now on volume ${volName}${ro} (was ${old})`);
+    if (own.has(old)) run.warnings.push(`${name} starts on the new volume ${volName}, which is empty: the data in ${old} is not copied (it stays in ${old}). Copy it over before applying if you need it.`);
+  } else {
+    run.ws.set('services.yaml', svcPath(run, name, 'volumes'), [...mounts, mount]);
+    run.lines.push(`~ ${name}: mounts volume ${volName} at ${target}${ro}`);
+  }
+}
+
+/** "mount /dev/sdb1 at /mnt/data, it's ext4": a disk on the host (storage.yaml mounts), never formatted; with no filesystem said, asks. */
+function mountDevice(run: Run, source: string, target: string, type: VolumeFrame['filesystem']): boolean {
+  const list = run.ws.items<{ source: string; target: string }>('storage.yaml', ['spec', 'mounts']);
+  if (list.some((m) => m.source === source && m.target === target)) {
+    run.already.push(`${source} is mounted at ${target}`);
+    return true;
+  }
+  // The compiler needs the filesystem the disk holds (docs/storage.md); it is asked, never guessed.
+  if (!type || type === 'tmpfs') {
+    run.questions.push(`Which filesystem does ${source} hold (ext4, xfs or btrfs)? Say e.g. "mount ${source} at ${target}, it's ext4". Nothing is formatted either way.`);
+    return true;
+  }
+  run.ws.append('storage.yaml', ['spec', 'mounts'], { source, target, type });
+  run.lines.push(`+ mount ${source} at ${target} (${type}; checked before mounting, never formatted)`);
   return true;
 }
 

@@ -18,7 +18,7 @@
  * command reader see "every 15 minutes" too); parseSchedule runs it again, so text from an
  * earlier turn reads the same. Normalising canonical text changes nothing.
  */
-import { createRequire } from 'node:module';
+import { cronParser } from '../../../common/cron.js';
 import { NUMBER_WORDS, splitAtQuotes, timeOfDay } from './language.js';
 
 export interface Schedule {
@@ -193,13 +193,10 @@ function dayOfMonth(t: string): number | undefined {
 const pad = (n: number) => String(n).padStart(2, '0');
 const ordinal = (d: number) => `${d}${d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' : d % 10 === 3 && d !== 13 ? 'rd' : 'th'}`;
 
-type CronParser = typeof import('cron-parser').CronExpressionParser;
-let parser: CronParser | undefined;
 /** cron-parser's own reading of the line: a schedule it rejects is not returned. */
 function validCron(cron: string): boolean {
-  parser ??= (createRequire(import.meta.url)('cron-parser') as typeof import('cron-parser')).CronExpressionParser;
   try {
-    parser.parse(cron);
+    cronParser().parse(cron);
     return true;
   } catch {
     return false;

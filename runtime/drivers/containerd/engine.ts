@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { healthArgv, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
+import { raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
@@ -643,39 +643,39 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    */
   async waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     const f = await this.mustFind(nameOrId);
-    const t0 = Date.now();
-    const noSignal = !(opts.probe && healthArgv(opts.probe.test)) && !opts.ports.some((p) => p.protocol === 'tcp' && p.host !== undefined);
-    const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
-    const ociEnv = (JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[] } }).process.env;
-    const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
-    let t = await this.task(f.c.id);
-    const throttled = () => {
-      const c = t?.pid ? cpuThrottle(t.pid) : undefined;
-      return c ? c.throttledUs / 1000 : null;
-    };
-    const target: ReadyTarget = {
-      name: f.name,
-      secrets,
-      logsHint: `\`claude logs ${f.record.spec.service ?? f.name}\` shows its output (${this.logFile(f.c.id)})`,
-      look: async (round) => {
-        if (round > 0) t = await this.task(f.c.id);
-        if (!t || t.status === 'STOPPED') {
-          if (noSignal && oneShot && t?.exitStatus === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
-          // Its last lines may still be in the pipe to the log writer (./log-writer.ts). Deleting
-          // the stopped task has the shim close the pipes and wait for the writer to write them
-          // and exit; the rollback that follows stops or removes the container either way.
-          if (t) await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
-          const logs = await this.lastLogLines(f.c.id, 5, secrets);
-          throw new ContainerExitedError(
-            `container ${f.name} exited (exit code ${t?.exitStatus ?? '?'}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
-            `look at the log lines above; \`claude logs ${f.record.spec.service ?? f.name}\` shows more (${this.logFile(f.c.id)})`,
-          );
-        }
-        return t.status === 'RUNNING' ? { running: true } : { status: `status ${t.status}` };
-      },
-      startExec: (argv) => this.startExec(f, argv, new CpuBudgetClock({ throttled })),
-    };
-    return readinessLoop(target, new CpuBudgetClock({ throttled }), { ...opts, intervalMs: this.opts.probeIntervalMs, t0 });
+    return readinessLoop({ ...opts, intervalMs: this.opts.probeIntervalMs }, async ({ noSignal, t0 }) => {
+      const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
+      const ociEnv = (JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[] } }).process.env;
+      const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
+      let t = await this.task(f.c.id);
+      const throttled = () => {
+        const c = t?.pid ? cpuThrottle(t.pid) : undefined;
+        return c ? c.throttledUs / 1000 : null;
+      };
+      const target: ReadyTarget = {
+        name: f.name,
+        secrets,
+        logsHint: `\`claude logs ${f.record.spec.service ?? f.name}\` shows its output (${this.logFile(f.c.id)})`,
+        look: async (round) => {
+          if (round > 0) t = await this.task(f.c.id);
+          if (!t || t.status === 'STOPPED') {
+            if (noSignal && oneShot && t?.exitStatus === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
+            // Its last lines may still be in the pipe to the log writer (./log-writer.ts). Deleting
+            // the stopped task has the shim close the pipes and wait for the writer to write them
+            // and exit; the rollback that follows stops or removes the container either way.
+            if (t) await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
+            const logs = await this.lastLogLines(f.c.id, 5, secrets);
+            throw new ContainerExitedError(
+              `container ${f.name} exited (exit code ${t?.exitStatus ?? '?'}) before it became ready${logs ? `; last log lines:\n${logs}` : ''}`,
+              `look at the log lines above; \`claude logs ${f.record.spec.service ?? f.name}\` shows more (${this.logFile(f.c.id)})`,
+            );
+          }
+          return t.status === 'RUNNING' ? { running: true } : { status: `status ${t.status}` };
+        },
+        startExec: (argv) => this.startExec(f, argv, new CpuBudgetClock({ throttled })),
+      };
+      return { target, budget: new CpuBudgetClock({ throttled }) };
+    });
   }
 
   /** What the supervisor (./supervisor.ts) decides on: every managed container, its task and restart record. */
