@@ -488,11 +488,14 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
-  const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close)\b/i.test(message)
-    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:add\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+['"“‘`]([a-z][a-z0-9-]{0,40})['"”’`]\s*:/i.exec(` ${message}`)
+  // Said last after a comma or a dash, "…, rule node-exporter", "… - rule grafana-office", "…, name prom-scrape" is the name too.
+  const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close|permit|let|firewall)\b/i.test(message)
+    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:add\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+['"“‘`]([a-z][a-z0-9-]{0,40})['"”’`]\s*:|(?:,|;|\s[-–—])\s*(?:(?:firewall\s+)?rule|name)\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
     : null;
-  const ruleName = named ? (named[1] ?? named[2])!.toLowerCase() : undefined;
+  const ruleName = named ? (named[1] ?? named[2] ?? named[3])!.toLowerCase() : undefined;
   if (named) message = ` ${message}`.replace(named[0], named[2] ? ' ' : named[0].startsWith(',') || named[0].startsWith('.') || named[0].startsWith(';') ? named[0][0]! + ' ' : ' ').replace(/\s+/g, ' ').replace(/[\s,.;-]+$/, '').trim();
+  // "10.20.0.0/16 and 10.30.0.0/16", "a, b & c": one list of addresses, never split into clauses.
+  message = message.replace(ADDRESS_LIST, ' + ');
   const input: EngineInput = { ...original, message };
 
   const run: Run = {
@@ -3594,6 +3597,29 @@ function describeSource(src: FirewallRule['source']): string {
 const NOBODY_ELSE =
   /\b(?:no\s*(?:one|body)|nobody|noone|none)\s+else\b|\b(?:everyone|everybody|anyone|anybody|all|the\s+rest)\s+else\s+(?:is\s+|gets?\s+|should\s+be\s+)?(?:blocked|denied|out|dropped|refused|kept\s+out)\b|\b(?:block|deny|drop|reject|refuse)\s+(?:everyone|everybody|anyone|anybody|all|the\s+rest)(?:\s+else)?\b(?!\s+(?:except|but|apart))/i;
 
+const IPV4_ADDR = String.raw`\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?`;
+/** The separator between two addresses of one list ("A and B", "A, B", "A & B"). */
+const ADDRESS_LIST = new RegExp(String.raw`(?<=${IPV4_ADDR})(?:\s*,\s*(?:and\s+)?|\s+(?:and|or)\s+|\s*&\s*)(?=${IPV4_ADDR})`, 'g');
+/** A port range: "8000-8010", "8000..8010", "ports 8000 to 8010", "60000 through 61000". */
+const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{2,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
+/** Services said by name in a firewall rule, with no number: their registered port (ssh, http and https have rules of their own). */
+const WELL_KNOWN_PORTS: [RegExp, number][] = [
+  [/\bdns\b/, 53],
+  [/\btelnet\b/, 23],
+  [/\bsmtp\b(?!s)/, 25],
+  [/\bsmtps\b/, 465],
+  [/\b(?:mail\s+)?submission\b/, 587],
+  [/\bimaps\b/, 993],
+  [/\bimap\b(?!s)/, 143],
+  [/\bpop3\b/, 110],
+  [/\bntp\b/, 123],
+  [/\brdp\b|\bremote\s+desktop\b/, 3389],
+  [/\bvnc\b/, 5900],
+  [/\bminecraft\b/, 25565],
+];
+/** "allow ping", "let people ping the box", "block icmp", "make it pingable". */
+const PING = /\bping(?:s|ing|able)?\b|\bicmp\b|\becho[- ]requests?\b/;
+
 function handleFirewall(run: Run, clause: string): boolean {
   // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
   // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
@@ -3603,7 +3629,16 @@ function handleFirewall(run: Run, clause: string): boolean {
   }
   const t = clause.toLowerCase();
   const cidrs = findCidrs(clause);
-  let ports = findPorts(clause);
+  // Port ranges are read first and taken out, so their two ends are not two ports.
+  const ranges: string[] = [];
+  const unranged = /\b(?:open|allow|permit|accept|let|unblock|block|close|deny|drop|reject|forward|ports?|tcp|udp)\b/.test(t)
+    ? clause.replace(PORT_RANGE, (m, a: string, b: string) => {
+        if (Number(a) >= Number(b) || Number(b) > 65535) return m;
+        ranges.push(`${Number(a)}-${Number(b)}`);
+        return ' ';
+      })
+    : clause;
+  let ports = findPorts(unranged);
   // "actually only from 10.2.0.0/16": the port under discussion (the last one opened).
   if (ports.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     const prev = [...run.input.history].reverse().find((h) => h.role === 'user' && /\b(open|allow|expose|let)\b/i.test(h.text) && findPorts(h.text).length > 0);
@@ -3615,8 +3650,10 @@ function handleFirewall(run: Run, clause: string): boolean {
     const filled = need(run, { slot: 'port', question: 'Which port number should be opened (and for whom)? e.g. "25565", or "open udp 27015 to 192.168.1.0/24".', fill: (v) => clause.slice(0, a.index) + `port ${v}` + clause.slice(a.index + a[0].length) });
     return filled === undefined ? true : handleFirewall(run, filled);
   }
-  // "let dns through": a well-known service said by name is its port.
-  if (ports.length === 0 && /\bdns\b/.test(t) && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop)\b/.test(t)) ports = [53];
+  // "let dns through", "block telnet", "reject inbound smtp": a well-known service said by name is its port.
+  if (ports.length === 0 && ranges.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject)\b/.test(t)) {
+    for (const [word, port] of WELL_KNOWN_PORTS) if (word.test(t)) ports.push(port);
+  }
   // "drop traffic from 198.51.100.23", "block 203.0.113.0/24 entirely": a source blocked on every port.
   if (ports.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     ensureFirewall(run);
@@ -3626,19 +3663,42 @@ function handleFirewall(run: Run, clause: string): boolean {
     run.lines.push(r === 'same' ? `(already so) firewall: drop everything from ${cidrs.join(', ')}` : `~ firewall: drop everything from ${cidrs.join(', ')} (every port)`);
     return true;
   }
+  // "allow ping", "block icmp": an ICMP rule (IPv4 echo and the rest of ICMP; IPv6 neighbour discovery is always let in).
+  if (PING.test(t) && ports.length === 0 && ranges.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|enable|respond|answer|reply|block|close|deny|drop|reject|disable|ignore|stop)\b|\bpingable\b/.test(t)) {
+    const deny = /\b(?:block|close|deny|drop|reject|disable|ignore|stop)\b|\b(?:not|no|don'?t|never)\b[^.]*\bping/.test(t);
+    const action = deny ? (/\breject/.test(t) ? 'reject' : 'drop') : 'accept';
+    const rule: FirewallRule = { name: deny ? 'block-ping' : 'allow-ping', protocol: 'icmp', action, comment: 'ping (ICMP)' };
+    const s = sourcesOf(cidrs);
+    if (s !== undefined) rule.source = s;
+    const other = deny ? 'allow-ping' : 'block-ping';
+    if (removeRule(run, other)) run.lines.push(`- firewall rule ${other}`);
+    const r = putRule(run, rule, deny);
+    run.lines.push(`~ firewall: ${deny ? `${action} ping` : 'answer ping'} (ICMP) from ${describeSource(rule.source)}${r === 'same' ? ' (already so)' : ''}`);
+    return true;
+  }
   const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);
   const ssh = /\bssh\b/.test(t);
   // "udp 51820 needs to be open", "open 27015/udp": the rule's protocol.
   const proto: 'tcp' | 'udp' = /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : 'tcp';
   // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
   const onlyThem = NOBODY_ELSE.test(run.input.message);
-  const web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
-  const lockdownSystem = /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
-  const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
+  let web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
+  const lockdownSystem = /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  let allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
   // "drop ghcr.io/acme/x:1 onto port 8200" puts an image there, it blocks nothing.
-  const blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist)\b/.test(t);
+  let blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist)\b/.test(t);
+  // "drop everything incoming by default but keep ssh, http and https", "default deny except 8080":
+  // what is kept is opened after the default policy is set.
+  const keptOpen = lockdownSystem ? /\b(?:except(?:\s+for)?|but\s+(?:keep|leave|allow|let|not)|apart\s+from|other\s+than|besides|save\s+for)\b(.*)$/.exec(t)?.[1] : undefined;
+  if (keptOpen !== undefined) {
+    web ||= /\b(?:web|https?|website)\b/.test(keptOpen);
+    allowVerb = true;
+    blockVerb = false;
+  }
+  // "reject" answers with a refusal instead of silence.
+  const blockAction: 'drop' | 'reject' = /\breject/.test(t) ? 'reject' : 'drop';
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
-  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
+  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
   const publish = /\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:on|at)\s+(?:port\s+)?\d{2,5}\b/.exec(t);
@@ -3733,11 +3793,13 @@ function handleFirewall(run: Run, clause: string): boolean {
   let openPorts: number[] = [];
   let label = '';
   if (web) {
+    ranges.length = 0;
     openPorts = /\bhttps\b/.test(t) && !/\bhttp\b|\bweb\b/.test(t) ? [443] : /\bhttp\b/.test(t) && !/\bhttps\b|\bweb\b/.test(t) ? [80] : [80, 443];
     label = 'web';
-  } else if (ports.length > 0) {
+  } else if (ports.length > 0 || ranges.length > 0) {
     openPorts = ports;
-    label = ports.length === 1 ? `port-${ports[0]}` : `ports-${ports.join('-')}`.slice(0, 40);
+    const all = [...ports.map(String), ...ranges];
+    label = all.length === 1 && ranges.length === 0 ? `port-${ports[0]}` : `ports-${all.join('-')}`.slice(0, 40).replace(/-+$/, '');
   } else if (!restrictSsh && !lockdownSystem && (allowVerb || blockVerb)) {
     const svcNames = targetsIn(run, clause).names;
     for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
@@ -3760,7 +3822,11 @@ function handleFirewall(run: Run, clause: string): boolean {
       }
     }
   }
-  if (openPorts.length > 0 && !(ssh && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
+  // The rule's port: numbers and "low-high" ranges; said as words, both.
+  const portSpec = (): FirewallRule['port'] => (ranges.length === 0 ? portsOf(openPorts) : ([...openPorts, ...ranges].length === 1 ? ranges[0] : [...openPorts, ...ranges]) as FirewallRule['port']);
+  const portWords = () => [...openPorts.map(String), ...ranges].join(', ');
+  const several = () => openPorts.length + ranges.length > 1 || ranges.length > 0;
+  if ((openPorts.length > 0 || (ranges.length > 0 && !web)) && !(ssh && ranges.length === 0 && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
     if (blockVerb && !allowVerb) {
       let removed = 0;
       for (const r of rules(run)) {
@@ -3772,26 +3838,26 @@ function handleFirewall(run: Run, clause: string): boolean {
         }
       }
       if (inputPolicy(run) !== 'drop') {
-        const rule: FirewallRule = { name: `deny-${label}`, protocol: proto, port: portsOf(openPorts), action: 'drop' };
+        const rule: FirewallRule = { name: `${blockAction === 'reject' ? 'reject' : 'deny'}-${label}`, protocol: proto, port: portSpec(), action: blockAction };
         const s = sourcesOf(cidrs);
         if (s !== undefined) rule.source = s;
         putRule(run, rule);
-        run.lines.push(`~ firewall: drop port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} from ${describeSource(rule.source)}`);
+        run.lines.push(`~ firewall: ${blockAction} port${several() ? 's' : ''} ${portWords()} from ${describeSource(rule.source)}`);
       } else if (removed === 0) {
         run.notes.push(`Port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} ${openPorts.length > 1 ? 'are' : 'is'} already blocked (the default policy drops incoming traffic).`);
       }
     } else {
-      const rule: FirewallRule = { name: `allow-${label}`, protocol: proto, port: portsOf(openPorts), action: 'accept' };
+      const rule: FirewallRule = { name: `allow-${label}`, protocol: proto, port: portSpec(), action: 'accept' };
       const s = sourcesOf(cidrs);
       if (s !== undefined) rule.source = s;
       if (web) rule.comment = 'HTTP and HTTPS';
       ensureFirewall(run);
       const r = putRule(run, rule);
       if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') {
-        putRule(run, { name: `deny-${label}`, protocol: proto, port: portsOf(openPorts), action: 'drop', comment: `${label} from anywhere else` });
-        run.lines.push(`~ firewall: drop port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} from every other address`);
+        putRule(run, { name: `deny-${label}`, protocol: proto, port: portSpec(), action: 'drop', comment: `${label} from anywhere else` });
+        run.lines.push(`~ firewall: drop port${several() ? 's' : ''} ${portWords()} from every other address`);
       }
-      run.lines.push(`~ firewall: allow ${web ? `web traffic (${openPorts.join(', ')})` : `port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')}`} from ${describeSource(rule.source)}${r === 'same' ? ' (already allowed)' : ''}`);
+      run.lines.push(`~ firewall: allow ${web ? `web traffic (${openPorts.join(', ')})` : `port${several() ? 's' : ''} ${portWords()}`} from ${describeSource(rule.source)}${r === 'same' ? ' (already allowed)' : ''}`);
       if (inputPolicy(run) !== 'drop' && r !== 'same') {
         run.notes.push('(The firewall\'s default policy already accepts incoming traffic; the rule keeps these ports open if you lock the system down later.)');
       }
