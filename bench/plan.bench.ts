@@ -153,11 +153,19 @@ async function childYaml(n: number, outFile: string): Promise<void> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const empty = { hostId: 'bench', stateCommit: null, networks: [], volumes: [], images: [], containers: [], firewall: { present: false, hash: null } };
   const ms: Record<string, number> = {};
+  // CPU (user+sys) and heap after each stage beside the wall time: on a shared machine the wall time is mostly the wait for a core
+  const cpuMs: Record<string, number> = {};
+  const heapMb: Record<string, number> = {};
   let t = performance.now();
+  let cpu = process.cpuUsage();
   const lap = (stage: string): void => {
     const now = performance.now();
+    const c = process.cpuUsage(cpu);
     ms[stage] = Math.round(now - t);
+    cpuMs[stage] = Math.round((c.user + c.system) / 1000);
+    heapMb[stage] = Math.round(process.memoryUsage().heapUsed / 1e6);
     t = now;
+    cpu = process.cpuUsage();
   };
   const sink = new DiagnosticSink();
   const parsed = parse(Object.keys(files).sort().map((name) => ({ name, text: files[name]! })), sink);
@@ -181,7 +189,7 @@ async function childYaml(n: number, outFile: string): Promise<void> {
   if (failed.length) throw new Error(`the bench plan does not check: ${failed.join('; ')}`);
   if (review.resources.length < n) throw new Error(`the review has ${review.resources.length} resources for ${n} services`);
   const servicesBytes = Buffer.byteLength(files['services.yaml']!);
-  process.stdout.write(JSON.stringify({ ms, steps: payload.steps.length, servicesYamlBytes: servicesBytes, failedChecks: failed }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, cpuMs, heapMb, steps: payload.steps.length, servicesYamlBytes: servicesBytes, failedChecks: failed }) + '\n');
 }
 
 interface Run {

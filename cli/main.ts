@@ -68,6 +68,10 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
     println(base.stdout, cmd.usage);
     return EXIT.OK;
   }
+  if (ENGINE_COMMANDS.has(first) && base.env.CLAUDE_ENGINE_STARTING) {
+    const failed = await waitForStartingEngine(base, first);
+    if (failed !== null) return failed;
+  }
   try {
     return await cmd.run(withContext(base, { argv: rest }));
   } catch (e) {
@@ -84,6 +88,35 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
       return EXIT.FAILURE;
     }
     throw e;
+  }
+}
+
+/**
+ * The commands that talk to the container engine. On a device whose containerd is still
+ * starting (its /init's marker, `CLAUDE_ENGINE_STARTING`) they say so and wait for it,
+ * bounded, instead of failing as if it were down (runtime/engine-start.ts).
+ */
+const ENGINE_COMMANDS = new Set(['apply', 'diagnose', 'diff', 'health', 'logs', 'observe', 'plan', 'reconcile', 'recover', 'restore', 'rollback', 'services', 'status', 'supervise']);
+
+/** Waits while the engine starts: null to go on, or the exit code when it did not answer in time. */
+async function waitForStartingEngine(base: Pick<CommandContext, 'stderr' | 'env'>, command: string): Promise<number | null> {
+  const { awaitEngineStart, engineStartFromEnv, EngineStartTimeout } = await import('../runtime/engine-start.js');
+  let o;
+  try {
+    o = engineStartFromEnv(base.env);
+  } catch (e) {
+    println(base.stderr, `claude ${command}: ${(e as Error).message}`);
+    return EXIT.USAGE;
+  }
+  if (!o) return null;
+  try {
+    await awaitEngineStart({ ...o, notify: (m) => println(base.stderr, `claude ${command}: ${m}`) });
+    return null;
+  } catch (e) {
+    if (!(e instanceof EngineStartTimeout)) throw e;
+    println(base.stderr, `claude ${command}: ${e.message}`);
+    println(base.stderr, 'Nothing was changed.');
+    return EXIT.FAILURE;
   }
 }
 

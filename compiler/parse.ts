@@ -23,6 +23,10 @@
  * Positions are 1-based lines and columns in UTF-16 code units (see diagnostics.ts).
  * They are looked up on demand from the YAML syntax tree; nothing is precomputed per path.
  *
+ * Most files are read by the fast path first (compiler/parse-fast.ts): the plain subset of
+ * YAML in one pass over the lines, the same value and positions, no syntax tree. It declines
+ * anything else, which is then read as above with every check.
+ *
  * A file with any error is left out of the result; its diagnostics explain why.
  * Documented for users in docs/compiler-parse.md.
  */
@@ -31,6 +35,10 @@ import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAM
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
 import { loadYaml, rememberParsed } from '../common/yaml.js';
 import { STATE_FILE_MAX_BYTES } from '../common/state-read.js';
+import { nearestPos, PositionIndex, type Positions } from './positions.js';
+import { fastParse, FastPositionIndex } from './parse-fast.js';
+
+export { nearestPos, PositionIndex, type Positions };
 
 // The yaml package, from its one-file copy in generated/ (common/yaml.ts says why), loaded on
 // the first parse rather than when this module is imported: the planner imports this module
@@ -132,8 +140,12 @@ export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Parses one file, or reports why it cannot and returns undefined. Never throws on bad input. */
-export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partial<ParseLimits> = {}): ParsedFile | undefined {
+/**
+ * Parses one file, or reports why it cannot and returns undefined. Never throws on bad input.
+ * `fastPath: false` reads it the full way even when the fast path could (for the tests that
+ * hold the two paths side by side).
+ */
+export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partial<ParseLimits> = {}, o: { fastPath?: boolean } = {}): ParsedFile | undefined {
   const lim: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...limits };
   const text = withoutBom(file.text);
   const noPos: SourcePos = { file: file.name, line: 0, column: 0 };
@@ -142,6 +154,15 @@ export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partia
   if (size > lim.maxBytes) {
     sink.report('CLA1002', noPos, { size, limit: lim.maxBytes });
     return undefined;
+  }
+
+  // The plain subset most files are written in: read in one pass over the lines, with the
+  // same value and positions; anything else goes the full way below (compiler/parse-fast.ts).
+  const fast = o.fastPath === false ? undefined : fastParse(text, lim);
+  if (fast) {
+    const at = lineAt(text, file.name);
+    rememberParsed(text, fast.value);
+    return { name: file.name, value: fast.value, positions: new FastPositionIndex(file.name, text, fast, at), text };
   }
 
   const lines = new (Y().LineCounter)();
@@ -201,8 +222,27 @@ export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partia
   return {
     name: file.name,
     value,
-    positions: new PositionIndex(file.name, root, builder.keyIndex, builder.aliasTargets, at),
+    positions: new YamlPositionIndex(file.name, root, builder.keyIndex, builder.aliasTargets, at),
     text,
+  };
+}
+
+/** Offset → 1-based line and column (UTF-16 units), the line starts found on the first lookup. */
+function lineAt(text: string, file: string): (offset: number) => SourcePos {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, column: offset - starts[lo]! + 1 };
   };
 }
 
@@ -667,77 +707,34 @@ interface Located {
   written: ParsedNode | null;
 }
 
-/**
- * The positions resolve looks up (compiler/resolve.ts): a PositionIndex, or the table of them
- * the compiled-state cache keeps for a checked file (compiler/position-table.ts).
- */
-export interface Positions {
-  readonly file: string;
-  keyPos(path: Path): SourcePos | undefined;
-  valuePos(path: Path): SourcePos | undefined;
-  nearest(path: Path): SourcePos;
-}
-
-/** `Positions.nearest` from the other two lookups (the same rule for an index and a table). */
-export function nearestPos(p: Omit<Positions, 'nearest'>, path: Path): SourcePos {
-  const exact = p.valuePos(path);
-  if (exact) return exact;
-  for (let i = path.length - 1; i >= 0; i--) {
-    const pos = p.keyPos(path.slice(0, i));
-    if (pos) return pos;
-  }
-  return { file: p.file, line: 1, column: 1 };
-}
-
-/**
- * Source positions of a parsed file, looked up by path. Mapping keys are matched as the
- * strings of `ParsedFile.value`; list indexes may be numbers or digit strings (so paths
- * from JSON pointers work). A path through an alias continues at the anchored value.
- * Each lookup costs one hash lookup per path segment.
- */
-export class PositionIndex implements Positions {
-  /** @internal built by parse(); use the methods. */
+/** Source positions from yaml's syntax tree (the full path). Each lookup costs one hash lookup per path segment. A path through an alias continues at the anchored value. */
+class YamlPositionIndex extends PositionIndex {
   constructor(
-    readonly file: string,
+    file: string,
     private readonly root: YAMLMap.Parsed,
     private readonly keyIndex: KeyIndex,
     private readonly aliasTargets: WeakMap<Alias, ParsedNode>,
     private readonly at: (offset: number) => SourcePos,
-  ) {}
+  ) {
+    super(file);
+  }
 
-  /** Whether the path exists in the value. */
   has(path: Path): boolean {
     return this.locate(path) !== undefined;
   }
 
-  /**
-   * Where the key of the entry at `path` was written (for "unknown property").
-   * For a list item (no key) this is the item's value position; for [] the top mapping.
-   */
   keyPos(path: Path): SourcePos | undefined {
     const loc = this.locate(path);
     if (!loc) return undefined;
     if (loc.pair) return this.at(loc.pair.key.range[0]);
-    return this.valueOf(loc);
+    return this.writtenAt(loc);
   }
 
-  /** Where the value at `path` was written (for "wrong type"). An empty value points after its key. */
   valuePos(path: Path): SourcePos | undefined {
     const loc = this.locate(path);
-    return loc ? this.valueOf(loc) : undefined;
+    return loc ? this.writtenAt(loc) : undefined;
   }
 
-  /**
-   * The position for a diagnostic about `path` even when it does not exist (for "missing
-   * required property"): the value at `path` if present, else the key of the nearest
-   * existing ancestor that is a mapping entry (`spec:`), else that ancestor's value, and
-   * the start of the file for the root.
-   */
-  nearest(path: Path): SourcePos {
-    return nearestPos(this, path);
-  }
-
-  /** How the scalar at `path` was written, or undefined if the path is missing or not a scalar. */
   scalar(path: Path): ScalarSource | undefined {
     const loc = this.locate(path);
     if (!loc) return undefined;
@@ -745,7 +742,7 @@ export class PositionIndex implements Positions {
     return isScalar(loc.node) ? scalarSource(loc.node as Scalar.Parsed) : undefined;
   }
 
-  private valueOf(loc: Located): SourcePos {
+  private writtenAt(loc: Located): SourcePos {
     const w = loc.written;
     if (w) return this.at(w.range[0]);
     // `? key` with no value at all: point at the key.

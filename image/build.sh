@@ -8,8 +8,9 @@
 #   claude-os.img.zst   the same, compressed for download
 #   vmlinuz          the device's own kernel (image/kernel.sh: Debian's linux-source-6.1, what the
 #                    device needs built in, no modules), or Debian's (linux-image-amd64)
-#   initrd.img       busybox (and with Debian's kernel the disk and squashfs modules): finds the
-#                    boot disk, mounts the root
+#   initrd.img       with Debian's kernel only: busybox, the disk and squashfs modules; finds the
+#                    boot disk, mounts the root. The own kernel has no initrd: it mounts the root
+#                    itself (root=PARTUUID=…) and runs its /init
 #   root.squashfs    the system: busybox, node, Claude.OS, containerd, runc, the CNI plugins,
 #                    nft (and with Debian's kernel its modules); read-only, mounted as / (the
 #                    root stays immutable)
@@ -171,9 +172,14 @@ esac
 grep -qx CONFIG_RD_ZSTD=y "$kcfg" || die "kernel $KVER cannot unpack a zstd initrd"
 
 # --- base userland: busybox ---------------------------------------------------------------
-mkdir -p "$RFS"/{bin,sbin,usr/bin,usr/sbin,usr/lib,lib,lib64,etc,proc,sys,dev,tmp,run,root,mnt,data,var/log,var/lib/claude,var/lib/containerd,etc/claude.d}
+mkdir -p "$RFS"/{bin,sbin,usr/bin,usr/sbin,usr/lib,lib,lib64,etc,proc,sys,dev,tmp,run,root,mnt,data,var/log,var/lib}
 chmod 1777 "$RFS/tmp"
-chmod 700 "$RFS/root" "$RFS/var/lib/claude"
+chmod 700 "$RFS/root"
+# What survives a reboot lives on the data partition, mounted on /data: the usual places link
+# there (no bind mounts at boot; /etc/claude-os.env points Claude.OS at /data itself).
+ln -s /data/claude "$RFS/var/lib/claude"
+ln -s /data/claude.d "$RFS/etc/claude.d"
+ln -s /data/containerd "$RFS/var/lib/containerd"
 cp "$BUSYBOX" "$RFS/bin/busybox"
 for applet in $("$BUSYBOX" --list-full); do
   [ "$applet" = bin/busybox ] && continue
@@ -312,7 +318,7 @@ if [ "$ENGINE" = containerd ]; then
   cp "$E/bin/ip" "$RFS/usr/sbin/ip"
   copy_libs "$RFS/usr/bin/containerd" "$RFS/usr/bin/containerd-shim-runc-v2" "$RFS/usr/sbin/runc" \
     "$RFS/usr/sbin/xtables-nft-multi" "$RFS/usr/sbin/nft" "$RFS/usr/sbin/ip" "$RFS/usr/lib/cni/"*
-  mkdir -p "$RFS/etc/containerd" "$RFS/var/lib/containerd" "$RFS/data"
+  mkdir -p "$RFS/etc/containerd"
   # overlayfs for the snapshotter; bridge and veth for container networks; nf_tables and the
   # iptables matches (the kernel loads the rest on demand through modules.alias);
   # virtio_blk/ata + ext4 for the data disk; 9p for a shared folder (the boot test's).
@@ -388,13 +394,21 @@ HOME_URL="file:///usr/lib/claude-os/README.md"
 EOF
 # The root is read-only once booted: resolv.conf (written by the DHCP hook) lives in /run.
 ln -sfn /run/resolv.conf "$RFS/etc/resolv.conf"
+# The login prompt's greeting (getty shows /etc/issue): the DHCP hook writes the address into it.
+ln -sfn /run/claude/issue "$RFS/etc/issue"
 ln -sfn /run "$RFS/var/run"
 {
   echo "# The environment of every Claude.OS process on this machine (/init, /etc/profile, the daemons)."
-  echo "export CLAUDE_STATE_DIR=/etc/claude.d"
-  echo "export CLAUDE_DATA_DIR=/var/lib/claude"
+  echo "# (on the data partition; /etc/claude.d and /var/lib/claude link there)"
+  echo "export CLAUDE_STATE_DIR=/data/claude.d"
+  echo "export CLAUDE_DATA_DIR=/data/claude"
   echo "export HOME=/root"
-  [ "$ENGINE" = containerd ] && echo "export CLAUDE_ENGINE=containerd"
+  if [ "$ENGINE" = containerd ]; then
+    echo "export CLAUDE_ENGINE=containerd"
+    echo "# /init makes this file when it starts containerd and removes it once containerd answers:"
+    echo "# until then a command that needs the engine says it is still starting and waits for it"
+    echo "export CLAUDE_ENGINE_STARTING=/run/claude/engine-starting"
+  fi
 } >"$RFS/etc/claude-os.env"
 mkdir -p "$RFS/usr/share/doc/claude-os"
 cp "$SRC"/docs/*.md "$RFS/usr/share/doc/claude-os/"
@@ -427,26 +441,34 @@ mksquashfs "$RFS" "$OUT/root.squashfs" "${comp[@]}" -b 1M -noappend -all-root -n
 [ "$(stat -c %s "$OUT/root.squashfs")" -le $((SLOT_MB * 1048576)) ] \
   || die "root.squashfs is larger than a root slot ($SLOT_MB MiB)"
 
-# --- the initrd: finds the boot disk and mounts the root ---------------------------------------
-IRD=$WORK/initrd
-mkdir -p "$IRD"/bin "$IRD"/dev "$IRD"/proc "$IRD"/sys "$IRD"/newroot "$IRD"/etc
-cp "$BUSYBOX" "$IRD/bin/busybox"
-for applet in sh mount umount switch_root modprobe sleep cat dd od tr mkdir ls echo; do ln -s busybox "$IRD/bin/$applet"; done
-cp "$HERE/initrd/init" "$IRD/init"
-chmod 755 "$IRD/init"
-printf '%s\n' $BOOT_MODULES >"$IRD/etc/modules"
-# shellcheck disable=SC2086
-[ -n "$BOOT_MODULES" ] && copy_modules "$IRD" $BOOT_MODULES
-find "$IRD" -exec touch -h -d "@$EPOCH" {} +
-(cd "$IRD" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) \
-  | zstd -q -19 >"$OUT/initrd.img"
-# (zstd: 0.1 MB more than xz for the BIOS to read, but the kernel unpacks it in a fraction of
-# xz's time, which under QEMU's software emulation is seconds; docs/image.md "Boot time")
+# --- the initrd (Debian's kernel only): finds the boot disk and mounts the root -------------------
+# The own kernel has the disk drivers and squashfs built in: it mounts the root itself
+# (root=PARTUUID=<disk id>-02, image/mkdisk.sh) and runs its /init, with no initrd to unpack,
+# no script and no switch_root before it (docs/image.md "Boot").
+rm -f "$OUT/initrd.img"
+INITRD=none
+if [ "$KERNEL" = debian ]; then
+  IRD=$WORK/initrd
+  mkdir -p "$IRD"/bin "$IRD"/dev "$IRD"/proc "$IRD"/sys "$IRD"/newroot "$IRD"/etc
+  cp "$BUSYBOX" "$IRD/bin/busybox"
+  for applet in sh mount umount switch_root modprobe sleep cat dd od tr mkdir ls echo; do ln -s busybox "$IRD/bin/$applet"; done
+  cp "$HERE/initrd/init" "$IRD/init"
+  chmod 755 "$IRD/init"
+  printf '%s\n' $BOOT_MODULES >"$IRD/etc/modules"
+  # shellcheck disable=SC2086
+  [ -n "$BOOT_MODULES" ] && copy_modules "$IRD" $BOOT_MODULES
+  find "$IRD" -exec touch -h -d "@$EPOCH" {} +
+  (cd "$IRD" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) \
+    | zstd -q -19 >"$OUT/initrd.img"
+  # (zstd: 0.1 MB more than xz for the BIOS to read, but the kernel unpacks it in a fraction of
+  # xz's time, which under QEMU's software emulation is seconds; docs/image.md "Boot time")
+  INITRD=$OUT/initrd.img
+fi
 
 # --- the disk image --------------------------------------------------------------------------
 # image/mkdisk.sh: MBR with SYSLINUX, the boot partition (kernel, initrd), root slots A (this
 # root) and B (empty), the data partition (an empty ext4, made there). No loop device, no mount.
-DISKID=$(DISK_MB=$DISK_MB BOOT_MB=$BOOT_MB SLOT_MB=$SLOT_MB bash "$HERE/mkdisk.sh" "$OUT/claude-os.img" "$OUT/vmlinuz" "$OUT/initrd.img" "$OUT/root.squashfs")
+DISKID=$(DISK_MB=$DISK_MB BOOT_MB=$BOOT_MB SLOT_MB=$SLOT_MB bash "$HERE/mkdisk.sh" "$OUT/claude-os.img" "$OUT/vmlinuz" "$INITRD" "$OUT/root.squashfs")
 say "claude-os.img: disk $DISKID, ${DISK_MB} MiB"
 rm -f "$OUT/claude-os.img.zst"
 # (its parts are compressed already: a fast level loses nothing)
@@ -455,7 +477,8 @@ zstd -q -T0 -3 "$OUT/claude-os.img" -o "$OUT/claude-os.img.zst"
 # --- sizes ---------------------------------------------------------------------------------
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
 k=$(stat -c %s "$OUT/vmlinuz")
-r=$(stat -c %s "$OUT/initrd.img")
+r=0
+[ "$INITRD" = none ] || r=$(stat -c %s "$OUT/initrd.img")
 q=$(stat -c %s "$OUT/root.squashfs")
 z=$(stat -c %s "$OUT/claude-os.img.zst")
 u=$(du -sb "$RFS" | cut -f1)
@@ -467,7 +490,7 @@ verdict=$([ "$total" -le $((TARGET_MB * 1000000)) ] && echo "within" || echo "OV
 {
   echo "Claude.OS $VERSION image, kernel $KVER ($([ "$KERNEL" = own ] && echo "own, image/kernel.sh" || echo "Debian's")), root $COMPRESS, engine $ENGINE, compiler $([ "$COMPILER" = 1 ] && echo in || echo out)"
   echo "kernel (vmlinuz):             $(mb "$k")"
-  echo "initrd (zstd):                $(mb "$r")"
+  if [ "$INITRD" = none ]; then echo "initrd:                       none (the kernel mounts the root itself)"; else echo "initrd (zstd):                $(mb "$r")"; fi
   echo "root filesystem (squashfs):   $(mb "$q")"
   echo "total compressed:             $(mb "$total")  ($verdict the ${TARGET_MB} MB target)"
   echo "claude-os.img:                ${DISK_MB} MiB disk (sparse); claude-os.img.zst $(mb "$z")"

@@ -4,18 +4,24 @@
 # (mkfs.vfat, mtools, SYSLINUX's mtools installer), the partition table is written into the
 # disk file by sfdisk, and each partition's bytes by dd.
 #
-#   bash image/mkdisk.sh OUT.img VMLINUZ INITRD ROOT
+#   bash image/mkdisk.sh OUT.img VMLINUZ INITRD|none ROOT
+#
+# With an INITRD, SYSLINUX loads it and the initrd finds the root (Debian's kernel, which needs
+# its disk modules first). With `none` there is no initrd: the kernel mounts slot A itself
+# (root=PARTUUID=<disk id>-02 rootfstype=squashfs ro) and runs the root's /init (the device's
+# own kernel, which has the disk drivers and squashfs built in).
 #
 # The disk (MBR, SYSLINUX's boot code in its first 440 bytes):
 #   1  FAT16 "CLAUDE-BOOT", bootable, BOOT_MB   SYSLINUX (ldlinux.sys, ldlinux.c32), syslinux.cfg,
-#                                               vmlinuz, initrd.img
+#                                               vmlinuz, initrd.img (when there is one)
 #   2  root slot A, SLOT_MB                     ROOT (a squashfs) as it is
 #   3  root slot B, SLOT_MB                     empty: the inactive slot for A/B updates
 #   4  data, the rest of the disk               an empty ext4 filesystem labelled claude-data, made
 #                                               here (mke2fs on a file; sparse): the first boot mounts
 #                                               it as it is, no mkfs at boot
-# The MBR's disk identifier is on the kernel's command line (claude.disk=0x…): the initrd finds
-# the boot disk by it (image/initrd/init).
+# The MBR's disk identifier is on the kernel's command line: as claude.disk=0x… (the initrd finds
+# the boot disk by it, image/initrd/init) and, without an initrd, in root=PARTUUID=<id>-02 (the
+# kernel's own way to name an MBR partition).
 #
 # Environment: DISK_MB (default 2048), BOOT_MB (64), SLOT_MB (256), DISKID (8 hex digits;
 # default: from the parts' hash), KERNEL_ARGS (extra kernel arguments). Prints the disk
@@ -23,9 +29,11 @@
 set -euo pipefail
 
 die() { printf 'image/mkdisk.sh: %s\n' "$*" >&2; exit 1; }
-[ $# -eq 4 ] || die "usage: mkdisk.sh OUT.img VMLINUZ INITRD ROOT"
+[ $# -eq 4 ] || die "usage: mkdisk.sh OUT.img VMLINUZ INITRD|none ROOT"
 OUTIMG=$1 KERNEL=$2 INITRD=$3 ROOTFS=$4
-for f in "$KERNEL" "$INITRD" "$ROOTFS"; do [ -f "$f" ] || die "no such file: $f"; done
+PARTS=("$KERNEL" "$ROOTFS")
+[ "$INITRD" = none ] || PARTS=("$KERNEL" "$INITRD" "$ROOTFS")
+for f in "${PARTS[@]}"; do [ -f "$f" ] || die "no such file: $f"; done
 for t in mkfs.vfat:dosfstools mcopy:mtools syslinux:syslinux sfdisk:fdisk mke2fs:e2fsprogs; do
   command -v "${t%%:*}" >/dev/null 2>&1 || die "${t%%:*} is missing: apt-get install ${t##*:}"
 done
@@ -42,9 +50,11 @@ done
   || die "DISK_MB=$DISK_MB is too small: at least $((1 + BOOT_MB + 2 * SLOT_MB + 64)) (the boot partition, two root slots and 64 MiB of data)"
 size() { stat -c %s "$1"; }
 [ "$(size "$ROOTFS")" -le $((SLOT_MB * 1048576)) ] || die "$ROOTFS ($(size "$ROOTFS") bytes) does not fit a root slot of $SLOT_MB MiB"
-[ $(( $(size "$KERNEL") + $(size "$INITRD") + 1048576 )) -le $((BOOT_MB * 1048576)) ] \
+initrd_bytes=0
+[ "$INITRD" = none ] || initrd_bytes=$(size "$INITRD")
+[ $(( $(size "$KERNEL") + initrd_bytes + 1048576 )) -le $((BOOT_MB * 1048576)) ] \
   || die "the kernel and initrd do not fit the boot partition of $BOOT_MB MiB"
-DISKID=${DISKID:-$(cat "$KERNEL" "$INITRD" "$ROOTFS" | sha256sum | cut -c1-8)}
+DISKID=${DISKID:-$(cat "${PARTS[@]}" | sha256sum | cut -c1-8)}
 case "$DISKID" in [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;; *) die "DISKID=$DISKID: 8 lower-case hex digits" ;; esac
 [ "$DISKID" != 00000000 ] || die "DISKID=00000000 means no identifier"
 
@@ -66,16 +76,23 @@ trap 'rm -rf "$WORK"' EXIT
   echo "TIMEOUT 0"
   echo "LABEL claude-a"
   echo "  LINUX /vmlinuz"
-  echo "  INITRD /initrd.img"
-  echo "  APPEND console=tty0 console=ttyS0,115200 quiet no_timer_check claude.disk=0x$DISKID claude.slot=a${KERNEL_ARGS:+ $KERNEL_ARGS}"
+  if [ "$INITRD" = none ]; then
+    # No initrd: the kernel mounts slot A (partition 2 of the disk with this identifier) and
+    # runs its /init. rootwait: the disk may still be probing.
+    echo "  APPEND console=tty0 console=ttyS0,115200 quiet no_timer_check root=PARTUUID=$DISKID-02 rootfstype=squashfs ro rootwait init=/init claude.disk=0x$DISKID claude.slot=a${KERNEL_ARGS:+ $KERNEL_ARGS}"
+  else
+    echo "  INITRD /initrd.img"
+    echo "  APPEND console=tty0 console=ttyS0,115200 quiet no_timer_check claude.disk=0x$DISKID claude.slot=a${KERNEL_ARGS:+ $KERNEL_ARGS}"
+  fi
 } >"$WORK/syslinux.cfg"
 # The hidden-sectors field (-h) is where the partition starts: SYSLINUX's boot sector reads
 # ldlinux.sys relative to it.
 mkfs.vfat -C -F 16 -n CLAUDE-BOOT -i "$DISKID" -h "$BOOT_START" "$WORK/boot.fat" $((BOOT_MB * 1024)) >/dev/null
 export MTOOLS_SKIP_CHECK=1
 cp "$KERNEL" "$WORK/vmlinuz"
-cp "$INITRD" "$WORK/initrd.img"
-mcopy -i "$WORK/boot.fat" "$WORK/vmlinuz" "$WORK/initrd.img" "$WORK/syslinux.cfg" ::/
+files=("$WORK/vmlinuz" "$WORK/syslinux.cfg")
+if [ "$INITRD" != none ]; then cp "$INITRD" "$WORK/initrd.img"; files+=("$WORK/initrd.img"); fi
+mcopy -i "$WORK/boot.fat" "${files[@]}" ::/
 syslinux --install "$WORK/boot.fat"   # ldlinux.sys and ldlinux.c32, written through mtools
 
 rm -f "$OUTIMG"

@@ -235,6 +235,32 @@ describe('the cold-start bundles', () => {
     });
   }, 180_000);
 
+  it('validate, status and plan never build a collator (≈ 10 ms of ICU set-up, and a locale order): none calls localeCompare or Intl.Collator', () => {
+    inCopy('claude-cold-collator-', ({ tmp, run }) => {
+      const preload = join(tmp, 'collator.cjs');
+      writeFileSync(
+        preload,
+        [
+          "const say = (what) => process.stderr.write('COLLATOR ' + what + ' ' + new Error().stack.split('\\n')[2].trim() + '\\n');",
+          'const lc = String.prototype.localeCompare;',
+          "String.prototype.localeCompare = function (...a) { say('localeCompare'); return lc.apply(this, a); };",
+          'const C = Intl.Collator;',
+          "Intl.Collator = function (...a) { say('Intl.Collator'); return new C(...a); };",
+          '',
+        ].join('\n'),
+      );
+      // the preload works: it sees a localeCompare
+      expect(spawnSync(process.execPath, ['-r', preload, '-e', "'a'.localeCompare('b')"], { encoding: 'utf8' }).stderr).toContain('COLLATOR localeCompare');
+      for (const args of [['validate'], ['status'], ['plan', '--out', join(tmp, 'plan.json')]]) {
+        for (const pass of ['miss', 'hit']) {
+          const r = run(args, { NODE_OPTIONS: `--require ${preload}` });
+          expect(r.status, `${args[0]} ${pass}: ${r.stderr}`).toBe(0);
+          expect(r.stderr, `${args[0]} ${pass}`).not.toContain('COLLATOR');
+        }
+      }
+    });
+  }, 120_000);
+
   it('after a bare `tsc` that changed no code the bundles are still used (and marked new again); after one that did, dist/ is', () => {
     // A copy of the package (bin/, dist/; the rest linked), so this checkout's dist/ is not touched.
     const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-fresh-'));

@@ -12,7 +12,7 @@
  *  - image/trim-icu.sh trims the ICU data built into a full-icu node to English (a copy of
  *    the node running this test), which must keep running and formatting.
  * The real boot of the whole image is image/boot-test.sh (on demand: root, QEMU, minutes).
- * Needs dosfstools, mtools, syslinux, syslinux-common, fdisk, e2fsprogs and icu-devtools (scripts/setup-host.sh).
+ * Needs dosfstools, mtools, syslinux, syslinux-common, fdisk, e2fsprogs, util-linux (blkid) and icu-devtools (scripts/setup-host.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -131,6 +131,28 @@ describe('image/mkdisk.sh: claude-os.img without a loop device', () => {
     expect(sb.readUInt32LE(0) - sb.readUInt32LE(16)).toBe(11);
     // Written sparse: the file holds far fewer blocks than its 160 MiB.
     expect(statSync(img).blocks * 512).toBeLessThan(40 * MiB);
+  });
+
+  it('with no initrd (the own kernel), the kernel mounts slot A by the partition UUID blkid reads, and the boot partition holds no initrd', () => {
+    const out = join(tmp, 'direct.img');
+    const r = mkdisk(out, [kernel, 'none', rootfs], sizes);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const id = r.stdout.trim();
+    const env = { ...process.env, MTOOLS_SKIP_CHECK: '1' };
+    const cfg = execFileSync('mtype', ['-i', `${out}@@1M`, '::/syslinux.cfg'], { encoding: 'utf8', env });
+    // The kernel's own name for an MBR partition: the table's identifier as blkid reads it, and the partition number.
+    const ptUuid = execFileSync('blkid', ['-p', '-o', 'value', '-s', 'PTUUID', out], { encoding: 'utf8' }).trim();
+    expect(ptUuid).toBe(id.slice(2));
+    const partUuid = `${ptUuid}-02`;
+    expect(cfg).toMatch(new RegExp(`^\\s*APPEND .*console=ttyS0,115200 .*root=PARTUUID=${partUuid} rootfstype=squashfs ro rootwait init=/init claude\\.disk=${id} claude\\.slot=a$`, 'm'));
+    expect(cfg).not.toMatch(/INITRD/);
+    const names = execFileSync('mdir', ['-b', '-i', `${out}@@1M`, '::/'], { encoding: 'utf8', env }).split('\n').map((l) => l.trim().toLowerCase());
+    expect(names).toContain('::/vmlinuz');
+    expect(names).not.toContain('::/initrd.img');
+    // The root is in slot A as with an initrd.
+    const a = readFileSync(out).subarray((2048 + 16 * 2048) * 512, (2048 + 16 * 2048) * 512 + statSync(rootfs).size);
+    expect(a.equals(readFileSync(rootfs))).toBe(true);
   });
 
   it('refuses a root that does not fit its slot, and a disk too small, saying so, and writes nothing', () => {

@@ -5,6 +5,7 @@
  */
 import type { DesiredService } from '../../plan/observed.js';
 import type { ResolvedModel } from '../model.js';
+import { compareCodePoints } from '../../common/order.js';
 
 export function desiredServices(model: ResolvedModel): DesiredService[] {
   return model.services
@@ -18,5 +19,5 @@ export function desiredServices(model: ResolvedModel): DesiredService[] {
       ports: s.ports.map((p) => ({ container: p.container, protocol: p.protocol, ...(p.host !== undefined ? { host: p.host } : {}), ...(p.hostIp ? { hostIp: p.hostIp } : {}) })),
       ...(s.resources.memoryBytes ? { memoryLimit: s.resources.memoryBytes } : {}),
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareCodePoints(a.name, b.name));
 }

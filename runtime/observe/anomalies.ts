@@ -14,6 +14,7 @@
  * Pure except for the optional probe; thresholds are options so tests can state them.
  */
 import type { Anomaly, ContainerFacts, Facts, ObsEvent } from '../../plan/observed.js';
+import { compareCodePoints } from '../../common/order.js';
 
 export interface AnomalyOptions {
   unhealthyChecks?: number;
@@ -132,7 +133,7 @@ export async function detectAnomalies(f: Facts, opts: AnomalyOptions = {}): Prom
 const SEV: Record<Anomaly['severity'], number> = { critical: 0, warning: 1, info: 2 };
 
 export function sortAnomalies(a: Anomaly[]): Anomaly[] {
-  return [...a].sort((x, y) => SEV[x.severity] - SEV[y.severity] || (x.service ?? x.container ?? '').localeCompare(y.service ?? y.container ?? '') || x.kind.localeCompare(y.kind) || x.message.localeCompare(y.message));
+  return [...a].sort((x, y) => SEV[x.severity] - SEV[y.severity] || compareCodePoints(x.service ?? x.container ?? '', y.service ?? y.container ?? '') || compareCodePoints(x.kind, y.kind) || compareCodePoints(x.message, y.message));
 }
 
 export function mb(bytes: number): number {

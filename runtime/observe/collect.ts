@@ -17,6 +17,7 @@ import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './even
 import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
 import { probeAddress, readListeners, tcpAnswers } from './ports.js';
 import type { ContainerFacts, DesiredService, Facts, ObsEvent, PortHolder } from '../../plan/observed.js';
+import { compareCodePoints } from '../../common/order.js';
 
 export interface CollectOptions {
   docker: DockerLike;
@@ -124,7 +125,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
             .filter((p) => p.host !== undefined)
             .map((p) => ({ container: c.name, id: c.id, managed: c.managed, ...(c.foreignHost !== undefined ? { foreignHost: c.foreignHost } : {}), ...(c.service ? { service: c.service } : {}), image: c.image, ...(c.pid ? { pid: c.pid } : {}), hostPort: p.host!, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) }))
         : [],
-    ).sort((a, b) => a.hostPort - b.hostPort || a.container.localeCompare(b.container));
+    ).sort((a, b) => a.hostPort - b.hostPort || compareCodePoints(a.container, b.container));
   } catch (e) {
     const code = (e as { code?: string }).code;
     const msg = (e as Error).message;

@@ -12,6 +12,7 @@ export { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SERV
 import { LABEL_CONFIG_HASH, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SERVICE } from '../../plan/types.js';
 import { redact } from '../secrets.js';
 import { cleanText } from '../../common/terminal.js';
+import { compareCodePoints } from '../../common/order.js';
 
 const STATUSES: readonly ContainerStatus[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
@@ -52,7 +53,7 @@ export function portsOf(info: Docker.ContainerInspectInfo): PortBinding[] {
   for (const k of Object.keys(hc).sort()) add(k, live[k] && live[k]!.length > 0 ? live[k] : hc[k]);
   const exposed = Object.keys((info.Config?.ExposedPorts ?? {}) as Record<string, unknown>).sort();
   for (const k of exposed) if (!(k in hc)) add(k, null);
-  return out.sort((a, b) => a.container - b.container || a.protocol.localeCompare(b.protocol) || (a.host ?? 0) - (b.host ?? 0));
+  return out.sort((a, b) => a.container - b.container || compareCodePoints(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0));
 }
 
 /**
@@ -130,7 +131,7 @@ export async function listContainerFacts(docker: DockerLike, imagesP: Set<string
   return infos
     .filter((i): i is Docker.ContainerInspectInfo => i !== null)
     .map((i) => containerFactsOf(i, images, hostId))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 interface RawStats {

@@ -14,6 +14,7 @@ import { requestedExit } from './anomalies.js';
 import { MetricsStore, type Point } from './metrics.js';
 import { backupFreshness, certificateExpiry, cpuThrottling, crashLoopRisk, diskFull, healthScore, memoryGrowth, pressure, type Prediction, type TrendOptions } from './predict.js';
 import { cgroupPressure, cpuThrottle, hostPressure, type CpuThrottle, type PressureSet } from './pressure.js';
+import { compareCodePoints } from '../../common/order.js';
 
 export interface HealthService {
   name: string;
@@ -70,7 +71,7 @@ const ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
 function sortPredictions(p: Prediction[]): Prediction[] {
   const rank = (x: Prediction) => (x.status === 'risk' ? ORDER[x.severity] : x.status === 'unknown' ? 3 : 4);
-  return [...p].sort((a, b) => rank(a) - rank(b) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
+  return [...p].sort((a, b) => rank(a) - rank(b) || compareCodePoints(a.kind, b.kind) || compareCodePoints(a.subject, b.subject));
 }
 
 /** Is this job a backup (by name, or by what it runs)? */
@@ -156,7 +157,7 @@ export function buildHealthReport(i: HealthInput): HealthReport {
     grade: score >= 90 ? 'good' : score >= 70 ? 'fair' : 'poor',
     predictions: sorted,
     host: { cores: f.host.cpuCores, load1: f.host.load1, pressure: psi },
-    services: services.sort((a, b) => a.name.localeCompare(b.name)),
+    services: services.sort((a, b) => compareCodePoints(a.name, b.name)),
     historyS,
     errors,
   };

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Listener } from '../../plan/observed.js';
+import { compareCodePoints } from '../../common/order.js';
 
 function read(path: string): string | null {
   try {
@@ -73,7 +74,7 @@ export function readListeners(procRoot = '/proc'): Listener[] {
     const text = read(join(procRoot, 'net', file));
     if (text) out.push(...parseNetTable(text, protocol, v6));
   }
-  return out.sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port || a.address.localeCompare(b.address));
+  return out.sort((a, b) => compareCodePoints(a.protocol, b.protocol) || a.port - b.port || compareCodePoints(a.address, b.address));
 }
 
 /**

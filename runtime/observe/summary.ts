@@ -14,6 +14,7 @@
  */
 import type { Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { loadYaml } from '../../common/yaml.js';
+import { compareCodePoints } from '../../common/order.js';
 import { mb } from './anomalies.js';
 import type { Anomaly, ContainerFacts, Facts, ObsEvent } from '../../plan/observed.js';
 import { cleanUntrusted } from '../../plan/untrusted.js';
@@ -167,13 +168,13 @@ export function buildSummary(f: Facts, anomalies: Anomaly[], opts: SummaryOption
       if (c.oomKilled) s.oom_killed = true;
       return s;
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareCodePoints(a.name, b.name));
   for (const d of f.desired ?? []) {
     if (d.enabled && d.replicas > 0 && !managed.some((c) => c.service === d.name)) {
       services.push({ name: d.name, image: d.image, state: 'missing', health: 'none', ports: d.ports.filter((p) => p.host !== undefined).map((p) => p.host!) });
     }
   }
-  services.sort((a, b) => a.name.localeCompare(b.name));
+  services.sort((a, b) => compareCodePoints(a.name, b.name));
 
   const troubled = new Set(managed.filter((c) => c.status !== 'running' || c.health === 'unhealthy' || c.restartCount > 0 || c.oomKilled).map((c) => c.name));
   const logSnippets: Record<string, string[]> = {};

@@ -38,6 +38,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { normaliseSchedule, parseSchedule } from './schedule.js';
+import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
@@ -188,7 +189,9 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\b(delete|remove|clear|clean\s+(?:up|out)|purge|prune|get\s+rid\s+of|trash|drop|empty|nuke|toss|bin)\b[^.]*?\b(?:all|every|the|old|older|previous|existing|past|stale|those|these|any)\s+(?:(?:the|old|older|previous|existing|past|stale|of|those|our|my|other)\s+){0,3}(?:back ?ups?|snapshots?|dumps?|archives?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?))/i,
     reason: WIPE,
   },
-  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
+  // A host directory mounted into a container. A path after "at", "to", "under", "on" is where a
+  // volume appears inside the container ("mount it into nginx at /var/log/nginx"), not a host path.
+  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])(?<!\b(?:at|to|under|onto|on)\s+)\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
   // Text that tries to close the fence around untrusted data, or speaks as a new instruction.
   { re: /<\/?\s*(untrusted[-_ ]?data|system|instructions?|user|assistant)\b[^>]*>|\bnew\s+(system\s+)?instructions?\s*:|\b(end|close)\s+of\s+(untrusted|user)\s+(data|input)\b/i, reason: INJECTION },
   // "decode and run: <base64>", "eval this", "echo … | base64 -d | sh".
@@ -202,6 +205,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(forget|ignore|override|drop|disregard)\s+(all\s+|any\s+)?(your|the)\s+(safety\s+)?(rules|instructions|guidelines|policy|policies)\b|^\s*system\s*:/i, reason: INJECTION },
 ];
 
+const HOST_DISK_MOUNT = /^\s*(?:(?:please|pls|can\s+you|now)\s+)?mount\s+(?:\/dev\/(?:sd|vd|xvd|hd|nvme|mmcblk|disk\/)[\w/.-]*|(?:UUID|LABEL)=[\w.-]+)\s+(?:at|on|to|under)\s+\/(?!\s|$)/i;
 const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[^.]*\b(data|volumes?|backups?|files)\b/i;
 
 /**
@@ -263,6 +267,8 @@ export function detectDanger(message: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "mount /dev/sdb1 at /mnt/data": a disk mounted on the host (storage.yaml mounts), no container.
+    if (d.reason === HOST_ACCESS && HOST_DISK_MOUNT.test(message) && !/\b(?:containers?|into|docker|services?|privileged|socket|inside)\b/i.test(message)) continue;
     // "disable root password logins over ssh" turns it off.
     if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
     return d.reason;
@@ -479,11 +485,14 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
-  const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close)\b/i.test(message)
-    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:add\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+['"“‘`]([a-z][a-z0-9-]{0,40})['"”’`]\s*:/i.exec(` ${message}`)
+  // Said last after a comma or a dash, "…, rule node-exporter", "… - rule grafana-office", "…, name prom-scrape" is the name too.
+  const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close|permit|let|firewall)\b/i.test(message)
+    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:add\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+['"“‘`]([a-z][a-z0-9-]{0,40})['"”’`]\s*:|(?:,|;|\s[-–—])\s*(?:(?:firewall\s+)?rule|name)\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
     : null;
-  const ruleName = named ? (named[1] ?? named[2])!.toLowerCase() : undefined;
+  const ruleName = named ? (named[1] ?? named[2] ?? named[3])!.toLowerCase() : undefined;
   if (named) message = ` ${message}`.replace(named[0], named[2] ? ' ' : named[0].startsWith(',') || named[0].startsWith('.') || named[0].startsWith(';') ? named[0][0]! + ' ' : ' ').replace(/\s+/g, ' ').replace(/[\s,.;-]+$/, '').trim();
+  // "10.20.0.0/16 and 10.30.0.0/16", "a, b & c": one list of addresses, never split into clauses.
+  message = message.replace(ADDRESS_LIST, ' + ');
   const input: EngineInput = { ...original, message };
 
   const run: Run = {
@@ -532,8 +541,12 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       aboutPeople &&
       /^['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:\s+(?:in\s+(?:it|there|that|this)(?:\s+group)?|(?:to|into|in)\s+(?:it|the\s+[\w-]+(?:\s+group)?)|too|as\s+well|both|sudo|admin|(?:should|shall|must|will)\s+(?:be|join|get|have)\b.*|with\s+(?:sudo|admin|root|ssh|keys?|no\s+sudo)\b.*))?\s*[.!]*$/i.test(c.trim()) &&
       detectVerb(c) === undefined && findServiceMentions(c).length === 0 && !namesApp(c.trim().split(/\s+/)[0]!);
+    // "…, call the volume worker-data", "…, /srv/artifacts", "…, owned by uid 472", "volumes a-data and b-data".
+    const storageTalk = saysStorage(message);
+    const volumePart = (c: string) => storageTalk && volumeDetail(c) && findServiceMentions(c).length === 0 && !namesApp(c.trim().split(/\s+/)[0]!.replace(/['"“”‘’`]/g, ''));
     const continues = (c: string) =>
       personItem(c) ||
+      volumePart(c) ||
       // "…, in worker", "…, inside the app container": where the clause before runs.
       /^(?:(?:and|but)\s+)?(?:in|inside|within)\s+(?:the\s+)?[a-z0-9][\w-]*(?:\s+container)?\s*[.!]*$/i.test(c.trim()) || !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
@@ -680,7 +693,7 @@ function paraphrase(text: string): string {
     // Accounts said loosely: "username kofi", "user name: kofi", "login name kofi" name the user
     // (a bare "login" does not: "password login over ssh");
     // "the account of maria" is maria's; "usr" is "user".
-    .replace(/\busr\b/gi, 'user')
+    .replace(/(?<![\w/.-])usr\b(?!\/)/gi, 'user')
     .replace(/\b(?:user\s?name|login\s+name)\s*[:=]?\s+(?=['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:$|[\s,;.!?]))(?!(?:for|of|to|with|and|the|a|an|is|was|should|must|will|please|on|in|that|which|who)\b)/gi, 'user ')
     .replace(/\b(?:the\s+)?(?:account|login|user)\s+of\s+(?!(?:the|a|an|this|that|my|our|your)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'user $1');
 }
@@ -1163,6 +1176,8 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (run.clauseBlocked) return true;
   if (verb === 'add' || verb === undefined || verb === 'change' || verb === 'scale') understood = handleAdd(run, clause, verb) || understood;
   if (run.clauseBlocked) return true;
+  // "add nextcloud with a volume at /var/www/html": the volume goes into what the clause added.
+  if (run.clauseAdded.length > 0 && saysStorage(clause) && readVolumeFrame(clause).paths.length > 0) understood = handleVolume(run, clause, run.clauseAdded) || understood;
   understood = handleModifiers(run, clause) || understood;
   understood = handleBackups(run, clause) || understood;
   return understood;
@@ -2990,33 +3005,146 @@ function handleBackups(run: Run, clause: string): boolean {
 
 // ── volumes of their own ───────────────────────────────────────────────────
 
-const VOLUME_NAME = String.raw`['"“‘\`]?([a-z0-9][a-z0-9_.-]{0,62})['"”’\`]?`;
-/** "make a volume called uploads", "create volume exports", "add a named volume: media", "an uploads volume". */
-const NEW_VOLUME = new RegExp(
-  String.raw`\b(?:make|create|add|set\s*up|need|want|give\s+me|provision|i'?d\s+like)\b[^.;]*?\b(?:(?:a|an|one|new|another|persistent|named|data|storage|docker)\s+)*volume\s+(?:(?:called|named|:)\s*)?${VOLUME_NAME}(?=$|[\s,;.!?])|\b(?:make|create|add|set\s*up|need|want)\s+(?:(?:a|an|one|new|another)\s+)?${VOLUME_NAME}\s+volume\b`,
-  'i',
-);
+/** A schema name from a path's last part and the service ("nextcloud" + /var/www/html → nextcloud-html). */
+function volumeNameFor(service: string | undefined, path: string): string {
+  const base = path.split('/').filter(Boolean).pop()?.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'data';
+  const name = !service || base.startsWith(service) ? base : base === 'data' || base === service ? `${service}-data` : `${service}-${base}`;
+  return name.slice(0, 63).replace(/-+$/, '');
+}
 
 /**
- * A volume of its own, with no service ("make a volume called uploads", "create an exports
- * volume"): a host directory under /data, which a service can mount later and which can be
- * backed up on its own. Its backups are set by handleBackups (volume targets).
+ * The volume frame (volumes.ts) against the state files, one rule for every wording:
+ * - a service named in the clause (or "it", the service under discussion; or the service the
+ *   clause adds) gets the volume mounted: the path said is where it appears in the container
+ *   ("call the volume worker-data, at /data", "give nextcloud a volume at /var/www/html",
+ *   "persist /var/lib/grafana"), so a container path is never taken for a host path;
+ * - with no service, the path is the volume's directory on the host ("new volume 'x' under
+ *   /data/x", "somewhere to keep artifacts, /srv/artifacts, call it artifacts");
+ * - a volume that exists is reused, never made twice; a mount already there is "already so";
+ * - "mount /dev/sdb1 at /mnt/data" is a disk mounted on the host (storage.yaml `mounts:`),
+ *   never formatted.
+ * The rest of the clause ("…, daily backups, keep 5") is read as the volume's backups.
  */
-function handleVolume(run: Run, clause: string): boolean {
-  const m = NEW_VOLUME.exec(clause);
-  if (!m) return false;
-  const name = (m[1] ?? m[2])!.toLowerCase();
-  if (/^(?:for|with|of|on|in|to|at|and|that|which|it|called|named|size|mounted)$/.test(name)) return false;
-  if (run.ws.indexOf('storage.yaml', VOLS, name) >= 0) {
-    run.already.push(`volume ${name} exists`);
-  } else {
-    run.ws.append('storage.yaml', VOLS, { name, path: `/data/${name}` });
-    run.lines.push(`+ volume ${name} at /data/${name} (no service mounts it yet)`);
+function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
+  const f = readVolumeFrame(clause);
+  const t = clause.toLowerCase();
+  if (f.device && f.paths.length > 0 && added.length === 0) return mountDevice(run, f.device, f.paths[f.paths.length - 1]!.path, f.filesystem);
+  const existing = new Set(run.ws.items<{ name: string }>('storage.yaml', VOLS).map((v) => v.name));
+  // What the clause is about once the names and paths are blanked ("nginx-logs", "/var/log/nginx" name no service).
+  let blanked = clause;
+  for (const [a, b] of f.spans) blanked = blanked.slice(0, a) + ' '.repeat(b - a) + blanked.slice(b);
+  let svcs = added.length > 0 ? added : targetsIn(run, blanked).names;
+  if (svcs.length === 0 && /\b(?:give|for|to|into|in|on)\s+(?:it|them)\b|\bits\s+(?!(?:own|ext4|xfs|btrfs)\b)/i.test(blanked) && !/\b(?:mount|attach|call|name|put|keep|store|back)\s+it\b/i.test(blanked)) svcs = focusTargets(run).slice(0, 1);
+  // "persist /var/lib/grafana": a service whose name is a part of the path said.
+  if (svcs.length === 0 && f.paths.length === 1 && !f.names.length) svcs = services(run).filter((s) => f.paths[0]!.path.split('/').includes(s.name)).map((s) => s.name).slice(0, 1);
+  const reused = f.names.filter((n) => existing.has(n));
+  const about = f.storage || reused.length > 0 && /\b(?:mount|attach|plug|map|bind)\w*/i.test(t);
+  if (!about || !(f.placing || f.paths.length > 0)) return false;
+  if (svcs.length === 0 && f.names.length === 0 && !(f.paths.length > 0 && /\bvolume|\bpersist|\bstorage|\bsomewhere\b/i.test(t))) return false;
+  // A volume that exists, said with no path and no service ("back up the uploads volume"), is not placed here.
+  if (svcs.length === 0 && f.paths.length === 0 && f.names.length > 0 && f.names.every((n) => existing.has(n))) {
+    if (!/\b(?:make|create|add|new|provision)\b/i.test(t)) return false;
   }
-  run.volumes.push(name);
+  if (svcs.length > 1) svcs = [nearestBefore(run, t, svcs, t.length) ?? svcs[0]!];
+  const svc = svcs[0];
+  if (svc) {
+    for (const n of svcs) mentionFocus(run, n);
+    mountVolume(run, svc, f);
+  } else {
+    const names = f.names.length > 0 ? f.names : [volumeNameFor(undefined, f.paths[0]!.path)];
+    for (const name of names) {
+      const path = names.length === 1 && f.paths.length > 0 ? f.paths[f.paths.length - 1]!.path : `/data/${name}`;
+      makeVolume(run, name, path, f);
+    }
+  }
   // The rest of the clause ("…called uploads and back it up daily") is read as backups.
-  const rest = clause.slice(m.index + m[0].length);
-  if (/\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b/i.test(rest)) handleBackups(run, rest);
+  // (A volume named "backups" is a name, not a request for them.)
+  const backups = /\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bkeep\s+\d+\b/i.exec(blanked);
+  if (backups) handleBackups(run, clause.slice(backups.index));
+  return true;
+}
+
+/** A volume of its own: a host directory (under /data unless a path is said), reused when it exists. */
+function makeVolume(run: Run, name: string, path: string, f: VolumeFrame): void {
+  const i = run.ws.indexOf('storage.yaml', VOLS, name);
+  if (i >= 0) {
+    const v = run.ws.items<{ name: string; path: string }>('storage.yaml', VOLS)[i]!;
+    run.already.push(`volume ${name} exists (at ${v.path})`);
+  } else {
+    const vol: Record<string, unknown> = { name, path };
+    if (f.size) vol.size = f.size;
+    if (f.filesystem) vol.filesystem = f.filesystem;
+    if (f.owner) vol.owner = f.owner;
+    run.ws.append('storage.yaml', VOLS, vol);
+    const extra = [f.size, f.filesystem, f.owner && `owned by ${f.owner}`].filter(Boolean).join(', ');
+    run.lines.push(`+ volume ${name} at ${path}${extra ? ` (${extra})` : ''}`);
+  }
+  if (!run.volumes.includes(name)) run.volumes.push(name);
+}
+
+/**
+ * A volume mounted into a service: the last path said is where it appears in the container, an
+ * earlier one (if any) the host directory. With no path, "the postgres data", "its data" is the
+ * service's data mount; anything else asks where.
+ */
+function mountVolume(run: Run, name: string, f: VolumeFrame): void {
+  const svc = getService(run, name)!;
+  const mounts = svc.volumes ?? [];
+  const own = new Set(run.ws.items<{ name: string }>('storage.yaml', VOLS).map((v) => v.name));
+  const inside = f.paths.filter((p) => !p.host);
+  let target = inside.length > 0 ? inside[inside.length - 1]!.path : undefined;
+  const hostPath = f.paths.find((p) => p.host)?.path ?? (f.paths.length > 1 ? f.paths[0]!.path : undefined);
+  if (!target && hostPath) {
+    // "a dir for grafana dashboards, path /srv/dashboards": the host's directory; where it appears inside is not said.
+    makeVolume(run, f.names[0] ?? volumeNameFor(undefined, hostPath), hostPath, f);
+    run.questions.push(`Not mounted into ${name} yet: say where it should appear inside, e.g. "mount ${f.names[0] ?? 'it'} into ${name} at /data".`);
+    return;
+  }
+  if (!target) {
+    const data = mounts.find((m) => own.has(m.source));
+    if (!data || f.names.some((n) => own.has(n) && !mounts.some((m) => m.source === n))) {
+      run.questions.push(`Where inside ${name} should ${f.names[0] ? `the volume ${f.names[0]}` : 'the volume'} appear? Say a path, e.g. "mount ${f.names[0] ?? 'it'} into ${name} at /data".`);
+      return;
+    }
+    target = data.target;
+  }
+  const volName = f.names[0] ?? (hostPath ? volumeNameFor(undefined, hostPath) : mounts.find((m) => m.target === target && own.has(m.source))?.source ?? volumeNameFor(name, target));
+  makeVolume(run, volName, hostPath ?? `/data/${volName}`, f);
+  const at = mounts.findIndex((m) => m.target === target);
+  const ro = f.readonly ? ' (read-only)' : '';
+  if (at >= 0 && mounts[at]!.source === volName) {
+    if (f.readonly && !mounts[at]!.readonly) {
+      run.ws.set('services.yaml', svcPath(run, name, 'volumes', at, 'readonly'), true);
+      run.lines.push(`~ ${name}: volume ${volName} at ${target} is read-only`);
+    } else run.already.push(`${name} mounts ${volName} at ${target}`);
+    return;
+  }
+  const mount = { source: volName, target, ...(f.readonly ? { readonly: true } : {}) };
+  if (at >= 0) {
+    const old = mounts[at]!.source;
+    run.ws.set('services.yaml', svcPath(run, name, 'volumes', at), mount);
+    run.lines.push(`~ ${name}: ${target} now on volume ${volName}${ro} (was ${old})`);
+    if (own.has(old)) run.warnings.push(`${name} starts on the new volume ${volName}, which is empty: the data in ${old} is not copied (it stays in ${old}). Copy it over before applying if you need it.`);
+  } else {
+    run.ws.set('services.yaml', svcPath(run, name, 'volumes'), [...mounts, mount]);
+    run.lines.push(`~ ${name}: mounts volume ${volName} at ${target}${ro}`);
+  }
+}
+
+/** "mount /dev/sdb1 at /mnt/data, it's ext4": a disk on the host (storage.yaml mounts), never formatted; with no filesystem said, asks. */
+function mountDevice(run: Run, source: string, target: string, type: VolumeFrame['filesystem']): boolean {
+  const list = run.ws.items<{ source: string; target: string }>('storage.yaml', ['spec', 'mounts']);
+  if (list.some((m) => m.source === source && m.target === target)) {
+    run.already.push(`${source} is mounted at ${target}`);
+    return true;
+  }
+  // The compiler needs the filesystem the disk holds (docs/storage.md); it is asked, never guessed.
+  if (!type || type === 'tmpfs') {
+    run.questions.push(`Which filesystem does ${source} hold (ext4, xfs or btrfs)? Say e.g. "mount ${source} at ${target}, it's ext4". Nothing is formatted either way.`);
+    return true;
+  }
+  run.ws.append('storage.yaml', ['spec', 'mounts'], { source, target, type });
+  run.lines.push(`+ mount ${source} at ${target} (${type}; checked before mounting, never formatted)`);
   return true;
 }
 
@@ -3466,6 +3594,29 @@ function describeSource(src: FirewallRule['source']): string {
 const NOBODY_ELSE =
   /\b(?:no\s*(?:one|body)|nobody|noone|none)\s+else\b|\b(?:everyone|everybody|anyone|anybody|all|the\s+rest)\s+else\s+(?:is\s+|gets?\s+|should\s+be\s+)?(?:blocked|denied|out|dropped|refused|kept\s+out)\b|\b(?:block|deny|drop|reject|refuse)\s+(?:everyone|everybody|anyone|anybody|all|the\s+rest)(?:\s+else)?\b(?!\s+(?:except|but|apart))/i;
 
+const IPV4_ADDR = String.raw`\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?`;
+/** The separator between two addresses of one list ("A and B", "A, B", "A & B"). */
+const ADDRESS_LIST = new RegExp(String.raw`(?<=${IPV4_ADDR})(?:\s*,\s*(?:and\s+)?|\s+(?:and|or)\s+|\s*&\s*)(?=${IPV4_ADDR})`, 'g');
+/** A port range: "8000-8010", "8000..8010", "ports 8000 to 8010", "60000 through 61000". */
+const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{2,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
+/** Services said by name in a firewall rule, with no number: their registered port (ssh, http and https have rules of their own). */
+const WELL_KNOWN_PORTS: [RegExp, number][] = [
+  [/\bdns\b/, 53],
+  [/\btelnet\b/, 23],
+  [/\bsmtp\b(?!s)/, 25],
+  [/\bsmtps\b/, 465],
+  [/\b(?:mail\s+)?submission\b/, 587],
+  [/\bimaps\b/, 993],
+  [/\bimap\b(?!s)/, 143],
+  [/\bpop3\b/, 110],
+  [/\bntp\b/, 123],
+  [/\brdp\b|\bremote\s+desktop\b/, 3389],
+  [/\bvnc\b/, 5900],
+  [/\bminecraft\b/, 25565],
+];
+/** "allow ping", "let people ping the box", "block icmp", "make it pingable". */
+const PING = /\bping(?:s|ing|able)?\b|\bicmp\b|\becho[- ]requests?\b/;
+
 function handleFirewall(run: Run, clause: string): boolean {
   // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
   // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
@@ -3475,7 +3626,16 @@ function handleFirewall(run: Run, clause: string): boolean {
   }
   const t = clause.toLowerCase();
   const cidrs = findCidrs(clause);
-  let ports = findPorts(clause);
+  // Port ranges are read first and taken out, so their two ends are not two ports.
+  const ranges: string[] = [];
+  const unranged = /\b(?:open|allow|permit|accept|let|unblock|block|close|deny|drop|reject|forward|ports?|tcp|udp)\b/.test(t)
+    ? clause.replace(PORT_RANGE, (m, a: string, b: string) => {
+        if (Number(a) >= Number(b) || Number(b) > 65535) return m;
+        ranges.push(`${Number(a)}-${Number(b)}`);
+        return ' ';
+      })
+    : clause;
+  let ports = findPorts(unranged);
   // "actually only from 10.2.0.0/16": the port under discussion (the last one opened).
   if (ports.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     const prev = [...run.input.history].reverse().find((h) => h.role === 'user' && /\b(open|allow|expose|let)\b/i.test(h.text) && findPorts(h.text).length > 0);
@@ -3487,8 +3647,10 @@ function handleFirewall(run: Run, clause: string): boolean {
     const filled = need(run, { slot: 'port', question: 'Which port number should be opened (and for whom)? e.g. "25565", or "open udp 27015 to 192.168.1.0/24".', fill: (v) => clause.slice(0, a.index) + `port ${v}` + clause.slice(a.index + a[0].length) });
     return filled === undefined ? true : handleFirewall(run, filled);
   }
-  // "let dns through": a well-known service said by name is its port.
-  if (ports.length === 0 && /\bdns\b/.test(t) && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop)\b/.test(t)) ports = [53];
+  // "let dns through", "block telnet", "reject inbound smtp": a well-known service said by name is its port.
+  if (ports.length === 0 && ranges.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject)\b/.test(t)) {
+    for (const [word, port] of WELL_KNOWN_PORTS) if (word.test(t)) ports.push(port);
+  }
   // "drop traffic from 198.51.100.23", "block 203.0.113.0/24 entirely": a source blocked on every port.
   if (ports.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     ensureFirewall(run);
@@ -3498,19 +3660,42 @@ function handleFirewall(run: Run, clause: string): boolean {
     run.lines.push(r === 'same' ? `(already so) firewall: drop everything from ${cidrs.join(', ')}` : `~ firewall: drop everything from ${cidrs.join(', ')} (every port)`);
     return true;
   }
+  // "allow ping", "block icmp": an ICMP rule (IPv4 echo and the rest of ICMP; IPv6 neighbour discovery is always let in).
+  if (PING.test(t) && ports.length === 0 && ranges.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|enable|respond|answer|reply|block|close|deny|drop|reject|disable|ignore|stop)\b|\bpingable\b/.test(t)) {
+    const deny = /\b(?:block|close|deny|drop|reject|disable|ignore|stop)\b|\b(?:not|no|don'?t|never)\b[^.]*\bping/.test(t);
+    const action = deny ? (/\breject/.test(t) ? 'reject' : 'drop') : 'accept';
+    const rule: FirewallRule = { name: deny ? 'block-ping' : 'allow-ping', protocol: 'icmp', action, comment: 'ping (ICMP)' };
+    const s = sourcesOf(cidrs);
+    if (s !== undefined) rule.source = s;
+    const other = deny ? 'allow-ping' : 'block-ping';
+    if (removeRule(run, other)) run.lines.push(`- firewall rule ${other}`);
+    const r = putRule(run, rule, deny);
+    run.lines.push(`~ firewall: ${deny ? `${action} ping` : 'answer ping'} (ICMP) from ${describeSource(rule.source)}${r === 'same' ? ' (already so)' : ''}`);
+    return true;
+  }
   const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);
   const ssh = /\bssh\b/.test(t);
   // "udp 51820 needs to be open", "open 27015/udp": the rule's protocol.
   const proto: 'tcp' | 'udp' = /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : 'tcp';
   // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
   const onlyThem = NOBODY_ELSE.test(run.input.message);
-  const web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
-  const lockdownSystem = /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\bblock everything else\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
-  const allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
+  let web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
+  const lockdownSystem = /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  let allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
   // "drop ghcr.io/acme/x:1 onto port 8200" puts an image there, it blocks nothing.
-  const blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist)\b/.test(t);
+  let blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist)\b/.test(t);
+  // "drop everything incoming by default but keep ssh, http and https", "default deny except 8080":
+  // what is kept is opened after the default policy is set.
+  const keptOpen = lockdownSystem ? /\b(?:except(?:\s+for)?|but\s+(?:keep|leave|allow|let|not)|apart\s+from|other\s+than|besides|save\s+for)\b(.*)$/.exec(t)?.[1] : undefined;
+  if (keptOpen !== undefined) {
+    web ||= /\b(?:web|https?|website)\b/.test(keptOpen);
+    allowVerb = true;
+    blockVerb = false;
+  }
+  // "reject" answers with a refusal instead of silence.
+  const blockAction: 'drop' | 'reject' = /\breject/.test(t) ? 'reject' : 'drop';
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
-  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
+  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
   const publish = /\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:on|at)\s+(?:port\s+)?\d{2,5}\b/.exec(t);
@@ -3605,11 +3790,13 @@ function handleFirewall(run: Run, clause: string): boolean {
   let openPorts: number[] = [];
   let label = '';
   if (web) {
+    ranges.length = 0;
     openPorts = /\bhttps\b/.test(t) && !/\bhttp\b|\bweb\b/.test(t) ? [443] : /\bhttp\b/.test(t) && !/\bhttps\b|\bweb\b/.test(t) ? [80] : [80, 443];
     label = 'web';
-  } else if (ports.length > 0) {
+  } else if (ports.length > 0 || ranges.length > 0) {
     openPorts = ports;
-    label = ports.length === 1 ? `port-${ports[0]}` : `ports-${ports.join('-')}`.slice(0, 40);
+    const all = [...ports.map(String), ...ranges];
+    label = all.length === 1 && ranges.length === 0 ? `port-${ports[0]}` : `ports-${all.join('-')}`.slice(0, 40).replace(/-+$/, '');
   } else if (!restrictSsh && !lockdownSystem && (allowVerb || blockVerb)) {
     const svcNames = targetsIn(run, clause).names;
     for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
@@ -3632,7 +3819,11 @@ function handleFirewall(run: Run, clause: string): boolean {
       }
     }
   }
-  if (openPorts.length > 0 && !(ssh && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
+  // The rule's port: numbers and "low-high" ranges; said as words, both.
+  const portSpec = (): FirewallRule['port'] => (ranges.length === 0 ? portsOf(openPorts) : ([...openPorts, ...ranges].length === 1 ? ranges[0] : [...openPorts, ...ranges]) as FirewallRule['port']);
+  const portWords = () => [...openPorts.map(String), ...ranges].join(', ');
+  const several = () => openPorts.length + ranges.length > 1 || ranges.length > 0;
+  if ((openPorts.length > 0 || (ranges.length > 0 && !web)) && !(ssh && ranges.length === 0 && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
     if (blockVerb && !allowVerb) {
       let removed = 0;
       for (const r of rules(run)) {
@@ -3644,26 +3835,26 @@ function handleFirewall(run: Run, clause: string): boolean {
         }
       }
       if (inputPolicy(run) !== 'drop') {
-        const rule: FirewallRule = { name: `deny-${label}`, protocol: proto, port: portsOf(openPorts), action: 'drop' };
+        const rule: FirewallRule = { name: `${blockAction === 'reject' ? 'reject' : 'deny'}-${label}`, protocol: proto, port: portSpec(), action: blockAction };
         const s = sourcesOf(cidrs);
         if (s !== undefined) rule.source = s;
         putRule(run, rule);
-        run.lines.push(`~ firewall: drop port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} from ${describeSource(rule.source)}`);
+        run.lines.push(`~ firewall: ${blockAction} port${several() ? 's' : ''} ${portWords()} from ${describeSource(rule.source)}`);
       } else if (removed === 0) {
         run.notes.push(`Port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} ${openPorts.length > 1 ? 'are' : 'is'} already blocked (the default policy drops incoming traffic).`);
       }
     } else {
-      const rule: FirewallRule = { name: `allow-${label}`, protocol: proto, port: portsOf(openPorts), action: 'accept' };
+      const rule: FirewallRule = { name: `allow-${label}`, protocol: proto, port: portSpec(), action: 'accept' };
       const s = sourcesOf(cidrs);
       if (s !== undefined) rule.source = s;
       if (web) rule.comment = 'HTTP and HTTPS';
       ensureFirewall(run);
       const r = putRule(run, rule);
       if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') {
-        putRule(run, { name: `deny-${label}`, protocol: proto, port: portsOf(openPorts), action: 'drop', comment: `${label} from anywhere else` });
-        run.lines.push(`~ firewall: drop port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} from every other address`);
+        putRule(run, { name: `deny-${label}`, protocol: proto, port: portSpec(), action: 'drop', comment: `${label} from anywhere else` });
+        run.lines.push(`~ firewall: drop port${several() ? 's' : ''} ${portWords()} from every other address`);
       }
-      run.lines.push(`~ firewall: allow ${web ? `web traffic (${openPorts.join(', ')})` : `port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')}`} from ${describeSource(rule.source)}${r === 'same' ? ' (already allowed)' : ''}`);
+      run.lines.push(`~ firewall: allow ${web ? `web traffic (${openPorts.join(', ')})` : `port${several() ? 's' : ''} ${portWords()}`} from ${describeSource(rule.source)}${r === 'same' ? ' (already allowed)' : ''}`);
       if (inputPolicy(run) !== 'drop' && r !== 'same') {
         run.notes.push('(The firewall\'s default policy already accepts incoming traffic; the rule keeps these ports open if you lock the system down later.)');
       }

@@ -41,6 +41,9 @@ import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
 import { ensureLogWriter, installLogWriter, logWriterUri } from './log-writer.js';
 
+/** The deadline of a task's create and start (ms): see startContainer. */
+const TASK_START_DEADLINE_MS = 10 * 60_000;
+
 /** The label holding a container's name (containerd ids cannot change). */
 export const LABEL_NAME = 'claude.os/name';
 const RECORD_EXT = 'claude.os/record';
@@ -486,8 +489,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       rotateLog(this.logFile(f.c.id), this.logRotation);
       // The shim runs the log helper beside the task; the shared writer gives each line its time and stream (./log-writer.ts).
       const log = logWriterUri(await this.ensureLogWriter(), this.logFile(f.c.id));
-      await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false });
-      await this.api.tasks.Start({ containerId: f.c.id, execId: '' });
+      // A longer deadline than other calls: creating a task starts its shim and runc, which on
+      // a loaded emulated device took over the 60 s default; a create the client gives up on
+      // is cancelled half-way, and containerd 1.6 then leaves its bundle directory behind, so
+      // every later create of that container failed ("failed to start shim: mkdir …: file
+      // exists") until containerd restarted (image/boot-test.sh, session 11, at a load of 24).
+      await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false }, { deadlineMs: TASK_START_DEADLINE_MS });
+      await this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
       writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
       // Wanted running until a plan stops it: the supervisor restarts it (./supervisor.ts).
       writeFileSync(join(this.cdir(f.c.id), 'wanted'), '');

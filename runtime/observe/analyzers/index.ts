@@ -9,6 +9,7 @@
 import { isCrashLooping, isOomKilled, mb, requestedExit } from '../anomalies.js';
 import type { ContainerFacts, DesiredService, Facts, Listener, LogLine } from '../../../plan/observed.js';
 import type { Check, Diagnosis, Evidence, Finding, FixHint, PortHolderInfo } from '../../../plan/diagnosis.js';
+import { compareCodePoints } from '../../../common/order.js';
 
 export type { Check, Diagnosis, Evidence, Finding, FixHint, PortHolderInfo } from '../../../plan/diagnosis.js';
 
@@ -53,7 +54,7 @@ export function serviceViews(f: Facts): ServiceView[] {
     }
     v.containers.push(c);
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 const isUp = (c: ContainerFacts) => c.status === 'running';
@@ -478,7 +479,7 @@ export function analyze(f: Facts, o: AnalyzeOptions = {}): Diagnosis {
     const related = new Set([o.service, ...(v?.desired?.dependsOn ?? [])]);
     findings = findings.filter((x) => (x.service && related.has(x.service)) || x.analyzer === 'disk-full' || x.analyzer === 'observer' || (x.analyzer === 'slow' && !x.service));
   }
-  findings.sort((a, b) => SEV[a.severity] - SEV[b.severity] || (a.service ?? '').localeCompare(b.service ?? '') || a.code.localeCompare(b.code) || a.title.localeCompare(b.title));
+  findings.sort((a, b) => SEV[a.severity] - SEV[b.severity] || compareCodePoints(a.service ?? '', b.service ?? '') || compareCodePoints(a.code, b.code) || compareCodePoints(a.title, b.title));
   const checks: Check[] = [];
   for (const v of views) {
     if (o.service && v.name !== o.service && !(views.find((x) => x.name === o.service)?.desired?.dependsOn ?? []).includes(v.name)) continue;
