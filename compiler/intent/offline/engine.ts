@@ -41,6 +41,7 @@ import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
+import { judgeHarm } from './harm.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
@@ -261,6 +262,8 @@ function hostPackage(message: string): boolean {
 export function detectDanger(message: string): string | undefined {
   const first = refuseFirst(message);
   if (first) return first;
+  const harm = judgeHarm(message);
+  if (harm) return harm.reason;
   if (dataExposed(message)) return DATA_EXPOSED;
   if (hostPackage(message)) return HOST_PACKAGES;
   for (const d of DANGERS) {
