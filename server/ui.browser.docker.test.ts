@@ -32,6 +32,8 @@ let svc: string;
 let port: number;
 const urls: string[] = [];
 const consoleErrors: string[] = [];
+/** Every answer the page got with a status of 500 or more, with its method and URL. */
+const serverErrors: string[] = [];
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
@@ -89,6 +91,7 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('request', (r) => urls.push(r.url()));
   page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+  page.on('response', (r) => void (r.status() >= 500 && serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`)));
 }, 120_000);
 
 afterAll(async () => {
@@ -328,6 +331,7 @@ describe('the web UI in Chromium', () => {
     expect(urls.length).toBeGreaterThan(5);
     expect(urls.filter((u) => u.includes(token) || /token=|code=/i.test(u))).toEqual([]);
     // Nothing the page asks for is missing (a 404, e.g. the favicon); 401s are the logged-out probes and the wrong code.
+    expect(serverErrors).toEqual([]); // names the request, where the console line below does not
     expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 });

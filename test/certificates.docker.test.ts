@@ -216,7 +216,9 @@ describe('certificates from Pebble', () => {
     try {
       const r = await reloadMounting(dir, want, { waitMs: 4_000 });
       expect(r.reloaded).toEqual([]);
-      expect(r.unconfirmed).toEqual([{ service: web, why: expect.stringMatching(/^signalled, but after 4 s 1 worker process from before the reload still runs \(open connections keep them/) }]);
+      // The worker holding the connection stays; on a loaded machine (CI at load 18) the idle
+      // old worker may not have exited within the 4 s either, so one or two are named.
+      expect(r.unconfirmed).toEqual([{ service: web, why: expect.stringMatching(/^signalled, but after 4 s (1 worker process from before the reload still runs|2 worker processes from before the reload still run) \(open connections keep them/) }]);
     } finally {
       held.destroy();
     }
