@@ -1,73 +1,109 @@
 /**
- * `npm run bench -- logwriter [--runs N]`: what the containerd backend's per-task log writer
- * (runtime/drivers/containerd/log-writer.ts) costs each running container, beside what the
- * same container already costs and the floors a cheaper design would have:
+ * `npm run bench -- logwriter [--runs N] [--tasks 1,5,20]`: the memory the containerd backend's
+ * log writing costs for N running tasks, before and after the shared writer, side by side in
+ * one run (docs/runtime.md, "What the log writer costs"):
  *
- *   writer            the writer as the shim runs it (fd 3 stdout, fd 4 stderr, fd 5 closed
- *                     when ready), after 200 stdout lines and one stderr line: private
- *                     memory, PSS and RSS (/proc/<pid>/smaps_rollup), time until ready, CPU;
- *   writer + flags    the same behind a /bin/sh wrapper that execs node with V8 and malloc
- *                     settings for a small process (--v8-pool-size=0 --single-threaded-gc
- *                     --max-semi-space-size=1, MALLOC_ARENA_MAX=1): does node shrink?
- *   node floor        `node -e 'setInterval(…)'`, an idle node: the least any node process costs;
- *   sh floor          /bin/sh blocked in `read`: the least a per-task helper process costs
- *                     (the shim needs one process per task for binary:// stdio);
- *   shim (Docker)     the containerd-shim-runc-v2 that Docker runs for a busybox container
- *                     this bench starts (per-run name, removed at the end): what every
- *                     container costs already, on both engines.
+ *   before   a node writer per task, as the shim ran it until the shared writer
+ *            (runtime/drivers/containerd/log-writer.ts at fffe920, read from git: fd 3
+ *            stdout, fd 4 stderr, fd 5 closed when ready);
+ *   after    a /bin/sh helper per task (./log-helper.sh, what the shim runs now) and one
+ *            shared node writer for all of them (runtime/drivers/containerd/log-writer.ts).
  *
- * Needs `npm run build`; the shim row needs dockerd and the local images (skipped, saying so,
- * without them). Medians of N runs (default 5).
+ * Each task writes 200 stdout lines and one stderr line; then the private memory and PSS
+ * (/proc/<pid>/smaps_rollup) of every process that writing takes are summed, and each log is
+ * checked to hold its own 201 lines. Medians of N runs (default 3). Also the floors: an idle
+ * node and a /bin/sh waiting in `read`. Needs `npm run build` and git (for the before row).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installLogWriter } from '../runtime/drivers/containerd/log-writer.js';
+import { ensureLogWriter, installLogWriter, MAX_RECORD_BYTES, stopLogWriter } from '../runtime/drivers/containerd/log-writer.js';
+import { readLogEntries } from '../runtime/drivers/containerd/logs.js';
 import { loadNow, median } from './common.js';
 
-const runsAt = process.argv.indexOf('--runs');
-const RUNS = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5;
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1]! : dflt;
+};
+const RUNS = Number(arg('--runs', '3'));
+const TASKS = arg('--tasks', '1,5,20').split(',').map(Number);
+/** The last commit with a node writer per task. */
+const BEFORE = 'fffe920';
 
 interface Mem {
   privateKb: number;
   pssKb: number;
-  rssKb: number;
 }
-
 function mem(pid: number): Mem {
   const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
   const kb = (k: string) => Number(t.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm'))?.[1] ?? 0);
-  return { privateKb: kb('Private_Clean') + kb('Private_Dirty'), pssKb: kb('Pss'), rssKb: kb('Rss') };
+  return { privateKb: kb('Private_Clean') + kb('Private_Dirty'), pssKb: kb('Pss') };
 }
-
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in clock ticks of 10 ms
-}
-
+const sum = (ms: Mem[]): Mem => ({ privateKb: ms.reduce((a, m) => a + m.privateKb, 0), pssKb: ms.reduce((a, m) => a + m.pssKb, 0) });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The writer as containerd's shim runs it; its memory and CPU once it has logged a few lines. */
-async function writerRun(prog: string, dir: string, i: number): Promise<Mem & { readyMs: number; cpuMs: number }> {
-  const log = join(dir, `w-${i}-${randomBytes(3).toString('hex')}.log`);
-  const t0 = performance.now();
-  const p = spawn(prog, [log], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe', 'pipe'] });
-  const fds = p.stdio as unknown as (NodeJS.WritableStream & NodeJS.ReadableStream)[];
-  const [out, err, ready] = [fds[3]!, fds[4]!, fds[5]!];
+/** The per-task writer of BEFORE, as the file it was installed as; null without git. */
+function beforeWriter(dir: string): string | null {
+  const r = spawnSync('git', ['show', `${BEFORE}:runtime/drivers/containerd/log-writer.ts`], { encoding: 'utf8' });
+  const m = r.status === 0 ? /const PROGRAM = `([\s\S]*?)`;\n/.exec(r.stdout) : null;
+  if (!m) return null;
+  const text = m[1]!.replace('${MAX_RECORD_BYTES}', String(MAX_RECORD_BYTES)).replace(/\\\\/g, '\\');
+  const path = join(dir, 'per-task-writer.cjs');
+  writeFileSync(path, `#!${process.execPath}\n${text}`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** A pipe as the shim makes one (a FIFO here: /proc/<pid>/fd opens it as it opens the shim's). */
+function pipe(dir: string, name: string): { r: number; w: number } {
+  const p = join(dir, name);
+  execFileSync('mkfifo', [p]);
+  const r = openSync(p, constants.O_RDONLY | constants.O_NONBLOCK);
+  return { r, w: openSync(p, constants.O_WRONLY) };
+}
+
+/** Starts `prog LOG` as the shim does; resolves once it closed fd 5. */
+async function shimStart(prog: string, log: string, dir: string, i: number): Promise<{ child: ChildProcess; out: number; err: number }> {
+  const [o, e] = [pipe(dir, `o${i}`), pipe(dir, `e${i}`)];
+  const child = spawn(prog, [log, ''], { stdio: ['ignore', 'ignore', 'inherit', o.r, e.r, 'pipe'] });
+  closeSync(o.r);
+  closeSync(e.r);
+  const ready = (child.stdio as unknown as NodeJS.ReadableStream[])[5]!;
+  ready.on('data', () => undefined);
   await new Promise<void>((r) => ready.once('close', () => r()));
-  const readyMs = performance.now() - t0;
-  for (let j = 0; j < 200; j++) out.write(`line ${j} ${'x'.repeat(100)}\n`);
-  err.write('an error line\n');
-  await sleep(300);
-  const m = { ...mem(p.pid!), readyMs, cpuMs: cpuMs(p.pid!) };
-  out.end();
-  err.end();
-  await new Promise((r) => p.once('exit', r));
-  const lines = readFileSync(log, 'utf8').trim().split('\n');
-  if (lines.length !== 201 || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z stdout F line 0 /.test(lines[0]!)) throw new Error(`${prog}: the log is not what was written (${lines.length} lines)`);
-  return m;
+  return { child, out: o.w, err: e.w };
+}
+
+/** N tasks' logging, each task 201 lines; the memory of every process it takes, then all stopped and checked. */
+async function measure(prog: string, n: number, shared: boolean): Promise<Mem> {
+  const dir = mkdtempSync(join(tmpdir(), 'claude-bench-logwriter-'));
+  try {
+    let writerPid: number | null = null;
+    if (shared) writerPid = await ensureLogWriter(dir);
+    const tasks = [];
+    for (let i = 0; i < n; i++) tasks.push(await shimStart(shared ? installLogWriter(dir).helper : prog, join(dir, `t${i}.log`), dir, i));
+    for (const [i, t] of tasks.entries()) {
+      for (let j = 0; j < 200; j++) writeSync(t.out, `task ${i} line ${j} ${'x'.repeat(100)}\n`);
+      writeSync(t.err, `task ${i} an error line\n`);
+    }
+    await sleep(500);
+    const m = sum([...tasks.map((t) => mem(t.child.pid!)), ...(writerPid ? [mem(writerPid)] : [])]);
+    for (const t of tasks) {
+      closeSync(t.out);
+      closeSync(t.err);
+      t.child.kill('SIGTERM');
+    }
+    await Promise.all(tasks.map((t) => (t.child.exitCode !== null ? null : new Promise((r) => t.child.once('exit', r)))));
+    for (let i = 0; i < n; i++) {
+      const e = readLogEntries(join(dir, `t${i}.log`));
+      if (e.length !== 201 || e.some((x) => !x.text.startsWith(`task ${i} `))) throw new Error(`${shared ? 'after' : 'before'}: task ${i}'s log is not what it wrote (${e.length} lines)`);
+    }
+    if (shared) await stopLogWriter(dir);
+    return m;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function idle(cmd: string, args: string[], stdin: 'pipe' | 'ignore'): Promise<Mem> {
@@ -79,53 +115,37 @@ async function idle(cmd: string, args: string[], stdin: 'pipe' | 'ignore'): Prom
   return m;
 }
 
-function shimOfDocker(): { mem: Mem | null; why?: string } {
-  const name = `bench-logwriter-${randomBytes(4).toString('hex')}`;
-  const run = spawnSync('docker', ['run', '-d', '--name', name, 'claude-os-local/busybox:latest', 'sleep', '600'], { encoding: 'utf8' });
-  if (run.status !== 0) return { mem: null, why: `docker run failed: ${run.stderr.trim().split('\n')[0]}` };
-  try {
-    const pid = Number(spawnSync('docker', ['inspect', '-f', '{{.State.Pid}}', name], { encoding: 'utf8' }).stdout.trim());
-    const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-    const comm = readFileSync(`/proc/${ppid}/comm`, 'utf8').trim();
-    if (!comm.startsWith('containerd-shim')) return { mem: null, why: `the container's parent is ${comm}, not a shim` };
-    return { mem: mem(ppid) };
-  } finally {
-    spawnSync('docker', ['rm', '-f', name], { encoding: 'utf8' });
-  }
-}
-
 const mb = (kb: number) => `${(kb / 1024).toFixed(2)} MB`;
-const row = (what: string, ms: Mem[], extra = '') =>
-  console.log(`${what.padEnd(16)} private ${mb(median(ms.map((m) => m.privateKb))).padStart(9)}  PSS ${mb(median(ms.map((m) => m.pssKb))).padStart(9)}  RSS ${mb(median(ms.map((m) => m.rssKb))).padStart(9)}${extra}`);
-
-const dir = mkdtempSync(join(tmpdir(), 'claude-bench-logwriter-'));
+const scratch = mkdtempSync(join(tmpdir(), 'claude-bench-logwriter-'));
 try {
   const load0 = loadNow();
-  const writer = installLogWriter(dir);
-  const wrapped = join(dir, 'log-writer-flags.sh');
-  writeFileSync(wrapped, `#!/bin/sh\nexport MALLOC_ARENA_MAX=1\nexec ${process.execPath} --v8-pool-size=0 --single-threaded-gc --max-semi-space-size=1 ${writer} "$@"\n`);
-  chmodSync(wrapped, 0o755);
-  const w: Awaited<ReturnType<typeof writerRun>>[] = [];
-  const wf: Awaited<ReturnType<typeof writerRun>>[] = [];
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const before = beforeWriter(scratch);
+  if (!before) console.log(`before: not measured (no git, or ${BEFORE} is not in this checkout)`);
+  console.log(`log writing for N running tasks, medians of ${RUNS}: private memory (PSS) of every process it takes`);
+  console.log(`${'tasks'.padEnd(6)} ${'before: node writer per task'.padEnd(34)} ${'after: sh helper per task + one writer'.padEnd(40)} after/before`);
+  for (const n of TASKS) {
+    const b: Mem[] = [];
+    const a: Mem[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      if (before) b.push(await measure(before, n, false));
+      a.push(await measure('', n, true));
+    }
+    const med = (xs: Mem[]) => ({ privateKb: median(xs.map((m) => m.privateKb)), pssKb: median(xs.map((m) => m.pssKb)) });
+    const [mb0, ma] = [b.length ? med(b) : null, med(a)];
+    const cell = (m: Mem | null) => (m ? `${mb(m.privateKb)} (${mb(m.pssKb)}), ${mb(m.privateKb / n)}/task` : 'not measured');
+    console.log(`${String(n).padEnd(6)} ${cell(mb0).padEnd(34)} ${cell(ma).padEnd(40)} ${mb0 ? `${(ma.privateKb / mb0.privateKb).toFixed(3)}×` : ''}`);
+  }
   const nodeFloor: Mem[] = [];
   const shFloor: Mem[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    w.push(await writerRun(writer, dir, i));
-    wf.push(await writerRun(wrapped, dir, i));
+  for (let r = 0; r < RUNS; r++) {
     nodeFloor.push(await idle(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], 'ignore'));
     shFloor.push(await idle('/bin/sh', ['-c', 'read x'], 'pipe'));
   }
-  const shim = shimOfDocker();
-  console.log(`per running container, medians of ${RUNS} (load before ${load0.text}, after ${loadNow().text}):`);
-  const timing = (xs: typeof w) => `  ready ${median(xs.map((x) => x.readyMs)).toFixed(0)} ms  CPU ${median(xs.map((x) => x.cpuMs)).toFixed(0)} ms`;
-  row('writer', w, timing(w));
-  row('writer + flags', wf, timing(wf));
-  row('node floor', nodeFloor);
-  row('sh floor', shFloor);
-  if (shim.mem) row('shim (Docker)', [shim.mem]);
-  else console.log(`shim (Docker)    not measured: ${shim.why}`);
-  const priv = median(w.map((x) => x.privateKb));
-  console.log(`the writer is ${(priv / median(nodeFloor.map((m) => m.privateKb))).toFixed(2)}× an idle node's private memory and ${(priv / median(shFloor.map((m) => m.privateKb))).toFixed(0)}× a waiting sh's${shim.mem ? `; ${(priv / shim.mem.privateKb).toFixed(2)}× the shim's` : ''}`);
+  console.log(`floors: an idle node ${mb(median(nodeFloor.map((m) => m.privateKb)))} private, a /bin/sh in read ${mb(median(shFloor.map((m) => m.privateKb)))}`);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`load before ${load0.text}, after ${loadNow().text}; wall ${((performance.now() - t0) / 1000).toFixed(1)} s, this process's CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 }

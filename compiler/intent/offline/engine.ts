@@ -41,6 +41,7 @@ import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
+import { judgeHarm } from './harm.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
@@ -261,6 +262,8 @@ function hostPackage(message: string): boolean {
 export function detectDanger(message: string): string | undefined {
   const first = refuseFirst(message);
   if (first) return first;
+  const harm = judgeHarm(message);
+  if (harm) return harm.reason;
   if (dataExposed(message)) return DATA_EXPOSED;
   if (hostPackage(message)) return HOST_PACKAGES;
   for (const d of DANGERS) {
@@ -544,9 +547,16 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     // "…, call the volume worker-data", "…, /srv/artifacts", "…, owned by uid 472", "volumes a-data and b-data".
     const storageTalk = saysStorage(message);
     const volumePart = (c: string) => storageTalk && volumeDetail(c) && findServiceMentions(c).length === 0 && !namesApp(c.trim().split(/\s+/)[0]!.replace(/['"“”‘’`]/g, ''));
+    // "remove both the api and the worker", "stop redis and memcached": a clause that is only
+    // another existing service is one more target of the clause before.
+    const serviceItem = (c: string) => {
+      const bare = c.trim().toLowerCase().replace(/^(?:(?:and|both|also|plus|as\s+well\s+as)\s+)*(?:the\s+)?/, '').replace(/(?:\s+(?:service|container|one|app))?(?:\s+(?:too|as\s+well|both|please|pls))*\s*[.!]*$/, '');
+      return services(run).some((s) => s.name === bare);
+    };
     const continues = (c: string) =>
       personItem(c) ||
       volumePart(c) ||
+      serviceItem(c) ||
       // "…, in worker", "…, inside the app container": where the clause before runs.
       /^(?:(?:and|but)\s+)?(?:in|inside|within)\s+(?:the\s+)?[a-z0-9][\w-]*(?:\s+container)?\s*[.!]*$/i.test(c.trim()) || !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
@@ -3997,12 +4007,21 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       }
       const u = users[i]!;
       const group = groupM?.[1];
-      if (group && !['sudo', 'sudoers', 'wheel', 'admin'].includes(group) && !revoke) {
-        run.emptyGroups = run.emptyGroups.filter((g) => g !== group);
-        if (!(u.groups ?? []).includes(group)) {
-          run.ws.set('security.yaml', [...USERS0, i, 'groups'], [...(u.groups ?? []), group]);
-          run.lines.push(`~ user ${name}: member of group ${group}`);
-        } else run.notes.push(`${name} is already in the group ${group}.`);
+      // "groups developers and www-data", "groups adm, docker & sudo": every group of the list.
+      const more: string[] = [];
+      if (groupM && typeof groupM.index === 'number' && /^groups\b/.test(groupM[0].trim())) {
+        const tail = /^(?:\s*(?:,|\band\b|&|\+)\s*(?:(?:and|the)\s+)?['"“‘`]?(?!(?:with|key|ssh|sudo|no|shell|password|as|please|pls|too|also|user|account|a|an)\b)[a-z_][a-z0-9_-]{0,31}['"”’`]?)+/.exec(t.slice(groupM.index + groupM[0].length))?.[0] ?? '';
+        for (const m of tail.matchAll(/['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/g)) if (!['and', 'the'].includes(m[1]!)) more.push(m[1]!);
+      }
+      let memberOf = [...(u.groups ?? [])];
+      for (const g of group ? [group, ...more] : []) {
+        if (['sudo', 'sudoers', 'wheel', 'admin'].includes(g) || revoke) continue;
+        run.emptyGroups = run.emptyGroups.filter((x) => x !== g);
+        if (!memberOf.includes(g)) {
+          memberOf = [...memberOf, g];
+          run.ws.set('security.yaml', [...USERS0, i, 'groups'], memberOf);
+          run.lines.push(`~ user ${name}: member of group ${g}`);
+        } else run.notes.push(`${name} is already in the group ${g}.`);
       }
       const withSudo = /\b(?:with|and|plus|\+|gets?|has)\s+(?:sudo|admin(?:\s+rights)?|root\s+access)\b/.test(t) && !/\b(?:no|not|without|non-?)\s*(?:sudo|admin|root)\b/.test(t);
       if ((sudoers || grant || withSudo || (group && ['sudo', 'wheel', 'admin'].includes(group))) && !revoke && !u.sudo) {

@@ -22,6 +22,7 @@ import { freePort } from '../../testutil/ports.js';
 import { redisPing, stackSpecs } from '../../testutil/stack.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
 import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
+import { stopLogWriter } from './log-writer.js';
 import { connectContainerd } from './api.js';
 import { chainIds, importTarball, readImage } from './images.js';
 import { createHostEngine, engineKind, hostObserver } from '../../host-engine.js';
@@ -74,6 +75,7 @@ afterAll(async () => {
       /* containerd may be gone */
     }
     engine.close();
+    await stopLogWriter(engine.stateDir);
   }
   await ctd?.stop();
   for (const d of [dataDir, root]) if (d) rmSync(d, { recursive: true, force: true });

@@ -12,7 +12,7 @@
  * - name resolution: an /etc/hosts per container, rewritten whenever a peer on one of its
  *   networks comes or goes (its name and aliases on each shared network);
  * - logs: each task's stdout and stderr go to one file (`logs/<id>.log`), each line with
- *   its time and stream (the shim runs ./log-writer.ts beside the task), rotated by size
+ *   its time and stream (one shared writer for all tasks, ./log-writer.ts), rotated by size
  *   (./logs.ts: at each task start and each supervisor pass, `rotateLogs()`), read across
  *   the rotated files by `logs()` and the observer;
  * - health: the declared command runs with task exec, under the same readiness loop
@@ -39,7 +39,7 @@ import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
-import { installLogWriter, logWriterUri } from './log-writer.js';
+import { ensureLogWriter, installLogWriter, logWriterUri } from './log-writer.js';
 
 /** The deadline of a task's create and start (ms): see startContainer. */
 const TASK_START_DEADLINE_MS = 10 * 60_000;
@@ -221,10 +221,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     return join(this.stateDir, 'logs', `${id}.log`);
   }
 
-  private writer: string | null = null;
-  /** The log writer the shim runs beside each task (./log-writer.ts), installed in the state dir on first use. */
-  private logWriter(): string {
-    return (this.writer ??= installLogWriter(this.stateDir));
+  /**
+   * The shared log writer of this state dir (./log-writer.ts), started when none runs: before
+   * each task start and on each supervisor pass (so a writer that died is replaced, and adopts
+   * the running tasks' helpers). Returns the helper the shim runs beside each task.
+   */
+  async ensureLogWriter(): Promise<string> {
+    await ensureLogWriter(this.stateDir);
+    return installLogWriter(this.stateDir).helper;
   }
   private netnsOf(id: string): string {
     return `claude-${id}`.slice(0, 60);
@@ -483,8 +487,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       await this.ensureNetworks(f);
       const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
       rotateLog(this.logFile(f.c.id), this.logRotation);
-      // The shim runs the log writer beside the task: each line with its time and stream (./log-writer.ts).
-      const log = logWriterUri(this.logWriter(), this.logFile(f.c.id));
+      // The shim runs the log helper beside the task; the shared writer gives each line its time and stream (./log-writer.ts).
+      const log = logWriterUri(await this.ensureLogWriter(), this.logFile(f.c.id));
       // A longer deadline than other calls: creating a task starts its shim and runc, which on
       // a loaded emulated device took over the 60 s default; a create the client gives up on
       // is cancelled half-way, and containerd 1.6 then leaves its bundle directory behind, so
@@ -669,8 +673,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           if (!t || t.status === 'STOPPED') {
             if (noSignal && oneShot && t?.exitStatus === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
             // Its last lines may still be in the pipe to the log writer (./log-writer.ts). Deleting
-            // the stopped task has the shim close the pipes and wait for the writer to write them
-            // and exit; the rollback that follows stops or removes the container either way.
+            // the stopped task has the shim close the pipes and wait for the helper, which exits
+            // once the writer has written them; the rollback that follows stops or removes the container either way.
             if (t) await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
             const logs = await this.lastLogLines(f.c.id, 5, secrets);
             throw new ContainerExitedError(

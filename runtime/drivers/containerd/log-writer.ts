@@ -1,14 +1,36 @@
 /**
- * The log writer of the containerd backend: the program containerd's shim runs beside each
- * task to receive its output (the shim's `binary://` stdio, containerd's "logging binary"
- * protocol), so each line gets the time it was written and its stream.
+ * The log writer of the containerd backend: one process for all tasks of a state dir, which
+ * gives each line of each task's stdout and stderr the time it was written and its stream.
  *
- * The protocol (containerd, pkg/process/io.go `NewBinaryIO`): the shim starts the program
- * named by the URI's path, with each query key (and its value) as arguments, before it
- * creates the task; fd 3 is the task's stdout, fd 4 its stderr, and the shim waits until fd 5
- * is closed (the writer is ready) before the task runs. The shim keeps its own ends of the
- * pipes until the task is deleted; then it closes them, sends SIGTERM and waits for the
- * writer to exit, so once a task delete returns, every line the task wrote is in the file.
+ * The shim's side (containerd, pkg/process/io.go `NewBinaryIO`, the `binary://` stdio): before
+ * it creates a task the shim starts the program named by the URI's path, with each query key
+ * (and its value) as arguments; fd 3 is the task's stdout, fd 4 its stderr, and the shim waits
+ * until fd 5 is closed before the task runs. When the task is deleted it closes its ends of the
+ * pipes, sends SIGTERM and waits (12 s, then SIGKILL) for that program to exit.
+ *
+ * That program is a small /bin/sh helper per task (`log-helper.sh`, ~0.1 MB of private memory:
+ * a node process per task was 7.15 MB, bench/logwriter.bench.ts). It registers the task with
+ * the shared writer by writing `log-tasks/<its pid>.task` (the log file) and waits on its own
+ * FIFO `log-tasks/<pid>.ack`:
+ *   1. the writer opens `/proc/<helper pid>/fd/3` and `/4` (the same pipes, its own read ends)
+ *      and the log file, and writes `ready`: the helper closes fd 5 and the task starts;
+ *   2. the helper ignores the shim's SIGTERM and waits for `done`, which the writer writes once
+ *      both pipes are read to their end (every writer of them closed): so once a task delete
+ *      returns, every line the task wrote is in the file, as with a writer per task.
+ * The helper keeps its read ends open all along, so a task never gets SIGPIPE, even while no
+ * writer runs.
+ *
+ * The writer (`log-writer.cjs <state dir> <socket>`, a node program the driver writes into the
+ * state dir, a `#!` line naming the node that runs Claude.OS, so it does not depend on where
+ * the code is installed) runs detached, one per state dir: it holds `log-writer.sock` (a second
+ * writer finds it answering and exits; `ensureLogWriter` starts one when none answers, before
+ * each task start and on each supervisor pass). It watches `log-tasks/` and, when it starts,
+ * adopts every helper still registered: a writer that died (killed, out of memory) is replaced
+ * by the next `ensureLogWriter`, which reads on from where the pipes are. Nothing a task wrote
+ * is lost meanwhile: it waits in the pipe (a task blocks once 64 KiB of its output is unread).
+ * A writer stopped by SIGTERM writes the unfinished last line of each stream as a `P` record
+ * (continued by the next writer's record); one killed outright loses only that unfinished line.
+ * It exits by itself when its state dir is removed.
  *
  * Each line is appended, in one write, as containerd's CRI log format:
  * `<RFC 3339 time, 9 fraction digits> <stdout|stderr> <F|P> <text>` (`P`: a part of a line
@@ -16,25 +38,37 @@
  * The file is opened for append, so the size rotation (./logs.ts, copy-and-truncate) works as
  * before; the readers (./logs.ts `readLogEntries`) read lines without this prefix (a log
  * written by the shim's `file://` stdio before this writer existed) as stdout lines with no time.
- *
- * The writer is a small CommonJS program for the node that runs Claude.OS, written by the
- * driver into its state dir (`log-writer.cjs`, a `#!` line naming that node), so it does not
- * depend on where the code is installed (dist/, or the sources under a test run).
  */
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 /** The longest piece of a line written as one record; a longer line is split into `P` records. */
 export const MAX_RECORD_BYTES = 16 * 1024;
 
+const HELPER = `# Claude.OS log helper for containerd's shim (binary:// stdio): see runtime/drivers/containerd/log-writer.ts.
+# $1: the task's log file. fd 3: its stdout, fd 4: its stderr; fd 5 is closed when the writer reads them.
+d="\${0%/*}/log-tasks"
+a="$d/$$.ack"
+mkdir -p "$d" && rm -f "$a" && mkfifo -m 600 "$a" || exit 1
+exec 6<>"$a"
+trap '' TERM
+printf '%s\\n' "$1" >"$d/$$.tmp" && mv -f "$d/$$.tmp" "$d/$$.task" || exit 1
+read -r w <&6
+exec 5>&-
+while [ "$w" != done ]; do read -r w <&6 || break; done
+rm -f "$a"
+`;
+
 const PROGRAM = `'use strict';
-// Claude.OS log writer for containerd's shim (binary:// stdio): see runtime/drivers/containerd/log-writer.ts.
+// Claude.OS shared log writer for containerd's tasks: see runtime/drivers/containerd/log-writer.ts.
 const fs = require('node:fs');
 const net = require('node:net');
 const MAX = ${MAX_RECORD_BYTES};
-const logPath = process.argv[2];
-if (!logPath) { process.stderr.write('usage: log-writer.cjs <log file>\\n'); process.exit(2); }
-const out = fs.openSync(logPath, 'a', 0o640);
+const [dir, sock] = process.argv.slice(2);
+if (!dir || !sock) { process.stderr.write('usage: log-writer.cjs <state dir> <socket>\\n'); process.exit(2); }
+const tasksDir = dir + '/log-tasks';
 const origin = performance.timeOrigin;
 function stamp() {
   const t = origin + performance.now();
@@ -42,73 +76,182 @@ function stamp() {
   const sub = Math.min(999999, Math.floor((t - ms) * 1e6));
   return new Date(ms).toISOString().slice(0, 23) + String(sub).padStart(6, '0') + 'Z';
 }
-function record(stream, tag, body) {
-  fs.writeSync(out, Buffer.concat([Buffer.from(stamp() + ' ' + stream + ' ' + tag + ' '), body, Buffer.from('\\n')]));
+const tasks = new Map(); // helper pid -> { out, streams }
+// To log-writer.err (its stderr): why a helper was not adopted.
+const say = (pid, what) => process.stderr.write(new Date().toISOString() + ' helper ' + pid + ' ' + what + '\\n');
+function tell(pid, word) {
+  try {
+    const fd = fs.openSync(tasksDir + '/' + pid + '.ack', fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    try { fs.writeSync(fd, word + '\\n'); } finally { fs.closeSync(fd); }
+  } catch {}
 }
-let open = 0;
-const flushers = [];
-function pump(fd, stream) {
-  let sock;
-  try { sock = new net.Socket({ fd, readable: true, writable: false }); } catch { return; }
-  open++;
-  let pending = Buffer.alloc(0);
-  let done = false;
+function forget(pid) {
+  fs.rmSync(tasksDir + '/' + pid + '.task', { force: true });
+}
+function pump(t, fd, stream, ended) {
+  const record = (tag, body) => fs.writeSync(t.out, Buffer.concat([Buffer.from(stamp() + ' ' + stream + ' ' + tag + ' '), body, Buffer.from('\\n')]));
+  const s = { pending: Buffer.alloc(0), record, done: false };
+  t.streams.push(s);
+  const sock = new net.Socket({ fd, readable: true, writable: false });
   sock.on('data', (chunk) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let pending = s.pending.length ? Buffer.concat([s.pending, chunk]) : chunk;
     let nl;
     while ((nl = pending.indexOf(10)) >= 0) {
       let line = pending.subarray(0, nl);
-      while (line.length > MAX) { record(stream, 'P', line.subarray(0, MAX)); line = line.subarray(MAX); }
-      record(stream, 'F', line);
+      while (line.length > MAX) { record('P', line.subarray(0, MAX)); line = line.subarray(MAX); }
+      record('F', line);
       pending = pending.subarray(nl + 1);
     }
-    while (pending.length > MAX) { record(stream, 'P', pending.subarray(0, MAX)); pending = pending.subarray(MAX); }
+    while (pending.length > MAX) { record('P', pending.subarray(0, MAX)); pending = pending.subarray(MAX); }
+    s.pending = pending;
   });
-  const flush = () => {
-    if (pending.length) record(stream, 'F', pending);
-    pending = Buffer.alloc(0);
-  };
-  flushers.push(flush);
   const finish = () => {
-    if (done) return;
-    done = true;
-    flush();
+    if (s.done) return;
+    s.done = true;
+    if (s.pending.length) record('F', s.pending);
+    s.pending = Buffer.alloc(0);
     sock.destroy();
-    if (--open === 0) { fs.closeSync(out); process.exit(0); }
+    ended();
   };
   sock.once('end', finish);
   sock.once('close', finish);
   sock.on('error', () => {});
 }
-pump(3, 'stdout');
-pump(4, 'stderr');
-// Ready: the shim waits for fd 5 to close before it creates the task.
-try { fs.closeSync(5); } catch {}
-// The shim closes its ends of the pipes and then sends SIGTERM when the task is deleted, and
-// waits for the writer to exit: what is still in the pipes is read to their end first (then
-// both streams end and the writer exits); only a writer that does not get there in 2 s stops
-// where it is, keeping an unfinished last line.
-process.on('SIGTERM', () => { setTimeout(() => { for (const f of flushers) f(); process.exit(0); }, 2000).unref(); });
+function adopt(pid) {
+  if (tasks.has(pid)) return;
+  let logPath;
+  try { logPath = fs.readFileSync(tasksDir + '/' + pid + '.task', 'utf8').trim(); } catch { return; }
+  let cmdline = '';
+  try { cmdline = fs.readFileSync('/proc/' + pid + '/cmdline', 'utf8'); } catch {}
+  if (!cmdline.includes('log-helper')) { say(pid, 'is gone'); forget(pid); return; } // gone (or its pid taken by another program)
+  const fds = [];
+  try {
+    for (const n of [3, 4]) fds.push(fs.openSync('/proc/' + pid + '/fd/' + n, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK));
+  } catch (e) { for (const fd of fds) fs.closeSync(fd); say(pid, 'cannot be read: ' + e.message); forget(pid); return; }
+  const t = { out: fs.openSync(logPath, 'a', 0o640), streams: [] };
+  tasks.set(pid, t);
+  let open = 2;
+  const ended = () => {
+    if (--open > 0) return;
+    fs.closeSync(t.out);
+    forget(pid);
+    tasks.delete(pid);
+    tell(pid, 'done');
+  };
+  pump(t, fds[0], 'stdout', ended);
+  pump(t, fds[1], 'stderr', ended);
+  tell(pid, 'ready');
+}
+function scan() {
+  let names;
+  try { names = fs.readdirSync(tasksDir); } catch { process.exit(0); } // the state dir is gone
+  for (const f of names) { const m = /^(\\d+)\\.task$/.exec(f); if (m) adopt(Number(m[1])); }
+}
+function start() {
+  fs.mkdirSync(tasksDir, { recursive: true });
+  fs.writeFileSync(dir + '/log-writer.pid', process.pid + '\\n');
+  try { fs.watch(tasksDir, scan).on('error', () => {}); } catch {}
+  setInterval(scan, 2000);
+  scan();
+}
+const server = net.createServer((c) => { c.on('error', () => {}); c.end(String(process.pid)); });
+// One task's trouble must not stop the others' logs: said in log-writer.err, and it goes on.
+process.on('uncaughtException', (e) => process.stderr.write(new Date().toISOString() + ' ' + (e && e.stack || e) + '\\n'));
+server.on('error', (e) => {
+  if (e.code !== 'EADDRINUSE') throw e;
+  // Another writer, or the socket file of one that died: ask it.
+  const c = net.connect(sock);
+  c.once('connect', () => process.exit(0));
+  c.once('error', () => { fs.rmSync(sock, { force: true }); server.listen(sock); });
+});
+server.listen(sock, start);
+// Stopped: each unfinished last line is written as a part, which the next writer's record continues.
+process.on('SIGTERM', () => {
+  for (const t of tasks.values()) for (const s of t.streams) if (s.pending.length) s.record('P', s.pending);
+  process.exit(0);
+});
 `;
 
-/**
- * Writes the log writer into `dir` (once per content: a node upgrade or a new version rewrites
- * it; atomically, so a shim never runs half a file) and returns its path.
- */
-export function installLogWriter(dir: string, node = process.execPath): string {
-  const path = join(dir, 'log-writer.cjs');
-  const text = `#!${node}\n${PROGRAM}`;
-  if (existsSync(path) && readFileSync(path, 'utf8') === text) return path;
+export interface LogWriterFiles {
+  /** The per-task helper the shim runs (`binary://` stdio). */
+  helper: string;
+  /** The shared writer. */
+  writer: string;
+  /** Where a running writer answers. */
+  socket: string;
+}
+
+function writeIfChanged(path: string, text: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o755 });
   chmodSync(tmp, 0o755);
   renameSync(tmp, path);
-  return path;
 }
 
-/** The stdio URI that has the shim run the writer for a task whose log is `logFile`. */
-export function logWriterUri(writer: string, logFile: string): string {
-  // The only query key is the log file: the shim passes it as the writer's first argument
+/**
+ * Writes the helper and the writer into `dir` (once per content: a node upgrade or a new
+ * version rewrites them; atomically, so a shim never runs half a file) and returns their paths.
+ */
+export function installLogWriter(dir: string, node = process.execPath): LogWriterFiles {
+  const helper = join(dir, 'log-helper.sh');
+  const writer = join(dir, 'log-writer.cjs');
+  writeIfChanged(helper, `#!/bin/sh\n${HELPER}`);
+  writeIfChanged(writer, `#!${node}\n${PROGRAM}`);
+  return { helper, writer, socket: join(dir, 'log-writer.sock') };
+}
+
+/** The pid of the writer answering on `socket`, or null when none does. */
+export function logWriterPid(socket: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const c = connect(socket);
+    let got = '';
+    c.on('data', (d) => (got += d));
+    c.once('end', () => {
+      c.destroy();
+      resolve(/^\d+$/.test(got) ? Number(got) : null);
+    });
+    c.once('error', () => resolve(null));
+  });
+}
+
+/**
+ * Makes sure the shared writer of `dir` runs: starts it (detached: it outlives this process)
+ * when none answers, and waits until one does. Throws after `timeoutMs` with what to check.
+ */
+export async function ensureLogWriter(dir: string, timeoutMs = 15_000): Promise<number> {
+  const f = installLogWriter(dir);
+  if (Buffer.byteLength(f.socket) > 107) throw new Error(`the containerd log writer's socket path is too long for a Unix socket (${Buffer.byteLength(f.socket)} bytes, at most 107): ${f.socket}; use a shorter containerd state dir`);
+  let pid = await logWriterPid(f.socket);
+  if (pid !== null) return pid;
+  // Its own errors go to log-writer.err beside it; it runs from / so it holds no directory.
+  const err = openSync(join(dir, 'log-writer.err'), 'a', 0o640);
+  try {
+    const child = spawn(f.writer, [dir, f.socket], { detached: true, stdio: ['ignore', 'ignore', err], cwd: '/' });
+    child.on('error', () => undefined);
+    child.unref();
+  } finally {
+    closeSync(err);
+  }
+  const t0 = Date.now();
+  while ((pid = await logWriterPid(f.socket)) === null) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`the containerd log writer (${f.writer} did not start within ${timeoutMs} ms; run it by hand to see why: ${f.writer} ${dir} ${f.socket}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return pid;
+}
+
+/** Stops the shared writer of `dir` (SIGTERM) and waits until it is gone; tests and the bench. */
+export async function stopLogWriter(dir: string): Promise<void> {
+  const pid = await logWriterPid(join(dir, 'log-writer.sock'));
+  if (pid === null) return;
+  process.kill(pid, 'SIGTERM');
+  while (existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** The stdio URI that has the shim run the helper for a task whose log is `logFile`. */
+export function logWriterUri(helper: string, logFile: string): string {
+  // The only query key is the log file: the shim passes it as the helper's first argument
   // (keys are passed in no fixed order, so there is only one).
-  return `binary://${encodeURI(writer)}?${encodeURIComponent(logFile)}`;
+  return `binary://${encodeURI(helper)}?${encodeURIComponent(logFile)}`;
 }

@@ -3,17 +3,19 @@
  * the size limit, older files shift up and the one beyond `keep` goes; a writer that keeps
  * its file open for append (as containerd's shim does) goes on writing at the new end; and
  * readers see the rotated files and the live one as one stream, a line split by the rotation whole.
- * And the log writer (./log-writer.ts), run as the shim runs it (the task's stdout on fd 3, its
- * stderr on fd 4, ready when fd 5 closes): each line with the time it arrived and its stream.
+ * And the shared log writer (./log-writer.ts), with each task's helper run as the shim runs it
+ * (the task's stdout on fd 3, its stderr on fd 4, ready when fd 5 closes): each line with the
+ * time it arrived and its stream; one writer process for every task, their logs kept apart;
+ * a writer stopped or killed is replaced and reads on, losing no line.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { tempDirs } from '../../testutil/tempdirs.js';
 import { logFiles, logRotationFromEnv, readLogEntries, readLogLines, rotateLog } from './logs.js';
-import { installLogWriter, logWriterUri, MAX_RECORD_BYTES } from './log-writer.js';
+import { ensureLogWriter, installLogWriter, logWriterUri, MAX_RECORD_BYTES, stopLogWriter } from './log-writer.js';
 
 const dirs = tempDirs('claude-logs-');
 afterEach(() => dirs.cleanup());
@@ -72,40 +74,91 @@ describe('log rotation', () => {
   });
 });
 
+/**
+ * A task's side of the helper, run as containerd's shim runs it: fd 3 stdout, fd 4 stderr,
+ * ready when fd 5 closes. The shim's are pipes (node's 'pipe' stdio is a socket, which
+ * /proc/<pid>/fd cannot open), so these are FIFOs, opened the same way by the writer.
+ */
+async function shimRun(helper: string, log: string) {
+  const pipe = () => {
+    const p = join(dirs.make(), 'pipe');
+    execFileSync('mkfifo', [p]);
+    const r = openSync(p, constants.O_RDONLY | constants.O_NONBLOCK);
+    return { r, w: openSync(p, constants.O_WRONLY) };
+  };
+  const [o, e] = [pipe(), pipe()];
+  const child = spawn(helper, [log, ''], { stdio: ['ignore', 'ignore', 'pipe', o.r, e.r, 'pipe'] });
+  closeSync(o.r);
+  closeSync(e.r);
+  let helperErr = '';
+  child.stderr!.on('data', (d) => (helperErr += d));
+  const ready = (child.stdio as unknown as Readable[])[5]!;
+  await new Promise<void>((resolve, reject) => {
+    ready.on('data', () => undefined);
+    ready.once('close', resolve);
+    child.once('exit', (code) => reject(new Error(`the helper exited (${code}) before it was ready: ${helperErr}`)));
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let open = true;
+  const end = () => {
+    if (!open) return;
+    open = false;
+    closeSync(o.w);
+    closeSync(e.w);
+  };
+  return {
+    child,
+    out: { write: (s: string) => writeSync(o.w, s) },
+    err: { write: (s: string) => writeSync(e.w, s) },
+    /** What the shim does when the task is deleted: close its ends, SIGTERM, wait for the helper to exit. */
+    async close(): Promise<number | null> {
+      end();
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('the log writer', () => {
-  it('writes each line with the time it arrived and its stream; a long line in parts read whole; an unfinished last line kept; ready before the task writes', async () => {
-    const dir = dirs.make();
-    const writer = installLogWriter(dir);
-    expect(installLogWriter(dir)).toBe(writer); // the same content is not written again
-    expect(statSync(writer).mode & 0o111).not.toBe(0);
-    expect(readFileSync(writer, 'utf8').split('\n')[0]).toBe(`#!${process.execPath}`);
+  const started: string[] = [];
+  afterEach(async () => {
+    for (const d of started.splice(0)) await stopLogWriter(d);
+  });
+  const writerDir = () => {
+    const d = dirs.make();
+    started.push(d);
+    return d;
+  };
+
+  it('writes each line with the time it arrived and its stream; a long line in parts read whole; an unfinished last line kept; ready before the task writes; the helper exits once all is written', async () => {
+    const dir = writerDir();
+    const files = installLogWriter(dir);
+    expect(installLogWriter(dir)).toEqual(files); // the same content is not written again
+    for (const f of [files.helper, files.writer]) expect(statSync(f).mode & 0o111).not.toBe(0);
+    expect(readFileSync(files.writer, 'utf8').split('\n')[0]).toBe(`#!${process.execPath}`);
+    expect(readFileSync(files.helper, 'utf8').split('\n')[0]).toBe('#!/bin/sh');
     const live = join(dir, 'c.log');
-    // the URI the shim gets: its one query key (the log file) is the writer's argument
-    const uri = new URL(logWriterUri(writer, live));
+    // the URI the shim gets: its one query key (the log file) is the helper's argument
+    const uri = new URL(logWriterUri(files.helper, live));
     expect(uri.protocol).toBe('binary:');
-    expect(decodeURIComponent(uri.pathname)).toBe(writer);
+    expect(decodeURIComponent(uri.pathname)).toBe(files.helper);
     expect(decodeURIComponent(uri.search.slice(1))).toBe(live);
     appendFileSync(live, 'a line from before the writer\n'); // the shim's file:// stdio, before
-    const child = spawn(writer, [live, ''], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
-    const stdio = child.stdio as unknown as (Readable | Writable)[];
-    const [out, err, ready] = [stdio[3] as Writable, stdio[4] as Writable, stdio[5] as Readable];
-    await new Promise<void>((resolve, reject) => {
-      ready.on('data', () => undefined);
-      ready.once('close', resolve);
-      child.once('exit', (code) => reject(new Error(`the writer exited (${code}) before it was ready`)));
-    });
+    await ensureLogWriter(dir);
+    const task = await shimRun(files.helper, live);
     const t0 = new Date().toISOString();
-    out.write('first\nsecond');
-    await new Promise((r) => setTimeout(r, 30));
-    err.write('an error\n');
-    await new Promise((r) => setTimeout(r, 30));
+    task.out.write('first\nsecond');
+    await pause(30);
+    task.err.write('an error\n');
+    await pause(30);
     const long = 'x'.repeat(MAX_RECORD_BYTES * 2 + 100);
-    out.write(' line\n' + long + '\nunfinished');
-    out.end();
-    err.end();
-    const code = await new Promise((r) => child.once('exit', r));
+    task.out.write(' line\n' + long + '\nunfinished');
+    const code = await task.close();
     const t1 = new Date().toISOString();
     expect(code).toBe(0);
+    // the helper exited only once the writer had written everything: no wait needed here
     const entries = readLogEntries(live);
     expect(entries.map((e) => [e.stream, e.text.length > 50 ? `${e.text.length} x` : e.text])).toEqual([
       ['stdout', 'a line from before the writer'],
@@ -128,5 +181,73 @@ describe('the log writer', () => {
     const records = readFileSync(live, 'utf8').split('\n').filter((l) => / stdout P /.test(l));
     expect(records.length).toBe(2);
     expect(readLogLines(live, 2)).toEqual([long, 'unfinished']);
+    // the helper's registration is gone with it
+    expect(readdirSync(join(dir, 'log-tasks'))).toEqual([]);
+  });
+
+  it('one writer process serves every task, and keeps their logs apart', async () => {
+    const dir = writerDir();
+    const { helper } = installLogWriter(dir);
+    const pid = await ensureLogWriter(dir);
+    expect(await ensureLogWriter(dir)).toBe(pid); // a second call finds it running
+    const [a, b] = [join(dir, 'a.log'), join(dir, 'b.log')];
+    const ta = await shimRun(helper, a);
+    const tb = await shimRun(helper, b);
+    for (let i = 0; i < 50; i++) {
+      ta.out.write(`a-out-${i}\n`);
+      tb.out.write(`b-out-${i}\n`);
+      if (i % 10 === 0) {
+        ta.err.write(`a-err-${i}\n`);
+        tb.err.write(`b-err-${i}\n`);
+      }
+    }
+    expect(await ensureLogWriter(dir)).toBe(pid);
+    expect(await ta.close()).toBe(0);
+    expect(await tb.close()).toBe(0);
+    for (const [log, who] of [[a, 'a'], [b, 'b']] as const) {
+      const e = readLogEntries(log);
+      expect(e.filter((x) => x.stream === 'stdout').map((x) => x.text)).toEqual(Array.from({ length: 50 }, (_, i) => `${who}-out-${i}`));
+      expect(e.filter((x) => x.stream === 'stderr').map((x) => x.text)).toEqual([0, 10, 20, 30, 40].map((i) => `${who}-err-${i}`));
+    }
+  });
+
+  it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {
+    const dir = writerDir();
+    const { helper } = installLogWriter(dir);
+    const first = await ensureLogWriter(dir);
+    const live = join(dir, 'c.log');
+    const task = await shimRun(helper, live);
+    let n = 0;
+    const lines = async (k: number) => {
+      for (let i = 0; i < k; i++) task.out.write(`line-${n++}\n`);
+      await pause(50);
+    };
+    await lines(20);
+    task.out.write('half of a ');
+    await pause(100);
+    await stopLogWriter(dir); // SIGTERM: the unfinished line is written as a part
+    await lines(0);
+    task.out.write('line\n');
+    await lines(20); // written while no writer runs: they wait in the pipe
+    const second = await ensureLogWriter(dir);
+    expect(second).not.toBe(first);
+    await lines(20);
+    process.kill(second, 'SIGKILL'); // killed outright
+    await until(() => !existsSync(`/proc/${second}`) || readFileSync(`/proc/${second}/stat`, 'utf8').includes(') Z '));
+    await lines(20);
+    const third = await ensureLogWriter(dir);
+    expect(third).not.toBe(second);
+    await lines(20);
+    expect(await task.close()).toBe(0);
+    const got = readLogEntries(live).map((e) => e.text);
+    expect(got).toEqual([...Array.from({ length: 20 }, (_, i) => `line-${i}`), 'half of a line', ...Array.from({ length: 80 }, (_, i) => `line-${i + 20}`)]);
   });
 });
+
+async function until(f: () => boolean, ms = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!f()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await pause(20);
+  }
+}

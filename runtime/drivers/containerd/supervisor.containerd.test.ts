@@ -8,10 +8,12 @@
  * pass also rotates the logs by size: a chatty container's log is rotated while it writes,
  * two rotated files are kept, and `claude logs` reads across them; each line has the time it
  * was written and its stream (`claude logs --timestamps`), and `claude logs -f` follows a log.
+ * One shared log writer serves every task (./log-writer.ts): two tasks' logs stay apart, and a
+ * writer killed mid-stream is replaced by the next pass without losing a line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +22,7 @@ import { containerSpec, setupTestHost, type TestHost } from '../../testutil/plan
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
 import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
 import { logFiles, readLogLines } from './logs.js';
+import { logWriterPid, stopLogWriter } from './log-writer.js';
 import { BACKOFF_FIRST_MS, newSupervisorState, restartDecision, supervisePass } from './supervisor.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -82,6 +85,7 @@ afterAll(async () => {
     // the default network (containers that name none join it, as on Docker): its bridge is on the host
     await engine.removeNetwork(DEFAULT_NETWORK, true).catch(() => undefined);
     engine.close();
+    await stopLogWriter(engine.stateDir);
   }
   await ctd?.stop();
   for (const d of [dataDir, root]) if (d) rmSync(d, { recursive: true, force: true });
@@ -255,6 +259,43 @@ describe.sequential('the supervisor on containerd', () => {
       follow.kill('SIGINT');
       await new Promise((r) => (follow.exitCode !== null ? r(null) : follow.once('exit', r)));
       await engine.removeContainer(id);
+    }
+  }, 120_000);
+
+  it('one shared log writer serves every task and keeps their logs apart; one killed mid-stream is replaced by the next pass, and no line is lost', async () => {
+    const count = (who: string) => ['sh', '-c', `i=0; while [ $i -lt 60 ]; do echo ${who}-$i; i=$((i+1)); sleep 0.1; done; sleep 600`];
+    const a = await run(containerSpec({ name: n('loga'), image: IMAGE, restart: 'no', command: count('aa') }));
+    const b = await run(containerSpec({ name: n('logb'), image: IMAGE, restart: 'no', command: count('bb') }));
+    const socket = join(engine.stateDir, 'log-writer.sock');
+    const writers = () =>
+      readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+            return cmd.includes(join(engine.stateDir, 'log-writer.cjs')) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z ');
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    try {
+      const first = await logWriterPid(socket);
+      expect(first).not.toBeNull();
+      expect(writers()).toEqual([first]); // one node process for both tasks
+      await until('both tasks to log', async () => engine.logs(a).length > 3 && engine.logs(b).length > 3);
+      process.kill(first!, 'SIGKILL');
+      await sleep(1500); // what the tasks write meanwhile waits in their pipes
+      await supervisePass(engine, newSupervisorState());
+      const second = await logWriterPid(socket);
+      expect(second).not.toBeNull();
+      expect(second).not.toBe(first);
+      await until('all 60 lines of each task', async () => engine.logs(a).length >= 60 && engine.logs(b).length >= 60, 60_000);
+      expect(engine.logs(a)).toEqual(Array.from({ length: 60 }, (_, i) => `aa-${i}`));
+      expect(engine.logs(b)).toEqual(Array.from({ length: 60 }, (_, i) => `bb-${i}`));
+      expect(writers()).toEqual([second]);
+    } finally {
+      for (const id of [a, b]) await engine.removeContainer(id).catch(() => undefined);
     }
   }, 120_000);
 });

@@ -1,0 +1,267 @@
+/**
+ * Refusal by kind of harm: what the request would do, read as a small frame, not a list of
+ * trigger words. Each clause of the request is read into
+ *
+ *   act          what is done: flood, scan, brute-force, imitate, hide, send, append, drop…
+ *   object       what it is done to or with: a dump, a key, a job, a login page, ssh…
+ *   target       where it goes or whom it hits: an outside address (an IP, a URL, a paste site,
+ *                an e-mail, "their server") or ours ("my own containers", localhost, this host)
+ *   protective   the act is what is defended against ("block ping floods", "ban IPs that
+ *                brute force ssh", "rate-limit ssh", "spam filter"): then it is not done
+ *
+ * and judged against seven kinds of harm. A frame that does one is refused whole, with the kind
+ * and a safe way to get what the person may have wanted:
+ *
+ *   attack          on hosts that are not ours: flood, DoS, scan, brute force, spam
+ *   deception       phishing, fake login pages, impersonating a bank or a brand
+ *   concealment     hiding jobs, users, containers; clearing or disabling logs and history
+ *   weak credentials a password equal to the user name or on a short common list, password
+ *                   SSH opened to everyone, root with a password
+ *   exfiltration    dumps, secrets, keys, the state sent to an outside host or a paste site;
+ *                   a job that pushes data out with curl/nc/scp
+ *   lockout         ssh dropped or closed for everyone, the last admin removed
+ *   persistence     a job or command that adds keys to authorized_keys, adds users, opens a
+ *                   reverse shell or writes the host's start-up files
+ *
+ * Pure: no I/O. engine.ts's `detectDanger` calls `judgeHarm` after guard.ts's first gate.
+ * docs/intent.md ("Refused by kind of harm") lists the kinds with their near misses.
+ */
+
+export type HarmKind = 'attack' | 'deception' | 'concealment' | 'weak credentials' | 'exfiltration' | 'lockout' | 'persistence';
+
+export interface Harm {
+  kind: HarmKind;
+  /** What is wrong and what to do instead, one message. */
+  reason: string;
+}
+
+const SAY: Record<HarmKind, { why: string; instead: string }> = {
+  attack: {
+    why: 'this would attack hosts that are not ours (flooding, denial of service, scanning, brute-forcing logins or sending spam): it is against the law in most places and against every hosting contract.',
+    instead: 'To test or protect your own: scan or load-test your own services by name ("scan my containers for vulnerabilities"), block an attacker ("block 203.0.113.7"), or rate-limit a port ("rate-limit ssh").',
+  },
+  deception: {
+    why: 'this would deceive people (a phishing page, a fake login or a site that passes itself off as a bank or a brand) to take their passwords or money.',
+    instead: 'Serve your own site under your own name ("set up nginx for shop.example.com"); for phishing-awareness training, use a vendor service made for it, with your organisation\'s consent.',
+  },
+  concealment: {
+    why: 'this would hide what runs or who can log in on this machine (a job, user or container kept out of the lists, logs or history cleared or switched off): the record of what happens here is what lets you trust it.',
+    instead: 'Everything Claude.OS runs stays listed (`claude status`, `claude jobs`). To keep logs small, rotate them ("rotate the nginx logs weekly, keep 4") instead of clearing them.',
+  },
+  'weak credentials': {
+    why: 'this would let in whoever guesses first: a password equal to the account name or on the lists scanners try (root, admin, password, 123456, test, changeme…), root logging in with a password, or SSH password logins open to everyone.',
+    instead: 'Add the person with an SSH key ("add user test with ssh key ssh-ed25519 AAAA…"); a password a service needs is generated and stored encrypted (`claude secret set NAME`).',
+  },
+  exfiltration: {
+    why: "this would send this machine's data (a database dump, secrets, keys, the state or its configuration) to another host, an address outside, or a paste site, where anyone holding the link can read it.",
+    instead: 'Back it up here ("back up the db every night, keep 7": docs/backups.md), and copy a backup off the machine yourself, over a channel you control.',
+  },
+  lockout: {
+    why: 'this would cut off the way in (SSH dropped or closed for everyone, or the last admin removed), and a machine nobody can reach cannot be fixed from here.',
+    instead: 'Restrict instead of closing: "allow ssh only from 203.0.113.0/24", "rate-limit ssh", or "default deny incoming but keep ssh open"; remove an admin after adding another.',
+  },
+  persistence: {
+    why: 'this would plant a hidden way back in: a job or command that adds SSH keys or accounts, opens a shell to another machine, or rewrites the host\'s start-up files outside the state files.',
+    instead: 'Keys and accounts are state: "add user alice with ssh key ssh-ed25519 AAAA…" adds them where they are listed, reviewed and signed.',
+  },
+};
+
+export function harmReason(kind: HarmKind): string {
+  return `${kind} — ${SAY[kind].why} ${SAY[kind].instead}`;
+}
+
+// ── the frame's parts ───────────────────────────────────────────────────────
+
+const IPV4 = String.raw`\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b`;
+const URL = String.raw`\b(?:https?|ftp|sftp|s3|gs|scp|ssh|tcp|udp):\/\/\S+`;
+const EMAIL = String.raw`\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`;
+const DOMAIN = String.raw`(?<![\w/.@-])(?:[a-z0-9-]+\.)+(?:com|net|org|io|info|biz|ru|cn|xyz|top|dev|app|site|online|ee|de|uk|fr|cc|gg)(?![\w/-])`;
+const PASTE = String.raw`\b(?:paste\s?bin|pastebin\.com|paste\.\w+|hastebin|ghostbin|termbin|dpaste|privatebin|rentry|gist(?:\.github\.com)?|transfer\.sh|file\.io|0x0\.st|anonfiles?|wetransfer|temp\.sh)\b`;
+const THEIRS = String.raw`\b(?:their|his|her|someone(?:\s+else)?'?s?|somebody'?s?|other\s+people'?s?|(?:a|my|our)\s+(?:competitor|rival|ex|neighbou?r|enemy)'?s?|competitors?'?|rivals?'?|(?:an?|the|that|these|those|some|random|every|all|other|another|remote|external|outside|public)\s+(?:hosts?|servers?|sites?|websites?|ips?|addresses|machines?|networks?|subnets?|targets?|victims?|boxes|domains?|range)|the\s+(?:internet|whole\s+internet|subnet|network\s+range))\b|\b(?:network|servers?|hosts?|site|website|systems?|infrastructure|router|office)\s+(?:of|at|belonging\s+to)\s+(?!(?:my|our|this|the|us|me)\b)[a-z]\w*`;
+const OURS = String.raw`\b(?:my|our|this|the)\s+own\b|\b(?:my|our)\s+(?:containers?|services?|apps?|stack|images?|sites?|website|server|host|machine|box|network|lan|setup|deployment|infra\w*)\b|\blocalhost\b|\b127\.0\.0\.1\b|\bthis\s+(?:host|machine|server|box)\b|\bitself\b`;
+
+/** Said as what is guarded against: "block ping floods", "ban IPs that brute force ssh", "spam filter". */
+const PROTECT = String.raw`\b(?:block\w*|deny|denies|denied|drop(?:s|ping)?\s+(?:the\s+)?(?:traffic|packets|ip|source)|reject\w*|ban\w*|rate[- ]?limit\w*|throttl\w*|limit\w*|protect\w*|defend\w*|guard\w*|mitigat\w*|against|prevent\w*|stop(?:s|ping)?\s+(?:the\s+)?(?:ip|them|those|people|bots|attackers|anyone)|detect\w*|alert\w*|notif\w*|warn\w*|fail2ban|crowdsec|filter\w*|catch\w*|flag\w*|quarantin\w*|anti-?|keeps?\s+\w+ing\s+us|(?:is|are|was|were)\s+\w+ing\s+us|\w+ing\s+us\b)`;
+
+const has = (re: string, text: string): boolean => new RegExp(re, 'i').test(text);
+
+/** The request cut into clauses: sentences, then ", and" / "and then" / ";" (quoted text kept whole is not needed here). */
+function clausesOf(text: string): string[] {
+  return text.split(/(?<=[.!?;])\s+|\n+/).filter((c) => c.trim().length > 0);
+}
+
+// ── the seven kinds ─────────────────────────────────────────────────────────
+
+/** Traffic sent as hard as it goes: "as many syn packets as you can", "requests nonstop". */
+const VOLUME = String.raw`\d+\s*k?\s+(?:\w+\s+)?(?:requests|packets|connections|queries)\s+(?:a|per|each|every)\s+(?:second|sec|s)\b|as\s+(?:many|much|fast|hard)\s+(?:\w+\s+){0,2}(?:packets|requests|traffic|connections|queries|as\s+(?:you|it|we)\s+can|as\s+possible)|(?:packets|requests|traffic|queries)\s+(?:non-?stop|flat\s+out|at\s+(?:full|max\w*)\s+(?:speed|rate))`;
+/** Logins guessed: "try every password in rockyou.txt", "a wordlist against ssh". */
+const GUESSING = String.raw`(?:try\w*|test\w*|throw\w*)\s+(?:every|all|each|lots\s+of|many|thousands\s+of|a\s+list\s+of)\s+(?:the\s+)?(?:common\s+)?(?:passwords?|logins?|combinations?|usernames?)|word\s?lists?\b|rockyou|password\s+lists?`;
+/** Mail nobody asked for: "50k marketing emails", "to a purchased list". */
+const BULK_MAIL = String.raw`(?:addresses|e-?mails?|contacts)\s+(?:that\s+)?(?:i|we|you|they)\s+(?:\w+\s+)?(?:scraped|bought|harvested|purchased|collected\s+online)|(?:a\s+)?(?:million|millions\s+of|thousands?\s+of|hundreds\s+of\s+thousands\s+of)\s+(?:\w+\s+)?e-?mails?|\d+\s*k?\s+(?:marketing\s+|promo\w*\s+|advert\w*\s+)?e-?mails?|(?:purchased|bought|scraped|harvested|rented)\s+(?:e-?mail\s+)?(?:address\s+)?lists?|blast\w*\s+[^.]{0,30}e-?mails?`;
+/** Traffic aimed somewhere: "keep sending it garbage traffic", "fire udp packets at". */
+const AIMED = String.raw`(?:send\w*|fir(?:e|es|ing)|blast\w*|throw\w*|push\w*|pump\w*|spray\w*)\s+(?:\w+\s+){0,3}(?:garbage|junk|random|bogus|fake|udp|tcp|icmp|syn|http)?\s*(?:traffic|packets|requests|datagrams)`;
+/** Scanners and attack kits, by name: harmful when aimed at hosts not ours. */
+const KITS = String.raw`nikto|sqlmap|wpscan|openvas|nuclei|metasploit|msfconsole|gobuster|dirb|dirbuster|ffuf|wfuzz|slowloris|hping3?|loic|hoic|goldeneye|thc-\w+`;
+/** A scan said as what it finds: "which hosts on 203.0.113.0/24 have 3389 open". */
+const FINDING = String.raw`(?:which|what|all\s+the|every)\s+(?:hosts|machines|ips|servers|addresses|devices|boxes)\b[^;!?]{0,60}\b(?:open|up|alive|running|listening|reachable|vulnerable|exposed)|find\s+(?:all\s+)?(?:the\s+)?(?:hosts|machines|servers|devices|boxes)\s+(?:with|that|running|on)`;
+const ATTACK_ACT = String.raw`\b(?:${VOLUME}|${GUESSING}|${BULK_MAIL}|${AIMED}|${KITS}|${FINDING}|flood\w*|d?dos(?:ing|ed)?|denial[- ]of[- ]service|syn[- ]?flood\w*|hammer\w*|bombard\w*|overwhelm\w*|(?:take|knock|bring)\w*\s+(?:\S+\s+){0,3}(?:down|offline|off\s+the\s+internet)|until\s+(?:it|they|the\s+\w+)\s+(?:goes|go|falls?|crash\w*|dies?)|port[- ]?scan\w*|scan\w*|nmap|masscan|zmap|sweep\w*|brute[- ]?forc\w*|hydra|medusa|ncrack|credential[- ]stuff\w*|password[- ]spray\w*|crack\w*\s+(?:the\s+|their\s+)?(?:passwords?|logins?|hashes|accounts?)|spam\w*|mass[- ]?(?:mail|e-?mail)\w*|bulk[- ](?:mail|e-?mail)\w*|unsolicited\s+(?:mail|e-?mail)s?)`;
+/** Acts that hurt whoever they reach; scanning is harmful only when the target is not ours. */
+const ATTACK_ALWAYS = String.raw`\b(?:${VOLUME}|${GUESSING}|${BULK_MAIL}|flood\w*|d?dos(?:ing|ed)?|denial[- ]of[- ]service|syn[- ]?flood\w*|bombard\w*|overwhelm\w*|until\s+(?:it|they|the\s+\w+)\s+(?:goes|go|falls?|crash\w*|dies?)|brute[- ]?forc\w*|hydra|medusa|ncrack|credential[- ]stuff\w*|password[- ]spray\w*|crack\w*\s+(?:the\s+|their\s+)?(?:passwords?|logins?|hashes|accounts?)|spam(?:ming|med)?\b(?!\s*(?:filter|assassin|protection|check))|mass[- ]?(?:mail|e-?mail)\w*|bulk[- ](?:mail|e-?mail)\w*|unsolicited\s+(?:mail|e-?mail)s?)`;
+
+function attack(c: string): boolean {
+  const act = new RegExp(ATTACK_ACT, 'i').exec(c);
+  if (!act) return false;
+  // The act is what is defended against: a protective word before it ("block ping floods",
+  // "alert me on port scans", "ban ips that brute force ssh") or "…ing us".
+  if (has(PROTECT, c.slice(0, act.index)) || has(String.raw`\b(?:attempts?|attacks?)\b.*\b(?:block|ban|limit|alert|stop)`, c) || has(String.raw`\bus\b`, c.slice(act.index, act.index + act[0].length + 20))) return false;
+  if (has(String.raw`\b(?:spam\s*(?:filter|assassin)|rspamd|anti-?spam|vulnerabilit\w+|cve)\b`, c) && !has(THEIRS, c)) return false;
+  const ours = has(OURS, c);
+  const theirs = has(THEIRS, c) || has(IPV4, c) || has(URL, c) || (has(DOMAIN, c) && !ours);
+  if (has(ATTACK_ALWAYS, c)) return !ours || theirs;
+  // Scans, hammering, taking down: harmful when aimed at what is not ours.
+  return theirs && !ours;
+}
+
+const BRAND = String.raw`(?:bank\w*|paypal|pay\s?pal|microsoft|office\s?365|outlook|hotmail|google|gmail|apple|icloud|amazon|aws|facebook|instagram|meta|netflix|chase|wells\s+fargo|citi\w*|hsbc|barclays|coinbase|binance|metamask|steam|linkedin|twitter|dropbox|docusign|ups|fedex|dhl|usps|irs|hmrc|the\s+tax\s+office|(?:a|the|some|their|another)\s+(?:company|brand|store|shop))`;
+function deception(c: string): boolean {
+  if (has(String.raw`\b(?:anti-?phish\w*|phish\w*\s+(?:filter|protection|detection|report\w*|awareness|training|simulation)|block\w*\s+phish\w*)\b`, c)) return false;
+  // Phishing said, or its kits by name (a reverse proxy that steals sessions is one).
+  if (has(String.raw`\b(?:phish\w*|evilginx\w*|modlishka|muraena|gophish|king\s?phisher|zphisher|blackeye|setoolkit|social[- ]engineer\w*\s+toolkit)\b`, c)) return true;
+  // A fake or copied sign-in, a bank's or a brand's page.
+  const fake = String.raw`\b(?:cop(?:y|ies|ied|ying)\s+(?:the\s+)?(?:look|design|style|layout|branding)\s+of|fake|spoof\w*|clon\w*|cop(?:y|ied)\s+of|replica\w*|look-?alike|imitat\w*|counterfeit|mimic\w*|impersonat\w*|pretend\w*\s+to\s+be|pass\w*\s+(?:itself|it)\s+off\s+as|posing\s+as|disguis\w*\s+as|looks?\s+(?:exactly\s+)?like|same\s+as)\b`;
+  const page = String.raw`\b(?:log-?\s?in|sign-?\s?in|signin|sso|portal|page|site|website|form|e-?mails?|checkout|payment)\b`;
+  if (has(fake, c) && has(String.raw`\b(?:log-?\s?in|sign-?\s?in|signin|sso|credential\w*|passwords?)\b`, c) && has(page, c)) return true;
+  // A bank's or a brand's look taken ("a paypal clone"); a local stand-in for an API is not one.
+  if (has(fake, c) && has(String.raw`\b${BRAND}\b`, c) && !has(String.raw`\b(?:api|s3|compatible|localstack|minio|emulat\w*|mock\w*)\b`, c)) return true;
+  // People led into handing over what is theirs: "tricks people into giving their card details".
+  if (has(String.raw`\b(?:trick\w*|lur(?:e|es|ed|ing)|fool\w*|dup(?:e|es|ed|ing)|scam\w*|deceiv\w*)\b[^.;]{0,40}\b(?:into\s+)?(?:giv\w*|enter\w*|typ\w*|hand\w*|send\w*|reveal\w*|shar\w*)\b[^.;]{0,30}\b(?:passwords?|credentials?|logins?|card|cards|bank|money|details|codes?|seed\s+phrases?)\b`, c)) return true;
+  // A page whose purpose is to take other people's passwords or card numbers.
+  return has(String.raw`\b(?:collect\w*|harvest\w*|captur\w*|steal\w*|grab\w*|record\w*|log(?:s|ging)?|sav(?:e|es|ing)|phish\w*|trick\w*)\s+(?:(?:the|their|people'?s|users'?|visitors'?|victims'?|everyone'?s|all|any)\s+)*(?:passwords?|credentials?|logins?|card\s+(?:numbers|details)|credit\s+cards?|bank\s+details|2fa\s+codes?|otp\s+codes?)\b`, c) && has(page, c) && !has(String.raw`\b(?:vaultwarden|bitwarden|password\s+manager|keepass\w*|passbolt)\b`, c);
+}
+
+const HIDDEN_THING = String.raw`\b(?:jobs?|cron\w*|tasks?|users?|accounts?|logins?|containers?|services?|process\w*|miner|it|them|this|that|keys?|backdoor)\b`;
+const OBSERVER = String.raw`\b(?:lists?|listings?|ps|top|htop|status|claude\s+\w+|dashboards?|monitoring|admins?|sysadmins?|other\s+(?:users|admins)|the\s+team|my\s+(?:boss|team|colleagues)|anyone|anybody|everyone|everybody|logs?|audit\w*|output|jobs\s+list|user\s+list)\b`;
+function concealment(c: string): boolean {
+  // Hidden from the lists, from people, from the record.
+  // Kept from people outside (the internet, the public, anyone but the office) is access, not hiding.
+  const access = has(String.raw`\b(?:public|internet|world|outside|web|office|vpn|lan|internal|network)\b|\b(?:version|header|banner|server[_ ]tokens|port|dotfiles?|password\s+field)\b|${IPV4}`, c);
+  if (has(String.raw`\b(?:hid(?:e|es|ing|den)|conceal\w*|cloak\w*|invisible|unlisted|stealth\w*|secretly|covert\w*)\b`, c) && has(HIDDEN_THING, c) && has(OBSERVER, c) && !access) return true;
+  if (has(String.raw`\b(?:keep|leave|hold)\w*\s+(?:it|them|this|that|the\s+\w+|\w+)\s+(?:out\s+of|off)\s+(?:the\s+|any\s+)?(?:\w+\s+)?(?:lists?|listings?|status|ps|logs?|audit\w*|dashboards?|monitoring|records?)\b`, c) && !access) return true;
+  if (has(String.raw`\b(?:not|never|don'?t|doesn'?t|won'?t)\s+(?:let\s+(?:it|them)\s+|make\s+(?:it|them)\s+)?(?:show\w*|appear\w*|turns?\s+up|gets?\s+(?:listed|shown|logged)|be\s+(?:listed|shown|visible|seen|logged|recorded))\b`, c) && has(HIDDEN_THING, c) && !has(String.raw`\b(?:public|internet|world|outside|port)\b`, c)) return true;
+  // Kept from the people who look: "nobody can see it", "so the admins can't find it" (not "so the team can see dashboards").
+  const unseen = String.raw`(?:(?:no\s?one|nobody|no\s+body)(?:\s+else)?\s+(?:can|could|will|would|should|must|ever)?\s*(?:sees?|finds?|notices?|knows?|spots?|can\s+tell)|(?:the\s+)?(?:admins?|boss|team|owner|others?|other\s+users|anyone)\s+(?:can'?t|cannot|won'?t|doesn'?t|don'?t|never|will\s+not|would\s+not|does\s+not|do\s+not)\s+(?:ever\s+)?(?:see|find|notice|know|spot|tell))`;
+  if (has(String.raw`\b${unseen}\b`, c) && has(HIDDEN_THING, c)) return true;
+  // Purpose: nobody notices.
+  if (has(String.raw`\b(?:without\s+(?:leaving\s+)?(?:a|any)\s+traces?|leaves?\s+no\s+traces?|no\s+(?:record|trace)s?\s+(?:of|that)|cover\s+(?:my|our|the)\s+tracks)\b`, c)) return true;
+  // The record cleared or switched off: shell history, login records, system or auth logs, all logs, logging.
+  const erase = String.raw`\b(?:clear\w*|delet\w*|wip(?:e|es|ing)|eras\w*|truncat\w*|purg\w*|empty\w*|shred\w*|remov\w*|rm|scrub\w*|disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|kill\w*|null\w*|redirect\w*\s+to\s+\/dev\/null)\b`;
+  const record = String.raw`(?:\b(?:bash|shell|command|zsh|login)\s+history\b|\.bash_history|\bwtmp\b|\bbtmp\b|\blastlog\b|\butmp\b|\bauth(?:\.log|\s+logs?)\b|\bsys\s?logs?\b|\bsecurity\s+logs?\b|\bsystem\s+logs?\b|\bkernel\s+logs?\b|\bjournal(?:d|ctl)?\b|\bkern\.log\b|\bmessages\s+log\b|\/var\/log\b(?!\/[\w.-]+\/)|\b(?:all|every|any)\s+(?:the\s+|of\s+the\s+)?logs?\b|\b(?:all|system|host|every)\s+logging\b|\blogging\s+(?:entirely|completely|altogether|everywhere|on\s+the\s+host)\b)`;
+  const e = new RegExp(erase, 'i').exec(c);
+  if (e && new RegExp(record, 'i').test(c.slice(e.index)) && !has(String.raw`\b(?:rotat\w*|older\s+than|after\s+\d+|keep(?:ing)?\s+(?:only\s+)?(?:the\s+)?(?:last\s+)?\d+|retention|compress\w*|verbos\w*|debug\s+logging|log\s+level)\b`, c)) return true;
+  return false;
+}
+
+const COMMON_PASSWORDS = new Set([
+  'root', 'toor', 'admin', 'administrator', 'password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'pass', 'password1', 'password123', 'admin123', 'root123',
+  '123456', '1234567', '12345678', '123456789', '1234567890', '12345', '1234', '123', '111111', '000000', '0000', '654321', '123123', 'abc123',
+  'qwerty', 'qwerty123', 'letmein', 'welcome', 'welcome1', 'changeme', 'change_me', 'default', 'secret', 'test', 'test123', 'testing', 'guest', 'user',
+  'demo', 'master', 'login', 'iloveyou', 'monkey', 'dragon', 'sunshine', 'princess', 'football', 'trustno1', 'ubuntu', 'debian', 'raspberry', 'pi',
+  'oracle', 'postgres', 'mysql', 'hunter2', 'temp', 'temp123', 'server', 'linux', 'love', '1q2w3e4r', 'zaq12wsx', 'asdf', 'asdfgh',
+]);
+function weakCredentials(text: string): boolean {
+  // A password given: "password test", "with the password 'toor'", "root password to root", "pw: admin".
+  for (const m of text.matchAll(/\b(?:pass(?:word|wd|wort)?|pw|pwd)\b\s*(?:(?:to|is|of|as|be|set\s+to|should\s+be|will\s+be)\s+|[=:]\s*)?['"“‘`]?([^\s'"”’`,;]+)['"”’`]?/gi)) {
+    const pw = m[1]!.toLowerCase().replace(/[.!?]+$/, '');
+    if (/^(?:to|for|the|a|an|is|of|login|logins|auth\w*|prompt|less|manager|and|on|off|with|it|that|field|policy|reset|change|rotation|generated?|secret|please|pls|yourself|via|from|over|based|protected|access)$/.test(pw)) continue;
+    if (COMMON_PASSWORDS.has(pw)) return true;
+    // Equal to the account it is for: "user test with password test", "login bob/bob".
+    const user = /\b(?:user|account|login|username)\s+(?:called\s+|named\s+)?['"“‘`]?([a-z_][\w.-]*)/i.exec(text)?.[1]?.toLowerCase();
+    if (user && user === pw) return true;
+  }
+  if (/\b(?:user(?:name)?|login|creds?|credentials?)\s*[:=]?\s*([a-z_][\w.-]*)\s*[/:]\s*\1\b/i.test(text)) return true;
+  // Password logins over SSH turned on with the port open to everyone, or a password on an SSH login.
+  const passwordLogins = /\b(?:enable|allow|permit|turn\w*\s+on|switch\w*\s+on|let|with|accept)\b[^.;\n]{0,40}?\bpass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|access)\b/i;
+  if (passwordLogins.test(text) && /\b(?:ssh|sshd|22|remote\s+log-?ins?)\b/i.test(text)) return true;
+  // "so anyone can log in with a password" over SSH, not said as what stops.
+  if (/\blog\s?-?(?:in|on)\s+(?:over\s+ssh\s+)?(?:with|using|by)\s+(?:a\s+|their\s+|just\s+a\s+|only\s+a\s+)?pass(?:word|wd)s?\b/i.test(text) && /\b(?:ssh|sshd|22)\b/i.test(text) && !/\b(?:disabl\w*|no(?:body|\s+one)?|never|without|stop|forbid\w*|deny|block|only\s+(?:with\s+)?keys?|can'?t|cannot)\b/i.test(text)) return true;
+  return false;
+}
+
+const SENSITIVE = String.raw`\b(?:dump\w*|backups?|databases?|db|data|tables?|secrets?|keys?|passwords?|credentials?|creds|tokens?|state(?:\s+(?:files?|dir\w*|repo\w*))?|security\.ya?ml|env(?:ironment)?\s+(?:file|vars?|variables)|shadow|passwd|users?\s+(?:table|list|data)|customer\w*|emails?\s+list|it)\b|\.env\b|(?<![\w.-])\/etc\b`;
+const SEND = String.raw`(?<![\w./=@-])(?:send\w*|sent|post(?:s|ed|ing)?|upload\w*|past(?:e|es|ed|ing)|push\w*|ship\w*|cop(?:y|ies|ied)|cp|scp|rsync\w*|sftp|e-?mail\w*|mail\w*|forward\w*|transfer\w*|sync\w*|pip(?:e|es|ed|ing)|stream\w*|exfiltrat\w*|leak\w*|publish\w*|share|sharing|shared|dump\w*|put|drop\w*|beam\w*|curl|wget|nc|netcat|ncat|socat|tee)(?![\w.\/=@-])`;
+const OUTSIDE_PLACE = String.raw`\b(?:to|onto|into|at|via)\s+(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:other|another|external|remote|outside|personal|home|public)\s+(?:hosts?|servers?|machines?|boxes|address|endpoints?|sites?|buckets?)\b|\b(?:webhooks?|discord|telegram|slack|dropbox|google\s+drive|onedrive|mega\.nz|the\s+internet|public\s+(?:bucket|url|link))\b|\b(?:my|our|his|her|their|a|an|some)\s+(?:gmail|hotmail|outlook|yahoo|proton\w*|icloud|personal\s+e-?mail|private\s+e-?mail|e-?mail|inbox|laptop|home\s+(?:pc|computer|server|nas)|phone|friend)\b`;
+function exfiltration(c: string): boolean {
+  // Anything of this machine's put on a paste site: "back the database up straight to pastebin".
+  if (has(PASTE, c) && has(SENSITIVE, c)) return true;
+  const send = new RegExp(SEND, 'i').exec(c);
+  if (!send) return false;
+  const rest = c.slice(send.index);
+  // A paste site is public whoever posts to it.
+  if (has(PASTE, rest)) return true;
+  // A notice about the data is not the data: "send an email to ops@… when a backup fails".
+  // Where it goes: the first outside address or place after the verb.
+  const domainOk = !has(String.raw`\b(?:for|on|serve|serving|domain|cert\w*|tls|https|site)\b`, c.slice(0, send.index + 1));
+  const at = [URL, EMAIL, String.raw`\b[\w.-]+@[\w.-]+:`, IPV4, OUTSIDE_PLACE, ...(domainOk ? [DOMAIN] : [])]
+    .map((re) => new RegExp(re, 'i').exec(rest))
+    .filter((m): m is RegExpExecArray => m !== null && m[0] !== '127.0.0.1')
+    .map((m) => m.index)
+    .sort((a, b) => a - b)[0];
+  if (at === undefined) return false;
+  // What goes: this machine's data, named between the verb and the place or before the verb
+  // ("dump it and post it to …"); a notice about a backup said after the place is not it.
+  if (has(String.raw`\b(?:reports?|notifications?|alerts?|summar(?:y|ies)|status|digest|notices?|messages?|reminders?)\b`, rest.slice(0, at))) return false;
+  if (has(SENSITIVE, rest.slice(0, at)) || has(SENSITIVE, c.slice(0, send.index))) {
+    // A plain GET to a health-check URL ("curl -fsS https://hc.example.com/ping/abc") sends nothing.
+    if (/^(?:curl|wget)$/i.test(send[0]) && !has(String.raw`\s(?:-d|--data\S*|-F|--form|-T|--upload-file|-X\s*(?:POST|PUT)|--post-\w+)\b|@\/|<\s*\/|\|\s*(?:curl|nc|ncat|netcat)\b`, c)) return false;
+    return true;
+  }
+  // nc/socat/scp/rsync in a command to an outside address: data leaves, whatever it is.
+  return /^(?:nc|netcat|ncat|socat|scp|rsync\w*)$/i.test(send[0]);
+}
+
+function lockout(text: string): boolean {
+  const close = String.raw`\b(?:drop\w*|block\w*|deny\w*|close\w*|reject\w*|disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+(?:off|down)|stop\w*|kill\w*|remov\w*|uninstall\w*|cut\w*\s+off|firewall\w*\s+off)\b`;
+  const ssh = String.raw`(?<![\w-])(?:ssh|sshd|openssh|port\s+22|22\/tcp|22)(?![\w-])`;
+  for (const c of clausesOf(text)) {
+    const v = new RegExp(close, 'i').exec(c);
+    if (!v) continue;
+    const after = c.slice(v.index);
+    // Everything incoming, ssh said to be in it: "drop all incoming traffic including ssh".
+    const all = has(String.raw`\b(?:all|every(?:thing)?|any(?:thing)?)\b[^.;]{0,30}\b(?:incoming|inbound|traffic|connections?|ports?)\b`, after) && has(String.raw`\b(?:including|incl\.?|even|and(?:\s+also)?|plus|as\s+well\s+as|with)\s+(?:the\s+)?(?:ssh|22|port\s+22)\b|\bno\s+exceptions?\b`, after);
+    const sshClosed = has(ssh, after) && !has(String.raw`\b(?:from|except|but|keep\w*|allow\w*|only|rate|limit\w*|password|key\s+auth|root|rule|logins?\s+(?:for|by|as)|brute|attempts?|to\s+(?:the\s+)?(?:ip|address|host))\b|${IPV4}`, after) && !has(String.raw`\b(?:password|root)\b`, c);
+    if ((all && !has(String.raw`\b(?:except|but|keep\w*|allow\w*|other\s+than|apart\s+from)\b[^.;]{0,30}\b(?:ssh|22)\b`, c)) || sshClosed) return true;
+  }
+  // The last admin, or everyone's admin rights: "remove sudo from everyone", "take away all admin rights".
+  if (/\b(?:remov\w*|revok\w*|tak\w*\s+away|drop\w*|strip\w*)\b[^.;]{0,40}\b(?:sudo|admin\w*|root)\b[^.;]{0,30}\b(?:from\s+)?(?:every(?:one|body)|all\s+(?:users|accounts|admins)|the\s+last\s+admin|the\s+only\s+admin)\b|\b(?:remov\w*|delet\w*|drop\w*|kill\w*|get\s+rid\s+of)\b[^.;]*\b(?:last|only|sole)\s+(?:remaining\s+)?(?:admin\w*|sudoer|user\s+with\s+sudo|account\s+with\s+sudo)\b|\b(?:remov\w*|delet\w*|revok\w*|wip\w*|clear\w*)\s+(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:root'?s\s+)?(?:ssh\s+|authorized\s+)?keys?\b|\b(?:clear|empty|wipe|truncate)\w*\s+(?:the\s+|root'?s\s+)?authorized_keys\b/i.test(text)) return true;
+  return false;
+}
+
+function persistence(text: string): boolean {
+  // Keys or accounts added behind the state's back: by a job, a command, a container.
+  const authKeys = /\bauthorized_keys2?\b/i.test(text) && /\b(?:append\w*|add\w*|echo|>>|writ\w*|cat|tee|insert\w*|put\w*|job|cron\w*|every|schedul\w*|run\w*)\b/i.test(text);
+  const accounts = /\b(?:job|cron\w*|script|task)\b[^.;]{0,40}\b(?:add\w*|creat\w*|make\w*)\s+(?:a\s+)?(?:new\s+)?(?:sudo\s+|admin\s+|root\s+)?(?:users?|accounts?|logins?)\b/i.test(text) || /\b(?:job|cron\w*|schedul\w*|every\s+\w+|script|command|container|entrypoint)\b/i.test(text) && /\b(?:useradd|adduser|usermod|chpasswd|passwd\s+\w|visudo|newusers)\b|\/etc\/(?:passwd|shadow|sudoers)/i.test(text);
+  const shell = /\breverse\s+shell\b|\bbind\s+shell\b|\/dev\/tcp\/|\b(?:nc|ncat|netcat)\b[^|;]*\s-\w*[ec]\b|\bsocat\b[^|;]*\bexec:|\bbash\s+-i\s*>&|\bmeterpreter\b|\bcobalt\s+strike\b|\bback\s?door\w*\b|\bc2\s+(?:server|beacon|implant)\b|\bimplant\b/i.test(text) ||
+    // A shell handed to another machine: "connect back to 198.51.100.3:4444 with a shell", "phone home".
+    (/\b(?:connect\w*\s+back|call\w*\s+(?:back|home)|phon\w*\s+home|dial\w*\s+out)\b/i.test(text) && /\b(?:shell|bash|sh|terminal|\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?)\b/i.test(text));
+  const boot = /\bsystemd\s+(?:unit|service|timer)s?\b|\b(?:init|startup|boot)\s+scripts?\b|\brc\.local\b|\.bashrc\b|\.profile\b|\/etc\/profile|\/etc\/cron|\bcrontab\s+-e\b|\/etc\/systemd|\bld\.so\.preload\b|\/etc\/init\.d/i.test(text) && /\b(?:add\w*|append\w*|writ\w*|echo|>>|put\w*|insert\w*|install\w*|drop\w*|job|host)\b/i.test(text);
+  return authKeys || accounts || shell || boot;
+}
+
+/**
+ * The kind of harm the request would do, with what to say, or undefined. Clause by clause where
+ * a clause carries the whole frame (attack, deception, concealment, exfiltration), over the whole
+ * request where the parts are said apart ("open 22 to the world, allow password login").
+ */
+export function judgeHarm(message: string): Harm | undefined {
+  const text = message.replace(/\s+/g, ' ').trim();
+  const clauses = clausesOf(text);
+  const found = (kind: HarmKind): Harm => ({ kind, reason: harmReason(kind) });
+  if (persistence(text)) return found('persistence');
+  if (clauses.some(attack)) return found('attack');
+  if (clauses.some(deception)) return found('deception');
+  if (clauses.some(exfiltration)) return found('exfiltration');
+  if (clauses.some(concealment)) return found('concealment');
+  if (weakCredentials(text)) return found('weak credentials');
+  if (lockout(text)) return found('lockout');
+  return undefined;
+}
