@@ -93,18 +93,20 @@ function clausesOf(text: string): string[] {
 // ── the seven kinds ─────────────────────────────────────────────────────────
 
 /** Traffic sent as hard as it goes: "as many syn packets as you can", "requests nonstop". */
-const VOLUME = String.raw`\d+\s*k?\s+(?:\w+\s+)?(?:requests|packets|connections|queries)\s+(?:a|per|each|every)\s+(?:second|sec|s)\b|as\s+(?:many|much|fast|hard)\s+(?:\w+\s+){0,2}(?:packets|requests|traffic|connections|queries|as\s+(?:you|it|we)\s+can|as\s+possible)|(?:packets|requests|traffic|queries)\s+(?:non-?stop|flat\s+out|at\s+(?:full|max\w*)\s+(?:speed|rate))`;
+const VOLUME = String.raw`as\s+(?:many|much|fast|hard)\s+(?:\w+\s+){0,2}(?:packets|requests|traffic|connections|queries|as\s+(?:you|it|we)\s+can|as\s+possible)|(?:packets|requests|traffic|queries)\s+(?:non-?stop|flat\s+out|at\s+(?:full|max\w*)\s+(?:speed|rate))`;
+/** A rate said as a number ("1000 requests per second"): a load, harmful only when aimed at what is not ours. */
+const RATE = String.raw`\d+\s*k?\s+(?:\w+\s+)?(?:requests|packets|connections|queries)\s+(?:a|per|each|every)\s+(?:second|sec|s)\b`;
 /** Logins guessed: "try every password in rockyou.txt", "a wordlist against ssh". */
 const GUESSING = String.raw`(?:try\w*|test\w*|throw\w*)\s+(?:every|all|each|lots\s+of|many|thousands\s+of|a\s+list\s+of)\s+(?:the\s+)?(?:common\s+)?(?:passwords?|logins?|combinations?|usernames?)|word\s?lists?\b|rockyou|password\s+lists?`;
 /** Mail nobody asked for: "50k marketing emails", "to a purchased list". */
-const BULK_MAIL = String.raw`(?:addresses|e-?mails?|contacts)\s+(?:that\s+)?(?:i|we|you|they)\s+(?:\w+\s+)?(?:scraped|bought|harvested|purchased|collected\s+online)|(?:a\s+)?(?:million|millions\s+of|thousands?\s+of|hundreds\s+of\s+thousands\s+of)\s+(?:\w+\s+)?e-?mails?|\d+\s*k?\s+(?:marketing\s+|promo\w*\s+|advert\w*\s+)?e-?mails?|(?:purchased|bought|scraped|harvested|rented)\s+(?:e-?mail\s+)?(?:address\s+)?lists?|blast\w*\s+[^.]{0,30}e-?mails?`;
+const BULK_MAIL = String.raw`(?:addresses|e-?mails?|contacts)\s+(?:that\s+)?(?:i|we|you|they)\s+(?:\w+\s+)?(?:scraped|bought|harvested|purchased|collected\s+online)|(?:a\s+)?(?:million|millions\s+of|thousands?\s+of|hundreds\s+of\s+thousands\s+of)\s+(?:\w+\s+)?e-?mails?|(?:\d{1,3}(?:,\d{3})+|\d{4,}|\d+\s*k)\s+(?:marketing\s+|promo\w*\s+|advert\w*\s+)?e-?mails?|(?:purchased|bought|scraped|harvested|rented)\s+(?:e-?mail\s+)?(?:address\s+)?lists?|blast\w*\s+[^.]{0,30}e-?mails?`;
 /** Traffic aimed somewhere: "keep sending it garbage traffic", "fire udp packets at". */
-const AIMED = String.raw`(?:send\w*|fir(?:e|es|ing)|blast\w*|throw\w*|push\w*|pump\w*|spray\w*)\s+(?:\w+\s+){0,3}(?:garbage|junk|random|bogus|fake|udp|tcp|icmp|syn|http)?\s*(?:traffic|packets|requests|datagrams)`;
+const AIMED = String.raw`(?:send\w*|fir(?:e|es|ing)|blast\w*|throw\w*|push\w*|pump\w*|spray\w*)\s+(?:\w+\s+){0,3}(?:garbage|junk|random|bogus|fake|spoofed|udp|tcp|icmp|syn)\s+(?:traffic|packets|requests|datagrams)`;
 /** Scanners and attack kits, by name: harmful when aimed at hosts not ours. */
 const KITS = String.raw`nikto|sqlmap|wpscan|openvas|nuclei|metasploit|msfconsole|gobuster|dirb|dirbuster|ffuf|wfuzz|slowloris|hping3?|loic|hoic|goldeneye|thc-\w+`;
 /** A scan said as what it finds: "which hosts on 203.0.113.0/24 have 3389 open". */
 const FINDING = String.raw`(?:which|what|all\s+the|every)\s+(?:hosts|machines|ips|servers|addresses|devices|boxes)\b[^;!?]{0,60}\b(?:open|up|alive|running|listening|reachable|vulnerable|exposed)|find\s+(?:all\s+)?(?:the\s+)?(?:hosts|machines|servers|devices|boxes)\s+(?:with|that|running|on)`;
-const ATTACK_ACT = String.raw`\b(?:${VOLUME}|${GUESSING}|${BULK_MAIL}|${AIMED}|${KITS}|${FINDING}|flood\w*|d?dos(?:ing|ed)?|denial[- ]of[- ]service|syn[- ]?flood\w*|hammer\w*|bombard\w*|overwhelm\w*|(?:take|knock|bring)\w*\s+(?:\S+\s+){0,3}(?:down|offline|off\s+the\s+internet)|until\s+(?:it|they|the\s+\w+)\s+(?:goes|go|falls?|crash\w*|dies?)|port[- ]?scan\w*|scan\w*|nmap|masscan|zmap|sweep\w*|brute[- ]?forc\w*|hydra|medusa|ncrack|credential[- ]stuff\w*|password[- ]spray\w*|crack\w*\s+(?:the\s+|their\s+)?(?:passwords?|logins?|hashes|accounts?)|spam\w*|mass[- ]?(?:mail|e-?mail)\w*|bulk[- ](?:mail|e-?mail)\w*|unsolicited\s+(?:mail|e-?mail)s?)`;
+const ATTACK_ACT = String.raw`\b(?:${RATE}|${VOLUME}|${GUESSING}|${BULK_MAIL}|${AIMED}|${KITS}|${FINDING}|flood\w*|d?dos(?:ing|ed)?|denial[- ]of[- ]service|syn[- ]?flood\w*|hammer\w*|bombard\w*|overwhelm\w*|(?:take|knock|bring)\w*\s+(?:\S+\s+){0,3}(?:down|offline|off\s+the\s+internet)|until\s+(?:it|they|the\s+\w+)\s+(?:goes|go|falls?|crash\w*|dies?)|port[- ]?scan\w*|scan\w*|nmap|masscan|zmap|sweep\w*|brute[- ]?forc\w*|hydra|medusa|ncrack|credential[- ]stuff\w*|password[- ]spray\w*|crack\w*\s+(?:the\s+|their\s+)?(?:passwords?|logins?|hashes|accounts?)|spam\w*|mass[- ]?(?:mail|e-?mail)\w*|bulk[- ](?:mail|e-?mail)\w*|unsolicited\s+(?:mail|e-?mail)s?)`;
 /** Acts that hurt whoever they reach; scanning is harmful only when the target is not ours. */
 const ATTACK_ALWAYS = String.raw`\b(?:${VOLUME}|${GUESSING}|${BULK_MAIL}|flood\w*|d?dos(?:ing|ed)?|denial[- ]of[- ]service|syn[- ]?flood\w*|bombard\w*|overwhelm\w*|until\s+(?:it|they|the\s+\w+)\s+(?:goes|go|falls?|crash\w*|dies?)|brute[- ]?forc\w*|hydra|medusa|ncrack|credential[- ]stuff\w*|password[- ]spray\w*|crack\w*\s+(?:the\s+|their\s+)?(?:passwords?|logins?|hashes|accounts?)|spam(?:ming|med)?\b(?!\s*(?:filter|assassin|protection|check))|mass[- ]?(?:mail|e-?mail)\w*|bulk[- ](?:mail|e-?mail)\w*|unsolicited\s+(?:mail|e-?mail)s?)`;
 
@@ -122,13 +124,13 @@ function attack(c: string): boolean {
   return theirs && !ours;
 }
 
-const BRAND = String.raw`(?:bank\w*|paypal|pay\s?pal|microsoft|office\s?365|outlook|hotmail|google|gmail|apple|icloud|amazon|aws|facebook|instagram|meta|netflix|chase|wells\s+fargo|citi\w*|hsbc|barclays|coinbase|binance|metamask|steam|linkedin|twitter|dropbox|docusign|ups|fedex|dhl|usps|irs|hmrc|the\s+tax\s+office|(?:a|the|some|their|another)\s+(?:company|brand|store|shop))`;
+const BRAND = String.raw`(?:bank\w*|paypal|pay\s?pal|microsoft|office\s?365|outlook|hotmail|google|gmail|apple|icloud|amazon|aws|facebook|instagram|meta|netflix|chase|wells\s+fargo|citi\w*|hsbc|barclays|coinbase|binance|metamask|steam|linkedin|twitter|dropbox|docusign|fedex|dhl|usps|irs|hmrc|the\s+tax\s+office|(?:their|another|some\s+other|a\s+competitor'?s?)\s+(?:company|brand|store|shop))`;
 function deception(c: string): boolean {
   if (has(String.raw`\b(?:anti-?phish\w*|phish\w*\s+(?:filter|protection|detection|report\w*|awareness|training|simulation)|block\w*\s+phish\w*)\b`, c)) return false;
   // Phishing said, or its kits by name (a reverse proxy that steals sessions is one).
   if (has(String.raw`\b(?:phish\w*|evilginx\w*|modlishka|muraena|gophish|king\s?phisher|zphisher|blackeye|setoolkit|social[- ]engineer\w*\s+toolkit)\b`, c)) return true;
   // A fake or copied sign-in, a bank's or a brand's page.
-  const fake = String.raw`\b(?:cop(?:y|ies|ied|ying)\s+(?:the\s+)?(?:look|design|style|layout|branding)\s+of|fake|spoof\w*|clon\w*|cop(?:y|ied)\s+of|replica\w*|look-?alike|imitat\w*|counterfeit|mimic\w*|impersonat\w*|pretend\w*\s+to\s+be|pass\w*\s+(?:itself|it)\s+off\s+as|posing\s+as|disguis\w*\s+as|looks?\s+(?:exactly\s+)?like|same\s+as)\b`;
+  const fake = String.raw`\b(?:cop(?:y|ies|ied|ying)\s+(?:the\s+)?(?:look|design|style|layout|branding)\s+of|fake|spoof\w*|clon\w*|cop(?:y|ied)\s+of|replica\s+of\s+(?:a|an|the|their)\s+\w*\s*(?:log-?\s?in|sign-?\s?in|site|website|page)|look-?alike|imitat\w*|counterfeit|mimic\w*|impersonat\w*|pretend\w*\s+to\s+be|pass\w*\s+(?:itself|it)\s+off\s+as|posing\s+as|disguis\w*\s+as|looks?\s+(?:exactly\s+)?like)\b`;
   const page = String.raw`\b(?:log-?\s?in|sign-?\s?in|signin|sso|portal|page|site|website|form|e-?mails?|checkout|payment)\b`;
   if (has(fake, c) && has(String.raw`\b(?:log-?\s?in|sign-?\s?in|signin|sso|credential\w*|passwords?)\b`, c) && has(page, c)) return true;
   // A bank's or a brand's look taken ("a paypal clone"); a local stand-in for an API is not one.
@@ -141,13 +143,17 @@ function deception(c: string): boolean {
 
 const HIDDEN_THING = String.raw`\b(?:jobs?|cron\w*|tasks?|users?|accounts?|logins?|containers?|services?|process\w*|miner|it|them|this|that|keys?|backdoor)\b`;
 const OBSERVER = String.raw`\b(?:lists?|listings?|ps|top|htop|status|claude\s+\w+|dashboards?|monitoring|admins?|sysadmins?|other\s+(?:users|admins)|the\s+team|my\s+(?:boss|team|colleagues)|anyone|anybody|everyone|everybody|logs?|audit\w*|output|jobs\s+list|user\s+list)\b`;
+/** What is kept out of logs to protect it: "keep secrets out of the logs", "the API keys never get logged". */
+const SECRETISH = String.raw`\b(?:secrets?|passwords?|passwd|(?:api\s+|ssh\s+|private\s+)?keys?|tokens?|credentials?|creds|pii|personal\s+(?:data|info\w*)|card\s+numbers?|env(?:ironment)?\s+var\w*)\b`;
+const HIDEABLE = String.raw`\b(?:jobs?|cron\w*|tasks?|users?|accounts?|logins?|containers?|services?|process\w*|miner|backdoor)\b`;
 function concealment(c: string): boolean {
+  const protects = has(SECRETISH, c) && !has(HIDEABLE, c);
   // Hidden from the lists, from people, from the record.
   // Kept from people outside (the internet, the public, anyone but the office) is access, not hiding.
   const access = has(String.raw`\b(?:public|internet|world|outside|web|office|vpn|lan|internal|network)\b|\b(?:version|header|banner|server[_ ]tokens|port|dotfiles?|password\s+field)\b|${IPV4}`, c);
   if (has(String.raw`\b(?:hid(?:e|es|ing|den)|conceal\w*|cloak\w*|invisible|unlisted|stealth\w*|secretly|covert\w*)\b`, c) && has(HIDDEN_THING, c) && has(OBSERVER, c) && !access) return true;
-  if (has(String.raw`\b(?:keep|leave|hold)\w*\s+(?:it|them|this|that|the\s+\w+|\w+)\s+(?:out\s+of|off)\s+(?:the\s+|any\s+)?(?:\w+\s+)?(?:lists?|listings?|status|ps|logs?|audit\w*|dashboards?|monitoring|records?)\b`, c) && !access) return true;
-  if (has(String.raw`\b(?:not|never|don'?t|doesn'?t|won'?t)\s+(?:let\s+(?:it|them)\s+|make\s+(?:it|them)\s+)?(?:show\w*|appear\w*|turns?\s+up|gets?\s+(?:listed|shown|logged)|be\s+(?:listed|shown|visible|seen|logged|recorded))\b`, c) && has(HIDDEN_THING, c) && !has(String.raw`\b(?:public|internet|world|outside|port)\b`, c)) return true;
+  if (has(String.raw`\b(?:keep|leave|hold)\w*\s+(?:it|them|this|that|the\s+\w+|\w+)\s+(?:out\s+of|off)\s+(?:the\s+|any\s+)?(?:\w+\s+)?(?:lists?|listings?|status|ps|logs?|audit\w*|dashboards?|monitoring|records?)\b`, c) && !access && !protects) return true;
+  if (has(String.raw`\b(?:not|never|don'?t|doesn'?t|won'?t)\s+(?:let\s+(?:it|them)\s+|make\s+(?:it|them)\s+)?(?:show\w*|appear\w*|turns?\s+up|gets?\s+(?:listed|shown|logged)|be\s+(?:listed|shown|visible|seen|logged|recorded))\b`, c) && has(HIDDEN_THING, c) && !has(String.raw`\b(?:public|internet|world|outside|port)\b`, c) && !protects) return true;
   // Kept from the people who look: "nobody can see it", "so the admins can't find it" (not "so the team can see dashboards").
   const unseen = String.raw`(?:(?:no\s?one|nobody|no\s+body)(?:\s+else)?\s+(?:can|could|will|would|should|must|ever)?\s*(?:sees?|finds?|notices?|knows?|spots?|can\s+tell)|(?:the\s+)?(?:admins?|boss|team|owner|others?|other\s+users|anyone)\s+(?:can'?t|cannot|won'?t|doesn'?t|don'?t|never|will\s+not|would\s+not|does\s+not|do\s+not)\s+(?:ever\s+)?(?:see|find|notice|know|spot|tell))`;
   if (has(String.raw`\b${unseen}\b`, c) && has(HIDDEN_THING, c)) return true;
@@ -178,7 +184,8 @@ function weakCredentials(text: string): boolean {
     const user = /\b(?:user|account|login|username)\s+(?:called\s+|named\s+)?['"“‘`]?([a-z_][\w.-]*)/i.exec(text)?.[1]?.toLowerCase();
     if (user && user === pw) return true;
   }
-  if (/\b(?:user(?:name)?|login|creds?|credentials?)\s*[:=]?\s*([a-z_][\w.-]*)\s*[/:]\s*\1\b/i.test(text)) return true;
+  // "login bob/bob", "creds admin:admin"; "run as user nginx:nginx" is a user and its group.
+  if (/\b(?:user(?:name)?|login|creds?|credentials?)\s*[:=]?\s*([a-z_][\w.-]*)\s*\/\s*\1\b/i.test(text) || /\b(?:login|creds?|credentials?)\s*[:=]?\s*([a-z_][\w.-]*)\s*:\s*\1\b/i.test(text)) return true;
   // Password logins over SSH turned on with the port open to everyone, or a password on an SSH login.
   const passwordLogins = /\b(?:enable|allow|permit|turn\w*\s+on|switch\w*\s+on|let|with|accept)\b[^.;\n]{0,40}?\bpass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|access)\b/i;
   if (passwordLogins.test(text) && /\b(?:ssh|sshd|22|remote\s+log-?ins?)\b/i.test(text)) return true;
@@ -221,7 +228,7 @@ function exfiltration(c: string): boolean {
 
 function lockout(text: string): boolean {
   const close = String.raw`\b(?:drop\w*|block\w*|deny\w*|close\w*|reject\w*|disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+(?:off|down)|stop\w*|kill\w*|remov\w*|uninstall\w*|cut\w*\s+off|firewall\w*\s+off)\b`;
-  const ssh = String.raw`(?<![\w-])(?:ssh|sshd|openssh|port\s+22|22\/tcp|22)(?![\w-])`;
+  const ssh = String.raw`(?<![\w-])(?:ssh|sshd|openssh|port\s+22|22\/tcp|(?<![:.]|\bat\s)22(?![:.]\d|h\b|\s*(?:hours?|hrs?|o'?clock)\b))(?![\w-])`;
   for (const c of clausesOf(text)) {
     const v = new RegExp(close, 'i').exec(c);
     if (!v) continue;
