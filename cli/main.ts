@@ -40,7 +40,11 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
       println(base.stdout, `claude ${rest[0]}: ${OTHER_ENTRIES[rest[0]]!.summary}. Run \`claude ${rest[0]} --help\` for its options.`);
       return EXIT.OK;
     }
-    if (first === undefined && COMMANDS['chat']) return (await COMMANDS['chat']!()).run(withContext(base, { argv: [] }));
+    if (first === undefined && COMMANDS['chat']) {
+      const failed = base.env.CLAUDE_ENGINE_STARTING ? await waitForStartingEngine(base, 'chat') : null;
+      if (failed !== null) return failed;
+      return (await COMMANDS['chat']!()).run(withContext(base, { argv: [] }));
+    }
     await help(withContext(base, { argv: [] }));
     return EXIT.OK;
   }
@@ -51,7 +55,12 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
   }
   if (!loader) {
     // A free-text request: `claude "set up nginx"`.
-    if (/\s/.test(first) && COMMANDS['ask']) return (await COMMANDS['ask']!()).run(withContext(base, { argv }));
+    if (/\s/.test(first) && COMMANDS['ask']) {
+      // The product's main flow (it plans against what runs, and applies on yes): it waits too.
+      const failed = base.env.CLAUDE_ENGINE_STARTING ? await waitForStartingEngine(base, 'ask') : null;
+      if (failed !== null) return failed;
+      return (await COMMANDS['ask']!()).run(withContext(base, { argv }));
+    }
     println(base.stderr, `claude: unknown command '${first}'. Run 'claude help' for the list.`);
     return EXIT.USAGE;
   }
@@ -96,7 +105,7 @@ export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): 
  * starting (its /init's marker, `CLAUDE_ENGINE_STARTING`) they say so and wait for it,
  * bounded, instead of failing as if it were down (runtime/engine-start.ts).
  */
-const ENGINE_COMMANDS = new Set(['apply', 'diagnose', 'diff', 'health', 'logs', 'observe', 'plan', 'reconcile', 'recover', 'restore', 'rollback', 'services', 'status', 'supervise']);
+const ENGINE_COMMANDS = new Set(['apply', 'ask', 'chat', 'diagnose', 'diff', 'health', 'logs', 'observe', 'plan', 'reconcile', 'recover', 'restore', 'rollback', 'services', 'status', 'supervise']);
 
 /** Waits while the engine starts: null to go on, or the exit code when it did not answer in time. */
 async function waitForStartingEngine(base: Pick<CommandContext, 'stderr' | 'env'>, command: string): Promise<number | null> {

@@ -105,6 +105,15 @@ describe('a command while the container engine is still starting', () => {
     expect(r.code).toBe(1);
   }, 120_000);
 
+  it('a request in plain words (`claude "set up nginx"`, the main flow) waits as the commands do', async () => {
+    const env = deviceEnv('words', { CLAUDE_ENGINE_STARTING: join(tmp, 'words', 'engine-starting'), CLAUDE_ENGINE_START_WAIT: '3' });
+    writeFileSync(env.CLAUDE_ENGINE_STARTING!, '');
+    const r = await claude(['set up nginx'], env);
+    expect(r.err).toContain('claude ask: the container engine is still starting');
+    expect(r.err).toMatch(/did not answer within the 3 s waited/);
+    expect(r.code).toBe(1);
+  }, 120_000);
+
   it('without the marker it does not wait: a down engine fails at once, as before', async () => {
     const env = deviceEnv('down');
     const r = await claude(['services'], env);

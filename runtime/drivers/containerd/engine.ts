@@ -482,13 +482,16 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const f = await this.mustFind(nameOrId);
     const t = await this.task(f.c.id);
     if (t?.status === 'RUNNING') return;
+    // The shim runs the log helper beside the task; the shared writer gives each line its time
+    // and stream (./log-writer.ts). Made sure of before the old task is deleted: deleting it
+    // waits for its helper, which exits only once a writer has read what is left in its pipes.
+    const helper = await this.ensureLogWriter();
     if (t) await this.api.tasks.Delete({ containerId: f.c.id });
     try {
       await this.ensureNetworks(f);
       const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
       rotateLog(this.logFile(f.c.id), this.logRotation);
-      // The shim runs the log helper beside the task; the shared writer gives each line its time and stream (./log-writer.ts).
-      const log = logWriterUri(await this.ensureLogWriter(), this.logFile(f.c.id));
+      const log = logWriterUri(helper, this.logFile(f.c.id));
       // A longer deadline than other calls: creating a task starts its shim and runc, which on
       // a loaded emulated device took over the 60 s default; a create the client gives up on
       // is cancelled half-way, and containerd 1.6 then leaves its bundle directory behind, so

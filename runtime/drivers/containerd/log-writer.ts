@@ -201,18 +201,41 @@ export function installLogWriter(dir: string, node = process.execPath): LogWrite
   return { helper, writer, socket: join(dir, 'log-writer.sock') };
 }
 
-/** The pid of the writer answering on `socket`, or null when none does. */
-export function logWriterPid(socket: string): Promise<number | null> {
+/** How long a writer has to answer on its socket before it counts as not answering. */
+const ANSWER_MS = 2_000;
+
+/**
+ * Asks the writer on `socket` for its pid: the pid, 'silent' when something accepted the
+ * connection but did not answer within `answerMs` (a writer stopped with SIGSTOP, or stuck: the
+ * listen backlog accepts for it), or null when nothing listens.
+ */
+function askWriter(socket: string, answerMs = ANSWER_MS): Promise<number | 'silent' | null> {
   return new Promise((resolve) => {
     const c = connect(socket);
     let got = '';
+    let connected = false;
+    const timer = setTimeout(() => {
+      c.destroy();
+      resolve(connected ? 'silent' : null);
+    }, answerMs);
+    c.once('connect', () => (connected = true));
     c.on('data', (d) => (got += d));
     c.once('end', () => {
+      clearTimeout(timer);
       c.destroy();
       resolve(/^\d+$/.test(got) ? Number(got) : null);
     });
-    c.once('error', () => resolve(null));
+    c.once('error', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
   });
+}
+
+/** The pid of the writer answering on `socket`, or null when none answers (within 2 s). */
+export async function logWriterPid(socket: string): Promise<number | null> {
+  const a = await askWriter(socket);
+  return typeof a === 'number' ? a : null;
 }
 
 /**
@@ -222,7 +245,7 @@ export function logWriterPid(socket: string): Promise<number | null> {
 export async function ensureLogWriter(dir: string, timeoutMs = 15_000): Promise<number> {
   const f = installLogWriter(dir);
   if (Buffer.byteLength(f.socket) > 107) throw new Error(`the containerd log writer's socket path is too long for a Unix socket (${Buffer.byteLength(f.socket)} bytes, at most 107): ${f.socket}; use a shorter containerd state dir`);
-  let pid = await logWriterPid(f.socket);
+  const pid = await logWriterPid(f.socket);
   if (pid !== null) return pid;
   // Its own errors go to log-writer.err beside it; it runs from / so it holds no directory.
   const err = openSync(join(dir, 'log-writer.err'), 'a', 0o640);
@@ -234,11 +257,15 @@ export async function ensureLogWriter(dir: string, timeoutMs = 15_000): Promise<
     closeSync(err);
   }
   const t0 = Date.now();
-  while ((pid = await logWriterPid(f.socket)) === null) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`the containerd log writer (${f.writer} did not start within ${timeoutMs} ms; run it by hand to see why: ${f.writer} ${dir} ${f.socket}`);
+  for (;;) {
+    const a = await askWriter(f.socket);
+    if (typeof a === 'number') return a;
+    if (Date.now() - t0 > timeoutMs) {
+      if (a === 'silent') throw new Error(`the containerd log writer holds ${f.socket} but does not answer (stopped or stuck; its pid is in ${join(dir, 'log-writer.pid')}): kill it, and the next start runs a new one`);
+      throw new Error(`the containerd log writer (${f.writer} did not start within ${timeoutMs} ms; run it by hand to see why: ${f.writer} ${dir} ${f.socket}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
-  return pid;
 }
 
 /** Stops the shared writer of `dir` (SIGTERM) and waits until it is gone; tests and the bench. */

@@ -211,6 +211,20 @@ describe('the log writer', () => {
     }
   });
 
+  it('a writer that holds its socket but does not answer (SIGSTOP) is an error naming it within the deadline, not a wait forever', async () => {
+    const dir = writerDir();
+    const pid = await ensureLogWriter(dir);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const t0 = Date.now();
+      await expect(ensureLogWriter(dir, 3_000)).rejects.toThrow(/holds .*log-writer\.sock but does not answer .*log-writer\.pid/);
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(await ensureLogWriter(dir)).toBe(pid); // answering again once continued
+  }, 30_000);
+
   it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {
     const dir = writerDir();
     const { helper } = installLogWriter(dir);
