@@ -266,12 +266,15 @@ first_command() {
   type_line 'if [ -e /run/claude/engine-starting ]; then echo "boot-test engine: start""ing"; else echo "boot-test engine: ans""wered"; fi; claude services; echo "boot-test services exit: $?"'
   wait_for -E "boot-test services exit: [0-9]+" 600
   clean_log | grep -qF "boot-test services exit: 0" || fail "claude services, typed at the first prompt, failed: $(clean_log | grep -E '^claude services:' | tail -n 3)"
-  if has "boot-test engine: starting"; then
-    has "claude services: the container engine is still starting (" \
-      || fail "claude services ran while containerd was starting but did not say so: $(clean_log | grep -E '^claude services:' | tail -n 3)"
+  # The marker seen by the shell does not mean containerd was still starting when claude looked:
+  # claude's own start takes seconds under TCG, and it goes on at once when the socket answers.
+  # So the wait is checked only when claude said it waited; it then must say when it answered.
+  if has "claude services: the container engine is still starting ("; then
     has "claude services: the container engine answered" || fail "claude services did not say when the engine answered"
     echo "[boot] $1 boot: claude services, typed at the first prompt $(secs $(( t_first - $2 ))) after the banner while containerd was starting, said '$(clean_log | sed -n 's/^claude services: \(the container engine is still starting ([0-9]* s)\).*/\1/p' | head -n 1)', waited, and answered (exit 0)"
     engine_wait_seen=1
+  elif has "boot-test engine: starting"; then
+    echo "[boot] $1 boot: containerd was starting when the first command was typed ($(secs $(( t_first - $2 ))) after the banner) but answered before claude looked: the wait was not exercised; claude services answered (exit 0)"
   else
     echo "[boot] $1 boot: containerd answered before the first command ($(secs $(( t_first - $2 ))) after the banner): the wait for a starting engine was not exercised; claude services answered (exit 0)"
   fi
