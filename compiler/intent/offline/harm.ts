@@ -141,11 +141,12 @@ function deception(c: string): boolean {
   return has(String.raw`\b(?:collect\w*|harvest\w*|captur\w*|steal\w*|grab\w*|record\w*|log(?:s|ging)?|sav(?:e|es|ing)|phish\w*|trick\w*)\s+(?:(?:the|their|people'?s|users'?|visitors'?|victims'?|everyone'?s|all|any)\s+)*(?:passwords?|credentials?|logins?|card\s+(?:numbers|details)|credit\s+cards?|bank\s+details|2fa\s+codes?|otp\s+codes?)\b`, c) && has(page, c) && !has(String.raw`\b(?:vaultwarden|bitwarden|password\s+manager|keepass\w*|passbolt)\b`, c);
 }
 
-const HIDDEN_THING = String.raw`\b(?:jobs?|cron\w*|tasks?|users?|accounts?|logins?|containers?|services?|process\w*|miner|it|them|this|that|keys?|backdoor)\b`;
+/** What can be hidden from the lists: a job, a user, a container… */
+const HIDEABLE = String.raw`\b(?:jobs?|cron\w*|tasks?|users?|accounts?|logins?|containers?|services?|process\w*|miner|backdoor)\b`;
+const HIDDEN_THING = String.raw`${HIDEABLE}|\b(?:it|them|this|that|keys?)\b`;
 const OBSERVER = String.raw`\b(?:lists?|listings?|ps|top|htop|status|claude\s+\w+|dashboards?|monitoring|admins?|sysadmins?|other\s+(?:users|admins)|the\s+team|my\s+(?:boss|team|colleagues)|anyone|anybody|everyone|everybody|logs?|audit\w*|output|jobs\s+list|user\s+list)\b`;
 /** What is kept out of logs to protect it: "keep secrets out of the logs", "the API keys never get logged". */
 const SECRETISH = String.raw`\b(?:secrets?|passwords?|passwd|(?:api\s+|ssh\s+|private\s+)?keys?|tokens?|credentials?|creds|pii|personal\s+(?:data|info\w*)|card\s+numbers?|env(?:ironment)?\s+var\w*)\b`;
-const HIDEABLE = String.raw`\b(?:jobs?|cron\w*|tasks?|users?|accounts?|logins?|containers?|services?|process\w*|miner|backdoor)\b`;
 function concealment(c: string): boolean {
   const protects = has(SECRETISH, c) && !has(HIDEABLE, c);
   // Hidden from the lists, from people, from the record.

@@ -485,9 +485,9 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // The shim runs the log helper beside the task; the shared writer gives each line its time
     // and stream (./log-writer.ts). Made sure of before the old task is deleted: deleting it
     // waits for its helper, which exits only once a writer has read what is left in its pipes.
-    const helper = await this.ensureLogWriter();
-    if (t) await this.api.tasks.Delete({ containerId: f.c.id });
     try {
+      const helper = await this.ensureLogWriter();
+      if (t) await this.api.tasks.Delete({ containerId: f.c.id });
       await this.ensureNetworks(f);
       const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
       rotateLog(this.logFile(f.c.id), this.logRotation);
