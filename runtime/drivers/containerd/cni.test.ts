@@ -5,10 +5,10 @@
  * real executable in a temp dir that sleeps; the temp dir is removed at the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cni, CniError } from './cni.js';
+import { Cni, CniError, type CniNetwork, type PortMapping } from './cni.js';
 
 let dir = '';
 beforeAll(() => {
@@ -20,7 +20,32 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A plugin that notes when it starts and ends in `log`, takes 300 ms, and answers `out`. */
+function recordingPlugin(name: string, log: string, out: string): void {
+  writeFileSync(join(dir, name), `#!/bin/sh\ncat > /dev/null\necho "start ${name} $CNI_CONTAINERID" >> ${log}\nsleep 0.3\necho "end ${name} $CNI_CONTAINERID" >> ${log}\necho '${out}'\n`);
+  chmodSync(join(dir, name), 0o755);
+}
+
 describe('CNI plugin calls', () => {
+  it('the plugins that edit iptables (firewall, portmap) never run at the same time; bridge calls still overlap', async () => {
+    const log = join(dir, 'calls.log');
+    recordingPlugin('bridge', log, '{"cniVersion":"0.4.0","ips":[{"version":"4","address":"10.99.0.2/24"}]}');
+    recordingPlugin('firewall', log, '{"cniVersion":"0.4.0"}');
+    recordingPlugin('portmap', log, '{"cniVersion":"0.4.0"}');
+    const cni = new Cni(dir, join(dir, 'ipam'));
+    const net: CniNetwork = { name: 'n', bridge: 'br-n', subnet: '10.99.0.0/24', internal: false };
+    const ports: PortMapping[] = [{ hostPort: 18080, containerPort: 80, protocol: 'tcp' }];
+    await Promise.all(['a', 'b', 'c'].map((id) => cni.attach(net, id, `ns-${id}`, 'eth0', ports)));
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(18);
+    // Each iptables plugin's start is followed by its own end before any other iptables plugin starts.
+    const ipt = lines.filter((l) => !l.includes(' bridge '));
+    for (let i = 0; i < ipt.length; i += 2) expect(ipt[i + 1]).toBe(ipt[i]!.replace(/^start/, 'end'));
+    // The three bridge ADDs ran side by side (all started before the first ended).
+    expect(lines.slice(0, 3).every((l) => l.startsWith('start bridge'))).toBe(true);
+  });
+
+
   it('a plugin that outlives the limit is stopped, and the error names the plugin, the call and the limit', async () => {
     const cni = new Cni(dir, join(dir, 'ipam'), 500);
     const t0 = Date.now();

@@ -58,6 +58,22 @@ function run(file: string, args: string[], o: { env?: NodeJS.ProcessEnv; input?:
   });
 }
 
+/**
+ * The plugins that edit the host's iptables (firewall, portmap) run one at a time in this
+ * process. portmap creates its top-level chains on first use with a check-then-create, so two
+ * at once on a host where the chain does not exist yet both try, and one fails with
+ * `CHAIN_USER_ADD failed (File exists): chain CNI-HOSTPORT-DNAT` (CI, 2026-12-05: the
+ * containerd stack's postgres and redis created in parallel, rolled back). Bridge and IPAM
+ * calls stay parallel.
+ */
+let iptablesTurn: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(f: () => Promise<T>): Promise<T> {
+  const mine = iptablesTurn.then(f, f);
+  iptablesTurn = mine.catch(() => undefined);
+  return mine;
+}
+const EDITS_IPTABLES = new Set(['firewall', 'portmap']);
+
 export class Cni {
   constructor(
     readonly binDir: string,
@@ -116,7 +132,8 @@ export class Cni {
       CNI_IFNAME: ifname,
       CNI_PATH: this.binDir,
     };
-    const r = await run(join(this.binDir, type), [], { env, input: JSON.stringify(conf), timeoutMs: this.pluginTimeoutMs });
+    const call = () => run(join(this.binDir, type), [], { env, input: JSON.stringify(conf), timeoutMs: this.pluginTimeoutMs });
+    const r = await (EDITS_IPTABLES.has(type) ? oneAtATime(call) : call());
     if (r.timedOut) throw new CniError(`CNI ${type} ${command} for ${containerId} on ${String(conf.name)} did not finish within ${this.pluginTimeoutMs / 1000} s and was stopped (is the machine overloaded?)`);
     if (r.code !== 0) {
       let msg = r.stdout.trim() || r.stderr.trim();
