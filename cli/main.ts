@@ -175,16 +175,17 @@ export async function preloadCommands(): Promise<void> {
 /** Called by `bin/claude`. */
 export async function run(argv: string[]): Promise<void> {
   // `claude help | head -5`: the reader went away; stop quietly, as other Unix tools do.
+  const quietly = () => process.exit(process.exitCode ?? 0);
   const quietOnEpipe = (stream: NodeJS.WriteStream): NodeJS.WriteStream =>
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (e.code === 'EPIPE') quietly();
       throw e;
     });
   process.exitCode = await runWith(argv, {
     // Made when a command needs more than `write` (cli/stdio.ts): making them loads node:net
     // for a pipe or a terminal, ≈ 12 ms of a cold `validate` that prints a few lines.
-    stdout: lazyOutput(1, () => quietOnEpipe(process.stdout)),
-    stderr: lazyOutput(2, () => quietOnEpipe(process.stderr)),
+    stdout: lazyOutput(1, () => quietOnEpipe(process.stdout), quietly),
+    stderr: lazyOutput(2, () => quietOnEpipe(process.stderr), quietly),
     // Made when a command reads input or asks whether it may prompt, not at every start:
     // process.stdin loads Node's stream code for the kind of fd it is (a file, a pipe, a
     // terminal), 5–15 ms of a cold `validate` (docs/compiler.md, "Performance").

@@ -13,8 +13,8 @@
  *
  * A write the fd does not take at once (EAGAIN: a non-blocking pipe whose reader is behind)
  * is handed to the real stream, which waits for the reader as it always did. EPIPE (the
- * reader went away: `claude validate | head -1`) ends the process quietly with its exit code
- * so far, as cli/main.ts's handler on the real stream does.
+ * reader went away: `claude validate | head -1`) calls `onEpipe` (cli/main.ts ends the process
+ * quietly with its exit code so far, as its handler on the real stream does).
  */
 import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -25,7 +25,7 @@ type WriteCallback = (err?: Error | null) => void;
  * A stand-in for `real()` (process.stdout or process.stderr, on `fd`): writes go to the fd
  * directly until another property is read; `made()` says whether the real stream was made.
  */
-export function lazyOutput(fd: number, real: () => Writable): Writable & { made(): boolean } {
+export function lazyOutput(fd: number, real: () => Writable, onEpipe: () => void = () => {}): Writable & { made(): boolean } {
   let stream: Writable | undefined;
   const materialize = (): Writable => (stream ??= real());
   const write = (chunk: unknown, encodingOrCb?: BufferEncoding | WriteCallback, cb?: WriteCallback): boolean => {
@@ -38,7 +38,10 @@ export function lazyOutput(fd: number, real: () => Writable): Writable & { made(
         buf = buf.subarray(writeSync(fd, buf));
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        if (code === 'EPIPE') {
+          onEpipe();
+          return false;
+        }
         // the fd is non-blocking and full: the real stream waits for the reader
         if (code === 'EAGAIN') return materialize().write(buf, callback);
         throw e;

@@ -72,11 +72,15 @@ const commandsIndex = join(dist, 'cli', 'commands', 'index.js');
 // bundle's `require` resolves from dist/bundle/cold/). `loadedParts` gives the build their scripts.
 const entry = (command) => `
 import { useBundled } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
+import { trace } from ${JSON.stringify(join(dist, 'common', 'trace.js'))};
 const { join } = require('node:path');
 export const loadedParts = new Map();
 const part = (name) => {
   let p = loadedParts.get(name);
-  if (!p) loadedParts.set(name, (p = require(join(__dirname, '..', '..', '..', 'bin', 'cold.cjs')).load(join(__dirname, 'part-' + name + '.cjs'), join(__dirname, 'part-' + name + '.cache'))));
+  if (!p) {
+    loadedParts.set(name, (p = require(join(__dirname, '..', '..', '..', 'bin', 'cold.cjs')).load(join(__dirname, 'part-' + name + '.cjs'), join(__dirname, 'part-' + name + '.cache'))));
+    trace('cold: loaded part-' + name + '.cjs');
+  }
   return p.exports;
 };
 const SCHEMAS = ${JSON.stringify(SCHEMAS)};
