@@ -74,22 +74,27 @@ interface SpecLike {
   mounts?: readonly MountLike[];
 }
 
+/** The containers or jobs a step gives mounts to. */
+function specsOf(step: Pick<PlanStep, 'op' | 'params'>): readonly SpecLike[] {
+  const p = step.params as Record<string, unknown>;
+  if (step.op === 'container.create') return [p as SpecLike];
+  if (step.op === 'container.replace' && p.spec) return [p.spec as SpecLike];
+  if (step.op === 'schedule.apply' && Array.isArray(p.jobs)) return p.jobs as SpecLike[];
+  return [];
+}
+
 /** The dangerous host mounts a step would give a container or a job ("/etc (…)"). */
 export function dangerousMountsOfStep(step: Pick<PlanStep, 'op' | 'params'>): string[] {
-  const specs: SpecLike[] = [];
-  const p = step.params as Record<string, unknown>;
-  if (step.op === 'container.create') specs.push(p as SpecLike);
-  else if (step.op === 'container.replace' && p.spec) specs.push(p.spec as SpecLike);
-  else if (step.op === 'schedule.apply' && Array.isArray(p.jobs)) specs.push(...(p.jobs as SpecLike[]));
   const out: string[] = [];
-  for (const s of specs) for (const m of s.mounts ?? []) if (dangerousMount(m.source)) out.push(m.source);
+  for (const s of specsOf(step)) for (const m of s.mounts ?? []) if (dangerousMount(m.source)) out.push(m.source);
   return [...new Set(out)].sort();
 }
 
-/** P2 applies: the step needs an admin signature. */
+/** P2 applies: the step needs an admin signature. Stops at the first dangerous mount (the policy asks it of every step). */
 export function stepNeedsAdmin(step: Pick<PlanStep, 'op' | 'params' | 'risk'>): boolean {
   if (step.op === 'host.apply' && step.risk === 'security') return true;
-  return dangerousMountsOfStep(step).length > 0;
+  for (const s of specsOf(step)) for (const m of s.mounts ?? []) if (dangerousMount(m.source)) return true;
+  return false;
 }
 
 // ── plaintext secrets and remote code ─────────────────────────────────────────────────

@@ -109,13 +109,12 @@ const command: Command = {
     const host = await openFlowHost(paths);
     trace('cli: host opened');
     const renderer = values.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, values.verbose ?? false);
-    const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
     try {
       const result = await applyPlanned(host, text, {
         now: ctx.now,
         yes: values.yes ?? false,
         lockWaitMs: waitS * 1000,
-        actor: { name: user, email: `${user}@${host.hostId}` },
+        actor: authorFromEnv(ctx.env, { hostname: host.hostId }),
         ...(ctx.isTTY && !values.json
           ? {
               interactiveConfirm: (steps: PlanStep[]) => {
@@ -184,7 +183,6 @@ export async function applyPending(
   }
   const host = await openFlowHost(paths);
   const renderer = o.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, o.verbose);
-  const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
   // Queued with the reconciler's passes on the request lock: a pass during this apply would
   // plan against a half-changed system and queue that as a new pending plan.
   let release: (() => void) | null = null;
@@ -196,7 +194,7 @@ export async function applyPending(
       return EXIT.FAILURE;
     }
     // The person approved the plan with its security/destructive steps listed above: that is the confirmation (P3).
-    const result = await applyPlanned(host, pending.envelopeText, { now: ctx.now, yes: true, lockWaitMs: o.waitS * 1000, actor: { name: user, email: `${user}@${host.hostId}` }, ...(renderer ? { onEvent: renderer.onEvent } : {}) });
+    const result = await applyPlanned(host, pending.envelopeText, { now: ctx.now, yes: true, lockWaitMs: o.waitS * 1000, actor: authorFromEnv(ctx.env, { hostname: host.hostId }), ...(renderer ? { onEvent: renderer.onEvent } : {}) });
     renderer?.stop();
     clearPending(paths.dataDir, pending.planId);
     return printResult(ctx, result, o.json);
