@@ -39,7 +39,7 @@ import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
-import { ensureLogWriter, installLogWriter, logWriterUri } from './log-writer.js';
+import { ensureLogWriter, logWriterUri } from './log-writer.js';
 
 /** The deadline of a task's create and start (ms): see startContainer. */
 const TASK_START_DEADLINE_MS = 10 * 60_000;
@@ -227,8 +227,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * the running tasks' helpers). Returns the helper the shim runs beside each task.
    */
   async ensureLogWriter(): Promise<string> {
-    await ensureLogWriter(this.stateDir);
-    return installLogWriter(this.stateDir).helper;
+    return (await ensureLogWriter(this.stateDir)).helper;
   }
   private netnsOf(id: string): string {
     return `claude-${id}`.slice(0, 60);
@@ -525,6 +524,11 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     rmSync(join(this.cdir(f.c.id), 'wanted'), { force: true });
     const t = await this.task(f.c.id);
     if (!t) return;
+    // Deleting the task waits for its log helper, which exits once a writer has read what is
+    // left in its pipes: with no writer running, the shim kills it after 12 s and those lines
+    // are lost. So a writer is made sure of first (./log-writer.ts); one that cannot be started
+    // does not keep the container from stopping.
+    await this.ensureLogWriter().catch(() => undefined);
     if (t.status === 'RUNNING' || t.status === 'PAUSED') {
       await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: timeoutS > 0 ? SIGTERM : SIGKILL, all: false }).catch(() => undefined);
       if ((await this.waitExit(f.c.id, '', Math.max(1, timeoutS) * 1000)) === null) {
