@@ -20,6 +20,7 @@
  * - the recreate record (snapshot/rollback): the ContainerSpec and its resolved env (age
  *   encrypted when the host has a key) in the container's `claude.os/record` extension.
  */
+import { compareCodePoints } from '../../../common/order.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -252,7 +253,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       labels,
       networks: this.attachments(f.c.id)
         .map((a) => ({ name: a.network, aliases: a.aliases }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+        .sort((a, b) => compareCodePoints(a.name, b.name)),
       recreate: { ...f.record, name: f.name },
     };
   }
@@ -718,7 +719,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         restarts: this.restartRecord(f.c.id),
       });
     }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return out.sort((a, b) => compareCodePoints(a.name, b.name));
   }
 
   /** Every container of this namespace with its task and the driver's records: what the observer's Docker-shaped view (./docker-view.ts) is made from. */
@@ -917,7 +918,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const networks = this.netRecords()
       .filter((n) => managedBy(n.labels, hostId))
       .map((n) => ({ name: n.name, managed: true, driver: n.driver, internal: n.internal, subnet: n.subnet, labels: n.labels }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareCodePoints(a.name, b.name));
     const hostSide = await observeHostSide({ dataDir: this.opts.dataDir, root: this.opts.root, ...(this.opts.nft ? { nft: this.opts.nft } : {}) });
     const containers = await Promise.all(
       all.map(async (f) => {
@@ -949,7 +950,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       networks,
       volumes: hostSide.volumes,
       images: imgs.images.map((i) => i.name).sort(),
-      containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
+      containers: containers.sort((a, b) => compareCodePoints(a.name, b.name)),
       firewall: hostSide.firewall,
       hostFilesHash: hostSide.hostFilesHash ?? null,
       ...(hostSide.hostFiles ? { hostFiles: hostSide.hostFiles } : {}),
