@@ -19,7 +19,8 @@
  *     other product file waits for a probe, backs off between probes or reads the health
  *     command itself (the loop gives each engine the wait's shape).
  *  7. Approve-then-apply is one function in cli/ (cli/approve.ts): no command gives
- *     planAndApply its own approve, apply or onReplan.
+ *     planAndApply its own approve, apply or onReplan, and no other cli/ file applies a plan
+ *     as approved (`applyPlanned` with `yes: true`).
  *  8. cron-parser is loaded in one place, common/cron.ts, which both the compiler's schedule
  *     reader and the runtime's job scheduler import (type imports aside).
  * Files are read with the TypeScript parser, so comments and strings never count.
@@ -270,13 +271,22 @@ describe('architecture', () => {
     expect(users).toEqual([join('runtime', 'health.ts')]);
   });
 
-  it('approve, then apply is one function in cli/: planAndApply gets its approve and apply from cli/approve.ts', () => {
+  it('approve, then apply is one function in cli/: planAndApply gets its approve and apply from cli/approve.ts, and no other file applies a plan as approved', () => {
     const own: string[] = [];
     const callers: string[] = [];
     for (const f of tsFiles(join(root, 'cli'))) {
       const rel = relative(root, f);
       if (isTestFile(rel)) continue;
       const visit = (n: ts.Node): void => {
+        // An apply of a plan the person approved: only cli/approve.ts makes it.
+        if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'applyPlanned' && rel !== join('cli', 'approve.ts')) {
+          for (const a of n.arguments) {
+            if (!ts.isObjectLiteralExpression(a)) continue;
+            for (const p of a.properties) {
+              if (ts.isPropertyAssignment(p) && p.name.getText() === 'yes' && p.initializer.kind === ts.SyntaxKind.TrueKeyword) own.push(`${rel}: applyPlanned with yes: true`);
+            }
+          }
+        }
         if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'planAndApply') {
           callers.push(rel);
           const arg = n.arguments[0];
