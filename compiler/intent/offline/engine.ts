@@ -38,6 +38,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { normaliseSchedule, parseSchedule } from './schedule.js';
+import { placePorts, readPortFrame } from './ports.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
@@ -201,7 +202,9 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   // a password while password logins are on). Root with a key only is an SSH setting
   // (handleSshConfig), not a refusal.
   { re: /\bpermit_?\s?root_?\s?login\b[^.]*\b(yes|true|on)\b|^(?=[^.]*\broot\b)(?=[^.]*\bpass(?:word|wd|wort)s?\b)(?=[^.]*\b(ssh|log\s?-?ins?|log(?:ging)? in)\b)(?![^.]*\bpass(?:word|wd)s?\b[^.]*\b(off|disabled?)\b)/i, reason: ROOT_PASSWORD_SSH },
-  { re: /\b(default|input|incoming)\s+(input\s+)?policy\b[^.]*\b(accept|allow|open)\b/i, reason: POLICY_ACCEPT },
+  // The policy said to be accept ("default policy accept", "set the input policy to allow", "accept as
+  // the default policy"), not "default policy drop, allow only 22" (a drop default with exceptions).
+  { re: /\b(default|input|incoming)\s+(input\s+)?policy(?:\s*[:=]\s*|\s+(?:(?:to|of|is|as|should|must|will|be|now|becomes?|set\s+to)\s+)*)(accept|allow|open)\b|\b(accept|allow|open)\s+(?:as|for)\s+(?:the\s+)?(default|input|incoming)\s+(input\s+)?policy\b/i, reason: POLICY_ACCEPT },
   { re: /\bapprove\b[^.]*\b(yourself|itself|automatically|on my behalf|for me)\b|\bno need to (ask|check with|confirm)\b|\bmaintenance mode\b|\bdisable approvals?\b/i, reason: APPROVALS },
   { re: /\b(forget|ignore|override|drop|disregard)\s+(all\s+|any\s+)?(your|the)\s+(safety\s+)?(rules|instructions|guidelines|policy|policies)\b|^\s*system\s*:/i, reason: INJECTION },
 ];
@@ -490,10 +493,15 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
   // Said last after a comma or a dash, "…, rule node-exporter", "… - rule grafana-office", "…, name prom-scrape" is the name too.
   const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close|permit|let|firewall)\b/i.test(message)
-    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:add\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+['"“‘`]([a-z][a-z0-9-]{0,40})['"”’`]\s*:|(?:,|;|\s[-–—])\s*(?:(?:firewall\s+)?rule|name)\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
+    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+(?!(?:allow|accept|block|deny|drop|reject|open|close|permit|for|to|that|which)\b)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*:|(?:,|;|\s[-–—])\s*(?:(?:firewall\s+)?rule|name)\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
     : null;
   const ruleName = named ? (named[1] ?? named[2] ?? named[3])!.toLowerCase() : undefined;
-  if (named) message = ` ${message}`.replace(named[0], named[2] ? ' ' : named[0].startsWith(',') || named[0].startsWith('.') || named[0].startsWith(';') ? named[0][0]! + ' ' : ' ').replace(/\s+/g, ' ').replace(/[\s,.;-]+$/, '').trim();
+  // "a firewall rule called office-ssh that lets …": the name goes, the rule stays ("a firewall rule that lets …").
+  const afterName = named ? ` ${message}`.slice(` ${message}`.indexOf(named[0]) + named[0].length) : '';
+  const keepRule = named && !named[2] && /\brule\s+(?:named|called)\s/i.test(named[0]) && /\w/.test(afterName) ? `${named[0].replace(/\s+(?:named|called)\s+\S+$/i, '')} ` : undefined;
+  if (named) message = ` ${message}`.replace(named[0], keepRule ?? (named[2] ? ' ' : named[0].startsWith(',') || named[0].startsWith('.') || named[0].startsWith(';') ? named[0][0]! + ' ' : ' ')).replace(/\s+/g, ' ').replace(/[\s,.;-]+$/, '').trim();
+  // "a rule that drops tcp 23", "…which rejects smtp": the rule's verb as the firewall reads it.
+  if (/\brule\b/i.test(message)) message = message.replace(/\b(?:that|which|to)\s+(drop|reject|block|allow|accept|open|close|permit|let|den(?=ies))(?:s|ies)\b/gi, (_m, v: string) => `that ${/^den$/i.test(v) ? 'deny' : v}`);
   // "10.20.0.0/16 and 10.30.0.0/16", "a, b & c": one list of addresses, never split into clauses.
   message = message.replace(ADDRESS_LIST, ' + ');
   const input: EngineInput = { ...original, message };
@@ -563,7 +571,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim()))));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim()))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
     for (let [ci, clause] of clauses.entries()) {
@@ -696,7 +704,7 @@ function paraphrase(text: string): string {
     .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
     .replace(/\ba\s+(?:couple|pair)(?:\s+of)?\s+(gigs?|gb|cores?|cpus?|vcpus?|replicas?|instances|copies)\b/gi, '2 $1')
     // "open 80 and 443", "block 25, 465 & 587": a list of bare numbers after an opening verb is a list of ports.
-    .replace(/\b(open|close|block|unblock|expose|allow|deny|reject|drop|publish|permit)\s+(?:up\s+)?(\d{2,5}(?:\s*(?:,|\band\b|&|\+|\bplus\b)\s*\d{2,5})+)(?![\d.:/])/gi, '$1 ports $2')
+    .replace(/\b(open|close|block|unblock|expose|allow|deny|reject|drop|publish|permit)\s+(?:up\s+)?(only\s+|just\s+)?(\d{2,5}(?:\s*(?:,|\band\b|&|\+|\bplus\b)\s*\d{2,5})+)(?![\d.:/])/gi, '$1 $2ports $3')
     // "run 3 of nginx", "have five copies of the worker": that many replicas of it.
     .replace(/\b(?:run|have|want|need|start)\s+(\d{1,3})\s+(?:(?:copies|instances|replicas)\s+)?of\s+(?:the\s+|my\s+)?([a-z][\w-]*)\b(?!\s+(?:them|those|these|it))/gi, (m, n: string, name: string) => (/^(?:them|those|these|it|the|us|you)$/i.test(name) ? m : `scale ${name} to ${n} replicas`))
     .replace(/\ba\s+(?:single|lone|whole)\s+(core|cpu|vcpu)\b/gi, '1 $1')
@@ -1382,16 +1390,13 @@ function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): bo
       const pw = templatePassword(templateOf(getService(run, dep)!) ?? tpl);
       data[kind] = { service: dep, password: env.POSTGRES_PASSWORD ?? (pw && env[pw.env]) ?? (pw ? `\${secrets.${pw.secret}}` : '') };
     }
-    // "console on 9001", "web ui on 8053": a port said after one of the app's port words.
-    const hostPorts = findPorts(clause).map((port) => {
-      const before = clause.slice(0, Math.max(0, clause.search(new RegExp(String.raw`\b${port}\b`)))).toLowerCase();
-      const word = (app.ports ?? []).find((p) => p.name && new RegExp(String.raw`\b${p.name}\b[^,;.\d]{0,24}$`).test(before))?.name;
-      return { port, ...(word ? { word } : {}) };
-    });
-    const inst = instantiateApp(app, { name, hostPorts, data });
+    // "console on 9001", "web ui on 8053", "its ssh on 2222": the ports said, placed by the port frame.
+    const frame = readPortFrame(clause);
+    const inst = instantiateApp(app, { name, data });
     const svc = inst.service;
+    svc.ports = placePorts(svc.ports ?? [], frame, app.ports);
     // Published ports already taken by another service move up; a port asked for is never moved.
-    const asked = new Set(hostPorts.map((h) => h.port));
+    const asked = new Set(frame.said.map((h) => h.host));
     const taken = new Set(services(run).flatMap((s) => (s.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined)));
     for (const p of svc.ports ?? []) {
       if (p.host === undefined || asked.has(p.host) || !taken.has(p.host)) continue;
@@ -1856,7 +1861,9 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   if (image && !/[:\/.@]/.test(image) && /^(?:for|of|to|is|should|will|as|the|a|an|it|that|this|now|be|set|called|named|with|from|on|in|and|version|tag|please|pls)$/i.test(image)) image = undefined;
   if (!image) {
     const refs = findImageRefs(clause).filter((r) => !findCidrs(r).length);
-    if (refs.length > 0 && (/\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump|drop|throw|chuck|stick|slap|pop|plonk|put|image)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
+    // "acme/frontend:4 as web": an image with the name it runs as is one to add.
+    const named = refs.length > 0 && new RegExp(String.raw`${escapeRe(refs[0]!)}\s+(?:as|named|called)\s+(?!well\b)[a-z]`, 'i').test(clause);
+    if (refs.length > 0 && (named || /\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump|drop|throw|chuck|stick|slap|pop|plonk|put|image)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
   }
   // "i want a mosquitto broker, eclipse-mosquitto:2, …": an image alone, right after the app it is for.
   if (!image && /^['"“‘`]?[a-z0-9][\w.\/-]*:[\w.-]+['"”’`]?$/i.test(clause.trim()) && run.added.length > 0) image = clause.trim().replace(/['"“”‘’`]/g, '');
@@ -1901,20 +1908,20 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     return true;
   }
   if (clashes(run, clause, name)) return true;
-  const ports = findPorts(clause);
+  const frame = readPortFrame(clause.replace(image, ' '));
   const tpl = templateOfImage(image);
   let svc: Service;
   if (tpl && tpl.name !== 'webapp') {
     const inst = instantiate(tpl.name, { name, image });
     svc = inst.service;
-    if (ports.length > 0 && svc.ports?.length) {
-      // "… using image nginx:alpine on port 18080": that host port, to the image's main port.
-      svc.ports = [{ ...svc.ports[0]!, host: ports[0]! }];
-    }
+    // "… using image nginx:alpine on port 18080": that host port, to the image's main port.
+    if (frame.said.length > 0 && svc.ports?.length) svc.ports = placePorts(svc.ports, frame);
     for (const v of inst.volumes) if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
-  } else if (ports.length > 0) {
-    const container = /\b(?:to|container port)\s+(\d{1,5})\b/.exec(t);
-    svc = instantiate('webapp', { name, image, host_port: ports[0], container_port: container ? Number(container[1]) : ports[0] }).service;
+  } else if (frame.said.length > 0) {
+    // "… on port 3000" (that port inside too), "… 8080:80", "map host 8080 to container 80".
+    const ports = placePorts([], frame);
+    svc = instantiate('webapp', { name, image, host_port: ports[0]!.host, container_port: ports[0]!.container }).service;
+    svc.ports = ports;
   } else {
     svc = { name, image };
   }
@@ -1961,7 +1968,9 @@ function handleJob(run: Run, clause: string): boolean {
   if (/(?<![\w:/.-])(?:back ?ups?|snapshots?)(?![\w:/.-])|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b/.test(t)) return false;
   const schedule = parseSchedule(t, 3);
   if (!schedule) return false;
-  const quoted = findQuoted(clause);
+  // "… every night at 3 (redis-cli FLUSHALL)": a program in brackets is the command, as if quoted.
+  const bracketed = /\(\s*((?:[a-z][\w.]*[-_./][\w./-]*|\.?\/[\w./-]+)(?:\s+[^\s()]+){0,8})\s*\)/i.exec(clause);
+  const quoted = bracketed && !/\bcontainer\s*\)$/i.test(bracketed[0]) ? [bracketed[1]!, ...findQuoted(clause)] : findQuoted(clause);
   const script = /(?:^|\s)((?:(?:sh|bash|python3?|node|php|ruby|perl)\s+)?(?:\/[\w.\/-]+|[\w-]+\.(?:sh|py|js|rb|php|pl)))(?=\s|$|[,.](?:\s|$))/.exec(clause);
   // "every sunday at 4am vacuum the db: vacuumdb --all --analyze": the command after a colon.
   const colon = !quoted[0] ? /:\s+((?:[a-z]|\.?\/)[\w.\/-]*(?:\s+(?!(?:in|inside|on|every|each|at|daily|nightly|weekly)\b)[^\s,;]+){0,8})\s*[.!]?$/.exec(clause) : null;
@@ -2062,10 +2071,13 @@ function beforeSchedule(words: string): string | undefined {
  * its schedule, then an existing service's container at the end.
  */
 function commandFirst(run: Run, clause: string): string | undefined {
-  const where = /[\s,;—–-]*(?:\(\s*(?:in\s+)?(?:the\s+)?([a-z0-9][\w-]*)\s+container\s*\)|\b(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?)\s*[.!]?$/i.exec(clause);
-  const svc = (where?.[1] ?? where?.[2])?.toLowerCase();
-  if (!where || !svc || !getService(run, svc)) return undefined;
-  const cmd = beforeSchedule(clause.slice(0, where.index).replace(/^\s*(?:please|pls|plz|can\s+you|could\s+you)\s+/i, ''));
+  // The container said at the end, or before a schedule that ends the clause ("redis-cli FLUSHALL on redis every sunday at 4am").
+  const where = [...clause.matchAll(/[\s,;—–-]*(?:\(\s*(?:in\s+)?(?:the\s+)?([a-z0-9][\w-]*)\s+container\s*\)|\b(?:in|inside|within|on)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?)(?=\s*[,;—–-]?\s*(.*?)\s*[.!]?$)/gi)].find((m) => {
+    const after = m[3] ?? '';
+    return getService(run, (m[1] ?? m[2])!.toLowerCase()) && (after === '' || (parseSchedule(after.toLowerCase(), 3) !== undefined && detectVerb(after) === undefined));
+  });
+  if (!where) return undefined;
+  const cmd = beforeSchedule(clause.slice(0, where.index).replace(/^\s*(?:(?:please|pls|plz|can\s+you|could\s+you)\s+)?(?:(?:run|execute|exec)\s+(?=\S*[-_./]|\S+\s+-))?/i, ''));
   // The first word is a program, not one of the engine's own verbs ("restart nginx every night in app").
   return cmd && detectVerb(cmd) === undefined && !/^(?:and|then|also|to|for)\b/i.test(cmd) ? cmd : undefined;
 }
@@ -2733,9 +2745,14 @@ function handleModifiers(run: Run, clause: string): boolean {
 
   // Ports: "move nginx to port 8080", "nginx on port 8080", "change the port of web to 8081",
   // "nginx to 8080", and "make that 18090" right after a port was set.
-  const ports0 = findPorts(clause);
-  const bare = ports0.length === 0 && !rep && !conn ? barePort(run, clause) : undefined;
-  const ports = bare !== undefined ? [bare] : ports0;
+  const frame = readPortFrame(clause);
+  const bare = frame.said.length === 0 && !rep && !conn ? barePort(run, clause) : undefined;
+  if (bare !== undefined) frame.said.push({ host: bare, before: '' });
+  // "let nginx also answer on 443": the clause splitter took the "also" off; the words just before the clause still say it.
+  const msg = run.input.message.toLowerCase();
+  const at = msg.indexOf(t);
+  if (at > 0 && run.clauseAdded.length === 0 && /\b(?:also|too|as\s+well)\W*$/.test(msg.slice(Math.max(0, at - 16), at)) && !/\b(?:instead|rather|move|switch|change)\b/.test(t)) frame.add = true;
+  const ports = frame.said.map((s) => s.host);
   // A catalogue app added by this clause already has the ports it asked for ("console on 9001").
   const portsDone = run.clauseAdded.length > 0 && run.clauseAdded.every((n) => run.portsSet.includes(n));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
@@ -2743,20 +2760,15 @@ function handleModifiers(run: Run, clause: string): boolean {
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
-      const list = [...(svc.ports ?? [])];
       // "the console on 9001": a port word of a catalogue app names which of its ports.
-      const app = appOfImage(svc.image);
-      ports.forEach((p, k) => {
-        const before = t.slice(0, Math.max(0, t.search(new RegExp(String.raw`\b${p}\b`))));
-        const word = app?.ports?.find((ap) => ap.name && new RegExp(String.raw`\b${ap.name}\b[^,;.\d]{0,24}$`).test(before));
-        const byWord = word ? list.findIndex((x) => x.container === word.container) : -1;
-        const at = byWord >= 0 ? byWord : k;
-        if (list[at]) list[at] = { ...list[at]!, host: p };
-        else list.push({ host: p, container: p });
-      });
-      run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
+      const list = placePorts(svc.ports ?? [], frame, appOfImage(svc.image)?.ports);
       mentionFocus(run, name);
-      run.lines.push(`~ ${name}: published on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`);
+      if (JSON.stringify(list) === JSON.stringify(svc.ports ?? [])) {
+        run.already.push(`${name}: published on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`);
+        continue;
+      }
+      run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
+      run.lines.push(`~ ${name}: published on ${list.map((p) => (p.host === p.container ? `${p.host}` : `${p.host} (container ${p.container})`)).join(', ')}`);
     }
     did = true;
   }
@@ -3627,6 +3639,11 @@ const WELL_KNOWN_PORTS: [RegExp, number][] = [
 /** "allow ping", "let people ping the box", "block icmp", "make it pingable". */
 const PING = /\bping(?:s|ing|able)?\b|\bicmp\b|\becho[- ]requests?\b/;
 
+/** "reject" answers with a refusal instead of silence; every other blocking word drops. */
+function blockActionOf(t: string): 'drop' | 'reject' {
+  return /\breject/.test(t) ? 'reject' : 'drop';
+}
+
 function handleFirewall(run: Run, clause: string): boolean {
   // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
   // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
@@ -3636,6 +3653,8 @@ function handleFirewall(run: Run, clause: string): boolean {
   }
   const t = clause.toLowerCase();
   const cidrs = findCidrs(clause);
+  // "expose its port 80 on 9090", "8080:80": a container port published on a host port, not a rule.
+  if (cidrs.length === 0 && !/\bfirewall\b/.test(t) && readPortFrame(clause).said.some((s) => s.container !== undefined)) return false;
   // Port ranges are read first and taken out, so their two ends are not two ports.
   const ranges: string[] = [];
   const unranged = /\b(?:open|allow|permit|accept|let|unblock|block|close|deny|drop|reject|forward|ports?|tcp|udp)\b/.test(t)
@@ -3666,14 +3685,15 @@ function handleFirewall(run: Run, clause: string): boolean {
     ensureFirewall(run);
     const name = `block-${cidrs[0]!.replace(/[./:]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
     const src = sourcesOf(cidrs);
-    const r = putRule(run, { name, ...(src !== undefined ? { source: src } : {}), action: 'drop', comment: 'blocked on every port' }, true);
-    run.lines.push(r === 'same' ? `(already so) firewall: drop everything from ${cidrs.join(', ')}` : `~ firewall: drop everything from ${cidrs.join(', ')} (every port)`);
+    const action = blockActionOf(t);
+    const r = putRule(run, { name, ...(src !== undefined ? { source: src } : {}), action, comment: 'blocked on every port' }, true);
+    run.lines.push(r === 'same' ? `(already so) firewall: ${action} everything from ${cidrs.join(', ')}` : `~ firewall: ${action} everything from ${cidrs.join(', ')} (every port)`);
     return true;
   }
   // "allow ping", "block icmp": an ICMP rule (IPv4 echo and the rest of ICMP; IPv6 neighbour discovery is always let in).
   if (PING.test(t) && ports.length === 0 && ranges.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|enable|respond|answer|reply|block|close|deny|drop|reject|disable|ignore|stop)\b|\bpingable\b/.test(t)) {
     const deny = /\b(?:block|close|deny|drop|reject|disable|ignore|stop)\b|\b(?:not|no|don'?t|never)\b[^.]*\bping/.test(t);
-    const action = deny ? (/\breject/.test(t) ? 'reject' : 'drop') : 'accept';
+    const action = deny ? blockActionOf(t) : 'accept';
     const rule: FirewallRule = { name: deny ? 'block-ping' : 'allow-ping', protocol: 'icmp', action, comment: 'ping (ICMP)' };
     const s = sourcesOf(cidrs);
     if (s !== undefined) rule.source = s;
@@ -3702,8 +3722,7 @@ function handleFirewall(run: Run, clause: string): boolean {
     allowVerb = true;
     blockVerb = false;
   }
-  // "reject" answers with a refusal instead of silence.
-  const blockAction: 'drop' | 'reject' = /\breject/.test(t) ? 'reject' : 'drop';
+  const blockAction = blockActionOf(t);
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;

@@ -29,6 +29,12 @@ const require = createRequire(import.meta.url);
 let chronoModule: typeof Chrono | undefined;
 const chrono = (): typeof Chrono => (chronoModule ??= require('chrono-node') as typeof Chrono);
 
+/** A time of day as said: "6am", "6 pm", "18:00", "noon", "midnight". */
+export const TIME_TOKEN = String.raw`(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\d{1,2}:\d{2}|noon|midday|midnight)`;
+export const TIME_JOIN = String.raw`(?:\s*,\s*(?:and\s+)?|\s+and\s+(?:at\s+)?|\s*&\s*|\s*\+\s*)`;
+/** Several times of day in one list: "6am and 6pm", "at 9:00, 13:00 and 17:00", "at 6 and 18" (one schedule, never split into clauses). */
+export const TIME_LIST = String.raw`\b(?:${TIME_TOKEN}(?:${TIME_JOIN}${TIME_TOKEN})+|at\s+\d{1,2}(?:${TIME_JOIN}\d{1,2})+\b(?!\s*(?::|am\b|pm\b|min|hour|hrs?\b|h\b|days?\b|%|[kmgt]i?b?\b)))`;
+
 /**
  * Quoted text, one pattern for the whole engine: `backticks`, "double", “curly double” and
  * ‘curly single’ quotes, and 'single' quotes that open at the start, after a space, "=" or

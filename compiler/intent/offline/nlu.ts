@@ -18,7 +18,7 @@
  * mean for memory, and written with the binary suffix (512Mi); a bare number of memory is MiB.
  */
 
-import { NUMBER_WORDS, QUOTED } from './language.js';
+import { NUMBER_WORDS, QUOTED, TIME_LIST } from './language.js';
 
 /** The number words (language.ts) and the words of counting ("no", "a single", "a couple", "a dozen"). */
 const WORD_NUMBERS: Record<string, number> = { ...NUMBER_WORDS, no: 0, none: 0, a: 1, an: 1, single: 1, couple: 2, dozen: 12, hundred: 100 };
@@ -240,7 +240,8 @@ export function splitClauses(text: string, hasOwnMeaning: (clause: string) => bo
   // A quoted value is one thing whatever it holds: `FEATURE_FLAGS="beta,new-ui"` or
   // `motd 'up, and running'` is never split at its comma or its "and". Masked while splitting.
   const quoted: string[] = [];
-  const masked = text.replace(new RegExp(QUOTED, 'g'), (m) => `\u0000${quoted.push(m) - 1}\u0000`);
+  // So is a list of times of day ("at 6am and 6pm", "noon and midnight"): one schedule.
+  const masked = text.replace(new RegExp(`${QUOTED}|${TIME_LIST}`, 'gi'), (m) => `\u0000${quoted.push(m) - 1}\u0000`);
   const unmask = (s: string): string => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => quoted[Number(i)] ?? '');
   const parts = masked
     .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)

@@ -19,7 +19,7 @@
  * earlier turn reads the same. Normalising canonical text changes nothing.
  */
 import { cronParser } from '../../../common/cron.js';
-import { NUMBER_WORDS, splitAtQuotes, timeOfDay } from './language.js';
+import { NUMBER_WORDS, TIME_JOIN, TIME_LIST, splitAtQuotes, timeOfDay } from './language.js';
 
 export interface Schedule {
   cron: string;
@@ -54,6 +54,8 @@ export function normaliseSchedule(text: string): string {
       // Numbers in words after "every" ("every twelve hours"; the engine's language layer has
       // usually made them digits already, an earlier turn's text has not).
       .replace(/\b(every|each)\s+(two|three|four|five|six|ten|twelve|fifteen|twenty|thirty)\s+(?=min|hour|hr|day)/gi, (_m, e: string, n: string) => `${e} ${num(n)} `)
+      // "evry", "evrey", "everey", "eveyr": "every" mistyped (too short for the spelling step).
+      .replace(/\b(?:evry|evrey|everey|eveyr|evey|evert)\b/gi, 'every')
       // Units shortened: "every 5 mins", "every 2 hrs", "every 10m", "every 3h", "every min".
       .replace(/\b(every|each)\s+(\d+)\s*(?:mins?|minutes?|m)\b/gi, 'every $2 minutes')
       .replace(/\b(every|each)\s+(\d+)\s*(?:hrs?|hours?|h)\b/gi, 'every $2 hours')
@@ -64,12 +66,19 @@ export function normaliseSchedule(text: string): string {
       // "every other day", "every second hour", "on alternate days".
       .replace(/\b(?:every|each)\s+(?:other|second|2nd)\s+(day|hour|minute)\b|\b(?:on\s+)?alternate\s+(day|hour)s\b/gi, (_m, a?: string, b?: string) => `every 2 ${(a ?? b)!.toLowerCase()}s`)
       // "twice a day", "3 times daily", "four times per day": evenly through the day.
-      .replace(/\b(twice|thrice|two|three|four|six|[2346])\s*(?:times\s+)?(?:a|per|each|every)\s+day\b|\b(twice|thrice|two|three|four|six|[2346])\s+(?:times\s+)?daily\b/gi, (m, a?: string, b?: string) => {
-        const n = num((a ?? b)!);
+      // A bare number needs "times" ("quarter past 2 every day" is a time of day).
+      .replace(/\b(twice|thrice|(?:two|three|four|six|[2346])\s*(?:times|x))\s+(?:a|per|each|every)\s+day\b|\b(twice|thrice|(?:two|three|four|six|[2346])\s*(?:times|x))\s+daily\b/gi, (m, a?: string, b?: string) => {
+        const n = num((a ?? b)!.replace(/\s*(?:times|x)$/i, ''));
         return n && n > 1 ? `every ${24 / n} hours` : m;
       })
       // "once a day" is daily; "once a week" weekly.
       .replace(/\bonce\s+(?:a|per|every)\s+day\b/gi, 'daily')
+      // "half past midnight", "quarter past noon", "quarter to midnight".
+      .replace(/\b(half|(?:a\s+)?quarter)\s+(past|after|to)\s+(midnight|noon|midday)\b/gi, (_m, part: string, dir: string, hour: string) => {
+        const h = /^mid/i.test(hour) && !/day/i.test(hour) ? 0 : 12;
+        if (/^to$/i.test(dir)) return /^half/i.test(part) ? _m : `${(h + 23) % 24}:45`;
+        return `${h}:${/^half/i.test(part) ? '30' : '15'}`;
+      })
       // Clock words: "half six" (British: 6:30), "half past 6", "quarter past 3", "quarter to 5", "six thirty pm".
       .replace(new RegExp(String.raw`\bhalf\s+(?:past\s+)?${HOUR_WORD}\b(?!\s*(?:cores?|cpus?|gigs?|megs?|gb|mb|replicas?|hours?|minutes?))`, 'gi'), (_m, h: string) => `${num(h)}:30`)
       .replace(new RegExp(String.raw`\b(?:a\s+)?quarter\s+past\s+${HOUR_WORD}\b`, 'gi'), (_m, h: string) => `${num(h)}:15`)
@@ -212,10 +221,36 @@ export function parseSchedule(text: string, defaultHour = 3): Schedule | undefin
   return s && validCron(s.cron) ? s : undefined;
 }
 
-function read(t: string, defaultHour: number): Schedule | undefined {
+/** The hours of several times of day said as one list, when they share their minute ("6am and 6pm" → 6,18). */
+function timeList(t: string): { hours: number[]; minute: number } | undefined {
+  const m = new RegExp(TIME_LIST).exec(t);
+  // "between 9am and 5pm", "from 8 and …": a window, not two times.
+  if (!m || /\b(?:between|from)\s*$/.test(t.slice(0, m.index))) return undefined;
+  const times = m[0]
+    .replace(/^at\s+/, '')
+    .split(new RegExp(TIME_JOIN))
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0)
+    .map((x) => (/^\d{1,2}$/.test(x) ? [Number(x), 0] : findTime(`at ${x}`)));
+  if (times.some((x) => x === undefined || x[0]! > 23)) return undefined;
+  const minutes = new Set(times.map((x) => x![1]));
+  if (minutes.size !== 1) return undefined;
+  const hours = [...new Set(times.map((x) => x![0]!))].sort((a, b) => a - b);
+  return hours.length > 1 ? { hours, minute: times[0]![1]! } : undefined;
+}
+
+function read(t0: string, defaultHour: number): Schedule | undefined {
+  // "weekly-digest", "nightly-build", "db-daily": a program's name, not a schedule word.
+  const t = t0.replace(/[\w.]*[a-z0-9]-(?:daily|weekly|nightly|hourly|monthly)\b[\w.-]*|\b(?:daily|weekly|nightly|hourly|monthly)-[\w.-]+/g, ' ');
   const words = plainWords(t);
   const dow = daysOfWeek(words);
   const on = dow ? ` ${dow.words}` : '';
+  // "twice a day, 6am and 6pm", "every monday at 9am and 5pm": one run at each time said.
+  const list = timeList(words);
+  if (list) {
+    const at = list.hours.map((h) => `${pad(h)}:${pad(list.minute)}`);
+    return { cron: `${list.minute} ${list.hours.join(',')} * * ${dow?.field ?? '*'}`, words: `${dow ? dow.words : 'every day'} at ${at.slice(0, -1).join(', ')} and ${at[at.length - 1]}` };
+  }
   const window = hourWindow(words);
   const during = window ? ` from ${pad(window[0])}:00 to ${pad(window[1])}:00` : '';
   const m = /\bevery\s+(\d+)\s+(minutes?|hours?|days?)\b/.exec(t);

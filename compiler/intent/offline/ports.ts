@@ -1,0 +1,218 @@
+/**
+ * The port frame: every port a clause says for one service, read once, and placed on the
+ * service's port list by one rule. A port is said as a number ("on 8080", "ports 80, 443",
+ * "listen on 80 and 443"), as a host-to-container mapping ("8080:80", "map host 8080 to
+ * container 80", "container port 80 on host 8082"), as a move ("from 8080 to 8088", "80 -> 8000",
+ * "use 18080 for it") or after a word that names which of its ports ("its ssh on 2222", "the
+ * console on 9001").
+ *
+ * It reads text and edits a port list; it never reads or writes the state files.
+ */
+import type { PortMapping } from '../../../generated/services.js';
+import { findImageRefs, findPorts } from './nlu.js';
+
+/** One port said in a request. */
+export interface SaidPort {
+  /** The host port to publish on. */
+  host: number;
+  /** The container port, when the request says it ("8080:80", "to container 80"). */
+  container?: number;
+  /** The port it replaces ("from 8080 to 8088", "80 -> 8000"): a host port, else a container port. */
+  from?: number;
+  /** The words before it, back to the port said before ("its ssh on "), lower case. */
+  before: string;
+}
+
+/** Every port a clause says, and whether they are added beside the ports there. */
+export interface PortFrame {
+  said: SaidPort[];
+  /** "also", "too", "as well", "in addition", "another port", "keep 80": the ports there are kept. */
+  add: boolean;
+}
+
+/** A port of a container with a name people use for it ("console", "web"). */
+export interface NamedPort {
+  container: number;
+  name?: string;
+}
+
+/** Protocol words and the container port a service speaks them on: "its ssh on 2222" publishes container port 22. */
+const WELL_KNOWN: Record<string, number> = { ssh: 22, sftp: 22, http: 80, https: 443, tls: 443, ssl: 443, dns: 53, smtp: 25, imap: 143, imaps: 993, ldap: 389, mqtt: 1883 };
+/** Words for a service's main port (its first). */
+const MAIN_WORDS = /\b(?:web(?:\s*(?:ui|interface|frontend|page|site|app))?|ui|gui|frontend|interface|dashboard|http|site|app|main)\b[^,;.\d]{0,24}$/;
+
+const NUM = String.raw`(\d{2,5})`;
+const PORT_WORD = String.raw`(?:port\s+)?`;
+/** Not a port: a size, a count, a time or a version after the number. */
+const NOT_PORT = String.raw`(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|cpus?|cores?|replicas?|instances|copies|connections?|times|minutes?|hours?|days?|am\b|pm\b|\.\d))`;
+
+/** Host-to-container mappings, each with which group is the host and which the container. */
+const MAPPINGS: { re: RegExp; host: 1 | 2 }[] = [
+  // "host 8080 to container 80", "host port 8081 -> container port 80"
+  { re: new RegExp(String.raw`\bhost\s+${PORT_WORD}${NUM}\s*(?:to|->|→|=>|:|on|maps?\s+to)\s*(?:the\s+)?container(?:'s)?\s+${PORT_WORD}${NUM}\b`, 'g'), host: 1 },
+  // "container port 80 on host port 8082", "container 80 to host 8080"
+  { re: new RegExp(String.raw`\bcontainer(?:'s)?\s+${PORT_WORD}${NUM}\s+(?:on|to|at|as|via|through|->|→)\s+(?:the\s+)?host(?:'s)?\s+${PORT_WORD}${NUM}\b`, 'g'), host: 2 },
+  // "8080 on the host to 80 in the container"
+  { re: new RegExp(String.raw`\b${NUM}\s+(?:on|of)\s+the\s+host\s+(?:to|->|→|=>)\s+${NUM}\s+(?:in|on|inside|of)\s+the\s+container\b`, 'g'), host: 1 },
+  // "map 8080 to 80", "forward host port 8083 to 80"
+  { re: new RegExp(String.raw`\b(?:map|maps|mapping|mapped|forward|forwards|forwarding|route|routes|routing)\s+(?:the\s+)?(?:host\s+)?${PORT_WORD}${NUM}\s+(?:to|->|→|=>|onto|into)\s+(?:the\s+)?(?:container(?:'s)?\s+)?${PORT_WORD}${NUM}\b`, 'g'), host: 1 },
+  // "expose its port 80 on 9090", "publish the container port 3000 as 8300"
+  { re: new RegExp(String.raw`\b(?:expose|exposes|exposing|publish|publishes|publishing)\s+(?:its|the|their|[\w-]+'s)?\s*(?:container(?:'s)?\s+)?port\s+${NUM}\s+(?:on|at|as|to)\s+(?:the\s+)?(?:host(?:'s)?\s+)?${PORT_WORD}${NUM}\b`, 'g'), host: 2 },
+  // Docker's own "8080:80" (never a time such as 12:30).
+  { re: /(?<![\w.:/@-])(\d{2,5}):(\d{2,5})(?![\w.:/-])/g, host: 1 },
+];
+
+/** Moves of a port: the group of the old number and of the new one. */
+const MOVES: RegExp[] = [
+  // "from 8080 to 8088", "from port 80 over to 8000"
+  new RegExp(String.raw`\bfrom\s+${PORT_WORD}${NUM}\s+(?:(?:over\s+|across\s+)?to|->|→|=>|onto)\s+${PORT_WORD}${NUM}\b`, 'g'),
+  // "80 -> 8000", "80 => 8001"
+  new RegExp(String.raw`(?<![\w.])${NUM}\s*(?:->|-->|→|=>)\s*${PORT_WORD}${NUM}\b`, 'g'),
+  // "switch 8080 for 9080", "swap port 80 with 8000", "replace 8080 by 9090"
+  new RegExp(String.raw`\b(?:switch|swap|change|replace|trade|exchange)\s+${PORT_WORD}${NUM}\s+(?:for|with|to|by|into)\s+${PORT_WORD}${NUM}\b`, 'g'),
+];
+
+/** "use 18080 for it", "use port 18081 for the api": a port to use instead (80 or more: "use 16" is a version). */
+const USE = new RegExp(String.raw`\buse\s+${PORT_WORD}${NUM}\b${NOT_PORT}`, 'g');
+
+/** A list after a port: "80 and 443", "80, 443 & 8443", "80 + 443". */
+const LIST_TAIL = new RegExp(String.raw`^(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*\+\s*|\s+or\s+)${PORT_WORD}\d{2,5}\b${NOT_PORT})+`);
+
+const ADDITIVE = /\b(?:also|too|as\s+well|additionally|in\s+addition|(?:another|extra|additional|second|one\s+more)\s+(?:host\s+)?port|keep(?:ing)?\s+(?:port\s+)?\d+)\b/;
+const REPLACING = /\b(?:instead|rather|move|moving|switch|change|replace|swap|only|just)\b/;
+
+const blank = (s: string) => ' '.repeat(s.length);
+
+/** The ports a clause says (lower case or not), in the order said. */
+export function readPortFrame(clause: string): PortFrame {
+  // "listen on both 80 and 443", "on either 8080 or 8081": the list is what follows.
+  let t = clause.toLowerCase().replace(/\b(?:both|either)\s+(?=(?:ports?\s+)?\d)/g, '');
+  // An image's tag or registry port is no port of the service ("ghcr.io:5000/x:8080").
+  for (const ref of findImageRefs(t)) if (/[a-z/]/.test(ref)) t = t.replace(ref, blank(ref));
+  const said: (SaidPort & { at: number })[] = [];
+  const take = (m: RegExpMatchArray, port: Omit<SaidPort, 'before'>) => {
+    said.push({ ...port, before: t.slice(0, m.index), at: m.index! });
+    t = t.slice(0, m.index) + blank(m[0]) + t.slice(m.index! + m[0].length);
+  };
+  for (const { re, host } of MAPPINGS) {
+    for (const m of [...t.matchAll(re)]) {
+      const h = Number(m[host]);
+      const c = Number(m[host === 1 ? 2 : 1]);
+      // "at 12:30": a time.
+      if (re === MAPPINGS[MAPPINGS.length - 1]!.re && (/\b(?:at|by|until|till|from)\s*$/.test(t.slice(0, m.index)) || (h <= 23 && m[2]!.length === 2))) continue;
+      if (valid(h) && valid(c)) take(m, { host: h, container: c });
+    }
+  }
+  for (const re of MOVES) for (const m of [...t.matchAll(re)]) if (valid(Number(m[1])) && valid(Number(m[2]))) take(m, { host: Number(m[2]), from: Number(m[1]) });
+  for (const m of [...t.matchAll(USE)]) if (Number(m[1]) >= 80 && valid(Number(m[1]))) take(m, { host: Number(m[1]) });
+  // The numbers only a port fits (nlu.ts findPorts), each with the list said after it.
+  const rest = findPorts(t);
+  const seen = new Set<number>();
+  for (const p of rest) {
+    const m = new RegExp(String.raw`(?<![\w.:/-])${p}(?![\w.:/])`).exec(t);
+    const at = m ? m.index : t.length;
+    if (!seen.has(p)) said.push({ host: p, before: t.slice(0, at), at });
+    seen.add(p);
+    const tail = m ? LIST_TAIL.exec(t.slice(at + String(p).length)) : null;
+    if (!tail) continue;
+    for (const n of tail[0].matchAll(/\d{2,5}/g)) {
+      const q = Number(n[0]);
+      const qAt = at + String(p).length + n.index!;
+      if (!seen.has(q) && valid(q)) said.push({ host: q, before: t.slice(at + String(p).length, qAt), at: qAt });
+      seen.add(q);
+    }
+  }
+  said.sort((a, b) => a.at - b.at);
+  const lower = clause.toLowerCase();
+  return { said: said.map(({ at: _at, ...p }) => p), add: ADDITIVE.test(lower) && !REPLACING.test(lower) };
+}
+
+function valid(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+/** The words said before a port that name which container port it is: a name of the app's, or a protocol's. */
+function portByWord(before: string, names: NamedPort[]): { container: number } | undefined {
+  const tail = before.split(/\d/).pop() ?? before;
+  const named = names.find((n) => n.name && new RegExp(String.raw`\b${n.name}\b[^,;.\d]{0,24}$`).test(tail));
+  if (named) return { container: named.container };
+  for (const [word, port] of Object.entries(WELL_KNOWN)) if (new RegExp(String.raw`\b${word}\b[^,;.\d]{0,24}$`).test(tail)) return { container: port };
+  return MAIN_WORDS.test(tail) && names.length > 0 ? { container: names[0]!.container } : undefined;
+}
+
+/**
+ * The port list after the ports said. In order, for each port said:
+ * 1. a mapping ("8080:80") publishes that container port on that host port;
+ * 2. a move ("from 8080 to 8088") changes the entry published on the old number (else the one
+ *    listening on it);
+ * 3. a port already published stays as it is ("caddy on 443");
+ * 4. a port after a word ("its ssh on 2222", "the console on 9001") goes to the container port
+ *    the word names (an app's own port name, else the protocol's port), added when there is none;
+ * 5. a port the container listens on ("traefik on 80") is published as itself; after 3 or 5
+ *    the rest of the list is added beside it ("80 and 443");
+ * 6. with "also", "too", "as well" a port is added, to the same container port;
+ * 7. else the ports replace the published ones in order ("nginx on 8080": its first port), and
+ *    any left over are added.
+ * `names` are the container's ports with their names (a catalogue app's), first the main one.
+ */
+export function placePorts(entries: PortMapping[], frame: PortFrame, names: NamedPort[] = []): PortMapping[] {
+  const list = entries.map((p) => ({ ...p }));
+  const used = new Set<number>();
+  const containers: NamedPort[] = names.length > 0 ? names : list.map((p) => ({ container: p.container }));
+  let listed = frame.add;
+  const publish = (host: number, container: number) => {
+    // A host port can be published once: the entry that had it gives it up.
+    const i = list.findIndex((p) => p.container === container && !used.has(list.indexOf(p)));
+    const j = i >= 0 ? i : list.findIndex((p) => p.container === container);
+    if (j >= 0) list[j] = { ...list[j]!, host };
+    else list.push({ host, container });
+    used.add(j >= 0 ? j : list.length - 1);
+  };
+  for (const s of frame.said) {
+    if (s.container !== undefined) {
+      publish(s.host, s.container);
+      continue;
+    }
+    if (s.from !== undefined) {
+      const i = list.findIndex((p) => p.host === s.from);
+      const j = i >= 0 ? i : list.findIndex((p) => p.container === s.from);
+      if (j >= 0) {
+        list[j] = { ...list[j]!, host: s.host };
+        used.add(j);
+        continue;
+      }
+    }
+    const same = list.findIndex((p) => p.host === s.host);
+    if (same >= 0) {
+      used.add(same);
+      listed = true;
+      continue;
+    }
+    const byWord = portByWord(s.before, containers);
+    if (byWord) {
+      publish(s.host, byWord.container);
+      continue;
+    }
+    const listens = list.findIndex((p, i) => p.container === s.host && !used.has(i));
+    if (listens >= 0) {
+      list[listens] = { ...list[listens]!, host: s.host };
+      used.add(listens);
+      listed = true;
+      continue;
+    }
+    if (listed) {
+      list.push({ host: s.host, container: s.host });
+      used.add(list.length - 1);
+      continue;
+    }
+    const next = list.findIndex((_, i) => !used.has(i));
+    if (next >= 0) {
+      list[next] = { ...list[next]!, host: s.host };
+      used.add(next);
+    } else {
+      list.push({ host: s.host, container: s.host });
+      used.add(list.length - 1);
+    }
+  }
+  return list;
+}
