@@ -19,6 +19,7 @@ import { desiredFromStateDir, observeEnv } from './observe-env.js';
 import { diagnosisText, findingText, safeText } from './render/observe.js';
 import { hostAddress } from './render/apply.js';
 import { applyPlanned, openFlowHost, planFiles, stateHeadOf } from './flow.js';
+import { authorFromEnv } from '../runtime/state/repo.js';
 import { compileFiles, compileStateDir } from '../compiler/compile.js';
 import { renderDiagnostic } from '../compiler/diagnostics.js';
 import { findingsContext } from '../compiler/diagnose/context.js';
@@ -270,7 +271,7 @@ export async function applyFix(
       now: ctx.now,
       // The user approved this fix (or passed --yes): that is the confirmation.
       yes: true,
-      actor: { name: ctx.env.SUDO_USER || ctx.env.USER || 'claude', email: `diagnose@${host.hostId}` },
+      actor: { name: authorFromEnv(ctx.env).name, email: `diagnose@${host.hostId}` },
       onEvent: (e) => {
         if (e.type === 'reconcile.step' && e.status === 'done') out(`✓ ${e.message}`);
         if (e.type === 'reconcile.step' && e.status === 'failed') out(`✗ ${e.message}${e.error ? `: ${e.error}` : ''}`);

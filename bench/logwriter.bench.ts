@@ -80,7 +80,7 @@ async function measure(prog: string, n: number, shared: boolean): Promise<Mem> {
   const dir = mkdtempSync(join(tmpdir(), 'claude-bench-logwriter-'));
   try {
     let writerPid: number | null = null;
-    if (shared) writerPid = await ensureLogWriter(dir);
+    if (shared) writerPid = (await ensureLogWriter(dir)).pid;
     const tasks = [];
     for (let i = 0; i < n; i++) tasks.push(await shimStart(shared ? installLogWriter(dir).helper : prog, join(dir, `t${i}.log`), dir, i));
     for (const [i, t] of tasks.entries()) {

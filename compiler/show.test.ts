@@ -134,6 +134,21 @@ spec:
     const lines = boxLines(renderPlan(p, undefined, review));
     expect(lines).toContain('+ job postgres-dump');
   });
+
+  it('each job in the schedule step says what runs: a backup names its volume and kind, a command job its container and command', () => {
+    const payload = plan(webStack(), emptyObserved(), opts());
+    const jobs = [
+      { name: 'backup-postgres-data', schedule: '0 3 * * *', command: [], timeoutMs: 1000, backup: { volume: 'postgres-data', type: 'dump', engine: 'postgres', services: ['postgres'], retain: 7 } },
+      { name: 'backup-www', schedule: '@daily', command: [], timeoutMs: 1000, backup: { volume: 'www', type: 'snapshot', services: ['web'], destination: '/backups' } },
+      { name: 'web-cleanup', schedule: '*/15 * * * *', command: ['sh', '-c', 'rm -rf /tmp/cache/*'], container: 'web', timeoutMs: 1000 },
+    ];
+    const steps = [...payload.steps, { id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs }, dependsOn: [], risk: 'safe', phase: 6, inverse: null, description: 'Install the schedule table' } as (typeof payload.steps)[number]];
+    const text = renderPlan({ ...payload, steps });
+    expect(text).toContain('      job backup-postgres-data (0 3 * * *): back up volume postgres-data (postgres dump), last 7 kept\n');
+    expect(text).toContain('      job backup-www (@daily): back up volume www (snapshot, web paused) to /backups\n');
+    expect(text).toContain('      job web-cleanup (*/15 * * * *, in container web): sh -c "rm -rf /tmp/cache/*"\n');
+    expect(text).not.toContain('in image ?');
+  });
 });
 
 describe('the renderer (plan/show.ts, loaded on a device without the compiler) and the compiler agree on service defaults', () => {

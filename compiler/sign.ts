@@ -29,7 +29,9 @@ export function signPlan(payload: PlanPayload, privateKey: KeyObject, opts: { va
   const into = canonicalJsonInto(payload, PAE_HEADROOM);
   let message: Buffer;
   let body: Buffer;
+  let exact = false;
   if (into) {
+    exact = into.exact;
     const prefix = paePrefix(PAYLOAD_TYPE, into.end - PAE_HEADROOM);
     const start = PAE_HEADROOM - prefix.length;
     prefix.copy(into.buf, start);
@@ -45,8 +47,9 @@ export function signPlan(payload: PlanPayload, privateKey: KeyObject, opts: { va
     body = message.subarray(prefix.length);
   }
   const sig = edSign(null, message, privateKey).toString('base64');
-  // the base64 payload is made when read; writeEnvelope writes the file from the bytes
-  return envelopeOver(PAYLOAD_TYPE, body, [{ keyid: keyIdOf(privateKey), sig }]);
+  // the base64 payload is made when read; writeEnvelope writes the file from the bytes. When
+  // the bytes parse back to exactly `payload`, the envelope keeps it for this process's plan check.
+  return envelopeOver(PAYLOAD_TYPE, body, [{ keyid: keyIdOf(privateKey), sig }], exact ? payload : undefined);
 }
 
 /** Room for the longest PAE prefix of a plan (its length field at most 16 digits). */

@@ -36,14 +36,19 @@ export function canonicalJsonFast(value: unknown): string {
 /**
  * The canonical JSON of `value` as UTF-8 in a Buffer, after `headroom` free bytes (for a
  * header such as the DSSE PAE prefix, written in front later without a copy): `buf`, with
- * the text at [headroom, end). The text is written piece by piece (each key of a top-level
+ * the text at [headroom, end). `exact`: JSON.parse of the text gives back a value equal to
+ * `value` in every way a JSON reader can tell (no undefined, function, symbol or -0 anywhere,
+ * no hole in an array: JSON.stringify drops or rewrites those), so the value may stand in for
+ * parsing the text again (plan/inspect.ts, a plan this process just signed). The text is written piece by piece (each key of a top-level
  * object, each element of a top-level array), so the whole text never exists as one string
  * beside its bytes: for a 10,000-service plan this keeps ~70 MB off the signing's peak
  * memory (docs/plans.md, "Performance"). Null when `value` is not already in canonical order
  * (then use canonicalJsonFast and copy).
  */
-export function canonicalJsonInto(value: unknown, headroom: number): { buf: Buffer; end: number } | null {
+export function canonicalJsonInto(value: unknown, headroom: number): { buf: Buffer; end: number; exact: boolean } | null {
+  lossy = false;
   if (value === null || typeof value !== 'object' || !inCanonicalOrder(value)) return null;
+  const exact = !lossy;
   const space = growableBuffer(headroom + 64 * 1024);
   let end = headroom;
   const put = (text: string): void => {
@@ -72,7 +77,7 @@ export function canonicalJsonInto(value: unknown, headroom: number): { buf: Buff
     }
     put('}');
   }
-  return { buf: space.buf, end };
+  return { buf: space.buf, end, exact };
 }
 
 /** ES2024's resizable ArrayBuffer (Node 20 has it; the project's TypeScript lib is ES2023). */
@@ -125,6 +130,13 @@ export function growableBuffer(initial: number, resizable = true): { buf: Buffer
 
 const OBJECT_PROTO = Object.prototype;
 
+/**
+ * Set by inCanonicalOrder's walk when it meets a value JSON.stringify drops or rewrites
+ * (undefined, a function, a symbol, -0, a hole in an array): the text is still canonical, but
+ * parsing it back does not give the same value. Reset before each walk (canonicalJsonInto).
+ */
+let lossy = false;
+
 /** A plain object (or array), as JSON.parse and object literals make them: no toJSON, no class. */
 function plainProto(v: object): boolean {
   const p = Object.getPrototypeOf(v) as unknown;
@@ -137,12 +149,18 @@ function plainProto(v: object): boolean {
  * finite, and nothing has a toJSON of its own. One walk; stops at the first object that is not.
  */
 function inCanonicalOrder(v: unknown): boolean {
-  if (v === null || typeof v !== 'object') return typeof v !== 'number' || Number.isFinite(v);
+  if (v === null || typeof v !== 'object') {
+    if (typeof v !== 'number') return true;
+    if (Object.is(v, -0)) lossy = true;
+    return Number.isFinite(v);
+  }
   if (!plainProto(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i] as unknown;
-      if (x !== null && (typeof x === 'object' || typeof x === 'number') && !inCanonicalOrder(x)) return false;
+      if (x !== null && (typeof x === 'object' || typeof x === 'number')) {
+        if (!inCanonicalOrder(x)) return false;
+      } else if (x !== null && typeof x !== 'string' && typeof x !== 'boolean') lossy = true; // undefined, a function, a symbol
     }
     return true;
   }
@@ -154,7 +172,9 @@ function inCanonicalOrder(v: unknown): boolean {
     if (c >= 48 && c <= 57 && INDEX_KEY.test(k)) return false;
     if (i > 0 && keys[i - 1]! > k) return false;
     const x = o[k];
-    if (x !== null && (typeof x === 'object' || typeof x === 'number') && !inCanonicalOrder(x)) return false;
+    if (x !== null && (typeof x === 'object' || typeof x === 'number')) {
+      if (!inCanonicalOrder(x)) return false;
+    } else if (x !== null && typeof x !== 'string' && typeof x !== 'boolean') lossy = true; // undefined, a function, a symbol
   }
   return true;
 }

@@ -5,7 +5,7 @@
  * `claude verify` and `claude show` print it; the runtime has its own gate (runtime/verify.ts)
  * built from the same pieces.
  */
-import { EnvelopeFormatError, checkSignatures, parseEnvelope, payloadBytesOf, type Envelope, type TrustedKey } from './envelope.js';
+import { EnvelopeFormatError, checkSignatures, parseEnvelope, payloadBytesOf, signedValueOf, type Envelope, type TrustedKey } from './envelope.js';
 import { parseStrictJson } from './strict-json.js';
 import { validatePlanPayload } from './schema.js';
 import { evaluatePolicy } from './policy.js';
@@ -46,8 +46,13 @@ export interface InspectOptions {
 
 /**
  * The report on a plan file's text, or on an envelope this process just signed (the plan
- * `claude plan` wrote: its envelope text is ours, so it is not parsed back; its payload bytes
- * are checked as a file's are).
+ * `claude plan` wrote: its envelope text is ours, so it is not parsed back). A file's payload
+ * is decoded, parsed strictly (a duplicate key anywhere is refused) and validated. An envelope
+ * signPlan made from a payload whose canonical bytes parse back to exactly that payload
+ * (plan/envelope.ts `signedValueOf`) skips the decode and the parse: they would give that same
+ * object, and bytes serialised from an object cannot hold a duplicate key. Everything else is
+ * checked as for a file: the schema, every signature over the bytes, the policy, the expiry and
+ * the host (plan/inspect.test.ts: the same verdicts for the plan built in-process and read back).
  */
 export function inspectPlan(text: string | Envelope, opts: InspectOptions): PlanReport {
   const checks: CheckLine[] = [];
@@ -64,7 +69,7 @@ export function inspectPlan(text: string | Envelope, opts: InspectOptions): Plan
   const bytes = payloadBytesOf(env) ?? Buffer.from(env.payload, 'base64');
   let payload: unknown;
   try {
-    payload = parseStrictJson(bytes.toString('utf8'));
+    payload = (typeof text === 'string' ? undefined : signedValueOf(env)) ?? parseStrictJson(bytes.toString('utf8'));
     checks.push({ check: 'envelope', ok: true, detail: `DSSE envelope, ${PAYLOAD_TYPE}, ${bytes.length} payload bytes` });
   } catch (e) {
     checks.push({ check: 'envelope', ok: false, detail: `payload is not valid JSON: ${(e as Error).message}` });

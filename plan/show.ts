@@ -176,9 +176,7 @@ export function renderPlan(payload: PlanPayload, report?: PlanReport, review?: P
       out.push(`    ${stepSymbol(s).padStart(w)} ${s.description}${risk}`);
       // Every job's command, in full: a reviewer sees what will run on a schedule.
       if (s.op === 'schedule.apply') {
-        for (const j of (s.params as { jobs?: { name: string; schedule: string; command: string[]; container?: string; image?: string }[] }).jobs ?? []) {
-          out.push(`      job ${j.name} (${j.schedule}, in ${j.container ? `container ${j.container}` : `image ${j.image ?? '?'}`}): ${j.command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`);
-        }
+        for (const j of (s.params as { jobs?: ReviewedJob[] }).jobs ?? []) out.push(`      ${jobLine(j)}`);
       }
     }
     out.push('');
@@ -227,3 +225,25 @@ const PHASES: Record<number, string> = {
   6: '6 start (depends_on order)',
   7: '7 prune',
 };
+
+interface ReviewedJob {
+  name: string;
+  schedule: string;
+  command: string[];
+  container?: string;
+  image?: string;
+  backup?: { volume: string; type: string; engine?: string; services?: string[]; retain?: number; destination?: string };
+}
+
+/** One scheduled job as a reviewer reads it: what runs, where, on which schedule. */
+function jobLine(j: ReviewedJob): string {
+  if (j.backup) {
+    const b = j.backup;
+    const how = b.type === 'dump' ? `${b.engine ?? 'database'} dump` : b.type === 'snapshot' ? `snapshot, ${(b.services ?? []).join(', ') || 'no service'} paused` : b.type;
+    const keep = b.retain ? `, last ${b.retain} kept` : '';
+    const to = b.destination ? ` to ${b.destination}` : '';
+    return `job ${j.name} (${j.schedule}): back up volume ${b.volume} (${how})${to}${keep}`;
+  }
+  const where = j.container ? `container ${j.container}` : `image ${j.image ?? '?'}`;
+  return `job ${j.name} (${j.schedule}, in ${where}): ${j.command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`;
+}

@@ -10,7 +10,8 @@ import type { PlanStep } from './types.js';
 /**
  * Host paths a container must not mount (nor a parent of them, nor anything under them)
  * unless `spec.safety.allow_host_mounts` in manifest.yaml names the path: the engine's
- * socket is root on the host; the others are the host's own system.
+ * socket is root on the host; the others are the host's own system (and, on the device image,
+ * where its data partition keeps them: a plan made elsewhere is checked the same way there).
  */
 export const DANGEROUS_HOST_PATHS: readonly { path: string; what: string }[] = [
   { path: '/var/run/docker.sock', what: "the Docker Engine's socket (root on the host)" },
@@ -21,6 +22,12 @@ export const DANGEROUS_HOST_PATHS: readonly { path: string; what: string }[] = [
   { path: '/var/lib/docker', what: "the Docker Engine's data (every container's files)" },
   { path: '/var/lib/containerd', what: "containerd's data (every container's files)" },
   { path: '/var/lib/claude', what: "Claude.OS's keys, journal and audit log" },
+  // The device image (docs/image.md) keeps these on its data partition, under /data itself;
+  // /var/lib/claude, /etc/claude.d and /var/lib/containerd only link there.
+  { path: '/data/claude', what: "the Claude.OS device's keys, journal and audit log" },
+  { path: '/data/claude.d', what: "the Claude.OS device's state repository" },
+  { path: '/data/containerd', what: "the Claude.OS device's containerd data (every container's files)" },
+  { path: '/data/system', what: "the Claude.OS device's console password" },
   { path: '/etc', what: 'the host system configuration' },
   { path: '/proc', what: 'the host kernel process interface' },
   { path: '/sys', what: 'the host kernel and devices' },
@@ -67,22 +74,27 @@ interface SpecLike {
   mounts?: readonly MountLike[];
 }
 
+/** The containers or jobs a step gives mounts to. */
+function specsOf(step: Pick<PlanStep, 'op' | 'params'>): readonly SpecLike[] {
+  const p = step.params as Record<string, unknown>;
+  if (step.op === 'container.create') return [p as SpecLike];
+  if (step.op === 'container.replace' && p.spec) return [p.spec as SpecLike];
+  if (step.op === 'schedule.apply' && Array.isArray(p.jobs)) return p.jobs as SpecLike[];
+  return [];
+}
+
 /** The dangerous host mounts a step would give a container or a job ("/etc (…)"). */
 export function dangerousMountsOfStep(step: Pick<PlanStep, 'op' | 'params'>): string[] {
-  const specs: SpecLike[] = [];
-  const p = step.params as Record<string, unknown>;
-  if (step.op === 'container.create') specs.push(p as SpecLike);
-  else if (step.op === 'container.replace' && p.spec) specs.push(p.spec as SpecLike);
-  else if (step.op === 'schedule.apply' && Array.isArray(p.jobs)) specs.push(...(p.jobs as SpecLike[]));
   const out: string[] = [];
-  for (const s of specs) for (const m of s.mounts ?? []) if (dangerousMount(m.source)) out.push(m.source);
+  for (const s of specsOf(step)) for (const m of s.mounts ?? []) if (dangerousMount(m.source)) out.push(m.source);
   return [...new Set(out)].sort();
 }
 
-/** P2 applies: the step needs an admin signature. */
+/** P2 applies: the step needs an admin signature. Stops at the first dangerous mount (the policy asks it of every step). */
 export function stepNeedsAdmin(step: Pick<PlanStep, 'op' | 'params' | 'risk'>): boolean {
   if (step.op === 'host.apply' && step.risk === 'security') return true;
-  return dangerousMountsOfStep(step).length > 0;
+  for (const s of specsOf(step)) for (const m of s.mounts ?? []) if (dangerousMount(m.source)) return true;
+  return false;
 }
 
 // ── plaintext secrets and remote code ─────────────────────────────────────────────────

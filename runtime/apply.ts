@@ -21,6 +21,7 @@
  *
  * Only this module and `drivers/` change things; `verify.ts` refuses before anything does.
  */
+import { compareCodePoints } from '../common/order.js';
 import { existsSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../common/canonical.js';
@@ -420,7 +421,7 @@ export function reachableOf(payload: PlanPayload): Reachable[] {
       out.push({ service: spec.service, container: spec.name, port: p.host, protocol: p.protocol, hostIp: p.hostIp ?? null });
     }
   }
-  return out.sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
+  return out.sort((a, b) => compareCodePoints(a.service, b.service) || a.port - b.port);
 }
 
 /** The volume record (plan/host-state.ts): `{volumes: {name: {path, permissions?, owner?}}}`. */

@@ -13,6 +13,7 @@
  * Secret values never appear in plain text: the docker engine encrypts container
  * environments in `recreate` with the host's age key.
  */
+import { compareCodePoints } from '../common/order.js';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
@@ -139,7 +140,7 @@ export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: ()
     planId: payload.id,
     takenAt: now().toISOString(),
     fingerprints: resourceFingerprints(observed),
-    containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
+    containers: containers.sort((a, b) => compareCodePoints(a.name, b.name)),
     networks,
     volumeDirs,
     records: Object.fromEntries(await Promise.all(RECORDS.map(async (r) => [r, await engine.readRecord(r)] as const))),

@@ -6,7 +6,7 @@ import { readHostIdOrNull } from '../../runtime/observe/collect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { claude as runClaude } from '../testutil/requests.js';
@@ -154,6 +154,12 @@ describe('claude "<msg>" end to end (offline engine, local images)', () => {
     const h = await claude(['history', '--conversations']);
     expect(h.out).toContain(`> add a service called ${svc}`);
     expect(h.out).toMatch(/\[applied plan-/);
+    // USER, LOGNAME and SUDO_USER are unset here (as under cron or `env -i`): the commit's
+    // author is the account the process runs as, never "unknown".
+    const me = userInfo().username;
+    const log = await claude(['history']);
+    expect(log.out).toContain(`${me} <${me}@`);
+    expect(log.out).not.toContain('unknown <');
 
     const rm = await claude([`remove ${svc}`, '--yes']);
     expect(rm.code).toBe(0);

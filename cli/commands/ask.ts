@@ -28,6 +28,7 @@ import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { cleanText, SGR_RESET } from '../../common/terminal.js';
+import { authorFromEnv } from '../../runtime/state/repo.js';
 
 const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE] [--i-know-what-i-am-doing]
 
@@ -156,14 +157,13 @@ async function applyPlannedUnrecorded(ctx: CommandContext, s: IntentSession, fir
 async function applyOnce(ctx: CommandContext, s: IntentSession, planned: PlannedIntent): Promise<number> {
   s.host ??= await openFlowHost(s.paths);
   const renderer = new ProgressRenderer(ctx.stdout, ctx.isTTY);
-  const user = ctx.env.SUDO_USER || ctx.env.USER || 'unknown';
   try {
     const result = await applyOnHost(s.host, planned, {
       now: ctx.now,
       // The user has just seen the plan, warnings included, and said yes (or passed --yes).
       yes: true,
       lockWaitMs: 60_000,
-      actor: { name: user, email: `${user}@${s.host.hostId}` },
+      actor: authorFromEnv(ctx.env, { hostname: s.host.hostId }),
       onEvent: renderer.onEvent,
     });
     renderer.stop();

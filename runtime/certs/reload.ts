@@ -18,6 +18,7 @@
  * of it: a server that re-reads in place, or whose TLS is not reachable from the host), the
  * service is reported as signalled with no sign of the reload, not as reloaded.
  */
+import { compareCodePoints } from '../../common/order.js';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import Docker from 'dockerode';
@@ -76,7 +77,7 @@ export async function reloadMounting(dir: string, want: ReloadWant, o: ReloadOpt
     else out.unconfirmed.push({ service, why: `signalled, but after ${Math.round(waitMs / 1000)} s ${why}` });
   }
   out.reloaded.sort();
-  out.unconfirmed.sort((a, b) => a.service.localeCompare(b.service));
+  out.unconfirmed.sort((a, b) => compareCodePoints(a.service, b.service));
   return out;
 }
 

@@ -11,6 +11,7 @@
  * limits, healthcheck (in ns), restart policy, and networks with their DNS aliases (the
  * first at create, the others connected before start).
  */
+import { compareCodePoints } from '../../common/order.js';
 import type Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../plan/types.js';
@@ -219,7 +220,7 @@ export class DockerEngine extends HostSideOps implements Engine {
     const shortId = info.Id.slice(0, 12);
     const networks = Object.entries(info.NetworkSettings.Networks ?? {})
       .map(([name, ep]) => ({ name, aliases: (ep.Aliases ?? []).filter((a: string) => a !== shortId && a !== info.Id) }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareCodePoints(a.name, b.name));
     const env = c.Env ?? [];
     const identity = readAgeIdentity(this.opts.dataDir);
     if (identity && env.length) {
@@ -498,10 +499,10 @@ export async function observeBasic(docker: DockerApi, fs: HostFs, hostId: string
   return {
     hostId,
     stateCommit: null,
-    networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
+    networks: networks.sort((a, b) => compareCodePoints(a.name, b.name)),
     volumes,
     images: imgs.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>').sort(),
-    containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
+    containers: containers.sort((a, b) => compareCodePoints(a.name, b.name)),
     firewall: { present: false, hash: null },
     hostFilesHash: null,
     scheduleHash: null,

@@ -5,6 +5,7 @@
  * running containers cannot be removed. `failAt` makes the k-th mutating call throw (once),
  * to put a failure at every point of an apply.
  */
+import { compareCodePoints } from '../../common/order.js';
 import { hashCanonical } from '../../common/canonical.js';
 import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_SERVICE, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState, type VolumeSpec } from '../../plan/types.js';
 import { HealthTimeoutError, StepError, type ContainerRecord, type Engine, type HostFile, type NetworkRecord, type ReadyResult, type VolumeDirState } from '../engine.js';
@@ -52,8 +53,8 @@ export class MemoryEngine implements Engine {
   dump(): string {
     const s = this.s;
     return JSON.stringify({
-      containers: [...s.containers].sort((a, b) => a.name.localeCompare(b.name)),
-      networks: [...s.networks].sort((a, b) => a.name.localeCompare(b.name)),
+      containers: [...s.containers].sort((a, b) => compareCodePoints(a.name, b.name)),
+      networks: [...s.networks].sort((a, b) => compareCodePoints(a.name, b.name)),
       volumeDirs: sortObj(Object.fromEntries(Object.entries(s.volumeDirs).filter(([, v]) => v.exists))),
       records: sortObj(s.records),
       hostFiles: sortObj(Object.fromEntries(Object.entries(s.hostFiles).filter(([, f]) => f.content !== null))),

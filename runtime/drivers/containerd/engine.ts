@@ -20,6 +20,7 @@
  * - the recreate record (snapshot/rollback): the ContainerSpec and its resolved env (age
  *   encrypted when the host has a key) in the container's `claude.os/record` extension.
  */
+import { compareCodePoints } from '../../../common/order.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
-import { ensureLogWriter, installLogWriter, logWriterUri } from './log-writer.js';
+import { ensureLogWriter, logWriterUri } from './log-writer.js';
 
 /** The deadline of a task's create and start (ms): see startContainer. */
 const TASK_START_DEADLINE_MS = 10 * 60_000;
@@ -227,8 +228,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * the running tasks' helpers). Returns the helper the shim runs beside each task.
    */
   async ensureLogWriter(): Promise<string> {
-    await ensureLogWriter(this.stateDir);
-    return installLogWriter(this.stateDir).helper;
+    return (await ensureLogWriter(this.stateDir)).helper;
   }
   private netnsOf(id: string): string {
     return `claude-${id}`.slice(0, 60);
@@ -253,7 +253,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       labels,
       networks: this.attachments(f.c.id)
         .map((a) => ({ name: a.network, aliases: a.aliases }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+        .sort((a, b) => compareCodePoints(a.name, b.name)),
       recreate: { ...f.record, name: f.name },
     };
   }
@@ -525,6 +525,11 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     rmSync(join(this.cdir(f.c.id), 'wanted'), { force: true });
     const t = await this.task(f.c.id);
     if (!t) return;
+    // Deleting the task waits for its log helper, which exits once a writer has read what is
+    // left in its pipes: with no writer running, the shim kills it after 12 s and those lines
+    // are lost. So a writer is made sure of first (./log-writer.ts); one that cannot be started
+    // does not keep the container from stopping.
+    await this.ensureLogWriter().catch(() => undefined);
     if (t.status === 'RUNNING' || t.status === 'PAUSED') {
       await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: timeoutS > 0 ? SIGTERM : SIGKILL, all: false }).catch(() => undefined);
       if ((await this.waitExit(f.c.id, '', Math.max(1, timeoutS) * 1000)) === null) {
@@ -714,7 +719,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         restarts: this.restartRecord(f.c.id),
       });
     }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return out.sort((a, b) => compareCodePoints(a.name, b.name));
   }
 
   /** Every container of this namespace with its task and the driver's records: what the observer's Docker-shaped view (./docker-view.ts) is made from. */
@@ -913,7 +918,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const networks = this.netRecords()
       .filter((n) => managedBy(n.labels, hostId))
       .map((n) => ({ name: n.name, managed: true, driver: n.driver, internal: n.internal, subnet: n.subnet, labels: n.labels }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareCodePoints(a.name, b.name));
     const hostSide = await observeHostSide({ dataDir: this.opts.dataDir, root: this.opts.root, ...(this.opts.nft ? { nft: this.opts.nft } : {}) });
     const containers = await Promise.all(
       all.map(async (f) => {
@@ -945,7 +950,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       networks,
       volumes: hostSide.volumes,
       images: imgs.images.map((i) => i.name).sort(),
-      containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
+      containers: containers.sort((a, b) => compareCodePoints(a.name, b.name)),
       firewall: hostSide.firewall,
       hostFilesHash: hostSide.hostFilesHash ?? null,
       ...(hostSide.hostFiles ? { hostFiles: hostSide.hostFiles } : {}),

@@ -43,6 +43,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { LockTimeoutError, withPidLock } from '../../pidlock.js';
 
 /** The longest piece of a line written as one record; a longer line is split into `P` records. */
 export const MAX_RECORD_BYTES = 16 * 1024;
@@ -69,9 +70,14 @@ const MAX = ${MAX_RECORD_BYTES};
 const [dir, sock] = process.argv.slice(2);
 if (!dir || !sock) { process.stderr.write('usage: log-writer.cjs <state dir> <socket>\\n'); process.exit(2); }
 const tasksDir = dir + '/log-tasks';
-const origin = performance.timeOrigin;
+// The wall clock, read per line, with the monotonic clock's sub-millisecond part: the anchor is
+// moved whenever the two disagree by a millisecond or more (a clock step, NTP after boot, or slew).
+let anchor = performance.timeOrigin;
 function stamp() {
-  const t = origin + performance.now();
+  const mono = performance.now();
+  const wall = Date.now();
+  if (Math.abs(anchor + mono - wall) >= 1) anchor = wall - mono;
+  const t = anchor + mono;
   const ms = Math.floor(t);
   const sub = Math.min(999999, Math.floor((t - ms) * 1e6));
   return new Date(ms).toISOString().slice(0, 23) + String(sub).padStart(6, '0') + 'Z';
@@ -238,34 +244,58 @@ export async function logWriterPid(socket: string): Promise<number | null> {
   return typeof a === 'number' ? a : null;
 }
 
+/** The shared writer of a state dir, running: its files and its pid. */
+export interface RunningLogWriter extends LogWriterFiles {
+  pid: number;
+}
+
 /**
  * Makes sure the shared writer of `dir` runs: starts it (detached: it outlives this process)
  * when none answers, and waits until one does. Throws after `timeoutMs` with what to check.
+ *
+ * The start is made under `log-writer.lock` (runtime/pidlock.ts: a dead holder's lock is taken
+ * over): two starts that find no writer together (a task start and a supervisor pass, or two
+ * applies) would otherwise each spawn one, and both writers, finding the socket of a dead one,
+ * could each remove it and listen: two writers reading the same pipes, lines torn between them.
+ * Under the lock the second start asks again and finds the first one's writer.
  */
-export async function ensureLogWriter(dir: string, timeoutMs = 15_000): Promise<number> {
+export async function ensureLogWriter(dir: string, timeoutMs = 15_000): Promise<RunningLogWriter> {
   const f = installLogWriter(dir);
   if (Buffer.byteLength(f.socket) > 107) throw new Error(`the containerd log writer's socket path is too long for a Unix socket (${Buffer.byteLength(f.socket)} bytes, at most 107): ${f.socket}; use a shorter containerd state dir`);
-  const pid = await logWriterPid(f.socket);
-  if (pid !== null) return pid;
-  // Its own errors go to log-writer.err beside it; it runs from / so it holds no directory.
-  const err = openSync(join(dir, 'log-writer.err'), 'a', 0o640);
-  try {
-    const child = spawn(f.writer, [dir, f.socket], { detached: true, stdio: ['ignore', 'ignore', err], cwd: '/' });
-    child.on('error', () => undefined);
-    child.unref();
-  } finally {
-    closeSync(err);
-  }
+  const running = await logWriterPid(f.socket);
+  if (running !== null) return { ...f, pid: running };
   const t0 = Date.now();
-  for (;;) {
-    const a = await askWriter(f.socket);
-    if (typeof a === 'number') return a;
-    if (Date.now() - t0 > timeoutMs) {
-      if (a === 'silent') throw new Error(`the containerd log writer holds ${f.socket} but does not answer (stopped or stuck; its pid is in ${join(dir, 'log-writer.pid')}): kill it, and the next start runs a new one`);
-      throw new Error(`the containerd log writer (${f.writer} did not start within ${timeoutMs} ms; run it by hand to see why: ${f.writer} ${dir} ${f.socket}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const lock = join(dir, 'log-writer.lock');
+  const pid = await withPidLock(
+    lock,
+    async () => {
+      const again = await logWriterPid(f.socket);
+      if (again !== null) return again;
+      // Its own errors go to log-writer.err beside it; it runs from / so it holds no directory.
+      const err = openSync(join(dir, 'log-writer.err'), 'a', 0o640);
+      try {
+        const child = spawn(f.writer, [dir, f.socket], { detached: true, stdio: ['ignore', 'ignore', err], cwd: '/' });
+        child.on('error', () => undefined);
+        child.unref();
+      } finally {
+        closeSync(err);
+      }
+      for (;;) {
+        const a = await askWriter(f.socket);
+        if (typeof a === 'number') return a;
+        if (Date.now() - t0 > timeoutMs) {
+          if (a === 'silent') throw new Error(`the containerd log writer holds ${f.socket} but does not answer (stopped or stuck; its pid is in ${join(dir, 'log-writer.pid')}): kill it, and the next start runs a new one`);
+          throw new Error(`the containerd log writer (${f.writer} did not start within ${timeoutMs} ms; run it by hand to see why: ${f.writer} ${dir} ${f.socket}`);
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    { purpose: 'starting the containerd log writer', timeoutMs, onWait: () => undefined },
+  ).catch((e: unknown) => {
+    if (e instanceof LockTimeoutError) throw new Error(`the containerd log writer was not started within ${timeoutMs} ms: ${e.message}`);
+    throw e;
+  });
+  return { ...f, pid };
 }
 
 /** Stops the shared writer of `dir` (SIGTERM) and waits until it is gone; tests and the bench. */

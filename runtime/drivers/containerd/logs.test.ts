@@ -10,7 +10,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { tempDirs } from '../../testutil/tempdirs.js';
@@ -187,9 +187,11 @@ describe('the log writer', () => {
 
   it('one writer process serves every task, and keeps their logs apart', async () => {
     const dir = writerDir();
-    const { helper } = installLogWriter(dir);
-    const pid = await ensureLogWriter(dir);
-    expect(await ensureLogWriter(dir)).toBe(pid); // a second call finds it running
+    const files = installLogWriter(dir);
+    const { helper } = files;
+    const { pid } = await ensureLogWriter(dir);
+    // a second call finds it running, and gives the files it made sure of (not installed again by its caller)
+    expect(await ensureLogWriter(dir)).toEqual({ ...files, pid });
     const [a, b] = [join(dir, 'a.log'), join(dir, 'b.log')];
     const ta = await shimRun(helper, a);
     const tb = await shimRun(helper, b);
@@ -201,7 +203,7 @@ describe('the log writer', () => {
         tb.err.write(`b-err-${i}\n`);
       }
     }
-    expect(await ensureLogWriter(dir)).toBe(pid);
+    expect((await ensureLogWriter(dir)).pid).toBe(pid);
     expect(await ta.close()).toBe(0);
     expect(await tb.close()).toBe(0);
     for (const [log, who] of [[a, 'a'], [b, 'b']] as const) {
@@ -213,7 +215,7 @@ describe('the log writer', () => {
 
   it('a writer that holds its socket but does not answer (SIGSTOP) is an error naming it within the deadline, not a wait forever', async () => {
     const dir = writerDir();
-    const pid = await ensureLogWriter(dir);
+    const { pid } = await ensureLogWriter(dir);
     process.kill(pid, 'SIGSTOP');
     try {
       const t0 = Date.now();
@@ -222,13 +224,70 @@ describe('the log writer', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    expect(await ensureLogWriter(dir)).toBe(pid); // answering again once continued
+    expect((await ensureLogWriter(dir)).pid).toBe(pid); // answering again once continued
   }, 30_000);
+
+  it('starts made together where a writer died (its socket left behind) run one writer, not one each (log-writer.lock)', async () => {
+    const dir = writerDir();
+    const { socket } = installLogWriter(dir);
+    const alive = () => writerPids(dir);
+    for (let round = 0; round < 4; round++) {
+      const before = (await ensureLogWriter(dir)).pid;
+      process.kill(before, 'SIGKILL'); // dies without removing its socket: the next starts find it stale
+      await until(() => !alive().includes(before));
+      expect(existsSync(socket)).toBe(true);
+      const got = await Promise.all([1, 2, 3, 4].map(() => ensureLogWriter(dir)));
+      const pids = new Set(got.map((w) => w.pid));
+      expect(pids.size).toBe(1);
+      // No second writer was started: one would still be starting now, or listening
+      // beside the first once both had removed the stale socket.
+      const seen = new Set<number>();
+      for (let t0 = Date.now(); Date.now() - t0 < 500; await pause(10)) for (const p of alive()) seen.add(p);
+      expect([...seen]).toEqual([...pids]);
+    }
+    expect(existsSync(join(dir, 'log-writer.lock'))).toBe(false); // released
+  }, 60_000);
+
+  it('each line has the wall clock time it arrived, also after the clock is stepped (NTP after boot)', async () => {
+    const dir = writerDir();
+    // The writer's view of the system clock, stepped by the test: Date.now() plus the offset in
+    // this file, as a clock step changes what the system clock (CLOCK_REALTIME) reads.
+    const stepFile = join(dir, 'clock-step-ms');
+    const preload = join(dir, 'clock-step.cjs');
+    writeFileSync(preload, `const fs = require('node:fs'); const real = Date.now; Date.now = () => { let o = 0; try { o = Number(fs.readFileSync(${JSON.stringify(stepFile)}, 'utf8')); } catch {} return real() + o; };\n`);
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${saved ?? ''} --require ${preload}`;
+    let helper: string;
+    try {
+      ({ helper } = await ensureLogWriter(dir));
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+    const live = join(dir, 'c.log');
+    const task = await shimRun(helper, live);
+    task.out.write('before the step\n');
+    await pause(100);
+    const hour = 3_600_000;
+    writeFileSync(stepFile, String(hour));
+    task.out.write('after the step\n');
+    await pause(100);
+    writeFileSync(stepFile, '0'); // and back
+    task.out.write('stepped back\n');
+    expect(await task.close()).toBe(0);
+    const e = readLogEntries(live);
+    expect(e.map((x) => x.text)).toEqual(['before the step', 'after the step', 'stepped back']);
+    const [a, b, c] = e.map((x) => Date.parse(x.time));
+    expect(b! - a!).toBeGreaterThanOrEqual(hour);
+    expect(b! - a!).toBeLessThan(hour + 10_000);
+    expect(c! - a!).toBeGreaterThanOrEqual(0);
+    expect(c! - a!).toBeLessThan(10_000);
+  });
 
   it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {
     const dir = writerDir();
     const { helper } = installLogWriter(dir);
-    const first = await ensureLogWriter(dir);
+    const { pid: first } = await ensureLogWriter(dir);
     const live = join(dir, 'c.log');
     const task = await shimRun(helper, live);
     let n = 0;
@@ -243,13 +302,13 @@ describe('the log writer', () => {
     await lines(0);
     task.out.write('line\n');
     await lines(20); // written while no writer runs: they wait in the pipe
-    const second = await ensureLogWriter(dir);
+    const { pid: second } = await ensureLogWriter(dir);
     expect(second).not.toBe(first);
     await lines(20);
     process.kill(second, 'SIGKILL'); // killed outright
     await until(() => !existsSync(`/proc/${second}`) || readFileSync(`/proc/${second}/stat`, 'utf8').includes(') Z '));
     await lines(20);
-    const third = await ensureLogWriter(dir);
+    const { pid: third } = await ensureLogWriter(dir);
     expect(third).not.toBe(second);
     await lines(20);
     expect(await task.close()).toBe(0);
@@ -257,6 +316,21 @@ describe('the log writer', () => {
     expect(got).toEqual([...Array.from({ length: 20 }, (_, i) => `line-${i}`), 'half of a line', ...Array.from({ length: 80 }, (_, i) => `line-${i + 20}`)]);
   });
 });
+
+/** The live writer processes of `dir`. */
+function writerPids(dir: string): number[] {
+  const writer = join(dir, 'log-writer.cjs');
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(writer) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z ');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 async function until(f: () => boolean, ms = 10_000): Promise<void> {
   const t0 = Date.now();

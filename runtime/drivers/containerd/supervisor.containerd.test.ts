@@ -8,8 +8,9 @@
  * pass also rotates the logs by size: a chatty container's log is rotated while it writes,
  * two rotated files are kept, and `claude logs` reads across them; each line has the time it
  * was written and its stream (`claude logs --timestamps`), and `claude logs -f` follows a log.
- * One shared log writer serves every task (./log-writer.ts): two tasks' logs stay apart, and a
- * writer killed mid-stream is replaced by the next pass without losing a line.
+ * One shared log writer serves every task (./log-writer.ts): two tasks' logs stay apart, a
+ * writer killed mid-stream is replaced by the next pass without losing a line, and a stop
+ * while no writer runs starts one first, so the task's last lines are read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -296,6 +297,20 @@ describe.sequential('the supervisor on containerd', () => {
       expect(writers()).toEqual([second]);
     } finally {
       for (const id of [a, b]) await engine.removeContainer(id).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('a stop while no log writer runs starts one first: the lines the task wrote meanwhile are in its log when the stop returns', async () => {
+    const late = Array.from({ length: 30 }, (_, i) => `late-${i}`);
+    const id = await run(containerSpec({ name: n('logstop'), image: IMAGE, restart: 'no', command: ['sh', '-c', 'echo early; sleep 2; i=0; while [ $i -lt 30 ]; do echo late-$i; i=$((i+1)); done; sleep 600'] }));
+    try {
+      await until('the first line', async () => engine.logs(id).includes('early'));
+      await stopLogWriter(engine.stateDir);
+      await sleep(3000); // the late lines wait in the pipe: no writer reads them
+      await engine.stopContainer(id, 0);
+      expect(engine.logs(id)).toEqual(['early', ...late]);
+    } finally {
+      await engine.removeContainer(id).catch(() => undefined);
     }
   }, 120_000);
 });
