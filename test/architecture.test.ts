@@ -23,6 +23,8 @@
  *     as approved (`applyPlanned` with `yes: true`).
  *  8. cron-parser is loaded in one place, common/cron.ts, which both the compiler's schedule
  *     reader and the runtime's job scheduler import (type imports aside).
+ *  9. Strings are ordered by code point (common/order.ts, STYLE rule 7): no product file calls
+ *     `localeCompare` or makes an `Intl.Collator`, whose order follows the locale (LANG).
  * Files are read with the TypeScript parser, so comments and strings never count.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -322,5 +324,23 @@ describe('architecture', () => {
       visit(source(f));
     }
     expect(loaders).toEqual([join('common', 'cron.ts')]);
+  });
+
+  it('strings are ordered by code point: no product file calls localeCompare or makes an Intl.Collator', () => {
+    const found: string[] = [];
+    const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
+    for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      const sf = source(f);
+      const visit = (n: ts.Node): void => {
+        const at = () => `${rel}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
+        if (ts.isPropertyAccessExpression(n) && n.name.text === 'localeCompare') found.push(`${at()} localeCompare`);
+        if (ts.isPropertyAccessExpression(n) && n.name.text === 'Collator' && ts.isIdentifier(n.expression) && n.expression.text === 'Intl') found.push(`${at()} Intl.Collator`);
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+    }
+    expect(found).toEqual([]);
   });
 });
