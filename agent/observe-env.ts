@@ -43,11 +43,6 @@ export async function desiredFromStateDir(stateDir: string, dataDir?: string, en
   }
 }
 
-/** "Cannot reach the Docker Engine" with the fix, for commands that need it. */
-export function dockerDownMessage(e: unknown): string {
-  const msg = (e as Error)?.message ?? String(e);
-  return `cannot reach the Docker Engine (${msg}); start dockerd (systemctl start docker) or set DOCKER_HOST`;
-}
 
 /**
  * The observation behind `claude status` and the interactive banner: the same engine, host id,

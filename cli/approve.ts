@@ -1,6 +1,6 @@
 /**
  * Approve, then apply: the part of `agent/flow.ts` planAndApply that `claude apply` (the
- * state dir) and `claude rollback` share. It shows the signed plan (its review included),
+ * state dir, and the reconciler's plan pending approval) and `claude rollback` share. It shows the signed plan (its review included),
  * asks at the terminal, and applies what was approved with `yes: true`, because the user
  * has seen the whole plan, its security and destructive lines included.
  */
@@ -31,6 +31,8 @@ export interface ApproveThenApply {
   beforeShow?(planned: Planned): void;
   /** There is no terminal and no --yes: what to do and say (nothing is applied). */
   noTerminal(planned: Planned): void;
+  /** Runs once approved, before applying (under the request lock when there is one); throws to apply nothing. */
+  beforeApply?(planned: Planned): void;
 }
 
 /** The `approve`, `apply` and `onReplan` of planAndApply for a command that asks at the terminal. */
@@ -53,15 +55,17 @@ export function approveThenApply(ctx: CommandContext, o: ApproveThenApply): Pick
       const answer = ((await o.reader.next(o.question)) ?? '').trim();
       return /^(y|yes)$/i.test(answer);
     },
-    apply: (planned) =>
-      applyPlanned(o.host, planned, {
+    apply(planned) {
+      o.beforeApply?.(planned);
+      return applyPlanned(o.host, planned, {
         now: ctx.now,
         actor: o.actor,
         // The user has seen the whole plan (security and destructive lines included) and approved it.
         yes: true,
         lockWaitMs: o.waitS * 1000,
         ...(o.renderer ? { onEvent: o.renderer.onEvent } : {}),
-      }),
+      });
+    },
     onReplan(e, n) {
       if (!o.json) println(ctx.stdout, `The plan was refused as stale (attempt ${n}): ${e.message.split('\n')[0]}`);
     },

@@ -4,11 +4,12 @@
  * and `apply`, whose start-up is on a single service's way to serving (docs/runtime.md).
  *
  * `npm run build` (scripts/cold-bundle.mjs) bundles this module with one command into one
- * CommonJS file, and the yaml copy (generated/yaml.cjs) and the standalone validators
- * (generated/validators.cjs, with ajv-formats' formats) into two part files beside it
- * (`part-yaml.cjs`, `part-validators.cjs`), loaded only when first used: a command served from
- * the compiled-state cache (compiler/compile-cache.ts) reads neither (0.48 of validate's 0.63
- * MB). The build then loads the bundle once, compiles a state dir with it and saves V8's code
+ * CommonJS file, and the yaml copy (generated/yaml.cjs) and each schema's standalone validator
+ * (generated/validators/<schema>.cjs, with ajv-formats' formats) into part files beside it
+ * (`part-yaml.cjs`, `part-validator-<schema>.cjs`), loaded only when first used: a command
+ * served from the compiled-state cache (compiler/compile-cache.ts) reads none of them, and one
+ * after an edit of services.yaml reads only `part-validator-services.cjs` (and `part-yaml.cjs`
+ * when the file is not in the parse's plain subset). The build then loads the bundle once, compiles a state dir with it and saves V8's code
  * cache of everything that ran beside each file (`<name>.cache`). bin/claude loads the bundle
  * with its cache (bin/cold.cjs), and the bundle its parts the same way: a few file reads
  * instead of dozens of ES modules, and no JavaScript compiled before it runs. It runs the same
@@ -16,17 +17,20 @@
  */
 import type * as YamlApi from 'yaml';
 import { useYaml } from '../common/yaml.js';
-import { useBundledValidators, type BundledValidators } from '../compiler/validators.js';
+import { useBundledValidators, type BundledValidator, type StateSchemaName } from '../compiler/validators.js';
 import { compileFiles } from '../compiler/compile.js';
-import { useBundleFiles } from '../compiler/compile-cache.js';
+import { compileStateDirCached, useBundleFiles } from '../compiler/compile-cache.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export { run } from './main.js';
 
 export interface BundledParts {
   /** Loads part-yaml.cjs: generated/yaml.cjs */
   yaml: () => typeof YamlApi;
-  /** Loads part-validators.cjs: generated/validators.cjs and ajv-formats/dist/formats */
-  validators: () => BundledValidators;
+  /** Loads part-validator-<schema>.cjs: generated/validators/<schema>.cjs and ajv-formats/dist/formats */
+  validator: (name: StateSchemaName) => BundledValidator;
   /** The bundle's own file and its part files: their stat keys the compiled-state cache (compiler/compile-cache.ts). */
   files: string[];
 }
@@ -34,15 +38,33 @@ export interface BundledParts {
 /** Called by the bundle when it is loaded: its parts replace the files they come from. */
 export function useBundled(parts: BundledParts): void {
   useYaml(parts.yaml);
-  useBundledValidators(parts.validators);
+  useBundledValidators(parts.validator);
   useBundleFiles(parts.files);
 }
 
 /**
  * Called by the build only, before it saves the code caches: compiles a valid state (file name
- * → text) so that the compiler's functions are compiled and land in the caches.
+ * → text) so that the compiler's functions are compiled and land in the caches: once as a
+ * whole, then through the compiled-state cache (compiler/compile-cache.ts) in a temp dir, as a
+ * miss, after an edit of one file (the per-file entries) and as a hit, so that the code of
+ * each of those paths is in the caches too. The temp dir is removed.
  */
 export function warmUp(files: Record<string, string>): void {
   const r = compileFiles(files);
   if (!r.model) throw new Error(`the cold-start warm-up state does not compile: ${r.diagnostics[0]?.message ?? 'no model'}`);
+  const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-warm-up-'));
+  try {
+    const state = join(tmp, 'state');
+    mkdirSync(state);
+    mkdirSync(join(tmp, 'data'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(state, name), text);
+    const edited = Object.keys(files).sort()[0]!;
+    for (const step of ['miss', 'edited', 'hit']) {
+      if (step === 'edited') writeFileSync(join(state, edited), `${files[edited]}\n# edited\n`);
+      const c = compileStateDirCached(state, join(tmp, 'data'), {});
+      if (!c.model || c.cache !== (step === 'hit' ? 'hit' : 'miss')) throw new Error(`the cold-start warm-up through the compiled-state cache gave ${c.cache}, not ${step}`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

@@ -7,6 +7,7 @@ import { trace } from '../common/trace.js';
 import { StateFileError } from '../common/state-read.js';
 import { cleanText } from '../common/terminal.js';
 import { EXIT, UsageError, println, withContext, type Command, type CommandContext } from './context.js';
+import { lazyOutput } from './stdio.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -174,15 +175,17 @@ export async function preloadCommands(): Promise<void> {
 /** Called by `bin/claude`. */
 export async function run(argv: string[]): Promise<void> {
   // `claude help | head -5`: the reader went away; stop quietly, as other Unix tools do.
-  for (const stream of [process.stdout, process.stderr]) {
+  const quietly = () => process.exit(process.exitCode ?? 0);
+  const quietOnEpipe = (stream: NodeJS.WriteStream): NodeJS.WriteStream =>
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (e.code === 'EPIPE') quietly();
       throw e;
     });
-  }
   process.exitCode = await runWith(argv, {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // Made when a command needs more than `write` (cli/stdio.ts): making them loads node:net
+    // for a pipe or a terminal, ≈ 12 ms of a cold `validate` that prints a few lines.
+    stdout: lazyOutput(1, () => quietOnEpipe(process.stdout), quietly),
+    stderr: lazyOutput(2, () => quietOnEpipe(process.stderr), quietly),
     // Made when a command reads input or asks whether it may prompt, not at every start:
     // process.stdin loads Node's stream code for the kind of fd it is (a file, a pipe, a
     // terminal), 5–15 ms of a cold `validate` (docs/compiler.md, "Performance").

@@ -5,6 +5,8 @@
  * time so far (user + system; on a busy host, wall time stretches, CPU time much less). Off, a mark costs one
  * property read. Marks never carry secret values (labels are fixed strings and ids).
  */
+import { writeSync } from 'node:fs';
+
 const on = !!process.env.CLAUDE_TRACE;
 let last = 0;
 
@@ -13,6 +15,7 @@ export function trace(label: string): void {
   const now = performance.now();
   const c = process.cpuUsage();
   const cpu = (c.user + c.system) / 1000;
-  process.stderr.write(`[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${label}\n`);
+  // straight to fd 2: making process.stderr (node:net for a pipe or a terminal) would be part of what is measured
+  writeSync(2, `[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${label}\n`);
   last = now;
 }

@@ -14,7 +14,7 @@
  *     happens: a quoted "80" where the schema wants an integer stays a string and is a type
  *     error with a hint to remove the quotes. Empty values (null) are never turned into
  *     strings; they are reported (CLA2017).
- *  3. Validation with ajv (allErrors, strict; standalone code from generated/validators.cjs).
+ *  3. Validation with ajv (allErrors, strict; standalone code from generated/validators/<schema>.cjs).
  *     Every error becomes one diagnostic at file:line:col: the unknown key itself for an
  *     unknown property, the parent mapping for a missing property, the value otherwise.
  *     `oneOf` alternatives that fail only because of their type are dropped, so one useful
@@ -31,7 +31,7 @@ import { STATE_FILE_NAMES, type StateFileName, type WrittenState } from './model
 import type { JsonObject, JsonValue, ParsedFile, Path, PositionIndex } from './parse.js';
 import { pointerToPath } from './parse.js';
 import { EXPLAINERS } from './formats.js';
-import { getValidators, loadSchemas, type JsonSchema, type SchemaError, type StateSchemaName } from './validators.js';
+import { getValidator, loadSchema, type JsonSchema, type SchemaError, type StateSchemaName } from './validators.js';
 
 // ── file names and kinds ─────────────────────────────────────────────────
 
@@ -91,10 +91,9 @@ function checkFile(name: StateFileName, file: ParsedFile, sink: DiagnosticSink):
     return undefined;
   }
 
-  const schemas = loadSchemas();
-  const root: SchemaAt = { node: schemas.get(`${schemaNameOf(name)}.schema.json`)!, file: `${schemaNameOf(name)}.schema.json` };
+  const root: SchemaAt = { node: loadSchema(`${schemaNameOf(name)}.schema.json`)!, file: `${schemaNameOf(name)}.schema.json` };
   const value = typeScalars(file.value, expand(root), [], pos) as JsonObject;
-  const validate = getValidators()[schemaNameOf(name)];
+  const validate = getValidator(schemaNameOf(name));
   if (validate(value)) return value;
 
   const before = sink.diagnostics.length;
@@ -118,7 +117,7 @@ interface SchemaAt {
 function resolveRef(ref: string, from: string): SchemaAt | undefined {
   const [filePart, pointer = ''] = ref.split('#');
   const file = filePart ? filePart : from;
-  let node: unknown = loadSchemas().get(file);
+  let node: unknown = loadSchema(file);
   for (const seg of pointer.split('/').filter(Boolean)) {
     if (!node || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];

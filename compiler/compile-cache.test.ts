@@ -14,7 +14,7 @@ import { compileStateDir } from './compile.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { parseFile } from './parse.js';
 import { planReview } from '../plan/review.js';
-import { MAX_ENTRIES, compileStateDirCached, compilerBuildId, useBundleFiles } from './compile-cache.js';
+import { MAX_ENTRIES, compileStateDirCached, prunedTo, compilerBuildId, useBundleFiles } from './compile-cache.js';
 
 const root = packageRoot();
 let tmp: string;
@@ -289,10 +289,18 @@ describe('the compiled-state cache', () => {
     cpSync(join(root, 'fixtures', 'states', 'minimal'), dir, { recursive: true });
     const f = readdirSync(dir).find((n) => n.endsWith('.yaml'))!;
     const text = readFileSync(join(dir, f), 'utf8');
+    const counts: number[] = [];
     for (let i = 0; i < MAX_ENTRIES + 5; i++) {
       writeFileSync(join(dir, f), `${text}# ${i}\n`);
       expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
+      counts.push(entries().length);
     }
-    expect(entries().length).toBe(MAX_ENTRIES);
+    // one prune, past MAX_ENTRIES, down to prunedTo(MAX_ENTRIES); never more than MAX_ENTRIES
+    expect(Math.max(...counts)).toBe(MAX_ENTRIES);
+    const drop = counts.findIndex((c, i) => i > 0 && c < counts[i - 1]!);
+    expect(counts[drop - 1]).toBe(MAX_ENTRIES);
+    expect(counts[drop]).toBe(prunedTo(MAX_ENTRIES));
+    // the newest entry is kept: the last text is a hit
+    expect(compileStateDirCached(dir, data, env).cache).toBe('hit');
   });
 });

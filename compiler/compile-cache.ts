@@ -341,14 +341,21 @@ function writeEntry(dir: string, file: string, e: Entry): void {
   }
 }
 
-/** Removes the oldest `.json` files of `dir` past `max`. */
+/**
+ * Removes the oldest `.json` files of `dir` when there are more than `max`, down to a quarter
+ * below it: the listing and a stat of every entry (≈ 200 per-file entries) are then paid once
+ * every max/4 new entries, not at every compile that wrote one.
+ */
 function pruneOldest(dir: string, max: number): void {
   try {
     const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
     if (names.length <= max) return;
     const aged = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
-    for (const { n } of aged.slice(0, names.length - max)) rmSync(join(dir, n), { force: true });
+    for (const { n } of aged.slice(0, names.length - prunedTo(max))) rmSync(join(dir, n), { force: true });
   } catch {
     /* another process pruned at the same time: next time */
   }
 }
+
+/** How many entries a prune of a dir holding more than `max` leaves. */
+export const prunedTo = (max: number): number => max - Math.ceil(max / 4);

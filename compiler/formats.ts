@@ -3,7 +3,12 @@
  * `explain*` function for each that says in words why a value is not valid (used by check
  * to write the diagnostic). Pure; no I/O.
  */
-import { isIP } from 'node:net';
+import { createRequire } from 'node:module';
+
+// node:net only when an address is checked: loading it costs a cold `validate` ≈ 6 ms, and a
+// run served from the compiled-state cache checks none (docs/compiler.md, "Performance").
+let net: typeof import('node:net') | undefined;
+const isIP = (s: string): number => (net ??= createRequire(import.meta.url)('node:net') as typeof import('node:net')).isIP(s);
 
 /** Why `s` is not a valid value of the format, or undefined when it is valid. */
 export type Explainer = (s: string) => string | undefined;

@@ -302,6 +302,16 @@ describe('cross-file checks', () => {
     expect(mounts(['/etc'], ['/etc/ssl/certs']).diagnostics.map((d) => d.code)).toEqual(['CLA3022']);
   });
 
+  it("refuses the device image's data places (/data/claude, /data/containerd, …) and /data, not a service's own /data dir", () => {
+    const r = compileFiles({
+      'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      volumes:\n' + ['/data/claude/keys', '/data/claude.d', '/data/containerd', '/data/system', '/data', '/data/www'].map((s, i) => `        - {source: ${s}, target: /m${i}, readonly: true}\n`).join('')),
+    });
+    expect(r.diagnostics.map((d) => `${d.code}@${d.line}`)).toEqual(['CLA3022@10', 'CLA3022@11', 'CLA3022@12', 'CLA3022@13', 'CLA3022@14']);
+    expect(r.diagnostics[0]!.message).toMatch(/^service a mounts host path \/data\/claude\/keys: the Claude.OS device's keys, journal and audit log;/);
+    expect(r.diagnostics[2]!.message).toMatch(/^service a mounts host path \/data\/containerd: the Claude.OS device's containerd data/);
+    expect(r.diagnostics[4]!.message).toMatch(/^service a mounts host path \/data: \/data\/claude \(.*\) is inside it;/);
+  });
+
   it('secret references: only ${secrets.name}; $${…} is literal', () => {
     const r = compileFiles({
       'services.yaml': SERVICES('  services:\n    - name: a\n      image: nginx\n      environment:\n        A: "$${secrets.nope}"\n        B: "${HOME}"\n'),

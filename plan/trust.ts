@@ -10,7 +10,8 @@ import type { PlanStep } from './types.js';
 /**
  * Host paths a container must not mount (nor a parent of them, nor anything under them)
  * unless `spec.safety.allow_host_mounts` in manifest.yaml names the path: the engine's
- * socket is root on the host; the others are the host's own system.
+ * socket is root on the host; the others are the host's own system (and, on the device image,
+ * where its data partition keeps them: a plan made elsewhere is checked the same way there).
  */
 export const DANGEROUS_HOST_PATHS: readonly { path: string; what: string }[] = [
   { path: '/var/run/docker.sock', what: "the Docker Engine's socket (root on the host)" },
@@ -21,6 +22,12 @@ export const DANGEROUS_HOST_PATHS: readonly { path: string; what: string }[] = [
   { path: '/var/lib/docker', what: "the Docker Engine's data (every container's files)" },
   { path: '/var/lib/containerd', what: "containerd's data (every container's files)" },
   { path: '/var/lib/claude', what: "Claude.OS's keys, journal and audit log" },
+  // The device image (docs/image.md) keeps these on its data partition, under /data itself;
+  // /var/lib/claude, /etc/claude.d and /var/lib/containerd only link there.
+  { path: '/data/claude', what: "the Claude.OS device's keys, journal and audit log" },
+  { path: '/data/claude.d', what: "the Claude.OS device's state repository" },
+  { path: '/data/containerd', what: "the Claude.OS device's containerd data (every container's files)" },
+  { path: '/data/system', what: "the Claude.OS device's console password" },
   { path: '/etc', what: 'the host system configuration' },
   { path: '/proc', what: 'the host kernel process interface' },
   { path: '/sys', what: 'the host kernel and devices' },

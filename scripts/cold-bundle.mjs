@@ -10,10 +10,11 @@
  *                                     BUNDLED below; other npm packages are required from
  *                                     node_modules when first used, as in dist/
  *   dist/bundle/cold/part-yaml.cjs    generated/yaml.cjs, loaded by the bundles on first use
- *   dist/bundle/cold/part-validators.cjs
- *                                     generated/validators.cjs, ajv's runtime and ajv-formats'
- *                                     formats, loaded by the bundles on first use (a command
- *                                     served from the compiled-state cache loads neither part)
+ *   dist/bundle/cold/part-validator-<schema>.cjs
+ *                                     generated/validators/<schema>.cjs (one per state file
+ *                                     schema), ajv's runtime and ajv-formats' formats, loaded
+ *                                     by the bundles when a file of that schema is checked (a
+ *                                     command served from the compiled-state cache loads no part)
  *   dist/bundle/cold/part-plan-validator.cjs
  *                                     generated/plan-validator.cjs (plan/schema.ts), loaded by
  *                                     the plan and apply bundles for the check of a plan
@@ -46,6 +47,8 @@ const outdir = join(dist, 'bundle', 'cold');
 const COMMANDS = ['validate', 'status', 'plan', 'apply'];
 /** npm packages carried in the bundles (small, and on every one of these commands' paths). */
 const BUNDLED = ['ajv', 'ajv-formats', 'fast-deep-equal', 'canonicalize'];
+/** The state file schemas, each with its validator part (compiler/validators.ts STATE_SCHEMA_NAMES). */
+const SCHEMAS = ['manifest', 'services', 'network', 'storage', 'security', 'scheduled'];
 
 /**
  * Dynamic imports that a command's cold start never takes, by importer (relative to dist/):
@@ -69,14 +72,19 @@ const commandsIndex = join(dist, 'cli', 'commands', 'index.js');
 // bundle's `require` resolves from dist/bundle/cold/). `loadedParts` gives the build their scripts.
 const entry = (command) => `
 import { useBundled } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
+import { trace } from ${JSON.stringify(join(dist, 'common', 'trace.js'))};
 const { join } = require('node:path');
 export const loadedParts = new Map();
 const part = (name) => {
   let p = loadedParts.get(name);
-  if (!p) loadedParts.set(name, (p = require(join(__dirname, '..', '..', '..', 'bin', 'cold.cjs')).load(join(__dirname, 'part-' + name + '.cjs'), join(__dirname, 'part-' + name + '.cache'))));
+  if (!p) {
+    loadedParts.set(name, (p = require(join(__dirname, '..', '..', '..', 'bin', 'cold.cjs')).load(join(__dirname, 'part-' + name + '.cjs'), join(__dirname, 'part-' + name + '.cache'))));
+    trace('cold: loaded part-' + name + '.cjs');
+  }
   return p.exports;
 };
-useBundled({ yaml: () => part('yaml'), validators: () => part('validators'), files: [__filename, join(__dirname, 'part-yaml.cjs'), join(__dirname, 'part-validators.cjs')] });
+const SCHEMAS = ${JSON.stringify(SCHEMAS)};
+useBundled({ yaml: () => part('yaml'), validator: (name) => part('validator-' + name), files: [__filename, ...['yaml', ...SCHEMAS.map((n) => 'validator-' + n)].map((n) => join(__dirname, 'part-' + n + '.cjs'))] });
 export { run, warmUp } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
 ${
   command === 'plan' || command === 'apply'
@@ -88,7 +96,10 @@ ${command === 'plan' ? `export { warmUpPlan } from ${JSON.stringify(join(dist, '
 `;
 const PARTS = {
   yaml: `module.exports = require(${JSON.stringify(join(root, 'generated', 'yaml.cjs'))});`,
-  validators: `module.exports = { factory: require(${JSON.stringify(join(root, 'generated', 'validators.cjs'))}), fullFormats: require('ajv-formats/dist/formats').fullFormats };`,
+  // one per schema: checking one file loads its own schema's validator only
+  ...Object.fromEntries(
+    SCHEMAS.map((n) => [`validator-${n}`, `module.exports = { factory: require(${JSON.stringify(join(root, 'generated', 'validators', `${n}.cjs`))}), fullFormats: require('ajv-formats/dist/formats').fullFormats };`]),
+  ),
   // plan only: the plan schema's standalone validator (plan/schema.ts), for the check as apply would
   'plan-validator': `module.exports = require(${JSON.stringify(join(root, 'generated', 'plan-validator.cjs'))});`,
 };

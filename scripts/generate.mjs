@@ -100,11 +100,12 @@ const check = process.argv.includes('--check');
 const files = await render();
 // ajv standalone validators (generated/validators.cjs) and the state file reference
 // (docs/state-files.md), each from its own script; names are relative to generated/.
-const { renderValidators } = await import('./gen-validators.mjs');
+const { renderValidators, renderValidatorFiles } = await import('./gen-validators.mjs');
 const { renderStateDocs } = await import('./gen-state-docs.mjs');
 const { renderYamlBundle } = await import('./gen-yaml-bundle.mjs');
 const { renderPlanValidator } = await import('./gen-plan-validator.mjs');
 files.set('validators.cjs', renderValidators(root));
+for (const [name, text] of renderValidatorFiles(root)) files.set(name, text);
 files.set('yaml.cjs', renderYamlBundle(root));
 files.set('plan-validator.cjs', renderPlanValidator(root));
 files.set('../docs/state-files.md', renderStateDocs(root));
@@ -114,7 +115,7 @@ for (const [name, text] of files) {
   const cur = existsSync(p) ? readFileSync(p, 'utf8') : null;
   if (cur !== text) stale.push(name);
   if (!check) {
-    mkdirSync(outDir, { recursive: true });
+    mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, text);
   }
 }

@@ -14,6 +14,7 @@ import { loadTrustedKeys } from '../plan/keys.js';
 import { evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
 import { planReview, type PlanReview } from '../plan/review.js';
 import type { PlanPayload } from '../plan/types.js';
+import { compareCodePoints } from '../common/order.js';
 
 /** Plan ids as the planner makes them (`plan-` and hex); nothing else names a file here. */
 export const PLAN_ID = /^plan-[0-9a-f]{8,64}$/;
@@ -164,6 +165,6 @@ export function listPlans(dataDir: string, limit = 50): PlanMeta[] {
     .filter((f) => f.endsWith('.meta.json'))
     .map((f) => readMeta(dataDir, f.slice(0, -'.meta.json'.length)))
     .filter((m): m is PlanMeta => m !== null)
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id.localeCompare(b.id)))
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : compareCodePoints(a.id, b.id)))
     .slice(0, limit);
 }

@@ -19,9 +19,12 @@
  *     other product file waits for a probe, backs off between probes or reads the health
  *     command itself (the loop gives each engine the wait's shape).
  *  7. Approve-then-apply is one function in cli/ (cli/approve.ts): no command gives
- *     planAndApply its own approve, apply or onReplan.
+ *     planAndApply its own approve, apply or onReplan, and no other cli/ file applies a plan
+ *     as approved (`applyPlanned` with `yes: true`).
  *  8. cron-parser is loaded in one place, common/cron.ts, which both the compiler's schedule
  *     reader and the runtime's job scheduler import (type imports aside).
+ *  9. Strings are ordered by code point (common/order.ts, STYLE rule 7): no product file calls
+ *     `localeCompare` or makes an `Intl.Collator`, whose order follows the locale (LANG).
  * Files are read with the TypeScript parser, so comments and strings never count.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -270,13 +273,22 @@ describe('architecture', () => {
     expect(users).toEqual([join('runtime', 'health.ts')]);
   });
 
-  it('approve, then apply is one function in cli/: planAndApply gets its approve and apply from cli/approve.ts', () => {
+  it('approve, then apply is one function in cli/: planAndApply gets its approve and apply from cli/approve.ts, and no other file applies a plan as approved', () => {
     const own: string[] = [];
     const callers: string[] = [];
     for (const f of tsFiles(join(root, 'cli'))) {
       const rel = relative(root, f);
       if (isTestFile(rel)) continue;
       const visit = (n: ts.Node): void => {
+        // An apply of a plan the person approved: only cli/approve.ts makes it.
+        if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'applyPlanned' && rel !== join('cli', 'approve.ts')) {
+          for (const a of n.arguments) {
+            if (!ts.isObjectLiteralExpression(a)) continue;
+            for (const p of a.properties) {
+              if (ts.isPropertyAssignment(p) && p.name.getText() === 'yes' && p.initializer.kind === ts.SyntaxKind.TrueKeyword) own.push(`${rel}: applyPlanned with yes: true`);
+            }
+          }
+        }
         if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'planAndApply') {
           callers.push(rel);
           const arg = n.arguments[0];
@@ -312,5 +324,23 @@ describe('architecture', () => {
       visit(source(f));
     }
     expect(loaders).toEqual([join('common', 'cron.ts')]);
+  });
+
+  it('strings are ordered by code point: no product file calls localeCompare or makes an Intl.Collator', () => {
+    const found: string[] = [];
+    const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
+    for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
+      const rel = relative(root, f);
+      if (isTestFile(rel)) continue;
+      const sf = source(f);
+      const visit = (n: ts.Node): void => {
+        const at = () => `${rel}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
+        if (ts.isPropertyAccessExpression(n) && n.name.text === 'localeCompare') found.push(`${at()} localeCompare`);
+        if (ts.isPropertyAccessExpression(n) && n.name.text === 'Collator' && ts.isIdentifier(n.expression) && n.expression.text === 'Intl') found.push(`${at()} Intl.Collator`);
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+    }
+    expect(found).toEqual([]);
   });
 });

@@ -29,7 +29,7 @@ import { certificateAnomalies, prepareCertificates, readStored } from '../runtim
 import { reloadMounting } from '../runtime/certs/reload.js';
 import { ObserveDaemon } from '../runtime/observe/daemon.js';
 import { listNotifications } from '../runtime/notify/index.js';
-import { freePort } from '../runtime/testutil/ports.js';
+import { answers, freePort, refusedLoopback } from '../runtime/testutil/ports.js';
 import { startPebble, type Pebble } from '../runtime/testutil/pebble.js';
 
 const DAY = 86_400_000;
@@ -251,10 +251,15 @@ describe('certificates from Pebble', () => {
   });
 
   it('a renewal whose HTTP-01 check fails keeps the old certificate, stored and served', async () => {
-    await pebble.addA(domain, '127.0.0.2'); // nothing answers there
+    // Pebble checks http://<the name's A record>:<its challenge port>/: an address on which
+    // nothing answers at that port, checked now (in CI a listener another test had opened on
+    // 0.0.0.0 at that port once answered at 127.0.0.2, and the renewal passed).
+    const nowhere = await refusedLoopback(pebble.httpPort);
+    await pebble.addA(domain, nowhere);
     const before = fingerprint('site');
     const r = await claude(run, ['certs', 'renew', 'site', '--force']);
-    expect(r.code).toBe(1);
+    const listened = await answers(nowhere, pebble.httpPort);
+    expect(r.code, listened ? `something began to answer at ${nowhere}:${pebble.httpPort} during the renewal` : `${r.out}\n${r.err}`).toBe(1);
     expect(r.err).toMatch(/site: FAILED: certificate site .*the ACME order .* failed: .*(connection refused|connect)/i);
     expect(fingerprint('site')).toEqual(before);
     expect((await servedSerial()).toUpperCase()).toBe(issuedSerial.toUpperCase());

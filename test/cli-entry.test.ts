@@ -110,12 +110,20 @@ describe('the cold-start bundles', () => {
       }
       // process.stdin (Node's stream code for a file on fd 0) is made only by commands that read input
       const preload = join(tmp, 'preload.cjs');
-      writeFileSync(preload, "process.on('exit', () => process.stderr.write('\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\n'));\n");
+      writeFileSync(
+        preload,
+        "process.on('exit', () => require('node:fs').writeSync(2, '\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\nNET ' + process.moduleLoadList.includes('NativeModule net') + '\\n'));\n",
+      );
       for (const c of ['validate', 'status', 'plan']) {
         const x = run([c, '--state-dir', example], { preload });
         expect(x.stderr, c).toContain(join('dist', 'bundle', 'cold', `${c}.cjs`));
         expect(x.stderr, c).toMatch(/\nSTREAMS \n/);
       }
+      // validate, printing to pipes, makes neither process.stdout nor process.stderr (node:net for a pipe; cli/stdio.ts)
+      // (without NODE_DEBUG, whose log is written through process.stderr)
+      const v = spawnSync(process.execPath, ['-r', preload, bin, 'validate', '--state-dir', example], { encoding: 'utf8', env, stdio: [devNull, 'pipe', 'pipe'] });
+      expect(v.stdout).toContain('valid (6 files, 3 services, 1 warning)');
+      expect(v.stderr).toMatch(/\nNET false\n/);
     } finally {
       closeSync(devNull);
       rmSync(tmp, { recursive: true, force: true });
@@ -232,6 +240,36 @@ describe('the cold-start bundles', () => {
       const parsed = plan();
       expect(parsed.stderr).toContain('part-yaml.cjs');
       for (const r of [hit, parsed]) expect([r.status, maskPlan(r.stdout)]).toStrictEqual([planOff.status, maskPlan(planOff.stdout)]);
+    });
+  }, 180_000);
+
+  it('after an edit of each kind of state file only its own schema\'s validator part is loaded: the same bytes and exit status as compiling', () => {
+    inCopy('claude-cold-schema-', ({ state, run }) => {
+      // the validator parts loaded (part-yaml.cjs too when the file is not in the parse's plain subset)
+      const parts = (stderr: string) => [...stderr.matchAll(/cold: loaded (part-validator-[a-z]+)\.cjs/g)].map((m) => m[1]);
+      const same = (args: string[]) => {
+        const off = run(args, { CLAUDE_COMPILE_CACHE: '0' });
+        const got = run(args, { CLAUDE_TRACE: '1' });
+        expect([got.status, got.stdout, got.stderr.replace(/^\[trace\].*\n/gm, '')], args.join(' ')).toStrictEqual([off.status, off.stdout, off.stderr]);
+        return got;
+      };
+      run(['validate']);
+      for (const name of ['manifest', 'services', 'network', 'storage', 'security', 'scheduled']) {
+        const f = join(state, `${name}.yaml`);
+        const text = readFileSync(f, 'utf8');
+        // a comment (valid), then a key the schema does not have (an error at its line and column)
+        for (const [edit, status] of [[`${text}# edited\n`, 0], [`${text}bogus_${name}: 1\n`, 1]] as const) {
+          writeFileSync(f, edit);
+          const got = same(['validate']);
+          expect(got.status, `${name}.yaml: ${got.stdout}`).toBe(status);
+          expect(got.stderr).toContain('compile: parsed and checked (5 of 6 files from the cache)');
+          expect(parts(got.stderr), name).toStrictEqual([`part-validator-${name}`]);
+          if (status) expect(got.stdout).toMatch(new RegExp(`^${name}\\.yaml:${text.split('\n').length}:1: error CLA\\d+.*bogus_${name}`, 'm'));
+          // the JSON form of the same state is the state dir's entry the text run wrote
+          same(['validate', '--json']);
+        }
+        writeFileSync(f, text);
+      }
     });
   }, 180_000);
 

@@ -10,6 +10,7 @@ import { managedBy, type ObservedState } from '../../plan/types.js';
 import { LABEL_CLUSTER_REPLICA, LABEL_CLUSTER_SERVICE } from '../../compiler/node-view.js';
 import { readRegistry } from './registry.js';
 import { KEY, openEtcd, prefixOf, readClusterConfig, storeCall } from './store.js';
+import { compareCodePoints } from '../../common/order.js';
 
 /** The local rows with the cluster's names and this node; null when this node is not in a cluster. */
 export async function clusterServiceRows(paths: Paths, hostId: string | null, local: readonly (ServiceRow & { labels?: Record<string, string> })[]): Promise<ServiceRow[] | null> {
@@ -45,5 +46,5 @@ export async function clusterServiceRows(paths: Paths, hostId: string | null, lo
   } finally {
     client.close();
   }
-  return rows.sort((a, b) => a.service.localeCompare(b.service) || (a.node ?? '').localeCompare(b.node ?? ''));
+  return rows.sort((a, b) => compareCodePoints(a.service, b.service) || compareCodePoints(a.node ?? '', b.node ?? ''));
 }

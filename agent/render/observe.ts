@@ -8,6 +8,7 @@
 import type { ContainerFacts, Facts, LogLine, ObsEvent } from '../../plan/observed.js';
 import type { SummaryData } from '../../runtime/observe/summary.js';
 import type { Diagnosis, Finding } from '../../plan/diagnosis.js';
+import { compareCodePoints } from '../../common/order.js';
 
 /** Control characters (except tab) shown as \xNN: terminals must not act on log content. */
 export function safeText(s: string): string {
@@ -48,7 +49,7 @@ export function serviceRows(f: Facts): ServiceRow[] {
       memoryMb: c.stats ? Math.round(c.stats.memoryBytes / (1024 * 1024)) : null,
       ports: [...new Set(c.ports.filter((p) => p.host !== undefined).map((p) => p.host!))].sort((a, b) => a - b),
     }))
-    .sort((a, b) => a.service.localeCompare(b.service));
+    .sort((a, b) => compareCodePoints(a.service, b.service));
 }
 
 function statusWord(c: ContainerFacts): string {

@@ -11,7 +11,7 @@ import type { PlanStep } from '../../plan/types.js';
 import type { ApplyResult } from '../../runtime/apply.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
-import { acquireRequestLock, applyPlanned, openFlowHost, planAndApply, planFiles, stateHeadOf, type Planned } from '../../agent/flow.js';
+import { applyPlanned, openFlowHost, planAndApply, planFiles, stateHeadOf, type Planned } from '../../agent/flow.js';
 import { lineReader } from '../prompt.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
@@ -151,7 +151,9 @@ const command: Command = {
 /**
  * `claude apply` with no plan file: the reconciler's pending plan (agent/reconcile/pending.ts),
  * shown, asked about (a terminal; or --yes), applied as it was signed, and then no longer
- * pending. Null when nothing is pending (the caller goes on as without one).
+ * pending. Null when nothing is pending (the caller goes on as without one). Shown, asked and
+ * applied by cli/approve.ts, as the state dir's changes are; never re-planned here (a stale
+ * plan is dropped and the reconciler plans again).
  */
 export async function applyPending(
   ctx: CommandContext,
@@ -161,57 +163,80 @@ export async function applyPending(
   const { readPending, clearPending } = await import('../../agent/reconcile/pending.js');
   const pending = readPending(paths.dataDir);
   if (!pending) return null;
-  const { parseEnvelope } = await import('../../plan/envelope.js');
-  const { renderPlan } = await import('../../plan/show.js');
-  const { reviewOnHost } = await import('../../agent/review.js');
+  const [{ parseEnvelope }, { approveThenApply }] = await Promise.all([import('../../plan/envelope.js'), import('../approve.js')]);
   const payload = JSON.parse(Buffer.from(parseEnvelope(pending.envelopeText).payload, 'base64').toString('utf8')) as import('../../plan/types.js').PlanPayload;
-  if (!o.json) {
-    println(ctx.stdout, `Pending approval since ${pending.createdAt}: ${pending.kind === 'drift' ? 'a correction of drift' : `a change of ${pending.changedFiles.join(', ')}`}`);
-    println(ctx.stdout, `  why it waits: ${pending.reason}`);
-    for (const d of pending.drift ?? []) println(ctx.stdout, `  drift: ${d}`);
-    ctx.stdout.write(renderPlan(payload, undefined, await reviewOnHost(paths.stateDir, payload, ctx.now)));
-  }
-  if (!o.yes) {
-    if (!ctx.isTTY || o.json) {
-      println(ctx.stderr, `claude apply: plan ${pending.planId} needs your approval: run \`claude apply\` in a terminal and answer yes, or \`claude apply --yes\`.`);
-      return EXIT.FAILURE;
-    }
-    if (!(await ask(ctx, 'Apply this plan? [yes/no] '))) {
+  const host = await openFlowHost(paths);
+  const interactive = ctx.isTTY && !o.yes && !o.json;
+  const reader = interactive ? lineReader(ctx, { terminal: true, promptTypedAhead: false }) : undefined;
+  const renderer = o.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, o.verbose);
+  const stillPending = () => readPending(paths.dataDir)?.planId === pending.planId;
+  const noLongerPending = () => {
+    println(ctx.stderr, `claude apply: plan ${pending.planId} is no longer pending (the reconciler replaced or dropped it while you decided); run \`claude apply\` again to see what waits now.`);
+    println(ctx.stderr, 'Nothing was changed.');
+    return EXIT.FAILURE;
+  };
+  const refused = (e: PlanRefusedError | LockHeldError) => {
+    const outdated = e instanceof StalePlanError || e instanceof PlanExpiredError || e instanceof ReplayError;
+    if (outdated) clearPending(paths.dataDir, pending.planId);
+    println(ctx.stderr, `claude apply: refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
+    println(ctx.stderr, `  hint: ${outdated ? 'the system or the state files changed since the plan was made; it is no longer pending. `claude reconcile` plans again (the daemon does at its next pass)' : e.hint}`);
+    println(ctx.stderr, 'Nothing was changed.');
+    return EXIT.FAILURE;
+  };
+  class NoLongerPending extends Error {}
+  let noTerminal = false;
+  try {
+    const outcome = await planAndApply<Planned>({
+      // Queued with the reconciler's passes on the request lock: a pass during this apply would
+      // plan against a half-changed system and queue that as a new pending plan.
+      requestLock: { dataDir: paths.dataDir, waitMs: o.waitS * 1000 },
+      releaseLockForApproval: interactive,
+      // Applied as it was signed or not at all.
+      maxReplans: 0,
+      makePlan: async () => (stillPending() ? { payload, envelopeText: pending.envelopeText } : null),
+      ...approveThenApply(ctx, {
+        host,
+        actor: authorFromEnv(ctx.env, { hostname: host.hostId }),
+        json: o.json,
+        yes: o.yes,
+        reader,
+        question: 'Apply this plan? [yes/no] ',
+        waitS: o.waitS,
+        renderer,
+        beforeShow() {
+          if (o.json) return;
+          println(ctx.stdout, `Pending approval since ${pending.createdAt}: ${pending.kind === 'drift' ? 'a correction of drift' : `a change of ${pending.changedFiles.join(', ')}`}`);
+          println(ctx.stdout, `  why it waits: ${pending.reason}`);
+          for (const d of pending.drift ?? []) println(ctx.stdout, `  drift: ${d}`);
+        },
+        noTerminal() {
+          noTerminal = true;
+          println(ctx.stderr, `claude apply: plan ${pending.planId} needs your approval: run \`claude apply\` in a terminal and answer yes, or \`claude apply --yes\`.`);
+        },
+        // Under the request lock again after the person decided.
+        beforeApply() {
+          if (!stillPending()) throw new NoLongerPending();
+        },
+      }),
+    });
+    renderer?.stop();
+    if (outcome.status === 'unplanned') return noLongerPending();
+    if (outcome.status === 'declined') {
+      if (noTerminal) return EXIT.FAILURE;
       println(ctx.stdout, 'Not applied; the plan stays pending.');
       return EXIT.OK;
     }
-  }
-  const host = await openFlowHost(paths);
-  const renderer = o.json ? null : new ProgressRenderer(ctx.stdout, ctx.isTTY, o.verbose);
-  // Queued with the reconciler's passes on the request lock: a pass during this apply would
-  // plan against a half-changed system and queue that as a new pending plan.
-  let release: (() => void) | null = null;
-  try {
-    release = await acquireRequestLock({ dataDir: paths.dataDir, waitMs: o.waitS * 1000 });
-    if (readPending(paths.dataDir)?.planId !== pending.planId) {
-      println(ctx.stderr, `claude apply: plan ${pending.planId} is no longer pending (the reconciler replaced or dropped it while you decided); run \`claude apply\` again to see what waits now.`);
-      println(ctx.stderr, 'Nothing was changed.');
-      return EXIT.FAILURE;
-    }
-    // The person approved the plan with its security/destructive steps listed above: that is the confirmation (P3).
-    const result = await applyPlanned(host, pending.envelopeText, { now: ctx.now, yes: true, lockWaitMs: o.waitS * 1000, actor: authorFromEnv(ctx.env, { hostname: host.hostId }), ...(renderer ? { onEvent: renderer.onEvent } : {}) });
-    renderer?.stop();
+    if (outcome.status === 'stale') return refused(outcome.error);
     clearPending(paths.dataDir, pending.planId);
-    return printResult(ctx, result, o.json);
+    return printResult(ctx, outcome.result, o.json);
   } catch (e) {
     renderer?.stop();
-    if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
-      const outdated = e instanceof StalePlanError || e instanceof PlanExpiredError || e instanceof ReplayError;
-      if (outdated) clearPending(paths.dataDir, pending.planId);
-      println(ctx.stderr, `claude apply: refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
-      println(ctx.stderr, `  hint: ${outdated ? 'the system or the state files changed since the plan was made; it is no longer pending. `claude reconcile` plans again (the daemon does at its next pass)' : e.hint}`);
-      println(ctx.stderr, 'Nothing was changed.');
-      return EXIT.FAILURE;
-    }
+    if (e instanceof NoLongerPending) return noLongerPending();
+    if (e instanceof PlanRefusedError || e instanceof LockHeldError) return refused(e);
     println(ctx.stderr, `claude apply: ${dockerHint(e)}`);
     return EXIT.FAILURE;
   } finally {
-    release?.();
+    reader?.close();
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
-import { dockerDownMessage, observeEnv } from '../../agent/observe-env.js';
+import { observeEnv } from '../../agent/observe-env.js';
+import { engineDownMessage, engineUnreachable } from '../../runtime/observe/engine-client.js';
 import { logLine } from '../../agent/render/observe.js';
 import { followLogs, serviceLogs, UnknownServiceError } from '../../runtime/observe/index.js';
 
@@ -67,8 +68,8 @@ const command: Command = {
         println(ctx.stderr, '  run `claude services` to see the services');
         return EXIT.FAILURE;
       }
-      if ((e as { code?: string }).code === 'ECONNREFUSED' || (e as { code?: string }).code === 'ENOENT') {
-        println(ctx.stderr, `claude logs: ${dockerDownMessage(e)}`);
+      if (engineUnreachable(e)) {
+        println(ctx.stderr, `claude logs: ${engineDownMessage(e, ctx.env)}`);
         return EXIT.FAILURE;
       }
       throw e;

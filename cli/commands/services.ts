@@ -4,9 +4,10 @@
  */
 import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
-import { dockerDownMessage, observeEnv } from '../../agent/observe-env.js';
+import { observeEnv } from '../../agent/observe-env.js';
 import { serviceRows, servicesTable } from '../../agent/render/observe.js';
 import { collect } from '../../runtime/observe/collect.js';
+import { engineDownMessage } from '../../runtime/observe/engine-client.js';
 
 const usage = `usage: claude services [--json]
 
@@ -27,7 +28,9 @@ const command: Command = {
     const facts = await collect({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, eventsWindowMs: 0, troubleLogLines: 0 });
     const dockerError = facts.errors.find((e) => e.startsWith('docker:'));
     if (dockerError) {
-      println(ctx.stderr, `claude services: ${dockerDownMessage(dockerError.slice(8))}`);
+      // (collect says "cannot reach …" with the fix when the engine is not there; any other error of the engine's is wrapped the same way)
+      const said = dockerError.slice('docker:'.length).trim();
+      println(ctx.stderr, `claude services: ${said.startsWith('cannot reach ') ? said : engineDownMessage(said, ctx.env)}`);
       return EXIT.FAILURE;
     }
     let rows = serviceRows(facts);

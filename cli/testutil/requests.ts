@@ -16,6 +16,7 @@ import type { Paths } from '../../common/paths.js';
 import { removeDockerByName } from '../../runtime/testutil/docker-cleanup.js';
 import { runCli, type CliResult } from './cli.js';
 import { applyPlanned, openFlowHost, planAndApply, planFiles, readStateDirFiles, stateHeadOf, type FlowOutcome, type Planned } from '../../agent/flow.js';
+import { compareCodePoints } from '../../common/order.js';
 
 export interface TestRun {
   dir: string;
@@ -84,7 +85,7 @@ export interface TestService {
 /** A services.yaml (busybox `sleep` by default: no health check, no port). */
 export function servicesYaml(list: readonly TestService[]): string {
   const lines = ['apiVersion: claude.os/v1', 'kind: ServiceManifest', 'metadata:', '  name: test', 'spec:', '  services:'];
-  for (const s of [...list].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const s of [...list].sort((a, b) => compareCodePoints(a.name, b.name))) {
     lines.push(`    - name: ${s.name}`, `      image: ${s.image ?? 'claude-os-local/busybox:latest'}`);
     if (s.state) lines.push(`      state: ${s.state}`);
     if (s.command ?? (!s.image || s.image.includes('busybox'))) lines.push(`      command: ${JSON.stringify(s.command ?? 'sleep 3600')}`);

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { readHostId } from '../../plan/keys.js';
 import { cgroupStats, systemCpuNs } from './cgroup.js';
-import type { DockerLike } from './engine-client.js';
+import { engineDownMessage, engineUnreachable, type DockerLike } from './engine-client.js';
 import { cpuPercentOf, dockerEventsBetween, listContainerFacts, listImages, logTail, oneShotStats } from './docker.js';
 import { loadStoredEvents, mergeEvents, readRuntimeEvents, retain } from './events.js';
 import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
@@ -127,9 +127,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
         : [],
     ).sort((a, b) => a.hostPort - b.hostPort || compareCodePoints(a.container, b.container));
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const msg = (e as Error).message;
-    errors.push(code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' ? `docker: cannot reach the Docker Engine (${msg}); start dockerd, check the socket's permissions, or set DOCKER_HOST` : `docker: ${msg}`);
+    errors.push(`docker: ${engineUnreachable(e) ? engineDownMessage(e) : (e as Error).message}`);
   }
 
   const running = opts.stats === false ? [] : containers.filter((c) => c.status === 'running');

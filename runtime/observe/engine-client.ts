@@ -31,6 +31,31 @@ export async function dockerFor(env: Record<string, string | undefined>): Promis
   return dockerApiFor(env);
 }
 
+/**
+ * Whether an engine client's error means the engine is not there: no socket (ENOENT), nothing
+ * listening (ECONNREFUSED), not allowed (EACCES), or, from containerd's gRPC client, UNAVAILABLE
+ * (code 14: "No connection established").
+ */
+export function engineUnreachable(e: unknown): boolean {
+  const code = (e as { code?: string | number } | null)?.code;
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 14;
+}
+
+/**
+ * What to tell a person when the configured engine cannot be reached, with the fix: the
+ * Docker Engine's, or with CLAUDE_ENGINE=containerd containerd's (its socket named).
+ */
+export function engineDownMessage(e: unknown, env: Record<string, string | undefined> = process.env): string {
+  let msg = (e instanceof Error ? e.message : String(e)).trim();
+  if (env.CLAUDE_ENGINE?.trim() === 'containerd') {
+    const address = env.CLAUDE_CONTAINERD_ADDRESS || '/run/containerd/containerd.sock';
+    // gRPC's "14 UNAVAILABLE: No connection established. Last error: Error: connect ENOENT /x.sock. Resolution note: "
+    msg = /Last error: (?:Error: )?(.*?)\.?\s*(?:Resolution note:.*)?$/s.exec(msg)?.[1] ?? msg;
+    return `cannot reach containerd at ${address} (${msg}); start containerd (on the device /init starts it at boot: see /var/log/containerd.log), or set CLAUDE_CONTAINERD_ADDRESS to its socket`;
+  }
+  return `cannot reach the Docker Engine (${msg}); start dockerd (systemctl start docker), check the socket's permissions, or set DOCKER_HOST`;
+}
+
 /** The containerd backend as a DockerLike (drivers/containerd/docker-view.ts), for this data dir and host id. */
 async function containerdView(env: Record<string, string | undefined>): Promise<DockerLike> {
   const { resolvePaths } = await import('../../common/paths.js');
