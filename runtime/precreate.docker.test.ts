@@ -16,7 +16,7 @@ import type { PlanStep } from '../plan/types.js';
 import { applyPlan, recover } from './apply.js';
 import { DockerEngine } from './drivers/docker.js';
 import { readJournal } from './journal.js';
-import { transpileForChild, type ChildBuild } from './testutil/transpile-child.js';
+import { dockerApplyChild, type ChildBuild } from './testutil/transpile-child.js';
 import { containerSpec, makePlan, S, setupTestHost, signPlan, type TestHost } from './testutil/plans.js';
 import { removeDockerByName } from './testutil/docker-cleanup.js';
 
@@ -30,19 +30,6 @@ let host: TestHost;
 let engine: DockerEngine;
 let child: ChildBuild;
 
-const CHILD = `
-import { readFileSync } from 'node:fs';
-import { applyPlan } from './runtime/apply.js';
-import { DockerEngine } from './runtime/drivers/docker.js';
-import { loadTrustedKeys } from './plan/keys.js';
-const a = JSON.parse(process.env.PRE_ARGS);
-const engine = new DockerEngine({ root: a.root, dataDir: a.dataDir, hostId: a.hostId });
-const r = await applyPlan(readFileSync(a.plan, 'utf8'), {
-  engine, dataDir: a.dataDir, trustedKeys: loadTrustedKeys(a.dataDir), hostId: a.hostId, now: () => new Date(), yes: true,
-  crashAt: (p) => { if (p.stepId === 'precreate') process.kill(process.pid, 'SIGKILL'); },
-});
-process.stdout.write(r.status);
-`;
 
 const spec = (name: string) => containerSpec({ name: n(name), service: name, image: IMG, command: ['sleep', '3600'] });
 const steps = (name: string, over: Partial<PlanStep> = {}): PlanStep[] => [S.image(IMG), { ...S.create(spec(name), { dependsOn: [`image/${IMG}`] }), ...over } as PlanStep, S.start(spec(name), { timeoutMs: 10_000 })];
@@ -62,7 +49,7 @@ function state(name: string): string | null {
 
 function runChild(planFile: string): Promise<{ signal: NodeJS.Signals | null; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [child.script], { env: { ...process.env, PRE_ARGS: JSON.stringify({ plan: planFile, dataDir, root, hostId: host.hostId }) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [child.script], { env: { ...process.env, CRASH_ARGS: JSON.stringify({ plan: planFile, dataDir, root, hostId: host.hostId }) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     p.stderr.on('data', (b: Buffer) => (err += b.toString()));
     p.on('close', (_code, signal) => resolve({ signal, err }));
@@ -74,7 +61,7 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), `claude-precreate-root-${suffix}-`));
   host = setupTestHost(dataDir);
   engine = new DockerEngine({ root, dataDir, hostId: host.hostId });
-  child = transpileForChild(['runtime/apply.ts', 'runtime/drivers/docker.ts', 'plan/keys.ts'], CHILD);
+  child = dockerApplyChild("p.stepId === 'precreate'", { yes: true });
 });
 
 afterAll(() => {
