@@ -5,7 +5,9 @@
  * In process, the cache is keyed by a temp file standing for the build (useBundleFiles, as the
  * cold-start bundles do); test/cli-entry.test.ts drives the real bin/claude through it.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +111,52 @@ describe('the compiled-state cache', () => {
     expect(r.model).toBeDefined();
     utimesSync(build, new Date(), new Date(Date.now() - 60_000));
     useBundleFiles([build]);
+  });
+
+  it('from dist/, the build is keyed on every file the compile imports: a rebuild that changes only common/state-read.js or common/terminal.js is another key', () => {
+    // the built code (npm run build; run after the build, as the tests of bin/claude are)
+    const entry = join(root, 'dist', 'compiler', 'compile-cache.js');
+    expect(existsSync(entry), 'run npm run build').toBe(true);
+    // dist/compiler/compile-cache.js's import closure, from the import statements of the built files
+    const closure = new Set<string>();
+    const stack = [entry];
+    while (stack.length) {
+      const f = stack.pop()!;
+      if (closure.has(f)) continue;
+      closure.add(f);
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) stack.push(join(f, '..', m[1]!));
+    }
+    expect(closure.size).toBeGreaterThan(15);
+    expect([...closure].map((f) => f.slice(root.length + 1))).toEqual(expect.arrayContaining(['dist/common/state-read.js', 'dist/common/terminal.js']));
+    // a copy of the built compiler (the folders it may import), so this checkout's dist/ is not touched
+    const tmp = mkdtempSync(join(tmpdir(), 'claude-cache-key-'));
+    try {
+      for (const d of ['compiler', 'common', 'plan']) cpSync(join(root, 'dist', d), join(tmp, 'dist', d), { recursive: true, preserveTimestamps: true });
+      for (const f of ['generated', 'schemas', 'node_modules', 'package.json']) symlinkSync(join(root, f), join(tmp, f));
+      const key = () => {
+        const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(tmp, 'dist', 'compiler', 'compile-cache.js')).href)}).then((m) => console.log(JSON.stringify({ files: m.compilerBuildFiles(), id: m.compilerBuildId() })))`], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return JSON.parse(r.stdout) as { files: string[]; id: string };
+      };
+      const first = key();
+      // every file of the closure is in the key
+      for (const f of closure) expect(first.files, f).toContain(join(tmp, f.slice(root.length + 1)));
+      expect(first.id).toMatch(/^[0-9a-f]{64}$/);
+      expect(key().id).toBe(first.id);
+      // a rebuild that changes only one of them (its bytes; its mtime moves back to the old one)
+      let last = first.id;
+      for (const rel of ['common/state-read.js', 'common/terminal.js', 'compiler/resolve.js']) {
+        const f = join(tmp, 'dist', rel);
+        const st = statSync(f);
+        writeFileSync(f, `${readFileSync(f, 'utf8')}\n// rebuilt\n`);
+        utimesSync(f, st.atime, st.mtime);
+        const now = key().id;
+        expect(now, rel).not.toBe(last);
+        last = now;
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('a damaged or foreign entry is compiled afresh and written again', () => {

@@ -7,9 +7,8 @@
  * and a person runs them again and again on files that did not change. Two kinds of entry,
  * under `$CLAUDE_DATA_DIR/cache/compiled/`:
  *   - `<key>.json`, per state dir: the model and the diagnostics, nothing else (what every
- *     hit reads). Key: the sha256 of the compiler's build (size and mtime of the files the
- *     compiler runs from: the cold-start bundle and its parts, or dist/compiler/ and the
- *     generated yaml and validators; and Node's version) and every state file's name and
+ *     hit reads). Key: the sha256 of the compiler's build (size and mtime of every file the
+ *     cached path runs or reads, compilerBuildFiles; and Node's version) and every state file's name and
  *     full text, as read now.
  *   - `files/<key>.json`, per state file: what parse and check made of it (its diagnostics,
  *     its checked value and that value's source positions, compiler/position-table.ts) and
@@ -42,6 +41,8 @@ import { check, schemaNameOf } from './check.js';
 import { resolve } from './resolve.js';
 import { PositionTable, tableLength, tabulatePositions } from './position-table.js';
 import { parsedValueOf } from '../common/yaml.js';
+import { packageRoot } from '../common/paths.js';
+import { STATE_SCHEMA_NAMES } from './validators.js';
 
 /** Bump when an entry's format or meaning changes. */
 const FORMAT = 3;
@@ -80,25 +81,40 @@ export function useBundleFiles(files: string[]): void {
   buildId = undefined;
 }
 
-/** The compiler's build (see the top), or null when running from the TypeScript sources. */
+/**
+ * The files the compiler's build is keyed on: every file the cached path runs or reads, or
+ * null when running from the TypeScript sources. From a cold-start bundle: the bundle and its
+ * parts (everything it runs) and the state file schemas (check reads them for messages and
+ * scalar types). From dist/ (or a chunk of dist/bundle/): this file, every module of the
+ * folders the compiler may import (dist/compiler, dist/common, dist/plan: more than it
+ * imports, so that no rebuild of one it does import is missed; compile-cache.test.ts checks
+ * the import closure against this list), the generated code it loads (yaml, the validators),
+ * the schemas, and node_modules/.package-lock.json (npm rewrites it at every install: ajv's
+ * runtime, which the validators require).
+ */
+export function compilerBuildFiles(): string[] | null {
+  const here = fileURLToPath(import.meta.url);
+  if (!bundleFiles && !here.endsWith('.js')) return null;
+  const root = packageRoot();
+  const schemas = ['common', ...STATE_SCHEMA_NAMES].map((b) => join(root, 'schemas', `${b}.schema.json`));
+  if (bundleFiles) return [...bundleFiles, ...schemas];
+  const dist = join(dirname(here), '..');
+  const files = [here];
+  const jsIn = (dir: string, ext: string) => readdirSync(dir).filter((f) => f.endsWith(ext)).sort().map((f) => join(dir, f));
+  try {
+    for (const d of ['compiler', 'common', 'plan']) files.push(...jsIn(join(dist, d), '.js'));
+    files.push(...jsIn(join(root, 'generated'), '.cjs'), ...jsIn(join(root, 'generated', 'validators'), '.cjs'));
+  } catch {
+    return null;
+  }
+  return [...files, ...schemas, join(root, 'node_modules', '.package-lock.json')];
+}
+
+/** The compiler's build (see the top): a hash of compilerBuildFiles' sizes and mtimes; null when running from the TypeScript sources. */
 export function compilerBuildId(): string | null {
   if (buildId !== undefined) return buildId;
-  const here = fileURLToPath(import.meta.url);
-  if (!bundleFiles && !here.endsWith('.js')) return (buildId = null);
-  const files: string[] = [];
-  if (bundleFiles) files.push(...bundleFiles);
-  else {
-    // dist/compiler/compile-cache.js (or a chunk of dist/bundle/): the compiler's own files, and the generated code they load.
-    const dist = join(dirname(here), '..');
-    const compilerDir = join(dist, 'compiler');
-    const root = join(dist, '..');
-    files.push(here, join(root, 'generated', 'validators.cjs'), join(root, 'generated', 'yaml.cjs'), join(dist, 'plan', 'trust.js'), join(dist, 'common', 'yaml.js'));
-    try {
-      for (const f of readdirSync(compilerDir).sort()) if (f.endsWith('.js')) files.push(join(compilerDir, f));
-    } catch {
-      return (buildId = null);
-    }
-  }
+  const files = compilerBuildFiles();
+  if (!files) return (buildId = null);
   const h = createHash('sha256').update(`${FORMAT}\0${process.version}\0`);
   for (const f of files) {
     try {

@@ -3,6 +3,8 @@
  * named by the resource (never "configuration changed"), with the risk of its steps.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -167,17 +169,28 @@ describe('the order of the changes', () => {
       'services.yaml': `spec:\n  services:\n${names.map((n) => `    - name: "${n}"\n      image: x\n`).join('')}`,
       'network.yaml': 'spec:\n  hostname: h\n',
     };
-    const review = pathToFileURL(join(packageRoot(), 'dist', 'plan', 'review.js')).href;
+    // plan/review.ts as it is now (bundled from the source), not dist/, which may be an older
+    // build; in a temp dir under node_modules/.cache, where its npm imports and the package root resolve
+    mkdirSync(join(packageRoot(), 'node_modules', '.cache'), { recursive: true });
+    const tmp = mkdtempSync(join(packageRoot(), 'node_modules', '.cache', 'claude-review-locale-'));
+    const bundled = join(tmp, 'review.mjs');
+    buildSync({ entryPoints: [join(packageRoot(), 'plan', 'review.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundled, logLevel: 'error' });
+    const review = pathToFileURL(bundled).href;
     const script = `import(${JSON.stringify(review)}).then((m) => {
       const files = ${JSON.stringify(files)};
       const collated = [...${JSON.stringify(names)}].sort(new Intl.Collator().compare);
       console.log(JSON.stringify({ review: m.stateChanges({}, files).map((c) => c.file + ' ' + c.name), collated }));
     })`;
-    const runs = ['C', 'tr_TR.UTF-8', 'de_DE.UTF-8', 'da_DK.UTF-8', 'lt_LT.UTF-8'].map((lang) => {
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH, LANG: lang, LC_ALL: lang } });
-      expect(r.status, r.stderr).toBe(0);
-      return JSON.parse(r.stdout) as { review: string[]; collated: string[] };
-    });
+    let runs: { review: string[]; collated: string[] }[];
+    try {
+      runs = ['C', 'tr_TR.UTF-8', 'de_DE.UTF-8', 'da_DK.UTF-8', 'lt_LT.UTF-8'].map((lang) => {
+        const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH, LANG: lang, LC_ALL: lang } });
+        expect(r.status, r.stderr).toBe(0);
+        return JSON.parse(r.stdout) as { review: string[]; collated: string[] };
+      });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
     const want = [...names.map((n) => `services.yaml ${n}`).sort(compareCodePoints), 'network.yaml network'].sort((a, b) => Number(a.endsWith(' network')) - Number(b.endsWith(' network')) || compareCodePoints(a, b));
     for (const r of runs) expect(r.review).toStrictEqual(want);
     // the locales do order these names differently with a collator (the test would see a locale order)
