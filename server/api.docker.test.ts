@@ -77,7 +77,7 @@ beforeAll(async () => {
   port = await freePort();
   otherPort = await freePort();
   token = loadOrCreateApiToken(run.paths.dataDir).token;
-  server = new ApiServer({ paths: run.paths, env: run.env, now: () => new Date(), token, listen: '127.0.0.1', port: 0, lockWaitMs: 30_000 });
+  server = new ApiServer({ paths: run.paths, env: run.env, now: () => new Date(), token, listen: '127.0.0.1', port: 0, log: (l) => process.stderr.write(`${l}\n`), lockWaitMs: 30_000 });
   base = (await server.start()).url.replace(/\/$/, '');
 });
 

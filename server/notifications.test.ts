@@ -21,7 +21,7 @@ afterEach(async () => {
 async function start(dir: string): Promise<(path: string) => Promise<{ status: number; body: Record<string, unknown> }>> {
   const paths = { stateDir: join(dir, 'state'), dataDir: join(dir, 'data'), root: join(dir, 'root') };
   mkdirSync(paths.stateDir, { recursive: true });
-  const server = new ApiServer({ paths, env: {}, now: () => new Date(), token: 't0ken-for-tests', listen: '127.0.0.1', port: 0 });
+  const server = new ApiServer({ paths, env: {}, now: () => new Date(), token: 't0ken-for-tests', listen: '127.0.0.1', port: 0, log: (l) => process.stderr.write(`${l}\n`) });
   servers.push(server);
   const { url } = await server.start();
   return async (path) => {

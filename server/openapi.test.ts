@@ -16,7 +16,7 @@ let base: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claude-openapi-'));
   mkdirSync(join(dir, 'state'));
-  server = new ApiServer({ paths: { stateDir: join(dir, 'state'), dataDir: dir, root: dir }, env: {}, now: () => new Date(), token: 'x'.repeat(43), listen: '127.0.0.1', port: 0 });
+  server = new ApiServer({ paths: { stateDir: join(dir, 'state'), dataDir: dir, root: dir }, env: {}, now: () => new Date(), token: 'x'.repeat(43), listen: '127.0.0.1', port: 0, log: (l) => process.stderr.write(`${l}\n`) });
   base = (await server.start()).url;
 });
 afterAll(async () => {

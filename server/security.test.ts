@@ -63,7 +63,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claude-api-sec-'));
   mkdirSync(join(dir, 'state'));
   const paths = { stateDir: join(dir, 'state'), dataDir: dir, root: join(dir, 'root') };
-  server = new ApiServer({ paths, env: {}, now, token: TOKEN, listen: '127.0.0.1', port: 0, hostnames: ['claude.example.lan'], sessionTtlMs: 3600_000 });
+  server = new ApiServer({ paths, env: {}, now, token: TOKEN, listen: '127.0.0.1', port: 0, log: (l) => process.stderr.write(`${l}\n`), hostnames: ['claude.example.lan'], sessionTtlMs: 3600_000 });
   port = (await server.start()).port;
 });
 afterAll(async () => {
@@ -198,7 +198,7 @@ describe('sessions outlast a restart of claude serve', () => {
   /** Stops the running server and starts another on the same data dir (what a restart is), on a new free port. */
   async function restart(): Promise<void> {
     await server.stop();
-    server = new ApiServer({ paths: paths(), env: {}, now, token: TOKEN, listen: '127.0.0.1', port: 0, hostnames: ['claude.example.lan'], sessionTtlMs: 3600_000 });
+    server = new ApiServer({ paths: paths(), env: {}, now, token: TOKEN, listen: '127.0.0.1', port: 0, log: (l) => process.stderr.write(`${l}\n`), hostnames: ['claude.example.lan'], sessionTtlMs: 3600_000 });
     port = (await server.start()).port;
   }
   const me = (sid: string) => call('GET', '/api/v1/session', { headers: { cookie: `claude_session=${sid}` } });

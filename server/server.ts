@@ -51,8 +51,12 @@ export interface ApiServerOptions extends ApiServiceOptions {
   port: number;
   /** Largest accepted request body. Default 64 KiB. */
   maxBodyBytes?: number;
-  /** One line per request that failed unexpectedly. */
-  log?: (line: string) => void;
+  /**
+   * Where the server says why it answered 500 or more: one line per such answer, with the
+   * method, the path and the cause (the stack of an unexpected error). Required, so that no
+   * server answers 500 with its cause said nowhere (`claude serve` gives its stderr).
+   */
+  log: (line: string) => void;
   /** Names the server is reached by besides loopback and the listen address (manifest spec.api.hostnames, --hostname). */
   hostnames?: string[];
   /** Serve HTTPS with this certificate and key (PEM); the session cookie is then Secure. */
@@ -179,7 +183,18 @@ export class ApiServer {
   }
 
   async start(): Promise<{ host: string; port: number; url: string }> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    // A failure in the error path itself (a log sink that throws) must not become an
+    // unhandled rejection, which would end the whole server.
+    const handler = (req: IncomingMessage, res: ServerResponse) =>
+      void this.handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.end();
+        try {
+          this.o.log(`claude serve: ${req.method} ${req.url}: answering the request failed: ${(e as Error)?.stack ?? String(e)}`);
+        } catch {
+          /* the log itself failed: nothing else to tell */
+        }
+      });
     this.server = this.o.tls ? createTlsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, handler) : createServer(handler);
     this.server.requestTimeout = 15 * 60_000; // an apply may take minutes
     this.server.headersTimeout = 30_000;
@@ -189,7 +204,7 @@ export class ApiServer {
     });
     const addr = this.server.address() as { port: number };
     // The observer loop starts in the background: its first observation must not hold up serving.
-    this.service.startObserver().catch((e: Error) => this.o.log?.(`claude serve: the observer loop did not start: ${e.message}`));
+    this.service.startObserver().catch((e: Error) => this.o.log(`claude serve: the observer loop did not start: ${e.message}`));
     const host = this.o.listen.includes(':') ? `[${this.o.listen}]` : this.o.listen;
     return { host: this.o.listen, port: addr.port, url: `${this.o.tls ? 'https' : 'http'}://${host}:${addr.port}/` };
   }
@@ -231,15 +246,26 @@ export class ApiServer {
       }
       const params = route.path.exec(path)!.slice(1).map((p) => decodeURIComponent(p));
       const out = await route.handler(req, params, url.searchParams);
-      if (out instanceof Reply) this.json(res, out.status, out.body, out.headers);
-      else this.json(res, 200, out);
+      if (out instanceof Reply) {
+        // e.g. an apply that failed and was rolled back: its error is in the body
+        if (out.status >= 500) this.logServerError(req, path, out.status, errorOf(out.body));
+        this.json(res, out.status, out.body, out.headers);
+      } else this.json(res, 200, out);
     } catch (e) {
-      if (e instanceof ApiError) return this.json(res, e.status, { error: e.message, hint: e.hint, ...e.extra });
+      if (e instanceof ApiError) {
+        if (e.status >= 500) this.logServerError(req, path, e.status, e.message);
+        return this.json(res, e.status, { error: e.message, hint: e.hint, ...e.extra });
+      }
       // A symlink, a pipe or an oversized file in the state dir: refused before reading it.
       if (e instanceof StateFileError) return this.json(res, 409, { error: e.message, hint: e.hint });
-      this.o.log?.(`claude serve: ${req.method} ${path}: ${(e as Error)?.stack ?? String(e)}`);
+      this.logServerError(req, path, 500, (e as Error)?.stack ?? String(e));
       this.json(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}`, hint: 'see the claude serve log on the host (journalctl -u claude-api)' });
     }
+  }
+
+  /** Every answer of 500 or more says its cause in the server's log. */
+  private logServerError(req: IncomingMessage, path: string, status: number, cause: string): void {
+    this.o.log(`claude serve: ${req.method} ${path}: ${status}: ${cause}`);
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -339,6 +365,12 @@ export class ApiServer {
     for (const [k, f] of Object.entries(spec)) if (f.required && !(k in obj)) throw new ApiError(400, `'${k}' is missing`, `the body needs ${Object.keys(spec).filter((n) => spec[n]!.required).map((n) => `"${n}"`).join(', ')}`);
     return obj;
   }
+}
+
+/** The `error` of a reply's body, as the log says it. */
+function errorOf(body: unknown): string {
+  const e = (body as { error?: unknown } | null)?.error;
+  return typeof e === 'string' ? e : JSON.stringify(e ?? body);
 }
 
 /** Levenshtein distance (field names are short). */

@@ -34,6 +34,8 @@ const urls: string[] = [];
 const consoleErrors: string[] = [];
 /** Every answer the page got with a status of 500 or more, with its method and URL. */
 const serverErrors: string[] = [];
+/** What the server said about each answer of 500 or more (its cause). */
+const serverLog: string[] = [];
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
@@ -83,7 +85,7 @@ beforeAll(async () => {
   // The offline engine puts new services on the stack's network, 'webstack' unless services.yaml
   // names one: name it per run, so parallel runs on the same dockerd never share a network.
   writeFileSync(join(run.paths.stateDir, 'services.yaml'), `apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: stack\nspec:\n  networks:\n    - name: ${run.n('net')}\n  services: []\n`);
-  server = new ApiServer({ paths: run.paths, env: run.env, now: () => new Date(), token, listen: '127.0.0.1', port: 0, lockWaitMs: 30_000, observe: true, observeIntervalMs: 1000 });
+  server = new ApiServer({ paths: run.paths, env: run.env, now: () => new Date(), token, listen: '127.0.0.1', port: 0, lockWaitMs: 30_000, observe: true, observeIntervalMs: 1000, log: (l) => serverLog.push(l) });
   base = (await server.start()).url.replace(/\/$/, '');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   // A time zone far from UTC: the page must show local times (with UTC in the tooltip).
@@ -331,7 +333,7 @@ describe('the web UI in Chromium', () => {
     expect(urls.length).toBeGreaterThan(5);
     expect(urls.filter((u) => u.includes(token) || /token=|code=/i.test(u))).toEqual([]);
     // Nothing the page asks for is missing (a 404, e.g. the favicon); 401s are the logged-out probes and the wrong code.
-    expect(serverErrors).toEqual([]); // names the request, where the console line below does not
+    expect(serverErrors, `the server's log:\n${serverLog.join('\n')}`).toEqual([]); // names the request, where the console line below does not; the server's log says why
     expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 });

@@ -627,6 +627,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // Only the files whose text changed: one rewritten to the same text is no change.
   const files = Object.fromEntries(Object.entries(run.ws.output()).filter(([name, text]) => text !== (run.input.files as Record<string, string | undefined>)[name])) as StateFiles;
   const understoodSomething = Object.keys(files).length > 0 || run.questions.length > 0 || run.notes.length > 0 || run.already.length > 0;
+  const vague = !understoodSomething && !run.ask ? vagueQuestion(run, message) : undefined;
+  // Nothing was read as a change (understood: false), but what is needed is asked.
+  if (vague) return out({ ...base, files: {}, explanation: [vague, ...readAs].join('\n'), questions: [vague], understood: false });
   if (!understoodSomething && !run.ask) {
     return out({ ...base, files: {}, explanation: capabilities(`I did not understand "${message}".`), understood: false });
   }
@@ -657,6 +660,39 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (run.warnings.length > 0) proposal.warnings = run.warnings;
   if (run.questions.length > 0) proposal.questions = run.questions;
   return out(proposal);
+}
+
+/** "like last time", "the usual stuff", "my standard setup": a set-up the engine has no record of. */
+const HABIT = /\b(?:like|same\s+as|as)\s+(?:(?:the\s+)?last\s+time|before|usual|always|yesterday|(?:the|my|our)\s+(?:old|other|last|previous)\s+(?:one|server|box|machine|setup|host))\b|\bthe\s+usual\b|\b(?:my|our|the)\s+(?:usual|standard|normal|typical|regular)\s+(?:stuff|things|setup|set-up|stack|packages|tools|suspects)\b|\busual\s+(?:stuff|things|setup|suspects|packages|tools)\b|\bwhat\s+(?:we|i)\s+(?:had|did|used|ran)\s+(?:before|last\s+time)\b/i;
+/** "make it faster", "speed things up", "the site is too slow": a goal with no change named. */
+const FASTER = /\b(?:faster|quicker|snappier|speed\s+(?:[\w-]+\s+)?up|perform(?:s|ance)?\s+better|more\s+(?:performant|responsive)|less\s+(?:slow|laggy)|optimi[sz]e|too\s+slow|(?:so|really|very|super)\s+slow|sluggish|laggy)\b/i;
+/** "bump the memory", "scale it up", "give it more cpu": more of a resource, with no amount. */
+const MORE = /\b(?:bump|raise|increase|boost|beef|grow|more|up(?:grade)?)\b[^.;]*?\b(?:memory|ram|cpus?|cores?|replicas?|instances|resources|limits?)\b|\b(?:scale|beef|size|power)\s+(?:(?:it|them|that|this|things|everything|[\w-]+)\s+)?up\b|\b(?:memory|ram|cpu)\s+(?:bump|boost|increase)\b/i;
+
+/**
+ * A request nothing could act on that is vague rather than unread: it asks what is meant,
+ * naming what is needed (the services, an amount), instead of "I did not understand".
+ */
+function vagueQuestion(run: Run, message: string): string | undefined {
+  const t = message.toLowerCase();
+  if (/\d/.test(t)) return undefined;
+  const names = services(run).map((s) => s.name);
+  const named = targetsIn(run, message).names;
+  const which = named.length === 1 ? named[0]! : names.length === 1 ? names[0]! : undefined;
+  const pick = which ? '' : names.length > 1 ? ` Which service: ${orList(names)}?` : ' There are no services yet.';
+  const eg = which ?? names[0] ?? 'api';
+  if (HABIT.test(t)) {
+    return `I keep no record of earlier set-ups to copy, so I cannot tell what that means here. Which services should I set up, and how? For example: "add nginx on port 80, postgres and redis".`;
+  }
+  if (MORE.test(t)) {
+    const what = /\b(?:cpus?|cores?)\b/.test(t) ? 'How many CPU cores' : /\b(?:replicas?|instances|scale)\b/.test(t) ? 'How many replicas' : /\b(?:memory|ram)\b/.test(t) ? 'How much memory' : 'How much more (memory, CPU or replicas)';
+    const ex = what.includes('cores') ? `give ${eg} 2 cores` : what.includes('replicas') && !what.includes('memory') ? `scale ${eg} to 3` : `give ${eg} 1g of memory`;
+    return `${what}${which ? ` for ${which}` : ''}?${pick} For example: "${ex}".`;
+  }
+  if (FASTER.test(t)) {
+    return `What should I change to make ${which ?? 'it'} faster? I can give a service more memory ("give ${eg} 1g"), more CPU ("give ${eg} 2 cores") or more replicas ("scale ${eg} to 3").${pick}`;
+  }
+  return undefined;
 }
 
 /**
@@ -1102,6 +1138,31 @@ function openSlot(run: Run, clause: string, verb: Verb | undefined): string | un
       });
     }
   }
+  // "add a database", "i need a db": a new database with no product named and no app in the
+  // request that brings its own; which one is asked (postgres, mariadb or mysql).
+  const db = findServiceMentions(clause).find((m) => m.generic && m.template === 'postgres' && !negatedAt(clause, m.index));
+  if (
+    db &&
+    (verb === 'add' || verb === undefined) &&
+    /\b(?:an?|another|new|some|one)\s+(?:(?:new|sql|relational|separate|small|simple)\s+)?$/.test(t.slice(0, db.index)) &&
+    !findServiceMentions(run.input.message).some((m) => !m.generic && ['postgres', 'mariadb', 'mysql'].includes(m.template)) &&
+    !/\b(?:mongo\w*|sqlite|couch\w*|cassandra|clickhouse|influx\w*|timescale\w*|cockroach\w*|maria|my\s?sql|postgres\w*)\b/i.test(run.input.message) &&
+    findAppMentions(run.input.message).length === 0 &&
+    !/\bword\s?press\b|\bweb\s*app|\bimage\b|\bapi\b/i.test(run.input.message) &&
+    !all.some((s) => roleOf(s) === 'database')
+  ) {
+    const engines = ['postgres', 'mariadb', 'mysql'];
+    return need(run, {
+      slot: 'service',
+      question: `Which database should I add: ${orList(engines)}? (postgres if you have no preference)`,
+      choices: [
+        { value: 'postgres', words: ['postgres', 'postgresql', 'pg', 'psql', 'postgre'] },
+        { value: 'mariadb', words: ['mariadb', 'maria'] },
+        { value: 'mysql', words: ['mysql'] },
+      ],
+      fill: (v) => clause.slice(0, db.index) + `${v} database` + clause.slice(db.index + db.text.length),
+    });
+  }
   if (!DATA_WORD.test(t) && !KEY_RE.test(clause)) {
     // "add a user", "create a new account with sudo": the name is the slot.
     const unnamed = UNNAMED_USER.exec(clause);
@@ -1111,6 +1172,18 @@ function openSlot(run: Run, clause: string, verb: Verb | undefined): string | un
         question: 'What should the new user be called? (a login name such as "alice")',
         fill: (v) => clause.slice(0, unnamed.index) + `add user ${v}` + clause.slice(unnamed.index + unnamed[0].length),
       });
+    }
+    // "remove him", "delete her": the user of this conversation, the only one, or which one is asked.
+    const gone = /\b(?:remove|delete|drop|get\s+rid\s+of|kick\s+out|nuke|erase|purge)\s+(him|her)\b/i.exec(clause);
+    const people = run.ws.items<{ name: string }>('security.yaml', ['spec', 'users']).map((u) => u.name);
+    if (gone && people.length > 0) {
+      const inRequest = people.filter((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`, 'i').test(run.input.message.slice(0, Math.max(0, run.input.message.toLowerCase().indexOf(gone[0].toLowerCase()))))).pop();
+      const talked = run.lastUser ?? inRequest ?? [...run.input.history].reverse().filter((h) => h.role === 'user').map((h) => people.filter((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`, 'i').test(h.text)).pop()).find((n) => n !== undefined);
+      const fillGone = (v: string) => clause.slice(0, gone.index) + gone[0].replace(/\s+(?:him|her)$/i, ` user ${v}`) + clause.slice(gone.index + gone[0].length).replace(/^\s+(?:account|login|user)\b/i, '');
+      // "erin left the company, delete her account": the clause that named her is its context.
+      if (inRequest !== undefined && talked === inRequest) run.consumed.push(inRequest);
+      if (talked ?? (people.length === 1 ? people[0] : undefined)) return fillGone((talked ?? people[0])!);
+      return need(run, { slot: 'user', question: `Which user do you mean: ${orList(people)}?`, choices: people.map((u) => ({ value: u, words: [u] })), fill: fillGone });
     }
     // "delete the user" with several users: which one.
     const the = THE_USER.exec(clause);
@@ -1273,6 +1346,11 @@ function targetsIn(run: Run, clause0: string): { names: string[]; all: boolean }
   for (const m of findServiceMentions(clause)) {
     const e = existingFor(run, m);
     if (e) push(e);
+  }
+  // "memcached: 128M" for a service called memo: the product of an image no template covers.
+  for (const s of all) {
+    const product = repoOf(s.image).split('/').pop()!.toLowerCase();
+    if (product.length >= 4 && all.filter((x) => repoOf(x.image).split('/').pop()!.toLowerCase() === product).length === 1 && new RegExp(String.raw`(?<![\w.:/-])${escapeRe(product)}(?![\w/-]|:[\w.])`).test(t)) push(s.name);
   }
   if (/\bweb\b/.test(t) && !all.some((s) => s.name === 'web')) {
     for (const s of all) if (roleOf(s) === 'web') push(s.name);
@@ -2970,6 +3048,13 @@ function handleBackups(run: Run, clause: string): boolean {
   const hasData = (s: Service) => (s.volumes ?? []).some((v) => !v.source.startsWith('/') && run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
   const explicit = targetsIn(run, clause).names.filter((n) => !run.added.includes(n));
   let names = explicit.length > 0 ? explicit : run.added.length > 0 ? [...run.added] : focusTargets(run, hasData);
+  // "back it up nightly" with postgres and redis and neither under discussion: which one is asked.
+  const it = names.length === 0 && services(run).filter(hasData).length > 1 ? /\b(?:it|that(?:\s+one)?|this(?:\s+one)?)\b/.exec(clause) : null;
+  if (it) {
+    const fits = services(run).filter(hasData);
+    const filled = need(run, { slot: 'service', question: `Which service should I back up: ${orList(fits.map((s) => s.name))}?`, choices: fits.map(serviceChoice), fill: (v) => clause.slice(0, it.index) + v + clause.slice(it.index + it[0].length) });
+    return filled === undefined ? true : handleBackups(run, filled);
+  }
   if (names.length === 0) names = services(run).filter(hasData).map((s) => s.name);
   const withData = names.filter((n) => hasData(getService(run, n)!));
   const without = names.filter((n) => !withData.includes(n));
@@ -3433,6 +3518,9 @@ function wireTls(svc: Service, cert: string): string[] {
   return changed;
 }
 
+/** A certificate asked for: "i need a cert", "set up https", "get us an ssl certificate", "enable tls". */
+const CERT_WANTED = /\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
+
 /** "get a letsencrypt certificate for shop.example.com", "set up https for example.com": security.yaml certificates (and nginx serving them). */
 function handleCertificate(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
@@ -3440,6 +3528,11 @@ function handleCertificate(run: Run, clause: string): boolean {
   const domains = [...clause.matchAll(/\b((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/gi)].map((m) => m[1]!.toLowerCase()).filter((d) => !/\.(sh|py|js|yaml|yml|json|conf)$/.test(d) && !/^\d/.test(d));
   // "https" counts as a word, not as a URL's scheme ("send alerts to https://hooks.example.com").
   const https = /\bhttps\b(?!:\/\/)/.test(t);
+  // "i need a cert", "set up https": the domain is the slot.
+  if (domains.length === 0 && CERT_WANTED.test(t) && findPorts(clause).length === 0) {
+    const filled = need(run, { slot: 'hostname', question: 'Which domain should the certificate be for (e.g. "shop.example.com")?', fill: (v) => `${clause} for ${v}` });
+    return filled === undefined ? true : handleCertificate(run, filled);
+  }
   if (domains.length === 0 || (!https && !/\b(certificate|cert|tls|ssl)\b/.test(t))) return false;
   const provider = /\bself[- ]signed\b/.test(t) ? 'self-signed' : /\bmanual\b|\bmy own\b/.test(t) ? 'manual' : 'letsencrypt';
   const name = domains[0]!.replace(/^\*\./, 'wildcard-').replace(/\./g, '-').slice(0, 63);
@@ -3984,7 +4077,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       const found = known.filter((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`, 'i').test(h.text));
       if (found.length) return found[found.length - 1];
     }
-    return known[known.length - 1];
+    // No one in this conversation: "him" is the only user there is, else nobody (it asks).
+    return known.length === 1 ? known[0] : undefined;
   };
   if (groupM || sudoers || revoke || (grant && (knownRef || (pronoun && (run.lastUser || known.length > 0))))) {
     const named =
@@ -3994,6 +4088,12 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     if (!name) {
       const userWord = /\b(?:user|account)\s+(?:called\s+|named\s+)?([a-z_][a-z0-9_-]{0,31})/.exec(t)?.[1];
       name = userWord ?? (pronoun ? run.lastUser ?? historyUser() : run.lastUser);
+    }
+    // "give him sudo" with alice and bob and neither in this conversation: which one is asked.
+    const him = !name && known.length > 1 ? /\b(?:him|her|them|his|their|he|she|they|that\s+user|the\s+user)\b/.exec(t) : null;
+    if (him) {
+      const filled = need(run, { slot: 'user', question: `Which user do you mean: ${orList(known)}?`, choices: known.map((u) => ({ value: u, words: [u] })), fill: (v) => clause.slice(0, him.index) + v + clause.slice(him.index + him[0].length) });
+      return filled === undefined ? true : handleUsers(run, filled, verb);
     }
     if (name && !['sudo', 'admin', 'docker', 'the'].includes(name)) {
       run.lastUser = name;
