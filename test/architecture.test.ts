@@ -120,6 +120,16 @@ function source(file: string): ts.SourceFile {
   return ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
 }
 
+/** The product's source files (tests and test helpers aside), parsed, with their paths from the root. */
+function productSources(): { rel: string; sf: ts.SourceFile }[] {
+  const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
+  return product
+    .flatMap((d) => tsFiles(join(root, d)))
+    .map((f) => relative(root, f))
+    .filter((rel) => !isTestFile(rel))
+    .map((rel) => ({ rel, sf: source(join(root, rel)) }));
+}
+
 /** Every module specifier: import/export … from 'x', import('x'), require('x'), import x = require('x'). */
 export function moduleSpecifiers(sf: ts.SourceFile): string[] {
   const out: string[] = [];
@@ -309,10 +319,7 @@ describe('architecture', () => {
 
   it('cron-parser is loaded in one place, common/cron.ts, shared by the compiler and the runtime', () => {
     const loaders: string[] = [];
-    const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
-    for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
-      const rel = relative(root, f);
-      if (isTestFile(rel)) continue;
+    for (const { rel, sf } of productSources()) {
       const visit = (n: ts.Node): void => {
         if (ts.isStringLiteral(n) && n.text === 'cron-parser') {
           const p = n.parent;
@@ -321,18 +328,14 @@ describe('architecture', () => {
         }
         ts.forEachChild(n, visit);
       };
-      visit(source(f));
+      visit(sf);
     }
     expect(loaders).toEqual([join('common', 'cron.ts')]);
   });
 
   it('strings are ordered by code point: no product file calls localeCompare or makes an Intl.Collator', () => {
     const found: string[] = [];
-    const product = Object.keys(LAYERS).filter((d) => existsSync(join(root, d)));
-    for (const f of product.flatMap((d) => tsFiles(join(root, d)))) {
-      const rel = relative(root, f);
-      if (isTestFile(rel)) continue;
-      const sf = source(f);
+    for (const { rel, sf } of productSources()) {
       const visit = (n: ts.Node): void => {
         const at = () => `${rel}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
         if (ts.isPropertyAccessExpression(n) && n.name.text === 'localeCompare') found.push(`${at()} localeCompare`);
