@@ -42,18 +42,26 @@ describe('lazyOutput (cli/stdio.ts)', () => {
     const got: Buffer[] = [];
     reader.stdout.on('data', (b: Buffer) => got.push(b));
     const ended = new Promise<void>((r) => reader.on('close', () => r()));
-    // O_RDWR: a FIFO opened non-blocking for writing alone needs a reader already there
-    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
-    let real: Socket | undefined;
-    const out = lazyOutput(fd, () => (real = new Socket({ fd, readable: false, writable: true })));
-    const want = lines(12_000); // ≈ 1.2 MB, far past a pipe's 64 KB
-    for (const l of want) out.write(l);
-    expect(out.made()).toBe(true);
-    await new Promise<void>((r) => real!.end(r));
-    real!.destroy();
-    await ended;
-    rmSync(tmp, { recursive: true, force: true });
-    expect(Buffer.concat(got).toString('utf8')).toBe(want.join(''));
+    try {
+      // O_RDWR: a FIFO opened non-blocking for writing alone needs a reader already there
+      const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+      let real: Socket | undefined;
+      const out = lazyOutput(fd, () => (real = new Socket({ fd, readable: false, writable: true })));
+      const want = lines(12_000); // ≈ 1.2 MB, far past a pipe's 64 KB
+      try {
+        for (const l of want) out.write(l);
+        expect(out.made()).toBe(true);
+        await new Promise<void>((r) => real!.end(r));
+      } finally {
+        if (real) real.destroy();
+        else closeSync(fd);
+      }
+      await ended;
+      expect(Buffer.concat(got).toString('utf8')).toBe(want.join(''));
+    } finally {
+      reader.kill();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it('a property other than write makes the real stream once, and it is the one used from then on', () => {

@@ -17,7 +17,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { main } from '../cli/main.js';
 import { applyPlan } from '../runtime/apply.js';
 import { DockerEngine } from '../runtime/drivers/docker.js';
-import { transpileForChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
+import { dockerApplyChild, type ChildBuild } from '../runtime/testutil/transpile-child.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../runtime/testutil/plans.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
 
@@ -34,21 +34,10 @@ let host: TestHost;
 let engine: DockerEngine;
 let child: ChildBuild;
 
-const CHILD = `
-import { readFileSync } from 'node:fs';
-import { applyPlan } from './runtime/apply.js';
-import { DockerEngine } from './runtime/drivers/docker.js';
-import { loadTrustedKeys } from './plan/keys.js';
-const a = JSON.parse(process.env.CRASH_ARGS);
 // CLAUDE_TEST_CRASH_AT_STEP: "<ordinal>:<before|after>" (a step or the finalize phase) or "rollback:<k>" (after the k-th undo).
+const PRELUDE = `
 const [ordinal, when] = (process.env.CLAUDE_TEST_CRASH_AT_STEP ?? '').split(':');
 const hit = (p) => (ordinal === 'rollback' ? p.stepId === 'rollback' && String(p.ordinal) === when : p.stepId !== 'rollback' && String(p.ordinal) === ordinal && p.when === when);
-const engine = new DockerEngine({ root: a.root, dataDir: a.dataDir, hostId: a.hostId });
-const r = await applyPlan(readFileSync(a.plan, 'utf8'), {
-  engine, dataDir: a.dataDir, trustedKeys: loadTrustedKeys(a.dataDir), hostId: a.hostId, now: () => new Date(),
-  crashAt: (p) => { if (hit(p)) process.kill(process.pid, 'SIGKILL'); },
-});
-process.stdout.write(r.status);
 `;
 
 function mulberry32(seed: number): () => number {
@@ -160,7 +149,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'claude-crash-root-'));
   host = setupTestHost(dataDir);
   engine = new DockerEngine({ root, dataDir, hostId: host.hostId });
-  child = transpileForChild(['runtime/apply.ts', 'runtime/drivers/docker.ts', 'plan/keys.ts'], CHILD);
+  child = dockerApplyChild('hit(p)', { prelude: PRELUDE });
   // S0, then one clean forward and backward apply to learn both fingerprints.
   await applyIn([S.network(n('net')), S.create(A0, { dependsOn: [`network/${n('net')}`] }), S.start(A0, { timeoutMs: 10_000 }), S.create(B, { dependsOn: [`network/${n('net')}`] }), S.start(B, { timeoutMs: 10_000 })]);
   fp0 = await fingerprints();

@@ -85,3 +85,27 @@ export function runChild(script: string, args: string[], children: ChildProcess[
     },
   };
 }
+
+/**
+ * The child of a kill test on Docker: applies the signed plan file named in CRASH_ARGS (JSON:
+ * plan, dataDir, root, hostId) with the host's trusted keys, and kills itself with SIGKILL at
+ * the crash point `p` where `killWhen` (a JavaScript expression of `p`, after `prelude`) is
+ * true; prints the apply's status otherwise. `yes`: the apply's --yes.
+ */
+export function dockerApplyChild(killWhen: string, o: { prelude?: string; yes?: boolean } = {}): ChildBuild {
+  const script = `
+import { readFileSync } from 'node:fs';
+import { applyPlan } from './runtime/apply.js';
+import { DockerEngine } from './runtime/drivers/docker.js';
+import { loadTrustedKeys } from './plan/keys.js';
+const a = JSON.parse(process.env.CRASH_ARGS);
+${o.prelude ?? ''}
+const engine = new DockerEngine({ root: a.root, dataDir: a.dataDir, hostId: a.hostId });
+const r = await applyPlan(readFileSync(a.plan, 'utf8'), {
+  engine, dataDir: a.dataDir, trustedKeys: loadTrustedKeys(a.dataDir), hostId: a.hostId, now: () => new Date(), ${o.yes ? 'yes: true,' : ''}
+  crashAt: (p) => { if (${killWhen}) process.kill(process.pid, 'SIGKILL'); },
+});
+process.stdout.write(r.status);
+`;
+  return transpileForChild(['runtime/apply.ts', 'runtime/drivers/docker.ts', 'plan/keys.ts'], script);
+}

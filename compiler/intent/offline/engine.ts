@@ -186,6 +186,8 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(skip|bypass|disable|turn off|without|no)\b[^.]*\b(approv\w*|confirm\w*|signatures?|signing|verification)\b|\b(don'?t|do not|never|stop|no need to)\s+(ask|prompt|check with)\w*\b[^.]*\b(confirm\w*|approv\w*|permission|first|before)\b|\bjust apply\b|\bauto[- ]?(approve|apply|confirm)\b|\b(apply|deploy|do|make|go ahead)\b[^.]*\bwithout\s+(asking|prompting|checking|confirming)\b|\bwithout\s+(asking|prompting)\s+(me|first|anyone)\b/i, reason: APPROVALS },
   { re: /\b(disable|turn off|stop|delete|remove|clear|wipe|erase)\b[^.]*\baudit\b/i, reason: AUDIT },
   { re: /\b(truncate|delete\s+from|drop)\b[^.]*\btables?\b/i, reason: WIPE },
+  // "kill every container, delete all images, volumes and backups": everything at once, data in the list.
+  { re: /\b(?:delete|remove|destroy|wipe|nuke|purge|erase|kill|drop|trash|get\s+rid\s+of)\b[^.;]{0,40}\b(?:all|every|each|any)\b[^.;]{0,40}?\b(?:volumes?|backups?|data|snapshots?|databases?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?))/i, reason: WIPE },
   // "delete all the old backups", "clear out the old snapshots", "purge old dumps".
   {
     re: /\b(delete|remove|clear|clean\s+(?:up|out)|purge|prune|get\s+rid\s+of|trash|drop|empty|nuke|toss|bin)\b[^.]*?\b(?:all|every|the|old|older|previous|existing|past|stale|those|these|any)\s+(?:(?:the|old|older|previous|existing|past|stale|of|those|our|my|other)\s+){0,3}(?:back ?ups?|snapshots?|dumps?|archives?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?))/i,

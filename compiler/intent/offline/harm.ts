@@ -106,9 +106,14 @@ const AIMED = String.raw`(?:send\w*|fir(?:e|es|ing)|blast\w*|throw\w*|push\w*|pu
 const KITS = String.raw`nikto|sqlmap|wpscan|openvas|nuclei|metasploit|msfconsole|gobuster|dirb|dirbuster|ffuf|wfuzz|slowloris|hping3?|loic|hoic|goldeneye|thc-\w+`;
 /** A scan said as what it finds: "which hosts on 203.0.113.0/24 have 3389 open". */
 const FINDING = String.raw`(?:which|what|all\s+the|every)\s+(?:hosts|machines|ips|servers|addresses|devices|boxes)\b[^;!?]{0,60}\b(?:open|up|alive|running|listening|reachable|vulnerable|exposed)|find\s+(?:all\s+)?(?:the\s+)?(?:hosts|machines|servers|devices|boxes)\s+(?:with|that|running|on)`;
-const ATTACK_ACT = String.raw`\b(?:${RATE}|${VOLUME}|${GUESSING}|${BULK_MAIL}|${AIMED}|${KITS}|${FINDING}|flood\w*|d?dos(?:ing|ed)?|denial[- ]of[- ]service|syn[- ]?flood\w*|hammer\w*|bombard\w*|overwhelm\w*|(?:take|knock|bring)\w*\s+(?:\S+\s+){0,3}(?:down|offline|off\s+the\s+internet)|until\s+(?:it|they|the\s+\w+)\s+(?:goes|go|falls?|crash\w*|dies?)|port[- ]?scan\w*|scan\w*|nmap|masscan|zmap|sweep\w*|brute[- ]?forc\w*|hydra|medusa|ncrack|credential[- ]stuff\w*|password[- ]spray\w*|crack\w*\s+(?:the\s+|their\s+)?(?:passwords?|logins?|hashes|accounts?)|spam\w*|mass[- ]?(?:mail|e-?mail)\w*|bulk[- ](?:mail|e-?mail)\w*|unsolicited\s+(?:mail|e-?mail)s?)`;
-/** Acts that hurt whoever they reach; scanning is harmful only when the target is not ours. */
-const ATTACK_ALWAYS = String.raw`\b(?:${VOLUME}|${GUESSING}|${BULK_MAIL}|flood\w*|d?dos(?:ing|ed)?|denial[- ]of[- ]service|syn[- ]?flood\w*|bombard\w*|overwhelm\w*|until\s+(?:it|they|the\s+\w+)\s+(?:goes|go|falls?|crash\w*|dies?)|brute[- ]?forc\w*|hydra|medusa|ncrack|credential[- ]stuff\w*|password[- ]spray\w*|crack\w*\s+(?:the\s+|their\s+)?(?:passwords?|logins?|hashes|accounts?)|spam(?:ming|med)?\b(?!\s*(?:filter|assassin|protection|check))|mass[- ]?(?:mail|e-?mail)\w*|bulk[- ](?:mail|e-?mail)\w*|unsolicited\s+(?:mail|e-?mail)s?)`;
+/** A load said as a big count ("a million requests", "100k hits"): harmful only when aimed at what is not ours. */
+const COUNT = String.raw`(?:a\s+)?(?:millions?|billions?|hundreds\s+of\s+thousands|tens\s+of\s+thousands|\d{5,}|\d+\s*[km])\s+(?:of\s+)?(?:\w+\s+)?(?:requests|packets|connections|queries|hits|calls)`;
+/** Load generators by name, with a count or concurrency ("ab -n 1000000", "wrk -c 500"): a load test is fine on what is ours. */
+const LOAD_TOOLS = String.raw`(?:ab|wrk2?|siege|hey|vegeta|locust|k6|jmeter|bombardier|autocannon|h2load)\s+(?:[^\s]+\s+){0,4}?-{1,2}[nctdr]\w*`;
+/** Acts that hurt whoever they reach (one list; the acts below are harmful only when aimed at what is not ours). */
+const ALWAYS = String.raw`${VOLUME}|${GUESSING}|${BULK_MAIL}|flood\w*|d?dos(?:ing|ed)?|denial[- ]of[- ]service|syn[- ]?flood\w*|bombard\w*|overwhelm\w*|until\s+(?:it|they|the\s+\w+)\s+(?:goes|go|falls?|crash\w*|dies?)|brute[- ]?forc\w*|hydra|medusa|ncrack|credential[- ]stuff\w*|password[- ]spray\w*|crack\w*\s+(?:the\s+|their\s+)?(?:passwords?|logins?|hashes|accounts?)|spam(?:s|ming|med)?\b(?!\s*(?:filter|assassin|protection|check))|mass[- ]?(?:mail|e-?mail)\w*|bulk[- ](?:mail|e-?mail)\w*|unsolicited\s+(?:mail|e-?mail)s?`;
+const ATTACK_ALWAYS = String.raw`\b(?:${ALWAYS})`;
+const ATTACK_ACT = String.raw`\b(?:${ALWAYS}|${RATE}|${COUNT}|${LOAD_TOOLS}|${AIMED}|${KITS}|${FINDING}|hammer\w*|(?:take|knock|bring)\w*\s+(?:\S+\s+){0,3}(?:down|offline|off\s+the\s+internet)|port[- ]?scan\w*|scan\w*|nmap|masscan|zmap|sweep\w*)`;
 
 function attack(c: string): boolean {
   const act = new RegExp(ATTACK_ACT, 'i').exec(c);
@@ -198,7 +203,15 @@ function weakCredentials(text: string): boolean {
 const SENSITIVE = String.raw`\b(?:dump\w*|backups?|databases?|db|data|tables?|secrets?|keys?|passwords?|credentials?|creds|tokens?|state(?:\s+(?:files?|dir\w*|repo\w*))?|security\.ya?ml|env(?:ironment)?\s+(?:file|vars?|variables)|shadow|passwd|users?\s+(?:table|list|data)|customer\w*|emails?\s+list|it)\b|\.env\b|(?<![\w.-])\/etc\b`;
 const SEND = String.raw`(?<![\w./=@-])(?:send\w*|sent|post(?:s|ed|ing)?|upload\w*|past(?:e|es|ed|ing)|push\w*|ship\w*|cop(?:y|ies|ied)|cp|scp|rsync\w*|sftp|e-?mail\w*|mail\w*|forward\w*|transfer\w*|sync\w*|pip(?:e|es|ed|ing)|stream\w*|exfiltrat\w*|leak\w*|publish\w*|share|sharing|shared|dump\w*|put|drop\w*|beam\w*|curl|wget|nc|netcat|ncat|socat|tee)(?![\w.\/=@-])`;
 const OUTSIDE_PLACE = String.raw`\b(?:to|onto|into|at|via)\s+(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:other|another|external|remote|outside|personal|home|public)\s+(?:hosts?|servers?|machines?|boxes|address|endpoints?|sites?|buckets?)\b|\b(?:webhooks?|discord|telegram|slack|dropbox|google\s+drive|onedrive|mega\.nz|the\s+internet|public\s+(?:bucket|url|link))\b|\b(?:my|our|his|her|their|a|an|some)\s+(?:gmail|hotmail|outlook|yahoo|proton\w*|icloud|personal\s+e-?mail|private\s+e-?mail|e-?mail|inbox|laptop|home\s+(?:pc|computer|server|nas)|phone|friend)\b`;
+/** Secret values in the clear: "the decrypted secrets", "the real password values", "plaintext tokens". */
+const CLEAR_SECRETS = String.raw`\b(?:decrypt\w*|plain\s?-?text|clear\s?-?text|unencrypted|raw|actual|real)\s+(?:\w+\s+){0,2}?(?:secrets?|passwords?|keys?|tokens?|credentials?|creds)\b|\b(?:secrets?|passwords?|tokens?|credentials?)\s+(?:\w+\s+)?(?:decrypted|in\s+(?:plain|clear)\s?text|unencrypted)\b|\bdecrypt\w*\s+(?:all\s+|every\s+|the\s+)*(?:secrets?|passwords?|tokens?|credentials?)\b`;
+/** Where a value is put on show or sent: a page, a message, a hook, the output. */
+const SHOWN = String.raw`\b(?:show\w*|display\w*|echo\w*|print\w*|render\w*|expos\w*|publish\w*|home\s?page|web\s?page|landing\s+page|index\.html|page|site|website|public\w*|webhooks?|messages?|notifications?|alerts?|e-?mails?|slack|discord|telegram|logs?|headers?|urls?|query\s+string|response|include\w*|attach\w*|send\w*|post\w*|cop(?:y|ies|ied)\s+(?:\w+\s+){0,4}?(?:into|to))\b`;
+
 function exfiltration(c: string): boolean {
+  // Secret values decrypted and put where people or other machines read them: "copy the decrypted
+  // secrets into nginx's environment and echo them on the home page", "a webhook that carries them".
+  if (has(CLEAR_SECRETS, c) && has(SHOWN, c)) return true;
   // Anything of this machine's put on a paste site: "back the database up straight to pastebin".
   if (has(PASTE, c) && has(SENSITIVE, c)) return true;
   const send = new RegExp(SEND, 'i').exec(c);
