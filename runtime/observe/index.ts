@@ -212,8 +212,18 @@ async function firstContainerOf(docker: DockerLike, o: ObserveScope & { service:
 /** The last `lines` log lines of a service (its first replica) or container. Throws UnknownServiceError. */
 export async function serviceLogs(o: ObserveScope & { service: string; lines: number }): Promise<{ container: string; lines: LogLine[] }> {
   const docker = o.docker ?? new EngineClient();
-  const container = await firstContainerOf(docker, o);
-  return { container, lines: await logTail(docker, container, o.lines) };
+  // An apply may replace the container between the listing and the read (a restart, a new
+  // config): the engine then answers 404 for the name it listed. Look again, a few times,
+  // rather than fail (the web UI's live tail polls through applies); once no container is
+  // listed any more, that is UnknownServiceError as usual.
+  for (let attempt = 1; ; attempt++) {
+    const container = await firstContainerOf(docker, o);
+    try {
+      return { container, lines: await logTail(docker, container, o.lines) };
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 404 || attempt >= 3) throw e;
+    }
+  }
 }
 
 /**
