@@ -45,7 +45,7 @@ import {
   type ScheduleRecord,
   type VolumesRecord,
 } from '../plan/host-state.js';
-import { LABEL_CONFIG_HASH, LABEL_MANAGED, type ContainerSpec, type HealthSpec, type MountSpec, type ObservedState, type PlanPayload, type PlanStep } from '../plan/types.js';
+import type { ContainerSpec, HealthSpec, MountSpec, ObservedState, PlanPayload, PlanStep } from '../plan/types.js';
 import { StepError, type Engine, type NetworkRecord } from './engine.js';
 import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked, rotateJournalIfLarge, type JournalRecord } from './journal.js';
 import { fenceEngine } from './fenced-engine.js';
@@ -504,8 +504,6 @@ interface Ctx {
   recordUpdates: Map<string, Promise<void>>;
   /** Appends to the audit log (a device about to be formatted). */
   audit?: (event: string, details: Record<string, unknown>) => Promise<void>;
-  /** container.create steps already under way, created ahead of the snapshot (Precreate). */
-  precreated?: ReadonlyMap<string, Promise<{ id: string; secretValues: string[] }>>;
 }
 
 /**
@@ -527,97 +525,9 @@ async function waitIfRunning(ctx: Ctx, spec: ContainerSpec, timeoutMs: number, p
 }
 
 async function createFromSpec(ctx: Ctx, spec: ContainerSpec): Promise<string> {
-  const pre = await createWithSecrets(ctx.engine, ctx.payload, ctx.dataDir, spec);
-  ctx.secretValues.push(...pre.secretValues);
-  return pre.id;
-}
-
-async function createWithSecrets(engine: Engine, payload: PlanPayload, dataDir: string, spec: ContainerSpec): Promise<{ id: string; secretValues: string[] }> {
-  const { env, secretValues } = await resolveEnv(spec.env, payload.desired.files['security.yaml'], dataDir);
-  return { id: await engine.createContainer(spec, env), secretValues };
-}
-
-// ── pre-create: a container created while the apply checks and snapshots ─────────────
-
-/**
- * Containers created ahead of the snapshot. Once the base holds (V8), a `container.create`
- * that needs nothing the plan makes first (its dependencies are only `image.ensure` steps of
- * images the host already has, its networks exist, its name is free) is sent to the engine
- * at once, so Docker's create runs beside the pre-flight checks, the confirmation and the
- * snapshot's writes instead of after them; the step then takes its result. Crash-safe: a
- * `precreate` journal record is written before the create. Until the plan's `apply.started`,
- * a refusal removes the container and journals `precreate.undone`, and recovery (after a
- * crash) removes a container of that name that still carries that config hash; after it,
- * the step counts as begun, and the apply's own rollback undoes it as any create. The
- * snapshot leaves these names out: they did not exist when the plan was checked.
- * Not done when a person may be asked to confirm (they would wait with a container made).
- */
-interface Precreate {
-  made: Map<string, Promise<{ id: string; secretValues: string[] }>>;
-  records: { step: string; name: string; configHash: string }[];
-  /** apply.started was written: from then on the apply's own rollback owns these containers. */
-  handedOver: boolean;
-}
-
-function precreateCandidates(payload: PlanPayload, observed: ObservedState): Extract<PlanStep, { op: 'container.create' }>[] {
-  const byId = new Map(payload.steps.map((s) => [s.id, s]));
-  const images = new Set(observed.images);
-  const hasImage = (ref: string) => images.has(ref) || (!/:[^/]*$/.test(ref) && images.has(`${ref}:latest`));
-  const taken = new Set(observed.containers.map((c) => c.name));
-  const networks = new Set(observed.networks.map((n) => n.name));
-  const started = new Set(payload.steps.flatMap((s) => (s.op === 'container.start' ? [s.params.name] : [])));
-  return payload.steps.filter(
-    (s): s is Extract<PlanStep, { op: 'container.create' }> =>
-      s.op === 'container.create' &&
-      started.has(s.params.name) &&
-      !taken.has(s.params.name) &&
-      s.params.networks.every((n) => networks.has(n.name)) &&
-      s.dependsOn.every((d) => {
-        const dep = byId.get(d);
-        return dep?.op === 'image.ensure' && hasImage(dep.params.ref);
-      }),
-  );
-}
-
-function startPrecreate(opts: ApplyOptions, payload: PlanPayload, observed: ObservedState, lock: ApplyLock): Precreate | null {
-  const steps = precreateCandidates(payload, observed);
-  if (steps.length === 0) return null;
-  const journal = new Journal(opts.dataDir, opts.now, lock);
-  const pre: Precreate = { made: new Map(), records: [], handedOver: false };
-  for (const step of steps) {
-    const rec = { step: step.id, name: step.params.name, configHash: step.params.configHash };
-    journal.append({ t: 'precreate', planId: payload.id, ...rec });
-    pre.records.push(rec);
-    const made = createWithSecrets(opts.engine, payload, opts.dataDir, step.params);
-    made.then(() => trace(`apply: pre-created ${step.params.name}`)).catch(() => undefined);
-    pre.made.set(step.id, made);
-  }
-  return pre;
-}
-
-/**
- * Removes the containers created ahead of an apply that did not begin: each that exists under
- * its name with its config hash and the managed label (nothing else of that name). Returns
- * what could not be removed.
- */
-async function removePrecreated(engine: Engine, records: readonly { name: string; configHash: string }[]): Promise<string[]> {
-  const problems: string[] = [];
-  for (const r of records) {
-    try {
-      const c = await engine.inspectContainer(r.name);
-      if (c && c.labels[LABEL_MANAGED] === 'true' && c.labels[LABEL_CONFIG_HASH] === r.configHash) await engine.removeContainer(c.id);
-    } catch (e) {
-      if (mustStop(e)) throw e;
-      problems.push(`container ${r.name}, created ahead of the apply, could not be removed: ${errText(e)}; remove it (docker rm -f ${r.name}) and run \`claude recover\``);
-    }
-  }
-  return problems;
-}
-
-/** A refused apply: waits for its creates, removes them and journals `precreate.undone` (else recovery does it later). */
-async function undoPrecreate(opts: ApplyOptions, payload: PlanPayload, pre: Precreate, lock: ApplyLock): Promise<void> {
-  await Promise.allSettled(pre.made.values());
-  if ((await removePrecreated(opts.engine, pre.records)).length === 0) new Journal(opts.dataDir, opts.now, lock).append({ t: 'precreate.undone', planId: payload.id });
+  const { env, secretValues } = await resolveEnv(spec.env, ctx.payload.desired.files['security.yaml'], ctx.dataDir);
+  ctx.secretValues.push(...secretValues);
+  return ctx.engine.createContainer(spec, env);
 }
 
 async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown>> {
@@ -657,8 +567,7 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
     case 'image.ensure':
       return { result: await engine.ensureImage(step.params.ref, step.params.requested, step.params.pull) };
     case 'container.create': {
-      const pre = ctx.precreated?.get(step.id);
-      const id = pre ? await pre.then((r) => (ctx.secretValues.push(...r.secretValues), r.id)) : await createFromSpec(ctx, step.params);
+      const id = await createFromSpec(ctx, step.params);
       // A plan without a separate start step for a running container: start it here.
       const hasStart = ctx.payload.steps.some((s) => s.op === 'container.start' && s.params.name === step.params.name);
       if (!hasStart && step.params.state === 'running') {
@@ -1219,13 +1128,11 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
   }
   // Every side-effecting driver call checks the fencing token first (runtime/fenced-engine.ts).
   opts = { ...opts, engine: fenceEngine(opts.engine, () => lock.assertHeld()) };
-  let precreate: Precreate | null = null;
   try {
     // An apply that crashed earlier is settled first (rolled back or completed).
     const interrupted = findInterrupted(journalBefore ?? readJournal(opts.dataDir));
     if (interrupted) {
       const rec = await recoverLocked(opts.engine, opts, lock, interrupted, onEvent);
-      if (!rec.ok && interrupted.precreated) throw new Error(rec.problems.join('\n'));
       if (!rec.ok) throw new NeedsAttentionError(readNeedsAttention(opts.dataDir)!);
     }
     const markerNow = quiet && !interrupted ? null : readNeedsAttention(opts.dataDir);
@@ -1244,10 +1151,8 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       if (opts.stateDir) {
         const head = stateHead(opts.stateDir);
         if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
+        await checkStateRepo(opts.stateDir);
       }
-      // The base holds: the creates that need nothing made first go out now, beside the checks below.
-      if (opts.yes === true || opts.interactiveConfirm === undefined) precreate = startPrecreate(opts, payload, observed, lock);
-      if (opts.stateDir) await checkStateRepo(opts.stateDir);
       firewallChecked = await firewallPreflight(opts.engine, payload);
       await mountPreflight(opts.engine, payload);
       // Every security.yaml change is confirmed (V9), also one that makes no security step.
@@ -1276,15 +1181,10 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       if (made.length) trace(`apply: certificates prepared: ${made.join(', ')}`);
     }
     rotateJournalIfLarge(opts.dataDir);
-    return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed, precreate).catch(async (e: unknown) => {
+    return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed).catch(async (e: unknown) => {
       if (e instanceof NoSpaceError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);
       throw e;
     });
-  } catch (e) {
-    // Refused (or failed) before apply.started: what was created ahead goes again. A lost
-    // lock or a crash leaves it to recovery (someone else may own the system now).
-    if (precreate && !precreate.handedOver && !mustStop(e)) await undoPrecreate(opts, payload, precreate, lock).catch(() => undefined);
-    throw e;
   } finally {
     lock.release();
   }
@@ -1364,26 +1264,14 @@ async function execute(
   t0: number,
   firewallChecked: ReadonlySet<string>,
   observed?: ObservedState,
-  precreate?: Precreate | null,
 ): Promise<ApplyResult> {
   const { engine } = opts;
   const journal = new Journal(opts.dataDir, opts.now, lock);
   const snap = await takeSnapshot(engine, payload, opts.now, observed);
-  if (precreate) {
-    // created ahead (maybe seen by takeSnapshot's listing): they did not exist when the base was checked
-    const made = new Set(precreate.records.map((r) => r.name));
-    snap.containers = snap.containers.filter((c) => !made.has(c.name));
-  }
   const { ref, reserve } = prepareRecords(opts, payload, snap);
   trace('apply: snapshot saved');
-  if (precreate && opts.crashAt) {
-    // tests: a crash after the creates and before apply.started
-    await Promise.allSettled(precreate.made.values());
-    opts.crashAt({ ordinal: -1, stepId: 'precreate', when: 'after' });
-  }
   try {
     journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
-    if (precreate) precreate.handedOver = true;
   } catch (e) {
     reserve.release();
     if (mustStop(e)) throw e;
@@ -1393,7 +1281,7 @@ async function execute(
     throw e;
   }
   try {
-    return await executeSteps(payload, opts, journal, snap, reserve, confirmation, onEvent, t0, firewallChecked, precreate?.made);
+    return await executeSteps(payload, opts, journal, snap, reserve, confirmation, onEvent, t0, firewallChecked);
   } finally {
     reserve.release();
   }
@@ -1409,7 +1297,6 @@ async function executeSteps(
   onEvent: (e: ApplyEvent) => void,
   t0: number,
   firewallChecked: ReadonlySet<string>,
-  precreated?: ReadonlyMap<string, Promise<{ id: string; secretValues: string[] }>>,
 ): Promise<ApplyResult> {
   const { engine } = opts;
   onEvent({ type: 'reconcile.started', planId: payload.id, steps: payload.steps.length, trigger: opts.trigger ?? 'apply' });
@@ -1423,7 +1310,6 @@ async function executeSteps(
     firewallChecked,
     recordUpdates: new Map(),
     audit: (event, details) => audit(opts, event, payload.id, details),
-    ...(precreated ? { precreated } : {}),
   };
   const healthWarnings: string[] = [];
   const results = new Map<string, StepResult>(
@@ -1640,24 +1526,10 @@ async function recoverLocked(
   engine: Engine,
   opts: Pick<RecoverOptions, 'dataDir' | 'stateDir' | 'now' | 'actor'>,
   lock: ApplyLock,
-  it: { planId: string; snapshot: string; begun: string[]; finalizing: boolean; precreated?: { step: string; name: string; configHash: string }[] },
+  it: { planId: string; snapshot: string; begun: string[]; finalizing: boolean },
   onEvent: (e: ApplyEvent) => void,
 ): Promise<RecoverResult> {
   const journal = new Journal(opts.dataDir, opts.now, lock);
-  if (it.precreated) {
-    // Containers created ahead of an apply that never began: removed, nothing else to undo.
-    onEvent({ type: 'recover', planId: it.planId, action: 'rollback' });
-    const problems = await removePrecreated(engine, it.precreated);
-    const ok = problems.length === 0;
-    if (ok) {
-      // its snapshot and saved plan, if it got that far, were only preparation (as for a refused plan)
-      rmSync(join(opts.dataDir, snapshotRef(it.planId)), { force: true });
-      rmSync(planPath(opts.dataDir, it.planId), { force: true });
-      journal.append({ t: 'precreate.undone', planId: it.planId });
-    }
-    await audit(opts, 'recover', it.planId, { action: 'rollback', ok, problems }).catch(() => undefined);
-    return { found: 'interrupted', planId: it.planId, action: 'rollback', ok, problems, notes: [`removed what was created ahead of ${it.planId}, which never began: ${it.precreated.map((p) => p.name).join(', ')}`] };
-  }
   const planFile = planPath(opts.dataDir, it.planId);
   const damaged = (file: string) =>
     `recovery needs it to know what ${it.planId} changed. Restore it from a backup if you have one; otherwise check each service (\`claude status\`, \`docker ps -a\`: rename any '<name>.old-…' container back), move ${file} aside (mv ${file} ${file}.damaged) and run \`claude recover\` again`;

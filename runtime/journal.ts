@@ -36,14 +36,7 @@ export type JournalRecord =
   | { t: 'finalize.begin'; planId: string; ts: string }
   | { t: 'committed'; planId: string; stateCommit: string | null; ts: string }
   | { t: 'recover.begin'; planId: string; action: 'rollback' | 'complete'; ts: string }
-  | { t: 'recover.end'; planId: string; action: 'rollback' | 'complete'; ok: boolean; problems: string[]; ts: string }
-  /**
-   * Written before a container is created ahead of the snapshot (runtime/apply.ts "pre-create"):
-   * until the plan's `apply.started`, or `precreate.undone` once the apply was refused and the
-   * container removed, recovery removes a container of that name carrying that config hash.
-   */
-  | { t: 'precreate'; planId: string; step: string; name: string; configHash: string; ts: string }
-  | { t: 'precreate.undone'; planId: string; ts: string };
+  | { t: 'recover.end'; planId: string; action: 'rollback' | 'complete'; ok: boolean; problems: string[]; ts: string };
 
 type Unstamped<R> = R extends unknown ? Omit<R, 'ts'> : never;
 
@@ -111,11 +104,6 @@ export interface InterruptedApply {
   finalizing: boolean;
   /** A rollback was started (and not finished successfully). */
   rollingBack: boolean;
-  /**
-   * Containers created ahead of an apply that never began (no `apply.started`; `snapshot` is
-   * ''): recovery removes each that still carries its config hash, nothing else.
-   */
-  precreated?: { step: string; name: string; configHash: string }[];
 }
 
 /**
@@ -124,23 +112,9 @@ export interface InterruptedApply {
  */
 export function findInterrupted(records: readonly JournalRecord[]): InterruptedApply | null {
   let cur: InterruptedApply | null = null;
-  // containers created ahead of the apply of `planId`, not yet covered by its apply.started
-  let pre = null as { planId: string; made: { step: string; name: string; configHash: string }[] } | null;
   for (const r of records) {
-    if (r.t === 'precreate') {
-      if (pre?.planId !== r.planId) pre = { planId: r.planId, made: [] };
-      pre.made.push({ step: r.step, name: r.name, configHash: r.configHash });
-      continue;
-    }
-    if (r.t === 'precreate.undone') {
-      if (pre?.planId === r.planId) pre = null;
-      continue;
-    }
     if (r.t === 'apply.started') {
       cur = { planId: r.planId, snapshot: r.snapshot, steps: r.steps, begun: [], ended: new Map(), finalizing: false, rollingBack: false };
-      // a step created ahead of the apply began before its begin record: a rollback undoes it
-      if (pre?.planId === r.planId) cur.begun.push(...pre.made.map((m) => m.step));
-      pre = null;
       continue;
     }
     if (!cur || r.planId !== cur.planId) continue;
@@ -170,7 +144,7 @@ export function findInterrupted(records: readonly JournalRecord[]): InterruptedA
         break;
     }
   }
-  return cur ?? (pre ? { planId: pre.planId, snapshot: '', steps: [], begun: [], ended: new Map(), finalizing: false, rollingBack: false, precreated: pre.made } : null);
+  return cur;
 }
 
 /** Journal size above which a settled journal is moved aside (apply.jsonl → apply.jsonl.<ms>). */
