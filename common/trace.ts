@@ -16,6 +16,13 @@ export function trace(label: string): void {
   const c = process.cpuUsage();
   const cpu = (c.user + c.system) / 1000;
   // straight to fd 2: making process.stderr (node:net for a pipe or a terminal) would be part of what is measured
-  writeSync(2, `[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${label}\n`);
+  const line = `[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${label}\n`;
+  try {
+    writeSync(2, line);
+  } catch {
+    // EAGAIN: once process.stderr exists on a pipe, libuv made fd 2 non-blocking and the pipe
+    // is full. A profile mark is never worth failing the command for; the stream queues it.
+    process.stderr.write(line);
+  }
   last = now;
 }

@@ -70,7 +70,10 @@ describe('the server error path', () => {
     const onRejection = (e: unknown) => rejections.push(e);
     process.on('unhandledRejection', onRejection);
     try {
-      expect((await get(base, '/api/v1/history')).status).toBe(500);
+      const res = await get(base, '/api/v1/history');
+      expect(res.status).toBe(500);
+      // still the answer it would give with a working log: the cause and its hint, not a bare 500
+      expect(((await res.json()) as { error: string }).error).toMatch(/is damaged/);
       expect((await get(base, '/api/v1/session')).status).toBe(200);
       await new Promise((r) => setTimeout(r, 50));
     } finally {

@@ -265,7 +265,11 @@ export class ApiServer {
 
   /** Every answer of 500 or more says its cause in the server's log. */
   private logServerError(req: IncomingMessage, path: string, status: number, cause: string): void {
-    this.o.log(`claude serve: ${req.method} ${path}: ${status}: ${cause}`);
+    try {
+      this.o.log(`claude serve: ${req.method} ${path}: ${status}: ${cause}`);
+    } catch {
+      // A log sink that throws must not turn this answer (a 503 with its hint) into a bare 500.
+    }
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -221,7 +221,8 @@ export async function serviceLogs(o: ObserveScope & { service: string; lines: nu
     try {
       return { container, lines: await logTail(docker, container, o.lines) };
     } catch (e) {
-      if ((e as { statusCode?: number }).statusCode !== 404 || attempt >= 3) throw e;
+      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+      if (attempt >= 3) throw new UnknownServiceError(o.service, await managedServices(docker, hostIdOf(o)));
     }
   }
 }

@@ -50,8 +50,14 @@ describe('serviceLogs while the container is replaced', () => {
     expect(r.lines.map((l) => l.text)).toContain('second');
   }, 60_000);
 
-  it('a service whose container is gone for good is an unknown service, not an engine error', async () => {
+  it('a container the engine keeps listing but cannot read is an unknown service (a 404), not an engine error (a 500)', async () => {
+    await start(names[0]!, 'third');
+    const stale = await docker.listContainers({ all: true });
     for (const n of names) await remove(n);
-    await expect(serviceLogs({ docker, dataDir: '/nonexistent', hostId, service, lines: 10 })).rejects.toBeInstanceOf(UnknownServiceError);
+    let listings = 0;
+    // every listing answers what was there before the removal
+    const staleEngine = Object.assign(Object.create(docker) as Docker, { listContainers: async () => (listings++, stale) });
+    await expect(serviceLogs({ docker: staleEngine, dataDir: '/nonexistent', hostId, service, lines: 10 })).rejects.toBeInstanceOf(UnknownServiceError);
+    expect(listings).toBeGreaterThanOrEqual(3);
   });
 });
