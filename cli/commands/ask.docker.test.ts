@@ -110,9 +110,15 @@ describe('claude "<msg>" end to end (offline engine, local images)', () => {
     const bad = await claude(['delete all the volumes']);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/I won't do that: wiping data/);
-    const unknown = await claude(['make it go faster']);
+    const unknown = await claude(['frobnicate the quux gently']);
     expect(unknown.code).toBe(1);
     expect(unknown.out).toMatch(/configure an LLM provider/);
+    // a vague goal is asked about (what to change), once, and nothing is planned
+    const vague = await claude(['make it go faster']);
+    expect(vague.code).toBe(1);
+    expect(vague.out.match(/What should I change to make it faster\?/g)).toHaveLength(1);
+    expect(vague.out).toMatch(/^\? What should I change/m);
+    expect(vague.out).not.toMatch(/Proposed changes|Apply these changes/);
   });
 
   it('a users/SSH change needs an admin signature: saved without one, applied with --admin-key', async () => {

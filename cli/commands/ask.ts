@@ -59,7 +59,8 @@ export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnRe
     return;
   }
   // Everything the provider wrote is cleaned of control and bidi characters (common/terminal.ts).
-  if (p.explanation) println(ctx.stdout, cleanText(p.explanation));
+  // An engine that only asks may say its question as the explanation too: print it once, as the question.
+  if (p.explanation && !result.questions.includes(p.explanation)) println(ctx.stdout, cleanText(p.explanation));
   if (result.status === 'invalid') {
     println(ctx.stdout, '');
     println(ctx.stdout, `The ${p.provider} provider could not produce valid state files after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}; nothing was planned. The last problems:`);
