@@ -70,14 +70,20 @@ const MAX = ${MAX_RECORD_BYTES};
 const [dir, sock] = process.argv.slice(2);
 if (!dir || !sock) { process.stderr.write('usage: log-writer.cjs <state dir> <socket>\\n'); process.exit(2); }
 const tasksDir = dir + '/log-tasks';
-// The wall clock, read per line, with the monotonic clock's sub-millisecond part: the anchor is
-// moved whenever the two disagree by a millisecond or more (a clock step, NTP after boot, or slew).
+// The wall clock, read per line, with the monotonic clock's sub-millisecond part. Date.now() is
+// the system clock cut to whole milliseconds, so the true time is in [wall, wall + 1): the anchor
+// is moved only when the two disagree beyond that (a clock step, NTP after boot, or slew). A move
+// of under a second backwards (slew, or the cut) never puts a line before the one written ahead of
+// it; a step back of a second or more is the clock's new time and is taken as it is.
 let anchor = performance.timeOrigin;
+let last = 0;
 function stamp() {
   const mono = performance.now();
   const wall = Date.now();
-  if (Math.abs(anchor + mono - wall) >= 1) anchor = wall - mono;
-  const t = anchor + mono;
+  let t = anchor + mono;
+  if (t < wall - 1 || t >= wall + 2) { anchor = wall + 0.5 - mono; t = anchor + mono; }
+  if (t <= last && last - t < 1000) t = last + 0.001;
+  last = t;
   const ms = Math.floor(t);
   const sub = Math.min(999999, Math.floor((t - ms) * 1e6));
   return new Date(ms).toISOString().slice(0, 23) + String(sub).padStart(6, '0') + 'Z';

@@ -284,6 +284,41 @@ describe('the log writer', () => {
     expect(c! - a!).toBeLessThan(10_000);
   });
 
+  it('a clock that goes back by under a second (slew, or Date.now cut to whole ms) never puts a line before the one written ahead of it', async () => {
+    // CI of 2026-12-05 11:18: the last of five lines was stamped 0.2 ms before the two ahead of it
+    // when Date.now's whole millisecond disagreed with the monotonic anchor.
+    const dir = writerDir();
+    const stepFile = join(dir, 'clock-step-ms');
+    const preload = join(dir, 'clock-step.cjs');
+    writeFileSync(preload, `const fs = require('node:fs'); const real = Date.now; Date.now = () => { let o = 0; try { o = Number(fs.readFileSync(${JSON.stringify(stepFile)}, 'utf8')); } catch {} return real() + o; };\n`);
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${saved ?? ''} --require ${preload}`;
+    let helper: string;
+    try {
+      ({ helper } = await ensureLogWriter(dir));
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+    const live = join(dir, 'c.log');
+    const task = await shimRun(helper, live);
+    task.out.write('one\n');
+    await pause(100);
+    writeFileSync(stepFile, '-500');
+    task.out.write('two\n');
+    await pause(100);
+    task.out.write('three\n');
+    await pause(50);
+    writeFileSync(stepFile, '-1');
+    task.out.write('four\n');
+    expect(await task.close()).toBe(0);
+    const e = readLogEntries(live);
+    expect(e.map((x) => x.text)).toEqual(['one', 'two', 'three', 'four']);
+    const times = e.map((x) => x.time);
+    expect([...times].sort()).toEqual(times);
+    expect(new Set(times).size).toBe(4);
+  });
+
   it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {
     const dir = writerDir();
     const { helper } = installLogWriter(dir);
