@@ -85,7 +85,7 @@ export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
     if (!r.target.startsWith('container/')) delete ev.container;
   }
   if (r.type === 'reconcile.step') ev.detail = `${r.status ?? ''} ${r.message ?? r.step ?? ''}`.trim() + (r.error ? `: ${r.error}` : '');
-  else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} changes`;
+  else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} ${(r.changes ?? 0) === 1 ? 'change' : 'changes'}`;
   else if (r.type === 'reconcile.failed') ev.detail = `${r.error ?? ''}${r.rolledBack ? ' (rolled back)' : ''}`;
   else if (r.type === 'reconcile.recovered') ev.detail = `recovered after ${r.passes ?? '?'} failed pass${r.passes === 1 ? '' : 'es'} (${r.stage ?? '?'}) since ${r.since ?? '?'}: was ${r.error ?? ''}`;
   else if (r.type === 'reconcile.paused') ev.detail = `${r.kind === 'edit' ? 'applying the hand edit' : 'self-heal'} paused until ${r.until ?? '?'}, ${r.attempts ?? '?'} attempt${r.attempts === 1 ? '' : 's'} failed: ${r.reason ?? ''}`;
