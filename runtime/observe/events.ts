@@ -1,6 +1,6 @@
 /**
  * Events: the runtime's own `reconcile.*` records from `<dataDir>/events.jsonl` (written by
- * apply.ts), Docker's container events, and the retention rule: keep the last 100 events
+ * apply.ts; the jobs', the notifier's and the containerd driver's `logs.*` lines beside them), Docker's container events, and the retention rule: keep the last 100 events
  * plus every event of the last 24 hours.
  */
 import { readFileSync } from 'node:fs';
@@ -71,9 +71,13 @@ interface RuntimeRecord {
   exitCode?: number;
 }
 
-/** Maps one events.jsonl record; null for lines that are not reconcile/rollback/job events. */
+/**
+ * Maps one events.jsonl record; null for lines that are not reconcile/rollback/job/drift/logs
+ * events or notifications. `logs.writer-down`: the containerd driver stopped a container while
+ * no log writer could be started, so its last lines may be lost (runtime/drivers/containerd).
+ */
 export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
-  if (!r.ts || !r.type || !/^(reconcile|rollback|job|drift)\.|^notification$/.test(r.type)) return null;
+  if (!r.ts || !r.type || !/^(reconcile|rollback|job|drift|logs)\.|^notification$/.test(r.type)) return null;
   const ev: ObsEvent = { time: r.ts, type: r.type, source: 'runtime' };
   if (r.planId) ev.planId = r.planId;
   if (r.target) {
