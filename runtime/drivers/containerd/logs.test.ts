@@ -248,6 +248,37 @@ describe('the log writer', () => {
     expect(existsSync(join(dir, 'log-writer.lock'))).toBe(false); // released
   }, 60_000);
 
+  it('a writer that starts late (its starter gave up, another took over) exits: it does not take the socket from the one running', async () => {
+    const dir = writerDir();
+    const { writer, socket } = installLogWriter(dir);
+    const first = (await ensureLogWriter(dir)).pid;
+    process.kill(first, 'SIGKILL'); // its socket file stays behind
+    await until(() => !writerPids(dir).includes(first));
+    // The late writer: held just before it removes the socket file (as a slow start under load is),
+    // until the test lets it go on.
+    const [waiting, go, preload] = ['late-waiting', 'late-go', 'late.cjs'].map((f) => join(dir, f)) as [string, string, string];
+    writeFileSync(
+      preload,
+      `const fs = require('node:fs'); const rm = fs.rmSync; const nap = new Int32Array(new SharedArrayBuffer(4));
+fs.rmSync = (p, o) => { if (p === ${JSON.stringify(socket)}) { fs.writeFileSync(${JSON.stringify(waiting)}, ''); for (let i = 0; i < 400 && !fs.existsSync(${JSON.stringify(go)}); i++) Atomics.wait(nap, 0, 0, 50); } return rm(p, o); };
+`,
+    );
+    const late = spawn(writer, [dir, socket], { detached: true, stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+    late.unref();
+    try {
+      await until(() => existsSync(waiting));
+      const next = ensureLogWriter(dir);
+      await Promise.race([next, pause(3000)]);
+      writeFileSync(go, '');
+      const { pid } = await next;
+      await pause(1000); // the late one has gone on by now
+      expect(writerPids(dir)).toEqual([pid]);
+      expect((await ensureLogWriter(dir)).pid).toBe(pid);
+    } finally {
+      for (const p of writerPids(dir)) process.kill(p, 'SIGKILL');
+    }
+  }, 60_000);
+
   it('each line has the wall clock time it arrived, also after the clock is stepped (NTP after boot)', async () => {
     const dir = writerDir();
     // The writer's view of the system clock, stepped by the test: Date.now() plus the offset in
@@ -282,6 +313,41 @@ describe('the log writer', () => {
     expect(b! - a!).toBeLessThan(hour + 10_000);
     expect(c! - a!).toBeGreaterThanOrEqual(0);
     expect(c! - a!).toBeLessThan(10_000);
+  });
+
+  it('a clock that goes back by under a second (slew, or Date.now cut to whole ms) never puts a line before the one written ahead of it', async () => {
+    // CI of 2026-12-05 11:18: the last of five lines was stamped 0.2 ms before the two ahead of it
+    // when Date.now's whole millisecond disagreed with the monotonic anchor.
+    const dir = writerDir();
+    const stepFile = join(dir, 'clock-step-ms');
+    const preload = join(dir, 'clock-step.cjs');
+    writeFileSync(preload, `const fs = require('node:fs'); const real = Date.now; Date.now = () => { let o = 0; try { o = Number(fs.readFileSync(${JSON.stringify(stepFile)}, 'utf8')); } catch {} return real() + o; };\n`);
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${saved ?? ''} --require ${preload}`;
+    let helper: string;
+    try {
+      ({ helper } = await ensureLogWriter(dir));
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+    const live = join(dir, 'c.log');
+    const task = await shimRun(helper, live);
+    task.out.write('one\n');
+    await pause(100);
+    writeFileSync(stepFile, '-500');
+    task.out.write('two\n');
+    await pause(100);
+    task.out.write('three\n');
+    await pause(50);
+    writeFileSync(stepFile, '-1');
+    task.out.write('four\n');
+    expect(await task.close()).toBe(0);
+    const e = readLogEntries(live);
+    expect(e.map((x) => x.text)).toEqual(['one', 'two', 'three', 'four']);
+    const times = e.map((x) => x.time);
+    expect([...times].sort()).toEqual(times);
+    expect(new Set(times).size).toBe(4);
   });
 
   it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {
