@@ -132,6 +132,21 @@ describe('plan: changes against a running stack', () => {
     expect(rep.inverse).toMatchObject({ op: 'container.replace', params: { name: 'redis', restoreOld: true } });
     expect(p.summary.byKind.container).toEqual({ create: 0, update: 1, delete: 0 });
   });
+  it('says why a container is replaced: a restart asked for through its label, other labels, or what only the config hash sees', () => {
+    const replaceOf = (change: (m: ReturnType<typeof webStack>) => void) => {
+      const m = webStack();
+      change(m);
+      const p = plan(m, appliedWebStack(), opts());
+      return [step(p.steps, 'container.replace:nginx').description];
+    };
+    const nginx = (m: ReturnType<typeof webStack>) => m.services.find((s) => s.name === 'nginx')!;
+    // `claude "restart nginx"` sets the label restarted-at, and nothing else changes
+    expect(replaceOf((m) => (nginx(m).labels = { ...nginx(m).labels, 'restarted-at': '2026-12-05T11:35:07.086Z' }))[0]).toBe("Replace container 'nginx' (a restart was asked for (label restarted-at))");
+    expect(replaceOf((m) => (nginx(m).labels = { ...nginx(m).labels, team: 'web' }))[0]).toBe("Replace container 'nginx' (label team changed)");
+    // a label and the environment: the environment is seen only through the hash, and said
+    expect(replaceOf((m) => ((nginx(m).labels = { ...nginx(m).labels, team: 'web' }), (nginx(m).environment = { A: '1' })))[0]).toBe("Replace container 'nginx' (label team changed, and its environment, command, mounts, limits or health check changed)");
+    expect(replaceOf((m) => (nginx(m).environment = { A: '1' }))[0]).toBe("Replace container 'nginx' (its environment, command, mounts, limits or health check changed)");
+  });
   it('a rotated secret replaces the containers that use it', () => {
     const m = webStack();
     m.secrets = [{ name: 'postgres_password', value: 'encrypted:v1:BBBB' }];

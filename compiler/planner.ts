@@ -664,8 +664,11 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
-          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...createNeeds].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : describeContainerChange(f.obs, spec)})${grants}` });
-          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${oldHash === spec.configHash ? 'network recreated' : describeContainerChange(f.obs, spec)})`);
+          const svcOf = services.get(spec.service);
+          const rehash = svcOf ? (labels: Record<string, string>) => containerConfigHash({ ...spec, labels }, secretDigester(desired)(svcOf)) : undefined;
+          const why = oldHash === spec.configHash ? undefined : describeContainerChange(f.obs, spec, rehash);
+          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...createNeeds].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
+          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
         }
         // after its own create, and after what depends_on names when the create did not wait for it
         startDeps = [...new Set([id, ...depStarts.filter((d) => !createNeeds.has(d))])].sort();
@@ -805,10 +808,13 @@ function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string
 
 /**
  * What differs between a running container and its new spec, as far as the engine shows it
- * (image, published ports); the rest of a spec (environment, command, mounts, limits, health
- * check) is only seen through the config hash.
+ * (image, published ports, the user's labels); the rest of a spec (environment, command, mounts,
+ * limits, health check) is only seen through the config hash. `rehash` gives the config hash of
+ * the new spec with other labels: when the new spec with the running container's labels hashes
+ * to the running container's hash, the labels are all that changed (a restart asked for through
+ * `restarted-at` says so).
  */
-function describeContainerChange(o: ObservedContainer | undefined, spec: ContainerSpec): string {
+function describeContainerChange(o: ObservedContainer | undefined, spec: ContainerSpec, rehash?: (labels: Record<string, string>) => string): string {
   if (!o) return 'new settings';
   const parts: string[] = [];
   if (o.image !== spec.image) parts.push(`image ${o.image} → ${spec.image}`);
@@ -817,6 +823,22 @@ function describeContainerChange(o: ObservedContainer | undefined, spec: Contain
   const before = ports(o.ports);
   const after = ports(spec.ports);
   if (before !== after) parts.push(`published ports ${before} → ${after}`);
+  const own = (k: string) => !k.startsWith('claude.os/');
+  const keys = [...new Set([...Object.keys(o.labels), ...Object.keys(spec.labels)])].filter(own).sort(cmp);
+  const changed = keys.filter((k) => o.labels[k] !== spec.labels[k]);
+  if (changed.length) {
+    const onlyRestart = changed.length === 1 && changed[0] === 'restarted-at' && spec.labels['restarted-at'] !== undefined;
+    parts.push(onlyRestart ? 'a restart was asked for (label restarted-at)' : `label${changed.length === 1 ? '' : 's'} ${changed.join(', ')} changed`);
+    if (rehash && o.configHash !== undefined && parts.length === 1) {
+      const old: Record<string, string> = {};
+      for (const [k, v] of Object.entries(spec.labels)) if (!own(k)) old[k] = v;
+      for (const [k, v] of Object.entries(o.labels)) if (own(k)) old[k] = v;
+      delete old[LABEL_CONFIG_HASH];
+      if (rehash(sortRecord(old)) === o.configHash) return parts[0]!;
+    }
+    parts.push('and its environment, command, mounts, limits or health check changed');
+    return parts.join(', ');
+  }
   return parts.length ? parts.join(', ') : 'its environment, command, mounts, limits or health check changed';
 }
 
