@@ -52,17 +52,19 @@ describe('plan: a fresh web stack', () => {
       'image.ensure:claude-test/postgres:1',
       'image.ensure:claude-test/redis:1',
       'image.ensure:claude-test/web:1',
+      'container.create:nginx',
       'container.create:postgres',
       'container.create:redis',
       'container.start:postgres',
       'container.start:redis',
-      'container.create:nginx',
       'container.start:nginx',
     ]);
   });
-  it('starts nginx only after its dependencies are started, and waits for health', () => {
-    expect(step(p.steps, 'container.create:nginx').dependsOn).toEqual(['container.start:postgres', 'container.start:redis', 'image.ensure:claude-test/web:1', 'network.create:webstack', 'volume.create:www']);
+  it('starts nginx only after its dependencies are started, and waits for health; creates it while they start', () => {
+    // nginx holds no secret: its create needs its network, volume and image only
+    expect(step(p.steps, 'container.create:nginx').dependsOn).toEqual(['image.ensure:claude-test/web:1', 'network.create:webstack', 'volume.create:www']);
     const start = step(p.steps, 'container.start:nginx');
+    expect(start.dependsOn).toEqual(['container.create:nginx', 'container.start:postgres', 'container.start:redis']);
     expect(start.params).toMatchObject({ name: 'nginx', waitHealthy: true, healthTimeoutMs: 170_000 });
     expect(start.inverse).toEqual({ op: 'container.stop', params: { name: 'nginx', timeoutS: 10 } });
   });
@@ -105,6 +107,9 @@ describe('plan: a secret generated for this change', () => {
     const shared = plan(m, emptyObserved(), opts({ freshSecrets: ['postgres_password'] }));
     expect(step(shared.steps, 'container.create:postgres').risk).toBe('security');
     expect(step(shared.steps, 'container.create:nginx').description).toMatch(/gives service nginx the secret postgres_password/);
+    // with a secret in its environment, nginx is created only once what it depends on is healthy
+    expect(step(shared.steps, 'container.create:nginx').dependsOn).toEqual(['container.start:postgres', 'container.start:redis', 'image.ensure:claude-test/web:1', 'network.create:webstack', 'volume.create:www']);
+    expect(step(shared.steps, 'container.start:nginx').dependsOn).toEqual(['container.create:nginx']);
     // a name not generated now is an existing secret, whatever else is fresh
     expect(step(plan(webStack(), emptyObserved(), opts({ freshSecrets: ['other'] })).steps, 'container.create:postgres').risk).toBe('security');
   });
