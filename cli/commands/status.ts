@@ -1,7 +1,9 @@
 /**
  * `claude status [--json] [--state-dir DIR]`: the banner line
  * (`System: <host> | N services running | alerts`), then the state summary (the spec's
- * YAML format, the same text the LLM gets as context).
+ * YAML format, the same text the LLM gets as context). When the container engine cannot be
+ * reached, one line on stderr instead, naming it (Docker, or containerd and its socket) and how
+ * to start it (`--json` still gives the summary, with the alert).
  */
 import { parse } from '../args.js';
 import { EXIT, println, type Command } from '../context.js';
@@ -27,6 +29,12 @@ const command: Command = {
     const { env, summary } = await observeStatus(ctx, values['state-dir']);
     trace('status: observed');
     const d = summary.data;
+    // The engine cannot be reached: one line naming it, its socket and how to start it, not a summary without services.
+    const down = d.alerts.find((a) => a.message.startsWith('observer: docker: cannot reach '));
+    if (down && !values.json) {
+      println(ctx.stderr, `claude status: ${down.message.slice('observer: docker: '.length)}`);
+      return EXIT.FAILURE;
+    }
     const { readPending } = await import('../../agent/reconcile/pending.js');
     const p = readPending(env.dataDir);
     const failing = (await import('../../agent/reconcile/failing.js')).readFailing(env.dataDir);

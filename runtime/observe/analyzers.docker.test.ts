@@ -82,6 +82,20 @@ describe('analyzers (real dockerd)', () => {
     sh('rm', '-f', name);
   }, 240_000);
 
+  it('reports a container killed with `docker kill` as killed, with its signal, not as stopped by `docker stop`', async () => {
+    const name = n('killed');
+    sh('run', '-d', '--name', name, ...managed(name), '--restart', 'unless-stopped', 'claude-os-local/busybox:latest', 'httpd', '-f', '-p', '8000');
+    sh('kill', name);
+    await until('the container to exit', async () => !(await inspect(name)).State.Running);
+    const { diagnosis } = await diagnoseSystem({ docker, dataDir, now: () => new Date(), desired: [desired(name)], probePorts: false });
+    const mine = diagnosis.findings.filter((x) => x.container === name);
+    expect(mine.map((x) => x.analyzer), JSON.stringify(mine, null, 1)).toEqual(['not-running']);
+    expect(mine[0]!.title).toBe(`${name}: Container exited (exit code 137)`);
+    expect(mine[0]!.explanation).toBe(`${name} was stopped (killed with SIGKILL (signal 9), as \`docker kill\` does; not a crash), but the desired state says it should be running.`);
+    expect(mine[0]!.fixes).toEqual([{ kind: 'reapply', service: name, reason: 'start' }]);
+    sh('rm', '-f', name);
+  }, 240_000);
+
   it('reports a memory limit the process exceeds as an OOM kill, with a raise-memory fix', async () => {
     const name = n('oom');
     sh('run', '-d', '--name', name, ...managed(name), '-m', '16m', '--memory-swap', '16m', 'claude-os-local/busybox:latest', 'sh', '-c', 'echo allocating; head -c 200m /dev/zero | tail');

@@ -33,20 +33,31 @@ function label(c: ContainerFacts): { service?: string; container: string } {
   return c.service ? { service: c.service, container: c.name } : { container: c.name };
 }
 
+/** Who asked a container to exit: a stop (`docker stop`, the runtime's own stops) or a kill. */
+export type ExitRequest = { by: 'stop' } | { by: 'kill'; signal?: string };
+
 /**
- * Whether an exit (a die event) was asked for: `docker stop` (and the runtime's own stops
- * before a replace) sends a kill event before the die and a stop event right after it;
- * `docker kill` sends the kill event. A crash has neither. Such exits are no crash.
+ * Whether an exit (a die event) was asked for, and how: `docker stop` (and the runtime's own
+ * stops before a replace) sends a kill event before the die and a stop event right after it;
+ * `docker kill` sends only the kill event, with its signal. A crash has neither. Such exits are
+ * no crash.
  */
-export function requestedExit(f: Facts, die: ObsEvent): boolean {
+export function exitRequest(f: Facts, die: ObsEvent): ExitRequest | undefined {
   const t = Date.parse(die.time);
-  return f.events.some((e) => {
-    if (e.container !== die.container || e.source !== 'docker') return false;
+  let kill: ObsEvent | undefined;
+  for (const e of f.events) {
+    if (e.container !== die.container || e.source !== 'docker') continue;
     const at = Date.parse(e.time);
-    if (e.type === 'container.stop') return at >= t && at - t <= 5_000;
-    if (e.type === 'container.kill') return at <= t && t - at <= 60_000;
-    return false;
-  });
+    if (e.type === 'container.stop' && at >= t && at - t <= 5_000) return { by: 'stop' };
+    if (e.type === 'container.kill' && at <= t && t - at <= 60_000) kill = e;
+  }
+  if (!kill) return undefined;
+  const signal = /^signal (\S+)$/.exec(kill.detail ?? '')?.[1];
+  return signal ? { by: 'kill', signal } : { by: 'kill' };
+}
+
+export function requestedExit(f: Facts, die: ObsEvent): boolean {
+  return exitRequest(f, die) !== undefined;
 }
 
 /** Exits (die events) of a container in the crash window that nobody asked for. */

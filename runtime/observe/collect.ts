@@ -109,7 +109,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
   const windowMs = opts.eventsWindowMs ?? 24 * 3600_000;
   const dockerEventsP: Promise<ObsEvent[]> =
     windowMs > 0
-      ? dockerEventsBetween(opts.docker, Math.floor((now.getTime() - windowMs) / 1000), Math.floor(now.getTime() / 1000), hostId).catch((e: Error) => {
+      ? dockerEventsBetween(opts.docker, Math.floor((now.getTime() - windowMs) / 1000), now.getTime() / 1000, hostId).catch((e: Error) => {
           errors.push(`docker events: ${e.message}`);
           return [];
         })

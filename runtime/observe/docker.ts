@@ -281,8 +281,9 @@ export function fromDockerEvent(m: DockerEventMessage, hostId: string | null): O
 }
 
 /**
- * Container events between two times (seconds since the epoch), read to the end: with
- * `until` set the engine closes the stream. Dockerd keeps its last 256 events in memory;
+ * Container events between two times (seconds since the epoch, `until` with its fraction: cut to
+ * the whole second, it dropped what happened in the current second, such as a `docker kill` just
+ * before a `claude status`), read to the end: with `until` set the engine closes the stream. Dockerd keeps its last 256 events in memory;
  * the daemon mode persists them for longer. The engine sends only the actions kept (KEEP_ACTIONS):
  * health checks' exec_create/exec_start/exec_die made 0.49 MB of JSON of a 0.02 MB answer
  * on a shared engine, parsed at every `claude status` (docs/compiler.md, "Performance").

@@ -1,6 +1,6 @@
 /**
  * Events: the runtime's own `reconcile.*` records from `<dataDir>/events.jsonl` (written by
- * apply.ts), Docker's container events, and the retention rule: keep the last 100 events
+ * apply.ts; the jobs', the notifier's and the containerd driver's `logs.*` lines beside them), Docker's container events, and the retention rule: keep the last 100 events
  * plus every event of the last 24 hours.
  */
 import { readFileSync } from 'node:fs';
@@ -71,9 +71,13 @@ interface RuntimeRecord {
   exitCode?: number;
 }
 
-/** Maps one events.jsonl record; null for lines that are not reconcile/rollback/job events. */
+/**
+ * Maps one events.jsonl record; null for lines that are not reconcile/rollback/job/drift/logs
+ * events or notifications. `logs.writer-down`: the containerd driver stopped a container while
+ * no log writer could be started, so its last lines may be lost (runtime/drivers/containerd).
+ */
 export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
-  if (!r.ts || !r.type || !/^(reconcile|rollback|job|drift)\.|^notification$/.test(r.type)) return null;
+  if (!r.ts || !r.type || !/^(reconcile|rollback|job|drift|logs)\.|^notification$/.test(r.type)) return null;
   const ev: ObsEvent = { time: r.ts, type: r.type, source: 'runtime' };
   if (r.planId) ev.planId = r.planId;
   if (r.target) {
@@ -81,7 +85,7 @@ export function fromRuntimeRecord(r: RuntimeRecord): ObsEvent | null {
     if (!r.target.startsWith('container/')) delete ev.container;
   }
   if (r.type === 'reconcile.step') ev.detail = `${r.status ?? ''} ${r.message ?? r.step ?? ''}`.trim() + (r.error ? `: ${r.error}` : '');
-  else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} changes`;
+  else if (r.type === 'reconcile.completed') ev.detail = `${r.changes ?? 0} ${(r.changes ?? 0) === 1 ? 'change' : 'changes'}`;
   else if (r.type === 'reconcile.failed') ev.detail = `${r.error ?? ''}${r.rolledBack ? ' (rolled back)' : ''}`;
   else if (r.type === 'reconcile.recovered') ev.detail = `recovered after ${r.passes ?? '?'} failed pass${r.passes === 1 ? '' : 'es'} (${r.stage ?? '?'}) since ${r.since ?? '?'}: was ${r.error ?? ''}`;
   else if (r.type === 'reconcile.paused') ev.detail = `${r.kind === 'edit' ? 'applying the hand edit' : 'self-heal'} paused until ${r.until ?? '?'}, ${r.attempts ?? '?'} attempt${r.attempts === 1 ? '' : 's'} failed: ${r.reason ?? ''}`;

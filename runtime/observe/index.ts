@@ -284,7 +284,7 @@ export async function recentEvents(o: ObserveScope & { now: () => Date; since?: 
   const errors: string[] = [];
   let dockerEvents: ObsEvent[] = [];
   try {
-    dockerEvents = await dockerEventsBetween(docker, Math.floor(since.getTime() / 1000), Math.floor(now.getTime() / 1000) + 1, hostIdOf(o));
+    dockerEvents = await dockerEventsBetween(docker, Math.floor(since.getTime() / 1000), now.getTime() / 1000, hostIdOf(o));
   } catch (e) {
     errors.push(`docker events: ${(e as Error).message}`);
   }

@@ -41,6 +41,8 @@ import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL 
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
 import { ensureLogWriter, logWriterUri } from './log-writer.js';
+import { appendLineDurable } from '../../../common/fsutil.js';
+import { RUNTIME_EVENTS_FILE } from '../../observe/events.js';
 
 /** The deadline of a task's create and start (ms): see startContainer. */
 const TASK_START_DEADLINE_MS = 10 * 60_000;
@@ -528,8 +530,11 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // Deleting the task waits for its log helper, which exits once a writer has read what is
     // left in its pipes: with no writer running, the shim kills it after 12 s and those lines
     // are lost. So a writer is made sure of first (./log-writer.ts); one that cannot be started
-    // does not keep the container from stopping.
-    await this.ensureLogWriter().catch(() => undefined);
+    // does not keep the container from stopping, and is said in the event log (`claude events`).
+    await this.ensureLogWriter().catch((e: unknown) => {
+      const message = `stopping ${f.name} with no log writer running: the last lines it wrote may be lost (${(e as Error).message})`;
+      appendLineDurable(join(this.opts.dataDir, RUNTIME_EVENTS_FILE), JSON.stringify({ ts: new Date().toISOString(), type: 'logs.writer-down', target: `container/${f.name}`, message }));
+    });
     if (t.status === 'RUNNING' || t.status === 'PAUSED') {
       await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: timeoutS > 0 ? SIGTERM : SIGKILL, all: false }).catch(() => undefined);
       if ((await this.waitExit(f.c.id, '', Math.max(1, timeoutS) * 1000)) === null) {

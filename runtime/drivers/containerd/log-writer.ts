@@ -22,9 +22,11 @@
  *
  * The writer (`log-writer.cjs <state dir> <socket>`, a node program the driver writes into the
  * state dir, a `#!` line naming the node that runs Claude.OS, so it does not depend on where
- * the code is installed) runs detached, one per state dir: it holds `log-writer.sock` (a second
- * writer finds it answering and exits; `ensureLogWriter` starts one when none answers, before
- * each task start and on each supervisor pass). It watches `log-tasks/` and, when it starts,
+ * the code is installed) runs detached, one per state dir: it binds an abstract Unix socket named
+ * after the state dir for its whole life (a second writer, even one started late, finds it bound
+ * and exits; the kernel frees it when the writer dies), and answers on `log-writer.sock`
+ * (`ensureLogWriter` starts one when none answers, before each task start and on each
+ * supervisor pass). It watches `log-tasks/` and, when it starts,
  * adopts every helper still registered: a writer that died (killed, out of memory) is replaced
  * by the next `ensureLogWriter`, which reads on from where the pipes are. Nothing a task wrote
  * is lost meanwhile: it waits in the pipe (a task blocks once 64 KiB of its output is unread).
@@ -167,16 +169,21 @@ function start() {
   scan();
 }
 const server = net.createServer((c) => { c.on('error', () => {}); c.end(String(process.pid)); });
+// One writer per state dir for its whole life: it first binds an abstract Unix socket named after
+// the state dir, which Linux frees when its process dies, however it dies. A writer that finds
+// it bound exits: also one started late (its starter gave up waiting, another was started and
+// took over), which would otherwise remove the socket file of the one running and read the same
+// pipes beside it. Only the holder removes a socket file left by a dead writer and listens.
+let real = dir;
+try { real = fs.realpathSync(dir); } catch {}
+const only = net.createServer();
+only.on('error', (e) => { if (e.code === 'EADDRINUSE') process.exit(0); throw e; });
+only.listen('\\0claude-os-log-writer-' + require('node:crypto').createHash('sha256').update(real).digest('hex').slice(0, 40), () => {
+  fs.rmSync(sock, { force: true });
+  server.listen(sock, start);
+});
 // One task's trouble must not stop the others' logs: said in log-writer.err, and it goes on.
 process.on('uncaughtException', (e) => process.stderr.write(new Date().toISOString() + ' ' + (e && e.stack || e) + '\\n'));
-server.on('error', (e) => {
-  if (e.code !== 'EADDRINUSE') throw e;
-  // Another writer, or the socket file of one that died: ask it.
-  const c = net.connect(sock);
-  c.once('connect', () => process.exit(0));
-  c.once('error', () => { fs.rmSync(sock, { force: true }); server.listen(sock); });
-});
-server.listen(sock, start);
 // Stopped: each unfinished last line is written as a part, which the next writer's record continues.
 process.on('SIGTERM', () => {
   for (const t of tasks.values()) for (const s of t.streams) if (s.pending.length) s.record('P', s.pending);
@@ -263,7 +270,10 @@ export interface RunningLogWriter extends LogWriterFiles {
  * over): two starts that find no writer together (a task start and a supervisor pass, or two
  * applies) would otherwise each spawn one, and both writers, finding the socket of a dead one,
  * could each remove it and listen: two writers reading the same pipes, lines torn between them.
- * Under the lock the second start asks again and finds the first one's writer.
+ * Under the lock the second start asks again and finds the first one's writer. A writer that
+ * starts after its starter gave up (and the lock passed on) exits by itself: the writer's own
+ * abstract socket admits one per state dir. A writer that cannot be started at all (its program
+ * not executable, no node) is an error at once, naming the program.
  */
 export async function ensureLogWriter(dir: string, timeoutMs = 15_000): Promise<RunningLogWriter> {
   const f = installLogWriter(dir);
@@ -279,9 +289,10 @@ export async function ensureLogWriter(dir: string, timeoutMs = 15_000): Promise<
       if (again !== null) return again;
       // Its own errors go to log-writer.err beside it; it runs from / so it holds no directory.
       const err = openSync(join(dir, 'log-writer.err'), 'a', 0o640);
+      let failed: Error | null = null;
       try {
         const child = spawn(f.writer, [dir, f.socket], { detached: true, stdio: ['ignore', 'ignore', err], cwd: '/' });
-        child.on('error', () => undefined);
+        child.on('error', (e) => (failed = e));
         child.unref();
       } finally {
         closeSync(err);
@@ -289,6 +300,7 @@ export async function ensureLogWriter(dir: string, timeoutMs = 15_000): Promise<
       for (;;) {
         const a = await askWriter(f.socket);
         if (typeof a === 'number') return a;
+        if (failed) throw new Error(`the containerd log writer ${f.writer} could not be started: ${(failed as Error).message}; check that it is executable and that its first line names a node that exists`);
         if (Date.now() - t0 > timeoutMs) {
           if (a === 'silent') throw new Error(`the containerd log writer holds ${f.socket} but does not answer (stopped or stuck; its pid is in ${join(dir, 'log-writer.pid')}): kill it, and the next start runs a new one`);
           throw new Error(`the containerd log writer (${f.writer} did not start within ${timeoutMs} ms; run it by hand to see why: ${f.writer} ${dir} ${f.socket}`);

@@ -248,6 +248,37 @@ describe('the log writer', () => {
     expect(existsSync(join(dir, 'log-writer.lock'))).toBe(false); // released
   }, 60_000);
 
+  it('a writer that starts late (its starter gave up, another took over) exits: it does not take the socket from the one running', async () => {
+    const dir = writerDir();
+    const { writer, socket } = installLogWriter(dir);
+    const first = (await ensureLogWriter(dir)).pid;
+    process.kill(first, 'SIGKILL'); // its socket file stays behind
+    await until(() => !writerPids(dir).includes(first));
+    // The late writer: held just before it removes the socket file (as a slow start under load is),
+    // until the test lets it go on.
+    const [waiting, go, preload] = ['late-waiting', 'late-go', 'late.cjs'].map((f) => join(dir, f)) as [string, string, string];
+    writeFileSync(
+      preload,
+      `const fs = require('node:fs'); const rm = fs.rmSync; const nap = new Int32Array(new SharedArrayBuffer(4));
+fs.rmSync = (p, o) => { if (p === ${JSON.stringify(socket)}) { fs.writeFileSync(${JSON.stringify(waiting)}, ''); for (let i = 0; i < 400 && !fs.existsSync(${JSON.stringify(go)}); i++) Atomics.wait(nap, 0, 0, 50); } return rm(p, o); };
+`,
+    );
+    const late = spawn(writer, [dir, socket], { detached: true, stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+    late.unref();
+    try {
+      await until(() => existsSync(waiting));
+      const next = ensureLogWriter(dir);
+      await Promise.race([next, pause(3000)]);
+      writeFileSync(go, '');
+      const { pid } = await next;
+      await pause(1000); // the late one has gone on by now
+      expect(writerPids(dir)).toEqual([pid]);
+      expect((await ensureLogWriter(dir)).pid).toBe(pid);
+    } finally {
+      for (const p of writerPids(dir)) process.kill(p, 'SIGKILL');
+    }
+  }, 60_000);
+
   it('each line has the wall clock time it arrived, also after the clock is stepped (NTP after boot)', async () => {
     const dir = writerDir();
     // The writer's view of the system clock, stepped by the test: Date.now() plus the offset in

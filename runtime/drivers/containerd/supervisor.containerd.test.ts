@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +24,7 @@ import { startContainerd, type TestContainerd } from '../../testutil/containerd.
 import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
 import { logFiles, readLogLines } from './logs.js';
 import { logWriterPid, stopLogWriter } from './log-writer.js';
+import { readRuntimeEvents } from '../../observe/events.js';
 import { BACKOFF_FIRST_MS, newSupervisorState, restartDecision, supervisePass } from './supervisor.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -310,6 +311,26 @@ describe.sequential('the supervisor on containerd', () => {
       await engine.stopContainer(id, 0);
       expect(engine.logs(id)).toEqual(['early', ...late]);
     } finally {
+      await engine.removeContainer(id).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('a stop when no log writer can be started still stops the container, and says in the event log that its last lines may be lost', async () => {
+    const name = n('logdown');
+    const id = await run(containerSpec({ name, image: IMAGE, restart: 'no', command: ['sh', '-c', 'echo early; sleep 600'] }));
+    const writer = join(engine.stateDir, 'log-writer.cjs');
+    try {
+      await until('the first line', async () => engine.logs(id).includes('early'));
+      await stopLogWriter(engine.stateDir);
+      chmodSync(writer, 0o644); // it cannot be run: no writer can start
+      await engine.stopContainer(id, 0);
+      expect((await view(name))?.task).not.toBe('running');
+      const said = readRuntimeEvents(dataDir).filter((e) => e.type === 'logs.writer-down');
+      expect(said).toHaveLength(1);
+      expect(said[0]!.container).toBe(name);
+      expect(said[0]!.detail).toMatch(new RegExp(`^stopping ${name} with no log writer running: the last lines it wrote may be lost \\(the containerd log writer .*log-writer\\.cjs could not be started: .*EACCES`));
+    } finally {
+      chmodSync(writer, 0o755);
       await engine.removeContainer(id).catch(() => undefined);
     }
   }, 120_000);

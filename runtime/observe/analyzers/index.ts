@@ -6,7 +6,7 @@
  *
  *   analyze(facts, opts) → Diagnosis
  */
-import { isCrashLooping, isOomKilled, mb, requestedExit } from '../anomalies.js';
+import { exitRequest, type ExitRequest, isCrashLooping, isOomKilled, mb } from '../anomalies.js';
 import type { ContainerFacts, DesiredService, Facts, Listener, LogLine } from '../../../plan/observed.js';
 import type { Check, Diagnosis, Evidence, Finding, FixHint, PortHolderInfo } from '../../../plan/diagnosis.js';
 import { compareCodePoints } from '../../../common/order.js';
@@ -111,9 +111,20 @@ function suggestPort(port: number, used: Set<number>, f: Facts): number {
 }
 
 /** Whether the container's last exit was asked for (a stop or kill request, not a crash). */
-function stoppedOnRequest(f: Facts, name: string): boolean {
+function lastExitRequest(f: Facts, name: string): ExitRequest | undefined {
   const last = f.events.filter((e) => e.type === 'container.die' && e.container === name).pop();
-  return last !== undefined && requestedExit(f, last);
+  return last === undefined ? undefined : exitRequest(f, last);
+}
+
+/** Signal numbers as `docker kill` reports them, with the names people know them by. */
+const SIGNALS: Record<string, string> = { '1': 'SIGHUP', '2': 'SIGINT', '3': 'SIGQUIT', '6': 'SIGABRT', '9': 'SIGKILL', '15': 'SIGTERM' };
+
+/** How a container that was asked to exit was stopped, in words. */
+function stopPhrase(req: ExitRequest | undefined): string {
+  if (req === undefined) return 'it exited cleanly, as after `docker stop`';
+  if (req.by === 'stop') return 'by a stop request, as `docker stop` sends';
+  const sig = req.signal === undefined ? '' : /^\d+$/.test(req.signal) && SIGNALS[req.signal] ? ` with ${SIGNALS[req.signal]} (signal ${req.signal})` : ` with ${req.signal}`;
+  return `killed${sig}, as \`docker kill\` does; not a crash`;
 }
 
 function statusPhrase(c: ContainerFacts): string {
@@ -177,8 +188,8 @@ const notRunning: Rule = ({ f, views, n }) => {
         container: c.name,
         title: `${v.name}: ${statusPhrase(c)}`,
         explanation:
-          c.status === 'exited' && !c.oomKilled && (c.exitCode === 0 || stoppedOnRequest(f, c.name))
-            ? `${v.name} was stopped (${stoppedOnRequest(f, c.name) ? 'by a stop request, as `docker stop` sends' : 'it exited cleanly, as after `docker stop`'}), but the desired state says it should be running.`
+          c.status === 'exited' && !c.oomKilled && (c.exitCode === 0 || lastExitRequest(f, c.name))
+            ? `${v.name} was stopped (${stopPhrase(lastExitRequest(f, c.name))}), but the desired state says it should be running.`
             : `${v.name} is not running: ${statusPhrase(c).toLowerCase()}.`,
         evidence: ev,
         fixes: [{ kind: 'reapply', service: v.name, reason: 'start' }],
