@@ -193,7 +193,10 @@ describe('planner properties (in-memory engine)', { timeout: 300_000 }, () => {
           for (const m of svc.mounts) if (has(`volume.create:${m.volume}`)) expect(deps).toContain(`volume.create:${m.volume}`);
           expect([...deps].some((d) => d.startsWith('image.ensure:'))).toBe(true);
           if (has(`container.stop:${spec.name}`)) expect(deps).toContain(`container.stop:${spec.name}`);
-          for (const dep of svc.dependsOn) for (const t of p.steps) if (t.op === 'container.start' && t.id.startsWith('container.start:') && desiredContainers(D).find((c) => c.name === t.params.name)?.service === dep) expect(deps).toContain(t.id);
+          // A create waits for what depends_on names only when it holds a secret; a replace always.
+          const depStarts = p.steps.filter((t) => t.op === 'container.start' && svc.dependsOn.includes(desiredContainers(D).find((c) => c.name === t.params.name)?.service ?? ''));
+          const gated = s.op === 'container.replace' || (spec.secretRefs ?? []).length > 0;
+          for (const t of depStarts) expect(deps.has(t.id), `${s.id} ${gated ? 'waits' : 'does not wait'} for ${t.id}`).toBe(gated);
         }
         for (const s of p.steps) {
           if (s.op === 'container.remove' && has(`container.stop:${s.params.name}`)) expect(s.dependsOn).toContain(`container.stop:${s.params.name}`);

@@ -52,17 +52,19 @@ describe('plan: a fresh web stack', () => {
       'image.ensure:claude-test/postgres:1',
       'image.ensure:claude-test/redis:1',
       'image.ensure:claude-test/web:1',
+      'container.create:nginx',
       'container.create:postgres',
       'container.create:redis',
       'container.start:postgres',
       'container.start:redis',
-      'container.create:nginx',
       'container.start:nginx',
     ]);
   });
-  it('starts nginx only after its dependencies are started, and waits for health', () => {
-    expect(step(p.steps, 'container.create:nginx').dependsOn).toEqual(['container.start:postgres', 'container.start:redis', 'image.ensure:claude-test/web:1', 'network.create:webstack', 'volume.create:www']);
+  it('starts nginx only after its dependencies are started, and waits for health; creates it while they start', () => {
+    // nginx holds no secret: its create needs its network, volume and image only
+    expect(step(p.steps, 'container.create:nginx').dependsOn).toEqual(['image.ensure:claude-test/web:1', 'network.create:webstack', 'volume.create:www']);
     const start = step(p.steps, 'container.start:nginx');
+    expect(start.dependsOn).toEqual(['container.create:nginx', 'container.start:postgres', 'container.start:redis']);
     expect(start.params).toMatchObject({ name: 'nginx', waitHealthy: true, healthTimeoutMs: 170_000 });
     expect(start.inverse).toEqual({ op: 'container.stop', params: { name: 'nginx', timeoutS: 10 } });
   });
@@ -105,6 +107,9 @@ describe('plan: a secret generated for this change', () => {
     const shared = plan(m, emptyObserved(), opts({ freshSecrets: ['postgres_password'] }));
     expect(step(shared.steps, 'container.create:postgres').risk).toBe('security');
     expect(step(shared.steps, 'container.create:nginx').description).toMatch(/gives service nginx the secret postgres_password/);
+    // with a secret in its environment, nginx is created only once what it depends on is healthy
+    expect(step(shared.steps, 'container.create:nginx').dependsOn).toEqual(['container.start:postgres', 'container.start:redis', 'image.ensure:claude-test/web:1', 'network.create:webstack', 'volume.create:www']);
+    expect(step(shared.steps, 'container.start:nginx').dependsOn).toEqual(['container.create:nginx']);
     // a name not generated now is an existing secret, whatever else is fresh
     expect(step(plan(webStack(), emptyObserved(), opts({ freshSecrets: ['other'] })).steps, 'container.create:postgres').risk).toBe('security');
   });
@@ -126,6 +131,21 @@ describe('plan: changes against a running stack', () => {
     expect(rep.dependsOn).toContain('container.stop:redis');
     expect(rep.inverse).toMatchObject({ op: 'container.replace', params: { name: 'redis', restoreOld: true } });
     expect(p.summary.byKind.container).toEqual({ create: 0, update: 1, delete: 0 });
+  });
+  it('says why a container is replaced: a restart asked for through its label, other labels, or what only the config hash sees', () => {
+    const replaceOf = (change: (m: ReturnType<typeof webStack>) => void) => {
+      const m = webStack();
+      change(m);
+      const p = plan(m, appliedWebStack(), opts());
+      return [step(p.steps, 'container.replace:nginx').description];
+    };
+    const nginx = (m: ReturnType<typeof webStack>) => m.services.find((s) => s.name === 'nginx')!;
+    // `claude "restart nginx"` sets the label restarted-at, and nothing else changes
+    expect(replaceOf((m) => (nginx(m).labels = { ...nginx(m).labels, 'restarted-at': '2026-12-05T11:35:07.086Z' }))[0]).toBe("Replace container 'nginx' (a restart was asked for (label restarted-at))");
+    expect(replaceOf((m) => (nginx(m).labels = { ...nginx(m).labels, team: 'web' }))[0]).toBe("Replace container 'nginx' (label team changed)");
+    // a label and the environment: the environment is seen only through the hash, and said
+    expect(replaceOf((m) => ((nginx(m).labels = { ...nginx(m).labels, team: 'web' }), (nginx(m).environment = { A: '1' })))[0]).toBe("Replace container 'nginx' (label team changed, and its environment, command, mounts, limits or health check changed)");
+    expect(replaceOf((m) => (nginx(m).environment = { A: '1' }))[0]).toBe("Replace container 'nginx' (its environment, command, mounts, limits or health check changed)");
   });
   it('a rotated secret replaces the containers that use it', () => {
     const m = webStack();

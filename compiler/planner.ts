@@ -599,8 +599,9 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     record('host/files', 'host', allHostFiles.length === 0 ? 'delete' : had ? 'update' : 'create', `${allHostFiles.length === 0 ? '-' : had ? '~' : '+'} host files: ${what.join(', ')}`);
   }
 
-  // ── phase 6: create, replace and start containers, a service after everything it
-  //    depends_on is started (and healthy). Within a level, starts run in parallel. ──────
+  // ── phase 6: create, replace and start containers, a service's start after everything it
+  //    depends_on is started (and healthy). No levels: the runtime starts each step as soon
+  //    as its own dependencies are done (runtime/apply.ts, the DAG walk). ──────
   const volByName = new Map(volumes.map((v) => [v.name, v]));
   const volByPath = new Map(volumes.map((v) => [v.path, v]));
   const volumeIdFor = (source: string, declared?: string): string | undefined => {
@@ -638,7 +639,9 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         const mountId = mountStepFor(m.source);
         if (mountId) needs.add(mountId);
       }
-      for (const dep of svc.dependsOn) for (const id of startedServiceSteps(dep)) needs.add(id);
+      // The starts of what it depends_on (each waits until its container is healthy).
+      const depStarts: string[] = [];
+      for (const dep of svc.dependsOn) depStarts.push(...startedServiceSteps(dep));
       let startDeps: string[];
       if (f.action === 'create' || f.action === 'replace') {
         needs.add(imageSteps.get(spec.image)!);
@@ -648,16 +651,29 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
         // did not hold before, makes the step a security one that names what it grants.
         const grants = grantsOf(spec, heldSecrets, freshExempt);
+        // A new container is created while its dependencies are still starting (only its start
+        // waits for them to be healthy): a create needs no address of theirs (peers are found
+        // by name, through the engine's DNS or the per-container hosts file kept up to date at
+        // each create), so it comes off the critical path. Except when its environment holds a
+        // secret: a decrypted value goes into the engine only once the container is about to
+        // start. A replace stops the old container, so it waits as a start does.
+        const createNeeds = new Set(needs);
+        if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) createNeeds.add(d);
         if (f.action === 'create') {
-          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'safe', phase: 6, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, description: `Create container '${spec.name}' from ${spec.image}${grants}` });
+          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...createNeeds].sort(), risk: grants ? 'security' : 'safe', phase: 6, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, description: `Create container '${spec.name}' from ${spec.image}${grants}` });
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
-          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...needs].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${oldHash === spec.configHash ? 'its network is recreated' : describeContainerChange(f.obs, spec)})${grants}` });
-          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${oldHash === spec.configHash ? 'network recreated' : describeContainerChange(f.obs, spec)})`);
+          const svcOf = services.get(spec.service);
+          const rehash = svcOf ? (labels: Record<string, string>) => containerConfigHash({ ...spec, labels }, secretDigester(desired)(svcOf)) : undefined;
+          const why = oldHash === spec.configHash ? undefined : describeContainerChange(f.obs, spec, rehash);
+          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...createNeeds].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
+          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
         }
-        startDeps = [id];
+        // after its own create, and after what depends_on names when the create did not wait for it
+        startDeps = [...new Set([id, ...depStarts.filter((d) => !createNeeds.has(d))])].sort();
       } else {
+        for (const d of depStarts) needs.add(d);
         startDeps = [...needs].sort();
         record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
       }
@@ -792,10 +808,13 @@ function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string
 
 /**
  * What differs between a running container and its new spec, as far as the engine shows it
- * (image, published ports); the rest of a spec (environment, command, mounts, limits, health
- * check) is only seen through the config hash.
+ * (image, published ports, the user's labels); the rest of a spec (environment, command, mounts,
+ * limits, health check) is only seen through the config hash. `rehash` gives the config hash of
+ * the new spec with other labels: when the new spec with the running container's labels hashes
+ * to the running container's hash, the labels are all that changed (a restart asked for through
+ * `restarted-at` says so).
  */
-function describeContainerChange(o: ObservedContainer | undefined, spec: ContainerSpec): string {
+function describeContainerChange(o: ObservedContainer | undefined, spec: ContainerSpec, rehash?: (labels: Record<string, string>) => string): string {
   if (!o) return 'new settings';
   const parts: string[] = [];
   if (o.image !== spec.image) parts.push(`image ${o.image} → ${spec.image}`);
@@ -804,6 +823,22 @@ function describeContainerChange(o: ObservedContainer | undefined, spec: Contain
   const before = ports(o.ports);
   const after = ports(spec.ports);
   if (before !== after) parts.push(`published ports ${before} → ${after}`);
+  const own = (k: string) => !k.startsWith('claude.os/');
+  const keys = [...new Set([...Object.keys(o.labels), ...Object.keys(spec.labels)])].filter(own).sort(cmp);
+  const changed = keys.filter((k) => o.labels[k] !== spec.labels[k]);
+  if (changed.length) {
+    const onlyRestart = changed.length === 1 && changed[0] === 'restarted-at' && spec.labels['restarted-at'] !== undefined;
+    parts.push(onlyRestart ? 'a restart was asked for (label restarted-at)' : `label${changed.length === 1 ? '' : 's'} ${changed.join(', ')} changed`);
+    if (rehash && o.configHash !== undefined && parts.length === 1) {
+      const old: Record<string, string> = {};
+      for (const [k, v] of Object.entries(spec.labels)) if (!own(k)) old[k] = v;
+      for (const [k, v] of Object.entries(o.labels)) if (own(k)) old[k] = v;
+      delete old[LABEL_CONFIG_HASH];
+      if (rehash(sortRecord(old)) === o.configHash) return parts[0]!;
+    }
+    parts.push('and its environment, command, mounts, limits or health check changed');
+    return parts.join(', ');
+  }
   return parts.length ? parts.join(', ') : 'its environment, command, mounts, limits or health check changed';
 }
 
