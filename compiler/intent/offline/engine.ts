@@ -39,6 +39,7 @@ import {
 } from './nlu.js';
 import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { placePorts, readPortFrame } from './ports.js';
+import { foldAddedServiceLines } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
@@ -599,6 +600,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       NEGATED_MENTION.lastIndex = 0;
       // "too many, bring api down to 2", "overkill, one is enough": a remark on what follows.
       if (ci + 1 < clauses.length && /^(?:(?:that'?s|thats|it'?s|its|this\s+is|way|far|hmm+|ok(?:ay)?|ugh|yeah|well|so|nah)\s+)*(?:too\s+(?:many|much|few|little|big|small|slow|high|low)|overkill|a\s+bit\s+much|not\s+enough)\s*[.!]*$/i.test(clause)) continue;
+      // "the website is slow, what is going on": the question is about the problem another clause names.
+      if (ABOUT_THE_PROBLEM.test(clause.trim()) && clauses.some((c, i) => i !== ci && namesAProblem(c))) continue;
       // "…hit port 8443, nobody else": read with the rule it follows (handleFirewall).
       if (NOBODY_ELSE.test(clause) && detectVerb(clause) === undefined && findPorts(clause).length === 0 && findCidrs(clause).length === 0 && clause.split(/\s+/).length <= 6 && ci > 0) continue;
       // "…, listening on 1883. name it mqtt": a name for the service this request just added.
@@ -668,7 +671,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     }
   }
   const parts: string[] = [];
-  if (run.lines.length > 0) parts.push('Proposed changes:', ...run.lines.map((l) => '  ' + l));
+  // A service this request adds is said once, as the request leaves it (lines.ts).
+  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldAddedServiceLines(run.lines, run.added, (n) => getService(run, n)).map((l) => '  ' + l));
   if (run.already.length > 0) {
     const nothing = realChanges(run) === '{}';
     parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));
@@ -3539,9 +3543,21 @@ function askedNotOrdered(message: string): boolean {
   return asks && !orders;
 }
 
+/** A clause that says something is wrong: "the website is down", "nginx keeps crashing". */
+function namesAProblem(clause: string): boolean {
+  return isComplaint(clause) || /\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(clause.toLowerCase());
+}
+
+/**
+ * A clause that only asks about a problem, with nothing of its own: "what is going on", "what
+ * happened", "any idea why?", "can you check". Beside a clause that names the problem it is part
+ * of that one, not a request the engine did not understand.
+ */
+const ABOUT_THE_PROBLEM =
+  /^(?:(?:so|and|but|hey|hmm+|ok(?:ay)?|please|pls|plz)\s+)*(?:what(?:'?s|\s+is|s)\s+(?:going\s+on|wrong|up|happening|the\s+(?:problem|issue|matter))(?:\s+with\s+(?:it|that|this|them))?|what\s+(?:happened|is\s+happening|went\s+wrong)|any\s+(?:idea|clue|thought)s?(?:\s+why)?|why(?:\s+(?:is\s+that|though|tho))?|how\s+come|help(?:\s+me)?|(?:can|could|would)\s+you\s+(?:check|look|have\s+a\s+look|take\s+a\s+look)(?:\s+(?:into\s+it|at\s+it|please|pls))*|(?:check|look\s+into|look\s+at)\s+(?:it|that|this)|(?:please\s+)?(?:check|look)(?:\s+into\s+it)?)(?:\s+(?:please|pls|plz|thanks|thx))*\s*[?!.]*$/i;
+
 function handleTroubleshoot(run: Run, clause: string): boolean {
-  const t = clause.toLowerCase();
-  if (!isComplaint(clause) && !/\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(t)) return false;
+  if (!namesAProblem(clause)) return false;
   let names = targetsIn(run, clause).names;
   if (names.length === 0) names = focusTargets(run);
   if (names.length === 0) {
