@@ -45,6 +45,7 @@ import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { correctedRequest, correctionNote } from './correction.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -446,7 +447,15 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       return { ...done, explanation: [`(Read "${original.message.trim()}" as the answer: ${value}, for "${asked.request}".)`, done.explanation].filter((x) => x !== '').join('\n') };
     }
   }
-  return respond(original).proposal;
+  const first = respond(original).proposal;
+  // "actually make that 2", "make that 10.1.0.0/16 instead": read as no change on its own, a
+  // correction of the value the turn before said (correction.ts), read again with the new one.
+  const fixed = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0) ? correctedRequest(original.message, original.history) : undefined;
+  if (fixed) {
+    const again = respond({ ...original, message: fixed.request, history: fixed.before }).proposal;
+    if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
+  }
+  return first;
 }
 
 /**
@@ -1279,7 +1288,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
   if (handleEnv(run, clause)) return true;
-  if (handleCertificate(run, clause)) return true;
+  if (handleCertificate(run, clause) || certificateFollowUp(run, clause)) return true;
   if (handleDependsOn(run, clause)) return true;
   // "only this key: ssh-ed25519 …": a key is a user's, never a firewall rule.
   if (KEY_RE.test(clause) && handleUsers(run, clause, verb)) return true;
@@ -2140,6 +2149,19 @@ function handleJob(run: Run, clause: string): boolean {
     run.questions.push(`Which service's container should run "${command}"? Jobs always run inside a container (${services(run).map((s) => s.name).join(', ') || 'there are no services yet'}).`);
     return true;
   }
+  // The same command in the same container said with a new time ("make that 4 instead", read
+  // again with the new hour) moves that job; "also", "too", "another" adds a second one.
+  const same = jobs.findIndex((j) => j.container === container && JSON.stringify(j.command) === JSON.stringify(command));
+  if (same >= 0 && !/\b(?:also|too|as\s+well|another|additionally|second|extra|more)\b/.test(t)) {
+    if (jobs[same]!.schedule === schedule.cron) {
+      run.lines.push(`job ${jobs[same]!.name}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron})`);
+      return true;
+    }
+    run.ws.set('scheduled.yaml', [...JOBS, same, 'schedule'], schedule.cron);
+    mentionFocus(run, container);
+    run.lines.push(`~ job ${jobs[same]!.name}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron}; was ${jobs[same]!.schedule})`);
+    return true;
+  }
   const base = (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
   let name = `${container}-${base.replace(/\.[a-z]+$/, '')}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
   if (!/^[a-z]/.test(name)) name = `job-${name}`;
@@ -2156,7 +2178,9 @@ function namedContainerCommand(run: Run, clause: string): string | undefined {
   const m = /\b(?<!\b(?:bundle|docker|compose|kubectl|npm|pnpm|yarn|poetry|pipenv|uv|cargo|go)\s)(?:run|runs|execute|exec|schedule)\s+(.+?)\s+(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?\b/i.exec(clause) ??
     /:\s+(.+?)\s*(?:\(\s*(?:in\s+)?(?:the\s+)?([a-z0-9][\w-]*)\s+container\s*\)|\s(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?)\s*[.!]?$/i.exec(clause);
   if (!m) return commandFirst(run, clause);
-  const svc = (m[2] ?? m[3])?.toLowerCase();
+  // "every night at 3 run bin/cleanup in it": the service under discussion.
+  const said = (m[2] ?? m[3])?.toLowerCase();
+  const svc = said && /^(?:it|that|this|there)$/.test(said) ? focusTargets(run)[0] : said;
   if (!svc || !getService(run, svc)) return undefined;
   return beforeSchedule(m[1]!);
 }
@@ -3157,7 +3181,8 @@ function handleBackups(run: Run, clause: string): boolean {
   if (!retentionAlone && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   const ownVols = volumeTargets(run, clause);
-  if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up/.test(t)) {
+  // "turn backups off for it", "switch its backups off", "pause the backups", "don't back it up anymore".
+  if (/\b(disable|stop|no|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
     if (ownVols.length > 0) {
       backUpVolumes(run, ownVols, t, 'off', undefined, null);
       return true;
@@ -3605,9 +3630,13 @@ function handleTroubleshoot(run: Run, clause: string): boolean {
 
 // ── secrets ────────────────────────────────────────────────────────────────
 
+const GENERATED_PASSWORD = /\b(?:(?:randomly|auto(?:matically)?|auto-?)\s*)?(?:generated|random|strong|secure|auto-?generated)\s+(?:(?:db|database|admin|root|user|initial)\s+)?(?:passwords?|pass|secrets?)\b|\b(?:generate|make\s+up|create)\s+(?:a|an|the|its)?\s*(?:(?:db|database|admin|root)\s+)?(?:passwords?|secrets?)\b(?:\s+for\s+(?:it|me))?/;
 function handleSecrets(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   if (!/\bpasswords?\b|\bsecrets?\b|\bapi[_ -]?key\b/.test(t)) return false;
+  // "add postgres with a generated password", "mariadb with a random root password": a
+  // database added from its template gets a generated password anyway (said in the reply).
+  if (GENERATED_PASSWORD.test(t) && findServiceMentions(clause).some((m) => !m.generic)) return false;
   // A value typed into the request is never written anywhere.
   const typed = /\b(?:password|secret|api[_ -]?key)\s*(?:is|=|:|to|of|as)?\s*['"“‘`]?([^\s'"”’`]{4,})['"”’`]?/i.exec(clause);
   if (/\bpasswords?\s+(log ?ins?|logging|auth\w*|access)\b/.test(t) && /\b(ssh|root|log ?ins?|logging in)\b/.test(t)) return false;
@@ -3734,6 +3763,18 @@ function handleCertificate(run: Run, clause: string): boolean {
   return true;
 }
 
+/**
+ * "also add acme.dev itself", "and www.acme.dev too", "include shop.acme.dev": right after a
+ * turn about a certificate, a domain said alone is one more certificate.
+ */
+function certificateFollowUp(run: Run, clause: string): boolean {
+  const reply = [...run.input.history].reverse().find((h) => h.role === 'assistant')?.text ?? '';
+  if (!/^\s*[+~] certificate /m.test(reply)) return false;
+  const bare = clause.toLowerCase().replace(/\b(?:(?:and|also|plus|oh|ok(?:ay)?|then|now|please|pls|too|as\s+well|itself|the\s+(?:bare|apex|root|naked)\s+(?:domain|one)|(?:add|include|cover|do|get|one\s+for|for)|(?:the\s+)?(?:bare|apex|root|naked)|domain)\b|[,!+&]|\.(?=\s|$))/g, ' ');
+  const domain = /^\s*((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\s*$/.exec(bare);
+  return domain !== null && findServiceMentions(clause).length === 0 && handleCertificate(run, `certificate for ${domain[1]}`);
+}
+
 // ── SSH settings ───────────────────────────────────────────────────────────
 
 function hasSshKeys(run: Run): boolean {
@@ -3805,6 +3846,12 @@ function putRule(run: Run, unordered: FirewallRule, first = false): 'added' | 'u
   const rule = {} as Record<string, unknown>;
   for (const k of RULE_KEYS) if (unordered[k] !== undefined) rule[k] = unordered[k];
   const list = rules(run);
+  // A rule said by a name it already has ("a rule named lan-ssh allowing … from 10.1.0.0/16"
+  // when lan-ssh exists): that rule is changed, not a second one added beside it.
+  if (run.ruleName && list.some((r) => r.name === run.ruleName)) {
+    rule.name = run.ruleName;
+    run.ruleName = undefined;
+  }
   const i = list.findIndex((r) => r.name === rule.name);
   if (i >= 0) {
     if (JSON.stringify(list[i]) === JSON.stringify(rule)) return 'same';
