@@ -85,7 +85,7 @@ describe('the cold-start bundles', () => {
     }
   }, 120_000);
 
-  it('plan with a message runs from dist/ (the plan bundle carries no intent engine); no cold start makes process.stdin', () => {
+  it('plan with a message runs from dist/ (the plan bundle carries no intent engine); no cold start makes process.stdin or loads node:http', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-message-'));
     const devNull = openSync('/dev/null', 'r');
     try {
@@ -112,12 +112,14 @@ describe('the cold-start bundles', () => {
       const preload = join(tmp, 'preload.cjs');
       writeFileSync(
         preload,
-        "process.on('exit', () => require('node:fs').writeSync(2, '\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\nNET ' + process.moduleLoadList.includes('NativeModule net') + '\\n'));\n",
+        "process.on('exit', () => require('node:fs').writeSync(2, '\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\nNET ' + process.moduleLoadList.includes('NativeModule net') + '\\nHTTP ' + process.moduleLoadList.includes('NativeModule http') + '\\n'));\n",
       );
       for (const c of ['validate', 'status', 'plan']) {
         const x = run([c, '--state-dir', example], { preload });
         expect(x.stderr, c).toContain(join('dist', 'bundle', 'cold', `${c}.cjs`));
         expect(x.stderr, c).toMatch(/\nSTREAMS \n/);
+        // status and plan ask the engine over node:net, one GET a connection (runtime/drivers/engine-get.ts): node:http is ≈ 15 ms of CPU to load
+        expect(x.stderr, c).toMatch(/\nHTTP false\n/);
       }
       // validate, printing to pipes, makes neither process.stdout nor process.stderr (node:net for a pipe; cli/stdio.ts)
       // (without NODE_DEBUG, whose log is written through process.stderr)
@@ -147,6 +149,30 @@ describe('the cold-start bundles', () => {
   };
   /** A plan's output with its id and times masked (they are each run's own). */
   const maskPlan = (t: string) => t.replace(/plan-[0-9a-f]{32}/g, 'plan-ID').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+ min left/g, 'N min left');
+
+  it('status from its bundle (GETs over node:net, the warmed code cache) says what status from dist/ (node:http) says', () => {
+    inCopy('claude-cold-status-', ({ env, run }) => {
+      const viaDist = (args: string[]) =>
+        spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`, ...args], { encoding: 'utf8', env });
+      // What may change between two runs a moment apart on a shared host (times, load, usage, the
+      // interfaces and ports of others' containers) is left out; every other value must be equal,
+      // and every key and the type of every value.
+      const VOLATILE = new Set(['generated_at', 'uptime', 'boot_time', 'usage_percent', 'load_1m', 'used_mb', 'used_gb', 'interfaces', 'listening', 'recent_events', 'cpu_percent', 'memory_mb']);
+      const shape = (v: unknown, key = ''): unknown =>
+        VOLATILE.has(key) ? typeof v : Array.isArray(v) ? v.map((x) => shape(x)) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x, k)])) : v;
+      const [bundled, dist] = [run(['status', '--json'], { NODE_DEBUG: 'module' }), viaDist(['status', '--json'])];
+      expect(bundled.stderr).toContain(join('dist', 'bundle', 'cold', 'status.cjs'));
+      expect(bundled.status).toBe(dist.status);
+      const [a, b] = [JSON.parse(bundled.stdout) as { summary: { services: unknown[] } }, JSON.parse(dist.stdout) as { summary: { services: unknown[] } }];
+      expect(shape(a)).toStrictEqual(shape(b));
+      expect(a.summary.services.length).toBe(3); // the example's three services, desired and not running
+      // the text: the same lines but for the volatile values (numbers and times masked)
+      const text = (r: { stdout: string }) => r.stdout.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+(\.\d+)?/g, 'N').split('\n').filter((l) => !/^\s+(- name: "(veth|br-|docker)|ip: |state: )/.test(l));
+      const [ta, tb] = [text(run(['status'])), text(viaDist(['status']))];
+      expect(ta[0]).toMatch(/^System: .* \| N services running \| /);
+      expect(ta).toStrictEqual(tb);
+    });
+  }, 120_000);
 
   it('validate, status and plan read the compiled-state cache: the same bytes as compiling, and never a stale result', () => {
     inCopy('claude-cold-cache-', ({ tmp, state, data, env, run }) => {

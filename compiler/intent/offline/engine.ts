@@ -45,6 +45,7 @@ import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { correctedRequest, correctionNote } from './correction.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -446,7 +447,15 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       return { ...done, explanation: [`(Read "${original.message.trim()}" as the answer: ${value}, for "${asked.request}".)`, done.explanation].filter((x) => x !== '').join('\n') };
     }
   }
-  return respond(original).proposal;
+  const first = respond(original).proposal;
+  // "actually make that 2", "make that 10.1.0.0/16 instead": read as no change on its own, a
+  // correction of the value the turn before said (correction.ts), read again with the new one.
+  const fixed = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0) ? correctedRequest(original.message, original.history) : undefined;
+  if (fixed) {
+    const again = respond({ ...original, message: fixed.request, history: fixed.before }).proposal;
+    if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
+  }
+  return first;
 }
 
 /**
@@ -573,7 +582,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     const envTalk = /\b(?:env|environment|variables?|vars?)\b|(?<![\w$])[A-Z][A-Z0-9_]*=/.test(message);
     const envItem = (c: string) => envTalk && new RegExp(String.raw`^(?:and\s+|also\s+|plus\s+)?${ENV_KEY}(?:\s*[=:]\s*|\s+)\S`).test(c.trim()) && !NOT_VARIABLES.test(c.trim().replace(/^(?:and|also|plus)\s+/i, '').split(/[\s=:]/)[0]!);
     const continues = (c: string) =>
-      personItem(c) ||
+      // "…, and have it wait for redis": which service waits for which is a clause of its own.
+      !DEPENDS.test(c) && (personItem(c) ||
       envItem(c) ||
       volumePart(c) ||
       serviceItem(c) ||
@@ -583,7 +593,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim()))));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
     for (let [ci, clause] of clauses.entries()) {
@@ -1081,7 +1091,11 @@ function answerSpecific(run: Run, t: string): boolean {
   if (names.length === 0) return false;
   for (const n of names) {
     const s = getService(run, n)!;
-    if (/\b(memory|ram|cpu|cores?|resources?|limits?)\b/.test(t)) {
+    if (/\b(?:depend\w*|wait\w*|need|needs|require\w*|start\w*\s+(?:after|before))\b/.test(t) && !/\b(?:memory|ram|cpu|ports?)\b/.test(t)) {
+      const on = s.depends_on ?? [];
+      const by = all.filter((o) => (o.depends_on ?? []).includes(n)).map((o) => o.name);
+      run.notes.push(`${n} ${on.length ? `waits for ${on.join(' and ')} to be healthy before it starts (depends_on)` : 'depends on no other service (it starts on its own)'}.${by.length ? ` ${by.join(' and ')} wait${by.length > 1 ? '' : 's'} for ${n}.` : ''}`);
+    } else if (/\b(memory|ram|cpu|cores?|resources?|limits?)\b/.test(t)) {
       run.notes.push(`${n}: memory limit ${s.resources?.memory ?? 'none'}, CPU limit ${s.resources?.cpu ?? 'none'}${observed.get(n)?.memoryMb !== undefined ? `, using ${observed.get(n)!.memoryMb} MB now` : ''}.`);
     } else if (/\bports?\b/.test(t)) {
       run.notes.push(`${n}: ${describePorts(s).trim() || 'publishes no port'}.`);
@@ -1274,7 +1288,8 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
   if (handleEnv(run, clause)) return true;
-  if (handleCertificate(run, clause)) return true;
+  if (handleCertificate(run, clause) || certificateFollowUp(run, clause)) return true;
+  if (handleDependsOn(run, clause)) return true;
   // "only this key: ssh-ed25519 …": a key is a user's, never a firewall rule.
   if (KEY_RE.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleSshConfig(run, clause)) return true;
@@ -2134,6 +2149,19 @@ function handleJob(run: Run, clause: string): boolean {
     run.questions.push(`Which service's container should run "${command}"? Jobs always run inside a container (${services(run).map((s) => s.name).join(', ') || 'there are no services yet'}).`);
     return true;
   }
+  // The same command in the same container said with a new time ("make that 4 instead", read
+  // again with the new hour) moves that job; "also", "too", "another" adds a second one.
+  const same = jobs.findIndex((j) => j.container === container && JSON.stringify(j.command) === JSON.stringify(command));
+  if (same >= 0 && !/\b(?:also|too|as\s+well|another|additionally|second|extra|more)\b/.test(t)) {
+    if (jobs[same]!.schedule === schedule.cron) {
+      run.lines.push(`job ${jobs[same]!.name}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron})`);
+      return true;
+    }
+    run.ws.set('scheduled.yaml', [...JOBS, same, 'schedule'], schedule.cron);
+    mentionFocus(run, container);
+    run.lines.push(`~ job ${jobs[same]!.name}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron}; was ${jobs[same]!.schedule})`);
+    return true;
+  }
   const base = (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
   let name = `${container}-${base.replace(/\.[a-z]+$/, '')}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
   if (!/^[a-z]/.test(name)) name = `job-${name}`;
@@ -2150,7 +2178,9 @@ function namedContainerCommand(run: Run, clause: string): string | undefined {
   const m = /\b(?<!\b(?:bundle|docker|compose|kubectl|npm|pnpm|yarn|poetry|pipenv|uv|cargo|go)\s)(?:run|runs|execute|exec|schedule)\s+(.+?)\s+(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?\b/i.exec(clause) ??
     /:\s+(.+?)\s*(?:\(\s*(?:in\s+)?(?:the\s+)?([a-z0-9][\w-]*)\s+container\s*\)|\s(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?)\s*[.!]?$/i.exec(clause);
   if (!m) return commandFirst(run, clause);
-  const svc = (m[2] ?? m[3])?.toLowerCase();
+  // "every night at 3 run bin/cleanup in it": the service under discussion.
+  const said = (m[2] ?? m[3])?.toLowerCase();
+  const svc = said && /^(?:it|that|this|there)$/.test(said) ? focusTargets(run)[0] : said;
   if (!svc || !getService(run, svc)) return undefined;
   return beforeSchedule(m[1]!);
 }
@@ -2544,6 +2574,112 @@ function setEnvPairs(run: Run, pairs: [string, string][], targets: string[], say
       run.lines.push(`~ ${name}: environment ${k}=${v}`);
     }
   }
+}
+
+// ── which service waits for which ──────────────────────────────────────────
+
+/**
+ * The words between a service and the services it waits for: "depends on", "wait(s) for",
+ * "start(s) (only) after", "needs … up first", "talking to". Whatever precedes is the subject
+ * ("make the api", "both", "it"), whatever follows the services waited for.
+ */
+const DEPENDS = /\b(?:depend(?:s|ing|ent|ant)?\s+(?:up)?on|wait(?:s|ing)?\s+(?:for|on|until)|start(?:s|ing|ed)?\s+(?:only\s+|just\s+)?after|come(?:s)?\s+up\s+(?:only\s+)?after|(?:is|are)\s+started\s+after|talk(?:s|ing)?\s+to|connect(?:s|ing|ed)?\s+to)\b|\bneeds?\s+(?=(?:the\s+)?[\w-]+(?:\s*(?:,|and|&)\s*(?:the\s+)?[\w-]+)*\s+(?:to\s+be\s+)?(?:up|running|healthy|ready|started)\s+(?:first|before)\b)/i;
+const NOT_DEPENDING = /\b(?:no\s+longer|not|never|n't|stop|without)\s+(?:\w+\s+){0,2}$/i;
+
+/**
+ * "make the api depend on redis", "the worker should wait for postgres to be up", "start api
+ * after postgres", "both talking to redis", "the api shouldn't wait for redis anymore":
+ * services.yaml depends_on. Each subject gets each service waited for (one rule for lists);
+ * "it" is the service added or named last. A service waited for that does not exist is added
+ * when the subject is being added in this request (an app described in one sentence), else
+ * nothing changes and the reply says so. A dependency that would close a cycle is not made.
+ */
+function handleDependsOn(run: Run, clause0: string): boolean {
+  // "start the api only after postgres is up", "bring up worker once redis is ready": the subject between.
+  const clause = clause0.replace(/\b(?:start|launch|boot|bring\s+up)\s+((?:the\s+)?[\w-]+(?:\s*(?:,|and|&)\s*(?:the\s+)?[\w-]+)*)\s+(?:only\s+|just\s+)?(?:after|once)\s+(?=\S)/i, '$1 starts after ');
+  const m = DEPENDS.exec(clause);
+  if (!m) return false;
+  let before = clause.slice(0, m.index);
+  let rest = clause.slice(m.index + m[0].length).replace(/\b(?:to\s+be\s+)?(?:up|running|healthy|ready|started)(?:\s+(?:first|before\s+(?:it|they|that)(?:\s+starts?)?))?\b.*$|\b(?:first|anymore|any\s+more|before\s+(?:it|they)\s+starts?)\b.*$|\bis\s+up\b.*$/i, ' ');
+  // "…, with a postgres db it depends on", "redis, which the api waits for": the services waited for come first.
+  // A list item joined after it ("…it depends on, plus redis") is read on its own afterwards.
+  const relative = /^\s*(?:[.!]*|,.*)\s*$/.test(rest) ? /^(.*\S)\s+(?:that\s+|which\s+|whom\s+)?((?:the\s+)?[\w-]+)\s+(?:(?:should|must|will|shall|can)\s+)?$/i.exec(before) : null;
+  const trailing = relative ? rest.replace(/^[\s,.!]+/, '') : '';
+  if (relative) [before, rest] = [relative[2]!, relative[1]!.replace(/^\s*(?:with|and|plus)\s+/i, '')];
+  const done = handleDependsOnSaid(run, before, rest, m[0], clause);
+  if (done && trailing !== '') interpretClause(run, trailing, detectVerb(trailing) ?? 'add');
+  return done;
+}
+
+function handleDependsOnSaid(run: Run, before: string, rest: string, verbWords: string, clause: string): boolean {
+  const remove = NOT_DEPENDING.test(before) || /\b(?:anymore|any\s+more)\b/i.test(clause);
+  const talking = /^(?:talk|connect)/i.test(verbWords);
+  const all = () => services(run).map((s) => s.name);
+  let subjects = targetsIn(run, before.replace(/\b(?:start|make|have|let|get)\b/gi, ' ')).names;
+  if (subjects.length === 0 && /\b(?:both|they|them|all|each)\b/i.test(before)) subjects = run.added.length > 1 ? [...run.added] : focusTargets(run);
+  else if (subjects.length === 0 && /\b(?:it|that|this|its)\b/i.test(before)) subjects = run.added.length > 0 ? [run.added[run.added.length - 1]!] : focusTargets(run).slice(-1);
+  if (subjects.length === 0) return false;
+  let targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
+  if (targets.length === 0 && /\b(?:it|that|that\s+one|them)\b/i.test(rest)) {
+    const last = [...run.focus, ...run.added].reverse().find((n) => !subjects.includes(n) && all().includes(n));
+    targets = last ? [last] : [];
+  }
+  if (targets.length === 0 && !remove) {
+    // "…and worker (…), both talking to redis": the data service of an app being added comes with it.
+    const said = findServiceMentions(rest).filter((x) => !x.generic || talking);
+    const mentions = [...said.map((x) => x.text), ...findAppMentions(rest).filter((a) => !said.some((x) => x.index < a.index + a.text.length && a.index < x.index + x.text.length)).map((x) => x.text)];
+    if (mentions.length > 0 && subjects.every((n) => run.added.includes(n))) {
+      for (const x of mentions) interpretClause(run, `add ${x}`, 'add');
+      targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
+    }
+  }
+  if (targets.length === 0) {
+    const said = /^\s*(?:the\s+)?([a-z0-9][\w-]*)/i.exec(rest)?.[1];
+    if (talking || !said) return false;
+    run.notes.push(`There is no service ${said.toLowerCase()}, so nothing waits for it; nothing was changed (services: ${all().join(', ') || 'none yet'}).`);
+    return true;
+  }
+  for (const name of subjects) {
+    const svc = getService(run, name)!;
+    const had = svc.depends_on ?? [];
+    let now = [...had];
+    for (const d of targets) {
+      if (remove) {
+        if (!now.includes(d)) run.already.push(`${name} does not wait for ${d}`);
+        now = now.filter((x) => x !== d);
+        continue;
+      }
+      if (now.includes(d)) {
+        run.already.push(`${name} waits for ${d} to start (depends_on)`);
+        continue;
+      }
+      const chain = waitsFor(run, d);
+      if (chain.includes(name)) {
+        run.questions.push(`Not done: ${name} waiting for ${d} would make a cycle, since ${d} already waits for ${name}${chain[0] === name ? '' : ' (through ' + chain.slice(0, chain.indexOf(name)).join(', ') + ')'}: neither could start. Say "${d} should no longer wait for ${name}" first if ${name} should start first.`);
+        continue;
+      }
+      now.push(d);
+    }
+    if (JSON.stringify(now) === JSON.stringify(had)) continue;
+    if (now.length > 0) run.ws.set('services.yaml', svcPath(run, name, 'depends_on'), now);
+    else run.ws.delete('services.yaml', svcPath(run, name, 'depends_on'));
+    mentionFocus(run, name);
+    const gone = had.filter((d) => !now.includes(d));
+    const added = now.filter((d) => !had.includes(d));
+    if (added.length > 0) run.lines.push(`~ ${name}: starts only once ${added.join(' and ')} ${added.length > 1 ? 'are' : 'is'} healthy (depends_on)`);
+    if (gone.length > 0) run.lines.push(`~ ${name}: no longer waits for ${gone.join(' and ')} to start (depends_on)`);
+  }
+  return true;
+}
+
+/** Every service `name` waits for, directly or through others. */
+function waitsFor(run: Run, name: string, seen: string[] = []): string[] {
+  for (const d of getService(run, name)?.depends_on ?? []) {
+    if (seen.includes(d)) continue;
+    seen.push(d);
+    waitsFor(run, d, seen);
+  }
+  return seen;
 }
 
 // ── services that do not exist ─────────────────────────────────────────────
@@ -3048,7 +3184,8 @@ function handleBackups(run: Run, clause: string): boolean {
   if (!retentionAlone && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   const ownVols = volumeTargets(run, clause);
-  if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up/.test(t)) {
+  // "turn backups off for it", "switch its backups off", "pause the backups", "don't back it up anymore".
+  if (/\b(disable|stop|no|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
     if (ownVols.length > 0) {
       backUpVolumes(run, ownVols, t, 'off', undefined, null);
       return true;
@@ -3496,9 +3633,13 @@ function handleTroubleshoot(run: Run, clause: string): boolean {
 
 // ── secrets ────────────────────────────────────────────────────────────────
 
+const GENERATED_PASSWORD = /\b(?:(?:randomly|auto(?:matically)?|auto-?)\s*)?(?:generated|random|strong|secure|auto-?generated)\s+(?:(?:db|database|admin|root|user|initial)\s+)?(?:passwords?|pass|secrets?)\b|\b(?:generate|make\s+up|create)\s+(?:a|an|the|its)?\s*(?:(?:db|database|admin|root)\s+)?(?:passwords?|secrets?)\b(?:\s+for\s+(?:it|me))?/;
 function handleSecrets(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   if (!/\bpasswords?\b|\bsecrets?\b|\bapi[_ -]?key\b/.test(t)) return false;
+  // "add postgres with a generated password", "mariadb with a random root password": a
+  // database added from its template gets a generated password anyway (said in the reply).
+  if (GENERATED_PASSWORD.test(t) && findServiceMentions(clause).some((m) => !m.generic)) return false;
   // A value typed into the request is never written anywhere.
   const typed = /\b(?:password|secret|api[_ -]?key)\s*(?:is|=|:|to|of|as)?\s*['"“‘`]?([^\s'"”’`]{4,})['"”’`]?/i.exec(clause);
   if (/\bpasswords?\s+(log ?ins?|logging|auth\w*|access)\b/.test(t) && /\b(ssh|root|log ?ins?|logging in)\b/.test(t)) return false;
@@ -3625,6 +3766,18 @@ function handleCertificate(run: Run, clause: string): boolean {
   return true;
 }
 
+/**
+ * "also add acme.dev itself", "and www.acme.dev too", "include shop.acme.dev": right after a
+ * turn about a certificate, a domain said alone is one more certificate.
+ */
+function certificateFollowUp(run: Run, clause: string): boolean {
+  const reply = [...run.input.history].reverse().find((h) => h.role === 'assistant')?.text ?? '';
+  if (!/^\s*[+~] certificate /m.test(reply)) return false;
+  const bare = clause.toLowerCase().replace(/\b(?:(?:and|also|plus|oh|ok(?:ay)?|then|now|please|pls|too|as\s+well|itself|the\s+(?:bare|apex|root|naked)\s+(?:domain|one)|(?:add|include|cover|do|get|one\s+for|for)|(?:the\s+)?(?:bare|apex|root|naked)|domain)\b|[,!+&]|\.(?=\s|$))/g, ' ');
+  const domain = /^\s*((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\s*$/.exec(bare);
+  return domain !== null && findServiceMentions(clause).length === 0 && handleCertificate(run, `certificate for ${domain[1]}`);
+}
+
 // ── SSH settings ───────────────────────────────────────────────────────────
 
 function hasSshKeys(run: Run): boolean {
@@ -3696,6 +3849,12 @@ function putRule(run: Run, unordered: FirewallRule, first = false): 'added' | 'u
   const rule = {} as Record<string, unknown>;
   for (const k of RULE_KEYS) if (unordered[k] !== undefined) rule[k] = unordered[k];
   const list = rules(run);
+  // A rule said by a name it already has ("a rule named lan-ssh allowing … from 10.1.0.0/16"
+  // when lan-ssh exists): that rule is changed, not a second one added beside it.
+  if (run.ruleName && list.some((r) => r.name === run.ruleName)) {
+    rule.name = run.ruleName;
+    run.ruleName = undefined;
+  }
   const i = list.findIndex((r) => r.name === rule.name);
   if (i >= 0) {
     if (JSON.stringify(list[i]) === JSON.stringify(rule)) return 'same';
