@@ -6,6 +6,7 @@
  */
 import { println, type CommandContext } from './context.js';
 import type { LineReader } from './prompt.js';
+import { askApproval } from './answers.js';
 import type { ProgressRenderer } from './progress.js';
 import { renderPlan } from '../plan/show.js';
 import { inspectPlan } from '../plan/inspect.js';
@@ -52,8 +53,8 @@ export function approveThenApply(ctx: CommandContext, o: ApproveThenApply): Pick
         o.noTerminal(planned);
         return false;
       }
-      const answer = ((await o.reader.next(o.question)) ?? '').trim();
-      return /^(y|yes)$/i.test(answer);
+      // The words of every approval prompt (cli/answers.ts); an unclear answer is asked again.
+      return (await askApproval(o.reader, o.question, { modify: false })).answer === 'yes';
     },
     apply(planned) {
       o.beforeApply?.(planned);

@@ -24,6 +24,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { runWith } from './main.js';
+import type { Writable } from 'node:stream';
+
 export { run } from './main.js';
 
 export interface BundledParts {
@@ -64,6 +67,31 @@ export function warmUp(files: Record<string, string>): void {
       const c = compileStateDirCached(state, join(tmp, 'data'), {});
       if (!c.model || c.cache !== (step === 'hit' ? 'hit' : 'miss')) throw new Error(`the cold-start warm-up through the compiled-state cache gave ${c.cache}, not ${step}`);
     }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Called by the build only, for the `status` bundle, after `warmUp`: runs `claude status` once
+ * on a valid state in a temp dir, with its own data dir and CLAUDE_ROOT there and an engine
+ * socket there that nothing listens on (the observation's "engine down" path: the engine is
+ * not asked, and the build needs none), its output kept in memory. So the observation's code
+ * (/proc and cgroup reads, the events, the summary and its YAML) is in the code cache, where it
+ * was compiled at every start before. It reads /proc and statfs, writes only in the temp dir,
+ * which is removed, and throws when status did not get as far as saying the engine is down.
+ */
+export async function warmUpStatus(files: Record<string, string>): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-warm-up-status-'));
+  try {
+    mkdirSync(join(tmp, 'state'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(tmp, 'state', name), text);
+    let out = '';
+    const sink = { write: (s: string | Uint8Array) => ((out += String(s)), true) } as unknown as Writable;
+    const env = { PATH: process.env.PATH, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: join(tmp, 'state'), DOCKER_HOST: `unix://${join(tmp, 'no-engine.sock')}`, CLAUDE_DAEMON: '0' };
+    await runWith(['status'], { stdout: sink, stderr: sink, stdin: undefined as never, isTTY: false, env, cwd: tmp });
+    // with no engine, status observes all the rest and then says only that (cli/commands/status.ts)
+    if (!out.startsWith('claude status: cannot reach the Docker Engine')) throw new Error(`the cold-start warm-up of status did not observe: ${out.slice(0, 300)}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

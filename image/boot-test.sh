@@ -47,7 +47,10 @@
 #              one), BOOT_LOG=file to keep the console log, BOOT_DIAG=1 to print when the
 #              password was typed and answered, what holds the console (fd 0) in the guest,
 #              and containerd's first log lines; BOOT_ONLY=1 measures the boot time alone
-#              (the floor, the first banner, the login and the boot's profile, poweroff).
+#              (the floor, the first banner, the login and the boot's profile, poweroff);
+#              BOOT_UPGRADE=1 goes through an A/B update instead of the plan's loop: an image of
+#              this build signed here, a tampered copy refused, `claude upgrade`, `reboot`,
+#              slot B booted once and confirmed by /init (docs/image.md, "Updates").
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -287,6 +290,23 @@ first_command() {
     echo "[boot] $1 boot: containerd answered before the first command ($(secs $(( t_first - $2 ))) after the banner): the wait for a starting engine was not exercised; claude services answered (exit 0)"
   fi
   FROM=$saved
+  [ -n "$engine_wait_seen" ] || engine_wait "$1"
+}
+# engine_wait WHICH: when the boot's own start of containerd was over before claude looked, the
+# wait is exercised here: containerd is stopped, the marker /init makes while it starts is made
+# again, and containerd is started 20 s after `claude services`, which must say the engine is
+# still starting, wait, and answer once it does (runtime/engine-start.ts on the device).
+engine_wait() {
+  local saved=$FROM
+  FROM=$(stat -c %s "$LOG")
+  type_line 'p=$(pidof containerd); kill $p; while kill -0 $p 2>/dev/null; do sleep 0.2; done; : >/run/claude/engine-starting; ( sleep 20; containerd --config /etc/containerd/config.toml >>/var/log/containerd.log 2>&1 & while [ ! -S /run/containerd/containerd.sock ]; do sleep 0.2; done; rm -f /run/claude/engine-starting ) & claude services; echo "boot-test wait exit: $?"'
+  wait_for -E "boot-test wait exit: [0-9]+" 600
+  clean_log | grep -qF "boot-test wait exit: 0" || fail "claude services, typed while containerd was starting again, failed: $(clean_log | grep -E '^claude services:' | tail -n 3)"
+  has "claude services: the container engine is still starting (" || fail "claude services did not say the engine was still starting: $(clean_log | grep -E '^claude services:' | tail -n 3)"
+  has "claude services: the container engine answered" || fail "claude services did not say when the engine answered"
+  echo "[boot] $1 boot: containerd stopped and started again 20 s after \`claude services\`, which said '$(clean_log | sed -n 's/^claude services: \(the container engine is still starting ([0-9]* s)\).*/\1/p' | head -n 1)', waited, and answered (exit 0)"
+  engine_wait_seen=1
+  FROM=$saved
 }
 engine_wait_seen=
 
@@ -387,6 +407,51 @@ if [ "$DEVICE" = 1 ]; then
   HOSTID=$(clean_log | sed -n 's/^Host id: \(host-[0-9a-f]*\)$/\1/p' | head -n 1)
   [ -n "$HOSTID" ] || fail "the banner names no host id"
   echo "[boot] first boot: data partition new ($(clean_log | sed -n 's/^Data: .*ext4, \(.*\))$/\1/p' | head -n 1)), host id $HOSTID"
+
+  if [ -n "${BOOT_UPGRADE:-}" ]; then
+  # f. BOOT_UPGRADE=1: an A/B update (docs/image.md, "Updates") instead of the plan's loop. The
+  # image is this build's kernel and root, signed here with a key of this run's own, which the
+  # guest trusts as admin; a copy changed after signing is refused first, and nothing written.
+  openssl genpkey -algorithm ed25519 -out "$TMP/upgrader.key" 2>/dev/null || fail "openssl cannot make an ed25519 key"
+  chmod 600 "$TMP/upgrader.key"
+  openssl pkey -in "$TMP/upgrader.key" -pubout -out "$TMP/share/upgrader.pub" 2>/dev/null
+  CLAUDE_DATA_DIR="$TMP/planner" "$ROOT/bin/claude" upgrade pack --kernel "$BUILD/vmlinuz" --root "$BUILD/root.squashfs" \
+    --version "$VERSION-b" --out "$TMP/share/claude-os.upgrade" --key "$TMP/upgrader.key" >"$TMP/pack.out" 2>&1 || { cat "$TMP/pack.out"; fail "claude upgrade pack failed"; }
+  cp "$TMP/share/claude-os.upgrade" "$TMP/share/tampered.upgrade"
+  printf 'X' | dd of="$TMP/share/tampered.upgrade" bs=1 seek=$(( $(stat -c %s "$TMP/share/tampered.upgrade") - 4096 )) conv=notrunc status=none
+  chmod -R a+rX "$TMP/share"
+  type_line 'mount -t 9p -o trans=virtio,version=9p2000.L,ro claude-share /mnt && echo "boot-test share: $((40 + 2))"'
+  wait_for "boot-test share: 42" 120
+  type_line 'claude keys add /mnt/upgrader.pub --role admin --name upgrader'
+  wait_for "as admin 'upgrader'" 180
+  type_line 'claude upgrade /mnt/tampered.upgrade; echo "boot-test tampered exit: $?"; claude upgrade status | sed "s/^/boot-test sta""tus: /"'
+  wait_for "boot-test status: running slot a" 600
+  has "the image was changed after it was signed" || fail "the tampered image was not refused as changed: $(clean_log | grep -E '^claude upgrade:' | tail -n 2)"
+  has "boot-test tampered exit: 1" || fail "the refused upgrade did not exit 1"
+  has "boot-test status: running slot a; confirmed (default) slot a; no boot-once pending" || fail "the refused image changed the slots: $(clean_log | grep 'boot-test status:')"
+  echo "[boot] a copy of the image changed after signing was refused, nothing written (slot a, no boot-once)"
+  t_up0=$(elapsed)
+  type_line 'claude upgrade /mnt/claude-os.upgrade; echo "boot-test upgrade exit: $?"'
+  wait_for -E "boot-test upgrade exit: [0-9]+" 1200
+  clean_log | grep -qF "boot-test upgrade exit: 0" || fail "claude upgrade failed in the guest: $(clean_log | grep -E '^claude upgrade:' | tail -n 3)"
+  has "written to slot b; it boots once on the next reboot" || fail "claude upgrade did not say it wrote slot b"
+  echo "[boot] claude upgrade wrote version $VERSION-b to slot b in $(secs $(( $(elapsed) - t_up0 ))) (verify, write, read back, boot-once set); rebooting"
+  FROM=$(stat -c %s "$LOG")
+  t_up_from=$FROM
+  type_line 'reboot'
+  wait_for "Claude.OS v$VERSION" "$TIMEOUT"
+  wait_for -E "^Update: (slot b confirmed|.*did not come up healthy)" 900
+  has "did not come up healthy" && fail "the new slot did not come up healthy: $(clean_log | grep '^Update:')"
+  wait_for "Login: root (" 600
+  FROM=$(( FROM + $(clean_log | grep -bF "Login: root (" | head -n 1 | cut -d: -f1) ))
+  login "$PASSWORD"
+  type_line 'claude upgrade status | sed "s/^/boot-test sta""tus2: /"; tr " " "\n" </proc/cmdline | grep "^claude.slot=" | sed "s/^/boot-test cmd""line: /"'
+  wait_for "boot-test cmdline: claude.slot=" 600
+  has "boot-test cmdline: claude.slot=b" || fail "the reboot did not boot slot b: $(clean_log | grep 'boot-test cmdline:')"
+  has "boot-test status2: running slot b; confirmed (default) slot b; no boot-once pending" || fail "slot b was not confirmed: $(clean_log | grep 'boot-test status2:')"
+  FROM=$t_up_from
+  echo "[boot] after the reboot: SYSLINUX booted slot b once, /init confirmed it ($(clean_log | grep '^Update:' | head -n 1)), and it is the default now"
+  else
 
   # b. The plan, made on this host for the device's host id, with a key of this host's own.
   cat >"$TMP/state/manifest.yaml" <<'EOF'
@@ -532,6 +597,7 @@ EOF
   has "refused (V6 replay)" || fail "replaying the plan after the reboot was not refused as a replay"
   clean_log | grep -qF "boot-test replay exit: 1" || fail "the refused replay did not exit 1"
   echo "[boot] after the reboot: same host id, data disk mounted, web running and answering, 8081 closed, key trusted, replay refused"
+  fi  # BOOT_UPGRADE
 fi
 
 fi  # BOOT_ONLY
@@ -556,7 +622,7 @@ echo "[boot]   from QEMU's start, both from -hda (BIOS, SYSLINUX): floor $(secs 
 up_b=${up_banner:-}
 echo "[boot]   kernel clock (from the kernel's start): floor $up_floor_disk s (-hda) / $up_floor s (-kernel), claude-os.img ${up_b:-?} s = $(ratio "$up_b" "$up_floor_disk")x / $(ratio "$up_b" "$up_floor")x"
 echo "[boot]   earlier runs' figure, the floor with -kernel/-initrd (no BIOS disk reads): floor $(secs "$t_floor"), claude-os.img $(secs "$t_banner") = $(ratio "$t_banner" "$t_floor")x"
-if [ "$DEVICE" = 1 ] && [ -z "${BOOT_ONLY:-}" ]; then
+if [ "$DEVICE" = 1 ] && [ -z "${BOOT_ONLY:-}" ] && [ -z "${BOOT_UPGRADE:-}" ]; then
   echo "[boot]   second boot (after \`reboot\`), kernel clock: claude-os.img ${up_banner2:-?} s = $(ratio "${up_banner2:-}" "$up_floor_disk")x the floor (-hda)"
 fi
 if [ -n "${BOOT_ONLY:-}" ]; then
@@ -566,7 +632,9 @@ if [ -n "${BOOT_ONLY:-}" ]; then
 fi
 echo "[boot] logged in at the console after $(secs "$t_prompt"), API answered after $(secs "$t_api"),"
 echo "[boot] claude --version at the prompt answered after $(secs "$t_cli"), powered off after $(secs "$t_off")"
-if [ "$DEVICE" = 1 ]; then
+if [ "$DEVICE" = 1 ] && [ -n "${BOOT_UPGRADE:-}" ]; then
+  echo "PASS (BOOT_UPGRADE): Claude.OS v$VERSION booted, refused a tampered image, wrote a signed one to slot b, booted it once and confirmed it, powered off"
+elif [ "$DEVICE" = 1 ]; then
   echo "[boot] the plan applied in the guest after $(secs "$t_apply"); after \`reboot\` the banner came in $(secs "$t_banner2"), the container answered again $(secs "$t_answer2") after it"
   [ -n "$engine_wait_seen" ] || echo "[boot] NOTE: containerd answered before the first command on both boots: the wait for a starting engine was not exercised in this run"
   echo "PASS: Claude.OS v$VERSION booted, applied a plan made on this host, kept its state across a reboot, refused the replay, powered off"

@@ -13,9 +13,12 @@
 #
 # The disk (MBR, SYSLINUX's boot code in its first 440 bytes):
 #   1  FAT16 "CLAUDE-BOOT", bootable, BOOT_MB   SYSLINUX (ldlinux.sys, ldlinux.c32), syslinux.cfg,
-#                                               vmlinuz, initrd.img (when there is one)
+#                                               vmlinuz.a and vmlinuz.b (each slot's kernel;
+#                                               B's empty until an update),
+#                                               initrd.img (when there is one)
 #   2  root slot A, SLOT_MB                     ROOT (a squashfs) as it is
 #   3  root slot B, SLOT_MB                     empty: the inactive slot for A/B updates
+#                                               (`claude upgrade`, runtime/upgrade/)
 #   4  data, the rest of the disk               an empty ext4 filesystem labelled claude-data, made
 #                                               here (mke2fs on a file; sparse): the first boot mounts
 #                                               it as it is, no mkfs at boot
@@ -52,8 +55,9 @@ size() { stat -c %s "$1"; }
 [ "$(size "$ROOTFS")" -le $((SLOT_MB * 1048576)) ] || die "$ROOTFS ($(size "$ROOTFS") bytes) does not fit a root slot of $SLOT_MB MiB"
 initrd_bytes=0
 [ "$INITRD" = none ] || initrd_bytes=$(size "$INITRD")
-[ $(( $(size "$KERNEL") + initrd_bytes + 1048576 )) -le $((BOOT_MB * 1048576)) ] \
-  || die "the kernel and initrd do not fit the boot partition of $BOOT_MB MiB"
+# Room for three kernels: one per slot and, while an update writes it, the new one.
+[ $(( 3 * $(size "$KERNEL") + initrd_bytes + 1048576 )) -le $((BOOT_MB * 1048576)) ] \
+  || die "three kernels and the initrd do not fit the boot partition of $BOOT_MB MiB"
 DISKID=${DISKID:-$(cat "${PARTS[@]}" | sha256sum | cut -c1-8)}
 case "$DISKID" in [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;; *) die "DISKID=$DISKID: 8 lower-case hex digits" ;; esac
 [ "$DISKID" != 00000000 ] || die "DISKID=00000000 means no identifier"
@@ -69,28 +73,39 @@ D_SECTORS=$((DISK_MB * 2048 - D_START))
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/claude-os-mkdisk-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 {
-  echo "# Claude.OS boot loader (SYSLINUX). Slot A is partition 2; slot B (partition 3) is for updates."
+  echo "# Claude.OS boot loader (SYSLINUX). Slot A is partition 2, slot B partition 3. DEFAULT is the"
+  echo "# confirmed slot; \`claude upgrade\` boots a new slot once (SYSLINUX's ADV) and \`claude upgrade"
+  echo "# confirm\` makes it the default (docs/image.md, \"Updates\"). panic=10: a new kernel that panics"
+  echo "# reboots, into the default."
   echo "SERIAL 0 115200"
   echo "DEFAULT claude-a"
   echo "PROMPT 0"
   echo "TIMEOUT 0"
-  echo "LABEL claude-a"
-  echo "  LINUX /vmlinuz"
-  if [ "$INITRD" = none ]; then
-    # No initrd: the kernel mounts slot A (partition 2 of the disk with this identifier) and
-    # runs its /init. rootwait: the disk may still be probing.
-    echo "  APPEND console=tty0 console=ttyS0,115200 quiet no_timer_check root=PARTUUID=$DISKID-02 rootfstype=squashfs ro rootwait init=/init claude.disk=0x$DISKID claude.slot=a${KERNEL_ARGS:+ $KERNEL_ARGS}"
-  else
-    echo "  INITRD /initrd.img"
-    echo "  APPEND console=tty0 console=ttyS0,115200 quiet no_timer_check claude.disk=0x$DISKID claude.slot=a${KERNEL_ARGS:+ $KERNEL_ARGS}"
-  fi
+  for slot in a b; do
+    part=02
+    [ "$slot" = b ] && part=03
+    echo "LABEL claude-$slot"
+    echo "  LINUX /vmlinuz.$slot"
+    if [ "$INITRD" = none ]; then
+      # No initrd: the kernel mounts the slot (partition 2 or 3 of the disk with this
+      # identifier) and runs its /init. rootwait: the disk may still be probing.
+      echo "  APPEND console=tty0 console=ttyS0,115200 quiet no_timer_check panic=10 root=PARTUUID=$DISKID-$part rootfstype=squashfs ro rootwait init=/init claude.disk=0x$DISKID claude.slot=$slot${KERNEL_ARGS:+ $KERNEL_ARGS}"
+    else
+      echo "  INITRD /initrd.img"
+      echo "  APPEND console=tty0 console=ttyS0,115200 quiet no_timer_check panic=10 claude.disk=0x$DISKID claude.slot=$slot${KERNEL_ARGS:+ $KERNEL_ARGS}"
+    fi
+  done
 } >"$WORK/syslinux.cfg"
 # The hidden-sectors field (-h) is where the partition starts: SYSLINUX's boot sector reads
 # ldlinux.sys relative to it.
 mkfs.vfat -C -F 16 -n CLAUDE-BOOT -i "$DISKID" -h "$BOOT_START" "$WORK/boot.fat" $((BOOT_MB * 1024)) >/dev/null
 export MTOOLS_SKIP_CHECK=1
-cp "$KERNEL" "$WORK/vmlinuz"
-files=("$WORK/vmlinuz" "$WORK/syslinux.cfg")
+# Each slot its kernel: vmlinuz.a and vmlinuz.b (8.3 names). Slot B is empty until the first
+# update writes its root and its kernel (an empty vmlinuz.b: a copy of A's would add 3.5 MB to
+# the compressed disk).
+cp "$KERNEL" "$WORK/vmlinuz.a"
+: >"$WORK/vmlinuz.b"
+files=("$WORK/vmlinuz.a" "$WORK/vmlinuz.b" "$WORK/syslinux.cfg")
 if [ "$INITRD" != none ]; then cp "$INITRD" "$WORK/initrd.img"; files+=("$WORK/initrd.img"); fi
 mcopy -i "$WORK/boot.fat" "${files[@]}" ::/
 syslinux --install "$WORK/boot.fat"   # ldlinux.sys and ldlinux.c32, written through mtools

@@ -463,8 +463,12 @@ function successMessage(step: PlanStep, detail: Record<string, unknown>, specs: 
     }
     case 'container.stop':
       return `Stopped ${step.params.name}`;
-    case 'container.remove':
-      return `Removed orphaned container (${step.params.name})`;
+    case 'container.remove': {
+      // The plan says why ("no longer declared", "service 'api' scaled down"): most removals
+      // are of a service the user took out, not of an orphan.
+      const why = /\(([^()]*)\)$/.exec(step.description ?? '')?.[1];
+      return `Removed container ${step.params.name}${why ? ` (${why})` : ''}`;
+    }
     case 'container.replace':
       return `Replaced ${step.params.spec.service}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
     case 'firewall.apply':

@@ -27,7 +27,7 @@
  * used to show "Started … (running)"). A one-shot (restart policy `no` or `on-failure`)
  * that exits 0 has done its job: `completed`.
  */
-import { request } from 'node:http';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import type { ContainerApi, DockerApi } from './drivers/engine-api.js';
 import type { ContainerSpec, HealthSpec } from '../plan/types.js';
@@ -127,6 +127,8 @@ function httpStatus(address: string, port: number, h: HttpHealth, timeoutMs: num
         resolve(v);
       }
     };
+    // node:http when a probe first needs it: `claude plan` loads this module (through the driver) and never probes
+    const { request } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
     const req = request({ host: address, port, path: h.path, method: 'GET', agent: false, headers: { host: h.host, accept: '*/*', connection: 'close' } }, (res) => {
       let n = 0;
       res.on('data', (b: Buffer) => {

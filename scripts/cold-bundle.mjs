@@ -22,7 +22,9 @@
  *                                     loading the bundle and compiling the spec example
  *                                     (fixtures/states/spec-example, when present) with it;
  *                                     the plan bundle also plans, signs, checks and reviews it
- *                                     against an empty host (agent/plan-warm-up.ts)
+ *                                     against an empty host (agent/plan-warm-up.ts), the status
+ *                                     bundle runs `status` on it with no engine (cli/cold.ts
+ *                                     warmUpStatus)
  *                                     (bin/cold.cjs loads both)
  *   dist/bundle/cold/inputs.json      the files the bundles were made from, with their sha256
  *                                     (scripts/bundle-inputs.mjs, for bin/fresh.mjs)
@@ -60,6 +62,13 @@ const NOT_ON_COLD_PATH = {
   plan: { 'cli/commands/plan.js': ['./ask.js'], 'agent/flow.js': ['../runtime/apply.js'] },
 };
 
+/**
+ * The commands that only read the engine, a few calls and exit: their GETs go over node:net,
+ * and node:http is never loaded (runtime/drivers/engine-api.ts useOneShotGets; ≈ 15–20 ms of
+ * CPU). `apply` sends POSTs through node:http anyway.
+ */
+const ONE_SHOT_GETS = ['status', 'plan'];
+
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
 rmSync(outdir, { recursive: true, force: true });
@@ -85,7 +94,7 @@ const part = (name) => {
 };
 const SCHEMAS = ${JSON.stringify(SCHEMAS)};
 useBundled({ yaml: () => part('yaml'), validator: (name) => part('validator-' + name), files: [__filename, ...['yaml', ...SCHEMAS.map((n) => 'validator-' + n)].map((n) => join(__dirname, 'part-' + n + '.cjs'))] });
-export { run, warmUp } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
+export { run, warmUp, warmUpStatus } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
 ${
   command === 'plan' || command === 'apply'
     ? `import { usePlanValidatorPart } from ${JSON.stringify(join(dist, 'plan', 'schema.js'))};
@@ -93,6 +102,12 @@ usePlanValidatorPart(() => part('plan-validator'));`
     : ''
 }
 ${command === 'plan' ? `export { warmUpPlan } from ${JSON.stringify(join(dist, 'agent', 'plan-warm-up.js'))};` : ''}
+${
+  ONE_SHOT_GETS.includes(command)
+    ? `import { useOneShotGets } from ${JSON.stringify(join(dist, 'runtime', 'drivers', 'engine-api.js'))};
+useOneShotGets();`
+    : ''
+}
 `;
 const PARTS = {
   yaml: `module.exports = require(${JSON.stringify(join(root, 'generated', 'yaml.cjs'))});`,
@@ -165,6 +180,7 @@ for (const command of COMMANDS) {
   const { exports, script } = load(file);
   if (warm) exports.warmUp(warm);
   if (warm && exports.warmUpPlan) exports.warmUpPlan(warm);
+  if (warm && command === 'status') await exports.warmUpStatus(warm);
   writeFileSync(join(outdir, `${command}.cache`), script.createCachedData());
   // each part's cache, after the first warm-up that ran it (the same code in every bundle)
   for (const [name, p] of exports.loadedParts) {

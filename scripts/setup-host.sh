@@ -23,8 +23,10 @@ need=()
 # all in a base Debian, checked here so a minimal image gets them too.
 # The device disk image's assembly (image/mkdisk.sh, test/image-disk.test.ts): mkfs.vfat
 # (dosfstools), mtools, SYSLINUX's installer (syslinux) and boot code (syslinux-common), sfdisk (fdisk);
+# A/B updates (runtime/upgrade/upgrade.test.ts) read the boot partition back with mtools and check
+# it with fsck.fat (dosfstools);
 # icupkg (icu-devtools) for node's ICU data in the image (image/trim-icu.sh).
-for bin in mkfs.vfat:dosfstools mcopy:mtools syslinux:syslinux /usr/lib/syslinux/mbr/mbr.bin:syslinux-common sfdisk:fdisk icupkg:icu-devtools containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble etcd:etcd-server etcdctl:etcd-client openssl:openssl; do
+for bin in mkfs.vfat:dosfstools fsck.fat:dosfstools mcopy:mtools syslinux:syslinux /usr/lib/syslinux/mbr/mbr.bin:syslinux-common sfdisk:fdisk icupkg:icu-devtools containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables dockerd:docker.io nft:nftables ip:iproute2 git:git curl:curl tmux:tmux zstd:zstd blkid:util-linux wipefs:util-linux losetup:mount mount:mount mkfs.ext4:e2fsprogs docker-compose:docker-compose stress-ng:stress-ng chromium:chromium pebble:pebble etcd:etcd-server etcdctl:etcd-client openssl:openssl; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || [ -x "${bin%%:*}" ] || [ -f "${bin%%:*}" ] || need+=("${bin##*:}")
 done
 # Packages whose binaries are copied into the local test images (fixtures/images/build.sh).

@@ -85,7 +85,7 @@ describe('the cold-start bundles', () => {
     }
   }, 120_000);
 
-  it('plan with a message runs from dist/ (the plan bundle carries no intent engine); no cold start makes process.stdin', () => {
+  it('plan with a message runs from dist/ (the plan bundle carries no intent engine); no cold start makes process.stdin or loads node:http', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'claude-cold-message-'));
     const devNull = openSync('/dev/null', 'r');
     try {
@@ -112,12 +112,14 @@ describe('the cold-start bundles', () => {
       const preload = join(tmp, 'preload.cjs');
       writeFileSync(
         preload,
-        "process.on('exit', () => require('node:fs').writeSync(2, '\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\nNET ' + process.moduleLoadList.includes('NativeModule net') + '\\n'));\n",
+        "process.on('exit', () => require('node:fs').writeSync(2, '\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\nNET ' + process.moduleLoadList.includes('NativeModule net') + '\\nHTTP ' + process.moduleLoadList.includes('NativeModule http') + '\\n'));\n",
       );
       for (const c of ['validate', 'status', 'plan']) {
         const x = run([c, '--state-dir', example], { preload });
         expect(x.stderr, c).toContain(join('dist', 'bundle', 'cold', `${c}.cjs`));
         expect(x.stderr, c).toMatch(/\nSTREAMS \n/);
+        // status and plan ask the engine over node:net, one GET a connection (runtime/drivers/engine-get.ts): node:http is ≈ 15 ms of CPU to load
+        expect(x.stderr, c).toMatch(/\nHTTP false\n/);
       }
       // validate, printing to pipes, makes neither process.stdout nor process.stderr (node:net for a pipe; cli/stdio.ts)
       // (without NODE_DEBUG, whose log is written through process.stderr)

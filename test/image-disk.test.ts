@@ -90,17 +90,21 @@ describe('image/mkdisk.sh: claude-os.img without a loop device', () => {
     const cfg = execFileSync('mtype', ['-i', `${img}@@1M`, '::/syslinux.cfg'], { encoding: 'utf8', env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
     expect(cfg).toContain(`claude.disk=${diskId} claude.slot=a`);
     expect(cfg).toMatch(/APPEND .*console=ttyS0/);
-    expect(cfg).toMatch(/^\s*LINUX \/vmlinuz$/m);
-    expect(cfg).toMatch(/^\s*INITRD \/initrd\.img$/m);
+    // two slots, each its kernel; slot A the default (docs/image.md, "Updates")
+    expect(cfg).toMatch(/^DEFAULT claude-a$/m);
+    expect(cfg).toMatch(/^LABEL claude-a\n\s*LINUX \/vmlinuz\.a\n\s*INITRD \/initrd\.img\n\s*APPEND .*panic=10 .*claude\.slot=a$/m);
+    expect(cfg).toMatch(/^LABEL claude-b\n\s*LINUX \/vmlinuz\.b\n\s*INITRD \/initrd\.img\n\s*APPEND .*panic=10 .*claude\.slot=b$/m);
   });
 
   it('the boot partition holds SYSLINUX, the kernel and the initrd byte for byte, and starts where its boot sector says', () => {
     const env = { ...process.env, MTOOLS_SKIP_CHECK: '1' };
     const names = execFileSync('mdir', ['-a', '-b', '-i', `${img}@@1M`, '::/'], { encoding: 'utf8', env }).toLowerCase();
-    for (const f of ['ldlinux.sys', 'ldlinux.c32', 'syslinux.cfg', 'vmlinuz', 'initrd.img']) expect(names).toContain(`::/${f}`);
+    for (const f of ['ldlinux.sys', 'ldlinux.c32', 'syslinux.cfg', 'vmlinuz.a', 'vmlinuz.b', 'initrd.img']) expect(names).toContain(`::/${f}`);
     const back = join(tmp, 'vmlinuz.back');
-    execFileSync('mcopy', ['-n', '-i', `${img}@@1M`, '::/vmlinuz', back], { env });
+    execFileSync('mcopy', ['-n', '-i', `${img}@@1M`, '::/vmlinuz.a', back], { env });
     expect(readFileSync(back).equals(readFileSync(kernel))).toBe(true);
+    execFileSync('mcopy', ['-n', '-i', `${img}@@1M`, '::/vmlinuz.b', back], { env });
+    expect(readFileSync(back).length).toBe(0); // slot B's kernel: empty until an update writes it
     execFileSync('mcopy', ['-n', '-i', `${img}@@1M`, '::/initrd.img', back], { env });
     expect(readFileSync(back).equals(readFileSync(initrd))).toBe(true);
     const bootSector = readFileSync(img).subarray(MiB, MiB + 512);
@@ -146,9 +150,12 @@ describe('image/mkdisk.sh: claude-os.img without a loop device', () => {
     expect(ptUuid).toBe(id.slice(2));
     const partUuid = `${ptUuid}-02`;
     expect(cfg).toMatch(new RegExp(`^\\s*APPEND .*console=ttyS0,115200 .*root=PARTUUID=${partUuid} rootfstype=squashfs ro rootwait init=/init claude\\.disk=${id} claude\\.slot=a$`, 'm'));
+    // slot B: partition 3 of the same disk
+    expect(cfg).toMatch(new RegExp(`^\\s*APPEND .*root=PARTUUID=${ptUuid}-03 rootfstype=squashfs ro rootwait init=/init claude\\.disk=${id} claude\\.slot=b$`, 'm'));
     expect(cfg).not.toMatch(/INITRD/);
     const names = execFileSync('mdir', ['-b', '-i', `${out}@@1M`, '::/'], { encoding: 'utf8', env }).split('\n').map((l) => l.trim().toLowerCase());
-    expect(names).toContain('::/vmlinuz');
+    expect(names).toContain('::/vmlinuz.a');
+    expect(names).toContain('::/vmlinuz.b');
     expect(names).not.toContain('::/initrd.img');
     // The root is in slot A as with an initrd.
     const a = readFileSync(out).subarray((2048 + 16 * 2048) * 512, (2048 + 16 * 2048) * 512 + statSync(rootfs).size);

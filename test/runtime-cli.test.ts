@@ -25,7 +25,7 @@ import { packageRoot } from '../common/paths.js';
 import { makePlan, S, setupTestHost, signPlan } from '../runtime/testutil/plans.js';
 
 const root = packageRoot();
-const DEVICE_COMMANDS = ['apply', 'recover', 'verify', 'rollback', 'status', 'services', 'logs', 'events', 'history', 'keys', 'confirm', 'supervise', 'observe', 'reconcile'];
+const DEVICE_COMMANDS = ['apply', 'recover', 'verify', 'rollback', 'status', 'services', 'logs', 'events', 'history', 'keys', 'confirm', 'upgrade', 'supervise', 'observe', 'reconcile'];
 let tmp = '';
 let pkg = '';
 let prune: { code: number | null; stdout: string; stderr: string } = { code: null, stdout: '', stderr: '' };

@@ -124,11 +124,11 @@ describe('claude apply / recover / unlock', () => {
 
     // In a terminal, the same plan asks; "no" refuses, "yes" applies.
     const no = await claudeTty('no\n', 'apply', await planFile([{ ...S.remove(`web-${suffix}`), risk: 'destructive' }]));
-    expect(no.out).toContain(`These steps need your confirmation:\n  [destructive] Remove orphaned container web-${suffix}\nApply them? [yes/no] `);
+    expect(no.out).toContain(`These steps need your confirmation:\n  [destructive] Remove container 'web-${suffix}' (no longer declared)\nApply them? [yes/no] `);
     expect(no.code).toBe(1);
     const yes = await claudeTty('yes\n', 'apply', await planFile([{ ...S.remove(`web-${suffix}`), risk: 'destructive' }]));
     expect(yes.code, JSON.stringify(yes)).toBe(0);
-    expect(yes.out).toContain(`✓ Removed orphaned container (web-${suffix})`);
+    expect(yes.out).toContain(`✓ Removed container web-${suffix} (no longer declared)`);
     expect(execFileSync('docker', ['ps', '-aq', '--filter', `name=web-${suffix}`], { encoding: 'utf8' }).trim()).toBe('');
   });
 

@@ -13,6 +13,7 @@ import { LockHeldError } from '../../runtime/lock.js';
 import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
 import { applyPlanned, openFlowHost, planAndApply, planFiles, stateHeadOf, type Planned } from '../../agent/flow.js';
 import { lineReader } from '../prompt.js';
+import { askApproval } from '../answers.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { trace } from '../../common/trace.js';
@@ -72,10 +73,10 @@ function printResult(ctx: CommandContext, result: ApplyResult, json: boolean): n
   return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
 }
 
+/** Asks until the answer is clear, with the words of every approval prompt (cli/answers.ts). */
 async function ask(ctx: CommandContext, question: string): Promise<boolean> {
-  ctx.stdout.write(question);
-  const line = await readLine(ctx.stdin);
-  return line !== null && /^y(es)?$/i.test(line.trim());
+  const reader = { next: (prompt: string) => (ctx.stdout.write(prompt), readLine(ctx.stdin)), close() {} };
+  return (await askApproval(reader, question, { modify: false })).answer === 'yes';
 }
 
 const command: Command = {

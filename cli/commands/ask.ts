@@ -24,6 +24,7 @@ import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { isFlagged, recordOutcome } from '../../agent/learning.js';
 import { applyPlanned as applyOnHost, openFlowHost } from '../../agent/flow.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
+import { askApproval } from '../answers.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { reviewOnHost } from '../../agent/review.js';
@@ -310,17 +311,18 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         return EXIT.OK;
       }
       const sensitive = isSecuritySensitive(t.planned);
-      // y/yes and n/no mean the same at every yes/no prompt (a security-sensitive plan is
-      // still confirmed explicitly: it is asked on its own, with the warnings above it).
-      const answer = ((await reader.next(sensitive ? 'This is a significant security change. Proceed? [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ')) ?? 'no').trim();
-      if (/^(y|yes)$/i.test(answer)) {
+      // The same words mean yes and no at every approval prompt (cli/prompt.ts readApproval;
+      // a security-sensitive plan is still confirmed explicitly: it is asked on its own, with
+      // the warnings above it). An unclear answer is asked again, never taken as a change.
+      const a = await askApproval(reader, sensitive ? 'This is a significant security change. Proceed? [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ', { modify: true });
+      if (a.answer === 'yes') {
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;
       }
-      if (/^(m|modify)$/i.test(answer) || (answer !== '' && !/^(n|no)$/i.test(answer))) {
+      if (a.answer === 'modify') {
         record('modify');
-        const more = /^(m|modify)$/i.test(answer) ? await reader.next('What should change? ') : answer;
+        const more = a.change ?? (await reader.next('What should change? '));
         if (!more || !more.trim()) {
           println(ctx.stdout, 'Nothing changed.');
           return EXIT.OK;
@@ -330,6 +332,8 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         msg = more.trim();
         continue;
       }
+      // Ctrl-D leaves the cursor after the prompt.
+      if (a.why === 'end') println(ctx.stdout);
       record('declined');
       println(ctx.stdout, 'Nothing changed.');
       return EXIT.OK;

@@ -15,6 +15,7 @@ import { openIntentSession, reloadState } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { learn } from '../../agent/learning.js';
 import { applyPlanned, lineReader, printTurn } from './ask.js';
+import { readApproval } from '../answers.js';
 import { observeStatus } from '../../agent/observe-env.js';
 import { banner } from '../../agent/render/observe.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, type TurnResult } from '../../agent/request.js';
@@ -88,7 +89,9 @@ const command: Command = {
           for (const h of HELP) println(ctx.stdout, h);
           continue;
         }
-        if (pending?.planned && /^(y|yes|apply|do it)$/i.test(line)) {
+        // The approval words of every prompt (cli/answers.ts): "yes please", "ok", "nope", "cancel"…
+        const said = readApproval(line, { modify: true }).answer;
+        if (pending?.planned && said === 'yes') {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
@@ -104,7 +107,7 @@ const command: Command = {
           chain = [];
           continue;
         }
-        if (pending && /^(n|no|cancel|discard)$/i.test(line)) {
+        if (pending && (said === 'no' || /^discard$/i.test(line))) {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           pending = undefined;
           chain = [];

@@ -99,13 +99,14 @@ async function applyRightSize(ctx: CommandContext, p: RightSizeProposal, o: { ye
     }
     const { lineReader } = await import('../prompt.js');
     const reader = lineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
+    const { askApproval } = await import('../answers.js');
     let answer: string;
     try {
-      answer = ((await reader.next('\nApply these limits? [yes/no] ')) ?? '').trim().toLowerCase();
+      answer = (await askApproval(reader, '\nApply these limits? [yes/no] ', { modify: false })).answer;
     } finally {
       reader.close();
     }
-    if (!/^y(es)?$/.test(answer)) {
+    if (answer !== 'yes') {
       println(ctx.stdout, 'Nothing was changed.');
       return EXIT.FAILURE;
     }

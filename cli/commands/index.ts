@@ -35,6 +35,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   sign: async () => (await import('./sign.js')).default,
   keys: async () => (await import('./keys.js')).default,
   confirm: async () => (await import('./confirm.js')).default,
+  upgrade: async () => (await import('./upgrade.js')).default,
   status: async () => (await import('./status.js')).default,
   services: async () => (await import('./services.js')).default,
   logs: async () => (await import('./logs.js')).default,

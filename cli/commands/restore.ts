@@ -8,6 +8,7 @@
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
 import { lineReader } from '../prompt.js';
+import { askApproval } from '../answers.js';
 import { resolvePaths } from '../../common/paths.js';
 import { appendLineDurable } from '../../common/fsutil.js';
 import { readHostId } from '../../plan/keys.js';
@@ -63,9 +64,9 @@ const command: Command = {
         return EXIT.FAILURE;
       }
       const reader = lineReader(ctx);
-      const answer = ((await reader.next('Restore? [yes/no] ')) ?? '').trim().toLowerCase();
+      const { answer } = await askApproval(reader, 'Restore? [yes/no] ', { modify: false });
       reader.close();
-      if (answer !== 'yes' && answer !== 'y') {
+      if (answer !== 'yes') {
         println(ctx.stdout, 'Nothing changed.');
         return EXIT.FAILURE;
       }

@@ -12,11 +12,17 @@
  *
  * Errors are `EngineApiError` with dockerode's `statusCode` and its message form
  * `(HTTP code N) <reason> - <Docker's message>`, so callers handle both alike.
+ *
+ * node:http is loaded on the first call that needs it: in the short-lived commands that only
+ * read the engine (the cold-start bundles of `status` and `plan` call `useOneShotGets`), the
+ * GETs whose reply is read whole go over node:net instead (drivers/engine-get.ts), and
+ * node:http is not loaded at all.
  */
-import { Agent, STATUS_CODES, request, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { Agent, IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { getOnce } from './engine-get.js';
 
 export class EngineApiError extends Error {
   constructor(
@@ -93,16 +99,38 @@ async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function apiError(res: IncomingMessage): Promise<EngineApiError> {
-  const body = (await readAll(res)).toString('utf8');
+const requireHere = createRequire(import.meta.url);
+let httpModule: typeof import('node:http') | undefined;
+/** node:http, loaded on first use (see the top of this file). */
+const http = (): typeof import('node:http') => (httpModule ??= requireHere('node:http') as typeof import('node:http'));
+
+/** The error of a reply with status `code` (≥ 400): Docker's message from the JSON body, in dockerode's form. */
+function engineError(code: number, reason: string | undefined, body: string): EngineApiError {
   let msg = body.trim();
   try {
     msg = (JSON.parse(body) as { message?: string }).message ?? msg;
   } catch {
     /* not JSON */
   }
+  return new EngineApiError(`(HTTP code ${code}) ${(reason || 'error').toLowerCase()} - ${msg}`, code, msg);
+}
+
+async function apiError(res: IncomingMessage): Promise<EngineApiError> {
   const code = res.statusCode ?? 500;
-  return new EngineApiError(`(HTTP code ${code}) ${(STATUS_CODES[code] ?? 'error').toLowerCase()} - ${msg}`, code, msg);
+  return engineError(code, http().STATUS_CODES[code], (await readAll(res)).toString('utf8'));
+}
+
+let oneShotGets = false;
+/**
+ * Makes every EngineClient of this process send its GETs whose reply is read whole (lists,
+ * inspects, one-shot stats, log tails, events up to `until`) over node:net, one connection
+ * each (drivers/engine-get.ts), instead of through node:http's keep-alive agent. For a process
+ * that makes a few calls and exits (the cold-start bundles of `status` and `plan`,
+ * scripts/cold-bundle.mjs): it then never loads node:http. A resident process (the daemon, its
+ * CLI worker) keeps the agent, whose open connections save a connect per call.
+ */
+export function useOneShotGets(): void {
+  oneShotGets = true;
 }
 
 interface Call {
@@ -119,7 +147,8 @@ interface Call {
  * call (≈ 1 ms a call over an open connection, ≈ 7 ms with a new one, on the busy 2-core
  * machine). An idle connection does not keep a process from exiting (Node unrefs it).
  */
-const engineAgent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 30_000 });
+let agent: Agent | undefined;
+const engineAgent = (): Agent => (agent ??= new (http().Agent)({ keepAlive: true, scheduling: 'lifo', timeout: 30_000 }));
 
 export class EngineClient implements DockerApi {
   constructor(readonly socketPath = '/var/run/docker.sock') {}
@@ -133,8 +162,8 @@ export class EngineClient implements DockerApi {
       if (c.hijack) Object.assign(headers, { connection: 'Upgrade', upgrade: 'tcp' });
       // servername '': a unix socket has no TLS name; without it the agent works one out from the
       // host header through net.isIP, whose IPv6 pattern V8 compiles on first use (a few ms of every cold `claude status`)
-      const options: RequestOptions & { servername: string } = { socketPath: this.socketPath, agent: engineAgent, servername: '', path: API + path, method: c.method ?? 'GET', headers };
-      const req = request(options, (res) => {
+      const options: RequestOptions & { servername: string } = { socketPath: this.socketPath, agent: engineAgent(), servername: '', path: API + path, method: c.method ?? 'GET', headers };
+      const req = http().request(options, (res) => {
         if ((res.statusCode ?? 500) >= 400) apiError(res).then(reject, reject);
         else resolve(res);
       });
@@ -148,8 +177,16 @@ export class EngineClient implements DockerApi {
     });
   }
 
+  /** The whole body of a GET: over node:net after `useOneShotGets`, else through the agent. */
+  private async getWhole(path: string): Promise<Buffer> {
+    if (!oneShotGets) return readAll(await this.stream(path));
+    const r = await getOnce(this.socketPath, API + path);
+    if (r.statusCode >= 400) throw engineError(r.statusCode, r.reason, r.body.toString('utf8'));
+    return r.body;
+  }
+
   private async json<T>(path: string, c: Call = {}): Promise<T> {
-    const buf = await readAll(await this.stream(path, c));
+    const buf = c.method === undefined || c.method === 'GET' ? await this.getWhole(path) : await readAll(await this.stream(path, c));
     return (buf.length ? JSON.parse(buf.toString('utf8')) : null) as T;
   }
 
@@ -193,8 +230,7 @@ export class EngineClient implements DockerApi {
       stats: (o) => this.json<unknown>(`${base}/stats${query(o)}`),
       logs: async (o) => {
         const q = query({ ...o, stdout: Boolean(o['stdout']), stderr: Boolean(o['stderr']), timestamps: Boolean(o['timestamps']), follow: Boolean(o['follow']) });
-        const s = await this.stream(`${base}/logs${q}`);
-        return o['follow'] ? s : readAll(s);
+        return o['follow'] ? this.stream(`${base}/logs${q}`) : this.getWhole(`${base}/logs${q}`);
       },
     };
   }
@@ -224,8 +260,11 @@ export class EngineClient implements DockerApi {
     return this.stream(`/images/create${query({ fromImage: ref, ...(tagged ? {} : { tag: 'latest' }) })}`, { method: 'POST' });
   }
 
-  getEvents(o: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
-    return this.stream(`/events${query(o)}`);
+  /** The events stream; one that ends (`until` given) is read whole first after `useOneShotGets`. */
+  async getEvents(o: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
+    if (!oneShotGets || o['until'] === undefined) return this.stream(`/events${query(o)}`);
+    const body = await this.getWhole(`/events${query(o)}`);
+    return (requireHere('node:stream') as typeof import('node:stream')).Readable.from(body.length ? [body] : []);
   }
 }
 

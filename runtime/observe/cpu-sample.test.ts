@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CPU_SAMPLE_FILE, observeSystem, previousCpuSample } from './index.js';
+import { CPU_SAMPLE_FILE, CPU_SAMPLE_KEEP_MS, EngineClient, observeSystem, previousCpuSample } from './index.js';
 import { parseProcStat } from './host.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'claude-cpu-sample-'));
@@ -56,5 +56,26 @@ describe('the CPU sample a one-off observation leaves', () => {
     await observe(dataDir);
     const saved = JSON.parse(readFileSync(join(dataDir, CPU_SAMPLE_FILE), 'utf8')) as { atMs: number };
     expect(saved.atMs).toBeGreaterThanOrEqual(before);
+  });
+
+  it('a usable sample younger than CPU_SAMPLE_KEEP_MS is left as it is (no write at every status); an older one is replaced', async () => {
+    const dataDir = join(tmp, 'c');
+    mkdirSync(dataDir);
+    // no engine here (a socket nothing listens on): no containers, so only the sample's age decides
+    const none = new EngineClient(join(tmp, 'no-engine.sock'));
+    const observeNoEngine = () => observeSystem({ docker: none, dataDir, now: () => new Date(), probePorts: false, logLines: 0 });
+    const now = procStat();
+    const host = { busy: now.busy, total: now.total - 1000 };
+    const file = join(dataDir, CPU_SAMPLE_FILE);
+    const young = Date.now() - 1000;
+    plant(dataDir, young, host);
+    const r = await observeNoEngine();
+    expect(r.facts.host.cpuPercent).toBeLessThan(1); // taken from the planted sample ("all idle" since)
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { atMs: number }).atMs).toBe(young);
+    const old = Date.now() - CPU_SAMPLE_KEEP_MS - 1000;
+    plant(dataDir, old, host);
+    const before = Date.now();
+    await observeNoEngine();
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { atMs: number }).atMs).toBeGreaterThanOrEqual(before);
   });
 });

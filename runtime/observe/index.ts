@@ -79,10 +79,18 @@ function freshDaemonCpu(dataDir: string, nowS: number): { host?: number; service
  * The CPU sample a one-off observation (`claude status` without the daemon) left for the next
  * one: /proc/stat's counters and each running container's cumulative CPU, with the time taken.
  * The next observation within FRESH_S (and at least CPU_SAMPLE_MIN_MS later) takes CPU % over
- * the time between the two instead of waiting out a sample window of its own.
+ * the time between the two instead of waiting out a sample window of its own, and leaves its
+ * own sample unless the one it used is younger than CPU_SAMPLE_KEEP_MS.
  */
 export const CPU_SAMPLE_FILE = join('cache', 'cpu-sample.json');
 const CPU_SAMPLE_MIN_MS = 100;
+/**
+ * An observation that took CPU % from a sample younger than this, which has every container
+ * running now, leaves that sample as it is (the next one takes CPU % over a window up to this
+ * long, and a write and rename of the file is not paid at every `claude status`); an older one
+ * is replaced, so the sample never gets older than FRESH_S while status runs.
+ */
+export const CPU_SAMPLE_KEEP_MS = 10_000;
 export interface CpuSample {
   version: 1;
   atMs: number;
@@ -133,7 +141,7 @@ export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; 
     cpuSampleMs: daemon || prev ? 0 : (o.cpuSampleMs ?? 100),
     ...(prev ? { previous: new Map(Object.entries(prev.containers)), previousHostCpu: prev.host } : {}),
   });
-  if (o.cpuSampleMs === undefined && !daemon) saveCpuSample(o.dataDir, nowMs, facts);
+  if (o.cpuSampleMs === undefined && !daemon && !(prev && nowMs - prev.atMs < CPU_SAMPLE_KEEP_MS && facts.containers.every((c) => !c.stats || c.id in prev.containers))) saveCpuSample(o.dataDir, nowMs, facts);
   if (daemon) {
     if (facts.host.cpuPercent === undefined && daemon.host !== undefined) facts.host.cpuPercent = daemon.host;
     for (const c of facts.containers) {

@@ -401,7 +401,7 @@ export function applySuite(kind: EngineKind): void {
       it('removing a service prunes its container', async () => {
         const r = await apply(await planText([S.remove(n('slow'))]));
         expect(r.status).toBe('applied');
-        expect(r.steps[0]!.message).toBe(`Removed orphaned container (${n('slow')})`);
+        expect(r.steps[0]!.message).toBe(`Removed container ${n('slow')} (no longer declared)`);
         expect(await idOf(n('slow'))).toBeNull();
         expect(await w.exists(n('slow'))).toBe(false);
         expect((await w.engine.inspectContainer(web.name))!.running).toBe(true);

@@ -144,7 +144,7 @@ export const S = {
     return { id: `stop/${name}`, op: 'container.stop', target: `container/${name}`, params: { name, timeoutS: 5 }, dependsOn: c.dependsOn ?? [], risk: c.risk ?? 'disruptive', phase: 4, inverse: { op: 'container.start', params: { name } }, description: `Stop ${name}` };
   },
   remove(name: string, c: Common = {}): PlanStep {
-    return { id: `remove/${name}`, op: 'container.remove', target: `container/${name}`, params: { name }, dependsOn: c.dependsOn ?? [], risk: c.risk ?? 'disruptive', phase: 7, inverse: null, description: `Remove orphaned container ${name}` };
+    return { id: `remove/${name}`, op: 'container.remove', target: `container/${name}`, params: { name }, dependsOn: c.dependsOn ?? [], risk: c.risk ?? 'disruptive', phase: 7, inverse: null, description: `Remove container '${name}' (no longer declared)` };
   },
 };
 

@@ -39,11 +39,13 @@ import {
 } from './nlu.js';
 import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { placePorts, readPortFrame } from './ports.js';
+import { foldAddedServiceLines } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { correctedRequest, correctionNote } from './correction.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -292,7 +294,7 @@ const VERBS: [Verb, RegExp][] = [
   // "drop it to 64mb" / "drop redis to that" lowers a setting; only a bare "drop X" removes, and
   // "drop ghcr.io/acme/x:1 onto port 8200" adds an image. "kill his user" removes a user.
   // "remove its port", "drop postgres's host port" unpublish a port; the service stays.
-  ['remove', /\b(remove(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|delete(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|uninstall|get rid of(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|do away with|drop(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b))\b/],
+  ['remove', /\b(remove(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|delete(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|uninstall|get rid of(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|do away with|drop(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b)|take\s+(?:[\w&-]+\s+){1,4}away|(?:take|shut|bring|turn|stop|kill)\s+(?:(?:down|off)\s+)?(?:[\w&-]+\s+){1,4}(?:(?:down|off)\s+)?(?:permanently|for\s+good|forever|once\s+and\s+for\s+all))\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick|give\s+(?:[\w-]+\s+){1,3}an?\s+(?:quick\s+|fast\s+|little\s+|good\s+)?(?:restart|reboot|bounce|kick|reload))\b/],
   // "bring api down to 2" is a count, not a stop.
   ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
@@ -445,7 +447,15 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       return { ...done, explanation: [`(Read "${original.message.trim()}" as the answer: ${value}, for "${asked.request}".)`, done.explanation].filter((x) => x !== '').join('\n') };
     }
   }
-  return respond(original).proposal;
+  const first = respond(original).proposal;
+  // "actually make that 2", "make that 10.1.0.0/16 instead": read as no change on its own, a
+  // correction of the value the turn before said (correction.ts), read again with the new one.
+  const fixed = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0) ? correctedRequest(original.message, original.history) : undefined;
+  if (fixed) {
+    const again = respond({ ...original, message: fixed.request, history: fixed.before }).proposal;
+    if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
+  }
+  return first;
 }
 
 /**
@@ -506,6 +516,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (/\brule\b/i.test(message)) message = message.replace(/\b(?:that|which|to)\s+(drop|reject|block|allow|accept|open|close|permit|let|den(?=ies))(?:s|ies)\b/gi, (_m, v: string) => `that ${/^den$/i.test(v) ? 'deny' : v}`);
   // "10.20.0.0/16 and 10.30.0.0/16", "a, b & c": one list of addresses, never split into clauses.
   message = message.replace(ADDRESS_LIST, ' + ');
+  // "example.com and www.example.com", "a.example.com, b.example.com and c.example.com": one list of domains.
+  message = message.replace(DOMAIN_LIST, ' + ');
+  // "both the api and the worker", "redis and postgres both", "api, worker": one list of
+  // services, one subject of the clause, so one change is applied to each (never split).
+  message = joinSubjects(message, new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
   const input: EngineInput = { ...original, message };
 
   const run: Run = {
@@ -563,8 +578,12 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       const bare = c.trim().toLowerCase().replace(/^(?:(?:and|both|also|plus|as\s+well\s+as)\s+)*(?:the\s+)?/, '').replace(/(?:\s+(?:service|container|one|app))?(?:\s+(?:too|as\s+well|both|please|pls))*\s*[.!]*$/, '');
       return services(run).some((s) => s.name === bare);
     };
+    // "…NODE_ENV production, PORT 3000", "LANG=C.UTF-8 and TZ=UTC": one more variable of the list.
+    const envTalk = /\b(?:env|environment|variables?|vars?)\b|(?<![\w$])[A-Z][A-Z0-9_]*=/.test(message);
+    const envItem = (c: string) => envTalk && new RegExp(String.raw`^(?:and\s+|also\s+|plus\s+)?${ENV_KEY}(?:\s*[=:]\s*|\s+)\S`).test(c.trim()) && !NOT_VARIABLES.test(c.trim().replace(/^(?:and|also|plus)\s+/i, '').split(/[\s=:]/)[0]!);
     const continues = (c: string) =>
       personItem(c) ||
+      envItem(c) ||
       volumePart(c) ||
       serviceItem(c) ||
       // "…, in worker", "…, inside the app container": where the clause before runs.
@@ -589,6 +608,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       NEGATED_MENTION.lastIndex = 0;
       // "too many, bring api down to 2", "overkill, one is enough": a remark on what follows.
       if (ci + 1 < clauses.length && /^(?:(?:that'?s|thats|it'?s|its|this\s+is|way|far|hmm+|ok(?:ay)?|ugh|yeah|well|so|nah)\s+)*(?:too\s+(?:many|much|few|little|big|small|slow|high|low)|overkill|a\s+bit\s+much|not\s+enough)\s*[.!]*$/i.test(clause)) continue;
+      // "the website is slow, what is going on": the question is about the problem another clause names.
+      if (ABOUT_THE_PROBLEM.test(clause.trim()) && clauses.some((c, i) => i !== ci && namesAProblem(c))) continue;
       // "…hit port 8443, nobody else": read with the rule it follows (handleFirewall).
       if (NOBODY_ELSE.test(clause) && detectVerb(clause) === undefined && findPorts(clause).length === 0 && findCidrs(clause).length === 0 && clause.split(/\s+/).length <= 6 && ci > 0) continue;
       // "…, listening on 1883. name it mqtt": a name for the service this request just added.
@@ -658,7 +679,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     }
   }
   const parts: string[] = [];
-  if (run.lines.length > 0) parts.push('Proposed changes:', ...run.lines.map((l) => '  ' + l));
+  // A service this request adds is said once, as the request leaves it (lines.ts).
+  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldAddedServiceLines(run.lines, run.added, (n) => getService(run, n)).map((l) => '  ' + l));
   if (run.already.length > 0) {
     const nothing = realChanges(run) === '{}';
     parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));
@@ -670,6 +692,25 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (run.warnings.length > 0) proposal.warnings = run.warnings;
   if (run.questions.length > 0) proposal.questions = run.questions;
   return out(proposal);
+}
+
+/**
+ * The one place a list of existing services said as subjects becomes one subject: "both the
+ * api and the worker services", "redis and postgres both", "api, worker and redis", "the api
+ * as well as the worker" → "api & worker". The clause splitter never splits at "&", and every
+ * handler applies its change to each service a clause names.
+ */
+function joinSubjects(message: string, names: string[]): string {
+  if (names.length < 2) return message;
+  const name = [...names].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  const one = String.raw`(?:(?:the|our|my)\s+)?(?:${name})(?:\s+(?:service|container|app)s?)?`;
+  const link = String.raw`(?:\s*,\s*(?:and\s+|&\s+|\+\s+)?|\s+(?:and|&|\+|plus|as\s+well\s+as)\s+)`;
+  const list = new RegExp(String.raw`(?<![\w.:/-])(?:both\s+)?${one}(?:${link}${one})+(?:\s+both)?(?![\w./-]|:\w)`, 'gi');
+  const each = new RegExp(String.raw`(?<![\w.:/-])(${name})(?![\w.:/-])`, 'gi');
+  return message.replace(list, (m) => {
+    const said = [...m.matchAll(each)].map((x) => x[1]!.toLowerCase());
+    return said.length > 1 && new Set(said).size === said.length ? said.join(' & ') : m;
+  });
 }
 
 /** "like last time", "the usual stuff", "my standard setup": a set-up the engine has no record of. */
@@ -1242,7 +1283,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
   if (handleEnv(run, clause)) return true;
-  if (handleCertificate(run, clause)) return true;
+  if (handleCertificate(run, clause) || certificateFollowUp(run, clause)) return true;
   // "only this key: ssh-ed25519 …": a key is a user's, never a firewall rule.
   if (KEY_RE.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleSshConfig(run, clause)) return true;
@@ -2102,6 +2143,19 @@ function handleJob(run: Run, clause: string): boolean {
     run.questions.push(`Which service's container should run "${command}"? Jobs always run inside a container (${services(run).map((s) => s.name).join(', ') || 'there are no services yet'}).`);
     return true;
   }
+  // The same command in the same container said with a new time ("make that 4 instead", read
+  // again with the new hour) moves that job; "also", "too", "another" adds a second one.
+  const same = jobs.findIndex((j) => j.container === container && JSON.stringify(j.command) === JSON.stringify(command));
+  if (same >= 0 && !/\b(?:also|too|as\s+well|another|additionally|second|extra|more)\b/.test(t)) {
+    if (jobs[same]!.schedule === schedule.cron) {
+      run.lines.push(`job ${jobs[same]!.name}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron})`);
+      return true;
+    }
+    run.ws.set('scheduled.yaml', [...JOBS, same, 'schedule'], schedule.cron);
+    mentionFocus(run, container);
+    run.lines.push(`~ job ${jobs[same]!.name}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron}; was ${jobs[same]!.schedule})`);
+    return true;
+  }
   const base = (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
   let name = `${container}-${base.replace(/\.[a-z]+$/, '')}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
   if (!/^[a-z]/.test(name)) name = `job-${name}`;
@@ -2118,7 +2172,9 @@ function namedContainerCommand(run: Run, clause: string): string | undefined {
   const m = /\b(?<!\b(?:bundle|docker|compose|kubectl|npm|pnpm|yarn|poetry|pipenv|uv|cargo|go)\s)(?:run|runs|execute|exec|schedule)\s+(.+?)\s+(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?\b/i.exec(clause) ??
     /:\s+(.+?)\s*(?:\(\s*(?:in\s+)?(?:the\s+)?([a-z0-9][\w-]*)\s+container\s*\)|\s(?:in|inside|within)\s+(?:the\s+)?([a-z0-9][\w-]*)(?:\s+container)?)\s*[.!]?$/i.exec(clause);
   if (!m) return commandFirst(run, clause);
-  const svc = (m[2] ?? m[3])?.toLowerCase();
+  // "every night at 3 run bin/cleanup in it": the service under discussion.
+  const said = (m[2] ?? m[3])?.toLowerCase();
+  const svc = said && /^(?:it|that|this|there)$/.test(said) ? focusTargets(run)[0] : said;
   if (!svc || !getService(run, svc)) return undefined;
   return beforeSchedule(m[1]!);
 }
@@ -2444,7 +2500,8 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
   for (const m of clause.matchAll(said)) if (envContext || /^(?:env|variable)/i.test(m[0])) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
   // "…, and TZ Europe/Berlin": a name in capitals and its value, in a clause about variables.
   if (envContext) {
-    const bare = new RegExp(String.raw`(?:^|\band\s+|,\s*|\bplus\s+|\balso\s+)${ENV_KEY}\s+(?!(?:should|must|needs|is|to|=|:|on|for|in|of|and)\b)${ENV_VALUE}`, 'g');
+    // "api needs NODE_ENV production and PORT 3000", "env vars REGION eu-west-1 and TIER gold".
+    const bare = new RegExp(String.raw`(?<![\w$=/.-])${ENV_KEY}\s+(?!(?:should|must|needs|is|are|to|=|:|on|for|in|into|of|and|or|the|its|their|with|from|at|as|env|environment|var|vars|variables?)\b)${ENV_VALUE}`, 'g');
     for (const m of clause.matchAll(bare)) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
   }
   return { pairs, spans, ...(svc ? { svc } : {}) };
@@ -2452,7 +2509,7 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
 
 function handleEnv(run: Run, clause: string): boolean {
   const pairs: [string, string][] = [];
-  for (const m of clause.matchAll(/(?<![\w${}])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s,;]*)/g)) {
+  for (const m of clause.matchAll(/(?<![\w${}])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|(?:[^\s,;]|,(?![A-Za-z_][A-Za-z0-9_]*=)(?=[^\s,;]))*)/g)) {
     if (!/[A-Z]/.test(m[1]!) && !/\b(env|environment|variable|var)\b/i.test(clause)) continue;
     pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '')]);
   }
@@ -3012,7 +3069,8 @@ function handleBackups(run: Run, clause: string): boolean {
   if (!retentionAlone && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t)) return false;
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   const ownVols = volumeTargets(run, clause);
-  if (/\b(disable|stop|no|turn off|remove)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up/.test(t)) {
+  // "turn backups off for it", "switch its backups off", "pause the backups", "don't back it up anymore".
+  if (/\b(disable|stop|no|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
     if (ownVols.length > 0) {
       backUpVolumes(run, ownVols, t, 'off', undefined, null);
       return true;
@@ -3162,7 +3220,8 @@ function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
   } else {
     const names = f.names.length > 0 ? f.names : [volumeNameFor(undefined, f.paths[0]!.path)];
     for (const name of names) {
-      const path = names.length === 1 && f.paths.length > 0 ? f.paths[f.paths.length - 1]!.path : `/data/${name}`;
+      // One path for one name; several names with a path each ("photos (/srv/photos) and docs (/srv/docs)") pair in order.
+      const path = names.length === 1 && f.paths.length > 0 ? f.paths[f.paths.length - 1]!.path : names.length === f.paths.length ? f.paths[names.indexOf(name)]!.path : `/data/${name}`;
       makeVolume(run, name, path, f);
     }
   }
@@ -3397,9 +3456,21 @@ function askedNotOrdered(message: string): boolean {
   return asks && !orders;
 }
 
+/** A clause that says something is wrong: "the website is down", "nginx keeps crashing". */
+function namesAProblem(clause: string): boolean {
+  return isComplaint(clause) || /\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(clause.toLowerCase());
+}
+
+/**
+ * A clause that only asks about a problem, with nothing of its own: "what is going on", "what
+ * happened", "any idea why?", "can you check". Beside a clause that names the problem it is part
+ * of that one, not a request the engine did not understand.
+ */
+const ABOUT_THE_PROBLEM =
+  /^(?:(?:so|and|but|hey|hmm+|ok(?:ay)?|please|pls|plz)\s+)*(?:what(?:'?s|\s+is|s)\s+(?:going\s+on|wrong|up|happening|the\s+(?:problem|issue|matter))(?:\s+with\s+(?:it|that|this|them))?|what\s+(?:happened|is\s+happening|went\s+wrong)|any\s+(?:idea|clue|thought)s?(?:\s+why)?|why(?:\s+(?:is\s+that|though|tho))?|how\s+come|help(?:\s+me)?|(?:can|could|would)\s+you\s+(?:check|look|have\s+a\s+look|take\s+a\s+look)(?:\s+(?:into\s+it|at\s+it|please|pls))*|(?:check|look\s+into|look\s+at)\s+(?:it|that|this)|(?:please\s+)?(?:check|look)(?:\s+into\s+it)?)(?:\s+(?:please|pls|plz|thanks|thx))*\s*[?!.]*$/i;
+
 function handleTroubleshoot(run: Run, clause: string): boolean {
-  const t = clause.toLowerCase();
-  if (!isComplaint(clause) && !/\b(is|are|seems?|went|goes)\s+(down|dead|offline|broken|unreachable|not (working|responding|running|loading|up))\b|\bcan'?t (reach|connect|load|access)\b|\bnot (working|responding|loading)\b|\bcrash(ed|ing)?\b/.test(t)) return false;
+  if (!namesAProblem(clause)) return false;
   let names = targetsIn(run, clause).names;
   if (names.length === 0) names = focusTargets(run);
   if (names.length === 0) {
@@ -3447,9 +3518,13 @@ function handleTroubleshoot(run: Run, clause: string): boolean {
 
 // ── secrets ────────────────────────────────────────────────────────────────
 
+const GENERATED_PASSWORD = /\b(?:(?:randomly|auto(?:matically)?|auto-?)\s*)?(?:generated|random|strong|secure|auto-?generated)\s+(?:(?:db|database|admin|root|user|initial)\s+)?(?:passwords?|pass|secrets?)\b|\b(?:generate|make\s+up|create)\s+(?:a|an|the|its)?\s*(?:(?:db|database|admin|root)\s+)?(?:passwords?|secrets?)\b(?:\s+for\s+(?:it|me))?/;
 function handleSecrets(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   if (!/\bpasswords?\b|\bsecrets?\b|\bapi[_ -]?key\b/.test(t)) return false;
+  // "add postgres with a generated password", "mariadb with a random root password": a
+  // database added from its template gets a generated password anyway (said in the reply).
+  if (GENERATED_PASSWORD.test(t) && findServiceMentions(clause).some((m) => !m.generic)) return false;
   // A value typed into the request is never written anywhere.
   const typed = /\b(?:password|secret|api[_ -]?key)\s*(?:is|=|:|to|of|as)?\s*['"“‘`]?([^\s'"”’`]{4,})['"”’`]?/i.exec(clause);
   if (/\bpasswords?\s+(log ?ins?|logging|auth\w*|access)\b/.test(t) && /\b(ssh|root|log ?ins?|logging in)\b/.test(t)) return false;
@@ -3538,7 +3613,7 @@ const CERT_WANTED = /\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+
 /** "get a letsencrypt certificate for shop.example.com", "set up https for example.com": security.yaml certificates (and nginx serving them). */
 function handleCertificate(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
-  if (!/\b(certificate|cert|tls|ssl|https)\b/.test(t)) return false;
+  if (!/\b(certificates?|certs?|tls|ssl|https)\b/.test(t)) return false;
   const domains = [...clause.matchAll(/\b((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/gi)].map((m) => m[1]!.toLowerCase()).filter((d) => !/\.(sh|py|js|yaml|yml|json|conf)$/.test(d) && !/^\d/.test(d));
   // "https" counts as a word, not as a URL's scheme ("send alerts to https://hooks.example.com").
   const https = /\bhttps\b(?!:\/\/)/.test(t);
@@ -3547,7 +3622,7 @@ function handleCertificate(run: Run, clause: string): boolean {
     const filled = need(run, { slot: 'hostname', question: 'Which domain should the certificate be for (e.g. "shop.example.com")?', fill: (v) => `${clause} for ${v}` });
     return filled === undefined ? true : handleCertificate(run, filled);
   }
-  if (domains.length === 0 || (!https && !/\b(certificate|cert|tls|ssl)\b/.test(t))) return false;
+  if (domains.length === 0 || (!https && !/\b(certificates?|certs?|tls|ssl)\b/.test(t))) return false;
   const provider = /\bself[- ]signed\b/.test(t) ? 'self-signed' : /\bmanual\b|\bmy own\b/.test(t) ? 'manual' : 'letsencrypt';
   const name = domains[0]!.replace(/^\*\./, 'wildcard-').replace(/\./g, '-').slice(0, 63);
   const CERTS = ['spec', 'certificates'];
@@ -3574,6 +3649,18 @@ function handleCertificate(run: Run, clause: string): boolean {
   }
   if (provider === 'letsencrypt') run.notes.push(`Until Let's Encrypt issues it, ${name} is a self-signed placeholder; the observer daemon orders it after the apply (or run \`claude certs renew\`). See docs/certificates.md.`);
   return true;
+}
+
+/**
+ * "also add acme.dev itself", "and www.acme.dev too", "include shop.acme.dev": right after a
+ * turn about a certificate, a domain said alone is one more certificate.
+ */
+function certificateFollowUp(run: Run, clause: string): boolean {
+  const reply = [...run.input.history].reverse().find((h) => h.role === 'assistant')?.text ?? '';
+  if (!/^\s*[+~] certificate /m.test(reply)) return false;
+  const bare = clause.toLowerCase().replace(/\b(?:(?:and|also|plus|oh|ok(?:ay)?|then|now|please|pls|too|as\s+well|itself|the\s+(?:bare|apex|root|naked)\s+(?:domain|one)|(?:add|include|cover|do|get|one\s+for|for)|(?:the\s+)?(?:bare|apex|root|naked)|domain)\b|[,!+&]|\.(?=\s|$))/g, ' ');
+  const domain = /^\s*((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\s*$/.exec(bare);
+  return domain !== null && findServiceMentions(clause).length === 0 && handleCertificate(run, `certificate for ${domain[1]}`);
 }
 
 // ── SSH settings ───────────────────────────────────────────────────────────
@@ -3647,6 +3734,12 @@ function putRule(run: Run, unordered: FirewallRule, first = false): 'added' | 'u
   const rule = {} as Record<string, unknown>;
   for (const k of RULE_KEYS) if (unordered[k] !== undefined) rule[k] = unordered[k];
   const list = rules(run);
+  // A rule said by a name it already has ("a rule named lan-ssh allowing … from 10.1.0.0/16"
+  // when lan-ssh exists): that rule is changed, not a second one added beside it.
+  if (run.ruleName && list.some((r) => r.name === run.ruleName)) {
+    rule.name = run.ruleName;
+    run.ruleName = undefined;
+  }
   const i = list.findIndex((r) => r.name === rule.name);
   if (i >= 0) {
     if (JSON.stringify(list[i]) === JSON.stringify(rule)) return 'same';
@@ -3715,6 +3808,9 @@ const IPV4_ADDR = String.raw`\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?`;
 /** The separator between two addresses of one list ("A and B", "A, B", "A & B"). */
 const ADDRESS_LIST = new RegExp(String.raw`(?<=${IPV4_ADDR})(?:\s*,\s*(?:and\s+)?|\s+(?:and|or)\s+|\s*&\s*)(?=${IPV4_ADDR})`, 'g');
 /** A port range: "8000-8010", "8000..8010", "ports 8000 to 8010", "60000 through 61000". */
+const DOMAIN = String.raw`(?<![\w.@/:=-])(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24}(?![\w/:@-]|\.\w)`;
+/** The words between two domains of one list ("a.io, b.io and also c.io"). */
+const DOMAIN_LIST = new RegExp(String.raw`(?<=${DOMAIN})(?:\s*,\s*(?:and\s+)?(?:also\s+)?|\s+(?:and|or|plus|as\s+well\s+as)\s+(?:also\s+)?|\s*[&+]\s*)(?=${DOMAIN})`, 'gi');
 const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{2,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
 /** Services said by name in a firewall rule, with no number: their registered port (ssh, http and https have rules of their own). */
 const WELL_KNOWN_PORTS: [RegExp, number][] = [

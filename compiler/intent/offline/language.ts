@@ -207,7 +207,8 @@ export function read(said: string): Reading {
   });
   let text = message;
   for (const r of replacements) {
-    text = text.replace(new RegExp(String.raw`(?<![\w'"])${r.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w'"])`, 'i'), r.to);
+    // Never inside a name: "two.example.org", "one-api", "/srv/two" keep their word.
+    text = text.replace(new RegExp(String.raw`(?<![\w'"./-])${r.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w'"/]|[.-]\w)`, 'i'), r.to);
   }
   const lemmas = (doc.tokens().out(its.lemma as never) as unknown as string[]).map((x) => x.toLowerCase()).join(' ');
   const negated = (doc.tokens().out(its.negationFlag) as boolean[]).some(Boolean);

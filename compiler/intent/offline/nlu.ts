@@ -236,12 +236,16 @@ export function findServiceMentions(text: string): ServiceMention[] {
  * "then", "also", "plus"). A clause with no verb and no topic of its own (a bare list item
  * such as "Redis for caching" or "192.168.0.0/16") is glued back onto the one before it.
  */
+/** KEY=a,b,c: a value whose commas have no space after them and start no other KEY=. */
+const COMMA_VALUE = String.raw`(?<![\w$])[A-Za-z_][A-Za-z0-9_]*=[^\s,;=]+(?:,(?![A-Za-z_][A-Za-z0-9_]*=)[^\s,;=]+)+`;
+
 export function splitClauses(text: string, hasOwnMeaning: (clause: string) => boolean): string[] {
   // A quoted value is one thing whatever it holds: `FEATURE_FLAGS="beta,new-ui"` or
   // `motd 'up, and running'` is never split at its comma or its "and". Masked while splitting.
   const quoted: string[] = [];
   // So is a list of times of day ("at 6am and 6pm", "noon and midnight"): one schedule.
-  const masked = text.replace(new RegExp(`${QUOTED}|${TIME_LIST}`, 'gi'), (m) => `\u0000${quoted.push(m) - 1}\u0000`);
+  // And a variable's value with commas and no space ("FEATURE_FLAGS=beta,newui"): one value.
+  const masked = text.replace(new RegExp(`${QUOTED}|${TIME_LIST}|${COMMA_VALUE}`, 'gi'), (m) => `\u0000${quoted.push(m) - 1}\u0000`);
   const unmask = (s: string): string => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => quoted[Number(i)] ?? '');
   const parts = masked
     .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)

@@ -54,11 +54,11 @@ const PLACING =
 /** Reads the volume frame of one clause. */
 export function readVolumeFrame(clause: string): VolumeFrame {
   const spans: [number, number][] = [];
-  const names: string[] = [];
+  const said: { name: string; at: number }[] = [];
   const take = (raw: string, at: number) => {
     const n = raw.toLowerCase().replace(/_/g, '-').replace(/-+$/, '');
-    if (!/[a-z]/.test(n) || NOT_NAMES.has(n) || names.includes(n)) return;
-    names.push(n);
+    if (!/[a-z]/.test(n) || NOT_NAMES.has(n) || said.some((x) => x.name === n)) return;
+    said.push({ name: n, at });
     spans.push([at, at + raw.length]);
   };
   const naming: RegExp[] = [
@@ -81,6 +81,13 @@ export function readVolumeFrame(clause: string): VolumeFrame {
   }
   // "a directory called x", "storage named x": only where storage is said.
   if (STORAGE.test(clause)) for (const m of clause.matchAll(new RegExp(String.raw`\b(?:called|named)\s+${NAME}`, 'gi'))) take(m[1]!, (m.index ?? 0) + m[0].length - m[1]!.length);
+  // Where storage is said: "name grafana-data", "name=media", and each item of a list said
+  // with its path ("photos (/srv/photos) and docs (/srv/docs)", "logs at /var/log/app, cache at /srv/cache").
+  if (STORAGE.test(clause)) {
+    for (const m of clause.matchAll(new RegExp(String.raw`\bname\b\s*(?:is\s+|:\s*|=\s*)?${NAME}`, 'gid'))) take(m[1]!, (m as RegExpMatchArray & { indices: [number, number][] }).indices[1]![0]);
+    for (const m of clause.matchAll(new RegExp(String.raw`(?:^|,|\band\b|&|:|\bvolumes?\b)\s*${NAME}\s*(?:\(\s*|\s(?:at|in|under|on)\s+|[:=]\s*|->\s*)(?=\/)`, 'gid'))) take(m[1]!, (m as RegExpMatchArray & { indices: [number, number][] }).indices[1]![0]);
+  }
+  const names = said.sort((a, b) => a.at - b.at).map((x) => x.name);
 
   const device = /\bmount\w*\s+((?:\/dev\/[\w/.-]+)|(?:UUID|LABEL)=[\w.-]+)/i.exec(clause)?.[1];
   const paths: { path: string; index: number; host: boolean }[] = [];
@@ -88,7 +95,7 @@ export function readVolumeFrame(clause: string): VolumeFrame {
     const path = m[0].replace(/[.]+$/, '').replace(/(.)\/+$/, '$1');
     if (path === device || path.startsWith('/dev/')) continue;
     // Said as the host's ("path /srv/x", "host dir /srv/x", "/srv/x on the host").
-    const host = /\b(?:path|host(?:'s)?\s+(?:dir(?:ectory)?|folder|path)|on\s+the\s+host(?:\s+at)?)\s*:?\s*$/i.test(clause.slice(0, m.index)) || /^\s+on\s+the\s+host\b/i.test(clause.slice((m.index ?? 0) + m[0].length));
+    const host = /\b(?:path|host(?:'s)?\s+(?:dir(?:ectory)?|folder|path)|on\s+the\s+host(?:\s+at)?)\s*[:=]?\s*$/i.test(clause.slice(0, m.index)) || /^\s+on\s+the\s+host\b/i.test(clause.slice((m.index ?? 0) + m[0].length));
     paths.push({ path, index: m.index ?? 0, host });
     spans.push([m.index ?? 0, (m.index ?? 0) + m[0].length]);
   }
@@ -123,7 +130,10 @@ export function volumeDetail(c: string): boolean {
     /^(?:and\s+)?(?:owned\s+by|owner)\b/i.test(t) ||
     /^(?:and\s+)?(?:it'?s\s+|its\s+)?(?:ext4|xfs|btrfs|tmpfs)$/i.test(t) ||
     /^(?:and\s+)?(?:read[- ]?only|readonly|ro)$/i.test(t) ||
-    /^(?:and\s+)?['"“‘`]?[a-z0-9][a-z0-9_-]{0,62}['"”’`]?$/i.test(t)
+    /^(?:and\s+)?['"“‘`]?[a-z0-9][a-z0-9_-]{0,62}['"”’`]?$/i.test(t) ||
+    // "…, docs (/srv/docs)", "…, cache at /srv/cache", "…, name=media path=/srv/media": one more item, with its path.
+    /^(?:and\s+)?['"“‘`]?[a-z0-9][a-z0-9_-]{0,62}['"”’`]?\s*(?:\(\s*|\s(?:at|in|under|on)\s+|[:=]\s*|->\s*)\/[\w./@+-]*\)?$/i.test(t) ||
+    /^(?:and\s+)?name\s*(?:is\s+|:\s*|=\s*)?['"“‘`]?[a-z0-9][a-z0-9_-]{0,62}['"”’`]?(?:\s*,?\s*path\s*[:=]?\s*\/[\w./@+-]*)?$/i.test(t)
   );
 }
 

@@ -1,0 +1,64 @@
+/**
+ * The answers to an approval prompt, read the way a person means them: one table of words for
+ * every `[yes/no]` and `[yes/no/modify]` prompt of the CLI. Pure text, no I/O of its own (the
+ * commands that start cold import it without node:readline).
+ */
+import type { LineReader } from './prompt.js';
+
+/**
+ * What a person meant at an approval prompt (`[yes/no]`, `[yes/no/modify]`); docs/cli.md
+ * "Answering the approval prompt" lists the words. An answer that is none of them clearly is
+ * `unclear`: the prompt asks again and nothing is applied, dropped or changed.
+ */
+export type Approval =
+  | { answer: 'yes' }
+  /** `said`: no, n, nope, cancel, q…; `empty`: an empty line; `end`: end of input (Ctrl-D, or Ctrl-C at the prompt). */
+  | { answer: 'no'; why: 'said' | 'empty' | 'end' }
+  /** `change`: what to change, when it was said at once ("use port 8080 instead"); absent after a bare "modify". */
+  | { answer: 'modify'; change?: string }
+  | { answer: 'unclear'; why: string };
+
+const YES = new Set(['y', 'yes', 'yep', 'yeah', 'yup', 'ok', 'okay', 'sure', 'apply', 'apply it', 'do it', 'go', 'go ahead', 'lgtm', 'yes do it', 'yes go ahead', 'ok do it', 'ok go ahead', 'sure go ahead', 'yes apply it']);
+const NO = new Set(['n', 'no', 'nope', 'nah', 'cancel', 'q', 'quit', 'exit', 'abort', 'stop', 'no thanks', 'never mind', 'nevermind', 'dont', "don't", 'do not', 'no cancel', 'no dont']);
+const MODIFY = new Set(['m', 'modify', 'change', 'edit', 'change it', 'modify it', 'refine']);
+/** Polite words that change nothing about the answer: "yes please", "no, thanks!". */
+const FILLER = /(?:\s+(?:please|pls|plz|thanks|thank\s+you|thx|ty))+$/;
+/** The first word of a line typed to the shell by mistake ("echo $USER", "docker ps"), never a change to a proposal. */
+const SHELL_WORDS = new Set(['sudo', 'ls', 'cd', 'cat', 'echo', 'docker', 'systemctl', 'journalctl', 'git', 'claude', 'vi', 'vim', 'nano', 'less', 'more', 'tail', 'head', 'top', 'htop', 'ps', 'pwd', 'whoami', 'curl', 'wget', 'apt', 'apt-get', 'ssh', 'man', 'clear', 'grep', 'df', 'du', 'free', 'ip', 'nft', 'iptables', 'npm', 'node', 'export', 'source', 'tmux', 'ping']);
+
+/** Reads one line typed at an approval prompt (null: the input ended). `modify`: the prompt offers modify. */
+export function readApproval(line: string | null, o: { modify: boolean }): Approval {
+  if (line === null) return { answer: 'no', why: 'end' };
+  const raw = line.trim();
+  if (raw === '') return { answer: 'no', why: 'empty' };
+  const words = raw.toLowerCase().replace(/[.!,;:]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = words.replace(FILLER, '').trim() || words;
+  if (YES.has(plain)) return { answer: 'yes' };
+  if (NO.has(plain)) return { answer: 'no', why: 'said' };
+  const choices = o.modify ? 'type yes to apply, no to cancel, or modify to say what to change' : 'type yes or no';
+  if (o.modify && MODIFY.has(plain)) return { answer: 'modify' };
+  // "modify: use port 8080", "change: add redis too": the change said after the word.
+  const said = /^(?:m|modify|change)\s*:\s*(.+)$/i.exec(raw) ?? /^modify\s+(.+)$/i.exec(raw);
+  if (o.modify && said) return { answer: 'modify', change: said[1]!.trim() };
+  const first = plain.split(' ')[0]!;
+  if (/[$`|;&<>\\]/.test(raw) || SHELL_WORDS.has(first)) return { answer: 'unclear', why: `"${raw}" looks like a shell command, not an answer; ${choices}.` };
+  if (YES.has(first) || NO.has(first)) return { answer: 'unclear', why: `"${raw}" says ${YES.has(first) ? 'yes' : 'no'} and more; ${choices}${o.modify ? ' (then say the change on its own)' : ''}.` };
+  if (!o.modify) return { answer: 'unclear', why: `"${raw}" is neither yes nor no; ${choices}.` };
+  if (!/\s/.test(plain)) return { answer: 'unclear', why: `"${raw}" is not an answer I know; ${choices}.` };
+  if (raw.endsWith('?')) return { answer: 'unclear', why: `"${raw}" is a question; questions are not answered here. ${choices[0]!.toUpperCase()}${choices.slice(1)}.` };
+  // Several words that read as a request: the change to make ("use port 8080 instead").
+  return { answer: 'modify', change: raw };
+}
+
+/**
+ * Asks `question` until the answer is clear (readApproval); an unclear answer is said, with
+ * the choices, and the question asked again. Ends as `no` at the end of input.
+ */
+export async function askApproval(reader: LineReader, question: string, o: { modify: boolean }): Promise<Exclude<Approval, { answer: 'unclear' }>> {
+  let prompt = question;
+  for (;;) {
+    const a = readApproval(await reader.next(prompt), o);
+    if (a.answer !== 'unclear') return a;
+    prompt = `${a.why}\n${question}`;
+  }
+}

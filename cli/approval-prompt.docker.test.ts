@@ -1,0 +1,118 @@
+/**
+ * The approval prompt as a person uses it (docs/cli.md "Answering the approval prompt"): the
+ * real bin/claude in a real terminal (tmux), with the answers typed. A stray shell command, an
+ * unknown word, a question or "yes but …" at `[yes/no/modify]` is asked again (it was read as
+ * a change: "echo $USER" became "Which service should get USER?"); n, nope, cancel, q, an
+ * empty line and Ctrl-D change nothing; a change said at the prompt is proposed again;
+ * "yes please" applies. The proposal lists a new service once, as the request leaves it (it
+ * said "+ … → port 80" and then "~ …: published on …"). Needs dockerd, tmux and `npm run build`.
+ * Names carry this run's tag; the container, the tmux server and the temp dir are removed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { CLAUDE_BIN, tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
+import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+import { freePort } from '../runtime/testutil/ports.js';
+
+const tag = `appr${randomBytes(3).toString('hex')}`;
+const name = `${tag}-web`;
+const term = tmuxTerminal(`claude-approve-${tag}`);
+const PROMPT = 'Apply these changes? [yes/no/modify] ';
+let host: TempHost;
+let port: number;
+
+const containers = () => execFileSync('docker', ['ps', '-a', '--filter', `name=${tag}`, '--format', '{{.Names}} {{.State}}'], { encoding: 'utf8' }).trim();
+const count = (s: string, part: string) => s.split(part).length - 1;
+/** The exit status the shell printed after claude ended, or null while it runs. */
+const exitStatus = () => /^exit status (\d+)$/m.exec(term.screen())?.[1] ?? null;
+
+/** Starts `claude "<request>"` in the terminal and waits for its prompt. */
+async function propose(request = `run claude-os-local/web:latest as ${name} on port ${port} with 64mb of memory`): Promise<string> {
+  term.start(['sh', '-c', '"$0" "$1"; echo "exit status $?"', CLAUDE_BIN, request], { env: host.env, cwd: host.base, width: 200, height: 80 });
+  return term.waitFor('the proposal and its prompt', (x) => x.trimEnd().endsWith(PROMPT.trimEnd()), 180_000);
+}
+
+async function ended(): Promise<string> {
+  const status = await until('claude to exit', exitStatus, { ms: 300_000, detail: () => term.screen() });
+  expect(status, term.screen()).toBe('0');
+  return term.screen();
+}
+
+beforeAll(async () => {
+  host = tempHost('approve', tag);
+  port = await freePort();
+});
+
+afterAll(() => {
+  term.kill();
+  removeDockerByName(tag);
+  host?.remove();
+}, 60_000);
+
+describe('the [yes/no/modify] prompt in a terminal', () => {
+  it('lists the new service once, as the request leaves it', async () => {
+    const s = await propose();
+    const said = s.slice(s.indexOf('Proposed changes:'), s.indexOf('Proposed Changes'));
+    expect(said).toContain(`+ ${name}: claude-os-local/web:latest → port ${port}, memory limit 64Mi`);
+    expect(said).not.toContain(`~ ${name}`);
+    term.type('n');
+    expect(await ended()).toContain('Nothing changed.');
+  }, 300_000);
+
+  it('asks again after a stray command, an unknown word, a question or "yes but …"; nope then changes nothing', async () => {
+    await propose();
+    const typed = ['echo $USER', 'maybe', 'what does this do?', 'yes but quicker'];
+    for (const [i, line] of typed.entries()) {
+      term.type(line);
+      await term.waitFor(`the prompt again after "${line}"`, (x) => count(x, PROMPT.trimEnd()) === i + 2 && x.trimEnd().endsWith(PROMPT.trimEnd()));
+    }
+    let s = term.screen();
+    expect(s).toContain('"echo $USER" looks like a shell command, not an answer; type yes to apply, no to cancel, or modify to say what to change.');
+    expect(s).toContain('"maybe" is not an answer I know');
+    expect(s).toContain('"what does this do?" is a question');
+    expect(s).toContain('"yes but quicker" says yes and more');
+    // Nothing was proposed again: no question about USER, one proposal.
+    expect(s).not.toContain('USER?');
+    expect(count(s, 'Proposed Changes')).toBe(1);
+    term.type('nope');
+    s = await ended();
+    expect(s).toContain('Nothing changed.');
+    expect(containers()).toBe('');
+  }, 300_000);
+
+  it.each([
+    ['n', 'n'],
+    ['cancel', 'cancel'],
+    ['q', 'q'],
+    ['an empty line', ''],
+  ])('%s changes nothing', async (_what, line) => {
+    await propose();
+    term.type(line);
+    const s = await ended();
+    expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\] ?\S*\nNothing changed\.\nexit status 0/);
+    expect(containers()).toBe('');
+  }, 300_000);
+
+  it('Ctrl-D changes nothing, and the message starts on a line of its own', async () => {
+    await propose();
+    term.tmux('send-keys', '-t', `claude-approve-${tag}`, 'C-d');
+    const s = await ended();
+    expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\]\s*\nNothing changed\.\nexit status 0/);
+    expect(containers()).toBe('');
+  }, 300_000);
+
+  it('a change said at the prompt is proposed again; "yes please" applies it', async () => {
+    const other = await freePort();
+    await propose();
+    term.type(`use port ${other} instead`);
+    const s = await term.waitFor('the second proposal', (x) => count(x, PROMPT.trimEnd()) === 2 && x.trimEnd().endsWith(PROMPT.trimEnd()));
+    expect(s.slice(s.lastIndexOf('Proposed Changes'))).toContain(`→ port ${other}`);
+    term.type('yes please');
+    const done = await ended();
+    expect(done.slice(done.lastIndexOf(PROMPT.trimEnd()))).toContain(`Started ${name}`);
+    expect(containers()).toBe(`${name} running`);
+    const published = execFileSync('docker', ['port', name], { encoding: 'utf8' });
+    expect(published).toContain(`:${other}`);
+  }, 600_000);
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runOfflineEngine } from './engine.js';
+import { correctedRequest } from './correction.js';
+import type { ConversationTurn, Proposal, StateFiles } from '../provider.js';
+
+// Round 20, in my own words: a turn that refers to what the turn before made. "make that 2"
+// corrects the one value of its kind the turn before said (a size, a range, an hour, a
+// number), and that request is read again with it: the thing it made changes, no second one
+// is added. "run X in it", "turn backups off for it", "also add acme.dev" (after a
+// certificate) read the conversation; "postgres with a generated password" is postgres.
+
+const NOW = new Date('2026-05-01T10:00:00Z');
+
+function talk(turns: string[], files0: StateFiles = {}): { last: Proposal; files: StateFiles; replies: Proposal[] } {
+  let files = files0;
+  const history: ConversationTurn[] = [];
+  const replies: Proposal[] = [];
+  for (const message of turns) {
+    const p = runOfflineEngine({ message, files, history: [...history], secretNames: [], imageCatalog: {}, now: NOW });
+    replies.push(p);
+    files = { ...files, ...p.files };
+    history.push({ role: 'user', text: message }, { role: 'assistant', text: p.explanation });
+  }
+  return { last: replies[replies.length - 1]!, files, replies };
+}
+const doc = (files: StateFiles, name: keyof StateFiles) => (parse(files[name] ?? '{}') ?? {}) as any;
+const svc = (files: StateFiles, name: string) => (doc(files, 'services.yaml').spec?.services ?? []).find((s: { name: string }) => s.name === name);
+const rules = (files: StateFiles) => (doc(files, 'network.yaml').spec?.firewall?.rules ?? []) as { name: string; port: number; source: string }[];
+const jobs = (files: StateFiles) => (doc(files, 'scheduled.yaml').spec?.jobs ?? []) as { name: string; schedule: string; container: string; command: unknown }[];
+const volume = (files: StateFiles, name: string) => (doc(files, 'storage.yaml').spec?.volumes ?? []).find((v: { name: string }) => v.name === name);
+const certDomains = (files: StateFiles) => (doc(files, 'security.yaml').spec?.certificates ?? []).flatMap((c: { domains: string[] }) => c.domains);
+
+describe('"make that V" corrects the one value of its kind the turn before said', () => {
+  it.each([
+    ['actually make that 2', '2Gi'],
+    ['make that 2 instead', '2Gi'],
+    ['hmm, make that two', '2Gi'],
+    ['no, 3 then', '3Gi'],
+    ['sorry, i meant 2', '2Gi'],
+  ])('memory: "%s"', (message, memory) => {
+    const { last, files } = talk(['add postgres', 'give it 1 gig of ram', message]);
+    expect(last.understood, last.explanation).not.toBe(false);
+    expect(svc(files, 'postgres').resources.memory).toBe(memory);
+    expect(last.explanation).toContain('give it');
+  });
+
+  it.each(['make that 10.1.0.0/16 instead', 'actually 10.1.0.0/16', 'oops, change that to 10.1.0.0/16'])('a named rule\'s range: "%s" changes lan-ssh, adds no rule', (message) => {
+    const { files } = talk(['add a firewall rule named lan-ssh allowing port 22 from 10.0.0.0/8 only', message]);
+    expect(rules(files).map((r) => [r.name, r.port, r.source])).toEqual([['lan-ssh', 22, '10.1.0.0/16']]);
+  });
+
+  it('an address said as the correction of an open port\'s source', () => {
+    const { files } = talk(['open port 8080 to 192.168.1.0/24', 'sorry, i meant 192.168.2.0/24']);
+    expect(rules(files).filter((r) => r.port === 8080).map((r) => r.source)).toEqual(['192.168.2.0/24']);
+  });
+
+  it('a job\'s hour: the job moves, no second job is added', () => {
+    const { files, replies } = talk(['run ghcr.io/acme/shop:3.2.0 as shop on port 8080', 'every night at 3 run bin/cleanup in it', 'make that 4 instead']);
+    expect(replies[1]!.explanation).toContain('inside shop');
+    expect(jobs(files).map((j) => [j.schedule, j.container])).toEqual([['0 4 * * *', 'shop']]);
+  });
+
+  it('a second correction corrects what the first one made', () => {
+    const { files, last } = talk(['add postgres', 'give it 1 gig of ram', 'actually make that 2', 'no, make that 3']);
+    expect(last.explanation).toContain('give it 3 gig');
+    expect(svc(files, 'postgres').resources.memory).toBe('3Gi');
+  });
+
+  it('with two numbers in the turn before, a bare number is not guessed', () => {
+    const { last, files } = talk(['add redis', 'give redis 1 gig and 2 replicas', 'make that 3']);
+    expect(last.files).toEqual({});
+    expect(svc(files, 'redis').replicas ?? 1).not.toBe(3);
+  });
+
+  it('with no turn before, "make that 2" is not understood', () => {
+    const { last } = talk(['make that 2']);
+    expect(last.understood).toBe(false);
+    expect(last.files).toEqual({});
+  });
+
+  it('correctedRequest keeps the unit and the conversation before the corrected turn', () => {
+    const h: ConversationTurn[] = [
+      { role: 'user', text: 'add redis' },
+      { role: 'assistant', text: '+ redis' },
+      { role: 'user', text: 'limit it to 256mb' },
+      { role: 'assistant', text: '~ redis' },
+    ];
+    expect(correctedRequest('actually make that 384', h)).toEqual({ request: 'limit it to 384mb', before: h.slice(0, 2) });
+    expect(correctedRequest('add nginx', h)).toBeUndefined();
+  });
+});
+
+describe('"it" in a job, a backup switch and a certificate refers to the conversation', () => {
+  it.each(['every night at 3 run bin/cleanup in it', 'run bin/cleanup inside it every night at 3', 'at 3 every night run bin/cleanup in that'])('%s', (message) => {
+    const { files } = talk(['run ghcr.io/acme/shop:3.2.0 as shop on port 8080', message]);
+    expect(svc(files, 'cleanup')).toBeUndefined();
+    expect(jobs(files).map((j) => [j.schedule, j.container])).toEqual([['0 3 * * *', 'shop']]);
+  });
+
+  it.each(['actually turn backups off for it', 'switch its backups off', 'backups off for it please', 'pause the backups', "don't back it up anymore"])('%s', (message) => {
+    const { files, last } = talk(['create a volume called data at /srv/data', 'back it up daily at 2, keep 10', message]);
+    expect(last.explanation).toContain('backups off');
+    expect(volume(files, 'data').backup.enabled).toBe(false);
+  });
+
+  it.each(['also add acme.dev itself', 'and www.acme.dev too', 'add the bare domain acme.dev as well', 'include shop.acme.dev'])('after a certificate: "%s"', (message) => {
+    const { files } = talk(['cert for api.acme.dev', message]);
+    const domain = /[a-z.]*acme\.dev(?= |$)/.exec(message.replace(/ (?:too|as well|itself)$/, ''))![0].replace(/^\./, '');
+    expect(certDomains(files)).toEqual(expect.arrayContaining(['api.acme.dev', domain]));
+  });
+
+  it('a domain said alone after something else is no certificate', () => {
+    const { files } = talk(['add nginx on 80', 'also add acme.dev']);
+    expect(certDomains(files)).toEqual([]);
+  });
+
+  it.each(['add postgres with a generated password', 'add postgres with a strong random password', 'mariadb with a randomly generated root password please'])('%s', (message) => {
+    const { last, files } = talk([message]);
+    const name = message.includes('mariadb') ? 'mariadb' : 'postgres';
+    expect(svc(files, name), last.explanation).toBeDefined();
+    expect(JSON.stringify(svc(files, name).environment)).toMatch(/\$\{secrets\.\w+\}/);
+    expect(last.generatedSecrets?.length).toBeGreaterThan(0);
+  });
+});

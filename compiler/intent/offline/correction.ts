@@ -1,0 +1,96 @@
+/**
+ * A correction of the turn before (round 20): "actually make that 2" right after "give it 1 gig
+ * of ram", "make that 10.1.0.0/16 instead" after a rule from 10.0.0.0/8, "no, 4am" after a job
+ * at 3. The value said replaces the one value of its kind in the request before, and that
+ * request is read again, as if it had been said that way, on the files as they are now (so it
+ * changes what it made, never adds a second one). Its references ("it") are read with the
+ * conversation as it was when it was first said.
+ *
+ * The value's kind picks the slot: an address or range replaces an address or range, a size
+ * ("2 gigs") a size, a time ("4am", "4:30") a time, and a bare number the one number of the
+ * request before (a size keeps its unit: "1 gig" → "2 gig"). When the request before holds
+ * no value of that kind, or several, this is not a correction and the message is read on its
+ * own. A reply to a correction starts with `(Read "…" as: …)`, so a second correction ("make
+ * that 3") corrects what the first one made. Pure functions, no I/O.
+ */
+import type { ConversationTurn } from '../provider.js';
+import { parseNumberWord } from './nlu.js';
+
+/** The line a correction's reply starts with; the next correction reads the request from it. */
+export function correctionNote(message: string, request: string): string {
+  return `(Read "${message.trim()}" as: ${request})`;
+}
+const NOTE = /^\(Read ".*" as: (.*)\)$/m;
+
+const LEAD = String.raw`(?:actually|no|nah|nope|sorry|oops|wait|hmm+|oh|ok(?:ay)?|um+|er+m?|scratch\s+that|on\s+second\s+thought|my\s+bad|correction|hang\s+on|sorry,?\s+i\s+meant|i\s+meant)`;
+const VERB = String.raw`(?:(?:make|change|set|switch|put|bump|turn)\s+(?:that|it|this)(?:\s+(?:to|at|up\s+to|down\s+to|into))?|make\s+it|i\s+meant?|rather|(?:let'?s\s+)?(?:go\s+with|do|say)|how\s+about)`;
+const TAIL = String.raw`(?:\s*,?\s*(?:instead|rather|then|please|pls|plz|thanks|thx|not\s+[\w./:]+|after\s+all))*\s*[.!]*$`;
+/** "make that V", "actually make that V instead", "no, V", "i meant V": with a verb, or at least one lead word. */
+const SAID = new RegExp(String.raw`^(?:${LEAD}[\s,.:;!-]+)*(?:${VERB}\s+)(.+?)${TAIL}|^(?:${LEAD}[\s,.:;!-]+)+(.+?)${TAIL}`, 'i');
+
+type Kind = 'address' | 'size' | 'time' | 'number';
+const ADDRESS = String.raw`(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\w.]|\/\d)`;
+const UNIT = String.raw`(?:gigs?|gigabytes?|gb|gib|gi|g|megs?|megabytes?|mb|mib|mi|m|tb|t|k|kb)`;
+const SIZE = String.raw`(?<![\w.:/-])(\d+(?:\.\d+)?)(\s*)(${UNIT})(?![\w])`;
+const TIME = String.raw`(?<![\w.:/-])(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'?clock)?(?![\w:/-]|\.\d)`;
+
+/** The kind of a said value, or undefined when it is not a single value. */
+function kindOf(value: string): Kind | undefined {
+  if (new RegExp(`^${ADDRESS}$`).test(value)) return 'address';
+  if (new RegExp(`^${SIZE}$`, 'i').test(value)) return 'size';
+  if (/^\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)$|^\d{1,2}:\d{2}$/i.test(value)) return 'time';
+  if (/^\d+$/.test(value)) return 'number';
+  return undefined;
+}
+
+interface Slot {
+  at: number;
+  text: string;
+  /** The text with the value put in. */
+  put(value: string): string;
+}
+
+/** The values of a kind in a request, each where it stands and how a new value replaces it. */
+function slots(request: string, kind: Kind): Slot[] {
+  const all = (re: RegExp, put: (m: RegExpExecArray, value: string) => string) => [...request.matchAll(re)].map((m) => ({ at: m.index!, text: m[0], put: (v: string) => put(m as RegExpExecArray, v) }));
+  const sizes = all(new RegExp(SIZE, 'gi'), (m, v) => (kindOf(v) === 'size' ? v : `${v}${m[2]}${m[3]}`));
+  if (kind === 'address') return all(new RegExp(ADDRESS, 'g'), (_m, v) => v);
+  if (kind === 'size') return sizes;
+  // A time is said with "at" or a clock word; a bare number after "at" is an hour too.
+  const times = all(new RegExp(TIME, 'gi'), (_m, v) => v).filter((s) => /[:a-z]/i.test(s.text) || /\b(?:at|around|by|from|until|till)\s+$/i.test(request.slice(0, s.at)));
+  if (kind === 'time') return times;
+  // A bare number: the one number of the request, a size's or a time's included (never a
+  // digit inside a name, a version, a path or an address).
+  const numbers = all(/(?<![\w.:/@-])\d+(?![\w.:/@-]|\.\d)/g, (_m, v) => v).filter((n) => !sizes.some((s) => s.at === n.at) && !times.some((s) => s.at === n.at));
+  return [...sizes, ...times, ...numbers];
+}
+
+/** The request the turn before made, as it was read (a correction's reply names its reading). */
+function lastRequest(history: ConversationTurn[]): { request: string; before: ConversationTurn[] } | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    if (history[i]!.role !== 'user') continue;
+    const reply = history[i + 1]?.role === 'assistant' ? history[i + 1]!.text : '';
+    return { request: NOTE.exec(reply)?.[1] ?? history[i]!.text, before: history.slice(0, i) };
+  }
+  return undefined;
+}
+
+/**
+ * The request before with the corrected value in its slot, and the conversation before it;
+ * undefined when the message is not a correction of a value that request said once.
+ */
+export function correctedRequest(message: string, history: ConversationTurn[]): { request: string; before: ConversationTurn[] } | undefined {
+  const m = SAID.exec(message.trim().replace(/[’`]/g, "'"));
+  if (!m) return undefined;
+  let value = (m[1] ?? m[2])!.trim().replace(/^(?:port|at|to)\s+/i, '');
+  const word = parseNumberWord(value.toLowerCase());
+  if (word !== undefined) value = String(word);
+  const kind = kindOf(value);
+  if (!kind) return undefined;
+  const last = lastRequest(history);
+  if (!last) return undefined;
+  const found = slots(last.request, kind);
+  if (found.length !== 1) return undefined;
+  const s = found[0]!;
+  return { request: last.request.slice(0, s.at) + s.put(value) + last.request.slice(s.at + s.text.length), before: last.before };
+}

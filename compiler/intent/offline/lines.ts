@@ -1,0 +1,61 @@
+/**
+ * The "Proposed changes" lines of one request, said once per service. A service this request
+ * adds is listed as `+ name: image → port …` when it is added; a later clause of the same
+ * request may then change it ("set up a web server with nginx on port 8080", "add redis with
+ * 512 MB"), which was listed again as `~ name: published on 8080 (container 80)` under a `+`
+ * line that still said port 80. Here each such `~` line is folded into the service's `+`
+ * line, which is redrawn from the service as the request leaves it: one line per new service,
+ * true to the files.
+ */
+import type { Service } from '../../../generated/services.js';
+
+/** The port part of a `+` line as engine.ts writes it: ` → port 80`, ` → ports 127.0.0.1:5432, 443`. */
+const PORTS_PART = / → ports? [\d.:]+(?: \(container \d+\))?(?:, [\d.:]+(?: \(container \d+\))?)*/;
+
+/** ` → port 8080 (container 80)`: each published port, its container port when it differs, its address when not all. */
+export function portsPhrase(svc: Service): string {
+  const ports = (svc.ports ?? [])
+    .filter((p) => p.host !== undefined)
+    .map((p) => `${p.host_ip && p.host_ip !== '0.0.0.0' ? `${p.host_ip}:` : ''}${p.host}${p.host !== p.container ? ` (container ${p.container})` : ''}`);
+  return ports.length ? ` → port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}` : '';
+}
+
+/**
+ * Folds the `~ name: …` lines of a service added by this request (`added`) into its
+ * `+ name: …` line. `final` gives the service as the request leaves it. A port or image change
+ * redraws that part of the `+` line; any other change (memory, CPU, command, replicas) is
+ * added to it without its "(was …)", since there was nothing before. Other lines are kept as
+ * they are, in their order.
+ */
+export function foldAddedServiceLines(lines: readonly string[], added: readonly string[], final: (name: string) => Service | undefined): string[] {
+  const out = [...lines];
+  for (const name of added) {
+    const plus = out.findIndex((l) => l.startsWith(`+ ${name}: `));
+    const svc = final(name);
+    if (plus < 0 || !svc) continue;
+    const changes: string[] = [];
+    let redraw = false;
+    for (let i = out.length - 1; i > plus; i--) {
+      const m = out[i]!.startsWith(`~ ${name}: `) ? out[i]!.slice(`~ ${name}: `.length) : undefined;
+      if (m === undefined) continue;
+      out.splice(i, 1);
+      if (/^(?:published on |image |no host port|no longer publishes host port)/.test(m)) {
+        redraw = true;
+        // Why a new service has no host port is worth saying ("2 containers cannot share a host port").
+        const why = /^(?:no host port|no longer publishes host ports?[\d, ]*) (\(.*\))$/.exec(m)?.[1];
+        if (why && portsPhrase(svc) === '') changes.unshift(`no host port ${why}`);
+      } else changes.unshift(m.replace(/ \(was [^)]*\)$/, ''));
+    }
+    if (!redraw && changes.length === 0) continue;
+    let line = out[plus]!;
+    if (redraw) {
+      const head = `+ ${name}: `;
+      const rest = line.slice(head.length);
+      const image = rest.split(/[ ,]/, 1)[0]!;
+      const tail = rest.slice(image.length).replace(PORTS_PART, '');
+      line = `${head}${svc.image}${portsPhrase(svc)}${tail}`;
+    }
+    out[plus] = [line, ...changes].join(', ');
+  }
+  return out;
+}

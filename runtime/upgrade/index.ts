@@ -1,0 +1,258 @@
+/**
+ * A/B updates of the device (`claude upgrade`), as Flatcar and Talos do them: a signed image
+ * (a kernel and a root filesystem) is verified, written to the slot that is not running, and
+ * booted once; the slot becomes the default only when the runtime confirms it after that boot,
+ * so a new slot that does not come up healthy is left by the next boot. docs/image.md, "Updates".
+ *
+ * The image file (`packImage`): one line holding a DSSE envelope (plan/envelope.ts) whose payload,
+ * `application/vnd.claude-os.image+json`, names the version and the size and sha256 of the kernel
+ * and of the root, then the kernel's bytes, then the root's. Verified in a fixed order before
+ * anything is written: envelope shape, a signature by a key this device trusts as `admin` or
+ * `host` (`claude keys`), the manifest's shape, the file's length, each part's sha256. What was
+ * written is read back and hashed again before the boot-once record is set.
+ */
+import { createHash, type KeyObject } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EnvelopeFormatError, parseEnvelope, signPayload, verifyEnvelope, type TrustedKey } from '../../plan/envelope.js';
+import { writeFileAtomic } from '../../common/fsutil.js';
+import { bootOnce, defaultSlot, Disk, DiskLayoutError, Fat16, BOOT_PARTITION, kernelFile, otherSlot, setBootOnce, setDefaultSlot, SLOT_PARTITION, slotLabel, type Slot } from './disk.js';
+
+export const IMAGE_PAYLOAD_TYPE = 'application/vnd.claude-os.image+json';
+/** The longest first line (the envelope) read before it counts as not an image. */
+const MAX_HEADER = 64 * 1024;
+const CHUNK = 4 * 1024 * 1024;
+/** Where the last upgrade is recorded, in the data dir. */
+export const UPGRADE_RECORD = 'upgrade.json';
+/** The slot written and not confirmed yet, in the data dir: /init confirms it on its boot, or says it fell back. */
+export const UPGRADE_TRIAL = 'upgrade-trial';
+
+export interface ImagePart {
+  bytes: number;
+  sha256: string;
+}
+export interface ImageManifest {
+  kind: 'claude-os-image';
+  version: string;
+  createdAt: string;
+  kernel: ImagePart;
+  root: ImagePart;
+}
+
+/** The image was refused: nothing was written. `hint` says how to fix it. */
+export class UpgradeRefused extends Error {
+  override name = 'UpgradeRefused';
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Writes a signed image of `kernel` and `root` (files) to `out`. */
+export function packImage(out: string, parts: { kernel: Buffer; root: Buffer; version: string; createdAt: string }, key: KeyObject): ImageManifest {
+  const manifest: ImageManifest = {
+    kind: 'claude-os-image',
+    version: parts.version,
+    createdAt: parts.createdAt,
+    kernel: { bytes: parts.kernel.length, sha256: sha(parts.kernel) },
+    root: { bytes: parts.root.length, sha256: sha(parts.root) },
+  };
+  const env = signPayload(manifest, key, IMAGE_PAYLOAD_TYPE);
+  const head = JSON.stringify({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures }) + '\n';
+  writeFileSync(out, Buffer.concat([Buffer.from(head), parts.kernel, parts.root]));
+  return manifest;
+}
+
+/** Reads `length` bytes at `offset` of an open file, in chunks, to `each`. */
+function eachChunk(fd: number, offset: number, length: number, each: (b: Buffer, at: number) => void): void {
+  const buf = Buffer.alloc(Math.min(CHUNK, Math.max(1, length)));
+  for (let done = 0; done < length; ) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, length - done), offset + done);
+    if (n === 0) throw new Error(`short read at ${offset + done}`);
+    each(buf.subarray(0, n), done);
+    done += n;
+  }
+}
+
+export interface VerifiedImage {
+  path: string;
+  manifest: ImageManifest;
+  /** Where the kernel's bytes start in the file (the root's follow them). */
+  dataOffset: number;
+  /** Who signed it (trusted names). */
+  signers: string[];
+}
+
+/** Verifies an image file against the trusted keys; throws UpgradeRefused naming what is wrong. */
+export function verifyImage(path: string, trusted: readonly TrustedKey[]): VerifiedImage {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new UpgradeRefused(`cannot read ${path}: ${(e as Error).message}`, 'give the path of a Claude.OS image file (image/build.sh makes claude-os.upgrade; `claude upgrade pack` signs one)');
+  }
+  try {
+    const size = statSync(path).size;
+    const first = Buffer.alloc(Math.min(MAX_HEADER, size));
+    readSync(fd, first, 0, first.length, 0);
+    const nl = first.indexOf(10);
+    const notImage = (why: string) => new UpgradeRefused(`${path} is not a signed Claude.OS image: ${why}`, 'give the image file image/build.sh made (claude-os.upgrade), signed with `claude upgrade pack` by a key this device trusts');
+    if (nl < 0) throw notImage(`its first line (the signed manifest) does not end within ${MAX_HEADER} bytes`);
+    let verified;
+    try {
+      verified = verifyEnvelope(parseEnvelope(first.subarray(0, nl).toString('utf8')), trusted, IMAGE_PAYLOAD_TYPE);
+    } catch (e) {
+      if (e instanceof EnvelopeFormatError) throw notImage(`line 1: ${e.message}`);
+      throw e;
+    }
+    const signers = verified.signers.filter((k) => k.role === 'admin' || k.role === 'host');
+    if (signers.length === 0) {
+      const why = verified.rejected.length ? verified.rejected.map((r) => `${r.keyid.slice(0, 16)}: ${r.reason}`).join(', ') : 'no signature';
+      throw new UpgradeRefused(`${path} is not signed by a key this device trusts as admin or host (${why})`, 'sign it with a trusted key (`claude upgrade pack` on the machine whose key the device has), or trust its key first: `claude keys add KEY.pub --role admin --name NAME`');
+    }
+    const m = verified.payload as Partial<ImageManifest>;
+    const part = (p: unknown): p is ImagePart => !!p && typeof p === 'object' && Number.isSafeInteger((p as ImagePart).bytes) && (p as ImagePart).bytes > 0 && /^[0-9a-f]{64}$/.test(String((p as ImagePart).sha256));
+    if (m.kind !== 'claude-os-image' || typeof m.version !== 'string' || typeof m.createdAt !== 'string' || !part(m.kernel) || !part(m.root)) {
+      throw notImage('its signed manifest lacks kind claude-os-image, version, createdAt, or the kernel\'s and root\'s bytes and sha256');
+    }
+    const manifest = m as ImageManifest;
+    const dataOffset = nl + 1;
+    const expected = dataOffset + manifest.kernel.bytes + manifest.root.bytes;
+    if (size !== expected) throw new UpgradeRefused(`${path} is ${size} bytes; its signed manifest says ${expected} (cut short or added to)`, 'copy the image again from where it was made');
+    for (const [name, p, at] of [['kernel', manifest.kernel, dataOffset], ['root', manifest.root, dataOffset + manifest.kernel.bytes]] as const) {
+      const h = createHash('sha256');
+      eachChunk(fd, at, p.bytes, (b) => h.update(b));
+      const got = h.digest('hex');
+      if (got !== p.sha256) throw new UpgradeRefused(`${path}: the ${name}'s sha256 is ${got}, not the ${p.sha256} its signed manifest says: the image was changed after it was signed`, 'copy the image again from where it was made; do not edit it');
+    }
+    return { path, manifest, dataOffset, signers: signers.map((k) => k.name ?? k.keyid.slice(0, 16)) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface SlotStatus {
+  /** The slot this boot runs (the kernel command line's claude.slot). */
+  running: Slot;
+  /** The slot SYSLINUX boots by default: the last confirmed one. */
+  confirmed: Slot;
+  /** The label SYSLINUX boots on the next boot only (an upgrade not booted yet), or null. */
+  bootOnce: string | null;
+  /** This boot runs a slot not confirmed yet: an upgrade's trial boot. */
+  trial: boolean;
+}
+
+function withBoot<T>(diskPath: string, write: boolean, f: (fat: Fat16, disk: Disk) => T): T {
+  const disk = Disk.open(diskPath, write);
+  try {
+    return f(new Fat16(disk, disk.partition(BOOT_PARTITION)), disk);
+  } finally {
+    disk.close();
+  }
+}
+
+export function slotStatus(diskPath: string, running: Slot): SlotStatus {
+  return withBoot(diskPath, false, (fat) => {
+    const confirmed = defaultSlot(fat);
+    return { running, confirmed, bootOnce: bootOnce(fat), trial: confirmed !== running };
+  });
+}
+
+export interface UpgradeResult {
+  slot: Slot;
+  version: string;
+  signers: string[];
+}
+
+/**
+ * Writes a verified image to the slot that is not running and sets SYSLINUX's boot-once record
+ * for it. Refuses (nothing written) when this boot is itself a trial not confirmed yet, or the
+ * root does not fit the slot; the image is verified before (verifyImage) and what was written
+ * is read back and compared before the boot-once record is set.
+ */
+export function upgradeDisk(o: { disk: string; image: string; running: Slot; trusted: readonly TrustedKey[]; dataDir?: string; now?: () => Date }): UpgradeResult {
+  const img = verifyImage(o.image, o.trusted);
+  const target = otherSlot(o.running);
+  return withBoot(o.disk, true, (fat, disk) => {
+    const confirmed = defaultSlot(fat);
+    if (confirmed !== o.running) {
+      throw new UpgradeRefused(`this boot runs slot ${o.running}, which is not confirmed yet (the default is still slot ${confirmed})`, 'wait until `claude upgrade confirm` has run (at boot, once the engine answers), or reboot into the confirmed slot, then upgrade');
+    }
+    if (fat.has('initrd.img')) throw new UpgradeRefused(`${o.disk} boots Debian's kernel through an initrd shared by both slots: A/B updates need the image's own kernel (the default build, no initrd)`, 'write a claude-os.img built with the own kernel (image/build.sh without CLAUDE_IMAGE_KERNEL=debian) to the disk once');
+    for (const s of ['a', 'b'] as const) if (!fat.has(kernelFile(s))) throw new DiskLayoutError(`the boot partition of ${o.disk} has no ${kernelFile(s)}: a disk made before A/B updates (image/mkdisk.sh since session 13); write a new claude-os.img to it`);
+    const part = disk.partition(SLOT_PARTITION[target]);
+    if (img.manifest.root.bytes > part.bytes) throw new UpgradeRefused(`the image's root (${img.manifest.root.bytes} bytes) does not fit slot ${target} (partition ${part.number}, ${part.bytes} bytes)`, 'build the image with a smaller root, or the disk with larger slots (SLOT_MB)');
+    // A boot-once left from an earlier upgrade not booted yet must not boot a half-written slot.
+    setBootOnce(fat, null);
+    const fd = openSync(img.path, 'r');
+    try {
+      const kernel = Buffer.alloc(img.manifest.kernel.bytes);
+      readSync(fd, kernel, 0, kernel.length, img.dataOffset);
+      eachChunk(fd, img.dataOffset + img.manifest.kernel.bytes, img.manifest.root.bytes, (b, at) => disk.write(part.offset + at, b));
+      disk.sync();
+      const back = createHash('sha256');
+      for (let at = 0; at < img.manifest.root.bytes; at += CHUNK) back.update(disk.read(part.offset + at, Math.min(CHUNK, img.manifest.root.bytes - at)));
+      if (back.digest('hex') !== img.manifest.root.sha256) throw new Error(`slot ${target} (${o.disk} partition ${part.number}) does not read back what was written: the disk may be failing; the boot-once record was not set`);
+      if (sha(kernel) !== img.manifest.kernel.sha256) throw new UpgradeRefused(`${img.path} changed while it was being written`, 'copy the image again and run the upgrade again');
+      fat.replaceFile(kernelFile(target), kernel);
+      if (sha(fat.readFile(kernelFile(target))) !== img.manifest.kernel.sha256) throw new Error(`${kernelFile(target)} on the boot partition does not read back what was written; the boot-once record was not set`);
+    } finally {
+      closeSync(fd);
+    }
+    setBootOnce(fat, slotLabel(target));
+    if (o.dataDir) {
+      const rec = { version: img.manifest.version, from: o.running, to: target, signers: img.signers, writtenAt: (o.now ?? (() => new Date()))().toISOString(), kernel: img.manifest.kernel.sha256, root: img.manifest.root.sha256 };
+      writeFileAtomic(join(o.dataDir, UPGRADE_RECORD), JSON.stringify(rec, null, 2) + '\n');
+      writeFileAtomic(join(o.dataDir, UPGRADE_TRIAL), `${target}\n`);
+    }
+    return { slot: target, version: img.manifest.version, signers: img.signers };
+  });
+}
+
+/**
+ * Confirms the running slot: it becomes SYSLINUX's default. Run by /init once the engine
+ * answers and the runtime has started (`claude upgrade confirm`); on a slot already confirmed
+ * it changes nothing. Returns whether it changed the default.
+ */
+export function confirmSlot(diskPath: string, running: Slot, dataDir?: string): boolean {
+  const changed = withBoot(diskPath, true, (fat) => {
+    if (defaultSlot(fat) === running) return false;
+    setDefaultSlot(fat, running);
+    if (bootOnce(fat) === slotLabel(running)) setBootOnce(fat, null);
+    return true;
+  });
+  if (dataDir) rmSync(join(dataDir, UPGRADE_TRIAL), { force: true });
+  return changed;
+}
+
+/** The running slot and the boot disk, from the kernel command line (`claude.slot=`, `claude.disk=0x…`). */
+export function bootFromCmdline(cmdline: string, devDir = '/dev', sysBlock = '/sys/block'): { disk: string; running: Slot } {
+  const arg = (k: string) => new RegExp(`(?:^|\\s)${k.replace('.', '\\.')}=(\\S+)`).exec(cmdline)?.[1];
+  const slot = arg('claude.slot');
+  const id = arg('claude.disk')?.replace(/^0x/, '').toLowerCase();
+  if (slot !== 'a' && slot !== 'b') throw new UpgradeRefused(`the kernel command line names no slot (claude.slot=a or b): this is not a Claude.OS device booted from its disk`, 'on a device booted from claude-os.img this is set by its boot loader; elsewhere give --disk PATH and --slot a|b');
+  if (!id) throw new UpgradeRefused('the kernel command line names no boot disk (claude.disk=0x…)', 'give --disk PATH');
+  let names: string[] = [];
+  try {
+    names = readdirSync(sysBlock).filter((n) => !/^(loop|ram|zram|dm-|md)/.test(n));
+  } catch {
+    /* no sysfs */
+  }
+  for (const n of names) {
+    try {
+      const d = Disk.open(join(devDir, n), false);
+      try {
+        if (d.diskId() === id) return { disk: join(devDir, n), running: slot };
+      } finally {
+        d.close();
+      }
+    } catch {
+      /* not readable */
+    }
+  }
+  throw new UpgradeRefused(`no disk with the identifier 0x${id} (claude.disk on the kernel command line) was found in ${sysBlock}`, 'give --disk PATH');
+}
