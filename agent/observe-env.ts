@@ -14,6 +14,7 @@ import { dockerFor, type DockerLike } from '../runtime/observe/engine-client.js'
 import { readHostIdOrNull } from '../runtime/observe/collect.js';
 import type { AgentContext } from './context.js';
 import type { Summary } from '../runtime/observe/summary.js';
+import type { ResolvedFirewall } from '../compiler/model.js';
 import { trace } from '../common/trace.js';
 
 export interface ObserveEnv extends Paths {
@@ -31,28 +32,33 @@ export async function observeEnv(ctx: Pick<AgentContext, 'env' | 'cwd'>, stateDi
 
 /** The desired services, or undefined when there is no state dir, no compiler, or the files do not compile. */
 export async function desiredFromStateDir(stateDir: string, dataDir?: string, env: NodeJS.ProcessEnv = process.env): Promise<DesiredService[] | undefined> {
+  return (await desiredStateOf(stateDir, dataDir, env))?.services;
+}
+
+/** The desired services and firewall (null: network.yaml has none), or undefined as above. */
+async function desiredStateOf(stateDir: string, dataDir: string | undefined, env: NodeJS.ProcessEnv): Promise<{ services: DesiredService[]; firewall: ResolvedFirewall | null } | undefined> {
   if (!existsSync(stateDir)) return undefined;
   try {
     // The compiled-state cache (compiler/compile-cache.ts) when a data dir is given: `status` runs often on unchanged files.
     const { compileStateDirCached } = await import('../compiler/compile-cache.js');
     const { desiredServices } = await import('../compiler/diagnose/desired.js');
     const r = compileStateDirCached(stateDir, dataDir, env);
-    return r.model ? desiredServices(r.model) : undefined;
+    return r.model ? { services: desiredServices(r.model), firewall: r.model.firewall } : undefined;
   } catch {
     return undefined; // runtime-only image: no compiler
   }
 }
 
-
 /**
  * The observation behind `claude status` and the interactive banner: the same engine, host id,
  * desired services and port probes, so both count the same alerts (issue 11, defect 8).
  */
-export async function observeStatus(ctx: Pick<AgentContext, 'env' | 'cwd' | 'now'>, stateDirFlag?: string): Promise<{ env: ObserveEnv; summary: Summary }> {
+export async function observeStatus(ctx: Pick<AgentContext, 'env' | 'cwd' | 'now'>, stateDirFlag?: string): Promise<{ env: ObserveEnv; summary: Summary; firewall?: ResolvedFirewall | null }> {
   const env = await observeEnv(ctx, stateDirFlag);
-  const desired = await desiredFromStateDir(env.stateDir, env.dataDir, ctx.env);
+  const desired = await desiredStateOf(env.stateDir, env.dataDir, ctx.env);
   trace('status: state dir compiled');
   const { observeSystem } = await import('../runtime/observe/index.js');
-  const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired } : {}) });
-  return { env, summary };
+  const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired: desired.services } : {}) });
+  // The firewall network.yaml asks for (absent: the state files do not compile), for status' short view.
+  return { env, summary, ...(desired ? { firewall: desired.firewall } : {}) };
 }

@@ -622,7 +622,7 @@ echo "[boot]   from QEMU's start, both from -hda (BIOS, SYSLINUX): floor $(secs 
 up_b=${up_banner:-}
 echo "[boot]   kernel clock (from the kernel's start): floor $up_floor_disk s (-hda) / $up_floor s (-kernel), claude-os.img ${up_b:-?} s = $(ratio "$up_b" "$up_floor_disk")x / $(ratio "$up_b" "$up_floor")x"
 echo "[boot]   earlier runs' figure, the floor with -kernel/-initrd (no BIOS disk reads): floor $(secs "$t_floor"), claude-os.img $(secs "$t_banner") = $(ratio "$t_banner" "$t_floor")x"
-if [ "$DEVICE" = 1 ] && [ -z "${BOOT_ONLY:-}" ]; then
+if [ "$DEVICE" = 1 ] && [ -z "${BOOT_ONLY:-}" ] && [ -z "${BOOT_UPGRADE:-}" ]; then
   echo "[boot]   second boot (after \`reboot\`), kernel clock: claude-os.img ${up_banner2:-?} s = $(ratio "${up_banner2:-}" "$up_floor_disk")x the floor (-hda)"
 fi
 if [ -n "${BOOT_ONLY:-}" ]; then
@@ -632,7 +632,9 @@ if [ -n "${BOOT_ONLY:-}" ]; then
 fi
 echo "[boot] logged in at the console after $(secs "$t_prompt"), API answered after $(secs "$t_api"),"
 echo "[boot] claude --version at the prompt answered after $(secs "$t_cli"), powered off after $(secs "$t_off")"
-if [ "$DEVICE" = 1 ]; then
+if [ "$DEVICE" = 1 ] && [ -n "${BOOT_UPGRADE:-}" ]; then
+  echo "PASS (BOOT_UPGRADE): Claude.OS v$VERSION booted, refused a tampered image, wrote a signed one to slot b, booted it once and confirmed it, powered off"
+elif [ "$DEVICE" = 1 ]; then
   echo "[boot] the plan applied in the guest after $(secs "$t_apply"); after \`reboot\` the banner came in $(secs "$t_banner2"), the container answered again $(secs "$t_answer2") after it"
   [ -n "$engine_wait_seen" ] || echo "[boot] NOTE: containerd answered before the first command on both boots: the wait for a starting engine was not exercised in this run"
   echo "PASS: Claude.OS v$VERSION booted, applied a plan made on this host, kept its state across a reboot, refused the replay, powered off"

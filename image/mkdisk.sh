@@ -13,7 +13,8 @@
 #
 # The disk (MBR, SYSLINUX's boot code in its first 440 bytes):
 #   1  FAT16 "CLAUDE-BOOT", bootable, BOOT_MB   SYSLINUX (ldlinux.sys, ldlinux.c32), syslinux.cfg,
-#                                               vmlinuz.a and vmlinuz.b (each slot's kernel),
+#                                               vmlinuz.a and vmlinuz.b (each slot's kernel;
+#                                               B's empty until an update),
 #                                               initrd.img (when there is one)
 #   2  root slot A, SLOT_MB                     ROOT (a squashfs) as it is
 #   3  root slot B, SLOT_MB                     empty: the inactive slot for A/B updates
@@ -99,10 +100,11 @@ trap 'rm -rf "$WORK"' EXIT
 # ldlinux.sys relative to it.
 mkfs.vfat -C -F 16 -n CLAUDE-BOOT -i "$DISKID" -h "$BOOT_START" "$WORK/boot.fat" $((BOOT_MB * 1024)) >/dev/null
 export MTOOLS_SKIP_CHECK=1
-# Each slot its kernel: vmlinuz.a and vmlinuz.b (8.3 names), the same one until an update
-# replaces slot B's.
+# Each slot its kernel: vmlinuz.a and vmlinuz.b (8.3 names). Slot B is empty until the first
+# update writes its root and its kernel (an empty vmlinuz.b: a copy of A's would add 3.5 MB to
+# the compressed disk).
 cp "$KERNEL" "$WORK/vmlinuz.a"
-cp "$KERNEL" "$WORK/vmlinuz.b"
+: >"$WORK/vmlinuz.b"
 files=("$WORK/vmlinuz.a" "$WORK/vmlinuz.b" "$WORK/syslinux.cfg")
 if [ "$INITRD" != none ]; then cp "$INITRD" "$WORK/initrd.img"; files+=("$WORK/initrd.img"); fi
 mcopy -i "$WORK/boot.fat" "${files[@]}" ::/

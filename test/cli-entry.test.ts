@@ -150,6 +150,30 @@ describe('the cold-start bundles', () => {
   /** A plan's output with its id and times masked (they are each run's own). */
   const maskPlan = (t: string) => t.replace(/plan-[0-9a-f]{32}/g, 'plan-ID').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+ min left/g, 'N min left');
 
+  it('status from its bundle (GETs over node:net, the warmed code cache) says what status from dist/ (node:http) says', () => {
+    inCopy('claude-cold-status-', ({ env, run }) => {
+      const viaDist = (args: string[]) =>
+        spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`, ...args], { encoding: 'utf8', env });
+      // What may change between two runs a moment apart on a shared host (times, load, usage, the
+      // interfaces and ports of others' containers) is left out; every other value must be equal,
+      // and every key and the type of every value.
+      const VOLATILE = new Set(['generated_at', 'uptime', 'boot_time', 'usage_percent', 'load_1m', 'used_mb', 'used_gb', 'interfaces', 'listening', 'recent_events', 'cpu_percent', 'memory_mb']);
+      const shape = (v: unknown, key = ''): unknown =>
+        VOLATILE.has(key) ? typeof v : Array.isArray(v) ? v.map((x) => shape(x)) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x, k)])) : v;
+      const [bundled, dist] = [run(['status', '--json'], { NODE_DEBUG: 'module' }), viaDist(['status', '--json'])];
+      expect(bundled.stderr).toContain(join('dist', 'bundle', 'cold', 'status.cjs'));
+      expect(bundled.status).toBe(dist.status);
+      const [a, b] = [JSON.parse(bundled.stdout) as { summary: { services: unknown[] } }, JSON.parse(dist.stdout) as { summary: { services: unknown[] } }];
+      expect(shape(a)).toStrictEqual(shape(b));
+      expect(a.summary.services.length).toBe(3); // the example's three services, desired and not running
+      // the text: the same lines but for the volatile values (numbers and times masked)
+      const text = (r: { stdout: string }) => r.stdout.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME').replace(/\d+(\.\d+)?/g, 'N').split('\n').filter((l) => !/^\s+(- name: "(veth|br-|docker)|ip: |state: )/.test(l));
+      const [ta, tb] = [text(run(['status'])), text(viaDist(['status']))];
+      expect(ta[0]).toMatch(/^System: .* \| N services running \| /);
+      expect(ta).toStrictEqual(tb);
+    });
+  }, 120_000);
+
   it('validate, status and plan read the compiled-state cache: the same bytes as compiling, and never a stale result', () => {
     inCopy('claude-cold-cache-', ({ tmp, state, data, env, run }) => {
       const cached = () => readdirSync(join(data, 'cache', 'compiled')).filter((n) => n.endsWith('.json'));

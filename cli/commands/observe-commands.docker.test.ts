@@ -199,8 +199,8 @@ describe('observation commands: golden text and --json', () => {
     expect(bad.err).toMatch(/--since 'yesterday-ish' is neither a duration/);
   });
 
-  it('claude status', async () => {
-    const t = await claude(['status']);
+  it('claude status --yaml', async () => {
+    const t = await claude(['status', '--yaml']);
     expect(t.code).toBe(0);
     await expect(normStatus(t.out)).toMatchFileSnapshot('__golden__/observe/status.txt');
     const j = await claude(['status', '--json']);
@@ -208,5 +208,53 @@ describe('observation commands: golden text and --json', () => {
     expect(Object.keys(data.summary)).toEqual(['generated_at', 'notice', 'system', 'network', 'resources', 'services', 'other_containers', 'recent_events', 'alerts', 'anomalies', 'log_snippets']);
     const { system: _s, network: _n, resources: _r, ...rest } = thisRunJson(data.summary);
     await expect(norm(JSON.stringify({ banner: { ...(data.banner as object), hostname: 'HOST' }, summary: rest }, null, 2))).toMatchFileSnapshot('__golden__/observe/status.json');
+  });
+
+  it('claude status: a short view by default (services, firewall, jobs, last apply, alerts), the document behind --yaml', async () => {
+    // A state dir with a firewall, a job schedule and its last run, and a last apply, as an apply leaves them in the data dir.
+    const stateDir = join(dir, 'short-state');
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(join(stateDir, 'manifest.yaml'), 'apiVersion: claude.os/v1\nkind: SystemManifest\nmetadata:\n  name: short\nspec:\n  images:\n    pull: false\n');
+    writeFileSync(
+      join(stateDir, 'network.yaml'),
+      'apiVersion: claude.os/v1\nkind: NetworkConfig\nmetadata:\n  name: network\nspec:\n  firewall:\n    enabled: true\n    default_input_policy: drop\n    rules:\n      - name: ssh\n        protocol: tcp\n        port: 22\n        action: accept\n      - name: web\n        protocol: tcp\n        port: 80\n        action: accept\n',
+    );
+    const data = join(dir, 'data');
+    writeFileSync(join(data, 'schedule.json'), JSON.stringify({ jobs: [{ name: `nightly-${sfx}`, schedule: '0 3 * * *', command: ['true'], container: web, mounts: [], timeoutMs: 60_000 }] }));
+    mkdirSync(join(data, 'jobs'), { recursive: true });
+    writeFileSync(join(data, 'jobs', 'last-runs.json'), JSON.stringify({ jobs: { [`nightly-${sfx}`]: { job: `nightly-${sfx}`, runId: 'r1', trigger: 'schedule', startedAt: '2026-01-02T03:00:00.000Z', finishedAt: '2026-01-02T03:00:04.000Z', durationMs: 4000, status: 'failed', exitCode: 2, where: web, output: [] } } }));
+    const appliedAt = new Date(setUpAt.getTime() - 2 * 3600_000).toISOString();
+    writeFileSync(join(data, 'last-applied.json'), JSON.stringify({ planId: 'plan-short-view', stateCommit: 'abcdef0123456789', appliedAt, fingerprints: {}, resources: {} }));
+    try {
+      const run = (argv: string[]) => runClaude({ dir, env: { CLAUDE_DATA_DIR: data, CLAUDE_ROOT: join(dir, 'root'), CLAUDE_STATE_DIR: stateDir } }, argv, { now: () => setUpAt });
+      const t = await run(['status']);
+      expect(t.code, t.err).toBe(0);
+      const lines = t.out.split('\n');
+      expect(lines[0]).toMatch(/^System: \S+ \| 1 service running \| \d+ alerts?$/);
+      expect(lines).toContain('Services:');
+      expect(lines.find((l) => l.trimStart().startsWith('SERVICE'))).toMatch(/^ {2}SERVICE +STATE +HEALTH +PORTS$/);
+      expect(lines.find((l) => l.includes(web))).toMatch(new RegExp(`^ {2}${web} +running \\S.* +- +${port}$`));
+      expect(lines.find((l) => l.includes(job))).toMatch(new RegExp(`^ {2}${job} +exited \\(exit 3\\) +- +-$`));
+      // The firewall network.yaml asks for, not loaded yet (no apply wrote its record).
+      expect(lines).toContain('Firewall: on, incoming dropped by default; 2 input rules: ssh accept, web accept (not applied yet: claude apply)');
+      expect(lines).toContain('Jobs:');
+      expect(lines.find((l) => l.includes(`nightly-${sfx}`))).toMatch(/^ {2}nightly-\S+ +0 3 \* \* \* +last failed 2026-01-02T03:00Z$/);
+      expect(lines).toContain(`Last apply: ${appliedAt.replace(/:\d\d\.\d+Z$/, 'Z')} (2 h ago), plan plan-short-view, state commit abcdef0`);
+      expect(lines).toContain(`  critical: ${job} is exited (exit code 3)`);
+      expect(lines).toContain('The whole observed state (resources, events, anomalies, log lines): claude status --yaml, or --json.');
+      // The document is not printed by default: no YAML keys, no log lines.
+      expect(t.out).not.toMatch(/^(services|recent_events|log_snippets):/m);
+      expect(t.out).not.toContain('job failed: disk quota exceeded');
+      expect(lines.length).toBeLessThan(25);
+      // --yaml prints it, and --yaml with --json is a usage error.
+      const y = await run(['status', '--yaml']);
+      expect(y.out).toMatch(/^services:$/m);
+      expect(y.out).toContain('job failed: disk quota exceeded');
+      const both = await run(['status', '--yaml', '--json']);
+      expect(both.code).toBe(2);
+      expect(both.err).toContain('--yaml and --json are two forms of the same document; give one');
+    } finally {
+      for (const f of ['schedule.json', 'last-applied.json', 'jobs']) rmSync(join(data, f), { recursive: true, force: true });
+    }
   });
 });
