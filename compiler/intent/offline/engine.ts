@@ -582,7 +582,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     const envTalk = /\b(?:env|environment|variables?|vars?)\b|(?<![\w$])[A-Z][A-Z0-9_]*=/.test(message);
     const envItem = (c: string) => envTalk && new RegExp(String.raw`^(?:and\s+|also\s+|plus\s+)?${ENV_KEY}(?:\s*[=:]\s*|\s+)\S`).test(c.trim()) && !NOT_VARIABLES.test(c.trim().replace(/^(?:and|also|plus)\s+/i, '').split(/[\s=:]/)[0]!);
     const continues = (c: string) =>
-      personItem(c) ||
+      // "…, and have it wait for redis": which service waits for which is a clause of its own.
+      !DEPENDS.test(c) && (personItem(c) ||
       envItem(c) ||
       volumePart(c) ||
       serviceItem(c) ||
@@ -592,7 +593,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim()))));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
     for (let [ci, clause] of clauses.entries()) {
@@ -1090,7 +1091,11 @@ function answerSpecific(run: Run, t: string): boolean {
   if (names.length === 0) return false;
   for (const n of names) {
     const s = getService(run, n)!;
-    if (/\b(memory|ram|cpu|cores?|resources?|limits?)\b/.test(t)) {
+    if (/\b(?:depend\w*|wait\w*|need|needs|require\w*|start\w*\s+(?:after|before))\b/.test(t) && !/\b(?:memory|ram|cpu|ports?)\b/.test(t)) {
+      const on = s.depends_on ?? [];
+      const by = all.filter((o) => (o.depends_on ?? []).includes(n)).map((o) => o.name);
+      run.notes.push(`${n} ${on.length ? `waits for ${on.join(' and ')} to be healthy before it starts (depends_on)` : 'depends on no other service (it starts on its own)'}.${by.length ? ` ${by.join(' and ')} wait${by.length > 1 ? '' : 's'} for ${n}.` : ''}`);
+    } else if (/\b(memory|ram|cpu|cores?|resources?|limits?)\b/.test(t)) {
       run.notes.push(`${n}: memory limit ${s.resources?.memory ?? 'none'}, CPU limit ${s.resources?.cpu ?? 'none'}${observed.get(n)?.memoryMb !== undefined ? `, using ${observed.get(n)!.memoryMb} MB now` : ''}.`);
     } else if (/\bports?\b/.test(t)) {
       run.notes.push(`${n}: ${describePorts(s).trim() || 'publishes no port'}.`);
@@ -1284,6 +1289,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (handleSecrets(run, clause)) return true;
   if (handleEnv(run, clause)) return true;
   if (handleCertificate(run, clause) || certificateFollowUp(run, clause)) return true;
+  if (handleDependsOn(run, clause)) return true;
   // "only this key: ssh-ed25519 …": a key is a user's, never a firewall rule.
   if (KEY_RE.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleNamedRule(run, clause) || handleSshConfig(run, clause) || handleFirewall(run, clause)) return true;
@@ -2576,6 +2582,112 @@ function setEnvPairs(run: Run, pairs: [string, string][], targets: string[], say
   }
 }
 
+// ── which service waits for which ──────────────────────────────────────────
+
+/**
+ * The words between a service and the services it waits for: "depends on", "wait(s) for",
+ * "start(s) (only) after", "needs … up first", "talking to". Whatever precedes is the subject
+ * ("make the api", "both", "it"), whatever follows the services waited for.
+ */
+const DEPENDS = /\b(?:depend(?:s|ing|ent|ant)?\s+(?:up)?on|wait(?:s|ing)?\s+(?:for|on|until)|start(?:s|ing|ed)?\s+(?:only\s+|just\s+)?after|come(?:s)?\s+up\s+(?:only\s+)?after|(?:is|are)\s+started\s+after|talk(?:s|ing)?\s+to|connect(?:s|ing|ed)?\s+to)\b|\bneeds?\s+(?=(?:the\s+)?[\w-]+(?:\s*(?:,|and|&)\s*(?:the\s+)?[\w-]+)*\s+(?:to\s+be\s+)?(?:up|running|healthy|ready|started)\s+(?:first|before)\b)/i;
+const NOT_DEPENDING = /\b(?:no\s+longer|not|never|n't|stop|without)\s+(?:\w+\s+){0,2}$/i;
+
+/**
+ * "make the api depend on redis", "the worker should wait for postgres to be up", "start api
+ * after postgres", "both talking to redis", "the api shouldn't wait for redis anymore":
+ * services.yaml depends_on. Each subject gets each service waited for (one rule for lists);
+ * "it" is the service added or named last. A service waited for that does not exist is added
+ * when the subject is being added in this request (an app described in one sentence), else
+ * nothing changes and the reply says so. A dependency that would close a cycle is not made.
+ */
+function handleDependsOn(run: Run, clause0: string): boolean {
+  // "start the api only after postgres is up", "bring up worker once redis is ready": the subject between.
+  const clause = clause0.replace(/\b(?:start|launch|boot|bring\s+up)\s+((?:the\s+)?[\w-]+(?:\s*(?:,|and|&)\s*(?:the\s+)?[\w-]+)*)\s+(?:only\s+|just\s+)?(?:after|once)\s+(?=\S)/i, '$1 starts after ');
+  const m = DEPENDS.exec(clause);
+  if (!m) return false;
+  let before = clause.slice(0, m.index);
+  let rest = clause.slice(m.index + m[0].length).replace(/\b(?:to\s+be\s+)?(?:up|running|healthy|ready|started)(?:\s+(?:first|before\s+(?:it|they|that)(?:\s+starts?)?))?\b.*$|\b(?:first|anymore|any\s+more|before\s+(?:it|they)\s+starts?)\b.*$|\bis\s+up\b.*$/i, ' ');
+  // "…, with a postgres db it depends on", "redis, which the api waits for": the services waited for come first.
+  // A list item joined after it ("…it depends on, plus redis") is read on its own afterwards.
+  const relative = /^\s*(?:[.!]*|,.*)\s*$/.test(rest) ? /^(.*\S)\s+(?:that\s+|which\s+|whom\s+)?((?:the\s+)?[\w-]+)\s+(?:(?:should|must|will|shall|can)\s+)?$/i.exec(before) : null;
+  const trailing = relative ? rest.replace(/^[\s,.!]+/, '') : '';
+  if (relative) [before, rest] = [relative[2]!, relative[1]!.replace(/^\s*(?:with|and|plus)\s+/i, '')];
+  const done = handleDependsOnSaid(run, before, rest, m[0], clause);
+  if (done && trailing !== '') interpretClause(run, trailing, detectVerb(trailing) ?? 'add');
+  return done;
+}
+
+function handleDependsOnSaid(run: Run, before: string, rest: string, verbWords: string, clause: string): boolean {
+  const remove = NOT_DEPENDING.test(before) || /\b(?:anymore|any\s+more)\b/i.test(clause);
+  const talking = /^(?:talk|connect)/i.test(verbWords);
+  const all = () => services(run).map((s) => s.name);
+  let subjects = targetsIn(run, before.replace(/\b(?:start|make|have|let|get)\b/gi, ' ')).names;
+  if (subjects.length === 0 && /\b(?:both|they|them|all|each)\b/i.test(before)) subjects = run.added.length > 1 ? [...run.added] : focusTargets(run);
+  else if (subjects.length === 0 && /\b(?:it|that|this|its)\b/i.test(before)) subjects = run.added.length > 0 ? [run.added[run.added.length - 1]!] : focusTargets(run).slice(-1);
+  if (subjects.length === 0) return false;
+  let targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
+  if (targets.length === 0 && /\b(?:it|that|that\s+one|them)\b/i.test(rest)) {
+    const last = [...run.focus, ...run.added].reverse().find((n) => !subjects.includes(n) && all().includes(n));
+    targets = last ? [last] : [];
+  }
+  if (targets.length === 0 && !remove) {
+    // "…and worker (…), both talking to redis": the data service of an app being added comes with it.
+    const said = findServiceMentions(rest).filter((x) => !x.generic || talking);
+    const mentions = [...said.map((x) => x.text), ...findAppMentions(rest).filter((a) => !said.some((x) => x.index < a.index + a.text.length && a.index < x.index + x.text.length)).map((x) => x.text)];
+    if (mentions.length > 0 && subjects.every((n) => run.added.includes(n))) {
+      for (const x of mentions) interpretClause(run, `add ${x}`, 'add');
+      targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
+    }
+  }
+  if (targets.length === 0) {
+    const said = /^\s*(?:the\s+)?([a-z0-9][\w-]*)/i.exec(rest)?.[1];
+    if (talking || !said) return false;
+    run.notes.push(`There is no service ${said.toLowerCase()}, so nothing waits for it; nothing was changed (services: ${all().join(', ') || 'none yet'}).`);
+    return true;
+  }
+  for (const name of subjects) {
+    const svc = getService(run, name)!;
+    const had = svc.depends_on ?? [];
+    let now = [...had];
+    for (const d of targets) {
+      if (remove) {
+        if (!now.includes(d)) run.already.push(`${name} does not wait for ${d}`);
+        now = now.filter((x) => x !== d);
+        continue;
+      }
+      if (now.includes(d)) {
+        run.already.push(`${name} waits for ${d} to start (depends_on)`);
+        continue;
+      }
+      const chain = waitsFor(run, d);
+      if (chain.includes(name)) {
+        run.questions.push(`Not done: ${name} waiting for ${d} would make a cycle, since ${d} already waits for ${name}${chain[0] === name ? '' : ' (through ' + chain.slice(0, chain.indexOf(name)).join(', ') + ')'}: neither could start. Say "${d} should no longer wait for ${name}" first if ${name} should start first.`);
+        continue;
+      }
+      now.push(d);
+    }
+    if (JSON.stringify(now) === JSON.stringify(had)) continue;
+    if (now.length > 0) run.ws.set('services.yaml', svcPath(run, name, 'depends_on'), now);
+    else run.ws.delete('services.yaml', svcPath(run, name, 'depends_on'));
+    mentionFocus(run, name);
+    const gone = had.filter((d) => !now.includes(d));
+    const added = now.filter((d) => !had.includes(d));
+    if (added.length > 0) run.lines.push(`~ ${name}: starts only once ${added.join(' and ')} ${added.length > 1 ? 'are' : 'is'} healthy (depends_on)`);
+    if (gone.length > 0) run.lines.push(`~ ${name}: no longer waits for ${gone.join(' and ')} to start (depends_on)`);
+  }
+  return true;
+}
+
+/** Every service `name` waits for, directly or through others. */
+function waitsFor(run: Run, name: string, seen: string[] = []): string[] {
+  for (const d of getService(run, name)?.depends_on ?? []) {
+    if (seen.includes(d)) continue;
+    seen.push(d);
+    waitsFor(run, d, seen);
+  }
+  return seen;
+}
+
 // ── services that do not exist ─────────────────────────────────────────────
 
 /**
@@ -2692,7 +2804,10 @@ function handleModifiers(run: Run, clause: string): boolean {
   // Replicas: "scale web to 3 replicas", "run 3 instances of nginx", "scale web to 3",
   // "run two of them", "back to one" (after a scaling turn).
   const scaledBefore = [...run.input.history].reverse().find((h) => h.role === 'user');
-  const rep =
+  // "keep 14 of them", "keep 14 copies" while backups are talked about: how many backups are kept
+  // (handleBackups), never replicas.
+  const retentionTalk = RETENTION.test(t) && backupsInDiscussion(run) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t);
+  const rep = retentionTalk ? null :
     /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances?|copies|containers|nodes)\b/.exec(t) ??
     // "back to a single instance", "just one replica": one.
     /\b(?:a\s+single|single|just\s+one|only\s+one|just\s+a\s+single)\s+(?:replica|instance|copy|container|node)\b()/.exec(t) ??
@@ -3057,7 +3172,7 @@ function backupsInDiscussion(run: Run): boolean {
 function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
-  const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && backupsInDiscussion(run);
+  const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t) && backupsInDiscussion(run);
   // "make it 4am instead": a new time for the backups of the volume under discussion.
   const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && volumeTargets(run, clause).length > 0;
   if (rescheduled) {

@@ -83,6 +83,8 @@ describe('offline NLU entities', () => {
   it('quoted strings and image references', () => {
     expect(findQuoted("a service called 'broken' using image \"nonexistent:latest\"")).toEqual(['broken', 'nonexistent:latest']);
     expect(findImageRefs('run ghcr.io/acme/api:1.2 and nginx:alpine, not 10.0.0.0/8 or 3:00')).toEqual(['ghcr.io/acme/api:1.2', 'nginx:alpine']);
+    // A tag with dots is kept whole (round 20: "httpd:2.4" was read as a registry port, httpd:2); a registry port only before a path.
+    expect(findImageRefs('run httpd:2.4 as site, nginx:1.25.3 and registry.local:5000/team/app:1.0')).toEqual(['httpd:2.4', 'nginx:1.25.3', 'registry.local:5000/team/app:1.0']);
   });
 
   it('service words: products before generic words', () => {

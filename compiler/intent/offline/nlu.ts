@@ -166,7 +166,8 @@ export function findQuoted(text: string): string[] {
 /** Image-looking tokens: contain ':' or '/' and look like a reference (nginx:1.25, ghcr.io/x/y:1). */
 export function findImageRefs(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?<![\w@./:-])([a-z0-9][a-z0-9._-]*(?:\.[a-z0-9-]+)*(?::\d+)?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)(?![\w/:@-])/gi)) {
+  // A registry's port only before a path ("registry:5000/x"): "httpd:2.4" is a tag, kept whole.
+  for (const m of text.matchAll(/(?<![\w@./:-])([a-z0-9][a-z0-9._-]*(?:\.[a-z0-9-]+)*(?::\d+(?=\/))?(?:\/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)(?![\w/:@-])/gi)) {
     const s = m[1]!;
     if (!/[:/]/.test(s)) continue;
     if (/^\d+(\.\d+){3}/.test(s)) continue; // an address, not an image
