@@ -2378,6 +2378,15 @@ function removeService(run: Run, name: string): void {
     }
   }
   run.lines.push(`- ${name}${vols.length ? ` (its volume${vols.length > 1 ? 's' : ''} ${vols.join(', ')} and the data in ${vols.length > 1 ? 'them' : 'it'} are kept)` : ''}`);
+  // A network is there for its services to find each other: with the last of them gone, it goes
+  // too (the plan removes it from the engine), rather than staying declared with nothing on it.
+  for (const net of svc.networks ?? []) {
+    if (services(run).some((o) => (o.networks ?? []).includes(net))) continue;
+    const ni = run.ws.indexOf('services.yaml', NETS, net);
+    if (ni < 0) continue;
+    run.ws.removeAt('services.yaml', NETS, ni);
+    run.lines.push(`- network ${net} (no service is on it any more)`);
+  }
   run.focus = run.focus.filter((f) => f !== name);
 }
 
