@@ -12,7 +12,8 @@ import { renderPlan } from '../plan/show.js';
 import { inspectPlan } from '../plan/inspect.js';
 import { loadTrustedKeys } from '../plan/keys.js';
 import { reviewOnHost } from '../agent/review.js';
-import { applyPlanned, REPLANNED_MESSAGE, type FlowHost, type PlanAndApplyOptions, type Planned } from '../agent/flow.js';
+import { applyPlanned, REPLANNED_MESSAGE, type ApplyPlannedOptions, type FlowHost, type PlanAndApplyOptions, type Planned } from '../agent/flow.js';
+import type { ApplyResult } from '../runtime/apply.js';
 
 export interface ApproveThenApply {
   host: FlowHost;
@@ -34,6 +35,16 @@ export interface ApproveThenApply {
   noTerminal(planned: Planned): void;
   /** Runs once approved, before applying (under the request lock when there is one); throws to apply nothing. */
   beforeApply?(planned: Planned): void;
+}
+
+/**
+ * Applies a plan the person approved: they have seen the whole plan (its security and
+ * destructive lines included) and said yes at the terminal, or passed --yes. The one place in
+ * cli/ that applies with `yes: true` (test/architecture.test.ts rule 7): approveThenApply
+ * below, and `claude "<msg>"` (cli/commands/ask.ts) after its own [yes/no/modify].
+ */
+export function applyApproved(host: FlowHost, planned: Planned, o: Omit<ApplyPlannedOptions, 'yes'>): Promise<ApplyResult> {
+  return applyPlanned(host, planned, { ...o, yes: true });
 }
 
 /** The `approve`, `apply` and `onReplan` of planAndApply for a command that asks at the terminal. */
@@ -58,14 +69,7 @@ export function approveThenApply(ctx: CommandContext, o: ApproveThenApply): Pick
     },
     apply(planned) {
       o.beforeApply?.(planned);
-      return applyPlanned(o.host, planned, {
-        now: ctx.now,
-        actor: o.actor,
-        // The user has seen the whole plan (security and destructive lines included) and approved it.
-        yes: true,
-        lockWaitMs: o.waitS * 1000,
-        ...(o.renderer ? { onEvent: o.renderer.onEvent } : {}),
-      });
+      return applyApproved(o.host, planned, { now: ctx.now, actor: o.actor, lockWaitMs: o.waitS * 1000, ...(o.renderer ? { onEvent: o.renderer.onEvent } : {}) });
     },
     onReplan(e, n) {
       if (!o.json) println(ctx.stdout, `The plan was refused as stale (attempt ${n}): ${e.message.split('\n')[0]}`);

@@ -198,6 +198,8 @@ fail() {
 }
 # Console output is searched from byte FROM on (after a reboot: the second boot only).
 FROM=0
+# Set while a panic is what the test wants (BOOT_UPGRADE=fallback: a slot whose root does not mount).
+allow_panic=
 # wait_for [-E] TEXT SECONDS: until the console shows TEXT (a fixed string, or with -E a regex).
 wait_for() {
   local mode=-F
@@ -205,7 +207,7 @@ wait_for() {
   local deadline=$(( $(date +%s) + $2 * SLOW ))
   while ! clean_log | grep -q "$mode" -- "$1"; do
     kill -0 "$QEMU_PID" 2>/dev/null || fail "QEMU exited before the console showed '$1'"
-    ! grep -qF 'Kernel panic' "$LOG" || fail "the kernel panicked before the console showed '$1'"
+    [ -n "$allow_panic" ] || ! grep -qF 'Kernel panic' "$LOG" || fail "the kernel panicked before the console showed '$1'"
     ! grep -qF 'Initramfs unpacking failed' "$LOG" \
       || fail "the initramfs did not unpack (too little RAM for it? try BOOT_MEMORY=2048)"
     [ "$(date +%s)" -lt "$deadline" ] || fail "no '$1' on the console within $(( $2 * SLOW )) s"
@@ -415,7 +417,13 @@ if [ "$DEVICE" = 1 ]; then
   openssl genpkey -algorithm ed25519 -out "$TMP/upgrader.key" 2>/dev/null || fail "openssl cannot make an ed25519 key"
   chmod 600 "$TMP/upgrader.key"
   openssl pkey -in "$TMP/upgrader.key" -pubout -out "$TMP/share/upgrader.pub" 2>/dev/null
-  CLAUDE_DATA_DIR="$TMP/planner" "$ROOT/bin/claude" upgrade pack --kernel "$BUILD/vmlinuz" --root "$BUILD/root.squashfs" \
+  up_root=$BUILD/root.squashfs
+  if [ "$BOOT_UPGRADE" = fallback ]; then
+    # A signed image whose root is not a filesystem: its kernel cannot mount it and panics.
+    head -c 1048576 /dev/urandom >"$TMP/broken.root"
+    up_root=$TMP/broken.root
+  fi
+  CLAUDE_DATA_DIR="$TMP/planner" "$ROOT/bin/claude" upgrade pack --kernel "$BUILD/vmlinuz" --root "$up_root" \
     --version "$VERSION-b" --out "$TMP/share/claude-os.upgrade" --key "$TMP/upgrader.key" >"$TMP/pack.out" 2>&1 || { cat "$TMP/pack.out"; fail "claude upgrade pack failed"; }
   cp "$TMP/share/claude-os.upgrade" "$TMP/share/tampered.upgrade"
   printf 'X' | dd of="$TMP/share/tampered.upgrade" bs=1 seek=$(( $(stat -c %s "$TMP/share/tampered.upgrade") - 4096 )) conv=notrunc status=none
@@ -439,6 +447,25 @@ if [ "$DEVICE" = 1 ]; then
   FROM=$(stat -c %s "$LOG")
   t_up_from=$FROM
   type_line 'reboot'
+  if [ "$BOOT_UPGRADE" = fallback ]; then
+    # Slot B's kernel panics (no root), reboots after 10 s (panic=10), and SYSLINUX, its
+    # once-record spent, boots the default: slot A, which says the update fell back.
+    allow_panic=1
+    wait_for "Kernel panic" "$TIMEOUT"
+    # (the panic stays in the log: allow_panic stays set for the rest of this run)
+    wait_for "Claude.OS v$VERSION" "$TIMEOUT"
+    wait_for -E "^Update: slot b did not come up healthy; running slot a" 900
+    wait_for "Login: root (" 600
+    FROM=$(( FROM + $(clean_log | grep -bF "Login: root (" | head -n 1 | cut -d: -f1) ))
+    login "$PASSWORD"
+    type_line 'claude upgrade status | sed "s/^/boot-test sta""tus2: /"; tr " " "\n" </proc/cmdline | grep "^claude.slot=" | sed "s/^/boot-test cmd""line: /"'
+    wait_for "boot-test cmdline: claude.slot=" 600
+    has "boot-test cmdline: claude.slot=a" || fail "the fallback did not boot slot a: $(clean_log | grep 'boot-test cmdline:')"
+    has "boot-test status2: running slot a; confirmed (default) slot a; no boot-once pending" || fail "the slots after the fallback: $(clean_log | grep 'boot-test status2:')"
+    has "it did not come up healthy, so the machine went back to the confirmed slot" || fail "claude upgrade status does not say the update fell back: $(clean_log | grep 'boot-test status2:')"
+    FROM=$t_up_from
+    echo "[boot] after the reboot: slot b's kernel panicked (its root is not a filesystem), panic=10 rebooted, SYSLINUX booted slot a, the default, and said '$(clean_log | grep '^Update:' | head -n 1)'"
+  else
   wait_for "Claude.OS v$VERSION" "$TIMEOUT"
   wait_for -E "^Update: (slot b confirmed|.*did not come up healthy)" 900
   has "did not come up healthy" && fail "the new slot did not come up healthy: $(clean_log | grep '^Update:')"
@@ -451,6 +478,7 @@ if [ "$DEVICE" = 1 ]; then
   has "boot-test status2: running slot b; confirmed (default) slot b; no boot-once pending" || fail "slot b was not confirmed: $(clean_log | grep 'boot-test status2:')"
   FROM=$t_up_from
   echo "[boot] after the reboot: SYSLINUX booted slot b once, /init confirmed it ($(clean_log | grep '^Update:' | head -n 1)), and it is the default now"
+  fi  # fallback
   else
 
   # b. The plan, made on this host for the device's host id, with a key of this host's own.
@@ -633,7 +661,11 @@ fi
 echo "[boot] logged in at the console after $(secs "$t_prompt"), API answered after $(secs "$t_api"),"
 echo "[boot] claude --version at the prompt answered after $(secs "$t_cli"), powered off after $(secs "$t_off")"
 if [ "$DEVICE" = 1 ] && [ -n "${BOOT_UPGRADE:-}" ]; then
-  echo "PASS (BOOT_UPGRADE): Claude.OS v$VERSION booted, refused a tampered image, wrote a signed one to slot b, booted it once and confirmed it, powered off"
+  if [ "$BOOT_UPGRADE" = fallback ]; then
+    echo "PASS (BOOT_UPGRADE=fallback): Claude.OS v$VERSION booted, wrote a signed image whose root does not mount to slot b, whose kernel panicked, and the next boot took slot a, powered off"
+  else
+    echo "PASS (BOOT_UPGRADE): Claude.OS v$VERSION booted, refused a tampered image, wrote a signed one to slot b, booted it once and confirmed it, powered off"
+  fi
 elif [ "$DEVICE" = 1 ]; then
   echo "[boot] the plan applied in the guest after $(secs "$t_apply"); after \`reboot\` the banner came in $(secs "$t_banner2"), the container answered again $(secs "$t_answer2") after it"
   [ -n "$engine_wait_seen" ] || echo "[boot] NOTE: containerd answered before the first command on both boots: the wait for a starting engine was not exercised in this run"

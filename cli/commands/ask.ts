@@ -22,7 +22,8 @@ import { withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { isFlagged, recordOutcome } from '../../agent/learning.js';
-import { applyPlanned as applyOnHost, openFlowHost } from '../../agent/flow.js';
+import { openFlowHost } from '../../agent/flow.js';
+import { applyApproved } from '../approve.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { askApproval } from '../answers.js';
 import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
@@ -160,10 +161,9 @@ async function applyOnce(ctx: CommandContext, s: IntentSession, planned: Planned
   s.host ??= await openFlowHost(s.paths);
   const renderer = new ProgressRenderer(ctx.stdout, ctx.isTTY);
   try {
-    const result = await applyOnHost(s.host, planned, {
+    // The user has just seen the plan, warnings included, and said yes (or passed --yes).
+    const result = await applyApproved(s.host, planned, {
       now: ctx.now,
-      // The user has just seen the plan, warnings included, and said yes (or passed --yes).
-      yes: true,
       lockWaitMs: 60_000,
       actor: authorFromEnv(ctx.env, { hostname: s.host.hostId }),
       onEvent: renderer.onEvent,
