@@ -8,6 +8,9 @@
 import { writeSync } from 'node:fs';
 
 const on = !!process.env.CLAUDE_TRACE;
+/** CLAUDE_TRACE=mem: each mark also gives the RSS, V8's heap in use and the memory outside it (Buffers), in MB. */
+const mem = process.env.CLAUDE_TRACE === 'mem';
+const mb = (n: number) => (n / 1048576).toFixed(0).padStart(4);
 let last = 0;
 
 export function trace(label: string): void {
@@ -16,7 +19,12 @@ export function trace(label: string): void {
   const c = process.cpuUsage();
   const cpu = (c.user + c.system) / 1000;
   // straight to fd 2: making process.stderr (node:net for a pipe or a terminal) would be part of what is measured
-  const line = `[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${label}\n`;
+  let m = '';
+  if (mem) {
+    const u = process.memoryUsage();
+    m = `rss ${mb(u.rss)} heap ${mb(u.heapUsed)} ext ${mb(u.external)} MB  `;
+  }
+  const line = `[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${m}${label}\n`;
   try {
     writeSync(2, line);
   } catch {

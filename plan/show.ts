@@ -138,7 +138,15 @@ function withReview(overview: string[], review: PlanReview): string[] {
  * box also names what changes in each changed service and resource, old → new.
  */
 export function renderPlan(payload: PlanPayload, report?: PlanReport, review?: PlanReview): string {
-  const out: string[] = [];
+  return [...renderPlanLines(payload, report, review)].join('\n') + '\n';
+}
+
+/**
+ * `renderPlan`'s lines (without their newline), one at a time: a plan of 10,000 services is
+ * 90,000 lines (8 MB), which `claude plan` writes as they come instead of holding them and
+ * their joined text at once (docs/plans.md, "What a real `claude plan` costs").
+ */
+export function* renderPlanLines(payload: PlanPayload, report?: PlanReport, review?: PlanReview): Generator<string> {
   const d = (payload.display ?? {}) as Display;
   const security = payload.steps.some((s) => s.risk === 'security');
   const title = payload.steps.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
@@ -155,65 +163,64 @@ export function renderPlan(payload: PlanPayload, report?: PlanReport, review?: P
     if (overview.length) overview.push('');
     overview.push(...d.lockout);
   }
-  out.push(...box(title, overview));
-  out.push('');
-  out.push(`Plan ${payload.id} for host ${payload.hostId}`);
-  out.push(`  request:  ${payload.request}`);
-  out.push(`  made:     ${payload.createdAt} by ${payload.provenance.engine}${payload.provenance.model ? ` (${payload.provenance.model})` : ''}, compiler ${payload.provenance.compilerVersion}`);
-  out.push(`  expires:  ${payload.expiresAt}`);
-  out.push(`  base:     state ${payload.base.stateCommit ? payload.base.stateCommit.slice(0, 12) : '(no commit yet)'}, fingerprint ${payload.base.fingerprint.slice(0, 16)}… over ${plural(Object.keys(payload.base.resources).length, 'resource')}`);
-  out.push('');
+  yield* box(title, overview);
+  yield '';
+  yield `Plan ${payload.id} for host ${payload.hostId}`;
+  yield `  request:  ${payload.request}`;
+  yield `  made:     ${payload.createdAt} by ${payload.provenance.engine}${payload.provenance.model ? ` (${payload.provenance.model})` : ''}, compiler ${payload.provenance.compilerVersion}`;
+  yield `  expires:  ${payload.expiresAt}`;
+  yield `  base:     state ${payload.base.stateCommit ? payload.base.stateCommit.slice(0, 12) : '(no commit yet)'}, fingerprint ${payload.base.fingerprint.slice(0, 16)}… over ${plural(Object.keys(payload.base.resources).length, 'resource')}`;
+  yield '';
   if (payload.steps.length) {
-    out.push(`Steps (${payload.steps.length}, in order; phases run one after the other):`);
+    yield `Steps (${payload.steps.length}, in order; each starts once the steps it depends on are done):`;
     const w = Math.max(...payload.steps.map((s) => stepSymbol(s).length));
     let phase = 0;
     for (const s of payload.steps) {
       if (s.phase !== phase) {
         phase = s.phase;
-        out.push(`  ${PHASES[phase] ?? `phase ${phase}`}`);
+        yield `  ${PHASES[phase] ?? `phase ${phase}`}`;
       }
       const risk = s.risk === 'safe' ? '' : `  [${s.risk}]`;
-      out.push(`    ${stepSymbol(s).padStart(w)} ${s.description}${risk}`);
+      yield `    ${stepSymbol(s).padStart(w)} ${s.description}${risk}`;
       // Every job's command, in full: a reviewer sees what will run on a schedule.
       if (s.op === 'schedule.apply') {
-        for (const j of (s.params as { jobs?: ReviewedJob[] }).jobs ?? []) out.push(`      ${jobLine(j)}`);
+        for (const j of (s.params as { jobs?: ReviewedJob[] }).jobs ?? []) yield `      ${jobLine(j)}`;
       }
     }
-    out.push('');
+    yield '';
   }
   const sm = payload.summary;
   const risks = (['safe', 'disruptive', 'destructive', 'security'] as const).filter((r) => sm.byRisk[r]).map((r) => `${sm.byRisk[r]} ${r}`);
-  out.push(`Plan: ${sm.create} to create, ${sm.update} to change, ${sm.delete} to delete${risks.length ? ` (steps: ${risks.join(', ')})` : ''}.`);
+  yield `Plan: ${sm.create} to create, ${sm.update} to change, ${sm.delete} to delete${risks.length ? ` (steps: ${risks.join(', ')})` : ''}.`;
   const warnings = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
   const other = (d.warnings ?? []).filter((w) => !w.startsWith('security: ') && !w.startsWith('destructive: '));
   if (warnings.length || other.length) {
-    out.push('');
-    out.push('Warnings:');
+    yield '';
+    yield 'Warnings:';
     for (const s of warnings) {
-      out.push(s.risk === 'destructive' ? `  ⚠ DESTRUCTIVE: ${s.description}: this deletes data and cannot be undone` : `  ⚠ SECURITY: ${s.description}`);
+      yield s.risk === 'destructive' ? `  ⚠ DESTRUCTIVE: ${s.description}: this deletes data and cannot be undone` : `  ⚠ SECURITY: ${s.description}`;
     }
-    for (const w of other) out.push(`  ⚠ ${w}`);
+    for (const w of other) yield `  ⚠ ${w}`;
   }
   if (d.exposure?.length) {
-    out.push('');
-    out.push('Exposure (published ports, from where a new connection gets through):');
-    for (const e of d.exposure) out.push(`  ${e.service} ${e.port}/${e.protocol} ← ${e.allowedFrom.join(', ')}${e.note ? ` (${e.note})` : ''}`);
+    yield '';
+    yield 'Exposure (published ports, from where a new connection gets through):';
+    for (const e of d.exposure) yield `  ${e.service} ${e.port}/${e.protocol} ← ${e.allowedFrom.join(', ')}${e.note ? ` (${e.note})` : ''}`;
   }
-  out.push('');
+  yield '';
   if (report) {
-    out.push(`Signatures (${report.signatures.length}):`);
-    if (report.signatures.length === 0) out.push('  (none: the plan is unsigned)');
+    yield `Signatures (${report.signatures.length}):`;
+    if (report.signatures.length === 0) yield '  (none: the plan is unsigned)';
     for (const s of report.signatures) {
       const who = s.role ? `${s.role} '${s.name ?? '?'}'` : 'unknown key';
       const st = s.status === 'valid' ? '✓ valid, trusted' : s.status === 'unknown-key' ? '? not trusted here (cannot check)' : s.status === 'duplicate' ? '✗ keyid listed twice' : '✗ does not verify';
-      out.push(`  ${s.keyid.slice(0, 16)}…  ${who}: ${st}`);
+      yield `  ${s.keyid.slice(0, 16)}…  ${who}: ${st}`;
     }
     const pol = evaluatePolicy(payload, report.signatures.filter((s) => s.status === 'valid').map((s) => s.role!));
-    out.push('Policy:');
-    for (const l of pol.lines) out.push(`  ${l}`);
-    for (const m of pol.missingSignatures) out.push(`  missing: ${m}`);
+    yield 'Policy:';
+    for (const l of pol.lines) yield `  ${l}`;
+    for (const m of pol.missingSignatures) yield `  missing: ${m}`;
   }
-  return out.join('\n') + '\n';
 }
 
 const PHASES: Record<number, string> = {

@@ -47,7 +47,7 @@ export interface ReadyResult {
   state: 'healthy' | 'running' | 'completed';
   ms: number;
   /** How `healthy` was seen when not by the health command run in the container: the same HTTP request from the host (runtime/health.ts httpHealthOf), or Docker's own check. */
-  via?: 'http' | 'docker';
+  via?: 'http' | 'docker' | 'postgres' | 'redis';
 }
 
 export interface HostFile {

@@ -36,6 +36,7 @@ import { ContainerExitedError, HealthTimeoutError, type ReadyResult } from './en
 import { demuxLogs, redactLines, secretValuesOf } from './observe/docker.js';
 import { tcpAnswers } from './observe/ports.js';
 import { redact } from './secrets.js';
+import { wireHealthOf, wireHealthy } from './health-wire.js';
 import { trace } from '../common/trace.js';
 
 /** The pause after the first failed probe; each later pause is PROBE_BACKOFF times longer, up to PROBE_MAX_INTERVAL_MS. */
@@ -53,6 +54,12 @@ export const PROBE_PATIENCE = 3;
  * health command is run at most this often (wall ms): see `portsRefused`.
  */
 export const REFUSED_PROBE_INTERVAL_MS = 1000;
+/**
+ * With a check the host makes itself before each probe (the HTTP GET, pg_isready or
+ * redis-cli ping asked over TCP: ≈ 1 ms of CPU, no `docker exec`), the rounds come at least
+ * this often (wall ms); the health command itself keeps its own back-off.
+ */
+export const QUICK_ROUND_MAX_MS = 100;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -175,10 +182,13 @@ export async function raceClock<T>(ended: Promise<T>, clock: Clock, until: numbe
  * but no later than the end of its current probe-timeout period. On no result, a probe that has
  * run PROBE_PATIENCE timeouts is detached (`givenUp`), so the caller starts a new one.
  */
-export async function waitProbe(inflight: RunningExec, leftMs: number, probeTimeout: number): Promise<{ r: { code: number | null; output: string } | null; givenUp: boolean }> {
+export async function waitProbe(inflight: RunningExec, leftMs: number, probeTimeout: number, sliceMs = Infinity): Promise<{ r: { code: number | null; output: string } | null; givenUp: boolean; sliced?: boolean }> {
   const ran = inflight.clock.elapsed();
-  const r = await inflight.wait(Math.min(ran + leftMs, (Math.floor(ran / probeTimeout) + 1) * probeTimeout));
+  const boundary = Math.min(ran + leftMs, (Math.floor(ran / probeTimeout) + 1) * probeTimeout);
+  const r = await inflight.wait(Math.min(boundary, ran + sliceMs));
   if (r) return { r, givenUp: false };
+  // `sliceMs` ran out first: the probe is still within its timeout; the caller looks again
+  if (inflight.clock.elapsed() < boundary) return { r: null, givenUp: false, sliced: true };
   const givenUp = inflight.clock.elapsed() >= PROBE_PATIENCE * probeTimeout;
   if (givenUp) inflight.detach();
   return { r: null, givenUp };
@@ -284,9 +294,13 @@ function portRefused(host: string, port: number, timeoutMs = 200): Promise<boole
  * spaces out the probes: readiness is still decided by the health command (or Docker's own
  * verdict), so a command that does not need the port still passes, at most one interval later.
  */
-async function portsRefused(info: { NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> } }, ports: ContainerSpec['ports']): Promise<boolean> {
+type WithAddress = { NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> } };
+/** The container's own address on its first network that has one. */
+const ipOf = (info: WithAddress): string | undefined => Object.values(info.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+
+async function portsRefused(info: WithAddress, ports: ContainerSpec['ports']): Promise<boolean> {
   const tcp = ports.filter((p) => p.protocol === 'tcp');
-  const ip = Object.values(info.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+  const ip = ipOf(info);
   if (!ip || tcp.length === 0) return false;
   const refused = await Promise.all(tcp.map((p) => portRefused(ip, p.container)));
   return refused.every(Boolean);
@@ -357,6 +371,12 @@ export interface ReadyTarget {
    * the health command out to REFUSED_PROBE_INTERVAL_MS and adds a note to the last result.
    */
   beforeProbe?(round: number): Promise<{ ready: ReadyResult } | { refused: boolean }>;
+  /**
+   * `beforeProbe` asks the service itself from the host (cheap): it is asked every round, also
+   * while the health command runs (waited for QUICK_ROUND_MAX_MS at a time), rounds come every
+   * QUICK_ROUND_MAX_MS at most, and the command keeps its own back-off.
+   */
+  quick?: boolean;
   /** The health command could not run (its exec failed): the container may have exited. */
   probeFailed?(): Promise<void>;
   /** Secret values to redact from a probe's output. */
@@ -408,6 +428,8 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
   let ownProbeFailed = false;
   let inflight: RunningExec | null = null;
   let lastExec = t0; // wall ms of the last health command started
+  let lastExecAt: number | null = null; // the same, null before the first
+  let execPause = pause; // the health command's own back-off (rounds may come sooner: `quick`)
   let lastProbe = ''; // its last result
   let refused = false; // every declared TCP port refused connections at the last look
   try {
@@ -417,20 +439,26 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
       if ('running' in look) {
         if (argv) {
           try {
-            const pre = !inflight && t.beforeProbe ? await t.beforeProbe(round) : null;
+            // with a host-side check (`quick`), it is asked every round, also while the command runs
+            const pre = (!inflight || t.quick) && t.beforeProbe ? await t.beforeProbe(round) : null;
             if (pre && 'ready' in pre) return pre.ready;
-            if (pre) refused = pre.refused;
+            if (pre && !inflight) refused = pre.refused;
             if (!inflight && refused && Date.now() - lastExec < REFUSED_PROBE_INTERVAL_MS) {
               last = lastProbe || 'not probed yet';
               trace(`ready: ${t.name} ports refused, probe ${round} deferred`);
+            } else if (!inflight && t.quick && lastExecAt !== null && Date.now() - lastExecAt < execPause) {
+              last = lastProbe || 'not probed yet';
             } else {
               if (!inflight) {
                 inflight = await t.startExec(argv);
-                lastExec = Date.now();
+                lastExec = lastExecAt = Date.now();
+                if (round > 0) execPause = Math.min(PROBE_MAX_INTERVAL_MS, execPause * PROBE_BACKOFF);
                 trace(`ready: ${t.name} probe ${round} started`);
               }
-              const { r, givenUp } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout);
-              if (r) {
+              const { r, givenUp, sliced } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout, t.quick ? QUICK_ROUND_MAX_MS : Infinity);
+              if (sliced) {
+                // still running within its timeout: ask the host-side check again next round
+              } else if (r) {
                 inflight = null;
                 trace(`ready: ${t.name} probe ${round} exit ${r.code}`);
                 if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
@@ -471,7 +499,7 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
           `check the service's health command and that it can start; ${t.logsHint}`,
         );
       }
-      await sleep(Math.min(pause, Math.max(10, opts.timeoutMs - used)));
+      await sleep(Math.min(t.quick ? Math.min(pause, QUICK_ROUND_MAX_MS) : pause, Math.max(10, opts.timeoutMs - used)));
       pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
     }
   } finally {
@@ -491,6 +519,8 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
     // round trip less before a service that already answers counts as ready); its answer is
     // used in the first round, where it counts only if the inspect says the container runs.
     let firstHttp = http && httpPort ? httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500)) : null;
+    // pg_isready or redis-cli ping: asked over TCP at the container's own address (health-wire.ts)
+    const wire = opts.probe && !(http && httpPort) ? wireHealthOf(opts.probe.test) : null;
     let info = await container.inspect();
     trace(`ready: ${nameOrId} inspected`);
     const name = info.Name.replace(/^\//, '');
@@ -545,8 +575,15 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
           trace(`ready: ${nameOrId} http ${code ?? 'no answer'}`);
           if (code !== null && code >= 200 && code < 300) return { ready: { state: 'healthy', ms: Date.now() - t0, via: 'http' } };
         }
+        const ip = wire ? ipOf(info) : undefined;
+        if (wire && ip) {
+          const ok = await wireHealthy(wire, ip, Math.min(probeTimeout, 500));
+          trace(`ready: ${nameOrId} ${wire.kind} ${ok ? 'ready' : 'not ready'}`);
+          if (ok) return { ready: { state: 'healthy', ms: Date.now() - t0, via: wire.kind } };
+        }
         return { refused: await portsRefused(info, opts.ports) };
       },
+      quick: !!(http && httpPort) || !!wire,
       startExec: (cmd) => startExec(container, cmd, makeClock(info.Id)),
       async probeFailed() {
         info = await container.inspect();

@@ -199,8 +199,10 @@ describe('the cold-start bundles', () => {
       // loaded) and prints what a compile prints; the plan's id and times are this run's own
       const planOff = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_COMPILE_CACHE: '0' });
       // (each bundle is its own build in the key: plan's first run stores its entry)
-      const planMiss = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_TRACE: '1' });
+      const planMiss = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_TRACE: 'mem' });
       expect(planMiss.stderr).toContain('compile: parsed');
+      // CLAUDE_TRACE=mem: each mark also gives the RSS, the heap in use and the Buffers
+      expect(planMiss.stderr).toMatch(/cpu +\d+ ms  rss +\d+ heap +\d+ ext +\d+ MB  compile: parsed/);
       const planHit = spawnSync(bin, ['plan', '--out', join(tmp, 'plan-x.json')], { encoding: 'utf8', env: { ...env, CLAUDE_TRACE: '1', NODE_DEBUG: 'module' }, maxBuffer: 256 << 20 });
       expect(planOff.status).toBe(0);
       expect(planHit.stderr.split('\n').filter((l) => !l.startsWith('MODULE')).join('\n')).toContain('compile: from the compiled-state cache');

@@ -11,7 +11,7 @@ import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { compileStateDirCached } from '../../compiler/compile-cache.js';
-import { renderPlan } from '../../compiler/show.js';
+import { renderPlanLines } from '../../compiler/show.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { writeEnvelope } from '../../plan/envelope.js';
@@ -132,7 +132,19 @@ const command: Command = {
     } else {
       const report = inspectPlan(envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
       trace('plan: checked as apply would');
-      ctx.stdout.write(renderPlan(payload, report, await reviewOnHost(paths.stateDir, payload, ctx.now, compiled.parsedOf)));
+      const review = await reviewOnHost(paths.stateDir, payload, ctx.now, compiled.parsedOf);
+      trace('plan: reviewed');
+      // written as it is rendered, 64 KiB at a time: at 10,000 services the text is 8 MB, and
+      // holding its lines, the joined text and its UTF-8 bytes at once set the command's peak
+      let chunk = '';
+      for (const line of renderPlanLines(payload, report, review)) {
+        chunk += line + '\n';
+        if (chunk.length >= 65536) {
+          ctx.stdout.write(chunk);
+          chunk = '';
+        }
+      }
+      ctx.stdout.write(chunk);
       println(ctx.stdout);
       println(ctx.stdout, payload.steps.length ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
     }

@@ -2798,7 +2798,10 @@ function handleModifiers(run: Run, clause: string): boolean {
   // Replicas: "scale web to 3 replicas", "run 3 instances of nginx", "scale web to 3",
   // "run two of them", "back to one" (after a scaling turn).
   const scaledBefore = [...run.input.history].reverse().find((h) => h.role === 'user');
-  const rep =
+  // "keep 14 of them", "keep 14 copies" while backups are talked about: how many backups are kept
+  // (handleBackups), never replicas.
+  const retentionTalk = RETENTION.test(t) && backupsInDiscussion(run) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t);
+  const rep = retentionTalk ? null :
     /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances?|copies|containers|nodes)\b/.exec(t) ??
     // "back to a single instance", "just one replica": one.
     /\b(?:a\s+single|single|just\s+one|only\s+one|just\s+a\s+single)\s+(?:replica|instance|copy|container|node)\b()/.exec(t) ??
@@ -3163,7 +3166,7 @@ function backupsInDiscussion(run: Run): boolean {
 function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
-  const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && backupsInDiscussion(run);
+  const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t) && backupsInDiscussion(run);
   // "make it 4am instead": a new time for the backups of the volume under discussion.
   const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && volumeTargets(run, clause).length > 0;
   if (rescheduled) {
