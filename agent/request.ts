@@ -98,3 +98,19 @@ export function savePending(s: IntentSession, planned: PlannedIntent, out?: stri
   writeFileAtomic(path, planned.envelopeText, 0o644);
   return path;
 }
+
+/**
+ * The explanation to show beside the questions: a line of it that is one of the questions is
+ * left out, since the question is shown as a question (the offline engine's asks put the
+ * question in both; an LLM may too). The CLI's printer and the API's reply (the web UI) both
+ * show this, so a question is said once on either.
+ */
+export function explanationBesideQuestions(explanation: string, questions: readonly string[]): string {
+  if (questions.length === 0) return explanation;
+  const asked = new Set(questions.map((q) => q.trim()));
+  return explanation
+    .split('\n')
+    .filter((l) => !asked.has(l.trim()))
+    .join('\n')
+    .trim();
+}

@@ -374,7 +374,8 @@ export class ApiService {
     appendTurn(dataDir, id, {
       at: this.o.now().toISOString(),
       role: 'assistant',
-      text: reply.explanation,
+      // The whole reply's text, its questions included: what a reload shows, and what the provider reads as the last turn.
+      text: [reply.explanation, ...(reply.questions ?? []).filter((q) => !reply.explanation.split('\n').includes(q))].filter(Boolean).join('\n'),
       status: reply.status,
       ...(reply.files ? { files: reply.files } : {}),
       ...(reply.plan ? { planId: reply.plan.id } : {}),
@@ -422,7 +423,7 @@ export class ApiService {
   private async intent(id: string, message: string, history: ConversationTurn[], pending: Pending | undefined): Promise<ConversationReply> {
     // The intent engine (the offline language, the SDKs: most of the files the API could
     // load) is read on the first conversation, not at the server's start.
-    const { proposeTurn } = await import('../agent/request.js');
+    const { explanationBesideQuestions, proposeTurn } = await import('../agent/request.js');
     const { openIntentSession } = await import('../agent/intent.js');
     let s: IntentSession;
     try {
@@ -456,7 +457,8 @@ export class ApiService {
       const reply: ConversationReply = {
         conversationId: id,
         status: t.planProblems ? 'unplannable' : t.result.status,
-        explanation: p.refused ? p.explanation || p.refused.reason : p.explanation,
+        // A question is said once, as a question (the engine's asks put it in the explanation too).
+        explanation: p.refused ? p.explanation || p.refused.reason : explanationBesideQuestions(p.explanation, t.result.questions),
         ...(t.result.questions.length ? { questions: t.result.questions } : {}),
         ...(t.result.warnings.length ? { warnings: t.result.warnings } : {}),
         ...(p.refused ? { refused: p.refused } : {}),

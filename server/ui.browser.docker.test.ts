@@ -279,6 +279,19 @@ describe('the web UI in Chromium', () => {
     await second.locator('.buttons', { hasText: 'Cancelled on the server' }).waitFor();
   });
 
+  it('a question the engine asks is shown once (the reply put it in the explanation too)', { timeout: 120_000 }, async () => {
+    await page.click('button.tab[data-tab="chat"]');
+    await page.click('#new-conversation');
+    const before = await page.locator('#messages .question').count();
+    await page.fill('#chat-input', 'I need a database');
+    await page.click('#chat-send');
+    await page.locator('#messages .question').nth(before).waitFor({ timeout: 90_000 });
+    const question = (await page.locator('#messages .question').nth(before).textContent())!.replace(/^\? /, '');
+    expect(question).toMatch(/^Which database should I add/);
+    const text = (await page.locator('#messages').textContent())!;
+    expect(text.split(question).length - 1).toBe(1);
+  });
+
   it('a plan that needs an admin co-signature says so with Apply disabled; signed on the host, "Check the signature again" enables it and it applies', { timeout: 240_000 }, async () => {
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop';
     await page.click('button.tab[data-tab="chat"]');

@@ -26,7 +26,7 @@ import { openFlowHost } from '../../agent/flow.js';
 import { applyApproved } from '../approve.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { askApproval } from '../answers.js';
-import { changedFiles, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
+import { changedFiles, explanationBesideQuestions, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { cleanText, SGR_RESET } from '../../common/terminal.js';
@@ -61,8 +61,9 @@ export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnRe
     return;
   }
   // Everything the provider wrote is cleaned of control and bidi characters (common/terminal.ts).
-  // An engine that only asks may say its question as the explanation too: print it once, as the question.
-  if (p.explanation && !result.questions.includes(p.explanation)) println(ctx.stdout, cleanText(p.explanation));
+  // An engine that asks may say its question in the explanation too: it is printed once, as the question.
+  const explanation = explanationBesideQuestions(p.explanation, result.questions);
+  if (explanation) println(ctx.stdout, cleanText(explanation));
   if (result.status === 'invalid') {
     println(ctx.stdout, '');
     println(ctx.stdout, `The ${p.provider} provider could not produce valid state files after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}; nothing was planned. The last problems:`);

@@ -123,3 +123,42 @@ describe('"it" in a job, a backup switch and a certificate refers to the convers
     expect(last.generatedSecrets?.length).toBeGreaterThan(0);
   });
 });
+
+// A firewall rule named by its name: "change office-ssh so it allows X instead" changes that
+// rule's source (or port), "remove office-ssh" removes it; nothing else changes.
+describe('a rule named by its name gets the address or port said', () => {
+  const made = talk(['add a firewall rule called office-ssh that allows tcp port 22 from 203.0.113.0/24']).files;
+  it.each([
+    ['change office-ssh so it allows 198.51.100.0/24 instead', 22, '198.51.100.0/24'],
+    ['office-ssh should only allow 10.0.0.0/8', 22, '10.0.0.0/8'],
+    ["set office-ssh's source to 10.1.0.0/16", 22, '10.1.0.0/16'],
+    ['make office-ssh allow 192.168.5.0/24 and 192.168.6.0/24', 22, ['192.168.5.0/24', '192.168.6.0/24']],
+    ['move rule office-ssh to port 2222', 2222, '203.0.113.0/24'],
+    ['update the office-ssh rule to allow 172.16.0.0/12', 22, '172.16.0.0/12'],
+  ])('%s', (message, port, source) => {
+    const { files } = talk([message], made);
+    expect(rules(files).map((r) => [r.name, r.port, r.source])).toEqual([['office-ssh', port, source]]);
+  });
+  it.each(['remove office-ssh', 'please delete the office-ssh rule'])('%s', (message) => {
+    const { files } = talk([message], made);
+    expect(rules(files)).toEqual([]);
+  });
+  it('"allow ssh from 10.0.0.0/8" is a rule of its own, office-ssh stays', () => {
+    const { files } = talk(['allow ssh from 10.0.0.0/8'], made);
+    expect(rules(files).find((r) => r.name === 'office-ssh')?.source).toBe('203.0.113.0/24');
+  });
+});
+
+// A job said with its schedule but no command asks what it runs and where; nothing changes.
+describe('a job with no command asks what it should run', () => {
+  const made = talk(['run ghcr.io/acme/app:1 as app on port 8080']).files;
+  it.each(['schedule a job every night', 'add a cron job that runs every hour', 'i need a nightly job', 'set up a weekly task on sundays', 'can you create a new cron job for 3am'])('%s', (message) => {
+    const { last } = talk([message], made);
+    expect(last.files).toEqual({});
+    expect(last.questions?.join(' ')).toMatch(/What should the job run .*app/);
+  });
+  it('with its command it is made', () => {
+    const { files } = talk(['every night at 3 run bin/cleanup in app'], made);
+    expect(jobs(files).map((j) => j.container)).toEqual(['app']);
+  });
+});

@@ -924,7 +924,7 @@ function onlySchedule(c: string): boolean {
  */
 function withoutPurpose(clause: string): string {
   const m =
-    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
+    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it(?!\s+(?:only\s+)?(?:allows|accepts|blocks|denies|rejects|drops|lets|permits|covers)\b)|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
   if (!m || (detectVerb(m[1]!) === undefined && !ownSetting(m[1]!))) return clause;
   return m[1]!;
 }
@@ -1292,8 +1292,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (handleDependsOn(run, clause)) return true;
   // "only this key: ssh-ed25519 …": a key is a user's, never a firewall rule.
   if (KEY_RE.test(clause) && handleUsers(run, clause, verb)) return true;
-  if (handleSshConfig(run, clause)) return true;
-  if (handleFirewall(run, clause)) return true;
+  if (handleNamedRule(run, clause) || handleSshConfig(run, clause) || handleFirewall(run, clause)) return true;
   if (handleUsers(run, clause, verb)) return true;
   if (handleHostname(run, clause)) return true;
   if (handleTimezone(run, clause)) return true;
@@ -2111,6 +2110,13 @@ function handleJob(run: Run, clause: string): boolean {
   const command = quoted[0] ?? (colonCmd && (!script || colonCmd.includes(script[1]!)) ? colonCmd : undefined) ?? (inContainer && (!script || inContainer.includes(script[1]!)) ? inContainer : undefined) ?? script?.[1] ?? (colon ? undefined : commandAfterWith(clause));
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command: unknown }>('scheduled.yaml', JOBS);
   if (!command && scheduledLifecycle(run, clause, schedule)) return true;
+  // "schedule a job every night", "add a cron job that runs hourly": a job with no command
+  // asks what it should run and where, and changes nothing.
+  const unsaid = !command && /\b(?:schedule|add|create|set\s*up|make|need|want|run|configure)\b[^.]*?\b(?:an?|some|new|nightly|daily|hourly|weekly)\s+(?:(?:new|nightly|daily|hourly|weekly|scheduled|recurring|maintenance|cleanup|backup)\s+)*(?:cron\s*jobs?|cronjobs?|jobs?|tasks?|cron)\b/.test(t);
+  if (unsaid && !/\b(that|it|the job|this job|the task)\b/.test(t.replace(/\b(?:a|an|some)\s+(?:[\w-]+\s+)*(?:cron\s*jobs?|jobs?|tasks?)\s+that\b/, ''))) {
+    run.questions.push(`What should the job run ${schedule.words}, and in which service's container (${services(run).map((x) => x.name).join(', ') || 'there are no services yet'})? For example "run bin/cleanup in app ${schedule.words}". Nothing was changed.`);
+    return true;
+  }
   if (!command) {
     // A new time for the job under discussion.
     if (jobs.length === 0) return false;
@@ -4214,6 +4220,44 @@ function handleFirewall(run: Run, clause: string): boolean {
 }
 
 /** After every clause: warn about published ports a default-drop firewall will block. */
+/**
+ * "change office-ssh so it allows 198.51.100.0/24 instead", "office-ssh should only allow
+ * 10.0.0.0/8", "set lan-ssh's source to 10.1.0.0/16", "move rule web-in to port 8443": a rule
+ * named by its name gets the address or port said; nothing else of it changes.
+ */
+function handleNamedRule(run: Run, clause: string): boolean {
+  const list = rules(run);
+  const t = clause.toLowerCase();
+  const hit = list.filter((r) => r.name && new RegExp(String.raw`(?<![\w-])${escapeRe(r.name.toLowerCase())}(?:'s)?(?![\w-])`).test(t));
+  // A plain word ("ssh", "web") names a rule only with "rule" said; "office-ssh" names it alone.
+  if (hit.length !== 1 || services(run).some((s) => s.name === hit[0]!.name) || (!/[-\d]/.test(hit[0]!.name) && !/\brule\b/.test(t))) return false;
+  const rule = { ...hit[0]! };
+  // "remove office-ssh", "delete the rule lan-ssh": that rule goes.
+  if (/^(?:(?:please|pls|and|also|then|now)\s+)*(?:remove|delete|drop|get\s+rid\s+of|kill)\s+(?:the\s+)?(?:firewall\s+)?(?:rule\s+)?[\w-]+(?:'s)?(?:\s+(?:firewall\s+)?rule)?\s*(?:please|pls|too|as\s+well)?\s*[.!]*$/.test(t.trim())) {
+    removeRule(run, rule.name);
+    run.lines.push(`- firewall rule ${rule.name}`);
+    return true;
+  }
+  const rest = t.replace(rule.name.toLowerCase(), ' ');
+  const cidrs = findCidrs(rest);
+  const port = /\bport\s+(\d{1,5})\b/.exec(rest)?.[1];
+  if (cidrs.length === 0 && !port && !ANYWHERE.test(rest)) return false;
+  const changed: string[] = [];
+  if (cidrs.length > 0 || ANYWHERE.test(rest)) {
+    const source = cidrs.length > 0 ? sourcesOf(cidrs) : undefined;
+    if (source === undefined) delete rule.source;
+    else rule.source = source;
+    changed.push(`from ${describeSource(rule.source)}`);
+  }
+  if (port) {
+    rule.port = Number(port);
+    changed.push(`port ${port}`);
+  }
+  putRule(run, rule);
+  run.lines.push(`~ firewall rule ${rule.name}: ${rule.action === 'accept' ? 'allows' : 'blocks'} ${changed.join(', ')}`);
+  return true;
+}
+
 function finishFirewall(run: Run): void {
   if (!run.ws.changed.has('network.yaml')) return;
   if (inputPolicy(run) === 'drop') {
