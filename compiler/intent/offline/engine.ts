@@ -4528,10 +4528,22 @@ function asPerson(t: string): RegExpExecArray | undefined {
 
 // ── hostname, timezone ─────────────────────────────────────────────────────
 
-function handleHostname(run: Run, clause: string): boolean {
+/**
+ * The host's name said every way: "hostname", "the machine name", "the computer's name", "box
+ * name", "name of this server" (a server's or system's name only when no service is named: "the
+ * nginx server name" is nginx's).
+ */
+function hostWords(clause: string): string {
+  const server = findServiceMentions(clause).length === 0 ? '|server|system' : '';
+  return clause.replace(new RegExp(String.raw`\b(?:(?:machine|computer|box${server})(?:'s|’s)?\s*name|name\s+of\s+(?:the|this|my|our)\s+(?:machine|computer|box|host${server}))\b`, 'gi'), 'hostname');
+}
+
+function handleHostname(run: Run, clause0: string): boolean {
+  const clause = hostWords(clause0);
   const t = clause.toLowerCase();
   const m =
-    /\bhost\s?name\b[^.]*?\b(?:to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
+    /\bhost\s?name\b[^.]*?\b(?:to\s+be|to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
+    /\bhost\s?name\s*:\s*['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
     // "hostname edge-gw-3", "…, hostname build-runner, and …": the name right after the word.
     /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?\s*(?:please|pls)?\s*$/i.exec(clause.trim()) ??
