@@ -128,6 +128,11 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\b(?:writable|writeable|editable|read-?\s?write)\s+(?:by|for|to)\s+(?:every(?:one|body)|any(?:one|body)|all(?:\s+users)?|the\s+world|other\s+users|others|the\s+public|world)\b|\bworld[- ](?:writable|writeable|editable)\b/i,
     reason: PERMISSIONS,
   },
+  // Every process on the host killed, or the host choked: "kill -9 -1", "killall5", a fork bomb.
+  {
+    re: /(?:^|[\s;&|`(])kill\s+(?:-(?:\d+|[A-Z]+|s\s+\w+)\s+)?-1(?![\d.])|\bkillall5\b|\bpkill\s+(?:-\w+\s+)*['"]?\.\*?['"]?(?=\s|$)|:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:|\bkill\s+(?:-\w+\s+)?(?:all|every)\s+(?:the\s+)?(?:processes|process(?:es)?)\b(?![^.]*\b(?:in|inside|of)\s+(?:the\s+)?(?!host\b|machine\b|server\b|box\b)[a-z][\w-]*(?:\s+container)?\b)/i,
+    reason: HOST_COMMAND,
+  },
   // A shell offered on the network: "a netcat listener that runs /bin/sh", "something on 4444 that gives a bash".
   {
     re: /\b(?:netcat|ncat|nc|socat)\b[^.]*\b(?:listen\w*|shell|\/bin\/\w*sh|exec|-e|-l)\b|\b(?:listener|listening|socket|port\s+\d+)\b[^.]*\b(?:runs?|executes?|spawns?|gives?|serves?|opens?|exposes?)\s+(?:a\s+|an\s+)?(?:\/bin\/\w*sh|bash|zsh|shell|terminal|cmd)\b|\b(?:\/bin\/\w*sh|bash|shell)\b[^.]*\b(?:on|over|via)\s+(?:a\s+)?(?:port|tcp|socket|the\s+network)\b/i,
