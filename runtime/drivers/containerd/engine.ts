@@ -533,7 +533,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // does not keep the container from stopping, and is said in the event log (`claude events`).
     await this.ensureLogWriter().catch((e: unknown) => {
       const message = `stopping ${f.name} with no log writer running: the last lines it wrote may be lost (${(e as Error).message})`;
-      appendLineDurable(join(this.opts.dataDir, RUNTIME_EVENTS_FILE), JSON.stringify({ ts: new Date().toISOString(), type: 'logs.writer-down', target: `container/${f.name}`, message }));
+      // The event log may fail for the same reason the writer did (a full or read-only disk):
+      // then the stop goes on and the reason goes to stderr, never an error that stops the stop.
+      try {
+        appendLineDurable(join(this.opts.dataDir, RUNTIME_EVENTS_FILE), JSON.stringify({ ts: new Date().toISOString(), type: 'logs.writer-down', target: `container/${f.name}`, message }));
+      } catch (w) {
+        process.stderr.write(`claude: ${message}; and it could not be written to the event log: ${(w as Error).message}\n`);
+      }
     });
     if (t.status === 'RUNNING' || t.status === 'PAUSED') {
       await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: timeoutS > 0 ? SIGTERM : SIGKILL, all: false }).catch(() => undefined);

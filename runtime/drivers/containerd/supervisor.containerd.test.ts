@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +24,7 @@ import { startContainerd, type TestContainerd } from '../../testutil/containerd.
 import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
 import { logFiles, readLogLines } from './logs.js';
 import { logWriterPid, stopLogWriter } from './log-writer.js';
-import { readRuntimeEvents } from '../../observe/events.js';
+import { readRuntimeEvents, RUNTIME_EVENTS_FILE } from '../../observe/events.js';
 import { BACKOFF_FIRST_MS, newSupervisorState, restartDecision, supervisePass } from './supervisor.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -331,6 +331,30 @@ describe.sequential('the supervisor on containerd', () => {
       expect(said[0]!.detail).toMatch(new RegExp(`^stopping ${name} with no log writer running: the last lines it wrote may be lost \\(the containerd log writer .*log-writer\\.cjs could not be started: .*EACCES`));
     } finally {
       chmodSync(writer, 0o755);
+      await engine.removeContainer(id).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('a stop with no log writer and an event log that cannot be written (the same full or broken disk) still stops the container', async () => {
+    // From the review: the event-log append threw out of the catch and aborted the stop.
+    const name = n('logdown2');
+    const id = await run(containerSpec({ name, image: IMAGE, restart: 'no', command: ['sh', '-c', 'echo early; sleep 600'] }));
+    const writer = join(engine.stateDir, 'log-writer.cjs');
+    const events = join(dataDir, RUNTIME_EVENTS_FILE);
+    const aside = `${events}.aside-${suffix}`;
+    const had = existsSync(events);
+    try {
+      await until('the first line', async () => engine.logs(id).includes('early'));
+      await stopLogWriter(engine.stateDir);
+      chmodSync(writer, 0o644);
+      if (had) renameSync(events, aside);
+      mkdirSync(events); // appending to it fails (EISDIR), as on a broken disk
+      await engine.stopContainer(id, 0);
+      expect((await view(name))?.task).not.toBe('running');
+    } finally {
+      chmodSync(writer, 0o755);
+      rmSync(events, { recursive: true, force: true });
+      if (had) renameSync(aside, events);
       await engine.removeContainer(id).catch(() => undefined);
     }
   }, 120_000);
