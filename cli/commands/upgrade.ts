@@ -11,7 +11,7 @@ import { KeyError, loadHostKey, loadTrustedKeys, readPrivateKeyFile } from '../.
 import { DiskLayoutError, type Slot } from '../../runtime/upgrade/disk.js';
 import { bootFromCmdline, confirmSlot, packImage, slotStatus, upgradeDisk, UpgradeRefused, UPGRADE_RECORD } from '../../runtime/upgrade/index.js';
 
-const usage = `usage: claude upgrade IMAGE [--disk PATH --slot a|b]
+const usage = `usage: claude upgrade IMAGE [--allow-downgrade] [--disk PATH --slot a|b]
        claude upgrade status [--json] [--disk PATH --slot a|b]
        claude upgrade confirm [--boot] [--disk PATH --slot a|b]
        claude upgrade pack --kernel FILE --root FILE --version V --out IMAGE [--key FILE]
@@ -22,10 +22,12 @@ trusts as admin or host, \`claude keys\`), writes its kernel and root to the slo
 running, and has the boot loader boot it once. After that boot, once the container engine
 answers, the device confirms the new slot (\`claude upgrade confirm --boot\`, run by /init) and
 it becomes the default; if it does not come up healthy, the next boot takes the old slot.
-Nothing is written when the image is unsigned, signed by an unknown key, or changed.
+Nothing is written when the image is unsigned, signed by an unknown key, or changed, or when
+its version is older than the running slot's (a rollback) unless --allow-downgrade is given.
 
   status            the running slot, the confirmed (default) one, a boot-once pending
   confirm           make the running slot the default (--boot: also check the engine answers)
+  --allow-downgrade write an image older than the running slot's version (on purpose)
   pack              sign an image of a kernel and a root filesystem with this machine's
                     host key (or --key FILE): the key the device trusts for plans
   --disk PATH       the disk (or a disk image file); default: the boot disk the kernel
@@ -54,6 +56,7 @@ const command: Command = {
       version: { type: 'string' },
       out: { type: 'string' },
       key: { type: 'string' },
+      'allow-downgrade': { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('give an image file, or one of status, confirm, pack');
     const { dataDir } = resolvePaths(ctx.env, ctx.cwd);
@@ -100,7 +103,7 @@ const command: Command = {
         println(ctx.stdout, changed ? `slot ${boot.running} confirmed: it is the default from now on` : `slot ${boot.running} is the confirmed slot already`);
         return EXIT.OK;
       }
-      const r = upgradeDisk({ disk: boot.disk, image: resolve(ctx.cwd, what), running: boot.running, trusted: loadTrustedKeys(dataDir), dataDir, now: ctx.now });
+      const r = upgradeDisk({ disk: boot.disk, image: resolve(ctx.cwd, what), running: boot.running, trusted: loadTrustedKeys(dataDir), dataDir, now: ctx.now, allowDowngrade: values['allow-downgrade'] === true });
       println(ctx.stdout, `✓ version ${r.version} (signed by ${r.signers.join(', ')}) written to slot ${r.slot}; it boots once on the next reboot, and becomes the default once it comes up healthy (else the machine goes back to slot ${boot.running})`);
       println(ctx.stdout, '  reboot to start it: reboot');
       return EXIT.OK;

@@ -8,11 +8,15 @@
  * `application/vnd.claude-os.image+json`, names the version and the size and sha256 of the kernel
  * and of the root, then the kernel's bytes, then the root's. Verified in a fixed order before
  * anything is written: envelope shape, a signature by a key this device trusts as `admin` or
- * `host` (`claude keys`), the manifest's shape, the file's length, each part's sha256. What was
- * written is read back and hashed again before the boot-once record is set.
+ * `host` (`claude keys`), the manifest's shape, the file's length, each part's sha256, and (in
+ * upgradeDisk) its version against the running slot's: an older one is a rollback, refused
+ * unless allowDowngrade. After fsync what was written is read back through a new descriptor and
+ * hashed again before the boot-once record is set (Node has no posix_fadvise, so that read may
+ * come from the kernel's page cache: it catches a wrong write or an image changed after it was
+ * verified, not a disk that loses what it acknowledged).
  */
 import { createHash, type KeyObject } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvelopeFormatError, parseEnvelope, signPayload, verifyEnvelope, type TrustedKey } from '../../plan/envelope.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
@@ -26,6 +30,33 @@ const CHUNK = 4 * 1024 * 1024;
 export const UPGRADE_RECORD = 'upgrade.json';
 /** The slot written and not confirmed yet, in the data dir: /init confirms it on its boot, or says it fell back. */
 export const UPGRADE_TRIAL = 'upgrade-trial';
+/** The version written to each slot (`{"a": "0.1.0", "b": "0.2.0"}`), in the data dir: an older image is a rollback. */
+export const UPGRADE_VERSIONS = 'upgrade-versions.json';
+
+/** Compares dotted versions numerically part by part (`0.10.0` > `0.9.1`; missing parts are 0; a part's leading digits count). */
+export function compareVersions(x: string, y: string): number {
+  const parts = (v: string) => v.trim().replace(/^v/i, '').split('.').map((p) => Number(/^\d*/.exec(p)![0] || 0));
+  const a = parts(x);
+  const b = parts(y);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+/** The versions recorded per slot in `dataDir` (none when there is no record or it is unreadable). */
+export function slotVersions(dataDir: string): Partial<Record<Slot, string>> {
+  try {
+    const v = JSON.parse(readFileSync(join(dataDir, UPGRADE_VERSIONS), 'utf8')) as unknown;
+    if (typeof v !== 'object' || v === null) return {};
+    const out: Partial<Record<Slot, string>> = {};
+    for (const s of ['a', 'b'] as const) if (typeof (v as Record<string, unknown>)[s] === 'string') out[s] = (v as Record<string, string>)[s];
+    return out;
+  } catch {
+    return {};
+  }
+}
 
 export interface ImagePart {
   bytes: number;
@@ -114,7 +145,9 @@ export function verifyImage(path: string, trusted: readonly TrustedKey[]): Verif
       const why = verified.rejected.length ? verified.rejected.map((r) => `${r.keyid.slice(0, 16)}: ${r.reason}`).join(', ') : 'no signature';
       throw new UpgradeRefused(`${path} is not signed by a key this device trusts as admin or host (${why})`, 'sign it with a trusted key (`claude upgrade pack` on the machine whose key the device has), or trust its key first: `claude keys add KEY.pub --role admin --name NAME`');
     }
-    const m = verified.payload as Partial<ImageManifest>;
+    const payload = verified.payload as unknown;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw notImage(`its signed manifest is not an object (${payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload})`);
+    const m = payload as Partial<ImageManifest>;
     const part = (p: unknown): p is ImagePart => !!p && typeof p === 'object' && Number.isSafeInteger((p as ImagePart).bytes) && (p as ImagePart).bytes > 0 && /^[0-9a-f]{64}$/.test(String((p as ImagePart).sha256));
     if (m.kind !== 'claude-os-image' || typeof m.version !== 'string' || typeof m.createdAt !== 'string' || !part(m.kernel) || !part(m.root)) {
       throw notImage('its signed manifest lacks kind claude-os-image, version, createdAt, or the kernel\'s and root\'s bytes and sha256');
@@ -174,9 +207,15 @@ export interface UpgradeResult {
  * root does not fit the slot; the image is verified before (verifyImage) and what was written
  * is read back and compared before the boot-once record is set.
  */
-export function upgradeDisk(o: { disk: string; image: string; running: Slot; trusted: readonly TrustedKey[]; dataDir?: string; now?: () => Date }): UpgradeResult {
+export function upgradeDisk(o: { disk: string; image: string; running: Slot; trusted: readonly TrustedKey[]; dataDir?: string; now?: () => Date; allowDowngrade?: boolean }): UpgradeResult {
   const img = verifyImage(o.image, o.trusted);
   const target = otherSlot(o.running);
+  // Rollback protection (tuf-js's order: shape, signature, version): the running slot's recorded version.
+  const versions = o.dataDir ? slotVersions(o.dataDir) : {};
+  const runs = versions[o.running];
+  if (runs !== undefined && !o.allowDowngrade && compareVersions(img.manifest.version, runs) < 0) {
+    throw new UpgradeRefused(`${img.path} is version ${img.manifest.version}, older than the ${runs} slot ${o.running} runs: a rollback to an older signed image`, 'give a newer image; to go back on purpose, run it again with --allow-downgrade');
+  }
   return withBoot(o.disk, true, (fat, disk) => {
     const confirmed = defaultSlot(fat);
     if (confirmed !== o.running) {
@@ -193,20 +232,29 @@ export function upgradeDisk(o: { disk: string; image: string; running: Slot; tru
       const kernel = Buffer.alloc(img.manifest.kernel.bytes);
       readSync(fd, kernel, 0, kernel.length, img.dataOffset);
       eachChunk(fd, img.dataOffset + img.manifest.kernel.bytes, img.manifest.root.bytes, (b, at) => disk.write(part.offset + at, b));
-      disk.sync();
-      const back = createHash('sha256');
-      for (let at = 0; at < img.manifest.root.bytes; at += CHUNK) back.update(disk.read(part.offset + at, Math.min(CHUNK, img.manifest.root.bytes - at)));
-      if (back.digest('hex') !== img.manifest.root.sha256) throw new Error(`slot ${target} (${o.disk} partition ${part.number}) does not read back what was written: the disk may be failing; the boot-once record was not set`);
       if (sha(kernel) !== img.manifest.kernel.sha256) throw new UpgradeRefused(`${img.path} changed while it was being written`, 'copy the image again and run the upgrade again');
       fat.replaceFile(kernelFile(target), kernel);
-      if (sha(fat.readFile(kernelFile(target))) !== img.manifest.kernel.sha256) throw new Error(`${kernelFile(target)} on the boot partition does not read back what was written; the boot-once record was not set`);
+      disk.sync();
     } finally {
       closeSync(fd);
+    }
+    // Read back through a new descriptor, after fsync, not the one that wrote (Node has no
+    // posix_fadvise: this may still be the page cache, so it checks the write, not the medium).
+    const changed = 'the image or the disk changed after it was verified; the boot-once record was not set';
+    const check = Disk.open(o.disk, false);
+    try {
+      const back = createHash('sha256');
+      for (let at = 0; at < img.manifest.root.bytes; at += CHUNK) back.update(check.read(part.offset + at, Math.min(CHUNK, img.manifest.root.bytes - at)));
+      if (back.digest('hex') !== img.manifest.root.sha256) throw new Error(`slot ${target} (${o.disk} partition ${part.number}) does not read back what was verified: ${changed}`);
+      if (sha(new Fat16(check, check.partition(BOOT_PARTITION)).readFile(kernelFile(target))) !== img.manifest.kernel.sha256) throw new Error(`${kernelFile(target)} on the boot partition of ${o.disk} does not read back what was verified: ${changed}`);
+    } finally {
+      check.close();
     }
     setBootOnce(fat, slotLabel(target));
     if (o.dataDir) {
       const rec = { version: img.manifest.version, from: o.running, to: target, signers: img.signers, writtenAt: (o.now ?? (() => new Date()))().toISOString(), kernel: img.manifest.kernel.sha256, root: img.manifest.root.sha256 };
       writeFileAtomic(join(o.dataDir, UPGRADE_RECORD), JSON.stringify(rec, null, 2) + '\n');
+      writeFileAtomic(join(o.dataDir, UPGRADE_VERSIONS), JSON.stringify({ ...versions, [target]: img.manifest.version }) + '\n');
       writeFileAtomic(join(o.dataDir, UPGRADE_TRIAL), `${target}\n`);
     }
     return { slot: target, version: img.manifest.version, signers: img.signers };
@@ -216,7 +264,9 @@ export function upgradeDisk(o: { disk: string; image: string; running: Slot; tru
 /**
  * Confirms the running slot: it becomes SYSLINUX's default. Run by /init once the engine
  * answers and the runtime has started (`claude upgrade confirm`); on a slot already confirmed
- * it changes nothing. Returns whether it changed the default.
+ * it changes nothing. Returns whether it changed the default. The trial marker is removed only
+ * when this changed the default or names the running slot: a confirm by hand on the old slot
+ * before the trial boot must leave it, or /init on the new slot would not confirm that slot.
  */
 export function confirmSlot(diskPath: string, running: Slot, dataDir?: string): boolean {
   const changed = withBoot(diskPath, true, (fat) => {
@@ -225,7 +275,16 @@ export function confirmSlot(diskPath: string, running: Slot, dataDir?: string): 
     if (bootOnce(fat) === slotLabel(running)) setBootOnce(fat, null);
     return true;
   });
-  if (dataDir) rmSync(join(dataDir, UPGRADE_TRIAL), { force: true });
+  if (dataDir) {
+    const marker = join(dataDir, UPGRADE_TRIAL);
+    let names: string | null = null;
+    try {
+      names = readFileSync(marker, 'utf8').trim();
+    } catch {
+      /* no trial pending */
+    }
+    if (names !== null && (changed || names === running)) rmSync(marker, { force: true });
+  }
   return changed;
 }
 

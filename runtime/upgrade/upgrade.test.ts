@@ -7,7 +7,7 @@
  * default, and an unsigned, untrusted, tampered or cut image writes nothing. Also the real
  * `bin/claude upgrade` on such a disk (--disk/--slot, as off the device).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ import { join, resolve } from 'node:path';
 import { tempDirs } from '../testutil/tempdirs.js';
 import { addTrustedKey, generateKeyPair, loadTrustedKeys, type KeyPair } from '../../plan/keys.js';
 import { ADV_BOOTONCE, bootOnce, defaultSlot, Disk, Fat16, readAdv, setBootOnce } from './disk.js';
-import { bootFromCmdline, confirmSlot, packImage, slotStatus, upgradeDisk, UpgradeRefused, UPGRADE_TRIAL } from './index.js';
+import { bootFromCmdline, compareVersions, confirmSlot, IMAGE_PAYLOAD_TYPE, packImage, slotStatus, upgradeDisk, UpgradeRefused, UPGRADE_TRIAL, UPGRADE_VERSIONS } from './index.js';
+import { signPayload } from '../../plan/envelope.js';
 
 const ROOT = resolve(__dirname, '../..');
 const CLAUDE = join(ROOT, 'bin/claude');
@@ -54,9 +55,9 @@ function disk(): string {
   copyFileSync(pristine, d);
   return d;
 }
-function image(key: KeyPair, over: Partial<{ kernel: Buffer; root: Buffer }> = {}): string {
+function image(key: KeyPair, over: Partial<{ kernel: Buffer; root: Buffer; version: string }> = {}): string {
   const p = join(work, `img-${randomBytes(3).toString('hex')}.upgrade`);
-  packImage(p, { kernel: over.kernel ?? kernelB, root: over.root ?? rootB, version: '0.2.0', createdAt: '2026-12-05T12:00:00Z' }, key.privateKey);
+  packImage(p, { kernel: over.kernel ?? kernelB, root: over.root ?? rootB, version: over.version ?? '0.2.0', createdAt: '2026-12-05T12:00:00Z' }, key.privateKey);
   return p;
 }
 /** A file of the boot partition, read by mtools (not by this code). */
@@ -67,6 +68,13 @@ function fsckBoot(d: string): string {
   execFileSync('dd', [`if=${d}`, `of=${part}`, 'bs=1M', 'skip=1', 'count=64', 'status=none']);
   const r = spawnSync('fsck.fat', ['-n', part], { encoding: 'utf8' });
   return `${r.status} ${r.stdout}${r.stderr}`;
+}
+/** An image whose signed payload is `payload` (anything), signed by the trusted key. */
+function rawImage(payload: unknown): string {
+  const p = join(work, `raw-${randomBytes(3).toString('hex')}.upgrade`);
+  const env = signPayload(payload, trusted.privateKey, IMAGE_PAYLOAD_TYPE);
+  writeFileSync(p, JSON.stringify({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures }) + '\n' + 'x'.repeat(100));
+  return p;
 }
 const slotBytes = (d: string, n: number, len: number) => {
   const k = Disk.open(d, false);
@@ -165,6 +173,9 @@ describe('the slots of a disk made by image/mkdisk.sh', () => {
       writeFileSync(p, '{"hello": 1}\n' + 'x'.repeat(100));
       return p;
     }, /is not a signed Claude\.OS image: line 1: envelope must have exactly payloadType, payload and signatures/],
+    ['whose signed manifest is null', () => rawImage(null), /is not a signed Claude\.OS image: its signed manifest is not an object/],
+    ['whose signed manifest is a number', () => rawImage(42), /is not a signed Claude\.OS image: its signed manifest is not an object/],
+    ['whose signed manifest\'s parts are null', () => rawImage({ kind: 'claude-os-image', version: '0.2.0', createdAt: 'x', kernel: null, root: null }), /its signed manifest lacks kind claude-os-image/],
     ['whose root does not fit the slot', () => image(trusted, { root: randomBytes(SLOT_MB * 1024 * 1024 + 1) }), /the image's root \(\d+ bytes\) does not fit slot b \(partition 3, \d+ bytes\)/],
   ])('refuses an image %s, and writes nothing', (_what, make, message) => {
     const d = disk();
@@ -179,6 +190,87 @@ describe('the slots of a disk made by image/mkdisk.sh', () => {
     expect(err).toBeInstanceOf(UpgradeRefused);
     expect((err as Error).message).toMatch(message);
     expect(readFileSync(d).equals(bytes)).toBe(true);
+  });
+
+  it('confirming by hand before the trial boot changes nothing and keeps the marker, so the boot into B still confirms B', () => {
+    const d = disk();
+    const data = dirs.make();
+    addTrustedKey(data, { publicKeyPem: trusted.publicPem, role: 'host', name: 'laptop' });
+    upgradeDisk({ disk: d, image: image(trusted), running: 'a', trusted: loadTrustedKeys(data), dataDir: data });
+    expect(confirmSlot(d, 'a', data)).toBe(false); // `claude upgrade confirm` on slot a, before the reboot
+    expect(readFileSync(join(data, UPGRADE_TRIAL), 'utf8')).toBe('b\n');
+    expect(fatOf(d, bootOnce)).toBe('claude-b');
+    fatOf(d, (f) => setBootOnce(f, null)); // SYSLINUX boots B once
+    expect(confirmSlot(d, 'b', data)).toBe(true); // /init finds the marker and confirms
+    expect(existsSync(join(data, UPGRADE_TRIAL))).toBe(false);
+    expect(fatOf(d, defaultSlot)).toBe('b');
+  });
+
+  it('a confirm on the marker\'s own slot removes the marker even when the slot is already the default', () => {
+    const d = disk();
+    const data = dirs.make();
+    writeFileSync(join(data, UPGRADE_TRIAL), 'a\n');
+    expect(confirmSlot(d, 'a', data)).toBe(false);
+    expect(existsSync(join(data, UPGRADE_TRIAL))).toBe(false);
+  });
+
+  it('compares versions numerically by dotted parts', () => {
+    expect(compareVersions('0.10.0', '0.9.1')).toBeGreaterThan(0);
+    expect(compareVersions('1.2', '1.2.0')).toBe(0);
+    expect(compareVersions('1.2.0', '1.10')).toBeLessThan(0);
+    expect(compareVersions('2', '10')).toBeLessThan(0);
+  });
+
+  it('refuses an older image than the running slot\'s (rollback), writing nothing, unless allowDowngrade', () => {
+    const data = dirs.make();
+    addTrustedKey(data, { publicKeyPem: trusted.publicPem, role: 'host', name: 'laptop' });
+    const d = disk();
+    upgradeDisk({ disk: d, image: image(trusted, { version: '0.10.0' }), running: 'a', trusted: loadTrustedKeys(data), dataDir: data });
+    expect(JSON.parse(readFileSync(join(data, UPGRADE_VERSIONS), 'utf8'))).toEqual({ b: '0.10.0' });
+    fatOf(d, (f) => setBootOnce(f, null));
+    confirmSlot(d, 'b', data);
+    const old = image(trusted, { version: '0.9.1', kernel: kernelA });
+    const bytes = readFileSync(d);
+    const files = ['upgrade.json', UPGRADE_VERSIONS].map((f) => readFileSync(join(data, f)));
+    let err: unknown;
+    try {
+      upgradeDisk({ disk: d, image: old, running: 'b', trusted: loadTrustedKeys(data), dataDir: data });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UpgradeRefused);
+    expect((err as Error).message).toMatch(/is version 0\.9\.1, older than the 0\.10\.0 slot b runs: a rollback/);
+    expect((err as UpgradeRefused).hint).toContain('--allow-downgrade');
+    expect(readFileSync(d).equals(bytes)).toBe(true);
+    expect(['upgrade.json', UPGRADE_VERSIONS].map((f) => readFileSync(join(data, f)))).toEqual(files);
+    expect(existsSync(join(data, UPGRADE_TRIAL))).toBe(false);
+    // the same version again is not a downgrade; with allowDowngrade the older one is written
+    const r = upgradeDisk({ disk: d, image: old, running: 'b', trusted: loadTrustedKeys(data), dataDir: data, allowDowngrade: true });
+    expect(r).toMatchObject({ slot: 'a', version: '0.9.1' });
+    expect(JSON.parse(readFileSync(join(data, UPGRADE_VERSIONS), 'utf8'))).toEqual({ a: '0.9.1', b: '0.10.0' });
+  });
+
+  describe('the read-back after writing', () => {
+    afterEach(() => vi.restoreAllMocks());
+    it('reads the slot back through a new descriptor after fsync; a write that went wrong sets no boot-once', () => {
+      const d = disk();
+      const open = vi.spyOn(Disk, 'open');
+      const write = Disk.prototype.write;
+      let flipped = false;
+      vi.spyOn(Disk.prototype, 'write').mockImplementation(function (this: Disk, offset: number, data: Buffer) {
+        if (!flipped && data.length > 100_000) {
+          flipped = true;
+          const bad = Buffer.from(data);
+          bad[7]! ^= 0xff;
+          return write.call(this, offset, bad);
+        }
+        return write.call(this, offset, data);
+      });
+      expect(() => upgradeDisk({ disk: d, image: image(trusted), running: 'a', trusted: loadTrustedKeys(dataDir) })).toThrow(/slot b \(.* partition 3\) does not read back what was verified: the image or the disk changed after it was verified; the boot-once record was not set/);
+      expect(flipped).toBe(true);
+      expect(open.mock.calls.map((c) => c[1])).toEqual([true, false]); // the write, then a new read-only open for the read-back
+      expect(fatOf(d, bootOnce)).toBe(null);
+    });
   });
 
   it('finds the boot disk the kernel command line names by its MBR identifier', () => {

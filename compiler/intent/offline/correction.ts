@@ -22,7 +22,7 @@ export function correctionNote(message: string, request: string): string {
 }
 const NOTE = /^\(Read ".*" as: (.*)\)$/m;
 
-const LEAD = String.raw`(?:actually|no|nah|nope|sorry|oops|wait|hmm+|oh|ok(?:ay)?|um+|er+m?|scratch\s+that|on\s+second\s+thought|my\s+bad|correction|hang\s+on|sorry,?\s+i\s+meant|i\s+meant)`;
+const LEAD = String.raw`(?:actually|no|nah|nope|sorry|oops|wait|hmm+|oh|ok(?:ay)?|um+|er+m?|scratch\s+that|on\s+second\s+thought|my\s+bad|correction|hang\s+on|i\s+meant)`;
 const VERB = String.raw`(?:(?:make|change|set|switch|put|bump|turn)\s+(?:that|it|this)(?:\s+(?:to|at|up\s+to|down\s+to|into))?|make\s+it|i\s+meant?|rather|(?:let'?s\s+)?(?:go\s+with|do|say)|how\s+about)`;
 const TAIL = String.raw`(?:\s*,?\s*(?:instead|rather|then|please|pls|plz|thanks|thx|not\s+[\w./:]+|after\s+all))*\s*[.!]*$`;
 /** "make that V", "actually make that V instead", "no, V", "i meant V": with a verb, or at least one lead word. */
@@ -80,7 +80,12 @@ function lastRequest(history: ConversationTurn[]): { request: string; before: Co
  * undefined when the message is not a correction of a value that request said once.
  */
 export function correctedRequest(message: string, history: ConversationTurn[]): { request: string; before: ConversationTurn[] } | undefined {
-  const m = SAID.exec(message.trim().replace(/[’`]/g, "'"));
+  // A correction is a few words ("actually make that 2"); a long message is never one, and the
+  // pattern's lead words repeat, so it is not run on long text at all (the review's 2^k input:
+  // "sorry, i meant " many times and a line break).
+  const said = message.trim().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
+  if (said.length > 120) return undefined;
+  const m = SAID.exec(said);
   if (!m) return undefined;
   let value = (m[1] ?? m[2])!.trim().replace(/^(?:port|at|to)\s+/i, '');
   const word = parseNumberWord(value.toLowerCase());

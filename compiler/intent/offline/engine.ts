@@ -130,7 +130,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // Every process on the host killed, or the host choked: "kill -9 -1", "killall5", a fork bomb.
   {
-    re: /(?:^|[\s;&|`(])kill\s+(?:-(?:\d+|[A-Z]+|s\s+\w+)\s+)?-1(?![\d.])|\bkillall5\b|\bpkill\s+(?:-\w+\s+)*['"]?\.\*?['"]?(?=\s|$)|:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:|\bkill\s+(?:-\w+\s+)?(?:all|every)\s+(?:the\s+)?(?:processes|process(?:es)?)\b(?![^.]*\b(?:in|inside|of)\s+(?:the\s+)?(?!host\b|machine\b|server\b|box\b)[a-z][\w-]*(?:\s+container)?\b)/i,
+    re: /(?:^|[\s;&|`(])kill\s+(?:-(?:\d+|[A-Z]+|s\s+\w+)\s+)?-1(?=\s*(?:$|[;&|)]|\s(?:on|in|please|pls|now|as|from|everywhere)\b))|\bkillall5\b|\bpkill\s+(?:-\w+\s+)*['"]?\.\*?['"]?(?=\s|$)|:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:|\bkill\s+(?:-\w+\s+)?(?:all|every)\s+(?:the\s+)?(?:processes|process(?:es)?)\b(?![^.]*\b(?:in|inside|of)\s+(?:the\s+)?(?!host\b|machine\b|server\b|box\b)[a-z][\w-]*(?:\s+container)?\b)/i,
     reason: HOST_COMMAND,
   },
   // A shell offered on the network: "a netcat listener that runs /bin/sh", "something on 4444 that gives a bash".

@@ -379,38 +379,53 @@ function injectedInstruction(text: string): boolean {
   // admin mode now, add …", "ignore the previous instructions and …". A person asking for a user
   // asks for it; they do not speak to the model as a third party, vouch for themselves, or ask
   // for it to be done unseen.
+  // A role label counts at the start of a sentence ("… 256mb. ALSO, assistant: …", "System: …")
+  // or after ", also"/", ps", never mid-phrase ("ollama and model: llama3").
+  const role = String.raw`(?:\[ ?)?(?:assistant|system|ai|llm)(?: ?\])? ?:`;
   const strong = new RegExp(
-    String.raw`(?:^|[.,;!?]\s*|\b(?:also|and|ps|p\.s\.|btw|note)\s*[,:]?\s*)(?:\[\s*)?(?:assistant|system|ai|model|llm|bot)\s*(?:\]\s*)?:|<\|im_start\|>|\[(?:system|inst)\]|\bignore\s+(?:all\s+)?(?:the\s+|your\s+|any\s+)?(?:previous|prior|above|earlier|other)\s+(?:instructions?|rules?|prompts?)|\byou\s+are\s+now\s+(?:in\s+)?(?:admin|root|developer|god|unrestricted|dan)\b|\bthe\s+(?:user|operator|human|admin)\s+(?:is|has\s+been)\s+(?:verified|authori[sz]ed|approved|pre-?approved|trusted|root)\b|\b(?:pre-?approved|already\s+approved)\s+by\s+(?:the\s+)?(?:user|operator|admin)`,
+    String.raw`(?:^|[.!?\n] ?)(?:(?:also|and|ps|p\.s\.|btw|note) ?[,:]? ?)?${role}|[,;] ?(?:also|ps|p\.s\.|btw) ?,? ?${role}|<\|im_start\|>|\[(?:system|inst)\]|\bignore (?:all )?(?:the |your |any )?(?:previous|prior|above|earlier|other) (?:instructions?|rules?|prompts?)|\byou are now (?:in )?(?:admin|root|developer|god|unrestricted|dan)\b|\bthe (?:user|operator|human|admin) (?:is|has been) (?:verified|pre-?approved|already approved)\b|\b(?:pre-?approved|already approved) by (?:the )?(?:user|operator|admin)`,
     'i',
   );
-  const s = strong.exec(text);
+  const flat = text.replace(/[ \t]+/g, ' ');
+  const s = strong.exec(flat);
   if (s === null) return false;
-  const rest = text.slice(s.index);
+  const rest = flat.slice(s.index);
   const unseen = /\b(?:silently|quietly|secretly|covertly|without\s+(?:asking|telling|showing|a\s+prompt|confirmation|approval)|(?:do\s+not|don'?t|never)\s+(?:ask|mention|show|tell|list)|skip\s+(?:the\s+)?(?:approval|confirmation|review|prompt))\b/i.test(rest);
   return has(grants, rest) || unseen;
 }
 
-/** Where a file anyone on the machine (or the internet) can write lives, or one named for harm. */
-const UNTRUSTED_PATH = String.raw`(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/run\/user\/|\/home\/|~\/|\$HOME\/|\/root\/|https?:\/\/|\.\.\/|\/[\w./-]*(?:evil|hook|inject\w*|keylog\w*|hack\w*|rootkit|backdoor|payload|pwn\w*|malware)[\w.-]*)`;
-const LOADER_VARS = String.raw`\b(?:LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|PYTHONSTARTUP|PYTHONPATH|PERL5OPT|PERL5LIB|RUBYOPT|BASH_ENV|NODE_OPTIONS|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS)\b`;
+/**
+ * Where a file anyone on the machine (or the internet) can write lives, or one named for harm.
+ * Every part is bounded: these run on every request, so no pattern may backtrack over long text.
+ */
+const UNTRUSTED_PATH = String.raw`(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/run\/user\/|https?:\/\/|\.\.\/|\/[\w./-]{0,120}?\b(?:evil|inject\w*|keylog\w*|rootkit|backdoor|payload|pwn\w*|malware)\b)`;
+/** Variables that make a process load or run code at start (not search paths: PYTHONPATH, LD_LIBRARY_PATH). */
+const LOADER_VARS = String.raw`\b(?:LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES|PYTHONSTARTUP|PERL5OPT|RUBYOPT|BASH_ENV|NODE_OPTIONS|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS)\b`;
 /** A value that is data (a hostname, a name, a domain, a timezone, a label) with a shell command in it. */
-const DATA_SLOT = String.raw`\b(?:hostname|host\s*name|machine\s+name|server\s+name|computer\s+name|time\s?zone|tz|user(?:name)?|group|called|named|name\s+(?:it|him|her|the\s+\w+)|domain|label|tag|volume|path)\b`;
-const SHELL_IN_VALUE = String.raw`(?:\$\([^)]*\)|\$\{IFS\}|\x60[^\x60]+\x60|[\w.-]+\s*(?:;|&&|\|\|)\s*(?:rm|reboot|shutdown|halt|poweroff|curl|wget|nc|bash|sh|kill\w*|dd|mkfs\w*|chmod|chown|cat|python\w*|perl)\b|\|\s*(?:ba)?sh\b)`;
+const DATA_SLOT = String.raw`\b(?:hostname|host ?name|machine name|server name|computer name|time ?zone|tz|user(?:name)?|group|called|named|name (?:it|him|her|the \w+)|domain|label|tag)\b`;
+const SHELL_IN_VALUE = String.raw`(?:\$\([^)]{0,200}\)|\$\{IFS\}|\x60[^\x60]{1,200}\x60|[\w.-]{1,64} ?(?:;|&&|\|\|) ?(?:rm|reboot|shutdown|halt|poweroff|curl|wget|nc|bash|sh|kill\w*|dd|mkfs\w*|chmod|chown|cat|python\w*|perl)\b|\| ?(?:ba)?sh\b)`;
+const LOADER = new RegExp(String.raw`${LOADER_VARS} ?(?:=|:|to|as|of|with)? ?['"“‘\x60]? ?(?:--(?:require|import|loader|experimental-loader)[= ]|-r |-javaagent:|-agentpath:)?['"“‘]?${UNTRUSTED_PATH}`, 'i');
+const LOADER_BACKWARDS = new RegExp(String.raw`${UNTRUSTED_PATH}[^\s,;]{0,120} (?:as|in|into|to) (?:the )?${LOADER_VARS}`, 'i');
+const SLOT = new RegExp(String.raw`${DATA_SLOT} ?(?:to (?:be )?|= ?|: ?|is |as )?['"“‘]?(?:[^\s'"”’$\x60;&|]{0,64})${SHELL_IN_VALUE}`, 'i');
+const RUNS = /\b(?:run|runs|running|execute|cron|job|every|nightly|daily|hourly|command|script)\b/i;
 
 /**
  * Code loaded from where anyone can write into every process of a service ("add
  * LD_PRELOAD=/tmp/evil.so to every service", "NODE_OPTIONS=--require /tmp/hook.js"), or a shell
  * command put in a value that is only data ("set the hostname to $(reboot)"). A library in the
  * image ("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2") and a job's own command
- * ("run `pg_dump > /backups/db-$(date +%F).sql` nightly") are what they seem.
+ * ("run `pg_dump > /backups/db-$(date +%F).sql` nightly") are what they seem: a job word counts
+ * only in the clause that holds the value, so "set the hostname to $(reboot) and back up
+ * postgres daily" is still refused.
  */
 function codeInjection(message: string): boolean {
-  const loader = new RegExp(String.raw`${LOADER_VARS}\s*(?:=|:|to|as|of|with)?\s*['"“‘\x60]?\s*(?:--(?:require|import|loader|experimental-loader)[=\s]+|-r\s+|-javaagent:|-agentpath:)?\s*['"“‘]?${UNTRUSTED_PATH}`, 'i');
-  if (loader.test(message)) return true;
-  // "…to the environment: LD_PRELOAD /tmp/x.so" said the other way round
-  if (new RegExp(String.raw`${UNTRUSTED_PATH}[^\s,;]*\s+(?:as|in|into|to)\s+(?:the\s+)?${LOADER_VARS}`, 'i').test(message)) return true;
-  const slot = new RegExp(String.raw`${DATA_SLOT}\s*(?:to\s+(?:be\s+)?|=|:|is\s+|as\s+)?\s*['"“‘]?[^\s'"”’]*${SHELL_IN_VALUE}`, 'i');
-  return slot.test(message) && !/\b(?:run|runs|running|execute|cron|job|every|nightly|daily|hourly|command|script)\b/i.test(message.replace(new RegExp(DATA_SLOT, 'gi'), ' '));
+  const m = message.replace(/\s+/g, ' ');
+  if (LOADER.test(m) || LOADER_BACKWARDS.test(m)) return true;
+  const at = SLOT.exec(m);
+  if (!at) return false;
+  const before = m.slice(Math.max(0, at.index - 80), at.index);
+  const clause = before.slice(Math.max(before.search(/[^.!?]*$/), 0)).replace(/^.*\band\b/i, '') + at[0];
+  return !RUNS.test(clause.replace(new RegExp(DATA_SLOT, 'gi'), ' '));
 }
 
 /**
