@@ -124,7 +124,8 @@ describe('claude apply / recover / unlock', () => {
 
     // In a terminal, the same plan asks; "no" refuses, "yes" applies.
     const no = await claudeTty('no\n', 'apply', await planFile([{ ...S.remove(`web-${suffix}`), risk: 'destructive' }]));
-    expect(no.out).toContain(`These steps need your confirmation:\n  [destructive] Remove container 'web-${suffix}' (no longer declared)\nApply them? [yes/no] `);
+    // The prompt follows an SGR reset, as every prompt at a terminal does (cli/prompt.ts).
+    expect(no.out).toContain(`These steps need your confirmation:\n  [destructive] Remove container 'web-${suffix}' (no longer declared)\n\x1b[0mApply them? [yes/no] `);
     expect(no.code).toBe(1);
     const yes = await claudeTty('yes\n', 'apply', await planFile([{ ...S.remove(`web-${suffix}`), risk: 'destructive' }]));
     expect(yes.code, JSON.stringify(yes)).toBe(0);

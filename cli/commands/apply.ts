@@ -12,7 +12,7 @@ import type { ApplyResult } from '../../runtime/apply.js';
 import { LockHeldError } from '../../runtime/lock.js';
 import { PlanExpiredError, PlanRefusedError, ReplayError, StalePlanError } from '../../runtime/verify.js';
 import { applyPlanned, openFlowHost, planAndApply, planFiles, stateHeadOf, type Planned } from '../../agent/flow.js';
-import { lineReader } from '../prompt.js';
+import { lineReader, type LineReader } from '../prompt.js';
 import { askApproval } from '../answers.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
@@ -40,32 +40,6 @@ failure rolls the whole stack back to the snapshot taken before. See docs/runtim
 
 Exit status: 0 applied; 1 refused, rolled back, incomplete (applied but not committed: run claude recover), or needs attention; 2 usage error.`;
 
-/** Reads one line from the input stream (null at its end). */
-function readLine(stream: NodeJS.ReadableStream): Promise<string | null> {
-  return new Promise((res) => {
-    let buf = '';
-    const onData = (c: Buffer | string) => {
-      buf += String(c);
-      const i = buf.indexOf('\n');
-      if (i >= 0) {
-        cleanup();
-        stream.pause();
-        res(buf.slice(0, i));
-      }
-    };
-    const onEnd = () => {
-      cleanup();
-      res(buf.length ? buf : null);
-    };
-    const cleanup = () => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-    };
-    stream.on('data', onData);
-    stream.once('end', onEnd);
-  });
-}
-
 /** Prints an apply's result, as JSON or as the lines a person reads, and returns the exit code it means. */
 function printResult(ctx: CommandContext, result: ApplyResult, json: boolean): number {
   if (json) println(ctx.stdout, JSON.stringify(result, null, 2));
@@ -74,8 +48,7 @@ function printResult(ctx: CommandContext, result: ApplyResult, json: boolean): n
 }
 
 /** Asks until the answer is clear, with the words of every approval prompt (cli/answers.ts). */
-async function ask(ctx: CommandContext, question: string): Promise<boolean> {
-  const reader = { next: (prompt: string) => (ctx.stdout.write(prompt), readLine(ctx.stdin)), close() {} };
+async function ask(reader: LineReader, question: string): Promise<boolean> {
   return (await askApproval(reader, question, { modify: false })).answer === 'yes';
 }
 
@@ -118,10 +91,17 @@ const command: Command = {
         actor: authorFromEnv(ctx.env, { hostname: host.hostId }),
         ...(ctx.isTTY && !values.json
           ? {
-              interactiveConfirm: (steps: PlanStep[]) => {
+              interactiveConfirm: async (steps: PlanStep[]) => {
                 println(ctx.stdout, 'These steps need your confirmation:');
                 for (const s of steps) println(ctx.stdout, `  [${s.risk}] ${s.description}`);
-                return ask(ctx, 'Apply them? [yes/no] ');
+                // The line reader of every prompt (cli/prompt.ts): it keeps the lines typed ahead
+                // and answers null (no) once the input has ended, however often it asks again.
+                const reader = lineReader(ctx, { terminal: true, promptTypedAhead: false });
+                try {
+                  return await ask(reader, 'Apply them? [yes/no] ');
+                } finally {
+                  reader.close();
+                }
               },
             }
           : {}),
