@@ -28,7 +28,7 @@ const count = (s: string, part: string) => s.split(part).length - 1;
 const exitStatus = () => /^exit status (\d+)$/m.exec(term.screen())?.[1] ?? null;
 
 /** Starts `claude "<request>"` in the terminal and waits for its prompt. */
-async function propose(request = `run claude-os-local/web:latest as ${name} on port ${port} with 64mb of memory`): Promise<string> {
+async function propose(request = `run claude-os-local/web:latest as ${name} on port ${port}:80 with 64mb of memory`): Promise<string> {
   term.start(['sh', '-c', '"$0" "$1"; echo "exit status $?"', CLAUDE_BIN, request], { env: host.env, cwd: host.base, width: 200, height: 80 });
   return term.waitFor('the proposal and its prompt', (x) => x.trimEnd().endsWith(PROMPT.trimEnd()), 180_000);
 }

@@ -539,9 +539,17 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
         const st = info.State;
         if (noSignal && oneShot && st.Status === 'exited' && st.ExitCode === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
         if (st.Status === 'restarting' || (info.RestartCount ?? 0) > restarts0) {
+          // Once Docker has started it again, its state says exit code 0: the code of the exit is
+          // seen at the next one (a crash at start comes again within moments), or not at all.
+          let code: number | undefined = st.Running && !st.Restarting ? undefined : st.ExitCode;
+          for (let i = 0; code === undefined && i < 20; i++) {
+            await new Promise((r) => setTimeout(r, 100));
+            const again = (await container.inspect()).State;
+            if (again.Restarting || !again.Running) code = again.ExitCode;
+          }
           const logs = await lastLogLines(container);
           throw new ContainerExitedError(
-            `container ${name} exited (exit code ${st.ExitCode}) and Docker is restarting it: it failed to start${logs ? `; last log lines:\n${logs}` : ''}`,
+            `container ${name} exited (${code === undefined ? 'its exit code was not seen: Docker had started it again' : `exit code ${code}`}) and Docker is restarting it: it failed to start${logs ? `; last log lines:\n${logs}` : ''}`,
             'look at the log lines above; `docker logs ' + name + '` shows more',
           );
         }
