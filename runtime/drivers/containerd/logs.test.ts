@@ -281,20 +281,7 @@ fs.rmSync = (p, o) => { if (p === ${JSON.stringify(socket)}) { fs.writeFileSync(
 
   it('each line has the wall clock time it arrived, also after the clock is stepped (NTP after boot)', async () => {
     const dir = writerDir();
-    // The writer's view of the system clock, stepped by the test: Date.now() plus the offset in
-    // this file, as a clock step changes what the system clock (CLOCK_REALTIME) reads.
-    const stepFile = join(dir, 'clock-step-ms');
-    const preload = join(dir, 'clock-step.cjs');
-    writeFileSync(preload, `const fs = require('node:fs'); const real = Date.now; Date.now = () => { let o = 0; try { o = Number(fs.readFileSync(${JSON.stringify(stepFile)}, 'utf8')); } catch {} return real() + o; };\n`);
-    const saved = process.env.NODE_OPTIONS;
-    process.env.NODE_OPTIONS = `${saved ?? ''} --require ${preload}`;
-    let helper: string;
-    try {
-      ({ helper } = await ensureLogWriter(dir));
-    } finally {
-      if (saved === undefined) delete process.env.NODE_OPTIONS;
-      else process.env.NODE_OPTIONS = saved;
-    }
+    const { helper, stepFile } = await writerWithSteppedClock(dir);
     const live = join(dir, 'c.log');
     const task = await shimRun(helper, live);
     task.out.write('before the step\n');
@@ -319,18 +306,7 @@ fs.rmSync = (p, o) => { if (p === ${JSON.stringify(socket)}) { fs.writeFileSync(
     // CI of 2026-12-05 11:18: the last of five lines was stamped 0.2 ms before the two ahead of it
     // when Date.now's whole millisecond disagreed with the monotonic anchor.
     const dir = writerDir();
-    const stepFile = join(dir, 'clock-step-ms');
-    const preload = join(dir, 'clock-step.cjs');
-    writeFileSync(preload, `const fs = require('node:fs'); const real = Date.now; Date.now = () => { let o = 0; try { o = Number(fs.readFileSync(${JSON.stringify(stepFile)}, 'utf8')); } catch {} return real() + o; };\n`);
-    const saved = process.env.NODE_OPTIONS;
-    process.env.NODE_OPTIONS = `${saved ?? ''} --require ${preload}`;
-    let helper: string;
-    try {
-      ({ helper } = await ensureLogWriter(dir));
-    } finally {
-      if (saved === undefined) delete process.env.NODE_OPTIONS;
-      else process.env.NODE_OPTIONS = saved;
-    }
+    const { helper, stepFile } = await writerWithSteppedClock(dir);
     const live = join(dir, 'c.log');
     const task = await shimRun(helper, live);
     task.out.write('one\n');
@@ -403,5 +379,23 @@ async function until(f: () => boolean, ms = 10_000): Promise<void> {
   while (!f()) {
     if (Date.now() - t0 > ms) throw new Error('timed out');
     await pause(20);
+  }
+}
+
+/**
+ * Starts a writer whose view of the system clock the test steps: Date.now() plus the offset in
+ * the returned file, as a clock step changes what the system clock (CLOCK_REALTIME) reads.
+ */
+async function writerWithSteppedClock(dir: string): Promise<{ helper: string; stepFile: string }> {
+  const stepFile = join(dir, 'clock-step-ms');
+  const preload = join(dir, 'clock-step.cjs');
+  writeFileSync(preload, `const fs = require('node:fs'); const real = Date.now; Date.now = () => { let o = 0; try { o = Number(fs.readFileSync(${JSON.stringify(stepFile)}, 'utf8')); } catch {} return real() + o; };\n`);
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${saved ?? ''} --require ${preload}`;
+  try {
+    return { helper: (await ensureLogWriter(dir)).helper, stepFile };
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
   }
 }
