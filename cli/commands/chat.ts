@@ -14,11 +14,11 @@ import { ProviderError, type ConversationTurn, type StateFiles } from '../../com
 import { openIntentSession, reloadState } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { learn } from '../../agent/learning.js';
-import { applyPlanned, lineReader, printTurn } from './ask.js';
+import { applyPlanned, approvalQuestion, lacksAdminKey, lineReader, printTurn, saveForAdminSignature } from './ask.js';
 import { readApproval } from '../answers.js';
 import { observeStatus } from '../../agent/observe-env.js';
 import { banner } from '../../agent/render/observe.js';
-import { changedFiles, isSecuritySensitive, proposeTurn, type TurnResult } from '../../agent/request.js';
+import { changedFiles, proposeTurn, type TurnResult } from '../../agent/request.js';
 
 const usage = `usage: claude [--state-dir DIR] [--admin-key FILE]
 
@@ -91,6 +91,13 @@ const command: Command = {
         }
         // The approval words of every prompt (cli/answers.ts): "yes please", "ok", "nope", "cancel"…
         const said = readApproval(line, { modify: true }).answer;
+        if (pending?.planned && said === 'yes' && lacksAdminKey(pending.planned, values['admin-key'])) {
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
+          saveForAdminSignature(ctx, s, pending.planned, 'Saved, not applied: ');
+          pending = undefined;
+          chain = [];
+          continue;
+        }
         if (pending?.planned && said === 'yes') {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
@@ -154,7 +161,7 @@ const command: Command = {
         if (t.planned) {
           chain = [...(pending ? chain : []), request];
           pending = t;
-          println(ctx.stdout, isSecuritySensitive(t.planned) ? 'This is a significant security change. Proceed? [yes/no/modify] (or keep refining)' : 'Apply these changes? [yes/no/modify] (or keep refining)');
+          println(ctx.stdout, `${approvalQuestion(t.planned, values['admin-key'])} (or keep refining)`);
         }
       }
     } finally {
