@@ -31,7 +31,7 @@ The interactive mode. Type what you want; each answer shows the proposed changes
 
 const HELP = [
   'Type a request, e.g. "I need a PostgreSQL database", then refine it ("with daily backups").',
-  'After a proposal: yes applies it, no drops it, anything else refines it. exit leaves.',
+  'After a proposal: yes applies it, no drops it, anything else refines it. clear clears the screen; exit leaves.',
   'Other commands run from the shell: claude status, claude history --conversations, claude help.',
 ];
 
@@ -85,6 +85,11 @@ const command: Command = {
         const line = raw.trim();
         if (line === '') continue;
         if (/^(exit|quit|bye|:q)$/i.test(line)) break;
+        // As in a shell: the screen is cleared (cursor home, erase the screen and the scrollback).
+        if (/^(clear|cls)$/i.test(line)) {
+          ctx.stdout.write('\x1b[H\x1b[2J\x1b[3J');
+          continue;
+        }
         if (/^(help|\?)$/i.test(line)) {
           for (const h of HELP) println(ctx.stdout, h);
           continue;
