@@ -20,6 +20,8 @@ export type Approval =
 
 const YES = new Set(['y', 'yes', 'yep', 'yeah', 'yup', 'ok', 'okay', 'sure', 'apply', 'apply it', 'do it', 'go', 'go ahead', 'lgtm', 'yes do it', 'yes go ahead', 'ok do it', 'ok go ahead', 'sure go ahead', 'yes apply it']);
 const NO = new Set(['n', 'no', 'nope', 'nah', 'cancel', 'q', 'quit', 'exit', 'abort', 'stop', 'no thanks', 'never mind', 'nevermind', 'dont', "don't", 'do not', 'no cancel', 'no dont']);
+/** After "don't": the words that make it a no with more ("don't apply it"), not a change ("don't publish its port"). */
+const NOT_A_CHANGE = new Set(['apply', 'do', 'it', 'that', 'this', 'proceed', 'go', 'bother', 'want', 'need', 'run', 'touch', 'change', 'know', 'care', 'think', 'worry', 'yet']);
 const MODIFY = new Set(['m', 'modify', 'change', 'edit', 'change it', 'modify it', 'refine']);
 /** Polite words that change nothing about the answer: "yes please", "no, thanks!". */
 const FILLER = /(?:\s+(?:please|pls|plz|thanks|thank\s+you|thx|ty))+$/;
@@ -42,7 +44,11 @@ export function readApproval(line: string | null, o: { modify: boolean }): Appro
   if (o.modify && said) return { answer: 'modify', change: said[1]!.trim() };
   const first = plain.split(' ')[0]!;
   if (/[$`|;&<>\\]/.test(raw) || SHELL_WORDS.has(first)) return { answer: 'unclear', why: `"${raw}" looks like a shell command, not an answer; ${choices}.` };
-  if (YES.has(first) || NO.has(first)) return { answer: 'unclear', why: `"${raw}" says ${YES.has(first) ? 'yes' : 'no'} and more; ${choices}${o.modify ? ' (then say the change on its own)' : ''}.` };
+  // "don't publish its port", "do not expose redis": a change said in the negative, not a no
+  // ("don't apply it", "don't do that" still say no and more, and are asked again).
+  const negated = /^(?:dont|don't|do not)\s+(\S+)/.exec(plain)?.[1];
+  if (o.modify && negated && !NOT_A_CHANGE.has(negated) && !/[?]$/.test(raw)) return { answer: 'modify', change: raw };
+  if (YES.has(first) || NO.has(first) || negated) return { answer: 'unclear', why: `"${raw}" says ${YES.has(first) ? 'yes' : 'no'} and more; ${choices}${o.modify ? ' (then say the change on its own)' : ''}.` };
   if (!o.modify) return { answer: 'unclear', why: `"${raw}" is neither yes nor no; ${choices}.` };
   if (!/\s/.test(plain)) return { answer: 'unclear', why: `"${raw}" is not an answer I know; ${choices}.` };
   if (raw.endsWith('?')) return { answer: 'unclear', why: `"${raw}" is a question; questions are not answered here. ${choices[0]!.toUpperCase()}${choices.slice(1)}.` };
