@@ -166,6 +166,13 @@ describe('observation commands: golden text and --json', () => {
     const t = await claude(['logs', job, '-n', '5']);
     expect(t.code).toBe(0);
     await expect(norm(t.out)).toMatchFileSnapshot('__golden__/observe/logs.txt');
+    // docker logs' --tail is the same as -n; both at once is a usage error
+    const tail = await claude(['logs', job, '--tail', '5']);
+    expect(tail.code).toBe(0);
+    expect(tail.out).toBe(t.out);
+    const both = await claude(['logs', job, '-n', '5', '--tail', '5']);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/-n and --tail say the same thing/);
     const j = await claude(['logs', job, '--json']);
     await expect(norm(j.out)).toMatchFileSnapshot('__golden__/observe/logs.json');
     const bad = await claude(['logs', `nope-${sfx}`]);
