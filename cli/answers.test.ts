@@ -35,6 +35,11 @@ describe('readApproval: what a person means at [yes/no/modify]', () => {
     ['also add redis', 'modify:also add redis'],
     ['modify: give it 256mb', 'modify:give it 256mb'],
     ['modify give it 256mb', 'modify:give it 256mb'],
+    // a change said in the negative is a change, not a no with more
+    ["don't publish its port on the host", "modify:don't publish its port on the host"],
+    ['dont expose redis', 'modify:dont expose redis'],
+    ['do not open 5432 to the world', 'modify:do not open 5432 to the world'],
+    ["Don't back it up", "modify:Don't back it up"],
   ])('%j is a change', (line, expected) => {
     expect(kind(line)).toBe(expected);
   });
@@ -48,6 +53,9 @@ describe('readApproval: what a person means at [yes/no/modify]', () => {
     ['what does this do?', 'is a question'],
     ['yes but use port 8080', 'says yes and more'],
     ['no, use port 8080', 'says no and more'],
+    ["don't apply it yet", 'says no and more'],
+    ["don't do that", 'says no and more'],
+    ['do not proceed', 'says no and more'],
   ])('%j is unclear: %s', (line, why) => {
     const a = readApproval(line, { modify: true });
     expect(a.answer).toBe('unclear');

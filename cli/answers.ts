@@ -25,6 +25,8 @@ const NO = new Set(['n', 'no', 'nope', 'nah', 'cancel', 'q', 'quit', 'exit', 'ab
   'not yet', 'not now', 'not right now', 'not today', 'later', 'maybe later', 'no not yet', 'no not now']);
 /** "Wait", "hold on": the person is still reading; asked again, and nothing is applied meanwhile. */
 const PAUSE = new Set(['wait', 'hold on', 'hang on', 'wait a moment', 'wait a sec', 'wait a second', 'hold on a sec', 'hang on a sec', 'one moment', 'one sec', 'one second', 'just a moment', 'just a sec', 'just a second', 'a moment', 'not sure', "i'm not sure", 'im not sure', 'let me think']);
+/** After "don't": the words that make it a no with more ("don't apply it"), not a change ("don't publish its port"). */
+const NOT_A_CHANGE = new Set(['apply', 'do', 'it', 'that', 'this', 'proceed', 'go', 'bother', 'want', 'need', 'run', 'touch', 'change', 'know', 'care', 'think', 'worry', 'yet']);
 const MODIFY = new Set(['m', 'modify', 'change', 'edit', 'change it', 'modify it', 'refine']);
 /** Polite words that change nothing about the answer: "yes please", "no, thanks!". */
 const FILLER = /(?:\s+(?:please|pls|plz|thanks|thank\s+you|thx|ty))+$/;
@@ -48,7 +50,11 @@ export function readApproval(line: string | null, o: { modify: boolean }): Appro
   if (PAUSE.has(plain)) return { answer: 'unclear', why: `Take your time: nothing is applied until you answer; ${choices}.` };
   const first = plain.split(' ')[0]!;
   if (/[$`|;&<>\\]/.test(raw) || SHELL_WORDS.has(first)) return { answer: 'unclear', why: `"${raw}" looks like a shell command, not an answer; ${choices}.` };
-  if (YES.has(first) || NO.has(first)) return { answer: 'unclear', why: `"${raw}" says ${YES.has(first) ? 'yes' : 'no'} and more; ${choices}${o.modify ? ' (then say the change on its own)' : ''}.` };
+  // "don't publish its port", "do not expose redis": a change said in the negative, not a no
+  // ("don't apply it", "don't do that" still say no and more, and are asked again).
+  const negated = /^(?:dont|don't|do not)\s+(\S+)/.exec(plain)?.[1];
+  if (o.modify && negated && !NOT_A_CHANGE.has(negated) && !/[?]$/.test(raw)) return { answer: 'modify', change: raw };
+  if (YES.has(first) || NO.has(first) || negated) return { answer: 'unclear', why: `"${raw}" says ${YES.has(first) ? 'yes' : 'no'} and more; ${choices}${o.modify ? ' (then say the change on its own)' : ''}.` };
   if (!o.modify) return { answer: 'unclear', why: `"${raw}" is neither yes nor no; ${choices}.` };
   if (!/\s/.test(plain)) return { answer: 'unclear', why: `"${raw}" is not an answer I know; ${choices}.` };
   if (raw.endsWith('?')) return { answer: 'unclear', why: `"${raw}" is a question; questions are not answered here. ${choices[0]!.toUpperCase()}${choices.slice(1)}.` };
