@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { askApproval, readApproval } from './answers.js';
+import { Cancelled } from './context.js';
 
 const kind = (line: string | null, modify = true) => {
   const a = readApproval(line, { modify });
@@ -12,6 +13,14 @@ describe('readApproval: what a person means at [yes/no/modify]', () => {
   });
   it.each(['n', 'N', 'no', 'nope', 'nah', 'cancel', 'q', 'quit', 'exit', 'abort', 'stop', 'no thanks', 'No, thank you.', 'never mind'])('%j is no', (line) => {
     expect(kind(line)).toBe('no/said');
+  });
+  it.each(['not yet', 'Not now.', 'later', 'maybe later', 'not today', 'no, not yet'])('%j (not now) is no, not a change', (line) => {
+    expect(kind(line)).toBe('no/said');
+    expect(kind(line, false)).toBe('no/said');
+  });
+  it.each(['wait', 'Hold on', 'hang on...', 'one moment', 'just a sec', 'not sure', 'let me think'])('%j (a pause) is asked again, not a change', (line) => {
+    const a = readApproval(line, { modify: true });
+    expect(a).toEqual({ answer: 'unclear', why: 'Take your time: nothing is applied until you answer; type yes to apply, no to cancel, or modify to say what to change.' });
   });
   it('an empty line and the end of input (Ctrl-D) are no, said apart', () => {
     expect(kind('')).toBe('no/empty');
@@ -74,5 +83,9 @@ describe('askApproval', () => {
       '"maybe" is not an answer I know; type yes to apply, no to cancel, or modify to say what to change.\nApply? [yes/no/modify] ',
     ]);
     expect(await askApproval(reader, 'Apply? [yes/no] ', { modify: false })).toEqual({ answer: 'no', why: 'end' });
+  });
+  it('Ctrl-C (the reader says interrupted) cancels: it throws Cancelled, it is not a no', async () => {
+    const reader = { next: async () => null, close() {}, interrupted: true };
+    await expect(askApproval(reader, 'Apply? [yes/no/modify] ', { modify: true })).rejects.toBeInstanceOf(Cancelled);
   });
 });
