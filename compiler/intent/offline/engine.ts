@@ -1611,14 +1611,32 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
     if (m.template === 'wordpress') want(wordpressDatabase(run).template, false);
   }
   let did = false;
-  const name = explicitName(clause);
+  const oneName = explicitName(clause);
+  // Several services, each with its own name ("nginx called web1 and redis called cache1",
+  // "nginx (call it front) and postgres (call it db)", "nginx as front, redis as sessions"):
+  // each name is read in its service's part of the clause, from its mention to the next.
+  // The part ends where another product is named ("call it db" names postgres, it is not a new part).
+  const partNames = new Map<string, string>();
+  if (wanted.length > 1) {
+    for (const w of wanted) {
+      const m = mentions.find((x) => x.template === w.template);
+      if (!m) continue;
+      const end = mentions.filter((x) => x.template !== w.template && x.index > m.index).reduce((a, x) => Math.min(a, x.index), clause.length);
+      const own = explicitName(`add ${clause.slice(m.index, end)}`);
+      if (own && own !== w.template && ![...partNames.values()].includes(own)) partNames.set(w.template, own);
+    }
+  }
+  const nameOf = (template: string) => (wanted.length === 1 ? oneName : partNames.get(template));
+  // WordPress finds its database by what is there: a database named here is added before it.
+  if (partNames.size > 0 && wanted.some((w) => w.template === 'wordpress')) wanted.push(...wanted.splice(wanted.findIndex((w) => w.template === 'wordpress'), 1));
   for (const w of wanted) {
+    const name = nameOf(w.template);
     // "add a postgres database called analytics": a second instance under the new name.
-    const named = wanted.length === 1 && name !== undefined && !getService(run, name) && (verb === 'add' || verb === undefined);
+    const named = name !== undefined && !getService(run, name) && (verb === 'add' || verb === undefined);
     const existing = named ? undefined : existingFor(run, { template: w.template, generic: w.generic, text: '', index: 0 });
     // A clash must ask, never change what is there: "add a redis called cache" when cache
     // exists, "add a grafana on port 3001" when a grafana is there already.
-    if (existing && verb === 'add' && wanted.length === 1 && !run.clauseAdded.includes(existing) && !run.added.includes(existing) && (
+    if (existing && verb === 'add' && (wanted.length === 1 || name !== undefined) && !run.clauseAdded.includes(existing) && !run.added.includes(existing) && (
       (name !== undefined && getService(run, name) !== undefined) ||
       (name === undefined && /\b(?:a|an|another|second|new|one\s+more|additional|extra)\s+(?:(?:new|second|separate|fresh|plain)\s+)?$/i.test(clause.slice(0, mentions.find((m) => m.template === w.template)?.index ?? 0))))) {
       const svc0 = getService(run, name !== undefined && getService(run, name) ? name : existing)!;
@@ -1636,8 +1654,8 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
       continue;
     }
     if (verb !== undefined && verb !== 'add' && verb !== 'change') continue;
-    if (clashes(run, clause, (wanted.length === 1 ? name : undefined) ?? w.template)) return true;
-    if (addFromTemplate(run, w.template, wanted.length === 1 ? name : undefined, clause)) did = true;
+    if (clashes(run, clause, name ?? w.template)) return true;
+    if (addFromTemplate(run, w.template, name, clause)) did = true;
   }
   // "a web app with a postgres backend": no image was named for the app, so its web tier is
   // nginx; said, with how to run the user's own image instead.

@@ -115,7 +115,7 @@ const FIRST: { re: RegExp; reason: string }[] = [
   // Keys fetched from a URL into authorized_keys: "curl https://…/keys >> authorized_keys",
   // "add whatever keys are at https://… for root".
   {
-    re: /(?=[^]*\b(?:https?|ftp):\/\/)(?=[^]*\b(?:authorized_keys|ssh\s+keys?|keys?)\b)[^]*\b(?:fetch|curl|wget|download|pull|get|grab|import|load|read|take|add|append|put|copy|sync)\b[^]*?\b(?:keys?|authorized_keys)\b[^]*\b(?:https?|ftp):\/\/|(?=[^]*\bauthorized_keys\b)[^]*\b(?:https?|ftp):\/\//i,
+    re: /^(?:(?=[^]*\b(?:https?|ftp):\/\/)(?=[^]*\b(?:authorized_keys|ssh\s+keys?|keys?)\b)[^]*\b(?:fetch|curl|wget|download|pull|get|grab|import|load|read|take|add|append|put|copy|sync)\b[^]*?\b(?:keys?|authorized_keys)\b[^]*\b(?:https?|ftp):\/\/|(?=[^]*\bauthorized_keys\b)[^]*\b(?:https?|ftp):\/\/)/i,
     reason: KEYS_FROM_URL,
   },
   // Plan signatures off: "accept unsigned plans", "trust any key", "skip signature checks".
@@ -131,13 +131,15 @@ const FIRST: { re: RegExp; reason: string }[] = [
   // The host's configuration or state copied to another machine: "tar up /etc and scp it to …",
   // "rsync /var/lib/claude to backup@host".
   {
-    re: /(?=[^]*(?:(?<![\w.-])\/etc\b|(?<![\w.-])\/var\/lib\/(?:claude|docker|containerd)\b|\bstate\s+(?:dir(?:ectory)?|repo(?:sitory)?)\b|\bclaude(?:\.os)?(?:'s)?\s+(?:data|state)\s+dir(?:ectory)?\b))(?=[^]*(?:\b(?:scp|rsync|sftp|rclone|ftp|nc|netcat|curl|upload|send|ship|push|copy|mirror|sync)\b[^]*(?:\b[\w.-]+@[\w.-]+|\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:s3|gs|https?|ftp|sftp):\/\/|\banother\s+(?:host|machine|server|box)\b|\bremote\b|\boff-?site\b)))/i,
+    re: /^(?=[^]*(?:(?<![\w.-])\/etc\b|(?<![\w.-])\/var\/lib\/(?:claude|docker|containerd)\b|\bstate\s+(?:dir(?:ectory)?|repo(?:sitory)?)\b|\bclaude(?:\.os)?(?:'s)?\s+(?:data|state)\s+dir(?:ectory)?\b))(?=[^]*(?:\b(?:scp|rsync|sftp|rclone|ftp|nc|netcat|curl|upload|send|ship|push|copy|mirror|sync)\b[^]*(?:\b[\w.-]+@[\w.-]+|\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:s3|gs|https?|ftp|sftp):\/\/|\banother\s+(?:host|machine|server|box)\b|\bremote\b|\boff-?site\b)))/i,
     reason: HOST_DATA_OUT,
   },
 ];
 
 /** The reason a request is refused before it is read, or undefined. */
 export function refuseFirst(message: string): string | undefined {
+  // A pattern that starts with lookaheads over the whole text is anchored at ^: unanchored, it is
+  // tried from every position and each try scans to the end (quadratic on a long request).
   for (const r of FIRST) if (r.re.test(message)) return r.reason;
   return undefined;
 }

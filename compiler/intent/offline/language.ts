@@ -186,12 +186,22 @@ export interface Reading {
 }
 
 /**
+ * The text as wink reads it: a word longer than 256 characters (a pasted blob, a key) is cut
+ * into pieces of 256 with spaces between. wink's model tests each token with patterns that are
+ * quadratic in its length (`[a-z].*\.$`): one 20,000-character word took seconds. Each piece is
+ * a substring of the text, so positions found with indexOf stay true (lemmaTokens).
+ */
+function winkText(text: string): string {
+  return text.replace(/\S{257,}/g, (w) => w.match(/[^]{1,256}/g)!.join(' '));
+}
+
+/**
  * Reads a request: cardinal numbers in words become digits ("two gigs" → "2 gigs",
  * "fourteen days" → "14 days"); ordinals, times and quoted text are left alone.
  */
 export function read(said: string): Reading {
   const message = numbersInWords(said);
-  const doc = wink().readDoc(message);
+  const doc = wink().readDoc(winkText(message));
   const its = wink().its;
   const replacements: { from: string; to: string }[] = [];
   doc.entities().each((e: { out(f: unknown): unknown }) => {
@@ -303,7 +313,7 @@ const lemmaCache = new Map<string, { text: string; lemma: string; at: number }[]
 export function lemmaTokens(text: string): { text: string; lemma: string; at: number }[] {
   const hit = lemmaCache.get(text);
   if (hit) return hit;
-  const doc = wink().readDoc(text);
+  const doc = wink().readDoc(winkText(text));
   const its = wink().its;
   const words = doc.tokens().out() as unknown as string[];
   const lemmas = doc.tokens().out(its.lemma as never) as unknown as string[];

@@ -37,7 +37,9 @@ const DAY_RE = String.raw`(sun(?:day)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesda
 const dayIndex = (w: string): number => DAY_NAMES.findIndex((d) => d.startsWith(w.toLowerCase().slice(0, 3)));
 
 /** Quoted text (language.ts `QUOTED`), paths, URLs and KEY=value: never read as schedule words. */
-const PATH_OR_KEY = String.raw`\S*[/=]\S*`;
+// At most 256 characters before the / or = (a path or key=value): `\S*` there was tried from
+// every position of a long word without one, each try to its end (quadratic).
+const PATH_OR_KEY = String.raw`\S{0,256}[/=]\S*`;
 
 /** Quoted text, paths, URLs and KEY=value are never rewritten (a command may say "every min"). */
 function outsideProtected(text: string, rewrite: (plain: string) => string): string {
