@@ -10,6 +10,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CLAUDE_BIN, tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
@@ -100,6 +102,27 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
     const s = await ended();
     expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\]\s*\nNothing changed\.\nexit status 0/);
     expect(containers()).toBe('');
+  }, 300_000);
+
+  it('a users change with no admin key asks to save it for signing, not to apply it; yes saves it, nothing applied', async () => {
+    const user = `${tag}u`;
+    const SAVE = 'Save it for signing? [yes/no/modify]';
+    term.start(['sh', '-c', '"$0" "$1"; echo "exit status $?"', CLAUDE_BIN, `add a user ${user} in the docker group`], { env: host.env, cwd: host.base, width: 200, height: 80 });
+    let s = await term.waitFor('the save prompt', (x) => x.trimEnd().endsWith(SAVE), 180_000);
+    // It said it could not apply before asking (it asked "Proceed?" and then refused after yes).
+    expect(s).toContain('This plan cannot be applied yet: this plan changes users, SSH keys, sudo or sshd');
+    expect(s).not.toContain('Proceed? [yes/no/modify]');
+    // The new user is said once, with its group.
+    const said = s.slice(s.indexOf('Proposed changes:'), s.indexOf('Proposed Changes'));
+    expect(said).toContain(`+ user ${user}, member of group docker (security.yaml; needs your explicit approval)`);
+    expect(said).not.toContain(`~ user ${user}`);
+    term.type('yes');
+    s = await ended();
+    const saved = /Saved to (\S+\.json)\./.exec(s.slice(s.lastIndexOf(SAVE)))?.[1];
+    expect(s.slice(s.lastIndexOf(SAVE))).toContain('Saved, not applied: this plan changes users');
+    expect(saved && existsSync(saved)).toBe(true);
+    expect(existsSync(join(host.root, 'etc', 'claude', 'users.json'))).toBe(false);
+    expect(existsSync(join(host.stateDir, 'security.yaml'))).toBe(false);
   }, 300_000);
 
   it('a change said at the prompt is proposed again; "yes please" applies it', async () => {

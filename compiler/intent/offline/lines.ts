@@ -59,3 +59,28 @@ export function foldAddedServiceLines(lines: readonly string[], added: readonly 
   }
   return out;
 }
+
+/**
+ * Folds `~ user NAME: …` lines into the `+ user NAME …` line of a user this request adds
+ * ("add a user bob in the docker group" said `+ user bob (…)` and then `~ user bob: member of
+ * group docker`): each change joins the `+` line before its "(security.yaml; …)" part, in
+ * order. A user the request did not add keeps its `~` lines. Other lines are kept as they are.
+ */
+export function foldAddedUserLines(lines: readonly string[]): string[] {
+  const out = [...lines];
+  for (let plus = 0; plus < out.length; plus++) {
+    const name = /^\+ user ([^\s,(]+)/.exec(out[plus]!)?.[1];
+    if (!name) continue;
+    const changes: string[] = [];
+    for (let i = plus + 1; i < out.length; ) {
+      if (out[i]!.startsWith(`~ user ${name}: `)) changes.push(out.splice(i, 1)[0]!.slice(`~ user ${name}: `.length));
+      else i++;
+    }
+    if (changes.length === 0) continue;
+    const line = out[plus]!;
+    const paren = line.lastIndexOf(' (');
+    const [head, tail] = paren > 0 && line.endsWith(')') ? [line.slice(0, paren), line.slice(paren)] : [line, ''];
+    out[plus] = `${head}, ${changes.join(', ')}${tail}`;
+  }
+  return out;
+}
