@@ -3,7 +3,8 @@
  * real bin/claude in a real terminal (tmux), with the answers typed. A stray shell command, an
  * unknown word, a question or "yes but …" at `[yes/no/modify]` is asked again (it was read as
  * a change: "echo $USER" became "Which service should get USER?"); n, nope, cancel, q, an
- * empty line and Ctrl-D change nothing; a change said at the prompt is proposed again;
+ * empty line, Ctrl-D and "not yet" change nothing; "wait" is asked again; Ctrl-C cancels
+ * (exit 130, "Cancelled. Nothing changed."); a change said at the prompt is proposed again;
  * "yes please" applies. The proposal lists a new service once, as the request leaves it (it
  * said "+ … → port 80" and then "~ …: published on …"). Needs dockerd, tmux and `npm run build`.
  * Names carry this run's tag; the container, the tmux server and the temp dir are removed.
@@ -35,9 +36,9 @@ async function propose(request = `run claude-os-local/web:latest as ${name} on p
   return term.waitFor('the proposal and its prompt', (x) => x.trimEnd().endsWith(PROMPT.trimEnd()), 180_000);
 }
 
-async function ended(): Promise<string> {
+async function ended(code = '0'): Promise<string> {
   const status = await until('claude to exit', exitStatus, { ms: 300_000, detail: () => term.screen() });
-  expect(status, term.screen()).toBe('0');
+  expect(status, term.screen()).toBe(code);
   return term.screen();
 }
 
@@ -101,6 +102,26 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
     term.tmux('send-keys', '-t', `claude-approve-${tag}`, 'C-d');
     const s = await ended();
     expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\]\s*\nNothing changed\.\nexit status 0/);
+    expect(containers()).toBe('');
+  }, 300_000);
+
+  it('Ctrl-C cancels: "Cancelled. Nothing changed." on a line of its own, exit 130 (it was a no, exit 0)', async () => {
+    await propose();
+    term.tmux('send-keys', '-t', `claude-approve-${tag}`, 'C-c');
+    const s = await ended('130');
+    expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\]\s*\nCancelled\. Nothing changed\.\nexit status 130/);
+    expect(containers()).toBe('');
+  }, 300_000);
+
+  it('"wait" is asked again, "not yet" is a no (both were read as a change to propose)', async () => {
+    await propose();
+    term.type('wait');
+    await term.waitFor('the prompt again after "wait"', (x) => count(x, PROMPT.trimEnd()) === 2 && x.trimEnd().endsWith(PROMPT.trimEnd()));
+    expect(term.screen()).toContain('Take your time: nothing is applied until you answer;');
+    term.type('not yet');
+    const s = await ended();
+    expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\] not yet\nNothing changed\.\nexit status 0/);
+    expect(count(s, 'Proposed Changes')).toBe(1);
     expect(containers()).toBe('');
   }, 300_000);
 

@@ -11,7 +11,7 @@
  * dir (`claude history --conversations`).
  */
 import { parse } from '../args.js';
-import { EXIT, println, type Command, type CommandContext } from '../context.js';
+import { Cancelled, EXIT, println, type Command, type CommandContext } from '../context.js';
 import { renderPlan } from '../../compiler/show.js';
 import { compileFiles } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
@@ -46,6 +46,9 @@ and, after you answer yes, applies them. Nothing changes without your yes (or --
   --i-know-what-i-am-doing
                    plan a firewall that would drop your current SSH connection or the API
                    port anyway (a warning instead of a refusal)
+
+Exit status: 0 applied, declined, saved or nothing to do; 1 not understood, refused or
+failed; 2 usage error; 130 cancelled with Ctrl-C at the prompt (nothing changed).
 
 Examples:
   claude "set up a web server with nginx"
@@ -336,7 +339,11 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       // The same words mean yes and no at every approval prompt (cli/prompt.ts readApproval;
       // a security-sensitive plan is still confirmed explicitly: it is asked on its own, with
       // the warnings above it). An unclear answer is asked again, never taken as a change.
-      const a = await askApproval(reader, approvalQuestion(t.planned, opts.adminKey) + ' ', { modify: true });
+      const a = await askApproval(reader, approvalQuestion(t.planned, opts.adminKey) + ' ', { modify: true }).catch((e: unknown) => {
+        // Ctrl-C: the turn is kept as cancelled; the CLI entry says so and exits 130.
+        if (e instanceof Cancelled) record('cancelled');
+        throw e;
+      });
       if (a.answer === 'yes' && lacksAdminKey(t.planned, opts.adminKey)) {
         saveForAdminSignature(ctx, s, t.planned, 'Saved, not applied: ');
         record('planned');

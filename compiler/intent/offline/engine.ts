@@ -39,7 +39,7 @@ import {
 } from './nlu.js';
 import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { placePorts, readPortFrame } from './ports.js';
-import { foldAddedServiceLines } from './lines.js';
+import { foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
@@ -686,7 +686,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   }
   const parts: string[] = [];
   // A service this request adds is said once, as the request leaves it (lines.ts).
-  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldAddedServiceLines(run.lines, run.added, (n) => getService(run, n)).map((l) => '  ' + l));
+  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldBackupRetentionLines(foldAddedUserLines(foldAddedServiceLines(run.lines, run.added, (n) => getService(run, n)))).map((l) => '  ' + l));
   if (run.already.length > 0) {
     const nothing = realChanges(run) === '{}';
     parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));
@@ -3187,6 +3187,7 @@ function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
   const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t) && backupsInDiscussion(run);
+  if (backUpNow(run, clause, t)) return true;
   // "make it 4am instead": a new time for the backups of the volume under discussion.
   const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && volumeTargets(run, clause).length > 0;
   if (rescheduled) {
@@ -3286,8 +3287,11 @@ function handleBackups(run: Run, clause: string): boolean {
     for (const v of svc.volumes ?? []) {
       const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
       if (vi < 0) continue;
-      run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain, type });
-      run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${retain} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
+      // A new schedule keeps the count kept unless this clause says one ("keep 3" stays 3).
+      const before = run.ws.get<{ retain?: number }>('storage.yaml', [...VOLS, vi, 'backup']);
+      const kept = retainM ? retain : before?.retain ?? retain;
+      run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain: kept, type });
+      run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${kept} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
     }
     // A MySQL-protocol database: a consistent dump inside its container, into its volume.
     const programs = MYSQL_PROGRAMS[tpl ?? ''];
@@ -3473,6 +3477,33 @@ function volumeTargets(run: Run, clause: string): string[] {
     if (findServiceMentions(h.text).length > 0 || services(run).some((s) => h.text.toLowerCase().includes(s.name))) return [];
   }
   return [];
+}
+
+/**
+ * "back up the db now", "take a backup right away": one backup at once, which is not a state
+ * change (the state says when backups run). Answered with the command that runs the volume's
+ * backup job now (`claude backups run <volume>`), or, for a volume with no backup yet, how
+ * to set one up first; nothing is changed. A schedule said with it ("now and every night")
+ * is left to the rest of handleBackups.
+ */
+function backUpNow(run: Run, clause: string, t: string): boolean {
+  if (!/\b(?:now|right\s+away|immediately|asap|at\s+once|straight\s+away)\b/.test(t)) return false;
+  if (/\b(?:every|each|daily|nightly|weekly|hourly|monthly|from\s+now\s+on|(?:any|no)\s?more|at\s+\d|\d\s*(?:am|pm)\b|o'?clock|noon|midnight|keep|retain|off|disable|stop)\b/.test(t)) return false;
+  const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
+  const hasData = (sv: Service) => (sv.volumes ?? []).some((v) => run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
+  const own = volumeTargets(run, clause);
+  const named = targetsIn(run, clause).names;
+  const names = own.length > 0 ? [] : named.length > 0 ? named : focusTargets(run, hasData);
+  const targets = own.length > 0 ? own : (names.length > 0 ? names : services(run).filter(hasData).map((sv) => sv.name)).flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)).filter((v) => vols.some((x) => x.name === v));
+  if (targets.length === 0) {
+    run.notes.push('There is no data volume to back up yet. Add a service with data first ("I need a PostgreSQL database with daily backups").');
+    return true;
+  }
+  const on = targets.filter((v) => vols.find((x) => x.name === v)?.backup?.enabled);
+  const off = targets.filter((v) => !on.includes(v));
+  if (on.length > 0) run.notes.push(`A backup now is not a change to the state files; run it with ${on.map((v) => `\`claude backups run ${v}\``).join(', ')} (it waits for the backup and prints how it went).`);
+  if (off.length > 0) run.notes.push(`${off.join(', ')} ${off.length === 1 ? 'has' : 'have'} no backup set up yet: say "back ${off.length === 1 ? 'it' : 'them'} up every night" to set one up, then \`claude backups run ${off[0]}\` runs it at once.`);
+  return true;
 }
 
 /** A clause that only moves a schedule already set ("make it 4am instead", "at 2 rather", "no, 5:30"). */

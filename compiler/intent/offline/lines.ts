@@ -84,3 +84,21 @@ export function foldAddedUserLines(lines: readonly string[]): string[] {
   }
   return out;
 }
+
+/**
+ * Folds `~ volume NAME: the last N backups kept` into the same request's backup line of that
+ * volume (`~ volume NAME: backed up every day at 03:00 (…), last 7 kept (…)`): "postgres with
+ * daily backups, keep 3" said 7 and then 3. The backup line says N; other lines are kept.
+ */
+export function foldBackupRetentionLines(lines: readonly string[]): string[] {
+  const out = [...lines];
+  for (let i = out.length - 1; i >= 0; i--) {
+    const m = /^~ volume (\S+): the last (\d+) backups kept$/.exec(out[i]!);
+    if (!m) continue;
+    const at = out.findIndex((l, j) => j < i && l.startsWith(`~ volume ${m[1]}: backed up `) && /, last \d+ kept/.test(l));
+    if (at < 0) continue;
+    out[at] = out[at]!.replace(/, last \d+ kept/, `, last ${m[2]} kept`);
+    out.splice(i, 1);
+  }
+  return out;
+}
