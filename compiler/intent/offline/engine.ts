@@ -46,6 +46,7 @@ import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
+import { ordinalReferent, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -498,7 +499,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const danger = yesNo ? refuseFirst(said) : detectDanger(said);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
-  const reading = read(said);
+  // "stop the second one", "restrict that to …": what the turns before named, said by name.
+  const pointed = pointedAt(said, original);
+  const reading = read(pointed);
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
@@ -552,7 +555,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     ruleName,
   };
 
-  const readAs = spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [];
+  const readAs = [...(pointed !== said ? [`(Read "${said}" as "${pointed}".)`] : []), ...(spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [])];
 
   try {
     if (answerQuestion(run, message)) {
@@ -1002,6 +1005,64 @@ function addReferent(message: string, input: EngineInput): string {
   if (!named) return message;
   const defined = new Workspace(input.files).items<Service>('services.yaml', SVC).some((x) => x.name === named.template);
   return defined ? message : message.trim().replace(m[0], `${m[1]}${named.template}`);
+}
+
+/** Existing services, users and rules a text names, each where it is named (referents.ts). */
+function namedIn(files: StateFiles, text: string): Named[] {
+  const ws = new Workspace(files);
+  const t = text.toLowerCase();
+  const at = (name: string) => new RegExp(String.raw`(?<![\w.-])${escapeRe(name.toLowerCase())}(?![\w-])`).exec(t)?.index;
+  const out: Named[] = [];
+  const svcs = ws.items<Service>('services.yaml', SVC);
+  for (const s of svcs) {
+    const i = at(s.name);
+    if (i !== undefined) out.push({ name: s.name, kind: 'service', at: i });
+  }
+  // "add nginx and grafana" made services named after the products.
+  for (const m of findServiceMentions(text)) {
+    const s = svcs.find((x) => x.name === m.template) ?? svcs.find((x) => templateOf(x) === m.template);
+    if (s && !m.generic) out.push({ name: s.name, kind: 'service', at: m.index });
+  }
+  for (const u of ws.items<{ name: string }>('security.yaml', ['spec', 'users'])) {
+    const i = at(u.name);
+    if (i !== undefined && !svcs.some((s) => s.name === u.name)) out.push({ name: u.name, kind: 'user', at: i });
+  }
+  for (const r of ws.items<FirewallRule>('network.yaml', RULES)) {
+    const i = r.name ? at(r.name) : undefined;
+    if (i !== undefined && !svcs.some((s) => s.name === r.name)) out.push({ name: r.name!, kind: 'rule', at: i });
+  }
+  return out;
+}
+
+/** The one rule a turn made or named: by its name, else by its port when no service is named. */
+function ruleSaidIn(files: StateFiles, text: string): string | undefined {
+  const said = namedIn(files, text);
+  const byName = [...new Set(said.filter((n) => n.kind === 'rule').map((n) => n.name))];
+  if (byName.length > 0) return byName.length === 1 ? byName[0] : undefined;
+  if (said.some((n) => n.kind === 'service')) return undefined;
+  const ports = findPorts(text);
+  const byPort = new Workspace(files).items<FirewallRule>('network.yaml', RULES).filter((r) => r.name && ports.some((p) => (Array.isArray(r.port) ? r.port : [r.port]).some((x) => String(x) === String(p))));
+  return byPort.length === 1 ? byPort[0]!.name : undefined;
+}
+
+/** The message with "the second one" or the rule "that" refers to said by name (referents.ts). */
+function pointedAt(said: string, input: EngineInput): string {
+  const named = (t: string) => namedIn(input.files, t);
+  const svcs = new Workspace(input.files).items<Service>('services.yaml', SVC);
+  const serviceIn = (t: string) => {
+    const said = [...new Set(named(t).filter((n) => n.kind === 'service').map((n) => n.name))];
+    return said.length === 1 && (svcs.find((s) => s.name === said[0])?.ports ?? []).some((p) => p.host !== undefined) ? said[0] : undefined;
+  };
+  return (
+    ordinalReferent(said, input.history, named) ??
+    restrictedSource(said, input.history, {
+      ruleIn: (t) => ruleSaidIn(input.files, t),
+      serviceIn,
+      isService: (n) => svcs.some((s) => s.name === n),
+      namesOwn: (t) => findPorts(t).length > 0 || named(t).length > 0 || findServiceMentions(t).some((m) => !m.generic),
+    }) ??
+    said
+  );
 }
 
 /**
@@ -4358,6 +4419,22 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const key = KEY_RE.exec(clause);
   const USERS0 = ['spec', 'users'];
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
+  // "remove carol from the docker group", "take carol out of the docker group": she leaves it, the user stays.
+  const leave = /\b(?:remove|take|drop|kick|delete|pull)\s+(?:user\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:out\s+of|from)\s+(?:the\s+)?(?:group\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?(?:\s+group)?\b/.exec(t);
+  if (leave && known.includes(leave[1]!) && !['sudo', 'sudoers', 'wheel', 'admin', 'admins'].includes(leave[2]!) && (/\bgroups?\b/.test(t) || !getService(run, leave[2]!))) {
+    const i = known.indexOf(leave[1]!);
+    const u = run.ws.items<{ name: string; groups?: string[] }>('security.yaml', USERS0)[i]!;
+    const g = leave[2]!;
+    if (!(u.groups ?? []).includes(g)) run.notes.push(`${u.name} is not in the group ${g}.`);
+    else {
+      const left = u.groups!.filter((x) => x !== g);
+      if (left.length > 0) run.ws.set('security.yaml', [...USERS0, i, 'groups'], left);
+      else run.ws.delete('security.yaml', [...USERS0, i, 'groups']);
+      run.lines.push(`~ user ${u.name}: no longer in the group ${g}`);
+    }
+    run.lastUser = u.name;
+    return true;
+  }
   // Groups and sudo: "put ivan in the developers group", "add hank to the sudoers",
   // "revoke sudo from carol", "add her to the docker group".
   // "make a group called deploy", "create the group ops", "new group devs": a group exists through its
@@ -4482,7 +4559,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       .find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`).test(said));
     if (pronounUser) run.consumed.push(pronounUser);
   }
-  if (!key && !userWord && !pronounUser && knownRef && /\b(accounts?|users?|logins?)\b/.test(t)) {
+  // "actually remove carol", "delete bob": a user that exists, removed by name when no service has it.
+  if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || (verb === 'remove' && !/\b(?:from|out\s+of)\b/.test(t) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
     pronounUser = knownRef;
     run.consumed.push(knownRef);
   }
