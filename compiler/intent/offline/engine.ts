@@ -1302,7 +1302,10 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (handleHostname(run, clause)) return true;
   if (handleTimezone(run, clause)) return true;
   if (handleJob(run, clause)) return true;
-  if (handleVolume(run, clause)) return true;
+  // "postgres please, with its data on a volume called pg": what the clause adds comes first
+  // (handleAdd, handleKnownImages); the volume is then that service's data (below).
+  const addsFirst = (verb === 'add' || verb === undefined) && addedBeforeVolume(run, clause);
+  if (!addsFirst && handleVolume(run, clause)) return true;
   // "keep 14 of them", "make it 4am instead" while a volume of its own is backed up in the
   // conversation: its backups, before any reading as replicas or a service's schedule.
   if (backupsInDiscussion(run) && (RETENTION.test(t) || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && volumeTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
@@ -1321,7 +1324,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (verb === 'add' || verb === undefined || verb === 'change' || verb === 'scale') understood = handleAdd(run, clause, verb) || understood;
   if (run.clauseBlocked) return true;
   // "add nextcloud with a volume at /var/www/html": the volume goes into what the clause added.
-  if (run.clauseAdded.length > 0 && saysStorage(clause) && readVolumeFrame(clause).paths.length > 0) understood = handleVolume(run, clause, run.clauseAdded) || understood;
+  if (run.clauseAdded.length > 0 && saysStorage(clause) && (readVolumeFrame(clause).paths.length > 0 || addsFirst)) understood = handleVolume(run, clause, run.clauseAdded) || understood;
   understood = handleModifiers(run, clause) || understood;
   understood = handleBackups(run, clause) || understood;
   return understood;
@@ -1692,7 +1695,8 @@ function hasModifier(clause: string): boolean {
 function explicitName(clause: string): string | undefined {
   for (const m of clause.matchAll(/\b(?:called|named|name it|call it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?/gi)) {
     // "owned by a user called shop" names a user, not the service.
-    if (/\b(user|account|owner|role|group|login)\s+$/i.test(clause.slice(0, m.index))) continue;
+    // "its data on a volume called pg" names the volume (volumes.ts), not the service.
+    if (/\b(user|account|owner|role|group|login|volume|dir|directory|folder|disk|storage)\s+$/i.test(clause.slice(0, m.index))) continue;
     return m[1]!.toLowerCase().replace(/_/g, '-');
   }
   // "add a service webui19 using image …", "a container called" handled above.
@@ -3205,7 +3209,7 @@ function handleBackups(run: Run, clause: string): boolean {
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   const ownVols = volumeTargets(run, clause);
   // "turn backups off for it", "switch its backups off", "pause the backups", "don't back it up anymore".
-  if (/\b(disable|stop|no|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
+  if (/\b(disable|stop|no|without|skip|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\b(?:don'?t|do\s+not|never)\s+(?:need\s+to\s+)?back\s+(?:up\s+)?(?:it|this|that|them)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+need\s+(?:to\s+be\s+)?back(?:ed|ing)?[\s-]?up\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
     if (ownVols.length > 0) {
       backUpVolumes(run, ownVols, t, 'off', undefined, null);
       return true;
@@ -3341,7 +3345,7 @@ function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
   if (svcs.length === 0 && f.paths.length === 1 && !f.names.length) svcs = services(run).filter((s) => f.paths[0]!.path.split('/').includes(s.name)).map((s) => s.name).slice(0, 1);
   const reused = f.names.filter((n) => existing.has(n));
   const about = f.storage || reused.length > 0 && /\b(?:mount|attach|plug|map|bind)\w*/i.test(t);
-  if (!about || !(f.placing || f.paths.length > 0)) return false;
+  if (!about || !(f.placing || f.paths.length > 0 || added.length > 0)) return false;
   if (svcs.length === 0 && f.names.length === 0 && !(f.paths.length > 0 && /\bvolume|\bpersist|\bstorage|\bsomewhere\b/i.test(t))) return false;
   // A volume that exists, said with no path and no service ("back up the uploads volume"), is not placed here.
   if (svcs.length === 0 && f.paths.length === 0 && f.names.length > 0 && f.names.every((n) => existing.has(n))) {
@@ -3361,10 +3365,28 @@ function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
     }
   }
   // The rest of the clause ("…called uploads and back it up daily") is read as backups.
-  // (A volume named "backups" is a name, not a request for them.)
-  const backups = /\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bkeep\s+\d+\b/i.exec(blanked);
+  // (A volume named "backups" is a name, not a request for them.) A negation before it is
+  // kept with it: "…, no backups for it, it's throwaway" turns them off, never on.
+  const backups = /(?:\b(?:no|without|skip|never|don'?t|do\s+not|disable|not)\s+(?:\w+\s+)?)?(?:\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bkeep\s+\d+\b)/i.exec(blanked);
   if (backups) handleBackups(run, clause.slice(backups.index));
   return true;
+}
+
+/**
+ * A service not here yet, said before the storage words of the clause ("postgres please, with
+ * its data on a volume called pg", "add gitea, data on a volume named git-data"): the clause
+ * adds it, and the volume is its own. A volume said first ("a volume called pg for postgres")
+ * is read as before.
+ */
+function addedBeforeVolume(run: Run, clause: string): boolean {
+  const f = readVolumeFrame(clause);
+  if (!f.storage || (f.names.length === 0 && f.paths.length === 0)) return false;
+  const first = Math.min(...f.spans.map(([a]) => a), /\bvolume|\bstorage|\bpersist/i.exec(clause)?.index ?? clause.length);
+  const fresh = (m: { index: number }) => m.index < first && !negatedAt(clause, m.index);
+  return (
+    findServiceMentions(clause).some((m) => fresh(m) && existingFor(run, m) === undefined) ||
+    findAppMentions(clause).some((m) => fresh(m) && !m.app.template && m.app.image !== undefined && !services(run).some((s) => s.name === m.app.name || repoOf(s.image) === repoOf(m.app.image!)))
+  );
 }
 
 /** A volume of its own: a host directory (under /data unless a path is said), reused when it exists. */
@@ -3412,8 +3434,13 @@ function mountVolume(run: Run, name: string, f: VolumeFrame): void {
     target = data.target;
   }
   const volName = f.names[0] ?? (hostPath ? volumeNameFor(undefined, hostPath) : mounts.find((m) => m.target === target && own.has(m.source))?.source ?? volumeNameFor(name, target));
-  makeVolume(run, volName, hostPath ?? `/data/${volName}`, f);
   const at = mounts.findIndex((m) => m.target === target);
+  if (at >= 0 && renameNewData(run, name, mounts[at]!.source, volName, hostPath, f)) {
+    run.ws.set('services.yaml', svcPath(run, name, 'volumes', at, 'source'), volName);
+    if (f.readonly) run.ws.set('services.yaml', svcPath(run, name, 'volumes', at, 'readonly'), true);
+    return;
+  }
+  makeVolume(run, volName, hostPath ?? `/data/${volName}`, f);
   const ro = f.readonly ? ' (read-only)' : '';
   if (at >= 0 && mounts[at]!.source === volName) {
     if (f.readonly && !mounts[at]!.readonly) {
@@ -3432,6 +3459,23 @@ function mountVolume(run: Run, name: string, f: VolumeFrame): void {
     run.ws.set('services.yaml', svcPath(run, name, 'volumes'), [...mounts, mount]);
     run.lines.push(`~ ${name}: mounts volume ${volName} at ${target}${ro}`);
   }
+}
+
+/**
+ * The data volume of a service this request added, said under another name ("postgres with its
+ * data on a volume called pg"): the template's volume is renamed (its owner, permissions and
+ * size kept; its path /data/<name> unless one is said), never left behind empty beside it.
+ */
+function renameNewData(run: Run, svc: string, old: string, name: string, hostPath: string | undefined, f: VolumeFrame): boolean {
+  if (old === name || !run.added.includes(svc) || run.ws.indexOf('storage.yaml', VOLS, name) >= 0) return false;
+  const vi = run.ws.indexOf('storage.yaml', VOLS, old);
+  if (vi < 0 || services(run).some((s) => s.name !== svc && (s.volumes ?? []).some((v) => v.source === old))) return false;
+  const was = run.ws.items<Record<string, unknown> & { path: string }>('storage.yaml', VOLS)[vi]!;
+  const path = hostPath ?? `/data/${name}`;
+  run.ws.set('storage.yaml', [...VOLS, vi], { ...was, name, path, ...(f.size ? { size: f.size } : {}) });
+  run.lines = run.lines.map((l) => (l.startsWith(`+ ${svc}:`) ? l.replace(`${old} (${was.path})`, `${name} (${path})`) : l));
+  if (!run.volumes.includes(name)) run.volumes.push(name);
+  return true;
 }
 
 /** "mount /dev/sdb1 at /mnt/data, it's ext4": a disk on the host (storage.yaml mounts), never formatted; with no filesystem said, asks. */
