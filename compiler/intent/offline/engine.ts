@@ -302,7 +302,7 @@ const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|delete(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|uninstall|get rid of(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|do away with|drop(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b)|take\s+(?:[\w&-]+\s+){1,4}away|(?:take|shut|bring|turn|stop|kill)\s+(?:(?:down|off)\s+)?(?:[\w&-]+\s+){1,4}(?:(?:down|off)\s+)?(?:permanently|for\s+good|forever|once\s+and\s+for\s+all))\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick|give\s+(?:[\w-]+\s+){1,3}an?\s+(?:quick\s+|fast\s+|little\s+|good\s+)?(?:restart|reboot|bounce|kick|reload))\b/],
   // "bring api down to 2" is a count, not a stop.
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+(?:the\s+|my\s+|our\s+|that\s+|this\s+)?[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
   ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start|bring|get|kick)\s+(?:[\w-]+\s+){0,3}back\s+(?:up|on|online)|(?:get|have)\s+(?:[\w-]+\s+){1,3}(?:going|running|working|up)\s+again|wake\s+(?:[\w-]+\s+){0,2}up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|drop(?=[^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put|cut|trim|shrink|reduce|slash|tone\s+down|scale\s+back)\b/],
@@ -320,12 +320,21 @@ const LEMMA_VERBS: Record<string, Verb> = {
   throw: 'add', chuck: 'add', slap: 'add', plonk: 'add', stick: 'add', pop: 'add', stand: 'add',
 };
 
+/** Right before a verb: "don't", "do not", "never", "without": what is not to be done. */
+const NEGATED_VERB = /\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:(?:just|really|actually|ever|even|please)\s+)?$/;
+const VERBS_G: [Verb, RegExp][] = VERBS.map(([v, re]) => [v, new RegExp(re.source, 'g')]);
+
 function detectVerb(clause: string): Verb | undefined {
   const t = clause.toLowerCase();
   let best: [number, Verb] | undefined;
-  for (const [verb, re] of VERBS) {
-    const m = re.exec(t);
-    if (m && (best === undefined || m.index < best[0])) best = [m.index, verb];
+  // A verb said negated ("don't delete it, just stop it") is not what the clause asks.
+  for (const [verb, re] of VERBS_G) {
+    re.lastIndex = 0;
+    for (const m of t.matchAll(re)) {
+      if (NEGATED_VERB.test(t.slice(Math.max(0, m.index - 24), m.index))) continue;
+      if (best === undefined || m.index < best[0]) best = [m.index, verb];
+      break;
+    }
   }
   // "throwing errors" is a symptom, "restore from a backup" is not a start: only plain verbs.
   for (const w of lemmaTokens(t)) {
@@ -608,7 +617,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       if (NEGATED_MENTION.test(clause) && withoutNegatedMentions(clause).replace(/\b(?:and|but|please|pls|though|tho|also|just|ok(?:ay)?|so|then|of\s+course|obviously)\b|[,.!;:-]/gi, '').trim() === '') {
         NEGATED_MENTION.lastIndex = 0;
         const kept = services(run).filter((s) => new RegExp(String.raw`(?<![\w-])${escapeRe(s.name)}(?![\w-])`, 'i').test(clause) || findServiceMentions(clause).some((m) => existingFor(run, m) === s.name)).map((s) => s.name);
-        if (kept.length > 0) run.notes.push(`Left ${kept.join(' and ')} as ${kept.length > 1 ? 'they are' : 'it is'}.`);
+        // "don't remove rabbitmq, just stop it": kept, and still what the request is about.
+        if (/\b(?:delete|remove|destroy|drop|uninstall|wipe|nuke|lose|throw\s+away|get\s+rid\s+of)\b/i.test(clause)) for (const n of kept) mentionFocus(run, n);
+        else if (kept.length > 0) run.notes.push(`Left ${kept.join(' and ')} as ${kept.length > 1 ? 'they are' : 'it is'}.`);
         continue;
       }
       NEGATED_MENTION.lastIndex = 0;
@@ -825,6 +836,9 @@ function allowList(text: string): string {
     new RegExp(String.raw`^(.*?)(${LOCK_ALL})[^.;]*?\b(?:except(?:\s+for)?|but(?!\s+not\b)|apart\s+from|other\s+than|besides|save\s+for|aside\s+from)\s+([^.;]+)(.*)$`, 'i').exec(text) ??
     new RegExp(String.raw`^(.*?)(${LOCK_ALL})\s*[,:;-]?\s*(?:and\s+)?(?:only|just)\s+(?:allow(?:ing)?\s+|keep(?:ing)?\s+|leave\s+|let(?:ting)?\s+)?([^.;]+)(.*)$`, 'i').exec(text);
   if (!m) return text;
+  // "shut down everything except nginx": services stopped, unless what is kept is traffic ("shut
+  // off everything except ssh and 443").
+  if (/^shut\b/i.test(m[2]!) && !/^\s*(?:(?:the\s+)?(?:ssh|https?|web|websites?|dns|smtp|mail|ping|icmp)\b|(?:port\s+)?\d{1,5}\b)/i.test(m[3]!)) return text;
   const items = m[3]!
     .replace(/\s+(?:(?:should\s+(?:be|stay)|can\s+(?:get|come)|is|are|stays?|get)\s+)?(?:allowed|open(?:ed)?|in|through|let\s+in|reachable|traffic|please|pls|obviously|of\s+course)(?:\s+(?:in|through))?\s*$/i, '')
     .split(/\s*(?:,|\band\b|&|\+|\bplus\b|\bor\b)\s*/i)
@@ -1370,7 +1384,8 @@ function existingFor(run: Run, m: ServiceMention): string | undefined {
 const NEGATED_MENTION = new RegExp(
   [
     String.raw`\b(?:leave|leaving|keep|keeping|let)\s+(?:the\s+|my\s+|our\s+|that\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:alone|as\s+(?:it\s+)?is|untouched|unchanged|be|where\s+it\s+is|out\s+of\s+(?:it|this|that))\b`,
-    String.raw`\b(?:don'?t|dont|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:touch|change|modify|restart|stop|mess\s+with|break|move|scale|resize|edit|bother|affect|do\s+anything\s+to)\s+(?:the\s+|my\s+|our\s+|that\s+)?[\w-]+(?:\s+(?:one|service|container|db|database))?`,
+    // "…, don't delete it", "but do not remove the api": stopped, or left, never removed.
+    String.raw`\b(?:don'?t|dont|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:touch|change|modify|restart|stop|mess\s+with|break|move|scale|resize|edit|bother|affect|do\s+anything\s+to|delete|remove|destroy|drop|uninstall|wipe|nuke|lose|throw\s+away|get\s+rid\s+of)\s+(?:the\s+|my\s+|our\s+|that\s+|its\s+|their\s+)?[\w-]+(?:\s+(?:one|service|container|db|database|data|volume|definition|config))?`,
     String.raw`\bbut\s+keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$))`,
     String.raw`\bwithout\s+(?:touching|changing|restarting|stopping|affecting|moving)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
     String.raw`\b(?:but\s+)?not\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$|\s+(?:though|tho|please|pls|too|also|one|service|container)\b))`,
@@ -1404,7 +1419,9 @@ function targetsIn(run: Run, clause0: string): { names: string[]; all: boolean }
   };
   const quoted = findQuoted(clause);
   for (const s of all) {
-    const re = new RegExp(String.raw`(?<![\w.-])${s.name.replace(/[-]/g, '\\-')}(?![\w-])`);
+    // "the workers", "3 consumers": a plural of the name is that service (unless one has the plural's name).
+    const plural = all.some((x) => x.name === `${s.name}s` || x.name === `${s.name}es`) ? '' : '(?:e?s)?';
+    const re = new RegExp(String.raw`(?<![\w.-])${s.name.replace(/[-]/g, '\\-')}${plural}(?![\w-])`);
     if (re.test(t) || quoted.includes(s.name)) push(s.name);
   }
   for (const m of findServiceMentions(clause)) {
@@ -2738,7 +2755,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
     const w = m?.[1];
     if (w && !NOT_APPS.has(w) && !PLAIN_NOT_SERVICES.has(w) && findSizes(w).length === 0 && !/^(mb|gb|gigs?|megs?|gib|mib|half|one|memory|ram|cpus?|cores?|replicas?|instances|copies|port|default|max|maximum|minimum|min|limit|now|today|tonight|later|please)$/.test(w) && findServiceMentions(w).length === 0 && !namesApp(w)) cands.push(w);
   }
-  const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
+  const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !have.includes(c.replace(/e?s$/, '')) && !have.includes(c.replace(/s$/, '')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
   if (!missing) return false;
   if (findImageRefs(clause).some((r) => r.includes(missing))) return false;
   run.notes.push(`There is no service ${missing}, so nothing was changed. The services are: ${have.join(', ') || 'none yet'}. To add it, say "add ${missing} from image …".`);
@@ -2754,6 +2771,27 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
  */
 const INTERNAL_ONLY =
   /\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
+
+/**
+ * A count said of a service as a noun (`t` lower case, `N` the count's pattern, one group):
+ * "run 5 workers", "3 consumers pls", "i need 2 more workers", "5 x worker", "worker x 3",
+ * "bump the workers to 6", "scale consumers out to 4". The name said in the plural, after
+ * "x", or after a verb that runs it; never a number of something else between ("2 gigs for
+ * the worker", "port 8080 worker").
+ */
+function countOfService(t: string, name: string, N: string): RegExpExecArray | null {
+  const nm = escapeRe(name);
+  const rel = String.raw`(?:\s+(?:more|extra|additional|fewer|less))?`;
+  const end = String.raw`(?=\s*(?:$|[,.;!?]|\b(?:pls|please|plz|thanks|thx|now|instead|then|running|up|going|at\s+once|in\s+parallel|and|for|so|to|on|from|behind|with|too|as\s+well|total|in\s+total)\b))`;
+  return (
+    new RegExp(String.raw`(?<![\w.:/$-])${N}${rel}\s+(?:x\s*|×\s*)?${nm}e?s(?![\w'-])(?!\s*[:=])`).exec(t) ??
+    new RegExp(String.raw`(?<![\w.:/$-])${N}\s+(?:more|extra|additional|fewer|less)\s+${nm}(?![\w'-])(?!\s*[:=])`).exec(t) ??
+    new RegExp(String.raw`(?<![\w.:/$-])${N}\s*(?:x|×)\s*${nm}(?![\w'-])`).exec(t) ??
+    new RegExp(String.raw`(?<![\w.-])${nm}e?s?\s*(?:x|×)\s*${N}(?![\w.])`).exec(t) ??
+    new RegExp(String.raw`\b(?:run|start|launch|spin\s+up|fire\s+up|need|want|have|keep|give\s+(?:me|us))\s+${N}${rel}\s+(?:of\s+(?:the\s+|my\s+|our\s+)?)?${nm}${end}`).exec(t) ??
+    new RegExp(String.raw`\b(?:scale|bump|set|make|raise|increase|grow|take|bring|reduce|drop|lower|cut|up)\s+(?:up\s+|out\s+|down\s+)?(?:the\s+|my\s+|our\s+)?(?:number\s+of\s+|count\s+of\s+)?${nm}e?s\s+(?:up\s+|out\s+|down\s+|back\s+)?to\s+${N}(?![\w.%:])`).exec(t)
+  );
+}
 
 /** Of `names`, the one whose mention in `t` comes last before `at` (else the first after it). */
 function nearestBefore(run: Run, t: string, names: string[], at: number): string | undefined {
@@ -2850,9 +2888,14 @@ function handleModifiers(run: Run, clause: string): boolean {
       const m =
         new RegExp(String.raw`\b${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\b(?:\s+(?:instances?|replicas?|copies|containers))?\s+(?:is|are|will|would|should|'ll|ought\s+to)?\s*(?:be\s+|do\s+)?(?:just\s+)?(?:enough|plenty|fine|sufficient|ok(?:ay)?|do|good|all\s+(?:we|i)\s+need)\b`).exec(t) ??
         new RegExp(String.raw`\b(?:have|run|want|need|keep|get)\s+${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\s+(?:running|instances?|replicas?|copies|containers|up|going)\b|\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
-      if (!m) continue;
-      const word = m.slice(1).find((x) => x !== undefined)!;
-      const n = /single|one/.test(word) ? 1 : parseNumberWord(word);
+      // A count said before the service as a noun: "run 5 workers", "3 consumers pls", "5 x
+      // worker", "worker x 3", "bump workers to 6"; "2 more workers" is relative (below).
+      const said = m ?? countOfService(t, sv.name, N);
+      if (!said) continue;
+      const word = said.slice(1).find((x) => x !== undefined)!;
+      const by = /\b(more|extra|additional|another|fewer|less)\b/.exec(said[0])?.[1];
+      const k = /single|one/.test(word) ? 1 : parseNumberWord(word);
+      const n = by === undefined || k === undefined ? k : Math.max(0, (sv.replicas ?? 1) + (/fewer|less/.test(by) ? -k : k));
       if (n === undefined || n > 100) continue;
       const cur = sv.replicas ?? 1;
       run.ws.set('services.yaml', svcPath(run, sv.name, 'replicas'), n);
