@@ -42,7 +42,7 @@ import type { CompileResult } from '../compiler/compile.js';
 import type { LockoutResult } from '../compiler/firewall.js';
 import type { ObservedSource } from '../compiler/observed-source.js';
 import { serializeEnvelope, type Envelope, type TrustedKey } from '../plan/envelope.js';
-import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys } from '../plan/keys.js';
+import { loadOrCreateHostId, loadOrCreateHostKey, loadTrustedKeys, readHostId } from '../plan/keys.js';
 import { PLAN_POLICY } from '../plan/policy.js';
 import type { ObservedState, PlanPayload, PlanStep, Provenance } from '../plan/types.js';
 import type { ApplyEvent, ApplyResult, RecoverResult } from '../runtime/apply.js';
@@ -123,6 +123,50 @@ export async function openFlowHost(paths: Paths, o: OpenFlowHostOptions = {}): P
   };
 }
 
+/** An observation started before the state files were compiled (`observeEarly`). */
+export interface EarlyObservation {
+  /** The host id it counts as managed: used only when the host opened after the compile has the same. */
+  hostId: string;
+  observed: Promise<ObservedState>;
+  /** Where its warnings go (nft not installed): held until this is called, so nothing is said for a plan that stops at the compile. */
+  warnTo(warn: (message: string) => void): void;
+}
+
+/**
+ * Starts the planner's observation of this host now, before the state files are compiled, so
+ * that nft's child (`nft -j list table inet claude`, ≈ 30 ms of a cold `claude plan`) and the
+ * engine's lists run beside the compile and the plan validator's load (docs/compiler.md,
+ * "Performance"). Only when this instance's host id exists already: it is read, never made,
+ * so a plan whose files do not compile leaves nothing behind; null otherwise (the first plan
+ * observes after the compile, as before). It only reads; a failure is reported where the
+ * observation is used (planFiles: stage `observe`), never here.
+ */
+export async function observeEarly(paths: Paths, o: { netns?: string } = {}): Promise<EarlyObservation | null> {
+  let hostId: string | null;
+  try {
+    hostId = readHostId(paths.dataDir);
+  } catch {
+    return null; // a damaged host-id file: openFlowHost says so, after the compile
+  }
+  if (!hostId) return null;
+  const held: string[] = [];
+  let warn: ((message: string) => void) | undefined;
+  const { hostObserver } = await import('../runtime/host-engine.js');
+  const observed = hostObserver({ root: paths.root, dataDir: paths.dataDir, hostId, ...(o.netns ? { netns: o.netns } : {}), warn: (m) => (warn ? warn(m) : held.push(m)) })();
+  observed.catch(() => {}); // its error is planFiles' to report, when the compile succeeds
+  // one turn of the event loop: the child is spawned and the requests sent before the compile holds the thread
+  await new Promise((r) => setImmediate(r));
+  trace('plan: observing (started before the compile)');
+  return {
+    hostId,
+    observed,
+    warnTo(w) {
+      warn = w;
+      for (const m of held.splice(0)) w(m);
+    },
+  };
+}
+
 /** The compiler's version (package.json), recorded in each plan's provenance. */
 export function compilerVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -164,8 +208,8 @@ export interface PlanFilesOptions {
   allowDestructive?: boolean;
   /** `--i-know-what-i-am-doing`: the lock-out gate warns (CLA6012) instead of refusing (CLA6010). */
   force?: boolean;
-  /** An observation already made (`claude diff` compares the same one for drift); default: observe now. */
-  observed?: ObservedState;
+  /** An observation already made (`claude diff` compares the same one for drift), or under way (`observeEarly`); default: observe now. */
+  observed?: ObservedState | Promise<ObservedState>;
   /** Secrets generated for this proposal (compiler/planner.ts PlanOptions.freshSecrets). */
   freshSecrets?: readonly string[];
 }
@@ -215,7 +259,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   if (sink.hasErrors()) return { ok: false, stage: 'lockout', problems: sink.sorted().map(renderDiagnostic), warnings };
   let observed: ObservedState;
   try {
-    observed = { ...(o.observed ?? (await host.snapshot())), stateCommit: o.base };
+    observed = { ...(await (o.observed ?? host.snapshot())), stateCommit: o.base };
   } catch (e) {
     return { ok: false, stage: 'observe', problems: [observeProblem(e)], warnings };
   }

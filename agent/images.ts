@@ -20,21 +20,27 @@ function engineKindOrDocker(): 'docker' | 'containerd' {
   }
 }
 
-/** Who needs `ref`: `service web`, `job backup`, in step order without repeats. */
-function usersOf(payload: PlanPayload, ref: string): string[] {
-  const out: string[] = [];
-  const add = (who: string) => {
-    if (!out.includes(who)) out.push(who);
+/**
+ * Who needs each image: `service web`, `job backup`, in step order without repeats, by
+ * image reference. One pass over the steps for all the images (at 10,000 services a pass per
+ * missing image was ~90 passes over 20,000 steps).
+ */
+export function imageUsers(payload: Pick<PlanPayload, 'steps'>): Map<string, string[]> {
+  const users = new Map<string, Set<string>>();
+  const add = (ref: string, who: string) => {
+    let s = users.get(ref);
+    if (!s) users.set(ref, (s = new Set()));
+    s.add(who); // a Set keeps the first insertion's place
   };
   for (const st of payload.steps) {
     if (st.op === 'container.create' || st.op === 'container.replace') {
       const spec = (st.op === 'container.create' ? st.params : (st.params as { spec: ContainerSpec }).spec) as ContainerSpec;
-      if (spec.image === ref) add(`service ${spec.service}`);
+      add(spec.image, `service ${spec.service}`);
     } else if (st.op === 'schedule.apply') {
-      for (const j of (st.params as { jobs: JobSpec[] }).jobs) if (j.image === ref) add(`job ${j.name}`);
+      for (const j of (st.params as { jobs: JobSpec[] }).jobs) if (j.image !== undefined) add(j.image, `job ${j.name}`);
     }
   }
-  return out;
+  return new Map([...users].map(([ref, s]) => [ref, [...s]]));
 }
 
 /**
@@ -49,15 +55,16 @@ export async function unavailableImageWarnings(engineOf: () => Promise<Pick<Engi
   if (!steps.length) return [];
   const engine = await engineOf().catch(() => null);
   if (!engine?.imageUnavailable) return [];
+  let users: Map<string, string[]> | undefined;
   const answers = await Promise.all(
     steps.map(async (st) => {
       const { ref, requested, pull } = st.params as { ref: string; requested: string; pull: boolean };
       const why = await engine.imageUnavailable!(ref, pull).catch(() => null);
       if (!why) return null;
-      const users = usersOf(payload, ref);
+      const who = (users ??= imageUsers(payload)).get(ref) ?? [];
       const named = requested !== ref ? ` (asked for as ${requested})` : '';
       return [
-        `${users.length ? `${users.join(', ')} need${users.length === 1 ? 's' : ''} ` : ''}image ${ref}${named}, which this host cannot get: ${why}.`,
+        `${who.length ? `${who.join(', ')} need${who.length === 1 ? 's' : ''} ` : ''}image ${ref}${named}, which this host cannot get: ${why}.`,
         'Approved as it is, the apply would fail at this image and roll back.',
         // The engine's own way to bring it: a containerd device has no docker to load it with.
         kind === 'containerd'

@@ -28,7 +28,7 @@
  * Needs dockerd and the local images (`sudo fixtures/images/build.sh`).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ import Docker from 'dockerode';
 import { packageRoot } from '../common/paths.js';
 import { loadNow, median, ratioLine } from './common.js';
 import { resourceFingerprints } from '../plan/fingerprint.js';
-import type { ContainerSpec, PlanStep } from '../plan/types.js';
+import type { PlanStep } from '../plan/types.js';
 import { createHostEngine } from '../runtime/host-engine.js';
 import { ContainerdEngine } from '../runtime/drivers/containerd/engine.js';
 import { startContainerd, type TestContainerd } from '../runtime/testutil/containerd.js';
@@ -56,6 +56,13 @@ const profile = process.argv.includes('--profile');
 const profileDaemon = process.argv.includes('--profile-daemon');
 /** `--single-only`: only the single-service rows (claude, claude through the daemon, bare docker run). */
 const singleOnly = process.argv.includes('--single-only');
+/**
+ * `--cpu-prof DIR` (with `--profile`): each `claude apply` runs under `node --cpu-prof` (a sample
+ * every 100 µs) and
+ * writes its V8 CPU profile to DIR (open it in Chrome's DevTools, or summarise it with
+ * `node dist/bench/cpuprof.js FILE`). NODE_OPTIONS cannot carry --cpu-prof on Node 20.
+ */
+const cpuProfDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const HC = { web: 'wget -q -O- http://127.0.0.1/ >/dev/null', pg: 'pg_isready -U app -h 127.0.0.1', redis: 'redis-cli ping | grep -q PONG' };
 
 
@@ -187,31 +194,41 @@ export async function newStack(kind: string): Promise<Stack> {
 
 // ── claude ─────────────────────────────────────────────────────────────────────────────
 
-function stackSpecs(s: Stack): { pg: ContainerSpec; redis: ContainerSpec; web: ContainerSpec } {
-  const net = `${s.tag}-net`;
-  return {
-    pg: containerSpec({ name: `${s.tag}-pg`, service: 'postgres', image: 'claude-os-local/postgres:latest', env: { POSTGRES_USER: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' }, ports: [{ host: s.ports.pg, container: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }], mounts: [{ source: '/data/pg', target: '/var/lib/postgresql/data', readonly: false }], networks: [{ name: net, aliases: ['postgres'] }], healthcheck: health(HC.pg) }),
-    redis: containerSpec({ name: `${s.tag}-redis`, service: 'redis', image: 'claude-os-local/redis:latest', ports: [{ host: s.ports.redis, container: 6379, protocol: 'tcp', hostIp: '127.0.0.1' }], networks: [{ name: net, aliases: ['redis'] }], healthcheck: health(HC.redis) }),
-    web: containerSpec({ name: `${s.tag}-web`, service: 'nginx', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], networks: [{ name: net, aliases: ['web'] }], healthcheck: health(HC.web) }),
-  };
+/**
+ * The same stack as state files (services.yaml), for the real planner: `claude plan` makes
+ * the stack's plan as it would for a person, so the planner's own scheduling (web's create
+ * beside postgres's and redis's starts, docs/plans.md phase 6) is what the bench applies.
+ * The images are the local ones (already present: no pull), the ports bound to 127.0.0.1,
+ * postgres's data dir under the run's CLAUDE_ROOT (a fresh initdb each run).
+ */
+export function stackServices(s: Stack): string {
+  const svc = (name: string, image: string, port: number, container: number, hc: string, extra: string[] = []) =>
+    [
+      `    - name: ${s.tag}-${name}`,
+      `      image: claude-os-local/${image}:latest`,
+      `      ports: [{host: ${port}, container: ${container}, host_ip: 127.0.0.1}]`,
+      `      healthcheck: {test: ${JSON.stringify(hc)}, interval: 500ms, timeout: 3s, retries: 3}`,
+      `      networks: [${s.tag}-net]`,
+      ...extra,
+    ].join('\n');
+  return [
+    'apiVersion: claude.os/v1',
+    'kind: ServiceManifest',
+    'metadata:',
+    '  name: bench',
+    'spec:',
+    '  networks:',
+    `    - name: ${s.tag}-net`,
+    '  services:',
+    svc('pg', 'postgres', s.ports.pg, 5432, HC.pg, ['      environment: {POSTGRES_USER: app, POSTGRES_HOST_AUTH_METHOD: trust}', '      volumes: [{source: /data/pg, target: /var/lib/postgresql/data}]']),
+    svc('redis', 'redis', s.ports.redis, 6379, HC.redis),
+    svc('web', 'web', s.ports.web, 80, HC.web, [`      depends_on: [${s.tag}-pg, ${s.tag}-redis]`]),
+    '',
+  ].join('\n');
 }
 
-export function stackSteps(s: Stack): PlanStep[] {
-  const { pg, redis, web } = stackSpecs(s);
-  const net = `network/${s.tag}-net`;
-  return [
-    S.network(`${s.tag}-net`),
-    S.image('claude-os-local/postgres:latest'),
-    S.image('claude-os-local/redis:latest'),
-    S.image('claude-os-local/web:latest'),
-    S.create(pg, { dependsOn: [net, 'image/claude-os-local/postgres:latest'] }),
-    S.create(redis, { dependsOn: [net, 'image/claude-os-local/redis:latest'] }),
-    S.create(web, { dependsOn: [net, 'image/claude-os-local/web:latest'] }),
-    S.start(pg),
-    S.start(redis),
-    S.start(web, { dependsOn: [`create/${web.name}`, `start/${pg.name}`, `start/${redis.name}`] }),
-  ];
-}
+/** What a claude run applies: hand-made steps, signed by the bench, or state files planned by `claude plan`. */
+export type PlanSource = PlanStep[] | { services: string };
 
 /** Per claude run: ms from CLI start to the last "(healthy)" line (serving, health verified). */
 const servingAt: number[] = [];
@@ -228,31 +245,52 @@ function stateHead(stateDir: string): string | null {
 }
 
 /**
- * `claude apply` of `steps` in a fresh CLI process; resolves with the time to its exit. The
+ * `claude plan --out plan` of `services` (services.yaml, alone in the state dir) in its own
+ * process, before the timed apply; returns how many containers the plan starts.
+ */
+function planStack(stateDir: string, services: string, plan: string, env: NodeJS.ProcessEnv): number {
+  mkdirSync(stateDir, { recursive: true });
+  for (const f of readdirSync(stateDir)) if (f.endsWith('.yaml')) rmSync(join(stateDir, f));
+  writeFileSync(join(stateDir, 'services.yaml'), services);
+  const r = spawnSync(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'plan', '--out', plan], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: claude plan exited ${r.status}: ${r.stderr}${r.stdout}`);
+  const payload = JSON.parse(Buffer.from((JSON.parse(readFileSync(plan, 'utf8')) as { payload: string }).payload, 'base64').toString('utf8')) as { steps: PlanStep[] };
+  return payload.steps.filter((st) => st.op === 'container.start').length;
+}
+
+/**
+ * `claude apply` of `source` in a fresh CLI process; resolves with the time to its exit. The
  * time to "serving" goes to servingAt: when the last container's "✓ Started … (healthy)" line
  * is printed and then `answering` (if given) resolves.
  */
-export async function claudeApply(s: Stack, steps: PlanStep[], answering?: () => Promise<void>, extraEnv: Record<string, string> = {}): Promise<number> {
+export async function claudeApply(s: Stack, source: PlanSource, answering?: () => Promise<void>, extraEnv: Record<string, string> = {}): Promise<number> {
   const dataDir = join(hostDir, 'data');
   const stateDir = join(hostDir, 'state');
   const root = join(s.dir, 'root');
   host ??= setupTestHost(dataDir);
   for (let attempt = 0; ; attempt++) {
-    // Only this bench host's containers count (its own data dir, so its own host id and
-    // claude.os/host label): other work on a shared dockerd does not make the plan stale.
-    const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
-    const base = resourceFingerprints(await engine.observe());
-    (engine as { close?: () => void }).close?.();
     const plan = join(s.dir, 'plan.json');
-    writeFileSync(plan, signPlan(makePlan(steps, { hostId: host.hostId, base, stateCommit: stateHead(stateDir) }), host.key.privateKey));
-    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, CLAUDE_DAEMON: '0', ...(profile ? { CLAUDE_TRACE: '1' } : {}), ...extraEnv };
-    const starts = steps.filter((st) => st.op === 'container.start').length;
+    const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, CLAUDE_DAEMON: '0', ...extraEnv };
+    let starts: number;
+    if (Array.isArray(source)) {
+      // Only this bench host's containers count (its own data dir, so its own host id and
+      // claude.os/host label): other work on a shared dockerd does not make the plan stale.
+      const engine = await createHostEngine({ root, dataDir, hostId: host.hostId });
+      const base = resourceFingerprints(await engine.observe());
+      (engine as { close?: () => void }).close?.();
+      writeFileSync(plan, signPlan(makePlan(source, { hostId: host.hostId, base, stateCommit: stateHead(stateDir) }), host.key.privateKey));
+      starts = source.filter((st) => st.op === 'container.start').length;
+    } else {
+      starts = planStack(stateDir, source.services, plan, env);
+    }
+    if (profile) Object.assign(env, { CLAUDE_TRACE: '1' });
     const t0 = performance.now();
     let serving = 0;
     let healthy = 0;
     let answered: Promise<void> | undefined;
     try {
-      await run(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'apply', plan, '--yes'], env, (l, pid) => {
+      const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', cpuProfDir] : [];
+      await run(process.execPath, [...prof, join(packageRoot(), 'bin', 'claude'), 'apply', plan, '--yes'], env, (l, pid) => {
         if (!/^✓ Started .*\(healthy\)$/.test(l)) return;
         serving = performance.now() - t0;
         cpuAtServing.push(cpuMsOf(pid));
@@ -366,7 +404,7 @@ async function main(): Promise<void> {
     const s = await newStack('claude');
     try {
       console.log('profile: web+postgres+redis');
-      await claudeApply(s, stackSteps(s));
+      await claudeApply(s, { services: stackServices(s) });
     } finally {
       rmAll(s.tag);
       rmSync(s.dir, { recursive: true, force: true });
@@ -422,7 +460,7 @@ async function main(): Promise<void> {
     [
       'claude',
       async (s) => {
-        claudeExit.push(await claudeApply(s, stackSteps(s), () => stackAnswers(s)));
+        claudeExit.push(await claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s)));
         return servingAt.at(-1)!;
       },
     ],
@@ -431,7 +469,7 @@ async function main(): Promise<void> {
     [
       'containerd',
       async (s) => {
-        await ctd!.withEnv(() => claudeApply(s, stackSteps(s), () => stackAnswers(s)));
+        await ctd!.withEnv(() => claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s)));
         return servingAt.at(-1)!;
       },
     ],

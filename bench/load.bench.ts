@@ -13,7 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { claudeApply, newStack, removeBenchHost, rmAll, stackSteps } from './apply.bench.js';
+import { claudeApply, newStack, removeBenchHost, rmAll, stackServices } from './apply.bench.js';
 import { loadNow, median, ratioLine } from './common.js';
 
 const argv = process.argv.slice(2);
@@ -28,7 +28,7 @@ async function applyOnce(kind: string): Promise<{ ok: boolean; ms: number; error
   const s = await newStack(kind);
   const t0 = performance.now();
   try {
-    await claudeApply(s, stackSteps(s));
+    await claudeApply(s, { services: stackServices(s) });
     return { ok: true, ms: performance.now() - t0 };
   } catch (e) {
     return { ok: false, ms: performance.now() - t0, error: (e as Error).message.slice(0, 2000) };

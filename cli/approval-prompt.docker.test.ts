@@ -3,13 +3,16 @@
  * real bin/claude in a real terminal (tmux), with the answers typed. A stray shell command, an
  * unknown word, a question or "yes but …" at `[yes/no/modify]` is asked again (it was read as
  * a change: "echo $USER" became "Which service should get USER?"); n, nope, cancel, q, an
- * empty line and Ctrl-D change nothing; a change said at the prompt is proposed again;
+ * empty line, Ctrl-D and "not yet" change nothing; "wait" is asked again; Ctrl-C cancels
+ * (exit 130, "Cancelled. Nothing changed."); a change said at the prompt is proposed again;
  * "yes please" applies. The proposal lists a new service once, as the request leaves it (it
  * said "+ … → port 80" and then "~ …: published on …"). Needs dockerd, tmux and `npm run build`.
  * Names carry this run's tag; the container, the tmux server and the temp dir are removed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CLAUDE_BIN, tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
@@ -33,9 +36,9 @@ async function propose(request = `run claude-os-local/web:latest as ${name} on p
   return term.waitFor('the proposal and its prompt', (x) => x.trimEnd().endsWith(PROMPT.trimEnd()), 180_000);
 }
 
-async function ended(): Promise<string> {
+async function ended(code = '0'): Promise<string> {
   const status = await until('claude to exit', exitStatus, { ms: 300_000, detail: () => term.screen() });
-  expect(status, term.screen()).toBe('0');
+  expect(status, term.screen()).toBe(code);
   return term.screen();
 }
 
@@ -100,6 +103,47 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
     const s = await ended();
     expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\]\s*\nNothing changed\.\nexit status 0/);
     expect(containers()).toBe('');
+  }, 300_000);
+
+  it('Ctrl-C cancels: "Cancelled. Nothing changed." on a line of its own, exit 130 (it was a no, exit 0)', async () => {
+    await propose();
+    term.tmux('send-keys', '-t', `claude-approve-${tag}`, 'C-c');
+    const s = await ended('130');
+    expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\]\s*\nCancelled\. Nothing changed\.\nexit status 130/);
+    expect(containers()).toBe('');
+  }, 300_000);
+
+  it('"wait" is asked again, "not yet" is a no (both were read as a change to propose)', async () => {
+    await propose();
+    term.type('wait');
+    await term.waitFor('the prompt again after "wait"', (x) => count(x, PROMPT.trimEnd()) === 2 && x.trimEnd().endsWith(PROMPT.trimEnd()));
+    expect(term.screen()).toContain('Take your time: nothing is applied until you answer;');
+    term.type('not yet');
+    const s = await ended();
+    expect(s.slice(s.lastIndexOf(PROMPT.trimEnd()))).toMatch(/^Apply these changes\? \[yes\/no\/modify\] not yet\nNothing changed\.\nexit status 0/);
+    expect(count(s, 'Proposed Changes')).toBe(1);
+    expect(containers()).toBe('');
+  }, 300_000);
+
+  it('a users change with no admin key asks to save it for signing, not to apply it; yes saves it, nothing applied', async () => {
+    const user = `${tag}u`;
+    const SAVE = 'Save it for signing? [yes/no/modify]';
+    term.start(['sh', '-c', '"$0" "$1"; echo "exit status $?"', CLAUDE_BIN, `add a user ${user} in the docker group`], { env: host.env, cwd: host.base, width: 200, height: 80 });
+    let s = await term.waitFor('the save prompt', (x) => x.trimEnd().endsWith(SAVE), 180_000);
+    // It said it could not apply before asking (it asked "Proceed?" and then refused after yes).
+    expect(s).toContain('This plan cannot be applied yet: this plan changes users, SSH keys, sudo or sshd');
+    expect(s).not.toContain('Proceed? [yes/no/modify]');
+    // The new user is said once, with its group.
+    const said = s.slice(s.indexOf('Proposed changes:'), s.indexOf('Proposed Changes'));
+    expect(said).toContain(`+ user ${user}, member of group docker (security.yaml; needs your explicit approval)`);
+    expect(said).not.toContain(`~ user ${user}`);
+    term.type('yes');
+    s = await ended();
+    const saved = /Saved to (\S+\.json)\./.exec(s.slice(s.lastIndexOf(SAVE)))?.[1];
+    expect(s.slice(s.lastIndexOf(SAVE))).toContain('Saved, not applied: this plan changes users');
+    expect(saved && existsSync(saved)).toBe(true);
+    expect(existsSync(join(host.root, 'etc', 'claude', 'users.json'))).toBe(false);
+    expect(existsSync(join(host.stateDir, 'security.yaml'))).toBe(false);
   }, 300_000);
 
   it('a change said at the prompt is proposed again; "yes please" applies it', async () => {

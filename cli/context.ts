@@ -36,9 +36,22 @@ export const EXIT = {
   FAILURE: 1,
   /** Usage error (unknown flag, missing argument). For `plan --detailed-exitcode`: changes present. */
   USAGE: 2,
+  /** Cancelled at a prompt with Ctrl-C (128 + SIGINT, as a shell reports a command Ctrl-C ended). Nothing changed. */
+  CANCELLED: 130,
 } as const;
 
 export class UsageError extends Error {}
+
+/**
+ * Ctrl-C at an approval prompt (cli/answers.ts askApproval): the command stops where it asked,
+ * with nothing changed, and the CLI entry (cli/main.ts runWith) says "Cancelled" and exits
+ * EXIT.CANCELLED. Thrown, not returned, so no command can read it as a "no" and go on.
+ */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled at the prompt (Ctrl-C)');
+  }
+}
 
 export type Command = {
   /** One line for `claude help`. */

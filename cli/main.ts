@@ -6,7 +6,7 @@ import { COMMANDS, OTHER_ENTRIES } from './commands/index.js';
 import { trace } from '../common/trace.js';
 import { StateFileError } from '../common/state-read.js';
 import { cleanText } from '../common/terminal.js';
-import { EXIT, UsageError, println, withContext, type Command, type CommandContext } from './context.js';
+import { Cancelled, EXIT, UsageError, println, withContext, type Command, type CommandContext } from './context.js';
 import { lazyOutput } from './stdio.js';
 
 function version(): string {
@@ -148,14 +148,19 @@ function compilerMissing(base: Pick<CommandContext, 'stderr'>, command: string):
 export type RunIo = Omit<CommandContext, 'argv' | 'now'>;
 
 /**
- * `main` with the entry's last resort: an exception no command caught is printed as an
- * internal error (exit 70). Shared by `run` and the CLI socket's worker (cli/remote.ts), so a
+ * `main` with the entry's last resort: Ctrl-C at a prompt (Cancelled) exits 130 saying so,
+ * and an exception no command caught is printed as an internal error (exit 70). Shared by `run` and the CLI socket's worker (cli/remote.ts), so a
  * command says and exits the same through either.
  */
 export async function runWith(argv: string[], io: RunIo): Promise<number> {
   try {
     return await main(argv, withContext(io, { now: () => new Date() }));
   } catch (e) {
+    // Ctrl-C at a prompt: the cursor is still after the prompt, so the word starts a line.
+    if (e instanceof Cancelled) {
+      println(io.stdout, '\nCancelled. Nothing changed.');
+      return EXIT.CANCELLED;
+    }
     io.stderr.write(`claude: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 70;
   }

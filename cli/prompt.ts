@@ -18,6 +18,8 @@ export interface LineReader {
   /** Writes the prompt and resolves with the next line, or null at end of input. */
   next(prompt: string): Promise<string | null>;
   close(): void;
+  /** True once Ctrl-C was pressed (a terminal reader): the input then ends, and `next` answers null. */
+  readonly interrupted?: boolean;
 }
 
 export interface LineReaderOptions {
@@ -33,6 +35,13 @@ export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.Wr
   const queue: string[] = [];
   let waiting: ((l: string | null) => void) | null = null;
   let closed = false;
+  let interrupted = false;
+  // Ctrl-C in a terminal (readline reads it as a key in raw mode, so no signal comes): the
+  // input ends as with Ctrl-D, said apart by `interrupted` (cli/answers.ts askApproval cancels).
+  rl.on('SIGINT', () => {
+    interrupted = true;
+    rl.close();
+  });
   rl.on('line', (l) => {
     if (waiting) {
       const w = waiting;
@@ -60,5 +69,8 @@ export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.Wr
       return new Promise((res) => (waiting = res));
     },
     close: () => rl.close(),
+    get interrupted() {
+      return interrupted;
+    },
   };
 }

@@ -106,6 +106,11 @@ function ajvLine(e: ErrorObject): string {
   return `${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`;
 }
 
+/** Loads the plan validator now (`claude plan` does while the host is observed), so that the first validatePlanPayload does not wait for it. */
+export function preloadPlanValidator(): void {
+  validatorFor('plan.schema.json');
+}
+
 /** Problems of a plan payload against schemas/plan.schema.json ([] when valid). */
 export function validatePlanPayload(payload: unknown): string[] {
   const v = validatorFor('plan.schema.json');

@@ -223,6 +223,57 @@ describe('the cold-start bundles', () => {
     });
   }, 120_000);
 
+  it('plan observes the host while it compiles (nft spawned once, before the compile): the same output as observing after it; a plan that does not compile makes no host id and says no warning', () => {
+    inCopy('claude-cold-early-', ({ tmp, state, data, env, run }) => {
+      // a preload that says each child process spawned, in order with the trace marks on fd 2
+      const preload = join(tmp, 'spawns.cjs');
+      writeFileSync(preload, "const cp = require('node:child_process'); const spawn = cp.spawn; cp.spawn = function (cmd, args, o) { require('node:fs').writeSync(2, 'SPAWN ' + [cmd, ...(args || [])].join(' ') + '\\n'); return spawn.call(this, cmd, args, o); };\n");
+      const traced = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, ['-r', preload, bin, ...args], { encoding: 'utf8', env: { ...env, CLAUDE_TRACE: '1', ...extra }, maxBuffer: 256 << 20 });
+      const lines = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => l.startsWith('SPAWN') || l.startsWith('[trace]')).map((l) => l.replace(/^\[trace\].* ms {2}/, ''));
+      // the first plan makes the host id: it observes after the compile, as before
+      const late = traced(['plan', '--out', join(tmp, 'late.json')]);
+      expect(late.status, late.stderr).toBe(0);
+      expect(lines(late)).not.toContain('plan: observing (started before the compile)');
+      expect(lines(late).filter((l) => l.startsWith('SPAWN'))).toEqual(['SPAWN nft -j list table inet claude']);
+      expect(lines(late).indexOf('SPAWN nft -j list table inet claude')).toBeGreaterThan(lines(late).indexOf('plan: compiled'));
+      // with the host id there: nft is spawned before the compile starts, once, and the plan validator's part is loaded before the observation is used
+      const early = traced(['plan', '--out', join(tmp, 'early.json')]);
+      expect(early.status, early.stderr).toBe(0);
+      const l = lines(early);
+      expect(l.filter((x) => x.startsWith('SPAWN'))).toEqual(['SPAWN nft -j list table inet claude']);
+      expect(l.indexOf('SPAWN nft -j list table inet claude')).toBeLessThan(l.indexOf('plan: observing (started before the compile)'));
+      expect(l.indexOf('plan: observing (started before the compile)')).toBeLessThan(l.findIndex((x) => x.startsWith('compile:')));
+      expect(l.indexOf('cold: loaded part-plan-validator.cjs')).toBeLessThan(l.indexOf('plan: observed'));
+      // the same review and the same plan (but its id, nonce and times)
+      expect(maskPlan(early.stdout).replaceAll('early.json', 'F')).toBe(maskPlan(late.stdout).replaceAll('late.json', 'F'));
+      const payload = (f: string) => {
+        const p = JSON.parse(Buffer.from(JSON.parse(readFileSync(join(tmp, f), 'utf8')).payload, 'base64').toString('utf8'));
+        for (const k of ['id', 'nonce', 'createdAt', 'expiresAt']) delete p[k];
+        return p;
+      };
+      expect(payload('early.json')).toStrictEqual(payload('late.json'));
+      // nft missing: its warning is said once when the plan is made, never for files with errors (nor before their diagnostics)
+      const path = join(tmp, 'path');
+      mkdirSync(path);
+      symlinkSync(process.execPath, join(path, 'node'));
+      const noNft = run(['plan', '--out', join(tmp, 'no-nft.json')], { PATH: path });
+      expect(noNft.status, noNft.stderr).toBe(0);
+      expect(noNft.stderr.match(/claude plan: warning: nft is not available/g)).toHaveLength(1);
+      writeFileSync(join(state, 'network.yaml'), readFileSync(join(state, 'network.yaml'), 'utf8') + '  bogus: 1\n');
+      const bad = run(['plan', '--out', join(tmp, 'bad.json')], { PATH: path });
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain('has errors; nothing was planned');
+      expect(bad.stderr).not.toContain('nft is not available');
+      expect(existsSync(join(tmp, 'bad.json'))).toBe(false);
+      // files with errors and no host id yet: nothing is made in the data dir
+      const fresh = join(tmp, 'fresh-data');
+      const none = run(['plan', '--out', join(tmp, 'none.json')], { CLAUDE_DATA_DIR: fresh });
+      expect(none.status).toBe(1);
+      expect(existsSync(fresh) ? readdirSync(fresh).filter((n) => n !== 'cache') : []).toEqual([]);
+      expect(readdirSync(data)).toContain('host-id');
+    });
+  }, 120_000);
+
   it('after an edit of one file only that file is parsed: the same bytes and exit status as compiling; plan without the per-file entries parses', () => {
     inCopy('claude-cold-edit-', ({ tmp, state, data, run }) => {
       const edit = (file: string, from: string | RegExp, to: string) => {

@@ -38,7 +38,7 @@ failure rolls the whole stack back to the snapshot taken before. See docs/runtim
   --wait SECONDS  wait this long for another apply to finish (default 60; 0 refuses at once)
   --state-dir DIR the state dir whose git repo records the applied state
 
-Exit status: 0 applied; 1 refused, rolled back, incomplete (applied but not committed: run claude recover), or needs attention; 2 usage error.`;
+Exit status: 0 applied; 1 refused, rolled back, incomplete (applied but not committed: run claude recover), or needs attention; 2 usage error; 130 cancelled with Ctrl-C at the prompt (nothing changed).`;
 
 /** Prints an apply's result, as JSON or as the lines a person reads, and returns the exit code it means. */
 function printResult(ctx: CommandContext, result: ApplyResult, json: boolean): number {

@@ -11,14 +11,14 @@
  * dir (`claude history --conversations`).
  */
 import { parse } from '../args.js';
-import { EXIT, println, type Command, type CommandContext } from '../context.js';
+import { Cancelled, EXIT, println, type Command, type CommandContext } from '../context.js';
 import { renderPlan } from '../../compiler/show.js';
 import { compileFiles } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { ProviderError, type ConversationTurn } from '../../compiler/intent/provider.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
-import { withAdminSignature } from '../../agent/approval.js';
+import { needsAdminSignature, withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { isFlagged, recordOutcome } from '../../agent/learning.js';
@@ -46,6 +46,9 @@ and, after you answer yes, applies them. Nothing changes without your yes (or --
   --i-know-what-i-am-doing
                    plan a firewall that would drop your current SSH connection or the API
                    port anyway (a warning instead of a refusal)
+
+Exit status: 0 applied, declined, saved or nothing to do; 1 not understood, refused or
+failed; 2 usage error; 130 cancelled with Ctrl-C at the prompt (nothing changed).
 
 Examples:
   claude "set up a web server with nginx"
@@ -88,6 +91,31 @@ export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnRe
   }
 }
 
+const P2_WHY = 'this plan changes users, SSH keys, sudo or sshd, or mounts a host system path, so it also needs an admin signature (policy P2)';
+
+/** Whether applying the plan needs an admin key this session was not given (policy P2). */
+export function lacksAdminKey(planned: PlannedIntent, adminKey: string | undefined): boolean {
+  return !adminKey && needsAdminSignature(planned.payload);
+}
+
+/**
+ * The approval question for a plan. A plan that needs an admin signature the session does not
+ * have cannot be applied here, so a yes saves it for signing rather than promising an apply.
+ */
+export function approvalQuestion(planned: PlannedIntent, adminKey: string | undefined): string {
+  if (lacksAdminKey(planned, adminKey)) return `This plan cannot be applied yet: ${P2_WHY}, and none was given (--admin-key). Save it for signing? [yes/no/modify]`;
+  return isSecuritySensitive(planned) ? 'This is a significant security change. Proceed? [yes/no/modify]' : 'Apply these changes? [yes/no/modify]';
+}
+
+/** Saves a plan that waits for an admin signature and says how to sign and apply it. */
+export function saveForAdminSignature(ctx: CommandContext, s: IntentSession, planned: PlannedIntent, lead: string): string {
+  const path = savePending(s, planned);
+  println(ctx.stdout, `${lead}${P2_WHY}.`);
+  println(ctx.stdout, `  Saved to ${path}. Sign it with \`claude sign ${path} --key ADMIN.key\` and apply it with \`claude apply ${path}\`,`);
+  println(ctx.stdout, '  or ask again with --admin-key ADMIN.key.');
+  return path;
+}
+
 /**
  * Applies a signed plan made by this session; prints progress and the result. When the
  * runtime refuses it as stale (another apply changed the state or the system between plan
@@ -117,10 +145,7 @@ async function applyPlannedUnrecorded(ctx: CommandContext, s: IntentSession, fir
     return EXIT.FAILURE;
   }
   if (!signed) {
-    const path = savePending(s, first);
-    println(ctx.stdout, 'Not applied: this plan changes users, SSH keys, sudo or sshd, or mounts a host system path, so it also needs an admin signature (policy P2).');
-    println(ctx.stdout, `  Saved to ${path}. Sign it with \`claude sign ${path} --key ADMIN.key\` and apply it with \`claude apply ${path}\`,`);
-    println(ctx.stdout, '  or ask again with --admin-key ADMIN.key.');
+    saveForAdminSignature(ctx, s, first, 'Not applied: ');
     return EXIT.FAILURE;
   }
   first = signed;
@@ -311,11 +336,19 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         println(ctx.stdout, `Not applied: there is no terminal to ask for approval. Run again with --yes, or apply this plan with \`claude apply ${path}\`.`);
         return EXIT.OK;
       }
-      const sensitive = isSecuritySensitive(t.planned);
       // The same words mean yes and no at every approval prompt (cli/prompt.ts readApproval;
       // a security-sensitive plan is still confirmed explicitly: it is asked on its own, with
       // the warnings above it). An unclear answer is asked again, never taken as a change.
-      const a = await askApproval(reader, sensitive ? 'This is a significant security change. Proceed? [yes/no/modify] ' : 'Apply these changes? [yes/no/modify] ', { modify: true });
+      const a = await askApproval(reader, approvalQuestion(t.planned, opts.adminKey) + ' ', { modify: true }).catch((e: unknown) => {
+        // Ctrl-C: the turn is kept as cancelled; the CLI entry says so and exits 130.
+        if (e instanceof Cancelled) record('cancelled');
+        throw e;
+      });
+      if (a.answer === 'yes' && lacksAdminKey(t.planned, opts.adminKey)) {
+        saveForAdminSignature(ctx, s, t.planned, 'Saved, not applied: ');
+        record('planned');
+        return EXIT.OK;
+      }
       if (a.answer === 'yes') {
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');

@@ -66,6 +66,10 @@ it('three turns refine one proposal: PostgreSQL, daily backups, a connection lim
 
   tmux('send-keys', '-t', session, 'no', 'Enter');
   await term.waitFor('the drop', (x) => x.includes('Dropped. Nothing changed.'));
+  // `clear` clears the screen, as in a shell; it is not a request ("I did not understand").
+  tmux('send-keys', '-t', session, 'clear', 'Enter');
+  s = await term.waitFor('the cleared screen', (x) => !x.includes('Dropped. Nothing changed.') && x.trim() === 'claude>');
+  expect(s).not.toContain('did not understand');
   tmux('send-keys', '-t', session, 'exit', 'Enter');
   await term.waitFor('goodbye', (x) => x.includes('Goodbye!'));
 

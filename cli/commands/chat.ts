@@ -14,11 +14,11 @@ import { ProviderError, type ConversationTurn, type StateFiles } from '../../com
 import { openIntentSession, reloadState } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { learn } from '../../agent/learning.js';
-import { applyPlanned, lineReader, printTurn } from './ask.js';
+import { applyPlanned, approvalQuestion, lacksAdminKey, lineReader, printTurn, saveForAdminSignature } from './ask.js';
 import { readApproval } from '../answers.js';
 import { observeStatus } from '../../agent/observe-env.js';
 import { banner } from '../../agent/render/observe.js';
-import { changedFiles, isSecuritySensitive, proposeTurn, type TurnResult } from '../../agent/request.js';
+import { changedFiles, proposeTurn, type TurnResult } from '../../agent/request.js';
 
 const usage = `usage: claude [--state-dir DIR] [--admin-key FILE]
 
@@ -31,7 +31,7 @@ The interactive mode. Type what you want; each answer shows the proposed changes
 
 const HELP = [
   'Type a request, e.g. "I need a PostgreSQL database", then refine it ("with daily backups").',
-  'After a proposal: yes applies it, no drops it, anything else refines it. exit leaves.',
+  'After a proposal: yes applies it, no drops it, anything else refines it. clear clears the screen; exit leaves.',
   'Other commands run from the shell: claude status, claude history --conversations, claude help.',
 ];
 
@@ -85,12 +85,24 @@ const command: Command = {
         const line = raw.trim();
         if (line === '') continue;
         if (/^(exit|quit|bye|:q)$/i.test(line)) break;
+        // As in a shell: the screen is cleared (cursor home, erase the screen and the scrollback).
+        if (/^(clear|cls)$/i.test(line)) {
+          ctx.stdout.write('\x1b[H\x1b[2J\x1b[3J');
+          continue;
+        }
         if (/^(help|\?)$/i.test(line)) {
           for (const h of HELP) println(ctx.stdout, h);
           continue;
         }
         // The approval words of every prompt (cli/answers.ts): "yes please", "ok", "nope", "cancel"…
         const said = readApproval(line, { modify: true }).answer;
+        if (pending?.planned && said === 'yes' && lacksAdminKey(pending.planned, values['admin-key'])) {
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
+          saveForAdminSignature(ctx, s, pending.planned, 'Saved, not applied: ');
+          pending = undefined;
+          chain = [];
+          continue;
+        }
         if (pending?.planned && said === 'yes') {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
@@ -154,7 +166,7 @@ const command: Command = {
         if (t.planned) {
           chain = [...(pending ? chain : []), request];
           pending = t;
-          println(ctx.stdout, isSecuritySensitive(t.planned) ? 'This is a significant security change. Proceed? [yes/no/modify] (or keep refining)' : 'Apply these changes? [yes/no/modify] (or keep refining)');
+          println(ctx.stdout, `${approvalQuestion(t.planned, values['admin-key'])} (or keep refining)`);
         }
       }
     } finally {

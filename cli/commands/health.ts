@@ -29,7 +29,7 @@ an hour of metrics from the observer (claude observe --serve); until then they s
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
 
 Exit status: 0 no risk found (or the plan applied / written); 1 a risk was found or
-the plan failed; 2 usage error.`;
+the plan failed; 2 usage error; 130 cancelled with Ctrl-C at the prompt.`;
 
 const MARK = { critical: '✗', warning: '⚠', info: '·' } as const;
 

@@ -13,7 +13,7 @@ const usage = `usage: claude logs <service> [-n N] [-f] [--timestamps] [--json]
 
 Shows the last lines a service wrote (stdout and stderr; stderr lines are marked "!").
 
-  -n, --lines N    how many lines (default 100, at most 1000)
+  -n, --lines N    how many lines (default 100, at most 1000); --tail N is the same, as docker logs spells it
   -f, --follow     keep printing new lines until interrupted (Ctrl-C)
   -t, --timestamps prefix each line with Docker's timestamp
   --json           print {"service", "container", "lines": [{time, stream, text}]} (with -f: one JSON line per log line)`;
@@ -24,14 +24,18 @@ const command: Command = {
   async run(ctx) {
     const { values, positionals } = parse(ctx.argv, {
       lines: { type: 'string', short: 'n' },
+      // docker logs' spelling of -n: people who use docker type it.
+      tail: { type: 'string' },
       follow: { type: 'boolean', short: 'f' },
       timestamps: { type: 'boolean', short: 't' },
       json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name the service: claude logs <service>' : `one service at a time, got ${positionals.length}`);
     const service = positionals[0]!;
-    const n = values.lines === undefined ? 100 : Number(values.lines);
-    if (!Number.isInteger(n) || n < 0 || n > 1000) throw new UsageError(`-n must be a whole number from 0 to 1000, not '${values.lines}'`);
+    if (values.lines !== undefined && values.tail !== undefined) throw new UsageError('-n and --tail say the same thing (how many lines); give one');
+    const asked = values.lines ?? values.tail;
+    const n = asked === undefined ? 100 : Number(asked);
+    if (!Number.isInteger(n) || n < 0 || n > 1000) throw new UsageError(`${values.tail !== undefined ? '--tail' : '-n'} must be a whole number from 0 to 1000, not '${asked}'`);
     const env = await observeEnv(ctx);
     try {
       if (values.follow) {

@@ -7,7 +7,8 @@
  * "managed" containers carry that id in `claude.os/host`, so other runs' managed containers
  * are not its services. Containers no Claude.OS manages (and their events) are everyone's:
  * those of other test files sharing the dockerd are left out of the comparison (`thisRun`),
- * and the clock is pinned at the end of the set-up so later events do not count.
+ * and the clock is pinned just after the last container of the set-up started, so later events
+ * (other test files' churn, made here too) do not count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -26,10 +27,12 @@ const sfx = randomBytes(4).toString('hex');
 const web = `goldweb-${sfx}`;
 const job = `goldjob-${sfx}`;
 const other = `goldother-${sfx}`;
+/** Containers of "someone else" (another per-run suffix, so `thisRun` leaves them out). */
+const churn = Array.from({ length: 6 }, (_, i) => `goldchurn${i}-${randomBytes(4).toString('hex')}`);
 let dir: string;
 let port: number;
 let hostId: string;
-/** The end of the set-up: the commands' clock. */
+/** Just after the set-up's last container event: the commands' clock. */
 let setUpAt: Date;
 
 function sh(...args: string[]): string {
@@ -116,8 +119,20 @@ beforeAll(async () => {
   sh('run', '-d', '--name', web, ...labels(web), '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'echo "serving on :8000"; exec httpd -f -p 8000');
   sh('run', '-d', '--name', job, ...labels(job), 'claude-os-local/busybox:latest', 'sh', '-c', 'echo "starting job"; sleep 1; echo "job failed: disk quota exceeded" >&2; exit 3');
   await until('the job container to exit', () => sh('inspect', '-f', '{{.State.Status}}', job) === 'exited', { ms: 60_000, everyMs: 100 });
-  sh('run', '-d', '--name', other, 'claude-os-local/busybox:latest', 'sleep', '300');
   await until('the web container to log "serving"', () => sh('logs', web).includes('serving'), { ms: 60_000, everyMs: 100 });
+  sh('run', '-d', '--name', other, 'claude-os-local/busybox:latest', 'sleep', '300');
+  // The commands' clock: just after goldother's start event (`docker run -d` returns after the
+  // engine logged it; + 1 ms, as the engine's times have nanoseconds). Every later event on the
+  // shared engine is after it: recent_events keeps the newest 10 events of containers this
+  // instance does not manage, so a second of other test files' churn before the clock used to
+  // push goldother's two out of the golden (the CI run of c24fddc).
+  setUpAt = new Date(Date.now() + 1);
+  // Other containers' churn after it, as other test files make on a shared engine: more than
+  // recent_events keeps of containers this instance does not manage (summary.ts recentOf).
+  for (const c of churn) {
+    sh('create', '--name', c, 'claude-os-local/busybox:latest', 'true');
+    sh('rm', c);
+  }
   // a runtime event, as apply.ts writes them
   const ts = new Date(Date.now() - 60_000).toISOString();
   writeFileSync(
@@ -131,11 +146,10 @@ beforeAll(async () => {
       .map((x) => JSON.stringify(x))
       .join('\n') + '\n',
   );
-  setUpAt = new Date(Date.now() + 1000); // Docker's event times are whole seconds
 }, 60_000);
 
 afterAll(() => {
-  execFileSync('docker', ['rm', '-f', web, job, other], { stdio: 'ignore' });
+  execFileSync('docker', ['rm', '-f', web, job, other, ...churn], { stdio: 'ignore' });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -152,6 +166,13 @@ describe('observation commands: golden text and --json', () => {
     const t = await claude(['logs', job, '-n', '5']);
     expect(t.code).toBe(0);
     await expect(norm(t.out)).toMatchFileSnapshot('__golden__/observe/logs.txt');
+    // docker logs' --tail is the same as -n; both at once is a usage error
+    const tail = await claude(['logs', job, '--tail', '5']);
+    expect(tail.code).toBe(0);
+    expect(tail.out).toBe(t.out);
+    const both = await claude(['logs', job, '-n', '5', '--tail', '5']);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/-n and --tail say the same thing/);
     const j = await claude(['logs', job, '--json']);
     await expect(norm(j.out)).toMatchFileSnapshot('__golden__/observe/logs.json');
     const bad = await claude(['logs', `nope-${sfx}`]);

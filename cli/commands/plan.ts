@@ -16,7 +16,8 @@ import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { writeEnvelope } from '../../plan/envelope.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
-import { openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
+import { observeEarly, openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
+import { preloadPlanValidator } from '../../plan/schema.js';
 import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
@@ -72,6 +73,8 @@ const command: Command = {
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     // HEAD before the files: the plan's base is the commit they were read from (docs/state-and-audit.md, Concurrency).
     const head = await stateHeadOf(paths.stateDir);
+    // The observation (nft's child, the engine's lists) runs beside the compile (agent/flow.ts observeEarly).
+    const early = await observeEarly(paths);
     const compiled = compileStateDirCached(paths.stateDir, paths.dataDir, ctx.env);
     trace('plan: compiled');
     if (!compiled.model) {
@@ -79,9 +82,10 @@ const command: Command = {
       println(ctx.stderr, `claude plan: ${paths.stateDir} has errors; nothing was planned. Fix them (see \`claude validate\`) and plan again.`);
       return EXIT.FAILURE;
     }
+    const warn = (s: string) => println(ctx.stderr, `claude plan: warning: ${s}`);
     let host: FlowHost;
     try {
-      host = await openFlowHost(paths, { warn: (s) => println(ctx.stderr, `claude plan: warning: ${s}`) });
+      host = await openFlowHost(paths, { warn });
     } catch (e) {
       if (e instanceof KeyError) {
         println(ctx.stderr, `claude plan: ${e.message}\n  hint: ${e.hint}`);
@@ -89,9 +93,14 @@ const command: Command = {
       }
       throw e;
     }
+    early?.warnTo(warn);
+    const observed = early?.hostId === host.hostId ? { observed: early.observed } : {};
+    // the check as apply would (below) needs the plan validator's part: loaded while nft and the engine answer
+    if (!values.json && early) preloadPlanValidator();
     let r;
     try {
       r = await planFiles(host, compiled, {
+        ...observed,
         request: `apply state dir ${paths.stateDir}`,
         engine: 'user',
         base: head,

@@ -27,7 +27,7 @@ again. The data it replaces is removed once the restore is healthy.
   --yes    do not ask (scripts); without a terminal, --yes is required
   --json   print the result as JSON
 
-Exit status: 0 restored; 1 refused, declined, failed (rolled back) or no such backup; 2 usage.`;
+Exit status: 0 restored; 1 refused, declined, failed (rolled back) or no such backup; 2 usage; 130 cancelled with Ctrl-C at the prompt.`;
 
 const command: Command = {
   summary: 'restore a volume from a backup (a plan: stop, restore, start, health-check; rolls back)',

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
+import { Cancelled, EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { appendAudit } from '../../runtime/audit.js';
@@ -43,7 +43,7 @@ like any other plan. The result is a new commit; history is never rewritten.
                    the API port anyway (a warning instead of a refusal)
 
 Exit status: 0 applied (or nothing to do, or not approved); 1 refused, failed or rolled
-back; 2 usage error.`;
+back; 2 usage error; 130 cancelled with Ctrl-C at a prompt (nothing changed).`;
 
 const PICK_LIMIT = 10;
 
@@ -70,7 +70,9 @@ export function renderPickList(entries: readonly HistoryEntry[]): string[] {
 async function pick(reader: LineReader, ctx: CommandContext, entries: readonly HistoryEntry[]): Promise<string | null> {
   for (const l of renderPickList(entries)) println(ctx.stdout, l);
   for (;;) {
-    const answer = (await reader.next(`Roll back to which change? [1-${entries.length}, or a commit id; empty to cancel] `))?.trim() ?? '';
+    const line = await reader.next(`Roll back to which change? [1-${entries.length}, or a commit id; empty to cancel] `);
+    if (line === null && reader.interrupted) throw new Cancelled(); // Ctrl-C: exit 130, as at every prompt
+    const answer = line?.trim() ?? '';
     if (!answer) return null;
     if (/^\d+$/.test(answer) && Number(answer) >= 1 && Number(answer) <= entries.length) return entries[Number(answer) - 1]!.commit;
     if (/^[0-9a-f]{4,40}$/i.test(answer) || /[~^]|HEAD|main/.test(answer)) return answer;

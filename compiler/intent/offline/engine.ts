@@ -39,7 +39,7 @@ import {
 } from './nlu.js';
 import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { placePorts, readPortFrame } from './ports.js';
-import { foldAddedServiceLines } from './lines.js';
+import { foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
@@ -697,7 +697,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   }
   const parts: string[] = [];
   // A service this request adds is said once, as the request leaves it (lines.ts).
-  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldAddedServiceLines(run.lines, run.added, (n) => getService(run, n)).map((l) => '  ' + l));
+  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldBackupRetentionLines(foldAddedUserLines(foldAddedServiceLines(run.lines, run.added, (n) => getService(run, n)))).map((l) => '  ' + l));
   if (run.already.length > 0) {
     const nothing = realChanges(run) === '{}';
     parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));

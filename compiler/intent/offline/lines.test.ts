@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runOfflineEngine } from './engine.js';
-import { foldAddedServiceLines } from './lines.js';
+import { foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines } from './lines.js';
 
 const NOW = new Date('2026-05-01T10:00:00Z');
 const said = (message: string) =>
@@ -26,5 +26,49 @@ describe('a new service is said once, as the request leaves it', () => {
   it('a service that was there keeps its ~ line', () => {
     const lines = foldAddedServiceLines(['+ web: nginx:alpine → port 80', '~ db: memory limit 1Gi (was 512Mi)'], ['web'], () => ({ name: 'web', image: 'nginx:alpine', ports: [{ host: 80, container: 80 }] }) as never);
     expect(lines).toEqual(['+ web: nginx:alpine → port 80', '~ db: memory limit 1Gi (was 512Mi)']);
+  });
+});
+
+// A user this request adds is said once too: its groups and sudo are part of its + line (it
+// said `+ user bob (…)` and then `~ user bob: member of group docker`).
+describe('a new user is said once, with its groups and sudo', () => {
+  it.each([
+    ['add a user lw14bob in the docker group', ['+ user lw14bob (security.yaml; needs your explicit approval)', 'member of group docker']],
+    ['create user dave, put him in the docker group', ['+ user dave', 'member of group docker']],
+    ['add user erin with sudo', ['+ user erin', 'may use sudo']],
+  ])('%s', (message, [start, part]) => {
+    const lines = said(message).filter((l) => l.includes('user '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(start!.replace(' (security.yaml; needs your explicit approval)', ''));
+    expect(lines[0]).toContain(part);
+    expect(lines[0]).toMatch(/\(security\.yaml; needs your explicit approval\)$/);
+  });
+
+  it('a user that was there keeps its ~ line; the change goes before the parenthesis', () => {
+    expect(foldAddedUserLines(['~ user amy: member of group adm', '+ user bob (security.yaml; needs your explicit approval)', '~ user bob: member of group docker', '~ user bob: may use sudo'])).toEqual([
+      '~ user amy: member of group adm',
+      '+ user bob, member of group docker, may use sudo (security.yaml; needs your explicit approval)',
+    ]);
+  });
+});
+
+// A backup said with its retention in the same request is one line with the count kept (it
+// said "last 7 kept" and then "the last 3 backups kept").
+describe('a backup and its retention in one request are said once', () => {
+  it.each([
+    ['set up postgres called lw14db with daily backups, keep 3', 'lw14db-data', 3],
+    ['add postgres with nightly backups and keep 10 of them', 'postgres-data', 10],
+    ['postgres please, back it up every day at 2am, retain 5 backups', 'postgres-data', 5],
+  ])('%s', (message, volume, kept) => {
+    const lines = said(message).filter((l) => l.startsWith(`~ volume ${volume}:`));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`backed up .*, last ${kept} kept`));
+  });
+
+  it('a retention change of a volume backed up before keeps its own line', () => {
+    expect(foldBackupRetentionLines(['~ volume a: backed up every day at 03:00 (0 3 * * *), last 7 kept (x)', '~ volume b: the last 3 backups kept'])).toEqual([
+      '~ volume a: backed up every day at 03:00 (0 3 * * *), last 7 kept (x)',
+      '~ volume b: the last 3 backups kept',
+    ]);
   });
 });

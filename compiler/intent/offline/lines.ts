@@ -59,3 +59,46 @@ export function foldAddedServiceLines(lines: readonly string[], added: readonly 
   }
   return out;
 }
+
+/**
+ * Folds `~ user NAME: …` lines into the `+ user NAME …` line of a user this request adds
+ * ("add a user bob in the docker group" said `+ user bob (…)` and then `~ user bob: member of
+ * group docker`): each change joins the `+` line before its "(security.yaml; …)" part, in
+ * order. A user the request did not add keeps its `~` lines. Other lines are kept as they are.
+ */
+export function foldAddedUserLines(lines: readonly string[]): string[] {
+  const out = [...lines];
+  for (let plus = 0; plus < out.length; plus++) {
+    const name = /^\+ user ([^\s,(]+)/.exec(out[plus]!)?.[1];
+    if (!name) continue;
+    const changes: string[] = [];
+    for (let i = plus + 1; i < out.length; ) {
+      if (out[i]!.startsWith(`~ user ${name}: `)) changes.push(out.splice(i, 1)[0]!.slice(`~ user ${name}: `.length));
+      else i++;
+    }
+    if (changes.length === 0) continue;
+    const line = out[plus]!;
+    const paren = line.lastIndexOf(' (');
+    const [head, tail] = paren > 0 && line.endsWith(')') ? [line.slice(0, paren), line.slice(paren)] : [line, ''];
+    out[plus] = `${head}, ${changes.join(', ')}${tail}`;
+  }
+  return out;
+}
+
+/**
+ * Folds `~ volume NAME: the last N backups kept` into the same request's backup line of that
+ * volume (`~ volume NAME: backed up every day at 03:00 (…), last 7 kept (…)`): "postgres with
+ * daily backups, keep 3" said 7 and then 3. The backup line says N; other lines are kept.
+ */
+export function foldBackupRetentionLines(lines: readonly string[]): string[] {
+  const out = [...lines];
+  for (let i = out.length - 1; i >= 0; i--) {
+    const m = /^~ volume (\S+): the last (\d+) backups kept$/.exec(out[i]!);
+    if (!m) continue;
+    const at = out.findIndex((l, j) => j < i && l.startsWith(`~ volume ${m[1]}: backed up `) && /, last \d+ kept/.test(l));
+    if (at < 0) continue;
+    out[at] = out[at]!.replace(/, last \d+ kept/, `, last ${m[2]} kept`);
+    out.splice(i, 1);
+  }
+  return out;
+}

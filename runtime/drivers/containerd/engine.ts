@@ -16,7 +16,9 @@
  *   (./logs.ts: at each task start and each supervisor pass, `rotateLogs()`), read across
  *   the rotated files by `logs()` and the observer;
  * - health: the declared command runs with task exec, under the same readiness loop
- *   (first success within the timeout; exit of the task fails at once);
+ *   (first success within the timeout; exit of the task fails at once); `pg_isready` and
+ *   `redis-cli ping` are first asked from the host at the container's address on its first
+ *   network (the CNI result), as on Docker (runtime/health-wire.ts);
  * - the recreate record (snapshot/rollback): the ContainerSpec and its resolved env (age
  *   encrypted when the host has a key) in the container's `claude.os/record` extension.
  */
@@ -43,6 +45,8 @@ import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation
 import { ensureLogWriter, logWriterUri } from './log-writer.js';
 import { appendLineDurable } from '../../../common/fsutil.js';
 import { RUNTIME_EVENTS_FILE } from '../../observe/events.js';
+import { wireHealthOf, wireHealthy } from '../../health-wire.js';
+import { trace } from '../../../common/trace.js';
 
 /** The deadline of a task's create and start (ms): see startContainer. */
 const TASK_START_DEADLINE_MS = 10 * 60_000;
@@ -302,6 +306,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       throw e;
     }
     const { config } = await readImage(this.api, image.target);
+    trace(`ctd: ${spec.name} image read`);
     const diffIds = config.rootfs.diff_ids;
     const { chainIds } = await import('./images.js');
     const chain = chainIds(diffIds);
@@ -314,6 +319,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     await this.api.leases.Create({ id: lease, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
     try {
       await this.api.snapshots.Prepare({ snapshotter: this.snapshotter, key: id, parent: chain[chain.length - 1] ?? '', labels: {} }, { lease });
+      trace(`ctd: ${spec.name} snapshot prepared`);
       const ic = config.config ?? {};
       const entrypoint = spec.entrypoint ?? ic.Entrypoint ?? [];
       const cmd = spec.command ?? (spec.entrypoint ? [] : (ic.Cmd ?? []));
@@ -333,6 +339,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       } catch (e) {
         throw new StepError(`container ${spec.name}: ${(e as Error).message}`, 'use a numeric uid:gid for `user:`');
       }
+      trace(`ctd: ${spec.name} user resolved`);
       // Files every container gets from the driver: hostname, hosts (rewritten as peers change), resolv.conf.
       writeFileSync(join(cdir, 'hostname'), spec.name + '\n');
       writeFileSync(join(cdir, 'hosts'), '127.0.0.1\tlocalhost\n');
@@ -377,10 +384,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           extensions: { [RECORD_EXT]: ext },
         },
       });
+      trace(`ctd: ${spec.name} container created`);
       // The container now holds its snapshot: the lease can go.
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
       await this.setupNetworks(id, spec);
+      trace(`ctd: ${spec.name} CNI set up`);
       await this.refreshHosts();
+      trace(`ctd: ${spec.name} hosts files written`);
       return id;
     } catch (e) {
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
@@ -403,7 +413,9 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   private async setupNetworks(id: string, spec: ContainerSpec): Promise<void> {
     const ns = this.netnsOf(id);
     await this.cni.createNetns(ns);
+    trace(`ctd: ${id} netns created`);
     await this.cni.loopback(id, ns);
+    trace(`ctd: ${id} CNI loopback`);
     const att: Attachment[] = [];
     const networks = spec.networks.length ? spec.networks : [{ name: DEFAULT_NETWORK, aliases: [] }];
     for (const [i, n] of networks.entries()) {
@@ -411,6 +423,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       if (!rec) throw new StepError(`network ${n.name} does not exist on containerd`, 'the plan creates networks before containers');
       const ports = i === 0 ? this.portsOf(spec) : [];
       const { ip, result } = await this.cni.attach(this.cniNet(rec), id, ns, `eth${i}`, ports);
+      trace(`ctd: ${id} CNI attach eth${i}`);
       att.push({ network: n.name, ifname: `eth${i}`, ip, aliases: n.aliases, ports, result });
       this.saveAttachments(id, att);
     }
@@ -489,6 +502,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // waits for its helper, which exits only once a writer has read what is left in its pipes.
     try {
       const helper = await this.ensureLogWriter();
+      trace(`ctd: ${f.name} log writer ready`);
       if (t) await this.api.tasks.Delete({ containerId: f.c.id });
       await this.ensureNetworks(f);
       const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
@@ -499,8 +513,11 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       // is cancelled half-way, and containerd 1.6 then leaves its bundle directory behind, so
       // every later create of that container failed ("failed to start shim: mkdir …: file
       // exists") until containerd restarted (image/boot-test.sh, session 11, at a load of 24).
+      trace(`ctd: ${f.name} mounts read`);
       await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false }, { deadlineMs: TASK_START_DEADLINE_MS });
+      trace(`ctd: ${f.name} task created`);
       await this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
+      trace(`ctd: ${f.name} task started`);
       writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
       // Wanted running until a plan stops it: the supervisor restarts it (./supervisor.ts).
       writeFileSync(join(this.cdir(f.c.id), 'wanted'), '');
@@ -674,7 +691,11 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    */
   async waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     const f = await this.mustFind(nameOrId);
-    return readinessLoop({ ...opts, intervalMs: this.opts.probeIntervalMs }, async ({ noSignal, t0 }) => {
+    return readinessLoop({ ...opts, intervalMs: this.opts.probeIntervalMs }, async ({ noSignal, t0, probeTimeout }) => {
+      // pg_isready or redis-cli ping: asked over TCP at the container's address on its first
+      // network (its CNI result, saved when the task started), as on Docker (health-wire.ts)
+      const wire = opts.probe ? wireHealthOf(opts.probe.test) : null;
+      const ip = wire ? this.attachments(f.c.id)[0]?.ip : undefined;
       const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
       const ociEnv = (JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[] } }).process.env;
       const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
@@ -704,6 +725,16 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           return t.status === 'RUNNING' ? { running: true } : { status: `status ${t.status}` };
         },
         startExec: (argv) => this.startExec(f, argv, new CpuBudgetClock({ throttled })),
+        ...(wire && ip
+          ? {
+              quick: true,
+              beforeProbe: async () => {
+                const ok = await wireHealthy(wire, ip, Math.min(probeTimeout, 500));
+                trace(`ready: ${f.name} ${wire.kind} ${ok ? 'ready' : 'not ready'}`);
+                return ok ? { ready: { state: 'healthy' as const, ms: Date.now() - t0, via: wire.kind } } : { refused: false };
+              },
+            }
+          : {}),
       };
       return { target, budget: new CpuBudgetClock({ throttled }) };
     });

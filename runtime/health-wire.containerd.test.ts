@@ -1,0 +1,83 @@
+/**
+ * The readiness wait asking postgres and redis itself (runtime/health-wire.ts) on containerd:
+ * the driver's waitReady (drivers/containerd/engine.ts) sends the same request over TCP to the
+ * container's address on its first network (the CNI result) before a task exec, as health.ts
+ * does on Docker (health-wire.docker.test.ts). On a private containerd (testutil/engine-world.ts)
+ * with the local images imported from tarballs: `pg_isready` and `redis-cli ping` are answered
+ * without a task exec (`via: 'postgres'` / `'redis'`) and the command run in the task agrees.
+ * An answer that would not make the command exit 0 (redis asking for a password, something
+ * else listening on 5432) proves nothing: the command decides, and here it fails. The world
+ * (daemon, containers, networks, dirs) is removed afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContainerSpec } from '../plan/types.js';
+import { HealthTimeoutError } from './engine.js';
+import { containerSpec, health } from './testutil/plans.js';
+import { startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
+import type { ContainerdEngine } from './drivers/containerd/engine.js';
+
+const PG = 'claude-os-local/postgres:latest';
+const REDIS = 'claude-os-local/redis:latest';
+const BUSYBOX = 'claude-os-local/busybox:latest';
+
+let w: EngineWorld;
+let engine: ContainerdEngine;
+
+beforeAll(async () => {
+  w = await startEngineWorld('containerd', 'hwire', { images: [PG, REDIS, BUSYBOX] });
+  engine = w.engine as ContainerdEngine;
+}, 300_000);
+
+afterAll(async () => {
+  await w?.close();
+}, 120_000);
+
+async function run(name: string, p: Partial<ContainerSpec> & Pick<ContainerSpec, 'image'>): Promise<string> {
+  const full = w.n(`hw-${name}`);
+  await engine.createContainer(containerSpec({ name: full, ...p }), p.env ?? {});
+  await engine.startContainer(full);
+  return full;
+}
+
+/** A health check whose probe times out after 300 ms (the refusals below fail fast). */
+const quick = (cmd: string) => ({ ...health(cmd, 200), timeoutMs: 300 });
+const tcp = (port: number) => [{ container: port, protocol: 'tcp' as const }];
+
+describe('readiness on containerd: pg_isready and redis-cli ping asked from the host', () => {
+  it('postgres (a fresh data dir: initdb first) is healthy through its own protocol at its CNI address, and pg_isready in the task agrees', async () => {
+    const pg = await run('pg', { image: PG, env: { POSTGRES_USER: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' } });
+    const cmd = 'pg_isready -U app -h 127.0.0.1';
+    // during initdb the port refuses, then the server says 57P03 (starting up); whichever of the
+    // host's request and the command in the task sees it ready first ends the wait
+    expect(await engine.waitReady(pg, { probe: health(cmd), timeoutMs: 120_000, ports: tcp(5432) })).toMatchObject({ state: 'healthy' });
+    expect((await w.exec(pg, ['sh', '-c', cmd], 30_000)).code).toBe(0);
+    // ready now: the first round's request from the host decides, no task exec
+    expect(await engine.waitReady(pg, { probe: health(cmd), timeoutMs: 120_000, ports: tcp(5432) })).toMatchObject({ state: 'healthy', via: 'postgres' });
+    // the probe said goodbye: no "unexpected EOF" or protocol complaint in the server's log
+    expect((await w.logs(pg)).join('\n')).not.toMatch(/unexpected EOF|invalid length of startup packet|expected .* response/);
+  }, 180_000);
+
+  it('redis answers PONG: healthy without a task exec, for each recognised form', async () => {
+    const redis = await run('redis', { image: REDIS, command: ['redis-server', '--protected-mode', 'no', '--save', ''] });
+    // just started: whichever of the host's request and the command sees it ready first ends this wait
+    expect(await engine.waitReady(redis, { probe: health('redis-cli ping'), timeoutMs: 60_000, ports: tcp(6379) })).toMatchObject({ state: 'healthy' });
+    // ready now: the first round's request from the host decides, no task exec
+    for (const cmd of ['redis-cli ping | grep -q PONG', '[ "$(redis-cli ping)" = PONG ]']) {
+      const r = await engine.waitReady(redis, { probe: health(cmd), timeoutMs: 60_000, ports: tcp(6379) });
+      expect(r, cmd).toMatchObject({ state: 'healthy', via: 'redis' });
+      expect((await w.exec(redis, ['sh', '-c', cmd], 30_000)).code, cmd).toBe(0);
+    }
+  }, 120_000);
+
+  it('redis that asks for a password answers -NOAUTH: that proves nothing, the command runs and fails', async () => {
+    const redis = await run('redis-auth', { image: REDIS, command: ['redis-server', '--protected-mode', 'no', '--requirepass', 'not-given'] });
+    const cmd = 'redis-cli ping | grep -q PONG';
+    await expect(engine.waitReady(redis, { probe: quick(cmd), timeoutMs: 2000, ports: tcp(6379) })).rejects.toThrow(HealthTimeoutError);
+    expect((await w.exec(redis, ['sh', '-c', cmd], 30_000)).code).not.toBe(0);
+  }, 120_000);
+
+  it('something that is not postgres on 5432 proves nothing: pg_isready (absent there) decides', async () => {
+    const other = await run('not-pg', { image: BUSYBOX, command: ['sh', '-c', 'while true; do echo not-postgres | nc -l -p 5432; done'] });
+    await expect(engine.waitReady(other, { probe: quick('pg_isready -h 127.0.0.1'), timeoutMs: 2000, ports: tcp(5432) })).rejects.toThrow(/did not become healthy/);
+  }, 120_000);
+});
