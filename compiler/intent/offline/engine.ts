@@ -802,7 +802,7 @@ function paraphrase(text: string): string {
     // "open 80 and 443", "block 25, 465 & 587": a list of bare numbers after an opening verb is a list of ports.
     .replace(/\b(open|close|block|unblock|expose|allow|deny|reject|drop|publish|permit)\s+(?:up\s+)?(only\s+|just\s+)?(\d{2,5}(?:\s*(?:,|\band\b|&|\+|\bplus\b)\s*\d{2,5})+)(?![\d.:/])/gi, '$1 $2ports $3')
     // "run 3 of nginx", "have five copies of the worker": that many replicas of it.
-    .replace(/\b(?:run|have|want|need|start)\s+(\d{1,3})\s+(?:(?:copies|instances|replicas)\s+)?of\s+(?:the\s+|my\s+)?([a-z][\w-]*)\b(?!\s+(?:them|those|these|it))/gi, (m, n: string, name: string) => (/^(?:them|those|these|it|the|us|you)$/i.test(name) ? m : `scale ${name} to ${n} replicas`))
+    .replace(/\b(?:run|have|want|need|start)\s+(\d{1,3})\s+(?:(?:copies|instances|replicas)\s+)?of\s+(?:the\s+|my\s+)?([a-z][\w-]*)\b(?![./:@-]\w)(?!\s+(?:them|those|these|it))/gi, (m, n: string, name: string) => (/^(?:them|those|these|it|the|us|you)$/i.test(name) ? m : `scale ${name} to ${n} replicas`))
     .replace(/\ba\s+(?:single|lone|whole)\s+(core|cpu|vcpu)\b/gi, '1 $1')
     // Accounts said loosely: "username kofi", "user name: kofi", "login name kofi" name the user
     // (a bare "login" does not: "password login over ssh");
@@ -863,7 +863,9 @@ function allowList(text: string): string {
 /** "redis max 128mb", "nginx to 8080": a service with a setting of its own is a request, not a list item. */
 function ownSetting(c: string): boolean {
   const named = findServiceMentions(c).length > 0 || /^(?:the\s+)?[a-z][\w-]*\s+(?:to|max|at|on)\s+\d/i.test(c.trim());
-  return named && (findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:the\s+)?[a-z][\w-]*\s+(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
+  // "…, and redis with 256mb", "…, redis w/ half a cpu": the value is this service's own.
+  const withValue = /^(?:(?:and|plus|but)\s+)?(?:(?:the|a|an)\s+)?[a-z][\w.-]*\s+(?:with|w\/|using|gets?|needs?|having)\s+(?:(?:a|an|just|only|about|like|around|maybe)\s+)*(?:\d|half\b|a\s+quarter\b|one\b|two\b|three\b|four\b|five\b|six\b|eight\b)/i.test(c.trim()) && (findSizes(c).length > 0 || findCpu(c) !== undefined);
+  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:the\s+)?[a-z][\w-]*\s+(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
 }
 
 /**
@@ -1710,7 +1712,7 @@ function hasModifier(clause: string): boolean {
 
 /** "called X", "named X", "name it X". */
 function explicitName(clause: string): string | undefined {
-  for (const m of clause.matchAll(/\b(?:called|named|name it|call it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?/gi)) {
+  for (const m of clause.matchAll(/\b(?:called|named|name it|call it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?(?![\w.-]*[/:@][\w])/gi)) {
     // "owned by a user called shop" names a user, not the service.
     // "its data on a volume called pg" names the volume (volumes.ts), not the service.
     if (/\b(user|account|owner|role|group|login|volume|dir|directory|folder|disk|storage)\s+$/i.test(clause.slice(0, m.index))) continue;
@@ -2020,7 +2022,10 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   // "i want a mosquitto broker, eclipse-mosquitto:2, …": an image alone, right after the app it is for.
   if (!image && /^['"“‘`]?[a-z0-9][\w.\/-]*:[\w.-]+['"”’`]?$/i.test(clause.trim()) && run.added.length > 0) image = clause.trim().replace(/['"“”‘’`]/g, '');
   if (!image) return false;
-  if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
+  // "3 replicas of acme/worker:3.1 named worker", "start image acme/notify:2 as notifier": a count
+  // or a start of an image no service runs adds it.
+  const counted = (verb === 'scale' || verb === 'start') && targetsIn(run, clause.replace(image, ' ')).names.length === 0 && !services(run).some((s) => s.image === image);
+  if (verb !== undefined && verb !== 'add' && verb !== 'change' && !counted) return false;
   let name = explicitName(clause);
   // "image ghcr.io/plausible/community-edition:v2.1" right after plausible was added from the
   // catalogue: the same product, so that service's image (its version), not a second service.
@@ -2084,6 +2089,12 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   mentionFocus(run, name);
   if (run.added.length > 0) wireStack(run);
   run.lines.push(`+ ${name}: ${image}${describePorts(svc)}`);
+  // "… called consumer that needs it", "…, it needs redis": what the new service waits for.
+  const needs = DEPENDS.exec(clause.replace(image, ' ')) ?? needsService(run, clause.replace(image, ' '));
+  if (needs) {
+    const after = clause.replace(image, ' ').slice(needs.index + needs[0].length);
+    if (handleDependsOnSaid(run, name, after, needs[0], clause)) return true;
+  }
   // "…, backed by postgres and redis": the services it needs, in the same clause.
   // "a web app called shop using image …": "web app" is this service, not a web server.
   const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ').replace(/\bweb\s+app(?:lication)?s?\b/gi, ' ');
@@ -2635,10 +2646,29 @@ const NOT_DEPENDING = /\b(?:no\s+longer|not|never|n't|stop|without)\s+(?:\w+\s+)
  * when the subject is being added in this request (an app described in one sentence), else
  * nothing changes and the reply says so. A dependency that would close a cycle is not made.
  */
+/**
+ * "it needs redis", "the worker requires postgres", "…called consumer that needs it": a service
+ * needing another service (one there, a template or app, or "it") waits for it. Never a
+ * setting ("it needs more memory", "needs port 8080", "needs a volume").
+ */
+function needsService(run: Run, clause: string): RegExpExecArray | null {
+  const m = /\b(?:needs?|needing|requires?|requiring)\s+(?:the\s+|a\s+|an\s+|its\s+|our\s+|my\s+)?(?=\S)/i.exec(clause);
+  if (!m) return null;
+  const rest = clause.slice(m.index + m[0].length);
+  const first = /^[\w.-]+/.exec(rest)?.[0]?.toLowerCase() ?? '';
+  const service =
+    /^(?:it|that|them|that\s+one)\b/i.test(rest) ||
+    getService(run, first) !== undefined || getService(run, first.replace(/e?s$/, '')) !== undefined ||
+    findServiceMentions(rest).some((x) => x.index === 0) ||
+    findAppMentions(rest).some((x) => x.index === 0 && !x.app.unsupported && x.app.image !== undefined);
+  return service ? m : null;
+}
+
 function handleDependsOn(run: Run, clause0: string): boolean {
   // "start the api only after postgres is up", "bring up worker once redis is ready": the subject between.
   const clause = clause0.replace(/\b(?:start|launch|boot|bring\s+up)\s+((?:the\s+)?[\w-]+(?:\s*(?:,|and|&)\s*(?:the\s+)?[\w-]+)*)\s+(?:only\s+|just\s+)?(?:after|once)\s+(?=\S)/i, '$1 starts after ');
-  const m = DEPENDS.exec(clause);
+  // An image said in the clause is a service to add first (handleCustomService reads what it needs).
+  const m = DEPENDS.exec(clause) ?? (findImageRefs(clause).length === 0 ? needsService(run, clause) : null);
   if (!m) return false;
   let before = clause.slice(0, m.index);
   let rest = clause.slice(m.index + m[0].length).replace(/\b(?:to\s+be\s+)?(?:up|running|healthy|ready|started)(?:\s+(?:first|before\s+(?:it|they|that)(?:\s+starts?)?))?\b.*$|\b(?:first|anymore|any\s+more|before\s+(?:it|they)\s+starts?)\b.*$|\bis\s+up\b.*$/i, ' ');
@@ -2662,14 +2692,16 @@ function handleDependsOnSaid(run: Run, before: string, rest: string, verbWords: 
   if (subjects.length === 0) return false;
   let targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
   if (targets.length === 0 && /\b(?:it|that|that\s+one|them)\b/i.test(rest)) {
-    const last = [...run.focus, ...run.added].reverse().find((n) => !subjects.includes(n) && all().includes(n));
+    // The one under discussion other than the subject: in this request, else in the turns before.
+    const last = [...run.focus, ...run.added].reverse().find((n) => !subjects.includes(n) && all().includes(n)) ?? focusTargets({ ...run, focus: [] }).filter((n) => !subjects.includes(n)).pop();
     targets = last ? [last] : [];
   }
   if (targets.length === 0 && !remove) {
     // "…and worker (…), both talking to redis": the data service of an app being added comes with it.
     const said = findServiceMentions(rest).filter((x) => !x.generic || talking);
     const mentions = [...said.map((x) => x.text), ...findAppMentions(rest).filter((a) => !said.some((x) => x.index < a.index + a.text.length && a.index < x.index + x.text.length)).map((x) => x.text)];
-    if (mentions.length > 0 && subjects.every((n) => run.added.includes(n))) {
+    // "it needs redis too": what a service needs is added with it, whenever the service came.
+    if (mentions.length > 0 && (/^(?:needs?|needing|requires?|requiring)\b/i.test(verbWords) || subjects.every((n) => run.added.includes(n)))) {
       for (const x of mentions) interpretClause(run, `add ${x}`, 'add');
       targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
     }
@@ -3075,7 +3107,8 @@ function handleModifiers(run: Run, clause: string): boolean {
   // A catalogue app added by this clause already has the ports it asked for ("console on 9001").
   const portsDone = run.clauseAdded.length > 0 && run.clauseAdded.every((n) => run.portsSet.includes(n));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
-    const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name));
+    // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
+    const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
@@ -3181,6 +3214,9 @@ function barePort(run: Run, clause: string): number | undefined {
   // "move it to 8081" (the service under discussion; a version is never 80 or more without a dot).
   const moveIt = /\b(?:move|put|switch|shift)\s+(?:it|that|this|them)\s+(?:over\s+)?(?:to|on(?:to)?)\s+(?:port\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (moveIt && Number(moveIt[1]) >= 80) return portNumber(moveIt[1]!);
+  // "…, and publish 8000", "publish it on port 8000": publishing is a service's port, never the firewall's.
+  const publish = /\bpublish(?:es|ing)?\s+(?:(?:it|that|this|them)\s+)?(?:on\s+|at\s+|as\s+)?(?:(?:the\s+)?(?:host\s+)?port\s+)?(\d{2,5})\s*(?:too|as\s+well|please|pls|then|thanks)?\s*[.!?]*$/.exec(t);
+  if (publish) return portNumber(publish[1]!);
   const ref = /\b(?:make|change|set|switch|put|move)\s+(?:that|it|this|the\s+port)\s+(?:to\s+|on\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t) ?? /^(?:(?:no|nah|nope|actually|sorry|oops|wait|hmm|i\s+meant|make\s+it|rather)[,.\s]+)+(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (!ref) return undefined;
   const lastUser = [...run.input.history].reverse().find((h) => h.role === 'user')?.text ?? '';
