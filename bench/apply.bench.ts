@@ -157,8 +157,12 @@ function cpuMsOf(pid: number | undefined): number {
   }
 }
 
+/** Where a traced run's `[trace]` lines go (the containerd variant's timeline), or null. */
+let traceSink: string[] | null = null;
+
 /** Runs a command; resolves when it exits 0. `onLine` sees each stdout line as it comes (and the process's pid). */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, onLine?: (l: string, pid: number | undefined) => void): Promise<number> {
+  const sink = traceSink;
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
@@ -174,6 +178,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
     p.stderr.on('data', (b: Buffer) => {
       err += b.toString();
       if (profile) process.stdout.write(b.toString().split('\n').filter((l) => l.startsWith('[trace]')).map((l) => `    ${l}\n`).join(''));
+      if (sink) sink.push(b.toString());
     });
     p.on('exit', (code) => (code === 0 ? resolve(0) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))));
   });
@@ -307,6 +312,17 @@ export async function claudeApply(s: Stack, source: PlanSource, answering?: () =
   }
 }
 
+/**
+ * The marks of a traced apply that make its timeline: the driver's engine calls (`ctd:`), the
+ * steps, and the readiness waits' probes and verdicts (not each host-side "not ready" round).
+ */
+function timeline(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('[trace]') && /ctd: |step (begin|done)|ready: |start: |apply: (verified|observed|snapshot|audited)|finalize: /.test(l) && !/ not ready$| deferred$/.test(l))
+    .map((l) => l.replace(/^\[trace\]\s*/, ''));
+}
+
 // ── docker-compose and docker run ──────────────────────────────────────────────────────
 
 function composeFile(s: Stack): string {
@@ -409,6 +425,15 @@ async function main(): Promise<void> {
       rmAll(s.tag);
       rmSync(s.dir, { recursive: true, force: true });
     }
+    const ctd = await benchContainerd();
+    const s2 = await newStack('containerd');
+    try {
+      console.log('profile: web+postgres+redis on containerd');
+      await ctd.withEnv(() => claudeApply(s2, { services: stackServices(s2) }));
+    } finally {
+      await ctd.stop();
+      rmSync(s2.dir, { recursive: true, force: true });
+    }
     return;
   }
   // The `(daemon)` row: the same single-service apply handed to the warm CLI worker of a
@@ -455,6 +480,7 @@ async function main(): Promise<void> {
   }
   await daemonRun(); // the daemon is up and its worker loaded
   const claudeExit: number[] = [];
+  const ctdTimelines: { ms: number; lines: string[] }[] = [];
   const ctd = singleOnly ? null : await benchContainerd();
   const variants: ['claude' | 'compose' | 'run' | 'containerd', (s: Stack) => Promise<number>][] = [
     [
@@ -469,7 +495,15 @@ async function main(): Promise<void> {
     [
       'containerd',
       async (s) => {
-        await ctd!.withEnv(() => claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s)));
+        // traced (CLAUDE_TRACE=1: a mark is one write to stderr): its engine calls' timeline
+        const lines: string[] = [];
+        traceSink = lines;
+        try {
+          await ctd!.withEnv(() => claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s), { CLAUDE_TRACE: '1' }));
+        } finally {
+          traceSink = null;
+        }
+        ctdTimelines.push({ ms: servingAt.at(-1)!, lines: timeline(lines.join('')) });
         return servingAt.at(-1)!;
       },
     ],
@@ -508,6 +542,11 @@ async function main(): Promise<void> {
   console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
   console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})`);
   console.log(`  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)}`);
+  const mid = ctdTimelines.find((x) => x.ms === m.containerd) ?? ctdTimelines[0];
+  if (mid) {
+    console.log(`  timeline of the median containerd run (${f(mid.ms)}; ms since the CLI started, +ms since the previous mark, the CLI's CPU ms; ctd: the driver's engine calls):`);
+    for (const l of mid.lines) console.log(`    ${l}`);
+  }
   }
   console.log(`single service, CLI start → serving (health verified):`);
   console.log(`  claude apply      ${f(m.oneServing)}   (${t.oneServing.map(f).join(', ')})   target ≤ 1.2× bare docker run`);

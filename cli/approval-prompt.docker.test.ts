@@ -146,6 +146,21 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
     expect(existsSync(join(host.stateDir, 'security.yaml'))).toBe(false);
   }, 300_000);
 
+  it('the box lists the backups the request adds, with their schedule and how many are kept; "keep 14 of them instead" shows the new count', async () => {
+    const s = await propose('set up postgres with daily backups at 2am');
+    /** The box of the last proposal, its frame and wrapping taken off. */
+    const lastBox = (x: string) => {
+      const from = x.lastIndexOf('Proposed Changes');
+      return x.slice(from, x.indexOf('└', from)).split('\n').map((l) => l.replace(/^│ ?/, '').replace(/\s*│\s*$/, '').trim()).join(' ');
+    };
+    expect(lastBox(s)).toContain('+ backup of volume postgres-data: every day at 02:00 (0 2 * * *), postgres dump, last 7 kept');
+    term.type('keep 14 of them instead');
+    const again = await term.waitFor('the second proposal', (x) => count(x, PROMPT.trimEnd()) === 2 && x.trimEnd().endsWith(PROMPT.trimEnd()));
+    expect(lastBox(again)).toContain('+ backup of volume postgres-data: every day at 02:00 (0 2 * * *), postgres dump, last 14 kept');
+    term.type('n');
+    expect(await ended()).toContain('Nothing changed.');
+  }, 300_000);
+
   it('a change said at the prompt is proposed again; "yes please" applies it', async () => {
     const other = await freePort();
     await propose();

@@ -18,7 +18,7 @@
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync, rmSync, appendFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 import { errnoError, failpoint, SimulatedCrash, writeFailpoint } from './failpoints.js';
 
 export function fsyncDir(dir: string): void {
@@ -182,7 +182,7 @@ function writeTempBeside(path: string, data: string | Uint8Array | Pieces, mode:
   mkdirSync(dirname(path), { recursive: true });
   const buf = typeof data === 'string' && data.length <= TEXT_SLICE ? Buffer.from(data) : data;
   for (let attempt = 0; ; attempt++) {
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(tmp, 'w', mode);
     try {
       if (typeof buf === 'string') writeText(fd, buf, tmp);
@@ -220,7 +220,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | Pieces
  * parents too) on the first write that needs it, so the usual write costs no mkdir.
  */
 export function writeCacheFile(path: string, data: string, mode = 0o600): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // (unique within this process is enough in the owner's data dir; node:crypto is not loaded for it: common/node-crypto.ts)
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${((Math.random() * 0x100000000) >>> 0).toString(16)}.tmp`);
   try {
     try {
       writeFileSync(tmp, data, { mode });

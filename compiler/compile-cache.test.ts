@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../common/paths.js';
 import { compileStateDir } from './compile.js';
@@ -93,6 +93,16 @@ describe('the compiled-state cache', () => {
     expect(changed.model).toBeUndefined();
     expect(changed.diagnostics.some((d) => d.severity === 'error' && d.file === 'services.yaml')).toBe(true);
     expect(changed.diagnostics).toStrictEqual(compileStateDir(dir).diagnostics);
+    // back: the key samples the text (Hash64 is fed no more than ~1,000 steps), so that same-length edit had replaced the entry:
+    // compiled again, then a hit; never the edited file's result
+    writeFileSync(f, text);
+    const back = compileStateDirCached(dir, data, env);
+    expect(back.cache).toBe('miss');
+    expect(back.model).toStrictEqual(asJson(ok.model));
+    expect(compileStateDirCached(dir, data, env).cache).toBe('hit');
+    // an edit that changes the length is another entry: both are kept
+    writeFileSync(f, text + '# a comment\n');
+    expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
     writeFileSync(f, text);
     expect(compileStateDirCached(dir, data, env).cache).toBe('hit');
     // a rebuild (the bundle's mtime changes): another key
@@ -141,7 +151,7 @@ describe('the compiled-state cache', () => {
       const first = key();
       // every file of the closure is in the key
       for (const f of closure) expect(first.files, f).toContain(join(tmp, f.slice(root.length + 1)));
-      expect(first.id).toMatch(/^[0-9a-f]{64}$/);
+      expect(first.id).toMatch(/^[0-9a-f]{16}$/);
       expect(key().id).toBe(first.id);
       // a rebuild that changes only one of them (its bytes; its mtime moves back to the old one)
       let last = first.id;
@@ -177,9 +187,14 @@ describe('the compiled-state cache', () => {
       '{"format":F,"key":"K","diagnostics":[]}',
       // format 2, which kept the parse's values in the state dir's entry
       '{"format":2,"key":"K","diagnostics":[{"severity":"error"}],"values":{}}',
+      // its key's hash collides (Hash64 only names an entry): made from other texts, or with no sources
+      JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), model: { services: [] }, sources: [['services.yaml', 'apiVersion: another\n']] }),
+      JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), sources: (JSON.parse(readFileSync(file, 'utf8')) as { sources: [string, string][] }).sources.map(([n, t]) => [n, t + ' ']) }),
+      JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), sources: undefined }),
+      JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), sources: { sha256: 'x' } }),
     ];
     for (const damage of damages) {
-      writeFileSync(file, damage.replace('"K"', JSON.stringify(file.slice(-69, -5))).replace('F', String(format)));
+      writeFileSync(file, damage.replace('"K"', JSON.stringify(basename(file, '.json'))).replace('F', String(format)));
       const r = compileStateDirCached(dir, data, env);
       expect(r.cache, damage).toBe('miss');
       expect(r.model).toStrictEqual(JSON.parse(JSON.stringify(want.model)));
@@ -289,6 +304,9 @@ describe('the compiled-state cache', () => {
       ['another file\'s entry under its key', () => JSON.stringify(manifest().e)],
       ['another name', (e) => JSON.stringify({ ...e, name: 'manifest.yaml' })],
       ['another format', (e) => JSON.stringify({ ...e, format: 2 })],
+      // its key's hash collides (Hash64 only names an entry): the entry of another text
+      ['another text under its key', (e) => JSON.stringify({ ...e, text: `${e.text as string}# another\n` })],
+      ['no text', (e) => JSON.stringify({ ...e, text: undefined })],
       ['positions of another value', (e) => JSON.stringify({ ...e, positions: (e.positions as number[]).slice(4) })],
       ['a diagnostic of another file', (e) => JSON.stringify({ ...e, diagnostics: [{ ...want.diagnostics[0], file: 'manifest.yaml' }] })],
       ['a value for a file that did not parse', (e) => JSON.stringify({ ...e, sourced: false })],

@@ -7,17 +7,20 @@
  * and a person runs them again and again on files that did not change. Two kinds of entry,
  * under `$CLAUDE_DATA_DIR/cache/compiled/`:
  *   - `<key>.json`, per state dir: the model and the diagnostics, nothing else (what every
- *     hit reads). Key: the sha256 of the compiler's build (size and mtime of every file the
- *     cached path runs or reads, compilerBuildFiles; and Node's version) and every state file's name and
- *     full text, as read now.
+ *     hit reads), and what it was made from (the files' names and texts; their sha256 above
+ *     1 MiB). Key: a 64-bit hash (Hash64, not node:crypto: a cold start does not load it) of
+ *     the compiler's build (size and mtime of every file the cached path runs or reads,
+ *     compilerBuildFiles; and Node's version) and every state file's name, length and a
+ *     sample of its text, as read now; the key only names the entry, which is used when its
+ *     sources are the files (a same-length edit between the samples replaces the entry).
  *   - `files/<key>.json`, per state file: what parse and check made of it (its diagnostics,
  *     its checked value and that value's source positions, compiler/position-table.ts) and
- *     the parse's own value of it (plan/review.ts reads the files as data). Key: the build,
- *     the file's name and its text. After an edit of one file the state dir's key is new,
+ *     the parse's own value of it (plan/review.ts reads the files as data), and the file's
+ *     text, which must be the file's now. Key: the build, the file's name and its text. After an edit of one file the state dir's key is new,
  *     but the other files' entries are there: only the edited file is parsed and checked,
  *     and resolve, which holds every reference between files, runs over all of them
  *     (compileByFile). Only `plan` reads a per-file entry on a hit (parsedOf, lazily).
- * A changed byte in a file, or a rebuild, is another key: an entry is never stale, only unused.
+ * A changed byte in a file is another entry (or replaces it), a rebuild another key: an entry is never stale, only unused.
  * The files are always read (and hashed) again; only the compile is skipped.
  *
  * Used only when the data dir already exists (validate never creates it) and only from built
@@ -26,11 +29,11 @@
  * means no cache, never an error. CLAUDE_COMPILE_CACHE=0 turns it off. At most MAX_ENTRIES
  * state-dir entries and MAX_FILE_ENTRIES file entries are kept (the oldest are removed).
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCacheFile } from '../common/fsutil.js';
+import { nodeCrypto } from '../common/node-crypto.js';
 import { trace } from '../common/trace.js';
 import { compileSources, type CompileResult } from './compile.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
@@ -45,7 +48,7 @@ import { packageRoot } from '../common/paths.js';
 import { STATE_SCHEMA_NAMES } from './validators.js';
 
 /** Bump when an entry's format or meaning changes. */
-const FORMAT = 3;
+const FORMAT = 4;
 export const MAX_ENTRIES = 32;
 /** Per-file entries kept: the six files of MAX_ENTRIES states. */
 export const MAX_FILE_ENTRIES = 6 * MAX_ENTRIES;
@@ -115,18 +118,19 @@ export function compilerBuildId(): string | null {
   if (buildId !== undefined) return buildId;
   const files = compilerBuildFiles();
   if (!files) return (buildId = null);
-  const h = createHash('sha256').update(`${FORMAT}\0${process.version}\0`);
+  // the files' list is fixed by the root and the dirs' listings: their number, and each one's size and mtime (numbers, not text: see Hash64)
+  const h = new Hash64().update(`${FORMAT}\0${process.version}\0${packageRoot()}\0`).number(files.length);
   for (const f of files) {
     try {
       const st = statSync(f);
       // rebuilt since this process loaded it (a long-lived worker): its results are not the new build's
       if (st.mtimeMs > loadedAt) return (buildId = null);
-      h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`);
+      h.number(st.size).number(Math.round(st.mtimeMs * 1000));
     } catch {
-      h.update(`${f}\0-\0`);
+      h.number(-1);
     }
   }
-  return (buildId = h.digest('hex'));
+  return (buildId = h.hex());
 }
 
 /** The cache dir for a data dir, or null when the cache is off or the data dir does not exist. */
@@ -156,18 +160,19 @@ export function compileStateDirCached(dir: string, dataDir: string | undefined, 
     const r = compileSources(files, sink);
     return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'off', parsedOf: inMemory(files) };
   }
-  const h = createHash('sha256').update(`${build}\0`);
-  for (const f of files) h.update(`${f.name}\0${f.text.length}\0${f.text}\0`);
-  const key = h.digest('hex');
+  const h = new Hash64().update(`${build}\0`);
+  for (const f of files) h.update(`${f.name}\0`).number(f.text.length).update(sampleOf(f.text));
+  const key = h.hex();
   const file = join(at, `${key}.json`);
   const perFile = new FileEntries(join(at, 'files'), build);
-  const hit = readEntry(file, key);
+  const sources = sourcesOf(files);
+  const hit = readEntry(file, key, sources);
   if (hit) {
     trace('compile: from the compiled-state cache');
     return { ...hit, cache: 'hit', parsedOf: perFile.parsedOf(files) };
   }
   const r = compileByFile(files, sink, perFile);
-  writeEntry(at, file, { format: FORMAT, key, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics });
+  writeEntry(at, file, { format: FORMAT, key, sources, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics });
   return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'miss', parsedOf: perFile.parsedOf(files), reused: r.reused };
 }
 
@@ -255,7 +260,7 @@ class FileEntries {
   ) {}
 
   private keyOf(f: SourceFile): string {
-    return createHash('sha256').update(`${this.build}\0${FORMAT}\0${f.name}\0${f.text.length}\0${f.text}`).digest('hex');
+    return new Hash64().update(`${this.build}\0${FORMAT}\0${f.name}\0`).number(f.text.length).update(sampleOf(f.text)).hex();
   }
 
   /** The file's entry, or undefined when there is none (or it is damaged or foreign). */
@@ -264,7 +269,7 @@ class FileEntries {
     const key = this.keyOf(f);
     let r: FileResult | null = null;
     try {
-      r = validEntry(JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as unknown, key, f.name);
+      r = validEntry(JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as unknown, key, f);
     } catch {
       /* none yet, unreadable or cut short */
     }
@@ -280,7 +285,7 @@ class FileEntries {
     const key = this.keyOf(f);
     try {
       // The file's text as data (secrets are references or age-encrypted): private to the data dir's owner.
-      writeCacheFile(join(this.dir, `${key}.json`), `{"format":${FORMAT},"key":"${key}","name":${JSON.stringify(f.name)},${entry.slice(1)}`, 0o600);
+      writeCacheFile(join(this.dir, `${key}.json`), `{"format":${FORMAT},"key":"${key}","name":${JSON.stringify(f.name)},"text":${JSON.stringify(f.text)},${entry.slice(1)}`, 0o600);
       this.wrote = true;
     } catch {
       /* a read-only or full data dir: no cache, still correct */
@@ -305,11 +310,12 @@ class FileEntries {
   }
 }
 
-/** A per-file entry read back, when it is one this build wrote for exactly this file. */
-function validEntry(e: unknown, key: string, name: string): FileResult | null {
+/** A per-file entry read back, when it is one this build wrote for exactly this file (its text is in it: the key's hash only names it). */
+function validEntry(e: unknown, key: string, f: SourceFile): FileResult | null {
   if (e === null || typeof e !== 'object') return null;
   const o = e as Record<string, unknown>;
-  if (o.format !== FORMAT || o.key !== key || o.name !== name || typeof o.sourced !== 'boolean' || typeof o.count !== 'number') return null;
+  const name = f.name;
+  if (o.format !== FORMAT || o.key !== key || o.name !== name || o.text !== f.text || typeof o.sourced !== 'boolean' || typeof o.count !== 'number') return null;
   if (!Array.isArray(o.diagnostics) || o.count < o.diagnostics.length || !(o.diagnostics as Diagnostic[]).every((d) => d !== null && typeof d === 'object' && d.file === name)) return null;
   const value = o.value;
   if (value !== undefined) {
@@ -329,22 +335,102 @@ function validEntry(e: unknown, key: string, name: string): FileResult | null {
 interface Entry {
   format: number;
   key: string;
+  /** What it was made from (sourcesOf): used only when the files read now give the same. */
+  sources: Sources;
   model?: ResolvedModel;
   diagnostics: Diagnostic[];
 }
 
-function readEntry(file: string, key: string): Pick<CompileResult, 'model' | 'diagnostics'> | null {
+function readEntry(file: string, key: string, sources: Sources): Pick<CompileResult, 'model' | 'diagnostics'> | null {
   let e: Entry;
   try {
     e = JSON.parse(readFileSync(file, 'utf8')) as Entry;
   } catch {
     return null; // none yet, unreadable or cut short: compiled again
   }
-  if (e === null || typeof e !== 'object' || e.format !== FORMAT || e.key !== key || !Array.isArray(e.diagnostics)) return null;
+  if (e === null || typeof e !== 'object' || e.format !== FORMAT || e.key !== key || !Array.isArray(e.diagnostics) || !sameSources(e.sources, sources)) return null;
   if (e.model !== undefined && (e.model === null || typeof e.model !== 'object')) return null;
   // no model means an error among the diagnostics (compileSources)
   if (e.model === undefined && !e.diagnostics.some((d) => d?.severity === 'error')) return null;
   return { ...(e.model ? { model: e.model } : {}), diagnostics: e.diagnostics };
+}
+
+/**
+ * What a state-dir entry was made from: the files' names and texts, as they are, up to
+ * MAX_FILE_ENTRY_TEXT in all (the usual state dir); above it (thousands of services) their
+ * sha256, for which node:crypto is loaded. The key (Hash64) only names the entry: an entry
+ * whose sources are not the files read now is not used, so a collision is a miss, never a
+ * stale result.
+ */
+type Sources = [string, string][] | { sha256: string };
+
+function sourcesOf(files: readonly SourceFile[]): Sources {
+  let n = 0;
+  for (const f of files) n += f.text.length;
+  if (n <= MAX_FILE_ENTRY_TEXT) return files.map((f) => [f.name, f.text]);
+  const h = nodeCrypto().createHash('sha256');
+  for (const f of files) h.update(`${f.name}\0${f.text.length}\0${f.text}\0`);
+  return { sha256: h.digest('hex') };
+}
+
+/**
+ * What of a file's text goes into an entry's key: all of a short text, else its first and
+ * last 96 characters and 64 spread between (six files: under 1,600 steps of Hash64). Two texts with the same sample share a key; the
+ * entry's own copy of the text (or sources) tells them apart, so one replaces the other.
+ */
+function sampleOf(text: string): string {
+  if (text.length <= 256) return text;
+  let mid = '';
+  const step = (text.length - 192) / 64;
+  for (let i = 0; i < 64; i++) mid += text[96 + Math.floor(i * step)];
+  return text.slice(0, 96) + mid + text.slice(-96);
+}
+
+function sameSources(a: unknown, b: Sources): boolean {
+  if (!Array.isArray(b)) return a !== null && typeof a === 'object' && (a as { sha256?: unknown }).sha256 === b.sha256;
+  return Array.isArray(a) && a.length === b.length && b.every(([name, text], i) => Array.isArray(a[i]) && a[i][0] === name && a[i][1] === text);
+}
+
+/**
+ * A 64-bit non-cryptographic hash (cyrb53's mixing, both 32-bit lanes kept), fed in pieces:
+ * names the cache entries without loading node:crypto (≈ 9 ms of a cold `status` or
+ * `validate`, common/node-crypto.ts). Not a proof of anything: an entry holds what it was made
+ * from and is checked against it (validEntry, sameSources). It is fed short strings and
+ * numbers (sampleOf, the build files' sizes and mtimes), under a thousand steps: a loop over
+ * 10 KB of text gets optimised by V8 in a fresh process, which cost 5–7 ms of CPU (measured).
+ */
+class Hash64 {
+  private h1 = 0xdeadbeef;
+  private h2 = 0x41c6ce57;
+
+  update(s: string): this {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    return this;
+  }
+
+  /** A whole number up to 2^53, in two 32-bit halves. */
+  number(n: number): this {
+    this.h1 = Math.imul(this.h1 ^ (n >>> 0), 2654435761);
+    this.h2 = Math.imul(this.h2 ^ Math.floor(n / 0x100000000), 1597334677);
+    this.h1 = Math.imul(this.h1 ^ (this.h2 >>> 15), 2246822507);
+    return this;
+  }
+
+  hex(): string {
+    let h1 = Math.imul(this.h1 ^ (this.h1 >>> 16), 2246822507);
+    h1 ^= Math.imul(this.h2 ^ (this.h2 >>> 13), 3266489909);
+    let h2 = Math.imul(this.h2 ^ (this.h2 >>> 16), 2246822507);
+    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  }
 }
 
 function writeEntry(dir: string, file: string, e: Entry): void {

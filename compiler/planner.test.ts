@@ -16,9 +16,8 @@ const step = (steps: PlanStep[], id: string) => {
   return s;
 };
 
-/** The observed state after the web stack was applied as planned. */
-function appliedWebStack(): ObservedState {
-  const m = webStack();
+/** The observed state after the web stack (or `m`) was applied as planned. */
+function appliedWebStack(m = webStack()): ObservedState {
   const containers: ObservedContainer[] = desiredContainers(m).map((c) => ({
     name: c.name,
     id: c.name + '-id',
@@ -146,6 +145,36 @@ describe('plan: changes against a running stack', () => {
     // a label and the environment: the environment is seen only through the hash, and said
     expect(replaceOf((m) => ((nginx(m).labels = { ...nginx(m).labels, team: 'web' }), (nginx(m).environment = { A: '1' })))[0]).toBe("Replace container 'nginx' (label team changed, and its environment, command, mounts, limits or health check changed)");
     expect(replaceOf((m) => (nginx(m).environment = { A: '1' }))[0]).toBe("Replace container 'nginx' (its environment, command, mounts, limits or health check changed)");
+  });
+  it('a restart taken back (a rollback to before "restart nginx") keeps the running, healthy container; a later stamp, a sick container or another change replaces it', () => {
+    const stamped = (t?: string) => {
+      const m = webStack();
+      const n = m.services.find((s) => s.name === 'nginx')!;
+      n.labels = { ...n.labels };
+      if (t !== undefined) n.labels['restarted-at'] = t;
+      return m;
+    };
+    const restartedAt = '2026-12-05T11:35:07.086Z';
+    const running = appliedWebStack(stamped(restartedAt));
+    // back to before any restart, or to an earlier one: nothing to do (and so no drift after)
+    expect(plan(stamped(), running, opts()).steps).toEqual([]);
+    expect(plan(stamped('2026-12-04T09:00:00.000Z'), running, opts()).steps).toEqual([]);
+    // a restart asked for again (a later stamp), or a stamp that is no time
+    expect(ids(plan(stamped('2026-12-06T08:00:00.000Z'), running, opts()).steps)).toContain('container.replace:nginx');
+    expect(ids(plan(stamped('yesterday'), running, opts()).steps)).toContain('container.replace:nginx');
+    // a container that is not running and healthy is replaced as its hash says
+    for (const change of [{ health: 'unhealthy' as const }, { status: 'exited' as const }]) {
+      const sick = appliedWebStack(stamped(restartedAt));
+      Object.assign(sick.containers.find((c) => c.name === 'nginx')!, change);
+      expect(ids(plan(stamped(), sick, opts()).steps)).toContain('container.replace:nginx');
+    }
+    // the rollback takes back more than the restart: replaced, and said so
+    const more = stamped();
+    more.services.find((s) => s.name === 'nginx')!.environment = { A: '1' };
+    expect(step(plan(more, running, opts()).steps, 'container.replace:nginx').description).toBe("Replace container 'nginx' (label restarted-at changed, and its environment, command, mounts, limits or health check changed)");
+    const team = stamped();
+    team.services.find((s) => s.name === 'nginx')!.labels.team = 'web';
+    expect(ids(plan(team, running, opts()).steps)).toContain('container.replace:nginx');
   });
   it('a rotated secret replaces the containers that use it', () => {
     const m = webStack();

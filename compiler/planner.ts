@@ -489,12 +489,18 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   // ── decide what happens to each container ─────────────────────────────────────────
   type Fate = { spec: ContainerSpec; action: 'create' | 'replace' | 'start' | 'stop' | 'none'; obs?: ObservedContainer };
   const fates: Fate[] = [];
+  const digestsOf = secretDigester(desired);
+  /** The config hash of `spec` with other labels (describeContainerChange, restartTakenBack). */
+  const rehashOf = (spec: ContainerSpec): Rehash | undefined => {
+    const svc = services.get(spec.service);
+    return svc ? (labels) => containerConfigHash({ ...spec, labels }, digestsOf(svc)) : undefined;
+  };
   for (const spec of containers) {
     const o = obsContainers.get(spec.name);
     if ((o && !o.managed) || spec.name.length < 2) continue;
     const onRecreated = spec.networks.some((n) => recreatedNetworks.has(n.name));
     if (!o) fates.push({ spec, action: 'create' });
-    else if (o.configHash !== spec.configHash || onRecreated) fates.push({ spec, action: 'replace', obs: o });
+    else if ((o.configHash !== spec.configHash && !restartTakenBack(o, spec, rehashOf(spec))) || onRecreated) fates.push({ spec, action: 'replace', obs: o });
     else if (spec.state === 'running' && !isUp(o)) fates.push({ spec, action: 'start', obs: o });
     else if (spec.state === 'stopped' && isUp(o)) fates.push({ spec, action: 'stop', obs: o });
     else fates.push({ spec, action: 'none', obs: o });
@@ -664,9 +670,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
-          const svcOf = services.get(spec.service);
-          const rehash = svcOf ? (labels: Record<string, string>) => containerConfigHash({ ...spec, labels }, secretDigester(desired)(svcOf)) : undefined;
-          const why = oldHash === spec.configHash ? undefined : describeContainerChange(f.obs, spec, rehash);
+          const why = oldHash === spec.configHash ? undefined : describeContainerChange(f.obs, spec, rehashOf(spec));
           add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...createNeeds].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
           record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
         }
@@ -806,6 +810,49 @@ function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string
   return parts.join(', ');
 }
 
+/** The config hash of a container spec with other labels. */
+type Rehash = (labels: Record<string, string>) => string;
+/** A user's label (not one of the reserved `claude.os/*`). */
+const userLabel = (k: string): boolean => !k.startsWith('claude.os/');
+
+/** The user labels whose values differ between a running container and its spec, sorted. */
+function changedUserLabels(o: ObservedContainer, spec: ContainerSpec): string[] {
+  return [...new Set([...Object.keys(o.labels), ...Object.keys(spec.labels)])].filter(userLabel).sort(cmp).filter((k) => o.labels[k] !== spec.labels[k]);
+}
+
+/**
+ * Whether the labels are all that differ: the spec, hashed with the running container's user
+ * labels (its `claude.os/*` ones kept), gives the running container's config hash.
+ */
+function onlyLabelsDiffer(o: ObservedContainer, spec: ContainerSpec, rehash: Rehash | undefined): boolean {
+  if (!rehash || o.configHash === undefined) return false;
+  const old: Record<string, string> = {};
+  for (const [k, v] of Object.entries(spec.labels)) if (!userLabel(k)) old[k] = v;
+  for (const [k, v] of Object.entries(o.labels)) if (userLabel(k)) old[k] = v;
+  delete old[LABEL_CONFIG_HASH];
+  return rehash(sortRecord(old)) === o.configHash;
+}
+
+/**
+ * A restart taken back (docs/intent.md, "Restart"): the spec differs from a running, healthy
+ * container only in the label `restarted-at`, and its stamp is absent or not later than the
+ * container's, as after `claude rollback` to a commit before "restart nginx". A restart is
+ * an event, not a setting: it cannot be undone, and replacing the container would be one
+ * more restart nobody asked for. The container stays; the plan has no step for it, and the
+ * next plan sees no difference either (so no drift). A later stamp is a restart asked for, and
+ * a container that is not running and healthy is replaced as the config hash says.
+ */
+function restartTakenBack(o: ObservedContainer, spec: ContainerSpec, rehash: Rehash | undefined): boolean {
+  if (o.status !== 'running' || (o.health !== 'healthy' && o.health !== 'none')) return false;
+  const changed = changedUserLabels(o, spec);
+  const had = o.labels['restarted-at'];
+  const want = spec.labels['restarted-at'];
+  if (changed.length !== 1 || changed[0] !== 'restarted-at' || had === undefined) return false;
+  // An unreadable stamp on either side: NaN compares false, and the container is replaced.
+  if (want !== undefined && !(Date.parse(want) <= Date.parse(had))) return false;
+  return onlyLabelsDiffer(o, spec, rehash);
+}
+
 /**
  * What differs between a running container and its new spec, as far as the engine shows it
  * (image, published ports, the user's labels); the rest of a spec (environment, command, mounts,
@@ -814,7 +861,7 @@ function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string
  * to the running container's hash, the labels are all that changed (a restart asked for through
  * `restarted-at` says so).
  */
-function describeContainerChange(o: ObservedContainer | undefined, spec: ContainerSpec, rehash?: (labels: Record<string, string>) => string): string {
+function describeContainerChange(o: ObservedContainer | undefined, spec: ContainerSpec, rehash?: Rehash): string {
   if (!o) return 'new settings';
   const parts: string[] = [];
   if (o.image !== spec.image) parts.push(`image ${o.image} → ${spec.image}`);
@@ -823,19 +870,11 @@ function describeContainerChange(o: ObservedContainer | undefined, spec: Contain
   const before = ports(o.ports);
   const after = ports(spec.ports);
   if (before !== after) parts.push(`published ports ${before} → ${after}`);
-  const own = (k: string) => !k.startsWith('claude.os/');
-  const keys = [...new Set([...Object.keys(o.labels), ...Object.keys(spec.labels)])].filter(own).sort(cmp);
-  const changed = keys.filter((k) => o.labels[k] !== spec.labels[k]);
+  const changed = changedUserLabels(o, spec);
   if (changed.length) {
     const onlyRestart = changed.length === 1 && changed[0] === 'restarted-at' && spec.labels['restarted-at'] !== undefined;
     parts.push(onlyRestart ? 'a restart was asked for (label restarted-at)' : `label${changed.length === 1 ? '' : 's'} ${changed.join(', ')} changed`);
-    if (rehash && o.configHash !== undefined && parts.length === 1) {
-      const old: Record<string, string> = {};
-      for (const [k, v] of Object.entries(spec.labels)) if (!own(k)) old[k] = v;
-      for (const [k, v] of Object.entries(o.labels)) if (own(k)) old[k] = v;
-      delete old[LABEL_CONFIG_HASH];
-      if (rehash(sortRecord(old)) === o.configHash) return parts[0]!;
-    }
+    if (parts.length === 1 && onlyLabelsDiffer(o, spec, rehash)) return parts[0]!;
     parts.push('and its environment, command, mounts, limits or health check changed');
     return parts.join(', ');
   }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { plan, desiredContainers, type PlanOptions } from './planner.js';
-import { renderPlan, SERVICE_DEFAULTS } from './show.js';
+import { cronWords, renderPlan, SERVICE_DEFAULTS } from './show.js';
 import { DEFAULTS } from './resolve.js';
 import { emptyObserved, webStack } from './__fixtures__/models.js';
 import { planReview } from '../plan/review.js';
@@ -37,6 +37,33 @@ function running(): ObservedState {
 const boxLines = (text: string) => text.split('\n').filter((l) => l.startsWith('│')).map((l) => l.slice(2, -1).trimEnd());
 
 describe('the proposed-changes box', () => {
+  it('lists the backups a plan adds, changes or drops: the schedule in words and as cron, how, how many kept', () => {
+    const base = plan(webStack(), running(), opts());
+    const job = (retain: number) => ({ name: 'backup-pg', schedule: '0 2 * * *', command: ['backup', 'pg'], backup: { volume: 'pg', type: 'dump', engine: 'postgres', retain } });
+    const storage = (backup = '') => `apiVersion: claude.os/v1\nkind: StorageManifest\nspec:\n  volumes:\n    - name: pg\n      path: /data/pg\n${backup}`;
+    const box = (jobs: ReturnType<typeof job>[], before: string | undefined, after: string | undefined) => {
+      const files: Record<string, string> = { ...base.desired.files };
+      if (after !== undefined) files['storage.yaml'] = after;
+      const table = { id: 'schedule.apply:jobs', op: 'schedule.apply', target: 'schedule/jobs', params: { jobs }, dependsOn: [], risk: 'safe', phase: 6, inverse: null, description: 'Install the schedule table' } as const;
+      const p = { ...base, steps: [...base.steps, table], desired: { ...base.desired, files } } as typeof base;
+      // the box's lines, a line wrapped at the frame joined again (its continuation is indented by 2)
+      const lines = boxLines(renderPlan(p, undefined, planReview(p, before === undefined ? base.desired.files : { ...base.desired.files, 'storage.yaml': before })));
+      return lines.reduce<string[]>((out, l) => (/^ {2}\S/.test(l) && out.length ? [...out.slice(0, -1), `${out.at(-1)} ${l.trim()}`] : [...out, l]), []);
+    };
+    // a new volume with its backup ("set up postgres with daily backups at 2am")
+    expect(box([job(7)], undefined, storage('      backup: {type: dump, schedule: "0 2 * * *"}\n'))).toContain('+ backup of volume pg: every day at 02:00 (0 2 * * *), postgres dump, last 7 kept');
+    // "keep 14 of them instead": the new count, and the field old → new under it
+    const kept = box([job(14)], storage('      backup: {type: dump, schedule: "0 2 * * *", retain: 7}\n'), storage('      backup: {type: dump, schedule: "0 2 * * *", retain: 14}\n'));
+    const at = kept.indexOf('~ backup of volume pg: every day at 02:00 (0 2 * * *), postgres dump, last 14 kept');
+    expect(at, kept.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(kept[at + 1]).toBe('    backup.retain: 7 → 14');
+    // backups turned off for the volume
+    expect(box([], storage('      backup: {type: dump}\n'), storage())).toContain('- backup of volume pg (no longer backed up)');
+    // a schedule no one asked in words for is shown as it is
+    const odd = { ...job(3), schedule: '*/5 1-3 * * 1-5' };
+    expect(box([odd], undefined, storage('      backup: {type: dump, schedule: "*/5 1-3 * * 1-5"}\n'))).toContain('+ backup of volume pg: */5 1-3 * * 1-5, postgres dump, last 3 kept');
+  });
+
   it('names each new service with its image', () => {
     const lines = boxLines(renderPlan(plan(webStack(), emptyObserved(), opts({ request: 'a stack' }))));
     expect(lines).toContain('+ nginx (nginx:1.25)  → port 80, 443, volume /data/www');
@@ -154,5 +181,21 @@ spec:
 describe('the renderer (plan/show.ts, loaded on a device without the compiler) and the compiler agree on service defaults', () => {
   it('SERVICE_DEFAULTS is compiler/resolve.ts DEFAULTS as text', () => {
     expect(SERVICE_DEFAULTS).toEqual({ replicas: String(DEFAULTS.replicas), state: DEFAULTS.state, enabled: String(DEFAULTS.enabled), restart: DEFAULTS.restart });
+  });
+});
+
+describe('cronWords', () => {
+  it.each([
+    ['0 2 * * *', 'every day at 02:00'],
+    ['30 3 * * 0', 'every Sunday at 03:30'],
+    ['0 4 * * 7', 'every Sunday at 04:00'],
+    ['0 4 1 * *', 'on day 1 of every month at 04:00'],
+    ['15 * * * *', 'every hour at minute 15'],
+    ['*/5 * * * *', null],
+    ['0 2 * 1 *', null],
+    ['0 2 * * 1-5', null],
+    ['@daily', null],
+  ])('%s: %s', (expr, words) => {
+    expect(cronWords(expr)).toBe(words);
   });
 });

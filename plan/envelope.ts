@@ -8,7 +8,8 @@
  * Only the verified bytes are ever used: `verifyEnvelope` returns the payload decoded from
  * the exact bytes whose signatures it checked.
  */
-import { createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../common/node-crypto.js';
 import { canonicalJson, sha256Hex } from '../common/canonical.js';
 import { writeFileAtomic } from '../common/fsutil.js';
 import { parseStrictJson } from './strict-json.js';
@@ -44,14 +45,14 @@ export function paePrefix(payloadType: string, payloadLength: number): Buffer {
 
 /** keyid of a public key: sha256 of its SPKI DER encoding, hex. */
 export function keyIdOf(key: KeyObject): string {
-  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  const pub = key.type === 'private' ? nodeCrypto().createPublicKey(key) : key;
   return sha256Hex(pub.export({ type: 'spki', format: 'der' }));
 }
 
 /** Signs a payload object: canonical JSON bytes, base64 in the envelope. */
 export function signPayload(payload: unknown, privateKey: KeyObject, payloadType = PAYLOAD_TYPE): Envelope {
   const bytes = Buffer.from(canonicalJson(payload), 'utf8');
-  const sig = edSign(null, pae(payloadType, bytes), privateKey).toString('base64');
+  const sig = nodeCrypto().sign(null, pae(payloadType, bytes), privateKey).toString('base64');
   return { payloadType, payload: bytes.toString('base64'), signatures: [{ keyid: keyIdOf(privateKey), sig }] };
 }
 
@@ -60,7 +61,7 @@ export function addSignature(env: Envelope, privateKey: KeyObject): Envelope {
   const keyid = keyIdOf(privateKey);
   if (env.signatures.some((s) => s.keyid === keyid)) return env;
   const bytes = Buffer.from(env.payload, 'base64');
-  const sig = edSign(null, pae(env.payloadType, bytes), privateKey).toString('base64');
+  const sig = nodeCrypto().sign(null, pae(env.payloadType, bytes), privateKey).toString('base64');
   return { ...env, signatures: [...env.signatures, { keyid, sig }] };
 }
 
@@ -260,7 +261,7 @@ export function checkSignatures(env: Envelope, trusted: readonly TrustedKey[]): 
     if (!key) return { keyid: s.keyid, status: 'unknown-key' };
     let ok = false;
     try {
-      ok = edVerify(null, message, key.publicKey, Buffer.from(s.sig, 'base64'));
+      ok = nodeCrypto().verify(null, message, key.publicKey, Buffer.from(s.sig, 'base64'));
     } catch {
       ok = false;
     }
@@ -268,4 +269,3 @@ export function checkSignatures(env: Envelope, trusted: readonly TrustedKey[]): 
   });
 }
 
-export { createPrivateKey, createPublicKey };

@@ -23,7 +23,8 @@
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../common/node-crypto.js';
 import { writeFileAtomic, writeFileExclusive } from '../common/fsutil.js';
 import { sha256Hex } from '../common/canonical.js';
 import { underRoot } from '../common/paths.js';
@@ -65,7 +66,7 @@ export interface KeyPair {
 }
 
 export function generateKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const { privateKey, publicKey } = nodeCrypto().generateKeyPairSync('ed25519');
   return {
     privateKey,
     publicKey,
@@ -104,7 +105,7 @@ export function readPrivateKeyFile(path: string): KeyObject {
   }
   let key: KeyObject;
   try {
-    key = createPrivateKey(text);
+    key = nodeCrypto().createPrivateKey(text);
   } catch (e) {
     throw new KeyError(`${path} is not a PEM private key: ${(e as Error).message}`, 'pass the key file written by `claude keys generate --out FILE`');
   }
@@ -126,7 +127,7 @@ export function readPublicKeyFile(path: string): KeyObject {
 function publicKeyFromPem(text: string, where: string): KeyObject {
   let key: KeyObject;
   try {
-    key = text.includes('PRIVATE KEY') ? createPublicKey(createPrivateKey(text)) : createPublicKey(text);
+    key = text.includes('PRIVATE KEY') ? nodeCrypto().createPublicKey(nodeCrypto().createPrivateKey(text)) : nodeCrypto().createPublicKey(text);
   } catch (e) {
     throw new KeyError(`${where} is not a PEM public key: ${(e as Error).message}`, 'pass a PEM public key ("-----BEGIN PUBLIC KEY-----")');
   }
@@ -147,7 +148,7 @@ export function loadHostKey(dataDir: string): HostKey | null {
   const file = join(keysDir(dataDir), HOST_KEY_FILE);
   if (!existsSync(file)) return null;
   const privateKey = readPrivateKeyFile(file);
-  const publicKey = createPublicKey(privateKey);
+  const publicKey = nodeCrypto().createPublicKey(privateKey);
   return { privateKey, publicKey, keyid: keyIdOf(publicKey), created: false };
 }
 
@@ -202,7 +203,7 @@ export function listTrustedKeys(dataDir: string): TrustedKeyRecord[] {
 
 /** The trusted keys in the form plan/envelope.ts verifyEnvelope takes. */
 export function loadTrustedKeys(dataDir: string): TrustedKey[] {
-  return listTrustedKeys(dataDir).map((r) => ({ keyid: r.keyid, role: r.role, name: r.name, publicKey: createPublicKey(r.publicKeyPem) }));
+  return listTrustedKeys(dataDir).map((r) => ({ keyid: r.keyid, role: r.role, name: r.name, publicKey: nodeCrypto().createPublicKey(r.publicKeyPem) }));
 }
 
 /** Trusts a public key with a role. A keyid is trusted once: re-adding it is an error naming its current role. */
@@ -251,7 +252,7 @@ export function loadOrCreateHostId(dataDir: string, root: string): string {
   const machineId = existsSync(machineIdFile) ? readFileSync(machineIdFile, 'utf8').trim() : '';
   // The data dir takes part: two instances on one machine (a test run beside a dev box) never share an id.
   if (/^[0-9a-f]{32}$/.test(machineId)) id = 'host-' + sha256Hex(`claude-os host id\0${machineId}\0${resolve(dataDir)}`).slice(0, 16);
-  else id = 'host-' + randomBytes(8).toString('hex');
+  else id = 'host-' + nodeCrypto().randomBytes(8).toString('hex');
   // Several processes may make it at once (concurrent first requests): the first one wins, the others read it.
   if (writeFileExclusive(join(dataDir, HOST_ID_FILE), id + '\n', 0o644)) return id;
   const won = readHostId(dataDir);

@@ -181,7 +181,8 @@ export function fieldChanges(oldV: Json | undefined, newV: Json | undefined): Fi
   for (const f of fields) {
     const o = a.get(f);
     const n = b.get(f);
-    if (JSON.stringify(o) === JSON.stringify(n)) continue;
+    // set on one side only: a change (a created resource's fields need no comparing text)
+    if (o !== undefined && n !== undefined && JSON.stringify(o) === JSON.stringify(n)) continue;
     out.push({ field: f, old: show(f, o), new: show(f, n) });
   }
   return out;

@@ -8,6 +8,7 @@
  * a device's CLI loads without the compiler (`claude apply PLAN.json`, `claude rollback`;
  * test/runtime-cli.test.ts). compiler/show.ts re-exports it.
  */
+import { compareCodePoints } from '../common/order.js';
 import type { PlanReport } from './inspect.js';
 import type { PlanPayload, PlanStep } from './types.js';
 import { evaluatePolicy } from './policy.js';
@@ -108,10 +109,10 @@ const REVIEW_KINDS = new Set(['user', 'group', 'SSH key', 'job', 'secret', 'cert
  * list (only its other replicas change) gets its own line; other named resources (users,
  * jobs, …) that the plan changes get a line each.
  */
-function withReview(overview: string[], review: PlanReview): string[] {
+function withReview(overview: string[], review: PlanReview, steps: readonly PlanStep[]): string[] {
   const lines = [...overview];
   const mark = (r: ResourceChange) => (r.action === 'create' ? '+' : r.action === 'delete' ? '-' : '~');
-  const extra: string[] = [];
+  const extra: string[] = backupLines(review, steps);
   for (const r of review.resources) {
     if (r.steps.length === 0) continue; // nothing on the system carries it out
     if (r.kind === 'service') {
@@ -151,7 +152,7 @@ export function* renderPlanLines(payload: PlanPayload, report?: PlanReport, revi
   const security = payload.steps.some((s) => s.risk === 'security');
   const title = payload.steps.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
   const base = d.overview?.length ? [...d.overview] : [];
-  const overview = review && payload.steps.length ? withReview(base, review) : base;
+  const overview = review && payload.steps.length ? withReview(base, review, payload.steps) : base;
   if (overview.length === 0 && payload.steps.length === 0) overview.push('The system already matches the state files.');
   const sec = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
   if (sec.length) {
@@ -242,11 +243,74 @@ interface ReviewedJob {
   backup?: { volume: string; type: string; engine?: string; services?: string[]; retain?: number; destination?: string };
 }
 
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/**
+ * A cron schedule in words, for the shapes a person asks for ("every day at 02:00", "every
+ * Sunday at 03:30", "on day 1 of every month at 04:00", "every hour at minute 15"); null for
+ * any other expression (it is then shown as it is).
+ */
+export function cronWords(expr: string): string | null {
+  const f = expr.trim().split(/\s+/);
+  if (f.length !== 5) return null;
+  const [mi, h, dom, mon, dow] = f as [string, string, string, string, string];
+  const num = (s: string, max: number) => /^\d{1,2}$/.test(s) && Number(s) <= max;
+  if (!num(mi, 59) || mon !== '*') return null;
+  if (h === '*') return dom === '*' && dow === '*' ? `every hour at minute ${Number(mi)}` : null;
+  if (!num(h, 23)) return null;
+  const at = `at ${h.padStart(2, '0')}:${mi.padStart(2, '0')}`;
+  if (dom === '*' && dow === '*') return `every day ${at}`;
+  if (dom === '*' && num(dow, 7)) return `every ${WEEKDAYS[Number(dow) % 7]} ${at}`;
+  if (dow === '*' && num(dom, 31) && dom !== '0') return `on day ${Number(dom)} of every month ${at}`;
+  return null;
+}
+
+/** How a backup is made, as a reviewer reads it ("postgres dump", "snapshot, web paused"). */
+function backupHow(b: NonNullable<ReviewedJob['backup']>): string {
+  return b.type === 'dump' ? `${b.engine ?? 'database'} dump` : b.type === 'snapshot' ? `snapshot, ${(b.services ?? []).join(', ') || 'no service'} paused` : b.type;
+}
+
+/**
+ * The box's lines for the volume backups the plan adds, changes or drops: a volume whose
+ * `backup` changes in storage.yaml, or every backup when manifest.yaml's `backup` defaults
+ * change; each with its schedule (in words and as cron), how it is made, where it goes and
+ * how many are kept, from the schedule table the plan installs (the defaults filled in), and
+ * under a change the fields old → new. Nothing when the plan does not install the table.
+ */
+function backupLines(review: PlanReview, steps: readonly PlanStep[]): string[] {
+  const table = steps.find((s) => s.op === 'schedule.apply');
+  if (!table) return [];
+  const jobs = new Map<string, ReviewedJob>();
+  for (const j of (table.params as { jobs?: ReviewedJob[] }).jobs ?? []) if (j.backup) jobs.set(j.backup.volume, j);
+  const isBackup = (f: { field: string }) => f.field === 'backup' || f.field.startsWith('backup.');
+  const defaults = review.resources.some((r) => r.kind === 'settings' && r.name === 'manifest' && r.fields.some(isBackup));
+  const out: string[] = [];
+  const said = new Set<string>();
+  const line = (mark: string, volume: string, j: ReviewedJob) => {
+    const b = j.backup!;
+    const words = cronWords(j.schedule);
+    return `${mark} backup of volume ${volume}: ${words ? `${words} (${j.schedule})` : j.schedule}, ${backupHow(b)}${b.destination ? `, to ${b.destination}` : ''}${b.retain ? `, last ${b.retain} kept` : ''}`;
+  };
+  for (const r of review.resources) {
+    if (r.kind !== 'volume') continue;
+    const fields = r.fields.filter(isBackup);
+    if (fields.length === 0) continue;
+    const j = jobs.get(r.name);
+    said.add(r.name);
+    if (!j) out.push(`- backup of volume ${r.name} (no longer backed up)`);
+    else if (r.action === 'create') out.push(line('+', r.name, j));
+    // a volume that is kept: its backup is new or changed, the fields say which
+    else out.push(line('~', r.name, j), ...fields.map((f) => fieldLine(f)));
+  }
+  if (defaults) for (const [volume, j] of [...jobs].sort(([a], [b]) => compareCodePoints(a, b))) if (!said.has(volume)) out.push(line('~', volume, j));
+  return out;
+}
+
 /** One scheduled job as a reviewer reads it: what runs, where, on which schedule. */
 function jobLine(j: ReviewedJob): string {
   if (j.backup) {
     const b = j.backup;
-    const how = b.type === 'dump' ? `${b.engine ?? 'database'} dump` : b.type === 'snapshot' ? `snapshot, ${(b.services ?? []).join(', ') || 'no service'} paused` : b.type;
+    const how = backupHow(b);
     const keep = b.retain ? `, last ${b.retain} kept` : '';
     const to = b.destination ? ` to ${b.destination}` : '';
     return `job ${j.name} (${j.schedule}): back up volume ${b.volume} (${how})${to}${keep}`;

@@ -116,7 +116,7 @@ export function httpHealthOf(test: readonly string[]): HttpHealth | null {
 }
 
 /** The status of one GET (body read to its end, at most 1 MiB), or null: no answer, an error, or none within `timeoutMs`. */
-function httpStatus(address: string, port: number, h: HttpHealth, timeoutMs: number): Promise<number | null> {
+export function httpStatus(address: string, port: number, h: HttpHealth, timeoutMs: number): Promise<number | null> {
   return new Promise((resolve) => {
     let done = false;
     const end = (v: number | null) => {

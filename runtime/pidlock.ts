@@ -22,7 +22,7 @@
  */
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../common/node-crypto.js';
 
 export interface LockOwner {
   pid: number;
@@ -202,7 +202,7 @@ export interface LockFile<O> {
  * between), it is linked back.
  */
 function breakStale<O>(lock: LockFile<O>, seen: O | null): void {
-  const aside = `${lock.path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  const aside = `${lock.path}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.stale`;
   try {
     renameSync(lock.path, aside);
   } catch {
@@ -319,7 +319,7 @@ export async function acquirePidLock(lockPath: string, opts: PidLockOptions = {}
     pid: process.pid,
     procStart: procStartTime(process.pid),
     host: hostname(),
-    acquiredAt: new Date().toISOString() + '#' + randomBytes(4).toString('hex'),
+    acquiredAt: new Date().toISOString() + '#' + nodeCrypto().randomBytes(4).toString('hex'),
     purpose: opts.purpose ?? 'lock',
   };
   const file: LockFile<LockOwner> = {

@@ -112,7 +112,7 @@ describe('the cold-start bundles', () => {
       const preload = join(tmp, 'preload.cjs');
       writeFileSync(
         preload,
-        "process.on('exit', () => require('node:fs').writeSync(2, '\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\nNET ' + process.moduleLoadList.includes('NativeModule net') + '\\nHTTP ' + process.moduleLoadList.includes('NativeModule http') + '\\n'));\n",
+        "process.on('exit', () => require('node:fs').writeSync(2, '\\nSTREAMS ' + process.moduleLoadList.filter((m) => /internal\\/fs\\/streams/.test(m)).join(',') + '\\nNET ' + process.moduleLoadList.includes('NativeModule net') + '\\nHTTP ' + process.moduleLoadList.includes('NativeModule http') + '\\nCRYPTO ' + process.moduleLoadList.includes('NativeModule crypto') + '\\n'));\n",
       );
       for (const c of ['validate', 'status', 'plan']) {
         const x = run([c, '--state-dir', example], { preload });
@@ -121,6 +121,14 @@ describe('the cold-start bundles', () => {
         // status and plan ask the engine over node:net, one GET a connection (runtime/drivers/engine-get.ts): node:http is ≈ 15 ms of CPU to load
         expect(x.stderr, c).toMatch(/\nHTTP false\n/);
       }
+      // status, and validate on a compiled-state cache hit (and miss), never load node:crypto (≈ 9 ms: common/node-crypto.ts; the
+      // cache's keys are Hash64, compiler/compile-cache.ts); plan signs, so it does
+      mkdirSync(join(tmp, 'data'), { recursive: true });
+      for (const [c, crypto] of [['validate', false], ['validate', false], ['status', false], ['plan', true]] as const) {
+        const x = run([c, '--state-dir', example, ...(c === 'plan' ? ['--out', join(tmp, 'crypto.json')] : [])], { preload });
+        expect(x.stderr, c).toContain(`\nCRYPTO ${crypto}\n`);
+      }
+      expect(readdirSync(join(tmp, 'data', 'cache', 'compiled')).filter((n) => n.endsWith('.json')).length).toBeGreaterThan(0);
       // validate, printing to pipes, makes neither process.stdout nor process.stderr (node:net for a pipe; cli/stdio.ts)
       // (without NODE_DEBUG, whose log is written through process.stderr)
       const v = spawnSync(process.execPath, ['-r', preload, bin, 'validate', '--state-dir', example], { encoding: 'utf8', env, stdio: [devNull, 'pipe', 'pipe'] });
@@ -155,9 +163,9 @@ describe('the cold-start bundles', () => {
       const viaDist = (args: string[]) =>
         spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`, ...args], { encoding: 'utf8', env });
       // What may change between two runs a moment apart on a shared host (times, load, usage, the
-      // interfaces and ports of others' containers) is left out; every other value must be equal,
+      // interfaces and ports of others' containers, and those containers: other tests' come and go) is left out; every other value must be equal,
       // and every key and the type of every value.
-      const VOLATILE = new Set(['generated_at', 'uptime', 'boot_time', 'usage_percent', 'load_1m', 'used_mb', 'used_gb', 'interfaces', 'listening', 'recent_events', 'cpu_percent', 'memory_mb']);
+      const VOLATILE = new Set(['generated_at', 'uptime', 'boot_time', 'usage_percent', 'load_1m', 'used_mb', 'used_gb', 'interfaces', 'listening', 'recent_events', 'cpu_percent', 'memory_mb', 'other_containers']);
       const shape = (v: unknown, key = ''): unknown =>
         VOLATILE.has(key) ? typeof v : Array.isArray(v) ? v.map((x) => shape(x)) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x, k)])) : v;
       const [bundled, dist] = [run(['status', '--json'], { NODE_DEBUG: 'module' }), viaDist(['status', '--json'])];

@@ -75,7 +75,7 @@ const command: Command = {
     const head = await stateHeadOf(paths.stateDir);
     // The observation (nft's child, the engine's lists) runs beside the compile (agent/flow.ts observeEarly).
     const early = await observeEarly(paths);
-    const compiled = compileStateDirCached(paths.stateDir, paths.dataDir, ctx.env);
+    let compiled: ReturnType<typeof compileStateDirCached> | undefined = compileStateDirCached(paths.stateDir, paths.dataDir, ctx.env);
     trace('plan: compiled');
     if (!compiled.model) {
       for (const d of compiled.diagnostics) println(ctx.stderr, renderDiagnostic(d));
@@ -97,6 +97,9 @@ const command: Command = {
     const observed = early?.hostId === host.hostId ? { observed: early.observed } : {};
     // the check as apply would (below) needs the plan validator's part: loaded while nft and the engine answer
     if (!values.json && early) preloadPlanValidator();
+    // the review needs the parsed files only: the model is let go once planned (at 10,000
+    // services it would otherwise be held through the review and its rendering, the peak)
+    const { parsedOf } = compiled;
     let r;
     try {
       r = await planFiles(host, compiled, {
@@ -117,6 +120,7 @@ const command: Command = {
       }
       throw e;
     }
+    compiled = undefined;
     trace('plan: planned and signed');
     for (const w of r.warnings) println(ctx.stderr, w);
     if (!r.ok) {
@@ -141,7 +145,7 @@ const command: Command = {
     } else {
       const report = inspectPlan(envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
       trace('plan: checked as apply would');
-      const review = await reviewOnHost(paths.stateDir, payload, ctx.now, compiled.parsedOf);
+      const review = await reviewOnHost(paths.stateDir, payload, ctx.now, parsedOf);
       trace('plan: reviewed');
       // written as it is rendered, 64 KiB at a time: at 10,000 services the text is 8 MB, and
       // holding its lines, the joined text and its UTF-8 bytes at once set the command's peak

@@ -143,3 +143,40 @@ describe('claude diff', () => {
     expect(r.err).toMatch(/the state dir .*nope does not exist/);
   });
 });
+
+describe('claude rollback to before a restart (docs/intent.md "Restart")', () => {
+  let r2: TestRun;
+  beforeAll(() => {
+    r2 = newTestRun('claude-rollback-restart');
+  });
+  afterAll(() => r2?.cleanup());
+  const id = (name: string) => execFileSync('docker', ['inspect', '-f', '{{.Id}}', name], { encoding: 'utf8' }).trim();
+  /** services.yaml with the worker's label restarted-at (as `claude "restart …"` writes it), or without. */
+  const files = (stamp?: string) => ({ 'manifest.yaml': MANIFEST, 'services.yaml': servicesYaml([{ name: r2.n('worker') }]).replace(/( {6}command: .*\n)/, stamp ? `$1      labels:\n        restarted-at: "${stamp}"\n` : '$1') });
+
+  it('keeps the running container (the restart is not undone by one more); a restart asked for after it replaces it again', async () => {
+    expect((await request(r2, 'set up worker', () => files())).status).toBe('applied');
+    const repo = await openStateRepo(r2.paths.stateDir);
+    const before = (await repo.headCommit())!;
+    const first = id(r2.n('worker'));
+    expect((await request(r2, 'restart worker', () => files('2026-12-05T12:00:00.000Z'))).status).toBe('applied');
+    const restarted = id(r2.n('worker'));
+    expect(restarted).not.toBe(first);
+
+    const r = await claude(r2, ['rollback', before.slice(0, 12), '--yes']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(/Replace container/);
+    // the same container, still running; the files are the ones before the restart, committed
+    expect(id(r2.n('worker'))).toBe(restarted);
+    expect(containerStatus(r2.n('worker'))).toBe('running');
+    expect(await repo.filesAt('HEAD')).toEqual(await repo.filesAt(before));
+    expect((await repo.history())[0]!.request).toBe(`rollback to ${before.slice(0, 12)} ("set up worker")`);
+    // and no drift or pending change after it
+    const d = JSON.parse((await claude(r2, ['diff', '--json'])).out) as DiffReport;
+    expect(d.plan?.steps).toEqual([]);
+    expect(d.drift.resources).toEqual([]);
+
+    expect((await request(r2, 'restart worker again', () => files('2026-12-05T13:00:00.000Z'))).status).toBe('applied');
+    expect(id(r2.n('worker'))).not.toBe(restarted);
+  }, 180_000);
+});

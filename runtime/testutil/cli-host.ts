@@ -128,7 +128,18 @@ export function tmuxTerminal(session: string): TmuxTerminal {
     start(argv, opts) {
       kill();
       const e = Object.entries(opts.env).map(([k, v]) => `${k}=${v}`);
-      tmux('new-session', '-d', '-s', session, '-x', String(opts.width ?? 220), '-y', String(opts.height ?? 60), '-c', opts.cwd, 'env', ...e, ...argv);
+      // The server just killed may still be going away on the same socket: the new session's
+      // client then meets it and says "server exited unexpectedly". Tried again, up to 2 s.
+      for (let tries = 0; ; tries++) {
+        try {
+          tmux('new-session', '-d', '-s', session, '-x', String(opts.width ?? 220), '-y', String(opts.height ?? 60), '-c', opts.cwd, 'env', ...e, ...argv);
+          break;
+        } catch (err) {
+          if (tries >= 20 || !/server exited unexpectedly/.test(String((err as { stderr?: unknown }).stderr ?? err))) throw err;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+          kill();
+        }
+      }
       tmux('set-option', '-t', session, 'remain-on-exit', 'on');
     },
     type(text) {

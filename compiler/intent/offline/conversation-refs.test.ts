@@ -26,7 +26,7 @@ function talk(turns: string[], files0: StateFiles = {}): { last: Proposal; files
 }
 const doc = (files: StateFiles, name: keyof StateFiles) => (parse(files[name] ?? '{}') ?? {}) as any;
 const svc = (files: StateFiles, name: string) => (doc(files, 'services.yaml').spec?.services ?? []).find((s: { name: string }) => s.name === name);
-const rules = (files: StateFiles) => (doc(files, 'network.yaml').spec?.firewall?.rules ?? []) as { name: string; port: number; source: string }[];
+const rules = (files: StateFiles) => (doc(files, 'network.yaml').spec?.firewall?.rules ?? []) as { name: string; port: number; source: string; action: string }[];
 const jobs = (files: StateFiles) => (doc(files, 'scheduled.yaml').spec?.jobs ?? []) as { name: string; schedule: string; container: string; command: unknown }[];
 const volume = (files: StateFiles, name: string) => (doc(files, 'storage.yaml').spec?.volumes ?? []).find((v: { name: string }) => v.name === name);
 const certDomains = (files: StateFiles) => (doc(files, 'security.yaml').spec?.certificates ?? []).flatMap((c: { domains: string[] }) => c.domains);
@@ -160,5 +160,128 @@ describe('a job with no command asks what it should run', () => {
   it('with its command it is made', () => {
     const { files } = talk(['every night at 3 run bin/cleanup in app'], made);
     expect(jobs(files).map((j) => j.container)).toEqual(['app']);
+  });
+});
+
+// Round 21, in my own words: a turn that points back by position ("the second one", "the
+// last user"), a user removed by name ("actually remove carol"), and a source said for what
+// the turn before made ("restrict that to …": its rule, else the one service it named).
+const users = (files: StateFiles) => (doc(files, 'security.yaml').spec?.users ?? []) as { name: string; sudo?: boolean; groups?: string[] }[];
+
+describe('"the second one" is the second thing the turn before named', () => {
+  it.each([
+    ['stop the second one', 'grafana'],
+    ['stop the last one', 'grafana'],
+    ['please stop the latter', 'grafana'],
+    ['stop the first one', 'nginx'],
+    ['shut down the former', 'nginx'],
+    ['stop the 2nd one', 'grafana'],
+    ['stop the second service', 'grafana'],
+    ['stop the first of them', 'nginx'],
+  ])('services: "%s"', (message, stopped) => {
+    const { files, last } = talk(['add nginx and grafana', message]);
+    expect(last.explanation).toContain(`as "`);
+    const other = stopped === 'nginx' ? 'grafana' : 'nginx';
+    expect(svc(files, stopped).state).toBe('stopped');
+    expect(svc(files, other).state ?? 'running').toBe('running');
+  });
+
+  it('"start it again" after it is the same service', () => {
+    const { files } = talk(['add nginx and grafana', 'stop the second one', 'start it again']);
+    expect(svc(files, 'grafana').state ?? 'running').toBe('running');
+  });
+
+  it.each([
+    ['give the second one sudo', 'carol'],
+    ['the first user should have sudo', 'bob'],
+  ])('users: "%s"', (message, who) => {
+    const { files } = talk(['create users bob and carol', message]);
+    expect(users(files).filter((u) => u.sudo).map((u) => u.name)).toEqual([who]);
+  });
+
+  it('"remove the last user" removes the last one named', () => {
+    const { files } = talk(['create users bob, carol and dave', 'remove the last user']);
+    expect(users(files).map((u) => u.name)).toEqual(['bob', 'carol']);
+  });
+
+  it('with one thing named before, "the second one" is not guessed', () => {
+    const { files, last } = talk(['add nginx', 'add grafana', 'stop the second one']);
+    expect(last.files).toEqual({});
+    expect(svc(files, 'grafana').state ?? 'running').toBe('running');
+  });
+
+  it('"the first time", "last night" are no ordinals', () => {
+    const { files } = talk(['add nginx and grafana', 'restart grafana, it crashed the first time']);
+    expect(svc(files, 'nginx').state ?? 'running').toBe('running');
+  });
+});
+
+describe('a user that exists is removed by name', () => {
+  it.each(['actually remove carol', 'delete carol', 'get rid of carol', 'remove carol please', 'drop carol', 'nuke carol', 'carol left the team, remove carol', 'hmm, delete carol after all'])('%s', (message) => {
+    const { files } = talk(['create users bob and carol', 'put bob in the docker group', message]);
+    expect(users(files).map((u) => [u.name, u.groups])).toEqual([['bob', ['docker']]]);
+  });
+
+  it.each(['remove carol from the docker group', 'take carol out of the docker group', 'drop carol from the docker group', 'kick carol out of the docker group please'])('"%s" keeps carol, out of the group', (message) => {
+    const { files } = talk(['create users bob and carol', 'put carol in the docker group', message]);
+    expect(users(files).map((u) => [u.name, u.groups ?? []])).toEqual([['bob', []], ['carol', []]]);
+  });
+
+  it('a service with the name is the service, the user stays', () => {
+    const { files } = talk(['add redis', 'add user redis', 'remove redis']);
+    expect(svc(files, 'redis')).toBeUndefined();
+    expect(users(files).map((u) => u.name)).toEqual(['redis']);
+  });
+});
+
+describe('"restrict that to …" is the rule or the service the turn before made', () => {
+  it.each([
+    'restrict that to 198.51.100.0/24',
+    'limit it to 198.51.100.0/24',
+    'only from 198.51.100.0/24',
+    'lock that down to 198.51.100.0/24',
+    'make that only 198.51.100.0/24',
+    'actually just 198.51.100.0/24',
+    'it should only allow 198.51.100.0/24',
+    'restrict the rule to 198.51.100.0/24 please',
+  ])('a named rule: "%s"', (message) => {
+    const { files } = talk(['open udp port 51820 for wireguard, call the rule wg', message]);
+    expect(rules(files).map((r) => [r.name, r.port, r.source])).toEqual([['wg', 51820, '198.51.100.0/24']]);
+  });
+
+  it('a rule said by its port', () => {
+    const { files } = talk(['open port 8443 to everyone', 'restrict that to 10.0.0.0/8']);
+    expect(rules(files).map((r) => [r.port, r.source])).toEqual([[8443, '10.0.0.0/8']]);
+  });
+
+  it.each(['restrict that to 10.0.0.0/8', 'restrict grafana to 10.0.0.0/8', 'limit it to 10.0.0.0/8 please'])('a service: "%s"', (message) => {
+    const { files } = talk(['add grafana on port 3000', message]);
+    expect(rules(files).filter((r) => r.port === 3000 && r.action === 'accept').map((r) => r.source)).toEqual(['10.0.0.0/8']);
+  });
+
+  it.each(['limit grafana to 1.5 cpus', 'restrict it to 512mb'])('"%s" is a limit, not a source', (message) => {
+    const { files } = talk(['add grafana on port 3000', message]);
+    expect(rules(files)).toEqual([]);
+  });
+
+  it('after a turn about something else, the rule is not guessed', () => {
+    const { files, last } = talk(['open udp port 51820 for wireguard, call the rule wg', 'set the hostname to box1', 'restrict that to 198.51.100.0/24']);
+    expect(last.files).toEqual({});
+    expect(rules(files).find((r) => r.name === 'wg')?.source).toBeUndefined();
+  });
+});
+
+describe('backing up "the db" backs up its data volume, whatever it is called', () => {
+  const made = (() => {
+    const f = talk(['add postgres']).files;
+    return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v!.replaceAll('postgres-data', 'pgdata')])) as StateFiles;
+  })();
+  it.each([
+    ['back the db up every day at 4am', '0 4 * * *'],
+    ['back up the database daily at 1am', '0 1 * * *'],
+    ['nightly backups of postgres at 2', '0 2 * * *'],
+  ])('%s', (message, cron) => {
+    const { files } = talk([message], made);
+    expect(volume(files, 'pgdata').backup.schedule).toBe(cron);
   });
 });

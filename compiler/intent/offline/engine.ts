@@ -46,6 +46,7 @@ import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
+import { ordinalReferent, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -507,7 +508,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const danger = yesNo ? refuseFirst(said) : detectDanger(said);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
-  const reading = read(said);
+  // "stop the second one", "restrict that to …": what the turns before named, said by name.
+  const pointed = pointedAt(said, original);
+  const reading = read(pointed);
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
@@ -561,7 +564,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     ruleName,
   };
 
-  const readAs = spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [];
+  const readAs = [...(pointed !== said ? [`(Read "${said}" as "${pointed}".)`] : []), ...(spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [])];
 
   try {
     if (answerQuestion(run, message)) {
@@ -1018,6 +1021,64 @@ function addReferent(message: string, input: EngineInput): string {
   if (!named) return message;
   const defined = new Workspace(input.files).items<Service>('services.yaml', SVC).some((x) => x.name === named.template);
   return defined ? message : message.trim().replace(m[0], `${m[1]}${named.template}`);
+}
+
+/** Existing services, users and rules a text names, each where it is named (referents.ts). */
+function namedIn(files: StateFiles, text: string): Named[] {
+  const ws = new Workspace(files);
+  const t = text.toLowerCase();
+  const at = (name: string) => new RegExp(String.raw`(?<![\w.-])${escapeRe(name.toLowerCase())}(?![\w-])`).exec(t)?.index;
+  const out: Named[] = [];
+  const svcs = ws.items<Service>('services.yaml', SVC);
+  for (const s of svcs) {
+    const i = at(s.name);
+    if (i !== undefined) out.push({ name: s.name, kind: 'service', at: i });
+  }
+  // "add nginx and grafana" made services named after the products.
+  for (const m of findServiceMentions(text)) {
+    const s = svcs.find((x) => x.name === m.template) ?? svcs.find((x) => templateOf(x) === m.template);
+    if (s && !m.generic) out.push({ name: s.name, kind: 'service', at: m.index });
+  }
+  for (const u of ws.items<{ name: string }>('security.yaml', ['spec', 'users'])) {
+    const i = at(u.name);
+    if (i !== undefined && !svcs.some((s) => s.name === u.name)) out.push({ name: u.name, kind: 'user', at: i });
+  }
+  for (const r of ws.items<FirewallRule>('network.yaml', RULES)) {
+    const i = r.name ? at(r.name) : undefined;
+    if (i !== undefined && !svcs.some((s) => s.name === r.name)) out.push({ name: r.name!, kind: 'rule', at: i });
+  }
+  return out;
+}
+
+/** The one rule a turn made or named: by its name, else by its port when no service is named. */
+function ruleSaidIn(files: StateFiles, text: string): string | undefined {
+  const said = namedIn(files, text);
+  const byName = [...new Set(said.filter((n) => n.kind === 'rule').map((n) => n.name))];
+  if (byName.length > 0) return byName.length === 1 ? byName[0] : undefined;
+  if (said.some((n) => n.kind === 'service')) return undefined;
+  const ports = findPorts(text);
+  const byPort = new Workspace(files).items<FirewallRule>('network.yaml', RULES).filter((r) => r.name && ports.some((p) => (Array.isArray(r.port) ? r.port : [r.port]).some((x) => String(x) === String(p))));
+  return byPort.length === 1 ? byPort[0]!.name : undefined;
+}
+
+/** The message with "the second one" or the rule "that" refers to said by name (referents.ts). */
+function pointedAt(said: string, input: EngineInput): string {
+  const named = (t: string) => namedIn(input.files, t);
+  const svcs = new Workspace(input.files).items<Service>('services.yaml', SVC);
+  const serviceIn = (t: string) => {
+    const said = [...new Set(named(t).filter((n) => n.kind === 'service').map((n) => n.name))];
+    return said.length === 1 && (svcs.find((s) => s.name === said[0])?.ports ?? []).some((p) => p.host !== undefined) ? said[0] : undefined;
+  };
+  return (
+    ordinalReferent(said, input.history, named) ??
+    restrictedSource(said, input.history, {
+      ruleIn: (t) => ruleSaidIn(input.files, t),
+      serviceIn,
+      isService: (n) => svcs.some((s) => s.name === n),
+      namesOwn: (t) => findPorts(t).length > 0 || named(t).length > 0 || findServiceMentions(t).some((m) => !m.generic),
+    }) ??
+    said
+  );
 }
 
 /**
@@ -3270,6 +3331,7 @@ function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
   const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t) && backupsInDiscussion(run);
+  if (backUpNow(run, clause, t)) return true;
   // "make it 4am instead": a new time for the backups of the volume under discussion.
   const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && volumeTargets(run, clause).length > 0;
   if (rescheduled) {
@@ -3369,8 +3431,11 @@ function handleBackups(run: Run, clause: string): boolean {
     for (const v of svc.volumes ?? []) {
       const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
       if (vi < 0) continue;
-      run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain, type });
-      run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${retain} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
+      // A new schedule keeps the count kept unless this clause says one ("keep 3" stays 3).
+      const before = run.ws.get<{ retain?: number }>('storage.yaml', [...VOLS, vi, 'backup']);
+      const kept = retainM ? retain : before?.retain ?? retain;
+      run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain: kept, type });
+      run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${kept} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
     }
     // A MySQL-protocol database: a consistent dump inside its container, into its volume.
     const programs = MYSQL_PROGRAMS[tpl ?? ''];
@@ -3596,6 +3661,33 @@ function volumeTargets(run: Run, clause: string): string[] {
     if (findServiceMentions(h.text).length > 0 || services(run).some((s) => h.text.toLowerCase().includes(s.name))) return [];
   }
   return [];
+}
+
+/**
+ * "back up the db now", "take a backup right away": one backup at once, which is not a state
+ * change (the state says when backups run). Answered with the command that runs the volume's
+ * backup job now (`claude backups run <volume>`), or, for a volume with no backup yet, how
+ * to set one up first; nothing is changed. A schedule said with it ("now and every night")
+ * is left to the rest of handleBackups.
+ */
+function backUpNow(run: Run, clause: string, t: string): boolean {
+  if (!/\b(?:now|right\s+away|immediately|asap|at\s+once|straight\s+away)\b/.test(t)) return false;
+  if (/\b(?:every|each|daily|nightly|weekly|hourly|monthly|from\s+now\s+on|(?:any|no)\s?more|at\s+\d|\d\s*(?:am|pm)\b|o'?clock|noon|midnight|keep|retain|off|disable|stop)\b/.test(t)) return false;
+  const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
+  const hasData = (sv: Service) => (sv.volumes ?? []).some((v) => run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
+  const own = volumeTargets(run, clause);
+  const named = targetsIn(run, clause).names;
+  const names = own.length > 0 ? [] : named.length > 0 ? named : focusTargets(run, hasData);
+  const targets = own.length > 0 ? own : (names.length > 0 ? names : services(run).filter(hasData).map((sv) => sv.name)).flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)).filter((v) => vols.some((x) => x.name === v));
+  if (targets.length === 0) {
+    run.notes.push('There is no data volume to back up yet. Add a service with data first ("I need a PostgreSQL database with daily backups").');
+    return true;
+  }
+  const on = targets.filter((v) => vols.find((x) => x.name === v)?.backup?.enabled);
+  const off = targets.filter((v) => !on.includes(v));
+  if (on.length > 0) run.notes.push(`A backup now is not a change to the state files; run it with ${on.map((v) => `\`claude backups run ${v}\``).join(', ')} (it waits for the backup and prints how it went).`);
+  if (off.length > 0) run.notes.push(`${off.join(', ')} ${off.length === 1 ? 'has' : 'have'} no backup set up yet: say "back ${off.length === 1 ? 'it' : 'them'} up every night" to set one up, then \`claude backups run ${off[0]}\` runs it at once.`);
+  return true;
 }
 
 /** A clause that only moves a schedule already set ("make it 4am instead", "at 2 rather", "no, 5:30"). */
@@ -4450,6 +4542,22 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const key = KEY_RE.exec(clause);
   const USERS0 = ['spec', 'users'];
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
+  // "remove carol from the docker group", "take carol out of the docker group": she leaves it, the user stays.
+  const leave = /\b(?:remove|take|drop|kick|delete|pull)\s+(?:user\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:out\s+of|from)\s+(?:the\s+)?(?:group\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?(?:\s+group)?\b/.exec(t);
+  if (leave && known.includes(leave[1]!) && !['sudo', 'sudoers', 'wheel', 'admin', 'admins'].includes(leave[2]!) && (/\bgroups?\b/.test(t) || !getService(run, leave[2]!))) {
+    const i = known.indexOf(leave[1]!);
+    const u = run.ws.items<{ name: string; groups?: string[] }>('security.yaml', USERS0)[i]!;
+    const g = leave[2]!;
+    if (!(u.groups ?? []).includes(g)) run.notes.push(`${u.name} is not in the group ${g}.`);
+    else {
+      const left = u.groups!.filter((x) => x !== g);
+      if (left.length > 0) run.ws.set('security.yaml', [...USERS0, i, 'groups'], left);
+      else run.ws.delete('security.yaml', [...USERS0, i, 'groups']);
+      run.lines.push(`~ user ${u.name}: no longer in the group ${g}`);
+    }
+    run.lastUser = u.name;
+    return true;
+  }
   // Groups and sudo: "put ivan in the developers group", "add hank to the sudoers",
   // "revoke sudo from carol", "add her to the docker group".
   // "make a group called deploy", "create the group ops", "new group devs": a group exists through its
@@ -4574,7 +4682,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       .find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`).test(said));
     if (pronounUser) run.consumed.push(pronounUser);
   }
-  if (!key && !userWord && !pronounUser && knownRef && /\b(accounts?|users?|logins?)\b/.test(t)) {
+  // "actually remove carol", "delete bob": a user that exists, removed by name when no service has it.
+  if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || (verb === 'remove' && !/\b(?:from|out\s+of)\b/.test(t) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
     pronounUser = knownRef;
     run.consumed.push(knownRef);
   }

@@ -172,6 +172,35 @@ describe.sequential('apply on containerd', () => {
     }
   });
 
+  it('a container meant to run gets its task at create (not started, observed as created); its start only starts it; one removed unstarted leaves no task or shim', async () => {
+    const shims = (id: string) => execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('containerd-shim') && l.includes(`-id ${id} `)).length;
+    const taskOf = async (id: string) => ((await engine.api.tasks.Get({ containerId: id, execId: '' }).catch(() => null)) as { process: { status: string } } | null)?.process.status ?? 'none';
+    const spec = (name: string, state: 'running' | 'stopped') => ({ ...redis, name: n(name), ports: [], mounts: [], networks: [], state });
+    const id = await engine.createContainer(spec('pre', 'running'), {});
+    expect(await taskOf(id)).toBe('CREATED');
+    expect(shims(id)).toBe(1);
+    expect((await engine.inspectContainer(id))!.running).toBe(false);
+    expect((await engine.observe()).containers.find((c) => c.id === id)?.status).toBe('created');
+    const pid = ((await engine.api.tasks.Get({ containerId: id, execId: '' })) as { process: { pid: number } }).process.pid;
+    await engine.startContainer(id);
+    // the same task (the same init process), now running
+    expect(await taskOf(id)).toBe('RUNNING');
+    expect(((await engine.api.tasks.Get({ containerId: id, execId: '' })) as { process: { pid: number } }).process.pid).toBe(pid);
+    expect(await engine.waitReady(id, { probe: redis.healthcheck, timeoutMs: 60_000, ports: [] })).toMatchObject({ state: 'healthy' });
+    // a stopped one gets no task; one created and never started is removed with its task and shim
+    const stopped = await engine.createContainer(spec('pre-stopped', 'stopped'), {});
+    expect(await taskOf(stopped)).toBe('none');
+    const unstarted = await engine.createContainer(spec('pre-unstarted', 'running'), {});
+    expect(await taskOf(unstarted)).toBe('CREATED');
+    for (const c of [id, stopped, unstarted]) await engine.removeContainer(c);
+    for (const c of [id, stopped, unstarted]) {
+      expect(await taskOf(c)).toBe('none');
+      // the shim exits once its task is deleted (within moments)
+      for (let i = 0; i < 50 && shims(c) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(shims(c)).toBe(0);
+    }
+  }, 120_000);
+
   it('CLAUDE_ENGINE=containerd selects this driver for the host engine and the planner observer', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, { CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: ctd.address, CLAUDE_CONTAINERD_NAMESPACE: `claude-test-${suffix}` });

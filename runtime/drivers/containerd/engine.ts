@@ -28,7 +28,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
+import { httpHealthOf, httpStatus, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
@@ -477,7 +477,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   }
 
   async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
-    return this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []));
+    // the shared log writer (a node process) is spawned beside the create, not at the start
+    const writer = spec.state === 'running' ? this.ensureLogWriter().catch(() => undefined) : null;
+    const id = await this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []));
+    if (writer) {
+      await writer;
+      await this.precreateTask(id);
+    }
+    return id;
   }
 
   async recreateContainer(rec: ContainerRecord): Promise<string> {
@@ -488,34 +495,59 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const labels = { ...rec.labels };
     if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
     const networks = rec.networks.filter((x) => x.name !== DEFAULT_NETWORK);
-    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels);
+    const id = await this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels);
+    if (rec.running) await this.precreateTask(id);
+    return id;
   }
 
   // ── tasks ──
+
+  /**
+   * The container's task, created (its shim, runc's create: namespaces, cgroup, the process
+   * waiting to exec; the log helper beside it) and not started. An old task is deleted first.
+   */
+  private async createTask(f: Found, old: ProcessMsg | null): Promise<void> {
+    // The shim runs the log helper beside the task; the shared writer gives each line its time
+    // and stream (./log-writer.ts). Made sure of before the old task is deleted: deleting it
+    // waits for its helper, which exits only once a writer has read what is left in its pipes.
+    const helper = await this.ensureLogWriter();
+    trace(`ctd: ${f.name} log writer ready`);
+    if (old) await this.api.tasks.Delete({ containerId: f.c.id });
+    await this.ensureNetworks(f);
+    const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
+    rotateLog(this.logFile(f.c.id), this.logRotation);
+    const log = logWriterUri(helper, this.logFile(f.c.id));
+    // A longer deadline than other calls: creating a task starts its shim and runc, which on
+    // a loaded emulated device took over the 60 s default; a create the client gives up on
+    // is cancelled half-way, and containerd 1.6 then leaves its bundle directory behind, so
+    // every later create of that container failed ("failed to start shim: mkdir …: file
+    // exists") until containerd restarted (image/boot-test.sh, session 11, at a load of 24).
+    await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false }, { deadlineMs: TASK_START_DEADLINE_MS });
+    trace(`ctd: ${f.name} task created`);
+  }
+
+  /**
+   * Right after a container meant to run is created, its task is created too (createTask), so
+   * its start is only runc's start: a service whose start waits for others (web for its
+   * database) no longer creates its shim and runc container on that critical path (≈ 0.7 s
+   * at a load of 19: docs/runtime.md "The stack on containerd"). Best effort: if that fails,
+   * the task is deleted, and the start creates it and says why.
+   */
+  private async precreateTask(id: string): Promise<void> {
+    const f = await this.mustFind(id);
+    await this.createTask(f, null).catch(async (e: unknown) => {
+      trace(`ctd: ${f.name} task not created ahead (${(e as Error).message})`);
+      await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
+    });
+  }
 
   async startContainer(nameOrId: string): Promise<void> {
     const f = await this.mustFind(nameOrId);
     const t = await this.task(f.c.id);
     if (t?.status === 'RUNNING') return;
-    // The shim runs the log helper beside the task; the shared writer gives each line its time
-    // and stream (./log-writer.ts). Made sure of before the old task is deleted: deleting it
-    // waits for its helper, which exits only once a writer has read what is left in its pipes.
     try {
-      const helper = await this.ensureLogWriter();
-      trace(`ctd: ${f.name} log writer ready`);
-      if (t) await this.api.tasks.Delete({ containerId: f.c.id });
-      await this.ensureNetworks(f);
-      const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
-      rotateLog(this.logFile(f.c.id), this.logRotation);
-      const log = logWriterUri(helper, this.logFile(f.c.id));
-      // A longer deadline than other calls: creating a task starts its shim and runc, which on
-      // a loaded emulated device took over the 60 s default; a create the client gives up on
-      // is cancelled half-way, and containerd 1.6 then leaves its bundle directory behind, so
-      // every later create of that container failed ("failed to start shim: mkdir …: file
-      // exists") until containerd restarted (image/boot-test.sh, session 11, at a load of 24).
-      trace(`ctd: ${f.name} mounts read`);
-      await this.api.tasks.Create({ containerId: f.c.id, rootfs: mounts, stdin: '', stdout: log, stderr: log, terminal: false }, { deadlineMs: TASK_START_DEADLINE_MS });
-      trace(`ctd: ${f.name} task created`);
+      // created ahead by createContainer (precreateTask): only started here
+      if (t?.status !== 'CREATED') await this.createTask(f, t);
       await this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
       trace(`ctd: ${f.name} task started`);
       writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
@@ -692,10 +724,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   async waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     const f = await this.mustFind(nameOrId);
     return readinessLoop({ ...opts, intervalMs: this.opts.probeIntervalMs }, async ({ noSignal, t0, probeTimeout }) => {
-      // pg_isready or redis-cli ping: asked over TCP at the container's address on its first
-      // network (its CNI result, saved when the task started), as on Docker (health-wire.ts)
-      const wire = opts.probe ? wireHealthOf(opts.probe.test) : null;
-      const ip = wire ? this.attachments(f.c.id)[0]?.ip : undefined;
+      // Asked from the host at the container's address on its first network (its CNI result,
+      // saved when it was created): the health command's one HTTP GET, on the port its URL
+      // names (health.ts httpHealthOf), or pg_isready / redis-cli ping (health-wire.ts). Only
+      // a success counts; anything else leaves the verdict to the command in the task.
+      const http = opts.probe ? httpHealthOf(opts.probe.test) : null;
+      const wire = opts.probe && !http ? wireHealthOf(opts.probe.test) : null;
+      const ip = http || wire ? this.attachments(f.c.id)[0]?.ip : undefined;
       const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
       const ociEnv = (JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[] } }).process.env;
       const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
@@ -725,13 +760,19 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           return t.status === 'RUNNING' ? { running: true } : { status: `status ${t.status}` };
         },
         startExec: (argv) => this.startExec(f, argv, new CpuBudgetClock({ throttled })),
-        ...(wire && ip
+        ...(ip && (http || wire)
           ? {
               quick: true,
               beforeProbe: async () => {
-                const ok = await wireHealthy(wire, ip, Math.min(probeTimeout, 500));
-                trace(`ready: ${f.name} ${wire.kind} ${ok ? 'ready' : 'not ready'}`);
-                return ok ? { ready: { state: 'healthy' as const, ms: Date.now() - t0, via: wire.kind } } : { refused: false };
+                const limit = Math.min(probeTimeout, 500);
+                let ok: boolean;
+                if (http) {
+                  const code = await httpStatus(ip, http.port, http, limit);
+                  ok = code !== null && code >= 200 && code < 300;
+                } else ok = await wireHealthy(wire!, ip, limit);
+                const via = http ? ('http' as const) : wire!.kind;
+                trace(`ready: ${f.name} ${via} ${ok ? 'ready' : 'not ready'}`);
+                return ok ? { ready: { state: 'healthy' as const, ms: Date.now() - t0, via } } : { refused: false };
               },
             }
           : {}),

@@ -1,13 +1,17 @@
 /**
- * The readiness wait asking postgres and redis itself (runtime/health-wire.ts) on containerd:
- * the driver's waitReady (drivers/containerd/engine.ts) sends the same request over TCP to the
+ * The readiness wait asking the service itself from the host on containerd: the driver's
+ * waitReady (drivers/containerd/engine.ts) sends the health command's own request to the
  * container's address on its first network (the CNI result) before a task exec, as health.ts
- * does on Docker (health-wire.docker.test.ts). On a private containerd (testutil/engine-world.ts)
- * with the local images imported from tarballs: `pg_isready` and `redis-cli ping` are answered
- * without a task exec (`via: 'postgres'` / `'redis'`) and the command run in the task agrees.
- * An answer that would not make the command exit 0 (redis asking for a password, something
- * else listening on 5432) proves nothing: the command decides, and here it fails. The world
- * (daemon, containers, networks, dirs) is removed afterwards.
+ * does on Docker (health-wire.docker.test.ts, health-http.docker.test.ts). On a private
+ * containerd (testutil/engine-world.ts) with the local images imported from tarballs:
+ * - `pg_isready` and `redis-cli ping` (runtime/health-wire.ts) are answered without a task exec
+ *   (`via: 'postgres'` / `'redis'`) and the command run in the task agrees; an answer that
+ *   would not make the command exit 0 (redis asking for a password, something else listening
+ *   on 5432) proves nothing: the command decides, and here it fails;
+ * - one plain HTTP GET (health.ts httpHealthOf): a 2xx at the container's address is healthy
+ *   (`via: 'http'`), also with no published port; a 404 proves nothing (the command fails, the
+ *   wait times out); a command with a condition of its own is never replaced.
+ * The world (daemon, containers, networks, dirs) is removed afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../plan/types.js';
@@ -79,5 +83,34 @@ describe('readiness on containerd: pg_isready and redis-cli ping asked from the 
   it('something that is not postgres on 5432 proves nothing: pg_isready (absent there) decides', async () => {
     const other = await run('not-pg', { image: BUSYBOX, command: ['sh', '-c', 'while true; do echo not-postgres | nc -l -p 5432; done'] });
     await expect(engine.waitReady(other, { probe: quick('pg_isready -h 127.0.0.1'), timeoutMs: 2000, ports: tcp(5432) })).rejects.toThrow(/did not become healthy/);
+  }, 120_000);
+});
+
+/** A busybox httpd serving /w (index.html says ok) on container port 8000, published nowhere. */
+const httpd = (name: string) => run(name, { image: BUSYBOX, command: ['sh', '-c', 'mkdir -p /w && echo ok > /w/index.html && exec httpd -f -p 8000 -h /w'] });
+
+describe("readiness on containerd: the health command's HTTP request from the host", () => {
+  it('a 2xx at the container address is healthy without a task exec, with no port published', async () => {
+    const c = await httpd('http-ok');
+    // just started: whichever of the host's request and the command sees it serving first ends this wait
+    expect(await engine.waitReady(c, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: [] })).toMatchObject({ state: 'healthy' });
+    // serving now: the first round's request from the host decides, no task exec
+    const r = await engine.waitReady(c, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: [] });
+    expect(r).toMatchObject({ state: 'healthy', via: 'http' });
+    // the command in the task agrees
+    expect((await w.exec(c, ['sh', '-c', 'wget -q -O- http://127.0.0.1:8000/ >/dev/null'], 30_000)).code).toBe(0);
+  }, 120_000);
+
+  it('a 404 proves nothing: the command itself runs, fails, and the wait times out', async () => {
+    const c = await httpd('http-404');
+    await expect(engine.waitReady(c, { probe: health('wget -q -O- http://127.0.0.1:8000/missing', 100), timeoutMs: 1500, ports: [] })).rejects.toThrow(HealthTimeoutError);
+  }, 120_000);
+
+  it('a command with a condition of its own is run as it is (here it fails), never replaced by the request', async () => {
+    const c = await httpd('http-cond');
+    await expect(engine.waitReady(c, { probe: health('wget -q -O- http://127.0.0.1:8000/ && test -f /nonexistent', 100), timeoutMs: 1500, ports: [] })).rejects.toThrow(/did not become healthy/);
+    const r = await engine.waitReady(c, { probe: health('test -f /w/index.html'), timeoutMs: 30_000, ports: [] });
+    expect(r.state).toBe('healthy');
+    expect(r.via).toBeUndefined();
   }, 120_000);
 });

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { runOfflineEngine } from './engine.js';
+import type { StateFiles } from '../provider.js';
+
+// Found in the lead's tmux walkthrough (2026-12-05): with postgres backed up daily at 03:00 and
+// 3 kept, "back up lw14db now" proposed moving the schedule to 12:00 every day and keeping 7. A
+// backup now is not a state change: it is answered with the command that runs the volume's
+// backup job (`claude backups run <volume>`), and nothing is changed. A new schedule keeps
+// the count kept unless the request says one.
+const NOW = new Date('2026-05-01T10:00:00Z');
+const CATALOG = { 'postgres:16-alpine': 'claude-os-local/postgres:latest', 'redis:7-alpine': 'claude-os-local/redis:latest' };
+const run = (message: string, files: StateFiles = {}) => runOfflineEngine({ message, files, history: [], secretNames: [], imageCatalog: CATALOG, now: NOW });
+const setUp = (first: string) => run(first).files;
+const backup = (files: StateFiles, v: string) =>
+  ((parseYaml(files['storage.yaml'] ?? 'spec: {volumes: []}') as { spec: { volumes?: { name: string; backup?: { schedule?: string; retain?: number; enabled?: boolean } }[] } }).spec.volumes ?? []).find((x) => x.name === v)?.backup;
+
+describe('a backup now is a command to run, not a change', () => {
+  const files = setUp('set up postgres called lw14db with daily backups, keep 3');
+  it('the set-up keeps 3, daily', () => {
+    expect(backup(files, 'lw14db-data')).toMatchObject({ enabled: true, schedule: '0 3 * * *', retain: 3 });
+  });
+  it.each([
+    'back up lw14db now',
+    'run a backup of the db right now',
+    'back up postgres immediately',
+    'take a backup now please',
+    'Backup lw14db NOW',
+    'can you back it up right away',
+    'do a backup of lw14db asap',
+    'backup the database now, im about to upgrade it',
+  ])('%s', (message) => {
+    const p = run(message, files);
+    expect(Object.keys(p.files), p.explanation).toEqual([]);
+    expect(p.explanation).toContain('claude backups run lw14db-data');
+  });
+
+  it('a volume with no backup yet says how to set one up, and changes nothing', () => {
+    const bare = setUp('set up postgres called lw14db');
+    const p = run('back up lw14db now', bare);
+    expect(Object.keys(p.files)).toEqual([]);
+    expect(p.explanation).toMatch(/lw14db-data has no backup set up yet: say "back it up every night"/);
+  });
+
+  it('"now and every night" still sets the schedule', () => {
+    const bare = setUp('set up postgres called lw14db');
+    const p = run('back up lw14db every night at 1am from now on', bare);
+    expect(backup({ ...bare, ...p.files }, 'lw14db-data')).toMatchObject({ enabled: true, schedule: '0 1 * * *' });
+  });
+
+  it('a new time keeps the count kept; a count said with it is taken', () => {
+    const p = run('back up lw14db at noon every day', files);
+    expect(backup({ ...files, ...p.files }, 'lw14db-data')).toMatchObject({ schedule: '0 12 * * *', retain: 3 });
+    expect(p.explanation).toContain('last 3 kept');
+    const q = run('back up lw14db at noon every day, keep 5', files);
+    expect(backup({ ...files, ...q.files }, 'lw14db-data')).toMatchObject({ schedule: '0 12 * * *', retain: 5 });
+  });
+});
