@@ -1,7 +1,6 @@
 /**
  * The CLI entry: the only module that reads argv, writes to the process streams and exits.
  */
-import { readFileSync } from 'node:fs';
 import { COMMANDS, OTHER_ENTRIES } from './commands/index.js';
 import { trace } from '../common/trace.js';
 import { StateFileError } from '../common/state-read.js';
@@ -9,10 +8,7 @@ import { cleanText } from '../common/terminal.js';
 import { Cancelled, EXIT, UsageError, println, withContext, type Command, type CommandContext } from './context.js';
 import { lazyOutput } from './stdio.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { ownVersion } from './version.js';
 
 async function help(ctx: CommandContext): Promise<void> {
   println(ctx.stdout, 'usage: claude <command> [options]   |   claude "<what you want>"');
@@ -29,7 +25,7 @@ async function help(ctx: CommandContext): Promise<void> {
 export async function main(argv: string[], base: Omit<CommandContext, 'argv'>): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-V' || first === 'version') {
-    println(base.stdout, `claude-os ${version()}`);
+    println(base.stdout, `claude-os ${ownVersion()}`);
     return EXIT.OK;
   }
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
+import { ownVersion } from '../version.js';
 import { resolvePaths } from '../../common/paths.js';
 import { KeyError, loadHostKey, loadTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
 import { DiskLayoutError, type Slot } from '../../runtime/upgrade/disk.js';
@@ -23,7 +24,8 @@ running, and has the boot loader boot it once. After that boot, once the contain
 answers, the device confirms the new slot (\`claude upgrade confirm --boot\`, run by /init) and
 it becomes the default; if it does not come up healthy, the next boot takes the old slot.
 Nothing is written when the image is unsigned, signed by an unknown key, or changed, or when
-its version is older than the running slot's (a rollback) unless --allow-downgrade is given.
+its version is older than the running slot's (a rollback; a slot no upgrade recorded runs
+\`claude --version\`'s) unless --allow-downgrade is given.
 
   status            the running slot, the confirmed (default) one, a boot-once pending
   confirm           make the running slot the default (--boot: also check the engine answers)
@@ -103,7 +105,7 @@ const command: Command = {
         println(ctx.stdout, changed ? `slot ${boot.running} confirmed: it is the default from now on` : `slot ${boot.running} is the confirmed slot already`);
         return EXIT.OK;
       }
-      const r = upgradeDisk({ disk: boot.disk, image: resolve(ctx.cwd, what), running: boot.running, trusted: loadTrustedKeys(dataDir), dataDir, now: ctx.now, allowDowngrade: values['allow-downgrade'] === true });
+      const r = upgradeDisk({ disk: boot.disk, image: resolve(ctx.cwd, what), running: boot.running, trusted: loadTrustedKeys(dataDir), dataDir, now: ctx.now, allowDowngrade: values['allow-downgrade'] === true, runningVersion: ownVersion() });
       println(ctx.stdout, `✓ version ${r.version} (signed by ${r.signers.join(', ')}) written to slot ${r.slot}; it boots once on the next reboot, and becomes the default once it comes up healthy (else the machine goes back to slot ${boot.running})`);
       println(ctx.stdout, '  reboot to start it: reboot');
       return EXIT.OK;

@@ -207,14 +207,27 @@ export interface UpgradeResult {
  * root does not fit the slot; the image is verified before (verifyImage) and what was written
  * is read back and compared before the boot-once record is set.
  */
-export function upgradeDisk(o: { disk: string; image: string; running: Slot; trusted: readonly TrustedKey[]; dataDir?: string; now?: () => Date; allowDowngrade?: boolean }): UpgradeResult {
+export function upgradeDisk(o: {
+  disk: string;
+  image: string;
+  running: Slot;
+  trusted: readonly TrustedKey[];
+  dataDir?: string;
+  now?: () => Date;
+  allowDowngrade?: boolean;
+  /** The version of the software running now (`claude --version`): the floor when the running slot has no recorded version (the slot the machine was installed with). */
+  runningVersion?: string;
+}): UpgradeResult {
   const img = verifyImage(o.image, o.trusted);
   const target = otherSlot(o.running);
   // Rollback protection (tuf-js's order: shape, signature, version): the running slot's recorded version.
   const versions = o.dataDir ? slotVersions(o.dataDir) : {};
-  const runs = versions[o.running];
+  // A slot no upgrade wrote (the one the machine was installed with) has no record: the
+  // software running now says its version, so an older image is still a rollback.
+  const recorded = versions[o.running];
+  const runs = recorded ?? o.runningVersion;
   if (runs !== undefined && !o.allowDowngrade && compareVersions(img.manifest.version, runs) < 0) {
-    throw new UpgradeRefused(`${img.path} is version ${img.manifest.version}, older than the ${runs} slot ${o.running} runs: a rollback to an older signed image`, 'give a newer image; to go back on purpose, run it again with --allow-downgrade');
+    throw new UpgradeRefused(`${img.path} is version ${img.manifest.version}, older than the ${runs} slot ${o.running} runs${recorded === undefined ? ' (the running software\'s version; no upgrade recorded one for this slot)' : ''}: a rollback to an older signed image`, 'give a newer image; to go back on purpose, run it again with --allow-downgrade');
   }
   return withBoot(o.disk, true, (fat, disk) => {
     const confirmed = defaultSlot(fat);

@@ -250,6 +250,24 @@ describe('the slots of a disk made by image/mkdisk.sh', () => {
     expect(JSON.parse(readFileSync(join(data, UPGRADE_VERSIONS), 'utf8'))).toEqual({ a: '0.9.1', b: '0.10.0' });
   });
 
+  it('a slot no upgrade recorded (the one installed) takes the running software\'s version as the floor: an older image is refused, a newer one written', () => {
+    const data = dirs.make();
+    addTrustedKey(data, { publicKeyPem: trusted.publicPem, role: 'host', name: 'laptop' });
+    const d = disk();
+    const bytes = readFileSync(d);
+    let err: unknown;
+    try {
+      upgradeDisk({ disk: d, image: image(trusted, { version: '0.4.0' }), running: 'a', trusted: loadTrustedKeys(data), dataDir: data, runningVersion: '0.5.0' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UpgradeRefused);
+    expect((err as Error).message).toMatch(/is version 0\.4\.0, older than the 0\.5\.0 slot a runs \(the running software's version; no upgrade recorded one for this slot\)/);
+    expect(readFileSync(d).equals(bytes)).toBe(true);
+    expect(existsSync(join(data, UPGRADE_VERSIONS))).toBe(false);
+    expect(upgradeDisk({ disk: d, image: image(trusted, { version: '0.6.0' }), running: 'a', trusted: loadTrustedKeys(data), dataDir: data, runningVersion: '0.5.0' })).toMatchObject({ slot: 'b', version: '0.6.0' });
+  });
+
   describe('the read-back after writing', () => {
     afterEach(() => vi.restoreAllMocks());
     it('reads the slot back through a new descriptor after fsync; a write that went wrong sets no boot-once', () => {

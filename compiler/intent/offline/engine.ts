@@ -66,7 +66,7 @@ const HOST_COMMAND =
 const WIPE =
   'wiping data is not something I do from a conversation: volumes and backups are kept even when a service is removed. If you really mean it, remove the volume from storage.yaml by hand and delete its directory yourself.';
 const FIREWALL_OFF =
-  'turning the firewall off (or accepting everything) would expose every port of this machine. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
+  'turning the firewall off (or accepting everything) would expose every port of this machine. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24". If you do want that, set it by hand: in network.yaml in the state dir (/etc/claude.d unless --state-dir or CLAUDE_STATE_DIR says otherwise), under spec.firewall set default_input_policy: accept (or enabled: false), then run `claude plan` and `claude apply`.';
 const SECRETS =
   'secret values are never shown, not to you here and not to any model: they are stored encrypted and only the runtime decrypts them at apply time. Their names are listed in security.yaml (spec.secrets); to replace one, run `claude secret set NAME`.';
 const INJECTION = 'I do not take instructions that change my own rules. Tell me what state you want the system in.';
@@ -86,7 +86,8 @@ const HOST_PACKAGES =
 const SECRETS_OUT =
   'secret values are never written out in plain text: not to a file, not to the screen, not to another service. They stay encrypted in security.yaml, and only the runtime decrypts them at apply time. To keep a copy, back up security.yaml together with the host key (it is encrypted to that key); to replace one, run `claude secret set NAME`.';
 const NOPASSWD = 'sudo without a password turns any mistake or stolen session into root: it is kept off. Give the user an SSH key and sudo instead; sudo then asks for their password.';
-const POLICY_ACCEPT = 'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24".';
+const POLICY_ACCEPT =
+  'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24". If you do want every port open, set it by hand: in network.yaml in the state dir (/etc/claude.d unless --state-dir or CLAUDE_STATE_DIR says otherwise), under spec.firewall set default_input_policy: accept, then run `claude plan` and `claude apply`.';
 
 const PERMISSIONS =
   'making files readable and writable by everyone (777, 666, a+w, o+w) lets any process or user on this host change them, and Claude.OS never runs chmod on the host. A volume gets the owner and mode its service needs in storage.yaml (e.g. "owner: 1000:1000", "permissions: 0750"); say which service cannot write and I set its volume\'s owner.';
@@ -215,6 +216,8 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   // The policy said to be accept ("default policy accept", "set the input policy to allow", "accept as
   // the default policy"), not "default policy drop, allow only 22" (a drop default with exceptions).
   { re: /\b(default|input|incoming)\s+(input\s+)?policy(?:\s*[:=]\s*|\s+(?:(?:to|of|is|as|should|must|will|be|now|becomes?|set\s+to)\s+)*)(accept|allow|open)\b|\b(accept|allow|open)\s+(?:as|for)\s+(?:the\s+)?(default|input|incoming)\s+(input\s+)?policy\b/i, reason: POLICY_ACCEPT },
+  // "go back to accepting inbound by default", "accept all incoming traffic by default", "let everything in by default".
+  { re: /\b(?:accept(?:s|ing)?|allow(?:s|ing)?|let(?:ting)?|open(?:ing)?)\s+(?:(?:all|every(?:thing)?|any(?:thing)?|the)\s+)?(?:(?:inbound|incoming|input|traffic|connections?|packets|ports|in)\s+){1,3}(?:traffic\s+)?by\s+default\b|\bdefault(?:s|ing)?\s+(?:back\s+)?to\s+accept(?:ing)?\b(?!\s+(?:only|just)\b)/i, reason: POLICY_ACCEPT },
   { re: /\bapprove\b[^.]*\b(yourself|itself|automatically|on my behalf|for me)\b|\bno need to (ask|check with|confirm)\b|\bmaintenance mode\b|\bdisable approvals?\b/i, reason: APPROVALS },
   { re: /\b(forget|ignore|override|drop|disregard)\s+(all\s+|any\s+)?(your|the)\s+(safety\s+)?(rules|instructions|guidelines|policy|policies)\b|^\s*system\s*:/i, reason: INJECTION },
 ];
@@ -522,7 +525,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
   // Said last after a comma or a dash, "…, rule node-exporter", "… - rule grafana-office", "…, name prom-scrape" is the name too.
   const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close|permit|let|firewall)\b/i.test(message)
-    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+(?!(?:allow|accept|block|deny|drop|reject|open|close|permit|for|to|that|which)\b)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*:|(?:,|;|\s[-–—])\s*(?:(?:firewall\s+)?rule|name)\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
+    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+(?!(?:allow|accept|block|deny|drop|reject|open|close|permit|for|to|that|which)\b)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*:|(?:,|;|\.|\s[-–—])\s*(?:(?:firewall\s+)?rule|name|(?:rule\s+)?name\s+(?:it|the\s+rule|this\s+rule))\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
     : null;
   const ruleName = named ? (named[1] ?? named[2] ?? named[3])!.toLowerCase() : undefined;
   // "a firewall rule called office-ssh that lets …": the name goes, the rule stays ("a firewall rule that lets …").
@@ -610,7 +613,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
     for (let [ci, clause] of clauses.entries()) {
@@ -2863,7 +2866,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
  * reachable inside", "only the app containers should talk to it", "no published port".
  */
 const INTERNAL_ONLY =
-  /\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
+  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
 
 /**
  * A count said of a service as a noun (`t` lower case, `N` the count's pattern, one group):
@@ -4265,12 +4268,31 @@ function handleFirewall(run: Run, clause: string): boolean {
   }
   const blockAction = blockActionOf(t);
   const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
-  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(t.replace(/\b(open|allow|expose)\s+port\b/, ''))) || (cidrs.length > 0 && (allowVerb || blockVerb));
+  // "anything going to port 25", "traffic to port 8080": the port a rule is about, not a service moved to it.
+  const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?)\s+(?:in\s+)?to\s+port\b/g, 'port');
+  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
   const publish = /\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:on|at)\s+(?:port\s+)?\d{2,5}\b/.exec(t);
   if (publish && cidrs.length === 0 && !ANYWHERE.test(t) && !ssh && !web && (getService(run, publish[1]!) || targetsIn(run, publish[1]!).names.length > 0)) return false;
   const anywhere = ANYWHERE.test(t);
+
+  // "close 8080, the api doesn't need to be public": the port one service publishes, said with
+  // that service not being public, is no longer published (no rule is needed for what is not open).
+  if (blockVerb && !/\b(?:allow|open|permit|accept|let|unblock|expose|whitelist)\b/.test(t) && cidrs.length === 0 && ranges.length === 0 && ports.length > 0 && !/\brules?\b/.test(t) && INTERNAL_ONLY.test(run.input.message.toLowerCase())) {
+    // Whose port it was when the request came ("api is not meant to be public, close 8080" unpublished it already).
+    const owners = new Workspace(run.input.files).items<Service>('services.yaml', SVC).filter((s) => (s.ports ?? []).some((p) => p.host !== undefined && ports.includes(p.host)));
+    const svc = owners.length === 1 ? getService(run, owners[0]!.name) : undefined;
+    if (svc && ports.every((n) => (owners[0]!.ports ?? []).some((p) => p.host === n))) {
+      if (!(svc.ports ?? []).some((p) => p.host !== undefined && ports.includes(p.host))) return true;
+      const left = (svc.ports ?? []).filter((p) => p.host === undefined || !ports.includes(p.host));
+      if (left.length > 0) run.ws.set('services.yaml', svcPath(run, svc.name, 'ports'), left);
+      else run.ws.delete('services.yaml', svcPath(run, svc.name, 'ports'));
+      mentionFocus(run, svc.name);
+      run.lines.push(left.length > 0 ? `~ ${svc.name}: port ${ports.join(', ')} no longer published on the host` : `~ ${svc.name}: no host port (reachable by name from the services on its network only)`);
+      return true;
+    }
+  }
 
   // "remove the firewall rule for port 8080" / "delete the allow-web rule": remove, never add.
   if (/\b(remove|delete|drop|get rid of)\b[^.]*\brules?\b/.test(t)) {

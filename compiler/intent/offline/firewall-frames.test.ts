@@ -58,3 +58,68 @@ describe('firewall rules said every way', () => {
     expect(r.files['network.yaml']).toBeUndefined();
   });
 });
+
+// Round 21, my own wording: a rule's name said after it ("… - name it no-smtp", ". rule:
+// vpn-ssh"), a rule about "anything going to port N", http and https said with where ("on the
+// firewall"), a service's published port closed because it need not be public, and the accept
+// policy refused with how to set it by hand.
+describe('round 21: names said last, ports said with where, closing what need not be public', () => {
+  it.each([
+    ['reject (not drop) anything going to port 25 - name it no-smtp', 'no-smtp', { port: 25, action: 'reject' }],
+    ['reject anything going to port 25, name it no-smtp', 'no-smtp', { port: 25, action: 'reject' }],
+    ['drop traffic to port 8081 — call the rule no-8081', 'no-8081', { port: 8081, action: 'drop' }],
+    ['only my vpn range 100.64.0.0/10 should be able to ssh in. rule: vpn-ssh', 'vpn-ssh', { port: 22, source: '100.64.0.0/10', action: 'accept' }],
+    ['allow ssh from 10.8.0.0/16. rule: office-ssh', 'office-ssh', { port: 22, source: '10.8.0.0/16' }],
+    ['open 9100 from 10.0.0.0/8. name it node-exporter', 'node-exporter', { port: 9100, source: '10.0.0.0/8' }],
+    ['block connections to port 6379 - rule: no-redis', 'no-redis', { port: 6379, action: 'drop' }],
+    ['open up http and https on the firewall', 'allow-web', { port: [80, 443] }],
+    ['let http and https through the firewall', 'allow-web', { port: [80, 443] }],
+    ['allow http and https on the server please', 'allow-web', { port: [80, 443] }],
+  ])('%s', (message, name, want) => {
+    expect(rule(message, name)).toMatchObject(want);
+  });
+
+  it('a range said with spaced dashes stays a range', () => {
+    expect(rule('open ports 8000 - 8010', 'allow-ports-8000-8010')).toMatchObject({ port: '8000-8010' });
+  });
+
+  const api = runOfflineEngine({ message: 'deploy ghcr.io/acme/api:2.3.0 as api on port 8080', files: {}, history: [], secretNames: [], imageCatalog: {}, now: NOW }).files;
+  const onApi = (message: string) => {
+    const r = runOfflineEngine({ message, files: api, history: [], secretNames: [], imageCatalog: {}, now: NOW });
+    const files = { ...api, ...r.files };
+    const svc = (parse(files['services.yaml']!) as { spec: { services: { name: string; ports?: unknown[] }[] } }).spec.services.find((s) => s.name === 'api')!;
+    return { ports: svc.ports, rules: (parse(files['network.yaml'] ?? 'spec: {}') as { spec: { firewall?: Fw } }).spec.firewall?.rules ?? [] };
+  };
+  it.each([
+    "close 8080, the api doesn't need to be public",
+    "close 8080 - api doesn't need to be reachable from outside",
+    "close port 8080 since the api isn't public",
+    'block 8080, the api should not be public',
+    'the api does not need to be public',
+    'api is not meant to be public, close 8080',
+  ])('the port is no longer published, no rule: "%s"', (message) => {
+    expect(onApi(message)).toEqual({ ports: undefined, rules: [] });
+  });
+  it.each(['close 8080 on the firewall', 'close port 8080'])('closing a port alone is a rule, the api keeps its port: "%s"', (message) => {
+    const r = onApi(message);
+    expect(r.ports).toHaveLength(1);
+    expect(r.rules.map((x) => [x.port, x.action])).toEqual([[8080, 'drop']]);
+  });
+
+  it.each([
+    'ok actually go back to accepting inbound by default',
+    'accept all incoming traffic by default',
+    'let everything in by default',
+    'default back to accept',
+    'set the default input policy to accept',
+  ])('an accept policy is refused and the reply says how to set it by hand: "%s"', (message) => {
+    const r = runOfflineEngine({ message, files: {}, history: [], secretNames: [], imageCatalog: {}, now: NOW });
+    expect(r.files).toEqual({});
+    expect(r.refused?.reason).toContain('network.yaml');
+    expect(r.explanation).toMatch(/under spec\.firewall set default_input_policy: accept(?: \(or enabled: false\))?, then run `claude plan` and `claude apply`/);
+  });
+  it.each(['deny all incoming by default', 'allow ssh by default from 10.0.0.0/8 only'])('no accept policy: "%s" is not refused', (message) => {
+    const r = runOfflineEngine({ message, files: {}, history: [], secretNames: [], imageCatalog: {}, now: NOW });
+    expect(r.refused).toBeUndefined();
+  });
+});
