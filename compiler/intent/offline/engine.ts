@@ -306,7 +306,7 @@ const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|delete(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|uninstall|get rid of(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|do away with|drop(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b)|take\s+(?:[\w&-]+\s+){1,4}away|(?:take|shut|bring|turn|stop|kill)\s+(?:(?:down|off)\s+)?(?:[\w&-]+\s+){1,4}(?:(?:down|off)\s+)?(?:permanently|for\s+good|forever|once\s+and\s+for\s+all))\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick|give\s+(?:[\w-]+\s+){1,3}an?\s+(?:quick\s+|fast\s+|little\s+|good\s+)?(?:restart|reboot|bounce|kick|reload))\b/],
   // "bring api down to 2" is a count, not a stop.
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+(?:the\s+|my\s+|our\s+|that\s+|this\s+)?[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
   ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start|bring|get|kick)\s+(?:[\w-]+\s+){0,3}back\s+(?:up|on|online)|(?:get|have)\s+(?:[\w-]+\s+){1,3}(?:going|running|working|up)\s+again|wake\s+(?:[\w-]+\s+){0,2}up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|drop(?=[^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put|cut|trim|shrink|reduce|slash|tone\s+down|scale\s+back)\b/],
@@ -324,12 +324,21 @@ const LEMMA_VERBS: Record<string, Verb> = {
   throw: 'add', chuck: 'add', slap: 'add', plonk: 'add', stick: 'add', pop: 'add', stand: 'add',
 };
 
+/** Right before a verb: "don't", "do not", "never", "without": what is not to be done. */
+const NEGATED_VERB = /\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:(?:just|really|actually|ever|even|please)\s+)?$/;
+const VERBS_G: [Verb, RegExp][] = VERBS.map(([v, re]) => [v, new RegExp(re.source, 'g')]);
+
 function detectVerb(clause: string): Verb | undefined {
   const t = clause.toLowerCase();
   let best: [number, Verb] | undefined;
-  for (const [verb, re] of VERBS) {
-    const m = re.exec(t);
-    if (m && (best === undefined || m.index < best[0])) best = [m.index, verb];
+  // A verb said negated ("don't delete it, just stop it") is not what the clause asks.
+  for (const [verb, re] of VERBS_G) {
+    re.lastIndex = 0;
+    for (const m of t.matchAll(re)) {
+      if (NEGATED_VERB.test(t.slice(Math.max(0, m.index - 24), m.index))) continue;
+      if (best === undefined || m.index < best[0]) best = [m.index, verb];
+      break;
+    }
   }
   // "throwing errors" is a symptom, "restore from a backup" is not a start: only plain verbs.
   for (const w of lemmaTokens(t)) {
@@ -614,7 +623,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       if (NEGATED_MENTION.test(clause) && withoutNegatedMentions(clause).replace(/\b(?:and|but|please|pls|though|tho|also|just|ok(?:ay)?|so|then|of\s+course|obviously)\b|[,.!;:-]/gi, '').trim() === '') {
         NEGATED_MENTION.lastIndex = 0;
         const kept = services(run).filter((s) => new RegExp(String.raw`(?<![\w-])${escapeRe(s.name)}(?![\w-])`, 'i').test(clause) || findServiceMentions(clause).some((m) => existingFor(run, m) === s.name)).map((s) => s.name);
-        if (kept.length > 0) run.notes.push(`Left ${kept.join(' and ')} as ${kept.length > 1 ? 'they are' : 'it is'}.`);
+        // "don't remove rabbitmq, just stop it": kept, and still what the request is about.
+        if (/\b(?:delete|remove|destroy|drop|uninstall|wipe|nuke|lose|throw\s+away|get\s+rid\s+of)\b/i.test(clause)) for (const n of kept) mentionFocus(run, n);
+        else if (kept.length > 0) run.notes.push(`Left ${kept.join(' and ')} as ${kept.length > 1 ? 'they are' : 'it is'}.`);
         continue;
       }
       NEGATED_MENTION.lastIndex = 0;
@@ -797,7 +808,7 @@ function paraphrase(text: string): string {
     // "open 80 and 443", "block 25, 465 & 587": a list of bare numbers after an opening verb is a list of ports.
     .replace(/\b(open|close|block|unblock|expose|allow|deny|reject|drop|publish|permit)\s+(?:up\s+)?(only\s+|just\s+)?(\d{2,5}(?:\s*(?:,|\band\b|&|\+|\bplus\b)\s*\d{2,5})+)(?![\d.:/])/gi, '$1 $2ports $3')
     // "run 3 of nginx", "have five copies of the worker": that many replicas of it.
-    .replace(/\b(?:run|have|want|need|start)\s+(\d{1,3})\s+(?:(?:copies|instances|replicas)\s+)?of\s+(?:the\s+|my\s+)?([a-z][\w-]*)\b(?!\s+(?:them|those|these|it))/gi, (m, n: string, name: string) => (/^(?:them|those|these|it|the|us|you)$/i.test(name) ? m : `scale ${name} to ${n} replicas`))
+    .replace(/\b(?:run|have|want|need|start)\s+(\d{1,3})\s+(?:(?:copies|instances|replicas)\s+)?of\s+(?:the\s+|my\s+)?([a-z][\w-]*)\b(?![./:@-]\w)(?!\s+(?:them|those|these|it))/gi, (m, n: string, name: string) => (/^(?:them|those|these|it|the|us|you)$/i.test(name) ? m : `scale ${name} to ${n} replicas`))
     .replace(/\ba\s+(?:single|lone|whole)\s+(core|cpu|vcpu)\b/gi, '1 $1')
     // Accounts said loosely: "username kofi", "user name: kofi", "login name kofi" name the user
     // (a bare "login" does not: "password login over ssh");
@@ -831,6 +842,9 @@ function allowList(text: string): string {
     new RegExp(String.raw`^(.*?)(${LOCK_ALL})[^.;]*?\b(?:except(?:\s+for)?|but(?!\s+not\b)|apart\s+from|other\s+than|besides|save\s+for|aside\s+from)\s+([^.;]+)(.*)$`, 'i').exec(text) ??
     new RegExp(String.raw`^(.*?)(${LOCK_ALL})\s*[,:;-]?\s*(?:and\s+)?(?:only|just)\s+(?:allow(?:ing)?\s+|keep(?:ing)?\s+|leave\s+|let(?:ting)?\s+)?([^.;]+)(.*)$`, 'i').exec(text);
   if (!m) return text;
+  // "shut down everything except nginx": services stopped, unless what is kept is traffic ("shut
+  // off everything except ssh and 443").
+  if (/^shut\b/i.test(m[2]!) && !/^\s*(?:(?:the\s+)?(?:ssh|https?|web|websites?|dns|smtp|mail|ping|icmp)\b|(?:port\s+)?\d{1,5}\b)/i.test(m[3]!)) return text;
   const items = m[3]!
     .replace(/\s+(?:(?:should\s+(?:be|stay)|can\s+(?:get|come)|is|are|stays?|get)\s+)?(?:allowed|open(?:ed)?|in|through|let\s+in|reachable|traffic|please|pls|obviously|of\s+course)(?:\s+(?:in|through))?\s*$/i, '')
     .split(/\s*(?:,|\band\b|&|\+|\bplus\b|\bor\b)\s*/i)
@@ -855,7 +869,9 @@ function allowList(text: string): string {
 /** "redis max 128mb", "nginx to 8080": a service with a setting of its own is a request, not a list item. */
 function ownSetting(c: string): boolean {
   const named = findServiceMentions(c).length > 0 || /^(?:the\s+)?[a-z][\w-]*\s+(?:to|max|at|on)\s+\d/i.test(c.trim());
-  return named && (findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:the\s+)?[a-z][\w-]*\s+(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
+  // "…, and redis with 256mb", "…, redis w/ half a cpu": the value is this service's own.
+  const withValue = /^(?:(?:and|plus|but)\s+)?(?:(?:the|a|an)\s+)?[a-z][\w.-]*\s+(?:with|w\/|using|gets?|needs?|having)\s+(?:(?:a|an|just|only|about|like|around|maybe)\s+)*(?:\d|half\b|a\s+quarter\b|one\b|two\b|three\b|four\b|five\b|six\b|eight\b)/i.test(c.trim()) && (findSizes(c).length > 0 || findCpu(c) !== undefined);
+  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:the\s+)?[a-z][\w-]*\s+(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
 }
 
 /**
@@ -1366,7 +1382,10 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (handleHostname(run, clause)) return true;
   if (handleTimezone(run, clause)) return true;
   if (handleJob(run, clause)) return true;
-  if (handleVolume(run, clause)) return true;
+  // "postgres please, with its data on a volume called pg": what the clause adds comes first
+  // (handleAdd, handleKnownImages); the volume is then that service's data (below).
+  const addsFirst = (verb === 'add' || verb === undefined) && addedBeforeVolume(run, clause);
+  if (!addsFirst && handleVolume(run, clause)) return true;
   // "keep 14 of them", "make it 4am instead" while a volume of its own is backed up in the
   // conversation: its backups, before any reading as replicas or a service's schedule.
   if (backupsInDiscussion(run) && (RETENTION.test(t) || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && volumeTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
@@ -1385,7 +1404,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (verb === 'add' || verb === undefined || verb === 'change' || verb === 'scale') understood = handleAdd(run, clause, verb) || understood;
   if (run.clauseBlocked) return true;
   // "add nextcloud with a volume at /var/www/html": the volume goes into what the clause added.
-  if (run.clauseAdded.length > 0 && saysStorage(clause) && readVolumeFrame(clause).paths.length > 0) understood = handleVolume(run, clause, run.clauseAdded) || understood;
+  if (run.clauseAdded.length > 0 && saysStorage(clause) && (readVolumeFrame(clause).paths.length > 0 || addsFirst)) understood = handleVolume(run, clause, run.clauseAdded) || understood;
   understood = handleModifiers(run, clause) || understood;
   understood = handleBackups(run, clause) || understood;
   return understood;
@@ -1431,7 +1450,8 @@ function existingFor(run: Run, m: ServiceMention): string | undefined {
 const NEGATED_MENTION = new RegExp(
   [
     String.raw`\b(?:leave|leaving|keep|keeping|let)\s+(?:the\s+|my\s+|our\s+|that\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:alone|as\s+(?:it\s+)?is|untouched|unchanged|be|where\s+it\s+is|out\s+of\s+(?:it|this|that))\b`,
-    String.raw`\b(?:don'?t|dont|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:touch|change|modify|restart|stop|mess\s+with|break|move|scale|resize|edit|bother|affect|do\s+anything\s+to)\s+(?:the\s+|my\s+|our\s+|that\s+)?[\w-]+(?:\s+(?:one|service|container|db|database))?`,
+    // "…, don't delete it", "but do not remove the api": stopped, or left, never removed.
+    String.raw`\b(?:don'?t|dont|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:touch|change|modify|restart|stop|mess\s+with|break|move|scale|resize|edit|bother|affect|do\s+anything\s+to|delete|remove|destroy|drop|uninstall|wipe|nuke|lose|throw\s+away|get\s+rid\s+of)\s+(?:the\s+|my\s+|our\s+|that\s+|its\s+|their\s+)?[\w-]+(?:\s+(?:one|service|container|db|database|data|volume|definition|config))?`,
     String.raw`\bbut\s+keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$))`,
     String.raw`\bwithout\s+(?:touching|changing|restarting|stopping|affecting|moving)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
     String.raw`\b(?:but\s+)?not\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$|\s+(?:though|tho|please|pls|too|also|one|service|container)\b))`,
@@ -1465,7 +1485,9 @@ function targetsIn(run: Run, clause0: string): { names: string[]; all: boolean }
   };
   const quoted = findQuoted(clause);
   for (const s of all) {
-    const re = new RegExp(String.raw`(?<![\w.-])${s.name.replace(/[-]/g, '\\-')}(?![\w-])`);
+    // "the workers", "3 consumers": a plural of the name is that service (unless one has the plural's name).
+    const plural = all.some((x) => x.name === `${s.name}s` || x.name === `${s.name}es`) ? '' : '(?:e?s)?';
+    const re = new RegExp(String.raw`(?<![\w.-])${s.name.replace(/[-]/g, '\\-')}${plural}(?![\w-])`);
     if (re.test(t) || quoted.includes(s.name)) push(s.name);
   }
   for (const m of findServiceMentions(clause)) {
@@ -1772,9 +1794,10 @@ function hasModifier(clause: string): boolean {
 
 /** "called X", "named X", "name it X". */
 function explicitName(clause: string): string | undefined {
-  for (const m of clause.matchAll(/\b(?:called|named|name it|call it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?/gi)) {
+  for (const m of clause.matchAll(/\b(?:called|named|name it|call it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?(?![\w.-]*[/:@][\w])/gi)) {
     // "owned by a user called shop" names a user, not the service.
-    if (/\b(user|account|owner|role|group|login)\s+$/i.test(clause.slice(0, m.index))) continue;
+    // "its data on a volume called pg" names the volume (volumes.ts), not the service.
+    if (/\b(user|account|owner|role|group|login|volume|dir|directory|folder|disk|storage)\s+$/i.test(clause.slice(0, m.index))) continue;
     return m[1]!.toLowerCase().replace(/_/g, '-');
   }
   // "add a service webui19 using image …", "a container called" handled above.
@@ -2081,7 +2104,10 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   // "i want a mosquitto broker, eclipse-mosquitto:2, …": an image alone, right after the app it is for.
   if (!image && /^['"“‘`]?[a-z0-9][\w.\/-]*:[\w.-]+['"”’`]?$/i.test(clause.trim()) && run.added.length > 0) image = clause.trim().replace(/['"“”‘’`]/g, '');
   if (!image) return false;
-  if (verb !== undefined && verb !== 'add' && verb !== 'change') return false;
+  // "3 replicas of acme/worker:3.1 named worker", "start image acme/notify:2 as notifier": a count
+  // or a start of an image no service runs adds it.
+  const counted = (verb === 'scale' || verb === 'start') && targetsIn(run, clause.replace(image, ' ')).names.length === 0 && !services(run).some((s) => s.image === image);
+  if (verb !== undefined && verb !== 'add' && verb !== 'change' && !counted) return false;
   let name = explicitName(clause);
   // "image ghcr.io/plausible/community-edition:v2.1" right after plausible was added from the
   // catalogue: the same product, so that service's image (its version), not a second service.
@@ -2145,6 +2171,12 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   mentionFocus(run, name);
   if (run.added.length > 0) wireStack(run);
   run.lines.push(`+ ${name}: ${image}${describePorts(svc)}`);
+  // "… called consumer that needs it", "…, it needs redis": what the new service waits for.
+  const needs = DEPENDS.exec(clause.replace(image, ' ')) ?? needsService(run, clause.replace(image, ' '));
+  if (needs) {
+    const after = clause.replace(image, ' ').slice(needs.index + needs[0].length);
+    if (handleDependsOnSaid(run, name, after, needs[0], clause)) return true;
+  }
   // "…, backed by postgres and redis": the services it needs, in the same clause.
   // "a web app called shop using image …": "web app" is this service, not a web server.
   const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ').replace(/\bweb\s+app(?:lication)?s?\b/gi, ' ');
@@ -2696,10 +2728,29 @@ const NOT_DEPENDING = /\b(?:no\s+longer|not|never|n't|stop|without)\s+(?:\w+\s+)
  * when the subject is being added in this request (an app described in one sentence), else
  * nothing changes and the reply says so. A dependency that would close a cycle is not made.
  */
+/**
+ * "it needs redis", "the worker requires postgres", "…called consumer that needs it": a service
+ * needing another service (one there, a template or app, or "it") waits for it. Never a
+ * setting ("it needs more memory", "needs port 8080", "needs a volume").
+ */
+function needsService(run: Run, clause: string): RegExpExecArray | null {
+  const m = /\b(?:needs?|needing|requires?|requiring)\s+(?:the\s+|a\s+|an\s+|its\s+|our\s+|my\s+)?(?=\S)/i.exec(clause);
+  if (!m) return null;
+  const rest = clause.slice(m.index + m[0].length);
+  const first = /^[\w.-]+/.exec(rest)?.[0]?.toLowerCase() ?? '';
+  const service =
+    /^(?:it|that|them|that\s+one)\b/i.test(rest) ||
+    getService(run, first) !== undefined || getService(run, first.replace(/e?s$/, '')) !== undefined ||
+    findServiceMentions(rest).some((x) => x.index === 0) ||
+    findAppMentions(rest).some((x) => x.index === 0 && !x.app.unsupported && x.app.image !== undefined);
+  return service ? m : null;
+}
+
 function handleDependsOn(run: Run, clause0: string): boolean {
   // "start the api only after postgres is up", "bring up worker once redis is ready": the subject between.
   const clause = clause0.replace(/\b(?:start|launch|boot|bring\s+up)\s+((?:the\s+)?[\w-]+(?:\s*(?:,|and|&)\s*(?:the\s+)?[\w-]+)*)\s+(?:only\s+|just\s+)?(?:after|once)\s+(?=\S)/i, '$1 starts after ');
-  const m = DEPENDS.exec(clause);
+  // An image said in the clause is a service to add first (handleCustomService reads what it needs).
+  const m = DEPENDS.exec(clause) ?? (findImageRefs(clause).length === 0 ? needsService(run, clause) : null);
   if (!m) return false;
   let before = clause.slice(0, m.index);
   let rest = clause.slice(m.index + m[0].length).replace(/\b(?:to\s+be\s+)?(?:up|running|healthy|ready|started)(?:\s+(?:first|before\s+(?:it|they|that)(?:\s+starts?)?))?\b.*$|\b(?:first|anymore|any\s+more|before\s+(?:it|they)\s+starts?)\b.*$|\bis\s+up\b.*$/i, ' ');
@@ -2723,14 +2774,16 @@ function handleDependsOnSaid(run: Run, before: string, rest: string, verbWords: 
   if (subjects.length === 0) return false;
   let targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
   if (targets.length === 0 && /\b(?:it|that|that\s+one|them)\b/i.test(rest)) {
-    const last = [...run.focus, ...run.added].reverse().find((n) => !subjects.includes(n) && all().includes(n));
+    // The one under discussion other than the subject: in this request, else in the turns before.
+    const last = [...run.focus, ...run.added].reverse().find((n) => !subjects.includes(n) && all().includes(n)) ?? focusTargets({ ...run, focus: [] }).filter((n) => !subjects.includes(n)).pop();
     targets = last ? [last] : [];
   }
   if (targets.length === 0 && !remove) {
     // "…and worker (…), both talking to redis": the data service of an app being added comes with it.
     const said = findServiceMentions(rest).filter((x) => !x.generic || talking);
     const mentions = [...said.map((x) => x.text), ...findAppMentions(rest).filter((a) => !said.some((x) => x.index < a.index + a.text.length && a.index < x.index + x.text.length)).map((x) => x.text)];
-    if (mentions.length > 0 && subjects.every((n) => run.added.includes(n))) {
+    // "it needs redis too": what a service needs is added with it, whenever the service came.
+    if (mentions.length > 0 && (/^(?:needs?|needing|requires?|requiring)\b/i.test(verbWords) || subjects.every((n) => run.added.includes(n)))) {
       for (const x of mentions) interpretClause(run, `add ${x}`, 'add');
       targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
     }
@@ -2816,7 +2869,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
     const w = m?.[1];
     if (w && !NOT_APPS.has(w) && !PLAIN_NOT_SERVICES.has(w) && findSizes(w).length === 0 && !/^(mb|gb|gigs?|megs?|gib|mib|half|one|memory|ram|cpus?|cores?|replicas?|instances|copies|port|default|max|maximum|minimum|min|limit|now|today|tonight|later|please)$/.test(w) && findServiceMentions(w).length === 0 && !namesApp(w)) cands.push(w);
   }
-  const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
+  const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !have.includes(c.replace(/e?s$/, '')) && !have.includes(c.replace(/s$/, '')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
   if (!missing) return false;
   if (findImageRefs(clause).some((r) => r.includes(missing))) return false;
   run.notes.push(`There is no service ${missing}, so nothing was changed. The services are: ${have.join(', ') || 'none yet'}. To add it, say "add ${missing} from image …".`);
@@ -2832,6 +2885,27 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
  */
 const INTERNAL_ONLY =
   /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
+
+/**
+ * A count said of a service as a noun (`t` lower case, `N` the count's pattern, one group):
+ * "run 5 workers", "3 consumers pls", "i need 2 more workers", "5 x worker", "worker x 3",
+ * "bump the workers to 6", "scale consumers out to 4". The name said in the plural, after
+ * "x", or after a verb that runs it; never a number of something else between ("2 gigs for
+ * the worker", "port 8080 worker").
+ */
+function countOfService(t: string, name: string, N: string): RegExpExecArray | null {
+  const nm = escapeRe(name);
+  const rel = String.raw`(?:\s+(?:more|extra|additional|fewer|less))?`;
+  const end = String.raw`(?=\s*(?:$|[,.;!?]|\b(?:pls|please|plz|thanks|thx|now|instead|then|running|up|going|at\s+once|in\s+parallel|and|for|so|to|on|from|behind|with|too|as\s+well|total|in\s+total)\b))`;
+  return (
+    new RegExp(String.raw`(?<![\w.:/$-])${N}${rel}\s+(?:x\s*|×\s*)?${nm}e?s(?![\w'-])(?!\s*[:=])`).exec(t) ??
+    new RegExp(String.raw`(?<![\w.:/$-])${N}\s+(?:more|extra|additional|fewer|less)\s+${nm}(?![\w'-])(?!\s*[:=])`).exec(t) ??
+    new RegExp(String.raw`(?<![\w.:/$-])${N}\s*(?:x|×)\s*${nm}(?![\w'-])`).exec(t) ??
+    new RegExp(String.raw`(?<![\w.-])${nm}e?s?\s*(?:x|×)\s*${N}(?![\w.])`).exec(t) ??
+    new RegExp(String.raw`\b(?:run|start|launch|spin\s+up|fire\s+up|need|want|have|keep|give\s+(?:me|us))\s+${N}${rel}\s+(?:of\s+(?:the\s+|my\s+|our\s+)?)?${nm}${end}`).exec(t) ??
+    new RegExp(String.raw`\b(?:scale|bump|set|make|raise|increase|grow|take|bring|reduce|drop|lower|cut|up)\s+(?:up\s+|out\s+|down\s+)?(?:the\s+|my\s+|our\s+)?(?:number\s+of\s+|count\s+of\s+)?${nm}e?s\s+(?:up\s+|out\s+|down\s+|back\s+)?to\s+${N}(?![\w.%:])`).exec(t)
+  );
+}
 
 /** Of `names`, the one whose mention in `t` comes last before `at` (else the first after it). */
 function nearestBefore(run: Run, t: string, names: string[], at: number): string | undefined {
@@ -2928,9 +3002,14 @@ function handleModifiers(run: Run, clause: string): boolean {
       const m =
         new RegExp(String.raw`\b${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\b(?:\s+(?:instances?|replicas?|copies|containers))?\s+(?:is|are|will|would|should|'ll|ought\s+to)?\s*(?:be\s+|do\s+)?(?:just\s+)?(?:enough|plenty|fine|sufficient|ok(?:ay)?|do|good|all\s+(?:we|i)\s+need)\b`).exec(t) ??
         new RegExp(String.raw`\b(?:have|run|want|need|keep|get)\s+${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\s+(?:running|instances?|replicas?|copies|containers|up|going)\b|\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
-      if (!m) continue;
-      const word = m.slice(1).find((x) => x !== undefined)!;
-      const n = /single|one/.test(word) ? 1 : parseNumberWord(word);
+      // A count said before the service as a noun: "run 5 workers", "3 consumers pls", "5 x
+      // worker", "worker x 3", "bump workers to 6"; "2 more workers" is relative (below).
+      const said = m ?? countOfService(t, sv.name, N);
+      if (!said) continue;
+      const word = said.slice(1).find((x) => x !== undefined)!;
+      const by = /\b(more|extra|additional|another|fewer|less)\b/.exec(said[0])?.[1];
+      const k = /single|one/.test(word) ? 1 : parseNumberWord(word);
+      const n = by === undefined || k === undefined ? k : Math.max(0, (sv.replicas ?? 1) + (/fewer|less/.test(by) ? -k : k));
       if (n === undefined || n > 100) continue;
       const cur = sv.replicas ?? 1;
       run.ws.set('services.yaml', svcPath(run, sv.name, 'replicas'), n);
@@ -3110,7 +3189,8 @@ function handleModifiers(run: Run, clause: string): boolean {
   // A catalogue app added by this clause already has the ports it asked for ("console on 9001").
   const portsDone = run.clauseAdded.length > 0 && run.clauseAdded.every((n) => run.portsSet.includes(n));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
-    const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name));
+    // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
+    const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
@@ -3216,6 +3296,9 @@ function barePort(run: Run, clause: string): number | undefined {
   // "move it to 8081" (the service under discussion; a version is never 80 or more without a dot).
   const moveIt = /\b(?:move|put|switch|shift)\s+(?:it|that|this|them)\s+(?:over\s+)?(?:to|on(?:to)?)\s+(?:port\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (moveIt && Number(moveIt[1]) >= 80) return portNumber(moveIt[1]!);
+  // "…, and publish 8000", "publish it on port 8000": publishing is a service's port, never the firewall's.
+  const publish = /\bpublish(?:es|ing)?\s+(?:(?:it|that|this|them)\s+)?(?:on\s+|at\s+|as\s+)?(?:(?:the\s+)?(?:host\s+)?port\s+)?(\d{2,5})\s*(?:too|as\s+well|please|pls|then|thanks)?\s*[.!?]*$/.exec(t);
+  if (publish) return portNumber(publish[1]!);
   const ref = /\b(?:make|change|set|switch|put|move)\s+(?:that|it|this|the\s+port)\s+(?:to\s+|on\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t) ?? /^(?:(?:no|nah|nope|actually|sorry|oops|wait|hmm|i\s+meant|make\s+it|rather)[,.\s]+)+(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (!ref) return undefined;
   const lastUser = [...run.input.history].reverse().find((h) => h.role === 'user')?.text ?? '';
@@ -3288,7 +3371,7 @@ function handleBackups(run: Run, clause: string): boolean {
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   const ownVols = volumeTargets(run, clause);
   // "turn backups off for it", "switch its backups off", "pause the backups", "don't back it up anymore".
-  if (/\b(disable|stop|no|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
+  if (/\b(disable|stop|no|without|skip|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\b(?:don'?t|do\s+not|never)\s+(?:need\s+to\s+)?back\s+(?:up\s+)?(?:it|this|that|them)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+need\s+(?:to\s+be\s+)?back(?:ed|ing)?[\s-]?up\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
     if (ownVols.length > 0) {
       backUpVolumes(run, ownVols, t, 'off', undefined, null);
       return true;
@@ -3427,7 +3510,7 @@ function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
   if (svcs.length === 0 && f.paths.length === 1 && !f.names.length) svcs = services(run).filter((s) => f.paths[0]!.path.split('/').includes(s.name)).map((s) => s.name).slice(0, 1);
   const reused = f.names.filter((n) => existing.has(n));
   const about = f.storage || reused.length > 0 && /\b(?:mount|attach|plug|map|bind)\w*/i.test(t);
-  if (!about || !(f.placing || f.paths.length > 0)) return false;
+  if (!about || !(f.placing || f.paths.length > 0 || added.length > 0)) return false;
   if (svcs.length === 0 && f.names.length === 0 && !(f.paths.length > 0 && /\bvolume|\bpersist|\bstorage|\bsomewhere\b/i.test(t))) return false;
   // A volume that exists, said with no path and no service ("back up the uploads volume"), is not placed here.
   if (svcs.length === 0 && f.paths.length === 0 && f.names.length > 0 && f.names.every((n) => existing.has(n))) {
@@ -3447,10 +3530,28 @@ function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
     }
   }
   // The rest of the clause ("…called uploads and back it up daily") is read as backups.
-  // (A volume named "backups" is a name, not a request for them.)
-  const backups = /\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bkeep\s+\d+\b/i.exec(blanked);
+  // (A volume named "backups" is a name, not a request for them.) A negation before it is
+  // kept with it: "…, no backups for it, it's throwaway" turns them off, never on.
+  const backups = /(?:\b(?:no|without|skip|never|don'?t|do\s+not|disable|not)\s+(?:\w+\s+)?)?(?:\bback\s?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bkeep\s+\d+\b)/i.exec(blanked);
   if (backups) handleBackups(run, clause.slice(backups.index));
   return true;
+}
+
+/**
+ * A service not here yet, said before the storage words of the clause ("postgres please, with
+ * its data on a volume called pg", "add gitea, data on a volume named git-data"): the clause
+ * adds it, and the volume is its own. A volume said first ("a volume called pg for postgres")
+ * is read as before.
+ */
+function addedBeforeVolume(run: Run, clause: string): boolean {
+  const f = readVolumeFrame(clause);
+  if (!f.storage || (f.names.length === 0 && f.paths.length === 0)) return false;
+  const first = Math.min(...f.spans.map(([a]) => a), /\bvolume|\bstorage|\bpersist/i.exec(clause)?.index ?? clause.length);
+  const fresh = (m: { index: number }) => m.index < first && !negatedAt(clause, m.index);
+  return (
+    findServiceMentions(clause).some((m) => fresh(m) && existingFor(run, m) === undefined) ||
+    findAppMentions(clause).some((m) => fresh(m) && !m.app.template && m.app.image !== undefined && !services(run).some((s) => s.name === m.app.name || repoOf(s.image) === repoOf(m.app.image!)))
+  );
 }
 
 /** A volume of its own: a host directory (under /data unless a path is said), reused when it exists. */
@@ -3498,8 +3599,13 @@ function mountVolume(run: Run, name: string, f: VolumeFrame): void {
     target = data.target;
   }
   const volName = f.names[0] ?? (hostPath ? volumeNameFor(undefined, hostPath) : mounts.find((m) => m.target === target && own.has(m.source))?.source ?? volumeNameFor(name, target));
-  makeVolume(run, volName, hostPath ?? `/data/${volName}`, f);
   const at = mounts.findIndex((m) => m.target === target);
+  if (at >= 0 && renameNewData(run, name, mounts[at]!.source, volName, hostPath, f)) {
+    run.ws.set('services.yaml', svcPath(run, name, 'volumes', at, 'source'), volName);
+    if (f.readonly) run.ws.set('services.yaml', svcPath(run, name, 'volumes', at, 'readonly'), true);
+    return;
+  }
+  makeVolume(run, volName, hostPath ?? `/data/${volName}`, f);
   const ro = f.readonly ? ' (read-only)' : '';
   if (at >= 0 && mounts[at]!.source === volName) {
     if (f.readonly && !mounts[at]!.readonly) {
@@ -3518,6 +3624,23 @@ function mountVolume(run: Run, name: string, f: VolumeFrame): void {
     run.ws.set('services.yaml', svcPath(run, name, 'volumes'), [...mounts, mount]);
     run.lines.push(`~ ${name}: mounts volume ${volName} at ${target}${ro}`);
   }
+}
+
+/**
+ * The data volume of a service this request added, said under another name ("postgres with its
+ * data on a volume called pg"): the template's volume is renamed (its owner, permissions and
+ * size kept; its path /data/<name> unless one is said), never left behind empty beside it.
+ */
+function renameNewData(run: Run, svc: string, old: string, name: string, hostPath: string | undefined, f: VolumeFrame): boolean {
+  if (old === name || !run.added.includes(svc) || run.ws.indexOf('storage.yaml', VOLS, name) >= 0) return false;
+  const vi = run.ws.indexOf('storage.yaml', VOLS, old);
+  if (vi < 0 || services(run).some((s) => s.name !== svc && (s.volumes ?? []).some((v) => v.source === old))) return false;
+  const was = run.ws.items<Record<string, unknown> & { path: string }>('storage.yaml', VOLS)[vi]!;
+  const path = hostPath ?? `/data/${name}`;
+  run.ws.set('storage.yaml', [...VOLS, vi], { ...was, name, path, ...(f.size ? { size: f.size } : {}) });
+  run.lines = run.lines.map((l) => (l.startsWith(`+ ${svc}:`) ? l.replace(`${old} (${was.path})`, `${name} (${path})`) : l));
+  if (!run.volumes.includes(name)) run.volumes.push(name);
+  return true;
 }
 
 /** "mount /dev/sdb1 at /mnt/data, it's ext4": a disk on the host (storage.yaml mounts), never formatted; with no filesystem said, asks. */
