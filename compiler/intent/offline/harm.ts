@@ -163,7 +163,10 @@ function attack(c: string): boolean {
   // "alert me on port scans", "ban ips that brute force ssh") or "…ing us".
   if (has(PROTECT, c.slice(0, act.index)) || has(String.raw`\b(?:attempts?|attacks?)\b.*\b(?:block|ban|limit|alert|stop)`, c) || has(String.raw`\bus\b`, c.slice(act.index, act.index + act[0].length + 20))) return false;
   if (has(String.raw`\b(?:spam\s*(?:filter|assassin)|rspamd|anti-?spam|vulnerabilit\w+|cve)\b`, c) && !has(THEIRS, c)) return false;
-  const ours = has(OURS, c);
+  // "from this box" says where it runs from, not what it is aimed at ("masscan 0.0.0.0/0 from this box").
+  const ours = has(OURS, c.replace(/\bfrom\s+(?:this|my|our|the)\s+(?:host|machine|server|box|vps)\b/gi, ' '));
+  // The whole address space is never ours: 0.0.0.0/0, ::/0, "every ip on the internet".
+  if (has(String.raw`(?<![\d.])0\.0\.0\.0\/0\b|(?<![\w:])::\/0\b|\bevery\s+(?:ip|address|host)\s+(?:on|in)\s+the\s+(?:internet|world)\b`, c)) return true;
   const theirs = has(THEIRS, c) || has(IPV4, c) || has(URL, c) || (has(DOMAIN, c) && !ours);
   if (has(ATTACK_ALWAYS, c)) return !ours || theirs;
   // Scans, hammering, taking down: harmful when aimed at what is not ours.
@@ -212,6 +215,14 @@ function concealment(c: string): boolean {
   const quietly = String.raw`\b(?:${unseen}|(?:un|un-)?(?:noticed|detected|recorded|logged)|without\s+(?:any(?:one|body)|it|them|the\s+\w+)\s+(?:noticing|knowing|seeing|recording|logging)|quietly|secretly|silently|behind\s+(?:\w+\s+)?backs?|off\s+the\s+record|no\s+one\s+(?:will\s+)?(?:knows?|sees?)|(?:isn'?t|aren'?t|is\s+not|are\s+not|won'?t\s+be|never)\s+(?:recorded|logged|seen|noticed))\b`;
   const h = new RegExp(halt, 'i').exec(c);
   if (h && has(watcher, c.slice(h.index)) && (has(quietly, c) || has(String.raw`\baudit\w*`, c.slice(h.index)))) return true;
+  // The record of changes rewritten: "rewrite the state git history so yesterday's changes never
+  // happened", "scrub the audit log". A rollback ("roll back yesterday's changes") adds a commit
+  // and is not one; reading the history is not one.
+  const rewrite = String.raw`\b(?:rewrit\w*|eras\w*|delet\w*|purg\w*|scrub\w*|squash\w*|alter\w*|falsif\w*|doctor\w*|forg(?:e|es|ed|ing)|tamper\w*|edit\w*|remov\w*|wip(?:e|es|ing)|rebas\w*|truncat\w*|clear\w*|shred\w*)\b`;
+  const changeRecord = String.raw`\b(?:(?:git|commit|state|change|apply|plan|audit)\s+(?:history|log|trail|records?)|audit\s+(?:logs?|trails?|entries)|history\s+of\s+(?:the\s+)?(?:state|changes|commits|applies))\b`;
+  const rw = new RegExp(rewrite, 'i').exec(c);
+  if (rw && has(changeRecord, c.slice(rw.index))) return true;
+  if (has(String.raw`\b(?:never\s+happened|as\s+if\s+(?:it|they|nothing)\s+(?:never\s+)?happened)\b`, c) && has(String.raw`\b(?:history|logs?|commits?|records?|audit\w*)\b`, c)) return true;
   // Purpose: nobody notices.
   if (has(String.raw`\b(?:without\s+(?:leaving\s+)?(?:a|any)\s+traces?|leaves?\s+no\s+traces?|no\s+(?:record|trace)s?\s+(?:of|that)|cover\s+(?:my|our|the)\s+tracks)\b`, c)) return true;
   // The record cleared or switched off: shell history, login records, system or auth logs, all logs, logging.
