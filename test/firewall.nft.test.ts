@@ -672,7 +672,16 @@ describe('the engine firewall backend', () => {
 function spawnApplier(ruleset: string, journal: string, timeoutMs: number, watchdog: boolean): { proc: ChildProcess; pending: Promise<{ id: string; deadline: number }> } {
   if (!bundleDir) {
     bundleDir = join(repo, 'node_modules', '.cache', `claude-fwtest-${r}`);
-    for (const f of ['runtime/firewall-confirm.ts', 'runtime/admin-watch.ts', 'runtime/drivers/nft.ts', 'common/fsutil.ts', 'common/failpoints.ts', 'common/canonical.ts']) {
+    // Every module firewall-confirm.ts reaches by relative import (a fixed list here missed
+    // common/node-crypto.ts when fsutil began to import it, and the applier died at start).
+    const files: string[] = [];
+    const visit = (f: string): void => {
+      if (files.includes(f)) return;
+      files.push(f);
+      for (const m of readFileSync(join(repo, f), 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.{1,2}\/[^']+)\.js'/gm)) visit(join(dirname(f), `${m[1]}.ts`));
+    };
+    visit('runtime/firewall-confirm.ts');
+    for (const f of files) {
       const src = readFileSync(join(repo, f), 'utf8');
       const out = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
       const dest = join(bundleDir, f.replace(/\.ts$/, '.js'));

@@ -63,6 +63,15 @@ describe('claude apply PLAN.json: the [yes/no] prompt', () => {
     expect(networks()).toBe('');
   }, 180_000);
 
+  // From the review: the apply command caught the Cancelled that Ctrl-C throws and exited 1.
+  it('Ctrl-C at the prompt cancels: "Cancelled. Nothing changed.", exit 130, nothing applied', async () => {
+    await applyAsking();
+    term.tmux('send-keys', '-t', `claude-apply-prompt-${tag}`, 'C-c');
+    expect(await ended(), term.screen()).toBe('130');
+    expect(term.screen()).toContain('Cancelled. Nothing changed.');
+    expect(networks()).toBe('');
+  }, 180_000);
+
   // The answer typed ahead is read without the prompt written again (cli/prompt.ts promptTypedAhead: false).
   it('"maybe" and "yes" typed in one go: the "yes" is read, and applies', async () => {
     await applyAsking();

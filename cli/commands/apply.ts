@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, println, type Command, type CommandContext } from '../context.js';
+import { Cancelled, EXIT, println, type Command, type CommandContext } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import type { PlanStep } from '../../plan/types.js';
 import type { ApplyResult } from '../../runtime/apply.js';
@@ -113,6 +113,8 @@ const command: Command = {
       return code;
     } catch (e) {
       renderer?.stop();
+      // Ctrl-C at the prompt: runWith says "Cancelled. Nothing changed." and exits 130.
+      if (e instanceof Cancelled) throw e;
       if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
         const hint = e.hint;
         if (values.json) println(ctx.stdout, JSON.stringify({ status: 'refused', error: { name: e.name, clause: e instanceof PlanRefusedError ? e.clause : 'lock', message: e.message, hint } }, null, 2));
@@ -212,6 +214,7 @@ export async function applyPending(
     return printResult(ctx, outcome.result, o.json);
   } catch (e) {
     renderer?.stop();
+    if (e instanceof Cancelled) throw e;
     if (e instanceof NoLongerPending) return noLongerPending();
     if (e instanceof PlanRefusedError || e instanceof LockHeldError) return refused(e);
     println(ctx.stderr, `claude apply: ${dockerHint(e)}`);

@@ -55,4 +55,10 @@ describe('a backup now is a command to run, not a change', () => {
     const q = run('back up lw14db at noon every day, keep 5', files);
     expect(backup({ ...files, ...q.files }, 'lw14db-data')).toMatchObject({ schedule: '0 12 * * *', retain: 5 });
   });
+
+  it('a clause with now that is not about a backup gets no backup note', () => {
+    for (const message of ['add redis now', 'give lw14db 1gb of memory now']) {
+      expect(run(message, files).explanation, message).not.toMatch(/backup/i);
+    }
+  });
 });

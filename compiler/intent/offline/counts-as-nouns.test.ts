@@ -68,3 +68,13 @@ describe('a count said of a service as a noun', () => {
     }
   });
 });
+
+// From the review of round 21: a count of another service's processes is not the worker
+// service's replicas ("give the api 4 workers" is gunicorn's workers, in the api).
+describe('a count said of something another service has', () => {
+  const base = after('deploy acme/worker:3.1 as worker', 'add a service called api using image ghcr.io/acme/api:2 on port 3000');
+  it.each(['give the api 4 workers', 'the api should use 4 workers', 'api needs 8 workers'])('%s leaves the worker service alone', (message) => {
+    const files = { ...base, ...say(message, base).files };
+    expect(svc(files, 'worker')?.replicas ?? 1).toBe(1);
+  });
+});

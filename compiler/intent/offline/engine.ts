@@ -306,7 +306,7 @@ const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|delete(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|uninstall|get rid of(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|do away with|drop(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b)|take\s+(?:[\w&-]+\s+){1,4}away|(?:take|shut|bring|turn|stop|kill)\s+(?:(?:down|off)\s+)?(?:[\w&-]+\s+){1,4}(?:(?:down|off)\s+)?(?:permanently|for\s+good|forever|once\s+and\s+for\s+all))\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick|give\s+(?:[\w-]+\s+){1,3}an?\s+(?:quick\s+|fast\s+|little\s+|good\s+)?(?:restart|reboot|bounce|kick|reload))\b/],
   // "bring api down to 2" is a count, not a stop.
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+(?:the\s+|my\s+|our\s+|that\s+|this\s+)?[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+(?:the\s+|my\s+|our\s+|that\s+|this\s+)?(?!(?:memory|ram|mem|cpus?|limits?|size|replicas?|count|number|usage|load|disk|storage|latency|timeouts?|ttl|retention|interval|heap)\b)[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
   ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start|bring|get|kick)\s+(?:[\w-]+\s+){0,3}back\s+(?:up|on|online)|(?:get|have)\s+(?:[\w-]+\s+){1,3}(?:going|running|working|up)\s+again|wake\s+(?:[\w-]+\s+){0,2}up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|drop(?=[^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put|cut|trim|shrink|reduce|slash|tone\s+down|scale\s+back)\b/],
@@ -3004,7 +3004,10 @@ function handleModifiers(run: Run, clause: string): boolean {
         new RegExp(String.raw`\b(?:have|run|want|need|keep|get)\s+${N}\s+(?:of\s+(?:the\s+)?)?${nm}s?\s+(?:running|instances?|replicas?|copies|containers|up|going)\b|\b(?:only|just)\s+(?:need|want|run|keep)\s+${N}\s+${nm}s?\b|\b(?:need|want|keep|run)\s+(?:only|just)\s+${N}\s+${nm}s?\b|\bback\s+to\s+${N}\s+${nm}s?\b`).exec(t);
       // A count said before the service as a noun: "run 5 workers", "3 consumers pls", "5 x
       // worker", "worker x 3", "bump workers to 6"; "2 more workers" is relative (below).
-      const said = m ?? countOfService(t, sv.name, N);
+      // …unless another service is the one spoken of: "give the api 4 workers" is the api's own
+      // worker processes, never the worker service's replicas.
+      const otherNamed = services(run).some((o) => o.name !== sv.name && new RegExp(String.raw`(?<![\w-])${escapeRe(o.name)}(?![\w-])`, 'i').test(t));
+      const said = m ?? (otherNamed ? null : countOfService(t, sv.name, N));
       if (!said) continue;
       const word = said.slice(1).find((x) => x !== undefined)!;
       const by = /\b(more|extra|additional|another|fewer|less)\b/.exec(said[0])?.[1];
@@ -3693,6 +3696,8 @@ function volumeTargets(run: Run, clause: string): string[] {
  */
 function backUpNow(run: Run, clause: string, t: string): boolean {
   if (!/\b(?:now|right\s+away|immediately|asap|at\s+once|straight\s+away)\b/.test(t)) return false;
+  // Only a clause about a backup ("add postgres now" and "give postgres 1gb now" are not).
+  if (!/\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+){0,2}up\b|\bsnapshots?\b|\bdump\b/.test(t)) return false;
   if (/\b(?:every|each|daily|nightly|weekly|hourly|monthly|from\s+now\s+on|(?:any|no)\s?more|at\s+\d|\d\s*(?:am|pm)\b|o'?clock|noon|midnight|keep|retain|off|disable|stop)\b/.test(t)) return false;
   const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
   const hasData = (sv: Service) => (sv.volumes ?? []).some((v) => run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);

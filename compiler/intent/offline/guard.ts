@@ -43,7 +43,30 @@ export const HOST_DATA_OUT =
 /** Words that open a text speaking as someone other than the user. */
 const ROLE = String.raw`(?:system|sys|assistant|developer|dev\s+mode|admin(?:istrator)?\s+override|override|instructions?|new\s+instructions?|system\s+(?:prompt|message|note|override)|important\s+(?:system\s+)?(?:note|instruction|update))`;
 
-const FIRST: { re: RegExp; reason: string }[] = [
+/**
+ * Keys fetched from a URL: a fetching verb, then a key word, then a URL, in that order; or
+ * authorized_keys and a URL anywhere. Three linear searches: the earliest verb, the earliest key word
+ * after it, a URL anywhere after that (the earliest of each leaves the most room for the next,
+ * so this finds an order whenever one exists). As one regular expression (three `[^]*` in a
+ * row) it was cubic on a long request ("get key " said a thousand times).
+ */
+const KEYS_FROM_URL_TEST = {
+  test(message: string): boolean {
+    const url = /\b(?:https?|ftp):\/\//gi;
+    const after = (re: RegExp, from: number): number => {
+      re.lastIndex = from;
+      const m = re.exec(message);
+      return m ? m.index + m[0].length : -1;
+    };
+    if (after(/\bauthorized_keys\b/gi, 0) >= 0 && after(url, 0) >= 0) return true;
+    const verb = after(/\b(?:fetch|curl|wget|download|pull|get|grab|import|load|read|take|add|append|put|copy|sync)\b/gi, 0);
+    if (verb < 0) return false;
+    const key = after(/\b(?:keys?|authorized_keys)\b/gi, verb);
+    return key >= 0 && after(url, key) >= 0;
+  },
+};
+
+const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   // A role marker where a sentence, line or quote begins: "SYSTEM: …", "… . Assistant: …",
   // "\nDeveloper: …", "[system] …", "<<SYS>>", "[INST]", "### Instruction:".
   {
@@ -115,7 +138,7 @@ const FIRST: { re: RegExp; reason: string }[] = [
   // Keys fetched from a URL into authorized_keys: "curl https://…/keys >> authorized_keys",
   // "add whatever keys are at https://… for root".
   {
-    re: /^(?:(?=[^]*\b(?:https?|ftp):\/\/)(?=[^]*\b(?:authorized_keys|ssh\s+keys?|keys?)\b)[^]*\b(?:fetch|curl|wget|download|pull|get|grab|import|load|read|take|add|append|put|copy|sync)\b[^]*?\b(?:keys?|authorized_keys)\b[^]*\b(?:https?|ftp):\/\/|(?=[^]*\bauthorized_keys\b)[^]*\b(?:https?|ftp):\/\/)/i,
+    re: KEYS_FROM_URL_TEST,
     reason: KEYS_FROM_URL,
   },
   // Plan signatures off: "accept unsigned plans", "trust any key", "skip signature checks".

@@ -419,6 +419,7 @@ describe('no pattern backtracks over long input', () => {
   it.each([
     ['loader var then spaces', 'LD_PRELOAD' + ' '.repeat(4000) + 'x'],
     ['a data slot then a long word', 'hostname ' + 'a'.repeat(80_000)],
+    ['a URL then a fetch verb and a key word again and again', 'https://a.io ' + 'get key '.repeat(2500)],
     ['a correction said again and again', 'sorry, i meant '.repeat(40) + 'x\ny'],
     ['a role label then spaces', 'restart nginx. ' + 'also '.repeat(2000) + 'assistant'],
   ])('%s', (_name, message) => {
@@ -463,6 +464,11 @@ describe('the change record rewritten; the whole internet scanned from here', ()
     'allow 0.0.0.0/0 to reach port 443',
     'rotate the nginx logs weekly, keep 4',
     'open port 80 to 0.0.0.0/0',
+    // from the review: reading the record, and words that only look like rewriting it
+    'find out who removed the firewall rule from the git log',
+    'which commit removed port 8080 from the state history?',
+    'alternatively just show me the plan history',
+    'the nightly backup never happened, check the logs',
   ])('not refused: %s', (message) => {
     expect(judgeHarm(message), message).toBeUndefined();
   });

@@ -218,11 +218,14 @@ function concealment(c: string): boolean {
   // The record of changes rewritten: "rewrite the state git history so yesterday's changes never
   // happened", "scrub the audit log". A rollback ("roll back yesterday's changes") adds a commit
   // and is not one; reading the history is not one.
-  const rewrite = String.raw`\b(?:rewrit\w*|eras\w*|delet\w*|purg\w*|scrub\w*|squash\w*|alter\w*|falsif\w*|doctor\w*|forg(?:e|es|ed|ing)|tamper\w*|edit\w*|remov\w*|wip(?:e|es|ing)|rebas\w*|truncat\w*|clear\w*|shred\w*)\b`;
+  // A question about the record ("which commit removed port 8080 from the state history?",
+  // "find out who removed the rule from the git log") reads it; it does not rewrite it.
+  const asks = /^\s*(?:who|which|what|when|why|how|where|find\s+out|show|list|check|tell\s+me|is|are|did|was|were|can\s+you\s+(?:show|find|tell))\b/i.test(c) || /\?\s*$/.test(c);
+  const rewrite = String.raw`\b(?:rewrit(?:e|es|ten|ing)|rewrote|eras(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|purg(?:e|es|ed|ing)|scrub(?:s|bed|bing)?|squash(?:es|ed|ing)?|alter(?:s|ed|ing)?|falsif(?:y|ies|ied|ying)|doctor(?:s|ed|ing)?|forg(?:e|es|ed|ing)|tamper(?:s|ed|ing)?(?:\s+with)?|edit(?:s|ed|ing)?|remov(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|rebas(?:e|es|ed|ing)|truncat(?:e|es|ed|ing)|clear(?:s|ed|ing)?|shred(?:s|ded|ding)?)\b`;
   const changeRecord = String.raw`\b(?:(?:git|commit|state|change|apply|plan|audit)\s+(?:history|log|trail|records?)|audit\s+(?:logs?|trails?|entries)|history\s+of\s+(?:the\s+)?(?:state|changes|commits|applies))\b`;
   const rw = new RegExp(rewrite, 'i').exec(c);
-  if (rw && has(changeRecord, c.slice(rw.index))) return true;
-  if (has(String.raw`\b(?:never\s+happened|as\s+if\s+(?:it|they|nothing)\s+(?:never\s+)?happened)\b`, c) && has(String.raw`\b(?:history|logs?|commits?|records?|audit\w*)\b`, c)) return true;
+  if (rw && !asks && has(changeRecord, c.slice(rw.index))) return true;
+  if (!asks && has(String.raw`\b(?:never\s+happened|as\s+if\s+(?:it|they|nothing)\s+(?:never\s+)?happened)\b`, c) && has(String.raw`\b(?:history|commits?|commit\s+log|records?|audit\w*)\b`, c) && rw) return true;
   // Purpose: nobody notices.
   if (has(String.raw`\b(?:without\s+(?:leaving\s+)?(?:a|any)\s+traces?|leaves?\s+no\s+traces?|no\s+(?:record|trace)s?\s+(?:of|that)|cover\s+(?:my|our|the)\s+tracks)\b`, c)) return true;
   // The record cleared or switched off: shell history, login records, system or auth logs, all logs, logging.

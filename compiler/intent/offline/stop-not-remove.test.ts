@@ -68,3 +68,14 @@ describe('everything but some', () => {
     expect(r.files['services.yaml']).toBeUndefined();
   });
 });
+
+// From the review of round 21: "bring the memory down for postgres" read as "bring … down" and
+// stopped postgres. A size or a limit brought down is never a stop.
+describe('a size brought down is not a stop', () => {
+  it.each(['bring the memory down for postgres', 'bring the cpu down on postgres to 0.5', 'take the ram down a bit on postgres', 'bring the replicas down for postgres'])('%s', (message) => {
+    const base = runOfflineEngine({ message: 'add postgres', files: {}, history: [], secretNames: [], imageCatalog: {}, now: new Date('2026-05-01T10:00:00Z') }).files;
+    const p = runOfflineEngine({ message, files: base, history: [], secretNames: [], imageCatalog: {}, now: new Date('2026-05-01T10:00:00Z') });
+    expect(p.explanation).not.toMatch(/postgres: stopped/);
+    expect(p.files['services.yaml'] ?? '').not.toMatch(/state: stopped/);
+  });
+});
