@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, println, type Command } from '../context.js';
+import { Cancelled, EXIT, println, type Command } from '../context.js';
 import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
 import { openIntentSession, reloadState } from '../../agent/intent.js';
@@ -27,7 +27,9 @@ The interactive mode. Type what you want; each answer shows the proposed changes
   no        drop them
   modify    say what to change (or just type the refinement)
   help      this text
-  exit      leave (Ctrl-D works too)`;
+  exit      leave (Ctrl-D works too)
+
+Exit status: 0 when you leave; 130 when Ctrl-C cancels (the proposal pending is dropped).`;
 
 const HELP = [
   'Type a request, e.g. "I need a PostgreSQL database", then refine it ("with daily backups").',
@@ -78,9 +80,14 @@ const command: Command = {
     let chain: string[] = [];
     /** Learning mode: the last request not understood (or corrected), waiting for a rephrase that gets applied. */
     let unclear: string | undefined;
+    /** Plans applied in this session: Ctrl-C says they stay. */
+    let applied = 0;
     try {
       for (;;) {
-        const raw = await reader.next('claude> ');
+        // Ctrl-D (null) leaves with "Goodbye!", exit 0; Ctrl-C rejects with Cancelled: exit 130 (cli/prompt.ts).
+        const raw = await reader.next('claude> ').catch((e: unknown) => {
+          throw e instanceof Cancelled && applied > 0 ? new Cancelled(`Nothing more changed; the ${applied === 1 ? 'change' : `${applied} changes`} applied in this session stay${applied === 1 ? 's' : ''}.`) : e;
+        });
         if (raw === null) break;
         const line = raw.trim();
         if (line === '') continue;
@@ -106,6 +113,7 @@ const command: Command = {
         if (pending?.planned && said === 'yes') {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
+          if (code === 0) applied++;
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
           if (code === 0 && unclear && !pending.learned) {
             learn(s.paths.dataDir, unclear, chain.join('; '), ctx.now());
