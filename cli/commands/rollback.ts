@@ -108,7 +108,8 @@ const command: Command = {
       }
       throw e;
     }
-    const reader = interactive ? lineReader(ctx) : undefined;
+    // Inside the interactive mode its reader asks (ctx.reader), and stays open afterwards.
+    const reader = interactive ? (ctx.reader ?? lineReader(ctx)) : undefined;
     try {
       const history = await repo.history();
       let rev = positionals[0];
@@ -242,7 +243,7 @@ const command: Command = {
       else for (const l of renderResult(result)) println(ctx.stdout, l);
       return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
     } finally {
-      reader?.close();
+      if (reader !== ctx.reader) reader?.close();
     }
   },
 };
