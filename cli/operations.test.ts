@@ -38,6 +38,15 @@ describe('operationRequest', () => {
     expect(op('show me the logs')).toEqual({ kind: 'logs' });
     expect(operationRequest('show me the logs', ['only'])).toEqual({ kind: 'logs', service: 'only' });
   });
+  it('restore from a backup: the volume or service, and the backup when said', () => {
+    expect(op('restore lw15db from the last backup')).toEqual({ kind: 'restore', name: 'lw15db' });
+    expect(op('Restore postgres-data from backup 20261205T175737Z please')).toEqual({ kind: 'restore', name: 'postgres-data', backup: '20261205T175737Z' });
+    expect(op("restore web's data from its backup")).toEqual({ kind: 'restore', name: 'web' });
+    expect(op('restore the latest backup of the postgres')).toEqual({ kind: 'restore', name: 'postgres' });
+    expect(op('restore backup 20261205T1757 of pg-data')).toEqual({ kind: 'restore', name: 'pg-data', backup: '20261205T1757' });
+    expect(op("restore the db from last night's dump")).toEqual({ kind: 'restore', name: 'db' });
+    for (const m of ['restore the firewall rules', 'restore postgres', 'back up postgres and restore it weekly', 'restore the default policy']) expect(op(m), m).toBeNull();
+  });
   it('a request that only mentions these words stays a request', () => {
     for (const m of [
       'roll back postgres to 15',
@@ -60,6 +69,7 @@ describe('operationRequest', () => {
     expect(operationArgv({ kind: 'history', since: 'today' }, { stateDir: '/s' })).toEqual(['history', '--since', 'today', '--state-dir', '/s']);
     expect(operationArgv({ kind: 'history' })).toEqual(['history', '--limit', '10']);
     expect(operationArgv({ kind: 'logs', service: 'web', lines: 3 })).toEqual(['logs', 'web', '-n', '3']);
+    expect(operationArgv({ kind: 'restore', name: 'pg-data', backup: '20261205T1757' }, { yes: true })).toEqual(['restore', 'pg-data', '20261205T1757', '--yes']);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Operations said in plain words, in `claude "<message>"` and in the interactive mode: "undo
- * the last change", "roll back to 3cc64a7d", "show me the logs of web", "what changed today?".
+ * the last change", "roll back to 3cc64a7d", "show me the logs of web", "what changed today?",
+ * "restore the db from the last backup".
  * They are not changes to the state files, so the intent engine never sees them: each runs the
  * command a person would type (`claude rollback HEAD~1`, `claude logs web -n 50`,
  * `claude history --since today`), with its own plan, prompt and approval. A rollback is a new
@@ -17,7 +18,9 @@ export type OperationRequest =
   /** `rev` absent: pick from the list (a terminal), as `claude rollback` does. */
   | { kind: 'rollback'; rev?: string; undo: boolean }
   | { kind: 'history'; since?: string }
-  | { kind: 'logs'; service?: string; lines?: number };
+  | { kind: 'logs'; service?: string; lines?: number }
+  /** `name` a volume or a service (claude restore takes either); `backup` an id, else the newest. */
+  | { kind: 'restore'; name: string; backup?: string };
 
 const POLITE_HEAD = String.raw`(?:(?:ok(?:ay)?|hey|so|hmm+|ugh|oops|please|pls|plz|can\s+you|could\s+you|would\s+you|will\s+you|i\s+want\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|let'?s|just|now)[,\s]+)*`;
 const POLITE_TAIL = String.raw`(?:[,\s]+(?:please|pls|plz|now|thanks|thank\s+you|asap|for\s+me))*\s*[.!?]*`;
@@ -55,6 +58,23 @@ function sinceWord(text: string): string | undefined {
   return undefined; // "recently", "lately": the newest changes, as history lists them
 }
 
+const NAME = String.raw`([a-z0-9][a-z0-9_.-]*)`;
+const BACKUP_ID = String.raw`(\d{8}T\d{4,6}Z?)`;
+const RESTORE = [
+  // "restore lw-db from the last backup", "restore postgres-data from backup 20261205T1757", "restore web's data from its backup"
+  whole(String.raw`restore\s+(?:the\s+)?(?:data\s+of\s+|volume\s+)?${NAME}(?:'s\s+data|\s+data|\s+volume)?\s+(?:from|to|using|with)\s+(?:the\s+|its\s+|a\s+)?(?:(?:last|latest|newest|most\s+recent|previous|last\s+night'?s|today'?s)\s+)?(?:backup|dump|snapshot)(?:\s+${BACKUP_ID})?`),
+  // "restore the last backup of lw-db", "restore backup 20261205T1757 of postgres-data"
+  whole(String.raw`restore\s+(?:the\s+)?(?:(?:last|latest|newest|most\s+recent|previous)\s+)?(?:backup|dump|snapshot)(?:\s+${BACKUP_ID})?\s+(?:of|for)\s+(?:the\s+)?${NAME}`),
+];
+
+function restoreRequest(t: string): OperationRequest | null {
+  const a = RESTORE[0]!.exec(t);
+  if (a) return { kind: 'restore', name: a[1]!, ...(a[2] ? { backup: a[2] } : {}) };
+  const b = RESTORE[1]!.exec(t);
+  if (b) return { kind: 'restore', name: b[2]!, ...(b[1] ? { backup: b[1] } : {}) };
+  return null;
+}
+
 const LOG_WORDS = String.raw`(?:logs?|log\s+lines?|log\s+output|output|errors?\s+log)`;
 const NUM = String.raw`(\d{1,4})`;
 
@@ -74,6 +94,8 @@ export function operationRequest(message: string, services: readonly string[]): 
     return { kind: 'rollback', rev: 'HEAD~1', undo: true };
   }
   if (ROLLBACK_PICK.test(t)) return { kind: 'rollback', undo: false };
+  const restore = restoreRequest(t);
+  if (restore) return restore;
   if (HISTORY.some((r) => r.test(t))) {
     const since = sinceWord(t);
     return { kind: 'history', ...(since ? { since } : {}) };
@@ -116,6 +138,8 @@ export function operationArgv(op: OperationRequest, o: { yes?: boolean; json?: b
       return ['history', ...(op.since ? ['--since', op.since] : ['--limit', '10']), ...(o.json ? ['--json'] : []), ...common];
     case 'logs':
       return ['logs', op.service!, '-n', String(op.lines ?? 50), ...(o.json ? ['--json'] : [])];
+    case 'restore':
+      return ['restore', op.name, ...(op.backup ? [op.backup] : []), ...(o.yes ? ['--yes'] : []), ...(o.json ? ['--json'] : [])];
   }
 }
 
