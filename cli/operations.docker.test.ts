@@ -79,8 +79,10 @@ it('in the interactive mode: history, logs, undo with a typed yes, and "undo tha
   term.type('exit');
   await until('the mode to end', exitStatus, { ms: 60_000, detail: () => term.screen() });
   expect(exitStatus()).toBe('0');
-  const history = JSON.parse(host.claude('history', '--json').stdout) as { commits: { request: string }[] };
+  const history = JSON.parse(host.claude('history', '--json').stdout) as { commits: { request: string; author: { email: string } }[] };
   expect(history.commits.map((c) => c.request)).toHaveLength(3);
+  // The rollback's commit names the same host as the others (it named the OS hostname).
+  expect(history.commits.map((c) => c.author.email)).toEqual(Array(3).fill(`alice@${host.hostId}`));
   expect(history.commits[0]!.request).toMatch(/^rollback to [0-9a-f]{12} \("run claude-os-local/);
   expect(readFileSync(join(host.stateDir, 'services.yaml'), 'utf8')).toMatch(/memory: 64Mi/);
 }, 600_000);
