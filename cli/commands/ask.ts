@@ -48,7 +48,7 @@ and, after you answer yes, applies them. Nothing changes without your yes (or --
                    port anyway (a warning instead of a refusal)
 
 Exit status: 0 applied, declined, saved or nothing to do; 1 not understood, refused or
-failed; 2 usage error; 130 cancelled with Ctrl-C at the prompt (nothing changed).
+failed; 2 usage error; 130 cancelled with Ctrl-C at any prompt (nothing changed).
 
 Examples:
   claude "set up a web server with nginx"
