@@ -48,7 +48,7 @@ and, after you answer yes, applies them. Nothing changes without your yes (or --
                    port anyway (a warning instead of a refusal)
 
 Exit status: 0 applied, declined, saved or nothing to do; 1 not understood, refused or
-failed; 2 usage error; 130 cancelled with Ctrl-C at the prompt (nothing changed).
+failed; 2 usage error; 130 cancelled with Ctrl-C at any prompt (nothing changed).
 
 Examples:
   claude "set up a web server with nginx"
@@ -388,6 +388,10 @@ const command: Command = {
       println(ctx.stderr, usage);
       return EXIT.USAGE;
     }
+    // "undo the last change", "show me the logs of web", "what changed today?": the command itself.
+    const { maybeOperation } = await import('../operations.js');
+    const op = await maybeOperation(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}) });
+    if (op !== null) return op;
     // "when will the disk be full?", "right-size my services": claude health (docs/health.md).
     const { healthQuestion } = await import('../../compiler/diagnose/intent.js');
     const hq = healthQuestion(message);
