@@ -53,8 +53,8 @@ describe('CNI plugin calls', () => {
       // one check and one add per shared rule, for the three attaches together
       const ipt = lines.filter((l) => l.startsWith('iptables '));
       expect(ipt).toEqual([
-        "iptables -w -t nat -C POSTROUTING -s 10.99.0.0/24 ! -o br-n -m comment --comment claude-os network n -j MASQUERADE",
-        "iptables -w -t nat -A POSTROUTING -s 10.99.0.0/24 ! -o br-n -m comment --comment claude-os network n -j MASQUERADE",
+        "iptables -w -t nat -C POSTROUTING -s 10.99.0.0/24 ! -d 10.99.0.0/24 -m comment --comment claude-os network n -j MASQUERADE",
+        "iptables -w -t nat -A POSTROUTING -s 10.99.0.0/24 ! -d 10.99.0.0/24 -m comment --comment claude-os network n -j MASQUERADE",
         "iptables -w -t filter -C FORWARD -s 10.99.0.0/24 -m comment --comment claude-os network n -j ACCEPT",
         "iptables -w -t filter -I FORWARD -s 10.99.0.0/24 -m comment --comment claude-os network n -j ACCEPT",
         "iptables -w -t filter -C FORWARD -d 10.99.0.0/24 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment claude-os network n -j ACCEPT",

@@ -80,15 +80,16 @@ const SHARED_CHAINS = new Set(['firewall', 'portmap']);
  * The iptables rules a network's containers share, one set per network (not per container):
  * what the bridge plugin's `ipMasq` (a chain and 7 iptables runs per container) and the
  * firewall plugin (7 more) did for each container, said once for the subnet. Out of the
- * subnet through any other interface is masqueraded (as Docker does for its bridges:
- * `-s subnet ! -o bridge`); in the host's FORWARD chain (Docker sets its policy to DROP) the
+ * subnet to anywhere else is masqueraded (`-s subnet ! -d subnet`, as ipMasq's chain did: not
+ * `! -o bridge` as Docker has it, which with br_netfilter would masquerade the traffic between
+ * the containers of another network given the same subnet by a second engine); in the host's FORWARD chain (Docker sets its policy to DROP) the
  * containers' traffic out, and the replies to it, are accepted, as the firewall plugin did
  * per address.
  */
 function networkRules(net: CniNetwork): { table: string; chain: string; insert: boolean; spec: string[] }[] {
   const c = ['-m', 'comment', '--comment', `claude-os network ${net.name}`];
   return [
-    ...(net.internal ? [] : [{ table: 'nat', chain: 'POSTROUTING', insert: false, spec: ['-s', net.subnet, '!', '-o', net.bridge, ...c, '-j', 'MASQUERADE'] }]),
+    ...(net.internal ? [] : [{ table: 'nat', chain: 'POSTROUTING', insert: false, spec: ['-s', net.subnet, '!', '-d', net.subnet, ...c, '-j', 'MASQUERADE'] }]),
     { table: 'filter', chain: 'FORWARD', insert: true, spec: ['-s', net.subnet, ...c, '-j', 'ACCEPT'] },
     { table: 'filter', chain: 'FORWARD', insert: true, spec: ['-d', net.subnet, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...c, '-j', 'ACCEPT'] },
   ];

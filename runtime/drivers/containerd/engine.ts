@@ -492,7 +492,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * and aliases). One rewrite at a time, each listing the containers after the one before it
    * wrote: two at once (the creates of a plan run in parallel) could answer in either order,
    * and one whose list was taken before a peer existed, written last, left that peer out for
-   * good ("web reaches redis by alias" failed so at a load of 19: engine.containerd.test).
+   * good (engine.containerd.test holds one list back to show it).
    */
   private refreshHosts(): Promise<void> {
     const mine = this.hostsTurn.then(() => this.writeHosts());
@@ -716,6 +716,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       } catch {
         code = null; // the task (and its execs) went away: the command did not complete
       }
+      // The output is read after the exec process is deleted, not when Wait answers: the shim
+      // copies the process's pipes into the file in goroutines of its own, and Wait answers at
+      // the exit, before they are done; its delete waits for them (up to 2 s: containerd's
+      // pkg/process execProcess.delete). Read at Wait, a loaded machine gave "" for what the
+      // command printed ("web reaches redis by alias": `nc` got nothing, engine.containerd.test).
+      await this.api.tasks.DeleteProcess({ containerId: f.c.id, execId }).catch(() => undefined);
       const output = existsSync(out) ? readFileSync(out, 'utf8').replace(/[\x00-\x08\x0e-\x1f]/g, '').slice(0, 2000).trim() : '';
       await cleanup();
       return (result = { code, output });
