@@ -4,6 +4,7 @@
  * environment, working directory and clock here and return an exit code. That keeps every
  * command testable in-process.
  */
+import type { LineReader } from './prompt.js';
 import type { Readable, Writable } from 'node:stream';
 
 export interface CommandContext {
@@ -18,6 +19,12 @@ export interface CommandContext {
   cwd: string;
   /** The clock, injected. */
   now: () => Date;
+  /**
+   * The terminal's reader when a command runs inside another that already reads the terminal
+   * (the interactive mode running `rollback`): the inner command asks through it and leaves
+   * it open. Two readers on one terminal would both take each typed line.
+   */
+  reader?: LineReader;
 }
 
 /**

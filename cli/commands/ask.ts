@@ -388,6 +388,10 @@ const command: Command = {
       println(ctx.stderr, usage);
       return EXIT.USAGE;
     }
+    // "undo the last change", "show me the logs of web", "what changed today?": the command itself.
+    const { maybeOperation } = await import('../operations.js');
+    const op = await maybeOperation(ctx, message, { yes: values.yes === true, json: values.json === true, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}) });
+    if (op !== null) return op;
     // "when will the disk be full?", "right-size my services": claude health (docs/health.md).
     const { healthQuestion } = await import('../../compiler/diagnose/intent.js');
     const hq = healthQuestion(message);

@@ -8,7 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, println, type Command } from '../context.js';
+import { EXIT, println, withContext, type Command, type CommandContext } from '../context.js';
+import type { LineReader } from '../prompt.js';
+import { maybeOperation, operationRequest } from '../operations.js';
+import { healthQuestion } from '../../compiler/diagnose/intent.js';
+import { stateHeadOf } from '../../agent/flow.js';
+import { resolvePaths } from '../../common/paths.js';
 import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
 import { openIntentSession, reloadState } from '../../agent/intent.js';
@@ -34,6 +39,25 @@ const HELP = [
   'After a proposal: yes applies it, no drops it, anything else refines it. clear clears the screen; exit leaves.',
   'Other commands run from the shell: claude status, claude history --conversations, claude help.',
 ];
+
+/**
+ * Runs `line` outside the intent engine when it is an operation, a health question or a
+ * troubleshooting question; null when it is a request for the engine.
+ */
+async function routeOutsideEngine(ctx: CommandContext, line: string, stateDir: string | undefined, reader: LineReader): Promise<{ code: number; ran: string; headBefore: string | null } | null> {
+  const inner = withContext(ctx, { reader });
+  const headBefore = await stateHeadOf(resolvePaths(ctx.env, ctx.cwd, stateDir).stateDir);
+  const op = await maybeOperation(inner, line, { ...(stateDir ? { stateDir } : {}), reader });
+  if (op !== null) return { code: op, ran: 'operation', headBefore };
+  const hq = healthQuestion(line);
+  if (hq) {
+    const { runHealth } = await import('./health.js');
+    return { code: await runHealth(inner, { json: false, rightSize: hq === 'right-size', yes: false, ...(stateDir ? { stateDirFlag: stateDir } : {}) }), ran: 'health', headBefore };
+  }
+  const { maybeTroubleshoot } = await import('../troubleshoot.js');
+  const t = await maybeTroubleshoot(inner, line, stateDir ? { stateDirFlag: stateDir } : {});
+  return t === null ? null : { code: t, ran: 'troubleshoot', headBefore };
+}
 
 const command: Command = {
   summary: 'interactive mode (the default with no arguments)',
@@ -131,6 +155,31 @@ const command: Command = {
           continue;
         }
         appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
+        // "undo that" while a proposal waits: nothing of it was applied, so it is dropped.
+        const undo = operationRequest(line, []);
+        if (pending && undo?.kind === 'rollback' && undo.undo) {
+          pending = undefined;
+          chain = [];
+          println(ctx.stdout, 'Dropped the proposal: none of it was applied, so there is nothing to undo. Nothing changed.');
+          continue;
+        }
+        // Operations ("undo the last change", "show me the logs of web", "what changed today?"),
+        // health questions and troubleshooting ("the website is down") run as they do from the
+        // shell, asking through this reader; the engine only sees requests for changes.
+        const routed = await routeOutsideEngine(ctx, line, values['state-dir'], reader);
+        if (routed !== null) {
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: `ran: ${routed.ran} (exit ${routed.code})` });
+          const head = await stateHeadOf(s.paths.stateDir);
+          if (head !== routed.headBefore) {
+            // It changed the state (a rollback, a fix): the next request starts from it.
+            await reloadState(s);
+            files = s.files;
+            if (pending) println(ctx.stdout, 'The proposal from before was dropped: the state changed under it. Say it again to plan it on the new state.');
+            pending = undefined;
+            chain = [];
+          }
+          continue;
+        }
         // A correction ("no, I meant …") replaces the pending proposal, and is learned from.
         const corrected = /^(?:no[,.!]?\s+)?(?:i meant|i mean|what i meant was|actually,? i meant)\s+(.+)$/i.exec(line);
         let request = line;

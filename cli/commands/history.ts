@@ -1,5 +1,5 @@
 /**
- * `claude history [--json] [--limit N] [--state-dir DIR]`: the commits of the state repo,
+ * `claude history [--json] [--limit N] [--since WHEN] [--state-dir DIR]`: the commits of the state repo,
  * newest first (time, author, request, plan id, summary).
  */
 import { existsSync } from 'node:fs';
@@ -9,13 +9,15 @@ import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { StateRepoDamagedError, openStateRepo, type HistoryEntry } from '../../runtime/state/repo.js';
 
-const usage = `usage: claude history [--json] [--limit N] [--state-dir DIR] [--conversations]
+const usage = `usage: claude history [--json] [--limit N] [--since WHEN] [--state-dir DIR] [--conversations]
 
 Lists the changes recorded in the state repository (the state dir is a git repository;
 each successful apply is one commit), newest first.
 
   --json           print {"stateDir", "commits": [{commit, parents, time, author, request, planId, summary}]}
   --limit N        at most N commits (or conversations)
+  --since WHEN     only the changes made since WHEN: today, yesterday (from its midnight,
+                   local time), 6h, 3d, or a date/time (2026-12-01, 2026-12-01T09:00Z)
   --conversations  the conversations with the intent engine instead (requests and answers)
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)`;
 
@@ -31,6 +33,22 @@ function render(e: HistoryEntry): string {
   return [head, indent(e.request), ...(e.summary ? [indent(e.summary)] : [])].join('\n');
 }
 
+/** The start of `--since WHEN`: today/yesterday from local midnight, Nh/Nd/Nm back from now, or a date. */
+export function sinceTime(when: string, now: Date): Date {
+  const w = when.trim().toLowerCase();
+  if (w === 'today' || w === 'yesterday') {
+    const d = new Date(now);
+    d.setHours(0, 0, 0, 0);
+    if (w === 'yesterday') d.setDate(d.getDate() - 1);
+    return d;
+  }
+  const rel = /^(\d+)\s*(m|min|h|d|w)$/.exec(w);
+  if (rel) return new Date(now.getTime() - Number(rel[1]) * { m: 60e3, min: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[rel[2] as 'm']);
+  const t = /^\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/.test(w) ? Date.parse(when.trim().replace(' ', 'T')) : NaN;
+  if (Number.isNaN(t)) throw new UsageError(`--since must be today, yesterday, a span such as 6h or 3d, or a date such as 2026-12-01, not '${when}'`);
+  return new Date(t);
+}
+
 const command: Command = {
   summary: 'show the recorded changes (time, author, request, plan id)',
   usage,
@@ -38,6 +56,7 @@ const command: Command = {
     const { values } = parse(ctx.argv, {
       json: { type: 'boolean' },
       limit: { type: 'string' },
+      since: { type: 'string' },
       'state-dir': { type: 'string' },
       conversations: { type: 'boolean' },
     }, false);
@@ -46,6 +65,7 @@ const command: Command = {
       limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not '${values.limit}'`);
     }
+    const since = values.since === undefined ? undefined : sinceTime(values.since, ctx.now());
     const { stateDir, dataDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     if (values.conversations) {
       // The intent layer's conversations (agent/conversations.ts), newest first.
@@ -58,7 +78,8 @@ const command: Command = {
     if (existsSync(join(stateDir, '.git'))) {
       try {
         const repo = await openStateRepo(stateDir, { now: ctx.now, create: false });
-        commits = await repo.history(limit !== undefined ? { limit } : {});
+        commits = await repo.history(limit !== undefined && since === undefined ? { limit } : {});
+        if (since !== undefined) commits = commits.filter((c) => Date.parse(c.time) >= since.getTime()).slice(0, limit ?? Infinity);
       } catch (e) {
         if (e instanceof StateRepoDamagedError) {
           println(ctx.stderr, `claude history: ${e.message}`);
@@ -69,6 +90,10 @@ const command: Command = {
     }
     if (values.json) {
       println(ctx.stdout, JSON.stringify({ stateDir, commits }, null, 2));
+      return EXIT.OK;
+    }
+    if (commits.length === 0 && since !== undefined) {
+      println(ctx.stdout, `no changes since ${since.toISOString().replace('.000Z', 'Z')} (${values.since})`);
       return EXIT.OK;
     }
     if (commits.length === 0) {

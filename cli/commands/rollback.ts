@@ -108,7 +108,8 @@ const command: Command = {
       }
       throw e;
     }
-    const reader = interactive ? lineReader(ctx) : undefined;
+    // Inside the interactive mode its reader asks (ctx.reader), and stays open afterwards.
+    const reader = interactive ? (ctx.reader ?? lineReader(ctx)) : undefined;
     try {
       const history = await repo.history();
       let rev = positionals[0];
@@ -137,7 +138,7 @@ const command: Command = {
       const short = target.slice(0, 12);
       const request = `rollback to ${short} ("${oneLine(entry?.request ?? '', 120)}")`;
       const host = await openFlowHost(paths);
-      const actor = authorFromEnv(ctx.env);
+      const actor = authorFromEnv(ctx.env, { hostname: host.hostId });
       let planWarnings: string[] = [];
       let problems: string[] = [];
       let savedTo: string | null = null;
@@ -242,7 +243,7 @@ const command: Command = {
       else for (const l of renderResult(result)) println(ctx.stdout, l);
       return result.status === 'applied' ? EXIT.OK : EXIT.FAILURE;
     } finally {
-      reader?.close();
+      if (reader !== ctx.reader) reader?.close();
     }
   },
 };
