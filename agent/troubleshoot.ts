@@ -313,6 +313,11 @@ export async function applyFix(
  * containers): the request (kind, service), or null when it asks for a change instead.
  */
 export async function troubleshootingRequestFor(ctx: Pick<AgentContext, 'env' | 'cwd'>, message: string, stateDirFlag?: string): Promise<TroubleshootingRequest | null> {
+  return troubleshootingRequest(message, await knownServices(ctx, stateDirFlag));
+}
+
+/** This host's services: those the compiled state files define, then the managed containers' (Docker up). */
+export async function knownServices(ctx: Pick<AgentContext, 'env' | 'cwd'>, stateDirFlag?: string): Promise<{ name: string; image?: string; ports?: number[] }[]> {
   const env = await observeEnv(ctx, stateDirFlag);
   const model = compileStateDir(env.stateDir).model;
   const known = new Map<string, { name: string; image?: string; ports?: number[] }>();
@@ -323,7 +328,7 @@ export async function troubleshootingRequestFor(ctx: Pick<AgentContext, 'env' | 
   } catch {
     /* docker down: the flow itself will say so */
   }
-  return troubleshootingRequest(message, [...known.values()]);
+  return [...known.values()];
 }
 
 /**

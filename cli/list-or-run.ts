@@ -1,5 +1,5 @@
 /**
- * The shape shared by `claude backups` and `claude jobs`: with no argument the command lists,
+ * The shape shared by `claude backups` and `claude jobs`: with no argument (or `list`, `ls`) the command lists,
  * `run NAME` runs one now; `--json` for both. Each command keeps its own list and run.
  */
 import { parse } from './args.js';
@@ -23,7 +23,8 @@ export function listOrRunCommand(c: ListOrRun): Command {
     async run(ctx) {
       const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' } });
       const json = values.json ?? false;
-      if (positionals.length === 0) return c.list(ctx, json);
+      // `list` / `ls` is what people type after other tools (`docker volume ls`, `crontab -l`).
+      if (positionals.length === 0 || (positionals.length === 1 && /^(list|ls)$/.test(positionals[0]!))) return c.list(ctx, json);
       if (positionals[0] === 'run') {
         if (positionals.length !== 2) throw new UsageError(`claude ${c.name} run takes one ${c.noun} name: claude ${c.name} run NAME`);
         return c.runNow(ctx, positionals[1]!, json);

@@ -36,7 +36,7 @@ export async function runTroubleshoot(ctx: CommandContext, o: CliTroubleshootOpt
   const { json, ...flow } = o;
   // Only a terminal is asked; one reader, made at the first question, serves the whole prompt
   // loop (a line is resolved as typed; answers typed ahead are kept).
-  let reader: LineReader | undefined;
+  let reader: LineReader | undefined = ctx.reader; // the interactive mode's own, left open
   const io: TroubleshootIO = {
     out: (l = '') => {
       if (!json) println(ctx.stdout, l);
@@ -49,7 +49,7 @@ export async function runTroubleshoot(ctx: CommandContext, o: CliTroubleshootOpt
     if (json && outcome !== 'usage' && outcome !== 'declined') println(ctx.stdout, JSON.stringify(troubleshootJson(result), null, 2));
     return { code: CODES[outcome], result };
   } finally {
-    reader?.close();
+    if (reader !== ctx.reader) reader?.close();
   }
 }
 

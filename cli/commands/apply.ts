@@ -247,7 +247,7 @@ async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boole
     return EXIT.FAILURE;
   }
   const host = await openFlowHost(paths);
-  const actor = authorFromEnv(ctx.env);
+  const actor = authorFromEnv(ctx.env, { hostname: host.hostId });
   const interactive = ctx.isTTY && !o.yes && !o.json;
   const reader = interactive ? lineReader(ctx, { terminal: true, promptTypedAhead: false }) : undefined;
   let problems: string[] = [];

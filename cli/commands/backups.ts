@@ -10,7 +10,7 @@ import { resolvePaths } from '../../common/paths.js';
 import { readHostId } from '../../plan/keys.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 
-const usage = `usage: claude backups [--json]
+const usage = `usage: claude backups [list] [--json]
        claude backups run NAME [--json]
 
 Lists the backup sets (each storage.yaml volume with backup:, as last applied) and their

@@ -8,7 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, println, type Command } from '../context.js';
+import { Cancelled, EXIT, println, withContext, type Command, type CommandContext } from '../context.js';
+import type { LineReader } from '../prompt.js';
+import { maybeOperation, operationRequest } from '../operations.js';
+import { healthQuestion } from '../../compiler/diagnose/intent.js';
+import { stateHeadOf } from '../../agent/flow.js';
+import { resolvePaths } from '../../common/paths.js';
 import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
 import { openIntentSession, reloadState } from '../../agent/intent.js';
@@ -27,13 +32,34 @@ The interactive mode. Type what you want; each answer shows the proposed changes
   no        drop them
   modify    say what to change (or just type the refinement)
   help      this text
-  exit      leave (Ctrl-D works too)`;
+  exit      leave (Ctrl-D works too)
+
+Exit status: 0 when you leave; 130 when Ctrl-C cancels (the proposal pending is dropped).`;
 
 const HELP = [
   'Type a request, e.g. "I need a PostgreSQL database", then refine it ("with daily backups").',
   'After a proposal: yes applies it, no drops it, anything else refines it. clear clears the screen; exit leaves.',
   'Other commands run from the shell: claude status, claude history --conversations, claude help.',
 ];
+
+/**
+ * Runs `line` outside the intent engine when it is an operation, a health question or a
+ * troubleshooting question; null when it is a request for the engine.
+ */
+async function routeOutsideEngine(ctx: CommandContext, line: string, stateDir: string | undefined, reader: LineReader): Promise<{ code: number; ran: string; headBefore: string | null } | null> {
+  const inner = withContext(ctx, { reader });
+  const headBefore = await stateHeadOf(resolvePaths(ctx.env, ctx.cwd, stateDir).stateDir);
+  const op = await maybeOperation(inner, line, { ...(stateDir ? { stateDir } : {}), reader });
+  if (op !== null) return { code: op, ran: 'operation', headBefore };
+  const hq = healthQuestion(line);
+  if (hq) {
+    const { runHealth } = await import('./health.js');
+    return { code: await runHealth(inner, { json: false, rightSize: hq === 'right-size', yes: false, ...(stateDir ? { stateDirFlag: stateDir } : {}) }), ran: 'health', headBefore };
+  }
+  const { maybeTroubleshoot } = await import('../troubleshoot.js');
+  const t = await maybeTroubleshoot(inner, line, stateDir ? { stateDirFlag: stateDir } : {});
+  return t === null ? null : { code: t, ran: 'troubleshoot', headBefore };
+}
 
 const command: Command = {
   summary: 'interactive mode (the default with no arguments)',
@@ -78,8 +104,11 @@ const command: Command = {
     let chain: string[] = [];
     /** Learning mode: the last request not understood (or corrected), waiting for a rephrase that gets applied. */
     let unclear: string | undefined;
+    /** Plans applied in this session: Ctrl-C says they stay. */
+    let applied = 0;
     try {
       for (;;) {
+        // Ctrl-D (null) leaves with "Goodbye!", exit 0; Ctrl-C rejects with Cancelled: exit 130 (cli/prompt.ts).
         const raw = await reader.next('claude> ');
         if (raw === null) break;
         const line = raw.trim();
@@ -106,6 +135,7 @@ const command: Command = {
         if (pending?.planned && said === 'yes') {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
+          if (code === 0) applied++;
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
           if (code === 0 && unclear && !pending.learned) {
             learn(s.paths.dataDir, unclear, chain.join('; '), ctx.now());
@@ -131,6 +161,32 @@ const command: Command = {
           continue;
         }
         appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
+        // "undo that" while a proposal waits: nothing of it was applied, so it is dropped.
+        const undo = operationRequest(line, []);
+        if (pending && undo?.kind === 'rollback' && undo.undo) {
+          pending = undefined;
+          chain = [];
+          println(ctx.stdout, 'Dropped the proposal: none of it was applied, so there is nothing to undo. Nothing changed.');
+          continue;
+        }
+        // Operations ("undo the last change", "show me the logs of web", "what changed today?"),
+        // health questions and troubleshooting ("the website is down") run as they do from the
+        // shell, asking through this reader; the engine only sees requests for changes.
+        const routed = await routeOutsideEngine(ctx, line, values['state-dir'], reader);
+        if (routed !== null) {
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: `ran: ${routed.ran} (exit ${routed.code})` });
+          const head = await stateHeadOf(s.paths.stateDir);
+          if (head !== routed.headBefore) {
+            // It changed the state (a rollback, a fix): the next request starts from it.
+            applied++;
+            await reloadState(s);
+            files = s.files;
+            if (pending) println(ctx.stdout, 'The proposal from before was dropped: the state changed under it. Say it again to plan it on the new state.');
+            pending = undefined;
+            chain = [];
+          }
+          continue;
+        }
         // A correction ("no, I meant …") replaces the pending proposal, and is learned from.
         const corrected = /^(?:no[,.!]?\s+)?(?:i meant|i mean|what i meant was|actually,? i meant)\s+(.+)$/i.exec(line);
         let request = line;
@@ -169,6 +225,10 @@ const command: Command = {
           println(ctx.stdout, `${approvalQuestion(t.planned, values['admin-key'])} (or keep refining)`);
         }
       }
+    } catch (e) {
+      // Ctrl-C here or at a prompt of a command run from here: what was applied before stays.
+      if (e instanceof Cancelled && applied > 0) throw new Cancelled(`Nothing more changed; the ${applied === 1 ? 'change' : `${applied} changes`} applied in this session stay${applied === 1 ? 's' : ''}.`);
+      throw e;
     } finally {
       reader.close();
       await s.close();

@@ -98,13 +98,13 @@ async function applyRightSize(ctx: CommandContext, p: RightSizeProposal, o: { ye
       return EXIT.FAILURE;
     }
     const { lineReader } = await import('../prompt.js');
-    const reader = lineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
+    const reader = ctx.reader ?? lineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
     const { askApproval } = await import('../answers.js');
     let answer: string;
     try {
       answer = (await askApproval(reader, '\nApply these limits? [yes/no] ', { modify: false })).answer;
     } finally {
-      reader.close();
+      if (reader !== ctx.reader) reader.close();
     }
     if (answer !== 'yes') {
       println(ctx.stdout, 'Nothing was changed.');

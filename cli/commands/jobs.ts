@@ -13,7 +13,7 @@ import type { JobSpec } from '../../plan/types.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 import type { JobRun } from '../../runtime/jobs/store.js';
 
-const usage = `usage: claude jobs [--json]
+const usage = `usage: claude jobs [list] [--json]
        claude jobs run NAME [--json]
 
 Lists the scheduled jobs (scheduled.yaml, as last applied): schedule, where each runs

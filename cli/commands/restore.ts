@@ -63,9 +63,9 @@ const command: Command = {
         println(ctx.stderr, 'claude restore: no terminal to ask for approval; run it in a terminal, or pass --yes');
         return EXIT.FAILURE;
       }
-      const reader = lineReader(ctx);
+      const reader = ctx.reader ?? lineReader(ctx); // the interactive mode's own, left open
       const { answer } = await askApproval(reader, 'Restore? [yes/no] ', { modify: false });
-      reader.close();
+      if (reader !== ctx.reader) reader.close();
       if (answer !== 'yes') {
         println(ctx.stdout, 'Nothing changed.');
         return EXIT.FAILURE;
