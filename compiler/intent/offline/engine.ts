@@ -223,6 +223,10 @@ const DANGERS: { re: RegExp; reason: string }[] = [
 ];
 
 const HOST_DISK_MOUNT = /^\s*(?:(?:please|pls|can\s+you|now)\s+)?mount\s+(?:\/dev\/(?:sd|vd|xvd|hd|nvme|mmcblk|disk\/)[\w/.-]*|(?:UUID|LABEL)=[\w.-]+)\s+(?:at|on|to|under)\s+\/(?!\s|$)/i;
+/** An image as people write it in a sentence: with a path or a tag ("ghcr.io/acme/api:2.0", "redis:7"). */
+const IMAGE_SAID = String.raw`[a-z0-9][a-z0-9._-]*(?::\d+(?=\/))?(?:\/[a-z0-9._-]+)+(?::\w[\w.-]{0,127})?|[a-z0-9][a-z0-9._-]*:\w[\w.-]{0,127}`;
+/** "with a random password", "with a strong generated db password": made, never shown. */
+const MADE_WITH_SECRET = /\b(?:with|and|using|plus)\s+(?:a|an|its\s+own|its|their\s+own|their|some)?\s*(?:(?:new|random(?:ly[\s-]generated)?|generated|auto-?generated|strong|secure|long|unique)\s+)+(?:(?:db|database|admin|root|user)\s+)?(?:passwords?|pass|secrets?|tokens?|credentials?)\b/gi;
 const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[^.]*\b(data|volumes?|backups?|files)\b/i;
 
 /**
@@ -286,6 +290,9 @@ export function detectDanger(message: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "give me a postgres with a random password": a password made for what is added is a
+    // generated secret (never shown), not a request to show one.
+    if (d.reason === SECRETS && !d.re.test(message.replace(MADE_WITH_SECRET, ' '))) continue;
     // "mount /dev/sdb1 at /mnt/data": a disk mounted on the host (storage.yaml mounts), no container.
     if (d.reason === HOST_ACCESS && HOST_DISK_MOUNT.test(message) && !/\b(?:containers?|into|docker|services?|privileged|socket|inside)\b/i.test(message)) continue;
     // "disable root password logins over ssh" turns it off.
@@ -540,7 +547,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   message = message.replace(DOMAIN_LIST, ' + ');
   // "both the api and the worker", "redis and postgres both", "api, worker": one list of
   // services, one subject of the clause, so one change is applied to each (never split).
-  message = joinSubjects(message, new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
+  const serviceNames = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  message = joinSubjects(message, serviceNames);
+  // "on the api, set LOG_LEVEL to debug", "for the worker, 2 gigs": a service said first, then
+  // what it gets, is "api: …" (one clause, never cut at the comma).
+  message = message.replace(/^\s*(?:on|for|in)\s+(?:the\s+)?([a-z][\w-]*)(?:\s+(?:service|container|app))?\s*,\s*/i, (m, name: string) => (serviceNames.includes(name.toLowerCase()) ? `${name.toLowerCase()}: ` : m));
   const input: EngineInput = { ...original, message };
 
   const run: Run = {
@@ -783,6 +794,17 @@ function paraphrase(text: string): string {
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "start a minio server", "start up an nginx": starting something new adds it.
+    .replace(/\bstart(?:\s+up)?\s+(?=(?:a|an|some|another|new|one\s+more)\s+(?!(?:backups?|back\s+up|job|cron|scan|check|restart|rollback)\b))/gi, 'set up ')
+    // Several services in one sentence, each said "NAME (IMAGE[, port N]) [x N]" or "N NAMEs
+    // from IMAGE [named NAME]": the form the grammar reads, "IMAGE as NAME [on port N] [with N replicas]".
+    .replace(new RegExp(String.raw`\b(?:(?:a|an|our|my|the)\s+)?([a-z][\w-]*)\s*\(\s*(?:image\s*:?\s*)?(${IMAGE_SAID})\s*(?:,\s*(?:on\s+)?(?:port\s+)?(\d{2,5})\s*)?\)`, 'gi'), (_m, name: string, image: string, port?: string) => `${image} as ${name.toLowerCase()}${port ? ` on port ${port}` : ''}`)
+    .replace(new RegExp(String.raw`\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => `${image} as ${(name ?? noun).toLowerCase()} with ${n} replicas`)
+    // "… as worker x3", "worker (IMAGE) X 4": that many replicas.
+    .replace(new RegExp(String.raw`(\bas\s+[a-z][\w-]*(?:\s+on\s+port\s+\d{2,5})?)\s*[x×]\s?(\d{1,2})\b(?![\w.:])`, 'gi'), '$1 with $2 replicas')
+    // "grafana should run with 768 MiB", "the worker ought to run with 2 vcpus": a limit the
+    // service runs with (a size or a cpu share follows), not a service added to run.
+    .replace(/\b(should|ought\s+to|must|has\s+to|needs?\s+to|will|shall|can|could|may)\s+(?:run|work|live|operate|be\s+running)\s+(?:with|on)\s+(?=(?:just\s+|only\s+|about\s+|around\s+|up\s+to\s+)?(?:\d|a\s+(?:half|quarter)\b|half\b|one\b|two\b|three\b|four\b|a\s+(?:gig|single|couple)\b))/gi, '$1 get ')
     // "nightly dumps of mariadb", "db dumps every night": dumps of a database are its backups (a dump backup).
     .replace(/\b(nightly|daily|weekly|hourly|regular|scheduled|(?:sql|db|database)\s+)dumps\b/gi, (_m, w: string) => `${/\s$/.test(w) ? '' : `${w} `}backups`)
     .replace(/(?<![\w_-])dumps\s+of\b/gi, 'backups of')
@@ -1295,6 +1317,8 @@ function openSlot(run: Run, clause: string, verb: Verb | undefined): string | un
     const named = targetsIn(run, clause.replace(/\b(?:sql\s+|relational\s+)?databases?\b|\bdbs?\b|\bcach(?:e|es|ing)\b|\bweb\s?servers?\b|\bmonitoring\b|\bdashboards?\b/gi, ' ')).names;
     for (const m of findServiceMentions(clause)) {
       if (!m.generic || negatedAt(clause, m.index)) continue;
+      // "the databases", "restart the web servers": a plural is each of them (targetsIn), never a choice.
+      if (/(?:databases|dbs|caches|servers|sites|apps|applications|ends|proxies|dashboards)$/.test(m.text)) continue;
       // "the database" refers; "a database", "another db" (or a bare one after "add") asks for a new one.
       const before = t.slice(0, m.index);
       if (/\b(?:an?|another|new|second|extra|more|some|other|own|separate)\s+(?:[\w-]+\s+)?$/.test(before) || (verb === 'add' && !/\b(?:the|that|this|my|our|your|its|their)\s+(?:[\w-]+\s+)?$/.test(before))) continue;
@@ -1533,6 +1557,14 @@ function targetsIn(run: Run, clause0: string): { names: string[]; all: boolean }
   }
   if (/\bweb\b/.test(t) && !all.some((s) => s.name === 'web')) {
     for (const s of all) if (roleOf(s) === 'web') push(s.name);
+  }
+  // "both databases", "all the dbs", "every database", "the two databases": each database; when
+  // two are said and there is one, the caches too ("both databases" of postgres and redis).
+  if (/\b(?:databases|dbs|data\s?stores|data\s+services|(?:every|each)\s+(?:database|db))\b/.test(t)) {
+    const role = (s: Service) => roleOf(s) ?? appOfImage(s.image)?.role ?? '';
+    const dbs = all.filter((s) => role(s) === 'database');
+    const two = /\b(?:both|two|2)\b/.test(t);
+    for (const s of dbs.length >= 2 || !two ? dbs : all.filter((x) => DATA_ROLES.has(role(x)))) push(s.name);
   }
   const order = all.map((s) => s.name);
   names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
@@ -2663,13 +2695,14 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
     pairs.push([k, unq(v)]);
     spans.push([at, at + len]);
   };
-  const verbSet = new RegExp(String.raw`\b(?:set|put|make|change|give|add|update)\s+(?:(?:its|the|their|an?|env(?:ironment)?|var(?:iable)?)\s+)*${ENV_KEY}(?:\s+(?:on|for|in|of)\s+(?:the\s+)?([a-z][\w-]*))?\s+(?:to|=|as|at)\s+${ENV_VALUE}`, 'g');
+  const verbSet = new RegExp(String.raw`\b(?:set|put|make|change|give|add|update)\s+(?:(?:its|the|their|an?|env(?:ironment)?|var(?:iable)?)\s+)*${ENV_KEY}(?:\s+(?:env(?:ironment)?\s+)?var(?:iable)?)?(?:\s+(?:on|for|in|of)\s+(?:the\s+)?([a-z][\w-]*))?\s+(?:to|=|as|at)\s+${ENV_VALUE}`, 'g');
   for (const m of clause.matchAll(verbSet)) {
     add(m[1]!, m[3]!, m.index ?? 0, m[0].length);
     if (m[2]) svc = m[2];
   }
-  const said = new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+))?(?<![\w$])${ENV_KEY}\s*(?:should\s+be|must\s+be|needs\s+to\s+be|is|=|:|to\s+be)\s+${ENV_VALUE}`, 'g');
-  for (const m of clause.matchAll(said)) if (envContext || /^(?:env|variable)/i.test(m[0])) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
+  const said = new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+))?(?<![\w$])${ENV_KEY}\s*(?:(?:(?:should|must|needs\s+to|has\s+to|is\s+to|to)\s+be|is|=|:)(?:\s+set\s+(?:to|as))?|(?:set|equal|equals|equal\s+to)\s*(?:to|as|=)?)\s+${ENV_VALUE}`, 'g');
+  // "NODE_ENV should be set to production", "TZ set to Europe/Paris": "set" says it is a variable.
+  for (const m of clause.matchAll(said)) if (envContext || /^(?:env|variable)/i.test(m[0]) || /\sset\s+(?:to|as)\s/i.test(m[0])) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
   // "…, and TZ Europe/Berlin": a name in capitals and its value, in a clause about variables.
   if (envContext) {
     // "api needs NODE_ENV production and PORT 3000", "env vars REGION eu-west-1 and TIER gold".
@@ -2766,7 +2799,10 @@ const NOT_DEPENDING = /\b(?:no\s+longer|not|never|n't|stop|without)\s+(?:\w+\s+)
  * setting ("it needs more memory", "needs port 8080", "needs a volume").
  */
 function needsService(run: Run, clause: string): RegExpExecArray | null {
-  const m = /\b(?:needs?|needing|requires?|requiring)\s+(?:the\s+|a\s+|an\s+|its\s+|our\s+|my\s+)?(?=\S)/i.exec(clause);
+  // "they use redis", "the api uses postgres": "use" with a subject before it (never "use postgres 16").
+  const uses = /\b(?:uses?|using)\s+(?:the\s+|a\s+|an\s+|its\s+|our\s+|my\s+)?(?=\S)/i.exec(clause);
+  const subject = uses ? /\b(they|it|both|which|that|who|all|[a-z][\w-]*)\s+(?:(?:both|all|also|will|should|must)\s+)?$/i.exec(clause.slice(0, uses.index)) : null;
+  const m = /\b(?:needs?|needing|requires?|requiring)\s+(?:the\s+|a\s+|an\s+|its\s+|our\s+|my\s+)?(?=\S)/i.exec(clause) ?? (subject && (/^(?:they|it|both|which|that|who|all)$/i.test(subject[1]!) || getService(run, subject[1]!.toLowerCase())) ? uses : null);
   if (!m) return null;
   const rest = clause.slice(m.index + m[0].length);
   const first = /^[\w.-]+/.exec(rest)?.[0]?.toLowerCase() ?? '';
@@ -2801,7 +2837,9 @@ function handleDependsOnSaid(run: Run, before: string, rest: string, verbWords: 
   const talking = /^(?:talk|connect)/i.test(verbWords);
   const all = () => services(run).map((s) => s.name);
   let subjects = targetsIn(run, before.replace(/\b(?:start|make|have|let|get)\b/gi, ' ')).names;
-  if (subjects.length === 0 && /\b(?:both|they|them|all|each)\b/i.test(before)) subjects = run.added.length > 1 ? [...run.added] : focusTargets(run);
+  // "redis and four runners …, they use redis": "they" are the others, never what they use.
+  const used = targetsIn(run, rest).names;
+  if (subjects.length === 0 && /\b(?:both|they|them|all|each)\b/i.test(before)) subjects = (run.added.length > 1 ? [...run.added] : focusTargets(run)).filter((n) => !used.includes(n));
   else if (subjects.length === 0 && /\b(?:it|that|this|its)\b/i.test(before)) subjects = run.added.length > 0 ? [run.added[run.added.length - 1]!] : focusTargets(run).slice(-1);
   if (subjects.length === 0) return false;
   let targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
@@ -3175,7 +3213,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     for (const name of names) {
       run.ws.set('services.yaml', svcPath(run, name, 'resources', 'cpu'), cpu.value);
       mentionFocus(run, name);
-      run.lines.push(`~ ${name}: CPU limit ${cpu.value} core${cpu.value === '1' ? '' : 's'}`);
+      run.lines.push(`~ ${name}: CPU limit ${cpu.value.endsWith('m') ? `${cpu.value} (${Number(cpu.value.slice(0, -1)) / 1000} of a core)` : `${cpu.value} core${cpu.value === '1' ? '' : 's'}`}`);
     }
     did = true;
   }
@@ -3332,13 +3370,17 @@ function barePort(run: Run, clause: string): number | undefined {
   const moveIt = /\b(?:move|put|switch|shift)\s+(?:it|that|this|them)\s+(?:over\s+)?(?:to|on(?:to)?)\s+(?:port\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (moveIt && Number(moveIt[1]) >= 80) return portNumber(moveIt[1]!);
   // "…, and publish 8000", "publish it on port 8000": publishing is a service's port, never the firewall's.
-  const publish = /\bpublish(?:es|ing)?\s+(?:(?:it|that|this|them)\s+)?(?:on\s+|at\s+|as\s+)?(?:(?:the\s+)?(?:host\s+)?port\s+)?(\d{2,5})\s*(?:too|as\s+well|please|pls|then|thanks)?\s*[.!?]*$/.exec(t);
-  if (publish) return portNumber(publish[1]!);
+  // "expose it on 3307", "expose it on the host on 6380" (a service under discussion): the same.
+  const publish = new RegExp(String.raw`\b(?:publish(?:es|ing)?\s+(?:(?:it|that|this|them)\s+)?|expose\s+(?:it|that|this|them)\s+)${ON_THE_HOST}(?:on\s+|at\s+|as\s+)?(?:(?:the\s+)?(?:host\s+)?port\s+)?(\d{2,5})(?:\s+${ON_THE_HOST.slice(0, -1)})?\s*(?:too|as\s+well|please|pls|then|thanks|instead)?\s*[.!?]*$`).exec(t);
+  if (publish && (/^publish/.test(publish[0].trim()) || focusTargets(run).length > 0)) return portNumber(publish[1]!);
   const ref = /\b(?:make|change|set|switch|put|move)\s+(?:that|it|this|the\s+port)\s+(?:to\s+|on\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t) ?? /^(?:(?:no|nah|nope|actually|sorry|oops|wait|hmm|i\s+meant|make\s+it|rather)[,.\s]+)+(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (!ref) return undefined;
   const lastUser = [...run.input.history].reverse().find((h) => h.role === 'user')?.text ?? '';
   return findPorts(lastUser).length > 0 || /\bports?\b/i.test(lastUser) ? portNumber(ref[1]!) : undefined;
 }
+
+/** "on the host", "to the host": where a port is published, said before or after the number. */
+const ON_THE_HOST = String.raw`(?:(?:on|to)\s+the\s+host\s+)?`;
 
 function portNumber(s: string): number | undefined {
   const n = Number(s);
@@ -4022,7 +4064,9 @@ const CERT_WANTED = /\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+
 function handleCertificate(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   if (!/\b(certificates?|certs?|tls|ssl|https)\b/.test(t)) return false;
-  const domains = [...clause.matchAll(/\b((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/gi)].map((m) => m[1]!.toLowerCase()).filter((d) => !/\.(sh|py|js|yaml|yml|json|conf)$/.test(d) && !/^\d/.test(d));
+  const domains = [...clause.matchAll(/(?<![\w*.-])((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/gi)].map((m) => m[1]!.toLowerCase()).filter((d) => !/\.(sh|py|js|yaml|yml|json|conf)$/.test(d) && !/^\d/.test(d))
+    // "a wildcard cert for lab.example.com": the names under it (*.lab.example.com).
+    .map((d, _i, all) => (/\bwildcard\b/.test(t) && !all.some((x) => x.startsWith('*.')) ? `*.${d}` : d));
   // "https" counts as a word, not as a URL's scheme ("send alerts to https://hooks.example.com").
   const https = /\bhttps\b(?!:\/\/)/.test(t);
   // "i need a cert", "set up https": the domain is the slot.
@@ -4031,7 +4075,10 @@ function handleCertificate(run: Run, clause: string): boolean {
     return filled === undefined ? true : handleCertificate(run, filled);
   }
   if (domains.length === 0 || (!https && !/\b(certificates?|certs?|tls|ssl)\b/.test(t))) return false;
-  const provider = /\bself[- ]signed\b/.test(t) ? 'self-signed' : /\bmanual\b|\bmy own\b/.test(t) ? 'manual' : 'letsencrypt';
+  // "wildcard cert *.x.example.net, self signed": the kind may be said in a clause of its own.
+  const signedApart = /^\s*(?:and\s+)?(?:make\s+it\s+|have\s+it\s+)?(self[- ]?signed)\s*(?:please|pls)?\s*[.!]*$/im.exec(run.input.message.toLowerCase().split(/[,;]/).slice(1).join('\n'));
+  if (signedApart) run.consumed.push(signedApart[1]!);
+  const provider = /\bself[- ]?signed\b/.test(t) || signedApart ? 'self-signed' : /\bmanual\b|\bmy own\b/.test(t) ? 'manual' : 'letsencrypt';
   const name = domains[0]!.replace(/^\*\./, 'wildcard-').replace(/\./g, '-').slice(0, 63);
   const CERTS = ['spec', 'certificates'];
   const i = run.ws.indexOf('security.yaml', CERTS, name);
@@ -4328,8 +4375,11 @@ function handleFirewall(run: Run, clause: string): boolean {
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
-  const publish = /\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:on|at)\s+(?:port\s+)?\d{2,5}\b/.exec(t);
-  if (publish && cidrs.length === 0 && !ANYWHERE.test(t) && !ssh && !web && (getService(run, publish[1]!) || targetsIn(run, publish[1]!).names.length > 0)) return false;
+  // "expose it on 3307", "actually expose it on the host on 6380", "expose that on host port
+  // 3300": the service under discussion, the same way.
+  const publish = new RegExp(String.raw`\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+${ON_THE_HOST}(?:on|at)\s+(?:(?:the\s+)?(?:host\s+)?port\s+)?\d{2,5}\b`).exec(t);
+  const pronoun = publish && /^(?:it|that|this|them)$/.test(publish[1]!);
+  if (publish && cidrs.length === 0 && !ANYWHERE.test(t) && !ssh && !web && (pronoun ? focusTargets(run).length > 0 : getService(run, publish[1]!) || targetsIn(run, publish[1]!).names.length > 0)) return false;
   const anywhere = ANYWHERE.test(t);
 
   // "close 8080, the api doesn't need to be public": the port one service publishes, said with
@@ -4892,7 +4942,7 @@ const ZONE_WORDS: [RegExp, string][] = [
   [/\bcentral\s+(?:time|standard)\b|\bcst\b|\bcdt\b/, 'America/Chicago'],
   [/\beastern\b|\best\b|\bedt\b/, 'America/New_York'],
   [/\bcentral european\b|\bcet\b|\bcest\b/, 'Europe/Berlin'],
-  [/\bbritish\b|\bbst\b/, 'Europe/London'],
+  [/\bbritish\b|\bbst\b|\bu\.?k\.?(?=\s|$)|\bunited\s+kingdom\b|\bgreat\s+britain\b/, 'Europe/London'],
   [/\bindia\b|\bist\b/, 'Asia/Kolkata'],
   [/\bjapan\b|\bjst\b/, 'Asia/Tokyo'],
 ];
@@ -4929,9 +4979,14 @@ function ianaAlias(name: string): string | undefined {
   }
 }
 
+/** A place said with or without its accents ("são paulo", "Zürich", "Montréal") reads the same. */
+function withoutAccents(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '');
+}
+
 function handleTimezone(run: Run, clause: string): boolean {
-  const t = clause.toLowerCase();
-  const placeOnly = /\b(lives?|living|located|based|sits?|hosted|runs?|are|is|we'?re|i'?m)\s+in\s+([a-z][a-z ]{2,30})$/.exec(t.trim().replace(/[.!]$/, ''));
+  const t = withoutAccents(clause.toLowerCase());
+  const placeOnly = /\b(lives?|living|located|based|sits?|hosted|runs?|are|is|we'?re|i'?m)\s+in\s+([a-z][a-z ]{2,30}?)(?:\s+(?:now|these\s+days|nowadays))?$/.exec(t.trim().replace(/[.!]$/, ''));
   // "server time should be tokyo time", "put the box on lisbon time": a city (any IANA zone's) or zone word before "time".
   const cityTime = /\btime\b/.test(t) ? cityBefore(t, 'time') : undefined;
   if (cityTime) {
@@ -4952,7 +5007,7 @@ function handleTimezone(run: Run, clause: string): boolean {
   if (!zone) zone = cityIn(t)?.z;
   if (!zone) {
     // "we're in london, fix the timezone": the place was said in another clause.
-    const other = cityIn(run.input.message.toLowerCase());
+    const other = cityIn(withoutAccents(run.input.message.toLowerCase()));
     if (other) {
       zone = other.z;
       run.consumed.push(other.city);

@@ -42,10 +42,10 @@ export interface Size {
 }
 
 const SIZE_UNITS: [RegExp, string, number][] = [
-  [/^(k|ki|kb|kib|kilobytes?)$/i, 'Ki', 1024],
+  [/^(k|ki|kb|kib|kilobytes?|kibibytes?)$/i, 'Ki', 1024],
   [/^(m|mi|mb|mib|megs?|megas?|megabytes?|mebibytes?)$/i, 'Mi', 1024 ** 2],
   [/^(g|gi|gb|gib|gigs?|gigas?|gigabytes?|gibibytes?)$/i, 'Gi', 1024 ** 3],
-  [/^(t|ti|tb|tib|terabytes?)$/i, 'Ti', 1024 ** 4],
+  [/^(t|ti|tb|tib|terabytes?|tebibytes?)$/i, 'Ti', 1024 ** 4],
 ];
 
 /** Suffixes the schema's size pattern takes, as typed (case matters: "g" and "GB" are not among them). */
@@ -56,14 +56,15 @@ const SCHEMA_SUFFIX: Record<string, number> = {
 /** Every size in the text ("512MB", "2 GB", "1.5g of ram"). */
 export function findSizes(text: string): Size[] {
   const out: Size[] = [];
-  const re = /(?<![\w.])(\d+(?:\.\d+)?)\s?(kib|ki|kb|k|mib|mi|mb|megs?|megas?|megabytes?|m|gib|gi|gb|gigs?|gigas?|gigabytes?|g|tib|ti|tb|terabytes?|t)(?![\w])/gi;
+  // Every unit of SIZE_UNITS, the longest first (the table is the one place a unit is added).
+  const re = /(?<![\w.])(\d+(?:\.\d+)?)\s?(kibibytes?|kilobytes?|kib|ki|kb|k|mebibytes?|megabytes?|megas?|megs?|mib|mi|mb|m|gibibytes?|gigabytes?|gigas?|gigs?|gib|gi|gb|g|tebibytes?|terabytes?|tib|ti|tb|t)(?![\w])/gi;
   for (const m of text.matchAll(re)) {
     const n = Number(m[1]);
     const unit = SIZE_UNITS.find(([r]) => r.test(m[2]!));
     if (!unit) continue;
     // "500m" right after cpu words is millicores, not memory.
     const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 12).toLowerCase();
-    if (/^\s*(of\s+)?(cpu|cores?|millicores?)/.test(after)) continue;
+    if (/^\s*(of\s+)?(v?cpus?|cores?|millicores?)/.test(after)) continue;
     let value: string;
     let bytes: number;
     const typed = SCHEMA_SUFFIX[m[2]!];
@@ -100,14 +101,29 @@ export function sizeToBytes(s: string): number | undefined {
   return Math.round(Number(m[1]) * (m[2] ? mult[m[2]]! : 1));
 }
 
+/** What a cpu is called: "cpu", "vcpu", "core", "processor" (and their plurals). */
+const CPU_NOUN = String.raw`(?:v?cpus?|cores?|processors?)`;
+/** A thousandth of a cpu: "250m", "250 millicores", "300 millicpu", "250mcpu". */
+const MILLI = String.raw`(?:millicores?|millicpus?|milli-?cores?|milli-?cpus?|mcpus?)`;
+/** Parts of one cpu said as words: "half a cpu", "a quarter of one core", "three quarters of a vcpu". */
+const CPU_PARTS: [RegExp, string][] = [
+  [new RegExp(String.raw`\b(?:3|three)\s+quarters?\s+(?:of\s+)?(?:a|an|one|1)?\s*${CPU_NOUN}\b`), '0.75'],
+  [new RegExp(String.raw`\b(?:a\s+)?half\s+(?:of\s+)?(?:a|an|one|1)?\s*${CPU_NOUN}\b`), '0.5'],
+  [new RegExp(String.raw`\b(?:a\s+|one\s+|1\s+)?quarter\s+(?:of\s+)?(?:a|an|one|1)?\s*${CPU_NOUN}\b`), '0.25'],
+];
+
 /** CPU amounts: "half a cpu" → "0.5", "2 cpus" → "2", "1.5 cores", "500m", "250 millicores". */
 export function findCpu(text: string): { text: string; value: string } | undefined {
   const t = text.toLowerCase();
-  let m = /\b(half|a half|quarter|a quarter)\s+(?:of\s+)?(?:a|an|one)?\s*(?:cpu|core|vcpu)s?\b/.exec(t);
-  if (m) return { text: m[0], value: m[1]!.includes('half') ? '0.5' : '0.25' };
-  m = /\b(\d+)\s?(m|millicores?)\s+(?:of\s+)?(?:cpu|cores?)?/.exec(t);
-  if (m && (m[2] !== 'm' || /cpu|core/.test(m[0]))) return { text: m[0], value: `${m[1]}m` };
-  m = new RegExp(String.raw`\b${NUM}\s+(?:v?cpus?|cores?|processors?)\b`).exec(t);
+  for (const [re, value] of CPU_PARTS) {
+    const part = re.exec(t);
+    if (part) return { text: part[0], value };
+  }
+  let m = new RegExp(String.raw`\b(\d+)\s?${MILLI}\b(?:\s+(?:of\s+)?(?:a\s+)?${CPU_NOUN}\b)?`).exec(t);
+  if (m) return { text: m[0], value: `${m[1]}m` };
+  m = new RegExp(String.raw`\b(\d+)m\s+(?:of\s+)?${CPU_NOUN}\b`).exec(t);
+  if (m) return { text: m[0], value: `${m[1]}m` };
+  m = new RegExp(String.raw`\b${NUM}\s*${CPU_NOUN}\b`).exec(t);
   if (m) {
     const n = parseNumberWord(m[1]!);
     if (n !== undefined && n > 0) return { text: m[0], value: formatCpu(n) };
