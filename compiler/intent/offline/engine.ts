@@ -1165,7 +1165,7 @@ function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
-    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone)\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
+    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space)\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -1198,6 +1198,7 @@ function answerSpecific(run: Run, t: string): boolean {
     return true;
   }
   if (answerInventory(run, t)) return true;
+  if (answerResources(run, t)) return true;
   let names = targetsIn(run, t).names;
   if (names.length === 0 && /\b(it|that|this|they|them)\b/.test(t)) names = focusTargets(run);
   if (names.length === 0) return false;
@@ -1214,6 +1215,37 @@ function answerSpecific(run: Run, t: string): boolean {
     } else {
       run.notes.push(`${n} (${s.image}) is ${stateOf(s)}${s.replicas !== undefined ? `, ${s.replicas} replicas` : ''}${describePorts(s)}.`);
     }
+  }
+  return true;
+}
+
+/**
+ * Questions about the host's disk and memory, and which services use the most ("how much disk
+ * is left", "is the disk full?", "which services use the most memory", "what's eating the
+ * ram"): answered from the observed summary; nothing changes. A question that names a service
+ * is left to the per-service answer.
+ */
+function answerResources(run: Run, t: string): boolean {
+  const disk = /\b(?:disk|disks|storage|drive|space|filesystem|file\s+system)\b/.test(t) && /\b(?:left|free|used|usage|full|much|remaining|available|room|fill\w*)\b/.test(t);
+  const memory = /\b(?:memory|ram|mem)\b/.test(t) && /\b(?:most|top|usage|using|use|uses|used|hog\w*|eat\w*|heaviest|biggest|free|left|much|available)\b/.test(t);
+  if (!disk && !memory) return false;
+  if (memory && !disk && targetsIn(run, t).names.length > 0) return false;
+  const r = run.input.summary?.resources;
+  const gb = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} GB`;
+  if (disk) {
+    if (r?.diskTotalGb !== undefined && r.diskUsedGb !== undefined) {
+      const free = Math.max(0, r.diskTotalGb - r.diskUsedGb);
+      run.notes.push(`Disk (/): ${gb(r.diskUsedGb)} of ${gb(r.diskTotalGb)} used (${Math.round((r.diskUsedGb / r.diskTotalGb) * 100)}%), ${gb(free)} free. When it will be full: claude health (it needs an hour of the observer's samples).`);
+    } else run.notes.push('The disk usage is not observed right now; `claude status` shows it once the host can be observed.');
+  }
+  if (memory) {
+    if (r?.memoryTotalMb !== undefined && r.memoryUsedMb !== undefined) run.notes.push(`Memory: ${r.memoryUsedMb} MB of ${r.memoryTotalMb} MB used (${Math.round((r.memoryUsedMb / r.memoryTotalMb) * 100)}%).`);
+    const using = (run.input.summary?.services ?? []).filter((x) => x.memoryMb !== undefined).sort((a, b) => b.memoryMb! - a.memoryMb!);
+    if (using.length) {
+      const limits = new Map(services(run).map((x) => [x.name, x.resources?.memory]));
+      run.notes.push('By service, most first:');
+      for (const x of using) run.notes.push(`  ${x.name.padEnd(14)} ${String(x.memoryMb).padStart(6)} MB${limits.get(x.name) ? `  (limit ${limits.get(x.name)})` : '  (no limit)'}`);
+    } else run.notes.push('No running service reports its memory use right now.');
   }
   return true;
 }
