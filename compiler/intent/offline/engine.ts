@@ -4700,7 +4700,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   // should be in the docker group": each person in the list, one at a time.
   const NAME = String.raw`['"“‘\`]?[a-z_][a-z0-9_-]{0,31}['"”’\`]?`;
   const list = /\b(?:groups?|sudoers?|sudo|admins?|in\s+(?:it|that|this)|users?|accounts?|people)\b/i.test(clause)
-    ? new RegExp(String.raw`\b(?:(?:put|add|make|create|get|place|move|with|give|grant|let)\s+)?(?:the\s+)?(?:new\s+)?(?:users?\s+|accounts?\s+)?((?:${NAME}\s*,\s*)+(?:(?:and|&)\s+)?${NAME}|${NAME}\s+(?:and|&)\s+${NAME})(?=\s+(?:in|into|to|should|shall|must|will|join|are|as|need|get|both|all|too|sudo|admin|root|ssh|keys?|access|with)\b|\s*$)`, 'i').exec(clause)
+    ? new RegExp(String.raw`\b(?:(?:put|add|make|create|get|place|move|with|give|grant|let)\s+)?(?:the\s+)?(?:new\s+)?(?:users?\s+|accounts?\s+)?((?:${NAME}\s*,\s*)+(?:(?:and|&)\s+)?${NAME}|${NAME}\s+(?:and|&)\s+${NAME})(?=\s+(?:in|into|to|should|shall|must|will|join|are|as|need|get|both|all|too|sudo|admin|root|ssh|keys?|access|with)\b|\s*,\s*(?:both|all|each|every\s+one)\b|\s*$)`, 'i').exec(clause)
     : null;
   if (list) {
     const names = list[1]!.split(/\s*(?:,|\band\b|&)\s*/i).map((n) => n.replace(/['"“”‘’`]/g, '').toLowerCase()).filter((n) => n !== '');
@@ -4725,7 +4725,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const USERS0 = ['spec', 'users'];
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
   // "remove carol from the docker group", "take carol out of the docker group": she leaves it, the user stays.
-  const leave = /\b(?:remove|take|drop|kick|delete|pull)\s+(?:user\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:out\s+of|from)\s+(?:the\s+)?(?:group\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?(?:\s+group)?\b/.exec(t);
+  const leave = /\b(?:remove|take|drop|kick|delete|pull)\s+(?:user\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:out\s+of|from)\s+(?:the\s+)?(?:group\s+)?['"“‘`]?(?!(?:this|that|my|our|the|server|box|machine|host|system|vps|node|here)\b)([a-z_][a-z0-9_-]{0,31})['"”’`]?(?:\s+group)?\b/.exec(t);
   if (leave && known.includes(leave[1]!) && !['sudo', 'sudoers', 'wheel', 'admin', 'admins'].includes(leave[2]!) && (/\bgroups?\b/.test(t) || !getService(run, leave[2]!))) {
     const i = known.indexOf(leave[1]!);
     const u = run.ws.items<{ name: string; groups?: string[] }>('security.yaml', USERS0)[i]!;
@@ -4789,7 +4789,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     let name = named && !['the', 'a', 'an', 'her', 'him', 'them', 'user', 'sudo', 'to', 'in'].includes(named) ? named : undefined;
     if (knownRef && (!name || !known.includes(name))) name = knownRef;
     if (!name) {
-      const userWord = /\b(?:user|account)\s+(?:called\s+|named\s+)?([a-z_][a-z0-9_-]{0,31})/.exec(t)?.[1];
+      // "a deploy user in the groups docker and www-data": the kind said before "user" names it, a preposition never does.
+      const userWord = aKindOfUser(t, true)?.[1] ?? /\b(?:user|account)\s+(?:called\s+|named\s+)?((?!(?:in|into|to|for|with|and|of|on|as|from|at)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t)?.[1];
       name = userWord ?? (pronoun ? run.lastUser ?? historyUser() : run.lastUser);
     }
     // "give him sudo" with alice and bob and neither in this conversation: which one is asked.
@@ -4850,11 +4851,12 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
   const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named\s+|called\s+|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
-  const userWord = nameSaid ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  // "a deploy user for CI with key … ci@github": the kind said before "user" (not the key's comment, not the purpose).
+  const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+((?!(?:him|her|them|me|us|it)\b)[a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
-    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
+    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})(?:'s|’s)\s+(?:(?:ssh|public|pub|new|rsa|ecdsa|ed25519)\s+){0,3}key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
     const said = run.input.message.toLowerCase();
@@ -4865,7 +4867,9 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     if (pronounUser) run.consumed.push(pronounUser);
   }
   // "actually remove carol", "delete bob": a user that exists, removed by name when no service has it.
-  if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || (verb === 'remove' && !/\b(?:from|out\s+of)\b/.test(t) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
+  // "remove bob from this server", "take bob off the box": the host, not a group.
+  const offHost = /\b(?:from|off|out\s+of)\s+(?:this|the|my|our)\s+(?:server|box|machine|host|system|vps|node)\b/.test(t);
+  if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || ((verb === 'remove' || (offHost && /\b(?:remove|delete|take|kick|drop)\b/.test(t))) && (offHost || !/\b(?:from|out\s+of)\b/.test(t)) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
     pronounUser = knownRef;
     run.consumed.push(knownRef);
   }
@@ -4923,10 +4927,11 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
 }
 
 /** "create a deploy user", "add a new backup account": the word before "user" is its name. */
-function aKindOfUser(t: string): RegExpExecArray | undefined {
-  const m = /\b(?:add|create|make|set up|need|want)\s+(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named|for)\b)/.exec(t);
+function aKindOfUser(t: string, forPurpose = false): RegExpExecArray | undefined {
+  const m = (forPurpose ? /\b(?:add|create|make|set up|need|want|new)\s+(?:a|an|one)?\s*(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b)|^\s*(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b)/ : /\b(?:add|create|make|set up|need|want)\s+(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named|for)\b)/).exec(t);
   if (!m) return undefined;
-  const n = m[1]!;
+  const n = (m[1] ?? m[2])!;
+  m[1] = n;
   if (/^(new|linux|unix|system|local|admin|sudo|regular|normal|standard|separate|second|another|shell|ssh|database|db|service|root|guest|read-only|readonly|test)$/.test(n)) return undefined;
   if (findServiceMentions(n).length > 0 || namesApp(n)) return undefined;
   return m;
