@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { askApproval, readApproval } from './answers.js';
 import { Cancelled } from './context.js';
+import { lineReader } from './prompt.js';
+import { PassThrough } from 'node:stream';
 
 const kind = (line: string | null, modify = true) => {
   const a = readApproval(line, { modify });
@@ -84,8 +86,48 @@ describe('askApproval', () => {
     ]);
     expect(await askApproval(reader, 'Apply? [yes/no] ', { modify: false })).toEqual({ answer: 'no', why: 'end' });
   });
-  it('Ctrl-C (the reader says interrupted) cancels: it throws Cancelled, it is not a no', async () => {
-    const reader = { next: async () => null, close() {}, interrupted: true };
-    await expect(askApproval(reader, 'Apply? [yes/no/modify] ', { modify: true })).rejects.toBeInstanceOf(Cancelled);
+  it('Ctrl-C cancels: it throws Cancelled, it is not a no', async () => {
+    const t = terminal();
+    const asked = askApproval(t.reader, 'Apply? [yes/no/modify] ', { modify: true });
+    t.stdin.write('\x03');
+    await expect(asked).rejects.toBeInstanceOf(Cancelled);
+  });
+});
+
+/** A terminal line reader (readline in raw mode, keys as a terminal sends them) over a pipe. */
+function terminal() {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  stdout.resume();
+  return { stdin, reader: lineReader({ stdin, stdout }, { terminal: true }) };
+}
+
+describe('lineReader in a terminal: one meaning of Ctrl-C and Ctrl-D at every prompt', () => {
+  it('Ctrl-C at a free-text prompt ("claude> ", "What should change?") rejects with Cancelled; it was an end of input (null)', async () => {
+    const t = terminal();
+    const asked = t.reader.next('claude> ');
+    t.stdin.write('\x03');
+    await expect(asked).rejects.toBeInstanceOf(Cancelled);
+    // every later prompt of the command is cancelled too, never answered
+    await expect(t.reader.next('Your answer (or press enter to stop): ')).rejects.toBeInstanceOf(Cancelled);
+  });
+  it('Ctrl-C drops what was typed ahead of the prompt', async () => {
+    const t = terminal();
+    t.stdin.write('yes\r\x03');
+    await new Promise((r) => setImmediate(r));
+    await expect(t.reader.next('Apply? ')).rejects.toBeInstanceOf(Cancelled);
+  });
+  it('Ctrl-D and an empty line keep their meaning: the end of input (null) and ""', async () => {
+    const t = terminal();
+    const empty = t.reader.next('What should change? ');
+    t.stdin.write('\r');
+    expect(await empty).toBe('');
+    const typed = t.reader.next('claude> ');
+    t.stdin.write('add redis\r');
+    expect(await typed).toBe('add redis');
+    const end = t.reader.next('claude> ');
+    t.stdin.write('\x04');
+    expect(await end).toBeNull();
+    expect(await t.reader.next('claude> ')).toBeNull();
   });
 });

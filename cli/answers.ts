@@ -3,7 +3,6 @@
  * every `[yes/no]` and `[yes/no/modify]` prompt of the CLI. Pure text, no I/O of its own (the
  * commands that start cold import it without node:readline).
  */
-import { Cancelled } from './context.js';
 import type { LineReader } from './prompt.js';
 
 /**
@@ -65,13 +64,12 @@ export function readApproval(line: string | null, o: { modify: boolean }): Appro
 /**
  * Asks `question` until the answer is clear (readApproval); an unclear answer is said, with
  * the choices, and the question asked again. Ends as `no` at the end of input (Ctrl-D);
- * Ctrl-C throws Cancelled (the command stops, nothing changed, exit 130).
+ * Ctrl-C rejects with Cancelled, as at every prompt (cli/prompt.ts LineReader.next).
  */
 export async function askApproval(reader: LineReader, question: string, o: { modify: boolean }): Promise<Exclude<Approval, { answer: 'unclear' }>> {
   let prompt = question;
   for (;;) {
     const line = await reader.next(prompt);
-    if (line === null && reader.interrupted) throw new Cancelled();
     const a = readApproval(line, o);
     if (a.answer !== 'unclear') return a;
     prompt = `${a.why}\n${question}`;

@@ -125,7 +125,7 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
     expect(containers()).toBe('');
   }, 300_000);
 
-  it('a users change with no admin key asks to save it for signing, not to apply it; yes saves it, nothing applied', async () => {
+  it('a users change with no admin key asks to save it for signing, not to apply it; yes saves it, nothing applied, exit 1 as with --yes', async () => {
     const user = `${tag}u`;
     const SAVE = 'Save it for signing? [yes/no/modify]';
     term.start(['sh', '-c', '"$0" "$1"; echo "exit status $?"', CLAUDE_BIN, `add a user ${user} in the docker group`], { env: host.env, cwd: host.base, width: 200, height: 80 });
@@ -138,7 +138,8 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
     expect(said).toContain(`+ user ${user}, member of group docker (security.yaml; needs your explicit approval)`);
     expect(said).not.toContain(`~ user ${user}`);
     term.type('yes');
-    s = await ended();
+    // Not applied: exit 1, the same as `--yes` with no key (it was 0 here and 1 there).
+    s = await ended('1');
     const saved = /Saved to (\S+\.json)\./.exec(s.slice(s.lastIndexOf(SAVE)))?.[1];
     expect(s.slice(s.lastIndexOf(SAVE))).toContain('Saved, not applied: this plan changes users');
     expect(saved && existsSync(saved)).toBe(true);

@@ -13,7 +13,11 @@
  * cache of everything that ran beside each file (`<name>.cache`). bin/claude loads the bundle
  * with its cache (bin/cold.cjs), and the bundle its parts the same way: a few file reads
  * instead of dozens of ES modules, and no JavaScript compiled before it runs. It runs the same
- * `run()` as dist/cli/main.js.
+ * `run()` as dist/cli/main.js. Each file ends with its id and each cache begins with the id of
+ * the text it was made from: V8 checks a cache against the source's length only, so a cache
+ * with another id is never used (bin/cold.cjs). Code a command takes only on some hosts has a
+ * part of its own (`part-status-containerd.cjs`: the containerd backend, which a Docker
+ * `status` never runs), whose modules shared with the bundle are the bundle's.
  */
 import type * as YamlApi from 'yaml';
 import { useYaml } from '../common/yaml.js';

@@ -50,12 +50,14 @@ export const EXIT = {
 export class UsageError extends Error {}
 
 /**
- * Ctrl-C at an approval prompt (cli/answers.ts askApproval): the command stops where it asked,
- * with nothing changed, and the CLI entry (cli/main.ts runWith) says "Cancelled" and exits
- * EXIT.CANCELLED. Thrown, not returned, so no command can read it as a "no" and go on.
+ * Ctrl-C at any prompt (cli/prompt.ts LineReader.next rejects with it): the command stops where
+ * it asked, and the CLI entry (cli/main.ts runWith) says "Cancelled. <outcome>" and exits
+ * EXIT.CANCELLED. Thrown, not returned, so no command can read it as a "no" or an empty answer
+ * and go on. `outcome` says what changed: nothing, unless a command that applies more than once
+ * (the REPL) already applied something before the prompt.
  */
 export class Cancelled extends Error {
-  constructor() {
+  constructor(readonly outcome = 'Nothing changed.') {
     super('cancelled at the prompt (Ctrl-C)');
   }
 }

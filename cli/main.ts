@@ -154,7 +154,7 @@ export async function runWith(argv: string[], io: RunIo): Promise<number> {
   } catch (e) {
     // Ctrl-C at a prompt: the cursor is still after the prompt, so the word starts a line.
     if (e instanceof Cancelled) {
-      println(io.stdout, '\nCancelled. Nothing changed.');
+      println(io.stdout, `\nCancelled. ${e.outcome}`);
       return EXIT.CANCELLED;
     }
     io.stderr.write(`claude: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { operationArgv, operationRequest } from './operations.js';
-import { sinceTime } from './commands/history.js';
+import { sinceTime } from '../compiler/diagnose/operations.js';
 
 const services = ['web', 'api', 'postgres', 'lw-cache'];
 const op = (m: string) => operationRequest(m, services);

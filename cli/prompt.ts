@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { SGR_RESET } from '../common/terminal.js';
+import { Cancelled } from './context.js';
 
 /** The flags of the commands that plan and apply a request (`claude "<msg>"`, `claude rollback`), for cli/args.ts parse. */
 export const REQUEST_FLAGS = {
@@ -15,11 +16,13 @@ export const REQUEST_FLAGS = {
   'i-know-what-i-am-doing': { type: 'boolean' },
 } as const;
 export interface LineReader {
-  /** Writes the prompt and resolves with the next line, or null at end of input. */
+  /**
+   * Writes the prompt and resolves with the next line, or null at end of input (Ctrl-D). Ctrl-C
+   * (a terminal reader) rejects with Cancelled, at every prompt alike: the command stops where
+   * it asked and the CLI entry says "Cancelled" and exits 130 (cli/main.ts runWith).
+   */
   next(prompt: string): Promise<string | null>;
   close(): void;
-  /** True once Ctrl-C was pressed (a terminal reader): the input then ends, and `next` answers null. */
-  readonly interrupted?: boolean;
 }
 
 export interface LineReaderOptions {
@@ -33,20 +36,22 @@ export interface LineReaderOptions {
 export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }, o: LineReaderOptions = {}): LineReader {
   const rl = createInterface(o.terminal ? { input: io.stdin, output: io.stdout, terminal: true } : { input: io.stdin, terminal: false });
   const queue: string[] = [];
-  let waiting: ((l: string | null) => void) | null = null;
+  let waiting: { resolve: (l: string | null) => void; reject: (e: Error) => void } | null = null;
   let closed = false;
   let interrupted = false;
   // Ctrl-C in a terminal (readline reads it as a key in raw mode, so no signal comes): the
-  // input ends as with Ctrl-D, said apart by `interrupted` (cli/answers.ts askApproval cancels).
+  // input ends, and the prompt waiting (or the next one) is cancelled, not answered. Lines
+  // typed ahead of it are dropped: Ctrl-C stops the command where it is.
   rl.on('SIGINT', () => {
     interrupted = true;
+    queue.length = 0;
     rl.close();
   });
   rl.on('line', (l) => {
     if (waiting) {
       const w = waiting;
       waiting = null;
-      w(l);
+      w.resolve(l);
     } else queue.push(l);
   });
   rl.on('close', () => {
@@ -54,7 +59,8 @@ export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.Wr
     if (waiting) {
       const w = waiting;
       waiting = null;
-      w(null);
+      if (interrupted) w.reject(new Cancelled());
+      else w.resolve(null);
     }
   });
   return {
@@ -64,13 +70,11 @@ export function lineReader(io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.Wr
       if (o.terminal) prompt = SGR_RESET + prompt;
       if (!quiet) io.stdout.write(prompt);
       if (queue.length) return Promise.resolve(queue.shift()!);
+      if (interrupted) return Promise.reject(new Cancelled());
       if (closed) return Promise.resolve(null);
       if (quiet) io.stdout.write(prompt);
-      return new Promise((res) => (waiting = res));
+      return new Promise((resolve, reject) => (waiting = { resolve, reject }));
     },
     close: () => rl.close(),
-    get interrupted() {
-      return interrupted;
-    },
   };
 }

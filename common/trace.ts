@@ -8,7 +8,7 @@
 import { writeSync } from 'node:fs';
 
 const on = !!process.env.CLAUDE_TRACE;
-/** CLAUDE_TRACE=mem: each mark also gives the RSS, V8's heap in use and the memory outside it (Buffers), in MB. */
+/** CLAUDE_TRACE=mem: each mark also gives the RSS, V8's heap in use / committed, the memory outside it and the ArrayBuffers' part of that (Buffers), in MB. */
 const mem = process.env.CLAUDE_TRACE === 'mem';
 const mb = (n: number) => (n / 1048576).toFixed(0).padStart(4);
 let last = 0;
@@ -22,7 +22,7 @@ export function trace(label: string): void {
   let m = '';
   if (mem) {
     const u = process.memoryUsage();
-    m = `rss ${mb(u.rss)} heap ${mb(u.heapUsed)} ext ${mb(u.external)} MB  `;
+    m = `rss ${mb(u.rss)} heap ${mb(u.heapUsed)}/${mb(u.heapTotal).trimStart()} ext ${mb(u.external)} ab ${mb(u.arrayBuffers)} MB  `;
   }
   const line = `[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${m}${label}\n`;
   try {

@@ -186,36 +186,72 @@ function subSchemas(alts: readonly SchemaAt[], pick: (n: JsonSchema) => unknown)
 
 /**
  * A copy of `v` where plain scalars that YAML typed as number or boolean become their
- * source text wherever the schema accepts a string but not the value's type.
+ * source text wherever the schema accepts a string but not the value's type. `path` is one
+ * stack for the whole walk (pushed and popped), and the schemas under each key are looked up
+ * once per (alternatives, key): at 10,000 services the walk made a path array, a list of
+ * sub-schemas and two closures for each of the 1.3 million values (docs/plans.md, "Session 15").
  */
 function typeScalars(v: JsonValue, alts: readonly SchemaAt[], path: (string | number)[], pos: PositionIndex): JsonValue {
   if (v === null || typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') {
-    const types = acceptedTypes(alts);
+    const types = acceptedTypesOf(alts);
     if (types === 'any' || alts.length === 0) return v;
     if (typeof v === 'boolean' ? types.has('boolean') : types.has('number') || (types.has('integer') && Number.isInteger(v))) return v;
     if (!types.has('string')) return v;
-    const src = pos.scalar(path);
+    const src = pos.scalar(path.slice());
     return src && src.plain && src.text !== '' ? src.text : v;
   }
   if (Array.isArray(v)) {
-    const items = subSchemas(alts, (n) => n['items']);
-    return v.map((x, i) => typeScalars(x, items, [...path, i], pos));
+    const items = subSchemasAt(alts, ITEMS);
+    const out: JsonValue[] = [];
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      out.push(typeScalars(v[i]!, items, path, pos));
+      path.pop();
+    }
+    return out;
   }
   // Plain objects for the later phases; a "__proto__" key stays an ordinary own property.
   const out: JsonObject = {};
   for (const key of Object.keys(v)) {
-    const sub = subSchemas(alts, (n) => {
-      const props = n['properties'] as Record<string, unknown> | undefined;
-      if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-      const ap = n['additionalProperties'];
-      return ap && typeof ap === 'object' ? ap : undefined;
-    });
-    const typed = typeScalars(v[key] as JsonValue, sub, [...path, key], pos);
+    path.push(key);
+    const typed = typeScalars(v[key] as JsonValue, subSchemasAt(alts, key), path, pos);
+    path.pop();
     if (key === '__proto__') Object.defineProperty(out, key, { value: typed, enumerable: true, writable: true, configurable: true });
     else out[key] = typed;
   }
   return out;
+}
+
+/** subSchemas' key for a list's items. */
+const ITEMS = Symbol('items');
+const subSchemasMemo = new WeakMap<readonly SchemaAt[], Map<string | symbol, SchemaAt[]>>();
+const acceptedTypesMemo = new WeakMap<readonly SchemaAt[], Set<string> | 'any'>();
+
+/** The alternatives for a mapping's `key` (its property, else additionalProperties) or a list's ITEMS, memoised per alternatives: the same list for every value at the same place in the schema. */
+function subSchemasAt(alts: readonly SchemaAt[], key: string | typeof ITEMS): SchemaAt[] {
+  let byKey = subSchemasMemo.get(alts);
+  if (!byKey) subSchemasMemo.set(alts, (byKey = new Map()));
+  let sub = byKey.get(key);
+  if (!sub) {
+    sub =
+      key === ITEMS
+        ? subSchemas(alts, (n) => n['items'])
+        : subSchemas(alts, (n) => {
+            const props = n['properties'] as Record<string, unknown> | undefined;
+            if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+            const ap = n['additionalProperties'];
+            return ap && typeof ap === 'object' ? ap : undefined;
+          });
+    byKey.set(key, sub);
+  }
+  return sub;
+}
+
+function acceptedTypesOf(alts: readonly SchemaAt[]): Set<string> | 'any' {
+  let t = acceptedTypesMemo.get(alts);
+  if (t === undefined) acceptedTypesMemo.set(alts, (t = acceptedTypes(alts)));
+  return t;
 }
 
 // ── choosing the errors to report ────────────────────────────────────────

@@ -197,6 +197,7 @@ function inMemory(files: readonly SourceFile[]): (text: string) => unknown {
  */
 function compileByFile(files: readonly SourceFile[], sink: DiagnosticSink, perFile: FileEntries): Pick<CompileResult, 'model' | 'diagnostics'> & { reused: number } {
   const written: WrittenState = { sources: {}, positions: {} };
+  trace('compile: state dir read');
   let kept = 0;
   for (const f of files) {
     const e = perFile.get(f) ?? perFile.put(f, checkFile(f));
@@ -237,7 +238,9 @@ interface FileResult {
 function checkFile(f: SourceFile): FileResult & { entry: string | null } {
   const s = new DiagnosticSink();
   const parsed = parseFile(f, s);
+  trace(`compile: ${f.name} parsed`);
   const w = check(parsed ? [parsed] : [], s);
+  trace(`compile: ${f.name} checked`);
   const known = (STATE_FILE_NAMES as readonly string[]).includes(f.name);
   const value = parsed && known ? ((w as unknown as Record<string, JsonObject | undefined>)[schemaNameOf(f.name as StateFileName)]) : undefined;
   const { diagnostics, count } = s.fileState(f.name);
@@ -246,6 +249,7 @@ function checkFile(f: SourceFile): FileResult & { entry: string | null } {
   const table = value ? tabulatePositions(value, parsed!.positions) : [];
   // kept when every report was about this file (as expected), its positions are tabulated and it is not too large
   const keep = diagnostics.length === s.diagnostics.length && table !== null && f.text.length <= MAX_FILE_ENTRY_TEXT;
+  trace(`compile: ${f.name} positions tabulated`);
   return { ...r, entry: keep ? JSON.stringify({ diagnostics, count, sourced: r.sourced, ...(value ? { value, positions: table } : {}), ...(parsed ? { raw: parsed.value } : {}) }) : null };
 }
 

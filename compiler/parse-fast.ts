@@ -23,6 +23,7 @@
 import type { SourcePos } from './diagnostics.js';
 import type { JsonObject, JsonValue, ParseLimits, Path, ScalarSource } from './parse.js';
 import { PositionIndex } from './positions.js';
+import { nullObject } from '../common/null-object.js';
 
 /** Thrown to decline; caught in fastParse. */
 class Decline extends Error {}
@@ -132,7 +133,7 @@ class FastParser {
   private mapping(indent: number, depth: number): JsonObject {
     if (depth >= this.lim.maxDepth) throw DECLINE;
     this.count();
-    const obj = Object.create(null) as JsonObject;
+    const obj = nullObject<JsonObject>();
     const offs: (string | number)[] = [];
     this.offsets.set(obj, offs);
     const t = this.text;

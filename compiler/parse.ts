@@ -17,7 +17,7 @@
  * 1,000,000 values after expansion, nesting deeper than 64 levels, and a top level that is
  * not a mapping.
  *
- * The produced objects have no prototype (`Object.create(null)`): a key named `__proto__`
+ * The produced objects have no prototype (common/null-object.ts): a key named `__proto__`
  * is an ordinary own property, which the schema check then reports as unknown.
  *
  * Positions are 1-based lines and columns in UTF-16 code units (see diagnostics.ts).
@@ -34,6 +34,7 @@ import type * as YamlApi from 'yaml';
 import type { Alias, Document, Pair, ParsedNode, Scalar, YAMLError, YAMLMap, YAMLSeq } from 'yaml';
 import type { DiagnosticSink, SourcePos } from './diagnostics.js';
 import { loadYaml, rememberParsed } from '../common/yaml.js';
+import { nullObject } from '../common/null-object.js';
 import { STATE_FILE_MAX_BYTES } from '../common/state-read.js';
 import { nearestPos, PositionIndex, type Positions } from './positions.js';
 import { fastParse, FastPositionIndex } from './parse-fast.js';
@@ -62,7 +63,7 @@ export interface SourceFile {
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
-/** A mapping: an object created with `Object.create(null)` (no prototype). */
+/** A mapping: an object with no prototype (common/null-object.ts `nullObject`). */
 export interface JsonObject {
   [key: string]: JsonValue;
 }
@@ -504,7 +505,7 @@ class Builder {
   }
 
   private mapping(owner: MapLike, pairs: readonly Pair<unknown, unknown>[], depth: number): JsonObject {
-    const obj = Object.create(null) as JsonObject;
+    const obj = nullObject<JsonObject>();
     const keys = new Map<string, Pair<ParsedNode, ParsedNode | null>>();
     this.keyIndex.set(owner, keys);
     for (const p of pairs) {
@@ -604,7 +605,7 @@ class Builder {
       throw new Abort();
     }
     if (Array.isArray(v)) return v.map((x) => this.clone(x, offset, depth + 1));
-    const o = Object.create(null) as JsonObject;
+    const o = nullObject<JsonObject>();
     for (const k of Object.keys(v)) o[k] = this.clone(v[k] as JsonValue, offset, depth + 1);
     return o;
   }

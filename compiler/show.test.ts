@@ -9,6 +9,11 @@ import { DEFAULTS } from './resolve.js';
 import { emptyObserved, webStack } from './__fixtures__/models.js';
 import { planReview } from '../plan/review.js';
 import type { ObservedState } from '../plan/types.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { signPlan } from './sign.js';
+import { keyIdOf } from '../plan/envelope.js';
+import { inspectPlan } from '../plan/inspect.js';
+import { evaluatePolicy } from '../plan/policy.js';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 const opts = (over: Partial<PlanOptions> = {}): PlanOptions => ({ request: 'scale nginx to 3 replicas', now: NOW, nonce: '5e'.repeat(16), hostId: 'host-t', provenance: { engine: 'offline', model: null, promptHash: null }, compilerVersion: '0.1.0', ...over });
@@ -197,5 +202,22 @@ describe('cronWords', () => {
     ['@daily', null],
   ])('%s: %s', (expr, words) => {
     expect(cronWords(expr)).toBe(words);
+  });
+});
+
+describe('the policy lines', () => {
+  it("are the plan check's own when the report is of this payload (evaluated once in `claude plan`), else evaluated here", () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const p = plan(webStack(), emptyObserved(), opts());
+    const report = inspectPlan(signPlan(p, privateKey), { trusted: [{ keyid: keyIdOf(publicKey), role: 'host', name: 'h', publicKey }], now: NOW, hostId: 'host-t' });
+    expect(report.payload).toBe(p); // the in-process check keeps the signed object
+    expect(report.policy).toEqual(evaluatePolicy(p, ['host']));
+    const text = renderPlan(p, report);
+    expect(text).toContain(`  ${report.policy!.lines[0]}`);
+    // the report's policy is what is shown for its payload, not evaluated again...
+    const marked = { ...report, policy: { ...report.policy!, lines: ['P1 marked'] } };
+    expect(renderPlan(p, marked)).toContain('Policy:\n  P1 marked\n');
+    // ...and a report of another payload object (a file's, parsed) has its policy evaluated for the one shown
+    expect(renderPlan(structuredClone(p), marked)).toBe(text);
   });
 });

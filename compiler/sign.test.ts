@@ -3,7 +3,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cosignPlan, signPlan } from './sign.js';
 import { plan } from './planner.js';
 import { webStack, emptyObserved, model } from './__fixtures__/models.js';
-import { keyIdOf, parseEnvelope, serializeEnvelope, signPayload, verifyEnvelope } from '../plan/envelope.js';
+import { envelopeOver, keyIdOf, parseEnvelope, payloadBytesOf, releaseEnvelope, serializeEnvelope, signPayload, verifyEnvelope, writeEnvelope } from '../plan/envelope.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspectPlan } from '../plan/inspect.js';
 import { evaluatePolicy, requiredRoles } from '../plan/policy.js';
 import type { PlanPayload } from '../plan/types.js';
@@ -72,5 +75,36 @@ describe('policy', () => {
     expect(evaluatePolicy(sec, ['host'])).toMatchObject({ missingSignatures: [expect.stringMatching(/'admin' key \(P2/)], confirmationNeeded: true });
     expect(evaluatePolicy(sec, ['host', 'admin'])).toMatchObject({ missingSignatures: [], confirmationNeeded: false });
     expect(evaluatePolicy(payload(), ['ci']).missingSignatures).toEqual([expect.stringMatching(/'host' key \(P1/)]);
+  });
+});
+
+describe('releaseEnvelope', () => {
+  it("gives the signed bytes' memory back at once; the plan written before still verifies, the envelope cannot be read again", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'claude-release-'));
+    try {
+      const host = key('host', 'h1');
+      const env = signPlan(payload(), host.privateKey);
+      const bytes = payloadBytesOf(env)!;
+      const ab = bytes.buffer as ArrayBuffer & { resizable?: boolean };
+      expect(ab.resizable).toBe(true); // signPlan's growable buffer (plan/canonical.ts)
+      expect(ab.byteLength).toBeGreaterThan(bytes.length - 1);
+      const file = join(dir, 'plan.json');
+      writeEnvelope(file, env);
+      releaseEnvelope(env);
+      expect(ab.byteLength).toBe(0);
+      expect(payloadBytesOf(env)).toBeUndefined();
+      expect(() => env.payload).toThrow(/released/);
+      const r = inspectPlan(readFileSync(file, 'utf8'), { trusted: [host.trusted], now: NOW, hostId: 'h1' });
+      expect(r.ok).toBe(true);
+      expect(r.payload).toEqual(payload());
+      // bytes in an ordinary buffer are left to the collector, untouched
+      const plain = Buffer.from('{"a":1}');
+      const other = envelopeOver('t', plain, []);
+      releaseEnvelope(other);
+      expect(plain.toString()).toBe('{"a":1}');
+      expect(() => other.payload).toThrow(/released/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -113,6 +113,29 @@ export function payloadBytesOf(env: Envelope): Buffer | undefined {
 }
 
 /**
+ * Gives the memory of an envelope's signed bytes back now, not at V8's next major collection:
+ * the bytes signPlan wrote into a resizable buffer (plan/canonical.ts growableBuffer, 27 MB at
+ * 10,000 services) are shrunk to nothing. For a caller that is done with the envelope (`claude
+ * plan` once the file is written and checked, before the review and its text, where the
+ * command's memory peaks; docs/plans.md, "Session 15"). Reading its payload afterwards throws;
+ * bytes in an ordinary buffer are left to the collector.
+ */
+export function releaseEnvelope(env: Envelope): void {
+  const bytes = PAYLOAD_BYTES.get(env);
+  PAYLOAD_BYTES.delete(env);
+  SIGNED_VALUE.delete(env);
+  Object.defineProperty(env, 'payload', {
+    get: () => {
+      throw new Error('claude-os: this plan envelope was released (releaseEnvelope); its payload is no longer held');
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  const ab = bytes?.buffer as { resizable?: boolean; resize?: (n: number) => void } | undefined;
+  if (ab?.resizable === true) ab.resize!(0);
+}
+
+/**
  * Writes an envelope as plan.json (serializeEnvelope's bytes), atomically and fsynced
  * (writeFileAtomic). An envelope made by envelopeOver is written piece by piece: the text
  * around the payload, then the payload's base64 made B64_CHUNK bytes at a time from its bytes,

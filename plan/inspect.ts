@@ -8,7 +8,7 @@
 import { EnvelopeFormatError, checkSignatures, parseEnvelope, payloadBytesOf, signedValueOf, type Envelope, type TrustedKey } from './envelope.js';
 import { parseStrictJson } from './strict-json.js';
 import { validatePlanPayload } from './schema.js';
-import { evaluatePolicy } from './policy.js';
+import { evaluatePolicy, type PolicyResult } from './policy.js';
 import { PAYLOAD_TYPE, type PlanPayload } from './types.js';
 import type { Role } from './keys.js';
 
@@ -34,6 +34,8 @@ export interface PlanReport {
   /** Present when the payload parsed (even if other checks failed). */
   payload?: PlanPayload;
   signatures: SignatureReport[];
+  /** The policy for `payload` and the valid signers' roles, when the payload matched the schema (plan/show.ts shows it without evaluating it again). */
+  policy?: PolicyResult;
 }
 
 export interface InspectOptions {
@@ -97,8 +99,9 @@ export function inspectPlan(text: string | Envelope, opts: InspectOptions): Plan
       ? { check: 'trust', ok: true, detail: valid.map((s) => `${s.role} '${s.name ?? '?'}' (${s.keyid.slice(0, 16)}…)`).join(', ') }
       : { check: 'trust', ok: false, detail: 'no valid signature by a trusted key' + (signatures.some((s) => s.status === 'unknown-key') ? ` (unknown keys: ${signatures.filter((s) => s.status === 'unknown-key').map((s) => s.keyid.slice(0, 16) + '…').join(', ')})` : '') },
   );
+  let pol: PolicyResult | undefined;
   if (plan) {
-    const pol = evaluatePolicy(plan, valid.map((s) => s.role!));
+    pol = evaluatePolicy(plan, valid.map((s) => s.role!));
     checks.push({ check: 'policy', ok: pol.missingSignatures.length === 0, detail: pol.missingSignatures.length ? `needs ${pol.missingSignatures.join(' and ')}` : pol.lines.join('; ') });
     const now = opts.now.getTime();
     const exp = Date.parse(plan.expiresAt);
@@ -114,5 +117,5 @@ export function inspectPlan(text: string | Envelope, opts: InspectOptions): Plan
       checks.push(plan.hostId === opts.hostId ? { check: 'host', ok: true, detail: `made for this host (${plan.hostId})` } : { check: 'host', ok: false, detail: `made for host '${plan.hostId}', this is '${opts.hostId}'` });
     }
   }
-  return { ok: checks.every((c) => c.ok), checks, envelope: env, ...(plan ? { payload: plan } : {}), signatures };
+  return { ok: checks.every((c) => c.ok), checks, envelope: env, ...(plan ? { payload: plan } : {}), signatures, ...(pol ? { policy: pol } : {}) };
 }

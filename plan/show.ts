@@ -147,7 +147,7 @@ export function renderPlan(payload: PlanPayload, report?: PlanReport, review?: P
  * 90,000 lines (8 MB), which `claude plan` writes as they come instead of holding them and
  * their joined text at once (docs/plans.md, "What a real `claude plan` costs").
  */
-export function* renderPlanLines(payload: PlanPayload, report?: PlanReport, review?: PlanReview): Generator<string> {
+export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport, 'signatures' | 'payload' | 'policy'>, review?: PlanReview): Generator<string> {
   const d = (payload.display ?? {}) as Display;
   const security = payload.steps.some((s) => s.risk === 'security');
   const title = payload.steps.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
@@ -217,7 +217,8 @@ export function* renderPlanLines(payload: PlanPayload, report?: PlanReport, revi
       const st = s.status === 'valid' ? '✓ valid, trusted' : s.status === 'unknown-key' ? '? not trusted here (cannot check)' : s.status === 'duplicate' ? '✗ keyid listed twice' : '✗ does not verify';
       yield `  ${s.keyid.slice(0, 16)}…  ${who}: ${st}`;
     }
-    const pol = evaluatePolicy(payload, report.signatures.filter((s) => s.status === 'valid').map((s) => s.role!));
+    // the report's own when it is of this payload (inspectPlan evaluated it for the same signers)
+    const pol = report.payload === payload && report.policy ? report.policy : evaluatePolicy(payload, report.signatures.filter((s) => s.status === 'valid').map((s) => s.role!));
     yield 'Policy:';
     for (const l of pol.lines) yield `  ${l}`;
     for (const m of pol.missingSignatures) yield `  missing: ${m}`;

@@ -17,7 +17,7 @@
  * Every append checks the fencing token first (when a lock is given), so a process whose
  * lock was taken away cannot write.
  */
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLineDurable } from '../common/fsutil.js';
 import type { ApplyLock } from './lock.js';
@@ -90,6 +90,58 @@ export function readJournalChecked(dataDir: string): { records: JournalRecord[];
       }
     });
   return { records, torn };
+}
+
+/** What an apply's own readiness check found of a container it started: its `ready` ('healthy', 'running'…) and when. */
+export interface ReadinessVerdict {
+  ready: string;
+  /** ISO 8601 UTC: the end of the start step, after the check. */
+  at: string;
+}
+
+/**
+ * The newest readiness verdict of each container in `names` that a committed apply started
+ * (`step.end` of `container.start:<name>` or `container.replace:<name>`, its detail's `ready`).
+ * Only the journal's last `tailBytes` are read: the verdict that matters is of the last
+ * applies, and a status stays cheap however long the journal grows (up to 4 MiB, then rotated).
+ */
+export function readinessVerdicts(dataDir: string, names: readonly string[], tailBytes = 256 * 1024): Map<string, ReadinessVerdict> {
+  const out = new Map<string, ReadinessVerdict>();
+  if (names.length === 0) return out;
+  let text: string;
+  try {
+    const fd = openSync(journalPath(dataDir), 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const len = Math.min(size, tailBytes);
+      const buf = Buffer.alloc(len);
+      readSync(fd, buf, 0, len, size - len);
+      text = buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return out; // no journal yet (or unreadable): no verdicts
+  }
+  const wanted = new Set(names);
+  const committed = new Set<string>();
+  const ends: Extract<JournalRecord, { t: 'step.end' }>[] = [];
+  // The first line of the tail may be cut: it fails to parse and is skipped, as a torn record is.
+  for (const line of text.split('\n')) {
+    let r: JournalRecord;
+    try {
+      r = JSON.parse(line) as JournalRecord;
+    } catch {
+      continue;
+    }
+    if (r?.t === 'committed') committed.add(r.planId);
+    else if (r?.t === 'step.end' && typeof r.detail?.ready === 'string') ends.push(r);
+  }
+  for (const r of ends) {
+    const name = /^container\.(?:start|replace):(.+)$/.exec(r.step)?.[1];
+    if (name && wanted.has(name) && committed.has(r.planId)) out.set(name, { ready: r.detail.ready as string, at: r.ts });
+  }
+  return out;
 }
 
 export interface InterruptedApply {

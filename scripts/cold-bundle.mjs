@@ -15,6 +15,11 @@
  *                                     schema), ajv's runtime and ajv-formats' formats, loaded
  *                                     by the bundles when a file of that schema is checked (a
  *                                     command served from the compiled-state cache loads no part)
+ *   dist/bundle/cold/part-<command>-<name>.cjs
+ *                                     code a command's cold start takes only on some hosts
+ *                                     (SPLIT below: status's containerd backend), loaded by the
+ *                                     dynamic import that needs it; the modules it shares with
+ *                                     its bundle are the bundle's own (one instance each)
  *   dist/bundle/cold/part-plan-validator.cjs
  *                                     generated/plan-validator.cjs (plan/schema.ts), loaded by
  *                                     the plan and apply bundles for the check of a plan
@@ -24,7 +29,8 @@
  *                                     the plan bundle also plans, signs, checks and reviews it
  *                                     against an empty host (agent/plan-warm-up.ts), the status
  *                                     bundle runs `status` on it with no engine (cli/cold.ts
- *                                     warmUpStatus)
+ *                                     warmUpStatus); a part no warm-up loads gets the code
+ *                                     cache of its top level
  *                                     (bin/cold.cjs loads both)
  *   dist/bundle/cold/inputs.json      the files the bundles were made from, with their sha256
  *                                     (scripts/bundle-inputs.mjs, for bin/fresh.mjs)
@@ -34,9 +40,9 @@
  *
  *   node scripts/cold-bundle.mjs [--dist DIR]     (default DIR: dist)
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { recordInputs } from './bundle-inputs.mjs';
@@ -63,6 +69,24 @@ const NOT_ON_COLD_PATH = {
 };
 
 /**
+ * Dynamic imports that a command's cold start takes only on some hosts, by importer (relative
+ * to dist/): they go to a part of their own, `part-<command>-<name>.cjs`, read and compiled
+ * only when the import runs. `claude status` on Docker never runs the containerd backend
+ * (CLAUDE_ENGINE=containerd, runtime/observe/engine-client.ts containerdView), which brings
+ * the apply-side drivers with it: 137 KB of the 423 KB status bundle. A module that the part
+ * and its bundle both import is the bundle's: the part requires it as `claude-shared:<path>`
+ * (bin/cold.cjs), so its state (trace, the engine client's mode, the bundled yaml) is one.
+ */
+const SPLIT = {
+  status: {
+    containerd: { 'runtime/observe/engine-client.js': ['../drivers/containerd/engine.js', '../drivers/containerd/docker-view.js'] },
+    // what `claude diagnose` runs: never a `status`, but it shares runtime/observe/index.ts
+    diagnose: { 'runtime/observe/index.js': ['./analyzers/index.js', './slow.js', './analyzers/slow.js'] },
+  },
+};
+const SHARED = 'claude-shared:';
+
+/**
  * The commands that only read the engine, a few calls and exit: their GETs go over node:net,
  * and node:http is never loaded (runtime/drivers/engine-api.ts useOneShotGets; ≈ 15–20 ms of
  * CPU). `apply` sends POSTs through node:http anyway.
@@ -73,25 +97,36 @@ const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 
 
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
-const { load } = createRequire(import.meta.url)('../bin/cold.cjs');
+const { load, compiled, stamp, saveCache } = createRequire(import.meta.url)('../bin/cold.cjs');
 const warmDir = join(root, 'fixtures', 'states', 'spec-example');
 const warm = existsSync(warmDir) ? Object.fromEntries(readdirSync(warmDir).filter((f) => f.endsWith('.yaml')).map((f) => [f, readFileSync(join(warmDir, f), 'utf8')])) : undefined;
 const commandsIndex = join(dist, 'cli', 'commands', 'index.js');
 // The parts, each loaded by the bundles with its code cache when first used (bin/cold.cjs; the
 // bundle's `require` resolves from dist/bundle/cold/). `loadedParts` gives the build their scripts.
-const entry = (command) => `
-import { useBundled } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
+// A module of its own (`claude:cold-parts`), so that the SPLIT parts' stand-ins load theirs too;
+// `shared[name]`: the bundle's modules that part `name` requires as `claude-shared:<path>`.
+const partsModule = (shared) => `
 import { trace } from ${JSON.stringify(join(dist, 'common', 'trace.js'))};
 const { join } = require('node:path');
 export const loadedParts = new Map();
-const part = (name) => {
+const SHARED = {${Object.entries(shared)
+  .map(([name, rels]) => `${JSON.stringify(name)}: {${rels.map((rel) => `${JSON.stringify(rel)}: () => require(${JSON.stringify(join(dist, rel))})`).join(', ')}}`)
+  .join(', ')}};
+export const part = (name) => {
   let p = loadedParts.get(name);
   if (!p) {
-    loadedParts.set(name, (p = require(join(__dirname, '..', '..', '..', 'bin', 'cold.cjs')).load(join(__dirname, 'part-' + name + '.cjs'), join(__dirname, 'part-' + name + '.cache'))));
+    const shared = SHARED[name] && ((rel) => SHARED[name][rel]());
+    loadedParts.set(name, (p = require(join(__dirname, '..', '..', '..', 'bin', 'cold.cjs')).load(join(__dirname, 'part-' + name + '.cjs'), join(__dirname, 'part-' + name + '.cache'), shared)));
     trace('cold: loaded part-' + name + '.cjs');
   }
   return p.exports;
 };
+`;
+const entry = (command) => `
+import { useBundled } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
+import { part } from 'claude:cold-parts';
+export { loadedParts } from 'claude:cold-parts';
+const { join } = require('node:path');
 const SCHEMAS = ${JSON.stringify(SCHEMAS)};
 useBundled({ yaml: () => part('yaml'), validator: (name) => part('validator-' + name), files: [__filename, ...['yaml', ...SCHEMAS.map((n) => 'validator-' + n)].map((n) => join(__dirname, 'part-' + n + '.cjs'))] });
 export { run, warmUp, warmUpStatus } from ${JSON.stringify(join(dist, 'cli', 'cold.js'))};
@@ -124,41 +159,55 @@ const inputs = {};
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'none', minifyWhitespace: true, logLevel: 'warning', metafile: true };
 for (const [name, contents] of Object.entries(PARTS)) {
   const { metafile } = await build({ ...common, stdin: { contents, resolveDir: root, sourcefile: `part-${name}.cjs`, loader: 'js' }, outfile: join(outdir, `part-${name}.cjs`) });
+  stamp(join(outdir, `part-${name}.cjs`));
   recordInputs(metafile, dist, join(outdir, 'inputs.json'), inputs);
 }
 const partsCached = new Set();
-for (const command of COMMANDS) {
-  const file = join(outdir, `${command}.cjs`);
-  const { metafile } = await build({
+/** dist-relative path of a dynamic import `path` made by the dist file `importer`. */
+const targetOf = (from, path) => posix.join(posix.dirname(from), path);
+/** npm packages and Node's builtins, as in every bundle and part of a command. */
+const packages = (b) => {
+  b.onResolve({ filter: /^[^./]/ }, (args) => {
+    // \`import('pkg')\` cannot run in a vm.Script without an experimental flag (or
+    // warning): it becomes a lazily required module, as esbuild does for bundled ones.
+    if (args.kind === 'dynamic-import' && !BUNDLED.includes(packageOf(args.path))) return { path: args.path, namespace: 'required-lazily' };
+    if (isBuiltin(args.path)) return { path: args.path, external: true };
+    return BUNDLED.includes(packageOf(args.path)) ? undefined : { path: args.path, external: true };
+  });
+  b.onLoad({ filter: /.*/, namespace: 'required-lazily' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js', resolveDir: root }));
+};
+const moduleUrl = {
+  define: { 'import.meta.url': '__claudeModuleUrl' },
+  banner: { js: 'const __claudeModuleUrl = require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", "..", "cli", "main.js")).href;' },
+};
+
+/** Builds a command's bundle; `shared`: for each of its SPLIT parts, the modules the part takes from it. */
+const buildCommand = (command, file, shared) =>
+  build({
     stdin: { contents: entry(command), resolveDir: root, sourcefile: `cold-${command}.mjs`, loader: 'js' },
     outfile: file,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    define: { 'import.meta.url': '__claudeModuleUrl' },
-    banner: { js: 'const __claudeModuleUrl = require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", "..", "cli", "main.js")).href;' },
-    legalComments: 'none',
-    // Less to read and scan at each start (names are kept, for stack traces): 950 → 620 KB for validate.
-    minifyWhitespace: true,
-    logLevel: 'warning',
-    metafile: true,
+    ...common,
+    ...moduleUrl,
     plugins: [
       {
         name: 'one-command',
         setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) => {
-            // \`import('pkg')\` cannot run in a vm.Script without an experimental flag (or
-            // warning): it becomes a lazily required module, as esbuild does for bundled ones.
-            if (args.kind === 'dynamic-import' && !BUNDLED.includes(packageOf(args.path))) return { path: args.path, namespace: 'required-lazily' };
-            if (isBuiltin(args.path)) return { path: args.path, external: true };
-            return BUNDLED.includes(packageOf(args.path)) ? undefined : { path: args.path, external: true };
-          });
-          b.onLoad({ filter: /.*/, namespace: 'required-lazily' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js', resolveDir: root }));
+          b.onResolve({ filter: /^claude:cold-parts$/ }, () => ({ path: 'cold-parts', namespace: 'cold-parts' }));
+          b.onLoad({ filter: /.*/, namespace: 'cold-parts' }, () => ({ contents: partsModule(shared), loader: 'js', resolveDir: root }));
+          packages(b);
           b.onResolve({ filter: /^\.\.?\// }, (args) => {
             const from = args.importer.startsWith(dist + '/') ? args.importer.slice(dist.length + 1) : undefined;
-            if (args.kind !== 'dynamic-import' || !from || !NOT_ON_COLD_PATH[command]?.[from]?.includes(args.path)) return undefined;
+            if (args.kind !== 'dynamic-import' || !from) return undefined;
+            for (const [name, by] of Object.entries(SPLIT[command] ?? {})) {
+              if (by[from]?.includes(args.path)) return { path: `${name}:${targetOf(from, args.path)}`, namespace: 'split' };
+            }
+            if (!NOT_ON_COLD_PATH[command]?.[from]?.includes(args.path)) return undefined;
             return { path: `${from} → ${args.path}`, namespace: 'not-on-cold-path' };
+          });
+          // the stand-in of a SPLIT module: its part's export of it
+          b.onLoad({ filter: /.*/, namespace: 'split' }, (args) => {
+            const [name, rel] = args.path.split(':');
+            return { contents: `module.exports = require('claude:cold-parts').part(${JSON.stringify(`${command}-${name}`)})[${JSON.stringify(rel)}];`, loader: 'js', resolveDir: root };
           });
           b.onLoad({ filter: /.*/, namespace: 'not-on-cold-path' }, (args) => ({
             contents: `throw new Error(${JSON.stringify(`claude: ${args.path} is not in this cold-start bundle (dist/bundle/cold/${command}.cjs); bin/claude runs what needs it from dist/`)});`,
@@ -177,16 +226,64 @@ for (const command of COMMANDS) {
       },
     ],
   });
+
+/**
+ * Builds the SPLIT part `name` of `command`, whose bundle has the modules `inBundle` (absolute
+ * paths): those it requires as `claude-shared:<path>`. Returns the paths it so requires.
+ */
+async function buildSplitPart(command, name, inBundle) {
+  const targets = Object.entries(SPLIT[command][name]).flatMap(([from, paths]) => paths.map((p) => targetOf(from, p)));
+  const contents = `module.exports = {${targets.map((rel) => `${JSON.stringify(rel)}: require(${JSON.stringify(join(dist, rel))})`).join(', ')}};`;
+  const { metafile } = await build({
+    ...common,
+    ...moduleUrl,
+    stdin: { contents, resolveDir: root, sourcefile: `part-${command}-${name}.cjs`, loader: 'js' },
+    outfile: join(outdir, `part-${command}-${name}.cjs`),
+    plugins: [
+      {
+        name: 'split-part',
+        setup(b) {
+          packages(b);
+          b.onResolve({ filter: /^\.\.?\// }, (args) => {
+            const path = resolve(args.resolveDir, args.path);
+            return inBundle.has(path) ? { path: SHARED + path.slice(dist.length + 1), external: true } : undefined;
+          });
+        },
+      },
+    ],
+  });
+  stamp(join(outdir, `part-${command}-${name}.cjs`));
+  recordInputs(metafile, dist, join(outdir, 'inputs.json'), inputs);
+  const out = Object.values(metafile.outputs)[0];
+  return [...new Set(out.imports.filter((i) => i.external && i.path.startsWith(SHARED)).map((i) => i.path.slice(SHARED.length)))].sort();
+}
+
+for (const command of COMMANDS) {
+  const file = join(outdir, `${command}.cjs`);
+  let { metafile } = await buildCommand(command, file, {});
+  if (SPLIT[command]) {
+    // the part takes from the bundle what the bundle has; the bundle is then made again with those
+    const inBundle = new Set(Object.keys(metafile.inputs).map((k) => resolve(k)));
+    const shared = {};
+    for (const name of Object.keys(SPLIT[command])) shared[`${command}-${name}`] = await buildSplitPart(command, name, inBundle);
+    ({ metafile } = await buildCommand(command, file, shared));
+  }
+  stamp(file);
   const { exports, script } = load(file);
   if (warm) exports.warmUp(warm);
   if (warm && exports.warmUpPlan) exports.warmUpPlan(warm);
   if (warm && command === 'status') await exports.warmUpStatus(warm);
-  writeFileSync(join(outdir, `${command}.cache`), script.createCachedData());
+  saveCache(file, script, join(outdir, `${command}.cache`));
   // each part's cache, after the first warm-up that ran it (the same code in every bundle)
   for (const [name, p] of exports.loadedParts) {
     if (partsCached.has(name)) continue;
-    writeFileSync(join(outdir, `part-${name}.cache`), p.script.createCachedData());
+    saveCache(join(outdir, `part-${name}.cjs`), p.script, join(outdir, `part-${name}.cache`));
     partsCached.add(name);
+  }
+  // a SPLIT part no warm-up ran (no containerd at build time): the code cache of its top level
+  for (const name of Object.keys(SPLIT[command] ?? {})) {
+    const part = join(outdir, `part-${command}-${name}`);
+    if (!partsCached.has(`${command}-${name}`)) saveCache(`${part}.cjs`, compiled(`${part}.cjs`), `${part}.cache`);
   }
   recordInputs(metafile, dist, join(outdir, 'inputs.json'), inputs);
 }

@@ -338,4 +338,31 @@ describe('claude serve: the API', () => {
     expect(applied.status).toBe(200);
     expect(await answers(port)).toBe(200);
   });
+
+  it('operations said in the conversation: the history, the logs, "undo the last change" plans a rollback (never applied here); "undo that" drops a pending proposal', { timeout: 180_000 }, async () => {
+    const commits = (await call('GET', '/api/v1/history')).body.commits as { commit: string }[];
+    expect(commits.length).toBeGreaterThanOrEqual(2);
+    const h = await ask('what changed in the last 2 hours?');
+    expect(h.body.status).toBe('answer');
+    expect(h.body.explanation).toMatch(/^Changes since \S+, newest first:/);
+    expect(h.body.explanation).toContain(commits[0]!.commit.slice(0, 12));
+    expect(h.body.plan).toBeUndefined();
+
+    const l = await ask(`show me the last 5 lines of ${svc}'s logs`);
+    expect(l.body.status).toBe('answer');
+    expect(l.body.explanation).toMatch(new RegExp(`^The last [0-5] log lines of ${svc}:`));
+
+    const u = await ask('undo the last change');
+    expect(u.body.status).toBe('proposed');
+    expect(u.body.plan.meta.kind).toBe('rollback');
+    expect(u.body.plan.meta.rollbackTo).toBe(commits[1]!.commit);
+    expect(u.body.plan.meta.conversationId).toBe(u.body.conversationId);
+    expect((await call('GET', '/api/v1/history')).body.commits[0].commit).toBe(commits[0]!.commit); // nothing applied
+
+    const p = await ask(`scale ${svc} to 2 replicas`);
+    expect(p.body.plan?.id, JSON.stringify(p.body)).toBeTruthy();
+    const undo = await ask('undo that', p.body.conversationId);
+    expect(undo.body.explanation).toMatch(/^Dropped the proposal/);
+    expect((await call('POST', `/api/v1/plans/${p.body.plan.id}/apply`, { approve: true })).status).toBe(409);
+  });
 });

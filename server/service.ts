@@ -370,7 +370,7 @@ export class ApiService {
     const history: ConversationTurn[] = toHistory(readTurns(dataDir, id));
     const pending = this.pending.get(id) ?? this.pendingFromDisk(id);
     appendTurn(dataDir, id, { at: this.o.now().toISOString(), role: 'user', text: message });
-    const reply = (!pending && (await this.troubleshoot(id, message))) || (await this.intent(id, message, history, pending));
+    const reply = (await this.operation(id, message, pending)) ?? ((!pending && (await this.troubleshoot(id, message))) || (await this.intent(id, message, history, pending)));
     appendTurn(dataDir, id, {
       at: this.o.now().toISOString(),
       role: 'assistant',
@@ -392,6 +392,62 @@ export class ApiService {
     const m = listPlans(this.o.paths.dataDir, 1000).find((p) => p.conversationId === id && p.kind === 'intent');
     if (!m || m.status !== 'proposed') return undefined;
     return { chain: m.messages, merged: {}, head: '(unknown: proposed again)', planId: m.id };
+  }
+
+  /**
+   * "undo the last change", "what changed today?", "show me the logs of web", "restore the db
+   * from the last backup" (compiler/diagnose/operations.ts): answered, or planned, as the
+   * endpoints do (history, logs, rollback); never applied here. null when the message is a
+   * request for the intent engine or the troubleshooting flow.
+   */
+  private async operation(id: string, message: string, pending: Pending | undefined): Promise<ConversationReply | null> {
+    const { operationRequest, sinceTime } = await import('../compiler/diagnose/operations.js');
+    let op = operationRequest(message, []);
+    if (pending && op?.kind === 'rollback' && op.undo) {
+      // "undo that" while a proposal waits: none of it was applied, so the proposal is dropped.
+      if (readMeta(this.o.paths.dataDir, pending.planId)?.status === 'proposed') this.cancelPlan(pending.planId);
+      this.pending.delete(id);
+      return { conversationId: id, status: 'answer', explanation: 'Dropped the proposal: none of it was applied, so there is nothing to undo. Nothing changed.' };
+    }
+    if (op === null || op.kind === 'logs') {
+      if (!/\b(?:logs?|output|say(?:ing)?|print(?:ing)?)\b/i.test(message)) return null;
+      const { knownServices } = await import('../agent/troubleshoot.js');
+      const services = (await knownServices(this.ctx())).map((x) => x.name);
+      op = operationRequest(message, services);
+      if (op === null) return null;
+      if (op.kind === 'logs' && !op.service) return { conversationId: id, status: 'answer', explanation: services.length ? `Which service? ${services.join(', ')} (e.g. "show me the logs of ${services[0]}").` : 'There is no service yet, so there are no logs to show.' };
+    }
+    const answer = (explanation: string): ConversationReply => ({ conversationId: id, status: 'answer', explanation });
+    switch (op.kind) {
+      case 'logs': {
+        const r = (await this.logs(op.service!, new URLSearchParams({ lines: String(op.lines ?? 50) }))) as { lines: { time: string; stream: string; text: string }[] };
+        return answer([`The last ${r.lines.length} log lines of ${op.service}:`, ...r.lines.map((l) => `${l.stream === 'stderr' ? '!' : ' '} ${l.text}`)].join('\n'));
+      }
+      case 'history': {
+        const { commits } = (await this.history(new URLSearchParams({ limit: op.since ? '1000' : '10' }))) as { commits: { commit: string; time: string; author: { name: string }; request: string }[] };
+        const since = op.since ? sinceTime(op.since, this.o.now()) : undefined;
+        const shown = since ? commits.filter((c) => Date.parse(c.time) >= since.getTime()) : commits;
+        if (shown.length === 0) return answer(since ? `No changes since ${since.toISOString().replace('.000Z', 'Z')}.` : 'No changes are recorded yet (the first apply records one).');
+        return answer([since ? `Changes since ${since.toISOString().replace('.000Z', 'Z')}, newest first:` : 'The latest changes, newest first:', ...shown.map((c) => `  ${c.commit.slice(0, 12)}  ${c.time.replace('.000Z', 'Z')}  ${c.author.name}  ${c.request.replace(/\s+/g, ' ').slice(0, 100)}`)].join('\n'));
+      }
+      case 'restore':
+        // A restore replaces data and is no plan the API can hold for approval: it runs on the host.
+        return answer(`Restoring replaces the current data of ${op.name} with a backup, so it runs on the host, where it shows its steps and asks: claude restore ${op.name}${op.backup ? ` ${op.backup}` : ''} (the backups: claude backups).`);
+      case 'rollback': {
+        if (!op.rev) {
+          const { commits } = (await this.history(new URLSearchParams({ limit: '10' }))) as { commits: { commit: string; time: string; request: string }[] };
+          if (commits.length === 0) return answer('There is no recorded change to roll back to yet.');
+          return answer(['Which change should the state go back to? Rolling back to one restores the state right after it:', ...commits.map((c, i) => `  ${c.commit.slice(0, 12)}  ${c.time.replace('.000Z', 'Z')}  ${c.request.replace(/\s+/g, ' ').slice(0, 80)}${i === 0 ? '   (current)' : ''}`), 'Say "roll back to <id>".'].join('\n'));
+        }
+        try {
+          const { to, plan } = await this.planRollback(op.rev, id);
+          return { conversationId: id, status: 'proposed', explanation: `The plan that brings back the state of ${to.slice(0, 12)}${op.undo ? ' (the state before the newest change)' : ''}. Nothing is applied until you approve it.`, plan };
+        } catch (e) {
+          if (e instanceof ApiError) return answer(`${e.message}${e.hint ? `\n${e.hint}` : ''}`);
+          throw e;
+        }
+      }
+    }
   }
 
   /** "the website is down": the diagnosis and a plan of the recommended fix; null when the message is not a troubleshooting question. */
@@ -503,13 +559,18 @@ export class ApiService {
   // ── rollback: plan only ──────────────────────────────────────────────────────────
 
   async rollback(body: { commit: string }): Promise<unknown> {
+    return this.planRollback(body.commit, null);
+  }
+
+  /** The plan of the state of commit `rev`, saved (in conversation `conversationId` when said in one). */
+  private async planRollback(rev: string, conversationId: string | null): Promise<{ to: string; plan: PlanView }> {
     const { stateDir } = this.o.paths;
     if (!existsSync(join(stateDir, '.git'))) throw new ApiError(409, `${stateDir} has no history yet; there is nothing to roll back to`, 'the first apply records the first commit');
     const { openStateRepo, UnknownRevisionError } = await import('../runtime/state/repo.js');
     const repo = await openStateRepo(stateDir, { now: this.o.now, create: false });
     let target: string;
     try {
-      target = await repo.resolveRev(body.commit);
+      target = await repo.resolveRev(rev);
     } catch (e) {
       if (e instanceof UnknownRevisionError) throw new ApiError(404, e.message, 'GET /api/v1/history lists the commits; give one of their ids (12 characters are enough)');
       throw e;
@@ -521,7 +582,7 @@ export class ApiService {
     const base = await stateHeadOf(stateDir);
     const r = await planFiles(await this.flowHost(), await repo.filesAt(target), { request: `rollback to ${short} ("${oneLine}")`, engine: 'rollback', base, now: this.o.now(), env: this.o.env });
     if (!r.ok) throw new ApiError(422, `the state of ${short} cannot be planned on this system: ${r.problems.join('; ')}`, 'nothing was changed; fix the problem named, or roll back to another commit', { problems: r.problems });
-    const plan = await this.save(r.planned, { kind: 'rollback', conversationId: null, messages: [`rollback to ${short}`], rollbackTo: target });
+    const plan = await this.save(r.planned, { kind: 'rollback', conversationId, messages: [`rollback to ${short}`], rollbackTo: target });
     return { to: target, plan };
   }
 

@@ -126,6 +126,8 @@ describe('claude "<msg>" end to end (offline engine, local images)', () => {
     const without = await claude([`add user alice with ssh key ${key}`, '--yes']);
     expect(without.code).toBe(1);
     expect(without.out).toMatch(/needs an admin signature \(policy P2\)/);
+    // The same words and record as yes at the prompt (cli/approval-prompt.docker.test.ts): saved, not applied.
+    expect(without.out).toMatch(/^Saved, not applied: .*\n {2}Saved to \S+\.json\. Sign it with/m);
     expect(existsSync(join(dir, 'state', 'security.yaml')) && readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).not.toMatch(/alice/);
 
     expect((await claude(['keys', 'generate', '--out', 'admin.key'])).code).toBe(0);

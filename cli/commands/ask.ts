@@ -42,13 +42,16 @@ and, after you answer yes, applies them. Nothing changes without your yes (or --
   --json           print the outcome as JSON (never prompts)
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
   --admin-key FILE also sign with this admin key: plans that change users, SSH keys,
-                   sudo or sshd need it (policy P2); without it they are saved, not applied
+                   sudo or sshd need it (policy P2); without it they are saved, not
+                   applied (exit 1)
   --i-know-what-i-am-doing
                    plan a firewall that would drop your current SSH connection or the API
                    port anyway (a warning instead of a refusal)
 
-Exit status: 0 applied, declined, saved or nothing to do; 1 not understood, refused or
-failed; 2 usage error; 130 cancelled with Ctrl-C at the prompt (nothing changed).
+Exit status: 0 applied, declined, saved without --yes or nothing to do; 1 not understood,
+refused, failed, or not applied because it needs an admin signature (--admin-key) and was
+saved for signing instead (after --yes and after yes at the prompt alike); 2 usage error;
+130 cancelled with Ctrl-C at any prompt (nothing changed).
 
 Examples:
   claude "set up a web server with nginx"
@@ -325,7 +328,17 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         println(ctx.stdout, `Saved the plan to ${path}. Review it with \`claude show ${opts.out ?? 'plan.json'}\`, apply it with \`claude apply ${opts.out ?? 'plan.json'}\`.`);
         return EXIT.OK;
       }
+      // A plan that needs an admin signature this run was not given (policy P2) is saved, not
+      // applied: after --yes and after yes at the prompt alike, with exit 1 (not applied, so a
+      // script that passed --yes cannot take it for done).
+      const planned = t.planned;
+      const saveUnsigned = () => {
+        saveForAdminSignature(ctx, s, planned, 'Saved, not applied: ');
+        record('planned');
+        return EXIT.FAILURE;
+      };
       if (opts.yes) {
+        if (lacksAdminKey(t.planned, opts.adminKey)) return saveUnsigned();
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
         return code;
@@ -344,11 +357,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         if (e instanceof Cancelled) record('cancelled');
         throw e;
       });
-      if (a.answer === 'yes' && lacksAdminKey(t.planned, opts.adminKey)) {
-        saveForAdminSignature(ctx, s, t.planned, 'Saved, not applied: ');
-        record('planned');
-        return EXIT.OK;
-      }
+      if (a.answer === 'yes' && lacksAdminKey(t.planned, opts.adminKey)) return saveUnsigned();
       if (a.answer === 'yes') {
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');

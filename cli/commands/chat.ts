@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, println, withContext, type Command, type CommandContext } from '../context.js';
+import { Cancelled, EXIT, println, withContext, type Command, type CommandContext } from '../context.js';
 import type { LineReader } from '../prompt.js';
 import { maybeOperation, operationRequest } from '../operations.js';
 import { healthQuestion } from '../../compiler/diagnose/intent.js';
@@ -32,7 +32,9 @@ The interactive mode. Type what you want; each answer shows the proposed changes
   no        drop them
   modify    say what to change (or just type the refinement)
   help      this text
-  exit      leave (Ctrl-D works too)`;
+  exit      leave (Ctrl-D works too)
+
+Exit status: 0 when you leave; 130 when Ctrl-C cancels (the proposal pending is dropped).`;
 
 const HELP = [
   'Type a request, e.g. "I need a PostgreSQL database", then refine it ("with daily backups").',
@@ -102,8 +104,11 @@ const command: Command = {
     let chain: string[] = [];
     /** Learning mode: the last request not understood (or corrected), waiting for a rephrase that gets applied. */
     let unclear: string | undefined;
+    /** Plans applied in this session: Ctrl-C says they stay. */
+    let applied = 0;
     try {
       for (;;) {
+        // Ctrl-D (null) leaves with "Goodbye!", exit 0; Ctrl-C rejects with Cancelled: exit 130 (cli/prompt.ts).
         const raw = await reader.next('claude> ');
         if (raw === null) break;
         const line = raw.trim();
@@ -130,6 +135,7 @@ const command: Command = {
         if (pending?.planned && said === 'yes') {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
           const code = await applyPlanned(ctx, s, pending.planned, pending, values['admin-key']);
+          if (code === 0) applied++;
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
           if (code === 0 && unclear && !pending.learned) {
             learn(s.paths.dataDir, unclear, chain.join('; '), ctx.now());
@@ -172,6 +178,7 @@ const command: Command = {
           const head = await stateHeadOf(s.paths.stateDir);
           if (head !== routed.headBefore) {
             // It changed the state (a rollback, a fix): the next request starts from it.
+            applied++;
             await reloadState(s);
             files = s.files;
             if (pending) println(ctx.stdout, 'The proposal from before was dropped: the state changed under it. Say it again to plan it on the new state.');
@@ -218,6 +225,10 @@ const command: Command = {
           println(ctx.stdout, `${approvalQuestion(t.planned, values['admin-key'])} (or keep refining)`);
         }
       }
+    } catch (e) {
+      // Ctrl-C here or at a prompt of a command run from here: what was applied before stays.
+      if (e instanceof Cancelled && applied > 0) throw new Cancelled(`Nothing more changed; the ${applied === 1 ? 'change' : `${applied} changes`} applied in this session stay${applied === 1 ? 's' : ''}.`);
+      throw e;
     } finally {
       reader.close();
       await s.close();

@@ -23,7 +23,8 @@ the service answers. The same runs for \`claude "the website is down"\`.
   --json           print {diagnosis, proposal, chosen, apply, verified}
   --state-dir DIR  the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
 
-Exit status: 0 healthy, or fixed and verified; 1 a problem remains; 2 usage error.`;
+Exit status: 0 healthy, or fixed and verified; 1 a problem remains; 2 usage error; 130
+cancelled with Ctrl-C at the prompt (nothing changed).`;
 
 const command: Command = {
   summary: 'find what is wrong, explain it and propose a fix',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
+import { sinceTime } from '../../compiler/diagnose/operations.js';
 import { StateRepoDamagedError, openStateRepo, type HistoryEntry } from '../../runtime/state/repo.js';
 
 const usage = `usage: claude history [--json] [--limit N] [--since WHEN] [--state-dir DIR] [--conversations]
@@ -33,22 +34,6 @@ function render(e: HistoryEntry): string {
   return [head, indent(e.request), ...(e.summary ? [indent(e.summary)] : [])].join('\n');
 }
 
-/** The start of `--since WHEN`: today/yesterday from local midnight, Nh/Nd/Nm back from now, or a date. */
-export function sinceTime(when: string, now: Date): Date {
-  const w = when.trim().toLowerCase();
-  if (w === 'today' || w === 'yesterday') {
-    const d = new Date(now);
-    d.setHours(0, 0, 0, 0);
-    if (w === 'yesterday') d.setDate(d.getDate() - 1);
-    return d;
-  }
-  const rel = /^(\d+)\s*(m|min|h|d|w)$/.exec(w);
-  if (rel) return new Date(now.getTime() - Number(rel[1]) * { m: 60e3, min: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[rel[2] as 'm']);
-  const t = /^\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/.test(w) ? Date.parse(when.trim().replace(' ', 'T')) : NaN;
-  if (Number.isNaN(t)) throw new UsageError(`--since must be today, yesterday, a span such as 6h or 3d, or a date such as 2026-12-01, not '${when}'`);
-  return new Date(t);
-}
-
 const command: Command = {
   summary: 'show the recorded changes (time, author, request, plan id)',
   usage,
@@ -65,7 +50,12 @@ const command: Command = {
       limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not '${values.limit}'`);
     }
-    const since = values.since === undefined ? undefined : sinceTime(values.since, ctx.now());
+    let since: Date | undefined;
+    try {
+      since = values.since === undefined ? undefined : sinceTime(values.since, ctx.now());
+    } catch (e) {
+      throw e instanceof RangeError ? new UsageError(e.message) : e;
+    }
     const { stateDir, dataDir } = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
     if (values.conversations) {
       // The intent layer's conversations (agent/conversations.ts), newest first.

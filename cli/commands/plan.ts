@@ -14,7 +14,7 @@ import { compileStateDirCached } from '../../compiler/compile-cache.js';
 import { renderPlanLines } from '../../compiler/show.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
-import { writeEnvelope } from '../../plan/envelope.js';
+import { releaseEnvelope, writeEnvelope } from '../../plan/envelope.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { observeEarly, openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
 import { preloadPlanValidator } from '../../plan/schema.js';
@@ -99,7 +99,7 @@ const command: Command = {
     if (!values.json && early) preloadPlanValidator();
     // the review needs the parsed files only: the model is let go once planned (at 10,000
     // services it would otherwise be held through the review and its rendering, the peak)
-    const { parsedOf } = compiled;
+    let { parsedOf } = compiled as { parsedOf: ((text: string) => unknown) | undefined };
     let r;
     try {
       r = await planFiles(host, compiled, {
@@ -131,11 +131,11 @@ const command: Command = {
       return EXIT.FAILURE;
     }
     if (r.hostKey.created) println(ctx.stderr, `claude plan: generated the host key ${r.hostKey.keyid.slice(0, 16)}… in ${join(paths.dataDir, 'keys')}`);
-    const { payload, envelope } = r.planned;
+    const { payload } = r.planned;
     const hostId = host.hostId;
     const out = resolve(ctx.cwd, values.out ?? 'plan.json');
     // from the envelope's bytes, without making the whole text (plan/envelope.ts writeEnvelope)
-    if (envelope) writeEnvelope(out, envelope, 0o644);
+    if (r.planned.envelope) writeEnvelope(out, r.planned.envelope, 0o644);
     else writeFileAtomic(out, r.planned.envelopeText, 0o644);
     trace('plan: written');
     if (values.json) {
@@ -143,9 +143,15 @@ const command: Command = {
       // stdout is the payload; where the signed plan went is said on stderr, never silently.
       println(ctx.stderr, `claude plan: saved the signed plan to ${out}`);
     } else {
-      const report = inspectPlan(envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
+      const { signatures, policy } = inspectPlan(r.planned.envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
+      // what the review and its text need of the check: the signed bytes (27 MB at 10,000
+      // services) and the envelope are let go here, before the review and its rendering, the peak
+      const report = { signatures, payload, ...(policy ? { policy } : {}) };
+      if (r.planned.envelope) releaseEnvelope(r.planned.envelope);
+      r = undefined;
       trace('plan: checked as apply would');
       const review = await reviewOnHost(paths.stateDir, payload, ctx.now, parsedOf);
+      parsedOf = undefined; // the parsed files (21 MB at 10,000 services): the review was their last reader
       trace('plan: reviewed');
       // written as it is rendered, 64 KiB at a time: at 10,000 services the text is 8 MB, and
       // holding its lines, the joined text and its UTF-8 bytes at once set the command's peak

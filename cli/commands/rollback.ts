@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from '../args.js';
-import { Cancelled, EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
+import { EXIT, UsageError, println, type Command, type CommandContext } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { appendAudit } from '../../runtime/audit.js';
@@ -71,7 +71,6 @@ async function pick(reader: LineReader, ctx: CommandContext, entries: readonly H
   for (const l of renderPickList(entries)) println(ctx.stdout, l);
   for (;;) {
     const line = await reader.next(`Roll back to which change? [1-${entries.length}, or a commit id; empty to cancel] `);
-    if (line === null && reader.interrupted) throw new Cancelled(); // Ctrl-C: exit 130, as at every prompt
     const answer = line?.trim() ?? '';
     if (!answer) return null;
     if (/^\d+$/.test(answer) && Number(answer) >= 1 && Number(answer) <= entries.length) return entries[Number(answer) - 1]!.commit;

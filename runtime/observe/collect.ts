@@ -18,6 +18,7 @@ import { collectHost, cpuPercentBetween, parseProcStat } from './host.js';
 import { probeAddress, readListeners, tcpAnswers } from './ports.js';
 import type { ContainerFacts, DesiredService, Facts, ObsEvent, PortHolder } from '../../plan/observed.js';
 import { compareCodePoints } from '../../common/order.js';
+import { readinessVerdicts } from '../journal.js';
 
 export interface CollectOptions {
   docker: DockerLike;
@@ -88,6 +89,23 @@ export function readHostIdOrNull(dataDir: string, errors?: string[]): string | n
   }
 }
 
+/**
+ * Docker says `starting` until its first health check runs, one interval after the start
+ * (Docker 20.10 has no start-interval), though the apply has just run the same check itself
+ * and said "Started web (healthy)". A managed container Docker has not checked yet (no health
+ * log) is what the last committed apply found it, when that apply started this very run of it
+ * (started no later than the apply's check ended; a restart since clears the verdict).
+ */
+function takeApplyVerdicts(dataDir: string, containers: ContainerFacts[]): void {
+  const unchecked = containers.filter((c) => c.managed && c.status === 'running' && c.health === 'starting' && c.healthLog.length === 0 && c.startedAt);
+  if (unchecked.length === 0) return;
+  const verdicts = readinessVerdicts(dataDir, unchecked.map((c) => c.name));
+  for (const c of unchecked) {
+    const v = verdicts.get(c.name);
+    if (v?.ready === 'healthy' && Date.parse(c.startedAt!) <= Date.parse(v.at)) c.health = 'healthy';
+  }
+}
+
 export async function collect(opts: CollectOptions): Promise<Facts> {
   const errors: string[] = [];
   const now = opts.now();
@@ -126,6 +144,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
             .map((p) => ({ container: c.name, id: c.id, managed: c.managed, ...(c.foreignHost !== undefined ? { foreignHost: c.foreignHost } : {}), ...(c.service ? { service: c.service } : {}), image: c.image, ...(c.pid ? { pid: c.pid } : {}), hostPort: p.host!, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) }))
         : [],
     ).sort((a, b) => a.hostPort - b.hostPort || compareCodePoints(a.container, b.container));
+    takeApplyVerdicts(opts.dataDir, containers);
   } catch (e) {
     errors.push(`docker: ${engineUnreachable(e) ? engineDownMessage(e) : (e as Error).message}`);
   }

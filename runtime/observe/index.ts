@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { writeCacheFile } from '../../common/fsutil.js';
 import { join } from 'node:path';
 import { EngineClient, type DockerLike } from './engine-client.js';
-import { analyze, type AnalyzeOptions, type Diagnosis } from './analyzers/index.js';
+import type { AnalyzeOptions, Diagnosis } from './analyzers/index.js';
 import { detectAnomalies } from './anomalies.js';
 import { collect, readHostIdOrNull, type CollectOptions } from './collect.js';
 import { LABEL_REPLICA, LABEL_SERVICE, managedBy } from '../../plan/types.js';
@@ -177,6 +177,8 @@ export async function diagnoseSystem(o: DiagnoseOptions): Promise<{ facts: Facts
     const readings = await slowReadings(facts, { windowMs: o.slow.windowMs, ...(o.service ? { service: o.service } : {}), ...(o.slow.exec ? { docker: o.slow.exec } : {}) });
     extra = slowFindings(facts, readings, o.service ? { service: o.service } : {});
   }
+  // the analyzers on first use: `claude status` (and its cold-start bundle) never runs them
+  const { analyze } = await import('./analyzers/index.js');
   const diagnosis = analyze(facts, { ...o.analyze, ...(o.service ? { service: o.service } : {}), resolveOwners: (ls) => resolveOwners(ls), ...(extra ? { extra } : {}) });
   return { facts, anomalies, diagnosis };
 }
