@@ -16,7 +16,7 @@
 import { resolvePaths } from '../common/paths.js';
 import type { AgentContext } from './context.js';
 import { desiredFromStateDir, observeEnv } from './observe-env.js';
-import { diagnosisText, findingText, safeText } from './render/observe.js';
+import { diagnosisText, explainMoreText, safeText } from './render/observe.js';
 import { hostAddress } from './render/apply.js';
 import { applyPlanned, openFlowHost, planFiles, stateHeadOf } from './flow.js';
 import { authorFromEnv } from '../runtime/state/repo.js';
@@ -193,9 +193,10 @@ export async function troubleshoot(ctx: AgentContext, io: TroubleshootIO, o: Tro
         n = Number(a);
         break;
       }
+      // The detail behind the diagnosis (it repeated the diagnosis): the container's state, the
+      // health check's runs, the log lines, the commands to look yourself, each option's files.
       if (/^(e|explain|explain more|more|why)$/.test(a)) {
-        for (const f of diagnosis.findings) for (const l of findingText(f)) out(l);
-        for (const x of proposal.options) out(`\nOption ${x.n} changes: ${x.changed.length ? x.changed.join(', ') : 'no files (the state files already describe the fix; the plan re-applies them)'}`);
+        for (const l of explainMoreText(diagnosis, facts, proposal.options, `claude diagnose${o.service ? ` ${o.service}` : ''}`)) out(l);
         continue;
       }
       out('Nothing was changed.');

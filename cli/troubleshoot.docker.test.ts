@@ -133,6 +133,15 @@ describe('troubleshooting (real dockerd)', () => {
     const text = c.out();
     expect(text).toContain('Apply this fix? [yes/no/explain more]');
     expect(text).toContain('Option 1 changes:');
+    // "explain more" gives the detail behind the diagnosis, not the diagnosis again (it
+    // printed the same finding twice): the container's state, its logs, the commands to look.
+    const finding = /^✗ .*\[OBS\d+\]$/m.exec(text)?.[0];
+    expect(finding, text).toBeDefined();
+    expect(text.split(finding!).length - 1).toBe(1);
+    expect(text).toContain(`Container ${web} (claude-os-local/web:latest): state exited, exit code 0`);
+    expect(text).toContain(`    docker logs --tail 50 ${web}`);
+    expect(text).toContain(`    claude logs ${web} -n 50`);
+    expect(text).toContain(`  To apply it without asking: claude diagnose ${web} --yes`);
     expect(text).not.toContain('Nothing was changed.');
     expect(text).toContain(`✓ Started ${web} (running)`);
     expect(code).toBe(0);

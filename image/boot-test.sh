@@ -50,7 +50,10 @@
 #              (the floor, the first banner, the login and the boot's profile, poweroff);
 #              BOOT_UPGRADE=1 goes through an A/B update instead of the plan's loop: an image of
 #              this build signed here, a tampered copy refused, `claude upgrade`, `reboot`,
-#              slot B booted once and confirmed by /init (docs/image.md, "Updates").
+#              slot B booted once and confirmed by /init (docs/image.md, "Updates");
+#              BOOT_UPGRADE=fallback: slot B's root does not mount, its kernel panics, the next
+#              boot takes slot A; BOOT_UPGRADE=engine: slot B is this build with a containerd
+#              that exits at once, its /init says so and reboots, the next boot takes slot A.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -59,6 +62,7 @@ BUILD=${1:-$HERE/build}
 TIMEOUT=${BOOT_TIMEOUT:-600}
 SLOW=${BOOT_SLOW:-4}
 case "$SLOW" in ''|*[!0-9]*|0) echo "image/boot-test.sh: BOOT_SLOW=$SLOW: use a whole number from 1" >&2; exit 1 ;; esac
+case "${BOOT_UPGRADE:-}" in ''|1|fallback|engine) ;; *) echo "image/boot-test.sh: BOOT_UPGRADE=$BOOT_UPGRADE: use 1 (an update confirmed), fallback (a kernel that panics) or engine (a containerd that does not start)" >&2; exit 1 ;; esac
 NIC=${BOOT_NIC:-virtio-net-pci}
 MEMORY=${BOOT_MEMORY:-2048}
 DEVICE=0
@@ -410,6 +414,18 @@ if [ "$DEVICE" = 1 ]; then
   [ -n "$HOSTID" ] || fail "the banner names no host id"
   echo "[boot] first boot: data partition new ($(clean_log | sed -n 's/^Data: .*ext4, \(.*\))$/\1/p' | head -n 1)), host id $HOSTID"
 
+  # After a fallback (BOOT_UPGRADE=fallback or engine): at slot a's login, the kernel command
+  # line and `claude upgrade status` say slot a runs, is confirmed, and the update went back.
+  fell_back_to_a() {
+    wait_for "Login: root (" 600
+    FROM=$(( FROM + $(clean_log | grep -bF "Login: root (" | head -n 1 | cut -d: -f1) ))
+    login "$PASSWORD"
+    type_line 'claude upgrade status | sed "s/^/boot-test sta""tus2: /"; tr " " "\n" </proc/cmdline | grep "^claude.slot=" | sed "s/^/boot-test cmd""line: /"'
+    wait_for "boot-test cmdline: claude.slot=" 600
+    has "boot-test cmdline: claude.slot=a" || fail "the fallback did not boot slot a: $(clean_log | grep 'boot-test cmdline:')"
+    has "boot-test status2: running slot a; confirmed (default) slot a; no boot-once pending" || fail "the slots after the fallback: $(clean_log | grep 'boot-test status2:')"
+    has "it did not come up healthy, so the machine went back to the confirmed slot" || fail "claude upgrade status does not say the update fell back: $(clean_log | grep 'boot-test status2:')"
+  }
   if [ -n "${BOOT_UPGRADE:-}" ]; then
   # f. BOOT_UPGRADE=1: an A/B update (docs/image.md, "Updates") instead of the plan's loop. The
   # image is this build's kernel and root, signed here with a key of this run's own, which the
@@ -422,6 +438,16 @@ if [ "$DEVICE" = 1 ]; then
     # A signed image whose root is not a filesystem: its kernel cannot mount it and panics.
     head -c 1048576 /dev/urandom >"$TMP/broken.root"
     up_root=$TMP/broken.root
+  elif [ "$BOOT_UPGRADE" = engine ]; then
+    # This build's root with one change: /usr/bin/containerd exits at once, as a containerd
+    # that cannot start does. The kernel boots it and /init runs; only the engine is down.
+    unsquashfs -q -n -d "$TMP/engine-root" "$BUILD/root.squashfs" >/dev/null || fail "unsquashfs of $BUILD/root.squashfs failed"
+    printf '#!/bin/sh\necho "containerd: made to exit by image/boot-test.sh (BOOT_UPGRADE=engine)" >&2\nexit 1\n' >"$TMP/engine-root/usr/bin/containerd"
+    chmod 755 "$TMP/engine-root/usr/bin/containerd"
+    mksquashfs "$TMP/engine-root" "$TMP/engine.root" -comp zstd -Xcompression-level 3 -b 1M -noappend -all-root -no-progress -quiet >/dev/null \
+      || fail "mksquashfs of the root with a failing containerd failed"
+    rm -rf "$TMP/engine-root"
+    up_root=$TMP/engine.root
   fi
   CLAUDE_DATA_DIR="$TMP/planner" "$ROOT/bin/claude" upgrade pack --kernel "$BUILD/vmlinuz" --root "$up_root" \
     --version "$VERSION-b" --out "$TMP/share/claude-os.upgrade" --key "$TMP/upgrader.key" >"$TMP/pack.out" 2>&1 || { cat "$TMP/pack.out"; fail "claude upgrade pack failed"; }
@@ -446,6 +472,7 @@ if [ "$DEVICE" = 1 ]; then
   echo "[boot] claude upgrade wrote version $VERSION-b to slot b in $(secs $(( $(elapsed) - t_up0 ))) (verify, write, read back, boot-once set); rebooting"
   FROM=$(stat -c %s "$LOG")
   t_up_from=$FROM
+  t_up_reboot=$(elapsed)
   type_line 'reboot'
   if [ "$BOOT_UPGRADE" = fallback ]; then
     # Slot B's kernel panics (no root), reboots after 10 s (panic=10), and SYSLINUX, its
@@ -455,16 +482,31 @@ if [ "$DEVICE" = 1 ]; then
     # (the panic stays in the log: allow_panic stays set for the rest of this run)
     wait_for "Claude.OS v$VERSION" "$TIMEOUT"
     wait_for -E "^Update: slot b did not come up healthy; running slot a" 900
-    wait_for "Login: root (" 600
-    FROM=$(( FROM + $(clean_log | grep -bF "Login: root (" | head -n 1 | cut -d: -f1) ))
-    login "$PASSWORD"
-    type_line 'claude upgrade status | sed "s/^/boot-test sta""tus2: /"; tr " " "\n" </proc/cmdline | grep "^claude.slot=" | sed "s/^/boot-test cmd""line: /"'
-    wait_for "boot-test cmdline: claude.slot=" 600
-    has "boot-test cmdline: claude.slot=a" || fail "the fallback did not boot slot a: $(clean_log | grep 'boot-test cmdline:')"
-    has "boot-test status2: running slot a; confirmed (default) slot a; no boot-once pending" || fail "the slots after the fallback: $(clean_log | grep 'boot-test status2:')"
-    has "it did not come up healthy, so the machine went back to the confirmed slot" || fail "claude upgrade status does not say the update fell back: $(clean_log | grep 'boot-test status2:')"
+    fell_back_to_a
     FROM=$t_up_from
     echo "[boot] after the reboot: slot b's kernel panicked (its root is not a filesystem), panic=10 rebooted, SYSLINUX booted slot a, the default, and said '$(clean_log | grep '^Update:' | head -n 1)'"
+  elif [ "$BOOT_UPGRADE" = engine ]; then
+    # Slot B boots to its banner; containerd exits, /init says so at once (not after its 600 s
+    # wait for the socket), finds the trial unconfirmed and reboots; SYSLINUX, the once-record
+    # spent, boots the default, slot A, which says the update fell back.
+    wait_for "Claude.OS v$VERSION" "$TIMEOUT"
+    t_b_banner=$(elapsed)
+    # (not anchored: the console's login prompt may come first on the line, as it did in session 15's run)
+    wait_for "Container engine: containerd did not start (it exited; see /var/log/containerd.log)" 300
+    t_b_failed=$(elapsed)
+    wait_for -E "Update: slot b did not come up healthy \(.*\); rebooting into the confirmed slot" 300
+    b_said=$(clean_log | grep -oE 'Update: slot b did not come up healthy \(.*\); rebooting into the confirmed slot' | head -n 1)
+    has "rebooting into the confirmed slot" || fail "slot b did not say it reboots"
+    FROM=$(( FROM + $(clean_log | grep -bF "rebooting into the confirmed slot" | head -n 1 | cut -d: -f1) ))
+    wait_for "Claude.OS v$VERSION" "$TIMEOUT"
+    t_a_banner=$(elapsed)
+    wait_for -E "^Update: slot b did not come up healthy; running slot a" 900
+    a_said=$(clean_log | grep -E '^Update: slot b did not come up healthy; running slot a' | head -n 1)
+    wait_for -E "Container engine: containerd .* ready$" 600
+    fell_back_to_a
+    FROM=$t_up_from
+    echo "[boot] after the reboot: slot b's banner came $(secs $(( t_b_banner - t_up_reboot ))) after typing reboot; it said containerd did not start $(secs $(( t_b_failed - t_b_banner ))) after it and '$b_said'"
+    echo "[boot] slot a's banner $(secs $(( t_a_banner - t_b_failed ))) later; it said '$a_said'; containerd ready, claude.slot=a, slot a confirmed"
   else
   wait_for "Claude.OS v$VERSION" "$TIMEOUT"
   wait_for -E "^Update: (slot b confirmed|.*did not come up healthy)" 900
@@ -661,7 +703,9 @@ fi
 echo "[boot] logged in at the console after $(secs "$t_prompt"), API answered after $(secs "$t_api"),"
 echo "[boot] claude --version at the prompt answered after $(secs "$t_cli"), powered off after $(secs "$t_off")"
 if [ "$DEVICE" = 1 ] && [ -n "${BOOT_UPGRADE:-}" ]; then
-  if [ "$BOOT_UPGRADE" = fallback ]; then
+  if [ "$BOOT_UPGRADE" = engine ]; then
+    echo "PASS (BOOT_UPGRADE=engine): Claude.OS v$VERSION booted, wrote a signed image whose containerd exits to slot b, which booted, said so and rebooted, and the next boot took slot a, powered off"
+  elif [ "$BOOT_UPGRADE" = fallback ]; then
     echo "PASS (BOOT_UPGRADE=fallback): Claude.OS v$VERSION booted, wrote a signed image whose root does not mount to slot b, whose kernel panicked, and the next boot took slot a, powered off"
   else
     echo "PASS (BOOT_UPGRADE): Claude.OS v$VERSION booted, refused a tampered image, wrote a signed one to slot b, booted it once and confirmed it, powered off"

@@ -98,6 +98,47 @@ export function diagnosisText(d: Diagnosis): string {
   return out.join('\n');
 }
 
+/**
+ * "explain more" after a diagnosis: the detail behind it, not the diagnosis again. Per problem
+ * (each finding of diagnosisText) what was observed of its container (state, exit code, times,
+ * restarts, OOM), every run of the health check Docker kept (exit code and output: the check
+ * that failed), the last log lines collected, and the exact commands to look for yourself;
+ * then, per fix option, the files it changes and the command that applies it without asking.
+ */
+export function explainMoreText(d: Diagnosis, facts: Pick<Facts, 'containers' | 'logs'>, options: readonly { n: number; changed: readonly string[] }[], command: string): string[] {
+  const out: string[] = [];
+  const problems = d.findings.filter((f) => f.severity !== 'info' || f.analyzer === 'orphan');
+  for (const f of problems) {
+    const c = facts.containers.find((x) => x.name === f.container) ?? facts.containers.find((x) => x.managed && x.service === f.service);
+    out.push('', `The detail behind "${safeText(f.title)}" [${f.code}]:`);
+    if (!c) {
+      out.push(`  No container${f.service ? ` of ${safeText(f.service)}` : ''} was found on the engine.`);
+    } else {
+      const state = [`state ${c.status}`, c.exitCode !== undefined ? `exit code ${c.exitCode}` : '', c.oomKilled ? 'killed for lack of memory (OOM)' : '', c.restartCount > 0 ? `restarted ${c.restartCount} time${c.restartCount === 1 ? '' : 's'}` : '', c.health !== 'none' ? `health ${c.health}` : ''].filter(Boolean);
+      out.push(`  Container ${safeText(c.name)} (${safeText(c.image)}): ${state.join(', ')}.`);
+      if (c.startedAt) out.push(`  Started ${c.startedAt}${c.finishedAt && c.status !== 'running' ? `, ended ${c.finishedAt}` : ''}.`);
+      if (c.error) out.push(`  The engine said: ${safeText(c.error)}`);
+      if (c.healthLog.length > 0) {
+        out.push('  The health check, as Docker last ran it:');
+        for (const h of c.healthLog) out.push(`  > ${h.start.replace(/\.\d+.*$/, '')} exit code ${h.exitCode}${h.output ? `: ${safeText(h.output.split('\n').slice(-1)[0]!)}` : ''}`);
+      }
+      const logs = facts.logs[c.name] ?? [];
+      if (logs.length > 0) {
+        out.push(`  Its last ${logs.length} log line${logs.length === 1 ? '' : 's'}:`);
+        for (const l of logs) out.push(`  > ${l.stream === 'stderr' ? '! ' : ''}${safeText(l.text)}`);
+      } else out.push('  It wrote no log lines.');
+      out.push('  To look yourself:', `    docker logs --tail 50 ${c.name}`, `    docker inspect --format '{{json .State}}' ${c.name}`);
+    }
+    if (f.service) out.push(`    claude logs ${f.service} -n 50`);
+    out.push('    claude events --since 1h');
+  }
+  for (const x of options) {
+    out.push('', `Option ${x.n} changes: ${x.changed.length ? x.changed.join(', ') : 'no files (the state files already describe the fix; the plan re-applies them)'}`);
+    out.push(`  To apply it without asking: ${command} --yes${options.length > 1 ? ` --option ${x.n}` : ''}`);
+  }
+  return out;
+}
+
 export function findingText(f: Finding): string[] {
   const out = [`${f.severity === 'critical' ? '✗' : f.severity === 'warning' ? '!' : '·'} ${safeText(f.title)}  [${f.code}]`, `  ${safeText(f.explanation)}`];
   for (const e of f.evidence) {

@@ -166,6 +166,11 @@ export function findPorts(text: string): number[] {
   const notPort = String.raw`(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|cpus?|cores?|replicas?|instances|copies|connections?|times|minutes?|hours?|days?|am\b|pm\b|:|\.\d))`;
   for (const m of t.matchAll(new RegExp(String.raw`\bon\s+(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
   for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|expose|deny|allow|permit|accept|reach|hit|access|connect\s+to)\s+(?:up\s+)?(?:port\s+)?(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
+  // "only allow 22 80 443", "open 80, 443 and 8443": a list of bare numbers after the verb.
+  const item = String.raw`\d{2,5}(?![.:/]\d)`;
+  for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|deny|allow|permit|accept)\s+(?:up\s+)?(?:ports?\s+)?(${item}(?:(?:\s*,\s*(?:and\s+)?|\s+|\s+(?:and|&|or)\s+)${item})+)\b${notPort}`, 'g'))) {
+    for (const n of m[1]!.match(/\d{2,5}/g) ?? []) out.push(Number(n));
+  }
   for (const m of t.matchAll(/(?:^|\s):(\d{1,5})\b/g)) out.push(Number(m[1]));
   for (const m of t.matchAll(/\b(\d{1,5})\/(tcp|udp)\b/g)) out.push(Number(m[1]));
   // "postgres (5432)", "telnet (port 23)", "(27015/udp)": a number in brackets beside what it is.

@@ -27,24 +27,46 @@ function recordingPlugin(name: string, log: string, out: string): void {
 }
 
 describe('CNI plugin calls', () => {
-  it('the plugins that edit iptables (firewall, portmap) never run at the same time; bridge calls still overlap', async () => {
+  it("attaches share one check of the network's rules; two portmap calls never run at once; bridge calls overlap; no firewall plugin or per-container masquerade", async () => {
     const log = join(dir, 'calls.log');
     recordingPlugin('bridge', log, '{"cniVersion":"0.4.0","ips":[{"version":"4","address":"10.99.0.2/24"}]}');
     recordingPlugin('firewall', log, '{"cniVersion":"0.4.0"}');
     recordingPlugin('portmap', log, '{"cniVersion":"0.4.0"}');
-    const cni = new Cni(dir, join(dir, 'ipam'));
-    const net: CniNetwork = { name: 'n', bridge: 'br-n', subnet: '10.99.0.0/24', internal: false };
-    const ports: PortMapping[] = [{ hostPort: 18080, containerPort: 80, protocol: 'tcp' }];
-    await Promise.all(['a', 'b', 'c'].map((id) => cni.attach(net, id, `ns-${id}`, 'eth0', ports)));
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(18);
-    // Each iptables plugin's start is followed by its own end before any other iptables plugin starts.
-    const ipt = lines.filter((l) => !l.includes(' bridge '));
-    for (let i = 0; i < ipt.length; i += 2) expect(ipt[i + 1]).toBe(ipt[i]!.replace(/^start/, 'end'));
-    // The three bridge ADDs ran side by side (all started before the first ended).
-    expect(lines.slice(0, 3).every((l) => l.startsWith('start bridge'))).toBe(true);
+    // iptables as the plugins' host has it, recording: no rule is there yet (-C fails), adding works
+    writeFileSync(join(dir, 'iptables'), `#!/bin/sh\ncat /dev/null\necho "iptables $*" >> ${log}\ncase " $* " in *" -C "*) exit 1 ;; esac\nexit 0\n`);
+    chmodSync(join(dir, 'iptables'), 0o755);
+    writeFileSync(join(dir, 'bridge'), readFileSync(join(dir, 'bridge'), 'utf8').replace('cat > /dev/null', `cat > ${dir}/bridge-conf-$CNI_CONTAINERID.json`));
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path}`;
+    try {
+      const cni = new Cni(dir, join(dir, 'ipam'));
+      const net: CniNetwork = { name: 'n', bridge: 'br-n', subnet: '10.99.0.0/24', internal: false };
+      const ports: PortMapping[] = [{ hostPort: 18080, containerPort: 80, protocol: 'tcp' }];
+      await Promise.all(['a', 'b', 'c'].map((id) => cni.attach(net, id, `ns-${id}`, 'eth0', ports)));
+      const lines = readFileSync(log, 'utf8').trim().split('\n');
+      const pm = lines.filter((l) => l.includes(' portmap '));
+      expect(pm).toHaveLength(6);
+      for (let i = 0; i < pm.length; i += 2) expect(pm[i + 1]).toBe(pm[i]!.replace(/^start/, 'end'));
+      expect(lines.filter((l) => l.includes(' firewall '))).toEqual([]);
+      // the three bridge ADDs ran side by side (all started before the first ended)
+      expect(lines.filter((l) => l.includes(' bridge ')).slice(0, 3).every((l) => l.startsWith('start bridge'))).toBe(true);
+      // one check and one add per shared rule, for the three attaches together
+      const ipt = lines.filter((l) => l.startsWith('iptables '));
+      expect(ipt).toEqual([
+        "iptables -w -t nat -C POSTROUTING -s 10.99.0.0/24 ! -d 10.99.0.0/24 -m comment --comment claude-os network n -j MASQUERADE",
+        "iptables -w -t nat -A POSTROUTING -s 10.99.0.0/24 ! -d 10.99.0.0/24 -m comment --comment claude-os network n -j MASQUERADE",
+        "iptables -w -t filter -C FORWARD -s 10.99.0.0/24 -m comment --comment claude-os network n -j ACCEPT",
+        "iptables -w -t filter -I FORWARD -s 10.99.0.0/24 -m comment --comment claude-os network n -j ACCEPT",
+        "iptables -w -t filter -C FORWARD -d 10.99.0.0/24 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment claude-os network n -j ACCEPT",
+        "iptables -w -t filter -I FORWARD -d 10.99.0.0/24 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment claude-os network n -j ACCEPT",
+      ]);
+      // the bridge plugin makes no masquerade chain per container
+      const confs = ['a', 'b', 'c'].map((id) => JSON.parse(readFileSync(join(dir, `bridge-conf-${id}.json`), 'utf8')) as { ipMasq: boolean });
+      expect(confs.map((c) => c.ipMasq)).toEqual([false, false, false]);
+    } finally {
+      process.env.PATH = path;
+    }
   });
-
 
   it('a plugin that outlives the limit is stopped, and the error names the plugin, the call and the limit', async () => {
     const cni = new Cni(dir, join(dir, 'ipam'), 500);

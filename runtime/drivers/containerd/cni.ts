@@ -59,20 +59,41 @@ function run(file: string, args: string[], o: { env?: NodeJS.ProcessEnv; input?:
 }
 
 /**
- * The plugins that edit the host's iptables (firewall, portmap) run one at a time in this
- * process. portmap creates its top-level chains on first use with a check-then-create, so two
- * at once on a host where the chain does not exist yet both try, and one fails with
- * `CHAIN_USER_ADD failed (File exists): chain CNI-HOSTPORT-DNAT` (CI, 2026-12-05: the
- * containerd stack's postgres and redis created in parallel, rolled back). Bridge and IPAM
- * calls stay parallel.
+ * A plugin that creates shared iptables chains (firewall: CNI-FORWARD, CNI-ADMIN; portmap:
+ * CNI-HOSTPORT-*) runs one at a time with others of its type in this process. Each creates
+ * its chains on first use with a check-then-create, so two at once on a host where the chain
+ * does not exist yet both try, and one fails with `CHAIN_USER_ADD failed (File exists): chain
+ * CNI-HOSTPORT-DNAT` (CI, 2026-12-05: the containerd stack's postgres and redis created in
+ * parallel, rolled back). The two types share no chain (firewall's are in the filter table,
+ * portmap's in nat), so one container's firewall runs beside another's portmap; bridge and
+ * IPAM calls stay parallel.
  */
-let iptablesTurn: Promise<unknown> = Promise.resolve();
-function oneAtATime<T>(f: () => Promise<T>): Promise<T> {
-  const mine = iptablesTurn.then(f, f);
-  iptablesTurn = mine.catch(() => undefined);
+const turns = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(type: string, f: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(type) ?? Promise.resolve()).then(f, f);
+  turns.set(type, mine.catch(() => undefined));
   return mine;
 }
-const EDITS_IPTABLES = new Set(['firewall', 'portmap']);
+const SHARED_CHAINS = new Set(['firewall', 'portmap']);
+
+/**
+ * The iptables rules a network's containers share, one set per network (not per container):
+ * what the bridge plugin's `ipMasq` (a chain and 7 iptables runs per container) and the
+ * firewall plugin (7 more) did for each container, said once for the subnet. Out of the
+ * subnet to anywhere else is masqueraded (`-s subnet ! -d subnet`, as ipMasq's chain did: not
+ * `! -o bridge` as Docker has it, which with br_netfilter would masquerade the traffic between
+ * the containers of another network given the same subnet by a second engine); in the host's FORWARD chain (Docker sets its policy to DROP) the
+ * containers' traffic out, and the replies to it, are accepted, as the firewall plugin did
+ * per address.
+ */
+function networkRules(net: CniNetwork): { table: string; chain: string; insert: boolean; spec: string[] }[] {
+  const c = ['-m', 'comment', '--comment', `claude-os network ${net.name}`];
+  return [
+    ...(net.internal ? [] : [{ table: 'nat', chain: 'POSTROUTING', insert: false, spec: ['-s', net.subnet, '!', '-d', net.subnet, ...c, '-j', 'MASQUERADE'] }]),
+    { table: 'filter', chain: 'FORWARD', insert: true, spec: ['-s', net.subnet, ...c, '-j', 'ACCEPT'] },
+    { table: 'filter', chain: 'FORWARD', insert: true, spec: ['-d', net.subnet, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...c, '-j', 'ACCEPT'] },
+  ];
+}
 
 export class Cni {
   constructor(
@@ -106,14 +127,16 @@ export class Cni {
     return existsSync(this.netnsPath(ns));
   }
 
-  private bridgeConf(net: CniNetwork): Record<string, unknown> {
+  private bridgeConf(net: CniNetwork, legacy = false): Record<string, unknown> {
     return {
       cniVersion: CNI_VERSION,
       name: net.name,
       type: 'bridge',
       bridge: net.bridge,
       isGateway: true,
-      ipMasq: !net.internal,
+      // the network's masquerade is one rule for the subnet (networkRules); an attachment made
+      // before that (`legacy`) had a chain of its own, which its DEL must remove
+      ipMasq: legacy && !net.internal,
       hairpinMode: true,
       ipam: { type: 'host-local', ranges: [[{ subnet: net.subnet }]], routes: net.internal ? [] : [{ dst: '0.0.0.0/0' }], dataDir: this.ipamDir },
     };
@@ -133,7 +156,7 @@ export class Cni {
       CNI_PATH: this.binDir,
     };
     const call = () => run(join(this.binDir, type), [], { env, input: JSON.stringify(conf), timeoutMs: this.pluginTimeoutMs });
-    const r = await (EDITS_IPTABLES.has(type) ? oneAtATime(call) : call());
+    const r = await (SHARED_CHAINS.has(type) ? oneAtATime(type, call) : call());
     if (r.timedOut) throw new CniError(`CNI ${type} ${command} for ${containerId} on ${String(conf.name)} did not finish within ${this.pluginTimeoutMs / 1000} s and was stopped (is the machine overloaded?)`);
     if (r.code !== 0) {
       let msg = r.stdout.trim() || r.stderr.trim();
@@ -154,33 +177,67 @@ export class Cni {
   }
 
   /**
-   * The `firewall` plugin accepts the container's traffic in the host's FORWARD chain (Docker
-   * sets that chain's policy to DROP, and bridged traffic passes it when br_netfilter is loaded).
+   * The `firewall` plugin accepted each container's traffic in the host's FORWARD chain; now
+   * the network's shared rules do (networkRules). Kept to remove what it added for a container
+   * attached before (`detach` with `legacy`).
    */
   private firewallConf(net: CniNetwork, prevResult: CniResult): Record<string, unknown> {
     return { cniVersion: CNI_VERSION, name: net.name, type: 'firewall', backend: 'iptables', prevResult };
   }
 
-  /** Attaches the namespace to a network as `ifname` (bridge, firewall); publishes `ports` (portmap) when given. Returns the address (no prefix). */
+  /**
+   * Attaches the namespace to a network as `ifname` (bridge and host-local), with the
+   * network's shared rules made sure of beside it (networkRules); publishes `ports` (portmap)
+   * when given. Returns the address (no prefix).
+   */
   async attach(net: CniNetwork, containerId: string, ns: string, ifname: string, ports: PortMapping[]): Promise<{ ip: string; result: CniResult }> {
-    const result = (await this.plugin('bridge', 'ADD', this.bridgeConf(net), containerId, ns, ifname))!;
+    const [added, rules] = await Promise.allSettled([this.plugin('bridge', 'ADD', this.bridgeConf(net), containerId, ns, ifname), this.ensureNetworkRules(net)]);
     try {
-      await this.plugin('firewall', 'ADD', this.firewallConf(net, result), containerId, ns, ifname);
-      if (ports.length) await this.plugin('portmap', 'ADD', this.portmapConf(net, ports, result), containerId, ns, ifname);
+      if (added.status === 'rejected') throw added.reason;
+      if (rules.status === 'rejected') throw rules.reason;
+      if (ports.length) await this.plugin('portmap', 'ADD', this.portmapConf(net, ports, added.value!), containerId, ns, ifname);
     } catch (e) {
-      await this.plugin('firewall', 'DEL', this.firewallConf(net, result), containerId, ns, ifname).catch(() => undefined);
-      await this.plugin('bridge', 'DEL', this.bridgeConf(net), containerId, ns, ifname).catch(() => undefined);
+      if (added.status === 'fulfilled') await this.plugin('bridge', 'DEL', this.bridgeConf(net), containerId, ns, ifname).catch(() => undefined);
       throw e;
     }
+    const result = added.value!;
     const ip = (result.ips?.[0]?.address ?? '').split('/')[0] ?? '';
     return { ip, result };
   }
 
-  /** Detaches (idempotent: CNI DEL of a missing attachment succeeds). */
-  async detach(net: CniNetwork, containerId: string, ns: string, ifname: string, ports: PortMapping[], result: CniResult | null): Promise<void> {
+  /**
+   * Detaches (idempotent: CNI DEL of a missing attachment succeeds). `legacy`: attached before
+   * the network's rules were shared (per container: the firewall plugin's rules and ipMasq's
+   * chain, both removed here).
+   */
+  async detach(net: CniNetwork, containerId: string, ns: string, ifname: string, ports: PortMapping[], result: CniResult | null, legacy = false): Promise<void> {
     if (ports.length) await this.plugin('portmap', 'DEL', this.portmapConf(net, ports, result ?? { cniVersion: CNI_VERSION }), containerId, ns, ifname);
-    await this.plugin('firewall', 'DEL', this.firewallConf(net, result ?? { cniVersion: CNI_VERSION }), containerId, ns, ifname);
-    await this.plugin('bridge', 'DEL', this.bridgeConf(net), containerId, ns, ifname);
+    if (legacy) await this.plugin('firewall', 'DEL', this.firewallConf(net, result ?? { cniVersion: CNI_VERSION }), containerId, ns, ifname);
+    await this.plugin('bridge', 'DEL', this.bridgeConf(net, legacy), containerId, ns, ifname);
+  }
+
+  private rulesInFlight = new Map<string, Promise<void>>();
+  /** The network's shared rules (networkRules), each added unless there (`iptables -C`); one check at a time per network. */
+  ensureNetworkRules(net: CniNetwork): Promise<void> {
+    const key = `${net.name} ${net.subnet} ${net.bridge} ${net.internal}`;
+    const inFlight = this.rulesInFlight.get(key);
+    if (inFlight) return inFlight;
+    const p = (async () => {
+      for (const r of networkRules(net)) {
+        if ((await run('iptables', ['-w', '-t', r.table, '-C', r.chain, ...r.spec])).code === 0) continue;
+        const add = await run('iptables', ['-w', '-t', r.table, r.insert ? '-I' : '-A', r.chain, ...r.spec]);
+        if (add.code !== 0) throw new CniError(`iptables could not add network ${net.name}'s rule (${r.table} ${r.chain} ${r.spec.join(' ')}): ${add.stderr.trim()}`);
+      }
+    })().finally(() => this.rulesInFlight.delete(key));
+    this.rulesInFlight.set(key, p);
+    return p;
+  }
+
+  /** Removes the network's shared rules (every copy: two processes may each have added one). */
+  async removeNetworkRules(net: CniNetwork): Promise<void> {
+    for (const r of networkRules(net)) {
+      for (let i = 0; i < 10; i++) if ((await run('iptables', ['-w', '-t', r.table, '-D', r.chain, ...r.spec])).code !== 0) break;
+    }
   }
 
   /** Releases the address host-local leased to this container (bridge DEL; the namespace may be gone). */

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +37,10 @@ let imageDir: string;
 let host: TestHost;
 let engine: ContainerdEngine;
 
+/** The driver's record of a container's network attachments. */
+function readAttachments(id: string): { ip: string }[] {
+  return JSON.parse(readFileSync(join(engine.stateDir, 'containers', id, 'net.json'), 'utf8')) as { ip: string }[];
+}
 async function base(): Promise<Record<string, string>> {
   return resourceFingerprints(await engine.observe());
 }
@@ -104,8 +108,8 @@ describe.sequential('apply on containerd', () => {
     expect(res.status).toBe(200);
     expect(await redisPing(ports.redis)).toBe('+PONG');
     // web reaches redis by its alias on the shared network (the per-container /etc/hosts)
-    const ping = await engine.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 redis 6379'], 10_000);
-    expect(ping.output).toContain('+PONG');
+    const ping = await engine.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 redis 6379; echo "nc exit $?"; grep redis /etc/hosts'], 10_000);
+    expect(ping.output, JSON.stringify(ping)).toContain('+PONG');
 
     // everything in the spec reached containerd: labels, cgroup limits, mounts
     const rec = (await engine.inspectContainer(redis.name))!;
@@ -130,6 +134,111 @@ describe.sequential('apply on containerd', () => {
     expect(await base()).toEqual(await base());
     expect(readFileSync(join(dataDir, 'applied-plans.jsonl'), 'utf8')).toContain(r.planId);
   }, 300_000);
+
+  it('a hosts rewrite whose container list was answered late does not undo a later one: a peer created meanwhile stays known to web by name', async () => {
+    // One timing that makes "web reaches redis by alias" fail: two rewrites at once (a plan's
+    // creates run in parallel), the one whose list was taken before a peer existed answered
+    // last. Here that list is held back 1.5 s, as a loaded machine can.
+    const list = engine.api.containers.List;
+    let late = true;
+    engine.api.containers.List = async (req, opts) => {
+      const r = await list(req, opts);
+      if (late) {
+        late = false;
+        await new Promise((res) => setTimeout(res, 1500));
+      }
+      return r;
+    };
+    let peer = '';
+    try {
+      const stale = (engine as unknown as { refreshHosts(): Promise<void> }).refreshHosts();
+      peer = await engine.createContainer({ ...redis, name: n('peer'), ports: [], mounts: [], networks: [{ name: n('net'), aliases: ['peer'] }] }, {});
+      await stale;
+      expect(late).toBe(false); // the held-back list was the first one asked for
+      await engine.startContainer(peer);
+      const ip = (await engine.inspectContainer(peer))!.networks.length ? readAttachments(peer)[0]!.ip : '';
+      expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const webId = (await engine.inspectContainer(web.name))!.id;
+      expect(readFileSync(join(engine.stateDir, 'containers', webId, 'hosts'), 'utf8')).toMatch(new RegExp(`^${ip.replace(/\./g, '\\.')}\\tpeer ${n('peer')}$`, 'm'));
+      expect(await engine.waitReady(peer, { probe: redis.healthcheck, timeoutMs: 60_000, ports: [] })).toMatchObject({ state: 'healthy' });
+      const ping = await engine.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 peer 6379; echo "nc exit $?"; grep peer /etc/hosts'], 10_000);
+      expect(ping.output, JSON.stringify(ping)).toContain('+PONG');
+    } finally {
+      engine.api.containers.List = list;
+      if (peer) await engine.removeContainer(peer);
+    }
+  }, 120_000);
+
+  it('a create whose network setup fails (its network is gone) leaves no container, namespace, address or directory behind', async () => {
+    const before = readdirSync(join(engine.stateDir, 'containers')).sort();
+    const err = await engine.createContainer({ ...redis, name: n('nonet'), ports: [], mounts: [], networks: [{ name: n('gone'), aliases: [] }] }, {}).then(() => null, (e: unknown) => e as Error);
+    expect(err?.message).toBe(`network ${n('gone')} does not exist on containerd`);
+    expect(await engine.inspectContainer(n('nonet'))).toBeNull();
+    expect(readdirSync(join(engine.stateDir, 'containers')).sort()).toEqual(before);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`claude-${n('nonet')}`);
+  });
+
+  it("the supervisor's sweep removes a namespace and address a create left with no container (the process died half-way), and nothing younger", async () => {
+    const id = await engine.createContainer({ ...redis, name: n('orphan'), ports: [], mounts: [], networks: [{ name: n('net'), aliases: [] }], state: 'stopped' }, {});
+    const ip = readAttachments(id)[0]!.ip;
+    const leases = () => readdirSync(join(engine.stateDir, 'ipam', n('net')));
+    expect(leases()).toContain(ip);
+    // what a create that died before containerd's create leaves: no container, its namespace and lease
+    await engine.api.tasks.Delete({ containerId: id }).catch(() => undefined);
+    await engine.api.containers.Delete({ id });
+    const ns = `claude-${id}`.slice(0, 60);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).toContain(ns);
+    expect(await engine.sweepOrphans()).toEqual([]); // younger than 30 min: a create may still be running
+    expect(await engine.sweepOrphans(0)).toEqual([id]);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(ns);
+    expect(leases()).not.toContain(ip);
+    expect(readdirSync(join(engine.stateDir, 'containers'))).not.toContain(id);
+    // the containers that are there are left alone
+    expect((await engine.inspectContainer(web.name))?.running).toBe(true);
+    await engine.api.snapshots.Remove({ snapshotter: engine.snapshotter, key: id }).catch(() => undefined);
+  }, 120_000);
+
+  it("a network's iptables rules are one set for its subnet (no chain or rule per container); a container on another network reaches one through them, masqueraded; they go with the network", async () => {
+    const [na, nb] = [n('neta'), n('netb')];
+    const rulesOf = (subnet: string) =>
+      ['nat', 'filter'].flatMap((t) => execFileSync('iptables', ['-w', '-t', t, '-S'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(subnet)).map((l) => `${t} ${l}`));
+    const ids: string[] = [];
+    try {
+      for (const name of [na, nb]) await engine.createNetwork({ name, driver: 'bridge', internal: false, labels: {} });
+      const subnetA = (await engine.inspectNetwork(na))!.subnet!;
+      const subnetB = (await engine.inspectNetwork(nb))!.subnet!;
+      const c = (name: string, net: string) => ({ ...redis, name: n(name), ports: [], mounts: [], networks: [{ name: net, aliases: [] }] });
+      ids.push(...(await Promise.all([engine.createContainer(c('ra', na), {}), engine.createContainer(c('rb', na), {}), engine.createContainer(c('rc', nb), {})])));
+      for (const id of ids) await engine.startContainer(id);
+      const comment = (x: string) => `-m comment --comment "claude-os network ${x}"`;
+      expect(rulesOf(subnetA).sort()).toEqual(
+        [
+          `nat -A POSTROUTING -s ${subnetA} ! -d ${subnetA} ${comment(na)} -j MASQUERADE`,
+          `filter -A FORWARD -s ${subnetA} ${comment(na)} -j ACCEPT`,
+          `filter -A FORWARD -d ${subnetA} -m conntrack --ctstate RELATED,ESTABLISHED ${comment(na)} -j ACCEPT`,
+        ].sort(),
+      );
+      // no masquerade chain of the bridge plugin's per container
+      const ipA = readAttachments(ids[0]!)[0]!.ip;
+      expect(execFileSync('iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING'], { encoding: 'utf8' })).not.toContain(`-s ${ipA}`);
+      // rc (network b) reaches ra (network a) across the host's FORWARD chain (policy DROP where
+      // Docker runs), and ra sees the host's address on a's bridge, not rc's: b's traffic leaving
+      // by another interface than b's bridge is masqueraded (to that interface's address)
+      expect(await engine.waitReady(ids[0]!, { probe: redis.healthcheck, timeoutMs: 60_000, ports: [] })).toMatchObject({ state: 'healthy' });
+      const reply = await engine.exec(ids[2]!, ['/bin/sh', '-c', `printf 'CLIENT LIST\\r\\n' | nc -w 2 ${ipA} 6379`], 10_000);
+      expect(reply.output).toContain(`addr=${subnetA.replace(/0\/24$/, '1')}:`);
+      expect(reply.output).not.toContain(`addr=${readAttachments(ids[2]!)[0]!.ip}:`);
+      for (const id of ids.splice(0)) await engine.removeContainer(id);
+      // the rules stay while the network does, and go with it
+      expect(rulesOf(subnetA)).toHaveLength(3);
+      for (const name of [na, nb]) await engine.removeNetwork(name);
+      expect(rulesOf(subnetA)).toEqual([]);
+      expect(rulesOf(subnetB)).toEqual([]);
+    } finally {
+      for (const id of ids) await engine.removeContainer(id).catch(() => undefined);
+      for (const name of [na, nb]) await engine.removeNetwork(name, true).catch(() => undefined);
+    }
+  }, 180_000);
 
   it("an image import survives containerd's garbage collector running all through it (the import holds a lease)", async () => {
     // A namespace of its own, so the image is not already there; the collector is containerd-wide.

@@ -142,6 +142,8 @@ interface Attachment {
   aliases: string[];
   ports: PortMapping[];
   result: CniResult | null;
+  /** Made with the network's shared iptables rules (./cni.ts networkRules); absent: the per-container rules of before (removed with it). */
+  sharedRules?: true;
 }
 
 /** What the driver keeps per container (in its containerd extension). */
@@ -305,19 +307,26 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       if (grpcCode(e) === NOT_FOUND) throw new ImageMissingError(spec.image, spec.image, 'is not in containerd (the plan imports images before it creates containers)');
       throw e;
     }
-    const { config } = await readImage(this.api, image.target);
-    trace(`ctd: ${spec.name} image read`);
-    const diffIds = config.rootfs.diff_ids;
-    const { chainIds } = await import('./images.js');
-    const chain = chainIds(diffIds);
     const id = `${spec.name.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 48)}-${randomBytes(4).toString('hex')}`;
     const cdir = this.cdir(id);
     mkdirSync(cdir, { recursive: true });
+    this.saveAttachments(id, []);
+    // The container's network namespace and its CNI attachments (a dozen plugin and iptables
+    // runs, the slowest part of a create under load) are made while containerd reads the
+    // image, prepares the snapshot and creates the container: they need only the id. A crash
+    // in between leaves a namespace with no container: sweepOrphans() removes it later.
+    const net = this.setupNetworks(id, spec);
+    net.catch(() => undefined); // awaited below; a failure is reported there
     // The new snapshot belongs to nothing until the container record names it: a lease keeps
     // containerd's garbage collector (run after any removal) from taking it in between.
     const lease = `claude-create-${id}`;
-    await this.api.leases.Create({ id: lease, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
     try {
+      await this.api.leases.Create({ id: lease, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
+      const { config } = await readImage(this.api, image.target);
+      trace(`ctd: ${spec.name} image read`);
+      const diffIds = config.rootfs.diff_ids;
+      const { chainIds } = await import('./images.js');
+      const chain = chainIds(diffIds);
       await this.api.snapshots.Prepare({ snapshotter: this.snapshotter, key: id, parent: chain[chain.length - 1] ?? '', labels: {} }, { lease });
       trace(`ctd: ${spec.name} snapshot prepared`);
       const ic = config.config ?? {};
@@ -344,7 +353,6 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       writeFileSync(join(cdir, 'hostname'), spec.name + '\n');
       writeFileSync(join(cdir, 'hosts'), '127.0.0.1\tlocalhost\n');
       writeFileSync(join(cdir, 'resolv.conf'), existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '');
-      this.saveAttachments(id, []);
       for (const m of spec.mounts) this.fs.containedPath(m.source);
       const binds = [
         { source: join(cdir, 'hosts'), target: '/etc/hosts', readonly: false },
@@ -387,7 +395,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       trace(`ctd: ${spec.name} container created`);
       // The container now holds its snapshot: the lease can go.
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
-      await this.setupNetworks(id, spec);
+      await net;
       trace(`ctd: ${spec.name} CNI set up`);
       await this.refreshHosts();
       trace(`ctd: ${spec.name} hosts files written`);
@@ -395,6 +403,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     } catch (e) {
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
       await this.api.containers.Delete({ id }).catch(() => undefined);
+      await net.catch(() => undefined); // settled before its attachments are undone
       await this.teardownNetworks(id).catch(() => undefined);
       await this.api.snapshots.Remove({ snapshotter: this.snapshotter, key: id }).catch(() => undefined);
       rmSync(cdir, { recursive: true, force: true });
@@ -414,28 +423,52 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const ns = this.netnsOf(id);
     await this.cni.createNetns(ns);
     trace(`ctd: ${id} netns created`);
-    await this.cni.loopback(id, ns);
-    trace(`ctd: ${id} CNI loopback`);
-    const att: Attachment[] = [];
-    const networks = spec.networks.length ? spec.networks : [{ name: DEFAULT_NETWORK, aliases: [] }];
-    for (const [i, n] of networks.entries()) {
-      const rec = this.netRecord(n.name) ?? (n.name === DEFAULT_NETWORK ? await this.defaultNetwork() : null);
-      if (!rec) throw new StepError(`network ${n.name} does not exist on containerd`, 'the plan creates networks before containers');
-      const ports = i === 0 ? this.portsOf(spec) : [];
-      const { ip, result } = await this.cni.attach(this.cniNet(rec), id, ns, `eth${i}`, ports);
-      trace(`ctd: ${id} CNI attach eth${i}`);
-      att.push({ network: n.name, ifname: `eth${i}`, ip, aliases: n.aliases, ports, result });
-      this.saveAttachments(id, att);
+    // `lo` and the networks' interfaces are independent: loopback runs beside the attaches.
+    const lo = this.cni.loopback(id, ns).then(() => trace(`ctd: ${id} CNI loopback`));
+    try {
+      const att: Attachment[] = [];
+      const networks = spec.networks.length ? spec.networks : [{ name: DEFAULT_NETWORK, aliases: [] }];
+      for (const [i, n] of networks.entries()) {
+        const rec = this.netRecord(n.name) ?? (n.name === DEFAULT_NETWORK ? await this.defaultNetwork() : null);
+        if (!rec) throw new StepError(`network ${n.name} does not exist on containerd`, 'the plan creates networks before containers');
+        const ports = i === 0 ? this.portsOf(spec) : [];
+        const { ip, result } = await this.cni.attach(this.cniNet(rec), id, ns, `eth${i}`, ports);
+        trace(`ctd: ${id} CNI attach eth${i}`);
+        att.push({ network: n.name, ifname: `eth${i}`, ip, aliases: n.aliases, ports, result, sharedRules: true });
+        this.saveAttachments(id, att);
+      }
+    } finally {
+      await lo.catch(() => undefined); // settled before a failure undoes the namespace
     }
+    await lo;
   }
 
   private async teardownNetworks(id: string): Promise<void> {
     const ns = this.netnsOf(id);
     for (const a of this.attachments(id).reverse()) {
       const rec = this.netRecord(a.network);
-      if (rec && this.cni.netnsExists(ns)) await this.cni.detach(this.cniNet(rec), id, ns, a.ifname, a.ports, a.result).catch(() => undefined);
+      if (rec && this.cni.netnsExists(ns)) await this.cni.detach(this.cniNet(rec), id, ns, a.ifname, a.ports, a.result, !a.sharedRules).catch(() => undefined);
     }
     await this.cni.deleteNetns(ns);
+  }
+
+  /**
+   * A create makes the container's namespace and attachments beside containerd's create
+   * (newContainer); a process that died in between leaves them with no container. Each
+   * supervisor pass removes those: a container directory older than `minAgeMs` (a create in
+   * progress is younger) whose id containerd does not know has its attachments undone, its
+   * namespace deleted and the directory removed. Returns the ids it removed.
+   */
+  async sweepOrphans(minAgeMs = 30 * 60_000): Promise<string[]> {
+    const known = new Set((await this.all()).map((f) => f.c.id));
+    const swept: string[] = [];
+    for (const id of readdirSync(join(this.stateDir, 'containers'))) {
+      if (known.has(id) || Date.now() - statSync(this.cdir(id)).mtimeMs < minAgeMs) continue;
+      await this.teardownNetworks(id);
+      rmSync(this.cdir(id), { recursive: true, force: true });
+      swept.push(id);
+    }
+    return swept;
   }
 
   /** After a reboot the namespaces are gone: attach again, keeping the recorded interfaces. */
@@ -454,8 +487,20 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     await this.refreshHosts();
   }
 
-  /** Rewrites every container's /etc/hosts: itself, and each peer on a network they share (name and aliases). */
-  private async refreshHosts(): Promise<void> {
+  /**
+   * Rewrites every container's /etc/hosts: itself, and each peer on a network they share (name
+   * and aliases). One rewrite at a time, each listing the containers after the one before it
+   * wrote: two at once (the creates of a plan run in parallel) could answer in either order,
+   * and one whose list was taken before a peer existed, written last, left that peer out for
+   * good (engine.containerd.test holds one list back to show it).
+   */
+  private refreshHosts(): Promise<void> {
+    const mine = this.hostsTurn.then(() => this.writeHosts());
+    this.hostsTurn = mine.catch(() => undefined);
+    return mine;
+  }
+  private hostsTurn: Promise<unknown> = Promise.resolve();
+  private async writeHosts(): Promise<void> {
     const all = await this.all();
     const byId = new Map(all.map((f) => [f.c.id, { name: f.name, att: this.attachments(f.c.id) }]));
     for (const [id, me] of byId) {
@@ -637,7 +682,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     await this.cni.createNetns(ns);
     const ifname = `eth${att.length}`;
     const { ip, result } = await this.cni.attach(this.cniNet(rec), f.c.id, ns, ifname, []);
-    att.push({ network, ifname, ip, aliases, ports: [], result });
+    att.push({ network, ifname, ip, aliases, ports: [], result, sharedRules: true });
     this.saveAttachments(f.c.id, att);
     await this.refreshHosts();
   }
@@ -671,6 +716,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       } catch {
         code = null; // the task (and its execs) went away: the command did not complete
       }
+      // The output is read after the exec process is deleted, not when Wait answers: the shim
+      // copies the process's pipes into the file in goroutines of its own, and Wait answers at
+      // the exit, before they are done; its delete waits for them (up to 2 s: containerd's
+      // pkg/process execProcess.delete). Read at Wait, a loaded machine gave "" for what the
+      // command printed ("web reaches redis by alias": `nc` got nothing, engine.containerd.test).
+      await this.api.tasks.DeleteProcess({ containerId: f.c.id, execId }).catch(() => undefined);
       const output = existsSync(out) ? readFileSync(out, 'utf8').replace(/[\x00-\x08\x0e-\x1f]/g, '').slice(0, 2000).trim() : '';
       await cleanup();
       return (result = { code, output });
@@ -918,12 +969,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     for (const u of users) {
       const att = this.attachments(u.c.id);
       const a = att.find((x) => x.network === name)!;
-      if (this.cni.netnsExists(this.netnsOf(u.c.id))) await this.cni.detach(this.cniNet(rec), u.c.id, this.netnsOf(u.c.id), a.ifname, a.ports, a.result).catch(() => undefined);
+      if (this.cni.netnsExists(this.netnsOf(u.c.id))) await this.cni.detach(this.cniNet(rec), u.c.id, this.netnsOf(u.c.id), a.ifname, a.ports, a.result, !a.sharedRules).catch(() => undefined);
       this.saveAttachments(
         u.c.id,
         att.filter((x) => x !== a),
       );
     }
+    await this.cni.removeNetworkRules(this.cniNet(rec));
     await this.cni.removeBridge(rec.bridge);
     rmSync(this.netFile(name), { force: true });
     if (users.length) await this.refreshHosts();

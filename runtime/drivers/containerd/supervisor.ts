@@ -67,6 +67,8 @@ export async function supervisePass(engine: ContainerdEngine, state: SupervisorS
   const actions: SupervisionAction[] = [];
   // containerd does not rotate the logs its shims write: each pass rotates those over the limit (./logs.ts).
   await engine.rotateLogs().catch(() => undefined);
+  // A namespace and addresses left by a create that died half-way (ContainerdEngine.sweepOrphans).
+  await engine.sweepOrphans().catch(() => undefined);
   // The shared log writer: one that died is replaced, and reads on where it stopped (./log-writer.ts).
   await engine.ensureLogWriter().catch(() => undefined);
   const all = await engine.supervision();
