@@ -101,8 +101,12 @@ export function compilerBuildFiles(): string[] | null {
   const root = packageRoot();
   const schemas = ['common', ...STATE_SCHEMA_NAMES].map((b) => join(root, 'schemas', `${b}.schema.json`));
   if (bundleFiles) return [...bundleFiles, ...schemas];
-  const dist = join(dirname(here), '..');
-  const files = [here];
+  // a chunk of dist/bundle/ (scripts/bundle.mjs; what `claude serve`'s CLI worker and the
+  // commands without a cold-start bundle run): dist/ is two folders up, and the bundle's
+  // inputs.json (rewritten by every build of it) stands for its other chunks
+  const chunk = dirname(here).endsWith(join('bundle', 'chunks'));
+  const dist = join(dirname(here), chunk ? '../..' : '..');
+  const files = chunk ? [here, join(dist, 'bundle', 'inputs.json')] : [here];
   const jsIn = (dir: string, ext: string) => readdirSync(dir).filter((f) => f.endsWith(ext)).sort().map((f) => join(dir, f));
   try {
     for (const d of ['compiler', 'common', 'plan']) files.push(...jsIn(join(dist, d), '.js'));

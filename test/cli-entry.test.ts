@@ -182,6 +182,20 @@ describe('the cold-start bundles', () => {
     });
   }, 120_000);
 
+  it('dist/bundle/main.js (what the daemon\'s CLI worker runs) reads the compiled-state cache too: the same bytes as compiling', () => {
+    inCopy('claude-cold-chunk-', ({ env }) => {
+      // the code-split bundle: compile-cache.ts is in one of its chunks (dist/ two folders up); its key was null there, so the cache was off
+      const viaBundle = (extra: NodeJS.ProcessEnv) =>
+        spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'bundle', 'main.js')).href)}).then((m) => m.run(process.argv.slice(1)))`, 'validate'], { encoding: 'utf8', env: { ...env, ...extra } });
+      const off = viaBundle({ CLAUDE_COMPILE_CACHE: '0' });
+      const [first, second] = [viaBundle({ CLAUDE_TRACE: '1' }), viaBundle({ CLAUDE_TRACE: '1' })];
+      expect(first.stderr).toContain('compile: parsed and checked (0 of 6 files from the cache)');
+      expect(second.stderr).toContain('compile: from the compiled-state cache');
+      for (const r of [first, second]) expect([r.status, r.stdout]).toStrictEqual([off.status, off.stdout]);
+      expect(off.stdout).toContain('valid (6 files, 3 services, 1 warning)');
+    });
+  }, 120_000);
+
   it('validate, status and plan read the compiled-state cache: the same bytes as compiling, and never a stale result', () => {
     inCopy('claude-cold-cache-', ({ tmp, state, data, env, run }) => {
       const cached = () => readdirSync(join(data, 'cache', 'compiled')).filter((n) => n.endsWith('.json'));

@@ -3,7 +3,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { promisify } from 'node:util';
 import { transpileForChild, type ChildBuild } from '../testutil/transpile-child.js';
 import { tempDirs } from '../testutil/tempdirs.js';
-import { existsSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import {
@@ -287,6 +287,63 @@ describe('damage detection and repair', () => {
     const { dir: dir3 } = await repoWithCommit();
     writeFileSync(join(dir3, '.git', 'refs', 'heads', 'main'), '');
     expect((await inspectStateRepo(dir3)).map((p) => [p.kind, p.path, p.detail])).toEqual([['bad-ref', '.git/refs/heads/main', 'the ref file is empty']]);
+  });
+
+  it('checks only the object dirs that changed since its last check: a new empty object, a corrupt or emptied HEAD object and, after a reboot, any empty object are still found', async () => {
+    const { dir } = await repoWithCommit();
+    const repo = await openStateRepo(dir, { now: clock(Date.parse('2026-01-03T00:00:00Z')) });
+    for (let i = 0; i < 5; i++) await repo.commitState({ 'services.yaml': svc(`web${i}`) }, { request: `change ${i}`, planId: `p${i + 2}`, summary: '', author: alice });
+    const objects = join(dir, '.git', 'objects');
+    const fanout = () => readdirSync(objects); // the 2-hex-digit dirs, info/ and pack/
+    // every object dir settled (written more than 2 s ago), as after earlier applies
+    const past = new Date(Date.now() - 60_000);
+    const settle = (d: string) => utimesSync(join(objects, d), past, past);
+    fanout().forEach(settle);
+    const seenFile = join(dir, '.git', 'claude-objects-seen.json');
+    expect(await inspectStateRepo(dir)).toEqual([]);
+    const seen = JSON.parse(readFileSync(seenFile, 'utf8')) as { boot: string; dirs: Record<string, string> };
+    expect(Object.keys(seen.dirs).sort()).toEqual(fanout().sort());
+
+    // an object of an older commit emptied in place (its dir untouched) is not looked at by the
+    // quick check: that is the bound. The deep one (import, recover) still reads every file.
+    const head = gitCli(dir, 'rev-parse', 'HEAD').trim();
+    const oldTree = gitCli(dir, 'rev-parse', 'HEAD~3^{tree}').trim();
+    const oldPath = join(objects, oldTree.slice(0, 2), oldTree.slice(2));
+    const oldGood = readFileSync(oldPath);
+    truncateSync(oldPath, 0);
+    settle(oldTree.slice(0, 2));
+    expect(await inspectStateRepo(dir)).toEqual([]);
+    expect((await inspectStateRepo(dir, { deep: true })).map((p) => [p.kind, p.path])).toEqual([['empty-object', `.git/objects/${oldTree.slice(0, 2)}/${oldTree.slice(2)}`]]);
+    // ...and after a reboot (another boot id) every dir is scanned again
+    writeFileSync(seenFile, JSON.stringify({ ...seen, boot: 'another-boot' }));
+    expect((await inspectStateRepo(dir)).map((p) => p.kind)).toEqual(['empty-object']);
+    rmSync(oldPath);
+    writeFileSync(oldPath, oldGood);
+    expect(await inspectStateRepo(dir, { deep: true })).toEqual([]);
+
+    // a crash between create and write: a new, empty object file (its dir's mtime changes)
+    const fake = 'ab'.repeat(20);
+    mkdirSync(join(objects, fake.slice(0, 2)), { recursive: true });
+    writeFileSync(join(objects, fake.slice(0, 2), fake.slice(2)), '');
+    expect((await inspectStateRepo(dir)).map((p) => [p.kind, p.path])).toContainEqual(['empty-object', `.git/objects/ab/${fake.slice(2)}`]);
+    rmSync(join(objects, fake.slice(0, 2), fake.slice(2)));
+    settle(fake.slice(0, 2));
+
+    // HEAD's commit corrupted in place, its dir's mtime as it was: read, so found
+    const headPath = join(objects, head.slice(0, 2), head.slice(2));
+    const good = readFileSync(headPath);
+    rmSync(headPath);
+    writeFileSync(headPath, 'not zlib data');
+    settle(head.slice(0, 2));
+    expect((await inspectStateRepo(dir)).map((p) => [p.kind, p.path])).toEqual([['corrupt-object', `.git/objects/${head.slice(0, 2)}/${head.slice(2)}`]]);
+    // HEAD's commit emptied in place: reported as empty, as the full scan would
+    truncateSync(headPath, 0);
+    settle(head.slice(0, 2));
+    expect((await inspectStateRepo(dir)).map((p) => [p.kind, p.path])).toEqual([['empty-object', `.git/objects/${head.slice(0, 2)}/${head.slice(2)}`]]);
+    rmSync(headPath);
+    writeFileSync(headPath, good);
+    settle(head.slice(0, 2));
+    expect(await inspectStateRepo(dir)).toEqual([]);
   });
 
   it('does not take a ref write in flight in another process for damage', async () => {
