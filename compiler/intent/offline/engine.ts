@@ -530,7 +530,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
-  let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
@@ -799,12 +799,18 @@ function paraphrase(text: string): string {
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "1,5 GB", "0,5 cores": a decimal comma before a unit.
+    .replace(/\b(\d+),(\d{1,2})\s?(?=(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?|mebibytes?|gibibytes?|v?cpus?|cores?)\b)/gi, '$1.$2 ')
     // "start a minio server", "start up an nginx": starting something new adds it.
     .replace(/\bstart(?:\s+up)?\s+(?=(?:a|an|some|another|new|one\s+more)\s+(?!(?:backups?|back\s+up|job|cron|scan|check|restart|rollback)\b))/gi, 'set up ')
     // Several services in one sentence, each said "NAME (IMAGE[, port N]) [x N]" or "N NAMEs
     // from IMAGE [named NAME]": the form the grammar reads, "IMAGE as NAME [on port N] [with N replicas]".
     .replace(new RegExp(String.raw`\b(?:(?:a|an|our|my|the)\s+)?([a-z][\w-]*)\s*\(\s*(?:image\s*:?\s*)?(${IMAGE_SAID})\s*(?:,\s*(?:on\s+)?(?:port\s+)?(\d{2,5})\s*)?\)`, 'gi'), (_m, name: string, image: string, port?: string) => `${image} as ${name.toLowerCase()}${port ? ` on port ${port}` : ''}`)
     .replace(new RegExp(String.raw`\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => `${image} as ${(name ?? noun).toLowerCase()} with ${n} replicas`)
+    // "api: ghcr.io/acme/api:2 on 8080, worker: ghcr.io/acme/worker:2 x2": a name, a colon, its image.
+    .replace(new RegExp(String.raw`(^|[,;]\s*|\band\s+|\bplus\s+)(?!(?:image|images|tag|from|use|using|run|deploy|add|start)\s*:)([a-z][\w-]*)\s*:\s+(${IMAGE_SAID})(?![\w/:@.-])`, 'gi'), (_m, lead: string, name: string, image: string) => `${lead}${image} as ${name.toLowerCase()}`)
+    // "IMAGE as api on 8080 and IMAGE as backend on 3000 which uses postgres": "which" is the last one said.
+    .replace(new RegExp(String.raw`(\bas\s+[a-z][\w-]*(?:\s+on\s+(?:port\s+)?\d{2,5})?)\s*,?\s+(?:which|that|who)\s+(?=(?:also\s+)?(?:uses?|needs?|talks?\s+to|depends?\s+on|requires?|connects?\s+to)\b)`, 'gi'), '$1, it ')
     // "… as worker x3", "worker (IMAGE) X 4": that many replicas.
     .replace(new RegExp(String.raw`(\bas\s+[a-z][\w-]*(?:\s+on\s+port\s+\d{2,5})?)\s*[x×]\s?(\d{1,2})\b(?![\w.:])`, 'gi'), '$1 with $2 replicas')
     // "grafana should run with 768 MiB", "the worker ought to run with 2 vcpus": a limit the
@@ -2707,7 +2713,8 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
   }
   const said = new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+))?(?<![\w$])${ENV_KEY}\s*(?:(?:(?:should|must|needs\s+to|has\s+to|is\s+to|to)\s+be|is|=|:)(?:\s+set\s+(?:to|as))?|(?:set|equal|equals|equal\s+to)\s*(?:to|as|=)?)\s+${ENV_VALUE}`, 'g');
   // "NODE_ENV should be set to production", "TZ set to Europe/Paris": "set" says it is a variable.
-  for (const m of clause.matchAll(said)) if (envContext || /^(?:env|variable)/i.test(m[0]) || /\sset\s+(?:to|as)\s/i.test(m[0])) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
+  // A name with an underscore ("LOG_LEVEL should be debug") is a variable too.
+  for (const m of clause.matchAll(said)) if (envContext || /^(?:env|variable)/i.test(m[0]) || /\sset\s+(?:to|as)\s/i.test(m[0]) || m[1]!.includes('_')) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
   // "…, and TZ Europe/Berlin": a name in capitals and its value, in a clause about variables.
   if (envContext) {
     // "api needs NODE_ENV production and PORT 3000", "env vars REGION eu-west-1 and TIER gold".
@@ -2723,7 +2730,7 @@ function handleEnv(run: Run, clause: string): boolean {
     if (!/[A-Z]/.test(m[1]!) && !/\b(env|environment|variable|var)\b/i.test(clause)) continue;
     pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '')]);
   }
-  const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
+  const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as|with\s+(?:the\s+)?value(?:\s+of)?)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
   if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
   // Said in words: only when no KEY=value was written (that form is exact).
   const envContext = /\b(?:env|environment|variables?|vars?)\b/i.test(clause) || /\benv|environment|variable/i.test(run.input.message);
@@ -3376,7 +3383,7 @@ function barePort(run: Run, clause: string): number | undefined {
   if (moveIt && Number(moveIt[1]) >= 80) return portNumber(moveIt[1]!);
   // "…, and publish 8000", "publish it on port 8000": publishing is a service's port, never the firewall's.
   // "expose it on 3307", "expose it on the host on 6380" (a service under discussion): the same.
-  const publish = new RegExp(String.raw`\b(?:publish(?:es|ing)?\s+(?:(?:it|that|this|them)\s+)?|expose\s+(?:it|that|this|them)\s+)${ON_THE_HOST}(?:on\s+|at\s+|as\s+)?(?:(?:the\s+)?(?:host\s+)?port\s+)?(\d{2,5})(?:\s+${ON_THE_HOST.slice(0, -1)})?\s*(?:too|as\s+well|please|pls|then|thanks|instead)?\s*[.!?]*$`).exec(t);
+  const publish = new RegExp(String.raw`\b(?:publish(?:es|ing)?\s+(?:(?:it|that|this|them)\s+)?|(?:expose|bind|map)\s+(?:it|that|this|them)\s+(?:to\s+(?=\d|(?:the\s+)?(?:host\s+)?port\b))?|make\s+(?:it|that|this|them)\s+(?:available|reachable|accessible)\s+)${ON_THE_HOST}(?:on\s+|at\s+|as\s+)?(?:(?:the\s+)?(?:host\s+)?port\s+)?(\d{2,5})(?:\s+${ON_THE_HOST.slice(0, -1)})?\s*(?:too|as\s+well|please|pls|then|thanks|instead)?\s*[.!?]*$`).exec(t);
   if (publish && (/^publish/.test(publish[0].trim()) || focusTargets(run).length > 0)) return portNumber(publish[1]!);
   const ref = /\b(?:make|change|set|switch|put|move)\s+(?:that|it|this|the\s+port)\s+(?:to\s+|on\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t) ?? /^(?:(?:no|nah|nope|actually|sorry|oops|wait|hmm|i\s+meant|make\s+it|rather)[,.\s]+)+(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (!ref) return undefined;

@@ -123,12 +123,15 @@ export function findCpu(text: string): { text: string; value: string } | undefin
   if (m) return { text: m[0], value: `${m[1]}m` };
   m = new RegExp(String.raw`\b(\d+)m\s+(?:of\s+)?${CPU_NOUN}\b`).exec(t);
   if (m) return { text: m[0], value: `${m[1]}m` };
-  m = new RegExp(String.raw`\b${NUM}\s*${CPU_NOUN}\b`).exec(t);
+  // "50% of a core", "25 percent of one cpu": that part of one.
+  m = new RegExp(String.raw`\b(\d{1,3})\s*(?:%|percent)\s+of\s+(?:a|an|one|1)\s+(?:single\s+)?${CPU_NOUN}\b`).exec(t);
+  if (m && Number(m[1]) > 0 && Number(m[1]) <= 100) return { text: m[0], value: formatCpu(Number(m[1]) / 100) };
+  m = new RegExp(String.raw`\b${NUM}\s*(?:(?:full|whole|entire|dedicated)\s+)?${CPU_NOUN}\b`).exec(t);
   if (m) {
     const n = parseNumberWord(m[1]!);
     if (n !== undefined && n > 0) return { text: m[0], value: formatCpu(n) };
   }
-  m = /\bcpu\s+(?:limit\s+)?(?:of|to|=|:)?\s*(\d+(?:\.\d+)?)(?!\s*%)/.exec(t);
+  m = /\b(?:v?cpus?|cores?)\s*(?:limit\s+)?(?:of|to|=|:)?\s*(\d+(?:\.\d+)?)(?!\s*%)(?![\d.]|\s*(?:[kmgt]i?b?|megs?|gigs?)\b)/.exec(t);
   if (m) return { text: m[0], value: formatCpu(Number(m[1])) };
   return undefined;
 }
