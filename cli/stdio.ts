@@ -16,10 +16,8 @@
  * reader went away: `claude validate | head -1`) calls `onEpipe` (cli/main.ts ends the process
  * quietly with its exit code so far, as its handler on the real stream does).
  */
-import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-
-type WriteCallback = (err?: Error | null) => void;
+import { writeAllSync, type WriteCallback } from '../common/fd-write.js';
 
 /**
  * A stand-in for `real()` (process.stdout or process.stderr, on `fd`): writes go to the fd
@@ -32,23 +30,14 @@ export function lazyOutput(fd: number, real: () => Writable, onEpipe: () => void
     const callback = typeof encodingOrCb === 'function' ? encodingOrCb : cb;
     const encoding = typeof encodingOrCb === 'string' ? encodingOrCb : 'utf8';
     if (stream) return stream.write(chunk as string, encoding, callback);
-    let buf = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk as Uint8Array);
-    while (buf.length > 0) {
-      try {
-        buf = buf.subarray(writeSync(fd, buf));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') {
-          onEpipe();
-          return false;
-        }
-        // the fd is non-blocking and full: the real stream waits for the reader
-        if (code === 'EAGAIN') return materialize().write(buf, callback);
-        throw e;
-      }
+    try {
+      // the fd non-blocking and full (EAGAIN): the real stream takes the rest and waits for the reader
+      return writeAllSync(fd, typeof chunk === 'string' ? Buffer.from(chunk, encoding) : (chunk as Uint8Array), materialize, callback);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+      onEpipe();
+      return false;
     }
-    if (callback) process.nextTick(callback);
-    return true;
   };
   const own: Record<PropertyKey, unknown> = { write, made: () => stream !== undefined };
   return new Proxy({} as Writable & { made(): boolean }, {

@@ -5,7 +5,7 @@
  * time so far (user + system; on a busy host, wall time stretches, CPU time much less). Off, a mark costs one
  * property read. Marks never carry secret values (labels are fixed strings and ids).
  */
-import { writeSync } from 'node:fs';
+import { writeAllSync } from './fd-write.js';
 
 const on = !!process.env.CLAUDE_TRACE;
 /** CLAUDE_TRACE=mem: each mark also gives the RSS, V8's heap in use / committed, the memory outside it and the ArrayBuffers' part of that (Buffers), in MB. */
@@ -26,11 +26,11 @@ export function trace(label: string): void {
   }
   const line = `[trace] ${now.toFixed(1).padStart(8)} ms  +${(now - last).toFixed(1).padStart(7)}  cpu ${cpu.toFixed(0).padStart(5)} ms  ${m}${label}\n`;
   try {
-    writeSync(2, line);
+    // Once process.stderr exists on a pipe, fd 2 is non-blocking: what a full pipe does not take
+    // (EAGAIN) is queued on the stream (common/fd-write.ts, shared with cli/stdio.ts).
+    writeAllSync(2, line, () => process.stderr);
   } catch {
-    // EAGAIN: once process.stderr exists on a pipe, libuv made fd 2 non-blocking and the pipe
-    // is full. A profile mark is never worth failing the command for; the stream queues it.
-    process.stderr.write(line);
+    // EPIPE, EBADF: a profile mark is never worth failing the command for.
   }
   last = now;
 }

@@ -152,6 +152,8 @@ export interface ResolvedBackup {
 export interface ResolvedFirewall {
   enabled: boolean;
   defaultInputPolicy: 'accept' | 'drop';
+  /** `default_input_policy: accept` is written out (not the default): the firewall step then needs an admin signature (P2). */
+  inputAcceptSaid?: true;
   defaultOutputPolicy: 'accept' | 'drop';
   defaultForwardPolicy: 'accept' | 'drop';
   /** As written (snake_case), in declared order; the firewall compiler normalises further. */

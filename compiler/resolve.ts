@@ -812,6 +812,7 @@ class Resolver {
     return {
       enabled: fw.enabled ?? DEFAULTS.firewallEnabled,
       defaultInputPolicy: fw.default_input_policy ?? DEFAULTS.firewallPolicy,
+      ...(fw.default_input_policy === 'accept' ? { inputAcceptSaid: true as const } : {}),
       defaultOutputPolicy: fw.default_output_policy ?? DEFAULTS.firewallPolicy,
       defaultForwardPolicy: fw.default_forward_policy ?? DEFAULTS.firewallPolicy,
       rules: fw.rules ?? [],

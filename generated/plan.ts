@@ -447,6 +447,10 @@ export interface StepFirewallApply1 {
      */
     confirmTimeoutMs: number;
     /**
+     * network.yaml says default_input_policy: accept: every port no rule drops can be reached from anywhere. A high-risk change: the plan needs an admin signature (policy P2, plan/trust.ts stepNeedsAdmin). Absent when the policy is drop or left at its default.
+     */
+    opensEveryPort?: true;
+    /**
      * The lock-out proof flagged this change and the admin planned it with --i-know-what-i-am-doing: it is kept only when the admin confirms it within the window, by `claude confirm` or by a new connection from their address (adminProbe); the runtime's own probes never confirm it. Otherwise the previous table comes back.
      */
     adminConfirm?: boolean;

@@ -8,7 +8,9 @@
  *   P2  A plan that changes security.yaml's host files (a `host.apply` step of risk `security`:
  *       users, SSH keys, sudo, sshd), or that gives a container or a job a dangerous host
  *       mount (the engine socket, `/`, `/etc`, … allowed by `spec.safety.allow_host_mounts`;
- *       plan/trust.ts), also needs a valid signature by a trusted key with role `admin`.
+ *       plan/trust.ts), or whose firewall input policy is set to accept in network.yaml (every
+ *       port no rule drops is open; `opensEveryPort`), also needs a valid signature by a trusted
+ *       key with role `admin`.
  *   P3  A plan with a step of risk `security` or `destructive` needs a confirmation: an admin
  *       signature, or `--yes`, or a "yes" at the interactive prompt that lists those steps.
  *
@@ -16,7 +18,7 @@
  */
 import type { PlanPayload, PlanStep } from './types.js';
 import type { Role } from './keys.js';
-import { dangerousMountsOfStep, stepNeedsAdmin } from './trust.js';
+import { dangerousMountsOfStep, opensEveryPort, stepNeedsAdmin } from './trust.js';
 
 /** P1 and P2: roles that must each be among the valid signers. */
 export function requiredRoles(payload: Pick<PlanPayload, 'steps'>): Role[] {
@@ -53,9 +55,10 @@ export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'>, signerRoles:
   if (requiredRoles(payload).includes('admin')) {
     const p2 = have.has('admin');
     const mounts = [...new Set(payload.steps.flatMap(dangerousMountsOfStep))].sort();
-    const why = mounts.length ? `mounts host path${mounts.length === 1 ? '' : 's'} ${mounts.join(', ')}` : 'security.yaml changes users/SSH/sudo';
+    const open = payload.steps.some(opensEveryPort);
+    const why = mounts.length ? `mounts host path${mounts.length === 1 ? '' : 's'} ${mounts.join(', ')}` : open ? 'the firewall accepts incoming traffic by default' : 'security.yaml changes users/SSH/sudo';
     lines.push(`P2 admin signature (${why}): ${p2 ? 'present' : 'missing'}`);
-    if (!p2) missing.push(`a signature by a trusted 'admin' key (P2: the plan ${mounts.length ? why : 'changes security.yaml host files'})`);
+    if (!p2) missing.push(`a signature by a trusted 'admin' key (P2: the plan ${mounts.length ? why : open ? 'sets the firewall input policy to accept' : 'changes security.yaml host files'})`);
   }
   const need = stepsNeedingConfirmation(payload);
   let confirmationNeeded = false;

@@ -90,9 +90,15 @@ export function dangerousMountsOfStep(step: Pick<PlanStep, 'op' | 'params'>): st
   return [...new Set(out)].sort();
 }
 
+/** A firewall step whose input policy was set to accept on purpose: every port no rule drops is open (P2). */
+export function opensEveryPort(step: Pick<PlanStep, 'op' | 'params'>): boolean {
+  return step.op === 'firewall.apply' && (step.params as { opensEveryPort?: boolean }).opensEveryPort === true;
+}
+
 /** P2 applies: the step needs an admin signature. Stops at the first dangerous mount (the policy asks it of every step). */
 export function stepNeedsAdmin(step: Pick<PlanStep, 'op' | 'params' | 'risk'>): boolean {
   if (step.op === 'host.apply' && step.risk === 'security') return true;
+  if (opensEveryPort(step)) return true;
   for (const s of specsOf(step)) for (const m of s.mounts ?? []) if (dangerousMount(m.source)) return true;
   return false;
 }

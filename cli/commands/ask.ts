@@ -94,7 +94,7 @@ export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnRe
   }
 }
 
-const P2_WHY = 'this plan changes users, SSH keys, sudo or sshd, or mounts a host system path, so it also needs an admin signature (policy P2)';
+const P2_WHY = 'this plan changes users, SSH keys, sudo or sshd, mounts a host system path, or sets the firewall to accept incoming traffic by default, so it also needs an admin signature (policy P2)';
 
 /** Whether applying the plan needs an admin key this session was not given (policy P2). */
 export function lacksAdminKey(planned: PlannedIntent, adminKey: string | undefined): boolean {

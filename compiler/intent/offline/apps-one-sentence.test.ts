@@ -19,6 +19,8 @@ describe('several services said in one sentence', () => {
     ['api (ghcr.io/acme/api:2.0) on 8080 plus a worker (ghcr.io/acme/worker:2.0) x3, both talk to redis', { api: { image: 'ghcr.io/acme/api:2.0', port: 8080, depends: 'redis' }, worker: { image: 'ghcr.io/acme/worker:2.0', replicas: 3, depends: 'redis' }, redis: {} }],
     ['run our api (ghcr.io/acme/api:1.9.0, port 8080) and a worker (ghcr.io/acme/worker:1.9.0)', { api: { image: 'ghcr.io/acme/api:1.9.0', port: 8080 }, worker: { image: 'ghcr.io/acme/worker:1.9.0' } }],
     ['Worker (ghcr.io/acme/worker:2.0) X 4', { worker: { image: 'ghcr.io/acme/worker:2.0', replicas: 4 } }],
+    ['frontend (ghcr.io/acme/web:3) on 80 and backend (ghcr.io/acme/api:3) on 3000 which uses postgres', { frontend: { image: 'ghcr.io/acme/web:3', port: 80 }, backend: { image: 'ghcr.io/acme/api:3', port: 3000, depends: 'postgres' }, postgres: {} }],
+    ['api: ghcr.io/acme/api:2 on 8080, worker: ghcr.io/acme/worker:2 x2', { api: { image: 'ghcr.io/acme/api:2', port: 8080 }, worker: { image: 'ghcr.io/acme/worker:2', replicas: 2 } }],
     ['an api (ghcr.io/acme/api:2.0, port 8080) that talks to postgres', { api: { port: 8080, depends: 'postgres' }, postgres: { secret: true } }],
     ['set up rabbitmq and two consumers from ghcr.io/acme/consumer:1.2 named consumer', { rabbitmq: {}, consumer: { image: 'ghcr.io/acme/consumer:1.2', replicas: 2 } }],
     ['rabbitmq plus 3 workers from ghcr.io/acme/worker:1 called worker', { rabbitmq: {}, worker: { image: 'ghcr.io/acme/worker:1', replicas: 3 } }],

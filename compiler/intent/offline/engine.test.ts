@@ -503,6 +503,34 @@ describe('offline engine: refusals and not understanding', () => {
     expect(r.explanation).toMatch(/2 services defined, 1 running/);
     expect(r.explanation).toMatch(/nginx .*running \(healthy\)/);
   });
+
+  it('answers disk and memory questions from the observed summary, without changing files', () => {
+    const stack = ask('I need nginx, postgres and redis');
+    const summary: StateSummary = {
+      resources: { diskTotalGb: 252, diskUsedGb: 29, memoryTotalMb: 24000, memoryUsedMb: 3965 },
+      services: [
+        { name: 'nginx', image: 'nginx:alpine', state: 'running', memoryMb: 6 },
+        { name: 'postgres', image: 'postgres:16-alpine', state: 'running', memoryMb: 41 },
+        { name: 'redis', image: 'redis:7-alpine', state: 'running', memoryMb: 4 },
+      ],
+    };
+    for (const q of ['how much disk is left', 'is the disk full?', 'how much free space do we have', 'whats the disk usage']) {
+      const r = ask(q, stack.merged, { summary });
+      expect(r.files, q).toEqual({});
+      expect(r.explanation, q).toMatch(/Disk \(\/\): 29 GB of 252 GB used \(12%\), 223 GB free/);
+    }
+    for (const q of ['which services use the most memory', "what's eating all the ram?", 'show me the memory usage']) {
+      const r = ask(q, stack.merged, { summary });
+      expect(r.files, q).toEqual({});
+      expect(r.explanation, q).toMatch(/Memory: 3965 MB of 24000 MB used \(17%\)/);
+      expect(r.explanation, q).toMatch(/postgres +41 MB.*\n.*nginx +6 MB.*\n.*redis +4 MB/);
+    }
+    // Without an observation it says so rather than guess.
+    expect(ask('how much disk is left', stack.merged, { summary: { services: [] } }).explanation).toMatch(/not observed right now/);
+    // A question about one service stays the per-service answer; a change stays a change.
+    expect(ask('how much memory does postgres use?', stack.merged, { summary }).explanation).toMatch(/^postgres: memory limit/m);
+    expect(ask('give redis more memory, 512mb', stack.merged, { summary }).files['services.yaml']).toMatch(/512M/);
+  });
 });
 
 describe('offline engine: phrasing found by the held-out eval', () => {

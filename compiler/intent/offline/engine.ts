@@ -86,8 +86,15 @@ const HOST_PACKAGES =
 const SECRETS_OUT =
   'secret values are never written out in plain text: not to a file, not to the screen, not to another service. They stay encrypted in security.yaml, and only the runtime decrypts them at apply time. To keep a copy, back up security.yaml together with the host key (it is encrypted to that key); to replace one, run `claude secret set NAME`.';
 const NOPASSWD = 'sudo without a password turns any mistake or stolen session into root: it is kept off. Give the user an SSH key and sudo instead; sudo then asks for their password.';
-const POLICY_ACCEPT =
-  'a default input policy of accept lets every port of this machine be reached. Say which ports to open and to whom instead, e.g. "open port 8080 to 192.168.1.0/24". If you do want every port open, set it by hand: in network.yaml in the state dir (/etc/claude.d unless --state-dir or CLAUDE_STATE_DIR says otherwise), under spec.firewall set default_input_policy: accept, then run `claude plan` and `claude apply`.';
+/**
+ * The default input policy said to be accept: "set the default inbound policy back to accept",
+ * "default policy: allow", "accept as the default policy", "go back to accepting inbound by
+ * default", "default back to accept". Tied to the firewall: a policy word, or traffic coming in
+ * ("the smtp relay defaults to accepting mail from the lan" is not the firewall). Not "default
+ * policy drop, allow only 22": a drop, deny or block word between them reads the other way.
+ */
+const POLICY_ACCEPT_SAID =
+  /\b(?:default|input|incoming|inbound)\s+(?:(?:input|incoming|inbound|firewall)\s+)?polic(?:y|ies)\b(?:(?!\b(?:drop|deny|block|reject|except|but|only)\b)[^.;,]){0,30}?\b(?:accept|allow|open)\b|\b(?:accept|allow|open)\s+(?:as|for)\s+(?:the\s+)?(?:default|input|incoming|inbound)\s+(?:(?:input|incoming|inbound)\s+)?policy\b|\b(?:accept(?:s|ing)?|allow(?:s|ing)?|let(?:ting)?|open(?:ing)?)\s+(?:(?:all|every(?:thing)?|any(?:thing)?|the)\s+)?(?:(?:inbound|incoming|input|traffic|connections?|packets|ports|in)\s+){1,3}(?:traffic\s+)?by\s+default\b|\b(?:firewall|polic(?:y|ies)|inbound|incoming|input)\b[^.]*\bdefault(?:s|ing)?\s+(?:back\s+)?to\s+accept(?:ing)?\b(?!\s+(?:only|just)\b)|\bdefault(?:s|ing)?\s+(?:back\s+)?to\s+accept(?:ing)?\b(?!\s+(?:only|just)\b)(?=[^.]*\b(?:firewall|polic(?:y|ies)|inbound|incoming|input)\b)/i;
 
 const PERMISSIONS =
   'making files readable and writable by everyone (777, 666, a+w, o+w) lets any process or user on this host change them, and Claude.OS never runs chmod on the host. A volume gets the owner and mode its service needs in storage.yaml (e.g. "owner: 1000:1000", "permissions: 0750"); say which service cannot write and I set its volume\'s owner.';
@@ -172,7 +179,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(?:secrets?|passwords?|credentials?|private[_ -]keys?|api[_ -]?keys?)\b[^.]*\b(?:readable|visible|world[- ]readable|public(?:ly)?|in\s+plain\s*text)\b|\b(?:readable|visible)\s+(?:by|to)\b[^.]*\b(?:secrets?|passwords?)\b/i, reason: SECRETS_OUT },
   { re: /\bdisregard\b[^.]*\b(?:told|instructions?|rules|guidelines|above|previous)\b|\bpretend\s+(?:you(?:'re|\s+are)|to\s+be)\b|\bact\s+as\s+(?:if\s+you|an?\s+(?:unrestricted|unfiltered|different)|root\b)|\bdeveloper\s+mode\b|\bfrom\s+now\s+on\s+you\b/i, reason: INJECTION },
   { re: /\b(?:run|execute|exec)\s+[`'"“‘][^`'"”’]{1,200}[`'"”’]\s+(?:on|in)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b/i, reason: HOST_COMMAND },
-  { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear)\s+(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules\b/i, reason: FIREWALL_OFF },
+  { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear|flush|wipe)\s+(?:all|every)\s+(?:(?:single|last)\s+)?(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules?\b(?!\s+(?:for|on|about|of|that|which|named|called)\b)/i, reason: FIREWALL_OFF },
   { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
   {
     re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
@@ -213,11 +220,9 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   // a password while password logins are on). Root with a key only is an SSH setting
   // (handleSshConfig), not a refusal.
   { re: /\bpermit_?\s?root_?\s?login\b[^.]*\b(yes|true|on)\b|^(?=[^.]*\broot\b)(?=[^.]*\bpass(?:word|wd|wort)s?\b)(?=[^.]*\b(ssh|log\s?-?ins?|log(?:ging)? in)\b)(?![^.]*\bpass(?:word|wd)s?\b[^.]*\b(off|disabled?)\b)/i, reason: ROOT_PASSWORD_SSH },
-  // The policy said to be accept ("default policy accept", "set the input policy to allow", "accept as
-  // the default policy"), not "default policy drop, allow only 22" (a drop default with exceptions).
-  { re: /\b(default|input|incoming)\s+(input\s+)?policy(?:\s*[:=]\s*|\s+(?:(?:to|of|is|as|should|must|will|be|now|becomes?|set\s+to)\s+)*)(accept|allow|open)\b|\b(accept|allow|open)\s+(?:as|for)\s+(?:the\s+)?(default|input|incoming)\s+(input\s+)?policy\b/i, reason: POLICY_ACCEPT },
-  // "go back to accepting inbound by default", "accept all incoming traffic by default", "let everything in by default".
-  { re: /\b(?:accept(?:s|ing)?|allow(?:s|ing)?|let(?:ting)?|open(?:ing)?)\s+(?:(?:all|every(?:thing)?|any(?:thing)?|the)\s+)?(?:(?:inbound|incoming|input|traffic|connections?|packets|ports|in)\s+){1,3}(?:traffic\s+)?by\s+default\b|\bdefault(?:s|ing)?\s+(?:back\s+)?to\s+accept(?:ing)?\b(?!\s+(?:only|just)\b)/i, reason: POLICY_ACCEPT },
+  // The input policy set to accept together with the rules that still drop removed: nothing is
+  // filtered any more, the firewall is off in all but name ("policy ACCEPT and delete the deny rules").
+  { re: /^(?=[^]*\b(?:polic(?:y|ies)|by\s+default)\b[^.]*\baccept)(?=[^]*\b(?:delete|remove|drop|clear|flush|get\s+rid\s+of)\s+(?:(?:all|every|the|any|of|those|these)\s+)*(?:(?:deny|drop|block|reject|blocking|firewall|other)\s+)*rules\b)/i, reason: FIREWALL_OFF },
   { re: /\bapprove\b[^.]*\b(yourself|itself|automatically|on my behalf|for me)\b|\bno need to (ask|check with|confirm)\b|\bmaintenance mode\b|\bdisable approvals?\b/i, reason: APPROVALS },
   { re: /\b(forget|ignore|override|drop|disregard)\s+(all\s+|any\s+)?(your|the)\s+(safety\s+)?(rules|instructions|guidelines|policy|policies)\b|^\s*system\s*:/i, reason: INJECTION },
 ];
@@ -525,7 +530,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
-  let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w) => (w === 'TZ' && /\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
@@ -624,7 +629,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|(?:port\s+)?\d{1,5})(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
     for (let [ci, clause] of clauses.entries()) {
@@ -794,12 +799,18 @@ function paraphrase(text: string): string {
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "1,5 GB", "0,5 cores": a decimal comma before a unit.
+    .replace(/\b(\d+),(\d{1,2})\s?(?=(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?|mebibytes?|gibibytes?|v?cpus?|cores?)\b)/gi, '$1.$2 ')
     // "start a minio server", "start up an nginx": starting something new adds it.
     .replace(/\bstart(?:\s+up)?\s+(?=(?:a|an|some|another|new|one\s+more)\s+(?!(?:backups?|back\s+up|job|cron|scan|check|restart|rollback)\b))/gi, 'set up ')
     // Several services in one sentence, each said "NAME (IMAGE[, port N]) [x N]" or "N NAMEs
     // from IMAGE [named NAME]": the form the grammar reads, "IMAGE as NAME [on port N] [with N replicas]".
     .replace(new RegExp(String.raw`\b(?:(?:a|an|our|my|the)\s+)?([a-z][\w-]*)\s*\(\s*(?:image\s*:?\s*)?(${IMAGE_SAID})\s*(?:,\s*(?:on\s+)?(?:port\s+)?(\d{2,5})\s*)?\)`, 'gi'), (_m, name: string, image: string, port?: string) => `${image} as ${name.toLowerCase()}${port ? ` on port ${port}` : ''}`)
     .replace(new RegExp(String.raw`\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => `${image} as ${(name ?? noun).toLowerCase()} with ${n} replicas`)
+    // "api: ghcr.io/acme/api:2 on 8080, worker: ghcr.io/acme/worker:2 x2": a name, a colon, its image.
+    .replace(new RegExp(String.raw`(^|[,;]\s*|\band\s+|\bplus\s+)(?!(?:image|images|tag|from|use|using|run|deploy|add|start)\s*:)([a-z][\w-]*)\s*:\s+(${IMAGE_SAID})(?![\w/:@.-])`, 'gi'), (_m, lead: string, name: string, image: string) => `${lead}${image} as ${name.toLowerCase()}`)
+    // "IMAGE as api on 8080 and IMAGE as backend on 3000 which uses postgres": "which" is the last one said.
+    .replace(new RegExp(String.raw`(\bas\s+[a-z][\w-]*(?:\s+on\s+(?:port\s+)?\d{2,5})?)\s*,?\s+(?:which|that|who)\s+(?=(?:also\s+)?(?:uses?|needs?|talks?\s+to|depends?\s+on|requires?|connects?\s+to)\b)`, 'gi'), '$1, it ')
     // "… as worker x3", "worker (IMAGE) X 4": that many replicas.
     .replace(new RegExp(String.raw`(\bas\s+[a-z][\w-]*(?:\s+on\s+port\s+\d{2,5})?)\s*[x×]\s?(\d{1,2})\b(?![\w.:])`, 'gi'), '$1 with $2 replicas')
     // "grafana should run with 768 MiB", "the worker ought to run with 2 vcpus": a limit the
@@ -1160,7 +1171,7 @@ function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
-    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone)\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
+    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space)\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -1193,6 +1204,7 @@ function answerSpecific(run: Run, t: string): boolean {
     return true;
   }
   if (answerInventory(run, t)) return true;
+  if (answerResources(run, t)) return true;
   let names = targetsIn(run, t).names;
   if (names.length === 0 && /\b(it|that|this|they|them)\b/.test(t)) names = focusTargets(run);
   if (names.length === 0) return false;
@@ -1209,6 +1221,37 @@ function answerSpecific(run: Run, t: string): boolean {
     } else {
       run.notes.push(`${n} (${s.image}) is ${stateOf(s)}${s.replicas !== undefined ? `, ${s.replicas} replicas` : ''}${describePorts(s)}.`);
     }
+  }
+  return true;
+}
+
+/**
+ * Questions about the host's disk and memory, and which services use the most ("how much disk
+ * is left", "is the disk full?", "which services use the most memory", "what's eating the
+ * ram"): answered from the observed summary; nothing changes. A question that names a service
+ * is left to the per-service answer.
+ */
+function answerResources(run: Run, t: string): boolean {
+  const disk = /\b(?:disk|disks|storage|drive|space|filesystem|file\s+system)\b/.test(t) && /\b(?:left|free|used|usage|full|much|remaining|available|room|fill\w*)\b/.test(t);
+  const memory = /\b(?:memory|ram|mem)\b/.test(t) && /\b(?:most|top|usage|using|use|uses|used|hog\w*|eat\w*|heaviest|biggest|free|left|much|available)\b/.test(t);
+  if (!disk && !memory) return false;
+  if (memory && !disk && targetsIn(run, t).names.length > 0) return false;
+  const r = run.input.summary?.resources;
+  const gb = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} GB`;
+  if (disk) {
+    if (r?.diskTotalGb !== undefined && r.diskUsedGb !== undefined) {
+      const free = Math.max(0, r.diskTotalGb - r.diskUsedGb);
+      run.notes.push(`Disk (/): ${gb(r.diskUsedGb)} of ${gb(r.diskTotalGb)} used (${Math.round((r.diskUsedGb / r.diskTotalGb) * 100)}%), ${gb(free)} free. When it will be full: claude health (it needs an hour of the observer's samples).`);
+    } else run.notes.push('The disk usage is not observed right now; `claude status` shows it once the host can be observed.');
+  }
+  if (memory) {
+    if (r?.memoryTotalMb !== undefined && r.memoryUsedMb !== undefined) run.notes.push(`Memory: ${r.memoryUsedMb} MB of ${r.memoryTotalMb} MB used (${Math.round((r.memoryUsedMb / r.memoryTotalMb) * 100)}%).`);
+    const using = (run.input.summary?.services ?? []).filter((x) => x.memoryMb !== undefined).sort((a, b) => b.memoryMb! - a.memoryMb!);
+    if (using.length) {
+      const limits = new Map(services(run).map((x) => [x.name, x.resources?.memory]));
+      run.notes.push('By service, most first:');
+      for (const x of using) run.notes.push(`  ${x.name.padEnd(14)} ${String(x.memoryMb).padStart(6)} MB${limits.get(x.name) ? `  (limit ${limits.get(x.name)})` : '  (no limit)'}`);
+    } else run.notes.push('No running service reports its memory use right now.');
   }
   return true;
 }
@@ -2670,7 +2713,8 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
   }
   const said = new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+))?(?<![\w$])${ENV_KEY}\s*(?:(?:(?:should|must|needs\s+to|has\s+to|is\s+to|to)\s+be|is|=|:)(?:\s+set\s+(?:to|as))?|(?:set|equal|equals|equal\s+to)\s*(?:to|as|=)?)\s+${ENV_VALUE}`, 'g');
   // "NODE_ENV should be set to production", "TZ set to Europe/Paris": "set" says it is a variable.
-  for (const m of clause.matchAll(said)) if (envContext || /^(?:env|variable)/i.test(m[0]) || /\sset\s+(?:to|as)\s/i.test(m[0])) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
+  // A name with an underscore ("LOG_LEVEL should be debug") is a variable too.
+  for (const m of clause.matchAll(said)) if (envContext || /^(?:env|variable)/i.test(m[0]) || /\sset\s+(?:to|as)\s/i.test(m[0]) || m[1]!.includes('_')) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
   // "…, and TZ Europe/Berlin": a name in capitals and its value, in a clause about variables.
   if (envContext) {
     // "api needs NODE_ENV production and PORT 3000", "env vars REGION eu-west-1 and TIER gold".
@@ -2686,7 +2730,7 @@ function handleEnv(run: Run, clause: string): boolean {
     if (!/[A-Z]/.test(m[1]!) && !/\b(env|environment|variable|var)\b/i.test(clause)) continue;
     pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '')]);
   }
-  const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
+  const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as|with\s+(?:the\s+)?value(?:\s+of)?)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
   if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
   // Said in words: only when no KEY=value was written (that form is exact).
   const envContext = /\b(?:env|environment|variables?|vars?)\b/i.test(clause) || /\benv|environment|variable/i.test(run.input.message);
@@ -3339,7 +3383,7 @@ function barePort(run: Run, clause: string): number | undefined {
   if (moveIt && Number(moveIt[1]) >= 80) return portNumber(moveIt[1]!);
   // "…, and publish 8000", "publish it on port 8000": publishing is a service's port, never the firewall's.
   // "expose it on 3307", "expose it on the host on 6380" (a service under discussion): the same.
-  const publish = new RegExp(String.raw`\b(?:publish(?:es|ing)?\s+(?:(?:it|that|this|them)\s+)?|expose\s+(?:it|that|this|them)\s+)${ON_THE_HOST}(?:on\s+|at\s+|as\s+)?(?:(?:the\s+)?(?:host\s+)?port\s+)?(\d{2,5})(?:\s+${ON_THE_HOST.slice(0, -1)})?\s*(?:too|as\s+well|please|pls|then|thanks|instead)?\s*[.!?]*$`).exec(t);
+  const publish = new RegExp(String.raw`\b(?:publish(?:es|ing)?\s+(?:(?:it|that|this|them)\s+)?|(?:expose|bind|map)\s+(?:it|that|this|them)\s+(?:to\s+(?=\d|(?:the\s+)?(?:host\s+)?port\b))?|make\s+(?:it|that|this|them)\s+(?:available|reachable|accessible)\s+)${ON_THE_HOST}(?:on\s+|at\s+|as\s+)?(?:(?:the\s+)?(?:host\s+)?port\s+)?(\d{2,5})(?:\s+${ON_THE_HOST.slice(0, -1)})?\s*(?:too|as\s+well|please|pls|then|thanks|instead)?\s*[.!?]*$`).exec(t);
   if (publish && (/^publish/.test(publish[0].trim()) || focusTargets(run).length > 0)) return portNumber(publish[1]!);
   const ref = /\b(?:make|change|set|switch|put|move)\s+(?:that|it|this|the\s+port)\s+(?:to\s+|on\s+)?(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t) ?? /^(?:(?:no|nah|nope|actually|sorry|oops|wait|hmm|i\s+meant|make\s+it|rather)[,.\s]+)+(\d{2,5})\s*(?:instead|then|please|pls)?\s*[.!?]*$/.exec(t);
   if (!ref) return undefined;
@@ -4258,7 +4302,33 @@ function blockActionOf(t: string): 'drop' | 'reject' {
   return /\breject/.test(t) ? 'reject' : 'drop';
 }
 
+/**
+ * "set the default inbound policy back to accept": done, not refused (an admin's change to make),
+ * with a plain warning of what it opens. It is a high-risk change: the firewall step of its plan
+ * needs an admin signature (policy P2, plan/trust.ts), as users and SSH keys do. The rules stay:
+ * a drop rule still drops.
+ */
+function acceptByDefault(run: Run): boolean {
+  ensureFirewall(run);
+  const was = inputPolicy(run);
+  run.ws.set('network.yaml', [...FW, 'default_input_policy'], 'accept');
+  run.lines.push(was === 'accept' ? '~ firewall: default policy ACCEPT for incoming traffic (written out; it was the default already)' : '~ firewall: default policy ACCEPT for incoming traffic (was DROP)');
+  const dropped = new Set<number>();
+  for (const r of rules(run)) if (r.action !== 'accept' && r.source === undefined) for (const p of [r.port ?? []].flat()) dropped.add(Number(p));
+  const reachable = services(run).flatMap((sv) => (sv.ports ?? []).filter((p) => p.host !== undefined && (!p.host_ip || !/^127\.|^::1$/.test(p.host_ip)) && !dropped.has(p.host!)).map((p) => `${sv.name} (${p.host})`));
+  run.warnings.push(
+    `High-risk change: with the default policy ACCEPT, every port of this machine that no rule drops can be reached from anywhere${reachable.length ? `, including ${reachable.join(', ')}` : ''}, and so can anything that starts listening later. Applying it needs an admin signature (policy P2). To open only what you need instead, keep the policy DROP and say "open port 8080 to 192.168.1.0/24".`,
+  );
+  return true;
+}
+
+/** "lock the box down", "default deny", "drop everything incoming by default": the input policy set to drop. */
+function lockdownSaid(t: string): boolean {
+  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+}
+
 function handleFirewall(run: Run, clause: string): boolean {
+  if (POLICY_ACCEPT_SAID.test(clause)) return acceptByDefault(run);
   // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
   // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
   {
@@ -4285,7 +4355,7 @@ function handleFirewall(run: Run, clause: string): boolean {
     if (prev) ports = findPorts(prev.text);
   }
   // "open a port for the game server": no number and no service, so which port is asked, never guessed.
-  if (ports.length === 0 && cidrs.length === 0 && /\b(?:open|expose|forward|allow|unblock|publish|poke)\b/.test(t) && /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/.test(t) && !/\b(?:ssh|web|https?|website)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+  if (ports.length === 0 && ranges.length === 0 && cidrs.length === 0 && /\b(?:open|expose|forward|allow|unblock|publish|poke)\b/.test(t) && /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/.test(t) && !/\b(?:ssh|web|https?|website)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     const a = /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/i.exec(clause)!;
     const filled = need(run, { slot: 'port', question: 'Which port number should be opened (and for whom)? e.g. "25565", or "open udp 27015 to 192.168.1.0/24".', fill: (v) => clause.slice(0, a.index) + `port ${v}` + clause.slice(a.index + a[0].length) });
     return filled === undefined ? true : handleFirewall(run, filled);
@@ -4324,7 +4394,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
   const onlyThem = NOBODY_ELSE.test(run.input.message);
   let web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
-  const lockdownSystem = /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  const lockdownSystem = lockdownSaid(t);;
   let allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
   // "drop ghcr.io/acme/x:1 onto port 8200" puts an image there, it blocks nothing.
   let blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist)\b/.test(t);
@@ -4408,7 +4478,8 @@ function handleFirewall(run: Run, clause: string): boolean {
 
   if (restrictSsh) {
     if (cidrs.length === 0 && !anywhere) {
-      if (!lockdownSystem) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
+      // "deny by default and only allow ssh and web": SSH kept open (the lockdown clause did it), not narrowed.
+      if (!lockdownSystem && !lockdownSaid(run.input.message.toLowerCase())) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
     } else {
       const existing = rules(run).find((r) => r.name === 'allow-ssh');
       let src: string[] = cidrs;
@@ -4463,7 +4534,9 @@ function handleFirewall(run: Run, clause: string): boolean {
     const all = [...ports.map(String), ...ranges];
     label = all.length === 1 && ranges.length === 0 ? `port-${ports[0]}` : `ports-${all.join('-')}`.slice(0, 40).replace(/-+$/, '');
   } else if (!restrictSsh && !lockdownSystem && (allowVerb || blockVerb)) {
-    const svcNames = targetsIn(run, clause).names;
+    let svcNames = targetsIn(run, clause).names;
+    // "open its port in the firewall", "allow their ports from 10.0.0.0/8": the service under discussion.
+    if (svcNames.length === 0 && /\b(?:its|their|it|them)\b/.test(t)) svcNames = focusTargets(run, (sv) => (sv.ports ?? []).some((p) => p.host !== undefined));
     for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
     if (svcNames.length > 0) label = svcNames.join('-').slice(0, 40);
     if (allowVerb && !blockVerb && cidrs.length > 0) {
@@ -4479,13 +4552,21 @@ function handleFirewall(run: Run, clause: string): boolean {
         });
       }
       if (svcNames.length > 0 && openPorts.length > 0 && inputPolicy(run) !== 'drop') {
-        putRule(run, { name: `deny-${label}`, protocol: 'tcp', port: portsOf(openPorts), action: 'drop', comment: `${label} from anywhere else` });
+        for (const p of openPorts) putRule(run, { name: openPorts.length > 1 ? `deny-${label}-${p}`.slice(0, 50) : `deny-${label}`, protocol: 'tcp', port: p, action: 'drop', comment: `${label} from anywhere else` });
         run.lines.push(`  • drop port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} from every other address`);
       }
     }
   }
-  // The rule's port: numbers and "low-high" ranges; said as words, both.
-  const portSpec = (): FirewallRule['port'] => (ranges.length === 0 ? portsOf(openPorts) : ([...openPorts, ...ranges].length === 1 ? ranges[0] : [...openPorts, ...ranges]) as FirewallRule['port']);
+  // One rule per port or range said ("open ports 80 and 443": allow-port-80 and allow-port-443),
+  // so each can later be narrowed or removed alone; web traffic is one rule (allow-web), and a
+  // service's port is named after the service (allow-grafana; allow-minio-9000 when it has several).
+  const parts: { label: string; port: FirewallRule['port'] }[] = web
+    ? [{ label, port: portsOf(openPorts) }]
+    : ports.length > 0 || ranges.length > 0
+      ? [...openPorts.map((p) => ({ label: p === sshPort(run) && !run.ruleName ? 'ssh' : `port-${p}`, port: p as FirewallRule['port'] })), ...ranges.map((r) => ({ label: `ports-${r}`, port: r as FirewallRule['port'] }))]
+      : openPorts.length <= 1
+        ? [{ label, port: portsOf(openPorts) }]
+        : openPorts.map((p) => ({ label: `${label}-${p}`.slice(0, 50), port: p as FirewallRule['port'] }));
   const portWords = () => [...openPorts.map(String), ...ranges].join(', ');
   const several = () => openPorts.length + ranges.length > 1 || ranges.length > 0;
   if ((openPorts.length > 0 || (ranges.length > 0 && !web)) && !(ssh && ranges.length === 0 && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
@@ -4500,27 +4581,40 @@ function handleFirewall(run: Run, clause: string): boolean {
         }
       }
       if (inputPolicy(run) !== 'drop') {
-        const rule: FirewallRule = { name: `${blockAction === 'reject' ? 'reject' : 'deny'}-${label}`, protocol: proto, port: portSpec(), action: blockAction };
         const s = sourcesOf(cidrs);
-        if (s !== undefined) rule.source = s;
-        putRule(run, rule);
-        run.lines.push(`~ firewall: ${blockAction} port${several() ? 's' : ''} ${portWords()} from ${describeSource(rule.source)}`);
+        for (const part of parts) {
+          const rule: FirewallRule = { name: `${blockAction === 'reject' ? 'reject' : 'deny'}-${part.label}`, protocol: proto, port: part.port, action: blockAction };
+          if (s !== undefined) rule.source = s;
+          putRule(run, rule);
+        }
+        run.lines.push(`~ firewall: ${blockAction} port${several() ? 's' : ''} ${portWords()} from ${describeSource(s)}`);
       } else if (removed === 0) {
         run.notes.push(`Port${openPorts.length > 1 ? 's' : ''} ${openPorts.join(', ')} ${openPorts.length > 1 ? 'are' : 'is'} already blocked (the default policy drops incoming traffic).`);
       }
     } else {
-      const rule: FirewallRule = { name: `allow-${label}`, protocol: proto, port: portSpec(), action: 'accept' };
       const s = sourcesOf(cidrs);
-      if (s !== undefined) rule.source = s;
-      if (web) rule.comment = 'HTTP and HTTPS';
       ensureFirewall(run);
-      const r = putRule(run, rule);
-      if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') {
-        putRule(run, { name: `deny-${label}`, protocol: proto, port: portSpec(), action: 'drop', comment: `${label} from anywhere else` });
-        run.lines.push(`~ firewall: drop port${several() ? 's' : ''} ${portWords()} from every other address`);
+      let same = true;
+      for (const part of parts) {
+        const rule: FirewallRule = { name: `allow-${part.label}`, protocol: proto, port: part.port, action: 'accept' };
+        if (s !== undefined) rule.source = s;
+        if (web) rule.comment = 'HTTP and HTTPS';
+        // The SSH port said as a number is the SSH rule ("only allow 22 80 443" after a lockdown keeps one allow-ssh).
+        if (part.label === 'ssh') rule.comment = 'SSH';
+        if (putRule(run, rule) !== 'same') same = false;
+        if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') putRule(run, { name: `deny-${part.label}`, protocol: proto, port: part.port, action: 'drop', comment: `${part.label} from anywhere else` });
       }
-      run.lines.push(`~ firewall: allow ${web ? `web traffic (${openPorts.join(', ')})` : `port${several() ? 's' : ''} ${portWords()}`} from ${describeSource(rule.source)}${r === 'same' ? ' (already allowed)' : ''}`);
-      if (inputPolicy(run) !== 'drop' && r !== 'same') {
+      if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') run.lines.push(`~ firewall: drop port${several() ? 's' : ''} ${portWords()} from every other address`);
+      // The SSH port narrowed by number is narrowed as "only allow SSH from …" is: every other address dropped.
+      if (s !== undefined && parts.some((p) => p.label === 'ssh')) {
+        if (inputPolicy(run) !== 'drop' && !onlyThem) {
+          putRule(run, { name: 'deny-ssh', protocol: 'tcp', port: sshPort(run), action: 'drop', comment: 'SSH from anywhere else' });
+          run.lines.push('  • drop SSH from every other address (other traffic is unchanged)');
+        }
+        run.warnings.push(`This changes who can reach SSH. If you are connected from outside ${describeSource(s)}, you will lose access; the firewall change is applied commit-confirmed, so it rolls back unless you confirm it in time.`);
+      }
+      run.lines.push(`~ firewall: allow ${web ? `web traffic (${openPorts.join(', ')})` : `port${several() ? 's' : ''} ${portWords()}`} from ${describeSource(s)}${same ? ' (already allowed)' : ''}`);
+      if (inputPolicy(run) !== 'drop' && !same) {
         run.notes.push('(The firewall\'s default policy already accepts incoming traffic; the rule keeps these ports open if you lock the system down later.)');
       }
       const published = new Set(services(run).flatMap((sv) => (sv.ports ?? []).map((p) => p.host)));
@@ -4613,7 +4707,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   // should be in the docker group": each person in the list, one at a time.
   const NAME = String.raw`['"“‘\`]?[a-z_][a-z0-9_-]{0,31}['"”’\`]?`;
   const list = /\b(?:groups?|sudoers?|sudo|admins?|in\s+(?:it|that|this)|users?|accounts?|people)\b/i.test(clause)
-    ? new RegExp(String.raw`\b(?:(?:put|add|make|create|get|place|move|with|give|grant|let)\s+)?(?:the\s+)?(?:new\s+)?(?:users?\s+|accounts?\s+)?((?:${NAME}\s*,\s*)+(?:(?:and|&)\s+)?${NAME}|${NAME}\s+(?:and|&)\s+${NAME})(?=\s+(?:in|into|to|should|shall|must|will|join|are|as|need|get|both|all|too|sudo|admin|root|ssh|keys?|access|with)\b|\s*$)`, 'i').exec(clause)
+    ? new RegExp(String.raw`\b(?:(?:put|add|make|create|get|place|move|with|give|grant|let)\s+)?(?:the\s+)?(?:new\s+)?(?:users?\s+|accounts?\s+)?((?:${NAME}\s*,\s*)+(?:(?:and|&)\s+)?${NAME}|${NAME}\s+(?:and|&)\s+${NAME})(?=\s+(?:in|into|to|should|shall|must|will|join|are|as|need|get|both|all|too|sudo|admin|root|ssh|keys?|access|with)\b|\s*,\s*(?:both|all|each|every\s+one)\b|\s*$)`, 'i').exec(clause)
     : null;
   if (list) {
     const names = list[1]!.split(/\s*(?:,|\band\b|&)\s*/i).map((n) => n.replace(/['"“”‘’`]/g, '').toLowerCase()).filter((n) => n !== '');
@@ -4638,7 +4732,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const USERS0 = ['spec', 'users'];
   const known = run.ws.items<{ name: string }>('security.yaml', USERS0).map((u) => u.name);
   // "remove carol from the docker group", "take carol out of the docker group": she leaves it, the user stays.
-  const leave = /\b(?:remove|take|drop|kick|delete|pull)\s+(?:user\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:out\s+of|from)\s+(?:the\s+)?(?:group\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?(?:\s+group)?\b/.exec(t);
+  const leave = /\b(?:remove|take|drop|kick|delete|pull)\s+(?:user\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:out\s+of|from)\s+(?:the\s+)?(?:group\s+)?['"“‘`]?(?!(?:this|that|my|our|the|server|box|machine|host|system|vps|node|here)\b)([a-z_][a-z0-9_-]{0,31})['"”’`]?(?:\s+group)?\b/.exec(t);
   if (leave && known.includes(leave[1]!) && !['sudo', 'sudoers', 'wheel', 'admin', 'admins'].includes(leave[2]!) && (/\bgroups?\b/.test(t) || !getService(run, leave[2]!))) {
     const i = known.indexOf(leave[1]!);
     const u = run.ws.items<{ name: string; groups?: string[] }>('security.yaml', USERS0)[i]!;
@@ -4702,7 +4796,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     let name = named && !['the', 'a', 'an', 'her', 'him', 'them', 'user', 'sudo', 'to', 'in'].includes(named) ? named : undefined;
     if (knownRef && (!name || !known.includes(name))) name = knownRef;
     if (!name) {
-      const userWord = /\b(?:user|account)\s+(?:called\s+|named\s+)?([a-z_][a-z0-9_-]{0,31})/.exec(t)?.[1];
+      // "a deploy user in the groups docker and www-data": the kind said before "user" names it, a preposition never does.
+      const userWord = aKindOfUser(t, true)?.[1] ?? /\b(?:user|account)\s+(?:called\s+|named\s+)?((?!(?:in|into|to|for|with|and|of|on|as|from|at)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t)?.[1];
       name = userWord ?? (pronoun ? run.lastUser ?? historyUser() : run.lastUser);
     }
     // "give him sudo" with alice and bob and neither in this conversation: which one is asked.
@@ -4763,11 +4858,12 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
   const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named\s+|called\s+|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
-  const userWord = nameSaid ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  // "a deploy user for CI with key … ci@github": the kind said before "user" (not the key's comment, not the purpose).
+  const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+((?!(?:him|her|them|me|us|it)\b)[a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
-    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})'s\s+(?:ssh\s+)?key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
+    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})(?:'s|’s)\s+(?:(?:ssh|public|pub|new|rsa|ecdsa|ed25519)\s+){0,3}key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
     const said = run.input.message.toLowerCase();
@@ -4778,7 +4874,9 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     if (pronounUser) run.consumed.push(pronounUser);
   }
   // "actually remove carol", "delete bob": a user that exists, removed by name when no service has it.
-  if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || (verb === 'remove' && !/\b(?:from|out\s+of)\b/.test(t) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
+  // "remove bob from this server", "take bob off the box": the host, not a group.
+  const offHost = /\b(?:from|off|out\s+of)\s+(?:this|the|my|our)\s+(?:server|box|machine|host|system|vps|node)\b/.test(t);
+  if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || ((verb === 'remove' || (offHost && /\b(?:remove|delete|take|kick|drop)\b/.test(t))) && (offHost || !/\b(?:from|out\s+of)\b/.test(t)) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
     pronounUser = knownRef;
     run.consumed.push(knownRef);
   }
@@ -4836,10 +4934,11 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
 }
 
 /** "create a deploy user", "add a new backup account": the word before "user" is its name. */
-function aKindOfUser(t: string): RegExpExecArray | undefined {
-  const m = /\b(?:add|create|make|set up|need|want)\s+(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named|for)\b)/.exec(t);
+function aKindOfUser(t: string, forPurpose = false): RegExpExecArray | undefined {
+  const m = (forPurpose ? /\b(?:add|create|make|set up|need|want|new)\s+(?:a|an|one)?\s*(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b)|^\s*(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b)/ : /\b(?:add|create|make|set up|need|want)\s+(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named|for)\b)/).exec(t);
   if (!m) return undefined;
-  const n = m[1]!;
+  const n = (m[1] ?? m[2])!;
+  m[1] = n;
   if (/^(new|linux|unix|system|local|admin|sudo|regular|normal|standard|separate|second|another|shell|ssh|database|db|service|root|guest|read-only|readonly|test)$/.test(n)) return undefined;
   if (findServiceMentions(n).length > 0 || namesApp(n)) return undefined;
   return m;

@@ -106,13 +106,9 @@ describe('round 21: names said last, ports said with where, closing what need no
     expect(r.rules.map((x) => [x.port, x.action])).toEqual([[8080, 'drop']]);
   });
 
-  it.each([
-    'ok actually go back to accepting inbound by default',
-    'accept all incoming traffic by default',
-    'let everything in by default',
-    'default back to accept',
-    'set the default input policy to accept',
-  ])('an accept policy is refused and the reply says how to set it by hand: "%s"', (message) => {
+  // Round 22 (the lead's decision): the accept policy is done, with a warning (firewall-ports.test.ts);
+  // accepting everything, or the firewall off, is still refused and says how to do it by hand.
+  it.each(['accept all incoming traffic by default', 'let everything in by default', 'turn the firewall off'])('accepting everything is refused and the reply says how to set it by hand: "%s"', (message) => {
     const r = runOfflineEngine({ message, files: {}, history: [], secretNames: [], imageCatalog: {}, now: NOW });
     expect(r.files).toEqual({});
     expect(r.refused?.reason).toContain('network.yaml');

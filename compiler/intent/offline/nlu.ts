@@ -123,12 +123,15 @@ export function findCpu(text: string): { text: string; value: string } | undefin
   if (m) return { text: m[0], value: `${m[1]}m` };
   m = new RegExp(String.raw`\b(\d+)m\s+(?:of\s+)?${CPU_NOUN}\b`).exec(t);
   if (m) return { text: m[0], value: `${m[1]}m` };
-  m = new RegExp(String.raw`\b${NUM}\s*${CPU_NOUN}\b`).exec(t);
+  // "50% of a core", "25 percent of one cpu": that part of one.
+  m = new RegExp(String.raw`\b(\d{1,3})\s*(?:%|percent)\s+of\s+(?:a|an|one|1)\s+(?:single\s+)?${CPU_NOUN}\b`).exec(t);
+  if (m && Number(m[1]) > 0 && Number(m[1]) <= 100) return { text: m[0], value: formatCpu(Number(m[1]) / 100) };
+  m = new RegExp(String.raw`\b${NUM}\s*(?:(?:full|whole|entire|dedicated)\s+)?${CPU_NOUN}\b`).exec(t);
   if (m) {
     const n = parseNumberWord(m[1]!);
     if (n !== undefined && n > 0) return { text: m[0], value: formatCpu(n) };
   }
-  m = /\bcpu\s+(?:limit\s+)?(?:of|to|=|:)?\s*(\d+(?:\.\d+)?)(?!\s*%)/.exec(t);
+  m = /\b(?:v?cpus?|cores?)\s*(?:limit\s+)?(?:of|to|=|:)?\s*(\d+(?:\.\d+)?)(?!\s*%)(?![\d.]|\s*(?:[kmgt]i?b?|megs?|gigs?)\b)/.exec(t);
   if (m) return { text: m[0], value: formatCpu(Number(m[1])) };
   return undefined;
 }
@@ -163,6 +166,11 @@ export function findPorts(text: string): number[] {
   const notPort = String.raw`(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|cpus?|cores?|replicas?|instances|copies|connections?|times|minutes?|hours?|days?|am\b|pm\b|:|\.\d))`;
   for (const m of t.matchAll(new RegExp(String.raw`\bon\s+(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
   for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|expose|deny|allow|permit|accept|reach|hit|access|connect\s+to)\s+(?:up\s+)?(?:port\s+)?(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
+  // "only allow 22 80 443", "open 80, 443 and 8443": a list of bare numbers after the verb.
+  const item = String.raw`\d{2,5}(?![.:/]\d)`;
+  for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|deny|allow|permit|accept)\s+(?:up\s+)?(?:ports?\s+)?(${item}(?:(?:\s*,\s*(?:and\s+)?|\s+|\s+(?:and|&|or)\s+)${item})+)\b${notPort}`, 'g'))) {
+    for (const n of m[1]!.match(/\d{2,5}/g) ?? []) out.push(Number(n));
+  }
   for (const m of t.matchAll(/(?:^|\s):(\d{1,5})\b/g)) out.push(Number(m[1]));
   for (const m of t.matchAll(/\b(\d{1,5})\/(tcp|udp)\b/g)) out.push(Number(m[1]));
   // "postgres (5432)", "telnet (port 23)", "(27015/udp)": a number in brackets beside what it is.

@@ -36,6 +36,9 @@ describe('a host port said in a later turn', () => {
     [['set up redis'], 'actually, put it on the host on 6385', 'redis', 6385],
     [['add grafana'], 'expose it on 3301 on the host', 'grafana', 3301],
     [['add a service called api using image ghcr.io/acme/api:2 on port 3000'], 'hmm, expose it at port 8090 instead', 'api', 8090],
+    [['set up redis'], 'bind it to 6381', 'redis', 6381],
+    [['add grafana'], 'make it available on the host at 3303', 'grafana', 3303],
+    [['add postgres', 'what port does it use?'], 'map it to host port 5434', 'postgres', 5434],
   ])('%j then %s', (before, message, name, port) => {
     const { files, history } = conversation(before);
     const r = say(message, files, history);

@@ -50,7 +50,10 @@ describe('a drop default with the ports kept open is not an accept default', () 
     expect(open).toEqual(expect.arrayContaining([22, 80, 443]));
   });
 
-  it.each(['set the default input policy to accept', 'default policy: allow', 'accept as the default policy'])('%s is still refused', (message) => {
-    expect(firewall(message).refused).toBe(true);
+  // Round 22 (the lead's decision): an accept policy is done, with a warning (firewall-ports.test.ts).
+  it.each(['set the default input policy to accept', 'default policy: allow', 'accept as the default policy'])('%s sets the policy to accept', (message) => {
+    const f = firewall(message);
+    expect(f.refused).toBe(false);
+    expect(f.policy).toBe('accept');
   });
 });

@@ -30,6 +30,7 @@ describe('a memory size said every way', () => {
     ['cap grafanas memory at 768mib', 'grafana', 768 * MI],
     ['grafana ought to run with 640 mebibytes', 'grafana', 640 * MI],
     ['please could you make sure the worker runs with 1.5 GB, thanks', 'worker', 1536 * MI],
+    ["raise grafana's memory to 1,5 GB", 'grafana', 1536 * MI],
   ])('%s', (message, name, bytes) => {
     const r = say(message, base);
     expect(r.refused, r.explanation).toBeUndefined();
@@ -52,6 +53,9 @@ describe('a cpu share said every way', () => {
     ['the worker can use two cores', 'worker', '2'],
     ['cap the worker at 300 millicpu', 'worker', '300m'],
     ['grafana should get a quarter of one core', 'grafana', '0.25'],
+    ['give grafana one full core', 'grafana', '1'],
+    ['prometheus can have 50% of a core', 'prometheus', '0.5'],
+    ['worker: cpus 1.5, memory 2048M', 'worker', '1.5'],
   ])('%s', (message, name, cpu) => {
     const r = say(message, base);
     expect(r.refused, r.explanation).toBeUndefined();
@@ -73,6 +77,9 @@ describe('an environment value said in words', () => {
     ['put DEBUG=1 in the api environment', 'api', 'DEBUG', '1'],
     ['api: NODE_ENV should be set to production', 'api', 'NODE_ENV', 'production'],
     ['please set the LANG variable of the worker to en_US.UTF-8', 'worker', 'LANG', 'en_US.UTF-8'],
+    ['add env var MODE with value fast to the api', 'api', 'MODE', 'fast'],
+    ['TZ=Europe/Paris for the worker', 'worker', 'TZ', 'Europe/Paris'],
+    ["the api's LOG_LEVEL should be debug", 'api', 'LOG_LEVEL', 'debug'],
   ])('%s', (message, name, key, value) => {
     const r = say(message, base);
     expect(r.refused, r.explanation).toBeUndefined();
