@@ -224,7 +224,7 @@ describe('the cold-start bundles', () => {
       const planMiss = run(['plan', '--out', join(tmp, 'plan-x.json')], { CLAUDE_TRACE: 'mem' });
       expect(planMiss.stderr).toContain('compile: parsed');
       // CLAUDE_TRACE=mem: each mark also gives the RSS, the heap in use and the Buffers
-      expect(planMiss.stderr).toMatch(/cpu +\d+ ms  rss +\d+ heap +\d+ ext +\d+ MB  compile: parsed/);
+      expect(planMiss.stderr).toMatch(/cpu +\d+ ms  rss +\d+ heap +\d+\/\d+ ext +\d+ ab +\d+ MB  compile: parsed/);
       const planHit = spawnSync(bin, ['plan', '--out', join(tmp, 'plan-x.json')], { encoding: 'utf8', env: { ...env, CLAUDE_TRACE: '1', NODE_DEBUG: 'module' }, maxBuffer: 256 << 20 });
       expect(planOff.status).toBe(0);
       expect(planHit.stderr.split('\n').filter((l) => !l.startsWith('MODULE')).join('\n')).toContain('compile: from the compiled-state cache');
