@@ -228,9 +228,14 @@ function concealment(c: string): boolean {
   if (!asks && has(String.raw`\b(?:never\s+happened|as\s+if\s+(?:it|they|nothing)\s+(?:never\s+)?happened)\b`, c) && has(String.raw`\b(?:history|commits?|commit\s+log|records?|audit\w*)\b`, c) && rw) return true;
   // Purpose: nobody notices.
   if (has(String.raw`\b(?:without\s+(?:leaving\s+)?(?:a|any)\s+traces?|leaves?\s+no\s+traces?|no\s+(?:record|trace)s?\s+(?:of|that)|cover\s+(?:my|our|the)\s+tracks)\b`, c)) return true;
+  // "… so nothing gets traced", "so it can't be traced", "untraceable" (held-out 16).
+  if (has(String.raw`\b(?:so\s+(?:that\s+)?(?:nothing|no\s?one|nobody|it|this|that|they|we|i)\s+(?:(?:gets?|is|are)\s+(?:ever\s+)?(?:never\s+)?|can'?t\s+be\s+|cannot\s+be\s+|won'?t\s+be\s+|will\s+never\s+be\s+|(?:is|are)\s+never\s+)traced|untraceabl\w*)\b`, c)) return true;
+  // The audit record skipped for a change: "add user mallory …, and don't record it in the audit log",
+  // "without an audit entry". Keeping secrets out of it protects them; a question reads it.
+  if (!asks && !protects && has(String.raw`\b(?:don'?t|do\s+not|never|without|no)\s+(?:(?:record|log|writ|add|put|not|enter|keep|leav)\w*\s+)?(?:(?:it|this|that|them|anything|any\s+of\s+(?:it|this|that)|the\s+\w+)\s+)?(?:(?:in|to|into|on)\s+)?(?:an?\s+|the\s+|any\s+)?audit(?:\s+(?:logs?|trail|entr(?:y|ies)|records?))?\b`, c)) return true;
   // The record cleared or switched off: shell history, login records, system or auth logs, all logs, logging.
   const erase = String.raw`\b(?:clear\w*|delet\w*|wip(?:e|es|ing)|eras\w*|truncat\w*|purg\w*|empty\w*|shred\w*|remov\w*|rm|scrub\w*|disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|kill\w*|null\w*|redirect\w*\s+to\s+\/dev\/null)\b`;
-  const record = String.raw`(?:\b(?:bash|shell|command|zsh|login)\s+history\b|\.bash_history|\bwtmp\b|\bbtmp\b|\blastlog\b|\butmp\b|\bauth(?:\.log|\s+logs?)\b|\bsys\s?logs?\b|\bsecurity\s+logs?\b|\bsystem\s+logs?\b|\bkernel\s+logs?\b|\bjournal(?:d|ctl)?\b|\bkern\.log\b|\bmessages\s+log\b|\/var\/log\b(?!\/[\w.-]+\/)|\b(?:all|every|any)\s+(?:the\s+|of\s+the\s+)?logs?\b|\b(?:all|system|host|every)\s+logging\b|\blogging\s+(?:entirely|completely|altogether|everywhere|on\s+the\s+host)\b)`;
+  const record = String.raw`(?:\b(?:bash|shell|command|zsh|login)\s+history\b|\.bash_history|\bwtmp\b|\bbtmp\b|\blastlog\b|\butmp\b|\bauth(?:\.log|\s+logs?)\b|\bsys\s?logs?\b|\bsecurity\s+logs?\b|\bsystem\s+logs?\b|\bkernel\s+logs?\b|\bjournal(?:d|ctl)?\b|\bkern\.log\b|\bmessages\s+log\b|\/var\/log\b(?!\/[\w.-]+\/)|\b(?:all|every|any)\s+(?:the\s+|of\s+the\s+)?(?:(?:host|system|server|machine|box)(?:'s)?\s+)?logs?\b|\b(?:all|system|host|every)\s+logging\b|\blogging\s+(?:entirely|completely|altogether|everywhere|on\s+the\s+host)\b)`;
   const e = new RegExp(erase, 'i').exec(c);
   if (e && new RegExp(record, 'i').test(c.slice(e.index)) && !has(String.raw`\b(?:rotat\w*|older\s+than|after\s+\d+|keep(?:ing)?\s+(?:only\s+)?(?:the\s+)?(?:last\s+)?\d+|retention|compress\w*|verbos\w*|debug\s+logging|log\s+level)\b`, c)) return true;
   return false;
