@@ -12,8 +12,11 @@ const op = (m: string) => operationRequest(m, services);
 describe('operationRequest', () => {
   it('undo / roll back the last change goes one change back', () => {
     for (const m of ['undo the last change', 'Undo that', 'undo', 'please undo what you just did', 'revert the last change', 'roll back the previous deploy', 'rollback the latest commit pls', 'ok undo it', 'can you undo that?', 'put things back the way they were', 'go back to how it was before']) {
-      expect(op(m), m).toEqual({ kind: 'rollback', rev: 'HEAD~1', undo: true });
+      expect(op(m), m).toMatchObject({ kind: 'rollback', rev: 'HEAD~1', undo: true });
     }
+    // Only "undo that / it / this" or a bare "undo" is about what was just said (a waiting proposal).
+    for (const m of ['Undo that', 'undo', 'ok undo it', 'can you undo that?', 'oops, undo']) expect(op(m), m).toMatchObject({ that: true });
+    for (const m of ['undo the last change', 'revert the last change', 'please undo what you just did']) expect(op(m), m).not.toHaveProperty('that');
   });
   it('a bare "roll back" picks from the list; "roll back to <commit>" names it', () => {
     for (const m of ['rollback', 'roll back', 'Roll back please', 'revert the config']) expect(op(m), m).toEqual({ kind: 'rollback', undo: false });

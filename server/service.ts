@@ -403,7 +403,7 @@ export class ApiService {
   private async operation(id: string, message: string, pending: Pending | undefined): Promise<ConversationReply | null> {
     const { operationRequest, sinceTime } = await import('../compiler/diagnose/operations.js');
     let op = operationRequest(message, []);
-    if (pending && op?.kind === 'rollback' && op.undo) {
+    if (pending && op?.kind === 'rollback' && op.that) {
       // "undo that" while a proposal waits: none of it was applied, so the proposal is dropped.
       if (readMeta(this.o.paths.dataDir, pending.planId)?.status === 'proposed') this.cancelPlan(pending.planId);
       this.pending.delete(id);

@@ -163,7 +163,7 @@ const command: Command = {
         appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: line });
         // "undo that" while a proposal waits: nothing of it was applied, so it is dropped.
         const undo = operationRequest(line, []);
-        if (pending && undo?.kind === 'rollback' && undo.undo) {
+        if (pending && undo?.kind === 'rollback' && undo.that) {
           pending = undefined;
           chain = [];
           println(ctx.stdout, 'Dropped the proposal: none of it was applied, so there is nothing to undo. Nothing changed.');

@@ -12,7 +12,7 @@
 
 export type OperationRequest =
   /** `rev` absent: pick from the list (a terminal), as `claude rollback` does. */
-  | { kind: 'rollback'; rev?: string; undo: boolean }
+  | { kind: 'rollback'; rev?: string; undo: boolean; that?: boolean }
   | { kind: 'history'; since?: string }
   | { kind: 'logs'; service?: string; lines?: number }
   /** `name` a volume or a service (claude restore takes either); `backup` an id, else the newest. */
@@ -87,7 +87,9 @@ export function operationRequest(message: string, services: readonly string[]): 
   if (UNDO.some((r) => r.test(t))) {
     // A bare "roll back" / "revert" picks from the list; "undo", "undo that", "roll back the last change" go one back.
     if (ROLLBACK_PICK.test(t)) return { kind: 'rollback', undo: false };
-    return { kind: 'rollback', rev: 'HEAD~1', undo: true };
+    // "undo that", "undo it", "undo": what was just said; while a proposal waits, that proposal.
+    const that = /\b(?:undo|revert|reverse|roll\s*back|rollback)\s+(?:that|this|it)\b/i.test(t) || /^\s*(?:(?:ok(?:ay)?|oops|no|hmm+|ugh|please|pls)[,\s]+)*undo\s*[.!?]*$/i.test(t);
+    return { kind: 'rollback', rev: 'HEAD~1', undo: true, ...(that ? { that: true } : {}) };
   }
   if (ROLLBACK_PICK.test(t)) return { kind: 'rollback', undo: false };
   const restore = restoreRequest(t);

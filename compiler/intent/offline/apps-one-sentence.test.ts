@@ -29,6 +29,10 @@ describe('several services said in one sentence', () => {
     ['mariadb with a strong generated password, and ghcr.io/acme/shop:2 as shop on 8081 that uses it', { mariadb: { secret: true }, shop: { port: 8081, depends: 'mariadb' } }],
     ['start a minio server, api on 9000 and the console on 9001', { minio: { port: 9001 } }],
     ['minio please: the api on 9100, the console on 9101', { minio: { port: 9101 } }],
+    // From the review of round 22: the count word was the name ("replica", "copie", "instance").
+    ['run 3 replicas of ghcr.io/acme/api:2', { api: { image: 'ghcr.io/acme/api:2', replicas: 3 } }],
+    ['3 copies of ghcr.io/acme/shop:1.4 please', { shop: { image: 'ghcr.io/acme/shop:1.4', replicas: 3 } }],
+    ['2 instances of registry.local:5000/team/billing:7', { billing: { image: 'registry.local:5000/team/billing:7', replicas: 2 } }],
   ])('%s', (message, want) => {
     const r = say(message);
     expect(r.refused, r.explanation).toBeUndefined();
@@ -41,6 +45,12 @@ describe('several services said in one sentence', () => {
       if (w.replicas) expect(s!.replicas, r.explanation).toBe(w.replicas);
       if (w.depends) expect(s!.depends_on, r.explanation).toContain(w.depends);
       if (w.secret) expect(Object.values(s!.environment ?? {}).some((v) => /^\$\{secrets\.\w+\}$/.test(v))).toBe(true);
+    }
+  });
+
+  it('a count word is never a service name', () => {
+    for (const m of ['run 3 replicas of ghcr.io/acme/api:2', '3 copies of ghcr.io/acme/shop:1.4 please', '2 instances of registry.local:5000/team/billing:7']) {
+      expect(svcs(say(m).files).map((x) => x.name), m).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(?:replica|copie|copy|instance)s?$/)]));
     }
   });
 

@@ -806,7 +806,12 @@ function paraphrase(text: string): string {
     // Several services in one sentence, each said "NAME (IMAGE[, port N]) [x N]" or "N NAMEs
     // from IMAGE [named NAME]": the form the grammar reads, "IMAGE as NAME [on port N] [with N replicas]".
     .replace(new RegExp(String.raw`\b(?:(?:a|an|our|my|the)\s+)?([a-z][\w-]*)\s*\(\s*(?:image\s*:?\s*)?(${IMAGE_SAID})\s*(?:,\s*(?:on\s+)?(?:port\s+)?(\d{2,5})\s*)?\)`, 'gi'), (_m, name: string, image: string, port?: string) => `${image} as ${name.toLowerCase()}${port ? ` on port ${port}` : ''}`)
-    .replace(new RegExp(String.raw`\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => `${image} as ${(name ?? noun).toLowerCase()} with ${n} replicas`)
+    .replace(new RegExp(String.raw`\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => {
+      // "3 replicas of IMAGE", "2 instances of IMAGE": a count word is no name; the image's is.
+      const counted = /^(?:replica|copie|copy|instance|container|pod|node|unit|one|task|clone)$/i.test(noun);
+      const fromImage = image.split('/').pop()!.split(/[:@]/)[0]!.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+      return `${image} as ${(name ?? (counted ? fromImage : noun)).toLowerCase()} with ${n} replicas`;
+    })
     // "api: ghcr.io/acme/api:2 on 8080, worker: ghcr.io/acme/worker:2 x2": a name, a colon, its image.
     .replace(new RegExp(String.raw`(^|[,;]\s*|\band\s+|\bplus\s+)(?!(?:image|images|tag|from|use|using|run|deploy|add|start)\s*:)([a-z][\w-]*)\s*:\s+(${IMAGE_SAID})(?![\w/:@.-])`, 'gi'), (_m, lead: string, name: string, image: string) => `${lead}${image} as ${name.toLowerCase()}`)
     // "IMAGE as api on 8080 and IMAGE as backend on 3000 which uses postgres": "which" is the last one said.
@@ -1575,7 +1580,10 @@ function targetsIn(run: Run, clause0: string): { names: string[]; all: boolean }
     const role = (s: Service) => roleOf(s) ?? appOfImage(s.image)?.role ?? '';
     const dbs = all.filter((s) => role(s) === 'database');
     const two = /\b(?:both|two|2)\b/.test(t);
-    for (const s of dbs.length >= 2 || !two ? dbs : all.filter((x) => DATA_ROLES.has(role(x)))) push(s.name);
+    // The caches count only when they make exactly the two said (postgres and redis); with
+    // postgres, redis and memcached "both databases" names nothing for sure, and nothing is pushed.
+    const data = all.filter((x) => DATA_ROLES.has(role(x)));
+    for (const s of dbs.length >= 2 || !two ? dbs : data.length === 2 ? data : []) push(s.name);
   }
   const order = all.map((s) => s.name);
   names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
@@ -4322,13 +4330,30 @@ function acceptByDefault(run: Run): boolean {
   return true;
 }
 
+/**
+ * The input policy asked to become accept: POLICY_ACCEPT_SAID in the clause, and nothing in the
+ * request that reads the other way. A lock-down, a drop/deny/block/reject word, a negation ("don't
+ * allow incoming traffic by default", "stop accepting …", "no longer accept"), accept as the old
+ * value ("from accept to drop") or a description of how it is now ("currently defaults to
+ * accepting") never opens every port; the request then goes on as the other words say.
+ */
+function acceptPolicySaid(clause: string, message: string): boolean {
+  const c = clause.toLowerCase();
+  if (!POLICY_ACCEPT_SAID.test(c)) return false;
+  const m = message.toLowerCase();
+  if (lockdownSaid(m) || /\b(?:drop|deny|denied|block\w*|reject\w*|lock\w*|close\w*|tighten\w*|restrict\w*)\b/.test(m)) return false;
+  if (/\b(?:not|never|no\s+longer|stop(?:s|ped|ping)?|quit|instead\s+of|rather\s+than|currently|right\s+now|at\s+the\s+moment|still)\b|n'?t\b/.test(c)) return false;
+  if (/\bfrom\s+(?:accept|allow|open)\w*\s+to\b/.test(m)) return false;
+  return true;
+}
+
 /** "lock the box down", "default deny", "drop everything incoming by default": the input policy set to drop. */
 function lockdownSaid(t: string): boolean {
   return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
 }
 
 function handleFirewall(run: Run, clause: string): boolean {
-  if (POLICY_ACCEPT_SAID.test(clause)) return acceptByDefault(run);
+  if (acceptPolicySaid(clause, run.input.message)) return acceptByDefault(run);
   // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
   // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
   {
@@ -4563,7 +4588,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   const parts: { label: string; port: FirewallRule['port'] }[] = web
     ? [{ label, port: portsOf(openPorts) }]
     : ports.length > 0 || ranges.length > 0
-      ? [...openPorts.map((p) => ({ label: p === sshPort(run) && !run.ruleName ? 'ssh' : `port-${p}`, port: p as FirewallRule['port'] })), ...ranges.map((r) => ({ label: `ports-${r}`, port: r as FirewallRule['port'] }))]
+      ? [...openPorts.map((p) => ({ label: p === sshPort(run) && !run.ruleName && (cidrs.length === 0 || /\bonly\b/.test(t)) ? 'ssh' : `port-${p}`, port: p as FirewallRule['port'] })), ...ranges.map((r) => ({ label: `ports-${r}`, port: r as FirewallRule['port'] }))]
       : openPorts.length <= 1
         ? [{ label, port: portsOf(openPorts) }]
         : openPorts.map((p) => ({ label: `${label}-${p}`.slice(0, 50), port: p as FirewallRule['port'] }));
@@ -4574,7 +4599,9 @@ function handleFirewall(run: Run, clause: string): boolean {
       let removed = 0;
       for (const r of rules(run)) {
         const rp = Array.isArray(r.port) ? r.port : r.port !== undefined ? [r.port] : [];
-        if (r.action === 'accept' && rp.length > 0 && rp.every((p) => openPorts.includes(Number(p)))) {
+        // Blocked from one source: the accept rules for other sources stay (removing allow-ssh
+        // from 10.0.0.0/8 for "block port 22 from 203.0.113.5" closed SSH to the office).
+        if (cidrs.length === 0 && r.action === 'accept' && rp.length > 0 && rp.every((p) => openPorts.includes(Number(p)))) {
           removeRule(run, r.name);
           removed++;
           run.lines.push(`- firewall rule ${r.name}`);

@@ -129,6 +129,38 @@ describe('the default input policy set to accept: done, with a warning, as a hig
     expect(r.refused).toBeUndefined();
     expect(fw.default_input_policy).not.toBe('accept');
   });
+
+  // From the review of round 22: requests to close the firewall that set the policy to ACCEPT.
+  it.each([
+    'change the default input policy from accept to drop',
+    "don't allow incoming traffic by default",
+    'stop accepting incoming connections by default',
+    'the firewall currently defaults to accepting; make it drop',
+    'no longer accept inbound traffic by default',
+    'the default inbound policy should not be accept',
+  ])('"%s" never sets the policy to accept', (message) => {
+    const { fw } = converse('add nginx on port 8080', message);
+    expect(fw.default_input_policy ?? 'accept (default, unchanged)').not.toBe('accept');
+  });
+});
+
+// From the review of round 22: a port-22 rule with a source rewrote allow-ssh / deny-ssh.
+describe('a port-22 rule said with a source leaves the SSH rules of other sources alone', () => {
+  it('"block port 22 from 203.0.113.5" after SSH was narrowed to 10.0.0.0/8 keeps allow-ssh and deny-ssh', () => {
+    const { fw } = converse('only allow ssh from 10.0.0.0/8', 'block port 22 from 203.0.113.5');
+    const byName = new Map((fw.rules ?? []).map((x) => [x.name, x]));
+    expect(byName.get('allow-ssh')?.source).toBe('10.0.0.0/8');
+    expect(byName.get('deny-ssh')?.source).toBeUndefined();
+    expect(byName.get('deny-ssh')?.action).toBe('drop');
+    expect([...byName.values()].some((x) => x.port === 22 && x.source === '203.0.113.5' && x.action === 'drop')).toBe(true);
+  });
+  it('"allow port 22 from 10.8.0.0/24" after a lock-down adds a rule and keeps allow-ssh as it was', () => {
+    const before = converse('lock down the system').fw;
+    const allowSsh = (before.rules ?? []).find((x) => x.name === 'allow-ssh');
+    const { fw } = converse('lock down the system', 'allow port 22 from 10.8.0.0/24');
+    expect((fw.rules ?? []).find((x) => x.name === 'allow-ssh')).toEqual(allowSsh);
+    expect((fw.rules ?? []).some((x) => x.port === 22 && x.source === '10.8.0.0/24' && x.action === 'accept')).toBe(true);
+  });
 });
 
 describe('the accept policy needs an admin signature (P2) in the plan it makes', () => {

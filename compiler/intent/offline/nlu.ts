@@ -65,6 +65,9 @@ export function findSizes(text: string): Size[] {
     // "500m" right after cpu words is millicores, not memory.
     const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 12).toLowerCase();
     if (/^\s*(of\s+)?(v?cpus?|cores?|millicores?)/.test(after)) continue;
+    // "cpu limit to 500m", "cpu: 250m": the Kubernetes way of writing millicores, after a cpu word.
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 30), m.index ?? 0).toLowerCase();
+    if (/^m$/i.test(m[2]!) && /\b(?:v?cpus?|cores?|millicores?)\b[^.;,\d]{0,25}$/.test(before)) continue;
     let value: string;
     let bytes: number;
     const typed = SCHEMA_SUFFIX[m[2]!];
@@ -131,6 +134,9 @@ export function findCpu(text: string): { text: string; value: string } | undefin
     const n = parseNumberWord(m[1]!);
     if (n !== undefined && n > 0) return { text: m[0], value: formatCpu(n) };
   }
+  // "set the api's cpu limit to 500m", "cpu: 250m": millicores written the Kubernetes way.
+  m = /\b(?:v?cpus?|cores?)\b[^.;,\d]{0,25}?\b(\d+)m\b/.exec(t);
+  if (m) return { text: m[0], value: `${m[1]}m` };
   m = /\b(?:v?cpus?|cores?)\s*(?:limit\s+)?(?:of|to|=|:)?\s*(\d+(?:\.\d+)?)(?!\s*%)(?![\d.]|\s*(?:[kmgt]i?b?|megs?|gigs?)\b)/.exec(t);
   if (m) return { text: m[0], value: formatCpu(Number(m[1])) };
   return undefined;

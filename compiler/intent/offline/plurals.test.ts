@@ -42,6 +42,14 @@ describe('a role said in the plural is each service of it', () => {
     expect(svcs(next).filter((s) => JSON.stringify(s) !== JSON.stringify(svcs(files).find((x) => x.name === s.name))).map((s) => s.name).sort(), r.explanation).toEqual(want);
   });
 
+  // From the review of round 22: with one database and two caches, "both databases" touched three services.
+  it('"both databases" with postgres, redis and memcached changes none of the caches', () => {
+    const files = after('add postgres', 'add redis', 'add memcached');
+    const r = say('restart both databases', files);
+    const next = { ...files, ...r.files };
+    for (const cache of ['redis', 'memcached']) expect(svcs(next).find((s) => s.name === cache), r.explanation).toEqual(svcs(files).find((s) => s.name === cache));
+  });
+
   it('"the database" with two of them still asks which', () => {
     const files = after('add postgres', 'add mariadb');
     expect(say('restart the database', files).questions?.[0]).toMatch(/postgres or mariadb/);

@@ -63,6 +63,18 @@ describe('a cpu share said every way', () => {
     expect(svc(files, name)?.resources?.cpu, r.explanation).toBe(cpu);
     for (const other of ['grafana', 'prometheus', 'worker'].filter((x) => x !== name)) expect(svc(files, other)).toEqual(svc(base, other));
   });
+
+  // From the review of round 22: millicores written the Kubernetes way were read as 500Mi of memory.
+  it.each([
+    ["set the worker's cpu limit to 500m", 'worker', '500m'],
+    ['worker cpu: 250m', 'worker', '250m'],
+    ['grafana cpu limit 750m', 'grafana', '750m'],
+  ])('%s is a cpu share, and the memory is left as it was', (message, name, cpu) => {
+    const r = say(message, base);
+    const files = { ...base, ...r.files };
+    expect(svc(files, name)?.resources?.cpu, r.explanation).toBe(cpu);
+    expect(svc(files, name)?.resources?.memory).toBe(svc(base, name)?.resources?.memory);
+  });
 });
 
 describe('an environment value said in words', () => {
