@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CLAUDE_BIN, tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
+import { tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
 import { freePort } from '../runtime/testutil/ports.js';
 
@@ -27,20 +27,14 @@ let port: number;
 
 const containers = () => execFileSync('docker', ['ps', '-a', '--filter', `name=${tag}`, '--format', '{{.Names}} {{.State}}'], { encoding: 'utf8' }).trim();
 const count = (s: string, part: string) => s.split(part).length - 1;
-/** The exit status the shell printed after claude ended, or null while it runs. */
-const exitStatus = () => /^exit status (\d+)$/m.exec(term.screen())?.[1] ?? null;
 
 /** Starts `claude "<request>"` in the terminal and waits for its prompt. */
 async function propose(request = `run claude-os-local/web:latest as ${name} on port ${port}:80 with 64mb of memory`): Promise<string> {
-  term.start(['sh', '-c', '"$0" "$1"; echo "exit status $?"', CLAUDE_BIN, request], { env: host.env, cwd: host.base, width: 200, height: 80 });
+  term.runClaude([request], { env: host.env, cwd: host.base, width: 200, height: 80 });
   return term.waitFor('the proposal and its prompt', (x) => x.trimEnd().endsWith(PROMPT.trimEnd()), 180_000);
 }
 
-async function ended(code = '0'): Promise<string> {
-  const status = await until('claude to exit', exitStatus, { ms: 300_000, detail: () => term.screen() });
-  expect(status, term.screen()).toBe(code);
-  return term.screen();
-}
+const ended = (code = '0') => term.exited(code);
 
 beforeAll(async () => {
   host = tempHost('approve', tag);
@@ -128,7 +122,7 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
   it('a users change with no admin key asks to save it for signing, not to apply it; yes saves it, nothing applied, exit 1 as with --yes', async () => {
     const user = `${tag}u`;
     const SAVE = 'Save it for signing? [yes/no/modify]';
-    term.start(['sh', '-c', '"$0" "$1"; echo "exit status $?"', CLAUDE_BIN, `add a user ${user} in the docker group`], { env: host.env, cwd: host.base, width: 200, height: 80 });
+    term.runClaude([`add a user ${user} in the docker group`], { env: host.env, cwd: host.base, width: 200, height: 80 });
     let s = await term.waitFor('the save prompt', (x) => x.trimEnd().endsWith(SAVE), 180_000);
     // It said it could not apply before asking (it asked "Proceed?" and then refused after yes).
     expect(s).toContain('This plan cannot be applied yet: this plan changes users, SSH keys, sudo or sshd');

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { CLAUDE_BIN, tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
+import { tempHost, tmuxTerminal, type TempHost } from '../runtime/testutil/cli-host.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
 import { freePort } from '../runtime/testutil/ports.js';
 
@@ -26,23 +26,16 @@ let port: number;
 
 const containers = () => execFileSync('docker', ['ps', '-a', '--filter', `name=${tag}`, '--format', '{{.Names}} {{.State}}'], { encoding: 'utf8' }).trim();
 const count = (s: string, part: string) => s.split(part).length - 1;
-const exitStatus = () => /^exit status (\d+)$/m.exec(term.screen())?.[1] ?? null;
 const ctrl = (key: 'C-c' | 'C-d') => term.tmux('send-keys', '-t', session, key);
 const request = () => `run claude-os-local/web:latest as ${name} on port ${port}:80 with 64mb of memory`;
 
 /** Starts bin/claude with `args` in the terminal; the shell prints its exit status after it. */
-function start(...args: string[]): void {
-  term.start(['sh', '-c', '"$0" "$@"; echo "exit status $?"', CLAUDE_BIN, ...args], { env: host.env, cwd: host.base, width: 200, height: 80 });
-}
+const start = (...args: string[]) => term.runClaude(args, { env: host.env, cwd: host.base, width: 200, height: 80 });
 
 /** Waits for the screen to end with `prompt` (the `n`th time it is shown). */
 const asked = (prompt: string, n = 1) => term.waitFor(`"${prompt}" (${n})`, (x) => count(x, prompt.trimEnd()) === n && x.trimEnd().endsWith(prompt.trimEnd()), 180_000);
 
-async function ended(code: string): Promise<string> {
-  const status = await until('claude to exit', exitStatus, { ms: 300_000, detail: () => term.screen() });
-  expect(status, term.screen()).toBe(code);
-  return term.screen();
-}
+const ended = (code: string) => term.exited(code);
 
 /** The screen from the last `prompt` on: what the prompt's answer led to. */
 const after = (s: string, prompt: string) => s.slice(s.lastIndexOf(prompt.trimEnd()));

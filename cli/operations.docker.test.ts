@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CLAUDE_BIN, tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
+import { tempHost, tmuxTerminal, type TempHost } from '../runtime/testutil/cli-host.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
 import { freePort } from '../runtime/testutil/ports.js';
 
@@ -25,7 +25,6 @@ let port: number;
 
 const memoryOf = () => Number(execFileSync('docker', ['inspect', '-f', '{{.HostConfig.Memory}}', name], { encoding: 'utf8' }).trim());
 const count = (s: string, part: string) => s.split(part).length - 1;
-const exitStatus = () => /^exit status (\d+)$/m.exec(term.screen())?.[1] ?? null;
 
 beforeAll(async () => {
   host = tempHost('ops', tag);
@@ -44,7 +43,7 @@ afterAll(() => {
 }, 60_000);
 
 it('in the interactive mode: history, logs, undo with a typed yes, and "undo that" on a proposal', async () => {
-  term.start(['sh', '-c', '"$0"; echo "exit status $?"', CLAUDE_BIN], { env: host.env, cwd: host.base, width: 200, height: 80 });
+  term.runClaude([], { env: host.env, cwd: host.base, width: 200, height: 80 });
   await term.waitFor('the banner', (x) => x.trimEnd().endsWith('claude>'), 120_000);
 
   term.type('what changed today?');
@@ -77,8 +76,7 @@ it('in the interactive mode: history, logs, undo with a typed yes, and "undo tha
   expect(memoryOf()).toBe(64 * 1024 * 1024);
 
   term.type('exit');
-  await until('the mode to end', exitStatus, { ms: 60_000, detail: () => term.screen() });
-  expect(exitStatus()).toBe('0');
+  await term.exited('0', 60_000);
   const history = JSON.parse(host.claude('history', '--json').stdout) as { commits: { request: string; author: { email: string } }[] };
   expect(history.commits.map((c) => c.request)).toHaveLength(3);
   // The rollback's commit names the same host as the others (it named the OS hostname).

@@ -109,6 +109,12 @@ export interface TmuxTerminal {
   screen(): string;
   /** Starts `argv` in a fresh server (any earlier one killed), with `env`, in `cwd`; the pane stays after it exits. */
   start(argv: string[], opts: { env: Record<string, string>; cwd: string; width?: number; height?: number }): void;
+  /** Starts bin/claude with `args`; the shell prints `exit status N` after it (exitStatus, exited). */
+  runClaude(args: string[], opts: { env: Record<string, string>; cwd: string; width?: number; height?: number }): void;
+  /** The exit status the shell printed after claude ended, or null while it runs. */
+  exitStatus(): string | null;
+  /** Waits for claude to end and returns the screen; throws (with the screen) when it ended with another status than `code`. */
+  exited(code: string, ms?: number): Promise<string>;
   /** Types `text` and Enter. */
   type(text: string): void;
   /** Waits for `fn(screen)` and returns that screen; on time-out the error shows the screen. */
@@ -141,6 +147,15 @@ export function tmuxTerminal(session: string): TmuxTerminal {
         }
       }
       tmux('set-option', '-t', session, 'remain-on-exit', 'on');
+    },
+    runClaude(args, opts) {
+      this.start(['sh', '-c', '"$0" "$@"; echo "exit status $?"', CLAUDE_BIN, ...args], opts);
+    },
+    exitStatus: () => /^exit status (\d+)$/m.exec(screen())?.[1] ?? null,
+    async exited(code, ms = 300_000) {
+      const status = await until('claude to exit', () => this.exitStatus(), { ms, detail: () => screen() });
+      if (status !== code) throw new Error(`claude exited with status ${status}, expected ${code}; screen:\n${screen()}`);
+      return screen();
     },
     type(text) {
       tmux('send-keys', '-t', session, text, 'Enter');
