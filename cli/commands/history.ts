@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
-import { sinceTime } from '../../compiler/diagnose/operations.js';
+import { sinceTime } from '../../common/since.js';
 import { StateRepoDamagedError, openStateRepo, type HistoryEntry } from '../../runtime/state/repo.js';
 
 const usage = `usage: claude history [--json] [--limit N] [--since WHEN] [--state-dir DIR] [--conversations]
