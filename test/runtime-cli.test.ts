@@ -17,7 +17,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, realpathSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,8 +52,11 @@ beforeAll(() => {
   for (const d of ['runtime/testutil', 'fixtures', 'test', 'bench', 'scripts']) rmSync(join(pkg, 'dist', d), { recursive: true, force: true });
   // Hard links (fast, and pruning the copy leaves this checkout's node_modules alone); a copy
   // where the temp dir is on another filesystem.
-  const cp = spawnSync('cp', ['-al', join(root, 'node_modules'), join(pkg, 'node_modules')]);
-  if (cp.status !== 0) cpSync(join(root, 'node_modules'), join(pkg, 'node_modules'), { recursive: true });
+  // From the real directory: a checkout whose node_modules is a symlink (a git worktree sharing
+  // another's) would otherwise copy the link, and the prune below would empty the original.
+  const modules = realpathSync(join(root, 'node_modules'));
+  const cp = spawnSync('cp', ['-al', modules, join(pkg, 'node_modules')]);
+  if (cp.status !== 0) cpSync(modules, join(pkg, 'node_modules'), { recursive: true });
   prune = node([join(root, 'image', 'prune-modules.mjs'), pkg]);
 }, 180_000);
 
