@@ -24,6 +24,7 @@ import { compileFiles, compileStateDir } from '../compiler/compile.js';
 import { renderDiagnostic } from '../compiler/diagnostics.js';
 import { findingsContext } from '../compiler/diagnose/context.js';
 import { troubleshootingRequest, type TroubleshootingRequest } from '../compiler/diagnose/intent.js';
+import { operationRequest, type OperationRequest } from '../compiler/diagnose/operations.js';
 import { desiredServices } from '../compiler/diagnose/desired.js';
 import { proposeFix, type FixOption, type FixProposal } from '../compiler/diagnose/fix.js';
 import type { ResolvedModel } from '../compiler/model.js';
@@ -315,6 +316,20 @@ export async function applyFix(
  */
 export async function troubleshootingRequestFor(ctx: Pick<AgentContext, 'env' | 'cwd'>, message: string, stateDirFlag?: string): Promise<TroubleshootingRequest | null> {
   return troubleshootingRequest(message, await knownServices(ctx, stateDirFlag));
+}
+
+/**
+ * The operation `message` asks for ("undo the last change", "show me the logs of web":
+ * compiler/diagnose/operations.ts), with the host's service names when it speaks of logs (only
+ * then are they looked up); null when it asks for something else. The CLI and the API share it.
+ */
+export async function operationRequestFor(ctx: Pick<AgentContext, 'env' | 'cwd'>, message: string, stateDirFlag?: string): Promise<{ op: OperationRequest; services: string[] } | null> {
+  const op = operationRequest(message, []);
+  if (op !== null && op.kind !== 'logs') return { op, services: [] };
+  if (!/\b(?:logs?|output|say(?:ing)?|print(?:ing)?)\b/i.test(message)) return null;
+  const services = (await knownServices(ctx, stateDirFlag)).map((s) => s.name);
+  const named = operationRequest(message, services);
+  return named === null ? null : { op: named, services };
 }
 
 /** This host's services: those the compiled state files define, then the managed containers' (Docker up). */

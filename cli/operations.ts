@@ -7,7 +7,7 @@
  */
 import { withContext, type CommandContext } from './context.js';
 import type { LineReader } from './prompt.js';
-import { operationRequest, type OperationRequest } from '../compiler/diagnose/operations.js';
+import type { OperationRequest } from '../compiler/diagnose/operations.js';
 
 export { operationRequest, type OperationRequest } from '../compiler/diagnose/operations.js';
 
@@ -54,14 +54,7 @@ export async function runOperation(
  * intent engine). The host's services are looked up only when the message speaks of logs.
  */
 export async function maybeOperation(ctx: CommandContext, message: string, o: { yes?: boolean; json?: boolean; stateDir?: string; reader?: LineReader } = {}): Promise<number | null> {
-  let services: string[] = [];
-  let op = operationRequest(message, services);
-  if (op === null || op.kind === 'logs') {
-    if (!/\b(?:logs?|output|say(?:ing)?|print(?:ing)?)\b/i.test(message)) return null;
-    const { knownServices } = await import('../agent/troubleshoot.js');
-    services = (await knownServices(ctx, o.stateDir)).map((s) => s.name);
-    op = operationRequest(message, services);
-    if (op === null) return null;
-  }
-  return runOperation(ctx, op, { ...o, services });
+  const { operationRequestFor } = await import('../agent/troubleshoot.js');
+  const found = await operationRequestFor(ctx, message, o.stateDir);
+  return found === null ? null : runOperation(ctx, found.op, { ...o, services: found.services });
 }

@@ -410,11 +410,11 @@ export class ApiService {
       return { conversationId: id, status: 'answer', explanation: 'Dropped the proposal: none of it was applied, so there is nothing to undo. Nothing changed.' };
     }
     if (op === null || op.kind === 'logs') {
-      if (!/\b(?:logs?|output|say(?:ing)?|print(?:ing)?)\b/i.test(message)) return null;
-      const { knownServices } = await import('../agent/troubleshoot.js');
-      const services = (await knownServices(this.ctx())).map((x) => x.name);
-      op = operationRequest(message, services);
-      if (op === null) return null;
+      const { operationRequestFor } = await import('../agent/troubleshoot.js');
+      const found = await operationRequestFor(this.ctx(), message);
+      if (found === null) return null;
+      op = found.op;
+      const { services } = found;
       if (op.kind === 'logs' && !op.service) return { conversationId: id, status: 'answer', explanation: services.length ? `Which service? ${services.join(', ')} (e.g. "show me the logs of ${services[0]}").` : 'There is no service yet, so there are no logs to show.' };
     }
     const answer = (explanation: string): ConversationReply => ({ conversationId: id, status: 'answer', explanation });
