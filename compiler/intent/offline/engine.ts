@@ -1601,6 +1601,14 @@ function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
   if (here.length > 0) return here;
   for (let i = run.input.history.length - 1; i >= 0 && i >= run.input.history.length - 8; i--) {
     const turn = run.input.history[i]!;
+    // A reply's change lines ("+ sessions: redis:7-alpine → …", "~ api: memory …") say which
+    // service it made or changed; its image is not a second one ("add another redis called
+    // sessions" then "give it 96mb" asked "which service: … redis or sessions?").
+    if (turn.role === 'assistant') {
+      const changed = [...new Set([...turn.text.matchAll(/^\s*[+~] ([a-z0-9][\w.-]*):/gim)].map((m) => m[1]!).filter((n) => all.some((s) => s.name === n)))];
+      if (changed.length === 1 && ok(changed[0]!)) return changed;
+      if (changed.length > 1) break;
+    }
     const fake: Run = { ...run, focus: [] };
     const found = targetsIn(fake, turn.text).names.filter(ok);
     // A reply that lists several services ("what is running") puts none of them under discussion.

@@ -83,3 +83,37 @@ describe('volumes with a path', () => {
     expect(say(message, base).refused).toBeDefined();
   });
 });
+
+// The lead's walkthrough (round 23): "add a second redis called sessions for session storage" on
+// a stack with redis moved the existing redis's /data onto a new volume "sessions" (and the
+// compiler then refused redis-data's dump backup). "storage" said as what a new service is FOR is
+// its purpose, never a volume for a service already there.
+describe('storage said as a purpose', () => {
+  const base = after('set up nginx, postgres and redis', 'add a service called api using image ghcr.io/acme/api:1 on port 3000');
+  const services = (files: StateFiles) => (parse(files['services.yaml']!) as { spec: { services: { name: string; image: string }[] } }).spec.services;
+
+  it.each([
+    ['add a second redis called sessions for session storage', 'sessions', 'redis'],
+    ['add another redis named sessions, for session storage', 'sessions', 'redis'],
+    ['spin up one more redis called sess for the session storage', 'sess', 'redis'],
+    ['add a second postgres called reports for report data storage', 'reports', 'postgres'],
+    ['Add a second Redis called sessions for Session Storage please', 'sessions', 'redis'],
+    ['also add a redis named tokens for token storage and a postgres named ledger for ledger storage', 'tokens', 'redis'],
+  ])('%s: adds %s and leaves the existing services as they were', (message, added, image) => {
+    const r = say(message, base);
+    expect(r.refused).toBeUndefined();
+    const files = { ...base, ...r.files };
+    expect(services(files).find((s) => s.name === added)?.image).toContain(image);
+    for (const s of ['nginx', 'postgres', 'redis', 'api']) expect(mountsOf(files, s)).toEqual(mountsOf(base, s));
+    expect(volumes(files).map((v) => v.name)).toEqual(expect.arrayContaining(volumes(base).map((v) => v.name)));
+  });
+
+  it.each([
+    ['give the api persistent storage at /app/data', '/app/data'],
+    ['the api needs a volume at /srv/files for more storage', '/srv/files'],
+    ['add a volume for extra storage to the api at /var/lib/extra', '/var/lib/extra'],
+  ])('%s: still a volume for the api', (message, target) => {
+    const r = say(message, base);
+    expect(mountsOf({ ...base, ...r.files }, 'api').map((m) => m.target)).toContain(target);
+  });
+});

@@ -47,7 +47,15 @@ const NOT_NAMES = new Set(
 /** An absolute path: not a CIDR's mask ("10.0.0.0/8"), a URL, "tcp/udp" or "24/7". */
 const ABS_PATH = /(?<![\w.:~/-])\/(?:[A-Za-z0-9_.@+-]+\/?)*/g;
 
-const STORAGE = /\bvolumes?\b|\bmount\w*\s+\/dev\/|\bpersist(?:ent|ence|ed|s)?\b|\bstorage\b|\bsomewhere\s+(?:to|i\s+can)\s+(?:keep|store|put|save)\b|\b(?:a|the|new)\s+(?:dir|directory|folder)\b/i;
+const STORAGE_WORDS = /\bvolumes?\b|\bmount\w*\s+\/dev\/|\bpersist(?:ent|ence|ed|s)?\b|\bstorage\b|\bsomewhere\s+(?:to|i\s+can)\s+(?:keep|store|put|save)\b|\b(?:a|the|new)\s+(?:dir|directory|folder)\b/i;
+/**
+ * "storage" said as what a service is FOR ("a second redis called sessions for session storage",
+ * "minio for object storage", "a postgres for user data storage") names its purpose, not a volume
+ * to add: read as storage talk, it moved the existing redis onto a new volume "sessions".
+ * "for more/extra/persistent storage" still asks for a volume.
+ */
+const PURPOSE_STORAGE = /\bfor\s+(?:the\s+|its\s+|our\s+|my\s+|their\s+|all\s+(?:the\s+)?)?(?!(?:more|extra|additional|some|persistent|permanent|durable|long[- ]term|local|shared|its|their|the|data)\b)[a-z][\w-]*(?:\s+(?!storage\b)[a-z][\w-]*)?\s+storage\b/gi;
+const STORAGE = { test: (t: string): boolean => STORAGE_WORDS.test(t.replace(PURPOSE_STORAGE, ' ')) };
 const PLACING =
   /\b(?:make|create|add|set\s*up|need|needs|want|wants|give|provision|new|i'?d\s+like|mount|mounted|attach|attached|persist|store|keep|put|place|plug|map|bind|move|switch)\b/i;
 
