@@ -577,13 +577,13 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     compiled = compileFirewall(fwSpec, opts.sink ? { sink: opts.sink } : {});
     if (observed.firewall.hash !== compiled.hash) {
       const id = 'firewall.apply:inet-claude';
-      add({ id, op: 'firewall.apply', target: 'firewall/inet-claude', params: { ruleset: compiled.ruleset, hash: compiled.hash, confirmTimeoutMs: desired.safety.confirmTimeoutMs, ...(desired.firewall?.inputAcceptSaid && compiled.policies.input === 'accept' ? { opensEveryPort: true as const } : {}) }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `${observed.firewall.present ? 'Replace' : 'Load'} the firewall table inet claude (${compiled.rules.length} rules, input policy ${compiled.policies.input})` });
+      add({ id, op: 'firewall.apply', target: 'firewall/inet-claude', params: { ruleset: compiled.ruleset, hash: compiled.hash, confirmTimeoutMs: desired.safety.confirmTimeoutMs, ...(compiled.policies.input === 'accept' && (desired.firewall?.inputAcceptSaid || observed.firewall.inputPolicy === 'drop') ? { opensEveryPort: true as const } : {}) }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `${observed.firewall.present ? 'Replace' : 'Load'} the firewall table inet claude (${compiled.rules.length} rules, input policy ${compiled.policies.input})` });
       phase5.push(id);
       record('firewall/inet-claude', 'firewall', observed.firewall.present ? 'update' : 'create', `${observed.firewall.present ? '~' : '+'} firewall inet claude (input policy ${compiled.policies.input}, ${compiled.rules.length} rules)`);
     }
   } else if (observed.firewall.present) {
     const id = 'firewall.remove:inet-claude';
-    add({ id, op: 'firewall.remove', target: 'firewall/inet-claude', params: { confirmTimeoutMs: desired.safety.confirmTimeoutMs }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: 'Remove the firewall table inet claude (the firewall is disabled or not declared)' });
+    add({ id, op: 'firewall.remove', target: 'firewall/inet-claude', params: { confirmTimeoutMs: desired.safety.confirmTimeoutMs, ...(observed.firewall.inputPolicy === 'drop' ? { opensEveryPort: true as const } : {}) }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `Remove the firewall table inet claude (the firewall is disabled or not declared${observed.firewall.inputPolicy === 'drop' ? '; its input policy drop goes: every port opens' : ''})` });
     phase5.push(id);
     record('firewall/inet-claude', 'firewall', 'delete', '- firewall inet claude');
   }

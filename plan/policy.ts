@@ -8,9 +8,10 @@
  *   P2  A plan that changes security.yaml's host files (a `host.apply` step of risk `security`:
  *       users, SSH keys, sudo, sshd), or that gives a container or a job a dangerous host
  *       mount (the engine socket, `/`, `/etc`, … allowed by `spec.safety.allow_host_mounts`;
- *       plan/trust.ts), or whose firewall input policy is set to accept in network.yaml (every
- *       port no rule drops is open; `opensEveryPort`), also needs a valid signature by a trusted
- *       key with role `admin`.
+ *       plan/trust.ts), or whose firewall input policy is set to accept in network.yaml, or that
+ *       turns the live table's input policy drop into accept by any edit (the key dropped, the
+ *       firewall disabled: every port no rule drops is open; `opensEveryPort`), also needs a
+ *       valid signature by a trusted key with role `admin`.
  *   P3  A plan with a step of risk `security` or `destructive` needs a confirmation: an admin
  *       signature, or `--yes`, or a "yes" at the interactive prompt that lists those steps.
  *
