@@ -902,8 +902,13 @@ function describeVolumeChange(old: VolumeSpec, v: VolumeSpec): string {
   return parts.length ? parts.join(', ') : 'directory missing';
 }
 
+/** The host ports a container publishes as a person reads them: `80`, `53/udp`, `127.0.0.1:5432` (an address only when it is not every address). */
+function hostPortsSaid(c: ContainerSpec): string[] {
+  return c.ports.filter((p) => p.host !== undefined).map((p) => `${p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? `${p.hostIp}:` : ''}${p.host}${p.protocol === 'udp' ? '/udp' : ''}`);
+}
+
 function portsText(c: ContainerSpec): string {
-  const hp = c.ports.filter((p) => p.host !== undefined).map((p) => `${p.host}${p.protocol === 'udp' ? '/udp' : ''}`);
+  const hp = hostPortsSaid(c);
   return hp.length ? ` → port ${hp.join(', ')}` : '';
 }
 
@@ -1009,7 +1014,7 @@ function overview(
     const mark = f.action === 'create' ? '+' : f.action === 'replace' ? '~' : f.action === 'start' || f.action === 'stop' ? '~' : null;
     if (!mark) continue;
     const svc = services.get(f.spec.service);
-    const ports = f.spec.ports.filter((p) => p.host !== undefined).map((p) => String(p.host));
+    const ports = hostPortsSaid(f.spec);
     const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumePaths.has(m.source)).map((m) => `volume ${m.source}`);
     const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
     const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : what;
