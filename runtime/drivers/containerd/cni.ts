@@ -268,14 +268,58 @@ export class Cni {
     return (await this.host('ip', ['link', 'show', 'dev', name])).code === 0;
   }
 
-  /** The IPv4 subnets routed on this host (to pick a free one for a new network). */
-  async usedSubnets(): Promise<string[]> {
+  /**
+   * Makes a network's bridge with its gateway address (the subnet's first address) when the
+   * network is created, not at its first attach, so its subnet is a route on the host at once:
+   * what the next network's subnet choice looks at, whoever makes it (another Claude.OS
+   * instance on its own containerd state, or Docker, which leaves routed subnets alone in its
+   * newer releases). The bridge plugin takes the bridge and address as they are.
+   *
+   * Two choosers can still take the same subnet at the same moment: after its bridge is up,
+   * `yieldTo` decides for each other device routing the same subnet; when one wins, this
+   * bridge is removed and false returned (the caller picks again).
+   */
+  async claimBridge(bridge: string, subnet: string, yieldTo: (otherDevice: string) => boolean = () => false): Promise<boolean> {
+    const gateway = firstAddress(subnet);
+    if (!(await this.linkExists(bridge))) {
+      const add = await this.host('ip', ['link', 'add', bridge, 'type', 'bridge']);
+      if (add.code !== 0 && !(await this.linkExists(bridge))) throw new CniError(`ip link add ${bridge} failed: ${add.stderr.trim()}`);
+    }
+    for (const args of [['addr', 'replace', `${gateway}/${subnet.split('/')[1]}`, 'dev', bridge], ['link', 'set', bridge, 'up']]) {
+      const r = await this.host('ip', args);
+      if (r.code !== 0) throw new CniError(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
+    }
+    const others = (await this.routes()).filter((x) => x.dst === subnet && x.dev !== bridge).map((x) => x.dev);
+    if (others.some(yieldTo)) {
+      await this.removeBridge(bridge);
+      return false;
+    }
+    return true;
+  }
+
+  private async routes(): Promise<{ dst: string; dev: string }[]> {
     const r = await this.host('ip', ['-4', '-j', 'route', 'show']);
     if (r.code !== 0) return [];
     try {
-      return (JSON.parse(r.stdout) as { dst: string }[]).map((x) => x.dst).filter((d) => d.includes('/'));
+      return (JSON.parse(r.stdout) as { dst: string; dev?: string }[]).map((x) => ({ dst: x.dst, dev: x.dev ?? '' }));
     } catch {
       return [];
     }
   }
+
+  /** The IPv4 subnets routed on this host (to pick a free one for a new network). */
+  async usedSubnets(): Promise<string[]> {
+    return (await this.routes()).map((x) => x.dst).filter((d) => d.includes('/'));
+  }
+}
+
+/** The first host address of an IPv4 subnet (`10.89.3.0/24` → `10.89.3.1`): the bridge's gateway, as host-local gives it. */
+export function firstAddress(subnet: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(subnet);
+  if (!m) throw new CniError(`not an IPv4 subnet: ${subnet}`);
+  const bits = Number(m[5]);
+  const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  const base = bits === 0 ? 0 : (n & (0xffffffff << (32 - bits))) >>> 0;
+  const g = (base + 1) >>> 0;
+  return [g >>> 24, (g >>> 16) & 255, (g >>> 8) & 255, g & 255].join('.');
 }

@@ -313,7 +313,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     return null;
   }
 
-  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>): Promise<string> {
+  /**
+   * `alongside`: work on the new container run once containerd holds it and its network
+   * namespace exists, beside the rest of its network setup (the CNI attaches, its ports, the
+   * hosts files): createContainer creates its task there (shim and runc's create need the
+   * namespace, not its interfaces). Best effort: it must not reject. A create that fails
+   * deletes the task it made.
+   */
+  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>, alongside?: (id: string) => Promise<void>): Promise<string> {
     let image;
     try {
       image = ((await this.api.images.Get({ name: spec.image })) as { image: { target: { mediaType: string; digest: string; size: number } } }).image;
@@ -329,8 +336,10 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // runs, the slowest part of a create under load) are made while containerd reads the
     // image, prepares the snapshot and creates the container: they need only the id. A crash
     // in between leaves a namespace with no container: sweepOrphans() removes it later.
-    const net = this.setupNetworks(id, spec);
+    const nsMade = this.cni.createNetns(this.netnsOf(id));
+    const net = nsMade.then(() => this.setupNetworks(id, spec));
     net.catch(() => undefined); // awaited below; a failure is reported there
+    let beside: Promise<void> | undefined;
     // The new snapshot belongs to nothing until the container record names it: a lease keeps
     // containerd's garbage collector (run after any removal) from taking it in between.
     const lease = `claude-create-${id}`;
@@ -409,13 +418,19 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       trace(`ctd: ${spec.name} container created`);
       // The container now holds its snapshot: the lease can go.
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
+      if (alongside) beside = nsMade.then(() => alongside(id)).catch(() => undefined);
       await net;
       trace(`ctd: ${spec.name} CNI set up`);
       await this.refreshHosts();
       trace(`ctd: ${spec.name} hosts files written`);
+      await beside;
       return id;
     } catch (e) {
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
+      if (beside) {
+        await beside;
+        await this.api.tasks.Delete({ containerId: id }).catch(() => undefined);
+      }
       await this.api.containers.Delete({ id }).catch(() => undefined);
       await net.catch(() => undefined); // settled before its attachments are undone
       await this.teardownNetworks(id).catch(() => undefined);
@@ -598,12 +613,16 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
     // the shared log writer (a node process) is spawned beside the create, not at the start
     const writer = spec.state === 'running' ? this.ensureLogWriter().catch(() => undefined) : null;
-    const id = await this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []));
-    if (writer) {
-      await writer;
-      await this.precreateTask(id);
-    }
-    return id;
+    // its task is created beside the CNI attaches and the hosts files (newContainer `alongside`):
+    // the shim's start and runc's create need the namespace only, and were after them on the
+    // critical path of every start (postgres's among them)
+    const early = writer
+      ? async (id: string) => {
+          await writer;
+          await this.precreateTask(id);
+        }
+      : undefined;
+    return this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []), early);
   }
 
   async recreateContainer(rec: ContainerRecord): Promise<string> {
@@ -614,9 +633,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const labels = { ...rec.labels };
     if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
     const networks = rec.networks.filter((x) => x.name !== DEFAULT_NETWORK);
-    const id = await this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels);
-    if (rec.running) await this.precreateTask(id);
-    return id;
+    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels, rec.running ? (id) => this.precreateTask(id) : undefined);
   }
 
   // ── tasks ──
@@ -1001,21 +1018,49 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     return r ? { id: r.id, name: r.name, driver: r.driver, internal: r.internal, subnet: r.subnet, labels: r.labels } : null;
   }
 
-  private async freeSubnet(): Promise<string> {
-    const used = new Set([...(await this.cni.usedSubnets()), ...this.netRecords().map((r) => r.subnet)]);
-    const start = randomBytes(1)[0]!;
-    for (let i = 0; i < 256; i++) {
-      const s = `10.89.${(start + i) % 256}.0/24`;
-      if (!used.has(s)) return s;
+  /**
+   * A free /24 in 10.89.0.0/16 for a new network, claimed on the host: free means routed by
+   * nothing on the host (Docker's bridges, other instances' and other engines' networks: each
+   * is a route from its creation, Cni.claimBridge) and in none of this driver's records; the
+   * network's bridge is made with it at once, so the next choice, by whichever engine, sees
+   * it. Two choosers that took the same /24 at the same moment: the bridge whose name sorts
+   * first keeps it (a device not of this driver, Docker's, always does); the other picks again.
+   */
+  private async claimSubnet(bridge: string): Promise<string> {
+    const lost = new Set<string>();
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const used = new Set([...(await this.cni.usedSubnets()), ...this.netRecords().map((r) => r.subnet), ...lost]);
+      const start = randomBytes(1)[0]!;
+      let subnet: string | null = null;
+      for (let i = 0; i < 256 && subnet === null; i++) {
+        const s = `10.89.${(start + i) % 256}.0/24`;
+        if (!used.has(s)) subnet = s;
+      }
+      if (subnet === null) break;
+      if (await this.cni.claimBridge(bridge, subnet, (other) => !other.startsWith(CONTAINERD_BRIDGE_PREFIX) || other < bridge)) return subnet;
+      lost.add(subnet);
     }
-    throw new StepError('no free /24 left in 10.89.0.0/16 for a new network', 'name a subnet for the network in services.yaml');
+    throw new StepError('no free /24 left in 10.89.0.0/16 for a new network (every one is routed on this host or recorded by this driver)', 'name a subnet for the network in services.yaml, or remove networks no longer used (`ip route` shows what routes them)');
   }
 
   private async newNetwork(n: { name: string; driver: string; internal: boolean; subnet?: string }, labels: Record<string, string>): Promise<void> {
     if (this.netRecord(n.name)) throw new StepError(`network ${n.name} already exists on containerd`);
     const id = randomBytes(16).toString('hex');
-    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet ?? (await this.freeSubnet()), bridge: `${CONTAINERD_BRIDGE_PREFIX}${id.slice(0, 9)}`, labels };
-    writeFileSync(this.netFile(n.name), JSON.stringify(rec, null, 2) + '\n');
+    const bridge = `${CONTAINERD_BRIDGE_PREFIX}${id.slice(0, 9)}`;
+    let subnet = n.subnet;
+    if (subnet === undefined) subnet = await this.claimSubnet(bridge);
+    else await this.cni.claimBridge(bridge, subnet);
+    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet, bridge, labels };
+    // Written only if no record is there (`wx`): two processes on one state dir (an apply and
+    // `claude supervise`, both making the default network on first use) each made a record,
+    // the last one written won, and the other's bridge and rules were left behind for good.
+    try {
+      writeFileSync(this.netFile(n.name), JSON.stringify(rec, null, 2) + '\n', { flag: 'wx' });
+    } catch (e) {
+      await this.cni.removeBridge(bridge).catch(() => undefined);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new StepError(`network ${n.name} already exists on containerd`);
+      throw e;
+    }
   }
 
   private defaultNetCreating: Promise<void> | undefined;
@@ -1024,7 +1069,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   private async defaultNetwork(): Promise<NetRecord> {
     const have = this.netRecord(DEFAULT_NETWORK);
     if (have) return have;
-    this.defaultNetCreating ??= this.newNetwork({ name: DEFAULT_NETWORK, driver: 'bridge', internal: false }, {}).finally(() => (this.defaultNetCreating = undefined));
+    // (another process on this state dir may make it at the same moment: then its record is the one)
+    this.defaultNetCreating ??= this.newNetwork({ name: DEFAULT_NETWORK, driver: 'bridge', internal: false }, {})
+      .catch((e: unknown) => {
+        if (!this.netRecord(DEFAULT_NETWORK)) throw e;
+      })
+      .finally(() => (this.defaultNetCreating = undefined));
     await this.defaultNetCreating;
     return this.netRecord(DEFAULT_NETWORK)!;
   }
