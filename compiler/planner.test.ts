@@ -268,6 +268,17 @@ describe('plan: firewall, host files, schedule', () => {
     expect(stepNeedsAdmin(off('drop'))).toBe(true);
     expect(stepNeedsAdmin(off('accept'))).toBe(false);
   });
+  it('an accept rule from anywhere to every port opens every port as the policy would: P2 (review 16 M5: it was P3 only)', () => {
+    const withRule = (rule: Record<string, unknown>) => step(plan(model({ firewall: { ...fw, rules: [...fw.rules, { name: 'r', direction: 'input', action: 'accept', ...rule }] as typeof fw.rules } }), emptyObserved(), opts()).steps, 'firewall.apply:inet-claude');
+    for (const open of [{}, { protocol: 'tcp', port: '1-65535' }, { source: '0.0.0.0/0' }, { protocol: 'tcp', port: '1024-65535', source: '0.0.0.0/0' }]) {
+      const s = withRule(open);
+      expect(s.params, JSON.stringify(open)).toMatchObject({ opensEveryPort: true });
+      expect(stepNeedsAdmin(s)).toBe(true);
+    }
+    for (const narrow of [{ protocol: 'tcp', port: 443 }, { source: '10.0.0.0/8' }, { protocol: 'tcp', port: '8000-8100' }, { interface: 'wg0' }]) {
+      expect(withRule(narrow).params, JSON.stringify(narrow)).not.toHaveProperty('opensEveryPort');
+    }
+  });
   it('users and SSH keys make host.apply a security step that needs an admin signature; hostname alone is safe', () => {
     const m = model({ hostname: 'web1', users: [{ name: 'admin', uid: 1000, ssh_keys: ['ssh-ed25519 AAAAC3Nz admin@ws'], sudo: true }] });
     const p = plan(m, emptyObserved(), opts());

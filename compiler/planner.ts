@@ -581,7 +581,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     compiled = compileFirewall(fwSpec, opts.sink ? { sink: opts.sink } : {});
     if (observed.firewall.hash !== compiled.hash) {
       const id = 'firewall.apply:inet-claude';
-      add({ id, op: 'firewall.apply', target: 'firewall/inet-claude', params: { ruleset: compiled.ruleset, hash: compiled.hash, confirmTimeoutMs: desired.safety.confirmTimeoutMs, ...(compiled.policies.input === 'accept' && (desired.firewall?.inputAcceptSaid || observed.firewall.inputPolicy === 'drop') ? { opensEveryPort: true as const } : {}) }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `${observed.firewall.present ? 'Replace' : 'Load'} the firewall table inet claude (${compiled.rules.length} rules, input policy ${compiled.policies.input})` });
+      add({ id, op: 'firewall.apply', target: 'firewall/inet-claude', params: { ruleset: compiled.ruleset, hash: compiled.hash, confirmTimeoutMs: desired.safety.confirmTimeoutMs, ...((compiled.policies.input === 'accept' && (desired.firewall?.inputAcceptSaid || observed.firewall.inputPolicy === 'drop')) || acceptsEveryPort(compiled) ? { opensEveryPort: true as const } : {}) }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `${observed.firewall.present ? 'Replace' : 'Load'} the firewall table inet claude (${compiled.rules.length} rules, input policy ${compiled.policies.input})` });
       phase5.push(id);
       record('firewall/inet-claude', 'firewall', observed.firewall.present ? 'update' : 'create', `${observed.firewall.present ? '~' : '+'} firewall inet claude (input policy ${compiled.policies.input}, ${compiled.rules.length} rules)`);
     }
@@ -930,6 +930,29 @@ function describeVolumeChange(old: VolumeSpec, v: VolumeSpec): string {
   if (v.owner !== undefined && old.owner !== v.owner) parts.push(`owner ${old.owner ?? '?'} → ${v.owner}`);
   return parts.length ? parts.join(', ') : 'directory missing';
 }
+
+/**
+ * An input rule that accepts new connections from anywhere to (nearly) every port opens every
+ * port as a policy of accept does, whatever the policy says: `{name: all, action: accept}` (no
+ * port, no source), or `port: 1-65535` from 0.0.0.0/0. The plan needs the admin (P2) for it, as
+ * for the policy. A source, an interface or a narrower port set is a rule, not an open door.
+ */
+export function acceptsEveryPort(compiled: Pick<CompiledFirewall, 'rules'>): boolean {
+  const anywhere = (src: string) => src === '0.0.0.0/0' || src === '::/0';
+  const portCount = (ports: [number, number][]) => (ports.length === 0 ? 65535 : ports.reduce((n, [a, b]) => n + (b - a + 1), 0));
+  return compiled.rules.some(
+    (r) =>
+      r.chain === 'input' &&
+      r.action === 'accept' &&
+      r.iifname === undefined &&
+      r.destinations.length === 0 &&
+      (r.states.length === 0 || r.states.includes('new')) &&
+      (r.sources.length === 0 || r.sources.some(anywhere)) &&
+      portCount(r.ports) >= OPEN_PORTS,
+  );
+}
+/** How many ports an accept rule from anywhere opens before it counts as every port (the offline engine refuses the same). */
+const OPEN_PORTS = 30_000;
 
 /** The host ports a container publishes as a person reads them: `80`, `53/udp`, `127.0.0.1:5432` (an address only when it is not every address). */
 function hostPortsSaid(c: ContainerSpec): string[] {
