@@ -39,6 +39,7 @@ import { STATE_FILE_MAX_BYTES, readStateFileText } from '../common/state-read.js
 // rolling back a plan signed elsewhere run without it, as on a device whose image leaves
 // the compiler out (test/runtime-cli.test.ts).
 import type { CompileResult } from '../compiler/compile.js';
+import type { ResolvedModel } from '../compiler/model.js';
 import type { LockoutResult } from '../compiler/firewall.js';
 import type { ObservedSource } from '../compiler/observed-source.js';
 import { serializeEnvelope, type Envelope, type TrustedKey } from '../plan/envelope.js';
@@ -243,7 +244,7 @@ export type PlanFilesResult =
 export async function planFiles(host: FlowHost, input: Readonly<Record<string, string>> | CompileResult, o: PlanFilesOptions): Promise<PlanFilesResult> {
   // The compiler is loaded here, not at start-up: `claude apply PLAN.json` and the API's
   // read-only routes use this module without planning (docs/runtime.md, "Performance").
-  const [{ compileFiles }, { DiagnosticSink, renderDiagnostic }, { lockoutGate }, { firewallSpecOf, plan }, { signPlan }] = await Promise.all([
+  const [{ compileFiles }, { DiagnosticSink, renderDiagnostic }, { lockoutGate }, { desiredJobs, firewallSpecOf, plan }, { signPlan }] = await Promise.all([
     import('../compiler/compile.js'),
     import('../compiler/diagnostics.js'),
     import('../compiler/firewall.js'),
@@ -264,6 +265,10 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
     return { ok: false, stage: 'observe', problems: [observeProblem(e)], warnings };
   }
   trace('plan: observed');
+  // The engine is asked about the images it lacks now, while the planner works (agent/images.ts askAboutImages).
+  const { askAboutImages, unavailableImageWarnings } = await import('./images.js');
+  const asked = askAboutImages(() => host.engine(), modelImages(model, desiredJobs), observed.images);
+  if (asked.size) trace(`plan: asked the engine about ${asked.size} image(s) it lacks`);
   const key = loadOrCreateHostKey(host.paths.dataDir, host.hostId);
   const payload = plan(model, observed, {
     request: o.request,
@@ -286,8 +291,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   const forced = all.filter((d) => d.code === 'CLA6012').map((d) => `${d.code}: ${d.message}`);
   if (forced.length) display.warnings = [...(display.warnings ?? []), ...forced];
   // An image this host cannot get fails the apply after the approval: say so before it.
-  const { unavailableImageWarnings } = await import('./images.js');
-  const noImage = await unavailableImageWarnings(() => host.engine(), payload, observed.images, host.paths.dataDir);
+  const noImage = await unavailableImageWarnings(() => host.engine(), payload, observed.images, host.paths.dataDir, undefined, asked);
   trace('plan: images checked');
   if (noImage.length) display.warnings = [...(display.warnings ?? []), ...noImage];
   // Not display: a change the lock-out proof flagged is kept only when the admin confirms it
@@ -308,6 +312,16 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
     lockout,
     hostKey: { keyid: key.keyid, created: key.created },
   };
+}
+
+/**
+ * The images the plan of `model` can ensure (compiler/planner.ts: its services' and its jobs'),
+ * with the manifest's pull setting, as the planner writes them in its `image.ensure` steps.
+ */
+function modelImages(model: ResolvedModel, desiredJobs: (m: ResolvedModel) => readonly { image?: string }[]): { ref: string; pull: boolean }[] {
+  const pull = model.images.pull;
+  const refs = [...model.services.map((s) => s.resolvedImage), ...desiredJobs(model).flatMap((j) => (j.image !== undefined ? [j.image] : []))];
+  return [...new Set(refs)].map((ref) => ({ ref, pull }));
 }
 
 /**

@@ -43,23 +43,49 @@ export function imageUsers(payload: Pick<PlanPayload, 'steps'>): Map<string, str
   return new Map([...users].map(([ref, s]) => [ref, [...s]]));
 }
 
+type EngineOf = () => Promise<Pick<Engine, 'imageUnavailable'>>;
+
+/** The engine's answers (`imageUnavailable`) by image and pull setting, each asked once; null: it can get it, or cannot tell. */
+export type ImageAnswers = Map<string, Promise<string | null>>;
+
+/**
+ * Asks the engine about each image of `images` that is absent from `present` (the images the
+ * observation saw) and not asked yet, into `asked`, without waiting for the answers. planFiles
+ * asks about the model's images before it plans, so that the round trips (an image inspect,
+ * then dockerd asking the registry) run while the planner works; unavailableImageWarnings then
+ * takes the answers of the images the plan ensures (and asks about any other). The engine is
+ * made only when there is something to ask. Never rejects: an engine that cannot be made, or a
+ * question it cannot answer, is null.
+ */
+export function askAboutImages(engineOf: EngineOf, images: Iterable<{ ref: string; pull: boolean }>, present: readonly string[], asked: ImageAnswers = new Map()): ImageAnswers {
+  const have = new Set(present);
+  let engine: Promise<Pick<Engine, 'imageUnavailable'> | null> | undefined;
+  for (const { ref, pull } of images) {
+    const key = `${pull}\0${ref}`;
+    if (have.has(ref) || asked.has(key)) continue;
+    engine ??= engineOf().catch(() => null);
+    asked.set(key, engine.then((e) => (e?.imageUnavailable ? e.imageUnavailable(ref, pull) : null)).catch(() => null));
+  }
+  return asked;
+}
+
 /**
  * One warning per image of an `image.ensure` step that the engine says it cannot get; none
  * when the engine cannot tell. `present` are the images the observation saw: the engine is
- * made and asked only for images absent from it. Never throws: an engine that cannot be made,
- * or a question it cannot answer, is no warning.
+ * made and asked only for images absent from it, and not again for those in `asked`
+ * (askAboutImages). Never throws: an engine that cannot be made, or a question it cannot
+ * answer, is no warning.
  */
-export async function unavailableImageWarnings(engineOf: () => Promise<Pick<Engine, 'imageUnavailable'>>, payload: PlanPayload, present: readonly string[], dataDir: string, kind: 'docker' | 'containerd' = engineKindOrDocker()): Promise<string[]> {
+export async function unavailableImageWarnings(engineOf: EngineOf, payload: PlanPayload, present: readonly string[], dataDir: string, kind: 'docker' | 'containerd' = engineKindOrDocker(), asked: ImageAnswers = new Map()): Promise<string[]> {
   const have = new Set(present);
   const steps = payload.steps.filter((st) => st.op === 'image.ensure' && !have.has((st.params as { ref: string }).ref));
   if (!steps.length) return [];
-  const engine = await engineOf().catch(() => null);
-  if (!engine?.imageUnavailable) return [];
+  askAboutImages(engineOf, steps.map((st) => st.params as { ref: string; pull: boolean }), present, asked);
   let users: Map<string, string[]> | undefined;
   const answers = await Promise.all(
     steps.map(async (st) => {
       const { ref, requested, pull } = st.params as { ref: string; requested: string; pull: boolean };
-      const why = await engine.imageUnavailable!(ref, pull).catch(() => null);
+      const why = await asked.get(`${pull}\0${ref}`)!;
       if (!why) return null;
       const who = (users ??= imageUsers(payload)).get(ref) ?? [];
       const named = requested !== ref ? ` (asked for as ${requested})` : '';

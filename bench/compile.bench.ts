@@ -13,7 +13,9 @@
  *      rounds, the same three run from dist/bundle/main.js as before the cold-start bundles
  *      (`dist`, compiled-state cache off), for the before/after; after an edit of one file
  *      (`edited`: services.yaml of a copy gets a comment line before each run, the other
- *      files' per-file entries serve); and with the compiled-state cache off (`no cache`). `plan` exits 1 when the shared dockerd holds an
+ *      files' per-file entries serve); and with the compiled-state cache off (`no cache`).
+ *      `--against ROOT`: the same commands from another built checkout's bin/claude in the
+ *      same rounds (`against` rows; AGAINST lines: this checkout / that one, wall and CPU). `plan` exits 1 when the shared dockerd holds an
  *      unmanaged network of the example's name; it is timed all the same. `--cold-only`
  *      runs this part alone
  *   4. for reference: loading the generated standalone validators vs compiling the schemas
@@ -76,6 +78,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const runsArg = argv.indexOf('--runs');
   const runs = runsArg >= 0 ? Number(argv[runsArg + 1]) : 20;
   const coldOnly = argv.includes('--cold-only');
+  // `--against ROOT`: another built checkout (e.g. a copy of main's, before a change); its
+  // bin/claude runs the same commands in the same rounds, in `(against)` rows, for a
+  // before/after measured side by side (bench/README.md)
+  const againstArg = argv.indexOf('--against');
+  const against = againstArg >= 0 ? argv[againstArg + 1] : undefined;
   const root = packageRoot();
   const dir = join(root, 'fixtures', 'states', 'spec-example');
   const example = Object.fromEntries(STATE_FILE_NAMES.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
@@ -124,6 +131,15 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       [`claude ${k} (daemon)`, [bin, ...a], daemonEnv],
     ]),
   ];
+  if (against) {
+    const otherBin = join(against, 'bin', 'claude');
+    cases.push(
+      ...commands.flatMap(([k, a]): Case[] => [
+        [`claude ${k} (against)`, [otherBin, ...a]],
+        [`claude ${k} (edited, against)`, [otherBin, ...editedArgs.get(k)!], { CLAUDE_STATE_DIR: edited }, editOne],
+      ]),
+    );
+  }
   const cold = new Map(cases.map(([k]) => [k, { wall: [] as number[], cpu: [] as number[] }]));
   mkdirSync(join(tmp, 'data'));
   const daemon = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env, stdio: 'ignore' });
@@ -160,11 +176,18 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const loadAfter = loadNow();
   const n0 = cold.get('node -e 0')!;
   for (const [k] of cases.slice(1)) {
-    if (k.endsWith('(dist)')) continue;
+    if (k.endsWith('(dist)') || k.endsWith('against)')) continue;
     const c = cold.get(k)!;
     const how = k.endsWith('(daemon)') ? 'through the daemon' : k.endsWith('(no cache)') ? 'cold, compiled-state cache off' : k.endsWith('(edited)') ? 'cold, one file edited' : 'cold';
     ratioLine(`\`${k}\` ${how} / \`node -e 0\`, wall`, median(c.wall) / median(n0.wall), 1.3, `${median(c.wall).toFixed(0)} vs ${median(n0.wall).toFixed(0)} ms`);
     ratioLine(`\`${k}\` ${how} / \`node -e 0\`, CPU (client)`, median(c.cpu) / median(n0.cpu), 1.3, `${median(c.cpu).toFixed(0)} vs ${median(n0.cpu).toFixed(0)} ms`);
+  }
+  if (against) {
+    for (const [k] of cases.filter(([k]) => k.endsWith('against)'))) {
+      const other = cold.get(k)!;
+      const mine = cold.get(k.replace(/(, )?against\)$/, ')').replace(' ()', ''))!;
+      console.log(`AGAINST \`${k}\`: this checkout / ${against}: wall ${(median(mine.wall) / median(other.wall)).toFixed(3)}× (${median(mine.wall).toFixed(0)} vs ${median(other.wall).toFixed(0)} ms), CPU ${(median(mine.cpu) / median(other.cpu)).toFixed(3)}× (${median(mine.cpu).toFixed(0)} vs ${median(other.cpu).toFixed(0)} ms)`);
+    }
   }
   const mm = (xs: number[]) => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
   const ratio = (k: string) => `${(median(cold.get(k)!.wall) / median(n0.wall)).toFixed(2)}× wall, ${(median(cold.get(k)!.cpu) / median(n0.cpu)).toFixed(2)}× CPU`;

@@ -26,13 +26,66 @@
  * linear growth) and the figures as JSON on the last line.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync } from 'node:crypto';
 import type { ResolvedModel, ResolvedService } from '../compiler/model.js';
 import { ratioLine } from './common.js';
+
+/** The host ports published by containers on this host's Docker (none when docker is not there). */
+function dockerPublishedPorts(): Set<number> {
+  const r = spawnSync('docker', ['ps', '-a', '--format', '{{.Ports}}'], { encoding: 'utf8', timeout: 20_000 });
+  const ports = new Set<number>();
+  for (const m of (r.stdout ?? '').matchAll(/:(\d+)(?:-(\d+))?->/g)) for (let p = Number(m[1]); p <= Number(m[2] ?? m[1]); p++) ports.add(p);
+  return ports;
+}
+
+/** The TCP ports something listens on here (/proc/net/tcp, tcp6: state 0A). */
+function listeningPorts(): Set<number> {
+  const ports = new Set<number>();
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state === '0A' && local) ports.add(parseInt(local.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+}
+
+let portList: number[] | undefined;
+/**
+ * The host port of service i: from 1024 up to the start of the kernel's ephemeral range
+ * (ip_local_port_range; a port the kernel hands out for `listen(0)`, as the tests' free ports
+ * are, is never picked), skipping every port a container on this Docker publishes or something
+ * here listens on, and 5432 and 6379. The real plan observes Docker, and a port published by a
+ * container Claude.OS does not manage is refused (CLA4002); the bench's 10000 + i published
+ * 10000–19999 and collided with other work on the host.
+ */
+export function benchPort(i: number): number {
+  if (!portList) {
+    let ephemeral = 32768;
+    try {
+      ephemeral = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeral;
+    } catch {
+      // not Linux: the usual start of the range
+    }
+    // read once, in the bench's own process; its children (the timed plans) are handed the list
+    const given = process.env.CLAUDE_BENCH_TAKEN_PORTS;
+    const taken = given !== undefined ? new Set(given.split(',').map(Number)) : new Set([...dockerPublishedPorts(), ...listeningPorts(), 5432, 6379]);
+    process.env.CLAUDE_BENCH_TAKEN_PORTS = [...taken].filter((p) => p < ephemeral).join(',');
+    portList = [];
+    for (let p = 1024; p < ephemeral; p++) if (!taken.has(p)) portList.push(p);
+  }
+  return portList[i % portList.length]!;
+}
 
 /** The resolved model of n services: chains of 10 by depends_on, 10 networks, a volume, a port and a secret each. */
 export function benchModel(n: number): ResolvedModel {
@@ -45,7 +98,7 @@ export function benchModel(n: number): ResolvedModel {
       replicas: 1,
       state: 'running',
       enabled: true,
-      ports: [{ host: 10000 + (i % 50000), container: 8080, protocol: 'tcp' }],
+      ports: [{ host: benchPort(i), container: 8080, protocol: 'tcp' }],
       mounts: [{ source: `/srv/data/${i}`, target: '/data', readonly: false, volume: `data-${i}` }],
       environment: { MODE: 'production', DB_PASSWORD: '${secrets.db_password}' },
       secretRefs: ['db_password'],
@@ -84,7 +137,7 @@ export function terraformConfig(n: number): string {
     const dep = i % 10 === 0 ? '' : `  depends_on = [terraform_data.svc-${i - 1}]\n`;
     out.push(
       `resource "terraform_data" "svc-${i}" {\n` +
-        `  input = {\n    image = "registry.local:5000/app-${i % 7}:1.${i % 13}"\n    port = ${10000 + (i % 50000)}\n    network = "net-${i % 10}"\n` +
+        `  input = {\n    image = "registry.local:5000/app-${i % 7}:1.${i % 13}"\n    port = ${benchPort(i)}\n    network = "net-${i % 10}"\n` +
         `    volume = "/srv/data/${i}"\n    env = { MODE = "production", DB_PASSWORD = "ref:db_password" }\n    memory = 67108864\n  }\n${dep}}\n`,
     );
   }
@@ -115,7 +168,7 @@ export function benchStateFiles(n: number): Record<string, string> {
   svc.push('  services:\n');
   for (let i = 0; i < n; i++) {
     svc.push(
-      `    - name: svc-${i}\n      image: registry.local:5000/app-${i % 7}\n      tag: "1.${i % 13}"\n      ports:\n        - host: ${10000 + (i % 50000)}\n          container: 8080\n` +
+      `    - name: svc-${i}\n      image: registry.local:5000/app-${i % 7}\n      tag: "1.${i % 13}"\n      ports:\n        - host: ${benchPort(i)}\n          container: 8080\n` +
         `      volumes:\n        - source: /srv/data/${i}\n          target: /data\n      environment:\n        MODE: production\n        DB_PASSWORD: \${secrets.db_password}\n` +
         `      resources:\n        cpu: "0.25"\n        memory: 64Mi\n      healthcheck:\n        test: "wget -q -O- http://127.0.0.1:8080/ || exit 1"\n        interval: 5s\n        timeout: 30s\n        retries: 3\n` +
         `      restart: unless-stopped\n      networks:\n        - net-${i % 10}\n      depends_on: [${i % 10 === 0 ? '' : `svc-${i - 1}`}]\n`,

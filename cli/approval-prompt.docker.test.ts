@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { tempHost, tmuxTerminal, until, type TempHost } from '../runtime/testutil/cli-host.js';
@@ -139,7 +139,24 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
     expect(saved && existsSync(saved)).toBe(true);
     expect(existsSync(join(host.root, 'etc', 'claude', 'users.json'))).toBe(false);
     expect(existsSync(join(host.stateDir, 'security.yaml'))).toBe(false);
-  }, 300_000);
+    // No admin key is trusted here: it says how to make and trust one, then sign and apply
+    // (it said only "--key ADMIN.key", a file this person does not have).
+    const after = s.slice(s.lastIndexOf(SAVE));
+    expect(after).toContain('No admin key is trusted on this host yet.');
+    expect(after).toContain(`Sign it with \`claude sign ${saved} --key admin.key\``);
+    // The person types what it said, in order; the user is then applied.
+    for (const [args, what] of [
+      [['keys', 'generate', '--out', 'admin.key'], 'admin.key (private, 0600)'],
+      [['keys', 'add', 'admin.key.pub', '--role', 'admin', '--name', 'me'], 'admin'],
+      [['sign', saved!, '--key', 'admin.key'], "trusted on this host as admin 'me'; 2 signatures"],
+    ] as const) {
+      term.runClaude([...args], { env: host.env, cwd: host.base, width: 200, height: 80 });
+      expect(await ended('0')).toContain(what);
+    }
+    term.runClaude(['apply', saved!], { env: host.env, cwd: host.base, width: 200, height: 80 });
+    await ended('0');
+    expect(readFileSync(join(host.root, 'etc', 'claude', 'users.json'), 'utf8')).toContain(user);
+  }, 600_000);
 
   it('the box lists the backups the request adds, with their schedule and how many are kept; "keep 14 of them instead" shows the new count', async () => {
     const s = await propose('set up postgres with daily backups at 2am');

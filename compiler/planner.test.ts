@@ -5,6 +5,7 @@ import { model, service, webStack, emptyObserved } from './__fixtures__/models.j
 import { validatePlanPayload } from '../plan/schema.js';
 import { requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
 import { compileFirewall } from './firewall.js';
+import { stepNeedsAdmin } from '../plan/trust.js';
 import { hostFileDigest } from '../plan/host-state.js';
 import type { ObservedContainer, ObservedState, PlanStep } from '../plan/types.js';
 
@@ -254,6 +255,18 @@ describe('plan: firewall, host files, schedule', () => {
     const off = plan(model({ firewall: { ...fw, enabled: false } }), emptyObserved({ firewall: { present: true, hash } }), opts());
     expect(ids(off.steps)).toEqual(['firewall.remove:inet-claude']);
     expect((off.display as { exposure: unknown[] }).exposure).toEqual([]);
+  });
+  it('a live input policy drop turned into accept by any edit marks the step opensEveryPort (P2); accept over a live accept does not', () => {
+    const live = (inputPolicy: 'accept' | 'drop' | null) => emptyObserved({ firewall: { present: inputPolicy !== null, hash: 'f'.repeat(64), inputPolicy } });
+    const defaulted = model({ firewall: { ...fw, defaultInputPolicy: 'accept' } }); // the key dropped: accept by default, not said
+    expect(step(plan(defaulted, live('drop'), opts()).steps, 'firewall.apply:inet-claude').params).toMatchObject({ opensEveryPort: true });
+    expect(step(plan(defaulted, live('accept'), opts()).steps, 'firewall.apply:inet-claude').params).not.toHaveProperty('opensEveryPort');
+    expect(step(plan(defaulted, live(null), opts()).steps, 'firewall.apply:inet-claude').params).not.toHaveProperty('opensEveryPort');
+    expect(step(plan(model({ firewall: fw }), live('drop'), opts()).steps, 'firewall.apply:inet-claude').params).not.toHaveProperty('opensEveryPort');
+    const off = (inputPolicy: 'accept' | 'drop') => step(plan(model({ firewall: { ...fw, enabled: false } }), live(inputPolicy), opts()).steps, 'firewall.remove:inet-claude');
+    expect(off('drop').params).toMatchObject({ opensEveryPort: true });
+    expect(stepNeedsAdmin(off('drop'))).toBe(true);
+    expect(stepNeedsAdmin(off('accept'))).toBe(false);
   });
   it('users and SSH keys make host.apply a security step that needs an admin signature; hostname alone is safe', () => {
     const m = model({ hostname: 'web1', users: [{ name: 'admin', uid: 1000, ssh_keys: ['ssh-ed25519 AAAAC3Nz admin@ws'], sudo: true }] });

@@ -577,13 +577,13 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     compiled = compileFirewall(fwSpec, opts.sink ? { sink: opts.sink } : {});
     if (observed.firewall.hash !== compiled.hash) {
       const id = 'firewall.apply:inet-claude';
-      add({ id, op: 'firewall.apply', target: 'firewall/inet-claude', params: { ruleset: compiled.ruleset, hash: compiled.hash, confirmTimeoutMs: desired.safety.confirmTimeoutMs, ...(desired.firewall?.inputAcceptSaid && compiled.policies.input === 'accept' ? { opensEveryPort: true as const } : {}) }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `${observed.firewall.present ? 'Replace' : 'Load'} the firewall table inet claude (${compiled.rules.length} rules, input policy ${compiled.policies.input})` });
+      add({ id, op: 'firewall.apply', target: 'firewall/inet-claude', params: { ruleset: compiled.ruleset, hash: compiled.hash, confirmTimeoutMs: desired.safety.confirmTimeoutMs, ...(compiled.policies.input === 'accept' && (desired.firewall?.inputAcceptSaid || observed.firewall.inputPolicy === 'drop') ? { opensEveryPort: true as const } : {}) }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `${observed.firewall.present ? 'Replace' : 'Load'} the firewall table inet claude (${compiled.rules.length} rules, input policy ${compiled.policies.input})` });
       phase5.push(id);
       record('firewall/inet-claude', 'firewall', observed.firewall.present ? 'update' : 'create', `${observed.firewall.present ? '~' : '+'} firewall inet claude (input policy ${compiled.policies.input}, ${compiled.rules.length} rules)`);
     }
   } else if (observed.firewall.present) {
     const id = 'firewall.remove:inet-claude';
-    add({ id, op: 'firewall.remove', target: 'firewall/inet-claude', params: { confirmTimeoutMs: desired.safety.confirmTimeoutMs }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: 'Remove the firewall table inet claude (the firewall is disabled or not declared)' });
+    add({ id, op: 'firewall.remove', target: 'firewall/inet-claude', params: { confirmTimeoutMs: desired.safety.confirmTimeoutMs, ...(observed.firewall.inputPolicy === 'drop' ? { opensEveryPort: true as const } : {}) }, dependsOn: [...stopIds.values()].sort(), risk: 'security', phase: 5, inverse: null, description: `Remove the firewall table inet claude (the firewall is disabled or not declared${observed.firewall.inputPolicy === 'drop' ? '; its input policy drop goes: every port opens' : ''})` });
     phase5.push(id);
     record('firewall/inet-claude', 'firewall', 'delete', '- firewall inet claude');
   }
@@ -902,8 +902,13 @@ function describeVolumeChange(old: VolumeSpec, v: VolumeSpec): string {
   return parts.length ? parts.join(', ') : 'directory missing';
 }
 
+/** The host ports a container publishes as a person reads them: `80`, `53/udp`, `127.0.0.1:5432` (an address only when it is not every address). */
+function hostPortsSaid(c: ContainerSpec): string[] {
+  return c.ports.filter((p) => p.host !== undefined).map((p) => `${p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? `${p.hostIp}:` : ''}${p.host}${p.protocol === 'udp' ? '/udp' : ''}`);
+}
+
 function portsText(c: ContainerSpec): string {
-  const hp = c.ports.filter((p) => p.host !== undefined).map((p) => `${p.host}${p.protocol === 'udp' ? '/udp' : ''}`);
+  const hp = hostPortsSaid(c);
   return hp.length ? ` → port ${hp.join(', ')}` : '';
 }
 
@@ -1009,7 +1014,7 @@ function overview(
     const mark = f.action === 'create' ? '+' : f.action === 'replace' ? '~' : f.action === 'start' || f.action === 'stop' ? '~' : null;
     if (!mark) continue;
     const svc = services.get(f.spec.service);
-    const ports = f.spec.ports.filter((p) => p.host !== undefined).map((p) => String(p.host));
+    const ports = hostPortsSaid(f.spec);
     const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumePaths.has(m.source)).map((m) => `volume ${m.source}`);
     const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
     const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : what;

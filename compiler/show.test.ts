@@ -75,6 +75,16 @@ describe('the proposed-changes box', () => {
     expect(lines).toContain('+ redis (redis:7-alpine)  → port 6379, volume /data/redis');
   });
 
+  it('says the address of a port published on one address only (it said "→ port 5432" of 127.0.0.1:5432)', () => {
+    const m = webStack();
+    const pg = m.services.find((s) => s.name === 'postgres')!;
+    pg.ports = [{ ...pg.ports[0]!, hostIp: '127.0.0.1' }];
+    const planned = plan(m, emptyObserved(), opts({ request: 'a stack' }));
+    const rendered = renderPlan(planned);
+    expect(boxLines(rendered)).toContain('+ postgres (postgres:16-alpine)  → port 127.0.0.1:5432, volume');
+    expect(JSON.stringify(planned)).toMatch(/\+ container postgres \([^)]*\) → port 127\.0\.0\.1:5432/);
+  });
+
   it('with a review, a changed service lists its fields old → new under its line; without one, only the line', () => {
     const m = webStack();
     const nginx = m.services.find((s) => s.name === 'nginx')!;

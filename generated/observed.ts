@@ -22,6 +22,10 @@ export interface ObservedState {
   firewall: {
     present: boolean;
     hash: string | null;
+    /**
+     * The policy of the live table's input-hook chain (what a packet no rule matches meets); null when the table or the chain is absent. A plan that turns a live drop into accept needs an admin signature (P2).
+     */
+    inputPolicy?: 'accept' | 'drop' | null;
   };
   /**
    * sha256 of the host files Claude.OS last wrote, as they are now (null when none).

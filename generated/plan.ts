@@ -447,7 +447,7 @@ export interface StepFirewallApply1 {
      */
     confirmTimeoutMs: number;
     /**
-     * network.yaml says default_input_policy: accept: every port no rule drops can be reached from anywhere. A high-risk change: the plan needs an admin signature (policy P2, plan/trust.ts stepNeedsAdmin). Absent when the policy is drop or left at its default.
+     * The table loaded has the input policy accept, and network.yaml says default_input_policy: accept or the live table's input policy is drop: every port no rule drops can be reached from anywhere. A high-risk change: the plan needs an admin signature (policy P2, plan/trust.ts stepNeedsAdmin). Absent when the policy is drop, or accept by default over a live table that already accepts (or none).
      */
     opensEveryPort?: true;
     /**
@@ -478,6 +478,10 @@ export interface StepFirewallRemove1 {
   op: 'firewall.remove';
   params: {
     confirmTimeoutMs?: number;
+    /**
+     * The live table's input policy is drop: removing it leaves every port open to anywhere. A high-risk change: the plan needs an admin signature (policy P2, plan/trust.ts stepNeedsAdmin).
+     */
+    opensEveryPort?: true;
   };
   inverse: Inverse;
 }

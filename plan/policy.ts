@@ -8,9 +8,10 @@
  *   P2  A plan that changes security.yaml's host files (a `host.apply` step of risk `security`:
  *       users, SSH keys, sudo, sshd), or that gives a container or a job a dangerous host
  *       mount (the engine socket, `/`, `/etc`, … allowed by `spec.safety.allow_host_mounts`;
- *       plan/trust.ts), or whose firewall input policy is set to accept in network.yaml (every
- *       port no rule drops is open; `opensEveryPort`), also needs a valid signature by a trusted
- *       key with role `admin`.
+ *       plan/trust.ts), or whose firewall input policy is set to accept in network.yaml, or that
+ *       turns the live table's input policy drop into accept by any edit (the key dropped, the
+ *       firewall disabled: every port no rule drops is open; `opensEveryPort`), also needs a
+ *       valid signature by a trusted key with role `admin`.
  *   P3  A plan with a step of risk `security` or `destructive` needs a confirmation: an admin
  *       signature, or `--yes`, or a "yes" at the interactive prompt that lists those steps.
  *
@@ -54,11 +55,9 @@ export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'>, signerRoles:
   if (!p1) missing.push("a signature by a trusted 'host' key (P1: every plan)");
   if (requiredRoles(payload).includes('admin')) {
     const p2 = have.has('admin');
-    const mounts = [...new Set(payload.steps.flatMap(dangerousMountsOfStep))].sort();
-    const open = payload.steps.some(opensEveryPort);
-    const why = mounts.length ? `mounts host path${mounts.length === 1 ? '' : 's'} ${mounts.join(', ')}` : open ? 'the firewall accepts incoming traffic by default' : 'security.yaml changes users/SSH/sudo';
-    lines.push(`P2 admin signature (${why}): ${p2 ? 'present' : 'missing'}`);
-    if (!p2) missing.push(`a signature by a trusted 'admin' key (P2: the plan ${mounts.length ? why : open ? 'sets the firewall input policy to accept' : 'changes security.yaml host files'})`);
+    const why = adminReason(payload);
+    lines.push(`P2 admin signature (${why.short}): ${p2 ? 'present' : 'missing'}`);
+    if (!p2) missing.push(`a signature by a trusted 'admin' key (P2: the plan ${why.plan})`);
   }
   const need = stepsNeedingConfirmation(payload);
   let confirmationNeeded = false;
@@ -68,4 +67,18 @@ export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'>, signerRoles:
     lines.push(`P3 confirmation for ${need.length} security/destructive step${need.length === 1 ? '' : 's'}: ${byAdmin ? 'given by the admin signature' : 'needed at apply (--yes, or answer yes at the prompt)'}`);
   }
   return { missingSignatures: missing, confirmationNeeded, lines };
+}
+
+/**
+ * Why a plan needs an admin signature (P2), the first that applies: a dangerous host mount, the
+ * firewall's input policy set to accept, else security.yaml's host files (users, SSH, sudo, sshd).
+ * `short` is the policy line's, `plan` completes "the plan …", `person` completes "this plan …"
+ * in a sentence a person reads at the prompt.
+ */
+export function adminReason(payload: Pick<PlanPayload, 'steps'>): { short: string; plan: string; person: string } {
+  const mounts = [...new Set(payload.steps.flatMap(dangerousMountsOfStep))].sort();
+  const paths = `host path${mounts.length === 1 ? '' : 's'} ${mounts.join(', ')}`;
+  if (mounts.length) return { short: `mounts ${paths}`, plan: `mounts ${paths}`, person: `gives a container the ${paths}` };
+  if (payload.steps.some(opensEveryPort)) return { short: 'the firewall accepts incoming traffic by default', plan: 'sets the firewall input policy to accept', person: 'sets the firewall to accept incoming traffic by default' };
+  return { short: 'security.yaml changes users/SSH/sudo', plan: 'changes security.yaml host files', person: 'changes users, SSH keys, sudo or sshd (security.yaml)' };
 }

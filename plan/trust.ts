@@ -90,9 +90,13 @@ export function dangerousMountsOfStep(step: Pick<PlanStep, 'op' | 'params'>): st
   return [...new Set(out)].sort();
 }
 
-/** A firewall step whose input policy was set to accept on purpose: every port no rule drops is open (P2). */
+/**
+ * A firewall step after which every port no rule drops is open (P2): the input policy set to
+ * accept in network.yaml, or a live drop turned to accept (by any edit: the key dropped, the
+ * firewall disabled) — the planner marks both (compiler/planner.ts, from observed.firewall.inputPolicy).
+ */
 export function opensEveryPort(step: Pick<PlanStep, 'op' | 'params'>): boolean {
-  return step.op === 'firewall.apply' && (step.params as { opensEveryPort?: boolean }).opensEveryPort === true;
+  return (step.op === 'firewall.apply' || step.op === 'firewall.remove') && (step.params as { opensEveryPort?: boolean }).opensEveryPort === true;
 }
 
 /** P2 applies: the step needs an admin signature. Stops at the first dangerous mount (the policy asks it of every step). */

@@ -74,6 +74,14 @@ export interface Engine {
   /** The containers with these names (those that exist). */
   listContainers(names: readonly string[]): Promise<ContainerRecord[]>;
   inspectContainer(nameOrId: string): Promise<ContainerRecord | null>;
+  /**
+   * The engine accepts a container create that names a network which does not exist yet, and
+   * resolves the network when the container starts (Docker: its create stores the network's
+   * name; containerd's create attaches the network, so it needs it). The runtime then lets a
+   * `container.create` step go beside the `network.create` of its (only) network, and its
+   * start still waits for both (runtime/apply.ts, the DAG walk).
+   */
+  readonly createsBeforeNetwork?: boolean;
   /** Creates (not starts) a container with everything in the spec; `env` is already resolved. */
   createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string>;
   /** Creates a container again from a snapshot record (same name, config, networks). */

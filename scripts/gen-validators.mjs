@@ -14,6 +14,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { _ } from 'ajv/dist/compile/codegen/index.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withNativeUcs2length } from './ucs2length.mjs';
 
 export const STATE_SCHEMAS = ['manifest', 'services', 'network', 'storage', 'security', 'scheduled'];
 const SCHEMA_ID = (base) => `https://claude-os.dev/schemas/${base}.schema.json`;
@@ -58,7 +59,7 @@ export function renderValidatorFiles(root) {
   const { ajv, formats } = standaloneAjv(root);
   const out = new Map();
   for (const name of STATE_SCHEMAS) {
-    const body = standaloneCode(ajv, { [name]: SCHEMA_ID(name) });
+    const body = withNativeUcs2length(standaloneCode(ajv, { [name]: SCHEMA_ID(name) }));
     const used = formats.filter((f) => body.includes(`formats.${f}`) || body.includes(`formats[${JSON.stringify(f)}]`));
     out.set(
       `validators/${name}.cjs`,

@@ -171,7 +171,7 @@ const pg = { from: '10.0.1.50', to: '10.0.0.1', port: 5432 };
 describe('NftDriver in a network namespace', () => {
   test('with no table: everything connects, observe says absent', async () => {
     const d = driver();
-    expect(await d.observe()).toEqual({ present: false, json: null, hash: null });
+    expect(await d.observe()).toEqual({ present: false, json: null, hash: null, inputPolicy: null });
     expect(probe([ssh10, ssh203, http, pg])).toEqual([true, true, true, true]);
   });
 
@@ -182,6 +182,7 @@ describe('NftDriver in a network namespace', () => {
     const obs = await d.observe();
     expect(obs.present).toBe(true);
     expect(obs.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(obs.inputPolicy).toBe('drop');
     expect(probe([ssh10, ssh203, http, https, pg])).toEqual([true, false, true, true, false]);
     // The compiler's evaluator agrees with the kernel on each of these.
     for (const [p, want] of [[ssh10, true], [ssh203, false], [http, true], [https, true], [pg, false]] as const) {

@@ -18,6 +18,7 @@ import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { ProviderError, type ConversationTurn } from '../../compiler/intent/provider.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
+import { adminReason } from '../../plan/policy.js';
 import { needsAdminSignature, withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
@@ -94,7 +95,8 @@ export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnRe
   }
 }
 
-const P2_WHY = 'this plan changes users, SSH keys, sudo or sshd, mounts a host system path, or sets the firewall to accept incoming traffic by default, so it also needs an admin signature (policy P2)';
+/** Why this plan needs an admin signature, said for the prompt ("this plan …, so …"). */
+const p2Why = (planned: PlannedIntent) => `this plan ${adminReason(planned.payload).person}, so it also needs an admin signature (policy P2)`;
 
 /** Whether applying the plan needs an admin key this session was not given (policy P2). */
 export function lacksAdminKey(planned: PlannedIntent, adminKey: string | undefined): boolean {
@@ -106,16 +108,25 @@ export function lacksAdminKey(planned: PlannedIntent, adminKey: string | undefin
  * have cannot be applied here, so a yes saves it for signing rather than promising an apply.
  */
 export function approvalQuestion(planned: PlannedIntent, adminKey: string | undefined): string {
-  if (lacksAdminKey(planned, adminKey)) return `This plan cannot be applied yet: ${P2_WHY}, and none was given (--admin-key). Save it for signing? [yes/no/modify]`;
+  if (lacksAdminKey(planned, adminKey)) return `This plan cannot be applied yet: ${p2Why(planned)}, and none was given (--admin-key). Save it for signing? [yes/no/modify]`;
   return isSecuritySensitive(planned) ? 'This is a significant security change. Proceed? [yes/no/modify]' : 'Apply these changes? [yes/no/modify]';
 }
 
 /** Saves a plan that waits for an admin signature and says how to sign and apply it. */
 export function saveForAdminSignature(ctx: CommandContext, s: IntentSession, planned: PlannedIntent, lead: string): string {
   const path = savePending(s, planned);
-  println(ctx.stdout, `${lead}${P2_WHY}.`);
-  println(ctx.stdout, `  Saved to ${path}. Sign it with \`claude sign ${path} --key ADMIN.key\` and apply it with \`claude apply ${path}\`,`);
-  println(ctx.stdout, '  or ask again with --admin-key ADMIN.key.');
+  println(ctx.stdout, `${lead}${p2Why(planned)}.`);
+  // A person on their own box often has no admin key yet: say how to make and trust one first.
+  const noAdmin = !loadTrustedKeys(s.paths.dataDir).some((k) => k.role === 'admin');
+  const keyFile = noAdmin ? 'admin.key' : 'ADMIN.key';
+  if (noAdmin) {
+    println(ctx.stdout, '  No admin key is trusted on this host yet. Make one and trust it (once):');
+    println(ctx.stdout, '    claude keys generate --out admin.key');
+    println(ctx.stdout, '    claude keys add admin.key.pub --role admin --name YOUR-NAME');
+    println(ctx.stdout, '  (keep admin.key off this host if you can: whoever holds it approves users, sudo and SSH changes).');
+  }
+  println(ctx.stdout, `  Saved to ${path}. Sign it with \`claude sign ${path} --key ${keyFile}\` and apply it with \`claude apply ${path}\`,`);
+  println(ctx.stdout, `  or ask again with --admin-key ${keyFile}.`);
   return path;
 }
 

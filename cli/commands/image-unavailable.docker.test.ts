@@ -55,6 +55,18 @@ describe('an image this host cannot get is warned about before the approval', ()
     expect(warnings).not.toContain('claude-os-local/busybox');
   }, 120_000);
 
+  it('the engine is asked about the image it lacks before the plan is made (its round trips overlap the planner: agent/images.ts askAboutImages)', () => {
+    const r = spawnSync(CLAUDE_BIN, ['plan'], { env: { ...host.env, CLAUDE_TRACE: '1' }, cwd: host.base, encoding: 'utf8', timeout: 180_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const marks = r.stderr.split('\n').map((l) => l.replace(/^\[trace\].*?cpu\s+\d+ ms\s+/, ''));
+    const asked = marks.indexOf('plan: asked the engine about 1 image(s) it lacks');
+    expect(asked, r.stderr).toBeGreaterThan(-1);
+    expect(asked).toBeLessThan(marks.indexOf('plan: planned'));
+    expect(marks.indexOf('plan: planned')).toBeLessThan(marks.indexOf('plan: images checked'));
+    // the same warning as without the early question
+    expect(r.stdout).toContain(`service ${tag}-web needs image ${image}, which this host cannot get`);
+  }, 120_000);
+
   it('claude apply in a terminal shows it above the question; no changes nothing; yes fails at the image and rolls back', async () => {
     term.start([CLAUDE_BIN, 'apply'], { env: host.env, cwd: host.base, width: 200, height: 60 });
     await term.waitFor('the approval question', (s) => s.includes('Apply these changes? [yes/no]'));

@@ -10,7 +10,8 @@ import { EXIT, UsageError, println, type Command } from '../context.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { cosignPlan } from '../../compiler/sign.js';
 import { EnvelopeFormatError, serializeEnvelope } from '../../plan/envelope.js';
-import { KeyError, readPrivateKeyFile } from '../../plan/keys.js';
+import { KeyError, listTrustedKeys, readPrivateKeyFile } from '../../plan/keys.js';
+import { resolvePaths } from '../../common/paths.js';
 
 const usage = `usage: claude sign PLAN.json --key FILE
 
@@ -34,7 +35,10 @@ const command: Command = {
         return EXIT.OK;
       }
       writeFileAtomic(file, serializeEnvelope(envelope), 0o644);
-      println(ctx.stdout, `signed ${file} with ${keyid.slice(0, 16)}… (${envelope.signatures.length} signature${envelope.signatures.length === 1 ? '' : 's'})`);
+      // Whether the signature counts here: a key this host does not trust approves nothing on it.
+      const trusted = listTrustedKeys(resolvePaths(ctx.env, ctx.cwd).dataDir).find((k) => k.keyid === keyid);
+      const here = trusted ? `trusted on this host as ${trusted.role} '${trusted.name}'` : 'not trusted on this host: `claude keys add FILE.pub --role admin|ci` on the host that applies it';
+      println(ctx.stdout, `signed ${file} with ${keyid.slice(0, 16)}… (${here}; ${envelope.signatures.length} signature${envelope.signatures.length === 1 ? '' : 's'})`);
       return EXIT.OK;
     } catch (e) {
       if (e instanceof KeyError) {

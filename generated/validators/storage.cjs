@@ -12,7 +12,7 @@ const schema35 = {"description":"A DNS-label-like name: lowercase letters, digit
 const schema36 = {"description":"String key/value labels. Keys starting with claude.os/ are reserved.","type":"object","propertyNames":{"pattern":"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"},"additionalProperties":{"type":"string"}};
 const pattern4 = new RegExp("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", "u");
 const pattern5 = new RegExp("^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$", "u");
-const func1 = require("ajv/dist/runtime/ucs2length").default;
+const func1 = ((s) => s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0));
 const formats0 = formats["date-time"];
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){

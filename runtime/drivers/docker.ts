@@ -155,6 +155,8 @@ export function registryOf(ref: string): string {
 
 export class DockerEngine extends HostSideOps implements Engine {
   readonly docker: DockerApi;
+  /** Docker's create keeps the network's name and resolves it at start (tested in runtime/apply-network-overlap.docker.test.ts). */
+  readonly createsBeforeNetwork = true;
 
   constructor(readonly opts: DockerEngineOptions) {
     super(opts);

@@ -43,6 +43,8 @@ export interface ObservedFirewall {
   json: unknown;
   /** sha256 of the canonical JSON of the table's contents without handles and counter values; null when absent. */
   hash: string | null;
+  /** The policy of the table's input-hook chain (what an unmatched packet to this host meets); null when absent or no such chain. */
+  inputPolicy: 'accept' | 'drop' | null;
 }
 
 export interface RulesetSnapshot {
@@ -145,12 +147,29 @@ export class NftDriver {
     try {
       out = await this.run(['-j', 'list', 'table', 'inet', 'claude']);
     } catch (e) {
-      if (isAbsent(e)) return { present: false, json: null, hash: null };
+      if (isAbsent(e)) return { present: false, json: null, hash: null, inputPolicy: null };
       throw e;
     }
     const json = JSON.parse(out) as unknown;
-    return { present: true, json, hash: hashNftJson(json) };
+    return { present: true, json, hash: hashNftJson(json), inputPolicy: inputPolicyOf(json) };
   }
+}
+
+/**
+ * The policy of the input-hook chain in a table listing (`nft -j list table …`): 'drop' or
+ * 'accept', or null when the table has no input-hook chain. The planner compares it with the
+ * policy it would load (a live drop turned to accept needs the admin, plan/trust.ts).
+ */
+export function inputPolicyOf(json: unknown): 'accept' | 'drop' | null {
+  let policy: 'accept' | 'drop' | null = null;
+  for (const item of (json as { nftables?: unknown[] } | null)?.nftables ?? []) {
+    const chain = (item as { chain?: { hook?: unknown; policy?: unknown } } | null)?.chain;
+    if (chain?.hook !== 'input') continue;
+    // Several input-hook chains: a packet any of them drops is dropped.
+    if (chain.policy === 'drop') return 'drop';
+    policy = 'accept';
+  }
+  return policy;
 }
 
 function isAbsent(e: unknown): boolean {

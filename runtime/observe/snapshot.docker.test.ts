@@ -56,7 +56,7 @@ describe('observe (real dockerd)', () => {
     writeFileSync(join(dataDir, 'schedule.json'), JSON.stringify({ jobs }));
     writeFileSync(join(dataDir, 'firewall.json'), JSON.stringify({ rulesetHash: 'r'.repeat(64), tableHash: 't'.repeat(64) }));
 
-    const o = await observe({ docker, dataDir, root, hostId: HOST, stateCommit: null, nft: { observe: async () => ({ hash: 't'.repeat(64) }) } });
+    const o = await observe({ docker, dataDir, root, hostId: HOST, stateCommit: null, nft: { observe: async () => ({ hash: 't'.repeat(64), inputPolicy: 'drop' as const }) } });
     expect(validateObservedState(o)).toEqual([]);
 
     const c = o.containers.find((x) => x.name === ctrName)!;
@@ -82,7 +82,7 @@ describe('observe (real dockerd)', () => {
     expect(o.hostFilesHash).toBe(hostFilesHash({ '/etc/hostname': hostFileDigest('box\n', '0644') }));
     expect(o.scheduleHash).toBe(scheduleHash(jobs));
     // the live table is what Claude.OS loaded: the recorded ruleset hash is reported
-    expect(o.firewall).toEqual({ present: true, hash: 'r'.repeat(64) });
+    expect(o.firewall).toEqual({ present: true, hash: 'r'.repeat(64), inputPolicy: 'drop' });
     expect(firewallObservedHash('x'.repeat(64), { rulesetHash: 'r'.repeat(64), tableHash: 't'.repeat(64) })).toBe('x'.repeat(64));
 
     const fp = resourceFingerprints(o);
@@ -97,6 +97,6 @@ describe('observe (real dockerd)', () => {
     const after = await observe({ docker, dataDir, root: dir, hostId: HOST, stateCommit: null });
     expect(after.containers.find((x) => x.name === ctrName)?.status).toBe('exited');
     expect(resourceFingerprints(after)[`container/${ctrName}`]).not.toBe(before[`container/${ctrName}`]);
-    expect(after.firewall).toEqual({ present: false, hash: null });
+    expect(after.firewall).toEqual({ present: false, hash: null, inputPolicy: null });
   }, 60_000);
 });

@@ -51,7 +51,19 @@ export interface ObserveOptions {
   /** HEAD of the state repo, or null before the first commit. */
   stateCommit: string | null;
   /** The nft driver (runtime/drivers/nft.ts NftDriver fits); without it the firewall reads as absent. */
-  nft?: { observe(): Promise<{ hash: string | null }> };
+  nft?: { observe(): Promise<LiveFirewall> };
+}
+
+/** What the nft reader says of the live table: its hash (null when absent) and its input chain's policy. */
+export interface LiveFirewall {
+  hash: string | null;
+  inputPolicy?: 'accept' | 'drop' | null;
+}
+
+/** observed.firewall from the live table and the runtime's record of its last load. */
+function observedFirewall(live: LiveFirewall, dataDir: string): ObservedState['firewall'] {
+  const hash = firewallObservedHash(live.hash, readRecord<FirewallRecord>(dataDir, FIREWALL_RECORD));
+  return { present: live.hash !== null, hash, inputPolicy: live.hash !== null ? (live.inputPolicy ?? null) : null };
 }
 
 /** A record file that exists but cannot be used. */
@@ -66,10 +78,8 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
     opts.docker.listContainers({ all: true }),
     opts.docker.listNetworks(),
     opts.docker.listImages(),
-    opts.nft ? opts.nft.observe().then((o) => o.hash) : Promise.resolve(null),
+    opts.nft ? opts.nft.observe() : Promise.resolve({ hash: null }),
   ]);
-  const fwRecord = readRecord<FirewallRecord>(opts.dataDir, FIREWALL_RECORD);
-  const fwHash = firewallObservedHash(fwLive, fwRecord);
   const hostFiles = observeHostFiles(opts.dataDir, opts.root);
   const schedule = readRecord<ScheduleRecord>(opts.dataDir, SCHEDULE_RECORD);
   return {
@@ -79,7 +89,7 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
     volumes: observeVolumes(opts.dataDir, opts.root),
     images: [...new Set(images.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'))].sort(),
     containers: containers.map((c) => toContainer(c, opts.hostId)).sort(byName),
-    firewall: { present: fwLive !== null, hash: fwHash },
+    firewall: observedFirewall(fwLive, opts.dataDir),
     hostFilesHash: hostFilesHash(hostFiles),
     hostFiles,
     scheduleHash: schedule ? scheduleHash(schedule.jobs ?? []) : null,
@@ -93,13 +103,12 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
  * driver's observer (drivers/containerd/engine.ts) adds its containers, networks and images.
  */
 export async function observeHostSide(opts: Pick<ObserveOptions, 'dataDir' | 'root' | 'nft'>): Promise<Pick<ObservedState, 'volumes' | 'firewall' | 'hostFilesHash' | 'hostFiles' | 'scheduleHash' | 'mounts'>> {
-  const fwLive = opts.nft ? (await opts.nft.observe()).hash : null;
-  const fwRecord = readRecord<FirewallRecord>(opts.dataDir, FIREWALL_RECORD);
+  const fwLive = opts.nft ? await opts.nft.observe() : { hash: null };
   const hostFiles = observeHostFiles(opts.dataDir, opts.root);
   const schedule = readRecord<ScheduleRecord>(opts.dataDir, SCHEDULE_RECORD);
   return {
     volumes: observeVolumes(opts.dataDir, opts.root),
-    firewall: { present: fwLive !== null, hash: firewallObservedHash(fwLive, fwRecord) },
+    firewall: observedFirewall(fwLive, opts.dataDir),
     hostFilesHash: hostFilesHash(hostFiles),
     hostFiles,
     scheduleHash: schedule ? scheduleHash(schedule.jobs ?? []) : null,

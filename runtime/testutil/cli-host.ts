@@ -109,8 +109,11 @@ export interface TmuxTerminal {
   screen(): string;
   /** Starts `argv` in a fresh server (any earlier one killed), with `env`, in `cwd`; the pane stays after it exits. */
   start(argv: string[], opts: { env: Record<string, string>; cwd: string; width?: number; height?: number }): void;
-  /** Starts bin/claude with `args`; the shell prints `exit status N` after it (exitStatus, exited). */
-  runClaude(args: string[], opts: { env: Record<string, string>; cwd: string; width?: number; height?: number }): void;
+  /**
+   * Starts bin/claude with `args`; the shell prints `exit status N` after it (exitStatus, exited).
+   * `under`: a command the shell runs inside (e.g. `nsenter --net=/run/netns/NS`: nft then acts in that namespace).
+   */
+  runClaude(args: string[], opts: { env: Record<string, string>; cwd: string; width?: number; height?: number; under?: string[] }): void;
   /** The exit status the shell printed after claude ended, or null while it runs. */
   exitStatus(): string | null;
   /** Waits for claude to end and returns the screen; throws (with the screen) when it ended with another status than `code`. */
@@ -149,7 +152,7 @@ export function tmuxTerminal(session: string): TmuxTerminal {
       tmux('set-option', '-t', session, 'remain-on-exit', 'on');
     },
     runClaude(args, opts) {
-      this.start(['sh', '-c', '"$0" "$@"; echo "exit status $?"', CLAUDE_BIN, ...args], opts);
+      this.start([...(opts.under ?? []), 'sh', '-c', '"$0" "$@"; echo "exit status $?"', CLAUDE_BIN, ...args], opts);
     },
     exitStatus: () => /^exit status (\d+)$/m.exec(screen())?.[1] ?? null,
     async exited(code, ms = 300_000) {

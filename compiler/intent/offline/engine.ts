@@ -39,7 +39,7 @@ import {
 } from './nlu.js';
 import { normaliseSchedule, parseSchedule } from './schedule.js';
 import { placePorts, readPortFrame } from './ports.js';
-import { foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines } from './lines.js';
+import { NO_HOST_PORT, foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines, whoReachesIt } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
@@ -732,7 +732,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   }
   const parts: string[] = [];
   // A service this request adds is said once, as the request leaves it (lines.ts).
-  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldBackupRetentionLines(foldAddedUserLines(foldAddedServiceLines(run.lines, run.added, (n) => getService(run, n)))).map((l) => '  ' + l));
+  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldBackupRetentionLines(foldAddedUserLines(foldAddedServiceLines(whoReachesIt(run.lines, (n) => getService(run, n), services(run)), run.added, (n) => getService(run, n)))).map((l) => '  ' + l));
   if (run.already.length > 0) {
     const nothing = realChanges(run) === '{}';
     parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));
@@ -3138,7 +3138,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     for (const name of names) {
       run.ws.delete('services.yaml', svcPath(run, name, 'ports'));
       mentionFocus(run, name);
-      run.lines.push(`~ ${name}: no host port (reachable by name from the services on its network only)`);
+      run.lines.push(`~ ${name}: ${NO_HOST_PORT}`);
     }
     if (names.length > 0 && !near) return true;
     did = did || names.length > 0;
@@ -4551,7 +4551,7 @@ function handleFirewall(run: Run, clause: string): boolean {
       if (left.length > 0) run.ws.set('services.yaml', svcPath(run, svc.name, 'ports'), left);
       else run.ws.delete('services.yaml', svcPath(run, svc.name, 'ports'));
       mentionFocus(run, svc.name);
-      run.lines.push(left.length > 0 ? `~ ${svc.name}: port ${ports.join(', ')} no longer published on the host` : `~ ${svc.name}: no host port (reachable by name from the services on its network only)`);
+      run.lines.push(left.length > 0 ? `~ ${svc.name}: port ${ports.join(', ')} no longer published on the host` : `~ ${svc.name}: ${NO_HOST_PORT}`);
       return true;
     }
   }

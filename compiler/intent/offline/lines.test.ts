@@ -16,7 +16,8 @@ describe('a new service is said once, as the request leaves it', () => {
     ['set up a web server with nginx on port 8080', ['+ nginx: nginx:alpine → port 8080 (container 80)']],
     ['deploy registry.local:5000/team/api:1.2 and call it api. host port 9000 -> container 3000', ['+ api: registry.local:5000/team/api:1.2 → port 9000 (container 3000)']],
     ['Add Redis with a 512 MB memory limit and half a CPU', ['+ redis: redis:7-alpine → port 127.0.0.1:6379, volume redis-data (/data/redis), memory limit 512Mi, CPU limit 0.5 cores']],
-    ['add redis but keep it off the host', ['+ redis: redis:7-alpine, volume redis-data (/data/redis), no host port (reachable by name from the services on its network only)']],
+    ['add redis but keep it off the host', ['+ redis: redis:7-alpine, volume redis-data (/data/redis), no host port (no other service shares a network with it, so none reaches it by name)']],
+    ['add nginx on 8081 and a postgres nobody outside can reach', ['+ nginx: nginx:alpine → port 8081 (container 80)', '+ postgres: postgres:16-alpine, volume postgres-data (/data/postgres), no host port (reachable by name from the services on its network only)', '+ network webstack: a private network where the services reach each other by name']],
     ['update nginx to 1.27.3', ['+ nginx: nginx:1.27.3-alpine → port 80']],
     ['bump nginx to 2 replicas', ['+ nginx: nginx:alpine, 2 replicas, no host port (2 containers cannot share a host port)']],
   ])('%s', (message, lines) => {

@@ -20,6 +20,24 @@ export function portsPhrase(svc: Service): string {
   return ports.length ? ` → port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}` : '';
 }
 
+/** Why a service has no host port, as said while the request is read; `whoReachesIt` makes it true. */
+export const NO_HOST_PORT = 'no host port (reachable by name from the services on its network only)';
+
+/**
+ * `~ name: no host port (…)` said true to the files as the request leaves them: reachable by
+ * name from the services on its network only when another service shares a network with it;
+ * otherwise that none can (a lone redis, or one on no network, was said to be reachable).
+ */
+export function whoReachesIt(lines: readonly string[], final: (name: string) => Service | undefined, all: readonly Service[]): string[] {
+  return lines.map((l) => {
+    const name = /^~ ([^:]+): /.exec(l)?.[1];
+    if (name === undefined || l !== `~ ${name}: ${NO_HOST_PORT}`) return l;
+    const nets = final(name)?.networks ?? [];
+    const shared = all.some((s) => s.name !== name && (s.networks ?? []).some((n) => nets.includes(n)));
+    return shared ? l : `~ ${name}: no host port (no other service shares a network with it, so none reaches it by name)`;
+  });
+}
+
 /**
  * Folds the `~ name: …` lines of a service added by this request (`added`) into its
  * `+ name: …` line. `final` gives the service as the request leaves it. A port or image change

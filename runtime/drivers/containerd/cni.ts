@@ -1,6 +1,8 @@
 /**
  * Container networking for the containerd driver, with the standard CNI plugins
- * (Debian's `containernetworking-plugins`: bridge, host-local IPAM, firewall, portmap, loopback).
+ * (Debian's `containernetworking-plugins`: bridge, host-local IPAM, loopback; firewall and
+ * portmap only to undo what they made for a container attached before they were replaced).
+ * Published ports are not a plugin's: the driver writes them in nftables (./ports.ts).
  *
  * CNI is an exec protocol: a plugin is a binary run with CNI_* environment variables and
  * the network configuration on stdin, answering a JSON result (github.com/containernetworking/cni
@@ -105,7 +107,18 @@ export class Cni {
      * emulation on a busy machine (the image's boot test) a bridge ADD took over a minute.
      */
     readonly pluginTimeoutMs = 300_000,
+    /**
+     * The network namespace that plays the host (tests): the plugins, `ip` and `iptables`
+     * run in it (`ip netns exec`), so the bridges and rules are made there. Default: this
+     * process's namespace.
+     */
+    readonly hostNetns?: string,
   ) {}
+
+  /** Runs a host-side command (a plugin, ip, iptables) in the host's namespace. */
+  private host(file: string, args: string[], o: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}) {
+    return this.hostNetns ? run('ip', ['netns', 'exec', this.hostNetns, file, ...args], o) : run(file, args, o);
+  }
 
   netnsPath(ns: string): string {
     return `/var/run/netns/${ns}`;
@@ -155,7 +168,7 @@ export class Cni {
       CNI_IFNAME: ifname,
       CNI_PATH: this.binDir,
     };
-    const call = () => run(join(this.binDir, type), [], { env, input: JSON.stringify(conf), timeoutMs: this.pluginTimeoutMs });
+    const call = () => this.host(join(this.binDir, type), [], { env, input: JSON.stringify(conf), timeoutMs: this.pluginTimeoutMs });
     const r = await (SHARED_CHAINS.has(type) ? oneAtATime(type, call) : call());
     if (r.timedOut) throw new CniError(`CNI ${type} ${command} for ${containerId} on ${String(conf.name)} did not finish within ${this.pluginTimeoutMs / 1000} s and was stopped (is the machine overloaded?)`);
     if (r.code !== 0) {
@@ -187,18 +200,14 @@ export class Cni {
 
   /**
    * Attaches the namespace to a network as `ifname` (bridge and host-local), with the
-   * network's shared rules made sure of beside it (networkRules); publishes `ports` (portmap)
-   * when given. Returns the address (no prefix).
+   * network's shared rules made sure of beside it (networkRules). Returns the address (no
+   * prefix). Its published ports are the driver's (./ports.ts), not a plugin's.
    */
-  async attach(net: CniNetwork, containerId: string, ns: string, ifname: string, ports: PortMapping[]): Promise<{ ip: string; result: CniResult }> {
+  async attach(net: CniNetwork, containerId: string, ns: string, ifname: string): Promise<{ ip: string; result: CniResult }> {
     const [added, rules] = await Promise.allSettled([this.plugin('bridge', 'ADD', this.bridgeConf(net), containerId, ns, ifname), this.ensureNetworkRules(net)]);
-    try {
-      if (added.status === 'rejected') throw added.reason;
-      if (rules.status === 'rejected') throw rules.reason;
-      if (ports.length) await this.plugin('portmap', 'ADD', this.portmapConf(net, ports, added.value!), containerId, ns, ifname);
-    } catch (e) {
+    if (added.status === 'rejected' || rules.status === 'rejected') {
       if (added.status === 'fulfilled') await this.plugin('bridge', 'DEL', this.bridgeConf(net), containerId, ns, ifname).catch(() => undefined);
-      throw e;
+      throw added.status === 'rejected' ? added.reason : (rules as PromiseRejectedResult).reason;
     }
     const result = added.value!;
     const ip = (result.ips?.[0]?.address ?? '').split('/')[0] ?? '';
@@ -208,10 +217,11 @@ export class Cni {
   /**
    * Detaches (idempotent: CNI DEL of a missing attachment succeeds). `legacy`: attached before
    * the network's rules were shared (per container: the firewall plugin's rules and ipMasq's
-   * chain, both removed here).
+   * chain, both removed here). `portmapPorts`: the ports the portmap plugin published for an
+   * attachment made before the driver published them itself (removed with a portmap DEL).
    */
-  async detach(net: CniNetwork, containerId: string, ns: string, ifname: string, ports: PortMapping[], result: CniResult | null, legacy = false): Promise<void> {
-    if (ports.length) await this.plugin('portmap', 'DEL', this.portmapConf(net, ports, result ?? { cniVersion: CNI_VERSION }), containerId, ns, ifname);
+  async detach(net: CniNetwork, containerId: string, ns: string, ifname: string, portmapPorts: PortMapping[], result: CniResult | null, legacy = false): Promise<void> {
+    if (portmapPorts.length) await this.plugin('portmap', 'DEL', this.portmapConf(net, portmapPorts, result ?? { cniVersion: CNI_VERSION }), containerId, ns, ifname);
     if (legacy) await this.plugin('firewall', 'DEL', this.firewallConf(net, result ?? { cniVersion: CNI_VERSION }), containerId, ns, ifname);
     await this.plugin('bridge', 'DEL', this.bridgeConf(net, legacy), containerId, ns, ifname);
   }
@@ -224,8 +234,8 @@ export class Cni {
     if (inFlight) return inFlight;
     const p = (async () => {
       for (const r of networkRules(net)) {
-        if ((await run('iptables', ['-w', '-t', r.table, '-C', r.chain, ...r.spec])).code === 0) continue;
-        const add = await run('iptables', ['-w', '-t', r.table, r.insert ? '-I' : '-A', r.chain, ...r.spec]);
+        if ((await this.host('iptables', ['-w', '-t', r.table, '-C', r.chain, ...r.spec])).code === 0) continue;
+        const add = await this.host('iptables', ['-w', '-t', r.table, r.insert ? '-I' : '-A', r.chain, ...r.spec]);
         if (add.code !== 0) throw new CniError(`iptables could not add network ${net.name}'s rule (${r.table} ${r.chain} ${r.spec.join(' ')}): ${add.stderr.trim()}`);
       }
     })().finally(() => this.rulesInFlight.delete(key));
@@ -236,7 +246,7 @@ export class Cni {
   /** Removes the network's shared rules (every copy: two processes may each have added one). */
   async removeNetworkRules(net: CniNetwork): Promise<void> {
     for (const r of networkRules(net)) {
-      for (let i = 0; i < 10; i++) if ((await run('iptables', ['-w', '-t', r.table, '-D', r.chain, ...r.spec])).code !== 0) break;
+      for (let i = 0; i < 10; i++) if ((await this.host('iptables', ['-w', '-t', r.table, '-D', r.chain, ...r.spec])).code !== 0) break;
     }
   }
 
@@ -247,19 +257,69 @@ export class Cni {
 
   /** Removes a network's bridge device once nothing uses it (idempotent). */
   async removeBridge(bridge: string): Promise<void> {
-    if (!existsSync(`/sys/class/net/${bridge}`)) return;
-    const r = await run('ip', ['link', 'del', bridge]);
-    if (r.code !== 0 && existsSync(`/sys/class/net/${bridge}`)) throw new CniError(`ip link del ${bridge} failed: ${r.stderr.trim()}`);
+    if (!(await this.linkExists(bridge))) return;
+    const r = await this.host('ip', ['link', 'del', bridge]);
+    if (r.code !== 0 && (await this.linkExists(bridge))) throw new CniError(`ip link del ${bridge} failed: ${r.stderr.trim()}`);
   }
 
-  /** The IPv4 subnets routed on this host (to pick a free one for a new network). */
-  async usedSubnets(): Promise<string[]> {
-    const r = await run('ip', ['-4', '-j', 'route', 'show']);
+  /** Whether a network device of that name exists in the host's namespace. */
+  async linkExists(name: string): Promise<boolean> {
+    if (!this.hostNetns) return existsSync(`/sys/class/net/${name}`);
+    return (await this.host('ip', ['link', 'show', 'dev', name])).code === 0;
+  }
+
+  /**
+   * Makes a network's bridge with its gateway address (the subnet's first address) when the
+   * network is created, not at its first attach, so its subnet is a route on the host at once:
+   * what the next network's subnet choice looks at, whoever makes it (another Claude.OS
+   * instance on its own containerd state, or Docker, which leaves routed subnets alone in its
+   * newer releases). The bridge plugin takes the bridge and address as they are.
+   *
+   * Two choosers can still take the same subnet at the same moment: after its bridge is up,
+   * `yieldTo` decides for each other device routing the same subnet; when one wins, this
+   * bridge is removed and false returned (the caller picks again).
+   */
+  async claimBridge(bridge: string, subnet: string, yieldTo: (otherDevice: string) => boolean = () => false): Promise<boolean> {
+    const gateway = firstAddress(subnet);
+    if (!(await this.linkExists(bridge))) {
+      const add = await this.host('ip', ['link', 'add', bridge, 'type', 'bridge']);
+      if (add.code !== 0 && !(await this.linkExists(bridge))) throw new CniError(`ip link add ${bridge} failed: ${add.stderr.trim()}`);
+    }
+    for (const args of [['addr', 'replace', `${gateway}/${subnet.split('/')[1]}`, 'dev', bridge], ['link', 'set', bridge, 'up']]) {
+      const r = await this.host('ip', args);
+      if (r.code !== 0) throw new CniError(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
+    }
+    const others = (await this.routes()).filter((x) => x.dst === subnet && x.dev !== bridge).map((x) => x.dev);
+    if (others.some(yieldTo)) {
+      await this.removeBridge(bridge);
+      return false;
+    }
+    return true;
+  }
+
+  private async routes(): Promise<{ dst: string; dev: string }[]> {
+    const r = await this.host('ip', ['-4', '-j', 'route', 'show']);
     if (r.code !== 0) return [];
     try {
-      return (JSON.parse(r.stdout) as { dst: string }[]).map((x) => x.dst).filter((d) => d.includes('/'));
+      return (JSON.parse(r.stdout) as { dst: string; dev?: string }[]).map((x) => ({ dst: x.dst, dev: x.dev ?? '' }));
     } catch {
       return [];
     }
   }
+
+  /** The IPv4 subnets routed on this host (to pick a free one for a new network). */
+  async usedSubnets(): Promise<string[]> {
+    return (await this.routes()).map((x) => x.dst).filter((d) => d.includes('/'));
+  }
+}
+
+/** The first host address of an IPv4 subnet (`10.89.3.0/24` → `10.89.3.1`): the bridge's gateway, as host-local gives it. */
+export function firstAddress(subnet: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(subnet);
+  if (!m) throw new CniError(`not an IPv4 subnet: ${subnet}`);
+  const bits = Number(m[5]);
+  const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  const base = bits === 0 ? 0 : (n & (0xffffffff << (32 - bits))) >>> 0;
+  const g = (base + 1) >>> 0;
+  return [g >>> 24, (g >>> 16) & 255, (g >>> 8) & 255, g & 255].join('.');
 }

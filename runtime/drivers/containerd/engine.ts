@@ -8,7 +8,8 @@
  *   name is the label `claude.os/name` (a rename is a label update);
  * - networks: a record per network in the driver's state dir (`networks/<name>.json`),
  *   one Linux bridge each; a container gets a network namespace, one interface per network
- *   (CNI bridge + host-local), its published ports (CNI portmap) on its first network;
+ *   (CNI bridge + host-local), its published ports on its first network (an nftables table
+ *   of its own, ./ports.ts, while its task runs);
  * - name resolution: an /etc/hosts per container, rewritten whenever a peer on one of its
  *   networks comes or goes (its name and aliases on each shared network);
  * - logs: each task's stdout and stderr go to one file (`logs/<id>.log`), each line with
@@ -38,6 +39,7 @@ import { managedLabels, withSecretEnvLabel } from '../docker.js';
 import { observeHostSide } from '../../observe/snapshot.js';
 import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type ProcessMsg } from './api.js';
 import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
+import { PortPublisher } from './ports.js';
 import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
@@ -79,6 +81,11 @@ export interface ContainerdEngineOptions {
   /** Where image tarballs (docker save / OCI layout) are looked for when an image is missing. Default `<dataDir>/images`. */
   imageDir?: string;
   cniBinDir?: string;
+  /**
+   * The network namespace that plays the host (tests): the bridges, the networks' iptables
+   * rules and the published ports' nft tables are made there. Default: this process's.
+   */
+  hostNetns?: string;
   firewall?: FirewallBackend;
   /** The observer; default `observe()` of this driver (firewall read through `observeFirewall`). */
   observe?: () => Promise<ObservedState>;
@@ -144,6 +151,8 @@ interface Attachment {
   result: CniResult | null;
   /** Made with the network's shared iptables rules (./cni.ts networkRules); absent: the per-container rules of before (removed with it). */
   sharedRules?: true;
+  /** Its `ports` are published by the driver in nftables (./ports.ts); absent: by the CNI portmap plugin (before session 16), removed with a portmap DEL. */
+  nftPorts?: true;
 }
 
 /** What the driver keeps per container (in its containerd extension). */
@@ -169,6 +178,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   readonly namespace: string;
   readonly snapshotter: string;
   private cniInstance: Cni | undefined;
+  private portsInstance: PortPublisher | undefined;
   readonly logRotation: LogRotation;
 
   constructor(readonly opts: ContainerdEngineOptions) {
@@ -186,7 +196,11 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   }
 
   private get cni(): Cni {
-    return (this.cniInstance ??= new Cni(cniBinDir(this.opts.cniBinDir), join(this.stateDir, 'ipam')));
+    return (this.cniInstance ??= new Cni(cniBinDir(this.opts.cniBinDir), join(this.stateDir, 'ipam'), undefined, this.opts.hostNetns));
+  }
+
+  private get ports(): PortPublisher {
+    return (this.portsInstance ??= new PortPublisher(this.opts.hostNetns));
   }
 
   // ── container lookup ──
@@ -299,7 +313,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     return null;
   }
 
-  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>): Promise<string> {
+  /**
+   * `alongside`: work on the new container run once containerd holds it and its network
+   * namespace exists, beside the rest of its network setup (the CNI attaches, its ports, the
+   * hosts files): createContainer creates its task there (shim and runc's create need the
+   * namespace, not its interfaces). Best effort: it must not reject. A create that fails
+   * deletes the task it made.
+   */
+  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>, alongside?: (id: string) => Promise<void>): Promise<string> {
     let image;
     try {
       image = ((await this.api.images.Get({ name: spec.image })) as { image: { target: { mediaType: string; digest: string; size: number } } }).image;
@@ -315,8 +336,10 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // runs, the slowest part of a create under load) are made while containerd reads the
     // image, prepares the snapshot and creates the container: they need only the id. A crash
     // in between leaves a namespace with no container: sweepOrphans() removes it later.
-    const net = this.setupNetworks(id, spec);
+    const nsMade = this.cni.createNetns(this.netnsOf(id));
+    const net = nsMade.then(() => this.setupNetworks(id, spec));
     net.catch(() => undefined); // awaited below; a failure is reported there
+    let beside: Promise<void> | undefined;
     // The new snapshot belongs to nothing until the container record names it: a lease keeps
     // containerd's garbage collector (run after any removal) from taking it in between.
     const lease = `claude-create-${id}`;
@@ -395,13 +418,19 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       trace(`ctd: ${spec.name} container created`);
       // The container now holds its snapshot: the lease can go.
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
+      if (alongside) beside = nsMade.then(() => alongside(id)).catch(() => undefined);
       await net;
       trace(`ctd: ${spec.name} CNI set up`);
       await this.refreshHosts();
       trace(`ctd: ${spec.name} hosts files written`);
+      await beside;
       return id;
     } catch (e) {
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
+      if (beside) {
+        await beside;
+        await this.api.tasks.Delete({ containerId: id }).catch(() => undefined);
+      }
       await this.api.containers.Delete({ id }).catch(() => undefined);
       await net.catch(() => undefined); // settled before its attachments are undone
       await this.teardownNetworks(id).catch(() => undefined);
@@ -432,10 +461,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         const rec = this.netRecord(n.name) ?? (n.name === DEFAULT_NETWORK ? await this.defaultNetwork() : null);
         if (!rec) throw new StepError(`network ${n.name} does not exist on containerd`, 'the plan creates networks before containers');
         const ports = i === 0 ? this.portsOf(spec) : [];
-        const { ip, result } = await this.cni.attach(this.cniNet(rec), id, ns, `eth${i}`, ports);
+        const { ip, result } = await this.cni.attach(this.cniNet(rec), id, ns, `eth${i}`);
         trace(`ctd: ${id} CNI attach eth${i}`);
-        att.push({ network: n.name, ifname: `eth${i}`, ip, aliases: n.aliases, ports, result, sharedRules: true });
+        att.push({ network: n.name, ifname: `eth${i}`, ip, aliases: n.aliases, ports, result, sharedRules: true, nftPorts: true });
         this.saveAttachments(id, att);
+        if (ports.length) {
+          await this.publishPorts(id);
+          trace(`ctd: ${id} ports published`);
+        }
       }
     } finally {
       await lo.catch(() => undefined); // settled before a failure undoes the namespace
@@ -445,11 +478,67 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   private async teardownNetworks(id: string): Promise<void> {
     const ns = this.netnsOf(id);
+    await this.unpublishPorts(id, true);
     for (const a of this.attachments(id).reverse()) {
       const rec = this.netRecord(a.network);
-      if (rec && this.cni.netnsExists(ns)) await this.cni.detach(this.cniNet(rec), id, ns, a.ifname, a.ports, a.result, !a.sharedRules).catch(() => undefined);
+      if (rec && this.cni.netnsExists(ns)) await this.cni.detach(this.cniNet(rec), id, ns, a.ifname, a.nftPorts ? [] : a.ports, a.result, !a.sharedRules).catch(() => undefined);
     }
     await this.cni.deleteNetns(ns);
+  }
+
+  // ── published ports (./ports.ts) ──
+
+  /** The marker that the container's ports table was loaded (and not removed since). */
+  private publishedMarker(id: string): string {
+    return join(this.cdir(id), 'ports-published');
+  }
+
+  /**
+   * Loads the container's published ports (its first network's, when the driver publishes
+   * them) in one `nft -f`; a container with none has nothing to do. At its create (beside
+   * containerd's), at its start when a stop removed them, after a reboot re-attached it, and
+   * on a supervisor pass that finds its table gone.
+   */
+  private async publishPorts(id: string): Promise<void> {
+    const first = this.attachments(id)[0];
+    if (!first?.nftPorts || !first.ports.length) return;
+    const rec = this.netRecord(first.network);
+    if (!rec) throw new StepError(`network ${first.network} of container ${id} is gone: its ports cannot be published`);
+    await this.ports.publish(id, first.ip, rec.bridge, first.ports);
+    writeFileSync(this.publishedMarker(id), '');
+  }
+
+  /**
+   * Removes the container's ports table (its stop and removal): its host ports no longer lead
+   * to it. A stop finds the marker gone when they were removed already; `always` (the
+   * teardown) removes the table even without the marker (a create that died between the two).
+   */
+  private async unpublishPorts(id: string, always = false): Promise<void> {
+    const first = this.attachments(id)[0];
+    if (!first?.nftPorts || !first.ports.length) return;
+    if (!always && !existsSync(this.publishedMarker(id))) return;
+    await this.ports.unpublish(id);
+    rmSync(this.publishedMarker(id), { force: true });
+  }
+
+  /**
+   * Loads again the ports table of every container whose ports are published (its marker)
+   * but whose table is gone (a ruleset flushed by hand, an nftables service restarted): one
+   * `nft list tables`, and one `nft -f` per table missing. The supervisor runs it each pass.
+   * Returns the names of the containers whose ports it published again.
+   */
+  async republishPorts(): Promise<string[]> {
+    const all = await this.all();
+    const marked = all.filter((f) => existsSync(this.publishedMarker(f.c.id)));
+    if (!marked.length) return [];
+    const present = await this.ports.published();
+    const done: string[] = [];
+    for (const f of marked) {
+      if (present.has(f.c.id) || !this.cni.netnsExists(this.netnsOf(f.c.id))) continue;
+      await this.publishPorts(f.c.id);
+      done.push(f.name);
+    }
+    return done;
   }
 
   /**
@@ -524,12 +613,16 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
     // the shared log writer (a node process) is spawned beside the create, not at the start
     const writer = spec.state === 'running' ? this.ensureLogWriter().catch(() => undefined) : null;
-    const id = await this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []));
-    if (writer) {
-      await writer;
-      await this.precreateTask(id);
-    }
-    return id;
+    // its task is created beside the CNI attaches and the hosts files (newContainer `alongside`):
+    // the shim's start and runc's create need the namespace only, and were after them on the
+    // critical path of every start (postgres's among them)
+    const early = writer
+      ? async (id: string) => {
+          await writer;
+          await this.precreateTask(id);
+        }
+      : undefined;
+    return this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []), early);
   }
 
   async recreateContainer(rec: ContainerRecord): Promise<string> {
@@ -540,9 +633,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const labels = { ...rec.labels };
     if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
     const networks = rec.networks.filter((x) => x.name !== DEFAULT_NETWORK);
-    const id = await this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels);
-    if (rec.running) await this.precreateTask(id);
-    return id;
+    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels, rec.running ? (id) => this.precreateTask(id) : undefined);
   }
 
   // ── tasks ──
@@ -593,6 +684,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     try {
       // created ahead by createContainer (precreateTask): only started here
       if (t?.status !== 'CREATED') await this.createTask(f, t);
+      // a stop removed its published ports: loaded again before the task runs
+      if (!existsSync(this.publishedMarker(f.c.id))) await this.publishPorts(f.c.id);
       await this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
       trace(`ctd: ${f.name} task started`);
       writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
@@ -619,6 +712,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     if (!f) return;
     // Stopped on purpose: no longer wanted, so the supervisor leaves it stopped.
     rmSync(join(this.cdir(f.c.id), 'wanted'), { force: true });
+    // Its host ports no longer lead to it (as on Docker, a stopped container publishes nothing).
+    await this.unpublishPorts(f.c.id);
     const t = await this.task(f.c.id);
     if (!t) return;
     // Deleting the task waits for its log helper, which exits once a writer has read what is
@@ -681,8 +776,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const ns = this.netnsOf(f.c.id);
     await this.cni.createNetns(ns);
     const ifname = `eth${att.length}`;
-    const { ip, result } = await this.cni.attach(this.cniNet(rec), f.c.id, ns, ifname, []);
-    att.push({ network, ifname, ip, aliases, ports: [], result, sharedRules: true });
+    const { ip, result } = await this.cni.attach(this.cniNet(rec), f.c.id, ns, ifname);
+    att.push({ network, ifname, ip, aliases, ports: [], result, sharedRules: true, nftPorts: true });
     this.saveAttachments(f.c.id, att);
     await this.refreshHosts();
   }
@@ -923,21 +1018,49 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     return r ? { id: r.id, name: r.name, driver: r.driver, internal: r.internal, subnet: r.subnet, labels: r.labels } : null;
   }
 
-  private async freeSubnet(): Promise<string> {
-    const used = new Set([...(await this.cni.usedSubnets()), ...this.netRecords().map((r) => r.subnet)]);
-    const start = randomBytes(1)[0]!;
-    for (let i = 0; i < 256; i++) {
-      const s = `10.89.${(start + i) % 256}.0/24`;
-      if (!used.has(s)) return s;
+  /**
+   * A free /24 in 10.89.0.0/16 for a new network, claimed on the host: free means routed by
+   * nothing on the host (Docker's bridges, other instances' and other engines' networks: each
+   * is a route from its creation, Cni.claimBridge) and in none of this driver's records; the
+   * network's bridge is made with it at once, so the next choice, by whichever engine, sees
+   * it. Two choosers that took the same /24 at the same moment: the bridge whose name sorts
+   * first keeps it (a device not of this driver, Docker's, always does); the other picks again.
+   */
+  private async claimSubnet(bridge: string): Promise<string> {
+    const lost = new Set<string>();
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const used = new Set([...(await this.cni.usedSubnets()), ...this.netRecords().map((r) => r.subnet), ...lost]);
+      const start = randomBytes(1)[0]!;
+      let subnet: string | null = null;
+      for (let i = 0; i < 256 && subnet === null; i++) {
+        const s = `10.89.${(start + i) % 256}.0/24`;
+        if (!used.has(s)) subnet = s;
+      }
+      if (subnet === null) break;
+      if (await this.cni.claimBridge(bridge, subnet, (other) => !other.startsWith(CONTAINERD_BRIDGE_PREFIX) || other < bridge)) return subnet;
+      lost.add(subnet);
     }
-    throw new StepError('no free /24 left in 10.89.0.0/16 for a new network', 'name a subnet for the network in services.yaml');
+    throw new StepError('no free /24 left in 10.89.0.0/16 for a new network (every one is routed on this host or recorded by this driver)', 'name a subnet for the network in services.yaml, or remove networks no longer used (`ip route` shows what routes them)');
   }
 
   private async newNetwork(n: { name: string; driver: string; internal: boolean; subnet?: string }, labels: Record<string, string>): Promise<void> {
     if (this.netRecord(n.name)) throw new StepError(`network ${n.name} already exists on containerd`);
     const id = randomBytes(16).toString('hex');
-    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet ?? (await this.freeSubnet()), bridge: `${CONTAINERD_BRIDGE_PREFIX}${id.slice(0, 9)}`, labels };
-    writeFileSync(this.netFile(n.name), JSON.stringify(rec, null, 2) + '\n');
+    const bridge = `${CONTAINERD_BRIDGE_PREFIX}${id.slice(0, 9)}`;
+    let subnet = n.subnet;
+    if (subnet === undefined) subnet = await this.claimSubnet(bridge);
+    else await this.cni.claimBridge(bridge, subnet);
+    const rec: NetRecord = { id, name: n.name, driver: n.driver, internal: n.internal, subnet, bridge, labels };
+    // Written only if no record is there (`wx`): two processes on one state dir (an apply and
+    // `claude supervise`, both making the default network on first use) each made a record,
+    // the last one written won, and the other's bridge and rules were left behind for good.
+    try {
+      writeFileSync(this.netFile(n.name), JSON.stringify(rec, null, 2) + '\n', { flag: 'wx' });
+    } catch (e) {
+      await this.cni.removeBridge(bridge).catch(() => undefined);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new StepError(`network ${n.name} already exists on containerd`);
+      throw e;
+    }
   }
 
   private defaultNetCreating: Promise<void> | undefined;
@@ -946,7 +1069,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   private async defaultNetwork(): Promise<NetRecord> {
     const have = this.netRecord(DEFAULT_NETWORK);
     if (have) return have;
-    this.defaultNetCreating ??= this.newNetwork({ name: DEFAULT_NETWORK, driver: 'bridge', internal: false }, {}).finally(() => (this.defaultNetCreating = undefined));
+    // (another process on this state dir may make it at the same moment: then its record is the one)
+    this.defaultNetCreating ??= this.newNetwork({ name: DEFAULT_NETWORK, driver: 'bridge', internal: false }, {})
+      .catch((e: unknown) => {
+        if (!this.netRecord(DEFAULT_NETWORK)) throw e;
+      })
+      .finally(() => (this.defaultNetCreating = undefined));
     await this.defaultNetCreating;
     return this.netRecord(DEFAULT_NETWORK)!;
   }
@@ -969,7 +1097,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     for (const u of users) {
       const att = this.attachments(u.c.id);
       const a = att.find((x) => x.network === name)!;
-      if (this.cni.netnsExists(this.netnsOf(u.c.id))) await this.cni.detach(this.cniNet(rec), u.c.id, this.netnsOf(u.c.id), a.ifname, a.ports, a.result, !a.sharedRules).catch(() => undefined);
+      if (att[0] === a) await this.unpublishPorts(u.c.id, true).catch(() => undefined);
+      if (this.cni.netnsExists(this.netnsOf(u.c.id))) await this.cni.detach(this.cniNet(rec), u.c.id, this.netnsOf(u.c.id), a.ifname, a.nftPorts ? [] : a.ports, a.result, !a.sharedRules).catch(() => undefined);
       this.saveAttachments(
         u.c.id,
         att.filter((x) => x !== a),

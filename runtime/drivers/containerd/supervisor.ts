@@ -13,7 +13,8 @@
  *   `restartRecord`), which feeds crash-loop detection as Docker's RestartCount does;
  * - after a reboot (no task at all) the container is started at once and no restart is counted.
  *
- * Each pass also rotates the containers' logs that reached their size limit (./logs.ts).
+ * Each pass also rotates the containers' logs that reached their size limit (./logs.ts) and
+ * loads again the published ports of a container whose nft table is gone (./ports.ts).
  *
  * `supervisePass` is one look; `claude supervise` runs it once at boot and then as a daemon.
  */
@@ -71,6 +72,8 @@ export async function supervisePass(engine: ContainerdEngine, state: SupervisorS
   await engine.sweepOrphans().catch(() => undefined);
   // The shared log writer: one that died is replaced, and reads on where it stopped (./log-writer.ts).
   await engine.ensureLogWriter().catch(() => undefined);
+  // Published ports whose nft table is gone (a flushed ruleset) are loaded again (./ports.ts).
+  await engine.republishPorts().catch(() => undefined);
   const all = await engine.supervision();
   let running = 0;
   for (const c of all) {

@@ -1,0 +1,104 @@
+/**
+ * On Docker a new container's create goes beside the create of its network (issue 21, the
+ * stack's critical path): Docker's create keeps the network's name and resolves it at start,
+ * so the runtime does not wait for the network before the create (`Engine.createsBeforeNetwork`,
+ * `earlyDependencies` in runtime/apply.ts), only before the start.
+ *
+ * The real DockerEngine, with its network create held back by 1.5 s (the bridge and its
+ * iptables rules take ≈ 0.3 s idle and seconds under load), so the order is deterministic:
+ * both creates are done before the network is, each start comes after it, and the containers
+ * are on the network with their aliases (web reaches redis by name). When the network's create
+ * fails, the containers created beside it are rolled back with everything else.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplyEvent } from './apply.js';
+import type { Engine } from './engine.js';
+import type { NetworkSpec, PlanStep } from '../plan/types.js';
+import { S } from './testutil/plans.js';
+import { startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
+import { freePort } from './testutil/ports.js';
+import { redisPing, stackSpecs } from './testutil/stack.js';
+
+const HOLD_MS = 1500;
+
+/** The real engine, whose network create waits HOLD_MS first (and then fails, with `fail`). */
+function slowNetwork(engine: Engine, fail = false): Engine {
+  return new Proxy(engine, {
+    get(target, prop, receiver) {
+      if (prop === 'createNetwork')
+        return async (spec: NetworkSpec) => {
+          await new Promise((r) => setTimeout(r, HOLD_MS));
+          if (fail) throw new Error(`network ${spec.name}: refused by the test`);
+          return target.createNetwork(spec);
+        };
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+describe('apply on docker: a container is created beside its network', () => {
+  let w: EngineWorld;
+  beforeAll(async () => {
+    w = await startEngineWorld('docker', 'netoverlap', { images: ['claude-os-local/web:latest', 'claude-os-local/redis:latest'] });
+  }, 180_000);
+  afterAll(async () => {
+    await w?.close();
+  }, 120_000);
+
+  const stackPlan = async (net: string, tag: string) => {
+    const { redis, web } = stackSpecs((x) => w.n(`${x}${tag}`), net, { web: await freePort(), redis: await freePort() });
+    const steps: PlanStep[] = [
+      S.network(net),
+      S.image('claude-os-local/redis:latest'),
+      S.image('claude-os-local/web:latest'),
+      S.create(redis, { dependsOn: [`network/${net}`, 'image/claude-os-local/redis:latest'] }),
+      S.create(web, { dependsOn: [`network/${net}`, 'image/claude-os-local/web:latest'] }),
+      S.start(redis),
+      S.start(web, { dependsOn: [`create/${web.name}`, `start/${redis.name}`] }),
+    ];
+    return { redis, web, steps };
+  };
+
+  it('both creates finish before the network does; the starts wait for it; the aliases resolve', async () => {
+    const net = w.n('net');
+    const { redis, web, steps } = await stackPlan(net, '1');
+    const order: string[] = [];
+    const r = await w.apply(await w.planText(steps), {
+      engine: slowNetwork(w.engine),
+      onEvent: (e: ApplyEvent) => {
+        if (e.type === 'reconcile.step') order.push(`${e.status} ${e.step}`);
+      },
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe('applied');
+    const at = (x: string) => {
+      expect(order).toContain(x);
+      return order.indexOf(x);
+    };
+    const networkDone = at(`done network/${net}`);
+    // the creates did not wait for the network…
+    expect(at(`done create/${redis.name}`)).toBeLessThan(networkDone);
+    expect(at(`done create/${web.name}`)).toBeLessThan(networkDone);
+    // …their starts did
+    expect(at(`started start/${redis.name}`)).toBeGreaterThan(networkDone);
+    expect(at(`started start/${web.name}`)).toBeGreaterThan(networkDone);
+    // on the network, under their aliases: web reaches redis by its service name
+    expect((await w.view(web.name))!.networks).toEqual([net]);
+    expect((await w.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 redis 6379'], 30_000)).output).toContain('+PONG');
+    expect(await redisPing(redis.ports[0]!.host!)).toBe('+PONG');
+  }, 120_000);
+
+  it('a network create that fails rolls back the containers created beside it', async () => {
+    const net = w.n('net2');
+    const { redis, web, steps } = await stackPlan(net, '2');
+    const r = await w.apply(await w.planText(steps), { engine: slowNetwork(w.engine, true) });
+    expect(r.status).toBe('rolled-back');
+    expect(r.error?.message).toMatch(/refused by the test/);
+    // both containers were created (beside the held network) before it failed…
+    expect(r.steps.filter((s) => s.op === 'container.create').map((s) => s.status)).toEqual(['done', 'done']);
+    // …and the rollback removed them
+    expect(await w.exists(redis.name)).toBe(false);
+    expect(await w.exists(web.name)).toBe(false);
+  }, 120_000);
+});
