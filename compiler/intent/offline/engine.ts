@@ -44,6 +44,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
+import { judgeClass } from './harm-classes.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { ordinalReferent, restrictedSource, type Named } from './referents.js';
@@ -250,6 +251,16 @@ function dataExposed(message: string): boolean {
 }
 
 /**
+ * A database opened to the internet said by reference in a later turn: "expose it to the internet
+ * for now" after a turn about postgres. "it" is what the turn before named.
+ */
+function exposedByReference(message: string, history: EngineInput['history']): boolean {
+  if (!/\b(?:it|that|this|them)\b/i.test(message)) return false;
+  const last = [...history].reverse().find((h) => h.role === 'user');
+  return last !== undefined && DATA_WORD.test(last.text) && dataExposed(message.replace(/\b(?:it|that|this|them)\b/gi, 'the database'));
+}
+
+/**
  * Host mutation by installing: "install htop and ncdu on the host", "put nmap on the box itself",
  * "compile ffmpeg directly on the server", and anything installed "not in a container",
  * "outside docker", "natively". What is installed may be a list. A service this engine knows
@@ -304,7 +315,8 @@ export function detectDanger(message: string): string | undefined {
     if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
     return d.reason;
   }
-  return undefined;
+  // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
+  return judgeClass(message)?.reason;
 }
 
 // ── vocabulary ─────────────────────────────────────────────────────────────
@@ -457,6 +469,8 @@ interface Run {
   volumes: string[];
   /** A firewall rule name the request gives ("call it no-smtp"): the next new rule takes it. */
   ruleName?: string;
+  /** A job's name said in the request ("a job called warm-cache that runs …"), taken by the job it names. */
+  jobName?: string;
   /** The reply to the question the last turn asked (ask.ts): fills that slot instead of asking again. */
   answer?: Answer;
   /** The first slot this request left open: the request asks it and changes nothing. */
@@ -523,7 +537,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // internet?") asks, it does not order: only the first gate (injections, leaks) applies, and
   // nothing is changed whatever is answered.
   const yesNo = isYesNoQuestion(said);
-  const danger = yesNo ? refuseFirst(said) : detectDanger(said);
+  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : undefined);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.
@@ -547,6 +561,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const afterName = named ? ` ${message}`.slice(` ${message}`.indexOf(named[0]) + named[0].length) : '';
   const keepRule = named && !named[2] && /\brule\s+(?:named|called)\s/i.test(named[0]) && /\w/.test(afterName) ? `${named[0].replace(/\s+(?:named|called)\s+\S+$/i, '')} ` : undefined;
   if (named) message = ` ${message}`.replace(named[0], keepRule ?? (named[2] ? ' ' : named[0].startsWith(',') || named[0].startsWith('.') || named[0].startsWith(';') ? named[0][0]! + ' ' : ' ')).replace(/\s+/g, ' ').replace(/[\s,.;-]+$/, '').trim();
+  // "schedule a job called warm-cache that runs curl …", "a cron job named x which runs …",
+  // "…, call the job warm-cache": the job's name is taken out and given to the job, and "a job
+  // that runs X" is "run X" (its words were the command before).
+  const job = jobWords(message);
+  message = job.message;
   // "a rule that drops tcp 23", "…which rejects smtp": the rule's verb as the firewall reads it.
   // "a rule called bad-subnet dropping everything from …": the action said as "-ing" after the rule.
   if (/\brule\b/i.test(message)) message = message.replace(/\brule\s+(drop|reject|block|allow|accept|open|clos|permit|deny|let)(?:p|t)?ing\b/gi, (_m, v: string) => `rule that ${v.toLowerCase() === 'clos' ? 'close' : v}`);
@@ -588,6 +607,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     clauseBlocked: false,
     emptyGroups: [],
     ruleName,
+    jobName: job.name,
   };
 
   const readAs = [...(pointed !== said ? [`(Read "${said}" as "${pointed}".)`] : []), ...(spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [])];
@@ -982,6 +1002,9 @@ function ownSetting(c: string): boolean {
  * "weekdays at noon, run `x` inside api", "first of every month at 6, run /app/bin/invoice in
  * worker": a clause that only says when, said before what, belongs to the clause after it.
  */
+/** A clause that starts with a program and its arguments ("curl -s https://x/ping …", "/app/tick in api"). */
+const COMMAND_FIRST = /^\s*(?:[a-z][\w.-]*\s+(?:\S*\s+)?(?:--?[a-z]|\S*\/)|\.?\/[\w.-]+\/)/i;
+
 function scheduleFirst(clauses: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < clauses.length; i++) {
@@ -992,7 +1015,7 @@ function scheduleFirst(clauses: string[]): string[] {
       clauses[i + 1] = `${c} and ${next}`;
       continue;
     }
-    if (next !== undefined && parseSchedule(c.toLowerCase(), 3) && detectVerb(c) === undefined && findServiceMentions(c).length === 0 && findPorts(c).length === 0 && c.split(/\s+/).length <= 12 && detectVerb(next) !== undefined) {
+    if (next !== undefined && parseSchedule(c.toLowerCase(), 3) && detectVerb(c) === undefined && findServiceMentions(c).length === 0 && findPorts(c).length === 0 && c.split(/\s+/).length <= 12 && (detectVerb(next) !== undefined || COMMAND_FIRST.test(next))) {
       clauses[i + 1] = `${next} ${c.replace(/^(?:(?:and|then|so|ok(?:ay)?)\s+)+/i, '')}`;
       continue;
     }
@@ -2364,6 +2387,54 @@ function setImage(run: Run, name: string, image: string): void {
 
 // ── scheduled jobs ─────────────────────────────────────────────────────────
 
+const JOB_NOUN = String.raw`(?:cron\s*jobs?|cronjobs?|jobs?|tasks?)`;
+const JOB_NAME = String.raw`['"“‘\`]?([a-z][a-z0-9_-]{0,48})['"”’\`]?`;
+
+/**
+ * A job asked for in words: "schedule a job called warm-cache that runs curl …" → "run curl …"
+ * named warm-cache; "a cron job named x which runs …", "a task called x to run …", "a job
+ * warm-cache that runs …" (a name with a dash), "a cronjob named x: /app/x …", "…, call the job
+ * x", "…and name it x" (with a schedule said). The request's other words are untouched.
+ */
+function jobWords(message: string): { message: string; name?: string } {
+  let name: string | undefined;
+  let text = message.replace(
+    new RegExp(String.raw`\b(?:(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:schedule|add|create|set\s*up|make|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:(?:called|named)\s+${JOB_NAME}\s*|(?=[a-z][a-z0-9]*[-_])${JOB_NAME}\s+)?(?:(?:that|which)\s+(?:runs?|executes?|calls?)|to\s+(?:run|execute|call)|running|executing|:(?=\s))\s+`, 'i'),
+    (_m, a?: string, b?: string) => {
+      name = a ?? b;
+      return 'run ';
+    },
+  );
+  if (name === undefined && parseSchedule(text.toLowerCase(), 3) !== undefined && /\b(?:run|runs|execute|exec|cron|job|task)\b/i.test(text)) {
+    text = text.replace(new RegExp(String.raw`\s*[,;]?\s*(?:and\s+)?(?:call|name)\s+(?:the\s+${JOB_NOUN}|this\s+${JOB_NOUN}|it)\s+${JOB_NAME}\s*[.!]*$`, 'i'), (_m, a: string) => {
+      name = a;
+      return '';
+    });
+  }
+  return { message: text, name: name?.toLowerCase() };
+}
+
+/** A job and nothing else: "schedule a job", "add a new cron job please", "i need a cronjob". */
+const BARE_JOB = new RegExp(
+  String.raw`^(?:(?:please|pls|can\s+you|could\s+you|would\s+you|i\s+(?:need|want)|i'?d\s+like|we\s+need|let'?s)\s+)*(?:schedule|add|create|set\s*up|make|configure|new)?\s*(?:me\s+)?(?:an?\s+|some\s+|one\s+|another\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}(?:\s+(?:for\s+me|please|pls))*\s*[?.!]*$`,
+);
+
+/** The job named in the request (`run.jobName`) made or, when it exists, changed to what is said. */
+function putNamedJob(run: Run, job: { schedule: string; container?: string; image?: string; command: string }, words: string): boolean {
+  const name = run.jobName;
+  if (!name) return false;
+  run.jobName = undefined;
+  const at = run.ws.indexOf('scheduled.yaml', JOBS, name);
+  if (at >= 0) {
+    run.ws.set('scheduled.yaml', [...JOBS, at], { name, ...job });
+    run.lines.push(`~ job ${name}: runs "${job.command}" ${words}`);
+  } else {
+    run.ws.append('scheduled.yaml', JOBS, { name, ...job });
+    run.lines.push(`+ job ${name}: runs "${job.command}" ${words}`);
+  }
+  return true;
+}
+
 /**
  * "run /usr/local/bin/cleanup.sh in worker every night at 1:30", "every 10 minutes run
  * 'curl …' inside nginx": a job in scheduled.yaml, always inside a service's container.
@@ -2374,6 +2445,12 @@ function handleJob(run: Run, clause: string): boolean {
   // Backup words, not inside a command's own token ("php artisan backup:clean", "/app/backup.sh").
   if (/(?<![\w:/.-])(?:back ?ups?|snapshots?)(?![\w:/.-])|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b/.test(t)) return false;
   const schedule = parseSchedule(t, 3);
+  // "schedule a job", "i need a cronjob", "can you add a cron job?": nothing but a job asked
+  // for; what it runs, when and where are asked, and nothing changes.
+  if (!schedule && BARE_JOB.test(t.trim())) {
+    run.questions.push(`What should the job run, when, and in which service's container (${services(run).map((x) => x.name).join(', ') || 'there are no services yet'})? For example "run bin/cleanup in app every night at 3". Nothing was changed.`);
+    return true;
+  }
   if (!schedule) return false;
   // "… every night at 3 (redis-cli FLUSHALL)": a program in brackets is the command, as if quoted.
   const bracketed = /\(\s*((?:[a-z][\w.]*[-_./][\w./-]*|\.?\/[\w./-]+)(?:\s+[^\s()]+){0,8})\s*\)/i.exec(clause);
@@ -2428,8 +2505,13 @@ function handleJob(run: Run, clause: string): boolean {
     // A job with no service of its own: a minimal utility container of the image said.
     let name = `job-${(command.split(/\s+/).find((w) => /^[a-z][\w-]*$/i.test(w)) ?? 'task').toLowerCase()}`.slice(0, 50);
     for (let k = 2; jobs.some((j) => j.name === name); k++) name = `${name.replace(/-\d+$/, '')}-${k}`;
-    run.ws.append('scheduled.yaml', JOBS, { name, schedule: schedule.cron, image: utility.image, command });
-    run.lines.push(`+ job ${name}: runs "${command}" in a utility container of ${utility.image} ${schedule.words} (${schedule.cron})`);
+    // A utility container has no network (docs/jobs.md): a command that fetches a URL is said to fail there.
+    const url = /\b(?:https?|ftp):\/\/([^\s/:'"]+)/i.exec(command);
+    if (url) run.warnings.push(`A job's utility container has no network (NetworkMode none, docs/jobs.md), so "${command}" cannot reach ${url[1]} from it; to reach the network, run it inside a service's container ("… in SERVICE").`);
+    if (!putNamedJob(run, { schedule: schedule.cron, image: utility.image, command }, `in a utility container of ${utility.image} ${schedule.words} (${schedule.cron})`)) {
+      run.ws.append('scheduled.yaml', JOBS, { name, schedule: schedule.cron, image: utility.image, command });
+      run.lines.push(`+ job ${name}: runs "${command}" in a utility container of ${utility.image} ${schedule.words} (${schedule.cron})`);
+    }
     return true;
   }
   if (!container) {
@@ -2447,6 +2529,10 @@ function handleJob(run: Run, clause: string): boolean {
     run.ws.set('scheduled.yaml', [...JOBS, same, 'schedule'], schedule.cron);
     mentionFocus(run, container);
     run.lines.push(`~ job ${jobs[same]!.name}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron}; was ${jobs[same]!.schedule})`);
+    return true;
+  }
+  if (putNamedJob(run, { schedule: schedule.cron, container, command }, `inside ${container} ${schedule.words} (${schedule.cron})`)) {
+    mentionFocus(run, container);
     return true;
   }
   const base = (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
@@ -2478,14 +2564,23 @@ function namedContainerCommand(run: Run, clause: string): string | undefined {
  * container of that image (busybox when none is named). Not when the word is a service.
  */
 function utilityContainer(run: Run, clause: string): { command: string; image: string } | undefined {
-  const m = /\b(?:run|runs|execute|exec|schedule)\s+(.+?)\s+(?:from|in|inside|within|using|on)\s+(?:an?\s+|the\s+)?(?:(?:small|tiny|minimal|throwaway|throw-away|plain|separate|standalone|one-off|fresh|little|lightweight|light|new|temporary|temp)\s+)*(?:([a-z0-9][\w./-]*(?::[\w.-]+)?)\s+)?(?:utility\s+|helper\s+)?(?:container|image|box)\b/i.exec(clause);
+  const where = String.raw`\s+(?:from|in|inside|within|using|on)\s+(?:an?\s+|the\s+)?(?:(?:small|tiny|minimal|throwaway|throw-away|plain|separate|standalone|one-off|fresh|little|lightweight|light|new|temporary|temp)\s+)*(?:([a-z0-9][\w./-]*(?::[\w.-]+)?)\s+)?(?:utility\s+|helper\s+)?(?:container|image|box)\b`;
+  // "hourly, curl https://x/ping from a little utility container", "daily at 2am wget … in a
+  // throwaway container": the command said with no verb, after the schedule or before it.
+  const m = new RegExp(String.raw`\b(?:run|runs|execute|exec|schedule)\s+(.+?)${where}`, 'i').exec(clause) ?? new RegExp(String.raw`^(.+?)${where}`, 'i').exec(withoutLeadingSchedule(clause));
   if (!m) return undefined;
   const said = m[2]?.toLowerCase();
   if (said && getService(run, said)) return undefined;
   const word = said && !/^(?:utility|helper|separate|docker|job|cron)$/.test(said) ? said : undefined;
   const command = beforeSchedule(m[1]!);
-  if (!command) return undefined;
+  // With no verb, only a command that looks like one: a flag, a path or a URL after a program's name.
+  if (!command || (!/^(?:run|runs|execute|exec|schedule)\b/i.test(m[0]) && !(/^[a-z][\w.-]*\s/i.test(command) && /(?:^|\s)--?[a-z]|\//i.test(command) && detectVerb(command) === undefined))) return undefined;
   return { command, image: !word ? 'busybox:latest' : word.includes(':') ? word : `${word}:latest` };
+}
+
+/** The clause without the schedule said first ("hourly, ", "daily at 2am ", "every 10 minutes: "). */
+function withoutLeadingSchedule(clause: string): string {
+  return clause.replace(/^\s*(?:(?:every|each|daily|nightly|hourly|weekly|monthly|at|on|the|and|a|an|per|past|to|after|quarter|half|twice|once|minutes?|mins?|hours?|hrs?|days?|nights?|mornings?|evenings?|weekdays|weekends|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\b[\s,:;-]*)+/i, '');
 }
 
 /** The words of a command before the schedule said after it ("php artisan x every 10 minutes" → "php artisan x"). */

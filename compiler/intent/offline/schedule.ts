@@ -267,7 +267,7 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
     if (/^h/.test(unit) && n >= 1 && n < 24) {
       const minute = minutePast(t);
       const hours = window ? `${window[0]}-${window[1]}${n > 1 ? `/${n}` : ''}` : n === 1 ? '*' : `*/${n}`;
-      return { cron: `${minute} ${hours} * * ${dow?.field ?? '*'}`, words: `every ${n === 1 ? 'hour' : `${n} hours`}${during}${on}` };
+      return { cron: `${minute} ${hours} * * ${dow?.field ?? '*'}`, words: `every ${n === 1 ? 'hour' : `${n} hours`}${atMinute(minute)}${during}${on}` };
     }
     if (/^day/.test(unit) && n >= 1 && n < 32) {
       const [h, mi] = findTime(t) ?? [defaultHour, 0];
@@ -276,7 +276,8 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
   }
   if (/\b(hourly|every hour|each hour|once an hour)\b/.test(t)) {
     const hours = window ? `${window[0]}-${window[1]}` : '*';
-    return { cron: `${minutePast(t)} ${hours} * * ${dow?.field ?? '*'}`, words: `every hour${during}${on}` };
+    const minute = minutePast(t);
+    return { cron: `${minute} ${hours} * * ${dow?.field ?? '*'}`, words: `every hour${atMinute(minute)}${during}${on}` };
   }
   const time = findTime(t);
   if (dow && (dow.field === '1-5' || dow.field === '0,6' || /\b(every|each|on|weekly)\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
@@ -305,8 +306,24 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
   return undefined;
 }
 
-/** "hourly at 20 past", "every hour at minute 5": the minute; 0 when not said. */
+const atMinute = (minute: number): string => (minute > 0 ? ` at ${pad(minute)} past` : '');
+
+/** Minutes said in words before "past" / "to" the hour. */
+const MINUTE_WORDS: Record<string, number> = { quarter: 15, half: 30, five: 5, ten: 10, twenty: 20, 'twenty-five': 25, 'twenty five': 25 };
+
+/**
+ * "hourly at 20 past", "every hour at minute 5", "at quarter past every hour", "on the half
+ * hour", "ten past each hour", "a quarter to every hour", "15 minutes after the hour": the
+ * minute of an hourly schedule; 0 when not said. (An hour said after "past" was read as a time
+ * of day before this: "quarter past 2" is 2:15.)
+ */
 function minutePast(t: string): number {
   const mm = /\bat\s+(?:minute\s+)?:?(\d{1,2})\s+(?:past|after)\b|\bat\s+minute\s+(\d{1,2})\b|\bat\s+:(\d{2})\b/.exec(t);
-  return mm ? Math.min(59, Number(mm[1] ?? mm[2] ?? mm[3])) : 0;
+  if (mm) return Math.min(59, Number(mm[1] ?? mm[2] ?? mm[3]));
+  if (/\bon\s+the\s+half[\s-]hour\b/.test(t)) return 30;
+  const w = /\b(?:a\s+)?(quarter|half|five|ten|twenty(?:[\s-]five)?|\d{1,2})(?:\s+(?:minutes?|mins?))?\s+(past|after|to|before)\b(?!\s*\d)/.exec(t);
+  if (!w) return 0;
+  const n = MINUTE_WORDS[w[1]!.replace(/\s+/, ' ')] ?? Number(w[1]);
+  if (!(n > 0 && n < 60) || (w[1] === 'half' && /^(?:to|before)$/.test(w[2]!))) return 0;
+  return /^(?:to|before)$/.test(w[2]!) ? 60 - n : n;
 }
