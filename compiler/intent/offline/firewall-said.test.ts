@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCase, type EvalCase } from '../../../fixtures/intent-eval/run.js';
+import { caseFailures } from '../../../fixtures/intent-eval/run.js';
 import { runOfflineEngine } from './engine.js';
 import type { StateFiles } from '../provider.js';
 
@@ -11,10 +11,7 @@ import type { StateFiles } from '../provider.js';
 // source that belongs to one clause only ("only allow ssh from 10.0.0.0/8 and keep the website
 // open": the website stays open to everyone).
 type Expect = Record<string, unknown>;
-function passes(request: string, want: Expect[], before: string[] = []): void {
-  const r = runCase({ id: 'firewall-said', request, before, expect: want } as EvalCase);
-  expect(r.failures).toEqual([]);
-}
+const passes = (request: string, want: Expect[], before: string[] = []) => expect(caseFailures(request, want, before)).toEqual([]);
 
 describe('a default policy and what stays open', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCase, type EvalCase } from '../../../fixtures/intent-eval/run.js';
+import { caseFailures } from '../../../fixtures/intent-eval/run.js';
 
 // Round 23, my own wording (the class of held-out 16's user misses, never its sentences): several
 // people in one clause share what follows them ("carol and dave, regular users", "ivan, judy and
@@ -11,10 +11,7 @@ const ECDSA = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyN
 
 type Expect = Record<string, unknown>;
 const user = (name: string, more: Expect = {}): Expect => ({ user: name, ...more });
-function passes(request: string, want: Expect[], before: string[] = []): void {
-  const r = runCase({ id: "users-listed", request, before, expect: want } as EvalCase);
-  expect(r.failures).toEqual([]);
-}
+const passes = (request: string, want: Expect[], before: string[] = []) => expect(caseFailures(request, want, before)).toEqual([]);
 
 describe('several people in one clause share what follows them', () => {
   it.each([
