@@ -16,7 +16,7 @@ const web = `${tag}-web`;
 const term = tmuxTerminal(`claude-${tag}`);
 let host: TempHost;
 
-/** services.yaml: web (busybox, sleeping) with this memory and CPU limit, and `extra` entries. */
+/** services.yaml: web (busybox, sleeping) with this memory and CPU limit (none when ''), and `extra` entries. */
 function services(memory: string, cpus: string, extra = ''): void {
   writeServices(
     host,
@@ -26,8 +26,7 @@ function services(memory: string, cpus: string, extra = ''): void {
       networks: [${tag}-net]
       resources:
         memory: ${memory}
-        cpu: "${cpus}"
-${extra}`,
+${cpus ? `        cpu: "${cpus}"\n` : ''}${extra}`,
     `${tag}-net`,
   );
 }
@@ -61,7 +60,7 @@ describe('limits change in place', () => {
     expect(before).toMatchObject({ memory: 64 * 1048576, cpus: 0.5e9 });
     services('128Mi', '1');
     const planned = await claude(['plan'], '0');
-    expect(planned).toContain(`Update the limits of container '${web}' in place (memory 128Mi, CPU 1; it keeps running)`);
+    expect(planned).toContain(`Update the limits of container '${web}' (memory 128Mi, CPU 1): in place where the engine can, and it keeps running; else it is recreated`);
     expect(planned).not.toContain(`Stop container '${web}'`);
     const applied = await claude(['apply', '--yes'], '0');
     expect(applied).toContain(`Updated the limits of ${web} in place (it kept running)`);
@@ -82,8 +81,22 @@ describe('limits change in place', () => {
     const applied = await claude(['apply', '--yes'], '1');
     expect(applied).toMatch(/rolled back/i);
     expect(applied).toContain(`Updated the limits of ${web} in place`);
-    expect(applied).toContain(`Undid: Update the limits of container '${web}' in place`);
+    expect(applied).toContain(`Undid: Update the limits of container '${web}'`);
     expect(inspect()).toEqual(before);
     expect(before.memory).toBe(128 * 1048576);
+  }, 600_000);
+
+  it('a CPU limit the container did not have, rolled back, is gone again (review 16 M2: it stayed, and the next plan saw nothing to do)', async () => {
+    services('128Mi', '');
+    await claude(['apply', '--yes'], '0');
+    expect(inspect().cpus).toBe(0);
+    services('128Mi', '0.5', `    - name: ${tag}-bad2
+      image: claude-os-local/busybox:latest
+      command: ["sh", "-c", "exit 3"]
+      restart: "no"
+      networks: [${tag}-net]
+`);
+    expect(await claude(['apply', '--yes'], '1')).toMatch(/rolled back/i);
+    expect(inspect()).toMatchObject({ memory: 128 * 1048576, cpus: 0 });
   }, 600_000);
 });

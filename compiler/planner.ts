@@ -657,8 +657,8 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         // Memory/CPU only: `docker update` on the running container (runtime/apply.ts), no stop,
         // no new image, no start; the runtime replaces it instead when the engine cannot.
         const limits = limitsText(spec.resources);
-        add({ id: stepId('container.replace', spec.name), op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: [...needs].sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' in place (${limits}; it keeps running)` });
-        record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: limits in place (${limits})`);
+        add({ id: stepId('container.replace', spec.name), op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: [...needs].sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
+        record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: limits (${limits}), in place where the engine can`);
         continue;
       } else if (f.action === 'create' || f.action === 'replace') {
         needs.add(imageSteps.get(spec.image)!);
@@ -1069,7 +1069,7 @@ function overview(
     const ports = hostPortsSaid(f.spec);
     const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumePaths.has(m.source)).map((m) => `volume ${m.source}`);
     const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
-    const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : f.action === 'limits' ? `limits in place: ${limitsText(f.spec.resources)}` : what;
+    const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : f.action === 'limits' ? `limits: ${limitsText(f.spec.resources)}` : what;
     // The service by name, then its image: "+ nginx (nginx:alpine)", so a change is never anonymous.
     byService.set(f.spec.service, `${mark} ${f.spec.service} (${svc?.image ?? f.spec.image})${extra ? `  → ${extra}` : ''}`);
   }

@@ -608,7 +608,9 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
       const old = await engine.inspectContainer(spec.name);
       // Only the limits changed: in place (docker update), recorded so the observer sees the
       // new config hash on the same container; a limit to remove, or an engine that cannot, replaces.
-      if (step.params.limitsOnly && old && engine.updateLimits && limitsSettable(old.limits, spec.resources)) {
+      // Both ways: a rollback must be able to set the old limits again the same way (none →
+      // 128Mi in place could not be undone in place: the limit stayed after a rollback).
+      if (step.params.limitsOnly && old && engine.updateLimits && limitsSettable(old.limits, spec.resources) && limitsSettable(spec.resources, old.limits ?? {})) {
         await engine.updateLimits(old.id, spec.resources);
         await updateRecord(ctx, LIMITS_RECORD, (text) => {
           const reg = parseLimits(text);
