@@ -265,11 +265,13 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
     return { ok: false, stage: 'observe', problems: [observeProblem(e)], warnings };
   }
   trace('plan: observed');
-  // The engine is asked about the images it lacks now, while the planner works (agent/images.ts askAboutImages).
+  const key = loadOrCreateHostKey(host.paths.dataDir, host.hostId);
+  // The engine is asked about the images it lacks now, while the planner works (agent/images.ts
+  // askAboutImages). Not before the key: a key that cannot be read returns at once, not after
+  // the answers. A plan the planner refuses (below) still waits for them before the process ends.
   const { askAboutImages, unavailableImageWarnings } = await import('./images.js');
   const asked = askAboutImages(() => host.engine(), modelImages(model, desiredJobs), observed.images);
   if (asked.size) trace(`plan: asked the engine about ${asked.size} image(s) it lacks`);
-  const key = loadOrCreateHostKey(host.paths.dataDir, host.hostId);
   const payload = plan(model, observed, {
     request: o.request,
     now: o.now,

@@ -22,7 +22,7 @@
  */
 import { sha256Hex } from '../common/canonical.js';
 import { canonicalJsonFast, sortKeysDeep } from '../plan/canonical.js';
-import { LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
+import { LABEL_BASE_HASH, LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
 import { dangerousMount } from '../plan/trust.js';
 import type {
   ContainerSpec,
@@ -131,6 +131,7 @@ export function containerConfigHash(spec: ContainerSpec, secretDigests: Record<s
   const { configHash: _h, state: _s, ...rest } = spec;
   const labels = { ...rest.labels };
   delete labels[LABEL_CONFIG_HASH];
+  delete labels[LABEL_BASE_HASH];
   return sha256Hex(canonicalJsonFast({ secrets: secretDigests, spec: { ...rest, labels } }));
 }
 
@@ -194,7 +195,9 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
           workingDir: svc.workingDir,
       });
       spec.configHash = containerConfigHash(spec, digests);
-      spec.labels = sortRecord({ ...spec.labels, [LABEL_CONFIG_HASH]: spec.configHash });
+      // The same without the limits: equal when only memory/CPU changed (updated in place).
+      const baseHash = containerConfigHash({ ...spec, resources: {} }, digests);
+      spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
       out.push(spec);
     }
   }
@@ -487,7 +490,8 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   }
 
   // ── decide what happens to each container ─────────────────────────────────────────
-  type Fate = { spec: ContainerSpec; action: 'create' | 'replace' | 'start' | 'stop' | 'none'; obs?: ObservedContainer };
+  /** `limits`: only memory/CPU changed (the base hash label is equal): updated in place, no restart. */
+  type Fate = { spec: ContainerSpec; action: 'create' | 'replace' | 'limits' | 'start' | 'stop' | 'none'; obs?: ObservedContainer };
   const fates: Fate[] = [];
   const digestsOf = secretDigester(desired);
   /** The config hash of `spec` with other labels (describeContainerChange, restartTakenBack). */
@@ -500,7 +504,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     if ((o && !o.managed) || spec.name.length < 2) continue;
     const onRecreated = spec.networks.some((n) => recreatedNetworks.has(n.name));
     if (!o) fates.push({ spec, action: 'create' });
-    else if ((o.configHash !== spec.configHash && !restartTakenBack(o, spec, rehashOf(spec))) || onRecreated) fates.push({ spec, action: 'replace', obs: o });
+    else if ((o.configHash !== spec.configHash && !restartTakenBack(o, spec, rehashOf(spec))) || onRecreated) fates.push({ spec, action: !onRecreated && onlyLimitsDiffer(o, spec) ? 'limits' : 'replace', obs: o });
     else if (spec.state === 'running' && !isUp(o)) fates.push({ spec, action: 'start', obs: o });
     else if (spec.state === 'stopped' && isUp(o)) fates.push({ spec, action: 'stop', obs: o });
     else fates.push({ spec, action: 'none', obs: o });
@@ -649,7 +653,14 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       const depStarts: string[] = [];
       for (const dep of svc.dependsOn) depStarts.push(...startedServiceSteps(dep));
       let startDeps: string[];
-      if (f.action === 'create' || f.action === 'replace') {
+      if (f.action === 'limits') {
+        // Memory/CPU only: `docker update` on the running container (runtime/apply.ts), no stop,
+        // no new image, no start; the runtime replaces it instead when the engine cannot.
+        const limits = limitsText(spec.resources);
+        add({ id: stepId('container.replace', spec.name), op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: [...needs].sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' in place (${limits}; it keeps running)` });
+        record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: limits in place (${limits})`);
+        continue;
+      } else if (f.action === 'create' || f.action === 'replace') {
         needs.add(imageSteps.get(spec.image)!);
         const stop = stopIds.get(spec.name);
         if (stop) needs.add(stop);
@@ -808,6 +819,24 @@ function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string
   if (have.internal !== want.internal) parts.push(`internal ${have.internal} → ${want.internal}`);
   if (want.subnet !== undefined && have.subnet !== want.subnet) parts.push(`subnet ${have.subnet ?? 'auto'} → ${want.subnet}`);
   return parts.join(', ');
+}
+
+/**
+ * Only the limits differ: the running container carries the base hash (the config hash without
+ * memory and CPU, LABEL_BASE_HASH) of the new spec, and is running as the spec wants (a stop or a
+ * start too is a replace). A container made before the label existed is replaced.
+ */
+function onlyLimitsDiffer(o: ObservedContainer, spec: ContainerSpec): boolean {
+  const base = o.labels[LABEL_BASE_HASH];
+  return base !== undefined && base === spec.labels[LABEL_BASE_HASH] && (spec.state === 'running') === isUp(o);
+}
+
+/** "memory 128Mi, CPU 0.5": the limits a container gets ("no limits" when none). */
+function limitsText(r: ContainerSpec['resources']): string {
+  const parts: string[] = [];
+  if (r.memoryBytes !== undefined) parts.push(`memory ${r.memoryBytes % 1048576 === 0 ? `${r.memoryBytes / 1048576}Mi` : `${r.memoryBytes} bytes`}`);
+  if (r.nanoCpus !== undefined) parts.push(`CPU ${r.nanoCpus / 1e9}`);
+  return parts.join(', ') || 'no limits';
 }
 
 /** The config hash of a container spec with other labels. */
@@ -1011,13 +1040,13 @@ function overview(
   const byService = new Map<string, string>();
   for (const f of fates) {
     if (f.spec.replica !== 1) continue;
-    const mark = f.action === 'create' ? '+' : f.action === 'replace' ? '~' : f.action === 'start' || f.action === 'stop' ? '~' : null;
+    const mark = f.action === 'create' ? '+' : f.action === 'replace' || f.action === 'limits' ? '~' : f.action === 'start' || f.action === 'stop' ? '~' : null;
     if (!mark) continue;
     const svc = services.get(f.spec.service);
     const ports = hostPortsSaid(f.spec);
     const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumePaths.has(m.source)).map((m) => `volume ${m.source}`);
     const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
-    const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : what;
+    const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : f.action === 'limits' ? `limits in place: ${limitsText(f.spec.resources)}` : what;
     // The service by name, then its image: "+ nginx (nginx:alpine)", so a change is never anonymous.
     byService.set(f.spec.service, `${mark} ${f.spec.service} (${svc?.image ?? f.spec.image})${extra ? `  → ${extra}` : ''}`);
   }

@@ -431,6 +431,10 @@ export interface StepContainerReplace1 {
     spec: ContainerSpec;
     oldConfigHash: string;
     healthTimeoutMs: number;
+    /**
+     * Only the memory/CPU limits differ (equal base-hash label): the runtime changes them on the container in place (docker update, no restart) and records its config hash in container-limits.json; a rollback puts the old limits back. An engine that cannot, or a limit to remove, replaces the container instead.
+     */
+    limitsOnly?: true;
   };
   inverse: Inverse;
 }

@@ -11,6 +11,9 @@
  *   <dataDir>/schedule.json    { "jobs": JobSpec[] }                                 exactly a schedule.apply step's params.jobs
  *   <dataDir>/firewall.json    { "rulesetHash": "<sha256 of the nft -f text loaded>", "tableHash": "<NftDriver.observe().hash right after loading>" }
  *   <dataDir>/mounts.json      { "mounts": { "/data": MountSpec } }                  logical target → the mount.apply step's params.mount
+ *   <dataDir>/container-limits.json { "containers": { "<name>": { "id": "<container id>", "configHash": "<the spec's>" } } }
+ *                              a container whose limits were changed in place (docker update): its label still
+ *                              carries the config hash it was created with; the observer reports this one while the id matches
  *
  * This module only defines formats and hashes; it does no I/O.
  */
@@ -22,6 +25,7 @@ export const HOST_FILES_RECORD = 'host-files.json';
 export const SCHEDULE_RECORD = 'schedule.json';
 export const FIREWALL_RECORD = 'firewall.json';
 export const MOUNTS_RECORD = 'mounts.json';
+export const LIMITS_RECORD = 'container-limits.json';
 
 export interface VolumesRecord {
   volumes: Record<string, { path: string; permissions?: string; owner?: string }>;
@@ -34,6 +38,9 @@ export interface ScheduleRecord {
 }
 export interface MountsRecord {
   mounts: Record<string, MountSpec>;
+}
+export interface LimitsRecord {
+  containers: Record<string, { id: string; configHash: string }>;
 }
 export interface FirewallRecord {
   rulesetHash: string;

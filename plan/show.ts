@@ -14,11 +14,11 @@ import type { PlanPayload, PlanStep } from './types.js';
 import { evaluatePolicy } from './policy.js';
 import type { PlanReview, ResourceChange } from './review.js';
 
-/** `+` create/start, `~` change/stop, `-` remove, `-/+` replace. */
+/** `+` create/start, `~` change/stop (and limits changed in place), `-` remove, `-/+` replace. */
 export function stepSymbol(s: PlanStep): string {
   switch (s.op) {
     case 'container.replace':
-      return '-/+';
+      return s.params.limitsOnly ? '~' : '-/+';
     case 'network.remove':
     case 'volume.remove':
     case 'container.remove':

@@ -46,6 +46,12 @@ export const PAYLOAD_TYPE = 'application/vnd.claude-os.plan+json';
 export const LABEL_MANAGED = 'claude.os/managed';
 export const LABEL_SERVICE = 'claude.os/service';
 export const LABEL_CONFIG_HASH = 'claude.os/config-hash';
+/**
+ * The config hash without the limits (memory, CPU): equal on a running container and its new
+ * spec when only the limits changed, which the planner then updates in place (docker update).
+ * Like the config hash, not itself hashed.
+ */
+export const LABEL_BASE_HASH = 'claude.os/base-hash';
 export const LABEL_REPLICA = 'claude.os/replica';
 /**
  * The host id (plan/keys.ts) of the Claude.OS instance that manages the resource. The

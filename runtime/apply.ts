@@ -33,6 +33,7 @@ import { diffFingerprints, mountKey, resourceFingerprints } from '../plan/finger
 import {
   FIREWALL_RECORD,
   HOST_FILES_RECORD,
+  LIMITS_RECORD,
   MOUNTS_RECORD,
   fstabLine,
   fstabWithBlock,
@@ -41,6 +42,7 @@ import {
   VOLUMES_RECORD,
   type FirewallRecord,
   type HostFilesRecord,
+  type LimitsRecord,
   type MountsRecord,
   type ScheduleRecord,
   type VolumesRecord,
@@ -470,6 +472,7 @@ function successMessage(step: PlanStep, detail: Record<string, unknown>, specs: 
       return `Removed container ${step.params.name}${why ? ` (${why})` : ''}`;
     }
     case 'container.replace':
+      if (detail.inPlace) return `Updated the limits of ${step.params.spec.name} in place (it kept running)`;
       return `Replaced ${step.params.spec.service}${detail.ready ? ` (${String(detail.ready)})` : ''}`;
     case 'firewall.apply':
       return 'Firewall rules applied';
@@ -603,6 +606,17 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
     case 'container.replace': {
       const spec = step.params.spec;
       const old = await engine.inspectContainer(spec.name);
+      // Only the limits changed: in place (docker update), recorded so the observer sees the
+      // new config hash on the same container; a limit to remove, or an engine that cannot, replaces.
+      if (step.params.limitsOnly && old && engine.updateLimits && limitsSettable(old.limits, spec.resources)) {
+        await engine.updateLimits(old.id, spec.resources);
+        await updateRecord(ctx, LIMITS_RECORD, (text) => {
+          const reg = parseLimits(text);
+          reg[spec.name] = { id: old.id, configHash: spec.configHash };
+          return JSON.stringify(JSON.parse(canonicalJson({ containers: reg })), null, 2) + '\n';
+        });
+        return { id: old.id, inPlace: true };
+      }
       if (old) {
         await engine.stopContainer(old.id, 10);
         await engine.renameContainer(old.id, oldName(spec.name, ctx.payload.id));
@@ -771,6 +785,23 @@ async function restoreContainer(engine: Engine, snap: Snapshot, name: string, re
     }
   }
   if (!was.running && c.running) await engine.stopContainer(c.id, 10);
+  // Limits changed in place (the same container): the old ones back.
+  if (c.id === was.id && was.limits && engine.updateLimits && canonicalJson(c.limits ?? {}) !== canonicalJson(was.limits) && limitsSettable(c.limits, was.limits)) await engine.updateLimits(c.id, was.limits);
+}
+
+/** Whether `want` can be set in place over `have`: a limit cannot be removed so, only set or changed. */
+function limitsSettable(have: ContainerSpec['resources'] | undefined, want: ContainerSpec['resources']): boolean {
+  return (have?.memoryBytes === undefined || want.memoryBytes !== undefined) && (have?.nanoCpus === undefined || want.nanoCpus !== undefined);
+}
+
+/** The container-limits record (plan/host-state.ts): `{containers: {name: {id, configHash}}}`. */
+function parseLimits(text: string | null): LimitsRecord['containers'] {
+  if (!text) return {};
+  try {
+    return (JSON.parse(text) as Partial<LimitsRecord>).containers ?? {};
+  } catch {
+    return {};
+  }
 }
 
 /** Same network as the snapshot's, by what matters (an id changes when it is recreated). */

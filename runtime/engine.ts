@@ -22,6 +22,8 @@ export interface ContainerRecord {
   networks: { name: string; aliases: string[] }[];
   /** Engine-specific create options (docker: derived from `docker inspect`); opaque to apply.ts. */
   recreate: unknown;
+  /** Its memory/CPU limits as the engine has them now (absent: none, or the engine does not say). */
+  limits?: ContainerSpec['resources'];
 }
 
 export interface NetworkRecord {
@@ -93,6 +95,12 @@ export interface Engine {
   /** Idempotent: a missing container is fine. Forced (a running one is killed). */
   removeContainer(nameOrId: string): Promise<void>;
   renameContainer(nameOrId: string, newName: string): Promise<void>;
+  /**
+   * Changes the memory/CPU limits of a container in place (running or not; docker update).
+   * Only to set or change a limit: one the container has that `limits` lacks cannot be removed
+   * so (apply.ts replaces the container then). Absent: the engine cannot; apply replaces.
+   */
+  updateLimits?(nameOrId: string, limits: ContainerSpec['resources']): Promise<void>;
   /** Attaches a container to a network with DNS aliases (rollback: after a network was recreated). */
   connectNetwork(nameOrId: string, network: string, aliases: string[]): Promise<void>;
   /**

@@ -18,14 +18,14 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
 import { resourceFingerprints } from '../plan/fingerprint.js';
-import { FIREWALL_RECORD, HOST_FILES_RECORD, MOUNTS_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD } from '../plan/host-state.js';
+import { FIREWALL_RECORD, HOST_FILES_RECORD, LIMITS_RECORD, MOUNTS_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD } from '../plan/host-state.js';
 import type { ObservedState, PlanPayload } from '../plan/types.js';
 import type { ContainerRecord, Engine, HostFile, NetworkRecord, VolumeDirState } from './engine.js';
 
 export const SNAPSHOT_DIR = 'snapshots';
 
 /** The data-dir records a snapshot keeps and a rollback writes back. */
-export const RECORDS = [FIREWALL_RECORD, HOST_FILES_RECORD, MOUNTS_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD] as const;
+export const RECORDS = [FIREWALL_RECORD, HOST_FILES_RECORD, LIMITS_RECORD, MOUNTS_RECORD, SCHEDULE_RECORD, VOLUMES_RECORD] as const;
 
 export interface Snapshot {
   version: 1;

@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import { parse } from '../args.js';
 import { Cancelled, EXIT, println, withContext, type Command, type CommandContext } from '../context.js';
 import type { LineReader } from '../prompt.js';
-import { maybeOperation, operationRequest } from '../operations.js';
+import { maybeOperation, operationRequest, runOperation } from '../operations.js';
+import { openStateRepo } from '../../runtime/state/repo.js';
+
+/** The commit before `commit` in the state repo (its first parent), or null when it is the first. */
+async function commitBefore(stateDir: string, commit: string): Promise<string | null> {
+  try {
+    return await (await openStateRepo(stateDir, { create: false })).resolveRev(`${commit}~1`);
+  } catch {
+    return null;
+  }
+}
 import { healthQuestion } from '../../compiler/diagnose/intent.js';
 import { stateHeadOf } from '../../agent/flow.js';
 import { resolvePaths } from '../../common/paths.js';
@@ -46,10 +56,12 @@ const HELP = [
  * Runs `line` outside the intent engine when it is an operation, a health question or a
  * troubleshooting question; null when it is a request for the engine.
  */
-async function routeOutsideEngine(ctx: CommandContext, line: string, stateDir: string | undefined, reader: LineReader): Promise<{ code: number; ran: string; headBefore: string | null } | null> {
+async function routeOutsideEngine(ctx: CommandContext, line: string, stateDir: string | undefined, reader: LineReader, rollbackTo?: string): Promise<{ code: number; ran: string; headBefore: string | null } | null> {
   const inner = withContext(ctx, { reader });
   const headBefore = await stateHeadOf(resolvePaths(ctx.env, ctx.cwd, stateDir).stateDir);
-  const op = await maybeOperation(inner, line, { ...(stateDir ? { stateDir } : {}), reader });
+  const op = rollbackTo !== undefined
+    ? await runOperation(inner, { kind: 'rollback', rev: rollbackTo, undo: true }, { ...(stateDir ? { stateDir } : {}), reader, services: [] })
+    : await maybeOperation(inner, line, { ...(stateDir ? { stateDir } : {}), reader });
   if (op !== null) return { code: op, ran: 'operation', headBefore };
   const hq = healthQuestion(line);
   if (hq) {
@@ -102,6 +114,8 @@ const command: Command = {
     let pending: TurnResult | undefined;
     /** The requests that built the pending proposal. */
     let chain: string[] = [];
+    /** The last undo of this session: the state HEAD it made, and the commit whose state it put back. */
+    let lastUndo: { head: string; restored: string } | null = null;
     /** Learning mode: the last request not understood (or corrected), waiting for a rephrase that gets applied. */
     let unclear: string | undefined;
     /** Plans applied in this session: Ctrl-C says they stay. */
@@ -172,10 +186,28 @@ const command: Command = {
         // Operations ("undo the last change", "show me the logs of web", "what changed today?"),
         // health questions and troubleshooting ("the website is down") run as they do from the
         // shell, asking through this reader; the engine only sees requests for changes.
-        const routed = await routeOutsideEngine(ctx, line, values['state-dir'], reader);
+        // "undo" said again right after an undo of this session undoes the change before the one
+        // undone (HEAD~1 would undo the undo); when there is none, it says so (docs/intent.md).
+        let rollbackTo: string | undefined;
+        if (undo?.kind === 'rollback' && undo.undo && lastUndo) {
+          const stateDir = resolvePaths(ctx.env, ctx.cwd, values['state-dir']).stateDir;
+          if ((await stateHeadOf(stateDir)) === lastUndo.head) {
+            const before = await commitBefore(stateDir, lastUndo.restored);
+            if (!before) {
+              println(ctx.stdout, 'There is nothing more to undo: the change undone last was the first one recorded. Nothing changed.');
+              continue;
+            }
+            rollbackTo = before;
+          }
+        }
+        const undoFrom = undo?.kind === 'rollback' && undo.undo ? (rollbackTo ?? (await stateHeadOf(resolvePaths(ctx.env, ctx.cwd, values['state-dir']).stateDir))) : null;
+        const routed = await routeOutsideEngine(ctx, line, values['state-dir'], reader, rollbackTo);
         if (routed !== null) {
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: `ran: ${routed.ran} (exit ${routed.code})` });
           const head = await stateHeadOf(s.paths.stateDir);
+          // The state an undo put back, so a second "undo" goes one further back (null: not an undo).
+          const restored = undoFrom && head !== routed.headBefore ? (rollbackTo ?? (await commitBefore(s.paths.stateDir, undoFrom))) : null;
+          lastUndo = restored && head ? { head, restored } : null;
           if (head !== routed.headBefore) {
             // It changed the state (a rollback, a fix): the next request starts from it.
             applied++;

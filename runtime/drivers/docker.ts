@@ -194,7 +194,18 @@ export class DockerEngine extends HostSideOps implements Engine {
       labels: info.Config.Labels ?? {},
       networks: recreate.networks,
       recreate,
+      limits: { ...(info.HostConfig.Memory ? { memoryBytes: info.HostConfig.Memory } : {}), ...(info.HostConfig.NanoCpus ? { nanoCpus: info.HostConfig.NanoCpus } : {}) },
     };
+  }
+
+  async updateLimits(nameOrId: string, limits: ContainerSpec['resources']): Promise<void> {
+    // As at create (Memory alone): the swap limit is twice the memory, so it moves with it.
+    const memory = limits.memoryBytes !== undefined ? { Memory: limits.memoryBytes, MemorySwap: 2 * limits.memoryBytes } : {};
+    try {
+      await this.docker.getContainer(nameOrId).update({ ...memory, ...(limits.nanoCpus !== undefined ? { NanoCpus: limits.nanoCpus } : {}) });
+    } catch (e) {
+      throw new StepError(`docker could not change the limits of ${nameOrId}: ${(e as Error).message}`, 'check the memory limit (at least 6 MiB) and the CPU limit (at most the host\'s cores)');
+    }
   }
 
   private async recreateOf(info: Docker.ContainerInspectInfo): Promise<DockerRecreate> {

@@ -1,7 +1,7 @@
 /**
  * A small Docker Engine API client over the unix socket (node:http), with dockerode's
  * method names and reply shapes for the calls Claude.OS makes: the runtime's driver
- * (drivers/docker.ts: create, start, stop, remove, rename, networks, image check and pull,
+ * (drivers/docker.ts: create, start, stop, remove, rename, update, networks, image check and pull,
  * `docker exec` for readiness probes) and the observer (lists, inspect, stats, logs, events).
  *
  * Why not dockerode itself: loading it costs ~300 ms of CPU and ~23 MB of memory, because it
@@ -49,6 +49,8 @@ export interface ContainerApi {
   stop(o: { t: number }): Promise<unknown>;
   remove(o: { force: boolean; v: boolean }): Promise<unknown>;
   rename(o: { name: string }): Promise<unknown>;
+  /** POST /containers/{id}/update: resources changed in place (docker update). */
+  update(o: { Memory?: number; MemorySwap?: number; NanoCpus?: number }): Promise<unknown>;
   exec(o: { Cmd: string[]; AttachStdout: boolean; AttachStderr: boolean }): Promise<ExecApi>;
   stats(o: Record<string, unknown>): Promise<unknown>;
   logs(o: Record<string, unknown>): Promise<unknown>;
@@ -220,6 +222,7 @@ export class EngineClient implements DockerApi {
       stop: (o) => this.call(`${base}/stop${query(o)}`, { method: 'POST' }),
       remove: (o) => this.call(`${base}${query(o)}`, { method: 'DELETE' }),
       rename: (o) => this.call(`${base}/rename${query(o)}`, { method: 'POST' }),
+      update: (o) => this.json<unknown>(`${base}/update`, { method: 'POST', body: o }),
       exec: async (o) => {
         const { Id } = await this.json<{ Id: string }>(`${base}/exec`, { method: 'POST', body: o });
         return {

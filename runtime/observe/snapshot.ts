@@ -20,6 +20,7 @@ import { underRoot } from '../../common/paths.js';
 import {
   FIREWALL_RECORD,
   HOST_FILES_RECORD,
+  LIMITS_RECORD,
   MOUNTS_RECORD,
   SCHEDULE_RECORD,
   VOLUMES_RECORD,
@@ -32,6 +33,7 @@ import {
   scheduleHash,
   type FirewallRecord,
   type HostFilesRecord,
+  type LimitsRecord,
   type MountsRecord,
   type ScheduleRecord,
   type VolumesRecord,
@@ -88,7 +90,7 @@ export async function observe(opts: ObserveOptions): Promise<ObservedState> {
     networks: networks.map((n) => toNetwork(n, opts.hostId)).sort(byName),
     volumes: observeVolumes(opts.dataDir, opts.root),
     images: [...new Set(images.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'))].sort(),
-    containers: containers.map((c) => toContainer(c, opts.hostId)).sort(byName),
+    containers: withLimitsUpdated(containers.map((c) => toContainer(c, opts.hostId)), readRecord<LimitsRecord>(opts.dataDir, LIMITS_RECORD)).sort(byName),
     firewall: observedFirewall(fwLive, opts.dataDir),
     hostFilesHash: hostFilesHash(hostFiles),
     hostFiles,
@@ -114,6 +116,18 @@ export async function observeHostSide(opts: Pick<ObserveOptions, 'dataDir' | 'ro
     scheduleHash: schedule ? scheduleHash(schedule.jobs ?? []) : null,
     ...observeMounts(opts.dataDir, opts.root),
   };
+}
+
+/**
+ * A container whose limits were changed in place (container-limits.json, by its id) has the
+ * config hash of the spec it was updated to; its label still says the one it was created with.
+ */
+function withLimitsUpdated(containers: ObservedContainer[], record: LimitsRecord | null): ObservedContainer[] {
+  const updated = record?.containers ?? {};
+  return containers.map((c) => {
+    const r = updated[c.name];
+    return c.managed && r && r.id === c.id && c.configHash !== undefined ? { ...c, configHash: r.configHash } : c;
+  });
 }
 
 export function toContainer(c: Docker.ContainerInfo, hostId: string): ObservedContainer {

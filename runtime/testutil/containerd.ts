@@ -9,6 +9,25 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectContainerd } from '../drivers/containerd/api.js';
+import { DEFAULT_NETWORK, type ContainerdEngine } from '../drivers/containerd/engine.js';
+import { stopLogWriter } from '../drivers/containerd/log-writer.js';
+
+/**
+ * A test's driver torn down: every container it observes removed (its namespace, ports
+ * table, address), every network (the default `bridge` too, unmanaged, so not observed: its
+ * bridge and rules are on the host), the connection closed and its log writer stopped.
+ */
+export async function removeEngineState(engine: ContainerdEngine | undefined): Promise<void> {
+  if (!engine) return;
+  try {
+    for (const c of (await engine.observe()).containers) await engine.removeContainer(c.id).catch(() => undefined);
+    for (const nw of [...(await engine.observe()).networks.map((x) => x.name), DEFAULT_NETWORK]) await engine.removeNetwork(nw, true).catch(() => undefined);
+  } catch {
+    /* containerd may be gone */
+  }
+  engine.close();
+  await stopLogWriter(engine.stateDir);
+}
 
 export interface TestContainerd {
   dir: string;

@@ -44,6 +44,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
+import { judgeClass } from './harm-classes.js';
 import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { ordinalReferent, restrictedSource, type Named } from './referents.js';
@@ -250,6 +251,16 @@ function dataExposed(message: string): boolean {
 }
 
 /**
+ * A database opened to the internet said by reference in a later turn: "expose it to the internet
+ * for now" after a turn about postgres. "it" is what the turn before named.
+ */
+function exposedByReference(message: string, history: EngineInput['history']): boolean {
+  if (!/\b(?:it|that|this|them)\b/i.test(message)) return false;
+  const last = [...history].reverse().find((h) => h.role === 'user');
+  return last !== undefined && DATA_WORD.test(last.text) && dataExposed(message.replace(/\b(?:it|that|this|them)\b/gi, 'the database'));
+}
+
+/**
  * Host mutation by installing: "install htop and ncdu on the host", "put nmap on the box itself",
  * "compile ffmpeg directly on the server", and anything installed "not in a container",
  * "outside docker", "natively". What is installed may be a list. A service this engine knows
@@ -304,7 +315,8 @@ export function detectDanger(message: string): string | undefined {
     if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
     return d.reason;
   }
-  return undefined;
+  // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
+  return judgeClass(message)?.reason;
 }
 
 // ── vocabulary ─────────────────────────────────────────────────────────────
@@ -522,7 +534,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // internet?") asks, it does not order: only the first gate (injections, leaks) applies, and
   // nothing is changed whatever is answered.
   const yesNo = isYesNoQuestion(said);
-  const danger = yesNo ? refuseFirst(said) : detectDanger(said);
+  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : undefined);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.

@@ -281,14 +281,11 @@ export class Cni {
    */
   async claimBridge(bridge: string, subnet: string, yieldTo: (otherDevice: string) => boolean = () => false): Promise<boolean> {
     const gateway = firstAddress(subnet);
-    if (!(await this.linkExists(bridge))) {
-      const add = await this.host('ip', ['link', 'add', bridge, 'type', 'bridge']);
-      if (add.code !== 0 && !(await this.linkExists(bridge))) throw new CniError(`ip link add ${bridge} failed: ${add.stderr.trim()}`);
-    }
-    for (const args of [['addr', 'replace', `${gateway}/${subnet.split('/')[1]}`, 'dev', bridge], ['link', 'set', bridge, 'up']]) {
-      const r = await this.host('ip', args);
-      if (r.code !== 0) throw new CniError(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
-    }
+    // one `ip -batch` (a network create is on the path of every container on it: three ip runs
+    // were 0.7 s at a load of 25)
+    const batch = [...((await this.linkExists(bridge)) ? [] : [`link add ${bridge} type bridge`]), `addr replace ${gateway}/${subnet.split('/')[1]} dev ${bridge}`, `link set ${bridge} up`];
+    const made = await this.host('ip', ['-batch', '-'], { input: batch.join('\n') + '\n' });
+    if (made.code !== 0) throw new CniError(`ip could not make bridge ${bridge} for ${subnet}: ${made.stderr.trim()}`);
     const others = (await this.routes()).filter((x) => x.dst === subnet && x.dev !== bridge).map((x) => x.dev);
     if (others.some(yieldTo)) {
       await this.removeBridge(bridge);

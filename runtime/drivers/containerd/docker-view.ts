@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { DockerLike } from '../../observe/engine-client.js';
 import type { ContainerdEngine, DescribedContainer } from './engine.js';
-import { logMtimeMs, readLogEntries, type LogEntry } from './logs.js';
+import { cursorAfter, entriesAfter, logMtimeMs, readLogEntries, type LogEntry } from './logs.js';
 
 /** How often `claude logs -f` looks for new lines in the log files. */
 const FOLLOW_POLL_MS = 300;
@@ -112,8 +112,11 @@ export class ContainerdDockerView implements DockerLike {
       stats: async () => ({}),
       logs: async (opts: Record<string, unknown>) => {
         const d = await this.describe(id);
-        // The live file and the rotated ones (./logs.ts), oldest first.
-        let lines = readLogEntries(d.logFile).filter((e) => (opts.stdout !== false || e.stream !== 'stdout') && (opts.stderr !== false || e.stream !== 'stderr'));
+        const asked = (e: LogEntry) => (opts.stdout !== false || e.stream !== 'stdout') && (opts.stderr !== false || e.stream !== 'stderr');
+        // The live file and the rotated ones (./logs.ts), oldest first; a follower takes only
+        // whole lines, so one being written is read once, whole, on a later pass.
+        const all = readLogEntries(d.logFile, { complete: !!opts.follow });
+        let lines = all.filter(asked);
         const since = Number(opts.since ?? 0);
         if (since) {
           // Each line has its time; a line from before the log writer (no time) counts when the file was written after `since`.
@@ -125,8 +128,9 @@ export class ContainerdDockerView implements DockerLike {
         const frames = (es: LogEntry[]) => Buffer.concat(es.map((e) => frame(`${opts.timestamps && e.time ? `${e.time} ` : ''}${e.text}\n`, e.stream)));
         if (!opts.follow) return frames(lines);
         // Following (`claude logs -f`): the lines so far, then every line written later, read from
-        // the files every FOLLOW_POLL_MS (by time, so a rotation in between loses nothing), until destroyed.
-        let last = lines.reduce((m, e) => (e.time > m ? e.time : m), '');
+        // the files every FOLLOW_POLL_MS (by time and the count at that time, so a rotation in
+        // between loses nothing and a line sharing the last one's time is not lost), until destroyed.
+        let cursor = cursorAfter(all);
         const file = d.logFile;
         const stream = new Readable({
           read() {},
@@ -136,10 +140,11 @@ export class ContainerdDockerView implements DockerLike {
           },
         });
         const timer = setInterval(() => {
-          const fresh = readLogEntries(file).filter((e) => e.time > last);
+          const now = readLogEntries(file, { complete: true });
+          const fresh = entriesAfter(now, cursor);
           if (!fresh.length) return;
-          last = fresh[fresh.length - 1]!.time;
-          stream.push(frames(fresh));
+          cursor = cursorAfter(now);
+          stream.push(frames(fresh.filter(asked)));
         }, FOLLOW_POLL_MS);
         stream.push(frames(lines));
         return stream;

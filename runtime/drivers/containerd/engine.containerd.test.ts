@@ -20,9 +20,8 @@ import { applyPlan } from '../../apply.js';
 import { makePlan, S, setupTestHost, signPlan, type TestHost } from '../../testutil/plans.js';
 import { freePort } from '../../testutil/ports.js';
 import { redisPing, stackSpecs } from '../../testutil/stack.js';
-import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
-import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
-import { stopLogWriter } from './log-writer.js';
+import { removeEngineState, startContainerd, type TestContainerd } from '../../testutil/containerd.js';
+import { ContainerdEngine } from './engine.js';
 import { connectContainerd } from './api.js';
 import { chainIds, importTarball, readImage } from './images.js';
 import { createHostEngine, engineKind, hostObserver } from '../../host-engine.js';
@@ -71,16 +70,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (engine) {
-    try {
-      for (const c of (await engine.observe()).containers) await engine.removeContainer(c.id).catch(() => undefined);
-      for (const nw of [...(await engine.observe()).networks.map((x) => x.name), DEFAULT_NETWORK]) await engine.removeNetwork(nw, true).catch(() => undefined);
-    } catch {
-      /* containerd may be gone */
-    }
-    engine.close();
-    await stopLogWriter(engine.stateDir);
-  }
+  await removeEngineState(engine);
   await ctd?.stop();
   for (const d of [dataDir, root]) if (d) rmSync(d, { recursive: true, force: true });
 }, 120_000);

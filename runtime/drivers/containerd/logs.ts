@@ -72,10 +72,14 @@ const RECORD = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (stdout|stderr) ([FP]) (
  * a line without the record prefix (written by the shim's `file://` stdio before the writer
  * existed) is a stdout line with no time.
  */
-export function readLogEntries(live: string): LogEntry[] {
+export function readLogEntries(live: string, opts: { complete?: boolean } = {}): LogEntry[] {
   const out: LogEntry[] = [];
   const partial: Record<'stdout' | 'stderr', { time: string; text: string } | null> = { stdout: null, stderr: null };
-  for (const raw of readLog(live).split('\n')) {
+  const text = readLog(live);
+  // complete: only what is whole now: not a record the writer is still writing (after the last
+  // newline), nor a line whose `P` parts have no `F` yet. A follower reads those next time.
+  const whole = opts.complete ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
+  for (const raw of whole.split('\n')) {
     const m = RECORD.exec(raw);
     if (!m) {
       if (raw !== '') out.push({ time: '', stream: 'stdout', text: raw });
@@ -92,9 +96,45 @@ export function readLogEntries(live: string): LogEntry[] {
   }
   for (const stream of ['stdout', 'stderr'] as const) {
     const head = partial[stream];
-    if (head) out.push({ time: head.time, stream, text: head.text });
+    if (head && !opts.complete) out.push({ time: head.time, stream, text: head.text });
   }
   return out;
+}
+
+/**
+ * Where a follower of the log is: the time of the last line it delivered and how many lines
+ * with exactly that time it has delivered (two lines can share a time; by time alone, one
+ * written after the read at the same microsecond was lost). Lines with no time (from before
+ * the log writer) are never new.
+ */
+export interface LogCursor {
+  time: string;
+  same: number;
+}
+
+/** The cursor after `entries` (all the whole lines of the log so far, oldest first). */
+export function cursorAfter(entries: readonly LogEntry[]): LogCursor {
+  let time = '';
+  let same = 0;
+  for (const e of entries) {
+    if (!e.time || e.time < time) continue;
+    if (e.time === time) same++;
+    else {
+      time = e.time;
+      same = 1;
+    }
+  }
+  return { time, same };
+}
+
+/** The lines of `entries` after `cursor` (a line at the cursor's time past the `same` first is new). */
+export function entriesAfter(entries: readonly LogEntry[], cursor: LogCursor): LogEntry[] {
+  let seen = 0;
+  return entries.filter((e) => {
+    if (!e.time || e.time < cursor.time) return false;
+    if (e.time > cursor.time) return true;
+    return ++seen > cursor.same;
+  });
 }
 
 /** The last `n` lines of the log (0: all), across the rotated files, as text (empty lines left out). */

@@ -19,9 +19,8 @@ import { resourceFingerprints } from '../../../plan/fingerprint.js';
 import type { PlanStep } from '../../../plan/types.js';
 import { applyPlan } from '../../apply.js';
 import { containerSpec, health, makePlan, S, setupTestHost, signPlan, type TestHost } from '../../testutil/plans.js';
-import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
-import { ContainerdEngine, DEFAULT_NETWORK } from './engine.js';
-import { stopLogWriter } from './log-writer.js';
+import { removeEngineState, startContainerd, type TestContainerd } from '../../testutil/containerd.js';
+import { ContainerdEngine } from './engine.js';
 import { newSupervisorState, supervisePass } from './supervisor.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -105,16 +104,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (engine) {
-    try {
-      for (const c of (await engine.observe()).containers) await engine.removeContainer(c.id).catch(() => undefined);
-      for (const nw of [...(await engine.observe()).networks.map((x) => x.name), DEFAULT_NETWORK]) await engine.removeNetwork(nw, true).catch(() => undefined);
-    } catch {
-      /* containerd may be gone */
-    }
-    engine.close();
-    await stopLogWriter(engine.stateDir);
-  }
+  await removeEngineState(engine);
   await ctd?.stop();
   for (const ns of [hostNs, clientNs]) execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
   for (const d of [dataDir, root]) if (d) rmSync(d, { recursive: true, force: true });

@@ -1,0 +1,98 @@
+/**
+ * A memory or CPU limit change updates the running container in place (docker update): the
+ * same container, not restarted, and the plan says so; a rollback puts the old limits back on
+ * it. The real bin/claude in a terminal (tmux) with real Docker. Needs dockerd, tmux and
+ * `npm run build`. Names carry this run's tag; containers, network, tmux server and temp dir
+ * are removed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempHost, tmuxTerminal, type TempHost } from '../runtime/testutil/cli-host.js';
+import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+
+const tag = `lim${randomBytes(3).toString('hex')}`;
+const web = `${tag}-web`;
+const term = tmuxTerminal(`claude-${tag}`);
+let host: TempHost;
+
+/** services.yaml: web (busybox, sleeping) with this memory and CPU limit, and `extra` entries. */
+function services(memory: string, cpus: string, extra = ''): void {
+  writeFileSync(
+    join(host.stateDir, 'services.yaml'),
+    `apiVersion: claude.os/v1
+kind: ServiceManifest
+metadata:
+  name: test
+spec:
+  networks:
+    - name: ${tag}-net
+  services:
+    - name: ${web}
+      image: claude-os-local/busybox:latest
+      command: ["sleep", "3600"]
+      networks: [${tag}-net]
+      resources:
+        memory: ${memory}
+        cpu: "${cpus}"
+${extra}`,
+  );
+}
+
+/** Id, start time, memory and CPU limits of the web container, as Docker has them. */
+const inspect = () => {
+  const [id, started, memory, cpus] = execFileSync('docker', ['inspect', '-f', '{{.Id}} {{.State.StartedAt}} {{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}', web], { encoding: 'utf8' }).trim().split(' ');
+  return { id, started, memory: Number(memory), cpus: Number(cpus) };
+};
+
+async function claude(args: string[], code: string): Promise<string> {
+  term.runClaude(args, { env: host.env, cwd: host.base, width: 220, height: 80 });
+  return (await term.exited(code, 240_000)).replace(/\s*\n\s*/g, ' ');
+}
+
+beforeAll(async () => {
+  host = tempHost('limits', tag);
+  services('64Mi', '0.5');
+  await claude(['apply', '--yes'], '0');
+}, 300_000);
+
+afterAll(() => {
+  term.kill();
+  removeDockerByName(tag);
+  host?.remove();
+}, 60_000);
+
+describe('limits change in place', () => {
+  it('memory 64Mi → 128Mi and CPU 0.5 → 1: the plan says in place; the same container, not restarted, gets them; nothing left to plan', async () => {
+    const before = inspect();
+    expect(before).toMatchObject({ memory: 64 * 1048576, cpus: 0.5e9 });
+    services('128Mi', '1');
+    const planned = await claude(['plan'], '0');
+    expect(planned).toContain(`Update the limits of container '${web}' in place (memory 128Mi, CPU 1; it keeps running)`);
+    expect(planned).not.toContain(`Stop container '${web}'`);
+    const applied = await claude(['apply', '--yes'], '0');
+    expect(applied).toContain(`Updated the limits of ${web} in place (it kept running)`);
+    expect(inspect()).toEqual({ id: before.id, started: before.started, memory: 128 * 1048576, cpus: 1e9 });
+    // The observer sees the new config hash on the same container: no drift, nothing to do.
+    await claude(['plan', '--detailed-exitcode'], '0');
+  }, 600_000);
+
+  it('a rollback puts the old limits back on the same container', async () => {
+    const before = inspect();
+    // 256Mi for web, and a service that exits at once: its start fails, the apply rolls back.
+    services('256Mi', '1', `    - name: ${tag}-bad
+      image: claude-os-local/busybox:latest
+      command: ["sh", "-c", "exit 3"]
+      restart: "no"
+      networks: [${tag}-net]
+`);
+    const applied = await claude(['apply', '--yes'], '1');
+    expect(applied).toMatch(/rolled back/i);
+    expect(applied).toContain(`Updated the limits of ${web} in place`);
+    expect(applied).toContain(`Undid: Update the limits of container '${web}' in place`);
+    expect(inspect()).toEqual(before);
+    expect(before.memory).toBe(128 * 1048576);
+  }, 600_000);
+});
