@@ -389,6 +389,8 @@ interface TemplateInfo {
   name: string;
   role: string;
   repo: string;
+  /** The host port the template publishes by default (postgres 5432), if any. */
+  port?: number;
 }
 
 let templateInfoCache: TemplateInfo[] | undefined;
@@ -397,7 +399,8 @@ function templateInfos(): TemplateInfo[] {
   templateInfoCache = listTemplates().map((name) => {
     const t = loadTemplate(name);
     const img = String(t.parameters.image?.default ?? '');
-    return { name, role: t.role, repo: repoOf(img) };
+    const port = Number(t.parameters.host_port?.default);
+    return { name, role: t.role, repo: repoOf(img), ...(Number.isInteger(port) && port > 0 ? { port } : {}) };
   });
   return templateInfoCache;
 }
@@ -564,6 +567,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const job = jobWords(message);
   message = nameItHost(job.message, original);
   // "a rule that drops tcp 23", "…which rejects smtp": the rule's verb as the firewall reads it.
+  // "a rule called bad-subnet dropping everything from …": the action said as "-ing" after the rule.
+  if (/\brule\b/i.test(message)) message = message.replace(/\brule\s+(drop|reject|block|allow|accept|open|clos|permit|deny|let)(?:p|t)?ing\b/gi, (_m, v: string) => `rule that ${v.toLowerCase() === 'clos' ? 'close' : v}`);
   if (/\brule\b/i.test(message)) message = message.replace(/\b(?:that|which|to)\s+(drop|reject|block|allow|accept|open|close|permit|let|den(?=ies))(?:s|ies)\b/gi, (_m, v: string) => `that ${/^den$/i.test(v) ? 'deny' : v}`);
   // "10.20.0.0/16 and 10.30.0.0/16", "a, b & c": one list of addresses, never split into clauses.
   message = message.replace(ADDRESS_LIST, ' + ');
@@ -573,6 +578,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // services, one subject of the clause, so one change is applied to each (never split).
   const serviceNames = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   message = joinSubjects(message, serviceNames);
+  // "carol and dave, regular users", "groups adm and www-data": one list of people or groups (never split).
+  message = joinPeople(message, serviceNames);
   // "on the api, set LOG_LEVEL to debug", "for the worker, 2 gigs": a service said first, then
   // what it gets, is "api: …" (one clause, never cut at the comma).
   message = message.replace(/^\s*(?:on|for|in)\s+(?:the\s+)?([a-z][\w-]*)(?:\s+(?:service|container|app))?\s*,\s*/i, (m, name: string) => (serviceNames.includes(name.toLowerCase()) ? `${name.toLowerCase()}: ` : m));
@@ -621,7 +628,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     // alone, so text nothing understands is reported instead of swallowed.
     // "put users ana and bo in it", "give ana and bo sudo": a person's name in a list of people.
     const aboutPeople = /\b(?:users?|groups?|accounts?|sudoers?|sudo|admins?)\b/i.test(message);
+    // Several people said together ("carol & dave"), not a list of groups ("groups adm & docker").
+    const peopleListed = PEOPLE_JOINED.test(groupsSaid(message.toLowerCase()).spans.reduceRight((m, [a, b]) => m.slice(0, a) + m.slice(b), message.toLowerCase()));
     const personItem = (c: string) =>
+      (aboutPeople && peopleListed && SHARED_BY_PEOPLE.test(c.trim())) ||
       aboutPeople &&
       /^['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:\s+(?:in\s+(?:it|there|that|this)(?:\s+group)?|(?:to|into|in)\s+(?:it|the\s+[\w-]+(?:\s+group)?)|too|as\s+well|both|sudo|admin|(?:should|shall|must|will)\s+(?:be|join|get|have)\b.*|with\s+(?:sudo|admin|root|ssh|keys?|no\s+sudo)\b.*))?\s*[.!]*$/i.test(c.trim()) &&
       detectVerb(c) === undefined && findServiceMentions(c).length === 0 && !namesApp(c.trim().split(/\s+/)[0]!);
@@ -649,7 +659,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
     for (let [ci, clause] of clauses.entries()) {
@@ -677,7 +687,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
         clause = (clause.slice(0, renamed.index) + clause.slice(renamed.index + renamed[0].length)).replace(/^[\s,;.]+|[\s,;.]+$/g, '').replace(/\s*,\s*,\s*/g, ', ');
         if (clause === '' || /^(?:and|then|please|pls)$/i.test(clause)) continue;
       }
-      const verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
+      let verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
+      // "take down the worker, keep postgres", "kill memcached, don't need it anymore": a verb
+      // that can stop or remove, said with what is kept or with no need left, removes.
+      if (verb === 'stop' && /\b(?:take|bring|shut)\s+(?:[\w-]+\s+){0,3}down\b|\bkill\b/i.test(clause) && REMOVAL_CUE.test(message)) verb = 'remove';
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
       const filesBefore = realChanges(run);
@@ -751,6 +764,55 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (run.warnings.length > 0) proposal.warnings = run.warnings;
   if (run.questions.length > 0) proposal.questions = run.questions;
   return out(proposal);
+}
+
+/** "…, and only 10.0.0.0/8 should reach 3000": an address, a port and who may reach it is a rule of its own, never a list item. */
+function ownFirewallRule(c: string): boolean {
+  return findCidrs(c).length > 0 && findPorts(c).length > 0 && /\b(?:reach|access|connect|allowed?|only|open|block|deny)\b/i.test(c);
+}
+
+/** A word that is never a person's name in a list of people ("add carol and dave"). */
+const NOT_A_PERSON = /^(?:the|a|an|and|or|it|them|users?|accounts?|logins?|groups?|sudo|sudoers?|admins?|wheel|me|us|you|him|her|no|not|without|with|only|just|also|too|please|pls|new|owner|app|apps|db|database|service|services|server|box|machine|key|keys|ssh|root|my|our|their|his|its|both|all|each|regular|normal|standard|two|three|four|five|for|to|in|into|from|of|on|as|this|that|these|those|is|are|be|group|members?|people|team|access|everyone|anyone|give|grant|make|put|let|set|get|create|add|remove|delete|take|kick|open|allow|block|install|run|deploy|change|move|need|needs|want|wants|have|has)$/i;
+const PERSON = String.raw`['"“‘\`]?[a-z_][a-z0-9_-]{0,31}['"”’\`]?`;
+const PERSON_LIST = new RegExp(String.raw`(?<![\w@./:+=-])(${PERSON}(?:\s*,\s*${PERSON})*\s*,?\s*(?:and|&)\s+${PERSON})(?![\w@./+=-])`, 'gi');
+/**
+ * What several people said together share: "…, regular users", "…, both sudoers", "…, all in
+ * group devs", "- all three in the docker group", "…, they should all be in group ops". One
+ * clause with the list before it (handleUsers gives it to each person).
+ */
+const SHARED_BY_PEOPLE = /^(?:[-–—]\s*)?(?:(?:they|them)\s+(?:should|will|must|need\s+to|are|'re)?\s*)?(?:(?:both|all|each)(?:\s+(?:of\s+them|three|four|five|two))?\s+)?(?:should\s+)?(?:be\s+|as\s+)?(?:(?:regular|normal|standard|plain|ordinary|non-?admin|unprivileged)\s+(?:users?|accounts?)|(?:sudoers?|admins?)|(?:with|no|without)\s+sudo|(?:in\s+(?:the\s+)?)?groups?\b.*|in\s+(?:the\s+)?[\w-]+(?:\s*&\s*[\w-]+)*\s+groups?)(?:\s*,?\s*(?:no|without)\s+sudo)?\s*[.!]*$/i;
+
+/** A list of several people (joinPeople) is in the request: what follows it may be shared by them. */
+const PEOPLE_JOINED = /[a-z0-9_'"”’`-]\s+&\s+['"“‘`]?[a-z_]/i;
+
+/**
+ * Lists of people and of groups said with "and" or commas become one "&" list the clause
+ * splitter keeps whole: "add carol and dave, regular users" → "add carol & dave, regular
+ * users"; "groups adm and www-data" → "groups adm & www-data". Only when the request speaks of
+ * users, accounts, groups or sudo, and never a list with a service, a product, a verb or a
+ * common word in it.
+ */
+function joinPeople(message: string, serviceNames: string[]): string {
+  if (!/\b(?:users?|accounts?|logins?|groups?|sudoers?|sudo)\b/i.test(message)) return message;
+  const plain = (n: string) => {
+    const w = n.replace(/['"“”‘’`]/g, '');
+    return !NOT_A_PERSON.test(w) && !TOPIC.test(w.toLowerCase()) && detectVerb(w) === undefined && !serviceNames.includes(w.toLowerCase()) && findServiceMentions(w).length === 0 && !namesApp(w) && !products().includes(w.toLowerCase());
+  };
+  // A list of groups is joined whatever its words are ("groups web and deploy").
+  const G = String.raw`['"“‘\`]?[a-z_][a-z0-9_-]{0,31}['"”’\`]?`;
+  const GROUPS = String.raw`(${G}(?:\s*,\s*${G})*\s*,?\s*(?:and|&)\s+${G})`;
+  // Never a topic of its own ("in group docker, and hostname build-02").
+  const aGroup = (list: string) => list.split(/\s*(?:,|\band\b|&)\s*/i).every((g) => g === '' || (!TOPIC.test(g.toLowerCase()) && !/^(?:the|a|an|with|key|ssh|sudo|no|set|make|give|add|create|remove|open|allow|block)$/i.test(g)));
+  const joined = (list: string) => list.split(/\s*(?:,|\band\b|&)\s*/i).filter((n) => n !== '').join(' & ');
+  message = message
+    .replace(new RegExp(String.raw`(\bgroups?\s*:?\s+)${GROUPS}(?![\w@./+=-])`, 'gi'), (m, lead: string, list: string) => (aGroup(list) ? lead + joined(list) : m))
+    .replace(new RegExp(String.raw`(\b(?:in|into|to)\s+(?:the\s+)?)${GROUPS}(\s+groups\b)`, 'gi'), (m, lead: string, list: string, tail: string) => (aGroup(list) ? lead + joined(list) + tail : m));
+  return message.replace(PERSON_LIST, (list: string, _l: string, at: number, all: string) => {
+    // Right after "group" it is a group ("in group docker, and hostname …" is no list).
+    if (/\bgroups?\s*:?\s*$/i.test(all.slice(0, at))) return list;
+    const names = list.split(/\s*(?:,|\band\b|&)\s*/i).filter((n) => n !== '');
+    return names.length >= 2 && names.every(plain) ? names.join(' & ') : list;
+  });
 }
 
 /**
@@ -834,7 +896,11 @@ function paraphrase(text: string): string {
     .replace(/\bstart(?:\s+up)?\s+(?=(?:a|an|some|another|new|one\s+more)\s+(?!(?:backups?|back\s+up|job|cron|scan|check|restart|rollback)\b))/gi, 'set up ')
     // Several services in one sentence, each said "NAME (IMAGE[, port N]) [x N]" or "N NAMEs
     // from IMAGE [named NAME]": the form the grammar reads, "IMAGE as NAME [on port N] [with N replicas]".
-    .replace(new RegExp(String.raw`\b(?:(?:a|an|our|my|the)\s+)?([a-z][\w-]*)\s*\(\s*(?:image\s*:?\s*)?(${IMAGE_SAID})\s*(?:,\s*(?:on\s+)?(?:port\s+)?(\d{2,5})\s*)?\)`, 'gi'), (_m, name: string, image: string, port?: string) => `${image} as ${name.toLowerCase()}${port ? ` on port ${port}` : ''}`)
+    .replace(new RegExp(String.raw`\b(?:(?:a|an|our|my|the)\s+)?([a-z][\w-]*)\s*\(\s*(?:image\s*:?\s*)?(${IMAGE_SAID})\s*(?:,\s*(?:on\s+)?(?:port\s+)?(\d{2,5})\s*)?\)`, 'gi'), (_m, name: string, image: string, port: string | undefined, at: number, all: string) =>
+      // "my app (IMAGE) as shop": a word for what it is, the name said after it.
+      /^(?:app|application|service|container|image|thing|project|code|stuff)$/i.test(name) && /^[^.;]*?\b(?:as|named|called)\s+['"“‘`]?[a-z0-9]/i.test(all.slice(at + _m.length))
+        ? `${image}${port ? ` on port ${port}` : ''}`
+        : `${image} as ${name.toLowerCase()}${port ? ` on port ${port}` : ''}`)
     .replace(new RegExp(String.raw`\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => {
       // "3 replicas of IMAGE", "2 instances of IMAGE": a count word is no name; the image's is.
       const counted = /^(?:replica|copie|copy|instance|container|pod|node|unit|one|task|clone)$/i.test(noun);
@@ -1473,6 +1539,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // A complaint ("I'm unable to reach nginx", "grafana keeps crashing") is read as one before
   // anything that could add, change or remove what it names.
   if (isComplaint(clause) && detectVerb(clause.replace(SYMPTOM, ' ')) === undefined && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
+  // A public key said in passing is a user's ("here is an ecdsa key for jon: ecdsa-sha2-… ="),
+  // never an environment value or a secret, unless the clause speaks of those.
+  if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
@@ -1481,6 +1550,10 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (handleDependsOn(run, clause)) return true;
   // "only this key: ssh-ed25519 …": a key is a user's, never a firewall rule.
   if (KEY_RE.test(clause) && handleUsers(run, clause, verb)) return true;
+  // "run IMAGE as shop, expose 5000": a bare port to expose, said after a service this request
+  // added, is that service's port on the host (no firewall rule).
+  const bareExpose = /^(?:and\s+)?(?:expose|publish)\s+(?:(?:on\s+)?(?:the\s+)?port\s+)?(\d{2,5})\s*[.!]*$/i.exec(clause);
+  if (bareExpose && run.added.length > 0 && handleModifiers(run, `expose it on ${bareExpose[1]}`)) return true;
   if (handleNamedRule(run, clause) || handleSshConfig(run, clause) || handleFirewall(run, clause)) return true;
   if (handleUsers(run, clause, verb)) return true;
   if (handleHostname(run, clause)) return true;
@@ -1553,10 +1626,12 @@ function existingFor(run: Run, m: ServiceMention): string | undefined {
  */
 const NEGATED_MENTION = new RegExp(
   [
-    String.raw`\b(?:leave|leaving|keep|keeping|let)\s+(?:the\s+|my\s+|our\s+|that\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:alone|as\s+(?:it\s+)?is|untouched|unchanged|be|where\s+it\s+is|out\s+of\s+(?:it|this|that))\b`,
+    String.raw`\b(?:leave|leaving|keep|keeping|let)\s+(?:the\s+|my\s+|our\s+|that\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:alone|as\s+(?:it\s+)?is|untouched|unchanged|be|where\s+it\s+is|out\s+of\s+(?:it|this|that)|running|up|going|alive|online)\b`,
     // "…, don't delete it", "but do not remove the api": stopped, or left, never removed.
     String.raw`\b(?:don'?t|dont|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:touch|change|modify|restart|stop|mess\s+with|break|move|scale|resize|edit|bother|affect|do\s+anything\s+to|delete|remove|destroy|drop|uninstall|wipe|nuke|lose|throw\s+away|get\s+rid\s+of)\s+(?:the\s+|my\s+|our\s+|that\s+|its\s+|their\s+)?[\w-]+(?:\s+(?:one|service|container|db|database|data|volume|definition|config))?`,
     String.raw`\bbut\s+keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$))`,
+    // "take down the worker and the api, keep postgres": the last words keep one.
+    String.raw`(?:^|[,;]\s*|\band\s+)keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?(?!(?:it|them|that|this|those|all|everything|last|latest|copies|backups?|snapshots?|dumps?|versions?|logs?|one|two|three|four|five|six|seven|eight|nine|ten|a|an|in|on|up|going|track|mind)\b)[a-z][\w-]*(?=\s*(?:[.;!?]|$))`,
     String.raw`\bwithout\s+(?:touching|changing|restarting|stopping|affecting|moving)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
     String.raw`\b(?:but\s+)?not\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$|\s+(?:though|tho|please|pls|too|also|one|service|container)\b))`,
     String.raw`\b(?:except(?:\s+for)?|apart\s+from|other\s+than|besides|save\s+for)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
@@ -1564,6 +1639,9 @@ const NEGATED_MENTION = new RegExp(
   ].join('|'),
   'gi',
 );
+/** What says a service goes for good: another is kept ("…, keep postgres"), it is not needed any more, "for good", "permanently". */
+const REMOVAL_CUE = /(?:^|[,;]\s*|\band\s+|\bbut\s+)keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?(?!(?:it|them|that|this|those|all|everything|last|latest|copies|backups?|snapshots?|dumps?|versions?|logs?|one|two|three|four|five|six|seven|eight|nine|ten|a|an|in|on|up|going|track|mind)\b)[a-z][\w-]*\s*(?:[.;!?]|$)|\b(?:don'?t|dont|do\s+not|no\s+longer)\s+need\s+(?:it|them|that|this|those)\b|\bnot\s+needed\s+any\s*more\b|\bfor\s+good\b|\bpermanently\b/i;
+
 /** The word at `index` lies in a negated mention ("leave the database alone"). */
 function negatedAt(clause: string, index: number): boolean {
   return withoutNegatedMentions(clause)[index] === ' ' && clause[index] !== ' ';
@@ -2294,7 +2372,8 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   }
   // "…, backed by postgres and redis": the services it needs, in the same clause.
   // "a web app called shop using image …": "web app" is this service, not a web server.
-  const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`\b${escapeRe(name)}\b`, 'g'), ' ').replace(/\bweb\s+app(?:lication)?s?\b/gi, ' ');
+  // The name goes with the words that named it ("named shop with a postgres db" never names postgres "with").
+  const rest = clause.replace(image, ' ').replace(new RegExp(String.raw`(?:\b(?:named|called|as|name\s+it|call\s+it)\s+)?['"“‘\`]?\b${escapeRe(name)}\b['"”’\`]?`, 'g'), ' ').replace(/\bweb\s+app(?:lication)?s?\b/gi, ' ');
   if (findServiceMentions(rest).some((m) => m.template !== tpl?.name)) handleAdd(run, rest.replace(/\bon\s+port\s+\d+|\bport\s+\d+|\bon\s+\d+/gi, ' '), 'add');
   // "… on port 8180 with 384mb", "… 2 replicas, half a cpu": the new service's own settings.
   const settings = rest.replace(/\b(?:on\s+)?(?:host\s+)?port\s+\d+(?:\s*(?::|->|to)\s*\d+)?|\bon\s+\d+\b|\b\d{2,5}\s*:\s*\d{2,5}\b/gi, ' ');
@@ -2852,7 +2931,11 @@ function handleEnv(run: Run, clause: string): boolean {
   // What is left once the variables and their values are out: where a service is named.
   const cut = [...loose.spans].sort((x, y) => y[0] - x[0]).reduce((c, [a0, b0]) => c.slice(0, a0) + ' ' + c.slice(b0), clause);
   const rest0 = pairs.reduce((c, [k, v]) => c.replace(`${k}=${v}`, ' ').replace(k, ' '), cut);
-  const rest = loose.svc ? `${rest0} ${loose.svc}` : rest0;
+  const rest1 = loose.svc ? `${rest0} ${loose.svc}` : rest0;
+  // "point the api at the db: DB_URL=…", "connect the worker to redis with REDIS_URL=…": the
+  // service pointed is the one that gets the variable; what it is pointed at is only said.
+  const pointedAt = /\b(point|connect|hook\s+up|wire\s+up|wire)\s+(.+?)\s+(?:at|to|towards)\s+(?:the\s+|its\s+|our\s+|my\s+)?[\w-]+/i.exec(rest1);
+  const rest = pointedAt && targetsIn(run, pointedAt[2]!).names.length > 0 ? rest1.replace(pointedAt[0], `${pointedAt[1]} ${pointedAt[2]}`) : rest1;
   const named = targetsIn(run, rest).names;
   // "add n8n on 5678 with env TZ=Europe/Berlin": the clause adds the service the variables are for.
   if (named.length === 0) {
@@ -3384,7 +3467,8 @@ function handleModifiers(run: Run, clause: string): boolean {
   if (at > 0 && run.clauseAdded.length === 0 && /\b(?:also|too|as\s+well)\W*$/.test(msg.slice(Math.max(0, at - 16), at)) && !/\b(?:instead|rather|move|switch|change)\b/.test(t)) frame.add = true;
   const ports = frame.said.map((s) => s.host);
   // A catalogue app added by this clause already has the ports it asked for ("console on 9001").
-  const portsDone = run.clauseAdded.length > 0 && run.clauseAdded.every((n) => run.portsSet.includes(n));
+  // So is one whose ports are those said ("gitea on 3000, a redis": 3000 is gitea's, never redis's too).
+  const portsDone = run.clauseAdded.length > 0 && (run.clauseAdded.every((n) => run.portsSet.includes(n)) || ports.every((p) => run.clauseAdded.some((n) => run.portsSet.includes(n) && (getService(run, n)?.ports ?? []).some((x) => x.host === p))));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
     const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t));
@@ -4458,6 +4542,14 @@ function lockdownSaid(t: string): boolean {
 
 function handleFirewall(run: Run, clause: string): boolean {
   if (acceptPolicySaid(clause, run.input.message)) return acceptByDefault(run);
+  // "only allow ssh from 10.0.0.0/8 and keep the website open", "…, but leave the site
+  // reachable": what is kept open is a rule of its own, never narrowed to the source said before
+  // it (a lock-down's "but keep …" is read with the lock-down).
+  const kept = !lockdownSaid(clause.toLowerCase()) ? /^(.*?\S)\s*(?:,\s*|\s+)(?:(?:but|and)\s+)?((?:keep|leave)\s.*)$/i.exec(clause) : null;
+  if (kept && findCidrs(kept[1]!).length > 0 && findCidrs(kept[2]!).length === 0) {
+    const head = handleFirewall(run, kept[1]!);
+    return handleFirewall(run, kept[2]!) || head;
+  }
   // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
   // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
   {
@@ -4524,7 +4616,9 @@ function handleFirewall(run: Run, clause: string): boolean {
   const onlyThem = NOBODY_ELSE.test(run.input.message);
   let web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
   const lockdownSystem = lockdownSaid(t);;
-  let allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(accessible|reachable|available)\s+(from|to)\b/.test(t);
+  let allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(?:can|may|should|must)\s+(?:reach|access|connect\s+to)\b|\b(accessible|reachable|available)\s+(from|to)\b|^(?:keep|leave)\b.*\b(?:reachable|accessible|available|up)\b/.test(t);
+  // "keep the website open", "leave the site reachable": the web service there, by its own port.
+  if (/^(?:keep|leave)\b.*\b(?:reachable|accessible|available|up)\b/.test(t)) web ||= /\b(?:website|site|web\s*server)\b/.test(t);
   // "drop ghcr.io/acme/x:1 onto port 8200" puts an image there, it blocks nothing.
   let blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist)\b/.test(t);
   // "drop everything incoming by default but keep ssh, http and https", "default deny except 8080":
@@ -4599,7 +4693,7 @@ function handleFirewall(run: Run, clause: string): boolean {
     // "lock down the system, only allow SSH from 10.0.0.0/8": a later clause of the same
     // request narrows SSH, so it is not opened to anywhere first (and not said so).
     const sshNarrowedLater = /\bssh\b/i.test(run.input.message) && findCidrs(run.input.message).length > 0;
-    if (!restrictSsh && !sshNarrowedLater && !rules(run).some((r) => r.name === 'allow-ssh')) {
+    if ((!restrictSsh || cidrs.length === 0) && !sshNarrowedLater && !rules(run).some((r) => r.name === 'allow-ssh')) {
       putRule(run, { name: 'allow-ssh', protocol: 'tcp', port: sshPort(run), action: 'accept', comment: 'SSH' });
       run.lines.push(`  • allow SSH (${sshPort(run)}) from anywhere, so you keep access (say "only allow SSH from 10.0.0.0/8" to narrow it)`);
     }
@@ -4654,7 +4748,13 @@ function handleFirewall(run: Run, clause: string): boolean {
   // Opening and closing ports (web, numbers, or a service's published ports).
   let openPorts: number[] = [];
   let label = '';
-  if (web) {
+  // "the website", "the site", "the web server": the web service of this stack, by the ports it publishes.
+  const site = web && /\b(?:website|site|web\s*server)\b/.test(t) && !/\b(?:https?|traffic|ports?|requests?)\b/.test(t) ? services(run).filter((sv) => roleOf(sv) === 'web' && (sv.ports ?? []).some((p) => p.host !== undefined)) : [];
+  if (site.length === 1) {
+    ranges.length = 0;
+    openPorts = site[0]!.ports!.map((p) => p.host).filter((h): h is number => h !== undefined);
+    label = site[0]!.name;
+  } else if (web) {
     ranges.length = 0;
     openPorts = /\bhttps\b/.test(t) && !/\bhttp\b|\bweb\b/.test(t) ? [443] : /\bhttp\b/.test(t) && !/\bhttps\b|\bweb\b/.test(t) ? [80] : [80, 443];
     label = 'web';
@@ -4664,6 +4764,13 @@ function handleFirewall(run: Run, clause: string): boolean {
     label = all.length === 1 && ranges.length === 0 ? `port-${ports[0]}` : `ports-${all.join('-')}`.slice(0, 40).replace(/-+$/, '');
   } else if (!restrictSsh && !lockdownSystem && (allowVerb || blockVerb)) {
     let svcNames = targetsIn(run, clause).names;
+    // "only allow postgres connections from 10.1.2.3", "let 192.168.1.0/24 reach mysql": a
+    // product with no service of its own yet is its template's port.
+    const product = svcNames.length === 0 ? findServiceMentions(t).find((m) => !m.generic && templateInfos().some((x) => x.name === m.template && x.port !== undefined)) : undefined;
+    if (product && cidrs.length > 0) {
+      openPorts = [templateInfos().find((x) => x.name === product.template)!.port!];
+      label = product.template;
+    }
     // "open its port in the firewall", "allow their ports from 10.0.0.0/8": the service under discussion.
     if (svcNames.length === 0 && /\b(?:its|their|it|them)\b/.test(t)) svcNames = focusTargets(run, (sv) => (sv.ports ?? []).some((p) => p.host !== undefined));
     for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
@@ -4729,7 +4836,7 @@ function handleFirewall(run: Run, clause: string): boolean {
       for (const part of parts) {
         const rule: FirewallRule = { name: `allow-${part.label}`, protocol: proto, port: part.port, action: 'accept' };
         if (s !== undefined) rule.source = s;
-        if (web) rule.comment = 'HTTP and HTTPS';
+        if (web) rule.comment = site.length === 1 ? `${label}, the website` : 'HTTP and HTTPS';
         // The SSH port said as a number is the SSH rule ("only allow 22 80 443" after a lockdown keeps one allow-ssh).
         if (part.label === 'ssh') rule.comment = 'SSH';
         if (putRule(run, rule) !== 'same') same = false;
@@ -4833,14 +4940,97 @@ function finishFirewall(run: Run): void {
 
 const KEY_RE = /\b((?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3})(?: ([A-Za-z0-9._@+-]+@[A-Za-z0-9._-]+))?/;
 
+/**
+ * The groups a clause names: "in group devs", "in the docker group", "groups adm & www-data",
+ * "to the adm & docker groups", "groups: audio & video" (lists were joined by joinPeople).
+ */
+function groupsSaid(t: string): { groups: string[]; spans: [number, number][] } {
+  const G = String.raw`['"“‘\`]?([a-z_][a-z0-9_-]{0,31}(?:\s*&\s*[a-z_][a-z0-9_-]{0,31})*)['"”’\`]?`;
+  const groups: string[] = [];
+  const spans: [number, number][] = [];
+  for (const m of t.matchAll(new RegExp(String.raw`\bgroups?\s*:?\s+${G}|\b(?:in|into|to|join|joins)\s+(?:the\s+)?(?!(?:the|groups?)\b)${G}\s+groups?\b`, 'gi'))) {
+    const list = (m[1] ?? m[2])!;
+    for (const g of list.split(/\s*&\s*/)) if (!/^(?:only|too|also|as|and|please|pls|membership|access|for|with|of|called|named|the|a|an)$/.test(g.toLowerCase())) groups.push(g.toLowerCase());
+    spans.push([m.index!, m.index! + m[0].length]);
+  }
+  return { groups: [...new Set(groups)], spans };
+}
+
+/**
+ * Several people in one clause ("add carol & dave, regular users, no sudo", "create accounts
+ * for ivan & judy, both sudoers", "add users ivan & judy & ken, all in group devs"): each is
+ * made (or found) and gets what the clause says of them all, sudo and groups.
+ */
+function handlePeople(run: Run, clause: string, verb: Verb | undefined): boolean {
+  const t = clause.toLowerCase();
+  if (KEY_RE.test(clause)) return false;
+  const { groups, spans } = groupsSaid(t);
+  let rest = t;
+  for (const [a, b] of spans) rest = rest.slice(0, a) + ' '.repeat(b - a) + rest.slice(b);
+  const list = /(?<![\w@./:+=-])['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:\s*&\s*['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?)+(?![\w@./+=-])/.exec(rest);
+  if (!list) return false;
+  const names = list[0].split(/\s*&\s*/).map((n) => n.replace(/['"“”‘’`]/g, ''));
+  if (names.some((n) => NOT_A_PERSON.test(n) || getService(run, n) || findServiceMentions(n).length > 0)) return false;
+  // "put users ana and bo in it": the group under discussion.
+  if (/\b(?:to|in|into|join)\s+(?:it|that|this|the\s+(?:new\s+)?group)\b/.test(rest)) {
+    if (!run.lastGroup) return false;
+    groups.push(run.lastGroup);
+  }
+  const people = /\b(?:users?|accounts?|logins?|sudoers?|people|members?)\b/.test(t) || groups.length > 0;
+  if (!people) return false;
+  const USERS = ['spec', 'users'];
+  const known = () => run.ws.items<{ name: string; sudo?: boolean; groups?: string[] }>('security.yaml', USERS);
+  if (verb === 'remove' && groups.length === 0) {
+    for (const n of names) {
+      const i = known().findIndex((u) => u.name === n);
+      if (i < 0) run.notes.push(`There is no user ${n}.`);
+      else {
+        run.ws.removeAt('security.yaml', USERS, i);
+        run.lines.push(`- user ${n} (security.yaml; needs your explicit approval)`);
+      }
+    }
+    return true;
+  }
+  const noSudo = /\b(?:no|without|not|non-?|never)\s*(?:sudo|admin|root)|\b(?:regular|normal|standard|plain|ordinary|unprivileged)\s+(?:users?|accounts?)\b/.test(t);
+  const revoke = /\b(?:revoke|remove|take\s+away|strip|drop)\b[^.]*\b(?:sudo|admin)\b/.test(t);
+  const sudo = !noSudo && !revoke && (/\b(?:sudoers?|admins?|administrators?|superusers?)\b|\bsudo\b|\broot\s+access\b/.test(t) || groups.some((g) => ['sudo', 'wheel', 'admin'].includes(g)));
+  for (const name of names) {
+    let i = known().findIndex((u) => u.name === name);
+    if (i < 0) {
+      run.ws.append('security.yaml', USERS, sudo ? { name, sudo: true, shell: '/bin/sh' } : { name, shell: '/bin/sh' });
+      run.lines.push(`+ user ${name}${sudo ? ', may use sudo' : ''} (security.yaml; needs your explicit approval)`);
+      run.notes.push(`${name} has no SSH key yet and cannot log in over SSH with a key; say "add ${name}'s ssh key ssh-ed25519 AAAA…".`);
+      i = known().length - 1;
+    } else if (sudo && !known()[i]!.sudo) {
+      run.ws.set('security.yaml', [...USERS, i, 'sudo'], true);
+      run.lines.push(`~ user ${name}: may use sudo`);
+    } else if (revoke && known()[i]!.sudo) {
+      run.ws.set('security.yaml', [...USERS, i, 'sudo'], false);
+      run.lines.push(`~ user ${name}: may no longer use sudo`);
+    }
+    for (const g of groups) {
+      if (['sudo', 'sudoers', 'wheel', 'admin'].includes(g)) continue;
+      const member = known()[i]!.groups ?? [];
+      if (member.includes(g)) continue;
+      run.ws.set('security.yaml', [...USERS, i, 'groups'], [...member, g]);
+      run.lines.push(`~ user ${name}: member of group ${g}`);
+      run.emptyGroups = run.emptyGroups.filter((x) => x !== g);
+    }
+  }
+  run.lastUser = names[names.length - 1];
+  return true;
+}
+
 function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean {
+  if (handlePeople(run, clause, verb)) return true;
   // "put users ana and bo in it", "add ana, bo and cy to the analysts group", "users ana and bo
   // should be in the docker group": each person in the list, one at a time.
   const NAME = String.raw`['"“‘\`]?[a-z_][a-z0-9_-]{0,31}['"”’\`]?`;
   const list = /\b(?:groups?|sudoers?|sudo|admins?|in\s+(?:it|that|this)|users?|accounts?|people)\b/i.test(clause)
     ? new RegExp(String.raw`\b(?:(?:put|add|make|create|get|place|move|with|give|grant|let)\s+)?(?:the\s+)?(?:new\s+)?(?:users?\s+|accounts?\s+)?((?:${NAME}\s*,\s*)+(?:(?:and|&)\s+)?${NAME}|${NAME}\s+(?:and|&)\s+${NAME})(?=\s+(?:in|into|to|should|shall|must|will|join|are|as|need|get|both|all|too|sudo|admin|root|ssh|keys?|access|with)\b|\s*,\s*(?:both|all|each|every\s+one)\b|\s*$)`, 'i').exec(clause)
     : null;
-  if (list) {
+  // Right after "group(s)" a list is of groups ("in the groups docker & www-data"), never of people.
+  if (list && !/\bgroups?\s*:?\s*$/i.test(clause.slice(0, clause.indexOf(list[1]!, list.index)))) {
     const names = list[1]!.split(/\s*(?:,|\band\b|&)\s*/i).map((n) => n.replace(/['"“”‘’`]/g, '').toLowerCase()).filter((n) => n !== '');
     // A list after a verb or "users" ("put users ana and bo …", "give ana, bo sudo"), or joined by "and"; never words of the request.
     const led = /^(?:put|add|make|create|get|place|move|with|give|grant|let|users?|accounts?|the\s+users?)\b/i.test(list[0]) || /\b(?:and|&)\s+\S+$/.test(list[1]!);
@@ -4893,7 +5083,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     run.consumed.push(made[1]!);
     return true;
   }
-  const groupM0 = groupIt ?? (made && /\b(?:with|and)\b/.test(t) ? ([t, made[1]] as unknown as RegExpExecArray) : null) ?? /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s+['"“‘`]?((?!(?:only|too|also|as|and|please|pls|membership|access|for|with|of|called|named)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ?? (run.lastUser || /\b(?:user|account)\b/.test(t) ? /(?:^|,\s*|\b(?:in|into|to|join|joins|and)\s+)(?:the\s+)?([a-z_][a-z0-9_-]{0,31})\s+group\b/.exec(t) : null);
+  const groupM0 = groupIt ?? (made && /\b(?:with|and)\b/.test(t) ? ([t, made[1]] as unknown as RegExpExecArray) : null) ?? /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s*:?\s+['"“‘`]?((?!(?:only|too|also|as|and|please|pls|membership|access|for|with|of|called|named)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ?? (run.lastUser || /\b(?:user|account)\b/.test(t) ? /(?:^|,\s*|\b(?:in|into|to|join|joins|and)\s+)(?:the\s+)?([a-z_][a-z0-9_-]{0,31})\s+group\b/.exec(t) : null);
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
   const revoke =
     /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\b(take|pull|yank|withdraw|strip|remove|revoke|drop)\b[^.]*\b(sudo|admin\w*|root(?:\s+access)?)\b[^.]*\b(from|away|off)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
@@ -4994,7 +5184,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     asPerson(t) ??
     aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+((?!(?:him|her|them|me|us|it)\b)[a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
-    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b([a-z_][a-z0-9_-]{0,31})(?:'s|’s)\s+(?:(?:ssh|public|pub|new|rsa|ecdsa|ed25519)\s+){0,3}key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
+    /\b(?:give|grant|let)\s+(?!me\b|us\b|them\b|it\b|the\b|a\b|an\b|everyone\b|anyone\b)([a-z_][a-z0-9_-]{0,31})\s+(?:ssh\s+|shell\s+|login\s+|remote\s+)?(?:access|a\s+login|an\s+account|in)\b/.exec(t) ?? /\b(?!(?:here|there|that|this|it|what|who|where|he|she|let)(?:'s|’s))([a-z_][a-z0-9_-]{0,31})(?:'s|’s)\s+(?!(?:her|his|their|my|our|the|a|an)\b)(?:[a-z0-9-]+\s+){0,3}key\b/.exec(t) ?? /\b(?:key|access)\s+(?:for|to)\s+([a-z_][a-z0-9_-]{0,31})\b/.exec(t);
   let pronounUser: string | undefined;
   if (!key && !userWord && /\b(his|her|their|the)\s+(?:user\s+)?(account|login|user)\b/.test(t)) {
     const said = run.input.message.toLowerCase();
@@ -5007,7 +5197,9 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   // "actually remove carol", "delete bob": a user that exists, removed by name when no service has it.
   // "remove bob from this server", "take bob off the box": the host, not a group.
   const offHost = /\b(?:from|off|out\s+of)\s+(?:this|the|my|our)\s+(?:server|box|machine|host|system|vps|node)\b/.test(t);
-  if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || ((verb === 'remove' || (offHost && /\b(?:remove|delete|take|kick|drop)\b/.test(t))) && (offHost || !/\b(?:from|out\s+of)\b/.test(t)) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
+  // "take bob off this machine", "get bob off the server", "kick bob off this box": removed.
+  const offHostRemoval = offHost && /\b(?:remove|delete|take|kick|drop|get|boot|throw)\b/.test(t);
+  if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || ((verb === 'remove' || offHostRemoval) && (offHost || !/\b(?:from|out\s+of)\b/.test(t)) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
     pronounUser = knownRef;
     run.consumed.push(knownRef);
   }
@@ -5031,7 +5223,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const USERS = ['spec', 'users'];
   const users = run.ws.items<{ name: string; ssh_keys?: string[]; sudo?: boolean; groups?: string[] }>('security.yaml', USERS);
   const i = users.findIndex((u) => u.name === name);
-  if (verb === 'remove' && !key) {
+  if ((verb === 'remove' || (offHostRemoval && name === pronounUser)) && !key) {
     if (i < 0) run.notes.push(`There is no user ${name}.`);
     else {
       run.ws.removeAt('security.yaml', USERS, i);
@@ -5070,7 +5262,7 @@ function aKindOfUser(t: string, forPurpose = false): RegExpExecArray | undefined
   if (!m) return undefined;
   const n = (m[1] ?? m[2])!;
   m[1] = n;
-  if (/^(new|linux|unix|system|local|admin|sudo|regular|normal|standard|separate|second|another|shell|ssh|database|db|service|root|guest|read-only|readonly|test)$/.test(n)) return undefined;
+  if (/^(a|an|one|the|new|linux|unix|system|local|admin|sudo|regular|normal|standard|separate|second|another|shell|ssh|database|db|service|root|guest|read-only|readonly|test)$/.test(n)) return undefined;
   if (findServiceMentions(n).length > 0 || namesApp(n)) return undefined;
   return m;
 }
