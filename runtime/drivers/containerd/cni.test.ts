@@ -56,6 +56,8 @@ describe('CNI plugin calls', () => {
         "iptables -w -t filter -I FORWARD -s 10.99.0.0/24 -m comment --comment claude-os network n -j ACCEPT",
         "iptables -w -t filter -C FORWARD -d 10.99.0.0/24 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment claude-os network n -j ACCEPT",
         "iptables -w -t filter -I FORWARD -d 10.99.0.0/24 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment claude-os network n -j ACCEPT",
+        "iptables -w -t filter -C FORWARD -d 10.99.0.0/24 -m conntrack --ctstate DNAT -m comment --comment claude-os network n -j ACCEPT",
+        "iptables -w -t filter -I FORWARD -d 10.99.0.0/24 -m conntrack --ctstate DNAT -m comment --comment claude-os network n -j ACCEPT",
       ]);
       // the bridge plugin makes no masquerade chain per container
       const confs = ['a', 'b', 'c'].map((id) => JSON.parse(readFileSync(join(dir, `bridge-conf-${id}.json`), 'utf8')) as { ipMasq: boolean });

@@ -94,6 +94,10 @@ function networkRules(net: CniNetwork): { table: string; chain: string; insert: 
     ...(net.internal ? [] : [{ table: 'nat', chain: 'POSTROUTING', insert: false, spec: ['-s', net.subnet, '!', '-d', net.subnet, ...c, '-j', 'MASQUERADE'] }]),
     { table: 'filter', chain: 'FORWARD', insert: true, spec: ['-s', net.subnet, ...c, '-j', 'ACCEPT'] },
     { table: 'filter', chain: 'FORWARD', insert: true, spec: ['-d', net.subnet, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...c, '-j', 'ACCEPT'] },
+    // a published port's connection from another machine (DNAT-ed by ./ports.ts): with Docker
+    // on the host the FORWARD policy is DROP and dropped it (the host's own, through loopback,
+    // never crosses FORWARD); the `inet claude` firewall still holds it to the input rules
+    { table: 'filter', chain: 'FORWARD', insert: true, spec: ['-d', net.subnet, '-m', 'conntrack', '--ctstate', 'DNAT', ...c, '-j', 'ACCEPT'] },
   ];
 }
 

@@ -206,6 +206,7 @@ describe.sequential('apply on containerd', () => {
           `nat -A POSTROUTING -s ${subnetA} ! -d ${subnetA} ${comment(na)} -j MASQUERADE`,
           `filter -A FORWARD -s ${subnetA} ${comment(na)} -j ACCEPT`,
           `filter -A FORWARD -d ${subnetA} -m conntrack --ctstate RELATED,ESTABLISHED ${comment(na)} -j ACCEPT`,
+          `filter -A FORWARD -d ${subnetA} -m conntrack --ctstate DNAT ${comment(na)} -j ACCEPT`,
         ].sort(),
       );
       // no masquerade chain of the bridge plugin's per container
@@ -220,7 +221,7 @@ describe.sequential('apply on containerd', () => {
       expect(reply.output).not.toContain(`addr=${readAttachments(ids[2]!)[0]!.ip}:`);
       for (const id of ids.splice(0)) await engine.removeContainer(id);
       // the rules stay while the network does, and go with it
-      expect(rulesOf(subnetA)).toHaveLength(3);
+      expect(rulesOf(subnetA)).toHaveLength(4);
       for (const name of [na, nb]) await engine.removeNetwork(name);
       expect(rulesOf(subnetA)).toEqual([]);
       expect(rulesOf(subnetB)).toEqual([]);

@@ -3,7 +3,7 @@
  * container, one `nft -f`), through a real containerd (testutil/containerd.ts) and real nft in
  * a network namespace this file makes to play the host (`hostNetns`: the bridge, the networks'
  * rules and the ports' tables are made there), with a second namespace as a client on the
- * host's LAN (a veth pair). Checked with real traffic: the port answers from the host itself
+ * host's LAN (a veth pair), whose FORWARD policy is DROP as dockerd leaves it. Checked with real traffic: the port answers from the host itself
  * (loopback, hostIp 127.0.0.1 or any) and from the client (0.0.0.0 only); a stop, a removal
  * and a rolled-back create take its table away and the port stops answering; a table flushed
  * behind the driver's back is loaded again by the supervisor's pass, as is a crashed task's.
@@ -93,6 +93,8 @@ beforeAll(async () => {
   execFileSync('ip', ['-n', hostNs, 'link', 'set', a, 'up']);
   execFileSync('ip', ['-n', clientNs, 'link', 'set', b, 'up']);
   sh(hostNs, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+  // as dockerd leaves a host it runs on: forwarding dropped unless a rule accepts it
+  execFileSync('ip', ['netns', 'exec', hostNs, 'iptables', '-P', 'FORWARD', 'DROP']);
   ctd = await startContainerd(`ports-${suffix}`);
   dataDir = mkdtempSync(join(tmpdir(), 'claude-ports-data-'));
   root = mkdtempSync(join(tmpdir(), 'claude-ports-root-'));
