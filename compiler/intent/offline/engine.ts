@@ -5198,7 +5198,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   // "remove bob from this server", "take bob off the box": the host, not a group.
   const offHost = /\b(?:from|off|out\s+of)\s+(?:this|the|my|our)\s+(?:server|box|machine|host|system|vps|node)\b/.test(t);
   // "take bob off this machine", "get bob off the server", "kick bob off this box": removed.
-  const offHostRemoval = offHost && /\b(?:remove|delete|take|kick|drop|get|boot|throw)\b/.test(t);
+  // "offboard kevin", "deprovision kevin": a person leaves, so does the account.
+  const offHostRemoval = (offHost && /\b(?:remove|delete|take|kick|drop|get|boot|throw)\b/.test(t)) || /\b(?:off-?board|de-?provision)\b/.test(t);
   if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || ((verb === 'remove' || offHostRemoval) && (offHost || !/\b(?:from|out\s+of)\b/.test(t)) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
     pronounUser = knownRef;
     run.consumed.push(knownRef);
