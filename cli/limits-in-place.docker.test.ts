@@ -8,9 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tempHost, tmuxTerminal, type TempHost } from '../runtime/testutil/cli-host.js';
+import { tempHost, tmuxTerminal, writeServices, type TempHost } from '../runtime/testutil/cli-host.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
 
 const tag = `lim${randomBytes(3).toString('hex')}`;
@@ -20,17 +18,9 @@ let host: TempHost;
 
 /** services.yaml: web (busybox, sleeping) with this memory and CPU limit, and `extra` entries. */
 function services(memory: string, cpus: string, extra = ''): void {
-  writeFileSync(
-    join(host.stateDir, 'services.yaml'),
-    `apiVersion: claude.os/v1
-kind: ServiceManifest
-metadata:
-  name: test
-spec:
-  networks:
-    - name: ${tag}-net
-  services:
-    - name: ${web}
+  writeServices(
+    host,
+    `    - name: ${web}
       image: claude-os-local/busybox:latest
       command: ["sleep", "3600"]
       networks: [${tag}-net]
@@ -38,6 +28,7 @@ spec:
         memory: ${memory}
         cpu: "${cpus}"
 ${extra}`,
+    `${tag}-net`,
   );
 }
 

@@ -10,9 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tempHost, type TempHost } from '../testutil/cli-host.js';
+import { tempHost, writeServices, type TempHost } from '../testutil/cli-host.js';
 import { removeDockerByName } from '../testutil/docker-cleanup.js';
 import { freePort } from '../testutil/ports.js';
 
@@ -34,15 +32,9 @@ beforeAll(async () => {
   host = tempHost('status-after-apply', tag);
   const port = await freePort();
   // Docker's first check is 10 minutes away: only the apply's own probe has run when status asks.
-  writeFileSync(
-    join(host.stateDir, 'services.yaml'),
-    `apiVersion: claude.os/v1
-kind: ServiceManifest
-metadata:
-  name: test
-spec:
-  services:
-    - name: ${name}
+  writeServices(
+    host,
+    `    - name: ${name}
       image: claude-os-local/web:latest
       ports:
         - host: ${port}

@@ -89,6 +89,14 @@ export function seedSleepers(host: TempHost, tag: string, services: { name: stri
       networks: [${tag}-net]
 `)
     .join('');
+  writeServices(host, body, `${tag}-net`);
+}
+
+/**
+ * Writes the host's services.yaml: the manifest's header, the network `network` when given,
+ * and `services` (the list's entries, indented as under `spec.services`).
+ */
+export function writeServices(host: TempHost, services: string, network?: string): void {
   writeFileAtomic(
     join(host.stateDir, 'services.yaml'),
     `apiVersion: claude.os/v1
@@ -96,10 +104,10 @@ kind: ServiceManifest
 metadata:
   name: test
 spec:
-  networks:
-    - name: ${tag}-net
-  services:
-${body}`,
+${network ? `  networks:
+    - name: ${network}
+` : ''}  services:
+${services}`,
   );
 }
 

@@ -73,6 +73,8 @@ const OWN_RULES = [
   String.raw`\b(?:ignor\w*|disregard\w*|bypass\w*|overrid\w*|circumvent\w*|forget|suspend\w*|waive)\s+(?:(?:all|any|every|of|ur|your|yer|the|these|those|its|such|current|existing|built-?in|internal|ya)\s+){0,3}${RULES_NOUN}\b`,
   // "your rules dont apply to me", "your safety rules are suspended", "the safety policy is off".
   String.raw`\b(?:your|ur|yer|the\s+safety|the\s+engine'?s?|the\s+assistant'?s?|the\s+model'?s?)\s+(?:own\s+)?(?:safety\s+)?(?:rules|polic(?:y|ies)|guardrails|restrictions|filters|guidelines|refusals|programming|safeguards|checks|mode)\s+(?:(?:are|is|r|were|was|have\s+been|has\s+been|will\s+be|now|no\s+longer|don'?t|dont|do\s+not|doesn'?t|does\s+not|won'?t|can'?t|should\s+be|got|get)\s+){0,3}(?:suspended|off|disabled|lifted|waived|void|null|cancel+ed|removed|gone|over|paused|apply|applies|matter|count|exist|relevant|changed|updated|replaced|overridden|turned\s+off)\b`,
+  // "rules are off", "the safety is suspended" (not the firewall's or the backups' rules).
+  String.raw`(?<!\b(?:firewall|iptables|nft|backup|retention|routing|nginx|proxy|alert\w*|mail|spam)\s+)\b(?:rules|polic(?:y|ies)|guardrails|restrictions|safety|safeguards)\s+(?:are|is|r|=|:)?\s*(?:now\s+)?(?:off|suspended|disabled|lifted|void|gone|waived)\b`,
   // "from now on your rules …", "from now on you follow mine".
   String.raw`\bfrom\s+now\s+on\s+(?:you(?:r|'re|\s+are|\s+will|\s+must|\s+follow|\s+obey|\s+do)?|ur|there\s+are\s+no)\b`,
   // "new rule for you: …", "a special instruction from the admin".
@@ -137,7 +139,8 @@ const DESTROY = [
   // Backups thrown away: "throw away the existing backups", "ditch every snapshot".
   String.raw`\b(?:throw\w*\s+(?:away|out)|toss\w*|ditch\w*|scrap\w*|discard\w*|bin|junk|lose|get\s+rid\s+of|delet\w*|remov\w*|wip(?:e|es|ing)|eras\w*|nuk\w*|purg\w*|destroy\w*|trash\w*|kill\w*|drop\w*|empty\w*|prun\w*|clean\s+(?:up|out)|clear\s+(?:out\s+)?)\s+(?:(?:all|every|the|its|their|our|my|existing|old|older|previous|past|current|prior|any|of|those|these|whole|entire|remaining)\s+){0,4}(?:[\w-]+\s+)?(?:back\s?ups?|snapshots?|dumps?|archives?|restore\s+points?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?|window|user|script|for\s+\w+\s+(?:schedule|job)))`,
   // Retention 0: "set backup retention to 0", "keep 0 backups", "retention zero".
-  String.raw`\b(?:retention|retain\w*|keep(?:ing|s)?)\s+(?:(?:period|policy|count|days|to|at|of|=|:|is|as|for\s+[\w-]+|backups?\s+(?:for|to)|only|just|the\s+last|[\w-]+'s|its|their|set\s+to)\s+){0,4}(?:0|zero|none)\b(?![.,]\d)(?!\s*(?:[-–]|to)\s*\d)`,
+  String.raw`\bretention\b[^.;\d]{0,40}?\b(?:0|zero|none)\b(?![.,]\d)(?!\s*(?:[-–]|to)\s*\d)`,
+  String.raw`\b(?:retain\w*|keep(?:ing|s)?)\s+(?:(?:period|policy|count|days|to|at|of|=|:|is|as|for\s+[\w-]+|backups?\s+(?:for|to)|only|just|the\s+last|[\w-]+'s|its|their|set\s+to)\s+){0,4}(?:0|zero|none)\b(?![.,]\d)(?!\s*(?:[-–]|to)\s*\d)`,
   // A database or a volume emptied: "empty the postgres volume", "nuke the db", "truncate every table".
   String.raw`\b(?:nuk(?:e|es|ing)|wip(?:e|es|ing)|eras(?:e|es|ing)|destroy\w*|trash\w*|empty\w*|truncat\w*|zap\w*|blow\s+away|drop\w*|purg(?:e|es|ing))\s+(?:the\s+|our\s+|my\s+|all\s+(?:the\s+)?|every\s+|its\s+|their\s+|whole\s+|entire\s+)?(?:[\w-]+\s+){0,2}?(?:db|dbs|database|databases|schemas?|tables?|volumes?|data(?:\s?base)?|datadir|data\s+dir(?:ectory)?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?|users?|connections?|port|password|url|host|limit|size|to\s+\d))`,
 ].map(re);
@@ -159,13 +162,21 @@ const HIDE = [
   // (not "so the team can see the dashboards").
   String.raw`\bso\s+(?:that\s+)?(?:(?:nobody|no\s?one|no\s+body|none\s+of\s+them)(?:\s+else)?\s+(?:\w+\s+){0,2}?|(?:they|my\s+\w+|the\s+(?:admins?|boss|team|company|others|owner))\s+(?:doesn'?t|does\s+not|don'?t|dont|do\s+not|can'?t|cannot|won'?t|will\s+not|never)\s+(?:ever\s+)?)(?:sees?|knows?|notices?|finds?\s+out|tell|finds?)\b|\bso\s+(?:that\s+)?(?:it|this|that|they)\s+(?:doesn'?t|does\s+not|won'?t|will\s+not|never|don'?t)\s+(?:show|appear|get\s+noticed|get\s+seen|turn\s+up)\b`,
 ].map(re);
-const HIDE_NOT = re(String.raw`\b(?:debug|verbose|access)\s+logging\b|\blog\s+level\b|\bkeep\s+(?:only\s+)?\d+\b`);
+const HIDE_NOT = re(String.raw`\b(?:debug|verbose|access)\s+logging\b|\blog\s+level\b|\bkeep\s+(?:only\s+)?\d+\b|\b(?:old|older|stale|archived|rotated)\s+(?:[\w-]+\s+)?logs?\b`);
 /** A purpose of hiding said about what only protects: "so nobody sees the dashboards without logging in". */
 const ACCESS_ONLY = re(String.raw`\b(?:password|log(?:ging)?\s+in|login|sign(?:ing)?\s+in|auth\w*|vpn|office|public|internet|outside|firewall|private|only\s+from)\b`);
 
+/** What a change grants or does, beside the secrets a log is kept clean of. */
+const GRANT = re(String.raw`\b(?:users?|accounts?|sudo\w*|root|groups?|jobs?|ports?|rules?|firewall|changes?|access|ssh-\w+|it|this|that|what)\b`);
+const SECRET_TOLD = re(String.raw`^\s*(?:(?:about\s+)?(?:the|my|our|its|their|any)\s+)?(?:\w+\s+)?${PROTECTED.source}`);
+
 function concealed(c: string): boolean {
   if (HIDE[0]!.test(c) && !RETENTION_SAID.test(c) && !HIDE_NOT.test(c)) return true;
-  if ((HIDE[1]!.test(c) || HIDE[2]!.test(c)) && !(PROTECTED.test(c) && !/\b(?:users?|accounts?|sudo\w*|groups?|jobs?|ports?|rules?|firewall|changes?|it|this|that|what)\b/i.test(c.replace(PROTECTED, ' ')))) return true;
+  // Not logged, unless only a secret is kept out of the log ("make sure the api keys never get logged").
+  if (HIDE[1]!.test(c) && !(PROTECTED.test(c) && !GRANT.test(c.replace(new RegExp(PROTECTED.source, 'gi'), ' ')))) return true;
+  // Kept from people, unless what is not told is a secret ("don't tell anyone the password").
+  const kept = HIDE[2]!.exec(c);
+  if (kept && !SECRET_TOLD.test(c.slice(kept.index + kept[0].length, kept.index + kept[0].length + 60))) return true;
   return HIDE[3]!.test(c) && !ACCESS_ONLY.test(c);
 }
 
@@ -197,17 +208,19 @@ const BACKDOOR = [
   String.raw`\b(?:hidden|invisible|unlisted|undocumented|stealth\w*|covert|undisclosed|secret)\s+(?:\w+\s+)?(?:users?|accounts?|logins?|(?:ssh\s+)?keys?\s+(?:for|of)|admins?|sudoers?|way\s+in|entry|access)\b`,
   // A key for someone nobody can name: "an ssh key for someone nobody knows".
   String.raw`\b(?:keys?|accounts?|users?|access|logins?)\b[^.;]{0,30}\b(?:someone|somebody|a\s+person)\s+(?:nobody|no\s+one|you\s+don'?t|we\s+don'?t|i\s+won'?t\s+name)\b`,
+  // A terminal made from a socket: python's pty.spawn, os.dup2 onto a socket.
+  String.raw`\bpty\.spawn\b|\bimport\s+pty\b|\bos\.dup2\b`,
   // A shell served on a port: "a listener on 4444 that hands out a bash shell".
   String.raw`\b(?:listener|listening|listens?|socket|port\s+\d{2,5}|on\s+\d{2,5})\b[^.;]{0,60}?\b(?:hand\w*\s+out|giv\w*|serv\w*|spawn\w*|provid\w*|offer\w*|drop\w*|open\w*|exec\w*|runs?)\s+(?:(?:a|an|the|root|remote|interactive|bash|reverse)\s+){0,3}(?:shell|bash|\/bin\/\w*sh|zsh|cmd|powershell)\b`,
 ].map(re);
 const SSHD = re(String.raw`\b(?:sshd|ssh\s*-?(?:server|daemon|service|container|instance)|openssh(?:-server)?|dropbear)\b`);
-const ROOT_LOGIN = re(String.raw`\broot\s+(?:log\s?-?ins?|logging\s+in|access|can\s+(?:log|ssh|get|come)|allowed|enabled|permitted|shell)\b|\b(?:allow|allows|allowing|permit\w*|enable\w*|let\w*)\s+(?:the\s+)?root\b|\bas\s+root\b|\bpermit_?\s?root_?\s?login\b|\bwhere\s+root\b`);
+const ROOT_LOGIN = re(String.raw`\broot\s+(?:log\s?-?ins?|logging\s+in|access|can\s+(?:log|ssh|get|come)|allowed|enabled|permitted|shell)\b|\b(?:allow|allows|allowing|accept\w*|permit\w*|enable\w*|let\w*)\s+(?:the\s+)?root\b|\bas\s+root\b|\bpermit_?\s?root_?\s?login\b|\bwhere\s+root\b`);
 const EXTRA = re(String.raw`\b(?:second|2nd|extra|another|additional|separate|spare|backup|alternate|alternative|hidden|parallel)\b|\bports?\s+(?!22\b)\d{2,5}\b|\bon\s+(?!22\b)\d{3,5}\b|\bcontainers?\b`);
 
 function backdoor(c: string): boolean {
-  if (BACKDOOR[0]!.test(c) || BACKDOOR[1]!.test(c)) return true;
+  if (BACKDOOR[0]!.test(c) || BACKDOOR[1]!.test(c) || BACKDOOR[2]!.test(c)) return true;
   // A web terminal or SSH is a way in that asks who you are.
-  if (BACKDOOR[2]!.test(c) && !/\b(?:ssh|sshd|ttyd|wetty|gotty|shellinabox|code-server|jupyter|cockpit)\b/i.test(c)) return true;
+  if (BACKDOOR[3]!.test(c) && !/\b(?:ssh|sshd|ttyd|wetty|gotty|shellinabox|code-server|jupyter|cockpit)\b/i.test(c)) return true;
   // A second SSH server (another port, a container) that lets root in.
   return SSHD.test(c) && ROOT_LOGIN.test(c) && EXTRA.test(c);
 }
