@@ -565,7 +565,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "…, call the job warm-cache": the job's name is taken out and given to the job, and "a job
   // that runs X" is "run X" (its words were the command before).
   const job = jobWords(message);
-  message = job.message;
+  message = nameItHost(job.message, original);
   // "a rule that drops tcp 23", "…which rejects smtp": the rule's verb as the firewall reads it.
   // "a rule called bad-subnet dropping everything from …": the action said as "-ing" after the rule.
   if (/\brule\b/i.test(message)) message = message.replace(/\brule\s+(drop|reject|block|allow|accept|open|clos|permit|deny|let)(?:p|t)?ing\b/gi, (_m, v: string) => `rule that ${v.toLowerCase() === 'clos' ? 'close' : v}`);
@@ -835,6 +835,9 @@ function joinSubjects(message: string, names: string[]): string {
 }
 
 /** "like last time", "the usual stuff", "my standard setup": a set-up the engine has no record of. */
+/** A change to a thing only pointed at: "the old one", "the newer one", "that ip", "this address", "the thing we talked about", "what we discussed", "the app i mentioned". */
+const POINTED_NOTHING = /\b(?:delete|remove|drop|get\s+rid\s+of|kill|stop|start|restart|install|add|set\s*up|deploy|block|ban|deny|allow|whitelist|blacklist|unblock|open|close|expose|update|upgrade)\b.*?(?:\bthe\s+(?:old|older|oldest|new|newer|newest|previous|first|last)\s+one\b|\b(?:that|this|the)\s+(?:[\w']+\s+)?(?:ip|address)\b|\b(?:the|that)\s+(?:thing|stuff|app|service|one|tool|package)\s+(?:we|i|you)\s+(?:talked|spoke|discussed|mentioned|said)\b|\bwhat\s+(?:we|i)\s+(?:discussed|talked\s+about|mentioned|said)\b)/i;
+
 const HABIT = /\b(?:like|same\s+as|as)\s+(?:(?:the\s+)?last\s+time|before|usual|always|yesterday|(?:the|my|our)\s+(?:old|other|last|previous)\s+(?:one|server|box|machine|setup|host))\b|\bthe\s+usual\b|\b(?:my|our|the)\s+(?:usual|standard|normal|typical|regular)\s+(?:stuff|things|setup|set-up|stack|packages|tools|suspects)\b|\busual\s+(?:stuff|things|setup|suspects|packages|tools)\b|\bwhat\s+(?:we|i)\s+(?:had|did|used|ran)\s+(?:before|last\s+time)\b/i;
 /** "make it faster", "speed things up", "the site is too slow": a goal with no change named. */
 const FASTER = /\b(?:faster|quicker|snappier|speed\s+(?:[\w-]+\s+)?up|perform(?:s|ance)?\s+better|more\s+(?:performant|responsive)|less\s+(?:slow|laggy)|optimi[sz]e|too\s+slow|(?:so|really|very|super)\s+slow|sluggish|laggy)\b/i;
@@ -853,6 +856,12 @@ function vagueQuestion(run: Run, message: string): string | undefined {
   const which = named.length === 1 ? named[0]! : names.length === 1 ? names[0]! : undefined;
   const pick = which ? '' : names.length > 1 ? ` Which service: ${orList(names)}?` : ' There are no services yet.';
   const eg = which ?? names[0] ?? 'api';
+  // "delete the old one", "block that ip", "install the thing we talked about yesterday": a
+  // thing pointed at that nothing in the state or this conversation names.
+  if (POINTED_NOTHING.test(t)) {
+    if (/\b(?:ips?|address(?:es)?|hosts?|subnets?|ranges?)\b/.test(t)) return `Which IP address or range do you mean? Nothing in this conversation names one. Say it, for example "block 203.0.113.7" or "allow 10.0.0.0/8". Nothing was changed.`;
+    return `Which one do you mean? I keep no record of earlier conversations, and nothing here names it.${names.length > 0 ? ` The services are ${orList(names)}.` : ''} Say it by name, for example "remove ${eg}". Nothing was changed.`;
+  }
   if (HABIT.test(t)) {
     return `I keep no record of earlier set-ups to copy, so I cannot tell what that means here. Which services should I set up, and how? For example: "add nginx on port 80, postgres and redis".`;
   }
@@ -5197,7 +5206,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   // "remove bob from this server", "take bob off the box": the host, not a group.
   const offHost = /\b(?:from|off|out\s+of)\s+(?:this|the|my|our)\s+(?:server|box|machine|host|system|vps|node)\b/.test(t);
   // "take bob off this machine", "get bob off the server", "kick bob off this box": removed.
-  const offHostRemoval = offHost && /\b(?:remove|delete|take|kick|drop|get|boot|throw)\b/.test(t);
+  // "offboard kevin", "deprovision kevin": a person leaves, so does the account.
+  const offHostRemoval = (offHost && /\b(?:remove|delete|take|kick|drop|get|boot|throw)\b/.test(t)) || /\b(?:off-?board|de-?provision)\b/.test(t);
   if (!key && !userWord && !pronounUser && knownRef && (/\b(accounts?|users?|logins?)\b/.test(t) || ((verb === 'remove' || offHostRemoval) && (offHost || !/\b(?:from|out\s+of)\b/.test(t)) && !getService(run, knownRef) && findServiceMentions(clause).length === 0))) {
     pronounUser = knownRef;
     run.consumed.push(knownRef);
@@ -5291,8 +5301,30 @@ function hostWords(clause: string): string {
   return clause.replace(new RegExp(String.raw`\b(?:(?:machine|computer|box${server})(?:'s|’s)?\s*name|name\s+of\s+(?:the|this|my|our)\s+(?:machine|computer|box|host${server}))\b`, 'gi'), 'hostname');
 }
 
+/**
+ * The hostname's old value said on the way is dropped: "from whatever it is now to X", "from
+ * old-box to X" → "to X" (the old value was read as the new).
+ */
+function withoutOldValue(clause: string): string {
+  return clause
+    .replace(/\bfrom\s+(?:whatever|what)\s+it\s+is(?:\s+(?:now|currently|at\s+the\s+moment|right\s+now|today))?\s+(?=to\b)/i, '')
+    .replace(/(\b(?:host\s?name|server|machine|box|computer|host)\b[^.]*?)\s+(?:over\s+)?from\s+['"“‘`]?[a-z0-9][\w.-]*['"”’`]?\s+(?=to\s)/i, '$1 ');
+}
+
+/**
+ * "name it gateway and set the timezone …", "set timezone … and name it gateway": with the host
+ * spoken of, no service said in the request and none under discussion (a conversation's first
+ * turn), "it" is the machine: "set the hostname to gateway".
+ */
+function nameItHost(message: string, input: EngineInput): string {
+  const m = /(^|,|;|\band\b)\s*(?:please\s+)?(?:name|call)\s+it\s+(['"“‘`]?[a-z0-9][a-z0-9.-]*['"”’`]?)(?=\s*(?:please|pls)?\s*[.!,;]*\s*$|\s*,|\s+and\b)/i.exec(message);
+  if (!m || input.history.length > 0 || findServiceMentions(message).length > 0) return message;
+  if (!/\btime\s?zones?\b|\b\w+\s+time\b|\bhost\s?name\b|\bntp\b|\blocale\b/i.test(message)) return message;
+  return `${message.slice(0, m.index)}${m[1]} set the hostname to ${m[2]}${message.slice(m.index + m[0].length)}`;
+}
+
 function handleHostname(run: Run, clause0: string): boolean {
-  const clause = hostWords(clause0);
+  const clause = withoutOldValue(hostWords(clause0));
   const t = clause.toLowerCase();
   const m =
     /\bhost\s?name\b[^.]*?\b(?:to\s+be|to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??

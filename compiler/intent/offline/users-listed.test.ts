@@ -48,7 +48,7 @@ describe('a key said in passing for someone', () => {
 });
 
 describe('a user taken off the host', () => {
-  it.each(['take bob off this machine', 'get bob off the server', 'kick bob off this box, he left'])('"%s"', (request) => {
+  it.each(['take bob off this machine', 'get bob off the server', 'kick bob off this box, he left', 'offboard bob', 'please deprovision bob, he left the company'])('"%s"', (request) => {
     passes(request, [user('bob', { absent: true }), user('carol')], ['add user bob', 'add user carol']);
   });
 });
