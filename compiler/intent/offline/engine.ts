@@ -1542,6 +1542,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // A public key said in passing is a user's ("here is an ecdsa key for jon: ecdsa-sha2-… ="),
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
+  if (handleJobRemoval(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
@@ -2417,7 +2418,10 @@ function jobWords(message: string): { message: string; name?: string } {
   let name: string | undefined;
   let text = message.replace(
     new RegExp(String.raw`\b(?:(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:schedule|add|create|set\s*up|make|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:(?:called|named)\s+${JOB_NAME}\s*|(?=[a-z][a-z0-9]*[-_])${JOB_NAME}\s+)?(?:(?:that|which)\s+(?:runs?|executes?|calls?)|to\s+(?:run|execute|call)|running|executing|:(?=\s))\s+`, 'i'),
-    (_m, a?: string, b?: string) => {
+    (m: string, a: string | undefined, b: string | undefined, at: number, whole: string) => {
+      // "add a cron job that runs every hour": a schedule and no command; the job is asked
+      // about as it was ("What should the job run …"), never "run every hour".
+      if (/^(?:every|each|once|twice|thrice|hourly|daily|nightly|weekly|monthly|yearly|at\s|on\s|midnight|noon)\b/i.test(whole.slice(at + m.length))) return m;
       name = a ?? b;
       return 'run ';
     },
@@ -2429,6 +2433,35 @@ function jobWords(message: string): { message: string; name?: string } {
     });
   }
   return { message: text, name: name?.toLowerCase() };
+}
+
+/**
+ * "remove the cleanup job", "delete job worker-cleanup", "drop the nightly-export cron", "cancel
+ * the warm-cache task": an existing job of scheduled.yaml, by its name or by a word of its name
+ * that only one job has (it was read as a service to remove: "There is no service worker-cleanup").
+ * A name no job has is said so, with the jobs there are.
+ */
+function handleJobRemoval(run: Run, clause: string): boolean {
+  const m = /^(?:(?:please|pls|and|also|then|now|ok|so)[\s,]+)*(?:remove|delete|drop|cancel|unschedule|get\s+rid\s+of)\s+(?:the\s+|my\s+|our\s+|that\s+)?(?:(?:cron\s*)?(?:jobs?|tasks?|crons?)\s+(?:called\s+|named\s+)?["'`]?([a-z0-9][\w.-]*)["'`]?|["'`]?([a-z0-9][\w.-]*)["'`]?\s+(?:cron\s*)?(?:jobs?|tasks?|cron(?:job)?s?))(?:\s+(?:please|pls|for\s+good|entirely|completely))*\s*[.!]*$/i.exec(clause.trim());
+  if (!m) return false;
+  const said = (m[1] ?? m[2])!.toLowerCase();
+  const jobs = run.ws.items<{ name: string; container?: string }>('scheduled.yaml', JOBS);
+  const exact = jobs.filter((j) => j.name === said);
+  const found = exact.length > 0 ? exact : jobs.filter((j) => j.name.split(/[-_.]/).includes(said));
+  if (found.length === 0) {
+    // A volume's backup is a job too (`claude jobs` lists backup-<volume>): the backups handler's.
+    if (/^backups?(?:$|-)/.test(said)) return false;
+    run.notes.push(`There is no job called ${said}, so nothing was changed. ${jobs.length ? `The jobs are: ${jobs.map((j) => j.name).join(', ')}.` : 'There are no scheduled jobs.'} (\`claude jobs\` lists them with their schedules.)`);
+    return true;
+  }
+  if (found.length > 1) {
+    run.questions.push(`Which job: ${orList(found.map((j) => j.name))}? I changed nothing.`);
+    return true;
+  }
+  const job = found[0]!;
+  run.ws.removeAt('scheduled.yaml', JOBS, run.ws.indexOf('scheduled.yaml', JOBS, job.name));
+  run.lines.push(`- job ${job.name}${job.container ? ` (it ran inside ${job.container})` : ''}`);
+  return true;
 }
 
 /** A job and nothing else: "schedule a job", "add a new cron job please", "i need a cronjob". */
@@ -2443,8 +2476,16 @@ function putNamedJob(run: Run, job: { schedule: string; container?: string; imag
   run.jobName = undefined;
   const at = run.ws.indexOf('scheduled.yaml', JOBS, name);
   if (at >= 0) {
+    // A job of that name runs something else, or elsewhere: replacing it was not asked for
+    // (review 16 M1: "…, call the job worker-cleanup" replaced the worker's cleanup job whole).
+    const was = run.ws.get('scheduled.yaml', [...JOBS, at]) as { command?: unknown; container?: string; image?: string; schedule?: string } | undefined;
+    const wasCommand = Array.isArray(was?.command) ? was!.command.join(' ') : String(was?.command ?? '');
+    if (was && (wasCommand !== job.command || (was.container ?? was.image) !== (job.container ?? job.image))) {
+      run.questions.push(`A job called ${name} already runs "${wasCommand}" in ${was.container ?? was.image ?? 'its container'} (${was.schedule ?? 'no schedule'}). Give the new job another name ("…, call the job ${name}-2"), or remove ${name} first ("remove the ${name} job"). I changed nothing.`);
+      return true;
+    }
     run.ws.set('scheduled.yaml', [...JOBS, at], { name, ...job });
-    run.lines.push(`~ job ${name}: runs "${job.command}" ${words}`);
+    run.lines.push(`~ job ${name}: runs "${job.command}" ${words} (was ${was?.schedule ?? 'unscheduled'})`);
   } else {
     run.ws.append('scheduled.yaml', JOBS, { name, ...job });
     run.lines.push(`+ job ${name}: runs "${job.command}" ${words}`);

@@ -96,3 +96,56 @@ describe('a job with nothing said asks', () => {
     expect(jobs(say('schedule a job that runs /app/x in api every hour', base).files)).toEqual([expect.objectContaining({ command: '/app/x', container: 'api', schedule: '0 * * * *' })]);
   });
 });
+
+// The lead, after round 23's review (M1) and the merged tree's conversation-refs failure.
+describe('a job named like one that exists; removing a job by its name', () => {
+  const base = after(
+    'add a service called api using image ghcr.io/acme/api:1',
+    'add a service called worker using image ghcr.io/acme/worker:1',
+    'every night at 1:30 run /app/cleanup.sh in worker, call the job worker-cleanup',
+    'every hour run /app/tick in api, call the job tick',
+  );
+  it.each([
+    'every hour run /app/other in api, call the job worker-cleanup',
+    'a job called worker-cleanup that runs /app/other in api every hour',
+    'schedule a job named worker-cleanup which runs /bin/other in worker every day at 5',
+  ])('%s: asks, and the worker\'s cleanup job stays as it was (it was replaced whole)', (message) => {
+    const r = say(message, base);
+    expect(r.files).toEqual({});
+    expect((r.questions ?? []).join(' ')).toContain('A job called worker-cleanup already runs "/app/cleanup.sh" in worker');
+  });
+
+  it.each([
+    ['remove the worker-cleanup job', 'worker-cleanup'],
+    ['delete the job worker-cleanup', 'worker-cleanup'],
+    ['Remove job worker-cleanup please', 'worker-cleanup'],
+    ['remove the cron job worker-cleanup', 'worker-cleanup'],
+    ['remove the cleanup job', 'worker-cleanup'],
+    ['drop the tick cron', 'tick'],
+    ["please cancel the 'tick' task", 'tick'],
+    ['get rid of the tick job', 'tick'],
+  ])('%s: removes the job %s and nothing else (it was read as a service to remove)', (message, gone) => {
+    const r = say(message, base);
+    const files = { ...base, ...r.files };
+    expect(jobs(files).map((j) => j.name).sort()).toEqual(jobs(base).map((j) => j.name).filter((n) => n !== gone).sort());
+    expect(files['services.yaml']).toBe(base['services.yaml']);
+  });
+
+  it('a job no one has is said so, with the jobs there are; nothing changes', () => {
+    const r = say('remove the nightly-export job', base);
+    expect(r.files).toEqual({});
+    expect(r.explanation).toContain('There is no job called nightly-export');
+    expect(r.explanation).toMatch(/The jobs are: (?:worker-cleanup, tick|tick, worker-cleanup)\./);
+  });
+
+  it('"remove the backup job" is still the volume\'s backups (off, backups kept)', () => {
+    const r = say('remove the backup job', after('set up postgres with daily backups'));
+    expect(r.explanation).toContain('backups off');
+  });
+
+  it.each(['add a cron job that runs every hour', 'add a job that runs every night', 'create a task which runs daily at 5'])('%s: a schedule and no command asks what it runs', (message) => {
+    const r = say(message, base);
+    expect(r.files).toEqual({});
+    expect((r.questions ?? []).join(' ')).toMatch(/What should the job run/);
+  });
+});
