@@ -31,6 +31,14 @@ ${cpus ? `        cpu: "${cpus}"\n` : ''}${extra}`,
   );
 }
 
+/** A services.yaml entry for a service that exits at once: its start fails and the apply rolls back. */
+const failing = (name: string) => `    - name: ${name}
+      image: claude-os-local/busybox:latest
+      command: ["sh", "-c", "exit 3"]
+      restart: "no"
+      networks: [${tag}-net]
+`;
+
 /** Id, start time, memory and CPU limits of the web container, as Docker has them. */
 const inspect = () => {
   const [id, started, memory, cpus] = execFileSync('docker', ['inspect', '-f', '{{.Id}} {{.State.StartedAt}} {{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}', web], { encoding: 'utf8' }).trim().split(' ');
@@ -72,12 +80,7 @@ describe('limits change in place', () => {
   it('a rollback puts the old limits back on the same container', async () => {
     const before = inspect();
     // 256Mi for web, and a service that exits at once: its start fails, the apply rolls back.
-    services('256Mi', '1', `    - name: ${tag}-bad
-      image: claude-os-local/busybox:latest
-      command: ["sh", "-c", "exit 3"]
-      restart: "no"
-      networks: [${tag}-net]
-`);
+    services('256Mi', '1', failing(`${tag}-bad`));
     const applied = await claude(['apply', '--yes'], '1');
     expect(applied).toMatch(/rolled back/i);
     expect(applied).toContain(`Updated the limits of ${web} in place`);
@@ -90,12 +93,7 @@ describe('limits change in place', () => {
     services('128Mi', '');
     await claude(['apply', '--yes'], '0');
     expect(inspect().cpus).toBe(0);
-    services('128Mi', '0.5', `    - name: ${tag}-bad2
-      image: claude-os-local/busybox:latest
-      command: ["sh", "-c", "exit 3"]
-      restart: "no"
-      networks: [${tag}-net]
-`);
+    services('128Mi', '0.5', failing(`${tag}-bad2`));
     expect(await claude(['apply', '--yes'], '1')).toMatch(/rolled back/i);
     expect(inspect()).toMatchObject({ memory: 128 * 1048576, cpus: 0 });
   }, 600_000);
