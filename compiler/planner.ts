@@ -956,7 +956,8 @@ const OPEN_PORTS = 30_000;
 
 /** The host ports a container publishes as a person reads them: `80`, `53/udp`, `127.0.0.1:5432` (an address only when it is not every address). */
 function hostPortsSaid(c: ContainerSpec): string[] {
-  return c.ports.filter((p) => p.host !== undefined).map((p) => `${p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? `${p.hostIp}:` : ''}${p.host}${p.protocol === 'udp' ? '/udp' : ''}`);
+  const address = (ip: string | undefined) => (!ip || ip === '0.0.0.0' || ip === '::' ? '' : ip.includes(':') ? `[${ip}]:` : `${ip}:`);
+  return c.ports.filter((p) => p.host !== undefined).map((p) => `${address(p.hostIp)}${p.host}${p.protocol === 'udp' ? '/udp' : ''}`);
 }
 
 function portsText(c: ContainerSpec): string {

@@ -83,6 +83,9 @@ describe('the proposed-changes box', () => {
     const rendered = renderPlan(planned);
     expect(boxLines(rendered)).toContain('+ postgres (postgres:16-alpine)  → port 127.0.0.1:5432, volume');
     expect(JSON.stringify(planned)).toMatch(/\+ container postgres \([^)]*\) → port 127\.0\.0\.1:5432/);
+    pg.ports = [{ ...pg.ports[0]!, hostIp: '::1' }];
+    const six = boxLines(renderPlan(plan(m, emptyObserved(), opts({ request: 'a stack' }))));
+    expect(six.join('\n')).toContain('+ postgres (postgres:16-alpine)  → port [::1]:5432, volume');
   });
 
   it('with a review, a changed service lists its fields old → new under its line; without one, only the line', () => {

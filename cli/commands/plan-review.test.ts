@@ -70,4 +70,22 @@ describe('claude show / verify / sign / keys', () => {
     expect(s.err).toMatch(/readable by others[\s\S]*chmod 600/);
     expect((await claude(['keys', 'add', 'ci.key.pub', '--role', 'root', '--name', 'x'])).code).toBe(2);
   });
+
+  it('sign says whether its key is trusted here; a trusted-key file it cannot read leaves that unknown, not a failure after the write', async () => {
+    writeFileSync(join(dir, 'copy.json'), readFileSync(join(dir, 'plan.json')));
+    const plain = await claude(['sign', 'copy.json', '--key', 'ci.key']);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/not trusted on this host/);
+    writeFileSync(join(dir, 'copy2.json'), readFileSync(join(dir, 'plan.json')));
+    const bad = join(dir, 'data', 'keys', 'trusted', 'broken.json');
+    writeFileSync(bad, '{ not json');
+    try {
+      const r = await claude(['sign', 'copy2.json', '--key', 'ci.key']);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/signed .*copy2\.json .*could not tell whether it is trusted here/);
+      expect(readFileSync(join(dir, 'copy2.json'), 'utf8')).not.toBe(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    } finally {
+      rmSync(bad);
+    }
+  });
 });

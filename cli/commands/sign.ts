@@ -36,8 +36,14 @@ const command: Command = {
       }
       writeFileAtomic(file, serializeEnvelope(envelope), 0o644);
       // Whether the signature counts here: a key this host does not trust approves nothing on it.
-      const trusted = listTrustedKeys(resolvePaths(ctx.env, ctx.cwd).dataDir).find((k) => k.keyid === keyid);
-      const here = trusted ? `trusted on this host as ${trusted.role} '${trusted.name}'` : 'not trusted on this host: `claude keys add FILE.pub --role admin|ci` on the host that applies it';
+      // The signature is written: a trusted-key file that cannot be read only makes this unknown.
+      let here: string;
+      try {
+        const trusted = listTrustedKeys(resolvePaths(ctx.env, ctx.cwd).dataDir).find((k) => k.keyid === keyid);
+        here = trusted ? `trusted on this host as ${trusted.role} '${trusted.name}'` : 'not trusted on this host: `claude keys add FILE.pub --role admin|ci` on the host that applies it';
+      } catch (e) {
+        here = `could not tell whether it is trusted here (${(e as Error).message})`;
+      }
       println(ctx.stdout, `signed ${file} with ${keyid.slice(0, 16)}… (${here}; ${envelope.signatures.length} signature${envelope.signatures.length === 1 ? '' : 's'})`);
       return EXIT.OK;
     } catch (e) {
