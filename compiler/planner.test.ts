@@ -3,7 +3,7 @@ import { containerConfigHash, desiredContainers, plan, planIdOf, PlanError, type
 import { DiagnosticSink } from './diagnostics.js';
 import { model, service, webStack, emptyObserved } from './__fixtures__/models.js';
 import { validatePlanPayload } from '../plan/schema.js';
-import { requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
+import { adminReason, evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
 import { compileFirewall } from './firewall.js';
 import { stepNeedsAdmin } from '../plan/trust.js';
 import { hostFileDigest } from '../plan/host-state.js';
@@ -278,6 +278,13 @@ describe('plan: firewall, host files, schedule', () => {
     for (const narrow of [{ protocol: 'tcp', port: 443 }, { source: '10.0.0.0/8' }, { protocol: 'tcp', port: '8000-8100' }, { interface: 'wg0' }]) {
       expect(withRule(narrow).params, JSON.stringify(narrow)).not.toHaveProperty('opensEveryPort');
     }
+  });
+  it('every reason a plan needs the admin is said, not only the first (review 16 L3: a sudo user beside a firewall that opens every port said only the firewall)', () => {
+    const m = model({ users: [{ name: 'ops', uid: 1001, sudo: true }], firewall: { ...fw, rules: [...fw.rules, { name: 'all', direction: 'input' as const, action: 'accept' as const }] as typeof fw.rules } });
+    const p = plan(m, emptyObserved(), opts());
+    expect(adminReason(p).person).toBe('sets the firewall to accept incoming traffic by default, and changes users, SSH keys, sudo or sshd (security.yaml)');
+    expect(evaluatePolicy(p, ['host']).missingSignatures).toEqual(["a signature by a trusted 'admin' key (P2: the plan sets the firewall input policy to accept and changes security.yaml host files)"]);
+    expect(adminReason(plan(model({ users: [{ name: 'ops', uid: 1001, sudo: true }] }), emptyObserved(), opts())).plan).toBe('changes security.yaml host files');
   });
   it('users and SSH keys make host.apply a security step that needs an admin signature; hostname alone is safe', () => {
     const m = model({ hostname: 'web1', users: [{ name: 'admin', uid: 1000, ssh_keys: ['ssh-ed25519 AAAAC3Nz admin@ws'], sudo: true }] });

@@ -70,15 +70,19 @@ export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'>, signerRoles:
 }
 
 /**
- * Why a plan needs an admin signature (P2), the first that applies: a dangerous host mount, the
- * firewall's input policy set to accept, else security.yaml's host files (users, SSH, sudo, sshd).
+ * Why a plan needs an admin signature (P2): every reason that applies, in this order: a dangerous
+ * host mount, the firewall opening every port, security.yaml's host files (users, SSH, sudo,
+ * sshd); with none found (a step marked by another rule), the host files' wording.
  * `short` is the policy line's, `plan` completes "the plan …", `person` completes "this plan …"
  * in a sentence a person reads at the prompt.
  */
 export function adminReason(payload: Pick<PlanPayload, 'steps'>): { short: string; plan: string; person: string } {
   const mounts = [...new Set(payload.steps.flatMap(dangerousMountsOfStep))].sort();
   const paths = `host path${mounts.length === 1 ? '' : 's'} ${mounts.join(', ')}`;
-  if (mounts.length) return { short: `mounts ${paths}`, plan: `mounts ${paths}`, person: `gives a container the ${paths}` };
-  if (payload.steps.some(opensEveryPort)) return { short: 'the firewall accepts incoming traffic by default', plan: 'sets the firewall input policy to accept', person: 'sets the firewall to accept incoming traffic by default' };
-  return { short: 'security.yaml changes users/SSH/sudo', plan: 'changes security.yaml host files', person: 'changes users, SSH keys, sudo or sshd (security.yaml)' };
+  const reasons: { short: string; plan: string; person: string }[] = [];
+  if (mounts.length) reasons.push({ short: `mounts ${paths}`, plan: `mounts ${paths}`, person: `gives a container or job the ${paths}` });
+  if (payload.steps.some(opensEveryPort)) reasons.push({ short: 'the firewall accepts incoming traffic by default', plan: 'sets the firewall input policy to accept', person: 'sets the firewall to accept incoming traffic by default' });
+  const hostFiles = { short: 'security.yaml changes users/SSH/sudo', plan: 'changes security.yaml host files', person: 'changes users, SSH keys, sudo or sshd (security.yaml)' };
+  if (payload.steps.some((st) => st.op === 'host.apply' && st.risk === 'security') || reasons.length === 0) reasons.push(hostFiles);
+  return { short: reasons.map((r) => r.short).join('; '), plan: reasons.map((r) => r.plan).join(' and '), person: reasons.map((r) => r.person).join(', and ') };
 }
