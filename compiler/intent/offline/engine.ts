@@ -2446,8 +2446,14 @@ function handleJobRemoval(run: Run, clause: string): boolean {
   if (!m) return false;
   const said = (m[1] ?? m[2])!.toLowerCase();
   const jobs = run.ws.items<{ name: string; container?: string }>('scheduled.yaml', JOBS);
+  // "remove the cron job", "delete the job": no name; the one job there is, else which.
+  const unnamed = /^(?:the|a|an|this|that|my|our|cron|crons|job|jobs|task|tasks|scheduled|recurring|periodic)$/.test(said);
   const exact = jobs.filter((j) => j.name === said);
-  const found = exact.length > 0 ? exact : jobs.filter((j) => j.name.split(/[-_.]/).includes(said));
+  const found = unnamed ? jobs : exact.length > 0 ? exact : jobs.filter((j) => j.name.split(/[-_.]/).includes(said));
+  if (unnamed && found.length === 0) {
+    run.notes.push('There are no scheduled jobs, so nothing was changed. (`claude jobs` lists them, with the backups of volumes.)');
+    return true;
+  }
   if (found.length === 0) {
     // A volume's backup is a job too (`claude jobs` lists backup-<volume>): the backups handler's.
     if (/^backups?(?:$|-)/.test(said)) return false;

@@ -131,6 +131,14 @@ describe('a job named like one that exists; removing a job by its name', () => {
     expect(files['services.yaml']).toBe(base['services.yaml']);
   });
 
+  it.each(['remove the cron job', 'delete the job', 'drop that cron job'])('%s: with one job, removes it; with two, asks which', (message) => {
+    const one = after('add a service called worker using image ghcr.io/acme/worker:1', 'every night at 1:30 run /app/cleanup.sh in worker, call the job worker-cleanup');
+    expect(jobs({ ...one, ...say(message, one).files })).toEqual([]);
+    const r = say(message, base);
+    expect(r.files).toEqual({});
+    expect((r.questions ?? []).join(' ')).toMatch(/Which job: .*(?:tick|worker-cleanup)/);
+  });
+
   it('a job no one has is said so, with the jobs there are; nothing changes', () => {
     const r = say('remove the nightly-export job', base);
     expect(r.files).toEqual({});
