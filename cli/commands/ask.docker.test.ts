@@ -127,7 +127,8 @@ describe('claude "<msg>" end to end (offline engine, local images)', () => {
     expect(without.code).toBe(1);
     expect(without.out).toMatch(/needs an admin signature \(policy P2\)/);
     // The same words and record as yes at the prompt (cli/approval-prompt.docker.test.ts): saved, not applied.
-    expect(without.out).toMatch(/^Saved, not applied: .*\n {2}Saved to \S+\.json\. Sign it with/m);
+    // With no admin key trusted here yet, how to make and trust one comes before where it was saved.
+    expect(without.out).toMatch(/^Saved, not applied: .*\n {2}No admin key is trusted on this host yet\.[^]*?\n {2}Saved to \S+\.json\. Sign it with `claude sign \S+ --key admin\.key`/m);
     expect(existsSync(join(dir, 'state', 'security.yaml')) && readFileSync(join(dir, 'state', 'security.yaml'), 'utf8')).not.toMatch(/alice/);
 
     expect((await claude(['keys', 'generate', '--out', 'admin.key'])).code).toBe(0);
