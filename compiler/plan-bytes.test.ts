@@ -5,6 +5,8 @@
  * against a fixed observation with a fixed clock, nonce and key (ed25519 signs deterministically),
  * writes plan.json as `claude plan --out` does and renders the review `claude plan` prints; the
  * SHA-256 of the file and of the text are the ones main made before the change (2026-12-05, f3f3150).
+ * The file's changed once since, on purpose: 8264d2f (limits changed in place) gives each container
+ * the label claude.os/base-hash (its config hash without the limits); the review text is unchanged.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
@@ -72,9 +74,9 @@ function planBytes(name: string, files: Record<string, string>): { file: string;
 
 describe('the signed plan for a fixed input', () => {
   it.each([
-    ['spec-example', () => fixtureFiles('spec-example'), { file: '57cd3abe25f9a57fb01f0d4ba9633aebeeaf6e7c2a923a098ec7bc62b7ededd9', text: '1c025a7d0f3d5de9ae7d738ddf117f921978d1197fa8b4a6424b629c3666fb89', steps: 18 }],
-    ['web-stack', () => fixtureFiles('web-stack'), { file: '4ad700f6ad1e6a178a4adb33da3a4fd46d96da114c8940400d023066fedac5d5', text: '25bfbd31d9de508d30254042fd833b71eaa0c0bf8e8330a13338621493770a8e', steps: 13 }],
-    ['bench-300', () => benchShaped(300), { file: '739ae3a4c5f4cdc4d809179fd06bdd86d735e9c8509029d0d84bccc48243870b', text: '828d76450979089bc3ce02dc6c0b44d722142a6d7696b2159f1cd7966a4e4a61', steps: 1001 }],
+    ['spec-example', () => fixtureFiles('spec-example'), { file: '11b80e1c45f0779100786e64c5df7ca2805b9c7030c6c909281a0dbf056f9653', text: '1c025a7d0f3d5de9ae7d738ddf117f921978d1197fa8b4a6424b629c3666fb89', steps: 18 }],
+    ['web-stack', () => fixtureFiles('web-stack'), { file: '9b5cba15e1d98084cfbca232ce8147506fbaa2fdb51b6f4779ee76edcbc4a69a', text: '25bfbd31d9de508d30254042fd833b71eaa0c0bf8e8330a13338621493770a8e', steps: 13 }],
+    ['bench-300', () => benchShaped(300), { file: '0b02b5ad644a9ea89cf64917ea68f85ccf740cc01ea0159dc8fb89c4d6e620fa', text: '828d76450979089bc3ce02dc6c0b44d722142a6d7696b2159f1cd7966a4e4a61', steps: 1001 }],
   ] as const)('%s: the same file and review text as before', (name, files, want) => {
     expect(planBytes(name, files())).toEqual(want);
   });
