@@ -45,9 +45,9 @@ import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass } from './harm-classes.js';
-import { correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
-import { ordinalReferent, restrictedSource, type Named } from './referents.js';
+import { ordinalReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -313,6 +313,10 @@ export function detectDanger(message: string): string | undefined {
     if (d.reason === HOST_ACCESS && HOST_DISK_MOUNT.test(message) && !/\b(?:containers?|into|docker|services?|privileged|socket|inside)\b/i.test(message)) continue;
     // "disable root password logins over ssh" turns it off.
     if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
+    // Round 24: "the worker should run `celery -A proj worker` instead of its default command": a
+    // service's own command, run inside its container, is not a command on the host (the words
+    // "run … command" alone are what the generic rule reads). Said of the host, it is still refused.
+    if (d.reason === HOST_COMMAND && /^(?:run|execute|exec)\b[^.]*\b(?:command|cmd)$/i.test(d.re.exec(message)?.[0] ?? '') && SERVICE_COMMAND.test(message) && !/\b(?:on|in|at)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b|\b(?:shell|bash|terminal|console)\b/i.test(message)) continue;
     return d.reason;
   }
   // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
@@ -471,6 +475,8 @@ interface Run {
   ruleName?: string;
   /** A job's name said in the request ("a job called warm-cache that runs …"), taken by the job it names. */
   jobName?: string;
+  /** "only nginx should be public": the one service of this request that keeps a host port (round 24). */
+  onlyPublic?: string;
   /** The reply to the question the last turn asked (ask.ts): fills that slot instead of asking again. */
   answer?: Answer;
   /** The first slot this request left open: the request asks it and changes nothing. */
@@ -572,8 +578,13 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (/\brule\b/i.test(message)) message = message.replace(/\b(?:that|which|to)\s+(drop|reject|block|allow|accept|open|close|permit|let|den(?=ies))(?:s|ies)\b/gi, (_m, v: string) => `that ${/^den$/i.test(v) ? 'deny' : v}`);
   // "10.20.0.0/16 and 10.30.0.0/16", "a, b & c": one list of addresses, never split into clauses.
   message = message.replace(ADDRESS_LIST, ' + ');
+  // "add the labels team=a and tier=b", "label api team=a, tier=b": one list of labels, one clause.
+  if (LABEL_WORD.test(message)) message = message.replace(/(?<=(?<![\w$./:-])[a-z0-9][a-z0-9._/-]{0,62}=[^\s,;"'=]+)(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?=[a-z0-9][a-z0-9._/-]{0,62}=)/gi, ' ');
+  // "the office ip is 203.0.113.10, only it may hit 8443": the address said first, where "it" points (referents.ts).
+  message = pointedSource(message, findCidrs, findPorts);
   // "example.com and www.example.com", "a.example.com, b.example.com and c.example.com": one list of domains.
-  message = message.replace(DOMAIN_LIST, ' + ');
+  // A variable's value with commas and no space is one value ("set ALLOWED_HOSTS to a.io,b.io"), never a list.
+  message = message.replace(DOMAIN_LIST, (m: string, at: number, all: string) => (m === ',' && /(?<![\w$])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:\s+[^,;]{0,40})?\s*(?:\bto\b|=|\bas\b|\bis\b|\bbe\b|:)\s*[^\s,;]+$/.test(all.slice(Math.max(0, at - 120), at)) ? m : ' + '));
   // "both the api and the worker", "redis and postgres both", "api, worker": one list of
   // services, one subject of the clause, so one change is applied to each (never split).
   const serviceNames = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
@@ -583,6 +594,14 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "on the api, set LOG_LEVEL to debug", "for the worker, 2 gigs": a service said first, then
   // what it gets, is "api: …" (one clause, never cut at the comma).
   message = message.replace(/^\s*(?:on|for|in)\s+(?:the\s+)?([a-z][\w-]*)(?:\s+(?:service|container|app))?\s*,\s*/i, (m, name: string) => (serviceNames.includes(name.toLowerCase()) ? `${name.toLowerCase()}: ` : m));
+  // "…; only nginx should be public, on port 80", "nginx is the only thing exposed, port 8080":
+  // the port is that service's, and the other services this request adds publish none (round 24).
+  const only = ONLY_PUBLIC.exec(message);
+  const onlyPublic = only ? (only[1] ?? only[3])!.toLowerCase() : undefined;
+  if (only) {
+    const port = only[2] ?? only[4];
+    message = `${message.slice(0, only.index)}${port ? `${onlyPublic} on port ${port}` : ''}${message.slice(only.index + only[0].length)}`.replace(/\s*[;,]\s*$/, '').trim();
+  }
   const input: EngineInput = { ...original, message };
 
   const run: Run = {
@@ -608,6 +627,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     emptyGroups: [],
     ruleName,
     jobName: job.name,
+    onlyPublic,
   };
 
   const readAs = [...(pointed !== said ? [`(Read "${said}" as "${pointed}".)`] : []), ...(spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [])];
@@ -708,6 +728,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       }
       if (verb) inherited = verb;
     }
+    onlyOnePublic(run);
     finishFirewall(run);
     for (const g of run.emptyGroups) {
       run.questions.push(`A group exists through its members (security.yaml lists each user's groups), so ${g} is made with its first member. Who should be in it? e.g. "add alice to the ${g} group".`);
@@ -764,6 +785,26 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (run.warnings.length > 0) proposal.warnings = run.warnings;
   if (run.questions.length > 0) proposal.questions = run.questions;
   return out(proposal);
+}
+
+const PUBLIC_WORD = String.raw`(?:public(?:ly\s+(?:reachable|accessible|available))?|exposed|reachable\s+from\s+(?:outside|the\s+(?:internet|world))|published|open\s+to\s+the\s+(?:world|internet|public)|on\s+the\s+internet)`;
+const ONLY_PUBLIC = new RegExp(
+  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?`,
+  'i',
+);
+
+/** The services this request added, other than the one said to be the only public one, publish no host port. */
+function onlyOnePublic(run: Run): void {
+  const keep = run.onlyPublic;
+  if (!keep || !getService(run, keep)) return;
+  for (const name of run.added) {
+    const s = getService(run, name);
+    if (name === keep || !s || !(s.ports ?? []).some((p) => p.host !== undefined)) continue;
+    const left = (s.ports ?? []).filter((p) => p.host === undefined);
+    if (left.length > 0) run.ws.set('services.yaml', svcPath(run, name, 'ports'), left);
+    else run.ws.delete('services.yaml', svcPath(run, name, 'ports'));
+    run.lines.push(`~ ${name}: ${NO_HOST_PORT} (only ${keep} is public)`);
+  }
 }
 
 /** "…, and only 10.0.0.0/8 should reach 3000": an address, a port and who may reach it is a rule of its own, never a list item. */
@@ -1004,7 +1045,7 @@ function ownSetting(c: string): boolean {
   const named = findServiceMentions(c).length > 0 || /^(?:the\s+)?[a-z][\w-]*\s+(?:to|max|at|on)\s+\d/i.test(c.trim());
   // "…, and redis with 256mb", "…, redis w/ half a cpu": the value is this service's own.
   const withValue = /^(?:(?:and|plus|but)\s+)?(?:(?:the|a|an)\s+)?[a-z][\w.-]*\s+(?:with|w\/|using|gets?|needs?|having)\s+(?:(?:a|an|just|only|about|like|around|maybe)\s+)*(?:\d|half\b|a\s+quarter\b|one\b|two\b|three\b|four\b|five\b|six\b|eight\b)/i.test(c.trim()) && (findSizes(c).length > 0 || findCpu(c) !== undefined);
-  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:the\s+)?[a-z][\w-]*\s+(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
+  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:(?:with|and|but|plus)\s+)?(?:the\s+)?[a-z][\w-]*\s+(?:(?:should\s+be\s+|must\s+be\s+|is\s+|being\s+|only\s+)?(?:reachable|accessible|available|exposed|public(?:ly\s+reachable)?|published|listening|served|visible|open)\s+)?(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
 }
 
 /**
@@ -1543,6 +1584,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleJobRemoval(run, clause)) return true;
+  if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
@@ -2933,7 +2975,9 @@ function passwordOfService(run: Run, clause: string): boolean {
 
 /** Words in capitals that are not a variable's name. */
 const NOT_VARIABLES = /^(?:SSH|HTTP|HTTPS|TCP|UDP|TLS|SSL|API|DNS|CPU|RAM|UTC|GMT|URL|IP|DB|OK|SYSTEM|IMPORTANT|NOTE|PS|FYI|ASAP|AM|PM|UI|GB|MB|KB|TB)$/;
-const ENV_VALUE = String.raw`("[^"]*"|'[^']*'|“[^”]*”|[^\s,;"']+)`;
+// A value may hold commas with no space round them ("beta,search", "https://a.io,https://b.io"):
+// one value, never a list of clauses (nlu.ts splitClauses masks it the same way).
+const ENV_VALUE = String.raw`("[^"]*"|'[^']*'|“[^”]*”|[^\s,;"']+(?:,(?![A-Za-z_][A-Za-z0-9_]*=)[^\s,;"']+)*)`;
 const ENV_KEY = String.raw`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}[0-9]*)`;
 
 /**
@@ -2957,6 +3001,13 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
     add(m[1]!, m[3]!, m.index ?? 0, m[0].length);
     if (m[2]) svc = m[2];
   }
+  // "set the api ALLOWED_HOSTS to …", "set api's LOG_LEVEL to debug": the service said between the verb and the name.
+  const svcFirst = new RegExp(String.raw`\b(?:[Ss]et|[Pp]ut|[Cc]hange|[Uu]pdate)\s+(?:[Tt]he\s+)?([a-z][\w-]*)(?:'s|’s)?\s+(?:env(?:ironment)?\s+)?(?:var(?:iable)?\s+)?${ENV_KEY}\s+(?:to|=|as)\s+${ENV_VALUE}`, 'g');
+  for (const m of clause.matchAll(svcFirst)) {
+    if (/^(?:its|their|an?|env|environment|var|variable)$/.test(m[1]!)) continue;
+    add(m[2]!, m[3]!, m.index ?? 0, m[0].length);
+    svc ??= m[1];
+  }
   const said = new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+))?(?<![\w$])${ENV_KEY}\s*(?:(?:(?:should|must|needs\s+to|has\s+to|is\s+to|to)\s+be|is|=|:)(?:\s+set\s+(?:to|as))?|(?:set|equal|equals|equal\s+to)\s*(?:to|as|=)?)\s+${ENV_VALUE}`, 'g');
   // "NODE_ENV should be set to production", "TZ set to Europe/Paris": "set" says it is a variable.
   // A name with an underscore ("LOG_LEVEL should be debug") is a variable too.
@@ -2968,6 +3019,115 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
     for (const m of clause.matchAll(bare)) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
   }
   return { pairs, spans, ...(svc ? { svc } : {}) };
+}
+
+// ── round 24: a service's labels, command and networks ─────────────────────
+
+/**
+ * The services a clause about one of their settings means: those it names (with the words that
+ * are the setting itself taken out), else the one under discussion ("give it the label …").
+ */
+function settingTargets(run: Run, clause: string): string[] {
+  const named = targetsIn(run, clause).names;
+  if (named.length > 0) return named;
+  if (/\b(?:it|its|them|their|this\s+one|that\s+one)\b/i.test(clause) || run.clauseAdded.length > 0) return focusTargets(run);
+  return [];
+}
+
+/**
+ * "label the api with team=payments", "tag it env=prod", "add the labels team=a and tier=b to
+ * api", "api should have the label owner=alice": each KEY=value said with a label word is a label
+ * of the services meant. claude.os/* labels are the runtime's own: never written from a request.
+ */
+const LABEL_WORD = /\b(?:re)?(?:label(?:s|led|ed|ing)?|tag(?:s|ged|ging)?)\b/i;
+const LABEL_PAIR = /(?<![\w$./:-])([a-z0-9][a-z0-9._/-]{0,62})\s*=\s*("[^"]*"|'[^']*'|[^\s,;"'=]+)/gi;
+function handleLabels(run: Run, clause: string): boolean {
+  if (!LABEL_WORD.test(clause)) return false;
+  const pairs = [...clause.matchAll(LABEL_PAIR)].map((m) => [m[1]!, m[2]!.replace(/^["']|["']$/g, '')] as const);
+  if (pairs.length === 0) return false;
+  // "run IMAGE as hello and tag it team=frontend": what the clause adds before the label word is
+  // added first, and the label goes to what it added.
+  const at = clause.search(LABEL_WORD);
+  const head = clause.slice(0, at).replace(/[\s,;]*(?:\band\b|\bthen\b)?[\s,;]*$/i, '');
+  const added = /\w/.test(head) && detectVerb(head) === 'add' && interpretClause(run, head, 'add');
+  const tail = added ? clause.slice(at) : clause;
+  let names = settingTargets(run, tail.replace(LABEL_PAIR, ' '));
+  if (names.length === 0 && added) names = run.clauseAdded.length > 0 ? [...run.clauseAdded] : focusTargets(run);
+  if (names.length === 0) {
+    run.questions.push(`Which service should get the label${pairs.length > 1 ? 's' : ''} ${pairs.map(([k, v]) => `${k}=${v}`).join(', ')}? e.g. "label the api with ${pairs[0]![0]}=${pairs[0]![1]}".`);
+    return true;
+  }
+  for (const name of names) {
+    mentionFocus(run, name);
+    for (const [k, v] of pairs) {
+      if (/^claude\.os\//i.test(k)) {
+        run.notes.push(`Not done: the label ${k} (claude.os/ labels are the runtime's own and are never set from a request).`);
+        continue;
+      }
+      if (getService(run, name)!.labels?.[k] === v) continue;
+      run.ws.set('services.yaml', svcPath(run, name, 'labels', k), v);
+      run.lines.push(`~ ${name}: label ${k}=${v}`);
+    }
+  }
+  return true;
+}
+
+/**
+ * "the worker should run `celery -A proj worker` instead of its default command", "override the
+ * api's command with "python -m app serve"", "set api's command to `node server.js`": the quoted
+ * words are the command its container runs (services.yaml `command`), inside the container.
+ */
+export const SERVICE_COMMAND =
+  /\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:its|the|their|a)\s+(?:(?:default|container'?s?|startup|start|run)\s+)*command\s+(?:to|with|=|:|should\s+be|is)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b/i;
+function handleServiceCommand(run: Run, clause: string): boolean {
+  if (!SERVICE_COMMAND.test(clause)) return false;
+  const said = findQuoted(clause).filter((q) => /\S/.test(q));
+  if (said.length !== 1) return false;
+  const cmd = said[0]!;
+  const names = settingTargets(run, clause.replace(new RegExp(QUOTED, 'g'), ' '));
+  if (names.length !== 1) {
+    run.questions.push(`Which service should run \`${cmd}\` as its command? e.g. "the worker should run \`${cmd}\` instead of its default command".`);
+    return true;
+  }
+  const name = names[0]!;
+  mentionFocus(run, name);
+  if (commandString(getService(run, name)!.command) === cmd) {
+    run.already.push(`${name}: runs ${cmd}`);
+    return true;
+  }
+  run.ws.set('services.yaml', svcPath(run, name, 'command'), cmd);
+  run.lines.push(`~ ${name}: command ${cmd} (run inside its container, instead of the image's default)`);
+  return true;
+}
+
+/**
+ * "put the api on the backend network", "attach api to network backend", "the worker should
+ * join the internal network": the service joins that container network (made when there is none
+ * of that name). The host's network is never this (refused before: it shares the host's stack).
+ */
+const NETWORK_SAID = /\b(?:on|to|join|joins|into|onto|in|inside)\s+(?:the\s+|a\s+|our\s+)?(?:(?:docker|container|private|internal)\s+)?(?:network\s+['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?(?![\w-])|['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?\s+(?:docker\s+|container\s+)?network\b)/i;
+function handleServiceNetwork(run: Run, clause: string): boolean {
+  const m = NETWORK_SAID.exec(clause);
+  if (!m) return false;
+  const net = (m[1] ?? m[2]!).toLowerCase();
+  if (/^(?:host|same|a|an|the|this|that|its|their|new|one|separate|own|other|default|bridge|none)$/.test(net) || getService(run, net)) return false;
+  const names = settingTargets(run, clause.slice(0, m.index) + ' ' + clause.slice(m.index + m[0].length));
+  if (names.length === 0) return false;
+  if (!run.ws.items<{ name: string }>('services.yaml', NETS).some((n) => n.name === net)) {
+    run.ws.append('services.yaml', NETS, { name: net });
+    run.lines.push(`+ network ${net}: a private network where the services on it reach each other by name`);
+  }
+  for (const name of names) {
+    mentionFocus(run, name);
+    const s = getService(run, name)!;
+    if (s.networks?.includes(net)) {
+      run.already.push(`${name}: on network ${net}`);
+      continue;
+    }
+    run.ws.set('services.yaml', svcPath(run, name, 'networks'), [...(s.networks ?? []), net]);
+    run.lines.push(`~ ${name}: joins network ${net}`);
+  }
+  return true;
 }
 
 function handleEnv(run: Run, clause: string): boolean {
@@ -3269,6 +3429,8 @@ function handleModifiers(run: Run, clause: string): boolean {
     });
     if (named.length > 0) return named;
     const focus = focusTargets(run, filter);
+    // "gitea web on 3000 and its ssh on 2222": "its" is one service, the one said last.
+    if (focus.length > 1 && /\b(?:its|it)\b/.test(t) && !/\b(?:their|them|they|both|each|all)\b/.test(t)) return focus.slice(-1);
     if (focus.length > 0) return focus;
     // None named or under discussion: the service the reply to "which service?" chose.
     const a = run.answer;
@@ -4675,7 +4837,8 @@ function handleFirewall(run: Run, clause: string): boolean {
   // "keep the website open", "leave the site reachable": the web service there, by its own port.
   if (/^(?:keep|leave)\b.*\b(?:reachable|accessible|available|up)\b/.test(t)) web ||= /\b(?:website|site|web\s*server)\b/.test(t);
   // "drop ghcr.io/acme/x:1 onto port 8200" puts an image there, it blocks nothing.
-  let blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist)\b/.test(t);
+  // "ban 45.1.2.3 from 443", "keep 203.0.113.0/24 out of ssh": blocking words too.
+  let blockVerb = /\b(block|close|deny|drop(?!\s+[\w.-]+[:/])|reject|forbid|disallow|blacklist|ban)\b|\bkeep\s+(?:\S+\s+){1,4}out\b/.test(t);
   // "drop everything incoming by default but keep ssh, http and https", "default deny except 8080":
   // what is kept is opened after the default policy is set.
   const keptOpen = lockdownSystem ? /\b(?:except(?:\s+for)?|but\s+(?:keep|leave|allow|let|not)|apart\s+from|other\s+than|besides|save\s+for)\b(.*)$/.exec(t)?.[1] : undefined;
@@ -4685,7 +4848,12 @@ function handleFirewall(run: Run, clause: string): boolean {
     blockVerb = false;
   }
   const blockAction = blockActionOf(t);
-  const restrictSsh = ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
+  // "block 198.51.100.77 from ssh", "keep 10.9.0.0/16 out of ssh": the verb decides the action
+  // wherever the port is said; an address blocked from SSH is a drop rule for port 22 from it,
+  // never SSH narrowed to it.
+  const blockOnly = ssh && blockVerb && !allowVerb && !lockdownSystem && cidrs.length > 0;
+  if (blockOnly && !ports.includes(sshPort(run))) ports.push(sshPort(run));
+  const restrictSsh = !blockOnly && ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   // "anything going to port 25", "traffic to port 8080": the port a rule is about, not a service moved to it.
   const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?)\s+(?:in\s+)?to\s+port\b/g, 'port');
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
@@ -4693,9 +4861,13 @@ function handleFirewall(run: Run, clause: string): boolean {
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
   // "expose it on 3307", "actually expose it on the host on 6380", "expose that on host port
   // 3300": the service under discussion, the same way.
-  const publish = new RegExp(String.raw`\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+${ON_THE_HOST}(?:on|at)\s+(?:(?:the\s+)?(?:host\s+)?port\s+)?\d{2,5}\b`).exec(t);
+  // "expose grafana to the internet on 3000 instead": a service published on a port is reachable
+  // from everywhere already; the world said on the way is no firewall rule (round 24).
+  const toWorld = /\s+to\s+(?:the\s+)?(?:internet|world|public|everyone|everybody|anyone|outside(?:\s+world)?)\b/;
+  const tp = t.replace(toWorld, '');
+  const publish = new RegExp(String.raw`\b(?:expose|publish)\s+(?:the\s+)?([a-z][\w-]*)\s+${ON_THE_HOST}(?:on|at)\s+(?:(?:the\s+)?(?:host\s+)?port\s+)?\d{2,5}\b`).exec(tp);
   const pronoun = publish && /^(?:it|that|this|them)$/.test(publish[1]!);
-  if (publish && cidrs.length === 0 && !ANYWHERE.test(t) && !ssh && !web && (pronoun ? focusTargets(run).length > 0 : getService(run, publish[1]!) || targetsIn(run, publish[1]!).names.length > 0)) return false;
+  if (publish && cidrs.length === 0 && !ANYWHERE.test(tp) && !ssh && !web && (pronoun ? focusTargets(run).length > 0 : getService(run, publish[1]!) || targetsIn(run, publish[1]!).names.length > 0)) return false;
   const anywhere = ANYWHERE.test(t);
 
   // "close 8080, the api doesn't need to be public": the port one service publishes, said with
@@ -5031,10 +5203,11 @@ function handlePeople(run: Run, clause: string, verb: Verb | undefined): boolean
     if (!run.lastGroup) return false;
     groups.push(run.lastGroup);
   }
-  const people = /\b(?:users?|accounts?|logins?|sudoers?|people|members?)\b/.test(t) || groups.length > 0;
-  if (!people) return false;
   const USERS = ['spec', 'users'];
   const known = () => run.ws.items<{ name: string; sudo?: boolean; groups?: string[] }>('security.yaml', USERS);
+  // "kim and lee both need sudo": people who exist already are people without the word "users".
+  const people = /\b(?:users?|accounts?|logins?|sudoers?|people|members?)\b/.test(t) || groups.length > 0 || (/\b(?:sudo|admins?|administrators?)\b/.test(t) && names.every((n) => known().some((u) => u.name === n)));
+  if (!people) return false;
   if (verb === 'remove' && groups.length === 0) {
     for (const n of names) {
       const i = known().findIndex((u) => u.name === n);
@@ -5141,13 +5314,18 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const groupM0 = groupIt ?? (made && /\b(?:with|and)\b/.test(t) ? ([t, made[1]] as unknown as RegExpExecArray) : null) ?? /\b(?:in|into|to|join|joins)\s+(?:the\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+group\b/.exec(t) ?? /\bgroups?\s*:?\s+['"“‘`]?((?!(?:only|too|also|as|and|please|pls|membership|access|for|with|of|called|named)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ?? (run.lastUser || /\b(?:user|account)\b/.test(t) ? /(?:^|,\s*|\b(?:in|into|to|join|joins|and)\s+)(?:the\s+)?([a-z_][a-z0-9_-]{0,31})\s+group\b/.exec(t) : null);
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
   const revoke =
-    /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\b(take|pull|yank|withdraw|strip|remove|revoke|drop)\b[^.]*\b(sudo|admin\w*|root(?:\s+access)?)\b[^.]*\b(from|away|off)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t);
+    /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\b(take|pull|yank|withdraw|strip|remove|revoke|drop)\b[^.]*\b(sudo|admin\w*|root(?:\s+access)?)\b[^.]*\b(from|away|off)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t) ||
+    /\b(?:not|n'?t|never|no\s+longer)\s+(?:be\s+)?(?:able|allowed|permitted)\s+to\s+(?:use\s+|run\s+|do\s+)?(?:sudo|root)\b/.test(t);
   // "carol needs admin rights", "give dave root access", "erin should have sudo": sudo for a user.
   const grant =
     !revoke &&
     (/\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t) ||
       /\b(?:she|he|they|[a-z_][\w-]*)\s*(?:'s|’s|\s+is|\s+are|'re|\s+will\s+be)\s+(?:an?\s+|our\s+|the\s+)?(?:new\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b(?!\s*\?)/.test(t) ||
-      /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b|\b(?:give|grant|make)\s+(?:him|her|them)\s+(?:an?\s+)?(?:sudo|admin\w*|root)\b/.test(t));
+      /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b|\b(?:give|grant|make)\s+(?:him|her|them)\s+(?:an?\s+)?(?:sudo|admin\w*|root)\b/.test(t) ||
+      // Round 24: being able to sudo said every way ("jane needs to be able to sudo", "bob has to be
+      // able to use sudo", "should be allowed to run sudo"), and "make kim an administrator".
+      /\b(?:(?:be\s+)?(?:able|allowed|permitted)\s+to|needs?\s+to|has\s+to|have\s+to|could|may)\s+(?:use\s+|run\s+|do\s+|have\s+)?(?:sudo|root)\b/.test(t) ||
+      /\bmake\s+(?!(?:it|that|this|sure)\b)[a-z_][\w-]*\s+(?:an?\s+|our\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b/.test(t));
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
   const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
   // "put lee in developers", "add kim to ops": an existing user put in a group without the word "group".

@@ -162,7 +162,8 @@ export function findCidrs(text: string): string[] {
 export function findPorts(text: string): number[] {
   const out: number[] = [];
   const t = text.toLowerCase();
-  for (const m of t.matchAll(/\bports?\s+((?:\d{1,5}(?:\s*(?:,|and|&|\/|or)\s*)?)+)/g)) {
+  // "port 8080", "ports 80 and 443", "the port number 8888", "port no. 25", "port #9000".
+  for (const m of t.matchAll(/\bports?\s+(?:(?:number|num|no\.?|nr\.?|#)\s*)?((?:\d{1,5}(?:\s*(?:,|and|&|\/|or)\s*)?)+)/g)) {
     for (const n of m[1]!.match(/\d{1,5}/g) ?? []) out.push(Number(n));
   }
   for (const m of t.matchAll(/\bport\b(?:\s+(?:of|for|on)\s+[^.\d]{1,40}?)?\s+(?:to|=|at)\s+(\d{1,5})\b/g)) out.push(Number(m[1]));
@@ -171,7 +172,7 @@ export function findPorts(text: string): number[] {
   // Two digits at least, and not a size, a count or a time ("on 16 cores", "open 10 connections").
   const notPort = String.raw`(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|cpus?|cores?|replicas?|instances|copies|connections?|times|minutes?|hours?|days?|am\b|pm\b|:|\.\d))`;
   for (const m of t.matchAll(new RegExp(String.raw`\bon\s+(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
-  for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|expose|deny|allow|permit|accept|reach|hit|access|connect\s+to)\s+(?:up\s+)?(?:port\s+)?(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
+  for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|expose|deny|allow|permit|accept|drop|reject|ban|reach|hit|access|connect\s+to)\s+(?:up\s+)?(?:port\s+)?(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
   // "only allow 22 80 443", "open 80, 443 and 8443": a list of bare numbers after the verb.
   const item = String.raw`\d{2,5}(?![.:/]\d)`;
   for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|deny|allow|permit|accept)\s+(?:up\s+)?(?:ports?\s+)?(${item}(?:(?:\s*,\s*(?:and\s+)?|\s+|\s+(?:and|&|or)\s+)${item})+)\b${notPort}`, 'g'))) {
@@ -270,19 +271,26 @@ export function findServiceMentions(text: string): ServiceMention[] {
 /** KEY=a,b,c: a value whose commas have no space after them and start no other KEY=. */
 const COMMA_VALUE = String.raw`(?<![\w$])[A-Za-z_][A-Za-z0-9_]*=[^\s,;=]+(?:,(?![A-Za-z_][A-Za-z0-9_]*=)[^\s,;=]+)+`;
 
+const SAID_COMMA_VALUE = /(?<=(?:(?<![\w$])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\b(?:env(?:ironment)?\s+var(?:iable)?|variable)\s+[A-Z]{2,}[0-9]*)\b[^,;.\u0000]{0,60}?\s)[^\s,;=\u0000]+(?:,(?![A-Za-z_][A-Za-z0-9_]*=)[^\s,;=\u0000]+)+/g;
+
 export function splitClauses(text: string, hasOwnMeaning: (clause: string) => boolean): string[] {
   // A quoted value is one thing whatever it holds: `FEATURE_FLAGS="beta,new-ui"` or
   // `motd 'up, and running'` is never split at its comma or its "and". Masked while splitting.
   const quoted: string[] = [];
   // So is a list of times of day ("at 6am and 6pm", "noon and midnight"): one schedule.
   // And a variable's value with commas and no space ("FEATURE_FLAGS=beta,newui"): one value.
-  const masked = text.replace(new RegExp(`${QUOTED}|${TIME_LIST}|${COMMA_VALUE}`, 'gi'), (m) => `\u0000${quoted.push(m) - 1}\u0000`);
+  // Round 24: so is a variable's value with commas said after its name in words ("set
+  // FEATURE_FLAGS to beta,search", "CORS_ORIGINS on api to https://a.io,https://b.io"): a name in
+  // capitals earlier in the same clause, then a token with commas and no space.
+  const masked = text
+    .replace(new RegExp(`${QUOTED}|${TIME_LIST}|${COMMA_VALUE}`, 'gi'), (m) => `\u0000${quoted.push(m) - 1}\u0000`)
+    .replace(SAID_COMMA_VALUE, (m) => `\u0000${quoted.push(m) - 1}\u0000`);
   const unmask = (s: string): string => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => quoted[Number(i)] ?? '');
   const parts = masked
     // A dash with spaces round it ends a clause when a subject follows ("… noah@work - he needs
     // sudo", "close 8080 - api doesn't need to be public"); "… env var - generate a random one"
     // goes on, and one between two numbers is a range ("8000 - 8010").
-    .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|(?<!\d)\s+[-–—]+\s+(?=(?:he|she|they|it|it'?s|its|this|that|the\s+[\w-]+|[a-z][\w-]*\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not|should|shouldn'?t|needs?|must|can'?t|won'?t))\s)|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
+    .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|(?<!\d)\s+[-–—]+\s+(?=(?:he|she|they|it|it'?s|its|this|that|the\s+[\w-]+|[a-z][\w-]*\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not|should|shouldn'?t|needs?|must|can'?t|won'?t|(?:publicly\s+)?(?:reachable|exposed|accessible|published)\b))\s)|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
     .map((s) => unmask(s).trim())
     .filter((s) => s.length > 0);
   const out: string[] = [];

@@ -99,3 +99,41 @@ export function restrictedSource(message: string, history: ConversationTurn[], t
   const svc = things.serviceIn(last.text);
   return svc ? `only allow ${svc} from ${rest}` : undefined;
 }
+
+/**
+ * Round 24: an address said first and then pointed at in the next part of the same request
+ * ("the office ip is 203.0.113.10, only it may hit 8443", "we shoot traffic from the vpn
+ * 10.8.0.0/24 into 8080, allow that", "the monitoring box 10.0.0.7 scrapes port 9100, permit
+ * that"): the part that points ("it", "that", "them") gets the address in its place, and the port
+ * the first part said when it says none, so the request reads "only 203.0.113.10 may hit 8443",
+ * "allow 10.8.0.0/24 to port 8080". The first part must only describe (no verb of the firewall);
+ * the pointing part must name no address of its own. Anything else is left as it is.
+ */
+const POINTING =
+  /^((?:(?:and|so|then|please|pls|ok(?:ay)?)\s+)*(?:(?:only|just)\s+)?)(?:(it|that|this|they|them)(?=\s+(?:(?:only|alone|alone\s+only)\s+)?(?:may|can|should|must|is\s+allowed\s+to|are\s+allowed\s+to|gets?\s+to)\s+(?:hit|reach|access|use|connect\s+to|get\s+to|talk\s+to)\b)|(?:allow|permit|let|accept|whitelist|block|deny|drop|ban|reject)\s+(it|that|this|them|those)\b)/i;
+const FIREWALL_ORDER = /\b(?:allow|permit|let|accept|open|close|block|deny|drop|ban|reject|whitelist|blacklist|restrict|only)\b/i;
+const PORT_SAID = /\b(?:port|ports|ssh|https?|web)\b|\b\d{2,5}\b/i;
+
+export function pointedSource(message: string, findCidrs: (t: string) => string[], findPorts: (t: string) => number[]): string {
+  const parts = message.split(/(\s*[,;]\s*|\.\s+|\s+[-–—]\s+)/);
+  for (let i = 2; i < parts.length; i += 2) {
+    const described = parts[i - 2]!;
+    const pointing = parts[i]!;
+    const cidrs = findCidrs(described);
+    if (cidrs.length === 0 || findCidrs(pointing).length > 0 || FIREWALL_ORDER.test(described)) continue;
+    const m = POINTING.exec(pointing.trim());
+    if (!m) continue;
+    const said = pointing.trim();
+    const pronoun = m[2] ?? m[3]!;
+    const at = said.toLowerCase().indexOf(pronoun.toLowerCase(), m[1]!.length);
+    let rule = `${said.slice(0, at)}${cidrs.join(' + ')}${said.slice(at + pronoun.length)}`;
+    if (!PORT_SAID.test(said)) {
+      const ports = [...new Set([...findPorts(described), ...[...described.matchAll(/\b(?:into|to|on|at|hits?|reach(?:es)?)\s+(?:port\s+)?(\d{2,5})\b/gi)].map((x) => Number(x[1]))])];
+      if (ports.length > 0) rule += ` to port${ports.length > 1 ? 's' : ''} ${ports.join(' and ')}`;
+      else if (/\bssh\b/i.test(described)) rule += ' to ssh';
+      else continue;
+    }
+    return [...parts.slice(0, i - 2), rule, ...parts.slice(i + 1)].join('');
+  }
+  return message;
+}

@@ -1,0 +1,26 @@
+import { describe, it } from 'vitest';
+import { passes } from '../../../test/offline-engine.js';
+
+// Round 24, my own wording (held-out 17's "jane needs to be able to sudo", never its sentence):
+// being able to sudo, admin rights and "make X an administrator", said every way, for one person
+// or a list, alone or inside a longer request.
+describe('sudo said every way', () => {
+  it.each([
+    'jane needs to be able to sudo',
+    'Bob has to be able to use sudo',
+    'jane should be able to run sudo',
+    'jane shud be able to sudo',
+    'jane must be allowed to sudo',
+    'make jane an administrator',
+    'give jane sudo rights',
+    'jane should be an admin',
+    'JANE NEEDS SUDO RIGHTS',
+  ])('"%s"', (request) => {
+    const name = /\bbob\b/i.test(request) ? 'bob' : 'jane';
+    passes(request, [{ user: name, sudo: true }], [`add user ${name}`]);
+  });
+  it.each(['kim and lee both need sudo', 'kim and lee need sudo', 'give kim and lee sudo'])('"%s"', (request) =>
+    passes(request, [{ user: 'kim', sudo: true }, { user: 'lee', sudo: true }], ['add user kim', 'add user lee']));
+  it('inside a longer request', () => passes('add redis, and jane needs to be able to sudo', [{ user: 'jane', sudo: true }, { service: 'redis' }], ['add user jane']));
+  it('not able to sudo stays without it', () => passes('jane should not be able to sudo', [{ user: 'jane', sudo: false }], ['add user jane with sudo']));
+});

@@ -1,0 +1,52 @@
+/**
+ * Helpers the offline engine's unit tests share (compiler/intent/offline/*.test.ts): one request
+ * (`say`), several in a row (`after`), a conversation with its history (`talk`), a request held
+ * to the eval's own checks (`passes`, fixtures/intent-eval/run.ts `caseFailures`), and the state
+ * files read back (`doc`, `svc`, `rules`, `users`, `jobs`). Round 24 moved them here from the
+ * test files that each carried a copy; a new test imports them instead of copying them.
+ */
+import { expect } from 'vitest';
+import { parse } from 'yaml';
+import { caseFailures } from '../fixtures/intent-eval/run.js';
+import { runOfflineEngine } from '../compiler/intent/offline/engine.js';
+import type { ConversationTurn, Proposal, StateFiles } from '../compiler/intent/provider.js';
+
+/** The engine's clock in every unit test. */
+export const NOW = new Date('2026-05-01T10:00:00Z');
+
+/** One expectation of an eval case ({service, host_port}, {rule_for, source, action}, …). */
+export type Expect = Record<string, unknown>;
+
+/** One request on these files, with this history. */
+export const say = (message: string, files: StateFiles = {}, history: ConversationTurn[] = []): Proposal =>
+  runOfflineEngine({ message, files, history, secretNames: [], imageCatalog: {}, now: NOW });
+
+/** The files after these requests, each on the files the one before left (no history). */
+export const after = (...requests: string[]): StateFiles => requests.reduce<StateFiles>((files, r) => ({ ...files, ...say(r, files).files }), {});
+
+/** The request meets every expectation, after the requests `before` (the eval's own check). */
+export const passes = (request: string, want: Expect[], before: string[] = []): void => expect(caseFailures(request, want, before)).toEqual([]);
+
+/** A conversation: each turn sees the turns before it (user and reply) and the files they left. */
+export function talk(turns: string[], files0: StateFiles = {}): { last: Proposal; files: StateFiles; replies: Proposal[] } {
+  let files = files0;
+  const history: ConversationTurn[] = [];
+  const replies: Proposal[] = [];
+  for (const message of turns) {
+    const p = say(message, files, [...history]);
+    replies.push(p);
+    files = { ...files, ...p.files };
+    history.push({ role: 'user', text: message }, { role: 'assistant', text: p.explanation });
+  }
+  return { last: replies[replies.length - 1]!, files, replies };
+}
+
+/** A state file, parsed (an empty object when it is not there). */
+export const doc = (files: StateFiles, name: keyof StateFiles): any => parse(files[name] ?? '{}') ?? {};
+export const svc = (files: StateFiles, name: string) =>
+  (doc(files, 'services.yaml').spec?.services ?? []).find((s: { name: string }) => s.name === name) as
+    | { name: string; image: string; ports?: { host?: number; container: number; host_ip?: string }[]; labels?: Record<string, string>; command?: unknown; networks?: string[]; environment?: Record<string, string> }
+    | undefined;
+export const rules = (files: StateFiles) => (doc(files, 'network.yaml').spec?.firewall?.rules ?? []) as { name: string; port?: unknown; source?: unknown; action: string; protocol?: string }[];
+export const users = (files: StateFiles) => (doc(files, 'security.yaml').spec?.users ?? []) as { name: string; sudo?: boolean; groups?: string[] }[];
+export const jobs = (files: StateFiles) => (doc(files, 'scheduled.yaml').spec?.jobs ?? []) as { name: string; schedule: string; container?: string; command: unknown }[];
