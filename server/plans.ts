@@ -11,7 +11,7 @@ import { renderPlan } from '../plan/show.js';
 import { parseEnvelope } from '../plan/envelope.js';
 import { inspectPlan } from '../plan/inspect.js';
 import { loadTrustedKeys } from '../plan/keys.js';
-import { evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
+import { confirmNotes, evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
 import { planReview, type PlanReview } from '../plan/review.js';
 import type { PlanPayload } from '../plan/types.js';
 import { compareCodePoints } from '../common/order.js';
@@ -135,7 +135,10 @@ export function planView(dataDir: string, text: string, meta: PlanMeta, o: { now
   const roles = report.signatures.filter((s) => s.status === 'valid' && s.role).map((s) => s.role!);
   const policy = evaluatePolicy(payload, roles);
   const review = planReview(payload, o.baseFiles ?? {});
-  const risks = stepsNeedingConfirmation(payload).map((s) => ({ step: s.id, risk: s.risk as PlanRisk['risk'], description: s.description }));
+  const risks = [
+    ...stepsNeedingConfirmation(payload).map((s) => ({ step: s.id, risk: s.risk as PlanRisk['risk'], description: s.description })),
+    ...confirmNotes(payload).map((description) => ({ step: 'state:security.yaml', risk: 'security' as const, description })),
+  ];
   return {
     id: payload.id,
     file: planFile(dataDir, payload.id),
