@@ -9,7 +9,7 @@
  *
  * Here the budget clock is frozen (a fully saturated host: no uncontended time passes at all),
  * the health command is a real process that runs for 30 s, and the service is a real TCP server
- * that starts listening 150 ms after the wait began. The wait must end through the host-side
+ * that starts listening 50 ms after the command started. The wait must end through the host-side
  * check while the command still runs; before the fix it waited for the command forever.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,11 +59,13 @@ describe('readiness: the quick rounds are wall time, not budget time', () => {
     let execs = 0;
     let execRunning = false;
     let checks = 0;
-    setTimeout(() => {
-      const s = createServer((c) => c.destroy());
-      servers.push(s);
-      s.listen(port, '127.0.0.1');
-    }, 150);
+    // the service starts listening only once the health command is in flight
+    const listenSoon = () =>
+      setTimeout(() => {
+        const s = createServer((c) => c.destroy());
+        servers.push(s);
+        s.listen(port, '127.0.0.1');
+      }, 50);
     const result = await readinessLoop({ probe: { test: ['CMD', 'sleep', '30'], intervalMs: 600_000, timeoutMs: 1000, retries: 3, startPeriodMs: 0 }, timeoutMs: 5000, ports: [] }, async () => {
       const clock = frozen();
       return {
@@ -83,6 +85,7 @@ describe('readiness: the quick rounds are wall time, not budget time', () => {
             const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
             children.push(child);
             execRunning = true;
+            listenSoon();
             const ended = new Promise<{ code: number | null; output: string }>((r) => child.once('exit', (code) => ((execRunning = false), r({ code, output: '' }))));
             return { clock, wait: (until, wallMs) => raceClock(ended, clock, until, wallMs), detach: () => child.kill('SIGKILL') };
           },
