@@ -326,6 +326,23 @@ fs.rmSync = (p, o) => { if (p === ${JSON.stringify(socket)}) { fs.writeFileSync(
     expect(new Set(times).size).toBe(4);
   });
 
+  it('a task made while no writer runs yet (its start is under way beside the create) is let on at once; the writer, once up, adopts its pipes and no line is lost', async () => {
+    const dir = writerDir();
+    const { helper } = installLogWriter(dir);
+    writeFileSync(join(dir, 'log-writer.pid'), `${process.pid}\n`); // a live pid that is not this dir's writer
+    const live = join(dir, 'c.log');
+    // before: the helper waited for a writer's `ready` (and the shim with it) however long its start took
+    const held = await Promise.race([shimRun(helper, live), pause(5_000).then(() => null)]);
+    expect(held).not.toBeNull();
+    const task = held!;
+    task.out.write('early one\n');
+    task.err.write('early two\n');
+    await ensureLogWriter(dir);
+    task.out.write('late\n');
+    expect(await task.close()).toBe(0);
+    expect(readLogEntries(live).map((e) => `${e.stream} ${e.text}`).sort()).toEqual(['stderr early two', 'stdout early one', 'stdout late']);
+  });
+
   it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {
     const dir = writerDir();
     const { helper } = installLogWriter(dir);
