@@ -58,18 +58,20 @@ const HELPER = `# Claude.OS log helper for containerd's shim (binary:// stdio): 
 # $1: the task's log file. fd 3: its stdout, fd 4: its stderr; fd 5 is closed when the writer reads them.
 d="\${0%/*}/log-tasks"
 a="$d/$$.ack"
-mkdir -p "$d" && rm -f "$a" && mkfifo -m 600 "$a" || exit 1
+{ [ -d "$d" ] || mkdir -p "$d"; } && { [ ! -e "$a" ] || rm -f "$a"; } && mkfifo -m 600 "$a" || exit 1
 exec 6<>"$a"
 trap '' TERM
 printf '%s\\n' "$1" >"$d/$$.tmp" && mv -f "$d/$$.tmp" "$d/$$.task" || exit 1
 # A writer of this state dir running: wait until it reads the pipes, so each line has the time it
 # was written. None yet (the driver starts it beside the task's create, not before): the task goes
 # on at once; what it writes waits in the pipes and the writer, once up, adopts them.
+# (builtins only: each program run is a fork on the task's create path)
 w=
-p=$(cat "\${0%/*}/log-writer.pid" 2>/dev/null)
+p=
+read -r p 2>/dev/null <"\${0%/*}/log-writer.pid"
 case "$p" in
 ''|*[!0-9]*) ;;
-*) grep -qsF "\${0%/*}/log-writer.cjs" "/proc/$p/cmdline" && read -r w <&6 ;;
+*) c=; read -r x c x 2>/dev/null <"/proc/$p/stat"; [ "$c" = '(log-writer.cjs)' ] && read -r w <&6 ;;
 esac
 exec 5>&-
 while [ "$w" != done ]; do read -r w <&6 || break; done

@@ -337,10 +337,22 @@ fs.rmSync = (p, o) => { if (p === ${JSON.stringify(socket)}) { fs.writeFileSync(
     const task = held!;
     task.out.write('early one\n');
     task.err.write('early two\n');
-    await ensureLogWriter(dir);
+    const { pid } = await ensureLogWriter(dir);
     task.out.write('late\n');
     expect(await task.close()).toBe(0);
     expect(readLogEntries(live).map((e) => `${e.stream} ${e.text}`).sort()).toEqual(['stderr early two', 'stdout early one', 'stdout late']);
+    // with the writer running, a task is let on only once the writer has its pipes (so its first line has its time): held while it is stopped
+    process.kill(pid, 'SIGSTOP');
+    let next: Awaited<ReturnType<typeof shimRun>> | undefined;
+    try {
+      const run = shimRun(helper, join(dir, 'd.log'));
+      expect(await Promise.race([run.then(() => 'let on'), pause(1_500).then(() => 'held')])).toBe('held');
+      process.kill(pid, 'SIGCONT');
+      next = await run;
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(await next.close()).toBe(0);
   });
 
   it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {
