@@ -858,7 +858,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     })();
     return {
       clock,
-      wait: async (until) => result ?? raceClock(ended, clock, until),
+      wait: async (until, wallMs) => result ?? raceClock(ended, clock, until, wallMs),
       detach: () => {
         if (!result) void this.api.tasks.Kill({ containerId: f.c.id, execId, signal: SIGKILL, all: false }).catch(() => undefined);
       },
