@@ -45,7 +45,7 @@ export function talk(turns: string[], files0: StateFiles = {}): { last: Proposal
 export const doc = (files: StateFiles, name: keyof StateFiles): any => parse(files[name] ?? '{}') ?? {};
 export const svc = (files: StateFiles, name: string) =>
   (doc(files, 'services.yaml').spec?.services ?? []).find((s: { name: string }) => s.name === name) as
-    | { name: string; image: string; ports?: { host?: number; container: number; host_ip?: string }[]; labels?: Record<string, string>; command?: unknown; networks?: string[]; environment?: Record<string, string> }
+    | { name: string; image: string; state?: string; ports?: { host?: number; container: number; host_ip?: string }[]; labels?: Record<string, string>; command?: unknown; networks?: string[]; environment?: Record<string, string> }
     | undefined;
 export const rules = (files: StateFiles) => (doc(files, 'network.yaml').spec?.firewall?.rules ?? []) as { name: string; port?: unknown; source?: unknown; action: string; protocol?: string }[];
 export const users = (files: StateFiles) => (doc(files, 'security.yaml').spec?.users ?? []) as { name: string; sudo?: boolean; groups?: string[] }[];

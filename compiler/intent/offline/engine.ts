@@ -47,7 +47,7 @@ import { judgeHarm } from './harm.js';
 import { judgeClass } from './harm-classes.js';
 import { QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
-import { ordinalReferent, pointedSource, restrictedSource, type Named } from './referents.js';
+import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -596,6 +596,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   message = message.replace(/^\s*(?:on|for|in)\s+(?:the\s+)?([a-z][\w-]*)(?:\s+(?:service|container|app))?\s*,\s*/i, (m, name: string) => (serviceNames.includes(name.toLowerCase()) ? `${name.toLowerCase()}: ` : m));
   // "…; only nginx should be public, on port 80", "nginx is the only thing exposed, port 8080":
   // the port is that service's, and the other services this request adds publish none (round 24).
+  // "now set the default to drop" while the firewall is talked about: the default policy (round 24).
+  if (DEFAULT_SAID.test(message) && (/\bfirewall\b/i.test(message) || original.history.some((h) => h.role === 'user' && FIREWALL_TALK.test(h.text)) || /\brules:/.test(original.files['network.yaml'] ?? ''))) message = message.replace(DEFAULT_SAID, '$1default policy');
   const only = ONLY_PUBLIC.exec(message);
   const onlyPublic = only ? (only[1] ?? only[3])!.toLowerCase() : undefined;
   if (only) {
@@ -787,6 +789,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   return out(proposal);
 }
 
+const DEFAULT_SAID = /\b(the\s+)?default\b(?!\s+(?:(?:input|incoming|inbound|firewall|ingress)\s+)*(?:policy|deny|drop|allow|accept)\b)(?=(?:\s+[\w']+){0,2}?\s+(?:to|be|is|as|=|:)\s+(?:drop|deny|reject|block)\b)/i;
+const FIREWALL_TALK = /\b(?:firewall|ssh|ports?|allow|block|deny|open|drop|reject|rules?)\b/i;
 const PUBLIC_WORD = String.raw`(?:public(?:ly\s+(?:reachable|accessible|available))?|exposed|reachable\s+from\s+(?:outside|the\s+(?:internet|world))|published|open\s+to\s+the\s+(?:world|internet|public)|on\s+the\s+internet)`;
 const ONLY_PUBLIC = new RegExp(
   String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?`,
@@ -1241,6 +1245,15 @@ function ruleSaidIn(files: StateFiles, text: string): string | undefined {
   return byPort.length === 1 ? byPort[0]!.name : undefined;
 }
 
+/** The one accept rule a reply says it made: "~ firewall: allow port 3000 from anywhere", "allow web traffic (80, 443) from …". */
+function ruleOpenedIn(files: StateFiles, text: string): string | undefined {
+  const m = /firewall: allow (?:web traffic \(([\d, ]+)\)|ports? ([\d, -]+?)) from\b/.exec(text);
+  if (!m) return undefined;
+  const said = (m[1] ?? m[2])!.split(/\s*,\s*/).filter((x) => x !== '').sort().join(',');
+  const made = new Workspace(files).items<FirewallRule>('network.yaml', RULES).filter((r) => r.name && r.action === 'accept' && [r.port ?? []].flat().map(String).sort().join(',') === said);
+  return made.length === 1 ? made[0]!.name : undefined;
+}
+
 /** The message with "the second one" or the rule "that" refers to said by name (referents.ts). */
 function pointedAt(said: string, input: EngineInput): string {
   const named = (t: string) => namedIn(input.files, t);
@@ -1251,8 +1264,10 @@ function pointedAt(said: string, input: EngineInput): string {
   };
   return (
     ordinalReferent(said, input.history, named) ??
+    otherReferent(said, input.history, named) ??
     restrictedSource(said, input.history, {
       ruleIn: (t) => ruleSaidIn(input.files, t),
+      ruleOpenedIn: (t) => ruleOpenedIn(input.files, t),
       serviceIn,
       isService: (n) => svcs.some((s) => s.name === n),
       namesOwn: (t) => findPorts(t).length > 0 || named(t).length > 0 || findServiceMentions(t).some((m) => !m.generic),
@@ -4794,7 +4809,9 @@ function handleFirewall(run: Run, clause: string): boolean {
     if (prev) ports = findPorts(prev.text);
   }
   // "open a port for the game server": no number and no service, so which port is asked, never guessed.
-  if (ports.length === 0 && ranges.length === 0 && cidrs.length === 0 && /\b(?:open|expose|forward|allow|unblock|publish|poke)\b/.test(t) && /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/.test(t) && !/\b(?:ssh|web|https?|website)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+  // "open that port in the firewall" after "add nginx on port 80": the port of the service under discussion (round 24).
+  const thatPort = /\b(?:that|the|this)\s+ports?\b/.test(t) && !/\b(?:a|an|another|one|some|new|extra|more|few)\s+(?:\w+\s+)?ports?\b/.test(t) ? focusTargets(run, (sv) => (sv.ports ?? []).some((p) => p.host !== undefined)) : [];
+  if (ports.length === 0 && ranges.length === 0 && cidrs.length === 0 && thatPort.length === 0 && /\b(?:open|expose|forward|allow|unblock|publish|poke)\b/.test(t) && /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/.test(t) && !/\b(?:ssh|web|https?|website)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     const a = /\b(?:a|an|another|one|some|the|new|extra|more|few)\s+(?:\w+\s+)?(?:ports?|hole)\b/i.exec(clause)!;
     const filled = need(run, { slot: 'port', question: 'Which port number should be opened (and for whom)? e.g. "25565", or "open udp 27015 to 192.168.1.0/24".', fill: (v) => clause.slice(0, a.index) + `port ${v}` + clause.slice(a.index + a[0].length) });
     return filled === undefined ? true : handleFirewall(run, filled);
@@ -5001,6 +5018,7 @@ function handleFirewall(run: Run, clause: string): boolean {
     }
     // "open its port in the firewall", "allow their ports from 10.0.0.0/8": the service under discussion.
     if (svcNames.length === 0 && /\b(?:its|their|it|them)\b/.test(t)) svcNames = focusTargets(run, (sv) => (sv.ports ?? []).some((p) => p.host !== undefined));
+    if (svcNames.length === 0 && thatPort.length === 1) svcNames = thatPort;
     for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
     if (svcNames.length > 0) label = svcNames.join('-').slice(0, 40);
     if (allowVerb && !blockVerb && cidrs.length > 0) {

@@ -80,6 +80,8 @@ export interface Things {
   /** The one service a turn's text named that publishes a port. */
   serviceIn(text: string): string | undefined;
   isService(name: string): boolean;
+  /** The one rule a reply says it opened ("~ firewall: allow port 3000 from anywhere"). */
+  ruleOpenedIn(text: string): string | undefined;
   /** The message names a port, service or rule of its own. */
   namesOwn(text: string): boolean;
 }
@@ -92,9 +94,13 @@ export function restrictedSource(message: string, history: ConversationTurn[], t
   const subject = (m.groups?.a ?? m.groups?.b)?.replace(/\s+/g, ' ');
   if (subject && !PRONOUN.test(subject)) return things.isService(subject.toLowerCase()) ? `only allow ${subject.toLowerCase()} from ${rest}` : undefined;
   if (things.namesOwn(said)) return undefined;
-  const last = [...history].reverse().find((h) => h.role === 'user');
+  const at = history.map((h) => h.role).lastIndexOf('user');
+  const last = history[at];
   if (!last) return undefined;
-  const rule = things.ruleIn(last.text);
+  // Round 24: "open the firewall for it", then "only from 192.168.0.0/16 tho": the turn names no
+  // rule, its reply says which it made ("firewall: allow port 3000 from anywhere").
+  const reply = history.slice(at + 1).find((h) => h.role === 'assistant');
+  const rule = things.ruleIn(last.text) ?? (reply ? things.ruleOpenedIn(reply.text) : undefined);
   if (rule) return `restrict rule ${rule} to ${rest}`;
   const svc = things.serviceIn(last.text);
   return svc ? `only allow ${svc} from ${rest}` : undefined;
@@ -136,4 +142,28 @@ export function pointedSource(message: string, findCidrs: (t: string) => string[
     return [...parts.slice(0, i - 2), rule, ...parts.slice(i + 1)].join('');
   }
   return message;
+}
+
+/**
+ * Round 24: "the other one" (also "the other service", "the other container"): after a turn that
+ * named two services and a later turn that named one of them, the one not named ("set up grafana
+ * and prometheus", "put grafana on 3001", "stop the other one" stops prometheus). Said by name;
+ * when the turns before do not leave exactly one, nothing is rewritten.
+ */
+const OTHER = /\bthe\s+other\s+(?:one|service|container|app)\b|\bthe\s+other\b(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|as\s+well|instead|then)\b))/i;
+export function otherReferent(message: string, history: ConversationTurn[], namedIn: (text: string) => Named[]): string | undefined {
+  const m = OTHER.exec(message);
+  if (!m) return undefined;
+  const services = (t: string) => [...new Set(namedIn(t).filter((n) => n.kind === 'service').map((n) => n.name))];
+  const turns = history.filter((h) => h.role === 'user').map((h) => services(h.text));
+  const last = turns.pop();
+  if (!last || last.length !== 1) return undefined;
+  for (let i = turns.length - 1; i >= 0; i--) {
+    const before = turns[i]!;
+    if (!before.includes(last[0]!)) continue;
+    const rest = before.filter((n) => n !== last[0]);
+    if (rest.length !== 1) return undefined;
+    return message.slice(0, m.index) + rest[0] + message.slice(m.index + m[0].length);
+  }
+  return undefined;
 }
