@@ -1,13 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { caseFailures } from '../../../fixtures/intent-eval/run.js';
+import { describe, it } from 'vitest';
+import { passes, type Expect } from '../../../test/offline-engine.js';
 
 // Round 23, my own wording (the class of held-out 16's app misses, never its sentences): an app
 // said by what it is, its image in brackets and its name after ("my app (IMAGE) as shop"); a bare
 // "expose N" after a service this request added (its host port, not a firewall rule for nothing);
 // a name said with "named/called" before "with a postgres db" (never a service called "with");
 // and "only 10.0.0.0/8 should reach 3000" after a list of services (a rule of its own).
-type Expect = Record<string, unknown>;
-const passes = (request: string, want: Expect[], before: string[] = []) => expect(caseFailures(request, want, before)).toEqual([]);
 
 describe('an app said by what it is, named after, and a bare port to expose', () => {
   it.each([

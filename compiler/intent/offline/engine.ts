@@ -598,7 +598,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // the port is that service's, and the other services this request adds publish none (round 24).
   // "now set the default to drop" while the firewall is talked about: the default policy (round 24).
   if (DEFAULT_SAID.test(message) && (/\bfirewall\b/i.test(message) || original.history.some((h) => h.role === 'user' && FIREWALL_TALK.test(h.text)) || /\brules:/.test(original.files['network.yaml'] ?? ''))) message = message.replace(DEFAULT_SAID, '$1default policy');
-  const only = ONLY_PUBLIC.exec(message);
+  // Only beside something the request adds: said alone it is left to the handlers as it was.
+  const only0 = ONLY_PUBLIC.exec(message);
+  const only = only0 && /\w/.test(message.slice(0, only0.index) + message.slice(only0.index + only0[0].length)) ? only0 : null;
   const onlyPublic = only ? (only[1] ?? only[3])!.toLowerCase() : undefined;
   if (only) {
     const port = only[2] ?? only[4];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { caseFailures } from '../../../fixtures/intent-eval/run.js';
+import { passes } from '../../../test/offline-engine.js';
 import { runOfflineEngine } from './engine.js';
 import type { StateFiles } from '../provider.js';
 
@@ -10,8 +10,6 @@ import type { StateFiles } from '../provider.js';
 // 60000-61000"); a service's port by its product name ("postgres connections from …"); and a
 // source that belongs to one clause only ("only allow ssh from 10.0.0.0/8 and keep the website
 // open": the website stays open to everyone).
-type Expect = Record<string, unknown>;
-const passes = (request: string, want: Expect[], before: string[] = []) => expect(caseFailures(request, want, before)).toEqual([]);
 
 describe('a default policy and what stays open', () => {
   it.each([

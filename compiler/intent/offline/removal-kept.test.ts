@@ -1,13 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { caseFailures } from '../../../fixtures/intent-eval/run.js';
+import { describe, it } from 'vitest';
+import { passes } from '../../../test/offline-engine.js';
 
 // Round 23, my own wording (the class of held-out 16's removal and env misses, never its
 // sentences): a verb that can stop or remove ("take down", "kill", "shut down") removes when the
 // request says what is kept or that the service is not needed any more, and stops otherwise; the
 // service kept is never touched. A variable for one service that points at another ("point the
 // worker at redis with REDIS_URL=redis://redis:6379") is set on the one pointed, never on both.
-type Expect = Record<string, unknown>;
-const passes = (request: string, want: Expect[], before: string[]) => expect(caseFailures(request, want, before)).toEqual([]);
 const STACK = ['add postgres', 'add redis', 'add a service called api from image ghcr.io/acme/api:1.4 on port 3000', 'add a service called worker from image ghcr.io/acme/worker:2.0'];
 
 describe('removed when what is kept, or no need, is said', () => {

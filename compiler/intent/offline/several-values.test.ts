@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runOfflineEngine } from './engine.js';
 import type { StateFiles } from '../provider.js';
+import { after, say } from '../../../test/offline-engine.js';
 
-const NOW = new Date('2026-05-01T10:00:00Z');
-const say = (message: string, files: StateFiles = {}) => runOfflineEngine({ message, files, history: [], secretNames: [], imageCatalog: {}, now: NOW });
-const after = (...requests: string[]): StateFiles => requests.reduce<StateFiles>((files, r) => ({ ...files, ...say(r, files).files }), {});
 const services = (files: StateFiles) => (parse(files['services.yaml'] ?? 'spec: {services: []}') as { spec: { services: { name: string; state?: string }[] } }).spec.services;
 const groupsOf = (files: StateFiles, user: string) => (parse(files['security.yaml'] ?? 'spec: {}') as { spec: { users?: { name: string; groups?: string[] }[] } }).spec.users?.find((u) => u.name === user)?.groups;
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { caseFailures } from '../../../fixtures/intent-eval/run.js';
+import { describe, it } from 'vitest';
+import { passes, type Expect } from '../../../test/offline-engine.js';
 
 // Round 23, my own wording (the class of held-out 16's user misses, never its sentences): several
 // people in one clause share what follows them ("carol and dave, regular users", "ivan, judy and
@@ -9,9 +9,7 @@ import { caseFailures } from '../../../fixtures/intent-eval/run.js';
 const ED = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEzM3t95E6dMLF1cwDbg1ZYqfnd8nYKh4Za6tgDvsDSS';
 const ECDSA = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT=';
 
-type Expect = Record<string, unknown>;
 const user = (name: string, more: Expect = {}): Expect => ({ user: name, ...more });
-const passes = (request: string, want: Expect[], before: string[] = []) => expect(caseFailures(request, want, before)).toEqual([]);
 
 describe('several people in one clause share what follows them', () => {
   it.each([
