@@ -3588,7 +3588,8 @@ function handleModifiers(run: Run, clause: string): boolean {
       const list = placePorts(svc.ports ?? [], frame, appOfImage(svc.image)?.ports);
       mentionFocus(run, name);
       if (JSON.stringify(list) === JSON.stringify(svc.ports ?? [])) {
-        run.already.push(`${name}: published on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`);
+        // A service this request adds is not "already so (left as it is)": its "+" line says the port.
+        if (!run.added.includes(name)) run.already.push(`${name}: published on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`);
         continue;
       }
       run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);

@@ -326,6 +326,35 @@ fs.rmSync = (p, o) => { if (p === ${JSON.stringify(socket)}) { fs.writeFileSync(
     expect(new Set(times).size).toBe(4);
   });
 
+  it('a task made while no writer runs yet (its start is under way beside the create) is let on at once; the writer, once up, adopts its pipes and no line is lost', async () => {
+    const dir = writerDir();
+    const { helper } = installLogWriter(dir);
+    writeFileSync(join(dir, 'log-writer.pid'), `${process.pid}\n`); // a live pid that is not this dir's writer
+    const live = join(dir, 'c.log');
+    // before: the helper waited for a writer's `ready` (and the shim with it) however long its start took
+    const held = await Promise.race([shimRun(helper, live), pause(5_000).then(() => null)]);
+    expect(held).not.toBeNull();
+    const task = held!;
+    task.out.write('early one\n');
+    task.err.write('early two\n');
+    const { pid } = await ensureLogWriter(dir);
+    task.out.write('late\n');
+    expect(await task.close()).toBe(0);
+    expect(readLogEntries(live).map((e) => `${e.stream} ${e.text}`).sort()).toEqual(['stderr early two', 'stdout early one', 'stdout late']);
+    // with the writer running, a task is let on only once the writer has its pipes (so its first line has its time): held while it is stopped
+    process.kill(pid, 'SIGSTOP');
+    let next: Awaited<ReturnType<typeof shimRun>> | undefined;
+    try {
+      const run = shimRun(helper, join(dir, 'd.log'));
+      expect(await Promise.race([run.then(() => 'let on'), pause(1_500).then(() => 'held')])).toBe('held');
+      process.kill(pid, 'SIGCONT');
+      next = await run;
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(await next.close()).toBe(0);
+  });
+
   it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {
     const dir = writerDir();
     const { helper } = installLogWriter(dir);
