@@ -19,6 +19,7 @@
  * connection limit of 100") is the focus: services named earlier in the same request,
  * else those named in the recent conversation, else the only service that fits.
  */
+import { hostPortEntries, hostPortText } from '../../../common/host-port.js';
 import { instantiate, loadTemplate, listTemplates, TemplateError } from '../../../stdlib-templates/index.js';
 import { findAppMentions, instantiateApp, loadAppCatalog, type App, type DataService } from '../../../stdlib-templates/apps/catalog.js';
 import type { Service } from '../../../generated/services.js';
@@ -1298,11 +1299,12 @@ function answerQuestion(run: Run, message: string): boolean {
     run.notes.push('No services are defined yet. Try "set up a web server with nginx".');
     return true;
   }
-  const running = services.filter((s) => (observed.get(s.name)?.state ?? s.state ?? 'running') === 'running').length;
+  // Running only as observed: a service the observation has not seen is not counted (without any observation, the files' state says).
+  const running = services.filter((s) => (observed.get(s.name)?.state ?? (run.input.summary ? 'not observed' : (s.state ?? 'running'))) === 'running').length;
   run.notes.push(`${services.length} service${services.length === 1 ? '' : 's'} defined, ${running} running:`);
   for (const s of services) {
     const o = observed.get(s.name);
-    const ports = (s.ports ?? []).filter((p) => p.host).map((p) => p.host).join(', ');
+    const ports = hostPortEntries((s.ports ?? []).map((p) => ({ ...(p.host !== undefined ? { host: p.host } : {}), ...(p.host_ip !== undefined ? { hostIp: p.host_ip } : {}) }))).map(hostPortText).join(', ');
     const status = o ? `${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}` : s.state === 'stopped' ? 'stopped' : 'not observed';
     run.notes.push(`  ${s.name.padEnd(12)} ${s.image.padEnd(24)} ${status}${ports ? `  ports ${ports}` : ''}`);
   }

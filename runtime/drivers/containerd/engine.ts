@@ -36,7 +36,7 @@ import { secretValuesOf } from '../../observe/docker.js';
 import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, redact } from '../../secrets.js';
 import { HostSideOps, type FirewallBackend } from '../host-ops.js';
 import { managedLabels, withSecretEnvLabel } from '../docker.js';
-import { observeHostSide } from '../../observe/snapshot.js';
+import { observeHostSide, type ObserveOptions } from '../../observe/snapshot.js';
 import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type ProcessMsg } from './api.js';
 import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
 import { PortPublisher } from './ports.js';
@@ -89,8 +89,8 @@ export interface ContainerdEngineOptions {
   firewall?: FirewallBackend;
   /** The observer; default `observe()` of this driver (firewall read through `observeFirewall`). */
   observe?: () => Promise<ObservedState>;
-  /** The nft driver the observer reads the firewall through (runtime/drivers/nft.ts); without it the firewall reads as absent. */
-  nft?: { observe(): Promise<{ hash: string | null }> };
+  /** The nft driver the observer reads the firewall through (runtime/drivers/nft.ts NftDriver fits: its table's hash and input policy); without it the firewall reads as absent. */
+  nft?: ObserveOptions['nft'];
   probeIntervalMs?: number;
   /** Log rotation (default: CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, else 10 MiB and 3 rotated files). */
   logRotation?: LogRotation;
