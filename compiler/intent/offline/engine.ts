@@ -358,10 +358,6 @@ export function detectDanger(message0: string): string | undefined {
     if (d.reason === HOST_COMMAND && !d.re.test(message.replace(SERVICE_COMMAND, ' '))) continue;
     // "disable root password logins over ssh" turns it off.
     if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
-    // Round 24: "the worker should run `celery -A proj worker` instead of its default command": a
-    // service's own command, run inside its container, is not a command on the host (the words
-    // "run … command" alone are what the generic rule reads). Said of the host, it is still refused.
-    if (d.reason === HOST_COMMAND && /^(?:run|execute|exec)\b[^.]*\b(?:command|cmd)$/i.test(d.re.exec(message)?.[0] ?? '') && SERVICE_COMMAND.test(message) && !/\b(?:on|in|at)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b|\b(?:shell|bash|terminal|console)\b/i.test(message)) continue;
     return d.reason;
   }
   // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
@@ -3150,10 +3146,10 @@ function handleLabels(run: Run, clause: string): boolean {
  * api's command with "python -m app serve"", "set api's command to `node server.js`": the quoted
  * words are the command its container runs (services.yaml `command`), inside the container.
  */
-export const SERVICE_COMMAND =
+const SERVICE_COMMAND_SAID =
   /\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:its|the|their|a)\s+(?:(?:default|container'?s?|startup|start|run)\s+)*command\s+(?:to|with|=|:|should\s+be|is)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b/i;
 function handleServiceCommand(run: Run, clause: string): boolean {
-  if (!SERVICE_COMMAND.test(clause)) return false;
+  if (!SERVICE_COMMAND_SAID.test(clause)) return false;
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
   if (said.length !== 1) return false;
   const cmd = said[0]!;
