@@ -510,6 +510,15 @@ describe('offline engine: refusals and not understanding', () => {
     expect(r.explanation).toMatch(/nginx .*running \(healthy\)/);
   });
 
+  it('"what is running?": a port published on loopback says so; a service not observed is not counted as running', () => {
+    const files = ask('I need nginx and redis').merged;
+    files['services.yaml'] = files['services.yaml']!.replace(/(- host: )(\d+)/, '$1$2\n          host_ip: 127.0.0.1');
+    const summary: StateSummary = { services: [{ name: 'redis', image: 'redis:7-alpine', state: 'running' }] };
+    const r = ask('what is running?', files, { summary });
+    expect(r.explanation).toMatch(/2 services defined, 1 running/);
+    expect(r.explanation).toMatch(/nginx +nginx:alpine +not observed +ports 127\.0\.0\.1:80 \(this machine only\)/);
+  });
+
   it('answers disk and memory questions from the observed summary, without changing files', () => {
     const stack = ask('I need nginx, postgres and redis');
     const summary: StateSummary = {
