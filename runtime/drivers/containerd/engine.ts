@@ -495,10 +495,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         trace(`ctd: ${id} CNI attach eth${i}`);
         att.push({ network: n.name, ifname: `eth${i}`, ip, aliases: n.aliases, ports, result, sharedRules: true, nftPorts: true });
         this.saveAttachments(id, att);
-        if (ports.length) {
-          await this.publishPorts(id);
-          trace(`ctd: ${id} ports published`);
-        }
+        // its ports are recorded here and published at its start (startContainer), not at create:
+        // a container that is not running holds no host port (review L4)
       }
     } finally {
       await lo.catch(() => undefined); // settled before a failure undoes the namespace
@@ -525,9 +523,10 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   /**
    * Loads the container's published ports (its first network's, when the driver publishes
-   * them) in one `nft -f`; a container with none has nothing to do. At its create (beside
-   * containerd's), at its start when a stop removed them, after a reboot re-attached it, and
-   * on a supervisor pass that finds its table gone.
+   * them) in one `nft -f` (idempotent: the table is made again in the same transaction); a
+   * container with none has nothing to do. At each start of its task (beside runc's start), and
+   * on a supervisor pass that finds the table of a started one gone. A container created and
+   * not started, or stopped, holds no host port, as on Docker (review L4).
    */
   private async publishPorts(id: string): Promise<void> {
     const first = this.attachments(id)[0];
@@ -718,10 +717,26 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     try {
       // created ahead by createContainer (precreateTask): only started here
       if (t?.status !== 'CREATED') await this.createTask(f, t);
-      // the log writer (its start began at the create) and, when a stop removed them, the
-      // published ports, made sure of together before the task runs
-      await Promise.all([this.ensureLogWriter().then(() => trace(`ctd: ${f.name} log writer ready`)), existsSync(this.publishedMarker(f.c.id)) ? null : this.publishPorts(f.c.id)]);
-      await this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
+      // the log writer (its start began at the create), made sure of before the task runs
+      await this.ensureLogWriter();
+      trace(`ctd: ${f.name} log writer ready`);
+      // its published ports loaded beside runc's start (every start: a reboot or a flushed
+      // ruleset leaves the marker without the table); a task started whose ports cannot be is killed
+      const started = this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
+      const ports = this.publishPorts(f.c.id).then(() => trace(`ctd: ${f.name} ports published`));
+      const [s, p] = await Promise.allSettled([started, ports]);
+      if (p.status === 'rejected') {
+        if (s.status === 'fulfilled') {
+          await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: SIGKILL, all: true }).catch(() => undefined);
+          await this.waitExit(f.c.id, '', 10_000);
+        }
+        await this.unpublishPorts(f.c.id, true).catch(() => undefined);
+        throw p.reason;
+      }
+      if (s.status === 'rejected') {
+        await this.unpublishPorts(f.c.id, true).catch(() => undefined);
+        throw s.reason;
+      }
       trace(`ctd: ${f.name} task started`);
       writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
       // Wanted running until a plan stops it: the supervisor restarts it (./supervisor.ts).
