@@ -344,10 +344,14 @@ const VERBS: [Verb, RegExp][] = [
  */
 const LEMMA_VERBS: Record<string, Verb> = {
   nuke: 'remove', ditch: 'remove', scrap: 'remove', axe: 'remove', ax: 'remove', yeet: 'remove', bin: 'remove', trash: 'remove', junk: 'remove', eliminate: 'remove', retire: 'remove',
-  relaunch: 'restart', respawn: 'restart', cycle: 'restart', 'power-cycle': 'restart',
+  relaunch: 'restart', respawn: 'restart', cycle: 'restart', 'power-cycle': 'restart', recycle: 'restart',
+  purge: 'remove',
   revive: 'start', resurrect: 'start', unpause: 'start', reactivate: 'start', restore: 'start',
   throw: 'add', chuck: 'add', slap: 'add', plonk: 'add', stick: 'add', pop: 'add', stand: 'add',
 };
+
+/** A remark after a request: what is wrong with the service ("its hung"), or that nobody uses it. */
+const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used)\s*[.!]*$/i;
 
 /** Right before a verb: "don't", "do not", "never", "without": what is not to be done. */
 const NEGATED_VERB = /\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:(?:just|really|actually|ever|even|please)\s+)?$/;
@@ -375,6 +379,8 @@ function detectVerb(clause: string): Verb | undefined {
     if (w.lemma === 'restore' && /\b(back ?ups?|snapshots?|dumps?)\b/.test(t)) continue;
     if (w.lemma === 'stand' && !/^stand\w*\s+(?:[\w-]+\s+){0,3}up\b/.test(t.slice(w.at))) continue;
     if (w.lemma === 'cycle' && !/^cycle\w*\s+(?:the\s+)?[\w-]+/.test(t.slice(w.at))) continue;
+    // "purge the old legacy service", "purge legacy": a service; never "purge the redis cache" or old backups.
+    if (w.lemma === 'purge' && !/^purge\w*\s+(?:the\s+|that\s+|this\s+)?(?:(?:old|unused|legacy|dead)\s+)*[\w-]+(?:\s+(?:service|container|app))?\s*(?:[,.!;]|$)/.test(t.slice(w.at))) continue;
     best = [w.at, v];
   }
   return best?.[1];
@@ -565,6 +571,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "schedule a job called warm-cache that runs curl …", "a cron job named x which runs …",
   // "…, call the job warm-cache": the job's name is taken out and given to the job, and "a job
   // that runs X" is "run X" (its words were the command before).
+  // "kill the worker and bring it back up", "stop redis and start it again": one restart.
+  message = message.replace(/\b(?:kill|stop|shut\s+down|take\s+down)\s+((?:the\s+)?[\w-]+(?:\s+(?:service|container))?)\s*,?\s+and\s+(?:then\s+)?(?:bring|start|boot|fire|spin|power|get)\s+(?:it|him|her|them|that)\s+(?:back\s+up|back\s+on|back\s+online|back|up\s+again|again|up)(?:\s+again)?\b/gi, 'restart $1');
   const job = jobWords(message);
   // "every monday 07:00, app: ./bin/x", "cron 0 */6 * * * in app: …", "app should run …":
   // the one form the job handler reads (job-forms.ts).
@@ -668,6 +676,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     for (let [ci, clause] of clauses.entries()) {
       // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
+      // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
+      // before named, said after it; nothing to do for it.
+      if (ci > 0 && AFTERWORD.test(clause.trim())) continue;
       // "…, leave postgres as it is", "but don't touch redis": only says what stays; nothing to do for it.
       if (NEGATED_MENTION.test(clause) && withoutNegatedMentions(clause).replace(/\b(?:and|but|please|pls|though|tho|also|just|ok(?:ay)?|so|then|of\s+course|obviously)\b|[,.!;:-]/gi, '').trim() === '') {
         NEGATED_MENTION.lastIndex = 0;
@@ -1541,6 +1552,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleJobRemoval(run, clause)) return true;
+  if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
@@ -2431,6 +2443,18 @@ function jobWords(message: string): { message: string; name?: string } {
     });
   }
   return { message: text, name: name?.toLowerCase() };
+}
+
+/**
+ * "deploy my app", "run my app", "put our application on the server": an app of the user's own
+ * with nothing said of it (no image, no product, no name of a service there): which image is
+ * asked, and nothing is made (it made a service of the word "app").
+ */
+function askWhichApp(run: Run, clause: string): boolean {
+  const m = /^(?:(?:please|pls|can\s+you|could\s+you|would\s+you|i\s+(?:want|need)\s+to|i'?d\s+like\s+to|we\s+(?:want|need)\s+to|let'?s|help\s+me)\s+)*(?:deploy|run|ship|launch|host|put|install|set\s*up|spin\s+up|get|start)\s+(?:my|our)\s+(?:new\s+|own\s+)?(app|application|service|project|code|web\s*app|website|site|api)\b(?:\s+(?:on|to|onto)\s+(?:the|this|my|our)\s+(?:server|box|machine|host|vps))?(?:\s+(?:please|pls|for\s+me|now|here))*\s*[?.!]*$/i.exec(clause.trim());
+  if (!m || getService(run, m[1]!.toLowerCase())) return false;
+  run.questions.push(`Which image is your ${m[1]!.toLowerCase()}, and which port does it listen on? For example "deploy ghcr.io/you/app:1.0 as app on port 8080". Nothing was changed.`);
+  return true;
 }
 
 /**
