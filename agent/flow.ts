@@ -296,6 +296,11 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   const noImage = await unavailableImageWarnings(() => host.engine(), payload, observed.images, host.paths.dataDir, undefined, asked);
   trace('plan: images checked');
   if (noImage.length) display.warnings = [...(display.warnings ?? []), ...noImage];
+  // Every security.yaml change is confirmed at apply (runtime V9, checked there against the
+  // state repo itself); the plan says so, so `plan`, `show` and a reviewer in CI see the
+  // confirmation the apply will ask for (plan/policy.ts confirmNotes).
+  const confirm = await securityYamlNote(host.paths.stateDir, o.base, payload.desired.files['security.yaml']);
+  if (confirm) (display as { confirm?: string[] }).confirm = [confirm];
   // Not display: a change the lock-out proof flagged is kept only when the admin confirms it
   // (`claude confirm`, or a new connection from the admin's address through the new table);
   // the runtime's own probes cannot see the admin's side (issue 13).
@@ -314,6 +319,24 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
     lockout,
     hostKey: { keyid: key.keyid, created: key.created },
   };
+}
+
+/**
+ * The confirmation note of a plan whose security.yaml differs from the one committed at `base`
+ * (runtime/verify.ts securityYamlChange's description), or undefined. A state repo that cannot be
+ * read gives no note: the apply's own V9 check still asks.
+ */
+async function securityYamlNote(stateDir: string, base: string | null, after: string | undefined): Promise<string | undefined> {
+  const [{ committedStateFiles }, { securityYamlChange }] = await Promise.all([import('../runtime/state/head.js'), import('../runtime/verify.js')]);
+  let before: string | undefined;
+  if (base) {
+    try {
+      before = (await committedStateFiles(stateDir, base, () => new Date()))['security.yaml'];
+    } catch {
+      return undefined;
+    }
+  }
+  return securityYamlChange(before, after)?.description;
 }
 
 /**

@@ -2,14 +2,16 @@
  * Intent benchmark (on demand): context assembly for the spec's full example state with a
  * 20-turn conversation and a 20-service state summary (target < 100 ms), side by side
  * with its floor — a plain JSON.stringify of the same inputs — and the offline engine's
- * time for the spec's example requests.
+ * time for the spec's example requests, and the guard (`detectDanger`: every refusal, round 24's
+ * readings of what is kept safe included) on one request of 25k to 200k characters: linear
+ * in the request's length, so the time per 1k characters stays flat as it doubles.
  *
  *   npm run build && node dist/bench/intent.bench.js
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleContext } from '../compiler/intent/context.js';
-import { runOfflineEngine } from '../compiler/intent/offline/engine.js';
+import { detectDanger, runOfflineEngine } from '../compiler/intent/offline/engine.js';
 import type { ConversationTurn, IntentContext } from '../compiler/intent/provider.js';
 import { STATE_FILE_NAMES } from '../compiler/model.js';
 import { packageRoot } from '../common/paths.js';
@@ -56,4 +58,14 @@ console.log('offline engine, median of', N);
 for (const r of requests) {
   const ms = time(N, () => runOfflineEngine(ctx(r)));
   console.log(`  ${ms.toFixed(2).padStart(7)} ms  ${r}`);
+}
+
+// The guard on one long request: ordinary words that each start a pattern (a service's logs, a
+// NAS, kept data, a rule name, a secret variable, the engine), never a refusal.
+const PIECE = "clear the nginx logs of the api, back up pgdata to 192.168.1.50, stop rabbitmq but don't delete its data, add a rule block-scanners, the api needs a SECRET_KEY, docker api. ";
+console.log('guard (detectDanger) on one request, median of 5');
+for (const size of [25_000, 50_000, 100_000, 200_000]) {
+  const message = PIECE.repeat(Math.ceil(size / PIECE.length)).slice(0, size);
+  const ms = time(5, () => detectDanger(message));
+  console.log(`  ${String(size / 1000).padStart(4)}k chars  ${ms.toFixed(1).padStart(8)} ms  ${(ms / (size / 1000)).toFixed(3)} ms per 1k`);
 }

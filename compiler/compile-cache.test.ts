@@ -16,7 +16,7 @@ import { compileStateDir } from './compile.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { parseFile } from './parse.js';
 import { planReview } from '../plan/review.js';
-import { MAX_ENTRIES, compileStateDirCached, prunedTo, compilerBuildId, useBundleFiles } from './compile-cache.js';
+import { MAX_ENTRIES, MAX_RAW_IN_ENTRY, compileStateDirCached, prunedTo, compilerBuildId, useBundleFiles } from './compile-cache.js';
 
 const root = packageRoot();
 let tmp: string;
@@ -237,6 +237,37 @@ describe('the compiled-state cache', () => {
     expect(JSON.stringify(review(edited.parsedOf))).toContain('7.2-alpine');
   });
 
+  it("on a hit the parse's data comes from the state dir's own entry: the per-file entries are not opened (plan's review on a hit)", () => {
+    const dir = join(tmp, 'review-raw');
+    cpSync(join(root, 'fixtures', 'states', 'spec-example'), dir, { recursive: true });
+    rmSync(join(data, 'cache', 'compiled'), { recursive: true, force: true });
+    const texts = Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+    expect(compileStateDirCached(dir, data, env).cache).toBe('miss');
+    // the per-file entries gone, and nothing parsed left in memory: only the state-dir entry can answer
+    rmSync(filesDir(), { recursive: true, force: true });
+    forgetParsed();
+    const hit = compileStateDirCached(dir, data, env);
+    expect(hit.cache).toBe('hit');
+    for (const [name, text] of Object.entries(texts)) {
+      const parsed = parseFile({ name, text }, new DiagnosticSink());
+      expect(hit.parsedOf(text), name).toStrictEqual(asJson(parsed!.value));
+      expect(hit.parsedOf(`${text}\n`), name).toBeUndefined();
+    }
+    expect(existsSync(filesDir()) ? readdirSync(filesDir()) : []).toStrictEqual([]);
+    // above MAX_RAW_IN_ENTRY of text the entry holds no parse data: the per-file entries answer
+    const big = join(tmp, 'review-big');
+    cpSync(dir, big, { recursive: true });
+    writeFileSync(join(big, 'services.yaml'), `${texts['services.yaml']}# ${'x'.repeat(MAX_RAW_IN_ENTRY)}\n`);
+    compileStateDirCached(big, data, env);
+    const stateEntries = entries().map((n) => JSON.parse(readFileSync(join(data, 'cache', 'compiled', n), 'utf8')) as { sources: [string, string][]; raw?: unknown });
+    const entry = stateEntries.find((e) => e.sources.some(([, t]) => t.length > MAX_RAW_IN_ENTRY))!;
+    expect(entry.raw).toBeUndefined();
+    forgetParsed();
+    const bigHit = compileStateDirCached(big, data, env);
+    expect(bigHit.cache).toBe('hit');
+    expect(bigHit.parsedOf(texts['manifest.yaml']!)).toStrictEqual(asJson(parseFile({ name: 'manifest.yaml', text: texts['manifest.yaml']! }, new DiagnosticSink())!.value));
+  });
+
   it('after an edit only the edited file is parsed and checked: every file of every fixture edited in turn gives what compiling gives', () => {
     rmSync(join(data, 'cache', 'compiled'), { recursive: true, force: true });
     const dir = join(tmp, 'edit');
@@ -323,14 +354,15 @@ describe('the compiled-state cache', () => {
       dropStateEntries();
       expect(compileStateDirCached(dir, data, env).reused, what).toBe(6);
     }
-    // a missing one: parsed again, and plan's parsedOf gives nothing for it (the review then parses)
+    // a missing one: parsed again; a hit's parse data is the state-dir entry's own (it holds
+    // every file's, made from the same texts), so plan's parsedOf still gives it
     const { n } = services();
     const text = readFileSync(join(dir, 'services.yaml'), 'utf8');
     rmSync(join(filesDir(), n));
     forgetParsed();
     const hit = compileStateDirCached(dir, data, env);
     expect(hit.cache).toBe('hit');
-    expect(hit.parsedOf(text)).toBeUndefined();
+    expect(hit.parsedOf(text)).toStrictEqual(asJson(parseFile({ name: 'services.yaml', text }, new DiagnosticSink())!.value));
     expect(hit.parsedOf(readFileSync(join(dir, 'manifest.yaml'), 'utf8'))).toBeDefined();
     dropStateEntries();
     expect(compileStateDirCached(dir, data, env).reused).toBe(5);

@@ -8,7 +8,9 @@
  * under `$CLAUDE_DATA_DIR/cache/compiled/`:
  *   - `<key>.json`, per state dir: the model and the diagnostics, nothing else (what every
  *     hit reads), and what it was made from (the files' names and texts; their sha256 above
- *     1 MiB). Key: a 64-bit hash (Hash64, not node:crypto: a cold start does not load it) of
+ *     1 MiB), and, when their texts are at most MAX_RAW_IN_ENTRY in all (the usual state dir),
+ *     the parse's own value of each file (`raw`: what `plan`'s review reads on a hit, without
+ *     opening the six per-file entries). Key: a 64-bit hash (Hash64, not node:crypto: a cold start does not load it) of
  *     the compiler's build (size and mtime of every file the cached path runs or reads,
  *     compilerBuildFiles; and Node's version) and every state file's name, length and a
  *     sample of its text, as read now; the key only names the entry, which is used when its
@@ -19,7 +21,8 @@
  *     text, which must be the file's now. Key: the build, the file's name and its text. After an edit of one file the state dir's key is new,
  *     but the other files' entries are there: only the edited file is parsed and checked,
  *     and resolve, which holds every reference between files, runs over all of them
- *     (compileByFile). Only `plan` reads a per-file entry on a hit (parsedOf, lazily).
+ *     (compileByFile). Only `plan` reads a per-file entry on a hit (parsedOf, lazily), and only
+ *     when the state-dir entry holds no `raw` (texts above MAX_RAW_IN_ENTRY).
  * A changed byte in a file is another entry (or replaces it), a rebuild another key: an entry is never stale, only unused.
  * The files are always read (and hashed) again; only the compile is skipped.
  *
@@ -57,6 +60,13 @@ export const MAX_FILE_ENTRIES = 6 * MAX_ENTRIES;
  * key is new): at 10,000 services (5.9 MB of YAML) an entry would be ~25 MB to write.
  */
 export const MAX_FILE_ENTRY_TEXT = 1 << 20;
+/**
+ * Up to this much state file text in all, the state-dir entry also holds each file's parse
+ * value (`raw`): a `plan` served from the cache then reads one entry, not seven (reading the
+ * six per-file entries for the review was ≈ 9 ms of a cold `plan`'s CPU at load 20). Above
+ * it the entry stays the model and the diagnostics (what validate and status read at every hit).
+ */
+export const MAX_RAW_IN_ENTRY = 64 << 10;
 
 /** What a cached compile gives: the model and the diagnostics (not the parsed files). */
 export type CachedCompile = Pick<CompileResult, 'model' | 'diagnostics'> & {
@@ -173,11 +183,21 @@ export function compileStateDirCached(dir: string, dataDir: string | undefined, 
   const hit = readEntry(file, key, sources);
   if (hit) {
     trace('compile: from the compiled-state cache');
-    return { ...hit, cache: 'hit', parsedOf: perFile.parsedOf(files) };
+    const { raw, ...result } = hit;
+    return { ...result, cache: 'hit', parsedOf: raw ? rawOf(files, raw) : perFile.parsedOf(files) };
   }
   const r = compileByFile(files, sink, perFile);
-  writeEntry(at, file, { format: FORMAT, key, sources, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics });
+  const raw = Array.isArray(sources) && sources.reduce((n, [, text]) => n + text.length, 0) <= MAX_RAW_IN_ENTRY ? r.raw : undefined;
+  writeEntry(at, file, { format: FORMAT, key, sources, ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, ...(raw ? { raw } : {}) });
   return { ...(r.model ? { model: r.model } : {}), diagnostics: r.diagnostics, cache: 'miss', parsedOf: perFile.parsedOf(files), reused: r.reused };
+}
+
+/** `parsedOf` from a state-dir entry's `raw` (file name → the parse's value), for the files read now (the entry's sources). */
+function rawOf(files: readonly SourceFile[], raw: Record<string, unknown>): (text: string) => unknown {
+  return (text) => {
+    const f = files.find((x) => withoutBom(x.text) === text);
+    return f && Object.hasOwn(raw, f.name) ? raw[f.name] : undefined;
+  };
 }
 
 /** `parsedOf` from the values the parse made in this process (common/yaml.ts keeps them by WeakRef). */
@@ -199,14 +219,17 @@ function inMemory(files: readonly SourceFile[]): (text: string) => unknown {
  * still found. The sink gets each file's diagnostics with their count (DiagnosticSink.adopt),
  * so the per-file cap and the sorted output are those of one compile.
  */
-function compileByFile(files: readonly SourceFile[], sink: DiagnosticSink, perFile: FileEntries): Pick<CompileResult, 'model' | 'diagnostics'> & { reused: number } {
+function compileByFile(files: readonly SourceFile[], sink: DiagnosticSink, perFile: FileEntries): Pick<CompileResult, 'model' | 'diagnostics'> & { reused: number; raw: Record<string, unknown> } {
   const written: WrittenState = { sources: {}, positions: {} };
+  // each file's parse value, for the state-dir entry (MAX_RAW_IN_ENTRY)
+  const raw: Record<string, unknown> = {};
   trace('compile: state dir read');
   let kept = 0;
   for (const f of files) {
     const e = perFile.get(f) ?? perFile.put(f, checkFile(f));
     if (e.stored) kept++;
     sink.adopt(f.name, e);
+    if (e.raw !== undefined) raw[f.name] = e.raw;
     if (e.sourced) written.sources[f.name as StateFileName] = withoutBom(f.text);
     if (e.value !== undefined && e.positions) {
       (written as unknown as Record<string, unknown>)[schemaNameOf(f.name as StateFileName)] = e.value;
@@ -215,11 +238,11 @@ function compileByFile(files: readonly SourceFile[], sink: DiagnosticSink, perFi
   }
   trace(`compile: parsed and checked (${kept} of ${files.length} files from the cache)`);
   perFile.prune();
-  if (sink.hasErrors()) return { diagnostics: sink.sorted(), reused: kept };
+  if (sink.hasErrors()) return { diagnostics: sink.sorted(), reused: kept, raw };
   const model = resolve(written, sink);
   trace('compile: resolved');
   const diagnostics = sink.sorted();
-  return sink.hasErrors() ? { diagnostics, reused: kept } : { model, diagnostics, reused: kept };
+  return sink.hasErrors() ? { diagnostics, reused: kept, raw } : { model, diagnostics, reused: kept, raw };
 }
 
 /** What parse and check made of one file, as compileByFile uses it. */
@@ -347,9 +370,11 @@ interface Entry {
   sources: Sources;
   model?: ResolvedModel;
   diagnostics: Diagnostic[];
+  /** Each file's parse value by file name (MAX_RAW_IN_ENTRY): made from the same sources as the rest of the entry. */
+  raw?: Record<string, unknown>;
 }
 
-function readEntry(file: string, key: string, sources: Sources): Pick<CompileResult, 'model' | 'diagnostics'> | null {
+function readEntry(file: string, key: string, sources: Sources): (Pick<CompileResult, 'model' | 'diagnostics'> & { raw?: Record<string, unknown> }) | null {
   let e: Entry;
   try {
     e = JSON.parse(readFileSync(file, 'utf8')) as Entry;
@@ -360,7 +385,8 @@ function readEntry(file: string, key: string, sources: Sources): Pick<CompileRes
   if (e.model !== undefined && (e.model === null || typeof e.model !== 'object')) return null;
   // no model means an error among the diagnostics (compileSources)
   if (e.model === undefined && !e.diagnostics.some((d) => d?.severity === 'error')) return null;
-  return { ...(e.model ? { model: e.model } : {}), diagnostics: e.diagnostics };
+  const raw = e.raw !== null && typeof e.raw === 'object' && !Array.isArray(e.raw) ? e.raw : undefined;
+  return { ...(e.model ? { model: e.model } : {}), diagnostics: e.diagnostics, ...(raw ? { raw } : {}) };
 }
 
 /**

@@ -46,6 +46,14 @@ import {
 } from './ipnet.js';
 import { CONTAINER_BRIDGES } from '../plan/bridges.js';
 
+/**
+ * How many ports an accept rule from anywhere opens before it counts as every port. One number
+ * for both sides of the trust boundary: the planner asks for the admin's signature at this size
+ * (`acceptsEveryPort` in planner.ts), and the offline engine refuses a request to open a range
+ * this wide from anywhere (harm-classes.ts, "opening everything").
+ */
+export const OPEN_PORTS = 30_000;
+
 /** The written firewall section of network.yaml (generated from schemas/network.schema.json). */
 export type FirewallSpec = FirewallConfig;
 export type FirewallRuleSpec = FirewallRule;

@@ -46,7 +46,7 @@ import { globalFingerprint, mountKey, resourceFingerprints } from '../plan/finge
 import { hostFileDigest, normalizeMode, scheduleHash } from '../plan/host-state.js';
 import type { ResolvedFirewall, ResolvedModel, ResolvedService } from './model.js';
 import { mountHolding } from './resolve.js';
-import { compileFirewall, exposureMap, type CompiledFirewall, type Exposure, type FirewallSpec } from './firewall.js';
+import { compileFirewall, exposureMap, OPEN_PORTS, type CompiledFirewall, type Exposure, type FirewallSpec } from './firewall.js';
 import { DiagnosticSink, DiagnosticsError, type Diagnostic } from './diagnostics.js';
 
 /** Default plan lifetime: one hour (Terraform plans do not expire; ours do, to bound replay and staleness). */
@@ -951,8 +951,6 @@ export function acceptsEveryPort(compiled: Pick<CompiledFirewall, 'rules'>): boo
       portCount(r.ports) >= OPEN_PORTS,
   );
 }
-/** How many ports an accept rule from anywhere opens before it counts as every port (the offline engine refuses the same). */
-const OPEN_PORTS = 30_000;
 
 /** The host ports a container publishes as a person reads them: `80`, `53/udp`, `127.0.0.1:5432` (an address only when it is not every address). */
 function hostPortsSaid(c: ContainerSpec): string[] {

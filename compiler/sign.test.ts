@@ -1,3 +1,4 @@
+import { planRisks } from '../server/plans.js';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { cosignPlan, signPlan } from './sign.js';
@@ -75,6 +76,18 @@ describe('policy', () => {
     expect(evaluatePolicy(sec, ['host'])).toMatchObject({ missingSignatures: [expect.stringMatching(/'admin' key \(P2/)], confirmationNeeded: true });
     expect(evaluatePolicy(sec, ['host', 'admin'])).toMatchObject({ missingSignatures: [], confirmationNeeded: false });
     expect(evaluatePolicy(payload(), ['ci']).missingSignatures).toEqual([expect.stringMatching(/'host' key \(P1/)]);
+  });
+
+  it("P3 also for the planner's note that security.yaml changes (display.confirm), with no security step", () => {
+    const safe = { ...payload(), steps: payload().steps.filter((st) => st.risk === 'safe') };
+    const note = 'The plan changes security.yaml (secrets, users, SSH keys, certificates); every change to it is confirmed';
+    const noted = { ...safe, display: { confirm: [note] } };
+    expect(evaluatePolicy(safe, ['host'])).toMatchObject({ confirmationNeeded: false, lines: ['P1 host signature: present'] });
+    expect(evaluatePolicy(noted, ['host'])).toMatchObject({ confirmationNeeded: true, lines: ['P1 host signature: present', 'P3 confirmation for the security.yaml change: needed at apply (--yes, or answer yes at the prompt)'] });
+    expect(evaluatePolicy(noted, ['host', 'admin']).confirmationNeeded).toBe(false);
+    expect(evaluatePolicy({ ...payload(), display: { confirm: [note] } }, ['host']).lines[1]).toMatch(/^P3 confirmation for 1 security\/destructive step and the security.yaml change: /);
+    expect(planRisks(noted)).toEqual([{ step: 'state:security.yaml', risk: 'security', description: note }]);
+    expect(planRisks(safe)).toEqual([]);
   });
 });
 

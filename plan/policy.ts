@@ -33,6 +33,16 @@ export function stepsNeedingConfirmation(payload: Pick<PlanPayload, 'steps'>): P
   return payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
 }
 
+/**
+ * P3 for what is not a step: the planner's notes (`display.confirm`, agent/flow.ts) that the plan
+ * changes security.yaml, which the apply confirms like a security step (runtime V9 checks it
+ * itself against the state repo; the note only lets `plan`, `show` and a reviewer see it).
+ */
+export function confirmNotes(payload: Pick<PlanPayload, 'display'>): string[] {
+  const c = (payload.display as { confirm?: unknown } | undefined)?.confirm;
+  return Array.isArray(c) ? c.filter((x): x is string => typeof x === 'string') : [];
+}
+
 /** The SignaturePolicy runtime/verify.ts takes. */
 export const PLAN_POLICY = { requiredRoles };
 
@@ -46,7 +56,7 @@ export interface PolicyResult {
 }
 
 /** Evaluates P1–P3 against the roles of the valid trusted signers. */
-export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'>, signerRoles: readonly Role[]): PolicyResult {
+export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'> & Partial<Pick<PlanPayload, 'display'>>, signerRoles: readonly Role[]): PolicyResult {
   const have = new Set(signerRoles);
   const lines: string[] = [];
   const missing: string[] = [];
@@ -60,11 +70,13 @@ export function evaluatePolicy(payload: Pick<PlanPayload, 'steps'>, signerRoles:
     if (!p2) missing.push(`a signature by a trusted 'admin' key (P2: the plan ${why.plan})`);
   }
   const need = stepsNeedingConfirmation(payload);
+  const notes = confirmNotes(payload);
   let confirmationNeeded = false;
-  if (need.length) {
+  if (need.length || notes.length) {
     const byAdmin = have.has('admin');
     confirmationNeeded = !byAdmin;
-    lines.push(`P3 confirmation for ${need.length} security/destructive step${need.length === 1 ? '' : 's'}: ${byAdmin ? 'given by the admin signature' : 'needed at apply (--yes, or answer yes at the prompt)'}`);
+    const what = [need.length ? `${need.length} security/destructive step${need.length === 1 ? '' : 's'}` : '', notes.length ? 'the security.yaml change' : ''].filter(Boolean).join(' and ');
+    lines.push(`P3 confirmation for ${what}: ${byAdmin ? 'given by the admin signature' : 'needed at apply (--yes, or answer yes at the prompt)'}`);
   }
   return { missingSignatures: missing, confirmationNeeded, lines };
 }

@@ -11,7 +11,7 @@
 import { compareCodePoints } from '../common/order.js';
 import type { PlanReport } from './inspect.js';
 import type { PlanPayload, PlanStep } from './types.js';
-import { evaluatePolicy } from './policy.js';
+import { confirmNotes, evaluatePolicy } from './policy.js';
 import type { PlanReview, ResourceChange } from './review.js';
 
 /** `+` create/start, `~` change/stop (and limits changed in place), `-` remove, `-/+` replace. */
@@ -195,12 +195,14 @@ export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport,
   yield `Plan: ${sm.create} to create, ${sm.update} to change, ${sm.delete} to delete${risks.length ? ` (steps: ${risks.join(', ')})` : ''}.`;
   const warnings = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
   const other = (d.warnings ?? []).filter((w) => !w.startsWith('security: ') && !w.startsWith('destructive: '));
-  if (warnings.length || other.length) {
+  const notes = confirmNotes(payload);
+  if (warnings.length || other.length || notes.length) {
     yield '';
     yield 'Warnings:';
     for (const s of warnings) {
       yield s.risk === 'destructive' ? `  ⚠ DESTRUCTIVE: ${s.description}: this deletes data and cannot be undone` : `  ⚠ SECURITY: ${s.description}`;
     }
+    for (const n of notes) yield `  ⚠ SECURITY: ${n}`;
     for (const w of other) yield `  ⚠ ${w}`;
   }
   if (d.exposure?.length) {

@@ -1196,7 +1196,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       const extra: PlanStep[] = [];
       if (opts.stateDir) {
         const head = stateHead(opts.stateDir);
-        const before = head ? (await committedFiles(opts.stateDir, head, opts.now))['security.yaml'] : undefined;
+        const before = head ? (await (await import('./state/head.js')).committedStateFiles(opts.stateDir, head, opts.now))['security.yaml'] : undefined;
         const change = securityYamlChange(before, payload.desired.files['security.yaml']);
         if (change) extra.push(change);
       }
@@ -1232,19 +1232,6 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
  * files (an interrupted git command, a dead process's lock) are removed, as `claude recover
  * --repair-state` would; any other damage refuses the plan with the repair steps.
  */
-/**
- * The state files at `commit`: read from the loose objects with node:zlib when they are
- * (runtime/state/head.ts), else through isomorphic-git. Before the first step, so not
- * loading isomorphic-git here keeps ~0.2 s of CPU off the way to serving.
- */
-async function committedFiles(stateDir: string, commit: string, now: () => Date): Promise<Record<string, string>> {
-  const { readStateFilesLoose } = await import('./state/head.js');
-  const loose = readStateFilesLoose(stateDir, commit);
-  if (loose) return loose;
-  const { openStateRepo } = await import('./state/repo.js');
-  return (await openStateRepo(stateDir, { now })).filesAt(commit);
-}
-
 async function checkStateRepo(stateDir: string): Promise<void> {
   const { repairStateRepo, repairHint } = await import('./state/repo.js');
   const { remaining } = await repairStateRepo(stateDir);

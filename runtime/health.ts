@@ -160,15 +160,19 @@ type Clock = { elapsed(): number; wallElapsed(): number };
 
 /**
  * `ended`, or null once `clock` reaches `until` first (checked every 50 ms at most, so a clock
- * that counts only uncontended time stretches the wait on a busy host). Both engines' execs use it.
+ * that counts only uncontended time stretches the wait on a busy host), or once `wallMs` of wall
+ * time have passed (a slice: the caller looks again, whatever the budget clock says). Both
+ * engines' execs use it.
  */
-export async function raceClock<T>(ended: Promise<T>, clock: Clock, until: number): Promise<T | null> {
+export async function raceClock<T>(ended: Promise<T>, clock: Clock, until: number, wallMs = Infinity): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
+  const wallEnd = Date.now() + wallMs;
   const expired = new Promise<null>((r) => {
     const check = () => {
       const left = until - clock.elapsed();
-      if (left <= 0) r(null);
-      else timer = setTimeout(check, Math.min(left, 50));
+      const wallLeft = wallEnd - Date.now();
+      if (left <= 0 || wallLeft <= 0) r(null);
+      else timer = setTimeout(check, Math.min(left, wallLeft, 50));
     };
     check();
   });
@@ -179,13 +183,16 @@ export async function raceClock<T>(ended: Promise<T>, clock: Clock, until: numbe
 
 /**
  * One wait on the probe in flight (both engines' readiness loops): for the rest of the budget,
- * but no later than the end of its current probe-timeout period. On no result, a probe that has
- * run PROBE_PATIENCE timeouts is detached (`givenUp`), so the caller starts a new one.
+ * but no later than the end of its current probe-timeout period, and (`sliceMs`, wall time) no
+ * longer than one quick round: the probe's clock counts only uncontended time, so a slice
+ * measured on it lasted up to ten times longer on a busy host, and a service the host-side
+ * check would have found ready waited for the exec. On no result, a probe that has run
+ * PROBE_PATIENCE timeouts is detached (`givenUp`), so the caller starts a new one.
  */
 export async function waitProbe(inflight: RunningExec, leftMs: number, probeTimeout: number, sliceMs = Infinity): Promise<{ r: { code: number | null; output: string } | null; givenUp: boolean; sliced?: boolean }> {
   const ran = inflight.clock.elapsed();
   const boundary = Math.min(ran + leftMs, (Math.floor(ran / probeTimeout) + 1) * probeTimeout);
-  const r = await inflight.wait(Math.min(boundary, ran + sliceMs));
+  const r = await inflight.wait(boundary, sliceMs);
   if (r) return { r, givenUp: false };
   // `sliceMs` ran out first: the probe is still within its timeout; the caller looks again
   if (inflight.clock.elapsed() < boundary) return { r: null, givenUp: false, sliced: true };
@@ -196,8 +203,8 @@ export async function waitProbe(inflight: RunningExec, leftMs: number, probeTime
 
 /** A command started in a container with `docker exec`; `wait` waits for its end within a budget. */
 export interface RunningExec {
-  /** The exit code and (truncated, printable) output, or null when `until` (on `clock`) passed first. */
-  wait(until: number): Promise<{ code: number | null; output: string } | null>;
+  /** The exit code and (truncated, printable) output, or null when `until` (on `clock`) or `wallMs` (wall time) passed first. */
+  wait(until: number, wallMs?: number): Promise<{ code: number | null; output: string } | null>;
   /** Stops listening (the process itself may still run in the container). */
   detach(): void;
   readonly clock: Clock;
@@ -220,7 +227,7 @@ export async function startExec(container: ContainerApi, argv: string[], clock: 
   const ended = finished.then(async () => (result = { code: (await exec.inspect()).ExitCode ?? null, output: output.trim() }));
   return {
     clock,
-    wait: async (until) => result ?? raceClock(ended, clock, until),
+    wait: async (until, wallMs) => result ?? raceClock(ended, clock, until, wallMs),
     detach: () => stream.destroy(),
   };
 }

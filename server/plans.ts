@@ -11,7 +11,7 @@ import { renderPlan } from '../plan/show.js';
 import { parseEnvelope } from '../plan/envelope.js';
 import { inspectPlan } from '../plan/inspect.js';
 import { loadTrustedKeys } from '../plan/keys.js';
-import { evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
+import { confirmNotes, evaluatePolicy, requiredRoles, stepsNeedingConfirmation } from '../plan/policy.js';
 import { planReview, type PlanReview } from '../plan/review.js';
 import type { PlanPayload } from '../plan/types.js';
 import { compareCodePoints } from '../common/order.js';
@@ -128,6 +128,18 @@ export function summaryLine(p: Pick<PlanPayload, 'summary' | 'steps'>): string {
   return `${s.create} to create, ${s.update} to update, ${s.delete} to delete`;
 }
 
+/**
+ * What the second confirmation (`confirmSecurity: true`) covers: the security and destructive
+ * steps, and a security.yaml change the plan notes (plan/policy.ts confirmNotes), which the
+ * runtime's V9 also confirms.
+ */
+export function planRisks(payload: Pick<PlanPayload, 'steps' | 'display'>): PlanRisk[] {
+  return [
+    ...stepsNeedingConfirmation(payload).map((s) => ({ step: s.id, risk: s.risk as PlanRisk['risk'], description: s.description })),
+    ...confirmNotes(payload).map((description) => ({ step: 'state:security.yaml', risk: 'security' as const, description })),
+  ];
+}
+
 /** The view of a saved plan: the show text, its risks and what approval it needs. */
 export function planView(dataDir: string, text: string, meta: PlanMeta, o: { now: Date; hostId: string; baseFiles?: Record<string, string> }): PlanView {
   const report = inspectPlan(text, { trusted: loadTrustedKeys(dataDir), now: o.now, hostId: o.hostId });
@@ -135,7 +147,7 @@ export function planView(dataDir: string, text: string, meta: PlanMeta, o: { now
   const roles = report.signatures.filter((s) => s.status === 'valid' && s.role).map((s) => s.role!);
   const policy = evaluatePolicy(payload, roles);
   const review = planReview(payload, o.baseFiles ?? {});
-  const risks = stepsNeedingConfirmation(payload).map((s) => ({ step: s.id, risk: s.risk as PlanRisk['risk'], description: s.description }));
+  const risks = planRisks(payload);
   return {
     id: payload.id,
     file: planFile(dataDir, payload.id),

@@ -19,7 +19,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paths } from '../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../compiler/intent/provider.js';
-import { stepsNeedingConfirmation } from '../plan/policy.js';
 import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
 import type { AgentContext } from '../agent/context.js';
 import { appendTurn, listConversations, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
@@ -28,7 +27,7 @@ import type { IntentSession } from '../agent/intent.js';
 import { baseFilesAt } from '../agent/review.js';
 import { renderResult } from '../agent/render/apply.js';
 import { banner, serviceRows } from '../agent/render/observe.js';
-import { listPlans, payloadOf, planView, readMeta, readPlanText, savePlan, updateMeta, type PlanMeta, type PlanView } from './plans.js';
+import { listPlans, payloadOf, planRisks, planView, readMeta, readPlanText, savePlan, updateMeta, type PlanMeta, type PlanView } from './plans.js';
 
 /** A refusal or a bad request: the HTTP status, what is wrong, how to fix it, and details. */
 export class ApiError extends Error {
@@ -610,11 +609,11 @@ export class ApiService {
     if (meta.status === 'cancelled') throw new ApiError(409, `plan ${id} was cancelled; it can no longer be applied`, 'ask again for a new plan (POST /api/v1/conversation)', { code: 'cancelled' });
     if (body.approve !== true) throw new ApiError(400, 'not approved: nothing was changed', 'review the plan (GET /api/v1/plans/' + id + '), then send {"approve": true}');
     const payload = payloadOf(text);
-    const risky = stepsNeedingConfirmation(payload);
+    const risky = planRisks(payload);
     if (risky.length && body.confirmSecurity !== true) {
-      throw new ApiError(400, `the plan has ${risky.length} security or destructive step(s) that need a second confirmation; nothing was changed`, 'read the warnings in the plan, then send {"approve": true, "confirmSecurity": true}', {
+      throw new ApiError(400, `the plan has ${risky.length} security or destructive change(s) that need a second confirmation; nothing was changed`, 'read the warnings in the plan, then send {"approve": true, "confirmSecurity": true}', {
         code: 'confirmation-required',
-        risks: risky.map((s) => ({ step: s.id, risk: s.risk, description: s.description })),
+        risks: risky,
       });
     }
     if (meta.status === 'applying') throw new ApiError(409, `plan ${id} is being applied`, `follow it with GET /api/v1/plans/${id}`);

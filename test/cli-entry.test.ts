@@ -329,18 +329,32 @@ describe('the cold-start bundles', () => {
       expect(json.stderr).toContain('compile: from the compiled-state cache');
       expect([json.status, json.stdout]).toStrictEqual([1, run(['validate', '--json'], { CLAUDE_COMPILE_CACHE: '0' }).stdout]);
       cpSync(example, state, { recursive: true });
-      // plan: on a hit its review reads the parse's data from the per-file entries (yaml is not loaded);
-      // with them gone it parses, and prints the same
+      // plan: on a hit its review reads the parse's data from the state dir's entry (`raw`: yaml is
+      // not loaded, the per-file entries are not needed); from the per-file entries when the
+      // entry has none; with neither it parses, and prints the same
       const plan = (extra: NodeJS.ProcessEnv = {}) => run(['plan', '--out', join(tmp, 'plan.json')], { NODE_DEBUG: 'module', ...extra });
       const planOff = plan({ CLAUDE_COMPILE_CACHE: '0' });
       expect(planOff.status).toBe(0);
       plan();
       const hit = plan();
       expect(hit.stderr).not.toContain('part-yaml.cjs');
+      const stateEntries = () => readdirSync(join(data, 'cache', 'compiled')).filter((n) => n.endsWith('.json')).map((n) => join(data, 'cache', 'compiled', n));
+      const dropRaw = () => {
+        for (const f of stateEntries()) writeFileSync(f, JSON.stringify({ ...(JSON.parse(readFileSync(f, 'utf8')) as object), raw: undefined }));
+      };
+      dropRaw();
+      const perFile = plan();
+      expect(perFile.stderr).not.toContain('part-yaml.cjs');
       rmSync(join(data, 'cache', 'compiled', 'files'), { recursive: true });
       const parsed = plan();
       expect(parsed.stderr).toContain('part-yaml.cjs');
-      for (const r of [hit, parsed]) expect([r.status, maskPlan(r.stdout)]).toStrictEqual([planOff.status, maskPlan(planOff.stdout)]);
+      // the entry's own data, with no per-file entry left to read
+      rmSync(join(data, 'cache', 'compiled'), { recursive: true });
+      plan();
+      rmSync(join(data, 'cache', 'compiled', 'files'), { recursive: true });
+      const fromEntry = plan();
+      expect(fromEntry.stderr).not.toContain('part-yaml.cjs');
+      for (const r of [hit, perFile, parsed, fromEntry]) expect([r.status, maskPlan(r.stdout)]).toStrictEqual([planOff.status, maskPlan(planOff.stdout)]);
     });
   }, 180_000);
 

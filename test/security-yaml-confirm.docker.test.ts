@@ -27,7 +27,14 @@ afterAll(() => {
 describe('a security.yaml change always needs a confirmation', () => {
   it('a rotated secret (no step at all) is refused without --yes, applied with it; an unchanged security.yaml is not asked', { timeout: 120_000 }, async () => {
     expect((await claude(['secret', 'set', 'api_token'], 'first-value\n')).code).toBe(0);
-    expect((await claude(['plan', '--out', 'p1.json'])).code).toBe(0);
+    const planned = await claude(['plan', '--out', 'p1.json']);
+    expect(planned.code).toBe(0);
+    // The plan says before the apply that it will ask (a reviewer in CI sees it too): no step
+    // is security, only the file.
+    expect(planned.out).toContain('P3 confirmation for the security.yaml change: needed at apply');
+    expect(planned.out).toContain('⚠ SECURITY: The plan creates security.yaml');
+    const shown = await claude(['show', 'p1.json']);
+    expect(shown.out).toContain('P3 confirmation for the security.yaml change: needed at apply');
     // The first security.yaml ever: a change too.
     const first = await claude(['apply', 'p1.json']);
     expect(first.code).toBe(1);
@@ -56,6 +63,7 @@ describe('a security.yaml change always needs a confirmation', () => {
     // A plan that leaves security.yaml alone needs nothing.
     writeFileSync(join(dir, 'state', 'manifest.yaml'), readFileSync(join(dir, 'state', 'manifest.yaml'), 'utf8') + '  timezone: UTC\n');
     expect((await claude(['plan', '--out', 'p3.json'])).code).toBe(0);
+    expect((await claude(['show', 'p3.json'])).out).not.toContain('security.yaml change');
     const plain = await claude(['apply', 'p3.json']);
     expect(plain.code, plain.out + plain.err).toBe(0);
   });

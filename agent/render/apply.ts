@@ -3,15 +3,12 @@
  * "✗ Apply failed …", "Rolled back …"), as plain strings: the CLI prints them, the API
  * returns them. Nothing here writes anywhere.
  */
-import { networkInterfaces } from 'node:os';
+import { primaryAddress } from '../../runtime/observe/host.js';
 import type { ApplyResult, Reachable, RecoverResult } from '../../runtime/apply.js';
 
-/** This host's first non-internal IPv4 address (for "reachable at" lines). */
+/** This host's primary IPv4 address (for "reachable at" lines; runtime/observe/host.ts), else 127.0.0.1. */
 export function hostAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
+  return primaryAddress() ?? '127.0.0.1';
 }
 
 const HTTP_PORTS = new Set([80, 8080, 8000, 3000]);

@@ -9,6 +9,7 @@ import type { ContainerFacts, Facts, LogLine, ObsEvent } from '../../plan/observ
 import type { SummaryData } from '../../runtime/observe/summary.js';
 import type { Diagnosis, Finding } from '../../plan/diagnosis.js';
 import { compareCodePoints } from '../../common/order.js';
+import { hostPortEntries, hostPortText } from '../../common/host-port.js';
 
 /** Control characters (except tab) shown as \xNN: terminals must not act on log content. */
 export function safeText(s: string): string {
@@ -31,7 +32,8 @@ export interface ServiceRow {
   state: string;
   health: string;
   memoryMb: number | null;
-  ports: number[];
+  /** A number on every address, `ADDR:PORT` on one (common/host-port.ts). */
+  ports: (number | string)[];
   /** Cluster mode (docs/cluster.md): the node the replica runs on. */
   node?: string;
 }
@@ -47,7 +49,7 @@ export function serviceRows(f: Facts): ServiceRow[] {
       state: c.status,
       health: c.health,
       memoryMb: c.stats ? Math.round(c.stats.memoryBytes / (1024 * 1024)) : null,
-      ports: [...new Set(c.ports.filter((p) => p.host !== undefined).map((p) => p.host!))].sort((a, b) => a - b),
+      ports: hostPortEntries(c.ports),
     }))
     .sort((a, b) => compareCodePoints(a.service, b.service));
 }
@@ -62,7 +64,7 @@ function statusWord(c: ContainerFacts): string {
 export function servicesTable(rows: ServiceRow[]): string {
   const cluster = rows.some((r) => r.node !== undefined);
   const head = ['Service', 'Image', 'Status', 'Memory', 'Ports', ...(cluster ? ['Node'] : [])];
-  const body = rows.map((r) => [r.service, r.image, r.status, r.memoryMb === null ? '-' : `${r.memoryMb}MB`, r.ports.length ? r.ports.join(', ') : '-', ...(cluster ? [r.node ?? '-'] : [])]);
+  const body = rows.map((r) => [r.service, r.image, r.status, r.memoryMb === null ? '-' : `${r.memoryMb}MB`, r.ports.length ? r.ports.map(hostPortText).join(', ') : '-', ...(cluster ? [r.node ?? '-'] : [])]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (l: string, m: string, r: string) => l + w.map((x) => '─'.repeat(x + 2)).join(m) + r;
   const row = (cells: string[]) => '│' + cells.map((c, i) => ` ${c.padEnd(w[i]!)} `).join('│') + '│';

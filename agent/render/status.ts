@@ -6,6 +6,7 @@
  * A pure function of what was read; names and messages are printed with control characters
  * made visible (safeText).
  */
+import { hostPortText } from '../../common/host-port.js';
 import type { SummaryData } from '../../runtime/observe/summary.js';
 import type { ResolvedFirewall } from '../../compiler/model.js';
 import type { JobRun } from '../../runtime/jobs/store.js';
@@ -66,7 +67,7 @@ export function statusLines(v: StatusView): string[] {
           safeText(s.name),
           s.state === 'running' ? `running${s.uptime ? ` ${s.uptime}` : ''}${s.replicas && s.replicas > 1 ? ` (${s.replicas} replicas)` : ''}` : `${s.state}${s.exit_code !== undefined ? ` (exit ${s.exit_code})` : ''}${s.oom_killed ? ' OOM' : ''}`,
           s.health === 'none' ? '-' : s.health,
-          s.ports.length ? s.ports.join(', ') : '-',
+          s.ports.length ? s.ports.map(hostPortText).join(', ') : '-',
         ]),
       ]),
     );

@@ -217,9 +217,12 @@ async function applyOnce(ctx: CommandContext, s: IntentSession, planned: Planned
   }
 }
 
-/** The request's reader (cli/prompt.ts lineReader): readline drives the terminal; answers typed ahead get no prompt. */
-export function lineReader(ctx: CommandContext): LineReader {
-  return flowLineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false });
+/**
+ * The request's reader (cli/prompt.ts lineReader): readline drives the terminal; answers typed
+ * ahead get no prompt. `session`: the REPL's, where Ctrl-D answers only the prompt it is typed at.
+ */
+export function lineReader(ctx: CommandContext, o: { session?: boolean } = {}): LineReader {
+  return flowLineReader(ctx, { terminal: ctx.isTTY, promptTypedAhead: false, ...o });
 }
 
 function exitOf(t: TurnResult): number {

@@ -107,7 +107,9 @@ const command: Command = {
     }
     println(ctx.stdout, `${line} | intelligence: ${s.kind === 'offline' ? 'offline engine' : s.kind}`);
     println(ctx.stdout);
-    const reader = lineReader(ctx);
+    // Ctrl-D at a prompt of a command run from here (a rollback's "Roll back to …?", the
+    // troubleshooting "Apply this fix?") answers that prompt only; at claude> it leaves.
+    const reader = lineReader(ctx, { session: true });
     const convo = newConversationId(ctx.now());
     const history: ConversationTurn[] = [];
     let files: StateFiles = s.files;

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readStateFileText } from '../../common/state-read.js';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { parse } from '../args.js';
 import { EXIT, println, type Command, type CommandContext } from '../context.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
@@ -21,6 +22,43 @@ security.yaml in the state dir as spec.secrets[NAME] = encrypted:v1:… . Refer 
 services.yaml as \${secrets.NAME}; run \`claude plan\` and \`claude apply\` to use it.
 
 NAME: lowercase letters, digits and '_', starting with a letter.`;
+
+/** Cancelled at the hidden prompt (Ctrl-C, or Ctrl-D on an empty line). */
+class Cancelled extends Error {}
+
+/**
+ * Reads one line from a terminal without echoing it (raw mode: the value is never on the screen,
+ * in a terminal's scroll-back or in a tmux log). Backspace erases; Ctrl-C, or Ctrl-D on an empty
+ * line, cancels; Ctrl-U clears the line. Undefined when stdin cannot be put in raw mode.
+ */
+function readHidden(ctx: CommandContext): Promise<string> | undefined {
+  const tty = ctx.stdin as Readable & { isTTY?: boolean; setRawMode?: (on: boolean) => unknown };
+  if (!tty.isTTY || typeof tty.setRawMode !== 'function') return undefined;
+  return new Promise((res, rej) => {
+    let buf = '';
+    const done = (err: Error | undefined): void => {
+      tty.off('data', onData);
+      tty.setRawMode!(false);
+      tty.pause();
+      ctx.stdout.write('\n');
+      if (err) rej(err);
+      else res(buf);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      for (const ch of String(chunk)) {
+        if (ch === '\r' || ch === '\n') return done(undefined);
+        if (ch === '\u0003' || (ch === '\u0004' && buf === '')) return done(new Cancelled());
+        if (ch === '\u007f' || ch === '\b') buf = [...buf].slice(0, -1).join('');
+        else if (ch === '\u0015') buf = '';
+        else if (ch >= ' ') buf += ch;
+      }
+    };
+    tty.setRawMode!(true);
+    tty.setEncoding('utf8');
+    tty.on('data', onData);
+    tty.resume();
+  });
+}
 
 function readStdin(ctx: CommandContext): Promise<string> {
   return new Promise((res, rej) => {
@@ -53,8 +91,19 @@ const command: Command = {
       return EXIT.USAGE;
     }
     const paths = resolvePaths(ctx.env, ctx.cwd, values['state-dir']);
-    if (ctx.isTTY && !values['from-file']) ctx.stdout.write(`Value for ${name} (input is not hidden; or use --from-file): `);
-    const value = values['from-file'] ? readFileSync(resolve(ctx.cwd, values['from-file']), 'utf8').replace(/\r?\n$/, '') : await readStdin(ctx);
+    let value: string;
+    if (values['from-file']) value = readFileSync(resolve(ctx.cwd, values['from-file']), 'utf8').replace(/\r?\n$/, '');
+    else {
+      const hidden = ctx.isTTY ? readHidden(ctx) : undefined;
+      if (ctx.isTTY) ctx.stdout.write(hidden ? `Value for ${name} (not shown as you type; a multi-line value: --from-file): ` : `Value for ${name} (input is not hidden; or use --from-file): `);
+      try {
+        value = await (hidden ?? readStdin(ctx));
+      } catch (e) {
+        if (!(e instanceof Cancelled)) throw e;
+        println(ctx.stderr, 'Cancelled; nothing was changed.');
+        return EXIT.CANCELLED;
+      }
+    }
     if (value.length === 0) {
       println(ctx.stderr, 'claude secret: the value is empty; nothing was changed');
       return EXIT.FAILURE;

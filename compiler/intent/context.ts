@@ -18,6 +18,7 @@
  * contents, earlier turns) is wrapped in <untrusted-data source="…"> … </untrusted-data>,
  * and a closing tag inside it is neutralised, so it reads as data, never as instructions.
  */
+import { hostPortText } from '../../common/host-port.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
@@ -273,7 +274,7 @@ export function renderSummary(summary: StateSummary | undefined, opts: { logs: b
   if (summary.primaryIp) observed.push(`primary_ip: ${summary.primaryIp}`);
   observed.push(`services (${summary.services.length}):`);
   for (const s of summary.services) {
-    const bits = [s.state, s.health && s.health !== 'none' ? s.health : undefined, s.memoryMb !== undefined ? `${s.memoryMb}MB RAM` : undefined, s.ports?.length ? `ports ${s.ports.join(',')}` : undefined, s.restartCount ? `${s.restartCount} restarts` : undefined, s.exitCode !== undefined && s.state !== 'running' ? `exit ${s.exitCode}` : undefined].filter(Boolean);
+    const bits = [s.state, s.health && s.health !== 'none' ? s.health : undefined, s.memoryMb !== undefined ? `${s.memoryMb}MB RAM` : undefined, s.ports?.length ? `ports ${s.ports.map(hostPortText).join(',')}` : undefined, s.restartCount ? `${s.restartCount} restarts` : undefined, s.exitCode !== undefined && s.state !== 'running' ? `exit ${s.exitCode}` : undefined].filter(Boolean);
     observed.push(`  - ${s.name} (${s.image}): ${bits.join(', ')}`);
   }
   if (summary.images?.length) observed.push(`local images: ${summary.images.join(', ')}`);

@@ -27,7 +27,8 @@ export interface SummaryService {
   image: string;
   state: string;
   health?: string;
-  ports?: number[];
+  /** A number on every address of the host, `ADDR:PORT` on one (common/host-port.ts). */
+  ports?: (number | string)[];
   memoryMb?: number;
   cpuPercent?: number;
   restartCount?: number;

@@ -39,7 +39,7 @@ export interface CollectOptions {
   troubleLogLines?: number;
   /** Include events from this many ms back (default 24 h); 0 skips events. */
   eventsWindowMs?: number;
-  /** Take per-container stats (default true). */
+  /** Take per-container stats of the managed running containers (default true; unmanaged ones are never sampled). */
   stats?: boolean;
   /** Previous stats samples (container id → cumulative CPU) for CPU %. */
   previous?: Map<string, { cpuTotalNs: number; systemCpuNs: number }>;
@@ -149,7 +149,10 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
     errors.push(`docker: ${engineUnreachable(e) ? engineDownMessage(e) : (e as Error).message}`);
   }
 
-  const running = opts.stats === false ? [] : containers.filter((c) => c.status === 'running');
+  // Only this instance's containers are sampled: nothing reads another container's figures
+  // (summary, anomalies, metrics, the analyzers all skip unmanaged ones), and on a shared
+  // engine the others' are most of the containers (cgroup reads, or the stats API's 1 s tick).
+  const running = opts.stats === false ? [] : containers.filter((c) => c.managed && c.status === 'running');
   const cores = host.cpuCores;
   // cgroup files first (immediate); the stats API (answers at dockerd's 1 s tick) as fallback
   const sample = async (c: ContainerFacts, prev?: { cpuTotalNs: number; systemCpuNs: number }, systemNs?: number): Promise<ContainerFacts['stats'] | null> => {

@@ -68,22 +68,51 @@ export function diskUsage(mount: string): DiskFacts | null {
   }
 }
 
+/** Interfaces that are not the host's own way out: loopback, container bridges and their veths. */
+const NOT_PRIMARY = /^(lo|docker\d*|br-|veth|claude|cni|virbr|flannel|cali|tun|wg)/;
+
+/** The interface of the IPv4 default route (/proc/net/route: destination 00000000), if any. */
+export function defaultRouteInterface(routeText?: string): string | undefined {
+  let text = routeText;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/net/route', 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  for (const line of text.split('\n').slice(1)) {
+    const [iface, dest, , , , , , mask] = line.trim().split(/\s+/);
+    if (iface && dest === '00000000' && mask === '00000000') return iface;
+  }
+  return undefined;
+}
+
+/**
+ * This host's primary IPv4 address, the one a person on the network reaches it at: the default
+ * route's interface's, else the first interface's that is not loopback, a container bridge or a
+ * veth (a Docker bridge's gateway 172.18.0.1 is reachable from this host only). Undefined when
+ * there is none.
+ */
+export function primaryAddress(ifs: ReturnType<typeof networkInterfaces> = networkInterfaces(), routeText?: string): string | undefined {
+  const v4 = (name: string) => (ifs[name] ?? []).find((a) => a.family === 'IPv4' && !a.internal)?.address;
+  const dflt = defaultRouteInterface(routeText);
+  if (dflt && v4(dflt)) return v4(dflt);
+  for (const name of Object.keys(ifs).sort()) if (!NOT_PRIMARY.test(name) && v4(name)) return v4(name);
+  return undefined;
+}
+
 function interfacesOf(): { list: InterfaceFacts[]; primary?: string } {
   const ifs = networkInterfaces();
   const list: InterfaceFacts[] = [];
-  let primary: string | undefined;
   for (const name of Object.keys(ifs).sort()) {
     const addrs = ifs[name] ?? [];
     const v4 = addrs.filter((a) => a.family === 'IPv4').map((a) => a.cidr ?? a.address);
     const v6 = addrs.filter((a) => a.family === 'IPv6' && !a.address.startsWith('fe80')).map((a) => a.cidr ?? a.address);
     list.push({ name, addresses: [...v4, ...v6], state: addrs.length > 0 ? 'up' : 'down' });
-    // The primary address: the first non-internal IPv4 on a non-bridge interface.
-    if (!primary && !/^(docker|br-|veth|lo)/.test(name)) {
-      const a = addrs.find((x) => x.family === 'IPv4' && !x.internal);
-      if (a) primary = a.address;
-    }
   }
-  return { list, primary };
+  const primary = primaryAddress(ifs);
+  return { list, ...(primary !== undefined ? { primary } : {}) };
 }
 
 export function parseResolvConf(text: string): string[] {

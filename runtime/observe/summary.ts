@@ -18,6 +18,7 @@ import { compareCodePoints } from '../../common/order.js';
 import { mb } from './anomalies.js';
 import type { Anomaly, ContainerFacts, Facts, ObsEvent } from '../../plan/observed.js';
 import { cleanUntrusted } from '../../plan/untrusted.js';
+import { hostPortEntries } from '../../common/host-port.js';
 
 export { cleanUntrusted, MAX_LINE } from '../../plan/untrusted.js';
 
@@ -54,7 +55,8 @@ export interface SummaryService {
   cpu_percent?: number;
   memory_mb?: number;
   memory_limit_mb?: number;
-  ports: number[];
+  /** Published host ports: a number on every address, `ADDR:PORT` on one address (common/host-port.ts); summaries before hold numbers only. */
+  ports: (number | string)[];
   restarts?: number;
   exit_code?: number;
   oom_killed?: boolean;
@@ -72,7 +74,7 @@ export interface SummaryData {
     disk: { mount: string; total_gb: number; used_gb: number; usage_percent: number }[];
   };
   services: SummaryService[];
-  other_containers: { name: string; image: string; state: string; ports: number[] }[];
+  other_containers: { name: string; image: string; state: string; ports: (number | string)[] }[];
   recent_events: { time: string; type: string; service?: string; container?: string; detail?: string; exit_code?: number }[];
   alerts: { severity: string; message: string }[];
   anomalies: { kind: string; severity: string; service?: string; message: string }[];
@@ -86,7 +88,7 @@ export interface IntentStateSummary {
   uptime?: string;
   primaryIp?: string;
   resources?: { cpuCores?: number; cpuPercent?: number; memoryTotalMb?: number; memoryUsedMb?: number; diskTotalGb?: number; diskUsedGb?: number };
-  services: { name: string; image: string; state: string; health?: string; ports?: number[]; memoryMb?: number; cpuPercent?: number; restartCount?: number; exitCode?: number }[];
+  services: { name: string; image: string; state: string; health?: string; ports?: (number | string)[]; memoryMb?: number; cpuPercent?: number; restartCount?: number; exitCode?: number }[];
   events?: { time: string; type: string; service?: string; text?: string }[];
   alerts?: { severity: string; message: string }[];
   logs?: Record<string, string[]>;
@@ -157,7 +159,7 @@ export function buildSummary(f: Facts, anomalies: Anomaly[], opts: SummaryOption
         image: c.image,
         state: c.status,
         health: c.health,
-        ports: [...new Set(c.ports.filter((p) => p.host !== undefined).map((p) => p.host!))].sort((a, b) => a - b),
+        ports: hostPortEntries(c.ports),
       };
       if (c.status === 'running' && c.startedAt) s.uptime = formatDuration(nowS - Date.parse(c.startedAt) / 1000);
       if (c.stats?.cpuPercent !== undefined) s.cpu_percent = Math.round(c.stats.cpuPercent * 10) / 10;
@@ -171,7 +173,7 @@ export function buildSummary(f: Facts, anomalies: Anomaly[], opts: SummaryOption
     .sort((a, b) => compareCodePoints(a.name, b.name));
   for (const d of f.desired ?? []) {
     if (d.enabled && d.replicas > 0 && !managed.some((c) => c.service === d.name)) {
-      services.push({ name: d.name, image: d.image, state: 'missing', health: 'none', ports: d.ports.filter((p) => p.host !== undefined).map((p) => p.host!) });
+      services.push({ name: d.name, image: d.image, state: 'missing', health: 'none', ports: hostPortEntries(d.ports) });
     }
   }
   services.sort((a, b) => compareCodePoints(a.name, b.name));
@@ -214,7 +216,7 @@ export function buildSummary(f: Facts, anomalies: Anomaly[], opts: SummaryOption
     services,
     other_containers: f.containers
       .filter((c) => !c.managed)
-      .map((c) => ({ name: c.name, image: c.image, state: c.status, ports: [...new Set(c.ports.filter((p) => p.host !== undefined).map((p) => p.host!))].sort((a, b) => a - b) })),
+      .map((c) => ({ name: c.name, image: c.image, state: c.status, ports: hostPortEntries(c.ports) })),
     recent_events: recent,
     alerts: alertsOf(f, anomalies),
     anomalies: anomalies.map((a) => ({ kind: a.kind, severity: a.severity, ...(a.service ? { service: a.service } : {}), message: a.message })),

@@ -356,6 +356,12 @@ describe('offline engine: everyday requests', () => {
     expect(narrowedAgain.files).toEqual({});
     expect(narrowedAgain.explanation).toMatch(/Already so, so there is nothing to change:\n  firewall: allow SSH \(22\) from 10\.0\.0\.0\/8 only/);
     expect(narrowedAgain.warnings.join('\n')).not.toMatch(/This changes who can reach SSH/);
+    // a port said of a service this request adds is in its "+" line, never "already so"
+    for (const msg of ['set up a wordpress blog with mariadb, reachable on port 8080', 'add gitea, and make it reachable on port 3001', 'run grafana; it should be on port 3005']) {
+      const fresh = ask(msg);
+      expect(fresh.explanation, msg).toMatch(/Proposed changes:\n  \+ (wordpress|gitea|grafana): .*→ port (8080|3001|3005)/);
+      expect(fresh.explanation, msg).not.toMatch(/Already so/);
+    }
   });
 
   it('an image with no local stand-in is left to the plan to warn about; a scrape request is said not done (issue 11, defects 11, 12)', () => {
@@ -502,6 +508,15 @@ describe('offline engine: refusals and not understanding', () => {
     expect(r.files).toEqual({});
     expect(r.explanation).toMatch(/2 services defined, 1 running/);
     expect(r.explanation).toMatch(/nginx .*running \(healthy\)/);
+  });
+
+  it('"what is running?": a port published on loopback says so; a service not observed is not counted as running', () => {
+    const files = ask('I need nginx and redis').merged;
+    files['services.yaml'] = files['services.yaml']!.replace(/(- host: )(\d+)/, '$1$2\n          host_ip: 127.0.0.1');
+    const summary: StateSummary = { services: [{ name: 'redis', image: 'redis:7-alpine', state: 'running' }] };
+    const r = ask('what is running?', files, { summary });
+    expect(r.explanation).toMatch(/2 services defined, 1 running/);
+    expect(r.explanation).toMatch(/nginx +nginx:alpine +not observed +ports 127\.0\.0\.1:80 \(this machine only\)/);
   });
 
   it('answers disk and memory questions from the observed summary, without changing files', () => {

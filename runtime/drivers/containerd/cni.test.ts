@@ -2,9 +2,12 @@
  * The CNI plugin runner's limits: a plugin that does not finish in time is stopped and the
  * error says so (before, a killed plugin gave "CNI bridge ADD … failed: " with nothing after
  * it: the image's boot test hit that under emulation on a busy machine). The plugin here is a
- * real executable in a temp dir that sleeps; the temp dir is removed at the end.
+ * real executable in a temp dir that sleeps; the temp dir is removed at the end. And a bridge
+ * made with real `ip` in a network namespace the test makes (and deletes).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +73,23 @@ describe('CNI plugin calls', () => {
       expect(after.filter((l) => l.startsWith('start portmap'))).toEqual(['start portmap old']);
     } finally {
       process.env.PATH = path;
+    }
+  });
+
+  it('a bridge whose `ip -batch` fails after the link was added is removed, and the error says why (review L7)', async () => {
+    const ns = `claude-cnit-${randomBytes(3).toString('hex')}`;
+    execFileSync('ip', ['netns', 'add', ns]);
+    try {
+      const cni = new Cni(dir, join(dir, 'ipam'), undefined, ns);
+      const bridge = `claudet${randomBytes(2).toString('hex')}`;
+      // `/33` passes the subnet's shape, and ip refuses the address after `link add` ran
+      const err = await cni.claimBridge(bridge, '10.231.7.0/33').then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(CniError);
+      expect((err as Error).message).toMatch(new RegExp(`^ip could not make bridge ${bridge} for 10\\.231\\.7\\.0/33: .+`));
+      expect(await cni.linkExists(bridge)).toBe(false);
+      expect(execFileSync('ip', ['netns', 'exec', ns, 'ip', '-o', 'link', 'show'], { encoding: 'utf8' })).not.toContain(bridge);
+    } finally {
+      execFileSync('ip', ['netns', 'del', ns]);
     }
   });
 

@@ -287,9 +287,14 @@ export class Cni {
     const gateway = firstAddress(subnet);
     // one `ip -batch` (a network create is on the path of every container on it: three ip runs
     // were 0.7 s at a load of 25)
-    const batch = [...((await this.linkExists(bridge)) ? [] : [`link add ${bridge} type bridge`]), `addr replace ${gateway}/${subnet.split('/')[1]} dev ${bridge}`, `link set ${bridge} up`];
+    const existed = await this.linkExists(bridge);
+    const batch = [...(existed ? [] : [`link add ${bridge} type bridge`]), `addr replace ${gateway}/${subnet.split('/')[1]} dev ${bridge}`, `link set ${bridge} up`];
     const made = await this.host('ip', ['-batch', '-'], { input: batch.join('\n') + '\n' });
-    if (made.code !== 0) throw new CniError(`ip could not make bridge ${bridge} for ${subnet}: ${made.stderr.trim()}`);
+    if (made.code !== 0) {
+      // the batch stops at its first failure: a bridge it added before that is removed (review L7)
+      const left = existed ? '' : await this.removeBridge(bridge).then(() => '', (e: unknown) => `; and the bridge it made could not be removed: ${(e as Error).message}`);
+      throw new CniError(`ip could not make bridge ${bridge} for ${subnet}: ${made.stderr.trim()}${left}`);
+    }
     const others = (await this.routes()).filter((x) => x.dst === subnet && x.dev !== bridge).map((x) => x.dev);
     if (others.some(yieldTo)) {
       await this.removeBridge(bridge);

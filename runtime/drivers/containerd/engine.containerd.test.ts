@@ -22,6 +22,7 @@ import { freePort } from '../../testutil/ports.js';
 import { redisPing, stackSpecs } from '../../testutil/stack.js';
 import { removeEngineState, startContainerd, type TestContainerd } from '../../testutil/containerd.js';
 import { ContainerdEngine } from './engine.js';
+import type { ObservedFirewall } from '../nft.js';
 import { connectContainerd } from './api.js';
 import { chainIds, importTarball, readImage } from './images.js';
 import { createHostEngine, engineKind, hostObserver } from '../../host-engine.js';
@@ -300,6 +301,18 @@ describe.sequential('apply on containerd', () => {
       expect(shims(c)).toBe(0);
     }
   }, 120_000);
+
+  it("the observer reads the firewall through the nft driver's own type: its input policy reaches observed.firewall (review L8: the option was typed `{hash}`)", async () => {
+    // an NftDriver's observe() answer (runtime/drivers/nft.ts ObservedFirewall); typed `{hash}`, this did not compile
+    const live: ObservedFirewall = { present: true, json: null, hash: 'f'.repeat(64), inputPolicy: 'drop' };
+    const e = new ContainerdEngine({ address: ctd.address, namespace: `claude-test-${suffix}`, root, dataDir, hostId: host.hostId, nft: { observe: async () => live } });
+    try {
+      expect((await e.opts.nft!.observe()).inputPolicy).toBe('drop');
+      expect((await e.observeState()).firewall).toMatchObject({ present: true, inputPolicy: 'drop' });
+    } finally {
+      e.close();
+    }
+  });
 
   it('CLAUDE_ENGINE=containerd selects this driver for the host engine and the planner observer', async () => {
     const saved = { ...process.env };

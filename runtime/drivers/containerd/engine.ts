@@ -36,7 +36,7 @@ import { secretValuesOf } from '../../observe/docker.js';
 import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, redact } from '../../secrets.js';
 import { HostSideOps, type FirewallBackend } from '../host-ops.js';
 import { managedLabels, withSecretEnvLabel } from '../docker.js';
-import { observeHostSide } from '../../observe/snapshot.js';
+import { observeHostSide, type ObserveOptions } from '../../observe/snapshot.js';
 import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type ProcessMsg } from './api.js';
 import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
 import { PortPublisher } from './ports.js';
@@ -44,7 +44,7 @@ import { importTarball, readImage, tarballNames } from './images.js';
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
-import { ensureLogWriter, logWriterUri } from './log-writer.js';
+import { ensureLogWriter, installLogWriter, logWriterUri } from './log-writer.js';
 import { appendLineDurable } from '../../../common/fsutil.js';
 import { RUNTIME_EVENTS_FILE } from '../../observe/events.js';
 import { wireHealthOf, wireHealthy } from '../../health-wire.js';
@@ -89,8 +89,8 @@ export interface ContainerdEngineOptions {
   firewall?: FirewallBackend;
   /** The observer; default `observe()` of this driver (firewall read through `observeFirewall`). */
   observe?: () => Promise<ObservedState>;
-  /** The nft driver the observer reads the firewall through (runtime/drivers/nft.ts); without it the firewall reads as absent. */
-  nft?: { observe(): Promise<{ hash: string | null }> };
+  /** The nft driver the observer reads the firewall through (runtime/drivers/nft.ts NftDriver fits: its table's hash and input policy); without it the firewall reads as absent. */
+  nft?: ObserveOptions['nft'];
   probeIntervalMs?: number;
   /** Log rotation (default: CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, else 10 MiB and 3 rotated files). */
   logRotation?: LogRotation;
@@ -172,6 +172,13 @@ interface Found {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** One mount of a snapshot, as containerd's Prepare and Mounts answer it. */
+interface SnapshotMount {
+  type: string;
+  source: string;
+  options: string[];
+}
+
 export class ContainerdEngine extends HostSideOps implements Engine {
   readonly api: ContainerdApi;
   readonly stateDir: string;
@@ -249,9 +256,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * each task start and on each supervisor pass (so a writer that died is replaced, and adopts
    * the running tasks' helpers). Returns the helper the shim runs beside each task.
    */
-  async ensureLogWriter(): Promise<string> {
-    return (await ensureLogWriter(this.stateDir)).helper;
+  ensureLogWriter(): Promise<string> {
+    // one ask (or start) at a time: the creates of a plan run together, each asking twice
+    this.writerAsk ??= ensureLogWriter(this.stateDir)
+      .then((w) => w.helper)
+      .finally(() => (this.writerAsk = undefined));
+    return this.writerAsk;
   }
+  private writerAsk: Promise<string> | undefined;
   private netnsOf(id: string): string {
     return `claude-${id}`.slice(0, 60);
   }
@@ -292,8 +304,24 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   // ── create ──
 
-  private async imageRootDirs(key: string): Promise<string[]> {
-    const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key })) as { mounts: { type: string; source: string; options: string[] }[] };
+  /**
+   * An image's config, read once per manifest digest for the life of the engine (content
+   * addressed: it cannot change). The creates of a plan that share an image, and a plan's
+   * recreates, read it once: two content reads off each create's path.
+   */
+  private imageConfig(target: { mediaType: string; digest: string; size: number }): ReturnType<typeof readImage> {
+    let got = this.configs.get(target.digest);
+    if (!got) {
+      got = readImage(this.api, target);
+      got.catch(() => this.configs.delete(target.digest));
+      this.configs.set(target.digest, got);
+    }
+    return got;
+  }
+  private readonly configs = new Map<string, ReturnType<typeof readImage>>();
+
+  /** The directories of a snapshot's mounts, upper first: where a file of the image is looked for. */
+  private imageRootDirs(mounts: readonly SnapshotMount[]): string[] {
     const dirs: string[] = [];
     for (const m of mounts) {
       if (m.type === 'bind') dirs.push(m.source);
@@ -305,8 +333,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     return dirs;
   }
 
-  private async imageFile(key: string, path: string): Promise<string | null> {
-    for (const d of await this.imageRootDirs(key)) {
+  private imageFile(mounts: readonly SnapshotMount[], path: string): string | null {
+    for (const d of this.imageRootDirs(mounts)) {
       const f = join(d, path);
       if (existsSync(f)) return readFileSync(f, 'utf8');
     }
@@ -320,7 +348,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * namespace, not its interfaces). Best effort: it must not reject. A create that fails
    * deletes the task it made.
    */
-  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>, alongside?: (id: string) => Promise<void>): Promise<string> {
+  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>, alongside?: (id: string, mounts: SnapshotMount[]) => Promise<void>): Promise<string> {
     let image;
     try {
       image = ((await this.api.images.Get({ name: spec.image })) as { image: { target: { mediaType: string; digest: string; size: number } } }).image;
@@ -345,12 +373,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const lease = `claude-create-${id}`;
     try {
       await this.api.leases.Create({ id: lease, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
-      const { config } = await readImage(this.api, image.target);
+      const { config } = await this.imageConfig(image.target);
       trace(`ctd: ${spec.name} image read`);
       const diffIds = config.rootfs.diff_ids;
       const { chainIds } = await import('./images.js');
       const chain = chainIds(diffIds);
-      await this.api.snapshots.Prepare({ snapshotter: this.snapshotter, key: id, parent: chain[chain.length - 1] ?? '', labels: {} }, { lease });
+      const { mounts } = (await this.api.snapshots.Prepare({ snapshotter: this.snapshotter, key: id, parent: chain[chain.length - 1] ?? '', labels: {} }, { lease })) as { mounts: SnapshotMount[] };
       trace(`ctd: ${spec.name} snapshot prepared`);
       const ic = config.config ?? {};
       const entrypoint = spec.entrypoint ?? ic.Entrypoint ?? [];
@@ -367,7 +395,9 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       const envList = [...envMap].map(([k, v]) => `${k}=${v}`);
       let user;
       try {
-        user = resolveUser(spec.user ?? ic.User, await this.imageFile(id, 'etc/passwd'), await this.imageFile(id, 'etc/group'));
+        // the image's files are read only for a user given by name (root needs none)
+        const u = spec.user ?? ic.User;
+        user = resolveUser(u, u ? this.imageFile(mounts, 'etc/passwd') : null, u?.includes(':') ? this.imageFile(mounts, 'etc/group') : null);
       } catch (e) {
         throw new StepError(`container ${spec.name}: ${(e as Error).message}`, 'use a numeric uid:gid for `user:`');
       }
@@ -418,7 +448,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       trace(`ctd: ${spec.name} container created`);
       // The container now holds its snapshot: the lease can go.
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
-      if (alongside) beside = nsMade.then(() => alongside(id)).catch(() => undefined);
+      if (alongside) beside = nsMade.then(() => alongside(id, mounts)).catch(() => undefined);
       await net;
       trace(`ctd: ${spec.name} CNI set up`);
       await this.refreshHosts();
@@ -465,10 +495,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         trace(`ctd: ${id} CNI attach eth${i}`);
         att.push({ network: n.name, ifname: `eth${i}`, ip, aliases: n.aliases, ports, result, sharedRules: true, nftPorts: true });
         this.saveAttachments(id, att);
-        if (ports.length) {
-          await this.publishPorts(id);
-          trace(`ctd: ${id} ports published`);
-        }
+        // its ports are recorded here and published at its start (startContainer), not at create:
+        // a container that is not running holds no host port (review L4)
       }
     } finally {
       await lo.catch(() => undefined); // settled before a failure undoes the namespace
@@ -495,9 +523,10 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   /**
    * Loads the container's published ports (its first network's, when the driver publishes
-   * them) in one `nft -f`; a container with none has nothing to do. At its create (beside
-   * containerd's), at its start when a stop removed them, after a reboot re-attached it, and
-   * on a supervisor pass that finds its table gone.
+   * them) in one `nft -f` (idempotent: the table is made again in the same transaction); a
+   * container with none has nothing to do. At each start of its task (beside runc's start), and
+   * on a supervisor pass that finds the table of a started one gone. A container created and
+   * not started, or stopped, holds no host port, as on Docker (review L4).
    */
   private async publishPorts(id: string): Promise<void> {
     const first = this.attachments(id)[0];
@@ -611,17 +640,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   }
 
   async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
-    // the shared log writer (a node process) is spawned beside the create, not at the start
-    const writer = spec.state === 'running' ? this.ensureLogWriter().catch(() => undefined) : null;
+    // the shared log writer (a node process) is spawned beside the create, not at the start;
+    // nothing waits for it before the start (createTask)
+    if (spec.state === 'running') this.ensureLogWriter().catch(() => undefined);
     // its task is created beside the CNI attaches and the hosts files (newContainer `alongside`):
     // the shim's start and runc's create need the namespace only, and were after them on the
     // critical path of every start (postgres's among them)
-    const early = writer
-      ? async (id: string) => {
-          await writer;
-          await this.precreateTask(id);
-        }
-      : undefined;
+    const early = spec.state === 'running' ? (id: string, mounts: SnapshotMount[]) => this.precreateTask(id, mounts) : undefined;
     return this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []), early);
   }
 
@@ -633,7 +658,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const labels = { ...rec.labels };
     if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
     const networks = rec.networks.filter((x) => x.name !== DEFAULT_NETWORK);
-    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels, rec.running ? (id) => this.precreateTask(id) : undefined);
+    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels, rec.running ? (id, mounts) => this.precreateTask(id, mounts) : undefined);
   }
 
   // ── tasks ──
@@ -642,15 +667,23 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * The container's task, created (its shim, runc's create: namespaces, cgroup, the process
    * waiting to exec; the log helper beside it) and not started. An old task is deleted first.
    */
-  private async createTask(f: Found, old: ProcessMsg | null): Promise<void> {
+  private async createTask(f: Found, old: ProcessMsg | null, prepared?: SnapshotMount[]): Promise<void> {
     // The shim runs the log helper beside the task; the shared writer gives each line its time
-    // and stream (./log-writer.ts). Made sure of before the old task is deleted: deleting it
+    // and stream (./log-writer.ts). Made sure of before an old task is deleted: deleting it
     // waits for its helper, which exits only once a writer has read what is left in its pipes.
-    const helper = await this.ensureLogWriter();
-    trace(`ctd: ${f.name} log writer ready`);
-    if (old) await this.api.tasks.Delete({ containerId: f.c.id });
+    // A new task does not wait for it: its helper lets the task on when no writer runs yet
+    // (its lines wait in the pipes), and startContainer makes sure of the writer beside runc.
+    let helper: string;
+    if (old) {
+      helper = await this.ensureLogWriter();
+      trace(`ctd: ${f.name} log writer ready`);
+      await this.api.tasks.Delete({ containerId: f.c.id });
+    } else {
+      helper = installLogWriter(this.stateDir).helper;
+      this.ensureLogWriter().catch(() => undefined); // its failure is said by the start
+    }
     await this.ensureNetworks(f);
-    const { mounts } = (await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: unknown[] };
+    const mounts = prepared ?? ((await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: SnapshotMount[] }).mounts;
     rotateLog(this.logFile(f.c.id), this.logRotation);
     const log = logWriterUri(helper, this.logFile(f.c.id));
     // A longer deadline than other calls: creating a task starts its shim and runc, which on
@@ -669,9 +702,9 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * at a load of 19: docs/runtime.md "The stack on containerd"). Best effort: if that fails,
    * the task is deleted, and the start creates it and says why.
    */
-  private async precreateTask(id: string): Promise<void> {
+  private async precreateTask(id: string, mounts?: SnapshotMount[]): Promise<void> {
     const f = await this.mustFind(id);
-    await this.createTask(f, null).catch(async (e: unknown) => {
+    await this.createTask(f, null, mounts).catch(async (e: unknown) => {
       trace(`ctd: ${f.name} task not created ahead (${(e as Error).message})`);
       await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
     });
@@ -684,9 +717,26 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     try {
       // created ahead by createContainer (precreateTask): only started here
       if (t?.status !== 'CREATED') await this.createTask(f, t);
-      // a stop removed its published ports: loaded again before the task runs
-      if (!existsSync(this.publishedMarker(f.c.id))) await this.publishPorts(f.c.id);
-      await this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
+      // the log writer (its start began at the create), made sure of before the task runs
+      await this.ensureLogWriter();
+      trace(`ctd: ${f.name} log writer ready`);
+      // its published ports loaded beside runc's start (every start: a reboot or a flushed
+      // ruleset leaves the marker without the table); a task started whose ports cannot be is killed
+      const started = this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
+      const ports = this.publishPorts(f.c.id).then(() => trace(`ctd: ${f.name} ports published`));
+      const [s, p] = await Promise.allSettled([started, ports]);
+      if (p.status === 'rejected') {
+        if (s.status === 'fulfilled') {
+          await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: SIGKILL, all: true }).catch(() => undefined);
+          await this.waitExit(f.c.id, '', 10_000);
+        }
+        await this.unpublishPorts(f.c.id, true).catch(() => undefined);
+        throw p.reason;
+      }
+      if (s.status === 'rejected') {
+        await this.unpublishPorts(f.c.id, true).catch(() => undefined);
+        throw s.reason;
+      }
       trace(`ctd: ${f.name} task started`);
       writeFileSync(join(this.cdir(f.c.id), 'started-at'), new Date().toISOString() + '\n');
       // Wanted running until a plan stops it: the supervisor restarts it (./supervisor.ts).
@@ -823,7 +873,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     })();
     return {
       clock,
-      wait: async (until) => result ?? raceClock(ended, clock, until),
+      wait: async (until, wallMs) => result ?? raceClock(ended, clock, until, wallMs),
       detach: () => {
         if (!result) void this.api.tasks.Kill({ containerId: f.c.id, execId, signal: SIGKILL, all: false }).catch(() => undefined);
       },

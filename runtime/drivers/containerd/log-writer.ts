@@ -13,7 +13,11 @@
  * the shared writer by writing `log-tasks/<its pid>.task` (the log file) and waits on its own
  * FIFO `log-tasks/<pid>.ack`:
  *   1. the writer opens `/proc/<helper pid>/fd/3` and `/4` (the same pipes, its own read ends)
- *      and the log file, and writes `ready`: the helper closes fd 5 and the task starts;
+ *      and the log file, and writes `ready`: the helper closes fd 5 and the task starts. When
+ *      no writer of the state dir runs yet (`log-writer.pid` names no live one: the driver
+ *      starts it beside the task's create, so a first start after boot does not wait for a node
+ *      process to load, 5 s at a load of 25), the helper closes fd 5 at once; the task's first
+ *      lines wait in the pipes and take the time the writer, once up, adopts them;
  *   2. the helper ignores the shim's SIGTERM and waits for `done`, which the writer writes once
  *      both pipes are read to their end (every writer of them closed): so once a task delete
  *      returns, every line the task wrote is in the file, as with a writer per task.
@@ -54,11 +58,21 @@ const HELPER = `# Claude.OS log helper for containerd's shim (binary:// stdio): 
 # $1: the task's log file. fd 3: its stdout, fd 4: its stderr; fd 5 is closed when the writer reads them.
 d="\${0%/*}/log-tasks"
 a="$d/$$.ack"
-mkdir -p "$d" && rm -f "$a" && mkfifo -m 600 "$a" || exit 1
+{ [ -d "$d" ] || mkdir -p "$d"; } && { [ ! -e "$a" ] || rm -f "$a"; } && mkfifo -m 600 "$a" || exit 1
 exec 6<>"$a"
 trap '' TERM
 printf '%s\\n' "$1" >"$d/$$.tmp" && mv -f "$d/$$.tmp" "$d/$$.task" || exit 1
-read -r w <&6
+# A writer of this state dir running: wait until it reads the pipes, so each line has the time it
+# was written. None yet (the driver starts it beside the task's create, not before): the task goes
+# on at once; what it writes waits in the pipes and the writer, once up, adopts them.
+# (builtins only: each program run is a fork on the task's create path)
+w=
+p=
+read -r p 2>/dev/null <"\${0%/*}/log-writer.pid"
+case "$p" in
+''|*[!0-9]*) ;;
+*) c=; read -r x c x 2>/dev/null <"/proc/$p/stat"; [ "$c" = '(log-writer.cjs)' ] && read -r w <&6 ;;
+esac
 exec 5>&-
 while [ "$w" != done ]; do read -r w <&6 || break; done
 rm -f "$a"

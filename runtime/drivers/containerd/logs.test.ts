@@ -14,7 +14,7 @@ import { appendFileSync, closeSync, constants, existsSync, openSync, readdirSync
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { tempDirs } from '../../testutil/tempdirs.js';
-import { logFiles, logRotationFromEnv, readLogEntries, readLogLines, rotateLog } from './logs.js';
+import { cursorAfter, entriesAfter, logFiles, logRotationFromEnv, readLogEntries, readLogLines, rotateLog } from './logs.js';
 import { ensureLogWriter, installLogWriter, logWriterUri, MAX_RECORD_BYTES, stopLogWriter } from './log-writer.js';
 
 const dirs = tempDirs('claude-logs-');
@@ -64,6 +64,30 @@ describe('log rotation', () => {
     expect(rotateLog(live, { maxBytes: 5, keep: 3 })).toBe(true);
     appendFileSync(live, 'line\nlast\n');
     expect(readLogLines(live)).toEqual(['first', 'half of a line', 'last']);
+  });
+
+  it('a follower (`logs -f`) gets a long line whose parts were interleaved with the other stream: once, whole, in its place (review M4)', () => {
+    const live = join(dirs.make(), 'c.log');
+    const t = (n: number) => `2026-12-06T00:00:0${n}.000000000Z`;
+    // what a follower does (docker-view.ts): deliver the whole lines after its cursor, poll again
+    const got: string[] = [];
+    let cursor = cursorAfter([]);
+    const poll = () => {
+      const now = readLogEntries(live, { complete: true });
+      got.push(...entriesAfter(now, cursor).map((e) => `${e.stream} ${e.text}`));
+      cursor = cursorAfter(now);
+    };
+    appendFileSync(live, `${t(1)} stdout F before\n${t(2)} stdout P long-a \n${t(3)} stderr F meanwhile\n`);
+    poll();
+    appendFileSync(live, `${t(4)} stdout P long-b \n`);
+    poll();
+    appendFileSync(live, `${t(5)} stdout F long-c\n${t(6)} stderr F after\n`);
+    poll();
+    poll();
+    expect(got).toEqual(['stdout before', 'stdout long-a long-b long-c', 'stderr meanwhile', 'stderr after']);
+    // read whole (not following), the line is in its place too, and an unfinished one is shown
+    appendFileSync(live, `${t(7)} stderr P unfinished \n${t(8)} stdout F last\n`);
+    expect(readLogLines(live)).toEqual(['before', 'long-a long-b long-c', 'meanwhile', 'after', 'unfinished ', 'last']);
   });
 
   it('takes its limits from CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, and refuses a bad value clearly', () => {
@@ -324,6 +348,35 @@ fs.rmSync = (p, o) => { if (p === ${JSON.stringify(socket)}) { fs.writeFileSync(
     const times = e.map((x) => x.time);
     expect([...times].sort()).toEqual(times);
     expect(new Set(times).size).toBe(4);
+  });
+
+  it('a task made while no writer runs yet (its start is under way beside the create) is let on at once; the writer, once up, adopts its pipes and no line is lost', async () => {
+    const dir = writerDir();
+    const { helper } = installLogWriter(dir);
+    writeFileSync(join(dir, 'log-writer.pid'), `${process.pid}\n`); // a live pid that is not this dir's writer
+    const live = join(dir, 'c.log');
+    // before: the helper waited for a writer's `ready` (and the shim with it) however long its start took
+    const held = await Promise.race([shimRun(helper, live), pause(5_000).then(() => null)]);
+    expect(held).not.toBeNull();
+    const task = held!;
+    task.out.write('early one\n');
+    task.err.write('early two\n');
+    const { pid } = await ensureLogWriter(dir);
+    task.out.write('late\n');
+    expect(await task.close()).toBe(0);
+    expect(readLogEntries(live).map((e) => `${e.stream} ${e.text}`).sort()).toEqual(['stderr early two', 'stdout early one', 'stdout late']);
+    // with the writer running, a task is let on only once the writer has its pipes (so its first line has its time): held while it is stopped
+    process.kill(pid, 'SIGSTOP');
+    let next: Awaited<ReturnType<typeof shimRun>> | undefined;
+    try {
+      const run = shimRun(helper, join(dir, 'd.log'));
+      expect(await Promise.race([run.then(() => 'let on'), pause(1_500).then(() => 'held')])).toBe('held');
+      process.kill(pid, 'SIGCONT');
+      next = await run;
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(await next.close()).toBe(0);
   });
 
   it('a writer that is stopped or killed is replaced, and the new one reads on: no line is lost, an unfinished line stays whole', async () => {

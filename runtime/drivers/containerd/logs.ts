@@ -74,10 +74,15 @@ const RECORD = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (stdout|stderr) ([FP]) (
  */
 export function readLogEntries(live: string, opts: { complete?: boolean } = {}): LogEntry[] {
   const out: LogEntry[] = [];
-  const partial: Record<'stdout' | 'stderr', { time: string; text: string } | null> = { stdout: null, stderr: null };
+  // Per stream, the entry its `P` parts are gathered in: placed where its first part is, so the
+  // entries stay in the order (and so the times) the writer wrote them in. Placed at its `F`,
+  // a long line whose end came after the other stream's next line had an older time than that
+  // line: a follower, past that time already, dropped it (review M4).
+  const partial: Record<'stdout' | 'stderr', number | null> = { stdout: null, stderr: null };
   const text = readLog(live);
   // complete: only what is whole now: not a record the writer is still writing (after the last
-  // newline), nor a line whose `P` parts have no `F` yet. A follower reads those next time.
+  // newline), nor a line whose `P` parts have no `F` yet, nor what came after such a line. A
+  // follower reads those next time.
   const whole = opts.complete ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
   for (const raw of whole.split('\n')) {
     const m = RECORD.exec(raw);
@@ -86,17 +91,14 @@ export function readLogEntries(live: string, opts: { complete?: boolean } = {}):
       continue;
     }
     const stream = m[2] as 'stdout' | 'stderr';
-    const head = partial[stream];
-    if (m[3] === 'P') {
-      partial[stream] = { time: head?.time ?? m[1]!, text: (head?.text ?? '') + m[4]! };
-      continue;
-    }
-    partial[stream] = null;
-    out.push({ time: head?.time ?? m[1]!, stream, text: (head?.text ?? '') + m[4]! });
+    const at = partial[stream];
+    if (at === null) out.push({ time: m[1]!, stream, text: m[4]! });
+    else out[at]!.text += m[4]!;
+    partial[stream] = m[3] === 'P' ? (at ?? out.length - 1) : null;
   }
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const head = partial[stream];
-    if (head && !opts.complete) out.push({ time: head.time, stream, text: head.text });
+  if (opts.complete) {
+    const open = [partial.stdout, partial.stderr].filter((i): i is number => i !== null);
+    if (open.length) out.length = Math.min(...open);
   }
   return out;
 }

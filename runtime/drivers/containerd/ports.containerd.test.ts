@@ -130,6 +130,27 @@ describe.sequential('published ports on containerd, in nftables', () => {
     expect(ipt).not.toContain('CNI-DN');
   }, 300_000);
 
+  it('a container created and not started holds no host port (no table); its start publishes it, its removal takes it away (review L4)', async () => {
+    const idle = containerSpec({ name: n('idle'), image: WEB, networks: [{ name: net, aliases: [] }], ports: [{ host: 9191, container: 80, protocol: 'tcp' }] });
+    const id = await engine.createContainer({ ...idle, state: 'stopped' }, {});
+    try {
+      // before: published at create, a port held by a container that never ran
+      expect(portTables()).toEqual([`claude-ports-${await idOf(web.name)}`]);
+      expect(http(hostNs, '127.0.0.1', 9191)).toBe('000');
+      await engine.startContainer(id);
+      expect(portTables().sort()).toEqual([`claude-ports-${await idOf(web.name)}`, `claude-ports-${id}`].sort());
+      let code = '000';
+      for (let i = 0; i < 40 && code !== '200'; i++) {
+        code = http(hostNs, '127.0.0.1', 9191);
+        if (code !== '200') await new Promise((res) => setTimeout(res, 250));
+      }
+      expect(code).toBe('200');
+    } finally {
+      await engine.removeContainer(id);
+    }
+    expect(portTables()).toEqual([`claude-ports-${await idOf(web.name)}`]);
+  }, 120_000);
+
   it('survives a flushed table: the supervisor pass loads it again; and a crashed task restarted by the supervisor keeps its ports', async () => {
     const id = await idOf(web.name);
     sh(hostNs, ['nft', 'delete', 'table', 'ip', `claude-ports-${id}`]);

@@ -1,0 +1,101 @@
+/**
+ * The quick rounds of the readiness wait (runtime/health.ts `readinessLoop`, `waitProbe`,
+ * `raceClock`) on a host whose CPUs are saturated. With a host-side check (`quick`: the HTTP
+ * GET, pg_isready or redis-cli ping asked over TCP), the check is asked again every
+ * QUICK_ROUND_MAX_MS of wall time while the health command runs. The command's own clock counts
+ * only uncontended time (cpu-budget.ts), so the slice used to be measured on that clock and
+ * lasted up to ten times longer on a busy host: a service the host-side check would have found
+ * ready waited for the exec (postgres's `pg_isready` exec took 0.6 s at load 10).
+ *
+ * Here the budget clock is frozen (a fully saturated host: no uncontended time passes at all),
+ * the health command is a real process that runs for 30 s, and the service is a real TCP server
+ * that starts listening 50 ms after the command started. The wait must end through the host-side
+ * check while the command still runs; before the fix it waited for the command forever.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server } from 'node:net';
+import { raceClock, readinessLoop, type RunningExec } from './health.js';
+import { CpuBudgetClock } from './cpu-budget.js';
+
+const children: ChildProcess[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** A clock on which no time passes: the host's tasks wait for a CPU twice as long as the wall clock runs, and no floor. */
+const frozen = () => new CpuBudgetClock({ hostStall: () => Date.now() * 2, maxStretch: 1e12 });
+
+/** A free loopback port (a server's, closed again). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+const answers = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+describe('readiness: the quick rounds are wall time, not budget time', () => {
+  it('raceClock ends at wallMs although the budget clock does not move', async () => {
+    const clock = frozen();
+    expect(clock.elapsed()).toBe(0);
+    const never = new Promise<string>(() => undefined);
+    const t0 = Date.now();
+    expect(await raceClock(never, clock, 1000, 60)).toBeNull();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
+  });
+
+  it('a service the host-side check finds ready is not kept waiting for the health command in flight', async () => {
+    const port = await freePort();
+    let execs = 0;
+    let execRunning = false;
+    let checks = 0;
+    // the service starts listening only once the health command is in flight
+    const listenSoon = () =>
+      setTimeout(() => {
+        const s = createServer((c) => c.destroy());
+        servers.push(s);
+        s.listen(port, '127.0.0.1');
+      }, 50);
+    const result = await readinessLoop({ probe: { test: ['CMD', 'sleep', '30'], intervalMs: 600_000, timeoutMs: 1000, retries: 3, startPeriodMs: 0 }, timeoutMs: 5000, ports: [] }, async () => {
+      const clock = frozen();
+      return {
+        budget: clock,
+        target: {
+          name: 'slice-test',
+          secrets: [],
+          logsHint: '',
+          quick: true,
+          look: async () => ({ running: true as const }),
+          async beforeProbe() {
+            checks++;
+            return (await answers(port)) ? { ready: { state: 'healthy' as const, ms: 0, via: 'http' as const } } : { refused: false };
+          },
+          async startExec(argv: string[]): Promise<RunningExec> {
+            execs++;
+            const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+            children.push(child);
+            execRunning = true;
+            listenSoon();
+            const ended = new Promise<{ code: number | null; output: string }>((r) => child.once('exit', (code) => ((execRunning = false), r({ code, output: '' }))));
+            return { clock, wait: (until, wallMs) => raceClock(ended, clock, until, wallMs), detach: () => child.kill('SIGKILL') };
+          },
+        },
+      };
+    });
+    expect(result.state).toBe('healthy');
+    expect(result.via).toBe('http');
+    expect(execs).toBe(1); // the health command started once and was still running
+    expect(execRunning).toBe(true);
+    expect(checks).toBeGreaterThanOrEqual(2); // asked again while it ran
+  }, 15_000);
+});
