@@ -58,7 +58,8 @@ export async function observeStatus(ctx: Pick<AgentContext, 'env' | 'cwd' | 'now
   const desired = await desiredStateOf(env.stateDir, env.dataDir, ctx.env);
   trace('status: state dir compiled');
   const { observeSystem } = await import('../runtime/observe/index.js');
-  const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, ...(desired ? { desired: desired.services } : {}) });
+  // others' running containers from the engine's list: status shows only their name, image, state and ports
+  const { summary } = await observeSystem({ docker: env.docker, dataDir: env.dataDir, root: env.root, now: ctx.now, hostId: env.hostId, othersFromList: true, ...(desired ? { desired: desired.services } : {}) });
   // The firewall network.yaml asks for (absent: the state files do not compile), for status' short view.
   return { env, summary, ...(desired ? { firewall: desired.firewall } : {}) };
 }

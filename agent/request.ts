@@ -56,6 +56,34 @@ async function proposeOnce(s: IntentSession, message: string, history: Conversat
   return { result, ictx, planned, ...(request ? { request } : {}) };
 }
 
+/**
+ * A plain yes to the vetting's questions: "yes", "ok", "sure, do it", "yes, the website is for
+ * everyone", "open it to everyone". Not when the answer changes something ("yes but only …",
+ * an address, a port, a negation): that is a new request.
+ */
+const AFFIRMATION = /^(?:y|yes|yeah|yep|yup|ok|okay|sure|correct|right|confirm(?:ed)?|go ahead|do it|proceed|that'?s (?:right|fine|ok|what i want)|open it to every(?:one|body)|it should be open to every(?:one|body))\b/i;
+const CHANGES = /\b(?:but|only|except|instead|not|no|don'?t|rather|change|narrow|restrict)\b|\d/i;
+
+export function isPlainYes(answer: string): boolean {
+  const a = answer.trim();
+  return AFFIRMATION.test(a) && !CHANGES.test(a);
+}
+
+/**
+ * The answer to a turn that stopped only on the vetting's questions (the proposal was complete
+ * and compiled: a firewall rule wider than the range named, a port or address the files do not
+ * use): a plain yes plans that same proposal as it is; the approval prompt still follows.
+ * Undefined when `t` is not such a turn or the answer is not a plain yes (then the answer is a
+ * new message, as before).
+ */
+export async function acceptVettedTurn(s: IntentSession, t: TurnResult, answer: string): Promise<TurnResult | undefined> {
+  if (t.result.status !== 'ask' || (t.result.proposal.questions ?? []).length > 0 || !t.ictx || !isPlainYes(answer)) return undefined;
+  const result: IntentResult = { ...t.result, status: 'proposed', questions: [] };
+  const planned = await planIntent(s, t.ictx, result, t.request ? { request: t.request } : {});
+  if (!('payload' in planned)) return { ...t, result, planProblems: planned.problems };
+  return { ...t, result, planned };
+}
+
 /** Security steps (firewall, users, SSH) need the word "yes", not just "y". */
 export function isSecuritySensitive(p: PlannedIntent): boolean {
   return p.payload.steps.some((s) => s.risk === 'security');

@@ -568,6 +568,7 @@ async function benchContainerd(): Promise<{ withEnv<T>(fn: () => Promise<T>): Pr
   const dataDir = join(hostDir, 'data');
   host ??= setupTestHost(dataDir);
   const engine = new ContainerdEngine({ address: ctd.address, namespace, root: hostDir, dataDir, hostId: host.hostId });
+  ctd.track({ engine });
   for (const i of ['web', 'redis', 'postgres']) {
     const tar = join(ctd.dir, `${i}.tar`);
     execFileSync('docker', ['save', '-o', tar, `claude-os-local/${i}:latest`]);

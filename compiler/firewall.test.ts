@@ -406,3 +406,31 @@ describe('ipnet', () => {
     expect(parseAddress('::')).toEqual({ family: 6, addr: 0n });
   });
 });
+
+describe('a drop input policy without the rules a host needs (CLA6013, CLA6014)', () => {
+  const codes = (spec: FirewallSpec) => {
+    const sink = new DiagnosticSink();
+    compileFirewall(spec, { sink, locate: () => ({ line: 7, column: 5 }) });
+    return sink.sorted().map((d) => `${d.code}@${d.line}:${d.column}`);
+  };
+  const ssh = { name: 'allow-ssh', protocol: 'tcp' as const, port: 22, action: 'accept' as const };
+
+  test('warns that replies and loopback would be dropped, at the policy, with the rule to add', () => {
+    expect(codes({ default_input_policy: 'drop', rules: [ssh] })).toEqual(['CLA6013@7:5', 'CLA6014@7:5']);
+    const sink = new DiagnosticSink();
+    compileFirewall({ default_input_policy: 'drop', rules: [ssh] }, { sink });
+    expect(sink.diagnostics.map((d) => d.severity)).toEqual(['warning', 'warning']);
+    expect(sink.diagnostics.map((d) => d.hint).join('\n')).toMatch(/state: established,related, action: accept[\s\S]*interface: lo, action: accept/);
+  });
+
+  test('is quiet when the rules are there (as "lock down the system" writes them), or the policy accepts', () => {
+    const est = { name: 'allow-established', state: 'established,related', action: 'accept' as const };
+    const lo = { name: 'allow-loopback', interface: 'lo', action: 'accept' as const };
+    expect(codes({ default_input_policy: 'drop', rules: [est, lo, ssh] })).toEqual([]);
+    expect(codes({ default_input_policy: 'drop', rules: [est, ssh] })).toEqual(['CLA6014@7:5']);
+    expect(codes({ default_input_policy: 'drop', rules: [lo, ssh] })).toEqual(['CLA6013@7:5']);
+    expect(codes({ default_input_policy: 'accept', rules: [ssh] })).toEqual([]);
+    expect(codes({ rules: [ssh] })).toEqual([]);
+    expect(codes({ enabled: false, default_input_policy: 'drop', rules: [ssh] })).toEqual([]);
+  });
+});

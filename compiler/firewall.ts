@@ -328,7 +328,16 @@ export function compileFirewall(spec: FirewallSpec | undefined, opts: FirewallCo
   if (out[out.length - 1] === '') out.pop();
   out.push('}', '');
   const ruleset = out.join('\n');
-  return { enabled, ruleset, hash: sha256Hex(ruleset), policies, rules, containerForwarding: !!cf, diagnostics: rep.local };
+  const compiled: CompiledFirewall = { enabled, ruleset, hash: sha256Hex(ruleset), policies, rules, containerForwarding: !!cf, diagnostics: rep.local };
+  // A drop input policy drops what the file does not accept, also the replies to this host's own
+  // connections and loopback: say so (nothing is added that the file does not say, docs/firewall.md).
+  if (policies.input === 'drop' && fw.default_input_policy !== undefined) {
+    const reply = evaluate(compiled, { chain: 'input', protocol: 'tcp', src: '192.0.2.1', dst: '192.0.2.2', dport: 40000, notLoopback: true, state: 'established' });
+    if (reply.verdict !== 'accept') rep.report('CLA6013', ['default_input_policy'], {});
+    const loop = evaluate(compiled, { chain: 'input', protocol: 'tcp', src: '127.0.0.1', dst: '127.0.0.1', dport: 5432, iif: 'lo', state: 'new' });
+    if (loop.verdict !== 'accept') rep.report('CLA6014', ['default_input_policy'], {});
+  }
+  return compiled;
 }
 
 function policyOf(v: string | undefined, dir: Direction, rep: Reporter): Policy {

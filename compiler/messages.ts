@@ -128,6 +128,8 @@ export const MESSAGES = {
   CLA6011: { severity: 'error', message: 'firewall default_{direction}_policy {value} is not accept or drop', hint: 'policies are accept or drop; to reject, add a last rule with action: reject' },
   CLA6012: { severity: 'warning', message: 'the new firewall would lock you out, and --i-know-what-i-am-doing was given: {reason}', hint: 'keep a console open; the change is applied commit-confirmed and comes back unless confirmed (claude confirm)' },
   // host network (network.yaml interfaces)
+  CLA6013: { severity: 'warning', message: 'the firewall input policy is drop and no rule accepts established,related connections: the replies to this host\'s own connections (DNS, updates, image pulls, backups sent elsewhere) will be dropped', hint: 'add a first rule: - name: allow-established, state: established,related, action: accept' },
+  CLA6014: { severity: 'warning', message: 'the firewall input policy is drop and no rule accepts the loopback interface: connections from this host to itself (127.0.0.1, the ports published on it) will be dropped', hint: 'add a rule: - name: allow-loopback, interface: lo, action: accept' },
   CLA6020: { severity: 'error', message: 'interface {name} is static but its address {value} has no prefix length', hint: 'write the address with its prefix, e.g. address: 192.168.1.100/24' },
   CLA6021: { severity: 'error', message: 'interface {name}: {field} {value} is not a valid IP address', hint: 'write an IPv4 or IPv6 address such as 192.168.1.1 or 2001:db8::1' },
   CLA6022: { severity: 'warning', message: 'interface {name}: gateway {gateway} is outside its network {network}', hint: 'a gateway is normally inside the interface network; check the address prefix and the gateway' },

@@ -47,7 +47,7 @@ const answers = (port: number) =>
 describe('readiness: the quick rounds are wall time, not budget time', () => {
   it('raceClock ends at wallMs although the budget clock does not move', async () => {
     const clock = frozen();
-    expect(clock.elapsed()).toBe(0);
+    expect(clock.elapsed()).toBeLessThan(1e-6); // wall/1e12: nothing, in practice
     const never = new Promise<string>(() => undefined);
     const t0 = Date.now();
     expect(await raceClock(never, clock, 1000, 60)).toBeNull();
@@ -98,4 +98,56 @@ describe('readiness: the quick rounds are wall time, not budget time', () => {
     expect(execRunning).toBe(true);
     expect(checks).toBeGreaterThanOrEqual(2); // asked again while it ran
   }, 15_000);
+});
+
+/**
+ * With a host-side check that asks what the command asks (`sparseExec`: pg_isready, redis-cli
+ * ping over TCP), a failed health command is run again only REFUSED_PROBE_INTERVAL_MS after it
+ * ended, not at its own back-off: on a loaded host the execs ran back to back through
+ * postgres's initdb, each taking the engine's CPU. Real `false` processes as the command, a
+ * host-side check that keeps saying "not ready" (the port answers, nothing is ready), and the
+ * same wait without `sparseExec` beside it: the command's back-off runs it far more often.
+ */
+describe('readiness: a health command the host-side check stands for is run sparsely', () => {
+  async function execsIn(sparseExec: boolean, budgetMs: number): Promise<{ execs: number; checks: number; error: string }> {
+    let execs = 0;
+    let checks = 0;
+    const clock = new CpuBudgetClock({ hostStall: () => 0 }); // the wall clock: nothing stalls
+    const error = await readinessLoop({ probe: { test: ['CMD', 'false'], intervalMs: 600_000, timeoutMs: 1000, retries: 3, startPeriodMs: 0 }, timeoutMs: budgetMs, ports: [] }, async () => ({
+      budget: clock,
+      target: {
+        name: 'sparse-test',
+        secrets: [],
+        logsHint: 'no logs',
+        quick: true,
+        sparseExec,
+        look: async () => ({ running: true as const }),
+        async beforeProbe() {
+          checks++;
+          return { refused: false };
+        },
+        async startExec(argv: string[]): Promise<RunningExec> {
+          execs++;
+          const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+          children.push(child);
+          const ended = new Promise<{ code: number | null; output: string }>((r) => child.once('exit', (code) => r({ code, output: '' })));
+          return { clock, wait: (until, wallMs) => raceClock(ended, clock, until, wallMs), detach: () => child.kill('SIGKILL') };
+        },
+      },
+    })).then(
+      () => 'ready',
+      (e: Error) => e.message,
+    );
+    return { execs, checks, error };
+  }
+
+  it('runs the command once per REFUSED_PROBE_INTERVAL_MS after it failed, and asks the host-side check every round', async () => {
+    const [sparse, dense] = await Promise.all([execsIn(true, 1500), execsIn(false, 1500)]);
+    expect(sparse.error).toMatch(/did not become healthy within 1500 ms/);
+    expect(dense.error).toMatch(/did not become healthy within 1500 ms/);
+    expect(sparse.execs).toBeGreaterThanOrEqual(1);
+    expect(sparse.execs).toBeLessThanOrEqual(2); // at the start, and ≥ 1 s after the first ended
+    expect(dense.execs).toBeGreaterThanOrEqual(4); // 20 ms growing ×1.5 to 250 ms
+    expect(sparse.checks).toBeGreaterThanOrEqual(8); // the host-side check every ≤ 100 ms
+  }, 20_000);
 });

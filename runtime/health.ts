@@ -384,6 +384,14 @@ export interface ReadyTarget {
    * QUICK_ROUND_MAX_MS at most, and the command keeps its own back-off.
    */
   quick?: boolean;
+  /**
+   * `beforeProbe` asks what the health command asks, the same way (pg_isready's startup packet,
+   * redis-cli's PING, over TCP: health-wire.ts): while it says "not ready", the command would
+   * too, so after one has run and failed the next waits REFUSED_PROBE_INTERVAL_MS from its end.
+   * On a loaded host an exec lasts about a second and costs dockerd, containerd and runc ≈ 0.1 s
+   * of CPU: at the command's own back-off they ran back to back through postgres's initdb.
+   */
+  sparseExec?: boolean;
   /** The health command could not run (its exec failed): the container may have exited. */
   probeFailed?(): Promise<void>;
   /** Secret values to redact from a probe's output. */
@@ -436,6 +444,7 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
   let inflight: RunningExec | null = null;
   let lastExec = t0; // wall ms of the last health command started
   let lastExecAt: number | null = null; // the same, null before the first
+  let lastExecEnd: number | null = null; // wall ms when the last one ended (or was given up)
   let execPause = pause; // the health command's own back-off (rounds may come sooner: `quick`)
   let lastProbe = ''; // its last result
   let refused = false; // every declared TCP port refused connections at the last look
@@ -455,6 +464,8 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
               trace(`ready: ${t.name} ports refused, probe ${round} deferred`);
             } else if (!inflight && t.quick && lastExecAt !== null && Date.now() - lastExecAt < execPause) {
               last = lastProbe || 'not probed yet';
+            } else if (!inflight && t.sparseExec && lastExecEnd !== null && Date.now() - lastExecEnd < REFUSED_PROBE_INTERVAL_MS) {
+              last = lastProbe || 'not probed yet';
             } else {
               if (!inflight) {
                 inflight = await t.startExec(argv);
@@ -467,13 +478,17 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
                 // still running within its timeout: ask the host-side check again next round
               } else if (r) {
                 inflight = null;
+                lastExecEnd = Date.now();
                 trace(`ready: ${t.name} probe ${round} exit ${r.code}`);
                 if (r.code === 0) return { state: 'healthy', ms: Date.now() - t0 };
                 ownProbeFailed = true;
                 last = lastProbe = `exit ${r.code ?? '?'}${r.output ? `: ${redact(r.output, t.secrets).slice(0, 300)}` : ''}`;
               } else {
                 last = `${timedOutText(probeTimeout, inflight.clock)} still running`;
-                if (givenUp) inflight = null;
+                if (givenUp) {
+                  inflight = null;
+                  lastExecEnd = Date.now();
+                }
               }
             }
           } catch (e) {
@@ -599,6 +614,7 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
         return { refused: await portsRefused(info, opts.ports) };
       },
       quick: !!(http && httpPort) || !!wire,
+      sparseExec: !!wire,
       startExec: (cmd) => startExec(container, cmd, makeClock(info.Id)),
       async probeFailed() {
         info = await container.inspect();

@@ -56,11 +56,12 @@ describe('a pass over invalid state files', () => {
     const open: ServerResponse[] = [];
     const server = createServer((_req, res) => open.push(res)); // never answers
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    let r: Reconciler | undefined;
     try {
       saveNotifyConfig(host.paths.dataDir, { version: 1, minSeverity: 'info', webhook: { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, timeoutMs: 60_000, retries: 0 } });
       writeFileSync(join(host.paths.stateDir, 'services.yaml'), SERVICES + 'invalid: yaml: {{{{\n');
       const logs: string[] = [];
-      const r = new Reconciler({ host, log: (l) => logs.push(l) });
+      r = new Reconciler({ host, log: (l) => logs.push(l) });
       const rec = await r.trigger('watch (services.yaml)');
       expect(rec.outcome.status).toBe('invalid');
       expect(touched).toEqual([]);
@@ -91,7 +92,11 @@ describe('a pass over invalid state files', () => {
       for (const res of open) res.destroy();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      // The delivery cut off above records notification.undelivered in events.jsonl: wait for
+      // it here, or it lands after afterEach removed the temp dir and makes it again (a leak).
+      await r?.idle();
     }
+    expect(readFileSync(join(host.paths.dataDir, 'events.jsonl'), 'utf8')).toMatch(/"type":"notification.undelivered"/);
   });
 
   it('a file written slowly, in pieces, is read only once it is complete (the daemon waits for the quiet period)', async () => {

@@ -27,7 +27,7 @@ import { openFlowHost } from '../../agent/flow.js';
 import { applyApproved } from '../approve.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { askApproval } from '../answers.js';
-import { changedFiles, explanationBesideQuestions, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
+import { acceptVettedTurn, changedFiles, explanationBesideQuestions, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { cleanText, SGR_RESET } from '../../common/terminal.js';
@@ -82,17 +82,20 @@ export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnRe
     println(ctx.stdout, 'The proposal cannot be planned:');
     for (const line of t.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
   }
-  if (t.planned) {
-    const report = inspectPlan(t.planned.envelopeText, { trusted: loadTrustedKeys(s.paths.dataDir), now: s.now(), hostId: t.planned.payload.hostId });
-    // What changes in each service, old → new, against what was last applied (agent/review.ts).
-    const review = await reviewOnHost(s.paths.stateDir, t.planned.payload, s.now);
-    println(ctx.stdout, '');
-    // The box is drawn after an SGR reset (nothing printed before it can conceal or recolour
-    // it) and is the last thing printed before the prompt.
-    if (ctx.isTTY) ctx.stdout.write(SGR_RESET);
-    ctx.stdout.write(cleanText(renderPlan(t.planned.payload, report, review)));
-    println(ctx.stdout);
-  }
+  if (t.planned) await printPlanBox(ctx, s, t.planned);
+}
+
+/** The plan as the approval prompt shows it: the Proposed Changes box, steps, policy. */
+async function printPlanBox(ctx: CommandContext, s: IntentSession, planned: PlannedIntent): Promise<void> {
+  const report = inspectPlan(planned.envelopeText, { trusted: loadTrustedKeys(s.paths.dataDir), now: s.now(), hostId: planned.payload.hostId });
+  // What changes in each service, old → new, against what was last applied (agent/review.ts).
+  const review = await reviewOnHost(s.paths.stateDir, planned.payload, s.now);
+  println(ctx.stdout, '');
+  // The box is drawn after an SGR reset (nothing printed before it can conceal or recolour
+  // it) and is the last thing printed before the prompt.
+  if (ctx.isTTY) ctx.stdout.write(SGR_RESET);
+  ctx.stdout.write(cleanText(renderPlan(planned.payload, report, review)));
+  println(ctx.stdout);
 }
 
 /** Why this plan needs an admin signature, said for the prompt ("this plan …, so …"). */
@@ -321,14 +324,28 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       await printTurn(ctx, s, t);
       if (!t.planned) {
         record(turnStatus(t));
+        let accepted: TurnResult | undefined;
         if (reader && (t.result.status === 'ask' || t.result.questions.length > 0) && t.result.status !== 'refused') {
           const more = await reader.next('Your answer (or press enter to stop): ');
-          if (more && more.trim()) {
+          // A plain yes to the vetting's questions plans the proposal as it was (agent/request.ts).
+          accepted = more && more.trim() ? await acceptVettedTurn(s, t, more) : undefined;
+          if (accepted) {
+            appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'user', text: more!.trim() });
+            history.push({ role: 'user', text: more!.trim() });
+            t = accepted;
+            if (t.planned) await printPlanBox(ctx, s, t.planned);
+          } else if (more && more.trim()) {
             msg = more.trim();
             continue;
           }
         }
-        return exitOf(t);
+        if (!t.planned) {
+          if (accepted?.planProblems) {
+            println(ctx.stdout, 'The proposal cannot be planned:');
+            for (const line of accepted.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
+          }
+          return exitOf(t);
+        }
       }
       const nothing = t.planned.payload.steps.length === 0 && changedFiles(t).length === 0;
       if (nothing) {

@@ -131,6 +131,21 @@ describe('intent vs plan', () => {
     expect(wider.join('\n')).toMatch(/to 10\.0\.0\.0\/8, wider than/);
   });
 
+  it('a rule for other ports that are open to everyone now is not "wider" (keep the website open); one for the narrowed port is', () => {
+    const web = `      - name: allow-web\n        protocol: tcp\n        port: [80, 443]\n        action: accept\n`;
+    const msg = 'only allow ssh from 10.0.0.0/8 and keep the website open';
+    const proposal = { 'network.yaml': net(ssh('        source: 10.0.0.0/8\n') + web) };
+    // no firewall yet, or one that accepts by default: 80/443 are open to everyone already
+    expect(intentCheck(msg, {}, proposal)).toEqual([]);
+    expect(intentCheck(msg, { 'network.yaml': net('      - name: allow-dns\n        protocol: udp\n        port: 53\n        action: accept\n') }, proposal)).toEqual([]);
+    // a drop default, or a rule that drops 80 now: the web rule opens something new, so it asks
+    expect(intentCheck(msg, { 'network.yaml': net('      - name: allow-dns\n        protocol: udp\n        port: 53\n        action: accept\n', 'drop') }, { 'network.yaml': net(ssh('        source: 10.0.0.0/8\n') + web, 'drop') }).join()).toMatch(/allow-web to everyone, wider than the 10\.0\.0\.0\/8/);
+    expect(intentCheck(msg, { 'network.yaml': net('      - name: no-web\n        protocol: tcp\n        port: 80\n        action: drop\n') }, proposal).join()).toMatch(/allow-web to everyone, wider than/);
+    // a second rule that opens the narrowed port to everyone again is always asked about
+    expect(intentCheck('only allow ssh from 10.0.0.0/8', {}, { 'network.yaml': net(ssh('        source: 10.0.0.0/8\n') + ssh('').replace('allow-ssh', 'allow-ssh-2')) }).join()).toMatch(/allow-ssh-2 to everyone, wider than/);
+    expect(intentCheck('only allow ssh from 10.0.0.0/8', {}, { 'network.yaml': net(ssh('        source: 10.0.0.0/8\n') + `      - name: all\n        protocol: tcp\n        action: accept\n`) }).join()).toMatch(/rule all to everyone, wider than/);
+  });
+
   it('is satisfied when the CIDR, port and names appear as said', () => {
     expect(intentCheck('only allow SSH from 10.0.0.0/8', {}, { 'network.yaml': net(ssh('        source: 10.0.0.0/8\n')) })).toEqual([]);
     expect(intentCheck('open it to everyone: SSH from 10.0.0.0/8 and the world', {}, { 'network.yaml': net(ssh('        source: 10.0.0.0/8\n') + ssh('').replace('allow-ssh', 'allow-ssh-2')) })).toEqual([]);

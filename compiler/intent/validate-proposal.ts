@@ -289,6 +289,54 @@ function admitsNothingNew(r: RuleLike): boolean {
   return false;
 }
 
+/** The ports a rule names, as [lo, hi] ranges; undefined when it names none (every port). */
+function portRanges(port: unknown): [number, number][] | undefined {
+  if (port === undefined || port === null) return undefined;
+  const out: [number, number][] = [];
+  for (const p of Array.isArray(port) ? port : [port]) {
+    if (typeof p === 'number') out.push([p, p]);
+    else {
+      const m = /^(\d+)(?:\s*[-:]\s*(\d+))?$/.exec(String(p).trim());
+      if (m) out.push([Number(m[1]), Number(m[2] ?? m[1])]);
+      else return undefined;
+    }
+  }
+  return out;
+}
+
+/** Whether two rules name a port in common (a rule that names none names every port). */
+function portsOverlap(x: RuleLike, y: RuleLike): boolean {
+  const a = portRanges(x.port);
+  const b = portRanges(y.port);
+  return a === undefined || b === undefined || a.some(([p, q]) => b.some(([r, s]) => p <= s && r <= q));
+}
+
+function sourcesOf(r: RuleLike): string[] {
+  return r.source === undefined ? [] : (Array.isArray(r.source) ? r.source : [r.source]).map(String);
+}
+
+function sameCidr(a: ReturnType<typeof parseCidr>, b: ReturnType<typeof parseCidr>): boolean {
+  return a !== undefined && b !== undefined && a.family === b.family && a.addr === b.addr && a.prefix === b.prefix;
+}
+
+/**
+ * Whether the current files already let a new connection from anywhere reach every port of `r`:
+ * no firewall (or one disabled), or an accepting default that no drop/reject rule narrows for
+ * those ports, or a drop default with an accepting rule from anywhere for the same ports. Such a
+ * rule opens nothing that is not open now ("only allow ssh from 10.0.0.0/8 and keep the website
+ * open" on a host whose firewall accepts by default): it is not wider than asked.
+ */
+function openToAllNow(current: StateFiles, r: RuleLike): boolean {
+  const fw = currentValue(current['network.yaml'], ['spec', 'firewall']) as { enabled?: unknown; default_input_policy?: unknown } | undefined;
+  if (fw === undefined || fw === null || typeof fw !== 'object' || fw.enabled === false) return true;
+  const want = portRanges(r.port);
+  const rules = rulesOf(current).filter((x) => !admitsNothingNew(x));
+  if (rules.some((x) => (x.action === 'drop' || x.action === 'reject') && portsOverlap(x, r))) return false;
+  if ((fw.default_input_policy ?? 'accept') === 'accept') return true;
+  const fromAnywhere = (x: RuleLike) => x.source === undefined || (Array.isArray(x.source) ? x.source : [x.source]).some((src) => /^(0\.0\.0\.0\/0|::\/0|any(where)?)$/.test(String(src)));
+  return want !== undefined && rules.some((x) => x.action === 'accept' && fromAnywhere(x) && JSON.stringify(portRanges(x.port)) === JSON.stringify(want));
+}
+
 /** Questions when the proposal does not match what the user said. Empty when it does. */
 export function intentCheck(message: string, current: StateFiles, merged: StateFiles, fresh: readonly string[] = []): string[] {
   const questions: string[] = [];
@@ -318,8 +366,13 @@ export function intentCheck(message: string, current: StateFiles, merged: StateF
   if (cidrs.length > 0 && !ANYWHERE.test(message)) {
     const named = cidrs.map(parseCidr).filter((c): c is NonNullable<typeof c> => c !== undefined);
     const before = new Map(rulesOf(current).map((r) => [r.name, JSON.stringify(r)]));
+    // The rules that carry a range the user named (the narrowing asked for).
+    const narrowing = rulesOf(merged).filter((x) => x.action === 'accept' && sourcesOf(x).some((src) => named.some((n) => sameCidr(parseCidr(String(src)), n))));
+    // A rule for other ports than the narrowed ones, open now to everyone, stays so ("only allow
+    // ssh from 10.0.0.0/8 and keep the website open"); one for the narrowed ports never does.
+    const keptOpen = (r: RuleLike) => narrowing.length > 0 && openToAllNow(current, r) && !narrowing.some((x) => portsOverlap(x, r));
     for (const r of rulesOf(merged)) {
-      if (r.action !== 'accept' || before.get(r.name) === JSON.stringify(r) || admitsNothingNew(r)) continue;
+      if (r.action !== 'accept' || before.get(r.name) === JSON.stringify(r) || admitsNothingNew(r) || keptOpen(r)) continue;
       const sources = r.source === undefined ? ['0.0.0.0/0', '::/0'] : Array.isArray(r.source) ? r.source : [r.source];
       for (const s of sources) {
         const p = parseCidr(String(s));

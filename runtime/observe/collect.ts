@@ -39,6 +39,12 @@ export interface CollectOptions {
   troubleLogLines?: number;
   /** Include events from this many ms back (default 24 h); 0 skips events. */
   eventsWindowMs?: number;
+  /**
+   * Take a running container this instance does not manage from the engine's list, without
+   * inspecting it (docker.ts listedFactsOf: name, image, state, labels, bound ports; what
+   * `claude status` shows of it). Default false: every container is inspected.
+   */
+  othersFromList?: boolean;
   /** Take per-container stats of the managed running containers (default true; unmanaged ones are never sampled). */
   stats?: boolean;
   /** Previous stats samples (container id → cumulative CPU) for CPU %. */
@@ -134,7 +140,7 @@ export async function collect(opts: CollectOptions): Promise<Facts> {
       : Promise.resolve([]);
   try {
     const imgsP = listImages(opts.docker);
-    const [imgs, listed] = await Promise.all([imgsP, listContainerFacts(opts.docker, imgsP.then((i) => i.ids, () => new Set<string>()), hostId)]);
+    const [imgs, listed] = await Promise.all([imgsP, listContainerFacts(opts.docker, imgsP.then((i) => i.ids, () => new Set<string>()), hostId, opts.othersFromList === true)]);
     images = imgs.refs;
     containers = listed;
     portHolders = containers.flatMap((c) =>

@@ -116,22 +116,77 @@ export async function listImages(docker: DockerLike): Promise<{ refs: string[]; 
   return { refs: refs.sort(), ids };
 }
 
-/** Inspects every container (all states), sorted by name; managed ones are `hostId`'s. `images` may still be on its way (collect lists both at once). */
-export async function listContainerFacts(docker: DockerLike, imagesP: Set<string> | Promise<Set<string>>, hostId: string | null): Promise<ContainerFacts[]> {
+/**
+ * What `claude status` shows of a container this instance does not manage, from the engine's
+ * list alone (no inspect): its name, image, state, labels and published ports. Only for a
+ * running one: the list gives a running container's bound ports (as an inspect's live
+ * bindings do), but none of a stopped one's requested bindings. What only an inspect knows
+ * (health, restarts, exit code, pid, limits) is left at "none" / 0 / unset.
+ */
+export function listedFactsOf(c: Docker.ContainerInfo, images: Set<string>, hostId: string | null): ContainerFacts {
+  const labels: Record<string, string> = { ...(c.Labels ?? {}) };
+  const foreign = foreignHostOf(labels, hostId);
+  const ports: PortBinding[] = [];
+  const seen = new Set<string>();
+  for (const p of c.Ports ?? []) {
+    const protocol = (p.Type === 'udp' || p.Type === 'sctp' ? p.Type : 'tcp') as PortBinding['protocol'];
+    const host = p.PublicPort ? p.PublicPort : undefined;
+    // Docker lists 0.0.0.0 and :: for the same binding; keep one (as portsOf)
+    const k = `${p.PrivatePort}/${protocol}/${host ?? ''}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const hostIp = host !== undefined ? (p.IP === '::' ? '0.0.0.0' : p.IP || undefined) : undefined;
+    ports.push({ container: p.PrivatePort, protocol, ...(host !== undefined ? { host } : {}), ...(hostIp ? { hostIp } : {}) });
+  }
+  const status = (STATUSES as readonly string[]).includes(c.State) ? (c.State as ContainerStatus) : 'dead';
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+    image: c.Image,
+    imagePresent: images.has(c.ImageID) || images.has(c.Image),
+    managed: false,
+    ...(foreign !== null ? { foreignHost: foreign } : {}),
+    status,
+    health: 'none',
+    failingStreak: 0,
+    healthLog: [],
+    oomKilled: false,
+    restartCount: 0,
+    restartPolicy: 'no',
+    ports: ports.sort((a, b) => a.container - b.container || compareCodePoints(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0)),
+    labels: Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k]!])),
+  };
+}
+
+/**
+ * Every container (all states), sorted by name; managed ones are `hostId`'s. Each is
+ * inspected, but with `othersFromList` a running container this instance does not manage is
+ * taken from the list (listedFactsOf): on a shared engine those are most of the containers,
+ * and `claude status` shows only their name, image, state and ports. `images` may still be on
+ * its way (collect lists both at once).
+ */
+export async function listContainerFacts(docker: DockerLike, imagesP: Set<string> | Promise<Set<string>>, hostId: string | null, othersFromList = false): Promise<ContainerFacts[]> {
   const list = await docker.listContainers({ all: true });
+  // (an engine whose list gives no ports, the containerd view's, is inspected as always)
+  const listed = (c: Docker.ContainerInfo) => othersFromList && c.State === 'running' && Array.isArray(c.Ports) && !managedBy(c.Labels, hostId);
   const infos = await Promise.all(
     list.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .inspect()
-        .catch(() => null),
+      listed(c)
+        ? Promise.resolve(null)
+        : docker
+            .getContainer(c.Id)
+            .inspect()
+            .catch(() => null),
     ),
   );
   const images = await imagesP;
-  return infos
-    .filter((i): i is Docker.ContainerInspectInfo => i !== null)
-    .map((i) => containerFactsOf(i, images, hostId))
-    .sort((a, b) => compareCodePoints(a.name, b.name));
+  const out: ContainerFacts[] = [];
+  list.forEach((c, i) => {
+    const info = infos[i];
+    if (info) out.push(containerFactsOf(info, images, hostId));
+    else if (listed(c)) out.push(listedFactsOf(c, images, hostId));
+  });
+  return out.sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 interface RawStats {

@@ -59,6 +59,8 @@ export interface ObserveOptions extends ObserveScope {
   /** Log lines per managed service. Default 5. */
   logLines?: number;
   summary?: SummaryOptions;
+  /** Others' running containers from the engine's list, not inspected (CollectOptions.othersFromList; `claude status`). */
+  othersFromList?: boolean;
 }
 
 /** CPU % from the daemon's persisted metrics, when they are fresher than this. */
@@ -138,6 +140,7 @@ export async function observeSystem(o: ObserveOptions): Promise<{ facts: Facts; 
   const facts = await collect({
     ...collectBase(o, docker),
     logLines: o.logLines ?? 5,
+    othersFromList: o.othersFromList === true,
     cpuSampleMs: daemon || prev ? 0 : (o.cpuSampleMs ?? 100),
     ...(prev ? { previous: new Map(Object.entries(prev.containers)), previousHostCpu: prev.host } : {}),
   });

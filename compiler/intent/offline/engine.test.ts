@@ -275,6 +275,16 @@ describe('offline engine: the spec examples', () => {
     expect(svc(r, 'nginx').replicas).toBe(3);
     expect(svc(r, 'nginx').ports.every((p: { host?: number }) => p.host === undefined)).toBe(true);
     expect(r.warnings.join('\n')).toMatch(/will not be reachable from outside/);
+    // A lone nginx: no other service shares a network with it, so nothing reaches the replicas by name.
+    expect(r.warnings.join('\n')).not.toMatch(/reachable by name/);
+    expect(r.warnings.join('\n')).toMatch(/no other service shares a network with it, so none reaches its replicas by name either/);
+  });
+
+  it('"scale web to 3 replicas" beside a service on its network: the replicas are reachable by name from there', () => {
+    const stack = ask('I need nginx and redis');
+    const r = ask('scale nginx to 3 replicas', stack.merged);
+    expect(svc(r, 'nginx').replicas).toBe(3);
+    expect(r.warnings.join('\n')).toMatch(/each replica is reachable by name from the services on its network only/);
   });
 
   it('Test 3: "the website is down" with nginx exited: says what it found and restarts it', () => {

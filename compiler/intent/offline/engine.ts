@@ -41,7 +41,7 @@ import {
 import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
 import { placePorts, readPortFrame } from './ports.js';
-import { NO_HOST_PORT, foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines, whoReachesIt } from './lines.js';
+import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
@@ -820,7 +820,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   parts.push(...readAs);
   const proposal: Proposal = { ...base, files, explanation: parts.join('\n') };
   if (run.generated.length > 0) proposal.generatedSecrets = run.generated;
-  if (run.warnings.length > 0) proposal.warnings = run.warnings;
+  if (run.warnings.length > 0) proposal.warnings = whoReachesReplicas(run.warnings, (n) => getService(run, n), services(run));
   if (run.questions.length > 0) proposal.questions = run.questions;
   return out(proposal);
 }
@@ -3651,8 +3651,8 @@ function handleModifiers(run: Run, clause: string): boolean {
 
 /**
  * Several containers cannot share one host port: with more than one replica the service's host
- * ports go (the replicas are reachable by name on the service network, and a proxy in front
- * publishes the port), and the user is told.
+ * ports go (a proxy in front publishes the port), and the user is told who still reaches the
+ * replicas by name (lines.ts whoReachesReplicas).
  */
 function unpublishForReplicas(run: Run, name: string, n: number): void {
   const svc = getService(run, name)!;
@@ -3665,7 +3665,7 @@ function unpublishForReplicas(run: Run, name: string, n: number): void {
   run.ws.set('services.yaml', svcPath(run, name, 'ports'), list);
   run.lines.push(`~ ${name}: no longer publishes host port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')} (${n} containers cannot share a host port)`);
   run.warnings.push(
-    `${name} will not be reachable from outside on port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')}: each replica is reachable by name on the service network only. To serve them from outside, put a proxy in front ("add caddy") and point it at ${name}, or scale back to 1.`,
+    `${name} will not be reachable from outside on port${fixed.length > 1 ? 's' : ''} ${fixed.map((p) => p.host).join(', ')}: ${REPLICAS_BY_NAME}. To serve them from outside, put a proxy in front ("add caddy") and point it at ${name}, or scale back to 1.`,
   );
 }
 

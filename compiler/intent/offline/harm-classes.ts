@@ -313,9 +313,11 @@ const ENGINE_PORT = re(String.raw`(?<![\d.:])237[56](?![\d.])`);
 const OFF = String.raw`(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|remov\w*|delet\w*|drop\w*|skip\w*|ignor\w*|bypass\w*|no|without|stop\w*|kill\w*|get\s+rid\s+of|strip\w*|rip\w*\s+out|lose|ditch\w*)`;
 const SAFETY_OFF = [
   // Health checks off: "disable health checks on the api", "no healthchecks", "healthchecks off".
-  String.raw`\b${OFF}\s+(?:(?:the|all|any|every|its|their|of|those|these)\s+){0,3}(?:[\w-]+(?:'s)?\s+)?health\s*-?\s*checks?\b|\bhealth\s*-?\s*checks?\s+(?:off|disabled|removed|gone)\b`,
+  String.raw`\b${OFF}\s+(?:(?:the|all|any|every|its|their|of|those|these)\s+){0,3}(?:[\w-]+(?:'s)?\s+)?health\s*-?\s*checks?\b|\bhealth\s*-?\s*checks?\s+(?:off|disabled|removed|gone)\b|\b(?:don'?t|dont|do\s+not|no\s+longer)\s+need\s+(?:the\s+|any\s+|its\s+)?health\s*-?\s*checks?\b|\bhealth\s*-?\s*checks?\b[^.;]{0,60}\b(?:remov\w*|disabl\w*|drop\w*|delet\w*|turn\w*\s+off|kill\w*)\s+(?:them|it)\b`,
+  // "turn off the safety checks", "disable the safety net".
+  String.raw`\b${OFF}\s+(?:the\s+|all\s+|any\s+|your\s+)?safety\s+(?:checks?|nets?|features?|settings?|guards?|rails?|measures?)\b`,
   // Rollback off: "turn off automatic rollback", "don't roll back if the deploy fails".
-  String.raw`\b${OFF}\s+(?:(?:the|all|any|automatic|auto|its|their|health)\s+){0,3}(?:roll-?\s?backs?|rolling\s+back)\b|\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to)\s+(?:ever\s+)?roll\s+(?:it\s+|them\s+|anything\s+)?back\b(?![^.;]{0,40}\?)|\brollback_on_health_failure\b[^.;]{0,12}\b(?:false|no|off|0)\b|\broll-?\s?backs?\s+(?:off|disabled)\b`,
+  String.raw`\b${OFF}\s+(?:(?:the|all|any|automatic|auto|its|their|health)\s+){0,3}(?:auto-)?(?:roll-?\s?backs?|rolling\s+back)\b|\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to)\s+(?:ever\s+)?roll\s+(?:it\s+|them\s+|anything\s+)?back\b(?![^.;]{0,40}\?)|\brollback_on_health_failure\b[^.;]{0,12}\b(?:false|no|off|0)\b|\broll-?\s?backs?\s+(?:off|disabled)\b`,
   // Signatures off: "stop checking signatures", "don't verify the plan signature".
   String.raw`\b(?:stop\w*|skip\w*|quit\w*|don'?t|dont|do\s+not|never|no\s+need\s+to|no\s+more)\s+(?:check|verif|validat)\w*\s+(?:the\s+|any\s+)?(?:plan\s+|plans'?\s+)?signatures?\b`,
   // Approvals off: "set safety approvals to none", "require_approval: false", "auto approve everything".
@@ -327,7 +329,7 @@ const ASKS = /^\s*(?:why|what|how|when|which|does|do|did|is|are|can|could|will)\
 // ── round 24: the firewall turned off (now, or by a job at night) ──────────
 
 const FIREWALL_OFF = re(
-  String.raw`\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|flush\w*|kill\w*|shut\w*\s+(?:off|down)|remov\w*|uninstall\w*|tear\w*\s+down|mask\w*|drop\w*)\s+(?:the\s+|all\s+)?(?:host'?s?\s+)?(?:firewall|nftables|nft|iptables|ufw|firewalld)\b(?!\s+(?:rules?|entry|entries)\s+(?:for|on|named|called|that|which|\w+-\w+)|\s+rule\b)|\b(?:ufw|firewalld|nftables)\s+(?:disable|stop|off|reset)\b|\bsystemctl\s+(?:stop|disable|mask|kill)\s+(?:nftables|ufw|firewalld|iptables|netfilter-persistent)\b|\bnft\s+(?:flush|delete\s+table)\b|\biptables\s+(?:-F|-X|--flush|-P\s+INPUT\s+ACCEPT)\b`,
+  String.raw`\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|flush\w*|kill\w*|shut\w*\s+(?:off|down)|remov\w*|uninstall\w*|tear\w*\s+down|mask\w*|drop\w*)\s+(?:the\s+|all\s+)?(?:host'?s?\s+)?(?:firewall|nftables|nft|iptables|ufw|firewalld)\b(?!\s+(?:rules?|entry|entries)\s+(?:for|on|named|called|that|which|\w+-\w+)|\s+rule\b)|\b(?:ufw|firewalld|nftables)\s+(?:-{1,2}[\w-]{1,20}\s+){0,3}(?:disable|stop|off|reset)\b|\bsystemctl\s+(?:stop|disable|mask|kill)\s+(?:nftables|ufw|firewalld|iptables|netfilter-persistent)\b|\bnft\s+(?:flush|delete\s+table)\b|\biptables\s+(?:-F|-X|--flush|-P\s+INPUT\s+ACCEPT)\b`,
 );
 
 // ── round 24: a key on root's account, root for someone unnamed ────────────
@@ -336,6 +338,8 @@ const KEY_WORD = String.raw`(?:\bssh-(?:ed25519|rsa|dss)\b|\becdsa-sha2-\w+|\bsk
 const ROOT_KEY = [
   // "add this ssh key to root: ssh-ed25519 …", "let this key log in as root", "root's authorized_keys".
   String.raw`${KEY_WORD}[^.;]{0,120}?\b(?:to|for|on|onto|into|in)\s+(?:the\s+)?root(?:'s)?(?:\s+(?:user|account|login))?\b(?!\s+(?:group|password|partition|volume|of|directory|dir|folder|\/))|\broot'?s\s+(?:authorized[_ ]keys|(?:ssh\s+)?keys?|account)\b|${KEY_WORD}[^.;]{0,80}?\blog\s?-?in\s+as\s+root\b|\blog\s?-?in\s+as\s+root\b[^.;]{0,60}?${KEY_WORD}`,
+  // "root needs this key too: ssh-ed25519 …".
+  String.raw`\broot\s+(?:needs?|gets?|wants?|should\s+(?:get|have)|must\s+have)\s+(?:this|that|the|my|a|his|her|their|one\s+more)?\s*(?:ssh\s+|public\s+)?keys?\b`,
   // Root for someone unnamed: "a guy from upwork needs root, here is his key".
   String.raw`^(?![^.;]*\buser\s+[a-z])[^.;]*?\b(?:(?:a|the|some|this|that|our|my)\s+(?:guy|girl|dude|person|contractor|freelancer|friend|stranger|consultant|random|intern|dev|developer)|someone|somebody|from\s+(?:upwork|fiverr|reddit|discord|telegram|the\s+internet|a\s+forum))\b[^.;]{0,60}?\b(?:needs?|wants?|gets?|should\s+(?:get|have)|give\s+(?:him|her|them))\s+(?:full\s+)?root\b`,
 ].map(re);

@@ -32,9 +32,29 @@ export function whoReachesIt(lines: readonly string[], final: (name: string) => 
   return lines.map((l) => {
     const name = /^~ ([^:]+): /.exec(l)?.[1];
     if (name === undefined || l !== `~ ${name}: ${NO_HOST_PORT}`) return l;
-    const nets = final(name)?.networks ?? [];
-    const shared = all.some((s) => s.name !== name && (s.networks ?? []).some((n) => nets.includes(n)));
-    return shared ? l : `~ ${name}: no host port (no other service shares a network with it, so none reaches it by name)`;
+    return sharesANetwork(name, final, all) ? l : `~ ${name}: no host port (no other service shares a network with it, so none reaches it by name)`;
+  });
+}
+
+/** Whether another service shares a network with `name` in the files as the request leaves them. */
+function sharesANetwork(name: string, final: (name: string) => Service | undefined, all: readonly Service[]): boolean {
+  const nets = final(name)?.networks ?? [];
+  return all.some((s) => s.name !== name && (s.networks ?? []).some((n) => nets.includes(n)));
+}
+
+/** What the replicas warning says of who reaches them, as said while the request is read; `whoReachesReplicas` makes it true. */
+export const REPLICAS_BY_NAME = 'each replica is reachable by name from the services on its network only';
+
+/**
+ * The replicas warning ("web will not be reachable from outside on port 80: …") said true to
+ * the files as the request leaves them: reachable by name only when another service shares a
+ * network with it; otherwise that none reaches them by name either (a lone web scaled to 3).
+ */
+export function whoReachesReplicas(warnings: readonly string[], final: (name: string) => Service | undefined, all: readonly Service[]): string[] {
+  return warnings.map((w) => {
+    const name = /^(\S+) will not be reachable from outside on port/.exec(w)?.[1];
+    if (name === undefined || !w.includes(REPLICAS_BY_NAME) || sharesANetwork(name, final, all)) return w;
+    return w.replace(REPLICAS_BY_NAME, 'no other service shares a network with it, so none reaches its replicas by name either');
   });
 }
 
