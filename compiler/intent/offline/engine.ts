@@ -2534,9 +2534,14 @@ function handleJobRemoval(run: Run, clause: string): boolean {
     return true;
   }
   const job = found[0]!;
-  run.ws.removeAt('scheduled.yaml', JOBS, run.ws.indexOf('scheduled.yaml', JOBS, job.name));
-  run.lines.push(`- job ${job.name}${job.container ? ` (it ran inside ${job.container})` : ''}`);
+  removeJobAt(run, run.ws.indexOf('scheduled.yaml', JOBS, job.name), job);
   return true;
+}
+
+/** Removes the job at `index` of scheduled.yaml and says so (`- job NAME (it ran inside SVC)`). */
+function removeJobAt(run: Run, index: number, job: { name: string; container?: string }): void {
+  run.ws.removeAt('scheduled.yaml', JOBS, index);
+  run.lines.push(`- job ${job.name}${job.container ? ` (it ran inside ${job.container})` : ''}`);
 }
 
 /** A job and nothing else: "schedule a job", "add a new cron job please", "i need a cronjob". */
@@ -2866,10 +2871,7 @@ function removeService(run: Run, name: string): void {
   }
   const jobs = run.ws.items<{ name: string; container?: string }>('scheduled.yaml', JOBS);
   for (let j = jobs.length - 1; j >= 0; j--) {
-    if (jobs[j]!.container === name) {
-      run.ws.removeAt('scheduled.yaml', JOBS, j);
-      run.lines.push(`- job ${jobs[j]!.name} (it ran inside ${name})`);
-    }
+    if (jobs[j]!.container === name) removeJobAt(run, j, jobs[j]!);
   }
   const vols = (svc.volumes ?? []).map((v) => v.source).filter((s) => !s.startsWith('/'));
   // A dump is made by the database itself; with the database gone, its data is archived instead.
