@@ -111,6 +111,8 @@ export async function startEngineWorld(kind: EngineKind, label: string, o: Engin
       mkdirSync(imageDir);
       for (const image of o.images ?? []) execFileSync('docker', ['save', '-o', join(imageDir, `${image.replace(/[^A-Za-z0-9_.-]/g, '_')}.tar`), image]);
       engine = new ContainerdEngine({ address: ctd.address, namespace: `claude-${label}-${suffix}`, root, dataDir, hostId: host.hostId, imageDir });
+      ctd.track({ engine: engine as ContainerdEngine, dir: dataDir });
+      ctd.track({ dir: root });
       // As on the shared dockerd, the images are there before the suite starts (imported from
       // their tarballs by the driver itself: ensureImage finds each in the image dir).
       for (const image of o.images ?? []) await (engine as ContainerdEngine).ensureImage(image, image, false);

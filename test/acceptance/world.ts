@@ -184,6 +184,7 @@ export async function startWorld(label: string, o: { engine?: 'docker' | 'contai
       mkdirSync(join(dataDir, 'images'));
       for (const image of images) execFileSync('docker', ['save', '-o', join(dataDir, 'images', `${image.replace(/[^A-Za-z0-9_.-]/g, '_')}.tar`), image], { env: { ...process.env, DOCKER_HOST: '' } as Record<string, string>, stdio: 'ignore' });
       ctdEngine = new ContainerdEngine({ address: ctd.address, namespace: env.CLAUDE_CONTAINERD_NAMESPACE!, root, dataDir, hostId: 'none' });
+      ctd.track({ engine: ctdEngine, netns: ns, dir });
       for (const image of images) await ctdEngine.ensureImage(image, image, false);
       tmux('new-session', '-d', '-s', 'acc', '-n', 'idle', '-x', '200', '-y', '50', 'sleep', '100000');
     } else {

@@ -60,6 +60,8 @@ beforeAll(async () => {
   for (const i of ['web', 'redis']) execFileSync('docker', ['save', '-o', join(imageDir, `${i}.tar`), `claude-os-local/${i}:latest`]);
   host = setupTestHost(dataDir);
   engine = new ContainerdEngine({ address: ctd.address, namespace: `claude-test-${suffix}`, root, dataDir, hostId: host.hostId, imageDir });
+  ctd.track({ engine, dir: dataDir });
+  ctd.track({ dir: root });
   ports = { web: await freePort(), redis: await freePort() };
   ({ redis, web } = stackSpecs(n, n('net'), ports, {
     redis: {

@@ -103,6 +103,8 @@ beforeAll(async () => {
   for (const [f, i] of [['web', WEB], ['busybox', BUSYBOX]]) execFileSync('docker', ['save', '-o', join(imageDir, `${f}.tar`), i!]);
   host = setupTestHost(dataDir);
   engine = new ContainerdEngine({ address: ctd.address, namespace: `claude-ports-${suffix}`, root, dataDir, hostId: host.hostId, imageDir, hostNetns: hostNs });
+  ctd.track({ engine, netns: clientNs, dir: dataDir });
+  ctd.track({ dir: root });
 }, 300_000);
 
 afterAll(async () => {

@@ -28,6 +28,7 @@ function engine(tag: string): ContainerdEngine {
   const dataDir = mkdtempSync(join(tmpdir(), `claude-sn-${tag}-`));
   dirs.push(dataDir);
   const e = new ContainerdEngine({ address: ctd.address, namespace: `claude-sn-${suffix}-${tag}`, root: dataDir, dataDir, hostId: `host-${tag}`, hostNetns: ns });
+  ctd.track({ engine: e, dir: dataDir });
   engines.push(e);
   return e;
 }
@@ -38,6 +39,7 @@ function routes(): { dst: string; dev: string }[] {
 beforeAll(async () => {
   ctd = await startContainerd(`sn-${suffix}`);
   execFileSync('ip', ['netns', 'add', ns]);
+  ctd.track({ netns: ns });
   // what another engine routes: every /24 of 10.89.0.0/16 but 10.89.77.0/24 and 10.89.78.0/24 (as Docker's bridges would be)
   execFileSync('ip', ['-n', ns, 'link', 'add', 'br-other', 'type', 'bridge']);
   execFileSync('ip', ['-n', ns, 'link', 'set', 'br-other', 'up']);
@@ -93,6 +95,7 @@ describe('subnet choice on containerd', () => {
     dirs.push(dataDir);
     const [p, q] = [0, 1].map((i) => {
       const e = new ContainerdEngine({ address: ctd.address, namespace: `claude-sn-${suffix}-shared`, root: dataDir, dataDir, hostId: 'host-shared', hostNetns: ns });
+      ctd.track({ engine: e, dir: dataDir });
       engines.push(e);
       return e;
     });

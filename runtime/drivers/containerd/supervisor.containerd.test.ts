@@ -78,6 +78,8 @@ beforeAll(async () => {
   host = setupTestHost(dataDir);
   // A small log limit, so the rotation test below rotates within seconds.
   engine = new ContainerdEngine({ address: ctd.address, namespace, root, dataDir, hostId: host.hostId, logRotation: ROTATION });
+  ctd.track({ engine, dir: dataDir });
+  ctd.track({ dir: root });
   await engine.ensureImage(IMAGE, IMAGE, false);
 }, 180_000);
 
