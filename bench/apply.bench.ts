@@ -444,6 +444,14 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'ignore', profileDaemon ? 'pipe' : 'ignore'],
   });
   daemon.stderr?.on('data', (d: Buffer) => (daemonLog += d.toString()));
+  // Stopped and waited for (up to 10 s) before the host dir is removed: a `claude serve` still
+  // writing its observe/ dir made that removal fail with ENOTEMPTY (`--profile-daemon`, session 17).
+  const stopDaemon = async (): Promise<void> => {
+    if (daemon.exitCode !== null || daemon.signalCode !== null) return;
+    const exited = new Promise<void>((r) => daemon.once('exit', () => r()));
+    daemon.kill('SIGTERM');
+    await Promise.race([exited, sleep(10_000)]);
+  };
   const daemonRun = async (): Promise<number> => {
     const one: number[] = [];
     for (let tries = 0; ; tries++) {
@@ -474,7 +482,7 @@ async function main(): Promise<void> {
         for (const l of lines.slice(Math.max(0, from), to + 1)) console.log(`    ${l}`);
       }
     } finally {
-      daemon.kill('SIGTERM');
+      await stopDaemon();
     }
     return;
   }
@@ -527,7 +535,7 @@ async function main(): Promise<void> {
   }
   } finally {
     await ctd?.stop();
-    daemon.kill('SIGTERM');
+    await stopDaemon();
   }
   const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;

@@ -175,11 +175,14 @@ export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport,
   if (payload.steps.length) {
     yield `Steps (${payload.steps.length}, in order; each starts once the steps it depends on are done):`;
     const w = Math.max(...payload.steps.map((s) => stepSymbol(s).length));
+    // The groups a person sees are numbered 1, 2, 3 … in order, whatever phases are empty
+    // (the phase numbers went 1, 2, 3, 6 when there was nothing to stop or to firewall).
     let phase = 0;
+    let group = 0;
     for (const s of payload.steps) {
       if (s.phase !== phase) {
         phase = s.phase;
-        yield `  ${PHASES[phase] ?? `phase ${phase}`}`;
+        yield `  ${++group} ${PHASES[phase] ?? `phase ${phase}`}`;
       }
       const risk = s.risk === 'safe' ? '' : `  [${s.risk}]`;
       yield `    ${stepSymbol(s).padStart(w)} ${s.description}${risk}`;
@@ -227,14 +230,15 @@ export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport,
   }
 }
 
+/** What each phase of the plan does (generated/plan.ts PlanStep.phase); show numbers the groups it prints. */
 const PHASES: Record<number, string> = {
-  1: '1 networks',
-  2: '2 volumes',
-  3: '3 images',
-  4: '4 stop',
-  5: '5 firewall and host',
-  6: '6 start (depends_on order)',
-  7: '7 prune',
+  1: 'networks',
+  2: 'volumes',
+  3: 'images',
+  4: 'stop',
+  5: 'firewall and host',
+  6: 'start (depends_on order)',
+  7: 'prune',
 };
 
 interface ReviewedJob {

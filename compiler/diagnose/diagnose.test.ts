@@ -170,3 +170,52 @@ describe('slow fixes: CPU and postgres connections', () => {
     expect(again).not.toContain('max_connections=200');
   });
 });
+
+describe('a published port the firewall keeps this host from reaching', () => {
+  const network = (rules: string) => `apiVersion: claude.os/v1
+kind: NetworkConfig
+metadata:
+  name: network
+spec:
+  firewall:
+    enabled: true
+    default_input_policy: drop
+    rules:
+      - name: allow-ssh
+        protocol: tcp
+        port: 22
+        action: accept
+${rules}`;
+  const notAnswering = (service: string, port: number): Finding => ({
+    analyzer: 'port-not-answering', code: 'OBS110', severity: 'critical', service, title: `${service} is running but port ${port} does not answer`, explanation: 'e', evidence: [], fixes: [{ kind: 'manual', action: `look at \`claude logs ${service}\`` }], data: { port },
+  });
+
+  it('blames the firewall (drop policy, no loopback rule) and adds the rules to network.yaml; the result compiles without CLA6013/CLA6014', () => {
+    const files = { 'services.yaml': SERVICES, 'network.yaml': network('') };
+    const p = proposeFix(diag([notAnswering('postgres', 5432), notAnswering('nginx', 80)]), files);
+    expect(p.explanation).toMatch(/the firewall drops the connections this host makes to itself: its input policy is drop and no rule accepts the loopback interface \(nor the replies/);
+    expect(p.explanation).toContain('ports 80, 5432');
+    expect(p.options).toHaveLength(1);
+    expect(p.options[0]!.changed).toEqual(['network.yaml']);
+    expect(p.options[0]!.services).toEqual(['nginx', 'postgres']);
+    expect(p.manual).toEqual([]);
+    const fixed = p.options[0]!.files['network.yaml']!;
+    expect(fixed).toMatch(/rules:\n\s+- name: allow-established[\s\S]*- name: allow-loopback[\s\S]*- name: allow-ssh/);
+    const compiled = compileFiles(p.options[0]!.files);
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error' || d.code === 'CLA6013' || d.code === 'CLA6014')).toEqual([]);
+  });
+
+  it('only loopback when replies are already accepted; not the firewall when loopback passes, or there is none', () => {
+    const est = '      - name: est\n        state: established,related\n        action: accept\n';
+    const p = proposeFix(diag([notAnswering('postgres', 5432)]), { 'services.yaml': SERVICES, 'network.yaml': network(est) });
+    expect(p.options[0]!.files['network.yaml']).not.toContain('allow-established');
+    expect(p.options[0]!.files['network.yaml']).toContain('allow-loopback');
+    const lo = '      - name: lo\n        interface: lo\n        action: accept\n';
+    for (const files of [{ 'services.yaml': SERVICES, 'network.yaml': network(est + lo) }, { 'services.yaml': SERVICES }] as Record<string, string>[]) {
+      const q = proposeFix(diag([notAnswering('postgres', 5432)]), files);
+      expect(q.explanation).not.toMatch(/firewall/);
+      expect(q.options).toEqual([]);
+      expect(q.manual).toEqual(['look at `claude logs postgres`']);
+    }
+  });
+});

@@ -11,6 +11,9 @@
  *   raise-memory             services.yaml: resources.memory → the suggested size
  *   raise-cpu                services.yaml: resources.cpu → the suggested cores
  *   manual                   nothing to apply; said to the user
+ *   (port-not-answering)     network.yaml: when the firewall drops this host's own probe (a drop
+ *                            input policy, no loopback rule), allow-loopback (and allow-established)
+ *                            first in its rules; the service is not blamed
  *
  * A port held by a container Claude.OS does not manage is never removed by a plan (the
  * runtime only touches what carries its labels); the honest fixes are to move the service
@@ -18,6 +21,8 @@
  */
 import { isMap, isSeq, parseDocument, type Document, YAMLMap } from 'yaml';
 import type { Diagnosis, Finding, FixHint } from '../../plan/diagnosis.js';
+import { compileFirewall, evaluate, type FirewallSpec } from '../firewall.js';
+import { DiagnosticSink } from '../diagnostics.js';
 
 export interface FixOption {
   /** 1-based, as shown to the user. */
@@ -129,6 +134,43 @@ export function setPgMaxConnections(text: string, service: string, n: number): s
   return doc.toString();
 }
 
+const NETWORK = 'network.yaml';
+
+/**
+ * What the state's firewall does to this host's own connections, the ones the observer probes
+ * published ports with (127.0.0.1 over loopback) and the replies to them: the rules missing for
+ * them to pass, or null when they pass (or there is no firewall to blame).
+ */
+export function firewallBlocksHost(files: Readonly<Record<string, string>>, port: number): { loopback: boolean; established: boolean } | null {
+  const text = files[NETWORK];
+  if (!text) return null;
+  let spec: FirewallSpec | undefined;
+  try {
+    spec = (parseDocument(text).toJS() as { spec?: { firewall?: FirewallSpec } } | null)?.spec?.firewall;
+  } catch {
+    return null;
+  }
+  if (!spec) return null;
+  const fw = compileFirewall(spec, { sink: new DiagnosticSink() });
+  const loop = evaluate(fw, { chain: 'input', protocol: 'tcp', src: '127.0.0.1', dst: '127.0.0.1', dport: port, iif: 'lo', state: 'new' }).verdict !== 'accept';
+  if (!loop) return null;
+  const established = evaluate(fw, { chain: 'input', protocol: 'tcp', src: '192.0.2.1', dst: '192.0.2.2', dport: 40000, notLoopback: true, state: 'established' }).verdict !== 'accept';
+  return { loopback: true, established };
+}
+
+/** network.yaml with the rules a host needs first in its firewall: replies (if missing) and loopback. */
+export function addHostRules(text: string, established: boolean): string {
+  const doc = parseDocument(text);
+  const rules = doc.getIn(['spec', 'firewall', 'rules']);
+  const add = [
+    ...(established ? [{ name: 'allow-established', state: 'established,related', action: 'accept', comment: 'replies to connections this host made' }] : []),
+    { name: 'allow-loopback', interface: 'lo', action: 'accept', comment: 'local traffic' },
+  ];
+  if (isSeq(rules)) rules.items.unshift(...add.map((r) => doc.createNode(r)));
+  else doc.setIn(['spec', 'firewall', 'rules'], doc.createNode(add));
+  return doc.toString();
+}
+
 function holderName(f: Finding): string {
   const h = f.data?.holder;
   if (!h) return 'another process';
@@ -167,6 +209,27 @@ export function proposeFix(d: Diagnosis, files: Readonly<Record<string, string>>
   const manual: string[] = [];
   for (const f of problems) for (const x of f.fixes) if (x.kind === 'manual' && !manual.includes(x.action)) manual.push(x.action);
   if (problems.length === 0) return { explanation: 'I found no problem to fix.', options: [], manual: [] };
+
+  // A published port that does not answer because the firewall drops this host's own probe
+  // (a drop input policy with no loopback rule): the service is not at fault, the firewall is.
+  const blocked = problems
+    .filter((f) => f.analyzer === 'port-not-answering' && typeof f.data?.port === 'number')
+    .map((f) => ({ f, why: firewallBlocksHost(files, f.data!.port as number) }))
+    .filter((b): b is { f: Finding; why: NonNullable<ReturnType<typeof firewallBlocksHost>> } => b.why !== null);
+  if (blocked.length > 0) {
+    const ports = [...new Set(blocked.map((b) => b.f.data!.port as number))].sort((a, b) => a - b);
+    const established = blocked.some((b) => b.why.established);
+    const steps = [
+      `Add the firewall rule allow-loopback (interface lo, accept) to network.yaml${established ? ', and allow-established (replies to this host\'s own connections)' : ''}`,
+    ];
+    const services = [...new Set(blocked.map((b) => b.f.service).filter((x): x is string => !!x))].sort();
+    const kept = manual.filter((m) => !blocked.some((b) => b.f.fixes.some((x) => x.kind === 'manual' && x.action === m)));
+    return {
+      explanation: `I found the problem: the firewall drops the connections this host makes to itself: its input policy is drop and no rule accepts the loopback interface${established ? ' (nor the replies to this host\'s own connections)' : ''}, so port${ports.length === 1 ? '' : 's'} ${ports.join(', ')} cannot be reached even from this machine. The service${services.length === 1 ? '' : 's'} may be fine.`,
+      options: [{ n: 1, title: steps[0]!, steps, files: { ...files, [NETWORK]: addHostRules(files[NETWORK]!, established) }, changed: [NETWORK], services }],
+      manual: kept,
+    };
+  }
 
   const main = problems.find((f) => f.analyzer === 'port-conflict') ?? problems.find((f) => f.severity === 'critical') ?? problems[0]!;
   const explanation = `I found the problem: ${problemSentence(main)}`;

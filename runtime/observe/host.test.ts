@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { defaultRouteInterface, primaryAddress } from './host.js';
-import { reachableLines } from '../../agent/render/apply.js';
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({ address, netmask: '255.255.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: `${address}/16` });
 const ROUTE_HEADER = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT';
@@ -19,7 +18,4 @@ describe("the host's primary address (the 'Reachable:' lines after an apply)", (
     expect(primaryAddress(bridges, ROUTE_HEADER + '\n')).toBeUndefined();
   });
 
-  it('the Reachable lines use it for a port published on every address, and the bound address otherwise', () => {
-    expect(reachableLines([{ service: 'nginx', container: 'nginx', port: 80, protocol: 'tcp', hostIp: null }, { service: 'postgres', container: 'postgres', port: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }], '192.168.1.20')).toEqual(['nginx: http://192.168.1.20', 'postgres: 127.0.0.1:5432']);
-  });
 });

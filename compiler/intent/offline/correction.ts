@@ -28,7 +28,12 @@ const TAIL = String.raw`(?:\s*,?\s*(?:instead|rather|then|please|pls|plz|thanks|
 /** "make that V", "actually make that V instead", "no, V", "i meant V": with a verb, or at least one lead word. */
 const SAID = new RegExp(String.raw`^(?:${LEAD}[\s,.:;!-]+)*(?:${VERB}\s+)(.+?)${TAIL}|^(?:${LEAD}[\s,.:;!-]+)+(.+?)${TAIL}`, 'i');
 
-type Kind = 'address' | 'size' | 'time' | 'number';
+/** A request that sets the host's time zone or name. */
+const HOST_SETTING = /\b(?:time\s?zone|tz|host\s?name|(?:rename|call|name)\s+(?:the\s+|this\s+)?(?:server|machine|box|computer|host))\b/i;
+/** The name a host setting ends with ("… to tokyo", "timezone: new york", "call the server edge-1"). */
+const WORD_AT_END = /((?:\b(?:to|is|as|be)\s+|[:=]\s*|\b(?:server|machine|box|host|hostname|computer)\s+))['"]?(?!(?:to|is|as|be)\b)[a-z][\w./+-]*(?:\s+[a-z][\w./+-]*){0,2}['"]?(?=\s*[.!]*$)/gi;
+
+type Kind = 'address' | 'size' | 'time' | 'number' | 'word';
 const ADDRESS = String.raw`(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\w.]|\/\d)`;
 const UNIT = String.raw`(?:gigs?|gigabytes?|gb|gib|gi|g|megs?|megabytes?|mb|mib|mi|m|tb|t|k|kb)`;
 const SIZE = String.raw`(?<![\w.:/-])(\d+(?:\.\d+)?)(\s*)(${UNIT})(?![\w])`;
@@ -40,6 +45,8 @@ function kindOf(value: string): Kind | undefined {
   if (new RegExp(`^${SIZE}$`, 'i').test(value)) return 'size';
   if (/^\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)$|^\d{1,2}:\d{2}$/i.test(value)) return 'time';
   if (/^\d+$/.test(value)) return 'number';
+  // "UTC", "paris", "Europe/Lisbon", "new york", "web-02": a name (of a zone, of the host).
+  if (/^['"]?[a-z][\w./+-]*(?:\s+[a-z][\w./+-]*){0,2}['"]?$/i.test(value)) return 'word';
   return undefined;
 }
 
@@ -56,6 +63,9 @@ function slots(request: string, kind: Kind): Slot[] {
   const sizes = all(new RegExp(SIZE, 'gi'), (m, v) => (kindOf(v) === 'size' ? v : `${v}${m[2]}${m[3]}`));
   if (kind === 'address') return all(new RegExp(ADDRESS, 'g'), (_m, v) => v);
   if (kind === 'size') return sizes;
+  // A name only replaces the host's setting said last ("timezone to tokyo", "set the hostname
+  // to web-01", "rename the box to alpha"): never a service, user or group said another way.
+  if (kind === 'word') return HOST_SETTING.test(request) ? all(WORD_AT_END, (m, v) => `${m[1]}${v}`) : [];
   // A time is said with "at" or a clock word; a bare number after "at" is an hour too.
   const times = all(new RegExp(TIME, 'gi'), (_m, v) => v).filter((s) => /[:a-z]/i.test(s.text) || /\b(?:at|around|by|from|until|till)\s+$/i.test(request.slice(0, s.at)));
   if (kind === 'time') return times;

@@ -38,7 +38,8 @@ import {
   splitClauses,
   type ServiceMention,
 } from './nlu.js';
-import { normaliseSchedule, parseSchedule } from './schedule.js';
+import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule } from './schedule.js';
+import { jobForms } from './job-forms.js';
 import { placePorts, readPortFrame } from './ports.js';
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
@@ -388,10 +389,14 @@ const VERBS: [Verb, RegExp][] = [
  */
 const LEMMA_VERBS: Record<string, Verb> = {
   nuke: 'remove', ditch: 'remove', scrap: 'remove', axe: 'remove', ax: 'remove', yeet: 'remove', bin: 'remove', trash: 'remove', junk: 'remove', eliminate: 'remove', retire: 'remove',
-  relaunch: 'restart', respawn: 'restart', cycle: 'restart', 'power-cycle': 'restart',
+  relaunch: 'restart', respawn: 'restart', cycle: 'restart', 'power-cycle': 'restart', recycle: 'restart',
+  purge: 'remove',
   revive: 'start', resurrect: 'start', unpause: 'start', reactivate: 'start', restore: 'start',
   throw: 'add', chuck: 'add', slap: 'add', plonk: 'add', stick: 'add', pop: 'add', stand: 'add',
 };
+
+/** A remark after a request: what is wrong with the service ("its hung"), or that nobody uses it. */
+const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used)\s*[.!]*$/i;
 
 /** Right before a verb: "don't", "do not", "never", "without": what is not to be done. */
 const NEGATED_VERB = /\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:(?:just|really|actually|ever|even|please)\s+)?$/;
@@ -419,6 +424,8 @@ function detectVerb(clause: string): Verb | undefined {
     if (w.lemma === 'restore' && /\b(back ?ups?|snapshots?|dumps?)\b/.test(t)) continue;
     if (w.lemma === 'stand' && !/^stand\w*\s+(?:[\w-]+\s+){0,3}up\b/.test(t.slice(w.at))) continue;
     if (w.lemma === 'cycle' && !/^cycle\w*\s+(?:the\s+)?[\w-]+/.test(t.slice(w.at))) continue;
+    // "purge the old legacy service", "purge legacy": a service; never "purge the redis cache" or old backups.
+    if (w.lemma === 'purge' && !/^purge\w*\s+(?:the\s+|that\s+|this\s+)?(?:(?:old|unused|legacy|dead)\s+)*[\w-]+(?:\s+(?:service|container|app))?\s*(?:[,.!;]|$)/.test(t.slice(w.at))) continue;
     best = [w.at, v];
   }
   return best?.[1];
@@ -609,8 +616,12 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "schedule a job called warm-cache that runs curl …", "a cron job named x which runs …",
   // "…, call the job warm-cache": the job's name is taken out and given to the job, and "a job
   // that runs X" is "run X" (its words were the command before).
+  // "kill the worker and bring it back up", "stop redis and start it again": one restart.
+  message = message.replace(/\b(?:kill|stop|shut\s+down|take\s+down)\s+((?:the\s+)?[\w-]+(?:\s+(?:service|container))?)\s*,?\s+and\s+(?:then\s+)?(?:bring|start|boot|fire|spin|power|get)\s+(?:it|him|her|them|that)\s+(?:back\s+up|back\s+on|back\s+online|back|up\s+again|again|up)(?:\s+again)?\b/gi, 'restart $1');
   const job = jobWords(message);
-  message = nameItHost(job.message, original);
+  // "every monday 07:00, app: ./bin/x", "cron 0 */6 * * * in app: …", "app should run …":
+  // the one form the job handler reads (job-forms.ts).
+  message = jobForms(nameItHost(oldHostnameApart(job.message), original), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
   // "a rule that drops tcp 23", "…which rejects smtp": the rule's verb as the firewall reads it.
   // "a rule called bad-subnet dropping everything from …": the action said as "-ing" after the rule.
   if (/\brule\b/i.test(message)) message = message.replace(/\brule\s+(drop|reject|block|allow|accept|open|clos|permit|deny|let)(?:p|t)?ing\b/gi, (_m, v: string) => `rule that ${v.toLowerCase() === 'clos' ? 'close' : v}`);
@@ -710,6 +721,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     for (let [ci, clause] of clauses.entries()) {
       // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
+      // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
+      // before named, said after it; nothing to do for it.
+      if (ci > 0 && AFTERWORD.test(clause.trim())) continue;
       // "…, leave postgres as it is", "but don't touch redis": only says what stays; nothing to do for it.
       if (NEGATED_MENTION.test(clause) && withoutNegatedMentions(clause).replace(/\b(?:and|but|please|pls|though|tho|also|just|ok(?:ay)?|so|then|of\s+course|obviously)\b|[,.!;:-]/gi, '').trim() === '') {
         NEGATED_MENTION.lastIndex = 0;
@@ -1112,19 +1126,6 @@ function renameAdded(run: Run, to: string): boolean {
 const SCHEDULE_FRAGMENT =
   /^(?:(?:on|at|every|each|around|about)\s+)*(?:\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)|(?:twice|once|three\s+times)\s+(?:a|per)\s+(?:day|week|hour)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
 
-/**
- * "saturdays 5am", "mon-fri at 23:00", "every other day at half six": a clause that says only
- * when (every word is a schedule's), so it belongs to the clause before it.
- */
-function onlySchedule(c: string): boolean {
-  const t = c.trim().toLowerCase();
-  if (!parseSchedule(t, 3)) return false;
-  const rest = normaliseSchedule(t).replace(
-    /\b(?:every|each|on|at|around|about|from|to|between|and|during|in|the|of|a|an|please|pls|instead|only|too|business|working|office|hours?|minutes?|days?|weeks?|months?|daily|nightly|weekly|hourly|monthly|weekdays?|weekends?|nights?|mornings?|evenings?|afternoons?|midnight|noon|am|pm|o'?clock|first|1st|\d{1,2}(?:st|nd|rd|th)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun))\b|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|[,.;:()&+-]/g,
-    ' ',
-  );
-  return rest.trim() === '';
-}
 
 /**
  * "set up uptime kuma so i know when stuff goes down": the purpose after "so (that) I…",
@@ -1289,9 +1290,9 @@ function answerQuestion(run: Run, message: string): boolean {
     /^(what|which)\b[^.]*\b(running|services?|containers?|installed|up)\b/.test(t) ||
     // "whats running atm?", "wat's up on the box rn", "anything running?", "what do we have going", "what's on this server".
     /^(?:so\s+|ok\s+|hey\s+|yo\s+)?(?:whats|wats?|what's|wot|wut|anything|something|stuff|what\s+(?:do|have)\s+(?:i|we)\s+(?:got|have))\b[^.]{0,40}\b(?:running|up|going|live|deployed|on\s+(?:this|the|my)\s+(?:box|server|machine|host))\b/.test(t) ||
-    /^(?:status|how\s+(?:is|are|'s)\s+(?:every|all|things|stuff|the\s+(?:box|server|services|stack))\w*)\b/.test(t) ||
+    /^(?:status(?![.-]\w)|how\s+(?:is|are|'s)\s+(?:every|all|things|stuff|the\s+(?:box|server|services|stack))\w*)\b/.test(t) ||
     /^(list|show)\b[^.]*\b(services|containers)\b/.test(t) ||
-    /^(status|how is the system|how are things|system status)\b/.test(t);
+    /^(status(?![.-]\w)|how is the system|how are things|system status)\b/.test(t);
   if (!isStatus || detectVerb(t.replace(/^(what|which|list|show)\b/, '')) === 'add') return false;
   const services = run.ws.items<Service>('services.yaml', SVC);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -1320,7 +1321,7 @@ function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
-    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space)\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
+    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
@@ -1422,6 +1423,14 @@ function answerInventory(run: Run, t: string): boolean {
       run.notes.push(onlySudo ? `Users with sudo: ${shown.map((u) => u.name).join(', ')}.` : `Users: ${shown.length}.`);
       if (!onlySudo) for (const u of shown) run.notes.push(`  ${u.name.padEnd(12)}${u.sudo ? ' sudo' : ''}${u.groups?.length ? ` groups ${u.groups.join(', ')}` : ''}${u.ssh_keys?.length ? ` ${u.ssh_keys.length} ssh key${u.ssh_keys.length === 1 ? '' : 's'}` : ''}`);
     }
+    return true;
+  }
+  // "what certs do we have?", "which domains have tls?": the certificates of security.yaml.
+  if (/\b(?:certs?|certificates?|tls|ssl|https|let'?s\s*encrypt|letsencrypt)\b/.test(t)) {
+    const certs = run.ws.items<{ name: string; domains?: string[]; provider?: string; auto_renew?: boolean }>('security.yaml', ['spec', 'certificates']);
+    run.notes.push(certs.length === 0 ? 'There are no certificates in security.yaml ("set up https for example.com" adds one).' : `Certificates: ${certs.length}.`);
+    for (const c of certs) run.notes.push(`  ${c.name.padEnd(24)} ${(c.domains ?? []).join(', ')} (${c.provider ?? 'letsencrypt'}${c.auto_renew === false ? '' : ', renewed automatically'})`);
+    if (certs.length > 0) run.notes.push('When each expires is not in the state files: `claude certs` shows what is issued and its expiry.');
     return true;
   }
   if (/\b(?:jobs?|cron\w*|scheduled|schedules?|tasks?)\b/.test(t)) {
@@ -1590,6 +1599,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleJobRemoval(run, clause)) return true;
+  if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
   if (handleEnvFromSecret(run, clause)) return true;
   if (handleSecrets(run, clause)) return true;
@@ -2483,6 +2493,18 @@ function jobWords(message: string): { message: string; name?: string } {
 }
 
 /**
+ * "deploy my app", "run my app", "put our application on the server": an app of the user's own
+ * with nothing said of it (no image, no product, no name of a service there): which image is
+ * asked, and nothing is made (it made a service of the word "app").
+ */
+function askWhichApp(run: Run, clause: string): boolean {
+  const m = /^(?:(?:please|pls|can\s+you|could\s+you|would\s+you|i\s+(?:want|need)\s+to|i'?d\s+like\s+to|we\s+(?:want|need)\s+to|let'?s|help\s+me)\s+)*(?:deploy|run|ship|launch|host|put|install|set\s*up|spin\s+up|get|start)\s+(?:my|our)\s+(?:new\s+|own\s+)?(app|application|service|project|code|web\s*app|website|site|api)\b(?:\s+(?:on|to|onto)\s+(?:the|this|my|our)\s+(?:server|box|machine|host|vps))?(?:\s+(?:please|pls|for\s+me|now|here))*\s*[?.!]*$/i.exec(clause.trim());
+  if (!m || getService(run, m[1]!.toLowerCase())) return false;
+  run.questions.push(`Which image is your ${m[1]!.toLowerCase()}, and which port does it listen on? For example "deploy ghcr.io/you/app:1.0 as app on port 8080". Nothing was changed.`);
+  return true;
+}
+
+/**
  * "remove the cleanup job", "delete job worker-cleanup", "drop the nightly-export cron", "cancel
  * the warm-cache task": an existing job of scheduled.yaml, by its name or by a word of its name
  * that only one job has (it was read as a service to remove: "There is no service worker-cleanup").
@@ -2512,9 +2534,14 @@ function handleJobRemoval(run: Run, clause: string): boolean {
     return true;
   }
   const job = found[0]!;
-  run.ws.removeAt('scheduled.yaml', JOBS, run.ws.indexOf('scheduled.yaml', JOBS, job.name));
-  run.lines.push(`- job ${job.name}${job.container ? ` (it ran inside ${job.container})` : ''}`);
+  removeJobAt(run, run.ws.indexOf('scheduled.yaml', JOBS, job.name), job);
   return true;
+}
+
+/** Removes the job at `index` of scheduled.yaml and says so (`- job NAME (it ran inside SVC)`). */
+function removeJobAt(run: Run, index: number, job: { name: string; container?: string }): void {
+  run.ws.removeAt('scheduled.yaml', JOBS, index);
+  run.lines.push(`- job ${job.name}${job.container ? ` (it ran inside ${job.container})` : ''}`);
 }
 
 /** A job and nothing else: "schedule a job", "add a new cron job please", "i need a cronjob". */
@@ -2694,11 +2721,6 @@ function withoutLeadingSchedule(clause: string): string {
   return clause.replace(/^\s*(?:(?:every|each|daily|nightly|hourly|weekly|monthly|at|on|the|and|a|an|per|past|to|after|quarter|half|twice|once|minutes?|mins?|hours?|hrs?|days?|nights?|mornings?|evenings?|weekdays|weekends|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\b[\s,:;-]*)+/i, '');
 }
 
-/** The words of a command before the schedule said after it ("php artisan x every 10 minutes" → "php artisan x"). */
-function beforeSchedule(words: string): string | undefined {
-  const cmd = words.split(/\s*[—–]\s*|\s+-\s+|\s+(?=(?:every|each|at|daily|nightly|hourly|weekly|monthly|twice|once|during|from|between|on\s+(?:the\s+)?(?:\d|first|week|sun|mon|tue|wed|thu|fri|sat))\b)/i)[0]!.trim();
-  return cmd && !parseSchedule(cmd.toLowerCase(), 3) && !/^(?:a|the|this|that|it|job|cron|task)$/i.test(cmd) ? cmd : undefined;
-}
 
 /**
  * "php artisan horizon:snapshot every 10 minutes in app", "php artisan x — every 10 min, in
@@ -2849,10 +2871,7 @@ function removeService(run: Run, name: string): void {
   }
   const jobs = run.ws.items<{ name: string; container?: string }>('scheduled.yaml', JOBS);
   for (let j = jobs.length - 1; j >= 0; j--) {
-    if (jobs[j]!.container === name) {
-      run.ws.removeAt('scheduled.yaml', JOBS, j);
-      run.lines.push(`- job ${jobs[j]!.name} (it ran inside ${name})`);
-    }
+    if (jobs[j]!.container === name) removeJobAt(run, j, jobs[j]!);
   }
   const vols = (svc.volumes ?? []).map((v) => v.source).filter((s) => !s.startsWith('/'));
   // A dump is made by the database itself; with the database gone, its data is archived instead.
@@ -3715,7 +3734,7 @@ function portNumber(s: string): number | undefined {
  * ("14 days" of daily backups is 14, of hourly ones 336).
  */
 const RETENTION =
-  /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention\s+(?:of|is|to|=|:)?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
+  /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
 
 function retentionCopies(m: RegExpExecArray, cron: string): number {
   if (m[5]) return Math.min(10000, Math.max(1, Math.round((({ day: 24, week: 168, month: 730, year: 8760 } as Record<string, number>)[m[5]] ?? 24) / cronIntervalHours(cron))));
@@ -4427,13 +4446,34 @@ function wireTls(svc: Service, cert: string): string[] {
 /** A certificate asked for: "i need a cert", "set up https", "get us an ssl certificate", "enable tls". */
 const CERT_WANTED = /\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
 
-/** "get a letsencrypt certificate for shop.example.com", "set up https for example.com": security.yaml certificates (and nginx serving them). */
-function handleCertificate(run: Run, clause: string): boolean {
-  const t = clause.toLowerCase();
-  if (!/\b(certificates?|certs?|tls|ssl|https)\b/.test(t)) return false;
-  const domains = [...clause.matchAll(/(?<![\w*.-])((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/gi)].map((m) => m[1]!.toLowerCase()).filter((d) => !/\.(sh|py|js|yaml|yml|json|conf)$/.test(d) && !/^\d/.test(d))
+/** A domain said in a clause of its own: "domain is x", "the domain: x", "our domain name is x", "it's for x". */
+const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?\s*(?:is|=|:|will\s+be|should\s+be)|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/i;
+
+/** The domains a clause names (not files: x.sh, x.yaml), lowercased; "wildcard" says the names under it. */
+function domainsIn(clause: string, t: string): string[] {
+  return [...clause.matchAll(/(?<![\w*.-])((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/gi)].map((m) => m[1]!.toLowerCase()).filter((d) => !/\.(sh|py|js|yaml|yml|json|conf)$/.test(d) && !/^\d/.test(d))
     // "a wildcard cert for lab.example.com": the names under it (*.lab.example.com).
     .map((d, _i, all) => (/\bwildcard\b/.test(t) && !all.some((x) => x.startsWith('*.')) ? `*.${d}` : d));
+}
+
+/** "get a letsencrypt certificate for shop.example.com", "set up https for example.com": security.yaml certificates (and nginx serving them). */
+function handleCertificate(run: Run, clause: string): boolean {
+  // "letsencrypt for app.example.io", "lets encrypt on x": a Let's Encrypt certificate.
+  const t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
+  if (!/\b(certificates?|certs?|tls|ssl|https)\b/.test(t)) return false;
+  let domains = domainsIn(clause, t);
+  // "enable ssl on the site, domain is mysite.dev", "set up ssl. our domain is example.dev":
+  // the domain said in a clause of its own is this certificate's, and that clause is read.
+  if (domains.length === 0 && CERT_WANTED.test(t)) {
+    const apart = DOMAIN_SAID.exec(run.input.message);
+    if (apart) {
+      domains = domainsIn(apart[1]!, apart[1]!.toLowerCase());
+      run.consumed.push(apart[0].replace(/^[\s,;.!-]+/, ''));
+    }
+  }
+  // "…, auto renew", "…, renew automatically": what a Let's Encrypt certificate does anyway.
+  const renew = /(?:^|[,;.-]\s*)((?:and\s+)?(?:auto[- ]?renew(?:al|ed|ing)?|renew(?:ed)?\s+automatically|with\s+auto[- ]?renew(?:al)?))\s*(?:please|pls)?\s*[.!]*$/im.exec(run.input.message);
+  if (renew) run.consumed.push(renew[1]!);
   // "https" counts as a word, not as a URL's scheme ("send alerts to https://hooks.example.com").
   const https = /\bhttps\b(?!:\/\/)/.test(t);
   // "i need a cert", "set up https": the domain is the slot.
@@ -5472,6 +5512,20 @@ function withoutOldValue(clause: string): string {
   return clause
     .replace(/\bfrom\s+(?:whatever|what)\s+it\s+is(?:\s+(?:now|currently|at\s+the\s+moment|right\s+now|today))?\s+(?=to\b)/i, '')
     .replace(/(\b(?:host\s?name|server|machine|box|computer|host)\b[^.]*?)\s+(?:over\s+)?from\s+['"“‘`]?[a-z0-9][\w.-]*['"”’`]?\s+(?=to\s)/i, '$1 ');
+}
+
+/**
+ * The hostname's old value said between commas or in a clause of its own: "set the hostname,
+ * which is old-box now, to X", "change the hostname, currently box1, to X" (the aside goes); "the
+ * machine name is old-box at the moment, change it to X", "the hostname is box1 right now;
+ * rename it to X", "the server's name is currently box1, make it X" ("set the hostname to X").
+ */
+function oldHostnameApart(message: string): string {
+  const host = String.raw`(?:host\s?name|(?:machine|server|box|computer|host)(?:'s)?\s+name)`;
+  const now = String.raw`(?:now|currently|at\s+the\s+moment|right\s+now|today|at\s+present|for\s+now)`;
+  return message
+    .replace(new RegExp(String.raw`\b(${host})\s*,\s*(?:(?:which|that)\s+is\s+|(?:it'?s\s+)?)(?:${now}\s+)?['"]?[a-z0-9][\w.-]*['"]?(?:\s+${now})?\s*,\s*(?=to\s)`, 'i'), '$1 ')
+    .replace(new RegExp(String.raw`^\s*(?:(?:so|ok|well|currently|right\s+now)[\s,]+)?(?:the\s+|our\s+|my\s+)?${host}\s+is\s+(?:${now}\s+)?['"]?[a-z0-9][\w.-]*['"]?(?:\s+${now})?\s*[,;.]\s*(?:(?:please|pls|so|but|and|can\s+you|could\s+you)\s+)*(?:change|set|rename|make|switch|update)\s+it\s+(?:to\s+)?(?=['"]?[a-z0-9])`, 'i'), 'set the hostname to ');
 }
 
 /**

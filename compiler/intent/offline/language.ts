@@ -141,6 +141,13 @@ function spokenNumber(words: string[]): string | undefined {
   return groups.join('');
 }
 
+const UNITS_DIGIT = String.raw`(?:one|two|three|four|five|six|seven|eight|nine)`;
+/** "at one thirty", "around eleven forty-five", "at seven oh five": after at, an hour and its minutes in words. */
+const CLOCK_IN_WORDS = new RegExp(
+  String.raw`\b(at|@|around|about|by)\s+((?:twenty(?:[\s-]+(?:one|two|three))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))[\s-]+((?:oh|o)[\s-]+${UNITS_DIGIT}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|fou?rty|fifty)(?:[\s-]+${UNITS_DIGIT})?)\b(?![\s-]+(?:${NUMBER_WORD}|and)\b)(?!\s*(?:megs?|mb|mi?b|gigs?|gb|gi?b|k|kb|cores?|cpus?|replicas?|instances?|copies|ports?|connections?|%|percent|days?|hours?|minutes?|weeks?)\b)`,
+  'gi',
+);
+
 /**
  * Numbers said in words that wink's entities do not read as one number: decimals ("one point
  * five cores" → 1.5), halves ("two and a half gigs" → 2.5), and digits said in groups ("port
@@ -163,6 +170,14 @@ export function numbersInWords(text: string): string {
             .replace(new RegExp(String.raw`\b(\d+|${NUMBER_WORD}(?:[\s-]+${NUMBER_WORD})*)\s+and\s+a\s+half\b`, 'gi'), (m, a: string) => {
               const whole = /^\d+$/.test(a) ? a : spokenNumber(a.toLowerCase().split(/[\s-]+/));
               return whole === undefined ? m : `${whole}.5`;
+            })
+            // "at one thirty", "at eleven forty-five pm", "at seven oh five": a time of day said
+            // aloud is an hour and its minutes ("1:30"), never one number ("130"); not before a
+            // unit ("at two fifty six megs" is a size).
+            .replace(CLOCK_IN_WORDS, (m, at: string, h: string, mm: string) => {
+              const hour = wordsToNumber(h);
+              const minute = wordsToNumber(mm.replace(/^o(?:h)?[\s-]+/i, ''));
+              return hour === undefined || minute === undefined || hour > 23 || minute > 59 ? m : `${at} ${hour}:${String(minute).padStart(2, '0')}`;
             })
             // Two words or more in a row: one number said aloud ("and" joins only after hundred or
             // thousand: "nine thousand and ninety" is one number, "eighty and four four three" two).

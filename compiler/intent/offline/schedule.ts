@@ -219,6 +219,8 @@ function validCron(cron: string): boolean {
  * "nightly", "weekly" with no time (backups default to 03:00).
  */
 export function parseSchedule(text: string, defaultHour = 3): Schedule | undefined {
+  const raw = rawCron(text);
+  if (raw) return { cron: raw.cron, words: `on the cron schedule "${raw.cron}"` };
   const s = read(normaliseSchedule(text).toLowerCase(), defaultHour);
   return s && validCron(s.cron) ? s : undefined;
 }
@@ -326,4 +328,45 @@ function minutePast(t: string): number {
   const n = MINUTE_WORDS[w[1]!.replace(/\s+/, ' ')] ?? Number(w[1]);
   if (!(n > 0 && n < 60) || (w[1] === 'half' && /^(?:to|before)$/.test(w[2]!))) return 0;
   return /^(?:to|before)$/.test(w[2]!) ? 60 - n : n;
+}
+
+/**
+ * "saturdays 5am", "mon-fri at 23:00", "every other day at half six": a clause that says only
+ * when (every word is a schedule's), so it belongs to the clause before it.
+ */
+export function onlySchedule(c: string): boolean {
+  const raw = rawCron(c);
+  // "cron 0 */6 * * *", "`*/15 * * * *`": a cron line and the words that name it.
+  if (raw) return /^\s*(?:(?:on|at|with|the|a|cron(?:tab)?|schedule|line|entry|expression)\s*:?\s*)*$/i.test(c.slice(0, raw.index) + ' ' + c.slice(raw.index + raw.said.length));
+  const t = c.trim().toLowerCase();
+  if (!parseSchedule(t, 3)) return false;
+  const rest = normaliseSchedule(t).replace(
+    /\b(?:every|each|on|at|around|about|from|to|between|and|during|in|the|of|a|an|please|pls|instead|only|too|business|working|office|hours?|minutes?|days?|weeks?|months?|daily|nightly|weekly|hourly|monthly|weekdays?|weekends?|nights?|mornings?|evenings?|afternoons?|midnight|noon|am|pm|o'?clock|first|1st|\d{1,2}(?:st|nd|rd|th)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun))\b|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|[,.;:()&+-]/g,
+    ' ',
+  );
+  return rest.trim() === '';
+}
+
+/** The words of a command before the schedule said after it ("php artisan x every 10 minutes" → "php artisan x"). */
+export function beforeSchedule(words: string): string | undefined {
+  const cmd = words.split(/\s*[—–]\s*|\s+-\s+|\s+(?=(?:every|each|at|daily|nightly|hourly|weekly|monthly|twice|once|during|from|between|on\s+(?:the\s+)?(?:\d|first|week|sun|mon|tue|wed|thu|fri|sat))\b)/i)[0]!.trim();
+  return cmd && !parseSchedule(cmd.toLowerCase(), 3) && !/^(?:a|the|this|that|it|job|cron|task)$/i.test(cmd) ? cmd : undefined;
+}
+
+/** One field of a cron line: `*`, `5`, `1-5`, `1,3,5`, `*\/15`, `0-30/10`, and the days' names. */
+const CRON_FIELD = String.raw`(?:\*|(?:\d{1,2}|sun|mon|tue|wed|thu|fri|sat)(?:-(?:\d{1,2}|sun|mon|tue|wed|thu|fri|sat))?(?:,(?:\d{1,2}|sun|mon|tue|wed|thu|fri|sat)(?:-(?:\d{1,2}|sun|mon|tue|wed|thu|fri|sat))?)*)(?:\/\d{1,2})?`;
+const CRON_LINE = new RegExp(String.raw`(?<![\w*/,.:-])(["'\`]?)(${CRON_FIELD}(?:[ \t]+${CRON_FIELD}){4})\1(?![\w*/.:-]|,(?=\S))`, 'i');
+
+/**
+ * A cron line said as it is ("cron 0 *\/6 * * *", "`*\/15 * * * *` run …", "0 5 * * 1-5 app:
+ * …"): five fields, with a `*` in one of them or the word cron before it, that cron-parser
+ * accepts. `said` is the text as it stands in the request (quotes included), at `index`.
+ */
+export function rawCron(text: string): { cron: string; said: string; index: number } | undefined {
+  const m = CRON_LINE.exec(text);
+  if (!m) return undefined;
+  const cron = m[2]!.replace(/[ \t]+/g, ' ').toLowerCase();
+  if (!cron.includes('*') && !/\bcron(?:tab)?\b[\s:=]*$/i.test(text.slice(0, m.index))) return undefined;
+  // Every field a number or `*` in its range (cron-parser reads 99 as an error, 1-5 days as it should).
+  return validCron(cron) ? { cron, said: m[0], index: m.index } : undefined;
 }
