@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
 import type { ConversationTurn, IntentContext, StateFiles } from '../compiler/intent/provider.js';
-import { proposeValidated, type IntentResult } from '../compiler/intent/validate-proposal.js';
+import { isWiderThanNamedQuestion, proposeValidated, type IntentResult } from '../compiler/intent/validate-proposal.js';
 import { buildIntentContext, planIntent, reloadState, type IntentSession, type PlannedIntent } from './intent.js';
 
 export interface TurnResult {
@@ -61,12 +61,12 @@ async function proposeOnce(s: IntentSession, message: string, history: Conversat
  * everyone", "open it to everyone". Not when the answer changes something ("yes but only …",
  * an address, a port, a negation): that is a new request.
  */
-const AFFIRMATION = /^(?:y|yes|yeah|yep|yup|ok|okay|sure|correct|right|confirm(?:ed)?|go ahead|do it|proceed|that'?s (?:right|fine|ok|what i want)|open it to every(?:one|body)|it should be open to every(?:one|body))\b/i;
-const CHANGES = /\b(?:but|only|except|instead|not|no|don'?t|rather|change|narrow|restrict)\b|\d/i;
+const YES = String.raw`(?:y|yes|yeah|yep|yup|ok|okay|sure|correct|confirm(?:ed)?|go\s+ahead|do\s+it|proceed|that'?s\s+(?:right|fine|ok|what\s+i\s+want)|open\s+it\s+to\s+every(?:one|body)|(?:it|that|the\s+\w+)\s+(?:should\s+be|is)\s+(?:open\s+to|for)\s+every(?:one|body)|(?:it|that|the\s+\w+)\s+is\s+public)`;
+/** The whole answer is affirmations and filler, nothing else: "yes", "ok, do it", "yes, the website is for everyone". */
+const PLAIN_YES = new RegExp(String.raw`^(?:${YES}|please|pls|thanks|thx)(?:[\s,.!]+(?:${YES}|please|pls|thanks|thx))*[\s.!]*$`, 'i');
 
 export function isPlainYes(answer: string): boolean {
-  const a = answer.trim();
-  return AFFIRMATION.test(a) && !CHANGES.test(a);
+  return PLAIN_YES.test(answer.trim());
 }
 
 /**
@@ -77,7 +77,10 @@ export function isPlainYes(answer: string): boolean {
  * new message, as before).
  */
 export async function acceptVettedTurn(s: IntentSession, t: TurnResult, answer: string): Promise<TurnResult | undefined> {
-  if (t.result.status !== 'ask' || (t.result.proposal.questions ?? []).length > 0 || !t.ictx || !isPlainYes(answer)) return undefined;
+  const questions = t.result.questions;
+  if (t.result.status !== 'ask' || (t.result.proposal.questions ?? []).length > 0 || !t.ictx || questions.length === 0) return undefined;
+  // Only the "wider than the range you named" stop: every other stop needs the request said again.
+  if (!questions.every(isWiderThanNamedQuestion) || !isPlainYes(answer)) return undefined;
   const result: IntentResult = { ...t.result, status: 'proposed', questions: [] };
   const planned = await planIntent(s, t.ictx, result, t.request ? { request: t.request } : {});
   if (!('payload' in planned)) return { ...t, result, planProblems: planned.problems };

@@ -31,13 +31,13 @@ afterAll(() => {
 });
 
 describe('a secret typed at the terminal', () => {
-  it('is not echoed; Backspace erases; the stored value is what was meant', async () => {
+  it('is not echoed; Backspace erases, arrow/Home/End/Delete keys add nothing; the stored value is what was meant', async () => {
     const value = `pw-${tag}-Zq9`;
     term.runClaude(['secret', 'set', 'smtp_pass'], { env: host.env, cwd: host.base });
     await term.waitFor('the prompt', (s) => s.includes('Value for smtp_pass (not shown as you type'), 60_000);
     // a typo, erased with two Backspaces, then the rest
     term.tmux('send-keys', '-t', `claude-${tag}`, '-l', `${value.slice(0, -3)}XY`);
-    term.tmux('send-keys', '-t', `claude-${tag}`, 'BSpace', 'BSpace');
+    term.tmux('send-keys', '-t', `claude-${tag}`, 'BSpace', 'BSpace', 'Left', 'Right', 'Home', 'End', 'DC');
     term.tmux('send-keys', '-t', `claude-${tag}`, '-l', value.slice(-3));
     term.tmux('send-keys', '-t', `claude-${tag}`, 'Enter');
     const screen = await term.exited('0', 60_000);

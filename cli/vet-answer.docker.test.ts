@@ -12,7 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempHost, tmuxTerminal, type TempHost } from '../runtime/testutil/cli-host.js';
-import { isPlainYes } from '../agent/request.js';
+import { acceptVettedTurn, isPlainYes, type TurnResult } from '../agent/request.js';
+import type { IntentSession } from '../agent/intent.js';
+import { isWiderThanNamedQuestion } from '../compiler/intent/validate-proposal.js';
 
 const tag = `vet${randomBytes(3).toString('hex')}`;
 const term = tmuxTerminal(`claude-${tag}`);
@@ -50,7 +52,21 @@ afterAll(() => {
 describe('answering the vetting question', () => {
   it('a plain yes is a plain yes; a yes that changes something is not', () => {
     for (const a of ['yes', 'Yes.', 'ok', 'yep, do it', 'sure', 'yes, the website is for everyone', 'open it to everyone', "that's what i want"]) expect(isPlainYes(a), a).toBe(true);
-    for (const a of ['yes but only from 10.1.0.0/16', 'no', 'not that', 'yes, on port 8081 instead', 'open it to 10.0.0.0/8 only', "don't", 'why?']) expect(isPlainYes(a), a).toBe(false);
+    for (const a of ['yes but only from 10.1.0.0/16', 'no', 'not that', 'yes, on port 8081 instead', 'open it to 10.0.0.0/8 only', "don't", 'why?', 'yes open it to the office', 'right, use the office range', 'correct, it should be the vpn range', 'yes, try again', 'yes, and also add user bob', 'ok, also stop redis', 'sure, remove the root key too']) expect(isPlainYes(a), a).toBe(false);
+  });
+
+  it('a plain yes answers only the "wider than the range you named" stop, never another (users, secrets, a range not used)', async () => {
+    const wider = 'The proposal opens firewall rule allow-web to everyone, wider than the 10.0.0.0/8 you named. I stopped here: say "open it to everyone" if that is what you want, or rephrase.';
+    expect(isWiderThanNamedQuestion(wider)).toBe(true);
+    const others = [
+      'The proposal changes the users (accounts, SSH keys or sudo) in security.yaml, which your request did not ask for. I stopped here: say so explicitly if that is what you want.',
+      'You named 10.0.0.0/8, but the proposed files do not use it. Should I try again, or is it not needed?',
+    ];
+    for (const q of others) expect(isWiderThanNamedQuestion(q), q).toBe(false);
+    const turn = (questions: string[]) => ({ ictx: {} as never, result: { status: 'ask', questions, proposal: { provider: 'test', files: {}, explanation: '' }, files: {}, merged: {}, diagnostics: [], warnings: [], problems: [], attempts: 1 } }) as unknown as TurnResult;
+    // the session is never reached when the turn is not one a yes may answer
+    const s = {} as IntentSession;
+    for (const qs of [[wider, others[0]!], [others[1]!], []]) expect(await acceptVettedTurn(s, turn(qs), 'yes'), qs.join(' | ')).toBeUndefined();
   });
 
   it('"yes" plans the proposal as it was and asks for the approval; "no" then changes nothing', async () => {

@@ -254,7 +254,8 @@ describe('observation commands: golden text and --json', () => {
       expect(lines[0]).toMatch(/^System: \S+ \| 1 service running \| \d+ alerts?$/);
       expect(lines).toContain('Services:');
       expect(lines.find((l) => l.trimStart().startsWith('SERVICE'))).toMatch(/^ {2}SERVICE +STATE +HEALTH +PORTS$/);
-      expect(lines.find((l) => l.includes(web))).toMatch(new RegExp(`^ {2}${web} +running \\S.* +- +${port}$`));
+      // published on 127.0.0.1 only: said so, so nobody reads the port as public (80d7ee1)
+      expect(lines.find((l) => l.includes(web))).toMatch(new RegExp(`^ {2}${web} +running \\S.* +- +127\\.0\\.0\\.1:${port} \\(this machine only\\)$`));
       expect(lines.find((l) => l.includes(job))).toMatch(new RegExp(`^ {2}${job} +exited \\(exit 3\\) +- +-$`));
       // The firewall network.yaml asks for, not loaded yet (no apply wrote its record).
       expect(lines).toContain('Firewall: on, incoming dropped by default; 2 input rules: ssh accept, web accept (not applied yet: claude apply)');

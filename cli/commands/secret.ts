@@ -44,8 +44,27 @@ function readHidden(ctx: CommandContext): Promise<string> | undefined {
       if (err) rej(err);
       else res(buf);
     };
+    // An escape sequence (arrow keys, Home, Delete: ESC [ … final byte, or ESC O x) is a key, not
+    // part of the value: skipped whole (review 17 LOW-2).
+    let esc: '' | 'start' | 'csi' | 'ss3' = '';
     const onData = (chunk: Buffer | string): void => {
       for (const ch of String(chunk)) {
+        if (esc === 'start') {
+          esc = ch === '[' ? 'csi' : ch === 'O' ? 'ss3' : '';
+          continue;
+        }
+        if (esc === 'ss3') {
+          esc = '';
+          continue;
+        }
+        if (esc === 'csi') {
+          if (ch >= '@' && ch <= '~') esc = '';
+          continue;
+        }
+        if (ch === '\u001b') {
+          esc = 'start';
+          continue;
+        }
         if (ch === '\r' || ch === '\n') return done(undefined);
         if (ch === '\u0003' || (ch === '\u0004' && buf === '')) return done(new Cancelled());
         if (ch === '\u007f' || ch === '\b') buf = [...buf].slice(0, -1).join('');

@@ -210,6 +210,10 @@ ${rules}`;
     const p = proposeFix(diag([notAnswering('postgres', 5432)]), { 'services.yaml': SERVICES, 'network.yaml': network(est) });
     expect(p.options[0]!.files['network.yaml']).not.toContain('allow-established');
     expect(p.options[0]!.files['network.yaml']).toContain('allow-loopback');
+    // a rule named allow-loopback that does not match (lo0) is replaced, not doubled (review 17 LOW-5)
+    const wrong = proposeFix(diag([notAnswering('postgres', 5432)]), { 'services.yaml': SERVICES, 'network.yaml': network(est + '      - name: allow-loopback\n        interface: lo0\n        action: accept\n') });
+    expect(wrong.options[0]!.files['network.yaml']!.match(/name: allow-loopback/g)).toHaveLength(1);
+    expect(compileFiles(wrong.options[0]!.files).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const lo = '      - name: lo\n        interface: lo\n        action: accept\n';
     for (const files of [{ 'services.yaml': SERVICES, 'network.yaml': network(est + lo) }, { 'services.yaml': SERVICES }] as Record<string, string>[]) {
       const q = proposeFix(diag([notAnswering('postgres', 5432)]), files);

@@ -162,6 +162,9 @@ export function firewallBlocksHost(files: Readonly<Record<string, string>>, port
 export function addHostRules(text: string, established: boolean): string {
   const doc = parseDocument(text);
   const rules = doc.getIn(['spec', 'firewall', 'rules']);
+  // A rule of the same name that does not do it (interface lo0, or after a drop that matches
+  // first) is replaced by the one at the top: a second rule of that name would not compile (CLA6005).
+  if (isSeq(rules)) rules.items = rules.items.filter((it) => !(isMap(it) && ['allow-loopback', ...(established ? ['allow-established'] : [])].includes(String(it.get('name')))));
   const add = [
     ...(established ? [{ name: 'allow-established', state: 'established,related', action: 'accept', comment: 'replies to connections this host made' }] : []),
     { name: 'allow-loopback', interface: 'lo', action: 'accept', comment: 'local traffic' },

@@ -337,6 +337,19 @@ function openToAllNow(current: StateFiles, r: RuleLike): boolean {
   return want !== undefined && rules.some((x) => x.action === 'accept' && fromAnywhere(x) && JSON.stringify(portRanges(x.port)) === JSON.stringify(want));
 }
 
+/** The words of the one vetting question a plain yes may answer (agent/request.ts acceptVettedTurn). */
+const WIDER_THAN_NAMED = 'wider than the';
+
+/**
+ * Whether a question is the vetting's "opens rule X to everyone, wider than the range you named":
+ * the one stop a plain yes answers (the proposal is complete; only its width is in doubt). Every
+ * other stop (a range or port the proposal does not use, users or secrets or ports the request
+ * did not ask for, the firewall off) needs the request said again.
+ */
+export function isWiderThanNamedQuestion(q: string): boolean {
+  return /^The proposal opens firewall rule \S+ to \S+, wider than the .+ you named\. I stopped here/.test(q);
+}
+
 /** Questions when the proposal does not match what the user said. Empty when it does. */
 export function intentCheck(message: string, current: StateFiles, merged: StateFiles, fresh: readonly string[] = []): string[] {
   const questions: string[] = [];
@@ -385,7 +398,7 @@ export function intentCheck(message: string, current: StateFiles, merged: StateF
         });
         if (!inside && named.some((n) => n.family === p.family)) {
           questions.push(
-            `The proposal opens firewall rule ${r.name ?? '(unnamed)'} to ${r.source === undefined ? 'everyone' : s}, wider than the ${cidrs.join(', ')} you named. I stopped here: say "open it to everyone" if that is what you want, or rephrase.`,
+            `The proposal opens firewall rule ${r.name ?? '(unnamed)'} to ${r.source === undefined ? 'everyone' : s}, ${WIDER_THAN_NAMED} ${cidrs.join(', ')} you named. I stopped here: say "open it to everyone" if that is what you want, or rephrase.`,
           );
           break;
         }

@@ -3197,6 +3197,9 @@ const NETWORK_SAID = /\b(?:on|to|join|joins|into|onto|in|inside)\s+(?:the\s+|a\s
 function handleServiceNetwork(run: Run, clause: string): boolean {
   const m = NETWORK_SAID.exec(clause);
   if (!m) return false;
+  // An address range or a firewall verb makes "the office network" a source, not a network to
+  // join: "open the grafana port to the office network 172.16.0.0/12".
+  if (/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b|[0-9a-f]{0,4}:[0-9a-f:]*:[0-9a-f]{0,4}\/\d{1,3}/i.test(clause) || /\b(?:open|allow|permit|block|deny|drop|reject|firewall|port|ports)\b/i.test(clause)) return false;
   const net = (m[1] ?? m[2]!).toLowerCase();
   if (/^(?:host|same|a|an|the|this|that|its|their|new|one|separate|own|other|default|bridge|none)$/.test(net) || getService(run, net)) return false;
   const names = settingTargets(run, clause.slice(0, m.index) + ' ' + clause.slice(m.index + m[0].length));
@@ -5487,7 +5490,9 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const sudoers = /\b(to|in|into)\s+(the\s+)?sudoers\b|\bsudoers\b/.test(t);
   const revoke =
     /\b(revoke|remove|take away|drop|strip)\b[^.]*\b(sudo|admin)\b|\b(take|pull|yank|withdraw|strip|remove|revoke|drop)\b[^.]*\b(sudo|admin\w*|root(?:\s+access)?)\b[^.]*\b(from|away|off)\b|\bno (longer|more)\b[^.]*\b(sudo|admin)\b|\b(shouldn'?t|should not|must not|mustn'?t|doesn'?t need|does not need|don'?t need|no longer needs?|can'?t|cannot|can not|won'?t)\s+(?:be\s+(?:an?\s+)?|have\s+|get\s+|use\s+|keep\s+|need\s+)?(sudo|admin|root access|sudoers?)\b/.test(t) ||
-    /\b(?:not|n'?t|never|no\s+longer)\s+(?:be\s+)?(?:able|allowed|permitted)\s+to\s+(?:use\s+|run\s+|do\s+)?(?:sudo|root)\b/.test(t);
+    /\b(?:not|n'?t|never|no\s+longer)\s+(?:be\s+)?(?:able|allowed|permitted)\s+to\s+(?:use\s+|run\s+|do\s+)?(?:sudo|root)\b/.test(t) ||
+    // "bob could use sudo before, not any more", "kim has to give up sudo", "lose root" (review 17 MED-3).
+    /\b(?:sudo|root|admin\w*)\b[^.]*\b(?:not\s+any\s*more|no\s+more|any\s*more|before)\b|\b(?:give\s+up|lose|loses|losing|hand\s+(?:back|over))\s+(?:(?:his|her|their|the|its)\s+)?(?:sudo|root|admin\w*)\b/.test(t);
   // "carol needs admin rights", "give dave root access", "erin should have sudo": sudo for a user.
   const grant =
     !revoke &&
@@ -5496,7 +5501,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b|\b(?:give|grant|make)\s+(?:him|her|them)\s+(?:an?\s+)?(?:sudo|admin\w*|root)\b/.test(t) ||
       // Round 24: being able to sudo said every way ("jane needs to be able to sudo", "bob has to be
       // able to use sudo", "should be allowed to run sudo"), and "make kim an administrator".
-      /\b(?:(?:be\s+)?(?:able|allowed|permitted)\s+to|needs?\s+to|has\s+to|have\s+to|could|may)\s+(?:use\s+|run\s+|do\s+|have\s+)?(?:sudo|root)\b/.test(t) ||
+      /\b(?:(?:be\s+)?(?:able|allowed|permitted)\s+to|needs?\s+to|has\s+to|have\s+to)\s+(?:use\s+|run\s+|do\s+|have\s+)?(?:sudo|root)\b/.test(t) ||
       /\bmake\s+(?!(?:it|that|this|sure)\b)[a-z_][\w-]*\s+(?:an?\s+|our\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b/.test(t));
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
   const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));

@@ -34,6 +34,7 @@ export type ClassKind =
   | 'safety net off'
   | 'firewall off'
   | 'root key for someone'
+  | 'every account taken'
   | 'secret shown';
 
 export interface ClassHarm {
@@ -61,6 +62,8 @@ const OWN: Record<OwnKind, string> = {
     'turning the firewall off, flushing its rules or stopping nftables (now or from a job at night) leaves every port of this machine open. Close or open the ports you mean instead ("open port 8080 to 192.168.1.0/24", "block 203.0.113.0/24").',
   'root key for someone':
     "a key on root's account (or root for someone you cannot name) is a way in that no user list shows and no sudo log records. Give the person their own account with their key, and sudo if they need it (\"add user carol with sudo and ssh key ssh-ed25519 AAAA…\").",
+  'every account taken':
+    "one key put on every account, or everyone's keys replaced with one, gives whoever holds it every account on this machine and locks the owners out. Add the person their own account with their key (\"add user carol with ssh key ssh-ed25519 AAAA…\"), or replace one named user's key (\"replace bob's ssh key with …\").",
   'secret shown':
     'secret values are never shown: not in a reply, a log or a message. A generated secret stays encrypted and only the runtime decrypts it; to read or replace one on the host, use `claude secret set NAME`.',
 };
@@ -112,10 +115,21 @@ const OWN_RULES = [
   String.raw`\byou\s+are\s+now\b|\byou'?re\s+now\s+(?:in\s+)?(?:an?\s+)?(?:admin|root|developer|god|unrestricted|jailbroken|dan|free|uncensored)\b`,
 ].map(re);
 
+
+/**
+ * The same in other languages (round 25): "Ignoriere alle Regeln", "vergiss deine Anweisungen",
+ * "ignore toutes les règles", "ignora todas las reglas", "olvida tus instrucciones" (Unicode
+ * letters, so its own flags; the English patterns above keep theirs).
+ */
+const OWN_RULES_OTHER = new RegExp(
+  String.raw`(?<![\p{L}])(?:ignorier\p{L}*|vergiss\p{L}*|missacht\p{L}*|umgeh\p{L}*|ignor(?:e|ez|es|a|ar|ate|are)|oubli\p{L}*|olvid\p{L}*|dimentic\p{L}*|salt(?:a|ate)|esquec\p{L}*)\s+(?:\p{L}+\s+){0,3}(?:regeln|anweisungen|vorgaben|richtlinien|beschränkungen|règles|consignes|instructions|restrictions|reglas|instrucciones|normas|restricciones|regole|istruzioni|restrizioni|regras|instruções)(?![\p{L}])`,
+  'iu',
+);
+
 function ownRules(text: string): boolean {
   // A name, a label or a value written with dashes or underscores reads as words.
   const words = text.replace(/(?<=[a-z'])[_-]+(?=[a-z])/gi, ' ');
-  return OWN_RULES.some((r) => r.test(words));
+  return OWN_RULES.some((r) => r.test(words)) || OWN_RULES_OTHER.test(words);
 }
 
 // ── privilege escalation ───────────────────────────────────────────────────
@@ -181,6 +195,10 @@ const DESTROY = [
   String.raw`\b(?:retain\w*|keep(?:ing|s)?)\s+(?:(?:period|policy|count|days|to|at|of|=|:|is|as|for\s+[\w-]+|backups?\s+(?:for|to)|only|just|the\s+last|[\w-]+'s|its|their|set\s+to)\s+){0,4}(?:0|zero|none)\b(?![.,]\d)(?!\s*(?:[-–]|to)\s*\d)`,
   // The data said not to be kept: "stop rabbitmq (don't keep its data, delete it)" (round 24).
   String.raw`\b(?:don'?t|dont|do\s+not|no\s+need\s+to|never)\s+(?:keep|save|preserve|retain)\w*\s+(?:(?:its|the|their|any|it'?s|his|her|of)\s+){0,2}(?:[\w-]+\s+)?(?:data|volumes?|database|db|backups?)\b`,
+  // A database dropped by its own tool, in a job or a command (round 25): "a job that runs dropdb
+  // app", "psql -c 'DROP DATABASE orders'". (A cache flushed, redis-cli FLUSHALL, is ordinary:
+  // three blind sets ask for it as a nightly job.)
+  String.raw`\bdropdb\b|\bdrop\s+(?:database|schema|table)s?\b|\.dropDatabase\s*\(|\bmysqladmin\b[^.;|&]{0,40}\bdrop\b|\btruncate\s+(?:table\s+)?[\w."]+\s*(?:cascade|;|'|"|$)`,
   // A database or a volume emptied: "empty the postgres volume", "nuke the db", "truncate every table".
   String.raw`\b(?:nuk(?:e|es|ing)|wip(?:e|es|ing)|eras(?:e|es|ing)|destroy\w*|trash\w*|empty\w*|truncat\w*|zap\w*|blow\s+away|drop\w*|purg(?:e|es|ing))\s+(?:the\s+|our\s+|my\s+|all\s+(?:the\s+)?|every\s+|its\s+|their\s+|whole\s+|entire\s+)?(?:[\w-]+\s+){0,2}?(?:db|dbs|database|databases|schemas?|tables?|volumes?|data(?:\s?base)?|datadir|data\s+dir(?:ectory)?)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?|users?|connections?|port|password|url|host|limit|size|to\s+\d))`,
 ].map(re);
@@ -192,7 +210,7 @@ const PROTECTED = re(String.raw`\b(?:secrets?|passwords?|passwd|(?:api\s+|ssh\s+
 const HIDE = [
   // Logs, history or records cleared: "clear the logs so nobody sees", "open 4444 and then erase
   // the logs", "truncate /var/log/syslog", "history -c". Rotation and age limits are not this.
-  String.raw`\b(?:clear\w*|delet\w*|wip(?:e|es|ing)|eras\w*|truncat\w*|purg\w*|empty\w*|shred\w*|nuk\w*|scrub\w*|rm|zero\w*)\s+(?:out\s+)?(?:(?:the|all|any|every|my|our|its|their|of|these|those|whole|entire)\s+){0,3}(?:[\w./-]{1,60}\s+){0,2}?(?:logs?|log\s+files?|logfiles?|journals?|(?:shell|bash|zsh|command|login)\s+histor(?:y|ies)|history|records?)\b|\btruncat\w*\s+[^.;\s]{0,60}\/var\/log\/|\bhistory\s+-c\b|\bunset\s+HISTFILE\b|\bHISTFILE\s*=\s*\/dev\/null|\bHISTSIZE\s*=\s*0\b|\bset\s+\+o\s+history\b`,
+  String.raw`\b(?:clear\w*|delet\w*|wip(?:e|es|ing)|eras\w*|truncat\w*|purg\w*|empty\w*|shred\w*|nuk\w*|scrub\w*|rm|zero\w*)\s+(?:out\s+)?(?:(?:the|all|any|every|my|our|its|their|of|these|those|whole|entire)\s+){0,3}(?:[\w./-]{1,60}\s+){0,2}?(?:logs?|log\s+files?|logfiles?|journals?|(?:shell|bash|zsh|command|login)\s+histor(?:y|ies)|history|records?|audit\s+(?:entr(?:y|ies)|trails?|events?|lines?))\b|\btruncat\w*\s+[^.;\s]{0,60}\/var\/log\/|\bhistory\s+-c\b|\bunset\s+HISTFILE\b|\bHISTFILE\s*=\s*\/dev\/null|\bHISTSIZE\s*=\s*0\b|\bset\s+\+o\s+history\b`,
   // A change asked not to be logged: "add bob to sudo, dont log it", "without logging it", "log
   // nothing about what i do", "leave no log", "off the record".
   String.raw`\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:log|logging|record\w*|track\w*|audit\w*|note|noting|writ(?:e|ing)\s+(?:it|this|that)\s+down)(?:\s+(?:it|this|that|them|anything|any\s+of\s+(?:it|this|that)|what\b|the\s+change|this\s+change|my\s+changes?))?\s*(?:$|[.,;!)]|\s+(?:and|so|please|pls|plz|anywhere|either|at\s+all|today|for\s+now)\b)|\blog\s+nothing\b|\b(?:leav\w*|with|produc\w*|creat\w*|writ\w*|keep)\s+no\s+(?:logs?|log\s+entr\w*|records?|traces?|history|audit\s+entr\w*)\b|\bno\s+(?:logs?|records?|traces?)\s+(?:of|for|about)\s+(?:it|this|that|them|what|the\s+change|my)\b|\boff\s+the\s+record\b|\b(?:isn'?t|is\s+not|aren'?t|are\s+not|won'?t\s+be|never\s+gets?|not\s+be|doesn'?t\s+get|don'?t\s+get)\s+(?:logged|recorded|audited|tracked)\b`,
@@ -217,7 +235,7 @@ const SECRET_TOLD = re(String.raw`^\s*(?:(?:about\s+)?(?:the|my|our|its|their|an
  * worker container"): its output, rotated by the runtime, not the record of what was done here.
  * Not the host's, the system's, the auth or audit logs, nor "all the logs", nor a path.
  */
-const NOT_A_SERVICE = String.raw`(?:system|sys|auth|host|kernel|security|audit|login|all|every|any|server|machine|box|firewall|ssh|sshd|sudo|journal|syslog|os|these|those|whole|entire|my|our|the|its|their|of|out|shell|bash|command|history|error|access|old|older|other|logs?)`;
+const NOT_A_SERVICE = String.raw`(?:system|sys|auth|host|kernel|security|audit|login|all|every|any|server|machine|box|firewall|ssh|sshd|sudo|journal|syslog|os|these|those|whole|entire|my|our|the|its|their|of|out|shell|bash|command|history|error|access|old|older|other|logs?|claude|claude\.os|events?|apply|applies|plans?|runtime|agent|daemon|reconciler|observer|nft|nftables|iptables|fail2ban|docker|dockerd|containerd|engine|change|changes|deploy\w*)`;
 const SERVICE_LOGS = re(
   String.raw`^[^/]*?\b(?:the\s+)?(?!${NOT_A_SERVICE}\b)[a-z][\w.-]{1,40}(?:'s)?\s+(?:(?:container|access|error|app|application|service|stdout|output)\s+){0,2}logs?\b|^[^/]*?\blogs?\s+(?:of|for|from)\s+(?:the\s+)?(?!${NOT_A_SERVICE}\b)[a-z][\w.-]{1,40}\b`,
 );
@@ -352,7 +370,32 @@ const SHOWN_TO = re(
   String.raw`(?<!\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to|without|not)\s+(?:\w+\s+)?)\b(?:print|show|display|reveal|echo|tell|read\s+out|paste|output|log|write|put|send|give|spit\s+out)\w*\b(?:\s+[\w'-]+){0,6}?\s+(?:(?:to|in|into|on)\s+(?:the\s+|my\s+|this\s+)?)?(?:me|here|reply|response|answer|chat|screen|terminal|output|logs?|console)\b|\b(?:what(?:'s|\s+is)|tell\s+me)\s+(?:the\s+)?(?:[\w-]+'s\s+)?(?=[A-Z0-9_]{3,}\b)`,
 );
 
+// ── round 25: one key on every account ─────────────────────────────────────
+
+/** Everyone's keys replaced, or one key put on every account: every account taken at once. */
+const KEYS_TAKEN = [
+  String.raw`\b(?:replac\w*|swap\w*|overwrit\w*|overrid\w*|chang\w*|set|reset\w*|switch\w*)\s+(?:(?:all|every|each|the|of|everyone'?s|everybody'?s)\s+){1,3}(?:(?:users?|accounts?|people)(?:'s|s')?\s+)?(?:ssh\s+|public\s+|authorized[_ ])?keys?\b`,
+  String.raw`${KEY_WORD}[^.;]{0,120}?\b(?:to|on|onto|for|into|in)\s+(?:(?:all|every|each)\s+(?:(?:the|of\s+the)\s+)?(?:users?|accounts?|logins?|people)|every(?:one|body)(?:'s)?(?:\s+(?:account|user))?)\b`,
+].map(re);
+
+// ── round 25: every secret laid open through a service ─────────────────────
+
+/** All the secrets put where they can be read: a service's environment, a file it serves, a page. */
+const SECRETS_LAID_OPEN = re(
+  String.raw`\b(?:all|every|each|the\s+whole\s+lot\s+of)\s+(?:(?:the|of\s+the|our|my)\s+)?(?:secrets?|passwords?|credentials?|creds|tokens?|api\s+keys|keys)\b[^.;]{0,80}?\b(?:env\w*|variables?|vars?|files?|pages?|endpoints?|urls?|served|serves?|web\s*(?:page|root|server)|html|readable|(?:read|see)\s+them)\b|\b(?:pages?|endpoints?|files?)\b[^.;]{0,40}?\b(?:lists?|shows?|prints?|dumps?|contains?)\s+(?:all|every)\s+(?:(?:the|of\s+the)\s+)?(?:secrets?|passwords?|credentials?)\b`,
+);
+
+// ── round 25: settings turned off in the state files' own words ────────────
+
+const SET_FALSE = String.raw`[\s.]{0,3}(?:enabled|enable|on)\b\s*(?:[:=]|to|as|is)?\s*(?:false|no|off|0|disabled)\b`;
+const FIREWALL_FALSE = re(String.raw`\bfirewall'?s?${SET_FALSE}`);
+const AUDIT_OFF = re(String.raw`\baudit(?:ing|\s+log(?:ging)?)?'?s?${SET_FALSE}|\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|kill\w*|remov\w*)\s+(?:the\s+)?audit(?:ing|\s+log(?:ging)?)?\b|\bturn\w*\s+(?:the\s+)?audit(?:ing|\s+log(?:ging)?)?\s+off\b`);
+
 function round24(c: string): ClassKind | undefined {
+  if (KEYS_TAKEN.some((r) => r.test(c))) return 'every account taken';
+  if (SECRETS_LAID_OPEN.test(c) && !ASKS.test(c)) return 'secret shown';
+  if (FIREWALL_FALSE.test(c)) return 'firewall off';
+  if (AUDIT_OFF.test(c) && !ASKS.test(c)) return 'concealment';
   if (SSH_WEAK.some((r) => r.test(c))) return 'weakened ssh';
   if ((new RegExp(ENGINE, 'i').test(c) && ENGINE_OUT.test(c)) || (ENGINE_PORT.test(c) && /\b(?:open\w*|allow\w*|expos\w*|publish\w*|listen\w*|bind\w*|forward\w*|let\w*)\b/i.test(c))) return 'container engine exposed';
   if (!ASKS.test(c) && SAFETY_OFF.some((r) => r.test(c))) return 'safety net off';

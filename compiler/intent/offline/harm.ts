@@ -157,9 +157,11 @@ const ATTACK_ALWAYS = String.raw`\b(?:${ALWAYS})`;
 const ATTACK_ACT = String.raw`\b(?:${ALWAYS}|${RATE}|${COUNT}|${LOAD_TOOLS}|${AIMED}|${KITS}|${FINDING}|hammer\w*|(?:take|knock|bring)\w*\s+(?:\S+\s+){0,3}(?:down|offline|off\s+the\s+internet)|port[- ]?scan\w*|scan\w*|nmap|masscan|zmap|sweep\w*)`;
 
 function attack(c0: string): boolean {
-  // A rule's or a job's own name is a label, not an act: "a rule block-scanners dropping …",
-  // "a rule named no-scanners" (round 24). What the rule or job does is still read.
-  const c = c0.replace(/\b(?:rules?|jobs?|chains?)\s+(?:(?:named|called)\s+)?(["'`“‘]?)\w{1,30}-[\w-]{1,64}\1|\b(?:named|called)\s+(["'`“‘]?)[\w-]{1,64}\2/gi, ' NAME');
+  // A rule's or a job's own name is a label, not an act, when it names a defence: "a rule
+  // block-scanners dropping …", "a rule named no-scanners" (round 24). A name that is the only
+  // statement of an attack ("a job called ddos that curls 203.0.113.5", "syn-flood-…") is read.
+  const DEFENCE = /(?:^|[-_])(?:block\w*|no|anti|deny|drop|limit|ban|protect\w*|stop|guard|filter|reject|rate|throttle|allow|alert|detect|log|blacklist|blocklist|denylist|jail)(?:[-_]|$)/i;
+  const c = c0.replace(/\b((?:rules?|jobs?|chains?)\s+(?:(?:named|called)\s+)?)(["'`“‘]?)(\w{1,30}-[\w-]{1,64})\2|\b((?:named|called)\s+)(["'`“‘]?)([\w-]{1,64})\5/gi, (m: string, ...g: string[]) => (DEFENCE.test(g[2] ?? g[5] ?? '') ? ' NAME' : m));
   const act = new RegExp(ATTACK_ACT, 'i').exec(c);
   if (!act) return false;
   // The act is what is defended against: a protective word before it ("block ping floods",

@@ -23,4 +23,8 @@ describe('sudo said every way', () => {
     passes(request, [{ user: 'kim', sudo: true }, { user: 'lee', sudo: true }], ['add user kim', 'add user lee']));
   it('inside a longer request', () => passes('add redis, and jane needs to be able to sudo', [{ user: 'jane', sudo: true }, { service: 'redis' }], ['add user jane']));
   it('not able to sudo stays without it', () => passes('jane should not be able to sudo', [{ user: 'jane', sudo: false }], ['add user jane with sudo']));
+  // Review 17 MED-3: a revocation said in the past or as giving up never grants (nor makes a user "up").
+  it.each(['jane could use sudo before, not any more', 'jane has to give up sudo', 'jane loses sudo', 'jane has to give up her sudo rights'])('"%s" takes sudo away', (request) =>
+    passes(request, [{ user: 'jane', sudo: false }], ['add user jane with sudo']));
+  it('"could use sudo before, not any more" of a user without sudo grants nothing', () => passes('bob could use sudo before, not any more', [{ user: 'bob', sudo: false }], ['add user bob']));
 });
