@@ -6,7 +6,8 @@
  * writes plan.json as `claude plan --out` does and renders the review `claude plan` prints; the
  * SHA-256 of the file and of the text are the ones main made before the change (2026-12-05, f3f3150).
  * The file's changed once since, on purpose: 8264d2f (limits changed in place) gives each container
- * the label claude.os/base-hash (its config hash without the limits); the review text is unchanged.
+ * the label claude.os/base-hash (its config hash without the limits). The review text changed once,
+ * on purpose: 5d301d2 numbers the step groups a person sees 1, 2, 3, 4 (they carried the phase number).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
@@ -74,9 +75,9 @@ function planBytes(name: string, files: Record<string, string>): { file: string;
 
 describe('the signed plan for a fixed input', () => {
   it.each([
-    ['spec-example', () => fixtureFiles('spec-example'), { file: '11b80e1c45f0779100786e64c5df7ca2805b9c7030c6c909281a0dbf056f9653', text: '1c025a7d0f3d5de9ae7d738ddf117f921978d1197fa8b4a6424b629c3666fb89', steps: 18 }],
-    ['web-stack', () => fixtureFiles('web-stack'), { file: '9b5cba15e1d98084cfbca232ce8147506fbaa2fdb51b6f4779ee76edcbc4a69a', text: '25bfbd31d9de508d30254042fd833b71eaa0c0bf8e8330a13338621493770a8e', steps: 13 }],
-    ['bench-300', () => benchShaped(300), { file: '0b02b5ad644a9ea89cf64917ea68f85ccf740cc01ea0159dc8fb89c4d6e620fa', text: '828d76450979089bc3ce02dc6c0b44d722142a6d7696b2159f1cd7966a4e4a61', steps: 1001 }],
+    ['spec-example', () => fixtureFiles('spec-example'), { file: '11b80e1c45f0779100786e64c5df7ca2805b9c7030c6c909281a0dbf056f9653', text: '8d7e9e5d256a8ae3544d6e8f47532104bdb12e5a944f702762af223d3b483db5', steps: 18 }],
+    ['web-stack', () => fixtureFiles('web-stack'), { file: '9b5cba15e1d98084cfbca232ce8147506fbaa2fdb51b6f4779ee76edcbc4a69a', text: 'd8786eb5b2ec1ca57de1c4fe703cbbef322386819fc31069c15250b4572da598', steps: 13 }],
+    ['bench-300', () => benchShaped(300), { file: '0b02b5ad644a9ea89cf64917ea68f85ccf740cc01ea0159dc8fb89c4d6e620fa', text: '7dd5f638826e0b4ab90a931b22eef81d98d7ec861780bbc23dc55e947f7f76ac', steps: 1001 }],
   ] as const)('%s: the same file and review text as before', (name, files, want) => {
     expect(planBytes(name, files())).toEqual(want);
   });
