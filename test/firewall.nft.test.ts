@@ -550,12 +550,23 @@ process.on('SIGTERM', () => { console.log('sent ' + n); process.exit(0); });`], 
     session.stdout!.on('data', (b: Buffer) => (out += String(b)));
     for (let i = 0; i < 100 && !out.includes('connected'); i++) await new Promise((res) => setTimeout(res, 50));
     expect(out).toContain('connected');
+    const openText = await driver().listText();
     const t0 = Date.now();
     const tries: boolean[] = [];
+    // Only once the flagged table is live (the record is journalled before the table loads: a
+    // probe in between met the open table and connected, CI at load 4 did), and well inside the
+    // 5 s window (a probe near the deadline can meet the table already reverted, CI at load 25).
+    let busy = false;
     const trying = setInterval(() => {
-      // only well inside the 5 s window: a probe near the deadline can meet the table already reverted (CI at load 25 did)
-      if (listPending(journal).length && tries.length < 3 && Date.now() - t0 < 3500) tries.push(probe([ssh203], 300)[0]!);
-    }, 500);
+      if (busy || !listPending(journal).length || tries.length >= 3 || Date.now() - t0 >= 3500) return;
+      busy = true;
+      void driver()
+        .listText()
+        .then((live) => {
+          if (live !== openText && listPending(journal).length && Date.now() - t0 < 3500) tries.push(probe([ssh203], 300)[0]!);
+        })
+        .finally(() => (busy = false));
+    }, 250);
     const e = await be.apply(flagged(), 5000, [], { adminConfirm: true, adminProbe: admin }).catch((x: unknown) => x);
     clearInterval(trying);
     session.kill('SIGTERM');
