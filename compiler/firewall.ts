@@ -332,10 +332,9 @@ export function compileFirewall(spec: FirewallSpec | undefined, opts: FirewallCo
   // A drop input policy drops what the file does not accept, also the replies to this host's own
   // connections and loopback: say so (nothing is added that the file does not say, docs/firewall.md).
   if (policies.input === 'drop' && fw.default_input_policy !== undefined) {
-    const reply = evaluate(compiled, { chain: 'input', protocol: 'tcp', src: '192.0.2.1', dst: '192.0.2.2', dport: 40000, notLoopback: true, state: 'established' });
-    if (reply.verdict !== 'accept') rep.report('CLA6013', ['default_input_policy'], {});
-    const loop = evaluate(compiled, { chain: 'input', protocol: 'tcp', src: '127.0.0.1', dst: '127.0.0.1', dport: 5432, iif: 'lo', state: 'new' });
-    if (loop.verdict !== 'accept') rep.report('CLA6014', ['default_input_policy'], {});
+    const dropped = hostTrafficDropped(compiled);
+    if (dropped.replies) rep.report('CLA6013', ['default_input_policy'], {});
+    if (dropped.loopback) rep.report('CLA6014', ['default_input_policy'], {});
   }
   return compiled;
 }
@@ -600,6 +599,19 @@ function packetFamily(p: EvalPacket): IpFamily | undefined {
  * First-match evaluation of one chain (the kernel's semantics for a single base chain),
  * ending in the chain's policy. Unknown packet fields are resolved worst-case.
  */
+/**
+ * What the table does to this host's own traffic: the replies to the connections it makes
+ * (`replies`) and a connection to itself over loopback to `port` (`loopback`, as the observer's
+ * probes of published ports go), each true when not accepted. CLA6013/CLA6014 and the
+ * troubleshooting fix for a port that does not answer (compiler/diagnose/fix.ts) read it.
+ */
+export function hostTrafficDropped(fw: CompiledFirewall, port = 5432): { replies: boolean; loopback: boolean } {
+  return {
+    replies: evaluate(fw, { chain: 'input', protocol: 'tcp', src: '192.0.2.1', dst: '192.0.2.2', dport: 40000, notLoopback: true, state: 'established' }).verdict !== 'accept',
+    loopback: evaluate(fw, { chain: 'input', protocol: 'tcp', src: '127.0.0.1', dst: '127.0.0.1', dport: port, iif: 'lo', state: 'new' }).verdict !== 'accept',
+  };
+}
+
 export function evaluate(fw: CompiledFirewall, p: EvalPacket): EvalResult {
   const assumptions: string[] = [];
   if (!fw.enabled) return { verdict: 'accept', by: 'disabled', assumptions };

@@ -21,7 +21,7 @@
  */
 import { isMap, isSeq, parseDocument, type Document, YAMLMap } from 'yaml';
 import type { Diagnosis, Finding, FixHint } from '../../plan/diagnosis.js';
-import { compileFirewall, evaluate, type FirewallSpec } from '../firewall.js';
+import { compileFirewall, hostTrafficDropped, type FirewallSpec } from '../firewall.js';
 import { DiagnosticSink } from '../diagnostics.js';
 
 export interface FixOption {
@@ -151,11 +151,8 @@ export function firewallBlocksHost(files: Readonly<Record<string, string>>, port
     return null;
   }
   if (!spec) return null;
-  const fw = compileFirewall(spec, { sink: new DiagnosticSink() });
-  const loop = evaluate(fw, { chain: 'input', protocol: 'tcp', src: '127.0.0.1', dst: '127.0.0.1', dport: port, iif: 'lo', state: 'new' }).verdict !== 'accept';
-  if (!loop) return null;
-  const established = evaluate(fw, { chain: 'input', protocol: 'tcp', src: '192.0.2.1', dst: '192.0.2.2', dport: 40000, notLoopback: true, state: 'established' }).verdict !== 'accept';
-  return { loopback: true, established };
+  const dropped = hostTrafficDropped(compileFirewall(spec, { sink: new DiagnosticSink() }), port);
+  return dropped.loopback ? { loopback: true, established: dropped.replies } : null;
 }
 
 /** network.yaml with the rules a host needs first in its firewall: replies (if missing) and loopback. */
