@@ -256,8 +256,15 @@ describe('certificates from Pebble', () => {
     // 0.0.0.0 at that port once answered at 127.0.0.2, and the renewal passed).
     const nowhere = await refusedLoopback(pebble.httpPort);
     await pebble.addA(domain, nowhere);
-    const before = fingerprint('site');
-    const r = await claude(run, ['certs', 'renew', 'site', '--force']);
+    let before = fingerprint('site');
+    let r = await claude(run, ['certs', 'renew', 'site', '--force']);
+    // Pebble 2.4 reuses a valid authorization one order in a hundred even when told not to
+    // (runtime/testutil/pebble.ts): such a renewal asks no challenge, says so, and is tried again.
+    for (let i = 0; i < 3 && r.code === 0 && new RegExp(`the CA reused its earlier validation of ${domain.replace(/\./g, '\\.')}, no challenge answered`).test(r.out); i++) {
+      issuedSerial = readStored(run.paths.dataDir, 'site')!.serial;
+      before = fingerprint('site');
+      r = await claude(run, ['certs', 'renew', 'site', '--force']);
+    }
     const listened = await answers(nowhere, pebble.httpPort);
     expect(r.code, listened ? `something began to answer at ${nowhere}:${pebble.httpPort} during the renewal` : `${r.out}\n${r.err}`).toBe(1);
     expect(r.err).toMatch(/site: FAILED: certificate site .*the ACME order .* failed: .*(connection refused|connect)/i);

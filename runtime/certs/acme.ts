@@ -169,7 +169,7 @@ function describe(e: unknown): string {
  * Throws AcmeOrderError with the CA's reason; nothing is left behind (tokens removed,
  * responder closed, failed authorizations deactivated by acme-client).
  */
-export async function orderCertificate(o: { spec: CertSpec; dataDir: string; root: string; settings: AcmeSettings; log?: (l: string) => void }): Promise<{ keyPem: string; chainPem: string }> {
+export async function orderCertificate(o: { spec: CertSpec; dataDir: string; root: string; settings: AcmeSettings; log?: (l: string) => void }): Promise<{ keyPem: string; chainPem: string; reusedValidation: string[] }> {
   const log = o.log ?? (() => undefined);
   const { spec, settings } = o;
   if (spec.domains.some((d) => d.startsWith('*.'))) {
@@ -179,6 +179,9 @@ export async function orderCertificate(o: { spec: CertSpec; dataDir: string; roo
   const tokens = new Map<string, string>();
   const webroot = join(handoffDir(o.root, spec.name), '.well-known', 'acme-challenge');
   const written = new Set<string>();
+  // The names whose challenge the CA asked for; a name it did not ask for was accepted on an
+  // earlier validation still valid for this account (CAs reuse them; Let's Encrypt for 30 days).
+  const challenged = new Set<string>();
   const alpn = settings.challenge === 'tls-alpn-01';
   const alpnCerts = new Map<string, SecureContext>();
   let responder: Server | null = null;
@@ -201,6 +204,7 @@ export async function orderCertificate(o: { spec: CertSpec; dataDir: string; roo
       // which need not see what the CA sees; the CA's validation is the one that counts.
       skipChallengeVerification: true,
       challengeCreateFn: async (authz, challenge, keyAuthorization) => {
+        challenged.add(authz.identifier.value.toLowerCase());
         if (alpn && (challenge.type as string) === 'tls-alpn-01') {
           const [k, c] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
           alpnCerts.set(authz.identifier.value.toLowerCase(), createSecureContext({ key: k, cert: c }));
@@ -225,7 +229,7 @@ export async function orderCertificate(o: { spec: CertSpec; dataDir: string; roo
     } catch {
       /* looked up again next time */
     }
-    return { keyPem: key.toString(), chainPem: chain.toString() };
+    return { keyPem: key.toString(), chainPem: chain.toString(), reusedValidation: spec.domains.filter((d) => !challenged.has(d.toLowerCase())) };
   } catch (e) {
     throw new AcmeOrderError(spec.name, `certificate ${spec.name} (${spec.domains.join(', ')}): the ACME order at ${settings.directoryUrl} failed: ${describe(e)}`);
   } finally {

@@ -160,18 +160,20 @@ export async function renewCertificates(o: RenewOptions): Promise<RenewResult[]>
     }
     try {
       let stored: StoredCert;
+      let reused: string[] = [];
       if (spec.provider === 'self-signed') {
         const { keyPem, certPem } = await selfSigned(spec.domains, { now: o.now, days: SELF_SIGNED_DAYS });
         stored = storeCertificate({ dataDir: o.dataDir, root: o.root, spec, keyPem, chainPem: certPem, source: 'self-signed', now: o.now });
       } else {
-        const { keyPem, chainPem } = await orderCertificate({ spec, dataDir: o.dataDir, root: o.root, settings: o.acme, ...(o.log ? { log: o.log } : {}) });
+        const { keyPem, chainPem, reusedValidation } = await orderCertificate({ spec, dataDir: o.dataDir, root: o.root, settings: o.acme, ...(o.log ? { log: o.log } : {}) });
+        reused = reusedValidation;
         stored = storeCertificate({ dataDir: o.dataDir, root: o.root, spec, keyPem, chainPem, source: 'acme', directory: o.acme.directoryUrl, now: o.now });
       }
       const r = await reload(handoffDir(o.root, spec.name), { serial: stored.serial, domains: stored.domains }).catch((e: Error): ReloadOutcome => {
         o.log?.(`certificate ${spec.name}: stored, but reloading the services that mount it failed: ${e.message}`);
         return { reloaded: [], unconfirmed: [] };
       });
-      out.push({ name: spec.name, action: c.source === 'placeholder' ? 'issued' : 'renewed', notAfter: stored.notAfter, reason: why, reloaded: r.reloaded, unconfirmed: r.unconfirmed });
+      out.push({ name: spec.name, action: c.source === 'placeholder' ? 'issued' : 'renewed', notAfter: stored.notAfter, reason: reused.length ? `${why}; the CA reused its earlier validation of ${reused.join(', ')}, no challenge answered` : why, reloaded: r.reloaded, unconfirmed: r.unconfirmed });
     } catch (e) {
       out.push({ name: spec.name, action: 'failed', notAfter: c.notAfter, reason: (e as Error).message, reloaded: [], unconfirmed: [] });
     }

@@ -73,8 +73,14 @@ function stopChild(p: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts challtestsrv and Pebble; `domainBlocklist`: names Pebble refuses to order. */
-export async function startPebble(o: { domainBlocklist?: string[] } = {}): Promise<Pebble> {
+/**
+ * Starts challtestsrv and Pebble; `domainBlocklist`: names Pebble refuses to order;
+ * `authzReuse`: the percentage of orders for which Pebble reuses a valid authorization of the
+ * same account instead of asking for a challenge (default 0). Pebble 2.4 tests
+ * `rand.Intn(100) > percent`, so at 0 it still reuses one order in a hundred: a test that needs
+ * a challenge asked must retry when the result says the CA accepted an earlier validation.
+ */
+export async function startPebble(o: { domainBlocklist?: string[]; authzReuse?: number } = {}): Promise<Pebble> {
   const dir = mkdtempSync(join(tmpdir(), 'claude-pebble-'));
   const [dnsPort, mgmtPort, acmePort, pebbleMgmtPort, httpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const children: ChildProcess[] = [];
@@ -117,7 +123,7 @@ export async function startPebble(o: { domainBlocklist?: string[] } = {}): Promi
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
       // No random validation sleeps, no random nonce rejections: the tests are about our client.
-      env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
+      env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: String(o.authzReuse ?? 0) },
     });
     children.push(pebble);
     log(pebble, 'pebble');
