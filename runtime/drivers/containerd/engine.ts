@@ -216,17 +216,28 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   private async all(): Promise<Found[]> {
     const { containers } = (await this.api.containers.List({ filters: [] })) as { containers: ContainerMsg[] };
-    const out: Found[] = [];
-    for (const c of containers) {
-      const ext = c.extensions?.[RECORD_EXT];
-      if (!ext) continue;
-      const record = JSON.parse(Buffer.from(ext.value).toString('utf8')) as ContainerdRecord;
-      out.push({ c, name: c.labels[LABEL_NAME] ?? record.name, record });
-    }
-    return out;
+    return containers.map((c) => this.foundOf(c)).filter((f): f is Found => f !== null);
+  }
+
+  /** A container of ours (it carries our record), else null. */
+  private foundOf(c: ContainerMsg): Found | null {
+    const ext = c.extensions?.[RECORD_EXT];
+    if (!ext) return null;
+    const record = JSON.parse(Buffer.from(ext.value).toString('utf8')) as ContainerdRecord;
+    return { c, name: c.labels[LABEL_NAME] ?? record.name, record };
   }
 
   private async find(nameOrId: string): Promise<Found | null> {
+    // An id (newContainer's `<name>-<8 hex>`, what the apply starts and waits on): one Get, not a
+    // List of every container with its spec, on each start's and readiness wait's path.
+    if (/-[0-9a-f]{8}$/.test(nameOrId)) {
+      try {
+        const f = this.foundOf(((await this.api.containers.Get({ id: nameOrId })) as { container: ContainerMsg }).container);
+        if (f) return f;
+      } catch (e) {
+        if (grpcCode(e) !== NOT_FOUND) throw e;
+      }
+    }
     const all = await this.all();
     return all.find((f) => f.c.id === nameOrId) ?? all.find((f) => f.name === nameOrId) ?? null;
   }
@@ -350,7 +361,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * namespace, not its interfaces). Best effort: it must not reject. A create that fails
    * deletes the task it made.
    */
-  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>, alongside?: (id: string, mounts: SnapshotMount[]) => Promise<void>): Promise<string> {
+  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>, alongside?: (f: Found, mounts: SnapshotMount[]) => Promise<void>): Promise<string> {
     let image;
     try {
       // the target the plan's image step found (ensureImage), else asked now
@@ -436,7 +447,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           ? { name: spec.name, spec, env: null, envEncrypted: await encryptSecret(JSON.stringify(Object.entries(env).map(([k, v]) => `${k}=${v}`)), (await ensureAgeIdentity(this.opts.dataDir)).recipient) }
           : { name: spec.name, spec, env: Object.entries(env).map(([k, v]) => `${k}=${v}`), envEncrypted: null };
       const ext: Any = { typeUrl: RECORD_TYPE_URL, value: Buffer.from(JSON.stringify(record)) };
-      await this.api.containers.Create({
+      const created = (await this.api.containers.Create({
         container: {
           id,
           labels: { ...labels, [LABEL_NAME]: spec.name },
@@ -447,11 +458,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           snapshotKey: id,
           extensions: { [RECORD_EXT]: ext },
         },
-      });
+      })) as { container: ContainerMsg };
       trace(`ctd: ${spec.name} container created`);
       // The container now holds its snapshot: the lease can go.
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
-      if (alongside) beside = nsMade.then(() => alongside(id, mounts)).catch(() => undefined);
+      // the container as containerd answered its create: the task's create needs no lookup
+      const found: Found = { c: created.container, name: spec.name, record };
+      if (alongside) beside = nsMade.then(() => alongside(found, mounts)).catch(() => undefined);
       await net;
       trace(`ctd: ${spec.name} CNI set up`);
       await this.refreshHosts();
@@ -649,7 +662,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // its task is created beside the CNI attaches and the hosts files (newContainer `alongside`):
     // the shim's start and runc's create need the namespace only, and were after them on the
     // critical path of every start (postgres's among them)
-    const early = spec.state === 'running' ? (id: string, mounts: SnapshotMount[]) => this.precreateTask(id, mounts) : undefined;
+    const early = spec.state === 'running' ? (f: Found, mounts: SnapshotMount[]) => this.precreateTask(f, mounts) : undefined;
     return this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []), early);
   }
 
@@ -661,7 +674,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const labels = { ...rec.labels };
     if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
     const networks = rec.networks.filter((x) => x.name !== DEFAULT_NETWORK);
-    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels, rec.running ? (id, mounts) => this.precreateTask(id, mounts) : undefined);
+    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels, rec.running ? (f, mounts) => this.precreateTask(f, mounts) : undefined);
   }
 
   // ── tasks ──
@@ -705,8 +718,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * at a load of 19: docs/runtime.md "The stack on containerd"). Best effort: if that fails,
    * the task is deleted, and the start creates it and says why.
    */
-  private async precreateTask(id: string, mounts?: SnapshotMount[]): Promise<void> {
-    const f = await this.mustFind(id);
+  private async precreateTask(f: Found, mounts?: SnapshotMount[]): Promise<void> {
     await this.createTask(f, null, mounts).catch(async (e: unknown) => {
       trace(`ctd: ${f.name} task not created ahead (${(e as Error).message})`);
       await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
