@@ -15,7 +15,7 @@ import { compareCodePoints } from '../../common/order.js';
 import type Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../plan/types.js';
-import { ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../engine.js';
+import { ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult, type RunState } from '../engine.js';
 import { waitReady } from '../health.js';
 import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, SECRET_REF } from '../secrets.js';
 import { dockerApiFor, followPull, type DockerApi } from './engine-api.js';
@@ -205,6 +205,16 @@ export class DockerEngine extends HostSideOps implements Engine {
       await this.docker.getContainer(nameOrId).update({ ...memory, ...(limits.nanoCpus !== undefined ? { NanoCpus: limits.nanoCpus } : {}) });
     } catch (e) {
       throw new StepError(`docker could not change the limits of ${nameOrId}: ${(e as Error).message}`, 'check the memory limit (at least 6 MiB) and the CPU limit (at most the host\'s cores)');
+    }
+  }
+
+  async runState(nameOrId: string): Promise<RunState | null> {
+    try {
+      const { State: st, RestartCount } = await this.docker.getContainer(nameOrId).inspect();
+      return { running: st.Running && !st.Restarting, startedAt: st.StartedAt, restarts: RestartCount ?? 0, oomKilled: st.OOMKilled, exitCode: st.ExitCode };
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
     }
   }
 
