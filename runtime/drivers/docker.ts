@@ -412,7 +412,7 @@ export class DockerEngine extends HostSideOps implements Engine {
    * image's manifest from its registry (unreachable, or the registry does not give it). The
    * daemon asks the registry itself, so its mirrors, proxy and logins count, as in a pull.
    */
-  async imageUnavailable(ref: string, pull: boolean): Promise<string | null> {
+  async imageUnavailable(ref: string, pull: boolean, signal?: AbortSignal): Promise<string | null> {
     try {
       await this.docker.getImage(ref).inspect();
       return null;
@@ -422,18 +422,28 @@ export class DockerEngine extends HostSideOps implements Engine {
     if (!pull) return 'it is not on this host and manifest.yaml spec.images.pull is false';
     const timeoutMs = this.opts.registryProbeMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
+    // The question is abandoned (its connection closed) at the time-out, or when the caller no
+    // longer needs it (`signal`: a plan the planner refused); else dockerd's own wait for the
+    // registry (~25 s) kept the CLI from exiting after it had said everything.
+    const abandon = new AbortController();
+    const stop = () => abandon.abort();
+    signal?.addEventListener('abort', stop, { once: true });
     try {
+      if (signal?.aborted) return null;
       await Promise.race([
-        this.docker.getImage(ref).distribution(),
+        this.docker.getImage(ref).distribution({ abortSignal: abandon.signal }),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from the registry within ${timeoutMs / 1000} s`)), timeoutMs))),
       ]);
       return null;
     } catch (e) {
+      if (signal?.aborted) return null;
       const msg = engineMessage(e);
       if (UNREACHABLE.test(msg)) return `it is not on this host and its registry ${registryOf(ref)} cannot be reached from this host (${msg})`;
       return `it is not on this host and its registry ${registryOf(ref)} does not give it (${msg})`;
     } finally {
       clearTimeout(timer);
+      stop();
+      signal?.removeEventListener('abort', stop);
     }
   }
 
