@@ -1408,14 +1408,14 @@ async function executeSteps(
   /** A lost lock or a (simulated) crash: stop at once, no rollback (someone else owns the system now). */
   let stop: unknown = null;
 
-  const runOne = async (step: PlanStep): Promise<void> => {
+  /** `beginError`: why the begin record of this step (written with the others started beside it) could not be written, or null. */
+  const runOne = async (step: PlanStep, beginError: unknown): Promise<void> => {
     const my = ordinal++;
     const r = results.get(step.id)!;
     const st = Date.now();
     trace(`step begin ${step.id}`);
     try {
-      journal.append({ t: 'step.begin', planId: payload.id, step: step.id });
-      begun.push(step.id);
+      if (beginError !== null) throw beginError;
       // The begin record needed the reserve: the disk is full, do not start the step.
       if (reserve.tripped) throw new DiskFullError(opts.dataDir);
       opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'before' });
@@ -1483,10 +1483,21 @@ async function executeSteps(
   for (;;) {
     if (!failure && reserve.tripped) failure = { step: '', error: new DiskFullError(opts.dataDir) };
     if (!failure && !stop) {
-      for (const s of payload.steps) {
-        if (started.has(s.id) || !s.dependsOn.every((d) => done.has(d) || early.get(s.id)?.has(d))) continue;
+      const ready = payload.steps.filter((s) => !started.has(s.id) && s.dependsOn.every((d) => done.has(d) || early.get(s.id)?.has(d)));
+      // The begin records of every step starting now, in one write and one fsync (each durable
+      // before its step touches anything, as one by one): the synchronous fsyncs held back the
+      // first step's engine request until the last step's record was written (the network's
+      // create waited for three image checks' records on the stack's critical path).
+      let beginError: unknown = null;
+      try {
+        journal.appendAll(ready.map((s) => ({ t: 'step.begin' as const, planId: payload.id, step: s.id })));
+        begun.push(...ready.map((s) => s.id));
+      } catch (e) {
+        beginError = e;
+      }
+      for (const s of ready) {
         started.add(s.id);
-        running.set(s.id, runOne(s).then(() => s.id));
+        running.set(s.id, runOne(s, beginError).then(() => s.id));
       }
     }
     if (running.size === 0) break;

@@ -148,7 +148,7 @@ export interface Engine {
    * screen warns before anyone says yes (agent/flow.ts); null when the image is present or
    * can be fetched. Only reads: it never pulls or imports. Absent: the engine cannot tell.
    */
-  imageUnavailable?(ref: string, pull: boolean): Promise<string | null>;
+  imageUnavailable?(ref: string, pull: boolean, signal?: AbortSignal): Promise<string | null>;
 
   // ── volumes (host directories) ──
   volumeDir(path: string): Promise<VolumeDirState>;
