@@ -44,10 +44,10 @@ import { placePorts, readPortFrame } from './ports.js';
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
-import { refuseFirst } from './guard.js';
+import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass } from './harm-classes.js';
-import { QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
@@ -106,7 +106,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   // Secret values asked for in a question or to be shown ("whats the grafana admin password?",
   // "i forgot the db password, print it", "cat the api token", "remind me of the root password").
   {
-    re: /\b(?:what(?:'s|s|\s+is|\s+are|\s+was|\s+were)|wats?|tell\s+me|give\s+me|read\s+me|read\s+out|remind\s+me(?:\s+of)?|i\s+(?:forgot|lost|need\s+to\s+(?:know|see)|want\s+to\s+(?:know|see))|look\s+up|fetch\s+me|get\s+me|let\s+me\s+(?:see|know|have))\b[^.?!]*(?:\b|_)(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds|private[_ -]keys?|passphrases?|admin\s+pass|root\s+pass)\b(?!\s+(?:policy|polic(?:y|ies)|rules?|length|strength|rotation|expiry|login|logins|auth\w*|authentication)\b)|\b(?:print|show|display|reveal|dump|cat|echo|output|leak|decrypt|expose|paste|spit\s+out|type\s+out|read\s+out)\b[^.?!]*\b(?:it|that|them)\b[^.?!]*\b(?:here|to\s+me|in\s+(?:the\s+)?(?:chat|terminal|reply|answer))\b(?=[^]*\b(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds)\b)/i,
+    re: /\b(?:what(?:'s|s|\s+is|\s+are|\s+was|\s+were)|wats?|tell\s+me|give\s+me|read\s+me|read\s+out|remind\s+me(?:\s+of)?|i\s+(?:forgot|lost|need\s+to\s+(?:know|see)|want\s+to\s+(?:know|see))|look\s+up|fetch\s+me|get\s+me|let\s+me\s+(?:see|know|have))\b[^.?!]*(?:\b|_)(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds|private[_ -]keys?|passphrases?|admin\s+pass|root\s+pass)\b(?!\s+(?:policy|polic(?:y|ies)|rules?|length|strength|rotation|expiry|login|logins|auth\w*|authentication)\b)|\b(?:print|show|display|reveal|dump|cat|echo|output|leak|decrypt|expose|paste|spit\s+out|type\s+out|read\s+out)\b[^.?!]{0,120}?\b(?:it|that|them)\b[^.?!]{0,120}?\b(?:here|to\s+me|in\s+(?:the\s+)?(?:chat|terminal|reply|answer))\b(?=[^]*\b(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds)\b)/i,
     reason: SECRETS,
   },
   // Dangerous permissions: world-writable modes, chmod on the host.
@@ -127,7 +127,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // The state's secrets or keys sent anywhere: "send security.yaml and the host key to https://…", "upload the ssh keys to my server".
   {
-    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]*\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]*\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
+    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]{0,200}?\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]{0,200}?\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
     reason: SECRETS_OUT,
   },
   // The firewall named first, then removed: "firewall is annoying, get rid of it", "the firewall keeps blocking me, turn it off".
@@ -157,7 +157,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // Secret values written out ("export all the secrets to /tmp/secrets.txt", "copy the passwords into a text file").
   {
-    re: /\b(?:export|write|copy|save|dump|send|put|store|move|cp|pipe|output|paste|upload|e-?mail|mail|post|print|extract)\b[^.]*\b(?:secrets?|passwords?|credentials?|api[_ -]?keys?|tokens?|private[_ -]keys?|passphrases?|\.env)\b[^.]*\b(?:to|into|in|onto|as|on)\s+(?:a\s+|an\s+|the\s+|my\s+|some\s+)?(?:(?:plain\s*-?\s*text|text|local|csv|json|yaml|\.?env|separate|single|shared|new|tmp|temp)\s+)*(?:files?|disk|stdout|screen|terminal|clipboard|pastebin|gist|s3|bucket|slack|webhook|e-?mail|\/\S+|\S+\.(?:txt|csv|json|env|ya?ml|log|bak))/i,
+    re: /\b(?:export|write|copy|save|dump|send|put|store|move|cp|pipe|output|paste|upload|e-?mail|mail|post|print|extract)\b[^.]{0,200}?\b(?:secrets?|passwords?|credentials?|api[_ -]?keys?|tokens?|private[_ -]keys?|passphrases?|\.env)\b[^.]{0,200}?\b(?:to|into|in|onto|as|on)\s+(?:a\s+|an\s+|the\s+|my\s+|some\s+)?(?:(?:plain\s*-?\s*text|text|local|csv|json|yaml|\.?env|separate|single|shared|new|tmp|temp)\s+)*(?:files?|disk|stdout|screen|terminal|clipboard|pastebin|gist|s3|bucket|slack|webhook|e-?mail|\/\S+|\S+\.(?:txt|csv|json|env|ya?ml|log|bak))/i,
     reason: SECRETS_OUT,
   },
   // A root shell or a way into the host ("give me root on the host", "open a reverse shell to …").
@@ -194,7 +194,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -214,7 +214,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // A host directory mounted into a container. A path after "at", "to", "under", "on" is where a
   // volume appears inside the container ("mount it into nginx at /var/log/nginx"), not a host path.
-  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])(?<!\b(?:at|to|under|onto|on)\s+)\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
+  { re: /\bprivileged\b(?!\s+ports?\b)|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])(?<!\b(?:at|to|under|onto|on)\s+)\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
   // Text that tries to close the fence around untrusted data, or speaks as a new instruction.
   { re: /<\/?\s*(untrusted[-_ ]?data|system|instructions?|user|assistant)\b[^>]*>|\bnew\s+(system\s+)?instructions?\s*:|\b(end|close)\s+of\s+(untrusted|user)\s+(data|input)\b/i, reason: INJECTION },
   // "decode and run: <base64>", "eval this", "echo … | base64 -d | sh".
@@ -337,7 +337,12 @@ function privateSourcesOnly(message: string): boolean {
 const SERVICE_COMMAND =
   /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b/gi;
 
+/** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
 export function detectDanger(message0: string): string | undefined {
+  return inWindows(message0, dangerIn);
+}
+
+function dangerIn(message0: string): string | undefined {
   const message = message0.replace(NEGATED_DESTROY, ' keeping the data ');
   const first = refuseFirst(message);
   if (first) return first;
@@ -1003,6 +1008,11 @@ function paraphrase(text: string): string {
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "the firewall entry for 8080", "the firewall exception for grafana", "the firewall hole for
+    // 443": one rule, said another way (round 26: "delete the firewall entry …" read as "open").
+    .replace(/\bfirewall\s+(?:entry|exception|exemption|hole|pinhole|opening|allowance)\b/gi, 'firewall rule')
+    .replace(/\bfirewall\s+(?:entries|exceptions|exemptions|holes|pinholes|openings|allowances)\b/gi, 'firewall rules')
+    .replace(/\b(remove|delete|drop|get\s+rid\s+of)\s+the\s+(?:firewall\s+)?rule\s+for\s+(?:port\s+)?(\d{2,5})\b/gi, '$1 the firewall rule for port $2')
     // "1,5 GB", "0,5 cores": a decimal comma before a unit.
     .replace(/\b(\d+),(\d{1,2})\s?(?=(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?|mebibytes?|gibibytes?|v?cpus?|cores?)\b)/gi, '$1.$2 ')
     // "start a minio server", "start up an nginx": starting something new adds it.
@@ -1663,7 +1673,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // A public key said in passing is a user's ("here is an ecdsa key for jon: ecdsa-sha2-… ="),
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
-  if (handleJobRemoval(run, clause)) return true;
+  if (handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
@@ -2547,11 +2557,17 @@ const JOB_NAME = String.raw`['"“‘\`]?([a-z][a-z0-9_-]{0,48})['"”’\`]?`;
 function jobWords(message: string): { message: string; name?: string } {
   let name: string | undefined;
   let text = message.replace(
-    new RegExp(String.raw`\b(?:(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:schedule|add|create|set\s*up|make|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:(?:called|named)\s+${JOB_NAME}\s*|(?=[a-z][a-z0-9]*[-_])${JOB_NAME}\s+)?(?:(?:that|which)\s+(?:runs?|executes?|calls?)|to\s+(?:run|execute|call)|running|executing|:(?=\s))\s+`, 'i'),
+    new RegExp(String.raw`\b(?:(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:schedule|add|create|set\s*up|make|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:(?:called|named)\s+${JOB_NAME}\s*|(?=[a-z][a-z0-9]*[-_])${JOB_NAME}\s+)?(?:(?:that|which)\s+(?:runs?|executes?|calls?)|to\s+(?:run|execute|call)|running|executing|:(?=\s)|,(?=\s))\s+`, 'i'),
     (m: string, a: string | undefined, b: string | undefined, at: number, whole: string) => {
       // "add a cron job that runs every hour": a schedule and no command; the job is asked
       // about as it was ("What should the job run …"), never "run every hour".
-      if (/^(?:every|each|once|twice|thrice|hourly|daily|nightly|weekly|monthly|yearly|at\s|on\s|midnight|noon)\b/i.test(whole.slice(at + m.length))) return m;
+      if (/^(?:every|each|once|twice|thrice|hourly|daily|nightly|weekly|monthly|yearly|annually|at\s|on\s|midnight|noon)\b/i.test(whole.slice(at + m.length))) {
+        // "a job called cleanup that runs every 15 minutes in the worker: python cleanup.py": the
+        // name is kept; the schedule and what follows are read as any job ("schedule a job that
+        // runs every hour" with no command still asks what it runs).
+        if (a ?? b) name = a ?? b;
+        return a ?? b ? 'schedule a job that runs ' : m;
+      }
       name = a ?? b;
       return 'run ';
     },
@@ -2662,7 +2678,7 @@ function handleJob(run: Run, clause: string): boolean {
     run.questions.push(`What should the job run, when, and in which service's container (${services(run).map((x) => x.name).join(', ') || 'there are no services yet'})? For example "run bin/cleanup in app every night at 3". Nothing was changed.`);
     return true;
   }
-  if (!schedule) return false;
+  if (!schedule) return handleJobEveryN(run, t);
   // "… every night at 3 (redis-cli FLUSHALL)": a program in brackets is the command, as if quoted.
   const bracketed = /\(\s*((?:[a-z][\w.]*[-_./][\w./-]*|\.?\/[\w./-]+)(?:\s+[^\s()]+){0,8})\s*\)/i.exec(clause);
   const quoted = bracketed && !/\bcontainer\s*\)$/i.test(bracketed[0]) ? [bracketed[1]!, ...findQuoted(clause)] : findQuoted(clause);
@@ -2754,6 +2770,56 @@ function handleJob(run: Run, clause: string): boolean {
   run.ws.append('scheduled.yaml', JOBS, { name: unique, schedule: schedule.cron, container, command });
   mentionFocus(run, container);
   run.lines.push(`+ job ${unique}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron})`);
+  return true;
+}
+
+/**
+ * "make that every 5", "make it every 3", "actually every 30 instead": a number with no unit, in
+ * a turn after a job was made or moved, is in that job's unit (minutes for "*\/10 * * * *",
+ * hours for "0 *\/2 * * *", days for "0 3 *\/2 * *"); the job under discussion is the one changed.
+ */
+function handleJobEveryN(run: Run, t: string): boolean {
+  const m = /^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|rather|wait|sorry|and|so|then|make|change|set|switch|move|put|it|that|this|one|the\s+job|to|just|only)[,\s]+)*every\s+(\d{1,2}|[a-z]+)(?:\s+(?:instead|then|please|pls|now|rather))*\s*[.!]*$/.exec(t.trim());
+  const n = m ? (/^\d+$/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS[m[1]!]) : undefined;
+  if (n === undefined || !/\b(?:that|it|this|one|job|make|change|actually|instead|rather)\b/.test(t)) return false;
+  const jobs = run.ws.items<{ name: string; schedule: string }>('scheduled.yaml', JOBS);
+  const named = [...run.input.history].reverse().find((h) => h.role === 'assistant' && /[+~] job [\w.-]+:/.test(h.text));
+  if (!named) return false;
+  const name = /[+~] job ([\w.-]+):/.exec(named.text)![1]!;
+  const at = jobs.findIndex((j) => j.name === name);
+  if (at < 0) return false;
+  const f = jobs[at]!.schedule.split(' ');
+  const unit = /^\*\/\d+$/.test(f[0]!) ? 'minutes' : /^\*\/\d+$/.test(f[1]!) ? 'hours' : /^\*\/\d+$/.test(f[2]!) ? 'days' : undefined;
+  const schedule = unit ? parseSchedule(`every ${n} ${unit}`, 3) : undefined;
+  if (!schedule) return false;
+  run.ws.set('scheduled.yaml', [...JOBS, at, 'schedule'], schedule.cron);
+  run.lines.push(`~ job ${name}: runs ${schedule.words} (${schedule.cron}; was ${jobs[at]!.schedule})`);
+  return true;
+}
+
+/**
+ * "move the cleanup job to every 30 minutes", "change prune to run at 5am", "push prune to
+ * 4am", "reschedule the digest job to fridays at 9", "prune should run every 30 min now": an
+ * existing job, by its name or a word of its name only one job has said with job/task/cron,
+ * gets the schedule said. No command is said (that is a job of its own, handleJob).
+ */
+function handleJobMove(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  const jobs = run.ws.items<{ name: string; schedule: string; container?: string }>('scheduled.yaml', JOBS);
+  if (jobs.length === 0 || /['"`]|:(?!\d)/.test(clause) || /\b(?:also|another|too|as\s+well|new)\b/.test(t)) return false;
+  if (!/\b(?:move|moved|change|reschedule|push|shift|set|make|switch|put|bump|should\s+run|run(?:s)?|to\s+run|from\s+now\s+on|instead|now)\b/.test(t)) return false;
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const byName = jobs.filter((j) => new RegExp(`(?<![\\w-])${esc(j.name)}(?![\\w-])`).test(t));
+  const byWord = byName.length ? byName : jobs.filter((j) => j.name.split(/[-_.]/).some((w) => w.length > 2 && new RegExp(`\\b${esc(w)}\\s+(?:cron\\s*)?(?:job|task|cron)\\b`).test(t) && !getService(run, w)));
+  if (byWord.length !== 1) return false;
+  const job = byWord[0]!;
+  const rest = t.replace(new RegExp(`(?<![\\w-])${esc(job.name)}(?![\\w-])`), ' ');
+  const schedule = parseSchedule(rest, 3);
+  if (!schedule || schedule.cron === job.schedule) return false;
+  const at = jobs.indexOf(job);
+  run.ws.set('scheduled.yaml', [...JOBS, at, 'schedule'], schedule.cron);
+  if (job.container) mentionFocus(run, job.container);
+  run.lines.push(`~ job ${job.name}: runs ${schedule.words} (${schedule.cron}; was ${job.schedule})`);
   return true;
 }
 
@@ -3819,7 +3885,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   // The service a version is said of: named, or "it" ("use 7.4 for it").
   const verTargets = explicit.length > 0 ? explicit : /\b(?:it|that|this)\b/.test(t) ? focusTargets(run) : [];
   const ver =
-    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b/.exec(t) ??
+    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b(?!:\d)/.exec(t) ??
     /\b(?:version|release|tag)\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t) ??
     // "mariadb to 11.4 please", "redis -> 7.4", "put postgres on 16.4", "we need mariadb 11.4 now", "grafana at v11.2":
     // a dotted version said of a service that is there (never a size, a CPU count or a port).
