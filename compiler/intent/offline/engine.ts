@@ -1000,6 +1000,9 @@ const TRAFFIC_TALK = /\b(?:firewall|ssh|ports?|traffic|incoming|inbound|connecti
 
 function paraphrase(text: string): string {
   return allowList(retracted(text))
+    // "remove the memory and cpu limits on redis": one clause about both limits (split at "and",
+    // "cpu limits on redis" took the verb alone and removed redis).
+    .replace(/\b(memory|ram|mem|cpus?|cores?)\s+(?:and|&)\s+(memory|ram|mem|cpus?|cores?)\s+(limits?|caps?|restrictions?)\b/gi, '$1+$2 $3')
     // "ssh only from the office, the website open to everyone, drop everything else": the rest of
     // the traffic dropped (a lock-down), never every service removed. Without traffic words
     // ("keep nginx, drop everything else") it stays a removal.
@@ -1654,6 +1657,46 @@ function openSlot(run: Run, clause: string, verb: Verb | undefined): string | un
   return clause;
 }
 
+/**
+ * "remove the memory limit on redis", "drop the cpu limit from the api", "lift redis's memory
+ * cap", "redis should have no memory limit", "unlimited memory for redis": the limit goes, the
+ * service stays (HARM's round 26 found "remove the memory limit on redis" removed redis).
+ */
+function handleLimitRemoval(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  const kinds = new Set<'memory' | 'cpu'>();
+  const LIMIT = String.raw`(?:limits?|caps?|restrictions?|ceilings?|quotas?|constraints?)`;
+  const KIND = String.raw`(memory|ram|mem|cpus?|cores?)`;
+  const said = [
+    new RegExp(String.raw`\b(?:remove|drop|delete|lift|clear|unset|take\s+(?:off|away)|get\s+rid\s+of|scrap|ditch|kill|undo|reset)\b[^.;]{0,40}?\b${KIND}(?:\s*\+\s*${KIND})?\s+${LIMIT}`, 'g'),
+    new RegExp(String.raw`\bno\s+${KIND}\s+${LIMIT}|\bunlimited\s+${KIND}|\bwithout\s+(?:a|any)\s+${KIND}\s+${LIMIT}`, 'g'),
+  ];
+  for (const re of said) for (const m of t.matchAll(re)) for (const k of m.slice(1)) if (k) kinds.add(/^(?:memory|ram|mem)$/.test(k) ? 'memory' : 'cpu');
+  if (kinds.size === 0) return false;
+  const named = targetsIn(run, clause).names;
+  const names = named.length > 0 ? named : focusTargets(run);
+  if (names.length === 0) {
+    run.questions.push(`Which service's ${[...kinds].join(' and ')} limit should I remove? Say e.g. "remove the memory limit on redis".`);
+    return true;
+  }
+  for (const name of names) {
+    const svc = getService(run, name)!;
+    mentionFocus(run, name);
+    for (const k of kinds) {
+      const was = (svc.resources as Record<string, unknown> | undefined)?.[k];
+      if (was === undefined) {
+        run.already.push(`${name}: no ${k === 'memory' ? 'memory' : 'CPU'} limit`);
+        continue;
+      }
+      run.ws.delete('services.yaml', svcPath(run, name, 'resources', k));
+      const left = getService(run, name)!.resources as Record<string, unknown> | undefined;
+      if (left && Object.keys(left).length === 0) run.ws.delete('services.yaml', svcPath(run, name, 'resources'));
+      run.lines.push(`~ ${name}: no ${k === 'memory' ? 'memory' : 'CPU'} limit (was ${String(was)})`);
+    }
+  }
+  return true;
+}
+
 function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): boolean {
   run.clauseAdded = [];
   run.clauseBlocked = false;
@@ -1674,6 +1717,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
+  if (handleLimitRemoval(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
