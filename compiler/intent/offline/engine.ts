@@ -583,7 +583,7 @@ function serviceChoice(s: Service): Choice {
 
 function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; ask?: Ask } {
   const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
-  const said = commandQuoted(addReferent(original.message.trim(), original));
+  const said = backupLikeAnother(commandQuoted(addReferent(original.message.trim(), original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
 
@@ -1106,6 +1106,11 @@ function paraphrase(text: string): string {
     // (a bare "login" does not: "password login over ssh");
     // "the account of maria" is maria's; "usr" is "user".
     .replace(/(?<![\w/.-])usr\b(?!\/)/gi, 'user')
+    // "an account for the intern (username: kim)", "an account (user name: ana)", "an account for
+    // the intern ana", "ana needs an account": that user (round 25).
+    .replace(/\b(?:(?:make|create|add|set\s*up|need|want|give)\s+(?:me\s+|us\s+)?)?(?:(?:a|an|one|new)\s+)*(?:(?:user|login|linux|shell)\s+)?account\s+(?:for\s+(?:the\s+|our\s+|my\s+|a\s+)?(?:new\s+)?(?:intern|hire|dev(?:eloper)?|contractor|colleague|employee|person|guy|girl|admin|engineer|temp|student|friend)?\s*)?\(\s*(?:user\s*(?:name)?\s*[:=]?\s*)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s*\)/gi, 'add user $1')
+    .replace(/\b(?:(?:make|create|add|set\s*up|need|want)\s+(?:me\s+|us\s+)?)?(?:(?:a|an|one|new)\s+)+(?:(?:user|login|linux|shell)\s+)?account\s+for\s+(?:the\s+|our\s+|my\s+)?(?:new\s+)?(?:intern|hire|dev(?:eloper)?|contractor|colleague|employee|person|guy|girl|engineer|temp|student|friend)\s+(?!(?:and|with|who|that|in|on|to|for|please|pls)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'add user $1')
+    .replace(/(^|[,;.]\s*)([a-z_][a-z0-9_-]{0,31})\s+(?:needs|wants|should\s+get|gets)\s+(?:an?\s+)?(?:(?:user|login|linux|shell)\s+)?account\b/gi, (m, lead: string, name: string) => (NOT_A_PERSON.test(name) ? m : `${lead}add user ${name}`))
     .replace(/\b(?:user\s?name|login\s+name)\s*[:=]?\s+(?=['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:$|[\s,;.!?]))(?!(?:for|of|to|with|and|the|a|an|is|was|should|must|will|please|on|in|that|which|who)\b)/gi, 'user ')
     .replace(/\b(?:the\s+)?(?:account|login|user)\s+of\s+(?!(?:the|a|an|this|that|my|our|your)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'user $1');
 }
@@ -1450,7 +1455,7 @@ function answerQuestion(run: Run, message: string): boolean {
  */
 function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
-  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
+  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|hows|howz|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
     (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
@@ -1513,8 +1518,11 @@ function answerSpecific(run: Run, t: string): boolean {
  * is left to the per-service answer.
  */
 function answerResources(run: Run, t: string): boolean {
-  const disk = /\b(?:disk|disks|storage|drive|space|filesystem|file\s+system)\b/.test(t) && /\b(?:left|free|used|usage|full|much|remaining|available|room|fill\w*)\b/.test(t);
-  const memory = /\b(?:memory|ram|mem)\b/.test(t) && /\b(?:most|top|usage|using|use|uses|used|hog\w*|eat\w*|heaviest|biggest|free|left|much|available)\b/.test(t);
+  // "how's the disk looking", "disk status?", "is the storage ok?": how it stands (round 25).
+  const standing = String.raw`|looking|look|doing|status|state|situation|health|healthy|ok|okay|fine|going|holding(?:\s+up)?|like`;
+  const how = /^(?:(?:also|and|oh|btw|plus|so)\s+)*(?:how|hows|howz|how's)\b/.test(t);
+  const disk = /\b(?:disk|disks|storage|drive|space|filesystem|file\s+system)\b/.test(t) && how || /\b(?:disk|disks|storage|drive|space|filesystem|file\s+system)\b/.test(t) && new RegExp(String.raw`\b(?:left|free|used|usage|full|much|remaining|available|room|fill\w*${standing})\b`).test(t);
+  const memory = /\b(?:memory|ram|mem)\b/.test(t) && how || /\b(?:memory|ram|mem)\b/.test(t) && new RegExp(String.raw`\b(?:most|top|usage|using|use|uses|used|hog\w*|eat\w*|heaviest|biggest|free|left|much|available${standing})\b`).test(t);
   if (!disk && !memory) return false;
   if (memory && !disk && targetsIn(run, t).names.length > 0) return false;
   const r = run.input.summary?.resources;
@@ -1723,6 +1731,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
     return true;
   }
   if (handleServiceLogs(run, clause) || handleSudoPassword(run, clause)) return true;
+  // "add redis. also hows the disk looking?": a question about the host said as a clause of a
+  // longer request is answered; it changes nothing (round 25).
+  if (/^(?:(?:also|and|oh|btw|plus)\s+)*(?:how|hows|howz|how's|is|are|what'?s|whats)\b/.test(t) && answerResources(run, t)) return true;
   // A complaint ("I'm unable to reach nginx", "grafana keeps crashing") is read as one before
   // anything that could add, change or remove what it names.
   if (isComplaint(clause) && detectVerb(clause.replace(SYMPTOM, ' ')) === undefined && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
@@ -3255,6 +3266,29 @@ const UNQUOTED_COMMAND = new RegExp(String.raw`(${COMMAND_LEAD})(?![\s'"\`“‘
 const RUN_AS_COMMAND = /(\brun\s+)(?![\s'"`“‘])([^;'"`]{1,300}?)(\s+as\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b)/i;
 function commandQuoted(message: string): string {
   return message.replace(UNQUOTED_COMMAND, (_m, lead: string, cmd: string) => `${lead}\`${cmd.trim()}\``).replace(RUN_AS_COMMAND, (_m, lead: string, cmd: string, tail: string) => `${lead}\`${cmd.trim()}\`${tail}`);
+}
+
+/**
+ * "enable backups for the redis volume too, same as postgres", "back up redis like postgres",
+ * "same backups for redis as for postgres": the backup of the one named after "same as" / "like"
+ * is copied, its schedule said as its cron line and its retention as "keep N" (round 25); the one
+ * copied is not backed up again. Said of a service or volume with no backup, nothing is rewritten.
+ */
+const LIKE_ANOTHER = /(\s*,?\s*)(?:(?:with\s+|on\s+|using\s+)?(?:the\s+)?same\s+(?:way|schedule|backups?|settings?|retention|policy|thing|plan)?\s*(?:as|like)(?:\s+(?:for|with|on))?|(?<=\bback(?:ed)?\s+up\s+(?:the\s+)?[\w-]+(?:\s+volume)?\s+)like|just\s+like)\s+(?:the\s+|for\s+the\s+)?([a-z][\w-]{0,62}?)(?:'s|’s)?(?:\s+(?:volume|data|backups?|one|does|is|has))?(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|thanks)\b))/i;
+function backupLikeAnother(message0: string, files: StateFiles): string {
+  // "same backups for redis as for postgres": "back up redis same as postgres".
+  const message = message0.replace(/\b(?:the\s+)?same\s+(?:backups?|backup\s+schedule|schedule)\s+for\s+(?:the\s+)?([a-z][\w-]{0,62})(?:\s+volume)?\s+as\s+(?:for\s+)?/i, 'back up $1 same as ');
+  const m = LIKE_ANOTHER.exec(message);
+  if (!m || !/\bback(?:ed|ing)?[\s-]?ups?\b|\bbackups?\b/i.test(message)) return message0;
+  const ws = new Workspace(files);
+  const vols = ws.items<{ name: string; backup?: { enabled?: boolean; schedule?: string; retain?: number } }>('storage.yaml', VOLS);
+  const svcs = ws.items<Service>('services.yaml', SVC);
+  const name = m[2]!.toLowerCase();
+  const own = svcs.find((x) => x.name === name)?.volumes?.map((v) => v.source) ?? [];
+  const vol = vols.find((v) => v.backup?.enabled && v.backup.schedule && (v.name === name || own.includes(v.name)));
+  if (!vol) return message0;
+  const said = `${m[1]!.includes(',') ? ', ' : ' '}cron ${vol.backup!.schedule}${vol.backup!.retain !== undefined ? `, keep ${vol.backup!.retain}` : ''}`;
+  return message.slice(0, m.index) + said + message.slice(m.index + m[0].length);
 }
 
 const SERVICE_COMMAND_SAID =
