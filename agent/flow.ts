@@ -268,24 +268,33 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   const key = loadOrCreateHostKey(host.paths.dataDir, host.hostId);
   // The engine is asked about the images it lacks now, while the planner works (agent/images.ts
   // askAboutImages). Not before the key: a key that cannot be read returns at once, not after
-  // the answers. A plan the planner refuses (below) still waits for them before the process ends.
+  // the answers. A plan the planner refuses (below) abandons them: the refusal ends the command
+  // at once (it waited for a registry that does not answer, ~25 s, after printing).
   const { askAboutImages, unavailableImageWarnings } = await import('./images.js');
-  const asked = askAboutImages(() => host.engine(), modelImages(model, desiredJobs), observed.images);
+  const abandon = new AbortController();
+  const asked = askAboutImages(() => host.engine(), modelImages(model, desiredJobs), observed.images, new Map(), abandon.signal);
   if (asked.size) trace(`plan: asked the engine about ${asked.size} image(s) it lacks`);
-  const payload = plan(model, observed, {
-    request: o.request,
-    now: o.now,
-    nonce: randomBytes(32).toString('hex'),
-    hostId: host.hostId,
-    ...(o.ttlMs !== undefined ? { ttlMs: o.ttlMs } : {}),
-    provenance: { engine: o.engine, model: o.model ?? null, promptHash: o.promptHash ?? null },
-    compilerVersion: compilerVersion(),
-    allowDestructive: o.allowDestructive === true,
-    sink,
-    ...(o.freshSecrets?.length ? { freshSecrets: o.freshSecrets } : {}),
-  });
+  let payload: ReturnType<typeof plan>;
+  try {
+    payload = plan(model, observed, {
+      request: o.request,
+      now: o.now,
+      nonce: randomBytes(32).toString('hex'),
+      hostId: host.hostId,
+      ...(o.ttlMs !== undefined ? { ttlMs: o.ttlMs } : {}),
+      provenance: { engine: o.engine, model: o.model ?? null, promptHash: o.promptHash ?? null },
+      compilerVersion: compilerVersion(),
+      allowDestructive: o.allowDestructive === true,
+      sink,
+      ...(o.freshSecrets?.length ? { freshSecrets: o.freshSecrets } : {}),
+    });
+  } catch (e) {
+    abandon.abort();
+    throw e;
+  }
   trace('plan: planned');
   const all = sink.sorted();
+  if (sink.hasErrors()) abandon.abort();
   if (sink.hasErrors()) return { ok: false, stage: 'plan', problems: all.filter((d) => d.severity === 'error').map(renderDiagnostic), warnings: [...warnings, ...all.filter((d) => d.severity !== 'error').map(renderDiagnostic)] };
   // Display only (never changes what apply does): the gate's notes and a forced gate's warnings.
   const display = (payload.display ??= {}) as { lockout?: string[]; warnings?: string[] };

@@ -55,16 +55,17 @@ export type ImageAnswers = Map<string, Promise<string | null>>;
  * then dockerd asking the registry) run while the planner works; unavailableImageWarnings then
  * takes the answers of the images the plan ensures (and asks about any other). The engine is
  * made only when there is something to ask. Never rejects: an engine that cannot be made, or a
- * question it cannot answer, is null.
+ * question it cannot answer, is null. `signal` aborted: the questions still open are abandoned
+ * (null), so a refused plan ends at once instead of waiting for a registry.
  */
-export function askAboutImages(engineOf: EngineOf, images: Iterable<{ ref: string; pull: boolean }>, present: readonly string[], asked: ImageAnswers = new Map()): ImageAnswers {
+export function askAboutImages(engineOf: EngineOf, images: Iterable<{ ref: string; pull: boolean }>, present: readonly string[], asked: ImageAnswers = new Map(), signal?: AbortSignal): ImageAnswers {
   const have = new Set(present);
   let engine: Promise<Pick<Engine, 'imageUnavailable'> | null> | undefined;
   for (const { ref, pull } of images) {
     const key = `${pull}\0${ref}`;
     if (have.has(ref) || asked.has(key)) continue;
     engine ??= engineOf().catch(() => null);
-    asked.set(key, engine.then((e) => (e?.imageUnavailable ? e.imageUnavailable(ref, pull) : null)).catch(() => null));
+    asked.set(key, engine.then((e) => (e?.imageUnavailable ? e.imageUnavailable(ref, pull, signal) : null)).catch(() => null));
   }
   return asked;
 }

@@ -410,7 +410,7 @@ async function bareSingle(cpu: number[] = []): Promise<number> {
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
-  const t = { containerd: [] as number[], claude: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[] };
+  const t = { containerd: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[] };
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   await claudeSingle({ oneServing: [] });
   if (profile) {
@@ -490,12 +490,37 @@ async function main(): Promise<void> {
   const claudeExit: number[] = [];
   const ctdTimelines: { ms: number; lines: string[] }[] = [];
   const ctd = singleOnly ? null : await benchContainerd();
-  const variants: ['claude' | 'compose' | 'run' | 'containerd', (s: Stack) => Promise<number>][] = [
+  const variants: ['claude' | 'daemon' | 'compose' | 'run' | 'containerd', (s: Stack) => Promise<number>][] = [
     [
       'claude',
       async (s) => {
         claudeExit.push(await claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s)));
         return servingAt.at(-1)!;
+      },
+    ],
+    [
+      // The same apply handed to the warm CLI worker of the bench's `claude serve` (as on a host
+      // where the daemon runs): no Node start or module loading on the path.
+      'daemon',
+      async (s) => {
+        for (let tries = 0; ; tries++) {
+          try {
+            await claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s), { CLAUDE_DAEMON: 'require' });
+            break;
+          } catch (e) {
+            // the worker is still loading (after the previous command): again, from a clean slate
+            if (tries < 20 && /still starting/.test((e as Error).message)) {
+              rmAll(s.tag);
+              await sleep(1000);
+              continue;
+            }
+            throw e;
+          }
+        }
+        const ms = servingAt.at(-1)!;
+        // The next worker loads after a command (agent/cli-socket.ts): not beside the peers' runs.
+        await sleep(3000);
+        return ms;
       },
     ],
     ['compose', composeUp],
@@ -540,12 +565,14 @@ async function main(): Promise<void> {
   const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
   if (!singleOnly) ratioLine('web+postgres+redis until all healthy, claude / docker-compose', m.claude / m.compose, 0.5, `${f(m.claude)} vs ${f(m.compose)}`);
+  if (!singleOnly) ratioLine('web+postgres+redis until all healthy, claude through the daemon / docker-compose', m.daemon / m.compose, 0.5, `${f(m.daemon)} vs ${f(m.compose)}`);
   ratioLine('one service, CLI start → serving, claude / bare docker run', m.oneServing / m.bare, 1.2, `${f(m.oneServing)} vs ${f(m.bare)}`);
   ratioLine('one service, CLI start → serving, claude through the daemon / bare docker run', m.oneDaemon / m.bare, 1.2, `${f(m.oneDaemon)} vs ${f(m.bare)}`);
   console.log(`apply benchmark, median of ${runs} runs (each from a clean slate); load average at the end ${loadNow().text}`);
   if (!singleOnly) {
   console.log(`web+postgres+redis until all healthy:`);
   console.log(`  claude apply      ${f(m.claude)}   (${t.claude.map(f).join(', ')})   [process exit after state commit + audit: ${f(median(claudeExit))}]`);
+  console.log(`  claude through the daemon (claude serve's warm CLI worker)   ${f(m.daemon)}   (${t.daemon.map(f).join(', ')})`);
   console.log(`  docker-compose    ${f(m.compose)}   (${t.compose.map(f).join(', ')})`);
   console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
   console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})`);

@@ -97,4 +97,29 @@ describe('limits change in place', () => {
     expect(await claude(['apply', '--yes'], '1')).toMatch(/rolled back/i);
     expect(inspect()).toMatchObject({ memory: 128 * 1048576, cpus: 0 });
   }, 600_000);
+
+  it('a memory limit lowered below what the service uses: the kernel kills it, the apply says so and puts the old limit back (review 16 L1: it said "Updated")', async () => {
+    // A service that needs 30 MB for a moment every 0.2 s (dd's buffer; when the kernel kills
+    // dd, the service exits 1). Under 16Mi it is killed within a second (cgroup v1: when it
+    // next grows; v2: at once).
+    const hog = `${tag}-hog`;
+    const hogEntry = (memory: string) => `    - name: ${hog}
+      image: claude-os-local/busybox:latest
+      command: ["sh", "-c", "while :; do dd if=/dev/zero of=/dev/null bs=30M count=1 2>/dev/null || exit 1; sleep 0.2; done"]
+      networks: [${tag}-net]
+      resources:
+        memory: ${memory}
+`;
+    services('128Mi', '', hogEntry('256Mi'));
+    await claude(['apply', '--yes'], '0');
+    const hogged = () => execFileSync('docker', ['inspect', '-f', '{{.Id}} {{.HostConfig.Memory}} {{.State.Running}}', hog], { encoding: 'utf8' }).trim().split(' ');
+    const [id] = hogged();
+    services('128Mi', '', hogEntry('16Mi'));
+    const applied = await claude(['apply', '--yes'], '1');
+    expect(applied).not.toContain(`Updated the limits of ${hog} in place (it kept running)`);
+    expect(applied).toMatch(new RegExp(`${hog} (was killed for lack of memory|stopped|restarted)[^.]*after its limits were changed in place|could not change the limits of`));
+    expect(applied).toMatch(/rolled back/i);
+    // The old limit is back, on the same container, and it runs again.
+    expect(hogged()).toEqual([id, String(256 * 1048576), 'true']);
+  }, 600_000);
 });

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyEvent } from './apply.js';
 import type { Engine } from './engine.js';
 import type { NetworkSpec, PlanStep } from '../plan/types.js';
+import { readJournal } from './journal.js';
 import { S } from './testutil/plans.js';
 import { startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
 import { freePort } from './testutil/ports.js';
@@ -87,6 +88,31 @@ describe('apply on docker: a container is created beside its network', () => {
     expect((await w.view(web.name))!.networks).toEqual([net]);
     expect((await w.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 redis 6379'], 30_000)).output).toContain('+PONG');
     expect(await redisPing(redis.ports[0]!.host!)).toBe('+PONG');
+  }, 120_000);
+
+  it('the steps started together are journaled at once, before the first one asks the engine', async () => {
+    // The network and both image checks start together. Their begin records are one write and
+    // one fsync, all durable when the network's create is sent; one by one (the synchronous
+    // fsync of each), the network's request waited for the image checks' records.
+    const net = w.n('net3');
+    const { steps } = await stackPlan(net, '3');
+    let journaledAtCreate: { planId: string; step: string }[] = [];
+    const r = await w.apply(await w.planText(steps), {
+      engine: new Proxy(w.engine, {
+        get(target, prop, receiver) {
+          if (prop === 'createNetwork')
+            return (spec: NetworkSpec) => {
+              journaledAtCreate = readJournal(w.dataDir).flatMap((x) => (x.t === 'step.begin' ? [x] : []));
+              return target.createNetwork(spec);
+            };
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      }),
+    });
+    expect(r.status).toBe('applied');
+    const begun = journaledAtCreate.filter((x) => x.planId === r.planId).map((x) => x.step);
+    expect(begun.sort()).toEqual([`image/claude-os-local/redis:latest`, `image/claude-os-local/web:latest`, `network/${net}`]);
   }, 120_000);
 
   it('a network create that fails rolls back the containers created beside it', async () => {

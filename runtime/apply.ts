@@ -48,7 +48,7 @@ import {
   type VolumesRecord,
 } from '../plan/host-state.js';
 import type { ContainerSpec, HealthSpec, MountSpec, ObservedState, PlanPayload, PlanStep } from '../plan/types.js';
-import { StepError, type Engine, type NetworkRecord } from './engine.js';
+import { StepError, type Engine, type NetworkRecord, type RunState } from './engine.js';
 import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked, rotateJournalIfLarge, type JournalRecord } from './journal.js';
 import { fenceEngine } from './fenced-engine.js';
 import { acquireApplyLock, LockLostError, tokenIfFree, type ApplyLock } from './lock.js';
@@ -611,7 +611,11 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
       // Both ways: a rollback must be able to set the old limits again the same way (none →
       // 128Mi in place could not be undone in place: the limit stayed after a rollback).
       if (step.params.limitsOnly && old && engine.updateLimits && limitsSettable(old.limits, spec.resources) && limitsSettable(spec.resources, old.limits ?? {})) {
+        const before = old.running && spec.state === 'running' && engine.runState ? await engine.runState(old.id) : null;
         await engine.updateLimits(old.id, spec.resources);
+        // A lowered memory limit can get it killed (cgroup v2 at once; v1 as soon as it grows):
+        // watched, then ready, before "Updated"; a failure rolls back, which sets the old limits.
+        if (old.running && spec.state === 'running') await checkAfterLimits(ctx, old.id, spec, before, step.params.healthTimeoutMs);
         await updateRecord(ctx, LIMITS_RECORD, (text) => {
           const reg = parseLimits(text);
           reg[spec.name] = { id: old.id, configHash: spec.configHash };
@@ -789,6 +793,37 @@ async function restoreContainer(engine: Engine, snap: Snapshot, name: string, re
   if (!was.running && c.running) await engine.stopContainer(c.id, 10);
   // Limits changed in place (the same container): the old ones back.
   if (c.id === was.id && was.limits && engine.updateLimits && canonicalJson(c.limits ?? {}) !== canonicalJson(was.limits) && limitsSettable(c.limits, was.limits)) await engine.updateLimits(c.id, was.limits);
+}
+
+/** How long a container whose limits changed in place must keep running, the same run, before the readiness wait. */
+export const LIMITS_SETTLE_MS = 2000;
+
+/**
+ * After limits changed in place on a running container (review 16 L1): for LIMITS_SETTLE_MS it
+ * must keep running the same run (not killed for lack of memory, not restarted by its restart
+ * policy), then be ready as after a start. Else a StepError: the apply rolls back, and the
+ * rollback puts the old limits back on it (restoreContainer) and starts it again.
+ */
+async function checkAfterLimits(ctx: Ctx, id: string, spec: ContainerSpec, before: RunState | null, timeoutMs: number): Promise<void> {
+  const { engine } = ctx;
+  const memory = spec.resources.memoryBytes !== undefined ? `memory ${Math.round(spec.resources.memoryBytes / 1048576)}Mi` : 'its CPU limit';
+  const hint = spec.resources.memoryBytes !== undefined ? `give ${spec.service} a higher memory limit in services.yaml (it uses more than ${memory}), then apply again` : `see \`claude logs ${spec.service}\``;
+  if (before && engine.runState) {
+    const end = Date.now() + Math.min(LIMITS_SETTLE_MS, timeoutMs || LIMITS_SETTLE_MS);
+    for (;;) {
+      const now = await engine.runState(id);
+      const restarted = now !== null && (now.startedAt !== before.startedAt || now.restarts !== before.restarts);
+      if (!now || !now.running || restarted) {
+        const what = now?.oomKilled ? 'was killed for lack of memory' : restarted ? 'restarted' : `stopped${now ? ` (exit code ${now.exitCode})` : ''}`;
+        throw new StepError(`${spec.name} ${what} after its limits were changed in place (${memory})`, hint);
+      }
+      if (Date.now() >= end) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await engine.waitReady(id, { probe: spec.healthcheck, timeoutMs: timeoutMs || 60_000, ports: spec.ports }).catch((e: unknown) => {
+    throw new StepError(`${spec.name} is not ready after its limits were changed in place (${memory}): ${(e as Error).message}`, hint);
+  });
 }
 
 /** Whether `want` can be set in place over `have`: a limit cannot be removed so, only set or changed. */
@@ -1373,14 +1408,14 @@ async function executeSteps(
   /** A lost lock or a (simulated) crash: stop at once, no rollback (someone else owns the system now). */
   let stop: unknown = null;
 
-  const runOne = async (step: PlanStep): Promise<void> => {
+  /** `beginError`: why the begin record of this step (written with the others started beside it) could not be written, or null. */
+  const runOne = async (step: PlanStep, beginError: unknown): Promise<void> => {
     const my = ordinal++;
     const r = results.get(step.id)!;
     const st = Date.now();
     trace(`step begin ${step.id}`);
     try {
-      journal.append({ t: 'step.begin', planId: payload.id, step: step.id });
-      begun.push(step.id);
+      if (beginError !== null) throw beginError;
       // The begin record needed the reserve: the disk is full, do not start the step.
       if (reserve.tripped) throw new DiskFullError(opts.dataDir);
       opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'before' });
@@ -1448,10 +1483,21 @@ async function executeSteps(
   for (;;) {
     if (!failure && reserve.tripped) failure = { step: '', error: new DiskFullError(opts.dataDir) };
     if (!failure && !stop) {
-      for (const s of payload.steps) {
-        if (started.has(s.id) || !s.dependsOn.every((d) => done.has(d) || early.get(s.id)?.has(d))) continue;
+      const ready = payload.steps.filter((s) => !started.has(s.id) && s.dependsOn.every((d) => done.has(d) || early.get(s.id)?.has(d)));
+      // The begin records of every step starting now, in one write and one fsync (each durable
+      // before its step touches anything, as one by one): the synchronous fsyncs held back the
+      // first step's engine request until the last step's record was written (the network's
+      // create waited for three image checks' records on the stack's critical path).
+      let beginError: unknown = null;
+      try {
+        journal.appendAll(ready.map((s) => ({ t: 'step.begin' as const, planId: payload.id, step: s.id })));
+        begun.push(...ready.map((s) => s.id));
+      } catch (e) {
+        beginError = e;
+      }
+      for (const s of ready) {
         started.add(s.id);
-        running.set(s.id, runOne(s).then(() => s.id));
+        running.set(s.id, runOne(s, beginError).then(() => s.id));
       }
     }
     if (running.size === 0) break;

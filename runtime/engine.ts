@@ -26,6 +26,17 @@ export interface ContainerRecord {
   limits?: ContainerSpec['resources'];
 }
 
+/** One run of a container: a restart changes `startedAt` (and Docker's restart count). */
+export interface RunState {
+  /** Running, and not being restarted by its restart policy. */
+  running: boolean;
+  startedAt: string;
+  restarts: number;
+  /** The kernel killed it for lack of memory (its last exit). */
+  oomKilled: boolean;
+  exitCode: number;
+}
+
 export interface NetworkRecord {
   id: string;
   name: string;
@@ -101,6 +112,12 @@ export interface Engine {
    * so (apply.ts replaces the container then). Absent: the engine cannot; apply replaces.
    */
   updateLimits?(nameOrId: string, limits: ContainerSpec['resources']): Promise<void>;
+  /**
+   * How the container runs now (null: it is gone): apply.ts watches a container whose limits it
+   * changed in place, since a lowered memory limit can get it killed by the kernel. Absent: the
+   * engine cannot say; the readiness wait alone checks it.
+   */
+  runState?(nameOrId: string): Promise<RunState | null>;
   /** Attaches a container to a network with DNS aliases (rollback: after a network was recreated). */
   connectNetwork(nameOrId: string, network: string, aliases: string[]): Promise<void>;
   /**
@@ -131,7 +148,7 @@ export interface Engine {
    * screen warns before anyone says yes (agent/flow.ts); null when the image is present or
    * can be fetched. Only reads: it never pulls or imports. Absent: the engine cannot tell.
    */
-  imageUnavailable?(ref: string, pull: boolean): Promise<string | null>;
+  imageUnavailable?(ref: string, pull: boolean, signal?: AbortSignal): Promise<string | null>;
 
   // ── volumes (host directories) ──
   volumeDir(path: string): Promise<VolumeDirState>;

@@ -15,7 +15,8 @@ import { compareCodePoints } from '../../common/order.js';
 import type Docker from 'dockerode';
 import { underRoot } from '../../common/paths.js';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_ENV, LABEL_SECRET_REFS, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../plan/types.js';
-import { ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../engine.js';
+import { ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult, type RunState } from '../engine.js';
+import { DEFAULT_LOG_ROTATION, logRotationFromEnv, type LogRotation } from './containerd/logs.js';
 import { waitReady } from '../health.js';
 import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, SECRET_REF } from '../secrets.js';
 import { dockerApiFor, followPull, type DockerApi } from './engine-api.js';
@@ -45,6 +46,8 @@ export interface DockerEngineOptions {
   registryProbeMs?: number;
   /** Readiness probe interval. Default 100 ms. */
   probeIntervalMs?: number;
+  /** The bound on each container's log (logConfig). Default: CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, else 10 MiB and 3 rotated files. */
+  logRotation?: LogRotation;
 }
 
 /** What the snapshot keeps to recreate a container. Env is age-encrypted when the host has a key. */
@@ -102,8 +105,18 @@ function healthConfig(h: HealthSpec | null): Docker.ContainerCreateOptions['Heal
   return { Test: h.test, Interval: ms2ns(h.intervalMs), Timeout: ms2ns(h.timeoutMs), Retries: h.retries, StartPeriod: ms2ns(h.startPeriodMs) };
 }
 
+/**
+ * Docker's json-file log of a container, bounded (the full-disk fault: Docker never rotates it
+ * by default, so a chatty service could fill the disk and take every service down): the live
+ * file up to `maxBytes`, then `keep` rotated ones, as containerd's log writer keeps them
+ * (./containerd/logs.ts; CLAUDE_LOG_MAX_BYTES and CLAUDE_LOG_KEEP, defaults 10 MiB and 3).
+ */
+export function logConfig(r: LogRotation): { Type: string; Config: Record<string, string> } {
+  return { Type: 'json-file', Config: { 'max-size': String(r.maxBytes), 'max-file': String(r.keep + 1) } };
+}
+
 /** The Docker create options for a spec (env resolved by the caller). Exported for tests. */
-export function createOptions(spec: ContainerSpec, env: Record<string, string>, root: string, hostId: string): Docker.ContainerCreateOptions {
+export function createOptions(spec: ContainerSpec, env: Record<string, string>, root: string, hostId: string, logs: LogRotation = DEFAULT_LOG_ROTATION): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of spec.ports) {
@@ -127,6 +140,7 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
       ...(spec.resources.nanoCpus !== undefined ? { NanoCpus: spec.resources.nanoCpus } : {}),
       ...(spec.resources.memoryBytes !== undefined ? { Memory: spec.resources.memoryBytes } : {}),
       NetworkMode: first ? first.name : 'bridge',
+      LogConfig: logConfig(logs) as Docker.HostConfig['LogConfig'],
     },
   };
   if (spec.command) opts.Cmd = spec.command;
@@ -208,6 +222,16 @@ export class DockerEngine extends HostSideOps implements Engine {
     }
   }
 
+  async runState(nameOrId: string): Promise<RunState | null> {
+    try {
+      const { State: st, RestartCount } = await this.docker.getContainer(nameOrId).inspect();
+      return { running: st.Running && !st.Restarting, startedAt: st.StartedAt, restarts: RestartCount ?? 0, oomKilled: st.OOMKilled, exitCode: st.ExitCode };
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+  }
+
   private async recreateOf(info: Docker.ContainerInspectInfo): Promise<DockerRecreate> {
     const c = info.Config;
     const h = info.HostConfig;
@@ -229,6 +253,7 @@ export class DockerEngine extends HostSideOps implements Engine {
       NanoCpus: h.NanoCpus,
       Memory: h.Memory,
       NetworkMode: h.NetworkMode,
+      LogConfig: h.LogConfig,
     };
     const shortId = info.Id.slice(0, 12);
     const networks = Object.entries(info.NetworkSettings.Networks ?? {})
@@ -248,7 +273,7 @@ export class DockerEngine extends HostSideOps implements Engine {
     for (const m of spec.mounts) this.fs.containedPath(m.source);
     let c: { id: string };
     try {
-      c = await this.docker.createContainer(createOptions(spec, env, this.opts.root, this.opts.hostId));
+      c = await this.docker.createContainer(createOptions(spec, env, this.opts.root, this.opts.hostId, this.opts.logRotation ?? logRotationFromEnv(process.env)));
     } catch (e) {
       throw new StepError(`docker could not create container ${spec.name}: ${(e as Error).message}`, 'check the image, the ports (free on the host?) and the networks');
     }
@@ -402,7 +427,7 @@ export class DockerEngine extends HostSideOps implements Engine {
    * image's manifest from its registry (unreachable, or the registry does not give it). The
    * daemon asks the registry itself, so its mirrors, proxy and logins count, as in a pull.
    */
-  async imageUnavailable(ref: string, pull: boolean): Promise<string | null> {
+  async imageUnavailable(ref: string, pull: boolean, signal?: AbortSignal): Promise<string | null> {
     try {
       await this.docker.getImage(ref).inspect();
       return null;
@@ -412,18 +437,28 @@ export class DockerEngine extends HostSideOps implements Engine {
     if (!pull) return 'it is not on this host and manifest.yaml spec.images.pull is false';
     const timeoutMs = this.opts.registryProbeMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
+    // The question is abandoned (its connection closed) at the time-out, or when the caller no
+    // longer needs it (`signal`: a plan the planner refused); else dockerd's own wait for the
+    // registry (~25 s) kept the CLI from exiting after it had said everything.
+    const abandon = new AbortController();
+    const stop = () => abandon.abort();
+    signal?.addEventListener('abort', stop, { once: true });
     try {
+      if (signal?.aborted) return null;
       await Promise.race([
-        this.docker.getImage(ref).distribution(),
+        this.docker.getImage(ref).distribution({ abortSignal: abandon.signal }),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from the registry within ${timeoutMs / 1000} s`)), timeoutMs))),
       ]);
       return null;
     } catch (e) {
+      if (signal?.aborted) return null;
       const msg = engineMessage(e);
       if (UNREACHABLE.test(msg)) return `it is not on this host and its registry ${registryOf(ref)} cannot be reached from this host (${msg})`;
       return `it is not on this host and its registry ${registryOf(ref)} does not give it (${msg})`;
     } finally {
       clearTimeout(timer);
+      stop();
+      signal?.removeEventListener('abort', stop);
     }
   }
 

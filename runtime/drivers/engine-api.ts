@@ -74,7 +74,7 @@ export interface DockerApi {
   getNetwork(name: string): NetworkApi;
   createNetwork(o: Docker.NetworkCreateOptions): Promise<unknown>;
   /** `distribution()`: the daemon asks the image's registry for its manifest (GET /distribution/{ref}/json), through the daemon's own mirrors, proxy and logins; nothing is pulled. */
-  getImage(ref: string): { inspect(): Promise<unknown>; distribution(): Promise<unknown> };
+  getImage(ref: string): { inspect(): Promise<unknown>; distribution(o?: { abortSignal?: AbortSignal }): Promise<unknown> };
   /** The progress stream of a pull (JSON lines); `followPull` waits for its end. */
   pull(ref: string): Promise<NodeJS.ReadableStream>;
   getEvents(opts: Record<string, unknown>): Promise<NodeJS.ReadableStream>;
@@ -140,6 +140,8 @@ interface Call {
   body?: unknown;
   /** Ask for a raw stream (`docker exec` output): the connection is upgraded when Docker agrees. */
   hijack?: boolean;
+  /** Aborted: the request is abandoned and its connection closed. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -164,7 +166,7 @@ export class EngineClient implements DockerApi {
       if (c.hijack) Object.assign(headers, { connection: 'Upgrade', upgrade: 'tcp' });
       // servername '': a unix socket has no TLS name; without it the agent works one out from the
       // host header through net.isIP, whose IPv6 pattern V8 compiles on first use (a few ms of every cold `claude status`)
-      const options: RequestOptions & { servername: string } = { socketPath: this.socketPath, agent: engineAgent(), servername: '', path: API + path, method: c.method ?? 'GET', headers };
+      const options: RequestOptions & { servername: string } = { socketPath: this.socketPath, agent: engineAgent(), servername: '', path: API + path, method: c.method ?? 'GET', headers, ...(c.signal ? { signal: c.signal } : {}) };
       const req = http().request(options, (res) => {
         if ((res.statusCode ?? 500) >= 400) apiError(res).then(reject, reject);
         else resolve(res);
@@ -180,15 +182,15 @@ export class EngineClient implements DockerApi {
   }
 
   /** The whole body of a GET: over node:net after `useOneShotGets`, else through the agent. */
-  private async getWhole(path: string): Promise<Buffer> {
-    if (!oneShotGets) return readAll(await this.stream(path));
-    const r = await getOnce(this.socketPath, API + path);
+  private async getWhole(path: string, signal?: AbortSignal): Promise<Buffer> {
+    if (!oneShotGets) return readAll(await this.stream(path, signal ? { signal } : {}));
+    const r = await getOnce(this.socketPath, API + path, signal);
     if (r.statusCode >= 400) throw engineError(r.statusCode, r.reason, r.body.toString('utf8'));
     return r.body;
   }
 
   private async json<T>(path: string, c: Call = {}): Promise<T> {
-    const buf = c.method === undefined || c.method === 'GET' ? await this.getWhole(path) : await readAll(await this.stream(path, c));
+    const buf = c.method === undefined || c.method === 'GET' ? await this.getWhole(path, c.signal) : await readAll(await this.stream(path, c));
     return (buf.length ? JSON.parse(buf.toString('utf8')) : null) as T;
   }
 
@@ -252,8 +254,8 @@ export class EngineClient implements DockerApi {
     return this.json('/networks/create', { method: 'POST', body: o });
   }
 
-  getImage(ref: string): { inspect(): Promise<unknown>; distribution(): Promise<unknown> } {
-    return { inspect: () => this.json<unknown>(`/images/${imagePath(ref)}/json`), distribution: () => this.json<unknown>(`/distribution/${imagePath(ref)}/json`) };
+  getImage(ref: string): { inspect(): Promise<unknown>; distribution(o?: { abortSignal?: AbortSignal }): Promise<unknown> } {
+    return { inspect: () => this.json<unknown>(`/images/${imagePath(ref)}/json`), distribution: (o) => this.json<unknown>(`/distribution/${imagePath(ref)}/json`, o?.abortSignal ? { signal: o.abortSignal } : {}) };
   }
 
   /** POST /images/create: a reference without a tag or digest pulls `latest` (as `docker pull` does), never every tag. */

@@ -23,10 +23,13 @@ export interface EngineReply {
 }
 
 /** GET `path` (with the API version prefix) on the engine at `socketPath`. Connection errors reject as node:http's do (their `code`: ENOENT, ECONNREFUSED, EACCES). */
-export function getOnce(socketPath: string, path: string): Promise<EngineReply> {
+export function getOnce(socketPath: string, path: string, signal?: AbortSignal): Promise<EngineReply> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = connect({ path: socketPath });
+    // Aborted: the connection is closed (a pending answer no longer keeps the process alive).
+    signal?.addEventListener('abort', () => socket.destroy(new Error(`GET ${path} was abandoned`)), { once: true });
+    if (signal?.aborted) socket.destroy(new Error(`GET ${path} was abandoned`));
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('error', reject);
     socket.on('end', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { NetworkInterfaceInfo } from 'node:os';
-import { defaultRouteInterface, primaryAddress } from './host.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, type NetworkInterfaceInfo } from 'node:os';
+import { join } from 'node:path';
+import { collectHost, cpuCountOf, defaultRouteInterface, primaryAddress } from './host.js';
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({ address, netmask: '255.255.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: `${address}/16` });
 const ROUTE_HEADER = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT';
@@ -18,4 +20,21 @@ describe("the host's primary address (the 'Reachable:' lines after an apply)", (
     expect(primaryAddress(bridges, ROUTE_HEADER + '\n')).toBeUndefined();
   });
 
+});
+
+describe("the host's CPU count", () => {
+  it("is the number of cpuN lines of the procRoot's stat (os.cpus() is not asked)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'claude-host-cpus-'));
+    try {
+      const cpu = (n: string) => `${n} 10 0 5 100 2 0 1 0 0 0`;
+      // a count the machine running the test has not (os.cpus() would say its own)
+      const n = cpus().length === 5 ? 7 : 5;
+      writeFileSync(join(dir, 'stat'), [cpu('cpu'), ...Array.from({ length: n }, (_, i) => cpu(`cpu${i}`)), 'intr 1 2 3', 'ctxt 42', 'btime 1700000000', 'processes 9', 'cpu_not_a_cpu 1', ''].join('\n'));
+      const facts = collectHost({ procRoot: dir, root: dir, mounts: [], now: () => new Date(0) });
+      expect(facts.cpuCores).toBe(n);
+      expect(cpuCountOf('cpu  1 2 3 4\nintr 5\n')).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -37,6 +37,16 @@ export function parseProcStat(text: string): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/**
+ * The CPUs /proc/stat lists (its `cpuN` lines): what `os.cpus().length` counts, since libuv
+ * counts the same lines, without what os.cpus() reads besides (/proc/stat twice more,
+ * /proc/cpuinfo, each CPU's cpufreq file in /sys) and the objects it makes, on a path
+ * (`claude status`, every observation) that needs only the number. 0 when there are none.
+ */
+export function cpuCountOf(stat: string): number {
+  return stat.match(/^cpu\d+ /gm)?.length ?? 0;
+}
+
 /** MemTotal / MemAvailable (bytes) from /proc/meminfo. */
 export function parseMeminfo(text: string): { total: number; available: number } {
   const get = (k: string): number => {
@@ -129,7 +139,8 @@ export function collectHost(opts: HostOptions): HostFacts {
   const root = opts.root ?? '/';
   const now = opts.now();
   const uptimeS = Math.floor(Number((read(join(proc, 'uptime')) ?? '0').split(/\s+/)[0]) || 0);
-  const cpuTimes = parseProcStat(read(join(proc, 'stat')) ?? '');
+  const stat = read(join(proc, 'stat')) ?? '';
+  const cpuTimes = parseProcStat(stat);
   const mem = parseMeminfo(read(join(proc, 'meminfo')) ?? '');
   const load1 = Number((read(join(proc, 'loadavg')) ?? '0').split(/\s+/)[0]) || 0;
   const psi = read(join(proc, 'pressure/memory'));
@@ -148,7 +159,7 @@ export function collectHost(opts: HostOptions): HostFacts {
     hostname: host,
     uptimeS,
     bootTime: new Date(Math.floor(now.getTime() / 1000 - uptimeS) * 1000).toISOString(),
-    cpuCores: cpus().length || 1,
+    cpuCores: cpuCountOf(stat) || cpus().length || 1,
     cpuPercent: opts.previousCpu ? cpuPercentBetween(opts.previousCpu, cpuTimes) : undefined,
     cpuTimes,
     load1,

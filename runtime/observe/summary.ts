@@ -96,10 +96,11 @@ export interface IntentStateSummary {
 }
 
 export interface Summary {
-  yaml: string;
+  /** The summary as YAML (made when first read, from `data` as it is then: buildSummary). */
+  readonly yaml: string;
   data: SummaryData;
-  /** The same, in the intent layer's StateSummary shape (untrusted strings already cleaned and tagged). */
-  context: IntentStateSummary;
+  /** The same, in the intent layer's StateSummary shape (untrusted strings already cleaned and tagged; made when first read). */
+  readonly context: IntentStateSummary;
 }
 
 /** "14d 3h 22m" / "3h 5m" / "42s". */
@@ -222,7 +223,20 @@ export function buildSummary(f: Facts, anomalies: Anomaly[], opts: SummaryOption
     anomalies: anomalies.map((a) => ({ kind: a.kind, severity: a.severity, ...(a.service ? { service: a.service } : {}), message: a.message })),
     log_snippets: Object.fromEntries(Object.keys(logSnippets).sort().map((k) => [k, logSnippets[k]!])),
   };
-  return { yaml: renderYaml(data), data, context: toContext(data, f) };
+  // The YAML and the intent layer's shape are made on first read, each once: `claude status`'s
+  // short view and `--json` read neither (≈ 2–4 ms of a cold status: the render and the
+  // cleaning of every untrusted string again), the LLM context and `--yaml` one each.
+  let yaml: string | undefined;
+  let context: IntentStateSummary | undefined;
+  return {
+    data,
+    get yaml() {
+      return (yaml ??= renderYaml(data));
+    },
+    get context() {
+      return (context ??= toContext(data, f));
+    },
+  };
 }
 
 /** Renders the summary as YAML: untrusted strings double-quoted, log snippets fenced. */

@@ -6,24 +6,27 @@
  * a child node process on the built testutil (dist/); the namespaces are named per run, and the
  * bridges live inside them.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../common/paths.js';
 import { sweepDeadRuns } from './containerd.js';
+import { transpileForChild, type ChildBuild } from './transpile-child.js';
 
 const suffix = randomBytes(3).toString('hex');
 const children: ChildProcess[] = [];
+let child: ChildBuild;
+beforeAll(() => {
+  child = transpileForChild(['runtime/testutil/containerd.ts', 'runtime/drivers/containerd/engine.ts'], RUN);
+});
 
 /** A run: containerd, an engine whose host is a namespace of its own, a network (its bridge there), its log writer; then it waits. */
 const RUN = `
-const { startContainerd } = await import(${JSON.stringify(join(packageRoot(), 'dist/runtime/testutil/containerd.js'))});
-const { ContainerdEngine } = await import(${JSON.stringify(join(packageRoot(), 'dist/runtime/drivers/containerd/engine.js'))});
+import { startContainerd } from './runtime/testutil/containerd.js';
+import { ContainerdEngine } from './runtime/drivers/containerd/engine.js';
 const { execFileSync } = await import('node:child_process');
 const { mkdtempSync } = await import('node:fs');
-const [tag, ns] = process.argv.slice(1);
+const [tag, ns] = process.argv.slice(2);
 execFileSync('ip', ['netns', 'add', ns]);
 const ctd = await startContainerd('sweep-' + tag);
 ctd.track({ netns: ns });
@@ -49,20 +52,20 @@ interface Made {
 
 async function run(tag: string): Promise<Made> {
   const ns = `claude-sweep-${suffix}-${tag}`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', RUN, `${suffix}${tag}`, ns], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  const proc = spawn(process.execPath, [child.script, `${suffix}${tag}`, ns], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(proc);
   let out = '';
   let err = '';
-  child.stderr!.on('data', (d) => (err += d));
+  proc.stderr!.on('data', (d) => (err += d));
   const line = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
+    proc.stdout!.on('data', (d) => {
       out += d;
       if (out.includes('\n')) resolve(out.split('\n')[0]!);
     });
-    child.once('exit', (code) => reject(new Error(`the run exited (${code}) before it was ready: ${err}`)));
+    proc.once('exit', (code) => reject(new Error(`the run exited (${code}) before it was ready: ${err}`)));
   });
   const m = JSON.parse(line) as Omit<Made, 'child' | 'ns' | 'containerd'>;
-  return { ...m, child, ns, containerd: pidsWith(`${m.dir}/`) };
+  return { ...m, child: proc, ns, containerd: pidsWith(`${m.dir}/`) };
 }
 
 function pidsWith(text: string): number[] {
@@ -96,6 +99,7 @@ afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await sweepDeadRuns();
   for (const t of ['term', 'kill', 'live']) if (netnsExists(`claude-sweep-${suffix}-${t}`)) execFileSync('ip', ['netns', 'del', `claude-sweep-${suffix}-${t}`]);
+  child?.cleanup();
 }, 120_000);
 
 describe.sequential('a containerd run stopped half-way', () => {

@@ -41,7 +41,7 @@ import {
 import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
 import { placePorts, readPortFrame } from './ports.js';
-import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas } from './lines.js';
+import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
@@ -844,7 +844,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   }
   const parts: string[] = [];
   // A service this request adds is said once, as the request leaves it (lines.ts).
-  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldBackupRetentionLines(foldAddedUserLines(foldAddedServiceLines(whoReachesIt(run.lines, (n) => getService(run, n), services(run)), run.added, (n) => getService(run, n)))).map((l) => '  ' + l));
+  // One it changes that the machine does not have (observed; never applied) is an add too.
+  const onMachine = new Set((run.input.summary?.services ?? []).map((o) => o.name));
+  const unapplied = run.input.summary ? services(run).map((sv) => sv.name).filter((n) => !onMachine.has(n) && !run.added.includes(n)) : [];
+  if (run.lines.length > 0) parts.push('Proposed changes:', ...foldBackupRetentionLines(foldAddedUserLines(foldUnappliedServiceLines(foldAddedServiceLines(whoReachesIt(run.lines, (n) => getService(run, n), services(run)), run.added, (n) => getService(run, n)), unapplied, (n) => getService(run, n)))).map((l) => '  ' + l));
   if (run.already.length > 0) {
     const nothing = realChanges(run) === '{}';
     parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runOfflineEngine } from './engine.js';
-import { foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines } from './lines.js';
+import { foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines, foldUnappliedServiceLines } from './lines.js';
 
 const NOW = new Date('2026-05-01T10:00:00Z');
 const said = (message: string) =>
@@ -71,5 +71,37 @@ describe('a backup and its retention in one request are said once', () => {
       '~ volume a: backed up every day at 03:00 (0 3 * * *), last 7 kept (x)',
       '~ volume b: the last 3 backups kept',
     ]);
+  });
+});
+
+describe('a service not on the machine is said as an add', () => {
+  it('its ~ lines become one + line with its current values, no "(was …)"; a service on the machine keeps its ~ lines', () => {
+    const web = { name: 'web', image: 'nginx:alpine', ports: [{ host: 8080, container: 80 }], resources: { memory: '512Mi', cpu: '0.5' }, command: ['nginx'] };
+    const lines = foldUnappliedServiceLines(['~ db: memory limit 1Gi (was 512Mi)', '~ web: memory limit 512Mi (was 256Mi)', '~ web: command nginx (run inside its container, instead of the image\'s default)'], ['web'], (n) => (n === 'web' ? web : undefined) as never);
+    expect(lines).toEqual(['~ db: memory limit 1Gi (was 512Mi)', "+ web: nginx:alpine → port 8080 (container 80), memory limit 512Mi, CPU limit 0.5, command nginx (run inside its container, instead of the image's default)"]);
+    // The same through the engine: web in the files, the observation has only db.
+    const files = { 'services.yaml': `apiVersion: claude.os/v1
+kind: ServiceManifest
+metadata:
+  name: s
+spec:
+  services:
+    - name: web
+      image: nginx:alpine
+      ports:
+        - host: 8080
+          container: 80
+      resources:
+        memory: 256Mi
+    - name: db
+      image: redis:7
+` };
+    const run = (observed: string[]) =>
+      runOfflineEngine({ message: 'give web 512MB of memory', files, history: [], secretNames: [], imageCatalog: {}, now: NOW, summary: { services: observed.map((name) => ({ name, image: 'x', state: 'running' })) } })
+        .explanation.split('\n')
+        .filter((l) => /^ {2}[+~] /.test(l))
+        .map((l) => l.trim());
+    expect(run(['db'])).toEqual(['+ web: nginx:alpine → port 8080 (container 80), memory limit 512Mi']);
+    expect(run(['db', 'web'])).toEqual(['~ web: memory limit 512Mi (was 256Mi)']);
   });
 });

@@ -98,6 +98,40 @@ export function foldAddedServiceLines(lines: readonly string[], added: readonly 
   return out;
 }
 
+/** A `~ name: …` change an add with current values says already: image, ports, memory, CPU, replicas. */
+const CURRENT_VALUE = /^(?:image |published on |port \d+ published |no host port|no longer publishes host port|memory limit |CPU limit |\d+ replicas?\b)/;
+
+/**
+ * Says a service that is not on the machine (never applied: proposed earlier in this
+ * conversation and changed again at "modify", or written in the files and not applied yet) as
+ * the add it is: its `~ name: …` lines become one `+ name: …` line with its current values
+ * (image, ports, memory and CPU limits, replicas) and its other changes without "(was …)": it
+ * never was that on the machine. At the place of its first line; other lines are kept as they are.
+ */
+export function foldUnappliedServiceLines(lines: readonly string[], unapplied: readonly string[], final: (name: string) => Service | undefined): string[] {
+  const out = [...lines];
+  for (const name of unapplied) {
+    const svc = final(name);
+    const first = out.findIndex((l) => l.startsWith(`~ ${name}: `));
+    if (!svc || first < 0 || out.some((l) => l.startsWith(`+ ${name}: `))) continue;
+    const changes: string[] = [];
+    for (let i = out.length - 1; i >= first; i--) {
+      const m = out[i]!.startsWith(`~ ${name}: `) ? out[i]!.slice(`~ ${name}: `.length) : undefined;
+      if (m === undefined) continue;
+      if (i > first) out.splice(i, 1);
+      if (!CURRENT_VALUE.test(m)) changes.unshift(m.replace(/ \(was [^)]*\)$/, ''));
+    }
+    const r = svc.resources;
+    const current = [
+      ...(r?.memory !== undefined ? [`memory limit ${r.memory}`] : []),
+      ...(r?.cpu !== undefined ? [`CPU limit ${r.cpu}`] : []),
+      ...(svc.replicas !== undefined && svc.replicas !== 1 ? [`${svc.replicas} replicas`] : []),
+    ];
+    out[first] = [`+ ${name}: ${svc.image}${portsPhrase(svc)}`, ...current, ...changes].join(', ');
+  }
+  return out;
+}
+
 /**
  * Folds `~ user NAME: …` lines into the `+ user NAME …` line of a user this request adds
  * ("add a user bob in the docker group" said `+ user bob (…)` and then `~ user bob: member of

@@ -101,4 +101,38 @@ describe('CNI plugin calls', () => {
     expect((err as Error).message).toBe('CNI loopback ADD for c1 on lo did not finish within 0.5 s and was stopped (is the machine overloaded?)');
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
+
+  it("the namespaces of creates made together are made by one `ip -batch` (real `ip`, counted); when the batch fails, the others are made and the error names the one that failed", async () => {
+    // `ip` as the driver finds it on PATH: notes its arguments, then runs the real one
+    const real = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
+    const calls = join(dir, 'ip-calls.log');
+    writeFileSync(join(dir, 'ip'), `#!/bin/sh\necho "$*" >> ${calls}\nexec ${real} "$@"\n`);
+    chmodSync(join(dir, 'ip'), 0o755);
+    const tag = randomBytes(3).toString('hex');
+    const names = ['a', 'b', 'c'].map((x) => `claude-nsbatch-${tag}-${x}`);
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path}`;
+    const cni = new Cni(dir, join(dir, 'ipam'));
+    try {
+      await Promise.all(names.map((n) => cni.createNetns(n)));
+      expect(names.filter((n) => cni.netnsExists(n))).toEqual(names);
+      expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['-batch -']);
+      // asked again: nothing to do, no `ip` run
+      await Promise.all(names.map((n) => cni.createNetns(n)));
+      expect(readFileSync(calls, 'utf8').trim().split('\n')).toHaveLength(1);
+
+      // a name `ip` refuses (a slash) beside a good one: the good one is made, the bad one's error names it
+      rmSync(calls);
+      const good = `claude-nsbatch-${tag}-d`;
+      names.push(good);
+      const bad = `claude-nsbatch-${tag}/e`;
+      const [g, b] = await Promise.allSettled([cni.createNetns(good), cni.createNetns(bad)]);
+      expect(g.status).toBe('fulfilled');
+      expect(cni.netnsExists(good)).toBe(true);
+      expect(b.status === 'rejected' && (b.reason as Error).message).toMatch(new RegExp(`^ip netns add ${bad} failed: `));
+    } finally {
+      process.env.PATH = path;
+      for (const n of names) if (cni.netnsExists(n)) execFileSync('ip', ['netns', 'del', n]);
+    }
+  });
 });

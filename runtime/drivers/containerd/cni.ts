@@ -128,11 +128,39 @@ export class Cni {
     return `/var/run/netns/${ns}`;
   }
 
-  async createNetns(ns: string): Promise<void> {
-    if (existsSync(this.netnsPath(ns))) return;
-    const r = await run('ip', ['netns', 'add', ns]);
-    if (r.code !== 0) throw new CniError(`ip netns add ${ns} failed: ${r.stderr.trim()}`);
+  /**
+   * Makes the namespace (none when it exists). The namespaces asked for in the same turn of
+   * the event loop (a plan's creates start together) are made by one `ip -batch`: one process
+   * instead of one each, on every create's critical path (three at ≈ 130, 210 and 250 ms
+   * after the creates began, quiet, in the stack bench). When the batch fails, each one left
+   * is made on its own, so each failure names its namespace.
+   */
+  createNetns(ns: string): Promise<void> {
+    if (existsSync(this.netnsPath(ns))) return Promise.resolve();
+    let batch = this.netnsBatch;
+    if (!batch) {
+      const names = new Set<string>();
+      const made = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        this.netnsBatch = undefined;
+        const todo = [...names].filter((n) => !existsSync(this.netnsPath(n)));
+        if (todo.length > 1 && (await run('ip', ['-batch', '-'], { input: todo.map((n) => `netns add ${n}\n`).join('') })).code === 0) return new Map<string, Error>();
+        const failed = new Map<string, Error>();
+        for (const n of todo) {
+          if (existsSync(this.netnsPath(n))) continue;
+          const r = await run('ip', ['netns', 'add', n]);
+          if (r.code !== 0) failed.set(n, new CniError(`ip netns add ${n} failed: ${r.stderr.trim()}`));
+        }
+        return failed;
+      });
+      batch = this.netnsBatch = { names, made };
+    }
+    batch.names.add(ns);
+    return batch.made.then((failed) => {
+      const e = failed.get(ns);
+      if (e) throw e;
+    });
   }
+  private netnsBatch: { names: Set<string>; made: Promise<Map<string, Error>> } | undefined;
 
   async deleteNetns(ns: string): Promise<void> {
     if (!existsSync(this.netnsPath(ns))) return;

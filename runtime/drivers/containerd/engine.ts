@@ -37,10 +37,12 @@ import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, redact } 
 import { HostSideOps, type FirewallBackend } from '../host-ops.js';
 import { managedLabels, withSecretEnvLabel } from '../docker.js';
 import { observeHostSide, type ObserveOptions } from '../../observe/snapshot.js';
-import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type ProcessMsg } from './api.js';
+import { connectContainerd, grpcCode, NOT_FOUND, type Any, type ContainerdApi, type ContainerMsg, type Descriptor, type ProcessMsg } from './api.js';
 import { Cni, cniBinDir, type CniNetwork, type CniResult, type PortMapping } from './cni.js';
 import { PortPublisher } from './ports.js';
-import { importTarball, readImage, tarballNames } from './images.js';
+import { chainIds, importTarball, readImage, tarballNames } from './images.js';
+/** How long a target found by ensureImage is taken by the creates without asking containerd again. */
+const ENSURED_TARGET_MS = 30_000;
 import { PROCESS_TYPE_URL, processSpec, resolveUser, runtimeSpec, SPEC_TYPE_URL } from './spec.js';
 import { CONTAINERD_BRIDGE_PREFIX } from '../../../plan/bridges.js';
 import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation } from './logs.js';
@@ -214,17 +216,28 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   private async all(): Promise<Found[]> {
     const { containers } = (await this.api.containers.List({ filters: [] })) as { containers: ContainerMsg[] };
-    const out: Found[] = [];
-    for (const c of containers) {
-      const ext = c.extensions?.[RECORD_EXT];
-      if (!ext) continue;
-      const record = JSON.parse(Buffer.from(ext.value).toString('utf8')) as ContainerdRecord;
-      out.push({ c, name: c.labels[LABEL_NAME] ?? record.name, record });
-    }
-    return out;
+    return containers.map((c) => this.foundOf(c)).filter((f): f is Found => f !== null);
+  }
+
+  /** A container of ours (it carries our record), else null. */
+  private foundOf(c: ContainerMsg): Found | null {
+    const ext = c.extensions?.[RECORD_EXT];
+    if (!ext) return null;
+    const record = JSON.parse(Buffer.from(ext.value).toString('utf8')) as ContainerdRecord;
+    return { c, name: c.labels[LABEL_NAME] ?? record.name, record };
   }
 
   private async find(nameOrId: string): Promise<Found | null> {
+    // An id (newContainer's `<name>-<8 hex>`, what the apply starts and waits on): one Get, not a
+    // List of every container with its spec, on each start's and readiness wait's path.
+    if (/-[0-9a-f]{8}$/.test(nameOrId)) {
+      try {
+        const f = this.foundOf(((await this.api.containers.Get({ id: nameOrId })) as { container: ContainerMsg }).container);
+        if (f) return f;
+      } catch (e) {
+        if (grpcCode(e) !== NOT_FOUND) throw e;
+      }
+    }
     const all = await this.all();
     return all.find((f) => f.c.id === nameOrId) ?? all.find((f) => f.name === nameOrId) ?? null;
   }
@@ -348,10 +361,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * namespace, not its interfaces). Best effort: it must not reject. A create that fails
    * deletes the task it made.
    */
-  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>, alongside?: (id: string, mounts: SnapshotMount[]) => Promise<void>): Promise<string> {
+  private async newContainer(spec: ContainerSpec, env: Record<string, string>, labels: Record<string, string>, alongside?: (f: Found, mounts: SnapshotMount[]) => Promise<void>): Promise<string> {
     let image;
     try {
-      image = ((await this.api.images.Get({ name: spec.image })) as { image: { target: { mediaType: string; digest: string; size: number } } }).image;
+      // the target the plan's image step found (ensureImage), else asked now
+      const ensured = this.ensured.get(spec.image);
+      image = { target: ensured && Date.now() - ensured.at < ENSURED_TARGET_MS ? ensured.target : await this.imageTarget(spec.image) };
     } catch (e) {
       if (grpcCode(e) === NOT_FOUND) throw new ImageMissingError(spec.image, spec.image, 'is not in containerd (the plan imports images before it creates containers)');
       throw e;
@@ -372,12 +387,11 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // containerd's garbage collector (run after any removal) from taking it in between.
     const lease = `claude-create-${id}`;
     try {
-      await this.api.leases.Create({ id: lease, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
-      const { config } = await this.imageConfig(image.target);
+      // the lease beside the image's config (read ahead by ensureImage): one round trip, not two
+      const leased = this.api.leases.Create({ id: lease, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3_600_000).toISOString() } });
+      const [{ config }] = await Promise.all([this.imageConfig(image.target), leased]);
       trace(`ctd: ${spec.name} image read`);
-      const diffIds = config.rootfs.diff_ids;
-      const { chainIds } = await import('./images.js');
-      const chain = chainIds(diffIds);
+      const chain = chainIds(config.rootfs.diff_ids);
       const { mounts } = (await this.api.snapshots.Prepare({ snapshotter: this.snapshotter, key: id, parent: chain[chain.length - 1] ?? '', labels: {} }, { lease })) as { mounts: SnapshotMount[] };
       trace(`ctd: ${spec.name} snapshot prepared`);
       const ic = config.config ?? {};
@@ -433,7 +447,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           ? { name: spec.name, spec, env: null, envEncrypted: await encryptSecret(JSON.stringify(Object.entries(env).map(([k, v]) => `${k}=${v}`)), (await ensureAgeIdentity(this.opts.dataDir)).recipient) }
           : { name: spec.name, spec, env: Object.entries(env).map(([k, v]) => `${k}=${v}`), envEncrypted: null };
       const ext: Any = { typeUrl: RECORD_TYPE_URL, value: Buffer.from(JSON.stringify(record)) };
-      await this.api.containers.Create({
+      const created = (await this.api.containers.Create({
         container: {
           id,
           labels: { ...labels, [LABEL_NAME]: spec.name },
@@ -444,11 +458,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           snapshotKey: id,
           extensions: { [RECORD_EXT]: ext },
         },
-      });
+      })) as { container: ContainerMsg };
       trace(`ctd: ${spec.name} container created`);
       // The container now holds its snapshot: the lease can go.
       await this.api.leases.Delete({ id: lease }).catch(() => undefined);
-      if (alongside) beside = nsMade.then(() => alongside(id, mounts)).catch(() => undefined);
+      // the container as containerd answered its create: the task's create needs no lookup
+      const found: Found = { c: created.container, name: spec.name, record };
+      if (alongside) beside = nsMade.then(() => alongside(found, mounts)).catch(() => undefined);
       await net;
       trace(`ctd: ${spec.name} CNI set up`);
       await this.refreshHosts();
@@ -646,7 +662,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     // its task is created beside the CNI attaches and the hosts files (newContainer `alongside`):
     // the shim's start and runc's create need the namespace only, and were after them on the
     // critical path of every start (postgres's among them)
-    const early = spec.state === 'running' ? (id: string, mounts: SnapshotMount[]) => this.precreateTask(id, mounts) : undefined;
+    const early = spec.state === 'running' ? (f: Found, mounts: SnapshotMount[]) => this.precreateTask(f, mounts) : undefined;
     return this.newContainer(spec, env, withSecretEnvLabel(managedLabels(spec, this.opts.hostId), spec.env, spec.secretRefs ?? []), early);
   }
 
@@ -658,7 +674,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     const labels = { ...rec.labels };
     if (labels[LABEL_MANAGED] === 'true') labels[LABEL_HOST] = this.opts.hostId;
     const networks = rec.networks.filter((x) => x.name !== DEFAULT_NETWORK);
-    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels, rec.running ? (id, mounts) => this.precreateTask(id, mounts) : undefined);
+    return this.newContainer({ ...r.spec, name: rec.name, networks: networks.length ? networks : r.spec.networks }, envMap, labels, rec.running ? (f, mounts) => this.precreateTask(f, mounts) : undefined);
   }
 
   // ── tasks ──
@@ -702,8 +718,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * at a load of 19: docs/runtime.md "The stack on containerd"). Best effort: if that fails,
    * the task is deleted, and the start creates it and says why.
    */
-  private async precreateTask(id: string, mounts?: SnapshotMount[]): Promise<void> {
-    const f = await this.mustFind(id);
+  private async precreateTask(f: Found, mounts?: SnapshotMount[]): Promise<void> {
     await this.createTask(f, null, mounts).catch(async (e: unknown) => {
       trace(`ctd: ${f.name} task not created ahead (${(e as Error).message})`);
       await this.api.tasks.Delete({ containerId: f.c.id }).catch(() => undefined);
@@ -717,21 +732,23 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     try {
       // created ahead by createContainer (precreateTask): only started here
       if (t?.status !== 'CREATED') await this.createTask(f, t);
-      // the log writer (its start began at the create), made sure of before the task runs
-      await this.ensureLogWriter();
-      trace(`ctd: ${f.name} log writer ready`);
-      // its published ports loaded beside runc's start (every start: a reboot or a flushed
-      // ruleset leaves the marker without the table); a task started whose ports cannot be is killed
+      // Beside runc's start: the log writer made sure of (its start began at the create; until
+      // it is up, the task's lines wait in the helper's pipes) and the published ports loaded
+      // (every start: a reboot or a flushed ruleset leaves the marker without the table). Each
+      // was a wait before the start (≈ 90 and 150 ms for postgres, quiet). A task started whose
+      // writer or ports cannot be is killed, and the start fails.
       const started = this.api.tasks.Start({ containerId: f.c.id, execId: '' }, { deadlineMs: TASK_START_DEADLINE_MS });
+      const writer = this.ensureLogWriter().then(() => trace(`ctd: ${f.name} log writer ready`));
       const ports = this.publishPorts(f.c.id).then(() => trace(`ctd: ${f.name} ports published`));
-      const [s, p] = await Promise.allSettled([started, ports]);
-      if (p.status === 'rejected') {
+      const [s, w, p] = await Promise.allSettled([started, writer, ports]);
+      const failed = [w, p].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
         if (s.status === 'fulfilled') {
           await this.api.tasks.Kill({ containerId: f.c.id, execId: '', signal: SIGKILL, all: true }).catch(() => undefined);
           await this.waitExit(f.c.id, '', 10_000);
         }
         await this.unpublishPorts(f.c.id, true).catch(() => undefined);
-        throw p.reason;
+        throw failed.reason;
       }
       if (s.status === 'rejected') {
         await this.unpublishPorts(f.c.id, true).catch(() => undefined);
@@ -1162,15 +1179,29 @@ export class ContainerdEngine extends HostSideOps implements Engine {
 
   // ── images ──
 
+  private async imageTarget(ref: string): Promise<Descriptor> {
+    return ((await this.api.images.Get({ name: ref })) as { image: { target: Descriptor } }).image.target;
+  }
+
   private async hasImage(ref: string): Promise<boolean> {
     try {
-      await this.api.images.Get({ name: ref });
+      const target = await this.imageTarget(ref);
+      // The plan's creates come next: its config is read now, beside the other steps before
+      // them (imageConfig keeps it), and the creates take this target instead of asking again.
+      this.ensured.set(ref, { target, at: Date.now() });
+      this.imageConfig(target).catch(() => undefined);
       return true;
     } catch (e) {
       if (grpcCode(e) === NOT_FOUND) return false;
       throw e;
     }
   }
+  /**
+   * Per image name, its target as last found present (ensureImage, imageUnavailable) and when:
+   * taken by the creates for ENSURED_TARGET_MS (a plan's creates follow its image steps), then
+   * asked again, so a long-lived engine (the daemon's) never creates from a target long gone.
+   */
+  private readonly ensured = new Map<string, { target: Descriptor; at: number }>();
 
   /** Imports an image tarball (docker save / OCI layout); returns the names and manifest digests. */
   importImage(file: string): Promise<{ name: string; digest: string }[]> {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerdDockerView } from './docker-view.js';
 import type { ContainerdEngine } from './engine.js';
+import { PARTIAL_WAIT_MS } from './logs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'claude-follow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,11 +22,21 @@ const WRITER = `
 const fs = require('node:fs');
 const [file, n] = [process.argv[1], Number(process.argv[2])];
 const fd = fs.openSync(file, 'a');
-const t = (i) => '2026-12-05T10:00:' + String(10 + Math.floor(i / 4 / 1000)).padStart(2, '0') + '.' + String(Math.floor(i / 4) % 1000).padStart(3, '0') + '000000Z';
+// the time of line i, shared by four lines: the clock's, as the log writer's (a P part is waited
+// for only while it is recent, logs.ts PARTIAL_WAIT_MS), ms and a counter within the ms
+let at = '', lastMs = 0, ctr = 0;
+const t = (i) => {
+  if (i % 4 === 0 || at === '') {
+    const now = Date.now();
+    if (now <= lastMs) ctr++; else { lastMs = now; ctr = 0; }
+    at = new Date(lastMs).toISOString().slice(0, 23) + String(ctr).padStart(6, '0') + 'Z';
+  }
+  return at;
+};
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 for (let i = 0; i < n; i++) {
   const rec = t(i) + ' stdout F line ' + i + '\\n';
-  if (i % 50 === 0) { fs.writeSync(fd, t(i) + ' stdout P line ' + i.toString().slice(0, 1)); fs.writeSync(fd, '\\n'); sleep(2); fs.writeSync(fd, t(i) + ' stdout F ' + ('line ' + i).slice(6) + '\\n'); }
+  if (i % 50 === 0) { const ti = t(i); fs.writeSync(fd, ti + ' stdout P line ' + i.toString().slice(0, 1)); fs.writeSync(fd, '\\n'); sleep(2); fs.writeSync(fd, ti + ' stdout F ' + ('line ' + i).slice(6) + '\\n'); }
   else if (i % 7 === 0) { fs.writeSync(fd, rec.slice(0, 20)); sleep(1); fs.writeSync(fd, rec.slice(20)); }
   else fs.writeSync(fd, rec);
   if (i % 100 === 0) sleep(1);
@@ -65,4 +76,19 @@ describe('following a containerd log while it is written fast', () => {
     expect({ lost: lost.slice(0, 5), lostCount: lost.length, doubled: doubled.slice(0, 5), foreign: foreign.slice(0, 5) }).toEqual({ lost: [], lostCount: 0, doubled: [], foreign: [] });
     expect(got).toEqual(want);
   }, 60_000);
+
+  it('an orphan P part (its task exited mid-line) holds the follower back for PARTIAL_WAIT_MS at most, by the real clock (review 17 LOW-1)', async () => {
+    const file = join(dir, 'orphan.log');
+    const at = () => new Date().toISOString().replace('Z', '000000Z');
+    appendFileSync(file, `${at()} stdout F before\n`);
+    const engine = { describeAll: async () => [{ id: 'o', name: 'o', logFile: file }] } as unknown as ContainerdEngine;
+    const stream = (await new ContainerdDockerView(engine).getContainer('o').logs({ stdout: true, stderr: true, follow: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    const got: string[] = [];
+    stream.on('data', (d: Buffer) => got.push(...unframe(d)));
+    appendFileSync(file, `${at()} stderr P cut off\n${at()} stdout F after\n`);
+    const start = Date.now();
+    while (got.length < 3 && Date.now() - start < PARTIAL_WAIT_MS + 5000) await new Promise((r) => setTimeout(r, 50));
+    stream.destroy();
+    expect(got).toEqual(['before', 'cut off', 'after']);
+  }, 30_000);
 });

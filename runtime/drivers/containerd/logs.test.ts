@@ -14,7 +14,7 @@ import { appendFileSync, closeSync, constants, existsSync, openSync, readdirSync
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { tempDirs } from '../../testutil/tempdirs.js';
-import { cursorAfter, entriesAfter, logFiles, logRotationFromEnv, readLogEntries, readLogLines, rotateLog } from './logs.js';
+import { cursorAfter, entriesAfter, logFiles, logRotationFromEnv, PARTIAL_WAIT_MS, readLogEntries, readLogLines, rotateLog } from './logs.js';
 import { ensureLogWriter, installLogWriter, logWriterUri, MAX_RECORD_BYTES, stopLogWriter } from './log-writer.js';
 
 const dirs = tempDirs('claude-logs-');
@@ -68,26 +68,65 @@ describe('log rotation', () => {
 
   it('a follower (`logs -f`) gets a long line whose parts were interleaved with the other stream: once, whole, in its place (review M4)', () => {
     const live = join(dirs.make(), 'c.log');
-    const t = (n: number) => `2026-12-06T00:00:0${n}.000000000Z`;
+    // its parts 100 ms apart, polled at the time of the last record: well within PARTIAL_WAIT_MS
+    const t = (n: number) => `2026-12-06T00:00:00.${n}00000000Z`;
     // what a follower does (docker-view.ts): deliver the whole lines after its cursor, poll again
     const got: string[] = [];
     let cursor = cursorAfter([]);
+    let clock = 0;
     const poll = () => {
-      const now = readLogEntries(live, { complete: true });
+      const now = readLogEntries(live, { complete: true, now: Date.parse(t(clock)) });
       got.push(...entriesAfter(now, cursor).map((e) => `${e.stream} ${e.text}`));
       cursor = cursorAfter(now);
     };
     appendFileSync(live, `${t(1)} stdout F before\n${t(2)} stdout P long-a \n${t(3)} stderr F meanwhile\n`);
+    clock = 3;
     poll();
     appendFileSync(live, `${t(4)} stdout P long-b \n`);
+    clock = 4;
     poll();
     appendFileSync(live, `${t(5)} stdout F long-c\n${t(6)} stderr F after\n`);
+    clock = 6;
     poll();
     poll();
     expect(got).toEqual(['stdout before', 'stdout long-a long-b long-c', 'stderr meanwhile', 'stderr after']);
     // read whole (not following), the line is in its place too, and an unfinished one is shown
     appendFileSync(live, `${t(7)} stderr P unfinished \n${t(8)} stdout F last\n`);
     expect(readLogLines(live)).toEqual(['before', 'long-a long-b long-c', 'meanwhile', 'after', 'unfinished ', 'last']);
+  });
+
+  it('a follower is not held back by an orphan `P` part (its task exited before the line ended): past PARTIAL_WAIT_MS, by the clock or by the newer lines of the log, it and what came after are shown, and a late rest of it is a line of its own (review 17 LOW-1)', () => {
+    const live = join(dirs.make(), 'c.log');
+    const base = Date.parse('2026-12-06T00:00:00.000Z');
+    const t = (ms: number) => new Date(base + ms).toISOString().replace('Z', '000000Z');
+    const got: string[] = [];
+    let cursor = cursorAfter([]);
+    const poll = (now: number) => {
+      const all = readLogEntries(live, { complete: true, now: base + now });
+      got.push(...entriesAfter(all, cursor).map((e) => `${e.stream} ${e.text}`));
+      cursor = cursorAfter(all);
+    };
+    appendFileSync(live, `${t(0)} stdout F before\n${t(100)} stderr P orphan \n${t(200)} stdout F one\n`);
+    poll(300);
+    // still within the wait: the part may yet be continued, so it and what followed wait
+    expect(got).toEqual(['stdout before']);
+    // the clock goes past the wait: shown as it is, and the line after it
+    poll(PARTIAL_WAIT_MS + 500);
+    expect(got).toEqual(['stdout before', 'stderr orphan ', 'stdout one']);
+    appendFileSync(live, `${t(PARTIAL_WAIT_MS + 600)} stdout F two\n`);
+    poll(PARTIAL_WAIT_MS + 700);
+    // its stream goes on later (a new writer finished the line): the rest is a new line, not lost
+    appendFileSync(live, `${t(PARTIAL_WAIT_MS + 800)} stderr F rest\n`);
+    poll(PARTIAL_WAIT_MS + 900);
+    expect(got).toEqual(['stdout before', 'stderr orphan ', 'stdout one', 'stdout two', 'stderr rest']);
+    // read whole (not following), the parts are one line
+    expect(readLogLines(live)).toEqual(['before', 'orphan rest', 'one', 'two']);
+
+    // with the reader's clock not past the wait (a clock behind the writer's), the log's own newer
+    // lines show that the part is old
+    const live2 = join(dirs.make(), 'c.log');
+    appendFileSync(live2, `${t(100)} stderr P orphan \n${t(200)} stdout F one\n${t(PARTIAL_WAIT_MS + 300)} stdout F two\n`);
+    expect(readLogEntries(live2, { complete: true, now: base + 200 }).map((e) => e.text)).toEqual(['orphan ', 'one', 'two']);
   });
 
   it('takes its limits from CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, and refuses a bad value clearly', () => {

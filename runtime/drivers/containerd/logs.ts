@@ -67,22 +67,42 @@ export interface LogEntry {
 const RECORD = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (stdout|stderr) ([FP]) (.*)$/s;
 
 /**
+ * How long a follower waits for the rest of a line written in `P` parts. A line's parts come
+ * within milliseconds of each other (a line over 16 KiB, or a writer stopped mid-line and the
+ * next one going on); a run of parts whose last one is older than this, by the clock or by the
+ * log's own newer records, is an orphan (its task exited before a writer finished it) and is
+ * shown as it is.
+ */
+export const PARTIAL_WAIT_MS = 2000;
+
+/** A record's time in ms since the epoch (the writer's RFC 3339 time has up to 9 fraction digits). */
+const recordMs = (t: string): number => Date.parse(t.replace(/(\.\d{3})\d*Z$/, '$1Z'));
+
+/**
  * The log's lines, oldest first, across the rotated files: the log writer's records
  * (./log-writer.ts) with their time and stream, a line split into `P` records joined again;
  * a line without the record prefix (written by the shim's `file://` stdio before the writer
  * existed) is a stdout line with no time.
+ *
+ * `complete` (a follower, `logs -f`): only what is whole now. Left out: a record the writer is
+ * still writing (after the last newline), and a line whose `P` parts have no `F` yet with all
+ * that came after it, while its last part is under PARTIAL_WAIT_MS old (by `now`, and by the
+ * newest record of the log). An older unfinished line is shown as it is, and what came after it
+ * too: one orphan part never holds the log back (review 17 LOW-1). Its parts that come later
+ * than PARTIAL_WAIT_MS after the one before start a line of their own, with their own time, so
+ * a follower that showed the first parts gets the rest as a new line rather than losing it.
  */
-export function readLogEntries(live: string, opts: { complete?: boolean } = {}): LogEntry[] {
+export function readLogEntries(live: string, opts: { complete?: boolean; now?: number } = {}): LogEntry[] {
   const out: LogEntry[] = [];
   // Per stream, the entry its `P` parts are gathered in: placed where its first part is, so the
   // entries stay in the order (and so the times) the writer wrote them in. Placed at its `F`,
   // a long line whose end came after the other stream's next line had an older time than that
   // line: a follower, past that time already, dropped it (review M4).
   const partial: Record<'stdout' | 'stderr', number | null> = { stdout: null, stderr: null };
+  // Per stream, the time of the last part of its open run (complete mode).
+  const lastPart: Record<'stdout' | 'stderr', number> = { stdout: 0, stderr: 0 };
+  let newest = 0;
   const text = readLog(live);
-  // complete: only what is whole now: not a record the writer is still writing (after the last
-  // newline), nor a line whose `P` parts have no `F` yet, nor what came after such a line. A
-  // follower reads those next time.
   const whole = opts.complete ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
   for (const raw of whole.split('\n')) {
     const m = RECORD.exec(raw);
@@ -91,14 +111,21 @@ export function readLogEntries(live: string, opts: { complete?: boolean } = {}):
       continue;
     }
     const stream = m[2] as 'stdout' | 'stderr';
-    const at = partial[stream];
+    let at = partial[stream];
+    if (opts.complete) {
+      const ms = recordMs(m[1]!);
+      if (at !== null && ms - lastPart[stream] > PARTIAL_WAIT_MS) at = null;
+      lastPart[stream] = ms;
+      if (ms > newest) newest = ms;
+    }
     if (at === null) out.push({ time: m[1]!, stream, text: m[4]! });
     else out[at]!.text += m[4]!;
     partial[stream] = m[3] === 'P' ? (at ?? out.length - 1) : null;
   }
   if (opts.complete) {
-    const open = [partial.stdout, partial.stderr].filter((i): i is number => i !== null);
-    if (open.length) out.length = Math.min(...open);
+    const now = opts.now ?? Date.now();
+    const waiting = (['stdout', 'stderr'] as const).filter((s) => partial[s] !== null && now - lastPart[s] <= PARTIAL_WAIT_MS && newest - lastPart[s] <= PARTIAL_WAIT_MS);
+    if (waiting.length) out.length = Math.min(...waiting.map((s) => partial[s]!));
   }
   return out;
 }
