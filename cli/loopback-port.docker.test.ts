@@ -65,4 +65,15 @@ describe('a port published on loopback only says so', () => {
     term.tmux('send-keys', '-t', `claude-lbpt-${tag}`, 'C-d');
     await term.exited('0');
   }, 400_000);
+
+  it('claude services --json: one shape per port, {port, host_address?, protocol}; the table as before', async () => {
+    term.runClaude(['services', '--json'], { env: host.env, cwd: host.base, width: 200, height: 60 });
+    const screen = await term.exited('0');
+    const json = JSON.parse(screen.slice(screen.indexOf('{'), screen.lastIndexOf('}') + 1)) as { services: { service: string; ports: unknown[] }[] };
+    const row = json.services.find((r) => r.service === name);
+    expect(row?.ports).toEqual([...[{ port: local, host_address: '127.0.0.1', protocol: 'tcp' }, { port: open, protocol: 'tcp' }].sort((a, b) => a.port - b.port)]);
+    term.runClaude(['services'], { env: host.env, cwd: host.base, width: 200, height: 60 });
+    const table = (await term.exited('0')).split('\n').find((l) => l.includes(name)) ?? '';
+    expect(table).toContain(`127.0.0.1:${local} (this machine only)`);
+  }, 120_000);
 });

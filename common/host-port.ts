@@ -26,6 +26,24 @@ export function hostPortEntries(ports: readonly { host?: number; hostIp?: string
   return [...seen.values()].sort((a, b) => a.port - b.port || (typeof a.entry === 'number' ? -1 : typeof b.entry === 'number' ? 1 : String(a.entry) < String(b.entry) ? -1 : 1)).map((x) => x.entry);
 }
 
+/** A published port as `claude services --json` gives it: `host_address` only when bound to one address. */
+export interface PublishedPort {
+  port: number;
+  host_address?: string;
+  protocol: string;
+}
+
+/** The distinct published ports of `ports`, by port, then protocol, then address (every address first). */
+export function publishedPorts(ports: readonly { host?: number; hostIp?: string; protocol: string }[]): PublishedPort[] {
+  const seen = new Map<string, PublishedPort>();
+  for (const p of ports) {
+    if (p.host === undefined) continue;
+    const addr = p.hostIp === undefined || ANY.has(p.hostIp) ? undefined : p.hostIp;
+    seen.set(`${p.host}/${p.protocol}/${addr ?? ''}`, { port: p.host, ...(addr !== undefined ? { host_address: addr } : {}), protocol: p.protocol });
+  }
+  return [...seen.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0) || ((a.host_address ?? '') < (b.host_address ?? '') ? -1 : 1));
+}
+
 /** Whether `addr` is a loopback address (127.0.0.0/8, ::1). */
 export function isLoopbackAddress(addr: string): boolean {
   return /^127\./.test(addr) || addr === '::1' || addr === 'localhost';

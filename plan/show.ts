@@ -149,10 +149,14 @@ export function renderPlan(payload: PlanPayload, report?: PlanReport, review?: P
  */
 export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport, 'signatures' | 'payload' | 'policy'>, review?: PlanReview): Generator<string> {
   const d = (payload.display ?? {}) as Display;
-  const security = payload.steps.some((s) => s.risk === 'security');
-  const title = payload.steps.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
+  // A plan that only changes security.yaml (a secret, a user, a key, a certificate) has no
+  // step, but it is a change, confirmed at apply: said as one, never "No Changes".
+  const fileOnly = payload.steps.length === 0 ? confirmNotes(payload) : [];
+  const security = payload.steps.some((s) => s.risk === 'security') || fileOnly.length > 0;
+  const title = payload.steps.length === 0 && fileOnly.length === 0 ? 'No Changes' : security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes';
   const base = d.overview?.length ? [...d.overview] : [];
   const overview = review && payload.steps.length ? withReview(base, review, payload.steps) : base;
+  for (const n of fileOnly) overview.push(`⚠ ${n}`);
   if (overview.length === 0 && payload.steps.length === 0) overview.push('The system already matches the state files.');
   const sec = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
   if (sec.length) {

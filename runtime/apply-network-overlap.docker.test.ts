@@ -22,19 +22,23 @@ import { redisPing, stackSpecs } from './testutil/stack.js';
 
 const HOLD_MS = 1500;
 
-/** The real engine, whose network create waits HOLD_MS first (and then fails, with `fail`). */
-function slowNetwork(engine: Engine, fail = false): Engine {
+/** The real engine, with its network create wrapped by `around` (given the real one). */
+function aroundNetworkCreate(engine: Engine, around: (spec: NetworkSpec, create: (spec: NetworkSpec) => Promise<void>) => Promise<void>): Engine {
   return new Proxy(engine, {
     get(target, prop, receiver) {
-      if (prop === 'createNetwork')
-        return async (spec: NetworkSpec) => {
-          await new Promise((r) => setTimeout(r, HOLD_MS));
-          if (fail) throw new Error(`network ${spec.name}: refused by the test`);
-          return target.createNetwork(spec);
-        };
+      if (prop === 'createNetwork') return (spec: NetworkSpec) => around(spec, (x) => target.createNetwork(x));
       const v = Reflect.get(target, prop, receiver) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
+  });
+}
+
+/** The real engine, whose network create waits HOLD_MS first (and then fails, with `fail`). */
+function slowNetwork(engine: Engine, fail = false): Engine {
+  return aroundNetworkCreate(engine, async (spec, create) => {
+    await new Promise((r) => setTimeout(r, HOLD_MS));
+    if (fail) throw new Error(`network ${spec.name}: refused by the test`);
+    return create(spec);
   });
 }
 
@@ -98,16 +102,9 @@ describe('apply on docker: a container is created beside its network', () => {
     const { steps } = await stackPlan(net, '3');
     let journaledAtCreate: { planId: string; step: string }[] = [];
     const r = await w.apply(await w.planText(steps), {
-      engine: new Proxy(w.engine, {
-        get(target, prop, receiver) {
-          if (prop === 'createNetwork')
-            return (spec: NetworkSpec) => {
-              journaledAtCreate = readJournal(w.dataDir).flatMap((x) => (x.t === 'step.begin' ? [x] : []));
-              return target.createNetwork(spec);
-            };
-          const v = Reflect.get(target, prop, receiver) as unknown;
-          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        },
+      engine: aroundNetworkCreate(w.engine, (spec, create) => {
+        journaledAtCreate = readJournal(w.dataDir).flatMap((x) => (x.t === 'step.begin' ? [x] : []));
+        return create(spec);
       }),
     });
     expect(r.status).toBe('applied');

@@ -63,7 +63,7 @@ export class Journal {
    * change they announce, as if appended one by one (a crash mid-write tears only the last line,
    * which the reader skips; a failed write is cut back off, so none of them is recorded). The
    * apply's DAG walk records the begin of every step it starts at once this way: the steps'
-   * engine requests go out after one fsync instead of one each (runtime/apply.ts).
+   * engine requests wait for one journal fsync instead of one each (runtime/apply.ts).
    */
   appendAll(recs: readonly Unstamped<JournalRecord>[]): void {
     if (recs.length === 0) return;

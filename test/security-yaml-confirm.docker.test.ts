@@ -33,6 +33,9 @@ describe('a security.yaml change always needs a confirmation', () => {
     // is security, only the file.
     expect(planned.out).toContain('P3 confirmation for the security.yaml change: needed at apply');
     expect(planned.out).toContain('⚠ SECURITY: The plan creates security.yaml');
+    // Not "No Changes" (a plan whose only change is security.yaml has no step): the box says it.
+    expect(planned.out).not.toContain('No Changes');
+    expect(planned.out).toMatch(/Proposed Changes \(security-sensitive\)[\s\S]*⚠ The plan creates security\.yaml/);
     const shown = await claude(['show', 'p1.json']);
     expect(shown.out).toContain('P3 confirmation for the security.yaml change: needed at apply');
     // The first security.yaml ever: a change too.

@@ -165,7 +165,8 @@ const command: Command = {
       }
       ctx.stdout.write(chunk);
       println(ctx.stdout);
-      println(ctx.stdout, payload.steps.length ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
+      const fileOnly = payload.steps.length === 0 && (payload.display as { confirm?: unknown[] } | undefined)?.confirm?.length;
+      println(ctx.stdout, payload.steps.length || fileOnly ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
     }
     trace('plan: shown');
     if (values['detailed-exitcode']) return payload.steps.length ? 2 : EXIT.OK;

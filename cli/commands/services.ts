@@ -14,7 +14,8 @@ const usage = `usage: claude services [--json]
 Lists the services Claude.OS manages: service, image, status (health when it has a
 health check, else the container state), memory and published ports.
 
-  --json   print {"services": [{service, container, image, status, state, health, memoryMb, ports}]}
+  --json   print {"services": [{service, container, image, status, state, health, memoryMb, ports}]},
+           each port {port, host_address?, protocol} (host_address: bound to that address only)
 
 In cluster mode (docs/cluster.md) it lists every replica of the cluster as SERVICE/REPLICA,
 with the node it runs on (the other nodes' as their agents last published them).`;
@@ -46,7 +47,13 @@ const command: Command = {
         println(ctx.stderr, `claude services: the other nodes' replicas are not shown: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
       }
     }
-    if (values.json) println(ctx.stdout, JSON.stringify({ services: rows }, null, 2));
+    if (values.json) {
+      // One shape per port, {port, host_address?, protocol} (the table's ports mix 8080 and
+      // "127.0.0.1:5433"). Another node's replicas have no ports here (agent/cluster/services.ts).
+      const { publishedPorts } = await import('../../common/host-port.js');
+      const published = new Map(facts.containers.map((c) => [c.name, publishedPorts(c.ports)]));
+      println(ctx.stdout, JSON.stringify({ services: rows.map((r) => ({ ...r, ports: r.ports.length ? (published.get(r.container) ?? []) : [] })) }, null, 2));
+    }
     else if (rows.length === 0) println(ctx.stdout, 'No services. Ask for one: claude "set up a web server with nginx"');
     else println(ctx.stdout, servicesTable(rows));
     return EXIT.OK;

@@ -41,7 +41,7 @@ import {
 import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
 import { placePorts, readPortFrame } from './ports.js';
-import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas } from './lines.js';
+import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
@@ -848,9 +848,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const onMachine = new Set((run.input.summary?.services ?? []).map((o) => o.name));
   const unapplied = run.input.summary ? services(run).map((sv) => sv.name).filter((n) => !onMachine.has(n) && !run.added.includes(n)) : [];
   if (run.lines.length > 0) parts.push('Proposed changes:', ...foldBackupRetentionLines(foldAddedUserLines(foldUnappliedServiceLines(foldAddedServiceLines(whoReachesIt(run.lines, (n) => getService(run, n), services(run)), run.added, (n) => getService(run, n)), unapplied, (n) => getService(run, n)))).map((l) => '  ' + l));
-  if (run.already.length > 0) {
+  const already = withoutOwnRestatements(run.already, run.lines, run.added);
+  if (already.length > 0) {
     const nothing = realChanges(run) === '{}';
-    parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...run.already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));
+    parts.push(`Already so${nothing ? ', so there is nothing to change' : ' (left as it is)'}:`, ...already.map((l) => '  ' + l.replace(/^[-+~]+ /, '')));
   }
   if (run.notes.length > 0) parts.push(...run.notes);
   parts.push(...readAs);
@@ -1030,8 +1031,15 @@ function vagueQuestion(run: Run, message: string): string | undefined {
  *   "a quarter of a gig" → 256mb, "a gig" → 1 gig, "a couple of cores" → 2 cores, "a single core" →
  *   1 core.
  */
+/** Words that put a request about traffic: "drop everything else" said beside them closes the rest of the ports. */
+const TRAFFIC_TALK = /\b(?:firewall|ssh|ports?|traffic|incoming|inbound|connections?|https?|website|web\s+traffic)\b|\b(?:open|allow|accept|permit|unblock)\s+(?:port\s+)?\d{1,5}\b|\b(?:open|opened|reachable|accessible)\s+(?:to|from)\b|\bfrom\s+(?:anywhere|everyone|\d{1,3}\.\d)/i;
+
 function paraphrase(text: string): string {
   return settingPairs(allowList(retracted(text)))
+    // "ssh only from the office, the website open to everyone, drop everything else": the rest of
+    // the traffic dropped (a lock-down), never every service removed. Without traffic words
+    // ("keep nginx, drop everything else") it stays a removal.
+    .replace(/\b(?:drop|deny|reject|block|close)\s+(?:off\s+)?(?:all\s+)?(?:everything|anything|all)\s+(?:else|other)\b|\b(?:drop|deny|reject|block|close)\s+(?:off\s+)?(?:all\s+)?the\s+rest\b/gi, (m) => (TRAFFIC_TALK.test(text) ? 'block everything else' : m))
     // "7 kept", "14 copies retained": the retention said after the count.
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
@@ -1863,6 +1871,13 @@ function targetsIn(run: Run, clause0: string): { names: string[]; all: boolean }
     // "stop everything except nginx", "restart all but the db".
     const but = /\b(?:except(?:\s+for)?|but(?:\s+not)?|(?:and\s+)?not|other\s+than|besides|apart\s+from|save\s+for|leave\s+out|minus)\s+(.*)$/.exec(t);
     const keep = but ? targetsIn(run, but[1]!.replace(/\b(?:all|every|each|everything)\b/g, ' ')).names : [];
+    // "keep nginx, drop everything else": "else" is every service but the ones the rest of the
+    // request names (nginx was removed with the others).
+    if (/\beverything\s+else\b|\ball\s+(?:the\s+)?others?\b|\bevery\s+other\b/.test(t)) {
+      const at = run.input.message.toLowerCase().indexOf(t);
+      const elsewhere = at >= 0 ? run.input.message.slice(0, at) + ' ' + run.input.message.slice(at + t.length) : '';
+      if (elsewhere.trim()) keep.push(...targetsIn(run, elsewhere).names);
+    }
     return { names: all.map((s) => s.name).filter((n) => !keep.includes(n)), all: true };
   }
   const names: string[] = [];
@@ -4157,8 +4172,24 @@ function handleBackups(run: Run, clause: string): boolean {
     if (retentionAlone) return false;
   }
   const hasData = (s: Service) => (s.volumes ?? []).some((v) => !v.source.startsWith('/') && run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
-  const explicit = targetsIn(run, clause).names.filter((n) => !run.added.includes(n));
-  let names = explicit.length > 0 ? explicit : run.added.length > 0 ? [...run.added] : focusTargets(run, hasData);
+  const said = targetsIn(run, clause).names;
+  const explicit = said.filter((n) => !run.added.includes(n));
+  // "set up postgres and redis, back up redis nightly": a service this request adds, named
+  // after "back up", is the one backed up (not every service the request adds; "postgres and
+  // redis with daily backups" reaches here as the clause "redis with daily backups": both).
+  const namedAdded = run.added.filter((n) => hasData(getService(run, n)!) && new RegExp(`\\bback(?:ing)?[\\s-]*up\\s+(?:only\\s+|just\\s+)?(?:the\\s+)?${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'i').test(clause));
+  let names = explicit.length > 0 ? explicit : namedAdded.length > 0 && namedAdded.length < run.added.length ? namedAdded : run.added.length > 0 ? [...run.added] : focusTargets(run, hasData);
+  // "back up the database every night" beside "redis as a cache": the database is the one
+  // that holds records (PostgreSQL, MySQL, MariaDB, MongoDB), not the cache; with none of
+  // those there, the words pick nothing out and every candidate stays.
+  if (explicit.length === 0 && /\b(?:the|our|my|its|their)\s+(?:main\s+|primary\s+|sql\s+)?(?:databases?|dbs?)\b/i.test(clause) && !/\b(?:all|every|each|both)\s+(?:of\s+)?(?:the\s+|our\s+|my\s+)?(?:databases?|dbs?|services?|volumes?|data)\b|\beverything\b|\bboth\b/i.test(clause)) {
+    const records = (n: string) => {
+      const sv = getService(run, n);
+      return !!sv && (/^(?:postgres|mysql|mariadb)$/.test(templateOf(sv) ?? '') || /\bmongo/i.test(sv.image ?? ''));
+    };
+    const pool = names.length > 0 ? names : services(run).filter(hasData).map((sv) => sv.name);
+    if (pool.some(records)) names = pool.filter(records);
+  }
   // "back it up nightly" with postgres and redis and neither under discussion: which one is asked.
   const it = names.length === 0 && services(run).filter(hasData).length > 1 ? /\b(?:it|that(?:\s+one)?|this(?:\s+one)?)\b/.exec(clause) : null;
   if (it) {
@@ -5068,6 +5099,32 @@ function acceptPolicySaid(clause: string, message: string): boolean {
   return true;
 }
 
+const OPENING_SUBJECT = /\b(?:ssh|web(?:site)?|(?:the\s+)?site|https?|port\s+\d{1,5}|\d{2,5}(?:\/(?:tcp|udp))?)\b/i;
+const OPENING_VERB = /^\s*(?:allow|open|permit|accept|let|expose|whitelist|unblock|block|deny|drop|reject|close)\b/i;
+/**
+ * A firewall clause with two openings whose sources differ, one an address and the other the
+ * world ("ssh only from 10.0.0.0/8, the website open to everyone", "allow http from anywhere and
+ * ssh from 203.0.113.0/24"), split where the second begins; the second gets the first's verb when
+ * it has none ("… and http from anywhere"). Undefined when the clause is one opening, or when one
+ * source is said for all ("allow ssh and http from 10.0.0.0/8").
+ */
+function splitBySource(clause: string): [string, string] | undefined {
+  const world = (x: string) => ANYWHERE.test(x.toLowerCase());
+  for (const m of clause.matchAll(/\s*[,;]\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s+/gi)) {
+    const left = clause.slice(0, m.index);
+    const right = clause.slice(m.index + m[0].length);
+    if (!OPENING_SUBJECT.test(left) || !OPENING_SUBJECT.test(right)) continue;
+    const l = findCidrs(left).length > 0;
+    const r = findCidrs(right).length > 0;
+    if ((l && !r && world(right) && !world(left)) || (r && !l && world(left) && !world(right))) {
+      const verb = OPENING_VERB.exec(left);
+      const second = OPENING_VERB.test(right) || /\b(?:open|reachable|accessible|public)\b/i.test(right) || !verb ? right : `${verb[0].trim()} ${right}`;
+      return [left, second];
+    }
+  }
+  return undefined;
+}
+
 /** "lock the box down", "default deny", "drop everything incoming by default": the input policy set to drop. */
 function lockdownSaid(t: string): boolean {
   return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
@@ -5082,6 +5139,14 @@ function handleFirewall(run: Run, clause: string): boolean {
   if (kept && findCidrs(kept[1]!).length > 0 && findCidrs(kept[2]!).length === 0) {
     const head = handleFirewall(run, kept[1]!);
     return handleFirewall(run, kept[2]!) || head;
+  }
+  // "ssh only from 203.0.113.0/24, the website open to everyone", "allow ssh from the office and
+  // http from anywhere": two openings, each with its own source; the world said for one never
+  // takes the other's address (the walkthrough of 2026-12-06 narrowed the website to the office).
+  const bySource = splitBySource(clause);
+  if (bySource) {
+    const head = handleFirewall(run, bySource[0]);
+    return handleFirewall(run, bySource[1]) || head;
   }
   // "a redis that only the containers can reach", "nobody outside should reach memcached": no host
   // port for a service (handleModifiers), not a firewall rule, unless a range or the firewall is named.
@@ -5165,7 +5230,8 @@ function handleFirewall(run: Run, clause: string): boolean {
   const proto: 'tcp' | 'udp' = /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : 'tcp';
   // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
   const onlyThem = NOBODY_ELSE.test(run.input.message);
-  let web = /\b(web|http|https|website)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b/.test(t);
+  // "the site open to everyone", "make the site public": the website said as "site".
+  let web = /\b(web|http|https|website|(?:the|our|my|a)\s+site)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b|\bmake\s+(?:the|our|my)\s+(?:web)?site\s+public\b/.test(t);
   const lockdownSystem = lockdownSaid(t);;
   let allowVerb = /\b(allow|open|permit|accept|let|unblock|expose|whitelist|only)\b|\b(?:can|may|should|must)\s+(?:reach|access|connect\s+to)\b|\b(accessible|reachable|available)\s+(from|to)\b|^(?:keep|leave)\b.*\b(?:reachable|accessible|available|up)\b/.test(t);
   // "keep the website open", "leave the site reachable": the web service there, by its own port.

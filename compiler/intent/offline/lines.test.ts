@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runOfflineEngine } from './engine.js';
-import { foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines, foldUnappliedServiceLines } from './lines.js';
+import { foldAddedServiceLines, foldAddedUserLines, foldBackupRetentionLines, foldUnappliedServiceLines, withoutOwnRestatements } from './lines.js';
 
 const NOW = new Date('2026-05-01T10:00:00Z');
 const said = (message: string) =>
@@ -71,6 +71,32 @@ describe('a backup and its retention in one request are said once', () => {
       '~ volume a: backed up every day at 03:00 (0 3 * * *), last 7 kept (x)',
       '~ volume b: the last 3 backups kept',
     ]);
+  });
+});
+
+// "…, back up the database every night at 2, keep a week" on an empty machine said the week
+// twice: in the backup line, and as "Already so (left as it is): volume postgres-data: the last 7
+// backups kept", about a volume this request makes. The walkthrough of 2026-12-06 met it.
+describe('nothing this request makes is called already so', () => {
+  const run = (message: string, files: Record<string, string> = {}) => runOfflineEngine({ message, files, history: [], secretNames: [], imageCatalog: {}, now: NOW });
+  const explain = (message: string, files: Record<string, string> = {}) => run(message, files).explanation;
+  it.each([
+    'I run a small shop: nginx in front, postgres for the orders and redis as a cache, back up the database every night at 2, keep a week',
+    'postgres with backups every night at 1, keep 7',
+    'add redis, back it up daily, retain a week',
+  ])('%s', (message) => {
+    const e = explain(message);
+    expect(e).toMatch(/backed up every day at .*last 7 kept/);
+    expect(e).not.toMatch(/Already so/);
+  });
+  it('a retention equal to the one already set on an existing backup is still said as already so', () => {
+    const first = run('postgres with nightly backups, keep 7');
+    const e = explain('keep 7 backups of postgres', first.files);
+    expect(e).toMatch(/Already so[^\n]*:\n\s+volume postgres-data: the last 7 backups kept/);
+  });
+  it('withoutOwnRestatements keeps a retention that differs and lines about services made before', () => {
+    const lines = ['+ redis: redis:7-alpine', '~ volume redis-data: backed up every day at 03:00 (0 3 * * *), last 7 kept (redis BGSAVE)'];
+    expect(withoutOwnRestatements(['~ volume redis-data: the last 7 backups kept', 'volume pg: the last 7 backups kept', 'redis: memory limit 256Mi', 'web: runs nginx'], lines, ['redis'])).toEqual(['volume pg: the last 7 backups kept', 'web: runs nginx']);
   });
 });
 

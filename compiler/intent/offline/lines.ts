@@ -174,3 +174,20 @@ export function foldBackupRetentionLines(lines: readonly string[]): string[] {
   }
   return out;
 }
+
+/**
+ * The "already so" lines that only restate what this same request said: "back up the database
+ * every night at 2, keep a week" sets 7 copies with the backup, and the "keep a week" clause,
+ * changing nothing more, would be listed as already so on a machine that has no backup yet.
+ * Dropped: a volume's retention equal to the one its backup line in this request says, and any
+ * line about a service this request adds (`added`). Other lines are kept.
+ */
+export function withoutOwnRestatements(already: readonly string[], lines: readonly string[], added: readonly string[]): string[] {
+  return already.filter((l) => {
+    const bare = l.replace(/^[-+~]+ /, '');
+    const keep = /^volume (\S+): the last (\d+) backups kept$/.exec(bare);
+    if (keep && lines.some((x) => x.startsWith(`~ volume ${keep[1]}: backed up `) && x.includes(`, last ${keep[2]} kept`))) return false;
+    const subject = /^([\w.-]+):/.exec(bare)?.[1];
+    return !(subject && added.includes(subject));
+  });
+}

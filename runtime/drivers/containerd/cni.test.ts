@@ -102,7 +102,7 @@ describe('CNI plugin calls', () => {
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
-  it("the namespaces of creates made together are made by one `ip -batch` (real `ip`, counted); when the batch fails, the others are made and the error names the one that failed", async () => {
+  it("the namespaces of creates made together are made by one `ip -batch` (real `ip`, counted), also when asked on turns of their own; when the batch fails, the others are made and the error names the one that failed", async () => {
     // `ip` as the driver finds it on PATH: notes its arguments, then runs the real one
     const real = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
     const calls = join(dir, 'ip-calls.log');
@@ -120,6 +120,19 @@ describe('CNI plugin calls', () => {
       // asked again: nothing to do, no `ip` run
       await Promise.all(names.map((n) => cni.createNetns(n)));
       expect(readFileSync(calls, 'utf8').trim().split('\n')).toHaveLength(1);
+
+      // asked on turns of their own (as a plan's creates begin): fewer `ip` runs than namespaces
+      rmSync(calls);
+      const turns = ['f', 'g', 'h'].map((x) => `claude-nsbatch-${tag}-${x}`);
+      names.push(...turns);
+      const asked: Promise<void>[] = [];
+      for (const n of turns) {
+        asked.push(cni.createNetns(n));
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(asked);
+      expect(turns.filter((n) => cni.netnsExists(n))).toEqual(turns);
+      expect(readFileSync(calls, 'utf8').trim().split('\n').length).toBeLessThan(turns.length);
 
       // a name `ip` refuses (a slash) beside a good one: the good one is made, the bad one's error names it
       rmSync(calls);
