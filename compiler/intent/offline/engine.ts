@@ -47,7 +47,7 @@ import { Workspace, WorkspaceError } from './workspace.js';
 import { refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass } from './harm-classes.js';
-import { QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
@@ -1751,7 +1751,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // A public key said in passing is a user's ("here is an ecdsa key for jon: ecdsa-sha2-… ="),
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
-  if (handleJobRemoval(run, clause)) return true;
+  if (handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
@@ -2635,11 +2635,17 @@ const JOB_NAME = String.raw`['"“‘\`]?([a-z][a-z0-9_-]{0,48})['"”’\`]?`;
 function jobWords(message: string): { message: string; name?: string } {
   let name: string | undefined;
   let text = message.replace(
-    new RegExp(String.raw`\b(?:(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:schedule|add|create|set\s*up|make|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:(?:called|named)\s+${JOB_NAME}\s*|(?=[a-z][a-z0-9]*[-_])${JOB_NAME}\s+)?(?:(?:that|which)\s+(?:runs?|executes?|calls?)|to\s+(?:run|execute|call)|running|executing|:(?=\s))\s+`, 'i'),
+    new RegExp(String.raw`\b(?:(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:schedule|add|create|set\s*up|make|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:(?:called|named)\s+${JOB_NAME}\s*|(?=[a-z][a-z0-9]*[-_])${JOB_NAME}\s+)?(?:(?:that|which)\s+(?:runs?|executes?|calls?)|to\s+(?:run|execute|call)|running|executing|:(?=\s)|,(?=\s))\s+`, 'i'),
     (m: string, a: string | undefined, b: string | undefined, at: number, whole: string) => {
       // "add a cron job that runs every hour": a schedule and no command; the job is asked
       // about as it was ("What should the job run …"), never "run every hour".
-      if (/^(?:every|each|once|twice|thrice|hourly|daily|nightly|weekly|monthly|yearly|at\s|on\s|midnight|noon)\b/i.test(whole.slice(at + m.length))) return m;
+      if (/^(?:every|each|once|twice|thrice|hourly|daily|nightly|weekly|monthly|yearly|annually|at\s|on\s|midnight|noon)\b/i.test(whole.slice(at + m.length))) {
+        // "a job called cleanup that runs every 15 minutes in the worker: python cleanup.py": the
+        // name is kept; the schedule and what follows are read as any job ("schedule a job that
+        // runs every hour" with no command still asks what it runs).
+        if (a ?? b) name = a ?? b;
+        return a ?? b ? 'schedule a job that runs ' : m;
+      }
       name = a ?? b;
       return 'run ';
     },
@@ -2750,7 +2756,7 @@ function handleJob(run: Run, clause: string): boolean {
     run.questions.push(`What should the job run, when, and in which service's container (${services(run).map((x) => x.name).join(', ') || 'there are no services yet'})? For example "run bin/cleanup in app every night at 3". Nothing was changed.`);
     return true;
   }
-  if (!schedule) return false;
+  if (!schedule) return handleJobEveryN(run, t);
   // "… every night at 3 (redis-cli FLUSHALL)": a program in brackets is the command, as if quoted.
   const bracketed = /\(\s*((?:[a-z][\w.]*[-_./][\w./-]*|\.?\/[\w./-]+)(?:\s+[^\s()]+){0,8})\s*\)/i.exec(clause);
   const quoted = bracketed && !/\bcontainer\s*\)$/i.test(bracketed[0]) ? [bracketed[1]!, ...findQuoted(clause)] : findQuoted(clause);
@@ -2842,6 +2848,56 @@ function handleJob(run: Run, clause: string): boolean {
   run.ws.append('scheduled.yaml', JOBS, { name: unique, schedule: schedule.cron, container, command });
   mentionFocus(run, container);
   run.lines.push(`+ job ${unique}: runs "${command}" inside ${container} ${schedule.words} (${schedule.cron})`);
+  return true;
+}
+
+/**
+ * "make that every 5", "make it every 3", "actually every 30 instead": a number with no unit, in
+ * a turn after a job was made or moved, is in that job's unit (minutes for "*\/10 * * * *",
+ * hours for "0 *\/2 * * *", days for "0 3 *\/2 * *"); the job under discussion is the one changed.
+ */
+function handleJobEveryN(run: Run, t: string): boolean {
+  const m = /^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|rather|wait|sorry|and|so|then|make|change|set|switch|move|put|it|that|this|one|the\s+job|to|just|only)[,\s]+)*every\s+(\d{1,2}|[a-z]+)(?:\s+(?:instead|then|please|pls|now|rather))*\s*[.!]*$/.exec(t.trim());
+  const n = m ? (/^\d+$/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS[m[1]!]) : undefined;
+  if (n === undefined || !/\b(?:that|it|this|one|job|make|change|actually|instead|rather)\b/.test(t)) return false;
+  const jobs = run.ws.items<{ name: string; schedule: string }>('scheduled.yaml', JOBS);
+  const named = [...run.input.history].reverse().find((h) => h.role === 'assistant' && /[+~] job [\w.-]+:/.test(h.text));
+  if (!named) return false;
+  const name = /[+~] job ([\w.-]+):/.exec(named.text)![1]!;
+  const at = jobs.findIndex((j) => j.name === name);
+  if (at < 0) return false;
+  const f = jobs[at]!.schedule.split(' ');
+  const unit = /^\*\/\d+$/.test(f[0]!) ? 'minutes' : /^\*\/\d+$/.test(f[1]!) ? 'hours' : /^\*\/\d+$/.test(f[2]!) ? 'days' : undefined;
+  const schedule = unit ? parseSchedule(`every ${n} ${unit}`, 3) : undefined;
+  if (!schedule) return false;
+  run.ws.set('scheduled.yaml', [...JOBS, at, 'schedule'], schedule.cron);
+  run.lines.push(`~ job ${name}: runs ${schedule.words} (${schedule.cron}; was ${jobs[at]!.schedule})`);
+  return true;
+}
+
+/**
+ * "move the cleanup job to every 30 minutes", "change prune to run at 5am", "push prune to
+ * 4am", "reschedule the digest job to fridays at 9", "prune should run every 30 min now": an
+ * existing job, by its name or a word of its name only one job has said with job/task/cron,
+ * gets the schedule said. No command is said (that is a job of its own, handleJob).
+ */
+function handleJobMove(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  const jobs = run.ws.items<{ name: string; schedule: string; container?: string }>('scheduled.yaml', JOBS);
+  if (jobs.length === 0 || /['"`]|:(?!\d)/.test(clause) || /\b(?:also|another|too|as\s+well|new)\b/.test(t)) return false;
+  if (!/\b(?:move|moved|change|reschedule|push|shift|set|make|switch|put|bump|should\s+run|run(?:s)?|to\s+run|from\s+now\s+on|instead|now)\b/.test(t)) return false;
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const byName = jobs.filter((j) => new RegExp(`(?<![\\w-])${esc(j.name)}(?![\\w-])`).test(t));
+  const byWord = byName.length ? byName : jobs.filter((j) => j.name.split(/[-_.]/).some((w) => w.length > 2 && new RegExp(`\\b${esc(w)}\\s+(?:cron\\s*)?(?:job|task|cron)\\b`).test(t) && !getService(run, w)));
+  if (byWord.length !== 1) return false;
+  const job = byWord[0]!;
+  const rest = t.replace(new RegExp(`(?<![\\w-])${esc(job.name)}(?![\\w-])`), ' ');
+  const schedule = parseSchedule(rest, 3);
+  if (!schedule || schedule.cron === job.schedule) return false;
+  const at = jobs.indexOf(job);
+  run.ws.set('scheduled.yaml', [...JOBS, at, 'schedule'], schedule.cron);
+  if (job.container) mentionFocus(run, job.container);
+  run.lines.push(`~ job ${job.name}: runs ${schedule.words} (${schedule.cron}; was ${job.schedule})`);
   return true;
 }
 
@@ -3945,7 +4001,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   // The service a version is said of: named, or "it" ("use 7.4 for it").
   const verTargets = explicit.length > 0 ? explicit : /\b(?:it|that|this)\b/.test(t) ? focusTargets(run) : [];
   const ver =
-    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b/.exec(t) ??
+    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b(?!:\d)/.exec(t) ??
     /\b(?:version|release|tag)\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t) ??
     // "mariadb to 11.4 please", "redis -> 7.4", "put postgres on 16.4", "we need mariadb 11.4 now", "grafana at v11.2":
     // a dotted version said of a service that is there (never a size, a CPU count or a port).

@@ -46,7 +46,7 @@ function rewrite(sentence: string, services: string[]): string | undefined {
   }
   const names = services.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const svc = (where: '?' | '') => String.raw`(?:(?:in|inside|within|on)\s+)${where}(?:the\s+)?(${names})(?:\s+(?:container|service|app))?`;
-  const found = colonForm(text, svc('?')) ?? shouldRunForm(text, svc('?')) ?? (when ? runInForm(text, svc('')) : undefined);
+  const found = colonForm(text, svc('?')) ?? shouldRunForm(text, svc('?')) ?? commaForm(text, svc('?')) ?? (when ? runInForm(text, svc('')) : undefined);
   if (!found) return undefined;
   const schedule = [found.when, when].filter((w) => w !== undefined && w.trim() !== '').join(' ');
   if (schedule === '' || !parseSchedule(schedule.toLowerCase(), 3)) return undefined;
@@ -102,4 +102,23 @@ function shouldRunForm(text: string, svc: string): Found | undefined {
 function runInForm(text: string, svc: string): Found | undefined {
   const m = new RegExp(String.raw`^(?:(?:run|execute|exec)\s+)?(\S.*?)\s+${svc}$`, 'i').exec(text);
   return m ? { service: m[2]!, command: m[1]!.trim() } : undefined;
+}
+
+/**
+ * The command quoted after the service, each part between commas or dashes, in either order:
+ * "every ten minutes, worker, 'python poll.py'", "app, every 15 minutes, \"node x.js\"",
+ * "each night at 2, in app, 'php artisan prune'".
+ */
+function commaForm(text: string, svc: string): Found | undefined {
+  const quote = (n: number) => `(['"])(\\S(?:(?!\\${n}).)*)\\${n}`;
+  const m =
+    new RegExp(String.raw`^(.*?)[\s,;:–—-]+${svc}[\s,;:–—-]+${quote(3)}\s*$`, 'i').exec(text) ??
+    new RegExp(String.raw`^()${svc}[\s,;:–—-]+(?:(.*?)[\s,;:–—-]+)?${quote(4)}\s*$`, 'i').exec(text);
+  if (!m) return undefined;
+  // The first form: [1] schedule, [2] service, [3] quote, [4] command; the second: [2] service, [3] schedule, [4] quote, [5] command.
+  const first = m.length === 5;
+  const when = (first ? m[1] : m[3]) ?? '';
+  const service = m[2]!;
+  const command = (first ? m[4] : m[5])!;
+  return when.trim() !== '' && onlySchedule(when.replace(/^[\s,;:–—-]+|[\s,;:–—-]+$/g, '')) ? { service, command: command.trim(), when: when.trim() } : undefined;
 }

@@ -32,6 +32,13 @@ const TIMES: Record<string, number> = { ...NUMBER_WORDS, a: 1, an: 1, once: 1, t
 const num = (w: string): number | undefined => (/^\d+$/.test(w) ? Number(w) : TIMES[w.toLowerCase()]);
 const HOUR_WORD = String.raw`(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)`;
 
+/** Minutes said in words before "past" / "to" an hour (the quarter and the half have rules of their own). */
+const MINUTE_WORD = String.raw`five|ten|twenty(?:[\s-]five)?`;
+/** Words after a number that make it no hour ("ten past six replicas" is not a time). */
+const UNIT_AFTER = String.raw`replicas?|copies|instances|cores?|cpus?|gigs?|megs?|gb|mb|g\b|m\b|hours?|minutes?|days?|%`;
+const minutesOf = (w: string): number | undefined =>
+  /^\d+$/.test(w) ? Number(w) : ({ quarter: 15, half: 30, five: 5, ten: 10, twenty: 20 } as Record<string, number>)[w.toLowerCase()] ?? (/^twenty[\s-]five$/i.test(w) ? 25 : undefined);
+
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const DAY_RE = String.raw`(sun(?:day)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?|sat(?:urday)?)`;
 const dayIndex = (w: string): number => DAY_NAMES.findIndex((d) => d.startsWith(w.toLowerCase().slice(0, 3)));
@@ -75,6 +82,26 @@ export function normaliseSchedule(text: string): string {
       })
       // "once a day" is daily; "once a week" weekly.
       .replace(/\bonce\s+(?:a|per|every)\s+day\b/gi, 'daily')
+      // The minute of every hour said of "the hour": "every quarter past the hour", "at half past
+      // the hour", "ten to the hour", "5 minutes after the hour" → "hourly at :15" (minutePast).
+      .replace(new RegExp(String.raw`\b(?:(?:every|each|at)\s+)?(?:a\s+)?(quarter|half|${MINUTE_WORD}|\d{1,2})(?:\s+min(?:ute)?s?)?\s+(past|after|to|before)\s+the\s+hour\b`, 'gi'), (m, mm: string, dir: string) => {
+        const n = minutesOf(mm);
+        if (n === undefined || n >= 60 || (/^half$/i.test(mm) && /^(?:to|before)$/i.test(dir))) return m;
+        return `hourly at :${pad(/^(?:to|before)$/i.test(dir) ? 60 - n : n)}`;
+      })
+      // Minutes in words before an hour: "ten past six", "twenty to midnight", "five to noon",
+      // "at ten to twelve" (the quarter and the half are read below). "to" with an hour in
+      // words only after "at" ("from five to ten" is a range); never before a unit.
+      .replace(new RegExp(String.raw`\b(${MINUTE_WORD}|\d{1,2})(?:\s+min(?:ute)?s?)?\s+(past|after)\s+(${HOUR_WORD}|midnight|noon|midday)\b(?!\s*(?:${UNIT_AFTER}))`, 'gi'), (m, mm: string, _d: string, h: string) => {
+        const n = minutesOf(mm);
+        const hour = /^mid(?:night)?$/i.test(h) && !/day/i.test(h) ? 0 : /^(?:noon|midday)$/i.test(h) ? 12 : num(h);
+        return n === undefined || n >= 60 || hour === undefined || hour > 23 ? m : `${hour}:${pad(n)}`;
+      })
+      .replace(new RegExp(String.raw`\b(${MINUTE_WORD})(?:\s+min(?:ute)?s?)?\s+to\s+(midnight|noon|midday)\b`, 'gi'), (_m, mm: string, h: string) => `${/^midnight$/i.test(h) ? 23 : 11}:${pad(60 - minutesOf(mm)!)}`)
+      .replace(new RegExp(String.raw`(?<=\bat\s)(${MINUTE_WORD})(?:\s+min(?:ute)?s?)?\s+to\s+${HOUR_WORD}\b(?!\s*(?:${UNIT_AFTER}))`, 'gi'), (m, mm: string, h: string) => {
+        const hour = num(h);
+        return hour === undefined || hour < 1 || hour > 24 ? m : `${((hour + 11) % 12) || 12}:${pad(60 - minutesOf(mm)!)}`;
+      })
       // "half past midnight", "quarter past noon", "quarter to midnight".
       .replace(/\b(half|(?:a\s+)?quarter)\s+(past|after|to)\s+(midnight|noon|midday)\b/gi, (_m, part: string, dir: string, hour: string) => {
         const h = /^mid/i.test(hour) && !/day/i.test(hour) ? 0 : 12;
@@ -201,6 +228,33 @@ function dayOfMonth(t: string): number | undefined {
   return ORDINAL[dm[1]!] ?? Number.parseInt(dm[1]!, 10);
 }
 
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTH_RE = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const DAY_OF = String.raw`(\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|tenth|fifteenth|twentieth|last)`;
+const YEAR_DATE = [
+  new RegExp(String.raw`\b${MONTH_RE}\s+(?:the\s+)?${DAY_OF}\b(?!\s*[:.]\d|\s*(?:am|pm|hours?|h\b))`),
+  new RegExp(String.raw`\b(?:the\s+)?${DAY_OF}(?:\s+day)?\s+(?:of\s+)?${MONTH_RE}(?![a-z])`),
+];
+
+/**
+ * A date of every year: "jan 1st", "the 10th of october", "1 April", "july 4th", said with
+ * "every year", "each year", "yearly", "annually" or "once a year" (a date alone is one day,
+ * which a cron line cannot say) → its day and month.
+ */
+function yearlyDate(t: string): { day: number; month: number; said: string } | undefined {
+  if (!/\b(?:every|each|per|a|once\s+a)\s+year\b|\byearly\b|\bannually\b|\bannual\b/.test(t)) return undefined;
+  for (const [i, re] of YEAR_DATE.entries()) {
+    const m = re.exec(t);
+    if (!m) continue;
+    const [monthWord, dayWord] = i === 0 ? [m[1]!, m[2]!] : [m[2]!, m[1]!];
+    const month = MONTHS.findIndex((x) => x.startsWith(monthWord.toLowerCase().slice(0, 3))) + 1;
+    const day = ORDINAL[dayWord] ?? Number.parseInt(dayWord, 10);
+    const last = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+    if (month >= 1 && day >= 1 && day <= last) return { day, month, said: m[0] };
+  }
+  return undefined;
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 const ordinal = (d: number) => `${d}${d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' : d % 10 === 3 && d !== 13 ? 'rd' : 'th'}`;
 
@@ -255,6 +309,11 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
     const at = list.hours.map((h) => `${pad(h)}:${pad(list.minute)}`);
     return { cron: `${list.minute} ${list.hours.join(',')} * * ${dow?.field ?? '*'}`, words: `${dow ? dow.words : 'every day'} at ${at.slice(0, -1).join(', ')} and ${at[at.length - 1]}` };
   }
+  const year = yearlyDate(words);
+  if (year) {
+    const [h, mi] = findTime(words.replace(year.said, ' ')) ?? [defaultHour, 0];
+    return { cron: `${mi} ${h} ${year.day} ${year.month} *`, words: `every year on ${MONTHS[year.month - 1]![0]!.toUpperCase()}${MONTHS[year.month - 1]!.slice(1)} ${ordinal(year.day)} at ${pad(h)}:${pad(mi)}` };
+  }
   const window = hourWindow(words);
   const during = window ? ` from ${pad(window[0])}:00 to ${pad(window[1])}:00` : '';
   const m = /\bevery\s+(\d+)\s+(minutes?|hours?|days?)\b/.exec(t);
@@ -303,6 +362,9 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
     if (!time && /\bevery morning\b/.test(t)) h = 6;
     if (!time && /\bevery evening\b/.test(t)) h = 20;
     if (time && /\b(evening)\b/.test(t) && h < 12) h += 12;
+    // "every night at ten to twelve", "each night at 11": a night's hour from 7 to 11 is the evening's
+    // ("nightly at 2" stays 02:00; "at 11am" is said).
+    if (time && /\b(?:(?:every|each)\s+night|nightly)\b/.test(t) && h >= 7 && h < 12 && !/\b(?:a\.?m\b|morning)/.test(t)) h += 12;
     return { cron: `${mi} ${h} * * *`, words: `every day at ${pad(h)}:${pad(mi)}` };
   }
   return undefined;
@@ -341,7 +403,7 @@ export function onlySchedule(c: string): boolean {
   const t = c.trim().toLowerCase();
   if (!parseSchedule(t, 3)) return false;
   const rest = normaliseSchedule(t).replace(
-    /\b(?:every|each|on|at|around|about|from|to|between|and|during|in|the|of|a|an|please|pls|instead|only|too|business|working|office|hours?|minutes?|days?|weeks?|months?|daily|nightly|weekly|hourly|monthly|weekdays?|weekends?|nights?|mornings?|evenings?|afternoons?|midnight|noon|am|pm|o'?clock|first|1st|\d{1,2}(?:st|nd|rd|th)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun))\b|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|[,.;:()&+-]/g,
+    /\b(?:every|each|on|at|around|about|from|to|between|and|during|in|the|of|a|an|please|pls|instead|only|too|business|working|office|hours?|minutes?|days?|weeks?|months?|daily|nightly|weekly|hourly|monthly|weekdays?|weekends?|nights?|mornings?|evenings?|afternoons?|midnight|noon|am|pm|o'?clock|first|1st|\d{1,2}(?:st|nd|rd|th)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)|annually|annual|yearly|years?|second|third|fourth|fifth|tenth|fifteenth|twentieth|last|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|[,.;:()&+-]/g,
     ' ',
   );
   return rest.trim() === '';
