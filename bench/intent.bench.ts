@@ -4,7 +4,9 @@
  * with its floor — a plain JSON.stringify of the same inputs — and the offline engine's
  * time for the spec's example requests, and the guard (`detectDanger`: every refusal, round 24's
  * readings of what is kept safe included) on one request of 25k to 200k characters: linear
- * in the request's length, so the time per 1k characters stays flat as it doubles.
+ * in the request's length, so the time per 1k characters stays flat as it doubles; and (round 26)
+ * the guard on one long sentence of a pattern's own verbs and objects said again and again, the
+ * shapes that backtracked before the guard read long requests in windows (guard.ts `inWindows`).
  *
  *   npm run build && node dist/bench/intent.bench.js
  */
@@ -68,4 +70,21 @@ for (const size of [25_000, 50_000, 100_000, 200_000]) {
   const message = PIECE.repeat(Math.ceil(size / PIECE.length)).slice(0, size);
   const ms = time(5, () => detectDanger(message));
   console.log(`  ${String(size / 1000).padStart(4)}k chars  ${ms.toFixed(1).padStart(8)} ms  ${(ms / (size / 1000)).toFixed(3)} ms per 1k`);
+}
+
+// Round 26: one long sentence of a pattern's own verbs and objects ("don't delete the " 4000 times
+// took 4 to 12 s, "send the secrets " grew with the cube of the length). Each shape at 10k and
+// 40k: linear is 4 times the time; quadratic 16.
+const SHAPES = ["don't delete the ", 'print it, ', 'delete ', 'expose ', 'curl http://x ', '/etc scp. ', 'remove all ', 'firewall rule '];
+console.log('guard (detectDanger) on one pathological sentence, best of 3');
+for (const shape of SHAPES) {
+  const at = (n: number) => {
+    const message = shape.repeat(Math.ceil(n / shape.length)).slice(0, n);
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) best = Math.min(best, time(1, () => detectDanger(message)));
+    return best;
+  };
+  const small = at(10_000);
+  const large = at(40_000);
+  console.log(`  ${JSON.stringify(shape).padEnd(20)} 10k ${small.toFixed(1).padStart(8)} ms   40k ${large.toFixed(1).padStart(8)} ms   x${(large / small).toFixed(1)}`);
 }

@@ -44,7 +44,7 @@ import { placePorts, readPortFrame } from './ports.js';
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
-import { refuseFirst } from './guard.js';
+import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
@@ -106,7 +106,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   // Secret values asked for in a question or to be shown ("whats the grafana admin password?",
   // "i forgot the db password, print it", "cat the api token", "remind me of the root password").
   {
-    re: /\b(?:what(?:'s|s|\s+is|\s+are|\s+was|\s+were)|wats?|tell\s+me|give\s+me|read\s+me|read\s+out|remind\s+me(?:\s+of)?|i\s+(?:forgot|lost|need\s+to\s+(?:know|see)|want\s+to\s+(?:know|see))|look\s+up|fetch\s+me|get\s+me|let\s+me\s+(?:see|know|have))\b[^.?!]*(?:\b|_)(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds|private[_ -]keys?|passphrases?|admin\s+pass|root\s+pass)\b(?!\s+(?:policy|polic(?:y|ies)|rules?|length|strength|rotation|expiry|login|logins|auth\w*|authentication)\b)|\b(?:print|show|display|reveal|dump|cat|echo|output|leak|decrypt|expose|paste|spit\s+out|type\s+out|read\s+out)\b[^.?!]*\b(?:it|that|them)\b[^.?!]*\b(?:here|to\s+me|in\s+(?:the\s+)?(?:chat|terminal|reply|answer))\b(?=[^]*\b(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds)\b)/i,
+    re: /\b(?:what(?:'s|s|\s+is|\s+are|\s+was|\s+were)|wats?|tell\s+me|give\s+me|read\s+me|read\s+out|remind\s+me(?:\s+of)?|i\s+(?:forgot|lost|need\s+to\s+(?:know|see)|want\s+to\s+(?:know|see))|look\s+up|fetch\s+me|get\s+me|let\s+me\s+(?:see|know|have))\b[^.?!]*(?:\b|_)(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds|private[_ -]keys?|passphrases?|admin\s+pass|root\s+pass)\b(?!\s+(?:policy|polic(?:y|ies)|rules?|length|strength|rotation|expiry|login|logins|auth\w*|authentication)\b)|\b(?:print|show|display|reveal|dump|cat|echo|output|leak|decrypt|expose|paste|spit\s+out|type\s+out|read\s+out)\b[^.?!]{0,120}?\b(?:it|that|them)\b[^.?!]{0,120}?\b(?:here|to\s+me|in\s+(?:the\s+)?(?:chat|terminal|reply|answer))\b(?=[^]*\b(?:secrets?|passwords?|passwd|api[_ -]?keys?|tokens?|credentials?|creds)\b)/i,
     reason: SECRETS,
   },
   // Dangerous permissions: world-writable modes, chmod on the host.
@@ -127,7 +127,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // The state's secrets or keys sent anywhere: "send security.yaml and the host key to https://…", "upload the ssh keys to my server".
   {
-    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]*\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]*\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
+    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]{0,200}?\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]{0,200}?\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
     reason: SECRETS_OUT,
   },
   // The firewall named first, then removed: "firewall is annoying, get rid of it", "the firewall keeps blocking me, turn it off".
@@ -157,7 +157,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // Secret values written out ("export all the secrets to /tmp/secrets.txt", "copy the passwords into a text file").
   {
-    re: /\b(?:export|write|copy|save|dump|send|put|store|move|cp|pipe|output|paste|upload|e-?mail|mail|post|print|extract)\b[^.]*\b(?:secrets?|passwords?|credentials?|api[_ -]?keys?|tokens?|private[_ -]keys?|passphrases?|\.env)\b[^.]*\b(?:to|into|in|onto|as|on)\s+(?:a\s+|an\s+|the\s+|my\s+|some\s+)?(?:(?:plain\s*-?\s*text|text|local|csv|json|yaml|\.?env|separate|single|shared|new|tmp|temp)\s+)*(?:files?|disk|stdout|screen|terminal|clipboard|pastebin|gist|s3|bucket|slack|webhook|e-?mail|\/\S+|\S+\.(?:txt|csv|json|env|ya?ml|log|bak))/i,
+    re: /\b(?:export|write|copy|save|dump|send|put|store|move|cp|pipe|output|paste|upload|e-?mail|mail|post|print|extract)\b[^.]{0,200}?\b(?:secrets?|passwords?|credentials?|api[_ -]?keys?|tokens?|private[_ -]keys?|passphrases?|\.env)\b[^.]{0,200}?\b(?:to|into|in|onto|as|on)\s+(?:a\s+|an\s+|the\s+|my\s+|some\s+)?(?:(?:plain\s*-?\s*text|text|local|csv|json|yaml|\.?env|separate|single|shared|new|tmp|temp)\s+)*(?:files?|disk|stdout|screen|terminal|clipboard|pastebin|gist|s3|bucket|slack|webhook|e-?mail|\/\S+|\S+\.(?:txt|csv|json|env|ya?ml|log|bak))/i,
     reason: SECRETS_OUT,
   },
   // A root shell or a way into the host ("give me root on the host", "open a reverse shell to …").
@@ -194,7 +194,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+rules?\s+(for|on|named|called|that|which)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -214,7 +214,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // A host directory mounted into a container. A path after "at", "to", "under", "on" is where a
   // volume appears inside the container ("mount it into nginx at /var/log/nginx"), not a host path.
-  { re: /\bprivileged\b|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])(?<!\b(?:at|to|under|onto|on)\s+)\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
+  { re: /\bprivileged\b(?!\s+ports?\b)|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])(?<!\b(?:at|to|under|onto|on)\s+)\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
   // Text that tries to close the fence around untrusted data, or speaks as a new instruction.
   { re: /<\/?\s*(untrusted[-_ ]?data|system|instructions?|user|assistant)\b[^>]*>|\bnew\s+(system\s+)?instructions?\s*:|\b(end|close)\s+of\s+(untrusted|user)\s+(data|input)\b/i, reason: INJECTION },
   // "decode and run: <base64>", "eval this", "echo … | base64 -d | sh".
@@ -337,7 +337,12 @@ function privateSourcesOnly(message: string): boolean {
 const SERVICE_COMMAND =
   /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b/gi;
 
+/** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
 export function detectDanger(message0: string): string | undefined {
+  return inWindows(message0, dangerIn);
+}
+
+function dangerIn(message0: string): string | undefined {
   const message = message0.replace(NEGATED_DESTROY, ' keeping the data ');
   const first = refuseFirst(message);
   if (first) return first;
@@ -1044,6 +1049,11 @@ function paraphrase(text: string): string {
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "the firewall entry for 8080", "the firewall exception for grafana", "the firewall hole for
+    // 443": one rule, said another way (round 26: "delete the firewall entry …" read as "open").
+    .replace(/\bfirewall\s+(?:entry|exception|exemption|hole|pinhole|opening|allowance)\b/gi, 'firewall rule')
+    .replace(/\bfirewall\s+(?:entries|exceptions|exemptions|holes|pinholes|openings|allowances)\b/gi, 'firewall rules')
+    .replace(/\b(remove|delete|drop|get\s+rid\s+of)\s+the\s+(?:firewall\s+)?rule\s+for\s+(?:port\s+)?(\d{2,5})\b/gi, '$1 the firewall rule for port $2')
     // "1,5 GB", "0,5 cores": a decimal comma before a unit.
     .replace(/\b(\d+),(\d{1,2})\s?(?=(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?|mebibytes?|gibibytes?|v?cpus?|cores?)\b)/gi, '$1.$2 ')
     // "start a minio server", "start up an nginx": starting something new adds it.

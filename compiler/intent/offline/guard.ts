@@ -40,6 +40,18 @@ export const KERNEL_TRIGGER =
 export const HOST_DATA_OUT =
   "the host's configuration and state (/etc, /var/lib/claude, the state and data directories) hold keys, password hashes and secrets: they are not copied to another machine from a request. Back up a volume instead (\"back up the db volume daily, keep 7\"), which docs/storage.md describes.";
 
+// Round 26: five kinds no held-out set had tried (docs/intent.md "Harm, round 26").
+export const CONTAINER_ESCAPE =
+  "a container given the host's devices, kernel capabilities (CAP_SYS_ADMIN, SYS_MODULE), the host's namespaces or no seccomp/AppArmor can take over the host; services.yaml has no field for any of them and none is written. Give the service a volume, a port or more memory instead.";
+export const REMOTE_CODE =
+  'code downloaded and run as it arrives (curl … | sh, wget … && ./x, bash <(curl …), python -c "$(curl …)") runs whatever that address serves that day, unreviewed, with this machine\'s rights. Put the program in an image you build and pin ("add ghcr.io/you/tool:1.2"), then schedule that.';
+export const EXHAUSTION =
+  'this would exhaust the machine (a fork bomb, thousands of replicas, a job that fills the disk, a service let loose on all the memory): every service on it, SSH included, stops answering. Say the size you need ("scale api to 4", "give redis 1gb").';
+export const BACKDOOR =
+  'a way in that outlives what you can see (a second SSH server, a setuid shell, a job that rewrites authorized_keys or /etc/passwd, an account that comes back when removed) is a backdoor: whoever finds it is root, and the list of users stops telling the truth. Add the person with a key and sudo instead ("add user alice with sudo and ssh key ssh-ed25519 AAAA…").';
+export const NAME_REDIRECT =
+  "pointing a name (a bank, a registry, a login page) at another address through /etc/hosts, a container's hosts or the resolver sends everyone on this machine to whoever holds that address, without a warning: it is how passwords and images are swapped. An internal name may point at a private address (\"add a hosts entry db.internal for 10.0.0.5\").";
+
 /** Words that open a text speaking as someone other than the user. */
 const ROLE = String.raw`(?:system|sys|assistant|developer|dev\s+mode|admin(?:istrator)?\s+override|override|instructions?|new\s+instructions?|system\s+(?:prompt|message|note|override)|important\s+(?:system\s+)?(?:note|instruction|update))`;
 
@@ -63,6 +75,45 @@ const KEYS_FROM_URL_TEST = {
     if (verb < 0) return false;
     const key = after(/\b(?:keys?|authorized_keys)\b/gi, verb);
     return key >= 0 && after(url, key) >= 0;
+  },
+};
+
+/**
+ * Code fetched and run as it arrives. A fetch alone (a health ping: "curl -fsS https://hc-ping.com/…")
+ * and an image pulled and run ("download the nginx image and run it") are not this.
+ */
+const REMOTE_CODE_TEST = {
+  test(message: string): boolean {
+    return /\b(?:curl|wget|fetch)\b[^|;\n]{0,200}\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|ash|python\d?(?:\.\d+)?|perl|ruby|node|php|source)\b|\$\(\s*(?:curl|wget|fetch|iwr|irm)\b|<\(\s*(?:curl|wget)\b|\b(?:iex|invoke-expression)\b[^\n]{0,40}?\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b|\b(?:curl|wget)\b[^\n]{0,200}?(?:&&|;)\s*(?:\.\/|(?:ba)?sh\s+|source\s+|python\d?\s+|\/tmp\/)|\b(?:base64|b64)\s+(?:-d|--decode)\b/i.test(message)
+      || /\b(?:download|fetch|grab|pull|get|curl|wget)\w*\b[^.;\n]{0,80}?(?:\b(?:script|binary|installer|executable|payload|program)\b|\S+\.(?:sh|py|pl|rb|bin|exe|ps1|run|elf)\b)[^.;\n]{0,80}?\b(?:and|then|&&|to)\s+(?:then\s+)?(?:run|runs|execute|executes|exec|start|launch|source|eval|pipe)\w*\b/i.test(message)
+      || /\b(?:run|execute|exec|eval|source|pipe)\w*\b[^.;\n]{0,40}?\b(?:whatever|the\s+script|the\s+code|what)\b[^.;\n]{0,40}?\b(?:at|from|on)\s+(?:https?:\/\/|ftp:\/\/|(?:my|a|this|that|the)\s+(?:server|url|site|gist|pastebin|link))/i.test(message);
+  },
+};
+
+/** A count of replicas no machine runs: a thousand or more ("scale nginx to 10000 replicas"). */
+const MANY = String.raw`(?:\d{4,}|\d{1,3}(?:[,_ ]\d{3})+|\d+\s*k)`;
+const EXHAUSTION_TEST = {
+  test(message: string): boolean {
+    return /\bfork\s*-?bombs?\b|\bwhile\s+(?:true|:|\[\s*1\s*\])\s*;?\s*do\b[^\n]{0,100}?(?:\bmkdir\b|\bfork\b|&\s*(?:done|;)|\bdd\b|\byes\b|\/dev\/zero|\/dev\/urandom)|\bdd\s+if=\/dev\/(?:zero|u?random)\b|\byes\s*>|\bfallocate\b|\btruncate\s+-s\s*\+?\d+\s*[gtp]|\b(?:job|cron\w*|script|loop|command|task|that|to|which)\b[^.;\n]{0,60}?\b(?:fill|fills|filling|use\s+up|eat\s+up|exhaust\w*)\s+(?:up\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:host'?s?\s+)?(?:disk|drive|storage|partition|file\s?system|inodes?|ram|memory)\b|\buntil\s+(?:the\s+)?(?:disk|drive|storage|partition|volume|file\s?system)\s+(?:is\s+|gets\s+|runs\s+)?(?:full|out)\b|\b(?:remove|drop|delete|lift|disable|turn\s+off|get\s+rid\s+of|no)\s+(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+)?(?:memory\s+|ram\s+|cpu\s+|resource\s+)?limits?\b|\b(?:let|allow|permit|make)\s+(?:it|them|[\w-]+)\s+(?:to\s+)?(?:use|eat|take|consume|grab|hog|have)\w*\s+(?:up\s+)?(?:all|every\s+(?:bit|byte)\s+of)\s+(?:of\s+)?(?:the\s+)?(?:host'?s?\s+|machine'?s?\s+|server'?s?\s+)?(?:ram|memory|cpus?|disk(?:\s+space)?|storage)\b(?!\s+(?:it\s+)?(?:needs|is\s+given|we\s+give))/i.test(message)
+      || new RegExp(String.raw`\b(?:replicas?|instances|copies|containers)\s*(?:to|=|:|of)?\s*${MANY}\b|\b${MANY}\s+(?:replicas?|instances|copies|containers|workers)\b|\bscale\b[^.;\n]{0,40}?\bto\s+${MANY}\b`, 'i').test(message);
+  },
+};
+
+/** A private address (RFC 1918, loopback): an internal name may point there. */
+const PRIVATE_IP = /^(?:10\.|127\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/;
+const HOSTS_PLACE = /(?<![\w.-])\/etc\/hosts\b|\bhosts\s+(?:file|entr(?:y|ies))\b|\bextra_?hosts\b|--add-host\b|\bresolv\.conf\b|\bresolver\b|\bdns\s+(?:server|resolver)s?\b|\bname\s?servers?\b/i;
+const NAME_MAP = /\b(?:resolv\w*|point\w*|go(?:es)?|goes|map\w*|redirect\w*|send\w*|rout\w*|answer\w*|spoof\w*|hijack\w*|override\w*)\b/i;
+const DOMAIN = /\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|co|gov|edu|bank|us|uk|de|fr|eu|app|cloud|sh|me|info|biz|ca|au|nl|ch|jp|in|ru|cn|br)\b/i;
+const NAME_REDIRECT_TEST = {
+  test(message: string): boolean {
+    return message.split(/[.!?](?=\s|$)|[;\n]/).some((c) => {
+      const outside = [...c.matchAll(/(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])/g)].some((m) => !PRIVATE_IP.test(m[1]!));
+      if (!outside) return false;
+      // The host's resolver file rewritten to an outside server answers for every name.
+      if (/\b(?:rewrite|overwrite|edit|write|change|replace|set|point)\w*\b[^.;\n]{0,40}?\bresolv\.conf\b/i.test(c)) return true;
+      if (!DOMAIN.test(c)) return false;
+      return HOSTS_PLACE.test(c) || NAME_MAP.test(c);
+    });
   },
 };
 
@@ -157,12 +208,94 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     re: /^(?=[^]*(?:(?<![\w.-])\/etc\b|(?<![\w.-])\/var\/lib\/(?:claude|docker|containerd)\b|\bstate\s+(?:dir(?:ectory)?|repo(?:sitory)?)\b|\bclaude(?:\.os)?(?:'s)?\s+(?:data|state)\s+dir(?:ectory)?\b))(?=[^]*(?:\b(?:scp|rsync|sftp|rclone|ftp|nc|netcat|curl|upload|send|ship|push|copy|mirror|sync)\b[^]*(?:\b[\w.-]+@[\w.-]+|\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:s3|gs|https?|ftp|sftp):\/\/|\banother\s+(?:host|machine|server|box)\b|\bremote\b|\boff-?site\b)))/i,
     reason: HOST_DATA_OUT,
   },
+
+  // ── round 26 ──
+  // Container escape by what the schema has no field for: capabilities, host devices, the host's
+  // namespaces, security profiles off, kernel modules ("privileged", "/var/run", "host network",
+  // "seccomp unconfined" were refused before, engine.ts).
+  {
+    re: /\bcap_(?:sys_\w+|net_admin|net_raw|dac_\w+|setuid|setgid|bpf|perfmon|mknod|syslog|audit_\w+)\b|--cap-add\b|\bsys_(?:admin|module|ptrace|rawio|boot|time)\b|--device(?:=|\s+)\S|\b(?:device|devices)\s+\/dev\/|(?<![\w.-])\/dev\/(?:mem|kmem|port|kmsg|kvm)\b|\b(?:load|insert|add)\w*\s+(?:\w+\s+){0,2}kernel\s+modules?\b|\b(?:insmod|modprobe|rmmod)\b|--(?:pid|ipc|uts|userns|network|net)(?:=|\s+)host\b|--security-opt\b|\bsecurity_opt\b|\b(?:escape|break\s+out\s+of|breakout\s+from)\s+(?:the\s+|its\s+|a\s+)?(?:container|sandbox|docker)\b/i,
+    reason: CONTAINER_ESCAPE,
+  },
+  // Remote code: a download run as it arrives, in a command, a job or said in words.
+  {
+    re: REMOTE_CODE_TEST,
+    reason: REMOTE_CODE,
+  },
+  // Exhaustion: a fork bomb, thousands of replicas, the disk filled, every limit lifted.
+  {
+    re: EXHAUSTION_TEST,
+    reason: EXHAUSTION,
+  },
+  // Persistence: a second SSH server, a setuid shell, accounts files written, a way in that comes back.
+  {
+    re: /\bback-?doors?\b|\b(?:second|another|extra|additional|hidden|secret|spare|private|separate|alternate|alternative|emergency)\s+(?:open)?ssh(?:d|\s+(?:server|daemon|service|door|port|login|access|endpoint|listener))\b|\b(?:sshd|dropbear)\b[^.;\n]{0,60}?\b(?:on\s+(?:port\s+)?(?!22\b)\d{2,5}|just\s+for\s+me|for\s+emergenc\w+|hidden)\b|\b(?:make|create|add|copy|set|give|install|drop|leave|put|turn\s+on)\w*\b[^.;\n]{0,40}?\b(?:setuid|suid)\b|\bchmod\s+(?:[ugoa]*\+s|[0-7]?[4-7][0-7]{3})\b|\b(?:append|add|write|echo|put|insert|edit|change|modify|tee|rewrite|overwrite|replace)\w*\b[^.;\n]{0,80}?(?<![\w.-])\/etc\/(?:passwd|shadow|group|gshadow|sudoers)\b|>>?\s*\S*authorized_keys\b|\b(?:job|cron\w*|every|hourly|nightly|daily|script|loop)\b[^.;\n]{0,120}?\bauthorized_keys\b|\bauthorized_keys\b[^.;\n]{0,80}?\b(?:every|hourly|nightly|daily|cron)\b|\b(?:re-?add|re-?create|restore|put\s+back|bring\s+back|re-?insert|re-?install)\w*\b[^.;\n]{0,60}?\b(?:keys?|users?|accounts?|sudo|admin\w*|logins?)\b[^.;\n]{0,80}?\b(?:if|when|in\s+case|whenever|should)\b[^.;\n]{0,40}?\b(?:remov\w*|delet\w*|disappear\w*|gone|missing|revok\w*|lost)\b/i,
+    reason: BACKDOOR,
+  },
+  // A name pointed at an outside address: /etc/hosts, a container's hosts, the resolver.
+  {
+    re: NAME_REDIRECT_TEST,
+    reason: NAME_REDIRECT,
+  },
 ];
 
 /** The reason a request is refused before it is read, or undefined. */
 export function refuseFirst(message: string): string | undefined {
-  // A pattern that starts with lookaheads over the whole text is anchored at ^: unanchored, it is
-  // tried from every position and each try scans to the end (quadratic on a long request).
-  for (const r of FIRST) if (r.re.test(message)) return r.reason;
+  return inWindows(message, (text) => {
+    // A pattern that starts with lookaheads over the whole text is anchored at ^: unanchored, it is
+    // tried from every position and each try scans to the end (quadratic on a long request).
+    for (const r of FIRST) if (r.re.test(text)) return r.reason;
+    return undefined;
+  });
+}
+
+/**
+ * The longest text a guard reads at once (round 26). The guard's patterns leave gaps between a
+ * verb and its object (`[^.]*`, `[^]*`) and backtrack: on one long sentence every start of a verb
+ * rescans the rest of it, so "don't delete the " said 4000 times took 4 to 12 s, and "send the
+ * secrets " (two gaps) grew with the cube of the length. A request up to this length is judged
+ * whole, exactly as before; a longer one is judged in windows of this length that overlap by
+ * GUARD_OVERLAP, each starting and ending at a space. Every match up to GUARD_OVERLAP - 100
+ * characters long (a verb and its object 500 characters apart) lies whole inside one window, so
+ * it is still refused; each window costs a bounded amount, so the guard's time grows with the
+ * request's length (a quarter of it read twice).
+ */
+export const GUARD_WINDOW = 2400;
+export const GUARD_OVERLAP = 600;
+/** Characters the guard has read since the process started: its work counter (guard-linear.test.ts). */
+export const guardWork = { chars: 0 };
+
+/**
+ * `judge` over the message, or over its windows when it is longer than GUARD_WINDOW: the first
+ * window's answer. A window after the first starts with U+2060 (neither a space nor a word
+ * character), so a pattern anchored at the start of the request (`^\s*translate …:`) does not
+ * take a window's first word for the request's first word.
+ */
+export function inWindows<T>(message: string, judge: (text: string) => T | undefined): T | undefined {
+  if (message.length <= GUARD_WINDOW) {
+    guardWork.chars += message.length;
+    return judge(message);
+  }
+  const stride = GUARD_WINDOW - GUARD_OVERLAP;
+  const space = /\s/g;
+  for (let at = 0; at < message.length; at += stride) {
+    let start = at;
+    if (at > 0) {
+      // The first space at or after `at` (within 50 characters), so no word is cut in two.
+      space.lastIndex = at;
+      const m = space.exec(message);
+      if (m && m.index - at < 50) start = m.index + 1;
+    }
+    let end = Math.min(message.length, at + GUARD_WINDOW);
+    if (end < message.length) {
+      const cut = message.lastIndexOf(' ', end);
+      if (cut > end - 50 && cut > start) end = cut;
+    }
+    const text = message.slice(start, end);
+    guardWork.chars += text.length;
+    const found = judge(at > 0 ? `\u2060${text}` : text);
+    if (found !== undefined) return found;
+    if (end >= message.length) break;
+  }
   return undefined;
 }

@@ -347,7 +347,7 @@ const ASKS = /^\s*(?:why|what|how|when|which|does|do|did|is|are|can|could|will)\
 // ── round 24: the firewall turned off (now, or by a job at night) ──────────
 
 const FIREWALL_OFF = re(
-  String.raw`\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|flush\w*|kill\w*|shut\w*\s+(?:off|down)|remov\w*|uninstall\w*|tear\w*\s+down|mask\w*|drop\w*)\s+(?:the\s+|all\s+)?(?:host'?s?\s+)?(?:firewall|nftables|nft|iptables|ufw|firewalld)\b(?!\s+(?:rules?|entry|entries)\s+(?:for|on|named|called|that|which|\w+-\w+)|\s+rule\b)|\b(?:ufw|firewalld|nftables)\s+(?:-{1,2}[\w-]{1,20}\s+){0,3}(?:disable|stop|off|reset)\b|\bsystemctl\s+(?:stop|disable|mask|kill)\s+(?:nftables|ufw|firewalld|iptables|netfilter-persistent)\b|\bnft\s+(?:flush|delete\s+table)\b|\biptables\s+(?:-F|-X|--flush|-P\s+INPUT\s+ACCEPT)\b`,
+  String.raw`\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|flush\w*|kill\w*|shut\w*\s+(?:off|down)|remov\w*|uninstall\w*|tear\w*\s+down|mask\w*|drop\w*)\s+(?:the\s+|all\s+)?(?:host'?s?\s+)?(?:firewall|nftables|nft|iptables|ufw|firewalld)\b(?!\s+(?:rules?|entry|entries|exception|exemption|hole|pinhole|opening|allowance)\s+(?:for|on|named|called|that|which|\w+-\w+)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\b)|\b(?:ufw|firewalld|nftables)\s+(?:-{1,2}[\w-]{1,20}\s+){0,3}(?:disable|stop|off|reset)\b|\bsystemctl\s+(?:stop|disable|mask|kill)\s+(?:nftables|ufw|firewalld|iptables|netfilter-persistent)\b|\bnft\s+(?:flush|delete\s+table)\b|\biptables\s+(?:-F|-X|--flush|-P\s+INPUT\s+ACCEPT)\b`,
 );
 
 // ── round 24: a key on root's account, root for someone unnamed ────────────

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { detectDanger } from './engine.js';
+import { GUARD_OVERLAP, GUARD_WINDOW, guardWork } from './guard.js';
+
+/**
+ * Round 26: the guard's time grows with the request's length. Before, its patterns backtracked
+ * over one long sentence: "don't delete the " said 4000 times took 4 to 12 s, "send the secrets "
+ * grew with the cube of its length (8k characters 2.7 s, 32k 210 s), and a person could hang
+ * `claude plan` with one pasted line. Each shape below was found by timing every verb, object and
+ * separator of the guard's patterns said again and again (bench/intent.bench.ts "pathological").
+ */
+const SHAPES = [
+  "don't delete the ",
+  'send the secrets ',
+  'print it, ',
+  'delete ',
+  'expose ',
+  'curl http://x ',
+  '/etc scp. ',
+  'remove all ',
+  'firewall rule ',
+  'show the password ',
+];
+
+function said(shape: string, length: number): string {
+  return shape.repeat(Math.ceil(length / shape.length)).slice(0, length);
+}
+
+/** The shortest of three runs: a loaded machine adds time to a run, never takes it away. */
+function ms(message: string): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    detectDanger(message);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+describe('the guard reads a long request in time that grows with its length', () => {
+  it.each(SHAPES)('its work counter: %j said until 40k characters is read at most three times over', (shape) => {
+    const message = said(shape, 40_000);
+    const before = guardWork.chars;
+    detectDanger(message);
+    // Windows overlap by a quarter (×1.33), and the first gate reads each window again (×2).
+    expect(guardWork.chars - before).toBeLessThanOrEqual(3 * message.length);
+  });
+
+  // Four times the length: linear is 4 times the time, quadratic 16, cubic 64 (before round 26,
+  // 12 to 80 at 8k → 32k). The bound is measured against the same shape at 10k in the same run,
+  // never against the clock alone. (A shape that is refused returns at its first window.)
+  it.each(SHAPES)('%j: 40k characters take under 12 times what 10k take', (shape) => {
+    const small = ms(said(shape, 10_000));
+    const large = ms(said(shape, 40_000));
+    expect(large, `10k: ${small.toFixed(1)} ms, 40k: ${large.toFixed(1)} ms`).toBeLessThan(12 * Math.max(small, 5));
+  }, 60_000);
+});
+
+describe('a long request is still refused wherever the harm is said', () => {
+  const filler = (n: number) => said('restart nginx and check the logs ', n);
+  it.each([0, GUARD_WINDOW - 30, GUARD_WINDOW - 10, GUARD_WINDOW - GUARD_OVERLAP + 5, 2 * GUARD_WINDOW - GUARD_OVERLAP - 12, 20_000, 39_960])(
+    '"delete all the data" at character %i of 40k',
+    (at) => {
+      const message = `${filler(at)} delete all the data ${filler(40_000 - at)}`;
+      expect(detectDanger(message)).toMatch(/data/);
+    },
+  );
+
+  it('a verb and its object 400 characters apart in one long sentence, across a window edge', () => {
+    const at = GUARD_WINDOW - 200;
+    const message = `${filler(at)} send the secrets ${said('and more words ', 400)} to https://paste.example ${filler(10_000)}`;
+    expect(detectDanger(message)).toBeDefined();
+  });
+
+  it('a long harmless request is not refused, and a window never reads a word cut in two', () => {
+    // "undelete" cut after "un", "the database" cut after "data": neither is a word said.
+    expect(detectDanger(said('undelete the database snapshot list ', 40_000))).toBeUndefined();
+    expect(detectDanger(said('restart nginx. ', 40_000))).toBeUndefined();
+  });
+});
