@@ -24,7 +24,7 @@ import { openIntentSession, type IntentSession, type PlannedIntent } from '../..
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
 import { isFlagged, recordOutcome } from '../../agent/learning.js';
 import { openFlowHost } from '../../agent/flow.js';
-import { applyApproved } from '../approve.js';
+import { applyApproved, printSigningSteps } from '../approve.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
 import { askApproval } from '../answers.js';
 import { acceptVettedTurn, changedFiles, explanationBesideQuestions, isSecuritySensitive, proposeTurn, reproposeOnCurrentState, savePending, unapprovedRiskySteps, type TurnResult } from '../../agent/request.js';
@@ -119,17 +119,7 @@ export function approvalQuestion(planned: PlannedIntent, adminKey: string | unde
 export function saveForAdminSignature(ctx: CommandContext, s: IntentSession, planned: PlannedIntent, lead: string): string {
   const path = savePending(s, planned);
   println(ctx.stdout, `${lead}${p2Why(planned)}.`);
-  // A person on their own box often has no admin key yet: say how to make and trust one first.
-  const noAdmin = !loadTrustedKeys(s.paths.dataDir).some((k) => k.role === 'admin');
-  const keyFile = noAdmin ? 'admin.key' : 'ADMIN.key';
-  if (noAdmin) {
-    println(ctx.stdout, '  No admin key is trusted on this host yet. Make one and trust it (once):');
-    println(ctx.stdout, '    claude keys generate --out admin.key');
-    println(ctx.stdout, '    claude keys add admin.key.pub --role admin --name YOUR-NAME');
-    println(ctx.stdout, '  (keep admin.key off this host if you can: whoever holds it approves users, sudo and SSH changes).');
-  }
-  println(ctx.stdout, `  Saved to ${path}. Sign it with \`claude sign ${path} --key ${keyFile}\` and apply it with \`claude apply ${path}\`,`);
-  println(ctx.stdout, `  or ask again with --admin-key ${keyFile}.`);
+  printSigningSteps(ctx, s.paths.dataDir, path, 'or ask again with --admin-key KEYFILE.');
   return path;
 }
 
