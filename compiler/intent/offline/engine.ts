@@ -335,7 +335,7 @@ function privateSourcesOnly(message: string): boolean {
  * set `command`). A command on the host, or one that is harmful wherever it runs, is still refused.
  */
 const SERVICE_COMMAND =
-  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b/gi;
+  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b/gi;
 
 /** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
 export function detectDanger(message0: string): string | undefined {
@@ -381,7 +381,7 @@ const VERBS: [Verb, RegExp][] = [
   ['remove', /\b(remove(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|delete(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|uninstall|get rid of(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)|do away with|drop(?!\s+(?:the\s+|its\s+|their\s+|that\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?\b)(?![^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))(?!\s+[\w.-]+[:/])|tear down|decommission|destroy|kill(?=[^.,]*\b(?:user|account|login)s?\b)|take\s+(?:[\w&-]+\s+){1,4}away|(?:take|shut|bring|turn|stop|kill)\s+(?:(?:down|off)\s+)?(?:[\w&-]+\s+){1,4}(?:(?:down|off)\s+)?(?:permanently|for\s+good|forever|once\s+and\s+for\s+all))\b/],
   ['restart', /\b(restart|reboot|bounce|reload|recreate|redeploy|kick|give\s+(?:[\w-]+\s+){1,3}an?\s+(?:quick\s+|fast\s+|little\s+|good\s+)?(?:restart|reboot|bounce|kick|reload))\b/],
   // "bring api down to 2" is a count, not a stop.
-  ['stop', /\b(stop|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+(?:the\s+|my\s+|our\s+|that\s+|this\s+)?(?!(?:memory|ram|mem|cpus?|limits?|size|replicas?|count|number|usage|load|disk|storage|latency|timeouts?|ttl|retention|interval|heap)\b)[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
+  ['stop', /\b(stop(?!\s+(?:publishing|exposing|forwarding|binding)\b)|shut ?down|halt|pause|turn off|switch off|(?:take|bring)\s+down(?![\w\s-]{0,24}\b(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|kill|(?:shut|switch|turn)\s+(?:the\s+)?[\w-]+\s+(?:off|down)|(?:take|bring)\s+(?:the\s+|my\s+|our\s+|that\s+|this\s+)?(?!(?:memory|ram|mem|cpus?|limits?|size|replicas?|count|number|usage|load|disk|storage|latency|timeouts?|ttl|retention|interval|heap)\b)[\w-]+\s+down(?!\s+(?:again\s+)?(?:to|by)\s+(?:\d|one|two|three|four|five|a\s+single|just|only))|disable|(?:take|put|bring|switch)\s+(?:the\s+)?[\w-]+\s+offline|take\s+offline)\b/],
   ['start', /\b(start|(?:bring|put|get)\s+(?:the\s+)?[\w-]+\s+(?:back\s+)?online|bring up|bring back|(?:bring|get)\s+[\w-]+\s+(?:back\s+)?up|(?:fire|spin|boot|power|start|bring|get|kick)\s+(?:[\w-]+\s+){0,3}back\s+(?:up|on|online)|(?:get|have)\s+(?:[\w-]+\s+){1,3}(?:going|running|working|up)\s+again|wake\s+(?:[\w-]+\s+){0,2}up|bring\s+[\w-]+\s+back|turn on|switch on|resume|power on|re-?enable)\b/],
   ['scale', /\b(scale|replicas?|instances)\b/],
   ['change', /\b(change|set(?!\s*up\b)|limit|give(?!\s+me\b)|move|use|increase|decrease|raise|lower|drop(?=[^.,]*\b(?:to|by)\s+(?:that|this|it|half|a\b|an\b|one\b|two\b|\d))|bump|cap|restrict|allocate|upgrade|update|downgrade|switch|make|put|cut|trim|shrink|reduce|slash|tone\s+down|scale\s+back)\b/],
@@ -588,7 +588,7 @@ function serviceChoice(s: Service): Choice {
 
 function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; ask?: Ask } {
   const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
-  const said = addReferent(original.message.trim(), original);
+  const said = backupLikeAnother(commandQuoted(addReferent(original.message.trim(), original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
 
@@ -655,6 +655,14 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // the port is that service's, and the other services this request adds publish none (round 24).
   // "now set the default to drop" while the firewall is talked about: the default policy (round 24).
   if (DEFAULT_SAID.test(message) && (/\bfirewall\b/i.test(message) || original.history.some((h) => h.role === 'user' && FIREWALL_TALK.test(h.text)) || /\brules:/.test(original.files['network.yaml'] ?? ''))) message = message.replace(DEFAULT_SAID, '$1default policy');
+  // "allow ssh from 10.20.0.0/16", then "and https from anywhere": a turn with no verb of its
+  // own, a port with where it comes from, takes the firewall verb of the turn before (round 25).
+  const lastAsked = [...original.history].reverse().find((h) => h.role === 'user')?.text ?? '';
+  const fwVerb = /^\s*(?:(?:please|pls|now|also|and|then|ok(?:ay)?)\s+)*(allow|open|block|deny|drop|reject|close|permit|whitelist|ban)\b/i.exec(lastAsked);
+  const elided = /^\s*(?:(?:and|also|plus|then|oh|same\s+for)\s+)+(?:(?:the|for)\s+)?/i.exec(message);
+  if (fwVerb && elided && detectVerb(message.slice(elided[0].length)) === undefined && (findPorts(message).length > 0 || /\b(?:ssh|https?|web|dns|smtp)\b/i.test(message)) && (findCidrs(message).length > 0 || ANYWHERE.test(message.toLowerCase()))) {
+    message = `${fwVerb[1]!.toLowerCase()} ${message.slice(elided[0].length)}`;
+  }
   // Only beside something the request adds: said alone it is left to the handlers as it was.
   const only0 = ONLY_PUBLIC.exec(message);
   const only = only0 && /\w/.test(message.slice(0, only0.index) + message.slice(only0.index + only0[0].length)) ? only0 : null;
@@ -749,6 +757,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
       // before named, said after it; nothing to do for it.
       if (ci > 0 && AFTERWORD.test(clause.trim())) continue;
+      // "unpublish postgres's port, the app talks to it over the internal network anyway": why
+      // the port can go, said after it; no network or dependency is made of it (round 25).
+      if (ci > 0 && INTERNAL_ONLY.test(clauses[ci - 1]!.toLowerCase()) && REACHES_INSIDE.test(clause.trim())) continue;
       // "…, leave postgres as it is", "but don't touch redis": only says what stays; nothing to do for it.
       if (NEGATED_MENTION.test(clause) && withoutNegatedMentions(clause).replace(/\b(?:and|but|please|pls|though|tho|also|just|ok(?:ay)?|so|then|of\s+course|obviously)\b|[,.!;:-]/gi, '').trim() === '') {
         NEGATED_MENTION.lastIndex = 0;
@@ -793,6 +804,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       if (verb) inherited = verb;
     }
     onlyOnePublic(run);
+    sizesPerService(run);
     finishFirewall(run);
     for (const g of run.emptyGroups) {
       run.questions.push(`A group exists through its members (security.yaml lists each user's groups), so ${g} is made with its first member. Who should be in it? e.g. "add alice to the ${g} group".`);
@@ -864,6 +876,35 @@ const ONLY_PUBLIC = new RegExp(
 );
 
 /** The services this request added, other than the one said to be the only public one, publish no host port. */
+/**
+ * Sizes said for the services a request adds, read over the whole request once every clause is
+ * done (round 25): "add redis and memcached, 128mb each", "…, each with 96mb", "1gb apiece" give
+ * that size to every service added; "add redis 128m and memcached 64m", "redis with 128mb and
+ * memcached with 64mb", "redis at 300mb, memcached at 100mb": a size right after a name is that
+ * service's own. Only services this request added are touched.
+ */
+const EACH_SIZE = /(?:\b(?:each|both)\s+(?:(?:with|gets?|having|at|of)\s+)?(\d+(?:\.\d+)?\s?[a-z]+)|(\d+(?:\.\d+)?\s?[a-z]+)\s+(?:(?:of\s+)?(?:memory|ram)\s+)?(?:each|apiece|per\s+(?:service|container|app|one|piece)|for\s+(?:each|both|every\s+one)(?:\s+of\s+them)?))\b/i;
+function sizesPerService(run: Run): void {
+  const added = [...new Set(run.added)].filter((n) => getService(run, n));
+  if (added.length < 2) return;
+  const m = run.input.message;
+  const each = EACH_SIZE.exec(m);
+  const eachSize = each ? findSizes(each[1] ?? each[2]!)[0] : undefined;
+  for (const name of added) {
+    const own = new RegExp(String.raw`(?<![\w.-])${escapeRe(name)}(?![\w.-])\s*(?:(?:with|at|@|gets?|getting|limited\s+to|capped\s+at|:)\s+|=\s*)?(\d+(?:\.\d+)?\s?[a-z]+)(?![\w.])`, 'i').exec(m);
+    const size = (own ? findSizes(own[1]!)[0] : undefined) ?? eachSize;
+    if (!size) continue;
+    const cur = getService(run, name)!.resources?.memory;
+    if (cur !== undefined && sizeToBytes(cur) === size.bytes) continue;
+    run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), size.value);
+    const at = run.lines.findIndex((l) => new RegExp(String.raw`^~ ${escapeRe(name)}: memory limit `).test(l));
+    if (at >= 0) run.lines.splice(at, 1);
+    run.lines.push(`~ ${name}: memory limit ${size.value}`);
+  }
+}
+
+const REACHES_INSIDE = /^(?:(?:and|since|as|because|cause|cuz|coz)\s+)?(?:the\s+)?[a-z][\w-]*\s+(?:only\s+|already\s+)?(?:talks?|connects?|speaks?|reaches?|gets?\s+to|goes)\s+(?:to\s+)?(?:it|them|that|[a-z][\w-]*)\s+(?:over|on|through|via|inside|within|in)\b[^.;]{0,60}\b(?:internal|inside|private|docker|container|stack|network)\b[^.;]{0,30}$/i;
+
 function onlyOnePublic(run: Run): void {
   const keep = run.onlyPublic;
   if (!keep || !getService(run, keep)) return;
@@ -999,7 +1040,7 @@ function vagueQuestion(run: Run, message: string): string | undefined {
 const TRAFFIC_TALK = /\b(?:firewall|ssh|ports?|traffic|incoming|inbound|connections?|https?|website|web\s+traffic)\b|\b(?:open|allow|accept|permit|unblock)\s+(?:port\s+)?\d{1,5}\b|\b(?:open|opened|reachable|accessible)\s+(?:to|from)\b|\bfrom\s+(?:anywhere|everyone|\d{1,3}\.\d)/i;
 
 function paraphrase(text: string): string {
-  return allowList(retracted(text))
+  return settingPairs(allowList(retracted(text)))
     // "remove the memory and cpu limits on redis": one clause about both limits (split at "and",
     // "cpu limits on redis" took the verb alone and removed redis).
     .replace(/\b(memory|ram|mem|cpus?|cores?)\s+(?:and|&)\s+(memory|ram|mem|cpus?|cores?)\s+(limits?|caps?|restrictions?)\b/gi, '$1+$2 $3')
@@ -1064,6 +1105,22 @@ function paraphrase(text: string): string {
     .replace(/\b(?:a\s+)?quarter\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '256mb')
     .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
     .replace(/\ba\s+(?:couple|pair)(?:\s+of)?\s+(gigs?|gb|cores?|cpus?|vcpus?|replicas?|instances|copies)\b/gi, '2 $1')
+    // "kill port 23", "shut down ports 23 and 21", "nuke port 8080", "seal off port 445": a port
+    // killed, shut, nuked, sealed or plugged is closed (round 25; "kill the worker" stays a stop).
+    .replace(/\b(?:kill|shut(?:\s+(?:down|off))?|nuke|seal(?:\s+off)?|plug(?:\s+up)?|switch\s+off|turn\s+off)\s+(?:the\s+)?(?=ports?\s*(?:number\s+)?\d)/gi, 'close ')
+    // "un-publish", "un-expose": one word.
+    .replace(/\bun-(publish|expose)/gi, 'un$1')
+    // "turn off the worker replicas completely", "no replicas of the worker at all": zero of them
+    // (the schema allows 0: the service stays defined, nothing runs); "…, zero of them" said
+    // after it only repeats the count (round 25).
+    .replace(/\b(?:turn|switch|shut)\s+(?:off|down)\s+(?:all\s+(?:of\s+)?)?(?:the\s+|its\s+|their\s+)?(?:([a-z][\w-]*)(?:'s|’s)?\s+)?(?:replicas|instances|copies)\b(?:\s+(?:completely|entirely|altogether|for\s+now))?/gi, (_m, name?: string) => `scale ${name && !/^(?:all|the)$/i.test(name) ? name : 'it'} to 0 replicas`)
+    .replace(/\b(?:no|zero)\s+(?:replicas|instances|copies)\s+(?:of|for)\s+(?:the\s+)?([a-z][\w-]*)\b(?:\s+at\s+all)?/gi, 'scale $1 to 0 replicas')
+    .replace(/(\bto\s+0\s+replicas\b[^.;]{0,40}?)\s*[,;-]\s*(?:(?:zero|none|0)(?:\s+(?:of\s+them|at\s+all|left|running))?|no\s+replicas(?:\s+at\s+all)?)\s*([.!]*)\s*$/i, '$1$2')
+    // "keep it drop", "leave the policy on deny": the default policy stays what it is (said so,
+    // nothing dropped); "add http on 80", "just add https": a protocol's port let in, not a
+    // service made (round 25; "add https to nginx" and "add an http server" stay what they were).
+    .replace(/\b(?:keep|leave)\s+(?:it|the\s+(?:default\s+)?(?:(?:input|incoming|inbound|firewall)\s+)?(?:policy|default)|the\s+firewall|incoming)\s+(?:(?:at|on|as|to|in)\s+)?(drop|deny|reject|block)\b/gi, (_m, v: string) => `set the default policy to ${v.toLowerCase()}`)
+    .replace(/\b(?:add|let\s+in)\s+(https?|ssh|dns|smtp)\b(?=\s+(?:on\s+|at\s+)?(?:port\s+)?\d|\s+from\b|\s*(?:$|[,.;!]))/gi, 'allow $1')
     // "open 80 and 443", "block 25, 465 & 587": a list of bare numbers after an opening verb is a list of ports.
     .replace(/\b(open|close|block|unblock|expose|allow|deny|reject|drop|publish|permit)\s+(?:up\s+)?(only\s+|just\s+)?(\d{2,5}(?:\s*(?:,|\band\b|&|\+|\bplus\b)\s*\d{2,5})+)(?![\d.:/])/gi, '$1 $2ports $3')
     // "run 3 of nginx", "have five copies of the worker": that many replicas of it.
@@ -1073,8 +1130,33 @@ function paraphrase(text: string): string {
     // (a bare "login" does not: "password login over ssh");
     // "the account of maria" is maria's; "usr" is "user".
     .replace(/(?<![\w/.-])usr\b(?!\/)/gi, 'user')
+    // "an account for the intern (username: kim)", "an account (user name: ana)", "an account for
+    // the intern ana", "ana needs an account": that user (round 25).
+    .replace(/\b(?:(?:make|create|add|set\s*up|need|want|give)\s+(?:me\s+|us\s+)?)?(?:(?:a|an|one|new)\s+)*(?:(?:user|login|linux|shell)\s+)?account\s+(?:for\s+(?:the\s+|our\s+|my\s+|a\s+)?(?:new\s+)?(?:intern|hire|dev(?:eloper)?|contractor|colleague|employee|person|guy|girl|admin|engineer|temp|student|friend)?\s*)?\(\s*(?:user\s*(?:name)?\s*[:=]?\s*)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s*\)/gi, 'add user $1')
+    .replace(/\b(?:(?:make|create|add|set\s*up|need|want)\s+(?:me\s+|us\s+)?)?(?:(?:a|an|one|new)\s+)+(?:(?:user|login|linux|shell)\s+)?account\s+for\s+(?:the\s+|our\s+|my\s+)?(?:new\s+)?(?:intern|hire|dev(?:eloper)?|contractor|colleague|employee|person|guy|girl|engineer|temp|student|friend)\s+(?!(?:and|with|who|that|in|on|to|for|please|pls)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'add user $1')
+    .replace(/(^|[,;.]\s*)([a-z_][a-z0-9_-]{0,31})\s+(?:needs|wants|should\s+get|gets)\s+(?:an?\s+)?(?:(?:user|login|linux|shell)\s+)?account\b/gi, (m, lead: string, name: string) => (NOT_A_PERSON.test(name) ? m : `${lead}add user ${name}`))
     .replace(/\b(?:user\s?name|login\s+name)\s*[:=]?\s+(?=['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:$|[\s,;.!?]))(?!(?:for|of|to|with|and|the|a|an|is|was|should|must|will|please|on|in|that|which|who)\b)/gi, 'user ')
     .replace(/\b(?:the\s+)?(?:account|login|user)\s+of\s+(?!(?:the|a|an|this|that|my|our|your)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'user $1');
+}
+
+/**
+ * A service's settings said as pairs, "replicas=2 cpu=1 mem=1g", "memory: 512m", "cpus=0.5",
+ * "replicas 3": one reader for every field (round 25), each pair said the way the grammar reads
+ * it ("2 replicas", "cpu 1", "memory 1g"). A key in capitals (MEMORY=2G) is an environment
+ * variable, not a setting; CPU and RAM are never variables (NOT_VARIABLES).
+ */
+const SETTING_PAIR = /(?<![\w$.\/-])(replicas?|instances|copies|scale|cpus?|vcpus?|cores?|mem(?:ory)?|ram)\s*(?:[=:]\s*|\s+(?=\d+(?![\d.]*\s*(?:[kmgt]i?b?|megs?|gigs?|replicas?|instances|copies|cpus?|cores?)\b)))(\d+(?:\.\d+)?)\s*((?:[kmgt]i?b?|megs?|gigs?)(?![\w.]))?(?![\w.:\/=-])/gi;
+function settingPairs(text: string): string {
+  const said = text.replace(SETTING_PAIR, (m, key: string, n: string, unit: string | undefined) => {
+    if (key === key.toUpperCase() && !/^(?:CPUS?|RAM)$/.test(key)) return m;
+    const k = key.toLowerCase();
+    if (/^(?:replicas?|instances|copies|scale)$/.test(k)) return unit || !/^\d+$/.test(n) ? m : `${n} replicas\u0001`;
+    if (/^(?:cpus?|vcpus?|cores?)$/.test(k)) return unit ? m : `cpu ${n}\u0001`;
+    // "mem 2" with no unit: gigabytes are meant for a number under 64, megabytes above.
+    return `memory ${n}${unit ?? (Number(n) < 64 ? 'g' : 'm')}\u0001`;
+  });
+  // Pairs said one after the other are a list ("2 replicas, cpu 1, memory 1g").
+  return said.replace(/\u0001\s+(?=\d+ replicas\u0001|cpu [\d.]+\u0001|memory [\d.]+\w*\u0001)/g, ', ').replace(/\u0001/g, '');
 }
 
 /**
@@ -1207,7 +1289,7 @@ function withoutPurpose(clause: string): string {
 
 /** Words the spelling step corrects towards (besides the products): the verbs and nouns of requests. */
 const WORDS =
-  'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website change scale start limit allow block close expose publish increase decrease rename restrict replica switch';
+  'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website change scale start limit allow block close expose publish unpublish increase decrease rename restrict replica switch';
 let productsCache: string[] | undefined;
 function products(): string[] {
   // The catalogue's one-word names are corrected towards from 6 letters on ("jellyfn",
@@ -1397,7 +1479,7 @@ function answerQuestion(run: Run, message: string): boolean {
  */
 function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
-  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
+  const question = /\?\s*$/.test(t) || /^(what|whats|which|how|hows|howz|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
     (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
@@ -1460,8 +1542,11 @@ function answerSpecific(run: Run, t: string): boolean {
  * is left to the per-service answer.
  */
 function answerResources(run: Run, t: string): boolean {
-  const disk = /\b(?:disk|disks|storage|drive|space|filesystem|file\s+system)\b/.test(t) && /\b(?:left|free|used|usage|full|much|remaining|available|room|fill\w*)\b/.test(t);
-  const memory = /\b(?:memory|ram|mem)\b/.test(t) && /\b(?:most|top|usage|using|use|uses|used|hog\w*|eat\w*|heaviest|biggest|free|left|much|available)\b/.test(t);
+  // "how's the disk looking", "disk status?", "is the storage ok?": how it stands (round 25).
+  const standing = String.raw`|looking|look|doing|status|state|situation|health|healthy|ok|okay|fine|going|holding(?:\s+up)?|like`;
+  const how = /^(?:(?:also|and|oh|btw|plus|so)\s+)*(?:how|hows|howz|how's)\b/.test(t);
+  const disk = /\b(?:disk|disks|storage|drive|space|filesystem|file\s+system)\b/.test(t) && how || /\b(?:disk|disks|storage|drive|space|filesystem|file\s+system)\b/.test(t) && new RegExp(String.raw`\b(?:left|free|used|usage|full|much|remaining|available|room|fill\w*${standing})\b`).test(t);
+  const memory = /\b(?:memory|ram|mem)\b/.test(t) && how || /\b(?:memory|ram|mem)\b/.test(t) && new RegExp(String.raw`\b(?:most|top|usage|using|use|uses|used|hog\w*|eat\w*|heaviest|biggest|free|left|much|available${standing})\b`).test(t);
   if (!disk && !memory) return false;
   if (memory && !disk && targetsIn(run, t).names.length > 0) return false;
   const r = run.input.summary?.resources;
@@ -1710,6 +1795,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
     return true;
   }
   if (handleServiceLogs(run, clause) || handleSudoPassword(run, clause)) return true;
+  // "add redis. also hows the disk looking?": a question about the host said as a clause of a
+  // longer request is answered; it changes nothing (round 25).
+  if (/^(?:(?:also|and|oh|btw|plus)\s+)*(?:how|hows|howz|how's|is|are|what'?s|whats)\b/.test(t) && answerResources(run, t)) return true;
   // A complaint ("I'm unable to reach nginx", "grafana keeps crashing") is read as one before
   // anything that could add, change or remove what it names.
   if (isComplaint(clause) && detectVerb(clause.replace(SYMPTOM, ' ')) === undefined && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
@@ -3293,8 +3381,46 @@ function handleLabels(run: Run, clause: string): boolean {
  * api's command with "python -m app serve"", "set api's command to `node server.js`": the quoted
  * words are the command its container runs (services.yaml `command`), inside the container.
  */
+/**
+ * A service's command said without quotes ("set the api's command to gunicorn app:app -w 4",
+ * "api command: npm run start:prod", "make the api run uvicorn main:app as its command") is
+ * quoted before anything reads the request, so no word of it is read as a request of its own
+ * (round 25). It runs to the end of the clause: the end of the request, a ";", or ", and" / "and"
+ * before a verb of its own ("… -w 4 and restart it").
+ */
+const COMMAND_LEAD = String.raw`\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\s+(?!(?:to|of|for|that|which|is)\b)|\b(?:(?:start(?:up)?|run|default|container'?s?)\s+)?(?:command|cmd|entrypoint)\s*(?:(?:to|with|as)\s+|=\s*|:\s*|(?:should|must|needs?\s+to|has\s+to)\s+be\s+|is\s+)`;
+const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
+const UNQUOTED_COMMAND = new RegExp(String.raw`(${COMMAND_LEAD})(?![\s'"\`“‘])([^;'"\`]{1,300}?)${COMMAND_END}`, 'i');
+const RUN_AS_COMMAND = /(\brun\s+)(?![\s'"`“‘])([^;'"`]{1,300}?)(\s+as\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b)/i;
+function commandQuoted(message: string): string {
+  return message.replace(UNQUOTED_COMMAND, (_m, lead: string, cmd: string) => `${lead}\`${cmd.trim()}\``).replace(RUN_AS_COMMAND, (_m, lead: string, cmd: string, tail: string) => `${lead}\`${cmd.trim()}\`${tail}`);
+}
+
+/**
+ * "enable backups for the redis volume too, same as postgres", "back up redis like postgres",
+ * "same backups for redis as for postgres": the backup of the one named after "same as" / "like"
+ * is copied, its schedule said as its cron line and its retention as "keep N" (round 25); the one
+ * copied is not backed up again. Said of a service or volume with no backup, nothing is rewritten.
+ */
+const LIKE_ANOTHER = /(\s*,?\s*)(?:(?:with\s+|on\s+|using\s+)?(?:the\s+)?same\s+(?:way|schedule|backups?|settings?|retention|policy|thing|plan)?\s*(?:as|like)(?:\s+(?:for|with|on))?|(?<=\bback(?:ed)?\s+up\s+(?:the\s+)?[\w-]+(?:\s+volume)?\s+)like|just\s+like)\s+(?:the\s+|for\s+the\s+)?([a-z][\w-]{0,62}?)(?:'s|’s)?(?:\s+(?:volume|data|backups?|one|does|is|has))?(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|thanks)\b))/i;
+function backupLikeAnother(message0: string, files: StateFiles): string {
+  // "same backups for redis as for postgres": "back up redis same as postgres".
+  const message = message0.replace(/\b(?:the\s+)?same\s+(?:backups?|backup\s+schedule|schedule)\s+for\s+(?:the\s+)?([a-z][\w-]{0,62})(?:\s+volume)?\s+as\s+(?:for\s+)?/i, 'back up $1 same as ');
+  const m = LIKE_ANOTHER.exec(message);
+  if (!m || !/\bback(?:ed|ing)?[\s-]?ups?\b|\bbackups?\b/i.test(message)) return message0;
+  const ws = new Workspace(files);
+  const vols = ws.items<{ name: string; backup?: { enabled?: boolean; schedule?: string; retain?: number } }>('storage.yaml', VOLS);
+  const svcs = ws.items<Service>('services.yaml', SVC);
+  const name = m[2]!.toLowerCase();
+  const own = svcs.find((x) => x.name === name)?.volumes?.map((v) => v.source) ?? [];
+  const vol = vols.find((v) => v.backup?.enabled && v.backup.schedule && (v.name === name || own.includes(v.name)));
+  if (!vol) return message0;
+  const said = `${m[1]!.includes(',') ? ', ' : ' '}cron ${vol.backup!.schedule}${vol.backup!.retain !== undefined ? `, keep ${vol.backup!.retain}` : ''}`;
+  return message.slice(0, m.index) + said + message.slice(m.index + m[0].length);
+}
+
 const SERVICE_COMMAND_SAID =
-  /\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:its|the|their|a)\s+(?:(?:default|container'?s?|startup|start|run)\s+)*command\s+(?:to|with|=|:|should\s+be|is)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b/i;
+  /\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b/i;
 function handleServiceCommand(run: Run, clause: string): boolean {
   if (!SERVICE_COMMAND_SAID.test(clause)) return false;
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
@@ -5011,6 +5137,33 @@ const WELL_KNOWN_PORTS: [RegExp, number][] = [
   [/\bvnc\b/, 5900],
   [/\bminecraft\b/, 25565],
 ];
+/**
+ * The ports a clause names by a service's name ("the mysql port", "postgres's port", "redis
+ * ports"): a service there publishes them on the host; else the template (postgres 5432, mysql
+ * 3306) or catalogue app (mongo 27017) of that name says them. A word that names nothing gives none.
+ */
+function portsNamedBy(run: Run, clause: string): number[] {
+  const out: number[] = [];
+  for (const m of clause.toLowerCase().matchAll(/\b(?!(?:the|a|an|its|that|this|their|default|server|host|open|which|what)\b)([a-z][\w-]{0,62}?)(?:'s|’s)?\s+(?:(?:default|server)\s+)?ports?\b(?!\s*(?:number\s+)?\d)/g)) {
+    const word = m[1]!;
+    const svc = getService(run, word);
+    const own = (svc?.ports ?? []).map((p) => p.host).filter((n): n is number => n !== undefined);
+    if (own.length > 0) {
+      out.push(...own);
+      continue;
+    }
+    const mention = findServiceMentions(word).find((x) => x.text === word && !x.generic);
+    const fromTemplate = mention ? templateInfos().find((ti) => ti.name === mention.template)?.port : undefined;
+    if (fromTemplate !== undefined) {
+      out.push(fromTemplate);
+      continue;
+    }
+    const app = findAppMentions(word).find((a) => a.app.ports?.length);
+    if (app) out.push(app.app.ports![0]!.host ?? app.app.ports![0]!.container);
+  }
+  return [...new Set(out)];
+}
+
 /** "allow ping", "let people ping the box", "block icmp", "make it pingable". */
 const PING = /\bping(?:s|ing|able)?\b|\bicmp\b|\becho[- ]requests?\b/;
 
@@ -5084,7 +5237,7 @@ function splitBySource(clause: string): [string, string] | undefined {
 
 /** "lock the box down", "default deny", "drop everything incoming by default": the input policy set to drop. */
 function lockdownSaid(t: string): boolean {
-  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
 }
 
 function handleFirewall(run: Run, clause: string): boolean {
@@ -5141,6 +5294,10 @@ function handleFirewall(run: Run, clause: string): boolean {
   // "let dns through", "block telnet", "reject inbound smtp": a well-known service said by name is its port.
   if (ports.length === 0 && ranges.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject)\b/.test(t)) {
     for (const [word, port] of WELL_KNOWN_PORTS) if (word.test(t)) ports.push(port);
+    // "deny mysql port from everywhere", "block the postgres port", "open mongo's port to
+    // 10.0.0.0/8": a service's port said by its name (round 25): the host port of the service of
+    // that name, else the port its template or catalogue app publishes.
+    if (ports.length === 0) ports.push(...portsNamedBy(run, clause));
   }
   // "drop traffic from 198.51.100.23", "block 203.0.113.0/24 entirely": a source blocked on every port.
   if (ports.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
