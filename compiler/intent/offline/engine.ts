@@ -1758,6 +1758,9 @@ function handleLimitRemoval(run: Run, clause: string): boolean {
   ];
   for (const re of said) for (const m of t.matchAll(re)) for (const k of m.slice(1)) if (k) kinds.add(/^(?:memory|ram|mem)$/.test(k) ? 'memory' : 'cpu');
   if (kinds.size === 0) return false;
+  // "drop the api memory limit to 300 MiB", "lower the cpu cap to half a core": a new value, not
+  // no limit (held-out 19's h19-s36 caught the first version of this).
+  if (/\b\d+(?:[.,]\d+)?\s*(?:[kmgt]i?b?|gigs?|megs?|gigabytes?|megabytes?|cpus?|cores?|%)(?![\w])|\bto\s+(?:\d|half|one|two|three|four|a\s+(?:gig|half|quarter|single))/i.test(t)) return false;
   const named = targetsIn(run, clause).names;
   const names = named.length > 0 ? named : focusTargets(run);
   if (names.length === 0) {

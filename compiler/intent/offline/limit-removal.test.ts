@@ -26,6 +26,12 @@ describe('a limit removed, the service kept', () => {
     expect(redis).toBeDefined();
     expect(redis!.resources).toEqual(resources);
   });
+  it.each([
+    ['drop the redis memory limit to 128 MiB', '128Mi'],
+    ['lower the memory cap on redis to 100mb', '100Mi'],
+  ])('a new value is a change, not a removal: %s', (message, memory) => {
+    expect(redisAfter(message)?.resources?.memory).toBe(memory);
+  });
   it('"remove redis" still removes it', () => {
     expect(redisAfter('remove redis')).toBeUndefined();
   });
