@@ -5667,6 +5667,10 @@ function finishFirewall(run: Run): void {
   if (inputPolicy(run) === 'drop') {
     const denySsh = rules(run).findIndex((r) => r.name === 'deny-ssh');
     if (denySsh >= 0) run.ws.removeAt('network.yaml', RULES, denySsh);
+    // Said by a clause before the lock-down of the same request ("ssh only from …, drop
+    // everything else"): neither is true once the policy drops.
+    run.lines = run.lines.filter((l) => l !== '  • drop SSH from every other address (other traffic is unchanged)');
+    run.notes = run.notes.filter((n) => !n.startsWith("(The firewall's default policy already accepts incoming traffic"));
     const allowed = new Set<number>();
     for (const r of rules(run)) {
       if (r.action !== 'accept' || r.port === undefined) continue;

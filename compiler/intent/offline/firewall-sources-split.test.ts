@@ -23,6 +23,9 @@ describe('each opening keeps its own source', () => {
     'allow http from anywhere and ssh from 203.0.113.0/24 only, reject all else',
   ])('%s', (message) => {
     expect(result(message)).toEqual({ policy: 'drop', ssh: ['203.0.113.0/24'], web: ['anywhere'], services: ['nginx', 'postgres', 'redis'] });
+    // What an earlier clause said of an accepting policy is not said once the request locks down.
+    const e = say(message, stack).explanation;
+    expect(e).not.toMatch(/already accepts incoming traffic|other traffic is unchanged/);
   });
   it.each(['the site open to everyone', 'make the site public', 'keep the site open to everyone'])('the website said as "site": %s', (message) => {
     expect(result(message)).toMatchObject({ web: ['anywhere'] });
