@@ -57,7 +57,9 @@ it('three turns refine one proposal: PostgreSQL, daily backups, a connection lim
 
   tmux('send-keys', '-t', session, 'and a connection limit of 100', 'Enter');
   s = await term.waitFor('the third proposal', (x) => count(x, 'Apply these changes?') >= 3);
-  expect(s).toMatch(/postgres: command postgres -c max_connections=100/);
+  // postgres is not on the machine yet: the change is said as part of its add (one + line with
+  // its current values, compiler/intent/offline/lines.ts foldUnappliedServiceLines), not as a ~ line.
+  expect(s).toMatch(/\+ postgres: postgres:16-alpine → [^\n]*command postgres -c max_connections=100/);
   // The last plan still creates postgres: the three turns built one plan.
   const last = s.slice(s.lastIndexOf('claude> and a connection limit of 100'));
   expect(last).toMatch(/Create container 'postgres'/);
