@@ -1047,7 +1047,7 @@ function vagueQuestion(run: Run, message: string): string | undefined {
 const TRAFFIC_TALK = /\b(?:firewall|ssh|ports?|traffic|incoming|inbound|connections?|https?|website|web\s+traffic)\b|\b(?:open|allow|accept|permit|unblock)\s+(?:port\s+)?\d{1,5}\b|\b(?:open|opened|reachable|accessible)\s+(?:to|from)\b|\bfrom\s+(?:anywhere|everyone|\d{1,3}\.\d)/i;
 
 function paraphrase(text: string): string {
-  return settingPairs(allowList(retracted(text)))
+  return settingPairs(allowList(retracted(plainerEnglish(text))))
     // "remove the memory and cpu limits on redis": one clause about both limits (split at "and",
     // "cpu limits on redis" took the verb alone and removed redis).
     .replace(/\b(memory|ram|mem|cpus?|cores?)\s+(?:and|&)\s+(memory|ram|mem|cpus?|cores?)\s+(limits?|caps?|restrictions?)\b/gi, '$1+$2 $3')
@@ -1153,6 +1153,26 @@ function paraphrase(text: string): string {
  * variable, not a setting; CPU and RAM are never variables (NOT_VARIABLES).
  */
 const SETTING_PAIR = /(?<![\w$.\/-])(replicas?|instances|copies|scale|cpus?|vcpus?|cores?|mem(?:ory)?|ram)\s*(?:[=:]\s*|\s+(?=\d+(?![\d.]*\s*(?:[kmgt]i?b?|megs?|gigs?|replicas?|instances|copies|cpus?|cores?)\b)))(\d+(?:\.\d+)?)\s*((?:[kmgt]i?b?|megs?|gigs?)(?![\w.]))?(?![\w.:\/=-])/gi;
+/**
+ * Round 26: English as people write it who learned it second, and glosses in brackets, said
+ * the one way the grammar reads: a progressive of wanting ("she is needing the sudo rights",
+ * "we are wanting", "i am requiring") is the simple present; "please to create", "kindly
+ * create" are "create"; root or admin glossed as sudo in brackets ("root (sudo)", "admin
+ * (sudo)", "sudo (root)") is sudo; root given to a person ("give alice root", "grant bob root
+ * privileges") is sudo, since security.yaml's only root for a person is sudo. Root for me or us
+ * (the guard's), root login, a root shell and root over ssh are left as they are.
+ */
+function plainerEnglish(text: string): string {
+  return text
+    .replace(/\b(i\s+am|i'm|we\s+are|we're|they\s+are|they're|you\s+are|you're|(?:is|are|'s|'re))\s+(need|want|requir|wish)(?:e)?ing\b/gi, (_m, who: string, verb: string) => {
+      const v = verb.toLowerCase() === 'requir' ? 'require' : verb.toLowerCase();
+      return /^(?:i|we|they|you)/i.test(who) ? `${who.replace(/\s+(?:am|are)$|'(?:m|re)$/i, '')} ${v}` : `${who.startsWith("'") ? ' ' : ''}${v}s`;
+    })
+    .replace(/\b(please|pls|kindly)\s+to\s+(?=[a-z])/gi, '$1 ')
+    .replace(/\b(?:root|admin(?:istrator)?|superuser)\s*\(\s*sudo\s*\)|\bsudo\s*\(\s*(?:root|admin(?:istrator)?|superuser)\s*\)/gi, 'sudo')
+    .replace(/\b(give|grant)\s+(?!(?:me|us|myself|ourselves|it|the|a|an|everyone|anyone|everybody|anybody|all|this|that|every|any)\b)([a-z_][a-z0-9_-]{0,31})\s+root(?:\s+(?:privileges|privs|rights|powers|permissions|perms))?\b(?!\s*(?:login|log\s*in|shell|ssh|password|prompt|to\b|on\b|over\b|of\b|in\b|into\b|access\s+(?:to|on)\b))/gi, '$1 $2 sudo');
+}
+
 function settingPairs(text: string): string {
   const said = text.replace(SETTING_PAIR, (m, key: string, n: string, unit: string | undefined) => {
     if (key === key.toUpperCase() && !/^(?:CPUS?|RAM)$/.test(key)) return m;
@@ -5940,7 +5960,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
   const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named\s+|called\s+|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
   // "a deploy user for CI with key … ci@github": the kind said before "user" (not the key's comment, not the purpose).
-  const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now|the|our|my|their|its|this)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+((?!(?:him|her|them|me|us|it)\b)[a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
@@ -6019,7 +6039,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
 
 /** "create a deploy user", "add a new backup account": the word before "user" is its name. */
 function aKindOfUser(t: string, forPurpose = false): RegExpExecArray | undefined {
-  const m = (forPurpose ? /\b(?:add|create|make|set up|need|want|new)\s+(?:a|an|one)?\s*(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b)|^\s*(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b)/ : /\b(?:add|create|make|set up|need|want)\s+(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named|for)\b)/).exec(t);
+  const m = (forPurpose ? /\b(?:add|create|make|set up|need|want|new)\s+(?:a|an|one)?\s*(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b)|^\s*(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b)/ : /\b(?:add|create|make|set up|need|want)\s+(?:a|an|one)\s+(?:new\s+)?([a-z_][a-z0-9_-]{1,31})\s+(?:user|account|login)\b(?!\s+(?:called|named)\b|\s+for\s+(?!(?:the|a|an|our|my|its|their|this|that|all|every)\b))/).exec(t);
   if (!m) return undefined;
   const n = (m[1] ?? m[2])!;
   m[1] = n;
