@@ -17,7 +17,7 @@
 import type { ConversationTurn } from '../provider.js';
 
 /** What a slot holds: one of the choices, or a free value of a kind. */
-export type SlotKind = 'service' | 'user' | 'username' | 'zone' | 'port' | 'hostname';
+export type SlotKind = 'service' | 'user' | 'username' | 'zone' | 'port' | 'hostname' | 'job' | 'ssh-key';
 
 /** One answer a question offers, and the words that pick it ("postgres", "the chinese one"). */
 export interface Choice {
@@ -90,6 +90,8 @@ export function answerFor(ask: Ask, message: string): string | undefined {
     const begun = ask.choices.filter((c) => c.words.some((w) => tokens.some((k) => w.toLowerCase().startsWith(k))));
     return begun.length === 1 ? begun[0]!.value : undefined;
   }
+  // A public key pasted as the answer: the line as it is.
+  if (ask.slot === 'ssh-key') return /^(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-[\w-]+|sk-[\w@.-]+)\s+[A-Za-z0-9+/=]{20,}(?:\s+\S+)?$/.test(message.trim()) ? message.trim() : undefined;
   if (message.trim().split(/\s+/).length > 8) return undefined;
   const v = bare(message);
   if (v === undefined || NOT_VALUES.has(v.toLowerCase())) return undefined;

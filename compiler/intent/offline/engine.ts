@@ -1157,8 +1157,8 @@ const SETTING_PAIR = /(?<![\w$.\/-])(replicas?|instances|copies|scale|cpus?|vcpu
  * Round 26: English as people write it who learned it second, and glosses in brackets, said
  * the one way the grammar reads: a progressive of wanting ("she is needing the sudo rights",
  * "we are wanting", "i am requiring") is the simple present; "please to create", "kindly
- * create" are "create"; root or admin glossed as sudo in brackets ("root (sudo)", "admin
- * (sudo)", "sudo (root)") is sudo; root given to a person ("give alice root", "grant bob root
+ * create" are "create"; root glossed as sudo in brackets ("root (sudo)", "sudo (root)")
+ * is sudo, and "admin (sudo)" an admin; root given to a person ("give alice root", "grant bob root
  * privileges") is sudo, since security.yaml's only root for a person is sudo. Root for me or us
  * (the guard's), root login, a root shell and root over ssh are left as they are.
  */
@@ -1169,7 +1169,8 @@ function plainerEnglish(text: string): string {
       return /^(?:i|we|they|you)/i.test(who) ? `${who.replace(/\s+(?:am|are)$|'(?:m|re)$/i, '')} ${v}` : `${who.startsWith("'") ? ' ' : ''}${v}s`;
     })
     .replace(/\b(please|pls|kindly)\s+to\s+(?=[a-z])/gi, '$1 ')
-    .replace(/\b(?:root|admin(?:istrator)?|superuser)\s*\(\s*sudo\s*\)|\bsudo\s*\(\s*(?:root|admin(?:istrator)?|superuser)\s*\)/gi, 'sudo')
+    .replace(/\broot\s*\(\s*sudo\s*\)|\bsudo\s*\(\s*(?:root|admin(?:istrator)?|superuser)\s*\)/gi, 'sudo')
+    .replace(/\b(admin(?:istrator)?|superuser)\s*\(\s*sudo\s*\)/gi, '$1')
     .replace(/\b(give|grant)\s+(?!(?:me|us|myself|ourselves|it|the|a|an|everyone|anyone|everybody|anybody|all|this|that|every|any)\b)([a-z_][a-z0-9_-]{0,31})\s+root(?:\s+(?:privileges|privs|rights|powers|permissions|perms))?\b(?!\s*(?:login|log\s*in|shell|ssh|password|prompt|to\b|on\b|over\b|of\b|in\b|into\b|access\s+(?:to|on)\b))/gi, '$1 $2 sudo');
 }
 
@@ -1654,6 +1655,58 @@ function answerInventory(run: Run, t: string): boolean {
 
 // ── clauses ────────────────────────────────────────────────────────────────
 
+/** "the container", "the service", "the app", "the website": a service said by a bare noun (round 26). */
+const BARE_SERVICE = /\b(?:the|that|this)\s+(container|service|app|application|web\s?site|site)\b(?!\s*(?:named|called|[:'"“‘`]|s\b|\s+(?:container|service|app)\b))/i;
+/** "the job", "the cron job", "that task": a job said by a bare noun (round 26). */
+const JOB_REF = /\b(?:the|that|this)\s+(?:(?:cron|scheduled|nightly|daily|hourly|weekly)\s+)?(?:cron\s?job|job|task|cron)\b(?!\s*(?:named|called|[:'"“‘`]|s\b))/i;
+/** An ssh key given to a person with no key in the request ("add an ssh key for bob", "bob's ssh key"). */
+const KEY_FOR =
+  /\b(?:add|give|set\s*up|install|put|upload|register)\b[^.;]{0,40}?\b(?:ssh\s+|public\s+|pub\s+)?key(?![\w-])(?:\s+login)?\s+(?:for|to)\s+(?:user\s+)?([a-z_][\w-]*)|\b([a-z_][\w-]*)(?:'s|’s)\s+(?:ssh\s+|public\s+|pub\s+)?key(?![\w-])|\b([a-z_][\w-]*)\s+needs?\s+(?:an?\s+)?(?:ssh\s+|public\s+)?key(?![\w-])|\bgive\s+([a-z_][\w-]*)\s+(?:an?\s+)?(?:ssh\s+|public\s+)key(?![\w-])/i;
+
+/**
+ * Round 26: a reference that fits several things asks which, one that fits one proceeds with it
+ * (the clause is said again with its name); a slot the request needs and does not give asks for
+ * it. A service by a bare noun ("stop the container", "change the port of the website"); a job
+ * by a bare noun ("move the job to 5am"); an ssh key with no key ("add an ssh key for bob");
+ * "him"/"her" with no user to point at. Returns the clause (filled), or undefined when it asked.
+ */
+function vagueReference(run: Run, clause: string, verb: Verb | undefined): string | undefined {
+  const t = clause.toLowerCase();
+  const every = /\b(?:all|every|each|both|everything)\b/.test(t);
+  const bare = BARE_SERVICE.exec(clause);
+  if (bare && !every && verb !== 'add' && !JOB_REF.test(clause) && targetsIn(run, clause.slice(0, bare.index) + clause.slice(bare.index + bare[0].length)).names.length === 0 && !findServiceMentions(clause).some((m) => !m.generic)) {
+    const all = services(run);
+    const web = /site/i.test(bare[1]!) ? all.filter((s) => roleOf(s) === 'web' || appOfImage(s.image)?.role === 'web') : [];
+    const fits = (web.length > 0 ? web : all).map((s) => s.name);
+    const here = fits.length > 1 ? focusTargets(run, (s) => fits.includes(s.name)) : fits;
+    const fill = (v: string) => clause.slice(0, bare.index) + v + clause.slice(bare.index + bare[0].length);
+    if (here.length === 1) return fill(here[0]!);
+    if (fits.length > 1)
+      return need(run, { slot: 'service', question: `Which ${bare[1]!.toLowerCase()} do you mean: ${orList(fits)}?`, choices: all.filter((s) => fits.includes(s.name)).map(serviceChoice), fill });
+  }
+  const job = JOB_REF.exec(clause);
+  if (job && !every && !/\b(?:add|create|new|another|make\s+a|set\s+up\s+a|schedule\s+a)\b/.test(t)) {
+    const jobs = run.ws.items<{ name: string }>('scheduled.yaml', JOBS).map((j) => j.name);
+    const fill = (v: string) => clause.slice(0, job.index) + v + clause.slice(job.index + job[0].length);
+    if (jobs.length > 1 && !jobs.some((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`, 'i').test(clause)))
+      return need(run, { slot: 'job', question: `Which job: ${orList(jobs)}?`, choices: jobs.map((n) => ({ value: n, words: [n] })), fill });
+  }
+  const key = KEY_RE.test(run.input.message) ? null : KEY_FOR.exec(clause);
+  const keyOwner = key ? (key[1] ?? key[2] ?? key[3] ?? key[4])!.toLowerCase() : undefined;
+  if (key && keyOwner && !NOT_A_PERSON.test(keyOwner) && !/^(?:i|we|they|he|she|someone|somebody|everyone|nobody)$/.test(keyOwner) && !getService(run, keyOwner) && findServiceMentions(keyOwner).length === 0 && !/\b(?:api|secret|license|licence|access|env|environment|variable|gpg|pgp|tls|ssl|private)\s+keys?\b/.test(t)) {
+    return need(run, {
+      slot: 'ssh-key',
+      question: `Paste ${keyOwner}'s public key: one line, such as "ssh-ed25519 AAAA… ${keyOwner}@laptop" (the private key never leaves their machine).`,
+      fill: (v) => `add ${keyOwner}'s ssh key ${v}`,
+    });
+  }
+  const him = /\b(?:give|grant|make|add|put|let|move)\s+(him|her|them)\b/.exec(t);
+  if (him && /\b(?:sudo|admin\w*|root|groups?|sudoers?|ssh|accounts?|login)\b/.test(t) && run.ws.items('security.yaml', ['spec', 'users']).length === 0 && !run.lastUser) {
+    return need(run, { slot: 'username', question: `Which user do you mean by "${him[1]}"? There is no user in security.yaml yet ("add user NAME with sudo" makes one).`, fill: (v) => clause.slice(0, him.index) + him[0].replace(/\s+\S+$/, ` user ${v}`) + clause.slice(him.index + him[0].length) });
+  }
+  return clause;
+}
+
 /** "the user", "a new account": a person's account said without a name. */
 const USER_NOUN = String.raw`(?:(?:linux|system|unix|ssh|shell|admin|regular|normal|login)\s+)?(?:user|account|login)(?:\s+account)?`;
 const UNNAMED_USER = new RegExp(String.raw`\b(?:add|create|make|set\s*up|need|want|new)\s+(?:me\s+|us\s+)?(?:(?:a|an|one|another)\s+)?(?:new\s+)?(${USER_NOUN})(?=\s*(?:$|[,.;!?]|(?:with|that|who|please|pls|and|to|in|on|here|too|as\s+well|having|plus)\b|for\s+(?:the|a|an|new|our|my|me|us|him|her|them|someone|somebody)\b))`, 'i');
@@ -1755,6 +1808,8 @@ function openSlot(run: Run, clause: string, verb: Verb | undefined): string | un
       });
     }
   }
+  const asked = vagueReference(run, clause, verb);
+  if (asked !== clause) return asked;
   // "set the timezone to CST": an abbreviation several zones use.
   const abbr = /\b(cst|ist|ast)\b/i.exec(clause);
   if (abbr && (/\btime\s?zone|\btz\b|\bclocks?\b|\btime\b/.test(t) || t.split(/\s+/).length <= 4)) {
@@ -5958,7 +6013,8 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
   }
   if (key && pronoun && !/\b(?:user|account)\s+[a-z_]/.test(t) && !run.lastUser && known.length) run.lastUser = historyUser();
-  const nameSaid = /\b(?:users?|accounts?|logins?)\b/.test(t) ? /\b(?:named\s+|called\s+|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
+  // A word for an account, never part of a name ("add postgres named users-db" names a database).
+  const nameSaid = /(?<![\w-])(?:users?|accounts?|logins?)(?![\w-])/.test(t) ? /\b(?:named\s+|called\s+|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
   // "a deploy user for CI with key … ci@github": the kind said before "user" (not the key's comment, not the purpose).
   const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now|the|our|my|their|its|this)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??

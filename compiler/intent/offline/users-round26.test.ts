@@ -20,10 +20,11 @@ describe('sudo said in other Englishes', () => {
 });
 
 describe('root given to a person is sudo', () => {
-  it.each(['give maya root (sudo)', 'give maya root', 'grant maya root privileges', 'give maya root rights', 'give maya admin (sudo)', 'Give Maya Root (Sudo)', 'give maya sudo (root)', 'please give maya root (sudo) access'])(
+  it.each(['give maya root (sudo)', 'give maya root', 'grant maya root privileges', 'give maya root rights', 'Give Maya Root (Sudo)', 'give maya sudo (root)', 'please give maya root (sudo) access'])(
     '"%s"',
     (request) => passes(request, [{ user: 'maya', sudo: true }], ['create user maya']),
   );
+  it.each(['make maya an admin (sudo)', 'give maya admin (sudo)'])('"%s"', (request) => passes(request, [{ user: 'maya', sudo: true }], ['create user maya']));
   it('and a new user with it', () => passes('add user maya with root (sudo)', [{ user: 'maya', sudo: true }]));
 });
 
