@@ -69,7 +69,7 @@ describe('an ssh key with no key in the request', () => {
 });
 
 describe('a person pointed at with no one to point at', () => {
-  it.each(['give him sudo', 'Give Her Sudo', 'give them sudo please', 'add her to the docker group'])('"%s" with no users asks who', (message) => asks(message, {}));
+  it.each(['give him sudo', 'Give Her Sudo', 'give them sudo please', 'add her to the docker group'])('"%s" with no users asks who', (message) => { asks(message, {}); });
   it('with one user it is that one', () => {
     const files = after('create user alice');
     expect(users({ ...files, ...say('give him sudo', files).files }).find((u) => u.name === 'alice')?.sudo).toBe(true);

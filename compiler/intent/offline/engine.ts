@@ -1171,7 +1171,45 @@ function plainerEnglish(text: string): string {
     .replace(/\b(please|pls|kindly)\s+to\s+(?=[a-z])/gi, '$1 ')
     .replace(/\broot\s*\(\s*sudo\s*\)|\bsudo\s*\(\s*(?:root|admin(?:istrator)?|superuser)\s*\)/gi, 'sudo')
     .replace(/\b(admin(?:istrator)?|superuser)\s*\(\s*sudo\s*\)/gi, '$1')
+    // Retention said as a setting ("bump retention on pgdata to 30 backups", "set pgdata retention
+    // to 10", "pgdata: keep 5", "keep only 3 backups of pgdata"): the form the backups read,
+    // "keep the last N pgdata backups" (a number after "retention" was read as a version or replicas).
+    .replace(/\b(?:(?:bump|set|change|raise|lower|increase|decrease|reduce|up|make|put)\s+)?(?:the\s+)?(?:backups?\s+)?retention\s+(?:on|for|of)\s+(?:the\s+)?((?!(?:the|backups?)\b)[a-z0-9][\w-]*)(?:\s+(?:backups?|volume|dumps?))?\s*(?:to|at|:|=|is|of)?\s*(\d{1,3})\b(?:\s*(days?|weeks?|copies|backups?|snapshots?|dumps?|versions?)\b)?/gi, (_m, what: string, n: string, unit?: string) => keepLast(what, n, unit))
+    .replace(/\b(?:(?:bump|set|change|raise|lower|increase|decrease|reduce|up|make|put)\s+)?(?:the\s+)?((?!(?:the|backups?|a|an|set|change|bump)\b)[a-z0-9][\w-]*?)(?:'s|’s)?\s+(?:backups?\s+)?retention\s*(?:to|at|:|=|is|of)?\s*(\d{1,3})\b(?:\s*(days?|weeks?|copies|backups?|snapshots?|dumps?|versions?)\b)?/gi, (_m, what: string, n: string, unit?: string) => keepLast(what, n, unit))
+    .replace(/(^|[,;.]\s*)([a-z0-9][\w-]*)\s*:\s*keep\s+(?:only\s+)?(?:the\s+last\s+)?(\d{1,3})\b(?:\s*(days?|weeks?|copies|backups?|snapshots?|dumps?|versions?)\b)?/gi, (_m, lead: string, what: string, n: string, unit?: string) => lead + keepLast(what, n, unit))
+    .replace(/\b(?:only\s+keep|keep\s+only)\s+(?:the\s+last\s+|the\s+newest\s+)?(\d{1,3})\s+(?:backups?|copies|dumps?|snapshots?)\s+(?:of|for)\s+(?:the\s+)?([a-z0-9][\w-]*)\b/gi, (_m, n: string, what: string) => keepLast(what, n))
+    .replace(/\b(?:only\s+keep|keep\s+only)\s+(?:the\s+last\s+|the\s+newest\s+)?(\d{1,3})\s+of\s+(?:the\s+)?([a-z0-9][\w-]*)\s+(?:backups?|copies|dumps?|snapshots?)\b/gi, (_m, n: string, what: string) => keepLast(what, n))
+    // A backup moved to another time ("move the pgdata backup to 4:30am", "move the nightly
+    // pgdata dump to 4:45"): rescheduled, its type and retention kept.
+    .replace(/\b(?:move|shift|push|change|switch|put)\s+(?:the\s+)?(?:(?:nightly|daily|weekly|hourly)\s+)?((?!(?:the|backups?|dumps?)\b)[a-z0-9][\w-]*)\s+(?:backups?|dumps?)\s+to\b/gi, 'reschedule the $1 backups to')
     .replace(/\b(give|grant)\s+(?!(?:me|us|myself|ourselves|it|the|a|an|everyone|anyone|everybody|anybody|all|this|that|every|any)\b)([a-z_][a-z0-9_-]{0,31})\s+root(?:\s+(?:privileges|privs|rights|powers|permissions|perms))?\b(?!\s*(?:login|log\s*in|shell|ssh|password|prompt|to\b|on\b|over\b|of\b|in\b|into\b|access\s+(?:to|on)\b))/gi, '$1 $2 sudo');
+}
+
+/** "keep the last N X backups" (or "keep N days of X backups"): the retention as the backups read it. */
+function keepLast(what: string, n: string, unit?: string): string {
+  return unit && /^(?:days?|weeks?)$/i.test(unit) ? `keep ${n} ${unit.toLowerCase()} of ${what} backups` : `keep the last ${n} ${what} backups`;
+}
+
+/**
+ * Round 26: a restore ("restore pgdata from last night's backup", "roll pgdata back to
+ * yesterday's backup", "recover the database from a backup") is not a change of the state
+ * files: it is `claude restore`, which shows its plan, asks, and rolls back. Said how, for the
+ * volume meant when one is; nothing changes.
+ */
+function handleRestore(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\b(?:back\s?-?ups?|snapshots?|dumps?)\b/.test(t)) return false;
+  if (!/\b(?:restor\w*|recover\w*|roll\w*\s+(?:[\w-]+\s+){0,2}back|revert\w*|put\s+back|bring\s+back|get\s+back)\b/.test(t)) return false;
+  const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
+  const said = vols.filter((v) => new RegExp(String.raw`(?<![\w-])${escapeRe(v.name)}(?![\w-])`).test(t));
+  const ofService = targetsIn(run, clause).names.flatMap((n) => (getService(run, n)?.volumes ?? []).map((x) => (x as { source?: string }).source ?? '')).filter((n) => vols.some((v) => v.name === n));
+  const backed = vols.filter((v) => v.backup?.enabled).map((v) => v.name);
+  const names = said.length > 0 ? said.map((v) => v.name) : ofService.length > 0 ? ofService : backed.length === 1 ? backed : [];
+  const vol = names.length === 1 ? names[0]! : 'VOLUME';
+  run.notes.push(
+    `A restore is not a change to the state files, so I changed nothing. Run \`claude backups${vol === 'VOLUME' ? '' : ` ${vol}`}\` to list the backups${vol === 'VOLUME' && backed.length ? ` (backed up: ${backed.join(', ')})` : ''}, then \`claude restore ${vol} [BACKUP]\` (the newest when none is named): it shows the plan first, asks, and rolls back if the service does not come back healthy.`,
+  );
+  return true;
 }
 
 function settingPairs(text: string): string {
@@ -1889,6 +1927,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // A public key said in passing is a user's ("here is an ecdsa key for jon: ecdsa-sha2-… ="),
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
+  if (handleRestore(run, clause)) return true;
   if (handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLimitRemoval(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
