@@ -116,7 +116,8 @@ const command: Command = {
       // Ctrl-C at the prompt: runWith says "Cancelled. Nothing changed." and exits 130.
       if (e instanceof Cancelled) throw e;
       if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
-        const hint = e.hint;
+        // The runtime's hint names no file: the one given here, and the key a signature needs.
+        const hint = e.hint.replace('`claude sign plan.json`', `\`claude sign ${positionals[0]} --key ${/'admin'/.test(e.message) ? 'ADMIN' : 'KEY'}.key\``);
         if (values.json) println(ctx.stdout, JSON.stringify({ status: 'refused', error: { name: e.name, clause: e instanceof PlanRefusedError ? e.clause : 'lock', message: e.message, hint } }, null, 2));
         else {
           println(ctx.stderr, `claude apply: refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
