@@ -17,6 +17,7 @@ import { askApproval } from '../answers.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { trace } from '../../common/trace.js';
+import { confirmNotes } from '../../plan/policy.js';
 
 const usage = `usage: claude apply PLAN.json [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
        claude apply [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
@@ -266,7 +267,8 @@ async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boole
           return null;
         }
         for (const w of r.warnings) println(ctx.stderr, w);
-        if (r.planned.payload.steps.length === 0) {
+        // A plan whose only change is security.yaml (a secret set) has no step, and is a change.
+        if (r.planned.payload.steps.length === 0 && confirmNotes(r.planned.payload).length === 0) {
           nothing = true;
           return null;
         }
