@@ -37,7 +37,7 @@ describe('an apply that only changes security.yaml', () => {
     term.runClaude(['apply', '--yes'], { env: host.env, cwd: host.base, width: 200, height: 80 });
     let screen = await term.exited('0', 180_000);
     // the plan's box lists it, and the apply says it again once done
-    expect(screen).toMatch(/⚠ The plan creates security\.yaml[^\n]*\n[^\n]*• secret api_token added/);
+    expect(screen).toMatch(/│ ⚠ The plan creates security\.yaml[^]*?│ {3}• secret api_token added +│\n└/);
     expect(screen).toMatch(/Applied plan-[0-9a-f]+ in [\d.]+ s\.\nChanged in security\.yaml:\n {2}• secret api_token added\n/);
 
     setSecret('api_token', `second-${tag}`);
