@@ -151,6 +151,11 @@ export interface ApplyResult {
   touched: JournalRecord[];
   /** Things that did not stop the apply but need a look (e.g. an unfinished clean-up). */
   warnings: string[];
+  /**
+   * What the plan's security.yaml change did, as the plan listed it (display.security: "user
+   * bob added", "secret api_token replaced (new value)"); present when it changed security.yaml.
+   */
+  securityChanges?: string[];
 }
 
 export interface ApplyOptions {
@@ -1139,6 +1144,20 @@ async function audit(opts: Pick<ApplyOptions, 'dataDir' | 'now' | 'actor'>, even
   await appendAudit(opts.dataDir, { actor: opts.actor?.name ?? 'claude', event, planId, details: details as never }, opts.now, { secrets });
 }
 
+/**
+ * What the plan's security.yaml change did, as the plan listed it (display only, agent/flow.ts):
+ * its lines, or for a plan made without them, its confirmation note said as done. A plan that
+ * changes only security.yaml has no step, and its apply said no more than "Applied".
+ */
+function securityChangesOf(payload: PlanPayload): string[] {
+  const d = payload.display as { security?: unknown; confirm?: unknown } | undefined;
+  const lines = Array.isArray(d?.security) ? d.security.filter((l): l is string => typeof l === 'string') : [];
+  if (lines.length) return lines;
+  const notes = Array.isArray(d?.confirm) ? d.confirm.filter((l): l is string => typeof l === 'string') : [];
+  const done: Record<string, string> = { creates: 'created', changes: 'changed', removes: 'removed' };
+  return notes.map((n) => n.replace(/^The plan (creates|changes|removes) security\.yaml(.*?); every change to it is confirmed$/, (_m, w: string, rest: string) => `security.yaml ${done[w]}${rest}`));
+}
+
 function writeNeedsAttention(dataDir: string, m: NeedsAttention): void {
   writeFileAtomic(join(dataDir, NEEDS_ATTENTION_FILE), JSON.stringify(m, null, 2) + '\n', 0o600);
 }
@@ -1575,7 +1594,8 @@ async function executeSteps(
         warnings,
       };
     }
-    return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched(), warnings };
+    const securityChanges = securityChangesOf(payload);
+    return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched(), warnings, ...(securityChanges.length ? { securityChanges } : {}) };
   }
 
   // Failure: skip what never started, roll the whole stack back.
