@@ -27,7 +27,7 @@ import { dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../common/canonical.js';
 import { SimulatedCrash } from '../common/failpoints.js';
 import { trace } from '../common/trace.js';
-import { appendLineDurable, SpaceReserve, writeFileAtomic } from '../common/fsutil.js';
+import { appendLineDurable, appendLineFramed, SpaceReserve, writeFileAtomic } from '../common/fsutil.js';
 import type { TrustedKey } from '../plan/envelope.js';
 import { diffFingerprints, mountKey, resourceFingerprints } from '../plan/fingerprint.js';
 import {
@@ -392,8 +392,15 @@ export function oldName(name: string, planId: string): string {
   return `${name}.old-${planId.replace(/^plan-/, '').slice(0, 8)}`;
 }
 
+/**
+ * A step's `reconcile.step` event (started, done, failed, skipped) is written without an fsync:
+ * the log is advisory, and each was a synchronous fsync before the step's engine request (the
+ * network's create waited for four of them) and between a step's end and the next one's
+ * start. The apply's other events (started, completed, failed, rollback) are fsynced, which
+ * makes the step events before them durable too (one fsync flushes the whole file).
+ */
 function appendEvent(dataDir: string, now: () => Date, e: ApplyEvent): void {
-  appendLineDurable(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }));
+  appendLineFramed(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }), e.type !== 'reconcile.step');
 }
 
 /** The events log is advisory: a write that fails (a full disk) never stops an apply or a rollback. */
@@ -1441,7 +1448,7 @@ async function executeSteps(
       onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'started', durationMs: 0, message: step.description });
       const detail = await runStep(ctx, step);
       opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'after' });
-      journal.append({ t: 'step.end', planId: payload.id, step: step.id, detail });
+      journal.appendUnsynced({ t: 'step.end', planId: payload.id, step: step.id, detail });
       r.status = 'done';
       r.durationMs = Date.now() - st;
       r.message = successMessage(step, detail, ctx.specs);
