@@ -37,6 +37,8 @@ describe('compose-speak', () => {
       { service: 'api', image: 'ghcr.io/acme/api:2.3.1', host_port: 3000, depends_on: 'db' },
       { service: 'db', image: 'postgres:16' },
     ]);
+    // A port in parentheses is no service listed ("its site (port 8090) …").
+    passes('the agency wants its site (port 8090) open only to the office, 198.51.100.7/32', [{ rule_for: 8090, source: '198.51.100.7/32', action: 'accept' }]);
     passes('web (ghcr.io/acme/web:4, 8080:80, replicas 2), cache (redis:7-alpine)', [{ service: 'web', replicas: 2, image: 'ghcr.io/acme/web:4' }, { service: 'cache', image: 'redis:7-alpine' }]);
   });
 

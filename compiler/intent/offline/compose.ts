@@ -117,7 +117,8 @@ function fromProps(name: string, props: string): ComposeService | undefined {
     else if (IMAGE_REF.test(p) && /[:/]/.test(p) && s.image === undefined) s.image = p;
     else return undefined;
   }
-  return s.image !== undefined || s.ports.length > 0 ? s : undefined;
+  // "their site (port 8083)" is a port said in passing: a service listed this way names its image.
+  return s.image !== undefined ? s : undefined;
 }
 
 /** The sentence the grammar reads for one compose service. */
