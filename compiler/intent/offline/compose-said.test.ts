@@ -39,6 +39,9 @@ describe('compose-speak', () => {
     ]);
     // A port in parentheses is no service listed ("its site (port 8090) …").
     passes('the agency wants its site (port 8090) open only to the office, 198.51.100.7/32', [{ rule_for: 8090, source: '198.51.100.7/32', action: 'accept' }]);
+    // One image in parentheses is the grammar's own form, an address in parentheses no service.
+    passes('shop (ghcr.io/acme/shop:4) on 8085 talking to redis', [{ service: 'shop', host_port: 8085, depends_on: 'redis' }]);
+    passes('let the lab (10.20.0.0/16) reach port 9443', [{ rule_for: 9443, source: '10.20.0.0/16', action: 'accept' }]);
     passes('web (ghcr.io/acme/web:4, 8080:80, replicas 2), cache (redis:7-alpine)', [{ service: 'web', replicas: 2, image: 'ghcr.io/acme/web:4' }, { service: 'cache', image: 'redis:7-alpine' }]);
   });
 

@@ -29,7 +29,7 @@ interface ComposeService {
 }
 
 const KNOWN_KEYS = new Set(['image', 'ports', 'depends_on', 'environment', 'command', 'replicas', 'deploy', 'mem_limit', 'memory', 'cpus', 'networks', 'restart', 'container_name', 'expose']);
-const IMAGE_REF = /^[a-z0-9][a-z0-9._/-]{0,200}(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/i;
+const IMAGE_REF = /^(?!\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$)[a-z0-9][a-z0-9._/-]{0,200}(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/i;
 const PORT_PAIR = /^(?:(?:\d{1,3}\.){3}\d{1,3}:)?(\d{1,5})(?::(\d{1,5}))?(?:\/(?:tcp|udp))?$/;
 
 /** A command as typed: an argv array stays an array (exec form), a string stays a string. */
@@ -167,7 +167,10 @@ export function composeSaid(message: string): string {
   const inline = [...t.matchAll(SERVICE_IN_PARENS)];
   if (inline.length > 0) {
     const services = inline.map((m) => fromProps(m[1]!.toLowerCase(), m[2]!));
-    if (services.every((s) => s !== undefined) && services.length > 0) {
+    // "api (ghcr.io/acme/api:2.0) on 8080", "the office (203.0.113.0/24)": one value in parentheses is the grammar's own
+    // form (or no service at all); compose's list says a key or more than one setting.
+    const composeLike = inline.some((m) => m[2]!.includes(',') || /\b(?:image|ports?|depends?[_-]on|replicas|mem_limit)\b/i.test(m[2]!));
+    if (composeLike && services.every((s) => s !== undefined) && services.length > 0) {
       const first = inline[0]!;
       const lead = t.slice(0, first.index).replace(/\b(?:services?|stack|compose)\s*:?\s*$/i, '').trim();
       const tail = t.slice(inline[inline.length - 1]!.index + inline[inline.length - 1]![0].length).trim();
@@ -197,7 +200,5 @@ export function composeSaid(message: string): string {
   // A line that opens with an image and its tag, as compose's `image:` value, and no verb ("nginx:1.25-alpine with 8080:80",
   // "gitea/gitea:1.21 on 3000"): a service to add from that image.
   t = t.replace(/^(\s*)((?:[a-z0-9][\w.-]*\/)*[a-z][\w.-]*:[\w][\w.-]{0,127})(?=[\s,]|$)/i, (m, sp: string, ref: string) => (/^(?:https?|ssh|ftp|cron|rule|port|ports)$/i.test(ref.split(':')[0]!) ? m : `${sp}add ${ref}`));
-  // "traefik/whoami x2", "worker ×3": that many replicas.
-  t = t.replace(/(?<=[\w)]\s+)[x×](\d{1,2})\b/gi, 'with $1 replicas');
   return t;
 }

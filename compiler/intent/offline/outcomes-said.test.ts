@@ -18,6 +18,8 @@ describe('outcome language', () => {
   it('turn X off for a while / take it offline, keep the data: stopped; bring it back: running', () => {
     for (const r of ['Turn the staging site off over the holidays. We\'ll need it again in January.', 'take staging offline but keep all the data', 'switch staging off for now', 'pause staging', 'put staging on hold'])
       passes(r, [{ service: 'staging', state: 'stopped' }, { unchanged: 'shop' }], ['run ghcr.io/acme/shop:3 as staging on port 8080', 'run ghcr.io/acme/shop:3 as shop on port 8081']);
+    // "kill X and bring it back up" stays one restart.
+    expect(say('stop staging and bring it back up, it hangs', after('run ghcr.io/acme/shop:3 as staging on port 8080')).files['services.yaml']).toMatch(/restarted-at/);
     for (const r of ['bring staging back up', 'bring staging back online', 'wake staging up', 'resume staging'])
       passes(r, [{ service: 'staging', state: 'running' }], ['run ghcr.io/acme/shop:3 as staging on port 8080', 'stop staging']);
   });

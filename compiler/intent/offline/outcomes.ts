@@ -35,7 +35,9 @@ export function outcomeSaid(message: string): string {
   t = t.replace(SURVIVE, (_m, who: string, n?: string) => `scale ${who.replace(/^(?:the|our|their|my)\s+/i, '')} to ${(n ? NUMBER[n.toLowerCase()] ?? Number(n) : 1) + 1} replicas`);
   t = t.replace(AVAILABLE, (_m, who: string) => `scale ${who.replace(/^(?:the|our|their|my)\s+/i, '')} to 2 replicas`);
   if (OFF.test(t) || BACK_ON.test(t)) {
-    t = t.replace(OFF, (_m, a?: string, b?: string, c?: string) => `stop ${(a ?? b ?? c)!}`).replace(BACK_ON, (_m, a?: string, b?: string, c?: string) => `start ${(a ?? b ?? c)!}`);
+    // "kill the worker and bring it back up" is one restart (engine.ts reads it): left as said.
+    const restart = /\b(?:kill|stop|shut\s+down|take\s+down|restart|reboot)\b[^.;!?]*\band\b/i.test(t);
+    t = t.replace(OFF, (_m, a?: string, b?: string, c?: string) => `stop ${(a ?? b ?? c)!}`).replace(BACK_ON, (m, a?: string, b?: string, c?: string) => (restart ? m : `start ${(a ?? b ?? c)!}`));
     t = t.replace(KEEP_DATA, '').replace(/\s+(?:over|for|during|until|till|through)\s+(?:the\s+)?(?:holidays?|christmas|summer|winter|weekend|break|vacation|now|a\s+while|the\s+moment|january|february|march|april|may|june|july|august|september|october|november|december|next\s+\w+)\b/i, '').replace(LATER, '');
   }
   const noAdmin = NO_ADMIN.exec(t);
