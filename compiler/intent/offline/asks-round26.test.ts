@@ -37,7 +37,7 @@ describe('a service said by a bare noun', () => {
   });
   it('named, it is never asked', () => expect(svc({ ...three, ...say('stop the api container', three).files }, 'api')?.state).toBe('stopped'));
   it.each(['change the port of the website to 8080', 'move the site to port 8080', 'restart the website'])('"%s" with two websites asks which', (message) =>
-    asks(message, after('run nginx as site-a on port 80', 'run nginx as site-b on port 81')));
+    void asks(message, after('run nginx as site-a on port 80', 'run nginx as site-b on port 81')));
 });
 
 describe('the job', () => {
