@@ -255,7 +255,7 @@ const OPEN_WORD = /\b(?:open\w*|expos\w*|reachable|accessible|available|publish\
 const NOT_WORD = /\b(?:don'?t|do\s+not|never|not|isn'?t|aren'?t|shouldn'?t|mustn'?t|no\s+longer|stop|block\w*|deny|denied|close\w*|without|except|only\s+from)\b/i;
 function dataExposed(message: string): boolean {
   return message
-    .split(/[.!?](?=\s|$)\s*|[,;]\s*|\s+(?:and|then|plus|but)\s+/i)
+    .split(/[.!?](?=\s|$)\s*|[,;]\s*|(?<!\s)\s+(?:and|then|plus|but)\s+/i)
     .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c));
 }
 
@@ -1100,14 +1100,14 @@ function paraphrase(text: string): string {
     .replace(/(^|[,;.]\s*|\band\s+|\bplease\s+)dump\s+(?=(?:the|my|our)\s|[\w-]+\s+(?:every|each|daily|nightly|weekly|hourly|twice|at)\b)/gi, '$1back up ')
     .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
-      /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
+      /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)(?:\s*[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
       (_m, role: string, name: string) => `add user ${name.toLowerCase()}${/admin|sudo|super/i.test(role) ? ' with sudo' : ''}`,
     )
     .replace(/\b(?:a\s+|one\s+)?(gig|gb|gigabyte|meg|mb|megabyte)s?\s+and\s+a\s+half\b/gi, (_m, u: string) => (/^g/i.test(u) ? '1536mb' : '1.5mb'))
     .replace(/\b(\d+|two|three|four|five|six|seven|eight)\s+and\s+a\s+half\s+(gigs?|gb|gigabytes?)\b/gi, (_m, n: string) => `${(parseNumberWord(n) ?? 1) * 1024 + 512}mb`)
     .replace(/\b(\d+|a|one|two|three|four|five|six|seven|eight)\s+and\s+a\s+half\s+(cores?|cpus?|vcpus?)\b/gi, (_m, n: string, u: string) => `${parseNumberWord(n) ?? 1}.5 ${u}`)
     .replace(/\b(?:3|three)\s+quarters?\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '768mb')
-    .replace(/\b(?:the\s+)?([a-z_][\w-]*)\s*(?:,\s*|\s+and\s+|\s*&\s*)([a-z_][\w-]*)\s+groups\b/gi, 'the $1 group, the $2 group')
+    .replace(/\b(?:the\s+)?([a-z_][\w-]*)(?:\s*,\s*|\s+and\s+|\s*&\s*)([a-z_][\w-]*)\s+groups\b/gi, 'the $1 group, the $2 group')
     .replace(/\bhalf\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '512mb')
     .replace(/\b(?:a\s+)?quarter\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '256mb')
     .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
@@ -1172,7 +1172,7 @@ function settingPairs(text: string): string {
  * everything said before it in the request; only what follows is read.
  */
 function retracted(text: string): string {
-  const m = /^(.*\S)\s*(?:\.{2,}|…|[,;:.!-])?\s*(?:(?:oh\s+)?no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*,?\s*(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
+  const m = /^(.*\S)\s*(?:(?:\.{2,}|…|[,;:.!-])\s*)?(?:(?:oh\s+)?no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*,?\s*(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
   if (!m || m[2]!.trim() === '') return text;
   return m[2]!.replace(/^(?:just|instead|rather|so|ok(?:ay)?)\s*,?\s+/i, '');
 }
@@ -1289,7 +1289,7 @@ const SCHEDULE_FRAGMENT =
  */
 function withoutPurpose(clause: string): string {
   const m =
-    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it(?!\s+(?:only\s+)?(?:allows|accepts|blocks|denies|rejects|drops|lets|permits|covers)\b)|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
+    /^(.*?\S)(?:\s*,\s+|\s+)(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it(?!\s+(?:only\s+)?(?:allows|accepts|blocks|denies|rejects|drops|lets|permits|covers)\b)|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
   if (!m || (detectVerb(m[1]!) === undefined && !ownSetting(m[1]!))) return clause;
   return m[1]!;
 }
@@ -1441,7 +1441,7 @@ function pointedAt(said: string, input: EngineInput): string {
  */
 export function isYesNoQuestion(message: string): boolean {
   const t = message.trim().toLowerCase();
-  if (/[.;!\n]\s*\S/.test(t.replace(/[?!.\s]+$/, '')) || /\?\s*\S/.test(t)) return false;
+  if (/[.;!\n]\s*\S/.test(t.replace(/(?<![?!.\s])[?!.\s]+$/, '')) || /\?\s*\S/.test(t)) return false;
   return /^(?:(?:so|ok|okay|hey|and|but|quick\s+question:?)\s*,?\s+)?(?:is|are|isn'?t|aren'?t)\s+(?!there\s+a\s+way\b)\S/.test(t) ||
     (/\?\s*$/.test(t) && /^(?:(?:so|ok|okay|hey|and|but)\s*,?\s+)?(?:was|were|does|do|did|has|have|doesn'?t|don'?t|hasn'?t|haven'?t)\s+(?:i|we|it|they|he|she|my|our|the|this|that|any|anything|anyone|\w+\s+(?:have|got|run|use|listen|expose|publish|back|get|still))\b/.test(t));
 }
@@ -3412,7 +3412,7 @@ function commandQuoted(message: string): string {
  * is copied, its schedule said as its cron line and its retention as "keep N" (round 25); the one
  * copied is not backed up again. Said of a service or volume with no backup, nothing is rewritten.
  */
-const LIKE_ANOTHER = /((?<![\s,])\s*(?:,\s*)?)(?:(?:with\s+|on\s+|using\s+)?(?:the\s+)?same\s+(?:way|schedule|backups?|settings?|retention|policy|thing|plan)?\s*(?:as|like)(?:\s+(?:for|with|on))?|(?<=\bback(?:ed)?\s+up\s+(?:the\s+)?[\w-]+(?:\s+volume)?\s+)like|just\s+like)\s+(?:the\s+|for\s+the\s+)?([a-z][\w-]{0,62}?)(?:'s|’s)?(?:\s+(?:volume|data|backups?|one|does|is|has))?(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|thanks)\b))/i;
+const LIKE_ANOTHER = /((?<![\s,])\s*(?:,\s*)?)(?:(?:with\s+|on\s+|using\s+)?(?:the\s+)?same\s+(?:way|schedule|backups?|settings?|retention|policy|thing|plan)?\s*(?:as|like)(?:\s+(?:for|with|on))?|like(?<=\bback(?:ed)?\s+up\s+(?:the\s+)?[\w-]+(?:\s+volume)?\s+like)|just\s+like)\s+(?:the\s+|for\s+the\s+)?([a-z][\w-]{0,62}?)(?:'s|’s)?(?:\s+(?:volume|data|backups?|one|does|is|has))?(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|thanks)\b))/i;
 function backupLikeAnother(message0: string, files: StateFiles): string {
   // "same backups for redis as for postgres": "back up redis same as postgres".
   const message = message0.replace(/\b(?:the\s+)?same\s+(?:backups?|backup\s+schedule|schedule)\s+for\s+(?:the\s+)?([a-z][\w-]{0,62})(?:\s+volume)?\s+as\s+(?:for\s+)?/i, 'back up $1 same as ');
@@ -5230,7 +5230,7 @@ const OPENING_VERB = /^\s*(?:allow|open|permit|accept|let|expose|whitelist|unblo
  */
 function splitBySource(clause: string): [string, string] | undefined {
   const world = (x: string) => ANYWHERE.test(x.toLowerCase());
-  for (const m of clause.matchAll(/\s*[,;]\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s+/gi)) {
+  for (const m of clause.matchAll(/(?:(?<!\s)\s+)?[,;]\s*(?:and\s+|but\s+)?|(?<!\s)\s+(?:and|but)\s+/gi)) {
     const left = clause.slice(0, m.index);
     const right = clause.slice(m.index + m[0].length);
     if (!OPENING_SUBJECT.test(left) || !OPENING_SUBJECT.test(right)) continue;
@@ -5255,7 +5255,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   // "only allow ssh from 10.0.0.0/8 and keep the website open", "…, but leave the site
   // reachable": what is kept open is a rule of its own, never narrowed to the source said before
   // it (a lock-down's "but keep …" is read with the lock-down).
-  const kept = !lockdownSaid(clause.toLowerCase()) ? /^(.*?\S)\s*(?:,\s*|\s+)(?:(?:but|and)\s+)?((?:keep|leave)\s.*)$/i.exec(clause) : null;
+  const kept = !lockdownSaid(clause.toLowerCase()) ? /^(.*?\S)(?:\s*,\s*|\s+)(?:(?:but|and)\s+)?((?:keep|leave)\s.*)$/i.exec(clause) : null;
   if (kept && findCidrs(kept[1]!).length > 0 && findCidrs(kept[2]!).length === 0) {
     const head = handleFirewall(run, kept[1]!);
     return handleFirewall(run, kept[2]!) || head;
@@ -5847,7 +5847,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const grant =
     !revoke &&
     (/\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t) ||
-      /\b(?:she|he|they|[a-z_][\w-]*)\s*(?:'s|’s|\s+is|\s+are|'re|\s+will\s+be)\s+(?:an?\s+|our\s+|the\s+)?(?:new\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b(?!\s*\?)/.test(t) ||
+      /\b(?:she|he|they|[a-z_][\w-]*)(?:\s*(?:'s|’s|'re)|\s+(?:is|are|will\s+be))\s+(?:an?\s+|our\s+|the\s+)?(?:new\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b(?!\s*\?)/.test(t) ||
       /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b|\b(?:give|grant|make)\s+(?:him|her|them)\s+(?:an?\s+)?(?:sudo|admin\w*|root)\b/.test(t) ||
       // Round 24: being able to sudo said every way ("jane needs to be able to sudo", "bob has to be
       // able to use sudo", "should be allowed to run sudo"), and "make kim an administrator".
