@@ -22,7 +22,7 @@ import { adminReason } from '../../plan/policy.js';
 import { needsAdminSignature, withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
-import { isFlagged, recordOutcome } from '../../agent/learning.js';
+import { isFlagged, learn, notePending, recordOutcome, similarity, takePending } from '../../agent/learning.js';
 import { openFlowHost } from '../../agent/flow.js';
 import { applyApproved, printSigningSteps } from '../approve.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
@@ -121,6 +121,22 @@ export function saveForAdminSignature(ctx: CommandContext, s: IntentSession, pla
   println(ctx.stdout, `${lead}${p2Why(planned)}.`);
   printSigningSteps(ctx, s.paths.dataDir, path, 'or ask again with --admin-key KEYFILE.');
   return path;
+}
+
+/** Learning mode: records that `unclear` meant `applied`, and says so. */
+export function learnAndSay(ctx: CommandContext, dataDir: string, unclear: string, applied: string): void {
+  learn(dataDir, unclear, applied, ctx.now());
+  println(ctx.stdout, `Learned: next time "${unclear}" means "${applied}" (kept in this machine's data dir only; \`claude learn list\`, \`claude learn forget N\`).`);
+}
+
+/**
+ * Learning mode for one-shot runs: a plan just applied from `applied`, after an earlier run's
+ * request that was not understood (agent/learning.ts takePending), is learned as its meaning.
+ */
+function learnFromEarlierMiss(ctx: CommandContext, s: IntentSession, t: TurnResult, applied: string): void {
+  const unclear = takePending(s.paths.dataDir, ctx.now());
+  if (!unclear || t.learned || similarity(unclear, applied) === 1) return;
+  learnAndSay(ctx, s.paths.dataDir, unclear, applied);
 }
 
 /**
@@ -336,6 +352,8 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
             println(ctx.stdout, 'The proposal cannot be planned:');
             for (const line of accepted.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
           }
+          // Learning mode: the next run's rephrase, once applied, is learned as what this meant.
+          if (t.result.status === 'answer' && t.result.proposal.understood === false) notePending(s.paths.dataDir, msg, ctx.now());
           return exitOf(t);
         }
       }
@@ -364,6 +382,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         if (lacksAdminKey(t.planned, opts.adminKey)) return saveUnsigned();
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
+        if (code === EXIT.OK) learnFromEarlierMiss(ctx, s, t, [...chain, msg].join('; '));
         return code;
       }
       if (!reader) {
@@ -384,6 +403,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       if (a.answer === 'yes') {
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
+        if (code === EXIT.OK) learnFromEarlierMiss(ctx, s, t, [...chain, msg].join('; '));
         return code;
       }
       if (a.answer === 'modify') {
