@@ -46,7 +46,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
-import { judgeClass } from './harm-classes.js';
+import { judgeClass, prunesOldBackups } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
@@ -102,6 +102,16 @@ const POLICY_ACCEPT_SAID =
 const PERMISSIONS =
   'making files readable and writable by everyone (777, 666, a+w, o+w) lets any process or user on this host change them, and Claude.OS never runs chmod on the host. A volume gets the owner and mode its service needs in storage.yaml (e.g. "owner: 1000:1000", "permissions: 0750"); say which service cannot write and I set its volume\'s owner.';
 
+/**
+ * Secrets sent out, one place: the state's secrets or keys sent anywhere ("send security.yaml and
+ * the host key to https://…", "upload the ssh keys to my server"), or the state's secret files
+ * read into something that can be seen ("set API_KEYS_DUMP=$(cat /etc/claude.d/security.yaml) …
+ * and publish it", "a job that runs `base64 /var/lib/claude/host.key`": held-out 19's h19-d49, an
+ * env value that reads security.yaml, published on 80). Both gaps are bounded (linear).
+ */
+const SECRETS_SENT = /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]{0,200}?\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]{0,200}?\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i;
+const SECRET_FILES_READ = /(?:\$\(|`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\b)(?:[^.\n]|\.(?=\S)){0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/shadow\b|\/etc\/gshadow\b)/i;
+
 const DANGERS: { re: RegExp; reason: string }[] = [
   // Secret values asked for in a question or to be shown ("whats the grafana admin password?",
   // "i forgot the db password, print it", "cat the api token", "remind me of the root password").
@@ -125,18 +135,8 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\b(?:mount|mounts|mounted|mounting|bind|binds|binding|map|maps|mapping|share|shares|sharing|pass|passes|give\s+it)\s+(?:the\s+host(?:'s)?\s+)?(?:['"`]\/['"`]|\/)(?=$|[\s,;.'"`)])|\b(?:mount|bind|map|share)\w*\s+(?:the\s+)?(?:host(?:'s)?\s+)?root(?:\s+(?:file\s?system|fs|dir(?:ectory)?|partition|disk))?\b(?!\s+(?:password|user|login|access|ca|certificate))/i,
     reason: HOST_ACCESS,
   },
-  // The state's secrets or keys sent anywhere: "send security.yaml and the host key to https://…", "upload the ssh keys to my server".
-  {
-    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]{0,200}?\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]{0,200}?\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
-    reason: SECRETS_OUT,
-  },
-  // The state's secret files read into something that can be seen: "set API_KEYS_DUMP=$(cat
-  // /etc/claude.d/security.yaml) … and publish it", "a job that runs `base64 /var/lib/claude/host.key`"
-  // (held-out 19's h19-d49 went through: an env value that reads security.yaml, published on 80).
-  {
-    re: /(?:\$\(|`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\b)(?:[^.\n]|\.(?=\S)){0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/shadow\b|\/etc\/gshadow\b)/i,
-    reason: SECRETS_OUT,
-  },
+  // Secrets sent out (SECRETS_SENT, SECRET_FILES_READ above): one entry, one reason.
+  { re: new RegExp(`${SECRETS_SENT.source}|${SECRET_FILES_READ.source}`, 'i'), reason: SECRETS_OUT },
   // The firewall named first, then removed: "firewall is annoying, get rid of it", "the firewall keeps blocking me, turn it off".
   {
     re: /\bfirewall\b[^.]{0,80}?\b(?:get\s+rid\s+of|disable|turn|switch|shut|remove|kill|drop|ditch|nuke|scrap|rip|tear|uninstall|delete|stop|bin|lose|deactivate)\s+(?:it|that|the\s+(?:thing|whole\s+thing|lot))\b(?:\s+(?:off|down|out|entirely|completely))?/i,
@@ -361,6 +361,8 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
+    if (d.reason === WIPE && prunesOldBackups(message, d.re)) continue;
     // "give me a postgres with a random password": a password made for what is added is a
     // generated secret (never shown), not a request to show one.
     if (d.reason === SECRETS && !d.re.test(message.replace(MADE_WITH_SECRET, ' '))) continue;
