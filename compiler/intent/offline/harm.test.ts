@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runOfflineEngine } from './engine.js';
 import { judgeHarm } from './harm.js';
 import type { StateFiles } from '../provider.js';
+import { shortestMs } from '../../../test/offline-engine.js';
 
 // Round 18, my own wording (none is a held-out case): each kind of harm said many ways, and
 // the near misses that must stay ordinary requests. Through the whole engine, so the test
@@ -460,16 +461,7 @@ describe('the engine reads a long run of one shape in time that grows with its l
     ['". "', '. '],
   ];
   const said = (shape: string, n: number) => 'restart nginx ' + shape.repeat(Math.ceil(n / shape.length)).slice(0, n) + ' x';
-  /** The shortest of two runs: a loaded machine adds time to a run, never takes it away. */
-  const ms = (message: string) => {
-    let best = Infinity;
-    for (let i = 0; i < 2; i++) {
-      const t0 = performance.now();
-      ask(message);
-      best = Math.min(best, performance.now() - t0);
-    }
-    return best;
-  };
+  const ms = (message: string) => shortestMs(() => ask(message), 2);
   it.each(SHAPES)('%s: 4000 characters take under 10 times what 1000 take', (_name, shape) => {
     ask('restart nginx');
     const small = ms(said(shape, 1000));
