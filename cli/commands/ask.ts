@@ -115,6 +115,39 @@ export function approvalQuestion(planned: PlannedIntent, adminKey: string | unde
   return isSecuritySensitive(planned) ? 'This is a significant security change. Proceed? [yes/no/modify]' : 'Apply these changes? [yes/no/modify]';
 }
 
+/**
+ * A plan the runtime would refuse whatever the answer is said at once, before any question: a
+ * yes could not apply it. With --admin-key, the plan is signed with that key here and inspected
+ * as the runtime will see it (plan/inspect.ts: signatures, policy P1/P2, expiry, host): a key
+ * file that cannot be read, or a key this host does not trust as 'admin', was asked "Proceed?"
+ * and refused (V3) after the yes. Prints the refusal and returns true; false when it would apply.
+ * A plan that needs an admin key and was given none is not refused here: it is saved for signing.
+ */
+export function refusedBeforeAsking(ctx: CommandContext, s: IntentSession, planned: PlannedIntent, adminKey: string | undefined): boolean {
+  if (lacksAdminKey(planned, adminKey)) return false;
+  const refuse = (why: string, message: string, hint: string) => {
+    println(ctx.stderr, `claude: the plan was refused (${why}): ${message}`);
+    println(ctx.stderr, `  hint: ${hint}`);
+    println(ctx.stderr, 'Nothing was changed.');
+    return true;
+  };
+  let signed: PlannedIntent;
+  try {
+    signed = withAdminSignature(planned, adminKey, ctx.cwd) ?? planned;
+  } catch (e) {
+    if (!(e instanceof KeyError)) throw e;
+    return refuse('admin key', e.message, e.hint);
+  }
+  const report = inspectPlan(signed.envelopeText, { trusted: loadTrustedKeys(s.paths.dataDir), now: s.now(), hostId: planned.payload.hostId });
+  const failed = report.checks.filter((c) => !c.ok);
+  if (failed.length === 0) return false;
+  const p2 = failed.some((c) => c.check === 'policy') && adminKey !== undefined && needsAdminSignature(planned.payload);
+  const hint = p2
+    ? `${p2Why(planned)}, and the key in ${adminKey} is not trusted as 'admin' on this host. Trust it once with \`claude keys add ${adminKey}.pub --role admin --name YOUR-NAME\`, or give a trusted admin key (\`claude keys list\`), and ask again.`
+    : 'nothing was applied; ask again (`claude verify` on a saved plan shows each check).';
+  return refuse(failed.map((c) => c.check).join(', '), failed.map((c) => c.detail).join('; '), hint);
+}
+
 /** Saves a plan that waits for an admin signature and says how to sign and apply it. */
 export function saveForAdminSignature(ctx: CommandContext, s: IntentSession, planned: PlannedIntent, lead: string): string {
   const path = savePending(s, planned);
@@ -373,6 +406,11 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       // applied: after --yes and after yes at the prompt alike, with exit 1 (not applied, so a
       // script that passed --yes cannot take it for done).
       const planned = t.planned;
+      // Refused whatever the answer (an --admin-key this host does not trust, …): said now.
+      if (refusedBeforeAsking(ctx, s, planned, opts.adminKey)) {
+        record('refused');
+        return EXIT.FAILURE;
+      }
       const saveUnsigned = () => {
         saveForAdminSignature(ctx, s, planned, 'Saved, not applied: ');
         record('planned');

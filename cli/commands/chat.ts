@@ -28,7 +28,7 @@ import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
 import { openIntentSession, reloadState } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
-import { applyPlanned, approvalQuestion, lacksAdminKey, learnAndSay, lineReader, printTurn, saveForAdminSignature } from './ask.js';
+import { applyPlanned, approvalQuestion, lacksAdminKey, learnAndSay, lineReader, printTurn, refusedBeforeAsking, saveForAdminSignature } from './ask.js';
 import { readApproval } from '../answers.js';
 import { observeStatus } from '../../agent/observe-env.js';
 import { banner } from '../../agent/render/observe.js';
@@ -251,7 +251,11 @@ const command: Command = {
           files: changedFiles(t),
           ...(t.planned ? { planId: t.planned.payload.id } : {}),
         });
-        if (t.planned) {
+        // Refused whatever the answer (an --admin-key this host does not trust, …): said now, not asked.
+        if (t.planned && refusedBeforeAsking(ctx, s, t.planned, values['admin-key'])) {
+          pending = undefined;
+          chain = [];
+        } else if (t.planned) {
           chain = [...(pending ? chain : []), request];
           pending = t;
           println(ctx.stdout, `${approvalQuestion(t.planned, values['admin-key'])} (or keep refining)`);
