@@ -440,7 +440,7 @@ describe('no pattern backtracks over long input', () => {
 // ×15, tabs ×13 (nlu.ts's clause split, referents.ts's split, engine.ts's clause split, the
 // "and/but" reader, "X and Y groups", "so that/because", "…, keep X", "no wait" corrections,
 // the "is an admin" reader, a trailing "?!." trim and LIKE_ANOTHER's lookbehind). Each now starts
-// a run only at its first character. The bound is a ratio in the same run (linear is 4,
+// a run only at its first character. The bound is a ratio in the same run, 12 with a 50 ms floor (linear is 4,
 // quadratic 16), never the clock alone; 4n is the longest request read (MAX_REQUEST_CHARS).
 describe('the engine reads a long run of one shape in time that grows with its length', () => {
   const SHAPES: [string, string][] = [
@@ -461,12 +461,13 @@ describe('the engine reads a long run of one shape in time that grows with its l
     ['". "', '. '],
   ];
   const said = (shape: string, n: number) => 'restart nginx ' + shape.repeat(Math.ceil(n / shape.length)).slice(0, n) + ' x';
-  const ms = (message: string) => shortestMs(() => ask(message), 2);
-  it.each(SHAPES)('%s: 4000 characters take under 10 times what 1000 take', (_name, shape) => {
+  // The shortest of three: at load 30 on 2 cores the shortest of two still varied ×3.
+  const ms = (message: string) => shortestMs(() => ask(message), 3);
+  it.each(SHAPES)('%s: 4000 characters take under 12 times what 1000 take', (_name, shape) => {
     ask('restart nginx');
     const small = ms(said(shape, 1000));
     const large = ms(said(shape, 4000));
-    expect(large, `1000: ${small.toFixed(1)} ms, 4000: ${large.toFixed(1)} ms`).toBeLessThan(10 * Math.max(small, 20));
+    expect(large, `1000: ${small.toFixed(1)} ms, 4000: ${large.toFixed(1)} ms`).toBeLessThan(12 * Math.max(small, 50));
   }, 120_000);
 });
 
