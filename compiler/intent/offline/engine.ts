@@ -1059,6 +1059,10 @@ function paraphrase(text: string): string {
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "fw: 8443 accept from 172.16.0.0/12", "firewall - 25 drop", "8443 allow from …": ops
+    // shorthand, the port said before its verb, is the verb first (round 26).
+    .replace(/(?<![\w./:@-])fw(?![\w./@-]|:[\w/])/gi, 'firewall')
+    .replace(/(^|[,;.]\s|\bfirewall(?:\s*[:\-–]\s*|\s+))(?:port\s+)?(\d{2,5})(\/(?:tcp|udp))?(?:\s*[:\-–]\s*|\s+)(accept|allow|open|permit|deny|drop|reject|block|close)\b/gi, (_m, head: string, port: string, proto: string | undefined, verb: string) => `${head}${verb} port ${port}${proto ?? ''}`)
     // "the firewall entry for 8080", "the firewall exception for grafana", "the firewall hole for
     // 443": one rule, said another way (round 26: "delete the firewall entry …" read as "open").
     .replace(/\bfirewall\s+(?:entry|exception|exemption|hole|pinhole|opening|allowance)\b/gi, 'firewall rule')
@@ -5247,7 +5251,7 @@ function splitBySource(clause: string): [string, string] | undefined {
 
 /** "lock the box down", "default deny", "drop everything incoming by default": the input policy set to drop. */
 function lockdownSaid(t: string): boolean {
-  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b(?!\s+(?:(?:traffic|connections?|packets|requests)\s+)?(?:on|to|for|at)\s+(?:port\b|\d))|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
 }
 
 function handleFirewall(run: Run, clause: string): boolean {
@@ -5375,7 +5379,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   if (blockOnly && !ports.includes(sshPort(run))) ports.push(sshPort(run));
   const restrictSsh = !blockOnly && ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   // "anything going to port 25", "traffic to port 8080": the port a rule is about, not a service moved to it.
-  const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?)\s+(?:in\s+)?to\s+port\b/g, 'port');
+  const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?|incoming|inbound)\s+(?:in\s+)?(?:to|on|at|for)\s+port\b/g, 'port');
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
@@ -5447,7 +5451,10 @@ function handleFirewall(run: Run, clause: string): boolean {
   }
 
   if (restrictSsh) {
-    if (cidrs.length === 0 && !anywhere) {
+    // "open ssh", "allow ssh", "let ssh in": opened with no address and no word that narrows it
+    // is opened from anywhere (round 26); "only allow ssh", "restrict ssh" still ask where from.
+    const openedPlain = !/\b(?:lock(?:ed|ing)?\s*down|restrict\w*|limit\w*|only|just|whitelist|from|to)\b/.test(t);
+    if (cidrs.length === 0 && !anywhere && !openedPlain) {
       // "deny by default and only allow ssh and web": SSH kept open (the lockdown clause did it), not narrowed.
       if (!lockdownSystem && !lockdownSaid(run.input.message.toLowerCase())) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
     } else {
