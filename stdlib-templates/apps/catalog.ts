@@ -197,6 +197,8 @@ export function findAppMentions(text: string): AppMention[] {
       const start = m.index ?? 0;
       const end = start + m[0].length;
       if (taken.some(([a, b]) => start < b && end > a)) continue;
+      // "home assistant …, name it hass", "a mongodb called mongo": the service's own name is no second app.
+      if (/\b(?:called|named|name\s+it|call\s+it)\s+['"“‘`]?$/i.test(text.slice(Math.max(0, start - 24), start))) continue;
       taken.push([start, end]);
       out.push({ app, text: m[0], index: start });
     }

@@ -35,6 +35,12 @@ describe('a deny said about the traffic on one port is one rule, never a lock-do
     passes(request, [{ rule_for: port, action }]);
     expect(doc(say(request).files, 'network.yaml').spec?.firewall?.default_input_policy).not.toBe('drop');
   });
+  it.each([
+    ['drop all inbound traffic to 11211', 11211],
+    ['block connections to 3306 please', 3306],
+    ['deny everything to 9200', 9200],
+    ['reject packets on 5900', 5900],
+  ])('"%s" (the port after the traffic)', (request, port) => passes(request, [{ rule_for: port }]));
   it('still a lock-down when no port is said', () => {
     expect(doc(say('block all incoming traffic').files, 'network.yaml').spec?.firewall?.default_input_policy).toBe('drop');
   });
@@ -64,5 +70,44 @@ describe('a service opened by its name with no address: from anywhere', () => {
     const files = after('add nginx on port 80');
     const p = say('drop incoming traffic on port 23', files);
     expect(Object.keys(p.files)).toEqual(['network.yaml']);
+  });
+});
+
+describe('the default policy said short', () => {
+  it.each([
+    ['default drop, allow ssh from 192.168.0.0/16', '192.168.0.0/16'],
+    ['Default-deny; ssh from 10.0.0.0/8', '10.0.0.0/8'],
+    ['default reject and allow ssh from 172.16.0.0/12', '172.16.0.0/12'],
+    ['drop everything coming in from outside by default, but keep ssh working from my lan (192.168.1.0/24)', '192.168.1.0/24'],
+    ['drop all traffic from the internet by default, ssh only from 10.9.0.0/16', '10.9.0.0/16'],
+  ])('"%s"', (request, source) => passes(request, [{ firewall_policy: 'drop' }, { rule_for: 22, source, action: 'accept' }]));
+});
+
+describe('a rule named like its action, the action said last', () => {
+  it.each([
+    ['add rule allow-vpn: udp 1194 from anywhere, accept', 'allow-vpn', 1194, 'accept'],
+    ['rule block-telnet: tcp 23, drop', 'block-telnet', 23, 'drop'],
+    ['new rule deny-smb: 445 from anywhere, deny', 'deny-smb', 445, 'drop'],
+    ['firewall rule allow-web: port 8443, allow', 'allow-web', 8443, 'accept'],
+  ])('"%s"', (request, rule, port, action) => passes(request, [{ rule, port, action }]));
+});
+
+describe('SSH said as logging in remotely', () => {
+  it.each([
+    ['Nobody except our office (81.2.69.0/24) should be able to log in to the server remotely.', '81.2.69.0/24'],
+    ['only 10.1.0.0/16 may log in remotely', '10.1.0.0/16'],
+    ['allow remote login only from 192.0.2.0/24', '192.0.2.0/24'],
+  ])('"%s"', (request, source) => passes(request, [{ rule_for: 22, source, action: 'accept' }]));
+});
+
+describe('"same for PORT" after a firewall turn', () => {
+  it.each([
+    [['open 8080 from 10.0.0.0/8', 'same for 9090'], 9090, '10.0.0.0/8', 'accept'],
+    [['deny 3306 from 203.0.113.0/24', 'and the same for port 5432'], 5432, '203.0.113.0/24', 'drop'],
+    [['allow 443 from 192.168.0.0/16', 'do the same for 8443 please'], 8443, '192.168.0.0/16', 'accept'],
+  ])('%j', (turns, port, source, action) => {
+    const { files } = talk(turns);
+    expect(rules(files).some((r) => r.port === port && r.source === source && r.action === action)).toBe(true);
+    expect(rules(files).length).toBe(2);
   });
 });
