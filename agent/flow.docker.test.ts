@@ -113,6 +113,25 @@ describe('concurrent requests (spec Test 8)', () => {
   }, 60_000);
 });
 
+describe('a plan that changes security.yaml', () => {
+  it('is signed with its display in key order and kept as the signed object (no second parse of its payload)', async () => {
+    // agent/flow.ts adds display.confirm (and lockout) behind the planner's keys; out of order,
+    // the payload was signed by the replacer path and parsed again by its own check (docs/plans.md)
+    const { openFlowHost, planFiles, stateHeadOf, readStateDirFiles } = await import('./flow.js');
+    const { signedValueOf } = await import('../plan/envelope.js');
+    const host = await openFlowHost(run.paths);
+    const files = readStateDirFiles(run.paths.stateDir);
+    const security = 'apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec:\n  ssh:\n    password_authentication: false\n';
+    expect(files['security.yaml']).not.toBe(security);
+    const r = await planFiles(host, { ...files, 'manifest.yaml': files['manifest.yaml'] ?? MANIFEST, 'security.yaml': security }, { request: 'no ssh passwords', engine: 'user', base: await stateHeadOf(run.paths.stateDir), now: new Date(), env: run.env });
+    if (!r.ok) throw new Error(`${r.stage}: ${r.problems.join('\n')}`);
+    const display = r.planned.payload.display as Record<string, unknown>;
+    expect(display.confirm).toBeDefined();
+    expect(Object.keys(display)).toEqual(Object.keys(display).sort());
+    expect(signedValueOf(r.planned.envelope!)).toBe(r.planned.payload);
+  }, 60_000);
+});
+
 describe('ten concurrent requests', () => {
   let child: ChildBuild | undefined;
   let ten: TestRun;

@@ -321,6 +321,10 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
       if (lockout.admin && first !== undefined) st.params.adminProbe = { address: lockout.admin.address, ports: [first, ...rest] };
     }
   }
+  // lockout and confirm were added behind the planner's keys: display's keys back in order (its
+  // values are the planner's, or lists of strings), so signing walks the payload once and keeps
+  // it as the signed object (signPlan would otherwise put the whole payload in order; docs/plans.md)
+  payload.display = Object.fromEntries(Object.entries(display).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as typeof payload.display;
   return {
     ok: true,
     planned: plannedOf(payload, signPlan(payload, key.privateKey)),

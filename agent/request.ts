@@ -9,7 +9,7 @@ import { recall, recordOutcome } from './learning.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../common/fsutil.js';
-import type { ConversationTurn, IntentContext, StateFiles } from '../compiler/intent/provider.js';
+import { checkRequestLength, type ConversationTurn, type IntentContext, type StateFiles } from '../compiler/intent/provider.js';
 import { isWiderThanNamedQuestion, proposeValidated, type IntentResult } from '../compiler/intent/validate-proposal.js';
 import { buildIntentContext, planIntent, reloadState, type IntentSession, type PlannedIntent } from './intent.js';
 
@@ -34,6 +34,7 @@ export interface TurnResult {
  * PostgreSQL database; with daily backups").
  */
 export async function proposeTurn(s: IntentSession, message: string, history: ConversationTurn[], files: StateFiles, request?: string): Promise<TurnResult> {
+  checkRequestLength(message);
   const first = await proposeOnce(s, message, history, files, request);
   // Learning mode: a phrasing not understood that the user taught before (a rephrase that
   // was applied) is read as what was applied then.

@@ -15,6 +15,7 @@ import { webStack, emptyObserved } from './__fixtures__/models.js';
 import { keyIdOf, signedValueOf, writeEnvelope, type Envelope } from '../plan/envelope.js';
 import { inspectPlan, type InspectOptions } from '../plan/inspect.js';
 import type { PlanPayload } from '../plan/types.js';
+import { canonicalJson } from '../common/canonical.js';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 const payload = (): PlanPayload => plan(webStack(), emptyObserved(), { request: 'set up a web stack', now: NOW, nonce: '7'.repeat(32), hostId: 'h1', provenance: { engine: 'user' }, compilerVersion: '0' });
@@ -54,6 +55,29 @@ describe('the plan check of a plan signed in this process', () => {
       expect(inProcess.payload).toBe(p);
     }
     expect(bothWays(env, { trusted: [host], now: NOW, hostId: 'h1' }).inProcess.ok).toBe(true);
+  });
+
+  it('keeps a payload whose display was put out of key order after planning, sorted, without parsing it again', () => {
+    // agent/flow.ts adds display.lockout and display.confirm behind the planner's keys: such a
+    // plan took the replacer path and was parsed again by its own check (docs/plans.md)
+    const p = payload();
+    const display = (p.display ??= {}) as Record<string, unknown>;
+    display.lockout = ['the admin keeps port 22'];
+    display.confirm = ['P3 confirmation for the security.yaml change'];
+    expect(Object.keys(display).indexOf('confirm')).toBeGreaterThan(Object.keys(display).indexOf('overview'));
+    const env = signPlan(p, privateKey);
+    const signed = signedValueOf(env) as PlanPayload | undefined;
+    expect(signed).toBeDefined();
+    expect(signed).toEqual(p);
+    expect(signed!.steps).toBe(p.steps); // only what was out of order is copied
+    const { inProcess, fromFile, text } = bothWays(env, { trusted: [host], now: NOW, hostId: 'h1' });
+    expect(inProcess.ok).toBe(true);
+    expect(inProcess.checks).toEqual(fromFile.checks);
+    expect(inProcess.payload).toBe(signed);
+    // the same key order a reader of the file gets, and the same bytes as the reference signer
+    expect(JSON.stringify(inProcess.payload)).toBe(JSON.stringify(fromFile.payload));
+    const bytes = Buffer.from((JSON.parse(text) as { payload: string }).payload, 'base64').toString('utf8');
+    expect(bytes).toBe(canonicalJson(p));
   });
 
   it('gives the same schema verdict for a payload the schema refuses', () => {

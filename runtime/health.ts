@@ -22,7 +22,8 @@
  * lines; one that is not ready within the timeout fails with the last probe output.
  *
  * With neither a health command nor a published TCP port there is no readiness signal, so
- * the container must stay up through a start window (`startWindowMs`, START_WINDOW_MS): one
+ * the container must stay up through a start window (`startWindowMs`, START_WINDOW_MS, counted
+ * in uncontended time like the timeouts, from a look sent after it has passed): one
  * that exits, or that Docker restarts, inside it has failed to start (issue 13: `exit 3`
  * used to show "Started … (running)"). A one-shot (restart policy `no` or `on-failure`)
  * that exits 0 has done its job: `completed`.
@@ -41,7 +42,10 @@ import { trace } from '../common/trace.js';
 
 /** The pause after the first failed probe; each later pause is PROBE_BACKOFF times longer, up to PROBE_MAX_INTERVAL_MS. */
 export const PROBE_FIRST_INTERVAL_MS = 20;
-/** How long (wall ms) a container without any readiness signal must stay up to count as started. */
+/**
+ * How long a container without any readiness signal must stay up to count as started: in
+ * uncontended ms (the budget clock, cpu-budget.ts), from a look sent after that long.
+ */
 export const START_WINDOW_MS = 500;
 export const PROBE_BACKOFF = 1.5;
 export const PROBE_MAX_INTERVAL_MS = 250;
@@ -450,6 +454,10 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
   let refused = false; // every declared TCP port refused connections at the last look
   try {
     for (let round = 0; ; round++) {
+      // The start window's clock is read before this round's look: the look's answer (an
+      // inspect, a task status) is of a moment after this, so "running" in it covers the
+      // whole `seen`. Read after it, a look that took 0.5 s at load counted as 0.5 s up.
+      const seen = budget.elapsed();
       const look = await t.look(round, ownProbeFailed);
       if ('ready' in look) return look.ready;
       if ('running' in look) {
@@ -499,9 +507,12 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
           }
           if (refused) last += `; port(s) ${opts.ports.filter((p) => p.protocol === 'tcp').map((p) => p.container).join(', ')} not listening yet`;
         } else if (noSignal) {
-          // No health command and no port: it must stay up through its start window.
-          if (Date.now() - t0 >= window) return { state: 'running', ms: Date.now() - t0 };
-          last = `running for ${Date.now() - t0} ms of its ${window} ms start window`;
+          // No health command and no port: it must stay up through its start window, counted
+          // on the budget clock (uncontended ms, as the probes' timeouts): a container that
+          // crashes after 0.2 s of its own running is not accepted because a busy host took
+          // 0.5 s of wall time to let it run that long.
+          if (seen >= window) return { state: 'running', ms: Date.now() - t0 };
+          last = `running for ${Math.round(seen)} ms (uncontended) of its ${window} ms start window`;
         } else {
           const silent = await silentPorts(tcpPorts);
           if (silent.length === 0) return { state: 'running', ms: Date.now() - t0 };

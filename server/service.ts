@@ -18,7 +18,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paths } from '../common/paths.js';
-import { ProviderError, type ConversationTurn, type StateFiles } from '../compiler/intent/provider.js';
+import { MAX_REQUEST_CHARS, ProviderError, type ConversationTurn, type StateFiles } from '../compiler/intent/provider.js';
 import type { ApplyEvent, ApplyResult } from '../runtime/apply.js';
 import type { AgentContext } from '../agent/context.js';
 import { appendTurn, listConversations, newConversationId, readTurns, toHistory } from '../agent/conversations.js';
@@ -45,7 +45,6 @@ export class ApiError extends Error {
 /** The audit actor and git author of everything applied through the API. */
 export const API_ACTOR = 'api';
 const CONVERSATION_ID = /^[A-Za-z0-9-]{1,80}$/;
-export const MAX_MESSAGE_CHARS = 4000;
 /** Conversations whose pending proposal is kept in memory; older ones are refined from scratch. */
 const MAX_PENDING = 200;
 
@@ -359,7 +358,7 @@ export class ApiService {
   async conversation(body: { message: string; conversationId?: string }): Promise<ConversationReply> {
     const message = body.message.trim();
     if (!message) throw new ApiError(400, 'message is empty', 'say what you want, e.g. {"message": "set up a web server with nginx"}');
-    if (message.length > MAX_MESSAGE_CHARS) throw new ApiError(400, `message is ${message.length} characters; at most ${MAX_MESSAGE_CHARS}`, 'say it in fewer words, or change the state files directly and plan them with `claude plan`');
+    if (message.length > MAX_REQUEST_CHARS) throw new ApiError(400, `message is ${message.length} characters; at most ${MAX_REQUEST_CHARS}`, 'say it in fewer words, or change the state files directly and plan them with `claude plan`');
     const { dataDir } = this.o.paths;
     let id = body.conversationId;
     if (id !== undefined) {

@@ -15,7 +15,7 @@ import { Cancelled, EXIT, println, type Command, type CommandContext } from '../
 import { renderPlan } from '../../compiler/show.js';
 import { compileFiles } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
-import { ProviderError, type ConversationTurn } from '../../compiler/intent/provider.js';
+import { checkRequestLength, ProviderError, type ConversationTurn } from '../../compiler/intent/provider.js';
 import { inspectPlan } from '../../plan/inspect.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { adminReason } from '../../plan/policy.js';
@@ -236,6 +236,8 @@ function turnStatus(t: TurnResult): string {
 export async function runRequest(ctx: CommandContext, message: string, opts: { yes: boolean; json: boolean; stateDir?: string; planOnly?: boolean; out?: string; adminKey?: string; force?: boolean }): Promise<number> {
   let s: IntentSession;
   try {
+    // Before anything is opened or recorded: a paste too long to be a request is not read.
+    checkRequestLength(message);
     s = await openIntentSession(ctx, opts.stateDir, opts.force ? { force: true } : {});
   } catch (e) {
     if (e instanceof ProviderError) {

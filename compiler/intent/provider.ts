@@ -132,3 +132,21 @@ export class ProviderError extends Error {
     super(message);
   }
 }
+
+/**
+ * The longest request read, in characters (the API's limit too): a page of text, ten times a
+ * long request in any eval set (the longest is ~400). What is pasted beyond that is a file or a
+ * log, not a request, and the offline engine's time grows with a request's length.
+ */
+export const MAX_REQUEST_CHARS = 4000;
+
+/** A request longer than `MAX_REQUEST_CHARS` is not read: a plain error, nothing changed. */
+export function checkRequestLength(message: string): void {
+  const n = message.trim().length;
+  if (n > MAX_REQUEST_CHARS) {
+    throw new ProviderError(
+      `the request is ${n} characters long; at most ${MAX_REQUEST_CHARS} are read, so it was not read and nothing was changed`,
+      'say it in fewer words or in several requests, or edit the state files directly and run `claude plan`',
+    );
+  }
+}
