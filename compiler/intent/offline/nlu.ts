@@ -243,7 +243,7 @@ const SERVICE_WORDS: { re: RegExp; template: string; generic: boolean }[] = [
 ];
 
 /** The words before a service's own name: "called X", "named 'X'", "name it X". */
-export const SAID_AS_NAME = /\b(?:called|named|name\s+it|call\s+it)\s+['"“‘`]?$/;
+export const SAID_AS_NAME = /(?<!\b(?:user|account|owner|role|group|login|volume|dir|directory|folder|disk|storage)\s+)\b(?:called|named|name\s+it|call\s+it)\s+['"“‘`]?$/;
 
 /** Service mentions in order of appearance (a template may appear more than once). */
 export function findServiceMentions(text: string): ServiceMention[] {
@@ -257,7 +257,7 @@ export function findServiceMentions(text: string): ServiceMention[] {
       if (taken.some(([a, b]) => start < b && end > a)) continue;
       // "a mongodb called mongo", "… named pg": the name said for a service is no product (round 26);
       // "bakery-db", "edge-proxy": a role word inside a hyphenated name is no role.
-      if (SAID_AS_NAME.test(t.slice(Math.max(0, start - 24), start)) || (w.generic && (/\w-$/.test(t.slice(0, start)) || /^-\w/.test(t.slice(end))))) continue;
+      if (SAID_AS_NAME.test(t.slice(Math.max(0, start - 32), start)) || (w.generic && (/\w-$/.test(t.slice(0, start)) || /^-\w/.test(t.slice(end))))) continue;
       // "database password" is not a database.
       if (w.template === 'postgres' && w.generic && /^\s*(password|user|name|connections?|limit)/.test(t.slice(end))) continue;
       taken.push([start, end]);
