@@ -309,7 +309,12 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   // state repo itself); the plan says so, so `plan`, `show` and a reviewer in CI see the
   // confirmation the apply will ask for (plan/policy.ts confirmNotes).
   const confirm = await securityYamlNote(host.paths.stateDir, o.base, payload.desired.files['security.yaml']);
-  if (confirm) (display as { confirm?: string[] }).confirm = [confirm];
+  if (confirm) {
+    (display as { confirm?: string[] }).confirm = [confirm.note];
+    // What it changes, one line each (a user, a key, a secret, a certificate): the plan shows
+    // them and the apply repeats them after "Applied" (agent/security-changes.ts).
+    if (confirm.changes.length) (display as { security?: string[] }).security = confirm.changes;
+  }
   // Not display: a change the lock-out proof flagged is kept only when the admin confirms it
   // (`claude confirm`, or a new connection from the admin's address through the new table);
   // the runtime's own probes cannot see the admin's side (issue 13).
@@ -336,11 +341,11 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
 
 /**
  * The confirmation note of a plan whose security.yaml differs from the one committed at `base`
- * (runtime/verify.ts securityYamlChange's description), or undefined. A state repo that cannot be
+ * (runtime/verify.ts securityYamlChange's description) and what it changes, or undefined. A state repo that cannot be
  * read gives no note: the apply's own V9 check still asks.
  */
-async function securityYamlNote(stateDir: string, base: string | null, after: string | undefined): Promise<string | undefined> {
-  const [{ committedStateFiles }, { securityYamlChange }] = await Promise.all([import('../runtime/state/head.js'), import('../runtime/verify.js')]);
+async function securityYamlNote(stateDir: string, base: string | null, after: string | undefined): Promise<{ note: string; changes: string[] } | undefined> {
+  const [{ committedStateFiles }, { securityYamlChange }, { securityYamlChanges }] = await Promise.all([import('../runtime/state/head.js'), import('../runtime/verify.js'), import('./security-changes.js')]);
   let before: string | undefined;
   if (base) {
     try {
@@ -349,7 +354,8 @@ async function securityYamlNote(stateDir: string, base: string | null, after: st
       return undefined;
     }
   }
-  return securityYamlChange(before, after)?.description;
+  const note = securityYamlChange(before, after)?.description;
+  return note ? { note, changes: securityYamlChanges(before, after) } : undefined;
 }
 
 /**

@@ -9,8 +9,12 @@
  *   - Outcomes of plans made from a learned phrasing (applied, rolled back, refused) are
  *     counted; a phrasing whose plans keep rolling back is flagged and no longer used.
  *   - `claude learn list | forget N` manages the records.
+ *
+ * The REPL keeps the request not understood in memory. One-shot runs (`claude "<msg>"`, each
+ * its own process) keep it in `<data dir>/learn-pending.json` for PENDING_MS, so a rephrase
+ * applied by the next run within that time is learned from in the same way.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface LearnedRecord {
@@ -64,12 +68,44 @@ export function loadLearned(dataDir: string): LearnedRecord[] {
   }
 }
 
-function save(dataDir: string, records: LearnedRecord[]): void {
-  const p = learnedPath(dataDir);
+function writeAtomic(p: string, text: string): void {
   mkdirSync(dirname(p), { recursive: true });
   const tmp = `${p}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ records }, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, p);
+}
+
+function save(dataDir: string, records: LearnedRecord[]): void {
+  writeAtomic(learnedPath(dataDir), JSON.stringify({ records }, null, 2) + '\n');
+}
+
+/** How long a one-shot run's request not understood waits for the rephrase that gets applied. */
+export const PENDING_MS = 15 * 60_000;
+
+const pendingPath = (dataDir: string) => join(dataDir, 'learn-pending.json');
+
+/** A one-shot run's request not understood, kept for the next run's applied rephrase. */
+export function notePending(dataDir: string, text: string, now: Date): void {
+  writeAtomic(pendingPath(dataDir), JSON.stringify({ text, at: now.toISOString() }) + '\n');
+}
+
+/**
+ * The request a one-shot run left not understood, if it is recent; it is taken (removed), so
+ * one miss is learned from at most once.
+ */
+export function takePending(dataDir: string, now: Date): string | undefined {
+  const p = pendingPath(dataDir);
+  if (!existsSync(p)) return undefined;
+  let v: { text?: unknown; at?: unknown } = {};
+  try {
+    v = JSON.parse(readFileSync(p, 'utf8')) as typeof v;
+  } catch {
+    /* unreadable: dropped below */
+  }
+  rmSync(p, { force: true });
+  const at = typeof v.at === 'string' ? Date.parse(v.at) : NaN;
+  const age = now.getTime() - at;
+  return typeof v.text === 'string' && age >= 0 && age <= PENDING_MS ? v.text : undefined;
 }
 
 /** Records (or updates) what a phrasing meant. */

@@ -557,6 +557,8 @@ async function main(): Promise<void> {
     t.one.push(await claudeSingle(t));
     t.bare.push(await bareSingle(t.bareCpu));
     t.oneDaemon.push(await daemonRun());
+    // The next worker loads after that command (agent/cli-socket.ts): not beside the next round's cold runs.
+    await sleep(3000);
   }
   } finally {
     await ctd?.stop();

@@ -161,14 +161,14 @@ async function child(n: number, outFile: string): Promise<void> {
   process.stdout.write(JSON.stringify({ planSignMs, writeMs, steps: payload.steps.length, bytes: statSync(outFile).size }) + '\n');
 }
 
-/** The state files (YAML) of n services shaped as benchModel's: what a person would write for `claude plan`. */
-export function benchStateFiles(n: number): Record<string, string> {
+/** The state files (YAML) of n services shaped as benchModel's: what a person would write for `claude plan` (compiler/linear.test.ts plans them with ports of its own). */
+export function benchStateFiles(n: number, port: (i: number) => number = benchPort): Record<string, string> {
   const svc: string[] = ['apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: bench\nspec:\n  networks:\n'];
   for (let g = 0; g < 10; g++) svc.push(`    - name: net-${g}\n      driver: bridge\n`);
   svc.push('  services:\n');
   for (let i = 0; i < n; i++) {
     svc.push(
-      `    - name: svc-${i}\n      image: registry.local:5000/app-${i % 7}\n      tag: "1.${i % 13}"\n      ports:\n        - host: ${benchPort(i)}\n          container: 8080\n` +
+      `    - name: svc-${i}\n      image: registry.local:5000/app-${i % 7}\n      tag: "1.${i % 13}"\n      ports:\n        - host: ${port(i)}\n          container: 8080\n` +
         `      volumes:\n        - source: /srv/data/${i}\n          target: /data\n      environment:\n        MODE: production\n        DB_PASSWORD: \${secrets.db_password}\n` +
         `      resources:\n        cpu: "0.25"\n        memory: 64Mi\n      healthcheck:\n        test: "wget -q -O- http://127.0.0.1:8080/ || exit 1"\n        interval: 5s\n        timeout: 30s\n        retries: 3\n` +
         `      restart: unless-stopped\n      networks:\n        - net-${i % 10}\n      depends_on: [${i % 10 === 0 ? '' : `svc-${i - 1}`}]\n`,

@@ -23,7 +23,8 @@
  */
 import { mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { CLI_WIRE_VERSION, frame, frameReader, type CliHello } from '../common/cli-wire.js';
@@ -96,10 +97,46 @@ async function warmUp(cli: typeof CliMain): Promise<void> {
   }
 }
 
+/**
+ * The files this worker's code and the compiler's checks come from, and their dirs: what
+ * compiler/compile-cache.ts keys its entries on (compilerBuildFiles: dist's compiler, common
+ * and plan modules, the generated validators, the state schemas, the lock file of
+ * node_modules), the CLI's entry points and the bundle's inputs. Listed once, before the worker
+ * loads anything; their sizes and mtimes (`stampOf`) are read again at each connection. The
+ * build the client and the daemon compare is dist/cli/main.js's mtime alone: a schema edited,
+ * the validators generated again or a bundle rebuilt without it left a warm worker checking
+ * with what it had loaded. Now such a worker refuses the command (the client runs it itself,
+ * from the files as they are) and exits; the daemon starts one from the new files.
+ */
+let watched: { files: string[]; stamp: string } | undefined;
+
+async function watchFiles(): Promise<void> {
+  const { compilerBuildFiles } = await import('../compiler/compile-cache.js');
+  const dist = dirname(dirname(fileURLToPath(import.meta.url)));
+  const files = [...(compilerBuildFiles() ?? []), ...['cli/main.js', 'cli/remote.js', 'bundle/main.js', 'bundle/inputs.json'].map((f) => join(dist, f))];
+  const all = [...new Set([...files, ...files.map((f) => dirname(f))])];
+  watched = { files: all, stamp: stampOf(all) };
+}
+
+/** Each file's size and mtime (a dir's mtime moves when a file is added, removed or renamed in it). */
+function stampOf(files: readonly string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join(' ');
+}
+
 /** Why this worker will not run the client's command (the client then runs it itself), or null. */
 function refusal(h: CliHello, build: string, mnt: string): string | null {
   if (h.v !== CLI_WIRE_VERSION) return `wire version ${h.v}, not ${CLI_WIRE_VERSION}`;
   if (h.build !== build) return 'another build of Claude.OS';
+  if (watched && stampOf(watched.files) !== watched.stamp) return 'another build of Claude.OS: its files changed since this worker loaded them';
   if (h.node !== process.version) return `Node ${h.node}, not ${process.version}`;
   if (h.uid !== process.getuid?.()) return 'another user';
   if ((h.env.NODE_OPTIONS ?? '') !== (process.env.NODE_OPTIONS ?? '')) return 'NODE_OPTIONS of its own';
@@ -302,6 +339,7 @@ export async function worker(): Promise<void> {
     if (!busy) process.exit(0);
   });
   const home = { env: { ...process.env }, cwd: process.cwd(), umask: process.umask() };
+  await watchFiles(); // before loading: a file changed while the worker loads is a change
   const { cli, build } = await loadCli();
   await warmUp(cli);
   const mnt = mountNamespace();

@@ -264,6 +264,17 @@ export function writeFileExclusive(path: string, data: string | Uint8Array, mode
  * record stays alone on its line. A failed write is cut back off before the error is thrown.
  */
 export function appendLineDurable(path: string, line: string): void {
+  appendLineFramed(path, line, true);
+}
+
+/**
+ * `appendLineDurable` without the fsync when `sync` is false: the same framing and the same
+ * cut-back of a failed write, visible to every reader at once, durable at the next fsync of the
+ * file (any append with `sync`, which flushes the whole file) or when the kernel writes it back.
+ * For a record whose loss in a power cut is the same as a crash just before it was written
+ * (the journal's `step.end`, an advisory event): runtime/apply.ts.
+ */
+export function appendLineFramed(path: string, line: string, sync: boolean): void {
   mkdirSync(dirname(path), { recursive: true });
   const text = line.endsWith('\n') ? line : line + '\n';
   for (let attempt = 0; ; attempt++) {
@@ -278,7 +289,7 @@ export function appendLineDurable(path: string, line: string): void {
         if (last[0] !== 0x0a) prefix = '\n';
       }
       writeAll(fd, Buffer.from(prefix + text), path);
-      fsyncFd(fd, path);
+      if (sync) fsyncFd(fd, path);
       closeSync(fd);
       return;
     } catch (e) {

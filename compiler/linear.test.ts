@@ -9,7 +9,7 @@
  * Not a time threshold: the CPU time of 4n is compared with that of n in the same run (the
  * least of three interleaved runs each, after a warm-up), so the machine's speed and load
  * cancel out. Linear work is ×4 (less, with the fixed costs); a pass over every pair is ×16.
- * The bound, ×8, sits between them, for the whole and for each stage large enough to time.
+ * The bound, ×8, sits between them, for the whole and for each stage of 100 ms or more at 4n.
  */
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
@@ -21,33 +21,21 @@ import { emptyObserved } from './__fixtures__/models.js';
 import { keyIdOf } from '../plan/envelope.js';
 import { inspectPlan } from '../plan/inspect.js';
 import { planReview } from '../plan/review.js';
+import { benchStateFiles } from '../bench/plan.bench.js';
 import type { ContainerSpec, ObservedState, PlanPayload } from '../plan/types.js';
 
 const NOW = new Date('2026-12-06T07:00:00Z');
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const trusted = [{ keyid: keyIdOf(publicKey), role: 'host' as const, publicKey }];
 
-/** The state files of n services (bench/plan.bench.ts benchStateFiles' shape); `changed` gets another tag. */
+/** The bench's state files of n services (bench/plan.bench.ts, ports of their own: no Docker is asked); `changed` gets another tag. */
 function stateFiles(n: number, changed = -1): Record<string, string> {
-  const svc = ['apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: linear\nspec:\n  networks:\n'];
-  for (let g = 0; g < 10; g++) svc.push(`    - name: net-${g}\n      driver: bridge\n`);
-  svc.push('  services:\n');
-  for (let i = 0; i < n; i++) {
-    svc.push(
-      `    - name: svc-${i}\n      image: registry.local:5000/app-${i % 7}\n      tag: "1.${i === changed ? 99 : i % 13}"\n      ports:\n        - host: ${20000 + i}\n          container: 8080\n` +
-        `      volumes:\n        - source: /srv/data/${i}\n          target: /data\n      environment:\n        MODE: production\n        DB_PASSWORD: \${secrets.db_password}\n` +
-        `      resources:\n        cpu: "0.25"\n        memory: 64Mi\n      healthcheck:\n        test: "wget -q -O- http://127.0.0.1:8080/ || exit 1"\n        interval: 5s\n        timeout: 30s\n        retries: 3\n` +
-        `      restart: unless-stopped\n      networks:\n        - net-${i % 10}\n      depends_on: [${i % 10 === 0 ? '' : `svc-${i - 1}`}]\n`,
-    );
-  }
-  const vol = ['apiVersion: claude.os/v1\nkind: StorageConfig\nmetadata:\n  name: storage\nspec:\n  volumes:\n'];
-  for (let i = 0; i < n; i++) vol.push(`    - name: data-${i}\n      path: /srv/data/${i}\n`);
-  return {
-    'manifest.yaml': 'apiVersion: claude.os/v1\nkind: SystemManifest\nmetadata:\n  name: linear\nspec:\n  images:\n    pull: false\n',
-    'security.yaml': 'apiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec:\n  secrets:\n    - name: db_password\n      value: encrypted:v1:YWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n',
-    'services.yaml': svc.join(''),
-    'storage.yaml': vol.join(''),
-  };
+  const files = benchStateFiles(n, (i) => 20000 + i);
+  if (changed < 0) return files;
+  const was = `    - name: svc-${changed}\n      image: registry.local:5000/app-${changed % 7}\n      tag: "1.${changed % 13}"\n`;
+  const text = files['services.yaml']!;
+  if (!text.includes(was)) throw new Error(`the bench's services.yaml no longer holds ${JSON.stringify(was)}`);
+  return { ...files, 'services.yaml': text.replace(was, was.replace(/tag: "[^"]*"/, 'tag: "1.99"')) };
 }
 
 /** What the system looks like once `p` (a plan against nothing) is applied: its networks, volumes, images and running containers. */
@@ -125,7 +113,8 @@ describe('planning n and 4n services', () => {
     const detail = `CPU ms, least of 3 (n = ${n}, 4n = ${4 * n}): all ${total(small).toFixed(0)} → ${total(large).toFixed(0)} (×${all.toFixed(2)}); ${rows.map((r) => `${r.stage} ${r.n} → ${r.n4} (×${r.ratio})`).join(', ')}`;
     console.log(detail);
     expect(all, detail).toBeLessThanOrEqual(8);
-    // a stage under 30 ms at 4n is too short to time against its n; it still counts in the whole
-    for (const r of rows) if (r.n4 >= 30) expect(r.ratio, `${r.stage}: ${detail}`).toBeLessThanOrEqual(8);
+    // a stage under 100 ms at 4n is too short to time against its n under load (a collection
+    // more or less moves it by half); it still counts in the whole
+    for (const r of rows) if (r.n4 >= 100) expect(r.ratio, `${r.stage}: ${detail}`).toBeLessThanOrEqual(8);
   }, 240_000);
 });

@@ -92,6 +92,8 @@ export interface ResolvedService {
   /** Secret names referenced from environment (sorted). */
   secretRefs: string[];
   resources: { nanoCpus?: number; memoryBytes?: number };
+  /** services.yaml logs: the service's own bound on its log; absent, the runtime's default. */
+  logs?: { maxBytes?: number; keep?: number };
   healthcheck: ResolvedHealth | null;
   restart: 'no' | 'always' | 'on-failure' | 'unless-stopped';
   /** Networks joined (sorted). Services are reachable by their name on each. */

@@ -179,6 +179,7 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
           healthcheck: svc.healthcheck ? sortKeysDeep({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null,
           image: svc.resolvedImage,
           labels: sortRecord(labels),
+          logs: svc.logs ? clean({ keep: svc.logs.keep, maxBytes: svc.logs.maxBytes }) : undefined,
           mounts: svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target })).sort((a, b) => cmp(a.target, b.target)),
           name: containerName(svc.name, r),
           networks: [...svc.networks].sort().map((n) => ({ aliases: [svc.name], name: n })),

@@ -593,6 +593,7 @@ class Resolver {
     if (s.working_dir !== undefined) svc.workingDir = s.working_dir;
     if (s.resources?.cpu !== undefined) svc.resources.nanoCpus = nanoCpus(s.resources.cpu);
     if (s.resources?.memory !== undefined) svc.resources.memoryBytes = sizeBytes(s.resources.memory);
+    if (s.logs?.max_size !== undefined || s.logs?.keep !== undefined) svc.logs = { ...(s.logs.keep !== undefined ? { keep: s.logs.keep } : {}), ...(s.logs.max_size !== undefined ? { maxBytes: sizeBytes(s.logs.max_size) } : {}) };
 
     // Secret references outside environment are never substituted.
     const elsewhere: [string, Path, unknown][] = [

@@ -359,6 +359,13 @@ export interface ContainerSpec {
     nanoCpus?: number;
     memoryBytes?: number;
   };
+  /**
+   * The service's own bound on its log (services.yaml logs): the live file up to maxBytes, then keep rotated ones. What is absent is the runtime's default (CLAUDE_LOG_MAX_BYTES, CLAUDE_LOG_KEEP; 10 MiB, 3).
+   */
+  logs?: {
+    maxBytes?: number;
+    keep?: number;
+  };
   healthcheck: HealthSpec | null;
   user?: string;
   workingDir?: string;

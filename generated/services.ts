@@ -185,6 +185,7 @@ export interface Service {
     [k: string]: string;
   };
   resources?: Resources;
+  logs?: ServiceLogs;
   healthcheck?: Healthcheck;
   restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
   networks?: Name[];
@@ -245,6 +246,13 @@ export interface VolumeMount {
 export interface Resources {
   cpu?: Cpu;
   memory?: Size;
+}
+/**
+ * The bound on this service's container log (Docker's json-file, containerd's log writer): the live file up to max_size, then keep rotated ones. Default: CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, else 10Mi and 3.
+ */
+export interface ServiceLogs {
+  max_size?: Size;
+  keep?: number;
 }
 /**
  * This interface was referenced by `ServiceManifest`'s JSON-Schema

@@ -76,6 +76,8 @@ interface Display {
   warnings?: string[];
   /** The firewall lock-out gate's notes ("Current connection from 10.0.1.50 will remain active"), when the plan changes the firewall. */
   lockout?: string[];
+  /** What the plan's security.yaml change does, one line each ("user bob added"; agent/security-changes.ts). */
+  security?: string[];
 }
 
 function plural(n: number, w: string): string {
@@ -157,6 +159,10 @@ export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport,
   const base = d.overview?.length ? [...d.overview] : [];
   const overview = review && payload.steps.length ? withReview(base, review, payload.steps) : base;
   for (const n of fileOnly) overview.push(`⚠ ${n}`);
+  if (d.security?.length) {
+    if (!fileOnly.length) overview.push(...(overview.length ? [''] : []), 'security.yaml:');
+    for (const l of d.security) overview.push(`  • ${l}`);
+  }
   if (overview.length === 0 && payload.steps.length === 0) overview.push('The system already matches the state files.');
   const sec = payload.steps.filter((s) => s.risk === 'security' || s.risk === 'destructive');
   if (sec.length) {

@@ -10,11 +10,14 @@
  * are on the network with their aliases (web reaches redis by name). When the network's create
  * fails, the containers created beside it are rolled back with everything else.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyEvent } from './apply.js';
 import type { Engine } from './engine.js';
 import type { NetworkSpec, PlanStep } from '../plan/types.js';
 import { readJournal } from './journal.js';
+import { setFaultInjector } from '../common/failpoints.js';
 import { S } from './testutil/plans.js';
 import { startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
 import { freePort } from './testutil/ports.js';
@@ -110,6 +113,47 @@ describe('apply on docker: a container is created beside its network', () => {
     expect(r.status).toBe('applied');
     const begun = journaledAtCreate.filter((x) => x.planId === r.planId).map((x) => x.step);
     expect(begun.sort()).toEqual([`image/claude-os-local/redis:latest`, `image/claude-os-local/web:latest`, `network/${net}`]);
+  }, 120_000);
+
+  it("a step's end and its events add no fsync between one step and the next one's engine request", async () => {
+    // Each step's end record and its `reconcile.step` events (started, done) were an fsync
+    // each, synchronously on the critical path (a step's end → the next step's begin → its
+    // engine request). Now the end record is made durable by the next record's fsync (the next
+    // begins, finalize.begin) and the step events by the apply's own events' fsync; every record
+    // is still in the files afterwards.
+    const net = w.n('net4');
+    const { steps } = await stackPlan(net, '4');
+    const text = await w.planText(steps);
+    const fsyncs: string[] = [];
+    setFaultInjector({
+      at(site, info) {
+        if (site === 'fs.fsync' && info?.path) fsyncs.push(info.path.split('/').pop()!);
+        return null;
+      },
+    });
+    let r;
+    try {
+      r = await w.apply(text);
+    } finally {
+      setFaultInjector(null);
+    }
+    expect(r.status).toBe('applied');
+    const mine = readJournal(w.dataDir).filter((x) => x.planId === r.planId);
+    // every step's end is in the journal…
+    expect(mine.filter((x) => x.t === 'step.end').map((x) => (x as { step: string }).step).sort()).toEqual(steps.map((x) => x.id).sort());
+    // …and the journal was fsynced once per batch of begins (one stamp each), apply.started, finalize.begin, committed: no step.end's own
+    const batches = new Set(mine.flatMap((x) => (x.t === 'step.begin' ? [x.ts] : []))).size;
+    expect(batches).toBeGreaterThanOrEqual(4);
+    expect(fsyncs.filter((f) => f === 'apply.jsonl')).toHaveLength(batches + 3);
+    // the events: fsynced for the apply's started and completed only, with every step's started and done in the file
+    expect(fsyncs.filter((f) => f === 'events.jsonl')).toHaveLength(2);
+    const events = readFileSync(join(w.dataDir, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; planId?: string; status?: string })
+      .filter((e) => e.planId === r.planId);
+    expect(events.filter((e) => e.type === 'reconcile.step' && e.status === 'done')).toHaveLength(steps.length);
+    expect(events.filter((e) => e.type === 'reconcile.step' && e.status === 'started')).toHaveLength(steps.length);
   }, 120_000);
 
   it('a network create that fails rolls back the containers created beside it', async () => {

@@ -27,7 +27,7 @@ import { dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../common/canonical.js';
 import { SimulatedCrash } from '../common/failpoints.js';
 import { trace } from '../common/trace.js';
-import { appendLineDurable, SpaceReserve, writeFileAtomic } from '../common/fsutil.js';
+import { appendLineDurable, appendLineFramed, SpaceReserve, writeFileAtomic } from '../common/fsutil.js';
 import type { TrustedKey } from '../plan/envelope.js';
 import { diffFingerprints, mountKey, resourceFingerprints } from '../plan/fingerprint.js';
 import {
@@ -151,6 +151,11 @@ export interface ApplyResult {
   touched: JournalRecord[];
   /** Things that did not stop the apply but need a look (e.g. an unfinished clean-up). */
   warnings: string[];
+  /**
+   * What the plan's security.yaml change did, as the plan listed it (display.security: "user
+   * bob added", "secret api_token replaced (new value)"); present when it changed security.yaml.
+   */
+  securityChanges?: string[];
 }
 
 export interface ApplyOptions {
@@ -387,8 +392,15 @@ export function oldName(name: string, planId: string): string {
   return `${name}.old-${planId.replace(/^plan-/, '').slice(0, 8)}`;
 }
 
+/**
+ * A step's `reconcile.step` event (started, done, failed, skipped) is written without an fsync:
+ * the log is advisory, and each was a synchronous fsync before the step's engine request (the
+ * network's create waited for four of them) and between a step's end and the next one's
+ * start. The apply's other events (started, completed, failed, rollback) are fsynced, which
+ * makes the step events before them durable too (one fsync flushes the whole file).
+ */
 function appendEvent(dataDir: string, now: () => Date, e: ApplyEvent): void {
-  appendLineDurable(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }));
+  appendLineFramed(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }), e.type !== 'reconcile.step');
 }
 
 /** The events log is advisory: a write that fails (a full disk) never stops an apply or a rollback. */
@@ -1132,6 +1144,20 @@ async function audit(opts: Pick<ApplyOptions, 'dataDir' | 'now' | 'actor'>, even
   await appendAudit(opts.dataDir, { actor: opts.actor?.name ?? 'claude', event, planId, details: details as never }, opts.now, { secrets });
 }
 
+/**
+ * What the plan's security.yaml change did, as the plan listed it (display only, agent/flow.ts):
+ * its lines, or for a plan made without them, its confirmation note said as done. A plan that
+ * changes only security.yaml has no step, and its apply said no more than "Applied".
+ */
+function securityChangesOf(payload: PlanPayload): string[] {
+  const d = payload.display as { security?: unknown; confirm?: unknown } | undefined;
+  const lines = Array.isArray(d?.security) ? d.security.filter((l): l is string => typeof l === 'string') : [];
+  if (lines.length) return lines;
+  const notes = Array.isArray(d?.confirm) ? d.confirm.filter((l): l is string => typeof l === 'string') : [];
+  const done: Record<string, string> = { creates: 'created', changes: 'changed', removes: 'removed' };
+  return notes.map((n) => n.replace(/^The plan (creates|changes|removes) security\.yaml(.*?); every change to it is confirmed$/, (_m, w: string, rest: string) => `security.yaml ${done[w]}${rest}`));
+}
+
 function writeNeedsAttention(dataDir: string, m: NeedsAttention): void {
   writeFileAtomic(join(dataDir, NEEDS_ATTENTION_FILE), JSON.stringify(m, null, 2) + '\n', 0o600);
 }
@@ -1422,7 +1448,7 @@ async function executeSteps(
       onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'started', durationMs: 0, message: step.description });
       const detail = await runStep(ctx, step);
       opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'after' });
-      journal.append({ t: 'step.end', planId: payload.id, step: step.id, detail });
+      journal.appendUnsynced({ t: 'step.end', planId: payload.id, step: step.id, detail });
       r.status = 'done';
       r.durationMs = Date.now() - st;
       r.message = successMessage(step, detail, ctx.specs);
@@ -1568,7 +1594,8 @@ async function executeSteps(
         warnings,
       };
     }
-    return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched(), warnings };
+    const securityChanges = securityChangesOf(payload);
+    return { planId: payload.id, status: 'applied', durationMs, confirmation, steps: [...results.values()], stateCommit, reachable: reachableOf(payload), touched: touched(), warnings, ...(securityChanges.length ? { securityChanges } : {}) };
   }
 
   // Failure: skip what never started, roll the whole stack back.

@@ -1,6 +1,8 @@
 /**
  * The write-ahead journal of applies: `<dataDir>/journal/apply.jsonl`, one JSON record per
- * line, each appended with an fsync BEFORE the change it announces (and after, for `end`).
+ * line, each appended with an fsync BEFORE the change it announces. A `step.end` is written
+ * at once and made durable by the next record's fsync (`appendUnsynced`): lost in a power cut,
+ * it is as if the process died just before writing it (the step counts as begun, and is undone).
  *
  *   apply.started    {planId, token, snapshot, steps}    snapshot written and fsynced first
  *   step.begin       {planId, step}                        before the step touches anything
@@ -19,7 +21,7 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendLineDurable } from '../common/fsutil.js';
+import { appendLineDurable, appendLineFramed } from '../common/fsutil.js';
 import type { ApplyLock } from './lock.js';
 
 export const JOURNAL_DIR = 'journal';
@@ -56,6 +58,22 @@ export class Journal {
 
   append(rec: Unstamped<JournalRecord>): void {
     this.appendAll([rec]);
+  }
+
+  /**
+   * A record written (visible to readers, framed) but not fsynced: it becomes durable with the
+   * next append (an fsync flushes the whole file), which comes before any further change: the
+   * next steps' `step.begin`, `step.fail`, `finalize.begin` or a rollback's records. For
+   * `step.end` only: without it a crash leaves the step begun and not ended, which recovery
+   * already handles (it undoes every begun step: a crash between the step's change and its end
+   * record leaves exactly that), so a power cut that loses it is no new state. Its fsync was on
+   * the stack's critical path between a step's end and the next step's engine request.
+   */
+  appendUnsynced(rec: Extract<Unstamped<JournalRecord>, { t: 'step.end' }>): void {
+    this.lock?.assertHeld();
+    const stamped = { ...rec, ts: this.now().toISOString() } as JournalRecord;
+    appendLineFramed(journalPath(this.dataDir), JSON.stringify(stamped), false);
+    this.written.push(stamped);
   }
 
   /**

@@ -15,7 +15,7 @@
  * sockets, workers, daemon and temp dirs are removed afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +151,36 @@ describe('the CLI socket keeps warm workers', () => {
     const r = await claude(bin, args, { ...env, CLAUDE_DAEMON: 'require' });
     expect(r.stderr).not.toContain('another build');
     expect(r.status, r.stderr).toBe(0);
+  }, 400_000);
+
+  it('a worker still loading is stopped while a command runs and continued after it', async () => {
+    // The next worker loading beside a running command took ≈ 0.9 s of CPU from it (an apply
+    // through the daemon came out slower than the cold one, agent/cli-socket.ts `pace`).
+    const log: string[] = [];
+    const bin = join(root, 'bin', 'claude');
+    const { sock, env } = await socketFor('pace', bin, 60_000, log);
+    await until('two warm workers', () => sock.idleWorkers().length === 2, { ms: 180_000, everyMs: 200, detail: () => log.join('\n') });
+    // `events` is not read-only (cli/remote.ts REUSABLE): its worker exits after it, and a new one starts loading.
+    const first = await claude(bin, ['events'], { ...env, CLAUDE_DAEMON: 'require' });
+    expect(first.stderr).not.toMatch(/still starting|no such socket|another build/);
+    const loading = await until('a worker loading', () => sock.loadingWorkers()[0] ?? null, { ms: 30_000, everyMs: 5 });
+    // Held by the test until the command below has begun, so it cannot finish loading first
+    // (at this machine's load it takes 1-5 s): the socket must then keep it stopped, and continue it.
+    process.kill(loading.pid, 'SIGSTOP');
+    const state = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+    // A command that runs until its stdin closes takes the other warm worker.
+    const long = spawn(process.execPath, [bin, 'secret', 'set', 'x'], { env: { ...env, CLAUDE_DAEMON: 'require' }, cwd: tmp, stdio: ['pipe', 'ignore', 'ignore'] });
+    procs.push(long);
+    await until('the command taken by the warm worker', () => sock.idleWorkers().length === 0, { ms: 60_000, everyMs: 20 });
+    expect(sock.loadingWorkers()).toEqual([{ pid: loading.pid, paused: true }]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(state(loading.pid)).toBe('T');
+    // The command ends: the loading worker is continued and becomes warm.
+    const ended = new Promise((r) => long.once('exit', r));
+    long.stdin!.end();
+    await ended;
+    await until('the stopped worker continued and warm', () => sock.idleWorkers().includes(loading.pid), { ms: 180_000, everyMs: 100, detail: () => log.join('\n') });
+    expect(state(loading.pid)).not.toBe('T');
   }, 400_000);
 
   it('claude reconcile --serve serves the CLI socket too', async () => {

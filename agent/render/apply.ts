@@ -27,6 +27,8 @@ export function renderResult(r: ApplyResult): string[] {
   if (r.status === 'applied') {
     const took = (r.durationMs / 1000).toFixed(1);
     out.push('', `Applied ${r.planId} in ${took} s.`);
+    // A plan that only changes security.yaml has no step: what it did is said here, as the plan listed it.
+    if (r.securityChanges?.length) out.push('Changed in security.yaml:', ...r.securityChanges.map((l) => `  • ${l}`));
     const lines = reachableLines(r.reachable);
     if (lines.length) out.push('Reachable:', ...lines.map((l) => `  ${l}`));
     if (r.stateCommit) out.push(`State committed: ${r.stateCommit.slice(0, 12)}`);

@@ -17,6 +17,7 @@ import { askApproval } from '../answers.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
 import { ProgressRenderer, renderResult } from '../progress.js';
 import { trace } from '../../common/trace.js';
+import { confirmNotes } from '../../plan/policy.js';
 
 const usage = `usage: claude apply PLAN.json [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
        claude apply [--yes] [--json] [-v] [--wait SECONDS] [--state-dir DIR]
@@ -116,7 +117,8 @@ const command: Command = {
       // Ctrl-C at the prompt: runWith says "Cancelled. Nothing changed." and exits 130.
       if (e instanceof Cancelled) throw e;
       if (e instanceof PlanRefusedError || e instanceof LockHeldError) {
-        const hint = e.hint;
+        // The runtime's hint names no file: the one given here, and the key a signature needs.
+        const hint = e.hint.replace('`claude sign plan.json`', `\`claude sign ${positionals[0]} --key ${/'admin'/.test(e.message) ? 'ADMIN' : 'KEY'}.key\``);
         if (values.json) println(ctx.stdout, JSON.stringify({ status: 'refused', error: { name: e.name, clause: e instanceof PlanRefusedError ? e.clause : 'lock', message: e.message, hint } }, null, 2));
         else {
           println(ctx.stderr, `claude apply: refused (${e instanceof PlanRefusedError ? e.clause : 'lock'}): ${e.message}`);
@@ -265,7 +267,8 @@ async function applyStateDir(ctx: CommandContext, o: { yes: boolean; json: boole
           return null;
         }
         for (const w of r.warnings) println(ctx.stderr, w);
-        if (r.planned.payload.steps.length === 0) {
+        // A plan whose only change is security.yaml (a secret set) has no step, and is a change.
+        if (r.planned.payload.steps.length === 0 && confirmNotes(r.planned.payload).length === 0) {
           nothing = true;
           return null;
         }

@@ -22,7 +22,7 @@ import { adminReason } from '../../plan/policy.js';
 import { needsAdminSignature, withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
-import { isFlagged, recordOutcome } from '../../agent/learning.js';
+import { isFlagged, learn, notePending, recordOutcome, similarity, takePending } from '../../agent/learning.js';
 import { openFlowHost } from '../../agent/flow.js';
 import { applyApproved, printSigningSteps } from '../approve.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
@@ -115,12 +115,61 @@ export function approvalQuestion(planned: PlannedIntent, adminKey: string | unde
   return isSecuritySensitive(planned) ? 'This is a significant security change. Proceed? [yes/no/modify]' : 'Apply these changes? [yes/no/modify]';
 }
 
+/**
+ * A plan the runtime would refuse whatever the answer is said at once, before any question: a
+ * yes could not apply it. With --admin-key, the plan is signed with that key here and inspected
+ * as the runtime will see it (plan/inspect.ts: signatures, policy P1/P2, expiry, host): a key
+ * file that cannot be read, or a key this host does not trust as 'admin', was asked "Proceed?"
+ * and refused (V3) after the yes. Prints the refusal and returns true; false when it would apply.
+ * A plan that needs an admin key and was given none is not refused here: it is saved for signing.
+ */
+export function refusedBeforeAsking(ctx: CommandContext, s: IntentSession, planned: PlannedIntent, adminKey: string | undefined): boolean {
+  if (lacksAdminKey(planned, adminKey)) return false;
+  const refuse = (why: string, message: string, hint: string) => {
+    println(ctx.stderr, `claude: the plan was refused (${why}): ${message}`);
+    println(ctx.stderr, `  hint: ${hint}`);
+    println(ctx.stderr, 'Nothing was changed.');
+    return true;
+  };
+  let signed: PlannedIntent;
+  try {
+    signed = withAdminSignature(planned, adminKey, ctx.cwd) ?? planned;
+  } catch (e) {
+    if (!(e instanceof KeyError)) throw e;
+    return refuse('admin key', e.message, e.hint);
+  }
+  const report = inspectPlan(signed.envelopeText, { trusted: loadTrustedKeys(s.paths.dataDir), now: s.now(), hostId: planned.payload.hostId });
+  const failed = report.checks.filter((c) => !c.ok);
+  if (failed.length === 0) return false;
+  const p2 = failed.some((c) => c.check === 'policy') && adminKey !== undefined && needsAdminSignature(planned.payload);
+  const hint = p2
+    ? `${p2Why(planned)}, and the key in ${adminKey} is not trusted as 'admin' on this host. Trust it once with \`claude keys add ${adminKey}.pub --role admin --name YOUR-NAME\`, or give a trusted admin key (\`claude keys list\`), and ask again.`
+    : 'nothing was applied; ask again (`claude verify` on a saved plan shows each check).';
+  return refuse(failed.map((c) => c.check).join(', '), failed.map((c) => c.detail).join('; '), hint);
+}
+
 /** Saves a plan that waits for an admin signature and says how to sign and apply it. */
 export function saveForAdminSignature(ctx: CommandContext, s: IntentSession, planned: PlannedIntent, lead: string): string {
   const path = savePending(s, planned);
   println(ctx.stdout, `${lead}${p2Why(planned)}.`);
   printSigningSteps(ctx, s.paths.dataDir, path, 'or ask again with --admin-key KEYFILE.');
   return path;
+}
+
+/** Learning mode: records that `unclear` meant `applied`, and says so. */
+export function learnAndSay(ctx: CommandContext, dataDir: string, unclear: string, applied: string): void {
+  learn(dataDir, unclear, applied, ctx.now());
+  println(ctx.stdout, `Learned: next time "${unclear}" means "${applied}" (kept in this machine's data dir only; \`claude learn list\`, \`claude learn forget N\`).`);
+}
+
+/**
+ * Learning mode for one-shot runs: a plan just applied from `applied`, after an earlier run's
+ * request that was not understood (agent/learning.ts takePending), is learned as its meaning.
+ */
+function learnFromEarlierMiss(ctx: CommandContext, s: IntentSession, t: TurnResult, applied: string): void {
+  const unclear = takePending(s.paths.dataDir, ctx.now());
+  if (!unclear || t.learned || similarity(unclear, applied) === 1) return;
+  learnAndSay(ctx, s.paths.dataDir, unclear, applied);
 }
 
 /**
@@ -336,6 +385,8 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
             println(ctx.stdout, 'The proposal cannot be planned:');
             for (const line of accepted.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
           }
+          // Learning mode: the next run's rephrase, once applied, is learned as what this meant.
+          if (t.result.status === 'answer' && t.result.proposal.understood === false) notePending(s.paths.dataDir, msg, ctx.now());
           return exitOf(t);
         }
       }
@@ -355,6 +406,11 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       // applied: after --yes and after yes at the prompt alike, with exit 1 (not applied, so a
       // script that passed --yes cannot take it for done).
       const planned = t.planned;
+      // Refused whatever the answer (an --admin-key this host does not trust, …): said now.
+      if (refusedBeforeAsking(ctx, s, planned, opts.adminKey)) {
+        record('refused');
+        return EXIT.FAILURE;
+      }
       const saveUnsigned = () => {
         saveForAdminSignature(ctx, s, planned, 'Saved, not applied: ');
         record('planned');
@@ -364,6 +420,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         if (lacksAdminKey(t.planned, opts.adminKey)) return saveUnsigned();
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
+        if (code === EXIT.OK) learnFromEarlierMiss(ctx, s, t, [...chain, msg].join('; '));
         return code;
       }
       if (!reader) {
@@ -384,6 +441,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
       if (a.answer === 'yes') {
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
+        if (code === EXIT.OK) learnFromEarlierMiss(ctx, s, t, [...chain, msg].join('; '));
         return code;
       }
       if (a.answer === 'modify') {

@@ -28,8 +28,7 @@ import { packageRoot } from '../../common/paths.js';
 import { ProviderError, type ConversationTurn, type StateFiles } from '../../compiler/intent/provider.js';
 import { openIntentSession, reloadState } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
-import { learn } from '../../agent/learning.js';
-import { applyPlanned, approvalQuestion, lacksAdminKey, lineReader, printTurn, saveForAdminSignature } from './ask.js';
+import { applyPlanned, approvalQuestion, lacksAdminKey, learnAndSay, lineReader, printTurn, refusedBeforeAsking, saveForAdminSignature } from './ask.js';
 import { readApproval } from '../answers.js';
 import { observeStatus } from '../../agent/observe-env.js';
 import { banner } from '../../agent/render/observe.js';
@@ -154,8 +153,7 @@ const command: Command = {
           if (code === 0) applied++;
           appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: code === 0 ? 'applied' : 'apply failed', status: code === 0 ? 'applied' : 'failed', planId: pending.planned.payload.id });
           if (code === 0 && unclear && !pending.learned) {
-            learn(s.paths.dataDir, unclear, chain.join('; '), ctx.now());
-            println(ctx.stdout, `Learned: next time "${unclear}" means "${chain.join('; ')}" (kept in this machine's data dir only; \`claude learn list\`, \`claude learn forget N\`).`);
+            learnAndSay(ctx, s.paths.dataDir, unclear, chain.join('; '));
           }
           unclear = undefined;
           // Start the next request from what is on disk now (the apply commits the files).
@@ -253,7 +251,11 @@ const command: Command = {
           files: changedFiles(t),
           ...(t.planned ? { planId: t.planned.payload.id } : {}),
         });
-        if (t.planned) {
+        // Refused whatever the answer (an --admin-key this host does not trust, …): said now, not asked.
+        if (t.planned && refusedBeforeAsking(ctx, s, t.planned, values['admin-key'])) {
+          pending = undefined;
+          chain = [];
+        } else if (t.planned) {
           chain = [...(pending ? chain : []), request];
           pending = t;
           println(ctx.stdout, `${approvalQuestion(t.planned, values['admin-key'])} (or keep refining)`);

@@ -2,12 +2,14 @@
  * Learning mode end to end through the real CLI: in the REPL (a real terminal, tmux), a
  * phrasing the offline engine does not understand, then a rephrase whose plan is applied
  * with "yes"; `claude learn list` shows the pair; then the first phrasing (and a close one)
- * is understood as what was applied; `claude learn forget 1` removes it again.
+ * is understood as what was applied; `claude learn forget 1` removes it again. The same across
+ * one-shot runs (`claude "<msg>"`, each its own process): a miss, then the next run's rephrase
+ * approved with "yes" at its prompt.
  * Needs dockerd (the apply creates a container) and tmux.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +23,7 @@ import { tmuxTerminal } from '../../runtime/testutil/cli-host.js';
 const tag = randomBytes(3).toString('hex');
 const session = `claude-test-learn-${tag}`;
 const svc = `tinyweb-${tag}`;
+const svc2 = `tinyweb2-${tag}`;
 const PHRASE = `spin up the little web thing ${tag}`;
 let dir: string;
 let child: ChildBuild;
@@ -54,7 +57,7 @@ afterAll(() => {
     /* already gone */
   }
   try {
-    execFileSync('docker', ['rm', '-f', svc], { stdio: 'ignore' });
+    execFileSync('docker', ['rm', '-f', svc, svc2], { stdio: 'ignore' });
   } catch {
     /* not created */
   }
@@ -107,4 +110,29 @@ it('a phrasing not understood, a rephrase applied with yes; then the first phras
   const after = claude(['plan', PHRASE, '--json']);
   expect(after.code).toBe(1);
   expect(after.out).not.toContain('(Learned:');
+}, 240_000);
+
+it('one-shot runs: a phrasing not understood, then the next run\'s rephrase approved with yes; the first phrasing then works', async () => {
+  const port = await freePort();
+  const phrase = `put up the small site thingy ${tag}`;
+  const oneShot = (request: string) => term.start(['sh', '-c', '"$0" "$@"; echo "exit status $?"', process.execPath, child.script, request], { env: { PATH: process.env.PATH ?? '', ...env() }, cwd: dir });
+
+  oneShot(phrase);
+  const miss = await term.exited('1');
+  expect(miss).toContain(`I did not understand "${phrase}"`);
+
+  const rephrase = `add a service ${svc2} using image nginx on port ${port}`;
+  oneShot(rephrase);
+  await term.waitFor('the proposal', (s) => s.includes('Apply these changes?'));
+  term.type('yes');
+  const applied = await term.exited('0');
+  expect(applied).toContain(`Learned: next time "${phrase}" means "${rephrase}"`);
+  expect(claude(['learn', 'list']).out).toContain(`"${phrase}" → "${rephrase}"`);
+
+  const r = claude(['plan', phrase, '--json']);
+  expect(r.code, r.out).toBe(0);
+  expect((JSON.parse(r.out) as { explanation: string }).explanation).toContain(`(Learned: when you said "${phrase}" before`);
+
+  // The miss is learned from once: a later applied request is not taken as its meaning too.
+  expect(existsSync(join(dir, 'data', 'learn-pending.json'))).toBe(false);
 }, 240_000);

@@ -5,7 +5,7 @@ module.exports = function makeNetworkValidator(formats) {
   const exports = {};
 "use strict";
 exports.network = validate37;
-const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/network.schema.json","title":"NetworkConfig","description":"network.yaml: host networking (hostname, interfaces, DNS) and the firewall.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"NetworkConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"NetworkConfigSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"interfaces":{"type":"array","items":{"$ref":"#/$defs/interface"}},"dns":{"title":"DnsConfig","type":"object","additionalProperties":false,"properties":{"nameservers":{"type":"array","maxItems":3,"items":{"$ref":"common.schema.json#/$defs/ip"}},"search":{"type":"array","maxItems":6,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"}}}},"firewall":{"$ref":"#/$defs/firewall"}}}},"$defs":{"interface":{"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}},"firewall":{"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}},"portSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]},"addressSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]},"firewallRule":{"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}}}};
+const schema83 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/network.schema.json","title":"NetworkConfig","description":"network.yaml: host networking (hostname, interfaces, DNS) and the firewall.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"NetworkConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"NetworkConfigSpec","type":"object","additionalProperties":false,"properties":{"hostname":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},"interfaces":{"type":"array","items":{"$ref":"#/$defs/interface"}},"dns":{"title":"DnsConfig","type":"object","additionalProperties":false,"properties":{"nameservers":{"type":"array","maxItems":3,"items":{"$ref":"common.schema.json#/$defs/ip"}},"search":{"type":"array","maxItems":6,"items":{"type":"string","pattern":"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"}}}},"firewall":{"$ref":"#/$defs/firewall"}}}},"$defs":{"interface":{"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}},"firewall":{"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}},"portSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]},"addressSpec":{"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]},"firewallRule":{"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema51 = {"description":"An IPv4 or IPv6 address.","type":"string","format":"ip"};
 const schema34 = {"description":"Who and what this file is about; display only, never changes what apply does.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"},"description":{"type":"string","maxLength":1024},"created":{"type":"string","format":"date-time"},"modified":{"type":"string","format":"date-time"},"labels":{"$ref":"#/$defs/labels"}}};
@@ -219,9 +219,9 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema87 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
+const schema88 = {"title":"NetworkInterface","type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-zA-Z0-9_.-]{1,15}$"},"type":{"type":"string","enum":["dhcp","static"]},"address":{"$ref":"common.schema.json#/$defs/cidr"},"gateway":{"$ref":"common.schema.json#/$defs/ip"},"dns":{"type":"array","items":{"$ref":"common.schema.json#/$defs/ip"}},"mtu":{"type":"integer","minimum":576,"maximum":9216}},"if":{"properties":{"type":{"const":"static"}}},"then":{"required":["address"]}};
 const schema60 = {"description":"An IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8, 192.168.1.10, 2001:db8::/32.","type":"string","format":"cidr"};
-const pattern46 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
+const pattern47 = new RegExp("^[a-zA-Z0-9_.-]{1,15}$", "u");
 const formats18 = formats.cidr;
 const formats12 = formats.ip;
 
@@ -266,7 +266,7 @@ if(_valid0){
 const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address === undefined){
-const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema87.then.required,parentSchema:schema87.then,data};
+const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema88.then.required,parentSchema:schema88.then,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -280,7 +280,7 @@ var _valid0 = _errs4 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema87.if,parentSchema:schema87,data};
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema88.if,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -291,7 +291,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema87.required,parentSchema:schema87,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema88.required,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -301,7 +301,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.type === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema87.required,parentSchema:schema87,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema88.required,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -312,7 +312,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "type")) || (key0 === "address")) || (key0 === "gateway")) || (key0 === "dns")) || (key0 === "mtu"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -325,8 +325,8 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(!pattern46.test(data1)){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema87.properties.name,data:data1};
+if(!pattern47.test(data1)){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.-]{1,15}$",parentSchema:schema88.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -337,7 +337,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.name.type,parentSchema:schema87.properties.name,data:data1};
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.name.type,parentSchema:schema88.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -350,7 +350,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.type.type,parentSchema:schema87.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.type.type,parentSchema:schema88.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -360,7 +360,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "dhcp") || (data2 === "static"))){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema87.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema87.properties.type.enum,parentSchema:schema87.properties.type,data:data2};
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema88.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema88.properties.type.enum,parentSchema:schema88.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -451,7 +451,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.dns.type,parentSchema:schema87.properties.dns,data:data5};
+const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.dns.type,parentSchema:schema88.properties.dns,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -464,7 +464,7 @@ errors++;
 if(data.mtu !== undefined){
 let data7 = data.mtu;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err17 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema87.properties.mtu.type,parentSchema:schema87.properties.mtu,data:data7};
+const err17 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema88.properties.mtu.type,parentSchema:schema88.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -475,7 +475,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 9216 || isNaN(data7)){
-const err18 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9216},message:"must be <= 9216",schema:9216,parentSchema:schema87.properties.mtu,data:data7};
+const err18 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9216},message:"must be <= 9216",schema:9216,parentSchema:schema88.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -485,7 +485,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data7 < 576 || isNaN(data7)){
-const err19 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 576},message:"must be >= 576",schema:576,parentSchema:schema87.properties.mtu,data:data7};
+const err19 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 576},message:"must be >= 576",schema:576,parentSchema:schema88.properties.mtu,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -498,7 +498,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -512,15 +512,15 @@ return errors === 0;
 }
 validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema92 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
-const schema93 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
+const schema93 = {"title":"FirewallConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"default_input_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_output_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"default_forward_policy":{"type":"string","enum":["accept","drop"],"default":"accept"},"rules":{"type":"array","items":{"$ref":"#/$defs/firewallRule"}}}};
+const schema94 = {"title":"FirewallRule","type":"object","additionalProperties":false,"required":["name","action"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"direction":{"type":"string","enum":["input","output","forward"],"default":"input"},"protocol":{"type":"string","enum":["tcp","udp","icmp","icmpv6","all"],"default":"all"},"port":{"description":"Destination port: a number, a \"low-high\" range, or a list of those (needs protocol tcp or udp).","oneOf":[{"$ref":"#/$defs/portSpec"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/portSpec"}}]},"source":{"$ref":"#/$defs/addressSpec"},"destination":{"$ref":"#/$defs/addressSpec"},"interface":{"type":"string","pattern":"^[a-zA-Z0-9_.*-]{1,15}$"},"state":{"description":"Conntrack states, comma separated: new, established, related, invalid.","type":"string","pattern":"^(new|established|related|invalid)(,(new|established|related|invalid))*$"},"action":{"type":"string","enum":["accept","drop","reject"]},"comment":{"type":"string","maxLength":128}}};
 const func2 = Object.prototype.hasOwnProperty;
-const pattern50 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
-const pattern51 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
-const schema95 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
+const pattern51 = new RegExp("^[a-zA-Z0-9_.*-]{1,15}$", "u");
+const pattern52 = new RegExp("^(new|established|related|invalid)(,(new|established|related|invalid))*$", "u");
+const schema96 = {"oneOf":[{"$ref":"common.schema.json#/$defs/port"},{"$ref":"common.schema.json#/$defs/portRange"}]};
 const schema52 = {"description":"A TCP/UDP port number, 1-65535.","type":"integer","minimum":1,"maximum":65535};
-const schema97 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
-const pattern49 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
+const schema98 = {"description":"A port range written \"low-high\", e.g. \"8000-8100\".","type":"string","pattern":"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"};
+const pattern50 = new RegExp("^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$", "u");
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -575,8 +575,8 @@ passing0 = 0;
 }
 const _errs4 = errors;
 if(typeof data === "string"){
-if(!pattern49.test(data)){
-const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema97,data};
+if(!pattern50.test(data)){
+const err3 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"},message:"must match pattern \""+"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$"+"\"",schema:"^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$",parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -587,7 +587,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.type,parentSchema:schema97,data};
+const err4 = {instancePath,schemaPath:"common.schema.json#/$defs/portRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.type,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -608,7 +608,7 @@ passing0 = 1;
 }
 }
 if(!valid0){
-const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema95.oneOf,parentSchema:schema95,data};
+const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema96.oneOf,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -633,7 +633,7 @@ return errors === 0;
 }
 validate44.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema98 = {"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]};
+const schema99 = {"oneOf":[{"$ref":"common.schema.json#/$defs/cidr"},{"type":"array","minItems":1,"items":{"$ref":"common.schema.json#/$defs/cidr"}}]};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -679,7 +679,7 @@ passing0 = 0;
 const _errs4 = errors;
 if(Array.isArray(data)){
 if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema98.oneOf[1],data};
+const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema99.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -716,7 +716,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema98.oneOf[1].type,parentSchema:schema98.oneOf[1],data};
+const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema99.oneOf[1].type,parentSchema:schema99.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -738,7 +738,7 @@ var items0 = true;
 }
 }
 if(!valid0){
-const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema98.oneOf,parentSchema:schema98,data};
+const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema99.oneOf,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -777,7 +777,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema93.required,parentSchema:schema93,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema94.required,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -787,7 +787,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.action === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema93.required,parentSchema:schema93,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema94.required,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -797,8 +797,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema93.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
+if(!(func2.call(schema94.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -836,7 +836,7 @@ errors++;
 if(data.direction !== undefined){
 let data1 = data.direction;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.direction.type,parentSchema:schema93.properties.direction,data:data1};
+const err5 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.direction.type,parentSchema:schema94.properties.direction,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -846,7 +846,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(((data1 === "input") || (data1 === "output")) || (data1 === "forward"))){
-const err6 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema93.properties.direction.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.direction.enum,parentSchema:schema93.properties.direction,data:data1};
+const err6 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema94.properties.direction.enum},message:"must be equal to one of the allowed values",schema:schema94.properties.direction.enum,parentSchema:schema94.properties.direction,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -859,7 +859,7 @@ errors++;
 if(data.protocol !== undefined){
 let data2 = data.protocol;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.protocol.type,parentSchema:schema93.properties.protocol,data:data2};
+const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.protocol.type,parentSchema:schema94.properties.protocol,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -869,7 +869,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(((((data2 === "tcp") || (data2 === "udp")) || (data2 === "icmp")) || (data2 === "icmpv6")) || (data2 === "all"))){
-const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema93.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.protocol.enum,parentSchema:schema93.properties.protocol,data:data2};
+const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema94.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema94.properties.protocol.enum,parentSchema:schema94.properties.protocol,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -897,7 +897,7 @@ passing0 = 0;
 const _errs12 = errors;
 if(Array.isArray(data3)){
 if(data3.length < 1){
-const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema93.properties.port.oneOf[1],data:data3};
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema94.properties.port.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -915,7 +915,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema93.properties.port.oneOf[1].type,parentSchema:schema93.properties.port.oneOf[1],data:data3};
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema94.properties.port.oneOf[1].type,parentSchema:schema94.properties.port.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -936,7 +936,7 @@ passing0 = 1;
 }
 }
 if(!valid2){
-const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema93.properties.port.oneOf,parentSchema:schema93.properties.port,data:data3};
+const err11 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema94.properties.port.oneOf,parentSchema:schema94.properties.port,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -972,8 +972,8 @@ errors = vErrors.length;
 if(data.interface !== undefined){
 let data7 = data.interface;
 if(typeof data7 === "string"){
-if(!pattern50.test(data7)){
-const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema93.properties.interface,data:data7};
+if(!pattern51.test(data7)){
+const err12 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_.*-]{1,15}$"},message:"must match pattern \""+"^[a-zA-Z0-9_.*-]{1,15}$"+"\"",schema:"^[a-zA-Z0-9_.*-]{1,15}$",parentSchema:schema94.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -984,7 +984,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.interface.type,parentSchema:schema93.properties.interface,data:data7};
+const err13 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.interface.type,parentSchema:schema94.properties.interface,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -997,8 +997,8 @@ errors++;
 if(data.state !== undefined){
 let data8 = data.state;
 if(typeof data8 === "string"){
-if(!pattern51.test(data8)){
-const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema93.properties.state,data:data8};
+if(!pattern52.test(data8)){
+const err14 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/pattern",keyword:"pattern",params:{pattern: "^(new|established|related|invalid)(,(new|established|related|invalid))*$"},message:"must match pattern \""+"^(new|established|related|invalid)(,(new|established|related|invalid))*$"+"\"",schema:"^(new|established|related|invalid)(,(new|established|related|invalid))*$",parentSchema:schema94.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1009,7 +1009,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.state.type,parentSchema:schema93.properties.state,data:data8};
+const err15 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.state.type,parentSchema:schema94.properties.state,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1022,7 +1022,7 @@ errors++;
 if(data.action !== undefined){
 let data9 = data.action;
 if(typeof data9 !== "string"){
-const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.action.type,parentSchema:schema93.properties.action,data:data9};
+const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.action.type,parentSchema:schema94.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1032,7 +1032,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!(((data9 === "accept") || (data9 === "drop")) || (data9 === "reject"))){
-const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema93.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.action.enum,parentSchema:schema93.properties.action,data:data9};
+const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema94.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema94.properties.action.enum,parentSchema:schema94.properties.action,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1046,7 +1046,7 @@ if(data.comment !== undefined){
 let data10 = data.comment;
 if(typeof data10 === "string"){
 if(func1(data10) > 128){
-const err18 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema93.properties.comment,data:data10};
+const err18 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema94.properties.comment,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1057,7 +1057,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.comment.type,parentSchema:schema93.properties.comment,data:data10};
+const err19 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.comment.type,parentSchema:schema94.properties.comment,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1069,7 +1069,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema94.type,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1097,7 +1097,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((key0 === "enabled") || (key0 === "default_input_policy")) || (key0 === "default_output_policy")) || (key0 === "default_forward_policy")) || (key0 === "rules"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1110,7 +1110,7 @@ errors++;
 if(data.enabled !== undefined){
 let data0 = data.enabled;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema92.properties.enabled.type,parentSchema:schema92.properties.enabled,data:data0};
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema93.properties.enabled.type,parentSchema:schema93.properties.enabled,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1123,7 +1123,7 @@ errors++;
 if(data.default_input_policy !== undefined){
 let data1 = data.default_input_policy;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.default_input_policy.type,parentSchema:schema92.properties.default_input_policy,data:data1};
+const err2 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.default_input_policy.type,parentSchema:schema93.properties.default_input_policy,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1133,7 +1133,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!((data1 === "accept") || (data1 === "drop"))){
-const err3 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/enum",keyword:"enum",params:{allowedValues: schema92.properties.default_input_policy.enum},message:"must be equal to one of the allowed values",schema:schema92.properties.default_input_policy.enum,parentSchema:schema92.properties.default_input_policy,data:data1};
+const err3 = {instancePath:instancePath+"/default_input_policy",schemaPath:"#/properties/default_input_policy/enum",keyword:"enum",params:{allowedValues: schema93.properties.default_input_policy.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.default_input_policy.enum,parentSchema:schema93.properties.default_input_policy,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1146,7 +1146,7 @@ errors++;
 if(data.default_output_policy !== undefined){
 let data2 = data.default_output_policy;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.default_output_policy.type,parentSchema:schema92.properties.default_output_policy,data:data2};
+const err4 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.default_output_policy.type,parentSchema:schema93.properties.default_output_policy,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1156,7 +1156,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data2 === "accept") || (data2 === "drop"))){
-const err5 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/enum",keyword:"enum",params:{allowedValues: schema92.properties.default_output_policy.enum},message:"must be equal to one of the allowed values",schema:schema92.properties.default_output_policy.enum,parentSchema:schema92.properties.default_output_policy,data:data2};
+const err5 = {instancePath:instancePath+"/default_output_policy",schemaPath:"#/properties/default_output_policy/enum",keyword:"enum",params:{allowedValues: schema93.properties.default_output_policy.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.default_output_policy.enum,parentSchema:schema93.properties.default_output_policy,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1169,7 +1169,7 @@ errors++;
 if(data.default_forward_policy !== undefined){
 let data3 = data.default_forward_policy;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.default_forward_policy.type,parentSchema:schema92.properties.default_forward_policy,data:data3};
+const err6 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.default_forward_policy.type,parentSchema:schema93.properties.default_forward_policy,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1179,7 +1179,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "accept") || (data3 === "drop"))){
-const err7 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/enum",keyword:"enum",params:{allowedValues: schema92.properties.default_forward_policy.enum},message:"must be equal to one of the allowed values",schema:schema92.properties.default_forward_policy.enum,parentSchema:schema92.properties.default_forward_policy,data:data3};
+const err7 = {instancePath:instancePath+"/default_forward_policy",schemaPath:"#/properties/default_forward_policy/enum",keyword:"enum",params:{allowedValues: schema93.properties.default_forward_policy.enum},message:"must be equal to one of the allowed values",schema:schema93.properties.default_forward_policy.enum,parentSchema:schema93.properties.default_forward_policy,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1201,7 +1201,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema92.properties.rules.type,parentSchema:schema92.properties.rules,data:data4};
+const err8 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema93.properties.rules.type,parentSchema:schema93.properties.rules,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1213,7 +1213,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1228,7 +1228,7 @@ return errors === 0;
 validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const pattern6 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$", "u");
-const pattern47 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
+const pattern48 = new RegExp("^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://claude-os.dev/schemas/network.schema.json" */;
@@ -1243,7 +1243,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema83.required,parentSchema:schema83,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1253,7 +1253,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema83.required,parentSchema:schema83,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1263,7 +1263,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema83.required,parentSchema:schema83,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1273,7 +1273,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema83.required,parentSchema:schema83,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1284,7 +1284,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema83,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1320,7 +1320,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.kind.type,parentSchema:schema82.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.kind.type,parentSchema:schema83.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1330,7 +1330,7 @@ vErrors.push(err7);
 errors++;
 }
 if("NetworkConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "NetworkConfig"},message:"must be equal to constant",schema:"NetworkConfig",parentSchema:schema82.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "NetworkConfig"},message:"must be equal to constant",schema:"NetworkConfig",parentSchema:schema83.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1351,7 +1351,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((((key1 === "hostname") || (key1 === "interfaces")) || (key1 === "dns")) || (key1 === "firewall"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema82.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema83.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1365,7 +1365,7 @@ if(data3.hostname !== undefined){
 let data4 = data3.hostname;
 if(typeof data4 === "string"){
 if(!pattern6.test(data4)){
-const err10 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema82.properties.spec.properties.hostname,data:data4};
+const err10 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",parentSchema:schema83.properties.spec.properties.hostname,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1376,7 +1376,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.spec.properties.hostname.type,parentSchema:schema82.properties.spec.properties.hostname,data:data4};
+const err11 = {instancePath:instancePath+"/spec/hostname",schemaPath:"#/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.spec.properties.hostname.type,parentSchema:schema83.properties.spec.properties.hostname,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1398,7 +1398,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec/interfaces",schemaPath:"#/properties/spec/properties/interfaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.spec.properties.interfaces.type,parentSchema:schema82.properties.spec.properties.interfaces,data:data5};
+const err12 = {instancePath:instancePath+"/spec/interfaces",schemaPath:"#/properties/spec/properties/interfaces/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema83.properties.spec.properties.interfaces.type,parentSchema:schema83.properties.spec.properties.interfaces,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1413,7 +1413,7 @@ let data7 = data3.dns;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key2 in data7){
 if(!((key2 === "nameservers") || (key2 === "search"))){
-const err13 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema82.properties.spec.properties.dns,data:data7};
+const err13 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema83.properties.spec.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1427,7 +1427,7 @@ if(data7.nameservers !== undefined){
 let data8 = data7.nameservers;
 if(Array.isArray(data8)){
 if(data8.length > 3){
-const err14 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema82.properties.spec.properties.dns.properties.nameservers,data:data8};
+const err14 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema83.properties.spec.properties.dns.properties.nameservers,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1464,7 +1464,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.spec.properties.dns.properties.nameservers.type,parentSchema:schema82.properties.spec.properties.dns.properties.nameservers,data:data8};
+const err17 = {instancePath:instancePath+"/spec/dns/nameservers",schemaPath:"#/properties/spec/properties/dns/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema83.properties.spec.properties.dns.properties.nameservers.type,parentSchema:schema83.properties.spec.properties.dns.properties.nameservers,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1478,7 +1478,7 @@ if(data7.search !== undefined){
 let data10 = data7.search;
 if(Array.isArray(data10)){
 if(data10.length > 6){
-const err18 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items",schema:6,parentSchema:schema82.properties.spec.properties.dns.properties.search,data:data10};
+const err18 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items",schema:6,parentSchema:schema83.properties.spec.properties.dns.properties.search,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1491,8 +1491,8 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern47.test(data11)){
-const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema82.properties.spec.properties.dns.properties.search.items,data:data11};
+if(!pattern48.test(data11)){
+const err19 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"},message:"must match pattern \""+"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$"+"\"",schema:"^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$",parentSchema:schema83.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1503,7 +1503,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.spec.properties.dns.properties.search.items.type,parentSchema:schema82.properties.spec.properties.dns.properties.search.items,data:data11};
+const err20 = {instancePath:instancePath+"/spec/dns/search/" + i2,schemaPath:"#/properties/spec/properties/dns/properties/search/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.spec.properties.dns.properties.search.items.type,parentSchema:schema83.properties.spec.properties.dns.properties.search.items,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1515,7 +1515,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.spec.properties.dns.properties.search.type,parentSchema:schema82.properties.spec.properties.dns.properties.search,data:data10};
+const err21 = {instancePath:instancePath+"/spec/dns/search",schemaPath:"#/properties/spec/properties/dns/properties/search/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema83.properties.spec.properties.dns.properties.search.type,parentSchema:schema83.properties.spec.properties.dns.properties.search,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1527,7 +1527,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.properties.spec.properties.dns.type,parentSchema:schema82.properties.spec.properties.dns,data:data7};
+const err22 = {instancePath:instancePath+"/spec/dns",schemaPath:"#/properties/spec/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.properties.spec.properties.dns.type,parentSchema:schema83.properties.spec.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1545,7 +1545,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.properties.spec.type,parentSchema:schema82.properties.spec,data:data3};
+const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.properties.spec.type,parentSchema:schema83.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1557,7 +1557,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data};
 if(vErrors === null){
 vErrors = [err24];
 }

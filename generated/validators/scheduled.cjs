@@ -5,7 +5,7 @@ module.exports = function makeScheduledValidator(formats) {
   const exports = {};
 "use strict";
 exports.scheduled = validate68;
-const schema128 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/scheduled.schema.json","title":"ScheduledTasks","description":"scheduled.yaml: jobs run on a cron schedule, always inside a container: the named service's container, or a minimal utility container with only the paths the job declares. Never in a host shell.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ScheduledTasks"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ScheduledTasksSpec","type":"object","additionalProperties":false,"properties":{"jobs":{"type":"array","items":{"$ref":"#/$defs/job"}}}}},"$defs":{"job":{"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}}}};
+const schema129 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/scheduled.schema.json","title":"ScheduledTasks","description":"scheduled.yaml: jobs run on a cron schedule, always inside a container: the named service's container, or a minimal utility container with only the paths the job declares. Never in a host shell.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ScheduledTasks"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ScheduledTasksSpec","type":"object","additionalProperties":false,"properties":{"jobs":{"type":"array","items":{"$ref":"#/$defs/job"}}}}},"$defs":{"job":{"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema34 = {"description":"Who and what this file is about; display only, never changes what apply does.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"},"description":{"type":"string","maxLength":1024},"created":{"type":"string","format":"date-time"},"modified":{"type":"string","format":"date-time"},"labels":{"$ref":"#/$defs/labels"}}};
 const schema35 = {"description":"A DNS-label-like name: lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit.","type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"};
@@ -218,7 +218,7 @@ return errors === 0;
 }
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema133 = {"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}};
+const schema134 = {"title":"Job","type":"object","additionalProperties":false,"required":["name","schedule","command"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"container":{"description":"Run inside this service's container.","$ref":"common.schema.json#/$defs/name"},"image":{"description":"For a job with no service: the utility image to run it in.","$ref":"common.schema.json#/$defs/imageRef"},"command":{"description":"A string runs with /bin/sh -c inside the container; an array is an argv.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"volumes":{"description":"Paths the utility container may see (only for jobs without a container).","type":"array","items":{"$ref":"services.schema.json#/$defs/volumeMount"}},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"enabled":{"type":"boolean","default":true},"on_failure":{"type":"string","enum":["notify","alert","ignore"]},"on_success":{"type":"string","enum":["notify","alert","ignore"]}},"not":{"required":["container","image"]}};
 const schema48 = {"description":"A cron expression: five fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.","type":"string","format":"cron"};
 const schema50 = {"description":"A container image reference: [registry[:port]/]repository[:tag][@sha256:digest].","type":"string","format":"image-ref"};
 const schema40 = {"description":"A duration: a number and a unit (ms, s, m, h, d), possibly combined: 500ms, 30s, 10m, 1h, 1h30m.","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$"};
@@ -381,7 +381,7 @@ errors++;
 }
 var valid0 = _errs2 === errors;
 if(valid0){
-const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema133.not,parentSchema:schema133,data};
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema134.not,parentSchema:schema134,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -403,7 +403,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema133.required,parentSchema:schema133,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema134.required,parentSchema:schema134,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -413,7 +413,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.schedule === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema133.required,parentSchema:schema133,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema134.required,parentSchema:schema134,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -423,7 +423,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.command === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema133.required,parentSchema:schema133,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema134.required,parentSchema:schema134,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -433,8 +433,8 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema133.properties, key0))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema133,data};
+if(!(func2.call(schema134.properties, key0))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema134,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -552,7 +552,7 @@ let passing0 = null;
 const _errs18 = errors;
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema133.properties.command.oneOf[0],data:data4};
+const err14 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema134.properties.command.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -563,7 +563,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.command.oneOf[0].type,parentSchema:schema133.properties.command.oneOf[0],data:data4};
+const err15 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.properties.command.oneOf[0].type,parentSchema:schema134.properties.command.oneOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -580,7 +580,7 @@ passing0 = 0;
 const _errs20 = errors;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema133.properties.command.oneOf[1],data:data4};
+const err16 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema134.properties.command.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -593,7 +593,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 !== "string"){
-const err17 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.command.oneOf[1].items.type,parentSchema:schema133.properties.command.oneOf[1].items,data:data5};
+const err17 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.properties.command.oneOf[1].items.type,parentSchema:schema134.properties.command.oneOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -605,7 +605,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema133.properties.command.oneOf[1].type,parentSchema:schema133.properties.command.oneOf[1],data:data4};
+const err18 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema134.properties.command.oneOf[1].type,parentSchema:schema134.properties.command.oneOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -626,7 +626,7 @@ passing0 = 1;
 }
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema133.properties.command.oneOf,parentSchema:schema133.properties.command,data:data4};
+const err19 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema134.properties.command.oneOf,parentSchema:schema134.properties.command,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -659,7 +659,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema133.properties.volumes.type,parentSchema:schema133.properties.volumes,data:data6};
+const err20 = {instancePath:instancePath+"/volumes",schemaPath:"#/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema134.properties.volumes.type,parentSchema:schema134.properties.volumes,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -697,7 +697,7 @@ errors++;
 if(data.enabled !== undefined){
 let data9 = data.enabled;
 if(typeof data9 !== "boolean"){
-const err23 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema133.properties.enabled.type,parentSchema:schema133.properties.enabled,data:data9};
+const err23 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema134.properties.enabled.type,parentSchema:schema134.properties.enabled,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -710,7 +710,7 @@ errors++;
 if(data.on_failure !== undefined){
 let data10 = data.on_failure;
 if(typeof data10 !== "string"){
-const err24 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.on_failure.type,parentSchema:schema133.properties.on_failure,data:data10};
+const err24 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.properties.on_failure.type,parentSchema:schema134.properties.on_failure,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -720,7 +720,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!(((data10 === "notify") || (data10 === "alert")) || (data10 === "ignore"))){
-const err25 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/enum",keyword:"enum",params:{allowedValues: schema133.properties.on_failure.enum},message:"must be equal to one of the allowed values",schema:schema133.properties.on_failure.enum,parentSchema:schema133.properties.on_failure,data:data10};
+const err25 = {instancePath:instancePath+"/on_failure",schemaPath:"#/properties/on_failure/enum",keyword:"enum",params:{allowedValues: schema134.properties.on_failure.enum},message:"must be equal to one of the allowed values",schema:schema134.properties.on_failure.enum,parentSchema:schema134.properties.on_failure,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -733,7 +733,7 @@ errors++;
 if(data.on_success !== undefined){
 let data11 = data.on_success;
 if(typeof data11 !== "string"){
-const err26 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.properties.on_success.type,parentSchema:schema133.properties.on_success,data:data11};
+const err26 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.properties.on_success.type,parentSchema:schema134.properties.on_success,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -743,7 +743,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!(((data11 === "notify") || (data11 === "alert")) || (data11 === "ignore"))){
-const err27 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/enum",keyword:"enum",params:{allowedValues: schema133.properties.on_success.enum},message:"must be equal to one of the allowed values",schema:schema133.properties.on_success.enum,parentSchema:schema133.properties.on_success,data:data11};
+const err27 = {instancePath:instancePath+"/on_success",schemaPath:"#/properties/on_success/enum",keyword:"enum",params:{allowedValues: schema134.properties.on_success.enum},message:"must be equal to one of the allowed values",schema:schema134.properties.on_success.enum,parentSchema:schema134.properties.on_success,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -755,7 +755,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema133.type,parentSchema:schema133,data};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema134.type,parentSchema:schema134,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -783,7 +783,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema128.required,parentSchema:schema128,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema129.required,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -793,7 +793,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema128.required,parentSchema:schema128,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema129.required,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -803,7 +803,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema128.required,parentSchema:schema128,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema129.required,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -813,7 +813,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema128.required,parentSchema:schema128,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema129.required,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -824,7 +824,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema128,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -860,7 +860,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.properties.kind.type,parentSchema:schema128.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.properties.kind.type,parentSchema:schema129.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -870,7 +870,7 @@ vErrors.push(err7);
 errors++;
 }
 if("ScheduledTasks" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ScheduledTasks"},message:"must be equal to constant",schema:"ScheduledTasks",parentSchema:schema128.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ScheduledTasks"},message:"must be equal to constant",schema:"ScheduledTasks",parentSchema:schema129.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -891,7 +891,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(key1 === "jobs")){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema128.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema129.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -913,7 +913,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/jobs",schemaPath:"#/properties/spec/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema128.properties.spec.properties.jobs.type,parentSchema:schema128.properties.spec.properties.jobs,data:data4};
+const err10 = {instancePath:instancePath+"/spec/jobs",schemaPath:"#/properties/spec/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema129.properties.spec.properties.jobs.type,parentSchema:schema129.properties.spec.properties.jobs,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -925,7 +925,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.properties.spec.type,parentSchema:schema128.properties.spec,data:data3};
+const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema129.properties.spec.type,parentSchema:schema129.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -937,7 +937,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema128.type,parentSchema:schema128,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema129.type,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err12];
 }

@@ -5,7 +5,7 @@ module.exports = function makeSecurityValidator(formats) {
   const exports = {};
 "use strict";
 exports.security = validate59;
-const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/security.schema.json","title":"SecurityConfig","description":"security.yaml (restricted: every change needs explicit approval): users, SSH, secrets, certificates, audit.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SecurityConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SecurityConfigSpec","type":"object","additionalProperties":false,"properties":{"users":{"type":"array","items":{"$ref":"#/$defs/user"}},"ssh":{"title":"SshConfig","type":"object","additionalProperties":false,"properties":{"port":{"$ref":"common.schema.json#/$defs/port"},"password_authentication":{"type":"boolean"},"permit_root_login":{"type":"boolean"}}},"secrets":{"type":"array","items":{"$ref":"#/$defs/secret"}},"certificates":{"type":"array","items":{"$ref":"#/$defs/certificate"}},"audit":{"title":"AuditConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"log_path":{"$ref":"common.schema.json#/$defs/absPath"},"retention_days":{"type":"integer","minimum":1,"maximum":36500},"log_events":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}}}}}}},"$defs":{"user":{"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}},"secret":{"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}},"certificate":{"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}}}};
+const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/security.schema.json","title":"SecurityConfig","description":"security.yaml (restricted: every change needs explicit approval): users, SSH, secrets, certificates, audit.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"SecurityConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"SecurityConfigSpec","type":"object","additionalProperties":false,"properties":{"users":{"type":"array","items":{"$ref":"#/$defs/user"}},"ssh":{"title":"SshConfig","type":"object","additionalProperties":false,"properties":{"port":{"$ref":"common.schema.json#/$defs/port"},"password_authentication":{"type":"boolean"},"permit_root_login":{"type":"boolean"}}},"secrets":{"type":"array","items":{"$ref":"#/$defs/secret"}},"certificates":{"type":"array","items":{"$ref":"#/$defs/certificate"}},"audit":{"title":"AuditConfig","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"log_path":{"$ref":"common.schema.json#/$defs/absPath"},"retention_days":{"type":"integer","minimum":1,"maximum":36500},"log_events":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z]+\\.[a-z_]+$"}}}}}}},"$defs":{"user":{"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}},"secret":{"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}},"certificate":{"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema52 = {"description":"A TCP/UDP port number, 1-65535.","type":"integer","minimum":1,"maximum":65535};
 const schema38 = {"description":"An absolute path.","type":"string","pattern":"^/([^\\u0000]*)$"};
@@ -220,9 +220,9 @@ return errors === 0;
 }
 validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema120 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
-const pattern65 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern67 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
+const schema121 = {"title":"User","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"},"uid":{"type":"integer","minimum":1000,"maximum":60000},"groups":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z_][a-z0-9_-]{0,31}$"}},"ssh_keys":{"type":"array","items":{"type":"string","pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"}},"shell":{"$ref":"common.schema.json#/$defs/absPath"},"sudo":{"type":"boolean","default":false}}};
+const pattern66 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern68 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", "u");
 const pattern9 = new RegExp("^/([^\\u0000]*)$", "u");
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -237,7 +237,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema120.required,parentSchema:schema120,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema121.required,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -248,7 +248,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "uid")) || (key0 === "groups")) || (key0 === "ssh_keys")) || (key0 === "shell")) || (key0 === "sudo"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema120,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -261,8 +261,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern65.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema120.properties.name,data:data0};
+if(!pattern66.test(data0)){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema121.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -273,7 +273,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.name.type,parentSchema:schema120.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.name.type,parentSchema:schema121.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -286,7 +286,7 @@ errors++;
 if(data.uid !== undefined){
 let data1 = data.uid;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema120.properties.uid.type,parentSchema:schema120.properties.uid,data:data1};
+const err4 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema121.properties.uid.type,parentSchema:schema121.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -297,7 +297,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 60000 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema120.properties.uid,data:data1};
+const err5 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000",schema:60000,parentSchema:schema121.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -307,7 +307,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data1 < 1000 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema120.properties.uid,data:data1};
+const err6 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema121.properties.uid,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -325,8 +325,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(!pattern65.test(data3)){
-const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema120.properties.groups.items,data:data3};
+if(!pattern66.test(data3)){
+const err7 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema121.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -337,7 +337,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.groups.items.type,parentSchema:schema120.properties.groups.items,data:data3};
+const err8 = {instancePath:instancePath+"/groups/" + i0,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.groups.items.type,parentSchema:schema121.properties.groups.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -358,7 +358,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err9 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema120.properties.groups,data:data2};
+const err9 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema121.properties.groups,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -373,7 +373,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema120.properties.groups.type,parentSchema:schema120.properties.groups,data:data2};
+const err10 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema121.properties.groups.type,parentSchema:schema121.properties.groups,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -390,8 +390,8 @@ const len1 = data4.length;
 for(let i2=0; i2<len1; i2++){
 let data5 = data4[i2];
 if(typeof data5 === "string"){
-if(!pattern67.test(data5)){
-const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema120.properties.ssh_keys.items,data:data5};
+if(!pattern68.test(data5)){
+const err11 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$"+"\"",schema:"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$",parentSchema:schema121.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -402,7 +402,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.properties.ssh_keys.items.type,parentSchema:schema120.properties.ssh_keys.items,data:data5};
+const err12 = {instancePath:instancePath+"/ssh_keys/" + i2,schemaPath:"#/properties/ssh_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema121.properties.ssh_keys.items.type,parentSchema:schema121.properties.ssh_keys.items,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -414,7 +414,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/ssh_keys",schemaPath:"#/properties/ssh_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema120.properties.ssh_keys.type,parentSchema:schema120.properties.ssh_keys,data:data4};
+const err13 = {instancePath:instancePath+"/ssh_keys",schemaPath:"#/properties/ssh_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema121.properties.ssh_keys.type,parentSchema:schema121.properties.ssh_keys,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -452,7 +452,7 @@ errors++;
 if(data.sudo !== undefined){
 let data7 = data.sudo;
 if(typeof data7 !== "boolean"){
-const err16 = {instancePath:instancePath+"/sudo",schemaPath:"#/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema120.properties.sudo.type,parentSchema:schema120.properties.sudo,data:data7};
+const err16 = {instancePath:instancePath+"/sudo",schemaPath:"#/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema121.properties.sudo.type,parentSchema:schema121.properties.sudo,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -464,7 +464,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema120.type,parentSchema:schema120,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema121.type,parentSchema:schema121,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -478,10 +478,10 @@ return errors === 0;
 }
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema123 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
+const schema124 = {"title":"Secret","type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"$ref":"common.schema.json#/$defs/secretName"},"value":{"description":"The secret, age-encrypted to the host key: encrypted:v1:<base64>. Plaintext is never accepted.","type":"string","pattern":"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"}}};
 const schema37 = {"description":"A secret name: lowercase letters, digits and '_', starting with a letter.","type":"string","pattern":"^[a-z][a-z0-9_]{0,62}$"};
 const pattern8 = new RegExp("^[a-z][a-z0-9_]{0,62}$", "u");
-const pattern70 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
+const pattern71 = new RegExp("^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$", "u");
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -495,7 +495,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema123.required,parentSchema:schema123,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema124.required,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -505,7 +505,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.value === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema123.required,parentSchema:schema123,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema124.required,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -516,7 +516,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "value"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema123,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -554,8 +554,8 @@ errors++;
 if(data.value !== undefined){
 let data1 = data.value;
 if(typeof data1 === "string"){
-if(!pattern70.test(data1)){
-const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema123.properties.value,data:data1};
+if(!pattern71.test(data1)){
+const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"},message:"must match pattern \""+"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$"+"\"",schema:"^encrypted:v1:[A-Za-z0-9+/_-]+={0,3}$",parentSchema:schema124.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -566,7 +566,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.properties.value.type,parentSchema:schema123.properties.value,data:data1};
+const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.properties.value.type,parentSchema:schema124.properties.value,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -578,7 +578,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema123.type,parentSchema:schema123,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema124.type,parentSchema:schema124,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -592,8 +592,8 @@ return errors === 0;
 }
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema125 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
-const pattern72 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
+const schema126 = {"title":"Certificate","type":"object","additionalProperties":false,"required":["name","domains"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"domains":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"}},"provider":{"type":"string","enum":["letsencrypt","self-signed","manual"]},"email":{"type":"string","format":"email"},"auto_renew":{"type":"boolean"},"renew_before_days":{"type":"integer","minimum":1,"maximum":365}}};
+const pattern73 = new RegExp("^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$", "u");
 const formats50 = formats.email;
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -608,7 +608,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -618,7 +618,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.domains === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domains"},message:"must have required property '"+"domains"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domains"},message:"must have required property '"+"domains"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -629,7 +629,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "domains")) || (key0 === "provider")) || (key0 === "email")) || (key0 === "auto_renew")) || (key0 === "renew_before_days"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -668,7 +668,7 @@ if(data.domains !== undefined){
 let data1 = data.domains;
 if(Array.isArray(data1)){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema125.properties.domains,data:data1};
+const err5 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema126.properties.domains,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -681,8 +681,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern72.test(data2)){
-const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema125.properties.domains.items,data:data2};
+if(!pattern73.test(data2)){
+const err6 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"},message:"must match pattern \""+"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"+"\"",schema:"^(\\*\\.)?[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",parentSchema:schema126.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -693,7 +693,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.domains.items.type,parentSchema:schema125.properties.domains.items,data:data2};
+const err7 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.domains.items.type,parentSchema:schema126.properties.domains.items,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -705,7 +705,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema125.properties.domains.type,parentSchema:schema125.properties.domains,data:data1};
+const err8 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema126.properties.domains.type,parentSchema:schema126.properties.domains,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -718,7 +718,7 @@ errors++;
 if(data.provider !== undefined){
 let data3 = data.provider;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.provider.type,parentSchema:schema125.properties.provider,data:data3};
+const err9 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.provider.type,parentSchema:schema126.properties.provider,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -728,7 +728,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((data3 === "letsencrypt") || (data3 === "self-signed")) || (data3 === "manual"))){
-const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema125.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema125.properties.provider.enum,parentSchema:schema125.properties.provider,data:data3};
+const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema126.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema126.properties.provider.enum,parentSchema:schema126.properties.provider,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -742,7 +742,7 @@ if(data.email !== undefined){
 let data4 = data.email;
 if(typeof data4 === "string"){
 if(!(formats50(data4))){
-const err11 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema125.properties.email,data:data4};
+const err11 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema126.properties.email,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -753,7 +753,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema125.properties.email.type,parentSchema:schema125.properties.email,data:data4};
+const err12 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.email.type,parentSchema:schema126.properties.email,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -766,7 +766,7 @@ errors++;
 if(data.auto_renew !== undefined){
 let data5 = data.auto_renew;
 if(typeof data5 !== "boolean"){
-const err13 = {instancePath:instancePath+"/auto_renew",schemaPath:"#/properties/auto_renew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema125.properties.auto_renew.type,parentSchema:schema125.properties.auto_renew,data:data5};
+const err13 = {instancePath:instancePath+"/auto_renew",schemaPath:"#/properties/auto_renew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema126.properties.auto_renew.type,parentSchema:schema126.properties.auto_renew,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -779,7 +779,7 @@ errors++;
 if(data.renew_before_days !== undefined){
 let data6 = data.renew_before_days;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err14 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema125.properties.renew_before_days.type,parentSchema:schema125.properties.renew_before_days,data:data6};
+const err14 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema126.properties.renew_before_days.type,parentSchema:schema126.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -790,7 +790,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 365 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema125.properties.renew_before_days,data:data6};
+const err15 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema126.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -800,7 +800,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data6 < 1 || isNaN(data6)){
-const err16 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema125.properties.renew_before_days,data:data6};
+const err16 = {instancePath:instancePath+"/renew_before_days",schemaPath:"#/properties/renew_before_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema126.properties.renew_before_days,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -813,7 +813,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -842,7 +842,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema116.required,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -852,7 +852,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema116.required,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -862,7 +862,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema116.required,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -872,7 +872,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema115.required,parentSchema:schema115,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema116.required,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -883,7 +883,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema115,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -919,7 +919,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.kind.type,parentSchema:schema115.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema116.properties.kind.type,parentSchema:schema116.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -929,7 +929,7 @@ vErrors.push(err7);
 errors++;
 }
 if("SecurityConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "SecurityConfig"},message:"must be equal to constant",schema:"SecurityConfig",parentSchema:schema115.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "SecurityConfig"},message:"must be equal to constant",schema:"SecurityConfig",parentSchema:schema116.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -950,7 +950,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!(((((key1 === "users") || (key1 === "ssh")) || (key1 === "secrets")) || (key1 === "certificates")) || (key1 === "audit"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema115.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema116.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -972,7 +972,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.spec.properties.users.type,parentSchema:schema115.properties.spec.properties.users,data:data4};
+const err10 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema116.properties.spec.properties.users.type,parentSchema:schema116.properties.spec.properties.users,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -987,7 +987,7 @@ let data6 = data3.ssh;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key2 in data6){
 if(!(((key2 === "port") || (key2 === "password_authentication")) || (key2 === "permit_root_login"))){
-const err11 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema115.properties.spec.properties.ssh,data:data6};
+const err11 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema116.properties.spec.properties.ssh,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1035,7 +1035,7 @@ errors++;
 if(data6.password_authentication !== undefined){
 let data8 = data6.password_authentication;
 if(typeof data8 !== "boolean"){
-const err15 = {instancePath:instancePath+"/spec/ssh/password_authentication",schemaPath:"#/properties/spec/properties/ssh/properties/password_authentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema115.properties.spec.properties.ssh.properties.password_authentication.type,parentSchema:schema115.properties.spec.properties.ssh.properties.password_authentication,data:data8};
+const err15 = {instancePath:instancePath+"/spec/ssh/password_authentication",schemaPath:"#/properties/spec/properties/ssh/properties/password_authentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema116.properties.spec.properties.ssh.properties.password_authentication.type,parentSchema:schema116.properties.spec.properties.ssh.properties.password_authentication,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1048,7 +1048,7 @@ errors++;
 if(data6.permit_root_login !== undefined){
 let data9 = data6.permit_root_login;
 if(typeof data9 !== "boolean"){
-const err16 = {instancePath:instancePath+"/spec/ssh/permit_root_login",schemaPath:"#/properties/spec/properties/ssh/properties/permit_root_login/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema115.properties.spec.properties.ssh.properties.permit_root_login.type,parentSchema:schema115.properties.spec.properties.ssh.properties.permit_root_login,data:data9};
+const err16 = {instancePath:instancePath+"/spec/ssh/permit_root_login",schemaPath:"#/properties/spec/properties/ssh/properties/permit_root_login/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema116.properties.spec.properties.ssh.properties.permit_root_login.type,parentSchema:schema116.properties.spec.properties.ssh.properties.permit_root_login,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1060,7 +1060,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.properties.spec.properties.ssh.type,parentSchema:schema115.properties.spec.properties.ssh,data:data6};
+const err17 = {instancePath:instancePath+"/spec/ssh",schemaPath:"#/properties/spec/properties/ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.properties.spec.properties.ssh.type,parentSchema:schema116.properties.spec.properties.ssh,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1082,7 +1082,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.spec.properties.secrets.type,parentSchema:schema115.properties.spec.properties.secrets,data:data10};
+const err18 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema116.properties.spec.properties.secrets.type,parentSchema:schema116.properties.spec.properties.secrets,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1104,7 +1104,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/spec/certificates",schemaPath:"#/properties/spec/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.spec.properties.certificates.type,parentSchema:schema115.properties.spec.properties.certificates,data:data12};
+const err19 = {instancePath:instancePath+"/spec/certificates",schemaPath:"#/properties/spec/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema116.properties.spec.properties.certificates.type,parentSchema:schema116.properties.spec.properties.certificates,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1119,7 +1119,7 @@ let data14 = data3.audit;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key3 in data14){
 if(!((((key3 === "enabled") || (key3 === "log_path")) || (key3 === "retention_days")) || (key3 === "log_events"))){
-const err20 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema115.properties.spec.properties.audit,data:data14};
+const err20 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema116.properties.spec.properties.audit,data:data14};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1132,7 +1132,7 @@ errors++;
 if(data14.enabled !== undefined){
 let data15 = data14.enabled;
 if(typeof data15 !== "boolean"){
-const err21 = {instancePath:instancePath+"/spec/audit/enabled",schemaPath:"#/properties/spec/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema115.properties.spec.properties.audit.properties.enabled.type,parentSchema:schema115.properties.spec.properties.audit.properties.enabled,data:data15};
+const err21 = {instancePath:instancePath+"/spec/audit/enabled",schemaPath:"#/properties/spec/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema116.properties.spec.properties.audit.properties.enabled.type,parentSchema:schema116.properties.spec.properties.audit.properties.enabled,data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1170,7 +1170,7 @@ errors++;
 if(data14.retention_days !== undefined){
 let data17 = data14.retention_days;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err24 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema115.properties.spec.properties.audit.properties.retention_days.type,parentSchema:schema115.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err24 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema116.properties.spec.properties.audit.properties.retention_days.type,parentSchema:schema116.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1181,7 +1181,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 36500 || isNaN(data17)){
-const err25 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36500},message:"must be <= 36500",schema:36500,parentSchema:schema115.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err25 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 36500},message:"must be <= 36500",schema:36500,parentSchema:schema116.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1191,7 +1191,7 @@ vErrors.push(err25);
 errors++;
 }
 if(data17 < 1 || isNaN(data17)){
-const err26 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema115.properties.spec.properties.audit.properties.retention_days,data:data17};
+const err26 = {instancePath:instancePath+"/spec/audit/retention_days",schemaPath:"#/properties/spec/properties/audit/properties/retention_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema116.properties.spec.properties.audit.properties.retention_days,data:data17};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1210,7 +1210,7 @@ for(let i3=0; i3<len3; i3++){
 let data19 = data18[i3];
 if(typeof data19 === "string"){
 if(!pattern10.test(data19)){
-const err27 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\.[a-z_]+$"},message:"must match pattern \""+"^[a-z]+\\.[a-z_]+$"+"\"",schema:"^[a-z]+\\.[a-z_]+$",parentSchema:schema115.properties.spec.properties.audit.properties.log_events.items,data:data19};
+const err27 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\.[a-z_]+$"},message:"must match pattern \""+"^[a-z]+\\.[a-z_]+$"+"\"",schema:"^[a-z]+\\.[a-z_]+$",parentSchema:schema116.properties.spec.properties.audit.properties.log_events.items,data:data19};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1221,7 +1221,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema115.properties.spec.properties.audit.properties.log_events.items.type,parentSchema:schema115.properties.spec.properties.audit.properties.log_events.items,data:data19};
+const err28 = {instancePath:instancePath+"/spec/audit/log_events/" + i3,schemaPath:"#/properties/spec/properties/audit/properties/log_events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema116.properties.spec.properties.audit.properties.log_events.items.type,parentSchema:schema116.properties.spec.properties.audit.properties.log_events.items,data:data19};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1242,7 +1242,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err29 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema115.properties.spec.properties.audit.properties.log_events,data:data18};
+const err29 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema116.properties.spec.properties.audit.properties.log_events,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1257,7 +1257,7 @@ indices0[item0] = i4;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema115.properties.spec.properties.audit.properties.log_events.type,parentSchema:schema115.properties.spec.properties.audit.properties.log_events,data:data18};
+const err30 = {instancePath:instancePath+"/spec/audit/log_events",schemaPath:"#/properties/spec/properties/audit/properties/log_events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema116.properties.spec.properties.audit.properties.log_events.type,parentSchema:schema116.properties.spec.properties.audit.properties.log_events,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1269,7 +1269,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.properties.spec.properties.audit.type,parentSchema:schema115.properties.spec.properties.audit,data:data14};
+const err31 = {instancePath:instancePath+"/spec/audit",schemaPath:"#/properties/spec/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.properties.spec.properties.audit.type,parentSchema:schema116.properties.spec.properties.audit,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1281,7 +1281,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.properties.spec.type,parentSchema:schema115.properties.spec,data:data3};
+const err32 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.properties.spec.type,parentSchema:schema116.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1293,7 +1293,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema115.type,parentSchema:schema115,data};
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema116.type,parentSchema:schema116,data};
 if(vErrors === null){
 vErrors = [err33];
 }

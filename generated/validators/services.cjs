@@ -5,7 +5,7 @@ module.exports = function makeServicesValidator(formats) {
   const exports = {};
 "use strict";
 exports.services = validate24;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/services.schema.json","title":"ServiceManifest","description":"services.yaml: the container services, and the container networks they join.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"ServiceManifest"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"ServiceManifestSpec","type":"object","additionalProperties":false,"properties":{"networks":{"description":"Container networks for service discovery (services reach each other by service name).","type":"array","items":{"$ref":"#/$defs/network"}},"services":{"type":"array","items":{"$ref":"#/$defs/service"}}}}},"$defs":{"network":{"title":"ServiceNetwork","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"driver":{"type":"string","enum":["bridge"],"default":"bridge"},"internal":{"description":"No route to the outside world.","type":"boolean","default":false},"subnet":{"$ref":"common.schema.json#/$defs/cidr"}}},"service":{"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"logs":{"title":"ServiceLogs","description":"The bound on this service's container log (Docker's json-file, containerd's log writer): the live file up to max_size, then keep rotated ones. Default: CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, else 10Mi and 3.","type":"object","additionalProperties":false,"properties":{"max_size":{"$ref":"common.schema.json#/$defs/size"},"keep":{"type":"integer","minimum":1,"maximum":100}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}},"port":{"title":"PortMapping","type":"object","additionalProperties":false,"required":["container"],"properties":{"host":{"description":"Host port to publish on. Omit to keep the port reachable only on the service networks.","$ref":"common.schema.json#/$defs/port"},"container":{"$ref":"common.schema.json#/$defs/port"},"protocol":{"$ref":"common.schema.json#/$defs/protocol","default":"tcp"},"host_ip":{"description":"Host address to bind (default: all addresses).","$ref":"common.schema.json#/$defs/ip"}}},"volumeMount":{"title":"VolumeMount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"description":"A volume declared in storage.yaml (by name or by its path), or an absolute host path.","type":"string","pattern":"^(/[^\\u0000]*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"readonly":{"type":"boolean","default":false}}},"healthcheck":{"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema34 = {"description":"Who and what this file is about; display only, never changes what apply does.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"},"description":{"type":"string","maxLength":1024},"created":{"type":"string","format":"date-time"},"modified":{"type":"string","format":"date-time"},"labels":{"$ref":"#/$defs/labels"}}};
 const schema35 = {"description":"A DNS-label-like name: lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit.","type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"};
@@ -357,7 +357,7 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema61 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
+const schema61 = {"title":"Service","type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"image":{"description":"Image reference, e.g. nginx, nginx:alpine, registry.local:5000/app:1.2. An alias in manifest.yaml spec.images.aliases may map it to a local image.","$ref":"common.schema.json#/$defs/imageRef"},"tag":{"description":"Image tag. If image already has a tag, this one wins and a warning is given.","$ref":"common.schema.json#/$defs/imageTag"},"state":{"description":"running (default) or stopped: a stopped service keeps its container definition and data but is not running.","type":"string","enum":["running","stopped"],"default":"running"},"enabled":{"description":"false removes the service's containers but keeps its definition and volumes.","type":"boolean","default":true},"replicas":{"description":"Number of containers. With more than one, no port may set a fixed host port (every replica would need it); publish through a separate proxy service instead.","type":"integer","minimum":0,"maximum":100,"default":1},"placement":{"title":"Placement","description":"Cluster mode only (docs/cluster.md): how the leader places the replicas on the nodes. A single node ignores it and runs every replica.","type":"object","additionalProperties":false,"properties":{"replicas":{"description":"Number of replicas across the cluster; the same as replicas: give one or the other.","type":"integer","minimum":0,"maximum":100},"spread":{"description":"true: each replica goes to the eligible node with the fewest replicas of this service (one per node while there are enough nodes; a preference, not a limit: when a node fails its replica still moves to a node that has one). false: to the node with the fewest replicas in all.","type":"boolean","default":false},"constraints":{"description":"Node label constraints, all of which must hold: KEY==VALUE or KEY!=VALUE (labels given at `claude cluster init | join --label KEY=VALUE`).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}(==|!=)[A-Za-z0-9._-]{0,63}$"}}}},"command":{"description":"Overrides the image's command. A string is split like a shell would, without running a shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"entrypoint":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"user":{"description":"uid, uid:gid or a user name inside the container.","type":"string","pattern":"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$"},"working_dir":{"$ref":"common.schema.json#/$defs/absPath"},"ports":{"type":"array","items":{"$ref":"#/$defs/port"}},"volumes":{"type":"array","items":{"$ref":"#/$defs/volumeMount"}},"environment":{"description":"Environment variables. Values may reference secrets as ${secrets.name}; they are resolved only by the runtime.","type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"resources":{"title":"Resources","type":"object","additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/size"}}},"logs":{"title":"ServiceLogs","description":"The bound on this service's container log (Docker's json-file, containerd's log writer): the live file up to max_size, then keep rotated ones. Default: CLAUDE_LOG_MAX_BYTES / CLAUDE_LOG_KEEP, else 10Mi and 3.","type":"object","additionalProperties":false,"properties":{"max_size":{"$ref":"common.schema.json#/$defs/size"},"keep":{"type":"integer","minimum":1,"maximum":100}}},"healthcheck":{"$ref":"#/$defs/healthcheck"},"restart":{"type":"string","enum":["no","always","on-failure","unless-stopped"],"default":"unless-stopped"},"networks":{"type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"depends_on":{"description":"Services that must be healthy before this one starts.","type":"array","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/name"}},"labels":{"$ref":"common.schema.json#/$defs/labels"}}};
 const schema50 = {"description":"A container image reference: [registry[:port]/]repository[:tag][@sha256:digest].","type":"string","format":"image-ref"};
 const schema64 = {"description":"An image tag: letters, digits, '_', '.', '-', up to 128 characters.","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"};
 const schema38 = {"description":"An absolute path.","type":"string","pattern":"^/([^\\u0000]*)$"};
@@ -671,7 +671,7 @@ return errors === 0;
 }
 validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema75 = {"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}};
+const schema76 = {"title":"Healthcheck","type":"object","additionalProperties":false,"properties":{"test":{"description":"A command run inside the container: a string (run with /bin/sh -c) or an argv array.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"interval":{"$ref":"common.schema.json#/$defs/duration"},"timeout":{"$ref":"common.schema.json#/$defs/duration"},"retries":{"type":"integer","minimum":1,"maximum":100},"start_period":{"$ref":"common.schema.json#/$defs/duration"},"disable":{"type":"boolean"}}};
 const schema40 = {"description":"A duration: a number and a unit (ms, s, m, h, d), possibly combined: 500ms, 30s, 10m, 1h, 1h30m.","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$"};
 const pattern12 = new RegExp("^([0-9]+(ms|s|m|h|d))+$", "u");
 
@@ -688,7 +688,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "test") || (key0 === "interval")) || (key0 === "timeout")) || (key0 === "retries")) || (key0 === "start_period")) || (key0 === "disable"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema75,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -706,7 +706,7 @@ let passing0 = null;
 const _errs4 = errors;
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err1 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema75.properties.test.oneOf[0],data:data0};
+const err1 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.test.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -717,7 +717,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.test.oneOf[0].type,parentSchema:schema75.properties.test.oneOf[0],data:data0};
+const err2 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.test.oneOf[0].type,parentSchema:schema76.properties.test.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -734,7 +734,7 @@ passing0 = 0;
 const _errs6 = errors;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema75.properties.test.oneOf[1],data:data0};
+const err3 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema76.properties.test.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -747,7 +747,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/test/" + i0,schemaPath:"#/properties/test/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.test.oneOf[1].items.type,parentSchema:schema75.properties.test.oneOf[1].items,data:data1};
+const err4 = {instancePath:instancePath+"/test/" + i0,schemaPath:"#/properties/test/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.test.oneOf[1].items.type,parentSchema:schema76.properties.test.oneOf[1].items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -759,7 +759,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema75.properties.test.oneOf[1].type,parentSchema:schema75.properties.test.oneOf[1],data:data0};
+const err5 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.test.oneOf[1].type,parentSchema:schema76.properties.test.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -780,7 +780,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err6 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema75.properties.test.oneOf,parentSchema:schema75.properties.test,data:data0};
+const err6 = {instancePath:instancePath+"/test",schemaPath:"#/properties/test/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema76.properties.test.oneOf,parentSchema:schema76.properties.test,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -854,7 +854,7 @@ errors++;
 if(data.retries !== undefined){
 let data4 = data.retries;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err11 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema75.properties.retries.type,parentSchema:schema75.properties.retries,data:data4};
+const err11 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema76.properties.retries.type,parentSchema:schema76.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -865,7 +865,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 100 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema75.properties.retries,data:data4};
+const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema76.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -875,7 +875,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data4 < 1 || isNaN(data4)){
-const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema75.properties.retries,data:data4};
+const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema76.properties.retries,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -914,7 +914,7 @@ errors++;
 if(data.disable !== undefined){
 let data6 = data.disable;
 if(typeof data6 !== "boolean"){
-const err16 = {instancePath:instancePath+"/disable",schemaPath:"#/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema75.properties.disable.type,parentSchema:schema75.properties.disable,data:data6};
+const err16 = {instancePath:instancePath+"/disable",schemaPath:"#/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema76.properties.disable.type,parentSchema:schema76.properties.disable,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -926,7 +926,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1701,16 +1701,12 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.healthcheck !== undefined){
-if(!(validate34(data.healthcheck, {instancePath:instancePath+"/healthcheck",parentData:data,parentDataProperty:"healthcheck",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-errors = vErrors.length;
-}
-}
-if(data.restart !== undefined){
-let data27 = data.restart;
-if(typeof data27 !== "string"){
-const err53 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.restart.type,parentSchema:schema61.properties.restart,data:data27};
+if(data.logs !== undefined){
+let data26 = data.logs;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+for(const key5 in data26){
+if(!((key5 === "max_size") || (key5 === "keep"))){
+const err53 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema61.properties.logs,data:data26};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1719,8 +1715,12 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(!((((data27 === "no") || (data27 === "always")) || (data27 === "on-failure")) || (data27 === "unless-stopped"))){
-const err54 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema61.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema61.properties.restart.enum,parentSchema:schema61.properties.restart,data:data27};
+}
+if(data26.max_size !== undefined){
+let data27 = data26.max_size;
+if(typeof data27 === "string"){
+if(!pattern36.test(data27)){
+const err54 = {instancePath:instancePath+"/logs/max_size",schemaPath:"common.schema.json#/$defs/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$",parentSchema:schema74,data:data27};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1730,15 +1730,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data.networks !== undefined){
-let data28 = data.networks;
-if(Array.isArray(data28)){
-const len5 = data28.length;
-for(let i6=0; i6<len5; i6++){
-let data29 = data28[i6];
-if(typeof data29 === "string"){
-if(!pattern4.test(data29)){
-const err55 = {instancePath:instancePath+"/networks/" + i6,schemaPath:"common.schema.json#/$defs/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema35,data:data29};
+else {
+const err55 = {instancePath:instancePath+"/logs/max_size",schemaPath:"common.schema.json#/$defs/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data27};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1748,8 +1741,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/networks/" + i6,schemaPath:"common.schema.json#/$defs/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data29};
+if(data26.keep !== undefined){
+let data28 = data26.keep;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err56 = {instancePath:instancePath+"/logs/keep",schemaPath:"#/properties/logs/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema61.properties.logs.properties.keep.type,parentSchema:schema61.properties.logs.properties.keep,data:data28};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1758,15 +1753,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-let i7 = data28.length;
-let j1;
-if(i7 > 1){
-outer0:
-for(;i7--;){
-for(j1 = i7; j1--;){
-if(func0(data28[i7], data28[j1])){
-const err57 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema61.properties.networks,data:data28};
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 > 100 || isNaN(data28)){
+const err57 = {instancePath:instancePath+"/logs/keep",schemaPath:"#/properties/logs/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema61.properties.logs.properties.keep,data:data28};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1774,14 +1763,9 @@ else {
 vErrors.push(err57);
 }
 errors++;
-break outer0;
 }
-}
-}
-}
-}
-else {
-const err58 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.networks.type,parentSchema:schema61.properties.networks,data:data28};
+if(data28 < 1 || isNaN(data28)){
+const err58 = {instancePath:instancePath+"/logs/keep",schemaPath:"#/properties/logs/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema61.properties.logs.properties.keep,data:data28};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1791,15 +1775,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data.depends_on !== undefined){
-let data30 = data.depends_on;
-if(Array.isArray(data30)){
-const len6 = data30.length;
-for(let i8=0; i8<len6; i8++){
-let data31 = data30[i8];
-if(typeof data31 === "string"){
-if(!pattern4.test(data31)){
-const err59 = {instancePath:instancePath+"/depends_on/" + i8,schemaPath:"common.schema.json#/$defs/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema35,data:data31};
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.logs.type,parentSchema:schema61.properties.logs,data:data26};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1809,8 +1788,16 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/depends_on/" + i8,schemaPath:"common.schema.json#/$defs/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data31};
+if(data.healthcheck !== undefined){
+if(!(validate34(data.healthcheck, {instancePath:instancePath+"/healthcheck",parentData:data,parentDataProperty:"healthcheck",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+}
+if(data.restart !== undefined){
+let data30 = data.restart;
+if(typeof data30 !== "string"){
+const err60 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.restart.type,parentSchema:schema61.properties.restart,data:data30};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1819,15 +1806,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-let i9 = data30.length;
-let j2;
-if(i9 > 1){
-outer1:
-for(;i9--;){
-for(j2 = i9; j2--;){
-if(func0(data30[i9], data30[j2])){
-const err61 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i9+" are identical)",schema:true,parentSchema:schema61.properties.depends_on,data:data30};
+if(!((((data30 === "no") || (data30 === "always")) || (data30 === "on-failure")) || (data30 === "unless-stopped"))){
+const err61 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema61.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema61.properties.restart.enum,parentSchema:schema61.properties.restart,data:data30};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1835,14 +1815,17 @@ else {
 vErrors.push(err61);
 }
 errors++;
-break outer1;
 }
 }
-}
-}
-}
-else {
-const err62 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.depends_on.type,parentSchema:schema61.properties.depends_on,data:data30};
+if(data.networks !== undefined){
+let data31 = data.networks;
+if(Array.isArray(data31)){
+const len5 = data31.length;
+for(let i6=0; i6<len5; i6++){
+let data32 = data31[i6];
+if(typeof data32 === "string"){
+if(!pattern4.test(data32)){
+const err62 = {instancePath:instancePath+"/networks/" + i6,schemaPath:"common.schema.json#/$defs/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema35,data:data32};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1852,14 +1835,8 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data.labels !== undefined){
-let data32 = data.labels;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-for(const key5 in data32){
-const _errs86 = errors;
-if(typeof key5 === "string"){
-if(!pattern5.test(key5)){
-const err63 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"},message:"must match pattern \""+"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"+"\"",schema:"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$",parentSchema:schema36.propertyNames,data:key5,propertyName:key5};
+else {
+const err63 = {instancePath:instancePath+"/networks/" + i6,schemaPath:"common.schema.json#/$defs/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data32};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1869,9 +1846,14 @@ vErrors.push(err63);
 errors++;
 }
 }
-var valid33 = _errs86 === errors;
-if(!valid33){
-const err64 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema36.propertyNames,parentSchema:schema36,data:data32};
+let i7 = data31.length;
+let j1;
+if(i7 > 1){
+outer0:
+for(;i7--;){
+for(j1 = i7; j1--;){
+if(func0(data31[i7], data31[j1])){
+const err64 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i7+" are identical)",schema:true,parentSchema:schema61.properties.networks,data:data31};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1879,12 +1861,14 @@ else {
 vErrors.push(err64);
 }
 errors++;
+break outer0;
 }
 }
-for(const key6 in data32){
-let data33 = data32[key6];
-if(typeof data33 !== "string"){
-const err65 = {instancePath:instancePath+"/labels/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.additionalProperties.type,parentSchema:schema36.additionalProperties,data:data33};
+}
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/networks",schemaPath:"#/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.networks.type,parentSchema:schema61.properties.networks,data:data31};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1894,9 +1878,15 @@ vErrors.push(err65);
 errors++;
 }
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data32};
+if(data.depends_on !== undefined){
+let data33 = data.depends_on;
+if(Array.isArray(data33)){
+const len6 = data33.length;
+for(let i8=0; i8<len6; i8++){
+let data34 = data33[i8];
+if(typeof data34 === "string"){
+if(!pattern4.test(data34)){
+const err66 = {instancePath:instancePath+"/depends_on/" + i8,schemaPath:"common.schema.json#/$defs/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema35,data:data34};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1906,14 +1896,111 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
 else {
-const err67 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
+const err67 = {instancePath:instancePath+"/depends_on/" + i8,schemaPath:"common.schema.json#/$defs/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data34};
 if(vErrors === null){
 vErrors = [err67];
 }
 else {
 vErrors.push(err67);
+}
+errors++;
+}
+}
+let i9 = data33.length;
+let j2;
+if(i9 > 1){
+outer1:
+for(;i9--;){
+for(j2 = i9; j2--;){
+if(func0(data33[i9], data33[j2])){
+const err68 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i9+" are identical)",schema:true,parentSchema:schema61.properties.depends_on,data:data33};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.depends_on.type,parentSchema:schema61.properties.depends_on,data:data33};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data.labels !== undefined){
+let data35 = data.labels;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key6 in data35){
+const _errs94 = errors;
+if(typeof key6 === "string"){
+if(!pattern5.test(key6)){
+const err70 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"},message:"must match pattern \""+"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$"+"\"",schema:"^(?!claude\\.os/)[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$",parentSchema:schema36.propertyNames,data:key6,propertyName:key6};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+var valid35 = _errs94 === errors;
+if(!valid35){
+const err71 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid",schema:schema36.propertyNames,parentSchema:schema36,data:data35};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+for(const key7 in data35){
+let data36 = data35[key7];
+if(typeof data36 !== "string"){
+const err72 = {instancePath:instancePath+"/labels/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.additionalProperties.type,parentSchema:schema36.additionalProperties,data:data36};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/labels",schemaPath:"common.schema.json#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data35};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+}
+else {
+const err74 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
 }
 errors++;
 }

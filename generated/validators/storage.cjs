@@ -5,7 +5,7 @@ module.exports = function makeStorageValidator(formats) {
   const exports = {};
 "use strict";
 exports.storage = validate52;
-const schema101 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}}}};
+const schema102 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://claude-os.dev/schemas/storage.schema.json","title":"StorageConfig","description":"storage.yaml: persistent volumes (host directories with permissions and backups) and host mounts.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"$ref":"common.schema.json#/$defs/apiVersion"},"kind":{"type":"string","const":"StorageConfig"},"metadata":{"$ref":"common.schema.json#/$defs/metadata"},"spec":{"title":"StorageConfigSpec","type":"object","additionalProperties":false,"properties":{"volumes":{"type":"array","items":{"$ref":"#/$defs/volume"}},"mounts":{"type":"array","items":{"$ref":"#/$defs/mount"}}}}},"$defs":{"volume":{"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}},"mount":{"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}}}};
 const schema33 = {"description":"The state file format version.","type":"string","const":"claude.os/v1"};
 const schema34 = {"description":"Who and what this file is about; display only, never changes what apply does.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/name"},"description":{"type":"string","maxLength":1024},"created":{"type":"string","format":"date-time"},"modified":{"type":"string","format":"date-time"},"labels":{"$ref":"#/$defs/labels"}}};
 const schema35 = {"description":"A DNS-label-like name: lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit.","type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"};
@@ -218,15 +218,15 @@ return errors === 0;
 }
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema106 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
+const schema107 = {"title":"Volume","type":"object","additionalProperties":false,"required":["name","path"],"properties":{"name":{"$ref":"common.schema.json#/$defs/name"},"path":{"description":"Host directory (under CLAUDE_ROOT).","$ref":"common.schema.json#/$defs/absPath"},"size":{"description":"Advisory: documents the intended size, not enforced (docs/storage.md). To cap a volume, mount a device of that size at its path.","$ref":"common.schema.json#/$defs/size"},"filesystem":{"type":"string","enum":["ext4","xfs","btrfs","tmpfs"]},"permissions":{"$ref":"common.schema.json#/$defs/fileMode"},"owner":{"description":"uid or uid:gid that owns the directory.","type":"string","pattern":"^[0-9]{1,10}(:[0-9]{1,10})?$"},"shareable":{"description":"Cluster mode: the path is on storage every node sees (NFS, Ceph), so a service that mounts it may move to another node when its node fails. Default false: the service stays on its node and is reported stuck.","type":"boolean","default":false},"backup":{"title":"VolumeBackup","type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"$ref":"common.schema.json#/$defs/cron"},"retain":{"type":"integer","minimum":1,"maximum":10000},"type":{"description":"archive: tar.zst of the live directory; snapshot: the same with the services that mount it paused (a consistent copy); dump: the database's own logical dump (postgres pg_dumpall, redis BGSAVE). docs/backups.md","type":"string","enum":["snapshot","archive","dump"]},"destination":{"$ref":"common.schema.json#/$defs/absPath"}}}}};
 const schema38 = {"description":"An absolute path.","type":"string","pattern":"^/([^\\u0000]*)$"};
 const schema74 = {"description":"A size in bytes with an optional binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T) suffix: 128Mi, 10Gi, 512M.","type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$"};
-const schema110 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
+const schema111 = {"description":"An octal file mode, e.g. \"0700\" or \"0755\".","type":"string","pattern":"^0?[0-7]{3}$"};
 const schema48 = {"description":"A cron expression: five fields (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.","type":"string","format":"cron"};
 const pattern9 = new RegExp("^/([^\\u0000]*)$", "u");
 const pattern36 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$", "u");
-const pattern57 = new RegExp("^0?[0-7]{3}$", "u");
-const pattern58 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
+const pattern58 = new RegExp("^0?[0-7]{3}$", "u");
+const pattern59 = new RegExp("^[0-9]{1,10}(:[0-9]{1,10})?$", "u");
 const formats8 = formats.cron;
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -241,7 +241,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema107.required,parentSchema:schema107,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -251,7 +251,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.path === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema106.required,parentSchema:schema106,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema107.required,parentSchema:schema107,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -262,7 +262,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "name") || (key0 === "path")) || (key0 === "size")) || (key0 === "filesystem")) || (key0 === "permissions")) || (key0 === "owner")) || (key0 === "shareable")) || (key0 === "backup"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema106,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema107,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -350,7 +350,7 @@ errors++;
 if(data.filesystem !== undefined){
 let data3 = data.filesystem;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.filesystem.type,parentSchema:schema106.properties.filesystem,data:data3};
+const err9 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.filesystem.type,parentSchema:schema107.properties.filesystem,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -360,7 +360,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data3 === "ext4") || (data3 === "xfs")) || (data3 === "btrfs")) || (data3 === "tmpfs"))){
-const err10 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/enum",keyword:"enum",params:{allowedValues: schema106.properties.filesystem.enum},message:"must be equal to one of the allowed values",schema:schema106.properties.filesystem.enum,parentSchema:schema106.properties.filesystem,data:data3};
+const err10 = {instancePath:instancePath+"/filesystem",schemaPath:"#/properties/filesystem/enum",keyword:"enum",params:{allowedValues: schema107.properties.filesystem.enum},message:"must be equal to one of the allowed values",schema:schema107.properties.filesystem.enum,parentSchema:schema107.properties.filesystem,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -373,8 +373,8 @@ errors++;
 if(data.permissions !== undefined){
 let data4 = data.permissions;
 if(typeof data4 === "string"){
-if(!pattern57.test(data4)){
-const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema110,data:data4};
+if(!pattern58.test(data4)){
+const err11 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema111,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -385,7 +385,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.type,parentSchema:schema110,data:data4};
+const err12 = {instancePath:instancePath+"/permissions",schemaPath:"common.schema.json#/$defs/fileMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.type,parentSchema:schema111,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -398,8 +398,8 @@ errors++;
 if(data.owner !== undefined){
 let data5 = data.owner;
 if(typeof data5 === "string"){
-if(!pattern58.test(data5)){
-const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema106.properties.owner,data:data5};
+if(!pattern59.test(data5)){
+const err13 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,10}(:[0-9]{1,10})?$"},message:"must match pattern \""+"^[0-9]{1,10}(:[0-9]{1,10})?$"+"\"",schema:"^[0-9]{1,10}(:[0-9]{1,10})?$",parentSchema:schema107.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -410,7 +410,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.owner.type,parentSchema:schema106.properties.owner,data:data5};
+const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.owner.type,parentSchema:schema107.properties.owner,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -423,7 +423,7 @@ errors++;
 if(data.shareable !== undefined){
 let data6 = data.shareable;
 if(typeof data6 !== "boolean"){
-const err15 = {instancePath:instancePath+"/shareable",schemaPath:"#/properties/shareable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema106.properties.shareable.type,parentSchema:schema106.properties.shareable,data:data6};
+const err15 = {instancePath:instancePath+"/shareable",schemaPath:"#/properties/shareable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema107.properties.shareable.type,parentSchema:schema107.properties.shareable,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -438,7 +438,7 @@ let data7 = data.backup;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
 if(!(((((key1 === "enabled") || (key1 === "schedule")) || (key1 === "retain")) || (key1 === "type")) || (key1 === "destination"))){
-const err16 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema106.properties.backup,data:data7};
+const err16 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema107.properties.backup,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -451,7 +451,7 @@ errors++;
 if(data7.enabled !== undefined){
 let data8 = data7.enabled;
 if(typeof data8 !== "boolean"){
-const err17 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema106.properties.backup.properties.enabled.type,parentSchema:schema106.properties.backup.properties.enabled,data:data8};
+const err17 = {instancePath:instancePath+"/backup/enabled",schemaPath:"#/properties/backup/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema107.properties.backup.properties.enabled.type,parentSchema:schema107.properties.backup.properties.enabled,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -489,7 +489,7 @@ errors++;
 if(data7.retain !== undefined){
 let data10 = data7.retain;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema106.properties.backup.properties.retain.type,parentSchema:schema106.properties.backup.properties.retain,data:data10};
+const err20 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema107.properties.backup.properties.retain.type,parentSchema:schema107.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -500,7 +500,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 10000 || isNaN(data10)){
-const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema106.properties.backup.properties.retain,data:data10};
+const err21 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema107.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -510,7 +510,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data10 < 1 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema106.properties.backup.properties.retain,data:data10};
+const err22 = {instancePath:instancePath+"/backup/retain",schemaPath:"#/properties/backup/properties/retain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema107.properties.backup.properties.retain,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -524,7 +524,7 @@ errors++;
 if(data7.type !== undefined){
 let data11 = data7.type;
 if(typeof data11 !== "string"){
-const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.backup.properties.type.type,parentSchema:schema106.properties.backup.properties.type,data:data11};
+const err23 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema107.properties.backup.properties.type.type,parentSchema:schema107.properties.backup.properties.type,data:data11};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -534,7 +534,7 @@ vErrors.push(err23);
 errors++;
 }
 if(!(((data11 === "snapshot") || (data11 === "archive")) || (data11 === "dump"))){
-const err24 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema106.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema106.properties.backup.properties.type.enum,parentSchema:schema106.properties.backup.properties.type,data:data11};
+const err24 = {instancePath:instancePath+"/backup/type",schemaPath:"#/properties/backup/properties/type/enum",keyword:"enum",params:{allowedValues: schema107.properties.backup.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema107.properties.backup.properties.type.enum,parentSchema:schema107.properties.backup.properties.type,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -571,7 +571,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.properties.backup.type,parentSchema:schema106.properties.backup,data:data7};
+const err27 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema107.properties.backup.type,parentSchema:schema107.properties.backup,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -583,7 +583,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.type,parentSchema:schema106,data};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema107.type,parentSchema:schema107,data};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -597,9 +597,9 @@ return errors === 0;
 }
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema113 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}};
-const pattern60 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
-const pattern62 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
+const schema114 = {"title":"Mount","type":"object","additionalProperties":false,"required":["source","target"],"properties":{"source":{"type":"string","pattern":"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},"target":{"$ref":"common.schema.json#/$defs/absPath"},"type":{"description":"The filesystem the device must hold; checked before anything is mounted (docs/storage.md). tmpfs and nfs are not supported yet.","type":"string","enum":["ext4","xfs","btrfs","vfat","tmpfs","nfs"]},"options":{"description":"mount(8) options, e.g. [defaults, noatime]; default [defaults].","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_=,.-]+$"}},"format":{"description":"Allow formatting the device with `type` when it holds no filesystem or another one. This destroys its data: the plan step is destructive and needs explicit approval. A device that already holds `type` is never formatted. Default false.","type":"boolean"}}};
+const pattern61 = new RegExp("^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$", "u");
+const pattern63 = new RegExp("^[A-Za-z0-9_=,.-]+$", "u");
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -613,7 +613,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.source === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema114.required,parentSchema:schema114,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -623,7 +623,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.target === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema113.required,parentSchema:schema113,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema114.required,parentSchema:schema114,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -634,7 +634,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "source") || (key0 === "target")) || (key0 === "type")) || (key0 === "options")) || (key0 === "format"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema113,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema114,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -647,8 +647,8 @@ errors++;
 if(data.source !== undefined){
 let data0 = data.source;
 if(typeof data0 === "string"){
-if(!pattern60.test(data0)){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema113.properties.source,data:data0};
+if(!pattern61.test(data0)){
+const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"},message:"must match pattern \""+"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$"+"\"",schema:"^(/dev/[A-Za-z0-9/_.-]+|(UUID|LABEL)=[A-Za-z0-9_.-]+)$",parentSchema:schema114.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -659,7 +659,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.source.type,parentSchema:schema113.properties.source,data:data0};
+const err4 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.properties.source.type,parentSchema:schema114.properties.source,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -697,7 +697,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.type.type,parentSchema:schema113.properties.type,data:data2};
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.properties.type.type,parentSchema:schema114.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -707,7 +707,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((((((data2 === "ext4") || (data2 === "xfs")) || (data2 === "btrfs")) || (data2 === "vfat")) || (data2 === "tmpfs")) || (data2 === "nfs"))){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema113.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema113.properties.type.enum,parentSchema:schema113.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema114.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema114.properties.type.enum,parentSchema:schema114.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -724,8 +724,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(!pattern62.test(data4)){
-const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema113.properties.options.items,data:data4};
+if(!pattern63.test(data4)){
+const err9 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_=,.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_=,.-]+$"+"\"",schema:"^[A-Za-z0-9_=,.-]+$",parentSchema:schema114.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -736,7 +736,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.properties.options.items.type,parentSchema:schema113.properties.options.items,data:data4};
+const err10 = {instancePath:instancePath+"/options/" + i0,schemaPath:"#/properties/options/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema114.properties.options.items.type,parentSchema:schema114.properties.options.items,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -748,7 +748,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.properties.options.type,parentSchema:schema113.properties.options,data:data3};
+const err11 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema114.properties.options.type,parentSchema:schema114.properties.options,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -761,7 +761,7 @@ errors++;
 if(data.format !== undefined){
 let data5 = data.format;
 if(typeof data5 !== "boolean"){
-const err12 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema113.properties.format.type,parentSchema:schema113.properties.format,data:data5};
+const err12 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema114.properties.format.type,parentSchema:schema114.properties.format,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -773,7 +773,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema113.type,parentSchema:schema113,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema114.type,parentSchema:schema114,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -801,7 +801,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema101.required,parentSchema:schema101,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema102.required,parentSchema:schema102,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -811,7 +811,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema101.required,parentSchema:schema101,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema102.required,parentSchema:schema102,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -821,7 +821,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema101.required,parentSchema:schema101,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema102.required,parentSchema:schema102,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -831,7 +831,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema101.required,parentSchema:schema101,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema102.required,parentSchema:schema102,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -842,7 +842,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema101,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema102,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -878,7 +878,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema101.properties.kind.type,parentSchema:schema101.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema102.properties.kind.type,parentSchema:schema102.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -888,7 +888,7 @@ vErrors.push(err7);
 errors++;
 }
 if("StorageConfig" !== data1){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "StorageConfig"},message:"must be equal to constant",schema:"StorageConfig",parentSchema:schema101.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "StorageConfig"},message:"must be equal to constant",schema:"StorageConfig",parentSchema:schema102.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -909,7 +909,7 @@ let data3 = data.spec;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 if(!((key1 === "volumes") || (key1 === "mounts"))){
-const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema101.properties.spec,data:data3};
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema102.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -931,7 +931,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema101.properties.spec.properties.volumes.type,parentSchema:schema101.properties.spec.properties.volumes,data:data4};
+const err10 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema102.properties.spec.properties.volumes.type,parentSchema:schema102.properties.spec.properties.volumes,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -953,7 +953,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/spec/mounts",schemaPath:"#/properties/spec/properties/mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema101.properties.spec.properties.mounts.type,parentSchema:schema101.properties.spec.properties.mounts,data:data6};
+const err11 = {instancePath:instancePath+"/spec/mounts",schemaPath:"#/properties/spec/properties/mounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema102.properties.spec.properties.mounts.type,parentSchema:schema102.properties.spec.properties.mounts,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -965,7 +965,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.properties.spec.type,parentSchema:schema101.properties.spec,data:data3};
+const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.properties.spec.type,parentSchema:schema102.properties.spec,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -977,7 +977,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema101.type,parentSchema:schema101,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema102.type,parentSchema:schema102,data};
 if(vErrors === null){
 vErrors = [err13];
 }

@@ -140,7 +140,8 @@ export function createOptions(spec: ContainerSpec, env: Record<string, string>, 
       ...(spec.resources.nanoCpus !== undefined ? { NanoCpus: spec.resources.nanoCpus } : {}),
       ...(spec.resources.memoryBytes !== undefined ? { Memory: spec.resources.memoryBytes } : {}),
       NetworkMode: first ? first.name : 'bridge',
-      LogConfig: logConfig(logs) as Docker.HostConfig['LogConfig'],
+      // the service's own bound (services.yaml logs) over the runtime's default
+      LogConfig: logConfig({ ...logs, ...spec.logs }) as Docker.HostConfig['LogConfig'],
     },
   };
   if (spec.command) opts.Cmd = spec.command;

@@ -700,7 +700,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
     }
     await this.ensureNetworks(f);
     const mounts = prepared ?? ((await this.api.snapshots.Mounts({ snapshotter: this.snapshotter, key: f.c.snapshotKey })) as { mounts: SnapshotMount[] }).mounts;
-    rotateLog(this.logFile(f.c.id), this.logRotation);
+    rotateLog(this.logFile(f.c.id), this.rotationOf(f.record.spec));
     const log = logWriterUri(helper, this.logFile(f.c.id));
     // A longer deadline than other calls: creating a task starts its shim and runc, which on
     // a loaded emulated device took over the 60 s default; a create the client gives up on
@@ -916,8 +916,13 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   /** Rotates every container's log that reached the size limit (the supervisor calls it each pass); the ids rotated. */
   async rotateLogs(): Promise<string[]> {
     const rotated: string[] = [];
-    for (const f of await this.all()) if (rotateLog(this.logFile(f.c.id), this.logRotation)) rotated.push(f.c.id);
+    for (const f of await this.all()) if (rotateLog(this.logFile(f.c.id), this.rotationOf(f.record.spec))) rotated.push(f.c.id);
     return rotated;
+  }
+
+  /** The service's own bound (services.yaml logs, ContainerSpec.logs) over the engine's default. */
+  private rotationOf(spec: Pick<ContainerSpec, 'logs'>): LogRotation {
+    return { ...this.logRotation, ...spec.logs };
   }
 
   private async lastLogLines(id: string, n = 5, secrets: readonly string[] = []): Promise<string> {
