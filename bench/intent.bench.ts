@@ -55,6 +55,12 @@ const requests = [
   'add caching with redis',
   'lock down the system, only allow SSH from 10.0.0.0/8',
   'scale web to 3 replicas',
+  // Round 26 (intent3): compose-speak, a pasted fragment, an outcome, a question, an undo with nothing to undo.
+  'services: api (image ghcr.io/acme/api:2.3.1, ports 3000:3000, depends_on db) and db (postgres:16)',
+  'services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    ports:\n      - "8000:8000"\n    depends_on:\n      - cache\n  cache:\n    image: redis:7-alpine\n',
+  'The web site should keep working even if one copy of it crashes.',
+  'who can ssh into this machine?',
+  'that broke everything, go back',
 ];
 console.log('offline engine, median of', N);
 for (const r of requests) {

@@ -8,8 +8,8 @@
  * on the budget clock (uncontended ms: the host's CPU stall and the container's own throttling
  * do not count) and read before the look is sent.
  *
- * The contention: a busy loop on every core of the host (node processes this test starts and
- * kills), and the container held to 2 % of one CPU (`resources.nanoCpus`), so after its
+ * The contention: a busy loop on every core of the host (node processes each case starts and
+ * kills in a finally around its apply), and the container held to 2 % of one CPU (`resources.nanoCpus`), so after its
  * `sleep 0.2` a ~50 ms busy shell loop lasts seconds on the wall clock, deterministically:
  * before the change the crashing one was accepted at 500 ms wall and applied (the test's first
  * case failed), now it is rolled back; the healthy one (the same, then `sleep`) is still applied.
@@ -38,9 +38,16 @@ describe('the start window under CPU contention (docker)', () => {
   };
   beforeAll(async () => {
     w = await startEngineWorld('docker', 'startwin', { images: ['claude-os-local/busybox:latest'] });
-    // A busy loop holding every core while the applies run.
-    for (let i = 0; i < Math.max(2, cpus().length); i++) busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   }, 180_000);
+  /** `fn` with a busy loop holding every core; the loops are killed in its finally, whatever it does (not only in afterAll). */
+  const whileBusy = async <T>(fn: () => Promise<T>): Promise<T> => {
+    for (let i = 0; i < Math.max(2, cpus().length); i++) busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try {
+      return await fn();
+    } finally {
+      for (const p of busy.splice(0)) p.kill('SIGKILL');
+    }
+  };
   const made: string[] = [];
   afterEach(async () => {
     for (const name of made.splice(0)) await removeIfThere(name);
@@ -54,7 +61,7 @@ describe('the start window under CPU contention (docker)', () => {
     const spec = slowSpec(w.n('crash'), 'exit 1');
     made.push(spec.name);
     const t0 = Date.now();
-    const r = await w.apply(await w.planText([S.create(spec), S.start(spec, { timeoutMs: 20_000 })]));
+    const r = await whileBusy(async () => w.apply(await w.planText([S.create(spec), S.start(spec, { timeoutMs: 20_000 })])));
     const wall = Date.now() - t0;
     expect(r.status, `${wall} ms; ${JSON.stringify(r.steps.map((s) => s.message))}`).toBe('rolled-back');
     expect(r.error?.name).toBe('ContainerExitedError');
@@ -65,7 +72,7 @@ describe('the start window under CPU contention (docker)', () => {
   it('a container that crashes 0.2 s after its start while the host is busy is rolled back', async () => {
     const spec = containerSpec({ name: w.n('quick'), service: w.n('quick'), image: 'claude-os-local/busybox:latest', command: ['sh', '-c', 'sleep 0.2; exit 1'] });
     made.push(spec.name);
-    const r = await w.apply(await w.planText([S.create(spec), S.start(spec, { timeoutMs: 20_000 })]));
+    const r = await whileBusy(async () => w.apply(await w.planText([S.create(spec), S.start(spec, { timeoutMs: 20_000 })])));
     expect(r.status).toBe('rolled-back');
     expect(r.error?.message).toMatch(/exited \(exit code 1\) before it became ready/);
     expect(await w.idOf(spec.name)).toBeNull();
@@ -74,7 +81,7 @@ describe('the start window under CPU contention (docker)', () => {
   it('the same container that then stays up is applied (running), not rolled back', async () => {
     const spec = slowSpec(w.n('ok'), 'exec sleep 3600');
     made.push(spec.name);
-    const r = await w.apply(await w.planText([S.create(spec), S.start(spec, { timeoutMs: 20_000 })]));
+    const r = await whileBusy(async () => w.apply(await w.planText([S.create(spec), S.start(spec, { timeoutMs: 20_000 })])));
     expect(r.error, JSON.stringify(r.error)).toBeUndefined();
     expect(r.status).toBe('applied');
     expect(r.steps.find((s) => s.op === 'container.start')!.message).toMatch(/\(running\)$/);

@@ -107,6 +107,8 @@ const command: Command = {
       }
       const r = upgradeDisk({ disk: boot.disk, image: resolve(ctx.cwd, what), running: boot.running, trusted: loadTrustedKeys(dataDir), dataDir, now: ctx.now, allowDowngrade: values['allow-downgrade'] === true, runningVersion: ownVersion() });
       println(ctx.stdout, `✓ version ${r.version} (signed by ${r.signers.join(', ')}) written to slot ${r.slot}; it boots once on the next reboot, and becomes the default once it comes up healthy (else the machine goes back to slot ${boot.running})`);
+      // Allowed on purpose: said, so a downgrade is never taken for an upgrade.
+      if (r.downgradeFrom) println(ctx.stdout, `  this is a downgrade from ${r.downgradeFrom} (slot ${boot.running}), written because --allow-downgrade was given`);
       println(ctx.stdout, '  reboot to start it: reboot');
       return EXIT.OK;
     } catch (e) {

@@ -199,6 +199,8 @@ export interface UpgradeResult {
   slot: Slot;
   version: string;
   signers: string[];
+  /** Set when the image is older than the version the running slot runs (written only with allowDowngrade): that version. */
+  downgradeFrom?: string;
 }
 
 /**
@@ -270,7 +272,7 @@ export function upgradeDisk(o: {
       writeFileAtomic(join(o.dataDir, UPGRADE_VERSIONS), JSON.stringify({ ...versions, [target]: img.manifest.version }) + '\n');
       writeFileAtomic(join(o.dataDir, UPGRADE_TRIAL), `${target}\n`);
     }
-    return { slot: target, version: img.manifest.version, signers: img.signers };
+    return { slot: target, version: img.manifest.version, signers: img.signers, ...(runs !== undefined && compareVersions(img.manifest.version, runs) < 0 ? { downgradeFrom: runs } : {}) };
   });
 }
 

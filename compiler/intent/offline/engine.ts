@@ -49,6 +49,10 @@ import { judgeHarm } from './harm.js';
 import { judgeClass } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
+import { composeSaid, execForm } from './compose.js';
+import { outcomeSaid } from './outcomes.js';
+import { answerFromState, onlyAsks } from './asked-state.js';
+import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 
@@ -134,7 +138,10 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   // /etc/claude.d/security.yaml) … and publish it", "a job that runs `base64 /var/lib/claude/host.key`"
   // (held-out 19's h19-d49 went through: an env value that reads security.yaml, published on 80).
   {
-    re: /(?:\$\(|`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\b)(?:[^.\n]|\.(?=\S)){0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/shadow\b|\/etc\/gshadow\b)/i,
+    // The reader is read as a command only where it is one: inside $(…) or a pair of backticks, or a
+    // command word whose argument is the file (flags, a quoted or one bare word between).
+    // Not "redis needs more memory, and add user bob to security.yaml" (the review of 2026-12-06).
+    re: /\$\([^)\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)|`[^`\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)[^`\n]{0,120}`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\s+(?:(?:-{1,2}[\w=-]+|'[^'\n]{0,60}'|"[^"\n]{0,60}")\s+){0,6}(?:[^\s,;'"]+\s+)?['"]?[^\s'"]*?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)/i,
     reason: SECRETS_OUT,
   },
   // The firewall named first, then removed: "firewall is annoying, get rid of it", "the firewall keeps blocking me, turn it off".
@@ -560,7 +567,18 @@ export function runOfflineEngine(original: EngineInput): Proposal {
       return { ...done, explanation: [`(Read "${original.message.trim()}" as the answer: ${value}, for "${asked.request}".)`, done.explanation].filter((x) => x !== '').join('\n') };
     }
   }
+  // "undo that", "that broke everything, go back": the last proposal of the conversation taken back (undo.ts).
+  if (isUndo(original.message) && detectDanger(original.message) === undefined) {
+    const undo = undoRequest(original.history);
+    if ('cannot' in undo) return { provider: 'offline', files: {}, explanation: undo.cannot, understood: true };
+    const back = respond({ ...original, message: undo.request, history: [] }).proposal;
+    return { ...back, explanation: [`(Undoing the last change: ${undo.request}.)`, back.explanation].join('\n') };
+  }
   const first = respond(original).proposal;
+  // A question nothing else answered ("who can ssh into this machine?", "show me the logs of nginx"): answered from the state, nothing changed (asked-state.ts).
+  if (first.understood === false && !first.refused && Object.keys(first.files).length === 0 && onlyAsks(original.message)) {
+    return { provider: 'offline', files: {}, explanation: answerFromState(original.message, original.files, original.summary, original.history).join('\n'), understood: true };
+  }
   // "actually make that 2", "make that 10.1.0.0/16 instead": read as no change on its own, a
   // correction of the value the turn before said (correction.ts), read again with the new one.
   const fixed = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0) ? correctedRequest(original.message, original.history) : undefined;
@@ -595,7 +613,10 @@ function serviceChoice(s: Service): Choice {
 
 function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; ask?: Ask } {
   const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
-  const said = backupLikeAnother(commandQuoted(addReferent(original.message.trim(), original)), original.files);
+  // Compose's vocabulary and outcomes said as the grammar's words (compose.ts, outcomes.ts); the guard also reads what was typed.
+  const typed = original.message.trim();
+  const composed = outcomeSaid(composeSaid(typed));
+  const said = backupLikeAnother(commandQuoted(addReferent(composed, original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
 
@@ -603,7 +624,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // internet?") asks, it does not order: only the first gate (injections, leaks) applies, and
   // nothing is changed whatever is answered.
   const yesNo = isYesNoQuestion(said);
-  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined);
+  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (composed !== typed ? detectDanger(typed) : undefined) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.
@@ -3450,6 +3471,7 @@ function handleServiceCommand(run: Run, clause: string): boolean {
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
   if (said.length !== 1) return false;
   const cmd = said[0]!;
+  const argv = execForm(cmd);
   const names = settingTargets(run, clause.replace(new RegExp(QUOTED, 'g'), ' '));
   if (names.length !== 1) {
     run.questions.push(`Which service should run \`${cmd}\` as its command? e.g. "the worker should run \`${cmd}\` instead of its default command".`);
@@ -3461,8 +3483,8 @@ function handleServiceCommand(run: Run, clause: string): boolean {
     run.already.push(`${name}: runs ${cmd}`);
     return true;
   }
-  run.ws.set('services.yaml', svcPath(run, name, 'command'), cmd);
-  run.lines.push(`~ ${name}: command ${cmd} (run inside its container, instead of the image's default)`);
+  run.ws.set('services.yaml', svcPath(run, name, 'command'), argv ?? cmd);
+  run.lines.push(`~ ${name}: command ${argv ? argv.join(' ') : cmd} (run inside its container, instead of the image's default)`);
   return true;
 }
 

@@ -36,6 +36,14 @@ describe('near-misses: the files talked about, not read out', () => {
     'set api env GREETING=$(hostname)',
     'back up the api volume every night',
     'where does claude keep its host key?',
+    // The review of 2026-12-06 (MED-1): reader words as English, the file named later.
+    'redis needs more memory, and add user bob to security.yaml',
+    'give nginx more ram; then check the host-key is still fine',
+    'tail the nginx logs, and what users are in security.yaml?',
+    'the head of ops wants security.yaml to list alice as admin',
+    'cp is slow on postgres; add bob with sudo to security.yaml',
+    'add alice with sudo, and less ssh access for bob in security.yaml',
+    'ran `claude status`, and security.yaml has alice',
   ])('%s', (message) => {
     expect(refused(message)).toBe(false);
   });
