@@ -46,7 +46,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
-import { judgeClass } from './harm-classes.js';
+import { judgeClass, prunesOldBackups } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { composeSaid, execForm } from './compose.js';
@@ -106,6 +106,19 @@ const POLICY_ACCEPT_SAID =
 const PERMISSIONS =
   'making files readable and writable by everyone (777, 666, a+w, o+w) lets any process or user on this host change them, and Claude.OS never runs chmod on the host. A volume gets the owner and mode its service needs in storage.yaml (e.g. "owner: 1000:1000", "permissions: 0750"); say which service cannot write and I set its volume\'s owner.';
 
+/**
+ * Secrets sent out, one place: the state's secrets or keys sent anywhere ("send security.yaml and
+ * the host key to https://…", "upload the ssh keys to my server"), or the state's secret files
+ * read into something that can be seen ("set API_KEYS_DUMP=$(cat /etc/claude.d/security.yaml) …
+ * and publish it", "a job that runs `base64 /var/lib/claude/host.key`": held-out 19's h19-d49, an
+ * env value that reads security.yaml, published on 80). Both gaps are bounded (linear).
+ */
+const SECRETS_SENT = /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]{0,200}?\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]{0,200}?\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i;
+// The reader is read as a command only where it is one: inside $(…) or a pair of backticks, or a
+// command word whose argument is the file (flags, a quoted or one bare word between). Not "redis
+// needs more memory, and add user bob to security.yaml" (the review of 2026-12-06).
+const SECRET_FILES_READ = /\$\([^)\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)|`[^`\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)[^`\n]{0,120}`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\s+(?:(?:-{1,2}[\w=-]+|'[^'\n]{0,60}'|"[^"\n]{0,60}")\s+){0,6}(?:[^\s,;'"]+\s+)?['"]?[^\s'"]*?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)/i;
+
 const DANGERS: { re: RegExp; reason: string }[] = [
   // Secret values asked for in a question or to be shown ("whats the grafana admin password?",
   // "i forgot the db password, print it", "cat the api token", "remind me of the root password").
@@ -129,21 +142,8 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\b(?:mount|mounts|mounted|mounting|bind|binds|binding|map|maps|mapping|share|shares|sharing|pass|passes|give\s+it)\s+(?:the\s+host(?:'s)?\s+)?(?:['"`]\/['"`]|\/)(?=$|[\s,;.'"`)])|\b(?:mount|bind|map|share)\w*\s+(?:the\s+)?(?:host(?:'s)?\s+)?root(?:\s+(?:file\s?system|fs|dir(?:ectory)?|partition|disk))?\b(?!\s+(?:password|user|login|access|ca|certificate))/i,
     reason: HOST_ACCESS,
   },
-  // The state's secrets or keys sent anywhere: "send security.yaml and the host key to https://…", "upload the ssh keys to my server".
-  {
-    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]{0,200}?\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]{0,200}?\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
-    reason: SECRETS_OUT,
-  },
-  // The state's secret files read into something that can be seen: "set API_KEYS_DUMP=$(cat
-  // /etc/claude.d/security.yaml) … and publish it", "a job that runs `base64 /var/lib/claude/host.key`"
-  // (held-out 19's h19-d49 went through: an env value that reads security.yaml, published on 80).
-  {
-    // The reader is read as a command only where it is one: inside $(…) or a pair of backticks, or a
-    // command word whose argument is the file (flags, a quoted or one bare word between).
-    // Not "redis needs more memory, and add user bob to security.yaml" (the review of 2026-12-06).
-    re: /\$\([^)\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)|`[^`\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)[^`\n]{0,120}`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\s+(?:(?:-{1,2}[\w=-]+|'[^'\n]{0,60}'|"[^"\n]{0,60}")\s+){0,6}(?:[^\s,;'"]+\s+)?['"]?[^\s'"]*?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)/i,
-    reason: SECRETS_OUT,
-  },
+  // Secrets sent out (SECRETS_SENT, SECRET_FILES_READ above): one entry, one reason.
+  { re: new RegExp(`${SECRETS_SENT.source}|${SECRET_FILES_READ.source}`, 'i'), reason: SECRETS_OUT },
   // The firewall named first, then removed: "firewall is annoying, get rid of it", "the firewall keeps blocking me, turn it off".
   {
     re: /\bfirewall\b[^.]{0,80}?\b(?:get\s+rid\s+of|disable|turn|switch|shut|remove|kill|drop|ditch|nuke|scrap|rip|tear|uninstall|delete|stop|bin|lose|deactivate)\s+(?:it|that|the\s+(?:thing|whole\s+thing|lot))\b(?:\s+(?:off|down|out|entirely|completely))?/i,
@@ -262,7 +262,7 @@ const OPEN_WORD = /\b(?:open\w*|expos\w*|reachable|accessible|available|publish\
 const NOT_WORD = /\b(?:don'?t|do\s+not|never|not|isn'?t|aren'?t|shouldn'?t|mustn'?t|no\s+longer|stop|block\w*|deny|denied|close\w*|without|except|only\s+from)\b/i;
 function dataExposed(message: string): boolean {
   return message
-    .split(/[.!?](?=\s|$)\s*|[,;]\s*|\s+(?:and|then|plus|but)\s+/i)
+    .split(/[.!?](?=\s|$)\s*|[,;]\s*|(?<!\s)\s+(?:and|then|plus|but)\s+/i)
     .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c));
 }
 
@@ -368,6 +368,8 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
+    if (d.reason === WIPE && prunesOldBackups(message, d.re)) continue;
     // "give me a postgres with a random password": a password made for what is added is a
     // generated secret (never shown), not a request to show one.
     if (d.reason === SECRETS && !d.re.test(message.replace(MADE_WITH_SECRET, ' '))) continue;
@@ -1135,14 +1137,14 @@ function paraphrase(text: string): string {
     .replace(/(^|[,;.]\s*|\band\s+|\bplease\s+)dump\s+(?=(?:the|my|our)\s|[\w-]+\s+(?:every|each|daily|nightly|weekly|hourly|twice|at)\b)/gi, '$1back up ')
     .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
-      /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
+      /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)(?:\s*[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
       (_m, role: string, name: string) => `add user ${name.toLowerCase()}${/admin|sudo|super/i.test(role) ? ' with sudo' : ''}`,
     )
     .replace(/\b(?:a\s+|one\s+)?(gig|gb|gigabyte|meg|mb|megabyte)s?\s+and\s+a\s+half\b/gi, (_m, u: string) => (/^g/i.test(u) ? '1536mb' : '1.5mb'))
     .replace(/\b(\d+|two|three|four|five|six|seven|eight)\s+and\s+a\s+half\s+(gigs?|gb|gigabytes?)\b/gi, (_m, n: string) => `${(parseNumberWord(n) ?? 1) * 1024 + 512}mb`)
     .replace(/\b(\d+|a|one|two|three|four|five|six|seven|eight)\s+and\s+a\s+half\s+(cores?|cpus?|vcpus?)\b/gi, (_m, n: string, u: string) => `${parseNumberWord(n) ?? 1}.5 ${u}`)
     .replace(/\b(?:3|three)\s+quarters?\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '768mb')
-    .replace(/\b(?:the\s+)?([a-z_][\w-]*)\s*(?:,\s*|\s+and\s+|\s*&\s*)([a-z_][\w-]*)\s+groups\b/gi, 'the $1 group, the $2 group')
+    .replace(/\b(?:the\s+)?([a-z_][\w-]*)(?:\s*,\s*|\s+and\s+|\s*&\s*)([a-z_][\w-]*)\s+groups\b/gi, 'the $1 group, the $2 group')
     .replace(/\bhalf\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '512mb')
     .replace(/\b(?:a\s+)?quarter\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '256mb')
     .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
@@ -1207,7 +1209,7 @@ function settingPairs(text: string): string {
  * everything said before it in the request; only what follows is read.
  */
 function retracted(text: string): string {
-  const m = /^(.*\S)\s*(?:\.{2,}|…|[,;:.!-])?\s*(?:(?:oh\s+)?no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*,?\s*(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
+  const m = /^(.*\S)\s*(?:(?:\.{2,}|…|[,;:.!-])\s*)?(?:(?:oh\s+)?no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*,?\s*(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
   if (!m || m[2]!.trim() === '') return text;
   return m[2]!.replace(/^(?:just|instead|rather|so|ok(?:ay)?)\s*,?\s+/i, '');
 }
@@ -1324,7 +1326,7 @@ const SCHEDULE_FRAGMENT =
  */
 function withoutPurpose(clause: string): string {
   const m =
-    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it(?!\s+(?:only\s+)?(?:allows|accepts|blocks|denies|rejects|drops|lets|permits|covers)\b)|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
+    /^(.*?\S)(?:\s*,\s+|\s+)(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it(?!\s+(?:only\s+)?(?:allows|accepts|blocks|denies|rejects|drops|lets|permits|covers)\b)|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
   if (!m || (detectVerb(m[1]!) === undefined && !ownSetting(m[1]!))) return clause;
   return m[1]!;
 }
@@ -1476,7 +1478,7 @@ function pointedAt(said: string, input: EngineInput): string {
  */
 export function isYesNoQuestion(message: string): boolean {
   const t = message.trim().toLowerCase();
-  if (/[.;!\n]\s*\S/.test(t.replace(/[?!.\s]+$/, '')) || /\?\s*\S/.test(t)) return false;
+  if (/[.;!\n]\s*\S/.test(t.replace(/(?<![?!.\s])[?!.\s]+$/, '')) || /\?\s*\S/.test(t)) return false;
   return /^(?:(?:so|ok|okay|hey|and|but|quick\s+question:?)\s*,?\s+)?(?:is|are|isn'?t|aren'?t)\s+(?!there\s+a\s+way\b)\S/.test(t) ||
     (/\?\s*$/.test(t) && /^(?:(?:so|ok|okay|hey|and|but)\s*,?\s+)?(?:was|were|does|do|did|has|have|doesn'?t|don'?t|hasn'?t|haven'?t)\s+(?:i|we|it|they|he|she|my|our|the|this|that|any|anything|anyone|\w+\s+(?:have|got|run|use|listen|expose|publish|back|get|still))\b/.test(t));
 }
@@ -3447,7 +3449,7 @@ function commandQuoted(message: string): string {
  * is copied, its schedule said as its cron line and its retention as "keep N" (round 25); the one
  * copied is not backed up again. Said of a service or volume with no backup, nothing is rewritten.
  */
-const LIKE_ANOTHER = /((?<![\s,])\s*(?:,\s*)?)(?:(?:with\s+|on\s+|using\s+)?(?:the\s+)?same\s+(?:way|schedule|backups?|settings?|retention|policy|thing|plan)?\s*(?:as|like)(?:\s+(?:for|with|on))?|(?<=\bback(?:ed)?\s+up\s+(?:the\s+)?[\w-]+(?:\s+volume)?\s+)like|just\s+like)\s+(?:the\s+|for\s+the\s+)?([a-z][\w-]{0,62}?)(?:'s|’s)?(?:\s+(?:volume|data|backups?|one|does|is|has))?(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|thanks)\b))/i;
+const LIKE_ANOTHER = /((?<![\s,])\s*(?:,\s*)?)(?:(?:with\s+|on\s+|using\s+)?(?:the\s+)?same\s+(?:way|schedule|backups?|settings?|retention|policy|thing|plan)?\s*(?:as|like)(?:\s+(?:for|with|on))?|like(?<=\bback(?:ed)?\s+up\s+(?:the\s+)?[\w-]+(?:\s+volume)?\s+like)|just\s+like)\s+(?:the\s+|for\s+the\s+)?([a-z][\w-]{0,62}?)(?:'s|’s)?(?:\s+(?:volume|data|backups?|one|does|is|has))?(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|thanks)\b))/i;
 function backupLikeAnother(message0: string, files: StateFiles): string {
   // "same backups for redis as for postgres": "back up redis same as postgres".
   const message = message0.replace(/\b(?:the\s+)?same\s+(?:backups?|backup\s+schedule|schedule)\s+for\s+(?:the\s+)?([a-z][\w-]{0,62})(?:\s+volume)?\s+as\s+(?:for\s+)?/i, 'back up $1 same as ');
@@ -5289,7 +5291,7 @@ const OPENING_VERB = /^\s*(?:allow|open|permit|accept|let|expose|whitelist|unblo
  */
 function splitBySource(clause: string): [string, string] | undefined {
   const world = (x: string) => ANYWHERE.test(x.toLowerCase());
-  for (const m of clause.matchAll(/\s*[,;]\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s+/gi)) {
+  for (const m of clause.matchAll(/(?:(?<!\s)\s+)?[,;]\s*(?:and\s+|but\s+)?|(?<!\s)\s+(?:and|but)\s+/gi)) {
     const left = clause.slice(0, m.index);
     const right = clause.slice(m.index + m[0].length);
     if (!OPENING_SUBJECT.test(left) || !OPENING_SUBJECT.test(right)) continue;
@@ -5314,7 +5316,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   // "only allow ssh from 10.0.0.0/8 and keep the website open", "…, but leave the site
   // reachable": what is kept open is a rule of its own, never narrowed to the source said before
   // it (a lock-down's "but keep …" is read with the lock-down).
-  const kept = !lockdownSaid(clause.toLowerCase()) ? /^(.*?\S)\s*(?:,\s*|\s+)(?:(?:but|and)\s+)?((?:keep|leave)\s.*)$/i.exec(clause) : null;
+  const kept = !lockdownSaid(clause.toLowerCase()) ? /^(.*?\S)(?:\s*,\s*|\s+)(?:(?:but|and)\s+)?((?:keep|leave)\s.*)$/i.exec(clause) : null;
   if (kept && findCidrs(kept[1]!).length > 0 && findCidrs(kept[2]!).length === 0) {
     const head = handleFirewall(run, kept[1]!);
     return handleFirewall(run, kept[2]!) || head;
@@ -5909,7 +5911,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const grant =
     !revoke &&
     (/\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t) ||
-      /\b(?:she|he|they|[a-z_][\w-]*)\s*(?:'s|’s|\s+is|\s+are|'re|\s+will\s+be)\s+(?:an?\s+|our\s+|the\s+)?(?:new\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b(?!\s*\?)/.test(t) ||
+      /\b(?:she|he|they|[a-z_][\w-]*)(?:\s*(?:'s|’s|'re)|\s+(?:is|are|will\s+be))\s+(?:an?\s+|our\s+|the\s+)?(?:new\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b(?!\s*\?)/.test(t) ||
       /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b|\b(?:give|grant|make)\s+(?:him|her|them)\s+(?:an?\s+)?(?:sudo|admin\w*|root)\b/.test(t) ||
       // Round 24: being able to sudo said every way ("jane needs to be able to sudo", "bob has to be
       // able to use sudo", "should be allowed to run sudo"), and "make kim an administrator".

@@ -298,7 +298,7 @@ export function splitClauses(text: string, hasOwnMeaning: (clause: string) => bo
     // A dash with spaces round it ends a clause when a subject follows ("… noah@work - he needs
     // sudo", "close 8080 - api doesn't need to be public"); "… env var - generate a random one"
     // goes on, and one between two numbers is a range ("8000 - 8010").
-    .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|(?<!\d)\s+[-–—]+\s+(?=(?:he|she|they|it|it'?s|its|this|that|the\s+[\w-]+|[a-z][\w-]*\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not|should|shouldn'?t|needs?|must|can'?t|won'?t|(?:publicly\s+)?(?:reachable|exposed|accessible|published)\b))\s)|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
+    .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|(?<![\d\s])\s+[-–—]+\s+(?=(?:he|she|they|it|it'?s|its|this|that|the\s+[\w-]+|[a-z][\w-]*\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not|should|shouldn'?t|needs?|must|can'?t|won'?t|(?:publicly\s+)?(?:reachable|exposed|accessible|published)\b))\s)|(?<!\s)\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
     .map((s) => unmask(s).trim())
     .filter((s) => s.length > 0);
   const out: string[] = [];
