@@ -643,13 +643,15 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
   // Said last after a comma or a dash, "…, rule node-exporter", "… - rule grafana-office", "…, name prom-scrape" is the name too.
   const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close|permit|let|firewall)\b/i.test(message)
-    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+(?!(?:allow|accept|block|deny|drop|reject|open|close|permit|for|to|that|which)\b)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*:|(?:,|;|\.|\s[-–—])\s*(?:(?:firewall\s+)?rule|name|(?:rule\s+)?name\s+(?:it|the\s+rule|this\s+rule))\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
+    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+(?!(?:allow|accept|block|deny|drop|reject|open|close|permit|for|to|that|which)\b(?!-))['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*:|(?:,|;|\.|\s[-–—])\s*(?:(?:firewall\s+)?rule|name|(?:rule\s+)?name\s+(?:it|the\s+rule|this\s+rule))\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
     : null;
   const ruleName = named ? (named[1] ?? named[2] ?? named[3])!.toLowerCase() : undefined;
   // "a firewall rule called office-ssh that lets …": the name goes, the rule stays ("a firewall rule that lets …").
   const afterName = named ? ` ${message}`.slice(` ${message}`.indexOf(named[0]) + named[0].length) : '';
   const keepRule = named && !named[2] && /\brule\s+(?:named|called)\s/i.test(named[0]) && /\w/.test(afterName) ? `${named[0].replace(/\s+(?:named|called)\s+\S+$/i, '')} ` : undefined;
   if (named) message = ` ${message}`.replace(named[0], keepRule ?? (named[2] ? ' ' : named[0].startsWith(',') || named[0].startsWith('.') || named[0].startsWith(';') ? named[0][0]! + ' ' : ' ')).replace(/\s+/g, ' ').replace(/[\s,.;-]+$/, '').trim();
+  // "add rule deny-smb: 445 from anywhere, deny": the action said last, with no verb before it, goes first (round 26).
+  if (named) message = message.replace(/^((?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?(?:rule\s*:?\s*)?)((?:(?!\b(?:accept|allow|drop|deny|reject|block|open|close|permit)\b)[^,;])+?)\s*,\s*(accept|allow|drop|deny|reject|block)\s*[.!]*$/i, '$1$3 $2')
   // "schedule a job called warm-cache that runs curl …", "a cron job named x which runs …",
   // "…, call the job warm-cache": the job's name is taken out and given to the job, and "a job
   // that runs X" is "run X" (its words were the command before).
@@ -690,7 +692,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const lastAsked = [...original.history].reverse().find((h) => h.role === 'user')?.text ?? '';
   const fwVerb = /^\s*(?:(?:please|pls|now|also|and|then|ok(?:ay)?)\s+)*(allow|open|block|deny|drop|reject|close|permit|whitelist|ban)\b/i.exec(lastAsked);
   const elided = /^\s*(?:(?:and|also|plus|then|oh|same\s+for)\s+)+(?:(?:the|for)\s+)?/i.exec(message);
-  if (fwVerb && elided && detectVerb(message.slice(elided[0].length)) === undefined && (findPorts(message).length > 0 || /\b(?:ssh|https?|web|dns|smtp)\b/i.test(message)) && (findCidrs(message).length > 0 || ANYWHERE.test(message.toLowerCase()))) {
+  // "open 8080 from 10.0.0.0/8", then "same for 9090": the turn before again, with the new port (round 26).
+  const sameFor = /^\s*(?:(?:and|also|ok(?:ay)?|now|then)\s+)*(?:do\s+)?(?:the\s+)?same\s+(?:thing\s+)?(?:for|with|on)\s+(?:port\s+)?(\d{2,5})\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/i.exec(message);
+  const portsBefore = findPorts(lastAsked);
+  if (fwVerb && sameFor && portsBefore.length === 1) message = lastAsked.replace(new RegExp(String.raw`(?<!\d)${portsBefore[0]}(?!\d)`), sameFor[1]!);
+  else if (fwVerb && elided && detectVerb(message.slice(elided[0].length)) === undefined && (findPorts(message).length > 0 || /\b(?:ssh|https?|web|dns|smtp)\b/i.test(message)) && (findCidrs(message).length > 0 || ANYWHERE.test(message.toLowerCase()))) {
     message = `${fwVerb[1]!.toLowerCase()} ${message.slice(elided[0].length)}`;
   }
   // Only beside something the request adds: said alone it is left to the handlers as it was.
@@ -769,6 +775,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     const continues = (c: string) =>
       // "…, and have it wait for redis": which service waits for which is a clause of its own.
       !DEPENDS.test(c) && (personItem(c) ||
+      // "add rule allow-vpn: udp 1194 from anywhere, accept": the rule's action said last (round 26).
+      /^(?:(?:and|then)\s+)?(?:accept|allow|drop|deny|reject)(?:ed)?(?:\s+it)?\s*[.!]*$/i.test(c.trim()) ||
       envItem(c) ||
       volumePart(c) ||
       serviceItem(c) ||
@@ -1082,6 +1090,12 @@ function paraphrase(text: string): string {
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "fw: 8443 accept from 172.16.0.0/12", "firewall - 25 drop", "8443 allow from …": ops
+    // shorthand, the port said before its verb, is the verb first (round 26).
+    .replace(/(?<![\w./:@-])fw(?![\w./@-]|:[\w/])/gi, 'firewall')
+    // "log in to the server remotely", "remote login": SSH.
+    .replace(/\b(?:log\s*in|login|sign\s+in|get\s+in)\s+(?:(?:to|on|into)\s+(?:the|this|our|my)\s+(?:server|machine|box|host|vps)\s+)?remotely\b|\bremote(?:ly)?\s+(?:logins?|shell|shell\s+access)\b/gi, 'ssh')
+    .replace(/(^|[,;.]\s|\bfirewall(?:\s*[:\-–]\s*|\s+))(?:port\s+)?(\d{2,5})(\/(?:tcp|udp))?(?:\s*[:\-–]\s*|\s+)(accept|allow|open|permit|deny|drop|reject|block|close)\b/gi, (_m, head: string, port: string, proto: string | undefined, verb: string) => `${head}${verb} port ${port}${proto ?? ''}`)
     // "the firewall entry for 8080", "the firewall exception for grafana", "the firewall hole for
     // 443": one rule, said another way (round 26: "delete the firewall entry …" read as "open").
     .replace(/\bfirewall\s+(?:entry|exception|exemption|hole|pinhole|opening|allowance)\b/gi, 'firewall rule')
@@ -3795,6 +3809,23 @@ function nearestBefore(run: Run, t: string, names: string[], at: number): string
   return best?.name ?? after?.name;
 }
 
+/**
+ * Of several services a clause added, the ones it said, in the order said: "the wordpress,
+ * reachable on 8088" publishes wordpress, never the database added for it unsaid; "wordpress
+ * on 8081 named bakery-wp, with its own mariadb named bakery-db" is wordpress's port (round 26).
+ */
+function saidFirst(run: Run, t: string, names: string[]): string[] {
+  if (names.length < 2) return names;
+  const at = (n: string) => {
+    const svc = getService(run, n);
+    const words = [n, ...(svc ? findServiceMentions(t).filter((m) => existingFor(run, m) === n || m.template === templateOf(svc)).map((m) => m.text) : [])];
+    const found = words.map((w) => t.search(new RegExp(String.raw`(?<![\w-])${escapeRe(w.toLowerCase())}(?![\w-])`))).filter((i) => i >= 0);
+    return found.length > 0 ? Math.min(...found) : -1;
+  };
+  const said = names.map((n) => ({ n, i: at(n) })).filter((x) => x.i >= 0).sort((a, b) => a.i - b.i).map((x) => x.n);
+  return said.length > 0 ? said : names;
+}
+
 function handleModifiers(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   let did = false;
@@ -3809,7 +3840,13 @@ function handleModifiers(run: Run, clause: string): boolean {
     if (named.length > 0) return named;
     const focus = focusTargets(run, filter);
     // "gitea web on 3000 and its ssh on 2222": "its" is one service, the one said last.
-    if (focus.length > 1 && /\b(?:its|it)\b/.test(t) && !/\b(?:their|them|they|both|each|all)\b/.test(t)) return focus.slice(-1);
+    // "deploy the wordpress, it should be reachable on 8088": "it" is the service said last before it, never a database added for it unsaid (round 26).
+    if (focus.length > 1 && /\b(?:its|it)\b/.test(t) && !/\b(?:their|them|they|both|each|all)\b/.test(t)) {
+      const msg = run.input.message.toLowerCase();
+      const from = msg.indexOf(t);
+      const near = from >= 0 ? nearestBefore(run, msg, focus, from + t.search(/\b(?:its|it)\b/)) : undefined;
+      return near !== undefined ? [near] : focus.slice(-1);
+    }
     if (focus.length > 0) return focus;
     // None named or under discussion: the service the reply to "which service?" chose.
     const a = run.answer;
@@ -4067,7 +4104,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   const portsDone = run.clauseAdded.length > 0 && (run.clauseAdded.every((n) => run.portsSet.includes(n)) || ports.every((p) => run.clauseAdded.some((n) => run.portsSet.includes(n) && (getService(run, n)?.ports ?? []).some((x) => x.host === p))));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
-    const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t));
+    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t)));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
@@ -5271,7 +5308,7 @@ function splitBySource(clause: string): [string, string] | undefined {
 
 /** "lock the box down", "default deny", "drop everything incoming by default": the input policy set to drop. */
 function lockdownSaid(t: string): boolean {
-  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ](?:deny|drop|reject|block)\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b(?!\s+(?:(?:traffic|connections?|packets|requests)\s+)?(?:on|to|for|at)\s+(?:port\b|\d))|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections|coming|in|from|outside|internet|external)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
 }
 
 function handleFirewall(run: Run, clause: string): boolean {
@@ -5399,7 +5436,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   if (blockOnly && !ports.includes(sshPort(run))) ports.push(sshPort(run));
   const restrictSsh = !blockOnly && ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   // "anything going to port 25", "traffic to port 8080": the port a rule is about, not a service moved to it.
-  const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?)\s+(?:in\s+)?to\s+port\b/g, 'port');
+  const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?|incoming|inbound)\s+(?:in\s+)?(?:to|on|at|for)\s+port\b/g, 'port');
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
@@ -5471,7 +5508,10 @@ function handleFirewall(run: Run, clause: string): boolean {
   }
 
   if (restrictSsh) {
-    if (cidrs.length === 0 && !anywhere) {
+    // "open ssh", "allow ssh", "let ssh in": opened with no address and no word that narrows it
+    // is opened from anywhere (round 26); "only allow ssh", "restrict ssh" still ask where from.
+    const openedPlain = !/\b(?:lock(?:ed|ing)?\s*down|restrict\w*|limit\w*|only|just|whitelist|from|to)\b/.test(t);
+    if (cidrs.length === 0 && !anywhere && !openedPlain) {
       // "deny by default and only allow ssh and web": SSH kept open (the lockdown clause did it), not narrowed.
       if (!lockdownSystem && !lockdownSaid(run.input.message.toLowerCase())) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
     } else {
