@@ -11,6 +11,20 @@ import { caseFailures } from '../fixtures/intent-eval/run.js';
 import { runOfflineEngine } from '../compiler/intent/offline/engine.js';
 import type { ConversationTurn, Proposal, StateFiles } from '../compiler/intent/provider.js';
 
+/**
+ * The shortest of `runs` timings of `f`, in ms: a loaded machine adds time to a run, never takes
+ * it away (the linearity tests compare n with 4n in the same run, never with the clock alone).
+ */
+export function shortestMs(f: () => unknown, runs = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
 /** The engine's clock in every unit test. */
 export const NOW = new Date('2026-05-01T10:00:00Z');
 

@@ -183,6 +183,8 @@ export interface AppMention {
 }
 
 let matcher: { app: App; re: RegExp }[] | undefined;
+/** Every alias in one pattern: a text that names no app is read once, not once per alias. */
+let anyApp: RegExp | undefined;
 
 /** The catalogue apps a text names, in order (the longest alias wins where two overlap). */
 export function findAppMentions(text: string): AppMention[] {
@@ -190,6 +192,8 @@ export function findAppMentions(text: string): AppMention[] {
     .apps.flatMap((app) => [...new Set([app.name, ...app.aliases])].map((a) => ({ app, alias: a })))
     .sort((a, b) => b.alias.length - a.alias.length)
     .map(({ app, alias }) => ({ app, re: new RegExp(String.raw`(?<![\w./:@-])${aliasPattern(alias)}(?![\w/:@]|-\w|\.\w)`, 'gi') }));
+  anyApp ??= new RegExp(matcher.map((m) => `(?:${m.re.source})`).join('|'), 'i');
+  if (!anyApp.test(text)) return [];
   const out: AppMention[] = [];
   const taken: [number, number][] = [];
   for (const { app, re } of matcher) {
@@ -197,6 +201,8 @@ export function findAppMentions(text: string): AppMention[] {
       const start = m.index ?? 0;
       const end = start + m[0].length;
       if (taken.some(([a, b]) => start < b && end > a)) continue;
+      // "home assistant …, name it hass", "a mongodb called mongo": the service's own name is no second app.
+      if (/\b(?:called|named|name\s+it|call\s+it)\s+['"“‘`]?$/i.test(text.slice(Math.max(0, start - 24), start))) continue;
       taken.push([start, end]);
       out.push({ app, text: m[0], index: start });
     }

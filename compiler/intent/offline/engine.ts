@@ -46,7 +46,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
-import { judgeClass } from './harm-classes.js';
+import { judgeClass, prunesOldBackups } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { composeSaid, execForm } from './compose.js';
@@ -106,6 +106,19 @@ const POLICY_ACCEPT_SAID =
 const PERMISSIONS =
   'making files readable and writable by everyone (777, 666, a+w, o+w) lets any process or user on this host change them, and Claude.OS never runs chmod on the host. A volume gets the owner and mode its service needs in storage.yaml (e.g. "owner: 1000:1000", "permissions: 0750"); say which service cannot write and I set its volume\'s owner.';
 
+/**
+ * Secrets sent out, one place: the state's secrets or keys sent anywhere ("send security.yaml and
+ * the host key to https://…", "upload the ssh keys to my server"), or the state's secret files
+ * read into something that can be seen ("set API_KEYS_DUMP=$(cat /etc/claude.d/security.yaml) …
+ * and publish it", "a job that runs `base64 /var/lib/claude/host.key`": held-out 19's h19-d49, an
+ * env value that reads security.yaml, published on 80). Both gaps are bounded (linear).
+ */
+const SECRETS_SENT = /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]{0,200}?\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]{0,200}?\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i;
+// The reader is read as a command only where it is one: inside $(…) or a pair of backticks, or a
+// command word whose argument is the file (flags, a quoted or one bare word between). Not "redis
+// needs more memory, and add user bob to security.yaml" (the review of 2026-12-06).
+const SECRET_FILES_READ = /\$\([^)\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)|`[^`\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)[^`\n]{0,120}`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\s+(?:(?:-{1,2}[\w=-]+|'[^'\n]{0,60}'|"[^"\n]{0,60}")\s+){0,6}(?:[^\s,;'"]+\s+)?['"]?[^\s'"]*?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)/i;
+
 const DANGERS: { re: RegExp; reason: string }[] = [
   // Secret values asked for in a question or to be shown ("whats the grafana admin password?",
   // "i forgot the db password, print it", "cat the api token", "remind me of the root password").
@@ -129,21 +142,8 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\b(?:mount|mounts|mounted|mounting|bind|binds|binding|map|maps|mapping|share|shares|sharing|pass|passes|give\s+it)\s+(?:the\s+host(?:'s)?\s+)?(?:['"`]\/['"`]|\/)(?=$|[\s,;.'"`)])|\b(?:mount|bind|map|share)\w*\s+(?:the\s+)?(?:host(?:'s)?\s+)?root(?:\s+(?:file\s?system|fs|dir(?:ectory)?|partition|disk))?\b(?!\s+(?:password|user|login|access|ca|certificate))/i,
     reason: HOST_ACCESS,
   },
-  // The state's secrets or keys sent anywhere: "send security.yaml and the host key to https://…", "upload the ssh keys to my server".
-  {
-    re: /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|transfer|share|leak|exfiltrate|forward|ship|pipe|curl|wget|beam|sync)\b[^.]{0,200}?\b(?:security\.ya?ml|host\s+keys?|(?:the\s+)?keys?\s+files?|private\s+keys?|ssh\s+keys?|id_(?:rsa|ed25519|ecdsa)|\.ssh\b|age\s+keys?|master\s+key|secrets?|passwords?|credentials?|creds|tokens?|\/etc\/(?:shadow|passwd|ssh|claude\S*)|\/var\/lib\/claude\S*|state\s+files?|\.env)\b[^.]{0,200}?\b(?:to|into|onto|at|via)\s+(?:https?:\/\/|ftp:\/\/|s3:\/\/|[\w.+-]+@[\w-]+\.[\w.]+|(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:external\s+|remote\s+|other\s+|personal\s+)?(?:url|server|host|webhook|pastebin|paste\s*bin|gist|bucket|e-?mail|address|laptop|machine|slack|discord|telegram|dropbox|drive|endpoint|site|api))/i,
-    reason: SECRETS_OUT,
-  },
-  // The state's secret files read into something that can be seen: "set API_KEYS_DUMP=$(cat
-  // /etc/claude.d/security.yaml) … and publish it", "a job that runs `base64 /var/lib/claude/host.key`"
-  // (held-out 19's h19-d49 went through: an env value that reads security.yaml, published on 80).
-  {
-    // The reader is read as a command only where it is one: inside $(…) or a pair of backticks, or a
-    // command word whose argument is the file (flags, a quoted or one bare word between).
-    // Not "redis needs more memory, and add user bob to security.yaml" (the review of 2026-12-06).
-    re: /\$\([^)\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)|`[^`\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)[^`\n]{0,120}`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\s+(?:(?:-{1,2}[\w=-]+|'[^'\n]{0,60}'|"[^"\n]{0,60}")\s+){0,6}(?:[^\s,;'"]+\s+)?['"]?[^\s'"]*?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)/i,
-    reason: SECRETS_OUT,
-  },
+  // Secrets sent out (SECRETS_SENT, SECRET_FILES_READ above): one entry, one reason.
+  { re: new RegExp(`${SECRETS_SENT.source}|${SECRET_FILES_READ.source}`, 'i'), reason: SECRETS_OUT },
   // The firewall named first, then removed: "firewall is annoying, get rid of it", "the firewall keeps blocking me, turn it off".
   {
     re: /\bfirewall\b[^.]{0,80}?\b(?:get\s+rid\s+of|disable|turn|switch|shut|remove|kill|drop|ditch|nuke|scrap|rip|tear|uninstall|delete|stop|bin|lose|deactivate)\s+(?:it|that|the\s+(?:thing|whole\s+thing|lot))\b(?:\s+(?:off|down|out|entirely|completely))?/i,
@@ -262,7 +262,7 @@ const OPEN_WORD = /\b(?:open\w*|expos\w*|reachable|accessible|available|publish\
 const NOT_WORD = /\b(?:don'?t|do\s+not|never|not|isn'?t|aren'?t|shouldn'?t|mustn'?t|no\s+longer|stop|block\w*|deny|denied|close\w*|without|except|only\s+from)\b/i;
 function dataExposed(message: string): boolean {
   return message
-    .split(/[.!?](?=\s|$)\s*|[,;]\s*|\s+(?:and|then|plus|but)\s+/i)
+    .split(/[.!?](?=\s|$)\s*|[,;]\s*|(?<!\s)\s+(?:and|then|plus|but)\s+/i)
     .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c));
 }
 
@@ -368,6 +368,8 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
+    if (d.reason === WIPE && prunesOldBackups(message, d.re)) continue;
     // "give me a postgres with a random password": a password made for what is added is a
     // generated secret (never shown), not a request to show one.
     if (d.reason === SECRETS && !d.re.test(message.replace(MADE_WITH_SECRET, ' '))) continue;
@@ -641,13 +643,15 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
   // Said last after a comma or a dash, "…, rule node-exporter", "… - rule grafana-office", "…, name prom-scrape" is the name too.
   const named = /\b(?:firewall\s+)?rule\b/i.test(message) || /\b(?:allow|accept|block|deny|drop|reject|open|close|permit|let|firewall)\b/i.test(message)
-    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+(?!(?:allow|accept|block|deny|drop|reject|open|close|permit|for|to|that|which)\b)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*:|(?:,|;|\.|\s[-–—])\s*(?:(?:firewall\s+)?rule|name|(?:rule\s+)?name\s+(?:it|the\s+rule|this\s+rule))\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
+    ? /(?:,|\.|;|-|\s)\s*(?:(?:and\s+)?(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+|rule\s+name(?:d)?\s*:?\s+|(?:firewall\s+)?rule\s+(?:named|called)\s+)['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?(?=[\s,.;:!]|$)|^\s*(?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?rule\s+(?!(?:allow|accept|block|deny|drop|reject|open|close|permit|for|to|that|which)\b(?!-))['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*:|(?:,|;|\.|\s[-–—])\s*(?:(?:firewall\s+)?rule|name|(?:rule\s+)?name\s+(?:it|the\s+rule|this\s+rule))\s*:?\s+['"“‘`]?([a-z][a-z0-9-]{0,40})['"”’`]?\s*[.!]*$/i.exec(` ${message}`)
     : null;
   const ruleName = named ? (named[1] ?? named[2] ?? named[3])!.toLowerCase() : undefined;
   // "a firewall rule called office-ssh that lets …": the name goes, the rule stays ("a firewall rule that lets …").
   const afterName = named ? ` ${message}`.slice(` ${message}`.indexOf(named[0]) + named[0].length) : '';
   const keepRule = named && !named[2] && /\brule\s+(?:named|called)\s/i.test(named[0]) && /\w/.test(afterName) ? `${named[0].replace(/\s+(?:named|called)\s+\S+$/i, '')} ` : undefined;
   if (named) message = ` ${message}`.replace(named[0], keepRule ?? (named[2] ? ' ' : named[0].startsWith(',') || named[0].startsWith('.') || named[0].startsWith(';') ? named[0][0]! + ' ' : ' ')).replace(/\s+/g, ' ').replace(/[\s,.;-]+$/, '').trim();
+  // "add rule deny-smb: 445 from anywhere, deny": the action said last, with no verb before it, goes first (round 26).
+  if (named) message = message.replace(/^((?:(?:add|make|create|new)\s+(?:a\s+)?)?(?:firewall\s+)?(?:rule\s*:?\s*)?)((?:(?!\b(?:accept|allow|drop|deny|reject|block|open|close|permit)\b)[^,;])+?)\s*,\s*(accept|allow|drop|deny|reject|block)\s*[.!]*$/i, '$1$3 $2')
   // "schedule a job called warm-cache that runs curl …", "a cron job named x which runs …",
   // "…, call the job warm-cache": the job's name is taken out and given to the job, and "a job
   // that runs X" is "run X" (its words were the command before).
@@ -688,7 +692,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const lastAsked = [...original.history].reverse().find((h) => h.role === 'user')?.text ?? '';
   const fwVerb = /^\s*(?:(?:please|pls|now|also|and|then|ok(?:ay)?)\s+)*(allow|open|block|deny|drop|reject|close|permit|whitelist|ban)\b/i.exec(lastAsked);
   const elided = /^\s*(?:(?:and|also|plus|then|oh|same\s+for)\s+)+(?:(?:the|for)\s+)?/i.exec(message);
-  if (fwVerb && elided && detectVerb(message.slice(elided[0].length)) === undefined && (findPorts(message).length > 0 || /\b(?:ssh|https?|web|dns|smtp)\b/i.test(message)) && (findCidrs(message).length > 0 || ANYWHERE.test(message.toLowerCase()))) {
+  // "open 8080 from 10.0.0.0/8", then "same for 9090": the turn before again, with the new port (round 26).
+  const sameFor = /^\s*(?:(?:and|also|ok(?:ay)?|now|then)\s+)*(?:do\s+)?(?:the\s+)?same\s+(?:thing\s+)?(?:for|with|on)\s+(?:port\s+)?(\d{2,5})\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/i.exec(message);
+  const portsBefore = findPorts(lastAsked);
+  if (fwVerb && sameFor && portsBefore.length === 1) message = lastAsked.replace(new RegExp(String.raw`(?<!\d)${portsBefore[0]}(?!\d)`), sameFor[1]!);
+  else if (fwVerb && elided && detectVerb(message.slice(elided[0].length)) === undefined && (findPorts(message).length > 0 || /\b(?:ssh|https?|web|dns|smtp)\b/i.test(message)) && (findCidrs(message).length > 0 || ANYWHERE.test(message.toLowerCase()))) {
     message = `${fwVerb[1]!.toLowerCase()} ${message.slice(elided[0].length)}`;
   }
   // Only beside something the request adds: said alone it is left to the handlers as it was.
@@ -767,6 +775,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     const continues = (c: string) =>
       // "…, and have it wait for redis": which service waits for which is a clause of its own.
       !DEPENDS.test(c) && (personItem(c) ||
+      // "add rule allow-vpn: udp 1194 from anywhere, accept": the rule's action said last (round 26).
+      /^(?:(?:and|then)\s+)?(?:accept|allow|drop|deny|reject)(?:ed)?(?:\s+it)?\s*[.!]*$/i.test(c.trim()) ||
       envItem(c) ||
       volumePart(c) ||
       serviceItem(c) ||
@@ -1080,6 +1090,12 @@ function paraphrase(text: string): string {
     .replace(/\b(\d+)\s+((?:copies|backups?|dumps?|snapshots?|versions?|of\s+them)\s+)?(?:kept|retained|stored)\b/gi, (_m, n: string, what?: string) => `keep ${n}${what && !/of\s+them/i.test(what) ? ` ${what.trim()}` : ''}`)
     // "port too 8008", "scale it too 3": "too" before a number is "to".
     .replace(/\btoo\s+(?=\d)/gi, 'to ')
+    // "fw: 8443 accept from 172.16.0.0/12", "firewall - 25 drop", "8443 allow from …": ops
+    // shorthand, the port said before its verb, is the verb first (round 26).
+    .replace(/(?<![\w./:@-])fw(?![\w./@-]|:[\w/])/gi, 'firewall')
+    // "log in to the server remotely", "remote login": SSH.
+    .replace(/\b(?:log\s*in|login|sign\s+in|get\s+in)\s+(?:(?:to|on|into)\s+(?:the|this|our|my)\s+(?:server|machine|box|host|vps)\s+)?remotely\b|\bremote(?:ly)?\s+(?:logins?|shell|shell\s+access)\b/gi, 'ssh')
+    .replace(/(^|[,;.]\s|\bfirewall(?:\s*[:\-–]\s*|\s+))(?:port\s+)?(\d{2,5})(\/(?:tcp|udp))?(?:\s*[:\-–]\s*|\s+)(accept|allow|open|permit|deny|drop|reject|block|close)\b/gi, (_m, head: string, port: string, proto: string | undefined, verb: string) => `${head}${verb} port ${port}${proto ?? ''}`)
     // "the firewall entry for 8080", "the firewall exception for grafana", "the firewall hole for
     // 443": one rule, said another way (round 26: "delete the firewall entry …" read as "open").
     .replace(/\bfirewall\s+(?:entry|exception|exemption|hole|pinhole|opening|allowance)\b/gi, 'firewall rule')
@@ -1121,14 +1137,14 @@ function paraphrase(text: string): string {
     .replace(/(^|[,;.]\s*|\band\s+|\bplease\s+)dump\s+(?=(?:the|my|our)\s|[\w-]+\s+(?:every|each|daily|nightly|weekly|hourly|twice|at)\b)/gi, '$1back up ')
     .replace(/\b([A-Z][A-Z0-9_]{2,})\s*[,;:-]\s*(?:and\s+|just\s+)?(?:take|get|read|pull|load|grab|source|fill|populate)\s+(?:it|that|its\s+value|the\s+value)\s+from\b/g, '$1 from')
     .replace(
-      /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)\s*(?:[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
+      /\bnew\s+(admin(?:istrator)?|sudoer|sysadmin|superuser|user|dev(?:eloper)?|hire|engineer|colleague|team\s?-?mate|intern|person|account|login|contractor|operator|member)(?:\s*[:\-–—=]|\s+is\s+|\s+will\s+be\s+)\s*['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?/gi,
       (_m, role: string, name: string) => `add user ${name.toLowerCase()}${/admin|sudo|super/i.test(role) ? ' with sudo' : ''}`,
     )
     .replace(/\b(?:a\s+|one\s+)?(gig|gb|gigabyte|meg|mb|megabyte)s?\s+and\s+a\s+half\b/gi, (_m, u: string) => (/^g/i.test(u) ? '1536mb' : '1.5mb'))
     .replace(/\b(\d+|two|three|four|five|six|seven|eight)\s+and\s+a\s+half\s+(gigs?|gb|gigabytes?)\b/gi, (_m, n: string) => `${(parseNumberWord(n) ?? 1) * 1024 + 512}mb`)
     .replace(/\b(\d+|a|one|two|three|four|five|six|seven|eight)\s+and\s+a\s+half\s+(cores?|cpus?|vcpus?)\b/gi, (_m, n: string, u: string) => `${parseNumberWord(n) ?? 1}.5 ${u}`)
     .replace(/\b(?:3|three)\s+quarters?\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '768mb')
-    .replace(/\b(?:the\s+)?([a-z_][\w-]*)\s*(?:,\s*|\s+and\s+|\s*&\s*)([a-z_][\w-]*)\s+groups\b/gi, 'the $1 group, the $2 group')
+    .replace(/\b(?:the\s+)?([a-z_][\w-]*)(?:\s*,\s*|\s+and\s+|\s*&\s*)([a-z_][\w-]*)\s+groups\b/gi, 'the $1 group, the $2 group')
     .replace(/\bhalf\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '512mb')
     .replace(/\b(?:a\s+)?quarter\s+(?:of\s+)?(?:a|an|one)\s+(?:gig|gb|gigabyte)\b/gi, '256mb')
     .replace(/\b(?:a|one)\s+(gig|gigabyte)\b/gi, '1 $1')
@@ -1252,7 +1268,7 @@ function settingPairs(text: string): string {
  * everything said before it in the request; only what follows is read.
  */
 function retracted(text: string): string {
-  const m = /^(.*\S)\s*(?:\.{2,}|…|[,;:.!-])?\s*(?:(?:oh\s+)?no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*,?\s*(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
+  const m = /^(.*\S)\s*(?:(?:\.{2,}|…|[,;:.!-])\s*)?(?:(?:oh\s+)?no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*,?\s*(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
   if (!m || m[2]!.trim() === '') return text;
   return m[2]!.replace(/^(?:just|instead|rather|so|ok(?:ay)?)\s*,?\s+/i, '');
 }
@@ -1369,7 +1385,7 @@ const SCHEDULE_FRAGMENT =
  */
 function withoutPurpose(clause: string): string {
   const m =
-    /^(.*?\S)\s*,?\s+(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it(?!\s+(?:only\s+)?(?:allows|accepts|blocks|denies|rejects|drops|lets|permits|covers)\b)|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
+    /^(.*?\S)(?:\s*,\s+|\s+)(?:so\s+(?:that\s+)?(?:i|we|you|they|people|users|everyone|the\s+team|it(?!\s+(?:only\s+)?(?:allows|accepts|blocks|denies|rejects|drops|lets|permits|covers)\b)|my|our|stuff|things)\b|(?:because|since|cause|cuz|coz|'cause)\s+\S|in\s+case\b|as\s+(?:i|we|they|it|there)\s(?!(?:is|are|was|were|stands)\b)|as\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|blocks?|needs?|uses?|wants?|has|have|does|doesn'?t|can'?t|won'?t|already|filters?|only)\b).*$/i.exec(clause);
   if (!m || (detectVerb(m[1]!) === undefined && !ownSetting(m[1]!))) return clause;
   return m[1]!;
 }
@@ -1521,7 +1537,7 @@ function pointedAt(said: string, input: EngineInput): string {
  */
 export function isYesNoQuestion(message: string): boolean {
   const t = message.trim().toLowerCase();
-  if (/[.;!\n]\s*\S/.test(t.replace(/[?!.\s]+$/, '')) || /\?\s*\S/.test(t)) return false;
+  if (/[.;!\n]\s*\S/.test(t.replace(/(?<![?!.\s])[?!.\s]+$/, '')) || /\?\s*\S/.test(t)) return false;
   return /^(?:(?:so|ok|okay|hey|and|but|quick\s+question:?)\s*,?\s+)?(?:is|are|isn'?t|aren'?t)\s+(?!there\s+a\s+way\b)\S/.test(t) ||
     (/\?\s*$/.test(t) && /^(?:(?:so|ok|okay|hey|and|but)\s*,?\s+)?(?:was|were|does|do|did|has|have|doesn'?t|don'?t|hasn'?t|haven'?t)\s+(?:i|we|it|they|he|she|my|our|the|this|that|any|anything|anyone|\w+\s+(?:have|got|run|use|listen|expose|publish|back|get|still))\b/.test(t));
 }
@@ -3547,7 +3563,7 @@ function commandQuoted(message: string): string {
  * is copied, its schedule said as its cron line and its retention as "keep N" (round 25); the one
  * copied is not backed up again. Said of a service or volume with no backup, nothing is rewritten.
  */
-const LIKE_ANOTHER = /((?<![\s,])\s*(?:,\s*)?)(?:(?:with\s+|on\s+|using\s+)?(?:the\s+)?same\s+(?:way|schedule|backups?|settings?|retention|policy|thing|plan)?\s*(?:as|like)(?:\s+(?:for|with|on))?|(?<=\bback(?:ed)?\s+up\s+(?:the\s+)?[\w-]+(?:\s+volume)?\s+)like|just\s+like)\s+(?:the\s+|for\s+the\s+)?([a-z][\w-]{0,62}?)(?:'s|’s)?(?:\s+(?:volume|data|backups?|one|does|is|has))?(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|thanks)\b))/i;
+const LIKE_ANOTHER = /((?<![\s,])\s*(?:,\s*)?)(?:(?:with\s+|on\s+|using\s+)?(?:the\s+)?same\s+(?:way|schedule|backups?|settings?|retention|policy|thing|plan)?\s*(?:as|like)(?:\s+(?:for|with|on))?|like(?<=\bback(?:ed)?\s+up\s+(?:the\s+)?[\w-]+(?:\s+volume)?\s+like)|just\s+like)\s+(?:the\s+|for\s+the\s+)?([a-z][\w-]{0,62}?)(?:'s|’s)?(?:\s+(?:volume|data|backups?|one|does|is|has))?(?=\s*(?:$|[,.;!?]|\b(?:too|also|please|pls|thanks)\b))/i;
 function backupLikeAnother(message0: string, files: StateFiles): string {
   // "same backups for redis as for postgres": "back up redis same as postgres".
   const message = message0.replace(/\b(?:the\s+)?same\s+(?:backups?|backup\s+schedule|schedule)\s+for\s+(?:the\s+)?([a-z][\w-]{0,62})(?:\s+volume)?\s+as\s+(?:for\s+)?/i, 'back up $1 same as ');
@@ -3907,6 +3923,23 @@ function nearestBefore(run: Run, t: string, names: string[], at: number): string
   return best?.name ?? after?.name;
 }
 
+/**
+ * Of several services a clause added, the ones it said, in the order said: "the wordpress,
+ * reachable on 8088" publishes wordpress, never the database added for it unsaid; "wordpress
+ * on 8081 named bakery-wp, with its own mariadb named bakery-db" is wordpress's port (round 26).
+ */
+function saidFirst(run: Run, t: string, names: string[]): string[] {
+  if (names.length < 2) return names;
+  const at = (n: string) => {
+    const svc = getService(run, n);
+    const words = [n, ...(svc ? findServiceMentions(t).filter((m) => existingFor(run, m) === n || m.template === templateOf(svc)).map((m) => m.text) : [])];
+    const found = words.map((w) => t.search(new RegExp(String.raw`(?<![\w-])${escapeRe(w.toLowerCase())}(?![\w-])`))).filter((i) => i >= 0);
+    return found.length > 0 ? Math.min(...found) : -1;
+  };
+  const said = names.map((n) => ({ n, i: at(n) })).filter((x) => x.i >= 0).sort((a, b) => a.i - b.i).map((x) => x.n);
+  return said.length > 0 ? said : names;
+}
+
 function handleModifiers(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   let did = false;
@@ -3921,7 +3954,13 @@ function handleModifiers(run: Run, clause: string): boolean {
     if (named.length > 0) return named;
     const focus = focusTargets(run, filter);
     // "gitea web on 3000 and its ssh on 2222": "its" is one service, the one said last.
-    if (focus.length > 1 && /\b(?:its|it)\b/.test(t) && !/\b(?:their|them|they|both|each|all)\b/.test(t)) return focus.slice(-1);
+    // "deploy the wordpress, it should be reachable on 8088": "it" is the service said last before it, never a database added for it unsaid (round 26).
+    if (focus.length > 1 && /\b(?:its|it)\b/.test(t) && !/\b(?:their|them|they|both|each|all)\b/.test(t)) {
+      const msg = run.input.message.toLowerCase();
+      const from = msg.indexOf(t);
+      const near = from >= 0 ? nearestBefore(run, msg, focus, from + t.search(/\b(?:its|it)\b/)) : undefined;
+      return near !== undefined ? [near] : focus.slice(-1);
+    }
     if (focus.length > 0) return focus;
     // None named or under discussion: the service the reply to "which service?" chose.
     const a = run.answer;
@@ -4179,7 +4218,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   const portsDone = run.clauseAdded.length > 0 && (run.clauseAdded.every((n) => run.portsSet.includes(n)) || ports.every((p) => run.clauseAdded.some((n) => run.portsSet.includes(n) && (getService(run, n)?.ports ?? []).some((x) => x.host === p))));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
-    const names = targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t));
+    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t)));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
@@ -5366,7 +5405,7 @@ const OPENING_VERB = /^\s*(?:allow|open|permit|accept|let|expose|whitelist|unblo
  */
 function splitBySource(clause: string): [string, string] | undefined {
   const world = (x: string) => ANYWHERE.test(x.toLowerCase());
-  for (const m of clause.matchAll(/\s*[,;]\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s+/gi)) {
+  for (const m of clause.matchAll(/(?:(?<!\s)\s+)?[,;]\s*(?:and\s+|but\s+)?|(?<!\s)\s+(?:and|but)\s+/gi)) {
     const left = clause.slice(0, m.index);
     const right = clause.slice(m.index + m[0].length);
     if (!OPENING_SUBJECT.test(left) || !OPENING_SUBJECT.test(right)) continue;
@@ -5383,7 +5422,7 @@ function splitBySource(clause: string): [string, string] | undefined {
 
 /** "lock the box down", "default deny", "drop everything incoming by default": the input policy set to drop. */
 function lockdownSaid(t: string): boolean {
-  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ]deny\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
+  return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ](?:deny|drop|reject|block)\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b(?!\s+(?:(?:traffic|connections?|packets|requests)\s+)?(?:on|to|for|at)\s+(?:port\b|\d))|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections|coming|in|from|outside|internet|external)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
 }
 
 function handleFirewall(run: Run, clause: string): boolean {
@@ -5391,7 +5430,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   // "only allow ssh from 10.0.0.0/8 and keep the website open", "…, but leave the site
   // reachable": what is kept open is a rule of its own, never narrowed to the source said before
   // it (a lock-down's "but keep …" is read with the lock-down).
-  const kept = !lockdownSaid(clause.toLowerCase()) ? /^(.*?\S)\s*(?:,\s*|\s+)(?:(?:but|and)\s+)?((?:keep|leave)\s.*)$/i.exec(clause) : null;
+  const kept = !lockdownSaid(clause.toLowerCase()) ? /^(.*?\S)(?:\s*,\s*|\s+)(?:(?:but|and)\s+)?((?:keep|leave)\s.*)$/i.exec(clause) : null;
   if (kept && findCidrs(kept[1]!).length > 0 && findCidrs(kept[2]!).length === 0) {
     const head = handleFirewall(run, kept[1]!);
     return handleFirewall(run, kept[2]!) || head;
@@ -5511,7 +5550,7 @@ function handleFirewall(run: Run, clause: string): boolean {
   if (blockOnly && !ports.includes(sshPort(run))) ports.push(sshPort(run));
   const restrictSsh = !blockOnly && ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   // "anything going to port 25", "traffic to port 8080": the port a rule is about, not a service moved to it.
-  const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?)\s+(?:in\s+)?to\s+port\b/g, 'port');
+  const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?|incoming|inbound)\s+(?:in\s+)?(?:to|on|at|for)\s+port\b/g, 'port');
   const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
@@ -5583,7 +5622,10 @@ function handleFirewall(run: Run, clause: string): boolean {
   }
 
   if (restrictSsh) {
-    if (cidrs.length === 0 && !anywhere) {
+    // "open ssh", "allow ssh", "let ssh in": opened with no address and no word that narrows it
+    // is opened from anywhere (round 26); "only allow ssh", "restrict ssh" still ask where from.
+    const openedPlain = !/\b(?:lock(?:ed|ing)?\s*down|restrict\w*|limit\w*|only|just|whitelist|from|to)\b/.test(t);
+    if (cidrs.length === 0 && !anywhere && !openedPlain) {
       // "deny by default and only allow ssh and web": SSH kept open (the lockdown clause did it), not narrowed.
       if (!lockdownSystem && !lockdownSaid(run.input.message.toLowerCase())) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
     } else {
@@ -5983,7 +6025,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   const grant =
     !revoke &&
     (/\b(?:needs?|should\s+(?:have|get|be)|must\s+have|gets?|wants?|requires?|deserves?)\s+(?:an?\s+|the\s+)?(?:sudo|admin(?:istrator)?|root|superuser)(?:\s+(?:rights|access|privileges|privs|permissions|powers|perms))?\b/.test(t) ||
-      /\b(?:she|he|they|[a-z_][\w-]*)\s*(?:'s|’s|\s+is|\s+are|'re|\s+will\s+be)\s+(?:an?\s+|our\s+|the\s+)?(?:new\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b(?!\s*\?)/.test(t) ||
+      /\b(?:she|he|they|[a-z_][\w-]*)(?:\s*(?:'s|’s|'re)|\s+(?:is|are|will\s+be))\s+(?:an?\s+|our\s+|the\s+)?(?:new\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b(?!\s*\?)/.test(t) ||
       /\b(?:let|allow)\s+(?:them|him|her|[a-z_][\w-]*)\s+(?:use\s+|have\s+|run\s+)?sudo\b|\bcan\s+(?:use\s+)?sudo\b|\b(?:give|grant|make)\s+(?:him|her|them)\s+(?:an?\s+)?(?:sudo|admin\w*|root)\b/.test(t) ||
       // Round 24: being able to sudo said every way ("jane needs to be able to sudo", "bob has to be
       // able to use sudo", "should be allowed to run sudo"), and "make kim an administrator".

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectDanger } from './engine.js';
 import { GUARD_OVERLAP, GUARD_WINDOW, guardWork } from './guard.js';
+import { shortestMs } from '../../../test/offline-engine.js';
 
 /**
  * Round 26: the guard's time grows with the request's length. Before, its patterns backtracked
@@ -26,16 +27,7 @@ function said(shape: string, length: number): string {
   return shape.repeat(Math.ceil(length / shape.length)).slice(0, length);
 }
 
-/** The shortest of three runs: a loaded machine adds time to a run, never takes it away. */
-function ms(message: string): number {
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    detectDanger(message);
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
-}
+const ms = (message: string): number => shortestMs(() => detectDanger(message));
 
 describe('the guard reads a long request in time that grows with its length', () => {
   it.each(SHAPES)('its work counter: %j said until 40k characters is read at most three times over', (shape) => {

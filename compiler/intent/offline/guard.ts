@@ -121,7 +121,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   // A role marker where a sentence, line or quote begins: "SYSTEM: …", "… . Assistant: …",
   // "\nDeveloper: …", "[system] …", "<<SYS>>", "[INST]", "### Instruction:".
   {
-    re: new RegExp(String.raw`(?:^|[.!?;\n"'“‘(\[]\s*|\s-{2,}\s*)${ROLE}\s*(?::|-{1,2}>|=>)|\[\s*(?:system|inst|assistant|sys)\s*\]|<<\s*sys\s*>>|#{2,}\s*(?:system|instructions?|assistant)\b|\b(?:assistant|claude|ai|bot|model)\s*,\s*you\s+(?:are|must|will|should)\s+now\b`, 'i'),
+    re: new RegExp(String.raw`(?:^|[.!?;"'“‘(\[]\s*|(?<!\s)[^\S\n]*\n\s*|\s-{2,}\s*)${ROLE}\s*(?::|-{1,2}>|=>)|\[\s*(?:system|inst|assistant|sys)\s*\]|<<\s*sys\s*>>|#{2,}\s*(?:system|instructions?|assistant)\b|\b(?:assistant|claude|ai|bot|model)\s*,\s*you\s+(?:are|must|will|should)\s+now\b`, 'i'),
     reason: INJECTED,
   },
   // "ignore the above", "disregard everything before this", "forget the previous text": the

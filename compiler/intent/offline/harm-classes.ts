@@ -35,7 +35,8 @@ export type ClassKind =
   | 'firewall off'
   | 'root key for someone'
   | 'every account taken'
-  | 'secret shown';
+  | 'secret shown'
+  | 'extortion';
 
 export interface ClassHarm {
   kind: ClassKind;
@@ -64,6 +65,8 @@ const OWN: Record<OwnKind, string> = {
     "a key on root's account (or root for someone you cannot name) is a way in that no user list shows and no sudo log records. Give the person their own account with their key, and sudo if they need it (\"add user carol with sudo and ssh key ssh-ed25519 AAAA…\").",
   'every account taken':
     "one key put on every account, or everyone's keys replaced with one, gives whoever holds it every account on this machine and locks the owners out. Add the person their own account with their key (\"add user carol with ssh key ssh-ed25519 AAAA…\"), or replace one named user's key (\"replace bob's ssh key with …\").",
+  extortion:
+    "encrypting or locking this machine's data so that its owner must pay to get it back is extortion (ransomware), and deleting the originals makes it unrecoverable: it is refused whole. To protect data, back it up here (\"back up the db every night, keep 7\"); to encrypt your own backups, say so without deleting anything.",
   'secret shown':
     'secret values are never shown: not in a reply, a log or a message. A generated secret stays encrypted and only the runtime decrypts it; to read or replace one on the host, use `claude secret set NAME`.',
 };
@@ -184,7 +187,19 @@ const CURL_UPLOAD = new RegExp(String.raw`\bcurl\b[^;|]{0,80}?\s(?:(?:-T|-F)(?=[
 
 // ── data destruction ───────────────────────────────────────────────────────
 
-const RETENTION_SAID = re(String.raw`\b(?:older\s+than|more\s+than\s+\d+\s+\w+\s+old|after\s+\d+|beyond\s+\d+|past\s+\d+\s+(?:days?|weeks?|months?)|keep(?:ing)?\s+(?:only\s+)?(?:the\s+)?(?:last|latest|newest|most\s+recent)\s+\d+|except\s+(?:for\s+)?the\s+(?:last|latest|newest)|rotat\w*)\b`);
+const KEPT_COUNT = String.raw`(?:[1-9]\d*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)`;
+const RETENTION_SAID = re(String.raw`\b(?:older\s+than|more\s+than\s+\d+\s+\w+\s+old|after\s+\d+|beyond\s+\d+|past\s+\d+\s+(?:days?|weeks?|months?)|keep(?:ing)?\s+(?:only\s+|just\s+)?(?:the\s+)?(?:(?:last|latest|newest|most\s+recent)\s+)?${KEPT_COUNT}(?!\s*(?:%|[kmgt]i?b?\b|services?|containers?|replicas?))|(?:all|everything)\s+(?:but|except)\s+(?:for\s+)?the\s+(?:last|latest|newest|most\s+recent)|except\s+(?:for\s+)?the\s+(?:last|latest|newest)|rotat\w*)\b`);
+
+/**
+ * Round 26: old backups pruned with a number kept ("purge old pgdata backups, only keep the last
+ * 3", "delete backups older than 30 days") is retention, not a wipe: engine.ts skips its WIPE
+ * patterns when they no longer match once the backups named are taken out. Retention 0 ("keep
+ * 0") is not a count kept, and a database or volume wiped beside it is still a wipe.
+ */
+const BACKUPS_NAMED = /\b(?:(?!(?:wip|eras|nuk|shred|destroy|purg|trash|zap|empt|format|delet|remov|drop|truncat|clear|prun|and|or|then)\w*\b)[\w-]+\s+){0,2}?(?:back\s?ups?|snapshots?|dumps?|archives?)\b/gi;
+export function prunesOldBackups(message: string, wipe: RegExp): boolean {
+  return RETENTION_SAID.test(message) && !wipe.test(message.replace(BACKUPS_NAMED, ' '));
+}
 const DESTROY = [
   // A data directory wiped: "wipe /home", "clean out /var/lib/docker/volumes", "nuke /srv".
   String.raw`\b(?:wip(?:e|es|ing)|eras(?:e|es|ing)|nuk(?:e|es|ing)|shred\w*|destroy\w*|purg(?:e|es|ing)|trash\w*|zap\w*|empty\w*|format\w*|clean\s+out|clear\s+out|rm\s+-\w+|(?:delete|remove|rm)\s+(?:everything|all|every\s+file|the\s+contents?|whatever(?:'s|\s+is)?)\s+(?:in|under|inside|from|of|on|at))\b[^.;]{0,30}?(?<![\w.-])\/(?:home|var\/lib|srv|data|opt|mnt|backups?|var\/backups?|root)(?![\w.-])`,
@@ -222,6 +237,29 @@ const HIDE = [
   // (not "so the team can see the dashboards").
   String.raw`\bso\s+(?:that\s+)?(?:(?:nobody|no\s?one|no\s+body|none\s+of\s+them)(?:\s+else)?\s+(?:\w+\s+){0,2}?|(?:they|my\s+\w+|the\s+(?:admins?|boss|team|company|others|owner))\s+(?:doesn'?t|does\s+not|don'?t|dont|do\s+not|can'?t|cannot|won'?t|will\s+not|never)\s+(?:ever\s+)?)(?:sees?|knows?|notices?|finds?\s+out|tell|finds?)\b|\bso\s+(?:that\s+)?(?:it|this|that|they)\s+(?:doesn'?t|does\s+not|won'?t|will\s+not|never|don'?t)\s+(?:show|appear|get\s+noticed|get\s+seen|turn\s+up)\b`,
 ].map(re);
+/**
+ * Round 26 (practice 20's t20-j02): a change kept out of what the person approving reads: "leave
+ * it out of the summary", "don't mention the user in the plan", "between us, add …". Not what
+ * only protects a secret ("don't show the password in the summary"), nor a change scoped
+ * ("leave redis out of the plan, just do nginx").
+ */
+const FROM_REVIEW = re(
+  String.raw`\b(?:leav|keep|omit|hid|drop|exclud|skip)\w*\s+(?:(?:it|this|that|them|him|her|the\s+[\w-]+|[\w-]+)\s+)?(?:out\s+of|off|from)\s+(?:the\s+|your\s+|my\s+|this\s+)?(?:summary|summaries|list\s+of\s+changes|review|approval\s+(?:prompt|screen)|explanation|report)\b|\b(?:don'?t|dont|do\s+not|never|without)\s+(?:mention\w*|show\w*|list\w*|report\w*|say\w*|tell\w*)\s+(?:(?:it|this|that|them|him|her|the\s+[\w-]+|[\w-]+)\s+)?(?:in|on)\s+(?:the\s+|your\s+|this\s+)?(?:summary|plan|proposal|changes|diff|review|explanation)\b|\b(?:just\s+)?between\s+(?:you\s+and\s+me|us(?:\s+two)?)\s*(?:[,;:—–-]|$)`,
+);
+/**
+ * Round 26 (practice 20's t20-j21): ransomware. Data encrypted and its originals deleted, or
+ * locked with a key only the asker holds, or "the owner will pay to get them back".
+ */
+const EXTORT = [
+  String.raw`\bencrypt\w*\b[^.;]{0,100}?\b(?:delet|remov|wip|eras|shred|destroy|nuk|trash|rm\b)\w*\s+(?:(?:the|all|every|their|its|any)\s+){0,2}(?:originals?|plain\s?-?text|unencrypted|clear\s?-?text|source\s+files|old\s+cop(?:y|ies)|rest)\b`,
+  String.raw`\b(?:encrypt|lock)\w*\b[^.;]{0,80}?\bkeys?\s+(?:that\s+)?only\s+(?:i|we|me|us)\s+(?:have|hold|know|own|keep)\b`,
+  String.raw`\bransom\s+(?:notes?|demands?|messages?|payments?)\b|\b(?:demand|ask|charge)\w*\s+(?:an?\s+)?ransom\b|\bhold\w*\s+(?:\w+\s+){1,4}(?:for|to)\s+ransom\b|\bpay\w*\s+(?:\w+\s+){0,3}(?:to\s+)?(?:get|have)\s+(?:it|them|this|that|their\s+[\w-]+|the\s+[\w-]+|[\w-]+)\s+back\b|\bpay\w*\s+(?:\w+\s+){0,2}to\s+(?:unlock|decrypt|restore|release|recover)\b|\b(?:until|unless|once|before)\s+(?:they|he|she|the\s+(?:owner|client|customer|company))\s+pays?\b`,
+].map(re);
+/** What is kept from the summary is itself a secret ("don't show the password in the summary"): not hiding. */
+function keptFromReview(c: string): boolean {
+  const m = FROM_REVIEW.exec(c);
+  return m !== null && !PROTECTED.test(m[0]);
+}
 const HIDE_NOT = re(String.raw`\b(?:debug|verbose|access)\s+logging\b|\blog\s+level\b|\bkeep\s+(?:only\s+)?\d+\b|\b(?:old|older|stale|archived|rotated)\s+(?:[\w-]+\s+)?logs?\b`);
 /** A purpose of hiding said about what only protects: "so nobody sees the dashboards without logging in". */
 const ACCESS_ONLY = re(String.raw`\b(?:password|log(?:ging)?\s+in|login|sign(?:ing)?\s+in|auth\w*|vpn|office|public|internet|outside|firewall|private|only\s+from)\b`);
@@ -340,14 +378,20 @@ const SAFETY_OFF = [
   String.raw`\b(?:stop\w*|skip\w*|quit\w*|don'?t|dont|do\s+not|never|no\s+need\s+to|no\s+more)\s+(?:check|verif|validat)\w*\s+(?:the\s+|any\s+)?(?:plan\s+|plans'?\s+)?signatures?\b`,
   // Approvals off: "set safety approvals to none", "require_approval: false", "auto approve everything".
   String.raw`\brequire_?\s?approval\b[^.;]{0,12}\b(?:false|no|off|0)\b|\bapprovals?\b[^.;]{0,20}\b(?:to\s+)?(?:none|nothing|off|false|disabled|zero)\b|\bauto[-_ ]?approv\w*\s+(?:(?:every|all|any)\w*)\b|\bauto_approve_categories\b|\b(?:just\s+)?push\s+(?:it|them|this|that|changes?)\s+(?:through|out)?\s*(?:without|no)\s+(?:asking|approval|review|confirm\w*)\b|\bjust\s+push\s+it\b`,
+  // Round 26 (practice 20): "switch off the approvals", "turn off the approval prompts", "stop
+  // the confirmations", "get rid of approvals so they stop bothering us".
+  String.raw`\b${OFF}\s+(?:(?:the|all|any|those|these|plan|every|your|its|of)\s+){0,3}(?:approvals?|approval\s+(?:prompts?|steps?|checks?|process|requirements?)|confirmations?|confirmation\s+(?:prompts?|steps?)|sign-?offs?)\b`,
 ].map(re);
 /** A question about the safety net reads it: "why did it roll back?", "does rollback run health checks?". */
 const ASKS = /^\s*(?:why|what|how|when|which|does|do|did|is|are|can|could|will)\b|\?\s*$/i;
 
 // ── round 24: the firewall turned off (now, or by a job at night) ──────────
 
+// Round 26 (practice 20's "turn fw off"): "fw" is the firewall; the firewall named between the
+// verb and "off" ("turn the fw off", "switch the firewall off pls"), or said alone with "off".
+const FIREWALL_WORD = String.raw`(?:firewall|fw|nftables|nft|iptables|ufw|firewalld)`;
 const FIREWALL_OFF = re(
-  String.raw`\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|flush\w*|kill\w*|shut\w*\s+(?:off|down)|remov\w*|uninstall\w*|tear\w*\s+down|mask\w*|drop\w*)\s+(?:the\s+|all\s+)?(?:host'?s?\s+)?(?:firewall|nftables|nft|iptables|ufw|firewalld)\b(?!\s+(?:rules?|entry|entries|exception|exemption|hole|pinhole|opening|allowance)\s+(?:for|on|named|called|that|which|\w+-\w+)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\b)|\b(?:ufw|firewalld|nftables)\s+(?:-{1,2}[\w-]{1,20}\s+){0,3}(?:disable|stop|off|reset)\b|\bsystemctl\s+(?:stop|disable|mask|kill)\s+(?:nftables|ufw|firewalld|iptables|netfilter-persistent)\b|\bnft\s+(?:flush|delete\s+table)\b|\biptables\s+(?:-F|-X|--flush|-P\s+INPUT\s+ACCEPT)\b`,
+  String.raw`\b(?:turn\w*|switch\w*|shut\w*|knock\w*)\s+(?:the\s+|that\s+|this\s+|our\s+|my\s+)?(?:host'?s?\s+)?${FIREWALL_WORD}\s+(?:off|down)\b|^\s*(?:the\s+)?${FIREWALL_WORD}\s+(?:off|down)\b|\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|stop\w*|flush\w*|kill\w*|shut\w*\s+(?:off|down)|remov\w*|uninstall\w*|tear\w*\s+down|mask\w*|drop\w*)\s+(?:the\s+|all\s+)?(?:host'?s?\s+)?(?:firewall|fw|nftables|nft|iptables|ufw|firewalld)\b(?!\s+(?:rules?|entry|entries|exception|exemption|hole|pinhole|opening|allowance)\s+(?:for|on|named|called|that|which|\w+-\w+)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\b)|\b(?:ufw|firewalld|nftables)\s+(?:-{1,2}[\w-]{1,20}\s+){0,3}(?:disable|stop|off|reset)\b|\bsystemctl\s+(?:stop|disable|mask|kill)\s+(?:nftables|ufw|firewalld|iptables|netfilter-persistent)\b|\bnft\s+(?:flush|delete\s+table)\b|\biptables\s+(?:-F|-X|--flush|-P\s+INPUT\s+ACCEPT)\b`,
 );
 
 // ── round 24: a key on root's account, root for someone unnamed ────────────
@@ -418,9 +462,12 @@ export function judgeClass(message: string): ClassHarm | undefined {
   if (clauses.some(cryptoMining)) return found('crypto-mining');
   if (clauses.some((c) => ESCALATE.some((r) => r.test(c)))) return found('privilege escalation');
   if (clauses.some((c) => EXFIL.some((r) => r.test(c)) || CURL_UPLOAD.test(c))) return found('exfiltration');
-  if (clauses.some((c) => DESTROY.some((r) => r.test(c)) && !RETENTION_SAID.test(c))) return found('data destruction');
+  // Retention said ("keep the last 3") spares only the backups it prunes: "wipe the database and
+  // keep the last 3 backups" still wipes the database.
+  if (clauses.some((c) => DESTROY.some((r) => r.test(c) && !(RETENTION_SAID.test(c) && !r.test(c.replace(BACKUPS_NAMED, ' ')))))) return found('data destruction');
   if (clauses.some(backdoor)) return found('persistence');
-  if (clauses.some(concealed)) return found('concealment');
+  if (clauses.some(concealed) || clauses.some(keptFromReview)) return found('concealment');
+  if (EXTORT.some((r) => r.test(text))) return found('extortion');
   if (clauses.some(opensEverything)) return found('opening everything');
   for (const c of clauses) {
     const kind = round24(c);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runOfflineEngine } from './engine.js';
 import { judgeHarm } from './harm.js';
 import type { StateFiles } from '../provider.js';
+import { shortestMs } from '../../../test/offline-engine.js';
 
 // Round 18, my own wording (none is a held-out case): each kind of harm said many ways, and
 // the near misses that must stay ordinary requests. Through the whole engine, so the test
@@ -429,6 +430,45 @@ describe('no pattern backtracks over long input', () => {
     expect(judgeHarm(message)).toBeUndefined();
     expect(ask(message.slice(0, 20_000)).refused).toBeUndefined();
   }, 20_000);
+});
+
+// Round 26 (harm, session 19): the rest of LIKE_ANOTHER's family. A pattern that starts `\s*`
+// or `\s+` anywhere, or has `\s*` beside `\s+` (or a lookbehind reading back over spaces), is
+// tried at every character of a run of spaces, tabs or newlines and reads the rest of the run
+// each time: quadratic. Found by timing every regex the engine runs, per pattern, at n and 4n
+// characters of each shape: before, 3000 → 12 000 newlines took 0.37 → 10.6 s (×29), spaces
+// ×15, tabs ×13 (nlu.ts's clause split, referents.ts's split, engine.ts's clause split, the
+// "and/but" reader, "X and Y groups", "so that/because", "…, keep X", "no wait" corrections,
+// the "is an admin" reader, a trailing "?!." trim and LIKE_ANOTHER's lookbehind). Each now starts
+// a run only at its first character. The bound is a ratio in the same run, 12 with a 50 ms floor (linear is 4,
+// quadratic 16), never the clock alone; 4n is the longest request read (MAX_REQUEST_CHARS).
+describe('the engine reads a long run of one shape in time that grows with its length', () => {
+  const SHAPES: [string, string][] = [
+    ['spaces', ' '],
+    ['tabs', '\t'],
+    ['newlines', '\n'],
+    ['spaces, tabs and newlines', ' \n\t'],
+    ['commas', ','],
+    ['"and "', 'and '],
+    ['"instead "', 'instead '],
+    ['"no wait "', 'no wait '],
+    ['"same as "', 'same as '],
+    ['"except "', 'except '],
+    ['double quotes', '"'],
+    ["single quotes", "'"],
+    ['"$("', '$('],
+    ['"- "', '- '],
+    ['". "', '. '],
+  ];
+  const said = (shape: string, n: number) => 'restart nginx ' + shape.repeat(Math.ceil(n / shape.length)).slice(0, n) + ' x';
+  // The shortest of three: at load 30 on 2 cores the shortest of two still varied ×3.
+  const ms = (message: string) => shortestMs(() => ask(message), 3);
+  it.each(SHAPES)('%s: 4000 characters take under 12 times what 1000 take', (_name, shape) => {
+    ask('restart nginx');
+    const small = ms(said(shape, 1000));
+    const large = ms(said(shape, 4000));
+    expect(large, `1000: ${small.toFixed(1)} ms, 4000: ${large.toFixed(1)} ms`).toBeLessThan(12 * Math.max(small, 50));
+  }, 120_000);
 });
 
 // From held-out 15 (read by the lead after its first contact): the record of changes rewritten,

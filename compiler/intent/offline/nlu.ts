@@ -172,6 +172,8 @@ export function findPorts(text: string): number[] {
   // Two digits at least, and not a size, a count or a time ("on 16 cores", "open 10 connections").
   const notPort = String.raw`(?!\s*(?:%|[kmgt]i?b?\b|megs?|gigs?|cpus?|cores?|replicas?|instances|copies|connections?|times|minutes?|hours?|days?|am\b|pm\b|:|\.\d))`;
   for (const m of t.matchAll(new RegExp(String.raw`\bon\s+(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
+  // "all inbound traffic to 11211", "connections to 3306", "everything for 23": the traffic a rule is about (round 26).
+  for (const m of t.matchAll(new RegExp(String.raw`\b(?:traffic|connections?|packets|requests|incoming|inbound|everything|anything)\s+(?:to|on|at|for)\s+(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
   for (const m of t.matchAll(new RegExp(String.raw`\b(?:open|close|block|unblock|expose|deny|allow|permit|accept|drop|reject|ban|reach|hit|access|connect\s+to)\s+(?:up\s+)?(?:port\s+)?(\d{2,5})\b${notPort}`, 'g'))) out.push(Number(m[1]));
   // "only allow 22 80 443", "open 80, 443 and 8443": a list of bare numbers after the verb.
   const item = String.raw`\d{2,5}(?![.:/]\d)`;
@@ -240,6 +242,9 @@ const SERVICE_WORDS: { re: RegExp; template: string; generic: boolean }[] = [
   { re: /\bblog\b/g, template: 'wordpress', generic: true },
 ];
 
+/** The words before a service's own name: "called X", "named 'X'", "name it X". */
+export const SAID_AS_NAME = /(?<!\b(?:user|account|owner|role|group|login|volume|dir|directory|folder|disk|storage)\s+)\b(?:called|named|name\s+it|call\s+it)\s+['"“‘`]?$/;
+
 /** Service mentions in order of appearance (a template may appear more than once). */
 export function findServiceMentions(text: string): ServiceMention[] {
   const t = text.toLowerCase();
@@ -250,6 +255,9 @@ export function findServiceMentions(text: string): ServiceMention[] {
       const start = m.index ?? 0;
       const end = start + m[0].length;
       if (taken.some(([a, b]) => start < b && end > a)) continue;
+      // "a mongodb called mongo", "… named pg": the name said for a service is no product (round 26);
+      // "bakery-db", "edge-proxy": a role word inside a hyphenated name is no role.
+      if (SAID_AS_NAME.test(t.slice(Math.max(0, start - 32), start)) || (w.generic && (/\w-$/.test(t.slice(0, start)) || /^-\w/.test(t.slice(end))))) continue;
       // "database password" is not a database.
       if (w.template === 'postgres' && w.generic && /^\s*(password|user|name|connections?|limit)/.test(t.slice(end))) continue;
       taken.push([start, end]);
@@ -290,7 +298,7 @@ export function splitClauses(text: string, hasOwnMeaning: (clause: string) => bo
     // A dash with spaces round it ends a clause when a subject follows ("… noah@work - he needs
     // sudo", "close 8080 - api doesn't need to be public"); "… env var - generate a random one"
     // goes on, and one between two numbers is a range ("8000 - 8010").
-    .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|(?<!\d)\s+[-–—]+\s+(?=(?:he|she|they|it|it'?s|its|this|that|the\s+[\w-]+|[a-z][\w-]*\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not|should|shouldn'?t|needs?|must|can'?t|won'?t|(?:publicly\s+)?(?:reachable|exposed|accessible|published)\b))\s)|\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
+    .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|(?<![\d\s])\s+[-–—]+\s+(?=(?:he|she|they|it|it'?s|its|this|that|the\s+[\w-]+|[a-z][\w-]*\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not|should|shouldn'?t|needs?|must|can'?t|won'?t|(?:publicly\s+)?(?:reachable|exposed|accessible|published)\b))\s)|(?<!\s)\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
     .map((s) => unmask(s).trim())
     .filter((s) => s.length > 0);
   const out: string[] = [];

@@ -121,7 +121,7 @@ const FIREWALL_ORDER = /\b(?:allow|permit|let|accept|open|close|block|deny|drop|
 const PORT_SAID = /\b(?:port|ports|ssh|https?|web)\b|\b\d{2,5}\b/i;
 
 export function pointedSource(message: string, findCidrs: (t: string) => string[], findPorts: (t: string) => number[]): string {
-  const parts = message.split(/(\s*[,;]\s*|\.\s+|\s+[-–—]\s+)/);
+  const parts = message.split(/((?:(?<!\s)\s+)?[,;]\s*|\.\s+|(?<!\s)\s+[-–—]\s+)/);
   for (let i = 2; i < parts.length; i += 2) {
     const described = parts[i - 2]!;
     const pointing = parts[i]!;

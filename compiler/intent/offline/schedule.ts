@@ -45,8 +45,9 @@ const dayIndex = (w: string): number => DAY_NAMES.findIndex((d) => d.startsWith(
 
 /** Quoted text (language.ts `QUOTED`), paths, URLs and KEY=value: never read as schedule words. */
 // At most 256 characters before the / or = (a path or key=value): `\S*` there was tried from
-// every position of a long word without one, each try to its end (quadratic).
-const PATH_OR_KEY = String.raw`\S{0,256}[/=]\S*`;
+// every position of a long word without one, each try to its end (quadratic). Read up to the
+// first / or = (never back from the 256th character): the same matches, one pass per try.
+const PATH_OR_KEY = String.raw`[^\s/=]{0,256}[/=]\S*`;
 
 /** Quoted text, paths, URLs and KEY=value are never rewritten (a command may say "every min"). */
 function outsideProtected(text: string, rewrite: (plain: string) => string): string {
