@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runOfflineEngine } from './engine.js';
 import { judgeHarm } from './harm.js';
 import type { StateFiles } from '../provider.js';
-import { shortestMs } from '../../../test/offline-engine.js';
+import { shortestPairMs } from '../../../test/offline-engine.js';
 
 // Round 18, my own wording (none is a held-out case): each kind of harm said many ways, and
 // the near misses that must stay ordinary requests. Through the whole engine, so the test
@@ -461,12 +461,12 @@ describe('the engine reads a long run of one shape in time that grows with its l
     ['". "', '. '],
   ];
   const said = (shape: string, n: number) => 'restart nginx ' + shape.repeat(Math.ceil(n / shape.length)).slice(0, n) + ' x';
-  // The shortest of three: at load 30 on 2 cores the shortest of two still varied ×3.
-  const ms = (message: string) => shortestMs(() => ask(message), 3);
+  // The shortest of three each, measured in turns: at load 30 on 2 cores the shortest of two
+  // still varied ×3, and a busy moment then slows both sizes alike.
   it.each(SHAPES)('%s: 4000 characters take under 12 times what 1000 take', (_name, shape) => {
     ask('restart nginx');
-    const small = ms(said(shape, 1000));
-    const large = ms(said(shape, 4000));
+    const [m1k, m4k] = [said(shape, 1000), said(shape, 4000)];
+    const [small, large] = shortestPairMs(() => ask(m1k), () => ask(m4k), 3);
     expect(large, `1000: ${small.toFixed(1)} ms, 4000: ${large.toFixed(1)} ms`).toBeLessThan(12 * Math.max(small, 50));
   }, 120_000);
 });
