@@ -98,7 +98,12 @@ describe('limits change in place', () => {
     expect(inspect()).toMatchObject({ memory: 128 * 1048576, cpus: 0 });
   }, 600_000);
 
-  it('a memory limit lowered below what the service uses: the kernel kills it, the apply says so and puts the old limit back (review 16 L1: it said "Updated")', async () => {
+  // With restart "no" Docker never starts it again itself: the rollback must put the old limit
+  // back before it starts it (review 19 MED-2: it started it first, under the limit that killed it).
+  it.each([
+    ['the default restart policy', ''],
+    ['restart "no"', '      restart: "no"\n'],
+  ])('a memory limit lowered below what the service uses (%s): the kernel kills it, the apply says so and puts the old limit back (review 16 L1: it said "Updated")', async (_policy, restart) => {
     // A service that needs 30 MB for a moment every 0.2 s (dd's buffer; when the kernel kills
     // dd, the service exits 1). Under 16Mi it is killed within a second (cgroup v1: when it
     // next grows; v2: at once).
@@ -107,7 +112,7 @@ describe('limits change in place', () => {
       image: claude-os-local/busybox:latest
       command: ["sh", "-c", "while :; do dd if=/dev/zero of=/dev/null bs=30M count=1 2>/dev/null || exit 1; sleep 0.2; done"]
       networks: [${tag}-net]
-      resources:
+${restart}      resources:
         memory: ${memory}
 `;
     services('128Mi', '', hogEntry('256Mi'));
@@ -119,7 +124,10 @@ describe('limits change in place', () => {
     expect(applied).not.toContain(`Updated the limits of ${hog} in place (it kept running)`);
     expect(applied).toMatch(new RegExp(`${hog} (was killed for lack of memory|stopped|restarted)[^.]*after its limits were changed in place|could not change the limits of`));
     expect(applied).toMatch(/rolled back/i);
-    // The old limit is back, on the same container, and it runs again.
+    // The old limit is back, on the same container, and it runs again (and still runs a moment
+    // later: under the low limit it would be killed within a second).
+    expect(hogged()).toEqual([id, String(256 * 1048576), 'true']);
+    await new Promise((r) => setTimeout(r, 2000));
     expect(hogged()).toEqual([id, String(256 * 1048576), 'true']);
   }, 600_000);
 });

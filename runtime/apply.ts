@@ -788,6 +788,10 @@ async function restoreContainer(engine: Engine, snap: Snapshot, name: string, re
   // Networks it lost (one the plan or the rollback recreated was force-emptied): attach again.
   const attached = new Set(c.networks.map((n) => n.name));
   for (const n of was.networks) if (!attached.has(n.name)) await engine.connectNetwork(c.id, n.name, n.aliases);
+  // Limits changed in place (the same container): the old ones back, before it is started again
+  // (a limit that got it OOM-killed would kill it again at once, and with restart "no" it would
+  // stay down while the rollback said it was restored: review 19, MED-2).
+  if (c.id === was.id && was.limits && engine.updateLimits && canonicalJson(c.limits ?? {}) !== canonicalJson(was.limits) && limitsSettable(c.limits, was.limits)) await engine.updateLimits(c.id, was.limits);
   if (was.running && !c.running) {
     restarted?.add(name);
     try {
@@ -803,8 +807,6 @@ async function restoreContainer(engine: Engine, snap: Snapshot, name: string, re
     }
   }
   if (!was.running && c.running) await engine.stopContainer(c.id, 10);
-  // Limits changed in place (the same container): the old ones back.
-  if (c.id === was.id && was.limits && engine.updateLimits && canonicalJson(c.limits ?? {}) !== canonicalJson(was.limits) && limitsSettable(c.limits, was.limits)) await engine.updateLimits(c.id, was.limits);
 }
 
 /** How long a container whose limits changed in place must keep running, the same run, before the readiness wait. */

@@ -198,7 +198,8 @@ export function composeSaid(message: string): string {
   t = t.replace(/(?:\b(?:with|on|using)\s+)?(?<![\w.:/-])(\d{2,5}):(\d{2,5})(?![\w.:/])/gi, (m, h: string, c: string, at: number, all: string) =>
     /\b(?:ports?|at|from|to|until|till|by)\s*$/i.test(all.slice(Math.max(0, at - 8), at)) || (h.length <= 2 && Number(h) <= 23 && c.length === 2 && Number(c) <= 59) ? m : `on port ${h}:${c}`);
   // A line that opens with an image and its tag, as compose's `image:` value, and no verb ("nginx:1.25-alpine with 8080:80",
-  // "gitea/gitea:1.21 on 3000"): a service to add from that image.
-  t = t.replace(/^(\s*)((?:[a-z0-9][\w.-]*\/)*[a-z][\w.-]*:[\w][\w.-]{0,127})(?=[\s,]|$)/i, (m, sp: string, ref: string) => (/^(?:https?|ssh|ftp|cron|rule|port|ports)$/i.test(ref.split(':')[0]!) ? m : `${sp}add ${ref}`));
+  // "gitea/gitea:1.21 on 3000"): a service to add from that image. Not a service's setting said
+  // compose-style: "api:replicas=2" is "api:2 replicas" by now.
+  t = t.replace(/^(\s*)((?:[a-z0-9][\w.-]*\/)*[a-z][\w.-]*:[\w][\w.-]{0,127})(?=[\s,]|$)(?!\s+(?:replicas?|copies|instances|memory|mem|cpus?|ram)\b)/i, (m, sp: string, ref: string) => (/^(?:https?|ssh|ftp|cron|rule|port|ports)$/i.test(ref.split(':')[0]!) ? m : `${sp}add ${ref}`));
   return t;
 }

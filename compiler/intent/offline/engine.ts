@@ -1211,8 +1211,8 @@ function plainerEnglish(text: string): string {
     // Retention said as a setting ("bump retention on pgdata to 30 backups", "set pgdata retention
     // to 10", "pgdata: keep 5", "keep only 3 backups of pgdata"): the form the backups read,
     // "keep the last N pgdata backups" (a number after "retention" was read as a version or replicas).
-    .replace(/\b(?:(?:bump|set|change|raise|lower|increase|decrease|reduce|up|make|put)\s+)?(?:the\s+)?(?:backups?\s+)?retention\s+(?:on|for|of)\s+(?:the\s+)?((?!(?:the|backups?)\b)[a-z0-9][\w-]*)(?:\s+(?:backups?|volume|dumps?))?\s*(?:to|at|:|=|is|of)?\s*(\d{1,3})\b(?:\s*(days?|weeks?|copies|backups?|snapshots?|dumps?|versions?)\b)?/gi, (_m, what: string, n: string, unit?: string) => keepLast(what, n, unit))
-    .replace(/\b(?:(?:bump|set|change|raise|lower|increase|decrease|reduce|up|make|put)\s+)?(?:the\s+)?((?!(?:the|backups?|a|an|set|change|bump)\b)[a-z0-9][\w-]*?)(?:'s|’s)?\s+(?:backups?\s+)?retention\s*(?:to|at|:|=|is|of)?\s*(\d{1,3})\b(?:\s*(days?|weeks?|copies|backups?|snapshots?|dumps?|versions?)\b)?/gi, (_m, what: string, n: string, unit?: string) => keepLast(what, n, unit))
+    .replace(/\b(?:(?:bump|set|change|raise|lower|increase|decrease|reduce|up|make|put)\s+)?(?:the\s+)?(?:backups?\s+)?retention\s+(?:on|for|of)\s+(?:the\s+)?((?!(?:the|backups?)\b)[a-z][\w-]*)(?:\s+(?:backups?|volume|dumps?))?\s*(?:to|at|:|=|is|of)?\s*(\d{1,3})\b(?:\s*(days?|weeks?|copies|backups?|snapshots?|dumps?|versions?)\b)?/gi, (_m, what: string, n: string, unit?: string) => keepLast(what, n, unit))
+    .replace(/\b(?:(?:bump|set|change|raise|lower|increase|decrease|reduce|up|make|put)\s+)?(?:the\s+)?((?!(?:the|backups?|a|an|set|change|bump)\b)[a-z][\w-]*?)(?:'s|’s)?\s+(?:backups?\s+)?retention\s*(?:to|at|:|=|is|of)?\s*(\d{1,3})\b(?:\s*(days?|weeks?|copies|backups?|snapshots?|dumps?|versions?)\b)?/gi, (_m, what: string, n: string, unit?: string) => keepLast(what, n, unit))
     .replace(/(^|[,;.]\s*)([a-z0-9][\w-]*)\s*:\s*keep\s+(?:only\s+)?(?:the\s+last\s+)?(\d{1,3})\b(?:\s*(days?|weeks?|copies|backups?|snapshots?|dumps?|versions?)\b)?/gi, (_m, lead: string, what: string, n: string, unit?: string) => lead + keepLast(what, n, unit))
     .replace(/\b(?:only\s+keep|keep\s+only)\s+(?:the\s+last\s+|the\s+newest\s+)?(\d{1,3})\s+(?:backups?|copies|dumps?|snapshots?)\s+(?:of|for)\s+(?:the\s+)?([a-z0-9][\w-]*)\b/gi, (_m, n: string, what: string) => keepLast(what, n))
     .replace(/\b(?:only\s+keep|keep\s+only)\s+(?:the\s+last\s+|the\s+newest\s+)?(\d{1,3})\s+of\s+(?:the\s+)?([a-z0-9][\w-]*)\s+(?:backups?|copies|dumps?|snapshots?)\b/gi, (_m, n: string, what: string) => keepLast(what, n))
@@ -1749,7 +1749,10 @@ function vagueReference(run: Run, clause: string, verb: Verb | undefined): strin
   const t = clause.toLowerCase();
   const every = /\b(?:all|every|each|both|everything)\b/.test(t);
   const bare = BARE_SERVICE.exec(clause);
-  if (bare && !every && verb !== 'add' && !JOB_REF.test(clause) && targetsIn(run, clause.slice(0, bare.index) + clause.slice(bare.index + bare[0].length)).names.length === 0 && !findServiceMentions(clause).some((m) => !m.generic)) {
+  // "the site open to everyone", "make the website public": the website's traffic for the
+  // firewall (80 and 443), which the firewall reads itself, not a service to name.
+  const siteTraffic = bare && /site/i.test(bare[1]!) && /\b(?:open|public|everyone|everybody|anyone|anybody|world|anywhere|firewall|fw|allow\w*|block\w*|deny|reachable|accessible|expos\w*|traffic|internet|only\s+from|from)\b/i.test(clause);
+  if (bare && !siteTraffic && !every && verb !== 'add' && !JOB_REF.test(clause) && targetsIn(run, clause.slice(0, bare.index) + clause.slice(bare.index + bare[0].length)).names.length === 0 && !findServiceMentions(clause).some((m) => !m.generic)) {
     const all = services(run);
     const web = /site/i.test(bare[1]!) ? all.filter((s) => roleOf(s) === 'web' || appOfImage(s.image)?.role === 'web') : [];
     const fits = (web.length > 0 ? web : all).map((s) => s.name);

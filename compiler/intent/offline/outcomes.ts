@@ -14,7 +14,8 @@
  * grammar reads or asks as before.
  */
 
-const SUBJECT = String.raw`((?:the\s+|our\s+|their\s+|my\s+)?[a-z][\w-]*(?:\s+(?:site|website|app|application|service|server|container|api|database|db|instance))?)`;
+// Not a resource or a setting: "take the ram down a bit on postgres" is a smaller limit, not postgres off.
+const SUBJECT = String.raw`((?:the\s+|our\s+|their\s+|my\s+)?(?!(?:ram|memory|mem|cpus?|limits?|replicas?|copies|instances|count|number|size|disk|storage|volume|heat|noise|load|traffic|volume|logging|logs?|verbosity|level|port|ttl|timeout)\b)[a-z][\w-]*(?:\s+(?:site|website|app|application|service|server|container|api|database|db|instance))?)`;
 const LOSE = new RegExp(String.raw`(?:(?:make\s+sure|ensure|see\s+to\s+it|guarantee)\s+(?:that\s+)?)?(?:we|i|you|they|nobody|no\s+one)?\s*(?:will\s+|would\s+|should\s+|must\s+|can\s+|could\s+)?(?:never|not|don'?t|do\s+not|won'?t|can'?t|cannot|mustn'?t|shouldn'?t)\s+(?:ever\s+)?(?:lose|loose)\s+(?:more\s+than\s+|over\s+|beyond\s+)?(?:a|one|1|an|a\s+single)\s+(day|hour|week)(?:'s|s)?\s+(?:worth\s+)?(?:of\s+)?(?:(?:data|work|records|changes)\s+(?:of|from|in|on)\s+)?(?:the\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)(?=\s*(?:[.,;!]|$|\s+(?:data|please|pls)\b))`, 'i');
 const COPY = String.raw`(?:copy|copies|instance|instances|container|containers|replica|replicas|node|nodes|pod|pods)`;
 const SURVIVE = new RegExp(String.raw`^\s*(?:(?:make\s+sure|ensure)\s+(?:that\s+)?)?${SUBJECT}\s+(?:should|must|needs?\s+to|has\s+to|to|will|can)\s+(?:keep\s+(?:working|running|serving|going|up)|stay\s+(?:up|online|available|running|alive)|survive|not\s+go\s+down)\s+(?:even\s+)?(?:if|when|though)\s+(?:one|a|any|a\s+single|(\d|two|three))\s+(?:${COPY}\s+)?(?:of\s+(?:it|them)\s+)?(?:${COPY}\s+)?(?:crash(?:es)?|dies|die|fails?|goes\s+down|go\s+down|breaks?|stops?)\b[^.;!?]*`, 'i');
