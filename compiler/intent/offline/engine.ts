@@ -5398,7 +5398,9 @@ function acceptPolicySaid(clause: string, message: string): boolean {
 }
 
 const OPENING_SUBJECT = /\b(?:ssh|web(?:site)?|(?:the\s+)?site|https?|port\s+\d{1,5}|\d{2,5}(?:\/(?:tcp|udp))?)\b/i;
-const OPENING_VERB = /^\s*(?:allow|open|permit|accept|let|expose|whitelist|unblock|block|deny|drop|reject|close)\b/i;
+// "only allow ssh from …": the verb after an "only" (the walkthrough of 2026-12-06 lost "and web
+// traffic from anywhere" after it: the second opening got no verb).
+const OPENING_VERB = /^\s*(?:(?:only|just)\s+)?(allow|open|permit|accept|let|expose|whitelist|unblock|block|deny|drop|reject|close)\b/i;
 /**
  * A firewall clause with two openings whose sources differ, one an address and the other the
  * world ("ssh only from 10.0.0.0/8, the website open to everyone", "allow http from anywhere and
@@ -5416,7 +5418,7 @@ function splitBySource(clause: string): [string, string] | undefined {
     const r = findCidrs(right).length > 0;
     if ((l && !r && world(right) && !world(left)) || (r && !l && world(left) && !world(right))) {
       const verb = OPENING_VERB.exec(left);
-      const second = OPENING_VERB.test(right) || /\b(?:open|reachable|accessible|public)\b/i.test(right) || !verb ? right : `${verb[0].trim()} ${right}`;
+      const second = OPENING_VERB.test(right) || /\b(?:open|reachable|accessible|public)\b/i.test(right) || !verb ? right : `${verb[1]} ${right}`;
       return [left, second];
     }
   }

@@ -21,6 +21,9 @@ describe('each opening keeps its own source', () => {
     'ssh from 203.0.113.0/24 only; the site open to the public. deny everything else',
     'Firewall: http open to the world, ssh just from 203.0.113.0/24, block the rest',
     'allow http from anywhere and ssh from 203.0.113.0/24 only, reject all else',
+    // The second walkthrough of 2026-12-06: after "only allow …" the second opening had no verb and was lost.
+    'only allow ssh from 203.0.113.0/24 and web traffic from anywhere, drop the rest',
+    'just allow ssh from 203.0.113.0/24, and http from anywhere; deny everything else',
   ])('%s', (message) => {
     expect(result(message)).toEqual({ policy: 'drop', ssh: ['203.0.113.0/24'], web: ['anywhere'], services: ['nginx', 'postgres', 'redis'] });
     // What an earlier clause said of an accepting policy is not said once the request locks down.
