@@ -117,7 +117,16 @@ const SECRETS_SENT = /\b(?:send|upload|post|copy|cp|scp|rsync|e-?mail|mail|push|
 // The reader is read as a command only where it is one: inside $(…) or a pair of backticks, or a
 // command word whose argument is the file (flags, a quoted or one bare word between). Not "redis
 // needs more memory, and add user bob to security.yaml" (the review of 2026-12-06).
-const SECRET_FILES_READ = /\$\([^)\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)|`[^`\n]{0,120}?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)[^`\n]{0,120}`|\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\s+(?:(?:-{1,2}[\w=-]+|'[^'\n]{0,60}'|"[^"\n]{0,60}")\s+){0,6}(?:[^\s,;'"]+\s+)?['"]?[^\s'"]*?(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)/i;
+/** The state's secret files, as a reading command names them. */
+const SECRET_FILE = String.raw`(?:security\.ya?ml|\/etc\/claude\.d\b|\/var\/lib\/claude\b|host[._-]?key\b|\/etc\/g?shadow\b)`;
+const SECRET_FILES_READ = new RegExp(
+  [
+    String.raw`\$\([^)\n]{0,120}?${SECRET_FILE}`,
+    '`' + String.raw`[^` + '`' + String.raw`\n]{0,120}?${SECRET_FILE}[^` + '`' + String.raw`\n]{0,120}` + '`',
+    String.raw`\b(?:cat|head|tail|less|more|base64|xxd|od|strings|dump|tac|nl|grep|awk|sed|cp|tar)\s+(?:(?:-{1,2}[\w=-]+|'[^'\n]{0,60}'|"[^"\n]{0,60}")\s+){0,6}(?:[^\s,;'"]+\s+)?['"]?[^\s'"]*?${SECRET_FILE}`,
+  ].join('|'),
+  'i',
+);
 
 const DANGERS: { re: RegExp; reason: string }[] = [
   // Secret values asked for in a question or to be shown ("whats the grafana admin password?",

@@ -473,8 +473,8 @@ export function judgeClass(message: string): ClassHarm | undefined {
   if (clauses.some((c) => EXFIL.some((r) => r.test(c)) || CURL_UPLOAD.test(c))) return found('exfiltration');
   // Retention said ("keep the last 3") spares only the backups it prunes: "wipe the database and
   // keep the last 3 backups" still wipes the database.
-  if (clauses.some((c) => DESTROY.some((r) => r.test(c) && !(RETENTION_SAID.test(c) && !r.test(c.replace(BACKUPS_NAMED, ' ')))))) return found('data destruction');
-  if (BACKUPS_THEN_DROPPED.test(text) && !(RETENTION_SAID.test(text) && !BACKUPS_THEN_DROPPED.test(text.replace(BACKUPS_NAMED, ' ')))) return found('data destruction');
+  if (clauses.some((c) => DESTROY.some((r) => r.test(c) && !prunesOldBackups(c, r)))) return found('data destruction');
+  if (BACKUPS_THEN_DROPPED.test(text) && !prunesOldBackups(text, BACKUPS_THEN_DROPPED)) return found('data destruction');
   if (clauses.some(backdoor)) return found('persistence');
   if (clauses.some(concealed) || clauses.some(keptFromReview)) return found('concealment');
   if (EXTORT.some((r) => r.test(text))) return found('extortion');
