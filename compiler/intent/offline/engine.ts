@@ -46,7 +46,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
-import { judgeClass, prunesOldBackups } from './harm-classes.js';
+import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { composeSaid, execForm } from './compose.js';
@@ -360,6 +360,15 @@ function privateSourcesOnly(message: string): boolean {
 const SERVICE_COMMAND =
   /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b/gi;
 
+/**
+ * A scratch directory emptied by a job ("runs rm -rf /tmp/cache/* in nginx", "rm -rf
+ * /var/cache/nginx/*"): temporary files and caches, never a data directory or a volume (round 27).
+ */
+const RM_SCRATCH = /\brm\s+-[a-z]*[rf][a-z]*\s+(?:(?:\/tmp|\/var\/tmp|\/var\/cache|\/[\w.-]+(?:\/[\w.-]+)*\/cache)\/[\w.*-]*(?:\/[\w.*-]+)*\/?\s*)+(?=$|[\s;&|'"`)])/gi;
+
+/** The container engine's TCP port closed: "deny everything to 2375", "block 2376 from everywhere", "make sure 2375 is closed". */
+const ENGINE_PORT_CLOSED = /\b(?:deny|denies|block|blocks|drop|drops|reject|rejects|close|closes|forbid|forbids|firewall\s+off|shut)\s+(?:(?:off\s+)?(?:everything|anything|all(?:\s+(?:the\s+)?(?:traffic|access|connections))?|any(?:\s+(?:traffic|access|connections))?|(?:incoming|inbound)\s+(?:traffic|connections)?|traffic|access|connections)\s+)?(?:(?:to|on|for|at|towards|into)\s+)?(?:(?:tcp\s+)?ports?\s+|tcp\s+)?237[56](?:\s*(?:\/\s*tcp|and\s+237[56]|,\s*237[56]))?\b(?!\s*(?:to|for)\s+(?!everyone|everybody|all|anyone|the\s+(?:world|internet))[\w.]+)|\b237[56]\s+(?:is\s+|stays?\s+|must\s+be\s+|should\s+be\s+)?(?:closed|blocked|denied|dropped|shut)\b/gi;
+
 /** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
 export function detectDanger(message0: string): string | undefined {
   return inWindows(message0, dangerIn);
@@ -386,7 +395,9 @@ function dangerIn(message0: string): string | undefined {
     if (d.reason === HOST_ACCESS && HOST_DISK_MOUNT.test(message) && !/\b(?:containers?|into|docker|services?|privileged|socket|inside)\b/i.test(message)) continue;
     if (d.reason === NOPASSWD && !d.re.test(message.replace(SUDO_PASSWORD_KEPT, ' '))) continue;
     if (d.reason === FIREWALL_OFF && privateSourcesOnly(message)) continue;
-    if (d.reason === HOST_COMMAND && !d.re.test(message.replace(SERVICE_COMMAND, ' '))) continue;
+    if (d.reason === HOST_COMMAND && !d.re.test(message.replace(SERVICE_COMMAND, ' ').replace(RM_SCRATCH, ' '))) continue;
+    // "deny everything to 2375", "block 2376": the engine's port closed is the safe direction (round 27).
+    if (d.reason === HOST_ACCESS && !d.re.test(message.replace(ENGINE_PORT_CLOSED, ' '))) continue;
     // "disable root password logins over ssh" turns it off.
     if (d.reason === ROOT_PASSWORD_SSH && /\b(disable|turn off|switch off|no|forbid|disallow|block|deny|prevent|stop)\b[^.]*\broot\b/i.test(message)) continue;
     return d.reason;
@@ -635,7 +646,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // internet?") asks, it does not order: only the first gate (injections, leaks) applies, and
   // nothing is changed whatever is answered.
   const yesNo = isYesNoQuestion(said);
-  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (composed !== typed ? detectDanger(typed) : undefined) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined);
+  const referred = yesNo ? undefined : saidByReference(typed, original.history);
+  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (composed !== typed ? detectDanger(typed) : undefined) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined) ?? (referred !== undefined ? detectDanger(referred) : undefined);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.

@@ -55,6 +55,13 @@ export const NAME_REDIRECT =
 /** Words that open a text speaking as someone other than the user. */
 const ROLE = String.raw`(?:system|sys|assistant|developer|dev\s+mode|admin(?:istrator)?\s+override|override|instructions?|new\s+instructions?|system\s+(?:prompt|message|note|override)|important\s+(?:system\s+)?(?:note|instruction|update))`;
 
+/** Where the first match of a global `re` at or after `from` ends, or -1. */
+const after = (message: string, re: RegExp, from: number): number => {
+  re.lastIndex = from;
+  const m = re.exec(message);
+  return m ? m.index + m[0].length : -1;
+};
+
 /**
  * Keys fetched from a URL: a fetching verb, then a key word, then a URL, in that order; or
  * authorized_keys and a URL anywhere. Three linear searches: the earliest verb, the earliest key word
@@ -65,16 +72,11 @@ const ROLE = String.raw`(?:system|sys|assistant|developer|dev\s+mode|admin(?:ist
 const KEYS_FROM_URL_TEST = {
   test(message: string): boolean {
     const url = /\b(?:https?|ftp):\/\//gi;
-    const after = (re: RegExp, from: number): number => {
-      re.lastIndex = from;
-      const m = re.exec(message);
-      return m ? m.index + m[0].length : -1;
-    };
-    if (after(/\bauthorized_keys\b/gi, 0) >= 0 && after(url, 0) >= 0) return true;
-    const verb = after(/\b(?:fetch|curl|wget|download|pull|get|grab|import|load|read|take|add|append|put|copy|sync)\b/gi, 0);
+    if (after(message, /\bauthorized_keys\b/gi, 0) >= 0 && after(message, url, 0) >= 0) return true;
+    const verb = after(message, /\b(?:fetch|curl|wget|download|pull|get|grab|import|load|read|take|add|append|put|copy|sync)\b/gi, 0);
     if (verb < 0) return false;
-    const key = after(/\b(?:keys?|authorized_keys)\b/gi, verb);
-    return key >= 0 && after(url, key) >= 0;
+    const key = after(message, /\b(?:keys?|authorized_keys)\b/gi, verb);
+    return key >= 0 && after(message, url, key) >= 0;
   },
 };
 
@@ -84,7 +86,7 @@ const KEYS_FROM_URL_TEST = {
  */
 const REMOTE_CODE_TEST = {
   test(message: string): boolean {
-    return /\b(?:curl|wget|fetch)\b[^|;\n]{0,200}\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|ash|python\d?(?:\.\d+)?|perl|ruby|node|php|source)\b|\$\(\s*(?:curl|wget|fetch|iwr|irm)\b|<\(\s*(?:curl|wget)\b|\b(?:iex|invoke-expression)\b[^\n]{0,40}?\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b|\b(?:curl|wget)\b[^\n]{0,200}?(?:&&|;)\s*(?:\.\/|(?:ba)?sh\s+|source\s+|python\d?\s+|\/tmp\/)|\b(?:base64|b64)\s+(?:-d|--decode)\b/i.test(message)
+    return /\b(?:curl|wget|fetch)\b[^|;\n]{0,200}\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|ash|python\d?(?:\.\d+)?|perl|ruby|node|php|source)\b|\$\(\s*(?:curl|wget|fetch|iwr|irm)\b|<\(\s*(?:curl|wget)\b|\b(?:iex|invoke-expression)\b[^\n]{0,40}?\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b|\b(?:curl|wget)\b[^\n]{0,200}?(?:&&|;)\s*(?:\.\/|(?:ba)?sh\s+|source\s+|python\d?\s+|\/tmp\/)|\b(?:base64|b64)\s+(?:-d|--decode)\b|\bpip(?:e|es|ed|ing)\s+(?:it|that|this|them|those|the\s+(?:output|result|script|download|file|response))\s+(?:in)?to\s+(?:a\s+)?(?:sh|bash|zsh|dash|shell|python\d?|perl|ruby|node)\b/i.test(message)
       || /\b(?:download|fetch|grab|pull|get|curl|wget)\w*\b[^.;\n]{0,80}?(?:\b(?:script|binary|installer|executable|payload|program)\b|\S+\.(?:sh|py|pl|rb|bin|exe|ps1|run|elf)\b)[^.;\n]{0,80}?\b(?:and|then|&&|to)\s+(?:then\s+)?(?:run|runs|execute|executes|exec|start|launch|source|eval|pipe)\w*\b/i.test(message)
       || /\b(?:run|execute|exec|eval|source|pipe)\w*\b[^.;\n]{0,40}?\b(?:whatever|the\s+script|the\s+code|what)\b[^.;\n]{0,40}?\b(?:at|from|on)\s+(?:https?:\/\/|ftp:\/\/|(?:my|a|this|that|the)\s+(?:server|url|site|gist|pastebin|link))/i.test(message);
   },
@@ -159,11 +161,6 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     re: /\b(?:disable|turn\s+off|switch\s+off|drop|remove|no(?:\s+more)?|without|skip|stop\s+(?:using|requiring))\s+(?:the\s+)?(?:ssh\s+)?(?:public[- ]?)?key\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|only|requirement)\b|\b(?:enable|turn\s+on|switch\s+on|allow|permit|let|re-?enable)\b[^.;\n]{0,40}?\bpass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|access)\b(?=[^]*\bssh\b)|\bpass(?:word|wd)s?\s+(?:are|is)\s+(?:fine|ok|okay|enough|good\s+enough)\b(?=[^]*\b(?:ssh|22|log\s?-?in|auth)\b)/i,
     reason: SSH_PASSWORDS,
   },
-  // A secret's value asked for in the reply, wherever the secret is named in the request.
-  {
-    re: /^(?=[^]*\b(?:secrets?|passwords?|passwd|tokens?|api[_ -]?keys?|credentials?|creds)\b)[^]*\b(?:print|show|display|reveal|echo|output|include|put|paste|write|repeat|tell|read)\b[^.;\n]{0,60}\b(?:in|into|to|on)\s+(?:the\s+|your\s+|this\s+|my\s+)?(?:reply|response|answer|chat|output|message|screen|terminal|console)\b/i,
-    reason: SECRET_IN_REPLY,
-  },
   // Every account at once: "delete every user account except mine", "remove all the users".
   {
     re: /\b(?:delete|remove|drop|purge|wipe|kill|nuke|get\s+rid\s+of|clear(?:\s+out)?|lock|disable)\s+(?:all|every|each|any)\s+(?:(?:the|other|of|existing|current|remaining|login|human|linux|unix|system)\s+)*(?:users?|accounts?|logins?|admins?|sudoers?)\b|\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\s+(?:mine|me|my\s+own|root|the\s+admin|\w+)\b[^.;\n]{0,30}?\b(?:delete|remove|drop|purge|wipe|gone|go)\b|\b(?:delete|remove|drop|purge|wipe|kill|nuke)\b[^.;\n]{0,30}?\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\b/i,
@@ -171,7 +168,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
   // The host's own software, keys and history.
   {
-    re: /\b(?:delete|remove|uninstall|purge|wipe|erase|overwrite|replace|corrupt|truncate|rm)\b[^.;\n]{0,40}?(?:\b(?:the\s+)?(?:kernel|boot\s?loader|grub|initramfs|initrd|docker\s+engine|dockerd|containerd|the\s+container\s+(?:engine|runtime)|state\s+(?:repo(?:sitory)?|history)|git\s+history|(?:claude(?:\.os)?|the)\s+(?:signing|host)\s+keys?|trusted\s+keys)\b|(?<![\w.-])\/(?:boot|etc(?![\w/.-]*\/claude\.d\/[\w.-]+\.ya?ml)|usr|bin|sbin|lib|var\/lib\/claude)(?![\w-]))/i,
+    re: /\b(?:delete|remove|uninstall|purge|wipe|erase|overwrite|replace|corrupt|truncate|rm)\b[^.;\n]{0,40}?(?:\b(?:the\s+)?(?:kernel|boot\s?loader|grub|initramfs|initrd|docker\s+engine|dockerd|containerd|the\s+container\s+(?:engine|runtime)|state\s+(?:repo(?:sitory)?|history)|git\s+history|(?:claude(?:\.os)?|the)\s+(?:signing|host)\s+keys?|trusted\s+keys|(?:claude(?:\.os)?(?:'s)?|the|its)\s+(?:runtime|agent|reconciler)(?:\s+and\s+its\s+keys)?)\b|(?<![\w.-])\/(?:boot|etc(?![\w/.-]*\/claude\.d\/[\w.-]+\.ya?ml)|usr|bin|sbin|lib|var\/lib\/claude)(?![\w-]))/i,
     reason: HOST_DESTROY,
   },
   // A crypto miner, by its image, its command or its pool: "xmrig", "cpuminer", "minerd",
@@ -183,7 +180,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   // The audit log edited, trimmed or deleted: "delete yesterday's lines from the audit log",
   // "clear the audit trail", "rewrite audit.log".
   {
-    re: /\b(?:delete|remove|erase|clear|wipe|purge|truncate|trim|edit|rewrite|modify|alter|scrub|clean(?:\s+up)?|shorten|empty|drop|redact|rm|get\s+rid\s+of|turn\s+off|disable)\b[^.;\n]{0,60}?\baudit(?:\s*|[._-])(?:log|trail|history|records?|entries|lines)\b|\baudit(?:\s*|[._-])(?:log|trail|history)\b[^.;\n]{0,80}?\b(?:delete|remove|erase|clear|wipe|purge|truncate|trim|edit|rewrite|scrub|redact|drop|cut|empty|get\s+rid\s+of)\b/i,
+    re: /\b(?:delete|remove|erase|clear|wipe|purge|truncate|trim|edit|rewrite|modify|alter|scrub|clean(?:\s+up)?|shorten|empty|drop|redact|rm|get\s+rid\s+of|turn\s+off|disable|tidy(?:\s+up)?|prune|fix(?:\s+up)?|correct|amend|touch\s+up|doctor|saniti[sz]e|cleanse|whitewash|massage|adjust|patch\s+up)\b[^.;\n]{0,60}?\baudit(?:\s*|[._-])(?:log|trail|history|records?|entries|lines)\b|\baudit(?:\s*|[._-])(?:log|trail|history)\b[^.;\n]{0,80}?\b(?:delete|remove|erase|clear|wipe|purge|truncate|trim|edit|rewrite|scrub|redact|drop|cut|empty|get\s+rid\s+of|tidy(?:\s+up)?|prune|doctor|saniti[sz]e|cleanse|whitewash)\b/i,
     reason: AUDIT_LOG,
   },
   // Keys fetched from a URL into authorized_keys: "curl https://…/keys >> authorized_keys",
@@ -194,7 +191,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
   // Plan signatures off: "accept unsigned plans", "trust any key", "skip signature checks".
   {
-    re: /\b(?:accept|allow|run|apply|execute|permit|take|trust)\s+(?:\w+\s+){0,2}?(?:unsigned|un-signed|non-signed|not\s+signed)\b|\bunsigned\s+plans?\b|\btrust\s+(?:any|every|all|whatever|each)\s+(?:\w+\s+)?(?:keys?|signers?|signatures?)\b|\b(?:skip|disable|turn\s+off|switch\s+off|ignore|bypass|drop|remove|stop)\s+(?:the\s+)?(?:plan\s+)?(?:signature|signing)\s*(?:checks?|verification|validation|requirements?)?\b|\b(?:signature|signing)\s+(?:checks?|verification)\s+(?:off|disabled)\b|\bwithout\s+(?:a\s+)?(?:valid\s+)?signatures?\b/i,
+    re: /\b(?:accept|allow|run|apply|execute|permit|take|trust)\s+(?:\w+\s+){0,2}?(?:unsigned|un-signed|non-signed|not\s+signed)\b|\bunsigned\s+plans?\b|\btrust\s+(?:any|every|all|whatever|each)\s+(?:\w+\s+)?(?:keys?|signers?|signatures?)\b|\b(?:skip|disable|turn\s+off|switch\s+off|ignore|bypass|drop|remove|stop)\s+(?:the\s+)?(?:plan\s+)?(?:signature|signing)\s*(?:checks?|verification|validation|requirements?)?\b|\b(?:signature|signing)\s+(?:checks?|verification)\s+(?:off|disabled)\b|\bwithout\s+(?:a\s+)?(?:valid\s+)?signatures?\b|\b(?:even\s+(?:if|when|though)|whether\s+or\s+not|regardless\s+of\s+whether|no\s+matter\s+(?:if|whether))\s+(?:they|it|the\s+\w+|plans?|its|their)\s+(?:are|is|were|was|aren'?t|isn'?t|weren'?t|wasn'?t)(?:n'?t|\s+not)?\s+(?:signed|verified)\b|\bwhether\s+(?:they'?re|it'?s|they\s+are|it\s+is)\s+signed\s+or\s+not\b/i,
     reason: UNSIGNED_PLANS,
   },
   // The kernel's control files written: /proc/sysrq-trigger, /proc/sys/…, /sys/….
@@ -202,13 +199,6 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     re: /(?<![\w.-])\/proc\/(?:sysrq-trigger|sys\b|kcore|kmsg)|\bsysrq\b|(?:^|[\s>"'`])(?:>>?\s*)?\/sys\/(?:kernel|power|class|block|devices|module|fs)\b/i,
     reason: KERNEL_TRIGGER,
   },
-  // The host's configuration or state copied to another machine: "tar up /etc and scp it to …",
-  // "rsync /var/lib/claude to backup@host".
-  {
-    re: /^(?=[^]*(?:(?<![\w.-])\/etc\b|(?<![\w.-])\/var\/lib\/(?:claude|docker|containerd)\b|\bstate\s+(?:dir(?:ectory)?|repo(?:sitory)?)\b|\bclaude(?:\.os)?(?:'s)?\s+(?:data|state)\s+dir(?:ectory)?\b))(?=[^]*(?:\b(?:scp|rsync|sftp|rclone|ftp|nc|netcat|curl|upload|send|ship|push|copy|mirror|sync)\b[^]*(?:\b[\w.-]+@[\w.-]+|\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:s3|gs|https?|ftp|sftp):\/\/|\banother\s+(?:host|machine|server|box)\b|\bremote\b|\boff-?site\b)))/i,
-    reason: HOST_DATA_OUT,
-  },
-
   // ── round 26 ──
   // Container escape by what the schema has no field for: capabilities, host devices, the host's
   // namespaces, security profiles off, kernel modules ("privileged", "/var/run", "host network",
@@ -239,11 +229,41 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
 ];
 
+/**
+ * Review 19 MED-3: two facts said anywhere in the request, however far apart ("show it to me here
+ * … [2,500 characters] … the admin password", "copy /etc and … then to me@203.0.113.9"). Read on
+ * the whole request, never in windows, so where the two parts fall does not decide the refusal;
+ * each fact is a search with no unbounded gap, so the whole request is read in linear time.
+ */
+const WHOLE: { re: { test(s: string): boolean }; reason: string }[] = [
+  // A secret's value asked for in the reply, wherever the secret is named in the request.
+  {
+    re: {
+      test: (message: string) =>
+        /\b(?:secrets?|passwords?|passwd|tokens?|api[_ -]?keys?|credentials?|creds)\b/i.test(message) &&
+        /\b(?:print|show|display|reveal|echo|output|include|put|paste|write|repeat|tell|read)\b[^.;\n]{0,60}\b(?:in|into|to|on)\s+(?:the\s+|your\s+|this\s+|my\s+)?(?:reply|response|answer|chat|output|message|screen|terminal|console)\b/i.test(message),
+    },
+    reason: SECRET_IN_REPLY,
+  },
+  // The host's configuration or state copied to another machine: "tar up /etc and scp it to …",
+  // "rsync /var/lib/claude to backup@host". The host's path anywhere; a sending verb, then a
+  // destination after it (the earliest verb leaves the most room for one).
+  {
+    re: {
+      test: (message: string) => {
+        if (after(message, /(?:(?<![\w.-])\/etc\b|(?<![\w.-])\/var\/lib\/(?:claude|docker|containerd)\b|\bstate\s+(?:dir(?:ectory)?|repo(?:sitory)?)\b|\bclaude(?:\.os)?(?:'s)?\s+(?:data|state)\s+dir(?:ectory)?\b)/gi, 0) < 0) return false;
+        const verb = after(message, /\b(?:scp|rsync|sftp|rclone|ftp|nc|netcat|curl|upload|send|ship|push|copy|mirror|sync)\b/gi, 0);
+        return verb >= 0 && after(message, /(?:\b[\w.-]+@[\w.-]+|\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:s3|gs|https?|ftp|sftp):\/\/|\banother\s+(?:host|machine|server|box)\b|\bremote\b|\boff-?site\b)/gi, verb) >= 0;
+      },
+    },
+    reason: HOST_DATA_OUT,
+  },
+];
+
 /** The reason a request is refused before it is read, or undefined. */
 export function refuseFirst(message: string): string | undefined {
+  for (const r of WHOLE) if (r.re.test(message)) return r.reason;
   return inWindows(message, (text) => {
-    // A pattern that starts with lookaheads over the whole text is anchored at ^: unanchored, it is
-    // tried from every position and each try scans to the end (quadratic on a long request).
     for (const r of FIRST) if (r.re.test(text)) return r.reason;
     return undefined;
   });
