@@ -216,8 +216,11 @@ export interface PlanFilesOptions {
   freshSecrets?: readonly string[];
   /**
    * Called once the compile result is no longer needed (planned, before signing): the caller
-   * drops its own reference to it there, so that the collection before signing frees the model
-   * (`claude plan` at 10,000 services; common/collect.ts).
+   * drops its own reference to it there, so that the collection before signing frees the model.
+   * Given, planFiles also collects before planning and before signing when the heap is large
+   * (common/collect.ts): a one-shot command's peak (`claude plan` at 10,000 services). The
+   * daemons (the reconciler, the API) give none: their heap is large for other reasons, and
+   * a full collection per plan would be a pause per pass.
    */
   letGo?: () => void;
 }
@@ -284,8 +287,9 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   const asked = askAboutImages(() => host.engine(), modelImages(model, desiredJobs), observed.images, new Map(), abandon.signal);
   if (asked.size) trace(`plan: asked the engine about ${asked.size} image(s) it lacks`);
   let payload: ReturnType<typeof plan>;
-  // the parse's and the check's garbage collected before the planner's is added to it (a large state dir only)
-  collectIfLarge('before planning');
+  // the parse's and the check's garbage collected before the planner's is added to it (a
+  // one-shot command that lets go, with a large state dir, only)
+  if (o.letGo) collectIfLarge('before planning');
   try {
     payload = plan(model, observed, {
       request: o.request,
@@ -346,8 +350,10 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   // peak of `claude plan` was here (docs/plans.md, "Collected where the plan lets go").
   model = undefined;
   compiled = undefined;
-  o.letGo?.();
-  collectIfLarge('before signing');
+  if (o.letGo) {
+    o.letGo();
+    collectIfLarge('before signing');
+  }
   return {
     ok: true,
     planned: plannedOf(payload, signPlan(payload, key.privateKey)),
