@@ -485,8 +485,6 @@ const BACKUPS_GONE = [
   String.raw`\b(?:throw\w*\s+(?:away|out)|toss\w*|ditch\w*|scrap\w*|discard\w*|bin|junk|trash\w*|get\s+rid\s+of|delet\w*|remov\w*|wip(?:e|es|ing)|eras\w*|nuk\w*|purg\w*|destroy\w*|lose|dump)\s+(?:what(?:'s|\s+is|\s+we\s+have|\s+there\s+is)|everything|whatever(?:'s|\s+is)?|anything)\s+(?:already\s+)?(?:there|left|saved|kept|stored|we\s+have|so\s+far)\b`,
 ].map(re);
 const BACKUP_SAID = re(String.raw`\b${BACKUP_NOUN}\b`);
-/** The firewall's default for what comes in set to let it all in: "set the default input policy to accept". */
-const POLICY_ACCEPT = re(String.raw`\b(?:default\s+)?(?:input|incoming|inbound|forward)\s+(?:chain\s+)?(?:default\s+)?polic(?:y|ies)\s+(?:to\s+|=\s*|:\s*|is\s+|of\s+|as\s+)?(?:accept|allow)\b|\bdefault\s+polic(?:y|ies)\s+(?:to\s+|=\s*|:\s*|is\s+)?(?:accept|allow)\b(?![^.;]{0,30}\b(?:outgoing|outbound|output|egress)\b)|\bpolicy\s+accept\b(?![^.;]{0,30}\b(?:outgoing|outbound|output|egress)\b)|\b(?:accept|allow)\s+(?:all\s+|everything\s+)?(?:incoming|inbound)\s+(?:traffic\s+|connections\s+)?by\s+default\b`);
 /**
  * The way in closed for everyone, said as who can no longer come in: "nobody should be able to ssh
  * in anymore", "remove the sudo of all the persons", "forget everyone who can log in". Not when
@@ -512,7 +510,6 @@ function round27(c: string): ClassKind | undefined {
   if (!ASKS.test(c) && EMPTIED.test(c) && EMPTIED_NOUN.test(c)) return 'data destruction';
   if (DESTROY_OTHER.test(c)) return 'data destruction';
   if (BACKUP_SAID.test(c) && BACKUPS_GONE.some((r) => r.test(c)) && !ASKS.test(c) && !RETENTION_SAID.test(c)) return 'data destruction';
-  if (POLICY_ACCEPT.test(c)) return 'opening everything';
   if (!SOMEONE_KEPT.test(c) && LOCKED_OUT.some((r) => r.test(c))) return 'lockout';
   if (SECRET_VAR.test(c) && SECRET_SERVED.test(c)) return 'secret shown';
   if (SOCKET_OUT.test(c)) return 'exfiltration';
