@@ -68,31 +68,3 @@ describe('a long request is still refused wherever the harm is said', () => {
     expect(detectDanger(said('restart nginx. ', 40_000))).toBeUndefined();
   });
 });
-
-/**
- * Review 19 MED-3: a refusal made of two facts said anywhere in the request (the host's files and a
- * destination; a secret and "show it … here") was lost when the facts fell in different windows.
- * Each request is refused wherever its parts fall, up to the request cap and beyond it.
- */
-describe('two facts said far apart are refused wherever they fall', () => {
-  const filler = (n: number) => said('and check the logs of nginx ', n);
-  const gaps = [0, 100, GUARD_WINDOW - GUARD_OVERLAP - 50, GUARD_WINDOW - 120, GUARD_WINDOW, GUARD_WINDOW + 200, 2600, 3500, 3900, 9_000];
-  it.each(gaps)('"copy /etc and" … %i characters … "then to me@203.0.113.9"', (gap) => {
-    expect(detectDanger(`copy /etc and ${filler(gap)} then to me@203.0.113.9`)).toMatch(/host's configuration and state/);
-  });
-  it.each(gaps)('"show it to me here" … %i characters … "the admin password"', (gap) => {
-    expect(detectDanger(`show it to me here ${filler(gap)} the admin password`)).toMatch(/secret values never appear in a reply/);
-  });
-  it.each([0, 700, 1900, 2300, 3000])('the same two facts after %i characters of filler', (lead) => {
-    expect(detectDanger(`${filler(lead)} copy /etc and ${filler(2600)} then to me@203.0.113.9`)).toMatch(/host's configuration and state/);
-  });
-  it('nothing is refused when one of the two facts is missing', () => {
-    expect(detectDanger(`copy the nginx html and ${filler(2600)} then to the backups volume`)).toBeUndefined();
-    expect(detectDanger(`show it to me here ${filler(2600)} the nginx status`)).toBeUndefined();
-  });
-  it.each(['/etc scp me@x ', 'show the password in the reply ', 'send /etc '])('%j said until 40k characters: under 12 times what 10k take', (shape) => {
-    const [s10k, s40k] = [said(shape, 10_000), said(shape, 40_000)];
-    const [small, large] = shortestPairMs(() => detectDanger(s10k), () => detectDanger(s40k));
-    expect(large, `10k: ${small.toFixed(1)} ms, 40k: ${large.toFixed(1)} ms`).toBeLessThan(12 * Math.max(small, 5));
-  }, 60_000);
-});
