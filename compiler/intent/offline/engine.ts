@@ -48,6 +48,7 @@ import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { normaliseSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
@@ -428,6 +429,13 @@ const LEMMA_VERBS: Record<string, Verb> = {
 /** A remark after a request: what is wrong with the service ("its hung"), or that nobody uses it. */
 const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used)\s*[.!]*$/i;
 
+/**
+ * "get rid of redis entirely, we moved sessions to postgres", "stop nginx, i switched to caddy
+ * last week": what the person did, said after the request (round 27): a remark, never one more
+ * target of the verb before it. Wanting and needing ("we needed a cache too") are requests.
+ */
+const PAST_REMARK = /^(?:(?:and|but|as|since|because|coz|cuz)\s+)?(?:we|i|they|the\s+team|our\s+team)(?:'ve|\s+have|\s+had|\s+already|\s+just|\s+recently)*\s+(?!(?:wanted|needed|liked|hoped|wished|asked|requested|decided)\b)(?:[a-z]{2,}ed|went|put|made|built|wrote|rewrote|got|switched)\b/i;
+
 /** Right before a verb: "don't", "do not", "never", "without": what is not to be done. */
 const NEGATED_VERB = /\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:(?:just|really|actually|ever|even|please)\s+)?$/;
 const VERBS_G: [Verb, RegExp][] = VERBS.map(([v, re]) => [v, new RegExp(re.source, 'g')]);
@@ -645,7 +653,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
-  let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
@@ -783,7 +791,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     const envItem = (c: string) => envTalk && new RegExp(String.raw`^(?:and\s+|also\s+|plus\s+)?${ENV_KEY}(?:\s*[=:]\s*|\s+)\S`).test(c.trim()) && !NOT_VARIABLES.test(c.trim().replace(/^(?:and|also|plus)\s+/i, '').split(/[\s=:]/)[0]!);
     const continues = (c: string) =>
       // "…, and have it wait for redis": which service waits for which is a clause of its own.
-      !DEPENDS.test(c) && (personItem(c) ||
+      !DEPENDS.test(c) && !PAST_REMARK.test(c.trim()) && (personItem(c) ||
       // "add rule allow-vpn: udp 1194 from anywhere, accept": the rule's action said last (round 26).
       /^(?:(?:and|then)\s+)?(?:accept|allow|drop|deny|reject)(?:ed)?(?:\s+it)?\s*[.!]*$/i.test(c.trim()) ||
       envItem(c) ||
@@ -803,7 +811,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
       // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
       // before named, said after it; nothing to do for it.
-      if (ci > 0 && AFTERWORD.test(clause.trim())) continue;
+      if (ci > 0 && (AFTERWORD.test(clause.trim()) || PAST_REMARK.test(clause.trim()))) continue;
       // "unpublish postgres's port, the app talks to it over the internal network anyway": why
       // the port can go, said after it; no network or dependency is made of it (round 25).
       if (ci > 0 && INTERNAL_ONLY.test(clauses[ci - 1]!.toLowerCase()) && REACHES_INSIDE.test(clause.trim())) continue;
@@ -1977,6 +1985,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleRestore(run, clause)) return true;
+  if (askPlace(run, clause)) return true;
   if (handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLimitRemoval(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
@@ -2212,13 +2221,36 @@ function appOfImage(image: string): App | undefined {
  * port said after one of the app's port words ("console on 9001") goes to that port. An app
  * Claude.OS does not run (it needs the Docker socket, NET_ADMIN) is said, with why.
  */
+/**
+ * "restrict the port to the office", "limit grafana to our vpn": a place said with no address in
+ * the request (round 27). Which addresses it is cannot be guessed, so it is asked, and which port
+ * too when none is said; nothing changes. With an address ("to the office, 203.0.113.0/24") the
+ * firewall reads it as before.
+ */
+const PLACE_WITHOUT_ADDRESS = /\b(?:restrict|limit|lock)\w*\b[^.;]{0,60}?\bto\s+(?:the\s+|our\s+|my\s+)?(office|vpn|lan|home|team|company|building|hq|headquarters)(?:\s+(?:network|ips?|addresses|range|subnet))?\b/i;
+function askPlace(run: Run, clause: string): boolean {
+  const m = PLACE_WITHOUT_ADDRESS.exec(clause);
+  if (!m || findCidrs(run.input.message).length > 0) return false;
+  const port = findPorts(clause)[0];
+  const which = port === undefined && !/\bssh\b/i.test(clause) && targetsIn(run, clause).names.length === 0;
+  run.questions.push(`Which addresses are "the ${m[1]!.toLowerCase()}"? Say the range${which ? ' and the port' : ''}, e.g. "restrict port ${port ?? 8443} to 203.0.113.0/24".`);
+  run.clauseBlocked = true;
+  return true;
+}
+
+/**
+ * "udp 51820 for wireguard", "open 1883 for the iot devices", "port 25565 for minecraft": the app
+ * after a port and "for" is what the port is for (round 27), never an app to add.
+ */
+const PORT_FOR = /(?:\b\d{2,5}(?:\/(?:tcp|udp))?|\b(?:tcp|udp|ports?))\s+(?:open\s+)?(?:for|to\s+use\s+with)\s+(?:the\s+|my\s+|our\s+)?$/i;
+
 function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): boolean {
   // "put gitea on port 3000", "use rabbitmq for the queue": a change verb naming a product that
   // is not here, and no service that is, asks for it.
   const putNew = verb === 'change' && targetsIn(run, clause).names.length === 0;
   if (verb !== undefined && verb !== 'add' && !putNew) return false;
   if (findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
-  const mentions = findAppMentions(clause).filter((m) => !m.app.template && !contrasted(clause, m.index) && !negatedAt(clause, m.index));
+  const mentions = findAppMentions(clause).filter((m) => !m.app.template && !contrasted(clause, m.index) && !negatedAt(clause, m.index) && !PORT_FOR.test(clause.slice(0, m.index)));
   let did = false;
   for (const { app } of mentions) {
     const existing = services(run).find((s) => s.name === app.name || (app.image !== undefined && repoOf(s.image) === repoOf(app.image)));
