@@ -2347,6 +2347,10 @@ function contrasted(clause: string, index: number): boolean {
   return /\b(?:than|instead\s+of|not|no|without|except|but\s+not|other\s+than|in\s+place\s+of|skip)\s+(?:a\s+|an\s+|the\s+|any\s+)?$/i.test(clause.slice(0, index));
 }
 
+/** "change the nginx port to …", "update postgres's memory": a change said of one setting of a product. */
+const CHANGE_OF_SETTING = (template: string) =>
+  new RegExp(String.raw`\b(?:change|modify|update|alter|switch|edit)\s+(?:the\s+)?${escapeRe(template)}(?:'s|’s)?\s+(?:host\s+)?(?:port|memory|ram|cpus?|replicas|image|tag|version|env(?:ironment)?)\b`, 'i');
+
 function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
   const mentions = findServiceMentions(clause).filter((m) => (!(verb === 'add' || verb === undefined) || !contrasted(clause, m.index)) && !negatedAt(clause, m.index)).filter(
     // "caching with memcached": the generic word is the known image's role, not redis.
@@ -2417,6 +2421,14 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
         did = true;
       }
       continue;
+    }
+    // "change the nginx port to 8080" with no nginx here (round 27): a change to a setting of a
+    // product that is not here asks which service is meant, never adds one.
+    if (verb === 'change' && CHANGE_OF_SETTING(w.template).test(clause)) {
+      const names = services(run).map((s) => s.name);
+      run.questions.push(`There is no ${w.template} here, so there is nothing to change.${names.length ? ` Which service do you mean: ${orList(names)}?` : ''} To add it, say "add ${w.template}${findPorts(clause)[0] !== undefined ? ` on port ${findPorts(clause)[0]}` : ''}".`);
+      run.clauseBlocked = true;
+      return true;
     }
     if (verb !== undefined && verb !== 'add' && verb !== 'change') continue;
     if (clashes(run, clause, name ?? w.template)) return true;

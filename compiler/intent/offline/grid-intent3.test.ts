@@ -104,6 +104,7 @@ describe('the verbs on services: remove, stop, start, restart, scale', () => {
     ['i need four instances of the api running', [{ service: 'api', replicas: 4 }]],
     ['remove ngnix', [{ service: 'nginx', absent: true }]],
     ['restart redsi', [{ service: 'redis', label: 'restarted-at' }]],
+    ['change the nginx port to 8080', [{ asks: true }, { service: 'nginx', absent: true }], ['add a service called api using image ghcr.io/acme/api:1 on port 4000']],
   ]);
   it('a turn: "actually remove it" after stopping grafana', () => {
     const { files } = talk(['stop grafana', 'actually remove it'], base);
@@ -140,13 +141,11 @@ describe('the normalisation layer: typos, texting, arrows, equals, numbers in wo
 
 // Still failing after round 27's mechanisms (it.fails: each turns red when it starts to pass, so
 // it moves up into its table): "remove everything but X" is refused as wiping data (engine.ts
-// WIPE entries read "remove everything"; the harm area's call, left alone); a change to a
-// template's port when no service of it exists adds one instead of asking; "without a password"
+// WIPE entries read "remove everything"; the harm area's call, left alone); "without a password"
 // is read as a secret's name.
 describe('left for the next round', () => {
   it.fails.each([
     ['remove everything but postgres', [{ service: 'nginx', absent: true }, { service: 'redis', absent: true }, { service: 'postgres' }], BASE],
-    ['change the nginx port to 8080', [{ asks: true }, { service: 'nginx', absent: true }], ['add a service called api using image ghcr.io/acme/api:1 on port 4000']],
     ['add redis w/o a password thx', [{ service: 'redis' }], []],
   ] as [string, Expect[], string[]][])('"%s"', (request, want, before) => passes(request, want, before));
 });
