@@ -432,9 +432,10 @@ const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|
 /**
  * "get rid of redis entirely, we moved sessions to postgres", "stop nginx, i switched to caddy
  * last week": what the person did, said after the request (round 27): a remark, never one more
- * target of the verb before it. Wanting and needing ("we needed a cache too") are requests.
+ * target of the verb before it. Wanting and needing ("we needed a cache too", "i need a postgres")
+ * are requests.
  */
-const PAST_REMARK = /^(?:(?:and|but|as|since|because|coz|cuz)\s+)?(?:we|i|they|the\s+team|our\s+team)(?:'ve|\s+have|\s+had|\s+already|\s+just|\s+recently)*\s+(?!(?:wanted|needed|liked|hoped|wished|asked|requested|decided)\b)(?:[a-z]{2,}ed|went|put|made|built|wrote|rewrote|got|switched)\b/i;
+const PAST_REMARK = /^(?:(?:and|but|as|since|because|coz|cuz)\s+)?(?:we|i|they|the\s+team|our\s+team)(?:'ve|\s+have|\s+had|\s+already|\s+just|\s+recently)*\s+(?!(?:wanted|needed|liked|hoped|wished|asked|requested|decided)\b|[a-z]*eed\b)(?:[a-z]{3,}ed|went|put|made|built|wrote|rewrote|got|switched)\b/i;
 
 /** Right before a verb: "don't", "do not", "never", "without": what is not to be done. */
 const NEGATED_VERB = /\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:(?:just|really|actually|ever|even|please)\s+)?$/;

@@ -73,6 +73,7 @@ describe('the verbs on services: remove, stop, start, restart, scale', () => {
     ['kill grafana, we dont need it anymore', [{ service: 'grafana', absent: true }, { unchanged: 'nginx' }]],
     ['nuke redis', [{ service: 'redis', absent: true }, { unchanged: 'postgres' }]],
     ['get rid of redis entirely, we moved sessions to postgres', [{ service: 'redis', absent: true }, { unchanged: 'postgres' }]],
+    ['the old box died and i need a postgres and a redis', [{ service: 'postgres' }, { service: 'redis' }], []],
     ['tear down the api', [{ service: 'api', absent: true }]],
     ['destroy the old staging service', [{ service: 'staging', absent: true }], [...BASE, 'add a service called staging using image nginx:alpine on port 8090']],
     ['drop redis, not needed anymore', [{ service: 'redis', absent: true }, { unchanged: 'postgres' }]],

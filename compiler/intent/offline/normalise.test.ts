@@ -26,6 +26,7 @@ describe('said the readers way', () => {
     ['emergency: stop every service now', 'emergency: stop all services now'],
     ['drop the default input policy', 'set the default input policy to drop'],
     ['keep 22 and 80 open', 'open ports 22 and 80'],
+    ['leave 443 open', 'open port 443'],
   ])('"%s" → "%s"', (typed, said) => expect(normaliseSaid(typed)).toBe(said));
 
   it.each([
@@ -36,6 +37,7 @@ describe('said the readers way', () => {
     'mount /srv/w/data into the api',
     'set LOG_LEVEL -> debug',
     'upgrade postgres to 17',
+    'default policy drop, keep port 22 open',
   ])('left as typed: "%s"', (typed) => expect(normaliseSaid(typed)).toBe(typed));
 
   it('reads a long run of one shape in linear time', () => {

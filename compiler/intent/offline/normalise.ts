@@ -58,7 +58,7 @@ function normalisePart(text: string): string {
       // The firewall's verbs said of the policy and of ports kept: "drop the default input policy"
       // sets it to drop; "keep 22 and 80 open", "leave 443 open" let those ports in.
       .replace(/\b(?:drop|deny|block|reject)\s+(?:the\s+)?default\s+(?:(?:input|incoming|inbound)\s+)?policy\b/gi, 'set the default input policy to drop')
-      .replace(/\b(?:keep|leave)\s+(?:ports?\s+)?(\d{2,5}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)\d{2,5})*)\s+(?:open(?:ed)?|reachable|accessible|allowed)\b/gi, (_m, list: string) => `open ports ${list}`)
+      .replace(/\b(?:keep|leave)\s+(\d{2,5}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)\d{2,5})*)\s+(?:open(?:ed)?|reachable|accessible|allowed)\b/gi, (_m, list: string) => (/^\d+$/.test(list) ? `open port ${list}` : `open ports ${list}`))
       // "udp 51820 for wireguard", "1194/udp pls": a protocol and a port said first, with no verb, open it.
       .replace(/(^|[.;!?]\s+)(?=(?:tcp|udp)\s+(?:port\s+)?\d{2,5}\b(?!\s*(?:-|to\b))|\d{2,5}\/(?:tcp|udp)\b)/gi, '$1open ')
       // Schema field names written as they are in the files.
