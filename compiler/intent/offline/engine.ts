@@ -5429,6 +5429,15 @@ function sshPort(run: Run): number {
   return run.ws.get<number>('security.yaml', ['spec', 'ssh', 'port']) ?? 22;
 }
 
+/** A rule's port(s) include this port (a rule with no port covers every port). */
+function portCovered(spec: FirewallRule['port'], port: number): boolean {
+  if (spec === undefined) return true;
+  return [spec].flat().some((x) => {
+    const m = /^(\d+)-(\d+)$/.exec(String(x));
+    return m ? Number(m[1]) <= port && port <= Number(m[2]) : Number(x) === port;
+  });
+}
+
 function rules(run: Run): FirewallRule[] {
   return run.ws.items<FirewallRule>('network.yaml', RULES);
 }
@@ -5838,7 +5847,12 @@ function handleFirewall(run: Run, clause: string): boolean {
     // "open ssh", "allow ssh", "let ssh in": opened with no address and no word that narrows it
     // is opened from anywhere (round 26); "only allow ssh", "restrict ssh" still ask where from.
     const openedPlain = !/\b(?:lock(?:ed|ing)?\s*down|restrict\w*|limit\w*|only|just|whitelist|from|to)\b/.test(t);
-    if (cidrs.length === 0 && !anywhere && !openedPlain) {
+    // Review 20 MED-5: where a rule already accepts SSH from a narrower network, "allow ssh" most often means
+    // "make sure I can get in": it asks, naming that network, instead of opening SSH to everyone beside it.
+    const narrower = openedPlain && cidrs.length === 0 && !anywhere ? rules(run).find((r) => r.action === 'accept' && r.source !== undefined && portCovered(r.port, sshPort(run))) : undefined;
+    if (narrower) {
+      run.questions.push(`SSH is already allowed from ${describeSource(narrower.source)} (rule ${narrower.name}). Open it to every address as well? Say "allow ssh from anywhere" for that, or "only allow SSH from …" to change the network.`);
+    } else if (cidrs.length === 0 && !anywhere && !openedPlain) {
       // "deny by default and only allow ssh and web": SSH kept open (the lockdown clause did it), not narrowed.
       if (!lockdownSystem && !lockdownSaid(run.input.message.toLowerCase())) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
     } else {
