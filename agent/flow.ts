@@ -33,6 +33,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, type Paths } from '../common/paths.js';
+import { collectIfLarge } from '../common/collect.js';
 import { trace } from '../common/trace.js';
 import { STATE_FILE_MAX_BYTES, readStateFileText } from '../common/state-read.js';
 // The compiler is loaded by planFiles alone (a dynamic import): applying, recovering and
@@ -213,6 +214,15 @@ export interface PlanFilesOptions {
   observed?: ObservedState | Promise<ObservedState>;
   /** Secrets generated for this proposal (compiler/planner.ts PlanOptions.freshSecrets). */
   freshSecrets?: readonly string[];
+  /**
+   * Called once the compile result is no longer needed (planned, before signing): the caller
+   * drops its own reference to it there, so that the collection before signing frees the model.
+   * Given, planFiles also collects before planning and before signing when the heap is large
+   * (common/collect.ts): a one-shot command's peak (`claude plan` at 10,000 services). The
+   * daemons (the reconciler, the API) give none: their heap is large for other reasons, and
+   * a full collection per plan would be a pause per pass.
+   */
+  letGo?: () => void;
 }
 
 export type PlanFilesResult =
@@ -251,9 +261,11 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
     import('../compiler/planner.js'),
     import('../compiler/sign.js'),
   ]);
-  const compiled = isCompileResult(input) ? input : compileFiles(input);
+  // let, not const: both are let go before signing (below)
+  let compiled: CompileResult | undefined = isCompileResult(input) ? input : compileFiles(input);
+  input = {};
   const warnings = compiled.diagnostics.filter((d) => d.severity !== 'error').map(renderDiagnostic);
-  const model = compiled.model;
+  let model = compiled.model;
   if (!model) return { ok: false, stage: 'compile', problems: compiled.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic), warnings };
   const sink = new DiagnosticSink();
   const lockout = lockoutGate(firewallSpecOf(model.firewall), o.env, { sink, ...(apiReachable(model) ? { apiPort: model.api.port } : {}), force: o.force === true });
@@ -275,6 +287,9 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   const asked = askAboutImages(() => host.engine(), modelImages(model, desiredJobs), observed.images, new Map(), abandon.signal);
   if (asked.size) trace(`plan: asked the engine about ${asked.size} image(s) it lacks`);
   let payload: ReturnType<typeof plan>;
+  // the parse's and the check's garbage collected before the planner's is added to it (a
+  // one-shot command that lets go, with a large state dir, only)
+  if (o.letGo) collectIfLarge('before planning');
   try {
     payload = plan(model, observed, {
       request: o.request,
@@ -330,6 +345,15 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   // values are the planner's, or lists of strings), so signing walks the payload once and keeps
   // it as the signed object (signPlan would otherwise put the whole payload in order; docs/plans.md)
   payload.display = Object.fromEntries(Object.entries(display).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as typeof payload.display;
+  // The model is not needed any more: let go here and by the caller, then the planner's garbage
+  // collected before the signing buffer (27 MB at 10,000 services) is added to the heap; the
+  // peak of `claude plan` was here (docs/plans.md, "Collected where the plan lets go").
+  model = undefined;
+  compiled = undefined;
+  if (o.letGo) {
+    o.letGo();
+    collectIfLarge('before signing');
+  }
   return {
     ok: true,
     planned: plannedOf(payload, signPlan(payload, key.privateKey)),

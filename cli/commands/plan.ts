@@ -18,6 +18,7 @@ import { releaseEnvelope, writeEnvelope } from '../../plan/envelope.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { observeEarly, openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
 import { preloadPlanValidator } from '../../plan/schema.js';
+import { collectIfLarge } from '../../common/collect.js';
 import { trace } from '../../common/trace.js';
 
 const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
@@ -112,6 +113,8 @@ const command: Command = {
         ...(ttlMs !== undefined ? { ttlMs } : {}),
         allowDestructive: values['allow-destructive'] === true,
         force,
+        // let go before signing: the review needs the parsed files only (parsedOf)
+        letGo: () => (compiled = undefined),
       });
     } catch (e) {
       if (e instanceof KeyError) {
@@ -150,6 +153,8 @@ const command: Command = {
       if (r.planned.envelope) releaseEnvelope(r.planned.envelope);
       r = undefined;
       trace('plan: checked as apply would');
+      // the signing's and the check's garbage collected before the review's values are made (a large plan only)
+      collectIfLarge('before the review');
       const review = await reviewOnHost(paths.stateDir, payload, ctx.now, parsedOf);
       parsedOf = undefined; // the parsed files (21 MB at 10,000 services): the review was their last reader
       trace('plan: reviewed');
