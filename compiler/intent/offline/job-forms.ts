@@ -85,7 +85,8 @@ function endpointForm(sentence: string, detail: JobService[]): string | undefine
     const when = whenOf(sentence, url[0]);
     if (!when) return undefined;
     const host = /^https?:\/\/([^/:]+)/i.exec(url[0])![1]!.toLowerCase();
-    const inside = detail.find((d) => d.name === host) ?? detail.find((d) => new RegExp(String.raw`\b(?:in|inside|within|from|on)\s+(?:the\s+)?${esc(d.name)}\b`, 'i').test(sentence.replace(url[0], ' ')));
+    // The service said as where ("from the worker: curl http://app:8080/health") before the URL's host.
+    const inside = detail.find((d) => new RegExp(String.raw`\b(?:in|inside|within|from|on)\s+(?:the\s+)?${esc(d.name)}\b`, 'i').test(sentence.replace(url[0], ' '))) ?? detail.find((d) => d.name === host);
     return `run \`${tool(url[0])}\`${inside ? ` in ${inside.name}` : ''} ${when}`;
   }
   // "the api's /health endpoint", "the api health endpoint", "api /status": a path of a service said by name.
