@@ -1293,16 +1293,43 @@ function retracted(text: string): string {
  */
 const LOCK_ALL =
   String.raw`(?:\block(?:ed|ing)?\s*-?\s*down\b(?!\s+(?:ssh|port|to)\b)(?:\s+(?:the\s+)?(?:system|server|box|machine|host|vps|everything|all|things|it))?|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b|\b(?:block|deny|close|drop|reject|shut|firewall)\s+(?:off\s+|down\s+)?(?:everything|all(?:\s+(?:incoming|inbound|other))?(?:\s+(?:traffic|ports|connections))?|every\s+port|anything|the\s+rest)(?:\s+(?:else|incoming|inbound))?)`;
+/** "… are reachable from outside", "… should get through": what a kept-open list ends with. */
+const REACHED = String.raw`(?:(?:should|must|can|may|will)\s+)?(?:(?:be|stay|get|come)\s+)?(?:reachable|accessible|reached|accessed|allowed|open(?:ed)?|exposed|through|in)(?:\s+(?:in|through))?`;
+const FROM_OUTSIDE = String.raw`(?:from\s+(?:the\s+)?(?:outside(?:\s+world)?|internet|world|public|anywhere|everywhere|net))`;
+/**
+ * "only ssh and the website should be reachable from outside", "nothing but ssh and the site
+ * reachable from the internet", "make it so only …": a lock-down said by what stays reachable.
+ * Read from each of the first few "only"/"just" onwards (a sticky pattern with a bounded list), so
+ * a long run of them stays linear. Gives allowList's four parts: before, the word, the list, after.
+ */
+const KEPT_START = /\b(?:make\s+(?:it\s+)?so\s+(?:that\s+)?)?(?:only|nothing\s+but|just)\s+/gi;
+const KEPT_REST = new RegExp(String.raw`([^.;]{1,160}?\s+(?:are|is\s+)?${REACHED}(?:\s+${FROM_OUTSIDE})?)(\s*(?:[.;].*)?)$`, 'iy');
+function keptReachable(text: string): string[] | null {
+  let tries = 0;
+  for (const start of text.matchAll(KEPT_START)) {
+    if (++tries > 4) break;
+    KEPT_REST.lastIndex = start.index + start[0].length;
+    const rest = KEPT_REST.exec(text);
+    if (rest) return [text, text.slice(0, start.index), start[0].trim(), rest[1]!, rest[2]!];
+  }
+  return null;
+}
 function allowList(text: string): string {
-  const m =
+  const m: ArrayLike<string> | null =
     new RegExp(String.raw`^(.*?)(${LOCK_ALL})[^.;]*?\b(?:except(?:\s+for)?|but(?!\s+not\b)|apart\s+from|other\s+than|besides|save\s+for|aside\s+from)\s+([^.;]+)(.*)$`, 'i').exec(text) ??
-    new RegExp(String.raw`^(.*?)(${LOCK_ALL})\s*[,:;-]?\s*(?:and\s+)?(?:only|just)\s+(?:allow(?:ing)?\s+|keep(?:ing)?\s+|leave\s+|let(?:ting)?\s+)?([^.;]+)(.*)$`, 'i').exec(text);
+    new RegExp(String.raw`^(.*?)(${LOCK_ALL})\s*[,:;-]?\s*(?:and\s+)?(?:so(?:\s+that)?\s+|such\s+that\s+)?(?:only|just)\s+(?:allow(?:ing)?\s+|keep(?:ing)?\s+|leave\s+|let(?:ting)?\s+)?([^.;]+)(.*)$`, 'i').exec(text) ??
+    keptReachable(text);
   if (!m) return text;
+  // The third form needs a list of things a firewall opens ("only the admin can log in" is not one).
+  if (!new RegExp(`^(?:${LOCK_ALL})$`, 'i').test(m[2]!) && !/\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i.test(m[3]!)) return text;
   // "shut down everything except nginx": services stopped, unless what is kept is traffic ("shut
   // off everything except ssh and 443").
   if (/^shut\b/i.test(m[2]!) && !/^\s*(?:(?:the\s+)?(?:ssh|https?|web|websites?|dns|smtp|mail|ping|icmp)\b|(?:port\s+)?\d{1,5}\b)/i.test(m[3]!)) return text;
   const items = m[3]!
+    .replace(new RegExp(String.raw`\s+${FROM_OUTSIDE}\s*$`, 'i'), '')
+    .replace(/\s+(?:(?:should|must|can|may|will)\s+)?(?:(?:be|stay|get|come)\s+)?(?:reached|accessed|exposed|accessible)\s*$/i, '')
     .replace(/\s+(?:(?:should\s+(?:be|stay)|can\s+(?:get|come)|is|are|stays?|get)\s+)?(?:allowed|open(?:ed)?|in|through|let\s+in|reachable|traffic|please|pls|obviously|of\s+course)(?:\s+(?:in|through))?\s*$/i, '')
+    .replace(/\s+(?:are|is)\s*$/i, '')
     .split(/\s*(?:,|\band\b|&|\+|\bplus\b|\bor\b)\s*/i)
     .map((x) => x.trim().replace(/^(?:the|for)\s+/i, ''))
     .filter((x) => x.length > 0);
@@ -1313,7 +1340,7 @@ function allowList(text: string): string {
   const said: string[] = [];
   for (const it of items) {
     if (/^ssh\b/i.test(it)) said.push(/\bfrom\b/i.test(it) ? `allow ${it}` : 'allow ssh from anywhere');
-    else if (/^(?:web|websites?|the\s+web)(?:\s+traffic)?$/i.test(it)) said.push('allow web traffic');
+    else if (/^(?:web|web\s*sites?|sites?|the\s+web)(?:\s+traffic)?$/i.test(it)) said.push('allow web traffic');
     else if (/^https?$/i.test(it)) said.push(`allow ${it.toLowerCase()}`);
     else if (/^(?:port\s+)?\d{1,5}(?:\/(?:tcp|udp))?$/i.test(it)) said.push(`open port ${/\d+/.exec(it)![0]}`);
     else if (/^[a-z][\w-]*$/i.test(it)) said.push(`allow ${it}`);
@@ -5301,6 +5328,15 @@ function sshPort(run: Run): number {
   return run.ws.get<number>('security.yaml', ['spec', 'ssh', 'port']) ?? 22;
 }
 
+/** A rule's port(s) include this port (a rule with no port covers every port). */
+function portCovered(spec: FirewallRule['port'], port: number): boolean {
+  if (spec === undefined) return true;
+  return [spec].flat().some((x) => {
+    const m = /^(\d+)-(\d+)$/.exec(String(x));
+    return m ? Number(m[1]) <= port && port <= Number(m[2]) : Number(x) === port;
+  });
+}
+
 function rules(run: Run): FirewallRule[] {
   return run.ws.items<FirewallRule>('network.yaml', RULES);
 }
@@ -5710,7 +5746,12 @@ function handleFirewall(run: Run, clause: string): boolean {
     // "open ssh", "allow ssh", "let ssh in": opened with no address and no word that narrows it
     // is opened from anywhere (round 26); "only allow ssh", "restrict ssh" still ask where from.
     const openedPlain = !/\b(?:lock(?:ed|ing)?\s*down|restrict\w*|limit\w*|only|just|whitelist|from|to)\b/.test(t);
-    if (cidrs.length === 0 && !anywhere && !openedPlain) {
+    // Review 20 MED-5: where a rule already accepts SSH from a narrower network, "allow ssh" most often means
+    // "make sure I can get in": it asks, naming that network, instead of opening SSH to everyone beside it.
+    const narrower = openedPlain && cidrs.length === 0 && !anywhere ? rules(run).find((r) => r.action === 'accept' && r.source !== undefined && portCovered(r.port, sshPort(run))) : undefined;
+    if (narrower) {
+      run.questions.push(`SSH is already allowed from ${describeSource(narrower.source)} (rule ${narrower.name}). Open it to every address as well? Say "allow ssh from anywhere" for that, or "only allow SSH from …" to change the network.`);
+    } else if (cidrs.length === 0 && !anywhere && !openedPlain) {
       // "deny by default and only allow ssh and web": SSH kept open (the lockdown clause did it), not narrowed.
       if (!lockdownSystem && !lockdownSaid(run.input.message.toLowerCase())) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
     } else {

@@ -316,44 +316,86 @@ export class Cni {
    * instance on its own containerd state, or Docker, which leaves routed subnets alone in its
    * newer releases). The bridge plugin takes the bridge and address as they are.
    *
-   * Two choosers can still take the same subnet at the same moment: after its bridge is up,
-   * `yieldTo` decides for each other device routing the same subnet; when one wins, this
-   * bridge is removed and false returned (the caller picks again).
+   * `contested` (a subnet the driver chose, which another chooser may take at the same
+   * moment): the bridge is made carrying the claim's MAC address (claimMac), so the claim is
+   * on the host from the bridge's creation (one netlink message), before its route is; in the
+   * same `ip -batch`, once it is up, the host's links and routes are read, and the bridge is
+   * removed and false returned (the caller picks again) when another device routes the subnet
+   * that is no claimant (Docker's, anything else), or another claimant was made first (its
+   * ifindex is lower: the kernel numbers links in the order they are made). Each claimant
+   * reads after its own link exists, so of two the later one always sees the earlier and
+   * yields; the earlier keeps it whether or not it saw the later. (The rule before, "the
+   * bridge whose name sorts first keeps it", held only when each saw the other: one that
+   * looked before the other's bridge was up kept it, and so did the other when its name
+   * sorted first, CI 2026-12-06 09:01.)
    */
-  async claimBridge(bridge: string, subnet: string, yieldTo: (otherDevice: string) => boolean = () => false): Promise<boolean> {
+  async claimBridge(bridge: string, subnet: string, contested = false): Promise<boolean> {
     const gateway = firstAddress(subnet);
+    const mac = contested ? claimMac(subnet) : undefined;
     // one `ip -batch` (a network create is on the path of every container on it: three ip runs
     // were 0.7 s at a load of 25)
     const existed = await this.linkExists(bridge);
-    const batch = [...(existed ? [] : [`link add ${bridge} type bridge`]), `addr replace ${gateway}/${subnet.split('/')[1]} dev ${bridge}`, `link set ${bridge} up`];
-    const made = await this.host('ip', ['-batch', '-'], { input: batch.join('\n') + '\n' });
-    if (made.code !== 0) {
+    const add = existed ? (mac ? [`link set dev ${bridge} address ${mac}`] : []) : [`link add ${bridge}${mac ? ` address ${mac}` : ''} type bridge`];
+    const batch = [...add, `addr replace ${gateway}/${subnet.split('/')[1]} dev ${bridge}`, `link set ${bridge} up`, ...(mac ? ['link show', 'route show'] : [])];
+    const made = await this.host('ip', ['-4', '-j', '-batch', '-'], { input: batch.join('\n') + '\n' });
+    const fail = async (why: string): Promise<never> => {
       // the batch stops at its first failure: a bridge it added before that is removed (review L7)
       const left = existed ? '' : await this.removeBridge(bridge).then(() => '', (e: unknown) => `; and the bridge it made could not be removed: ${(e as Error).message}`);
-      throw new CniError(`ip could not make bridge ${bridge} for ${subnet}: ${made.stderr.trim()}${left}`);
+      throw new CniError(`ip could not make bridge ${bridge} for ${subnet}: ${why}${left}`);
+    };
+    if (made.code !== 0) return fail(made.stderr.trim());
+    if (!mac) return true;
+    let links: { ifindex: number; ifname: string; address?: string }[];
+    let routes: { dst: string; dev?: string }[];
+    try {
+      const [l, r] = made.stdout.split('\n').filter((x) => x.trim());
+      links = JSON.parse(l!) as typeof links;
+      routes = JSON.parse(r!) as typeof routes;
+    } catch {
+      return fail(`its read of the host's links and routes was not two JSON lists: ${made.stdout.slice(0, 200)}`);
     }
-    const others = (await this.routes()).filter((x) => x.dst === subnet && x.dev !== bridge).map((x) => x.dev);
-    if (others.some(yieldTo)) {
+    const mine = links.find((l) => l.ifname === bridge);
+    if (!mine) return fail('the bridge is not among the host\'s links after it was made');
+    const claimants = new Map(links.filter((l) => l.address === mac && l.ifname !== bridge).map((l) => [l.ifname, l.ifindex]));
+    const earlier = [...claimants.values()].some((i) => i < mine.ifindex);
+    const other = routes.some((r) => r.dst === subnet && r.dev !== bridge && !claimants.has(r.dev ?? ''));
+    if (earlier || other) {
       await this.removeBridge(bridge);
       return false;
     }
     return true;
   }
 
+  /** The IPv4 routes of the host (an `ip` that fails is an error: a choice that saw no routes would take a subnet in use). */
   private async routes(): Promise<{ dst: string; dev: string }[]> {
     const r = await this.host('ip', ['-4', '-j', 'route', 'show']);
-    if (r.code !== 0) return [];
+    let parsed: { dst: string; dev?: string }[] | null = null;
     try {
-      return (JSON.parse(r.stdout) as { dst: string; dev?: string }[]).map((x) => ({ dst: x.dst, dev: x.dev ?? '' }));
+      parsed = r.code === 0 ? (JSON.parse(r.stdout) as { dst: string; dev?: string }[]) : null;
     } catch {
-      return [];
+      /* below */
     }
+    if (!parsed) throw new CniError(`ip could not list the host's routes (to choose a free subnet): ${r.stderr.trim() || r.stdout.slice(0, 200)}`);
+    return parsed.map((x) => ({ dst: x.dst, dev: x.dev ?? '' }));
   }
 
   /** The IPv4 subnets routed on this host (to pick a free one for a new network). */
   async usedSubnets(): Promise<string[]> {
     return (await this.routes()).map((x) => x.dst).filter((d) => d.includes('/'));
   }
+}
+
+/**
+ * The MAC address of a bridge made for a subnet the driver chose (Cni.claimBridge): locally
+ * administered and unicast (02), then the subnet's network address and prefix length
+ * (`10.89.77.0/24` → `02:0a:59:4d:00:18`). A bridge's address set when it is made stays (the
+ * kernel does not replace an address that was set with its ports' lowest), and it is the
+ * gateway's only on that bridge's own segment.
+ */
+export function claimMac(subnet: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(subnet);
+  if (!m) throw new CniError(`not an IPv4 subnet: ${subnet}`);
+  return [2, ...m.slice(1, 6).map(Number)].map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
 /** The first host address of an IPv4 subnet (`10.89.3.0/24` → `10.89.3.1`): the bridge's gateway, as host-local gives it. */

@@ -1095,8 +1095,9 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    * nothing on the host (Docker's bridges, other instances' and other engines' networks: each
    * is a route from its creation, Cni.claimBridge) and in none of this driver's records; the
    * network's bridge is made with it at once, so the next choice, by whichever engine, sees
-   * it. Two choosers that took the same /24 at the same moment: the bridge whose name sorts
-   * first keeps it (a device not of this driver, Docker's, always does); the other picks again.
+   * it. Two choosers that took the same /24 at the same moment: the one whose bridge was made
+   * first keeps it (a device not of this driver, Docker's, always does); the other picks again
+   * (Cni.claimBridge, `contested`).
    */
   private async claimSubnet(bridge: string): Promise<string> {
     const lost = new Set<string>();
@@ -1109,7 +1110,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         if (!used.has(s)) subnet = s;
       }
       if (subnet === null) break;
-      if (await this.cni.claimBridge(bridge, subnet, (other) => !other.startsWith(CONTAINERD_BRIDGE_PREFIX) || other < bridge)) return subnet;
+      if (await this.cni.claimBridge(bridge, subnet, true)) return subnet;
       lost.add(subnet);
     }
     throw new StepError('no free /24 left in 10.89.0.0/16 for a new network (every one is routed on this host or recorded by this driver)', 'name a subnet for the network in services.yaml, or remove networks no longer used (`ip route` shows what routes them)');

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ContainerdEngine } from './engine.js';
-import { firstAddress } from './cni.js';
+import { Cni, claimMac, cniBinDir, firstAddress } from './cni.js';
 import { startContainerd, type TestContainerd } from '../../testutil/containerd.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -84,10 +84,42 @@ describe('subnet choice on containerd', () => {
 
   it('two instances that claim the same /24 at the same moment end with one each', async () => {
     const [x, y] = [engine('x'), engine('y')];
-    await Promise.all([x, y].map((e) => e.createNetwork({ name: 'same', driver: 'bridge', internal: false, labels: {} })));
-    const got = [(await x.inspectNetwork('same'))!.subnet, (await y.inspectNetwork('same'))!.subnet].sort();
-    expect(got).toEqual(['10.89.77.0/24', '10.89.78.0/24']);
-    for (const e of [x, y]) await e.removeNetwork('same');
+    // both settled, and removed whatever happened (a failure here left bridges, and the next test failed on them)
+    const made = await Promise.allSettled([x, y].map((e) => e.createNetwork({ name: 'same', driver: 'bridge', internal: false, labels: {} })));
+    try {
+      expect(made.map((m) => (m.status === 'rejected' ? (m.reason as Error).message : m.status))).toEqual(['fulfilled', 'fulfilled']);
+      const got = [(await x.inspectNetwork('same'))!.subnet, (await y.inspectNetwork('same'))!.subnet].sort();
+      expect(got).toEqual(['10.89.77.0/24', '10.89.78.0/24']);
+    } finally {
+      for (const e of [x, y]) await e.removeNetwork('same');
+    }
+  });
+
+  it('a claim that looks after another instance took the same /24 (its choice made before that bridge was up) yields to it, whatever the bridge names sort (CI 2026-12-06: both kept it)', async () => {
+    const cni = new Cni(cniBinDir(), join(tmpdir(), 'claude-sn-unused-ipam'), undefined, ns); // claims use no IPAM
+    // the other instance claimed first and saw no one; this one's name sorts first (it kept the /24 before)
+    expect(await cni.claimBridge('claudefffffffff', '10.89.77.0/24', true)).toBe(true);
+    try {
+      expect(await cni.claimBridge('claude000000000', '10.89.77.0/24', true)).toBe(false);
+      expect(routes().filter((r) => r.dst === '10.89.77.0/24').map((r) => r.dev)).toEqual(['claudefffffffff']);
+      expect(await cni.linkExists('claude000000000')).toBe(false);
+    } finally {
+      for (const b of ['claudefffffffff', 'claude000000000']) await cni.removeBridge(b);
+    }
+  });
+
+  it("another instance's bridge made for a /24 but not up yet (no route) is a claim: a choice made then takes the other /24", async () => {
+    // what another instance's `ip link add … address <claim>` made, the moment before its address and route
+    execFileSync('ip', ['-n', ns, 'link', 'add', 'claudeeeeeeeeee', 'address', claimMac('10.89.77.0/24'), 'type', 'bridge']);
+    const z = engine('z');
+    try {
+      await z.createNetwork({ name: 'mid', driver: 'bridge', internal: false, labels: {} });
+      expect((await z.inspectNetwork('mid'))!.subnet).toBe('10.89.78.0/24');
+    } finally {
+      await z.removeNetwork('mid');
+      execFileSync('ip', ['-n', ns, 'link', 'del', 'claudeeeeeeeeee']);
+    }
+    expect(routes().filter((r) => r.dev.startsWith('claude'))).toEqual([]);
   });
 
   it('two processes on one state dir making the same network at once (an apply and the supervisor, the default network on first use): one record, one bridge, none left behind', async () => {
@@ -106,6 +138,12 @@ describe('subnet choice on containerd', () => {
     expect(routes().filter((r) => r.dev.startsWith('claude')).map((r) => r.dst)).toEqual([rec.subnet]);
     await q!.removeNetwork('bridge');
     expect(routes().filter((r) => r.dev.startsWith('claude'))).toEqual([]);
+  });
+
+  it('a claim is a locally administered unicast MAC address naming the subnet', () => {
+    expect(claimMac('10.89.77.0/24')).toBe('02:0a:59:4d:00:18');
+    expect(claimMac('172.20.0.0/16')).toBe('02:ac:14:00:00:10');
+    expect(() => claimMac('10.89.77.0')).toThrow('not an IPv4 subnet: 10.89.77.0');
   });
 
   it('firstAddress gives the gateway of any IPv4 prefix', () => {
