@@ -26,6 +26,7 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
+import { newValueOnly } from './values.js';
 import {
   findCidrs,
   findCpu,
@@ -626,7 +627,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
   // Compose's vocabulary and outcomes said as the grammar's words (compose.ts, outcomes.ts); the guard also reads what was typed.
   const typed = original.message.trim();
-  const composed = outcomeSaid(composeSaid(typed));
+  // "worker replicas 2 -> 6": the old value goes before compose's reader turns "replicas 2" into "2 replicas" (values.ts; again below, once sizes are digits).
+  const composed = outcomeSaid(composeSaid(newValueOnly(typed)));
   const said = backupLikeAnother(commandQuoted(addReferent(composed, original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
@@ -646,6 +648,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
   let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
+  message = newValueOnly(message);
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
@@ -781,7 +785,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       return services(run).some((s) => s.name === bare);
     };
     // "…NODE_ENV production, PORT 3000", "LANG=C.UTF-8 and TZ=UTC": one more variable of the list.
-    const envTalk = /\b(?:env|environment|variables?|vars?)\b|(?<![\w$])[A-Z][A-Z0-9_]*=/.test(message);
+    const envTalk = /\b(?:env|environment|variables?|vars?)\b|(?<![\w$])[A-Z][A-Z0-9_]*=/.test(message) || new RegExp(String.raw`\b(?:set|change|update|put)\s+(?:(?:the|its|their)\s+)?${ENV_KEY}\s+(?:to|=|as)\s`).test(message);
     const envItem = (c: string) => envTalk && new RegExp(String.raw`^(?:and\s+|also\s+|plus\s+)?${ENV_KEY}(?:\s*[=:]\s*|\s+)\S`).test(c.trim()) && !NOT_VARIABLES.test(c.trim().replace(/^(?:and|also|plus)\s+/i, '').split(/[\s=:]/)[0]!);
     const continues = (c: string) =>
       // "…, and have it wait for redis": which service waits for which is a clause of its own.
@@ -1996,7 +2000,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
     run.notes.push('Rebooting the host is not part of the state files, so I cannot plan it. Reboot from the console; services come back on their own (restart: unless-stopped).');
     return true;
   }
-  if (handleServiceLogs(run, clause) || handleSudoPassword(run, clause)) return true;
+  if (handleServiceSettings(run, clause) || handleServiceLogs(run, clause) || handleSudoPassword(run, clause)) return true;
   // "add redis. also hows the disk looking?": a question about the host said as a clause of a
   // longer request is answered; it changes nothing (round 25).
   if (/^(?:(?:also|and|oh|btw|plus)\s+)*(?:how|hows|howz|how's|is|are|what'?s|whats)\b/.test(t) && answerResources(run, t)) return true;
@@ -2008,7 +2012,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleRestore(run, clause)) return true;
   if (handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
-  if (handleLimitRemoval(run, clause)) return true;
+  if (handleLimitRemoval(run, clause) || handleSettingRemoval(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
@@ -3536,6 +3540,10 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
     add(m[2]!, m[3]!, m.index ?? 0, m[0].length);
     svc ??= m[1];
   }
+  // "set QUEUE to high and CONCURRENCY to 8", "…, B to 2": more of the list a set verb began.
+  if (pairs.length > 0) for (const m of clause.matchAll(new RegExp(String.raw`(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)${ENV_KEY}\s+(?:to|=|as)\s+${ENV_VALUE}`, 'g'))) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
+  // "turn on FEATURE_Y", "disable NEW_CHECKOUT": a flag (a name with an underscore) on or off.
+  for (const m of clause.matchAll(/\b(turn(?:ed)?\s+on|switch(?:ed)?\s+on|enable[ds]?|turn(?:ed)?\s+off|switch(?:ed)?\s+off|disable[ds]?)\s+(?:the\s+)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b(?!\s*(?:=|to\b))/g)) add(m[2]!, /on|enable/i.test(m[1]!) ? 'true' : 'false', m.index ?? 0, m[0].length);
   const said = new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+))?(?<![\w$])${ENV_KEY}\s*(?:(?:(?:should|must|needs\s+to|has\s+to|is\s+to|to)\s+be|is|=|:)(?:\s+set\s+(?:to|as))?|(?:set|equal|equals|equal\s+to)\s*(?:to|as|=)?)\s+${ENV_VALUE}`, 'g');
   // "NODE_ENV should be set to production", "TZ set to Europe/Paris": "set" says it is a variable.
   // A name with an underscore ("LOG_LEVEL should be debug") is a variable too.
@@ -3700,17 +3708,173 @@ function handleServiceNetwork(run: Run, clause: string): boolean {
   return true;
 }
 
-function handleEnv(run: Run, clause: string): boolean {
+// ── round 27: a service's settings in words, and a setting removed ─────────
+
+/** A verb that takes a setting away ("remove", "drop", "get rid of", "take … off"). */
+const SETTING_GONE = String.raw`\b(?:remove|delete|drop|clear|unset|get\s+rid\s+of|take|pull|kick|strip|scrap|ditch|lose)\b`;
+/**
+ * The settings a service has that a request can take away, each with the words that name it.
+ * The first group, when there is one, is the setting's own key (a variable, the service waited
+ * for, the network left).
+ */
+const REMOVABLE: { what: 'environment' | 'command' | 'depends_on' | 'networks' | 'restart'; re: RegExp }[] = [
+  { what: 'environment', re: new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+)?(?:var(?:iable)?\s+)?)\`?${ENV_KEY}\`?(?:\s+(?:env(?:ironment)?\s+)?(?:var(?:iable)?|setting)\b)?`) },
+  { what: 'command', re: /\b(?:(?:custom|own|special|startup|start|default)\s+)*(?:command|cmd|entrypoint)(?:\s+override)?\b/i },
+  { what: 'depends_on', re: /\b(?:dependenc(?:y|ies)|depends[_ ]on)\s+(?:on\s+)?(?:the\s+)?([a-z][\w-]*)/i },
+  { what: 'networks', re: /\b(?:off|out\s+of|from)\s+(?:the\s+)?(?:network\s+([a-z][\w-]*)|([a-z][\w-]*)\s+network)\b/i },
+  { what: 'restart', re: /\brestart\s+polic(?:y|ies)\b/i },
+];
+
+/**
+ * "remove the DEBUG variable from the worker", "drop the api's dependency on redis", "remove the
+ * custom command from the worker", "take the worker off the jobs network", "unset LOG_LEVEL on
+ * the api": the setting goes, the service stays. Before round 27 each of these removed the
+ * service (the grid's first run; HARM's round 26 found the same of a memory limit).
+ */
+function handleSettingRemoval(run: Run, clause: string): boolean {
+  const gone = new RegExp(SETTING_GONE, 'i').exec(clause);
+  if (!gone) return false;
+  const after = clause.slice(gone.index);
+  for (const { what, re } of REMOVABLE) {
+    const m = re.exec(after);
+    if (!m || m.index > 40) continue;
+    // A name in capitals is a variable when it has an underscore, is in backticks, or is called one ("remove NGINX" is no variable).
+    if (what === 'environment' && (NOT_VARIABLES.test(m[1]!) || !/_|`|\b(?:env|environment|var|variable|setting)\b/i.test(m[0]))) continue;
+    // "take", "pull", "kick" remove only with "off"/"out of"/"away" ("take the worker off the jobs network").
+    if (/^(?:take|pull|kick)$/i.test(gone[0]) && !/\b(?:off|out|away)\b/i.test(after)) continue;
+    // The setting's words are left out when the services are read ("dependency on redis" names redis as the key, not a target).
+    const key = m[1] ?? m[2];
+    const rest = clause.slice(0, gone.index) + after.slice(0, m.index) + ' ' + after.slice(m.index + m[0].length);
+    const names = settingTargets(run, rest);
+    if (names.length !== 1) {
+      run.questions.push(`Which service should lose ${key ? `its ${what === 'environment' ? 'variable' : what === 'networks' ? 'network' : 'dependency on'} ${key}` : `its ${what.replace('_', ' ')}`}? (${services(run).map((s) => s.name).join(', ') || 'there are none'}) Nothing was changed.`);
+      return true;
+    }
+    const name = names[0]!;
+    mentionFocus(run, name);
+    const s = getService(run, name)!;
+    const had = (v: unknown) => v !== undefined && (!Array.isArray(v) || v.length > 0);
+    const cur = what === 'environment' ? s.environment?.[key!] : (s as unknown as Record<string, unknown>)[what];
+    const keep = Array.isArray(cur) ? (cur as string[]).filter((x) => x !== key?.toLowerCase()) : undefined;
+    if (!had(cur) || (keep && keep.length === (cur as string[]).length)) {
+      run.already.push(`${name}: no ${key ? `${what === 'environment' ? 'variable' : what === 'networks' ? 'network' : 'dependency on'} ${key}` : what.replace('_', ' ')}`);
+      return true;
+    }
+    if (keep && keep.length > 0) run.ws.set('services.yaml', svcPath(run, name, what), keep);
+    else run.ws.delete('services.yaml', what === 'environment' ? svcPath(run, name, 'environment', key!) : svcPath(run, name, what));
+    if (what === 'environment' && Object.keys(getService(run, name)!.environment ?? {}).length === 0) run.ws.delete('services.yaml', svcPath(run, name, 'environment'));
+    run.lines.push(`~ ${name}: ${what === 'environment' ? `variable ${key} removed` : what === 'networks' ? `leaves network ${key}` : what === 'depends_on' ? `no longer waits for ${key}` : what === 'restart' ? 'restart policy back to the default (unless-stopped)' : `command removed (the image's own runs)`}`);
+    return true;
+  }
+  return false;
+}
+
+/** A restart policy said in words: "restart policy: always", "restart unless stopped", "never auto-restart the worker". */
+const RESTART_TO = String.raw`\brestart(?:s|ing)?(?:\s+polic(?:y|ies))?(?:\s*[:=]\s*|\s+(?:to|of|for\s+(?:the\s+)?[\w-]+\s*:?|should\s+be|is)\s+|\s+)["'\`]?`;
+const RESTART_SAID: [RegExp, NonNullable<Service['restart']>][] = [
+  [new RegExp(String.raw`\bnever\s+(?:auto(?:matically)?[- ]?)?restart|\b(?:don'?t|do\s+not)\s+auto(?:matically)?[- ]?restart|\bno\s+auto[- ]?restarts?\b|\bauto[- ]?restart\s+(?:off|disabled)\b|\brestart(?:\s+polic(?:y|ies))?\s*[:=]\s*["'\`]?(?:no|never|none|off)\b|\brestart\s+polic(?:y|ies)\s+(?:to|should\s+be|is)\s+["'\`]?(?:no|never|none|off)\b`, 'i'), 'no'],
+  [new RegExp(String.raw`${RESTART_TO}unless[- ]stopped\b`, 'i'), 'unless-stopped'],
+  [new RegExp(String.raw`${RESTART_TO}on[- ](?:failures?|errors?|crash(?:es)?)\b|\bonly\s+restart(?:s|ed)?\s+(?:it\s+)?(?:when|if)\s+(?:it\s+)?(?:fails|crashes|dies)\b`, 'i'), 'on-failure'],
+  [new RegExp(String.raw`${RESTART_TO}always\b|\balways\s+(?:auto[- ]?)?restart\b`, 'i'), 'always'],
+];
+
+/**
+ * A log bound said for a service: "keep the api's logs under 50MB", "worker logs: max 10m, keep
+ * 3 files", "rotate the api logs at 100 megs, 5 files", "cap nginx's log at 20m": services.yaml
+ * `logs` (max_size of the live file, how many rotated ones are kept). Said with no size and no
+ * count ("rotate the logs"), it is the engine's own rotation (handleServiceLogs).
+ */
+const LOG_WORD = /\blogs?(?:\s+files?)?\b/i;
+function readLogBound(clause: string): { max_size?: string; keep?: number } | undefined {
+  if (!LOG_WORD.test(clause) || /\baudit\b|\bjournal\b|\/var\/log\b|\bjobs?\b|\bcron\w*/i.test(clause)) return undefined;
+  const near = clause.slice(clause.search(LOG_WORD), clause.search(LOG_WORD) + 60);
+  const size = findSizes(near)[0];
+  const keep = /\b(?:keep(?:ing)?\s+(?:the\s+)?(?:last\s+)?|last\s+)?(\d{1,3})\s+(?:(?:rotated|old|log)\s+)*(?:files?|rotations?|copies)\b|\bkeep\s*[:=]\s*(\d{1,3})\b/i.exec(near);
+  const n = keep ? Number(keep[1] ?? keep[2]) : undefined;
+  if (!size && n === undefined) return undefined;
+  return { ...(size ? { max_size: size.value } : {}), ...(n !== undefined && n >= 1 && n <= 100 ? { keep: n } : {}) };
+}
+
+/**
+ * A health check said for a service: "add a healthcheck to the api: curl -f …/health", "worker
+ * health: `pgrep celery`, every 1m, 3 retries", "check the api is healthy every 30s by hitting
+ * /healthz" (a path: fetched from the service's own port inside its container).
+ */
+const HEALTH_WORD = /\bhealth[\s-]?checks?\b|\bhealth\s*:|\b(?:is\s+)?healthy\b|\bhealth\s+(?:probe|test)\b/i;
+function readHealthcheck(run: Run, clause: string, name: string): Record<string, unknown> | undefined {
+  if (!HEALTH_WORD.test(clause)) return undefined;
+  const every = /\bevery\s+(\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b|\binterval\s*[:=]?\s*(\d+)\s*(s|m|h)\b/i.exec(clause);
+  const unit = (u: string) => (/^s/i.test(u) ? 's' : /^m/i.test(u) ? 'm' : 'h');
+  const interval = every ? `${every[1] ?? every[3]}${unit(every[2] ?? every[4]!)}` : undefined;
+  const retries = /\b(\d{1,2})\s+(?:retries|tries|attempts|failures)\b|\bretries\s*[:=]?\s*(\d{1,2})\b/i.exec(clause);
+  const quoted = findQuoted(clause).filter((q) => /\S/.test(q) && !/^\//.test(q));
+  const afterColon = /\bhealth[\s-]?checks?\b[^:]{0,40}:(?![\s]*[`"'])([^,;]+)/i.exec(clause);
+  const path = /(?:\bhitting|\bcalling|\bfetching|\bon|\bat|\bvia|\bagainst|\bendpoint|\bpath|\burl)\s+["'`]?(\/[\w./-]*)/i.exec(clause);
+  let test: string | undefined = quoted[0] ?? afterColon?.[1]!.trim();
+  if (!test && path) {
+    const port = getService(run, name)?.ports?.[0]?.container;
+    if (port === undefined) return undefined;
+    test = `curl -fsS http://localhost:${port}${path[1]}`;
+  }
+  if (!test && !interval && !retries) return undefined;
+  const was = (getService(run, name)?.healthcheck ?? {}) as Record<string, unknown>;
+  return { ...was, ...(test ? { test } : {}), ...(interval ? { interval } : {}), ...(retries ? { retries: Number(retries[1] ?? retries[2]) } : {}) };
+}
+
+/** restart, logs and healthcheck said for a service (the readers above), set on the services the clause means. */
+function handleServiceSettings(run: Run, clause0: string): boolean {
+  // "worker logs: max 10m, keep 3 files", "health: `pgrep celery`, every 1m, 3 retries": the
+  // splitter cuts at the commas, so the rest of the sentence is read with the clause.
+  const at = run.input.message.indexOf(clause0);
+  const clause = at < 0 ? clause0 : clause0 + run.input.message.slice(at + clause0.length).split(/[.;!?](?:\s|$)/)[0]!;
+  const restart = RESTART_SAID.find(([re]) => re.test(clause))?.[1];
+  const logs = readLogBound(clause);
+  if (!restart && !logs && !HEALTH_WORD.test(clause)) return false;
+  const bare = clause.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\bhealth[\s-]?checks?\b[^:]{0,40}:[^,;]+/i, (m) => m.slice(0, m.indexOf(':')));
+  const names = settingTargets(run, bare);
+  const health = names.length === 1 ? readHealthcheck(run, clause, names[0]!) : undefined;
+  if (!restart && !logs && !health) return false;
+  if (names.length === 0) {
+    run.questions.push(`Which service is this for? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'}) Nothing was changed.`);
+    return true;
+  }
+  for (const name of names) {
+    mentionFocus(run, name);
+    const s = getService(run, name)!;
+    if (restart) {
+      if (s.restart === restart) run.already.push(`${name}: restart ${restart}`);
+      else {
+        run.ws.set('services.yaml', svcPath(run, name, 'restart'), restart);
+        run.lines.push(`~ ${name}: restart ${restart}`);
+      }
+    }
+    if (logs) {
+      run.ws.set('services.yaml', svcPath(run, name, 'logs'), { ...(s.logs ?? {}), ...logs });
+      run.lines.push(`~ ${name}: log kept to ${[logs.max_size ? `${logs.max_size} a file` : '', logs.keep !== undefined ? `${logs.keep} rotated files` : ''].filter(Boolean).join(', ')}`);
+    }
+    if (health && names.length === 1) {
+      run.ws.set('services.yaml', svcPath(run, name, 'healthcheck'), health);
+      run.lines.push(`~ ${name}: health check ${String(health.test ?? '(the image\'s own)')}${health.interval ? `, every ${String(health.interval)}` : ''}${health.retries ? `, ${String(health.retries)} retries` : ''} (run inside its container)`);
+    }
+  }
+  return true;
+}
+
+function handleEnv(run: Run, clause0: string): boolean {
+  // "`NODE_ENV` should be `production`": a word in backticks is that word.
+  const clause = clause0.replace(/`([^`\s]+)`/g, '$1');
   const pairs: [string, string][] = [];
   for (const m of clause.matchAll(/(?<![\w${}])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|(?:[^\s,;]|,(?![A-Za-z_][A-Za-z0-9_]*=)(?=[^\s,;]))*)/g)) {
     if (!/[A-Z]/.test(m[1]!) && !/\b(env|environment|variable|var)\b/i.test(clause)) continue;
-    pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '')]);
+    // "(FEATURE_X=true)": the parenthesis closes around the pair, it is not the value's.
+    pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '').replace(/^([^(]*)\)+$/, '$1')]);
   }
   const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as|with\s+(?:the\s+)?value(?:\s+of)?)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
   if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
   // Said in words: only when no KEY=value was written (that form is exact).
   const envContext = /\b(?:env|environment|variables?|vars?)\b/i.test(clause) || /\benv|environment|variable/i.test(run.input.message);
-  const loose = pairs.length === 0 ? loosePairs(clause, envContext) : { pairs: [], spans: [] as [number, number][] };
+  // Said in words beside KEY=value too ("LOG_LEVEL debug and FEATURE_X on (FEATURE_X=true)"): the exact form wins for its key.
+  const loose = loosePairs(clause, envContext);
   for (const p of loose.pairs) if (!pairs.some(([k]) => k === p[0])) pairs.push(p);
   if (pairs.length === 0) return false;
   // What is left once the variables and their values are out: where a service is named.
@@ -4196,12 +4360,20 @@ function handleModifiers(run: Run, clause: string): boolean {
       mentionFocus(run, name);
       const cur = getService(run, name)?.resources?.memory;
       const curBytes = cur === undefined ? undefined : sizeToBytes(cur);
-      if (curBytes !== undefined && curBytes === sizeToBytes(sizes[0]!.value)) {
+      // "512mb more", "an extra 256m", "+1g", "256m less": on top of (or off) the limit it has.
+      const at = t.indexOf(sizes[0]!.text.toLowerCase());
+      const sign = at < 0 ? 0 : /^\s*(?:of\s+(?:memory|ram)\s+)?(?:more|extra)\b/.test(t.slice(at + sizes[0]!.text.length)) || /(?:\b(?:extra|additional|another)\s+|\+\s?)$/.test(t.slice(0, at)) ? 1 : /^\s*(?:of\s+(?:memory|ram)\s+)?(?:less|fewer)\b/.test(t.slice(at + sizes[0]!.text.length)) ? -1 : 0;
+      let value = sizes[0]!.value;
+      if (sign !== 0 && curBytes !== undefined) {
+        const mib = Math.max(4, Math.round((curBytes + sign * (sizeToBytes(value) ?? 0)) / 1024 ** 2));
+        value = mib % 1024 === 0 || (mib > 1024 && mib % 512 === 0) ? `${mib / 1024}Gi` : `${mib}Mi`;
+      }
+      if (curBytes !== undefined && curBytes === sizeToBytes(value)) {
         run.already.push(`${name}: memory limit ${cur}`);
         continue;
       }
-      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), sizes[0]!.value);
-      run.lines.push(`~ ${name}: memory limit ${sizes[0]!.value}${cur ? ` (was ${cur})` : ''}`);
+      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), value);
+      run.lines.push(`~ ${name}: memory limit ${value}${cur ? ` (was ${cur})` : ''}`);
     }
     did = true;
   } else if (sizes.length > 0 && /\b(volume|disk|storage)\b/.test(t)) {
@@ -5014,7 +5186,7 @@ function handleServiceLogs(run: Run, clause: string): boolean {
   const names = targetsIn(run, clause).names;
   const whose = names.length > 0 ? names.join(', ') : 'a service';
   run.notes.push(
-    `The logs of ${whose} are kept by the container engine, not in the state files, so there is nothing to plan and I changed nothing: on containerd the runtime rotates each container's log by size (10 MiB, the last 3 files kept: CLAUDE_LOG_MAX_BYTES, CLAUDE_LOG_KEEP); on Docker its log driver keeps them. \`claude logs ${names[0] ?? 'SERVICE'}\` shows them. The audit log is never cleared.`,
+    `The logs of ${whose} are kept by the container engine and rotated by size, so there is nothing to plan and I changed nothing: the live file up to 10 MiB, the last 3 kept (CLAUDE_LOG_MAX_BYTES, CLAUDE_LOG_KEEP). A service's own bound is said with a size or a count ("keep the ${names[0] ?? 'api'}'s logs under 50MB, 5 files"). \`claude logs ${names[0] ?? 'SERVICE'}\` shows them. The audit log is never cleared.`,
   );
   for (const n of names) mentionFocus(run, n);
   return true;
