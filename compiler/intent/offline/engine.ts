@@ -682,7 +682,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const job = jobWords(message);
   // "every monday 07:00, app: ./bin/x", "cron 0 */6 * * * in app: …", "app should run …":
   // the one form the job handler reads (job-forms.ts).
-  message = jobForms(nameItHost(oldHostnameApart(job.message), original), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
+  const present = new Workspace(original.files).items<Service>('services.yaml', SVC);
+  message = jobForms(nameItHost(oldHostnameApart(job.message), original), present.map((s) => s.name), present.map((s) => ({ name: s.name, image: s.image, port: s.ports?.[0]?.container })));
+  message = usersPointed(message, original);
   // "a rule that drops tcp 23", "…which rejects smtp": the rule's verb as the firewall reads it.
   // "a rule called bad-subnet dropping everything from …": the action said as "-ing" after the rule.
   if (/\brule\b/i.test(message)) message = message.replace(/\brule\s+(drop|reject|block|allow|accept|open|clos|permit|deny|let)(?:p|t)?ing\b/gi, (_m, v: string) => `rule that ${v.toLowerCase() === 'clos' ? 'close' : v}`);
@@ -807,7 +809,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
-      (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
+      // "…, every hour is fine", "…, nightly will do": a schedule with a word of assent is only a schedule.
+      (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || onlySchedule(c.replace(/\s+(?:is|would\s+be|'?s)\s+(?:fine|ok(?:ay)?|enough|plenty|good|great|perfect)\b|\s+(?:will|would|should)\s+do\b|\s+works\b/gi, ' ')) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
@@ -1134,7 +1137,7 @@ function paraphrase(text: string): string {
       /^(?:app|application|service|container|image|thing|project|code|stuff)$/i.test(name) && /^[^.;]*?\b(?:as|named|called)\s+['"“‘`]?[a-z0-9]/i.test(all.slice(at + _m.length))
         ? `${image}${port ? ` on port ${port}` : ''}`
         : `${image} as ${name.toLowerCase()}${port ? ` on port ${port}` : ''}`)
-    .replace(new RegExp(String.raw`\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => {
+    .replace(new RegExp(String.raw`(?<![:.\d])\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => {
       // "3 replicas of IMAGE", "2 instances of IMAGE": a count word is no name; the image's is.
       const counted = /^(?:replica|copie|copy|instance|container|pod|node|unit|one|task|clone)$/i.test(noun);
       const fromImage = image.split('/').pop()!.split(/[:@]/)[0]!.toLowerCase().replace(/[^a-z0-9-]/g, '-');
@@ -2045,7 +2048,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (!addsFirst && handleVolume(run, clause)) return true;
   // "keep 14 of them", "make it 4am instead" while a volume of its own is backed up in the
   // conversation: its backups, before any reading as replicas or a service's schedule.
-  if (backupsInDiscussion(run) && (RETENTION.test(t) || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && volumeTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
+  const kept = keptCorrection(run, clause);
+  if (kept && backupTargets(run, kept).length > 0 && handleBackups(run, kept)) return true;
+  if (backupsInDiscussion(run) && (RETENTION.test(t) || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && backupTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
   if (handleReplace(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
@@ -2953,6 +2958,13 @@ function jobWords(message: string): { message: string; name?: string } {
       return 'run ';
     },
   );
+  // "schedule a job called reindex at 02:15 daily running bin/reindex in search": the schedule
+  // said between the name and what it runs goes after the command ("run bin/reindex in search at 02:15 daily").
+  const between = name === undefined ? new RegExp(String.raw`^(.{0,60}?)\b(?:(?:schedule|add|create|set\s*up|make|configure)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:called|named)\s+${JOB_NAME}\s+(\S.{0,80}?),?\s(?:running|that\s+runs|which\s+runs|to\s+run|runs|executing|to\s+execute|that\s+executes)\s+(\S.*)$`, 'i').exec(text) : null;
+  if (between && onlySchedule(between[3]!)) {
+    name = between[2];
+    text = `${between[1]}run ${between[4]} ${between[3]}`;
+  }
   if (name === undefined && parseSchedule(text.toLowerCase(), 3) !== undefined && /\b(?:run|runs|execute|exec|cron|job|task)\b/i.test(text)) {
     text = text.replace(new RegExp(String.raw`\s*[,;]?\s*(?:and\s+)?(?:call|name)\s+(?:the\s+${JOB_NOUN}|this\s+${JOB_NOUN}|it)\s+${JOB_NAME}\s*[.!]*$`, 'i'), (_m, a: string) => {
       name = a;
@@ -3051,7 +3063,8 @@ function putNamedJob(run: Run, job: { schedule: string; container?: string; imag
 function handleJob(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   // Backup words, not inside a command's own token ("php artisan backup:clean", "/app/backup.sh").
-  if (/(?<![\w:/.-])(?:back ?ups?|snapshots?)(?![\w:/.-])|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b/.test(t)) return false;
+  // A command in backticks is the job's, its words none of the request's ("`promtool tsdb snapshot`").
+  if (/(?<![\w:/.-])(?:back ?ups?|snapshots?)(?![\w:/.-])|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b/.test(t.replace(/`[^`]*`/g, ' '))) return false;
   const schedule = parseSchedule(t, 3);
   // "schedule a job", "i need a cronjob", "can you add a cron job?": nothing but a job asked
   // for; what it runs, when and where are asked, and nothing changes.
@@ -3143,7 +3156,11 @@ function handleJob(run: Run, clause: string): boolean {
     mentionFocus(run, container);
     return true;
   }
-  const base = (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
+  // A URL fetched is named by its last part ("…/health" → api-health); a database client's
+  // command by the command given to it ("redis-cli FLUSHDB" → redis-flushdb).
+  const url = /\bhttps?:\/\/[^/\s]+((?:\/[^/\s?#]+)*)/i.exec(command);
+  const client = /^(?:redis-cli|valkey-cli|psql(?:\s+-U\s+\S+)?\s+-c)\s+["']?([A-Za-z][\w-]*)/.exec(command);
+  const base = url ? url[1]!.split('/').pop() || 'ping' : client ? client[1]!.toLowerCase() : (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
   let name = `${container}-${base.replace(/\.[a-z]+$/, '')}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
   if (!/^[a-z]/.test(name)) name = `job-${name}`;
   let unique = name;
@@ -3318,6 +3335,13 @@ function scheduledLifecycle(run: Run, clause: string, schedule: { cron: string; 
 // ── lifecycle: remove / stop / start / restart ─────────────────────────────
 
 function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'start' | 'restart'): boolean {
+  // "nuke the redis cache every sunday at 5am": a removal said with a schedule that repeats is
+  // something to do again and again inside the service, never the service removed now.
+  const repeats = parseSchedule(clause.toLowerCase(), 3);
+  if (verb === 'remove' && repeats && /\b(?:every|each|daily|nightly|weekly|monthly|hourly|weekdays|weekends)\b|\bon\s+(?:sun|mon|tue|wed|thu|fri|sat)[a-z]*s\b/i.test(clause)) {
+    run.questions.push(`Not done: "${clause.trim()}" ${repeats.words}. A job runs a command inside a service's container; say the command, e.g. "run 'redis-cli FLUSHDB' in redis ${repeats.words}". Nothing was removed.`);
+    return true;
+  }
   const { names: found, all } = targetsIn(run, clause);
   let names = found;
   if (names.length === 0) {
@@ -4658,9 +4682,9 @@ function handleBackups(run: Run, clause: string): boolean {
   lanDestination(run, t);
   if (backUpNow(run, clause, t)) return true;
   // "make it 4am instead": a new time for the backups of the volume under discussion.
-  const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && volumeTargets(run, clause).length > 0;
+  const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && backupTargets(run, clause).length > 0;
   if (rescheduled) {
-    const vols = volumeTargets(run, clause);
+    const vols = backupTargets(run, clause);
     for (const v of vols) {
       const vi = run.ws.indexOf('storage.yaml', VOLS, v);
       const old = run.ws.get<string>('storage.yaml', [...VOLS, vi, 'backup', 'schedule']);
@@ -4699,6 +4723,12 @@ function handleBackups(run: Run, clause: string): boolean {
   const retain = retainFor(schedule.cron);
   if (ownVols.length > 0) {
     backUpVolumes(run, ownVols, t, retainOnly ? 'retain' : 'on', schedule, retainM);
+    return true;
+  }
+  // "keep 7" after "back up the database every night": the backups set, a service's volume too.
+  const backedUp = retentionAlone ? backupTargets(run, clause) : [];
+  if (backedUp.length > 0) {
+    backUpVolumes(run, backedUp, t, 'retain', schedule, retainM);
     return true;
   }
   if (retainOnly) {
@@ -5005,6 +5035,46 @@ function volumeTargets(run: Run, clause: string): string[] {
 }
 
 /**
+ * The volumes whose backups a clause changes without saying whose ("move the backup to 4:30am",
+ * "keep 7", "too many, make it 7"): a volume of its own said or under discussion (volumeTargets),
+ * else a backed-up volume named, or of a service named, in the clause or in the last turns, else
+ * the one volume that is backed up. None when that is not one choice: the caller does not guess.
+ */
+function backupTargets(run: Run, clause: string): string[] {
+  const own = volumeTargets(run, clause);
+  if (own.length > 0) return own;
+  const backed = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS).filter((v) => v.backup && v.backup.enabled !== false).map((v) => v.name);
+  if (backed.length === 0) return [];
+  const saidIn = (text: string): string[] => {
+    const t = text.toLowerCase();
+    const byName = backed.filter((v) => new RegExp(`(?<![\\w-])${escapeRe(v)}(?![\\w-])`).test(t));
+    if (byName.length > 0) return byName;
+    const names = services(run).filter((sv) => new RegExp(`(?<![\\w-])${escapeRe(sv.name)}(?![\\w-])`).test(t)).map((sv) => sv.name);
+    return backed.filter((v) => names.some((n) => (getService(run, n)?.volumes ?? []).some((m) => m.source === v)));
+  };
+  const now = saidIn(clause);
+  if (now.length > 0 || targetsIn(run, clause).names.length > 0) return now;
+  for (const h of run.input.history.slice(-6).reverse()) {
+    if (h.role !== 'user') continue;
+    const said = saidIn(h.text);
+    if (said.length > 0) return said;
+  }
+  return backed.length === 1 ? backed : [];
+}
+
+/**
+ * "too many, make it 7", "7 is enough", "no, 10": a bare count right after a turn that set how
+ * many backups are kept is that count ("keep 7"); after anything else it is not read here.
+ */
+function keptCorrection(run: Run, clause: string): string | undefined {
+  const m = /^(?:(?:too\s+(?:many|few|much|little)|that'?s\s+too\s+(?:many|much|few)|not\s+(?:so|that)\s+many|no|nah|hmm+|actually|wait|sorry|ok(?:ay)?|less|fewer|more)[,.!\s]+)*(?:(?:make|change|set)\s+(?:it|that|them|this)\s+(?:to\s+)?|(?:just|only)\s+)?(\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty|thirty)(?:\s+(?:instead|then|is\s+enough|will\s+do|is\s+fine|please|pls|copies|backups))*\s*[.!]*$/i.exec(clause.trim());
+  if (!m) return undefined;
+  const last = [...run.input.history].reverse().find((h) => h.role === 'assistant');
+  if (!last || !/\blast \d+ (?:backups )?kept\b/.test(last.text) || /\breplicas?\b/.test(last.text)) return undefined;
+  return `keep ${m[1]}`;
+}
+
+/**
  * "back up the db now", "take a backup right away": one backup at once, which is not a state
  * change (the state says when backups run). Answered with the command that runs the volume's
  * backup job now (`claude backups run <volume>`), or, for a volume with no backup yet, how
@@ -5035,7 +5105,7 @@ function backUpNow(run: Run, clause: string, t: string): boolean {
 
 /** A clause that only moves a schedule already set ("make it 4am instead", "at 2 rather", "no, 5:30"). */
 function refinesSchedule(t: string): boolean {
-  return /\b(?:instead|rather|make\s+(?:it|that|them)|change\s+(?:it|that)\s+to|move\s+(?:it|that|them)\s+to)\b|^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|wait|sorry|how\s+about|maybe|then)[,\s]+)+/.test(t) && !/\b(?:every|each|daily|weekly|monthly|hourly|nightly)\b/.test(t);
+  return /\b(?:instead|rather|make\s+(?:it|that|them)|change\s+(?:it|that)\s+to|move\s+(?:it|that|them)\s+to)\b|\b(?:move|push|shift|change|reschedule|set|put)\s+(?:the\s+|its\s+|their\s+|our\s+|my\s+)?(?:[\w-]+\s+)?(?:back ?ups?|snapshots?|dumps?)\s+(?:to|at|for)\b|^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|wait|sorry|how\s+about|maybe|then)[,\s]+)+/.test(t) && !/\b(?:every|each|daily|weekly|monthly|hourly|nightly)\b/.test(t);
 }
 
 /** A time said alone replaces the time of a schedule and keeps its days ("0 3 * * 0" + "4am" → "0 4 * * 0"). */
@@ -5333,7 +5403,7 @@ function wireTls(svc: Service, cert: string): string[] {
 }
 
 /** A certificate asked for: "i need a cert", "set up https", "get us an ssl certificate", "enable tls". */
-const CERT_WANTED = /\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
+const CERT_WANTED = /\b(?:put|move|switch|serve|run|have|get)\s+(?:[\w.-]+\s+){0,3}(?:on|over|to|with|behind|onto)\s+(?:https|ssl|tls)\b|\bmake\s+(?:it|the\s+site|the\s+website|this|that)\s+(?:secure|https)\b|\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
 
 /** A domain said in a clause of its own: "domain is x", "the domain: x", "our domain name is x", "it's for x". */
 const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?\s*(?:is|=|:|will\s+be|should\s+be)|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/i;
@@ -5349,7 +5419,8 @@ function domainsIn(clause: string, t: string): string[] {
 function handleCertificate(run: Run, clause: string): boolean {
   // "letsencrypt for app.example.io", "lets encrypt on x": a Let's Encrypt certificate.
   const t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
-  if (!/\b(certificates?|certs?|tls|ssl|https)\b/.test(t)) return false;
+  // "make the website secure, with the padlock thing, for shop.example.com": the padlock is https.
+  if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
   let domains = domainsIn(clause, t);
   // "enable ssl on the site, domain is mysite.dev", "set up ssl. our domain is example.dev":
   // the domain said in a clause of its own is this certificate's, and that clause is read.
@@ -6540,6 +6611,40 @@ function nameItHost(message: string, input: EngineInput): string {
   return `${message.slice(0, m.index)}${m[1]} set the hostname to ${m[2]}${message.slice(m.index + m[0].length)}`;
 }
 
+/**
+ * A turn about the users the turn before made or changed, said with a pronoun ("actually make that
+ * sudo too", "put them both in the docker group") or with nothing ("wait, no sudo"): the pronoun
+ * becomes their names ("carol", "ann and ben"). A turn that names a user is read as it is.
+ */
+function usersPointed(message0: string, input: EngineInput): string {
+  const message = groupSaidBare(message0, input);
+  if (!/\b(?:sudo|admin\w*|root|groups?|ssh|keys?|sudoers?|wheel)\b/i.test(message)) return message;
+  const last = [...input.history].reverse().find((h) => h.role === 'assistant');
+  const names = [...new Set([...(last?.text ?? '').matchAll(/^\s*[+~] user ([a-z_][a-z0-9_-]{0,31})\b/gm)].map((m) => m[1]!))];
+  if (names.length === 0) return message;
+  const known = new Workspace(input.files).items<{ name: string }>('security.yaml', ['spec', 'users']).map((u) => u.name);
+  if (known.some((n) => new RegExp(`(?<![\\w-])${escapeRe(n)}(?![\\w-])`, 'i').test(message))) return message;
+  const who = names.join(' and ');
+  const pronoun = /\b(?:them\s+(?:both|all)|both\s+of\s+them|all\s+of\s+them|them|him|her|that|this|he|she|they|both)\b(?!\s+(?:key|group)\b)/i;
+  if (pronoun.test(message)) return groupSaidBare(message.replace(pronoun, who), input);
+  // "wait, no sudo", "no sudo after all": sudo taken back from them.
+  if (/^(?:(?:wait|no|nah|actually|sorry|hmm+|oh|ok(?:ay)?|on\s+second\s+thought)[,.!\s]+)*(?:no|without|not)\s+(?:sudo|admin)\b(?:\s+(?:after\s+all|then|for\s+now|please|pls))*\s*[.!]*$/i.test(message.trim())) return `take sudo away from ${who}`;
+  return message;
+}
+
+/**
+ * "add lou to wheel", "put ana in developers": a user there, put "to"/"in" a bare word that is
+ * no service, is put in that group ("… to the wheel group").
+ */
+function groupSaidBare(message: string, input: EngineInput): string {
+  const m = /\b(?:add|put|move|place)\s+(?:user\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:to|in|into)\s+(?:the\s+)?([a-z_][a-z0-9_-]{0,31})\s*([.!]*)$/i.exec(message.trim());
+  if (!m || /^(?:sudo|sudoers|admins?|group|groups|it|that|this|them|server|box|machine|host|system)$/i.test(m[2]!)) return message;
+  const ws = new Workspace(input.files);
+  const users = ws.items<{ name: string }>('security.yaml', ['spec', 'users']).map((u) => u.name);
+  if (!users.includes(m[1]!.toLowerCase()) || ws.items<Service>('services.yaml', SVC).some((sv) => sv.name === m[2]!.toLowerCase())) return message;
+  return `${message.trim().slice(0, m.index)}${m[0].replace(/\s*[.!]*$/, '')} group${m[3]}`;
+}
+
 function handleHostname(run: Run, clause0: string): boolean {
   const clause = withoutOldValue(hostWords(clause0));
   const t = clause.toLowerCase();
@@ -6547,6 +6652,8 @@ function handleHostname(run: Run, clause0: string): boolean {
     /\bhost\s?name\b[^.]*?\b(?:to\s+be|to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\bhost\s?name\s*:\s*['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
+    // "the box should be called media-box", "this server will be known as nas-2".
+    /\b(?:the|this|my|our)\s+(?:server|machine|host|box|computer|vps)\s+(?:should|shall|must|will|can|is\s+to)?\s*(?:be\s+)?(?:called|named|known\s+as)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
     // "hostname edge-gw-3", "…, hostname build-runner, and …": the name right after the word.
     /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?\s*(?:please|pls)?\s*$/i.exec(clause.trim()) ??
     /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9]+(?:[.-][a-z0-9]+)+)['"”’`]?/i.exec(clause);
@@ -6632,7 +6739,9 @@ function handleTimezone(run: Run, clause: string): boolean {
     run.lines.push(`~ timezone: ${cityTime}`);
     return true;
   }
-  if (!/\btime\s?zone\b|\btz\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly) return false;
+  // "put the server on UTC", "switch the box to Europe/Lisbon": a zone said for the machine.
+  const onZone = /\b(?:put|set|switch|move|keep|run|change)\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:server|box|machine|host|system|vps)\s+(?:on|to|in|over\s+to)\s+(?:utc|gmt|zulu|[a-z_]+\/[a-z0-9_+-]+)\b/.test(t);
+  if (!/\btime\s?zone\b|\btz\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly && !onZone) return false;
   let zone: string | undefined;
   for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;
   const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);
