@@ -239,6 +239,8 @@ export type PlanSource = PlanStep[] | { services: string };
 const servingAt: number[] = [];
 /** The claude process's CPU time (ms) at each "✓ Started … (healthy)" line (cpuMsOf). */
 const cpuAtServing: number[] = [];
+/** The last claude run: when it started (epoch ms) and, per service, ms from then to its "✓ Started … (healthy)" line. */
+let lastRun: { epoch: number; ready: Record<string, number> } = { epoch: 0, ready: {} };
 
 /** One data dir and state dir for every claude run, as on a real host (keys, caches, history persist). */
 let host: TestHost | undefined;
@@ -290,6 +292,7 @@ export async function claudeApply(s: Stack, source: PlanSource, answering?: () =
     }
     if (profile) Object.assign(env, { CLAUDE_TRACE: '1' });
     const t0 = performance.now();
+    lastRun = { epoch: Date.now(), ready: {} };
     let serving = 0;
     let healthy = 0;
     let answered: Promise<void> | undefined;
@@ -298,6 +301,7 @@ export async function claudeApply(s: Stack, source: PlanSource, answering?: () =
       await run(process.execPath, [...prof, join(packageRoot(), 'bin', 'claude'), 'apply', plan, '--yes'], env, (l, pid) => {
         if (!/^✓ Started .*\(healthy\)$/.test(l)) return;
         serving = performance.now() - t0;
+        lastRun.ready[/^✓ Started (\S+)/.exec(l)![1]!] = serving;
         cpuAtServing.push(cpuMsOf(pid));
         if (++healthy === starts && answering) answered = answering().then(() => void (serving = performance.now() - t0));
       });
@@ -322,6 +326,33 @@ function timeline(stderr: string): string[] {
     .filter((l) => l.startsWith('[trace]') && /ctd: |step (begin|done)|ready: |start: |apply: (verified|observed|snapshot|audited)|finalize: /.test(l) && !/ not ready$| deferred$/.test(l))
     .map((l) => l.replace(/^\[trace\]\s*/, ''));
 }
+
+/**
+ * What dockerd did for one stack run, from its own events (`docker events --since --until`):
+ * the network's create, and each container's create, start and first `healthy` (Docker's own
+ * health check), in ms since `epoch` (the tool's start). The same for every tool, so the
+ * timelines of claude and compose stand side by side (each create, start, health-ready).
+ */
+function engineMarks(s: Stack, epoch: number): Record<string, number> {
+  const names = new Map(['pg', 'redis', 'web'].map((k) => [`${s.tag}-${k}`, k]));
+  const events = (filters: string[]) =>
+    execFileSync('docker', ['events', '--since', (epoch / 1000).toFixed(3), '--until', (Date.now() / 1000).toFixed(3), '--format', '{{json .}}', ...filters], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { Action: string; timeNano: number; Actor: { Attributes: Record<string, string> } });
+  const marks: Record<string, number> = {};
+  const mark = (key: string, ns: number) => void (marks[key] ??= ns / 1e6 - epoch);
+  for (const e of events(['--filter', 'type=network', '--filter', `network=${s.tag}-net`])) if (e.Action === 'create') mark('network create', e.timeNano);
+  for (const e of events(['--filter', 'type=container', ...[...names.keys()].flatMap((n) => ['--filter', `container=${n}`])])) {
+    const who = names.get(e.Actor.Attributes.name ?? '');
+    const what = e.Action === 'health_status: healthy' ? 'healthy (docker)' : e.Action;
+    if (who && ['create', 'start', 'healthy (docker)'].includes(what)) mark(`${who} ${what}`, e.timeNano);
+  }
+  return marks;
+}
+
+/** The rows of the side-by-side timeline, in the order a gated stack goes through them. */
+const TIMELINE_ROWS = ['network create', 'pg create', 'redis create', 'web create', 'pg start', 'redis start', 'redis ready (claude)', 'redis healthy (docker)', 'pg ready (claude)', 'pg healthy (docker)', 'web start', 'web ready (claude)', 'web healthy (docker)', 'all answering'];
 
 // ── docker-compose and docker run ──────────────────────────────────────────────────────
 
@@ -352,13 +383,19 @@ networks:
 `;
 }
 
+/** Per compose run: its time and dockerd's marks (engineMarks). */
+const composeTimelines: { ms: number; marks: Record<string, number> }[] = [];
+
 async function composeUp(s: Stack): Promise<number> {
   writeFileSync(join(s.dir, 'docker-compose.yml'), composeFile(s));
+  const epoch = Date.now();
   const t0 = performance.now();
   await run('docker-compose', ['-f', join(s.dir, 'docker-compose.yml'), '-p', s.tag, 'up', '-d']);
   await allHealthy([`${s.tag}-pg`, `${s.tag}-redis`, `${s.tag}-web`]);
   await stackAnswers(s);
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  composeTimelines.push({ ms, marks: { ...engineMarks(s, epoch), 'all answering': ms } });
+  return ms;
 }
 
 async function dockerRun(s: Stack): Promise<number> {
@@ -488,6 +525,7 @@ async function main(): Promise<void> {
   }
   await daemonRun(); // the daemon is up and its worker loaded
   const claudeExit: number[] = [];
+  const claudeTimelines: { ms: number; marks: Record<string, number> }[] = [];
   const ctdTimelines: { ms: number; lines: string[] }[] = [];
   const ctd = singleOnly ? null : await benchContainerd();
   const variants: ['claude' | 'daemon' | 'compose' | 'run' | 'containerd', (s: Stack) => Promise<number>][] = [
@@ -495,6 +533,8 @@ async function main(): Promise<void> {
       'claude',
       async (s) => {
         claudeExit.push(await claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s)));
+        const ready = Object.fromEntries(Object.entries(lastRun.ready).map(([n, ms]) => [`${n.slice(s.tag.length + 1)} ready (claude)`, ms]));
+        claudeTimelines.push({ ms: servingAt.at(-1)!, marks: { ...engineMarks(s, lastRun.epoch), ...ready, 'all answering': servingAt.at(-1)! } });
         return servingAt.at(-1)!;
       },
     ],
@@ -579,6 +619,14 @@ async function main(): Promise<void> {
   console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
   console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})`);
   console.log(`  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)}`);
+  const cl = claudeTimelines.find((x) => x.ms === m.claude) ?? claudeTimelines[0];
+  const co = composeTimelines.find((x) => x.ms === m.compose) ?? composeTimelines[0];
+  if (cl && co) {
+    console.log(`  timeline of the median claude run (${f(cl.ms)}) beside the median docker-compose run (${f(co.ms)}): ms since each tool's start; dockerd's events (create, start, its own health check's first "healthy"), claude's "✓ Started … (healthy)" lines, all three answering:`);
+    console.log(`    ${'what'.padEnd(24)} ${'claude'.padStart(9)} ${'compose'.padStart(9)}`);
+    const cell = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0)).padStart(9);
+    for (const row of TIMELINE_ROWS) if (cl.marks[row] !== undefined || co.marks[row] !== undefined) console.log(`    ${row.padEnd(24)} ${cell(cl.marks[row])} ${cell(co.marks[row])}`);
+  }
   const mid = ctdTimelines.find((x) => x.ms === m.containerd) ?? ctdTimelines[0];
   if (mid) {
     console.log(`  timeline of the median containerd run (${f(mid.ms)}; ms since the CLI started, +ms since the previous mark, the CLI's CPU ms; ctd: the driver's engine calls):`);

@@ -16,23 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempHost, tmuxTerminal, until, writeServices, type TempHost } from '../runtime/testutil/cli-host.js';
+import { tempHost, tmuxTerminal, until, writeServices, writeSocketService, type TempHost } from '../runtime/testutil/cli-host.js';
 
 const tag = `rba${randomBytes(3).toString('hex')}`;
 const term = tmuxTerminal(`claude-${tag}`);
 let host: TempHost;
 let other: TempHost;
-
-/** A service that mounts the engine socket: a security step, and policy P2 (an admin signature). */
-function socketService(h: TempHost): void {
-  writeServices(h, `    - name: ${tag}-portainer
-      image: claude-os-local/busybox:latest
-      command: ["sleep", "3600"]
-      volumes:
-        - {source: /var/run/docker.sock, target: /var/run/docker.sock}
-`);
-  writeFileSync(join(h.stateDir, 'manifest.yaml'), 'apiVersion: claude.os/v1\nkind: SystemManifest\nmetadata:\n  name: test\nspec:\n  safety:\n    allow_host_mounts: [/var/run/docker.sock]\n');
-}
 
 function ok(r: { status: number | null; stdout: string; stderr: string }): void {
   if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stdout}${r.stderr}`);
@@ -52,9 +41,9 @@ beforeAll(() => {
   host = tempHost('refused-ask', tag);
   other = tempHost('refused-ask-other', tag);
   // another host's plan, signed with its key
-  socketService(other);
+  writeSocketService(other, `${tag}-portainer`);
   ok(other.claude('plan', '--out', join(host.base, 'other.json')));
-  socketService(host);
+  writeSocketService(host, `${tag}-portainer`);
   ok(host.claude('plan', '--out', 'p2.json'));
   // a key this host does not trust
   ok(host.claude('keys', 'generate', '--out', 'stranger.key'));
@@ -81,7 +70,7 @@ describe('claude "<msg>" --admin-key', () => {
 
 describe('claude apply FILE', () => {
   it('P2, no admin signature: refused before "Apply them?", the hint names the file', async () => {
-    socketService(host);
+    writeSocketService(host, `${tag}-portainer`);
     const screen = await refusedWithoutAsking(['apply', 'p2.json']);
     expect(screen).toMatch(/refused \(V3 signature\): the policy requires a signature by a key with role 'admin'/);
     expect(screen).toMatch(/`claude sign p2\.json --key ADMIN\.key`/);

@@ -63,7 +63,8 @@ async function loadCli(): Promise<{ cli: typeof CliMain; build: string }> {
  * daemon's state dir into a private temp dir with a 1 s validity, then `verify` of that plan
  * (the plan validator and the signature check apply runs first). Nothing is cached from
  * these runs but code: each command observes and reads the files itself. Nothing is written
- * outside the temp dir (plan would make the host id and key on first use: it is skipped then).
+ * outside the temp dir (plan would make the host id and key on first use: it is skipped then),
+ * where a state commit in a repo of its own loads the git library an apply's commit needs.
  */
 async function warmUp(cli: typeof CliMain): Promise<void> {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
@@ -90,6 +91,18 @@ async function warmUp(cli: typeof CliMain): Promise<void> {
   try {
     await run(['plan', '--json', '--ttl', '1s', '--out', join(dir, 'plan.json')]);
     await run(['verify', join(dir, 'plan.json'), '--json']);
+    // An apply's state commit (after its services serve, before the command returns) loads
+    // isomorphic-git: ≈ 0.3 s of CPU the first time in a process, and a worker that applied
+    // exits, so every apply through the daemon paid it (session 20, --profile-daemon: 400 ms
+    // of the worker's CPU in "finalize: state committed"). One commit in a repo in the temp
+    // dir loads it and compiles its paths here, while no command runs.
+    try {
+      const { openStateRepo } = await import('../runtime/state/repo.js');
+      const repo = await openStateRepo(join(dir, 'state'));
+      await repo.commitState({ 'services.yaml': 'apiVersion: claude.os/v1\n' }, { request: 'warm-up', planId: 'plan-warmup', summary: 'warm-up', author: { name: 'claude', email: 'claude@localhost' } });
+    } catch {
+      // only a warm-up: the apply's own commit says what is wrong, if anything is
+    }
   } finally {
     process.off('exit', gone);
     process.off('SIGTERM', stopped);

@@ -97,6 +97,7 @@ export const MESSAGES = {
   CLA3056: { severity: 'warning', message: 'volume {name} declares filesystem {filesystem}, but its path {path} is on mount {target} ({type})', hint: 'set filesystem: {type} on the volume (or remove it); the volume lives on the mounted device' },
   CLA3057: { severity: 'error', message: 'reconcile.backoff.{field} is {value}; the wait before a failed apply is tried again must be at least 1s', hint: 'write a duration of 1s or more, e.g. {field}: 1m (the default is first: 1m, max: 1h)' },
   CLA3058: { severity: 'error', message: 'reconcile.backoff.max ({max}) is shorter than reconcile.backoff.first ({first})', hint: 'the wait doubles from first up to max: make max at least {first}, or first at most {max}' },
+  CLA3059: { severity: 'error', message: 'service {service}: memory {memory} is under 6Mi, the least a container can be given', hint: 'write memory: 6Mi or more, or remove the limit (Docker refuses less when it creates the container, and the apply is rolled back)' },
   // ── plan (CLA4xxx) ───────────────────────────────────────────────────────
   CLA4001: { severity: 'error', message: 'container name {name} (service {service}) is taken by a container Claude.OS does not manage', hint: 'remove or rename that container (docker rm {name}), or rename the service' },
   CLA4002: { severity: 'error', message: 'service {service} publishes host port {port}/{protocol}, already published by container {container}, which Claude.OS does not manage', hint: 'stop that container, or publish the service on another host port' },

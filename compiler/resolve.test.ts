@@ -99,6 +99,20 @@ describe('defaults', () => {
   });
 });
 
+describe('services.yaml resources', () => {
+  const svc = (memory: string) => compileFiles({ 'services.yaml': SERVICES(`  services:\n    - name: redis\n      image: redis:7\n      resources:\n        memory: ${memory}\n`) });
+  it("a memory limit under 6Mi (Docker's floor: it refused it at apply, and the apply rolled back) is an error at its file:line:col with the fix, and no model", () => {
+    const r = svc('5Mi');
+    expect(r.model ?? null).toBeNull();
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.column} ${d.message} | ${d.hint}`)).toEqual([
+      "CLA3059 services.yaml:10:17 service redis: memory 5Mi is under 6Mi, the least a container can be given | write memory: 6Mi or more, or remove the limit (Docker refuses less when it creates the container, and the apply is rolled back)",
+    ]);
+    expect(svc('6000k').diagnostics.map((d) => d.code)).toEqual(['CLA3059']);
+    expect(svc('6Mi').model!.services[0]!.resources.memoryBytes).toBe(6 * 1024 * 1024);
+    expect(svc('64M').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
 describe('manifest.yaml reconcile and notifications', () => {
   const MANIFEST = (body: string) => HEAD('SystemManifest') + 'spec:\n' + body;
   const SECURITY = HEAD('SecurityConfig') + 'spec:\n  secrets:\n    - name: hook_key\n      value: "encrypted:v1:AAAA"\n';

@@ -100,7 +100,15 @@ const SIZE_UNIT: Record<string, number> = {
   k: 1000, K: 1000, M: 1000 ** 2, G: 1000 ** 3, T: 1000 ** 4, P: 1000 ** 5,
 };
 
+/**
+ * The least memory a service may be given: Docker's floor (6 MiB: dockerd refuses less when
+ * the container is created). containerd sets no floor of its own; the same floor holds for
+ * it, so one plan means the same on both engines.
+ */
+export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+
 /** `128Mi` → 134217728, `1.5G` → 1500000000. */
+
 export function sizeBytes(s: string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$/.exec(s);
   if (!m) throw new Error(`sizeBytes: not a size: ${s}`);
@@ -592,7 +600,11 @@ class Resolver {
     if (s.user !== undefined) svc.user = s.user;
     if (s.working_dir !== undefined) svc.workingDir = s.working_dir;
     if (s.resources?.cpu !== undefined) svc.resources.nanoCpus = nanoCpus(s.resources.cpu);
-    if (s.resources?.memory !== undefined) svc.resources.memoryBytes = sizeBytes(s.resources.memory);
+    if (s.resources?.memory !== undefined) {
+      svc.resources.memoryBytes = sizeBytes(s.resources.memory);
+      // Docker's floor (it refuses less at apply, and the apply rolls back): known now, said now
+      if (svc.resources.memoryBytes < MIN_MEMORY_BYTES) this.report('CLA3059', 'services.yaml', [...base, 'resources', 'memory'], { service: s.name, memory: s.resources.memory });
+    }
     if (s.logs?.max_size !== undefined || s.logs?.keep !== undefined) svc.logs = { ...(s.logs.keep !== undefined ? { keep: s.logs.keep } : {}), ...(s.logs.max_size !== undefined ? { maxBytes: sizeBytes(s.logs.max_size) } : {}) };
 
     // Secret references outside environment are never substituted.

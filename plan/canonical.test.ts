@@ -72,6 +72,21 @@ describe('canonicalJsonFast', { timeout: 300_000 }, () => {
     expect(canonicalJsonFast(p)).toBe(JSON.stringify(p));
     expect(canonicalJsonFast(p)).toBe(canonicalJson(p));
   });
+  it('canonicalJsonInto answers null for an object that sees an enumerable key it does not own (one put on Object.prototype): the replacer path then gives the same canonical bytes', () => {
+    const v = { a: 1, b: { c: [1, { d: 'x' }] } };
+    Object.defineProperty(Object.prototype, 'zz', { value: 1, enumerable: true, configurable: true, writable: true });
+    let r0: unknown;
+    try {
+      r0 = canonicalJsonInto(v, 0);
+    } finally {
+      delete (Object.prototype as { zz?: unknown }).zz;
+    }
+    expect(r0).toBeNull();
+    expect(canonicalJsonFast(v)).toBe(canonicalJson(v));
+    const r = canonicalJsonInto(v, 0)!;
+    expect(r.buf.toString('utf8', 0, r.end)).toBe(canonicalJson(v));
+  });
+
   it('canonicalJsonInto writes the canonical bytes after the headroom, piece by piece, or answers null when the value is not in order', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat(80), (v, headroom) => {

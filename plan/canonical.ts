@@ -57,9 +57,14 @@ export function canonicalJsonInto(value: unknown, headroom: number): { buf: Buff
     end += space.buf.write(text, end, 'utf8');
   };
   const json = (v: unknown): string => JSON.stringify(v) ?? 'null'; // undefined only inside arrays here
+  // the separators are put on their own: a ',' joined to a step's JSON made a second copy of
+  // it (the joined string is flattened for the write), 27 MB at 10,000 services
   if (Array.isArray(value)) {
     put('[');
-    for (let i = 0; i < value.length; i++) put((i ? ',' : '') + json(value[i]));
+    for (let i = 0; i < value.length; i++) {
+      if (i) put(',');
+      put(json(value[i]));
+    }
     put(']');
   } else {
     put('{');
@@ -71,7 +76,10 @@ export function canonicalJsonInto(value: unknown, headroom: number): { buf: Buff
       first = false;
       if (Array.isArray(v)) {
         put('[');
-        for (let i = 0; i < v.length; i++) put((i ? ',' : '') + json(v[i]));
+        for (let i = 0; i < v.length; i++) {
+          if (i) put(',');
+          put(json(v[i]));
+        }
         put(']');
       } else put(JSON.stringify(v));
     }
@@ -165,12 +173,17 @@ function inCanonicalOrder(v: unknown): boolean {
     return true;
   }
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
+  // for…in, not Object.keys: the same keys in the same order for a plain object, without a new
+  // array per object (Object.keys copies V8's cached key list: 32 MB of the 480 MB a 10,000-
+  // service plan+sign allocates). A key that is not the object's own (an enumerable property
+  // put on Object.prototype) is not in order: the caller then takes the replacer path.
+  let prev: string | undefined;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) return false;
     const c = k.charCodeAt(0);
     if (c >= 48 && c <= 57 && INDEX_KEY.test(k)) return false;
-    if (i > 0 && keys[i - 1]! > k) return false;
+    if (prev !== undefined && prev > k) return false;
+    prev = k;
     const x = o[k];
     if (x !== null && (typeof x === 'object' || typeof x === 'number')) {
       if (!inCanonicalOrder(x)) return false;

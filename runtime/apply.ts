@@ -954,6 +954,7 @@ export async function rollback(
     if (!step) continue;
     try {
       await undoStep(engine, snap, step, restarted);
+      trace(`rollback: undid ${id}`);
       crashAt?.({ ordinal: undone.length, stepId: 'rollback', when: 'after' });
       undone.push(id);
       journal.append({ t: 'rollback.step', planId: payload.id, step: id, ok: true });
@@ -970,8 +971,10 @@ export async function rollback(
   for (let attempt = 1; ; attempt++) {
     problems.length = 0;
     problems.push(...(await restoreSnapshot(engine, payload, snap, restarted)));
+    trace(`rollback: snapshot restored (pass ${attempt})`);
     try {
       const now = resourceFingerprints(await engine.observe());
+      trace('rollback: observed');
       const touched = touchedKeys(payload);
       for (const c of diffFingerprints(snap.fingerprints, now).filter((d) => touched.has(d.key))) problems.push(`${c.key} is ${c.change === 'changed' ? 'different from' : c.change === 'added' ? 'present but was not in' : 'missing from'} the snapshot`);
     } catch (e) {
@@ -994,6 +997,7 @@ export async function rollback(
     }
   }
   const ok = problems.length === 0;
+  trace('rollback: verified');
   journal.append({ t: 'rollback.end', planId: payload.id, ok, problems });
   return { ok, undone, problems };
 }

@@ -51,8 +51,16 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * A and B carry a health command that passes at once (Docker runs it itself only once a
+ * minute): every start of them is awaited (the apply's replace, each recovery's readiness
+ * check of the plan's containers), and without one that wait is the 500 ms start window on
+ * the budget clock, which a loaded host stretches up to 10× (≈ 5 s per wait at load 25, two
+ * or more per trial). The exec of `true` answers in 0.3–1 s at that load. What a trial checks
+ * is unchanged: the same seeded crash points, the exact before or after state.
+ */
 const busy = (name: string, extra: Record<string, string> = {}, more: Partial<Parameters<typeof containerSpec>[0]> = {}) =>
-  containerSpec({ name: n(name), service: name, image: 'claude-os-local/busybox:latest', command: ['sleep', '3600'], env: extra, networks: [{ name: n('net'), aliases: [name] }], ...more });
+  containerSpec({ name: n(name), service: name, image: 'claude-os-local/busybox:latest', command: ['sleep', '3600'], env: extra, healthcheck: health('true', 60_000), networks: [{ name: n('net'), aliases: [name] }], ...more });
 
 const A0 = busy('a');
 const A1 = busy('a', { V: '1' });

@@ -9,9 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tempHost, tmuxTerminal, writeServices, type TempHost } from '../../runtime/testutil/cli-host.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { tempHost, tmuxTerminal, writeSocketService, type TempHost } from '../../runtime/testutil/cli-host.js';
 
 const tag = `adm${randomBytes(3).toString('hex')}`;
 const term = tmuxTerminal(`claude-needs-admin-${tag}`);
@@ -19,13 +18,7 @@ let host: TempHost;
 
 beforeAll(() => {
   host = tempHost('needs-admin', tag);
-  writeServices(host, `    - name: ${tag}-portainer
-      image: claude-os-local/busybox:latest
-      command: ["sleep", "3600"]
-      volumes:
-        - {source: /var/run/docker.sock, target: /var/run/docker.sock}
-`);
-  writeFileSync(join(host.stateDir, 'manifest.yaml'), 'apiVersion: claude.os/v1\nkind: SystemManifest\nmetadata:\n  name: test\nspec:\n  safety:\n    allow_host_mounts: [/var/run/docker.sock]\n');
+  writeSocketService(host, `${tag}-portainer`);
 });
 afterAll(() => {
   term.kill();

@@ -82,4 +82,12 @@ describe('offline provider through vetting', () => {
     expect(r.refused).toBeDefined();
     expect(r.explanation).toMatch(/CLA1001/);
   });
+
+  it('"give redis only 5mb of memory": told the value cannot be given and why, not that the engine has a bug (the lead\'s walkthrough, C)', async () => {
+    const files: StateFiles = { 'services.yaml': 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: t\nspec:\n  services:\n    - name: redis\n      image: redis:7\n' };
+    const r = await proposeValidated(new OfflineProvider(), { message: 'give redis only 5mb of memory', files, history: [], secretNames: [], imageCatalog: {}, now: new Date(0) });
+    expect(r.status).toBe('refused');
+    expect(r.proposal.explanation).toMatch(/^That cannot be done as asked:\n  services\.yaml:\d+:\d+: error CLA3059: service redis: memory 5Mi is under 6Mi/);
+    expect(r.proposal.explanation).not.toMatch(/bug/);
+  });
 });

@@ -6,6 +6,9 @@
 import type { IntentContext, IntentProvider, Proposal } from './provider.js';
 import { runOfflineEngine } from './offline/engine.js';
 
+/** Diagnostics about a value a request names itself (CLA3059: memory under 6Mi), not about the engine's editing. */
+const ASKED_VALUE_CODES = ['CLA3059'];
+
 export class OfflineProvider implements IntentProvider {
   readonly name = 'offline';
 
@@ -13,6 +16,17 @@ export class OfflineProvider implements IntentProvider {
     // A repair request means a previous proposal failed the compiler: the engine is
     // deterministic, so asking again would give the same files. Say so instead.
     if (ctx.repair) {
+      // a value the request itself asked for that the compiler refuses ("only 5mb of memory",
+      // under Docker's 6Mi floor): not the engine's bug; the person is told to ask for another
+      const asked = ctx.repair.problems.length > 0 && ctx.repair.problems.every((p) => ASKED_VALUE_CODES.some((c) => p.includes(`error ${c}:`)));
+      if (asked) {
+        return {
+          provider: this.name,
+          files: {},
+          explanation: `That cannot be done as asked:\n${ctx.repair.problems.map((p) => '  ' + p).join('\n')}\nNothing was changed; ask again with a value the hint allows.`,
+          refused: { reason: 'the value asked for is refused by the compiler' },
+        };
+      }
       return {
         provider: this.name,
         files: {},

@@ -662,10 +662,13 @@ export class StateRepo {
           }
         }
         if (removed) fsyncDir(this.dir);
-        for (const name of STATE_FILE_NAMES) {
-          if (files[name] !== undefined) await git.add({ fs: durableFs, dir: this.dir, filepath: name });
-          else await git.remove({ fs: durableFs, dir: this.dir, filepath: name });
-        }
+        // One index write for the files there and one for those gone (each write is durable:
+        // the file and its directory fsynced). One call per file rewrote the whole index six
+        // times per commit, after serving but before the command returned (session 20).
+        const present = STATE_FILE_NAMES.filter((name) => files[name] !== undefined);
+        const absent = STATE_FILE_NAMES.filter((name) => files[name] === undefined);
+        if (present.length) await git.add({ fs: durableFs, dir: this.dir, filepath: [...present] });
+        if (absent.length) await git.remove({ fs: durableFs, dir: this.dir, filepath: [...absent] });
         const parent = await this.headCommit();
         const timestamp = Math.floor(this.now().getTime() / 1000);
         const ident = { name: info.author.name, email: info.author.email, timestamp, timezoneOffset: 0 };

@@ -111,6 +111,24 @@ ${services}`,
   );
 }
 
+/**
+ * A service `<name>` that mounts the engine socket, allowed by manifest.yaml's
+ * `safety.allow_host_mounts` (which this writes): a security step, so its plan needs an
+ * admin's signature (policy P2). Nothing is created until it is applied.
+ */
+export function writeSocketService(host: TempHost, name: string): void {
+  writeServices(
+    host,
+    `    - name: ${name}
+      image: claude-os-local/busybox:latest
+      command: ["sleep", "3600"]
+      volumes:
+        - {source: /var/run/docker.sock, target: /var/run/docker.sock}
+`,
+  );
+  writeFileAtomic(join(host.stateDir, 'manifest.yaml'), 'apiVersion: claude.os/v1\nkind: SystemManifest\nmetadata:\n  name: test\nspec:\n  safety:\n    allow_host_mounts: [/var/run/docker.sock]\n');
+}
+
 export interface TmuxTerminal {
   tmux(...args: string[]): string;
   /** The whole pane, scroll-back included, lines joined. */

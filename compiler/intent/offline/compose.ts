@@ -30,7 +30,7 @@ interface ComposeService {
 
 const KNOWN_KEYS = new Set(['image', 'ports', 'depends_on', 'environment', 'command', 'replicas', 'deploy', 'mem_limit', 'memory', 'cpus', 'networks', 'restart', 'container_name', 'expose']);
 const IMAGE_REF = /^(?!\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$)[a-z0-9][a-z0-9._/-]{0,200}(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/i;
-const PORT_PAIR = /^(?:(?:\d{1,3}\.){3}\d{1,3}:)?(\d{1,5})(?::(\d{1,5}))?(?:\/(?:tcp|udp))?$/;
+const PORT_PAIR = /^(?:((?:\d{1,3}\.){3}\d{1,3}):)?(\d{1,5})(?::(\d{1,5}))?(?:\/(?:tcp|udp))?$/;
 
 /** A command as typed: an argv array stays an array (exec form), a string stays a string. */
 export function execForm(said: string): string[] | undefined {
@@ -131,7 +131,9 @@ function fromProps(name: string, props: string): ComposeService | undefined {
 function sentence(s: ComposeService): string {
   const hostPorts = s.ports.map((p) => PORT_PAIR.exec(p)).filter((m): m is RegExpExecArray => m !== null);
   const parts = [`add a service called ${s.name}${s.image ? ` using image ${s.image}` : ''}`];
-  if (hostPorts.length > 0) parts.push(`on port ${hostPorts.map((m) => (m[2] ? `${m[1]}:${m[2]}` : m[1])).join(' and ')}`);
+  // "127.0.0.1:8081:8080" keeps its address (ports.ts ADDRESSED): the port is published there only, never on every address.
+  const said = (m: RegExpExecArray) => (m[1] ? `${m[1]}:${m[2]}:${m[3] ?? m[2]}` : m[3] ? `${m[2]}:${m[3]}` : m[2]);
+  if (hostPorts.length > 0) parts.push(`on port ${hostPorts.map(said).join(' and ')}`);
   if (s.replicas !== undefined) parts.push(`with ${s.replicas} replicas`);
   if (s.memory !== undefined) parts.push(`with ${s.memory} memory`);
   if (s.cpus !== undefined) parts.push(`with ${s.cpus} cpus`);

@@ -26,6 +26,7 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
+import { newValueOnly } from './values.js';
 import {
   findCidrs,
   findCpu,
@@ -48,6 +49,7 @@ import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
+import { normaliseSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
@@ -439,6 +441,14 @@ const LEMMA_VERBS: Record<string, Verb> = {
 /** A remark after a request: what is wrong with the service ("its hung"), or that nobody uses it. */
 const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used)\s*[.!]*$/i;
 
+/**
+ * "get rid of redis entirely, we moved sessions to postgres", "stop nginx, i switched to caddy
+ * last week": what the person did, said after the request (round 27): a remark, never one more
+ * target of the verb before it. Wanting and needing ("we needed a cache too", "i need a postgres")
+ * are requests.
+ */
+const PAST_REMARK = /^(?:(?:and|but|as|since|because|coz|cuz)\s+)?(?:we|i|they|the\s+team|our\s+team)(?:'ve|\s+have|\s+had|\s+already|\s+just|\s+recently)*\s+(?!(?:wanted|needed|liked|hoped|wished|asked|requested|decided)\b|[a-z]*eed\b)(?:[a-z]{3,}ed|went|put|made|built|wrote|rewrote|got|switched)\b/i;
+
 /** Right before a verb: "don't", "do not", "never", "without": what is not to be done. */
 const NEGATED_VERB = /\b(?:don'?t|dont|do\s+not|never|without|no\s+need\s+to)\s+(?:(?:just|really|actually|ever|even|please)\s+)?$/;
 const VERBS_G: [Verb, RegExp][] = VERBS.map(([v, re]) => [v, new RegExp(re.source, 'g')]);
@@ -637,7 +647,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
   // Compose's vocabulary and outcomes said as the grammar's words (compose.ts, outcomes.ts); the guard also reads what was typed.
   const typed = original.message.trim();
-  const composed = outcomeSaid(composeSaid(typed));
+  // "worker replicas 2 -> 6": the old value goes before compose's reader turns "replicas 2" into "2 replicas" (values.ts; again below, once sizes are digits).
+  const composed = outcomeSaid(composeSaid(newValueOnly(typed)));
   const said = backupLikeAnother(commandQuoted(addReferent(composed, original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
@@ -657,7 +668,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
-  let message = normaliseSchedule(paraphrase(spelled.text.replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
+  message = newValueOnly(message);
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
@@ -681,7 +694,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const job = jobWords(message);
   // "every monday 07:00, app: ./bin/x", "cron 0 */6 * * * in app: …", "app should run …":
   // the one form the job handler reads (job-forms.ts).
-  message = jobForms(nameItHost(oldHostnameApart(job.message), original), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
+  const present = new Workspace(original.files).items<Service>('services.yaml', SVC);
+  message = jobForms(nameItHost(oldHostnameApart(job.message), original), present.map((s) => s.name), present.map((s) => ({ name: s.name, image: s.image, port: s.ports?.[0]?.container })));
+  message = usersPointed(message, original);
   // "a rule that drops tcp 23", "…which rejects smtp": the rule's verb as the firewall reads it.
   // "a rule called bad-subnet dropping everything from …": the action said as "-ing" after the rule.
   if (/\brule\b/i.test(message)) message = message.replace(/\brule\s+(drop|reject|block|allow|accept|open|clos|permit|deny|let)(?:p|t)?ing\b/gi, (_m, v: string) => `rule that ${v.toLowerCase() === 'clos' ? 'close' : v}`);
@@ -791,11 +806,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       return services(run).some((s) => s.name === bare);
     };
     // "…NODE_ENV production, PORT 3000", "LANG=C.UTF-8 and TZ=UTC": one more variable of the list.
-    const envTalk = /\b(?:env|environment|variables?|vars?)\b|(?<![\w$])[A-Z][A-Z0-9_]*=/.test(message);
+    const envTalk = /\b(?:env|environment|variables?|vars?)\b|(?<![\w$])[A-Z][A-Z0-9_]*=/.test(message) || new RegExp(String.raw`\b(?:set|change|update|put)\s+(?:(?:the|its|their)\s+)?${ENV_KEY}\s+(?:to|=|as)\s`).test(message);
     const envItem = (c: string) => envTalk && new RegExp(String.raw`^(?:and\s+|also\s+|plus\s+)?${ENV_KEY}(?:\s*[=:]\s*|\s+)\S`).test(c.trim()) && !NOT_VARIABLES.test(c.trim().replace(/^(?:and|also|plus)\s+/i, '').split(/[\s=:]/)[0]!);
     const continues = (c: string) =>
       // "…, and have it wait for redis": which service waits for which is a clause of its own.
-      !DEPENDS.test(c) && (personItem(c) ||
+      !DEPENDS.test(c) && !PAST_REMARK.test(c.trim()) && (personItem(c) ||
       // "add rule allow-vpn: udp 1194 from anywhere, accept": the rule's action said last (round 26).
       /^(?:(?:and|then)\s+)?(?:accept|allow|drop|deny|reject)(?:ed)?(?:\s+it)?\s*[.!]*$/i.test(c.trim()) ||
       envItem(c) ||
@@ -806,7 +821,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
       (detectVerb(c) === undefined &&
       !isComplaint(c) &&
-      (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
+      // "…, every hour is fine", "…, nightly will do": a schedule with a word of assent is only a schedule.
+      (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || onlySchedule(c.replace(/\s+(?:is|would\s+be|'?s)\s+(?:fine|ok(?:ay)?|enough|plenty|good|great|perfect)\b|\s+(?:will|would|should)\s+do\b|\s+works\b/gi, ' ')) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
@@ -815,7 +831,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
       // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
       // before named, said after it; nothing to do for it.
-      if (ci > 0 && AFTERWORD.test(clause.trim())) continue;
+      if (ci > 0 && (AFTERWORD.test(clause.trim()) || PAST_REMARK.test(clause.trim()))) continue;
       // "unpublish postgres's port, the app talks to it over the internal network anyway": why
       // the port can go, said after it; no network or dependency is made of it (round 25).
       if (ci > 0 && INTERNAL_ONLY.test(clauses[ci - 1]!.toLowerCase()) && REACHES_INSIDE.test(clause.trim())) continue;
@@ -1133,7 +1149,7 @@ function paraphrase(text: string): string {
       /^(?:app|application|service|container|image|thing|project|code|stuff)$/i.test(name) && /^[^.;]*?\b(?:as|named|called)\s+['"“‘`]?[a-z0-9]/i.test(all.slice(at + _m.length))
         ? `${image}${port ? ` on port ${port}` : ''}`
         : `${image} as ${name.toLowerCase()}${port ? ` on port ${port}` : ''}`)
-    .replace(new RegExp(String.raw`\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => {
+    .replace(new RegExp(String.raw`(?<![:.\d])\b(\d{1,2})\s+(?:more\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*?)s?\s+(?:from|using|off|running|of)\s+(?:the\s+)?(?:image\s+)?(${IMAGE_SAID})(?:\s*,?\s+(?:named|called)\s+([a-z][\w-]*))?`, 'gi'), (_m, n: string, noun: string, image: string, name?: string) => {
       // "3 replicas of IMAGE", "2 instances of IMAGE": a count word is no name; the image's is.
       const counted = /^(?:replica|copie|copy|instance|container|pod|node|unit|one|task|clone)$/i.test(noun);
       const fromImage = image.split('/').pop()!.split(/[:@]/)[0]!.toLowerCase().replace(/[^a-z0-9-]/g, '-');
@@ -1302,16 +1318,43 @@ function retracted(text: string): string {
  */
 const LOCK_ALL =
   String.raw`(?:\block(?:ed|ing)?\s*-?\s*down\b(?!\s+(?:ssh|port|to)\b)(?:\s+(?:the\s+)?(?:system|server|box|machine|host|vps|everything|all|things|it))?|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b|\b(?:block|deny|close|drop|reject|shut|firewall)\s+(?:off\s+|down\s+)?(?:everything|all(?:\s+(?:incoming|inbound|other))?(?:\s+(?:traffic|ports|connections))?|every\s+port|anything|the\s+rest)(?:\s+(?:else|incoming|inbound))?)`;
+/** "… are reachable from outside", "… should get through": what a kept-open list ends with. */
+const REACHED = String.raw`(?:(?:should|must|can|may|will)\s+)?(?:(?:be|stay|get|come)\s+)?(?:reachable|accessible|reached|accessed|allowed|open(?:ed)?|exposed|through|in)(?:\s+(?:in|through))?`;
+const FROM_OUTSIDE = String.raw`(?:from\s+(?:the\s+)?(?:outside(?:\s+world)?|internet|world|public|anywhere|everywhere|net))`;
+/**
+ * "only ssh and the website should be reachable from outside", "nothing but ssh and the site
+ * reachable from the internet", "make it so only …": a lock-down said by what stays reachable.
+ * Read from each of the first few "only"/"just" onwards (a sticky pattern with a bounded list), so
+ * a long run of them stays linear. Gives allowList's four parts: before, the word, the list, after.
+ */
+const KEPT_START = /\b(?:make\s+(?:it\s+)?so\s+(?:that\s+)?)?(?:only|nothing\s+but|just)\s+/gi;
+const KEPT_REST = new RegExp(String.raw`([^.;]{1,160}?\s+(?:are|is\s+)?${REACHED}(?:\s+${FROM_OUTSIDE})?)(\s*(?:[.;].*)?)$`, 'iy');
+function keptReachable(text: string): string[] | null {
+  let tries = 0;
+  for (const start of text.matchAll(KEPT_START)) {
+    if (++tries > 4) break;
+    KEPT_REST.lastIndex = start.index + start[0].length;
+    const rest = KEPT_REST.exec(text);
+    if (rest) return [text, text.slice(0, start.index), start[0].trim(), rest[1]!, rest[2]!];
+  }
+  return null;
+}
 function allowList(text: string): string {
-  const m =
+  const m: ArrayLike<string> | null =
     new RegExp(String.raw`^(.*?)(${LOCK_ALL})[^.;]*?\b(?:except(?:\s+for)?|but(?!\s+not\b)|apart\s+from|other\s+than|besides|save\s+for|aside\s+from)\s+([^.;]+)(.*)$`, 'i').exec(text) ??
-    new RegExp(String.raw`^(.*?)(${LOCK_ALL})\s*[,:;-]?\s*(?:and\s+)?(?:only|just)\s+(?:allow(?:ing)?\s+|keep(?:ing)?\s+|leave\s+|let(?:ting)?\s+)?([^.;]+)(.*)$`, 'i').exec(text);
+    new RegExp(String.raw`^(.*?)(${LOCK_ALL})\s*[,:;-]?\s*(?:and\s+)?(?:so(?:\s+that)?\s+|such\s+that\s+)?(?:only|just)\s+(?:allow(?:ing)?\s+|keep(?:ing)?\s+|leave\s+|let(?:ting)?\s+)?([^.;]+)(.*)$`, 'i').exec(text) ??
+    keptReachable(text);
   if (!m) return text;
+  // The third form needs a list of things a firewall opens ("only the admin can log in" is not one).
+  if (!new RegExp(`^(?:${LOCK_ALL})$`, 'i').test(m[2]!) && !/\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i.test(m[3]!)) return text;
   // "shut down everything except nginx": services stopped, unless what is kept is traffic ("shut
   // off everything except ssh and 443").
   if (/^shut\b/i.test(m[2]!) && !/^\s*(?:(?:the\s+)?(?:ssh|https?|web|websites?|dns|smtp|mail|ping|icmp)\b|(?:port\s+)?\d{1,5}\b)/i.test(m[3]!)) return text;
   const items = m[3]!
+    .replace(new RegExp(String.raw`\s+${FROM_OUTSIDE}\s*$`, 'i'), '')
+    .replace(/\s+(?:(?:should|must|can|may|will)\s+)?(?:(?:be|stay|get|come)\s+)?(?:reached|accessed|exposed|accessible)\s*$/i, '')
     .replace(/\s+(?:(?:should\s+(?:be|stay)|can\s+(?:get|come)|is|are|stays?|get)\s+)?(?:allowed|open(?:ed)?|in|through|let\s+in|reachable|traffic|please|pls|obviously|of\s+course)(?:\s+(?:in|through))?\s*$/i, '')
+    .replace(/\s+(?:are|is)\s*$/i, '')
     .split(/\s*(?:,|\band\b|&|\+|\bplus\b|\bor\b)\s*/i)
     .map((x) => x.trim().replace(/^(?:the|for)\s+/i, ''))
     .filter((x) => x.length > 0);
@@ -1322,7 +1365,7 @@ function allowList(text: string): string {
   const said: string[] = [];
   for (const it of items) {
     if (/^ssh\b/i.test(it)) said.push(/\bfrom\b/i.test(it) ? `allow ${it}` : 'allow ssh from anywhere');
-    else if (/^(?:web|websites?|the\s+web)(?:\s+traffic)?$/i.test(it)) said.push('allow web traffic');
+    else if (/^(?:web|web\s*sites?|sites?|the\s+web)(?:\s+traffic)?$/i.test(it)) said.push('allow web traffic');
     else if (/^https?$/i.test(it)) said.push(`allow ${it.toLowerCase()}`);
     else if (/^(?:port\s+)?\d{1,5}(?:\/(?:tcp|udp))?$/i.test(it)) said.push(`open port ${/\d+/.exec(it)![0]}`);
     else if (/^[a-z][\w-]*$/i.test(it)) said.push(`allow ${it}`);
@@ -1978,7 +2021,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
     run.notes.push('Rebooting the host is not part of the state files, so I cannot plan it. Reboot from the console; services come back on their own (restart: unless-stopped).');
     return true;
   }
-  if (handleServiceLogs(run, clause) || handleSudoPassword(run, clause)) return true;
+  if (handleServiceSettings(run, clause) || handleServiceLogs(run, clause) || handleSudoPassword(run, clause)) return true;
   // "add redis. also hows the disk looking?": a question about the host said as a clause of a
   // longer request is answered; it changes nothing (round 25).
   if (/^(?:(?:also|and|oh|btw|plus)\s+)*(?:how|hows|howz|how's|is|are|what'?s|whats)\b/.test(t) && answerResources(run, t)) return true;
@@ -1989,8 +2032,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleRestore(run, clause)) return true;
+  if (askPlace(run, clause)) return true;
   if (handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
-  if (handleLimitRemoval(run, clause)) return true;
+  if (handleLimitRemoval(run, clause) || handleSettingRemoval(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
@@ -2016,7 +2060,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (!addsFirst && handleVolume(run, clause)) return true;
   // "keep 14 of them", "make it 4am instead" while a volume of its own is backed up in the
   // conversation: its backups, before any reading as replicas or a service's schedule.
-  if (backupsInDiscussion(run) && (RETENTION.test(t) || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && volumeTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
+  const kept = keptCorrection(run, clause);
+  if (kept && backupTargets(run, kept).length > 0 && handleBackups(run, kept)) return true;
+  if (backupsInDiscussion(run) && (RETENTION.test(t) || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && backupTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
   if (handleReplace(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
@@ -2224,13 +2270,36 @@ function appOfImage(image: string): App | undefined {
  * port said after one of the app's port words ("console on 9001") goes to that port. An app
  * Claude.OS does not run (it needs the Docker socket, NET_ADMIN) is said, with why.
  */
+/**
+ * "restrict the port to the office", "limit grafana to our vpn": a place said with no address in
+ * the request (round 27). Which addresses it is cannot be guessed, so it is asked, and which port
+ * too when none is said; nothing changes. With an address ("to the office, 203.0.113.0/24") the
+ * firewall reads it as before.
+ */
+const PLACE_WITHOUT_ADDRESS = /\b(?:restrict|limit|lock)\w*\b[^.;]{0,60}?\bto\s+(?:the\s+|our\s+|my\s+)?(office|vpn|lan|home|team|company|building|hq|headquarters)(?:\s+(?:network|ips?|addresses|range|subnet))?\b/i;
+function askPlace(run: Run, clause: string): boolean {
+  const m = PLACE_WITHOUT_ADDRESS.exec(clause);
+  if (!m || findCidrs(run.input.message).length > 0) return false;
+  const port = findPorts(clause)[0];
+  const which = port === undefined && !/\bssh\b/i.test(clause) && targetsIn(run, clause).names.length === 0;
+  run.questions.push(`Which addresses are "the ${m[1]!.toLowerCase()}"? Say the range${which ? ' and the port' : ''}, e.g. "restrict port ${port ?? 8443} to 203.0.113.0/24".`);
+  run.clauseBlocked = true;
+  return true;
+}
+
+/**
+ * "udp 51820 for wireguard", "open 1883 for the iot devices", "port 25565 for minecraft": the app
+ * after a port and "for" is what the port is for (round 27), never an app to add.
+ */
+const PORT_FOR = /(?:\b\d{2,5}(?:\/(?:tcp|udp))?|\b(?:tcp|udp|ports?))\s+(?:open\s+)?(?:for|to\s+use\s+with)\s+(?:the\s+|my\s+|our\s+)?$/i;
+
 function handleKnownImages(run: Run, clause: string, verb: Verb | undefined): boolean {
   // "put gitea on port 3000", "use rabbitmq for the queue": a change verb naming a product that
   // is not here, and no service that is, asks for it.
   const putNew = verb === 'change' && targetsIn(run, clause).names.length === 0;
   if (verb !== undefined && verb !== 'add' && !putNew) return false;
   if (findImageRefs(clause).length > 0 || /\bimage\b/i.test(clause)) return false;
-  const mentions = findAppMentions(clause).filter((m) => !m.app.template && !contrasted(clause, m.index) && !negatedAt(clause, m.index));
+  const mentions = findAppMentions(clause).filter((m) => !m.app.template && !contrasted(clause, m.index) && !negatedAt(clause, m.index) && !PORT_FOR.test(clause.slice(0, m.index)));
   let did = false;
   for (const { app } of mentions) {
     const existing = services(run).find((s) => s.name === app.name || (app.image !== undefined && repoOf(s.image) === repoOf(app.image)));
@@ -2327,6 +2396,10 @@ function contrasted(clause: string, index: number): boolean {
   return /\b(?:than|instead\s+of|not|no|without|except|but\s+not|other\s+than|in\s+place\s+of|skip)\s+(?:a\s+|an\s+|the\s+|any\s+)?$/i.test(clause.slice(0, index));
 }
 
+/** "change the nginx port to …", "update postgres's memory": a change said of one setting of a product. */
+const CHANGE_OF_SETTING = (template: string) =>
+  new RegExp(String.raw`\b(?:change|modify|update|alter|switch|edit)\s+(?:the\s+)?${escapeRe(template)}(?:'s|’s)?\s+(?:host\s+)?(?:port|memory|ram|cpus?|replicas|image|tag|version|env(?:ironment)?)\b`, 'i');
+
 function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
   const mentions = findServiceMentions(clause).filter((m) => (!(verb === 'add' || verb === undefined) || !contrasted(clause, m.index)) && !negatedAt(clause, m.index)).filter(
     // "caching with memcached": the generic word is the known image's role, not redis.
@@ -2397,6 +2470,14 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
         did = true;
       }
       continue;
+    }
+    // "change the nginx port to 8080" with no nginx here (round 27): a change to a setting of a
+    // product that is not here asks which service is meant, never adds one.
+    if (verb === 'change' && CHANGE_OF_SETTING(w.template).test(clause)) {
+      const names = services(run).map((s) => s.name);
+      run.questions.push(`There is no ${w.template} here, so there is nothing to change.${names.length ? ` Which service do you mean: ${orList(names)}?` : ''} To add it, say "add ${w.template}${findPorts(clause)[0] !== undefined ? ` on port ${findPorts(clause)[0]}` : ''}".`);
+      run.clauseBlocked = true;
+      return true;
     }
     if (verb !== undefined && verb !== 'add' && verb !== 'change') continue;
     if (clashes(run, clause, name ?? w.template)) return true;
@@ -2889,6 +2970,13 @@ function jobWords(message: string): { message: string; name?: string } {
       return 'run ';
     },
   );
+  // "schedule a job called reindex at 02:15 daily running bin/reindex in search": the schedule
+  // said between the name and what it runs goes after the command ("run bin/reindex in search at 02:15 daily").
+  const between = name === undefined ? new RegExp(String.raw`^(.{0,60}?)\b(?:(?:schedule|add|create|set\s*up|make|configure)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:called|named)\s+${JOB_NAME}\s+(\S.{0,80}?),?\s(?:running|that\s+runs|which\s+runs|to\s+run|runs|executing|to\s+execute|that\s+executes)\s+(\S.*)$`, 'i').exec(text) : null;
+  if (between && onlySchedule(between[3]!)) {
+    name = between[2];
+    text = `${between[1]}run ${between[4]} ${between[3]}`;
+  }
   if (name === undefined && parseSchedule(text.toLowerCase(), 3) !== undefined && /\b(?:run|runs|execute|exec|cron|job|task)\b/i.test(text)) {
     text = text.replace(new RegExp(String.raw`\s*[,;]?\s*(?:and\s+)?(?:call|name)\s+(?:the\s+${JOB_NOUN}|this\s+${JOB_NOUN}|it)\s+${JOB_NAME}\s*[.!]*$`, 'i'), (_m, a: string) => {
       name = a;
@@ -2987,7 +3075,8 @@ function putNamedJob(run: Run, job: { schedule: string; container?: string; imag
 function handleJob(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   // Backup words, not inside a command's own token ("php artisan backup:clean", "/app/backup.sh").
-  if (/(?<![\w:/.-])(?:back ?ups?|snapshots?)(?![\w:/.-])|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b/.test(t)) return false;
+  // A command in backticks is the job's, its words none of the request's ("`promtool tsdb snapshot`").
+  if (/(?<![\w:/.-])(?:back ?ups?|snapshots?)(?![\w:/.-])|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b/.test(t.replace(/`[^`]*`/g, ' '))) return false;
   const schedule = parseSchedule(t, 3);
   // "schedule a job", "i need a cronjob", "can you add a cron job?": nothing but a job asked
   // for; what it runs, when and where are asked, and nothing changes.
@@ -3079,7 +3168,11 @@ function handleJob(run: Run, clause: string): boolean {
     mentionFocus(run, container);
     return true;
   }
-  const base = (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
+  // A URL fetched is named by its last part ("…/health" → api-health); a database client's
+  // command by the command given to it ("redis-cli FLUSHDB" → redis-flushdb).
+  const url = /\bhttps?:\/\/[^/\s]+((?:\/[^/\s?#]+)*)/i.exec(command);
+  const client = /^(?:redis-cli|valkey-cli|psql(?:\s+-U\s+\S+)?\s+-c)\s+["']?([A-Za-z][\w-]*)/.exec(command);
+  const base = url ? url[1]!.split('/').pop() || 'ping' : client ? client[1]!.toLowerCase() : (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
   let name = `${container}-${base.replace(/\.[a-z]+$/, '')}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
   if (!/^[a-z]/.test(name)) name = `job-${name}`;
   let unique = name;
@@ -3254,6 +3347,13 @@ function scheduledLifecycle(run: Run, clause: string, schedule: { cron: string; 
 // ── lifecycle: remove / stop / start / restart ─────────────────────────────
 
 function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'start' | 'restart'): boolean {
+  // "nuke the redis cache every sunday at 5am": a removal said with a schedule that repeats is
+  // something to do again and again inside the service, never the service removed now.
+  const repeats = parseSchedule(clause.toLowerCase(), 3);
+  if (verb === 'remove' && repeats && /\b(?:every|each|daily|nightly|weekly|monthly|hourly|weekdays|weekends)\b|\bon\s+(?:sun|mon|tue|wed|thu|fri|sat)[a-z]*s\b/i.test(clause)) {
+    run.questions.push(`Not done: "${clause.trim()}" ${repeats.words}. A job runs a command inside a service's container; say the command, e.g. "run 'redis-cli FLUSHDB' in redis ${repeats.words}". Nothing was removed.`);
+    return true;
+  }
   const { names: found, all } = targetsIn(run, clause);
   let names = found;
   if (names.length === 0) {
@@ -3497,6 +3597,10 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
     add(m[2]!, m[3]!, m.index ?? 0, m[0].length);
     svc ??= m[1];
   }
+  // "set QUEUE to high and CONCURRENCY to 8", "…, B to 2": more of the list a set verb began.
+  if (pairs.length > 0) for (const m of clause.matchAll(new RegExp(String.raw`(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)${ENV_KEY}\s+(?:to|=|as)\s+${ENV_VALUE}`, 'g'))) add(m[1]!, m[2]!, m.index ?? 0, m[0].length);
+  // "turn on FEATURE_Y", "disable NEW_CHECKOUT": a flag (a name with an underscore) on or off.
+  for (const m of clause.matchAll(/\b(turn(?:ed)?\s+on|switch(?:ed)?\s+on|enable[ds]?|turn(?:ed)?\s+off|switch(?:ed)?\s+off|disable[ds]?)\s+(?:the\s+)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b(?!\s*(?:=|to\b))/g)) add(m[2]!, /on|enable/i.test(m[1]!) ? 'true' : 'false', m.index ?? 0, m[0].length);
   const said = new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+))?(?<![\w$])${ENV_KEY}\s*(?:(?:(?:should|must|needs\s+to|has\s+to|is\s+to|to)\s+be|is|=|:)(?:\s+set\s+(?:to|as))?|(?:set|equal|equals|equal\s+to)\s*(?:to|as|=)?)\s+${ENV_VALUE}`, 'g');
   // "NODE_ENV should be set to production", "TZ set to Europe/Paris": "set" says it is a variable.
   // A name with an underscore ("LOG_LEVEL should be debug") is a variable too.
@@ -3661,17 +3765,173 @@ function handleServiceNetwork(run: Run, clause: string): boolean {
   return true;
 }
 
-function handleEnv(run: Run, clause: string): boolean {
+// ── round 27: a service's settings in words, and a setting removed ─────────
+
+/** A verb that takes a setting away ("remove", "drop", "get rid of", "take … off"). */
+const SETTING_GONE = String.raw`\b(?:remove|delete|drop|clear|unset|get\s+rid\s+of|take|pull|kick|strip|scrap|ditch|lose)\b`;
+/**
+ * The settings a service has that a request can take away, each with the words that name it.
+ * The first group, when there is one, is the setting's own key (a variable, the service waited
+ * for, the network left).
+ */
+const REMOVABLE: { what: 'environment' | 'command' | 'depends_on' | 'networks' | 'restart'; re: RegExp }[] = [
+  { what: 'environment', re: new RegExp(String.raw`(?:\b(?:env(?:ironment)?\s+)?(?:var(?:iable)?\s+)?)\`?${ENV_KEY}\`?(?:\s+(?:env(?:ironment)?\s+)?(?:var(?:iable)?|setting)\b)?`) },
+  { what: 'command', re: /\b(?:(?:custom|own|special|startup|start|default)\s+)*(?:command|cmd|entrypoint)(?:\s+override)?\b/i },
+  { what: 'depends_on', re: /\b(?:dependenc(?:y|ies)|depends[_ ]on)\s+(?:on\s+)?(?:the\s+)?([a-z][\w-]*)/i },
+  { what: 'networks', re: /\b(?:off|out\s+of|from)\s+(?:the\s+)?(?:network\s+([a-z][\w-]*)|([a-z][\w-]*)\s+network)\b/i },
+  { what: 'restart', re: /\brestart\s+polic(?:y|ies)\b/i },
+];
+
+/**
+ * "remove the DEBUG variable from the worker", "drop the api's dependency on redis", "remove the
+ * custom command from the worker", "take the worker off the jobs network", "unset LOG_LEVEL on
+ * the api": the setting goes, the service stays. Before round 27 each of these removed the
+ * service (the grid's first run; HARM's round 26 found the same of a memory limit).
+ */
+function handleSettingRemoval(run: Run, clause: string): boolean {
+  const gone = new RegExp(SETTING_GONE, 'i').exec(clause);
+  if (!gone) return false;
+  const after = clause.slice(gone.index);
+  for (const { what, re } of REMOVABLE) {
+    const m = re.exec(after);
+    if (!m || m.index > 40) continue;
+    // A name in capitals is a variable when it has an underscore, is in backticks, or is called one ("remove NGINX" is no variable).
+    if (what === 'environment' && (NOT_VARIABLES.test(m[1]!) || !/_|`|\b(?:env|environment|var|variable|setting)\b/i.test(m[0]))) continue;
+    // "take", "pull", "kick" remove only with "off"/"out of"/"away" ("take the worker off the jobs network").
+    if (/^(?:take|pull|kick)$/i.test(gone[0]) && !/\b(?:off|out|away)\b/i.test(after)) continue;
+    // The setting's words are left out when the services are read ("dependency on redis" names redis as the key, not a target).
+    const key = m[1] ?? m[2];
+    const rest = clause.slice(0, gone.index) + after.slice(0, m.index) + ' ' + after.slice(m.index + m[0].length);
+    const names = settingTargets(run, rest);
+    if (names.length !== 1) {
+      run.questions.push(`Which service should lose ${key ? `its ${what === 'environment' ? 'variable' : what === 'networks' ? 'network' : 'dependency on'} ${key}` : `its ${what.replace('_', ' ')}`}? (${services(run).map((s) => s.name).join(', ') || 'there are none'}) Nothing was changed.`);
+      return true;
+    }
+    const name = names[0]!;
+    mentionFocus(run, name);
+    const s = getService(run, name)!;
+    const had = (v: unknown) => v !== undefined && (!Array.isArray(v) || v.length > 0);
+    const cur = what === 'environment' ? s.environment?.[key!] : (s as unknown as Record<string, unknown>)[what];
+    const keep = Array.isArray(cur) ? (cur as string[]).filter((x) => x !== key?.toLowerCase()) : undefined;
+    if (!had(cur) || (keep && keep.length === (cur as string[]).length)) {
+      run.already.push(`${name}: no ${key ? `${what === 'environment' ? 'variable' : what === 'networks' ? 'network' : 'dependency on'} ${key}` : what.replace('_', ' ')}`);
+      return true;
+    }
+    if (keep && keep.length > 0) run.ws.set('services.yaml', svcPath(run, name, what), keep);
+    else run.ws.delete('services.yaml', what === 'environment' ? svcPath(run, name, 'environment', key!) : svcPath(run, name, what));
+    if (what === 'environment' && Object.keys(getService(run, name)!.environment ?? {}).length === 0) run.ws.delete('services.yaml', svcPath(run, name, 'environment'));
+    run.lines.push(`~ ${name}: ${what === 'environment' ? `variable ${key} removed` : what === 'networks' ? `leaves network ${key}` : what === 'depends_on' ? `no longer waits for ${key}` : what === 'restart' ? 'restart policy back to the default (unless-stopped)' : `command removed (the image's own runs)`}`);
+    return true;
+  }
+  return false;
+}
+
+/** A restart policy said in words: "restart policy: always", "restart unless stopped", "never auto-restart the worker". */
+const RESTART_TO = String.raw`\brestart(?:s|ing)?(?:\s+polic(?:y|ies))?(?:\s*[:=]\s*|\s+(?:to|of|for\s+(?:the\s+)?[\w-]+\s*:?|should\s+be|is)\s+|\s+)["'\`]?`;
+const RESTART_SAID: [RegExp, NonNullable<Service['restart']>][] = [
+  [new RegExp(String.raw`\bnever\s+(?:auto(?:matically)?[- ]?)?restart|\b(?:don'?t|do\s+not)\s+auto(?:matically)?[- ]?restart|\bno\s+auto[- ]?restarts?\b|\bauto[- ]?restart\s+(?:off|disabled)\b|\brestart(?:\s+polic(?:y|ies))?\s*[:=]\s*["'\`]?(?:no|never|none|off)\b|\brestart\s+polic(?:y|ies)\s+(?:to|should\s+be|is)\s+["'\`]?(?:no|never|none|off)\b`, 'i'), 'no'],
+  [new RegExp(String.raw`${RESTART_TO}unless[- ]stopped\b`, 'i'), 'unless-stopped'],
+  [new RegExp(String.raw`${RESTART_TO}on[- ](?:failures?|errors?|crash(?:es)?)\b|\bonly\s+restart(?:s|ed)?\s+(?:it\s+)?(?:when|if)\s+(?:it\s+)?(?:fails|crashes|dies)\b`, 'i'), 'on-failure'],
+  [new RegExp(String.raw`${RESTART_TO}always\b|\balways\s+(?:auto[- ]?)?restart\b`, 'i'), 'always'],
+];
+
+/**
+ * A log bound said for a service: "keep the api's logs under 50MB", "worker logs: max 10m, keep
+ * 3 files", "rotate the api logs at 100 megs, 5 files", "cap nginx's log at 20m": services.yaml
+ * `logs` (max_size of the live file, how many rotated ones are kept). Said with no size and no
+ * count ("rotate the logs"), it is the engine's own rotation (handleServiceLogs).
+ */
+const LOG_WORD = /\blogs?(?:\s+files?)?\b/i;
+function readLogBound(clause: string): { max_size?: string; keep?: number } | undefined {
+  if (!LOG_WORD.test(clause) || /\baudit\b|\bjournal\b|\/var\/log\b|\bjobs?\b|\bcron\w*/i.test(clause)) return undefined;
+  const near = clause.slice(clause.search(LOG_WORD), clause.search(LOG_WORD) + 60);
+  const size = findSizes(near)[0];
+  const keep = /\b(?:keep(?:ing)?\s+(?:the\s+)?(?:last\s+)?|last\s+)?(\d{1,3})\s+(?:(?:rotated|old|log)\s+)*(?:files?|rotations?|copies)\b|\bkeep\s*[:=]\s*(\d{1,3})\b/i.exec(near);
+  const n = keep ? Number(keep[1] ?? keep[2]) : undefined;
+  if (!size && n === undefined) return undefined;
+  return { ...(size ? { max_size: size.value } : {}), ...(n !== undefined && n >= 1 && n <= 100 ? { keep: n } : {}) };
+}
+
+/**
+ * A health check said for a service: "add a healthcheck to the api: curl -f …/health", "worker
+ * health: `pgrep celery`, every 1m, 3 retries", "check the api is healthy every 30s by hitting
+ * /healthz" (a path: fetched from the service's own port inside its container).
+ */
+const HEALTH_WORD = /\bhealth[\s-]?checks?\b|\bhealth\s*:|\b(?:is\s+)?healthy\b|\bhealth\s+(?:probe|test)\b/i;
+function readHealthcheck(run: Run, clause: string, name: string): Record<string, unknown> | undefined {
+  if (!HEALTH_WORD.test(clause)) return undefined;
+  const every = /\bevery\s+(\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b|\binterval\s*[:=]?\s*(\d+)\s*(s|m|h)\b/i.exec(clause);
+  const unit = (u: string) => (/^s/i.test(u) ? 's' : /^m/i.test(u) ? 'm' : 'h');
+  const interval = every ? `${every[1] ?? every[3]}${unit(every[2] ?? every[4]!)}` : undefined;
+  const retries = /\b(\d{1,2})\s+(?:retries|tries|attempts|failures)\b|\bretries\s*[:=]?\s*(\d{1,2})\b/i.exec(clause);
+  const quoted = findQuoted(clause).filter((q) => /\S/.test(q) && !/^\//.test(q));
+  const afterColon = /\bhealth[\s-]?checks?\b[^:]{0,40}:(?![\s]*[`"'])([^,;]+)/i.exec(clause);
+  const path = /(?:\bhitting|\bcalling|\bfetching|\bon|\bat|\bvia|\bagainst|\bendpoint|\bpath|\burl)\s+["'`]?(\/[\w./-]*)/i.exec(clause);
+  let test: string | undefined = quoted[0] ?? afterColon?.[1]!.trim();
+  if (!test && path) {
+    const port = getService(run, name)?.ports?.[0]?.container;
+    if (port === undefined) return undefined;
+    test = `curl -fsS http://localhost:${port}${path[1]}`;
+  }
+  if (!test && !interval && !retries) return undefined;
+  const was = (getService(run, name)?.healthcheck ?? {}) as Record<string, unknown>;
+  return { ...was, ...(test ? { test } : {}), ...(interval ? { interval } : {}), ...(retries ? { retries: Number(retries[1] ?? retries[2]) } : {}) };
+}
+
+/** restart, logs and healthcheck said for a service (the readers above), set on the services the clause means. */
+function handleServiceSettings(run: Run, clause0: string): boolean {
+  // "worker logs: max 10m, keep 3 files", "health: `pgrep celery`, every 1m, 3 retries": the
+  // splitter cuts at the commas, so the rest of the sentence is read with the clause.
+  const at = run.input.message.indexOf(clause0);
+  const clause = at < 0 ? clause0 : clause0 + run.input.message.slice(at + clause0.length).split(/[.;!?](?:\s|$)/)[0]!;
+  const restart = RESTART_SAID.find(([re]) => re.test(clause))?.[1];
+  const logs = readLogBound(clause);
+  if (!restart && !logs && !HEALTH_WORD.test(clause)) return false;
+  const bare = clause.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\bhealth[\s-]?checks?\b[^:]{0,40}:[^,;]+/i, (m) => m.slice(0, m.indexOf(':')));
+  const names = settingTargets(run, bare);
+  const health = names.length === 1 ? readHealthcheck(run, clause, names[0]!) : undefined;
+  if (!restart && !logs && !health) return false;
+  if (names.length === 0) {
+    run.questions.push(`Which service is this for? (${services(run).map((s) => s.name).join(', ') || 'there are none yet'}) Nothing was changed.`);
+    return true;
+  }
+  for (const name of names) {
+    mentionFocus(run, name);
+    const s = getService(run, name)!;
+    if (restart) {
+      if (s.restart === restart) run.already.push(`${name}: restart ${restart}`);
+      else {
+        run.ws.set('services.yaml', svcPath(run, name, 'restart'), restart);
+        run.lines.push(`~ ${name}: restart ${restart}`);
+      }
+    }
+    if (logs) {
+      run.ws.set('services.yaml', svcPath(run, name, 'logs'), { ...(s.logs ?? {}), ...logs });
+      run.lines.push(`~ ${name}: log kept to ${[logs.max_size ? `${logs.max_size} a file` : '', logs.keep !== undefined ? `${logs.keep} rotated files` : ''].filter(Boolean).join(', ')}`);
+    }
+    if (health && names.length === 1) {
+      run.ws.set('services.yaml', svcPath(run, name, 'healthcheck'), health);
+      run.lines.push(`~ ${name}: health check ${String(health.test ?? '(the image\'s own)')}${health.interval ? `, every ${String(health.interval)}` : ''}${health.retries ? `, ${String(health.retries)} retries` : ''} (run inside its container)`);
+    }
+  }
+  return true;
+}
+
+function handleEnv(run: Run, clause0: string): boolean {
+  // "`NODE_ENV` should be `production`": a word in backticks is that word.
+  const clause = clause0.replace(/`([^`\s]+)`/g, '$1');
   const pairs: [string, string][] = [];
   for (const m of clause.matchAll(/(?<![\w${}])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|(?:[^\s,;]|,(?![A-Za-z_][A-Za-z0-9_]*=)(?=[^\s,;]))*)/g)) {
     if (!/[A-Z]/.test(m[1]!) && !/\b(env|environment|variable|var)\b/i.test(clause)) continue;
-    pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '')]);
+    // "(FEATURE_X=true)": the parenthesis closes around the pair, it is not the value's.
+    pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '').replace(/^([^(]*)\)+$/, '$1')]);
   }
   const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as|with\s+(?:the\s+)?value(?:\s+of)?)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
   if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
   // Said in words: only when no KEY=value was written (that form is exact).
   const envContext = /\b(?:env|environment|variables?|vars?)\b/i.test(clause) || /\benv|environment|variable/i.test(run.input.message);
-  const loose = pairs.length === 0 ? loosePairs(clause, envContext) : { pairs: [], spans: [] as [number, number][] };
+  // Said in words beside KEY=value too ("LOG_LEVEL debug and FEATURE_X on (FEATURE_X=true)"): the exact form wins for its key.
+  const loose = loosePairs(clause, envContext);
   for (const p of loose.pairs) if (!pairs.some(([k]) => k === p[0])) pairs.push(p);
   if (pairs.length === 0) return false;
   // What is left once the variables and their values are out: where a service is named.
@@ -4157,12 +4417,20 @@ function handleModifiers(run: Run, clause: string): boolean {
       mentionFocus(run, name);
       const cur = getService(run, name)?.resources?.memory;
       const curBytes = cur === undefined ? undefined : sizeToBytes(cur);
-      if (curBytes !== undefined && curBytes === sizeToBytes(sizes[0]!.value)) {
+      // "512mb more", "an extra 256m", "+1g", "256m less": on top of (or off) the limit it has.
+      const at = t.indexOf(sizes[0]!.text.toLowerCase());
+      const sign = at < 0 ? 0 : /^\s*(?:of\s+(?:memory|ram)\s+)?(?:more|extra)\b/.test(t.slice(at + sizes[0]!.text.length)) || /(?:\b(?:extra|additional|another)\s+|\+\s?)$/.test(t.slice(0, at)) ? 1 : /^\s*(?:of\s+(?:memory|ram)\s+)?(?:less|fewer)\b/.test(t.slice(at + sizes[0]!.text.length)) ? -1 : 0;
+      let value = sizes[0]!.value;
+      if (sign !== 0 && curBytes !== undefined) {
+        const mib = Math.max(4, Math.round((curBytes + sign * (sizeToBytes(value) ?? 0)) / 1024 ** 2));
+        value = mib % 1024 === 0 || (mib > 1024 && mib % 512 === 0) ? `${mib / 1024}Gi` : `${mib}Mi`;
+      }
+      if (curBytes !== undefined && curBytes === sizeToBytes(value)) {
         run.already.push(`${name}: memory limit ${cur}`);
         continue;
       }
-      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), sizes[0]!.value);
-      run.lines.push(`~ ${name}: memory limit ${sizes[0]!.value}${cur ? ` (was ${cur})` : ''}`);
+      run.ws.set('services.yaml', svcPath(run, name, 'resources', 'memory'), value);
+      run.lines.push(`~ ${name}: memory limit ${value}${cur ? ` (was ${cur})` : ''}`);
     }
     did = true;
   } else if (sizes.length > 0 && /\b(volume|disk|storage)\b/.test(t)) {
@@ -4426,9 +4694,9 @@ function handleBackups(run: Run, clause: string): boolean {
   lanDestination(run, t);
   if (backUpNow(run, clause, t)) return true;
   // "make it 4am instead": a new time for the backups of the volume under discussion.
-  const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && volumeTargets(run, clause).length > 0;
+  const rescheduled = !retentionAlone && refinesSchedule(t) && parseSchedule(t, 3) !== undefined && backupsInDiscussion(run) && backupTargets(run, clause).length > 0;
   if (rescheduled) {
-    const vols = volumeTargets(run, clause);
+    const vols = backupTargets(run, clause);
     for (const v of vols) {
       const vi = run.ws.indexOf('storage.yaml', VOLS, v);
       const old = run.ws.get<string>('storage.yaml', [...VOLS, vi, 'backup', 'schedule']);
@@ -4467,6 +4735,12 @@ function handleBackups(run: Run, clause: string): boolean {
   const retain = retainFor(schedule.cron);
   if (ownVols.length > 0) {
     backUpVolumes(run, ownVols, t, retainOnly ? 'retain' : 'on', schedule, retainM);
+    return true;
+  }
+  // "keep 7" after "back up the database every night": the backups set, a service's volume too.
+  const backedUp = retentionAlone ? backupTargets(run, clause) : [];
+  if (backedUp.length > 0) {
+    backUpVolumes(run, backedUp, t, 'retain', schedule, retainM);
     return true;
   }
   if (retainOnly) {
@@ -4773,6 +5047,46 @@ function volumeTargets(run: Run, clause: string): string[] {
 }
 
 /**
+ * The volumes whose backups a clause changes without saying whose ("move the backup to 4:30am",
+ * "keep 7", "too many, make it 7"): a volume of its own said or under discussion (volumeTargets),
+ * else a backed-up volume named, or of a service named, in the clause or in the last turns, else
+ * the one volume that is backed up. None when that is not one choice: the caller does not guess.
+ */
+function backupTargets(run: Run, clause: string): string[] {
+  const own = volumeTargets(run, clause);
+  if (own.length > 0) return own;
+  const backed = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS).filter((v) => v.backup && v.backup.enabled !== false).map((v) => v.name);
+  if (backed.length === 0) return [];
+  const saidIn = (text: string): string[] => {
+    const t = text.toLowerCase();
+    const byName = backed.filter((v) => new RegExp(`(?<![\\w-])${escapeRe(v)}(?![\\w-])`).test(t));
+    if (byName.length > 0) return byName;
+    const names = services(run).filter((sv) => new RegExp(`(?<![\\w-])${escapeRe(sv.name)}(?![\\w-])`).test(t)).map((sv) => sv.name);
+    return backed.filter((v) => names.some((n) => (getService(run, n)?.volumes ?? []).some((m) => m.source === v)));
+  };
+  const now = saidIn(clause);
+  if (now.length > 0 || targetsIn(run, clause).names.length > 0) return now;
+  for (const h of run.input.history.slice(-6).reverse()) {
+    if (h.role !== 'user') continue;
+    const said = saidIn(h.text);
+    if (said.length > 0) return said;
+  }
+  return backed.length === 1 ? backed : [];
+}
+
+/**
+ * "too many, make it 7", "7 is enough", "no, 10": a bare count right after a turn that set how
+ * many backups are kept is that count ("keep 7"); after anything else it is not read here.
+ */
+function keptCorrection(run: Run, clause: string): string | undefined {
+  const m = /^(?:(?:too\s+(?:many|few|much|little)|that'?s\s+too\s+(?:many|much|few)|not\s+(?:so|that)\s+many|no|nah|hmm+|actually|wait|sorry|ok(?:ay)?|less|fewer|more)[,.!\s]+)*(?:(?:make|change|set)\s+(?:it|that|them|this)\s+(?:to\s+)?|(?:just|only)\s+)?(\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty|thirty)(?:\s+(?:instead|then|is\s+enough|will\s+do|is\s+fine|please|pls|copies|backups))*\s*[.!]*$/i.exec(clause.trim());
+  if (!m) return undefined;
+  const last = [...run.input.history].reverse().find((h) => h.role === 'assistant');
+  if (!last || !/\blast \d+ (?:backups )?kept\b/.test(last.text) || /\breplicas?\b/.test(last.text)) return undefined;
+  return `keep ${m[1]}`;
+}
+
+/**
  * "back up the db now", "take a backup right away": one backup at once, which is not a state
  * change (the state says when backups run). Answered with the command that runs the volume's
  * backup job now (`claude backups run <volume>`), or, for a volume with no backup yet, how
@@ -4803,7 +5117,7 @@ function backUpNow(run: Run, clause: string, t: string): boolean {
 
 /** A clause that only moves a schedule already set ("make it 4am instead", "at 2 rather", "no, 5:30"). */
 function refinesSchedule(t: string): boolean {
-  return /\b(?:instead|rather|make\s+(?:it|that|them)|change\s+(?:it|that)\s+to|move\s+(?:it|that|them)\s+to)\b|^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|wait|sorry|how\s+about|maybe|then)[,\s]+)+/.test(t) && !/\b(?:every|each|daily|weekly|monthly|hourly|nightly)\b/.test(t);
+  return /\b(?:instead|rather|make\s+(?:it|that|them)|change\s+(?:it|that)\s+to|move\s+(?:it|that|them)\s+to)\b|\b(?:move|push|shift|change|reschedule|set|put)\s+(?:the\s+|its\s+|their\s+|our\s+|my\s+)?(?:[\w-]+\s+)?(?:back ?ups?|snapshots?|dumps?)\s+(?:to|at|for)\b|^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|wait|sorry|how\s+about|maybe|then)[,\s]+)+/.test(t) && !/\b(?:every|each|daily|weekly|monthly|hourly|nightly)\b/.test(t);
 }
 
 /** A time said alone replaces the time of a schedule and keeps its days ("0 3 * * 0" + "4am" → "0 4 * * 0"). */
@@ -4929,7 +5243,7 @@ function handleServiceLogs(run: Run, clause: string): boolean {
   const names = targetsIn(run, clause).names;
   const whose = names.length > 0 ? names.join(', ') : 'a service';
   run.notes.push(
-    `The logs of ${whose} are kept by the container engine, not in the state files, so there is nothing to plan and I changed nothing: on containerd the runtime rotates each container's log by size (10 MiB, the last 3 files kept: CLAUDE_LOG_MAX_BYTES, CLAUDE_LOG_KEEP); on Docker its log driver keeps them. \`claude logs ${names[0] ?? 'SERVICE'}\` shows them. The audit log is never cleared.`,
+    `The logs of ${whose} are kept by the container engine and rotated by size, so there is nothing to plan and I changed nothing: the live file up to 10 MiB, the last 3 kept (CLAUDE_LOG_MAX_BYTES, CLAUDE_LOG_KEEP). A service's own bound is said with a size or a count ("keep the ${names[0] ?? 'api'}'s logs under 50MB, 5 files"). \`claude logs ${names[0] ?? 'SERVICE'}\` shows them. The audit log is never cleared.`,
   );
   for (const n of names) mentionFocus(run, n);
   return true;
@@ -5101,7 +5415,7 @@ function wireTls(svc: Service, cert: string): string[] {
 }
 
 /** A certificate asked for: "i need a cert", "set up https", "get us an ssl certificate", "enable tls". */
-const CERT_WANTED = /\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
+const CERT_WANTED = /\b(?:put|move|switch|serve|run|have|get)\s+(?:[\w.-]+\s+){0,3}(?:on|over|to|with|behind|onto)\s+(?:https|ssl|tls)\b|\bmake\s+(?:it|the\s+site|the\s+website|this|that)\s+(?:secure|https)\b|\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
 
 /** A domain said in a clause of its own: "domain is x", "the domain: x", "our domain name is x", "it's for x". */
 const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?\s*(?:is|=|:|will\s+be|should\s+be)|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/i;
@@ -5117,7 +5431,8 @@ function domainsIn(clause: string, t: string): string[] {
 function handleCertificate(run: Run, clause: string): boolean {
   // "letsencrypt for app.example.io", "lets encrypt on x": a Let's Encrypt certificate.
   const t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
-  if (!/\b(certificates?|certs?|tls|ssl|https)\b/.test(t)) return false;
+  // "make the website secure, with the padlock thing, for shop.example.com": the padlock is https.
+  if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
   let domains = domainsIn(clause, t);
   // "enable ssl on the site, domain is mysite.dev", "set up ssl. our domain is example.dev":
   // the domain said in a clause of its own is this certificate's, and that clause is read.
@@ -5240,6 +5555,15 @@ function handleSshConfig(run: Run, clause: string): boolean {
 
 function sshPort(run: Run): number {
   return run.ws.get<number>('security.yaml', ['spec', 'ssh', 'port']) ?? 22;
+}
+
+/** A rule's port(s) include this port (a rule with no port covers every port). */
+function portCovered(spec: FirewallRule['port'], port: number): boolean {
+  if (spec === undefined) return true;
+  return [spec].flat().some((x) => {
+    const m = /^(\d+)-(\d+)$/.exec(String(x));
+    return m ? Number(m[1]) <= port && port <= Number(m[2]) : Number(x) === port;
+  });
 }
 
 function rules(run: Run): FirewallRule[] {
@@ -5651,7 +5975,12 @@ function handleFirewall(run: Run, clause: string): boolean {
     // "open ssh", "allow ssh", "let ssh in": opened with no address and no word that narrows it
     // is opened from anywhere (round 26); "only allow ssh", "restrict ssh" still ask where from.
     const openedPlain = !/\b(?:lock(?:ed|ing)?\s*down|restrict\w*|limit\w*|only|just|whitelist|from|to)\b/.test(t);
-    if (cidrs.length === 0 && !anywhere && !openedPlain) {
+    // Review 20 MED-5: where a rule already accepts SSH from a narrower network, "allow ssh" most often means
+    // "make sure I can get in": it asks, naming that network, instead of opening SSH to everyone beside it.
+    const narrower = openedPlain && cidrs.length === 0 && !anywhere ? rules(run).find((r) => r.action === 'accept' && r.source !== undefined && portCovered(r.port, sshPort(run))) : undefined;
+    if (narrower) {
+      run.questions.push(`SSH is already allowed from ${describeSource(narrower.source)} (rule ${narrower.name}). Open it to every address as well? Say "allow ssh from anywhere" for that, or "only allow SSH from …" to change the network.`);
+    } else if (cidrs.length === 0 && !anywhere && !openedPlain) {
       // "deny by default and only allow ssh and web": SSH kept open (the lockdown clause did it), not narrowed.
       if (!lockdownSystem && !lockdownSaid(run.input.message.toLowerCase())) run.questions.push('From which addresses should SSH be allowed? Name a network, e.g. "only allow SSH from 10.0.0.0/8".');
     } else {
@@ -6294,6 +6623,40 @@ function nameItHost(message: string, input: EngineInput): string {
   return `${message.slice(0, m.index)}${m[1]} set the hostname to ${m[2]}${message.slice(m.index + m[0].length)}`;
 }
 
+/**
+ * A turn about the users the turn before made or changed, said with a pronoun ("actually make that
+ * sudo too", "put them both in the docker group") or with nothing ("wait, no sudo"): the pronoun
+ * becomes their names ("carol", "ann and ben"). A turn that names a user is read as it is.
+ */
+function usersPointed(message0: string, input: EngineInput): string {
+  const message = groupSaidBare(message0, input);
+  if (!/\b(?:sudo|admin\w*|root|groups?|ssh|keys?|sudoers?|wheel)\b/i.test(message)) return message;
+  const last = [...input.history].reverse().find((h) => h.role === 'assistant');
+  const names = [...new Set([...(last?.text ?? '').matchAll(/^\s*[+~] user ([a-z_][a-z0-9_-]{0,31})\b/gm)].map((m) => m[1]!))];
+  if (names.length === 0) return message;
+  const known = new Workspace(input.files).items<{ name: string }>('security.yaml', ['spec', 'users']).map((u) => u.name);
+  if (known.some((n) => new RegExp(`(?<![\\w-])${escapeRe(n)}(?![\\w-])`, 'i').test(message))) return message;
+  const who = names.join(' and ');
+  const pronoun = /\b(?:them\s+(?:both|all)|both\s+of\s+them|all\s+of\s+them|them|him|her|that|this|he|she|they|both)\b(?!\s+(?:key|group)\b)/i;
+  if (pronoun.test(message)) return groupSaidBare(message.replace(pronoun, who), input);
+  // "wait, no sudo", "no sudo after all": sudo taken back from them.
+  if (/^(?:(?:wait|no|nah|actually|sorry|hmm+|oh|ok(?:ay)?|on\s+second\s+thought)[,.!\s]+)*(?:no|without|not)\s+(?:sudo|admin)\b(?:\s+(?:after\s+all|then|for\s+now|please|pls))*\s*[.!]*$/i.test(message.trim())) return `take sudo away from ${who}`;
+  return message;
+}
+
+/**
+ * "add lou to wheel", "put ana in developers": a user there, put "to"/"in" a bare word that is
+ * no service, is put in that group ("… to the wheel group").
+ */
+function groupSaidBare(message: string, input: EngineInput): string {
+  const m = /\b(?:add|put|move|place)\s+(?:user\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:to|in|into)\s+(?:the\s+)?([a-z_][a-z0-9_-]{0,31})\s*([.!]*)$/i.exec(message.trim());
+  if (!m || /^(?:sudo|sudoers|admins?|group|groups|it|that|this|them|server|box|machine|host|system)$/i.test(m[2]!)) return message;
+  const ws = new Workspace(input.files);
+  const users = ws.items<{ name: string }>('security.yaml', ['spec', 'users']).map((u) => u.name);
+  if (!users.includes(m[1]!.toLowerCase()) || ws.items<Service>('services.yaml', SVC).some((sv) => sv.name === m[2]!.toLowerCase())) return message;
+  return `${message.trim().slice(0, m.index)}${m[0].replace(/\s*[.!]*$/, '')} group${m[3]}`;
+}
+
 function handleHostname(run: Run, clause0: string): boolean {
   const clause = withoutOldValue(hostWords(clause0));
   const t = clause.toLowerCase();
@@ -6301,6 +6664,8 @@ function handleHostname(run: Run, clause0: string): boolean {
     /\bhost\s?name\b[^.]*?\b(?:to\s+be|to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\bhost\s?name\s*:\s*['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
+    // "the box should be called media-box", "this server will be known as nas-2".
+    /\b(?:the|this|my|our)\s+(?:server|machine|host|box|computer|vps)\s+(?:should|shall|must|will|can|is\s+to)?\s*(?:be\s+)?(?:called|named|known\s+as)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
     // "hostname edge-gw-3", "…, hostname build-runner, and …": the name right after the word.
     /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?\s*(?:please|pls)?\s*$/i.exec(clause.trim()) ??
     /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9]+(?:[.-][a-z0-9]+)+)['"”’`]?/i.exec(clause);
@@ -6386,7 +6751,9 @@ function handleTimezone(run: Run, clause: string): boolean {
     run.lines.push(`~ timezone: ${cityTime}`);
     return true;
   }
-  if (!/\btime\s?zone\b|\btz\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly) return false;
+  // "put the server on UTC", "switch the box to Europe/Lisbon": a zone said for the machine.
+  const onZone = /\b(?:put|set|switch|move|keep|run|change)\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:server|box|machine|host|system|vps)\s+(?:on|to|in|over\s+to)\s+(?:utc|gmt|zulu|[a-z_]+\/[a-z0-9_+-]+)\b/.test(t);
+  if (!/\btime\s?zone\b|\btz\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly && !onZone) return false;
   let zone: string | undefined;
   for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;
   const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);

@@ -59,7 +59,10 @@ const JOBS: Row[] = [
   { id: 'j04', request: 'hourly, run (python tasks.py) inside worker', before: [WORKER], expect: [{ job_schedule: '0 * * * *', container: 'worker', command_has: 'tasks.py' }] },
   { id: 'j05', request: 'every monday at 9 run node report.js in the api', before: [API], expect: [{ job_schedule: ['0 9 * * 1', '0 9 * * mon', '0 9 * * MON'], container: 'api', command_has: 'report.js' }] },
   { id: 'j06', request: 'every 5 minutes, curl http://api:8000/ping', before: [API], expect: [{ job_schedule: '*/5 * * * *', command_has: 'api:8000/ping' }] },
-  { id: 'j07', request: 'hit https://example.com/cron every 30 min', expect: [{ job_schedule: '*/30 * * * *', command_has: 'example.com/cron' }] },
+  // A job runs in a service's container and a utility container has no network (docs/jobs.md): with no service, where is asked.
+  // (Written first expecting a job; changed after the first run, for that reason: j07b is the job where there is a service to run it.)
+  { id: 'j07', request: 'hit https://example.com/cron every 30 min', expect: asks },
+  { id: 'j07b', request: 'hit https://example.com/cron every 30 min from the api', before: [API], expect: [{ job_schedule: '*/30 * * * *', container: 'api', command_has: 'example.com/cron' }] },
   { id: 'j08', request: 'on weekdays at 6pm run `backup.sh` in worker', before: [WORKER], expect: [{ job_schedule: ['0 18 * * 1-5', '0 18 * * mon-fri', '0 18 * * MON-FRI'], container: 'worker', command_has: 'backup.sh' }] },
   { id: 'j09', request: 'twice a day run cleanup.sh in worker', before: [WORKER], expect: [{ job_schedule: ['0 0,12 * * *', '0 */12 * * *', '0 9,21 * * *', '0 6,18 * * *'], container: 'worker', command_has: 'cleanup.sh' }] },
   { id: 'j10', request: 'first of every month at midnight run report.py in worker', before: [WORKER], expect: [{ job_schedule: '0 0 1 * *', container: 'worker', command_has: 'report.py' }] },
@@ -73,7 +76,7 @@ const JOBS: Row[] = [
   { id: 'j18', request: 'change the nightly-report job to 3am', before: [WORKER, 'a job named nightly-report that runs python report.py in worker at 1am'], expect: [{ job: 'nightly-report', schedule: '0 3 * * *' }] },
   { id: 'j20', request: 'every 10 mins ping the api health endpoint', before: [API], expect: [{ job_schedule: '*/10 * * * *', command_has: '/health' }] },
   { id: 'j21', request: 'every 2 hours run `php artisan queue:restart` on the app container', before: [APP], expect: [{ job_schedule: '0 */2 * * *', container: 'app', command_has: 'queue:restart' }] },
-  { id: 'j22', request: 'schedule a job called prune at 04:00 on saturdays running prune.sh in worker', before: [WORKER], expect: [{ job: 'prune', schedule: ['0 4 * * 6', '0 4 * * sat', '0 4 * * SAT'], container: 'worker' }] },
+  { id: 'j22', request: 'schedule a job called prune at 04:00 on saturdays running prune.sh in worker', before: [WORKER], expect: [{ job: 'prune', schedule: '0 4 * * 6', container: 'worker' }] },
   { id: 'j23', request: 'each weekday at 7:45 am send the digest: python digest.py (worker)', before: [WORKER], expect: [{ job_schedule: ['45 7 * * 1-5', '45 7 * * mon-fri', '45 7 * * MON-FRI'], container: 'worker', command_has: 'digest.py' }] },
   { id: 'j24', request: 'every 6h run ./sync.sh in the worker', before: [WORKER], expect: [{ job_schedule: ['0 */6 * * *', '0 0,6,12,18 * * *'], container: 'worker', command_has: 'sync.sh' }] },
   { id: 'j25', request: 'what jobs are scheduled?', before: [WORKER, 'run sync.sh in worker every hour'], expect: answers },
@@ -151,7 +154,7 @@ const TURNS: Turns[] = [
 
 /** Ids of the grid that still fail (each asserted to fail: mending one means taking it off). */
 const STILL_FAILING = new Set<string>([
-  'u24', 'u25', 'j06', 'j07', 'j11', 'j20', 'j22', 'j23', 'b08', 'h08', 'h12', 'c03', 'c06', 't02', 't03', 't04', 't05', 't07', 't14', 't17', 'j26',
+  'u24', 'u25', 'b08', 't07', 't17', 'j26',
 ]);
 
 const turnFailures = (t: Turns): string[] =>

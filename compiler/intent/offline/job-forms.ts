@@ -20,12 +20,116 @@ import { beforeSchedule, onlySchedule, parseSchedule, rawCron } from './schedule
 /** Words before a request that say nothing of it ("ok and", "also", "please"). */
 const LEAD = String.raw`^(?:(?:ok(?:ay)?|and|also|then|so|now|oh|btw|please|pls|plz|alright|right)[\s,]+)*`;
 
-export function jobForms(message: string, services: string[]): string {
-  if (services.length === 0) return message;
+/** A service as the job forms see it: its name, image and the port it listens on inside. */
+export interface JobService {
+  name: string;
+  image?: string;
+  port?: number;
+}
+
+export function jobForms(message: string, services: string[], detail: JobService[] = []): string {
+  // A URL to fetch with no service there still becomes a job, so the handler asks where it runs.
+  if (services.length === 0) return message.split(/(?<=[.;!?])\s+(?=\S)/).map((sentence) => endpointForm(sentence, []) ?? sentence).join(' ');
   return message
     .split(/(?<=[.;!?])\s+(?=\S)/)
-    .map((sentence) => rewrite(sentence, services) ?? sentence)
+    .map((sentence) => {
+      const said = containerInBrackets(sentence, services);
+      return endpointForm(said, detail) ?? chore(said, detail) ?? quotedAfterWhen(said, services) ?? rewrite(said, services) ?? said;
+    })
     .join(' ');
+}
+
+const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * "… python digest.py (worker)", "… (the worker container)": a service said alone in brackets,
+ * in a sentence that says when, is where the job runs ("in worker").
+ */
+function containerInBrackets(sentence: string, services: string[]): string {
+  if (!parseSchedule(sentence.toLowerCase(), 3)) return sentence;
+  const names = services.map(esc).join('|');
+  return sentence.replace(new RegExp(String.raw`\s*\(\s*(?:in\s+)?(?:the\s+)?(${names})(?:\s+(?:container|service))?\s*\)`, 'i'), (_m, n: string) => ` in ${n.toLowerCase()}`);
+}
+
+/** "twelve noon every day, `python cleanup.py` in worker": the when, a comma, the quoted command and where. */
+function quotedAfterWhen(sentence: string, services: string[]): string | undefined {
+  const m = new RegExp(String.raw`^(?:${LEAD.slice(1)})([^\`]{1,80}?)\s*[,:;–—-]\s*(\`[^\`]+\`)\s+(?:in|inside|within|on)\s+(?:the\s+)?(${services.map(esc).join('|')})(?:\s+container)?\s*[.!]*$`, 'i').exec(sentence.trim());
+  return m && onlySchedule(m[1]!) ? `run ${m[2]} in ${m[3]!.toLowerCase()} ${m[1]}` : undefined;
+}
+
+/** The when of a sentence with the URL taken out (":8080" and "/v2" are no times). */
+function whenOf(sentence: string, without: string): string | undefined {
+  const s = parseSchedule(sentence.replace(without, ' ').toLowerCase(), 3);
+  return s ? `cron ${s.cron}` : undefined;
+}
+
+const HIT = /\b(?:hit|hits|hitting|ping|pings|pinging|poll|polls|polling|call|calls|calling|curl|wget|fetch|fetches|request|requests|visit|visits|check|checks|checking|probe|probes|GET)\b/i;
+
+/**
+ * A job that hits a URL: "every 5 minutes, curl http://api:8000/ping", "every 15 min hit the
+ * api's /health endpoint", "ping the api health endpoint every 10 mins". A job runs inside a
+ * service's container (a utility container has no network, docs/jobs.md): the service's own
+ * endpoint is fetched from inside it (http://localhost:PORT/path), a URL whose host is a service
+ * from inside that service; any other URL is left for the handler to ask which container. wget
+ * is busybox's and in most images; curl when it was said.
+ */
+function endpointForm(sentence: string, detail: JobService[]): string | undefined {
+  if (!HIT.test(sentence) || sentence.includes('`')) return undefined;
+  // curl or wget said as a command the handler reads ("run curl … in a utility container", "a job
+  // that runs curl …"): left to it; said with no verb ("every 5 minutes, curl URL"), kept as said.
+  const own = /\b(?:curl|wget)\b[^\n]{0,200}?\bhttps?:\/\/[^\s'"<>()]+[^\s'"<>().,;!?]/i.exec(sentence);
+  if (own && (/\b(?:run|runs|running|execute|exec|schedule|job|task|cron)\b/i.test(sentence) || /\b(?:utility|helper|throwaway|throw-away|small|tiny|minimal|alpine|busybox|separate|standalone|little|one-off|fresh)\s+(?:[\w.:/-]+\s+)?(?:container|image|box)\b/i.test(sentence))) return undefined;
+  const tool = own ? () => own[0] : (url: string) => `wget -q -O /dev/null ${url}`;
+  const url = /\bhttps?:\/\/[^\s'"<>()]+[^\s'"<>().,;!?]/i.exec(sentence);
+  if (url) {
+    const when = whenOf(sentence, url[0]);
+    if (!when) return undefined;
+    const host = /^https?:\/\/([^/:]+)/i.exec(url[0])![1]!.toLowerCase();
+    // The service said as where ("from the worker: curl http://app:8080/health") before the URL's host.
+    const inside = detail.find((d) => new RegExp(String.raw`\b(?:in|inside|within|from|on)\s+(?:the\s+)?${esc(d.name)}\b`, 'i').test(sentence.replace(url[0], ' '))) ?? detail.find((d) => d.name === host);
+    return `run \`${tool(url[0])}\`${inside ? ` in ${inside.name}` : ''} ${when}`;
+  }
+  // "the api's /health endpoint", "the api health endpoint", "api /status": a path of a service said by name.
+  for (const d of detail) {
+    const m = new RegExp(String.raw`\b${esc(d.name)}(?:'s|s')?\s+(?:(\/[\w./-]*)\s*(?:end\s?point|url|route|page)?|(health|healthz|status|ping|metrics|ready|readiness|liveness)\s*(?:check\s+)?(?:end\s?point|url|route|page|check))`, 'i').exec(sentence);
+    if (!m || d.port === undefined) continue;
+    const when = whenOf(sentence, m[0]);
+    if (!when) return undefined;
+    const path = m[1] ?? `/${m[2]!.toLowerCase()}`;
+    return `run \`${tool(`http://localhost:${d.port}${path}`)}\` in ${d.name} ${when}`;
+  }
+  return undefined;
+}
+
+/**
+ * A database's own upkeep said by what it does ("vacuum the postgres db every sunday at 3am",
+ * "nuke the redis cache every sunday at 5am (FLUSHDB)"): its own program, inside its container,
+ * when the sentence says when and names no other command. A word of the database's own command
+ * language in brackets or quotes ("(FLUSHDB)", "'BGREWRITEAOF'") is given to its client.
+ */
+const CHORES: { image: RegExp; kind: RegExp; said: RegExp; command: string; client: string }[] = [
+  { image: /(?:^|\/)(?:postgres|postgis|timescale)/i, kind: /\b(?:postgres(?:ql)?|pg|db|database|timescale\w*)\b/i, said: /\bvacuum(?:s|ed|ing)?\b/i, command: 'vacuumdb --all --analyze -U postgres', client: 'psql -U postgres -c' },
+  { image: /(?:^|\/)(?:postgres|postgis|timescale)/i, kind: /\b(?:postgres(?:ql)?|pg|db|database|timescale\w*)\b/i, said: /\breindex(?:es|ed|ing)?\b/i, command: 'reindexdb --all -U postgres', client: 'psql -U postgres -c' },
+  { image: /(?:^|\/)(?:redis|valkey|keydb)/i, kind: /\b(?:redis|valkey|keydb|cache)\b/i, said: /(?!)/, command: '', client: 'redis-cli' },
+];
+
+function chore(sentence: string, detail: JobService[]): string | undefined {
+  // A command said already ("…: redis-cli bgsave in redis", "… with vacuumdb -a") is the handler's.
+  if (/[`"]|:\s/.test(sentence) || /\b(?:redis-cli|valkey-cli|psql|vacuumdb|reindexdb|pg_\w+)\b/i.test(sentence)) return undefined;
+  const when = parseSchedule(sentence.toLowerCase(), 3);
+  if (!when) return undefined;
+  const bracket = /\(\s*([A-Z][A-Z_]{2,}(?:\s+[^\s()]+){0,4})\s*\)|'([A-Z][A-Z_]{2,}(?:\s+[^\s']+){0,4})'/.exec(sentence);
+  for (const c of CHORES) {
+    if (!bracket && !c.said.test(sentence)) continue;
+    const fits = detail.filter((d) => c.image.test(d.image ?? ''));
+    const named = fits.filter((d) => new RegExp(String.raw`(?<![\w-])${esc(d.name)}(?![\w-])`, 'i').test(sentence));
+    const svc = named.length === 1 ? named[0] : fits.length === 1 && c.kind.test(sentence) ? fits[0] : undefined;
+    if (!svc) continue;
+    const said = bracket?.[1] ?? bracket?.[2];
+    const command = said ? (c.client === 'redis-cli' ? `redis-cli ${said}` : `${c.client} "${said}"`) : c.command;
+    return `run \`${command}\` in ${svc.name} cron ${when.cron}`;
+  }
+  return undefined;
 }
 
 function rewrite(sentence: string, services: string[]): string | undefined {

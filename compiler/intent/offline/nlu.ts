@@ -166,7 +166,8 @@ export function findPorts(text: string): number[] {
   for (const m of t.matchAll(/\bports?\s+(?:(?:number|num|no\.?|nr\.?|#)\s*)?((?:\d{1,5}(?:\s*(?:,|and|&|\/|or)\s*)?)+)/g)) {
     for (const n of m[1]!.match(/\d{1,5}/g) ?? []) out.push(Number(n));
   }
-  for (const m of t.matchAll(/\bport\b(?:\s+(?:of|for|on)\s+[^.\d]{1,40}?)?\s+(?:to|=|at)\s+(\d{1,5})\b/g)) out.push(Number(m[1]));
+  // "port to 8080", "port = 8080"; never the first part of an address ("the postgres port to 192.168.10.0/24": a source).
+  for (const m of t.matchAll(/\bport\b(?:\s+(?:of|for|on)\s+[^.\d]{1,40}?)?\s+(?:to|=|at)\s+(\d{1,5})\b(?!\.\d)/g)) out.push(Number(m[1]));
   for (const m of t.matchAll(/\blisten(?:s|ing)?\s+on\s+(?:port\s+)?(\d{1,5})\b/g)) out.push(Number(m[1]));
   // A bare number that can only be a port: "nginx on 8080", "open 443 to everyone", "close 3306".
   // Two digits at least, and not a size, a count or a time ("on 16 cores", "open 10 connections").

@@ -21,6 +21,8 @@ export interface SaidPort {
   from?: number;
   /** The words before it, back to the port said before ("its ssh on "), lower case. */
   before: string;
+  /** The host address it is bound to, when the request says one as Docker does ("127.0.0.1:8081:8080"). */
+  hostIp?: string;
 }
 
 /** Every port a clause says, and whether they are added beside the ports there. */
@@ -62,6 +64,13 @@ const MAPPINGS: { re: RegExp; host: 1 | 2 }[] = [
   { re: /(?<![\w.:/@-])(\d{2,5}):(\d{2,5})(?![\w.:/-])/g, host: 1 },
 ];
 
+/**
+ * Docker's and compose's "ADDRESS:HOST:CONTAINER" ("127.0.0.1:8081:8080"): the port published on
+ * that address only (review 20 HIGH-2: the address was dropped and the port published on every
+ * address). Read before the mappings above, which would take "8081:8080" out of it.
+ */
+const ADDRESSED = /(?<![\w.:/@-])(\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5}):(\d{2,5})(?![\w.:/-])/g;
+
 /** Moves of a port: the group of the old number and of the new one. */
 const MOVES: RegExp[] = [
   // "from 8080 to 8088", "from port 80 over to 8000"
@@ -94,6 +103,11 @@ export function readPortFrame(clause: string): PortFrame {
     said.push({ ...port, before: t.slice(0, m.index), at: m.index! });
     t = t.slice(0, m.index) + blank(m[0]) + t.slice(m.index! + m[0].length);
   };
+  for (const m of [...t.matchAll(ADDRESSED)]) {
+    const [h, c] = [Number(m[2]), Number(m[3])];
+    if (!m[1]!.split('.').every((o) => Number(o) <= 255) || !valid(h) || !valid(c)) continue;
+    take(m, { host: h, container: c, ...(m[1] !== '0.0.0.0' ? { hostIp: m[1]! } : {}) });
+  }
   for (const { re, host } of MAPPINGS) {
     for (const m of [...t.matchAll(re)]) {
       const h = Number(m[host]);
@@ -160,17 +174,17 @@ export function placePorts(entries: PortMapping[], frame: PortFrame, names: Name
   const used = new Set<number>();
   const containers: NamedPort[] = names.length > 0 ? names : list.map((p) => ({ container: p.container }));
   let listed = frame.add;
-  const publish = (host: number, container: number) => {
+  const publish = (host: number, container: number, hostIp?: string) => {
     // A host port can be published once: the entry that had it gives it up.
     const i = list.findIndex((p) => p.container === container && !used.has(list.indexOf(p)));
     const j = i >= 0 ? i : list.findIndex((p) => p.container === container);
-    if (j >= 0) list[j] = { ...list[j]!, host };
-    else list.push({ host, container });
+    if (j >= 0) list[j] = { ...list[j]!, host, ...(hostIp !== undefined ? { host_ip: hostIp } : {}) };
+    else list.push({ host, container, ...(hostIp !== undefined ? { host_ip: hostIp } : {}) });
     used.add(j >= 0 ? j : list.length - 1);
   };
   for (const s of frame.said) {
     if (s.container !== undefined) {
-      publish(s.host, s.container);
+      publish(s.host, s.container, s.hostIp);
       continue;
     }
     if (s.from !== undefined) {

@@ -64,6 +64,8 @@ export function normaliseSchedule(text: string): string {
       // Numbers in words after "every" ("every twelve hours"; the engine's language layer has
       // usually made them digits already, an earlier turn's text has not).
       .replace(/\b(every|each)\s+(two|three|four|five|six|ten|twelve|fifteen|twenty|thirty)\s+(?=min|hour|hr|day)/gi, (_m, e: string, n: string) => `${e} ${num(n)} `)
+      // "twelve noon", "12 noon", "12 midnight", "twelve midnight": the hour said twice is one.
+      .replace(/\b(?:twelve|12)\s+(noon|midnight)\b/gi, '$1')
       // "evry", "evrey", "everey", "eveyr": "every" mistyped (too short for the spelling step).
       .replace(/\b(?:evry|evrey|everey|eveyr|evey|evert)\b/gi, 'every')
       // Units shortened: "every 5 mins", "every 2 hrs", "every 10m", "every 3h", "every min".

@@ -22,6 +22,8 @@ export interface GridCase {
   before?: string[];
   expect: Record<string, unknown>[];
   gap?: boolean;
+  /** Refused, and nothing changed. */
+  dangerous?: boolean;
 }
 
 /** A small running stack most cases start from. */
@@ -77,17 +79,17 @@ export const GRID: Record<string, GridCase> = {
   'replicas-x': { before: BASE, request: 'worker x4', expect: [{ service: 'worker', replicas: 4 }] },
   'replicas-copies-words': { before: BASE, request: 'run five copies of the worker', expect: [{ service: 'worker', replicas: 5 }] },
   'replicas-zero-colon': { before: BASE, request: 'replicas: zero for the worker', expect: [{ service: 'worker', replicas: 0 }] },
-  'replicas-arrow': { before: on('scale worker to 2'), request: 'worker replicas 2 -> 6', expect: [{ service: 'worker', replicas: 6 }], gap: true },
+  'replicas-arrow': { before: on('scale worker to 2'), request: 'worker replicas 2 -> 6', expect: [{ service: 'worker', replicas: 6 }] },
   'replicas-one-more': { before: on('scale worker to 2'), request: 'one more worker please', expect: [{ service: 'worker', replicas: 3 }] },
   'replicas-ask': { before: BASE, request: 'how many workers are running?', expect: [{ no_change: true }] },
   'replicas-single': { before: on('scale worker to 3'), request: 'cut the worker down to a single instance', expect: [{ service: 'worker', replicas: 1 }] },
 
   // Memory and CPU.
   'memory-megs': { before: BASE, request: 'give the api 512 megs of ram', expect: [{ service: 'api', memory: '512Mi' }] },
-  'memory-arrow': { before: on('give the api 512m of memory'), request: 'api memory 512m -> 1g', expect: [{ service: 'api', memory: '1Gi' }], gap: true },
+  'memory-arrow': { before: on('give the api 512m of memory'), request: 'api memory 512m -> 1g', expect: [{ service: 'api', memory: '1Gi' }] },
   'memory-and-cpus': { before: BASE, request: 'limit worker to 2GB memory and 1.5 cpus', expect: [{ service: 'worker', memory: '2Gi', cpu: '1.5' }] },
   'memory-mib': { before: BASE, request: 'set worker mem to 768MiB', expect: [{ service: 'worker', memory: '768Mi' }] },
-  'memory-half-gig-more': { before: on('give the api 1g of memory'), request: 'half a gig more for the api, its at 1g now', expect: [{ service: 'api', memory: '1.5Gi' }], gap: true },
+  'memory-half-gig-more': { before: on('give the api 1g of memory'), request: 'half a gig more for the api, its at 1g now', expect: [{ service: 'api', memory: '1.5Gi' }] },
   'cpu-equals': { before: BASE, request: 'worker: cpus=0.5', expect: [{ service: 'worker', cpu: '0.5' }] },
   'cpu-cores-words': { before: BASE, request: 'let the api use two cores', expect: [{ service: 'api', cpu: '2' }] },
   'memory-double': { before: on('give the worker 512m of memory'), request: "double the worker's memory", expect: [{ service: 'worker', memory: '1Gi' }] },
@@ -98,18 +100,18 @@ export const GRID: Record<string, GridCase> = {
 
   // Environment.
   'env-equals-on': { before: BASE, request: 'set LOG_LEVEL=debug on the api', expect: [{ service: 'api', env: { LOG_LEVEL: 'debug' } }] },
-  'env-words-and-parens': { before: BASE, request: 'api env: LOG_LEVEL debug and FEATURE_X on (FEATURE_X=true)', expect: [{ service: 'api', env: { LOG_LEVEL: 'debug', FEATURE_X: 'true' } }], gap: true },
-  'env-to-and-to': { before: BASE, request: 'on the worker set QUEUE to high and CONCURRENCY to 8', expect: [{ service: 'worker', env: { QUEUE: 'high', CONCURRENCY: '8' } }], gap: true },
+  'env-words-and-parens': { before: BASE, request: 'api env: LOG_LEVEL debug and FEATURE_X on (FEATURE_X=true)', expect: [{ service: 'api', env: { LOG_LEVEL: 'debug', FEATURE_X: 'true' } }] },
+  'env-to-and-to': { before: BASE, request: 'on the worker set QUEUE to high and CONCURRENCY to 8', expect: [{ service: 'worker', env: { QUEUE: 'high', CONCURRENCY: '8' } }] },
   'env-add-var': { before: BASE, request: 'add env var TZ=Europe/Berlin to worker', expect: [{ service: 'worker', env: { TZ: 'Europe/Berlin' } }, { unchanged: 'api' }] },
-  'env-backticks-should-be': { before: BASE, request: 'api: `NODE_ENV` should be `production`', expect: [{ service: 'api', env: { NODE_ENV: 'production' } }], gap: true },
-  'env-change-from-to': { before: on('set LOG_LEVEL=debug on the api'), request: 'change LOG_LEVEL on the api from debug to info', expect: [{ service: 'api', env: { LOG_LEVEL: 'info' } }], gap: true },
-  'env-remove': { before: on('set DEBUG=1 on the worker'), request: 'remove the DEBUG variable from the worker', expect: [{ service: 'worker', env_absent: 'DEBUG' }], gap: true },
+  'env-backticks-should-be': { before: BASE, request: 'api: `NODE_ENV` should be `production`', expect: [{ service: 'api', env: { NODE_ENV: 'production' } }] },
+  'env-change-from-to': { before: on('set LOG_LEVEL=debug on the api'), request: 'change LOG_LEVEL on the api from debug to info', expect: [{ service: 'api', env: { LOG_LEVEL: 'info' } }] },
+  'env-remove': { before: on('set DEBUG=1 on the worker'), request: 'remove the DEBUG variable from the worker', expect: [{ service: 'worker', env_absent: 'DEBUG' }] },
   'env-list-commas': { before: BASE, request: 'set the environment of the worker: A=1, B=2, C=3', expect: [{ service: 'worker', env: { A: '1', B: '2', C: '3' } }] },
   'env-url-value': { before: BASE, request: 'the api needs DATABASE_URL set to postgres://app@postgres:5432/app', expect: [{ service: 'api', env: { DATABASE_URL: 'postgres://app@postgres:5432/app' } }] },
   'env-generated-secret': { before: BASE, request: 'inject the DB password into the api from a generated secret', expect: [{ service: 'api', secret_ref: true }], gap: true },
   'env-ask': { before: on('set DEBUG=1 on the worker'), request: 'what env vars does the worker have?', expect: [{ no_change: true, says: 'DEBUG' }], gap: true },
   'env-colon-value': { before: BASE, request: 'worker env MAX_JOBS: 10', expect: [{ service: 'worker', env: { MAX_JOBS: '10' } }] },
-  'env-turn-on-flag': { before: BASE, request: 'turn on FEATURE_Y for the api', expect: [{ service: 'api', env: { FEATURE_Y: 'true' } }], gap: true },
+  'env-turn-on-flag': { before: BASE, request: 'turn on FEATURE_Y for the api', expect: [{ service: 'api', env: { FEATURE_Y: 'true' } }] },
   'env-quoted-value': { before: BASE, request: "set CACHE_TTL to '300' for the api", expect: [{ service: 'api', env: { CACHE_TTL: '300' } }] },
 
   // Command.
@@ -117,14 +119,14 @@ export const GRID: Record<string, GridCase> = {
   'command-just-runs': { request: "add a busybox called sleeper that just runs 'sleep infinity'", expect: [{ service: 'sleeper', command_has: 'sleep' }], gap: true },
   'command-change-to': { before: BASE, request: "change the worker's command to python worker.py --queue high", expect: [{ service: 'worker', command_has: 'worker.py' }] },
   'command-cmd-colon': { before: BASE, request: 'worker cmd: ./run.sh', expect: [{ service: 'worker', command_has: 'run.sh' }] },
-  'command-remove': { before: on('change the worker command to ./run.sh'), request: 'remove the custom command from the worker', expect: [{ service: 'worker', command_absent: true }], gap: true },
+  'command-remove': { before: on('change the worker command to ./run.sh'), request: 'remove the custom command from the worker', expect: [{ service: 'worker', command_absent: true }] },
 
   // depends_on.
   'depends-on': { before: BASE, request: 'make the api depend on postgres', expect: [{ service: 'api', depends_on: 'postgres' }] },
   'depends-wait-for': { before: BASE, request: 'the api has to wait for redis', expect: [{ service: 'api', depends_on: 'redis' }] },
   'depends-two-up-first': { before: BASE, request: 'worker needs postgres and redis up first', expect: [{ service: 'worker', depends_on: 'postgres' }, { service: 'worker', depends_on: 'redis' }] },
   'depends-compose-list': { before: BASE, request: 'api depends_on: [postgres]', expect: [{ service: 'api', depends_on: 'postgres' }] },
-  'depends-drop': { before: on('make the api depend on redis'), request: "drop the api's dependency on redis", expect: [{ service: 'api', depends_absent: 'redis' }], gap: true },
+  'depends-drop': { before: on('make the api depend on redis'), request: "drop the api's dependency on redis", expect: [{ service: 'api', depends_absent: 'redis' }] },
   'depends-both-turn': { before: ['add a service called api using image ghcr.io/acme/api:1.4 on port 8080'], turns: ['add postgres', 'add redis', 'make the api depend on both'], expect: [{ service: 'api', depends_on: 'postgres' }, { service: 'api', depends_on: 'redis' }], gap: true },
 
   // Networks.
@@ -132,7 +134,7 @@ export const GRID: Record<string, GridCase> = {
   'network-add-to': { before: BASE, request: 'add the worker to network jobs', expect: [{ service: 'worker', network: 'jobs' }, { unchanged: 'api' }] },
   'network-create-attach': { before: BASE, request: 'create a network called internal-net and attach postgres to it', expect: [{ service: 'postgres', network: 'internal-net' }], gap: true },
   'network-share-name-it': { before: BASE, request: 'postgres should share a network with the api, name it data', expect: [{ service: 'postgres', network: 'data' }, { service: 'api', network: 'data' }], gap: true },
-  'network-take-off': { before: on('add the worker to network jobs'), request: 'take the worker off the jobs network', expect: [{ service: 'worker', network_absent: 'jobs' }], gap: true },
+  'network-take-off': { before: on('add the worker to network jobs'), request: 'take the worker off the jobs network', expect: [{ service: 'worker', network_absent: 'jobs' }] },
   'network-colon': { before: BASE, request: 'network: backend for redis', expect: [{ service: 'redis', network: 'backend' }], gap: true },
 
   // Volumes.
@@ -143,21 +145,22 @@ export const GRID: Record<string, GridCase> = {
   'volume-dash-v': { before: BASE, request: 'worker: -v cache:/cache', expect: [{ service: 'worker', mount_source: 'cache', mount_target: '/cache' }], gap: true },
 
   // Restart.
-  'restart-colon': { before: BASE, request: 'restart policy for the api: always', expect: [{ service: 'api', restart: 'always' }], gap: true },
-  'restart-unless-stopped': { before: BASE, request: 'make the worker restart unless stopped', expect: [{ service: 'worker', restart: 'unless-stopped' }], gap: true },
-  'restart-never': { before: BASE, request: 'never auto-restart the worker', expect: [{ service: 'worker', restart: 'no' }], gap: true },
+  'restart-colon': { before: BASE, request: 'restart policy for the api: always', expect: [{ service: 'api', restart: 'always' }] },
+  'restart-unless-stopped': { before: BASE, request: 'make the worker restart unless stopped', expect: [{ service: 'worker', restart: 'unless-stopped' }] },
+  'restart-never': { before: BASE, request: 'never auto-restart the worker', expect: [{ service: 'worker', restart: 'no' }] },
   'restart-outcome': { before: BASE, request: 'api should come back up if it crashes', expect: [{ service: 'api', restart: ['on-failure', 'always', 'unless-stopped'] }] },
 
   // Healthcheck.
-  'health-colon-command': { before: BASE, request: 'add a healthcheck to the api: curl -f http://localhost:8080/health', expect: [{ service: 'api', health_has: '/health' }], gap: true },
-  'health-every-path': { before: BASE, request: 'check the api is healthy every 30s by hitting /healthz', expect: [{ service: 'api', health_has: '/healthz', health_interval: '30s' }], gap: true },
-  'health-off': { before: BASE, request: 'api healthcheck off', expect: [{ service: 'api', health_off: true }], gap: true },
-  'health-backticks-retries': { before: BASE, request: 'worker health: `pgrep celery`, every 1m, 3 retries', expect: [{ service: 'worker', health_has: 'pgrep', health_retries: 3 }], gap: true },
+  'health-colon-command': { before: BASE, request: 'add a healthcheck to the api: curl -f http://localhost:8080/health', expect: [{ service: 'api', health_has: '/health' }] },
+  'health-every-path': { before: BASE, request: 'check the api is healthy every 30s by hitting /healthz', expect: [{ service: 'api', health_has: '/healthz', health_interval: '30s' }] },
+  // Turning health checks off is refused by design (harm-classes.ts 'safety net off'): my expectation on first run was wrong.
+  'health-off': { before: BASE, request: 'api healthcheck off', dangerous: true, expect: [] },
+  'health-backticks-retries': { before: BASE, request: 'worker health: `pgrep celery`, every 1m, 3 retries', expect: [{ service: 'worker', health_has: 'pgrep', health_retries: 3 }] },
 
   // Logs.
-  'logs-under': { before: BASE, request: "keep the api's logs under 50MB", expect: [{ service: 'api', logs_max: '50m' }], gap: true },
-  'logs-max-keep': { before: BASE, request: 'worker logs: max 10m, keep 3 files', expect: [{ service: 'worker', logs_max: '10m', logs_keep: 3 }], gap: true },
-  'logs-rotate': { before: BASE, request: 'rotate the api logs at 100 megs, 5 files', expect: [{ service: 'api', logs_max: '100m', logs_keep: 5 }], gap: true },
+  'logs-under': { before: BASE, request: "keep the api's logs under 50MB", expect: [{ service: 'api', logs_max: '50m' }] },
+  'logs-max-keep': { before: BASE, request: 'worker logs: max 10m, keep 3 files', expect: [{ service: 'worker', logs_max: '10m', logs_keep: 3 }] },
+  'logs-rotate': { before: BASE, request: 'rotate the api logs at 100 megs, 5 files', expect: [{ service: 'api', logs_max: '100m', logs_keep: 5 }] },
 
   // Stacks in one sentence.
   'stack-wordpress-mysql': { request: 'set up wordpress with mysql on port 8080', expect: [{ service: 'wordpress', host_port: 8080 }, { service: 'mysql' }] },
@@ -183,6 +186,36 @@ export const GRID: Record<string, GridCase> = {
   'vague-memory-asks': { before: BASE, request: 'set the memory to 1g', expect: [{ asks: true }, { no_change: true }] },
   'add-never-edits': { before: BASE, request: 'add caching with memcached on port 11211', expect: [{ service: 'memcached', host_port: 11211 }, { unchanged: 'redis' }] },
   'vague-env-asks': { before: BASE, request: 'set FOO=bar', expect: [{ asks: true }, { no_change: true }] },
+};
+
+/**
+ * After each mechanism, ten fresh requests it should handle, not in the grid and written before
+ * they were run on it (docs/intent.md "After round 27" gives how many passed at once).
+ */
+export const FRESH: Record<string, GridCase> = {
+  // Settings said and removed (handleServiceSettings, handleSettingRemoval): 9 of 10 at once
+  // ("pull redis out of the cache network": "pull" joined the removal verbs).
+  'settings-unset-env': { before: on('set NODE_ENV=production on the api'), request: 'unset NODE_ENV on the api', expect: [{ service: 'api', env_absent: 'NODE_ENV' }] },
+  'settings-rid-cmd': { before: on('change the worker command to ./run.sh'), request: "get rid of the worker's custom cmd", expect: [{ service: 'worker', command_absent: true }] },
+  'settings-pull-out-network': { before: on('add redis to network cache'), request: 'pull redis out of the cache network', expect: [{ service: 'redis', network_absent: 'cache' }] },
+  'settings-no-wait-anymore': { before: on('make the api depend on postgres'), request: 'the api doesnt need to wait for postgres anymore', expect: [{ service: 'api', depends_absent: 'postgres' }] },
+  'settings-restart-colon': { before: BASE, request: 'restart: on-failure for the worker', expect: [{ service: 'worker', restart: 'on-failure' }] },
+  'settings-always-restart': { before: BASE, request: 'make redis always restart', expect: [{ service: 'redis', restart: 'always' }] },
+  'settings-restart-policy-of': { before: BASE, request: 'set restart policy of postgres to unless-stopped', expect: [{ service: 'postgres', restart: 'unless-stopped' }] },
+  'settings-log-files-megs': { before: BASE, request: "limit the worker's log files to 20 megs", expect: [{ service: 'worker', logs_max: '20m' }] },
+  'settings-health-colon': { before: BASE, request: 'healthcheck for redis: redis-cli ping', expect: [{ service: 'redis', health_has: 'redis-cli' }] },
+  'settings-health-every': { before: BASE, request: 'api health check every 10s', expect: [{ service: 'api', health_interval: '10s' }] },
+  // Variables in words, and a value said as a change (loosePairs, handleEnv, values.ts): 10 of 10 at once.
+  'values-two-to-pairs': { before: BASE, request: 'set REGION to eu-west-1 and TIER to gold on the worker', expect: [{ service: 'worker', env: { REGION: 'eu-west-1', TIER: 'gold' } }] },
+  'values-env-colon-words': { before: BASE, request: 'worker env: WORKERS 4 and MODE batch', expect: [{ service: 'worker', env: { WORKERS: '4', MODE: 'batch' } }] },
+  'values-enable-flag': { before: BASE, request: 'enable NEW_CHECKOUT on the api', expect: [{ service: 'api', env: { NEW_CHECKOUT: 'true' } }] },
+  'values-disable-flag': { before: BASE, request: 'disable LEGACY_MODE for the worker', expect: [{ service: 'worker', env: { LEGACY_MODE: 'false' } }] },
+  'values-env-from-to': { before: on('set APP_ENV=staging on the api'), request: 'change APP_ENV on the api from staging to production', expect: [{ service: 'api', env: { APP_ENV: 'production' } }] },
+  'values-fat-arrow-size': { before: BASE, request: 'redis mem 256m => 512m', expect: [{ service: 'redis', memory: '512Mi' }] },
+  'values-scale-from-to': { before: on('scale worker to 2'), request: 'scale the worker from 2 to 4', expect: [{ service: 'worker', replicas: 4 }] },
+  'values-another-size': { before: on('give postgres 1g of memory'), request: 'another 256m for postgres please', expect: [{ service: 'postgres', memory: '1280Mi' }] },
+  'values-size-less': { before: on('give the api 1g of memory'), request: 'api: 256m less memory', expect: [{ service: 'api', memory: '768Mi' }] },
+  'values-backticked-pair': { before: BASE, request: 'set `CACHE_DIR` to `/tmp/cache` on the worker', expect: [{ service: 'worker', env: { CACHE_DIR: '/tmp/cache' } }] },
 };
 
 type Obj = Record<string, any>;
@@ -225,7 +258,7 @@ export function extraFailures(e: Obj, files: StateFiles): string[] {
 export function gridFailures(id: string, g: GridCase): string[] {
   const turns = g.turns ?? [g.request!];
   const c: EvalCase = { id, request: turns[turns.length - 1]!, before: g.before, turns: turns.map((request, i) => ({ request, expect: i === turns.length - 1 ? g.expect : [] })) };
-  const checked = g.turns ? runConversation(c).flatMap((r) => r.failures) : runCase({ id, request: c.request, before: g.before, expect: g.expect }).failures;
+  const checked = g.turns ? runConversation(c).flatMap((r) => r.failures) : runCase({ id, request: c.request, before: g.before, expect: g.expect, dangerous: g.dangerous }).failures;
   const files = caseFiles(g.turns ? c : { id, request: c.request, before: g.before });
   return [...checked, ...g.expect.flatMap((e) => extraFailures(e, files))];
 }
