@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FRESH, GRID, gridFailures } from './services-grid.js';
+import { FRESH, GRID, gridFailures } from './testutil/services-grid.js';
 
-// Round 27: the services area's grid, written before it was run (services-grid.ts). A case
+// Round 27: the services area's grid, written before it was run (testutil/services-grid.ts). A case
 // marked `gap` still fails and its test says so; a fix that makes it pass turns it into a plain case.
 describe('the services grid', () => {
   const cases = Object.entries(GRID);

@@ -13,8 +13,8 @@
  * asserts that it fails, so a fix turns it into a plain case).
  */
 import { parse } from 'yaml';
-import type { StateFiles } from '../provider.js';
-import { caseFiles, runCase, runConversation, type EvalCase } from '../../../fixtures/intent-eval/run.js';
+import type { StateFiles } from '../../provider.js';
+import { caseFiles, runCase, runConversation, type EvalCase } from '../../../../fixtures/intent-eval/run.js';
 
 export interface GridCase {
   request?: string;
