@@ -3859,7 +3859,8 @@ function readLogBound(clause: string): { max_size?: string; keep?: number } | un
  */
 const HEALTH_WORD = /\bhealth[\s-]?checks?\b|\bhealth\s*:|\b(?:is\s+)?healthy\b|\bhealth\s+(?:probe|test)\b/i;
 function readHealthcheck(run: Run, clause: string, name: string): Record<string, unknown> | undefined {
-  if (!HEALTH_WORD.test(clause)) return undefined;
+  // "a health check job every minute in web: curl …" is a scheduled job (health-job.test.ts).
+  if (!HEALTH_WORD.test(clause) || /\b(?:jobs?|cron\w*|tasks?|scheduled?)\b/i.test(clause)) return undefined;
   const every = /\bevery\s+(\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b|\binterval\s*[:=]?\s*(\d+)\s*(s|m|h)\b/i.exec(clause);
   const unit = (u: string) => (/^s/i.test(u) ? 's' : /^m/i.test(u) ? 'm' : 'h');
   const interval = every ? `${every[1] ?? every[3]}${unit(every[2] ?? every[4]!)}` : undefined;
