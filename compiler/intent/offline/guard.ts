@@ -151,6 +151,14 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     re: /\b(?:export|copy|cp|put|place|move|mv|mount|bind|share|send|give|hand|expose|publish|serve|upload|drop|paste|print|show|display|cat|dump|leak|write|store|save|attach|inject|add|include|make)\b[^.;\n]{0,80}?(?:(?:\bhost(?:'s)?\s+(?:private\s+|signing\s+|ssh\s+|age\s+)?keys?\b)|\bprivate\s+(?:ssh\s+|signing\s+|host\s+|age\s+)?keys?\b|\bsigning\s+keys?\b|(?:~|\$HOME|\/root|\/home\/[\w.-]+)\/\.ssh\b(?!\/[\w.-]+\.pub\b|\/authorized_keys\b)|\bid_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?\b(?!\.pub)|\bssh_host_\w+_key\b(?!\.pub)|\/etc\/ssh\b(?!\/sshd_config)|\/var\/lib\/claude\/keys?\b)/i,
     reason: PRIVATE_KEY_OUT,
   },
+  // A certificate's (TLS) key read out into the reply or handed over: "read the private key of the
+  // site certificate and paste it here", "cat the tls key for shop.example.com", "I need the
+  // certificate key, print it for me". Its public key and the certificate itself are not this, nor
+  // the key given to the service that serves the site ("give nginx the tls key").
+  {
+    re: /\b(?:read|reveal|tell|get|fetch|output|echo|return|give\s+(?:me|us)|show|print|display|cat|dump|paste|leak|export|send\s+(?:me|us)|email|need|want)\b[^.;\n]{0,60}?(?:\b(?:tls|ssl|https|cert(?:ificate)?s?(?:'s)?|site(?:'s)?|domain(?:'s)?)\s+(?:private\s+)?keys?\b|(?<!\bpublic\s+)\bkey(?:\s+file)?\s+(?:of|for|behind)\s+(?:the\s+|my\s+|our\s+|this\s+)?(?:[\w.-]+\s+){0,2}(?:cert(?:ificate)?|tls|ssl|https|domain)\b|\bprivkey\.pem\b)|(?:\bprivate\s+key\b|\b(?:tls|ssl|cert(?:ificate)?)\s+key\b)[^.;\n]{0,80}?\b(?:paste|print|show|send|give|post|put|dump|echo)\s+(?:it|them|that)\s+(?:here|to\s+me|for\s+me|in\s+(?:the\s+)?(?:chat|reply|answer))/i,
+    reason: PRIVATE_KEY_OUT,
+  },
   // A second root: uid 0, or the root group.
   {
     re: /\b(?:uid|user\s*id|userid)\s*(?:[:=]|of|to|is|as|=)?\s*0\b(?![.\d])|\bsame\s+(?:uid|user\s*id)\s+as\s+root\b|\b(?:in|into|to|join)\s+(?:the\s+)?root\s+group\b|\bgroup\s+root\b|\bgid\s*(?:[:=]|of|to|is)?\s*0\b(?![.\d])/i,
@@ -174,7 +182,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   // A crypto miner, by its image, its command or its pool: "xmrig", "cpuminer", "minerd",
   // "stratum+tcp://", "-o pool.…", "mine monero", "with my wallet … on pool.…".
   {
-    re: /\b(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|ethminer|t-?rex\s*miner|nbminer|phoenixminer|lolminer|nicehash|cryptonight|randomx)\b|\bstratum(?:\+(?:tcp|ssl|tls))?:\/\/|\b(?:mine|mining|miner)\s+(?:for\s+)?(?:some\s+)?(?:crypto\w*|bitcoin|btc|monero|xmr|ethereum|eth|coins?|dogecoin|litecoin)\b|\b(?:crypto\w*|bitcoin|monero|xmr|coin)\s*-?\s*(?:miner|mining)\b|\bwallet\b[^.;\n]{0,120}?\bpool\b|\bpool\.\w[\w.-]*\b[^.;\n]{0,80}?\bwallet\b|\bmining\s+pool\b/i,
+    re: /\b(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|ethminer|t-?rex\s*miner|nbminer|phoenixminer|lolminer|nicehash|cryptonight|randomx|minergate|srbminer(?:-multi)?|teamredminer|gminer|bminer|ccminer|nanominer|claymore|wildrig|xmrminer|rigel\s*miner)\b|\bstratum(?:\+(?:tcp|ssl|tls))?:\/\/|\b(?:mine|mining|miner)\s+(?:for\s+)?(?:some\s+)?(?:crypto\w*|bitcoin|btc|monero|xmr|ethereum|eth|coins?|dogecoin|litecoin)\b|\b(?:crypto\w*|bitcoin|monero|xmr|coin)\s*-?\s*(?:miner|mining)\b|\bwallet\b[^.;\n]{0,120}?\bpool\b|\bpool\.\w[\w.-]*\b[^.;\n]{0,80}?\bwallet\b|\bmining\s+pool\b/i,
     reason: CRYPTO_MINER,
   },
   // The audit log edited, trimmed or deleted: "delete yesterday's lines from the audit log",

@@ -209,6 +209,11 @@ function concealment(c: string): boolean {
   if (has(String.raw`\b(?:hid(?:e|es|ing|den)|conceal\w*|cloak\w*|invisible|unlisted|stealth\w*|secretly|covert\w*)\b`, c) && has(HIDDEN_THING, c) && has(OBSERVER, c) && !access) return true;
   if (has(String.raw`\b(?:keep|leave|hold)\w*\s+(?:it|them|this|that|the\s+\w+|\w+)\s+(?:out\s+of|off)\s+(?:the\s+|any\s+)?(?:\w+\s+)?(?:lists?|listings?|status|ps|logs?|audit\w*|dashboards?|monitoring|records?)\b`, c) && !access && !protects) return true;
   if (has(String.raw`\b(?:not|never|don'?t|doesn'?t|won'?t)\s+(?:let\s+(?:it|them)\s+|make\s+(?:it|them)\s+)?(?:show\w*|appear\w*|turns?\s+up|gets?\s+(?:listed|shown|logged)|be\s+(?:listed|shown|visible|seen|logged|recorded))\b`, c) && has(HIDDEN_THING, c) && !has(String.raw`\b(?:public|internet|world|outside|port)\b`, c) && !protects) return true;
+  // Disguised as a system process so it is not noticed: "name it kworker so it does not stand out",
+  // "call it kthreadd so it blends in", "an innocent name like sshd so it flies under the radar".
+  const disguise = String.raw`\b(?:(?:does|do|will|would|won)(?:n'?t|\s+not)\s+stand\s+out|not\s+stand\s+out|blends?\s+in|looks?\s+like\s+(?:a\s+)?(?:system|kernel)\s+(?:process|thread|service|daemon)|flies\s+under\s+the\s+radar|under\s+the\s+radar|unnoticed|inconspicuous|innocent\s+name|nobody\s+asks)\b`;
+  const systemName = String.raw`\b(?:kworker|kthreadd|ksoftirqd|kswapd\d*|systemd(?:-[\w-]+)?|sshd|crond?|init|dbus-daemon|udevd|journald|rsyslogd|containerd-shim)\b`;
+  if (has(disguise, c) && (has(systemName, c) || has(HIDEABLE, c))) return true;
   // Kept from the people who look: "nobody can see it", "so the admins can't find it" (not "so the team can see dashboards").
   const unseen = String.raw`(?:(?:no\s?one|nobody|no\s+body)(?:\s+else)?\s+(?:can|could|will|would|should|must|ever)?\s*(?:sees?|finds?|notices?|knows?|spots?|can\s+tell)|(?:the\s+)?(?:admins?|boss|team|owner|others?|other\s+users|anyone)\s+(?:can'?t|cannot|won'?t|doesn'?t|don'?t|never|will\s+not|would\s+not|does\s+not|do\s+not)\s+(?:ever\s+)?(?:see|find|notice|know|spot|tell))`;
   if (has(String.raw`\b${unseen}\b`, c) && has(HIDDEN_THING, c)) return true;
