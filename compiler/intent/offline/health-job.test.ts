@@ -9,7 +9,7 @@ import type { StateFiles } from '../provider.js';
 const base = after('deploy acme/web:2 as web on 8080');
 const result = (message: string) => {
   const files: StateFiles = { ...base, ...say(message, base).files };
-  return { jobs: jobs(files).map((j) => [j.schedule, j.container, /curl/.test(JSON.stringify(j.command))]), healthcheck: svc(files, 'web')?.healthcheck?.test !== undefined };
+  return { jobs: jobs(files).map((j) => [j.schedule, j.container, /curl/.test(JSON.stringify(j.command))]), healthcheck: (svc(files, 'web') as { healthcheck?: { test?: unknown } } | undefined)?.healthcheck?.test !== undefined };
 };
 
 describe('a job that checks health is a job', () => {
