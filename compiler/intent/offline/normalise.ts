@@ -37,8 +37,12 @@ const SETTING_WORDS: readonly [RegExp, string][] = [
   [/\b(?:proto(?:col)?)$/i, ''],
 ];
 
+/** A service's own sizes and counts: two said in a row ("api mem=1g cpu=1") are joined by "and". */
+const SIZE_SETTINGS = new Set(['memory to', 'cpu to', 'replicas to']);
+
 /** One part of the request outside quotes. */
 function normalisePart(text: string): string {
+  let lastSize = false;
   return (
     text
       // Texting.
@@ -74,7 +78,11 @@ function normalisePart(text: string): string {
         if (!setting) return m;
         const [re, as] = setting;
         const head = key.replace(re, '');
-        return `${head}${as}${as ? ' ' : ''}`;
+        // "api mem=1g cpu=1": "memory to 1g and cpu to 1" (the clause reader reads each; without
+        // the "and" the second swallowed the first).
+        const joined = lastSize && SIZE_SETTINGS.has(as) && /\S/.test(head) ? `${head.trimEnd()} and ` : head;
+        lastSize = SIZE_SETTINGS.has(as);
+        return `${joined}${as}${as ? ' ' : ''}`;
       })
   );
 }
