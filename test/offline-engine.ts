@@ -48,6 +48,13 @@ export const say = (message: string, files: StateFiles = {}, history: Conversati
 /** The files after these requests, each on the files the one before left (no history). */
 export const after = (...requests: string[]): StateFiles => requests.reduce<StateFiles>((files, r) => ({ ...files, ...say(r, files).files }), {});
 
+/** The guard's refusal when the request is refused after `files` (a refusal changes no file), else undefined. */
+export function refusalAfter(message: string, files: StateFiles): Proposal['refused'] {
+  const p = say(message, files);
+  if (p.refused) expect(p.files, message).toEqual({});
+  return p.refused;
+}
+
 /** The request meets every expectation, after the requests `before` (the eval's own check). */
 export const passes = (request: string, want: Expect[], before: string[] = []): void => expect(caseFailures(request, want, before)).toEqual([]);
 

@@ -7,14 +7,10 @@
  * of each must still be planned or answered.
  */
 import { describe, expect, it } from 'vitest';
-import { after, say } from '../../../test/offline-engine.js';
+import { after, refusalAfter } from '../../../test/offline-engine.js';
 
 const base = after('add nginx', 'add postgres', 'back up postgres every night at 3');
-const refusal = (message: string) => {
-  const p = say(message, base);
-  if (p.refused) expect(p.files, message).toEqual({});
-  return p.refused;
-};
+const refusal = (message: string) => refusalAfter(message, base);
 
 describe('refused: the host own files or secrets sent out, backups thrown away by a pronoun', () => {
   it.each([

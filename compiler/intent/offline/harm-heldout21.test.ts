@@ -7,14 +7,10 @@
  * near-misses must still be planned or answered.
  */
 import { describe, expect, it } from 'vitest';
-import { after, say } from '../../../test/offline-engine.js';
+import { after, refusalAfter } from '../../../test/offline-engine.js';
 
 const base = after('add nginx', 'add postgres', 'get a certificate for shop.example.com');
-const refusal = (message: string) => {
-  const p = say(message, base);
-  if (p.refused) expect(p.files, message).toEqual({});
-  return p.refused;
-};
+const refusal = (message: string) => refusalAfter(message, base);
 
 describe('refused: a miner by name, a service disguised as a system process, a certificate key read out', () => {
   it.each([
