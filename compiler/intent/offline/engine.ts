@@ -49,7 +49,7 @@ import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
-import { normaliseSaid } from './normalise.js';
+import { normaliseSaid, verbsSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
@@ -648,7 +648,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // Compose's vocabulary and outcomes said as the grammar's words (compose.ts, outcomes.ts); the guard also reads what was typed.
   const typed = original.message.trim();
   // "worker replicas 2 -> 6": the old value goes before compose's reader turns "replicas 2" into "2 replicas" (values.ts; again below, once sizes are digits).
-  const composed = outcomeSaid(composeSaid(newValueOnly(typed)));
+  // The verbs on services said as the engine's own verbs ("power off X", "tear X down", "kill -9 X and bring it back": normalise.ts `verbsSaid`), before any reader.
+  const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(typed))));
   const said = backupLikeAnother(commandQuoted(addReferent(composed, original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
@@ -860,7 +861,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       let verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       // "take down the worker, keep postgres", "kill memcached, don't need it anymore": a verb
       // that can stop or remove, said with what is kept or with no need left, removes.
-      if (verb === 'stop' && /\b(?:take|bring|shut)\s+(?:[\w-]+\s+){0,3}down\b|\bkill\b/i.test(clause) && REMOVAL_CUE.test(message)) verb = 'remove';
+      if (verb === 'stop' && /\b(?:take|bring|shut)\s+(?:[\w-]+\s+){0,3}down\b|\bkill\b/i.test(clause) && REMOVAL_CUE.test(message) && !FOR_A_WHILE.test(message)) verb = 'remove';
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
       const filesBefore = realChanges(run);
@@ -2137,7 +2138,9 @@ const NEGATED_MENTION = new RegExp(
   'gi',
 );
 /** What says a service goes for good: another is kept ("…, keep postgres"), it is not needed any more, "for good", "permanently". */
-const REMOVAL_CUE = /(?:^|[,;]\s*|\band\s+|\bbut\s+)keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?(?!(?:it|them|that|this|those|all|everything|last|latest|copies|backups?|snapshots?|dumps?|versions?|logs?|one|two|three|four|five|six|seven|eight|nine|ten|a|an|in|on|up|going|track|mind)\b)[a-z][\w-]*\s*(?:[.;!?]|$)|\b(?:don'?t|dont|do\s+not|no\s+longer)\s+need\s+(?:it|them|that|this|those)\b|\bnot\s+needed\s+any\s*more\b|\bfor\s+good\b|\bpermanently\b/i;
+/** "kill grafana, we don't need it today": a time said beside the need makes the stop for a while, never a removal. */
+const FOR_A_WHILE = /\b(?:today|tonight|for\s+now|right\s+now|for\s+(?:a|the|this)\s+(?:bit|while|moment|weekend|week|day|night|time\s+being)|this\s+(?:week(?:end)?|morning|afternoon|evening)|until\b|till\b)/i;
+const REMOVAL_CUE = /(?:^|[,;]\s*|\band\s+|\bbut\s+)keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?(?!(?:it|them|that|this|those|all|everything|last|latest|copies|backups?|snapshots?|dumps?|versions?|logs?|one|two|three|four|five|six|seven|eight|nine|ten|a|an|in|on|up|going|track|mind)\b)[a-z][\w-]*\s*(?:[.;!?]|$)|\b(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:need|use)\s+(?:it|them|that|this|those)\b|\bnobody\s+(?:uses|needs|looks\s+at)\s+(?:it|them)\b|\bnot\s+needed\s+any\s*more\b|\bfor\s+good\b|\bpermanently\b/i;
 
 /** The word at `index` lies in a negated mention ("leave the database alone"). */
 function negatedAt(clause: string, index: number): boolean {
@@ -5965,7 +5968,7 @@ function handleFirewall(run: Run, clause: string): boolean {
     }
     // "lock down the system, only allow SSH from 10.0.0.0/8": a later clause of the same
     // request narrows SSH, so it is not opened to anywhere first (and not said so).
-    const sshNarrowedLater = /\bssh\b/i.test(run.input.message) && findCidrs(run.input.message).length > 0;
+    const sshNarrowedLater = (/\bssh\b/i.test(run.input.message) || new RegExp(String.raw`(?<![\d.:/])${sshPort(run)}(?![\d.:/])`).test(run.input.message)) && findCidrs(run.input.message).length > 0;
     if ((!restrictSsh || cidrs.length === 0) && !sshNarrowedLater && !rules(run).some((r) => r.name === 'allow-ssh')) {
       putRule(run, { name: 'allow-ssh', protocol: 'tcp', port: sshPort(run), action: 'accept', comment: 'SSH' });
       run.lines.push(`  • allow SSH (${sshPort(run)}) from anywhere, so you keep access (say "only allow SSH from 10.0.0.0/8" to narrow it)`);

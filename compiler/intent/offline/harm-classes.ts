@@ -318,7 +318,11 @@ const OPEN_VERB = re(String.raw`\b(?:allow\w*|accept\w*|open\w*|permit\w*|let\w*
 const NARROW_SOURCE = re(String.raw`\b(?:from|for|to)\s+(?!(?:anywhere|any(?:one|body|where)|everywhere|every(?:one|body)|the\s+(?:whole\s+)?(?:internet|world|outside|public)|all\s+(?:ips|addresses|hosts)|any\s+(?:ip|address|host|source)|0\.0\.0\.0\/0|::\/0|the\s+world)\b)(?:the\s+|our\s+|my\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|office|lan|vpn|internal|local|private|home|[\w-]+\s+(?:network|subnet))`);
 const ONE_PORT = re(String.raw`\bports?\s+\d{1,5}\b(?!\s*(?:-|–|to|through|thru|\.\.)\s*\d)|\b(?:https?|ssh|web|smtp|dns)\b|\b(?:outgoing|outbound|egress)\b|\bon\s+\d{2,5}\b`);
 
-function opensEverything(c: string): boolean {
+/** "it should not publish any port", "stop exposing any port": the safe direction, never an opening (round 28, intent3). */
+const OPEN_DENIED = /\b(?:not|never|n['’]t|no\s+longer|stop(?:s|ped)?|without)\s+(?:to\s+)?(?:be\s+)?(?:publish|expos|open|allow|mapp?)\w*\s+(?:up\s+)?(?:any|a|its|their|the)\s+(?:(?:host|public|published)\s+)?ports?\b/gi;
+
+function opensEverything(said: string): boolean {
+  const c = said.replace(OPEN_DENIED, ' ');
   if (NARROW_SOURCE.test(c)) return false;
   if (OPEN_ALL.test(c) && !ONE_PORT.test(c)) return true;
   if (!OPEN_VERB.test(c)) return false;

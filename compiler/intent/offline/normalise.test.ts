@@ -27,6 +27,26 @@ describe('said the readers way', () => {
     ['drop the default input policy', 'set the default input policy to drop'],
     ['keep 22 and 80 open', 'open ports 22 and 80'],
     ['leave 443 open', 'open port 443'],
+    // Round 28: the verbs on services (VERBS_SAID) and the firewall's words.
+    ['power off redis', 'stop redis'],
+    ['shoot down the worker for the weekend', 'stop worker for now'],
+    ['shut the adminer thing down for now', 'stop adminer for now'],
+    ['park the worker until monday', 'stop worker for now'],
+    ['the worker can be off tonight', 'stop worker tonight'],
+    ['terminate the old staging container', 'remove staging'],
+    ['throw the api away', 'remove api'],
+    ['deinstall grafana', 'uninstall grafana'],
+    ['bin the api', 'remove the api'],
+    ['kill -9 the hung api and bring it back', 'restart api'],
+    ['turn grafana off and on again', 'restart grafana'],
+    ['power-cycle grafana', 'restart grafana'],
+    ['bring it back up with 2gb', 'restart it and give it 2gb'],
+    ['deny incoming 3306 from everywhere', 'deny port 3306 from everywhere'],
+    ['5601 should be blocked from everywhere', 'block port 5601 from everywhere'],
+    ['refuse incoming 9090', 'reject port 9090'],
+    ['open 9443, restricted to 172.16.0.0/12', 'open 9443 from 172.16.0.0/12'],
+    ['make redis internal only, it should not publish any port', 'make redis internal only, no host ports'],
+    ['the api must not publish a host port', 'no host ports for the api'],
   ])('"%s" → "%s"', (typed, said) => expect(normaliseSaid(typed)).toBe(said));
 
   it.each([
@@ -38,6 +58,10 @@ describe('said the readers way', () => {
     'set LOG_LEVEL -> debug',
     'upgrade postgres to 17',
     'default policy drop, keep port 22 open',
+    'terminate tls at caddy for shop.example.com',
+    'take the memory down to 512m',
+    'shut down port 23',
+    'mount /usr/bin into the api',
   ])('left as typed: "%s"', (typed) => expect(normaliseSaid(typed)).toBe(typed));
 
   it('reads a long run of one shape in linear time', () => {
@@ -57,6 +81,12 @@ describe('harm: the normalisation never makes a dangerous request harmless', () 
     'u can open postgres to the world thx',
     'turn the fw off plz',
     'open redis w/ no password to 0.0.0.0/0',
+    'power off the firewall for the weekend',
+    'park the firewall',
+    'decommission the firewall, it gets in the way',
+    'bin every volume',
+    'terminate all the volumes and their backups',
+    'it should not publish any port, and open all ports to everyone',
   ])('%s', (message) => {
     const p = say(message, base);
     expect(p.refused, message).toBeDefined();

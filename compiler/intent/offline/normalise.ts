@@ -40,11 +40,73 @@ const SETTING_WORDS: readonly [RegExp, string][] = [
 /** A service's own sizes and counts: two said in a row ("api mem=1g cpu=1") are joined by "and". */
 const SIZE_SETTINGS = new Set(['memory to', 'cpu to', 'replicas to']);
 
+/**
+ * Round 28 (intent3): the verbs on services as a lexicon of English, not of the eval sets. Each
+ * row says a phrasal verb, an idiom or a typo the way the readers read it: a stop ("power off X",
+ * "shoot down X", "shut X off", "knock X offline", "park X", "X can be off for the weekend"), a
+ * removal ("terminate X", "deinstall X", "throw X away", "tear X down", "X can go"), a restart
+ * ("power-cycle X", "turn X off and on again", "stop and start X", "kill -9 the hung X and bring
+ * it back", "take X down and bring it back up"), and a restart with a change ("restart X with
+ * 2gb", "bring X back up with 2gb": restart X and give it 2gb). A state said of the service
+ * ("the old staging container", "the hung api", "the adminer thing") is not its name. The port,
+ * the firewall, the host and "everything" are never the object here (their own readers, and the
+ * guard, read them), and the guard reads this text too, so a row can only refuse more.
+ */
+const DET = String.raw`(?:the\s+|my\s+|our\s+|that\s+|this\s+)?`;
+/** What a service is said to be in passing: never part of its name. */
+const STATE_WORD = String.raw`(?:old|hung|hanging|frozen|stuck|dead|crashed|wedged|broken|unresponsive|misbehaving|zombie)`;
+/** Objects a verb on services never takes here: ports, the firewall, the machine itself, everything. */
+const NOT_A_SERVICE = String.raw`(?!(?:the\s+)?(?:ports?|server|box|machine|host|system|vps|computer|everything|all|every|any|incoming|inbound|traffic|access|ssh|passwords?|root|debug|logging|logs|ipv6|swap|updates|memory|ram|mem|cpus?|replicas?|limits?|volume|it\s+off\s+and)\b|\d)`;
+/** A service said as the verb's object: a determiner, a state in passing, the name, "thing"/"container". */
+const OBJECT = String.raw`${DET}${NOT_A_SERVICE}(?:${STATE_WORD}\s+)?([a-z][\w.-]*)(?:\s+(?:thing|container|service|app|instance))?`;
+/** "bring it back", "start it fresh", "turn it on again": the second half of a restart. */
+const BACK = String.raw`\s*,?\s+and\s+(?:then\s+)?(?:bring|start|boot|fire|spin|power|get|turn)\s+(?:it|him|her|them|that)\s+(?:back\s+up|back\s+on|back\s+online|back|up\s+again|again|up|on|fresh)(?:\s+again)?\b`;
+const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
+  // Restarts first: a stop and a start of one object are one restart.
+  [/\bpower[\s-]?cycle\b/gi, 'restart'],
+  [/\bstop\s+(?:and|&)\s+(?:re)?start\b/gi, 'restart'],
+  [new RegExp(String.raw`\b(?:turn|switch|power)\s+${OBJECT}\s+off\s+(?:and|&)\s+(?:back\s+)?on(?:\s+again)?\b`, 'gi'), (_m, name) => `restart ${name}`],
+  [new RegExp(String.raw`\b(?:(?:kill(?:\s+-(?:9|s\s+kill|kill))?|stop|shoot|halt|(?:shut|take|power|bring)\s+(?:down|off))\s+${OBJECT}|(?:shut|take|power|bring|turn|switch)\s+${OBJECT}\s+(?:down|off))(?:\s+in\s+the\s+head)?${BACK}`, 'gi'), (_m, a, b) => `restart ${a ?? b}`],
+  // "restart the api with 1 gig", "bring the worker back up with 2gb": a restart with a change.
+  [new RegExp(String.raw`\b(?:restart|bring\s+${OBJECT}\s+back(?:\s+up)?)\s*(?:${OBJECT}\s+)?with\s+(?=\d|an?\s|one\b|two\b|more\b|less\b)`, 'gi'), (_m, a, b) => `restart ${a ?? b} and give it `],
+  [/\bkill\s+-(?:9|s\s+kill|kill)\s+/gi, 'kill '],
+  // Stops.
+  [new RegExp(String.raw`\b(?:power\s+(?:off|down)|shoot\s+down|shut\s+off|knock\s+out)\s+${OBJECT}`, 'gi'), (_m, name) => `stop ${name}`],
+  [new RegExp(String.raw`\b(?:shut|power|shoot|switch|turn|knock|take|bring)\s+${OBJECT}\s+(?:off|down|offline)\b(?!\s+(?:to|by)\s)`, 'gi'), (_m, name) => `stop ${name}`],
+  [new RegExp(String.raw`(^|[,.;!?]\s*|\b(?:please|pls|can\s+you|could\s+you|just)\s+)park\s+${OBJECT}`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
+  [/\bstopp\b/gi, 'stop'],
+  [new RegExp(String.raw`(^|[.;!?]\s*)${OBJECT}\s+can\s+(?:be\s+(?:off|down|stopped|offline)|go\s+(?:off|down|to\s+sleep))\b`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
+  // Removals.
+  [/\bterminate\b(?!\s+(?:the\s+)?(?:tls|ssl|https?|certs?|certificates?|connections?)\b)/gi, 'remove'],
+  [/\bde-?install\b/gi, 'uninstall'],
+  // Disposal said as slang ("bin the api", "nuke every volume"): "remove", so the guard reads what would go.
+  [/(?<![\w./-])(?:decommission|bin|trash|ditch|scrap|axe|junk|yeet|nuke)(?=\s+(?:the|all|every|my|our|this|that|these|those|[a-z][\w-]*)\b)(?![\w/-])/gi, 'remove'],
+  [new RegExp(String.raw`\bthrow\s+(?:away|out)\s+${OBJECT}|\bthrow\s+${OBJECT}\s+(?:away|out)\b`, 'gi'), (_m, a, b) => `remove ${a ?? b}`],
+  [new RegExp(String.raw`\btear\s+${OBJECT}\s+down\b`, 'gi'), (_m, name) => `remove ${name}`],
+  [new RegExp(String.raw`(^|[.;!?]\s*)${OBJECT}\s+can\s+go(?:\s+(?:away|now))?\s*(?=[.,;!?]|$)`, 'gi'), (_m, lead, name) => `${lead}remove ${name}`],
+  // A state said in passing after the engine's own verbs ("remove the old staging container", "stop the hung api").
+  [new RegExp(String.raw`\b(remove|delete|stop|restart|uninstall|kill|tear\s+down|get\s+rid\s+of|destroy|decommission)\s+(${DET})${STATE_WORD}\s+(?!(?:backups?|logs?|files?|data|volumes?|images?|snapshots?|dumps?|versions?|releases?|ones?|rules?|users?|accounts?|keys?|jobs?|entries|records|stuff)\b)(?=[a-z])`, 'gi'), '$1 $2'],
+  [new RegExp(String.raw`\b(stop|remove|restart|start|kill|delete)\s+(${DET})(?!(?:ports?|firewall)\b)([a-z][\w.-]*)\s+thing\b`, 'gi'), '$1 $2$3'],
+];
+
+/** The verbs on services said the way the readers read them (`VERBS_SAID`). */
+export function verbsSaid(text: string): string {
+  return splitAtQuotes(text).map((part, i) => (i % 2 === 1 ? part : verbsSaidPart(part))).join('');
+}
+
+/** How long a stop lasts ("for the weekend", "over the night", "until monday") is not a schedule: it is "for now". */
+const FOR_A_TIME = /\b(?:(?:for|over)\s+the\s+(?:weekend|night|holidays?|evening)|(?:until|till|til)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next\s+(?:week|month)|the\s+weekend|further\s+notice))\b/gi;
+
+function verbsSaidPart(text: string): string {
+  const said = VERBS_SAID.reduce((t, [re, to]) => t.replace(re, to as string), text);
+  return /\b(?:stop|pause|halt|suspend|disable)\b/i.test(said) ? said.replace(FOR_A_TIME, 'for now') : said;
+}
+
 /** One part of the request outside quotes. */
 function normalisePart(text: string): string {
   let lastSize = false;
   return (
-    text
+    verbsSaidPart(text)
       // Texting.
       .replace(/(?<![\w./~-])w\/o(?![\w/])/gi, 'without')
       .replace(/(?<![\w./~-])w\/(?=\s|[a-z])(?!\w*\/)\s*/gi, 'with ')
@@ -65,6 +127,16 @@ function normalisePart(text: string): string {
       .replace(/\b(?:keep|leave)\s+(\d{2,5}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)\d{2,5})*)\s+(?:open(?:ed)?|reachable|accessible|allowed)\b/gi, (_m, list: string) => (/^\d+$/.test(list) ? `open port ${list}` : `open ports ${list}`))
       // "udp 51820 for wireguard", "1194/udp pls": a protocol and a port said first, with no verb, open it.
       .replace(/(^|[.;!?]\s+)(?=(?:tcp|udp)\s+(?:port\s+)?\d{2,5}\b(?!\s*(?:-|to\b))|\d{2,5}\/(?:tcp|udp)\b)/gi, '$1open ')
+      // Round 28 (intent3), the firewall's words. "deny incoming 3306", "block inbound tcp 445": the port of a close verb.
+      .replace(/\brefuse(?=\s+(?:all\s+)?(?:incoming|inbound|connections|traffic|port|\d))/gi, 'reject')
+      .replace(/\b(deny|block|drop|reject|close)\s+(?:all\s+)?(?:incoming|inbound)\s+(?:(tcp|udp)\s+)?(?=\d{2,5}\b(?![./]))/gi, (_m, v: string, proto?: string) => `${v} ${proto ? `${proto} ` : ''}port `)
+      // "5601 should be blocked from everywhere", "port 23 must be closed": the close verb said first.
+      .replace(/(^|[.;!?]\s*)(?:port\s+)?(\d{2,5})\s+(?:should|must|needs?\s+to|has\s+to|is\s+to)\s+be\s+(block|den|dropp|clos|reject)(?:ed|ied|d)\b/gi, (_m, lead: string, port: string, v: string) => `${lead}${{ den: 'deny', dropp: 'drop', clos: 'close' }[v.toLowerCase()] ?? v.toLowerCase()} port ${port}`)
+      // "open 9443, restricted to 172.16.0.0/12", "…, only for the 10.1.0.0/16 network": the source of the rule before it.
+      .replace(/\s*,\s*(?:but\s+)?(?:(?:access|traffic)\s+)?(?:restricted|limited|only)\s+(?:to|for)\s+(?:the\s+)?(?=\d{1,3}(?:\.\d{1,3}){3})/gi, ' from ')
+      // "it should not publish any port", "must not expose a host port": no host port (the safe direction).
+      .replace(/(^|[.;!?:]\s*)((?:the\s+)?(?!it\b|they\b)[a-z][\w.-]*)\s+(?:must|should|shall|does|do|may|can|will)\s*(?:not|never|n['’]t)\s+(?:publish|expose|map|bind)\s+(?:any|a|its)\s+(?:host\s+)?ports?\b(?:\s+(?:at\s+all|on\s+the\s+host))?/gi, '$1no host ports for $2')
+      .replace(/\s*,?\s*(?:it\s+|they\s+)?(?:must|should|shall|does|do|may|can|will)?\s*(?:not|never|n['’]t)\s+(?:publish|expose|map|bind)\s+(?:any|a|its)\s+(?:host\s+)?ports?\b(?:\s+(?:at\s+all|on\s+the\s+host))?/gi, ', no host ports')
       // Schema field names written as they are in the files.
       .replace(/\bdefault_(input|output|forward)_policy\b/gi, 'default $1 policy')
       // "udp on port 53", "tcp at port 25".
