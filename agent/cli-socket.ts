@@ -191,8 +191,11 @@ export async function startCliSocket(o: CliSocketOptions): Promise<CliSocket | n
     // Not the daemon's NODE_OPTIONS (claude-reconciler.service caps its heap at 64 MB): a worker
     // runs what an in-process CLI would, with Node's defaults; a client with NODE_OPTIONS of its
     // own runs in-process (cli/remote.ts refusal).
+    // CLAUDE_CLI_WORKER_CPU_PROF=DIR (a dev tool: `apply.bench.js --profile-daemon --cpu-prof DIR`):
+    // each worker runs under `node --cpu-prof`, its profile written to DIR when it exits.
     const { NODE_OPTIONS: _daemonOptions, ...env } = process.env;
-    const child = fork(o.bin, [], { env: { ...env, CLAUDE_CLI_WORKER: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+    const prof = env.CLAUDE_CLI_WORKER_CPU_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', env.CLAUDE_CLI_WORKER_CPU_PROF] : [];
+    const child = fork(o.bin, [], { env: { ...env, CLAUDE_CLI_WORKER: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: prof });
     workers.set(child, 'starting');
     child.on('message', (m: unknown) => {
       const said = m as { ready?: string; free?: string } | null;
