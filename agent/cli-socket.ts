@@ -43,6 +43,8 @@ export interface CliSocket {
   idleWorkers(): number[];
   /** The workers still loading, and whether each is stopped while a command runs (`pace`). */
   loadingWorkers(): { pid: number; paused: boolean }[];
+  /** Whether a command runs through the socket now (a worker has one), or one waits for a worker. */
+  busy(): boolean;
   /** Stops listening, removes the socket file and the idle workers; a command already running finishes. */
   close(): void;
 }
@@ -277,6 +279,7 @@ export async function startCliSocket(o: CliSocketOptions): Promise<CliSocket | n
   return {
     path,
     idleWorkers: () => ready.map((w) => w.pid!),
+    busy: () => count('busy') > 0 || waiting.length > 0,
     close() {
       closed = true;
       clearInterval(watcher);

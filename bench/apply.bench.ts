@@ -522,6 +522,7 @@ async function main(): Promise<void> {
         console.log(`profile: single service through the daemon, run ${i + 1}: serving after ${(ms / 1000).toFixed(2)} s (client's clock); the worker's marks:`);
         for (const l of lines.slice(Math.max(0, from), to + 1)) console.log(`    ${l}`);
       }
+      if (!singleOnly) await profileStacks((l) => (daemonLog = l), () => daemonLog);
     } finally {
       await stopDaemon();
     }
@@ -694,6 +695,63 @@ async function benchContainerd(): Promise<{ withEnv<T>(fn: () => Promise<T>): Pr
       await ctd.stop();
     },
   };
+}
+
+/**
+ * `--profile-daemon` without `--single-only`: `--runs` rounds of the stack applied by the cold
+ * CLI and then handed to the daemon's warm worker, both traced, and their marks side by side
+ * (ms since each one's "cli: command apply loaded", its CPU ms; the timeline's marks only):
+ * what the daemon's path does differently after the command is loaded. The client's own part
+ * (its Node start, the socket) is the serving time less the worker's last "✓ Started" mark.
+ */
+async function profileStacks(setLog: (l: string) => void, log: () => string): Promise<void> {
+  type Marks = Map<string, { ms: number; cpu: number }>;
+  const marksOf = (text: string): Marks => {
+    const lines = text.split('\n').filter((l) => l.startsWith('[trace]'));
+    const from = lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
+    const out: Marks = new Map();
+    let zero: { ms: number; cpu: number } | undefined;
+    for (const l of lines.slice(Math.max(0, from))) {
+      const m = /^\[trace\]\s+([\d.]+) ms\s+\+\s*[\d.]+\s+cpu\s+(\d+) ms\s+(.*)$/.exec(l);
+      if (!m) continue;
+      const at = { ms: Number(m[1]), cpu: Number(m[2]) };
+      zero ??= at;
+      const label = m[3]!.replace(/bench-\w+-[0-9a-f]{6}-/g, '');
+      if (!out.has(label) && (label === 'cli: command apply loaded' || timeline(`[trace] ${label}`).length)) out.set(label, { ms: at.ms - zero.ms, cpu: at.cpu - zero.cpu });
+      if (label === 'apply: audited') break;
+    }
+    return out;
+  };
+  for (let i = 0; i < runs; i++) {
+    const cold: string[] = [];
+    const s1 = await newStack('claude');
+    try {
+      traceSink = cold;
+      await claudeApply(s1, { services: stackServices(s1) }, () => stackAnswers(s1), { CLAUDE_TRACE: '1' });
+    } finally {
+      traceSink = null;
+      rmAll(s1.tag);
+      rmSync(s1.dir, { recursive: true, force: true });
+    }
+    const coldMs = servingAt.at(-1)!;
+    await sleep(3000);
+    const s2 = await newStack('daemon');
+    try {
+      setLog('');
+      await claudeApply(s2, { services: stackServices(s2) }, () => stackAnswers(s2), { CLAUDE_DAEMON: 'require' });
+    } finally {
+      rmAll(s2.tag);
+      rmSync(s2.dir, { recursive: true, force: true });
+    }
+    const daemonMs = servingAt.at(-1)!;
+    const a = marksOf(cold.join(''));
+    const b = marksOf(log());
+    console.log(`profile: the stack, cold (serving ${(coldMs / 1000).toFixed(2)} s) beside the daemon's worker (serving ${(daemonMs / 1000).toFixed(2)} s, client's clock), round ${i + 1}; ms / CPU ms since "cli: command apply loaded":`);
+    console.log(`    ${'mark'.padEnd(58)} ${'cold'.padStart(15)} ${'daemon'.padStart(15)}`);
+    const cell = (v?: { ms: number; cpu: number }) => (v ? `${v.ms.toFixed(0)} / ${v.cpu}` : '-').padStart(15);
+    for (const label of new Set([...a.keys(), ...b.keys()])) console.log(`    ${label.slice(0, 58).padEnd(58)} ${cell(a.get(label))} ${cell(b.get(label))}`);
+    await sleep(3000);
+  }
 }
 
 /** Removes the bench host's data dir (the load bench imports this module). */
