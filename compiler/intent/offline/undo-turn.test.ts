@@ -10,7 +10,7 @@ describe('undo as a turn', () => {
       expect(svc(files, 'caddy'), u).toBeUndefined();
       expect(svc(files, 'nginx')?.ports?.[0]?.host, u).toBe(80);
     }
-  });
+  }, 300_000); // 30 conversations' turns: 11 s idle, over 60 s at load 28
 
   it('an image change goes back to the image the turn before made', () => {
     const { files } = talk(['add a service called api using image ghcr.io/acme/api:1.0 on port 8080', 'set the api image to ghcr.io/acme/api:1.1', 'that broke everything, go back']);
