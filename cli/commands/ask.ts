@@ -22,7 +22,7 @@ import { adminReason } from '../../plan/policy.js';
 import { needsAdminSignature, withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
-import { isFlagged, learn, notePending, recordOutcome, similarity, takePending } from '../../agent/learning.js';
+import { isFlagged, learn, notePending, recordOutcome, similarity, takePending, terminalSession } from '../../agent/learning.js';
 import { openFlowHost } from '../../agent/flow.js';
 import { applyApproved, printSigningSteps } from '../approve.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
@@ -163,11 +163,13 @@ export function learnAndSay(ctx: CommandContext, dataDir: string, unclear: strin
 }
 
 /**
- * Learning mode for one-shot runs: a plan just applied from `applied`, after an earlier run's
- * request that was not understood (agent/learning.ts takePending), is learned as its meaning.
+ * Learning mode for one-shot runs: a plan just applied from `applied`, approved with `yes` at
+ * this run's prompt, after a request an earlier run in the same terminal did not understand
+ * (agent/learning.ts takePending), is learned as its meaning. Never from a `--yes` run.
  */
 function learnFromEarlierMiss(ctx: CommandContext, s: IntentSession, t: TurnResult, applied: string): void {
-  const unclear = takePending(s.paths.dataDir, ctx.now());
+  const session = terminalSession(ctx.env);
+  const unclear = session ? takePending(s.paths.dataDir, ctx.now(), session) : undefined;
   if (!unclear || t.learned || similarity(unclear, applied) === 1) return;
   learnAndSay(ctx, s.paths.dataDir, unclear, applied);
 }
@@ -386,7 +388,8 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
             for (const line of accepted.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
           }
           // Learning mode: the next run's rephrase, once applied, is learned as what this meant.
-          if (t.result.status === 'answer' && t.result.proposal.understood === false) notePending(s.paths.dataDir, msg, ctx.now());
+          const session = terminalSession(ctx.env);
+          if (t.result.status === 'answer' && t.result.proposal.understood === false && session) notePending(s.paths.dataDir, msg, ctx.now(), session);
           return exitOf(t);
         }
       }
@@ -420,7 +423,6 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         if (lacksAdminKey(t.planned, opts.adminKey)) return saveUnsigned();
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
-        if (code === EXIT.OK) learnFromEarlierMiss(ctx, s, t, [...chain, msg].join('; '));
         return code;
       }
       if (!reader) {

@@ -51,7 +51,7 @@ import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
-import { composeSaid, execForm } from './compose.js';
+import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
 import { answerFromState, onlyAsks } from './asked-state.js';
 import { isUndo, undoRequest } from './undo.js';
@@ -770,6 +770,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     jobName: job.name,
     onlyPublic,
   };
+  // A pasted fragment's ports that compose.ts could not read (IPv6, an unknown long form): said, never dropped.
+  run.questions.push(...composeNotRead(original.message.trim()));
 
   const readAs = [...(pointed !== said ? [`(Read "${said}" as "${pointed}".)`] : []), ...(spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [])];
 
