@@ -29,11 +29,12 @@ describe('said the readers way', () => {
     ['leave 443 open', 'open port 443'],
     // Round 28: the verbs on services (VERBS_SAID) and the firewall's words.
     ['power off redis', 'stop redis'],
+    ['knock mailhog out till tomorrow', 'stop mailhog for now'],
     ['shoot down the worker for the weekend', 'stop worker for now'],
     ['shut the adminer thing down for now', 'stop adminer for now'],
     ['park the worker until monday', 'stop worker for now'],
     ['the worker can be off tonight', 'stop worker tonight'],
-    ['terminate the old staging container', 'remove staging'],
+    ['terminate the old staging container', 'remove the staging container'],
     ['throw the api away', 'remove api'],
     ['deinstall grafana', 'uninstall grafana'],
     ['bin the api', 'remove the api'],

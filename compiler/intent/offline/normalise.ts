@@ -73,6 +73,7 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   // Stops.
   [new RegExp(String.raw`\b(?:power\s+(?:off|down)|shoot\s+down|shut\s+off|knock\s+out)\s+${OBJECT}`, 'gi'), (_m, name) => `stop ${name}`],
   [new RegExp(String.raw`\b(?:shut|power|shoot|switch|turn|knock|take|bring)\s+${OBJECT}\s+(?:off|down|offline)\b(?!\s+(?:to|by)\s)`, 'gi'), (_m, name) => `stop ${name}`],
+  [new RegExp(String.raw`\bknock\s+${OBJECT}\s+out\b`, 'gi'), (_m, name) => `stop ${name}`],
   [new RegExp(String.raw`(^|[,.;!?]\s*|\b(?:please|pls|can\s+you|could\s+you|just)\s+)park\s+${OBJECT}`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
   [/\bstopp\b/gi, 'stop'],
   [new RegExp(String.raw`(^|[.;!?]\s*)${OBJECT}\s+can\s+(?:be\s+(?:off|down|stopped|offline)|go\s+(?:off|down|to\s+sleep))\b`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
