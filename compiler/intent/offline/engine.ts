@@ -775,7 +775,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const readAs = [...(pointed !== said ? [`(Read "${said}" as "${pointed}".)`] : []), ...(spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [])];
 
   try {
-    if (answerQuestion(run, message)) {
+    if (answerQuestion(run, message.replace(DISCOURSE, '').replace(TELL_ME, ''))) {
       return out({ ...base, files: {}, explanation: [...run.notes, ...readAs].join('\n') });
     }
     if (yesNo) {
@@ -1606,6 +1606,18 @@ export function isYesNoQuestion(message: string): boolean {
   return /^(?:(?:so|ok|okay|hey|and|but|quick\s+question:?)\s*,?\s+)?(?:is|are|isn'?t|aren'?t)\s+(?!there\s+a\s+way\b)\S/.test(t) ||
     (/\?\s*$/.test(t) && /^(?:(?:so|ok|okay|hey|and|but)\s*,?\s+)?(?:was|were|does|do|did|has|have|doesn'?t|don'?t|hasn'?t|haven'?t)\s+(?:i|we|it|they|he|she|my|our|the|this|that|any|anything|anyone|\w+\s+(?:have|got|run|use|listen|expose|publish|back|get|still))\b/.test(t));
 }
+
+/**
+ * What carries nothing before a question (round 28): an apology, a filler, an acknowledgement or
+ * a softener, as words or a sentence of their own ("my bad.", "oops,", "sorry about that.", "ok
+ * cool, thanks.", "lol ok", "never mind that.", "nvm,", "just", "pls"). The question after it is
+ * the one answered ("my bad. just tell me what's running"). Read only for answering questions; a
+ * bounded run of bounded words, so it is linear.
+ */
+const DISCOURSE = /^\s*(?:(?:my\s+(?:bad|mistake|fault)|sorry(?:\s+about\s+that)?|apologies|oops+|whoops+|uh+|um+|er+m?|oh+|ugh+|hmm+|ok(?:ay)?|k|so|well|right|alright|fine|cool|great|thanks|thank\s+you|thx|ty|lol|haha+|heh|fair\s+enough|never\s*mind(?:\s+that)?|nvm|forget\s+(?:that|it)|anyway|btw|hey|yo|hi|hello|just|pls|please|quick\s+question)(?:[\s,.!:;-]+|$)){1,8}(?=\S)/i;
+
+/** "tell me what's running", "can u show me who has sudo": the question asked through "tell me". */
+const TELL_ME = /^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:tell|show|give)\s+me\s+(?=(?:what|whats|what's|which|who|how|when|where|if|whether)\b)/i;
 
 function answerQuestion(run: Run, message: string): boolean {
   const t = message.toLowerCase();
