@@ -3071,15 +3071,13 @@ function handleJobPause(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const hold = /\bon\s+hold\b/.test(t);
   const resume = !hold && JOB_RESUME.test(t) && !/\b(?:disable|pause|deactivate|suspend|off)\b/.test(t);
-  // "start the report job on mondays": a new time, not a pause (handleJobMove).
   if (!resume && !JOB_PAUSE.test(t)) return false;
   const jobs = run.ws.items<{ name: string; enabled?: boolean; container?: string }>('scheduled.yaml', JOBS);
   if (jobs.length === 0) return false;
-  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const unnamed = jobs.reduce((rest, j) => rest.replace(new RegExp(`(?<![\\w-])${esc(j.name)}(?![\\w-])`, 'g'), ' '), t);
+  // "start the report job on mondays": a new time, not a pause (handleJobMove); "for now" is no time.
+  const unnamed = jobs.reduce((rest, j) => rest.replace(new RegExp(`(?<![\\w-])${escapeRe(j.name)}(?![\\w-])`, 'g'), ' '), t);
   if (parseSchedule(unnamed.replace(/\b(?:for\s+now|for\s+the\s+time\s+being|for\s+a\s+(?:while|bit)|until\s+further\s+notice|until\s+i\s+say\s+so|till\s+later)\b/g, ' '), 3) !== undefined) return false;
-  const byName = jobs.filter((j) => new RegExp(`(?<![\\w-])${esc(j.name)}(?![\\w-])`).test(t));
-  const byWord = byName.length ? byName : jobs.filter((j) => j.name.split(/[-_.]/).some((w) => w.length > 2 && new RegExp(`\\b${esc(w)}\\s+(?:cron\\s*)?(?:job|task|cron)\\b`).test(t) && !getService(run, w)));
+  const byWord = jobsSaid(run, t, jobs);
   const bare = byWord.length === 0 && /\b(?:the|that|this|my|our)\s+(?:cron\s*)?(?:job|task|cron)\b/.test(t) && !targetsIn(run, clause).names.length;
   const found = byWord.length ? byWord : bare ? jobs : [];
   if (found.length === 0) return false;
@@ -3193,7 +3191,7 @@ function handleJob(run: Run, clause: string): boolean {
     // The job under discussion: the one the last reply made or changed; with none and several
     // jobs, which is asked ("change the job to every 10 minutes" beside two jobs), nothing changed.
     const lastReply = [...run.input.history].reverse().find((h) => h.role === 'assistant');
-    const discussed = lastReply ? jobs.findIndex((x) => new RegExp(`[+~] job ${x.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`).test(lastReply.text)) : -1;
+    const discussed = lastReply ? jobs.findIndex((x) => new RegExp(`[+~] job ${escapeRe(x.name)}:`).test(lastReply.text)) : -1;
     if (discussed < 0 && jobs.length > 1) {
       run.questions.push(`Which job should run ${schedule.words}: ${orList(jobs.map((x) => x.name))}? I changed nothing.`);
       return true;
@@ -3295,17 +3293,21 @@ function handleJobEveryN(run: Run, t: string): boolean {
  * existing job, by its name or a word of its name only one job has said with job/task/cron,
  * gets the schedule said. No command is said (that is a job of its own, handleJob).
  */
+/** The jobs a clause names: by their whole name, else by a word of a name said before "job"/"task"/"cron" (not a service's name). */
+function jobsSaid<J extends { name: string }>(run: Run, t: string, jobs: J[]): J[] {
+  const byName = jobs.filter((j) => new RegExp(`(?<![\\w-])${escapeRe(j.name)}(?![\\w-])`).test(t));
+  return byName.length ? byName : jobs.filter((j) => j.name.split(/[-_.]/).some((w) => w.length > 2 && new RegExp(`\\b${escapeRe(w)}\\s+(?:cron\\s*)?(?:job|task|cron)\\b`).test(t) && !getService(run, w)));
+}
+
 function handleJobMove(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string }>('scheduled.yaml', JOBS);
   if (jobs.length === 0 || /['"`]|:(?!\d)/.test(clause) || /\b(?:also|another|too|as\s+well|new)\b/.test(t)) return false;
   if (!/\b(?:move|moved|change|reschedule|push|shift|set|make|switch|put|bump|should\s+run|run(?:s)?|to\s+run|from\s+now\s+on|instead|now)\b/.test(t)) return false;
-  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const byName = jobs.filter((j) => new RegExp(`(?<![\\w-])${esc(j.name)}(?![\\w-])`).test(t));
-  const byWord = byName.length ? byName : jobs.filter((j) => j.name.split(/[-_.]/).some((w) => w.length > 2 && new RegExp(`\\b${esc(w)}\\s+(?:cron\\s*)?(?:job|task|cron)\\b`).test(t) && !getService(run, w)));
+  const byWord = jobsSaid(run, t, jobs);
   if (byWord.length !== 1) return false;
   const job = byWord[0]!;
-  const rest = t.replace(new RegExp(`(?<![\\w-])${esc(job.name)}(?![\\w-])`), ' ');
+  const rest = t.replace(new RegExp(`(?<![\\w-])${escapeRe(job.name)}(?![\\w-])`), ' ');
   const schedule = parseSchedule(rest, 3);
   if (!schedule || schedule.cron === job.schedule) return false;
   const at = jobs.indexOf(job);
