@@ -51,6 +51,7 @@ import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
+import { framedRequest } from './frames.js';
 import { composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
 import { answerFromState, onlyAsks } from './asked-state.js';
@@ -605,6 +606,14 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     if ('cannot' in undo) return { provider: 'offline', files: {}, explanation: undo.cannot, understood: true };
     const back = respond({ ...original, message: undo.request, history: [] }).proposal;
     return { ...back, explanation: [`(Undoing the last change: ${undo.request}.)`, back.explanation].join('\n') };
+  }
+  // "and mailhog too", "same for the worker", "half that", "double it", "50% more": the frame of
+  // the turn before, with a slot replaced or its amounts scaled, read again (frames.ts, round 28).
+  const framed = detectDanger(original.message) === undefined ? framedRequest(original.message, original.history, [...knownNames(original.files), ...products()]) : undefined;
+  if (framed && 'ask' in framed) return { provider: 'offline', files: {}, explanation: framed.ask, questions: [framed.ask], understood: true };
+  if (framed) {
+    const again = respond({ ...original, message: framed.request, history: framed.before }).proposal;
+    if (again.understood !== false) return { ...again, explanation: [correctionNote(original.message, framed.request), again.explanation].filter((x) => x !== '').join('\n') };
   }
   const first = respond(original).proposal;
   // A question nothing else answered ("who can ssh into this machine?", "show me the logs of nginx"): answered from the state, nothing changed (asked-state.ts).
@@ -4225,6 +4234,14 @@ function saidFirst(run: Run, t: string, names: string[]): string[] {
   return said.length > 0 ? said : names;
 }
 
+/**
+ * Publishing said every way (round 28): "publish", "expose" ("xpose", "exposed to the outside
+ * world"), "make … reachable / accessible / available / public", "put … on the internet", "let
+ * people reach …", "a public port", "host port", "bind / map … to port …". With a port, a
+ * service with no port yet gets that host port (publish-said.test.ts).
+ */
+const PUBLISH_SAID = /\b(?:publish\w*|x?pos(?:e|ed|es|ing)|expos\w*|reachable|accessible|available|public(?:ly)?|internet|outside|(?:the\s+)?world|reach|(?:host|public)\s+port|bind|map)\b/;
+
 function handleModifiers(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   let did = false;
@@ -4511,7 +4528,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   const portsDone = run.clauseAdded.length > 0 && (run.clauseAdded.every((n) => run.portsSet.includes(n)) || ports.every((p) => run.clauseAdded.some((n) => run.portsSet.includes(n) && (getService(run, n)?.ports ?? []).some((x) => x.host === p))));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
-    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t)));
+    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t)));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
