@@ -43,6 +43,8 @@ export interface CliSocket {
   idleWorkers(): number[];
   /** The workers still loading, and whether each is stopped while a command runs (`pace`). */
   loadingWorkers(): { pid: number; paused: boolean }[];
+  /** Whether a command runs through the socket now (a worker has one), or one waits for a worker. */
+  busy(): boolean;
   /** Stops listening, removes the socket file and the idle workers; a command already running finishes. */
   close(): void;
 }
@@ -191,8 +193,11 @@ export async function startCliSocket(o: CliSocketOptions): Promise<CliSocket | n
     // Not the daemon's NODE_OPTIONS (claude-reconciler.service caps its heap at 64 MB): a worker
     // runs what an in-process CLI would, with Node's defaults; a client with NODE_OPTIONS of its
     // own runs in-process (cli/remote.ts refusal).
+    // CLAUDE_CLI_WORKER_CPU_PROF=DIR (a dev tool: `apply.bench.js --profile-daemon --cpu-prof DIR`):
+    // each worker runs under `node --cpu-prof`, its profile written to DIR when it exits.
     const { NODE_OPTIONS: _daemonOptions, ...env } = process.env;
-    const child = fork(o.bin, [], { env: { ...env, CLAUDE_CLI_WORKER: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+    const prof = env.CLAUDE_CLI_WORKER_CPU_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', env.CLAUDE_CLI_WORKER_CPU_PROF] : [];
+    const child = fork(o.bin, [], { env: { ...env, CLAUDE_CLI_WORKER: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: prof });
     workers.set(child, 'starting');
     child.on('message', (m: unknown) => {
       const said = m as { ready?: string; free?: string } | null;
@@ -274,6 +279,7 @@ export async function startCliSocket(o: CliSocketOptions): Promise<CliSocket | n
   return {
     path,
     idleWorkers: () => ready.map((w) => w.pid!),
+    busy: () => count('busy') > 0 || waiting.length > 0,
     close() {
       closed = true;
       clearInterval(watcher);

@@ -61,6 +61,10 @@ const singleOnly = process.argv.includes('--single-only');
  * every 100 µs) and
  * writes its V8 CPU profile to DIR (open it in Chrome's DevTools, or summarise it with
  * `node dist/bench/cpuprof.js FILE`). NODE_OPTIONS cannot carry --cpu-prof on Node 20.
+ * With `--profile-daemon`: each of the daemon's CLI workers runs under it instead
+ * (CLAUDE_CLI_WORKER_CPU_PROF, agent/cli-socket.ts), one file per worker, its whole life:
+ * `cpuprof.js FILE --after applyPlan --until createContainer` is the apply's part before its
+ * first engine call.
  */
 const cpuProfDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const HC = { web: 'wget -q -O- http://127.0.0.1/ >/dev/null', pg: 'pg_isready -U app -h 127.0.0.1', redis: 'redis-cli ping | grep -q PONG' };
@@ -477,7 +481,7 @@ async function main(): Promise<void> {
   // `claude serve` on the bench host's data dir (docs/architecture.md, "The CLI socket").
   let daemonLog = '';
   const daemon = spawn(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'serve', '--port', '0'], {
-    env: { ...process.env, CLAUDE_DATA_DIR: join(hostDir, 'data'), CLAUDE_STATE_DIR: join(hostDir, 'state'), ...(profileDaemon ? { CLAUDE_TRACE: '1' } : {}) },
+    env: { ...process.env, CLAUDE_DATA_DIR: join(hostDir, 'data'), CLAUDE_STATE_DIR: join(hostDir, 'state'), ...(profileDaemon ? { CLAUDE_TRACE: '1' } : {}), ...(profileDaemon && cpuProfDir ? { CLAUDE_CLI_WORKER_CPU_PROF: cpuProfDir } : {}) },
     stdio: ['ignore', 'ignore', profileDaemon ? 'pipe' : 'ignore'],
   });
   daemon.stderr?.on('data', (d: Buffer) => (daemonLog += d.toString()));
@@ -518,6 +522,7 @@ async function main(): Promise<void> {
         console.log(`profile: single service through the daemon, run ${i + 1}: serving after ${(ms / 1000).toFixed(2)} s (client's clock); the worker's marks:`);
         for (const l of lines.slice(Math.max(0, from), to + 1)) console.log(`    ${l}`);
       }
+      if (!singleOnly) await profileStacks((l) => (daemonLog = l), () => daemonLog);
     } finally {
       await stopDaemon();
     }
@@ -526,6 +531,12 @@ async function main(): Promise<void> {
   await daemonRun(); // the daemon is up and its worker loaded
   const claudeExit: number[] = [];
   const claudeTimelines: { ms: number; marks: Record<string, number> }[] = [];
+  const daemonTimelines: { ms: number; marks: Record<string, number> }[] = [];
+  /** The last claudeApply's timeline: dockerd's events, claude's "✓ Started" lines, all answering (ms since the CLI's start). */
+  const timelineOf = (s: Stack) => {
+    const ready = Object.fromEntries(Object.entries(lastRun.ready).map(([n, ms]) => [`${n.slice(s.tag.length + 1)} ready (claude)`, ms]));
+    return { ms: servingAt.at(-1)!, marks: { ...engineMarks(s, lastRun.epoch), ...ready, 'all answering': servingAt.at(-1)! } };
+  };
   const ctdTimelines: { ms: number; lines: string[] }[] = [];
   const ctd = singleOnly ? null : await benchContainerd();
   const variants: ['claude' | 'daemon' | 'compose' | 'run' | 'containerd', (s: Stack) => Promise<number>][] = [
@@ -534,7 +545,7 @@ async function main(): Promise<void> {
       async (s) => {
         claudeExit.push(await claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s)));
         const ready = Object.fromEntries(Object.entries(lastRun.ready).map(([n, ms]) => [`${n.slice(s.tag.length + 1)} ready (claude)`, ms]));
-        claudeTimelines.push({ ms: servingAt.at(-1)!, marks: { ...engineMarks(s, lastRun.epoch), ...ready, 'all answering': servingAt.at(-1)! } });
+        claudeTimelines.push(timelineOf(s));
         return servingAt.at(-1)!;
       },
     ],
@@ -558,6 +569,7 @@ async function main(): Promise<void> {
           }
         }
         const ms = servingAt.at(-1)!;
+        daemonTimelines.push(timelineOf(s));
         // The next worker loads after a command (agent/cli-socket.ts): not beside the peers' runs.
         await sleep(3000);
         return ms;
@@ -621,11 +633,12 @@ async function main(): Promise<void> {
   console.log(`  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)}`);
   const cl = claudeTimelines.find((x) => x.ms === m.claude) ?? claudeTimelines[0];
   const co = composeTimelines.find((x) => x.ms === m.compose) ?? composeTimelines[0];
+  const dm = daemonTimelines.find((x) => x.ms === m.daemon) ?? daemonTimelines[0];
   if (cl && co) {
-    console.log(`  timeline of the median claude run (${f(cl.ms)}) beside the median docker-compose run (${f(co.ms)}): ms since each tool's start; dockerd's events (create, start, its own health check's first "healthy"), claude's "✓ Started … (healthy)" lines, all three answering:`);
-    console.log(`    ${'what'.padEnd(24)} ${'claude'.padStart(9)} ${'compose'.padStart(9)}`);
+    console.log(`  timeline of the median claude run (${f(cl.ms)}), the median run through the daemon (${dm ? f(dm.ms) : '-'}) and the median docker-compose run (${f(co.ms)}): ms since each tool's start (the daemon's: since the client's); dockerd's events (create, start, its own health check's first "healthy"), claude's "✓ Started … (healthy)" lines, all three answering:`);
+    console.log(`    ${'what'.padEnd(24)} ${'claude'.padStart(9)} ${'daemon'.padStart(9)} ${'compose'.padStart(9)}`);
     const cell = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0)).padStart(9);
-    for (const row of TIMELINE_ROWS) if (cl.marks[row] !== undefined || co.marks[row] !== undefined) console.log(`    ${row.padEnd(24)} ${cell(cl.marks[row])} ${cell(co.marks[row])}`);
+    for (const row of TIMELINE_ROWS) if (cl.marks[row] !== undefined || co.marks[row] !== undefined) console.log(`    ${row.padEnd(24)} ${cell(cl.marks[row])} ${cell(dm?.marks[row])} ${cell(co.marks[row])}`);
   }
   const mid = ctdTimelines.find((x) => x.ms === m.containerd) ?? ctdTimelines[0];
   if (mid) {
@@ -682,6 +695,63 @@ async function benchContainerd(): Promise<{ withEnv<T>(fn: () => Promise<T>): Pr
       await ctd.stop();
     },
   };
+}
+
+/**
+ * `--profile-daemon` without `--single-only`: `--runs` rounds of the stack applied by the cold
+ * CLI and then handed to the daemon's warm worker, both traced, and their marks side by side
+ * (ms since each one's "cli: command apply loaded", its CPU ms; the timeline's marks only):
+ * what the daemon's path does differently after the command is loaded. The client's own part
+ * (its Node start, the socket) is the serving time less the worker's last "✓ Started" mark.
+ */
+async function profileStacks(setLog: (l: string) => void, log: () => string): Promise<void> {
+  type Marks = Map<string, { ms: number; cpu: number }>;
+  const marksOf = (text: string): Marks => {
+    const lines = text.split('\n').filter((l) => l.startsWith('[trace]'));
+    const from = lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
+    const out: Marks = new Map();
+    let zero: { ms: number; cpu: number } | undefined;
+    for (const l of lines.slice(Math.max(0, from))) {
+      const m = /^\[trace\]\s+([\d.]+) ms\s+\+\s*[\d.]+\s+cpu\s+(\d+) ms\s+(.*)$/.exec(l);
+      if (!m) continue;
+      const at = { ms: Number(m[1]), cpu: Number(m[2]) };
+      zero ??= at;
+      const label = m[3]!.replace(/bench-\w+-[0-9a-f]{6}-/g, '');
+      if (!out.has(label) && (label === 'cli: command apply loaded' || timeline(`[trace] ${label}`).length)) out.set(label, { ms: at.ms - zero.ms, cpu: at.cpu - zero.cpu });
+      if (label === 'apply: audited') break;
+    }
+    return out;
+  };
+  for (let i = 0; i < runs; i++) {
+    const cold: string[] = [];
+    const s1 = await newStack('claude');
+    try {
+      traceSink = cold;
+      await claudeApply(s1, { services: stackServices(s1) }, () => stackAnswers(s1), { CLAUDE_TRACE: '1' });
+    } finally {
+      traceSink = null;
+      rmAll(s1.tag);
+      rmSync(s1.dir, { recursive: true, force: true });
+    }
+    const coldMs = servingAt.at(-1)!;
+    await sleep(3000);
+    const s2 = await newStack('daemon');
+    try {
+      setLog('');
+      await claudeApply(s2, { services: stackServices(s2) }, () => stackAnswers(s2), { CLAUDE_DAEMON: 'require' });
+    } finally {
+      rmAll(s2.tag);
+      rmSync(s2.dir, { recursive: true, force: true });
+    }
+    const daemonMs = servingAt.at(-1)!;
+    const a = marksOf(cold.join(''));
+    const b = marksOf(log());
+    console.log(`profile: the stack, cold (serving ${(coldMs / 1000).toFixed(2)} s) beside the daemon's worker (serving ${(daemonMs / 1000).toFixed(2)} s, client's clock), round ${i + 1}; ms / CPU ms since "cli: command apply loaded":`);
+    console.log(`    ${'mark'.padEnd(58)} ${'cold'.padStart(15)} ${'daemon'.padStart(15)}`);
+    const cell = (v?: { ms: number; cpu: number }) => (v ? `${v.ms.toFixed(0)} / ${v.cpu}` : '-').padStart(15);
+    for (const label of new Set([...a.keys(), ...b.keys()])) console.log(`    ${label.slice(0, 58).padEnd(58)} ${cell(a.get(label))} ${cell(b.get(label))}`);
+    await sleep(3000);
+  }
 }
 
 /** Removes the bench host's data dir (the load bench imports this module). */

@@ -173,6 +173,16 @@ export async function preloadCommands(): Promise<void> {
   }
 }
 
+/**
+ * The plan validator (V2, generated/plan-validator.cjs) loaded as `apply` and `verify` load it
+ * first: the CLI worker's warm-up (cli/remote.ts) calls this also when its `plan` and `verify`
+ * runs are skipped or fail (a host with no services yet), so an apply handed to the worker
+ * does not load and compile it (≈ 12 ms of CPU) before its first step.
+ */
+export async function preloadPlanValidator(dataDir: string): Promise<void> {
+  (await import('../runtime/verify.js')).planValidator(dataDir);
+}
+
 /** Called by `bin/claude`. */
 export async function run(argv: string[]): Promise<void> {
   // `claude help | head -5`: the reader went away; stop quietly, as other Unix tools do.

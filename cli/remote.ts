@@ -76,6 +76,8 @@ async function warmUp(cli: typeof CliMain): Promise<void> {
   let planned = false;
   try {
     const { dataDir } = resolvePaths(process.env, process.cwd());
+    // V2's validator, also when the plan below is skipped or fails (cli/main.ts preloadPlanValidator)
+    await cli.preloadPlanValidator(dataDir).catch(() => undefined);
     const key = readHostId(dataDir) ? loadHostKey(dataDir) : null;
     planned = key !== null && loadTrustedKeys(dataDir).some((k) => k.keyid === key.keyid);
   } catch {

@@ -815,11 +815,13 @@ export interface Exposure {
 export function exposureMap(firewall: FirewallSpec | CompiledFirewall | undefined, published: readonly PublishedPort[], opts: FirewallCompileOptions = {}): Exposure[] {
   const fw = isCompiled(firewall) ? firewall : compileFirewall(firewall, opts);
   const out = published.map((p): Exposure => {
-    const base = { service: p.service, port: p.hostPort, protocol: p.protocol };
+    // keys in sorted order: the plan's display holds these, and signing writes them as they are (plan/canonical.ts)
+    const at = (allowedFrom: string[], note?: string): Exposure =>
+      note === undefined ? { allowedFrom, port: p.hostPort, protocol: p.protocol, service: p.service } : { allowedFrom, note, port: p.hostPort, protocol: p.protocol, service: p.service };
     const hip = p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? p.hostIp : undefined;
-    if (hip && isLoopback(hip)) return { ...base, allowedFrom: ['nowhere'], note: `published on ${hip}: reachable from this host only` };
-    if (!fw.enabled) return { ...base, allowedFrom: ['anywhere'], note: 'firewall disabled' };
-    if (!fw.containerForwarding) return { ...base, allowedFrom: ['anywhere'], note: 'published ports bypass the input rules (container forwarding handling is off)' };
+    if (hip && isLoopback(hip)) return at(['nowhere'], `published on ${hip}: reachable from this host only`);
+    if (!fw.enabled) return at(['anywhere'], 'firewall disabled');
+    if (!fw.containerForwarding) return at(['anywhere'], 'published ports bypass the input rules (container forwarding handling is off)');
     const hipAddr = hip ? parseAddress(hip) : undefined;
     const families: IpFamily[] = hipAddr ? [hipAddr.family] : [4, 6];
     let remaining: Interval[] = families.map(fullInterval);
@@ -857,7 +859,7 @@ export function exposureMap(firewall: FirewallSpec | CompiledFirewall | undefine
     const from: string[] = [];
     if (allowed.length) from.push(...describe(allowed, families));
     from.push(...conditional);
-    return { ...base, allowedFrom: from.length ? from : ['nowhere'] };
+    return at(from.length ? from : ['nowhere']);
   });
   return out.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0) || a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
 }

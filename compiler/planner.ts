@@ -21,7 +21,8 @@
  * where it does.
  */
 import { sha256Hex } from '../common/canonical.js';
-import { canonicalJsonFast, sortKeysDeep } from '../plan/canonical.js';
+import { createHash } from 'node:crypto';
+import { canonicalJsonFast, inCanonicalOrder, sortKeys, sortKeysDeep } from '../plan/canonical.js';
 import { LABEL_BASE_HASH, LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
 import { dangerousMount } from '../plan/trust.js';
 import type {
@@ -128,11 +129,66 @@ function stepId(op: string, name: string): string {
 
 /** The config hash of a container spec (see the module comment). */
 export function containerConfigHash(spec: ContainerSpec, secretDigests: Record<string, string>): string {
-  const { configHash: _h, state: _s, ...rest } = spec;
-  const labels = { ...rest.labels };
-  delete labels[LABEL_CONFIG_HASH];
-  delete labels[LABEL_BASE_HASH];
-  return sha256Hex(canonicalJsonFast({ secrets: secretDigests, spec: { ...rest, labels } }));
+  return configHashes(spec, secretDigests, false).configHash;
+}
+
+/**
+ * The config hash of a container spec and its base hash (the same with `resources: {}`: equal
+ * when only memory/CPU changed), byte for byte what containerConfigHash gives for each, from one
+ * canonical JSON of the spec: the text before `"resources":` and after it is written once and
+ * hashed twice, with the limits and with `{}` between (docs/plans.md, "Fewer allocations while
+ * planning"). A spec not in canonical order (an integer-like label key, keys out of order) takes
+ * the general path: the canonical JSON of each whole object.
+ */
+export function containerConfigHashes(spec: ContainerSpec, secretDigests: Record<string, string>): { configHash: string; baseHash: string } {
+  const { configHash, baseHash } = configHashes(spec, secretDigests, true);
+  return { configHash, baseHash: baseHash! };
+}
+
+function configHashes(spec: ContainerSpec, secretDigests: Record<string, string>, withBase: boolean): { configHash: string; baseHash?: string } {
+  const general = (): { configHash: string; baseHash?: string } => {
+    const { configHash: _h, state: _s, ...rest } = spec;
+    const labels = { ...rest.labels };
+    delete labels[LABEL_CONFIG_HASH];
+    delete labels[LABEL_BASE_HASH];
+    const configHash = sha256Hex(canonicalJsonFast({ secrets: secretDigests, spec: { ...rest, labels } }));
+    return withBase ? { configHash, baseHash: sha256Hex(canonicalJsonFast({ secrets: secretDigests, spec: { ...rest, labels, resources: {} } })) } : { configHash };
+  };
+  // the labels without the two hash labels (a copy only when it holds one)
+  let labels = spec.labels as ContainerSpec['labels'] | undefined;
+  if (labels === null || typeof labels !== 'object' || !Object.hasOwn(spec, 'labels')) return general();
+  if (Object.hasOwn(labels, LABEL_CONFIG_HASH) || Object.hasOwn(labels, LABEL_BASE_HASH)) {
+    labels = { ...labels };
+    delete labels[LABEL_CONFIG_HASH];
+    delete labels[LABEL_BASE_HASH];
+  }
+  // the hashed spec's keys before "resources" and after it, as they come (in order when the spec is)
+  const head: Record<string, unknown> = {};
+  const tail: Record<string, unknown> = {};
+  const hasResources = Object.hasOwn(spec, 'resources');
+  for (const k of Object.keys(spec)) {
+    if (k === 'configHash' || k === 'state' || k === 'resources') continue;
+    (k < 'resources' ? head : tail)[k] = k === 'labels' ? labels : (spec as unknown as Record<string, unknown>)[k];
+  }
+  const first = { secrets: secretDigests, spec: head };
+  if (!inCanonicalOrder(first) || !inCanonicalOrder(tail) || (hasResources && !inCanonicalOrder(spec.resources))) return general();
+  // {"secrets":…,"spec":{HEAD  +  ,"resources":R  +  ,TAIL}  +  }   (an empty part without its comma)
+  const open = JSON.stringify(first).slice(0, -2);
+  const tailJson = JSON.stringify(tail);
+  const headEmpty = open.endsWith('{');
+  const hash = (resources: string | undefined): string => {
+    const h = createHash('sha256').update(open);
+    let empty = headEmpty;
+    if (resources !== undefined) {
+      h.update(empty ? '"resources":' : ',"resources":').update(resources);
+      empty = false;
+    }
+    if (tailJson !== '{}') h.update(empty ? tailJson.slice(1) : ',' + tailJson.slice(1));
+    else h.update('}');
+    return h.update('}').digest('hex');
+  };
+  const configHash = hash(hasResources ? JSON.stringify(spec.resources) : undefined);
+  return withBase ? { configHash, baseHash: hash('{}') } : { configHash };
 }
 
 /** The config-hash digests of a service's secrets, by name; each secret's sha256 is taken once per model. */
@@ -195,9 +251,9 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
           user: svc.user,
           workingDir: svc.workingDir,
       });
-      spec.configHash = containerConfigHash(spec, digests);
-      // The same without the limits: equal when only memory/CPU changed (updated in place).
-      const baseHash = containerConfigHash({ ...spec, resources: {} }, digests);
+      // and the same without the limits: equal when only memory/CPU changed (updated in place)
+      const { configHash, baseHash } = containerConfigHashes(spec, digests);
+      spec.configHash = configHash;
       spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
       out.push(spec);
     }
@@ -207,7 +263,7 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
 
 export function desiredNetworks(model: ResolvedModel): NetworkSpec[] {
   return model.networks
-    .map((n) => clean({ name: n.name, driver: n.driver, internal: n.internal, subnet: n.subnet, labels: { [LABEL_MANAGED]: 'true' } }))
+    .map((n) => clean({ driver: n.driver, internal: n.internal, labels: { [LABEL_MANAGED]: 'true' }, name: n.name, subnet: n.subnet }))
     .sort((a, b) => cmp(a.name, b.name));
 }
 
@@ -350,14 +406,21 @@ function secretsHeld(observed: ObservedState['containers']): Map<string, Set<str
  * lets them through when manifest.yaml allows them) and secrets its service's running
  * containers were not given (LABEL_SECRET_REFS).
  */
-function grantsOf(spec: ContainerSpec, heldBy: ReadonlyMap<string, ReadonlySet<string>>, exempt: ReadonlySet<string> = new Set()): string {
-  const parts: string[] = [];
-  const mounts = spec.mounts.filter((m) => dangerousMount(m.source)).map((m) => `${m.source} (${dangerousMount(m.source)})`);
-  if (mounts.length) parts.push(`mounts host path ${mounts.join(', ')}`);
+function grantsOf(spec: ContainerSpec, heldBy: ReadonlyMap<string, ReadonlySet<string>>, exempt?: ReadonlySet<string>): string {
+  // arrays only when something is granted (nearly never): no garbage per container
+  let mounts: string[] | undefined;
+  for (const m of spec.mounts) {
+    const why = dangerousMount(m.source);
+    if (why) (mounts ??= []).push(`${m.source} (${why})`);
+  }
   const held = heldBy.get(spec.service);
-  const fresh = (spec.secretRefs ?? []).filter((n) => !held?.has(n) && !exempt.has(n));
-  if (fresh.length) parts.push(`gives service ${spec.service} the secret${fresh.length === 1 ? '' : 's'} ${fresh.join(', ')}, which it did not have`);
-  return parts.length ? `; ${parts.join('; ')}` : '';
+  let fresh: string[] | undefined;
+  for (const n of spec.secretRefs ?? []) if (!held?.has(n) && !exempt?.has(n)) (fresh ??= []).push(n);
+  if (!mounts && !fresh) return '';
+  const parts: string[] = [];
+  if (mounts) parts.push(`mounts host path ${mounts.join(', ')}`);
+  if (fresh) parts.push(`gives service ${spec.service} the secret${fresh.length === 1 ? '' : 's'} ${fresh.join(', ')}, which it did not have`);
+  return `; ${parts.join('; ')}`;
 }
 
 export function plan(desired: ResolvedModel, observed: ObservedState, opts: PlanOptions): PlanPayload {
@@ -373,7 +436,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     return s;
   };
   const record = (key: string, kind: Kind, change: Change, line: string) => changes.set(key, { kind, change, line });
-  const display: PlanDisplayInfo = { changes: [], overview: [], exposure: [], kept: [], warnings: [] };
+  const display: PlanDisplayInfo = { changes: [], exposure: [], kept: [], overview: [], warnings: [] };
 
   const services = new Map(desired.services.map((s) => [s.name, s]));
   const containers = desiredContainers(desired);
@@ -478,7 +541,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     const o = obsVolumes.get(v.name);
     if (!o || !o.exists) {
       // a recorded volume whose directory is gone: undone by restoring the snapshot (the record as it was)
-      const inverse = o ? null : { op: 'volume.remove' as const, params: { volume: v, deleteData: false } };
+      const inverse = o ? null : { op: 'volume.remove' as const, params: { deleteData: false, volume: v } };
       const onMount = mountStepFor(v.path);
       add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: onMount ? [onMount] : [], risk: 'safe', phase: 2, inverse, description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}` });
       record(`volume/${v.name}`, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
@@ -518,7 +581,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     const existing = imageSteps.get(ref);
     if (existing) return existing;
     const id = stepId('image.ensure', ref);
-    add({ id, op: 'image.ensure', target: `image/${idPart(ref, true)}`, params: { ref, requested, pull: desired.images.pull }, dependsOn: [], risk: 'safe', phase: 3, inverse: null, description: `Ensure image ${ref}${requested !== ref ? ` (for ${requested})` : ''} is present` });
+    add({ id, op: 'image.ensure', target: `image/${idPart(ref, true)}`, params: { pull: desired.images.pull, ref, requested }, dependsOn: [], risk: 'safe', phase: 3, inverse: null, description: `Ensure image ${ref}${requested !== ref ? ` (for ${requested})` : ''} is present` });
     if (!imagesPresent.has(ref)) record(`image/${ref}`, 'image', 'create', `+ image ${ref}`);
     imageSteps.set(ref, id);
     return id;
@@ -787,7 +850,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const expiresAt = new Date(opts.now.getTime() + (opts.ttlMs ?? DEFAULT_TTL_MS)).toISOString();
   // Keys in sorted order, as in every step (see `add`), so signing needs no replacer.
   const payload: PlanPayload = {
-    base: sortKeysDeep({ stateCommit: observed.stateCommit, fingerprint: globalFingerprint(resources), resources }),
+    base: sortKeysDeep({ fingerprint: globalFingerprint(resources), resources, stateCommit: observed.stateCommit }),
     createdAt,
     desired: { files: sortRecord(stripUndefined(desired.files)) },
     display: sortKeysDeep({ ...display }),
@@ -795,7 +858,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     hostId: opts.hostId,
     id: planIdOf(opts.nonce),
     nonce: opts.nonce,
-    provenance: sortKeysDeep(clean({ engine: opts.provenance.engine, model: opts.provenance.model, promptHash: opts.provenance.promptHash, compilerVersion: opts.compilerVersion })),
+    provenance: sortKeysDeep(clean({ compilerVersion: opts.compilerVersion, engine: opts.provenance.engine, model: opts.provenance.model, promptHash: opts.provenance.promptHash })),
     request: opts.request,
     schemaVersion: 1,
     steps: ordered,
@@ -811,7 +874,7 @@ export function planIdOf(nonce: string): string {
 }
 
 function observedNetworkSpec(o: ObservedNetwork): NetworkSpec {
-  return clean({ name: o.name, driver: 'bridge' as const, internal: o.internal, subnet: o.subnet, labels: sortRecord({ ...o.labels }) });
+  return clean({ driver: 'bridge' as const, internal: o.internal, labels: sortRecord({ ...o.labels }), name: o.name, subnet: o.subnet });
 }
 
 function describeNetworkChange(have: ObservedNetwork, want: NetworkSpec): string {
@@ -1039,10 +1102,10 @@ function strictlyAscending(xs: readonly string[]): boolean {
 }
 
 function summarize(steps: readonly PlanStep[], changes: Map<string, { kind: Kind; change: Change }>): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, delete: 0, byKind: {}, byRisk: {} };
+  const summary: PlanSummary = { byKind: {}, byRisk: {}, create: 0, delete: 0, update: 0 };
   for (const [, c] of [...changes.entries()].sort(([a], [b]) => cmp(a, b))) {
     summary[c.change]++;
-    const k = (summary.byKind[c.kind] ??= { create: 0, update: 0, delete: 0 });
+    const k = (summary.byKind[c.kind] ??= { create: 0, delete: 0, update: 0 });
     k[c.change]++;
   }
   for (const s of steps) summary.byRisk[s.risk] = (summary.byRisk[s.risk] ?? 0) + 1;
@@ -1093,7 +1156,7 @@ function cmp(a: string, b: string): number {
 function sortRecord<T>(o: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
   // defineProperty: an env var named "__proto__" stays an own key instead of setting the prototype.
-  for (const k of Object.keys(o).sort()) {
+  for (const k of sortKeys(Object.keys(o))) {
     if (k === '__proto__') Object.defineProperty(out, k, { value: o[k]!, enumerable: true, writable: true, configurable: true });
     else out[k] = o[k]!;
   }

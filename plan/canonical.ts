@@ -156,7 +156,7 @@ function plainProto(v: object): boolean {
  * object is plain with its keys in sorted order and none integer-like, every number is
  * finite, and nothing has a toJSON of its own. One walk; stops at the first object that is not.
  */
-function inCanonicalOrder(v: unknown): boolean {
+export function inCanonicalOrder(v: unknown): boolean {
   if (v === null || typeof v !== 'object') {
     if (typeof v !== 'number') return true;
     if (Object.is(v, -0)) lossy = true;
@@ -213,24 +213,64 @@ export function sortKeysDeep<T>(v: T): T {
     return (out ?? v) as T;
   }
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o);
+  // for…in, not Object.keys, while the keys are in order: no key array per object (the
+  // planner builds nearly all its objects in order; docs/plans.md, "Fewer allocations while
+  // planning"). Only own keys count, as for Object.keys.
   let inOrder = true;
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) inOrder = false;
-  let out: Record<string, unknown> | undefined;
-  if (!inOrder) {
-    out = Object.getPrototypeOf(o) === null ? (Object.create(null) as Record<string, unknown>) : {};
-    keys.sort();
+  let prev: string | undefined;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    if (prev !== undefined && prev > k) {
+      inOrder = false;
+      break;
+    }
+    prev = k;
   }
-  for (const k of keys) {
+  const fresh = (): Record<string, unknown> => (Object.getPrototypeOf(o) === null ? (Object.create(null) as Record<string, unknown>) : {});
+  if (!inOrder) {
+    const out = fresh();
+    for (const k of sortKeys(Object.keys(o))) {
+      const x = o[k];
+      defineOwn(out, k, x === null || typeof x !== 'object' ? x : sortKeysDeep(x));
+    }
+    return out as T;
+  }
+  // in order: a copy only from the first child that changes, the keys before it shared
+  let out: Record<string, unknown> | undefined;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
     const x = o[k];
     const y = x === null || typeof x !== 'object' ? x : sortKeysDeep(x);
     if (y !== x && !out) {
-      out = Object.getPrototypeOf(o) === null ? (Object.create(null) as Record<string, unknown>) : {};
-      for (const k2 of keys) if (k2 === k) break; else defineOwn(out, k2, o[k2]);
+      out = fresh();
+      for (const k2 in o) {
+        if (k2 === k) break;
+        if (Object.hasOwn(o, k2)) defineOwn(out, k2, o[k2]);
+      }
     }
     if (out) defineOwn(out, k, y);
   }
   return (out ?? o) as T;
+}
+
+/**
+ * `keys` sorted in place by UTF-16 code units, the order Array.prototype.sort() gives strings,
+ * and returned. Short lists (an object's keys) by insertion, which allocates nothing: the
+ * engine's sort makes a work copy of each list, 48 MB over a 10,000-service plan's objects
+ * (docs/plans.md, "Fewer allocations while planning"), and a list already in order is one pass.
+ */
+export function sortKeys(keys: string[]): string[] {
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 /** out[k] = v as an own property, also for "__proto__". */
@@ -264,6 +304,6 @@ function sortingReplacer(this: unknown, _key: string, v: unknown): unknown {
   }
   if (inOrder) return o;
   const out = Object.create(null) as Record<string, unknown>;
-  for (const k of keys.sort()) out[k] = o[k];
+  for (const k of sortKeys(keys)) out[k] = o[k];
   return out;
 }

@@ -12,10 +12,10 @@
  * that starts listening 50 ms after the command started. The wait must end through the host-side
  * check while the command still runs; before the fix it waited for the command forever.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server } from 'node:net';
-import { raceClock, readinessLoop, type RunningExec } from './health.js';
+import { QUICK_ROUND_MAX_MS, raceClock, readinessLoop, type RunningExec } from './health.js';
 import { CpuBudgetClock } from './cpu-budget.js';
 
 const children: ChildProcess[] = [];
@@ -150,4 +150,54 @@ describe('readiness: a health command the host-side check stands for is run spar
     expect(dense.execs).toBeGreaterThanOrEqual(4); // 20 ms growing ×1.5 to 250 ms
     expect(sparse.checks).toBeGreaterThanOrEqual(8); // the host-side check every ≤ 100 ms
   }, 20_000);
+});
+
+/**
+ * The rounds' cadence with a host-side check (`quick`, session 21): the check costs ≈ 1 ms of
+ * CPU, so the pause between rounds starts at QUICK_FIRST_INTERVAL_MS and grows by QUICK_BACKOFF
+ * up to QUICK_ROUND_MAX_MS, instead of the health command's 20 ms ×1.5 capped at 100 ms. On a
+ * fake clock (vitest's timers: deterministic, no wall time), a service that starts answering
+ * `readyAt` ms into the wait is found within about a fifth of that (≤ 50 ms once the pause is
+ * capped); before, within up to half of it (a service answering at 130 ms was seen at 162 ms,
+ * one at 600 ms at 662 ms).
+ */
+describe('readiness: the host-side check is asked at a fine cadence with back-off', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  async function foundAfter(readyAt: number): Promise<{ lag: number; checks: number }> {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const t0 = Date.now();
+    let checks = 0;
+    const clock = new CpuBudgetClock({ hostStall: () => 0, wall: () => Date.now() });
+    const done = readinessLoop({ probe: { test: ['CMD', 'false'], intervalMs: 600_000, timeoutMs: 1000, retries: 3, startPeriodMs: 0 }, timeoutMs: 60_000, ports: [] }, async () => ({
+      budget: clock,
+      target: {
+        name: 'cadence-test',
+        secrets: [],
+        logsHint: '',
+        quick: true,
+        sparseExec: true,
+        look: async () => ({ running: true as const }),
+        async beforeProbe() {
+          checks++;
+          return Date.now() - t0 >= readyAt ? { ready: { state: 'healthy' as const, ms: Date.now() - t0, via: 'http' as const } } : { refused: true };
+        },
+        async startExec(): Promise<RunningExec> {
+          throw new Error('not run: the ports refuse, so the command is deferred');
+        },
+      },
+    }));
+    await vi.advanceTimersByTimeAsync(readyAt + 1000);
+    const r = await done;
+    return { lag: r.ms - readyAt, checks };
+  }
+
+  it('finds a service within about a fifth of the time it took to answer, and ≤ QUICK_ROUND_MAX_MS later', async () => {
+    for (const readyAt of [30, 60, 130, 250, 600, 1500]) {
+      const { lag, checks } = await foundAfter(readyAt);
+      expect(lag, `answering at ${readyAt} ms`).toBeLessThanOrEqual(Math.min(50, readyAt * 0.2 + 6));
+      expect(checks).toBeGreaterThan(1);
+    }
+    expect(QUICK_ROUND_MAX_MS).toBeLessThanOrEqual(50);
+  });
 });

@@ -63,7 +63,20 @@ export const REFUSED_PROBE_INTERVAL_MS = 1000;
  * redis-cli ping asked over TCP: ≈ 1 ms of CPU, no `docker exec`), the rounds come at least
  * this often (wall ms); the health command itself keeps its own back-off.
  */
-export const QUICK_ROUND_MAX_MS = 100;
+export const QUICK_ROUND_MAX_MS = 50;
+/**
+ * With a host-side check (`quick`), the first pause between rounds; each later one is
+ * QUICK_BACKOFF times longer, up to QUICK_ROUND_MAX_MS. A round is the check itself (≈ 1 ms of
+ * CPU: a GET or a startup packet over TCP, no `docker exec`), so the pause stays about a
+ * fifth of the time waited: a service that answers 30–150 ms after its start is seen ≈ 12 ms
+ * later on average, 300–1000 ms after it ≈ 25 ms later, where the health command's back-off
+ * (20 ms ×1.5, rounds capped at 100 ms) left ≈ 28 and ≈ 50 ms (session 21). The container is
+ * still looked at (an Engine API call) only every LOOK_EVERY_MS.
+ */
+export const QUICK_FIRST_INTERVAL_MS = 5;
+export const QUICK_BACKOFF = 1.2;
+/** With a health command, how often (wall ms) a round looks at the container again (its state, Docker's own health verdict). */
+export const LOOK_EVERY_MS = 250;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -443,6 +456,7 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
   const { target: t, budget } = await setup({ argv, probeTimeout, tcpPorts, noSignal, t0 });
   const window = opts.startWindowMs ?? START_WINDOW_MS;
   let pause = opts.intervalMs ?? PROBE_FIRST_INTERVAL_MS;
+  let quickPause = Math.min(pause, QUICK_FIRST_INTERVAL_MS); // the rounds' pause with a host-side check (`quick`)
   let last = '';
   let ownProbeFailed = false;
   let inflight: RunningExec | null = null;
@@ -532,8 +546,9 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
           `check the service's health command and that it can start; ${t.logsHint}`,
         );
       }
-      await sleep(Math.min(t.quick ? Math.min(pause, QUICK_ROUND_MAX_MS) : pause, Math.max(10, opts.timeoutMs - used)));
+      await sleep(Math.min(t.quick ? quickPause : pause, Math.max(10, opts.timeoutMs - used)));
       pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
+      quickPause = Math.min(QUICK_ROUND_MAX_MS, quickPause * QUICK_BACKOFF);
     }
   } finally {
     inflight?.detach();
@@ -555,6 +570,7 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
     // pg_isready or redis-cli ping: asked over TCP at the container's own address (health-wire.ts)
     const wire = opts.probe && !(http && httpPort) ? wireHealthOf(opts.probe.test) : null;
     let info = await container.inspect();
+    let lookedAt = Date.now();
     trace(`ready: ${nameOrId} inspected`);
     const name = info.Name.replace(/^\//, '');
     const restarts0 = info.RestartCount ?? 0;
@@ -565,10 +581,14 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
       logsHint: `\`docker logs ${name}\` shows its output`,
       async look(round, ownProbeFailed) {
         if (round > 0) firstHttp = null; // only the first round uses the answer sent beside its inspect
-        // With a health command, the container's state is read on the first round, every 3rd
-        // round, and whenever a probe could not run (probeFailed): fewer Engine API calls while
-        // the command is polled. Without one, every round.
-        if (round > 0 && (!argv || round % 3 === 0)) info = await container.inspect();
+        // With a health command, the container's state is read on the first round, then every
+        // LOOK_EVERY_MS, and whenever a probe could not run (probeFailed): fewer Engine API calls
+        // while the command (or the host-side check, at its finer cadence) is polled. Without
+        // one, every round.
+        if (round > 0 && (!argv || Date.now() - lookedAt >= LOOK_EVERY_MS)) {
+          info = await container.inspect();
+          lookedAt = Date.now();
+        }
         const st = info.State;
         if (noSignal && oneShot && st.Status === 'exited' && st.ExitCode === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
         if (st.Status === 'restarting' || (info.RestartCount ?? 0) > restarts0) {
@@ -629,6 +649,7 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
       startExec: (cmd) => startExec(container, cmd, makeClock(info.Id)),
       async probeFailed() {
         info = await container.inspect();
+        lookedAt = Date.now();
       },
     };
     return { target, budget: makeClock(info.Id) };

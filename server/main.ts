@@ -164,7 +164,9 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
     }
   }
   const hostnames = [...(api?.hostnames ?? []), ...(values.hostname ?? [])];
-  const server = new ApiServer({ paths, env: ctx.env, now: ctx.now, token: token.token, listen, port, hostnames, observe: values['no-observer'] ? false : 'auto', ...(tls ? { tls } : {}), log: (l) => println(ctx.stderr, l) });
+  // The observer's periodic tick waits while a command runs through the CLI socket (made below).
+  let cliSocket: import('../agent/cli-socket.js').CliSocket | null = null;
+  const server = new ApiServer({ paths, env: ctx.env, now: ctx.now, token: token.token, listen, port, hostnames, observe: values['no-observer'] ? false : 'auto', commandRunning: () => cliSocket?.busy() ?? false, ...(tls ? { tls } : {}), log: (l) => println(ctx.stderr, l) });
   let addr;
   try {
     addr = await server.start();
@@ -177,7 +179,7 @@ async function serve(argv: string[], ctx: ServeContext): Promise<number> {
   }
   // The CLI socket: the claude command (same user) hands its commands to a warm worker.
   const { startCliSocket } = await import('../agent/cli-socket.js');
-  const cliSocket = values['no-cli-socket'] ? null : await startCliSocket({ dataDir: paths.dataDir, bin: join(packageRoot(), 'bin', 'claude'), log: (l) => println(ctx.stderr, `claude serve: ${l}`) });
+  cliSocket = values['no-cli-socket'] ? null : await startCliSocket({ dataDir: paths.dataDir, bin: join(packageRoot(), 'bin', 'claude'), log: (l) => println(ctx.stderr, `claude serve: ${l}`) });
   println(ctx.stdout, `Claude.OS API and web UI: ${addr.url}`);
   const code = newLoginCode(paths.dataDir, { now: ctx.now() });
   println(ctx.stdout, `Web UI login code: ${code.code} (works once, for 10 minutes; claude serve --login-code makes another)`);

@@ -63,6 +63,8 @@ export interface ApiServiceOptions {
   observe?: boolean | 'auto';
   /** The embedded observer's interval. Default 10 s. */
   observeIntervalMs?: number;
+  /** Whether a CLI command runs through `claude serve`'s CLI socket now: the embedded observer's periodic tick waits meanwhile (runtime/observe/daemon.ts `busy`). */
+  commandRunning?: () => boolean;
 }
 
 /** What the dashboard charts: [unix seconds, value] points per series. */
@@ -150,7 +152,7 @@ export class ApiService {
     const { ObserveDaemon } = await import('../runtime/observe/daemon.js');
     const { dockerFor } = await import('../runtime/observe/index.js');
     const host = await this.flowHost();
-    this.observer = new ObserveDaemon({ docker: await dockerFor(this.o.env), dataDir: this.o.paths.dataDir, root: this.o.paths.root, now: this.o.now, hostId: host.hostId, intervalMs: this.o.observeIntervalMs ?? 10_000, probePorts: false });
+    this.observer = new ObserveDaemon({ docker: await dockerFor(this.o.env), dataDir: this.o.paths.dataDir, root: this.o.paths.root, now: this.o.now, hostId: host.hostId, intervalMs: this.o.observeIntervalMs ?? 10_000, probePorts: false, ...(this.o.commandRunning ? { busy: this.o.commandRunning } : {}) });
     await this.observer.startLoop();
     return true;
   }

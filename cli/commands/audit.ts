@@ -1,45 +1,116 @@
 /**
- * `claude audit verify [--json]`: checks the hash chain of the audit log
- * (`<data dir>/audit.jsonl`). Exit 0 when intact, 1 when a record was edited, deleted,
- * reordered or is malformed (the line is named).
+ * `claude audit [-n N] [--json]`: the last records of the audit log (`<data dir>/audit.jsonl`):
+ * who, when, what (the event, the plan, the request) and how it ended, then one line saying
+ * whether the hash chain verifies (what `claude audit verify` says).
+ *
+ * `claude audit verify [--json]`: checks the hash chain. Exit 0 when intact, 1 when a record
+ * was edited, deleted, reordered or is malformed (the line is named).
  */
 import { join } from 'node:path';
 import { parse } from '../args.js';
-import { EXIT, UsageError, println, type Command } from '../context.js';
+import { EXIT, UsageError, println, type CommandContext, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
-import { AUDIT_FILE, verifyAudit } from '../../runtime/audit.js';
+import { cleanText } from '../../common/terminal.js';
+import { AUDIT_FILE, readAudit, verifyAudit, type AuditRecord, type AuditVerifyResult, type JsonValue } from '../../runtime/audit.js';
 
-const usage = `usage: claude audit verify [--json]
+const DEFAULT_LINES = 20;
 
-Checks the audit log (<data dir>/audit.jsonl, data dir from $CLAUDE_DATA_DIR or
-/var/lib/claude): every record's hash, the chain of previous-record hashes, the sequence
-numbers and the last record kept in audit.head. Names the first line that was edited,
-deleted, reordered or is malformed.
+const usage = `usage: claude audit [-n N] [--json]
+       claude audit verify [--json]
+
+claude audit shows the last records of the audit log (<data dir>/audit.jsonl, data dir from
+$CLAUDE_DATA_DIR or /var/lib/claude), oldest first: the record's number, when (UTC), who,
+what happened (the event, the plan id, the request) and how it ended; then one line saying
+whether the hash chain verifies, as claude audit verify would.
+
+  -n, --lines N   the last N records (default ${DEFAULT_LINES}; 0 for every record)
+  --json          print {"file", "total", "records": [...], "verify": {...}}
+
+claude audit verify checks the whole log: every record's hash, the chain of previous-record
+hashes, the sequence numbers and the last record kept in audit.head. Names the first line
+that was edited, deleted, reordered or is malformed.
 
   --json   print {"file", "ok", "records", "head"} or {"file", "ok": false, "line", "reason", "message"}
 
-Exit status: 0 intact, 1 tampered, 2 usage error.`;
+Exit status: 0 shown / intact, 1 the chain does not verify, 2 usage error.`;
+
+const str = (v: JsonValue | undefined): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+/** How the recorded action ended, in a few words, from the event and its details. */
+export function outcomeOf(r: AuditRecord): string {
+  const d = r.details;
+  switch (r.event) {
+    case 'plan.applied':
+      return d.incomplete ? 'applied, incomplete' : `applied${typeof d.steps === 'number' ? `, ${d.steps} step(s)` : ''}`;
+    case 'plan.refused':
+      return `refused${str(d.clause) ? ` (${str(d.clause)})` : ''}: ${str(d.reason) ?? 'no reason recorded'}`;
+    case 'rollback':
+      return d.ok === false ? 'rollback incomplete' : `rolled back${str(d.to) ? ` to ${str(d.to)!.slice(0, 12)}` : ''}${str(d.reason) ? `: ${str(d.reason)}` : ''}`;
+    case 'recover':
+      return `${str(d.action) ?? 'recovered'}${d.ok === false ? ', incomplete' : ''}`;
+    case 'job.succeeded':
+    case 'job.failed':
+      return `job ${str(d.job) ?? '?'} ${str(d.status) ?? (r.event === 'job.succeeded' ? 'succeeded' : 'failed')}${str(d.error) ? `: ${str(d.error)}` : ''}`;
+    case 'backup.restored':
+    case 'backup.restore-failed':
+      return `${str(d.set) ?? '?'} from ${str(d.backup) ?? '?'}: ${r.event === 'backup.restored' ? 'restored' : `failed${str(d.error) ? `: ${str(d.error)}` : ''}`}`;
+    case 'state.imported':
+      return `imported ${str(d.file) ?? ''}`.trim();
+    default:
+      return typeof d.ok === 'boolean' ? (d.ok ? 'ok' : 'failed') : '';
+  }
+}
+
+function renderRecord(r: AuditRecord): string[] {
+  const when = r.ts.replace(/\.\d+Z$/, 'Z').replace('T', ' ');
+  const head = [`#${r.seq}`, when, r.actor, r.event, ...(r.planId ? [`plan ${r.planId}`] : [])].join('  ');
+  const request = str(r.details.request);
+  const outcome = outcomeOf(r);
+  return [cleanText(head, { multiline: false }), ...(request ? [`    "${cleanText(request, { multiline: false })}"`] : []), ...(outcome ? [`    ${cleanText(outcome, { multiline: false })}`] : [])];
+}
+
+/** The one line `claude audit` and `claude audit verify` both say about the chain. */
+function verifyLine(file: string, result: AuditVerifyResult): string {
+  if (result.ok) return `audit log ${file}: intact, ${result.records} record(s), last hash ${result.head}`;
+  if (result.reason === 'clock') return `audit log ${file}: TIME WENT BACKWARDS at line ${result.line}: ${result.message} (the hash chain is intact)`;
+  return `audit log ${file}: TAMPERED at line ${result.line} (${result.reason}): ${result.message}`;
+}
+
+function show(ctx: CommandContext, file: string, dataDir: string, lines: number, json: boolean): number {
+  const all = readAudit(dataDir);
+  const records = lines === 0 ? all : all.slice(-lines);
+  const result = verifyAudit(dataDir);
+  if (json) {
+    println(ctx.stdout, JSON.stringify({ file, total: all.length, records: records.map((r) => ({ ...r, outcome: outcomeOf(r) })), verify: result }, null, 2));
+  } else {
+    if (all.length === 0) println(ctx.stdout, `the audit log ${file} has no record yet (the first apply, refusal or job run writes one)`);
+    else {
+      println(ctx.stdout, records.length < all.length ? `the last ${records.length} of ${all.length} records, oldest first (claude audit -n N for more):` : `all ${all.length} record(s), oldest first:`);
+      for (const r of records) for (const l of renderRecord(r)) println(ctx.stdout, l);
+      println(ctx.stdout);
+    }
+    println(result.ok ? ctx.stdout : ctx.stderr, verifyLine(file, result) + (result.ok ? ' (claude audit verify)' : ''));
+  }
+  return result.ok ? EXIT.OK : EXIT.FAILURE;
+}
 
 const command: Command = {
-  summary: 'verify the hash chain of the audit log',
+  summary: 'show the last records of the audit log and whether its hash chain verifies',
   usage,
   async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' } });
-    if (positionals[0] !== 'verify' || positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'missing subcommand: verify' : `unknown subcommand '${positionals.join(' ')}'`);
-    }
+    const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' }, lines: { type: 'string', short: 'n' } });
     const { dataDir } = resolvePaths(ctx.env, ctx.cwd);
     const file = join(dataDir, AUDIT_FILE);
-    const result = verifyAudit(dataDir);
-    if (values.json) {
-      println(ctx.stdout, JSON.stringify({ file, ...result }, null, 2));
-    } else if (result.ok) {
-      println(ctx.stdout, `audit log ${file}: intact, ${result.records} record(s), last hash ${result.head}`);
-    } else if (result.reason === 'clock') {
-      println(ctx.stderr, `audit log ${file}: TIME WENT BACKWARDS at line ${result.line}: ${result.message} (the hash chain is intact)`);
-    } else {
-      println(ctx.stderr, `audit log ${file}: TAMPERED at line ${result.line} (${result.reason}): ${result.message}`);
+    if (positionals.length === 0) {
+      const n = values.lines === undefined ? DEFAULT_LINES : Number(values.lines);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`-n must be a whole number of records (0 for all), not '${values.lines}'`);
+      return show(ctx, file, dataDir, n, values.json === true);
     }
+    if (positionals[0] !== 'verify' || positionals.length !== 1) throw new UsageError(`unknown subcommand '${positionals.join(' ')}' (claude audit shows the log; claude audit verify checks it)`);
+    if (values.lines !== undefined) throw new UsageError('-n is for claude audit (the last records); claude audit verify always checks the whole log');
+    const result = verifyAudit(dataDir);
+    if (values.json) println(ctx.stdout, JSON.stringify({ file, ...result }, null, 2));
+    else println(result.ok ? ctx.stdout : ctx.stderr, verifyLine(file, result));
     return result.ok ? EXIT.OK : EXIT.FAILURE;
   },
 };

@@ -75,7 +75,7 @@ describe('claude audit verify', () => {
     expect(JSON.parse(bad.out)).toMatchObject({ file, ok: false, line: 2, reason: 'edited' });
     const text = await run(['audit', 'verify'], env, root);
     expect(text.err).toContain('TAMPERED at line 2 (edited)');
-    expect((await run(['audit'], env, root)).code).toBe(2);
+    expect((await run(['audit', 'check'], env, root)).code).toBe(2);
   });
 });
 

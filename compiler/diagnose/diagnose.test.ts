@@ -47,6 +47,13 @@ describe('troubleshootingRequest', () => {
     ['check system health', { kind: 'health' }],
     ["what's wrong with postgres", { kind: 'errors', service: 'postgres' }],
     ['debug nginx', { kind: 'errors', service: 'nginx' }],
+    // Questions about resources get the figures (the lead's walkthrough, 2026-12-06).
+    ['why is postgres using so much memory', { kind: 'slow', service: 'postgres' }],
+    ["what's eating all the ram on the db?", { kind: 'slow', service: 'postgres' }],
+    ['redis is hogging the cpu, why', { kind: 'slow', service: 'redis' }],
+    ['cpu is at 100% on the website', { kind: 'slow', service: 'nginx' }],
+    ['postgres keeps running out of memory', { kind: 'slow', service: 'postgres' }],
+    ['why does redis use too much ram?', { kind: 'slow', service: 'redis' }],
   ])('%s', (msg, want) => {
     expect(troubleshootingRequest(msg, services)).toEqual(want);
   });
@@ -60,6 +67,7 @@ describe('troubleshootingRequest', () => {
     'set the environment variable LOG_LEVEL to debug on nginx',
     'nginx: LOG_LEVEL=debug',
     'limit postgres to 512MB because it keeps crashing',
+    'give postgres more memory, it uses too much',
   ])('not troubleshooting: %s', (msg) => {
     expect(troubleshootingRequest(msg, services)).toBeNull();
   });

@@ -23,6 +23,12 @@ const TOPICS: { words: RegExp; match: RegExp; ports: number[] }[] = [
 
 const DOWN = /\b(down|not (working|loading|responding|running|up|reachable)|doesn'?t (work|load|respond)|isn'?t (working|loading|responding|running|up)|can'?t (reach|connect|access|load|open)|cannot (reach|connect|access|load)|unreachable|broken|dead|offline|stopped|crash(ed|es|ing)?|keeps? (crashing|restarting|dying)|refus(ed|es)|timed? ?out|50[234]|gone)\b/i;
 const SLOW = /\b(slow|sluggish|lag(gy|ging)?|latency|takes? (too )?long|high (cpu|load|memory)|hanging|hangs|freez(es|ing))\b/i;
+/**
+ * Questions about resources are "slow" questions too (the answer shows the figures): "why is
+ * postgres using so much memory", "what's eating all the ram", "cpu is at 100%", "nginx is
+ * hogging the cpu", "running out of memory". Bounded gaps only (linear on long input).
+ */
+const RESOURCE = /\b(?:(?:so|too) much|a lot of|lots of|all (?:the|my|our)|most of the) (?:memory|ram|cpu|cpu time|processor)\b|\b(?:eat(?:s|ing)?|hog(?:s|ging)?|us(?:es|ing)|consum(?:es|ing)|chew(?:s|ing)?(?: up)?|burn(?:s|ing)?|leak(?:s|ing)?|maxing(?: out)?|max(?:es|ed)? out)\b(?: \S+){0,3}? (?:memory|ram|cpu|cores?)\b|\b(?:memory|ram|cpu)(?: usage| use| load)? (?:is |at |is at |spik\w* (?:to )?)?(?:100|9\d) ?%|\b(?:run(?:s|ning)?|ran) out of (?:memory|ram)\b|\boom(?:[- ]?kill\w*)?\b|\bout of memory\b/i;
 const ERRORS = /\b(errors?|failing|fails|failed|exception|what'?s wrong|wrong with|problem|issue|troubleshoot|diagnose|debug|investigate|why)\b/i;
 const HEALTH = /\b(check (the )?(system|server|services?)( health)?|system health|health ?check|is (everything|all) (ok|okay|fine|up|running))\b/i;
 /** Requests to change things are not troubleshooting even when they mention a problem word. */
@@ -52,7 +58,7 @@ export function serviceFromMessage(message: string, services: readonly ServiceRe
 /** Null when the message is not a troubleshooting question. */
 export function troubleshootingRequest(message: string, services: readonly ServiceRef[] = []): TroubleshootingRequest | null {
   if (CHANGE.test(message) || ASSIGNMENT.test(message)) return null;
-  const kind = DOWN.test(message) ? 'down' : SLOW.test(message) ? 'slow' : HEALTH.test(message) ? 'health' : ERRORS.test(message) ? 'errors' : null;
+  const kind = DOWN.test(message) ? 'down' : SLOW.test(message) || RESOURCE.test(message) ? 'slow' : HEALTH.test(message) ? 'health' : ERRORS.test(message) ? 'errors' : null;
   if (!kind) return null;
   const service = serviceFromMessage(message, services);
   return { kind, ...(service ? { service } : {}) };

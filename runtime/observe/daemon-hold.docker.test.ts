@@ -52,9 +52,9 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startDaemon(holdMaxMs?: number): Promise<ObserveDaemon> {
+async function startDaemon(holdMaxMs?: number, busy?: { busy: () => boolean; busyMaxMs?: number }): Promise<ObserveDaemon> {
   const hostId = loadOrCreateHostId(dataDir, dataDir);
-  daemon = new ObserveDaemon({ docker: counted(new EngineClient(), calls), dataDir, hostId, intervalMs: 100, saveEveryMs: 60_000, probePorts: false, ...(holdMaxMs !== undefined ? { holdMaxMs } : {}) });
+  daemon = new ObserveDaemon({ docker: counted(new EngineClient(), calls), dataDir, hostId, intervalMs: 100, saveEveryMs: 60_000, probePorts: false, ...(holdMaxMs !== undefined ? { holdMaxMs } : {}), ...busy });
   await daemon.startLoop();
   const d = daemon;
   const t = d.ticks;
@@ -98,6 +98,32 @@ describe('the observer tick and the apply lock (real dockerd)', () => {
     await until('a tick held for the apply', () => d.holdingForApply(), { ms: 30_000, everyMs: 10 });
     const t = d.ticks;
     await until('a tick after holdMaxMs', () => d.ticks > t, { ms: 30_000, everyMs: 10 });
+    expect(d.held.ticks).toBeGreaterThanOrEqual(1);
+    expect(d.held.ms).toBeGreaterThanOrEqual(300);
+  });
+
+  // `claude serve`: a command through the CLI socket (agent/cli-socket.ts `busy`) holds the tick
+  // too: an apply observes, verifies and checks before it takes the lock, and plans before that.
+  it('makes no engine call while a command runs through the CLI socket, and ticks once it ends', async () => {
+    let running = false;
+    const d = await startDaemon(undefined, { busy: () => running });
+    running = true;
+    await until('a tick held for the command', () => d.holdingForApply(), { ms: 30_000, everyMs: 10 });
+    const ticks = d.ticks;
+    const mark = calls.length;
+    await sleep(1500);
+    expect(calls.slice(mark)).toEqual([]);
+    expect(d.ticks).toBe(ticks);
+    running = false;
+    await until('a tick after the command', () => d.ticks > ticks, { ms: 30_000, everyMs: 10 });
+    expect(calls.slice(mark)).toContain('listContainers');
+    expect(d.held.ms).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('ticks anyway once a command has run for busyMaxMs (a `claude logs -f`)', async () => {
+    const d = await startDaemon(undefined, { busy: () => true, busyMaxMs: 300 });
+    const t = d.ticks;
+    await until('ticks beside a command that does not end', () => d.ticks >= t + 2, { ms: 30_000, everyMs: 10 });
     expect(d.held.ticks).toBeGreaterThanOrEqual(1);
     expect(d.held.ms).toBeGreaterThanOrEqual(300);
   });

@@ -46,6 +46,8 @@ export const LOG_LINES_PER_SERVICE = 1000;
 export const TICK_HOLD_POLL_MS = 200;
 /** The longest a periodic tick is held for an apply (ms); after it the tick runs anyway. */
 export const TICK_HOLD_MAX_MS = 60_000;
+/** The longest a periodic tick is held for a command running through the CLI socket (`busy`; ms): a long one (`claude logs -f`) still sees a tick every this much and the interval. */
+export const TICK_BUSY_MAX_MS = 10_000;
 
 /**
  * Whether a live apply (or recover) holds the apply lock of `dataDir` (runtime/lock.ts): the
@@ -83,6 +85,14 @@ export interface DaemonOptions {
    * Default TICK_HOLD_MAX_MS.
    */
   holdMaxMs?: number;
+  /**
+   * Another hold: while this says true, a periodic tick waits the same way, up to
+   * `busyMaxMs` (default TICK_BUSY_MAX_MS). `claude serve` passes whether a command runs
+   * through its CLI socket (agent/cli-socket.ts `busy`): an apply's own observation,
+   * verification and pre-flight come before it takes the lock, and its plan before that.
+   */
+  busy?: () => boolean;
+  busyMaxMs?: number;
   /**
    * Renew certificates (runtime/certs) from this daemon: at the first tick, every `everyMs`
    * (default 12 h) and as soon as a new placeholder appears (an apply added a certificate).
@@ -215,10 +225,13 @@ export class ObserveDaemon {
     if (this.holding || this.ticking) return;
     const t0 = Date.now();
     const max = this.o.holdMaxMs ?? TICK_HOLD_MAX_MS;
-    if (applyHoldsLock(this.o.dataDir)) {
+    const busyMax = this.o.busyMaxMs ?? TICK_BUSY_MAX_MS;
+    // held while an apply holds the lock (up to `max`) or a command runs (`busy`, up to `busyMax`)
+    const held = () => (Date.now() - t0 < max && applyHoldsLock(this.o.dataDir)) || (Date.now() - t0 < busyMax && this.o.busy?.() === true);
+    if (held()) {
       this.holding = true;
       try {
-        while (this.timer && Date.now() - t0 < max && applyHoldsLock(this.o.dataDir)) await new Promise((r) => setTimeout(r, TICK_HOLD_POLL_MS).unref?.());
+        while (this.timer && held()) await new Promise((r) => setTimeout(r, TICK_HOLD_POLL_MS).unref?.());
       } finally {
         this.holding = false;
       }

@@ -52,7 +52,7 @@ import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read }
 import { normaliseSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { framedRequest } from './frames.js';
-import { composeSaid, execForm } from './compose.js';
+import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
 import { answerFromState, onlyAsks } from './asked-state.js';
 import { isUndo, undoRequest } from './undo.js';
@@ -550,6 +550,8 @@ interface Run {
   notUnderstood: string[];
   answered: boolean;
   notes: string[];
+  /** A backup now the request asked for (backUpNow): offered by the CLI, which asks and runs it. */
+  offer?: NonNullable<Proposal['offer']>;
   /** The user named last in this request ("add user alice with sudo and ssh key …"). */
   lastUser?: string;
   /** A group this request made ("make a group called deploy"): "add ines to it" puts her in it. */
@@ -779,6 +781,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     jobName: job.name,
     onlyPublic,
   };
+  // A pasted fragment's ports that compose.ts could not read (IPv6, an unknown long form): said, never dropped.
+  run.questions.push(...composeNotRead(original.message.trim()));
 
   const readAs = [...(pointed !== said ? [`(Read "${said}" as "${pointed}".)`] : []), ...(spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [])];
 
@@ -948,6 +952,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (run.generated.length > 0) proposal.generatedSecrets = run.generated;
   if (run.warnings.length > 0) proposal.warnings = whoReachesReplicas(run.warnings, (n) => getService(run, n), services(run));
   if (run.questions.length > 0) proposal.questions = run.questions;
+  if (run.offer && Object.keys(files).length === 0) proposal.offer = run.offer;
   return out(proposal);
 }
 
@@ -1876,7 +1881,9 @@ function openSlot(run: Run, clause: string, verb: Verb | undefined): string | un
   const t = clause.toLowerCase();
   const all = services(run);
   // A role word ("the database", "the cache", "the web server") that fits several services.
-  if (!/\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:[\w-]+\s+)?(?:services?|containers?|databases?|dbs?|caches?|apps?|servers?|them)\b|\bboth\b|\beverything\b/.test(t)) {
+  // Not in "back up the database now": the backups that could be meant are offered as a
+  // numbered choice where it is run (backUpNow, cli/operations.ts offerBackupNow).
+  if (!isBackupNow(t) && !/\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:[\w-]+\s+)?(?:services?|containers?|databases?|dbs?|caches?|apps?|servers?|them)\b|\bboth\b|\beverything\b/.test(t)) {
     const named = targetsIn(run, clause.replace(/\b(?:sql\s+|relational\s+)?databases?\b|\bdbs?\b|\bcach(?:e|es|ing)\b|\bweb\s?servers?\b|\bmonitoring\b|\bdashboards?\b/gi, ' ')).names;
     for (const m of findServiceMentions(clause)) {
       if (!m.generic || negatedAt(clause, m.index)) continue;
@@ -5104,6 +5111,14 @@ function keptCorrection(run: Run, clause: string): string | undefined {
   return `keep ${m[1]}`;
 }
 
+/** A clause (lower case) that asks for one backup at once: "back up the db now" (not "add postgres now", "back up every night from now on"). */
+function isBackupNow(t: string): boolean {
+  if (!/\b(?:now|right\s+away|immediately|asap|at\s+once|straight\s+away)\b/.test(t)) return false;
+  // Only a clause about a backup ("add postgres now" and "give postgres 1gb now" are not).
+  if (!/\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+){0,2}up\b|\bsnapshots?\b|\bdump\b/.test(t)) return false;
+  return !/\b(?:every|each|daily|nightly|weekly|hourly|monthly|from\s+now\s+on|(?:any|no)\s?more|at\s+\d|\d\s*(?:am|pm)\b|o'?clock|noon|midnight|keep|retain|off|disable|stop)\b/.test(t);
+}
+
 /**
  * "back up the db now", "take a backup right away": one backup at once, which is not a state
  * change (the state says when backups run). Answered with the command that runs the volume's
@@ -5112,14 +5127,16 @@ function keptCorrection(run: Run, clause: string): string | undefined {
  * is left to the rest of handleBackups.
  */
 function backUpNow(run: Run, clause: string, t: string): boolean {
-  if (!/\b(?:now|right\s+away|immediately|asap|at\s+once|straight\s+away)\b/.test(t)) return false;
-  // Only a clause about a backup ("add postgres now" and "give postgres 1gb now" are not).
-  if (!/\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+){0,2}up\b|\bsnapshots?\b|\bdump\b/.test(t)) return false;
-  if (/\b(?:every|each|daily|nightly|weekly|hourly|monthly|from\s+now\s+on|(?:any|no)\s?more|at\s+\d|\d\s*(?:am|pm)\b|o'?clock|noon|midnight|keep|retain|off|disable|stop)\b/.test(t)) return false;
+  if (!isBackupNow(t)) return false;
   const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
   const hasData = (sv: Service) => (sv.volumes ?? []).some((v) => run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
   const own = volumeTargets(run, clause);
-  const named = targetsIn(run, clause).names;
+  // A service said by its name is that one ("the pgb1 database"); "the database" with no name
+  // and two databases is each of them (which one is asked where it runs).
+  const roles = findServiceMentions(clause).filter((m) => m.generic).map((m) => loadTemplate(m.template).role);
+  const byName = services(run).filter((sv) => new RegExp(`(?<![\\w.-])${escapeRe(sv.name)}(?![\\w-])`).test(t)).map((sv) => sv.name);
+  const ofRole = roles.length > 0 ? services(run).filter((sv) => roles.includes(roleOf(sv) ?? appOfImage(sv.image)?.role ?? '')).map((sv) => sv.name) : [];
+  const named = byName.length > 0 ? byName : ofRole.length > 1 ? ofRole : targetsIn(run, clause).names;
   const names = own.length > 0 ? [] : named.length > 0 ? named : focusTargets(run, hasData);
   const targets = own.length > 0 ? own : (names.length > 0 ? names : services(run).filter(hasData).map((sv) => sv.name)).flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)).filter((v) => vols.some((x) => x.name === v));
   if (targets.length === 0) {
@@ -5128,7 +5145,11 @@ function backUpNow(run: Run, clause: string, t: string): boolean {
   }
   const on = targets.filter((v) => vols.find((x) => x.name === v)?.backup?.enabled);
   const off = targets.filter((v) => !on.includes(v));
-  if (on.length > 0) run.notes.push(`A backup now is not a change to the state files; run it with ${on.map((v) => `\`claude backups run ${v}\``).join(', ')} (it waits for the backup and prints how it went).`);
+  if (on.length > 0) {
+    const said = `A backup now is not a change to the state files; run it with ${on.map((v) => `\`claude backups run ${v}\``).join(', ')} (it waits for the backup and prints how it went).`;
+    run.notes.push(said);
+    run.offer = { kind: 'backup-now', volumes: on, said };
+  }
   if (off.length > 0) run.notes.push(`${off.join(', ')} ${off.length === 1 ? 'has' : 'have'} no backup set up yet: say "back ${off.length === 1 ? 'it' : 'them'} up every night" to set one up, then \`claude backups run ${off[0]}\` runs it at once.`);
   return true;
 }
