@@ -39,6 +39,7 @@ import { STATE_FILE_MAX_BYTES, readStateFileText } from '../common/state-read.js
 // The compiler is loaded by planFiles alone (a dynamic import): applying, recovering and
 // rolling back a plan signed elsewhere run without it, as on a device whose image leaves
 // the compiler out (test/runtime-cli.test.ts).
+import type { ParsedOf } from '../plan/review.js';
 import type { CompileResult } from '../compiler/compile.js';
 import type { ResolvedModel } from '../compiler/model.js';
 import type { LockoutResult } from '../compiler/firewall.js';
@@ -323,7 +324,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   // Every security.yaml change is confirmed at apply (runtime V9, checked there against the
   // state repo itself); the plan says so, so `plan`, `show` and a reviewer in CI see the
   // confirmation the apply will ask for (plan/policy.ts confirmNotes).
-  const confirm = await securityYamlNote(host.paths.stateDir, o.base, payload.desired.files['security.yaml']);
+  const confirm = await securityYamlNote(host.paths.stateDir, o.base, payload.desired.files['security.yaml'], (compiled as { parsedOf?: ParsedOf }).parsedOf);
   if (confirm) {
     (display as { confirm?: string[] }).confirm = [confirm.note];
     // What it changes, one line each (a user, a key, a secret, a certificate): the plan shows
@@ -368,7 +369,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
  * (runtime/verify.ts securityYamlChange's description) and what it changes, or undefined. A state repo that cannot be
  * read gives no note: the apply's own V9 check still asks.
  */
-async function securityYamlNote(stateDir: string, base: string | null, after: string | undefined): Promise<{ note: string; changes: string[] } | undefined> {
+async function securityYamlNote(stateDir: string, base: string | null, after: string | undefined, parsedOf?: ParsedOf): Promise<{ note: string; changes: string[] } | undefined> {
   const [{ committedStateFiles }, { securityYamlChange }, { securityYamlChanges }] = await Promise.all([import('../runtime/state/head.js'), import('../runtime/verify.js'), import('./security-changes.js')]);
   let before: string | undefined;
   if (base) {
@@ -379,7 +380,7 @@ async function securityYamlNote(stateDir: string, base: string | null, after: st
     }
   }
   const note = securityYamlChange(before, after)?.description;
-  return note ? { note, changes: securityYamlChanges(before, after) } : undefined;
+  return note ? { note, changes: securityYamlChanges(before, after, parsedOf) } : undefined;
 }
 
 /**

@@ -11,10 +11,13 @@
  *   - `claude learn list | forget N` manages the records.
  *
  * The REPL keeps the request not understood in memory. One-shot runs (`claude "<msg>"`, each
- * its own process) keep it in `<data dir>/learn-pending.json` for PENDING_MS, so a rephrase
- * applied by the next run within that time is learned from in the same way.
+ * its own process) keep it in `<data dir>/learn-pending.json` for PENDING_MS with the terminal
+ * it was typed in (`terminalSession`: the tty and the shell), so a rephrase typed in the same
+ * terminal within that time and approved there with `yes` is learned from in the same way.
+ * Nothing is learned from a run without a terminal, from another terminal or shell, or from a
+ * `--yes` run (review 20 MED-3: a script's `claude "remove redis" --yes` is not a rephrase).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface LearnedRecord {
@@ -80,32 +83,50 @@ function save(dataDir: string, records: LearnedRecord[]): void {
 }
 
 /** How long a one-shot run's request not understood waits for the rephrase that gets applied. */
-export const PENDING_MS = 15 * 60_000;
+export const PENDING_MS = 2 * 60_000;
 
 const pendingPath = (dataDir: string) => join(dataDir, 'learn-pending.json');
 
-/** A one-shot run's request not understood, kept for the next run's applied rephrase. */
-export function notePending(dataDir: string, text: string, now: Date): void {
-  writeAtomic(pendingPath(dataDir), JSON.stringify({ text, at: now.toISOString() }) + '\n');
+/**
+ * The terminal a command was typed in: the tty of its stdin and its parent process (the shell),
+ * or undefined without a terminal. A command handed to the resident worker (bin/client.cjs)
+ * gets the client's, in CLAUDE_TERMINAL_SESSION.
+ */
+export function terminalSession(env: Record<string, string | undefined>): string | undefined {
+  if (env.CLAUDE_TERMINAL_SESSION !== undefined) return env.CLAUDE_TERMINAL_SESSION || undefined;
+  if (!process.stdin.isTTY) return undefined;
+  try {
+    return `${readlinkSync('/proc/self/fd/0')}|${process.ppid}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A one-shot run's request not understood, kept for the same terminal's next applied rephrase. */
+export function notePending(dataDir: string, text: string, now: Date, session: string): void {
+  writeAtomic(pendingPath(dataDir), JSON.stringify({ text, at: now.toISOString(), session }) + '\n');
 }
 
 /**
- * The request a one-shot run left not understood, if it is recent; it is taken (removed), so
- * one miss is learned from at most once.
+ * The request a one-shot run in the same terminal (`session`) left not understood, if it is
+ * recent; it is taken (removed), so one miss is learned from at most once. Another terminal's
+ * miss is left for that terminal (an expired or unreadable one is removed).
  */
-export function takePending(dataDir: string, now: Date): string | undefined {
+export function takePending(dataDir: string, now: Date, session: string): string | undefined {
   const p = pendingPath(dataDir);
   if (!existsSync(p)) return undefined;
-  let v: { text?: unknown; at?: unknown } = {};
+  let v: { text?: unknown; at?: unknown; session?: unknown } = {};
   try {
     v = JSON.parse(readFileSync(p, 'utf8')) as typeof v;
   } catch {
     /* unreadable: dropped below */
   }
-  rmSync(p, { force: true });
   const at = typeof v.at === 'string' ? Date.parse(v.at) : NaN;
   const age = now.getTime() - at;
-  return typeof v.text === 'string' && age >= 0 && age <= PENDING_MS ? v.text : undefined;
+  const fresh = typeof v.text === 'string' && age >= 0 && age <= PENDING_MS;
+  if (fresh && v.session !== session) return undefined;
+  rmSync(p, { force: true });
+  return fresh ? (v.text as string) : undefined;
 }
 
 /** Records (or updates) what a phrasing meant. */

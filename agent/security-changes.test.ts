@@ -44,4 +44,11 @@ describe('securityYamlChanges: what a security.yaml change does, one line each',
     expect(securityYamlChanges(undefined, one)).toEqual(['secret a added']);
     expect(securityYamlChanges(one, undefined)).toEqual(['secret a removed']);
   });
+
+  it('reads the data the caller already has for a text (the compiled-state cache\'s copy) instead of parsing it', () => {
+    const one = doc('  secrets:\n    - {name: a, value: "encrypted:v1:AAAA"}\n');
+    const held = { spec: { secrets: [{ name: 'from-the-cache', value: 'encrypted:v1:BBBB' }] } };
+    expect(securityYamlChanges(undefined, one, (t) => (t === one ? held : undefined))).toEqual(['secret from-the-cache added']);
+    expect(securityYamlChanges(undefined, one, () => undefined)).toEqual(['secret a added']);
+  });
 });

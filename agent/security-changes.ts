@@ -5,14 +5,19 @@
  * confirmation note (plan/show.ts), and the apply repeats them after "Applied" (runtime/apply.ts
  * ApplyResult.securityChanges, agent/render/apply.ts). A secret's value is never shown.
  */
-import { parse } from 'yaml';
+import { loadYaml, parsedValueOf } from '../common/yaml.js';
+import type { ParsedOf } from '../plan/review.js';
 
 type Item = Record<string, unknown> & { name?: unknown };
 
-function specOf(text: string | undefined): Record<string, unknown> {
+function specOf(text: string | undefined, parsedOf: ParsedOf | undefined): Record<string, unknown> {
   if (text === undefined) return {};
   try {
-    const doc = parse(text) as { spec?: Record<string, unknown> } | null;
+    // the compiler's value of this very text when it has one (a plan served from the
+    // compiled-state cache parses no YAML at all), else the one-file copy of yaml, loaded now
+    // (common/yaml.ts): an `import … from 'yaml'` here made every cold `claude plan` load the
+    // package's 72 files from node_modules (docs/compiler.md, "Performance")
+    const doc = (parsedOf?.(text) ?? parsedValueOf(text) ?? loadYaml().parse(text)) as { spec?: Record<string, unknown> } | null;
     return doc?.spec && typeof doc.spec === 'object' ? doc.spec : {};
   } catch {
     return {};
@@ -67,9 +72,9 @@ function certificateDetail(old: Item, now: Item): string {
 }
 
 /** One line per change between two security.yaml texts (either may be absent); [] when they say the same. */
-export function securityYamlChanges(before: string | undefined, after: string | undefined): string[] {
-  const b = specOf(before);
-  const a = specOf(after);
+export function securityYamlChanges(before: string | undefined, after: string | undefined, parsedOf?: ParsedOf): string[] {
+  const b = specOf(before, parsedOf);
+  const a = specOf(after, parsedOf);
   return [
     ...listChanges('user', b.users, a.users, userDetail),
     ...settingChanges('SSH settings', b.ssh, a.ssh),

@@ -93,7 +93,16 @@ function forward(argv, build) {
   }
   const tty = { stdin: Boolean(process.stdin.isTTY), stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) };
   if (tty.stdout) Object.assign(tty, { columns: process.stdout.columns, rows: process.stdout.rows });
-  const hello = { v: WIRE_VERSION, build, node: process.version, mnt, uid: process.getuid(), argv, cwd: process.cwd(), env, umask: process.umask(), tty };
+  // The terminal this command was typed in (its tty and the shell), for learning mode: a miss
+  // is learned from only by a rephrase typed in the same terminal (agent/learning.ts
+  // terminalSession, which reads the same two things when the command runs in this process).
+  let session = '';
+  try {
+    if (tty.stdin) session = `${readlinkSync('/proc/self/fd/0')}|${process.ppid}`;
+  } catch {
+    session = '';
+  }
+  const hello = { v: WIRE_VERSION, build, node: process.version, mnt, uid: process.getuid(), argv, cwd: process.cwd(), env: { ...env, CLAUDE_TERMINAL_SESSION: env.CLAUDE_TERMINAL_SESSION ?? session }, umask: process.umask(), tty };
   return new Promise((done) => {
     let state = 'asking'; // → 'running' once the worker accepted and was told to go, or 'fallen back'
     const sock = connect(path);

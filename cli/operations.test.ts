@@ -18,6 +18,14 @@ describe('operationRequest', () => {
     for (const m of ['Undo that', 'undo', 'ok undo it', 'can you undo that?', 'oops, undo']) expect(op(m), m).toMatchObject({ that: true });
     for (const m of ['undo the last change', 'revert the last change', 'please undo what you just did']) expect(op(m), m).not.toHaveProperty('that');
   });
+  it('undo has one meaning however it is said: "roll it back", "go back" and the rest run `claude rollback HEAD~1` too (review 20 MED-2)', () => {
+    for (const m of ['roll it back', 'Roll that back please', 'go back', 'take that back', 'put it back', 'change it back', 'that broke everything, go back', 'ugh, it broke everything, roll it back', 'revert that']) {
+      expect(op(m), m).toMatchObject({ kind: 'rollback', rev: 'HEAD~1', undo: true });
+    }
+    // "it" / "that": what was just said, so a waiting proposal is dropped (none of it applied).
+    for (const m of ['roll it back', 'take that back', 'put it back']) expect(op(m), m).toMatchObject({ that: true });
+    expect(op('go back')).not.toHaveProperty('that');
+  });
   it('a bare "roll back" picks from the list; "roll back to <commit>" names it', () => {
     for (const m of ['rollback', 'roll back', 'Roll back please', 'revert the config']) expect(op(m), m).toEqual({ kind: 'rollback', undo: false });
     expect(op('roll back to 3cc64a7d632f')).toEqual({ kind: 'rollback', rev: '3cc64a7d632f', undo: false });

@@ -7,12 +7,16 @@
  */
 import { withContext, type CommandContext } from './context.js';
 import type { LineReader } from './prompt.js';
+import type { Proposal } from '../compiler/intent/provider.js';
 import type { OperationRequest } from '../compiler/diagnose/operations.js';
 
 export { operationRequest, type OperationRequest } from '../compiler/diagnose/operations.js';
 
+/** An operation read from the words (OperationRequest), or a backup now the intent engine offered (offerBackupNow). */
+type Operation = OperationRequest | { kind: 'backup'; volume: string };
+
 /** The command line the operation runs (argv after `claude`), for the reply and the tests. */
-export function operationArgv(op: OperationRequest, o: { yes?: boolean; json?: boolean; stateDir?: string } = {}): string[] {
+export function operationArgv(op: Operation, o: { yes?: boolean; json?: boolean; stateDir?: string } = {}): string[] {
   const common = [...(o.stateDir ? ['--state-dir', o.stateDir] : [])];
   switch (op.kind) {
     case 'rollback':
@@ -23,6 +27,8 @@ export function operationArgv(op: OperationRequest, o: { yes?: boolean; json?: b
       return ['logs', op.service!, '-n', String(op.lines ?? 50), ...(o.json ? ['--json'] : [])];
     case 'restore':
       return ['restore', op.name, ...(op.backup ? [op.backup] : []), ...(o.yes ? ['--yes'] : []), ...(o.json ? ['--json'] : [])];
+    case 'backup':
+      return ['backups', 'run', op.volume, ...(o.json ? ['--json'] : [])];
   }
 }
 
@@ -33,7 +39,7 @@ export function operationArgv(op: OperationRequest, o: { yes?: boolean; json?: b
  */
 export async function runOperation(
   ctx: CommandContext,
-  op: OperationRequest,
+  op: Operation,
   o: { yes?: boolean; json?: boolean; stateDir?: string; reader?: LineReader; services: readonly string[] },
 ): Promise<number> {
   const { println, EXIT } = await import('./context.js');
@@ -57,4 +63,46 @@ export async function maybeOperation(ctx: CommandContext, message: string, o: { 
   const { operationRequestFor } = await import('../agent/troubleshoot.js');
   const found = await operationRequestFor(ctx, message, o.stateDir);
   return found === null ? null : runOperation(ctx, found.op, { ...o, services: found.services });
+}
+
+/**
+ * A backup now the intent engine offered (Proposal.offer: "back up the database now"): the
+ * person is asked and, on yes, `claude backups run VOLUME` runs (the same output and audit
+ * record as typed). One volume: "Back up VOLUME now? [yes/no]"; several that the request could
+ * mean: a numbered choice. `yes` (--yes) runs the one volume without asking (with several it
+ * says which and runs nothing). Returns the exit code, or null when nothing was asked (no
+ * terminal and no --yes: the engine's reply already names the command).
+ */
+export async function offerBackupNow(ctx: CommandContext, offer: NonNullable<Proposal['offer']>, o: { yes?: boolean; reader?: LineReader; stateDir?: string }): Promise<number | null> {
+  const { println, EXIT } = await import('./context.js');
+  const volumes = offer.volumes;
+  const run = (volume: string) => runOperation(ctx, { kind: 'backup', volume }, { services: [], ...(o.reader ? { reader: o.reader } : {}) });
+  if (o.yes) {
+    if (volumes.length === 1) return run(volumes[0]!);
+    println(ctx.stdout, `Not backed up: ${volumes.join(' and ')} could be meant. Name one (claude "back up ${volumes[0]} now" --yes), or run claude backups run NAME.`);
+    return EXIT.FAILURE;
+  }
+  if (!o.reader) return null;
+  const { askApproval } = await import('./answers.js');
+  if (volumes.length === 1) {
+    const a = await askApproval(o.reader, `Back up ${volumes[0]} now? [yes/no] `, { modify: false });
+    if (a.answer === 'yes') return run(volumes[0]!);
+    println(ctx.stdout, 'Not backed up. Nothing was run.');
+    return EXIT.OK;
+  }
+  println(ctx.stdout, 'Which volume should be backed up now?');
+  volumes.forEach((v, i) => println(ctx.stdout, `  ${i + 1}) ${v}`));
+  for (;;) {
+    const line = await o.reader.next(`Back up which one? [1-${volumes.length}, or no] `);
+    const answer = line?.trim() ?? '';
+    const n = Number(answer);
+    const chosen = /^\d+$/.test(answer) && n >= 1 && n <= volumes.length ? volumes[n - 1] : volumes.find((v) => v === answer);
+    if (chosen) return run(chosen);
+    const { readApproval } = await import('./answers.js');
+    if (line === null || answer === '' || readApproval(answer, { modify: false }).answer === 'no') {
+      println(ctx.stdout, 'Not backed up. Nothing was run.');
+      return EXIT.OK;
+    }
+    println(ctx.stdout, `'${answer}' is not a number from the list; type 1-${volumes.length}, or no.`);
+  }
 }

@@ -25,12 +25,17 @@ let daemonLog = '';
 
 const claude = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [join(copy, 'bin', 'claude'), ...args], { encoding: 'utf8', env: { ...env, ...extra }, cwd: tmp, timeout: 120_000 });
 const example = () => join(copy, 'fixtures', 'states', 'spec-example');
-/** Through the worker, asked again while the next worker is still loading. */
+/**
+ * Through the worker, asked again while the next worker is still loading: 250 ms between tries,
+ * so the tries (each a whole Node start) do not take the 2 cores from the worker they wait for
+ * (review 20 LOW-4).
+ */
 const viaDaemon = (args: string[]) => {
   const end = Date.now() + 90_000;
   for (;;) {
     const r = claude(args, { CLAUDE_DAEMON: 'require' });
     if (r.status !== 70 || !r.stderr.includes('the CLI worker is still starting') || Date.now() > end) return r;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
   }
 };
 

@@ -120,6 +120,9 @@ describe('the cold-start bundles', () => {
         expect(x.stderr, c).toMatch(/\nSTREAMS \n/);
         // status and plan ask the engine over node:net, one GET a connection (runtime/drivers/engine-get.ts): node:http is ≈ 15 ms of CPU to load
         expect(x.stderr, c).toMatch(/\nHTTP false\n/);
+        // no npm yaml package from node_modules (72 files): the bundled one-file copy only (common/yaml.ts loadYaml); plan's
+        // security.yaml note (agent/security-changes.ts) imported the package and loaded it on every plan
+        expect(x.stderr.match(/node_modules\/yaml\/\S*/)?.[0], c).toBeUndefined();
       }
       // status, and validate on a compiled-state cache hit (and miss), never load node:crypto (≈ 9 ms: common/node-crypto.ts; the
       // cache's keys are Hash64, compiler/compile-cache.ts); plan signs, so it does

@@ -173,6 +173,8 @@ describe('the CLI socket keeps warm workers', () => {
     procs.push(long);
     await until('the command taken by the warm worker', () => sock.idleWorkers().length === 0, { ms: 60_000, everyMs: 20 });
     expect(sock.loadingWorkers()).toEqual([{ pid: loading.pid, paused: true }]);
+    // what `claude serve`'s observer asks before its periodic tick (runtime/observe/daemon.ts `busy`)
+    expect(sock.busy()).toBe(true);
     await new Promise((r) => setTimeout(r, 500));
     expect(state(loading.pid)).toBe('T');
     // The command ends: the loading worker is continued and becomes warm.
@@ -181,6 +183,7 @@ describe('the CLI socket keeps warm workers', () => {
     await ended;
     await until('the stopped worker continued and warm', () => sock.idleWorkers().includes(loading.pid), { ms: 180_000, everyMs: 100, detail: () => log.join('\n') });
     expect(state(loading.pid)).not.toBe('T');
+    await until('no command running', () => !sock.busy(), { ms: 30_000, everyMs: 20 });
   }, 400_000);
 
   it('claude reconcile --serve serves the CLI socket too', async () => {

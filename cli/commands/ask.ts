@@ -22,7 +22,7 @@ import { adminReason } from '../../plan/policy.js';
 import { needsAdminSignature, withAdminSignature } from '../../agent/approval.js';
 import { openIntentSession, type IntentSession, type PlannedIntent } from '../../agent/intent.js';
 import { appendTurn, newConversationId } from '../../agent/conversations.js';
-import { isFlagged, learn, notePending, recordOutcome, similarity, takePending } from '../../agent/learning.js';
+import { isFlagged, learn, notePending, recordOutcome, similarity, takePending, terminalSession } from '../../agent/learning.js';
 import { openFlowHost } from '../../agent/flow.js';
 import { applyApproved, printSigningSteps } from '../approve.js';
 import { lineReader as flowLineReader, REQUEST_FLAGS, type LineReader } from '../prompt.js';
@@ -32,6 +32,7 @@ import { ProgressRenderer, renderResult } from '../progress.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { cleanText, SGR_RESET } from '../../common/terminal.js';
 import { authorFromEnv } from '../../runtime/state/repo.js';
+import { offerBackupNow } from '../operations.js';
 
 const usage = `usage: claude "<what you want>" [--yes] [--json] [--state-dir DIR] [--admin-key FILE] [--i-know-what-i-am-doing]
 
@@ -60,7 +61,7 @@ Examples:
   claude plan "add redis" --out plan.json     (plan only)`;
 
 /** Prints what the provider said and the plan box. */
-export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult): Promise<void> {
+export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnResult, o: { offering?: boolean } = {}): Promise<void> {
   const { result } = t;
   const p = result.proposal;
   if (result.status === 'refused') {
@@ -69,7 +70,8 @@ export async function printTurn(ctx: CommandContext, s: IntentSession, t: TurnRe
   }
   // Everything the provider wrote is cleaned of control and bidi characters (common/terminal.ts).
   // An engine that asks may say its question in the explanation too: it is printed once, as the question.
-  const explanation = explanationBesideQuestions(p.explanation, result.questions);
+  // An offer the CLI asks next ("Back up postgres-data now? [yes/no]") replaces the line naming its command.
+  const explanation = explanationBesideQuestions(explanationBesideQuestions(p.explanation, result.questions), o.offering && p.offer ? [p.offer.said] : []);
   if (explanation) println(ctx.stdout, cleanText(explanation));
   if (result.status === 'invalid') {
     println(ctx.stdout, '');
@@ -163,11 +165,13 @@ export function learnAndSay(ctx: CommandContext, dataDir: string, unclear: strin
 }
 
 /**
- * Learning mode for one-shot runs: a plan just applied from `applied`, after an earlier run's
- * request that was not understood (agent/learning.ts takePending), is learned as its meaning.
+ * Learning mode for one-shot runs: a plan just applied from `applied`, approved with `yes` at
+ * this run's prompt, after a request an earlier run in the same terminal did not understand
+ * (agent/learning.ts takePending), is learned as its meaning. Never from a `--yes` run.
  */
 function learnFromEarlierMiss(ctx: CommandContext, s: IntentSession, t: TurnResult, applied: string): void {
-  const unclear = takePending(s.paths.dataDir, ctx.now());
+  const session = terminalSession(ctx.env);
+  const unclear = session ? takePending(s.paths.dataDir, ctx.now(), session) : undefined;
   if (!unclear || t.learned || similarity(unclear, applied) === 1) return;
   learnAndSay(ctx, s.paths.dataDir, unclear, applied);
 }
@@ -352,6 +356,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
           files: t.result.files,
         };
         if (t.planned) out.plan = t.planned.payload;
+        if (t.result.proposal.offer) out.offer = { kind: t.result.proposal.offer.kind, volumes: t.result.proposal.offer.volumes };
         if (t.planned && opts.planOnly) out.planFile = savePending(s, t.planned, opts.out ?? 'plan.json', ctx.cwd);
         let code = exitOf(t);
         if (t.planned && opts.yes && !opts.planOnly) {
@@ -362,9 +367,15 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         record(out.applied ? 'applied' : turnStatus(t));
         return code;
       }
-      await printTurn(ctx, s, t);
+      // A backup now (the engine's offer): asked at a terminal, run with --yes (cli/operations.ts).
+      const offer = t.result.status === 'answer' && !opts.planOnly && (reader || opts.yes) ? t.result.proposal.offer : undefined;
+      await printTurn(ctx, s, t, { offering: offer !== undefined });
       if (!t.planned) {
         record(turnStatus(t));
+        if (offer) {
+          const code = await offerBackupNow(ctx, offer, { yes: opts.yes, ...(reader ? { reader } : {}) });
+          if (code !== null) return code;
+        }
         let accepted: TurnResult | undefined;
         if (reader && (t.result.status === 'ask' || t.result.questions.length > 0) && t.result.status !== 'refused') {
           const more = await reader.next('Your answer (or press enter to stop): ');
@@ -386,7 +397,8 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
             for (const line of accepted.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
           }
           // Learning mode: the next run's rephrase, once applied, is learned as what this meant.
-          if (t.result.status === 'answer' && t.result.proposal.understood === false) notePending(s.paths.dataDir, msg, ctx.now());
+          const session = terminalSession(ctx.env);
+          if (t.result.status === 'answer' && t.result.proposal.understood === false && session) notePending(s.paths.dataDir, msg, ctx.now(), session);
           return exitOf(t);
         }
       }
@@ -420,7 +432,6 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         if (lacksAdminKey(t.planned, opts.adminKey)) return saveUnsigned();
         const code = await applyPlanned(ctx, s, t.planned, t, opts.adminKey);
         record(code === EXIT.OK ? 'applied' : 'failed');
-        if (code === EXIT.OK) learnFromEarlierMiss(ctx, s, t, [...chain, msg].join('; '));
         return code;
       }
       if (!reader) {

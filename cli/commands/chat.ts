@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse } from '../args.js';
 import { Cancelled, EXIT, println, withContext, type Command, type CommandContext } from '../context.js';
 import type { LineReader } from '../prompt.js';
-import { maybeOperation, operationRequest, runOperation } from '../operations.js';
+import { maybeOperation, offerBackupNow, operationRequest, runOperation } from '../operations.js';
 import { openStateRepo } from '../../runtime/state/repo.js';
 
 /** The commit before `commit` in the state repo (its first parent), or null when it is the first. */
@@ -241,7 +241,9 @@ const command: Command = {
         }
         history.push({ role: 'user', text: line }, { role: 'assistant', text: t.result.proposal.explanation });
         if (t.result.status === 'answer' && t.result.proposal.understood === false) unclear = line;
-        await printTurn(ctx, s, t);
+        // A backup now (the engine's offer) is asked here and run as `claude backups run` runs it.
+        const offer = t.result.status === 'answer' ? t.result.proposal.offer : undefined;
+        await printTurn(ctx, s, t, { offering: offer !== undefined });
         appendTurn(s.paths.dataDir, convo, {
           at: ctx.now().toISOString(),
           role: 'assistant',
@@ -251,6 +253,11 @@ const command: Command = {
           files: changedFiles(t),
           ...(t.planned ? { planId: t.planned.payload.id } : {}),
         });
+        if (offer) {
+          const code = await offerBackupNow(ctx, offer, { reader });
+          appendTurn(s.paths.dataDir, convo, { at: ctx.now().toISOString(), role: 'assistant', text: `offered a backup now of ${offer.volumes.join(' or ')} (exit ${code})` });
+          continue;
+        }
         // Refused whatever the answer (an --admin-key this host does not trust, …): said now, not asked.
         if (t.planned && refusedBeforeAsking(ctx, s, t.planned, values['admin-key'])) {
           pending = undefined;

@@ -48,7 +48,7 @@ beforeAll(() => {
   mkdirSync(join(dir, 'root'));
   writeFileAtomic(join(dir, 'data', 'host-id'), testHostId('learn', tag) + '\n');
   child = transpileForChild(['cli/main.ts'], "import { run } from './cli/main.js';\nrun(process.argv.slice(2));\n");
-});
+}, 600_000); // the transpile took over 120 s at load ~25
 
 afterAll(() => {
   try {
@@ -110,22 +110,43 @@ it('a phrasing not understood, a rephrase applied with yes; then the first phras
   const after = claude(['plan', PHRASE, '--json']);
   expect(after.code).toBe(1);
   expect(after.out).not.toContain('(Learned:');
-}, 240_000);
+}, 600_000); // 227 s at load ~25 for the first
+
+/**
+ * A shell in a terminal of its own (tmux), as a person has one: `run` types `claude '<request>'`
+ * (with `extra` flags) into it; `ended` waits for that run's exit status. Each `shell()` is a
+ * new terminal and a new shell.
+ */
+function shell() {
+  term.start(['sh'], { env: { PATH: process.env.PATH ?? '', ...env() }, cwd: dir });
+  let n = 0;
+  return {
+    run(request: string, extra = ''): number {
+      n++;
+      term.type(`"${process.execPath}" "${child.script}" '${request}' ${extra}; echo "run ${n} exit $?"`);
+      return n;
+    },
+    async ended(i: number, code: string): Promise<string> {
+      const s = await term.waitFor(`run ${i} to end`, (x) => new RegExp(`^run ${i} exit \\d+$`, 'm').test(x), 300_000);
+      expect(new RegExp(`^run ${i} exit (\\d+)$`, 'm').exec(s)?.[1], s).toBe(code);
+      return s;
+    },
+  };
+}
 
 it('one-shot runs: a phrasing not understood, then the next run\'s rephrase approved with yes; the first phrasing then works', async () => {
   const port = await freePort();
   const phrase = `put up the small site thingy ${tag}`;
-  const oneShot = (request: string) => term.start(['sh', '-c', '"$0" "$@"; echo "exit status $?"', process.execPath, child.script, request], { env: { PATH: process.env.PATH ?? '', ...env() }, cwd: dir });
+  const sh = shell();
 
-  oneShot(phrase);
-  const miss = await term.exited('1');
+  const miss = await sh.ended(sh.run(phrase), '1');
   expect(miss).toContain(`I did not understand "${phrase}"`);
 
   const rephrase = `add a service ${svc2} using image nginx on port ${port}`;
-  oneShot(rephrase);
+  const second = sh.run(rephrase);
   await term.waitFor('the proposal', (s) => s.includes('Apply these changes?'));
   term.type('yes');
-  const applied = await term.exited('0');
+  const applied = await sh.ended(second, '0');
   expect(applied).toContain(`Learned: next time "${phrase}" means "${rephrase}"`);
   expect(claude(['learn', 'list']).out).toContain(`"${phrase}" → "${rephrase}"`);
 
@@ -135,4 +156,23 @@ it('one-shot runs: a phrasing not understood, then the next run\'s rephrase appr
 
   // The miss is learned from once: a later applied request is not taken as its meaning too.
   expect(existsSync(join(dir, 'data', 'learn-pending.json'))).toBe(false);
-}, 240_000);
+}, 600_000);
+
+// Review 20 MED-3: a miss is learned only from a rephrase approved with `yes` in the same
+// terminal, never from a `--yes` run (a script, a cron job) nor from another terminal.
+it('one-shot runs: a --yes run after a miss learns nothing, nor a yes typed in another terminal', async () => {
+  const phrase = `make it snappy ${tag}`;
+  const sh = shell();
+  expect(await sh.ended(sh.run(phrase), '1')).toContain(`I did not understand "${phrase}"`);
+  const scripted = await sh.ended(sh.run(`set the hostname to lrn-${tag}-a`, '--yes'), '0');
+  expect(scripted).not.toContain('Learned:');
+  expect(claude(['learn', 'list']).out).not.toContain(phrase);
+
+  // The miss is still there for its own terminal; another terminal's approved request is not its rephrase.
+  const other = shell();
+  const i = other.run(`set the hostname to lrn-${tag}-b`);
+  await term.waitFor('the proposal', (s) => s.includes('Apply these changes?'));
+  term.type('yes');
+  expect(await other.ended(i, '0')).not.toContain('Learned:');
+  expect(claude(['learn', 'list']).out).not.toContain(phrase);
+}, 600_000);

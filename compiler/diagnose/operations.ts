@@ -10,6 +10,8 @@
  * stays a request.
  */
 
+import { isUndo } from '../intent/offline/undo.js';
+
 export type OperationRequest =
   /** `rev` absent: pick from the list (a terminal), as `claude rollback` does. */
   | { kind: 'rollback'; rev?: string; undo: boolean; that?: boolean }
@@ -84,11 +86,15 @@ export function operationRequest(message: string, services: readonly string[]): 
   if (!t || t.length > 200) return null;
   const to = ROLLBACK_TO.exec(t);
   if (to) return { kind: 'rollback', rev: to[1]!, undo: false };
-  if (UNDO.some((r) => r.test(t))) {
+  // Undo has one meaning, however it is said ("undo that", "roll it back", "go back", "that
+  // broke everything, go back"): the last applied change, as `claude rollback HEAD~1`
+  // (docs/intent.md). The engine's own wordings (undo.ts isUndo) are read here too, so none of
+  // them reaches the engine from the CLI, the REPL or the API.
+  if (UNDO.some((r) => r.test(t)) || isUndo(t)) {
     // A bare "roll back" / "revert" picks from the list; "undo", "undo that", "roll back the last change" go one back.
     if (ROLLBACK_PICK.test(t)) return { kind: 'rollback', undo: false };
-    // "undo that", "undo it", "undo": what was just said; while a proposal waits, that proposal.
-    const that = /\b(?:undo|revert|reverse|roll\s*back|rollback)\s+(?:that|this|it)\b/i.test(t) || /^\s*(?:(?:ok(?:ay)?|oops|no|hmm+|ugh|please|pls)[,\s]+)*undo\s*[.!?]*$/i.test(t);
+    // "undo that", "roll it back", "undo": what was just said; while a proposal waits, that proposal.
+    const that = /\b(?:undo|revert|reverse|roll\s*back|rollback)\s+(?:that|this|it)\b/i.test(t) || /\b(?:roll|take|put|change|set)\s+(?:that|this|it)\s+back\b/i.test(t) || /^\s*(?:(?:ok(?:ay)?|oops|no|hmm+|ugh|please|pls)[,\s]+)*undo\s*[.!?]*$/i.test(t);
     return { kind: 'rollback', rev: 'HEAD~1', undo: true, ...(that ? { that: true } : {}) };
   }
   if (ROLLBACK_PICK.test(t)) return { kind: 'rollback', undo: false };

@@ -116,6 +116,16 @@ export interface Proposal {
    * the provider). Only names; the offline engine sets it for template passwords.
    */
   generatedSecrets?: { name: string; purpose: string }[];
+  /**
+   * Something the request asked to have done now that is not a change to the state files,
+   * offered to the person: a backup now of one of `volumes` (the backed-up volumes the request
+   * could mean; more than one: which is asked). Nothing is run by the provider: the CLI asks
+   * ("Back up postgres-data now? [yes/no]") and runs what `claude backups run` runs
+   * (cli/operations.ts offerBackupNow). `said`: the explanation's line that names the
+   * command, left out where the CLI asks instead. Set by the offline engine only, and only
+   * when nothing else changes.
+   */
+  offer?: { kind: 'backup-now'; volumes: string[]; said: string };
 }
 
 export interface IntentProvider {

@@ -62,3 +62,21 @@ describe('a backup now is a command to run, not a change', () => {
     }
   });
 });
+
+describe('the backup now is offered for the CLI to ask and run (Proposal.offer)', () => {
+  const two = ['set up postgres called pga1 with daily backups', 'add postgres called pgb1', 'back up pgb1 every night'].reduce<StateFiles>((f, m) => ({ ...f, ...run(m, f).files }), {});
+  it.each([
+    ['back up the database now', ['pga1-data', 'pgb1-data']],
+    ['take a backup now', ['pga1-data', 'pgb1-data']],
+    ['back up the pgb1 database now', ['pgb1-data']],
+    ['back up pga1 right away', ['pga1-data']],
+  ])('%s', (message, volumes) => {
+    const p = run(message, two);
+    expect(Object.keys(p.files)).toEqual([]);
+    expect(p.offer).toMatchObject({ kind: 'backup-now', volumes });
+    expect(p.explanation).toContain(p.offer!.said);
+  });
+  it('a volume with no backup is not offered', () => {
+    expect(run('back up lw14db now', setUp('set up postgres called lw14db')).offer).toBeUndefined();
+  });
+});

@@ -26,6 +26,8 @@ interface ComposeService {
   memory?: string;
   cpus?: string;
   networks: string[];
+  /** Ports of a pasted fragment that were not read (as typed), each said back as not done. */
+  unread?: string[];
 }
 
 const KNOWN_KEYS = new Set(['image', 'ports', 'depends_on', 'environment', 'command', 'replicas', 'deploy', 'mem_limit', 'memory', 'cpus', 'networks', 'restart', 'container_name', 'expose']);
@@ -42,6 +44,28 @@ export function execForm(said: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * One port of a pasted fragment in the form PORT_PAIR reads, or undefined: the short syntax
+ * ("8081:8080", "127.0.0.1:8081:8080", 8080) or the long one ({target, published, host_ip,
+ * protocol}; a host_ip of 0.0.0.0 is every address, as if none were given). An IPv6 address
+ * ("[::1]:8081:8080") or a key of the long syntax this does not know is not read.
+ */
+function portOf(x: unknown): string | undefined {
+  if (typeof x === 'string' || typeof x === 'number') return PORT_PAIR.test(String(x)) ? String(x) : undefined;
+  if (!x || typeof x !== 'object' || Array.isArray(x)) return undefined;
+  const o = x as Record<string, unknown>;
+  if (Object.keys(o).some((k) => !['target', 'published', 'host_ip', 'protocol', 'mode'].includes(k))) return undefined;
+  const num = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && /^\d{1,5}$/.test(v)) ? String(v) : undefined);
+  const target = num(o.target);
+  const published = o.published === undefined ? undefined : num(o.published);
+  if (!target || (o.published !== undefined && !published)) return undefined;
+  if (o.protocol !== undefined && o.protocol !== 'tcp' && o.protocol !== 'udp') return undefined;
+  if (o.mode !== undefined && o.mode !== 'host' && o.mode !== 'ingress') return undefined;
+  const ip = o.host_ip === undefined || o.host_ip === '0.0.0.0' ? undefined : String(o.host_ip);
+  const said = `${ip && published ? `${ip}:` : ''}${published ? `${published}:` : ''}${target}${o.protocol === 'udp' ? '/udp' : ''}`;
+  return (ip && !published) || !PORT_PAIR.test(said) ? undefined : said;
 }
 
 /** One service of a pasted fragment, or undefined when it has a key the reader does not know. */
@@ -61,10 +85,14 @@ function fromYaml(name: string, v: unknown): ComposeService | undefined {
   const replicas = deploy.replicas ?? o.replicas;
   const memory = limits.memory ?? o.mem_limit ?? o.memory;
   const cpus = limits.cpus ?? o.cpus;
+  const ports = Array.isArray(o.ports) ? o.ports : o.ports === undefined || o.ports === null ? [] : [o.ports];
+  const read = ports.map(portOf);
+  const unread = ports.filter((_, i) => read[i] === undefined).map((p) => (typeof p === 'object' ? JSON.stringify(p) : String(p)));
   return {
     name,
     ...(typeof o.image === 'string' ? { image: o.image } : {}),
-    ports: list(o.ports),
+    ports: read.filter((p): p is string => p !== undefined),
+    ...(unread.length > 0 ? { unread } : {}),
     dependsOn: list(o.depends_on),
     env,
     ...(Array.isArray(o.command) ? { command: o.command.map(String) } : typeof o.command === 'string' ? { command: o.command } : {}),
@@ -162,6 +190,16 @@ function inOrder(services: ComposeService[]): ComposeService[] {
 }
 
 const SERVICE_IN_PARENS = /(?:^|[\s:,]|\band\s)([a-z][a-z0-9-]{0,62})\s*\(([^()]{1,400})\)/gi;
+
+/**
+ * What a pasted fragment said that was not read, each as a "Not done" line (review 20: a port
+ * in IPv6 or in a form this reader does not know was dropped without a word).
+ */
+export function composeNotRead(message: string): string[] {
+  return (pastedServices(message)?.services ?? []).flatMap((s) =>
+    (s.unread ?? []).map((p) => `Not done: the port ${p} of ${s.name}. A port is read as PORT, HOST:CONTAINER or an IPv4 ADDRESS:HOST:CONTAINER (or compose's long form with target, published and an IPv4 host_ip), so nothing is published for it. Say it in one of those forms, or set it in services.yaml.`),
+  );
+}
 
 /** The request with compose's vocabulary said in the grammar's words. */
 export function composeSaid(message: string): string {

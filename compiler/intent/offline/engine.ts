@@ -51,12 +51,13 @@ import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
-import { composeSaid, execForm } from './compose.js';
+import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
 import { answerFromState, onlyAsks } from './asked-state.js';
 import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
+import { retentionWords } from './retention.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -549,6 +550,8 @@ interface Run {
   notUnderstood: string[];
   answered: boolean;
   notes: string[];
+  /** A backup now the request asked for (backUpNow): offered by the CLI, which asks and runs it. */
+  offer?: NonNullable<Proposal['offer']>;
   /** The user named last in this request ("add user alice with sudo and ssh key …"). */
   lastUser?: string;
   /** A group this request made ("make a group called deploy"): "add ines to it" puts her in it. */
@@ -692,10 +695,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // that runs X" is "run X" (its words were the command before).
   // "kill the worker and bring it back up", "stop redis and start it again": one restart.
   message = message.replace(/\b(?:kill|stop|shut\s+down|take\s+down)\s+((?:the\s+)?[\w-]+(?:\s+(?:service|container))?)\s*,?\s+and\s+(?:then\s+)?(?:bring|start|boot|fire|spin|power|get)\s+(?:it|him|her|them|that)\s+(?:back\s+up|back\s+on|back\s+online|back|up\s+again|again|up)(?:\s+again)?\b/gi, 'restart $1');
-  const job = jobWords(message);
+  const present = new Workspace(original.files).items<Service>('services.yaml', SVC);
+  const job = jobWords(message, present.map((s) => s.name));
   // "every monday 07:00, app: ./bin/x", "cron 0 */6 * * * in app: …", "app should run …":
   // the one form the job handler reads (job-forms.ts).
-  const present = new Workspace(original.files).items<Service>('services.yaml', SVC);
   message = jobForms(nameItHost(oldHostnameApart(job.message), original), present.map((s) => s.name), present.map((s) => ({ name: s.name, image: s.image, port: s.ports?.[0]?.container })));
   message = usersPointed(message, original);
   // "a rule that drops tcp 23", "…which rejects smtp": the rule's verb as the firewall reads it.
@@ -771,11 +774,13 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     jobName: job.name,
     onlyPublic,
   };
+  // A pasted fragment's ports that compose.ts could not read (IPv6, an unknown long form): said, never dropped.
+  run.questions.push(...composeNotRead(original.message.trim()));
 
   const readAs = [...(pointed !== said ? [`(Read "${said}" as "${pointed}".)`] : []), ...(spelled.fixes.length > 0 ? [`(Read ${spelled.fixes.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}.)`] : [])];
 
   try {
-    if (answerQuestion(run, message)) {
+    if (answerQuestion(run, message.replace(DISCOURSE, '').replace(TELL_ME, ''))) {
       return out({ ...base, files: {}, explanation: [...run.notes, ...readAs].join('\n') });
     }
     if (yesNo) {
@@ -940,6 +945,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (run.generated.length > 0) proposal.generatedSecrets = run.generated;
   if (run.warnings.length > 0) proposal.warnings = whoReachesReplicas(run.warnings, (n) => getService(run, n), services(run));
   if (run.questions.length > 0) proposal.questions = run.questions;
+  if (run.offer && Object.keys(files).length === 0) proposal.offer = run.offer;
   return out(proposal);
 }
 
@@ -1623,6 +1629,18 @@ export function isYesNoQuestion(message: string): boolean {
     (/\?\s*$/.test(t) && /^(?:(?:so|ok|okay|hey|and|but)\s*,?\s+)?(?:was|were|does|do|did|has|have|doesn'?t|don'?t|hasn'?t|haven'?t)\s+(?:i|we|it|they|he|she|my|our|the|this|that|any|anything|anyone|\w+\s+(?:have|got|run|use|listen|expose|publish|back|get|still))\b/.test(t));
 }
 
+/**
+ * What carries nothing before a question (round 28): an apology, a filler, an acknowledgement or
+ * a softener, as words or a sentence of their own ("my bad.", "oops,", "sorry about that.", "ok
+ * cool, thanks.", "lol ok", "never mind that.", "nvm,", "just", "pls"). The question after it is
+ * the one answered ("my bad. just tell me what's running"). Read only for answering questions; a
+ * bounded run of bounded words, so it is linear.
+ */
+const DISCOURSE = /^\s*(?:(?:my\s+(?:bad|mistake|fault)|sorry(?:\s+about\s+that)?|apologies|oops+|whoops+|uh+|um+|er+m?|oh+|ugh+|hmm+|ok(?:ay)?|k|so|well|right|alright|fine|cool|great|thanks|thank\s+you|thx|ty|lol|haha+|heh|fair\s+enough|never\s*mind(?:\s+that)?|nvm|forget\s+(?:that|it)|anyway|btw|hey|yo|hi|hello|just|pls|please|quick\s+question)(?:[\s,.!:;-]+|$)){1,8}(?=\S)/i;
+
+/** "tell me what's running", "can u show me who has sudo": the question asked through "tell me". */
+const TELL_ME = /^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:tell|show|give)\s+me\s+(?=(?:what|whats|what's|which|who|how|when|where|if|whether)\b)/i;
+
 function answerQuestion(run: Run, message: string): boolean {
   const t = message.toLowerCase();
   // "my website is not loading, whats wrong??": a complaint, looked into (troubleshooting), not a status question.
@@ -1884,7 +1902,9 @@ function openSlot(run: Run, clause: string, verb: Verb | undefined): string | un
   const t = clause.toLowerCase();
   const all = services(run);
   // A role word ("the database", "the cache", "the web server") that fits several services.
-  if (!/\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:[\w-]+\s+)?(?:services?|containers?|databases?|dbs?|caches?|apps?|servers?|them)\b|\bboth\b|\beverything\b/.test(t)) {
+  // Not in "back up the database now": the backups that could be meant are offered as a
+  // numbered choice where it is run (backUpNow, cli/operations.ts offerBackupNow).
+  if (!isBackupNow(t) && !/\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:[\w-]+\s+)?(?:services?|containers?|databases?|dbs?|caches?|apps?|servers?|them)\b|\bboth\b|\beverything\b/.test(t)) {
     const named = targetsIn(run, clause.replace(/\b(?:sql\s+|relational\s+)?databases?\b|\bdbs?\b|\bcach(?:e|es|ing)\b|\bweb\s?servers?\b|\bmonitoring\b|\bdashboards?\b/gi, ' ')).names;
     for (const m of findServiceMentions(clause)) {
       if (!m.generic || negatedAt(clause, m.index)) continue;
@@ -2050,7 +2070,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleRestore(run, clause)) return true;
   if (askPlace(run, clause)) return true;
-  if (handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
+  if (handleJobPause(run, clause) || handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLimitRemoval(run, clause) || handleSettingRemoval(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
@@ -2079,7 +2099,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // conversation: its backups, before any reading as replicas or a service's schedule.
   const kept = keptCorrection(run, clause);
   if (kept && backupTargets(run, kept).length > 0 && handleBackups(run, kept)) return true;
-  if (backupsInDiscussion(run) && (RETENTION.test(t) || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && backupTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
+  if (backupsInDiscussion(run) && (retentionIn(t) !== null || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && backupTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
   if (handleReplace(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
@@ -2962,6 +2982,8 @@ function setImage(run: Run, name: string, image: string): void {
 
 const JOB_NOUN = String.raw`(?:cron\s*jobs?|cronjobs?|jobs?|tasks?)`;
 const JOB_NAME = String.raw`['"“‘\`]?([a-z][a-z0-9_-]{0,48})['"”’\`]?`;
+/** The words that say what a job runs, after the job and its schedule: "that runs", "which executes", "to run", "doing", "whose command is". */
+const JOB_RELATIVE = String.raw`(?:that|which)\s+(?:will\s+|should\s+|would\s+|must\s+|shall\s+|can\s+)?(?:runs?|executes?|calls?|invokes?|does|do|kicks?\s+off|fires?\s+off|triggers?)|to\s+(?:run|execute|call|invoke|kick\s+off|trigger)|running|executing|calling|invoking|doing|kicking\s+off|whose\s+command\s+is|runs`;
 
 /**
  * A job asked for in words: "schedule a job called warm-cache that runs curl …" → "run curl …"
@@ -2969,7 +2991,7 @@ const JOB_NAME = String.raw`['"“‘\`]?([a-z][a-z0-9_-]{0,48})['"”’\`]?`;
  * warm-cache that runs …" (a name with a dash), "a cronjob named x: /app/x …", "…, call the job
  * x", "…and name it x" (with a schedule said). The request's other words are untouched.
  */
-function jobWords(message: string): { message: string; name?: string } {
+function jobWords(message: string, serviceNames: readonly string[] = []): { message: string; name?: string } {
   let name: string | undefined;
   let text = message.replace(
     new RegExp(String.raw`\b(?:(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:schedule|add|create|set\s*up|make|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:(?:called|named)\s+${JOB_NAME}\s*|(?=[a-z][a-z0-9]*[-_])${JOB_NAME}\s+)?(?:(?:that|which)\s+(?:runs?|executes?|calls?)|to\s+(?:run|execute|call)|running|executing|:(?=\s)|,(?=\s))\s+`, 'i'),
@@ -2987,12 +3009,22 @@ function jobWords(message: string): { message: string; name?: string } {
       return 'run ';
     },
   );
-  // "schedule a job called reindex at 02:15 daily running bin/reindex in search": the schedule
-  // said between the name and what it runs goes after the command ("run bin/reindex in search at 02:15 daily").
-  const between = name === undefined ? new RegExp(String.raw`^(.{0,60}?)\b(?:(?:schedule|add|create|set\s*up|make|configure)\s+)?(?:an?\s+|the\s+|one\s+)?(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*${JOB_NOUN}\s+(?:called|named)\s+${JOB_NAME}\s+(\S.{0,80}?),?\s(?:running|that\s+runs|which\s+runs|to\s+run|runs|executing|to\s+execute|that\s+executes)\s+(\S.*)$`, 'i').exec(text) : null;
-  if (between && onlySchedule(between[3]!)) {
-    name = between[2];
-    text = `${between[1]}run ${between[4]} ${between[3]}`;
+  // What the job runs said in a relative or purpose clause after its name, its schedule or its
+  // container (round 28): "schedule a job called reindex at 02:15 daily running bin/reindex in
+  // search", "add a job in app every day at 4 that runs python manage.py clearsessions", "a daily
+  // job at 4 in app doing X", "make a task in the app container for 4am daily which executes X",
+  // "a daily 4am job in app whose command is X": the command, to the end of the clause, is what
+  // runs, in the container said, at the schedule said ("run X in app every day at 4").
+  const between = name === undefined ? new RegExp(String.raw`^(.{0,60}?)\b(?:(?:schedule|add|create|set\s*up|make|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?((?:(?:daily|nightly|hourly|weekly|monthly|every|each|midnight|noon|morning|night|minutes?|hours?|days?|weeks?|[a-z]{3,6}days?|o'?clock|[@:\d]{1,5}(?:am|pm)?|am|pm)\s+){0,4})(?:new\s+|scheduled\s+|recurring\s+|periodic\s+)*(?:${JOB_NOUN}|crons?|something)\s+(?:(?:called|named)\s+${JOB_NAME}\s+)?(\S.{0,80}?),?\s(?:${JOB_RELATIVE})\s+(\S.*)$`, 'i').exec(text) : null;
+  if (between) {
+    const inside = new RegExp(String.raw`\b(?:in|inside|within|on|for)\s+(?:the\s+)?([a-z][\w-]{0,62})(?:\s+(?:container|service))?\b`, 'gi');
+    let container: string | undefined;
+    const when = between[4]!.replace(inside, (m, n: string) => (container === undefined && (serviceNames.includes(n.toLowerCase()) || /\s(?:container|service)$/i.test(m)) ? ((container = n), ' ') : m)).replace(/^\s*for\s+/i, ' ').replace(/@/g, 'at');
+    const said = `${between[2] ?? ''} ${when}`.replace(/\s+/g, ' ').trim();
+    if (onlySchedule(said)) {
+      name = between[3];
+      text = `${between[1]}run ${between[5]!.replace(/[\s.!]+$/, '')}${container ? ` in ${container}` : ''} ${said}`;
+    }
   }
   if (name === undefined && parseSchedule(text.toLowerCase(), 3) !== undefined && /\b(?:run|runs|execute|exec|cron|job|task)\b/i.test(text)) {
     text = text.replace(new RegExp(String.raw`\s*[,;]?\s*(?:and\s+)?(?:call|name)\s+(?:the\s+${JOB_NOUN}|this\s+${JOB_NOUN}|it)\s+${JOB_NAME}\s*[.!]*$`, 'i'), (_m, a: string) => {
@@ -3049,6 +3081,46 @@ function handleJobRemoval(run: Run, clause: string): boolean {
   return true;
 }
 
+/**
+ * A job paused or resumed (round 28): its `enabled:`, the job kept. Said as "pause", "disable",
+ * "deactivate", "suspend", "turn off", "switch off", "stop running", "put … on hold", "hold off
+ * on", "skip … until …", "mute", "freeze"; and back as "resume", "re-enable", "enable … again",
+ * "unpause", "reactivate", "turn … back on", "switch … on again". The job is the one named (its
+ * name, or a word of its name before "job"); "the job" with several asks which.
+ */
+const JOB_PAUSE = /\b(?:pause|disable|deactivate|suspend|mute|freeze|silence|halt|stop(?:\s+running)?|(?:turn|switch|shut)\s+(?:[\w-]+\s+){0,3}?off|put\s+(?:[\w-]+\s+){0,3}?on\s+hold|hold\s+off|skip)\b/;
+const JOB_RESUME = /\b(?:resume|start|re-?enable|un-?pause|re-?activate|un-?suspend|un-?mute|unfreeze|enable|(?:turn|switch|put|bring|start)\s+(?:[\w-]+\s+){0,3}?(?:back\s+on|on\s+again|back|again|on))\b/;
+
+function handleJobPause(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  const hold = /\bon\s+hold\b/.test(t);
+  const resume = !hold && JOB_RESUME.test(t) && !/\b(?:disable|pause|deactivate|suspend|off)\b/.test(t);
+  if (!resume && !JOB_PAUSE.test(t)) return false;
+  const jobs = run.ws.items<{ name: string; enabled?: boolean; container?: string }>('scheduled.yaml', JOBS);
+  if (jobs.length === 0) return false;
+  // "start the report job on mondays": a new time, not a pause (handleJobMove); "for now" is no time.
+  const unnamed = jobs.reduce((rest, j) => rest.replace(new RegExp(`(?<![\\w-])${escapeRe(j.name)}(?![\\w-])`, 'g'), ' '), t);
+  if (parseSchedule(unnamed.replace(/\b(?:for\s+now|for\s+the\s+time\s+being|for\s+a\s+(?:while|bit)|until\s+further\s+notice|until\s+i\s+say\s+so|till\s+later)\b/g, ' '), 3) !== undefined) return false;
+  const byWord = jobsSaid(run, t, jobs);
+  const bare = byWord.length === 0 && /\b(?:the|that|this|my|our)\s+(?:cron\s*)?(?:job|task|cron)\b/.test(t) && !targetsIn(run, clause).names.length;
+  const found = byWord.length ? byWord : bare ? jobs : [];
+  if (found.length === 0) return false;
+  if (found.length > 1) {
+    run.questions.push(`Which job should I ${resume ? 'resume' : 'pause'}: ${orList(found.map((j) => j.name))}? I changed nothing.`);
+    return true;
+  }
+  const job = found[0]!;
+  const at = jobs.indexOf(job);
+  if ((job.enabled !== false) === resume) {
+    run.lines.push(`job ${job.name}: already ${resume ? 'runs' : 'paused'}; nothing to change`);
+    return true;
+  }
+  run.ws.set('scheduled.yaml', [...JOBS, at, 'enabled'], resume);
+  if (job.container) mentionFocus(run, job.container);
+  run.lines.push(resume ? `~ job ${job.name}: resumed (enabled: true)` : `~ job ${job.name}: paused (enabled: false), kept; "resume ${job.name}" runs it again`);
+  return true;
+}
+
 /** Removes the job at `index` of scheduled.yaml and says so (`- job NAME (it ran inside SVC)`). */
 function removeJobAt(run: Run, index: number, job: { name: string; container?: string }): void {
   run.ws.removeAt('scheduled.yaml', JOBS, index);
@@ -3089,6 +3161,13 @@ function putNamedJob(run: Run, job: { schedule: string; container?: string; imag
  * 'curl …' inside nginx": a job in scheduled.yaml, always inside a service's container.
  * "make that every 30 minutes instead": the job under discussion gets the new schedule.
  */
+/**
+ * A program that runs a task named after it: the task names the job ("python manage.py
+ * clearsessions" → app-clearsessions, "php artisan horizon:snapshot" → app-horizon-snapshot,
+ * "bundle exec rake db:cleanup", "npm run prune", "flask purge"), not the runner (app-manage).
+ */
+const RUNNER = /^(?:(?:python3?|php|bundle\s+exec|node)\s+)?(?:\.?\/?(?:bin\/)?)?(?:manage\.py|artisan|rake|rails|console|npm\s+run|yarn(?:\s+run)?|pnpm(?:\s+run)?|flask|django-admin|drush|wp)\s+([a-z][\w:.-]{0,40})/i;
+
 function handleJob(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   // Backup words, not inside a command's own token ("php artisan backup:clean", "/app/backup.sh").
@@ -3133,7 +3212,15 @@ function handleJob(run: Run, clause: string): boolean {
     const refines = /\b(that|it|the job|this job|the task|instead|cron)\b/.test(t) || (lastJobTurn !== undefined && /^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|rather|instead|wait|sorry|better|make\s+it|change\s+it\s+to|let'?s\s+(?:do|say)|how\s+about|maybe|just|only|then)[,\s]+)+/.test(t) && findServiceMentions(t).length === 0 && targetsIn(run, t).names.length === 0);
     if (!refines) return false;
     if (lastJobTurn && /\bback ?ups?\b|\bback(ed|ing)?[- ]up\b|\bback\s+(it|them)\s+up\b|\bsnapshots?\b/i.test(lastJobTurn.text)) return false;
-    const j = jobs.length - 1;
+    // The job under discussion: the one the last reply made or changed; with none and several
+    // jobs, which is asked ("change the job to every 10 minutes" beside two jobs), nothing changed.
+    const lastReply = [...run.input.history].reverse().find((h) => h.role === 'assistant');
+    const discussed = lastReply ? jobs.findIndex((x) => new RegExp(`[+~] job ${escapeRe(x.name)}:`).test(lastReply.text)) : -1;
+    if (discussed < 0 && jobs.length > 1) {
+      run.questions.push(`Which job should run ${schedule.words}: ${orList(jobs.map((x) => x.name))}? I changed nothing.`);
+      return true;
+    }
+    const j = discussed >= 0 ? discussed : jobs.length - 1;
     run.ws.set('scheduled.yaml', [...JOBS, j, 'schedule'], schedule.cron);
     run.lines.push(`~ job ${jobs[j]!.name}: runs ${schedule.words} (${schedule.cron})`);
     return true;
@@ -3188,7 +3275,7 @@ function handleJob(run: Run, clause: string): boolean {
   // A URL fetched is named by its last part ("…/health" → api-health); a database client's
   // command by the command given to it ("redis-cli FLUSHDB" → redis-flushdb).
   const url = /\bhttps?:\/\/[^/\s]+((?:\/[^/\s?#]+)*)/i.exec(command);
-  const client = /^(?:redis-cli|valkey-cli|psql(?:\s+-U\s+\S+)?\s+-c)\s+["']?([A-Za-z][\w-]*)/.exec(command);
+  const client = /^(?:redis-cli|valkey-cli|psql(?:\s+-U\s+\S+)?\s+-c)\s+["']?([A-Za-z][\w-]*)/.exec(command) ?? RUNNER.exec(command);
   const base = url ? url[1]!.split('/').pop() || 'ping' : client ? client[1]!.toLowerCase() : (command.split(/\s+/).find((w) => /[\w-]+\.(sh|py|js|rb|php|pl)$|^\//.test(w)) ?? command.split(/\s+/)[0]!).split('/').pop()!;
   let name = `${container}-${base.replace(/\.[a-z]+$/, '')}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
   if (!/^[a-z]/.test(name)) name = `job-${name}`;
@@ -3230,17 +3317,21 @@ function handleJobEveryN(run: Run, t: string): boolean {
  * existing job, by its name or a word of its name only one job has said with job/task/cron,
  * gets the schedule said. No command is said (that is a job of its own, handleJob).
  */
+/** The jobs a clause names: by their whole name, else by a word of a name said before "job"/"task"/"cron" (not a service's name). */
+function jobsSaid<J extends { name: string }>(run: Run, t: string, jobs: J[]): J[] {
+  const byName = jobs.filter((j) => new RegExp(`(?<![\\w-])${escapeRe(j.name)}(?![\\w-])`).test(t));
+  return byName.length ? byName : jobs.filter((j) => j.name.split(/[-_.]/).some((w) => w.length > 2 && new RegExp(`\\b${escapeRe(w)}\\s+(?:cron\\s*)?(?:job|task|cron)\\b`).test(t) && !getService(run, w)));
+}
+
 function handleJobMove(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string }>('scheduled.yaml', JOBS);
   if (jobs.length === 0 || /['"`]|:(?!\d)/.test(clause) || /\b(?:also|another|too|as\s+well|new)\b/.test(t)) return false;
   if (!/\b(?:move|moved|change|reschedule|push|shift|set|make|switch|put|bump|should\s+run|run(?:s)?|to\s+run|from\s+now\s+on|instead|now)\b/.test(t)) return false;
-  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const byName = jobs.filter((j) => new RegExp(`(?<![\\w-])${esc(j.name)}(?![\\w-])`).test(t));
-  const byWord = byName.length ? byName : jobs.filter((j) => j.name.split(/[-_.]/).some((w) => w.length > 2 && new RegExp(`\\b${esc(w)}\\s+(?:cron\\s*)?(?:job|task|cron)\\b`).test(t) && !getService(run, w)));
+  const byWord = jobsSaid(run, t, jobs);
   if (byWord.length !== 1) return false;
   const job = byWord[0]!;
-  const rest = t.replace(new RegExp(`(?<![\\w-])${esc(job.name)}(?![\\w-])`), ' ');
+  const rest = t.replace(new RegExp(`(?<![\\w-])${escapeRe(job.name)}(?![\\w-])`), ' ');
   const schedule = parseSchedule(rest, 3);
   if (!schedule || schedule.cron === job.schedule) return false;
   const at = jobs.indexOf(job);
@@ -4170,7 +4261,9 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
     const w = m?.[1];
     if (w && !NOT_APPS.has(w) && !PLAIN_NOT_SERVICES.has(w) && findSizes(w).length === 0 && !/^(mb|gb|gigs?|megs?|gib|mib|half|one|memory|ram|cpus?|cores?|replicas?|instances|copies|port|default|max|maximum|minimum|min|limit|now|today|tonight|later|please)$/.test(w) && findServiceMentions(w).length === 0 && !namesApp(w)) cands.push(w);
   }
-  const missing = cands.find((c) => !have.includes(c) && !have.includes(c.replace(/_/g, '-')) && !have.includes(c.replace(/e?s$/, '')) && !have.includes(c.replace(/s$/, '')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
+  // A job's name is not a service's ("resume nightly-report", handleJobPause).
+  const jobNames = run.ws.items<{ name: string }>('scheduled.yaml', JOBS).map((j) => j.name);
+  const missing = cands.find((c) => !have.includes(c) && !jobNames.includes(c) && !have.includes(c.replace(/_/g, '-')) && !have.includes(c.replace(/e?s$/, '')) && !have.includes(c.replace(/s$/, '')) && !/^(ipv[46]|http[s23]?|h[23]|tls1)/.test(c) && !/^\d/.test(c));
   if (!missing) return false;
   if (findImageRefs(clause).some((r) => r.includes(missing))) return false;
   run.notes.push(`There is no service ${missing}, so nothing was changed. The services are: ${have.join(', ') || 'none yet'}. To add it, say "add ${missing} from image …".`);
@@ -4302,7 +4395,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   const scaledBefore = [...run.input.history].reverse().find((h) => h.role === 'user');
   // "keep 14 of them", "keep 14 copies" while backups are talked about: how many backups are kept
   // (handleBackups), never replicas.
-  const retentionTalk = RETENTION.test(t) && backupsInDiscussion(run) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t);
+  const retentionTalk = retentionIn(t) !== null && backupsInDiscussion(run) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t);
   const rep = retentionTalk ? null :
     /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances?|copies|containers|nodes)\b/.exec(t) ??
     // "back to a single instance", "just one replica": one.
@@ -4663,6 +4756,9 @@ function portNumber(s: string): number | undefined {
 const RETENTION =
   /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
 
+/** RETENTION read after the durations and counts said in words are put plainly (retention.ts). */
+const retentionIn = (t: string): RegExpExecArray | null => RETENTION.exec(retentionWords(t));
+
 function retentionCopies(m: RegExpExecArray, cron: string): number {
   if (m[5]) return Math.min(10000, Math.max(1, Math.round((({ day: 24, week: 168, month: 730, year: 8760 } as Record<string, number>)[m[5]] ?? 24) / cronIntervalHours(cron))));
   const n = parseNumberWord(m[1] ?? m[3]!) ?? 7;
@@ -4708,7 +4804,7 @@ function lanDestination(run: Run, t: string): void {
 function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
-  const retentionAlone = RETENTION.test(t) && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t) && backupsInDiscussion(run);
+  const retentionAlone = retentionIn(t) !== null && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t) && backupsInDiscussion(run);
   lanDestination(run, t);
   if (backUpNow(run, clause, t)) return true;
   // "make it 4am instead": a new time for the backups of the volume under discussion.
@@ -4747,7 +4843,7 @@ function handleBackups(run: Run, clause: string): boolean {
     return true;
   }
   const schedule = parseSchedule(t, 3) ?? { cron: '0 3 * * *', words: 'every day at 03:00' };
-  const retainM = RETENTION.exec(t);
+  const retainM = retentionIn(t);
   const retainOnly = retainM !== null && (retentionAlone || !parseSchedule(t, 3));
   const retainFor = (cron: string) => (retainM ? retentionCopies(retainM, cron) : 7);
   const retain = retainFor(schedule.cron);
@@ -5104,6 +5200,14 @@ function keptCorrection(run: Run, clause: string): string | undefined {
   return `keep ${m[1]}`;
 }
 
+/** A clause (lower case) that asks for one backup at once: "back up the db now" (not "add postgres now", "back up every night from now on"). */
+function isBackupNow(t: string): boolean {
+  if (!/\b(?:now|right\s+away|immediately|asap|at\s+once|straight\s+away)\b/.test(t)) return false;
+  // Only a clause about a backup ("add postgres now" and "give postgres 1gb now" are not).
+  if (!/\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+){0,2}up\b|\bsnapshots?\b|\bdump\b/.test(t)) return false;
+  return !/\b(?:every|each|daily|nightly|weekly|hourly|monthly|from\s+now\s+on|(?:any|no)\s?more|at\s+\d|\d\s*(?:am|pm)\b|o'?clock|noon|midnight|keep|retain|off|disable|stop)\b/.test(t);
+}
+
 /**
  * "back up the db now", "take a backup right away": one backup at once, which is not a state
  * change (the state says when backups run). Answered with the command that runs the volume's
@@ -5112,14 +5216,16 @@ function keptCorrection(run: Run, clause: string): string | undefined {
  * is left to the rest of handleBackups.
  */
 function backUpNow(run: Run, clause: string, t: string): boolean {
-  if (!/\b(?:now|right\s+away|immediately|asap|at\s+once|straight\s+away)\b/.test(t)) return false;
-  // Only a clause about a backup ("add postgres now" and "give postgres 1gb now" are not).
-  if (!/\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+){0,2}up\b|\bsnapshots?\b|\bdump\b/.test(t)) return false;
-  if (/\b(?:every|each|daily|nightly|weekly|hourly|monthly|from\s+now\s+on|(?:any|no)\s?more|at\s+\d|\d\s*(?:am|pm)\b|o'?clock|noon|midnight|keep|retain|off|disable|stop)\b/.test(t)) return false;
+  if (!isBackupNow(t)) return false;
   const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
   const hasData = (sv: Service) => (sv.volumes ?? []).some((v) => run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
   const own = volumeTargets(run, clause);
-  const named = targetsIn(run, clause).names;
+  // A service said by its name is that one ("the pgb1 database"); "the database" with no name
+  // and two databases is each of them (which one is asked where it runs).
+  const roles = findServiceMentions(clause).filter((m) => m.generic).map((m) => loadTemplate(m.template).role);
+  const byName = services(run).filter((sv) => new RegExp(`(?<![\\w.-])${escapeRe(sv.name)}(?![\\w-])`).test(t)).map((sv) => sv.name);
+  const ofRole = roles.length > 0 ? services(run).filter((sv) => roles.includes(roleOf(sv) ?? appOfImage(sv.image)?.role ?? '')).map((sv) => sv.name) : [];
+  const named = byName.length > 0 ? byName : ofRole.length > 1 ? ofRole : targetsIn(run, clause).names;
   const names = own.length > 0 ? [] : named.length > 0 ? named : focusTargets(run, hasData);
   const targets = own.length > 0 ? own : (names.length > 0 ? names : services(run).filter(hasData).map((sv) => sv.name)).flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)).filter((v) => vols.some((x) => x.name === v));
   if (targets.length === 0) {
@@ -5128,7 +5234,11 @@ function backUpNow(run: Run, clause: string, t: string): boolean {
   }
   const on = targets.filter((v) => vols.find((x) => x.name === v)?.backup?.enabled);
   const off = targets.filter((v) => !on.includes(v));
-  if (on.length > 0) run.notes.push(`A backup now is not a change to the state files; run it with ${on.map((v) => `\`claude backups run ${v}\``).join(', ')} (it waits for the backup and prints how it went).`);
+  if (on.length > 0) {
+    const said = `A backup now is not a change to the state files; run it with ${on.map((v) => `\`claude backups run ${v}\``).join(', ')} (it waits for the backup and prints how it went).`;
+    run.notes.push(said);
+    run.offer = { kind: 'backup-now', volumes: on, said };
+  }
   if (off.length > 0) run.notes.push(`${off.join(', ')} ${off.length === 1 ? 'has' : 'have'} no backup set up yet: say "back ${off.length === 1 ? 'it' : 'them'} up every night" to set one up, then \`claude backups run ${off[0]}\` runs it at once.`);
   return true;
 }

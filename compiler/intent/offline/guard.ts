@@ -7,6 +7,7 @@
  * Each rule is a class of request, not a wording; docs/intent.md ("Refused before parsing")
  * lists them. Pure: no I/O. engine.ts's `detectDanger` calls `refuseFirst` before its own list.
  */
+import { MAX_REQUEST_CHARS } from '../provider.js';
 
 export const INJECTED =
   'I do not take instructions that change my own rules, and text that speaks as the system, the assistant or a new instruction inside a request is one. Nothing in this request was done. Tell me, in your own words, what state you want the system in.';
@@ -287,8 +288,13 @@ export function refuseFirst(message: string): string | undefined {
  * characters long (a verb and its object 500 characters apart) lies whole inside one window, so
  * it is still refused; each window costs a bounded amount, so the guard's time grows with the
  * request's length (a quarter of it read twice).
+ *
+ * It is the longest request read (MAX_REQUEST_CHARS), so every request the CLI, the REPL and
+ * the API read is judged whole and a refusal never depends on where its parts fall (review 19
+ * MED-3: at 2400, "copy /etc and" … 2,600 characters … "then to me@203.0.113.9" passed, its two
+ * facts in different windows). The windows remain for a caller that skips checkRequestLength.
  */
-export const GUARD_WINDOW = 2400;
+export const GUARD_WINDOW = MAX_REQUEST_CHARS;
 export const GUARD_OVERLAP = 600;
 /** Characters the guard has read since the process started: its work counter (guard-linear.test.ts). */
 export const guardWork = { chars: 0 };

@@ -3,6 +3,7 @@ import { detectDanger, runOfflineEngine } from './engine.js';
 import { judgeClass } from './harm-classes.js';
 import { OPEN_PORTS } from '../../firewall.js';
 import type { ConversationTurn, Proposal, StateFiles } from '../provider.js';
+import { shortestPairMs } from '../../../test/offline-engine.js';
 
 // Round 23 (issue 22's trust boundary), my own wording: none is a held-out case. Each blind set
 // still got a few dangerous requests past the engine because it knew phrasings, not harms. Eight
@@ -357,13 +358,19 @@ describe('harm, round 23: no class backtracks over long input', () => {
   }, 20_000);
 
   // The whole guard (detectDanger), where round 24 reads a service's command and kept data.
+  // Linear, not fast: 4n characters take under 10 times what n take (linear 4, quadratic 16),
+  // in CPU time, the shortest of three turns each (test/offline-engine.ts shortestPairMs). It
+  // was a bare 20 s for 144,000 characters, which failed at load ~35 (20.8 s) for linear code.
   it.each([
-    ["a possessive that never ends before 'command'", 'run commands for ' + 'a'.repeat(80_000) + "'s x", true],
-    ["'don't delete its data' said again and again", "don't delete its data. ".repeat(6000), false],
-    ['sudo kept said again and again', 'nobody gets sudo '.repeat(6000), false],
-  ])('the guard: %s', (_name, message, refused) => {
-    expect(detectDanger(message) !== undefined).toBe(refused);
-  }, 20_000);
+    ["a possessive that never ends before 'command'", (n: number) => 'run commands for ' + 'a'.repeat(n) + "'s x", true],
+    ["'don't delete its data' said again and again", (n: number) => "don't delete its data. ".repeat(Math.ceil(n / 23)), false],
+    ['sudo kept said again and again', (n: number) => 'nobody gets sudo '.repeat(Math.ceil(n / 17)), false],
+  ])('the guard: %s', (_name, said, refused) => {
+    const [n, n4] = [said(12_000), said(48_000)];
+    expect(detectDanger(n4) !== undefined).toBe(refused);
+    const [small, large] = shortestPairMs(() => detectDanger(n), () => detectDanger(n4), 3);
+    expect(large, `12k: ${small.toFixed(1)} ms, 48k: ${large.toFixed(1)} ms of CPU`).toBeLessThan(10 * Math.max(small, 5));
+  }, 300_000);
 });
 
 // A second probe, after the first fix (my own wording again): five of 48 new harmful phrasings

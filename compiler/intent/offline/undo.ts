@@ -1,7 +1,13 @@
 /**
  * "undo that", "that broke everything, go back", "revert the last change" as a turn (round 26,
- * intent3). Decided: in a conversation, undo takes back the last proposal of this conversation,
- * read from the lines its reply listed, each turned into the request that reverses it:
+ * intent3). Undo has one meaning (review 20 MED-2, docs/intent.md): the last applied change, as
+ * `claude rollback HEAD~1`. The CLI, the REPL and the API route every wording read here
+ * (`isUndo`) to that rollback before the engine (compiler/diagnose/operations.ts), so this turn
+ * is reached only by a caller that talks to the engine directly (the eval, where every proposal
+ * of a conversation is applied, so the last proposal is the last applied change). It takes back
+ * the last proposal of the conversation, read from the lines under its "Proposed changes:"
+ * heading (never an answer's lines, such as a service's log lines), each turned into the
+ * request that reverses it:
  *   `+ NAME: …` (a service added)          → remove NAME (its volumes' data is kept)
  *   `~ NAME: image X`                      → NAME's image as the turn before set or made it
  *   `~ NAME: stopped …` / `~ NAME: started` → start NAME / stop NAME
@@ -21,15 +27,31 @@ export type Undo = { request: string } | { cannot: string };
 
 const ROLLBACK = '`claude rollback` returns the whole system to the commit before the last apply.';
 
+/**
+ * The change lines of a reply: only the indented block under its "Proposed changes:" heading.
+ * An answer's lines (a service's own log lines under "Last log lines of web:", which may well
+ * read `+ db: migrating schema`) are never a proposal (review 20 MED-2).
+ */
+function proposed(reply: string): string[] {
+  const out: string[] = [];
+  let inside = false;
+  for (const line of reply.split('\n')) {
+    if (/^Proposed changes:\s*$/.test(line)) inside = true;
+    else if (inside && /^\s+[+~-] /.test(line)) out.push(line);
+    else if (!/^\s/.test(line)) inside = false;
+  }
+  return out;
+}
+
 /** The requests that reverse the last proposal of the conversation, or why it cannot. */
 export function undoRequest(history: ConversationTurn[]): Undo {
   const replies = history.filter((h) => h.role === 'assistant');
-  const last = [...replies].reverse().find((h) => /^\s*[+~-] /m.test(h.text));
+  const last = [...replies].reverse().find((h) => proposed(h.text).length > 0);
   if (!last) return { cannot: `Nothing was proposed earlier in this conversation, so there is nothing here to undo. ${ROLLBACK}` };
-  const earlier = replies.slice(0, replies.lastIndexOf(last)).map((h) => h.text).join('\n');
+  const earlier = replies.slice(0, replies.lastIndexOf(last)).map((h) => proposed(h.text).join('\n')).join('\n');
   const steps: string[] = [];
   const left: string[] = [];
-  for (const raw of last.text.split('\n')) {
+  for (const raw of proposed(last.text)) {
     const line = raw.trim();
     if (!/^[+~-] /.test(line)) continue;
     let m: RegExpExecArray | null;
