@@ -4564,7 +4564,14 @@ function handleModifiers(run: Run, clause: string): boolean {
   }
 
   const cpu = findCpu(clause);
-  if (cpu) {
+  // More cores than this host has (observed): Docker refuses it, and the plan would (CLA4008).
+  const cores = run.input.summary?.resources?.cpuCores;
+  const asked = cpu ? (cpu.value.endsWith('m') ? Number(cpu.value.slice(0, -1)) / 1000 : Number(cpu.value)) : 0;
+  if (cpu && cores !== undefined && asked > cores) {
+    const names = targets();
+    run.notes.push(`That cannot be done as asked: ${names.join(' and ') || 'a service'} cannot get ${cpu.value} CPUs, this host has ${cores} core${cores === 1 ? '' : 's'} (Docker refuses more). Nothing was changed; ask for ${cores} or fewer, or for no CPU limit.`);
+    did = true;
+  } else if (cpu) {
     const names = targets();
     if (names.length === 0) ask(`a CPU limit of ${cpu.value}`);
     for (const name of names) {
