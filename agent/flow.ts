@@ -213,6 +213,8 @@ export interface PlanFilesOptions {
   force?: boolean;
   /** An observation already made (`claude diff` compares the same one for drift), or under way (`observeEarly`); default: observe now. */
   observed?: ObservedState | Promise<ObservedState>;
+  /** The host's CPU cores (a CPU limit above them is CLA4008); default: this machine's (os.availableParallelism). */
+  hostCpus?: number;
   /** Secrets generated for this proposal (compiler/planner.ts PlanOptions.freshSecrets). */
   freshSecrets?: readonly string[];
   /**
@@ -264,6 +266,7 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   ]);
   // let, not const: both are let go before signing (below)
   let compiled: CompileResult | undefined = isCompileResult(input) ? input : compileFiles(input);
+  const servicesText = isCompileResult(input) ? input.written?.sources['services.yaml'] : input['services.yaml'];
   input = {};
   const warnings = compiled.diagnostics.filter((d) => d.severity !== 'error').map(renderDiagnostic);
   let model = compiled.model;
@@ -271,6 +274,23 @@ export async function planFiles(host: FlowHost, input: Readonly<Record<string, s
   const sink = new DiagnosticSink();
   const lockout = lockoutGate(firewallSpecOf(model.firewall), o.env, { sink, ...(apiReachable(model) ? { apiPort: model.api.port } : {}), force: o.force === true });
   if (sink.hasErrors()) return { ok: false, stage: 'lockout', problems: sink.sorted().map(renderDiagnostic), warnings };
+  // A CPU limit above this host's cores: Docker refuses it when it creates the container (the
+  // apply then rolls back). The cores are observed here, so it is said now, at services.yaml line:col.
+  const cores = o.hostCpus ?? (await import('node:os')).availableParallelism();
+  const over = model.services.filter((s) => s.resources.nanoCpus !== undefined && s.resources.nanoCpus > cores * 1e9);
+  if (over.length > 0) {
+    // Where each limit is written: the compile's positions, or (the cache's fast path keeps none) the source parsed again, on this error path only.
+    const text = compiled.written?.sources['services.yaml'] ?? servicesText ?? (existsSync(join(host.paths.stateDir, 'services.yaml')) ? readFileSync(join(host.paths.stateDir, 'services.yaml'), 'utf8') : undefined);
+    const parsed = text === undefined ? undefined : (await import('../compiler/parse.js')).parseFile({ name: 'services.yaml', text }, new DiagnosticSink());
+    const declared = ((parsed?.value.spec as { services?: { name?: unknown; resources?: { cpu?: unknown } }[] } | undefined)?.services ?? []);
+    for (const s of over) {
+      const i = declared.findIndex((d) => d?.name === s.name);
+      const at = ['spec', 'services', i, 'resources', 'cpu'];
+      const pos = i < 0 ? undefined : (compiled.written?.positions?.['services.yaml'] ?? parsed?.positions)?.nearest(at);
+      sink.report('CLA4008', pos, { service: s.name, cpu: String(declared[i]?.resources?.cpu ?? s.resources.nanoCpus! / 1e9), cores });
+    }
+  }
+  if (sink.hasErrors()) return { ok: false, stage: 'plan', problems: sink.sorted().map(renderDiagnostic), warnings };
   let observed: ObservedState;
   try {
     observed = { ...(await (o.observed ?? host.snapshot())), stateCommit: o.base };

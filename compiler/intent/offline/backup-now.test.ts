@@ -80,3 +80,15 @@ describe('the backup now is offered for the CLI to ask and run (Proposal.offer)'
     expect(run('back up lw14db now', setUp('set up postgres called lw14db')).offer).toBeUndefined();
   });
 });
+
+describe('a CPU limit above the host cores is said, not proposed (CLA4008 at plan time)', () => {
+  it('"give web 64 cpus" on a 2-core host changes nothing and says why; 2 cpus is proposed', () => {
+    const files = setUp('add redis');
+    const summary = { generatedAt: NOW.toISOString(), hostname: 'h', uptime: '1h', resources: { cpuCores: 2 }, services: [] };
+    const ask = (message: string) => runOfflineEngine({ message, files, history: [], secretNames: [], imageCatalog: CATALOG, now: NOW, summary } as Parameters<typeof runOfflineEngine>[0]);
+    const p = ask('give redis 64 cpus');
+    expect(Object.keys(p.files)).toEqual([]);
+    expect(p.explanation).toContain('That cannot be done as asked: redis cannot get 64 CPUs, this host has 2 cores (Docker refuses more). Nothing was changed');
+    expect(ask('give redis 2 cpus').files['services.yaml']).toContain('cpu: "2"');
+  });
+});

@@ -680,7 +680,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
-  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  // firewallOnKept before normaliseSaid too: it reads "keep 22 and 443 accessible" as "open ports 22 and 443", which loses the "keep".
+  let message = normaliseSchedule(paraphrase(normaliseSaid(firewallOnKept(spelled.text)).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
   // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
   message = newValueOnly(message);
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
@@ -1130,7 +1131,7 @@ function vagueQuestion(run: Run, message: string): string | undefined {
 const TRAFFIC_TALK = /\b(?:firewall|ssh|ports?|traffic|incoming|inbound|connections?|https?|website|web\s+traffic)\b|\b(?:open|allow|accept|permit|unblock)\s+(?:port\s+)?\d{1,5}\b|\b(?:open|opened|reachable|accessible)\s+(?:to|from)\b|\bfrom\s+(?:anywhere|everyone|\d{1,3}\.\d)/i;
 
 function paraphrase(text: string): string {
-  return settingPairs(allowList(retracted(plainerEnglish(text))))
+  return settingPairs(allowList(retracted(plainerEnglish(firewallOnKept(text)))))
     // "remove the memory and cpu limits on redis": one clause about both limits (split at "and",
     // "cpu limits on redis" took the verb alone and removed redis).
     .replace(/\b(memory|ram|mem|cpus?|cores?)\s+(?:and|&)\s+(memory|ram|mem|cpus?|cores?)\s+(limits?|caps?|restrictions?)\b/gi, '$1+$2 $3')
@@ -1353,6 +1354,22 @@ function keptReachable(text: string): string[] | null {
     if (rest) return [text, text.slice(0, start.index), start[0].trim(), rest[1]!, rest[2]!];
   }
   return null;
+}
+/**
+ * "turn on the firewall but keep the website and ssh reachable", "enable the firewall, leave ssh
+ * and http open", "switch the firewall on and keep 22 and 443 accessible": a firewall turned on
+ * with what stays reachable is the lock-down said by what stays open (the lead's walkthrough,
+ * 2026-12-06: it was read as "enabled" with the accept policy, a firewall that blocks nothing,
+ * and "the website" was left out without a word). Bounded list, linear.
+ */
+const FIREWALL_ON = String.raw`(?:(?:turn(?:ed|ing)?|switch(?:ed|ing)?|put|bring)\s+on\s+(?:the\s+|a\s+|my\s+)?firewall|(?:enable|activate|start)\w*\s+(?:the\s+|a\s+|my\s+)?firewall|(?:turn|switch)\w*\s+(?:the\s+|my\s+)?firewall\s+on)`;
+const FIREWALL_ON_KEEP = new RegExp(String.raw`^(.*?)(${FIREWALL_ON})\s*[,:;-]?\s*(?:(?:but|and|while|just)\s+){0,2}(?:keep(?:ing)?|leave|leaving|let(?:ting)?)\s+([^.;]{1,160}?)\s+(?:(?:stay|be|remain)\s+)?(?:reachable|accessible|open(?:ed)?|available|allowed|working|through)(?:\s+${FROM_OUTSIDE})?(\s*(?:[.;].*)?)$`, 'i');
+function firewallOnKept(text: string): string {
+  const m = FIREWALL_ON_KEEP.exec(text);
+  // What is kept must be traffic the lock-down's allow list reads (ssh, the website, a port): "keep
+  // nginx reachable" stays as it was (a service's own ports are not an allow-list item yet).
+  if (!m || !/\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i.test(m[3]!)) return text;
+  return `${m[1]}lock down the system, only ${m[3]} should be reachable${m[4]}`;
 }
 function allowList(text: string): string {
   const m: ArrayLike<string> | null =
@@ -4564,7 +4581,14 @@ function handleModifiers(run: Run, clause: string): boolean {
   }
 
   const cpu = findCpu(clause);
-  if (cpu) {
+  // More cores than this host has (observed): Docker refuses it, and the plan would (CLA4008).
+  const cores = run.input.summary?.resources?.cpuCores;
+  const asked = cpu ? (cpu.value.endsWith('m') ? Number(cpu.value.slice(0, -1)) / 1000 : Number(cpu.value)) : 0;
+  if (cpu && cores !== undefined && asked > cores) {
+    const names = targets();
+    run.notes.push(`That cannot be done as asked: ${names.join(' and ') || 'a service'} cannot get ${cpu.value} CPUs, this host has ${cores} core${cores === 1 ? '' : 's'} (Docker refuses more). Nothing was changed; ask for ${cores} or fewer, or for no CPU limit.`);
+    did = true;
+  } else if (cpu) {
     const names = targets();
     if (names.length === 0) ask(`a CPU limit of ${cpu.value}`);
     for (const name of names) {
