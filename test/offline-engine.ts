@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 import { parse } from 'yaml';
-import { caseFailures } from '../fixtures/intent-eval/run.js';
+import { caseFailures, runConversation } from '../fixtures/intent-eval/run.js';
 import { runOfflineEngine } from '../compiler/intent/offline/engine.js';
 import type { ConversationTurn, Proposal, StateFiles } from '../compiler/intent/provider.js';
 
@@ -88,3 +88,13 @@ export const svc = (files: StateFiles, name: string) =>
 export const rules = (files: StateFiles) => (doc(files, 'network.yaml').spec?.firewall?.rules ?? []) as { name: string; port?: unknown; source?: unknown; action: string; protocol?: string }[];
 export const users = (files: StateFiles) => (doc(files, 'security.yaml').spec?.users ?? []) as { name: string; sudo?: boolean; groups?: string[] }[];
 export const jobs = (files: StateFiles) => (doc(files, 'scheduled.yaml').spec?.jobs ?? []) as { name: string; schedule: string; container?: string; command: unknown }[];
+
+/**
+ * What fails of the last turn of a conversation checked as an eval case (`before`: earlier
+ * commands; `turns`: one conversation, each turn sees the ones before it). Round 28's paradigm
+ * tables (frames.test.ts) write their turns this way.
+ */
+export function lastTurnFailures(before: string[], turns: string[], want: Expect[]): string[] {
+  const results = runConversation({ id: 'unit', request: '', before, turns: turns.map((request, i) => ({ request, expect: i === turns.length - 1 ? want : [] })) });
+  return results[results.length - 1]!.failures;
+}

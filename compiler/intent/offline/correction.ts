@@ -76,7 +76,7 @@ function slots(request: string, kind: Kind): Slot[] {
 }
 
 /** The request the turn before made, as it was read (a correction's reply names its reading). */
-function lastRequest(history: ConversationTurn[]): { request: string; before: ConversationTurn[] } | undefined {
+export function lastRequest(history: ConversationTurn[]): { request: string; before: ConversationTurn[] } | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
     if (history[i]!.role !== 'user') continue;
     const reply = history[i + 1]?.role === 'assistant' ? history[i + 1]!.text : '';

@@ -51,6 +51,7 @@ import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
+import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
 import { answerFromState, onlyAsks } from './asked-state.js';
@@ -609,6 +610,14 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     const back = respond({ ...original, message: undo.request, history: [] }).proposal;
     return { ...back, explanation: [`(Undoing the last change: ${undo.request}.)`, back.explanation].join('\n') };
   }
+  // "and mailhog too", "same for the worker", "half that", "double it", "50% more": the frame of
+  // the turn before, with a slot replaced or its amounts scaled, read again (frames.ts, round 28).
+  const framed = detectDanger(original.message) === undefined ? framedRequest(original.message, original.history, [...knownNames(original.files), ...products()]) : undefined;
+  if (framed && 'ask' in framed) return { provider: 'offline', files: {}, explanation: framed.ask, questions: [framed.ask], understood: true };
+  if (framed) {
+    const again = respond({ ...original, message: framed.request, history: framed.before }).proposal;
+    if (again.understood !== false) return { ...again, explanation: [correctionNote(original.message, framed.request), again.explanation].filter((x) => x !== '').join('\n') };
+  }
   const first = respond(original).proposal;
   // A question nothing else answered ("who can ssh into this machine?", "show me the logs of nginx"): answered from the state, nothing changed (asked-state.ts).
   if (first.understood === false && !first.refused && Object.keys(first.files).length === 0 && onlyAsks(original.message)) {
@@ -672,7 +681,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
-  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  // firewallOnKept before normaliseSaid too: it reads "keep 22 and 443 accessible" as "open ports 22 and 443", which loses the "keep".
+  let message = normaliseSchedule(paraphrase(normaliseSaid(firewallOnKept(spelled.text)).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
   // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
   message = newValueOnly(message);
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
@@ -1122,7 +1132,7 @@ function vagueQuestion(run: Run, message: string): string | undefined {
 const TRAFFIC_TALK = /\b(?:firewall|ssh|ports?|traffic|incoming|inbound|connections?|https?|website|web\s+traffic)\b|\b(?:open|allow|accept|permit|unblock)\s+(?:port\s+)?\d{1,5}\b|\b(?:open|opened|reachable|accessible)\s+(?:to|from)\b|\bfrom\s+(?:anywhere|everyone|\d{1,3}\.\d)/i;
 
 function paraphrase(text: string): string {
-  return settingPairs(allowList(retracted(plainerEnglish(text))))
+  return settingPairs(allowList(retracted(plainerEnglish(firewallOnKept(text)))))
     // "remove the memory and cpu limits on redis": one clause about both limits (split at "and",
     // "cpu limits on redis" took the verb alone and removed redis).
     .replace(/\b(memory|ram|mem|cpus?|cores?)\s+(?:and|&)\s+(memory|ram|mem|cpus?|cores?)\s+(limits?|caps?|restrictions?)\b/gi, '$1+$2 $3')
@@ -1345,6 +1355,22 @@ function keptReachable(text: string): string[] | null {
     if (rest) return [text, text.slice(0, start.index), start[0].trim(), rest[1]!, rest[2]!];
   }
   return null;
+}
+/**
+ * "turn on the firewall but keep the website and ssh reachable", "enable the firewall, leave ssh
+ * and http open", "switch the firewall on and keep 22 and 443 accessible": a firewall turned on
+ * with what stays reachable is the lock-down said by what stays open (the lead's walkthrough,
+ * 2026-12-06: it was read as "enabled" with the accept policy, a firewall that blocks nothing,
+ * and "the website" was left out without a word). Bounded list, linear.
+ */
+const FIREWALL_ON = String.raw`(?:(?:turn(?:ed|ing)?|switch(?:ed|ing)?|put|bring)\s+on\s+(?:the\s+|a\s+|my\s+)?firewall|(?:enable|activate|start)\w*\s+(?:the\s+|a\s+|my\s+)?firewall|(?:turn|switch)\w*\s+(?:the\s+|my\s+)?firewall\s+on)`;
+const FIREWALL_ON_KEEP = new RegExp(String.raw`^(.*?)(${FIREWALL_ON})\s*[,:;-]?\s*(?:(?:but|and|while|just)\s+){0,2}(?:keep(?:ing)?|leave|leaving|let(?:ting)?)\s+([^.;]{1,160}?)\s+(?:(?:stay|be|remain)\s+)?(?:reachable|accessible|open(?:ed)?|available|allowed|working|through)(?:\s+${FROM_OUTSIDE})?(\s*(?:[.;].*)?)$`, 'i');
+function firewallOnKept(text: string): string {
+  const m = FIREWALL_ON_KEEP.exec(text);
+  // What is kept must be traffic the lock-down's allow list reads (ssh, the website, a port): "keep
+  // nginx reachable" stays as it was (a service's own ports are not an allow-list item yet).
+  if (!m || !/\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i.test(m[3]!)) return text;
+  return `${m[1]}lock down the system, only ${m[3]} should be reachable${m[4]}`;
 }
 function allowList(text: string): string {
   const m: ArrayLike<string> | null =
@@ -4321,6 +4347,14 @@ function saidFirst(run: Run, t: string, names: string[]): string[] {
   return said.length > 0 ? said : names;
 }
 
+/**
+ * Publishing said every way (round 28): "publish", "expose" ("xpose", "exposed to the outside
+ * world"), "make … reachable / accessible / available / public", "put … on the internet", "let
+ * people reach …", "a public port", "host port", "bind / map … to port …". With a port, a
+ * service with no port yet gets that host port (publish-said.test.ts).
+ */
+const PUBLISH_SAID = /\b(?:publish\w*|x?pos(?:e|ed|es|ing)|expos\w*|reachable|accessible|available|public(?:ly)?|internet|outside|(?:the\s+)?world|reach|(?:host|public)\s+port|bind|map)\b/;
+
 function handleModifiers(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   let did = false;
@@ -4614,7 +4648,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   const portsDone = run.clauseAdded.length > 0 && (run.clauseAdded.every((n) => run.portsSet.includes(n)) || ports.every((p) => run.clauseAdded.some((n) => run.portsSet.includes(n) && (getService(run, n)?.ports ?? []).some((x) => x.host === p))));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
-    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || /\bpublish/.test(t)));
+    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t)));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;

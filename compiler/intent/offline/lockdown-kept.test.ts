@@ -42,3 +42,29 @@ describe('what only narrows is not a lock-down', () => {
     expect(rules(files).some((r) => r.action === 'accept' && r.port === 80 && !r.source)).toBe(false);
   });
 });
+
+// The lead's walkthrough (2026-12-06): "turn on the firewall but keep the website and ssh reachable"
+// planned `enabled` with the accept policy and allow-ssh only: a firewall that blocks nothing, and
+// "the website" left out without a word. A firewall turned on with what stays reachable is the
+// lock-down said by what stays open.
+describe('a firewall turned on, keeping a list reachable, is a lock-down', () => {
+  it.each([
+    'turn on the firewall but keep the website and ssh reachable',
+    'enable the firewall, keep ssh and the website open',
+    'switch the firewall on and leave ssh and http reachable',
+    'turn the firewall on, keep ssh and the site open',
+    'activate the firewall but leave ssh and the web site accessible',
+    'turn on the firwall but keep the website and ssh reachable',
+  ])('%s', (message) => {
+    expect(result(message)).toEqual({ policy: 'drop', ssh: true, web: true, services: ['nginx', 'postgres', 'redis'] });
+  });
+  it('ports said as numbers: only those stay open', () => {
+    const files: StateFiles = { ...stack, ...say('turn on the firewall and keep 22 and 443 accessible', stack).files };
+    expect(doc(files, 'network.yaml').spec?.firewall?.default_input_policy).toBe('drop');
+    expect(rules(files).some((r) => r.action === 'accept' && (r.port === 443 || (Array.isArray(r.port) && r.port.includes(443))))).toBe(true);
+  });
+  it.each(['turn on the firewall', 'enable the firewall and open port 8080'])('without "keep": the policy is not changed (%s)', (message) => {
+    const files: StateFiles = { ...stack, ...say(message, stack).files };
+    expect(doc(files, 'network.yaml').spec?.firewall?.default_input_policy).toBeUndefined();
+  });
+});

@@ -103,11 +103,40 @@ function verbsSaidPart(text: string): string {
   return /\b(?:stop|pause|halt|suspend|disable)\b/i.test(said) ? said.replace(FOR_A_TIME, 'for now') : said;
 }
 
+/**
+ * Round 28 (intent): a softener or discourse marker around an order changes nothing of it: "ok
+ * fine, just move nginx to 8080 then", "go ahead and …", "can you …", "kindly …", "let's just
+ * …", "in that case …", "would you mind moving …", "… i guess". Taken off before one of the
+ * verbs of orders (never "just 2", "just the api": only there "just" means "only"); a verb in
+ * "-ing" after "would you mind" is said plain (softeners.test.ts).
+ */
+const ORDER_VERBS = 'move set put change make add remove delete stop start restart run deploy install open close allow block give scale bump switch kill drop use expose publish create limit cap rename call update upgrade enable disable turn take bring shut spin let keep leave back schedule raise lower increase decrease get map bind point send mount attach'.split(' ');
+const ing = (v: string) => [...new Set([v.endsWith('e') ? `${v.slice(0, -1)}ing` : `${v}ing`, `${v}${v.slice(-1)}ing`])];
+const GERUNDS = new Map(ORDER_VERBS.flatMap((v) => ing(v).map((g) => [g, v] as const)));
+const LEADS = String.raw`(?:ok(?:ay)?|fine|alright|all\s+right|right|sure|yeah|yep|so|well|whatever|then|in\s+that\s+case|i\s+guess|hmm+|oh)`;
+const SOFT = String.raw`(?:just|jus|simply|kindly|please|pls|maybe|go\s+ahead\s+and|let'?s|let\s+us)`;
+const SOFTENED = new RegExp(String.raw`(^|[.;!?]\s+|,\s*)(?:${LEADS}(?:,\s*|\s+))*(?:${SOFT}\s+)*(?=(?:${ORDER_VERBS.join('|')})\b)`, 'gi');
+const MIND = new RegExp(String.raw`\b(?:(?:would|do)\s+you\s+mind|(?:could|can)\s+you\s+go\s+ahead)\s+(${[...GERUNDS.keys()].join('|')})\b`, 'gi');
+
+/**
+ * Round 28 (intent): two services joined in one breath, each with its own settings ("grafana on
+ * 3000 + prometheus on 9090", "… & …", "… / …", "… along with …", "… together with …", "…
+ * alongside …", "… n …"): the joiner after a value (a port, a size, "(3000)") and before a name
+ * is a comma, where the clause splitter cuts, so each setting stays with the service before it.
+ * Never before an address, a number, a protocol or a source word (services-joined.test.ts).
+ */
+const JOINED = /(?<=\d(?:[kmgt]i?b?)?\)?)(?:\s*[+&]\s*|\s+\/\s+|\s+n\s+|\s+(?:along|together)\s+with\s+|\s+alongside\s+)(?=[a-z])(?!(?:from|to|for|only|each|both|tcp|udp|sctp|icmp)\b)/gi;
+
 /** One part of the request outside quotes. */
 function normalisePart(text: string): string {
   let lastSize = false;
   return (
     verbsSaidPart(text)
+      // Softeners and discourse markers around an order.
+      .replace(MIND, (_m, g: string) => GERUNDS.get(g.toLowerCase()) ?? g)
+      .replace(SOFTENED, '$1')
+      .replace(JOINED, ', ')
+      .replace(/(?<!\s)\s+(?:i\s+(?:guess|suppose)|then)(?=\s*[.!?]*$)/i, '')
       // Texting.
       .replace(/(?<![\w./~-])w\/o(?![\w/])/gi, 'without')
       .replace(/(?<![\w./~-])w\/(?=\s|[a-z])(?!\w*\/)\s*/gi, 'with ')

@@ -39,7 +39,7 @@ export interface NamedPort {
 }
 
 /** Protocol words and the container port a service speaks them on: "its ssh on 2222" publishes container port 22. */
-const WELL_KNOWN: Record<string, number> = { ssh: 22, sftp: 22, http: 80, https: 443, tls: 443, ssl: 443, dns: 53, smtp: 25, imap: 143, imaps: 993, ldap: 389, mqtt: 1883 };
+export const WELL_KNOWN: Record<string, number> = { ssh: 22, sftp: 22, http: 80, https: 443, tls: 443, ssl: 443, dns: 53, smtp: 25, imap: 143, imaps: 993, ldap: 389, mqtt: 1883 };
 /** Words for a service's main port (its first). */
 const MAIN_WORDS = /\b(?:web(?:\s*(?:ui|interface|frontend|page|site|app))?|ui|gui|frontend|interface|dashboard|http|site|app|main)\b[^,;.\d]{0,24}$/;
 

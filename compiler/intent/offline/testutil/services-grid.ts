@@ -179,7 +179,7 @@ export const GRID: Record<string, GridCase> = {
   'turn-run-two-of-them': { before: BASE, turns: ['add a service called shop using image ghcr.io/acme/shop:1', 'and run 2 of them'], expect: [{ service: 'shop', replicas: 2 }, { unchanged: 'worker' }] },
   'turn-change-that': { before: BASE, turns: ['what port is the api on?', 'change that to 8095'], expect: [{ service: 'api', host_port: 8095 }] },
   'turn-put-it-on-network': { before: BASE, turns: ['what is redis using?', 'put it on the backend network'], expect: [{ service: 'redis', network: 'backend' }] },
-  'turn-same-for': { before: BASE, turns: ['give the worker 1g', 'same for the api'], expect: [{ service: 'api', memory: '1Gi' }, { service: 'worker', memory: '1Gi' }], gap: true },
+  'turn-same-for': { before: BASE, turns: ['give the worker 1g', 'same for the api'], expect: [{ service: 'api', memory: '1Gi' }, { service: 'worker', memory: '1Gi' }] },
 
   // Unsure: ask; a request to add X never edits Y.
   'clash-port-asks': { before: BASE, request: 'add memcached on 8080', expect: [{ asks: true }, { unchanged: 'api' }] },
