@@ -166,7 +166,7 @@ function normalisePart(text: string): string {
       .replace(/\s*,\s*(?:but\s+)?(?:(?:access|traffic)\s+)?(?:restricted|limited|only)\s+(?:to|for)\s+(?:the\s+)?(?=\d{1,3}(?:\.\d{1,3}){3})/gi, ' from ')
       // "it should not publish any port", "must not expose a host port": no host port (the safe direction).
       .replace(/(^|[.;!?:]\s*)((?:the\s+)?(?!it\b|they\b)[a-z][\w.-]*)\s+(?:must|should|shall|does|do|may|can|will)\s*(?:not|never|n['’]t)\s+(?:publish|expose|map|bind)\s+(?:any|a|its)\s+(?:host\s+)?ports?\b(?:\s+(?:at\s+all|on\s+the\s+host))?/gi, '$1no host ports for $2')
-      .replace(/\s*,?\s*(?:it\s+|they\s+)?(?:must|should|shall|does|do|may|can|will)?\s*(?:not|never|n['’]t)\s+(?:publish|expose|map|bind)\s+(?:any|a|its)\s+(?:host\s+)?ports?\b(?:\s+(?:at\s+all|on\s+the\s+host))?/gi, ', no host ports')
+      .replace(/(?<!\s)(?:\s*,)?\s+(?:(?:it|they)\s+)?(?:(?:must|should|shall|does|do|may|can|will)(?:\s+|(?=n['’]t)))?(?:not|never|n['’]t)\s+(?:publish|expose|map|bind)\s+(?:any|a|its)\s+(?:host\s+)?ports?\b(?:\s+(?:at\s+all|on\s+the\s+host))?/gi, ', no host ports')
       // Schema field names written as they are in the files.
       .replace(/\bdefault_(input|output|forward)_policy\b/gi, 'default $1 policy')
       // "udp on port 53", "tcp at port 25".
