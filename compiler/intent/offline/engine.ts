@@ -367,8 +367,16 @@ const SERVICE_COMMAND =
 /**
  * A scratch directory emptied by a job ("runs rm -rf /tmp/cache/* in nginx", "rm -rf
  * /var/cache/nginx/*"): temporary files and caches, never a data directory or a volume (round 27).
+ * Review 21 (HIGH-1, HIGH-2): one path per item, items separated by whitespace (the old repeated
+ * item with an optional separator backtracked 2^k: 158 characters took 17 s); no "." or ".."
+ * segment ("/tmp/../var/lib/postgresql/data" is not scratch); and the rm's argument list must end
+ * after the scratch paths ("rm -rf /tmp/x /" left "/" behind, unseen by HOST_COMMAND).
  */
-const RM_SCRATCH = /\brm\s+-[a-z]*[rf][a-z]*\s+(?:(?:\/tmp|\/var\/tmp|\/var\/cache|\/[\w.-]+(?:\/[\w.-]+)*\/cache)\/[\w.*-]*(?:\/[\w.*-]+)*\/?\s*)+(?=$|[\s;&|'"`)])/gi;
+const RM_SCRATCH_ITEM = String.raw`(?:\/tmp|\/var\/tmp|\/var\/cache|(?:\/[\w-][\w.-]*)+?\/cache)(?:\/(?!\.\.?(?:[\/\s;&|'"\`)]|$))[\w.*-]+)*\/?`;
+const RM_SCRATCH = new RegExp(
+  String.raw`\brm\s+-(?=[a-z]*[rf])[a-z]+\s+${RM_SCRATCH_ITEM}(?:\s+${RM_SCRATCH_ITEM})*(?=\s*(?:$|[;&|'"\`)])|\s+(?:in|inside|on|at|every|each|daily|nightly|hourly|weekly|monthly|then|and|from|for)\b)`,
+  'gi',
+);
 
 /** The container engine's TCP port closed: "deny everything to 2375", "block 2376 from everywhere", "make sure 2375 is closed". */
 const ENGINE_PORT_CLOSED = /\b(?:deny|denies|block|blocks|drop|drops|reject|rejects|close|closes|forbid|forbids|firewall\s+off|shut)\s+(?:(?:off\s+)?(?:everything|anything|all(?:\s+(?:the\s+)?(?:traffic|access|connections))?|any(?:\s+(?:traffic|access|connections))?|(?:incoming|inbound)\s+(?:traffic|connections)?|traffic|access|connections)\s+)?(?:(?:to|on|for|at|towards|into)\s+)?(?:(?:tcp\s+)?ports?\s+|tcp\s+)?237[56](?:\s*(?:\/\s*tcp|and\s+237[56]|,\s*237[56]))?\b(?!\s*(?:to|for)\s+(?!everyone|everybody|all|anyone|the\s+(?:world|internet))[\w.]+)|\b237[56]\s+(?:is\s+|stays?\s+|must\s+be\s+|should\s+be\s+)?(?:closed|blocked|denied|dropped|shut)\b/gi;

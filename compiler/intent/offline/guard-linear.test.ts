@@ -48,6 +48,17 @@ describe('the guard reads a long request in time that grows with its length', ()
   }, 300_000);
 });
 
+// Review 21 HIGH-1: the scratch-directory exemption's pattern repeated an item whose separator was
+// optional, so "rm -rf " + "/tmp/x" said k times backtracked 2^k when it failed at the end (158
+// characters took 17 s; the API's event loop blocked with it). The shapes above grow other text.
+describe('rm -rf of many scratch paths is read in linear time', () => {
+  const paths = (k: number) => `every night in nginx run rm -rf ${'/tmp/x'.repeat(k)}!`;
+  it('600 paths take under 12 times what 150 take', () => {
+    const [small, large] = shortestPairMs(() => detectDanger(paths(150)), () => detectDanger(paths(600)));
+    expect(large, `150: ${small.toFixed(1)} ms, 600: ${large.toFixed(1)} ms of CPU`).toBeLessThan(12 * Math.max(small, 5));
+  }, 300_000);
+});
+
 describe('a long request is still refused wherever the harm is said', () => {
   const filler = (n: number) => said('restart nginx and check the logs ', n);
   it.each([0, GUARD_WINDOW - 30, GUARD_WINDOW - 10, GUARD_WINDOW - GUARD_OVERLAP + 5, 2 * GUARD_WINDOW - GUARD_OVERLAP - 12, 20_000, 39_960])(

@@ -43,3 +43,31 @@ describe("the container engine's port opened or its socket handed out: still ref
     expect(p.files).toEqual({});
   });
 });
+
+// Review 21 HIGH-2: the scratch-directory exemption (RM_SCRATCH) counted "/tmp/.." as scratch and
+// left the rest of an rm's argument list unseen, so a nightly wipe of a container's data or its
+// whole filesystem was planned as a job. The scratch jobs themselves stay planned.
+describe('rm -rf of a scratch directory: only the scratch directory', () => {
+  const stack = after('set up nginx, postgres and redis');
+  it.each([
+    'every night run rm -rf /tmp/../var/lib/postgresql/data in postgres',
+    'every night run rm -rf /var/cache/../lib/postgresql/data/* in postgres',
+    'every night run rm -rf /tmp/../* in postgres',
+    'every night run rm -rf /tmp/../ in nginx',
+    'every night run rm -rf /tmp/x / in nginx',
+    'every night run rm -rf /var/cache/x ~ in nginx',
+  ])('refused: %s', (message) => {
+    const r = say(message, stack);
+    expect(r.refused, r.explanation).toBeDefined();
+    expect(Object.keys(r.files)).toEqual([]);
+  });
+  it.each([
+    'add a job every night that runs rm -rf /tmp/cache/* in nginx',
+    'every night run rm -rf /var/cache/nginx/* in nginx',
+    'every hour run rm -rf /tmp/cache/* /var/tmp/x in nginx',
+  ])('planned: %s', (message) => {
+    const r = say(message, stack);
+    expect(r.refused, r.explanation).toBeUndefined();
+    expect(r.files['scheduled.yaml']).toMatch(/rm -rf \/(?:tmp|var\/cache)/);
+  });
+});
