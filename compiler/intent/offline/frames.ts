@@ -89,7 +89,13 @@ function ellipticalRequest(message: string, history: ConversationTurn[], names: 
   const one = slot.length === 1 ? slot : slot.filter((m) => changed.has(m[0].toLowerCase()));
   if (one.length !== 1) return undefined;
   const m = one[0]!;
-  return { request: request.slice(0, m.index) + what + request.slice(m.index! + m[0].length), before: last.before };
+  let next = request.slice(0, m.index) + what + request.slice(m.index! + m[0].length);
+  // "add grafana on 3000" then "and prometheus": another service added is added on its own port
+  // (a host port is one service's; carried over it clashes and asks). Sizes, counts and the rest are kept.
+  if (/^\s*(?:add|run|deploy|install|set\s*up|setup|create|spin\s+up|start|launch)\b/i.test(next)) {
+    next = next.replace(/\s+(?:on|at)\s+(?:(?:host\s+)?port\s+)?:?\d{2,5}(?:\/(?:tcp|udp))?\b|\s+(?:with\s+)?(?:host\s+)?port\s+\d{2,5}(?:\/(?:tcp|udp))?\b|(?<=\S):\d{2,5}\b(?!:)/gi, '');
+  }
+  return { request: next, before: last.before };
 }
 
 // ---- A relative amount --------------------------------------------------------------------

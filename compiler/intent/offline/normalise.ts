@@ -56,7 +56,7 @@ const DET = String.raw`(?:the\s+|my\s+|our\s+|that\s+|this\s+)?`;
 /** What a service is said to be in passing: never part of its name. */
 const STATE_WORD = String.raw`(?:old|hung|hanging|frozen|stuck|dead|crashed|wedged|broken|unresponsive|misbehaving|zombie)`;
 /** Objects a verb on services never takes here: ports, the firewall, the machine itself, everything. */
-const NOT_A_SERVICE = String.raw`(?!(?:the\s+)?(?:ports?|server|box|machine|host|system|vps|computer|everything|all|every|any|incoming|inbound|traffic|access|ssh|passwords?|root|debug|logging|logs|ipv6|swap|updates|memory|ram|mem|cpus?|replicas?|limits?|volume|it\s+off\s+and)\b|\d)`;
+const NOT_A_SERVICE = String.raw`(?!(?:the\s+)?(?:(?:container|service|app|instance|thing)s?\b|ports?|server|box|machine|host|system|vps|computer|everything|all|every|any|incoming|inbound|traffic|access|ssh|passwords?|root|debug|logging|logs|ipv6|swap|updates|memory|ram|mem|cpus?|replicas?|limits?|volume|it\s+off\s+and)\b|\d)`;
 /** A service said as the verb's object: a determiner, a state in passing, the name, "thing"/"container". */
 const OBJECT = String.raw`${DET}${NOT_A_SERVICE}(?:${STATE_WORD}\s+)?([a-z][\w.-]*)(?:\s+(?:thing|container|service|app|instance))?`;
 /** "bring it back", "start it fresh", "turn it on again": the second half of a restart. */
@@ -72,7 +72,8 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   [/\bkill\s+-(?:9|s\s+kill|kill)\s+/gi, 'kill '],
   // Stops.
   [new RegExp(String.raw`\b(?:power\s+(?:off|down)|shoot\s+down|shut\s+off|knock\s+out)\s+${OBJECT}`, 'gi'), (_m, name) => `stop ${name}`],
-  [new RegExp(String.raw`\b(?:shut|power|shoot|switch|turn|knock|take|bring)\s+${OBJECT}\s+(?:off|down|offline)\b(?!\s+(?:to|by)\s)`, 'gi'), (_m, name) => `stop ${name}`],
+  // Not "take postgres off the host port", "take the worker off the jobs network", "take bob off this machine": off a thing is a removal from it.
+  [new RegExp(String.raw`\b(?:shut|power|shoot|switch|turn|knock|take|bring)\s+${OBJECT}\s+(?:off|down|offline)\b(?!\s+(?:to|by)\s)(?!\s+(?:the|this|that|these|those|its|his|her|their|our|my|a|an|of|from|all|every|any)\b)`, 'gi'), (_m, name) => `stop ${name}`],
   [new RegExp(String.raw`\bknock\s+${OBJECT}\s+out\b`, 'gi'), (_m, name) => `stop ${name}`],
   [new RegExp(String.raw`(^|[,.;!?]\s*|\b(?:please|pls|can\s+you|could\s+you|just)\s+)park\s+${OBJECT}`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
   [/\bstopp\b/gi, 'stop'],
@@ -81,7 +82,8 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   [/\bterminate\b(?!\s+(?:the\s+)?(?:tls|ssl|https?|certs?|certificates?|connections?)\b)/gi, 'remove'],
   [/\bde-?install\b/gi, 'uninstall'],
   // Disposal said as slang ("bin the api", "nuke every volume"): "remove", so the guard reads what would go.
-  [/(?<![\w./-])(?:decommission|bin|trash|ditch|scrap|axe|junk|yeet|nuke)(?=\s+(?:the|all|every|my|our|this|that|these|those|[a-z][\w-]*)\b)(?![\w/-])/gi, 'remove'],
+  // Not a port ("nuke port 23, nobody uses telnet": the port reader closes it).
+  [/(?<![\w./-])(?:decommission|bin|trash|ditch|scrap|axe|junk|yeet|nuke)(?=\s+(?:the|all|every|my|our|this|that|these|those|[a-z][\w-]*)\b)(?![\w/-])(?!\s+(?:the\s+)?ports?\b)/gi, 'remove'],
   [new RegExp(String.raw`\bthrow\s+(?:away|out)\s+${OBJECT}|\bthrow\s+${OBJECT}\s+(?:away|out)\b`, 'gi'), (_m, a, b) => `remove ${a ?? b}`],
   [new RegExp(String.raw`\btear\s+${OBJECT}\s+down\b`, 'gi'), (_m, name) => `remove ${name}`],
   [new RegExp(String.raw`(^|[.;!?]\s*)${OBJECT}\s+can\s+go(?:\s+(?:away|now))?\s*(?=[.,;!?]|$)`, 'gi'), (_m, lead, name) => `${lead}remove ${name}`],
