@@ -9,14 +9,14 @@
  * port). Needs dockerd, tmux and `npm run build`. Names carry this run's tag; the containers,
  * the tmux server and the temp dir are removed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAudit } from '../runtime/audit.js';
 import { tempHost, tmuxTerminal, type TempHost } from '../runtime/testutil/cli-host.js';
-import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+import { removeAfterAll } from '../runtime/testutil/cli-cleanup.js';
 
 const tag = `bkn${randomBytes(3).toString('hex')}`;
 const pga = `pga${tag}`;
@@ -47,11 +47,7 @@ beforeAll(() => {
   expect(published(pga)).toBe('');
 }, 300_000);
 
-afterAll(() => {
-  term.kill();
-  removeDockerByName(tag);
-  host?.remove();
-}, 60_000);
+removeAfterAll(term, tag, () => host);
 
 describe('a backup now is offered, asked and run as claude backups run runs it', () => {
   it('`no` runs nothing; `yes` runs claude backups run (same output, one audit record)', async () => {

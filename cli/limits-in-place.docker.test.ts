@@ -5,11 +5,11 @@
  * `npm run build`. Names carry this run's tag; containers, network, tmux server and temp dir
  * are removed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { tempHost, tmuxTerminal, writeServices, type TempHost } from '../runtime/testutil/cli-host.js';
-import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+import { removeAfterAll } from '../runtime/testutil/cli-cleanup.js';
 
 const tag = `lim${randomBytes(3).toString('hex')}`;
 const web = `${tag}-web`;
@@ -56,11 +56,7 @@ beforeAll(async () => {
   await claude(['apply', '--yes'], '0');
 }, 300_000);
 
-afterAll(() => {
-  term.kill();
-  removeDockerByName(tag);
-  host?.remove();
-}, 60_000);
+removeAfterAll(term, tag, () => host);
 
 describe('limits change in place', () => {
   it('memory 64Mi → 128Mi and CPU 0.5 → 1: the plan says in place; the same container, not restarted, gets them; nothing left to plan', async () => {

@@ -7,10 +7,10 @@
  * the real dockerd. The container, the tmux server and the temp dir carry this run's tag and
  * are removed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { tempHost, tmuxTerminal, writeServices, type TempHost } from '../runtime/testutil/cli-host.js';
-import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+import { removeAfterAll } from '../runtime/testutil/cli-cleanup.js';
 import { freePort } from '../runtime/testutil/ports.js';
 
 const tag = `lbpt${randomBytes(3).toString('hex')}`;
@@ -40,11 +40,7 @@ beforeAll(async () => {
   if (applied.status !== 0) throw new Error(applied.stdout + applied.stderr);
 }, 300_000);
 
-afterAll(() => {
-  term.kill();
-  removeDockerByName(tag);
-  host?.remove();
-}, 60_000);
+removeAfterAll(term, tag, () => host);
 
 describe('a port published on loopback only says so', () => {
   it('claude status and "what is running?" show 127.0.0.1:PORT (this machine only); a port on every address is a plain number', async () => {

@@ -8,13 +8,13 @@
  * each was "I did not understand". Needs dockerd, tmux and `npm run build`. Names carry this
  * run's tag; the container, the tmux server and the temp dir are removed.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { tempHost, tmuxTerminal, type TempHost } from '../runtime/testutil/cli-host.js';
-import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+import { removeAfterAll } from '../runtime/testutil/cli-cleanup.js';
 import { freePort } from '../runtime/testutil/ports.js';
 
 const tag = `ops${randomBytes(3).toString('hex')}`;
@@ -36,11 +36,7 @@ beforeAll(async () => {
   expect(memoryOf()).toBe(96 * 1024 * 1024);
 }, 300_000);
 
-afterAll(() => {
-  term.kill();
-  removeDockerByName(tag);
-  host?.remove();
-}, 60_000);
+removeAfterAll(term, tag, () => host);
 
 it('in the interactive mode: history, logs, undo with a typed yes, and "undo that" on a proposal', async () => {
   term.runClaude([], { env: host.env, cwd: host.base, width: 200, height: 80 });

@@ -6,10 +6,10 @@
  * the figures never shown. The real bin/claude in a real terminal (tmux) on the real dockerd;
  * the container, the tmux server and the temp dir carry this run's tag and are removed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { tempHost, tmuxTerminal, writeServices, type TempHost } from '../runtime/testutil/cli-host.js';
-import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
+import { removeAfterAll } from '../runtime/testutil/cli-cleanup.js';
 
 const tag = `rsq${randomBytes(3).toString('hex')}`;
 const name = `${tag}-web`;
@@ -30,11 +30,7 @@ beforeAll(async () => {
   if (applied.status !== 0) throw new Error(applied.stdout + applied.stderr);
 }, 300_000);
 
-afterAll(() => {
-  term.kill();
-  removeDockerByName(tag);
-  host?.remove();
-}, 60_000);
+removeAfterAll(term, tag, () => host);
 
 describe('a question about memory or CPU shows the figures', () => {
   it.each([`why is ${name} using so much memory`, `${name} is hogging the cpu, why?`])('%s', async (question) => {
