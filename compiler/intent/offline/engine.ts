@@ -1373,11 +1373,13 @@ function keptReachable(text: string): string[] | null {
  */
 const FIREWALL_ON = String.raw`(?:(?:turn(?:ed|ing)?|switch(?:ed|ing)?|put|bring)\s+on\s+(?:the\s+|a\s+|my\s+)?firewall|(?:enable|activate|start)\w*\s+(?:the\s+|a\s+|my\s+)?firewall|(?:turn|switch)\w*\s+(?:the\s+|my\s+)?firewall\s+on)`;
 const FIREWALL_ON_KEEP = new RegExp(String.raw`^(.*?)(${FIREWALL_ON})\s*[,:;-]?\s*(?:(?:but|and|while|just)\s+){0,2}(?:keep(?:ing)?|leave|leaving|let(?:ting)?)\s+([^.;]{1,160}?)\s+(?:(?:stay|be|remain)\s+)?(?:reachable|accessible|open(?:ed)?|available|allowed|working|through)(?:\s+${FROM_OUTSIDE})?(\s*(?:[.;].*)?)$`, 'i');
+/** What a kept-open list must name to be traffic a lock-down's allow list reads: ssh, the web, a port. */
+const KEPT_TRAFFIC = /\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i;
 function firewallOnKept(text: string): string {
   const m = FIREWALL_ON_KEEP.exec(text);
   // What is kept must be traffic the lock-down's allow list reads (ssh, the website, a port): "keep
   // nginx reachable" stays as it was (a service's own ports are not an allow-list item yet).
-  if (!m || !/\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i.test(m[3]!)) return text;
+  if (!m || !KEPT_TRAFFIC.test(m[3]!)) return text;
   return `${m[1]}lock down the system, only ${m[3]} should be reachable${m[4]}`;
 }
 function allowList(text: string): string {
@@ -1387,7 +1389,7 @@ function allowList(text: string): string {
     keptReachable(text);
   if (!m) return text;
   // The third form needs a list of things a firewall opens ("only the admin can log in" is not one).
-  if (!new RegExp(`^(?:${LOCK_ALL})$`, 'i').test(m[2]!) && !/\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i.test(m[3]!)) return text;
+  if (!new RegExp(`^(?:${LOCK_ALL})$`, 'i').test(m[2]!) && !KEPT_TRAFFIC.test(m[3]!)) return text;
   // "shut down everything except nginx": services stopped, unless what is kept is traffic ("shut
   // off everything except ssh and 443").
   if (/^shut\b/i.test(m[2]!) && !/^\s*(?:(?:the\s+)?(?:ssh|https?|web|websites?|dns|smtp|mail|ping|icmp)\b|(?:port\s+)?\d{1,5}\b)/i.test(m[3]!)) return text;
