@@ -39,7 +39,7 @@ import {
   splitClauses,
   type ServiceMention,
 } from './nlu.js';
-import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule } from './schedule.js';
+import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
 import { placePorts, readPortFrame } from './ports.js';
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
@@ -3243,8 +3243,10 @@ function handleJob(run: Run, clause: string): boolean {
       return true;
     }
     const j = discussed >= 0 ? discussed : jobs.length - 1;
-    run.ws.set('scheduled.yaml', [...JOBS, j, 'schedule'], schedule.cron);
-    run.lines.push(`~ job ${jobs[j]!.name}: runs ${schedule.words} (${schedule.cron})`);
+    // "change it to fridays": the job's hour kept; "move it to 7pm": its days (schedule.ts refinedSchedule).
+    const next = refinedSchedule(jobs[j]!.schedule, t, 3) ?? schedule;
+    run.ws.set('scheduled.yaml', [...JOBS, j, 'schedule'], next.cron);
+    run.lines.push(`~ job ${jobs[j]!.name}: runs ${next.words} (${next.cron})`);
     return true;
   }
   if (!quoted[0] && !colon && !inContainer && command !== commandAfterWith(clause) && !/\b(run|runs|execute|exec|schedule|cron|call|invoke|do)\b/.test(t)) return false;
@@ -3315,6 +3317,19 @@ function handleJob(run: Run, clause: string): boolean {
  * hours for "0 *\/2 * * *", days for "0 3 *\/2 * *"); the job under discussion is the one changed.
  */
 function handleJobEveryN(run: Run, t: string): boolean {
+  // "change it to 5", "make that 6", "move it to 7 instead": a bare hour for the job under
+  // discussion (the last reply made or changed it) when it runs at a fixed hour; its days kept.
+  const hour = /^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|rather|wait|sorry|and|so|then|can\s+you|could\s+you|please|pls)[,\s]+)*(?:change|make|move|set|push|switch|put|shift)\s+(?:it|that|the\s+job|this)\s+(?:to\s+)?(\d{1,2})(?:\s+(?:instead|then|please|pls|now|rather))*\s*[.!]*$/.exec(t.trim());
+  if (hour) {
+    const lastReply = [...run.input.history].reverse().find((h) => h.role === 'assistant');
+    const jobs = run.ws.items<{ name: string; schedule: string }>('scheduled.yaml', JOBS);
+    const at = lastReply ? jobs.findIndex((x) => new RegExp(`[+~] job ${escapeRe(x.name)}:`).test(lastReply.text)) : -1;
+    const next = at >= 0 && /^\d+ \d+ /.test(jobs[at]!.schedule) ? refinedSchedule(jobs[at]!.schedule, `at ${hour[1]}`, 3) : undefined;
+    if (!next || at < 0) return false;
+    run.ws.set('scheduled.yaml', [...JOBS, at, 'schedule'], next.cron);
+    run.lines.push(`~ job ${jobs[at]!.name}: runs ${next.words} (${next.cron}; was ${jobs[at]!.schedule})`);
+    return true;
+  }
   const m = /^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|rather|wait|sorry|and|so|then|make|change|set|switch|move|put|it|that|this|one|the\s+job|to|just|only)[,\s]+)*every\s+(\d{1,2}|[a-z]+)(?:\s+(?:instead|then|please|pls|now|rather))*\s*[.!]*$/.exec(t.trim());
   const n = m ? (/^\d+$/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS[m[1]!]) : undefined;
   if (n === undefined || !/\b(?:that|it|this|one|job|make|change|actually|instead|rather)\b/.test(t)) return false;
@@ -3354,7 +3369,7 @@ function handleJobMove(run: Run, clause: string): boolean {
   if (byWord.length !== 1) return false;
   const job = byWord[0]!;
   const rest = t.replace(new RegExp(`(?<![\\w-])${escapeRe(job.name)}(?![\\w-])`), ' ');
-  const schedule = parseSchedule(rest, 3);
+  const schedule = refinedSchedule(job.schedule, rest, 3);
   if (!schedule || schedule.cron === job.schedule) return false;
   const at = jobs.indexOf(job);
   run.ws.set('scheduled.yaml', [...JOBS, at, 'schedule'], schedule.cron);

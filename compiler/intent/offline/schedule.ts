@@ -151,7 +151,8 @@ function findTime(t: string): [number, number] | undefined {
   const c = timeOfDay(t);
   if (c) return c;
   if (/\bnoon|midday\b/.test(t)) return [12, 0];
-  const m = /\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|o'?clock|h)?\b/.exec(t) ?? /\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![\w])/.exec(t);
+  // "@ 4", "daily @ 5": the at-sign is no word, so no \b before it.
+  const m = /(?:\bat|@)\s*(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|o'?clock|h)?\b/.exec(t) ?? /\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![\w])/.exec(t);
   // "4 in the morning", "11 at night", "9 in the evening": an hour with its part of the day.
   const part = /\b(\d{1,2})(?::(\d{2}))?\s+(?:o'?clock\s+)?(?:in\s+the\s+(morning|afternoon|evening)|at\s+night)\b/.exec(t);
   if (!m && part) {
@@ -282,6 +283,33 @@ export function parseSchedule(text: string, defaultHour = 3): Schedule | undefin
   return s && validCron(s.cron) ? s : undefined;
 }
 
+/**
+ * A new schedule said of a job that has one (round 29): what it does not say is kept from the old
+ * one. "change it to fridays" keeps the job's hour ("0 9 * * 1" → "0 9 * * 5", not 03:00); "move
+ * it to 7pm" keeps its days ("0 9 * * 1" → "0 19 * * 1"); "make it weekdays only" keeps the hour.
+ * A schedule that says both, or an interval ("every 30 minutes"), replaces the old one whole.
+ */
+export function refinedSchedule(old: string, text: string, defaultHour = 3): Schedule | undefined {
+  const s = parseSchedule(text, defaultHour);
+  const o = old.trim().split(/\s+/);
+  if (!s || o.length !== 5 || rawCron(text)) return s;
+  const n = s.cron.split(' ');
+  const t = plainWords(normaliseSchedule(text).toLowerCase());
+  const fixed = (f: string[]) => /^\d+$/.test(f[0]!) && /^\d+$/.test(f[1]!);
+  const saidTime = findTime(t) !== undefined || /\b(?:mornings?|evenings?|nights?|nightly|afternoons?|hourly|minutes?|hours?|noon|midnight)\b/.test(t);
+  const saidDays = daysOfWeek(t) !== undefined || /\b(?:daily|every\s+day|each\s+day|days|weekly|monthly|month|year|yearly)\b/.test(t);
+  if (!saidTime && fixed(o) && fixed(n)) {
+    const cron = [o[0], o[1], n[2], n[3], n[4]].join(' ');
+    return validCron(cron) ? { cron, words: s.words.replace(/\bat \d\d:\d\d\b/, `at ${pad(Number(o[1]))}:${pad(Number(o[0]))}`) } : s;
+  }
+  if (!saidDays && fixed(n) && n[2] === '*' && n[3] === '*' && n[4] === '*' && o[4] !== '*') {
+    const cron = [n[0], n[1], o[2], o[3], o[4]].join(' ');
+    const days = /^[\d,]+$/.test(o[4]!) ? `every ${o[4]!.split(',').map((d) => DAY_NAMES[Number(d) % 7]!.replace(/^./, (c) => c.toUpperCase())).join(', ')}` : o[4] === '1-5' ? 'on weekdays' : `on the cron days "${o[2]} ${o[3]} ${o[4]}"`;
+    return validCron(cron) ? { cron, words: `${days} at ${pad(Number(n[1]))}:${pad(Number(n[0]))}` } : s;
+  }
+  return s;
+}
+
 /** The hours of several times of day said as one list, when they share their minute ("6am and 6pm" → 6,18). */
 function timeList(t: string): { hours: number[]; minute: number } | undefined {
   const m = new RegExp(TIME_LIST).exec(t);
@@ -344,7 +372,7 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
     return { cron: `${minute} ${hours} * * ${dow?.field ?? '*'}`, words: `every hour${atMinute(minute)}${during}${on}` };
   }
   const time = findTime(t);
-  if (dow && (dow.field === '1-5' || dow.field === '0,6' || /\b(every|each|on|weekly)\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
+  if (dow && (dow.field === '1-5' || dow.field === '0,6' || /\b(every|each|on|weekly)\b/.test(t) || /\bto\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
     // "sunday night" with no time is late that day; "monday morning" early.
     const [h, mi] = time ?? (/\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+(?:late\s+)?night\b/.test(t) ? [23, 0] : /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+morning\b/.test(t) ? [6, 0] : [defaultHour, 0]);
     return { cron: `${mi} ${h} * * ${dow.field}`, words: `${dow.words} at ${pad(h)}:${pad(mi)}` };
