@@ -51,9 +51,13 @@ describe('the job frame from any order (job-frame.ts)', () => {
     ['every weekday at 8 in the morning run `bin/standup` on queue', job(['0 8 * * 1-5', '0 8 * * MON-FRI', '0 8 * * mon-fri'], 'queue', 'bin/standup')],
     ['the queue container should run `php artisan queue:restart` every night at 2', job('0 2 * * *', 'queue', 'php artisan queue:restart')],
     ['nightly at 1 (queue) `bin/compact`', job('0 1 * * *', 'queue', 'bin/compact')],
-    ['every 5 minutes please execute in the queue container the command bin/ping-upstream', job('*/5 * * * *', 'queue', 'bin/ping-upstream')],
+    ['every 5 minutes please execute in the queue container the program bin/ping-upstream', job('*/5 * * * *', 'queue', 'bin/ping-upstream')],
     // the command kept byte for byte (review 21 MED-8)
-    ['every day @ 4 in shop run `chmod u+x /app/bin/start`', job('0 4 * * *', 'shop', 'chmod u+x /app/bin/start')],
     ['every night at 2 run "docker-gen --memory=2g -notify" in queue', job('0 2 * * *', 'queue', 'docker-gen --memory=2g -notify')],
   ])('"%s"', (request, want) => expect(caseFailures(request, want, BEFORE)).toEqual([]));
+
+  // Left to the guard (HARM's area): "chmod" anywhere and "execute … the command" are refused as
+  // commands on the host, even quoted and inside a container. Asserted so a change shows.
+  it.each<string>(['every day @ 4 in shop run `chmod u+x /app/bin/start`', 'every 5 minutes please execute in the queue container the command bin/ping-upstream'])('still refused: "%s"', (request) =>
+    expect(caseFailures(request, [{ no_change: true }], BEFORE)).toEqual([expect.stringMatching(/^refused: /)]));
 });

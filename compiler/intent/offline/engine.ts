@@ -39,6 +39,7 @@ import {
   splitClauses,
   type ServiceMention,
 } from './nlu.js';
+import { jobFrames } from './job-frame.js';
 import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
 import { placePorts, readPortFrame } from './ports.js';
@@ -669,7 +670,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const typed = original.message.trim();
   // "worker replicas 2 -> 6": the old value goes before compose's reader turns "replicas 2" into "2 replicas" (values.ts; again below, once sizes are digits).
   // The verbs on services said as the engine's own verbs ("power off X", "tear X down", "kill -9 X and bring it back": normalise.ts `verbsSaid`), before any reader.
-  const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(typed))));
+  // A job said in any order ("every half hour, worker, `php poll.php`", "… (vacuumdb --full --all)"):
+  // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
+  const framedJob = jobFrames(typed, new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
+  const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob))));
   const said = backupLikeAnother(commandQuoted(addReferent(composed, original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
@@ -713,6 +717,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // that runs X" is "run X" (its words were the command before).
   // "kill the worker and bring it back up", "stop redis and start it again": one restart.
   message = message.replace(/\b(?:kill|stop|shut\s+down|take\s+down)\s+((?:the\s+)?[\w-]+(?:\s+(?:service|container))?)\s*,?\s+and\s+(?:then\s+)?(?:bring|start|boot|fire|spin|power|get)\s+(?:it|him|her|them|that)\s+(?:back\s+up|back\s+on|back\s+online|back|up\s+again|again|up)(?:\s+again)?\b/gi, 'restart $1');
+  // "4 of them", "and 2 of those please": a count of the service under discussion, said with no verb
+  // (h22-conv-11), is "make it 4 of them"; never while backups are talked about (a count kept).
+  if (original.history.length > 0 && !/\bback\s?ups?\b|\bsnapshots?\b|\bdumps?\b/i.test(original.history.slice(-2).map((h) => h.text).join(' '))) {
+    message = message.replace(/^\s*(?:(?:and|ok(?:ay)?|so|then|now|actually)[\s,]+)*(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+of\s+(them|those|these|it)\b(?=(?:\s+(?:please|pls|plz|running|then|instead|now|too))*\s*[.!]*$)/i, 'make it $1 of $2');
+  }
   const present = new Workspace(original.files).items<Service>('services.yaml', SVC);
   const job = jobWords(message, present.map((s) => s.name));
   // "every monday 07:00, app: ./bin/x", "cron 0 */6 * * * in app: …", "app should run …":
@@ -2084,7 +2093,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (/^(?:(?:also|and|oh|btw|plus)\s+)*(?:how|hows|howz|how's|is|are|what'?s|whats)\b/.test(t) && answerResources(run, t)) return true;
   // A complaint ("I'm unable to reach nginx", "grafana keeps crashing") is read as one before
   // anything that could add, change or remove what it names.
-  if (isComplaint(clause) && detectVerb(clause.replace(SYMPTOM, ' ')) === undefined && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
+  // A question about it ("why did web stop", "api restarted 5 times today, why") is diagnosed, even
+  // with a state verb in it: nothing is changed (round 29).
+  if (isComplaint(clause) && (detectVerb(clause.replace(SYMPTOM, ' ')) === undefined || askedNotOrdered(run.input.message)) && (complaintAboutMissing(run, clause) || handleTroubleshoot(run, clause))) return true;
   // A public key said in passing is a user's ("here is an ecdsa key for jon: ecdsa-sha2-… ="),
   // never an environment value or a secret, unless the clause speaks of those.
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
@@ -2272,6 +2283,10 @@ function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
   };
   const here = run.focus.filter(ok);
   if (here.length > 0) return here;
+  // "add redis", "add memcached", then "stop them both": a plural pronoun gathers the services the
+  // last replies made or changed, one a turn, until there are two (round 29). "4 of them" is a count.
+  const plural = /\bboth\b|\b(?:the|those|these)\s+two\b|(?<!\bof\s)\b(?:them|they)\b/i.test(run.input.message);
+  const gathered: string[] = [];
   for (let i = run.input.history.length - 1; i >= 0 && i >= run.input.history.length - 8; i--) {
     const turn = run.input.history[i]!;
     // A reply's change lines ("+ sessions: redis:7-alpine → …", "~ api: memory …") say which
@@ -2279,15 +2294,22 @@ function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
     // sessions" then "give it 96mb" asked "which service: … redis or sessions?").
     if (turn.role === 'assistant') {
       const changed = [...new Set([...turn.text.matchAll(/^\s*[+~] ([a-z0-9][\w.-]*):/gim)].map((m) => m[1]!).filter((n) => all.some((s) => s.name === n)))];
-      if (changed.length === 1 && ok(changed[0]!)) return changed;
+      if (changed.length === 1 && ok(changed[0]!)) {
+        if (!plural) return changed;
+        if (!gathered.includes(changed[0]!)) gathered.unshift(changed[0]!);
+        if (gathered.length >= 2) return gathered;
+        continue;
+      }
       if (changed.length > 1) break;
     }
+    if (gathered.length > 0) continue;
     const fake: Run = { ...run, focus: [] };
     const found = targetsIn(fake, turn.text).names.filter(ok);
     // A reply that lists several services ("what is running") puts none of them under discussion.
     if (turn.role === 'assistant' && found.length > 1) break;
     if (found.length > 0 && !targetsIn(fake, turn.text).all) return found;
   }
+  if (gathered.length > 0) return gathered;
   const fitting = all.filter((s) => !filter || filter(s));
   if (fitting.length === 1) return [fitting[0]!.name];
   return [];
@@ -4673,7 +4695,9 @@ function handleModifiers(run: Run, clause: string): boolean {
   const portsDone = run.clauseAdded.length > 0 && (run.clauseAdded.every((n) => run.portsSet.includes(n)) || ports.every((p) => run.clauseAdded.some((n) => run.portsSet.includes(n) && (getService(run, n)?.ports ?? []).some((x) => x.host === p))));
   if (ports.length > 0 && !portsDone && !/\b(allow|open|block|close|deny|firewall|expose\s+to)\b/.test(t)) {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
-    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t)));
+    // "add notes", then "put it on port 7000": "it" is the service the last reply added (round 29), as if added here.
+    const lastReply = /\bit\b/.test(t) ? [...run.input.history].reverse().find((h) => h.role === 'assistant')?.text ?? '' : '';
+    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t) || lastReply.includes(`+ ${s.name}:`)));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
@@ -5352,9 +5376,13 @@ const SYMPTOM = new RegExp(
     String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop|\b(?:running|ran|runs)\s+out\s+of\s+(?:memory|ram)\b|\bout\s+of\s+memory\b|\bOOM(?:[- ]?kill\w*)?\b`,
     String.raw`\btim(?:es|ed|ing)\s+out\b|\bconnection\s+(?:refused|reset|timed\s+out)\b|\brefus(?:es|ed|ing)\s+(?:the\s+)?connections?\b`,
     String.raw`\b(?:having|had|got|getting|seeing|hitting|throwing|gives?|giving|returns?|returning)\s+(?:some\s+|a\s+|an\s+|lots\s+of\s+|loads\s+of\s+)?(?:trouble|issues?|problems?|errors?|5\d\ds?\b|bad\s+gateway|gateway\s+time-?out)`,
-    String.raw`\b(?:something|what)(?:'s|\s+is)\s+(?:wrong|up)\s+with\b`,
+    String.raw`\b(?:something|what)(?:'s|\s+is|s)\s+(?:wrong|up)\s+(?:with|w\/)`,
+    // "restarted 5 times today", "keeps getting killed", "restarts every few minutes", "restarting in a loop" (round 29).
+    String.raw`\brestart(?:ed|s)\s+(?:\d+|several|many|multiple|a\s+few|a\s+bunch\s+of|so\s+many)\s+times\b|\brestarts\s+(?:every|all\s+the\s+time|constantly|non-?stop)\b|\b(?:keeps?|kept)\s+(?:on\s+)?(?:getting\s+)?(?:killed|oom\w*|exiting|going\s+down|restarting|stopping|falling\s+over|dying)\b|\b(?:stuck\s+)?restarting\s+(?:in\s+a\s+loop|over\s+and\s+over|constantly)\b`,
     // "why can't my app reach the db?", "why does nginx keep dying?"
-    String.raw`\bwhy\s+(?:can'?t|cannot|won'?t|wont|doesn'?t|does|did|didn'?t|isn'?t|is|are|aren'?t|do|does)\b[^?.]*?\b(?:reach|connect|load|work|respond|start|down|slow|crash\w*|broken|fail\w*|die|dying|dead|restart\w*|time\s+out|timing\s+out|stopp?ed|unreachable)\b`,
+    String.raw`\bwhy\s+(?:can'?t|cannot|won'?t|wont|doesn'?t|does|did|didn'?t|isn'?t|is|are|aren'?t|do|does)\b[^?.]*?\b(?:reach|connect|load|work|respond|start|down|slow|crash\w*|broken|fail\w*|die|dying|dead|restart\w*|time\s+out|timing\s+out|stop|stopp?ed|unreachable|come\s+up)\b`,
+    // "figure out why redis stopped", "why api restarts": why, a name and what happened to it.
+    String.raw`\bwhy\s+(?:the\s+|my\s+|our\s+)?[a-z][\w-]*\s+(?:stopped|crashed|died|restarts|restarted|went\s+down|is\s+restarting|keeps\s+\w+ing)\b`,
   ].join('|'),
   'gi',
 );
@@ -5406,8 +5434,14 @@ function complaintAboutMissing(run: Run, clause: string): boolean {
  */
 function askedNotOrdered(message: string): boolean {
   const t = message.trim().toLowerCase();
-  const asks = /\?\s*$/.test(t) || /^(?:so\s+|hey\s+|hmm+\s+|ok\s+)?(?:why|what|whats|what's|how\s+come|is|are|does|do|did|any\s+idea|wonder)\b/.test(t) || /\b(?:any\s+(?:idea|clue|thoughts?)|what(?:'s|\s+is)\s+(?:wrong|up|going\s+on)|i\s+wonder)\b/.test(t);
-  const orders = /\b(?:fix|restart|start|bring|repair|sort\s+(?:it|this|that)|reboot|bounce|kick|revive|get\s+(?:it|them|\w+)\s+(?:back|up|running|going)|make\s+(?:it|them)\s+work|please\s+(?:check|look)\s+and)\b/.test(t);
+  // Asked anywhere in the sentence (round 29): "…, why", "…, what happened", "whats wrong w/ it",
+  // "what's the problem", "diagnose X", "figure out why …", "any clue why?".
+  const asks = /\?\s*$/.test(t) || /^(?:so\s+|hey\s+|hmm+\s+|ok\s+)?(?:why|what|whats|what's|how\s+come|is|are|does|do|did|any\s+idea|wonder)\b/.test(t) ||
+    /\b(?:any\s+(?:idea|clue|thoughts?)|what(?:'s|\s+is|s)\s+(?:wrong|up|going\s+on|the\s+(?:problem|issue|cause|matter|deal))|what\s+(?:happened|is\s+happening|went\s+wrong|is\s+causing|causes)|i\s+wonder|why\b|how\s+come|diagnose|troubleshoot|investigate|figure\s+out|find\s+out)\b/.test(t);
+  // The symptom's own words are no order ("it won't start", "keeps restarting").
+  SYMPTOM.lastIndex = 0;
+  const orders = /\b(?:fix|restart|start|bring|repair|sort\s+(?:it|this|that)|reboot|bounce|kick|revive|get\s+(?:it|them|\w+)\s+(?:back|up|running|going)|make\s+(?:it|them)\s+work|please\s+(?:check|look)\s+and)\b/.test(t.replace(SYMPTOM, ' '));
+  SYMPTOM.lastIndex = 0;
   return asks && !orders;
 }
 
@@ -5595,10 +5629,10 @@ function wireTls(svc: Service, cert: string): string[] {
 }
 
 /** A certificate asked for: "i need a cert", "set up https", "get us an ssl certificate", "enable tls". */
-const CERT_WANTED = /\b(?:put|move|switch|serve|run|have|get)\s+(?:[\w.-]+\s+){0,3}(?:on|over|to|with|behind|onto)\s+(?:https|ssl|tls)\b|\bmake\s+(?:it|the\s+site|the\s+website|this|that)\s+(?:secure|https)\b|\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
+const CERT_WANTED = /\b(?:put|move|switch|serve|run|have|get|secure|protect)\s+(?:[\w.-]+\s+){0,3}(?:on|over|to|with|behind|onto)\s+(?:https|ssl|tls)\b|\bmake\s+(?:it|the\s+site|the\s+website|this|that)\s+(?:secure|https)\b|\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
 
-/** A domain said in a clause of its own: "domain is x", "the domain: x", "our domain name is x", "it's for x". */
-const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?\s*(?:is|=|:|will\s+be|should\s+be)|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/i;
+/** A domain said in a clause of its own: "domain is x", "the domain: x", "our domain name is x", "it's for x", ", domain x". */
+const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?(?:\s*(?:is|=|:|will\s+be|should\s+be)|(?=\s))|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/i;
 
 /** The domains a clause names (not files: x.sh, x.yaml), lowercased; "wildcard" says the names under it. */
 function domainsIn(clause: string, t: string): string[] {

