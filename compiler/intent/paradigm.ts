@@ -32,7 +32,7 @@ export function rowFailures(id: string, row: ParadigmRow): string[] {
     const s: Obj | undefined = ((parse(files['services.yaml'] ?? '{}') ?? {}).spec?.services ?? []).find((x: Obj) => x.name === e.service);
     if (!s) f.push(`no service ${e.service}`);
     else if (e.memory_not !== undefined && s.resources?.memory === e.memory_not) f.push(`${e.service}.memory: ${e.memory_not}, said of another service`);
-    else if (e.label_absent !== undefined && (s.labels ?? {})[e.label_absent] !== undefined) f.push(`${e.service}: label ${e.label_absent} set`);
+    else if (e.label_absent !== undefined && (s.labels ?? {})[String(e.label_absent)] !== undefined) f.push(`${e.service}: label ${e.label_absent} set`);
   }
   if (row.noJobs) {
     const jobs = (parse(files['scheduled.yaml'] ?? '{}') ?? {}).spec?.jobs ?? [];
