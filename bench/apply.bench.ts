@@ -20,7 +20,7 @@
  *        imported once beforehand (as Docker has them), timed like the Docker run
  *    Target: claude ≤ 0.5× docker-compose; the same on containerd.
  * 2. single service: `claude apply` of one web container, from CLI start to serving with
- *    health verified, vs one bare `docker run` until the port answers. Target ≤ 1.2×.
+ *    health verified, vs one bare `docker run` on the default bridge until nginx answers HTTP 200 on the published port (`bareSingle`: like for like). Target ≤ 1.2×.
  * `--profile-daemon`: three traced single-service applies inside the daemon's warm worker.
  * `--profile`: instead, one traced single-service apply and one traced stack apply
  * (CLAUDE_TRACE=1: where the time goes, docs/runtime.md).
@@ -444,14 +444,26 @@ async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string
   }
 }
 
-/** `cpu` gets the docker CLI's CPU time when it prints the container id (its last line). */
+/**
+ * `cpu` gets the docker CLI's CPU time when it prints the container id (its last line).
+ *
+ * Like for like with claude's single service (claudeSingle): the same image, the default bridge
+ * network (claude's container names no network, so the driver puts it on `bridge`: NetworkMode
+ * in runtime/drivers/docker.ts createOptions), the same published port on 127.0.0.1, both timed
+ * from the start of the tool's process; and the same end point, nginx's HTTP 200 through the
+ * published port, which is what claude's "✓ Started … (healthy)" line waits for (the health
+ * command's GET from the host, runtime/health.ts). Until session 22 the bare run stopped at the
+ * first TCP connect, which docker-proxy accepts as soon as the container starts, before nginx
+ * listens. What differs and stays: claude's container also carries its labels, Docker's own
+ * health check (first run 500 ms after the start, after serving) and a log size bound.
+ */
 async function bareSingle(cpu: number[] = []): Promise<number> {
   const tag = `bench-bare-${randomBytes(3).toString('hex')}`;
   const port = await freePort();
   try {
     const t0 = performance.now();
     await run('docker', ['run', '-d', '--name', tag, '-p', `127.0.0.1:${port}:80`, 'claude-os-local/web:latest'], process.env, (_l, pid) => void cpu.push(cpuMsOf(pid)));
-    await portAnswers(port);
+    while (!(await answersOnce('web', port))) await sleep(2);
     return performance.now() - t0;
   } finally {
     rmAll(tag);
@@ -673,7 +685,7 @@ async function main(): Promise<void> {
   console.log(`    (process exit, after the state commit and audit: ${f(m.one)})`);
   console.log(`    CPU (user+sys) of the claude process until serving: ${Math.round(m.oneCpu)} ms (${t.oneCpu.map(Math.round).join(', ')}); of the docker CLI in the bare run: ${Math.round(m.bareCpu)} ms (${t.bareCpu.map(Math.round).join(', ')}; dockerd's own work is in neither)`);
   console.log(`  claude apply through the daemon (claude serve's warm CLI worker)   ${f(m.oneDaemon)}   (${t.oneDaemon.map(f).join(', ')})`);
-  console.log(`  bare docker run   ${f(m.bare)}   (${t.bare.map(f).join(', ')}; until the port answers)`);
+  console.log(`  bare docker run   ${f(m.bare)}   (${t.bare.map(f).join(', ')}; until nginx answers HTTP 200 on the published port)`);
 }
 
 /**
