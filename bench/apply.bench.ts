@@ -474,7 +474,7 @@ async function bareSingle(cpu: number[] = []): Promise<number> {
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
-  const t = { containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[] };
+  const t = { containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], ctdFirstCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], againstFirstCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[] };
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   if (!containerdOnly) await claudeSingle({ oneServing: [] });
   if (profile) {
@@ -563,7 +563,7 @@ async function main(): Promise<void> {
   const ctdTimelines: { ms: number; lines: string[] }[] = [];
   const ctd = singleOnly ? null : await benchContainerd();
   /** The stack on containerd from `bin`, traced; its CPU (the CLI's until serving, containerd's and its shims' during the apply) into `cpu`, `engineCpu`. */
-  const onContainerd = async (s: Stack, bin: string, cpu: number[], engineCpu: number[]): Promise<number> => {
+  const onContainerd = async (s: Stack, bin: string, cpu: number[], engineCpu: number[], firstCpu: number[]): Promise<number> => {
     // traced (CLAUDE_TRACE=1: a mark is one write to stderr): its engine calls' timeline
     const lines: string[] = [];
     traceSink = lines;
@@ -575,6 +575,9 @@ async function main(): Promise<void> {
     }
     engineCpu.push(ctd!.cpuMs() - engine0);
     cpu.push(cpuAtServing.at(-1)!);
+    // the CLI's CPU at its first step (its start-up, verify, observe: the part before the engine works)
+    const first = /^\[trace\]\s+[\d.]+ ms\s+\+\s*[\d.]+\s+cpu\s+(\d+) ms\s+step begin/m.exec(lines.join(''));
+    firstCpu.push(first ? Number(first[1]) : NaN);
     if (bin === join(packageRoot(), 'bin', 'claude')) ctdTimelines.push({ ms: servingAt.at(-1)!, lines: timeline(lines.join('')) });
     return servingAt.at(-1)!;
   };
@@ -616,8 +619,8 @@ async function main(): Promise<void> {
     ],
     ['compose', composeUp],
     ['run', dockerRun],
-    ['containerd', (s) => onContainerd(s, join(packageRoot(), 'bin', 'claude'), t.ctdCpu, t.ctdEngineCpu)],
-    ...(againstDir ? [['against', (s: Stack) => onContainerd(s, join(againstDir, 'bin', 'claude'), t.againstCpu, t.againstEngineCpu)] satisfies ['against', (s: Stack) => Promise<number>]] : []),
+    ['containerd', (s) => onContainerd(s, join(packageRoot(), 'bin', 'claude'), t.ctdCpu, t.ctdEngineCpu, t.ctdFirstCpu)],
+    ...(againstDir ? [['against', (s: Stack) => onContainerd(s, join(againstDir, 'bin', 'claude'), t.againstCpu, t.againstEngineCpu, t.againstFirstCpu)] satisfies ['against', (s: Stack) => Promise<number>]] : []),
   ];
   try {
   const chosen = containerdOnly ? variants.filter(([n]) => ['compose', 'containerd', 'against'].includes(n)) : variants;
@@ -651,7 +654,7 @@ async function main(): Promise<void> {
   // The target is met on containerd (CLAUDE_ENGINE=containerd), the device's backend; on Docker
   // the engine's own chain is above it (docs/runtime.md "Why the stack stays above 0.5× compose on Docker").
   if (!singleOnly) ratioLine('web+postgres+redis until all healthy, claude on containerd / docker-compose', m.containerd / m.compose, 0.5, `${f(m.containerd)} vs ${f(m.compose)}`);
-  if (!singleOnly && againstDir) console.log(`AGAINST web+postgres+redis on containerd, this checkout / ${againstDir}: ${(m.containerd / m.against).toFixed(3)}×  [${f(m.containerd)} vs ${f(m.against)}; CPU of the CLI until serving ${Math.round(m.ctdCpu)} vs ${Math.round(m.againstCpu)} ms, of containerd and its shims during the apply ${Math.round(m.ctdEngineCpu)} vs ${Math.round(m.againstEngineCpu)} ms]`);
+  if (!singleOnly && againstDir) console.log(`AGAINST web+postgres+redis on containerd, this checkout / ${againstDir}: ${(m.containerd / m.against).toFixed(3)}×  [${f(m.containerd)} vs ${f(m.against)}; CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} vs ${Math.round(m.againstFirstCpu)} ms, until serving ${Math.round(m.ctdCpu)} vs ${Math.round(m.againstCpu)} ms, of containerd and its shims during the apply ${Math.round(m.ctdEngineCpu)} vs ${Math.round(m.againstEngineCpu)} ms]`);
   if (!containerdOnly) ratioLine('one service, CLI start → serving, claude / bare docker run', m.oneServing / m.bare, 1.2, `${f(m.oneServing)} vs ${f(m.bare)}`);
   if (!containerdOnly) ratioLine('one service, CLI start → serving, claude through the daemon / bare docker run', m.oneDaemon / m.bare, 1.2, `${f(m.oneDaemon)} vs ${f(m.bare)}`);
   console.log(`apply benchmark, median of ${runs} runs (each from a clean slate); load average at the end ${loadNow().text}`);
@@ -661,8 +664,8 @@ async function main(): Promise<void> {
   if (!containerdOnly) console.log(`  claude through the daemon (claude serve's warm CLI worker)   ${f(m.daemon)}   (${t.daemon.map(f).join(', ')})`);
   console.log(`  docker-compose    ${f(m.compose)}   (${t.compose.map(f).join(', ')})`);
   if (!containerdOnly) console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
-  console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})   CPU of the CLI until serving ${Math.round(m.ctdCpu)} ms (${t.ctdCpu.map(Math.round).join(', ')}); of containerd and its shims (runc and the task execs they waited for) during the apply ${Math.round(m.ctdEngineCpu)} ms (${t.ctdEngineCpu.map(Math.round).join(', ')})`);
-  if (againstDir) console.log(`  the same from ${againstDir} ${f(m.against)}   (${t.against.map(f).join(', ')})   CPU of the CLI ${Math.round(m.againstCpu)} ms (${t.againstCpu.map(Math.round).join(', ')}); of containerd and its shims ${Math.round(m.againstEngineCpu)} ms (${t.againstEngineCpu.map(Math.round).join(', ')})`);
+  console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} ms (${t.ctdFirstCpu.join(', ')}), until serving ${Math.round(m.ctdCpu)} ms (${t.ctdCpu.map(Math.round).join(', ')}); of containerd and its shims (runc and the task execs they waited for) during the apply ${Math.round(m.ctdEngineCpu)} ms (${t.ctdEngineCpu.map(Math.round).join(', ')})`);
+  if (againstDir) console.log(`  the same from ${againstDir} ${f(m.against)}   (${t.against.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.againstFirstCpu)} ms (${t.againstFirstCpu.join(', ')}), until serving ${Math.round(m.againstCpu)} ms (${t.againstCpu.map(Math.round).join(', ')}); of containerd and its shims ${Math.round(m.againstEngineCpu)} ms (${t.againstEngineCpu.map(Math.round).join(', ')})`);
   console.log(containerdOnly ? `  ratio containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)` : `  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)`);
   const cl = claudeTimelines.find((x) => x.ms === m.claude) ?? claudeTimelines[0];
   const co = composeTimelines.find((x) => x.ms === m.compose) ?? composeTimelines[0];
