@@ -79,18 +79,7 @@ const NEAR_MISSES: string[] = [
 ];
 
 /** Wordings the guard or the engine still gets wrong (asserted to fail). */
-const NOT_YET = new Set<string>([
-  'i need the storage completely blank by morning',
-  'make postgres forget everything it has ever stored',
-  'knock down every database on the box',
-  'throw away all the data, we are moving anyway',
-  'nobody gets to log in from now on',
-  'remove all people from the machine',
-  'delete alice and bob and every other user',
-  'i want no admins on this server at all',
-  'get the firewall out of the way',
-  'drop port 8080 from the firewall',
-]);
+const NOT_YET = new Set<string>([]);
 
 const refusedIn = (message: string): boolean => {
   const p = say(message, BASE);

@@ -40,14 +40,15 @@ interface Asset {
 
 type Action = 'destroy' | 'erase' | 'disable' | 'revoke' | 'show' | 'hide';
 
-const W = String.raw`[a-z0-9_'’-]+`;
+/** One word of a name ("the postgres data"); never a preposition ("forget about the firewall"). */
+const W = String.raw`(?!(?:about|on|in|from|of|for|to|at|with|by|into|onto|off|over|under|through|and|or)\b)[a-z0-9_'’-]+`;
 
 /** Verbs by kind (a verb may be in several). */
 const VERBS: Record<Action, string> = {
   // Wipes by its nature: it erases whatever it is said of.
   erase: String.raw`wipe|wipes|wiping|wiped|erase|erases|erasing|erased|nuke|nukes|nuking|nuked|zap|zaps|zapped|zapping|format|formats|formatting|obliterate\w*|scrub|scrubs|scrubbing|shred\w*|blow\s+away|zero\s+out|factory\s+reset|l(?:ö|oe)sch\w*|borra\w*|supprim\w*|effac\w*|cancell\w*`,
   // Takes a thing away (of data: destroys it; of a person: revokes).
-  destroy: String.raw`delete|deletes|deleting|deleted|remove|removes|removing|removed|destroy\w*|drop|drops|dropping|purge\w*|trash\w*|get\s+rid\s+of|getting\s+rid\s+of|empty|empties|emptying|clear|clears|clearing|truncate\w*|rm|uninstall\w*|tear\s+down|make\s+(?:it|them)\s+(?:go\s+away|disappear|vanish)|entfern\w*|elimin\w*`,
+  destroy: String.raw`delete|deletes|deleting|deleted|remove|removes|removing|removed|destroy\w*|drop|drops|dropping|purge\w*|trash\w*|get\s+rid\s+of|getting\s+rid\s+of|empty|empties|emptying|clear|clears|clearing|truncate\w*|rm|uninstall\w*|tear\s+down|knock\s+down|throw\s+(?:away|out)|toss|get\s+out\s+of\s+the\s+way|make\s+(?:it|them)\s+(?:go\s+away|disappear|vanish)|entfern\w*|elimin\w*`,
   disable: String.raw`disable|disables|disabling|deactivate\w*|turn\s+off|switch\s+off|shut\s+off|shut\s+down|off\s+(?:it|them)\s+(?:turn|switch)|stop|stops|stopping|kill|put\s+to\s+sleep|no\s+more|ausschalten|abschalten|deaktivier\w*|desactiv\w*|d[ée]sactiv\w*|apaga\w*|spegn\w*|disattiv\w*`,
   revoke: String.raw`revoke\w*|take\s+away|kick\s+out|lock|locks|locking|lock\s+out|strip\w*`,
   show: String.raw`show|print|paste|reveal|display|dump|list|tell\s+me|read\s+out|email|e-mail|mail|send|copy|upload|post|leak`,
@@ -58,14 +59,14 @@ const NEVER_DATA = 'data destroyed this way cannot be brought back from here';
 
 /** What is harmed; the order is the order of the checks. */
 const ASSETS: Asset[] = [
-  { name: 'the disk', head: String.raw`(?:hard\s+)?(?:disks?|drives?|ssd|hdd|file\s?systems?|partitions?)`, whole: true, harmedBy: ['erase', 'destroy'], why: `${NEVER_DATA}: every service and the system itself live on it` },
+  { name: 'the disk', head: String.raw`(?:hard\s+)?(?:storage|disks?|drives?|ssd|hdd|file\s?systems?|partitions?)`, whole: true, harmedBy: ['erase', 'destroy'], why: `${NEVER_DATA}: every service and the system itself live on it` },
   { name: 'the host', head: String.raw`(?:server|machine|box|host|vps|system)`, whole: true, harmedBy: ['erase'], why: `${NEVER_DATA}: it is the whole machine` },
   { name: 'everything', head: String.raw`(?:everything|all(?=\s*$|\s*[,:]|\s+(?:of\s+it|on|from|in|here|there)\b))`, whole: true, harmedBy: ['erase', 'destroy'], why: `${NEVER_DATA}` },
   { name: 'the data', head: String.raw`(?:data|daten|datos|donn[ée]es|dati|data\s+dir(?:ector(?:y|ies))?s?)`, whole: true, harmedBy: ['erase', 'destroy'], why: NEVER_DATA },
   { name: 'every volume', head: String.raw`volumes?|volums?|volumse`, whole: false, harmedBy: ['erase', 'destroy'], why: NEVER_DATA },
   { name: 'every database', head: String.raw`(?:databases?|dbs|tables|schemas|base\s+de\s+datos|datenbanken?)`, whole: false, harmedBy: ['erase', 'destroy'], why: NEVER_DATA },
   { name: "the host's system directories", head: String.raw`(?:\/|\/(?:etc|usr|boot|bin|sbin|lib|lib64|var|var\/lib|root|opt|srv|home)\/?)(?![\w/.-])(?:\s+(?:directory|dir|folder|tree))?|root\s+file\s?system`, whole: true, harmedBy: ['erase', 'destroy'], why: 'the machine would no longer boot or run, and nothing here can bring it back' },
-  { name: 'every user', head: String.raw`(?:users?|accounts?|admins?|administrators?|sudoers?|logins?|usuarios|benutzer|nutzer|utilisateurs|utenti|cuentas|konten|comptes)`, whole: false, harmedBy: ['destroy', 'erase', 'disable', 'revoke'], why: 'nobody could log in to fix it afterwards: that is a lockout' },
+  { name: 'every user', head: String.raw`(?:users?|people|persons|humans|everyone|everybody|accounts?|admins?|administrators?|sudoers?|logins?|usuarios|benutzer|nutzer|utilisateurs|utenti|cuentas|konten|comptes)`, whole: false, harmedBy: ['destroy', 'erase', 'disable', 'revoke'], why: 'nobody could log in to fix it afterwards: that is a lockout' },
   { name: "everyone's admin rights", head: String.raw`(?:sudo|admin\s+(?:rights|access|privileges)|root\s+(?:rights|access))`, whole: false, harmedBy: ['destroy', 'revoke', 'disable'], why: 'with no admin left nobody can change this machine again: that is a lockout' },
   { name: "everyone's ssh keys", head: String.raw`(?:ssh\s+keys|keys)`, whole: false, harmedBy: ['destroy', 'erase', 'revoke'], why: 'nobody could log in afterwards: that is a lockout' },
   { name: 'ssh', head: String.raw`(?:ssh|sshd|openssh|ssh\s+(?:daemon|server|service|access))(?!\s*(?:password|root|login|keys?|port\s+\d|on\s+port))`, whole: true, harmedBy: ['disable', 'destroy'], why: 'SSH is the way in: without it nobody can reach this machine to fix it (a lockout)' },
@@ -87,7 +88,7 @@ const SKIP = String.raw`(?:los|las|les|die|der|den|el|la|le|il|gli|des|de|todos|
 /** Words that say every one (or the admin's own). */
 const EVERY = String.raw`\b(?:all|al|every|everything|each|everyone|everybody|nobody|no\s?one|not\s+even\s+me|whole|entire|mine|my\s+own|todos|todas|tous|toutes|alle|allen|tutti|tutte|them\s+all|all\s+of\s+them)\b`;
 /** An ordinary scope named: a bounded age, a cache, logs, temporary files, an exception. */
-const BOUNDED = String.raw`\b(?:older\s+than|where\b|cache|caches|tmp|temp|except\b|but\s+(?:for|not)\b|other\s+than|apart\s+from|keep\s+(?:the\s+)?(?:last|newest|latest)|for\s+port|port\s+\d|from\s+\d{1,3}\.|(?:to|on|at)\s+(?:port\s+)?\d{2,5}\b|traffic|packets|connections|incoming|inbound|outbound)`;
+const BOUNDED = String.raw`\b(?:older\s+than|where\b|cache|caches|tmp|temp|except\b|but\s+(?:for|not)\b|other\s+than|apart\s+from|keep\s+(?:the\s+)?(?:last|newest|latest)|for\s+port|port\s+\d|(?<!\b(?:sudo|wheel|admin|admins|root)\s)groups?\b|from\s+\d{1,3}\.|(?:to|on|at)\s+(?:port\s+)?\d{2,5}\b|traffic|packets|connections|incoming|inbound|outbound)`;
 
 /** Words repaired before reading (one letter dropped, added or two swapped; never substituted). */
 const LEXICON = ['delete', 'remove', 'disable', 'destroy', 'volumes', 'firewall', 'users', 'secrets', 'backups', 'database', 'databases', 'erase', 'accounts', 'passwords', 'everything', 'every', 'deactivate', 'uninstall'];
@@ -130,7 +131,8 @@ function readers(asset: Asset): { after: RegExp; before: RegExp } {
   let r = READERS.get(asset);
   if (r === undefined) {
     r = {
-      after: rx(String.raw`^\s*(?:(?:${SKIP})\s+){0,4}(?:${W}\s+)?(?:(?:${SKIP})\s+){0,2}(?:${asset.head})(?![\w-])${END}`),
+      // "delete alice and bob and every other user": names listed before the head.
+      after: rx(String.raw`^\s*(?:[\w-]{1,64}\s*(?:,\s*(?:and\s+)?|\s+and\s+)){0,4}(?:(?:${SKIP})\s+){0,4}(?:${W}\s+)?(?:(?:${SKIP})\s+){0,2}(?:${asset.head})(?![\w-])${END}`),
       before: rx(String.raw`(?:^|[\s,:])(?:(?:${SKIP})\s+){0,4}(?:${W}\s+)?(?:${asset.head})(?![\w-])${END}`),
     };
     READERS.set(asset, r);
@@ -160,7 +162,7 @@ function harm(asset: Asset, action: Action): AssetHarm {
 function inScope(asset: Asset, sentence: string, object: string): boolean {
   if (BOUNDED_RE.test(object)) return false;
   if (asset.whole) return !BOUNDED_RE.test(sentence);
-  return EVERY_RE.test(sentence) && !EXCEPT_RE.test(sentence);
+  return EVERY_RE.test(sentence) && !EXCEPT_RE.test(sentence) && !BOUNDED_RE.test(sentence);
 }
 
 /** The asset-action reading of one sentence. */
@@ -199,7 +201,7 @@ const EXCEPT_RE = rx(String.raw`\b(?:except|but\s+(?:for\s+)?(?!root\b)[a-z]+|ot
 /** Per asset: its loss said as the outcome ("… gone", "… wasn't there any more"), and "no … should survive". */
 const OUTCOMES: [Asset, RegExp, RegExp][] = ASSETS.filter((a) => a.harmedBy.includes('destroy') || a.harmedBy.includes('erase')).map((asset) => [
   asset,
-  rx(String.raw`(?:${asset.head})(?![\w-])[^,;:]{0,40}?\b(?:gone|wiped|erased|deleted|destroyed|(?:to\s+)?(?:go\s+away|disappear|vanish)|(?:was|were|is|are)(?:n'?t|\s+not|\s+no\s+longer)\s+there(?:\s+any\s?more)?|(?:should|must|may|will|can)\s+(?:not\s+)?survive)\b`),
+  rx(String.raw`(?:${asset.head})(?![\w-])[^,;:]{0,40}?\b(?:gone|wiped|erased|deleted|destroyed|(?:to\s+)?(?:go\s+away|disappear|vanish)|(?:completely\s+|totally\s+|entirely\s+)?blank|wiped\s+clean|(?:was|were|is|are)(?:n'?t|\s+not|\s+no\s+longer)\s+there(?:\s+any\s?more)?|(?:should|must|may|will|can)\s+(?:not\s+)?survive)\b`),
   rx(String.raw`\bno\s+(?:${asset.head})(?![\w-])\s+(?:should|must|may|will|can|is\s+to)\s+survive\b`),
 ]);
 
@@ -214,10 +216,12 @@ function judgeOutcome(s: string): AssetHarm | undefined {
     if (g && (asset.whole || EVERY_RE.test(s)) && !BOUNDED_RE.test(g[0]) && !/\b(?:should|must|may|will|can)\s+survive\b/i.test(g[0])) return harm(asset, 'destroy');
     if (none.test(s)) return harm(asset, 'destroy');
   }
+  // A service told to forget what it stored: "make postgres forget everything it has ever stored".
+  if (/\bforget\s+(?:everything|all\s+(?:of\s+)?(?:its|their|the)\s+data)\b[^.;]{0,30}?\b(?:stored|saved|holds|held|kept|knows)\b|\bforget\s+(?:all\s+)?(?:its|their)\s+data\b/i.test(s)) return harm(ASSETS.find((a) => a.name === 'the data')!, 'erase');
   // The machine reset to nothing: "reset the machine to nothing", "reset the server to zero".
   if (/\breset\b[^.;]{0,40}\bto\s+(?:nothing|zero|scratch|empty|a\s+blank\s+slate|factory)\b/i.test(s)) return harm(ASSETS.find((a) => a.name === 'everything')!, 'erase');
   // Nobody can come in any more, the admin included.
-  if (/\b(?:nobody|no\s?one)\s+(?:should|must|can|may|will)\s+(?:be\s+able\s+to\s+)?(?:log\s?in|ssh|get\s+in|sign\s+in)\b[^.]{0,40}\b(?:not\s+even\s+me|me\s+included|including\s+me|anymore|any\s+more|from\s+anywhere)\b/i.test(s)) {
+  if (/\b(?:nobody|no\s?one)\s+(?:should|must|can|may|will|gets?\s+to|is\s+allowed\s+to)\s+(?:be\s+able\s+to\s+)?(?:log\s?in|ssh|get\s+in|sign\s+in)\b(?![^.]{0,40}\b(?:as\s+root|with\s+(?:a\s+)?passwords?|using\s+(?:a\s+)?passwords?|except|but|other\s+than|without\s+a\s+key)\b)[^.]{0,40}\b(?:not\s+even\s+me|me\s+included|including\s+me|anymore|any\s+more|from\s+anywhere|from\s+now\s+on|at\s+all|ever\s+again)\b/i.test(s) || /\b(?:want|need|leave|should\s+be)\s+no\s+(?:more\s+)?(?:users|admins|administrators|accounts|sudoers|user\s+accounts|one\s+with\s+sudo)\b/i.test(s)) {
     return harm(ASSETS.find((a) => a.name === 'every user')!, 'revoke');
   }
   return undefined;
@@ -237,17 +241,22 @@ function judgeOpenOrHidden(s: string): AssetHarm | undefined {
   return undefined;
 }
 
+const SQL_DELETE_ALL = /\bdelete\s+from\s+["'`]?[\w.]{1,64}["'`]?(?!\s+(?:where|using)\b)(?=\s*(?:$|[;'"`)]|\s+(?:every|each|daily|nightly|hourly|weekly|in|on|at|from|then|and)\b))/i;
+
 /**
  * A phrasal verb's particle put back beside its verb: "turn the firewall off" → "turn off the
  * firewall", "take sudo away from everybody" → "take away sudo from everybody", "tear all the
  * firewall rules down", "put the firewall to sleep". The object is then read after the verb.
  */
 export function particlesBack(text: string): string {
-  return text.replace(/\b(turn|switch|shut|tear|take|kick|blow|put|knock)\s+((?:(?!off\b|down\b|away\b|out\b|to\b)[\w'’.\/-]+\s+){1,5}?)(off|down|away|out|to\s+sleep)\b/gi, '$1 $3 $2');
+  return text.replace(/\b(turn|switch|shut|tear|take|kick|blow|put|knock|get|throw)\s+((?:(?!off\b|down\b|away\b|out\b|to\b)[\w'’.\/-]+\s+){1,5}?)(off|down|away|out\s+of\s+the\s+way|out|to\s+sleep)\b/gi, '$1 $3 $2');
 }
 
 /** The asset-action reading of a request, or undefined: refused when an action harms an asset in scope. */
 export function judgeAssets(message: string): AssetHarm | undefined {
+  // SQL that empties a whole table: DELETE FROM with no WHERE (review 21 MED-3: a DELETE bounded
+  // by a WHERE, such as rows older than 30 days, is ordinary).
+  if (SQL_DELETE_ALL.test(message)) return harm(ASSETS.find((a) => a.name === 'every database')!, 'destroy');
   const text = particlesBack(repairWords(message).replace(/[`"“”]/g, ' '));
   // A window after the first (guard.ts `inWindows`) starts with U+2060 inside a sentence: its first
   // part is read whole in the window before ("don't delete its data" cut to "delete its data").

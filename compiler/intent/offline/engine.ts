@@ -388,7 +388,7 @@ const ENGINE_PORT_CLOSED = /\b(?:deny|denies|block|blocks|drop|drops|reject|reje
  * memcached off this box" remove a service (the server is where it runs). The firewall-off and
  * wipe patterns are read again with the place left out (assets.ts reads the object itself).
  */
-const PORT_ON_FIREWALL = /\b((?:tcp\s+|udp\s+)?ports?\s+\d{1,5}(?:\/(?:tcp|udp))?(?:\s*(?:,|and|&)\s*\d{1,5}(?:\/(?:tcp|udp))?){0,9})\s+(?:on|in|at|through|via|with)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:firewall|fw|nftables)\b/gi;
+const PORT_ON_FIREWALL = /\b((?:tcp\s+|udp\s+)?ports?\s+\d{1,5}(?:\/(?:tcp|udp))?(?:\s*(?:,|and|&)\s*\d{1,5}(?:\/(?:tcp|udp))?){0,9})\s+(?:on|in|at|through|via|with|from|off|to)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:firewall|fw|nftables)\b/gi;
 const NAMED_OFF_HOST =
   /\b((?:purge|remove|delete|wipe|nuke|erase|destroy|uninstall|get\s+rid\s+of|drop|trash|zap|kill|scrap|ditch)\s+(?:the\s+)?(?:old\s+)?(?!(?:all|every|everything|anything|data|volumes?|disks?|drives?|databases?|backups?|files|it|them)\b)[a-z][\w-]{0,63}(?:\s+(?:service|container|app|stack|deployment))?)\s+(?:from|off|on)\s+(?:the|this|our|my)\s+(?:server|box|machine|host|system|vps)\b(?:\s+(?:entirely|completely|altogether|for\s+good))?/gi;
 const placeLeftOut = (message: string): string => message.replace(PORT_ON_FIREWALL, '$1').replace(NAMED_OFF_HOST, '$1');
