@@ -60,6 +60,8 @@ import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
+import { carriesFrame, firewallFrame } from './firewall-frame.js';
+import { carriesUser, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -644,7 +646,45 @@ export function runOfflineEngine(original0: EngineInput): Proposal {
     const again = respond({ ...original, message: framed.request, history: framed.before }).proposal;
     if (again.understood !== false) return { ...again, explanation: [correctionNote(original.message, framed.request), again.explanation].filter((x) => x !== '').join('\n') };
   }
+  // Users (user-frame.ts, round 29): "give al sudo" with alice and alex asks which (and the
+  // answer, "alice", completes it); "remove sudo from everyone except alice" takes it from the others.
+  const services0 = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  // A question ("is ssh open to the world?") is never read as a frame to apply.
+  const order = !isYesNoQuestion(original.message) && detectDanger(original.message) === undefined;
+  if (asked && order) {
+    const prefix = userByPrefix(asked.request, original.files, services0);
+    const picked = prefix?.choices.filter((c) => new RegExp(String.raw`(?<![\w-])${escapeRe(c)}(?![\w-])`, 'i').test(original.message));
+    if (prefix && picked?.length === 1) {
+      const request = asked.request.slice(0, prefix.at) + picked[0] + asked.request.slice(prefix.at + prefix.said.length);
+      const done = respond({ ...original, message: request, history: asked.before }).proposal;
+      return { ...done, explanation: [`(Read "${original.message.trim()}" as the answer: ${picked[0]}, for "${asked.request}".)`, done.explanation].join('\n') };
+    }
+  }
+  const prefix = order ? userByPrefix(original.message, original.files, services0) : undefined;
+  if (prefix) {
+    const q = `Which user do you mean by "${prefix.said}": ${orList(prefix.choices)}? There is no user ${prefix.said}.`;
+    return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
+  }
+  const except = order ? sudoExcept(original.message, original.files) : undefined;
+  if (except && 'ask' in except) return { provider: 'offline', files: {}, explanation: except.ask, questions: [except.ask], understood: true };
+  if (except) {
+    const done = respond({ ...original, message: except.request }).proposal;
+    if (!done.refused && done.understood !== false) return { ...done, explanation: [`(Read "${original.message.trim()}" as: ${except.request}; ${except.kept.join(' and ')} keep${except.kept.length > 1 ? '' : 's'} sudo.)`, done.explanation].join('\n') };
+  }
+  // A firewall rule said as a frame in any order, or a source said as a place (firewall-frame.ts, round 29).
+  const fw = order ? firewallFrame(original.message, original.files, services0) : undefined;
+  if (fw && 'ask' in fw) return { provider: 'offline', files: {}, explanation: fw.ask, questions: [fw.ask], understood: true };
   const first = respond(original).proposal;
+  if (fw && !first.refused && ((first.questions ?? []).length > 0 || first.understood === false || !carriesFrame(fw, { ...original.files, ...first.files }))) {
+    const again = respond({ ...original, message: fw.request }).proposal;
+    if (again.understood !== false && !again.refused && (again.questions ?? []).length === 0 && carriesFrame(fw, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${fw.request}".)`, again.explanation].join('\n') };
+  }
+  // A user said as a frame from its fields (user-frame.ts, round 29).
+  const person = order && !first.refused ? userFrame(original.message, original.files, services0) : undefined;
+  if (person && ((first.questions ?? []).length > 0 || first.understood === false || !carriesUser(person, { ...original.files, ...first.files }))) {
+    const again = respond({ ...original, message: person.request }).proposal;
+    if (again.understood !== false && !again.refused && carriesUser(person, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${person.request.replace(/ssh-\S+ \S+/, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
+  }
   // A question nothing else answered ("who can ssh into this machine?", "show me the logs of nginx"): answered from the state, nothing changed (asked-state.ts).
   if (first.understood === false && !first.refused && Object.keys(first.files).length === 0 && onlyAsks(original.message)) {
     return { provider: 'offline', files: {}, explanation: answerFromState(original.message, original.files, original.summary, original.history).join('\n'), understood: true };
@@ -708,8 +748,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
-  // firewallOnKept before normaliseSaid too: it reads "keep 22 and 443 accessible" as "open ports 22 and 443", which loses the "keep".
-  let message = normaliseSchedule(paraphrase(normaliseSaid(firewallOnKept(spelled.text)).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  // normaliseSaid leaves "keep 22 and 443 accessible" after "turn on the firewall" as it is: paraphrase's firewallOnKept reads it (once).
+  const keptPorts = (name: string) => new Workspace(original.files).items<Service>('services.yaml', SVC).find((s) => s.name === name.toLowerCase())?.ports?.map((p) => p.host).filter((h): h is number => typeof h === 'number');
+  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'), keptPorts));
   // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
   message = newValueOnly(message);
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
@@ -1158,8 +1199,8 @@ function vagueQuestion(run: Run, message: string): string | undefined {
 /** Words that put a request about traffic: "drop everything else" said beside them closes the rest of the ports. */
 const TRAFFIC_TALK = /\b(?:firewall|ssh|ports?|traffic|incoming|inbound|connections?|https?|website|web\s+traffic)\b|\b(?:open|allow|accept|permit|unblock)\s+(?:port\s+)?\d{1,5}\b|\b(?:open|opened|reachable|accessible)\s+(?:to|from)\b|\bfrom\s+(?:anywhere|everyone|\d{1,3}\.\d)/i;
 
-function paraphrase(text: string): string {
-  return settingPairs(allowList(retracted(plainerEnglish(firewallOnKept(text)))))
+function paraphrase(text: string, keptPorts: (name: string) => number[] | undefined = () => undefined): string {
+  return settingPairs(allowList(retracted(plainerEnglish(firewallOnKept(text, keptPorts)))))
     // "remove the memory and cpu limits on redis": one clause about both limits (split at "and",
     // "cpu limits on redis" took the verb alone and removed redis).
     .replace(/\b(memory|ram|mem|cpus?|cores?)\s+(?:and|&)\s+(memory|ram|mem|cpus?|cores?)\s+(limits?|caps?|restrictions?)\b/gi, '$1+$2 $3')
@@ -1394,12 +1435,17 @@ const FIREWALL_ON = String.raw`(?:(?:turn(?:ed|ing)?|switch(?:ed|ing)?|put|bring
 const FIREWALL_ON_KEEP = new RegExp(String.raw`^(.*?)(${FIREWALL_ON})\s*[,:;-]?\s*(?:(?:but|and|while|just)\s+){0,2}(?:keep(?:ing)?|leave|leaving|let(?:ting)?)\s+([^.;]{1,160}?)\s+(?:(?:stay|be|remain)\s+)?(?:reachable|accessible|open(?:ed)?|available|allowed|working|through)(?:\s+${FROM_OUTSIDE})?(\s*(?:[.;].*)?)$`, 'i');
 /** What a kept-open list must name to be traffic a lock-down's allow list reads: ssh, the web, a port. */
 const KEPT_TRAFFIC = /\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i;
-function firewallOnKept(text: string): string {
+function firewallOnKept(text: string, keptPorts: (name: string) => number[] | undefined = () => undefined): string {
   const m = FIREWALL_ON_KEEP.exec(text);
-  // What is kept must be traffic the lock-down's allow list reads (ssh, the website, a port): "keep
-  // nginx reachable" stays as it was (a service's own ports are not an allow-list item yet).
-  if (!m || !KEPT_TRAFFIC.test(m[3]!)) return text;
-  return `${m[1]}lock down the system, only ${m[3]} should be reachable${m[4]}`;
+  if (!m) return text;
+  // A service kept by name ("keep nginx reachable", "keep nginx and grafana reachable"): its
+  // published host ports are what is kept (review 21). Every item must be a service with ports or traffic.
+  const items = m[3]!.split(/\s*(?:,|\band\b|&|\+)\s*/i).map((x) => x.trim().replace(/^the\s+/i, '').replace(/\s+(?:service|container|app)$/i, '')).filter((x) => x !== '');
+  const byName = items.map((x) => (KEPT_TRAFFIC.test(x) ? x : keptPorts(x)?.length ? keptPorts(x)!.map((p) => `port ${p}`).join(' and ') : undefined));
+  const kept = byName.every((x) => x !== undefined) && byName.some((x, i) => x !== items[i]) ? byName.join(' and ') : m[3]!;
+  // What is kept must be traffic the lock-down's allow list reads (ssh, the website, a port).
+  if (!KEPT_TRAFFIC.test(kept)) return text;
+  return `${m[1]}lock down the system, only ${kept} should be reachable${m[4]}`;
 }
 function allowList(text: string): string {
   const m: ArrayLike<string> | null =
