@@ -69,6 +69,11 @@ async function loadCli(): Promise<{ cli: typeof CliMain; build: string }> {
 async function warmUp(cli: typeof CliMain): Promise<void> {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
   const run = (argv: string[]) => cli.runWith(argv, { stdout: discard(), stderr: discard(), stdin: Readable.from([]), isTTY: false, env: { ...process.env }, cwd: process.cwd() });
+  // The observation's firewall listing through a resident `nft -j -i` (runtime/drivers/nft.ts
+  // ResidentNftReader): a spawn of nft from this ≈ 240 MB process forks it, and the apply's
+  // Engine API requests waited behind that fork (docs/runtime.md, session 22). Started here,
+  // while no command runs; `status` below then lists through it once.
+  await cli.startResidentNftReader();
   await run(['validate', '--json']);
   await run(['status', '--json']);
   const { resolvePaths } = await import('../common/paths.js');
