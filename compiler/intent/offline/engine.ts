@@ -48,6 +48,7 @@ import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
+import { everyoneElse, judgeAssets } from './assets.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
 import { correctedRequest, correctionNote } from './correction.js';
@@ -381,6 +382,17 @@ const RM_SCRATCH = new RegExp(
 /** The container engine's TCP port closed: "deny everything to 2375", "block 2376 from everywhere", "make sure 2375 is closed". */
 const ENGINE_PORT_CLOSED = /\b(?:deny|denies|block|blocks|drop|drops|reject|rejects|close|closes|forbid|forbids|firewall\s+off|shut)\s+(?:(?:off\s+)?(?:everything|anything|all(?:\s+(?:the\s+)?(?:traffic|access|connections))?|any(?:\s+(?:traffic|access|connections))?|(?:incoming|inbound)\s+(?:traffic|connections)?|traffic|access|connections)\s+)?(?:(?:to|on|for|at|towards|into)\s+)?(?:(?:tcp\s+)?ports?\s+|tcp\s+)?237[56](?:\s*(?:\/\s*tcp|and\s+237[56]|,\s*237[56]))?\b(?!\s*(?:to|for)\s+(?!everyone|everybody|all|anyone|the\s+(?:world|internet))[\w.]+)|\b237[56]\s+(?:is\s+|stays?\s+|must\s+be\s+|should\s+be\s+)?(?:closed|blocked|denied|dropped|shut)\b/gi;
 
+/**
+ * Round 29: a place said after the object is not the object. "drop port 23 on the firewall"
+ * drops a port (the firewall is where); "purge memcached from the server entirely", "wipe
+ * memcached off this box" remove a service (the server is where it runs). The firewall-off and
+ * wipe patterns are read again with the place left out (assets.ts reads the object itself).
+ */
+const PORT_ON_FIREWALL = /\b((?:tcp\s+|udp\s+)?ports?\s+\d{1,5}(?:\/(?:tcp|udp))?(?:\s*(?:,|and|&)\s*\d{1,5}(?:\/(?:tcp|udp))?){0,9})\s+(?:on|in|at|through|via|with)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:firewall|fw|nftables)\b/gi;
+const NAMED_OFF_HOST =
+  /\b((?:purge|remove|delete|wipe|nuke|erase|destroy|uninstall|get\s+rid\s+of|drop|trash|zap|kill|scrap|ditch)\s+(?:the\s+)?(?:old\s+)?(?!(?:all|every|everything|anything|data|volumes?|disks?|drives?|databases?|backups?|files|it|them)\b)[a-z][\w-]{0,63}(?:\s+(?:service|container|app|stack|deployment))?)\s+(?:from|off|on)\s+(?:the|this|our|my)\s+(?:server|box|machine|host|system|vps)\b(?:\s+(?:entirely|completely|altogether|for\s+good))?/gi;
+const placeLeftOut = (message: string): string => message.replace(PORT_ON_FIREWALL, '$1').replace(NAMED_OFF_HOST, '$1');
+
 /** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
 export function detectDanger(message0: string): string | undefined {
   return inWindows(message0, dangerIn);
@@ -398,6 +410,8 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "drop port 23 on the firewall", "purge memcached from the server entirely": the place is not the object.
+    if ((d.reason === WIPE || d.reason === FIREWALL_OFF) && !d.re.test(placeLeftOut(message))) continue;
     // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
     if (d.reason === WIPE && prunesOldBackups(message, d.re)) continue;
     // "give me a postgres with a random password": a password made for what is added is a
@@ -415,7 +429,8 @@ function dangerIn(message0: string): string | undefined {
     return d.reason;
   }
   // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
-  return judgeClass(message)?.reason;
+  // Round 29: an action on an asset, in scope (assets.ts).
+  return judgeClass(message)?.reason ?? judgeAssets(message)?.reason;
 }
 
 // ── vocabulary ─────────────────────────────────────────────────────────────
@@ -600,7 +615,10 @@ interface Run {
  * the answer in its slot, on the same files (the question changed none); any other message
  * is a request of its own.
  */
-export function runOfflineEngine(original: EngineInput): Proposal {
+export function runOfflineEngine(original0: EngineInput): Proposal {
+  // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
+  const scoped = everyoneElse(original0.message, sudoersIn(original0.files), serviceNamesIn(original0.files));
+  const original = scoped === original0.message ? original0 : { ...original0, message: scoped };
   const asked = askedRequest(original.history);
   if (asked && detectDanger(original.message) === undefined) {
     const before: EngineInput = { ...original, message: asked.request, history: asked.before };
@@ -670,7 +688,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "worker replicas 2 -> 6": the old value goes before compose's reader turns "replicas 2" into "2 replicas" (values.ts; again below, once sizes are digits).
   // The verbs on services said as the engine's own verbs ("power off X", "tear X down", "kill -9 X and bring it back": normalise.ts `verbsSaid`), before any reader.
   const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(typed))));
-  const said = backupLikeAnother(commandQuoted(addReferent(composed, original)), original.files);
+  // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
+  const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
 
@@ -1517,6 +1536,18 @@ function catalogWords(): string[] {
 /** Words never corrected besides the state's names: short product names and protocol words. */
 function keptWords(): string[] {
   return [...catalogWords().filter((w) => w.length < 6), 'https', 'http', 'sshd', 'ssh', 'tcp', 'udp', 'icmp'];
+}
+
+/** The users with sudo in security.yaml (round 29, `everyoneElse`). */
+function sudoersIn(files: StateFiles): string[] {
+  const text = String(files['security.yaml'] ?? '');
+  return [...text.matchAll(/^\s*-\s*name:\s*['"]?([\w.-]+)['"]?\s*\n((?:[ \t]+(?!-)\S.*\n?)*)/gm)].filter((m) => /^\s*sudo:\s*true\b/m.test(m[2]!)).map((m) => m[1]!);
+}
+
+/** The services in services.yaml (round 29, `everyoneElse`). */
+function serviceNamesIn(files: StateFiles): string[] {
+  const text = String(files['services.yaml'] ?? '');
+  return [...text.matchAll(/^ {4}- name:\s*['"]?([\w.-]+)/gm)].map((m) => m[1]!);
 }
 
 /** Names in the state files (services, users, jobs, volumes, networks): never "corrected". */
