@@ -59,6 +59,8 @@ import { trace } from '../../../common/trace.js';
  * engine call, so a postgres that comes up after its start-up is seen ≈ 10 ms late, not ≈ 25.
  */
 const CONTAINERD_QUICK_ROUND_MAX_MS = 20;
+/** How long a create waits for the create of its network to begin when neither it nor the network's record is there (`networkMade`). */
+const NETWORK_WAIT_MS = 2000;
 /** The deadline of a task's create and start (ms): see startContainer. */
 const TASK_START_DEADLINE_MS = 10 * 60_000;
 
@@ -189,6 +191,12 @@ interface SnapshotMount {
 }
 
 export class ContainerdEngine extends HostSideOps implements Engine {
+  /**
+   * A plan's container create begins beside the create of its new network (runtime/apply.ts
+   * `earlyDependencies`): the image, the snapshot, the container and its task are made while
+   * the bridge is, and only the CNI attach waits for it (`networkMade`).
+   */
+  readonly createsBeforeNetwork = true;
   readonly api: ContainerdApi;
   readonly stateDir: string;
   readonly namespace: string;
@@ -511,6 +519,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       const att: Attachment[] = [];
       const networks = spec.networks.length ? spec.networks : [{ name: DEFAULT_NETWORK, aliases: [] }];
       for (const [i, n] of networks.entries()) {
+        await this.networkMade(n.name);
         const rec = this.netRecord(n.name) ?? (n.name === DEFAULT_NETWORK ? await this.defaultNetwork() : null);
         if (!rec) throw new StepError(`network ${n.name} does not exist on containerd`, 'the plan creates networks before containers');
         const ports = i === 0 ? this.portsOf(spec) : [];
@@ -1181,7 +1190,36 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   }
 
   async createNetwork(spec: NetworkSpec): Promise<void> {
-    await this.newNetwork(spec, { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_HOST]: this.opts.hostId });
+    const made = this.newNetwork(spec, { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_HOST]: this.opts.hostId });
+    const settled = made.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.creatingNetworks.set(spec.name, settled);
+    try {
+      await made;
+    } finally {
+      if (this.creatingNetworks.get(spec.name) === settled) this.creatingNetworks.delete(spec.name);
+    }
+  }
+
+  /** The networks this engine is creating now, each settled once its create is done or failed. */
+  private readonly creatingNetworks = new Map<string, Promise<void>>();
+
+  /**
+   * Before a create attaches network `name`: waits while this engine creates it (a create that
+   * began beside its network's create, `createsBeforeNetwork`). With no record and no create of
+   * it under way, it waits up to NETWORK_WAIT_MS for one to begin (the step that creates it
+   * began first, but a wrapper of the engine may call it a little later), then goes on: the
+   * attach then says the network does not exist.
+   */
+  private async networkMade(name: string): Promise<void> {
+    for (const until = Date.now() + NETWORK_WAIT_MS; ; ) {
+      const making = this.creatingNetworks.get(name);
+      if (making) return making;
+      if (name === DEFAULT_NETWORK || this.netRecord(name) || Date.now() >= until) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   async recreateNetwork(rec: NetworkRecord): Promise<void> {
