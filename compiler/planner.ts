@@ -260,10 +260,10 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
       // and the same without the limits: equal when only memory/CPU changed (updated in place)
       const hashes = specHashes(parts, digests);
       if (hashes) {
-        out.push(specOf(parts, hashes.configHash, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash)));
+        out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), hashes.configHash));
         continue;
       }
-      const spec = specOf(parts, '', parts.labels);
+      const spec = specOf(parts, parts.labels, '');
       const { configHash, baseHash } = containerConfigHashes(spec, digests);
       spec.configHash = configHash;
       spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
@@ -296,11 +296,16 @@ interface SpecParts {
   workingDir: string | undefined;
 }
 
-/** The spec of `p`, its keys in sorted order and none undefined (as `clean` leaves them). */
-function specOf(p: SpecParts, configHash: string, labels: ContainerSpec['labels']): ContainerSpec {
+/**
+ * The spec of `p` with `configHash` (its keys in sorted order and none undefined, as `clean`
+ * leaves them); without one, what its config hash is taken over: the same without configHash
+ * and state (the module comment).
+ */
+function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: string): ContainerSpec {
+  const whole = configHash !== undefined;
   const o = {} as Record<string, unknown>;
   if (p.command !== undefined) o.command = p.command;
-  o.configHash = configHash;
+  if (whole) o.configHash = configHash;
   if (p.entrypoint !== undefined) o.entrypoint = p.entrypoint;
   o.env = p.env;
   o.healthcheck = p.healthcheck;
@@ -316,7 +321,7 @@ function specOf(p: SpecParts, configHash: string, labels: ContainerSpec['labels'
   o.restart = p.restart;
   o.secretRefs = p.secretRefs;
   o.service = p.service;
-  if (p.state !== undefined) o.state = p.state;
+  if (whole && p.state !== undefined) o.state = p.state;
   if (p.user !== undefined) o.user = p.user;
   if (p.workingDir !== undefined) o.workingDir = p.workingDir;
   return o as unknown as ContainerSpec;
@@ -334,26 +339,7 @@ function specOf(p: SpecParts, configHash: string, labels: ContainerSpec['labels'
  */
 function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash: string; baseHash: string } | undefined {
   if (Object.hasOwn(p.labels, LABEL_CONFIG_HASH) || Object.hasOwn(p.labels, LABEL_BASE_HASH)) return undefined;
-  const hashed = {} as Record<string, unknown>;
-  if (p.command !== undefined) hashed.command = p.command;
-  if (p.entrypoint !== undefined) hashed.entrypoint = p.entrypoint;
-  hashed.env = p.env;
-  hashed.healthcheck = p.healthcheck;
-  hashed.image = p.image;
-  hashed.labels = p.labels;
-  if (p.logs !== undefined) hashed.logs = p.logs;
-  hashed.mounts = p.mounts;
-  hashed.name = p.name;
-  hashed.networks = p.networks;
-  hashed.ports = p.ports;
-  hashed.replica = p.replica;
-  hashed.resources = p.resources;
-  hashed.restart = p.restart;
-  hashed.secretRefs = p.secretRefs;
-  hashed.service = p.service;
-  if (p.user !== undefined) hashed.user = p.user;
-  if (p.workingDir !== undefined) hashed.workingDir = p.workingDir;
-  const first = { secrets, spec: hashed };
+  const first = { secrets, spec: specOf(p, p.labels) };
   if (!inCanonicalOrder(first)) return undefined;
   // what comes after the limits holds no key (so the last `"resources":` is theirs)
   if (typeof p.restart !== 'string' || typeof p.service !== 'string' || (p.user !== undefined && typeof p.user !== 'string') || (p.workingDir !== undefined && typeof p.workingDir !== 'string')) return undefined;
