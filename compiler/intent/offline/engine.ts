@@ -51,6 +51,7 @@ import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js
 import { everyoneElse, judgeAssets } from './assets.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
+import { attachedSaid } from './attach.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
@@ -702,7 +703,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.
-  const pointed = pointedAt(said, original);
+  // Attributes attached by punctuation and structure (attach.ts, round 29): a bracket after a
+  // mention said inline, a service said as fields said as one request, a command after "to:" in
+  // backticks, a promise to bring a stopped service back taken out. After the guard read the request.
+  const pointed = pointedAt(attachedSaid(said, knownNames(original.files)), original);
   const reading = read(pointed);
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
@@ -1441,7 +1445,7 @@ function ownSetting(c: string): boolean {
   const named = findServiceMentions(c).length > 0 || /^(?:the\s+)?[a-z][\w-]*\s+(?:to|max|at|on)\s+\d/i.test(c.trim());
   // "…, and redis with 256mb", "…, redis w/ half a cpu": the value is this service's own.
   const withValue = /^(?:(?:and|plus|but)\s+)?(?:(?:the|a|an)\s+)?[a-z][\w.-]*\s+(?:with|w\/|using|gets?|needs?|having)\s+(?:(?:a|an|just|only|about|like|around|maybe)\s+)*(?:\d|half\b|a\s+quarter\b|one\b|two\b|three\b|four\b|five\b|six\b|eight\b)/i.test(c.trim()) && (findSizes(c).length > 0 || findCpu(c) !== undefined);
-  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:(?:with|and|but|plus)\s+)?(?:the\s+)?[a-z][\w-]*\s+(?:(?:should\s+be\s+|must\s+be\s+|is\s+|being\s+|only\s+)?(?:reachable|accessible|available|exposed|public(?:ly\s+reachable)?|published|listening|served|visible|open)\s+)?(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
+  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:(?:with|and|but|plus)\s+)?(?:the\s+|an?\s+)?[a-z][\w-]*\s+(?:(?:should\s+be\s+|must\s+be\s+|is\s+|being\s+|only\s+)?(?:reachable|accessible|available|exposed|public(?:ly\s+reachable)?|published|listening|served|visible|open)\s+)?(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
 }
 
 /**
@@ -3740,7 +3744,8 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
   const pairs: [string, string][] = [];
   const spans: [number, number][] = [];
   let svc: string | undefined;
-  const unq = (v: string) => v.replace(/^["'“]|["'”]$/g, '');
+  // A comma that ends an unquoted value ends the list item, it is not the value's ("QUEUE to high, CONCURRENCY to 8").
+  const unq = (v: string) => (/^["'“]/.test(v) ? v.replace(/^["'“]|["'”]$/g, '') : v.replace(/,+$/, ''));
   const add = (k: string, v: string, at: number, len: number) => {
     if (NOT_VARIABLES.test(k) || pairs.some(([x]) => x === k)) return;
     pairs.push([k, unq(v)]);
@@ -3869,10 +3874,19 @@ function backupLikeAnother(message0: string, files: StateFiles): string {
   return message.slice(0, m.index) + said + message.slice(m.index + m[0].length);
 }
 
-const SERVICE_COMMAND_SAID =
-  /\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b/i;
+/**
+ * Round 29 (intent): a quoted command said beside a service in the other English orders: "the
+ * worker should run "X"", "use `X` as the worker command", "worker command 'X'", "X as its
+ * command" (the quote right after the verb or the noun). The quote is what runs, so an image-like
+ * path inside it ("config/sidekiq.yml") is never read as the service's image.
+ */
+const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:run|execute|start\s+with)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
+const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
+const SERVICE_COMMAND_SAID = new RegExp(String.raw`\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b|${COMMAND_QUOTED_SAID}`, 'i');
 function handleServiceCommand(run: Run, clause: string): boolean {
   if (!SERVICE_COMMAND_SAID.test(clause)) return false;
+  // A quoted command said with a time is a job's ("the worker should run `x` every night"): handleJob's.
+  if (new RegExp(COMMAND_QUOTED_SAID, 'i').test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
   if (said.length !== 1) return false;
   const cmd = said[0]!;
@@ -4089,7 +4103,8 @@ function handleEnv(run: Run, clause0: string): boolean {
     pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '').replace(/^([^(]*)\)+$/, '$1')]);
   }
   const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as|with\s+(?:the\s+)?value(?:\s+of)?)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
-  if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
+  // A comma after an unquoted value ends the item ("QUEUE to high, CONCURRENCY to 8"), it is not the value's.
+  if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, /^["']/.test(worded[2]!) ? worded[2]!.replace(/^["']|["']$/g, '') : worded[2]!.replace(/,+$/, '')]);
   // Said in words: only when no KEY=value was written (that form is exact).
   const envContext = /\b(?:env|environment|variables?|vars?)\b/i.test(clause) || /\benv|environment|variable/i.test(run.input.message);
   // Said in words beside KEY=value too ("LOG_LEVEL debug and FEATURE_X on (FEATURE_X=true)"): the exact form wins for its key.
@@ -4355,6 +4370,9 @@ function countOfService(t: string, name: string, N: string): RegExpExecArray | n
 }
 
 /** Of `names`, the one whose mention in `t` comes last before `at` (else the first after it). */
+/** Words that spread a value to every service listed: "both with 1g", "each at 256m", "all of them", "all three", "1 gig apiece". */
+const SPREAD = /\b(?:both|each|all|every|apiece|them|they|their|per\s+(?:service|container|app|one))\b/;
+
 function nearestBefore(run: Run, t: string, names: string[], at: number): string | undefined {
   let best: { name: string; pos: number } | undefined;
   let after: { name: string; pos: number } | undefined;
@@ -4422,6 +4440,13 @@ function handleModifiers(run: Run, clause: string): boolean {
     const a = run.answer;
     return a?.slot === 'service' && services(run).some((s) => s.name === a.value && (!filter || filter(s))) ? [a.value] : [];
   };
+  // Round 29: of several services this clause added, a value said after one of them is that
+  // one's ("postgres with 2g and redis", "mariadb (give it 3 gigs) and a redis"); said with
+  // both/each/all/every/them it is each one's ("mariadb and redis, both with 512 megs").
+  const saidOf = (names: string[], at: number): string[] =>
+    names.length > 1 && at >= 0 && run.clauseAdded.length > 1 && names.every((n) => run.clauseAdded.includes(n)) && !SPREAD.test(t)
+      ? [nearestBefore(run, t, names, at) ?? names[0]!]
+      : names;
   // Several services and none named or under discussion: which one is asked (ask.ts).
   const ask = (what: string) => {
     did = true;
@@ -4583,7 +4608,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     // A size said of a service with no other thing it could be ("bump the cache to 1 gig", "drop redis to 64mb") is its memory.
     !/\b(volumes?|disks?|storage|uploads?|files?|back ?ups?|swap|logs?|shm|body|request|retention|keep|retain)\b/.test(t);
   if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
-    const names = targets();
+    const names = saidOf(targets(), t.indexOf(sizes[0]!.text.toLowerCase()));
     if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
     for (const name of names) {
       mentionFocus(run, name);
@@ -4633,7 +4658,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     run.notes.push(`That cannot be done as asked: ${names.join(' and ') || 'a service'} cannot get ${cpu.value} CPUs, this host has ${cores} core${cores === 1 ? '' : 's'} (Docker refuses more). Nothing was changed; ask for ${cores} or fewer, or for no CPU limit.`);
     did = true;
   } else if (cpu) {
-    const names = targets();
+    const names = saidOf(targets(), t.indexOf(cpu.text));
     if (names.length === 0) ask(`a CPU limit of ${cpu.value}`);
     for (const name of names) {
       run.ws.set('services.yaml', svcPath(run, name, 'resources', 'cpu'), cpu.value);
