@@ -2635,6 +2635,48 @@ const MYSQL_PROGRAMS: Record<string, { server: string; dump: string }> = {
   mysql: { server: 'mysqld', dump: 'mysqldump' },
 };
 
+/** The variables with which a MySQL-protocol database's image creates a user and its database on its first start. */
+function dbUserEnv(template: string, user: string, database: string, secret: string): Record<string, string> {
+  const prefix = template === 'mysql' ? 'MYSQL' : 'MARIADB';
+  return { [`${prefix}_USER`]: user, [`${prefix}_PASSWORD`]: `\${secrets.${secret}}`, [`${prefix}_DATABASE`]: database };
+}
+
+/**
+ * The database user a WordPress site signs in as (its template's db_user, db_name and
+ * password_secret), never the database's root user:
+ * - a database added in this request (before or after the site): a user named after the site
+ *   ("wordpress", "blog_site") with a generated password (`<site>_db_password`); the database
+ *   service gets MARIADB_/MYSQL_USER, _PASSWORD and _DATABASE, so its image makes them on its
+ *   first start;
+ * - a database that has such a user already (its owner, another site): that user, shared;
+ * - a database set up before this request with no such user: its data directory is
+ *   initialised, and the image makes users only on a fresh one, so the site signs in as root
+ *   and that is said (docs/intent.md).
+ */
+function wordpressUser(run: Run, site: string, db: { template: string; name: string }, needSecret: (name: string, purpose: string) => void): Record<string, string> {
+  const prefix = db.template === 'mysql' ? 'MYSQL' : 'MARIADB';
+  const there = getService(run, db.name);
+  const env = there?.environment ?? {};
+  const fromRef = (v: string | undefined) => /^\$\{secrets\.([a-z][a-z0-9_]*)\}$/.exec(v ?? '')?.[1];
+  const shared = env[`${prefix}_USER`];
+  const sharedSecret = fromRef(env[`${prefix}_PASSWORD`]);
+  if (shared && sharedSecret) return { db_user: shared, db_name: env[`${prefix}_DATABASE`] ?? shared, password_secret: sharedSecret };
+  if (there && !run.added.includes(db.name)) {
+    const root = templatePassword(db.template)!;
+    needSecret(root.secret, `the ${db.template} root user (${root.env})`);
+    run.notes.push(`${site} signs in to ${db.name} as its root user: ${db.name} was set up before, and its image creates a database user only when its data directory is new. The sites added with their database get a user of their own.`);
+    return { db_user: 'root', db_name: site.replace(/-/g, '_'), password_secret: root.secret };
+  }
+  const user = site.replace(/-/g, '_').slice(0, 32);
+  const secret = `${user}_db_password`.slice(0, 63);
+  needSecret(secret, `${site}'s own user on ${db.name} (WORDPRESS_DB_PASSWORD, ${prefix}_PASSWORD)`);
+  if (there) {
+    const i = run.ws.indexOf('services.yaml', SVC, db.name);
+    run.ws.set('services.yaml', [...SVC, i, 'environment'], { ...env, ...dbUserEnv(db.template, user, user, secret) });
+  }
+  return { db_user: user, db_name: user, password_secret: secret };
+}
+
 /** The MySQL-protocol database WordPress talks to: the one there already, else the one the request names (MySQL or MariaDB). */
 function wordpressDatabase(run: Run): { template: string; name: string } {
   const wire = sameWire('mariadb');
@@ -2658,18 +2700,18 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   const needSecret = (name: string, purpose: string) => {
     if (!secretFor(name)) run.generated.push({ name, purpose });
   };
-  // WordPress talks to the MySQL or MariaDB there or said, by name, with its root password.
-  let database = template;
+  // WordPress talks to the MySQL or MariaDB there or said, by name, as a database user of its
+  // own with a generated password (wordpressUser), never as the database's root user.
   if (template === 'wordpress') {
     const db = wordpressDatabase(run);
     params.db_host = db.name;
-    database = db.template;
+    Object.assign(params, wordpressUser(run, svcName, db, needSecret));
   }
-  // A database's root password (WordPress's is its database's): generated when not set.
-  const password = templatePassword(database);
+  // A database's root password: generated when not set.
+  const password = template === 'wordpress' ? undefined : templatePassword(template);
   if (password) {
     params.password_secret = password.secret;
-    needSecret(password.secret, `the ${database} root user (${password.env})`);
+    needSecret(password.secret, `the ${template} root user (${password.env})`);
   }
   const version = versionIn(clause, template);
   if (version) params.image = withTag(String(loadTemplate(template).parameters.image?.default ?? template), version);
@@ -2695,6 +2737,14 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   // MariaDB's variables are MySQL's with another prefix: MARIADB_USER, MYSQL_USER.
   const prefix = template === 'mysql' ? 'MYSQL' : 'MARIADB';
   if (owner && sameWire('mariadb').includes(template)) svc.environment = { ...(svc.environment ?? {}), [`${prefix}_USER`]: owner, [`${prefix}_DATABASE`]: owner, [`${prefix}_PASSWORD`]: `\${secrets.${password!.secret}}` };
+  // A MySQL-protocol database added after the WordPress that uses it ("wordpress with mysql"
+  // adds WordPress first): it creates WordPress's user and database on its first start.
+  if (sameWire('mariadb').includes(template) && !svc.environment?.[`${prefix}_USER`]) {
+    const site = services(run).find((s) => s.environment?.WORDPRESS_DB_HOST === svc.name && s.environment.WORDPRESS_DB_USER !== 'root');
+    const env = site?.environment;
+    const secret = env ? /^\$\{secrets\.([a-z][a-z0-9_]*)\}$/.exec(env.WORDPRESS_DB_PASSWORD ?? '')?.[1] : undefined;
+    if (env && secret && env.WORDPRESS_DB_USER) svc.environment = { ...(svc.environment ?? {}), ...dbUserEnv(template, env.WORDPRESS_DB_USER, env.WORDPRESS_DB_NAME ?? env.WORDPRESS_DB_USER, secret) };
+  }
   if (template === 'grafana') {
     needSecret('grafana_admin_password', 'the Grafana admin login (GF_SECURITY_ADMIN_PASSWORD)');
     svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
@@ -4855,6 +4905,9 @@ function handleBackups(run: Run, clause: string): boolean {
       run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'schedule'], next);
       if (run.ws.get('storage.yaml', [...VOLS, vi, 'backup', 'enabled']) === undefined) run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'enabled'], true);
       run.lines.push(`~ volume ${v}: backed up at ${next}${old ? ` (was ${old})` : ''}`);
+      // A MySQL-protocol database's dump job moves with its archive (it runs before it).
+      const owner = services(run).find((sv) => (sv.volumes ?? []).some((m) => m.source === v) && MYSQL_PROGRAMS[templateOf(sv) ?? ''] && run.ws.indexOf('scheduled.yaml', JOBS, `${sv.name}-dump`) >= 0);
+      if (owner) dumpJob(run, owner.name, templateOf(owner)!, next);
     }
     return true;
   }
@@ -4916,7 +4969,15 @@ function handleBackups(run: Run, clause: string): boolean {
     if (retentionAlone) return false;
   }
   const hasData = (s: Service) => (s.volumes ?? []).some((v) => !v.source.startsWith('/') && run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
-  const said = targetsIn(run, clause).names;
+  // "set up postgres called mydb with daily backups" beside a postgres there already: the
+  // product word is the kind of the service this request adds, not the old one (the old
+  // database's volume was backed up); an old service said by its own name still counts.
+  const addedKinds = new Set(run.added.map((n) => templateOf(getService(run, n)!)).filter((k): k is string => k !== undefined));
+  const saidAsKind = (n: string) => {
+    const kind = templateOf(getService(run, n)!);
+    return kind !== undefined && addedKinds.has(kind) && (n === kind || !new RegExp(`(?<![\\w.-])${escapeRe(n)}(?![\\w-])`).test(t));
+  };
+  const said = targetsIn(run, clause).names.filter((n) => run.added.includes(n) || !saidAsKind(n));
   const explicit = said.filter((n) => !run.added.includes(n));
   // "set up postgres and redis, back up redis nightly": a service this request adds, named
   // after "back up", is the one backed up (not every service the request adds; "postgres and
@@ -4971,20 +5032,81 @@ function handleBackups(run: Run, clause: string): boolean {
       run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain: kept, type });
       run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${kept} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
     }
-    // A MySQL-protocol database: a consistent dump inside its container, into its volume.
-    const programs = MYSQL_PROGRAMS[tpl ?? ''];
-    const dump = programs && `${programs.dump} --all-databases -uroot -p"$${templatePassword(tpl!)!.env}" > /var/lib/mysql/claude-dump.sql`;
-    if (dump) {
-      const jobName = `${name}-dump`;
-      const job = { name: jobName, schedule: schedule.cron, container: name, command: dump, timeout: '30m', on_failure: 'alert' };
-      const ji = run.ws.indexOf('scheduled.yaml', JOBS, jobName);
-      if (ji >= 0) run.ws.set('scheduled.yaml', [...JOBS, ji], job);
-      else run.ws.append('scheduled.yaml', JOBS, job);
-      run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${schedule.words}, inside its container, into its volume`);
-    }
+    // A MySQL-protocol database: a consistent dump inside its container, into its volume,
+    // finished before the volume's archive starts (dumpJob).
+    if (MYSQL_PROGRAMS[tpl ?? '']) dumpJob(run, name, tpl!, schedule.cron);
   }
   if (without.length > 0 && explicit.length > 0) run.notes.push(`${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no data to back up.`);
   return true;
+}
+
+/** How long a MySQL-protocol dump job may run (its `timeout`), and so how long before the volume's archive it starts. */
+const DUMP_LEAD_MINUTES = 30;
+
+/**
+ * The schedule of a dump that must be finished before an archive on `cron` starts: the same
+ * days, DUMP_LEAD_MINUTES earlier ("0 3 * * *" → "30 2 * * *", hourly "0 * * * *" → "30 * * * *",
+ * "15 0 * * *" → "45 23 * * *"). Undefined when that cannot be said in cron (a step or a list in
+ * the minute, a dump that would fall on the day before a weekly or monthly archive, a list or
+ * step of hours): then the archive moves later instead (archiveAfter).
+ */
+function dumpBefore(cron: string): string | undefined {
+  const f = cron.trim().split(/\s+/);
+  if (f.length !== 5 || !/^\d+$/.test(f[0]!)) return undefined;
+  const m = Number(f[0]);
+  const rest = f.slice(2).join(' ');
+  if (f[1] === '*') return `${(m + 60 - DUMP_LEAD_MINUTES) % 60} * ${rest}`;
+  if (!/^\d+$/.test(f[1]!)) return undefined;
+  let at = Number(f[1]) * 60 + m - DUMP_LEAD_MINUTES;
+  if (at < 0) {
+    if (rest !== '* * *') return undefined;
+    at += 24 * 60;
+  }
+  return `${at % 60} ${Math.floor(at / 60)} ${rest}`;
+}
+
+/** The archive's schedule DUMP_LEAD_MINUTES after a dump on `cron`, when the dump cannot move earlier; undefined when that cannot be said either. */
+function archiveAfter(cron: string): string | undefined {
+  const f = cron.trim().split(/\s+/);
+  if (f.length !== 5 || !/^\d+$/.test(f[0]!) || Number(f[0]) + DUMP_LEAD_MINUTES >= 60) return undefined;
+  return [String(Number(f[0]) + DUMP_LEAD_MINUTES), ...f.slice(1)].join(' ');
+}
+
+/**
+ * The dump job of a MySQL-protocol database (MariaDB, MySQL) whose volume is archived on
+ * `cron`: mysqldump/mariadb-dump inside its container into claude-dump.sql in its volume,
+ * written to a temporary file and renamed when complete, and ordered before the archive: it
+ * starts DUMP_LEAD_MINUTES (its timeout) before it, or, when that cannot be said in cron, the
+ * archive moves that much later. Before, both ran at the same minute, so the archive could
+ * hold a half-written dump (docs/backups.md, "MySQL and MariaDB").
+ */
+function dumpJob(run: Run, name: string, tpl: string, cron: string): void {
+  const programs = MYSQL_PROGRAMS[tpl]!;
+  const file = '/var/lib/mysql/claude-dump.sql';
+  const command = `${programs.dump} --all-databases -uroot -p"$${templatePassword(tpl)!.env}" > ${file}.part && mv ${file}.part ${file}`;
+  let dumpAt = dumpBefore(cron);
+  if (dumpAt === undefined) {
+    const later = archiveAfter(cron);
+    if (later !== undefined) {
+      dumpAt = cron;
+      for (const v of getService(run, name)?.volumes ?? []) {
+        const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
+        if (vi >= 0 && run.ws.get('storage.yaml', [...VOLS, vi, 'backup']) !== undefined) run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'schedule'], later);
+      }
+      run.notes.push(`${name}'s volume is archived at ${later}, ${DUMP_LEAD_MINUTES} minutes after its dump (${cron}), so the archive holds the finished dump.`);
+    } else {
+      dumpAt = cron;
+      run.warnings.push(`${name}'s dump and its volume's archive both run on ${cron}: that schedule cannot be moved ${DUMP_LEAD_MINUTES} minutes in cron, so the archive may hold the previous dump (never a half-written one: the dump is renamed into place when complete).`);
+    }
+  }
+  const jobName = `${name}-dump`;
+  const job = { name: jobName, schedule: dumpAt, container: name, command, timeout: `${DUMP_LEAD_MINUTES}m`, on_failure: 'alert' };
+  const ji = run.ws.indexOf('scheduled.yaml', JOBS, jobName);
+  if (ji >= 0) run.ws.set('scheduled.yaml', [...JOBS, ji], job);
+  else run.ws.append('scheduled.yaml', JOBS, job);
+  const daily = /^(\d+) (\d+) \* \* \*$/.exec(dumpAt);
+  const when = daily ? `every day at ${daily[2]!.padStart(2, '0')}:${daily[1]!.padStart(2, '0')} (${dumpAt})` : `on ${dumpAt}`;
+  run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${when}${dumpAt !== cron ? `, ${DUMP_LEAD_MINUTES} minutes before its volume's archive` : ''}, inside its container, into its volume`);
 }
 
 // ── volumes of their own ───────────────────────────────────────────────────
@@ -5262,7 +5384,12 @@ function backUpNow(run: Run, clause: string, t: string): boolean {
   const roles = findServiceMentions(clause).filter((m) => m.generic).map((m) => loadTemplate(m.template).role);
   const byName = services(run).filter((sv) => new RegExp(`(?<![\\w.-])${escapeRe(sv.name)}(?![\\w-])`).test(t)).map((sv) => sv.name);
   const ofRole = roles.length > 0 ? services(run).filter((sv) => roles.includes(roleOf(sv) ?? appOfImage(sv.image)?.role ?? '')).map((sv) => sv.name) : [];
-  const named = byName.length > 0 ? byName : ofRole.length > 1 ? ofRole : targetsIn(run, clause).names;
+  // "back up postgres now" with two postgres services (even when one is called postgres): each
+  // of them is offered, and the CLI asks which (a numbered choice); never the first one found.
+  const kinds = findServiceMentions(clause).filter((m) => !m.generic && !negatedAt(clause, m.index)).map((m) => m.template);
+  const ofKind = kinds.length > 0 ? services(run).filter((sv) => kinds.includes(templateOf(sv) ?? '')).map((sv) => sv.name) : [];
+  const onlyKindWord = byName.length > 0 && byName.every((n) => kinds.includes(n));
+  const named = byName.length > 0 && !(onlyKindWord && ofKind.length > 1) ? byName : ofKind.length > 1 ? ofKind : ofRole.length > 1 ? ofRole : targetsIn(run, clause).names;
   const names = own.length > 0 ? [] : named.length > 0 ? named : focusTargets(run, hasData);
   const targets = own.length > 0 ? own : (names.length > 0 ? names : services(run).filter(hasData).map((sv) => sv.name)).flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)).filter((v) => vols.some((x) => x.name === v));
   if (targets.length === 0) {
