@@ -4841,7 +4841,7 @@ function portNumber(s: string): number | undefined {
  * ("14 days" of daily backups is 14, of hourly ones 336).
  */
 const RETENTION =
-  /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
+  /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:only\s+|just\s+|at\s+most\s+|no\s+more\s+than\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
 
 /** RETENTION read after the durations and counts said in words are put plainly (retention.ts). */
 const retentionIn = (t: string): RegExpExecArray | null => RETENTION.exec(retentionWords(t));
@@ -4915,7 +4915,7 @@ function handleBackups(run: Run, clause: string): boolean {
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   const ownVols = volumeTargets(run, clause);
   // "turn backups off for it", "switch its backups off", "pause the backups", "don't back it up anymore".
-  if (/\b(disable|stop|no|without|skip|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\b(?:don'?t|do\s+not|never)\s+(?:need\s+to\s+)?back\s+(?:up\s+)?(?:it|this|that|them)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+need\s+(?:to\s+be\s+)?back(?:ed|ing)?[\s-]?up\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
+  if (/\b(disable|stop|no(?!\s+(?:more|fewer|less|longer|older)\s+than\b)|without|skip|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\b(?:don'?t|do\s+not|never)\s+(?:need\s+to\s+)?back\s+(?:up\s+)?(?:it|this|that|them)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+need\s+(?:to\s+be\s+)?back(?:ed|ing)?[\s-]?up\b|\bstop\s+back\s+up\b|\bno (more|longer)\b(?!\s+than\b)[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
     if (ownVols.length > 0) {
       backUpVolumes(run, ownVols, t, 'off', undefined, null);
       return true;
@@ -5040,73 +5040,67 @@ function handleBackups(run: Run, clause: string): boolean {
   return true;
 }
 
-/** How long a MySQL-protocol dump job may run (its `timeout`), and so how long before the volume's archive it starts. */
+/** How long a MySQL-protocol dump job may run (its `timeout`), and so how long after it the volume's archive starts. */
 const DUMP_LEAD_MINUTES = 30;
 
 /**
- * The schedule of a dump that must be finished before an archive on `cron` starts: the same
- * days, DUMP_LEAD_MINUTES earlier ("0 3 * * *" → "30 2 * * *", hourly "0 * * * *" → "30 * * * *",
- * "15 0 * * *" → "45 23 * * *"). Undefined when that cannot be said in cron (a step or a list in
- * the minute, a dump that would fall on the day before a weekly or monthly archive, a list or
- * step of hours): then the archive moves later instead (archiveAfter).
+ * The schedule of an archive that starts DUMP_LEAD_MINUTES after a dump on `cron`, on the same
+ * days: "0 3 * * *" → "30 3 * * *", "45 23 * * *" → "15 0 * * *" (the next morning, every day),
+ * hourly "0 * * * *" → "30 * * * *". Undefined when that cannot be said in cron (a step or a
+ * list in the minute or the hour, "every 6 hours"; past midnight on a weekly or monthly
+ * schedule): then both run at the same minute and the dump's rename keeps the archive whole.
  */
-function dumpBefore(cron: string): string | undefined {
+function archiveAfter(cron: string): string | undefined {
   const f = cron.trim().split(/\s+/);
   if (f.length !== 5 || !/^\d+$/.test(f[0]!)) return undefined;
   const m = Number(f[0]);
   const rest = f.slice(2).join(' ');
-  if (f[1] === '*') return `${(m + 60 - DUMP_LEAD_MINUTES) % 60} * ${rest}`;
+  if (f[1] === '*') return m + DUMP_LEAD_MINUTES < 60 ? `${m + DUMP_LEAD_MINUTES} * ${rest}` : undefined;
   if (!/^\d+$/.test(f[1]!)) return undefined;
-  let at = Number(f[1]) * 60 + m - DUMP_LEAD_MINUTES;
-  if (at < 0) {
+  let at = Number(f[1]) * 60 + m + DUMP_LEAD_MINUTES;
+  if (at >= 24 * 60) {
     if (rest !== '* * *') return undefined;
-    at += 24 * 60;
+    at -= 24 * 60;
   }
   return `${at % 60} ${Math.floor(at / 60)} ${rest}`;
 }
 
-/** The archive's schedule DUMP_LEAD_MINUTES after a dump on `cron`, when the dump cannot move earlier; undefined when that cannot be said either. */
-function archiveAfter(cron: string): string | undefined {
-  const f = cron.trim().split(/\s+/);
-  if (f.length !== 5 || !/^\d+$/.test(f[0]!) || Number(f[0]) + DUMP_LEAD_MINUTES >= 60) return undefined;
-  return [String(Number(f[0]) + DUMP_LEAD_MINUTES), ...f.slice(1)].join(' ');
+/** "every day at 03:30" for a daily cron, else "on <cron>". */
+function cronWhen(cron: string): string {
+  const daily = /^(\d+) (\d+) \* \* \*$/.exec(cron);
+  return daily ? `every day at ${daily[2]!.padStart(2, '0')}:${daily[1]!.padStart(2, '0')}` : `on ${cron}`;
 }
 
 /**
- * The dump job of a MySQL-protocol database (MariaDB, MySQL) whose volume is archived on
- * `cron`: mysqldump/mariadb-dump inside its container into claude-dump.sql in its volume,
- * written to a temporary file and renamed when complete, and ordered before the archive: it
- * starts DUMP_LEAD_MINUTES (its timeout) before it, or, when that cannot be said in cron, the
- * archive moves that much later. Before, both ran at the same minute, so the archive could
- * hold a half-written dump (docs/backups.md, "MySQL and MariaDB").
+ * The dump job of a MySQL-protocol database (MariaDB, MySQL) whose backups run on `cron`:
+ * mysqldump/mariadb-dump inside its container into claude-dump.sql in its volume, at the time
+ * said, written to a temporary file and renamed when complete; the volume's archive is
+ * ordered after it, DUMP_LEAD_MINUTES (the job's timeout) later, so it holds the finished
+ * dump. Before, both ran at the same minute, and the archive could hold a half-written dump
+ * (docs/backups.md, "MySQL and MariaDB").
  */
 function dumpJob(run: Run, name: string, tpl: string, cron: string): void {
   const programs = MYSQL_PROGRAMS[tpl]!;
   const file = '/var/lib/mysql/claude-dump.sql';
   const command = `${programs.dump} --all-databases -uroot -p"$${templatePassword(tpl)!.env}" > ${file}.part && mv ${file}.part ${file}`;
-  let dumpAt = dumpBefore(cron);
-  if (dumpAt === undefined) {
-    const later = archiveAfter(cron);
-    if (later !== undefined) {
-      dumpAt = cron;
-      for (const v of getService(run, name)?.volumes ?? []) {
-        const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
-        if (vi >= 0 && run.ws.get('storage.yaml', [...VOLS, vi, 'backup']) !== undefined) run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'schedule'], later);
-      }
-      run.notes.push(`${name}'s volume is archived at ${later}, ${DUMP_LEAD_MINUTES} minutes after its dump (${cron}), so the archive holds the finished dump.`);
-    } else {
-      dumpAt = cron;
-      run.warnings.push(`${name}'s dump and its volume's archive both run on ${cron}: that schedule cannot be moved ${DUMP_LEAD_MINUTES} minutes in cron, so the archive may hold the previous dump (never a half-written one: the dump is renamed into place when complete).`);
+  const later = archiveAfter(cron);
+  if (later !== undefined) {
+    for (const v of getService(run, name)?.volumes ?? []) {
+      const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
+      if (vi < 0 || run.ws.get('storage.yaml', [...VOLS, vi, 'backup']) === undefined) continue;
+      run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'schedule'], later);
+      const head = `~ volume ${v.source}: backed up`;
+      run.lines = run.lines.map((l) => (l.startsWith(head) ? l.replace(/: backed up .*?\([^)]*\)/, `: backed up ${cronWhen(later)} (${later}), ${DUMP_LEAD_MINUTES} minutes after its dump`) : l));
     }
+  } else {
+    run.warnings.push(`${name}'s dump and its volume's archive both run on ${cron}: the archive cannot be put ${DUMP_LEAD_MINUTES} minutes later in cron, so it may hold the previous dump (never a half-written one: the dump is renamed into place when complete).`);
   }
   const jobName = `${name}-dump`;
-  const job = { name: jobName, schedule: dumpAt, container: name, command, timeout: `${DUMP_LEAD_MINUTES}m`, on_failure: 'alert' };
+  const job = { name: jobName, schedule: cron, container: name, command, timeout: `${DUMP_LEAD_MINUTES}m`, on_failure: 'alert' };
   const ji = run.ws.indexOf('scheduled.yaml', JOBS, jobName);
   if (ji >= 0) run.ws.set('scheduled.yaml', [...JOBS, ji], job);
   else run.ws.append('scheduled.yaml', JOBS, job);
-  const daily = /^(\d+) (\d+) \* \* \*$/.exec(dumpAt);
-  const when = daily ? `every day at ${daily[2]!.padStart(2, '0')}:${daily[1]!.padStart(2, '0')} (${dumpAt})` : `on ${dumpAt}`;
-  run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${when}${dumpAt !== cron ? `, ${DUMP_LEAD_MINUTES} minutes before its volume's archive` : ''}, inside its container, into its volume`);
+  run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${cronWhen(cron)} (${cron}), inside its container, into its volume${later !== undefined ? `, ${DUMP_LEAD_MINUTES} minutes before the volume's archive` : ''}`);
 }
 
 // ── volumes of their own ───────────────────────────────────────────────────
