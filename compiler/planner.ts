@@ -24,7 +24,7 @@ import { sha256Hex } from '../common/canonical.js';
 import { createHash } from 'node:crypto';
 import { canonicalJsonFast, inCanonicalOrder, sortKeys, sortKeysDeep } from '../plan/canonical.js';
 import { LABEL_BASE_HASH, LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
-import { dangerousMount } from '../plan/trust.js';
+import { dangerousMount, mountHolding } from '../plan/trust.js';
 import type {
   ContainerSpec,
   HealthSpec,
@@ -46,7 +46,6 @@ import type {
 import { globalFingerprint, mountKey, resourceFingerprints } from '../plan/fingerprint.js';
 import { hostFileDigest, normalizeMode, scheduleHash } from '../plan/host-state.js';
 import type { ResolvedFirewall, ResolvedModel, ResolvedService } from './model.js';
-import { mountHolding } from './resolve.js';
 import { compileFirewall, exposureMap, OPEN_PORTS, type CompiledFirewall, type Exposure, type FirewallSpec } from './firewall.js';
 import { DiagnosticSink, DiagnosticsError, type Diagnostic } from './diagnostics.js';
 
@@ -1292,16 +1291,22 @@ function overview(
     const mark = f.action === 'create' ? '+' : f.action === 'replace' || f.action === 'limits' ? '~' : f.action === 'start' || f.action === 'stop' ? '~' : null;
     if (!mark) continue;
     const svc = services.get(f.spec.service);
-    const ports = hostPortsSaid(f.spec);
-    const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumePaths.has(m.source)).map((m) => `volume ${m.source}`);
-    const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
-    const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : f.action === 'limits' ? `limits: ${limitsText(f.spec.resources)}` : what;
+    let extra: string;
+    if (f.action === 'stop') extra = 'stop';
+    else if (f.action === 'start') extra = 'start';
+    else if (f.action === 'limits') extra = `limits: ${limitsText(f.spec.resources)}`;
+    else {
+      // what it publishes and mounts: "port 80, volume /srv/data"
+      const ports = hostPortsSaid(f.spec);
+      extra = ports.length ? `port ${ports.join(', ')}` : '';
+      for (const m of svc?.mounts ?? []) if (m.volume || volumePaths.has(m.source)) extra = extra ? `${extra}, volume ${m.source}` : `volume ${m.source}`;
+    }
     // The service by name, then its image: "+ nginx (nginx:alpine)", so a change is never anonymous.
     byService.set(f.spec.service, `${mark} ${f.spec.service} (${svc?.image ?? f.spec.image})${extra ? `  → ${extra}` : ''}`);
   }
   for (const c of orphans) if (c.service && !byService.has(c.service) && c.replica === undefined) byService.set(c.service, `- ${c.name}`);
   for (const c of orphans) if (!byService.has(c.service ?? c.name)) byService.set(c.service ?? c.name, `- ${c.name} (${c.image})`);
-  for (const [, l] of [...byService.entries()].sort(([a], [b]) => cmp(a, b))) lines.push(l);
+  for (const [, l] of [...byService].sort(byKey)) lines.push(l);
   const newVolumes = volumes.filter((v) => changes.get(`volume/${v.name}`)?.change === 'create').length;
   const newNetworks = networks.filter((n) => changes.get(`network/${n.name}`)?.change === 'create');
   if (newVolumes || newNetworks.length) lines.push('');
