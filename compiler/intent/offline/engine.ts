@@ -48,8 +48,10 @@ import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
+import { everyoneElse, judgeAssets } from './assets.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
+import { attachedSaid } from './attach.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
@@ -381,6 +383,17 @@ const RM_SCRATCH = new RegExp(
 /** The container engine's TCP port closed: "deny everything to 2375", "block 2376 from everywhere", "make sure 2375 is closed". */
 const ENGINE_PORT_CLOSED = /\b(?:deny|denies|block|blocks|drop|drops|reject|rejects|close|closes|forbid|forbids|firewall\s+off|shut)\s+(?:(?:off\s+)?(?:everything|anything|all(?:\s+(?:the\s+)?(?:traffic|access|connections))?|any(?:\s+(?:traffic|access|connections))?|(?:incoming|inbound)\s+(?:traffic|connections)?|traffic|access|connections)\s+)?(?:(?:to|on|for|at|towards|into)\s+)?(?:(?:tcp\s+)?ports?\s+|tcp\s+)?237[56](?:\s*(?:\/\s*tcp|and\s+237[56]|,\s*237[56]))?\b(?!\s*(?:to|for)\s+(?!everyone|everybody|all|anyone|the\s+(?:world|internet))[\w.]+)|\b237[56]\s+(?:is\s+|stays?\s+|must\s+be\s+|should\s+be\s+)?(?:closed|blocked|denied|dropped|shut)\b/gi;
 
+/**
+ * Round 29: a place said after the object is not the object. "drop port 23 on the firewall"
+ * drops a port (the firewall is where); "purge memcached from the server entirely", "wipe
+ * memcached off this box" remove a service (the server is where it runs). The firewall-off and
+ * wipe patterns are read again with the place left out (assets.ts reads the object itself).
+ */
+const PORT_ON_FIREWALL = /\b((?:tcp\s+|udp\s+)?ports?\s+\d{1,5}(?:\/(?:tcp|udp))?(?:\s*(?:,|and|&)\s*\d{1,5}(?:\/(?:tcp|udp))?){0,9})\s+(?:on|in|at|through|via|with)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:firewall|fw|nftables)\b/gi;
+const NAMED_OFF_HOST =
+  /\b((?:purge|remove|delete|wipe|nuke|erase|destroy|uninstall|get\s+rid\s+of|drop|trash|zap|kill|scrap|ditch)\s+(?:the\s+)?(?:old\s+)?(?!(?:all|every|everything|anything|data|volumes?|disks?|drives?|databases?|backups?|files|it|them)\b)[a-z][\w-]{0,63}(?:\s+(?:service|container|app|stack|deployment))?)\s+(?:from|off|on)\s+(?:the|this|our|my)\s+(?:server|box|machine|host|system|vps)\b(?:\s+(?:entirely|completely|altogether|for\s+good))?/gi;
+const placeLeftOut = (message: string): string => message.replace(PORT_ON_FIREWALL, '$1').replace(NAMED_OFF_HOST, '$1');
+
 /** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
 export function detectDanger(message0: string): string | undefined {
   return inWindows(message0, dangerIn);
@@ -398,6 +411,8 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "drop port 23 on the firewall", "purge memcached from the server entirely": the place is not the object.
+    if ((d.reason === WIPE || d.reason === FIREWALL_OFF) && !d.re.test(placeLeftOut(message))) continue;
     // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
     if (d.reason === WIPE && prunesOldBackups(message, d.re)) continue;
     // "give me a postgres with a random password": a password made for what is added is a
@@ -415,7 +430,8 @@ function dangerIn(message0: string): string | undefined {
     return d.reason;
   }
   // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
-  return judgeClass(message)?.reason;
+  // Round 29: an action on an asset, in scope (assets.ts).
+  return judgeClass(message)?.reason ?? judgeAssets(message)?.reason;
 }
 
 // ── vocabulary ─────────────────────────────────────────────────────────────
@@ -600,7 +616,10 @@ interface Run {
  * the answer in its slot, on the same files (the question changed none); any other message
  * is a request of its own.
  */
-export function runOfflineEngine(original: EngineInput): Proposal {
+export function runOfflineEngine(original0: EngineInput): Proposal {
+  // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
+  const scoped = everyoneElse(original0.message, sudoersIn(original0.files), serviceNamesIn(original0.files));
+  const original = scoped === original0.message ? original0 : { ...original0, message: scoped };
   const asked = askedRequest(original.history);
   if (asked && detectDanger(original.message) === undefined) {
     const before: EngineInput = { ...original, message: asked.request, history: asked.before };
@@ -670,7 +689,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "worker replicas 2 -> 6": the old value goes before compose's reader turns "replicas 2" into "2 replicas" (values.ts; again below, once sizes are digits).
   // The verbs on services said as the engine's own verbs ("power off X", "tear X down", "kill -9 X and bring it back": normalise.ts `verbsSaid`), before any reader.
   const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(typed))));
-  const said = backupLikeAnother(commandQuoted(addReferent(composed, original)), original.files);
+  // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
+  const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
 
@@ -683,7 +703,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.
-  const pointed = pointedAt(said, original);
+  // Attributes attached by punctuation and structure (attach.ts, round 29): a bracket after a
+  // mention said inline, a service said as fields said as one request, a command after "to:" in
+  // backticks, a promise to bring a stopped service back taken out. After the guard read the request.
+  const pointed = pointedAt(attachedSaid(said, knownNames(original.files)), original);
   const reading = read(pointed);
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
@@ -1422,7 +1445,7 @@ function ownSetting(c: string): boolean {
   const named = findServiceMentions(c).length > 0 || /^(?:the\s+)?[a-z][\w-]*\s+(?:to|max|at|on)\s+\d/i.test(c.trim());
   // "…, and redis with 256mb", "…, redis w/ half a cpu": the value is this service's own.
   const withValue = /^(?:(?:and|plus|but)\s+)?(?:(?:the|a|an)\s+)?[a-z][\w.-]*\s+(?:with|w\/|using|gets?|needs?|having)\s+(?:(?:a|an|just|only|about|like|around|maybe)\s+)*(?:\d|half\b|a\s+quarter\b|one\b|two\b|three\b|four\b|five\b|six\b|eight\b)/i.test(c.trim()) && (findSizes(c).length > 0 || findCpu(c) !== undefined);
-  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:(?:with|and|but|plus)\s+)?(?:the\s+)?[a-z][\w-]*\s+(?:(?:should\s+be\s+|must\s+be\s+|is\s+|being\s+|only\s+)?(?:reachable|accessible|available|exposed|public(?:ly\s+reachable)?|published|listening|served|visible|open)\s+)?(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
+  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:(?:with|and|but|plus)\s+)?(?:the\s+|an?\s+)?[a-z][\w-]*\s+(?:(?:should\s+be\s+|must\s+be\s+|is\s+|being\s+|only\s+)?(?:reachable|accessible|available|exposed|public(?:ly\s+reachable)?|published|listening|served|visible|open)\s+)?(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
 }
 
 /**
@@ -1517,6 +1540,18 @@ function catalogWords(): string[] {
 /** Words never corrected besides the state's names: short product names and protocol words. */
 function keptWords(): string[] {
   return [...catalogWords().filter((w) => w.length < 6), 'https', 'http', 'sshd', 'ssh', 'tcp', 'udp', 'icmp'];
+}
+
+/** The users with sudo in security.yaml (round 29, `everyoneElse`). */
+function sudoersIn(files: StateFiles): string[] {
+  const text = String(files['security.yaml'] ?? '');
+  return [...text.matchAll(/^\s*-\s*name:\s*['"]?([\w.-]+)['"]?\s*\n((?:[ \t]+(?!-)\S.*\n?)*)/gm)].filter((m) => /^\s*sudo:\s*true\b/m.test(m[2]!)).map((m) => m[1]!);
+}
+
+/** The services in services.yaml (round 29, `everyoneElse`). */
+function serviceNamesIn(files: StateFiles): string[] {
+  const text = String(files['services.yaml'] ?? '');
+  return [...text.matchAll(/^ {4}- name:\s*['"]?([\w.-]+)/gm)].map((m) => m[1]!);
 }
 
 /** Names in the state files (services, users, jobs, volumes, networks): never "corrected". */
@@ -3759,7 +3794,8 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
   const pairs: [string, string][] = [];
   const spans: [number, number][] = [];
   let svc: string | undefined;
-  const unq = (v: string) => v.replace(/^["'“]|["'”]$/g, '');
+  // A comma that ends an unquoted value ends the list item, it is not the value's ("QUEUE to high, CONCURRENCY to 8").
+  const unq = (v: string) => (/^["'“]/.test(v) ? v.replace(/^["'“]|["'”]$/g, '') : v.replace(/,+$/, ''));
   const add = (k: string, v: string, at: number, len: number) => {
     if (NOT_VARIABLES.test(k) || pairs.some(([x]) => x === k)) return;
     pairs.push([k, unq(v)]);
@@ -3888,10 +3924,19 @@ function backupLikeAnother(message0: string, files: StateFiles): string {
   return message.slice(0, m.index) + said + message.slice(m.index + m[0].length);
 }
 
-const SERVICE_COMMAND_SAID =
-  /\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b/i;
+/**
+ * Round 29 (intent): a quoted command said beside a service in the other English orders: "the
+ * worker should run "X"", "use `X` as the worker command", "worker command 'X'", "X as its
+ * command" (the quote right after the verb or the noun). The quote is what runs, so an image-like
+ * path inside it ("config/sidekiq.yml") is never read as the service's image.
+ */
+const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:run|execute|start\s+with)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
+const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
+const SERVICE_COMMAND_SAID = new RegExp(String.raw`\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b|${COMMAND_QUOTED_SAID}`, 'i');
 function handleServiceCommand(run: Run, clause: string): boolean {
   if (!SERVICE_COMMAND_SAID.test(clause)) return false;
+  // A quoted command said with a time is a job's ("the worker should run `x` every night"): handleJob's.
+  if (new RegExp(COMMAND_QUOTED_SAID, 'i').test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
   if (said.length !== 1) return false;
   const cmd = said[0]!;
@@ -4108,7 +4153,8 @@ function handleEnv(run: Run, clause0: string): boolean {
     pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '').replace(/^([^(]*)\)+$/, '$1')]);
   }
   const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as|with\s+(?:the\s+)?value(?:\s+of)?)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
-  if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
+  // A comma after an unquoted value ends the item ("QUEUE to high, CONCURRENCY to 8"), it is not the value's.
+  if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, /^["']/.test(worded[2]!) ? worded[2]!.replace(/^["']|["']$/g, '') : worded[2]!.replace(/,+$/, '')]);
   // Said in words: only when no KEY=value was written (that form is exact).
   const envContext = /\b(?:env|environment|variables?|vars?)\b/i.test(clause) || /\benv|environment|variable/i.test(run.input.message);
   // Said in words beside KEY=value too ("LOG_LEVEL debug and FEATURE_X on (FEATURE_X=true)"): the exact form wins for its key.
@@ -4374,6 +4420,9 @@ function countOfService(t: string, name: string, N: string): RegExpExecArray | n
 }
 
 /** Of `names`, the one whose mention in `t` comes last before `at` (else the first after it). */
+/** Words that spread a value to every service listed: "both with 1g", "each at 256m", "all of them", "all three", "1 gig apiece". */
+const SPREAD = /\b(?:both|each|all|every|apiece|them|they|their|per\s+(?:service|container|app|one))\b/;
+
 function nearestBefore(run: Run, t: string, names: string[], at: number): string | undefined {
   let best: { name: string; pos: number } | undefined;
   let after: { name: string; pos: number } | undefined;
@@ -4441,6 +4490,13 @@ function handleModifiers(run: Run, clause: string): boolean {
     const a = run.answer;
     return a?.slot === 'service' && services(run).some((s) => s.name === a.value && (!filter || filter(s))) ? [a.value] : [];
   };
+  // Round 29: of several services this clause added, a value said after one of them is that
+  // one's ("postgres with 2g and redis", "mariadb (give it 3 gigs) and a redis"); said with
+  // both/each/all/every/them it is each one's ("mariadb and redis, both with 512 megs").
+  const saidOf = (names: string[], at: number): string[] =>
+    names.length > 1 && at >= 0 && run.clauseAdded.length > 1 && names.every((n) => run.clauseAdded.includes(n)) && !SPREAD.test(t)
+      ? [nearestBefore(run, t, names, at) ?? names[0]!]
+      : names;
   // Several services and none named or under discussion: which one is asked (ask.ts).
   const ask = (what: string) => {
     did = true;
@@ -4602,7 +4658,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     // A size said of a service with no other thing it could be ("bump the cache to 1 gig", "drop redis to 64mb") is its memory.
     !/\b(volumes?|disks?|storage|uploads?|files?|back ?ups?|swap|logs?|shm|body|request|retention|keep|retain)\b/.test(t);
   if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
-    const names = targets();
+    const names = saidOf(targets(), t.indexOf(sizes[0]!.text.toLowerCase()));
     if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
     for (const name of names) {
       mentionFocus(run, name);
@@ -4652,7 +4708,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     run.notes.push(`That cannot be done as asked: ${names.join(' and ') || 'a service'} cannot get ${cpu.value} CPUs, this host has ${cores} core${cores === 1 ? '' : 's'} (Docker refuses more). Nothing was changed; ask for ${cores} or fewer, or for no CPU limit.`);
     did = true;
   } else if (cpu) {
-    const names = targets();
+    const names = saidOf(targets(), t.indexOf(cpu.text));
     if (names.length === 0) ask(`a CPU limit of ${cpu.value}`);
     for (const name of names) {
       run.ws.set('services.yaml', svcPath(run, name, 'resources', 'cpu'), cpu.value);
