@@ -92,7 +92,11 @@ const unquote = (v: string) => v.trim().replace(/^(['"`“‘])(.*)(['"`”’])
  * A service said as fields, or undefined when the text is not one: two fields at least, a name
  * and an image among them for a new service, each key once, and nothing else in the text.
  */
-export function fieldsSaid(text: string, existing: readonly string[] = []): string | undefined {
+export function fieldsSaid(text0: string, existing: readonly string[] = []): string | undefined {
+  // One space between words first: every pattern below then meets no run of spaces (each of them
+  // tried at every space of a long run made the reading quadratic: 2,000 spaces took seconds).
+  const text = text0.replace(/[ \t]+/g, ' ').replace(/ ?\n[\s]*/g, '\n');
+  if (text.length > 2000) return undefined;
   const body = text.replace(FIELDS_LEAD, '');
   // "service: metrics, image: …", "svc `ledger` image `…`": the lead's noun may be the name's key;
   // "new service: docs2, image …": a bare word first, after the lead, is the name.
@@ -202,7 +206,7 @@ const NO_REPLICAS = /\b(replicas?|instances)\s*(?:[:=]|\s(?:to|at))\s*(?:none|ze
 const IN_FRONT = /\b([a-z][\w-]*)\s+(?:sitting\s+|placed\s+)?in\s+front\s+of\s+(?:it|them|that|this|those|both|all\s+of\s+them)\s+((?:on|at)\s+(?:port\s+)?\d{2,5})\b/gi;
 
 /** ", bound to 127.0.0.1", ", only on localhost": the address of the port before, in its clause. */
-const BOUND_AFTER = /\s*,\s*(?:and\s+)?(?=(?:bound|bind(?:ed)?|only|listening)\s+(?:to|on)\s+(?:the\s+)?(?:address\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|localhost)\b)/gi;
+const BOUND_AFTER = /(?<!\s)\s?,\s*(?:and\s+)?(?=(?:bound|bind(?:ed)?|only|listening)\s+(?:to|on)\s+(?:the\s+)?(?:address\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|localhost)\b)/gi;
 
 /** Every rewrite of this layer, in order. */
 export function attachedSaid(text: string, existing: readonly string[] = []): string {
