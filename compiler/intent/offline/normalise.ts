@@ -78,6 +78,14 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   [new RegExp(String.raw`(^|[,.;!?]\s*|\b(?:please|pls|can\s+you|could\s+you|just)\s+)park\s+${OBJECT}`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
   [/\bstopp\b/gi, 'stop'],
   [new RegExp(String.raw`(^|[.;!?]\s*)${OBJECT}\s+can\s+(?:be\s+(?:off|down|stopped|offline)|go\s+(?:off|down|to\s+sleep))\b`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
+  // Round 29 (intent): a rest said of a service is a stop ("the worker can take a break", "give
+  // the api a rest", "put the worker on ice"); its coming back is a start ("the worker can come
+  // back now", "turn the worker back on", "switch redis on again").
+  [new RegExp(String.raw`(^|[.;!?,]\s*)${OBJECT}\s+(?:can|could|may|should)\s+(?:take|have|get)\s+(?:a\s+)?(?:break|rest|nap|breather)\b`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
+  [new RegExp(String.raw`\b(?:give|let)\s+${OBJECT}\s+(?:take\s+)?(?:a\s+)?(?:break|rest|breather)\b`, 'gi'), (_m, name) => `stop ${name}`],
+  [new RegExp(String.raw`\bput\s+${OBJECT}\s+on\s+ice\b`, 'gi'), (_m, name) => `stop ${name}`],
+  [new RegExp(String.raw`(^|[.;!?,]\s*|\b(?:ok(?:ay)?|so|now|alright|right)\s+)${OBJECT}\s+(?:can|could|may|should)\s+come\s+back(?:\s+(?:up|online))?\b`, 'gi'), (_m, lead, name) => `${lead}start ${name}`],
+  [new RegExp(String.raw`\b(?:turn|switch|power|fire|spin|boot)\s+${OBJECT}\s+(?:back\s+(?:on|up)|on\s+again|up\s+again)\b`, 'gi'), (_m, name) => `start ${name}`],
   // Removals.
   [/\bterminate\b(?!\s+(?:the\s+)?(?:tls|ssl|https?|certs?|certificates?|connections?)\b)/gi, 'remove'],
   [/\bde-?install\b/gi, 'uninstall'],
