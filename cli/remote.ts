@@ -23,7 +23,7 @@
  */
 import { mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
@@ -134,7 +134,11 @@ async function watchFiles(): Promise<void> {
   const { compilerBuildFiles } = await import('../compiler/compile-cache.js');
   const dist = dirname(dirname(fileURLToPath(import.meta.url)));
   const files = [...(compilerBuildFiles() ?? []), ...['cli/main.js', 'cli/remote.js', 'bundle/main.js', 'bundle/inputs.json'].map((f) => join(dist, f))];
-  const all = [...new Set([...files, ...files.map((f) => dirname(f))])];
+  // Each file's dir too, but not node_modules' own (the dir of its .package-lock.json): any tool
+  // that makes a cache at its top level (.vite, .cache) moves its mtime, and the worker refused
+  // every command after it. The packages are watched through .package-lock.json, which npm
+  // rewrites whenever one is added, removed or changed.
+  const all = [...new Set([...files, ...files.map((f) => dirname(f)).filter((d) => basename(d) !== 'node_modules')])];
   watched = { files: all, stamp: stampOf(all) };
 }
 

@@ -98,43 +98,49 @@ export class SpaceReserve {
 
   /** Writes the reserve; throws ENOSPC (and leaves nothing behind) when there is not room. */
   static create(path: string, bytes: number): SpaceReserve {
-    const r = new SpaceReserve(path);
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, 'w', 0o600);
-    try {
-      const chunk = Buffer.alloc(Math.min(bytes, 64 * 1024));
-      for (let done = 0; done < bytes; done += chunk.length) writeAll(fd, chunk.subarray(0, Math.min(chunk.length, bytes - done)), path);
-      fsyncFd(fd, path);
-    } catch (e) {
-      closeSync(fd);
-      rmSync(path, { force: true });
-      throw e;
-    }
-    closeSync(fd);
-    r.held = true;
-    reserves.add(r);
-    return r;
+    const fd = SpaceReserve.fill(path, bytes);
+    SpaceReserve.settle(fd, path, () => fsyncFd(fd, path));
+    return new SpaceReserve(path).hold(fd);
   }
 
   /** `create` with its fsync sent to the thread pool, so it can run beside the other records' (runtime/apply.ts prepareRecords). */
   static async createAsync(path: string, bytes: number): Promise<SpaceReserve> {
-    const r = new SpaceReserve(path);
+    const fd = SpaceReserve.fill(path, bytes);
+    await SpaceReserve.settle(fd, path, () => fsyncAll([{ fd, path }]));
+    return new SpaceReserve(path).hold(fd);
+  }
+
+  /** The reserve file written with `bytes` zeros (not yet fsynced); on an error it is removed. */
+  private static fill(path: string, bytes: number): number {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path, 'w', 0o600);
-    try {
+    return SpaceReserve.settle(fd, path, () => {
       const chunk = Buffer.alloc(Math.min(bytes, 64 * 1024));
       for (let done = 0; done < bytes; done += chunk.length) writeAll(fd, chunk.subarray(0, Math.min(chunk.length, bytes - done)), path);
-      await fsyncAll([{ fd, path }]);
-    } catch (e) {
-      if (e instanceof SimulatedCrash) throw e; // a dead process cleans nothing up
+      return fd;
+    });
+  }
+
+  /** Runs `f` (sync or async); when it fails, the file is closed and removed and the error thrown. */
+  private static settle<T>(fd: number, path: string, f: () => T): T {
+    const undo = (e: unknown): never => {
       closeSync(fd);
       rmSync(path, { force: true });
       throw e;
+    };
+    try {
+      const r = f();
+      return (r instanceof Promise ? r.catch(undo) : r) as T;
+    } catch (e) {
+      return undo(e);
     }
+  }
+
+  private hold(fd: number): SpaceReserve {
     closeSync(fd);
-    r.held = true;
-    reserves.add(r);
-    return r;
+    this.held = true;
+    reserves.add(this);
+    return this;
   }
 
   /** Takes over a reserve file a crashed process left behind (null when there is none). */

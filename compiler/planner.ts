@@ -24,7 +24,7 @@ import { sha256Hex } from '../common/canonical.js';
 import { createHash } from 'node:crypto';
 import { canonicalJsonFast, inCanonicalOrder, sortKeys, sortKeysDeep } from '../plan/canonical.js';
 import { LABEL_BASE_HASH, LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
-import { dangerousMount } from '../plan/trust.js';
+import { dangerousMount, mountHolding } from '../plan/trust.js';
 import type {
   ContainerSpec,
   HealthSpec,
@@ -46,7 +46,6 @@ import type {
 import { globalFingerprint, mountKey, resourceFingerprints } from '../plan/fingerprint.js';
 import { hostFileDigest, normalizeMode, scheduleHash } from '../plan/host-state.js';
 import type { ResolvedFirewall, ResolvedModel, ResolvedService } from './model.js';
-import { mountHolding } from './resolve.js';
 import { compileFirewall, exposureMap, OPEN_PORTS, type CompiledFirewall, type Exposure, type FirewallSpec } from './firewall.js';
 import { DiagnosticSink, DiagnosticsError, type Diagnostic } from './diagnostics.js';
 
@@ -261,10 +260,10 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
       // and the same without the limits: equal when only memory/CPU changed (updated in place)
       const hashes = specHashes(parts, digests);
       if (hashes) {
-        out.push(specOf(parts, hashes.configHash, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash)));
+        out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), hashes.configHash));
         continue;
       }
-      const spec = specOf(parts, '', parts.labels);
+      const spec = specOf(parts, parts.labels, '');
       const { configHash, baseHash } = containerConfigHashes(spec, digests);
       spec.configHash = configHash;
       spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
@@ -297,11 +296,16 @@ interface SpecParts {
   workingDir: string | undefined;
 }
 
-/** The spec of `p`, its keys in sorted order and none undefined (as `clean` leaves them). */
-function specOf(p: SpecParts, configHash: string, labels: ContainerSpec['labels']): ContainerSpec {
+/**
+ * The spec of `p` with `configHash` (its keys in sorted order and none undefined, as `clean`
+ * leaves them); without one, what its config hash is taken over: the same without configHash
+ * and state (the module comment).
+ */
+function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: string): ContainerSpec {
+  const whole = configHash !== undefined;
   const o = {} as Record<string, unknown>;
   if (p.command !== undefined) o.command = p.command;
-  o.configHash = configHash;
+  if (whole) o.configHash = configHash;
   if (p.entrypoint !== undefined) o.entrypoint = p.entrypoint;
   o.env = p.env;
   o.healthcheck = p.healthcheck;
@@ -317,7 +321,7 @@ function specOf(p: SpecParts, configHash: string, labels: ContainerSpec['labels'
   o.restart = p.restart;
   o.secretRefs = p.secretRefs;
   o.service = p.service;
-  if (p.state !== undefined) o.state = p.state;
+  if (whole && p.state !== undefined) o.state = p.state;
   if (p.user !== undefined) o.user = p.user;
   if (p.workingDir !== undefined) o.workingDir = p.workingDir;
   return o as unknown as ContainerSpec;
@@ -335,26 +339,7 @@ function specOf(p: SpecParts, configHash: string, labels: ContainerSpec['labels'
  */
 function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash: string; baseHash: string } | undefined {
   if (Object.hasOwn(p.labels, LABEL_CONFIG_HASH) || Object.hasOwn(p.labels, LABEL_BASE_HASH)) return undefined;
-  const hashed = {} as Record<string, unknown>;
-  if (p.command !== undefined) hashed.command = p.command;
-  if (p.entrypoint !== undefined) hashed.entrypoint = p.entrypoint;
-  hashed.env = p.env;
-  hashed.healthcheck = p.healthcheck;
-  hashed.image = p.image;
-  hashed.labels = p.labels;
-  if (p.logs !== undefined) hashed.logs = p.logs;
-  hashed.mounts = p.mounts;
-  hashed.name = p.name;
-  hashed.networks = p.networks;
-  hashed.ports = p.ports;
-  hashed.replica = p.replica;
-  hashed.resources = p.resources;
-  hashed.restart = p.restart;
-  hashed.secretRefs = p.secretRefs;
-  hashed.service = p.service;
-  if (p.user !== undefined) hashed.user = p.user;
-  if (p.workingDir !== undefined) hashed.workingDir = p.workingDir;
-  const first = { secrets, spec: hashed };
+  const first = { secrets, spec: specOf(p, p.labels) };
   if (!inCanonicalOrder(first)) return undefined;
   // what comes after the limits holds no key (so the last `"resources":` is theirs)
   if (typeof p.restart !== 'string' || typeof p.service !== 'string' || (p.user !== undefined && typeof p.user !== 'string') || (p.workingDir !== undefined && typeof p.workingDir !== 'string')) return undefined;
@@ -1292,16 +1277,22 @@ function overview(
     const mark = f.action === 'create' ? '+' : f.action === 'replace' || f.action === 'limits' ? '~' : f.action === 'start' || f.action === 'stop' ? '~' : null;
     if (!mark) continue;
     const svc = services.get(f.spec.service);
-    const ports = hostPortsSaid(f.spec);
-    const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumePaths.has(m.source)).map((m) => `volume ${m.source}`);
-    const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
-    const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : f.action === 'limits' ? `limits: ${limitsText(f.spec.resources)}` : what;
+    let extra: string;
+    if (f.action === 'stop') extra = 'stop';
+    else if (f.action === 'start') extra = 'start';
+    else if (f.action === 'limits') extra = `limits: ${limitsText(f.spec.resources)}`;
+    else {
+      // what it publishes and mounts: "port 80, volume /srv/data"
+      const ports = hostPortsSaid(f.spec);
+      extra = ports.length ? `port ${ports.join(', ')}` : '';
+      for (const m of svc?.mounts ?? []) if (m.volume || volumePaths.has(m.source)) extra = extra ? `${extra}, volume ${m.source}` : `volume ${m.source}`;
+    }
     // The service by name, then its image: "+ nginx (nginx:alpine)", so a change is never anonymous.
     byService.set(f.spec.service, `${mark} ${f.spec.service} (${svc?.image ?? f.spec.image})${extra ? `  → ${extra}` : ''}`);
   }
   for (const c of orphans) if (c.service && !byService.has(c.service) && c.replica === undefined) byService.set(c.service, `- ${c.name}`);
   for (const c of orphans) if (!byService.has(c.service ?? c.name)) byService.set(c.service ?? c.name, `- ${c.name} (${c.image})`);
-  for (const [, l] of [...byService.entries()].sort(([a], [b]) => cmp(a, b))) lines.push(l);
+  for (const [, l] of [...byService].sort(byKey)) lines.push(l);
   const newVolumes = volumes.filter((v) => changes.get(`volume/${v.name}`)?.change === 'create').length;
   const newNetworks = networks.filter((n) => changes.get(`network/${n.name}`)?.change === 'create');
   if (newVolumes || newNetworks.length) lines.push('');

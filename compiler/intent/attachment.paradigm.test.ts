@@ -7,6 +7,8 @@
  * replicas except two" (a count kept, not added) and a removal that would lose a setting the
  * request wants kept (asks, never drops it silently).
  *
+ * (A template's own memory default stays: a row says `memory_not` the size said of another
+ * service; six rows said `memory_absent` at first, which every template and image default failed.)
  * Written from English before the engine was run on it (other services, words and orders than
  * held-out 22's). First run on main (a30697b, 16:40 UTC): 15/37.
  */
@@ -17,16 +19,16 @@ const WORKER = 'add a service called worker using image ghcr.io/acme/worker:2';
 const STACK = [API, WORKER, 'add postgres', 'add redis'];
 
 /** Rows still failing (each asserted to fail; a fix takes its id off). */
-const GAPS = ['paren-sizes', 'paren-give-it', 'paren-for-purpose-size', 'with-size-not-next', 'paren-image-name-port', 'paren-name-image-port-internal', 'paren-internal-only', 'paren-call-the-service-replicas', 'paren-service-replicas', 'in-front-of-it', 'in-front-of-it-proxy', 'comma-each-own', 'limits-list-existing', 'both-network', 'both-memory-and-network', 'size-stays-first', 'addr-words-port', 'addr-bound-to', 'addr-only-on-localhost', 'addr-arrow', 'addr-arrow-spaced', 'remove-keep-env'];
+const GAPS: string[] = ['paren-name-image-port-internal', 'paren-internal-only', 'paren-service-replicas', 'comma-each-own', 'both-network', 'both-memory-and-network', 'addr-bound-to', 'addr-arrow', 'addr-arrow-spaced', 'remove-keep-env'];
 
 const rows: Record<string, ParadigmRow> = {
   // A bracket after a mention: the bracket's attributes are that service's.
   'paren-ports-two': { request: 'set up grafana (port 3001) and prometheus (port 9091)', expect: [{ service: 'grafana', host_port: 3001 }, { service: 'prometheus', host_port: 9091 }] },
   'paren-bare-ports-three': { request: 'i want loki (3100), alertmanager (9093) and gatus on 8082', expect: [{ service: 'loki', host_port: 3100 }, { service: 'alertmanager', host_port: 9093 }, { service: 'gatus', host_port: 8082 }] },
   'paren-sizes': { request: 'add redis (256mb) and mariadb (1gb)', expect: [{ service: 'redis', memory: '256Mi' }, { service: 'mariadb', memory: '1Gi' }] },
-  'paren-give-it': { request: 'add mariadb (give it 3 gigs) and a redis for caching', expect: [{ service: 'mariadb', memory: '3Gi' }, { service: 'redis', memory_absent: true }] },
-  'paren-for-purpose-size': { request: 'we need a postgres for billing (4g of ram), redis for the queue and nginx on 80', expect: [{ service: 'postgres', memory: '4Gi' }, { service: 'redis', memory_absent: true }, { service: 'nginx', host_port: 80, memory_not: '4Gi' }] },
-  'with-size-not-next': { request: 'postgres with 2g and redis', expect: [{ service: 'postgres', memory: '2Gi' }, { service: 'redis', memory_absent: true }] },
+  'paren-give-it': { request: 'add mariadb (give it 3 gigs) and a redis for caching', expect: [{ service: 'mariadb', memory: '3Gi' }, { service: 'redis', memory_not: '3Gi' }] },
+  'paren-for-purpose-size': { request: 'we need a postgres for billing (4g of ram), redis for the queue and nginx on 80', expect: [{ service: 'postgres', memory: '4Gi' }, { service: 'redis', memory_not: '4Gi' }, { service: 'nginx', host_port: 80, memory_not: '4Gi' }] },
+  'with-size-not-next': { request: 'postgres with 2g and redis', expect: [{ service: 'postgres', memory: '2Gi' }, { service: 'redis', memory_not: '2Gi' }] },
   'paren-image-name-port': { request: 'run my flask thing (image ghcr.io/me/ledger:3, call it ledger) on port 5000 next to a redis', expect: [{ service: 'ledger', image: 'ghcr.io/me/ledger:3', host_port: 5000 }, { service: 'redis' }] },
   'paren-name-image-port-internal': { request: 'nginx on 80 in front of a backend (image ghcr.io/acme/back:1, name it back, port 9000, not published)', expect: [{ service: 'nginx', host_port: 80 }, { service: 'back', image: 'ghcr.io/acme/back:1', no_ports: true }] },
   'paren-internal-only': { request: 'caddy on 443 and an app (ghcr.io/acme/shopfront:2, called shopfront, internal only)', expect: [{ service: 'caddy', host_port: 443 }, { service: 'shopfront', no_ports: true }] },
@@ -39,7 +41,7 @@ const rows: Record<string, ParadigmRow> = {
   'colon-attrs': { request: 'add prometheus: port 9099, 1g memory', expect: [{ service: 'prometheus', host_port: 9099, memory: '1Gi' }] },
   'comma-each-own': { request: 'add redis, 512mb; postgres, 2gb', expect: [{ service: 'redis', memory: '512Mi' }, { service: 'postgres', memory: '2Gi' }] },
   'list-ports-each': { request: 'three services please: nginx on 8080, grafana on 3005, prometheus on 9095', expect: [{ service: 'nginx', host_port: 8080 }, { service: 'grafana', host_port: 3005 }, { service: 'prometheus', host_port: 9095 }] },
-  'limits-list-existing': { before: STACK, request: 'memory limits: postgres 2g, redis 256m', expect: [{ service: 'postgres', memory: '2Gi' }, { service: 'redis', memory: '256Mi' }, { service: 'api', memory_absent: true }] },
+  'limits-list-existing': { before: STACK, request: 'memory limits: postgres 2g, redis 384m', expect: [{ service: 'postgres', memory: '2Gi' }, { service: 'redis', memory: '384Mi' }, { service: 'api', memory_not: '384Mi' }] },
   // both / each / all of them: the attribute goes to every service listed, and to no other.
   'both-memory': { request: 'mariadb and redis, both with 512 megs of ram', expect: [{ service: 'mariadb', memory: '512Mi' }, { service: 'redis', memory: '512Mi' }] },
   'each-memory': { request: 'add postgres and mariadb, each with 2 gigs', expect: [{ service: 'postgres', memory: '2Gi' }, { service: 'mariadb', memory: '2Gi' }] },
@@ -47,10 +49,10 @@ const rows: Record<string, ParadigmRow> = {
   'both-memory-and-network': { request: 'mariadb and redis, both limited to 1g and both on a network named store', expect: [{ service: 'mariadb', memory: '1Gi', network: 'store' }, { service: 'redis', memory: '1Gi', network: 'store' }] },
   'all-of-them-memory': { request: 'spin up nginx, redis and grafana, all of them capped at 256m', expect: [{ service: 'nginx', memory: '256Mi' }, { service: 'redis', memory: '256Mi' }, { service: 'grafana', memory: '256Mi' }] },
   'all-three-cpu': { request: 'add grafana, prometheus and loki; all three get half a cpu', expect: [{ service: 'grafana', cpu: '0.5' }, { service: 'prometheus', cpu: '0.5' }, { service: 'loki', cpu: '0.5' }] },
-  'each-existing': { before: STACK, request: 'give postgres and redis 1 gig each', expect: [{ service: 'postgres', memory: '1Gi' }, { service: 'redis', memory: '1Gi' }, { service: 'worker', memory_absent: true }] },
+  'each-existing': { before: STACK, request: 'give postgres and redis 1 gig each', expect: [{ service: 'postgres', memory: '1Gi' }, { service: 'redis', memory: '1Gi' }, { service: 'worker', memory_not: '1Gi' }] },
   'both-existing-not-third': { before: STACK, request: 'the api and the worker should both have 2 cpus', expect: [{ service: 'api', cpu: '2' }, { service: 'worker', cpu: '2' }, { service: 'postgres' }] },
   // Never spread to a service the attribute was not said of.
-  'size-stays-first': { request: 'set up mariadb with 4g of memory plus a redis', expect: [{ service: 'mariadb', memory: '4Gi' }, { service: 'redis', memory_absent: true }] },
+  'size-stays-first': { request: 'set up mariadb with 4g of memory plus a redis', expect: [{ service: 'mariadb', memory: '4Gi' }, { service: 'redis', memory_not: '4Gi' }] },
   'size-stays-last': { request: 'add nginx and redis with 96mb', expect: [{ service: 'redis', memory: '96Mi' }, { service: 'nginx', memory_not: '96Mi' }] },
   'port-stays': { request: 'add nginx on 8081 and grafana', expect: [{ service: 'nginx', host_port: 8081 }, { service: 'grafana', host_port: 3000 }] },
   // A port's address said in words.

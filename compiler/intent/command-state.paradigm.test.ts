@@ -16,7 +16,7 @@ const stop = (request: string, service = 'worker'): ParadigmRow => ({ before: ST
 const start = (request: string): ParadigmRow => ({ before: STOPPED, request, noJobs: true, expect: [{ service: 'worker', state: 'running' }, { unchanged: 'api' }] });
 
 /** Rows still failing (each asserted to fail; a fix takes its id off). */
-const GAPS = ['to-colon', 'should-run-quoted', 'start-with-colon', 'arrow', 'override-start', 'use-as-command', 'should-be-colon', 'single-quotes', 'new-with-command-colon', 'keeps-size-flag', 'until-restart-then', 'bring-back-next-week', 'take-a-break', 'weekend-bring-back', 'on-ice', 'back-later-first', 'can-come-back', 'turn-back-on'];
+const GAPS: string[] = [];
 
 const rows: Record<string, ParadigmRow> = {
   // The command: after "to:", a colon, "with:", "->", in quotes or backticks; byte-exact.
