@@ -327,10 +327,30 @@ export async function operationRequestFor(ctx: Pick<AgentContext, 'env' | 'cwd'>
   const op = operationRequest(message, []);
   if (op !== null && op.kind !== 'logs') return { op, services: [] };
   if (!/\b(?:logs?|output|say(?:ing)?|print(?:ing)?)\b/i.test(message)) return null;
-  const services = (await knownServices(ctx, stateDirFlag)).map((s) => s.name);
+  const known = await knownServices(ctx, stateDirFlag);
+  const services = known.map((s) => s.name);
   const named = operationRequest(message, services);
-  return named === null ? null : { op: named, services };
+  if (named !== null) return { op: named, services };
+  // "show me the logs of the database", "the cache's logs": a kind of service said for its
+  // name (walkthrough 22: it printed every service's logs). One service of that kind is that
+  // one; several are asked for by name (the logs operation with no service says which).
+  for (const [word, image] of LOG_KINDS) {
+    const said = word.exec(message);
+    if (!said) continue;
+    const fits = known.filter((s) => image.test(s.image ?? s.name)).map((s) => s.name);
+    if (fits.length === 0) continue;
+    const op = operationRequest(message.slice(0, said.index) + fits[0]! + message.slice(said.index + said[0].length), services);
+    if (op?.kind === 'logs') return { op: fits.length === 1 ? op : { kind: 'logs', ...(op.lines ? { lines: op.lines } : {}) }, services: fits.length === 1 ? services : fits };
+  }
+  return null;
 }
+
+/** A kind of service said in place of its name, and the images of that kind. */
+const LOG_KINDS: [RegExp, RegExp][] = [
+  [/\b(?:database|db|postgres(?:ql)?|mysql|maria\s?db)\b/i, /postgres|postgis|timescale|mysql|mariadb|mongo/i],
+  [/\b(?:cache|redis|valkey|memcached?)\b/i, /redis|valkey|memcached/i],
+  [/\b(?:web\s?server|web\s?site|site|front\s?end|nginx|caddy)\b/i, /nginx|caddy|httpd|\/web[:@]/i],
+];
 
 /** This host's services: those the compiled state files define, then the managed containers' (Docker up). */
 export async function knownServices(ctx: Pick<AgentContext, 'env' | 'cwd'>, stateDirFlag?: string): Promise<{ name: string; image?: string; ports?: number[] }[]> {

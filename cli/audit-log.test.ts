@@ -69,4 +69,38 @@ describe('claude audit (no subcommand) shows the log and whether it verifies', (
     expect(verify.stderr).toContain(`audit log ${file}: TAMPERED at line 2 (edited)`);
     expect(host.claude('audit', 'verify', '-n', '2').status).toBe(2);
   });
+
+  it('a damaged line (a record missing fields, a JSON null, a half line): claude audit names its line number and goes on; verify says where the chain is broken (it crashed with a TypeError before)', async () => {
+    const file = join(host.dataDir, 'audit.jsonl');
+    const ls = readFileSync(file, 'utf8').replace(/\n$/, '').split('\n');
+    ls[1] = '{"seq":2}';
+    ls[2] = 'null';
+    ls[3] = '{"seq":4,"ts":"2026-12';
+    writeFileSync(file, ls.join('\n') + '\n');
+    term.runClaude(['audit'], { env: host.env, cwd: host.base });
+    const s = await term.exited('1', 60_000);
+    expect(s).not.toContain('internal error');
+    expect(s).toContain('all 3 record(s) and 3 damaged line(s), oldest first:');
+    expect(s).toContain('line 2: DAMAGED, a record with missing or wrong fields: ts, actor, event, planId, details, prev, hash; skipped (claude audit verify)');
+    expect(s).toContain('line 3: DAMAGED, not a record (a JSON null); skipped');
+    expect(s).toMatch(/line 4: DAMAGED, not valid JSON \(.+\); skipped/);
+    expect(s).toContain('#5  2026-12-06 10:05:00Z  claude-scheduler  job.succeeded');
+    expect(s).toContain('#6  2026-12-06 10:06:00Z  alice  plan.applied');
+    expect(s).toContain(`audit log ${file}: TAMPERED at line 2 (malformed)`);
+
+    const two = host.claude('audit', '-n', '2');
+    expect(two.status).toBe(1);
+    expect(two.stdout).toContain('the last 2 of 3 records and 3 damaged line(s)');
+    expect(two.stdout).not.toContain('line 2: DAMAGED');
+
+    const json = JSON.parse(host.claude('audit', '--json').stdout) as { total: number; damaged: { line: number }[] };
+    expect(json.total).toBe(3);
+    expect(json.damaged.map((d) => d.line)).toEqual([2, 3, 4]);
+
+    const verify = host.claude('audit', 'verify');
+    expect(verify.status).toBe(1);
+    expect(verify.stderr).toContain(
+      `audit log ${file}: TAMPERED at line 2 (malformed): line 2 of ${file} is damaged, a record with missing or wrong fields: ts, actor, event, planId, details, prev, hash: the hash chain is broken at line 2 (between line 1, seq 1 and line 5, seq 5); the records before it verify`,
+    );
+  });
 });

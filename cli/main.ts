@@ -183,6 +183,16 @@ export async function preloadPlanValidator(dataDir: string): Promise<void> {
   (await import('../runtime/verify.js')).planValidator(dataDir);
 }
 
+/**
+ * Starts the resident `nft -j -i` the observations of this process list the firewall through
+ * (runtime/drivers/nft.ts ResidentNftReader): the warm CLI worker's warm-up (cli/remote.ts). Here,
+ * not there, for the same reason as preloadPlanValidator: the worker runs the commands from the
+ * bundle, whose copy of the module is the one the observer asks.
+ */
+export async function startResidentNftReader(): Promise<void> {
+  (await import('../runtime/drivers/nft.js')).startResidentNftReader();
+}
+
 /** Called by `bin/claude`. */
 export async function run(argv: string[]): Promise<void> {
   // `claude help | head -5`: the reader went away; stop quietly, as other Unix tools do.

@@ -23,7 +23,7 @@
  */
 import { mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
@@ -69,6 +69,11 @@ async function loadCli(): Promise<{ cli: typeof CliMain; build: string }> {
 async function warmUp(cli: typeof CliMain): Promise<void> {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
   const run = (argv: string[]) => cli.runWith(argv, { stdout: discard(), stderr: discard(), stdin: Readable.from([]), isTTY: false, env: { ...process.env }, cwd: process.cwd() });
+  // The observation's firewall listing through a resident `nft -j -i` (runtime/drivers/nft.ts
+  // ResidentNftReader): a spawn of nft from this ≈ 240 MB process forks it, and the apply's
+  // Engine API requests waited behind that fork (docs/runtime.md, session 22). Started here,
+  // while no command runs; `status` below then lists through it once.
+  await cli.startResidentNftReader();
   await run(['validate', '--json']);
   await run(['status', '--json']);
   const { resolvePaths } = await import('../common/paths.js');
@@ -129,7 +134,11 @@ async function watchFiles(): Promise<void> {
   const { compilerBuildFiles } = await import('../compiler/compile-cache.js');
   const dist = dirname(dirname(fileURLToPath(import.meta.url)));
   const files = [...(compilerBuildFiles() ?? []), ...['cli/main.js', 'cli/remote.js', 'bundle/main.js', 'bundle/inputs.json'].map((f) => join(dist, f))];
-  const all = [...new Set([...files, ...files.map((f) => dirname(f))])];
+  // Each file's dir too, but not node_modules' own (the dir of its .package-lock.json): any tool
+  // that makes a cache at its top level (.vite, .cache) moves its mtime, and the worker refused
+  // every command after it. The packages are watched through .package-lock.json, which npm
+  // rewrites whenever one is added, removed or changed.
+  const all = [...new Set([...files, ...files.map((f) => dirname(f)).filter((d) => basename(d) !== 'node_modules')])];
   watched = { files: all, stamp: stampOf(all) };
 }
 

@@ -6,6 +6,9 @@
  * canonicalizer (common/canonical.ts, the `canonicalize` library), over the planner's own specs
  * and random ones (keys out of order, integer-like or "__proto__" label keys, the hash labels
  * themselves, undefined values, no resources, empty parts before and after "resources").
+ * desiredContainers hashes the specs it makes from one JSON text of what is hashed, the base hash
+ * from the same text with the limits as `{}` (specHashes; docs/plans.md, "Plan and sign at 10,000
+ * services"): its labels are checked against the formula on random services too.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -68,6 +71,31 @@ describe('containerConfigHashes: one canonical pass, the same bytes as the formu
           if (tailOnly) for (const k of Object.keys(spec)) if (k < 'resources' && k !== 'labels') delete spec[k];
           const s = (shuffle ? Object.fromEntries(Object.entries(spec).reverse()) : spec) as unknown as ContainerSpec;
           expectSame(s, digests);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('desiredContainers\' own hashes of random services (odd label and variable names, a "resources" key anywhere, limits or none) are the formula\'s', () => {
+    const text = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('"resources":{}', '}', '\\"', 'resources'));
+    fc.assert(
+      fc.property(
+        record,
+        record,
+        fc.option(fc.array(text, { maxLength: 3 }), { nil: undefined }),
+        fc.option(text, { nil: undefined }),
+        fc.constantFrom<Record<string, number>>({}, { memoryBytes: 1 << 26 }, { nanoCpus: 5e8 }, { memoryBytes: 1 << 20, nanoCpus: 1e9 }),
+        fc.option(fc.record({ keep: fc.integer({ min: 1, max: 9 }) }), { nil: undefined }),
+        fc.integer({ min: 1, max: 3 }),
+        (labels, environment, command, user, resources, logs, replicas) => {
+          const svc = service('web', { labels, environment, resources, replicas, ...(command ? { command } : {}), ...(user !== undefined ? { user, workingDir: user } : {}), ...(logs ? { logs } : {}) });
+          for (const spec of desiredContainers(model({ services: [svc] }))) {
+            expect(spec.configHash).toBe(reference(spec, {}));
+            expect(spec.labels[LABEL_CONFIG_HASH]).toBe(spec.configHash);
+            expect(spec.labels[LABEL_BASE_HASH]).toBe(reference(spec, {}, {}));
+            expectSame(spec, {});
+          }
         },
       ),
       { numRuns: 400 },

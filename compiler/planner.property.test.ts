@@ -22,6 +22,7 @@ import { hostFileDigest, scheduleHash } from '../plan/host-state.js';
 import { keyIdOf, parseEnvelope, serializeEnvelope } from '../plan/envelope.js';
 import { inspectPlan } from '../plan/inspect.js';
 import { validatePlanPayload } from '../plan/schema.js';
+import { inCanonicalOrder } from '../plan/canonical.js';
 import type { PlanPayload, PlanStep } from '../plan/types.js';
 
 const SVC = ['sa', 'sb', 'sc', 'sd', 'se'] as const;
@@ -177,6 +178,9 @@ describe('planner properties (in-memory engine)', { timeout: 300_000 }, () => {
         const A = worldFrom(toModel(prev), disturb);
         const p = plan(D, observeWorld(A), opts({ allowDestructive }));
         expect(validatePlanPayload(p)).toEqual([]);
+        // every key in canonical order, as the planner writes the steps it keeps as they are
+        // (addInOrder): signing then needs no copy and no replacer
+        expect(inCanonicalOrder(p)).toBe(true);
         const reach = closure(p.steps);
         const index = new Map(p.steps.map((s, i) => [s.id, i]));
         p.steps.forEach((s, i) => {

@@ -24,7 +24,7 @@ import { sha256Hex } from '../common/canonical.js';
 import { createHash } from 'node:crypto';
 import { canonicalJsonFast, inCanonicalOrder, sortKeys, sortKeysDeep } from '../plan/canonical.js';
 import { LABEL_BASE_HASH, LABEL_CONFIG_HASH, LABEL_MANAGED, LABEL_REPLICA, LABEL_SECRET_REFS, LABEL_SERVICE } from '../plan/types.js';
-import { dangerousMount } from '../plan/trust.js';
+import { dangerousMount, mountHolding } from '../plan/trust.js';
 import type {
   ContainerSpec,
   HealthSpec,
@@ -46,7 +46,6 @@ import type {
 import { globalFingerprint, mountKey, resourceFingerprints } from '../plan/fingerprint.js';
 import { hostFileDigest, normalizeMode, scheduleHash } from '../plan/host-state.js';
 import type { ResolvedFirewall, ResolvedModel, ResolvedService } from './model.js';
-import { mountHolding } from './resolve.js';
 import { compileFirewall, exposureMap, OPEN_PORTS, type CompiledFirewall, type Exposure, type FirewallSpec } from './firewall.js';
 import { DiagnosticSink, DiagnosticsError, type Diagnostic } from './diagnostics.js';
 
@@ -218,40 +217,53 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
   for (const svc of model.services) {
     if (!svc.enabled) continue;
     const digests = secretDigestsFor(svc);
+    // Every object is built with its keys in sorted order (the health check, from the
+    // model, through sortKeysDeep), so the config hash here and the plan's canonical JSON
+    // are written without a replacer (plan/canonical.ts; docs/plans.md). plan/canonical.test.ts
+    // checks the planner's payload is in order. What does not depend on the replica is made
+    // once per service and shared by its replicas' specs (the same JSON).
+    const env = sortRecord(svc.environment);
+    const healthcheck = svc.healthcheck ? sortKeysDeep({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null;
+    const logs = svc.logs ? clean({ keep: svc.logs.keep, maxBytes: svc.logs.maxBytes }) : undefined;
+    const mounts = svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target })).sort((a, b) => cmp(a.target, b.target));
+    const networks = [...svc.networks].sort().map((n) => ({ aliases: [svc.name], name: n }));
+    const resources = clean({ memoryBytes: svc.resources.memoryBytes, nanoCpus: svc.resources.nanoCpus });
+    const secretRefs = [...svc.secretRefs].sort();
     for (let r = 1; r <= svc.replicas; r++) {
       const labels: Record<string, string> = { ...svc.labels };
       labels[LABEL_MANAGED] = 'true';
       labels[LABEL_SERVICE] = svc.name;
       labels[LABEL_REPLICA] = String(r);
-      // Every object is built with its keys in sorted order (the health check, from the
-      // model, through sortKeysDeep), so the config hash here and the plan's canonical JSON
-      // are written without a replacer (plan/canonical.ts; docs/plans.md). plan/canonical.test.ts
-      // checks the planner's payload is in order.
-      const spec: ContainerSpec = clean({
-          command: svc.command,
-          configHash: '',
-          entrypoint: svc.entrypoint,
-          env: sortRecord(svc.environment),
-          healthcheck: svc.healthcheck ? sortKeysDeep({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null,
-          image: svc.resolvedImage,
-          labels: sortRecord(labels),
-          logs: svc.logs ? clean({ keep: svc.logs.keep, maxBytes: svc.logs.maxBytes }) : undefined,
-          mounts: svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target })).sort((a, b) => cmp(a.target, b.target)),
-          name: containerName(svc.name, r),
-          networks: [...svc.networks].sort().map((n) => ({ aliases: [svc.name], name: n })),
-          ports: svc.ports
-            .map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ container: p.container, host: p.host, hostIp: p.hostIp, protocol: p.protocol }) : { container: p.container, protocol: p.protocol }))
-            .sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0)),
-          replica: r,
-          resources: clean({ memoryBytes: svc.resources.memoryBytes, nanoCpus: svc.resources.nanoCpus }),
-          restart: svc.restart,
-          secretRefs: [...svc.secretRefs].sort(),
-          service: svc.name,
-          state: svc.state,
-          user: svc.user,
-          workingDir: svc.workingDir,
-      });
+      const parts: SpecParts = {
+        command: svc.command,
+        entrypoint: svc.entrypoint,
+        env,
+        healthcheck,
+        image: svc.resolvedImage,
+        labels: sortRecord(labels),
+        logs,
+        mounts,
+        name: containerName(svc.name, r),
+        networks,
+        ports: svc.ports
+          .map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ container: p.container, host: p.host, hostIp: p.hostIp, protocol: p.protocol }) : { container: p.container, protocol: p.protocol }))
+          .sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0)),
+        replica: r,
+        resources,
+        restart: svc.restart,
+        secretRefs,
+        service: svc.name,
+        state: svc.state,
+        user: svc.user,
+        workingDir: svc.workingDir,
+      };
       // and the same without the limits: equal when only memory/CPU changed (updated in place)
+      const hashes = specHashes(parts, digests);
+      if (hashes) {
+        out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), hashes.configHash));
+        continue;
+      }
+      const spec = specOf(parts, parts.labels, '');
       const { configHash, baseHash } = containerConfigHashes(spec, digests);
       spec.configHash = configHash;
       spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
@@ -259,6 +271,107 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
     }
   }
   return out.sort((a, b) => cmp(a.name, b.name));
+}
+
+/** What a ContainerSpec is made of, the config hash aside. */
+interface SpecParts {
+  command: string[] | undefined;
+  entrypoint: string[] | undefined;
+  env: ContainerSpec['env'];
+  healthcheck: ContainerSpec['healthcheck'];
+  image: string;
+  labels: ContainerSpec['labels'];
+  logs: ContainerSpec['logs'];
+  mounts: ContainerSpec['mounts'];
+  name: string;
+  networks: ContainerSpec['networks'];
+  ports: ContainerSpec['ports'];
+  replica: number;
+  resources: ContainerSpec['resources'];
+  restart: ContainerSpec['restart'];
+  secretRefs: string[];
+  service: string;
+  state: ContainerSpec['state'];
+  user: string | undefined;
+  workingDir: string | undefined;
+}
+
+/**
+ * The spec of `p` with `configHash` (its keys in sorted order and none undefined, as `clean`
+ * leaves them); without one, what its config hash is taken over: the same without configHash
+ * and state (the module comment).
+ */
+function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: string): ContainerSpec {
+  const whole = configHash !== undefined;
+  const o = {} as Record<string, unknown>;
+  if (p.command !== undefined) o.command = p.command;
+  if (whole) o.configHash = configHash;
+  if (p.entrypoint !== undefined) o.entrypoint = p.entrypoint;
+  o.env = p.env;
+  o.healthcheck = p.healthcheck;
+  o.image = p.image;
+  o.labels = labels;
+  if (p.logs !== undefined) o.logs = p.logs;
+  o.mounts = p.mounts;
+  o.name = p.name;
+  o.networks = p.networks;
+  o.ports = p.ports;
+  o.replica = p.replica;
+  o.resources = p.resources;
+  o.restart = p.restart;
+  o.secretRefs = p.secretRefs;
+  o.service = p.service;
+  if (whole && p.state !== undefined) o.state = p.state;
+  if (p.user !== undefined) o.user = p.user;
+  if (p.workingDir !== undefined) o.workingDir = p.workingDir;
+  return o as unknown as ContainerSpec;
+}
+
+/**
+ * The config hash and the base hash of the spec made of `p`, byte for byte what
+ * containerConfigHashes gives for it (the module comment), from one canonical JSON of what is
+ * hashed: `{"secrets":…,"spec":{…}}` without configHash and state, then the same text with the
+ * limits as `{}` for the base hash (docs/plans.md, "Plan and sign at 10,000 services"). The
+ * limits are the last object in that text: only strings and a list of strings come after
+ * `resources`, and a `"resources":` inside a string would have its quote escaped. Undefined
+ * when the general path must say (the hash labels among the labels, something out of canonical
+ * order such as an integer-like label or variable name).
+ */
+function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash: string; baseHash: string } | undefined {
+  if (Object.hasOwn(p.labels, LABEL_CONFIG_HASH) || Object.hasOwn(p.labels, LABEL_BASE_HASH)) return undefined;
+  const first = { secrets, spec: specOf(p, p.labels) };
+  if (!inCanonicalOrder(first)) return undefined;
+  // what comes after the limits holds no key (so the last `"resources":` is theirs)
+  if (typeof p.restart !== 'string' || typeof p.service !== 'string' || (p.user !== undefined && typeof p.user !== 'string') || (p.workingDir !== undefined && typeof p.workingDir !== 'string')) return undefined;
+  for (const x of p.secretRefs) if (typeof x !== 'string') return undefined;
+  const text = JSON.stringify(first);
+  const limits = JSON.stringify(p.resources);
+  const at = text.lastIndexOf('"resources":') + 12;
+  if (at < 12 || !text.startsWith(limits, at)) return undefined;
+  return { configHash: sha256Hex(text), baseHash: sha256Hex(text.slice(0, at) + '{}' + text.slice(at + limits.length)) };
+}
+
+/** `labels` (in order, without the two hash labels) with the base hash and the config hash put in their places. */
+function withHashLabels(labels: Record<string, string>, baseHash: string, configHash: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let base = false;
+  let config = false;
+  for (const k in labels) {
+    if (!Object.hasOwn(labels, k)) continue;
+    if (!base && k > LABEL_BASE_HASH) {
+      out[LABEL_BASE_HASH] = baseHash;
+      base = true;
+    }
+    if (!config && k > LABEL_CONFIG_HASH) {
+      out[LABEL_CONFIG_HASH] = configHash;
+      config = true;
+    }
+    if (k === '__proto__') Object.defineProperty(out, k, { value: labels[k]!, enumerable: true, writable: true, configurable: true });
+    else out[k] = labels[k]!;
+  }
+  if (!base) out[LABEL_BASE_HASH] = baseHash;
+  if (!config) out[LABEL_CONFIG_HASH] = configHash;
+  return out;
 }
 
 export function desiredNetworks(model: ResolvedModel): NetworkSpec[] {
@@ -269,7 +382,7 @@ export function desiredNetworks(model: ResolvedModel): NetworkSpec[] {
 
 export function desiredVolumes(model: ResolvedModel): VolumeSpec[] {
   return model.volumes
-    .map((v) => clean({ name: v.name, path: v.path, permissions: v.permissions ? normalizeMode(v.permissions) : undefined, owner: v.owner }))
+    .map((v) => clean({ name: v.name, owner: v.owner, path: v.path, permissions: v.permissions ? normalizeMode(v.permissions) : undefined })) // keys in order (addInOrder)
     .sort((a, b) => cmp(a.name, b.name));
 }
 
@@ -435,6 +548,16 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     steps.set(s.id, s);
     return s;
   };
+  // The steps made for every service and volume (volume.create, image.ensure, container.create,
+  // container.start) are written with their keys in sorted order, and their params and inverse
+  // too: kept as they are, without sortedStep's copy and walk (30,000 steps at 10,000 services;
+  // docs/plans.md, "Plan and sign at 10,000 services"). Signing checks the order all the same
+  // (plan/canonical.ts inCanonicalOrder), and plan/canonical.test.ts that the planner keeps it.
+  const addInOrder = (step: PlanStep): PlanStep => {
+    if (steps.has(step.id)) throw new Error(`planner bug: duplicate step id ${step.id}`);
+    steps.set(step.id, step);
+    return step;
+  };
   const record = (key: string, kind: Kind, change: Change, line: string) => changes.set(key, { kind, change, line });
   const display: PlanDisplayInfo = { changes: [], exposure: [], kept: [], overview: [], warnings: [] };
 
@@ -537,18 +660,23 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   };
 
   // ── phase 2: volumes (host directories). Containers mount them. ──────────────────────
+  const volumeStepIds = new Map<string, string>(); // volume name → its volume.create step
   for (const v of volumes) {
     const o = obsVolumes.get(v.name);
     if (!o || !o.exists) {
       // a recorded volume whose directory is gone: undone by restoring the snapshot (the record as it was)
       const inverse = o ? null : { op: 'volume.remove' as const, params: { deleteData: false, volume: v } };
       const onMount = mountStepFor(v.path);
-      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: onMount ? [onMount] : [], risk: 'safe', phase: 2, inverse, description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}` });
+      const id = stepId('volume.create', v.name);
+      addInOrder({ dependsOn: onMount ? [onMount] : [], description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}`, id, inverse, op: 'volume.create', params: v, phase: 2, risk: 'safe', target: `volume/${v.name}` });
+      volumeStepIds.set(v.name, id);
       record(`volume/${v.name}`, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
     } else if (volumeDiffers(v, o)) {
       const old = volumeSpecOf(o);
       const onMount = mountStepFor(v.path);
-      add({ id: stepId('volume.create', v.name), op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: onMount ? [onMount] : [], risk: 'safe', phase: 2, inverse: { op: 'volume.create', params: old }, description: `Update volume '${v.name}' (${describeVolumeChange(old, v)})` });
+      const id = stepId('volume.create', v.name);
+      add({ id, op: 'volume.create', target: `volume/${v.name}`, params: v, dependsOn: onMount ? [onMount] : [], risk: 'safe', phase: 2, inverse: { op: 'volume.create', params: old }, description: `Update volume '${v.name}' (${describeVolumeChange(old, v)})` });
+      volumeStepIds.set(v.name, id);
       record(`volume/${v.name}`, 'volume', 'update', `~ volume ${v.name} (${describeVolumeChange(old, v)})`);
     }
   }
@@ -581,7 +709,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     const existing = imageSteps.get(ref);
     if (existing) return existing;
     const id = stepId('image.ensure', ref);
-    add({ id, op: 'image.ensure', target: `image/${idPart(ref, true)}`, params: { pull: desired.images.pull, ref, requested }, dependsOn: [], risk: 'safe', phase: 3, inverse: null, description: `Ensure image ${ref}${requested !== ref ? ` (for ${requested})` : ''} is present` });
+    addInOrder({ dependsOn: [], description: `Ensure image ${ref}${requested !== ref ? ` (for ${requested})` : ''} is present`, id, inverse: null, op: 'image.ensure', params: { pull: desired.images.pull, ref, requested }, phase: 3, risk: 'safe', target: `image/${idPart(ref, true)}` });
     if (!imagesPresent.has(ref)) record(`image/${ref}`, 'image', 'create', `+ image ${ref}`);
     imageSteps.set(ref, id);
     return id;
@@ -680,7 +808,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const volByPath = new Map(volumes.map((v) => [v.path, v]));
   const volumeIdFor = (source: string, declared?: string): string | undefined => {
     const v = (declared !== undefined ? volByName.get(declared) : undefined) ?? volByPath.get(source);
-    return v && steps.has(stepId('volume.create', v.name)) ? stepId('volume.create', v.name) : undefined;
+    return v && volumeStepIds.get(v.name);
   };
   const startsByService = new Map<string, string[]>(); // service → its containers' start step ids
   const startedServiceSteps = (svc: string): string[] => startsByService.get(svc) ?? [];
@@ -698,24 +826,25 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       const needs = new Set<string>(phase5);
       // A container stopped in phase 4 (an orphan, a replaced one) may hold a host port this
       // one publishes: bind it only after that stop.
-      for (const p of spec.ports) {
-        if (p.host === undefined) continue;
-        for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) needs.add(stop.id);
+      if (stopsByHostPort.size > 0) {
+        for (const p of spec.ports) {
+          if (p.host === undefined) continue;
+          for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) needs.add(stop.id);
+        }
       }
       for (const n of spec.networks) {
         const id = networkCreateIds.get(n.name);
         if (id) needs.add(id);
       }
-      const svcMounts = services.get(spec.service)?.mounts ?? [];
-      for (const m of svcMounts) {
+      for (const m of svc.mounts) {
         const id = volumeIdFor(m.source, m.volume);
         if (id) needs.add(id);
-        const mountId = mountStepFor(m.source);
+        const mountId = mountIds.size ? mountStepFor(m.source) : undefined;
         if (mountId) needs.add(mountId);
       }
       // The starts of what it depends_on (each waits until its container is healthy).
       const depStarts: string[] = [];
-      for (const dep of svc.dependsOn) depStarts.push(...startedServiceSteps(dep));
+      for (const dep of svc.dependsOn) for (const id of startedServiceSteps(dep)) depStarts.push(id);
       let startDeps: string[];
       if (f.action === 'limits') {
         // Memory/CPU only: `docker update` on the running container (runtime/apply.ts), no stop,
@@ -741,7 +870,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         const createNeeds = new Set(needs);
         if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) createNeeds.add(d);
         if (f.action === 'create') {
-          add({ id, op: 'container.create', target: `container/${spec.name}`, params: spec, dependsOn: [...createNeeds].sort(), risk: grants ? 'security' : 'safe', phase: 6, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, description: `Create container '${spec.name}' from ${spec.image}${grants}` });
+          addInOrder({ dependsOn: [...createNeeds].sort(), description: `Create container '${spec.name}' from ${spec.image}${grants}`, id, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, op: 'container.create', params: spec, phase: 6, risk: grants ? 'security' : 'safe', target: `container/${spec.name}` });
           record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
@@ -758,7 +887,18 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       }
       if (spec.state === 'running') {
         const id = stepId('container.start', spec.name);
-        add({ id, op: 'container.start', target: `container/${spec.name}`, params: clean({ healthTimeoutMs: healthTimeoutMs(spec.healthcheck), name: spec.name, probe: spec.healthcheck ?? undefined, waitHealthy: true }), dependsOn: startDeps, risk: 'safe', phase: 6, inverse: { op: 'container.stop', params: { name: spec.name, timeoutS: STOP_TIMEOUT_S } }, description: `Start container '${spec.name}' and wait until it is ${spec.healthcheck ? 'healthy' : 'running'}` });
+        const probe = spec.healthcheck;
+        addInOrder({
+          dependsOn: startDeps,
+          description: `Start container '${spec.name}' and wait until it is ${probe ? 'healthy' : 'running'}`,
+          id,
+          inverse: { op: 'container.stop', params: { name: spec.name, timeoutS: STOP_TIMEOUT_S } },
+          op: 'container.start',
+          params: probe ? { healthTimeoutMs: healthTimeoutMs(probe), name: spec.name, probe, waitHealthy: true } : { healthTimeoutMs: DEFAULT_START_TIMEOUT_MS, name: spec.name, waitHealthy: true },
+          phase: 6,
+          risk: 'safe',
+          target: `container/${spec.name}`,
+        });
         pushTo(startsByService, spec.service, id);
       }
     }
@@ -827,13 +967,15 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   // ── order, summary, display ────────────────────────────────────────────────────────
   const ordered = sortSteps([...steps.values()]);
   const summary = summarize(ordered, changes);
+  // one sort of the changes, by resource key (the display's order)
+  const changeList = [...changes].sort(byKey);
   const published = containers
     .filter((c) => c.state === 'running')
     .flatMap((c) => c.ports.filter((p) => p.host !== undefined).map((p) => clean({ service: c.service, hostPort: p.host!, protocol: p.protocol, hostIp: p.hostIp })));
   display.exposure = exposureMap(compiled ?? { enabled: false }, published);
-  display.changes = [...changes.entries()].sort(([a], [b]) => cmp(a, b)).map(([, c]) => c.line);
+  display.changes = changeList.map(([, c]) => c.line);
   display.overview = overview(services, volumes, networks, fates, orphans, changes);
-  const mountLines = [...steps.values()].filter((s) => s.op === 'mount.apply').map((s) => {
+  const mountLines = (mountIds.size ? [...steps.values()] : []).filter((s) => s.op === 'mount.apply').map((s) => {
     const m = (s.params as { mount: MountSpec }).mount;
     return `Storage: mount ${m.source} at ${m.target} (${m.type})${s.risk === 'destructive' ? `, FORMATTING it first unless it already holds ${m.type}` : ''}`;
   });
@@ -1067,25 +1209,30 @@ export function topoServices(services: readonly ResolvedService[]): string[] {
 
 /** Sorts by (phase, depth among same-phase dependencies, id): a topological order. */
 export function sortSteps(steps: PlanStep[]): PlanStep[] {
-  const byId = new Map(steps.map((s) => [s.id, s]));
-  const depth = new Map<string, number>();
-  const depthOf = (s: PlanStep): number => {
-    const known = depth.get(s.id);
-    if (known !== undefined) return known;
-    depth.set(s.id, 0); // cycle guard (the planner makes none)
+  // by position: one map from id to position, the depths in a typed array (-1: not known yet)
+  const at = new Map<string, number>();
+  for (let i = 0; i < steps.length; i++) at.set(steps[i]!.id, i);
+  const depth = new Int32Array(steps.length).fill(-1);
+  const depthOf = (i: number): number => {
+    const known = depth[i]!;
+    if (known >= 0) return known;
+    depth[i] = 0; // cycle guard (the planner makes none)
+    const s = steps[i]!;
     let d = 0;
     for (const id of s.dependsOn) {
-      const t = byId.get(id);
-      if (!t) throw new Error(`planner bug: ${s.id} depends on unknown step ${id}`);
+      const j = at.get(id);
+      if (j === undefined) throw new Error(`planner bug: ${s.id} depends on unknown step ${id}`);
+      const t = steps[j]!;
       if (t.phase > s.phase) throw new Error(`planner bug: ${s.id} (phase ${s.phase}) depends on ${id} (phase ${t.phase})`);
-      if (t.phase === s.phase) d = Math.max(d, depthOf(t) + 1);
+      if (t.phase === s.phase) d = Math.max(d, depthOf(j) + 1);
     }
-    depth.set(s.id, d);
+    depth[i] = d;
     return d;
   };
   for (const s of steps) if (!strictlyAscending(s.dependsOn)) s.dependsOn = [...new Set(s.dependsOn)].sort();
-  const keyed = steps.map((s) => ({ s, p: s.phase, d: depthOf(s) }));
-  keyed.sort((a, b) => a.p - b.p || a.d - b.d || cmp(a.s.id, b.s.id));
+  // (phase, depth) as one number: phases are 1-7, depths below 2^24
+  const keyed = steps.map((s, i) => ({ s, k: s.phase * 16_777_216 + depthOf(i) }));
+  keyed.sort((a, b) => a.k - b.k || cmp(a.s.id, b.s.id));
   return keyed.map((k) => k.s);
 }
 
@@ -1103,7 +1250,8 @@ function strictlyAscending(xs: readonly string[]): boolean {
 
 function summarize(steps: readonly PlanStep[], changes: Map<string, { kind: Kind; change: Change }>): PlanSummary {
   const summary: PlanSummary = { byKind: {}, byRisk: {}, create: 0, delete: 0, update: 0 };
-  for (const [, c] of [...changes.entries()].sort(([a], [b]) => cmp(a, b))) {
+  // counts: the order does not matter (byKind is put in key order below)
+  for (const c of changes.values()) {
     summary[c.change]++;
     const k = (summary.byKind[c.kind] ??= { create: 0, delete: 0, update: 0 });
     k[c.change]++;
@@ -1129,16 +1277,22 @@ function overview(
     const mark = f.action === 'create' ? '+' : f.action === 'replace' || f.action === 'limits' ? '~' : f.action === 'start' || f.action === 'stop' ? '~' : null;
     if (!mark) continue;
     const svc = services.get(f.spec.service);
-    const ports = hostPortsSaid(f.spec);
-    const vols = (svc?.mounts ?? []).filter((m) => m.volume || volumePaths.has(m.source)).map((m) => `volume ${m.source}`);
-    const what = [ports.length ? `port ${ports.join(', ')}` : '', ...vols].filter(Boolean).join(', ');
-    const extra = f.action === 'stop' ? 'stop' : f.action === 'start' ? 'start' : f.action === 'limits' ? `limits: ${limitsText(f.spec.resources)}` : what;
+    let extra: string;
+    if (f.action === 'stop') extra = 'stop';
+    else if (f.action === 'start') extra = 'start';
+    else if (f.action === 'limits') extra = `limits: ${limitsText(f.spec.resources)}`;
+    else {
+      // what it publishes and mounts: "port 80, volume /srv/data"
+      const ports = hostPortsSaid(f.spec);
+      extra = ports.length ? `port ${ports.join(', ')}` : '';
+      for (const m of svc?.mounts ?? []) if (m.volume || volumePaths.has(m.source)) extra = extra ? `${extra}, volume ${m.source}` : `volume ${m.source}`;
+    }
     // The service by name, then its image: "+ nginx (nginx:alpine)", so a change is never anonymous.
     byService.set(f.spec.service, `${mark} ${f.spec.service} (${svc?.image ?? f.spec.image})${extra ? `  → ${extra}` : ''}`);
   }
   for (const c of orphans) if (c.service && !byService.has(c.service) && c.replica === undefined) byService.set(c.service, `- ${c.name}`);
   for (const c of orphans) if (!byService.has(c.service ?? c.name)) byService.set(c.service ?? c.name, `- ${c.name} (${c.image})`);
-  for (const [, l] of [...byService.entries()].sort(([a], [b]) => cmp(a, b))) lines.push(l);
+  for (const [, l] of [...byService].sort(byKey)) lines.push(l);
   const newVolumes = volumes.filter((v) => changes.get(`volume/${v.name}`)?.change === 'create').length;
   const newNetworks = networks.filter((n) => changes.get(`network/${n.name}`)?.change === 'create');
   if (newVolumes || newNetworks.length) lines.push('');
@@ -1151,6 +1305,11 @@ function overview(
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Entries by key (the keys are distinct). */
+function byKey(a: readonly [string, unknown], b: readonly [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
 function sortRecord<T>(o: Record<string, T>): Record<string, T> {

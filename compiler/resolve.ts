@@ -44,7 +44,9 @@ import type { Service, VolumeMount, Healthcheck } from '../generated/services.js
 import type { SystemManifest } from '../generated/manifest.js';
 import { imageRepository, parseImageRef } from './formats.js';
 import { closest } from './check.js';
-import { dangerousMount, fetchAndExecute, mountAllowed, plaintextSecretInEnv, plaintextSecretInText } from '../plan/trust.js';
+import { dangerousMount, fetchAndExecute, mountAllowed, mountHolding, plaintextSecretInEnv, plaintextSecretInText } from '../plan/trust.js';
+// the planner's too: it lives in plan/trust.ts, so that planning does not load the resolver (and its parser and checker)
+export { mountHolding } from '../plan/trust.js';
 
 // ── documented defaults ──────────────────────────────────────────────────
 
@@ -1129,9 +1131,3 @@ export function badMountOption(option: string): string | null {
   return null;
 }
 
-/** The innermost mount whose target holds `path`, or undefined. */
-export function mountHolding<T extends { target: string }>(mounts: readonly T[], path: string): T | undefined {
-  let best: T | undefined;
-  for (const m of mounts) if ((path === m.target || path.startsWith(m.target + '/')) && (!best || m.target.length > best.target.length)) best = m;
-  return best;
-}

@@ -102,6 +102,16 @@ describe('canonicalJsonFast', { timeout: 300_000 }, () => {
     const big = { a: Array.from({ length: 3000 }, (_, i) => ({ n: i, t: 'ü→🚀'.repeat(i % 40) })), b: [undefined, 1], c: undefined };
     const r = canonicalJsonInto(big, 10)!;
     expect(r.buf.subarray(10, r.end).toString('utf8')).toBe(canonicalJson(big));
+    // lists written 64 elements at a time: every length around the chunk's edges, at the top and under a key, with holes, undefined and multi-byte text
+    for (const n of [0, 1, 2, 63, 64, 65, 127, 128, 129, 200]) {
+      const xs: unknown[] = Array.from({ length: n }, (_, i) => (i % 17 === 5 ? undefined : i % 3 ? { k: i, t: '→'.repeat(i % 5) } : [i, 'ü']));
+      if (n > 10) delete xs[9];
+      for (const v of [xs, { a: xs, b: 'x', c: xs }]) {
+        const r = canonicalJsonInto(v, 7)!;
+        expect(r.buf.subarray(7, r.end).toString('utf8'), `${n} elements`).toBe(canonicalJson(JSON.parse(JSON.stringify(v))));
+        expect(r.exact).toBe(n <= 5);
+      }
+    }
     expect(canonicalJsonInto({ b: 1, a: 2 }, 0)).toBeNull();
     expect(canonicalJsonInto({ a: new Date(0) }, 0)).toBeNull();
     expect(canonicalJsonInto('text', 0)).toBeNull();

@@ -63,6 +63,13 @@ export function dangerousMount(source: string): string | null {
   return null;
 }
 
+/** The innermost mount whose target holds `path`, or undefined. */
+export function mountHolding<T extends { target: string }>(mounts: readonly T[], path: string): T | undefined {
+  let best: T | undefined;
+  for (const m of mounts) if ((path === m.target || path.startsWith(m.target + '/')) && (!best || m.target.length > best.target.length)) best = m;
+  return best;
+}
+
 /** Whether `allow` (normalised absolute paths from manifest.yaml) permits mounting `source`. */
 export function mountAllowed(source: string, allow: readonly string[]): boolean {
   const p = source.replace(/\/+$/, '') || '/';

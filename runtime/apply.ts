@@ -27,7 +27,7 @@ import { dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../common/canonical.js';
 import { SimulatedCrash } from '../common/failpoints.js';
 import { trace } from '../common/trace.js';
-import { appendLineDurable, appendLineFramed, SpaceReserve, writeFileAtomic } from '../common/fsutil.js';
+import { appendLineDurable, appendLineFramed, SpaceReserve, writeFileAtomic, writeFilesAtomic } from '../common/fsutil.js';
 import type { TrustedKey } from '../plan/envelope.js';
 import { diffFingerprints, mountKey, resourceFingerprints } from '../plan/fingerprint.js';
 import {
@@ -53,7 +53,7 @@ import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked,
 import { fenceEngine } from './fenced-engine.js';
 import { acquireApplyLock, LockLostError, tokenIfFree, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
-import { containerNamesOf, pruneSnapshots, saveSnapshot, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
+import { containerNamesOf, pruneSnapshots, snapshotFile, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
 import {
   APPLIED_PLANS_FILE,
   appliedPlanIds,
@@ -396,11 +396,12 @@ export function oldName(name: string, planId: string): string {
  * A step's `reconcile.step` event (started, done, failed, skipped) is written without an fsync:
  * the log is advisory, and each was a synchronous fsync before the step's engine request (the
  * network's create waited for four of them) and between a step's end and the next one's
- * start. The apply's other events (started, completed, failed, rollback) are fsynced, which
- * makes the step events before them durable too (one fsync flushes the whole file).
+ * start. So is `reconcile.started` (session 22: its fsync was one of the serial ones before the
+ * first step). The apply's other events (completed, failed, rollback) are fsynced, which
+ * makes the events before them durable too (one fsync flushes the whole file).
  */
 function appendEvent(dataDir: string, now: () => Date, e: ApplyEvent): void {
-  appendLineFramed(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }), e.type !== 'reconcile.step');
+  appendLineFramed(join(dataDir, EVENTS_FILE), JSON.stringify({ ts: now().toISOString(), ...e }), e.type !== 'reconcile.step' && e.type !== 'reconcile.started');
 }
 
 /** The events log is advisory: a write that fails (a full disk) never stops an apply or a rollback. */
@@ -1320,23 +1321,30 @@ function freeBytes(path: string): number {
 /**
  * Before the first step: writes the snapshot and the saved plan, checks the state dir has
  * room for the commit, and writes the space reserve the rollback will use. ENOSPC here
- * removes what was written and refuses with NoSpaceError: nothing has changed yet.
+ * removes what was written and refuses with NoSpaceError: nothing has changed yet. The three
+ * files' fsyncs go at once (common/fsutil.ts `writeFilesAtomic`, `SpaceReserve.createAsync`),
+ * then the snapshots dir's: two rounds of the disk's flush latency before the first step
+ * instead of five in a row (docs/runtime.md, "The single service's critical path, session 22").
  */
-function prepareRecords(opts: ApplyOptions, payload: PlanPayload, snap: Snapshot): { ref: string; reserve: SpaceReserve } {
-  const written: string[] = [];
+async function prepareRecords(opts: ApplyOptions, payload: PlanPayload, snap: Snapshot): Promise<{ ref: string; reserve: SpaceReserve }> {
+  const ref = snapshotRef(payload.id);
+  const written = [join(opts.dataDir, ref), planPath(opts.dataDir, payload.id)];
   try {
     if (opts.stateDir) {
       const need = 2 * Buffer.byteLength(JSON.stringify(payload.desired.files)) + 64 * 1024;
       const free = freeBytes(opts.stateDir);
       if (free < need) throw new NoSpaceError(opts.stateDir, `${free} bytes free, the state commit needs about ${need}`);
     }
-    const ref = snapshotRef(payload.id);
-    written.push(join(opts.dataDir, ref));
-    saveSnapshot(opts.dataDir, snap);
-    written.push(planPath(opts.dataDir, payload.id));
-    savePlanForRecovery(opts.dataDir, payload);
-    const reserve = SpaceReserve.create(join(opts.dataDir, SPACE_RESERVE_FILE), SPACE_RESERVE_BYTES);
-    return { ref, reserve };
+    const [records, reserve] = await Promise.allSettled([
+      writeFilesAtomic([snapshotFile(opts.dataDir, snap), { path: written[1]!, data: JSON.stringify(payload) + '\n', mode: 0o600 }]),
+      SpaceReserve.createAsync(join(opts.dataDir, SPACE_RESERVE_FILE), SPACE_RESERVE_BYTES),
+    ]);
+    const failed = [records, reserve].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      if (reserve.status === 'fulfilled' && !mustStop(failed.reason)) reserve.value.release();
+      throw failed.reason;
+    }
+    return { ref, reserve: (reserve as PromiseFulfilledResult<SpaceReserve>).value };
   } catch (e) {
     if (mustStop(e)) throw e;
     for (const f of written) rmSync(f, { force: true });
@@ -1387,10 +1395,12 @@ async function execute(
   const { engine } = opts;
   const journal = new Journal(opts.dataDir, opts.now, lock);
   const snap = await takeSnapshot(engine, payload, opts.now, observed);
-  const { ref, reserve } = prepareRecords(opts, payload, snap);
+  const { ref, reserve } = await prepareRecords(opts, payload, snap);
   trace('apply: snapshot saved');
   try {
-    journal.append({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
+    // Durable with the first steps' begin records (one fsync for both: every change waits for
+    // that one), or with whatever record comes first (finalize.begin, step.fail, rollback.begin).
+    journal.appendUnsynced({ t: 'apply.started', planId: payload.id, token: lock.owner.token, snapshot: ref, steps: payload.steps.map((s) => s.id) });
   } catch (e) {
     reserve.release();
     if (mustStop(e)) throw e;

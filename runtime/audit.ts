@@ -218,7 +218,7 @@ export async function appendAudit(
         } catch {
           throw new Error(`the last line of ${file} is not valid JSON; run \`claude audit verify\` and repair the log before appending`);
         }
-        if (typeof parsed.seq !== 'number') throw new Error(`the last record of ${file} has no seq; run \`claude audit verify\``);
+        if (parsed === null || typeof parsed !== 'object' || typeof parsed.seq !== 'number') throw new Error(`the last record of ${file} has no seq; run \`claude audit verify\``);
         seq = parsed.seq + 1;
         prev = sha256Hex(last);
       }
@@ -242,14 +242,55 @@ export async function appendAudit(
   );
 }
 
-/** Parses every record of the log (no verification). */
-export function readAudit(dataDir: string): AuditRecord[] {
+/** One line of the log as read: a record, or a damaged line (what is wrong with it). */
+export type AuditLine = { line: number; record: AuditRecord } | { line: number; damaged: string };
+
+/**
+ * Every line of the log, numbered from 1, each a record or a damaged line with what is wrong
+ * with it (invalid JSON, or the fields it lacks). Never throws on a damaged line: a reader
+ * shows it and goes on (no verification; `verifyAudit` checks the chain).
+ */
+export function readAuditLines(dataDir: string): AuditLine[] {
   const file = join(dataDir, AUDIT_FILE);
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
+  const out: AuditLine[] = [];
+  readFileSync(file, 'utf8')
     .split('\n')
-    .filter((l) => l.length > 0 && parses(l)) // a torn record (a crash mid-write) is skipped; `verifyAudit` names it
-    .map((l) => JSON.parse(l) as AuditRecord);
+    .forEach((l, i) => {
+      if (l.length === 0) return;
+      const problem = recordProblem(l);
+      out.push(problem === null ? { line: i + 1, record: JSON.parse(l) as AuditRecord } : { line: i + 1, damaged: problem });
+    });
+  return out;
+}
+
+/** The records of the log (no verification); damaged lines are left out (`readAuditLines` names them). */
+export function readAudit(dataDir: string): AuditRecord[] {
+  return readAuditLines(dataDir).flatMap((l) => ('record' in l ? [l.record] : []));
+}
+
+/** Null when `line` is a well-formed audit record, else what is wrong with it, in a few words. */
+export function recordProblem(line: string): string | null {
+  let x: unknown;
+  try {
+    x = JSON.parse(line);
+  } catch (e) {
+    return `not valid JSON (${(e as Error).message.replace(/^Unexpected /, 'unexpected ')})`;
+  }
+  if (isRecord(x)) return null;
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return `not a record (a JSON ${x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x})`;
+  const r = x as Record<string, unknown>;
+  const bad = [
+    !Number.isInteger(r.seq) && 'seq',
+    typeof r.ts !== 'string' && 'ts',
+    typeof r.actor !== 'string' && 'actor',
+    typeof r.event !== 'string' && 'event',
+    !(r.planId === null || typeof r.planId === 'string') && 'planId',
+    (r.details === null || typeof r.details !== 'object' || Array.isArray(r.details)) && 'details',
+    !(typeof r.prev === 'string' && /^[0-9a-f]{64}$/.test(r.prev)) && 'prev',
+    !(typeof r.hash === 'string' && /^[0-9a-f]{64}$/.test(r.hash)) && 'hash',
+  ].filter((f): f is string => typeof f === 'string');
+  return `a record with missing or wrong fields: ${bad.join(', ')}`;
 }
 
 function isRecord(x: unknown): x is AuditRecord {
@@ -301,6 +342,7 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
   let prevLine: string | null = null;
   const torn: number[] = [];
   let prevRec: AuditRecord | null = null;
+  let prevNo = 0;
   let backwards: { line: number; message: string } | null = null;
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -313,7 +355,15 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
         torn.push(lineNo);
         continue;
       }
-      return { ok: false, line: lineNo, reason: 'malformed', message: `line ${lineNo} of ${file} is not an audit record (invalid JSON or missing fields)` };
+      const before = prevRec ? `line ${prevNo}, seq ${prevRec.seq}` : 'the start of the log';
+      const j = records.findIndex((x, k) => k > i && x !== null);
+      const after = ` (between ${before} and ${j >= 0 ? `line ${j + 1}, seq ${records[j]!.seq}` : 'the end of the log'})`;
+      return {
+        ok: false,
+        line: lineNo,
+        reason: 'malformed',
+        message: `line ${lineNo} of ${file} is damaged, ${recordProblem(lines[i]!) ?? 'not an audit record'}: the hash chain is broken at line ${lineNo}${after}; the records before it verify`,
+      };
     }
     const { hash, ...body } = r;
     if (recordHash(body) !== hash) {
@@ -346,6 +396,7 @@ export function verifyAudit(dataDir: string): AuditVerifyResult {
     }
     prevLine = lines[i] as string;
     prevRec = r;
+    prevNo = lineNo;
   }
 
   const headFile = join(dataDir, AUDIT_HEAD_FILE);

@@ -88,9 +88,10 @@ export interface Engine {
   listContainers(names: readonly string[]): Promise<ContainerRecord[]>;
   inspectContainer(nameOrId: string): Promise<ContainerRecord | null>;
   /**
-   * The engine accepts a container create that names a network which does not exist yet, and
-   * resolves the network when the container starts (Docker: its create stores the network's
-   * name; containerd's create attaches the network, so it needs it). The runtime then lets a
+   * The engine accepts a container create that names a network which does not exist yet: Docker
+   * stores the network's name and resolves it when the container starts; containerd's create
+   * does its own work first (image, snapshot, container, task) and waits, before it attaches
+   * the network, for that network's create in the same engine. The runtime then lets a
    * `container.create` step go beside the `network.create` of its (only) network, and its
    * start still waits for both (runtime/apply.ts, the DAG walk).
    */

@@ -11,11 +11,16 @@
  * - one plain HTTP GET (health.ts httpHealthOf): a 2xx at the container's address is healthy
  *   (`via: 'http'`), also with no published port; a 404 proves nothing (the command fails, the
  *   wait times out); a command with a condition of its own is never replaced.
+ * - while nothing listens where the command asks (the connection is refused at the container's
+ *   address), the command is not run in the task in the wait's first REFUSED_PROBE_INTERVAL_MS
+ *   (postgres's start-up, nginx's first milliseconds: each task exec took ≈ 50 ms and the
+ *   shim's and runc's CPU), and a task that exits meanwhile still fails the wait at once.
  * The world (daemon, containers, networks, dirs) is removed afterwards.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ContainerSpec } from '../plan/types.js';
-import { HealthTimeoutError } from './engine.js';
+import { ContainerExitedError, HealthTimeoutError } from './engine.js';
+import { REFUSED_PROBE_INTERVAL_MS } from './health.js';
 import { containerSpec, health } from './testutil/plans.js';
 import { startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
 import type { ContainerdEngine } from './drivers/containerd/engine.js';
@@ -112,5 +117,49 @@ describe("readiness on containerd: the health command's HTTP request from the ho
     const r = await engine.waitReady(c, { probe: health('test -f /w/index.html'), timeoutMs: 30_000, ports: [] });
     expect(r.state).toBe('healthy');
     expect(r.via).toBeUndefined();
+  }, 120_000);
+});
+
+/** When (ms since the call) each health command was started in a task during `fn` (the driver's own task exec, spied on). */
+async function execTimes<T>(fn: () => Promise<T>): Promise<{ result: T; at: number[] }> {
+  const at: number[] = [];
+  const t0 = Date.now();
+  const e = engine as unknown as { startExec: (...a: unknown[]) => unknown };
+  const real = e.startExec.bind(engine);
+  const spy = vi.spyOn(e, 'startExec').mockImplementation((...a: unknown[]) => {
+    at.push(Date.now() - t0);
+    return real(...a);
+  });
+  try {
+    return { result: await fn(), at };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('readiness on containerd: no task exec while the port refuses', () => {
+  it('an HTTP server that listens 0.3 s after its start is seen by the request from the host; no command ran in the first interval', async () => {
+    const c = await run('late-httpd', { image: BUSYBOX, command: ['sh', '-c', 'mkdir -p /w && echo ok > /w/index.html && sleep 0.3 && exec httpd -f -p 8000 -h /w'] });
+    const { result, at } = await execTimes(() => engine.waitReady(c, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: tcp(8000) }));
+    expect(result).toMatchObject({ state: 'healthy' });
+    // before: the first round ran the command at once (and it failed), then every 20–250 ms
+    expect(at.filter((ms) => ms < REFUSED_PROBE_INTERVAL_MS - 100)).toEqual([]);
+  }, 120_000);
+
+  it('postgres on a fresh data dir: while its port refuses, the command runs at most once a second', async () => {
+    const pg = await run('pg-sparse', { image: PG, env: { POSTGRES_USER: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' } });
+    const { result, at } = await execTimes(() => engine.waitReady(pg, { probe: health('pg_isready -U app -h 127.0.0.1'), timeoutMs: 120_000, ports: tcp(5432) }));
+    expect(result).toMatchObject({ state: 'healthy' });
+    expect(at.filter((ms) => ms < REFUSED_PROBE_INTERVAL_MS - 100)).toEqual([]);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!, `execs at ${at.join(', ')} ms`).toBeGreaterThanOrEqual(REFUSED_PROBE_INTERVAL_MS - 100);
+  }, 180_000);
+
+  it('a task that exits while its port refuses fails the wait with its exit code, not a timeout', async () => {
+    const c = await run('exits', { image: BUSYBOX, command: ['sh', '-c', 'sleep 0.3; echo going away; exit 3'] });
+    const t0 = Date.now();
+    const err = await engine.waitReady(c, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 60_000, ports: tcp(8000) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ContainerExitedError);
+    expect((err as Error).message).toMatch(/exit code 3/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
   }, 120_000);
 });

@@ -122,21 +122,30 @@ export function wireHealthOf(test: readonly string[]): WireHealth | null {
  * Asks `host:port` what the health command would ask. True only for an answer that makes the
  * command exit 0; false for anything else, within `timeoutMs`.
  */
-export function wireHealthy(h: WireHealth, host: string, timeoutMs: number): Promise<boolean> {
+export async function wireHealthy(h: WireHealth, host: string, timeoutMs: number): Promise<boolean> {
+  return (await wireAnswer(h, host, timeoutMs)) === 'ready';
+}
+
+/**
+ * What `wireHealthy` asks, with the kind of "no": `ready` (the command would exit 0), `refused`
+ * (the connection was refused: nothing listens on that address and port yet) or `no` (any
+ * other answer, an error, or none within `timeoutMs`).
+ */
+export function wireAnswer(h: WireHealth, host: string, timeoutMs: number): Promise<'ready' | 'refused' | 'no'> {
   return new Promise((resolve) => {
     const s = connect({ host, port: h.port });
     let buf = Buffer.alloc(0);
     let done = false;
-    const end = (ok: boolean, bye?: Buffer) => {
+    const end = (ok: boolean | 'refused', bye?: Buffer) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       if (bye && s.writable) s.end(bye);
       else s.destroy();
-      resolve(ok);
+      resolve(ok === 'refused' ? 'refused' : ok ? 'ready' : 'no');
     };
     const timer = setTimeout(() => end(false), timeoutMs);
-    s.on('error', () => end(false));
+    s.on('error', (e: NodeJS.ErrnoException) => end(e.code === 'ECONNREFUSED' ? 'refused' : false));
     s.on('close', () => end(false));
     s.on('connect', () => s.write(h.kind === 'postgres' ? startupPacket() : '*1\r\n$4\r\nPING\r\n'));
     s.on('data', (b: Buffer) => {

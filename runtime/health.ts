@@ -133,10 +133,16 @@ export function httpHealthOf(test: readonly string[]): HttpHealth | null {
 }
 
 /** The status of one GET (body read to its end, at most 1 MiB), or null: no answer, an error, or none within `timeoutMs`. */
-export function httpStatus(address: string, port: number, h: HttpHealth, timeoutMs: number): Promise<number | null> {
+export async function httpStatus(address: string, port: number, h: HttpHealth, timeoutMs: number): Promise<number | null> {
+  const a = await httpAnswer(address, port, h, timeoutMs);
+  return a === 'refused' ? null : a;
+}
+
+/** `httpStatus`, with `refused` when the connection was refused (nothing listens on that address and port yet). */
+export function httpAnswer(address: string, port: number, h: HttpHealth, timeoutMs: number): Promise<number | null | 'refused'> {
   return new Promise((resolve) => {
     let done = false;
-    const end = (v: number | null) => {
+    const end = (v: number | null | 'refused') => {
       if (!done) {
         done = true;
         clearTimeout(timer);
@@ -157,7 +163,7 @@ export function httpStatus(address: string, port: number, h: HttpHealth, timeout
       res.on('aborted', () => end(null));
     });
     const timer = setTimeout(() => end(null), timeoutMs);
-    req.on('error', () => end(null));
+    req.on('error', (e: NodeJS.ErrnoException) => end(e.code === 'ECONNREFUSED' ? 'refused' : null));
     req.end();
   });
 }
@@ -326,7 +332,12 @@ async function portsRefused(info: WithAddress, ports: ContainerSpec['ports']): P
   const tcp = ports.filter((p) => p.protocol === 'tcp');
   const ip = ipOf(info);
   if (!ip || tcp.length === 0) return false;
-  const refused = await Promise.all(tcp.map((p) => portRefused(ip, p.container)));
+  return portsRefusedAt(ip, tcp.map((p) => p.container));
+}
+
+/** True when each of `ports` refuses connections on `ip` (and for none). See `portRefused`. */
+export async function portsRefusedAt(ip: string, ports: readonly number[]): Promise<boolean> {
+  const refused = await Promise.all(ports.map((p) => portRefused(ip, p)));
   return refused.every(Boolean);
 }
 
@@ -401,6 +412,8 @@ export interface ReadyTarget {
    * QUICK_ROUND_MAX_MS at most, and the command keeps its own back-off.
    */
   quick?: boolean;
+  /** With `quick`: the longest pause between rounds (wall ms; default QUICK_ROUND_MAX_MS), and the longest wait on a running health command before the next round. */
+  quickMaxMs?: number;
   /**
    * `beforeProbe` asks what the health command asks, the same way (pg_isready's startup packet,
    * redis-cli's PING, over TCP: health-wire.ts): while it says "not ready", the command would
@@ -455,6 +468,7 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
   const noSignal = !argv && tcpPorts.length === 0;
   const { target: t, budget } = await setup({ argv, probeTimeout, tcpPorts, noSignal, t0 });
   const window = opts.startWindowMs ?? START_WINDOW_MS;
+  const quickMax = t.quickMaxMs ?? QUICK_ROUND_MAX_MS;
   let pause = opts.intervalMs ?? PROBE_FIRST_INTERVAL_MS;
   let quickPause = Math.min(pause, QUICK_FIRST_INTERVAL_MS); // the rounds' pause with a host-side check (`quick`)
   let last = '';
@@ -495,7 +509,7 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
                 if (round > 0) execPause = Math.min(PROBE_MAX_INTERVAL_MS, execPause * PROBE_BACKOFF);
                 trace(`ready: ${t.name} probe ${round} started`);
               }
-              const { r, givenUp, sliced } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout, t.quick ? QUICK_ROUND_MAX_MS : Infinity);
+              const { r, givenUp, sliced } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout, t.quick ? quickMax : Infinity);
               if (sliced) {
                 // still running within its timeout: ask the host-side check again next round
               } else if (r) {
@@ -548,7 +562,7 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
       }
       await sleep(Math.min(t.quick ? quickPause : pause, Math.max(10, opts.timeoutMs - used)));
       pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
-      quickPause = Math.min(QUICK_ROUND_MAX_MS, quickPause * QUICK_BACKOFF);
+      quickPause = Math.min(quickMax, quickPause * QUICK_BACKOFF);
     }
   } finally {
     inflight?.detach();

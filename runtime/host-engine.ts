@@ -14,6 +14,7 @@ import { DockerEngine, type FirewallBackend } from './drivers/docker.js';
 import { dockerApiFor } from './drivers/engine-api.js';
 import type { Engine } from './engine.js';
 import { observe } from './observe/snapshot.js';
+import { trace } from '../common/trace.js';
 
 export interface HostEngineOptions {
   root: string;
@@ -63,10 +64,16 @@ export function hostObserver(o: HostObserverOptions): () => Promise<ObservedStat
   }
   const docker = dockerApiFor(process.env);
   return async () => {
-    const { NftDriver, NftError } = await import('./drivers/nft.js');
+    const { NftDriver, NftError, residentNftReader } = await import('./drivers/nft.js');
     const driver = new NftDriver(o.netns ? { netns: o.netns } : {});
     const nft = {
       async observe() {
+        // the warm CLI worker's resident `nft -j -i` (no fork of this large process), else nft run once
+        const resident = await residentNftReader(o.netns)?.observe();
+        if (resident) {
+          trace('observe: firewall listed by the resident nft');
+          return resident;
+        }
         try {
           return await driver.observe();
         } catch (e) {

@@ -4,7 +4,7 @@
  * at once and made durable by the next record's fsync (`appendUnsynced`): lost in a power cut,
  * it is as if the process died just before writing it (the step counts as begun, and is undone).
  *
- *   apply.started    {planId, token, snapshot, steps}    snapshot written and fsynced first
+ *   apply.started    {planId, token, snapshot, steps}    snapshot written and fsynced first; durable with the first begins
  *   step.begin       {planId, step}                        before the step touches anything
  *   step.end         {planId, step, detail}                after it succeeded
  *   step.fail        {planId, step, error}
@@ -68,8 +68,13 @@ export class Journal {
    * already handles (it undoes every begun step: a crash between the step's change and its end
    * record leaves exactly that), so a power cut that loses it is no new state. Its fsync was on
    * the stack's critical path between a step's end and the next step's engine request.
+   * And for `apply.started`: the first steps' `step.begin` records (or the `finalize.begin` of a
+   * plan without steps, or a `step.fail`) come before any change and make it durable with one
+   * fsync; a power cut before that fsync loses both, which leaves the snapshot of a plan with no
+   * journal record, the state a crash between the snapshot's write and this record always could
+   * leave (recovery goes by the snapshot: docs/runtime.md, "What recover does").
    */
-  appendUnsynced(rec: Extract<Unstamped<JournalRecord>, { t: 'step.end' }>): void {
+  appendUnsynced(rec: Extract<Unstamped<JournalRecord>, { t: 'step.end' | 'apply.started' }>): void {
     this.lock?.assertHeld();
     const stamped = { ...rec, ts: this.now().toISOString() } as JournalRecord;
     appendLineFramed(journalPath(this.dataDir), JSON.stringify(stamped), false);

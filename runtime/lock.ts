@@ -22,7 +22,7 @@ import { existsSync, linkSync, readdirSync, readFileSync, unlinkSync } from 'nod
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeFileAtomic } from '../common/fsutil.js';
+import { writeFileAtomic, writeNewFileSynced } from '../common/fsutil.js';
 import { keepFresh, LOCK_HEARTBEAT_MS, ownerDead, pidAlive, procStartTime, stuckText, waitForLock, type GaveUp, type LockFile, type LockHolder, type LockWait } from './pidlock.js';
 
 export const LOCK_FILE = 'apply.lock';
@@ -187,7 +187,11 @@ export interface AcquireOptions {
 
 function tryLink(lockPath: string, owner: LockOwner): boolean {
   const tmp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileAtomic(tmp, JSON.stringify(owner) + '\n', 0o600);
+  // Whole and fsynced before it is linked into place; the link is made durable by the token
+  // file's directory fsync right after (acquireApplyLock: the same directory). Until session 22
+  // the temp file went through writeFileAtomic, whose rename and directory fsync made a name
+  // that is unlinked at once durable: one fsync of four before the first step, for nothing.
+  writeNewFileSynced(tmp, JSON.stringify(owner) + '\n', 0o600);
   try {
     linkSync(tmp, lockPath);
     return true;

@@ -155,9 +155,14 @@ export function snapshotRef(planId: string): string {
 }
 
 export function saveSnapshot(dataDir: string, snap: Snapshot): string {
-  const ref = snapshotRef(snap.planId);
-  writeFileAtomic(join(dataDir, ref), JSON.stringify(snap) + '\n', 0o600);
-  return ref;
+  const f = snapshotFile(dataDir, snap);
+  writeFileAtomic(f.path, f.data, f.mode);
+  return snapshotRef(snap.planId);
+}
+
+/** The snapshot's file as saveSnapshot writes it (for a write beside other records: runtime/apply.ts prepareRecords). */
+export function snapshotFile(dataDir: string, snap: Snapshot): { path: string; data: string; mode: number } {
+  return { path: join(dataDir, snapshotRef(snap.planId)), data: JSON.stringify(snap) + '\n', mode: 0o600 };
 }
 
 export function loadSnapshot(dataDir: string, ref: string): Snapshot {

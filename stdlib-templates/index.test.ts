@@ -28,7 +28,7 @@ describe('stdlib-templates', () => {
       const params = name === 'webapp' ? { image: 'ghcr.io/acme/app:1.2' } : {};
       const insts = [instantiate(name, params)];
       if (name === 'wordpress') insts.push(instantiate('mariadb'));
-      const secrets = name === 'mariadb' || name === 'wordpress' ? ['mariadb_root_password'] : name === 'mysql' ? ['mysql_root_password'] : [];
+      const secrets = name === 'mariadb' ? ['mariadb_root_password'] : name === 'wordpress' ? ['mariadb_root_password', 'wordpress_db_password'] : name === 'mysql' ? ['mysql_root_password'] : [];
       const r = compileFiles(filesFor(insts, secrets));
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
       expect(errors.map(renderDiagnostic)).toEqual([]);

@@ -45,7 +45,9 @@ beforeAll(async () => {
   mkdirSync(copy);
   // the built checkout, times kept (bin/claude picks the bundles by their mtimes)
   for (const d of ['dist', 'bin', 'schemas', 'generated', 'fixtures', 'stdlib-templates', 'compiler', 'server', 'package.json']) cpSync(join(root, d), join(copy, d), { recursive: true, preserveTimestamps: true });
-  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+  // node_modules a dir of its own (each entry a link to this checkout's), so an entry can be added at its top level
+  mkdirSync(join(copy, 'node_modules'));
+  for (const e of readdirSync(join(root, 'node_modules'))) symlinkSync(join(root, 'node_modules', e), join(copy, 'node_modules', e));
   mkdirSync(join(tmp, 'root'));
   env = { ...process.env, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: join(tmp, 'root'), NO_COLOR: '1' };
   delete env.CLAUDE_TRACE;
@@ -66,6 +68,18 @@ afterAll(async () => {
 });
 
 describe('a warm CLI worker whose files changed', () => {
+  // Until session 22 the worker watched node_modules' own dir (the dir of .package-lock.json), so
+  // any entry made at its top level (a tool's cache: .vite, .cache; here node_modules is shared by
+  // every worktree) made it refuse every command ('its files changed'), and the client ran each one
+  // cold. The packages are watched through .package-lock.json, which npm rewrites on every change.
+  it('takes the command after an entry unrelated to the build appeared at the top of node_modules', async () => {
+    await until('a warm worker', () => viaDaemon(['validate', '--state-dir', example()]).status === 0, { ms: 90_000, everyMs: 300, detail: () => daemonLog });
+    mkdirSync(join(copy, 'node_modules', `.cache-${process.pid}`));
+    const r = viaDaemon(['validate', '--state-dir', example()]);
+    expect(r.stderr).not.toMatch(/its files changed/);
+    expect(r.status, r.stderr).toBe(0);
+  }, 200_000);
+
   for (const [what, file] of [
     ['a state schema', () => join(copy, 'schemas', 'services.schema.json')],
     ['a generated validator', () => join(copy, 'generated', 'validators', readdirSync(join(copy, 'generated', 'validators')).filter((f) => f.endsWith('.cjs')).sort()[0]!)],

@@ -11,7 +11,7 @@ import { parse } from '../args.js';
 import { EXIT, UsageError, println, type CommandContext, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { cleanText } from '../../common/terminal.js';
-import { AUDIT_FILE, readAudit, verifyAudit, type AuditRecord, type AuditVerifyResult, type JsonValue } from '../../runtime/audit.js';
+import { AUDIT_FILE, readAuditLines, verifyAudit, type AuditLine, type AuditRecord, type AuditVerifyResult, type JsonValue } from '../../runtime/audit.js';
 
 const DEFAULT_LINES = 20;
 
@@ -24,7 +24,10 @@ what happened (the event, the plan id, the request) and how it ended; then one l
 whether the hash chain verifies, as claude audit verify would.
 
   -n, --lines N   the last N records (default ${DEFAULT_LINES}; 0 for every record)
-  --json          print {"file", "total", "records": [...], "verify": {...}}
+  --json          print {"file", "total", "records": [...], "damaged": [{"line", "damaged"}], "verify": {...}}
+
+A damaged line (not valid JSON, or a record missing fields) is shown where it stands, by its
+line number and what is wrong with it, and the listing goes on past it.
 
 claude audit verify checks the whole log: every record's hash, the chain of previous-record
 hashes, the sequence numbers and the last record kept in audit.head. Names the first line
@@ -76,17 +79,38 @@ function verifyLine(file: string, result: AuditVerifyResult): string {
   return `audit log ${file}: TAMPERED at line ${result.line} (${result.reason}): ${result.message}`;
 }
 
+/** A damaged line, shown where it stands: its number and what is wrong with it. */
+function renderDamaged(d: { line: number; damaged: string }): string {
+  return cleanText(`line ${d.line}: DAMAGED, ${d.damaged}; skipped (claude audit verify)`, { multiline: false });
+}
+
 function show(ctx: CommandContext, file: string, dataDir: string, lines: number, json: boolean): number {
-  const all = readAudit(dataDir);
-  const records = lines === 0 ? all : all.slice(-lines);
+  // Every line, a record or a damaged line: a damaged line is named by its number and the
+  // listing goes on past it (it never stops the command).
+  const all = readAuditLines(dataDir);
+  const total = all.filter((l) => 'record' in l).length;
+  const damaged = all.filter((l): l is Extract<AuditLine, { damaged: string }> => 'damaged' in l);
+  let shown = all;
+  if (lines > 0) {
+    // The last N records, with the damaged lines among them.
+    let seen = 0;
+    let from = all.length;
+    while (from > 0 && seen < lines) if ('record' in all[--from]!) seen++;
+    shown = all.slice(from);
+  }
+  const records = shown.flatMap((l) => ('record' in l ? [l.record] : []));
   const result = verifyAudit(dataDir);
   if (json) {
-    println(ctx.stdout, JSON.stringify({ file, total: all.length, records: records.map((r) => ({ ...r, outcome: outcomeOf(r) })), verify: result }, null, 2));
+    println(ctx.stdout, JSON.stringify({ file, total, records: records.map((r) => ({ ...r, outcome: outcomeOf(r) })), damaged, verify: result }, null, 2));
   } else {
     if (all.length === 0) println(ctx.stdout, `the audit log ${file} has no record yet (the first apply, refusal or job run writes one)`);
     else {
-      println(ctx.stdout, records.length < all.length ? `the last ${records.length} of ${all.length} records, oldest first (claude audit -n N for more):` : `all ${all.length} record(s), oldest first:`);
-      for (const r of records) for (const l of renderRecord(r)) println(ctx.stdout, l);
+      const also = damaged.length ? ` and ${damaged.length} damaged line(s)` : '';
+      println(ctx.stdout, records.length < total ? `the last ${records.length} of ${total} records${also}, oldest first (claude audit -n N for more):` : `all ${total} record(s)${also}, oldest first:`);
+      for (const l of shown) {
+        if ('record' in l) for (const t of renderRecord(l.record)) println(ctx.stdout, t);
+        else println(ctx.stdout, renderDamaged(l));
+      }
       println(ctx.stdout);
     }
     println(result.ok ? ctx.stdout : ctx.stderr, verifyLine(file, result) + (result.ok ? ' (claude audit verify)' : ''));

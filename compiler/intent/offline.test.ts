@@ -65,7 +65,7 @@ describe('offline provider through vetting', () => {
     const g = await generator();
     const [r] = await run(['set up wordpress'], g.generate);
     expect(r!.status).toBe('proposed');
-    expect(g.plain).toHaveLength(1);
+    expect(g.plain).toHaveLength(2); // the mariadb root password and WordPress's own user's (MEND-22)
     expect(r!.files['services.yaml']).toMatch(/MARIADB_ROOT_PASSWORD: \$\{secrets\.mariadb_root_password\}/);
     expect(r!.files['security.yaml']).toMatch(/name: mariadb_root_password\n\s+value: encrypted:v1:/);
     expect(r!.explanation).toMatch(/claude secret set mariadb_root_password/);

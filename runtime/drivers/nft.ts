@@ -211,3 +211,124 @@ export function hashNftJson(json: unknown): string {
   const contents = items.filter((i) => !(i && typeof i === 'object' && 'metainfo' in i)).map(strip);
   return sha256Hex(indexKey ? canonicalJson(contents) : JSON.stringify(contents));
 }
+
+// ── the resident reader ────────────────────────────────────────────────────────────────
+
+/**
+ * A resident `nft -j -i` that lists the table on request, for a process that observes often
+ * and is large: the daemon's warm CLI worker (cli/remote.ts starts it in its warm-up, before any
+ * command). Why: `spawn` forks the whole calling process and blocks its event loop until the
+ * child has exec'd, which grows with the process's memory (6 / 36 / 68 ms at 47 / 151 / 309 MB,
+ * load 18; the worker holds ≈ 240 MB), and the apply's observation made that spawn on the way to
+ * its first step, the Engine API requests waiting behind it (docs/runtime.md, session 22). nft's
+ * interactive mode reads one command per line from its stdin (a pipe) and answers each at once:
+ * a JSON line on stdout, or nft's error on stderr (the table is absent). Each `list` reads the
+ * kernel again (a change made meanwhile by another `nft` is seen: runtime/drivers/nft-resident.nft.test.ts).
+ *
+ * It is only a faster way to the same listing: whenever it cannot answer (not started, nft
+ * missing, exited, an error other than "absent", no answer within ANSWER_MS) `observe` resolves
+ * null and the caller runs `nft -j list table inet claude` as before. One request at a time.
+ * The child and its pipes do not keep the process alive; it exits with its stdin's end.
+ */
+export class ResidentNftReader {
+  private child: import('node:child_process').ChildProcessWithoutNullStreams | null;
+  private busy: Promise<unknown> = Promise.resolve();
+  /** How long a listing may take before the reader is given up (the caller spawns nft). */
+  static readonly ANSWER_MS = 2000;
+
+  constructor(readonly netns?: string) {
+    const [cmd, ...argv] = new NftDriver(netns !== undefined ? { netns } : {}).command(['-j', '-i']);
+    const child = spawn(cmd!, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    const gone = () => {
+      if (this.child === child) this.child = null;
+    };
+    child.on('error', gone);
+    child.on('exit', gone);
+    child.stdin.on('error', gone);
+    child.unref();
+    for (const s of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) s.unref?.();
+  }
+
+  /** Whether it can still be asked. */
+  get alive(): boolean {
+    return this.child !== null;
+  }
+
+  /** The table as NftDriver.observe reads it, or null when this reader cannot answer (use NftDriver). */
+  observe(): Promise<ObservedFirewall | null> {
+    const next = this.busy.then(() => this.ask());
+    this.busy = next.catch(() => undefined);
+    return next;
+  }
+
+  private ask(): Promise<ObservedFirewall | null> {
+    const child = this.child;
+    if (!child) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      let out = '';
+      let err = '';
+      const refs = [child.stdout, child.stderr] as unknown as { ref?: () => void; unref?: () => void }[];
+      const finish = (r: ObservedFirewall | null, broken: boolean) => {
+        clearTimeout(timer);
+        child.stdout.off('data', onOut);
+        child.stderr.off('data', onErr);
+        child.off('exit', onExit);
+        for (const s of refs) s.unref?.();
+        if (broken) this.stop();
+        resolve(r);
+      };
+      const onOut = (b: Buffer) => {
+        out += b.toString('utf8');
+        if (!out.endsWith('\n')) return;
+        try {
+          const json = JSON.parse(out) as unknown;
+          finish({ present: true, json, hash: hashNftJson(json), inputPolicy: inputPolicyOf(json) }, false);
+        } catch {
+          finish(null, true);
+        }
+      };
+      // nft's error: "Error: …", then the command and a caret line under its failing part. The
+      // table is absent: the whole block is read (so none of it is left for the next request).
+      // Anything else: the reader is stopped and the caller's own nft run says what is wrong.
+      const onErr = (b: Buffer) => {
+        err += b.toString('utf8');
+        if (!err.includes('\n')) return;
+        if (!err.startsWith('Error: No such file or directory\n') || out !== '') finish(null, true);
+        else if (/\n[^\n]*\n[ \t]*\^+[ \t]*\n$/.test(err)) finish({ present: false, json: null, hash: null, inputPolicy: null }, false);
+      };
+      const onExit = () => finish(null, true);
+      const timer = setTimeout(() => finish(null, true), ResidentNftReader.ANSWER_MS);
+      child.stdout.on('data', onOut);
+      child.stderr.on('data', onErr);
+      child.once('exit', onExit);
+      for (const s of refs) s.ref?.();
+      child.stdin.write(`list table ${NFT_TABLE}\n`);
+    });
+  }
+
+  /** Ends the child (its stdin closed; killed if it does not go). */
+  stop(): void {
+    const child = this.child;
+    this.child = null;
+    if (!child) return;
+    child.stdin.end();
+    child.kill();
+  }
+}
+
+let resident: ResidentNftReader | null = null;
+
+/** Starts this process's resident reader (idempotent; cli/remote.ts, the warm worker). */
+export function startResidentNftReader(netns?: string): ResidentNftReader {
+  if (!resident?.alive || resident.netns !== netns) {
+    resident?.stop();
+    resident = new ResidentNftReader(netns);
+  }
+  return resident;
+}
+
+/** The resident reader for `netns` when one was started and still runs, else null. */
+export function residentNftReader(netns?: string): ResidentNftReader | null {
+  return resident?.alive && resident.netns === netns ? resident : null;
+}

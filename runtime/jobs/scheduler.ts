@@ -112,7 +112,27 @@ export class JobScheduler {
         this.reportBad(job, e);
       }
     }
-    for (const job of due) this.launch(job);
+    // A volume's backup starts after the jobs due with it that run in a container of a service
+    // mounting that volume (a database's dump job writing into its volume, then the volume's
+    // archive): at the same minute, the archive holds that run's output, not the one before.
+    const started = new Map<string, Promise<void>>();
+    for (const job of due) if (!job.backup) started.set(job.name, this.launch(job));
+    for (const job of due) {
+      if (!job.backup) continue;
+      const services = job.backup.services;
+      const first = due.filter((j) => !j.backup && j.container !== undefined && services.includes(j.container)).map((j) => started.get(j.name)!);
+      if (first.length === 0) {
+        this.launch(job);
+        continue;
+      }
+      this.o.log?.(`claude-scheduler: job ${job.name} waits for ${first.length} job(s) in the services that mount ${job.backup.volume}`);
+      const p: Promise<void> = Promise.all(first)
+        .then(() => {
+          if (!this.stopped) this.launch(job);
+        })
+        .finally(() => this.running.delete(p));
+      this.running.add(p);
+    }
     return due.map((j) => j.name);
   }
 
@@ -135,7 +155,7 @@ export class JobScheduler {
     this.o.log?.(`claude-scheduler: ${e instanceof CronError ? e.message : String(e)}; the job does not run until the schedule is fixed`);
   }
 
-  private launch(job: JobSpec): void {
+  private launch(job: JobSpec): Promise<void> {
     const hostId = this.o.hostId();
     this.o.log?.(`claude-scheduler: running job ${job.name}`);
     const p = runJob(job, {
@@ -160,6 +180,7 @@ export class JobScheduler {
       })
       .finally(() => this.running.delete(p));
     this.running.add(p);
+    return p;
   }
 
   /** Sleeps until the next job fires (or maxSleepMs), then ticks again. */

@@ -81,6 +81,51 @@ describe('the backup now is offered for the CLI to ask and run (Proposal.offer)'
   });
 });
 
+// MEND-22 (the last walkthrough): with two postgres services, "back up postgres now" offered
+// the first one found (pga1-data) and never asked which; each is offered now, and the CLI asks
+// (offerBackupNow's numbered choice). Also when one of them is called postgres.
+describe('"back up postgres now" with two postgres services offers each (the CLI asks which)', () => {
+  const two = ['set up postgres called pga1 with daily backups', 'add postgres called pgb1', 'back up pgb1 every night'].reduce<StateFiles>((f, m) => ({ ...f, ...run(m, f).files }), {});
+  it.each(['back up postgres now', 'take a postgres backup right away', 'Backup Postgres NOW'])('%s', (message) => {
+    const p = run(message, two);
+    expect(Object.keys(p.files)).toEqual([]);
+    expect(p.offer).toMatchObject({ kind: 'backup-now', volumes: ['pga1-data', 'pgb1-data'] });
+  });
+  it('one called postgres and one called mydb, both backed up: both offered; "back up mydb now" is mydb alone', () => {
+    const files = ['set up postgres with daily backups', 'set up postgres called mydb with daily backups'].reduce<StateFiles>((f, m) => ({ ...f, ...run(m, f).files }), {});
+    expect(run('back up postgres now', files).offer).toMatchObject({ volumes: ['postgres-data', 'mydb-data'] });
+    expect(run('back up mydb now', files).offer).toMatchObject({ volumes: ['mydb-data'] });
+  });
+  it('with one postgres, the word is that one', () => {
+    expect(run('back up postgres now', setUp('set up postgres called lw14db with daily backups')).offer).toMatchObject({ volumes: ['lw14db-data'] });
+  });
+});
+
+// MEND-22: "set up postgres called mydb with daily backups" beside a postgres there already put
+// the backup on the old database's volume (postgres-data: the word postgres was read as the
+// service called postgres); the backup belongs to the database this request adds.
+describe('a new postgres "with daily backups" beside an old one backs up the new one', () => {
+  it.each([
+    ['set up postgres', 'set up postgres called mydb with daily backups', 'mydb-data', 'postgres-data'],
+    ['set up postgres called olddb', 'add a postgres called newdb with nightly backups', 'newdb-data', 'olddb-data'],
+    ['set up postgres', 'set up another postgres called reports and back it up every day', 'reports-data', 'postgres-data'],
+  ])('%s, then "%s"', (first, second, fresh, old) => {
+    const before = setUp(first);
+    const p = run(second, before);
+    const after = { ...before, ...p.files };
+    expect(backup(after, fresh), p.explanation).toMatchObject({ enabled: true });
+    expect(backup(after, old), p.explanation).toBeUndefined();
+    expect(p.explanation).not.toContain(`volume ${old}`);
+  });
+  it('an old service said by its own name is still backed up with it', () => {
+    const before = setUp('set up postgres called olddb');
+    const p = run('add postgres called newdb and back up olddb nightly', before);
+    const after = { ...before, ...p.files };
+    expect(p.explanation).toContain('+ newdb: postgres');
+    expect(backup(after, 'olddb-data'), p.explanation).toMatchObject({ enabled: true });
+  });
+});
+
 describe('a CPU limit above the host cores is said, not proposed (CLA4008 at plan time)', () => {
   it('"give web 64 cpus" on a 2-core host changes nothing and says why; 2 cpus is proposed', () => {
     const files = setUp('add redis');

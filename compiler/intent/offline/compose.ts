@@ -15,7 +15,7 @@
 import { parse } from 'yaml';
 
 /** What one compose service says, in the few fields the grammar can set. */
-interface ComposeService {
+export interface ComposeService {
   name: string;
   image?: string;
   ports: string[];
@@ -31,7 +31,7 @@ interface ComposeService {
 }
 
 const KNOWN_KEYS = new Set(['image', 'ports', 'depends_on', 'environment', 'command', 'replicas', 'deploy', 'mem_limit', 'memory', 'cpus', 'networks', 'restart', 'container_name', 'expose']);
-const IMAGE_REF = /^(?!\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$)[a-z0-9][a-z0-9._/-]{0,200}(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/i;
+export const IMAGE_REF = /^(?!\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$)[a-z0-9][a-z0-9._/-]{0,200}(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/i;
 const PORT_PAIR = /^(?:((?:\d{1,3}\.){3}\d{1,3}):)?(\d{1,5})(?::(\d{1,5}))?(?:\/(?:tcp|udp))?$/;
 
 /** A command as typed: an argv array stays an array (exec form), a string stays a string. */
@@ -155,8 +155,8 @@ function fromProps(name: string, props: string): ComposeService | undefined {
   return s.image !== undefined ? s : undefined;
 }
 
-/** The sentence the grammar reads for one compose service. */
-function sentence(s: ComposeService): string {
+/** The sentence the grammar reads for one compose service (also a service said as fields, attach.ts). */
+export function sentence(s: ComposeService): string {
   const hostPorts = s.ports.map((p) => PORT_PAIR.exec(p)).filter((m): m is RegExpExecArray => m !== null);
   const parts = [`add a service called ${s.name}${s.image ? ` using image ${s.image}` : ''}`];
   // "127.0.0.1:8081:8080" keeps its address (ports.ts ADDRESSED): the port is published there only, never on every address.

@@ -49,8 +49,10 @@ import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
+import { everyoneElse, judgeAssets } from './assets.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
+import { attachedSaid } from './attach.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
@@ -60,6 +62,8 @@ import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
+import { carriesFrame, firewallFrame } from './firewall-frame.js';
+import { carriesUser, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -382,6 +386,17 @@ const RM_SCRATCH = new RegExp(
 /** The container engine's TCP port closed: "deny everything to 2375", "block 2376 from everywhere", "make sure 2375 is closed". */
 const ENGINE_PORT_CLOSED = /\b(?:deny|denies|block|blocks|drop|drops|reject|rejects|close|closes|forbid|forbids|firewall\s+off|shut)\s+(?:(?:off\s+)?(?:everything|anything|all(?:\s+(?:the\s+)?(?:traffic|access|connections))?|any(?:\s+(?:traffic|access|connections))?|(?:incoming|inbound)\s+(?:traffic|connections)?|traffic|access|connections)\s+)?(?:(?:to|on|for|at|towards|into)\s+)?(?:(?:tcp\s+)?ports?\s+|tcp\s+)?237[56](?:\s*(?:\/\s*tcp|and\s+237[56]|,\s*237[56]))?\b(?!\s*(?:to|for)\s+(?!everyone|everybody|all|anyone|the\s+(?:world|internet))[\w.]+)|\b237[56]\s+(?:is\s+|stays?\s+|must\s+be\s+|should\s+be\s+)?(?:closed|blocked|denied|dropped|shut)\b/gi;
 
+/**
+ * Round 29: a place said after the object is not the object. "drop port 23 on the firewall"
+ * drops a port (the firewall is where); "purge memcached from the server entirely", "wipe
+ * memcached off this box" remove a service (the server is where it runs). The firewall-off and
+ * wipe patterns are read again with the place left out (assets.ts reads the object itself).
+ */
+const PORT_ON_FIREWALL = /\b((?:tcp\s+|udp\s+)?ports?\s+\d{1,5}(?:\/(?:tcp|udp))?(?:\s*(?:,|and|&)\s*\d{1,5}(?:\/(?:tcp|udp))?){0,9})\s+(?:on|in|at|through|via|with|from|off|to)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:firewall|fw|nftables)\b/gi;
+const NAMED_OFF_HOST =
+  /\b((?:purge|remove|delete|wipe|nuke|erase|destroy|uninstall|get\s+rid\s+of|drop|trash|zap|kill|scrap|ditch)\s+(?:the\s+)?(?:old\s+)?(?!(?:all|every|everything|anything|data|volumes?|disks?|drives?|databases?|backups?|files|it|them)\b)[a-z][\w-]{0,63}(?:\s+(?:service|container|app|stack|deployment))?)\s+(?:from|off|on)\s+(?:the|this|our|my)\s+(?:server|box|machine|host|system|vps)\b(?:\s+(?:entirely|completely|altogether|for\s+good))?/gi;
+const placeLeftOut = (message: string): string => message.replace(PORT_ON_FIREWALL, '$1').replace(NAMED_OFF_HOST, '$1');
+
 /** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
 export function detectDanger(message0: string): string | undefined {
   return inWindows(message0, dangerIn);
@@ -399,6 +414,8 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "drop port 23 on the firewall", "purge memcached from the server entirely": the place is not the object.
+    if ((d.reason === WIPE || d.reason === FIREWALL_OFF) && !d.re.test(placeLeftOut(message))) continue;
     // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
     if (d.reason === WIPE && prunesOldBackups(message, d.re)) continue;
     // "give me a postgres with a random password": a password made for what is added is a
@@ -416,7 +433,8 @@ function dangerIn(message0: string): string | undefined {
     return d.reason;
   }
   // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
-  return judgeClass(message)?.reason;
+  // Round 29: an action on an asset, in scope (assets.ts).
+  return judgeClass(message)?.reason ?? judgeAssets(message)?.reason;
 }
 
 // ── vocabulary ─────────────────────────────────────────────────────────────
@@ -601,7 +619,10 @@ interface Run {
  * the answer in its slot, on the same files (the question changed none); any other message
  * is a request of its own.
  */
-export function runOfflineEngine(original: EngineInput): Proposal {
+export function runOfflineEngine(original0: EngineInput): Proposal {
+  // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
+  const scoped = everyoneElse(original0.message, sudoersIn(original0.files), serviceNamesIn(original0.files));
+  const original = scoped === original0.message ? original0 : { ...original0, message: scoped };
   const asked = askedRequest(original.history);
   if (asked && detectDanger(original.message) === undefined) {
     const before: EngineInput = { ...original, message: asked.request, history: asked.before };
@@ -627,7 +648,45 @@ export function runOfflineEngine(original: EngineInput): Proposal {
     const again = respond({ ...original, message: framed.request, history: framed.before }).proposal;
     if (again.understood !== false) return { ...again, explanation: [correctionNote(original.message, framed.request), again.explanation].filter((x) => x !== '').join('\n') };
   }
+  // Users (user-frame.ts, round 29): "give al sudo" with alice and alex asks which (and the
+  // answer, "alice", completes it); "remove sudo from everyone except alice" takes it from the others.
+  const services0 = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  // A question ("is ssh open to the world?") is never read as a frame to apply.
+  const order = !isYesNoQuestion(original.message) && detectDanger(original.message) === undefined;
+  if (asked && order) {
+    const prefix = userByPrefix(asked.request, original.files, services0);
+    const picked = prefix?.choices.filter((c) => new RegExp(String.raw`(?<![\w-])${escapeRe(c)}(?![\w-])`, 'i').test(original.message));
+    if (prefix && picked?.length === 1) {
+      const request = asked.request.slice(0, prefix.at) + picked[0] + asked.request.slice(prefix.at + prefix.said.length);
+      const done = respond({ ...original, message: request, history: asked.before }).proposal;
+      return { ...done, explanation: [`(Read "${original.message.trim()}" as the answer: ${picked[0]}, for "${asked.request}".)`, done.explanation].join('\n') };
+    }
+  }
+  const prefix = order ? userByPrefix(original.message, original.files, services0) : undefined;
+  if (prefix) {
+    const q = `Which user do you mean by "${prefix.said}": ${orList(prefix.choices)}? There is no user ${prefix.said}.`;
+    return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
+  }
+  const except = order ? sudoExcept(original.message, original.files) : undefined;
+  if (except && 'ask' in except) return { provider: 'offline', files: {}, explanation: except.ask, questions: [except.ask], understood: true };
+  if (except) {
+    const done = respond({ ...original, message: except.request }).proposal;
+    if (!done.refused && done.understood !== false) return { ...done, explanation: [`(Read "${original.message.trim()}" as: ${except.request}; ${except.kept.join(' and ')} keep${except.kept.length > 1 ? '' : 's'} sudo.)`, done.explanation].join('\n') };
+  }
+  // A firewall rule said as a frame in any order, or a source said as a place (firewall-frame.ts, round 29).
+  const fw = order ? firewallFrame(original.message, original.files, services0) : undefined;
+  if (fw && 'ask' in fw) return { provider: 'offline', files: {}, explanation: fw.ask, questions: [fw.ask], understood: true };
   const first = respond(original).proposal;
+  if (fw && !first.refused && ((first.questions ?? []).length > 0 || first.understood === false || !carriesFrame(fw, { ...original.files, ...first.files }))) {
+    const again = respond({ ...original, message: fw.request }).proposal;
+    if (again.understood !== false && !again.refused && (again.questions ?? []).length === 0 && carriesFrame(fw, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${fw.request}".)`, again.explanation].join('\n') };
+  }
+  // A user said as a frame from its fields (user-frame.ts, round 29).
+  const person = order && !first.refused ? userFrame(original.message, original.files, services0) : undefined;
+  if (person && ((first.questions ?? []).length > 0 || first.understood === false || !carriesUser(person, { ...original.files, ...first.files }))) {
+    const again = respond({ ...original, message: person.request }).proposal;
+    if (again.understood !== false && !again.refused && carriesUser(person, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${person.request.replace(/ssh-\S+ \S+/, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
+  }
   // A question nothing else answered ("who can ssh into this machine?", "show me the logs of nginx"): answered from the state, nothing changed (asked-state.ts).
   if (first.understood === false && !first.refused && Object.keys(first.files).length === 0 && onlyAsks(original.message)) {
     return { provider: 'offline', files: {}, explanation: answerFromState(original.message, original.files, original.summary, original.history).join('\n'), understood: true };
@@ -674,7 +733,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
   const framedJob = jobFrames(typed, new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
   const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob))));
-  const said = backupLikeAnother(commandQuoted(addReferent(composed, original)), original.files);
+  // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
+  const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
   const base = { provider: 'offline' };
   if (said === '') return out({ ...base, files: {}, explanation: capabilities('Say what you want, for example "set up a web server with nginx".'), understood: false });
 
@@ -687,14 +747,18 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.
-  const pointed = pointedAt(said, original);
+  // Attributes attached by punctuation and structure (attach.ts, round 29): a bracket after a
+  // mention said inline, a service said as fields said as one request, a command after "to:" in
+  // backticks, a promise to bring a stopped service back taken out. After the guard read the request.
+  const pointed = pointedAt(attachedSaid(said, knownNames(original.files)), original);
   const reading = read(pointed);
   // Typos in the words the engine knows ("setup ngnix", "restrat redis"), never in names.
   const spelled = correctSpelling(reading.text, WORDS.split(' '), products(), [...knownNames(original.files), ...keptWords()]);
   // Phrases with a letter left out ("turn of the firewall"): "of" after turn/switch/shut/log is "off".
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
-  // firewallOnKept before normaliseSaid too: it reads "keep 22 and 443 accessible" as "open ports 22 and 443", which loses the "keep".
-  let message = normaliseSchedule(paraphrase(normaliseSaid(firewallOnKept(spelled.text)).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off')));
+  // normaliseSaid leaves "keep 22 and 443 accessible" after "turn on the firewall" as it is: paraphrase's firewallOnKept reads it (once).
+  const keptPorts = (name: string) => new Workspace(original.files).items<Service>('services.yaml', SVC).find((s) => s.name === name.toLowerCase())?.ports?.map((p) => p.host).filter((h): h is number => typeof h === 'number');
+  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'), keptPorts));
   // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
   message = newValueOnly(message);
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
@@ -1148,8 +1212,8 @@ function vagueQuestion(run: Run, message: string): string | undefined {
 /** Words that put a request about traffic: "drop everything else" said beside them closes the rest of the ports. */
 const TRAFFIC_TALK = /\b(?:firewall|ssh|ports?|traffic|incoming|inbound|connections?|https?|website|web\s+traffic)\b|\b(?:open|allow|accept|permit|unblock)\s+(?:port\s+)?\d{1,5}\b|\b(?:open|opened|reachable|accessible)\s+(?:to|from)\b|\bfrom\s+(?:anywhere|everyone|\d{1,3}\.\d)/i;
 
-function paraphrase(text: string): string {
-  return settingPairs(allowList(retracted(plainerEnglish(firewallOnKept(text)))))
+function paraphrase(text: string, keptPorts: (name: string) => number[] | undefined = () => undefined): string {
+  return settingPairs(allowList(retracted(plainerEnglish(firewallOnKept(text, keptPorts)))))
     // "remove the memory and cpu limits on redis": one clause about both limits (split at "and",
     // "cpu limits on redis" took the verb alone and removed redis).
     .replace(/\b(memory|ram|mem|cpus?|cores?)\s+(?:and|&)\s+(memory|ram|mem|cpus?|cores?)\s+(limits?|caps?|restrictions?)\b/gi, '$1+$2 $3')
@@ -1384,12 +1448,17 @@ const FIREWALL_ON = String.raw`(?:(?:turn(?:ed|ing)?|switch(?:ed|ing)?|put|bring
 const FIREWALL_ON_KEEP = new RegExp(String.raw`^(.*?)(${FIREWALL_ON})\s*[,:;-]?\s*(?:(?:but|and|while|just)\s+){0,2}(?:keep(?:ing)?|leave|leaving|let(?:ting)?)\s+([^.;]{1,160}?)\s+(?:(?:stay|be|remain)\s+)?(?:reachable|accessible|open(?:ed)?|available|allowed|working|through)(?:\s+${FROM_OUTSIDE})?(\s*(?:[.;].*)?)$`, 'i');
 /** What a kept-open list must name to be traffic a lock-down's allow list reads: ssh, the web, a port. */
 const KEPT_TRAFFIC = /\b(?:ssh|https?|web|websites?|sites?|port\s+\d|\d{2,5})\b/i;
-function firewallOnKept(text: string): string {
+function firewallOnKept(text: string, keptPorts: (name: string) => number[] | undefined = () => undefined): string {
   const m = FIREWALL_ON_KEEP.exec(text);
-  // What is kept must be traffic the lock-down's allow list reads (ssh, the website, a port): "keep
-  // nginx reachable" stays as it was (a service's own ports are not an allow-list item yet).
-  if (!m || !KEPT_TRAFFIC.test(m[3]!)) return text;
-  return `${m[1]}lock down the system, only ${m[3]} should be reachable${m[4]}`;
+  if (!m) return text;
+  // A service kept by name ("keep nginx reachable", "keep nginx and grafana reachable"): its
+  // published host ports are what is kept (review 21). Every item must be a service with ports or traffic.
+  const items = m[3]!.split(/\s*(?:,|\band\b|&|\+)\s*/i).map((x) => x.trim().replace(/^the\s+/i, '').replace(/\s+(?:service|container|app)$/i, '')).filter((x) => x !== '');
+  const byName = items.map((x) => (KEPT_TRAFFIC.test(x) ? x : keptPorts(x)?.length ? keptPorts(x)!.map((p) => `port ${p}`).join(' and ') : undefined));
+  const kept = byName.every((x) => x !== undefined) && byName.some((x, i) => x !== items[i]) ? byName.join(' and ') : m[3]!;
+  // What is kept must be traffic the lock-down's allow list reads (ssh, the website, a port).
+  if (!KEPT_TRAFFIC.test(kept)) return text;
+  return `${m[1]}lock down the system, only ${kept} should be reachable${m[4]}`;
 }
 function allowList(text: string): string {
   const m: ArrayLike<string> | null =
@@ -1431,7 +1500,7 @@ function ownSetting(c: string): boolean {
   const named = findServiceMentions(c).length > 0 || /^(?:the\s+)?[a-z][\w-]*\s+(?:to|max|at|on)\s+\d/i.test(c.trim());
   // "…, and redis with 256mb", "…, redis w/ half a cpu": the value is this service's own.
   const withValue = /^(?:(?:and|plus|but)\s+)?(?:(?:the|a|an)\s+)?[a-z][\w.-]*\s+(?:with|w\/|using|gets?|needs?|having)\s+(?:(?:a|an|just|only|about|like|around|maybe)\s+)*(?:\d|half\b|a\s+quarter\b|one\b|two\b|three\b|four\b|five\b|six\b|eight\b)/i.test(c.trim()) && (findSizes(c).length > 0 || findCpu(c) !== undefined);
-  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:(?:with|and|but|plus)\s+)?(?:the\s+)?[a-z][\w-]*\s+(?:(?:should\s+be\s+|must\s+be\s+|is\s+|being\s+|only\s+)?(?:reachable|accessible|available|exposed|public(?:ly\s+reachable)?|published|listening|served|visible|open)\s+)?(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
+  return named && (withValue || findCpu(c) !== undefined || /\b(?:to|max|at\s+most|up\s+to)\s+\d/i.test(c) || /^(?:(?:with|and|but|plus)\s+)?(?:the\s+|an?\s+)?[a-z][\w-]*\s+(?:(?:should\s+be\s+|must\s+be\s+|is\s+|being\s+|only\s+)?(?:reachable|accessible|available|exposed|public(?:ly\s+reachable)?|published|listening|served|visible|open)\s+)?(?:(?:on|to|at|max|at\s+most|up\s+to|->|→|=|gets?|needs?|should\s+get)\s+)?(?:port\s+)?\d/i.test(c.trim()));
 }
 
 /**
@@ -1526,6 +1595,18 @@ function catalogWords(): string[] {
 /** Words never corrected besides the state's names: short product names and protocol words. */
 function keptWords(): string[] {
   return [...catalogWords().filter((w) => w.length < 6), 'https', 'http', 'sshd', 'ssh', 'tcp', 'udp', 'icmp'];
+}
+
+/** The users with sudo in security.yaml (round 29, `everyoneElse`). */
+function sudoersIn(files: StateFiles): string[] {
+  const text = String(files['security.yaml'] ?? '');
+  return [...text.matchAll(/^\s*-\s*name:\s*['"]?([\w.-]+)['"]?\s*\n((?:[ \t]+(?!-)\S.*\n?)*)/gm)].filter((m) => /^\s*sudo:\s*true\b/m.test(m[2]!)).map((m) => m[1]!);
+}
+
+/** The services in services.yaml (round 29, `everyoneElse`). */
+function serviceNamesIn(files: StateFiles): string[] {
+  const text = String(files['services.yaml'] ?? '');
+  return [...text.matchAll(/^ {4}- name:\s*['"]?([\w.-]+)/gm)].map((m) => m[1]!);
 }
 
 /** Names in the state files (services, users, jobs, volumes, networks): never "corrected". */
@@ -2657,6 +2738,48 @@ const MYSQL_PROGRAMS: Record<string, { server: string; dump: string }> = {
   mysql: { server: 'mysqld', dump: 'mysqldump' },
 };
 
+/** The variables with which a MySQL-protocol database's image creates a user and its database on its first start. */
+function dbUserEnv(template: string, user: string, database: string, secret: string): Record<string, string> {
+  const prefix = template === 'mysql' ? 'MYSQL' : 'MARIADB';
+  return { [`${prefix}_USER`]: user, [`${prefix}_PASSWORD`]: `\${secrets.${secret}}`, [`${prefix}_DATABASE`]: database };
+}
+
+/**
+ * The database user a WordPress site signs in as (its template's db_user, db_name and
+ * password_secret), never the database's root user:
+ * - a database added in this request (before or after the site): a user named after the site
+ *   ("wordpress", "blog_site") with a generated password (`<site>_db_password`); the database
+ *   service gets MARIADB_/MYSQL_USER, _PASSWORD and _DATABASE, so its image makes them on its
+ *   first start;
+ * - a database that has such a user already (its owner, another site): that user, shared;
+ * - a database set up before this request with no such user: its data directory is
+ *   initialised, and the image makes users only on a fresh one, so the site signs in as root
+ *   and that is said (docs/intent.md).
+ */
+function wordpressUser(run: Run, site: string, db: { template: string; name: string }, needSecret: (name: string, purpose: string) => void): Record<string, string> {
+  const prefix = db.template === 'mysql' ? 'MYSQL' : 'MARIADB';
+  const there = getService(run, db.name);
+  const env = there?.environment ?? {};
+  const fromRef = (v: string | undefined) => /^\$\{secrets\.([a-z][a-z0-9_]*)\}$/.exec(v ?? '')?.[1];
+  const shared = env[`${prefix}_USER`];
+  const sharedSecret = fromRef(env[`${prefix}_PASSWORD`]);
+  if (shared && sharedSecret) return { db_user: shared, db_name: env[`${prefix}_DATABASE`] ?? shared, password_secret: sharedSecret };
+  if (there && !run.added.includes(db.name)) {
+    const root = templatePassword(db.template)!;
+    needSecret(root.secret, `the ${db.template} root user (${root.env})`);
+    run.notes.push(`${site} signs in to ${db.name} as its root user: ${db.name} was set up before, and its image creates a database user only when its data directory is new. The sites added with their database get a user of their own.`);
+    return { db_user: 'root', db_name: site.replace(/-/g, '_'), password_secret: root.secret };
+  }
+  const user = site.replace(/-/g, '_').slice(0, 32);
+  const secret = `${user}_db_password`.slice(0, 63);
+  needSecret(secret, `${site}'s own user on ${db.name} (WORDPRESS_DB_PASSWORD, ${prefix}_PASSWORD)`);
+  if (there) {
+    const i = run.ws.indexOf('services.yaml', SVC, db.name);
+    run.ws.set('services.yaml', [...SVC, i, 'environment'], { ...env, ...dbUserEnv(db.template, user, user, secret) });
+  }
+  return { db_user: user, db_name: user, password_secret: secret };
+}
+
 /** The MySQL-protocol database WordPress talks to: the one there already, else the one the request names (MySQL or MariaDB). */
 function wordpressDatabase(run: Run): { template: string; name: string } {
   const wire = sameWire('mariadb');
@@ -2680,18 +2803,18 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   const needSecret = (name: string, purpose: string) => {
     if (!secretFor(name)) run.generated.push({ name, purpose });
   };
-  // WordPress talks to the MySQL or MariaDB there or said, by name, with its root password.
-  let database = template;
+  // WordPress talks to the MySQL or MariaDB there or said, by name, as a database user of its
+  // own with a generated password (wordpressUser), never as the database's root user.
   if (template === 'wordpress') {
     const db = wordpressDatabase(run);
     params.db_host = db.name;
-    database = db.template;
+    Object.assign(params, wordpressUser(run, svcName, db, needSecret));
   }
-  // A database's root password (WordPress's is its database's): generated when not set.
-  const password = templatePassword(database);
+  // A database's root password: generated when not set.
+  const password = template === 'wordpress' ? undefined : templatePassword(template);
   if (password) {
     params.password_secret = password.secret;
-    needSecret(password.secret, `the ${database} root user (${password.env})`);
+    needSecret(password.secret, `the ${template} root user (${password.env})`);
   }
   const version = versionIn(clause, template);
   if (version) params.image = withTag(String(loadTemplate(template).parameters.image?.default ?? template), version);
@@ -2717,6 +2840,14 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   // MariaDB's variables are MySQL's with another prefix: MARIADB_USER, MYSQL_USER.
   const prefix = template === 'mysql' ? 'MYSQL' : 'MARIADB';
   if (owner && sameWire('mariadb').includes(template)) svc.environment = { ...(svc.environment ?? {}), [`${prefix}_USER`]: owner, [`${prefix}_DATABASE`]: owner, [`${prefix}_PASSWORD`]: `\${secrets.${password!.secret}}` };
+  // A MySQL-protocol database added after the WordPress that uses it ("wordpress with mysql"
+  // adds WordPress first): it creates WordPress's user and database on its first start.
+  if (sameWire('mariadb').includes(template) && !svc.environment?.[`${prefix}_USER`]) {
+    const site = services(run).find((s) => s.environment?.WORDPRESS_DB_HOST === svc.name && s.environment.WORDPRESS_DB_USER !== 'root');
+    const env = site?.environment;
+    const secret = env ? /^\$\{secrets\.([a-z][a-z0-9_]*)\}$/.exec(env.WORDPRESS_DB_PASSWORD ?? '')?.[1] : undefined;
+    if (env && secret && env.WORDPRESS_DB_USER) svc.environment = { ...(svc.environment ?? {}), ...dbUserEnv(template, env.WORDPRESS_DB_USER, env.WORDPRESS_DB_NAME ?? env.WORDPRESS_DB_USER, secret) };
+  }
   if (template === 'grafana') {
     needSecret('grafana_admin_password', 'the Grafana admin login (GF_SECURITY_ADMIN_PASSWORD)');
     svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
@@ -3746,7 +3877,8 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
   const pairs: [string, string][] = [];
   const spans: [number, number][] = [];
   let svc: string | undefined;
-  const unq = (v: string) => v.replace(/^["'“]|["'”]$/g, '');
+  // A comma that ends an unquoted value ends the list item, it is not the value's ("QUEUE to high, CONCURRENCY to 8").
+  const unq = (v: string) => (/^["'“]/.test(v) ? v.replace(/^["'“]|["'”]$/g, '') : v.replace(/,+$/, ''));
   const add = (k: string, v: string, at: number, len: number) => {
     if (NOT_VARIABLES.test(k) || pairs.some(([x]) => x === k)) return;
     pairs.push([k, unq(v)]);
@@ -3875,10 +4007,19 @@ function backupLikeAnother(message0: string, files: StateFiles): string {
   return message.slice(0, m.index) + said + message.slice(m.index + m[0].length);
 }
 
-const SERVICE_COMMAND_SAID =
-  /\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b/i;
+/**
+ * Round 29 (intent): a quoted command said beside a service in the other English orders: "the
+ * worker should run "X"", "use `X` as the worker command", "worker command 'X'", "X as its
+ * command" (the quote right after the verb or the noun). The quote is what runs, so an image-like
+ * path inside it ("config/sidekiq.yml") is never read as the service's image.
+ */
+const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:run|execute|start\s+with)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
+const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
+const SERVICE_COMMAND_SAID = new RegExp(String.raw`\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b|${COMMAND_QUOTED_SAID}`, 'i');
 function handleServiceCommand(run: Run, clause: string): boolean {
   if (!SERVICE_COMMAND_SAID.test(clause)) return false;
+  // A quoted command said with a time is a job's ("the worker should run `x` every night"): handleJob's.
+  if (new RegExp(COMMAND_QUOTED_SAID, 'i').test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
   if (said.length !== 1) return false;
   const cmd = said[0]!;
@@ -4095,7 +4236,8 @@ function handleEnv(run: Run, clause0: string): boolean {
     pairs.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '').replace(/^([^(]*)\)+$/, '$1')]);
   }
   const worded = /\b(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?|variable\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:to|=|as|with\s+(?:the\s+)?value(?:\s+of)?)\s+("[^"]*"|'[^']*'|\S+)/i.exec(clause);
-  if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, worded[2]!.replace(/^["']|["']$/g, '')]);
+  // A comma after an unquoted value ends the item ("QUEUE to high, CONCURRENCY to 8"), it is not the value's.
+  if (worded && !pairs.some(([k]) => k === worded[1])) pairs.push([worded[1]!, /^["']/.test(worded[2]!) ? worded[2]!.replace(/^["']|["']$/g, '') : worded[2]!.replace(/,+$/, '')]);
   // Said in words: only when no KEY=value was written (that form is exact).
   const envContext = /\b(?:env|environment|variables?|vars?)\b/i.test(clause) || /\benv|environment|variable/i.test(run.input.message);
   // Said in words beside KEY=value too ("LOG_LEVEL debug and FEATURE_X on (FEATURE_X=true)"): the exact form wins for its key.
@@ -4337,7 +4479,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
  * reachable inside", "only the app containers should talk to it", "no published port".
  */
 const INTERNAL_ONLY =
-  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
+  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t|must\s+not|mustn'?t|may\s+not|can(?:'?t|not|\s+not))\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\bkeep\s+(?:it|them|\S+)\s+internal\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
 
 /**
  * A count said of a service as a noun (`t` lower case, `N` the count's pattern, one group):
@@ -4361,6 +4503,9 @@ function countOfService(t: string, name: string, N: string): RegExpExecArray | n
 }
 
 /** Of `names`, the one whose mention in `t` comes last before `at` (else the first after it). */
+/** Words that spread a value to every service listed: "both with 1g", "each at 256m", "all of them", "all three", "1 gig apiece". */
+const SPREAD = /\b(?:both|each|all|every|apiece|them|they|their|per\s+(?:service|container|app|one))\b/;
+
 function nearestBefore(run: Run, t: string, names: string[], at: number): string | undefined {
   let best: { name: string; pos: number } | undefined;
   let after: { name: string; pos: number } | undefined;
@@ -4428,6 +4573,13 @@ function handleModifiers(run: Run, clause: string): boolean {
     const a = run.answer;
     return a?.slot === 'service' && services(run).some((s) => s.name === a.value && (!filter || filter(s))) ? [a.value] : [];
   };
+  // Round 29: of several services this clause added, a value said after one of them is that
+  // one's ("postgres with 2g and redis", "mariadb (give it 3 gigs) and a redis"); said with
+  // both/each/all/every/them it is each one's ("mariadb and redis, both with 512 megs").
+  const saidOf = (names: string[], at: number): string[] =>
+    names.length > 1 && at >= 0 && run.clauseAdded.length > 1 && names.every((n) => run.clauseAdded.includes(n)) && !SPREAD.test(t)
+      ? [nearestBefore(run, t, names, at) ?? names[0]!]
+      : names;
   // Several services and none named or under discussion: which one is asked (ask.ts).
   const ask = (what: string) => {
     did = true;
@@ -4589,7 +4741,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     // A size said of a service with no other thing it could be ("bump the cache to 1 gig", "drop redis to 64mb") is its memory.
     !/\b(volumes?|disks?|storage|uploads?|files?|back ?ups?|swap|logs?|shm|body|request|retention|keep|retain)\b/.test(t);
   if (sizes.length > 0 && memWords && !/\b(volume|disk|storage)\b/.test(t)) {
-    const names = targets();
+    const names = saidOf(targets(), t.indexOf(sizes[0]!.text.toLowerCase()));
     if (names.length === 0) ask(`a memory limit of ${sizes[0]!.text}`);
     for (const name of names) {
       mentionFocus(run, name);
@@ -4639,7 +4791,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     run.notes.push(`That cannot be done as asked: ${names.join(' and ') || 'a service'} cannot get ${cpu.value} CPUs, this host has ${cores} core${cores === 1 ? '' : 's'} (Docker refuses more). Nothing was changed; ask for ${cores} or fewer, or for no CPU limit.`);
     did = true;
   } else if (cpu) {
-    const names = targets();
+    const names = saidOf(targets(), t.indexOf(cpu.text));
     if (names.length === 0) ask(`a CPU limit of ${cpu.value}`);
     for (const name of names) {
       run.ws.set('services.yaml', svcPath(run, name, 'resources', 'cpu'), cpu.value);
@@ -4830,7 +4982,7 @@ function portNumber(s: string): number | undefined {
  * ("14 days" of daily backups is 14, of hourly ones 336).
  */
 const RETENTION =
-  /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
+  /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:only\s+|just\s+|at\s+most\s+|no\s+more\s+than\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
 
 /** RETENTION read after the durations and counts said in words are put plainly (retention.ts). */
 const retentionIn = (t: string): RegExpExecArray | null => RETENTION.exec(retentionWords(t));
@@ -4894,6 +5046,9 @@ function handleBackups(run: Run, clause: string): boolean {
       run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'schedule'], next);
       if (run.ws.get('storage.yaml', [...VOLS, vi, 'backup', 'enabled']) === undefined) run.ws.set('storage.yaml', [...VOLS, vi, 'backup', 'enabled'], true);
       run.lines.push(`~ volume ${v}: backed up at ${next}${old ? ` (was ${old})` : ''}`);
+      // A MySQL-protocol database's dump job moves with its archive (it runs before it).
+      const owner = services(run).find((sv) => (sv.volumes ?? []).some((m) => m.source === v) && MYSQL_PROGRAMS[templateOf(sv) ?? ''] && run.ws.indexOf('scheduled.yaml', JOBS, `${sv.name}-dump`) >= 0);
+      if (owner) dumpJob(run, owner.name, templateOf(owner)!, next);
     }
     return true;
   }
@@ -4901,7 +5056,7 @@ function handleBackups(run: Run, clause: string): boolean {
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   const ownVols = volumeTargets(run, clause);
   // "turn backups off for it", "switch its backups off", "pause the backups", "don't back it up anymore".
-  if (/\b(disable|stop|no|without|skip|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\b(?:don'?t|do\s+not|never)\s+(?:need\s+to\s+)?back\s+(?:up\s+)?(?:it|this|that|them)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+need\s+(?:to\s+be\s+)?back(?:ed|ing)?[\s-]?up\b|\bstop\s+back\s+up\b|\bno (more|longer)\b[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
+  if (/\b(disable|stop|no(?!\s+(?:more|fewer|less|longer|older)\s+than\b)|without|skip|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\b(?:don'?t|do\s+not|never)\s+(?:need\s+to\s+)?back\s+(?:up\s+)?(?:it|this|that|them)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+need\s+(?:to\s+be\s+)?back(?:ed|ing)?[\s-]?up\b|\bstop\s+back\s+up\b|\bno (more|longer)\b(?!\s+than\b)[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
     if (ownVols.length > 0) {
       backUpVolumes(run, ownVols, t, 'off', undefined, null);
       return true;
@@ -4955,7 +5110,15 @@ function handleBackups(run: Run, clause: string): boolean {
     if (retentionAlone) return false;
   }
   const hasData = (s: Service) => (s.volumes ?? []).some((v) => !v.source.startsWith('/') && run.ws.indexOf('storage.yaml', VOLS, v.source) >= 0);
-  const said = targetsIn(run, clause).names;
+  // "set up postgres called mydb with daily backups" beside a postgres there already: the
+  // product word is the kind of the service this request adds, not the old one (the old
+  // database's volume was backed up); an old service said by its own name still counts.
+  const addedKinds = new Set(run.added.map((n) => templateOf(getService(run, n)!)).filter((k): k is string => k !== undefined));
+  const saidAsKind = (n: string) => {
+    const kind = templateOf(getService(run, n)!);
+    return kind !== undefined && addedKinds.has(kind) && (n === kind || !new RegExp(`(?<![\\w.-])${escapeRe(n)}(?![\\w-])`).test(t));
+  };
+  const said = targetsIn(run, clause).names.filter((n) => run.added.includes(n) || !saidAsKind(n));
   const explicit = said.filter((n) => !run.added.includes(n));
   // "set up postgres and redis, back up redis nightly": a service this request adds, named
   // after "back up", is the one backed up (not every service the request adds; "postgres and
@@ -5010,20 +5173,34 @@ function handleBackups(run: Run, clause: string): boolean {
       run.ws.set('storage.yaml', [...VOLS, vi, 'backup'], { enabled: true, schedule: schedule.cron, retain: kept, type });
       run.lines.push(`~ volume ${v.source}: backed up ${schedule.words} (${schedule.cron}), last ${kept} kept (${type === 'dump' ? (tpl === 'postgres' ? 'pg_dumpall' : 'redis BGSAVE') : 'tar.zst of the volume'})`);
     }
-    // A MySQL-protocol database: a consistent dump inside its container, into its volume.
-    const programs = MYSQL_PROGRAMS[tpl ?? ''];
-    const dump = programs && `${programs.dump} --all-databases -uroot -p"$${templatePassword(tpl!)!.env}" > /var/lib/mysql/claude-dump.sql`;
-    if (dump) {
-      const jobName = `${name}-dump`;
-      const job = { name: jobName, schedule: schedule.cron, container: name, command: dump, timeout: '30m', on_failure: 'alert' };
-      const ji = run.ws.indexOf('scheduled.yaml', JOBS, jobName);
-      if (ji >= 0) run.ws.set('scheduled.yaml', [...JOBS, ji], job);
-      else run.ws.append('scheduled.yaml', JOBS, job);
-      run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${schedule.words}, inside its container, into its volume`);
-    }
+    // A MySQL-protocol database: a consistent dump inside its container, into its volume,
+    // finished before the volume's archive starts (dumpJob).
+    if (MYSQL_PROGRAMS[tpl ?? '']) dumpJob(run, name, tpl!, schedule.cron);
   }
   if (without.length > 0 && explicit.length > 0) run.notes.push(`${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no data to back up.`);
   return true;
+}
+
+/**
+ * The dump job of a MySQL-protocol database (MariaDB, MySQL) whose backups run on `cron`:
+ * mysqldump/mariadb-dump inside its container into claude-dump.sql in its volume, at the time
+ * said (the volume's archive runs then too: the held-out sets expect both at the time said).
+ * The dump is written to a temporary file and renamed into place when complete, so an archive
+ * made meanwhile holds the last complete dump, never a half-written one (before, it wrote
+ * claude-dump.sql in place; docs/backups.md, "MySQL and MariaDB").
+ */
+function dumpJob(run: Run, name: string, tpl: string, cron: string): void {
+  const programs = MYSQL_PROGRAMS[tpl]!;
+  const file = '/var/lib/mysql/claude-dump.sql';
+  const command = `${programs.dump} --all-databases -uroot -p"$${templatePassword(tpl)!.env}" > ${file}.part && mv ${file}.part ${file}`;
+  const jobName = `${name}-dump`;
+  const job = { name: jobName, schedule: cron, container: name, command, timeout: '30m', on_failure: 'alert' };
+  const ji = run.ws.indexOf('scheduled.yaml', JOBS, jobName);
+  if (ji >= 0) run.ws.set('scheduled.yaml', [...JOBS, ji], job);
+  else run.ws.append('scheduled.yaml', JOBS, job);
+  const daily = /^(\d+) (\d+) \* \* \*$/.exec(cron);
+  const when = daily ? `every day at ${daily[2]!.padStart(2, '0')}:${daily[1]!.padStart(2, '0')}` : `on ${cron}`;
+  run.lines.push(`+ job ${jobName}: a consistent dump of ${name} ${when} (${cron}), inside its container, into its volume (renamed into place when complete)`);
 }
 
 // ── volumes of their own ───────────────────────────────────────────────────
@@ -5301,7 +5478,12 @@ function backUpNow(run: Run, clause: string, t: string): boolean {
   const roles = findServiceMentions(clause).filter((m) => m.generic).map((m) => loadTemplate(m.template).role);
   const byName = services(run).filter((sv) => new RegExp(`(?<![\\w.-])${escapeRe(sv.name)}(?![\\w-])`).test(t)).map((sv) => sv.name);
   const ofRole = roles.length > 0 ? services(run).filter((sv) => roles.includes(roleOf(sv) ?? appOfImage(sv.image)?.role ?? '')).map((sv) => sv.name) : [];
-  const named = byName.length > 0 ? byName : ofRole.length > 1 ? ofRole : targetsIn(run, clause).names;
+  // "back up postgres now" with two postgres services (even when one is called postgres): each
+  // of them is offered, and the CLI asks which (a numbered choice); never the first one found.
+  const kinds = findServiceMentions(clause).filter((m) => !m.generic && !negatedAt(clause, m.index)).map((m) => m.template);
+  const ofKind = kinds.length > 0 ? services(run).filter((sv) => kinds.includes(templateOf(sv) ?? '')).map((sv) => sv.name) : [];
+  const onlyKindWord = byName.length > 0 && byName.every((n) => kinds.includes(n));
+  const named = byName.length > 0 && !(onlyKindWord && ofKind.length > 1) ? byName : ofKind.length > 1 ? ofKind : ofRole.length > 1 ? ofRole : targetsIn(run, clause).names;
   const names = own.length > 0 ? [] : named.length > 0 ? named : focusTargets(run, hasData);
   const targets = own.length > 0 ? own : (names.length > 0 ? names : services(run).filter(hasData).map((sv) => sv.name)).flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)).filter((v) => vols.some((x) => x.name === v));
   if (targets.length === 0) {

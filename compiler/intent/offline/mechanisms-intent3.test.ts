@@ -246,8 +246,12 @@ describe('left for the next round', () => {
   it.fails.each([
     ['wipe the api service off the box, keep its data', [{ service: 'api', absent: true }]],
     ['hide postgres from the outside, only the api talks to it', [{ service: 'postgres', no_ports: true }]],
-    ['make port 9000 only reachable from the office', [{ asks: true }, { no_change: true }], []],
   ] as [string, Expect[], string[]?][])('"%s"', (request, want, before = BASE) => passes(request, want, before));
+});
+
+// Done in round 29 (firewall-frame.ts: a source said as a place asks for its address).
+describe('done since', () => {
+  it('"make port 9000 only reachable from the office" asks', () => passes('make port 9000 only reachable from the office', [{ asks: true }, { no_change: true }], []));
 });
 
 // Ten fresh requests of the same mechanisms in another setting (other services, said as a turn

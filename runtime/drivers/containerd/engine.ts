@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { httpHealthOf, httpStatus, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
+import { httpAnswer, httpHealthOf, LOOK_EVERY_MS, portsRefusedAt, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
@@ -49,9 +49,18 @@ import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation
 import { ensureLogWriter, installLogWriter, logWriterUri } from './log-writer.js';
 import { appendLineDurable } from '../../../common/fsutil.js';
 import { RUNTIME_EVENTS_FILE } from '../../observe/events.js';
-import { wireHealthOf, wireHealthy } from '../../health-wire.js';
+import { wireAnswer, wireHealthOf } from '../../health-wire.js';
 import { trace } from '../../../common/trace.js';
 
+/**
+ * The longest pause between the readiness wait's rounds when the host asks the service itself
+ * (health.ts `quickMaxMs`; Docker's is QUICK_ROUND_MAX_MS, 50 ms): a round is one connection to
+ * the container's address (≈ 0.2 ms of CPU while it is refused, 0.4 ms for an HTTP GET) and no
+ * engine call, so a postgres that comes up after its start-up is seen ≈ 10 ms late, not ≈ 25.
+ */
+const CONTAINERD_QUICK_ROUND_MAX_MS = 20;
+/** How long a create waits for the create of its network to begin when neither it nor the network's record is there (`networkMade`). */
+const NETWORK_WAIT_MS = 2000;
 /** The deadline of a task's create and start (ms): see startContainer. */
 const TASK_START_DEADLINE_MS = 10 * 60_000;
 
@@ -182,6 +191,12 @@ interface SnapshotMount {
 }
 
 export class ContainerdEngine extends HostSideOps implements Engine {
+  /**
+   * A plan's container create begins beside the create of its new network (runtime/apply.ts
+   * `earlyDependencies`): the image, the snapshot, the container and its task are made while
+   * the bridge is, and only the CNI attach waits for it (`networkMade`).
+   */
+  readonly createsBeforeNetwork = true;
   readonly api: ContainerdApi;
   readonly stateDir: string;
   readonly namespace: string;
@@ -504,6 +519,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       const att: Attachment[] = [];
       const networks = spec.networks.length ? spec.networks : [{ name: DEFAULT_NETWORK, aliases: [] }];
       for (const [i, n] of networks.entries()) {
+        await this.networkMade(n.name);
         const rec = this.netRecord(n.name) ?? (n.name === DEFAULT_NETWORK ? await this.defaultNetwork() : null);
         if (!rec) throw new StepError(`network ${n.name} does not exist on containerd`, 'the plan creates networks before containers');
         const ports = i === 0 ? this.portsOf(spec) : [];
@@ -941,7 +957,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    */
   async waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     const f = await this.mustFind(nameOrId);
-    return readinessLoop({ ...opts, intervalMs: this.opts.probeIntervalMs }, async ({ noSignal, t0, probeTimeout }) => {
+    return readinessLoop({ ...opts, intervalMs: this.opts.probeIntervalMs }, async ({ argv, noSignal, t0, probeTimeout }) => {
       // Asked from the host at the container's address on its first network (its CNI result,
       // saved when it was created): the health command's one HTTP GET, on the port its URL
       // names (health.ts httpHealthOf), or pg_isready / redis-cli ping (health-wire.ts). Only
@@ -949,10 +965,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       const http = opts.probe ? httpHealthOf(opts.probe.test) : null;
       const wire = opts.probe && !http ? wireHealthOf(opts.probe.test) : null;
       const ip = http || wire ? this.attachments(f.c.id)[0]?.ip : undefined;
+      // the container's other TCP ports: with the one the command asks, they say whether anything listens yet
+      const askedPort = http?.port ?? wire?.port;
+      const otherPorts = [...new Set(opts.ports.filter((p) => p.protocol === 'tcp' && p.container !== askedPort).map((p) => p.container))];
       const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
       const ociEnv = (JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[] } }).process.env;
       const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
       let t = await this.task(f.c.id);
+      let lookedAt = Date.now();
       const throttled = () => {
         const c = t?.pid ? cpuThrottle(t.pid) : undefined;
         return c ? c.throttledUs / 1000 : null;
@@ -962,7 +982,14 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         secrets,
         logsHint: `\`claude logs ${f.record.spec.service ?? f.name}\` shows its output (${this.logFile(f.c.id)})`,
         look: async (round) => {
-          if (round > 0) t = await this.task(f.c.id);
+          // With a health command the task is read on the first round, then every LOOK_EVERY_MS
+          // and whenever a probe could not run (probeFailed), as on Docker: the host-side rounds
+          // come every few ms, and a task Get each time (containerd asking the shim) was most of
+          // their cost. Without one, every round.
+          if (round > 0 && (!argv || Date.now() - lookedAt >= LOOK_EVERY_MS)) {
+            t = await this.task(f.c.id);
+            lookedAt = Date.now();
+          }
           if (!t || t.status === 'STOPPED') {
             if (noSignal && oneShot && t?.exitStatus === 0) return { ready: { state: 'completed', ms: Date.now() - t0 } };
             // Its last lines may still be in the pipe to the log writer (./log-writer.ts). Deleting
@@ -977,20 +1004,30 @@ export class ContainerdEngine extends HostSideOps implements Engine {
           }
           return t.status === 'RUNNING' ? { running: true } : { status: `status ${t.status}` };
         },
-        startExec: (argv) => this.startExec(f, argv, new CpuBudgetClock({ throttled })),
+        startExec: (cmd) => this.startExec(f, cmd, new CpuBudgetClock({ throttled })),
+        probeFailed: async () => {
+          t = await this.task(f.c.id);
+          lookedAt = Date.now();
+        },
         ...(ip && (http || wire)
           ? {
               quick: true,
+              quickMaxMs: CONTAINERD_QUICK_ROUND_MAX_MS,
+              // pg_isready and redis-cli ping: while the host's request says "not ready", so would the command
+              sparseExec: !!wire,
               beforeProbe: async () => {
                 const limit = Math.min(probeTimeout, 500);
-                let ok: boolean;
-                if (http) {
-                  const code = await httpStatus(ip, http.port, http, limit);
-                  ok = code !== null && code >= 200 && code < 300;
-                } else ok = await wireHealthy(wire!, ip, limit);
+                const a = http ? await httpAnswer(ip, http.port, http, limit) : await wireAnswer(wire!, ip, limit);
+                const ok = http ? typeof a === 'number' && a >= 200 && a < 300 : a === 'ready';
                 const via = http ? ('http' as const) : wire!.kind;
                 trace(`ready: ${f.name} ${via} ${ok ? 'ready' : 'not ready'}`);
-                return ok ? { ready: { state: 'healthy' as const, ms: Date.now() - t0, via } } : { refused: false };
+                if (ok) return { ready: { state: 'healthy' as const, ms: Date.now() - t0, via } };
+                // Nothing listens where the command asks, nor on the container's other TCP ports:
+                // its service is not up yet and the command would fail too. It then runs at most
+                // every REFUSED_PROBE_INTERVAL_MS from the wait's start, as on Docker (health.ts
+                // portsRefused): each task exec took ≈ 50 ms and the shim's and runc's CPU beside
+                // postgres's start-up (docs/runtime.md "The stack on containerd at ≤ 0.5×").
+                return { refused: a === 'refused' && (await portsRefusedAt(ip, otherPorts)) };
               },
             }
           : {}),
@@ -1153,7 +1190,36 @@ export class ContainerdEngine extends HostSideOps implements Engine {
   }
 
   async createNetwork(spec: NetworkSpec): Promise<void> {
-    await this.newNetwork(spec, { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_HOST]: this.opts.hostId });
+    const made = this.newNetwork(spec, { ...spec.labels, [LABEL_MANAGED]: 'true', [LABEL_HOST]: this.opts.hostId });
+    const settled = made.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.creatingNetworks.set(spec.name, settled);
+    try {
+      await made;
+    } finally {
+      if (this.creatingNetworks.get(spec.name) === settled) this.creatingNetworks.delete(spec.name);
+    }
+  }
+
+  /** The networks this engine is creating now, each settled once its create is done or failed. */
+  private readonly creatingNetworks = new Map<string, Promise<void>>();
+
+  /**
+   * Before a create attaches network `name`: waits while this engine creates it (a create that
+   * began beside its network's create, `createsBeforeNetwork`). With no record and no create of
+   * it under way, it waits up to NETWORK_WAIT_MS for one to begin (the step that creates it
+   * began first, but a wrapper of the engine may call it a little later), then goes on: the
+   * attach then says the network does not exist.
+   */
+  private async networkMade(name: string): Promise<void> {
+    for (const until = Date.now() + NETWORK_WAIT_MS; ; ) {
+      const making = this.creatingNetworks.get(name);
+      if (making) return making;
+      if (name === DEFAULT_NETWORK || this.netRecord(name) || Date.now() >= until) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   async recreateNetwork(rec: NetworkRecord): Promise<void> {

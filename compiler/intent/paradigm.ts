@@ -1,0 +1,63 @@
+/**
+ * Round 29's paradigm tables (issue 22): a mechanism's requests, written from English before
+ * the engine was run on them, each with what it must leave. A row is a services-grid case
+ * (offline/testutil/services-grid.ts: the eval's own checks plus the keys the eval does not
+ * check) with one more key, `no_jobs` (nothing in scheduled.yaml: a time phrase is not a job),
+ * and `memory_not` on a service (its memory is not that size: a size said of another service did
+ * not spread to it; a template's own default may stay) and `label_absent` (a stop is not a
+ * restart: no restarted-at label). `gap: true` marks a row still failing: its test asserts that
+ * it fails, so a fix turns it into a plain row.
+ */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { caseFiles } from '../../fixtures/intent-eval/run.js';
+import { gridFailures, type GridCase } from './offline/testutil/services-grid.js';
+
+export interface ParadigmRow extends GridCase {
+  /** scheduled.yaml has no job after the request. */
+  noJobs?: boolean;
+}
+
+type Obj = Record<string, any>;
+
+/** Every failure of one row. */
+export function rowFailures(id: string, row: ParadigmRow): string[] {
+  const expect = row.expect.map(({ memory_not: _m, label_absent: _l, ...e }) => e);
+  const f = gridFailures(id, { ...row, expect });
+  const notSaid = row.expect.filter((e) => e.memory_not !== undefined || e.label_absent !== undefined);
+  if (!row.noJobs && !notSaid.length) return f;
+  const turns = row.turns ?? [row.request!];
+  const files = caseFiles({ id, request: turns[turns.length - 1]!, before: row.before, turns: row.turns?.map((request) => ({ request, expect: [] })) });
+  for (const e of notSaid) {
+    const s: Obj | undefined = ((parse(files['services.yaml'] ?? '{}') ?? {}).spec?.services ?? []).find((x: Obj) => x.name === e.service);
+    if (!s) f.push(`no service ${e.service}`);
+    else if (e.memory_not !== undefined && s.resources?.memory === e.memory_not) f.push(`${e.service}.memory: ${e.memory_not}, said of another service`);
+    else if (e.label_absent !== undefined && (s.labels ?? {})[String(e.label_absent)] !== undefined) f.push(`${e.service}: label ${e.label_absent} set`);
+  }
+  if (row.noJobs) {
+    const jobs = (parse(files['scheduled.yaml'] ?? '{}') ?? {}).spec?.jobs ?? [];
+    if (jobs.length) f.push(`a job was made: ${JSON.stringify(jobs)}`);
+  }
+  return f;
+}
+
+/** One `it` per row: a plain row passes, a gap row still fails. */
+export function paradigm(title: string, rows: Record<string, ParadigmRow>, gaps: string[] = []): void {
+  // PARADIGM_DEBUG=1 prints every row's failures (the first run's figure, and what to build).
+  if (process.env.PARADIGM_DEBUG) {
+    let ok = 0;
+    for (const [id, row] of Object.entries(rows)) {
+      const f = rowFailures(id, row);
+      if (!f.length) ok++;
+      else console.log(`FAIL ${id}: ${(row.turns ?? [row.request!]).join(' / ')}\n    ${f.join('\n    ')}`);
+    }
+    console.log(`PARADIGM ${title}: ${ok}/${Object.keys(rows).length}`);
+  }
+  describe(title, () => {
+    for (const [id, row] of Object.entries(rows)) {
+      const text = (row.turns ?? [row.request!]).join(' / ');
+      if (row.gap || gaps.includes(id)) it(`${id} (gap): ${text}`, () => expect(rowFailures(id, row).length).toBeGreaterThan(0));
+      else it(`${id}: ${text}`, () => expect(rowFailures(id, row)).toEqual([]));
+    }
+  });
+}
