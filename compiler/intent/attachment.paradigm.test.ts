@@ -12,7 +12,7 @@
  * Written from English before the engine was run on it (other services, words and orders than
  * held-out 22's). First run on main (a30697b, 16:40 UTC): 15/37.
  */
-import { paradigm, type ParadigmRow } from './paradigm.js';
+import { paradigm, type ParadigmRow } from './offline/testutil/paradigm.js';
 
 const API = 'add a service called api using image ghcr.io/acme/api:1.4 on port 8080';
 const WORKER = 'add a service called worker using image ghcr.io/acme/worker:2';

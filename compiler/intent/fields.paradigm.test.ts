@@ -7,7 +7,7 @@
  * Written from English before the engine was run on it (other names, images and orders than
  * held-out 22's). First run on main (a30697b, 16:40 UTC): 17/33.
  */
-import { paradigm, type ParadigmRow } from './paradigm.js';
+import { paradigm, type ParadigmRow } from './offline/testutil/paradigm.js';
 
 const STACK = ['add a service called api using image ghcr.io/acme/api:1.4 on port 8080', 'add a service called worker using image ghcr.io/acme/worker:2', 'add postgres', 'add redis'];
 const LEDGER = { service: 'ledger', image: 'ghcr.io/acme/ledger:4', host_port: 9400 };

@@ -10,8 +10,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { caseFiles } from '../../fixtures/intent-eval/run.js';
-import { gridFailures, type GridCase } from './offline/testutil/services-grid.js';
+import { caseFiles } from '../../../../fixtures/intent-eval/run.js';
+import { gridFailures, type GridCase } from './services-grid.js';
 
 export interface ParadigmRow extends GridCase {
   /** scheduled.yaml has no job after the request. */
