@@ -91,14 +91,26 @@ describe('apply on containerd: a container is created beside its network', () =>
   it('a network create that fails rolls back the containers whose create began beside it', async () => {
     const net = w.n('net2');
     const { redis, web, steps } = await stackPlan(net, '2');
+    const order: string[] = [];
     const r = await w.apply(await w.planText(steps), {
       engine: aroundNetworkCreate(w.engine, async (spec) => {
         await sleep(HOLD_MS);
         throw new Error(`network ${spec.name}: refused by the test`);
       }),
+      onEvent: (e: ApplyEvent) => {
+        if (e.type === 'reconcile.step') order.push(`${e.status} ${e.step}`);
+      },
     });
     expect(r.status).toBe('rolled-back');
     expect(r.error?.message).toMatch(/refused by the test/);
+    // the creates did begin beside the network's create (else there is nothing to roll back and
+    // the absence below proves nothing; review 22 MED-7)
+    const failed = order.indexOf(`failed network/${net}`);
+    expect(failed).toBeGreaterThan(-1);
+    expect(order.indexOf(`started create/${redis.name}`)).toBeGreaterThan(-1);
+    expect(order.indexOf(`started create/${redis.name}`)).toBeLessThan(failed);
+    expect(order.indexOf(`started create/${web.name}`)).toBeLessThan(failed);
+    expect(order.indexOf(`started create/${web.name}`)).toBeGreaterThan(-1);
     expect(await w.exists(redis.name)).toBe(false);
     expect(await w.exists(web.name)).toBe(false);
   }, 180_000);

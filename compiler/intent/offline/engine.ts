@@ -50,6 +50,7 @@ import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
+import { adminsLost, sshLost } from './outcome-guard.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
 import { attachedSaid } from './attach.js';
@@ -619,7 +620,21 @@ interface Run {
  * the answer in its slot, on the same files (the question changed none); any other message
  * is a request of its own.
  */
-export function runOfflineEngine(original0: EngineInput): Proposal {
+export function runOfflineEngine(input: EngineInput): Proposal {
+  const proposal = readRequest(input);
+  if (proposal.refused) return proposal;
+  const lost = adminsLost(input.files, proposal.files);
+  const reason =
+    lost !== undefined
+      ? `lockout: this would leave no user with sudo (${lost.join(', ')} ${lost.length > 1 ? 'have' : 'has'} it now), so no one could administer the machine. Keep at least one admin, e.g. "remove sudo from everyone except ${lost[0]}".`
+      : sshLost(input.files, proposal.files)
+        ? 'lockout: this would leave the firewall dropping incoming traffic with no rule that lets ssh (port 22) in, so the way in would be cut off. Keep ssh open, e.g. "allow ssh from 10.0.0.0/8", in the same request.'
+        : undefined;
+  if (reason === undefined) return proposal;
+  return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
+}
+
+function readRequest(original0: EngineInput): Proposal {
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   const scoped = everyoneElse(original0.message, sudoersIn(original0.files), serviceNamesIn(original0.files));
   const original = scoped === original0.message ? original0 : { ...original0, message: scoped };

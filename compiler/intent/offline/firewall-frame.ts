@@ -54,6 +54,7 @@ const NAMED: RegExp[] = [
 const PLACE = /\b(?:(?:the|our|my|your|their)\s+(?:(?:branch|main|head|home|remote|corporate|company|team)\s+)?(office|home|vpn|lan|hq|headquarters|branch|work)|(?:from|at|to|for)\s+(home|hq|headquarters|work|the\s+office))(?:\s+(?:network|net|ips?|ip\s+address|addresses|range|subnet|users|people|wifi|connection|machines))?\b/i;
 const ANYWHERE = /\b(?:any\s*where|everywhere|every\s*one|every\s*body|any\s*one|any\s*body|(?:the\s+)?(?:whole\s+)?world|(?:the\s+)?internet|public(?:ly)?|outside|all\s+(?:ips|addresses|sources)|any\s+(?:ip|address|source))\b|\b(?:to|for|from)\s+all\b/i;
 const DROP = /\b(?:block|blocked|deny|denied|drop|dropped|reject|rejected|close|closed|ban|banned|forbid)\b/i;
+const OPENING = /\b(?:allow|allowed|open|opened|accept|accepted|permit|permitted|keep|let|unblock|unblocked|whitelist)\b/i;
 const ONLY = /\b(?:only|restrict\w*|limit\w*|narrow\w*|lock\w*\s+(?:\w+\s+)?down|just)\b/i;
 /** Words of the frame itself: verbs, prepositions, the nouns of a rule, fillers. */
 const FRAME_WORDS = new Set(
@@ -134,6 +135,8 @@ export function firewallFrame(message: string, files: Record<string, string | un
   const words = t.toLowerCase().replace(/['"“”‘’`]/g, ' ').split(/[^a-z0-9-]+/).filter((w) => w !== '' && w !== '-');
   if (words.some((w) => !FRAME_WORDS.has(w))) return undefined;
   if (findServiceMentions(t).length > 0 || serviceNames.some((n) => new RegExp(String.raw`(?<![\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(t))) return undefined;
+  // Two actions in one message ("block ssh, allow http"): the clause reader splits them (review 22 HIGH-2).
+  if (DROP.test(t) && OPENING.test(t)) return undefined;
   const action = DROP.test(t) ? (/\breject/i.test(t) ? 'reject' : 'drop') : 'accept';
   const only = ONLY.test(t) && cidrs.length > 0;
   const existing = rulesIn(files);

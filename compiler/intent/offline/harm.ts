@@ -337,8 +337,8 @@ function lockout(text: string): boolean {
     const after = c.slice(v.index);
     // Everything incoming, ssh said to be in it: "drop all incoming traffic including ssh".
     const all = has(String.raw`\b(?:all|every(?:thing)?|any(?:thing)?)\b[^.;]{0,30}\b(?:incoming|inbound|traffic|connections?|ports?)\b`, after) && has(String.raw`\b(?:including|incl\.?|even|and(?:\s+also)?|plus|as\s+well\s+as|with)\s+(?:the\s+)?(?:ssh|22|port\s+22)\b|\bno\s+exceptions?\b`, after);
-    // "default policy drop, keep 22 and 80 open" (normalised "…, open ports 22 and 80"): ssh said after an opening verb is opened, not closed (review 21 MED-9).
-    const sshClosed = has(ssh, after) && !has(String.raw`\b(?:open\w*|allow\w*|keep\w*|accept\w*|permit\w*|let)\b[^.;]*?${ssh}`, after) && !has(String.raw`\b(?:from|except|but|keep\w*|allow\w*|only|rate|limit\w*|password|key\s+auth|root|rule|logins?\s+(?:for|by|as)|brute|attempts?|to\s+(?:the\s+)?(?:ip|address|host))\b|${IPV4}`, after) && !has(String.raw`\b(?:password|root)\b`, c);
+    // "default policy drop, keep 22 and 80 open" (normalised "…, open ports 22 and 80"): ssh said after an opening verb is opened, not closed (review 21 MED-9), unless a closing verb stands between them: "open 80, then close 22" (review 22 HIGH-3).
+    const sshClosed = has(ssh, after) && !has(String.raw`\b(?:open\w*|allow\w*|keep\w*|accept\w*|permit\w*|let)\b(?:(?!\b(?:drop|block|deny|close|reject|disabl|shut|remov|stop|kill|cut)\w*)[^.;])*?${ssh}`, after) && !has(String.raw`\b(?:from|except|but|keep\w*|allow\w*|only|rate|limit\w*|password|key\s+auth|root|rule|logins?\s+(?:for|by|as)|brute|attempts?|to\s+(?:the\s+)?(?:ip|address|host))\b|${IPV4}`, after) && !has(String.raw`\b(?:password|root)\b`, c);
     if ((all && !has(String.raw`\b(?:except|but|keep\w*|allow\w*|other\s+than|apart\s+from)\b[^.;]{0,30}\b(?:ssh|22)\b`, c)) || sshClosed) return true;
   }
   // The last admin, or everyone's admin rights: "remove sudo from everyone", "take away all admin rights".
