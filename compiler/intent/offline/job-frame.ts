@@ -99,9 +99,10 @@ function containerSlot(rest: string, services: readonly string[]): { service: st
  */
 export function jobFrame(sentence: string, services: readonly string[]): string | undefined {
   // A job named, moved, paused or removed is the job handler's own ("…, call it nightly"): left as said.
+  // A health check said with its interval ("worker health: `pgrep celery`, every 1m, 3 retries") is not a job.
   const plain = sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ');
   if (/\b(?:call(?:ed)?|name[ds]?|pause|disable|resume|re-?enable|reschedule|move|switch|turn|change|instead|job|jobs|task|tasks|cron\w*)\b/i.test(plain)) return undefined;
-  if (sentence.length > 400 || /\bhealth\s*-?\s*checks?\b|\bprobes?\b|\bback\s*-?ups?\b/i.test(sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ')) || !/\d|\b(?:every|each|daily|nightly|hourly|weekly|monthly|noon|midnight|morning|evening|night|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i.test(sentence)) return undefined;
+  if (sentence.length > 400 || /\bhealth(?:y|\s*-?\s*checks?)?\b|\bretr(?:y|ies)\b|\bprobes?\b|\bback\s*-?ups?\b/i.test(sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ')) || !/\d|\b(?:every|each|daily|nightly|hourly|weekly|monthly|noon|midnight|morning|evening|night|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i.test(sentence)) return undefined;
   const cmd = commandSlot(sentence, services);
   if (!cmd) return undefined;
   const where = containerSlot(cmd.rest, services);

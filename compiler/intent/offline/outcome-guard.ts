@@ -2,8 +2,8 @@
  * Lockouts judged by the outcome, not the wording (review 22, HIGH-1 and HIGH-3): the guard's
  * readers (guard.ts, harm.ts, harm-classes.ts, assets.ts) judge what a request says; these two
  * checks judge what the proposal would leave, however the request was worded.
- * - `adminsLost`: users with sudo today, none in the proposed security.yaml ("remove the users
- *   alice and bob" where they are the only admins).
+ * - `adminsLost`: two or more users with sudo today, none in the proposed security.yaml
+ *   ("remove the users alice and bob" where they are the only admins).
  * - `sshLost`: a way in over ssh today (no firewall, an accept policy, or an accept rule that
  *   covers port 22), none in the proposed network.yaml (a drop policy and no accept rule for 22:
  *   "set the default policy to drop, allow 443, and close port 22").
@@ -39,7 +39,10 @@ export function adminsLost(current: StateFiles, proposed: StateFiles): string[] 
   if (proposed['security.yaml'] === undefined) return undefined;
   const before = admins(current['security.yaml']);
   const after = admins(proposed['security.yaml']);
-  return before !== undefined && after !== undefined && before.length > 0 && after.length === 0 ? before : undefined;
+  // Two or more admins, none left: one request took every admin's rights at once. Taking the one
+  // admin's sudo ("take sudo away from kim", the eval's and the tests' decision since round 4) is
+  // planned as before; the wording guard refuses "the last admin" said as such.
+  return before !== undefined && after !== undefined && before.length > 1 && after.length === 0 ? before : undefined;
 }
 
 const covers22 = (port: unknown): boolean => {
