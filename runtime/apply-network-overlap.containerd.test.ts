@@ -13,25 +13,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyEvent } from './apply.js';
-import type { Engine } from './engine.js';
-import type { NetworkSpec, PlanStep } from '../plan/types.js';
-import { S } from './testutil/plans.js';
 import { startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
-import { freePort } from './testutil/ports.js';
-import { stackSpecs } from './testutil/stack.js';
+import { aroundNetworkCreate, networkStackPlan } from './testutil/network-overlap.js';
 
 const HOLD_MS = 1500;
 
-/** The real engine, with its network create wrapped by `around` (given the real one). */
-function aroundNetworkCreate(engine: Engine, around: (spec: NetworkSpec, create: (spec: NetworkSpec) => Promise<void>) => Promise<void>): Engine {
-  return new Proxy(engine, {
-    get(target, prop, receiver) {
-      if (prop === 'createNetwork') return (spec: NetworkSpec) => around(spec, (x) => target.createNetwork(x));
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,19 +30,7 @@ describe('apply on containerd: a container is created beside its network', () =>
     await w?.close();
   }, 120_000);
 
-  const stackPlan = async (net: string, tag: string) => {
-    const { redis, web } = stackSpecs((x) => w.n(`${x}${tag}`), net, { web: await freePort(), redis: await freePort() });
-    const steps: PlanStep[] = [
-      S.network(net),
-      S.image('claude-os-local/redis:latest'),
-      S.image('claude-os-local/web:latest'),
-      S.create(redis, { dependsOn: [`network/${net}`, 'image/claude-os-local/redis:latest'] }),
-      S.create(web, { dependsOn: [`network/${net}`, 'image/claude-os-local/web:latest'] }),
-      S.start(redis),
-      S.start(web, { dependsOn: [`create/${web.name}`, `start/${redis.name}`] }),
-    ];
-    return { redis, web, steps };
-  };
+  const stackPlan = (net: string, tag: string) => networkStackPlan(w, net, tag);
 
   it("both creates, their attach included, finish before the network's step does; the starts wait for it; the aliases resolve", async () => {
     const net = w.n('net');
