@@ -1325,6 +1325,10 @@ function freeBytes(path: string): number {
  * files' fsyncs go at once (common/fsutil.ts `writeFilesAtomic`, `SpaceReserve.createAsync`),
  * then the snapshots dir's: two rounds of the disk's flush latency before the first step
  * instead of five in a row (docs/runtime.md, "The single service's critical path, session 22").
+ * The reserve is armed only once the records are durable: an ENOSPC from a records fsync that
+ * came after the reserve's own would otherwise release it and retry, and the apply would start
+ * with a tripped reserve and fail at its first step with a rollback (review 22 LOW-6); now that
+ * ENOSPC refuses up front, nothing changed.
  */
 async function prepareRecords(opts: ApplyOptions, payload: PlanPayload, snap: Snapshot): Promise<{ ref: string; reserve: SpaceReserve }> {
   const ref = snapshotRef(payload.id);
@@ -1337,14 +1341,16 @@ async function prepareRecords(opts: ApplyOptions, payload: PlanPayload, snap: Sn
     }
     const [records, reserve] = await Promise.allSettled([
       writeFilesAtomic([snapshotFile(opts.dataDir, snap), { path: written[1]!, data: JSON.stringify(payload) + '\n', mode: 0o600 }]),
-      SpaceReserve.createAsync(join(opts.dataDir, SPACE_RESERVE_FILE), SPACE_RESERVE_BYTES),
+      SpaceReserve.createAsync(join(opts.dataDir, SPACE_RESERVE_FILE), SPACE_RESERVE_BYTES, { armed: false }),
     ]);
     const failed = [records, reserve].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       if (reserve.status === 'fulfilled' && !mustStop(failed.reason)) reserve.value.release();
       throw failed.reason;
     }
-    return { ref, reserve: (reserve as PromiseFulfilledResult<SpaceReserve>).value };
+    const held = (reserve as PromiseFulfilledResult<SpaceReserve>).value;
+    held.arm();
+    return { ref, reserve: held };
   } catch (e) {
     if (mustStop(e)) throw e;
     for (const f of written) rmSync(f, { force: true });
