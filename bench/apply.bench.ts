@@ -482,7 +482,7 @@ async function bareSingle(cpu: number[] = []): Promise<number> {
 }
 
 /** The marks of a traced single-service apply that `--single-against` compares (common/trace.ts labels, as regexps). */
-const SINGLE_MARKS = ['cli: main loaded', 'cli: command apply loaded', 'apply: observing', 'apply: verified V1-V7', 'apply: lock taken', 'apply: observed', 'apply: snapshot saved', 'step begin create', 'step begin start', 'ready: .* http 200'];
+const SINGLE_MARKS = ['cli: main loaded', 'cli: command apply loaded', 'cli: host opened', 'apply: observing', 'apply: verified V1-V7', 'apply: lock taken', 'apply: observed', 'apply: base checked', 'apply: state repo checked', 'apply: firewall and mounts checked', 'apply: committed security.yaml read', 'apply: base, pre-flight', 'apply: snapshot taken', 'apply: snapshot saved', 'step begin create', 'step begin start', 'ready: .* http 200'];
 
 /** `--single-against DIR`: this build and DIR's, alternately, `runs` rounds; per build the medians at each mark. */
 async function singleAgainstRuns(dir: string): Promise<void> {
