@@ -1253,13 +1253,16 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       observed = await (observing ?? opts.engine.observe());
       trace('apply: observed');
       checkBase(payload, resourceFingerprints(observed));
+      trace('apply: base checked');
       if (opts.stateDir) {
         const head = stateHead(opts.stateDir);
         if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
         await checkStateRepo(opts.stateDir);
+        trace('apply: state repo checked');
       }
       firewallChecked = await firewallPreflight(opts.engine, payload);
       await mountPreflight(opts.engine, payload);
+      trace('apply: firewall and mounts checked');
       // Every security.yaml change is confirmed (V9), also one that makes no security step.
       const extra: PlanStep[] = [];
       if (opts.stateDir) {
@@ -1267,6 +1270,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
         const before = head ? (await (await import('./state/head.js')).committedStateFiles(opts.stateDir, head, opts.now))['security.yaml'] : undefined;
         const change = securityYamlChange(before, payload.desired.files['security.yaml']);
         if (change) extra.push(change);
+        trace('apply: committed security.yaml read');
       }
       confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm }, extra);
     } catch (e) {
@@ -1401,6 +1405,7 @@ async function execute(
   const { engine } = opts;
   const journal = new Journal(opts.dataDir, opts.now, lock);
   const snap = await takeSnapshot(engine, payload, opts.now, observed);
+  trace('apply: snapshot taken');
   const { ref, reserve } = await prepareRecords(opts, payload, snap);
   trace('apply: snapshot saved');
   try {
