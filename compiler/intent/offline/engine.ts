@@ -2794,7 +2794,10 @@ function dbUserEnv(template: string, user: string, database: string, secret: str
  *   ("wordpress", "blog_site") with a generated password (`<site>_db_password`); the database
  *   service gets MARIADB_/MYSQL_USER, _PASSWORD and _DATABASE, so its image makes them on its
  *   first start;
- * - a database that has such a user already (its owner, another site): that user, shared;
+ * - a database that has such a user already (its owner, another site): that user and its
+ *   database, shared, with tables of the site's own (`table_prefix`, WORDPRESS_TABLE_PREFIX
+ *   `<site>_`; the first site keeps WordPress's `wp_`), and the reply says so: with the same
+ *   prefix the second site opened as the first, its tables and admin (review 22 MED-5);
  * - a database set up before this request with no such user: its data directory is
  *   initialised, and the image makes users only on a fresh one, so the site signs in as root
  *   and that is said (docs/intent.md).
@@ -2806,7 +2809,13 @@ function wordpressUser(run: Run, site: string, db: { template: string; name: str
   const fromRef = (v: string | undefined) => /^\$\{secrets\.([a-z][a-z0-9_]*)\}$/.exec(v ?? '')?.[1];
   const shared = env[`${prefix}_USER`];
   const sharedSecret = fromRef(env[`${prefix}_PASSWORD`]);
-  if (shared && sharedSecret) return { db_user: shared, db_name: env[`${prefix}_DATABASE`] ?? shared, password_secret: sharedSecret };
+  if (shared && sharedSecret) {
+    const dbName = env[`${prefix}_DATABASE`] ?? shared;
+    const own = site.replace(/-/g, '_').replace(/[^A-Za-z0-9_]/g, '');
+    const tablePrefix = own === 'wp' ? 'wp_wp_' : `${own}_`;
+    run.notes.push(`${site} shares the database ${dbName} on ${db.name} and its user ${shared} with the site there, with tables of its own (table prefix ${tablePrefix}, WORDPRESS_TABLE_PREFIX), so the two sites stay apart. For a database and user of its own, add its own ${db.template} ("add a ${db.template} called ${site}-db").`);
+    return { db_user: shared, db_name: dbName, password_secret: sharedSecret, table_prefix: tablePrefix };
+  }
   if (there && !run.added.includes(db.name)) {
     const root = templatePassword(db.template)!;
     needSecret(root.secret, `the ${db.template} root user (${root.env})`);
@@ -2848,10 +2857,13 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   };
   // WordPress talks to the MySQL or MariaDB there or said, by name, as a database user of its
   // own with a generated password (wordpressUser), never as the database's root user.
+  let tablePrefix: string | undefined;
   if (template === 'wordpress') {
     const db = wordpressDatabase(run);
     params.db_host = db.name;
-    Object.assign(params, wordpressUser(run, svcName, db, needSecret));
+    const { table_prefix, ...user } = wordpressUser(run, svcName, db, needSecret);
+    tablePrefix = table_prefix;
+    Object.assign(params, user);
   }
   // A database's root password: generated when not set.
   const password = template === 'wordpress' ? undefined : templatePassword(template);
@@ -2863,6 +2875,7 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   if (version) params.image = withTag(String(loadTemplate(template).parameters.image?.default ?? template), version);
   const inst = instantiate(template, params);
   const svc = inst.service;
+  if (tablePrefix) svc.environment = { ...(svc.environment ?? {}), WORDPRESS_TABLE_PREFIX: tablePrefix };
   if (template === 'nginx') {
     // 443 is published only when TLS is configured (a certificate in security.yaml): with
     // nothing listening there, the port would never answer and every health verdict and
