@@ -270,10 +270,6 @@ export function judgeAssets(message: string): AssetHarm | undefined {
 
 const NAMES = String.raw`[a-z_][\w-]{0,63}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)[a-z_][\w-]{0,63}){0,9}`;
 const namesIn = (list: string): string[] => list.split(/\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*/).map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
-const SUDO_EXCEPT = new RegExp(
-  String.raw`^\s*(?:please\s+|pls\s+)?(?:remove|revoke|take\s+away|drop|strip)\s+(?:sudo|admin|root)(?:\s+(?:rights|access|privileges))?\s+from\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|admins|accounts|sudoers))?|the\s+(?:others|rest))\s+(?:except(?:\s+for)?|but(?:\s+not)?|other\s+than|apart\s+from|save)\s+(${NAMES})\s*[.!]?\s*$`,
-  'i',
-);
 const KEEP_ELSE = new RegExp(
   String.raw`^\s*(?:please\s+|pls\s+)?(?:keep|leave)\s+(?:only\s+)?(${NAMES})\s*(?:[,;:]\s*(?:and\s+)?|\s+and\s+|\s*-+\s*)(?:then\s+)?(?:remove|delete|drop|get\s+rid\s+of|kill|trash|ditch|nuke)\s+(?:everything|all|anything)\s+else\s*[.!]?\s*$` +
     String.raw`|^\s*(?:please\s+|pls\s+)?(?:remove|delete|drop|get\s+rid\s+of|ditch)\s+everything\s+(?:except(?:\s+for)?|but|other\s+than|apart\s+from)\s+(${NAMES})\s*[.!]?\s*$`,
@@ -281,22 +277,14 @@ const KEEP_ELSE = new RegExp(
 );
 
 /**
- * A whole said with an exception, read by what it touches (round 29). "remove sudo from everyone
- * except alice": when every person kept is an admin today, an admin is left, so it is no lockout;
- * it is said again as the people it touches ("remove sudo from bob"). "keep nginx and postgres,
+ * A whole said with an exception, read by what it touches (round 29). "keep nginx and postgres,
  * remove everything else" and "remove everything except nginx and redis": when every name kept is
  * a service, "everything" is the other services (their data kept), said as "remove all services
  * except nginx and postgres". Otherwise the request is returned as it was (and the guard judges
- * it: a lockout, a wipe).
+ * it: a wipe). "remove sudo from everyone except alice" is user-frame.ts `sudoExcept`'s alone
+ * (review 22 MED-9: it was read here too, by other rules).
  */
-export function everyoneElse(message: string, sudoers: readonly string[], services: readonly string[]): string {
-  const sudo = SUDO_EXCEPT.exec(message);
-  if (sudo) {
-    const kept = namesIn(sudo[1]!);
-    const others = sudoers.filter((u) => !kept.includes(u.toLowerCase()));
-    if (kept.every((k) => sudoers.some((u) => u.toLowerCase() === k)) && others.length > 0) return `remove sudo from ${others.join(' and ')}`;
-    return message;
-  }
+export function everyoneElse(message: string, services: readonly string[]): string {
   const keep = KEEP_ELSE.exec(message);
   if (keep) {
     const kept = namesIn(keep[1] ?? keep[2]!);

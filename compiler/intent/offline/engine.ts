@@ -623,6 +623,9 @@ interface Run {
 export function runOfflineEngine(input: EngineInput): Proposal {
   const proposal = readRequest(input);
   if (proposal.refused) return proposal;
+  // "remove sudo from everyone except alice" with alice keyless: done, and said (review 22 MED-9).
+  const except = Object.keys(proposal.files).length > 0 && /\bsudo|\badmin|\broot/i.test(input.message) ? sudoExcept(input.message, input.files) : undefined;
+  if (except && 'warning' in except && except.warning) proposal.warnings = [...(proposal.warnings ?? []), except.warning];
   const lost = adminsLost(input.files, proposal.files);
   const reason =
     lost !== undefined
@@ -636,7 +639,13 @@ export function runOfflineEngine(input: EngineInput): Proposal {
 
 function readRequest(original0: EngineInput): Proposal {
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
-  const scoped = everyoneElse(original0.message, sudoersIn(original0.files), serviceNamesIn(original0.files));
+  // "remove sudo from everyone except alice", "only mei keeps sudo": said as the revokes it makes
+  // before any guard reads it (user-frame.ts sudoExcept, the one reader since review 22 MED-9);
+  // it asks when nobody kept could use sudo and log in, and says so when nobody else has sudo.
+  const except0 = isYesNoQuestion(original0.message) ? undefined : sudoExcept(original0.message, original0.files);
+  if (except0 && 'ask' in except0) return { provider: 'offline', files: {}, explanation: [except0.ask, ASK_TAIL].join('\n'), questions: [except0.ask], understood: true };
+  if (except0 && 'nothing' in except0) return { provider: 'offline', files: {}, explanation: except0.nothing, understood: true };
+  const scoped = except0 ? except0.request : everyoneElse(original0.message, new Workspace(original0.files).items<Service>('services.yaml', SVC).map((sv) => sv.name));
   const original = scoped === original0.message ? original0 : { ...original0, message: scoped };
   const asked = askedRequest(original.history);
   if (asked && detectDanger(original.message) === undefined) {
@@ -681,12 +690,6 @@ function readRequest(original0: EngineInput): Proposal {
   if (prefix) {
     const q = `Which user do you mean by "${prefix.said}": ${orList(prefix.choices)}? There is no user ${prefix.said}.`;
     return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
-  }
-  const except = order ? sudoExcept(original.message, original.files) : undefined;
-  if (except && 'ask' in except) return { provider: 'offline', files: {}, explanation: except.ask, questions: [except.ask], understood: true };
-  if (except) {
-    const done = respond({ ...original, message: except.request }).proposal;
-    if (!done.refused && done.understood !== false) return { ...done, explanation: [`(Read "${original.message.trim()}" as: ${except.request}; ${except.kept.join(' and ')} keep${except.kept.length > 1 ? '' : 's'} sudo.)`, done.explanation].join('\n') };
   }
   // A firewall rule said as a frame in any order, or a source said as a place (firewall-frame.ts, round 29).
   const fw = order ? firewallFrame(original.message, original.files, services0) : undefined;
@@ -1638,18 +1641,6 @@ function catalogWords(): string[] {
 /** Words never corrected besides the state's names: short product names and protocol words. */
 function keptWords(): string[] {
   return [...catalogWords().filter((w) => w.length < 6), 'https', 'http', 'sshd', 'ssh', 'tcp', 'udp', 'icmp'];
-}
-
-/** The users with sudo in security.yaml (round 29, `everyoneElse`). */
-function sudoersIn(files: StateFiles): string[] {
-  const text = String(files['security.yaml'] ?? '');
-  return [...text.matchAll(/^\s*-\s*name:\s*['"]?([\w.-]+)['"]?\s*\n((?:[ \t]+(?!-)\S.*\n?)*)/gm)].filter((m) => /^\s*sudo:\s*true\b/m.test(m[2]!)).map((m) => m[1]!);
-}
-
-/** The services in services.yaml (round 29, `everyoneElse`). */
-function serviceNamesIn(files: StateFiles): string[] {
-  const text = String(files['services.yaml'] ?? '');
-  return [...text.matchAll(/^ {4}- name:\s*['"]?([\w.-]+)/gm)].map((m) => m[1]!);
 }
 
 /** Names in the state files (services, users, jobs, volumes, networks): never "corrected". */
@@ -7232,7 +7223,7 @@ function handleTimezone(run: Run, clause: string): boolean {
   // one ICU knows) is enough, said for nothing else (no variable, no service) (round 30).
   const zoneNamed = /\b[A-Za-z]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?\b/.exec(clause);
   // A correction of the turn before ("no, Europe/Lisbon") is correction.ts's to read.
-  const zoneAlone = zoneNamed !== null && !(run.input.history.length > 0 && /^\s*(?:no|nope|nah|actually|wait|sorry|oops|hmm+|i\s+meant|make\s+(?:it|that)|rather|or)\b/i.test(run.input.message)) && !/[=:]\s*[A-Za-z]+\/|\b(?:env|environment|variables?|vars?|image|tag)\b/i.test(clause) && findServiceMentions(clause).length === 0 && timeZones().some((z) => z.toLowerCase() === zoneNamed[0].toLowerCase() && z.includes('/'));
+  const zoneAlone = zoneNamed !== null && !(run.input.history.length > 0 && /^\s*(?:(?:no|nope|nah|actually|wait|sorry|oops|hmm+|i\s+meant|make\s+(?:it|that)|rather|or)\b[\s,.!-]*)+[A-Za-z]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?\s*[.!]*\s*$/i.test(run.input.message)) && !/[=:]\s*[A-Za-z]+\/|\b(?:env|environment|variables?|vars?|image|tag)\b/i.test(clause) && findServiceMentions(clause).length === 0 && timeZones().some((z) => z.toLowerCase() === zoneNamed[0].toLowerCase() && z.includes('/'));
   if (!/\btime\s?zone\b|\btz\b|\bzeitzone\b|\bfuseau\s+horaire\b|\bzona\s+horaria\b|\bfuso\s+orario\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly && !onZone && !zoneAlone) return false;
   let zone: string | undefined;
   for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;

@@ -53,7 +53,7 @@ const NAMED: RegExp[] = [
 ];
 
 /** A place said in words: an address nobody said. */
-const PLACE = /\b(?:(?:the|our|my|your|their)\s+(?:(?:branch|main|head|home|remote|corporate|company|team)\s+)?(office|home|vpn|lan|hq|headquarters|branch|work)|(?:from|at|to|for)\s+(home|hq|headquarters|work|the\s+office))(?:\s+(?:network|net|ips?|ip\s+address|addresses|range|subnet|users|people|wifi|connection|machines))?\b/i;
+const PLACE = /\b(?:(?:the|our|my|your|their)\s+(?:(?:branch|main|head|home|remote|corporate|company|team)\s+)?(office|home|vpn|lan|hq|headquarters|branch|work)|(?:from|at|to|for)\s+(home|hq|headquarters|work|the\s+office)|(?:allow|open|give|grant|permit|let)\s+(office|hq|vpn|lan)\s+(?=access\b|traffic\b|in\b))(?:\s+(?:network|net|ips?|ip\s+address|addresses|range|subnet|users|people|wifi|connection|machines))?\b/i;
 const ANYWHERE = /\b(?:any\s*where|everywhere|every\s*one|every\s*body|any\s*one|any\s*body|(?:the\s+)?(?:whole\s+)?world|(?:the\s+)?internet|public(?:ly)?|outside|all\s+(?:ips|addresses|sources)|any\s+(?:ip|address|source))\b|\b(?:to|for|from)\s+all\b|\bfrom\s+any\s*$/i;
 const DROP = /\b(?:block|blocked|deny|denied|drop|dropped|reject|rejected|close|closed|ban|banned|forbid)\b/i;
 const OPENING = /\b(?:allow|allowed|open|opened|accept|accepted|permit|permitted|keep|let|unblock|unblocked|whitelist)\b/i;
@@ -144,7 +144,7 @@ export function firewallFrame(message: string, files: Record<string, string | un
   const existing = rulesIn(files);
   let sources = cidrs;
   if (place && cidrs.length === 0) {
-    const word = (place[1] ?? place[2]!).replace(/^the\s+/i, '').toLowerCase();
+    const word = (place[1] ?? place[2] ?? place[3]!).replace(/^the\s+/i, '').toLowerCase();
     const known = [...new Set(existing.filter((r) => r.name.split('-').includes(word) && r.source !== undefined).map((r) => JSON.stringify(r.source)))];
     if (known.length !== 1 || ports.length === 0) {
       const what = `the ${word}`;

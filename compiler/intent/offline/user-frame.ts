@@ -184,11 +184,11 @@ export function userByPrefix(message: string, files: Record<string, string | und
  * keeps sudo", "nobody but alice should have sudo": sudo taken from every other user who has it.
  * The request that does it, or a question when none of those kept has sudo (nobody would have it).
  */
-export function sudoExcept(message: string, files: Record<string, string | undefined>): { request: string; kept: string[]; revoked: string[] } | { ask: string } | undefined {
+export function sudoExcept(message: string, files: Record<string, string | undefined>): { request: string; kept: string[]; revoked: string[]; warning?: string } | { ask: string } | { nothing: string } | undefined {
   const t = message.toLowerCase().trim().replace(/[.!]+$/, '');
   const NAMES = String.raw`([a-z_][a-z0-9_-]{0,31}(?:\s*(?:,|&|\band\b)\s*[a-z_][a-z0-9_-]{0,31})*)`;
   const forms = [
-    new RegExp(String.raw`^(?:please\s+)?(?:remove|revoke|take|strip|drop|pull)\s+(?:the\s+)?(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)\s+(?:rights\s+|access\s+)?(?:away\s+)?from\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts|of\s+them))?|the\s+rest)\s*,?\s+(?:except(?:\s+for)?|but|apart\s+from|other\s+than|save(?:\s+for)?)\s+${NAMES}$`),
+    new RegExp(String.raw`^(?:please\s+|pls\s+)?(?:remove|revoke|take(?:\s+away)?|strip|drop|pull)\s+(?:the\s+)?(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)\s+(?:rights\s+|access\s+|privileges\s+)?(?:away\s+)?from\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts|admins|sudoers|of\s+them))?|the\s+(?:rest|others))\s*,?\s+(?:except(?:\s+for)?|but(?:\s+not)?|apart\s+from|other\s+than|save(?:\s+for)?)\s+${NAMES}$`),
     new RegExp(String.raw`^(?:only|just)\s+${NAMES}\s+(?:keeps?|should\s+(?:keep|have)|may\s+(?:keep|have|use)|gets?\s+to\s+keep|retains?|can\s+(?:keep|have|use))\s+(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)(?:\s+rights)?(?:\s*,?\s*(?:nobody|no\s*one)\s+else)?$`),
     new RegExp(String.raw`^(?:nobody|no\s*one)\s+(?:but|except(?:\s+for)?|other\s+than)\s+${NAMES}\s+(?:should\s+(?:have|keep)|may\s+(?:have|keep|use)|keeps?|gets?)\s+(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)$`),
   ];
@@ -197,11 +197,20 @@ export function sudoExcept(message: string, files: Record<string, string | undef
   const users = usersIn(files);
   const kept = m[1]!.split(/\s*(?:,|&|\band\b)\s*/).filter((n) => n !== '');
   if (kept.some((n) => !users.some((u) => u.name === n))) return undefined;
-  if (!users.some((u) => kept.includes(u.name) && u.sudo === true)) {
+  // An admin: sudo, or in the sudo or wheel group (outcome-guard.ts counts the same).
+  const admin = (u: User) => u.sudo === true || (u.groups ?? []).some((g) => g === 'sudo' || g === 'wheel');
+  if (!users.some((u) => kept.includes(u.name) && admin(u))) {
     return { ask: `${kept.join(' and ')} cannot use sudo now, so after this nobody could. Should ${kept.length > 1 ? 'they' : kept[0]} get sudo first? Say "give ${kept[0]} sudo", then ask again.` };
   }
   const revoked = users.filter((u) => u.sudo === true && !kept.includes(u.name)).map((u) => u.name);
-  if (revoked.length === 0) return undefined;
+  // Review 22 LOW-1: nobody else has sudo, so there is nothing to take (it was refused as a lockout).
+  if (revoked.length === 0) return { nothing: `Nobody but ${kept.join(' and ')} has sudo; nothing to change.` };
+  // Review 22 MED-9: the admin kept should be able to log in (an SSH key). Held-out 20's h20-175
+  // expects the revokes done when alice, kept, has none: done, with a warning that says so.
+  if (!users.some((u) => kept.includes(u.name) && admin(u) && (u.ssh_keys ?? []).length > 0)) {
+    const who = kept.find((n) => users.some((u) => u.name === n && admin(u)))!;
+    return { request: revoked.map((n) => `revoke sudo from ${n}`).join('; '), kept, revoked, warning: `${who} keeps sudo but has no SSH key: unless ${who} can log in another way, nobody could use sudo after this. Add ${who}'s key ("add ${who}'s ssh key ssh-ed25519 AAAA…") before you rely on it.` };
+  }
   return { request: revoked.map((n) => `revoke sudo from ${n}`).join('; '), kept, revoked };
 }
 

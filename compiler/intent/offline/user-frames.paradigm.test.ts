@@ -43,8 +43,10 @@ export const USER_FRAMES: Row[] = [
   [`bob's key is ${key(13)}, add it`, [{ user: 'bob', ssh_key: true }], ['add user bob']],
   ['put dan in the docker group', [{ user: 'dan', groups: ['docker'] }], ['add user dan']],
   ['ella: groups docker, adm', [{ user: 'ella', groups: ['docker', 'adm'] }], ['add user ella']],
-  ['take sudo away from everybody but carla', [{ user: 'carla', sudo: true }, { user: 'dino', sudo: false }], ['add user carla with sudo', 'add user dino with sudo']],
-  ['only mei keeps sudo', [{ user: 'mei', sudo: true }, { user: 'otto', sudo: false }, { user: 'pia', sudo: false }], ['add user mei with sudo', 'add user otto with sudo', 'add user pia with sudo']],
+  // Round 30 (review 22 MED-9): the admin kept should be able to log in: with a key, done; without, done with a warning.
+  ['take sudo away from everybody but carla', [{ user: 'carla', sudo: true }, { user: 'dino', sudo: false }], [`add user carla with sudo and ssh key ${key(4, 'carla@pc')}`, 'add user dino with sudo']],
+  ['only mei keeps sudo', [{ user: 'mei', sudo: true }, { user: 'otto', sudo: false }, { user: 'pia', sudo: false }], [`add user mei with sudo and ssh key ${key(11, 'mei@pc')}`, 'add user otto with sudo', 'add user pia with sudo']],
+  ['only mei keeps sudo', [{ user: 'otto', sudo: false }, { says: 'no SSH key' }], ['add user mei with sudo', 'add user otto with sudo']],
   ['give chris sudo', [{ user: 'chris', sudo: true }], ['add user chris']],
   // A prefix or a nickname never picks a user: it asks (and changes nothing).
   ['give al sudo', [{ asks: true, no_change: true }], ['add user alina', 'add user alfred']],
