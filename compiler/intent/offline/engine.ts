@@ -51,6 +51,7 @@ import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsLost, sshLost } from './outcome-guard.js';
+import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
 import { attachedSaid } from './attach.js';
@@ -630,7 +631,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
       : sshLost(input.files, proposal.files)
         ? 'lockout: this would leave the firewall dropping incoming traffic with no rule that lets ssh (port 22) in, so the way in would be cut off. Keep ssh open, e.g. "allow ssh from 10.0.0.0/8", in the same request.'
         : undefined;
-  if (reason === undefined) return proposal;
+  if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
 }
 
@@ -5245,6 +5246,14 @@ function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
   const t = clause.toLowerCase();
   if (f.device && f.paths.length > 0 && added.length === 0) return mountDevice(run, f.device, f.paths[f.paths.length - 1]!.path, f.filesystem);
   const existing = new Set(run.ws.items<{ name: string }>('storage.yaml', VOLS).map((v) => v.name));
+  // "the postgres volume", "redis's volume": a service named where a volume's name goes is that
+  // service's one volume (postgres-data), never a new volume of the service's name (round 30:
+  // "I want the postgres volume backed up…" made a volume postgres inside postgres-data, CLA3020).
+  f.names = f.names.map((n) => {
+    if (existing.has(n)) return n;
+    const own = (services(run).find((s) => s.name === n)?.volumes ?? []).map((v) => (v as { source?: string }).source).filter((v): v is string => v !== undefined && existing.has(v));
+    return own.length === 1 ? own[0]! : n;
+  });
   // What the clause is about once the names and paths are blanked ("nginx-logs", "/var/log/nginx" name no service).
   let blanked = clause;
   for (const [a, b] of f.spans) blanked = blanked.slice(0, a) + ' '.repeat(b - a) + blanked.slice(b);
