@@ -40,7 +40,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { jobFrames } from './job-frame.js';
-import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
+import { beforeSchedule, cronCannot, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
 import { placePorts, readPortFrame } from './ports.js';
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
@@ -55,7 +55,7 @@ import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
 import { attachedSaid } from './attach.js';
-import { correctedRequest, correctionNote } from './correction.js';
+import { correctedRequest, correctionNote, correctionValue } from './correction.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
@@ -639,6 +639,13 @@ function readRequest(original0: EngineInput): Proposal {
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   const scoped = everyoneElse(original0.message, sudoersIn(original0.files), serviceNamesIn(original0.files));
   const original = scoped === original0.message ? original0 : { ...original0, message: scoped };
+  // A schedule cron cannot say ("every 30 seconds", "every other tuesday", "the last day of the
+  // month", "at 7:75"): asked back with what can be done, never written as another schedule (round 30).
+  const cannot = detectDanger(original.message) === undefined && !isYesNoQuestion(original.message) ? cronCannot(original.message) : undefined;
+  if (cannot) {
+    const q = cannot.charAt(0).toUpperCase() + cannot.slice(1);
+    return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
+  }
   const asked = askedRequest(original.history);
   if (asked && detectDanger(original.message) === undefined) {
     const before: EngineInput = { ...original, message: asked.request, history: asked.before };
@@ -709,10 +716,25 @@ function readRequest(original0: EngineInput): Proposal {
   }
   // "actually make that 2", "make that 10.1.0.0/16 instead": read as no change on its own, a
   // correction of the value the turn before said (correction.ts), read again with the new one.
-  const fixed = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0) ? correctedRequest(original.message, original.history) : undefined;
+  const unread = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0);
+  const fixed = unread ? correctedRequest(original.message, original.history) : undefined;
   if (fixed) {
     const again = respond({ ...original, message: fixed.request, history: fixed.before }).proposal;
     if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
+  }
+  // Round 30: "actually friday", "no, saturdays", "make it fridays not mondays": a schedule said as
+  // a correction is the new schedule of the job under discussion ("change it to …").
+  const value = unread ? correctionValue(original.message) : undefined;
+  if (value !== undefined && onlySchedule(`every ${value.replace(/\bnot\s+\S+$/i, '').trim()}`) && original.history.length > 0) {
+    const request = `change it to ${value.replace(/\bnot\s+\S+$/i, '').trim()}`;
+    const again = respond({ ...original, message: request }).proposal;
+    if (again.understood !== false && !again.refused && Object.keys(again.files).length > 0) return { ...again, explanation: [correctionNote(original.message, request), again.explanation].join('\n') };
+  }
+  // A correction or a reference with nothing under discussion ("actually 2 is enough", "x4", "make
+  // them 4", "move that to fridays" as the first thing said): asked, never applied to a guess.
+  if (unread && first.understood === false && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
+    const q = `What should "${original.message.trim()}" apply to? Nothing is under discussion yet: name the service or job (for example "give web 2 replicas").`;
+    return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
   }
   return first;
 }
@@ -737,6 +759,27 @@ function need(run: Run, ask: Ask): string | undefined {
 function serviceChoice(s: Service): Choice {
   const repo = repoOf(s.image).split('/').pop()!;
   return { value: s.name, words: [...new Set([s.name, templateOf(s) ?? s.name, repo])] };
+}
+
+/** A count or a share said of what is under discussion, as the grammar's words (round 30); else the message as it is. */
+function countSaid(message: string): string {
+  const m0 = message.replace(/(?<![\w'])'?em\b/gi, 'them');
+  const t = m0.trim().replace(/\s*[.!?]+$/, '');
+  const N = String.raw`(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)`;
+  const POLITE = String.raw`(?:\s*,?\s*(?:please|pls|plz|thanks|thx|then|instead|now|too|running|going|up))*`;
+  // "x4", "4x", "×4", "times 4" alone
+  const times = new RegExp(String.raw`^(?:(?:and|ok(?:ay)?|so|then|now|actually|make\s+it|scale\s+it)[\s,]+)*(?:[x×]\s*${N}|${N}\s*[x×]|times\s+${N})${POLITE}$`, 'i').exec(t);
+  if (times) return `make it ${times[1] ?? times[2] ?? times[3]} of them`;
+  // "I'd like four of those running", "could I get 6 of them", "I need three of these"
+  const want = new RegExp(String.raw`^(?:(?:and|ok(?:ay)?|so|then|now|actually|hmm+|oh)[\s,]+)*(?:i'?d\s+like|i\s+(?:want|need)|(?:can|could)\s+(?:i|we)\s+(?:get|have)|(?:let'?s|we\s+need|give\s+me|run|have|spin\s+up|start)\s*)\s*${N}\s+of\s+(?:them|those|these|it)${POLITE}$`, 'i').exec(t);
+  if (want) return `make it ${want[1]} of them`;
+  // "make them 3", "make it 4" with no unit after a service was said: a count
+  const make = new RegExp(String.raw`^(?:(?:and|ok(?:ay)?|so|then|now)[\s,]+)*make\s+them\s+${N}${POLITE}$`, 'i').exec(t);
+  if (make) return `make it ${make[1]} of them`;
+  // "each with 768 megs of ram", "each gets 1g": a share with no verb
+  const each = /^(?:and\s+)?each\s+(?:with|gets?|at|having|on)\s+(.+)$/i.exec(t);
+  if (each) return `give each one ${each[1]}`;
+  return m0;
 }
 
 function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; ask?: Ask } {
@@ -801,7 +844,12 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // (h22-conv-11), is "make it 4 of them"; never while backups are talked about (a count kept).
   if (original.history.length > 0 && !/\bback\s?ups?\b|\bsnapshots?\b|\bdumps?\b/i.test(original.history.slice(-2).map((h) => h.text).join(' '))) {
     message = message.replace(/^\s*(?:(?:and|ok(?:ay)?|so|then|now|actually)[\s,]+)*(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+of\s+(them|those|these|it)\b(?=(?:\s+(?:please|pls|plz|running|then|instead|now|too))*\s*[.!]*$)/i, 'make it $1 of $2');
+    // Round 30: a count said of what is under discussion in any short form: "x4", "4x", "times 4",
+    // "I'd like four of those running", "could I get 6 of them?", "make them 3", "make em 4":
+    // "make it N of them". "em"/"'em" is "them" ("limit em to 512mb each").
+    message = countSaid(message);
   }
+  if (!knownNames(original.files).includes('em')) message = message.replace(/(?<![\w'])'?em\b/gi, 'them');
   const present = new Workspace(original.files).items<Service>('services.yaml', SVC);
   const job = jobWords(message, present.map((s) => s.name));
   // "every monday 07:00, app: ./bin/x", "cron 0 */6 * * * in app: …", "app should run …":
