@@ -53,7 +53,7 @@ import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsLost, sshLost } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
-import { normaliseSaid, verbsSaid } from './normalise.js';
+import { normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
 import { attachedSaid } from './attach.js';
 import { correctedRequest, correctionNote, correctionValue } from './correction.js';
 import { framedRequest } from './frames.js';
@@ -635,7 +635,10 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
 }
 
-function readRequest(original0: EngineInput): Proposal {
+function readRequest(original00: EngineInput): Proposal {
+  // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
+  const slang = slangSaid(original00.message);
+  const original0 = slang === original00.message ? original00 : { ...original00, message: slang };
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   const scoped = everyoneElse(original0.message, sudoersIn(original0.files), serviceNamesIn(original0.files));
   const original = scoped === original0.message ? original0 : { ...original0, message: scoped };
@@ -5627,7 +5630,8 @@ const SYMPTOM = new RegExp(
     String.raw`\b(?:is|are|was|were|seems?(?:\s+to\s+be)?|went|goes|keeps?|kept|has\s+been|have\s+been|'s|'re)\s+(?:still\s+|totally\s+|completely\s+|really\s+|kinda\s+|super\s+|so\s+|very\s+|just\s+)?(?:down|dead|offline|broken|borked|unreachable|unresponsive|inaccessible|slow|sluggish|hanging|stuck|flaky|crash\w*|restarting|dying|failing|erroring|throwing\s+errors|timing\s+out)\b`,
     String.raw`\b(?:is|are|was|were|has|have)(?:n'?t|\s+not)\s+(?:been\s+)?(?:still\s+|even\s+)?(?:working|responding|running|loading|up|reachable|accessible|available|starting|coming\s+(?:up|back))\b|\bnot\s+(?:working|responding|loading|reachable\s+any\s?more)\b`,
     String.raw`(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|fail(?:s|ed|ing)?\s+to|won'?t|wont|doesn'?t|does\s+not|didn'?t|isn'?t|aren'?t)\s+(?:seem\s+to\s+|even\s+|properly\s+)?(?:reach|connect|load|access|open|get\s+(?:to|into|through)|hit|ping|resolve|respond|start|come\s+(?:up|back)|boot|work|log\s?in|see|talk\s+to|find|serve|answer)\b`,
-    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop|\b(?:running|ran|runs)\s+out\s+of\s+(?:memory|ram)\b|\bout\s+of\s+memory\b|\bOOM(?:[- ]?kill\w*)?\b`,
+    // "web died again", "web is flapping", "redis is acting weird", "what happened to postgres" (round 30).
+    String.raw`\b(?:died|dies)\b|\bflapping\b|\bacting\s+(?:weird|up|strange|funny|odd)\b|\bwhat\s+happened\s+(?:to|with)\b|\bcrash(?:ed|es|ing)\b|\bcrash\s?loop|\b(?:running|ran|runs)\s+out\s+of\s+(?:memory|ram)\b|\bout\s+of\s+memory\b|\bOOM(?:[- ]?kill\w*)?\b`,
     String.raw`\btim(?:es|ed|ing)\s+out\b|\bconnection\s+(?:refused|reset|timed\s+out)\b|\brefus(?:es|ed|ing)\s+(?:the\s+)?connections?\b`,
     String.raw`\b(?:having|had|got|getting|seeing|hitting|throwing|gives?|giving|returns?|returning)\s+(?:some\s+|a\s+|an\s+|lots\s+of\s+|loads\s+of\s+)?(?:trouble|issues?|problems?|errors?|5\d\ds?\b|bad\s+gateway|gateway\s+time-?out)`,
     String.raw`\b(?:something|what)(?:'s|\s+is|s)\s+(?:wrong|up)\s+(?:with|w\/)`,

@@ -208,3 +208,42 @@ export function normaliseSaid(text: string): string {
     .map((part, i) => (i % 2 === 1 ? part : normalisePart(part)))
     .join('');
 }
+
+/**
+ * Round 30 (intent3): a question said in texting and slang, said as the readers read questions.
+ * "y does api keep restartin??" is "why does api keep restarting??", "whats up w it" is "whats up
+ * with it", "y r my containers" is "why are my containers", "wats"/"wat" is "what's"/"what",
+ * "whys"/"why's" is "why is", "wtf is up with" and "wth happened to" lose their swearing, "why tf"
+ * is "why", "sloooow" is "slow", a dropped g ("crashin", "dyin", "goin") is put back, "cant",
+ * "doesnt", "isnt", "wont" get their apostrophe. Run on the whole request before any reader (engine.ts
+ * `readRequest`); quoted text is never touched. Each pattern is a literal beside a bounded run of
+ * spaces (linear).
+ */
+export function slangSaid(text: string): string {
+  return splitAtQuotes(text)
+    .map((part, i) => (i % 2 === 1 ? part : slangPart(part)))
+    .join('');
+}
+
+const DROPPED_G = /\b(restart|crash|dy|go|gett|runn|work|load|respond|start|stopp|hang|fail|exit|flapp|reboot|happen|eat|us|do|behav|act|tim|lagg|spik|leak)in\b(?!')/gi;
+
+function slangPart(s: string): string {
+  return (
+    s
+      // "y does", "y is", "y r", "y cant", "y my", "…, y?", "... y": "why" (never a flag "-y" or "x y z").
+      .replace(/(?<![\w./-])y(?=\s+(?:does|do|did|is|are|r|was|were|cant|can't|can|wont|won't|doesnt|doesn't|isnt|isn't|my|the|our|would|has|have|tf|on\s+earth|\w+\s+(?:keeps?|is|does))\b)/gi, 'why')
+      .replace(/(?<=[,.!…]\s*|\s)y(?=\s*[?!.]*\s*$)/gi, 'why')
+      .replace(/\b(why|what|how|where|who)\s+r\b/gi, '$1 are')
+      .replace(/\bwhy'?s\b/gi, 'why is')
+      .replace(/\bhow'?s\s+come\b/gi, 'how come')
+      .replace(/\bwats\b|\bwuts\b/gi, "what's")
+      .replace(/\bwat\b|\bwut\b|\bwht\b/gi, 'what')
+      .replace(/\bwhos\b/gi, "who's")
+      .replace(/\b(?:wtf|wth)\s+(?=is\b|are\b|happened\b|'s\b|going\b|was\b)/gi, 'what ')
+      .replace(/\b(why|what|how|where)\s+(?:tf|the\s+(?:hell|heck|fuck)|on\s+earth)\b/gi, '$1')
+      .replace(/\b(up|wrong|on|deal|matter|problem|issue|happening|happened)\s+w\/?(?=\s)/gi, '$1 with')
+      .replace(/(?<![\w:/@.=-])([a-z]*?)([aeiou])\2{2,}([a-z]*)(?![\w:/@.=-])/gi, '$1$2$3')
+      .replace(DROPPED_G, '$1ing')
+      .replace(/\b(can|doesn|isn|won|didn|aren|wasn|couldn|shouldn|wouldn|haven|hasn)t\b/gi, "$1't")
+  );
+}
