@@ -1813,7 +1813,7 @@ export function isYesNoQuestion(message: string): boolean {
  * the one answered ("my bad. just tell me what's running"). Read only for answering questions; a
  * bounded run of bounded words, so it is linear.
  */
-const DISCOURSE = /^\s*(?:(?:my\s+(?:bad|mistake|fault)|sorry(?:\s+about\s+that)?|apologies|oops+|whoops+|uh+|um+|er+m?|oh+|ugh+|hmm+|ok(?:ay)?|k|so|well|right|alright|fine|cool|great|thanks|thank\s+you|thx|ty|lol|haha+|heh|fair\s+enough|never\s*mind(?:\s+that)?|nvm|forget\s+(?:that|it)|anyway|btw|hey|yo|hi|hello|just|pls|please|quick\s+question)(?:[\s,.!:;-]+|$)){1,8}(?=\S)/i;
+const DISCOURSE = /^\s*(?:(?:my\s+(?:bad|mistake|fault)|sorry(?:\s+about\s+that)?|apologies|oops+|whoops+|uh+|um+|er+m?|oh+|ugh+|hmm+|ok(?:ay)?|k|so|well|right|alright|fine|cool|great|thanks|thank\s+you|thx|ty|lol|haha+|heh|fair\s+enough|never\s*mind(?:\s+that)?|nvm|forget\s+(?:that|it)|anyway|btw|hey|yo|hi|hello|just|pls|please|actually|quick\s+question)(?:[\s,.!:;-]+|$)){1,8}(?=\S)/i;
 
 /** "tell me what's running", "can u show me who has sudo": the question asked through "tell me". */
 const TELL_ME = /^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:tell|show|give)\s+me\s+(?=(?:what|whats|what's|which|who|how|when|where|if|whether)\b)/i;
@@ -5887,10 +5887,10 @@ function wireTls(svc: Service, cert: string): string[] {
 }
 
 /** A certificate asked for: "i need a cert", "set up https", "get us an ssl certificate", "enable tls". */
-const CERT_WANTED = /\b(?:put|move|switch|serve|run|have|get|secure|protect)\s+(?:[\w.-]+\s+){0,3}(?:on|over|to|with|behind|onto)\s+(?:https|ssl|tls)\b|\bmake\s+(?:it|the\s+site|the\s+website|this|that)\s+(?:secure|https)\b|\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
+const CERT_WANTED = /\b(?:put|move|switch|serve|run|have|get|secure|protect)\s+(?:[\w.-]+\s+){0,3}(?:on|over|to|with|behind|onto)\s+(?:https|ssl|tls)\b|\bmake\s+(?:it|the\s+site|the\s+website|this|that)\s+(?:secure|https)\b|\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$|^\s*(?:and\s+|now\s+)?(?:https|ssl|tls|an?\s+(?:tls\s+|ssl\s+)?cert(?:ificate)?)\s+(?:on|for|to)\s+(?:it|that|this|them)\b/;
 
 /** A domain said in a clause of its own: "domain is x", "the domain: x", "our domain name is x", "it's for x", ", domain x". */
-const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?(?:\s*(?:is|=|:|will\s+be|should\s+be)|(?=\s))|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/i;
+const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?(?:\s*(?:is|=|:|will\s+be|should\s+be)|(?=\s))|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b|[,;:]\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\s*(?:please|pls|plz|thanks|thx)?\s*[.!]*$/i;
 
 /** The domains a clause names (not files: x.sh, x.yaml), lowercased; "wildcard" says the names under it. */
 function domainsIn(clause: string, t: string): string[] {
@@ -5911,7 +5911,9 @@ function handleCertificate(run: Run, clause: string): boolean {
   if (domains.length === 0 && CERT_WANTED.test(t)) {
     const apart = DOMAIN_SAID.exec(run.input.message);
     if (apart) {
-      domains = domainsIn(apart[1]!, apart[1]!.toLowerCase());
+      // "https on it, example.org" (round 30): a domain alone after a comma, last, is the certificate's too.
+      const said = (apart[1] ?? apart[2])!;
+      domains = domainsIn(said, said.toLowerCase());
       run.consumed.push(apart[0].replace(/^[\s,;.!-]+/, ''));
     }
   }

@@ -245,5 +245,7 @@ function slangPart(s: string): string {
       .replace(/(?<![\w:/@.=-])([a-z]*?)([aeiou])\2{2,}([a-z]*)(?![\w:/@.=-])/gi, '$1$2$3')
       .replace(DROPPED_G, '$1ing')
       .replace(/\b(can|doesn|isn|won|didn|aren|wasn|couldn|shouldn|wouldn|haven|hasn)t\b/gi, "$1't")
+      // "could we move that to fridays?", "can we make it 3": a request said as a question about us, read as "can you …?" is.
+      .replace(/\b(?:could|can|shall|should)\s+we\s+(?:please\s+|maybe\s+|just\s+)?(?=(?:move|change|switch|shift|make|set|put|give|scale|bump|schedule|reschedule|push|stop|restart|add|remove|drop|open|close|limit|cap)\b)/gi, 'can you ')
   );
 }
