@@ -197,7 +197,7 @@ function secretDigester(model: ResolvedModel): (svc: ResolvedService) => Record<
   const digests = new Map<string, string>();
   return (svc) => {
     const out: Record<string, string> = {};
-    for (const name of [...svc.secretRefs].sort()) {
+    for (const name of sortedCopy(svc.secretRefs)) {
       let d = digests.get(name);
       if (d === undefined) {
         const v = values.get(name);
@@ -225,10 +225,13 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
     const env = sortRecord(svc.environment);
     const healthcheck = svc.healthcheck ? sortKeysDeep({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null;
     const logs = svc.logs ? clean({ keep: svc.logs.keep, maxBytes: svc.logs.maxBytes }) : undefined;
-    const mounts = svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target })).sort((a, b) => cmp(a.target, b.target));
-    const networks = [...svc.networks].sort().map((n) => ({ aliases: [svc.name], name: n }));
+    // (a list of one is not sorted: the engine's sort of a one-element list was where the loop's
+    // optimised code was thrown away, a changed map, and compiled again; docs/plans.md, session 30)
+    const mounts = svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target }));
+    if (mounts.length > 1) mounts.sort((a, b) => cmp(a.target, b.target));
+    const networks = sortedCopy(svc.networks).map((n) => ({ aliases: [svc.name], name: n }));
     const resources = clean({ memoryBytes: svc.resources.memoryBytes, nanoCpus: svc.resources.nanoCpus });
-    const secretRefs = [...svc.secretRefs].sort();
+    const secretRefs = sortedCopy(svc.secretRefs);
     for (let r = 1; r <= svc.replicas; r++) {
       const labels: Record<string, string> = { ...svc.labels };
       labels[LABEL_MANAGED] = 'true';
@@ -245,25 +248,22 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
         mounts,
         name: containerName(svc.name, r),
         networks,
-        ports: svc.ports
-          .map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ container: p.container, host: p.host, hostIp: p.hostIp, protocol: p.protocol }) : { container: p.container, protocol: p.protocol }))
-          .sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0)),
+        ports: portsOf(svc.ports, r),
         replica: r,
         resources,
         restart: svc.restart,
         secretRefs,
         service: svc.name,
-        state: svc.state,
         user: svc.user,
         workingDir: svc.workingDir,
       };
       // and the same without the limits: equal when only memory/CPU changed (updated in place)
       const hashes = specHashes(parts, digests);
       if (hashes) {
-        out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), hashes.configHash));
+        out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), svc.state, hashes.configHash));
         continue;
       }
-      const spec = specOf(parts, parts.labels, '');
+      const spec = specOf(parts, parts.labels, svc.state, '');
       const { configHash, baseHash } = containerConfigHashes(spec, digests);
       spec.configHash = configHash;
       spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
@@ -273,7 +273,23 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
   return out.sort((a, b) => cmp(a.name, b.name));
 }
 
-/** What a ContainerSpec is made of, the config hash aside. */
+/** The published ports of replica `r` (host ports on the first only), sorted. */
+function portsOf(ports: ResolvedService['ports'], r: number): ContainerSpec['ports'] {
+  const out = ports.map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ container: p.container, host: p.host, hostIp: p.hostIp, protocol: p.protocol }) : { container: p.container, protocol: p.protocol }));
+  if (out.length > 1) out.sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0));
+  return out;
+}
+
+/** `xs` copied and sorted (the default order); a list of one or none is only copied. */
+function sortedCopy(xs: readonly string[]): string[] {
+  return xs.length > 1 ? [...xs].sort() : xs.slice();
+}
+
+/**
+ * What a ContainerSpec is made of, the config hash and the state aside: its keys in sorted order,
+ * so that, the undefined ones left out as JSON.stringify leaves them, it is the spec the config
+ * hash is taken over (the module comment) as it is (specHashes).
+ */
 interface SpecParts {
   command: string[] | undefined;
   entrypoint: string[] | undefined;
@@ -291,21 +307,15 @@ interface SpecParts {
   restart: ContainerSpec['restart'];
   secretRefs: string[];
   service: string;
-  state: ContainerSpec['state'];
   user: string | undefined;
   workingDir: string | undefined;
 }
 
-/**
- * The spec of `p` with `configHash` (its keys in sorted order and none undefined, as `clean`
- * leaves them); without one, what its config hash is taken over: the same without configHash
- * and state (the module comment).
- */
-function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: string): ContainerSpec {
-  const whole = configHash !== undefined;
+/** The spec of `p` with `configHash` and `state` (its keys in sorted order and none undefined, as `clean` leaves them). */
+function specOf(p: SpecParts, labels: ContainerSpec['labels'], state: ContainerSpec['state'], configHash: string): ContainerSpec {
   const o = {} as Record<string, unknown>;
   if (p.command !== undefined) o.command = p.command;
-  if (whole) o.configHash = configHash;
+  o.configHash = configHash;
   if (p.entrypoint !== undefined) o.entrypoint = p.entrypoint;
   o.env = p.env;
   o.healthcheck = p.healthcheck;
@@ -321,7 +331,7 @@ function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: stri
   o.restart = p.restart;
   o.secretRefs = p.secretRefs;
   o.service = p.service;
-  if (whole && p.state !== undefined) o.state = p.state;
+  if (state !== undefined) o.state = state;
   if (p.user !== undefined) o.user = p.user;
   if (p.workingDir !== undefined) o.workingDir = p.workingDir;
   return o as unknown as ContainerSpec;
@@ -339,7 +349,8 @@ function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: stri
  */
 function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash: string; baseHash: string } | undefined {
   if (Object.hasOwn(p.labels, LABEL_CONFIG_HASH) || Object.hasOwn(p.labels, LABEL_BASE_HASH)) return undefined;
-  const first = { secrets, spec: specOf(p, p.labels) };
+  // the parts are the hashed spec (JSON.stringify leaves out what is undefined, as specOf does)
+  const first = { secrets, spec: p };
   if (!inCanonicalOrder(first)) return undefined;
   // what comes after the limits holds no key (so the last `"resources":` is theirs)
   if (typeof p.restart !== 'string' || typeof p.service !== 'string' || (p.user !== undefined && typeof p.user !== 'string') || (p.workingDir !== undefined && typeof p.workingDir !== 'string')) return undefined;
@@ -1229,11 +1240,30 @@ export function sortSteps(steps: PlanStep[]): PlanStep[] {
     depth[i] = d;
     return d;
   };
-  for (const s of steps) if (!strictlyAscending(s.dependsOn)) s.dependsOn = [...new Set(s.dependsOn)].sort();
-  // (phase, depth) as one number: phases are 1-7, depths below 2^24
-  const keyed = steps.map((s, i) => ({ s, k: s.phase * 16_777_216 + depthOf(i) }));
-  keyed.sort((a, b) => a.k - b.k || cmp(a.s.id, b.s.id));
-  return keyed.map((k) => k.s);
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (!strictlyAscending(s.dependsOn)) s.dependsOn = [...new Set(s.dependsOn)].sort();
+  }
+  // (phase, depth) as one number (phases are 1-7, depths below 2^24), the steps of each in the
+  // order they came; then each group by id, where it is not in order already. The planner adds
+  // most steps in id order (volumes by name, containers by service in depends_on order, ties by
+  // name), so a group is mostly one pass: 30,000 steps sorted by one comparison of (key, id)
+  // were ~450,000 calls (docs/plans.md, "Plan and sign at 10,000 services", session 30). The ids
+  // are distinct, so the order is the same whichever way it is reached.
+  const groups = new Map<number, PlanStep[]>();
+  for (let i = 0; i < steps.length; i++) pushTo(groups, steps[i]!.phase * 16_777_216 + depthOf(i), steps[i]!);
+  const out: PlanStep[] = [];
+  for (const k of [...groups.keys()].sort((a, b) => a - b)) {
+    const group = groups.get(k)!;
+    if (!idsAscending(group)) group.sort((a, b) => cmp(a.id, b.id));
+    for (let i = 0; i < group.length; i++) out.push(group[i]!);
+  }
+  return out;
+}
+
+function idsAscending(steps: readonly PlanStep[]): boolean {
+  for (let i = 1; i < steps.length; i++) if (!(steps[i - 1]!.id < steps[i]!.id)) return false;
+  return true;
 }
 
 /** Appends `v` to the list of `k` (one list per key, grown in place). */
