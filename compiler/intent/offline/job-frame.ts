@@ -78,12 +78,18 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
   const start = new RegExp(String.raw`(?<![\w./@:-])(?:${PROGRAM.source.slice(4, -2)}|\.{0,2}\/?[a-z][\w.-]*\/[\w./-]+|[\w.-]+\.(?:sh|py|js|mjs|ts|rb|php|pl))(?![\w./-])`, 'gi');
   for (const m of s.matchAll(start)) {
     const tail = new RegExp(String.raw`^(\S.*?)${COMMAND_END}`, 'i').exec(s.slice(m.index));
-    const command = tail?.[1]?.trim();
+    let command = tail?.[1]?.trim();
+    // A path or a script file runs with its arguments only: "send_mails.sh script to run" is "send_mails.sh".
+    if (command && !PROGRAM.test(command.split(/\s+/)[0]!)) {
+      const words = command.split(/\s+/);
+      const args = words.slice(1).findIndex((w) => !/^(?:-|['"]|.*[/=.:\d])/.test(w));
+      if (args >= 0) command = words.slice(0, args + 1).join(' ');
+    }
     if (!command || !commandLike(command) || services.includes(command.toLowerCase()) || onlySchedule(command)) continue;
     const first = command.split(/\s+/)[0]!;
     if (ENGLISH_PROGRAMS.test(first) && !/\s(?:--?[a-z]|\.{0,2}\/|[\w.-]*\/|[\w-]+:[\w-]|[\w.-]+\.(?:sh|py|js|mjs|cjs|ts|rb|php|pl)\b)/i.test(` ${command.slice(first.length)}`)) continue;
     if (/^\//.test(first) && !/\/bin\/|\.(?:sh|py|js|mjs|ts|rb|php|pl)$/.test(first)) continue;
-    return { command, rest: s.slice(0, m.index) + ' ' + s.slice(m.index + tail![0].length) };
+    return { command, rest: s.slice(0, m.index) + ' ' + s.slice(m.index + command.length) };
   }
   return undefined;
 }
@@ -148,5 +154,5 @@ export function jobFrames(message: string, services: readonly string[]): string 
   return sentences.flatMap((s, i) => (i > 0 && framed.slice(0, i).some((f) => f !== undefined) && ONLY_ASKS_FOR_IT.test(s.trim()) ? [] : [framed[i] ?? s])).join(' ');
 }
 
-/** A sentence that only asks for what the sentence before said. */
-const ONLY_ASKS_FOR_IT = /^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:schedule|set\s+up|add|do|make|arrange)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|(?:please\s+)?(?:schedule|set\s+up|do)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|thanks?(?:\s+you)?|thx|ty|cheers)\s*[.!?]*$/i;
+/** A sentence that only asks for what the sentence before said ("Can you schedule that?", "How can I set that up?", "Please do it for me."). */
+const ONLY_ASKS_FOR_IT = /^(?:how\s+(?:can|could|do|would|should)\s+(?:i|we|you)\s+(?:set\s+(?:that|it|this)\s+up|do\s+(?:that|it|this)|schedule\s+(?:that|it|this))|(?:please\s+)?do\s+(?:it|that|this)(?:\s+for\s+(?:me|us))?(?:\s+please)?|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:schedule|set\s+up|add|do|make|arrange)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|(?:please\s+)?(?:schedule|set\s+up|do)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|thanks?(?:\s+you)?|thx|ty|cheers)\s*[.!?]*$/i;
